@@ -327,7 +327,7 @@ var File_trithuc_v1_person_proto protoreflect.FileDescriptor
 const file_trithuc_v1_person_proto_rawDesc = "" +
 	"\n" +
 	"\x17trithuc/v1/person.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\x9e\a\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\x99\v\n" +
 	"\x06Person\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12(\n" +
 	"\vfamily_name\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x182R\n" +
@@ -340,16 +340,19 @@ const file_trithuc_v1_person_proto_rawDesc = "" +
 	"\fdisplay_name\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\vdisplayName\x12;\n" +
 	"\x06gender\x18\x06 \x01(\x0e2\x19.trithuc.v1.Person.GenderB\b\xbaH\x05\x82\x01\x02\x10\x01R\x06gender\x120\n" +
 	"\n" +
-	"birth_date\x18\a \x01(\v2\x11.google.type.DateR\tbirthDate\x124\n" +
-	"\tethnicity\x18\b \x01(\tB\x16\xbaH\x13\xd8\x01\x01r\x0e\x18\x022\n" +
-	"^[0-9]{2}$R\tethnicity\x12A\n" +
-	"\vnational_id\x18\t \x01(\tB \xbaH\x1d\xd8\x01\x01r\x182\x16^([0-9]{9}|[0-9]{12})$R\n" +
+	"birth_date\x18\a \x01(\v2\x11.google.type.DateR\tbirthDate\x12\xb1\x01\n" +
+	"\tethnicity\x18\b \x01(\tB\x92\x01\xbaH\x8e\x01\xba\x01\x8a\x01\n" +
+	"\x0eethnicity.code\x12Nmust be a two-digit ethnic group code, for example \"01\" (Kinh) or \"05\" (Khmer)\x1a(this == '' || this.matches('^[0-9]{2}$')R\tethnicity\x12\xb7\x01\n" +
+	"\vnational_id\x18\t \x01(\tB\x95\x01\xbaH\x91\x01\xba\x01\x8d\x01\n" +
+	"\x12national_id.format\x12Amust be a 12-digit citizen ID or a 9-digit legacy ID, digits only\x1a4this == '' || this.matches('^([0-9]{9}|[0-9]{12})$')R\n" +
 	"nationalId\x12#\n" +
 	"\x05email\x18\n" +
 	" \x01(\tB\r\xbaH\n" +
-	"\xd8\x01\x01r\x05\x18\xfe\x01`\x01R\x05email\x12?\n" +
-	"\x05phone\x18\v \x01(\tB)\xbaH&\xd8\x01\x01r!\x18\x182\x1d^\\+?[0-9][0-9 .-]{6,18}[0-9]$R\x05phone\x122\n" +
-	"\bhometown\x18\f \x01(\tB\x16\xbaH\x13\xd8\x01\x01r\x0e2\f^[0-9]{2,5}$R\bhometown\x12@\n" +
+	"\xd8\x01\x01r\x05\x18\xfe\x01`\x01R\x05email\x12\xca\x01\n" +
+	"\x05phone\x18\v \x01(\tB\xb3\x01\xbaH\xaf\x01\xba\x01\xab\x01\n" +
+	"\fphone.format\x12]must be 8 to 20 digits, optionally with a leading + and spaces, dots or dashes between groups\x1a<this == '' || this.matches('^\\\\+?[0-9][0-9 .-]{6,18}[0-9]$')R\x05phone\x12\xab\x01\n" +
+	"\bhometown\x18\f \x01(\tB\x8e\x01\xbaH\x8a\x01\xba\x01\x86\x01\n" +
+	"\rhometown.code\x12Imust be an administrative unit code of 2 to 5 digits, for example \"30742\"\x1a*this == '' || this.matches('^[0-9]{2,5}$')R\bhometown\x12@\n" +
 	"\vcreate_time\x18\x14 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"createTime\x12@\n" +
 	"\vupdate_time\x18\x15 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +

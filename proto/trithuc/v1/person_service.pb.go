@@ -160,7 +160,7 @@ func (x *GetPersonRequest) GetView() PersonView {
 // The request for ListPeople.
 type ListPeopleRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The most people to return; 50 when 0, at most 1000.
+	// The most people to return: 50 when 0; more than 1000 counts as 1000.
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// The next_page_token of a previous call with the same filter and order.
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
@@ -257,7 +257,7 @@ type ListPeopleResponse struct {
 	People []*Person `protobuf:"bytes,1,rep,name=people,proto3" json:"people,omitempty"`
 	// Pass this as page_token to get the next page; empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
-	// How many people match the filter in all.
+	// How many people matched the filter when the listing began.
 	TotalSize     int32 `protobuf:"varint,3,opt,name=total_size,json=totalSize,proto3" json:"total_size,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -516,20 +516,21 @@ var File_trithuc_v1_person_service_proto protoreflect.FileDescriptor
 const file_trithuc_v1_person_service_proto_rawDesc = "" +
 	"\n" +
 	"\x1ftrithuc/v1/person_service.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x17trithuc/v1/person.proto\"\xfa\x01\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x17trithuc/v1/person.proto\"\x99\x03\n" +
 	"\x13CreatePersonRequest\x125\n" +
-	"\x06person\x18\x01 \x01(\v2\x12.trithuc.v1.PersonB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\x06person\x12H\n" +
-	"\tperson_id\x18\x02 \x01(\tB+\xbaH(\xd8\x01\x01r#2!^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$R\bpersonId\x12=\n" +
+	"\x06person\x18\x01 \x01(\v2\x12.trithuc.v1.PersonB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\x06person\x12\xe6\x01\n" +
+	"\tperson_id\x18\x02 \x01(\tB\xc8\x01\xbaH\xc4\x01\xba\x01\xc0\x01\n" +
+	"\x10person_id.format\x12kmust be 1 to 63 lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen\x1a?this == '' || this.matches('^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$')R\bpersonId\x12=\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tB\x1e\xbaH\x1b\xd8\x01\x01r\x16\x18@2\x12^[A-Za-z0-9._:-]+$R\trequestId\x12#\n" +
-	"\rvalidate_only\x18\x04 \x01(\bR\fvalidateOnly\"\xa2\x01\n" +
-	"\x10GetPersonRequest\x12X\n" +
-	"\x04name\x18\x01 \x01(\tBD\xe0A\x02\xfaA\x17\n" +
-	"\x15trithuc.gov.vn/Person\xbaH$r\"2 ^people/[a-z0-9][a-z0-9-]{0,62}$R\x04name\x124\n" +
-	"\x04view\x18\x02 \x01(\x0e2\x16.trithuc.v1.PersonViewB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04view\"\x85\x02\n" +
-	"\x11ListPeopleRequest\x12'\n" +
-	"\tpage_size\x18\x01 \x01(\x05B\n" +
-	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12'\n" +
+	"\rvalidate_only\x18\x04 \x01(\bR\fvalidateOnly\"\xf5\x01\n" +
+	"\x10GetPersonRequest\x12\xaa\x01\n" +
+	"\x04name\x18\x01 \x01(\tB\x95\x01\xe0A\x02\xfaA\x17\n" +
+	"\x15trithuc.gov.vn/Person\xbaHu\xba\x01r\n" +
+	"\vname.person\x121must be a person's resource name, people/{person}\x1a0this.matches('^people/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\x124\n" +
+	"\x04view\x18\x02 \x01(\x0e2\x16.trithuc.v1.PersonViewB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04view\"\x82\x02\n" +
+	"\x11ListPeopleRequest\x12$\n" +
+	"\tpage_size\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
 	"\n" +
 	"page_token\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\x12 \n" +
 	"\x06filter\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12#\n" +
@@ -545,15 +546,17 @@ const file_trithuc_v1_person_service_proto_rawDesc = "" +
 	"\x06person\x18\x01 \x01(\v2\x12.trithuc.v1.PersonB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\x06person\x12;\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
 	"updateMask\x12#\n" +
-	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xb1\x01\n" +
-	"\x13DeletePersonRequest\x12X\n" +
-	"\x04name\x18\x01 \x01(\tBD\xe0A\x02\xfaA\x17\n" +
-	"\x15trithuc.gov.vn/Person\xbaH$r\"2 ^people/[a-z0-9][a-z0-9-]{0,62}$R\x04name\x12\x1b\n" +
+	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\x84\x02\n" +
+	"\x13DeletePersonRequest\x12\xaa\x01\n" +
+	"\x04name\x18\x01 \x01(\tB\x95\x01\xe0A\x02\xfaA\x17\n" +
+	"\x15trithuc.gov.vn/Person\xbaHu\xba\x01r\n" +
+	"\vname.person\x121must be a person's resource name, people/{person}\x1a0this.matches('^people/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\x12\x1b\n" +
 	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\x12#\n" +
-	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xb3\x01\n" +
-	"\x15UndeletePersonRequest\x12X\n" +
-	"\x04name\x18\x01 \x01(\tBD\xe0A\x02\xfaA\x17\n" +
-	"\x15trithuc.gov.vn/Person\xbaH$r\"2 ^people/[a-z0-9][a-z0-9-]{0,62}$R\x04name\x12\x1b\n" +
+	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\x86\x02\n" +
+	"\x15UndeletePersonRequest\x12\xaa\x01\n" +
+	"\x04name\x18\x01 \x01(\tB\x95\x01\xe0A\x02\xfaA\x17\n" +
+	"\x15trithuc.gov.vn/Person\xbaHu\xba\x01r\n" +
+	"\vname.person\x121must be a person's resource name, people/{person}\x1a0this.matches('^people/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\x12\x1b\n" +
 	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\x12#\n" +
 	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly2\xb3\x05\n" +
 	"\rPersonService\x12r\n" +

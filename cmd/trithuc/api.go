@@ -1,0 +1,400 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"google.golang.org/genproto/googleapis/api/annotations"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
+
+	"trithuc/client"
+	pb "trithuc/proto/trithuc/v1"
+)
+
+// The collection commands are derived from the contract: every RPC of the
+// trithuc.v1 services becomes a verb of the collection its resource belongs
+// to (GetPerson is `trithuc people get`), and its request fields become
+// flags, so that the CLI never lags behind the API.
+
+// collection is a resource collection, or a service without one.
+type collection struct {
+	name     string // "people"
+	singular string // "person"; empty for a service
+	verbs    map[string]*verb
+}
+
+type verb struct {
+	name   string
+	method protoreflect.MethodDescriptor
+}
+
+var collections = discover()
+
+// contractFiles are the files whose services the CLI offers.
+var contractFiles = []protoreflect.FileDescriptor{
+	pb.File_trithuc_v1_person_service_proto,
+}
+
+func discover() map[string]*collection {
+	type res struct{ singular, plural string }
+	resources := map[string]res{} // by message name
+	protoregistry.GlobalFiles.RangeFilesByPackage("trithuc.v1", func(fd protoreflect.FileDescriptor) bool {
+		msgs := fd.Messages()
+		for i := 0; i < msgs.Len(); i++ {
+			md := msgs.Get(i)
+			rd, _ := proto.GetExtension(md.Options(), annotations.E_Resource).(*annotations.ResourceDescriptor)
+			if rd.GetPlural() != "" {
+				resources[string(md.Name())] = res{singular: rd.GetSingular(), plural: rd.GetPlural()}
+			}
+		}
+		return true
+	})
+	out := map[string]*collection{}
+	add := func(name, singular string, v *verb) {
+		c := out[name]
+		if c == nil {
+			c = &collection{name: name, singular: singular, verbs: map[string]*verb{}}
+			out[name] = c
+		}
+		c.verbs[v.name] = v
+	}
+	for _, fd := range contractFiles {
+		services := fd.Services()
+		for i := 0; i < services.Len(); i++ {
+			sd := services.Get(i)
+			methods := sd.Methods()
+			for j := 0; j < methods.Len(); j++ {
+				md := methods.Get(j)
+				name := string(md.Name())
+				verbEnd := strings.IndexFunc(name[1:], unicode.IsUpper) + 1
+				verbName, noun := strings.ToLower(name[:verbEnd]), name[verbEnd:]
+				if verbEnd == 0 {
+					verbName, noun = strings.ToLower(name), ""
+				}
+				found := false
+				for msg, r := range resources {
+					if noun == msg || noun == pascal(r.plural) {
+						add(r.plural, r.singular, &verb{name: verbName, method: md})
+						found = true
+						break
+					}
+				}
+				if !found {
+					svc := strings.ToLower(strings.TrimSuffix(string(sd.Name()), "Service"))
+					add(svc, "", &verb{name: dashed(name), method: md})
+				}
+			}
+		}
+	}
+	return out
+}
+
+func findCollection(name string) *collection { return collections[name] }
+
+func collectionsHelp() string {
+	names := make([]string, 0, len(collections))
+	for n := range collections {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, n := range names {
+		fmt.Fprintf(&b, "  %-14s %s\n", n, strings.Join(collections[n].verbNames(), ", "))
+	}
+	return b.String()
+}
+
+func (c *collection) verbNames() []string {
+	names := make([]string, 0, len(c.verbs))
+	for n := range c.verbs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// pascal turns "people" or "administrative_units" into "People" or
+// "AdministrativeUnits".
+func pascal(s string) string {
+	var b strings.Builder
+	up := true
+	for _, r := range s {
+		if r == '_' || r == '-' {
+			up = true
+			continue
+		}
+		if up {
+			r = unicode.ToUpper(r)
+			up = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// dashed turns "ComputeStatistics" into "compute-statistics".
+func dashed(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if unicode.IsUpper(r) {
+			if i > 0 {
+				b.WriteByte('-')
+			}
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// clientFlags are the flags every collection command takes.
+type clientFlags struct {
+	server  string
+	token   string
+	tls     bool
+	caFile  string
+	output  string
+	timeout time.Duration
+}
+
+func (f *clientFlags) register(fs *flag.FlagSet) {
+	def := os.Getenv("TRITHUC_SERVER")
+	if def == "" {
+		def = "127.0.0.1:9090"
+	}
+	fs.StringVar(&f.server, "server", def, "the server's gRPC `address` ($TRITHUC_SERVER)")
+	fs.StringVar(&f.token, "token", os.Getenv("TRITHUC_TOKEN"), "an API `key` ($TRITHUC_TOKEN)")
+	fs.BoolVar(&f.tls, "tls", false, "connect with TLS")
+	fs.StringVar(&f.caFile, "ca-file", "", "trust the server certificates this PEM `file` signs (implies --tls)")
+	fs.StringVar(&f.output, "output", "json", "print results as `json` or table")
+	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "give up on a call after this `duration`")
+}
+
+func (f *clientFlags) dial() (*client.Client, error) {
+	o := client.Options{Token: f.token}
+	if f.tls || f.caFile != "" {
+		o.TLS = &tls.Config{MinVersion: tls.VersionTLS12}
+		if f.caFile != "" {
+			pem, err := os.ReadFile(f.caFile)
+			if err != nil {
+				return nil, err
+			}
+			pool := x509.NewCertPool()
+			if !pool.AppendCertsFromPEM(pem) {
+				return nil, fmt.Errorf("%s holds no PEM certificate", f.caFile)
+			}
+			o.TLS.RootCAs = pool
+		}
+	}
+	return client.Dial(f.server, o)
+}
+
+func runCollection(ctx context.Context, c *collection, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintf(stderr, "Usage: trithuc %s <verb> [NAME] [flags]\nVerbs: %s\n", c.name, strings.Join(c.verbNames(), ", "))
+		if len(args) == 0 {
+			return usageError(c.name + ": say which verb")
+		}
+		return nil
+	}
+	v := c.verbs[args[0]]
+	if v == nil {
+		return usageError(fmt.Sprintf("%s: unknown verb %q; verbs: %s", c.name, args[0], strings.Join(c.verbNames(), ", ")))
+	}
+	reqType, err := protoregistry.GlobalTypes.FindMessageByName(v.method.Input().FullName())
+	if err != nil {
+		return err
+	}
+	respType, err := protoregistry.GlobalTypes.FindMessageByName(v.method.Output().FullName())
+	if err != nil {
+		return err
+	}
+	req := reqType.New().Interface()
+
+	fs := flag.NewFlagSet("trithuc "+c.name+" "+v.name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cf clientFlags
+	cf.register(fs)
+	all := false
+	if hasField(req, "page_token") {
+		fs.BoolVar(&all, "all", false, "fetch every page, not just the first")
+	}
+	var columns string
+	fs.StringVar(&columns, "columns", "", "with --output table: the `fields` to show, comma-separated")
+	mf := newMessageFlags(fs, req.ProtoReflect().Descriptor())
+	positional := positionalField(req)
+	fs.Usage = func() {
+		arg := ""
+		if positional != "" {
+			arg = " " + strings.ToUpper(positional)
+		}
+		fmt.Fprintf(stderr, "Usage: trithuc %s %s%s [flags]\n\nCalls %s.\n\nFlags:\n", c.name, v.name, arg, v.method.FullName())
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(interleave(fs, args[1:])); err != nil {
+		return err
+	}
+	if cf.output != "json" && cf.output != "table" {
+		return usageError("--output must be json or table")
+	}
+	switch {
+	case fs.NArg() > 1:
+		return usageError(fmt.Sprintf("%s %s: too many arguments: %q", c.name, v.name, fs.Args()))
+	case fs.NArg() == 1 && positional == "":
+		return usageError(fmt.Sprintf("%s %s takes no argument", c.name, v.name))
+	case fs.NArg() == 1:
+		name := fs.Arg(0)
+		if !strings.Contains(name, "/") && positional != "parent" {
+			name = c.name + "/" + name
+		}
+		if err := mf.setPath(req, positional, name); err != nil {
+			return err
+		}
+	}
+	if err := mf.apply(req, v.name == "update"); err != nil {
+		return usageError(err.Error())
+	}
+
+	cl, err := cf.dial()
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	full := "/" + string(v.method.Parent().FullName()) + "/" + string(v.method.Name())
+	var pages []proto.Message
+	for {
+		resp := respType.New().Interface()
+		cctx, cancel := context.WithTimeout(ctx, cf.timeout)
+		err := cl.Conn().Invoke(cctx, full, req, resp)
+		cancel()
+		if err != nil {
+			return callError(err)
+		}
+		pages = append(pages, resp)
+		next := stringField(resp, "next_page_token")
+		if !all || next == "" {
+			break
+		}
+		if err := mf.setPath(req, "page_token", next); err != nil {
+			return err
+		}
+	}
+	return printResult(stdout, cf.output, columns, pages)
+}
+
+// interleave lets flags follow the positional argument, as in
+// `trithuc people get abc --view full`, by moving the positional ones last.
+func interleave(fs *flag.FlagSet, args []string) []string {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			pos = append(pos, args[i+1:]...)
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			pos = append(pos, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		if f := fs.Lookup(name); f != nil {
+			if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && bf.IsBoolFlag() {
+				continue
+			}
+			if i+1 < len(args) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+		}
+	}
+	return append(flags, pos...)
+}
+
+// positionalField is the request field the one positional argument fills.
+func positionalField(req proto.Message) string {
+	for _, f := range []string{"name", "parent"} {
+		if hasField(req, f) {
+			return f
+		}
+	}
+	fields := req.ProtoReflect().Descriptor().Fields()
+	for i := 0; i < fields.Len(); i++ {
+		fd := fields.Get(i)
+		if fd.Message() != nil && hasField(reflectNew(fd.Message()), "name") {
+			return string(fd.Name()) + ".name"
+		}
+	}
+	return ""
+}
+
+func reflectNew(md protoreflect.MessageDescriptor) proto.Message {
+	mt, err := protoregistry.GlobalTypes.FindMessageByName(md.FullName())
+	if err != nil {
+		return nil
+	}
+	return mt.New().Interface()
+}
+
+func hasField(m proto.Message, name string) bool {
+	return m != nil && m.ProtoReflect().Descriptor().Fields().ByName(protoreflect.Name(name)) != nil
+}
+
+func stringField(m proto.Message, name string) string {
+	fd := m.ProtoReflect().Descriptor().Fields().ByName(protoreflect.Name(name))
+	if fd == nil || fd.Kind() != protoreflect.StringKind {
+		return ""
+	}
+	return m.ProtoReflect().Get(fd).String()
+}
+
+// callError prints what the server said, with every field it named.
+func callError(err error) error {
+	st, ok := status.FromError(err)
+	if !ok {
+		return err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s", codeName(st.Code()), st.Message())
+	for _, d := range st.Details() {
+		if br, ok := d.(*errdetails.BadRequest); ok && len(br.GetFieldViolations()) > 1 {
+			for _, v := range br.GetFieldViolations() {
+				fmt.Fprintf(&b, "\n  %s: %s", v.GetField(), v.GetDescription())
+			}
+		}
+	}
+	return errors.New(b.String())
+}
+
+// codeName spells a code as the gRPC documentation does: INVALID_ARGUMENT.
+func codeName(c codes.Code) string {
+	var b strings.Builder
+	for i, r := range c.String() {
+		if unicode.IsUpper(r) && i > 0 {
+			b.WriteByte('_')
+		}
+		b.WriteRune(unicode.ToUpper(r))
+	}
+	return b.String()
+}
+
+var jsonOut = protojson.MarshalOptions{Multiline: true, Indent: "  ", UseProtoNames: true}

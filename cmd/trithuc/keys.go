@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"trithuc/server"
+	"trithuc/store"
+)
+
+const keysUsage = `Usage:
+  trithuc keys create --db PATH --role ROLE --name NAME [--expires DURATION]
+  trithuc keys list   --db PATH
+  trithuc keys revoke --db PATH ID
+
+Keys are kept in the database, hashed: the key itself is printed once, by
+create, as the last line of its output. Roles: %s.
+`
+
+func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprintf(stderr, keysUsage, strings.Join(server.Roles, ", "))
+		return usageError("keys: say create, list or revoke")
+	}
+	verb, args := args[0], args[1:]
+	fs := flag.NewFlagSet("trithuc keys "+verb, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbPath := fs.String("db", "trithuc.db", "the database `file`")
+	var role, name string
+	var expires time.Duration
+	switch verb {
+	case "create":
+		fs.StringVar(&role, "role", "", "the key's `role`: "+strings.Join(server.Roles, ", "))
+		fs.StringVar(&name, "name", "", "who or what the key is for")
+		fs.DurationVar(&expires, "expires", 0, "expire the key after this `duration` (e.g. 720h); 0 never")
+	case "list", "revoke":
+	default:
+		fmt.Fprintf(stderr, keysUsage, strings.Join(server.Roles, ", "))
+		return usageError(fmt.Sprintf("keys: unknown verb %q", verb))
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	open := func() (*store.DB, error) { return store.Open(ctx, *dbPath) }
+
+	switch verb {
+	case "create":
+		if !server.ValidRole(role) {
+			return usageError(fmt.Sprintf("keys create: --role must be one of %s", strings.Join(server.Roles, ", ")))
+		}
+		if strings.TrimSpace(name) == "" {
+			return usageError("keys create: --name is required: say who or what the key is for")
+		}
+		if expires < 0 {
+			return usageError("keys create: --expires must not be negative")
+		}
+		db, err := open()
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		var exp time.Time
+		if expires > 0 {
+			exp = time.Now().Add(expires)
+		}
+		k, secret, err := db.CreateKey(ctx, name, role, exp)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Created key %s (%s) for %q", k.ID, k.Role, k.Name)
+		if !exp.IsZero() {
+			fmt.Fprintf(stdout, ", expiring %s", exp.Format(time.RFC3339))
+		}
+		fmt.Fprintln(stdout, ". It is shown only this once:")
+		fmt.Fprintln(stdout, secret)
+		return nil
+	case "list":
+		db, err := open()
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		keys, err := db.ListKeys(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tROLE\tNAME\tCREATED\tEXPIRES\tLAST USED\tSTATE")
+		for _, k := range keys {
+			state := "live"
+			switch {
+			case !k.RevokeTime.IsZero():
+				state = "revoked " + k.RevokeTime.Local().Format(time.DateTime)
+			case !k.ExpireTime.IsZero() && time.Now().After(k.ExpireTime):
+				state = "expired"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Role, k.Name, when(k.CreateTime),
+				when(k.ExpireTime), when(k.LastUsedTime), state)
+		}
+		return tw.Flush()
+	case "revoke":
+		if fs.NArg() != 1 {
+			return usageError("keys revoke: give the id of one key (see trithuc keys list)")
+		}
+		db, err := open()
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if err := db.RevokeKey(ctx, fs.Arg(0)); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Revoked key %s.\n", fs.Arg(0))
+	}
+	return nil
+}
+
+func when(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Local().Format(time.DateTime)
+}

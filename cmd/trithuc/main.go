@@ -1,0 +1,76 @@
+// Command trithuc is the database service for a province's intellectual
+// workforce: `trithuc serve` runs it, and the other subcommands are its
+// command-line client and admin tools.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `trithuc: the database of the province's intellectual workforce.
+
+Usage:
+  trithuc serve [--db PATH] [--grpc-addr HOST:PORT] [--http-addr HOST:PORT] [--demo]
+  trithuc keys create|list|revoke [--db PATH] ...
+  trithuc <collection> <verb> [NAME] [flags]    call the API of a running server
+
+Collections and their verbs (run "trithuc <collection>" to see its verbs and
+"trithuc <collection> <verb> -h" for its flags):
+%s
+Client flags (every collection command):
+  --server HOST:PORT   the server's gRPC address (default $TRITHUC_SERVER or 127.0.0.1:9090)
+  --token KEY          an API key (default $TRITHUC_TOKEN)
+  --output json|table  how to print results (default json)
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	}
+	if err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintln(os.Stderr, "trithuc:", err)
+			os.Exit(2)
+		}
+		fmt.Fprintln(os.Stderr, "trithuc:", err)
+		os.Exit(1)
+	}
+}
+
+// usageError is a mistake in the command line, which exits with status 2.
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprintf(stderr, usage, collectionsHelp())
+		return usageError("say what to do")
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "serve":
+		return runServe(ctx, rest, stdout, stderr)
+	case "keys":
+		return runKeys(ctx, rest, stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprintf(stdout, usage, collectionsHelp())
+		return nil
+	default:
+		if c := findCollection(cmd); c != nil {
+			return runCollection(ctx, c, rest, stdout, stderr)
+		}
+		fmt.Fprintf(stderr, usage, collectionsHelp())
+		return usageError(fmt.Sprintf("unknown command %q", cmd))
+	}
+}

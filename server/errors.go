@@ -1,0 +1,134 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strconv"
+
+	"buf.build/go/protovalidate"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/protoadapt"
+
+	"trithuc/store"
+)
+
+// errInternal is all a client learns of a fault of ours; the cause goes to
+// the log.
+var errInternal = status.Error(codes.Internal, "internal error; it has been logged")
+
+// grpcError turns an error from the store into a status the client can act
+// on. It is the one place where store errors become gRPC codes.
+func grpcError(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := status.FromError(err); ok {
+		return err
+	}
+	if errors.Is(err, context.Canceled) {
+		return status.Error(codes.Canceled, "the call was cancelled")
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return status.Error(codes.DeadlineExceeded, "the call ran out of time")
+	}
+	if errors.Is(err, store.ErrBadKey) {
+		return status.Error(codes.Unauthenticated, store.ErrBadKey.Error())
+	}
+	var inv store.Invalids
+	if errors.As(err, &inv) {
+		return badRequest(inv...)
+	}
+	var se *store.Error
+	if !errors.As(err, &se) {
+		slog.ErrorContext(ctx, "internal error", "err", err)
+		return errInternal
+	}
+	switch se.Code {
+	case store.Invalid:
+		return badRequest(se)
+	case store.NotFound:
+		return status.Error(codes.NotFound, se.Message)
+	case store.AlreadyExists:
+		return withField(codes.AlreadyExists, se)
+	case store.Aborted:
+		return withField(codes.Aborted, se)
+	case store.FailedPrecondition:
+		return status.Error(codes.FailedPrecondition, se.Message)
+	case store.Unavailable:
+		return status.Error(codes.Unavailable, se.Message)
+	}
+	slog.ErrorContext(ctx, "internal error", "err", err)
+	return errInternal
+}
+
+// badRequest is INVALID_ARGUMENT with a google.rpc.BadRequest naming every
+// bad field (AIP-193).
+func badRequest(errs ...*store.Error) error {
+	br := &errdetails.BadRequest{}
+	for _, e := range errs {
+		br.FieldViolations = append(br.FieldViolations, &errdetails.BadRequest_FieldViolation{
+			Field:       e.Field,
+			Description: e.Message,
+		})
+	}
+	return withDetails(codes.InvalidArgument, summary(errs), br)
+}
+
+func summary(errs []*store.Error) string {
+	msg := errs[0].Message
+	if errs[0].Field != "" {
+		msg = errs[0].Field + ": " + msg
+	}
+	if n := len(errs) - 1; n == 1 {
+		msg += " (and 1 more problem)"
+	} else if n > 1 {
+		msg += " (and " + strconv.Itoa(n) + " more problems)"
+	}
+	return msg
+}
+
+// withField is a status that names the field it is about, for codes other
+// than INVALID_ARGUMENT (a taken national ID, a stale etag).
+func withField(code codes.Code, e *store.Error) error {
+	if e.Field == "" {
+		return status.Error(code, e.Message)
+	}
+	return withDetails(code, e.Field+": "+e.Message, &errdetails.BadRequest{
+		FieldViolations: []*errdetails.BadRequest_FieldViolation{{Field: e.Field, Description: e.Message}},
+	})
+}
+
+func withDetails(code codes.Code, msg string, details ...protoadapt.MessageV1) error {
+	st := status.New(code, msg)
+	if d, err := st.WithDetails(details...); err == nil {
+		st = d
+	}
+	return st.Err()
+}
+
+// validationError turns protovalidate's violations into a BadRequest.
+func validationError(err error) error {
+	var ve *protovalidate.ValidationError
+	if !errors.As(err, &ve) {
+		return nil
+	}
+	errs := make([]*store.Error, 0, len(ve.Violations))
+	for _, v := range ve.Violations {
+		msg := v.Proto.GetMessage()
+		if msg == "" {
+			msg = "is not valid (" + v.Proto.GetRuleId() + ")"
+		}
+		errs = append(errs, &store.Error{
+			Code:    store.Invalid,
+			Field:   protovalidate.FieldPathString(v.Proto.GetField()),
+			Message: msg,
+		})
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return badRequest(errs...)
+}

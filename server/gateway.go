@@ -1,0 +1,111 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+// incomingHeader forwards no HTTP header as gRPC metadata: the gateway
+// forwards the Authorization header by itself, and nothing else a client
+// sends may reach the server as metadata (in particular nothing that could
+// claim an identity).
+func incomingHeader(key string) (string, bool) {
+	return "", false
+}
+
+// limitBody refuses bodies over max bytes: at once when the request says its
+// length, and as the body is read when it does not.
+func limitBody(next http.Handler, max int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > max {
+			writeStatus(w, r, status.New(codes.InvalidArgument,
+				fmt.Sprintf("the request body is %d bytes; the limit is %d", r.ContentLength, max)), http.StatusRequestEntityTooLarge)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, max)
+		next.ServeHTTP(w, r)
+	})
+}
+
+func writeStatus(w http.ResponseWriter, r *http.Request, st *status.Status, code int) {
+	m := &runtime.JSONPb{}
+	body, err := m.Marshal(st.Proto())
+	if err != nil {
+		body = []byte(`{"code":13,"message":"internal error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	w.Write(body)
+}
+
+var (
+	unknownFieldRE  = regexp.MustCompile(`unknown field "([^"]+)"`)
+	syntaxErrorRE   = regexp.MustCompile(`syntax error \(line (\d+):(\d+)\)`)
+	typeMismatchRE  = regexp.MustCompile(`^type mismatch, parameter: ([^,]+), error: `)
+	protoPositionRE = regexp.MustCompile(`^proto:\s*(\(line \d+:\d+\):\s*)?`)
+)
+
+// gatewayError rewrites the errors the gateway makes itself while decoding a
+// request, whose messages come from Go libraries, into messages that say
+// what to fix and name the field; errors from the server pass unchanged.
+func gatewayError(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
+	st := status.Convert(err)
+	if st.Code() == codes.InvalidArgument && len(st.Details()) == 0 {
+		st = friendlyDecodeError(st.Message())
+	}
+	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, st.Err())
+}
+
+func friendlyDecodeError(msg string) *status.Status {
+	field, text := "", msg
+	switch {
+	case strings.Contains(msg, "request body too large"):
+		text = "the request body is over the size limit"
+	case unknownFieldRE.MatchString(msg):
+		field = unknownFieldRE.FindStringSubmatch(msg)[1]
+		text = fmt.Sprintf("unknown field %q in the request body; check its spelling against the API reference (/openapi.json)", field)
+	case syntaxErrorRE.MatchString(msg):
+		p := syntaxErrorRE.FindStringSubmatch(msg)
+		text = fmt.Sprintf("the request body is not valid JSON: syntax error at line %s, column %s", p[1], p[2])
+	case typeMismatchRE.MatchString(msg):
+		field = typeMismatchRE.FindStringSubmatch(msg)[1]
+		text = fmt.Sprintf("query parameter %s has a value of the wrong type", field)
+	case strings.HasPrefix(msg, "proto:"):
+		text = protoPositionRE.ReplaceAllString(msg, "")
+		text = "the request body is not valid: " + text
+	default:
+		return status.New(codes.InvalidArgument, msg)
+	}
+	st := status.New(codes.InvalidArgument, text)
+	if field != "" {
+		if d, err := st.WithDetails(&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{
+			{Field: field, Description: text},
+		}}); err == nil {
+			st = d
+		}
+	}
+	return st
+}
+
+// routingError answers paths and methods the API does not have with a
+// google.rpc.Status body like every other error.
+func routingError(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, httpStatus int) {
+	var st *status.Status
+	switch httpStatus {
+	case http.StatusMethodNotAllowed:
+		st = status.New(codes.Unimplemented, fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path))
+	case http.StatusNotFound:
+		st = status.New(codes.NotFound, fmt.Sprintf("no such path: %s; the API reference is at /openapi.json", r.URL.Path))
+	default:
+		st = status.New(codes.InvalidArgument, http.StatusText(httpStatus))
+	}
+	writeStatus(w, r, st, httpStatus)
+}

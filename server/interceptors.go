@@ -1,0 +1,225 @@
+package server
+
+import (
+	"context"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/peer"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+)
+
+// Principal is who makes a call, as established from their credential.
+type Principal struct {
+	// ID names the credential, for example "key:k3j9x2ab".
+	ID   string
+	Name string
+	Role string
+}
+
+// call is what the interceptors learn about a call as it passes through
+// them; the outermost one creates it, inner ones fill it in.
+type call struct {
+	method    string
+	rest      bool
+	principal *Principal
+}
+
+type callKey struct{}
+
+func callFrom(ctx context.Context) *call {
+	c, _ := ctx.Value(callKey{}).(*call)
+	if c == nil {
+		return &call{}
+	}
+	return c
+}
+
+// principal returns the caller of an authenticated call.
+func principal(ctx context.Context) *Principal {
+	if p := callFrom(ctx).principal; p != nil {
+		return p
+	}
+	return &Principal{ID: "anonymous"}
+}
+
+// publicMethods need no credential.
+var publicMethods = map[string]bool{
+	"/grpc.health.v1.Health/Check": true,
+	"/grpc.health.v1.Health/Watch": true,
+	"/grpc.health.v1.Health/List":  true,
+}
+
+// interceptors is the chain every call passes, over gRPC and REST alike:
+// log (outermost, so that it sees the final code) → recover → authenticate →
+// validate → handler.
+func (s *Server) interceptors() []grpc.ServerOption {
+	rec := recovery.WithRecoveryHandlerContext(func(ctx context.Context, p any) error {
+		slog.ErrorContext(ctx, "panic in handler", "method", callFrom(ctx).method, "panic", p, "stack", string(debug.Stack()))
+		return errInternal
+	})
+	return []grpc.ServerOption{
+		grpc.ChainUnaryInterceptor(s.logUnary, recovery.UnaryServerInterceptor(rec), s.authUnary, s.validateUnary),
+		grpc.ChainStreamInterceptor(s.logStream, recovery.StreamServerInterceptor(rec), s.authStream, s.validateStream),
+	}
+}
+
+func (s *Server) newCall(ctx context.Context, method string) (context.Context, *call) {
+	c := &call{method: method}
+	if p, ok := peer.FromContext(ctx); ok && p.Addr != nil && p.Addr.Network() == internalNetwork {
+		c.rest = true
+	}
+	return context.WithValue(ctx, callKey{}, c), c
+}
+
+func (s *Server) logCall(ctx context.Context, c *call, start time.Time, err error) {
+	code := status.Code(err)
+	transport := "grpc"
+	if c.rest {
+		transport = "rest"
+	}
+	who := "anonymous"
+	if c.principal != nil {
+		who = c.principal.ID
+	}
+	level := slog.LevelInfo
+	if code == codes.Internal || code == codes.Unknown || code == codes.DataLoss {
+		level = slog.LevelError
+	}
+	s.log.Log(ctx, level, "call", "method", c.method, "transport", transport, "principal", who,
+		"code", code.String(), "duration", time.Since(start).Round(time.Microsecond))
+}
+
+func (s *Server) logUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	start := time.Now()
+	ctx, c := s.newCall(ctx, info.FullMethod)
+	resp, err := handler(ctx, req)
+	s.logCall(ctx, c, start, err)
+	return resp, err
+}
+
+func (s *Server) logStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+	start := time.Now()
+	ctx, c := s.newCall(ss.Context(), info.FullMethod)
+	err := handler(srv, &contextStream{ServerStream: ss, ctx: ctx})
+	s.logCall(ctx, c, start, err)
+	return err
+}
+
+type contextStream struct {
+	grpc.ServerStream
+	ctx context.Context
+}
+
+func (cs *contextStream) Context() context.Context { return cs.ctx }
+
+func (s *Server) authUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	if err := s.authenticate(ctx, info.FullMethod); err != nil {
+		return nil, err
+	}
+	return handler(ctx, req)
+}
+
+func (s *Server) authStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+	if err := s.authenticate(ss.Context(), info.FullMethod); err != nil {
+		return err
+	}
+	return handler(srv, ss)
+}
+
+// authenticate establishes who calls from their one credential, an API key
+// sent as `authorization: Bearer <key>`, and records it on the call.
+func (s *Server) authenticate(ctx context.Context, method string) error {
+	if publicMethods[method] {
+		return nil
+	}
+	md, _ := metadata.FromIncomingContext(ctx)
+	vals := md.Get("authorization")
+	switch {
+	case len(vals) == 0:
+		return status.Error(codes.Unauthenticated, "no credential: send an API key as the header `authorization: Bearer <key>`")
+	case len(vals) > 1:
+		return status.Error(codes.Unauthenticated, "more than one credential: send exactly one authorization header")
+	}
+	scheme, token, ok := strings.Cut(strings.TrimSpace(vals[0]), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+		return status.Error(codes.Unauthenticated, "malformed authorization header: want `Bearer <key>`")
+	}
+	key, err := s.db.Authenticate(ctx, strings.TrimSpace(token))
+	if err != nil {
+		return grpcError(ctx, err)
+	}
+	callFrom(ctx).principal = &Principal{ID: "key:" + key.ID, Name: key.Name, Role: key.Role}
+	s.touchKey(ctx, key.ID)
+	return nil
+}
+
+// touchKey records a key's last use, at most once a minute per key, so that
+// reads do not turn into writes.
+func (s *Server) touchKey(ctx context.Context, id string) {
+	now := time.Now()
+	s.touchMu.Lock()
+	last, ok := s.touched[id]
+	if ok && now.Sub(last) < time.Minute {
+		s.touchMu.Unlock()
+		return
+	}
+	s.touched[id] = now
+	s.touchMu.Unlock()
+	if err := s.db.TouchKey(context.WithoutCancel(ctx), id, now); err != nil {
+		s.log.WarnContext(ctx, "recording key use", "key", id, "err", err)
+	}
+}
+
+type touchState struct {
+	touchMu sync.Mutex
+	touched map[string]time.Time
+}
+
+func (s *Server) validateUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	if err := s.validate(ctx, req); err != nil {
+		return nil, err
+	}
+	return handler(ctx, req)
+}
+
+func (s *Server) validateStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+	return handler(srv, &validatingStream{ServerStream: ss, s: s})
+}
+
+type validatingStream struct {
+	grpc.ServerStream
+	s *Server
+}
+
+func (vs *validatingStream) RecvMsg(m any) error {
+	if err := vs.ServerStream.RecvMsg(m); err != nil {
+		return err
+	}
+	return vs.s.validate(vs.Context(), m)
+}
+
+// validate checks a request against the rules its .proto declares.
+func (s *Server) validate(ctx context.Context, req any) error {
+	msg, ok := req.(proto.Message)
+	if !ok {
+		return nil
+	}
+	err := s.validator.Validate(msg)
+	if err == nil {
+		return nil
+	}
+	if st := validationError(err); st != nil {
+		return st
+	}
+	slog.ErrorContext(ctx, "validating request", "method", callFrom(ctx).method, "err", err)
+	return errInternal
+}

@@ -1,0 +1,133 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"go.einride.tech/aip/fieldbehavior"
+	"google.golang.org/genproto/googleapis/api/annotations"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
+
+	"trithuc/store"
+)
+
+// The pieces every standard method shares.
+
+// listRequest is what every List request has (AIP-132).
+type listRequest interface {
+	GetPageSize() int32
+	GetPageToken() string
+	GetFilter() string
+	GetOrderBy() string
+}
+
+func listQuery(req listRequest) store.ListQuery {
+	q := store.ListQuery{
+		PageSize:  int(req.GetPageSize()),
+		PageToken: req.GetPageToken(),
+		Filter:    req.GetFilter(),
+		OrderBy:   req.GetOrderBy(),
+	}
+	if r, ok := req.(interface{ GetShowDeleted() bool }); ok {
+		q.ShowDeleted = r.GetShowDeleted()
+	}
+	return q
+}
+
+// requestKey makes the idempotency key of a create that carries a
+// request_id (AIP-155), or nil when it carries none. The payload digest
+// leaves out request_id and validate_only, which do not change what is
+// created.
+func requestKey(ctx context.Context, method, requestID string, req proto.Message) *store.RequestKey {
+	if requestID == "" {
+		return nil
+	}
+	payload := proto.Clone(req)
+	m := payload.ProtoReflect()
+	for _, name := range []protoreflect.Name{"request_id", "validate_only"} {
+		if fd := m.Descriptor().Fields().ByName(name); fd != nil {
+			m.Clear(fd)
+		}
+	}
+	return &store.RequestKey{
+		Principal: principal(ctx).ID,
+		Method:    method,
+		RequestID: requestID,
+		Payload:   store.PayloadDigest(payload),
+	}
+}
+
+// checkUpdateMask refuses update_mask paths that name no field of resource,
+// or a field that a client cannot change: output-only ones, immutable ones,
+// the name and the etag (AIP-134, AIP-203).
+func checkUpdateMask(mask *fieldmaskpb.FieldMask, resource proto.Message) error {
+	var errs []*store.Error
+	paths := mask.GetPaths()
+	for _, path := range paths {
+		if path == "*" {
+			if len(paths) > 1 {
+				errs = append(errs, &store.Error{Field: "update_mask", Message: "\"*\" replaces every field and must be the only path"})
+			}
+			continue
+		}
+		fd, err := resolvePath(resource.ProtoReflect().Descriptor(), path)
+		if err != "" {
+			errs = append(errs, &store.Error{Field: "update_mask", Message: fmt.Sprintf("%q: %s; fields that can be updated: %s",
+				path, err, strings.Join(writablePaths(resource.ProtoReflect().Descriptor()), ", "))})
+			continue
+		}
+		switch {
+		case fd.Name() == "etag":
+			errs = append(errs, &store.Error{Field: "update_mask", Message: fmt.Sprintf("%q cannot be updated: send the etag in the resource to guard the update instead", path)})
+		case fieldbehavior.Has(fd, annotations.FieldBehavior_OUTPUT_ONLY):
+			errs = append(errs, &store.Error{Field: "update_mask", Message: fmt.Sprintf("%q is output only: the server sets it", path)})
+		case fieldbehavior.Has(fd, annotations.FieldBehavior_IMMUTABLE), fieldbehavior.Has(fd, annotations.FieldBehavior_IDENTIFIER):
+			errs = append(errs, &store.Error{Field: "update_mask", Message: fmt.Sprintf("%q cannot be changed once set", path)})
+		}
+	}
+	if len(errs) > 0 {
+		return badRequest(errs...)
+	}
+	return nil
+}
+
+// resolvePath finds the field a dotted path names, or says why it names none.
+func resolvePath(md protoreflect.MessageDescriptor, path string) (protoreflect.FieldDescriptor, string) {
+	parts := strings.Split(path, ".")
+	var fd protoreflect.FieldDescriptor
+	for i, part := range parts {
+		if md == nil {
+			return nil, fmt.Sprintf("%q has no subfields", strings.Join(parts[:i], "."))
+		}
+		fd = md.Fields().ByName(protoreflect.Name(part))
+		if fd == nil {
+			return nil, "no such field"
+		}
+		md = nil
+		if fd.Kind() == protoreflect.MessageKind && !fd.IsList() && !fd.IsMap() {
+			md = fd.Message()
+		}
+	}
+	return fd, ""
+}
+
+// writablePaths lists the top-level fields of a resource that an update may
+// name, for error messages.
+func writablePaths(md protoreflect.MessageDescriptor) []string {
+	var paths []string
+	fields := md.Fields()
+	for i := 0; i < fields.Len(); i++ {
+		fd := fields.Get(i)
+		if fd.Name() == "etag" || fieldbehavior.Has(fd, annotations.FieldBehavior_OUTPUT_ONLY) ||
+			fieldbehavior.Has(fd, annotations.FieldBehavior_IMMUTABLE) || fieldbehavior.Has(fd, annotations.FieldBehavior_IDENTIFIER) {
+			continue
+		}
+		paths = append(paths, string(fd.Name()))
+	}
+	sort.Strings(paths)
+	return paths
+}

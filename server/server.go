@@ -1,0 +1,215 @@
+// Package server serves trithuc over gRPC and REST: the services, the
+// interceptors every call passes, and the HTTP side (the grpc-gateway, the
+// OpenAPI document and /healthz).
+//
+// REST requests are not served by calling the handlers directly: the gateway
+// is a gRPC client of the same grpc.Server, over an in-memory listener, so
+// that every REST call passes the same interceptor chain as a gRPC call and no
+// path can bypass authentication, validation or logging.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"buf.build/go/protovalidate"
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/reflection"
+	"google.golang.org/grpc/test/bufconn"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	apispec "trithuc/proto"
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/store"
+)
+
+// Config says how to serve.
+type Config struct {
+	// GRPCAddr and HTTPAddr are host:port to listen on; port 0 picks a free
+	// port (see Server.GRPCAddr and Server.HTTPAddr).
+	GRPCAddr string
+	HTTPAddr string
+	// MaxRequestBytes bounds a gRPC message or a REST request body.
+	MaxRequestBytes int
+	// Logger receives one line per call; slog.Default() when nil.
+	Logger *slog.Logger
+}
+
+// DefaultMaxRequestBytes is the request size limit unless configured.
+const DefaultMaxRequestBytes = 4 << 20
+
+// internalNetwork is the network of the in-memory listener that the gateway
+// dials; calls arriving on it came through REST.
+const internalNetwork = "bufconn"
+
+// Server serves one database.
+type Server struct {
+	cfg       Config
+	db        *store.DB
+	log       *slog.Logger
+	validator protovalidate.Validator
+
+	grpc     *grpc.Server
+	health   *health.Server
+	internal *bufconn.Listener
+	gwConn   *grpc.ClientConn
+	http     *http.Server
+
+	grpcLis, httpLis net.Listener
+	serving          sync.WaitGroup
+
+	touchState
+}
+
+// New makes a server for db. It listens only when started.
+func New(db *store.DB, cfg Config) (*Server, error) {
+	if cfg.MaxRequestBytes <= 0 {
+		cfg.MaxRequestBytes = DefaultMaxRequestBytes
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	v, err := protovalidate.New()
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	s := &Server{cfg: cfg, db: db, log: cfg.Logger, validator: v}
+	s.touched = map[string]time.Time{}
+
+	opts := append(s.interceptors(),
+		grpc.MaxRecvMsgSize(cfg.MaxRequestBytes),
+	)
+	s.grpc = grpc.NewServer(opts...)
+	pb.RegisterPersonServiceServer(s.grpc, &personService{db: db})
+	s.health = health.NewServer()
+	healthpb.RegisterHealthServer(s.grpc, s.health)
+	reflection.Register(s.grpc)
+
+	// The gateway's connection to the gRPC server, in memory.
+	s.internal = bufconn.Listen(1 << 20)
+	s.gwConn, err = grpc.NewClient("passthrough:///trithuc",
+		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) {
+			return s.internal.DialContext(ctx)
+		}),
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(64<<20)),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("server: gateway connection: %w", err)
+	}
+	handler, err := s.httpHandler()
+	if err != nil {
+		return nil, err
+	}
+	s.http = &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
+	}
+	return s, nil
+}
+
+// httpHandler routes REST through the gateway and serves the documents
+// beside it.
+func (s *Server) httpHandler() (http.Handler, error) {
+	gw := runtime.NewServeMux(
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.JSONPb{
+			MarshalOptions: protojson.MarshalOptions{},
+			// Unknown fields are an error, not silently dropped: a typo in
+			// a field name must not look like success.
+			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
+		}),
+		runtime.WithIncomingHeaderMatcher(incomingHeader),
+		runtime.WithErrorHandler(gatewayError),
+		runtime.WithRoutingErrorHandler(routingError),
+		runtime.WithHealthzEndpoint(healthpb.NewHealthClient(s.gwConn)),
+	)
+	ctx := context.Background()
+	for _, register := range []func(context.Context, *runtime.ServeMux, *grpc.ClientConn) error{
+		pb.RegisterPersonServiceHandler,
+	} {
+		if err := register(ctx, gw, s.gwConn); err != nil {
+			return nil, fmt.Errorf("server: gateway: %w", err)
+		}
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(apispec.OpenAPI)
+	})
+	mux.Handle("/", limitBody(gw, int64(s.cfg.MaxRequestBytes)))
+	return mux, nil
+}
+
+// Start listens on the configured addresses and serves in the background
+// until Shutdown.
+func (s *Server) Start() error {
+	var err error
+	if s.grpcLis, err = net.Listen("tcp", s.cfg.GRPCAddr); err != nil {
+		return fmt.Errorf("server: gRPC: %w", err)
+	}
+	if s.httpLis, err = net.Listen("tcp", s.cfg.HTTPAddr); err != nil {
+		s.grpcLis.Close()
+		return fmt.Errorf("server: HTTP: %w", err)
+	}
+	for name, serve := range map[string]func() error{
+		"gRPC":     func() error { return s.grpc.Serve(s.grpcLis) },
+		"internal": func() error { return s.grpc.Serve(s.internal) },
+		"HTTP":     func() error { return s.http.Serve(s.httpLis) },
+	} {
+		s.serving.Add(1)
+		go func() {
+			defer s.serving.Done()
+			if err := serve(); err != nil && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, grpc.ErrServerStopped) {
+				s.log.Error("serving stopped", "listener", name, "err", err)
+			}
+		}()
+	}
+	s.health.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
+	return nil
+}
+
+// GRPCAddr is the address the gRPC port listens on.
+func (s *Server) GRPCAddr() string { return s.grpcLis.Addr().String() }
+
+// HTTPAddr is the address the HTTP port listens on.
+func (s *Server) HTTPAddr() string { return s.httpLis.Addr().String() }
+
+// Shutdown stops accepting calls and waits for the calls in flight to finish
+// until ctx is done; calls still running then are cancelled. The database is
+// left open: its owner closes it after.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.health.Shutdown()
+	// HTTP first: REST calls in flight still need the gRPC server behind
+	// the gateway.
+	httpErr := s.http.Shutdown(ctx)
+	stopped := make(chan struct{})
+	go func() {
+		s.grpc.GracefulStop()
+		close(stopped)
+	}()
+	select {
+	case <-stopped:
+	case <-ctx.Done():
+		s.grpc.Stop()
+		<-stopped
+	}
+	s.gwConn.Close()
+	s.serving.Wait()
+	if httpErr != nil && !errors.Is(httpErr, context.DeadlineExceeded) {
+		return httpErr
+	}
+	return ctx.Err()
+}

@@ -1,0 +1,87 @@
+package store
+
+import "fmt"
+
+// Code says what kind of failure an Error is. The server maps each to a gRPC
+// status code.
+type Code int
+
+const (
+	Internal           Code = iota // a fault of ours, never of the caller
+	Invalid                        // the request is wrong; Field says where
+	NotFound                       // the resource does not exist (or is deleted)
+	AlreadyExists                  // an id or unique value is taken
+	Aborted                        // the etag is stale: someone changed it first
+	FailedPrecondition             // the resource is not in a state that allows it
+	Unavailable                    // try again later
+)
+
+func (c Code) String() string {
+	switch c {
+	case Invalid:
+		return "invalid"
+	case NotFound:
+		return "not found"
+	case AlreadyExists:
+		return "already exists"
+	case Aborted:
+		return "aborted"
+	case FailedPrecondition:
+		return "failed precondition"
+	case Unavailable:
+		return "unavailable"
+	}
+	return "internal"
+}
+
+// Error is a failure the store explains to the caller. Message is safe to
+// show to clients; Err, when set, is the underlying cause for the logs only.
+type Error struct {
+	Code Code
+	// Field is the path of the offending field within the resource, for
+	// example "national_id" or "qualifications[2].year"; empty when the error
+	// is not about one field.
+	Field   string
+	Message string
+	Err     error
+}
+
+func (e *Error) Error() string {
+	s := e.Message
+	if e.Field != "" {
+		s = e.Field + ": " + s
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+func errorf(code Code, field, format string, args ...any) *Error {
+	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// Invalids collects every invalid field of a request, so that the caller
+// learns about all of them at once.
+type Invalids []*Error
+
+func (e Invalids) Error() string {
+	if len(e) == 1 {
+		return e[0].Error()
+	}
+	return fmt.Sprintf("%s (and %d more)", e[0].Error(), len(e)-1)
+}
+
+func (v *Invalids) add(field, format string, args ...any) {
+	*v = append(*v, errorf(Invalid, field, format, args...))
+}
+
+// err returns nil when nothing was invalid.
+func (v Invalids) err() error {
+	if len(v) == 0 {
+		return nil
+	}
+	return v
+}

@@ -1,0 +1,85 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// migration is one schema change. Versions are the numeric prefixes of the
+// file names, 1, 2, 3..., without gaps.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+var migrations = loadMigrations()
+
+func loadMigrations() []migration {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		panic(err)
+	}
+	sort.Strings(names)
+	var ms []migration
+	for i, name := range names {
+		base := strings.TrimPrefix(name, "migrations/")
+		prefix, _, _ := strings.Cut(base, "_")
+		v, err := strconv.Atoi(prefix)
+		if err != nil || v != i+1 {
+			panic(fmt.Sprintf("store: migration %s: want version %d as its prefix", base, i+1))
+		}
+		b, err := migrationFiles.ReadFile(name)
+		if err != nil {
+			panic(err)
+		}
+		ms = append(ms, migration{version: v, name: base, sql: string(b)})
+	}
+	return ms
+}
+
+// SchemaVersion is the schema version this binary writes.
+func SchemaVersion() int { return len(migrations) }
+
+// migrate applies the migrations the database has not seen, up to version
+// target, each in its own transaction: a failed migration leaves the database
+// as the previous one left it. A database made by a newer binary is refused
+// rather than touched.
+func (db *DB) migrate(ctx context.Context, target int) error {
+	if _, err := db.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		name       TEXT NOT NULL,
+		apply_time INTEGER NOT NULL
+	) STRICT`); err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	var current int
+	if err := db.writer.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	if current > len(migrations) {
+		return fmt.Errorf("store: the database has schema version %d, newer than this binary's %d; use a newer trithuc", current, len(migrations))
+	}
+	for _, m := range migrations[current:target] {
+		err := db.write(ctx, false, func(tx *Tx) error {
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, name, apply_time) VALUES (?, ?, ?)`,
+				m.version, m.name, micros(tx.now))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("store: migration %s: %w", m.name, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,332 @@
+package store
+
+import (
+	"context"
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"go.einride.tech/aip/ordering"
+)
+
+// Paging limits (AIP-158).
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 1000
+)
+
+// ListQuery is what every List method takes.
+type ListQuery struct {
+	PageSize    int
+	PageToken   string
+	Filter      string
+	OrderBy     string
+	ShowDeleted bool
+}
+
+// Page says where a listing stands.
+type Page struct {
+	// NextPageToken continues the listing; empty on the last page.
+	NextPageToken string
+	// TotalSize counts every match of the query, on every page.
+	TotalSize int
+}
+
+// kind is how a sort key's values are typed in page tokens.
+type kind int
+
+const (
+	kindInt kind = iota
+	kindText
+	kindBlob
+)
+
+// sortKey is a field that a listing may be ordered by.
+type sortKey struct {
+	expr string // an SQL expression over the listed table; never NULL
+	kind kind
+}
+
+// orderTerm is one term of a resolved ORDER BY.
+type orderTerm struct {
+	sortKey
+	path string
+	desc bool
+}
+
+// parseOrderBy resolves an AIP-132 order_by against the fields a resource
+// may be ordered by, and appends tiebreak (a unique key) so that the order
+// is total and keyset paging never repeats or skips a row.
+func parseOrderBy(orderBy string, keys map[string]sortKey, tiebreak orderTerm) ([]orderTerm, error) {
+	var ob ordering.OrderBy
+	if err := ob.UnmarshalString(orderBy); err != nil {
+		return nil, errorf(Invalid, "order_by", "cannot parse %q: write field names separated by commas, each optionally followed by \"desc\" (for example \"given_name, birth_date desc\")", orderBy)
+	}
+	var terms []orderTerm
+	seen := map[string]bool{}
+	for _, f := range ob.Fields {
+		k, ok := keys[f.Path]
+		if !ok {
+			return nil, errorf(Invalid, "order_by", "cannot order by %q; possible fields: %s", f.Path, keyNames(keys))
+		}
+		if seen[f.Path] {
+			return nil, errorf(Invalid, "order_by", "%q appears twice", f.Path)
+		}
+		seen[f.Path] = true
+		terms = append(terms, orderTerm{sortKey: k, path: f.Path, desc: f.Desc})
+	}
+	return append(terms, tiebreak), nil
+}
+
+func keyNames(keys map[string]sortKey) string {
+	names := make([]string, 0, len(keys))
+	for k := range keys {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// orderSQL is the ORDER BY clause for terms.
+func orderSQL(terms []orderTerm) string {
+	var b strings.Builder
+	for i, t := range terms {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(t.expr)
+		if t.desc {
+			b.WriteString(" DESC")
+		}
+	}
+	return b.String()
+}
+
+// selectKeys is the list of sort-key expressions to select with each row, so
+// that the last row of a page can become the next page token.
+func selectKeys(terms []orderTerm) string {
+	exprs := make([]string, len(terms))
+	for i, t := range terms {
+		exprs[i] = t.expr
+	}
+	return strings.Join(exprs, ", ")
+}
+
+// afterSQL is the condition for rows after the row whose sort keys are vals,
+// in the order of terms: (a > ?) OR (a = ? AND b > ?) OR ..., which works for
+// any mix of directions.
+func afterSQL(terms []orderTerm, vals []any) (string, []any) {
+	var ors []string
+	var args []any
+	for i, t := range terms {
+		var ands []string
+		for j := 0; j < i; j++ {
+			ands = append(ands, terms[j].expr+" = ?")
+			args = append(args, vals[j])
+		}
+		op := " > ?"
+		if t.desc {
+			op = " < ?"
+		}
+		ands = append(ands, t.expr+op)
+		args = append(args, vals[i])
+		ors = append(ors, "("+strings.Join(ands, " AND ")+")")
+	}
+	return "(" + strings.Join(ors, " OR ") + ")", args
+}
+
+// pageToken is what a page token holds: where the previous page ended, and
+// which query it belongs to.
+type pageToken struct {
+	Query []byte `json:"q"`
+	After []any  `json:"a"`
+	// Total is the count of matches when the listing began; counting once
+	// keeps later pages as cheap as the first.
+	Total int `json:"t"`
+}
+
+// queryChecksum binds a page token to the query that made it: the same
+// token with another filter, order or parent is refused.
+func queryChecksum(parts ...string) []byte {
+	h := sha256.New()
+	for _, p := range parts {
+		fmt.Fprintf(h, "%d:%s;", len(p), p)
+	}
+	return h.Sum(nil)[:8]
+}
+
+const macSize = 12
+
+// encodePageToken makes an opaque, signed token.
+func (db *DB) encodePageToken(query []byte, terms []orderTerm, after []any, total int) string {
+	vals := make([]any, len(after))
+	for i, v := range after {
+		if b, ok := v.([]byte); ok && terms[i].kind == kindBlob {
+			vals[i] = base64.RawStdEncoding.EncodeToString(b)
+		} else {
+			vals[i] = v
+		}
+	}
+	body, _ := json.Marshal(pageToken{Query: query, After: vals, Total: total})
+	mac := hmac.New(sha256.New, db.secret)
+	mac.Write(body)
+	return base64.RawURLEncoding.EncodeToString(append(mac.Sum(nil)[:macSize], body...))
+}
+
+// decodePageToken checks a token's signature and query, and returns the sort
+// keys of the row it continues after and the total of the first page.
+func (db *DB) decodePageToken(token string, query []byte, terms []orderTerm) ([]any, int, error) {
+	bad := errorf(Invalid, "page_token", "invalid page token; start again without one")
+	raw, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil || len(raw) <= macSize {
+		return nil, 0, bad
+	}
+	sum, body := raw[:macSize], raw[macSize:]
+	mac := hmac.New(sha256.New, db.secret)
+	mac.Write(body)
+	if !hmac.Equal(sum, mac.Sum(nil)[:macSize]) {
+		return nil, 0, bad
+	}
+	var pt pageToken
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&pt); err != nil {
+		return nil, 0, bad
+	}
+	if !bytes.Equal(pt.Query, query) {
+		return nil, 0, errorf(Invalid, "page_token", "the page token belongs to a different query; keep filter, order_by and the other parameters as they were, or start again without a token")
+	}
+	if len(pt.After) != len(terms) {
+		return nil, 0, bad
+	}
+	vals := make([]any, len(terms))
+	for i, t := range terms {
+		switch t.kind {
+		case kindInt:
+			n, ok := pt.After[i].(json.Number)
+			if !ok {
+				return nil, 0, bad
+			}
+			v, err := n.Int64()
+			if err != nil {
+				return nil, 0, bad
+			}
+			vals[i] = v
+		case kindText:
+			s, ok := pt.After[i].(string)
+			if !ok {
+				return nil, 0, bad
+			}
+			vals[i] = s
+		case kindBlob:
+			s, ok := pt.After[i].(string)
+			if !ok {
+				return nil, 0, bad
+			}
+			b, err := base64.RawStdEncoding.DecodeString(s)
+			if err != nil {
+				return nil, 0, bad
+			}
+			vals[i] = b
+		}
+	}
+	return vals, pt.Total, nil
+}
+
+// pageSize applies the default and the maximum.
+func pageSize(n int) (int, error) {
+	switch {
+	case n < 0:
+		return 0, errorf(Invalid, "page_size", "must not be negative")
+	case n == 0:
+		return DefaultPageSize, nil
+	case n > MaxPageSize:
+		return MaxPageSize, nil
+	}
+	return n, nil
+}
+
+// listing is one List call, resolved to SQL.
+type listing struct {
+	from    string   // the table, with any joins
+	columns string   // the resource's columns, as its scan function reads them
+	where   []string // conditions, ANDed
+	args    []any
+	terms   []orderTerm
+	query   []byte // queryChecksum of everything that shapes the result
+	size    int
+	token   string
+}
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface {
+	Scan(dest ...any) error
+}
+
+// list runs a keyset-paginated listing: rows after the page token's row, in
+// the listing's order, one more than asked for to know whether a next page
+// exists.
+func list[T any](ctx context.Context, tx *Tx, l listing, scan func(s scanner, extra ...any) (T, error)) ([]T, Page, error) {
+	var page Page
+	where, args := append([]string(nil), l.where...), append([]any(nil), l.args...)
+	total := -1
+	if l.token != "" {
+		after, t, err := tx.db.decodePageToken(l.token, l.query, l.terms)
+		if err != nil {
+			return nil, page, err
+		}
+		total = t
+		cond, condArgs := afterSQL(l.terms, after)
+		where = append(where, cond)
+		args = append(args, condArgs...)
+	} else {
+		q := "SELECT COUNT(*) FROM " + l.from + whereSQL(l.where)
+		if err := tx.QueryRowContext(ctx, q, l.args...).Scan(&total); err != nil {
+			return nil, page, dbError(err)
+		}
+	}
+	page.TotalSize = total
+
+	q := "SELECT " + l.columns + ", " + selectKeys(l.terms) + " FROM " + l.from + whereSQL(where) +
+		" ORDER BY " + orderSQL(l.terms) + fmt.Sprintf(" LIMIT %d", l.size+1)
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, page, dbError(err)
+	}
+	defer rows.Close()
+	var items []T
+	keys := make([]any, len(l.terms))
+	for rows.Next() {
+		if len(items) == l.size {
+			// There is one more: the last row on this page is where the next
+			// page starts after.
+			page.NextPageToken = tx.db.encodePageToken(l.query, l.terms, keys, total)
+			break
+		}
+		ptrs := make([]any, len(keys))
+		for i := range keys {
+			ptrs[i] = &keys[i]
+		}
+		item, err := scan(rows, ptrs...)
+		if err != nil {
+			return nil, page, dbError(err)
+		}
+		items = append(items, item)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, page, dbError(err)
+	}
+	return items, page, nil
+}
+
+func whereSQL(conds []string) string {
+	if len(conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(conds, " AND ")
+}

@@ -1,0 +1,506 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"google.golang.org/genproto/googleapis/type/date"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/vntext"
+)
+
+// CreateOptions are the parts of a Create request beside the resource.
+type CreateOptions struct {
+	// ID is the client's chosen id; the store picks one when empty.
+	ID string
+	// Request, when set, makes the create idempotent (AIP-155).
+	Request *RequestKey
+	// ValidateOnly checks everything and changes nothing.
+	ValidateOnly bool
+}
+
+// WriteOptions are the parts of an Update, Delete or Undelete request
+// beside the resource.
+type WriteOptions struct {
+	// Etag, when set, must be the resource's current etag.
+	Etag         string
+	ValidateOnly bool
+}
+
+const personColumns = `p.pk, p.id, p.family_name, p.middle_name, p.given_name, p.display_name, p.gender,
+	p.birth_year, p.birth_month, p.birth_day, p.ethnicity, COALESCE(p.national_id, ''), p.email, p.phone,
+	p.hometown, p.create_time, p.update_time, p.delete_time, p.revision`
+
+// personRow is a person as stored, with the keys the store needs beside it.
+type personRow struct {
+	pk       int64
+	revision int64
+	deleted  bool
+	person   *pb.Person
+}
+
+func scanPerson(s scanner, extra ...any) (*personRow, error) {
+	var (
+		r                    personRow
+		p                    pb.Person
+		id                   string
+		gender               int32
+		year, month, day     int32
+		createTime, updateTm int64
+		deleteTime           sql.NullInt64
+	)
+	dest := []any{&r.pk, &id, &p.FamilyName, &p.MiddleName, &p.GivenName, &p.DisplayName, &gender,
+		&year, &month, &day, &p.Ethnicity, &p.NationalId, &p.Email, &p.Phone,
+		&p.Hometown, &createTime, &updateTm, &deleteTime, &r.revision}
+	if err := s.Scan(append(dest, extra...)...); err != nil {
+		return nil, err
+	}
+	p.Name = "people/" + id
+	p.Gender = pb.Person_Gender(gender)
+	if year != 0 {
+		p.BirthDate = &date.Date{Year: year, Month: month, Day: day}
+	}
+	p.CreateTime = timestamppb.New(fromMicros(createTime))
+	p.UpdateTime = timestamppb.New(fromMicros(updateTm))
+	if deleteTime.Valid {
+		p.DeleteTime = timestamppb.New(fromMicros(deleteTime.Int64))
+		r.deleted = true
+	}
+	p.Etag = etag(id, r.revision)
+	r.person = &p
+	return &r, nil
+}
+
+// etag is a checksum of a resource's state: it changes with every revision.
+func etag(id string, revision int64) string {
+	sum := sha256.Sum256([]byte(id + "/" + strconv.FormatInt(revision, 10)))
+	return hex.EncodeToString(sum[:8])
+}
+
+// PersonID returns the {person} of people/{person}, or an error naming field.
+func PersonID(name, field string) (string, error) {
+	id, ok := strings.CutPrefix(name, "people/")
+	if !ok || !validID(id) {
+		return "", errorf(Invalid, field, "want a person's name, people/{id}, not %q", name)
+	}
+	return id, nil
+}
+
+// validID reports whether id is an AIP-122 resource id, or one the server made.
+func validID(id string) bool {
+	if len(id) == 0 || len(id) > 63 {
+		return false
+	}
+	for i, c := range id {
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '-' && i > 0 && i < len(id)-1:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// newID makes a server-assigned id: a letter, then 15 letters or digits.
+func newID() string {
+	const letters = "abcdefghijklmnopqrstuvwxyz"
+	const alnum = letters + "0123456789"
+	b := make([]byte, 16)
+	rand.Read(b)
+	b[0] = letters[int(b[0])%len(letters)]
+	for i := 1; i < len(b); i++ {
+		b[i] = alnum[int(b[i])%len(alnum)]
+	}
+	return string(b)
+}
+
+// GetPerson returns a person, deleted or not.
+func (db *DB) GetPerson(ctx context.Context, name string, view pb.PersonView) (*pb.Person, error) {
+	id, err := PersonID(name, "name")
+	if err != nil {
+		return nil, err
+	}
+	var out *pb.Person
+	err = db.read(ctx, func(tx *Tx) error {
+		r, err := tx.person(ctx, id)
+		if err != nil {
+			return err
+		}
+		out = r.person
+		return nil
+	})
+	return out, err
+}
+
+func (tx *Tx) person(ctx context.Context, id string) (*personRow, error) {
+	row := tx.QueryRowContext(ctx, `SELECT `+personColumns+` FROM people p WHERE p.id = ?`, id)
+	r, err := scanPerson(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errorf(NotFound, "", "people/%s does not exist", id)
+	}
+	if err != nil {
+		return nil, dbError(err)
+	}
+	return r, nil
+}
+
+// livePerson is person, but a deleted person is NOT_FOUND, as AIP-164 asks of
+// every method but Get, List and Undelete.
+func (tx *Tx) livePerson(ctx context.Context, id string) (*personRow, error) {
+	r, err := tx.person(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.deleted {
+		return nil, errorf(NotFound, "", "people/%s is deleted; undelete it first", id)
+	}
+	return r, nil
+}
+
+// personSortKeys are the fields ListPeople may be ordered by.
+var personSortKeys = map[string]sortKey{
+	"create_time": {expr: "p.create_time", kind: kindInt},
+	"update_time": {expr: "p.update_time", kind: kindInt},
+	"birth_date":  {expr: "(p.birth_year * 10000 + p.birth_month * 100 + p.birth_day)", kind: kindInt},
+}
+
+// ListPeople lists people in registration order, or in q.OrderBy's.
+func (db *DB) ListPeople(ctx context.Context, q ListQuery, view pb.PersonView) ([]*pb.Person, Page, error) {
+	size, err := pageSize(q.PageSize)
+	if err != nil {
+		return nil, Page{}, err
+	}
+	if q.Filter != "" {
+		return nil, Page{}, errorf(Invalid, "filter", "filtering people is not supported yet")
+	}
+	terms, err := parseOrderBy(q.OrderBy, personSortKeys, orderTerm{sortKey: sortKey{expr: "p.pk", kind: kindInt}})
+	if err != nil {
+		return nil, Page{}, err
+	}
+	l := listing{
+		from:    "people p",
+		columns: personColumns,
+		terms:   terms,
+		query:   queryChecksum("people", q.Filter, orderSQL(terms), strconv.FormatBool(q.ShowDeleted)),
+		size:    size,
+		token:   q.PageToken,
+	}
+	if !q.ShowDeleted {
+		l.where = append(l.where, "p.delete_time IS NULL")
+	}
+	var people []*pb.Person
+	var page Page
+	err = db.read(ctx, func(tx *Tx) error {
+		rows, p, err := list(ctx, tx, l, scanPerson)
+		if err != nil {
+			return err
+		}
+		page = p
+		for _, r := range rows {
+			people = append(people, r.person)
+		}
+		return nil
+	})
+	return people, page, err
+}
+
+// CreatePerson registers p. Output-only fields of p are ignored.
+func (db *DB) CreatePerson(ctx context.Context, p *pb.Person, o CreateOptions) (*pb.Person, error) {
+	var out *pb.Person
+	err := db.write(ctx, o.ValidateOnly, func(tx *Tx) error {
+		if o.Request != nil {
+			prev := new(pb.Person)
+			found, err := tx.recall(ctx, o.Request, prev)
+			if err != nil || found {
+				out = prev
+				return err
+			}
+		}
+		id := o.ID
+		if id == "" {
+			id = newID()
+		} else if !validID(id) {
+			return errorf(Invalid, "person_id", "want 1 to 63 lower-case letters, digits and hyphens, starting with a letter")
+		}
+		var exists int
+		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM people WHERE id = ?`, id).Scan(&exists)
+		if err != nil {
+			return dbError(err)
+		}
+		if exists > 0 {
+			return errorf(AlreadyExists, "person_id", "people/%s already exists", id)
+		}
+		p := normalizePerson(p)
+		if err := tx.checkPerson(ctx, id, p); err != nil {
+			return err
+		}
+		now := micros(tx.now)
+		_, err = tx.ExecContext(ctx, `INSERT INTO people (id, family_name, middle_name, given_name, display_name,
+			gender, birth_year, birth_month, birth_day, ethnicity, national_id, email, phone, hometown,
+			create_time, update_time, revision)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+			append([]any{id}, append(personValues(p), now, now)...)...)
+		if err != nil {
+			return dbError(err)
+		}
+		r, err := tx.person(ctx, id)
+		if err != nil {
+			return err
+		}
+		out = r.person
+		if o.Request != nil {
+			return tx.remember(ctx, o.Request, out)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// UpdatePerson changes a person: apply gets the current profile and changes
+// it in place, inside the transaction, so that no other write slips between
+// reading and writing.
+func (db *DB) UpdatePerson(ctx context.Context, name string, o WriteOptions, apply func(p *pb.Person) error) (*pb.Person, error) {
+	id, err := PersonID(name, "person.name")
+	if err != nil {
+		return nil, err
+	}
+	var out *pb.Person
+	err = db.write(ctx, o.ValidateOnly, func(tx *Tx) error {
+		r, err := tx.livePerson(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := checkEtag(o.Etag, r.person.Etag, "person.etag"); err != nil {
+			return err
+		}
+		if err := apply(r.person); err != nil {
+			return err
+		}
+		p := normalizePerson(r.person)
+		if err := tx.checkPerson(ctx, id, p); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE people SET family_name = ?, middle_name = ?, given_name = ?,
+			display_name = ?, gender = ?, birth_year = ?, birth_month = ?, birth_day = ?, ethnicity = ?,
+			national_id = ?, email = ?, phone = ?, hometown = ?, update_time = ?, revision = revision + 1
+			WHERE pk = ?`, append(personValues(p), micros(tx.now), r.pk)...)
+		if err != nil {
+			return dbError(err)
+		}
+		r, err = tx.person(ctx, id)
+		if err != nil {
+			return err
+		}
+		out = r.person
+		return nil
+	})
+	return out, err
+}
+
+// DeletePerson deletes a person softly (AIP-164). A deleted person is
+// NOT_FOUND.
+func (db *DB) DeletePerson(ctx context.Context, name string, o WriteOptions) (*pb.Person, error) {
+	id, err := PersonID(name, "name")
+	if err != nil {
+		return nil, err
+	}
+	var out *pb.Person
+	err = db.write(ctx, o.ValidateOnly, func(tx *Tx) error {
+		r, err := tx.livePerson(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := checkEtag(o.Etag, r.person.Etag, "etag"); err != nil {
+			return err
+		}
+		now := micros(tx.now)
+		_, err = tx.ExecContext(ctx, `UPDATE people SET delete_time = ?, update_time = ?, revision = revision + 1 WHERE pk = ?`,
+			now, now, r.pk)
+		if err != nil {
+			return dbError(err)
+		}
+		r, err = tx.person(ctx, id)
+		if err != nil {
+			return err
+		}
+		out = r.person
+		return nil
+	})
+	return out, err
+}
+
+// UndeletePerson restores a deleted person. Restoring a person who is not
+// deleted is FAILED_PRECONDITION; one whose national ID another live person
+// has taken meanwhile is ALREADY_EXISTS.
+func (db *DB) UndeletePerson(ctx context.Context, name string, o WriteOptions) (*pb.Person, error) {
+	id, err := PersonID(name, "name")
+	if err != nil {
+		return nil, err
+	}
+	var out *pb.Person
+	err = db.write(ctx, o.ValidateOnly, func(tx *Tx) error {
+		r, err := tx.person(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !r.deleted {
+			return errorf(FailedPrecondition, "", "people/%s is not deleted", id)
+		}
+		if err := checkEtag(o.Etag, r.person.Etag, "etag"); err != nil {
+			return err
+		}
+		if err := tx.checkNationalIDFree(ctx, id, r.person.NationalId); err != nil {
+			return err
+		}
+		now := micros(tx.now)
+		_, err = tx.ExecContext(ctx, `UPDATE people SET delete_time = NULL, update_time = ?, revision = revision + 1 WHERE pk = ?`,
+			now, r.pk)
+		if err != nil {
+			return dbError(err)
+		}
+		r, err = tx.person(ctx, id)
+		if err != nil {
+			return err
+		}
+		out = r.person
+		return nil
+	})
+	return out, err
+}
+
+func checkEtag(want, have, field string) error {
+	if want != "" && want != have {
+		return errorf(Aborted, field, "the resource changed since it was read (etag %q is stale; the current one is %q): read it again and reapply the change", want, have)
+	}
+	return nil
+}
+
+// personValues are the writable columns of p, in the order of the INSERT
+// and UPDATE statements.
+func personValues(p *pb.Person) []any {
+	var year, month, day int32
+	if d := p.GetBirthDate(); d != nil {
+		year, month, day = d.Year, d.Month, d.Day
+	}
+	var nationalID any
+	if p.NationalId != "" {
+		nationalID = p.NationalId
+	}
+	return []any{p.FamilyName, p.MiddleName, p.GivenName, p.DisplayName, int32(p.Gender),
+		year, month, day, p.Ethnicity, nationalID, p.Email, p.Phone, p.Hometown}
+}
+
+// normalizePerson returns p with its text in NFC and without surrounding
+// space, and the display name derived when empty. Diacritics stay exactly as
+// entered: "Nguyễn" typed with combining marks and precomposed is one name.
+func normalizePerson(p *pb.Person) *pb.Person {
+	for _, s := range []*string{&p.FamilyName, &p.MiddleName, &p.GivenName, &p.DisplayName,
+		&p.Ethnicity, &p.NationalId, &p.Email, &p.Phone, &p.Hometown} {
+		*s = normText(*s)
+	}
+	if p.DisplayName == "" {
+		var parts []string
+		for _, s := range []string{p.FamilyName, p.MiddleName, p.GivenName} {
+			if s != "" {
+				parts = append(parts, s)
+			}
+		}
+		p.DisplayName = strings.Join(parts, " ")
+	}
+	return p
+}
+
+func normText(s string) string {
+	return strings.TrimSpace(vntext.NFC(s))
+}
+
+// checkPerson checks p as it would be stored: required fields, dates, text
+// that cannot be shown, and uniqueness of the national ID.
+func (tx *Tx) checkPerson(ctx context.Context, id string, p *pb.Person) error {
+	var v Invalids
+	if p.GivenName == "" {
+		v.add("given_name", "required: the person's given name (tên)")
+	}
+	for _, f := range []struct {
+		field, value string
+	}{
+		{"family_name", p.FamilyName}, {"middle_name", p.MiddleName}, {"given_name", p.GivenName},
+		{"display_name", p.DisplayName},
+	} {
+		if i := strings.IndexFunc(f.value, unicode.IsControl); i >= 0 {
+			v.add(f.field, "contains a control character at byte %d", i)
+		}
+	}
+	if d := p.GetBirthDate(); d != nil {
+		checkBirthDate(&v, d, int32(tx.now.Year()), int32(tx.now.Month()), int32(tx.now.Day()))
+	}
+	if err := v.err(); err != nil {
+		return err
+	}
+	return tx.checkNationalIDFree(ctx, id, p.NationalId)
+}
+
+func checkBirthDate(v *Invalids, d *date.Date, year, month, day int32) {
+	switch {
+	case d.Year == 0 && (d.Month != 0 || d.Day != 0):
+		v.add("birth_date.year", "required when month or day is given")
+	case d.Year == 0:
+		return
+	case d.Year < 1900:
+		v.add("birth_date.year", "%d is too early; give a year from 1900", d.Year)
+	case d.Month < 0 || d.Month > 12:
+		v.add("birth_date.month", "must be 1 to 12, or 0 when unknown")
+	case d.Month == 0 && d.Day != 0:
+		v.add("birth_date.month", "required when day is given")
+	case d.Day < 0 || d.Day > daysIn(d.Year, d.Month):
+		v.add("birth_date.day", "%d-%02d has no day %d", d.Year, d.Month, d.Day)
+	case d.Year > year || d.Year == year && (d.Month > month || d.Month == month && d.Day > day):
+		v.add("birth_date", "is in the future")
+	}
+}
+
+func daysIn(year, month int32) int32 {
+	switch month {
+	case 0:
+		return 0
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+func (tx *Tx) checkNationalIDFree(ctx context.Context, id, nationalID string) error {
+	if nationalID == "" {
+		return nil
+	}
+	var other string
+	err := tx.QueryRowContext(ctx, `SELECT id FROM people WHERE national_id = ? AND delete_time IS NULL AND id != ?`,
+		nationalID, id).Scan(&other)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return dbError(err)
+	}
+	return &Error{Code: AlreadyExists, Field: "national_id",
+		Message: fmt.Sprintf("another person, people/%s, has this national ID", other)}
+}

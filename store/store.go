@@ -1,0 +1,244 @@
+// Package store keeps trithuc's data in SQLite: the schema and its migrations,
+// the queries, and the transactions around them. Nothing outside this package
+// speaks SQL.
+//
+// Every write goes through one connection in a BEGIN IMMEDIATE transaction, so
+// writers queue in Go instead of failing with SQLITE_BUSY, and a write is
+// reported done only after COMMIT returned. Reads use a separate pool of
+// read-only connections, which WAL lets run beside the writer.
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
+)
+
+// DB is an open trithuc database.
+type DB struct {
+	path   string
+	writer *sql.DB
+	reader *sql.DB
+
+	// secret signs page tokens, so that a client can neither forge one nor
+	// reuse one for a different query. It is made once per database.
+	secret []byte
+
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// Open opens the database file at path, creating it when it does not exist,
+// and brings its schema up to date.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("store: empty database path")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	if dir := filepath.Dir(abs); dir != "" {
+		if _, err := os.Stat(dir); err != nil {
+			return nil, fmt.Errorf("store: database directory: %w", err)
+		}
+	}
+	db := &DB{path: abs, Now: time.Now}
+
+	// Pragmas go in the DSN because they are per connection: the driver runs
+	// them on every connection it opens, including ones the pool reopens.
+	//   journal_mode=WAL   readers do not block the writer, nor it them
+	//   synchronous=FULL   a COMMIT that returned survives a crash or power cut
+	//   foreign_keys=on    references are checked by SQLite too
+	//   busy_timeout       wait for another process's lock instead of failing
+	//   txlock=immediate   BeginTx takes the write lock at once, so a
+	//                      transaction never fails half-way with SQLITE_BUSY
+	common := "_synchronous=FULL&_foreign_keys=on&_busy_timeout=10000&_cache_size=-32000"
+	db.writer, err = sql.Open("sqlite3", dsn(abs, "_journal_mode=WAL&_txlock=immediate&"+common))
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	db.writer.SetMaxOpenConns(1)
+	db.writer.SetMaxIdleConns(1)
+	db.writer.SetConnMaxLifetime(0)
+	db.writer.SetConnMaxIdleTime(0)
+
+	if err := db.writer.PingContext(ctx); err != nil {
+		db.writer.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	if err := checkFTS5(ctx, db.writer); err != nil {
+		db.writer.Close()
+		return nil, err
+	}
+	if err := db.migrate(ctx, len(migrations)); err != nil {
+		db.writer.Close()
+		return nil, err
+	}
+
+	// mode=ro makes the reader pool unable to write even by mistake.
+	db.reader, err = sql.Open("sqlite3", dsn(abs, "mode=ro&_txlock=deferred&"+common))
+	if err != nil {
+		db.writer.Close()
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	n := max(4, 2*runtime.GOMAXPROCS(0))
+	db.reader.SetMaxOpenConns(n)
+	db.reader.SetMaxIdleConns(n)
+	db.reader.SetConnMaxIdleTime(0)
+	db.reader.SetConnMaxLifetime(0)
+
+	if db.secret, err = db.loadSecret(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// dsn makes a SQLite URI filename for path; the driver passes parameters
+// without a leading underscore on to SQLite.
+func dsn(path, params string) string {
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
+	if runtime.GOOS == "windows" {
+		u.Path = "/" + u.Path
+	}
+	return u.String() + "?" + params
+}
+
+// checkFTS5 fails with an actionable message when the binary was built without
+// the sqlite_fts5 tag, instead of failing later on the first search.
+func checkFTS5(ctx context.Context, db *sql.DB) error {
+	var n int
+	err := db.QueryRowContext(ctx, `SELECT sqlite_compileoption_used('ENABLE_FTS5')`).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if n == 0 {
+		return errors.New("store: this binary's SQLite has no FTS5; build with `-tags sqlite_fts5` (make build, make test)")
+	}
+	return nil
+}
+
+// Path is the database file.
+func (db *DB) Path() string { return db.path }
+
+// Close closes the database. Writes in flight finish first; the WAL is
+// checkpointed into the main file so that it can be copied on its own.
+func (db *DB) Close() error {
+	var errs []error
+	if db.reader != nil {
+		errs = append(errs, db.reader.Close())
+	}
+	if db.writer != nil {
+		if _, err := db.writer.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+			errs = append(errs, err)
+		}
+		errs = append(errs, db.writer.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Tx is a transaction. now is fixed when it begins, so that every time it
+// writes is the same.
+type Tx struct {
+	*sql.Tx
+	db  *DB
+	now time.Time
+}
+
+// errRollback ends a dry run: the work was done and checked, and is undone.
+var errRollback = errors.New("store: dry run")
+
+// write runs fn in a write transaction and commits it; when dryRun is set it
+// rolls back instead, so that validate_only requests see every check a real
+// write would make and change nothing.
+func (db *DB) write(ctx context.Context, dryRun bool, fn func(tx *Tx) error) error {
+	sqlTx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return dbError(err)
+	}
+	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond)}
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if dryRun {
+		sqlTx.Rollback()
+		return nil
+	}
+	if err := sqlTx.Commit(); err != nil {
+		// The write is not acknowledged: the caller gets an error, never a
+		// success for data that may not be on disk.
+		sqlTx.Rollback()
+		return dbError(err)
+	}
+	return nil
+}
+
+// read runs fn in a read-only transaction, which sees one snapshot of the
+// database throughout.
+func (db *DB) read(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return dbError(err)
+	}
+	defer sqlTx.Rollback()
+	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond)}
+	return fn(tx)
+}
+
+// dbError wraps an error from SQLite as an internal error, keeping
+// cancellations recognisable.
+func dbError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *Error
+	if errors.As(err, &se) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var sqe sqlite3.Error
+	if errors.As(err, &sqe) && (sqe.Code == sqlite3.ErrBusy || sqe.Code == sqlite3.ErrLocked) {
+		return &Error{Code: Unavailable, Message: "the database is busy; try again", Err: err}
+	}
+	return &Error{Code: Internal, Message: "database error", Err: err}
+}
+
+func (db *DB) loadSecret(ctx context.Context) ([]byte, error) {
+	var secret []byte
+	err := db.writer.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'page_token_secret'`).Scan(&secret)
+	if err == nil && len(secret) >= 32 {
+		return secret, nil
+	}
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	secret = make([]byte, 32)
+	rand.Read(secret)
+	err = db.write(ctx, false, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES('page_token_secret', ?)
+			ON CONFLICT(key) DO UPDATE SET value = excluded.value`, secret)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return secret, nil
+}
+
+// micros is how times are stored: microseconds since the Unix epoch, UTC.
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
