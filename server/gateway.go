@@ -4,13 +4,16 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/grpc-ecosystem/grpc-gateway/v2/utilities"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 )
 
 // incomingHeader forwards no HTTP header as gRPC metadata: the gateway
@@ -46,10 +49,41 @@ func writeStatus(w http.ResponseWriter, r *http.Request, st *status.Status, code
 	w.Write(body)
 }
 
+// strictQuery refuses query parameters that name no field of the request,
+// as unknown JSON fields are refused: a misspelt "fitler" must not return
+// everything as if no filter had been asked for.
+type strictQuery struct{ runtime.DefaultQueryParser }
+
+func (q *strictQuery) Parse(msg proto.Message, values url.Values, filter *utilities.DoubleArray) error {
+	for key := range values {
+		path, _, _ := strings.Cut(key, "[")
+		m := msg.ProtoReflect().Descriptor()
+		for _, part := range strings.Split(path, ".") {
+			if m == nil {
+				return fmt.Errorf("unknown query parameter %q", key)
+			}
+			fd := m.Fields().ByTextName(part)
+			if fd == nil {
+				fd = m.Fields().ByJSONName(part)
+			}
+			if fd == nil {
+				return fmt.Errorf("unknown query parameter %q", key)
+			}
+			m = nil
+			if fd.Message() != nil && !fd.IsList() && !fd.IsMap() {
+				m = fd.Message()
+			}
+		}
+	}
+	return q.DefaultQueryParser.Parse(msg, values, filter)
+}
+
 var (
+	unknownParamRE  = regexp.MustCompile(`^unknown query parameter "([^"]+)"`)
 	unknownFieldRE  = regexp.MustCompile(`unknown field "([^"]+)"`)
 	syntaxErrorRE   = regexp.MustCompile(`syntax error \(line (\d+):(\d+)\)`)
 	typeMismatchRE  = regexp.MustCompile(`^type mismatch, parameter: ([^,]+), error: `)
+	parsingFieldRE  = regexp.MustCompile(`^parsing field "([^"]+)": `)
 	protoPositionRE = regexp.MustCompile(`^proto:\s*(\(line \d+:\d+\):\s*)?`)
 )
 
@@ -69,6 +103,9 @@ func friendlyDecodeError(msg string) *status.Status {
 	switch {
 	case strings.Contains(msg, "request body too large"):
 		text = "the request body is over the size limit"
+	case unknownParamRE.MatchString(msg):
+		field = unknownParamRE.FindStringSubmatch(msg)[1]
+		text = fmt.Sprintf("unknown query parameter %q; check its spelling against the API reference (/openapi.json)", field)
 	case unknownFieldRE.MatchString(msg):
 		field = unknownFieldRE.FindStringSubmatch(msg)[1]
 		text = fmt.Sprintf("unknown field %q in the request body; check its spelling against the API reference (/openapi.json)", field)
@@ -77,6 +114,9 @@ func friendlyDecodeError(msg string) *status.Status {
 		text = fmt.Sprintf("the request body is not valid JSON: syntax error at line %s, column %s", p[1], p[2])
 	case typeMismatchRE.MatchString(msg):
 		field = typeMismatchRE.FindStringSubmatch(msg)[1]
+		text = fmt.Sprintf("query parameter %s has a value of the wrong type", field)
+	case parsingFieldRE.MatchString(msg):
+		field = parsingFieldRE.FindStringSubmatch(msg)[1]
 		text = fmt.Sprintf("query parameter %s has a value of the wrong type", field)
 	case strings.HasPrefix(msg, "proto:"):
 		text = protoPositionRE.ReplaceAllString(msg, "")

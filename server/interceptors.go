@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"buf.build/go/protovalidate"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -15,6 +16,8 @@ import (
 	"google.golang.org/grpc/peer"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 )
 
 // Principal is who makes a call, as established from their credential.
@@ -63,7 +66,7 @@ var publicMethods = map[string]bool{
 // validate → handler.
 func (s *Server) interceptors() []grpc.ServerOption {
 	rec := recovery.WithRecoveryHandlerContext(func(ctx context.Context, p any) error {
-		slog.ErrorContext(ctx, "panic in handler", "method", callFrom(ctx).method, "panic", p, "stack", string(debug.Stack()))
+		s.log.ErrorContext(ctx, "panic in handler", "method", callFrom(ctx).method, "panic", p, "stack", string(debug.Stack()))
 		return errInternal
 	})
 	return []grpc.ServerOption{
@@ -213,7 +216,11 @@ func (s *Server) validate(ctx context.Context, req any) error {
 	if !ok {
 		return nil
 	}
-	err := s.validator.Validate(msg)
+	var opts []protovalidate.ValidationOption
+	if f := updateMaskFilter(msg); f != nil {
+		opts = append(opts, protovalidate.WithFilter(f))
+	}
+	err := s.validator.Validate(msg, opts...)
 	if err == nil {
 		return nil
 	}
@@ -222,4 +229,47 @@ func (s *Server) validate(ctx context.Context, req any) error {
 	}
 	slog.ErrorContext(ctx, "validating request", "method", callFrom(ctx).method, "err", err)
 	return errInternal
+}
+
+// updateMaskFilter makes an Update request's validation skip the resource
+// fields its update_mask leaves out: they are ignored by the update, so
+// whatever they hold must not fail it (AIP-134). It returns nil when every
+// field counts: no mask, or "*".
+func updateMaskFilter(req proto.Message) protovalidate.Filter {
+	m := req.ProtoReflect()
+	fields := m.Descriptor().Fields()
+	maskFD := fields.ByName("update_mask")
+	if maskFD == nil || maskFD.Message() == nil || maskFD.Message().FullName() != "google.protobuf.FieldMask" {
+		return nil
+	}
+	mask, _ := m.Get(maskFD).Message().Interface().(*fieldmaskpb.FieldMask)
+	paths := map[string]bool{}
+	for _, p := range mask.GetPaths() {
+		if p == "*" {
+			return nil
+		}
+		top, _, _ := strings.Cut(p, ".")
+		paths[top] = true
+	}
+	if len(paths) == 0 {
+		return nil
+	}
+	var resource protoreflect.Message
+	for i := 0; i < fields.Len(); i++ {
+		fd := fields.Get(i)
+		if fd != maskFD && fd.Message() != nil && !fd.IsList() && !fd.IsMap() && m.Has(fd) {
+			resource = m.Get(fd).Message()
+			break
+		}
+	}
+	if resource == nil {
+		return nil
+	}
+	return protovalidate.FilterFunc(func(msg protoreflect.Message, d protoreflect.Descriptor) bool {
+		fd, ok := d.(protoreflect.FieldDescriptor)
+		if !ok || msg.Interface() != resource.Interface() {
+			return true
+		}
+		return paths[string(fd.Name())]
+	})
 }

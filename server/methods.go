@@ -82,7 +82,8 @@ func checkUpdateMask(mask *fieldmaskpb.FieldMask, resource proto.Message) error 
 		}
 		switch {
 		case fd.Name() == "etag":
-			errs = append(errs, &store.Error{Field: "update_mask", Message: fmt.Sprintf("%q cannot be updated: send the etag in the resource to guard the update instead", path)})
+			// The etag guards the update (AIP-154); the REST gateway puts it
+			// in the mask when the body carries it.
 		case fieldbehavior.Has(fd, annotations.FieldBehavior_OUTPUT_ONLY):
 			errs = append(errs, &store.Error{Field: "update_mask", Message: fmt.Sprintf("%q is output only: the server sets it", path)})
 		case fieldbehavior.Has(fd, annotations.FieldBehavior_IMMUTABLE), fieldbehavior.Has(fd, annotations.FieldBehavior_IDENTIFIER):

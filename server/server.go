@@ -132,6 +132,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
 		}),
 		runtime.WithIncomingHeaderMatcher(incomingHeader),
+		runtime.SetQueryParameterParser(&strictQuery{}),
 		runtime.WithErrorHandler(gatewayError),
 		runtime.WithRoutingErrorHandler(routingError),
 		runtime.WithHealthzEndpoint(healthpb.NewHealthClient(s.gwConn)),

@@ -241,6 +241,9 @@ func (db *DB) CreatePerson(ctx context.Context, p *pb.Person, o CreateOptions) (
 		if exists > 0 {
 			return errorf(AlreadyExists, "person_id", "people/%s already exists", id)
 		}
+		if err := checkText(p); err != nil {
+			return err
+		}
 		p := normalizePerson(p)
 		if err := tx.checkPerson(ctx, id, p); err != nil {
 			return err
@@ -288,6 +291,9 @@ func (db *DB) UpdatePerson(ctx context.Context, name string, o WriteOptions, app
 			return err
 		}
 		if err := apply(r.person); err != nil {
+			return err
+		}
+		if err := checkText(r.person); err != nil {
 			return err
 		}
 		p := normalizePerson(r.person)
@@ -428,22 +434,33 @@ func normText(s string) string {
 	return strings.TrimSpace(vntext.NFC(s))
 }
 
-// checkPerson checks p as it would be stored: required fields, dates, text
-// that cannot be shown, and uniqueness of the national ID.
-func (tx *Tx) checkPerson(ctx context.Context, id string, p *pb.Person) error {
+// personField prefixes the paths of a person's fields in errors: the person
+// is the "person" field of the requests that write one.
+const personField = "person."
+
+// checkText refuses text that cannot be shown: control characters. It runs
+// before the display name is derived, so that a bad part is reported once.
+func checkText(p *pb.Person) error {
 	var v Invalids
-	if p.GivenName == "" {
-		v.add("given_name", "required: the person's given name (tên)")
-	}
 	for _, f := range []struct {
 		field, value string
 	}{
 		{"family_name", p.FamilyName}, {"middle_name", p.MiddleName}, {"given_name", p.GivenName},
-		{"display_name", p.DisplayName},
+		{"display_name", p.DisplayName}, {"email", p.Email}, {"phone", p.Phone},
 	} {
 		if i := strings.IndexFunc(f.value, unicode.IsControl); i >= 0 {
-			v.add(f.field, "contains a control character at byte %d", i)
+			v.add(personField+f.field, "contains a control character at byte %d", i)
 		}
+	}
+	return v.err()
+}
+
+// checkPerson checks p as it would be stored: required fields, dates, and
+// uniqueness of the national ID.
+func (tx *Tx) checkPerson(ctx context.Context, id string, p *pb.Person) error {
+	var v Invalids
+	if p.GivenName == "" {
+		v.add(personField+"given_name", "required: the person's given name (tên)")
 	}
 	if d := p.GetBirthDate(); d != nil {
 		checkBirthDate(&v, d, int32(tx.now.Year()), int32(tx.now.Month()), int32(tx.now.Day()))
@@ -457,19 +474,19 @@ func (tx *Tx) checkPerson(ctx context.Context, id string, p *pb.Person) error {
 func checkBirthDate(v *Invalids, d *date.Date, year, month, day int32) {
 	switch {
 	case d.Year == 0 && (d.Month != 0 || d.Day != 0):
-		v.add("birth_date.year", "required when month or day is given")
+		v.add(personField+"birth_date.year", "required when month or day is given")
 	case d.Year == 0:
 		return
 	case d.Year < 1900:
-		v.add("birth_date.year", "%d is too early; give a year from 1900", d.Year)
+		v.add(personField+"birth_date.year", "%d is too early; give a year from 1900", d.Year)
 	case d.Month < 0 || d.Month > 12:
-		v.add("birth_date.month", "must be 1 to 12, or 0 when unknown")
+		v.add(personField+"birth_date.month", "must be 1 to 12, or 0 when unknown")
 	case d.Month == 0 && d.Day != 0:
-		v.add("birth_date.month", "required when day is given")
+		v.add(personField+"birth_date.month", "required when day is given")
 	case d.Day < 0 || d.Day > daysIn(d.Year, d.Month):
-		v.add("birth_date.day", "%d-%02d has no day %d", d.Year, d.Month, d.Day)
+		v.add(personField+"birth_date.day", "%d-%02d has no day %d", d.Year, d.Month, d.Day)
 	case d.Year > year || d.Year == year && (d.Month > month || d.Month == month && d.Day > day):
-		v.add("birth_date", "is in the future")
+		v.add(personField+"birth_date", "is in the future")
 	}
 }
 
@@ -501,6 +518,6 @@ func (tx *Tx) checkNationalIDFree(ctx context.Context, id, nationalID string) er
 	case err != nil:
 		return dbError(err)
 	}
-	return &Error{Code: AlreadyExists, Field: "national_id",
+	return &Error{Code: AlreadyExists, Field: personField + "national_id",
 		Message: fmt.Sprintf("another person, people/%s, has this national ID", other)}
 }

@@ -1,0 +1,75 @@
+package vntext
+
+import (
+	"bytes"
+	"sort"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+func TestFoldEveryVietnameseLetter(t *testing.T) {
+	// Every vowel with every tone, in both cases, and đ.
+	bases := map[string]string{"a": "a", "ă": "a", "â": "a", "e": "e", "ê": "e", "i": "i", "o": "o", "ô": "o", "ơ": "o", "u": "u", "ư": "u", "y": "y"}
+	tones := []string{"", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
+	for base, want := range bases {
+		for _, tone := range tones {
+			for _, s := range []string{base + tone, strings.ToUpper(base) + tone} {
+				nfc := norm.NFC.String(s)
+				if got := Fold(nfc); got != want {
+					t.Errorf("Fold(%q) = %q, want %q", nfc, got, want)
+				}
+				if got := Fold(norm.NFD.String(s)); got != want {
+					t.Errorf("Fold(NFD %q) = %q, want %q", nfc, got, want)
+				}
+			}
+		}
+	}
+	for in, want := range map[string]string{
+		"Đặng Thị Đào":     "dang thi dao",
+		"NGUYỄN VĂN ĐỨC":   "nguyen van duc",
+		"Thạch Sa Rươl":    "thach sa ruol",
+		"Phường Rạch Giá":  "phuong rach gia",
+		"Quách Tuyết Hằng": "quach tuyet hang",
+	} {
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestNFC(t *testing.T) {
+	if got := NFC("Nguye\u0302\u0303n"); got != "Nguyễn" || len(got) != len("Nguyễn") {
+		t.Errorf("NFC gave %q", got)
+	}
+}
+
+func TestSortKeyVietnameseOrder(t *testing.T) {
+	want := []string{"An", "Anh", "Ánh", "Ân", "Bình", "Chi", "Dũng", "Đạt", "Hà", "Hải", "Ơn", "Ưng", "Yến"}
+	rev := make([]string, len(want))
+	for i := range want {
+		rev[i] = want[len(want)-1-i]
+	}
+	sort.Slice(rev, func(i, j int) bool { return bytes.Compare(SortKey(rev[i]), SortKey(rev[j])) < 0 })
+	if strings.Join(rev, " ") != strings.Join(want, " ") {
+		t.Errorf("sorted %v, want %v", rev, want)
+	}
+}
+
+func TestSortKeyByGivenThenMiddleThenFamily(t *testing.T) {
+	type person struct{ family, middle, given string }
+	people := []person{{"Lê", "", "Bình"}, {"Trần", "Văn", "An"}, {"Nguyễn", "Thị", "An"}, {"Bùi", "Thị", "An"}, {"Ân", "", "Anh"}}
+	sort.Slice(people, func(i, j int) bool {
+		a, b := people[i], people[j]
+		return bytes.Compare(SortKey(a.given, a.middle, a.family), SortKey(b.given, b.middle, b.family)) < 0
+	})
+	var got []string
+	for _, p := range people {
+		got = append(got, strings.Join(strings.Fields(p.family+" "+p.middle+" "+p.given), " "))
+	}
+	want := "Bùi Thị An|Nguyễn Thị An|Trần Văn An|Ân Anh|Lê Bình"
+	if strings.Join(got, "|") != want {
+		t.Errorf("sorted %q, want %q", strings.Join(got, "|"), want)
+	}
+}
