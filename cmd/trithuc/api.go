@@ -247,7 +247,7 @@ func runCollection(ctx context.Context, c *collection, args []string, stdout, st
 		fmt.Fprintf(stderr, "Usage: trithuc %s %s%s [flags]\n\nCalls %s.\n\nFlags:\n", c.name, v.name, arg, v.method.FullName())
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(interleave(fs, args[1:])); err != nil {
+	if err := parseFlags(fs, interleave(fs, args[1:])); err != nil {
 		return err
 	}
 	if cf.output != "json" && cf.output != "table" {
@@ -397,4 +397,4 @@ func codeName(c codes.Code) string {
 	return b.String()
 }
 
-var jsonOut = protojson.MarshalOptions{Multiline: true, Indent: "  ", UseProtoNames: true}
+var jsonOut = protojson.MarshalOptions{UseProtoNames: true}

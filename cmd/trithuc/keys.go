@@ -43,7 +43,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintf(stderr, keysUsage, strings.Join(server.Roles, ", "))
 		return usageError(fmt.Sprintf("keys: unknown verb %q", verb))
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	open := func() (*store.DB, error) { return store.Open(ctx, *dbPath) }

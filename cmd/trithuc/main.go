@@ -74,3 +74,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return usageError(fmt.Sprintf("unknown command %q", cmd))
 	}
 }
+
+// parseFlags parses a command line; a mistake in it is a usageError (the
+// flag package has already printed what was wrong and the usage).
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		return usageError(err.Error())
+	}
+	return err
+}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -40,7 +42,14 @@ func printResult(w io.Writer, format, columns string, pages []proto.Message) err
 		if err != nil {
 			return err
 		}
-		_, err = fmt.Fprintln(w, string(b))
+		// protojson varies its spacing on purpose; print it the same way
+		// every time, for people and for scripts that grep.
+		var out bytes.Buffer
+		if err := json.Indent(&out, b, "", "  "); err != nil {
+			return err
+		}
+		out.WriteByte('\n')
+		_, err = w.Write(out.Bytes())
 		return err
 	}
 

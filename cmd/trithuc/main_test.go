@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// serveDemo runs `trithuc serve --demo` on free ports, as the README says,
+// and returns its gRPC address and demo key.
+func serveDemo(t *testing.T, dir string) (addr, token string, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--demo", "--demo-people", "40", "--db", filepath.Join(dir, "t.db"),
+			"--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, &out, &errOut)
+	}()
+	deadline := time.Now().Add(60 * time.Second)
+	re := regexp.MustCompile(`TRITHUC_TOKEN=(\S+)[\s\S]*?-d '\{"page_size": 3\}' (\S+) `)
+	for {
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			token, addr = m[1], m[2]
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve stopped: %v\n%s", err, errOut.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no demo output:\n%s\n%s", out.String(), errOut.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return addr, token, func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve exited with %v", err)
+		}
+		if !strings.Contains(errOut.String(), "stopped") {
+			t.Errorf("serve did not log a clean stop:\n%s", errOut.String())
+		}
+	}
+}
+
+func cli(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, &out, &errOut)
+	return out.String() + errOut.String(), err
+}
+
+func TestDemoAndPeopleCommands(t *testing.T) {
+	dir := t.TempDir()
+	addr, token, stop := serveDemo(t, dir)
+	defer stop()
+	c := []string{"--server", addr, "--token", token}
+
+	out, err := cli(t, append([]string{"people", "list", "--page-size", "5", "--output", "table"}, c...)...)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if lines := strings.Count(out, "people/"); lines != 5 {
+		t.Errorf("table lists %d people, want 5:\n%s", lines, out)
+	}
+
+	out, err = cli(t, append([]string{"people", "create", "--family-name", "Thạch", "--given-name", "Sa Rươl",
+		"--gender", "male", "--birth-date", "1988-09", "--person-id", "thach-sa-ruol"}, c...)...)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	var p map[string]any
+	if err := json.Unmarshal([]byte(out), &p); err != nil || p["display_name"] != "Thạch Sa Rươl" {
+		t.Fatalf("create printed %s (%v)", out, err)
+	}
+
+	// Flags may follow the name; update sends only the flags given.
+	out, err = cli(t, append([]string{"people", "update", "thach-sa-ruol", "--email", "sa.ruol@example.vn"}, c...)...)
+	if err != nil || !strings.Contains(out, `"email": "sa.ruol@example.vn"`) || !strings.Contains(out, `"given_name": "Sa Rươl"`) {
+		t.Fatalf("update: %v\n%s", err, out)
+	}
+	out, err = cli(t, append([]string{"people", "get", "people/thach-sa-ruol", "--view", "full"}, c...)...)
+	if err != nil || !strings.Contains(out, "sa.ruol@example.vn") {
+		t.Fatalf("get: %v\n%s", err, out)
+	}
+	if out, err := cli(t, append([]string{"people", "delete", "thach-sa-ruol"}, c...)...); err != nil {
+		t.Fatalf("delete: %v\n%s", err, out)
+	}
+	_, err = cli(t, append([]string{"people", "delete", "thach-sa-ruol"}, c...)...)
+	if err == nil || !strings.Contains(err.Error(), "NOT_FOUND") {
+		t.Errorf("second delete: %v", err)
+	}
+	if out, err := cli(t, append([]string{"people", "undelete", "thach-sa-ruol"}, c...)...); err != nil {
+		t.Fatalf("undelete: %v\n%s", err, out)
+	}
+
+	out, err = cli(t, append([]string{"people", "list", "--all", "--page-size", "7"}, c...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out, `"name": "people/`); n != 41 {
+		t.Errorf("--all listed %d people, want 41", n)
+	}
+
+	_, err = cli(t, append([]string{"people", "create", "--given-name", "X", "--national-id", "12"}, c...)...)
+	if err == nil || !strings.Contains(err.Error(), "INVALID_ARGUMENT") || !strings.Contains(err.Error(), "national_id") {
+		t.Errorf("bad national ID: %v", err)
+	}
+	_, err = cli(t, append([]string{"people", "create", "--gender", "sideways"}, c...)...)
+	var ue usageError
+	if !errors.As(err, &ue) {
+		t.Errorf("a bad enum value: %v, want a usage error", err)
+	}
+	_, err = cli(t, "people", "list", "--server", addr, "--token", "tt_bad_key")
+	if err == nil || !strings.Contains(err.Error(), "UNAUTHENTICATED") {
+		t.Errorf("a bad key: %v", err)
+	}
+}
+
+func TestKeysCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "k.db")
+	out, err := cli(t, "keys", "create", "--db", db, "--role", "home_affairs", "--name", "Sở Nội vụ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	key := lines[len(lines)-1]
+	if !strings.HasPrefix(key, "tt_") {
+		t.Fatalf("the last line is %q, want the key", key)
+	}
+	id := strings.Split(key, "_")[1]
+	out, err = cli(t, "keys", "list", "--db", db)
+	if err != nil || !strings.Contains(out, id) || !strings.Contains(out, "home_affairs") || strings.Contains(out, key) {
+		t.Fatalf("list: %v\n%s", err, out)
+	}
+	if _, err := cli(t, "keys", "revoke", "--db", db, id); err != nil {
+		t.Fatal(err)
+	}
+	if out, _ := cli(t, "keys", "list", "--db", db); !strings.Contains(out, "revoked") {
+		t.Errorf("list after revoke:\n%s", out)
+	}
+	for _, args := range [][]string{
+		{"keys", "create", "--db", db, "--role", "king", "--name", "x"},
+		{"keys", "create", "--db", db, "--role", "admin"},
+		{"keys", "revoke", "--db", db},
+		{"keys", "shred"},
+		{"nonsense"},
+		{},
+	} {
+		_, err := cli(t, args...)
+		var ue usageError
+		if !errors.As(err, &ue) && !errors.Is(err, flag.ErrHelp) {
+			t.Errorf("%q: %v, want a usage error", args, err)
+		}
+	}
+}

@@ -1,0 +1,77 @@
+package trithuc
+
+import (
+	"bytes"
+	"go/format"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// handWritten lists the Go files that are not generated.
+func handWritten(t *testing.T) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(".", func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".") && path != ".") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, ".pb.go") && !strings.HasSuffix(path, ".pb.gw.go") {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func TestGofmt(t *testing.T) {
+	for _, f := range handWritten(t) {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := format.Source(src)
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		if !bytes.Equal(src, out) {
+			t.Errorf("%s is not gofmt-ed: run `make fmt`", f)
+		}
+	}
+}
+
+func TestVet(t *testing.T) {
+	if testing.Short() {
+		t.Skip("vet takes a while")
+	}
+	cmd := exec.Command("go", "vet", "-tags", "sqlite_fts5", "./...")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("go vet: %v\n%s", err, out)
+	}
+}
+
+// The README's test command is what CI runs.
+func TestCIRunsTheREADMETestCommand(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ci, err := os.ReadFile(".ci/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(ci)), "\n")
+	cmd := strings.TrimSpace(lines[len(lines)-1])
+	if !strings.Contains(string(readme), "    "+cmd+"\n") {
+		t.Errorf(".ci/run runs %q, which the README does not give as a command", cmd)
+	}
+}
