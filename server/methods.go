@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"go.einride.tech/aip/fieldbehavior"
+	"go.einride.tech/aip/fieldmask"
 	"google.golang.org/genproto/googleapis/api/annotations"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -16,6 +17,55 @@ import (
 )
 
 // The pieces every standard method shares.
+
+// createRequest is what every Create request has (AIP-133, AIP-155,
+// AIP-163).
+type createRequest interface {
+	proto.Message
+	GetRequestId() string
+	GetValidateOnly() bool
+}
+
+// create runs a standard Create: the resource's output-only fields and name
+// are the server's to set, so what the client sent there is dropped; a
+// request_id makes it idempotent.
+func create[T proto.Message](ctx context.Context, method string, req createRequest, resource T, id string,
+	do func(T, store.CreateOptions) (T, error)) (T, error) {
+	r := proto.Clone(resource).(T)
+	fieldbehavior.ClearFields(r, annotations.FieldBehavior_OUTPUT_ONLY)
+	if fd := r.ProtoReflect().Descriptor().Fields().ByName("name"); fd != nil {
+		r.ProtoReflect().Clear(fd)
+	}
+	out, err := do(r, store.CreateOptions{
+		ID:           id,
+		Request:      requestKey(ctx, method, req.GetRequestId(), req),
+		ValidateOnly: req.GetValidateOnly(),
+	})
+	return out, grpcError(ctx, err)
+}
+
+// update runs a standard Update: the mask is checked against the resource,
+// and applied to the stored resource inside the store's transaction.
+func update[T proto.Message](ctx context.Context, mask *fieldmaskpb.FieldMask, resource T, validateOnly bool,
+	do func(name string, o store.WriteOptions, apply func(T) error) (T, error)) (T, error) {
+	var zero T
+	if err := checkUpdateMask(mask, resource); err != nil {
+		return zero, err
+	}
+	m := resource.ProtoReflect()
+	str := func(field string) string {
+		if fd := m.Descriptor().Fields().ByName(protoreflect.Name(field)); fd != nil {
+			return m.Get(fd).String()
+		}
+		return ""
+	}
+	out, err := do(str("name"), store.WriteOptions{Etag: str("etag"), ValidateOnly: validateOnly},
+		func(current T) error {
+			fieldmask.Update(mask, current, resource)
+			return nil
+		})
+	return out, grpcError(ctx, err)
+}
 
 // listRequest is what every List request has (AIP-132).
 type listRequest interface {

@@ -3,11 +3,6 @@ package server
 import (
 	"context"
 
-	"go.einride.tech/aip/fieldbehavior"
-	"go.einride.tech/aip/fieldmask"
-	"google.golang.org/genproto/googleapis/api/annotations"
-	"google.golang.org/protobuf/proto"
-
 	pb "trithuc/proto/trithuc/v1"
 	"trithuc/store"
 )
@@ -18,17 +13,9 @@ type personService struct {
 }
 
 func (s *personService) CreatePerson(ctx context.Context, req *pb.CreatePersonRequest) (*pb.Person, error) {
-	p := proto.Clone(req.GetPerson()).(*pb.Person)
-	// Output-only fields and the name are the server's to set (AIP-133):
-	// what a client sends there is ignored.
-	fieldbehavior.ClearFields(p, annotations.FieldBehavior_OUTPUT_ONLY)
-	p.Name = ""
-	out, err := s.db.CreatePerson(ctx, p, store.CreateOptions{
-		ID:           req.GetPersonId(),
-		Request:      requestKey(ctx, "CreatePerson", req.GetRequestId(), req),
-		ValidateOnly: req.GetValidateOnly(),
+	return create(ctx, "CreatePerson", req, req.GetPerson(), req.GetPersonId(), func(p *pb.Person, o store.CreateOptions) (*pb.Person, error) {
+		return s.db.CreatePerson(ctx, p, o)
 	})
-	return out, grpcError(ctx, err)
 }
 
 func (s *personService) GetPerson(ctx context.Context, req *pb.GetPersonRequest) (*pb.Person, error) {
@@ -49,16 +36,9 @@ func (s *personService) ListPeople(ctx context.Context, req *pb.ListPeopleReques
 }
 
 func (s *personService) UpdatePerson(ctx context.Context, req *pb.UpdatePersonRequest) (*pb.Person, error) {
-	if err := checkUpdateMask(req.GetUpdateMask(), req.GetPerson()); err != nil {
-		return nil, err
-	}
-	out, err := s.db.UpdatePerson(ctx, req.GetPerson().GetName(),
-		store.WriteOptions{Etag: req.GetPerson().GetEtag(), ValidateOnly: req.GetValidateOnly()},
-		func(current *pb.Person) error {
-			fieldmask.Update(req.GetUpdateMask(), current, req.GetPerson())
-			return nil
-		})
-	return out, grpcError(ctx, err)
+	return update(ctx, req.GetUpdateMask(), req.GetPerson(), req.GetValidateOnly(), func(name string, o store.WriteOptions, apply func(*pb.Person) error) (*pb.Person, error) {
+		return s.db.UpdatePerson(ctx, name, o, apply)
+	})
 }
 
 func (s *personService) DeletePerson(ctx context.Context, req *pb.DeletePersonRequest) (*pb.Person, error) {

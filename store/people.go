@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"google.golang.org/genproto/googleapis/type/date"
@@ -39,7 +40,8 @@ type WriteOptions struct {
 
 const personColumns = `p.pk, p.id, p.family_name, p.middle_name, p.given_name, p.display_name, p.gender,
 	p.birth_year, p.birth_month, p.birth_day, p.ethnicity, COALESCE(p.national_id, ''), p.email, p.phone,
-	p.hometown, p.create_time, p.update_time, p.delete_time, p.revision`
+	p.hometown, p.create_time, p.update_time, p.delete_time, p.revision, p.address, p.availability,
+	p.work_location, p.work_country, p.highest_level, p.academic_title, p.academic_title_year`
 
 // personRow is a person as stored, with the keys the store needs beside it.
 type personRow struct {
@@ -58,15 +60,24 @@ func scanPerson(s scanner, extra ...any) (*personRow, error) {
 		year, month, day     int32
 		createTime, updateTm int64
 		deleteTime           sql.NullInt64
+		availability, where  int32
+		title                string
+		titleYear            int32
 	)
 	dest := []any{&r.pk, &id, &p.FamilyName, &p.MiddleName, &p.GivenName, &p.DisplayName, &gender,
 		&year, &month, &day, &p.Ethnicity, &p.NationalId, &p.Email, &p.Phone,
-		&p.Hometown, &createTime, &updateTm, &deleteTime, &r.revision}
+		&p.Hometown, &createTime, &updateTm, &deleteTime, &r.revision, &p.Address, &availability,
+		&where, &p.WorkCountry, &p.HighestQualificationLevel, &title, &titleYear}
 	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	p.Name = "people/" + id
 	p.Gender = pb.Person_Gender(gender)
+	p.Availability = pb.Person_Availability(availability)
+	p.WorkLocation = pb.Person_WorkLocation(where)
+	if title != "" {
+		p.AcademicTitle = &pb.AcademicTitle{Title: title, Year: titleYear}
+	}
 	if year != 0 {
 		p.BirthDate = &date.Date{Year: year, Month: month, Day: day}
 	}
@@ -135,6 +146,9 @@ func (db *DB) GetPerson(ctx context.Context, name string, view pb.PersonView) (*
 	err = db.read(ctx, func(tx *Tx) error {
 		r, err := tx.person(ctx, id)
 		if err != nil {
+			return err
+		}
+		if err := tx.attach(ctx, view, r); err != nil {
 			return err
 		}
 		out = r.person
@@ -206,6 +220,9 @@ func (db *DB) ListPeople(ctx context.Context, q ListQuery, view pb.PersonView) (
 		if err != nil {
 			return err
 		}
+		if err := tx.attach(ctx, view, rows...); err != nil {
+			return err
+		}
 		page = p
 		for _, r := range rows {
 			people = append(people, r.person)
@@ -249,16 +266,26 @@ func (db *DB) CreatePerson(ctx context.Context, p *pb.Person, o CreateOptions) (
 			return err
 		}
 		now := micros(tx.now)
-		_, err = tx.ExecContext(ctx, `INSERT INTO people (id, family_name, middle_name, given_name, display_name,
+		res, err := tx.ExecContext(ctx, `INSERT INTO people (id, family_name, middle_name, given_name, display_name,
 			gender, birth_year, birth_month, birth_day, ethnicity, national_id, email, phone, hometown,
-			create_time, update_time, revision)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+			address, availability, work_location, work_country, create_time, update_time, revision)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
 			append([]any{id}, append(personValues(p), now, now)...)...)
 		if err != nil {
 			return dbError(err)
 		}
+		pk, err := res.LastInsertId()
+		if err != nil {
+			return dbError(err)
+		}
+		if err := tx.writeFieldsAndRoles(ctx, pk, p); err != nil {
+			return err
+		}
 		r, err := tx.person(ctx, id)
 		if err != nil {
+			return err
+		}
+		if err := tx.attach(ctx, pb.PersonView_PERSON_VIEW_BASIC, r); err != nil {
 			return err
 		}
 		out = r.person
@@ -302,13 +329,20 @@ func (db *DB) UpdatePerson(ctx context.Context, name string, o WriteOptions, app
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE people SET family_name = ?, middle_name = ?, given_name = ?,
 			display_name = ?, gender = ?, birth_year = ?, birth_month = ?, birth_day = ?, ethnicity = ?,
-			national_id = ?, email = ?, phone = ?, hometown = ?, update_time = ?, revision = revision + 1
+			national_id = ?, email = ?, phone = ?, hometown = ?, address = ?, availability = ?,
+			work_location = ?, work_country = ?, update_time = ?, revision = revision + 1
 			WHERE pk = ?`, append(personValues(p), micros(tx.now), r.pk)...)
 		if err != nil {
 			return dbError(err)
 		}
+		if err := tx.writeFieldsAndRoles(ctx, r.pk, p); err != nil {
+			return err
+		}
 		r, err = tx.person(ctx, id)
 		if err != nil {
+			return err
+		}
+		if err := tx.attach(ctx, pb.PersonView_PERSON_VIEW_BASIC, r); err != nil {
 			return err
 		}
 		out = r.person
@@ -407,7 +441,8 @@ func personValues(p *pb.Person) []any {
 		nationalID = p.NationalId
 	}
 	return []any{p.FamilyName, p.MiddleName, p.GivenName, p.DisplayName, int32(p.Gender),
-		year, month, day, p.Ethnicity, nationalID, p.Email, p.Phone, p.Hometown}
+		year, month, day, p.Ethnicity, nationalID, p.Email, p.Phone, p.Hometown,
+		p.Address, int32(p.Availability), int32(p.WorkLocation), p.WorkCountry}
 }
 
 // normalizePerson returns p with its text in NFC and without surrounding
@@ -415,8 +450,11 @@ func personValues(p *pb.Person) []any {
 // entered: "Nguyễn" typed with combining marks and precomposed is one name.
 func normalizePerson(p *pb.Person) *pb.Person {
 	for _, s := range []*string{&p.FamilyName, &p.MiddleName, &p.GivenName, &p.DisplayName,
-		&p.Ethnicity, &p.NationalId, &p.Email, &p.Phone, &p.Hometown} {
+		&p.Ethnicity, &p.NationalId, &p.Email, &p.Phone, &p.Hometown, &p.Address, &p.WorkCountry} {
 		*s = normText(*s)
+	}
+	for _, f := range p.Fields {
+		f.Field = normText(f.Field)
 	}
 	if p.DisplayName == "" {
 		var parts []string
@@ -446,7 +484,7 @@ func checkText(p *pb.Person) error {
 		field, value string
 	}{
 		{"family_name", p.FamilyName}, {"middle_name", p.MiddleName}, {"given_name", p.GivenName},
-		{"display_name", p.DisplayName}, {"email", p.Email}, {"phone", p.Phone},
+		{"display_name", p.DisplayName}, {"email", p.Email}, {"phone", p.Phone}, {"address", p.Address},
 	} {
 		if i := strings.IndexFunc(f.value, unicode.IsControl); i >= 0 {
 			v.add(personField+f.field, "contains a control character at byte %d", i)
@@ -464,6 +502,30 @@ func (tx *Tx) checkPerson(ctx context.Context, id string, p *pb.Person) error {
 	}
 	if d := p.GetBirthDate(); d != nil {
 		checkBirthDate(&v, d, int32(tx.now.Year()), int32(tx.now.Month()), int32(tx.now.Day()))
+	}
+	if p.Ethnicity != "" {
+		if err := tx.checkRef(ctx, &v, RefEthnicGroup, personField+"ethnicity", p.Ethnicity, time.Time{}); err != nil {
+			return err
+		}
+	}
+	if p.Hometown != "" {
+		// A hometown may be named by a unit that no longer exists.
+		if err := tx.checkRef(ctx, &v, RefAdminUnit, personField+"hometown", p.Hometown, time.Time{}); err != nil {
+			return err
+		}
+	}
+	switch {
+	case p.WorkLocation == pb.Person_ABROAD && p.WorkCountry == "":
+		v.add(personField+"work_country", "required when work_location is ABROAD: the country's ISO 3166-1 alpha-2 code")
+	case p.WorkLocation != pb.Person_ABROAD && p.WorkCountry != "" && p.WorkCountry != "VN":
+		v.add(personField+"work_country", "only a person who works ABROAD has a work country other than VN")
+	case p.WorkCountry != "":
+		if err := tx.checkRef(ctx, &v, RefCountry, personField+"work_country", p.WorkCountry, time.Time{}); err != nil {
+			return err
+		}
+	}
+	if err := tx.checkFields(ctx, &v, p); err != nil {
+		return err
 	}
 	if err := v.err(); err != nil {
 		return err

@@ -49,6 +49,7 @@ var collections = discover()
 // contractFiles are the files whose services the CLI offers.
 var contractFiles = []protoreflect.FileDescriptor{
 	pb.File_trithuc_v1_person_service_proto,
+	pb.File_trithuc_v1_organization_service_proto,
 }
 
 func discover() map[string]*collection {

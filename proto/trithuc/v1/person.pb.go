@@ -78,6 +78,177 @@ func (PersonView) EnumDescriptor() ([]byte, []int) {
 	return file_trithuc_v1_person_proto_rawDescGZIP(), []int{0}
 }
 
+// A kind of expert work.
+type Person_ExpertRole int32
+
+const (
+	// Not a role.
+	Person_EXPERT_ROLE_UNSPECIFIED Person_ExpertRole = 0
+	// Tư vấn.
+	Person_CONSULTING Person_ExpertRole = 1
+	// Phản biện.
+	Person_CRITIQUE Person_ExpertRole = 2
+	// Giám định xã hội.
+	Person_SOCIAL_ASSESSMENT Person_ExpertRole = 3
+)
+
+// Enum value maps for Person_ExpertRole.
+var (
+	Person_ExpertRole_name = map[int32]string{
+		0: "EXPERT_ROLE_UNSPECIFIED",
+		1: "CONSULTING",
+		2: "CRITIQUE",
+		3: "SOCIAL_ASSESSMENT",
+	}
+	Person_ExpertRole_value = map[string]int32{
+		"EXPERT_ROLE_UNSPECIFIED": 0,
+		"CONSULTING":              1,
+		"CRITIQUE":                2,
+		"SOCIAL_ASSESSMENT":       3,
+	}
+)
+
+func (x Person_ExpertRole) Enum() *Person_ExpertRole {
+	p := new(Person_ExpertRole)
+	*p = x
+	return p
+}
+
+func (x Person_ExpertRole) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Person_ExpertRole) Descriptor() protoreflect.EnumDescriptor {
+	return file_trithuc_v1_person_proto_enumTypes[1].Descriptor()
+}
+
+func (Person_ExpertRole) Type() protoreflect.EnumType {
+	return &file_trithuc_v1_person_proto_enumTypes[1]
+}
+
+func (x Person_ExpertRole) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Person_ExpertRole.Descriptor instead.
+func (Person_ExpertRole) EnumDescriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_proto_rawDescGZIP(), []int{0, 0}
+}
+
+// Availability for expert work.
+type Person_Availability int32
+
+const (
+	// Not recorded.
+	Person_AVAILABILITY_UNSPECIFIED Person_Availability = 0
+	// Available.
+	Person_AVAILABLE Person_Availability = 1
+	// Available now and then.
+	Person_LIMITED Person_Availability = 2
+	// Not available.
+	Person_NOT_AVAILABLE Person_Availability = 3
+)
+
+// Enum value maps for Person_Availability.
+var (
+	Person_Availability_name = map[int32]string{
+		0: "AVAILABILITY_UNSPECIFIED",
+		1: "AVAILABLE",
+		2: "LIMITED",
+		3: "NOT_AVAILABLE",
+	}
+	Person_Availability_value = map[string]int32{
+		"AVAILABILITY_UNSPECIFIED": 0,
+		"AVAILABLE":                1,
+		"LIMITED":                  2,
+		"NOT_AVAILABLE":            3,
+	}
+)
+
+func (x Person_Availability) Enum() *Person_Availability {
+	p := new(Person_Availability)
+	*p = x
+	return p
+}
+
+func (x Person_Availability) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Person_Availability) Descriptor() protoreflect.EnumDescriptor {
+	return file_trithuc_v1_person_proto_enumTypes[2].Descriptor()
+}
+
+func (Person_Availability) Type() protoreflect.EnumType {
+	return &file_trithuc_v1_person_proto_enumTypes[2]
+}
+
+func (x Person_Availability) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Person_Availability.Descriptor instead.
+func (Person_Availability) EnumDescriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_proto_rawDescGZIP(), []int{0, 1}
+}
+
+// Where a person works.
+type Person_WorkLocation int32
+
+const (
+	// Not recorded.
+	Person_WORK_LOCATION_UNSPECIFIED Person_WorkLocation = 0
+	// In the province.
+	Person_IN_PROVINCE Person_WorkLocation = 1
+	// Elsewhere in Vietnam.
+	Person_ELSEWHERE_IN_VIETNAM Person_WorkLocation = 2
+	// Abroad; work_country says where.
+	Person_ABROAD Person_WorkLocation = 3
+)
+
+// Enum value maps for Person_WorkLocation.
+var (
+	Person_WorkLocation_name = map[int32]string{
+		0: "WORK_LOCATION_UNSPECIFIED",
+		1: "IN_PROVINCE",
+		2: "ELSEWHERE_IN_VIETNAM",
+		3: "ABROAD",
+	}
+	Person_WorkLocation_value = map[string]int32{
+		"WORK_LOCATION_UNSPECIFIED": 0,
+		"IN_PROVINCE":               1,
+		"ELSEWHERE_IN_VIETNAM":      2,
+		"ABROAD":                    3,
+	}
+)
+
+func (x Person_WorkLocation) Enum() *Person_WorkLocation {
+	p := new(Person_WorkLocation)
+	*p = x
+	return p
+}
+
+func (x Person_WorkLocation) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Person_WorkLocation) Descriptor() protoreflect.EnumDescriptor {
+	return file_trithuc_v1_person_proto_enumTypes[3].Descriptor()
+}
+
+func (Person_WorkLocation) Type() protoreflect.EnumType {
+	return &file_trithuc_v1_person_proto_enumTypes[3]
+}
+
+func (x Person_WorkLocation) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Person_WorkLocation.Descriptor instead.
+func (Person_WorkLocation) EnumDescriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_proto_rawDescGZIP(), []int{0, 2}
+}
+
 // Gender as recorded on the person's identity documents.
 type Person_Gender int32
 
@@ -115,11 +286,11 @@ func (x Person_Gender) String() string {
 }
 
 func (Person_Gender) Descriptor() protoreflect.EnumDescriptor {
-	return file_trithuc_v1_person_proto_enumTypes[1].Descriptor()
+	return file_trithuc_v1_person_proto_enumTypes[4].Descriptor()
 }
 
 func (Person_Gender) Type() protoreflect.EnumType {
-	return &file_trithuc_v1_person_proto_enumTypes[1]
+	return &file_trithuc_v1_person_proto_enumTypes[4]
 }
 
 func (x Person_Gender) Number() protoreflect.EnumNumber {
@@ -128,7 +299,7 @@ func (x Person_Gender) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Person_Gender.Descriptor instead.
 func (Person_Gender) EnumDescriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_proto_rawDescGZIP(), []int{0, 0}
+	return file_trithuc_v1_person_proto_rawDescGZIP(), []int{0, 3}
 }
 
 // A person in the registry of the province's intellectual workforce: the
@@ -167,6 +338,34 @@ type Person struct {
 	Phone string `protobuf:"bytes,11,opt,name=phone,proto3" json:"phone,omitempty"`
 	// Hometown (quê quán), as an administrative unit code, for example "30742".
 	Hometown string `protobuf:"bytes,12,opt,name=hometown,proto3" json:"hometown,omitempty"`
+	// Home address (nơi ở hiện nay), free text.
+	Address string `protobuf:"bytes,13,opt,name=address,proto3" json:"address,omitempty"`
+	// Fields of expertise; exactly one is primary when there are any.
+	Fields []*FieldOfExpertise `protobuf:"bytes,14,rep,name=fields,proto3" json:"fields,omitempty"`
+	// The kinds of expert work the person does for the province's councils:
+	// consulting, critique, social assessment (tư vấn, phản biện, giám định
+	// xã hội).
+	ExpertRoles []Person_ExpertRole `protobuf:"varint,15,rep,packed,name=expert_roles,json=expertRoles,proto3,enum=trithuc.v1.Person_ExpertRole" json:"expert_roles,omitempty"`
+	// Whether the person is available for expert work.
+	Availability Person_Availability `protobuf:"varint,16,opt,name=availability,proto3,enum=trithuc.v1.Person_Availability" json:"availability,omitempty"`
+	// Where the person works now.
+	WorkLocation Person_WorkLocation `protobuf:"varint,17,opt,name=work_location,json=workLocation,proto3,enum=trithuc.v1.Person_WorkLocation" json:"work_location,omitempty"`
+	// When work_location is ABROAD: the country (ISO 3166-1 alpha-2).
+	WorkCountry string `protobuf:"bytes,18,opt,name=work_country,json=workCountry,proto3" json:"work_country,omitempty"`
+	// The highest level among the person's DEGREE qualifications, as a
+	// qualification level code, e.g. "TIEN_SI". Kept by the server.
+	HighestQualificationLevel string `protobuf:"bytes,30,opt,name=highest_qualification_level,json=highestQualificationLevel,proto3" json:"highest_qualification_level,omitempty"`
+	// Giáo sư or Phó giáo sư, from the person's ACADEMIC_TITLE
+	// qualifications. Kept by the server.
+	AcademicTitle *AcademicTitle `protobuf:"bytes,31,opt,name=academic_title,json=academicTitle,proto3" json:"academic_title,omitempty"`
+	// The positions the person holds now. Kept by the server.
+	CurrentPositions []*Position `protobuf:"bytes,32,rep,name=current_positions,json=currentPositions,proto3" json:"current_positions,omitempty"`
+	// In the FULL view: every qualification.
+	Qualifications []*Qualification `protobuf:"bytes,33,rep,name=qualifications,proto3" json:"qualifications,omitempty"`
+	// In the FULL view: every position, past and current.
+	Positions []*Position `protobuf:"bytes,34,rep,name=positions,proto3" json:"positions,omitempty"`
+	// In the FULL view: every honour.
+	Honors []*Honor `protobuf:"bytes,35,rep,name=honors,proto3" json:"honors,omitempty"`
 	// When the person was registered.
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,20,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	// When the profile last changed.
@@ -294,6 +493,90 @@ func (x *Person) GetHometown() string {
 	return ""
 }
 
+func (x *Person) GetAddress() string {
+	if x != nil {
+		return x.Address
+	}
+	return ""
+}
+
+func (x *Person) GetFields() []*FieldOfExpertise {
+	if x != nil {
+		return x.Fields
+	}
+	return nil
+}
+
+func (x *Person) GetExpertRoles() []Person_ExpertRole {
+	if x != nil {
+		return x.ExpertRoles
+	}
+	return nil
+}
+
+func (x *Person) GetAvailability() Person_Availability {
+	if x != nil {
+		return x.Availability
+	}
+	return Person_AVAILABILITY_UNSPECIFIED
+}
+
+func (x *Person) GetWorkLocation() Person_WorkLocation {
+	if x != nil {
+		return x.WorkLocation
+	}
+	return Person_WORK_LOCATION_UNSPECIFIED
+}
+
+func (x *Person) GetWorkCountry() string {
+	if x != nil {
+		return x.WorkCountry
+	}
+	return ""
+}
+
+func (x *Person) GetHighestQualificationLevel() string {
+	if x != nil {
+		return x.HighestQualificationLevel
+	}
+	return ""
+}
+
+func (x *Person) GetAcademicTitle() *AcademicTitle {
+	if x != nil {
+		return x.AcademicTitle
+	}
+	return nil
+}
+
+func (x *Person) GetCurrentPositions() []*Position {
+	if x != nil {
+		return x.CurrentPositions
+	}
+	return nil
+}
+
+func (x *Person) GetQualifications() []*Qualification {
+	if x != nil {
+		return x.Qualifications
+	}
+	return nil
+}
+
+func (x *Person) GetPositions() []*Position {
+	if x != nil {
+		return x.Positions
+	}
+	return nil
+}
+
+func (x *Person) GetHonors() []*Honor {
+	if x != nil {
+		return x.Honors
+	}
+	return nil
+}
+
 func (x *Person) GetCreateTime() *timestamppb.Timestamp {
 	if x != nil {
 		return x.CreateTime
@@ -327,7 +610,7 @@ var File_trithuc_v1_person_proto protoreflect.FileDescriptor
 const file_trithuc_v1_person_proto_rawDesc = "" +
 	"\n" +
 	"\x17trithuc/v1/person.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\x99\v\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x18trithuc/v1/profile.proto\"\xd0\x14\n" +
 	"\x06Person\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12(\n" +
 	"\vfamily_name\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x182R\n" +
@@ -352,14 +635,45 @@ const file_trithuc_v1_person_proto_rawDesc = "" +
 	"\x05phone\x18\v \x01(\tB\xb3\x01\xbaH\xaf\x01\xba\x01\xab\x01\n" +
 	"\fphone.format\x12]must be 8 to 20 digits, optionally with a leading + and spaces, dots or dashes between groups\x1a<this == '' || this.matches('^\\\\+?[0-9][0-9 .-]{6,18}[0-9]$')R\x05phone\x12\xab\x01\n" +
 	"\bhometown\x18\f \x01(\tB\x8e\x01\xbaH\x8a\x01\xba\x01\x86\x01\n" +
-	"\rhometown.code\x12Imust be an administrative unit code of 2 to 5 digits, for example \"30742\"\x1a*this == '' || this.matches('^[0-9]{2,5}$')R\bhometown\x12@\n" +
+	"\rhometown.code\x12Imust be an administrative unit code of 2 to 5 digits, for example \"30742\"\x1a*this == '' || this.matches('^[0-9]{2,5}$')R\bhometown\x12\"\n" +
+	"\aaddress\x18\r \x01(\tB\b\xbaH\x05r\x03\x18\xac\x02R\aaddress\x12>\n" +
+	"\x06fields\x18\x0e \x03(\v2\x1c.trithuc.v1.FieldOfExpertiseB\b\xbaH\x05\x92\x01\x02\x10\x14R\x06fields\x12U\n" +
+	"\fexpert_roles\x18\x0f \x03(\x0e2\x1d.trithuc.v1.Person.ExpertRoleB\x13\xbaH\x10\x92\x01\r\x10\x03\x18\x01\"\a\x82\x01\x04\x10\x01 \x00R\vexpertRoles\x12M\n" +
+	"\favailability\x18\x10 \x01(\x0e2\x1f.trithuc.v1.Person.AvailabilityB\b\xbaH\x05\x82\x01\x02\x10\x01R\favailability\x12N\n" +
+	"\rwork_location\x18\x11 \x01(\x0e2\x1f.trithuc.v1.Person.WorkLocationB\b\xbaH\x05\x82\x01\x02\x10\x01R\fworkLocation\x12\xb2\x01\n" +
+	"\fwork_country\x18\x12 \x01(\tB\x8e\x01\xbaH\x8a\x01\xba\x01\x86\x01\n" +
+	"\fcountry.code\x12Lmust be an ISO 3166-1 alpha-2 country code of two capital letters, e.g. \"JP\"\x1a(this == '' || this.matches('^[A-Z]{2}$')R\vworkCountry\x12C\n" +
+	"\x1bhighest_qualification_level\x18\x1e \x01(\tB\x03\xe0A\x03R\x19highestQualificationLevel\x12E\n" +
+	"\x0eacademic_title\x18\x1f \x01(\v2\x19.trithuc.v1.AcademicTitleB\x03\xe0A\x03R\racademicTitle\x12F\n" +
+	"\x11current_positions\x18  \x03(\v2\x14.trithuc.v1.PositionB\x03\xe0A\x03R\x10currentPositions\x12F\n" +
+	"\x0equalifications\x18! \x03(\v2\x19.trithuc.v1.QualificationB\x03\xe0A\x03R\x0equalifications\x127\n" +
+	"\tpositions\x18\" \x03(\v2\x14.trithuc.v1.PositionB\x03\xe0A\x03R\tpositions\x12.\n" +
+	"\x06honors\x18# \x03(\v2\x11.trithuc.v1.HonorB\x03\xe0A\x03R\x06honors\x12@\n" +
 	"\vcreate_time\x18\x14 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"createTime\x12@\n" +
 	"\vupdate_time\x18\x15 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12@\n" +
 	"\vdelete_time\x18\x16 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"deleteTime\x12\x12\n" +
-	"\x04etag\x18\x17 \x01(\tR\x04etag\"6\n" +
+	"\x04etag\x18\x17 \x01(\tR\x04etag\"^\n" +
+	"\n" +
+	"ExpertRole\x12\x1b\n" +
+	"\x17EXPERT_ROLE_UNSPECIFIED\x10\x00\x12\x0e\n" +
+	"\n" +
+	"CONSULTING\x10\x01\x12\f\n" +
+	"\bCRITIQUE\x10\x02\x12\x15\n" +
+	"\x11SOCIAL_ASSESSMENT\x10\x03\"[\n" +
+	"\fAvailability\x12\x1c\n" +
+	"\x18AVAILABILITY_UNSPECIFIED\x10\x00\x12\r\n" +
+	"\tAVAILABLE\x10\x01\x12\v\n" +
+	"\aLIMITED\x10\x02\x12\x11\n" +
+	"\rNOT_AVAILABLE\x10\x03\"d\n" +
+	"\fWorkLocation\x12\x1d\n" +
+	"\x19WORK_LOCATION_UNSPECIFIED\x10\x00\x12\x0f\n" +
+	"\vIN_PROVINCE\x10\x01\x12\x18\n" +
+	"\x14ELSEWHERE_IN_VIETNAM\x10\x02\x12\n" +
+	"\n" +
+	"\x06ABROAD\x10\x03\"6\n" +
 	"\x06Gender\x12\x16\n" +
 	"\x12GENDER_UNSPECIFIED\x10\x00\x12\b\n" +
 	"\x04MALE\x10\x01\x12\n" +
@@ -384,26 +698,43 @@ func file_trithuc_v1_person_proto_rawDescGZIP() []byte {
 	return file_trithuc_v1_person_proto_rawDescData
 }
 
-var file_trithuc_v1_person_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_trithuc_v1_person_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
 var file_trithuc_v1_person_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
 var file_trithuc_v1_person_proto_goTypes = []any{
 	(PersonView)(0),               // 0: trithuc.v1.PersonView
-	(Person_Gender)(0),            // 1: trithuc.v1.Person.Gender
-	(*Person)(nil),                // 2: trithuc.v1.Person
-	(*date.Date)(nil),             // 3: google.type.Date
-	(*timestamppb.Timestamp)(nil), // 4: google.protobuf.Timestamp
+	(Person_ExpertRole)(0),        // 1: trithuc.v1.Person.ExpertRole
+	(Person_Availability)(0),      // 2: trithuc.v1.Person.Availability
+	(Person_WorkLocation)(0),      // 3: trithuc.v1.Person.WorkLocation
+	(Person_Gender)(0),            // 4: trithuc.v1.Person.Gender
+	(*Person)(nil),                // 5: trithuc.v1.Person
+	(*date.Date)(nil),             // 6: google.type.Date
+	(*FieldOfExpertise)(nil),      // 7: trithuc.v1.FieldOfExpertise
+	(*AcademicTitle)(nil),         // 8: trithuc.v1.AcademicTitle
+	(*Position)(nil),              // 9: trithuc.v1.Position
+	(*Qualification)(nil),         // 10: trithuc.v1.Qualification
+	(*Honor)(nil),                 // 11: trithuc.v1.Honor
+	(*timestamppb.Timestamp)(nil), // 12: google.protobuf.Timestamp
 }
 var file_trithuc_v1_person_proto_depIdxs = []int32{
-	1, // 0: trithuc.v1.Person.gender:type_name -> trithuc.v1.Person.Gender
-	3, // 1: trithuc.v1.Person.birth_date:type_name -> google.type.Date
-	4, // 2: trithuc.v1.Person.create_time:type_name -> google.protobuf.Timestamp
-	4, // 3: trithuc.v1.Person.update_time:type_name -> google.protobuf.Timestamp
-	4, // 4: trithuc.v1.Person.delete_time:type_name -> google.protobuf.Timestamp
-	5, // [5:5] is the sub-list for method output_type
-	5, // [5:5] is the sub-list for method input_type
-	5, // [5:5] is the sub-list for extension type_name
-	5, // [5:5] is the sub-list for extension extendee
-	0, // [0:5] is the sub-list for field type_name
+	4,  // 0: trithuc.v1.Person.gender:type_name -> trithuc.v1.Person.Gender
+	6,  // 1: trithuc.v1.Person.birth_date:type_name -> google.type.Date
+	7,  // 2: trithuc.v1.Person.fields:type_name -> trithuc.v1.FieldOfExpertise
+	1,  // 3: trithuc.v1.Person.expert_roles:type_name -> trithuc.v1.Person.ExpertRole
+	2,  // 4: trithuc.v1.Person.availability:type_name -> trithuc.v1.Person.Availability
+	3,  // 5: trithuc.v1.Person.work_location:type_name -> trithuc.v1.Person.WorkLocation
+	8,  // 6: trithuc.v1.Person.academic_title:type_name -> trithuc.v1.AcademicTitle
+	9,  // 7: trithuc.v1.Person.current_positions:type_name -> trithuc.v1.Position
+	10, // 8: trithuc.v1.Person.qualifications:type_name -> trithuc.v1.Qualification
+	9,  // 9: trithuc.v1.Person.positions:type_name -> trithuc.v1.Position
+	11, // 10: trithuc.v1.Person.honors:type_name -> trithuc.v1.Honor
+	12, // 11: trithuc.v1.Person.create_time:type_name -> google.protobuf.Timestamp
+	12, // 12: trithuc.v1.Person.update_time:type_name -> google.protobuf.Timestamp
+	12, // 13: trithuc.v1.Person.delete_time:type_name -> google.protobuf.Timestamp
+	14, // [14:14] is the sub-list for method output_type
+	14, // [14:14] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_person_proto_init() }
@@ -411,12 +742,13 @@ func file_trithuc_v1_person_proto_init() {
 	if File_trithuc_v1_person_proto != nil {
 		return
 	}
+	file_trithuc_v1_profile_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trithuc_v1_person_proto_rawDesc), len(file_trithuc_v1_person_proto_rawDesc)),
-			NumEnums:      2,
+			NumEnums:      5,
 			NumMessages:   1,
 			NumExtensions: 0,
 			NumServices:   0,

@@ -11,6 +11,7 @@ import (
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	emptypb "google.golang.org/protobuf/types/known/emptypb"
 	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
 	reflect "reflect"
 	sync "sync"
@@ -511,12 +512,1297 @@ func (x *UndeletePersonRequest) GetValidateOnly() bool {
 	return false
 }
 
+// The request for CreateQualification.
+type CreateQualificationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The person, `people/{person}`.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// The qualification to add.
+	Qualification *Qualification `protobuf:"bytes,2,opt,name=qualification,proto3" json:"qualification,omitempty"`
+	// The id to give it (https://google.aip.dev/122); the server chooses one
+	// when empty.
+	QualificationId string `protobuf:"bytes,3,opt,name=qualification_id,json=qualificationId,proto3" json:"qualification_id,omitempty"`
+	// A unique id for this request (https://google.aip.dev/155).
+	RequestId string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// Check the request without creating anything (https://google.aip.dev/163).
+	ValidateOnly  bool `protobuf:"varint,5,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateQualificationRequest) Reset() {
+	*x = CreateQualificationRequest{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateQualificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateQualificationRequest) ProtoMessage() {}
+
+func (x *CreateQualificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateQualificationRequest.ProtoReflect.Descriptor instead.
+func (*CreateQualificationRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *CreateQualificationRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *CreateQualificationRequest) GetQualification() *Qualification {
+	if x != nil {
+		return x.Qualification
+	}
+	return nil
+}
+
+func (x *CreateQualificationRequest) GetQualificationId() string {
+	if x != nil {
+		return x.QualificationId
+	}
+	return ""
+}
+
+func (x *CreateQualificationRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *CreateQualificationRequest) GetValidateOnly() bool {
+	if x != nil {
+		return x.ValidateOnly
+	}
+	return false
+}
+
+// The request for GetQualification.
+type GetQualificationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The name, `people/{person}/qualifications/{qualification}`.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetQualificationRequest) Reset() {
+	*x = GetQualificationRequest{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetQualificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetQualificationRequest) ProtoMessage() {}
+
+func (x *GetQualificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetQualificationRequest.ProtoReflect.Descriptor instead.
+func (*GetQualificationRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *GetQualificationRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// The request for ListQualifications.
+type ListQualificationsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The person, `people/{person}`, or `people/-` for every person's
+	// (https://google.aip.dev/159).
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// The most to return: 50 when 0; more than 1000 counts as 1000.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The next_page_token of a previous call with the same parameters.
+	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// A filter (https://google.aip.dev/160).
+	Filter string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
+	// Fields to order by (https://google.aip.dev/132#ordering).
+	OrderBy       string `protobuf:"bytes,5,opt,name=order_by,json=orderBy,proto3" json:"order_by,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListQualificationsRequest) Reset() {
+	*x = ListQualificationsRequest{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListQualificationsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListQualificationsRequest) ProtoMessage() {}
+
+func (x *ListQualificationsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListQualificationsRequest.ProtoReflect.Descriptor instead.
+func (*ListQualificationsRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *ListQualificationsRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *ListQualificationsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListQualificationsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListQualificationsRequest) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
+func (x *ListQualificationsRequest) GetOrderBy() string {
+	if x != nil {
+		return x.OrderBy
+	}
+	return ""
+}
+
+// The response of ListQualifications.
+type ListQualificationsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The qualifications on this page.
+	Qualifications []*Qualification `protobuf:"bytes,1,rep,name=qualifications,proto3" json:"qualifications,omitempty"`
+	// Pass this as page_token to get the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	// How many matched when the listing began.
+	TotalSize     int32 `protobuf:"varint,3,opt,name=total_size,json=totalSize,proto3" json:"total_size,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListQualificationsResponse) Reset() {
+	*x = ListQualificationsResponse{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListQualificationsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListQualificationsResponse) ProtoMessage() {}
+
+func (x *ListQualificationsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListQualificationsResponse.ProtoReflect.Descriptor instead.
+func (*ListQualificationsResponse) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *ListQualificationsResponse) GetQualifications() []*Qualification {
+	if x != nil {
+		return x.Qualifications
+	}
+	return nil
+}
+
+func (x *ListQualificationsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+func (x *ListQualificationsResponse) GetTotalSize() int32 {
+	if x != nil {
+		return x.TotalSize
+	}
+	return 0
+}
+
+// The request for UpdateQualification.
+type UpdateQualificationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The qualification with its new values; `qualification.etag`, when set, must match.
+	Qualification *Qualification `protobuf:"bytes,1,opt,name=qualification,proto3" json:"qualification,omitempty"`
+	// The fields to change (https://google.aip.dev/134).
+	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	// Check the request without changing anything.
+	ValidateOnly  bool `protobuf:"varint,3,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateQualificationRequest) Reset() {
+	*x = UpdateQualificationRequest{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateQualificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateQualificationRequest) ProtoMessage() {}
+
+func (x *UpdateQualificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateQualificationRequest.ProtoReflect.Descriptor instead.
+func (*UpdateQualificationRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *UpdateQualificationRequest) GetQualification() *Qualification {
+	if x != nil {
+		return x.Qualification
+	}
+	return nil
+}
+
+func (x *UpdateQualificationRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
+	if x != nil {
+		return x.UpdateMask
+	}
+	return nil
+}
+
+func (x *UpdateQualificationRequest) GetValidateOnly() bool {
+	if x != nil {
+		return x.ValidateOnly
+	}
+	return false
+}
+
+// The request for DeleteQualification.
+type DeleteQualificationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The name, `people/{person}/qualifications/{qualification}`.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// When set, must match the current etag (https://google.aip.dev/154).
+	Etag string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Check the request without deleting anything.
+	ValidateOnly  bool `protobuf:"varint,3,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteQualificationRequest) Reset() {
+	*x = DeleteQualificationRequest{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteQualificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteQualificationRequest) ProtoMessage() {}
+
+func (x *DeleteQualificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteQualificationRequest.ProtoReflect.Descriptor instead.
+func (*DeleteQualificationRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *DeleteQualificationRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *DeleteQualificationRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+func (x *DeleteQualificationRequest) GetValidateOnly() bool {
+	if x != nil {
+		return x.ValidateOnly
+	}
+	return false
+}
+
+// The request for CreatePosition.
+type CreatePositionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The person, `people/{person}`.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// The position to add.
+	Position *Position `protobuf:"bytes,2,opt,name=position,proto3" json:"position,omitempty"`
+	// The id to give it (https://google.aip.dev/122); the server chooses one
+	// when empty.
+	PositionId string `protobuf:"bytes,3,opt,name=position_id,json=positionId,proto3" json:"position_id,omitempty"`
+	// A unique id for this request (https://google.aip.dev/155).
+	RequestId string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// Check the request without creating anything (https://google.aip.dev/163).
+	ValidateOnly  bool `protobuf:"varint,5,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreatePositionRequest) Reset() {
+	*x = CreatePositionRequest{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreatePositionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreatePositionRequest) ProtoMessage() {}
+
+func (x *CreatePositionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreatePositionRequest.ProtoReflect.Descriptor instead.
+func (*CreatePositionRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *CreatePositionRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *CreatePositionRequest) GetPosition() *Position {
+	if x != nil {
+		return x.Position
+	}
+	return nil
+}
+
+func (x *CreatePositionRequest) GetPositionId() string {
+	if x != nil {
+		return x.PositionId
+	}
+	return ""
+}
+
+func (x *CreatePositionRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *CreatePositionRequest) GetValidateOnly() bool {
+	if x != nil {
+		return x.ValidateOnly
+	}
+	return false
+}
+
+// The request for GetPosition.
+type GetPositionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The name, `people/{person}/positions/{position}`.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetPositionRequest) Reset() {
+	*x = GetPositionRequest{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetPositionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetPositionRequest) ProtoMessage() {}
+
+func (x *GetPositionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetPositionRequest.ProtoReflect.Descriptor instead.
+func (*GetPositionRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *GetPositionRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// The request for ListPositions.
+type ListPositionsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The person, `people/{person}`, or `people/-` for every person's
+	// (https://google.aip.dev/159).
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// The most to return: 50 when 0; more than 1000 counts as 1000.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The next_page_token of a previous call with the same parameters.
+	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// A filter (https://google.aip.dev/160).
+	Filter string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
+	// Fields to order by (https://google.aip.dev/132#ordering).
+	OrderBy       string `protobuf:"bytes,5,opt,name=order_by,json=orderBy,proto3" json:"order_by,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListPositionsRequest) Reset() {
+	*x = ListPositionsRequest{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListPositionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListPositionsRequest) ProtoMessage() {}
+
+func (x *ListPositionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListPositionsRequest.ProtoReflect.Descriptor instead.
+func (*ListPositionsRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *ListPositionsRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *ListPositionsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListPositionsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListPositionsRequest) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
+func (x *ListPositionsRequest) GetOrderBy() string {
+	if x != nil {
+		return x.OrderBy
+	}
+	return ""
+}
+
+// The response of ListPositions.
+type ListPositionsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The positions on this page.
+	Positions []*Position `protobuf:"bytes,1,rep,name=positions,proto3" json:"positions,omitempty"`
+	// Pass this as page_token to get the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	// How many matched when the listing began.
+	TotalSize     int32 `protobuf:"varint,3,opt,name=total_size,json=totalSize,proto3" json:"total_size,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListPositionsResponse) Reset() {
+	*x = ListPositionsResponse{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListPositionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListPositionsResponse) ProtoMessage() {}
+
+func (x *ListPositionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListPositionsResponse.ProtoReflect.Descriptor instead.
+func (*ListPositionsResponse) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *ListPositionsResponse) GetPositions() []*Position {
+	if x != nil {
+		return x.Positions
+	}
+	return nil
+}
+
+func (x *ListPositionsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+func (x *ListPositionsResponse) GetTotalSize() int32 {
+	if x != nil {
+		return x.TotalSize
+	}
+	return 0
+}
+
+// The request for UpdatePosition.
+type UpdatePositionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The position with its new values; `position.etag`, when set, must match.
+	Position *Position `protobuf:"bytes,1,opt,name=position,proto3" json:"position,omitempty"`
+	// The fields to change (https://google.aip.dev/134).
+	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	// Check the request without changing anything.
+	ValidateOnly  bool `protobuf:"varint,3,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdatePositionRequest) Reset() {
+	*x = UpdatePositionRequest{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdatePositionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdatePositionRequest) ProtoMessage() {}
+
+func (x *UpdatePositionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdatePositionRequest.ProtoReflect.Descriptor instead.
+func (*UpdatePositionRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *UpdatePositionRequest) GetPosition() *Position {
+	if x != nil {
+		return x.Position
+	}
+	return nil
+}
+
+func (x *UpdatePositionRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
+	if x != nil {
+		return x.UpdateMask
+	}
+	return nil
+}
+
+func (x *UpdatePositionRequest) GetValidateOnly() bool {
+	if x != nil {
+		return x.ValidateOnly
+	}
+	return false
+}
+
+// The request for DeletePosition.
+type DeletePositionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The name, `people/{person}/positions/{position}`.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// When set, must match the current etag (https://google.aip.dev/154).
+	Etag string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Check the request without deleting anything.
+	ValidateOnly  bool `protobuf:"varint,3,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeletePositionRequest) Reset() {
+	*x = DeletePositionRequest{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeletePositionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeletePositionRequest) ProtoMessage() {}
+
+func (x *DeletePositionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeletePositionRequest.ProtoReflect.Descriptor instead.
+func (*DeletePositionRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *DeletePositionRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *DeletePositionRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+func (x *DeletePositionRequest) GetValidateOnly() bool {
+	if x != nil {
+		return x.ValidateOnly
+	}
+	return false
+}
+
+// The request for CreateHonor.
+type CreateHonorRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The person, `people/{person}`.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// The honour to add.
+	Honor *Honor `protobuf:"bytes,2,opt,name=honor,proto3" json:"honor,omitempty"`
+	// The id to give it (https://google.aip.dev/122); the server chooses one
+	// when empty.
+	HonorId string `protobuf:"bytes,3,opt,name=honor_id,json=honorId,proto3" json:"honor_id,omitempty"`
+	// A unique id for this request (https://google.aip.dev/155).
+	RequestId string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// Check the request without creating anything (https://google.aip.dev/163).
+	ValidateOnly  bool `protobuf:"varint,5,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateHonorRequest) Reset() {
+	*x = CreateHonorRequest{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateHonorRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateHonorRequest) ProtoMessage() {}
+
+func (x *CreateHonorRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateHonorRequest.ProtoReflect.Descriptor instead.
+func (*CreateHonorRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *CreateHonorRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *CreateHonorRequest) GetHonor() *Honor {
+	if x != nil {
+		return x.Honor
+	}
+	return nil
+}
+
+func (x *CreateHonorRequest) GetHonorId() string {
+	if x != nil {
+		return x.HonorId
+	}
+	return ""
+}
+
+func (x *CreateHonorRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *CreateHonorRequest) GetValidateOnly() bool {
+	if x != nil {
+		return x.ValidateOnly
+	}
+	return false
+}
+
+// The request for GetHonor.
+type GetHonorRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The name, `people/{person}/honors/{honor}`.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetHonorRequest) Reset() {
+	*x = GetHonorRequest{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetHonorRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetHonorRequest) ProtoMessage() {}
+
+func (x *GetHonorRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetHonorRequest.ProtoReflect.Descriptor instead.
+func (*GetHonorRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *GetHonorRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// The request for ListHonors.
+type ListHonorsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The person, `people/{person}`, or `people/-` for every person's
+	// (https://google.aip.dev/159).
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// The most to return: 50 when 0; more than 1000 counts as 1000.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The next_page_token of a previous call with the same parameters.
+	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// A filter (https://google.aip.dev/160).
+	Filter string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
+	// Fields to order by (https://google.aip.dev/132#ordering).
+	OrderBy       string `protobuf:"bytes,5,opt,name=order_by,json=orderBy,proto3" json:"order_by,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListHonorsRequest) Reset() {
+	*x = ListHonorsRequest{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListHonorsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListHonorsRequest) ProtoMessage() {}
+
+func (x *ListHonorsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListHonorsRequest.ProtoReflect.Descriptor instead.
+func (*ListHonorsRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *ListHonorsRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *ListHonorsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListHonorsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListHonorsRequest) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
+func (x *ListHonorsRequest) GetOrderBy() string {
+	if x != nil {
+		return x.OrderBy
+	}
+	return ""
+}
+
+// The response of ListHonors.
+type ListHonorsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The honours on this page.
+	Honors []*Honor `protobuf:"bytes,1,rep,name=honors,proto3" json:"honors,omitempty"`
+	// Pass this as page_token to get the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	// How many matched when the listing began.
+	TotalSize     int32 `protobuf:"varint,3,opt,name=total_size,json=totalSize,proto3" json:"total_size,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListHonorsResponse) Reset() {
+	*x = ListHonorsResponse{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListHonorsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListHonorsResponse) ProtoMessage() {}
+
+func (x *ListHonorsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListHonorsResponse.ProtoReflect.Descriptor instead.
+func (*ListHonorsResponse) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *ListHonorsResponse) GetHonors() []*Honor {
+	if x != nil {
+		return x.Honors
+	}
+	return nil
+}
+
+func (x *ListHonorsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+func (x *ListHonorsResponse) GetTotalSize() int32 {
+	if x != nil {
+		return x.TotalSize
+	}
+	return 0
+}
+
+// The request for UpdateHonor.
+type UpdateHonorRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The honour with its new values; `honor.etag`, when set, must match.
+	Honor *Honor `protobuf:"bytes,1,opt,name=honor,proto3" json:"honor,omitempty"`
+	// The fields to change (https://google.aip.dev/134).
+	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	// Check the request without changing anything.
+	ValidateOnly  bool `protobuf:"varint,3,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateHonorRequest) Reset() {
+	*x = UpdateHonorRequest{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateHonorRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateHonorRequest) ProtoMessage() {}
+
+func (x *UpdateHonorRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateHonorRequest.ProtoReflect.Descriptor instead.
+func (*UpdateHonorRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *UpdateHonorRequest) GetHonor() *Honor {
+	if x != nil {
+		return x.Honor
+	}
+	return nil
+}
+
+func (x *UpdateHonorRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
+	if x != nil {
+		return x.UpdateMask
+	}
+	return nil
+}
+
+func (x *UpdateHonorRequest) GetValidateOnly() bool {
+	if x != nil {
+		return x.ValidateOnly
+	}
+	return false
+}
+
+// The request for DeleteHonor.
+type DeleteHonorRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The name, `people/{person}/honors/{honor}`.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// When set, must match the current etag (https://google.aip.dev/154).
+	Etag string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Check the request without deleting anything.
+	ValidateOnly  bool `protobuf:"varint,3,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteHonorRequest) Reset() {
+	*x = DeleteHonorRequest{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteHonorRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteHonorRequest) ProtoMessage() {}
+
+func (x *DeleteHonorRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteHonorRequest.ProtoReflect.Descriptor instead.
+func (*DeleteHonorRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *DeleteHonorRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *DeleteHonorRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+func (x *DeleteHonorRequest) GetValidateOnly() bool {
+	if x != nil {
+		return x.ValidateOnly
+	}
+	return false
+}
+
+// The request for VerifyQualification.
+type VerifyQualificationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The name, `people/{person}/qualifications/{qualification}`.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// VERIFIED or REJECTED.
+	State Verification_State `protobuf:"varint,2,opt,name=state,proto3,enum=trithuc.v1.Verification_State" json:"state,omitempty"`
+	// What was checked, or why it was rejected.
+	Note string `protobuf:"bytes,3,opt,name=note,proto3" json:"note,omitempty"`
+	// When set, must match the qualification's current etag.
+	Etag          string `protobuf:"bytes,4,opt,name=etag,proto3" json:"etag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VerifyQualificationRequest) Reset() {
+	*x = VerifyQualificationRequest{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerifyQualificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerifyQualificationRequest) ProtoMessage() {}
+
+func (x *VerifyQualificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerifyQualificationRequest.ProtoReflect.Descriptor instead.
+func (*VerifyQualificationRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *VerifyQualificationRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *VerifyQualificationRequest) GetState() Verification_State {
+	if x != nil {
+		return x.State
+	}
+	return Verification_STATE_UNSPECIFIED
+}
+
+func (x *VerifyQualificationRequest) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
+func (x *VerifyQualificationRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 var File_trithuc_v1_person_service_proto protoreflect.FileDescriptor
 
 const file_trithuc_v1_person_service_proto_rawDesc = "" +
 	"\n" +
 	"\x1ftrithuc/v1/person_service.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x17trithuc/v1/person.proto\"\x99\x03\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x17trithuc/v1/person.proto\x1a\x18trithuc/v1/profile.proto\"\x99\x03\n" +
 	"\x13CreatePersonRequest\x125\n" +
 	"\x06person\x18\x01 \x01(\v2\x12.trithuc.v1.PersonB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\x06person\x12\xe6\x01\n" +
 	"\tperson_id\x18\x02 \x01(\tB\xc8\x01\xbaH\xc4\x01\xba\x01\xc0\x01\n" +
@@ -558,7 +1844,134 @@ const file_trithuc_v1_person_service_proto_rawDesc = "" +
 	"\x15trithuc.gov.vn/Person\xbaHu\xba\x01r\n" +
 	"\vname.person\x121must be a person's resource name, people/{person}\x1a0this.matches('^people/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\x12\x1b\n" +
 	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\x12#\n" +
-	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly2\xb3\x05\n" +
+	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xfd\x04\n" +
+	"\x1aCreateQualificationRequest\x12\xb0\x01\n" +
+	"\x06parent\x18\x01 \x01(\tB\x97\x01\xe0A\x02\xfaA\x17\n" +
+	"\x15trithuc.gov.vn/Person\xbaHw\xba\x01t\n" +
+	"\rparent.person\x121must be a person's resource name, people/{person}\x1a0this.matches('^people/[a-z0-9][a-z0-9-]{0,62}$')R\x06parent\x12J\n" +
+	"\rqualification\x18\x02 \x01(\v2\x19.trithuc.v1.QualificationB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\rqualification\x12\xfb\x01\n" +
+	"\x10qualification_id\x18\x03 \x01(\tB\xcf\x01\xbaH\xcb\x01\xba\x01\xc7\x01\n" +
+	"\x17qualification_id.format\x12kmust be 1 to 63 lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen\x1a?this == '' || this.matches('^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$')R\x0fqualificationId\x12=\n" +
+	"\n" +
+	"request_id\x18\x04 \x01(\tB\x1e\xbaH\x1b\xd8\x01\x01r\x16\x18@2\x12^[A-Za-z0-9._:-]+$R\trequestId\x12#\n" +
+	"\rvalidate_only\x18\x05 \x01(\bR\fvalidateOnly\"\xa3\x02\n" +
+	"\x17GetQualificationRequest\x12\x87\x02\n" +
+	"\x04name\x18\x01 \x01(\tB\xf2\x01\xe0A\x02\xfaA\x1e\n" +
+	"\x1ctrithuc.gov.vn/Qualification\xbaH\xca\x01\xba\x01\xc6\x01\n" +
+	"\x12name.qualification\x12Wmust be a qualification's resource name, people/{person}/qualifications/{qualification}\x1aWthis.matches('^people/[a-z0-9][a-z0-9-]{0,62}/qualifications/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\"\x86\x03\n" +
+	"\x19ListQualificationsRequest\x12\xd2\x01\n" +
+	"\x06parent\x18\x01 \x01(\tB\xb9\x01\xe0A\x02\xfaA\x17\n" +
+	"\x15trithuc.gov.vn/Person\xbaH\x98\x01\xba\x01\x94\x01\n" +
+	"\rparent.person\x12Mmust be a person's resource name, people/{person}, or people/- for everyone's\x1a4this.matches('^people/([a-z0-9][a-z0-9-]{0,62}|-)$')R\x06parent\x12$\n" +
+	"\tpage_size\x18\x02 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\x12 \n" +
+	"\x06filter\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12#\n" +
+	"\border_by\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x04R\aorderBy\"\xa6\x01\n" +
+	"\x1aListQualificationsResponse\x12A\n" +
+	"\x0equalifications\x18\x01 \x03(\v2\x19.trithuc.v1.QualificationR\x0equalifications\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
+	"\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xca\x01\n" +
+	"\x1aUpdateQualificationRequest\x12J\n" +
+	"\rqualification\x18\x01 \x01(\v2\x19.trithuc.v1.QualificationB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\rqualification\x12;\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
+	"updateMask\x12#\n" +
+	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xe8\x02\n" +
+	"\x1aDeleteQualificationRequest\x12\x87\x02\n" +
+	"\x04name\x18\x01 \x01(\tB\xf2\x01\xe0A\x02\xfaA\x1e\n" +
+	"\x1ctrithuc.gov.vn/Qualification\xbaH\xca\x01\xba\x01\xc6\x01\n" +
+	"\x12name.qualification\x12Wmust be a qualification's resource name, people/{person}/qualifications/{qualification}\x1aWthis.matches('^people/[a-z0-9][a-z0-9-]{0,62}/qualifications/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\x12\x1b\n" +
+	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\x12#\n" +
+	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xda\x04\n" +
+	"\x15CreatePositionRequest\x12\xb0\x01\n" +
+	"\x06parent\x18\x01 \x01(\tB\x97\x01\xe0A\x02\xfaA\x17\n" +
+	"\x15trithuc.gov.vn/Person\xbaHw\xba\x01t\n" +
+	"\rparent.person\x121must be a person's resource name, people/{person}\x1a0this.matches('^people/[a-z0-9][a-z0-9-]{0,62}$')R\x06parent\x12;\n" +
+	"\bposition\x18\x02 \x01(\v2\x14.trithuc.v1.PositionB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\bposition\x12\xec\x01\n" +
+	"\vposition_id\x18\x03 \x01(\tB\xca\x01\xbaH\xc6\x01\xba\x01\xc2\x01\n" +
+	"\x12position_id.format\x12kmust be 1 to 63 lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen\x1a?this == '' || this.matches('^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$')R\n" +
+	"positionId\x12=\n" +
+	"\n" +
+	"request_id\x18\x04 \x01(\tB\x1e\xbaH\x1b\xd8\x01\x01r\x16\x18@2\x12^[A-Za-z0-9._:-]+$R\trequestId\x12#\n" +
+	"\rvalidate_only\x18\x05 \x01(\bR\fvalidateOnly\"\x80\x02\n" +
+	"\x12GetPositionRequest\x12\xe9\x01\n" +
+	"\x04name\x18\x01 \x01(\tB\xd4\x01\xe0A\x02\xfaA\x19\n" +
+	"\x17trithuc.gov.vn/Position\xbaH\xb1\x01\xba\x01\xad\x01\n" +
+	"\rname.position\x12Hmust be a position's resource name, people/{person}/positions/{position}\x1aRthis.matches('^people/[a-z0-9][a-z0-9-]{0,62}/positions/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\"\x81\x03\n" +
+	"\x14ListPositionsRequest\x12\xd2\x01\n" +
+	"\x06parent\x18\x01 \x01(\tB\xb9\x01\xe0A\x02\xfaA\x17\n" +
+	"\x15trithuc.gov.vn/Person\xbaH\x98\x01\xba\x01\x94\x01\n" +
+	"\rparent.person\x12Mmust be a person's resource name, people/{person}, or people/- for everyone's\x1a4this.matches('^people/([a-z0-9][a-z0-9-]{0,62}|-)$')R\x06parent\x12$\n" +
+	"\tpage_size\x18\x02 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\x12 \n" +
+	"\x06filter\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12#\n" +
+	"\border_by\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x04R\aorderBy\"\x92\x01\n" +
+	"\x15ListPositionsResponse\x122\n" +
+	"\tpositions\x18\x01 \x03(\v2\x14.trithuc.v1.PositionR\tpositions\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
+	"\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xb6\x01\n" +
+	"\x15UpdatePositionRequest\x12;\n" +
+	"\bposition\x18\x01 \x01(\v2\x14.trithuc.v1.PositionB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\bposition\x12;\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
+	"updateMask\x12#\n" +
+	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xc5\x02\n" +
+	"\x15DeletePositionRequest\x12\xe9\x01\n" +
+	"\x04name\x18\x01 \x01(\tB\xd4\x01\xe0A\x02\xfaA\x19\n" +
+	"\x17trithuc.gov.vn/Position\xbaH\xb1\x01\xba\x01\xad\x01\n" +
+	"\rname.position\x12Hmust be a position's resource name, people/{person}/positions/{position}\x1aRthis.matches('^people/[a-z0-9][a-z0-9-]{0,62}/positions/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\x12\x1b\n" +
+	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\x12#\n" +
+	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xc5\x04\n" +
+	"\x12CreateHonorRequest\x12\xb0\x01\n" +
+	"\x06parent\x18\x01 \x01(\tB\x97\x01\xe0A\x02\xfaA\x17\n" +
+	"\x15trithuc.gov.vn/Person\xbaHw\xba\x01t\n" +
+	"\rparent.person\x121must be a person's resource name, people/{person}\x1a0this.matches('^people/[a-z0-9][a-z0-9-]{0,62}$')R\x06parent\x122\n" +
+	"\x05honor\x18\x02 \x01(\v2\x11.trithuc.v1.HonorB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\x05honor\x12\xe3\x01\n" +
+	"\bhonor_id\x18\x03 \x01(\tB\xc7\x01\xbaH\xc3\x01\xba\x01\xbf\x01\n" +
+	"\x0fhonor_id.format\x12kmust be 1 to 63 lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen\x1a?this == '' || this.matches('^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$')R\ahonorId\x12=\n" +
+	"\n" +
+	"request_id\x18\x04 \x01(\tB\x1e\xbaH\x1b\xd8\x01\x01r\x16\x18@2\x12^[A-Za-z0-9._:-]+$R\trequestId\x12#\n" +
+	"\rvalidate_only\x18\x05 \x01(\bR\fvalidateOnly\"\xec\x01\n" +
+	"\x0fGetHonorRequest\x12\xd8\x01\n" +
+	"\x04name\x18\x01 \x01(\tB\xc3\x01\xe0A\x02\xfaA\x16\n" +
+	"\x14trithuc.gov.vn/Honor\xbaH\xa3\x01\xba\x01\x9f\x01\n" +
+	"\n" +
+	"name.honor\x12@must be a honour's resource name, people/{person}/honors/{honor}\x1aOthis.matches('^people/[a-z0-9][a-z0-9-]{0,62}/honors/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\"\xfe\x02\n" +
+	"\x11ListHonorsRequest\x12\xd2\x01\n" +
+	"\x06parent\x18\x01 \x01(\tB\xb9\x01\xe0A\x02\xfaA\x17\n" +
+	"\x15trithuc.gov.vn/Person\xbaH\x98\x01\xba\x01\x94\x01\n" +
+	"\rparent.person\x12Mmust be a person's resource name, people/{person}, or people/- for everyone's\x1a4this.matches('^people/([a-z0-9][a-z0-9-]{0,62}|-)$')R\x06parent\x12$\n" +
+	"\tpage_size\x18\x02 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\x12 \n" +
+	"\x06filter\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12#\n" +
+	"\border_by\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x04R\aorderBy\"\x86\x01\n" +
+	"\x12ListHonorsResponse\x12)\n" +
+	"\x06honors\x18\x01 \x03(\v2\x11.trithuc.v1.HonorR\x06honors\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
+	"\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xaa\x01\n" +
+	"\x12UpdateHonorRequest\x122\n" +
+	"\x05honor\x18\x01 \x01(\v2\x11.trithuc.v1.HonorB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\x05honor\x12;\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
+	"updateMask\x12#\n" +
+	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xb1\x02\n" +
+	"\x12DeleteHonorRequest\x12\xd8\x01\n" +
+	"\x04name\x18\x01 \x01(\tB\xc3\x01\xe0A\x02\xfaA\x16\n" +
+	"\x14trithuc.gov.vn/Honor\xbaH\xa3\x01\xba\x01\x9f\x01\n" +
+	"\n" +
+	"name.honor\x12@must be a honour's resource name, people/{person}/honors/{honor}\x1aOthis.matches('^people/[a-z0-9][a-z0-9-]{0,62}/honors/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\x12\x1b\n" +
+	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\x12#\n" +
+	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xa6\x03\n" +
+	"\x1aVerifyQualificationRequest\x12\x87\x02\n" +
+	"\x04name\x18\x01 \x01(\tB\xf2\x01\xe0A\x02\xfaA\x1e\n" +
+	"\x1ctrithuc.gov.vn/Qualification\xbaH\xca\x01\xba\x01\xc6\x01\n" +
+	"\x12name.qualification\x12Wmust be a qualification's resource name, people/{person}/qualifications/{qualification}\x1aWthis.matches('^people/[a-z0-9][a-z0-9-]{0,62}/qualifications/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\x12C\n" +
+	"\x05state\x18\x02 \x01(\x0e2\x1e.trithuc.v1.Verification.StateB\r\xe0A\x02\xbaH\a\x82\x01\x04\x18\x02\x18\x03R\x05state\x12\x1c\n" +
+	"\x04note\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xe8\aR\x04note\x12\x1b\n" +
+	"\x04etag\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag2\xab\x17\n" +
 	"\rPersonService\x12r\n" +
 	"\fCreatePerson\x12\x1f.trithuc.v1.CreatePersonRequest\x1a\x12.trithuc.v1.Person\"-\xdaA\x10person,person_id\x82\xd3\xe4\x93\x02\x14:\x06person\"\n" +
 	"/v1/people\x12a\n" +
@@ -568,7 +1981,25 @@ const file_trithuc_v1_person_service_proto_rawDesc = "" +
 	"/v1/people\x12\x84\x01\n" +
 	"\fUpdatePerson\x12\x1f.trithuc.v1.UpdatePersonRequest\x1a\x12.trithuc.v1.Person\"?\xdaA\x12person,update_mask\x82\xd3\xe4\x93\x02$:\x06person2\x1a/v1/{person.name=people/*}\x12g\n" +
 	"\fDeletePerson\x12\x1f.trithuc.v1.DeletePersonRequest\x1a\x12.trithuc.v1.Person\"\"\xdaA\x04name\x82\xd3\xe4\x93\x02\x15*\x13/v1/{name=people/*}\x12w\n" +
-	"\x0eUndeletePerson\x12!.trithuc.v1.UndeletePersonRequest\x1a\x12.trithuc.v1.Person\".\xdaA\x04name\x82\xd3\xe4\x93\x02!:\x01*\"\x1c/v1/{name=people/*}:undeleteB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"\x0eUndeletePerson\x12!.trithuc.v1.UndeletePersonRequest\x1a\x12.trithuc.v1.Person\".\xdaA\x04name\x82\xd3\xe4\x93\x02!:\x01*\"\x1c/v1/{name=people/*}:undelete\x12\xbd\x01\n" +
+	"\x13CreateQualification\x12&.trithuc.v1.CreateQualificationRequest\x1a\x19.trithuc.v1.Qualification\"c\xdaA%parent,qualification,qualification_id\x82\xd3\xe4\x93\x025:\rqualification\"$/v1/{parent=people/*}/qualifications\x12\x87\x01\n" +
+	"\x10GetQualification\x12#.trithuc.v1.GetQualificationRequest\x1a\x19.trithuc.v1.Qualification\"3\xdaA\x04name\x82\xd3\xe4\x93\x02&\x12$/v1/{name=people/*/qualifications/*}\x12\x9a\x01\n" +
+	"\x12ListQualifications\x12%.trithuc.v1.ListQualificationsRequest\x1a&.trithuc.v1.ListQualificationsResponse\"5\xdaA\x06parent\x82\xd3\xe4\x93\x02&\x12$/v1/{parent=people/*}/qualifications\x12\xbf\x01\n" +
+	"\x13UpdateQualification\x12&.trithuc.v1.UpdateQualificationRequest\x1a\x19.trithuc.v1.Qualification\"e\xdaA\x19qualification,update_mask\x82\xd3\xe4\x93\x02C:\rqualification22/v1/{qualification.name=people/*/qualifications/*}\x12\x8a\x01\n" +
+	"\x13DeleteQualification\x12&.trithuc.v1.DeleteQualificationRequest\x1a\x16.google.protobuf.Empty\"3\xdaA\x04name\x82\xd3\xe4\x93\x02&*$/v1/{name=people/*/qualifications/*}\x12\x9a\x01\n" +
+	"\x0eCreatePosition\x12!.trithuc.v1.CreatePositionRequest\x1a\x14.trithuc.v1.Position\"O\xdaA\x1bparent,position,position_id\x82\xd3\xe4\x93\x02+:\bposition\"\x1f/v1/{parent=people/*}/positions\x12s\n" +
+	"\vGetPosition\x12\x1e.trithuc.v1.GetPositionRequest\x1a\x14.trithuc.v1.Position\".\xdaA\x04name\x82\xd3\xe4\x93\x02!\x12\x1f/v1/{name=people/*/positions/*}\x12\x86\x01\n" +
+	"\rListPositions\x12 .trithuc.v1.ListPositionsRequest\x1a!.trithuc.v1.ListPositionsResponse\"0\xdaA\x06parent\x82\xd3\xe4\x93\x02!\x12\x1f/v1/{parent=people/*}/positions\x12\x9c\x01\n" +
+	"\x0eUpdatePosition\x12!.trithuc.v1.UpdatePositionRequest\x1a\x14.trithuc.v1.Position\"Q\xdaA\x14position,update_mask\x82\xd3\xe4\x93\x024:\bposition2(/v1/{position.name=people/*/positions/*}\x12{\n" +
+	"\x0eDeletePosition\x12!.trithuc.v1.DeletePositionRequest\x1a\x16.google.protobuf.Empty\".\xdaA\x04name\x82\xd3\xe4\x93\x02!*\x1f/v1/{name=people/*/positions/*}\x12\x85\x01\n" +
+	"\vCreateHonor\x12\x1e.trithuc.v1.CreateHonorRequest\x1a\x11.trithuc.v1.Honor\"C\xdaA\x15parent,honor,honor_id\x82\xd3\xe4\x93\x02%:\x05honor\"\x1c/v1/{parent=people/*}/honors\x12g\n" +
+	"\bGetHonor\x12\x1b.trithuc.v1.GetHonorRequest\x1a\x11.trithuc.v1.Honor\"+\xdaA\x04name\x82\xd3\xe4\x93\x02\x1e\x12\x1c/v1/{name=people/*/honors/*}\x12z\n" +
+	"\n" +
+	"ListHonors\x12\x1d.trithuc.v1.ListHonorsRequest\x1a\x1e.trithuc.v1.ListHonorsResponse\"-\xdaA\x06parent\x82\xd3\xe4\x93\x02\x1e\x12\x1c/v1/{parent=people/*}/honors\x12\x87\x01\n" +
+	"\vUpdateHonor\x12\x1e.trithuc.v1.UpdateHonorRequest\x1a\x11.trithuc.v1.Honor\"E\xdaA\x11honor,update_mask\x82\xd3\xe4\x93\x02+:\x05honor2\"/v1/{honor.name=people/*/honors/*}\x12r\n" +
+	"\vDeleteHonor\x12\x1e.trithuc.v1.DeleteHonorRequest\x1a\x16.google.protobuf.Empty\"+\xdaA\x04name\x82\xd3\xe4\x93\x02\x1e*\x1c/v1/{name=people/*/honors/*}\x12\x9d\x01\n" +
+	"\x13VerifyQualification\x12&.trithuc.v1.VerifyQualificationRequest\x1a\x19.trithuc.v1.Qualification\"C\xdaA\n" +
+	"name,state\x82\xd3\xe4\x93\x020:\x01*\"+/v1/{name=people/*/qualifications/*}:verifyB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_person_service_proto_rawDescOnce sync.Once
@@ -582,43 +2013,112 @@ func file_trithuc_v1_person_service_proto_rawDescGZIP() []byte {
 	return file_trithuc_v1_person_service_proto_rawDescData
 }
 
-var file_trithuc_v1_person_service_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_trithuc_v1_person_service_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
 var file_trithuc_v1_person_service_proto_goTypes = []any{
-	(*CreatePersonRequest)(nil),   // 0: trithuc.v1.CreatePersonRequest
-	(*GetPersonRequest)(nil),      // 1: trithuc.v1.GetPersonRequest
-	(*ListPeopleRequest)(nil),     // 2: trithuc.v1.ListPeopleRequest
-	(*ListPeopleResponse)(nil),    // 3: trithuc.v1.ListPeopleResponse
-	(*UpdatePersonRequest)(nil),   // 4: trithuc.v1.UpdatePersonRequest
-	(*DeletePersonRequest)(nil),   // 5: trithuc.v1.DeletePersonRequest
-	(*UndeletePersonRequest)(nil), // 6: trithuc.v1.UndeletePersonRequest
-	(*Person)(nil),                // 7: trithuc.v1.Person
-	(PersonView)(0),               // 8: trithuc.v1.PersonView
-	(*fieldmaskpb.FieldMask)(nil), // 9: google.protobuf.FieldMask
+	(*CreatePersonRequest)(nil),        // 0: trithuc.v1.CreatePersonRequest
+	(*GetPersonRequest)(nil),           // 1: trithuc.v1.GetPersonRequest
+	(*ListPeopleRequest)(nil),          // 2: trithuc.v1.ListPeopleRequest
+	(*ListPeopleResponse)(nil),         // 3: trithuc.v1.ListPeopleResponse
+	(*UpdatePersonRequest)(nil),        // 4: trithuc.v1.UpdatePersonRequest
+	(*DeletePersonRequest)(nil),        // 5: trithuc.v1.DeletePersonRequest
+	(*UndeletePersonRequest)(nil),      // 6: trithuc.v1.UndeletePersonRequest
+	(*CreateQualificationRequest)(nil), // 7: trithuc.v1.CreateQualificationRequest
+	(*GetQualificationRequest)(nil),    // 8: trithuc.v1.GetQualificationRequest
+	(*ListQualificationsRequest)(nil),  // 9: trithuc.v1.ListQualificationsRequest
+	(*ListQualificationsResponse)(nil), // 10: trithuc.v1.ListQualificationsResponse
+	(*UpdateQualificationRequest)(nil), // 11: trithuc.v1.UpdateQualificationRequest
+	(*DeleteQualificationRequest)(nil), // 12: trithuc.v1.DeleteQualificationRequest
+	(*CreatePositionRequest)(nil),      // 13: trithuc.v1.CreatePositionRequest
+	(*GetPositionRequest)(nil),         // 14: trithuc.v1.GetPositionRequest
+	(*ListPositionsRequest)(nil),       // 15: trithuc.v1.ListPositionsRequest
+	(*ListPositionsResponse)(nil),      // 16: trithuc.v1.ListPositionsResponse
+	(*UpdatePositionRequest)(nil),      // 17: trithuc.v1.UpdatePositionRequest
+	(*DeletePositionRequest)(nil),      // 18: trithuc.v1.DeletePositionRequest
+	(*CreateHonorRequest)(nil),         // 19: trithuc.v1.CreateHonorRequest
+	(*GetHonorRequest)(nil),            // 20: trithuc.v1.GetHonorRequest
+	(*ListHonorsRequest)(nil),          // 21: trithuc.v1.ListHonorsRequest
+	(*ListHonorsResponse)(nil),         // 22: trithuc.v1.ListHonorsResponse
+	(*UpdateHonorRequest)(nil),         // 23: trithuc.v1.UpdateHonorRequest
+	(*DeleteHonorRequest)(nil),         // 24: trithuc.v1.DeleteHonorRequest
+	(*VerifyQualificationRequest)(nil), // 25: trithuc.v1.VerifyQualificationRequest
+	(*Person)(nil),                     // 26: trithuc.v1.Person
+	(PersonView)(0),                    // 27: trithuc.v1.PersonView
+	(*fieldmaskpb.FieldMask)(nil),      // 28: google.protobuf.FieldMask
+	(*Qualification)(nil),              // 29: trithuc.v1.Qualification
+	(*Position)(nil),                   // 30: trithuc.v1.Position
+	(*Honor)(nil),                      // 31: trithuc.v1.Honor
+	(Verification_State)(0),            // 32: trithuc.v1.Verification.State
+	(*emptypb.Empty)(nil),              // 33: google.protobuf.Empty
 }
 var file_trithuc_v1_person_service_proto_depIdxs = []int32{
-	7,  // 0: trithuc.v1.CreatePersonRequest.person:type_name -> trithuc.v1.Person
-	8,  // 1: trithuc.v1.GetPersonRequest.view:type_name -> trithuc.v1.PersonView
-	8,  // 2: trithuc.v1.ListPeopleRequest.view:type_name -> trithuc.v1.PersonView
-	7,  // 3: trithuc.v1.ListPeopleResponse.people:type_name -> trithuc.v1.Person
-	7,  // 4: trithuc.v1.UpdatePersonRequest.person:type_name -> trithuc.v1.Person
-	9,  // 5: trithuc.v1.UpdatePersonRequest.update_mask:type_name -> google.protobuf.FieldMask
-	0,  // 6: trithuc.v1.PersonService.CreatePerson:input_type -> trithuc.v1.CreatePersonRequest
-	1,  // 7: trithuc.v1.PersonService.GetPerson:input_type -> trithuc.v1.GetPersonRequest
-	2,  // 8: trithuc.v1.PersonService.ListPeople:input_type -> trithuc.v1.ListPeopleRequest
-	4,  // 9: trithuc.v1.PersonService.UpdatePerson:input_type -> trithuc.v1.UpdatePersonRequest
-	5,  // 10: trithuc.v1.PersonService.DeletePerson:input_type -> trithuc.v1.DeletePersonRequest
-	6,  // 11: trithuc.v1.PersonService.UndeletePerson:input_type -> trithuc.v1.UndeletePersonRequest
-	7,  // 12: trithuc.v1.PersonService.CreatePerson:output_type -> trithuc.v1.Person
-	7,  // 13: trithuc.v1.PersonService.GetPerson:output_type -> trithuc.v1.Person
-	3,  // 14: trithuc.v1.PersonService.ListPeople:output_type -> trithuc.v1.ListPeopleResponse
-	7,  // 15: trithuc.v1.PersonService.UpdatePerson:output_type -> trithuc.v1.Person
-	7,  // 16: trithuc.v1.PersonService.DeletePerson:output_type -> trithuc.v1.Person
-	7,  // 17: trithuc.v1.PersonService.UndeletePerson:output_type -> trithuc.v1.Person
-	12, // [12:18] is the sub-list for method output_type
-	6,  // [6:12] is the sub-list for method input_type
-	6,  // [6:6] is the sub-list for extension type_name
-	6,  // [6:6] is the sub-list for extension extendee
-	0,  // [0:6] is the sub-list for field type_name
+	26, // 0: trithuc.v1.CreatePersonRequest.person:type_name -> trithuc.v1.Person
+	27, // 1: trithuc.v1.GetPersonRequest.view:type_name -> trithuc.v1.PersonView
+	27, // 2: trithuc.v1.ListPeopleRequest.view:type_name -> trithuc.v1.PersonView
+	26, // 3: trithuc.v1.ListPeopleResponse.people:type_name -> trithuc.v1.Person
+	26, // 4: trithuc.v1.UpdatePersonRequest.person:type_name -> trithuc.v1.Person
+	28, // 5: trithuc.v1.UpdatePersonRequest.update_mask:type_name -> google.protobuf.FieldMask
+	29, // 6: trithuc.v1.CreateQualificationRequest.qualification:type_name -> trithuc.v1.Qualification
+	29, // 7: trithuc.v1.ListQualificationsResponse.qualifications:type_name -> trithuc.v1.Qualification
+	29, // 8: trithuc.v1.UpdateQualificationRequest.qualification:type_name -> trithuc.v1.Qualification
+	28, // 9: trithuc.v1.UpdateQualificationRequest.update_mask:type_name -> google.protobuf.FieldMask
+	30, // 10: trithuc.v1.CreatePositionRequest.position:type_name -> trithuc.v1.Position
+	30, // 11: trithuc.v1.ListPositionsResponse.positions:type_name -> trithuc.v1.Position
+	30, // 12: trithuc.v1.UpdatePositionRequest.position:type_name -> trithuc.v1.Position
+	28, // 13: trithuc.v1.UpdatePositionRequest.update_mask:type_name -> google.protobuf.FieldMask
+	31, // 14: trithuc.v1.CreateHonorRequest.honor:type_name -> trithuc.v1.Honor
+	31, // 15: trithuc.v1.ListHonorsResponse.honors:type_name -> trithuc.v1.Honor
+	31, // 16: trithuc.v1.UpdateHonorRequest.honor:type_name -> trithuc.v1.Honor
+	28, // 17: trithuc.v1.UpdateHonorRequest.update_mask:type_name -> google.protobuf.FieldMask
+	32, // 18: trithuc.v1.VerifyQualificationRequest.state:type_name -> trithuc.v1.Verification.State
+	0,  // 19: trithuc.v1.PersonService.CreatePerson:input_type -> trithuc.v1.CreatePersonRequest
+	1,  // 20: trithuc.v1.PersonService.GetPerson:input_type -> trithuc.v1.GetPersonRequest
+	2,  // 21: trithuc.v1.PersonService.ListPeople:input_type -> trithuc.v1.ListPeopleRequest
+	4,  // 22: trithuc.v1.PersonService.UpdatePerson:input_type -> trithuc.v1.UpdatePersonRequest
+	5,  // 23: trithuc.v1.PersonService.DeletePerson:input_type -> trithuc.v1.DeletePersonRequest
+	6,  // 24: trithuc.v1.PersonService.UndeletePerson:input_type -> trithuc.v1.UndeletePersonRequest
+	7,  // 25: trithuc.v1.PersonService.CreateQualification:input_type -> trithuc.v1.CreateQualificationRequest
+	8,  // 26: trithuc.v1.PersonService.GetQualification:input_type -> trithuc.v1.GetQualificationRequest
+	9,  // 27: trithuc.v1.PersonService.ListQualifications:input_type -> trithuc.v1.ListQualificationsRequest
+	11, // 28: trithuc.v1.PersonService.UpdateQualification:input_type -> trithuc.v1.UpdateQualificationRequest
+	12, // 29: trithuc.v1.PersonService.DeleteQualification:input_type -> trithuc.v1.DeleteQualificationRequest
+	13, // 30: trithuc.v1.PersonService.CreatePosition:input_type -> trithuc.v1.CreatePositionRequest
+	14, // 31: trithuc.v1.PersonService.GetPosition:input_type -> trithuc.v1.GetPositionRequest
+	15, // 32: trithuc.v1.PersonService.ListPositions:input_type -> trithuc.v1.ListPositionsRequest
+	17, // 33: trithuc.v1.PersonService.UpdatePosition:input_type -> trithuc.v1.UpdatePositionRequest
+	18, // 34: trithuc.v1.PersonService.DeletePosition:input_type -> trithuc.v1.DeletePositionRequest
+	19, // 35: trithuc.v1.PersonService.CreateHonor:input_type -> trithuc.v1.CreateHonorRequest
+	20, // 36: trithuc.v1.PersonService.GetHonor:input_type -> trithuc.v1.GetHonorRequest
+	21, // 37: trithuc.v1.PersonService.ListHonors:input_type -> trithuc.v1.ListHonorsRequest
+	23, // 38: trithuc.v1.PersonService.UpdateHonor:input_type -> trithuc.v1.UpdateHonorRequest
+	24, // 39: trithuc.v1.PersonService.DeleteHonor:input_type -> trithuc.v1.DeleteHonorRequest
+	25, // 40: trithuc.v1.PersonService.VerifyQualification:input_type -> trithuc.v1.VerifyQualificationRequest
+	26, // 41: trithuc.v1.PersonService.CreatePerson:output_type -> trithuc.v1.Person
+	26, // 42: trithuc.v1.PersonService.GetPerson:output_type -> trithuc.v1.Person
+	3,  // 43: trithuc.v1.PersonService.ListPeople:output_type -> trithuc.v1.ListPeopleResponse
+	26, // 44: trithuc.v1.PersonService.UpdatePerson:output_type -> trithuc.v1.Person
+	26, // 45: trithuc.v1.PersonService.DeletePerson:output_type -> trithuc.v1.Person
+	26, // 46: trithuc.v1.PersonService.UndeletePerson:output_type -> trithuc.v1.Person
+	29, // 47: trithuc.v1.PersonService.CreateQualification:output_type -> trithuc.v1.Qualification
+	29, // 48: trithuc.v1.PersonService.GetQualification:output_type -> trithuc.v1.Qualification
+	10, // 49: trithuc.v1.PersonService.ListQualifications:output_type -> trithuc.v1.ListQualificationsResponse
+	29, // 50: trithuc.v1.PersonService.UpdateQualification:output_type -> trithuc.v1.Qualification
+	33, // 51: trithuc.v1.PersonService.DeleteQualification:output_type -> google.protobuf.Empty
+	30, // 52: trithuc.v1.PersonService.CreatePosition:output_type -> trithuc.v1.Position
+	30, // 53: trithuc.v1.PersonService.GetPosition:output_type -> trithuc.v1.Position
+	16, // 54: trithuc.v1.PersonService.ListPositions:output_type -> trithuc.v1.ListPositionsResponse
+	30, // 55: trithuc.v1.PersonService.UpdatePosition:output_type -> trithuc.v1.Position
+	33, // 56: trithuc.v1.PersonService.DeletePosition:output_type -> google.protobuf.Empty
+	31, // 57: trithuc.v1.PersonService.CreateHonor:output_type -> trithuc.v1.Honor
+	31, // 58: trithuc.v1.PersonService.GetHonor:output_type -> trithuc.v1.Honor
+	22, // 59: trithuc.v1.PersonService.ListHonors:output_type -> trithuc.v1.ListHonorsResponse
+	31, // 60: trithuc.v1.PersonService.UpdateHonor:output_type -> trithuc.v1.Honor
+	33, // 61: trithuc.v1.PersonService.DeleteHonor:output_type -> google.protobuf.Empty
+	29, // 62: trithuc.v1.PersonService.VerifyQualification:output_type -> trithuc.v1.Qualification
+	41, // [41:63] is the sub-list for method output_type
+	19, // [19:41] is the sub-list for method input_type
+	19, // [19:19] is the sub-list for extension type_name
+	19, // [19:19] is the sub-list for extension extendee
+	0,  // [0:19] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_person_service_proto_init() }
@@ -627,13 +2127,14 @@ func file_trithuc_v1_person_service_proto_init() {
 		return
 	}
 	file_trithuc_v1_person_proto_init()
+	file_trithuc_v1_profile_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trithuc_v1_person_service_proto_rawDesc), len(file_trithuc_v1_person_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   7,
+			NumMessages:   26,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -11,6 +11,7 @@ import (
 	grpc "google.golang.org/grpc"
 	codes "google.golang.org/grpc/codes"
 	status "google.golang.org/grpc/status"
+	emptypb "google.golang.org/protobuf/types/known/emptypb"
 )
 
 // This is a compile-time assertion to ensure that this generated file
@@ -19,12 +20,28 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	PersonService_CreatePerson_FullMethodName   = "/trithuc.v1.PersonService/CreatePerson"
-	PersonService_GetPerson_FullMethodName      = "/trithuc.v1.PersonService/GetPerson"
-	PersonService_ListPeople_FullMethodName     = "/trithuc.v1.PersonService/ListPeople"
-	PersonService_UpdatePerson_FullMethodName   = "/trithuc.v1.PersonService/UpdatePerson"
-	PersonService_DeletePerson_FullMethodName   = "/trithuc.v1.PersonService/DeletePerson"
-	PersonService_UndeletePerson_FullMethodName = "/trithuc.v1.PersonService/UndeletePerson"
+	PersonService_CreatePerson_FullMethodName        = "/trithuc.v1.PersonService/CreatePerson"
+	PersonService_GetPerson_FullMethodName           = "/trithuc.v1.PersonService/GetPerson"
+	PersonService_ListPeople_FullMethodName          = "/trithuc.v1.PersonService/ListPeople"
+	PersonService_UpdatePerson_FullMethodName        = "/trithuc.v1.PersonService/UpdatePerson"
+	PersonService_DeletePerson_FullMethodName        = "/trithuc.v1.PersonService/DeletePerson"
+	PersonService_UndeletePerson_FullMethodName      = "/trithuc.v1.PersonService/UndeletePerson"
+	PersonService_CreateQualification_FullMethodName = "/trithuc.v1.PersonService/CreateQualification"
+	PersonService_GetQualification_FullMethodName    = "/trithuc.v1.PersonService/GetQualification"
+	PersonService_ListQualifications_FullMethodName  = "/trithuc.v1.PersonService/ListQualifications"
+	PersonService_UpdateQualification_FullMethodName = "/trithuc.v1.PersonService/UpdateQualification"
+	PersonService_DeleteQualification_FullMethodName = "/trithuc.v1.PersonService/DeleteQualification"
+	PersonService_CreatePosition_FullMethodName      = "/trithuc.v1.PersonService/CreatePosition"
+	PersonService_GetPosition_FullMethodName         = "/trithuc.v1.PersonService/GetPosition"
+	PersonService_ListPositions_FullMethodName       = "/trithuc.v1.PersonService/ListPositions"
+	PersonService_UpdatePosition_FullMethodName      = "/trithuc.v1.PersonService/UpdatePosition"
+	PersonService_DeletePosition_FullMethodName      = "/trithuc.v1.PersonService/DeletePosition"
+	PersonService_CreateHonor_FullMethodName         = "/trithuc.v1.PersonService/CreateHonor"
+	PersonService_GetHonor_FullMethodName            = "/trithuc.v1.PersonService/GetHonor"
+	PersonService_ListHonors_FullMethodName          = "/trithuc.v1.PersonService/ListHonors"
+	PersonService_UpdateHonor_FullMethodName         = "/trithuc.v1.PersonService/UpdateHonor"
+	PersonService_DeleteHonor_FullMethodName         = "/trithuc.v1.PersonService/DeleteHonor"
+	PersonService_VerifyQualification_FullMethodName = "/trithuc.v1.PersonService/VerifyQualification"
 )
 
 // PersonServiceClient is the client API for PersonService service.
@@ -48,6 +65,42 @@ type PersonServiceClient interface {
 	DeletePerson(ctx context.Context, in *DeletePersonRequest, opts ...grpc.CallOption) (*Person, error)
 	// Restores a deleted person (https://google.aip.dev/164).
 	UndeletePerson(ctx context.Context, in *UndeletePersonRequest, opts ...grpc.CallOption) (*Person, error)
+	// Adds a qualification to a person (https://google.aip.dev/133).
+	CreateQualification(ctx context.Context, in *CreateQualificationRequest, opts ...grpc.CallOption) (*Qualification, error)
+	// Returns one qualification (https://google.aip.dev/131).
+	GetQualification(ctx context.Context, in *GetQualificationRequest, opts ...grpc.CallOption) (*Qualification, error)
+	// Lists a person's qualifications, or everyone's with parent `people/-`
+	// (https://google.aip.dev/132, https://google.aip.dev/159).
+	ListQualifications(ctx context.Context, in *ListQualificationsRequest, opts ...grpc.CallOption) (*ListQualificationsResponse, error)
+	// Changes a qualification (https://google.aip.dev/134).
+	UpdateQualification(ctx context.Context, in *UpdateQualificationRequest, opts ...grpc.CallOption) (*Qualification, error)
+	// Deletes a qualification (https://google.aip.dev/135).
+	DeleteQualification(ctx context.Context, in *DeleteQualificationRequest, opts ...grpc.CallOption) (*emptypb.Empty, error)
+	// Adds a position to a person (https://google.aip.dev/133).
+	CreatePosition(ctx context.Context, in *CreatePositionRequest, opts ...grpc.CallOption) (*Position, error)
+	// Returns one position (https://google.aip.dev/131).
+	GetPosition(ctx context.Context, in *GetPositionRequest, opts ...grpc.CallOption) (*Position, error)
+	// Lists a person's positions, or everyone's with parent `people/-`
+	// (https://google.aip.dev/132, https://google.aip.dev/159).
+	ListPositions(ctx context.Context, in *ListPositionsRequest, opts ...grpc.CallOption) (*ListPositionsResponse, error)
+	// Changes a position (https://google.aip.dev/134).
+	UpdatePosition(ctx context.Context, in *UpdatePositionRequest, opts ...grpc.CallOption) (*Position, error)
+	// Deletes a position (https://google.aip.dev/135).
+	DeletePosition(ctx context.Context, in *DeletePositionRequest, opts ...grpc.CallOption) (*emptypb.Empty, error)
+	// Adds a honour to a person (https://google.aip.dev/133).
+	CreateHonor(ctx context.Context, in *CreateHonorRequest, opts ...grpc.CallOption) (*Honor, error)
+	// Returns one honour (https://google.aip.dev/131).
+	GetHonor(ctx context.Context, in *GetHonorRequest, opts ...grpc.CallOption) (*Honor, error)
+	// Lists a person's honours, or everyone's with parent `people/-`
+	// (https://google.aip.dev/132, https://google.aip.dev/159).
+	ListHonors(ctx context.Context, in *ListHonorsRequest, opts ...grpc.CallOption) (*ListHonorsResponse, error)
+	// Changes a honour (https://google.aip.dev/134).
+	UpdateHonor(ctx context.Context, in *UpdateHonorRequest, opts ...grpc.CallOption) (*Honor, error)
+	// Deletes a honour (https://google.aip.dev/135).
+	DeleteHonor(ctx context.Context, in *DeleteHonorRequest, opts ...grpc.CallOption) (*emptypb.Empty, error)
+	// Records that a qualification was checked against its documents, and
+	// found true (VERIFIED) or wrong (REJECTED).
+	VerifyQualification(ctx context.Context, in *VerifyQualificationRequest, opts ...grpc.CallOption) (*Qualification, error)
 }
 
 type personServiceClient struct {
@@ -118,6 +171,166 @@ func (c *personServiceClient) UndeletePerson(ctx context.Context, in *UndeletePe
 	return out, nil
 }
 
+func (c *personServiceClient) CreateQualification(ctx context.Context, in *CreateQualificationRequest, opts ...grpc.CallOption) (*Qualification, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Qualification)
+	err := c.cc.Invoke(ctx, PersonService_CreateQualification_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *personServiceClient) GetQualification(ctx context.Context, in *GetQualificationRequest, opts ...grpc.CallOption) (*Qualification, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Qualification)
+	err := c.cc.Invoke(ctx, PersonService_GetQualification_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *personServiceClient) ListQualifications(ctx context.Context, in *ListQualificationsRequest, opts ...grpc.CallOption) (*ListQualificationsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListQualificationsResponse)
+	err := c.cc.Invoke(ctx, PersonService_ListQualifications_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *personServiceClient) UpdateQualification(ctx context.Context, in *UpdateQualificationRequest, opts ...grpc.CallOption) (*Qualification, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Qualification)
+	err := c.cc.Invoke(ctx, PersonService_UpdateQualification_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *personServiceClient) DeleteQualification(ctx context.Context, in *DeleteQualificationRequest, opts ...grpc.CallOption) (*emptypb.Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(emptypb.Empty)
+	err := c.cc.Invoke(ctx, PersonService_DeleteQualification_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *personServiceClient) CreatePosition(ctx context.Context, in *CreatePositionRequest, opts ...grpc.CallOption) (*Position, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Position)
+	err := c.cc.Invoke(ctx, PersonService_CreatePosition_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *personServiceClient) GetPosition(ctx context.Context, in *GetPositionRequest, opts ...grpc.CallOption) (*Position, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Position)
+	err := c.cc.Invoke(ctx, PersonService_GetPosition_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *personServiceClient) ListPositions(ctx context.Context, in *ListPositionsRequest, opts ...grpc.CallOption) (*ListPositionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListPositionsResponse)
+	err := c.cc.Invoke(ctx, PersonService_ListPositions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *personServiceClient) UpdatePosition(ctx context.Context, in *UpdatePositionRequest, opts ...grpc.CallOption) (*Position, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Position)
+	err := c.cc.Invoke(ctx, PersonService_UpdatePosition_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *personServiceClient) DeletePosition(ctx context.Context, in *DeletePositionRequest, opts ...grpc.CallOption) (*emptypb.Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(emptypb.Empty)
+	err := c.cc.Invoke(ctx, PersonService_DeletePosition_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *personServiceClient) CreateHonor(ctx context.Context, in *CreateHonorRequest, opts ...grpc.CallOption) (*Honor, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Honor)
+	err := c.cc.Invoke(ctx, PersonService_CreateHonor_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *personServiceClient) GetHonor(ctx context.Context, in *GetHonorRequest, opts ...grpc.CallOption) (*Honor, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Honor)
+	err := c.cc.Invoke(ctx, PersonService_GetHonor_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *personServiceClient) ListHonors(ctx context.Context, in *ListHonorsRequest, opts ...grpc.CallOption) (*ListHonorsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListHonorsResponse)
+	err := c.cc.Invoke(ctx, PersonService_ListHonors_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *personServiceClient) UpdateHonor(ctx context.Context, in *UpdateHonorRequest, opts ...grpc.CallOption) (*Honor, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Honor)
+	err := c.cc.Invoke(ctx, PersonService_UpdateHonor_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *personServiceClient) DeleteHonor(ctx context.Context, in *DeleteHonorRequest, opts ...grpc.CallOption) (*emptypb.Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(emptypb.Empty)
+	err := c.cc.Invoke(ctx, PersonService_DeleteHonor_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *personServiceClient) VerifyQualification(ctx context.Context, in *VerifyQualificationRequest, opts ...grpc.CallOption) (*Qualification, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Qualification)
+	err := c.cc.Invoke(ctx, PersonService_VerifyQualification_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // PersonServiceServer is the server API for PersonService service.
 // All implementations must embed UnimplementedPersonServiceServer
 // for forward compatibility.
@@ -139,6 +352,42 @@ type PersonServiceServer interface {
 	DeletePerson(context.Context, *DeletePersonRequest) (*Person, error)
 	// Restores a deleted person (https://google.aip.dev/164).
 	UndeletePerson(context.Context, *UndeletePersonRequest) (*Person, error)
+	// Adds a qualification to a person (https://google.aip.dev/133).
+	CreateQualification(context.Context, *CreateQualificationRequest) (*Qualification, error)
+	// Returns one qualification (https://google.aip.dev/131).
+	GetQualification(context.Context, *GetQualificationRequest) (*Qualification, error)
+	// Lists a person's qualifications, or everyone's with parent `people/-`
+	// (https://google.aip.dev/132, https://google.aip.dev/159).
+	ListQualifications(context.Context, *ListQualificationsRequest) (*ListQualificationsResponse, error)
+	// Changes a qualification (https://google.aip.dev/134).
+	UpdateQualification(context.Context, *UpdateQualificationRequest) (*Qualification, error)
+	// Deletes a qualification (https://google.aip.dev/135).
+	DeleteQualification(context.Context, *DeleteQualificationRequest) (*emptypb.Empty, error)
+	// Adds a position to a person (https://google.aip.dev/133).
+	CreatePosition(context.Context, *CreatePositionRequest) (*Position, error)
+	// Returns one position (https://google.aip.dev/131).
+	GetPosition(context.Context, *GetPositionRequest) (*Position, error)
+	// Lists a person's positions, or everyone's with parent `people/-`
+	// (https://google.aip.dev/132, https://google.aip.dev/159).
+	ListPositions(context.Context, *ListPositionsRequest) (*ListPositionsResponse, error)
+	// Changes a position (https://google.aip.dev/134).
+	UpdatePosition(context.Context, *UpdatePositionRequest) (*Position, error)
+	// Deletes a position (https://google.aip.dev/135).
+	DeletePosition(context.Context, *DeletePositionRequest) (*emptypb.Empty, error)
+	// Adds a honour to a person (https://google.aip.dev/133).
+	CreateHonor(context.Context, *CreateHonorRequest) (*Honor, error)
+	// Returns one honour (https://google.aip.dev/131).
+	GetHonor(context.Context, *GetHonorRequest) (*Honor, error)
+	// Lists a person's honours, or everyone's with parent `people/-`
+	// (https://google.aip.dev/132, https://google.aip.dev/159).
+	ListHonors(context.Context, *ListHonorsRequest) (*ListHonorsResponse, error)
+	// Changes a honour (https://google.aip.dev/134).
+	UpdateHonor(context.Context, *UpdateHonorRequest) (*Honor, error)
+	// Deletes a honour (https://google.aip.dev/135).
+	DeleteHonor(context.Context, *DeleteHonorRequest) (*emptypb.Empty, error)
+	// Records that a qualification was checked against its documents, and
+	// found true (VERIFIED) or wrong (REJECTED).
+	VerifyQualification(context.Context, *VerifyQualificationRequest) (*Qualification, error)
 	mustEmbedUnimplementedPersonServiceServer()
 }
 
@@ -166,6 +415,54 @@ func (UnimplementedPersonServiceServer) DeletePerson(context.Context, *DeletePer
 }
 func (UnimplementedPersonServiceServer) UndeletePerson(context.Context, *UndeletePersonRequest) (*Person, error) {
 	return nil, status.Error(codes.Unimplemented, "method UndeletePerson not implemented")
+}
+func (UnimplementedPersonServiceServer) CreateQualification(context.Context, *CreateQualificationRequest) (*Qualification, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateQualification not implemented")
+}
+func (UnimplementedPersonServiceServer) GetQualification(context.Context, *GetQualificationRequest) (*Qualification, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetQualification not implemented")
+}
+func (UnimplementedPersonServiceServer) ListQualifications(context.Context, *ListQualificationsRequest) (*ListQualificationsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListQualifications not implemented")
+}
+func (UnimplementedPersonServiceServer) UpdateQualification(context.Context, *UpdateQualificationRequest) (*Qualification, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateQualification not implemented")
+}
+func (UnimplementedPersonServiceServer) DeleteQualification(context.Context, *DeleteQualificationRequest) (*emptypb.Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteQualification not implemented")
+}
+func (UnimplementedPersonServiceServer) CreatePosition(context.Context, *CreatePositionRequest) (*Position, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreatePosition not implemented")
+}
+func (UnimplementedPersonServiceServer) GetPosition(context.Context, *GetPositionRequest) (*Position, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetPosition not implemented")
+}
+func (UnimplementedPersonServiceServer) ListPositions(context.Context, *ListPositionsRequest) (*ListPositionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListPositions not implemented")
+}
+func (UnimplementedPersonServiceServer) UpdatePosition(context.Context, *UpdatePositionRequest) (*Position, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdatePosition not implemented")
+}
+func (UnimplementedPersonServiceServer) DeletePosition(context.Context, *DeletePositionRequest) (*emptypb.Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeletePosition not implemented")
+}
+func (UnimplementedPersonServiceServer) CreateHonor(context.Context, *CreateHonorRequest) (*Honor, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateHonor not implemented")
+}
+func (UnimplementedPersonServiceServer) GetHonor(context.Context, *GetHonorRequest) (*Honor, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetHonor not implemented")
+}
+func (UnimplementedPersonServiceServer) ListHonors(context.Context, *ListHonorsRequest) (*ListHonorsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListHonors not implemented")
+}
+func (UnimplementedPersonServiceServer) UpdateHonor(context.Context, *UpdateHonorRequest) (*Honor, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateHonor not implemented")
+}
+func (UnimplementedPersonServiceServer) DeleteHonor(context.Context, *DeleteHonorRequest) (*emptypb.Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteHonor not implemented")
+}
+func (UnimplementedPersonServiceServer) VerifyQualification(context.Context, *VerifyQualificationRequest) (*Qualification, error) {
+	return nil, status.Error(codes.Unimplemented, "method VerifyQualification not implemented")
 }
 func (UnimplementedPersonServiceServer) mustEmbedUnimplementedPersonServiceServer() {}
 func (UnimplementedPersonServiceServer) testEmbeddedByValue()                       {}
@@ -296,6 +593,294 @@ func _PersonService_UndeletePerson_Handler(srv interface{}, ctx context.Context,
 	return interceptor(ctx, in, info, handler)
 }
 
+func _PersonService_CreateQualification_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateQualificationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PersonServiceServer).CreateQualification(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PersonService_CreateQualification_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PersonServiceServer).CreateQualification(ctx, req.(*CreateQualificationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PersonService_GetQualification_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetQualificationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PersonServiceServer).GetQualification(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PersonService_GetQualification_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PersonServiceServer).GetQualification(ctx, req.(*GetQualificationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PersonService_ListQualifications_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListQualificationsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PersonServiceServer).ListQualifications(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PersonService_ListQualifications_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PersonServiceServer).ListQualifications(ctx, req.(*ListQualificationsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PersonService_UpdateQualification_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateQualificationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PersonServiceServer).UpdateQualification(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PersonService_UpdateQualification_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PersonServiceServer).UpdateQualification(ctx, req.(*UpdateQualificationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PersonService_DeleteQualification_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteQualificationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PersonServiceServer).DeleteQualification(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PersonService_DeleteQualification_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PersonServiceServer).DeleteQualification(ctx, req.(*DeleteQualificationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PersonService_CreatePosition_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreatePositionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PersonServiceServer).CreatePosition(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PersonService_CreatePosition_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PersonServiceServer).CreatePosition(ctx, req.(*CreatePositionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PersonService_GetPosition_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetPositionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PersonServiceServer).GetPosition(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PersonService_GetPosition_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PersonServiceServer).GetPosition(ctx, req.(*GetPositionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PersonService_ListPositions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListPositionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PersonServiceServer).ListPositions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PersonService_ListPositions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PersonServiceServer).ListPositions(ctx, req.(*ListPositionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PersonService_UpdatePosition_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdatePositionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PersonServiceServer).UpdatePosition(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PersonService_UpdatePosition_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PersonServiceServer).UpdatePosition(ctx, req.(*UpdatePositionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PersonService_DeletePosition_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeletePositionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PersonServiceServer).DeletePosition(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PersonService_DeletePosition_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PersonServiceServer).DeletePosition(ctx, req.(*DeletePositionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PersonService_CreateHonor_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateHonorRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PersonServiceServer).CreateHonor(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PersonService_CreateHonor_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PersonServiceServer).CreateHonor(ctx, req.(*CreateHonorRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PersonService_GetHonor_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetHonorRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PersonServiceServer).GetHonor(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PersonService_GetHonor_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PersonServiceServer).GetHonor(ctx, req.(*GetHonorRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PersonService_ListHonors_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListHonorsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PersonServiceServer).ListHonors(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PersonService_ListHonors_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PersonServiceServer).ListHonors(ctx, req.(*ListHonorsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PersonService_UpdateHonor_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateHonorRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PersonServiceServer).UpdateHonor(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PersonService_UpdateHonor_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PersonServiceServer).UpdateHonor(ctx, req.(*UpdateHonorRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PersonService_DeleteHonor_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteHonorRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PersonServiceServer).DeleteHonor(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PersonService_DeleteHonor_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PersonServiceServer).DeleteHonor(ctx, req.(*DeleteHonorRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PersonService_VerifyQualification_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(VerifyQualificationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PersonServiceServer).VerifyQualification(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PersonService_VerifyQualification_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PersonServiceServer).VerifyQualification(ctx, req.(*VerifyQualificationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // PersonService_ServiceDesc is the grpc.ServiceDesc for PersonService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -326,6 +911,70 @@ var PersonService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UndeletePerson",
 			Handler:    _PersonService_UndeletePerson_Handler,
+		},
+		{
+			MethodName: "CreateQualification",
+			Handler:    _PersonService_CreateQualification_Handler,
+		},
+		{
+			MethodName: "GetQualification",
+			Handler:    _PersonService_GetQualification_Handler,
+		},
+		{
+			MethodName: "ListQualifications",
+			Handler:    _PersonService_ListQualifications_Handler,
+		},
+		{
+			MethodName: "UpdateQualification",
+			Handler:    _PersonService_UpdateQualification_Handler,
+		},
+		{
+			MethodName: "DeleteQualification",
+			Handler:    _PersonService_DeleteQualification_Handler,
+		},
+		{
+			MethodName: "CreatePosition",
+			Handler:    _PersonService_CreatePosition_Handler,
+		},
+		{
+			MethodName: "GetPosition",
+			Handler:    _PersonService_GetPosition_Handler,
+		},
+		{
+			MethodName: "ListPositions",
+			Handler:    _PersonService_ListPositions_Handler,
+		},
+		{
+			MethodName: "UpdatePosition",
+			Handler:    _PersonService_UpdatePosition_Handler,
+		},
+		{
+			MethodName: "DeletePosition",
+			Handler:    _PersonService_DeletePosition_Handler,
+		},
+		{
+			MethodName: "CreateHonor",
+			Handler:    _PersonService_CreateHonor_Handler,
+		},
+		{
+			MethodName: "GetHonor",
+			Handler:    _PersonService_GetHonor_Handler,
+		},
+		{
+			MethodName: "ListHonors",
+			Handler:    _PersonService_ListHonors_Handler,
+		},
+		{
+			MethodName: "UpdateHonor",
+			Handler:    _PersonService_UpdateHonor_Handler,
+		},
+		{
+			MethodName: "DeleteHonor",
+			Handler:    _PersonService_DeleteHonor_Handler,
+		},
+		{
+			MethodName: "VerifyQualification",
+			Handler:    _PersonService_VerifyQualification_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -1,0 +1,358 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/known/timestamppb"
+)
+
+// The resources kept under a person (qualifications, positions, honours)
+// share their standard methods: a childKind says what differs, and the
+// functions here do the rest the same way for each.
+
+// childKind describes one kind of resource under a person.
+type childKind[T proto.Message] struct {
+	// collection is both the collection id in names and the table.
+	collection string
+	// field is the request field holding the resource, for error paths.
+	field string
+	// joins are added after the table (alias c) and people (alias p).
+	joins string
+	// columns are the kind's own selected columns, read by scan after the
+	// common ones.
+	columns string
+	// writable are the columns that prepare's values fill, in order.
+	writable []string
+	// sortKeys are the fields a listing may be ordered by.
+	sortKeys map[string]sortKey
+	newItem  func() T
+	// scan reads a row: the common columns into common, then the kind's
+	// own, then extra.
+	scan func(s scanner, item T, common []any, extra []any) error
+	// prepare normalizes and checks an item about to be written for a
+	// person, and returns the values of the writable columns.
+	prepare func(ctx context.Context, tx *Tx, person *personRow, item T) ([]any, error)
+	// changed keeps what the person derives from these resources current.
+	changed func(ctx context.Context, tx *Tx, personPK int64) error
+}
+
+// childRow is a child as stored.
+type childRow struct {
+	pk, personPK         int64
+	id, personID         string
+	createTime, updateTm int64
+	revision             int64
+}
+
+const childCommonColumns = `c.pk, c.person_pk, c.id, p.id, c.create_time, c.update_time, c.revision`
+
+func (r *childRow) dests() []any {
+	return []any{&r.pk, &r.personPK, &r.id, &r.personID, &r.createTime, &r.updateTm, &r.revision}
+}
+
+func (k *childKind[T]) name(r *childRow) string {
+	return "people/" + r.personID + "/" + k.collection + "/" + r.id
+}
+
+func (k *childKind[T]) from() string {
+	return k.collection + " c JOIN people p ON p.pk = c.person_pk " + k.joins
+}
+
+func (k *childKind[T]) selectSQL() string {
+	return "SELECT " + childCommonColumns + ", " + k.columns + " FROM " + k.from()
+}
+
+// scanRow reads one row into a new item and sets the resource's name,
+// times and etag.
+func (k *childKind[T]) scanRow(s scanner, extra ...any) (T, *childRow, error) {
+	var r childRow
+	item := k.newItem()
+	if err := k.scan(s, item, r.dests(), extra); err != nil {
+		var zero T
+		return zero, nil, err
+	}
+	setResourceMeta(item, k.name(&r), r.createTime, r.updateTm, etag(k.name(&r), r.revision))
+	return item, &r, nil
+}
+
+// setResourceMeta sets the fields every resource has, by their AIP names.
+func setResourceMeta(m proto.Message, name string, createTime, updateTime int64, etag string) {
+	msg := m.ProtoReflect()
+	fields := msg.Descriptor().Fields()
+	set := func(field string, v protoreflect.Value) {
+		if fd := fields.ByName(protoreflect.Name(field)); fd != nil {
+			msg.Set(fd, v)
+		}
+	}
+	set("name", protoreflect.ValueOfString(name))
+	set("etag", protoreflect.ValueOfString(etag))
+	set("create_time", protoreflect.ValueOfMessage(timestamppb.New(fromMicros(createTime)).ProtoReflect()))
+	set("update_time", protoreflect.ValueOfMessage(timestamppb.New(fromMicros(updateTime)).ProtoReflect()))
+}
+
+// parseChildName splits people/{person}/{collection}/{id}.
+func parseChildName(name, collection, field string) (personID, id string, err error) {
+	parts := strings.Split(name, "/")
+	if len(parts) != 4 || parts[0] != "people" || parts[2] != collection || !validID(parts[1]) || !validID(parts[3]) {
+		return "", "", errorf(Invalid, field, "want people/{person}/%s/{id}, not %q", collection, name)
+	}
+	return parts[1], parts[3], nil
+}
+
+func (k *childKind[T]) get(ctx context.Context, db *DB, name string) (T, error) {
+	var out T
+	personID, id, err := parseChildName(name, k.collection, "name")
+	if err != nil {
+		return out, err
+	}
+	err = db.read(ctx, func(tx *Tx) error {
+		out, _, err = k.getTx(ctx, tx, personID, id)
+		return err
+	})
+	return out, err
+}
+
+func (k *childKind[T]) getTx(ctx context.Context, tx *Tx, personID, id string) (T, *childRow, error) {
+	row := tx.QueryRowContext(ctx, k.selectSQL()+" WHERE p.id = ? AND c.id = ?", personID, id)
+	item, r, err := k.scanRow(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return item, nil, errorf(NotFound, "", "people/%s/%s/%s does not exist", personID, k.collection, id)
+	}
+	if err != nil {
+		return item, nil, dbError(err)
+	}
+	return item, r, nil
+}
+
+// list lists a person's children, or everyone's when parent is people/-.
+func (k *childKind[T]) list(ctx context.Context, db *DB, parent string, q ListQuery) ([]T, Page, error) {
+	size, err := pageSize(q.PageSize)
+	if err != nil {
+		return nil, Page{}, err
+	}
+	var personID string
+	if parent != "people/-" {
+		if personID, err = PersonID(parent, "parent"); err != nil {
+			return nil, Page{}, err
+		}
+	}
+	if q.Filter != "" {
+		return nil, Page{}, errorf(Invalid, "filter", "filtering %s is not supported yet", k.collection)
+	}
+	terms, err := parseOrderBy(q.OrderBy, k.sortKeys, orderTerm{sortKey: sortKey{expr: "c.pk", kind: kindInt}})
+	if err != nil {
+		return nil, Page{}, err
+	}
+	l := listing{
+		from:    k.from(),
+		columns: childCommonColumns + ", " + k.columns,
+		terms:   terms,
+		query:   queryChecksum(k.collection, parent, q.Filter, orderSQL(terms)),
+		size:    size,
+		token:   q.PageToken,
+	}
+	var items []T
+	var page Page
+	err = db.read(ctx, func(tx *Tx) error {
+		if personID != "" {
+			if _, err := tx.person(ctx, personID); err != nil {
+				return err
+			}
+			l.where, l.args = []string{"p.id = ?"}, []any{personID}
+		} else {
+			l.where = []string{"p.delete_time IS NULL"}
+		}
+		var err error
+		items, page, err = list(ctx, tx, l, func(s scanner, extra ...any) (T, error) {
+			item, _, err := k.scanRow(s, extra...)
+			return item, err
+		})
+		return err
+	})
+	return items, page, err
+}
+
+// of returns the children of the given people, in the order they were
+// added, by person.
+func (k *childKind[T]) of(ctx context.Context, tx *Tx, personPKs []int64, where string) (map[int64][]T, error) {
+	out := map[int64][]T{}
+	if len(personPKs) == 0 {
+		return out, nil
+	}
+	q := k.selectSQL() + " WHERE c.person_pk IN (" + placeholders(len(personPKs)) + ")"
+	if where != "" {
+		q += " AND " + where
+	}
+	rows, err := tx.QueryContext(ctx, q+" ORDER BY c.person_pk, c.pk", int64sToAny(personPKs)...)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		item, r, err := k.scanRow(rows)
+		if err != nil {
+			return nil, dbError(err)
+		}
+		out[r.personPK] = append(out[r.personPK], item)
+	}
+	return out, dbError(rows.Err())
+}
+
+func (k *childKind[T]) create(ctx context.Context, db *DB, parent string, item T, o CreateOptions) (T, error) {
+	var out T
+	personID, err := PersonID(parent, "parent")
+	if err != nil {
+		return out, err
+	}
+	err = db.write(ctx, o.ValidateOnly, func(tx *Tx) error {
+		if o.Request != nil {
+			prev := k.newItem()
+			found, err := tx.recall(ctx, o.Request, prev)
+			if err != nil || found {
+				out = prev
+				return err
+			}
+		}
+		person, err := tx.livePerson(ctx, personID)
+		if err != nil {
+			return err
+		}
+		id := o.ID
+		if id == "" {
+			id = newID()
+		} else if !validID(id) {
+			return errorf(Invalid, k.field+"_id", "want 1 to 63 lower-case letters, digits and hyphens, starting with a letter")
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+k.collection+" WHERE person_pk = ? AND id = ?", person.pk, id).Scan(&n); err != nil {
+			return dbError(err)
+		}
+		if n > 0 {
+			return errorf(AlreadyExists, k.field+"_id", "people/%s/%s/%s already exists", personID, k.collection, id)
+		}
+		vals, err := k.prepare(ctx, tx, person, item)
+		if err != nil {
+			return err
+		}
+		now := micros(tx.now)
+		cols := append([]string{"id", "person_pk", "create_time", "update_time"}, k.writable...)
+		args := append([]any{id, person.pk, now, now}, vals...)
+		q := "INSERT INTO " + k.collection + " (" + strings.Join(cols, ", ") + ") VALUES (" + placeholders(len(cols)) + ")"
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return dbError(err)
+		}
+		if err := k.changed(ctx, tx, person.pk); err != nil {
+			return err
+		}
+		if out, _, err = k.getTx(ctx, tx, personID, id); err != nil {
+			return err
+		}
+		if o.Request != nil {
+			return tx.remember(ctx, o.Request, out)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// update changes a child: apply gets the current item and changes it in
+// place, inside the transaction.
+func (k *childKind[T]) update(ctx context.Context, db *DB, name string, o WriteOptions, apply func(T) error) (T, error) {
+	var out T
+	personID, id, err := parseChildName(name, k.collection, k.field+".name")
+	if err != nil {
+		return out, err
+	}
+	err = db.write(ctx, o.ValidateOnly, func(tx *Tx) error {
+		person, err := tx.livePerson(ctx, personID)
+		if err != nil {
+			return err
+		}
+		item, r, err := k.getTx(ctx, tx, personID, id)
+		if err != nil {
+			return err
+		}
+		if err := checkEtag(o.Etag, etag(k.name(r), r.revision), k.field+".etag"); err != nil {
+			return err
+		}
+		if err := apply(item); err != nil {
+			return err
+		}
+		vals, err := k.prepare(ctx, tx, person, item)
+		if err != nil {
+			return err
+		}
+		sets := make([]string, len(k.writable))
+		for i, c := range k.writable {
+			sets[i] = c + " = ?"
+		}
+		q := "UPDATE " + k.collection + " SET " + strings.Join(sets, ", ") + ", update_time = ?, revision = revision + 1 WHERE pk = ?"
+		if _, err := tx.ExecContext(ctx, q, append(vals, micros(tx.now), r.pk)...); err != nil {
+			return dbError(err)
+		}
+		if err := k.changed(ctx, tx, person.pk); err != nil {
+			return err
+		}
+		out, _, err = k.getTx(ctx, tx, personID, id)
+		return err
+	})
+	return out, err
+}
+
+func (k *childKind[T]) delete(ctx context.Context, db *DB, name string, o WriteOptions) error {
+	personID, id, err := parseChildName(name, k.collection, "name")
+	if err != nil {
+		return err
+	}
+	return db.write(ctx, o.ValidateOnly, func(tx *Tx) error {
+		person, err := tx.livePerson(ctx, personID)
+		if err != nil {
+			return err
+		}
+		_, r, err := k.getTx(ctx, tx, personID, id)
+		if err != nil {
+			return err
+		}
+		if err := checkEtag(o.Etag, etag(k.name(r), r.revision), "etag"); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+k.collection+" WHERE pk = ?", r.pk); err != nil {
+			return dbError(err)
+		}
+		return k.changed(ctx, tx, person.pk)
+	})
+}
+
+func placeholders(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat("?, ", n-1) + "?"
+}
+
+func int64sToAny(xs []int64) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
+
+// ymd packs a date into the YYYYMMDD integers the store keeps dates as.
+func ymd(year, month, day int32) int64 {
+	return int64(year)*10000 + int64(month)*100 + int64(day)
+}
+
+// today is the YYYYMMDD of t.
+func today(t time.Time) int64 {
+	return ymd(int32(t.Year()), int32(t.Month()), int32(t.Day()))
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,351 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	pb "trithuc/proto/trithuc/v1"
+)
+
+const organizationColumns = `o.pk, o.id, o.display_name, o.short_name, o.kind, o.sector, o.administrative_unit,
+	o.country, COALESCE(parent.id, ''), o.create_time, o.update_time, o.delete_time, o.revision`
+
+const organizationFrom = `organizations o LEFT JOIN organizations parent ON parent.pk = o.parent_pk`
+
+type orgRow struct {
+	pk       int64
+	revision int64
+	deleted  bool
+	org      *pb.Organization
+}
+
+func scanOrganization(s scanner, extra ...any) (*orgRow, error) {
+	var (
+		r                      orgRow
+		o                      pb.Organization
+		id, parent             string
+		kind                   int32
+		createTime, updateTime int64
+		deleteTime             sql.NullInt64
+	)
+	dest := []any{&r.pk, &id, &o.DisplayName, &o.ShortName, &kind, &o.Sector, &o.AdministrativeUnit,
+		&o.Country, &parent, &createTime, &updateTime, &deleteTime, &r.revision}
+	if err := s.Scan(append(dest, extra...)...); err != nil {
+		return nil, err
+	}
+	o.Kind = pb.Organization_Kind(kind)
+	if parent != "" {
+		o.Parent = "organizations/" + parent
+	}
+	if deleteTime.Valid {
+		o.DeleteTime = timestamppb.New(fromMicros(deleteTime.Int64))
+		r.deleted = true
+	}
+	setResourceMeta(&o, "organizations/"+id, createTime, updateTime, etag("organizations/"+id, r.revision))
+	r.org = &o
+	return &r, nil
+}
+
+// OrganizationID returns the {organization} of organizations/{organization}.
+func OrganizationID(name, field string) (string, error) {
+	id, ok := strings.CutPrefix(name, "organizations/")
+	if !ok || !validID(id) {
+		return "", errorf(Invalid, field, "want an organization's name, organizations/{id}, not %q", name)
+	}
+	return id, nil
+}
+
+func (tx *Tx) organization(ctx context.Context, id string) (*orgRow, error) {
+	row := tx.QueryRowContext(ctx, `SELECT `+organizationColumns+` FROM `+organizationFrom+` WHERE o.id = ?`, id)
+	r, err := scanOrganization(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errorf(NotFound, "", "organizations/%s does not exist", id)
+	}
+	if err != nil {
+		return nil, dbError(err)
+	}
+	return r, nil
+}
+
+// organizationByName finds a live organization that a reference names.
+func (tx *Tx) organizationByName(ctx context.Context, name, field string) (*orgRow, error) {
+	id, err := OrganizationID(name, field)
+	if err != nil {
+		return nil, err
+	}
+	r, err := tx.organization(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.deleted {
+		return nil, errorf(NotFound, field, "%s is deleted", name)
+	}
+	return r, nil
+}
+
+func (db *DB) GetOrganization(ctx context.Context, name string) (*pb.Organization, error) {
+	id, err := OrganizationID(name, "name")
+	if err != nil {
+		return nil, err
+	}
+	var out *pb.Organization
+	err = db.read(ctx, func(tx *Tx) error {
+		r, err := tx.organization(ctx, id)
+		if err == nil {
+			out = r.org
+		}
+		return err
+	})
+	return out, err
+}
+
+var organizationSortKeys = map[string]sortKey{
+	"display_name": {expr: "o.display_name", kind: kindText},
+	"create_time":  {expr: "o.create_time", kind: kindInt},
+	"update_time":  {expr: "o.update_time", kind: kindInt},
+}
+
+func (db *DB) ListOrganizations(ctx context.Context, q ListQuery) ([]*pb.Organization, Page, error) {
+	size, err := pageSize(q.PageSize)
+	if err != nil {
+		return nil, Page{}, err
+	}
+	if q.Filter != "" {
+		return nil, Page{}, errorf(Invalid, "filter", "filtering organizations is not supported yet")
+	}
+	terms, err := parseOrderBy(q.OrderBy, organizationSortKeys, orderTerm{sortKey: sortKey{expr: "o.pk", kind: kindInt}})
+	if err != nil {
+		return nil, Page{}, err
+	}
+	l := listing{
+		from:    organizationFrom,
+		columns: organizationColumns,
+		terms:   terms,
+		query:   queryChecksum("organizations", q.Filter, orderSQL(terms), strconv.FormatBool(q.ShowDeleted)),
+		size:    size,
+		token:   q.PageToken,
+	}
+	if !q.ShowDeleted {
+		l.where = []string{"o.delete_time IS NULL"}
+	}
+	var orgs []*pb.Organization
+	var page Page
+	err = db.read(ctx, func(tx *Tx) error {
+		rows, p, err := list(ctx, tx, l, scanOrganization)
+		page = p
+		for _, r := range rows {
+			orgs = append(orgs, r.org)
+		}
+		return err
+	})
+	return orgs, page, err
+}
+
+func (db *DB) CreateOrganization(ctx context.Context, o *pb.Organization, opts CreateOptions) (*pb.Organization, error) {
+	var out *pb.Organization
+	err := db.write(ctx, opts.ValidateOnly, func(tx *Tx) error {
+		if opts.Request != nil {
+			prev := new(pb.Organization)
+			found, err := tx.recall(ctx, opts.Request, prev)
+			if err != nil || found {
+				out = prev
+				return err
+			}
+		}
+		id := opts.ID
+		if id == "" {
+			id = newID()
+		} else if !validID(id) {
+			return errorf(Invalid, "organization_id", "want 1 to 63 lower-case letters, digits and hyphens, starting with a letter")
+		}
+		if _, err := tx.organization(ctx, id); err == nil {
+			return errorf(AlreadyExists, "organization_id", "organizations/%s already exists", id)
+		}
+		vals, err := tx.prepareOrganization(ctx, id, o)
+		if err != nil {
+			return err
+		}
+		now := micros(tx.now)
+		_, err = tx.ExecContext(ctx, `INSERT INTO organizations (id, display_name, short_name, kind, sector,
+			administrative_unit, country, parent_pk, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			append(append([]any{id}, vals...), now, now)...)
+		if err != nil {
+			return dbError(err)
+		}
+		r, err := tx.organization(ctx, id)
+		if err != nil {
+			return err
+		}
+		out = r.org
+		if opts.Request != nil {
+			return tx.remember(ctx, opts.Request, out)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// prepareOrganization normalizes and checks an organization about to be
+// written as id, and returns the values of its writable columns.
+func (tx *Tx) prepareOrganization(ctx context.Context, id string, o *pb.Organization) ([]any, error) {
+	const f = "organization."
+	for _, s := range []*string{&o.DisplayName, &o.ShortName, &o.Sector, &o.AdministrativeUnit, &o.Country, &o.Parent} {
+		*s = normText(*s)
+	}
+	if o.Country == "" {
+		o.Country = "VN"
+	}
+	var v Invalids
+	checkControl(&v, f, map[string]string{"display_name": o.DisplayName, "short_name": o.ShortName, "sector": o.Sector})
+	if o.DisplayName == "" {
+		v.add(f+"display_name", "required: the organization's name")
+	}
+	if err := tx.checkRef(ctx, &v, RefCountry, f+"country", o.Country, time.Time{}); err != nil {
+		return nil, err
+	}
+	if o.AdministrativeUnit != "" {
+		if err := tx.checkRef(ctx, &v, RefAdminUnit, f+"administrative_unit", o.AdministrativeUnit, time.Time{}); err != nil {
+			return nil, err
+		}
+	}
+	var parentPK any
+	if o.Parent != "" {
+		parent, err := tx.organizationByName(ctx, o.Parent, f+"parent")
+		var se *Error
+		switch {
+		case errors.As(err, &se) && (se.Code == Invalid || se.Code == NotFound):
+			v.add(f+"parent", "%s", se.Message)
+		case err != nil:
+			return nil, err
+		case parent.org.Name == "organizations/"+id:
+			v.add(f+"parent", "an organization cannot be its own parent")
+		default:
+			// Refuse cycles: the new parent must not be below this one.
+			cyclic, err := tx.orgAncestorIs(ctx, parent.pk, id)
+			if err != nil {
+				return nil, err
+			}
+			if cyclic {
+				v.add(f+"parent", "%s belongs to organizations/%s; an organization cannot be below itself", o.Parent, id)
+			}
+			parentPK = parent.pk
+		}
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	return []any{o.DisplayName, o.ShortName, int32(o.Kind), o.Sector, o.AdministrativeUnit, o.Country, parentPK}, nil
+}
+
+// orgAncestorIs reports whether the organization id is pk or one of its
+// ancestors.
+func (tx *Tx) orgAncestorIs(ctx context.Context, pk int64, id string) (bool, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `WITH RECURSIVE up(pk, depth) AS (
+			SELECT ?, 0
+			UNION ALL SELECT o.parent_pk, up.depth + 1 FROM organizations o JOIN up ON o.pk = up.pk
+			WHERE o.parent_pk IS NOT NULL AND up.depth < 100)
+		SELECT COUNT(*) FROM up JOIN organizations o ON o.pk = up.pk WHERE o.id = ?`, pk, id).Scan(&n)
+	return n > 0, dbError(err)
+}
+
+func (db *DB) UpdateOrganization(ctx context.Context, name string, opts WriteOptions, apply func(*pb.Organization) error) (*pb.Organization, error) {
+	id, err := OrganizationID(name, "organization.name")
+	if err != nil {
+		return nil, err
+	}
+	var out *pb.Organization
+	err = db.write(ctx, opts.ValidateOnly, func(tx *Tx) error {
+		r, err := tx.liveOrganization(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := checkEtag(opts.Etag, r.org.Etag, "organization.etag"); err != nil {
+			return err
+		}
+		if err := apply(r.org); err != nil {
+			return err
+		}
+		vals, err := tx.prepareOrganization(ctx, id, r.org)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE organizations SET display_name = ?, short_name = ?, kind = ?, sector = ?,
+			administrative_unit = ?, country = ?, parent_pk = ?, update_time = ?, revision = revision + 1 WHERE pk = ?`,
+			append(vals, micros(tx.now), r.pk)...)
+		if err != nil {
+			return dbError(err)
+		}
+		r, err = tx.organization(ctx, id)
+		if err == nil {
+			out = r.org
+		}
+		return err
+	})
+	return out, err
+}
+
+func (tx *Tx) liveOrganization(ctx context.Context, id string) (*orgRow, error) {
+	r, err := tx.organization(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.deleted {
+		return nil, errorf(NotFound, "", "organizations/%s is deleted; undelete it first", id)
+	}
+	return r, nil
+}
+
+// DeleteOrganization deletes an organization softly; positions keep
+// referring to it.
+func (db *DB) DeleteOrganization(ctx context.Context, name string, opts WriteOptions) (*pb.Organization, error) {
+	return db.setOrganizationDeleted(ctx, name, opts, true)
+}
+
+// UndeleteOrganization restores a deleted organization.
+func (db *DB) UndeleteOrganization(ctx context.Context, name string, opts WriteOptions) (*pb.Organization, error) {
+	return db.setOrganizationDeleted(ctx, name, opts, false)
+}
+
+func (db *DB) setOrganizationDeleted(ctx context.Context, name string, opts WriteOptions, deleted bool) (*pb.Organization, error) {
+	id, err := OrganizationID(name, "name")
+	if err != nil {
+		return nil, err
+	}
+	var out *pb.Organization
+	err = db.write(ctx, opts.ValidateOnly, func(tx *Tx) error {
+		r, err := tx.organization(ctx, id)
+		switch {
+		case err != nil:
+			return err
+		case deleted && r.deleted:
+			return errorf(NotFound, "", "organizations/%s is already deleted", id)
+		case !deleted && !r.deleted:
+			return errorf(FailedPrecondition, "", "organizations/%s is not deleted", id)
+		}
+		if err := checkEtag(opts.Etag, r.org.Etag, "etag"); err != nil {
+			return err
+		}
+		var deleteTime any
+		if deleted {
+			deleteTime = micros(tx.now)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE organizations SET delete_time = ?, update_time = ?, revision = revision + 1 WHERE pk = ?`,
+			deleteTime, micros(tx.now), r.pk)
+		if err != nil {
+			return dbError(err)
+		}
+		r, err = tx.organization(ctx, id)
+		if err == nil {
+			out = r.org
+		}
+		return err
+	})
+	return out, err
+}

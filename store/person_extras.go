@@ -1,0 +1,154 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	pb "trithuc/proto/trithuc/v1"
+)
+
+// What a person's profile holds beside the people row: fields of expertise
+// and expert roles in their own tables, current positions, and in the FULL
+// view every qualification, position and honour.
+
+// checkFields checks a person's fields of expertise: each exists, none
+// twice, and exactly one is primary. A single field is primary by itself.
+func (tx *Tx) checkFields(ctx context.Context, v *Invalids, p *pb.Person) error {
+	seen := map[string]bool{}
+	primaries := 0
+	for i, f := range p.Fields {
+		field := personField + "fields[" + itoa(int64(i)) + "].field"
+		switch {
+		case f.Field == "":
+			v.add(field, "required: a field's name, e.g. \"fields/vn2008-502\" (see ListFields)")
+			continue
+		case seen[f.Field]:
+			v.add(field, "%s is listed twice", f.Field)
+			continue
+		}
+		seen[f.Field] = true
+		if err := tx.checkRef(ctx, v, RefField, field, f.Field, time.Time{}); err != nil {
+			return err
+		}
+		if f.Primary {
+			primaries++
+		}
+	}
+	if len(p.Fields) == 1 && primaries == 0 {
+		p.Fields[0].Primary = true
+		primaries = 1
+	}
+	if len(p.Fields) > 0 && primaries != 1 {
+		v.add(personField+"fields", "exactly one field must be primary; %d are", primaries)
+	}
+	return nil
+}
+
+// writeFieldsAndRoles replaces a person's fields of expertise and expert
+// roles with p's.
+func (tx *Tx) writeFieldsAndRoles(ctx context.Context, pk int64, p *pb.Person) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM person_fields WHERE person_pk = ?`, pk); err != nil {
+		return dbError(err)
+	}
+	for i, f := range p.Fields {
+		_, err := tx.ExecContext(ctx, `INSERT INTO person_fields(person_pk, ordinal, field, code, is_primary) VALUES (?, ?, ?, ?, ?)`,
+			pk, i, f.Field, fieldCodeOf(f.Field), f.Primary)
+		if err != nil {
+			return dbError(err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM person_expert_roles WHERE person_pk = ?`, pk); err != nil {
+		return dbError(err)
+	}
+	for _, r := range p.ExpertRoles {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO person_expert_roles(person_pk, role) VALUES (?, ?)`, pk, int32(r)); err != nil {
+			return dbError(err)
+		}
+	}
+	return nil
+}
+
+// attach loads what people hold beside their rows, for every person of a
+// page at once.
+func (tx *Tx) attach(ctx context.Context, view pb.PersonView, rows ...*personRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	pks := make([]int64, len(rows))
+	byPK := make(map[int64]*pb.Person, len(rows))
+	for i, r := range rows {
+		pks[i] = r.pk
+		byPK[r.pk] = r.person
+		r.person.Fields, r.person.ExpertRoles = nil, nil
+	}
+	in := placeholders(len(pks))
+	args := int64sToAny(pks)
+
+	fields, err := tx.QueryContext(ctx, `SELECT person_pk, field, code, is_primary FROM person_fields
+		WHERE person_pk IN (`+in+`) ORDER BY person_pk, ordinal`, args...)
+	if err != nil {
+		return dbError(err)
+	}
+	for fields.Next() {
+		var pk int64
+		f := &pb.FieldOfExpertise{}
+		if err := fields.Scan(&pk, &f.Field, &f.Code, &f.Primary); err != nil {
+			fields.Close()
+			return dbError(err)
+		}
+		byPK[pk].Fields = append(byPK[pk].Fields, f)
+	}
+	fields.Close()
+	if err := fields.Err(); err != nil {
+		return dbError(err)
+	}
+
+	roles, err := tx.QueryContext(ctx, `SELECT person_pk, role FROM person_expert_roles
+		WHERE person_pk IN (`+in+`) ORDER BY person_pk, role`, args...)
+	if err != nil {
+		return dbError(err)
+	}
+	for roles.Next() {
+		var pk int64
+		var role int32
+		if err := roles.Scan(&pk, &role); err != nil {
+			roles.Close()
+			return dbError(err)
+		}
+		byPK[pk].ExpertRoles = append(byPK[pk].ExpertRoles, pb.Person_ExpertRole(role))
+	}
+	roles.Close()
+	if err := roles.Err(); err != nil {
+		return dbError(err)
+	}
+
+	full := view == pb.PersonView_PERSON_VIEW_FULL
+	onlyCurrent := "c.is_current = 1"
+	if full {
+		onlyCurrent = ""
+	}
+	positions, err := positionKind.of(ctx, tx, pks, onlyCurrent)
+	if err != nil {
+		return err
+	}
+	for pk, p := range byPK {
+		p.CurrentPositions = slices.DeleteFunc(slices.Clone(positions[pk]), func(pos *pb.Position) bool { return !pos.Current })
+		p.Qualifications, p.Positions, p.Honors = nil, nil, nil
+	}
+	if !full {
+		return nil
+	}
+	quals, err := qualificationKind.of(ctx, tx, pks, "")
+	if err != nil {
+		return err
+	}
+	honors, err := honorKind.of(ctx, tx, pks, "")
+	if err != nil {
+		return err
+	}
+	for pk, p := range byPK {
+		p.Qualifications, p.Positions, p.Honors = quals[pk], positions[pk], honors[pk]
+	}
+	return nil
+}
