@@ -317,6 +317,11 @@ func (db *DB) UpdatePerson(ctx context.Context, name string, o WriteOptions, app
 		if err := checkEtag(o.Etag, r.person.Etag, "person.etag"); err != nil {
 			return err
 		}
+		// apply sees the whole profile, fields and roles included, so that
+		// what the mask leaves out is kept.
+		if err := tx.attach(ctx, pb.PersonView_PERSON_VIEW_BASIC, r); err != nil {
+			return err
+		}
 		if err := apply(r.person); err != nil {
 			return err
 		}
