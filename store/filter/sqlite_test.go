@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"trithuc/store/filter"
@@ -187,9 +188,36 @@ func TestCompileSelects(t *testing.T) {
 	}
 }
 
+// sqlWords are the names, keywords and numbers in an SQL text.
+func sqlWords(sql string) []string {
+	return strings.FieldsFunc(sql, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_'
+	})
+}
+
+// schemaWords are the words that compiled SQL may have: those of the
+// schema's SQL and the compiler's own.
+var schemaWords = func() map[string]bool {
+	words := map[string]bool{}
+	for _, w := range strings.Fields("AND OR NOT EXISTS SELECT 1 FROM WHERE") {
+		words[w] = true
+	}
+	for _, f := range testSchema {
+		sql := f.SQL
+		if f.Join != nil {
+			sql += " " + f.Join.From + " " + f.Join.On
+		}
+		for _, w := range sqlWords(sql) {
+			words[w] = true
+		}
+	}
+	return words
+}()
+
 // FuzzCompile checks that Compile never panics, that its errors say where,
 // and that whatever it accepts is SQL that SQLite runs, with one argument
-// per placeholder and no quotes (so no literal from the filter) in it.
+// per placeholder and no text of the filter in it: no quotes, and no word
+// that the schema or the compiler did not supply.
 func FuzzCompile(f *testing.F) {
 	for _, tt := range validTests {
 		f.Add(tt.filter)
@@ -228,6 +256,11 @@ func FuzzCompile(f *testing.F) {
 		}
 		if strings.ContainsAny(where, `'"`) {
 			t.Fatalf("Compile(%q) = %s, which has a literal in it", s, where)
+		}
+		for _, w := range sqlWords(where) {
+			if !schemaWords[w] {
+				t.Fatalf("Compile(%q) = %s, which has %q, from neither the schema nor the compiler", s, where, w)
+			}
 		}
 		for _, a := range args {
 			switch a.(type) {
