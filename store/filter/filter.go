@@ -23,7 +23,11 @@
 // related row satisfies it: qualifications.year < 2000 means "has a
 // qualification from before 2000", fields.code != "502" means "has a field
 // other than 502", and NOT fields.code:"502" means "does not have 502". Two
-// comparisons may be satisfied by different related rows.
+// comparisons may be satisfied by different related rows. On a field of a
+// single value, field:* holds when it is set: not "" or 0, as in proto3.
+//
+// A filter may have at most 64 comparisons and nest parentheses at most 16
+// deep, so that no request makes a query that is slow to plan or run.
 //
 // No text of the filter reaches the SQL: every value becomes a ? argument,
 // and field names only select entries of the Schema, whose SQL is the only
@@ -76,7 +80,9 @@ type Field struct {
 	// THAC_SI < TIEN_SI by rank.
 	Ranks map[string]int64
 	// Fold, when set, is applied to string values before comparing, because
-	// SQL holds the folded text (for accent-insensitive matching, say).
+	// SQL holds text so transformed: vntext.Fold for accent-insensitive
+	// matching, or vntext.NFC for text kept as entered, so that a value typed
+	// with combining marks still matches.
 	Fold func(string) string
 	// Join, when set, means the field belongs to related rows.
 	Join *Join
@@ -151,17 +157,40 @@ func (c *compiler) node(n *node) (sql string, atomic bool, err error) {
 		if err != nil {
 			return "", false, err
 		}
-		if !atomic {
-			sql = "(" + sql + ")"
-		}
-		return "NOT " + sql, true, nil
+		return not(sql, atomic), true, nil
 	}
 	return c.compare(n)
+}
+
+func not(sql string, atomic bool) string {
+	if !atomic {
+		sql = "(" + sql + ")"
+	}
+	return "NOT " + sql
+}
+
+// exists is the condition that some row reached by j satisfies cond.
+func exists(j *Join, cond string) string {
+	if cond == "" {
+		return "EXISTS (SELECT 1 FROM " + j.From + " WHERE " + j.On + ")"
+	}
+	return "EXISTS (SELECT 1 FROM " + j.From + " WHERE (" + j.On + ") AND " + cond + ")"
+}
+
+// example writes a comparison for an error message.
+func example(path, op, value string) string {
+	if op == ":" {
+		return path + op + value
+	}
+	return path + " " + op + " " + value
 }
 
 func (c *compiler) compare(n *node) (string, bool, error) {
 	f, ok := c.schema[n.path]
 	if !ok {
+		if len(c.schema) == 0 {
+			return c.errAt(n.pathOff, "unknown field %q; nothing here can be filtered", n.path)
+		}
 		return c.errAt(n.pathOff, "unknown field %q; filters may name %s", n.path, strings.Join(c.fieldNames(), ", "))
 	}
 	if f.Repeated && f.Join == nil {
@@ -184,7 +213,7 @@ func (c *compiler) compare(n *node) (string, bool, error) {
 	if err != nil || f.Join == nil {
 		return cond, atomic, err
 	}
-	return "EXISTS (SELECT 1 FROM " + f.Join.From + " WHERE (" + f.Join.On + ") AND " + cond + ")", true, nil
+	return exists(f.Join, cond), true, nil
 }
 
 // present compiles path:*, which holds when the field is set: not the zero
@@ -203,13 +232,10 @@ func (c *compiler) present(n *node, f Field) (string, bool, error) {
 		cond = f.SQL + " != ?"
 		c.args = append(c.args, int64(0))
 	}
-	switch {
-	case f.Join == nil:
+	if f.Join == nil {
 		return cond, false, nil
-	case cond == "":
-		return "EXISTS (SELECT 1 FROM " + f.Join.From + " WHERE " + f.Join.On + ")", true, nil
 	}
-	return "EXISTS (SELECT 1 FROM " + f.Join.From + " WHERE (" + f.Join.On + ") AND " + cond + ")", true, nil
+	return exists(f.Join, cond), true, nil
 }
 
 // condition compiles the comparison n of field f, whose SQL is f.SQL op
@@ -221,7 +247,7 @@ func (c *compiler) condition(n *node, f Field, op string) (string, bool, error) 
 	switch f.Type {
 	case String:
 		if v.kind != tokString {
-			return c.errAt(v.off, "%s is text: put the value in double quotes, as in %s %s %q", path, path, n.op, v.text)
+			return c.errAt(v.off, "%s is text: put the value in double quotes, as in %s", path, example(path, n.op, strconv.Quote(v.text)))
 		}
 		if v.innerStar >= 0 {
 			return c.errAt(v.innerStar, "a * is a wildcard only at the end of a value, where it matches any rest; write \\* for a star that is not a wildcard")
@@ -235,7 +261,7 @@ func (c *compiler) condition(n *node, f Field, op string) (string, bool, error) 
 		arg = fold(f, v.text)
 	case Int:
 		if v.kind != tokNumber {
-			return c.errAt(v.off, "%s is a whole number, written without quotes, as in %s %s 2010", path, path, n.op)
+			return c.errAt(v.off, "%s is a whole number, written without quotes, as in %s", path, example(path, n.op, "2010"))
 		}
 		i, err := strconv.ParseInt(v.text, 10, 64)
 		if err != nil {
@@ -247,7 +273,7 @@ func (c *compiler) condition(n *node, f Field, op string) (string, bool, error) 
 			return c.errAt(n.opOff, "%s is true or false, so only = and != apply", path)
 		}
 		if v.kind != tokName || v.text != "true" && v.text != "false" {
-			return c.errAt(v.off, "%s is true or false: write %s %s true or %s %s false", path, path, n.op, path, n.op)
+			return c.errAt(v.off, "%s is true or false: write %s or %s", path, example(path, n.op, "true"), example(path, n.op, "false"))
 		}
 		arg = int64(0)
 		if v.text == "true" {
@@ -271,13 +297,13 @@ func (c *compiler) condition(n *node, f Field, op string) (string, bool, error) 
 	case Date:
 		t, err := time.Parse(time.DateOnly, v.text)
 		if v.kind != tokString || err != nil {
-			return c.errAt(v.off, "%s is a date: write it as \"YYYY-MM-DD\", in quotes, as in %s %s \"1980-01-31\"", path, path, n.op)
+			return c.errAt(v.off, "%s is a date: write it as \"YYYY-MM-DD\", in quotes, as in %s", path, example(path, n.op, `"1980-01-31"`))
 		}
 		arg = int64(t.Year()*10000 + int(t.Month())*100 + t.Day())
 	case Timestamp:
 		t, err := time.Parse(time.RFC3339Nano, v.text)
 		if v.kind != tokString || err != nil {
-			return c.errAt(v.off, "%s is a timestamp: write it in RFC 3339 form, in quotes, as in %s %s \"2024-05-01T08:00:00+07:00\"", path, path, n.op)
+			return c.errAt(v.off, "%s is a timestamp: write it in RFC 3339 form, in quotes, as in %s", path, example(path, n.op, `"2024-05-01T08:00:00+07:00"`))
 		}
 		if t.Nanosecond()%1000 != 0 {
 			return c.errAt(v.off, "%s is kept to the microsecond; give at most 6 digits of fractional seconds", path)
@@ -301,10 +327,7 @@ func (c *compiler) prefix(f Field, p string, negate bool) (string, bool, error) 
 		c.args = append(c.args, end)
 	}
 	if negate {
-		if !atomic {
-			cond = "(" + cond + ")"
-		}
-		return "NOT " + cond, true, nil
+		return not(cond, atomic), true, nil
 	}
 	return cond, atomic, nil
 }

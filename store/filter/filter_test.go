@@ -46,6 +46,7 @@ var validTests = []struct {
 	{`given_name = "Đức"`, "p.given_name_fold = ?", []any{"duc"}},
 	{`given_name = "DUC"`, "p.given_name_fold = ?", []any{"duc"}},
 	{`family_name = "Đức"`, "p.family_name = ?", []any{"Đức"}},
+	{"family_name = \"Nguye\u0302\u0303n\"", "p.family_name = ?", []any{"Nguy\u1ec5n"}}, // decomposed, composed
 	{`family_name <= "M"`, "p.family_name <= ?", []any{"M"}},
 	{`family_name = 'O\'Brien'`, "p.family_name = ?", []any{"O'Brien"}},
 	{`family_name = "say \"hi\"\n\\"`, "p.family_name = ?", []any{"say \"hi\"\n\\"}},
@@ -191,6 +192,9 @@ var invalidTests = []struct {
 	{"lower(given_name) = \"an\"", 6, []string{"functions are not supported"}},
 	{"gender = FEMALE.x", 10, []string{"a value cannot be a field"}},
 	{"given_name = family_name", 14, []string{"given_name is text"}},
+	{"fields.code:502", 13, []string{`fields.code is text: put the value in double quotes, as in fields.code:"502"`}},
+	{"positions.current = 1", 21, []string{"write positions.current = true or positions.current = false"}},
+	{"gender = FEMALE And hometown = \"1\"", 17, []string{"write AND in capitals"}},
 	{"gender = (MALE)", 10, []string{"expected a value after =", `"("`}},
 	{"gender = @", 10, []string{"unexpected character '@'"}},
 	{`"Nguyễn"`, 1, []string{"expected a field name, found a quoted string"}},
@@ -226,6 +230,14 @@ func TestCompileErrors(t *testing.T) {
 				t.Errorf("Compile(%.80q): error %q does not say %q", tt.filter, err, w)
 			}
 		}
+	}
+}
+
+func TestCompileEmptySchema(t *testing.T) {
+	_, _, err := filter.Compile("gender = MALE", nil)
+	var fe *filter.Error
+	if !errors.As(err, &fe) || fe.Pos != 1 || !strings.Contains(fe.Msg, "nothing here can be filtered") {
+		t.Errorf("Compile with no schema: %v; want a *filter.Error at column 1 saying that nothing can be filtered", err)
 	}
 }
 

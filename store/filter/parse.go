@@ -23,8 +23,7 @@ import (
 	"unicode/utf8"
 )
 
-// Limits on a filter's size, so that one request cannot make a query that
-// is slow to plan or run.
+// Limits on a filter's size, as the package documentation gives them.
 const (
 	maxTerms = 64 // comparisons
 	maxDepth = 16 // nested parentheses
@@ -399,7 +398,7 @@ func (p *parser) restriction() (*node, error) {
 		switch {
 		case cmp.kind == tokLParen:
 			return nil, p.errAt(cmp, "functions are not supported; compare a field with a value, for example gender = FEMALE")
-		case path == "and" || path == "or" || path == "not":
+		case strings.EqualFold(path, "AND") || strings.EqualFold(path, "OR") || strings.EqualFold(path, "NOT"):
 			return nil, p.errAt(first, "write %s in capitals", strings.ToUpper(path))
 		}
 		return nil, p.errAt(cmp, "expected a comparison (=, !=, <, <=, >, >= or :) after %q, found %s", path, cmp.describe())

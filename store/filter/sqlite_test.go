@@ -93,6 +93,7 @@ func TestCompileSelects(t *testing.T) {
 		{`given_name = "dao" OR given_name = "anh"`, []int64{1, 3}},
 		{`family_name = "Nguyen"`, nil},
 		{`family_name = "Nguyễn"`, []int64{1, 4}},
+		{"family_name = \"Nguye\u0302\u0303n\"", []int64{1, 4}}, // typed with combining marks
 		{`family_name = "O'Brien"`, []int64{5}},
 		{`family_name = 'O\'Brien'`, []int64{5}},
 
