@@ -60,6 +60,8 @@ var validTests = []struct {
 	{`family_name = "Nguyễ*"`, "(p.family_name >= ? AND p.family_name < ?)", []any{"Nguyễ", "Nguy\xe1\xbb\x86"}},
 	{`display_name != "Nguyễn*"`, "NOT (p.display_name_fold >= ? AND p.display_name_fold < ?)", []any{"nguyen", "nguyeo"}},
 	{`display_name = "*"`, "p.display_name_fold >= ?", []any{""}},
+	{"display_name = \"\u0301*\"", "p.display_name_fold >= ?", []any{""}}, // a lone accent folds away
+	{"family_name = \"\U0010FFFF*\"", "(p.family_name >= ? AND p.family_name < ?)", []any{"\U0010FFFF", "\xf4\x8f\xbf\xc0"}},
 	{`display_name != "*"`, "NOT (p.display_name_fold >= ?)", []any{""}},
 
 	// Related rows.
@@ -151,7 +153,9 @@ var invalidTests = []struct {
 	{`birth_date = "1980-13-01"`, 14, []string{"birth_date is a date", `"YYYY-MM-DD"`}},
 	{`birth_date = "1980-1-1"`, 14, []string{"birth_date is a date"}},
 	{`birth_date = 1980`, 14, []string{"birth_date is a date"}},
-	{`birth_date = 1980-01-01`, 14, []string{`put 1980-01-01 in double quotes: "1980-01-01"`}},
+	{`birth_date = 1980-01-01`, 14, []string{`1980-01-01 is not a number; if it is a date, put it in double quotes: "1980-01-01"`}},
+	{`birth_date.year = 1-2`, 19, []string{"1-2 is not a number"}},
+	{`birth_date.year = 1 -2`, 22, []string{"expected a field name, found the number 2"}},
 	{`create_time > "2024-01-01"`, 15, []string{"create_time is a timestamp", "RFC 3339"}},
 	{`create_time > "2024-01-01T00:00:00.0000001Z"`, 15, []string{"create_time is kept to the microsecond"}},
 	{"positions.current = yes", 21, []string{"positions.current is true or false"}},

@@ -425,7 +425,7 @@ func (p *parser) arg(cmp token) (token, error) {
 			end += len(p.take().raw)
 		}
 		if raw := p.src[t.off:end]; raw != t.raw {
-			return token{}, p.errAt(t, "put %s in double quotes: \"%s\"", raw, raw)
+			return token{}, p.errAt(t, "%s is not a number; if it is a date, put it in double quotes: \"%s\"", raw, raw)
 		}
 		return t, nil
 	case tokString, tokStar:
