@@ -111,9 +111,10 @@ type Error struct {
 func (e *Error) Error() string { return fmt.Sprintf("column %d: %s", e.Pos, e.Msg) }
 
 // Compile turns filter into an SQL condition over the fields of s, with
-// the arguments for its placeholders (strings and int64s). An empty filter
-// gives an empty condition. Mistakes in the filter are *Error; any other
-// error is a mistake in s.
+// the arguments for its placeholders (strings and int64s). The condition
+// may be joined to others with AND as it is. An empty filter gives an empty
+// condition. Mistakes in the filter are *Error; any other error is a
+// mistake in s.
 func Compile(filter string, s Schema) (where string, args []any, err error) {
 	if strings.TrimSpace(filter) == "" {
 		return "", nil, nil
