@@ -1,0 +1,385 @@
+// Package filter compiles AIP-160 filters (https://google.aip.dev/160) into
+// parameterised SQLite conditions, against an allow-list of fields.
+//
+// For example, with a suitable Schema:
+//
+//	gender = FEMALE AND birth_date >= "1980-01-01"
+//	display_name = "Nguyễn*"            a trailing * matches any rest: a prefix
+//	fields.code:"502"                   a list contains a value
+//	fields.code:*                       a list is not empty
+//	qualifications.level >= THAC_SI     levels compare by rank
+//	NOT work_location = ABROAD          NOT and - negate
+//	hometown = "30742" gender = MALE    juxtaposition means AND
+//
+// As in AIP-160, OR binds tighter than AND: a AND b OR c is a AND (b OR c).
+// Keywords are in capitals.
+//
+// Values are strings in double (or single) quotes, with the escapes \\ \"
+// \' \* \n \r \t (\* is a star that is not a wildcard); whole numbers; true
+// and false; enum values and rank codes, bare or quoted; dates as
+// "YYYY-MM-DD"; timestamps in RFC 3339, as "2024-05-01T08:00:00+07:00".
+//
+// A comparison on a field of related rows (Field.Join) holds when some
+// related row satisfies it: qualifications.year < 2000 means "has a
+// qualification from before 2000", fields.code != "502" means "has a field
+// other than 502", and NOT fields.code:"502" means "does not have 502". Two
+// comparisons may be satisfied by different related rows. On a field of a
+// single value, field:* holds when it is set: not "" or 0, as in proto3.
+//
+// A filter may have at most 64 comparisons and nest parentheses at most 16
+// deep, so that no request makes a query that is slow to plan or run.
+//
+// No text of the filter reaches the SQL: every value becomes a ? argument,
+// and field names only select entries of the Schema, whose SQL is the only
+// SQL in the result.
+package filter
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Type is how a field's values are written in a filter and stored in SQL.
+type Type int
+
+// Field types. The SQL column of each is described alongside.
+const (
+	// String is TEXT, compared byte by byte (SQLite's BINARY collation).
+	String Type = iota + 1
+	// Int is an INTEGER.
+	Int
+	// Bool is an INTEGER, 0 or 1.
+	Bool
+	// Enum is an INTEGER, the number that Field.Enum maps a value name to.
+	Enum
+	// Date is an INTEGER YYYYMMDD, for example 19850312; a date with an
+	// unknown month or day has 00 there and sorts before the known ones.
+	Date
+	// Timestamp is an INTEGER, microseconds since the Unix epoch.
+	Timestamp
+	// Ranked is an INTEGER rank, which Field.Ranks maps a code to.
+	Ranked
+)
+
+// Field is one path that filters may name.
+type Field struct {
+	Type Type
+	// SQL is the field's value as an SQLite expression, for example
+	// "p.gender". It must never be NULL (wrap it in IFNULL if need be), so
+	// that NOT is the exact complement of a condition; it must bind tighter
+	// than a comparison (a column, a function call, or parenthesised); and it
+	// must contain no ? placeholder.
+	SQL string
+	// Enum maps the value names of an Enum field to their stored numbers.
+	Enum map[string]int64
+	// Ranks maps the codes of a Ranked field to their ranks, so that
+	// THAC_SI < TIEN_SI by rank.
+	Ranks map[string]int64
+	// Fold, when set, is applied to string values before comparing, because
+	// SQL holds text so transformed: vntext.Fold for accent-insensitive
+	// matching, or vntext.NFC for text kept as entered, so that a value typed
+	// with combining marks still matches.
+	Fold func(string) string
+	// Join, when set, means the field belongs to related rows.
+	Join *Join
+	// Repeated means the field is a list: : tests whether it contains a
+	// value. It needs a Join.
+	Repeated bool
+}
+
+// Join says how to reach the related rows of a field. A comparison on the
+// field compiles to EXISTS (SELECT 1 FROM <From> WHERE (<On>) AND <cond>).
+type Join struct {
+	From string // for example "qualifications q"
+	On   string // for example "q.person_pk = p.pk AND q.delete_time IS NULL"
+}
+
+// Schema is the fields a filter may name, by dotted path, for example
+// "positions.organization.kind".
+type Schema map[string]Field
+
+// Error is a mistake in a filter, told so that its author can fix it.
+type Error struct {
+	Pos int // where, as the 1-based position of a character in the filter
+	Msg string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("column %d: %s", e.Pos, e.Msg) }
+
+// Compile turns filter into an SQL condition over the fields of s, with
+// the arguments for its placeholders (strings and int64s). The condition
+// may be joined to others with AND as it is. An empty filter gives an empty
+// condition. Mistakes in the filter are *Error; any other error is a
+// mistake in s.
+func Compile(filter string, s Schema) (where string, args []any, err error) {
+	if strings.TrimSpace(filter) == "" {
+		return "", nil, nil
+	}
+	n, err := parse(filter)
+	if err != nil {
+		return "", nil, err
+	}
+	c := &compiler{src: filter, schema: s}
+	where, _, err = c.node(n)
+	if err != nil {
+		return "", nil, err
+	}
+	return where, c.args, nil
+}
+
+type compiler struct {
+	src    string
+	schema Schema
+	args   []any
+}
+
+func (c *compiler) errAt(off int, format string, args ...any) (string, bool, error) {
+	return "", false, errAt(c.src, off, format, args...)
+}
+
+// node compiles n. atomic says whether the SQL can follow NOT without
+// parentheses.
+func (c *compiler) node(n *node) (sql string, atomic bool, err error) {
+	switch n.op {
+	case "AND", "OR":
+		parts := make([]string, len(n.kids))
+		for i, k := range n.kids {
+			if parts[i], _, err = c.node(k); err != nil {
+				return "", false, err
+			}
+		}
+		return "(" + strings.Join(parts, " "+n.op+" ") + ")", true, nil
+	case "NOT":
+		sql, atomic, err := c.node(n.kids[0])
+		if err != nil {
+			return "", false, err
+		}
+		return not(sql, atomic), true, nil
+	}
+	return c.compare(n)
+}
+
+func not(sql string, atomic bool) string {
+	if !atomic {
+		sql = "(" + sql + ")"
+	}
+	return "NOT " + sql
+}
+
+// exists is the condition that some row reached by j satisfies cond.
+func exists(j *Join, cond string) string {
+	if cond == "" {
+		return "EXISTS (SELECT 1 FROM " + j.From + " WHERE " + j.On + ")"
+	}
+	return "EXISTS (SELECT 1 FROM " + j.From + " WHERE (" + j.On + ") AND " + cond + ")"
+}
+
+// example writes a comparison for an error message.
+func example(path, op, value string) string {
+	if op == ":" {
+		return path + op + value
+	}
+	return path + " " + op + " " + value
+}
+
+func (c *compiler) compare(n *node) (string, bool, error) {
+	f, ok := c.schema[n.path]
+	if !ok {
+		if len(c.schema) == 0 {
+			return c.errAt(n.pathOff, "unknown field %q; nothing here can be filtered", n.path)
+		}
+		return c.errAt(n.pathOff, "unknown field %q; filters may name %s", n.path, strings.Join(c.fieldNames(), ", "))
+	}
+	if f.Repeated && f.Join == nil {
+		return "", false, fmt.Errorf("filter: schema: repeated field %q has no Join", n.path)
+	}
+	op := n.op
+	if n.val.kind == tokStar {
+		if op != ":" {
+			return c.errAt(n.val.off, "a bare * means \"any value\" and follows only :, as in %s:*; for a prefix put the * inside the quotes, as in \"Ng*\"", n.path)
+		}
+		return c.present(n, f)
+	}
+	if op == ":" {
+		if !f.Repeated {
+			return c.errAt(n.opOff, "%s holds a single value, so : (contains) does not apply; compare it with =, or write %s:* to test that it is set", n.path, n.path)
+		}
+		op = "="
+	}
+	cond, atomic, err := c.condition(n, f, op)
+	if err != nil || f.Join == nil {
+		return cond, atomic, err
+	}
+	return exists(f.Join, cond), true, nil
+}
+
+// present compiles path:*, which holds when the field is set: not the zero
+// value (as in proto3), or for related rows, when one has it set.
+func (c *compiler) present(n *node, f Field) (string, bool, error) {
+	var cond string
+	switch f.Type {
+	case Bool:
+		if f.Join == nil {
+			return c.errAt(n.val.off, "%s is always true or false; compare it with = true or = false", n.path)
+		}
+	case String:
+		cond = f.SQL + " != ?"
+		c.args = append(c.args, "")
+	default:
+		cond = f.SQL + " != ?"
+		c.args = append(c.args, int64(0))
+	}
+	if f.Join == nil {
+		return cond, false, nil
+	}
+	return exists(f.Join, cond), true, nil
+}
+
+// condition compiles the comparison n of field f, whose SQL is f.SQL op
+// the value.
+func (c *compiler) condition(n *node, f Field, op string) (string, bool, error) {
+	v, path := n.val, n.path
+	equality := op == "=" || op == "!="
+	var arg any
+	switch f.Type {
+	case String:
+		if v.kind != tokString {
+			return c.errAt(v.off, "%s is text: put the value in double quotes, as in %s", path, example(path, n.op, strconv.Quote(v.text)))
+		}
+		if v.innerStar >= 0 {
+			return c.errAt(v.innerStar, "a * is a wildcard only at the end of a value, where it matches any rest; write \\* for a star that is not a wildcard")
+		}
+		if v.prefix {
+			if !equality {
+				return c.errAt(n.opOff, "a trailing * (a prefix match) works only with = and !=; write \\* for a star that is not a wildcard")
+			}
+			return c.prefix(f, strings.TrimSuffix(v.text, "*"), op == "!=")
+		}
+		arg = fold(f, v.text)
+	case Int:
+		if v.kind != tokNumber {
+			return c.errAt(v.off, "%s is a whole number, written without quotes, as in %s", path, example(path, n.op, "2010"))
+		}
+		i, err := strconv.ParseInt(v.text, 10, 64)
+		if err != nil {
+			return c.errAt(v.off, "%s is too large a number", v.raw)
+		}
+		arg = i
+	case Bool:
+		if !equality {
+			return c.errAt(n.opOff, "%s is true or false, so only = and != apply", path)
+		}
+		if v.kind != tokName || v.text != "true" && v.text != "false" {
+			return c.errAt(v.off, "%s is true or false: write %s or %s", path, example(path, n.op, "true"), example(path, n.op, "false"))
+		}
+		arg = int64(0)
+		if v.text == "true" {
+			arg = int64(1)
+		}
+	case Enum:
+		if !equality {
+			return c.errAt(n.opOff, "%s takes one of a list of values, so only = and != apply", path)
+		}
+		num, ok := lookup(f.Enum, v)
+		if !ok {
+			return c.errAt(v.off, "%s has no value %s; its values are %s", path, v.raw, strings.Join(byNumber(f.Enum), ", "))
+		}
+		arg = num
+	case Ranked:
+		rank, ok := lookup(f.Ranks, v)
+		if !ok {
+			return c.errAt(v.off, "%s has no level %s; its levels, lowest first, are %s", path, v.raw, strings.Join(byNumber(f.Ranks), ", "))
+		}
+		arg = rank
+	case Date:
+		t, err := time.Parse(time.DateOnly, v.text)
+		if v.kind != tokString || err != nil {
+			return c.errAt(v.off, "%s is a date: write it as \"YYYY-MM-DD\", in quotes, as in %s", path, example(path, n.op, `"1980-01-31"`))
+		}
+		arg = int64(t.Year()*10000 + int(t.Month())*100 + t.Day())
+	case Timestamp:
+		t, err := time.Parse(time.RFC3339Nano, v.text)
+		if v.kind != tokString || err != nil {
+			return c.errAt(v.off, "%s is a timestamp: write it in RFC 3339 form, in quotes, as in %s", path, example(path, n.op, `"2024-05-01T08:00:00+07:00"`))
+		}
+		if t.Nanosecond()%1000 != 0 {
+			return c.errAt(v.off, "%s is kept to the microsecond; give at most 6 digits of fractional seconds", path)
+		}
+		arg = t.UnixMicro()
+	default:
+		return "", false, fmt.Errorf("filter: schema: field %q has no valid Type", path)
+	}
+	c.args = append(c.args, arg)
+	return f.SQL + " " + op + " ?", false, nil
+}
+
+// prefix compiles a match of the strings that start with p as a range, which
+// unlike LIKE needs no escaping, is case-sensitive and can use an index.
+func (c *compiler) prefix(f Field, p string, negate bool) (string, bool, error) {
+	p = fold(f, p)
+	cond, atomic := f.SQL+" >= ?", false
+	c.args = append(c.args, p)
+	if end, ok := prefixEnd(p); ok {
+		cond, atomic = "("+f.SQL+" >= ? AND "+f.SQL+" < ?)", true
+		c.args = append(c.args, end)
+	}
+	if negate {
+		return not(cond, atomic), true, nil
+	}
+	return cond, atomic, nil
+}
+
+// prefixEnd is the least string above all that start with p (in byte
+// order): p with its last byte incremented, once any trailing 0xFF bytes
+// are dropped. It may not be valid UTF-8, which SQLite's BINARY collation
+// does not mind. There is none when p is empty or all 0xFF.
+func prefixEnd(p string) (string, bool) {
+	for i := len(p) - 1; i >= 0; i-- {
+		if p[i] != 0xff {
+			return p[:i] + string([]byte{p[i] + 1}), true
+		}
+	}
+	return "", false
+}
+
+func fold(f Field, s string) string {
+	if f.Fold == nil {
+		return s
+	}
+	return f.Fold(s)
+}
+
+// lookup finds the number of the enum value or rank code v, bare or quoted.
+func lookup(m map[string]int64, v token) (int64, bool) {
+	if v.kind != tokName && v.kind != tokString {
+		return 0, false
+	}
+	n, ok := m[v.text]
+	return n, ok
+}
+
+// byNumber lists the names of m in the order of their numbers, as an enum
+// or a scale of levels is read.
+func byNumber(m map[string]int64) []string {
+	names := make([]string, 0, len(m))
+	for name := range m {
+		names = append(names, name)
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		return cmp.Or(cmp.Compare(m[a], m[b]), strings.Compare(a, b))
+	})
+	return names
+}
+
+func (c *compiler) fieldNames() []string {
+	names := make([]string, 0, len(c.schema))
+	for name := range c.schema {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
