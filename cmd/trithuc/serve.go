@@ -111,11 +111,8 @@ func seedDemo(ctx context.Context, db *store.DB, n int, srv *server.Server, out 
 	count := page.TotalSize
 	if count == 0 {
 		count = n
-		g := synth.New(1)
-		for range n {
-			if _, err := db.CreatePerson(ctx, g.Person(), store.CreateOptions{}); err != nil {
-				return err
-			}
+		if err := synth.Load(ctx, db, 1, n); err != nil {
+			return err
 		}
 	}
 	host, _ := os.Hostname()

@@ -1,0 +1,67 @@
+package synth
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/store"
+)
+
+func TestDeterministic(t *testing.T) {
+	orgs := Organizations(5)
+	a, b := New(7), New(7)
+	for range 50 {
+		p1, p2 := a.Profile(orgs), b.Profile(orgs)
+		if p1.Person.GetNationalId() != p2.Person.GetNationalId() || p1.Person.GetGivenName() != p2.Person.GetGivenName() || len(p1.Qualifications) != len(p2.Qualifications) {
+			t.Fatal("the same seed made different people")
+		}
+	}
+}
+
+// Every generated profile passes the store's checks.
+func TestLoadPassesValidation(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := Load(ctx, db, 3, 400); err != nil {
+		t.Fatal(err)
+	}
+	people, page, err := db.ListPeople(ctx, store.ListQuery{PageSize: 1000}, pb.PersonView_PERSON_VIEW_FULL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.TotalSize != 400 {
+		t.Fatalf("%d people, want 400", page.TotalSize)
+	}
+	levels := map[string]int{}
+	ethnic := map[string]int{}
+	women, current := 0, 0
+	for _, p := range people {
+		levels[p.HighestQualificationLevel]++
+		ethnic[p.Ethnicity]++
+		if p.Gender == pb.Person_FEMALE {
+			women++
+		}
+		if len(p.CurrentPositions) > 0 {
+			current++
+		}
+	}
+	// The shares are those of a real workforce, give or take.
+	if levels["DAI_HOC"] < 250 || levels["THAC_SI"] < 30 || levels["TIEN_SI"] == 0 || levels["TIEN_SI"] > 40 {
+		t.Errorf("highest levels %v", levels)
+	}
+	if ethnic["05"] < 10 || ethnic["01"] < 300 {
+		t.Errorf("ethnic groups %v", ethnic)
+	}
+	if women < 150 || women > 250 {
+		t.Errorf("%d women of 400", women)
+	}
+	if current < 380 {
+		t.Errorf("%d of 400 hold a current position", current)
+	}
+}
