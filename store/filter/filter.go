@@ -22,9 +22,12 @@
 // A comparison on a field of related rows (Field.Join) holds when some
 // related row satisfies it: qualifications.year < 2000 means "has a
 // qualification from before 2000", fields.code != "502" means "has a field
-// other than 502", and NOT fields.code:"502" means "does not have 502". Two
-// comparisons may be satisfied by different related rows. On a field of a
-// single value, field:* holds when it is set: not "" or 0, as in proto3.
+// other than 502", and NOT fields.code:"502" means "does not have 502".
+// Comparisons joined by AND on fields of the same related rows must hold for
+// one row: positions.current = true AND positions.organization.kind =
+// UNIVERSITY is a current position at a university. Under OR or NOT they are
+// each tested alone. On a field of a single value, field:* holds when it is
+// set: not "" or 0, as in proto3.
 //
 // A filter may have at most 64 comparisons and nest parentheses at most 16
 // deep, so that no request makes a query that is slow to plan or run.
@@ -145,7 +148,9 @@ func (c *compiler) errAt(off int, format string, args ...any) (string, bool, err
 // parentheses.
 func (c *compiler) node(n *node) (sql string, atomic bool, err error) {
 	switch n.op {
-	case "AND", "OR":
+	case "AND":
+		return c.and(n)
+	case "OR":
 		parts := make([]string, len(n.kids))
 		for i, k := range n.kids {
 			if parts[i], _, err = c.node(k); err != nil {
@@ -161,6 +166,74 @@ func (c *compiler) node(n *node) (sql string, atomic bool, err error) {
 		return not(sql, atomic), true, nil
 	}
 	return c.compare(n)
+}
+
+// and compiles a conjunction. Comparisons in it on fields of the same
+// related rows (the same *Join, not a list) must hold for one and the same
+// row:
+// positions.current = true AND positions.organization.kind = UNIVERSITY
+// means a current position at a university, not a current position and
+// some position, perhaps an old one, at a university.
+func (c *compiler) and(n *node) (string, bool, error) {
+	type part struct {
+		sql   string
+		join  *Join
+		conds []string
+		args  []any
+	}
+	var parts []*part
+	groups := map[*Join]*part{}
+	outer := c.args
+	for _, k := range n.kids {
+		c.args = nil
+		if j, cond, ok, err := c.joined(k); err != nil {
+			return "", false, err
+		} else if ok {
+			if g := groups[j]; g != nil {
+				g.conds = append(g.conds, cond)
+				g.args = append(g.args, c.args...)
+				continue
+			}
+			g := &part{join: j, conds: []string{cond}, args: c.args}
+			groups[j] = g
+			parts = append(parts, g)
+			continue
+		}
+		sql, _, err := c.node(k)
+		if err != nil {
+			return "", false, err
+		}
+		parts = append(parts, &part{sql: sql, args: c.args})
+	}
+	c.args = outer
+	sqls := make([]string, len(parts))
+	for i, p := range parts {
+		sqls[i] = p.sql
+		if p.join != nil {
+			sqls[i] = exists(p.join, strings.Join(p.conds, " AND "))
+		}
+		c.args = append(c.args, p.args...)
+	}
+	return "(" + strings.Join(sqls, " AND ") + ")", true, nil
+}
+
+// joined compiles n, when it is a plain comparison on a field of related
+// rows, to the condition on one such row, without the EXISTS around it.
+func (c *compiler) joined(n *node) (*Join, string, bool, error) {
+	if n.op == "AND" || n.op == "OR" || n.op == "NOT" || n.val.kind == tokStar {
+		return nil, "", false, nil
+	}
+	// Lists (Repeated) are tested element by element: a list can hold both
+	// "502" and "101", but no element is both.
+	f, ok := c.schema[n.path]
+	if !ok || f.Join == nil || f.Repeated || n.op == ":" {
+		return nil, "", false, nil
+	}
+	cond, _, err := c.condition(n, f, n.op)
+	if err != nil {
+		return nil, "", false, err
+	}
+	return f.Join, cond, true, nil
 }
 
 func not(sql string, atomic bool) string {

@@ -97,7 +97,13 @@ var validTests = []struct {
 	{`gender = MALE OR gender = FEMALE OR gender = GENDER_UNSPECIFIED`,
 		"(p.gender = ? OR p.gender = ? OR p.gender = ?)", []any{int64(1), int64(2), int64(0)}},
 	{"qualifications.year >= 2000 AND qualifications.year <= 2010",
-		"(" + existsQual + "q.year >= ?) AND " + existsQual + "q.year <= ?))", []any{int64(2000), int64(2010)}},
+		"(" + existsQual + "q.year >= ? AND q.year <= ?))", []any{int64(2000), int64(2010)}},
+	// Has on a list is tested element by element, so both can hold.
+	{`fields.code:"502" AND fields.code:"101"`,
+		"(EXISTS (SELECT 1 FROM person_fields f WHERE (f.person_pk = p.pk) AND f.code = ?) AND EXISTS (SELECT 1 FROM person_fields f WHERE (f.person_pk = p.pk) AND f.code = ?))", []any{"502", "101"}},
+	// The same row, whatever comes between.
+	{`qualifications.year >= 2000 AND gender = MALE AND qualifications.year <= 2010`,
+		"(" + existsQual + "q.year >= ? AND q.year <= ?) AND p.gender = ?)", []any{int64(2000), int64(2010), int64(1)}},
 	{"\n  gender = FEMALE\n\tAND\n  birth_date.year<1990  ", "(p.gender = ? AND p.birth_year < ?)", []any{int64(2), int64(1990)}},
 
 	// The limits themselves are allowed.

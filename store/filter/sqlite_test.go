@@ -143,16 +143,20 @@ func TestCompileSelects(t *testing.T) {
 		{"qualifications.level <= CAO_DANG", []int64{3}},
 		{"NOT qualifications.level >= DAI_HOC", []int64{3}},
 		{"qualifications.year < 2000", []int64{4}},
-		// Ánh's bachelor's degree is from 2007, her master's from 2012: each
-		// comparison may hold for a different qualification.
-		{"qualifications.year >= 2010 AND qualifications.level = DAI_HOC", []int64{1, 5}},
+		// Ánh's bachelor's degree is from 2007, her master's from 2012:
+		// comparisons joined by AND hold for one and the same
+		// qualification, and under OR each for its own.
+		{"qualifications.year >= 2010 AND qualifications.level = DAI_HOC", []int64{5}},
+		{"(qualifications.year >= 2010 AND qualifications.level = DAI_HOC) OR (qualifications.year >= 2010 OR qualifications.level = DAI_HOC)", []int64{1, 3, 5}},
 
-		// Positions. Each comparison may hold for a different position: An
-		// had a university post and now works for a state agency.
+		// Positions. An had a university post and now works for a state
+		// agency: a current position at a university is not hers.
 		{"positions.organization.kind = UNIVERSITY", []int64{1, 4}},
 		{"positions.current = true", []int64{1, 2, 4}},
 		{"positions.current = false", []int64{2, 4}},
-		{"positions.current = true AND positions.organization.kind = UNIVERSITY", []int64{1, 4}},
+		{"positions.current = true AND positions.organization.kind = UNIVERSITY", []int64{1}},
+		// NOT is tested alone: no position at a university at all.
+		{"positions.current = true AND NOT positions.organization.kind = UNIVERSITY", []int64{2}},
 		{"positions.current:*", []int64{1, 2, 4}},
 		{"NOT positions.current:*", []int64{3, 5}},
 
