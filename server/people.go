@@ -35,6 +35,21 @@ func (s *personService) ListPeople(ctx context.Context, req *pb.ListPeopleReques
 	}, nil
 }
 
+func (s *personService) SearchPeople(ctx context.Context, req *pb.SearchPeopleRequest) (*pb.SearchPeopleResponse, error) {
+	people, page, err := s.db.SearchPeople(ctx, store.SearchQuery{
+		Query: req.GetQuery(),
+		ListQuery: store.ListQuery{
+			PageSize:  int(req.GetPageSize()),
+			PageToken: req.GetPageToken(),
+			Filter:    req.GetFilter(),
+		},
+	}, req.GetView())
+	if err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	return &pb.SearchPeopleResponse{People: people, NextPageToken: page.NextPageToken, TotalSize: int32(page.TotalSize)}, nil
+}
+
 func (s *personService) UpdatePerson(ctx context.Context, req *pb.UpdatePersonRequest) (*pb.Person, error) {
 	return update(ctx, req.GetUpdateMask(), req.GetPerson(), req.GetValidateOnly(), func(name string, o store.WriteOptions, apply func(*pb.Person) error) (*pb.Person, error) {
 		return s.db.UpdatePerson(ctx, name, o, apply)

@@ -11,6 +11,8 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"trithuc/store/filter"
 )
 
 // The resources kept under a person (qualifications, positions, honours)
@@ -32,7 +34,9 @@ type childKind[T proto.Message] struct {
 	writable []string
 	// sortKeys are the fields a listing may be ordered by.
 	sortKeys map[string]sortKey
-	newItem  func() T
+	// schema is what a listing may filter on.
+	schema  func() filter.Schema
+	newItem func() T
 	// scan reads a row: the common columns into common, then the kind's
 	// own, then extra.
 	scan func(s scanner, item T, common []any, extra []any) error
@@ -143,8 +147,9 @@ func (k *childKind[T]) list(ctx context.Context, db *DB, parent string, q ListQu
 			return nil, Page{}, err
 		}
 	}
-	if q.Filter != "" {
-		return nil, Page{}, errorf(Invalid, "filter", "filtering %s is not supported yet", k.collection)
+	where, args, err := compileFilter(q.Filter, k.schema())
+	if err != nil {
+		return nil, Page{}, err
 	}
 	terms, err := parseOrderBy(q.OrderBy, k.sortKeys, orderTerm{sortKey: sortKey{expr: "c.pk", kind: kindInt}})
 	if err != nil {
@@ -168,6 +173,9 @@ func (k *childKind[T]) list(ctx context.Context, db *DB, parent string, q ListQu
 			l.where, l.args = []string{"p.id = ?"}, []any{personID}
 		} else {
 			l.where = []string{"p.delete_time IS NULL"}
+		}
+		if where != "" {
+			l.where, l.args = append(l.where, where), append(l.args, args...)
 		}
 		var err error
 		items, page, err = list(ctx, tx, l, func(s scanner, extra ...any) (T, error) {

@@ -116,8 +116,9 @@ func (db *DB) ListOrganizations(ctx context.Context, q ListQuery) ([]*pb.Organiz
 	if err != nil {
 		return nil, Page{}, err
 	}
-	if q.Filter != "" {
-		return nil, Page{}, errorf(Invalid, "filter", "filtering organizations is not supported yet")
+	where, args, err := compileFilter(q.Filter, organizationSchema())
+	if err != nil {
+		return nil, Page{}, err
 	}
 	terms, err := parseOrderBy(q.OrderBy, organizationSortKeys, orderTerm{sortKey: sortKey{expr: "o.pk", kind: kindInt}})
 	if err != nil {
@@ -133,6 +134,9 @@ func (db *DB) ListOrganizations(ctx context.Context, q ListQuery) ([]*pb.Organiz
 	}
 	if !q.ShowDeleted {
 		l.where = []string{"o.delete_time IS NULL"}
+	}
+	if where != "" {
+		l.where, l.args = append(l.where, where), args
 	}
 	var orgs []*pb.Organization
 	var page Page
@@ -281,6 +285,10 @@ func (db *DB) UpdateOrganization(ctx context.Context, name string, opts WriteOpt
 			append(vals, micros(tx.now), r.pk)...)
 		if err != nil {
 			return dbError(err)
+		}
+		// The people who work there are found by its name.
+		if err := tx.reindexWhere(ctx, `SELECT DISTINCT person_pk FROM positions WHERE organization_pk = ?`, r.pk); err != nil {
+			return err
 		}
 		r, err = tx.organization(ctx, id)
 		if err == nil {

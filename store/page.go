@@ -253,14 +253,16 @@ func pageSize(n int) (int, error) {
 
 // listing is one List call, resolved to SQL.
 type listing struct {
-	from    string   // the table, with any joins
-	columns string   // the resource's columns, as its scan function reads them
-	where   []string // conditions, ANDed
-	args    []any
-	terms   []orderTerm
-	query   []byte // queryChecksum of everything that shapes the result
-	size    int
-	token   string
+	with     string // common table expressions the rest refers to, if any
+	withArgs []any
+	from     string   // the table, with any joins
+	columns  string   // the resource's columns, as its scan function reads them
+	where    []string // conditions, ANDed
+	args     []any
+	terms    []orderTerm
+	query    []byte // queryChecksum of everything that shapes the result
+	size     int
+	token    string
 }
 
 // scanner is a *sql.Row or *sql.Rows.
@@ -273,7 +275,11 @@ type scanner interface {
 // exists.
 func list[T any](ctx context.Context, tx *Tx, l listing, scan func(s scanner, extra ...any) (T, error)) ([]T, Page, error) {
 	var page Page
-	where, args := append([]string(nil), l.where...), append([]any(nil), l.args...)
+	with := ""
+	if l.with != "" {
+		with = "WITH " + l.with + " "
+	}
+	where, args := append([]string(nil), l.where...), append(append([]any(nil), l.withArgs...), l.args...)
 	total := -1
 	if l.token != "" {
 		after, t, err := tx.db.decodePageToken(l.token, l.query, l.terms)
@@ -285,14 +291,14 @@ func list[T any](ctx context.Context, tx *Tx, l listing, scan func(s scanner, ex
 		where = append(where, cond)
 		args = append(args, condArgs...)
 	} else {
-		q := "SELECT COUNT(*) FROM " + l.from + whereSQL(l.where)
-		if err := tx.QueryRowContext(ctx, q, l.args...).Scan(&total); err != nil {
+		q := with + "SELECT COUNT(*) FROM " + l.from + whereSQL(l.where)
+		if err := tx.QueryRowContext(ctx, q, append(append([]any(nil), l.withArgs...), l.args...)...).Scan(&total); err != nil {
 			return nil, page, dbError(err)
 		}
 	}
 	page.TotalSize = total
 
-	q := "SELECT " + l.columns + ", " + selectKeys(l.terms) + " FROM " + l.from + whereSQL(where) +
+	q := with + "SELECT " + l.columns + ", " + selectKeys(l.terms) + " FROM " + l.from + whereSQL(where) +
 		" ORDER BY " + orderSQL(l.terms) + fmt.Sprintf(" LIMIT %d", l.size+1)
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {

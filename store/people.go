@@ -187,6 +187,13 @@ var personSortKeys = map[string]sortKey{
 	"create_time": {expr: "p.create_time", kind: kindInt},
 	"update_time": {expr: "p.update_time", kind: kindInt},
 	"birth_date":  {expr: "(p.birth_year * 10000 + p.birth_month * 100 + p.birth_day)", kind: kindInt},
+	// Names sort in Vietnamese order as official lists do: by given name,
+	// then middle name, then family name.
+	"display_name": {expr: "p.sort_key", kind: kindBlob},
+	"given_name":   {expr: "p.sort_key", kind: kindBlob},
+	// ... or by family name first.
+	"family_name":                 {expr: "p.family_key", kind: kindBlob},
+	"highest_qualification_level": {expr: "p.highest_level_rank", kind: kindInt},
 }
 
 // ListPeople lists people in registration order, or in q.OrderBy's.
@@ -195,8 +202,9 @@ func (db *DB) ListPeople(ctx context.Context, q ListQuery, view pb.PersonView) (
 	if err != nil {
 		return nil, Page{}, err
 	}
-	if q.Filter != "" {
-		return nil, Page{}, errorf(Invalid, "filter", "filtering people is not supported yet")
+	where, args, err := compileFilter(q.Filter, personSchema())
+	if err != nil {
+		return nil, Page{}, err
 	}
 	terms, err := parseOrderBy(q.OrderBy, personSortKeys, orderTerm{sortKey: sortKey{expr: "p.pk", kind: kindInt}})
 	if err != nil {
@@ -212,6 +220,9 @@ func (db *DB) ListPeople(ctx context.Context, q ListQuery, view pb.PersonView) (
 	}
 	if !q.ShowDeleted {
 		l.where = append(l.where, "p.delete_time IS NULL")
+	}
+	if where != "" {
+		l.where, l.args = append(l.where, where), args
 	}
 	var people []*pb.Person
 	var page Page
@@ -281,6 +292,9 @@ func (db *DB) CreatePerson(ctx context.Context, p *pb.Person, o CreateOptions) (
 		if err := tx.writeFieldsAndRoles(ctx, pk, p); err != nil {
 			return err
 		}
+		if err := tx.reindexPerson(ctx, pk); err != nil {
+			return err
+		}
 		r, err := tx.person(ctx, id)
 		if err != nil {
 			return err
@@ -341,6 +355,9 @@ func (db *DB) UpdatePerson(ctx context.Context, name string, o WriteOptions, app
 			return dbError(err)
 		}
 		if err := tx.writeFieldsAndRoles(ctx, r.pk, p); err != nil {
+			return err
+		}
+		if err := tx.reindexPerson(ctx, r.pk); err != nil {
 			return err
 		}
 		r, err = tx.person(ctx, id)

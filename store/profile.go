@@ -43,6 +43,7 @@ var qualificationKind = &childKind[*pb.Qualification]{
 		"create_time": {expr: "c.create_time", kind: kindInt},
 		"update_time": {expr: "c.update_time", kind: kindInt},
 	},
+	schema:  qualificationSchema,
 	newItem: func() *pb.Qualification { return new(pb.Qualification) },
 	scan: func(s scanner, q *pb.Qualification, common, extra []any) error {
 		var kind, mode, state int32
@@ -191,6 +192,7 @@ var positionKind = &childKind[*pb.Position]{
 		"end":         {expr: "c.end_date", kind: kindInt},
 		"create_time": {expr: "c.create_time", kind: kindInt},
 	},
+	schema:  positionSchema,
 	newItem: func() *pb.Position { return new(pb.Position) },
 	scan: func(s scanner, p *pb.Position, common, extra []any) error {
 		var orgID string
@@ -316,6 +318,7 @@ var honorKind = &childKind[*pb.Honor]{
 		"year":        {expr: "c.year", kind: kindInt},
 		"create_time": {expr: "c.create_time", kind: kindInt},
 	},
+	schema:  honorSchema,
 	newItem: func() *pb.Honor { return new(pb.Honor) },
 	scan: func(s scanner, h *pb.Honor, common, extra []any) error {
 		var kind int32
@@ -349,7 +352,12 @@ var honorKind = &childKind[*pb.Honor]{
 		}
 		return []any{h.Title, int32(h.Kind), h.Year, h.Issuer, h.DecisionNumber}, nil
 	},
-	changed: func(ctx context.Context, tx *Tx, personPK int64) error { return tx.touchPerson(ctx, personPK) },
+	changed: func(ctx context.Context, tx *Tx, personPK int64) error {
+		if err := tx.touchPerson(ctx, personPK); err != nil {
+			return err
+		}
+		return tx.reindexPerson(ctx, personPK)
+	},
 }
 
 // refreshDerived recomputes what a person derives from their
@@ -378,7 +386,10 @@ func refreshDerived(ctx context.Context, tx *Tx, personPK int64) error {
 	_, err = tx.ExecContext(ctx, `UPDATE people SET highest_level = ?, highest_level_rank = ?,
 		academic_title = ?, academic_title_year = ?, update_time = ?, revision = revision + 1 WHERE pk = ?`,
 		level, rank, title, titleYear, micros(tx.now), personPK)
-	return dbError(err)
+	if err != nil {
+		return dbError(err)
+	}
+	return tx.reindexPerson(ctx, personPK)
 }
 
 // touchPerson marks a person changed when something shown on their profile

@@ -101,6 +101,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := db.ensureSearchIndex(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: rebuilding the search index: %w", err)
+	}
 	return db, nil
 }
 

@@ -315,6 +315,154 @@ func (x *ListPeopleResponse) GetTotalSize() int32 {
 	return 0
 }
 
+// The request for SearchPeople.
+type SearchPeopleRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The words to find, e.g. "nguyen van anh kinh te": a person matches when
+	// every word is in their profile, with or without its diacritics; the
+	// last word may be the start of one.
+	Query string `protobuf:"bytes,1,opt,name=query,proto3" json:"query,omitempty"`
+	// A filter, as for ListPeople.
+	Filter string `protobuf:"bytes,2,opt,name=filter,proto3" json:"filter,omitempty"`
+	// The most people to return: 50 when 0; more than 1000 counts as 1000.
+	PageSize int32 `protobuf:"varint,3,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The next_page_token of a previous call with the same query and filter.
+	PageToken string `protobuf:"bytes,4,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// How much of each person to return; BASIC by default.
+	View          PersonView `protobuf:"varint,5,opt,name=view,proto3,enum=trithuc.v1.PersonView" json:"view,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SearchPeopleRequest) Reset() {
+	*x = SearchPeopleRequest{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SearchPeopleRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SearchPeopleRequest) ProtoMessage() {}
+
+func (x *SearchPeopleRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SearchPeopleRequest.ProtoReflect.Descriptor instead.
+func (*SearchPeopleRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *SearchPeopleRequest) GetQuery() string {
+	if x != nil {
+		return x.Query
+	}
+	return ""
+}
+
+func (x *SearchPeopleRequest) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
+func (x *SearchPeopleRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *SearchPeopleRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *SearchPeopleRequest) GetView() PersonView {
+	if x != nil {
+		return x.View
+	}
+	return PersonView_PERSON_VIEW_UNSPECIFIED
+}
+
+// The response of SearchPeople.
+type SearchPeopleResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The people on this page, best matches first.
+	People []*Person `protobuf:"bytes,1,rep,name=people,proto3" json:"people,omitempty"`
+	// Pass this as page_token to get the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	// How many people matched when the search began.
+	TotalSize     int32 `protobuf:"varint,3,opt,name=total_size,json=totalSize,proto3" json:"total_size,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SearchPeopleResponse) Reset() {
+	*x = SearchPeopleResponse{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SearchPeopleResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SearchPeopleResponse) ProtoMessage() {}
+
+func (x *SearchPeopleResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SearchPeopleResponse.ProtoReflect.Descriptor instead.
+func (*SearchPeopleResponse) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *SearchPeopleResponse) GetPeople() []*Person {
+	if x != nil {
+		return x.People
+	}
+	return nil
+}
+
+func (x *SearchPeopleResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+func (x *SearchPeopleResponse) GetTotalSize() int32 {
+	if x != nil {
+		return x.TotalSize
+	}
+	return 0
+}
+
 // The request for UpdatePerson.
 type UpdatePersonRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -333,7 +481,7 @@ type UpdatePersonRequest struct {
 
 func (x *UpdatePersonRequest) Reset() {
 	*x = UpdatePersonRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[4]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -345,7 +493,7 @@ func (x *UpdatePersonRequest) String() string {
 func (*UpdatePersonRequest) ProtoMessage() {}
 
 func (x *UpdatePersonRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[4]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -358,7 +506,7 @@ func (x *UpdatePersonRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdatePersonRequest.ProtoReflect.Descriptor instead.
 func (*UpdatePersonRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{4}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *UpdatePersonRequest) GetPerson() *Person {
@@ -398,7 +546,7 @@ type DeletePersonRequest struct {
 
 func (x *DeletePersonRequest) Reset() {
 	*x = DeletePersonRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[5]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -410,7 +558,7 @@ func (x *DeletePersonRequest) String() string {
 func (*DeletePersonRequest) ProtoMessage() {}
 
 func (x *DeletePersonRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[5]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -423,7 +571,7 @@ func (x *DeletePersonRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeletePersonRequest.ProtoReflect.Descriptor instead.
 func (*DeletePersonRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{5}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *DeletePersonRequest) GetName() string {
@@ -463,7 +611,7 @@ type UndeletePersonRequest struct {
 
 func (x *UndeletePersonRequest) Reset() {
 	*x = UndeletePersonRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[6]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -475,7 +623,7 @@ func (x *UndeletePersonRequest) String() string {
 func (*UndeletePersonRequest) ProtoMessage() {}
 
 func (x *UndeletePersonRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[6]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -488,7 +636,7 @@ func (x *UndeletePersonRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UndeletePersonRequest.ProtoReflect.Descriptor instead.
 func (*UndeletePersonRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{6}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *UndeletePersonRequest) GetName() string {
@@ -532,7 +680,7 @@ type CreateQualificationRequest struct {
 
 func (x *CreateQualificationRequest) Reset() {
 	*x = CreateQualificationRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[7]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -544,7 +692,7 @@ func (x *CreateQualificationRequest) String() string {
 func (*CreateQualificationRequest) ProtoMessage() {}
 
 func (x *CreateQualificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[7]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -557,7 +705,7 @@ func (x *CreateQualificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateQualificationRequest.ProtoReflect.Descriptor instead.
 func (*CreateQualificationRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{7}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *CreateQualificationRequest) GetParent() string {
@@ -606,7 +754,7 @@ type GetQualificationRequest struct {
 
 func (x *GetQualificationRequest) Reset() {
 	*x = GetQualificationRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[8]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -618,7 +766,7 @@ func (x *GetQualificationRequest) String() string {
 func (*GetQualificationRequest) ProtoMessage() {}
 
 func (x *GetQualificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[8]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -631,7 +779,7 @@ func (x *GetQualificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetQualificationRequest.ProtoReflect.Descriptor instead.
 func (*GetQualificationRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{8}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *GetQualificationRequest) GetName() string {
@@ -661,7 +809,7 @@ type ListQualificationsRequest struct {
 
 func (x *ListQualificationsRequest) Reset() {
 	*x = ListQualificationsRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[9]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -673,7 +821,7 @@ func (x *ListQualificationsRequest) String() string {
 func (*ListQualificationsRequest) ProtoMessage() {}
 
 func (x *ListQualificationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[9]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -686,7 +834,7 @@ func (x *ListQualificationsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListQualificationsRequest.ProtoReflect.Descriptor instead.
 func (*ListQualificationsRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{9}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ListQualificationsRequest) GetParent() string {
@@ -739,7 +887,7 @@ type ListQualificationsResponse struct {
 
 func (x *ListQualificationsResponse) Reset() {
 	*x = ListQualificationsResponse{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[10]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -751,7 +899,7 @@ func (x *ListQualificationsResponse) String() string {
 func (*ListQualificationsResponse) ProtoMessage() {}
 
 func (x *ListQualificationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[10]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -764,7 +912,7 @@ func (x *ListQualificationsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListQualificationsResponse.ProtoReflect.Descriptor instead.
 func (*ListQualificationsResponse) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{10}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ListQualificationsResponse) GetQualifications() []*Qualification {
@@ -803,7 +951,7 @@ type UpdateQualificationRequest struct {
 
 func (x *UpdateQualificationRequest) Reset() {
 	*x = UpdateQualificationRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[11]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -815,7 +963,7 @@ func (x *UpdateQualificationRequest) String() string {
 func (*UpdateQualificationRequest) ProtoMessage() {}
 
 func (x *UpdateQualificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[11]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -828,7 +976,7 @@ func (x *UpdateQualificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateQualificationRequest.ProtoReflect.Descriptor instead.
 func (*UpdateQualificationRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{11}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *UpdateQualificationRequest) GetQualification() *Qualification {
@@ -867,7 +1015,7 @@ type DeleteQualificationRequest struct {
 
 func (x *DeleteQualificationRequest) Reset() {
 	*x = DeleteQualificationRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[12]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -879,7 +1027,7 @@ func (x *DeleteQualificationRequest) String() string {
 func (*DeleteQualificationRequest) ProtoMessage() {}
 
 func (x *DeleteQualificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[12]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -892,7 +1040,7 @@ func (x *DeleteQualificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteQualificationRequest.ProtoReflect.Descriptor instead.
 func (*DeleteQualificationRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{12}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *DeleteQualificationRequest) GetName() string {
@@ -936,7 +1084,7 @@ type CreatePositionRequest struct {
 
 func (x *CreatePositionRequest) Reset() {
 	*x = CreatePositionRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[13]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -948,7 +1096,7 @@ func (x *CreatePositionRequest) String() string {
 func (*CreatePositionRequest) ProtoMessage() {}
 
 func (x *CreatePositionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[13]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -961,7 +1109,7 @@ func (x *CreatePositionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreatePositionRequest.ProtoReflect.Descriptor instead.
 func (*CreatePositionRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{13}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *CreatePositionRequest) GetParent() string {
@@ -1010,7 +1158,7 @@ type GetPositionRequest struct {
 
 func (x *GetPositionRequest) Reset() {
 	*x = GetPositionRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[14]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1022,7 +1170,7 @@ func (x *GetPositionRequest) String() string {
 func (*GetPositionRequest) ProtoMessage() {}
 
 func (x *GetPositionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[14]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1035,7 +1183,7 @@ func (x *GetPositionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPositionRequest.ProtoReflect.Descriptor instead.
 func (*GetPositionRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{14}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *GetPositionRequest) GetName() string {
@@ -1065,7 +1213,7 @@ type ListPositionsRequest struct {
 
 func (x *ListPositionsRequest) Reset() {
 	*x = ListPositionsRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[15]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1077,7 +1225,7 @@ func (x *ListPositionsRequest) String() string {
 func (*ListPositionsRequest) ProtoMessage() {}
 
 func (x *ListPositionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[15]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1090,7 +1238,7 @@ func (x *ListPositionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPositionsRequest.ProtoReflect.Descriptor instead.
 func (*ListPositionsRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{15}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ListPositionsRequest) GetParent() string {
@@ -1143,7 +1291,7 @@ type ListPositionsResponse struct {
 
 func (x *ListPositionsResponse) Reset() {
 	*x = ListPositionsResponse{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[16]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1155,7 +1303,7 @@ func (x *ListPositionsResponse) String() string {
 func (*ListPositionsResponse) ProtoMessage() {}
 
 func (x *ListPositionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[16]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1168,7 +1316,7 @@ func (x *ListPositionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPositionsResponse.ProtoReflect.Descriptor instead.
 func (*ListPositionsResponse) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{16}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ListPositionsResponse) GetPositions() []*Position {
@@ -1207,7 +1355,7 @@ type UpdatePositionRequest struct {
 
 func (x *UpdatePositionRequest) Reset() {
 	*x = UpdatePositionRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[17]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1219,7 +1367,7 @@ func (x *UpdatePositionRequest) String() string {
 func (*UpdatePositionRequest) ProtoMessage() {}
 
 func (x *UpdatePositionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[17]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1232,7 +1380,7 @@ func (x *UpdatePositionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdatePositionRequest.ProtoReflect.Descriptor instead.
 func (*UpdatePositionRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{17}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *UpdatePositionRequest) GetPosition() *Position {
@@ -1271,7 +1419,7 @@ type DeletePositionRequest struct {
 
 func (x *DeletePositionRequest) Reset() {
 	*x = DeletePositionRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[18]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1283,7 +1431,7 @@ func (x *DeletePositionRequest) String() string {
 func (*DeletePositionRequest) ProtoMessage() {}
 
 func (x *DeletePositionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[18]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1296,7 +1444,7 @@ func (x *DeletePositionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeletePositionRequest.ProtoReflect.Descriptor instead.
 func (*DeletePositionRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{18}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *DeletePositionRequest) GetName() string {
@@ -1340,7 +1488,7 @@ type CreateHonorRequest struct {
 
 func (x *CreateHonorRequest) Reset() {
 	*x = CreateHonorRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[19]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1352,7 +1500,7 @@ func (x *CreateHonorRequest) String() string {
 func (*CreateHonorRequest) ProtoMessage() {}
 
 func (x *CreateHonorRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[19]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1365,7 +1513,7 @@ func (x *CreateHonorRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateHonorRequest.ProtoReflect.Descriptor instead.
 func (*CreateHonorRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{19}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *CreateHonorRequest) GetParent() string {
@@ -1414,7 +1562,7 @@ type GetHonorRequest struct {
 
 func (x *GetHonorRequest) Reset() {
 	*x = GetHonorRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[20]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1426,7 +1574,7 @@ func (x *GetHonorRequest) String() string {
 func (*GetHonorRequest) ProtoMessage() {}
 
 func (x *GetHonorRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[20]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1439,7 +1587,7 @@ func (x *GetHonorRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHonorRequest.ProtoReflect.Descriptor instead.
 func (*GetHonorRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{20}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *GetHonorRequest) GetName() string {
@@ -1469,7 +1617,7 @@ type ListHonorsRequest struct {
 
 func (x *ListHonorsRequest) Reset() {
 	*x = ListHonorsRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[21]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1481,7 +1629,7 @@ func (x *ListHonorsRequest) String() string {
 func (*ListHonorsRequest) ProtoMessage() {}
 
 func (x *ListHonorsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[21]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1494,7 +1642,7 @@ func (x *ListHonorsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHonorsRequest.ProtoReflect.Descriptor instead.
 func (*ListHonorsRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{21}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ListHonorsRequest) GetParent() string {
@@ -1547,7 +1695,7 @@ type ListHonorsResponse struct {
 
 func (x *ListHonorsResponse) Reset() {
 	*x = ListHonorsResponse{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[22]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1559,7 +1707,7 @@ func (x *ListHonorsResponse) String() string {
 func (*ListHonorsResponse) ProtoMessage() {}
 
 func (x *ListHonorsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[22]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1572,7 +1720,7 @@ func (x *ListHonorsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHonorsResponse.ProtoReflect.Descriptor instead.
 func (*ListHonorsResponse) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{22}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ListHonorsResponse) GetHonors() []*Honor {
@@ -1611,7 +1759,7 @@ type UpdateHonorRequest struct {
 
 func (x *UpdateHonorRequest) Reset() {
 	*x = UpdateHonorRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[23]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1623,7 +1771,7 @@ func (x *UpdateHonorRequest) String() string {
 func (*UpdateHonorRequest) ProtoMessage() {}
 
 func (x *UpdateHonorRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[23]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1636,7 +1784,7 @@ func (x *UpdateHonorRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateHonorRequest.ProtoReflect.Descriptor instead.
 func (*UpdateHonorRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{23}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *UpdateHonorRequest) GetHonor() *Honor {
@@ -1675,7 +1823,7 @@ type DeleteHonorRequest struct {
 
 func (x *DeleteHonorRequest) Reset() {
 	*x = DeleteHonorRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[24]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1687,7 +1835,7 @@ func (x *DeleteHonorRequest) String() string {
 func (*DeleteHonorRequest) ProtoMessage() {}
 
 func (x *DeleteHonorRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[24]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1700,7 +1848,7 @@ func (x *DeleteHonorRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteHonorRequest.ProtoReflect.Descriptor instead.
 func (*DeleteHonorRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{24}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *DeleteHonorRequest) GetName() string {
@@ -1741,7 +1889,7 @@ type VerifyQualificationRequest struct {
 
 func (x *VerifyQualificationRequest) Reset() {
 	*x = VerifyQualificationRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[25]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1753,7 +1901,7 @@ func (x *VerifyQualificationRequest) String() string {
 func (*VerifyQualificationRequest) ProtoMessage() {}
 
 func (x *VerifyQualificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[25]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1766,7 +1914,7 @@ func (x *VerifyQualificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyQualificationRequest.ProtoReflect.Descriptor instead.
 func (*VerifyQualificationRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{25}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *VerifyQualificationRequest) GetName() string {
@@ -1824,6 +1972,18 @@ const file_trithuc_v1_person_service_proto_rawDesc = "" +
 	"\fshow_deleted\x18\x05 \x01(\bR\vshowDeleted\x124\n" +
 	"\x04view\x18\x06 \x01(\x0e2\x16.trithuc.v1.PersonViewB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04view\"\x87\x01\n" +
 	"\x12ListPeopleResponse\x12*\n" +
+	"\x06people\x18\x01 \x03(\v2\x12.trithuc.v1.PersonR\x06people\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
+	"\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xe1\x01\n" +
+	"\x13SearchPeopleRequest\x12#\n" +
+	"\x05query\x18\x01 \x01(\tB\r\xe0A\x02\xbaH\ar\x05\x10\x01\x18\xc8\x01R\x05query\x12 \n" +
+	"\x06filter\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12$\n" +
+	"\tpage_size\x18\x03 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\x124\n" +
+	"\x04view\x18\x05 \x01(\x0e2\x16.trithuc.v1.PersonViewB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04view\"\x89\x01\n" +
+	"\x14SearchPeopleResponse\x12*\n" +
 	"\x06people\x18\x01 \x03(\v2\x12.trithuc.v1.PersonR\x06people\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
 	"\n" +
@@ -1971,14 +2131,15 @@ const file_trithuc_v1_person_service_proto_rawDesc = "" +
 	"\x12name.qualification\x12Wmust be a qualification's resource name, people/{person}/qualifications/{qualification}\x1aWthis.matches('^people/[a-z0-9][a-z0-9-]{0,62}/qualifications/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\x12C\n" +
 	"\x05state\x18\x02 \x01(\x0e2\x1e.trithuc.v1.Verification.StateB\r\xe0A\x02\xbaH\a\x82\x01\x04\x18\x02\x18\x03R\x05state\x12\x1c\n" +
 	"\x04note\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xe8\aR\x04note\x12\x1b\n" +
-	"\x04etag\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag2\xab\x17\n" +
+	"\x04etag\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag2\xa1\x18\n" +
 	"\rPersonService\x12r\n" +
 	"\fCreatePerson\x12\x1f.trithuc.v1.CreatePersonRequest\x1a\x12.trithuc.v1.Person\"-\xdaA\x10person,person_id\x82\xd3\xe4\x93\x02\x14:\x06person\"\n" +
 	"/v1/people\x12a\n" +
 	"\tGetPerson\x12\x1c.trithuc.v1.GetPersonRequest\x1a\x12.trithuc.v1.Person\"\"\xdaA\x04name\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/{name=people/*}\x12b\n" +
 	"\n" +
 	"ListPeople\x12\x1d.trithuc.v1.ListPeopleRequest\x1a\x1e.trithuc.v1.ListPeopleResponse\"\x15\xdaA\x00\x82\xd3\xe4\x93\x02\f\x12\n" +
-	"/v1/people\x12\x84\x01\n" +
+	"/v1/people\x12t\n" +
+	"\fSearchPeople\x12\x1f.trithuc.v1.SearchPeopleRequest\x1a .trithuc.v1.SearchPeopleResponse\"!\xdaA\x05query\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/people:search\x12\x84\x01\n" +
 	"\fUpdatePerson\x12\x1f.trithuc.v1.UpdatePersonRequest\x1a\x12.trithuc.v1.Person\"?\xdaA\x12person,update_mask\x82\xd3\xe4\x93\x02$:\x06person2\x1a/v1/{person.name=people/*}\x12g\n" +
 	"\fDeletePerson\x12\x1f.trithuc.v1.DeletePersonRequest\x1a\x12.trithuc.v1.Person\"\"\xdaA\x04name\x82\xd3\xe4\x93\x02\x15*\x13/v1/{name=people/*}\x12w\n" +
 	"\x0eUndeletePerson\x12!.trithuc.v1.UndeletePersonRequest\x1a\x12.trithuc.v1.Person\".\xdaA\x04name\x82\xd3\xe4\x93\x02!:\x01*\"\x1c/v1/{name=people/*}:undelete\x12\xbd\x01\n" +
@@ -2013,112 +2174,118 @@ func file_trithuc_v1_person_service_proto_rawDescGZIP() []byte {
 	return file_trithuc_v1_person_service_proto_rawDescData
 }
 
-var file_trithuc_v1_person_service_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
+var file_trithuc_v1_person_service_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
 var file_trithuc_v1_person_service_proto_goTypes = []any{
 	(*CreatePersonRequest)(nil),        // 0: trithuc.v1.CreatePersonRequest
 	(*GetPersonRequest)(nil),           // 1: trithuc.v1.GetPersonRequest
 	(*ListPeopleRequest)(nil),          // 2: trithuc.v1.ListPeopleRequest
 	(*ListPeopleResponse)(nil),         // 3: trithuc.v1.ListPeopleResponse
-	(*UpdatePersonRequest)(nil),        // 4: trithuc.v1.UpdatePersonRequest
-	(*DeletePersonRequest)(nil),        // 5: trithuc.v1.DeletePersonRequest
-	(*UndeletePersonRequest)(nil),      // 6: trithuc.v1.UndeletePersonRequest
-	(*CreateQualificationRequest)(nil), // 7: trithuc.v1.CreateQualificationRequest
-	(*GetQualificationRequest)(nil),    // 8: trithuc.v1.GetQualificationRequest
-	(*ListQualificationsRequest)(nil),  // 9: trithuc.v1.ListQualificationsRequest
-	(*ListQualificationsResponse)(nil), // 10: trithuc.v1.ListQualificationsResponse
-	(*UpdateQualificationRequest)(nil), // 11: trithuc.v1.UpdateQualificationRequest
-	(*DeleteQualificationRequest)(nil), // 12: trithuc.v1.DeleteQualificationRequest
-	(*CreatePositionRequest)(nil),      // 13: trithuc.v1.CreatePositionRequest
-	(*GetPositionRequest)(nil),         // 14: trithuc.v1.GetPositionRequest
-	(*ListPositionsRequest)(nil),       // 15: trithuc.v1.ListPositionsRequest
-	(*ListPositionsResponse)(nil),      // 16: trithuc.v1.ListPositionsResponse
-	(*UpdatePositionRequest)(nil),      // 17: trithuc.v1.UpdatePositionRequest
-	(*DeletePositionRequest)(nil),      // 18: trithuc.v1.DeletePositionRequest
-	(*CreateHonorRequest)(nil),         // 19: trithuc.v1.CreateHonorRequest
-	(*GetHonorRequest)(nil),            // 20: trithuc.v1.GetHonorRequest
-	(*ListHonorsRequest)(nil),          // 21: trithuc.v1.ListHonorsRequest
-	(*ListHonorsResponse)(nil),         // 22: trithuc.v1.ListHonorsResponse
-	(*UpdateHonorRequest)(nil),         // 23: trithuc.v1.UpdateHonorRequest
-	(*DeleteHonorRequest)(nil),         // 24: trithuc.v1.DeleteHonorRequest
-	(*VerifyQualificationRequest)(nil), // 25: trithuc.v1.VerifyQualificationRequest
-	(*Person)(nil),                     // 26: trithuc.v1.Person
-	(PersonView)(0),                    // 27: trithuc.v1.PersonView
-	(*fieldmaskpb.FieldMask)(nil),      // 28: google.protobuf.FieldMask
-	(*Qualification)(nil),              // 29: trithuc.v1.Qualification
-	(*Position)(nil),                   // 30: trithuc.v1.Position
-	(*Honor)(nil),                      // 31: trithuc.v1.Honor
-	(Verification_State)(0),            // 32: trithuc.v1.Verification.State
-	(*emptypb.Empty)(nil),              // 33: google.protobuf.Empty
+	(*SearchPeopleRequest)(nil),        // 4: trithuc.v1.SearchPeopleRequest
+	(*SearchPeopleResponse)(nil),       // 5: trithuc.v1.SearchPeopleResponse
+	(*UpdatePersonRequest)(nil),        // 6: trithuc.v1.UpdatePersonRequest
+	(*DeletePersonRequest)(nil),        // 7: trithuc.v1.DeletePersonRequest
+	(*UndeletePersonRequest)(nil),      // 8: trithuc.v1.UndeletePersonRequest
+	(*CreateQualificationRequest)(nil), // 9: trithuc.v1.CreateQualificationRequest
+	(*GetQualificationRequest)(nil),    // 10: trithuc.v1.GetQualificationRequest
+	(*ListQualificationsRequest)(nil),  // 11: trithuc.v1.ListQualificationsRequest
+	(*ListQualificationsResponse)(nil), // 12: trithuc.v1.ListQualificationsResponse
+	(*UpdateQualificationRequest)(nil), // 13: trithuc.v1.UpdateQualificationRequest
+	(*DeleteQualificationRequest)(nil), // 14: trithuc.v1.DeleteQualificationRequest
+	(*CreatePositionRequest)(nil),      // 15: trithuc.v1.CreatePositionRequest
+	(*GetPositionRequest)(nil),         // 16: trithuc.v1.GetPositionRequest
+	(*ListPositionsRequest)(nil),       // 17: trithuc.v1.ListPositionsRequest
+	(*ListPositionsResponse)(nil),      // 18: trithuc.v1.ListPositionsResponse
+	(*UpdatePositionRequest)(nil),      // 19: trithuc.v1.UpdatePositionRequest
+	(*DeletePositionRequest)(nil),      // 20: trithuc.v1.DeletePositionRequest
+	(*CreateHonorRequest)(nil),         // 21: trithuc.v1.CreateHonorRequest
+	(*GetHonorRequest)(nil),            // 22: trithuc.v1.GetHonorRequest
+	(*ListHonorsRequest)(nil),          // 23: trithuc.v1.ListHonorsRequest
+	(*ListHonorsResponse)(nil),         // 24: trithuc.v1.ListHonorsResponse
+	(*UpdateHonorRequest)(nil),         // 25: trithuc.v1.UpdateHonorRequest
+	(*DeleteHonorRequest)(nil),         // 26: trithuc.v1.DeleteHonorRequest
+	(*VerifyQualificationRequest)(nil), // 27: trithuc.v1.VerifyQualificationRequest
+	(*Person)(nil),                     // 28: trithuc.v1.Person
+	(PersonView)(0),                    // 29: trithuc.v1.PersonView
+	(*fieldmaskpb.FieldMask)(nil),      // 30: google.protobuf.FieldMask
+	(*Qualification)(nil),              // 31: trithuc.v1.Qualification
+	(*Position)(nil),                   // 32: trithuc.v1.Position
+	(*Honor)(nil),                      // 33: trithuc.v1.Honor
+	(Verification_State)(0),            // 34: trithuc.v1.Verification.State
+	(*emptypb.Empty)(nil),              // 35: google.protobuf.Empty
 }
 var file_trithuc_v1_person_service_proto_depIdxs = []int32{
-	26, // 0: trithuc.v1.CreatePersonRequest.person:type_name -> trithuc.v1.Person
-	27, // 1: trithuc.v1.GetPersonRequest.view:type_name -> trithuc.v1.PersonView
-	27, // 2: trithuc.v1.ListPeopleRequest.view:type_name -> trithuc.v1.PersonView
-	26, // 3: trithuc.v1.ListPeopleResponse.people:type_name -> trithuc.v1.Person
-	26, // 4: trithuc.v1.UpdatePersonRequest.person:type_name -> trithuc.v1.Person
-	28, // 5: trithuc.v1.UpdatePersonRequest.update_mask:type_name -> google.protobuf.FieldMask
-	29, // 6: trithuc.v1.CreateQualificationRequest.qualification:type_name -> trithuc.v1.Qualification
-	29, // 7: trithuc.v1.ListQualificationsResponse.qualifications:type_name -> trithuc.v1.Qualification
-	29, // 8: trithuc.v1.UpdateQualificationRequest.qualification:type_name -> trithuc.v1.Qualification
-	28, // 9: trithuc.v1.UpdateQualificationRequest.update_mask:type_name -> google.protobuf.FieldMask
-	30, // 10: trithuc.v1.CreatePositionRequest.position:type_name -> trithuc.v1.Position
-	30, // 11: trithuc.v1.ListPositionsResponse.positions:type_name -> trithuc.v1.Position
-	30, // 12: trithuc.v1.UpdatePositionRequest.position:type_name -> trithuc.v1.Position
-	28, // 13: trithuc.v1.UpdatePositionRequest.update_mask:type_name -> google.protobuf.FieldMask
-	31, // 14: trithuc.v1.CreateHonorRequest.honor:type_name -> trithuc.v1.Honor
-	31, // 15: trithuc.v1.ListHonorsResponse.honors:type_name -> trithuc.v1.Honor
-	31, // 16: trithuc.v1.UpdateHonorRequest.honor:type_name -> trithuc.v1.Honor
-	28, // 17: trithuc.v1.UpdateHonorRequest.update_mask:type_name -> google.protobuf.FieldMask
-	32, // 18: trithuc.v1.VerifyQualificationRequest.state:type_name -> trithuc.v1.Verification.State
-	0,  // 19: trithuc.v1.PersonService.CreatePerson:input_type -> trithuc.v1.CreatePersonRequest
-	1,  // 20: trithuc.v1.PersonService.GetPerson:input_type -> trithuc.v1.GetPersonRequest
-	2,  // 21: trithuc.v1.PersonService.ListPeople:input_type -> trithuc.v1.ListPeopleRequest
-	4,  // 22: trithuc.v1.PersonService.UpdatePerson:input_type -> trithuc.v1.UpdatePersonRequest
-	5,  // 23: trithuc.v1.PersonService.DeletePerson:input_type -> trithuc.v1.DeletePersonRequest
-	6,  // 24: trithuc.v1.PersonService.UndeletePerson:input_type -> trithuc.v1.UndeletePersonRequest
-	7,  // 25: trithuc.v1.PersonService.CreateQualification:input_type -> trithuc.v1.CreateQualificationRequest
-	8,  // 26: trithuc.v1.PersonService.GetQualification:input_type -> trithuc.v1.GetQualificationRequest
-	9,  // 27: trithuc.v1.PersonService.ListQualifications:input_type -> trithuc.v1.ListQualificationsRequest
-	11, // 28: trithuc.v1.PersonService.UpdateQualification:input_type -> trithuc.v1.UpdateQualificationRequest
-	12, // 29: trithuc.v1.PersonService.DeleteQualification:input_type -> trithuc.v1.DeleteQualificationRequest
-	13, // 30: trithuc.v1.PersonService.CreatePosition:input_type -> trithuc.v1.CreatePositionRequest
-	14, // 31: trithuc.v1.PersonService.GetPosition:input_type -> trithuc.v1.GetPositionRequest
-	15, // 32: trithuc.v1.PersonService.ListPositions:input_type -> trithuc.v1.ListPositionsRequest
-	17, // 33: trithuc.v1.PersonService.UpdatePosition:input_type -> trithuc.v1.UpdatePositionRequest
-	18, // 34: trithuc.v1.PersonService.DeletePosition:input_type -> trithuc.v1.DeletePositionRequest
-	19, // 35: trithuc.v1.PersonService.CreateHonor:input_type -> trithuc.v1.CreateHonorRequest
-	20, // 36: trithuc.v1.PersonService.GetHonor:input_type -> trithuc.v1.GetHonorRequest
-	21, // 37: trithuc.v1.PersonService.ListHonors:input_type -> trithuc.v1.ListHonorsRequest
-	23, // 38: trithuc.v1.PersonService.UpdateHonor:input_type -> trithuc.v1.UpdateHonorRequest
-	24, // 39: trithuc.v1.PersonService.DeleteHonor:input_type -> trithuc.v1.DeleteHonorRequest
-	25, // 40: trithuc.v1.PersonService.VerifyQualification:input_type -> trithuc.v1.VerifyQualificationRequest
-	26, // 41: trithuc.v1.PersonService.CreatePerson:output_type -> trithuc.v1.Person
-	26, // 42: trithuc.v1.PersonService.GetPerson:output_type -> trithuc.v1.Person
-	3,  // 43: trithuc.v1.PersonService.ListPeople:output_type -> trithuc.v1.ListPeopleResponse
-	26, // 44: trithuc.v1.PersonService.UpdatePerson:output_type -> trithuc.v1.Person
-	26, // 45: trithuc.v1.PersonService.DeletePerson:output_type -> trithuc.v1.Person
-	26, // 46: trithuc.v1.PersonService.UndeletePerson:output_type -> trithuc.v1.Person
-	29, // 47: trithuc.v1.PersonService.CreateQualification:output_type -> trithuc.v1.Qualification
-	29, // 48: trithuc.v1.PersonService.GetQualification:output_type -> trithuc.v1.Qualification
-	10, // 49: trithuc.v1.PersonService.ListQualifications:output_type -> trithuc.v1.ListQualificationsResponse
-	29, // 50: trithuc.v1.PersonService.UpdateQualification:output_type -> trithuc.v1.Qualification
-	33, // 51: trithuc.v1.PersonService.DeleteQualification:output_type -> google.protobuf.Empty
-	30, // 52: trithuc.v1.PersonService.CreatePosition:output_type -> trithuc.v1.Position
-	30, // 53: trithuc.v1.PersonService.GetPosition:output_type -> trithuc.v1.Position
-	16, // 54: trithuc.v1.PersonService.ListPositions:output_type -> trithuc.v1.ListPositionsResponse
-	30, // 55: trithuc.v1.PersonService.UpdatePosition:output_type -> trithuc.v1.Position
-	33, // 56: trithuc.v1.PersonService.DeletePosition:output_type -> google.protobuf.Empty
-	31, // 57: trithuc.v1.PersonService.CreateHonor:output_type -> trithuc.v1.Honor
-	31, // 58: trithuc.v1.PersonService.GetHonor:output_type -> trithuc.v1.Honor
-	22, // 59: trithuc.v1.PersonService.ListHonors:output_type -> trithuc.v1.ListHonorsResponse
-	31, // 60: trithuc.v1.PersonService.UpdateHonor:output_type -> trithuc.v1.Honor
-	33, // 61: trithuc.v1.PersonService.DeleteHonor:output_type -> google.protobuf.Empty
-	29, // 62: trithuc.v1.PersonService.VerifyQualification:output_type -> trithuc.v1.Qualification
-	41, // [41:63] is the sub-list for method output_type
-	19, // [19:41] is the sub-list for method input_type
-	19, // [19:19] is the sub-list for extension type_name
-	19, // [19:19] is the sub-list for extension extendee
-	0,  // [0:19] is the sub-list for field type_name
+	28, // 0: trithuc.v1.CreatePersonRequest.person:type_name -> trithuc.v1.Person
+	29, // 1: trithuc.v1.GetPersonRequest.view:type_name -> trithuc.v1.PersonView
+	29, // 2: trithuc.v1.ListPeopleRequest.view:type_name -> trithuc.v1.PersonView
+	28, // 3: trithuc.v1.ListPeopleResponse.people:type_name -> trithuc.v1.Person
+	29, // 4: trithuc.v1.SearchPeopleRequest.view:type_name -> trithuc.v1.PersonView
+	28, // 5: trithuc.v1.SearchPeopleResponse.people:type_name -> trithuc.v1.Person
+	28, // 6: trithuc.v1.UpdatePersonRequest.person:type_name -> trithuc.v1.Person
+	30, // 7: trithuc.v1.UpdatePersonRequest.update_mask:type_name -> google.protobuf.FieldMask
+	31, // 8: trithuc.v1.CreateQualificationRequest.qualification:type_name -> trithuc.v1.Qualification
+	31, // 9: trithuc.v1.ListQualificationsResponse.qualifications:type_name -> trithuc.v1.Qualification
+	31, // 10: trithuc.v1.UpdateQualificationRequest.qualification:type_name -> trithuc.v1.Qualification
+	30, // 11: trithuc.v1.UpdateQualificationRequest.update_mask:type_name -> google.protobuf.FieldMask
+	32, // 12: trithuc.v1.CreatePositionRequest.position:type_name -> trithuc.v1.Position
+	32, // 13: trithuc.v1.ListPositionsResponse.positions:type_name -> trithuc.v1.Position
+	32, // 14: trithuc.v1.UpdatePositionRequest.position:type_name -> trithuc.v1.Position
+	30, // 15: trithuc.v1.UpdatePositionRequest.update_mask:type_name -> google.protobuf.FieldMask
+	33, // 16: trithuc.v1.CreateHonorRequest.honor:type_name -> trithuc.v1.Honor
+	33, // 17: trithuc.v1.ListHonorsResponse.honors:type_name -> trithuc.v1.Honor
+	33, // 18: trithuc.v1.UpdateHonorRequest.honor:type_name -> trithuc.v1.Honor
+	30, // 19: trithuc.v1.UpdateHonorRequest.update_mask:type_name -> google.protobuf.FieldMask
+	34, // 20: trithuc.v1.VerifyQualificationRequest.state:type_name -> trithuc.v1.Verification.State
+	0,  // 21: trithuc.v1.PersonService.CreatePerson:input_type -> trithuc.v1.CreatePersonRequest
+	1,  // 22: trithuc.v1.PersonService.GetPerson:input_type -> trithuc.v1.GetPersonRequest
+	2,  // 23: trithuc.v1.PersonService.ListPeople:input_type -> trithuc.v1.ListPeopleRequest
+	4,  // 24: trithuc.v1.PersonService.SearchPeople:input_type -> trithuc.v1.SearchPeopleRequest
+	6,  // 25: trithuc.v1.PersonService.UpdatePerson:input_type -> trithuc.v1.UpdatePersonRequest
+	7,  // 26: trithuc.v1.PersonService.DeletePerson:input_type -> trithuc.v1.DeletePersonRequest
+	8,  // 27: trithuc.v1.PersonService.UndeletePerson:input_type -> trithuc.v1.UndeletePersonRequest
+	9,  // 28: trithuc.v1.PersonService.CreateQualification:input_type -> trithuc.v1.CreateQualificationRequest
+	10, // 29: trithuc.v1.PersonService.GetQualification:input_type -> trithuc.v1.GetQualificationRequest
+	11, // 30: trithuc.v1.PersonService.ListQualifications:input_type -> trithuc.v1.ListQualificationsRequest
+	13, // 31: trithuc.v1.PersonService.UpdateQualification:input_type -> trithuc.v1.UpdateQualificationRequest
+	14, // 32: trithuc.v1.PersonService.DeleteQualification:input_type -> trithuc.v1.DeleteQualificationRequest
+	15, // 33: trithuc.v1.PersonService.CreatePosition:input_type -> trithuc.v1.CreatePositionRequest
+	16, // 34: trithuc.v1.PersonService.GetPosition:input_type -> trithuc.v1.GetPositionRequest
+	17, // 35: trithuc.v1.PersonService.ListPositions:input_type -> trithuc.v1.ListPositionsRequest
+	19, // 36: trithuc.v1.PersonService.UpdatePosition:input_type -> trithuc.v1.UpdatePositionRequest
+	20, // 37: trithuc.v1.PersonService.DeletePosition:input_type -> trithuc.v1.DeletePositionRequest
+	21, // 38: trithuc.v1.PersonService.CreateHonor:input_type -> trithuc.v1.CreateHonorRequest
+	22, // 39: trithuc.v1.PersonService.GetHonor:input_type -> trithuc.v1.GetHonorRequest
+	23, // 40: trithuc.v1.PersonService.ListHonors:input_type -> trithuc.v1.ListHonorsRequest
+	25, // 41: trithuc.v1.PersonService.UpdateHonor:input_type -> trithuc.v1.UpdateHonorRequest
+	26, // 42: trithuc.v1.PersonService.DeleteHonor:input_type -> trithuc.v1.DeleteHonorRequest
+	27, // 43: trithuc.v1.PersonService.VerifyQualification:input_type -> trithuc.v1.VerifyQualificationRequest
+	28, // 44: trithuc.v1.PersonService.CreatePerson:output_type -> trithuc.v1.Person
+	28, // 45: trithuc.v1.PersonService.GetPerson:output_type -> trithuc.v1.Person
+	3,  // 46: trithuc.v1.PersonService.ListPeople:output_type -> trithuc.v1.ListPeopleResponse
+	5,  // 47: trithuc.v1.PersonService.SearchPeople:output_type -> trithuc.v1.SearchPeopleResponse
+	28, // 48: trithuc.v1.PersonService.UpdatePerson:output_type -> trithuc.v1.Person
+	28, // 49: trithuc.v1.PersonService.DeletePerson:output_type -> trithuc.v1.Person
+	28, // 50: trithuc.v1.PersonService.UndeletePerson:output_type -> trithuc.v1.Person
+	31, // 51: trithuc.v1.PersonService.CreateQualification:output_type -> trithuc.v1.Qualification
+	31, // 52: trithuc.v1.PersonService.GetQualification:output_type -> trithuc.v1.Qualification
+	12, // 53: trithuc.v1.PersonService.ListQualifications:output_type -> trithuc.v1.ListQualificationsResponse
+	31, // 54: trithuc.v1.PersonService.UpdateQualification:output_type -> trithuc.v1.Qualification
+	35, // 55: trithuc.v1.PersonService.DeleteQualification:output_type -> google.protobuf.Empty
+	32, // 56: trithuc.v1.PersonService.CreatePosition:output_type -> trithuc.v1.Position
+	32, // 57: trithuc.v1.PersonService.GetPosition:output_type -> trithuc.v1.Position
+	18, // 58: trithuc.v1.PersonService.ListPositions:output_type -> trithuc.v1.ListPositionsResponse
+	32, // 59: trithuc.v1.PersonService.UpdatePosition:output_type -> trithuc.v1.Position
+	35, // 60: trithuc.v1.PersonService.DeletePosition:output_type -> google.protobuf.Empty
+	33, // 61: trithuc.v1.PersonService.CreateHonor:output_type -> trithuc.v1.Honor
+	33, // 62: trithuc.v1.PersonService.GetHonor:output_type -> trithuc.v1.Honor
+	24, // 63: trithuc.v1.PersonService.ListHonors:output_type -> trithuc.v1.ListHonorsResponse
+	33, // 64: trithuc.v1.PersonService.UpdateHonor:output_type -> trithuc.v1.Honor
+	35, // 65: trithuc.v1.PersonService.DeleteHonor:output_type -> google.protobuf.Empty
+	31, // 66: trithuc.v1.PersonService.VerifyQualification:output_type -> trithuc.v1.Qualification
+	44, // [44:67] is the sub-list for method output_type
+	21, // [21:44] is the sub-list for method input_type
+	21, // [21:21] is the sub-list for extension type_name
+	21, // [21:21] is the sub-list for extension extendee
+	0,  // [0:21] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_person_service_proto_init() }
@@ -2134,7 +2301,7 @@ func file_trithuc_v1_person_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trithuc_v1_person_service_proto_rawDesc), len(file_trithuc_v1_person_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   26,
+			NumMessages:   28,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -23,6 +23,7 @@ const (
 	PersonService_CreatePerson_FullMethodName        = "/trithuc.v1.PersonService/CreatePerson"
 	PersonService_GetPerson_FullMethodName           = "/trithuc.v1.PersonService/GetPerson"
 	PersonService_ListPeople_FullMethodName          = "/trithuc.v1.PersonService/ListPeople"
+	PersonService_SearchPeople_FullMethodName        = "/trithuc.v1.PersonService/SearchPeople"
 	PersonService_UpdatePerson_FullMethodName        = "/trithuc.v1.PersonService/UpdatePerson"
 	PersonService_DeletePerson_FullMethodName        = "/trithuc.v1.PersonService/DeletePerson"
 	PersonService_UndeletePerson_FullMethodName      = "/trithuc.v1.PersonService/UndeletePerson"
@@ -57,6 +58,10 @@ type PersonServiceClient interface {
 	// Lists people, in registration order unless order_by says otherwise
 	// (https://google.aip.dev/132).
 	ListPeople(ctx context.Context, in *ListPeopleRequest, opts ...grpc.CallOption) (*ListPeopleResponse, error)
+	// Finds people by free text over their names, majors, institutions,
+	// workplaces and fields of expertise, typed with or without diacritics,
+	// combined with a filter; the best matches first (https://google.aip.dev/136).
+	SearchPeople(ctx context.Context, in *SearchPeopleRequest, opts ...grpc.CallOption) (*SearchPeopleResponse, error)
 	// Changes the fields of a person named by update_mask
 	// (https://google.aip.dev/134).
 	UpdatePerson(ctx context.Context, in *UpdatePersonRequest, opts ...grpc.CallOption) (*Person, error)
@@ -135,6 +140,16 @@ func (c *personServiceClient) ListPeople(ctx context.Context, in *ListPeopleRequ
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ListPeopleResponse)
 	err := c.cc.Invoke(ctx, PersonService_ListPeople_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *personServiceClient) SearchPeople(ctx context.Context, in *SearchPeopleRequest, opts ...grpc.CallOption) (*SearchPeopleResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SearchPeopleResponse)
+	err := c.cc.Invoke(ctx, PersonService_SearchPeople_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -344,6 +359,10 @@ type PersonServiceServer interface {
 	// Lists people, in registration order unless order_by says otherwise
 	// (https://google.aip.dev/132).
 	ListPeople(context.Context, *ListPeopleRequest) (*ListPeopleResponse, error)
+	// Finds people by free text over their names, majors, institutions,
+	// workplaces and fields of expertise, typed with or without diacritics,
+	// combined with a filter; the best matches first (https://google.aip.dev/136).
+	SearchPeople(context.Context, *SearchPeopleRequest) (*SearchPeopleResponse, error)
 	// Changes the fields of a person named by update_mask
 	// (https://google.aip.dev/134).
 	UpdatePerson(context.Context, *UpdatePersonRequest) (*Person, error)
@@ -406,6 +425,9 @@ func (UnimplementedPersonServiceServer) GetPerson(context.Context, *GetPersonReq
 }
 func (UnimplementedPersonServiceServer) ListPeople(context.Context, *ListPeopleRequest) (*ListPeopleResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListPeople not implemented")
+}
+func (UnimplementedPersonServiceServer) SearchPeople(context.Context, *SearchPeopleRequest) (*SearchPeopleResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SearchPeople not implemented")
 }
 func (UnimplementedPersonServiceServer) UpdatePerson(context.Context, *UpdatePersonRequest) (*Person, error) {
 	return nil, status.Error(codes.Unimplemented, "method UpdatePerson not implemented")
@@ -535,6 +557,24 @@ func _PersonService_ListPeople_Handler(srv interface{}, ctx context.Context, dec
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(PersonServiceServer).ListPeople(ctx, req.(*ListPeopleRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PersonService_SearchPeople_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SearchPeopleRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PersonServiceServer).SearchPeople(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PersonService_SearchPeople_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PersonServiceServer).SearchPeople(ctx, req.(*SearchPeopleRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -899,6 +939,10 @@ var PersonService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListPeople",
 			Handler:    _PersonService_ListPeople_Handler,
+		},
+		{
+			MethodName: "SearchPeople",
+			Handler:    _PersonService_SearchPeople_Handler,
 		},
 		{
 			MethodName: "UpdatePerson",

@@ -1,0 +1,232 @@
+package store
+
+import (
+	"errors"
+	"maps"
+
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/store/filter"
+	"trithuc/vntext"
+)
+
+// What filters may name, per resource (AIP-160). Each path is the field's
+// path in the resource as the API shows it; related rows (a person's
+// qualifications, positions, fields) are reached through a Join, and
+// comparisons joined by AND on one of them hold for the same row.
+
+// enumValues maps an enum's value names to their numbers.
+func enumValues(ed protoreflect.EnumDescriptor) map[string]int64 {
+	m := map[string]int64{}
+	vals := ed.Values()
+	for i := 0; i < vals.Len(); i++ {
+		m[string(vals.Get(i).Name())] = int64(vals.Get(i).Number())
+	}
+	return m
+}
+
+var (
+	genderEnum       = enumValues(pb.Person_Gender(0).Descriptor())
+	workLocationEnum = enumValues(pb.Person_WorkLocation(0).Descriptor())
+	availabilityEnum = enumValues(pb.Person_Availability(0).Descriptor())
+	expertRoleEnum   = enumValues(pb.Person_ExpertRole(0).Descriptor())
+	qualKindEnum     = enumValues(pb.Qualification_Kind(0).Descriptor())
+	studyModeEnum    = enumValues(pb.Qualification_StudyMode(0).Descriptor())
+	verificationEnum = enumValues(pb.Verification_State(0).Descriptor())
+	employmentEnum   = enumValues(pb.Position_EmploymentType(0).Descriptor())
+	orgKindEnum      = enumValues(pb.Organization_Kind(0).Descriptor())
+	titleRanks       = map[string]int64{"PHO_GIAO_SU": 1, "GIAO_SU": 2}
+)
+
+var (
+	joinFields = &filter.Join{From: "person_fields pf", On: "pf.person_pk = p.pk"}
+	joinRoles  = &filter.Join{From: "person_expert_roles per", On: "per.person_pk = p.pk"}
+	joinQuals  = &filter.Join{From: "qualifications q", On: "q.person_pk = p.pk"}
+	joinPos    = &filter.Join{From: "positions pos LEFT JOIN organizations po ON po.pk = pos.organization_pk", On: "pos.person_pk = p.pk"}
+	joinHonors = &filter.Join{From: "honors h", On: "h.person_pk = p.pk"}
+)
+
+// levelRanks are the ranks of the qualification levels, for "master or
+// above" to mean something.
+func levelRanks() map[string]int64 {
+	out := map[string]int64{}
+	for code, rank := range qualificationLevelRanks() {
+		out[code] = int64(rank)
+	}
+	return out
+}
+
+func str(sql string) filter.Field {
+	return filter.Field{Type: filter.String, SQL: sql, Fold: vntext.NFC}
+}
+
+// personFields are a person's own fields, over the alias p of people.
+func personFields(prefix string) filter.Schema {
+	s := filter.Schema{
+		"family_name":                 str("p.family_name"),
+		"middle_name":                 str("p.middle_name"),
+		"given_name":                  str("p.given_name"),
+		"display_name":                str("p.display_name"),
+		"gender":                      {Type: filter.Enum, SQL: "p.gender", Enum: genderEnum},
+		"birth_date":                  {Type: filter.Date, SQL: "(p.birth_year * 10000 + p.birth_month * 100 + p.birth_day)"},
+		"birth_date.year":             {Type: filter.Int, SQL: "p.birth_year"},
+		"ethnicity":                   str("p.ethnicity"),
+		"national_id":                 str("p.national_id"),
+		"email":                       str("p.email"),
+		"phone":                       str("p.phone"),
+		"hometown":                    str("p.hometown"),
+		"address":                     str("p.address"),
+		"work_location":               {Type: filter.Enum, SQL: "p.work_location", Enum: workLocationEnum},
+		"work_country":                str("p.work_country"),
+		"availability":                {Type: filter.Enum, SQL: "p.availability", Enum: availabilityEnum},
+		"highest_qualification_level": {Type: filter.Ranked, SQL: "p.highest_level_rank", Ranks: levelRanks()},
+		"academic_title.title": {Type: filter.Ranked, Ranks: titleRanks,
+			SQL: "(CASE p.academic_title WHEN 'GIAO_SU' THEN 2 WHEN 'PHO_GIAO_SU' THEN 1 ELSE 0 END)"},
+		"academic_title.year": {Type: filter.Int, SQL: "p.academic_title_year"},
+		"create_time":         {Type: filter.Timestamp, SQL: "p.create_time"},
+		"update_time":         {Type: filter.Timestamp, SQL: "p.update_time"},
+	}
+	// national_id is NULL when unknown; filters need a value.
+	s["national_id"] = str("IFNULL(p.national_id, '')")
+	if prefix == "" {
+		return s
+	}
+	out := filter.Schema{}
+	for k, v := range s {
+		out[prefix+k] = v
+	}
+	return out
+}
+
+// personSchema is what ListPeople and SearchPeople filter on.
+func personSchema() filter.Schema {
+	s := personFields("")
+	maps.Copy(s, filter.Schema{
+		"fields.field":   {Type: filter.String, SQL: "pf.field", Join: joinFields, Repeated: true},
+		"fields.code":    {Type: filter.String, SQL: "pf.code", Join: joinFields, Repeated: true},
+		"fields.primary": {Type: filter.Bool, SQL: "pf.is_primary", Join: joinFields},
+		"expert_roles":   {Type: filter.Enum, SQL: "per.role", Enum: expertRoleEnum, Join: joinRoles, Repeated: true},
+
+		"qualifications.kind": {Type: filter.Enum, SQL: "q.kind", Enum: qualKindEnum, Join: joinQuals},
+		// Degrees compare by rank; other kinds' levels by their codes.
+		"qualifications.level": {Type: filter.Ranked, Ranks: levelRanks(), Join: joinQuals,
+			SQL: "(CASE WHEN q.kind = 1 THEN q.level_rank ELSE -1 END)"},
+		"qualifications.level_code":         {Type: filter.String, SQL: "q.level", Join: joinQuals},
+		"qualifications.major":              str("q.major"),
+		"qualifications.field":              {Type: filter.String, SQL: "q.field", Join: joinQuals},
+		"qualifications.field_code":         {Type: filter.String, SQL: "q.field_code", Join: joinQuals},
+		"qualifications.institution":        str("q.institution"),
+		"qualifications.country":            {Type: filter.String, SQL: "q.country", Join: joinQuals},
+		"qualifications.year":               {Type: filter.Int, SQL: "q.year", Join: joinQuals},
+		"qualifications.mode_of_study":      {Type: filter.Enum, SQL: "q.mode_of_study", Enum: studyModeEnum, Join: joinQuals},
+		"qualifications.language":           {Type: filter.String, SQL: "q.language", Join: joinQuals},
+		"qualifications.verification.state": {Type: filter.Enum, SQL: "q.verification_state", Enum: verificationEnum, Join: joinQuals},
+
+		"positions.organization":                     {Type: filter.String, SQL: "IFNULL('organizations/' || po.id, '')", Join: joinPos},
+		"positions.organization.kind":                {Type: filter.Enum, SQL: "IFNULL(po.kind, 0)", Enum: orgKindEnum, Join: joinPos},
+		"positions.organization.sector":              {Type: filter.String, SQL: "IFNULL(po.sector, '')", Join: joinPos, Fold: vntext.NFC},
+		"positions.organization.administrative_unit": {Type: filter.String, SQL: "IFNULL(po.administrative_unit, pos.administrative_unit)", Join: joinPos},
+		"positions.administrative_unit":              {Type: filter.String, SQL: "IFNULL(po.administrative_unit, pos.administrative_unit)", Join: joinPos},
+		"positions.country":                          {Type: filter.String, SQL: "IFNULL(po.country, pos.country)", Join: joinPos},
+		"positions.title":                            {Type: filter.String, SQL: "pos.title", Join: joinPos, Fold: vntext.NFC},
+		"positions.employment_type":                  {Type: filter.Enum, SQL: "pos.employment_type", Enum: employmentEnum, Join: joinPos},
+		"positions.current":                          {Type: filter.Bool, SQL: "pos.is_current", Join: joinPos},
+		"positions.start":                            {Type: filter.Date, SQL: "pos.start_date", Join: joinPos},
+		"positions.end":                              {Type: filter.Date, SQL: "pos.end_date", Join: joinPos},
+
+		"honors.kind": {Type: filter.Enum, SQL: "h.kind", Enum: enumValues(pb.Honor_Kind(0).Descriptor()), Join: joinHonors},
+		"honors.year": {Type: filter.Int, SQL: "h.year", Join: joinHonors},
+	})
+	for _, k := range []string{"qualifications.major", "qualifications.institution"} {
+		f := s[k]
+		f.Join = joinQuals
+		s[k] = f
+	}
+	return s
+}
+
+// qualificationSchema is what ListQualifications filters on: the
+// qualification's fields, and its holder's as person.*.
+func qualificationSchema() filter.Schema {
+	s := personFields("person.")
+	maps.Copy(s, filter.Schema{
+		"kind":               {Type: filter.Enum, SQL: "c.kind", Enum: qualKindEnum},
+		"level":              {Type: filter.Ranked, Ranks: levelRanks(), SQL: "(CASE WHEN c.kind = 1 THEN c.level_rank ELSE -1 END)"},
+		"level_code":         str("c.level"),
+		"major":              str("c.major"),
+		"field":              str("c.field"),
+		"field_code":         str("c.field_code"),
+		"institution":        str("c.institution"),
+		"country":            str("c.country"),
+		"year":               {Type: filter.Int, SQL: "c.year"},
+		"mode_of_study":      {Type: filter.Enum, SQL: "c.mode_of_study", Enum: studyModeEnum},
+		"language":           str("c.language"),
+		"verification.state": {Type: filter.Enum, SQL: "c.verification_state", Enum: verificationEnum},
+		"create_time":        {Type: filter.Timestamp, SQL: "c.create_time"},
+	})
+	return s
+}
+
+// positionSchema is what ListPositions filters on.
+func positionSchema() filter.Schema {
+	s := personFields("person.")
+	maps.Copy(s, filter.Schema{
+		"organization":                     str("IFNULL('organizations/' || o.id, '')"),
+		"organization_name":                str("IFNULL(o.display_name, c.organization_name)"),
+		"organization.kind":                {Type: filter.Enum, SQL: "IFNULL(o.kind, 0)", Enum: orgKindEnum},
+		"organization.sector":              str("IFNULL(o.sector, '')"),
+		"organization.administrative_unit": str("IFNULL(o.administrative_unit, c.administrative_unit)"),
+		"administrative_unit":              str("IFNULL(o.administrative_unit, c.administrative_unit)"),
+		"country":                          str("IFNULL(o.country, c.country)"),
+		"title":                            str("c.title"),
+		"department":                       str("c.department"),
+		"employment_type":                  {Type: filter.Enum, SQL: "c.employment_type", Enum: employmentEnum},
+		"current":                          {Type: filter.Bool, SQL: "c.is_current"},
+		"start":                            {Type: filter.Date, SQL: "c.start_date"},
+		"end":                              {Type: filter.Date, SQL: "c.end_date"},
+		"create_time":                      {Type: filter.Timestamp, SQL: "c.create_time"},
+	})
+	return s
+}
+
+// honorSchema is what ListHonors filters on.
+func honorSchema() filter.Schema {
+	s := personFields("person.")
+	maps.Copy(s, filter.Schema{
+		"kind":   {Type: filter.Enum, SQL: "c.kind", Enum: enumValues(pb.Honor_Kind(0).Descriptor())},
+		"year":   {Type: filter.Int, SQL: "c.year"},
+		"title":  str("c.title"),
+		"issuer": str("c.issuer"),
+	})
+	return s
+}
+
+// organizationSchema is what ListOrganizations filters on.
+func organizationSchema() filter.Schema {
+	return filter.Schema{
+		"display_name":        str("o.display_name"),
+		"short_name":          str("o.short_name"),
+		"kind":                {Type: filter.Enum, SQL: "o.kind", Enum: orgKindEnum},
+		"sector":              str("o.sector"),
+		"administrative_unit": str("o.administrative_unit"),
+		"country":             str("o.country"),
+		"parent":              str("IFNULL('organizations/' || parent.id, '')"),
+		"create_time":         {Type: filter.Timestamp, SQL: "o.create_time"},
+		"update_time":         {Type: filter.Timestamp, SQL: "o.update_time"},
+	}
+}
+
+// compileFilter compiles a request's filter; its mistakes are the
+// caller's, named as the filter field.
+func compileFilter(f string, s filter.Schema) (string, []any, error) {
+	where, args, err := filter.Compile(f, s)
+	var fe *filter.Error
+	switch {
+	case errors.As(err, &fe):
+		return "", nil, errorf(Invalid, "filter", "%s", fe.Error())
+	case err != nil:
+		return "", nil, &Error{Code: Internal, Message: "filter schema", Err: err}
+	}
+	return where, args, nil
+}

@@ -1,0 +1,262 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"unicode"
+
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/vntext"
+)
+
+// searchVersion is the version of what the search index and the name sort
+// keys hold. Open rebuilds both when the database's is older, so that a
+// change of what is indexed reaches every row, old ones too.
+const searchVersion = 1
+
+// ensureSearchIndex rebuilds the derived text of every person when it was
+// made by an older version.
+func (db *DB) ensureSearchIndex(ctx context.Context) error {
+	var v int
+	err := db.writer.QueryRowContext(ctx, `SELECT COALESCE((SELECT value FROM settings WHERE key = 'search_version'), 0)`).Scan(&v)
+	if err != nil || v == searchVersion {
+		return err
+	}
+	return db.write(ctx, false, func(tx *Tx) error {
+		if err := tx.reindexAll(ctx); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES ('search_version', ?)
+			ON CONFLICT(key) DO UPDATE SET value = excluded.value`, searchVersion)
+		return dbError(err)
+	})
+}
+
+func (tx *Tx) reindexAll(ctx context.Context) error {
+	return tx.reindexWhere(ctx, `SELECT pk FROM people`)
+}
+
+// reindexWhere reindexes the people whose pks query selects.
+func (tx *Tx) reindexWhere(ctx context.Context, query string, args ...any) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return dbError(err)
+	}
+	var pks []int64
+	for rows.Next() {
+		var pk int64
+		if err := rows.Scan(&pk); err != nil {
+			rows.Close()
+			return dbError(err)
+		}
+		pks = append(pks, pk)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return dbError(err)
+	}
+	for _, pk := range pks {
+		if err := tx.reindexPerson(ctx, pk); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reindexPerson recomputes a person's sort keys and search document from
+// what the database holds now. Every write that changes what a profile
+// says calls it, in the same transaction.
+func (tx *Tx) reindexPerson(ctx context.Context, pk int64) error {
+	var family, middle, given, display string
+	err := tx.QueryRowContext(ctx, `SELECT family_name, middle_name, given_name, display_name FROM people WHERE pk = ?`, pk).
+		Scan(&family, &middle, &given, &display)
+	if err != nil {
+		return dbError(err)
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE people SET sort_key = ?, family_key = ? WHERE pk = ?`,
+		vntext.SortKey(given, middle, family), vntext.SortKey(family, middle, given), pk)
+	if err != nil {
+		return dbError(err)
+	}
+
+	names := strings.Join([]string{family, middle, given, display}, " ")
+	var other []string
+	rows, err := tx.QueryContext(ctx, `
+		SELECT major || ' ' || institution || ' ' || field FROM qualifications WHERE person_pk = ?1
+		UNION ALL
+		SELECT COALESCE(o.display_name || ' ' || o.short_name, '') || ' ' || pos.organization_name || ' ' || pos.title || ' ' || pos.department
+			FROM positions pos LEFT JOIN organizations o ON o.pk = pos.organization_pk WHERE pos.person_pk = ?1
+		UNION ALL
+		SELECT field FROM person_fields WHERE person_pk = ?1
+		UNION ALL
+		SELECT title FROM honors WHERE person_pk = ?1`, pk)
+	if err != nil {
+		return dbError(err)
+	}
+	var fields []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return dbError(err)
+		}
+		other = append(other, s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return dbError(err)
+	}
+	// Field names, so that "kinh tế" finds the economists.
+	frows, err := tx.QueryContext(ctx, `SELECT field FROM person_fields WHERE person_pk = ?1
+		UNION SELECT field FROM qualifications WHERE person_pk = ?1 AND field != ''`, pk)
+	if err != nil {
+		return dbError(err)
+	}
+	for frows.Next() {
+		var f string
+		if err := frows.Scan(&f); err != nil {
+			frows.Close()
+			return dbError(err)
+		}
+		fields = append(fields, f)
+	}
+	frows.Close()
+	if err := frows.Err(); err != nil {
+		return dbError(err)
+	}
+	fieldNames, err := tx.fieldNames(ctx, fields)
+	if err != nil {
+		return err
+	}
+	otherText := strings.Join(append(other, fieldNames...), " ")
+
+	if _, err := tx.ExecContext(ctx, `DELETE FROM people_search WHERE rowid = ?`, pk); err != nil {
+		return dbError(err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO people_search(rowid, name_exact, name_folded, other_exact, other_folded)
+		VALUES (?, ?, ?, ?, ?)`, pk, vntext.Lower(names), vntext.Fold(names), vntext.Lower(otherText), vntext.Fold(otherText))
+	return dbError(err)
+}
+
+// searchTerms splits a query into words as the index's tokenizer does:
+// runs of letters, marks and digits.
+func searchTerms(q string) []string {
+	return strings.FieldsFunc(vntext.NFC(q), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
+	})
+}
+
+// ftsQuery is an FTS5 query for every term, on the given columns, the last
+// term as a prefix so that a name being typed already matches.
+func ftsQuery(columns string, terms []string) string {
+	var b strings.Builder
+	b.WriteString("{" + columns + "} : (")
+	for i, t := range terms {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(`"` + strings.ReplaceAll(t, `"`, `""`) + `"`)
+		if i == len(terms)-1 {
+			b.WriteByte('*')
+		}
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+func mapTerms(terms []string, f func(string) string) []string {
+	out := make([]string, len(terms))
+	for i, t := range terms {
+		out[i] = f(t)
+	}
+	return out
+}
+
+// SearchQuery is a SearchPeople request.
+type SearchQuery struct {
+	Query string
+	ListQuery
+}
+
+// MaxSearchTerms bounds the words of a query.
+const MaxSearchTerms = 12
+
+// SearchPeople finds people by free text over their names and what their
+// profiles say, typed with or without diacritics, combined with a filter.
+// Results are ranked: the words as typed in a name first, then the words
+// without diacritics in a name, then as typed anywhere, then the rest; within
+// a rank, in Vietnamese name order.
+func (db *DB) SearchPeople(ctx context.Context, q SearchQuery, view pb.PersonView) ([]*pb.Person, Page, error) {
+	terms := searchTerms(q.Query)
+	switch {
+	case len(terms) == 0:
+		return nil, Page{}, errorf(Invalid, "query", "required: some words to search for, e.g. a name, a major or a workplace")
+	case len(terms) > MaxSearchTerms:
+		return nil, Page{}, errorf(Invalid, "query", "at most %d words; narrow the search with a filter instead", MaxSearchTerms)
+	}
+	if q.OrderBy != "" {
+		return nil, Page{}, errorf(Invalid, "order_by", "search results are ordered by relevance; use ListPeople to order by a field")
+	}
+	size, err := pageSize(q.PageSize)
+	if err != nil {
+		return nil, Page{}, err
+	}
+	folded := mapTerms(terms, vntext.Fold)
+	exact := mapTerms(terms, vntext.Lower)
+	accented := strings.Join(folded, " ") != strings.Join(exact, " ")
+
+	// The score depends on each person's own text only, not on the rest of
+	// the index, so that it does not change while someone pages through.
+	with := `m(pk) AS (SELECT rowid FROM people_search WHERE people_search MATCH ?),
+		nf(pk) AS (SELECT rowid FROM people_search WHERE people_search MATCH ?)`
+	withArgs := []any{ftsQuery("name_folded other_folded", folded), ftsQuery("name_folded", folded)}
+	score := "2 * (m.pk IN nf)"
+	if accented {
+		with += `, ne(pk) AS (SELECT rowid FROM people_search WHERE people_search MATCH ?),
+			ae(pk) AS (SELECT rowid FROM people_search WHERE people_search MATCH ?)`
+		withArgs = append(withArgs, ftsQuery("name_exact", exact), ftsQuery("name_exact other_exact", exact))
+		score = "4 * (m.pk IN ne) + 2 * (m.pk IN nf) + (m.pk IN ae)"
+	}
+	with += `, hits(pk, score) AS (SELECT m.pk, ` + score + ` FROM m)`
+
+	where, args, err := compileFilter(q.Filter, personSchema())
+	if err != nil {
+		return nil, Page{}, err
+	}
+	l := listing{
+		with:     with,
+		withArgs: withArgs,
+		from:     "hits h JOIN people p ON p.pk = h.pk",
+		columns:  personColumns,
+		where:    []string{"p.delete_time IS NULL"},
+		terms: []orderTerm{
+			{sortKey: sortKey{expr: "h.score", kind: kindInt}, desc: true},
+			{sortKey: sortKey{expr: "p.sort_key", kind: kindBlob}},
+			{sortKey: sortKey{expr: "p.pk", kind: kindInt}},
+		},
+		query: queryChecksum("search", strings.Join(folded, " "), strings.Join(exact, " "), q.Filter),
+		size:  size,
+		token: q.PageToken,
+	}
+	if where != "" {
+		l.where = append(l.where, where)
+		l.args = args
+	}
+	var people []*pb.Person
+	var page Page
+	err = db.read(ctx, func(tx *Tx) error {
+		rows, p, err := list(ctx, tx, l, scanPerson)
+		if err != nil {
+			return err
+		}
+		if err := tx.attach(ctx, view, rows...); err != nil {
+			return err
+		}
+		page = p
+		for _, r := range rows {
+			people = append(people, r.person)
+		}
+		return nil
+	})
+	return people, page, err
+}
