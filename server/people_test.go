@@ -344,6 +344,22 @@ func TestUpdatePerson(t *testing.T) {
 		p = got
 	})
 
+	t.Run("DerivedDisplayNameFollowsTheParts", func(t *testing.T) {
+		got, err := e.client.People.UpdatePerson(ctx, &pb.UpdatePersonRequest{Person: &pb.Person{Name: p.Name, MiddleName: "Thị"}, UpdateMask: mask("middle_name")})
+		if err != nil || got.DisplayName != "Nguyễn Thị Ánh Dương" {
+			t.Fatalf("display name %q, %v", got.GetDisplayName(), err)
+		}
+		got, err = e.client.People.UpdatePerson(ctx, &pb.UpdatePersonRequest{Person: &pb.Person{Name: p.Name, DisplayName: "PGS.TS. Nguyễn Thị Ánh Dương"}, UpdateMask: mask("display_name")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err = e.client.People.UpdatePerson(ctx, &pb.UpdatePersonRequest{Person: &pb.Person{Name: p.Name, MiddleName: "Thị Ngọc"}, UpdateMask: mask("middle_name")})
+		if err != nil || got.DisplayName != "PGS.TS. Nguyễn Thị Ánh Dương" {
+			t.Fatalf("a display name of the client's own changed: %q, %v", got.GetDisplayName(), err)
+		}
+		p = got
+	})
+
 	t.Run("RESTPatchUpdatesOnlyTheBodyFields", func(t *testing.T) {
 		code, body := e.rest("PATCH", "/v1/"+p.Name, map[string]any{"hometown": "30766", "birthDate": map[string]any{"year": 1986}})
 		if code != http.StatusOK {

@@ -336,8 +336,15 @@ func (db *DB) UpdatePerson(ctx context.Context, name string, o WriteOptions, app
 		if err := tx.attach(ctx, pb.PersonView_PERSON_VIEW_BASIC, r); err != nil {
 			return err
 		}
+		// A display name the store derived follows the parts it came from,
+		// unless the update sets one.
+		oldDisplay := r.person.DisplayName
+		derived := oldDisplay == joinName(r.person)
 		if err := apply(r.person); err != nil {
 			return err
+		}
+		if derived && r.person.DisplayName == oldDisplay {
+			r.person.DisplayName = ""
 		}
 		if err := checkText(r.person); err != nil {
 			return err
@@ -479,15 +486,20 @@ func normalizePerson(p *pb.Person) *pb.Person {
 		f.Field = normText(f.Field)
 	}
 	if p.DisplayName == "" {
-		var parts []string
-		for _, s := range []string{p.FamilyName, p.MiddleName, p.GivenName} {
-			if s != "" {
-				parts = append(parts, s)
-			}
-		}
-		p.DisplayName = strings.Join(parts, " ")
+		p.DisplayName = joinName(p)
 	}
 	return p
+}
+
+// joinName is the full name in Vietnamese order: family, middle, given.
+func joinName(p *pb.Person) string {
+	var parts []string
+	for _, s := range []string{p.FamilyName, p.MiddleName, p.GivenName} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 func normText(s string) string {
