@@ -394,9 +394,11 @@ const (
 )
 
 // parseRefCSV reads a list's CSV file: a header naming its columns, in any
-// order, then one row per entry. It returns every bad cell, row or header
-// column as an Invalids naming the row and column.
-func parseRefCSV(l *refList, scheme string, r io.Reader) ([]*refRecord, error) {
+// order, then one row per entry. It returns the good rows, and every bad
+// cell, row or header column as an Invalids naming the row and column. When
+// the file cannot be read row by row (a bad header, broken quoting) it
+// returns no rows.
+func parseRefCSV(l *refList, scheme string, r io.Reader) ([]*refRecord, Invalids) {
 	var v Invalids
 	if l.kind == RefField && !schemeRE.MatchString(scheme) {
 		v.add("scheme", "%q: want the scheme the fields belong to: a lower-case letter, then up to 19 lower-case letters or digits, for example vn2025", scheme)
@@ -408,7 +410,8 @@ func parseRefCSV(l *refList, scheme string, r io.Reader) ([]*refRecord, error) {
 	}
 	data, err := io.ReadAll(io.LimitReader(r, maxLoadBytes+1))
 	if err != nil {
-		return nil, err
+		v.add("", "cannot read the file: %v", err)
+		return nil, v
 	}
 	if len(data) > maxLoadBytes {
 		v.add("", "the file is over %d MiB; is it the right file?", maxLoadBytes>>20)
@@ -514,14 +517,10 @@ func parseRefCSV(l *refList, scheme string, r io.Reader) ([]*refRecord, error) {
 		seen[key] = row
 		recs = append(recs, rec)
 	}
-	if len(v) > 0 {
-		return nil, v
-	}
-	if len(recs) == 0 {
+	if len(recs) == 0 && len(v) == 0 {
 		v.add(rowField(2, ""), "the file has no rows below its header")
-		return nil, v
 	}
-	return recs, nil
+	return recs, v
 }
 
 func invalidUTF8At(b []byte) int {
@@ -609,23 +608,43 @@ type LoadResult struct {
 // everything and changes nothing.
 func (db *DB) LoadReference(ctx context.Context, kind RefKind, scheme string, r io.Reader, dryRun bool) (LoadResult, error) {
 	l := refListOf(kind)
-	recs, err := parseRefCSV(l, scheme, r)
-	if err != nil {
-		return LoadResult{}, err
+	recs, bad := parseRefCSV(l, scheme, r)
+	if len(recs) == 0 {
+		return LoadResult{}, bad
 	}
+	// The good rows are written and checked against the list even when
+	// others are bad, so that one attempt reports every problem; the
+	// transaction is then rolled back.
 	var res LoadResult
-	err = db.write(ctx, dryRun, func(tx *Tx) error {
+	err := db.write(ctx, dryRun, func(tx *Tx) error {
+		var err error
 		res, err = tx.upsertRef(ctx, l, recs, "admin")
 		if err != nil {
 			return err
 		}
-		var v Invalids
+		v := bad
 		if err := tx.checkRefList(ctx, l, recs, &v); err != nil {
 			return err
 		}
+		sort.SliceStable(v, func(i, j int) bool { return rowOf(v[i].Field) < rowOf(v[j].Field) })
 		return v.err()
 	})
-	return res, err
+	if err != nil {
+		return LoadResult{}, err
+	}
+	return res, nil
+}
+
+// rowOf is the row or line number a problem's field names, for sorting.
+func rowOf(field string) int {
+	var n int
+	if _, err := fmt.Sscanf(field, "row %d", &n); err == nil {
+		return n
+	}
+	if _, err := fmt.Sscanf(field, "line %d", &n); err == nil {
+		return n
+	}
+	return 0
 }
 
 // upsertRef writes records of a list. Rows that an administrator loaded
@@ -876,8 +895,8 @@ func (db *DB) seedReference(ctx context.Context) error {
 		for _, s := range seeds {
 			b, _ := seedFiles.ReadFile("reference/" + s.file)
 			l := refListOf(s.kind)
-			recs, err := parseRefCSV(l, s.scheme, bytes.NewReader(b))
-			if err != nil {
+			recs, bad := parseRefCSV(l, s.scheme, bytes.NewReader(b))
+			if err := bad.err(); err != nil {
 				return fmt.Errorf("%s: %w", s.file, err)
 			}
 			if _, err := tx.upsertRef(ctx, l, recs, "seed"); err != nil {
