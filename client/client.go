@@ -42,8 +42,9 @@ type Options struct {
 
 // Client holds one connection and a typed client per service.
 type Client struct {
-	conn   *grpc.ClientConn
-	People pb.PersonServiceClient
+	conn      *grpc.ClientConn
+	People    pb.PersonServiceClient
+	Reference pb.ReferenceServiceClient
 }
 
 // Dial connects to the server at addr (host:port). The connection is made
@@ -72,8 +73,9 @@ func Dial(addr string, o Options) (*Client, error) {
 // New wraps an existing connection.
 func New(conn *grpc.ClientConn) *Client {
 	return &Client{
-		conn:   conn,
-		People: pb.NewPersonServiceClient(conn),
+		conn:      conn,
+		People:    pb.NewPersonServiceClient(conn),
+		Reference: pb.NewReferenceServiceClient(conn),
 	}
 }
 
@@ -100,6 +102,7 @@ func (b bearer) RequireTransportSecurity() bool { return b.secure }
 // services are the services whose methods the retry policy covers.
 var services = []protoreflect.ServiceDescriptor{
 	pb.File_trithuc_v1_person_service_proto.Services().ByName("PersonService"),
+	pb.File_trithuc_v1_reference_proto.Services().ByName("ReferenceService"),
 }
 
 // serviceConfig retries the idempotent methods, the ones bound to HTTP GET

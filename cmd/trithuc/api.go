@@ -49,6 +49,7 @@ var collections = discover()
 // contractFiles are the files whose services the CLI offers.
 var contractFiles = []protoreflect.FileDescriptor{
 	pb.File_trithuc_v1_person_service_proto,
+	pb.File_trithuc_v1_reference_proto,
 }
 
 func discover() map[string]*collection {
@@ -115,7 +116,7 @@ func collectionsHelp() string {
 	sort.Strings(names)
 	var b strings.Builder
 	for _, n := range names {
-		fmt.Fprintf(&b, "  %-14s %s\n", n, strings.Join(collections[n].verbNames(), ", "))
+		fmt.Fprintf(&b, "  %-20s %s\n", n, strings.Join(collections[n].verbNames(), ", "))
 	}
 	return b.String()
 }
