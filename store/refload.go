@@ -118,6 +118,10 @@ func init() {
 	}
 }
 
+// UnitKindNames lists the kinds of administrative unit as CSV files spell
+// them, for usage messages.
+func UnitKindNames() string { return kindNames() }
+
 func kindNames() string {
 	names := make([]string, 0, len(unitKinds))
 	for k := range unitKinds {
@@ -300,6 +304,7 @@ var refLists = []*refList{
 			codeColumn(unitCodeRE, "2 to 5 digits, for example 30742"),
 			textColumn("name", true, 200),
 			{name: "kind", required: true, parse: func(s string) (any, string) {
+				s = strings.ToLower(s)
 				if _, ok := unitKinds[s]; !ok {
 					return nil, fmt.Sprintf("%q: want one of %s", s, kindNames())
 				}

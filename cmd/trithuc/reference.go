@@ -23,7 +23,13 @@ order. Fields belong to a scheme, given with --scheme (vn2008 is seeded; a
 newer classification such as vn2025 is loaded beside it).
 
 Lists and their columns (optional ones in brackets):
-%s`
+%s
+A rank orders levels and titles, higher for a higher one; without it, a
+code keeps its rank and new codes rank above the others. Dates are
+YYYY-MM-DD, empty for an open end. Successors are the codes of the units
+that took over after valid_to, separated by spaces. Kinds of unit:
+  %s
+`
 
 func referenceHelp() string {
 	var b strings.Builder
@@ -41,7 +47,7 @@ func referenceHelp() string {
 
 func runReference(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "load" {
-		fmt.Fprintf(stderr, referenceUsage, referenceHelp())
+		fmt.Fprintf(stderr, referenceUsage, referenceHelp(), store.UnitKindNames())
 		if len(args) == 0 {
 			return usageError("reference: say load")
 		}
@@ -52,7 +58,7 @@ func runReference(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	fs := flag.NewFlagSet("trithuc reference load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprintf(stderr, referenceUsage, referenceHelp()) }
+	fs.Usage = func() { fmt.Fprintf(stderr, referenceUsage, referenceHelp(), store.UnitKindNames()) }
 	dbPath := fs.String("db", "trithuc.db", "the database `file`")
 	list := fs.String("list", "", "the `list` to load: "+strings.Join(store.RefListNames(), ", "))
 	scheme := fs.String("scheme", "", "for --list fields: the classification `scheme` the fields belong to, e.g. vn2025")
