@@ -46,7 +46,7 @@ var seeds = []struct {
 }
 
 // refList says how a reference list is kept: its table and the columns of
-// its CSV files, which are the table's columns under the same names.
+// its CSV files, which are the table's columns, mostly under the same names.
 type refList struct {
 	kind  RefKind
 	name  string // as `trithuc reference load --list` names it
@@ -71,7 +71,6 @@ type refColumn struct {
 	// parse checks a cell's text and returns the value to store, or a
 	// problem saying what to write instead.
 	parse func(s string) (any, string)
-	help  string // what the column holds, for messages
 }
 
 func (c refColumn) sqlName() string {
@@ -83,7 +82,7 @@ func (c refColumn) sqlName() string {
 
 // refRecord is one parsed row of a CSV file.
 type refRecord struct {
-	row  int            // as a spreadsheet counts: the header is row 1
+	row  int            // the line it starts on; the header is row 1
 	vals map[string]any // by table column
 }
 
@@ -132,7 +131,7 @@ func kindNames() string {
 }
 
 func codeColumn(re *regexp.Regexp, help string) refColumn {
-	return refColumn{name: "code", required: true, help: help, parse: func(s string) (any, string) {
+	return refColumn{name: "code", required: true, parse: func(s string) (any, string) {
 		if s == "" {
 			return nil, "required: " + help
 		}
@@ -410,7 +409,7 @@ func parseRefCSV(l *refList, scheme string, r io.Reader) ([]*refRecord, Invalids
 		return nil, v
 	}
 	if l.kind != RefField && scheme != "" {
-		v.add("scheme", "only fields belong to a scheme; leave it out for %ss", l.title)
+		v.add("scheme", "only fields belong to a scheme; leave it out for %s", strings.ReplaceAll(l.name, "_", " "))
 		return nil, v
 	}
 	data, err := io.ReadAll(io.LimitReader(r, maxLoadBytes+1))
@@ -440,20 +439,25 @@ func parseRefCSV(l *refList, scheme string, r io.Reader) ([]*refRecord, Invalids
 	if err != nil {
 		return nil, Invalids{csvError(err)}
 	}
+	hrow, _ := cr.FieldPos(0)
 	index := map[string]int{}
+	var unnamed []int // columns without a name, as a trailing comma makes
 	for i, h := range header {
 		h = strings.TrimSpace(h)
 		switch {
+		case h == "":
+			unnamed = append(unnamed, i)
+			continue
 		case refColumnNamed(l, h) == nil:
-			v.add(rowField(1, h), "unknown column; the columns of %s are %s", l.name, columnList(l))
+			v.add(rowField(hrow, h), "unknown column; the columns of %s are %s", l.name, columnList(l))
 		case index[h] != 0:
-			v.add(rowField(1, h), "appears twice")
+			v.add(rowField(hrow, h), "appears twice")
 		}
 		index[h] = i + 1 // 0 is "absent"
 	}
 	for _, c := range l.columns {
 		if c.required && index[c.name] == 0 {
-			v.add(rowField(1, c.name), "missing: the first row must name the columns %s", columnList(l))
+			v.add(rowField(hrow, c.name), "missing: the first row must name the columns %s", columnList(l))
 		}
 	}
 	if len(v) > 0 {
@@ -462,7 +466,7 @@ func parseRefCSV(l *refList, scheme string, r io.Reader) ([]*refRecord, Invalids
 
 	var recs []*refRecord
 	seen := map[string]int{}
-	for {
+	for rows := 0; ; rows++ {
 		// Rows are numbered by the line they start on, which is the row a
 		// spreadsheet shows unless a cell spans lines.
 		cells, err := cr.Read()
@@ -473,7 +477,7 @@ func parseRefCSV(l *refList, scheme string, r io.Reader) ([]*refRecord, Invalids
 			return nil, append(v, csvError(err))
 		}
 		row, _ := cr.FieldPos(0)
-		if len(recs) >= maxLoadRows {
+		if rows >= maxLoadRows {
 			v.add(rowField(row, ""), "the file has more than %d rows; split it", maxLoadRows)
 			return nil, v
 		}
@@ -483,14 +487,20 @@ func parseRefCSV(l *refList, scheme string, r io.Reader) ([]*refRecord, Invalids
 			if len(cells) == 1 && strings.TrimSpace(cells[0]) == "" {
 				continue
 			}
-			v.add(rowField(row, ""), "has %d cells; the header has %d", len(cells), len(header))
+			v.add(rowField(row, ""), "has %d cell(s); the header has %d", len(cells), len(header))
 			continue
+		}
+		ok := true
+		for _, i := range unnamed {
+			if strings.TrimSpace(cells[i]) != "" {
+				v.add(rowField(row, ""), "cell %d is under a column with no name; name the column in the first row, or empty the cell", i+1)
+				ok = false
+			}
 		}
 		rec := &refRecord{row: row, vals: map[string]any{}}
 		if l.kind == RefField {
 			rec.vals["scheme"] = scheme
 		}
-		ok := true
 		for _, c := range l.columns {
 			cell := ""
 			if i := index[c.name]; i != 0 {
@@ -653,7 +663,9 @@ func rowOf(field string) int {
 }
 
 // upsertRef writes records of a list. Rows that an administrator loaded
-// are not changed by seeding (origin "seed").
+// are not changed by seeding (origin "seed"). The statements are made from
+// the list's own table and column names, never from the file's text, which
+// only ever travels as parameters.
 func (tx *Tx) upsertRef(ctx context.Context, l *refList, recs []*refRecord, origin string) (LoadResult, error) {
 	var res LoadResult
 	if err := tx.assignRanks(ctx, l, recs); err != nil {
