@@ -111,3 +111,28 @@ func TestReferenceLoad(t *testing.T) {
 		t.Error("a missing file loaded")
 	}
 }
+
+// The reference lists are collections of the command line, derived from the
+// contract like people.
+func TestReferenceCommands(t *testing.T) {
+	addr, token, stop := serveDemo(t, t.TempDir())
+	defer stop()
+	c := []string{"--server", addr, "--token", token}
+
+	out, err := cli(t, append([]string{"fields", "list", "--scheme", "vn2008", "--level", "1", "--output", "table"}, c...)...)
+	if err != nil || strings.Count(out, "fields/vn2008-") != 6 || !strings.Contains(out, "Khoa học xã hội") {
+		t.Errorf("fields list: %v\n%s", err, out)
+	}
+	out, err = cli(t, append([]string{"administrativeUnits", "get", "906", "--as-of", "2019-06-01"}, c...)...)
+	if err != nil || !strings.Contains(out, `"display_name": "Huyện Giồng Riềng"`) {
+		t.Errorf("administrativeUnits get: %v\n%s", err, out)
+	}
+	_, err = cli(t, append([]string{"administrativeUnits", "get", "906", "--as-of", "2026-01-01"}, c...)...)
+	if err == nil || !strings.Contains(err.Error(), "NOT_FOUND") || !strings.Contains(err.Error(), "valid until 2025-06-30") {
+		t.Errorf("906 in 2026: %v", err)
+	}
+	out, err = cli(t, append([]string{"countries", "list", "--all", "--page-size", "100"}, c...)...)
+	if err != nil || strings.Count(out, `"name": "countries/`) != 249 {
+		t.Errorf("countries list --all: %v, %d countries", err, strings.Count(out, `"name": "countries/`))
+	}
+}
