@@ -45,6 +45,7 @@ type Client struct {
 	conn          *grpc.ClientConn
 	People        pb.PersonServiceClient
 	Organizations pb.OrganizationServiceClient
+	Reference     pb.ReferenceServiceClient
 }
 
 // Dial connects to the server at addr (host:port). The connection is made
@@ -76,6 +77,7 @@ func New(conn *grpc.ClientConn) *Client {
 		conn:          conn,
 		People:        pb.NewPersonServiceClient(conn),
 		Organizations: pb.NewOrganizationServiceClient(conn),
+		Reference:     pb.NewReferenceServiceClient(conn),
 	}
 }
 
@@ -103,6 +105,7 @@ func (b bearer) RequireTransportSecurity() bool { return b.secure }
 var services = []protoreflect.ServiceDescriptor{
 	pb.File_trithuc_v1_person_service_proto.Services().ByName("PersonService"),
 	pb.File_trithuc_v1_organization_service_proto.Services().ByName("OrganizationService"),
+	pb.File_trithuc_v1_reference_proto.Services().ByName("ReferenceService"),
 }
 
 // serviceConfig retries the idempotent methods, the ones bound to HTTP GET

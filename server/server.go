@@ -92,6 +92,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	s.grpc = grpc.NewServer(opts...)
 	pb.RegisterPersonServiceServer(s.grpc, &personService{db: db})
 	pb.RegisterOrganizationServiceServer(s.grpc, &organizationService{db: db})
+	pb.RegisterReferenceServiceServer(s.grpc, &referenceService{db: db})
 	s.health = health.NewServer()
 	healthpb.RegisterHealthServer(s.grpc, s.health)
 	reflection.Register(s.grpc)
@@ -142,6 +143,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 	for _, register := range []func(context.Context, *runtime.ServeMux, *grpc.ClientConn) error{
 		pb.RegisterPersonServiceHandler,
 		pb.RegisterOrganizationServiceHandler,
+		pb.RegisterReferenceServiceHandler,
 	} {
 		if err := register(ctx, gw, s.gwConn); err != nil {
 			return nil, fmt.Errorf("server: gateway: %w", err)

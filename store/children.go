@@ -35,7 +35,7 @@ type childKind[T proto.Message] struct {
 	// sortKeys are the fields a listing may be ordered by.
 	sortKeys map[string]sortKey
 	// schema is what a listing may filter on.
-	schema  func() filter.Schema
+	schema  func(ranks) filter.Schema
 	newItem func() T
 	// scan reads a row: the common columns into common, then the kind's
 	// own, then extra.
@@ -147,10 +147,6 @@ func (k *childKind[T]) list(ctx context.Context, db *DB, parent string, q ListQu
 			return nil, Page{}, err
 		}
 	}
-	where, args, err := compileFilter(q.Filter, k.schema())
-	if err != nil {
-		return nil, Page{}, err
-	}
 	terms, err := parseOrderBy(q.OrderBy, k.sortKeys, orderTerm{sortKey: sortKey{expr: "c.pk", kind: kindInt}})
 	if err != nil {
 		return nil, Page{}, err
@@ -174,10 +170,13 @@ func (k *childKind[T]) list(ctx context.Context, db *DB, parent string, q ListQu
 		} else {
 			l.where = []string{"p.delete_time IS NULL"}
 		}
+		where, args, err := tx.compileFilter(ctx, q.Filter, k.schema)
+		if err != nil {
+			return err
+		}
 		if where != "" {
 			l.where, l.args = append(l.where, where), append(l.args, args...)
 		}
-		var err error
 		items, page, err = list(ctx, tx, l, func(s scanner, extra ...any) (T, error) {
 			item, _, err := k.scanRow(s, extra...)
 			return item, err

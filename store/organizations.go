@@ -116,10 +116,6 @@ func (db *DB) ListOrganizations(ctx context.Context, q ListQuery) ([]*pb.Organiz
 	if err != nil {
 		return nil, Page{}, err
 	}
-	where, args, err := compileFilter(q.Filter, organizationSchema())
-	if err != nil {
-		return nil, Page{}, err
-	}
 	terms, err := parseOrderBy(q.OrderBy, organizationSortKeys, orderTerm{sortKey: sortKey{expr: "o.pk", kind: kindInt}})
 	if err != nil {
 		return nil, Page{}, err
@@ -135,12 +131,16 @@ func (db *DB) ListOrganizations(ctx context.Context, q ListQuery) ([]*pb.Organiz
 	if !q.ShowDeleted {
 		l.where = []string{"o.delete_time IS NULL"}
 	}
-	if where != "" {
-		l.where, l.args = append(l.where, where), args
-	}
 	var orgs []*pb.Organization
 	var page Page
 	err = db.read(ctx, func(tx *Tx) error {
+		where, args, err := tx.compileFilter(ctx, q.Filter, organizationSchema)
+		if err != nil {
+			return err
+		}
+		if where != "" {
+			l.where, l.args = append(l.where, where), args
+		}
 		rows, p, err := list(ctx, tx, l, scanOrganization)
 		page = p
 		for _, r := range rows {

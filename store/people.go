@@ -76,7 +76,7 @@ func scanPerson(s scanner, extra ...any) (*personRow, error) {
 	p.Availability = pb.Person_Availability(availability)
 	p.WorkLocation = pb.Person_WorkLocation(where)
 	if title != "" {
-		p.AcademicTitle = &pb.AcademicTitle{Title: title, Year: titleYear}
+		p.AcademicTitle = &pb.ConferredTitle{Title: title, Year: titleYear}
 	}
 	if year != 0 {
 		p.BirthDate = &date.Date{Year: year, Month: month, Day: day}
@@ -202,10 +202,6 @@ func (db *DB) ListPeople(ctx context.Context, q ListQuery, view pb.PersonView) (
 	if err != nil {
 		return nil, Page{}, err
 	}
-	where, args, err := compileFilter(q.Filter, personSchema())
-	if err != nil {
-		return nil, Page{}, err
-	}
 	terms, err := parseOrderBy(q.OrderBy, personSortKeys, orderTerm{sortKey: sortKey{expr: "p.pk", kind: kindInt}})
 	if err != nil {
 		return nil, Page{}, err
@@ -221,12 +217,16 @@ func (db *DB) ListPeople(ctx context.Context, q ListQuery, view pb.PersonView) (
 	if !q.ShowDeleted {
 		l.where = append(l.where, "p.delete_time IS NULL")
 	}
-	if where != "" {
-		l.where, l.args = append(l.where, where), args
-	}
 	var people []*pb.Person
 	var page Page
 	err = db.read(ctx, func(tx *Tx) error {
+		where, args, err := tx.compileFilter(ctx, q.Filter, personSchema)
+		if err != nil {
+			return err
+		}
+		if where != "" {
+			l.where, l.args = append(l.where, where), args
+		}
 		rows, p, err := list(ctx, tx, l, scanPerson)
 		if err != nil {
 			return err

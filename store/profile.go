@@ -24,9 +24,6 @@ var kindLevels = map[pb.Qualification_Kind][]string{
 	pb.Qualification_IT_SKILL:         {"CO_BAN", "NANG_CAO"},
 }
 
-// academicTitleRank orders the academic titles: Giáo sư above Phó giáo sư.
-var academicTitleRank = map[string]int{"PHO_GIAO_SU": 1, "GIAO_SU": 2}
-
 // minQualificationAge is the youngest age at which anyone earns a
 // qualification: a year before the holder's birth year plus this is refused.
 const minQualificationAge = 15
@@ -92,8 +89,11 @@ func prepareQualification(ctx context.Context, tx *Tx, person *personRow, q *pb.
 			v.add(f+"level", "required for an academic title: GIAO_SU or PHO_GIAO_SU")
 		} else if err := tx.checkRef(ctx, &v, RefAcademicTitle, f+"level", q.Level, time.Time{}); err != nil {
 			return nil, err
+		} else if r, err := tx.titleRank(ctx, q.Level); err != nil {
+			return nil, err
+		} else {
+			rank = r
 		}
-		rank = academicTitleRank[q.Level]
 	default:
 		if levels, ok := kindLevels[q.Kind]; ok && q.Level != "" && !contains(levels, q.Level) {
 			v.add(f+"level", "%q is not a level of %s; use one of %s", q.Level, q.Kind, strings.Join(levels, ", "))
@@ -159,15 +159,6 @@ func birthYear(p *personRow) int32 {
 		return d.Year
 	}
 	return 0
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // checkControl refuses control characters in free text.

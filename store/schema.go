@@ -1,6 +1,8 @@
 package store
 
 import (
+	"context"
+	"database/sql"
 	"errors"
 	"maps"
 
@@ -36,7 +38,6 @@ var (
 	verificationEnum = enumValues(pb.Verification_State(0).Descriptor())
 	employmentEnum   = enumValues(pb.Position_EmploymentType(0).Descriptor())
 	orgKindEnum      = enumValues(pb.Organization_Kind(0).Descriptor())
-	titleRanks       = map[string]int64{"PHO_GIAO_SU": 1, "GIAO_SU": 2}
 )
 
 var (
@@ -47,14 +48,45 @@ var (
 	joinHonors = &filter.Join{From: "honors h", On: "h.person_pk = p.pk"}
 )
 
-// levelRanks are the ranks of the qualification levels, for "master or
-// above" to mean something.
-func levelRanks() map[string]int64 {
-	out := map[string]int64{}
-	for code, rank := range qualificationLevelRanks() {
-		out[code] = int64(rank)
+// ranks are the ranks of the qualification levels and academic titles, as
+// the reference lists have them now, so that "master or above" means
+// something.
+type ranks struct {
+	levels, titles map[string]int64
+}
+
+func (tx *Tx) ranks(ctx context.Context) (ranks, error) {
+	r := ranks{levels: map[string]int64{}, titles: map[string]int64{}}
+	for table, m := range map[string]map[string]int64{"ref_qualification_levels": r.levels, "ref_academic_titles": r.titles} {
+		rows, err := tx.QueryContext(ctx, `SELECT code, rank FROM `+table)
+		if err != nil {
+			return r, dbError(err)
+		}
+		for rows.Next() {
+			var code string
+			var rank int64
+			if err := rows.Scan(&code, &rank); err != nil {
+				rows.Close()
+				return r, dbError(err)
+			}
+			m[code] = rank
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return r, dbError(err)
+		}
 	}
-	return out
+	return r, nil
+}
+
+// titleRank returns the rank of an academic title, or 0 when unknown.
+func (tx *Tx) titleRank(ctx context.Context, code string) (int, error) {
+	var rank int
+	err := tx.QueryRowContext(ctx, `SELECT rank FROM ref_academic_titles WHERE code = ?`, code).Scan(&rank)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return rank, dbError(err)
 }
 
 func str(sql string) filter.Field {
@@ -62,7 +94,7 @@ func str(sql string) filter.Field {
 }
 
 // personFields are a person's own fields, over the alias p of people.
-func personFields(prefix string) filter.Schema {
+func personFields(r ranks, prefix string) filter.Schema {
 	s := filter.Schema{
 		"family_name":                 str("p.family_name"),
 		"middle_name":                 str("p.middle_name"),
@@ -80,9 +112,9 @@ func personFields(prefix string) filter.Schema {
 		"work_location":               {Type: filter.Enum, SQL: "p.work_location", Enum: workLocationEnum},
 		"work_country":                str("p.work_country"),
 		"availability":                {Type: filter.Enum, SQL: "p.availability", Enum: availabilityEnum},
-		"highest_qualification_level": {Type: filter.Ranked, SQL: "p.highest_level_rank", Ranks: levelRanks()},
-		"academic_title.title": {Type: filter.Ranked, Ranks: titleRanks,
-			SQL: "(CASE p.academic_title WHEN 'GIAO_SU' THEN 2 WHEN 'PHO_GIAO_SU' THEN 1 ELSE 0 END)"},
+		"highest_qualification_level": {Type: filter.Ranked, SQL: "p.highest_level_rank", Ranks: r.levels},
+		"academic_title.title": {Type: filter.Ranked, Ranks: r.titles,
+			SQL: "IFNULL((SELECT rank FROM ref_academic_titles WHERE code = p.academic_title), 0)"},
 		"academic_title.year": {Type: filter.Int, SQL: "p.academic_title_year"},
 		"create_time":         {Type: filter.Timestamp, SQL: "p.create_time"},
 		"update_time":         {Type: filter.Timestamp, SQL: "p.update_time"},
@@ -100,8 +132,8 @@ func personFields(prefix string) filter.Schema {
 }
 
 // personSchema is what ListPeople and SearchPeople filter on.
-func personSchema() filter.Schema {
-	s := personFields("")
+func personSchema(r ranks) filter.Schema {
+	s := personFields(r, "")
 	maps.Copy(s, filter.Schema{
 		"fields.field":   {Type: filter.String, SQL: "pf.field", Join: joinFields, Repeated: true},
 		"fields.code":    {Type: filter.String, SQL: "pf.code", Join: joinFields, Repeated: true},
@@ -110,7 +142,7 @@ func personSchema() filter.Schema {
 
 		"qualifications.kind": {Type: filter.Enum, SQL: "q.kind", Enum: qualKindEnum, Join: joinQuals},
 		// Degrees compare by rank; other kinds' levels by their codes.
-		"qualifications.level": {Type: filter.Ranked, Ranks: levelRanks(), Join: joinQuals,
+		"qualifications.level": {Type: filter.Ranked, Ranks: r.levels, Join: joinQuals,
 			SQL: "(CASE WHEN q.kind = 1 THEN q.level_rank ELSE -1 END)"},
 		"qualifications.level_code":         {Type: filter.String, SQL: "q.level", Join: joinQuals},
 		"qualifications.major":              str("q.major"),
@@ -148,11 +180,11 @@ func personSchema() filter.Schema {
 
 // qualificationSchema is what ListQualifications filters on: the
 // qualification's fields, and its holder's as person.*.
-func qualificationSchema() filter.Schema {
-	s := personFields("person.")
+func qualificationSchema(r ranks) filter.Schema {
+	s := personFields(r, "person.")
 	maps.Copy(s, filter.Schema{
 		"kind":               {Type: filter.Enum, SQL: "c.kind", Enum: qualKindEnum},
-		"level":              {Type: filter.Ranked, Ranks: levelRanks(), SQL: "(CASE WHEN c.kind = 1 THEN c.level_rank ELSE -1 END)"},
+		"level":              {Type: filter.Ranked, Ranks: r.levels, SQL: "(CASE WHEN c.kind = 1 THEN c.level_rank ELSE -1 END)"},
 		"level_code":         str("c.level"),
 		"major":              str("c.major"),
 		"field":              str("c.field"),
@@ -169,8 +201,8 @@ func qualificationSchema() filter.Schema {
 }
 
 // positionSchema is what ListPositions filters on.
-func positionSchema() filter.Schema {
-	s := personFields("person.")
+func positionSchema(r ranks) filter.Schema {
+	s := personFields(r, "person.")
 	maps.Copy(s, filter.Schema{
 		"organization":                     str("IFNULL('organizations/' || o.id, '')"),
 		"organization_name":                str("IFNULL(o.display_name, c.organization_name)"),
@@ -191,8 +223,8 @@ func positionSchema() filter.Schema {
 }
 
 // honorSchema is what ListHonors filters on.
-func honorSchema() filter.Schema {
-	s := personFields("person.")
+func honorSchema(r ranks) filter.Schema {
+	s := personFields(r, "person.")
 	maps.Copy(s, filter.Schema{
 		"kind":   {Type: filter.Enum, SQL: "c.kind", Enum: enumValues(pb.Honor_Kind(0).Descriptor())},
 		"year":   {Type: filter.Int, SQL: "c.year"},
@@ -203,7 +235,7 @@ func honorSchema() filter.Schema {
 }
 
 // organizationSchema is what ListOrganizations filters on.
-func organizationSchema() filter.Schema {
+func organizationSchema(ranks) filter.Schema {
 	return filter.Schema{
 		"display_name":        str("o.display_name"),
 		"short_name":          str("o.short_name"),
@@ -217,10 +249,17 @@ func organizationSchema() filter.Schema {
 	}
 }
 
-// compileFilter compiles a request's filter; its mistakes are the
-// caller's, named as the filter field.
-func compileFilter(f string, s filter.Schema) (string, []any, error) {
-	where, args, err := filter.Compile(f, s)
+// compileFilter compiles a request's filter against the schema that
+// schemaOf makes; its mistakes are the caller's, named as the filter field.
+func (tx *Tx) compileFilter(ctx context.Context, f string, schemaOf func(ranks) filter.Schema) (string, []any, error) {
+	if f == "" {
+		return "", nil, nil
+	}
+	r, err := tx.ranks(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	where, args, err := filter.Compile(f, schemaOf(r))
 	var fe *filter.Error
 	switch {
 	case errors.As(err, &fe):

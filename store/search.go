@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strings"
 	"unicode"
 
@@ -219,10 +221,6 @@ func (db *DB) SearchPeople(ctx context.Context, q SearchQuery, view pb.PersonVie
 	}
 	with += `, hits(pk, score) AS (SELECT m.pk, ` + score + ` FROM m)`
 
-	where, args, err := compileFilter(q.Filter, personSchema())
-	if err != nil {
-		return nil, Page{}, err
-	}
 	l := listing{
 		with:     with,
 		withArgs: withArgs,
@@ -238,13 +236,16 @@ func (db *DB) SearchPeople(ctx context.Context, q SearchQuery, view pb.PersonVie
 		size:  size,
 		token: q.PageToken,
 	}
-	if where != "" {
-		l.where = append(l.where, where)
-		l.args = args
-	}
 	var people []*pb.Person
 	var page Page
 	err = db.read(ctx, func(tx *Tx) error {
+		where, args, err := tx.compileFilter(ctx, q.Filter, personSchema)
+		if err != nil {
+			return err
+		}
+		if where != "" {
+			l.where, l.args = append(l.where, where), args
+		}
 		rows, p, err := list(ctx, tx, l, scanPerson)
 		if err != nil {
 			return err
@@ -259,4 +260,26 @@ func (db *DB) SearchPeople(ctx context.Context, q SearchQuery, view pb.PersonVie
 		return nil
 	})
 	return people, page, err
+}
+
+// fieldNames returns the names, in Vietnamese and English, of the fields
+// given by their resource names, for the search index.
+func (tx *Tx) fieldNames(ctx context.Context, names []string) ([]string, error) {
+	var out []string
+	for _, n := range names {
+		scheme, code, ok := strings.Cut(strings.TrimPrefix(n, "fields/"), "-")
+		if !ok {
+			continue
+		}
+		var vi, en string
+		err := tx.QueryRowContext(ctx, `SELECT name_vi, name_en FROM ref_fields WHERE scheme = ? AND code = ?`, scheme, code).Scan(&vi, &en)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, dbError(err)
+		}
+		out = append(out, vi, en)
+	}
+	return out, nil
 }

@@ -84,6 +84,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.writer.Close()
 		return nil, err
 	}
+	if err := db.seedReference(ctx); err != nil {
+		db.writer.Close()
+		return nil, err
+	}
 
 	// mode=ro makes the reader pool unable to write even by mistake.
 	db.reader, err = sql.Open("sqlite3", dsn(abs, "mode=ro&_txlock=deferred&"+common))

@@ -50,6 +50,7 @@ var collections = discover()
 var contractFiles = []protoreflect.FileDescriptor{
 	pb.File_trithuc_v1_person_service_proto,
 	pb.File_trithuc_v1_organization_service_proto,
+	pb.File_trithuc_v1_reference_proto,
 }
 
 func discover() map[string]*collection {
@@ -116,7 +117,7 @@ func collectionsHelp() string {
 	sort.Strings(names)
 	var b strings.Builder
 	for _, n := range names {
-		fmt.Fprintf(&b, "  %-14s %s\n", n, strings.Join(collections[n].verbNames(), ", "))
+		fmt.Fprintf(&b, "  %-20s %s\n", n, strings.Join(collections[n].verbNames(), ", "))
 	}
 	return b.String()
 }

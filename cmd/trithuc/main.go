@@ -19,6 +19,7 @@ const usage = `trithuc: the database of the province's intellectual workforce.
 Usage:
   trithuc serve [--db PATH] [--grpc-addr HOST:PORT] [--http-addr HOST:PORT] [--demo]
   trithuc keys create|list|revoke [--db PATH] ...
+  trithuc reference load --db PATH --list LIST [--scheme SCHEME] FILE.csv
   trithuc <collection> <verb> [NAME] [flags]    call the API of a running server
 
 Collections and their verbs (run "trithuc <collection>" to see its verbs and
@@ -63,6 +64,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runServe(ctx, rest, stdout, stderr)
 	case "keys":
 		return runKeys(ctx, rest, stdout, stderr)
+	case "reference":
+		return runReference(ctx, rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprintf(stdout, usage, collectionsHelp())
 		return nil

@@ -357,7 +357,7 @@ type Person struct {
 	HighestQualificationLevel string `protobuf:"bytes,30,opt,name=highest_qualification_level,json=highestQualificationLevel,proto3" json:"highest_qualification_level,omitempty"`
 	// Giáo sư or Phó giáo sư, from the person's ACADEMIC_TITLE
 	// qualifications. Kept by the server.
-	AcademicTitle *AcademicTitle `protobuf:"bytes,31,opt,name=academic_title,json=academicTitle,proto3" json:"academic_title,omitempty"`
+	AcademicTitle *ConferredTitle `protobuf:"bytes,31,opt,name=academic_title,json=academicTitle,proto3" json:"academic_title,omitempty"`
 	// The positions the person holds now. Kept by the server.
 	CurrentPositions []*Position `protobuf:"bytes,32,rep,name=current_positions,json=currentPositions,proto3" json:"current_positions,omitempty"`
 	// In the FULL view: every qualification.
@@ -542,7 +542,7 @@ func (x *Person) GetHighestQualificationLevel() string {
 	return ""
 }
 
-func (x *Person) GetAcademicTitle() *AcademicTitle {
+func (x *Person) GetAcademicTitle() *ConferredTitle {
 	if x != nil {
 		return x.AcademicTitle
 	}
@@ -610,7 +610,7 @@ var File_trithuc_v1_person_proto protoreflect.FileDescriptor
 const file_trithuc_v1_person_proto_rawDesc = "" +
 	"\n" +
 	"\x17trithuc/v1/person.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x18trithuc/v1/profile.proto\"\xd0\x14\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x18trithuc/v1/profile.proto\"\xd1\x14\n" +
 	"\x06Person\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12(\n" +
 	"\vfamily_name\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x182R\n" +
@@ -643,8 +643,8 @@ const file_trithuc_v1_person_proto_rawDesc = "" +
 	"\rwork_location\x18\x11 \x01(\x0e2\x1f.trithuc.v1.Person.WorkLocationB\b\xbaH\x05\x82\x01\x02\x10\x01R\fworkLocation\x12\xb2\x01\n" +
 	"\fwork_country\x18\x12 \x01(\tB\x8e\x01\xbaH\x8a\x01\xba\x01\x86\x01\n" +
 	"\fcountry.code\x12Lmust be an ISO 3166-1 alpha-2 country code of two capital letters, e.g. \"JP\"\x1a(this == '' || this.matches('^[A-Z]{2}$')R\vworkCountry\x12C\n" +
-	"\x1bhighest_qualification_level\x18\x1e \x01(\tB\x03\xe0A\x03R\x19highestQualificationLevel\x12E\n" +
-	"\x0eacademic_title\x18\x1f \x01(\v2\x19.trithuc.v1.AcademicTitleB\x03\xe0A\x03R\racademicTitle\x12F\n" +
+	"\x1bhighest_qualification_level\x18\x1e \x01(\tB\x03\xe0A\x03R\x19highestQualificationLevel\x12F\n" +
+	"\x0eacademic_title\x18\x1f \x01(\v2\x1a.trithuc.v1.ConferredTitleB\x03\xe0A\x03R\racademicTitle\x12F\n" +
 	"\x11current_positions\x18  \x03(\v2\x14.trithuc.v1.PositionB\x03\xe0A\x03R\x10currentPositions\x12F\n" +
 	"\x0equalifications\x18! \x03(\v2\x19.trithuc.v1.QualificationB\x03\xe0A\x03R\x0equalifications\x127\n" +
 	"\tpositions\x18\" \x03(\v2\x14.trithuc.v1.PositionB\x03\xe0A\x03R\tpositions\x12.\n" +
@@ -709,7 +709,7 @@ var file_trithuc_v1_person_proto_goTypes = []any{
 	(*Person)(nil),                // 5: trithuc.v1.Person
 	(*date.Date)(nil),             // 6: google.type.Date
 	(*FieldOfExpertise)(nil),      // 7: trithuc.v1.FieldOfExpertise
-	(*AcademicTitle)(nil),         // 8: trithuc.v1.AcademicTitle
+	(*ConferredTitle)(nil),        // 8: trithuc.v1.ConferredTitle
 	(*Position)(nil),              // 9: trithuc.v1.Position
 	(*Qualification)(nil),         // 10: trithuc.v1.Qualification
 	(*Honor)(nil),                 // 11: trithuc.v1.Honor
@@ -722,7 +722,7 @@ var file_trithuc_v1_person_proto_depIdxs = []int32{
 	1,  // 3: trithuc.v1.Person.expert_roles:type_name -> trithuc.v1.Person.ExpertRole
 	2,  // 4: trithuc.v1.Person.availability:type_name -> trithuc.v1.Person.Availability
 	3,  // 5: trithuc.v1.Person.work_location:type_name -> trithuc.v1.Person.WorkLocation
-	8,  // 6: trithuc.v1.Person.academic_title:type_name -> trithuc.v1.AcademicTitle
+	8,  // 6: trithuc.v1.Person.academic_title:type_name -> trithuc.v1.ConferredTitle
 	9,  // 7: trithuc.v1.Person.current_positions:type_name -> trithuc.v1.Position
 	10, // 8: trithuc.v1.Person.qualifications:type_name -> trithuc.v1.Qualification
 	9,  // 9: trithuc.v1.Person.positions:type_name -> trithuc.v1.Position

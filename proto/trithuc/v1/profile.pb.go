@@ -964,8 +964,9 @@ func (x *FieldOfExpertise) GetCode() string {
 	return ""
 }
 
-// A person's academic title, from their ACADEMIC_TITLE qualifications.
-type AcademicTitle struct {
+// An academic title conferred on a person, from their ACADEMIC_TITLE
+// qualifications.
+type ConferredTitle struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The title's code, "GIAO_SU" or "PHO_GIAO_SU".
 	Title string `protobuf:"bytes,1,opt,name=title,proto3" json:"title,omitempty"`
@@ -975,20 +976,20 @@ type AcademicTitle struct {
 	sizeCache     protoimpl.SizeCache
 }
 
-func (x *AcademicTitle) Reset() {
-	*x = AcademicTitle{}
+func (x *ConferredTitle) Reset() {
+	*x = ConferredTitle{}
 	mi := &file_trithuc_v1_profile_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
 
-func (x *AcademicTitle) String() string {
+func (x *ConferredTitle) String() string {
 	return protoimpl.X.MessageStringOf(x)
 }
 
-func (*AcademicTitle) ProtoMessage() {}
+func (*ConferredTitle) ProtoMessage() {}
 
-func (x *AcademicTitle) ProtoReflect() protoreflect.Message {
+func (x *ConferredTitle) ProtoReflect() protoreflect.Message {
 	mi := &file_trithuc_v1_profile_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
@@ -1000,19 +1001,19 @@ func (x *AcademicTitle) ProtoReflect() protoreflect.Message {
 	return mi.MessageOf(x)
 }
 
-// Deprecated: Use AcademicTitle.ProtoReflect.Descriptor instead.
-func (*AcademicTitle) Descriptor() ([]byte, []int) {
+// Deprecated: Use ConferredTitle.ProtoReflect.Descriptor instead.
+func (*ConferredTitle) Descriptor() ([]byte, []int) {
 	return file_trithuc_v1_profile_proto_rawDescGZIP(), []int{5}
 }
 
-func (x *AcademicTitle) GetTitle() string {
+func (x *ConferredTitle) GetTitle() string {
 	if x != nil {
 		return x.Title
 	}
 	return ""
 }
 
-func (x *AcademicTitle) GetYear() int32 {
+func (x *ConferredTitle) GetYear() int32 {
 	if x != nil {
 		return x.Year
 	}
@@ -1138,8 +1139,8 @@ const file_trithuc_v1_profile_proto_rawDesc = "" +
 	"\x05field\x18\x01 \x01(\tB#\xe0A\x02\xfaA\x16\n" +
 	"\x14trithuc.gov.vn/Field\xbaH\x04r\x02\x18dR\x05field\x12\x18\n" +
 	"\aprimary\x18\x02 \x01(\bR\aprimary\x12\x17\n" +
-	"\x04code\x18\x03 \x01(\tB\x03\xe0A\x03R\x04code\"9\n" +
-	"\rAcademicTitle\x12\x14\n" +
+	"\x04code\x18\x03 \x01(\tB\x03\xe0A\x03R\x04code\":\n" +
+	"\x0eConferredTitle\x12\x14\n" +
 	"\x05title\x18\x01 \x01(\tR\x05title\x12\x12\n" +
 	"\x04year\x18\x02 \x01(\x05R\x04yearB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
@@ -1168,7 +1169,7 @@ var file_trithuc_v1_profile_proto_goTypes = []any{
 	(*Position)(nil),              // 7: trithuc.v1.Position
 	(*Honor)(nil),                 // 8: trithuc.v1.Honor
 	(*FieldOfExpertise)(nil),      // 9: trithuc.v1.FieldOfExpertise
-	(*AcademicTitle)(nil),         // 10: trithuc.v1.AcademicTitle
+	(*ConferredTitle)(nil),        // 10: trithuc.v1.ConferredTitle
 	(*timestamppb.Timestamp)(nil), // 11: google.protobuf.Timestamp
 	(*date.Date)(nil),             // 12: google.type.Date
 }
