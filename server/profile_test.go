@@ -430,3 +430,67 @@ func TestFieldsOfExpertiseAndWorkLocation(t *testing.T) {
 		t.Errorf("after updating fields: %v roles %v", upd.Fields, upd.ExpertRoles)
 	}
 }
+
+func TestCodesMustExistInTheReferenceData(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	p := e.person(anh())
+	for _, tt := range []struct {
+		name  string
+		call  func() error
+		field string
+	}{
+		{"Ethnicity", func() error {
+			_, err := e.client.People.CreatePerson(ctx, &pb.CreatePersonRequest{Person: &pb.Person{GivenName: "X", Ethnicity: "99"}})
+			return err
+		}, "person.ethnicity"},
+		{"Hometown", func() error {
+			_, err := e.client.People.CreatePerson(ctx, &pb.CreatePersonRequest{Person: &pb.Person{GivenName: "X", Hometown: "12345"}})
+			return err
+		}, "person.hometown"},
+		{"Field", func() error {
+			_, err := e.client.People.CreatePerson(ctx, &pb.CreatePersonRequest{Person: &pb.Person{GivenName: "X", Fields: []*pb.FieldOfExpertise{{Field: "fields/vn2008-999"}}}})
+			return err
+		}, "person.fields[0].field"},
+		{"WorkCountry", func() error {
+			_, err := e.client.People.CreatePerson(ctx, &pb.CreatePersonRequest{Person: &pb.Person{GivenName: "X", WorkLocation: pb.Person_ABROAD, WorkCountry: "XX"}})
+			return err
+		}, "person.work_country"},
+		{"DegreeLevel", func() error {
+			_, err := e.client.People.CreateQualification(ctx, &pb.CreateQualificationRequest{Parent: p.Name, Qualification: &pb.Qualification{Kind: pb.Qualification_DEGREE, Level: "BAC_SI"}})
+			return err
+		}, "qualification.level"},
+		{"TitleLevel", func() error {
+			_, err := e.client.People.CreateQualification(ctx, &pb.CreateQualificationRequest{Parent: p.Name, Qualification: &pb.Qualification{Kind: pb.Qualification_ACADEMIC_TITLE, Level: "VIEN_SI"}})
+			return err
+		}, "qualification.level"},
+		{"QualificationField", func() error {
+			_, err := e.client.People.CreateQualification(ctx, &pb.CreateQualificationRequest{Parent: p.Name, Qualification: &pb.Qualification{Kind: pb.Qualification_DEGREE, Level: "DAI_HOC", Field: "fields/vn2025-502"}})
+			return err
+		}, "qualification.field"},
+		// Giồng Riềng was a district until 30 June 2025: a position there
+		// that begins in 2026 is refused, one from 2019 is not (below).
+		{"UnitNotValidOnTheStartDate", func() error {
+			_, err := e.client.People.CreatePosition(ctx, &pb.CreatePositionRequest{Parent: p.Name, Position: &pb.Position{OrganizationName: "X", AdministrativeUnit: "906", Start: &date.Date{Year: 2026, Month: 1}}})
+			return err
+		}, "position.administrative_unit"},
+		// Phường Rạch Giá exists from 1 July 2025 only.
+		{"UnitNotYetValid", func() error {
+			_, err := e.client.People.CreatePosition(ctx, &pb.CreatePositionRequest{Parent: p.Name, Position: &pb.Position{OrganizationName: "X", AdministrativeUnit: "30742", Start: &date.Date{Year: 2019, Month: 6}}})
+			return err
+		}, "position.administrative_unit"},
+		{"OrganizationUnit", func() error {
+			_, err := e.client.Organizations.CreateOrganization(ctx, &pb.CreateOrganizationRequest{Organization: &pb.Organization{DisplayName: "X", AdministrativeUnit: "99999"}})
+			return err
+		}, "organization.administrative_unit"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.call()
+			wantCode(t, err, codes.InvalidArgument, tt.field)
+		})
+	}
+	if _, err := e.client.People.CreatePosition(ctx, &pb.CreatePositionRequest{Parent: p.Name, Position: &pb.Position{
+		OrganizationName: "Trường THPT Giồng Riềng", AdministrativeUnit: "906", Start: &date.Date{Year: 2019, Month: 6}, End: &date.Date{Year: 2024, Month: 6}}}); err != nil {
+		t.Errorf("a position held in 2019 in Giồng Riềng: %v", err)
+	}
+}
