@@ -33,7 +33,8 @@ const (
 	PersonView_PERSON_VIEW_UNSPECIFIED PersonView = 0
 	// The person alone.
 	PersonView_PERSON_VIEW_BASIC PersonView = 1
-	// The person with their qualifications, positions, fields and honours.
+	// The person with their qualifications, positions, fields, honours and
+	// memberships.
 	PersonView_PERSON_VIEW_FULL PersonView = 2
 )
 
@@ -366,6 +367,8 @@ type Person struct {
 	Positions []*Position `protobuf:"bytes,34,rep,name=positions,proto3" json:"positions,omitempty"`
 	// In the FULL view: every honour.
 	Honors []*Honor `protobuf:"bytes,35,rep,name=honors,proto3" json:"honors,omitempty"`
+	// In the FULL view: every membership of an association, past and present.
+	Memberships []*Membership `protobuf:"bytes,36,rep,name=memberships,proto3" json:"memberships,omitempty"`
 	// When the person was registered.
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,20,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	// When the profile last changed.
@@ -577,6 +580,13 @@ func (x *Person) GetHonors() []*Honor {
 	return nil
 }
 
+func (x *Person) GetMemberships() []*Membership {
+	if x != nil {
+		return x.Memberships
+	}
+	return nil
+}
+
 func (x *Person) GetCreateTime() *timestamppb.Timestamp {
 	if x != nil {
 		return x.CreateTime
@@ -610,7 +620,7 @@ var File_trithuc_v1_person_proto protoreflect.FileDescriptor
 const file_trithuc_v1_person_proto_rawDesc = "" +
 	"\n" +
 	"\x17trithuc/v1/person.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x18trithuc/v1/profile.proto\"\xd1\x14\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x1btrithuc/v1/membership.proto\x1a\x18trithuc/v1/profile.proto\"\x90\x15\n" +
 	"\x06Person\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12(\n" +
 	"\vfamily_name\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x182R\n" +
@@ -648,7 +658,8 @@ const file_trithuc_v1_person_proto_rawDesc = "" +
 	"\x11current_positions\x18  \x03(\v2\x14.trithuc.v1.PositionB\x03\xe0A\x03R\x10currentPositions\x12F\n" +
 	"\x0equalifications\x18! \x03(\v2\x19.trithuc.v1.QualificationB\x03\xe0A\x03R\x0equalifications\x127\n" +
 	"\tpositions\x18\" \x03(\v2\x14.trithuc.v1.PositionB\x03\xe0A\x03R\tpositions\x12.\n" +
-	"\x06honors\x18# \x03(\v2\x11.trithuc.v1.HonorB\x03\xe0A\x03R\x06honors\x12@\n" +
+	"\x06honors\x18# \x03(\v2\x11.trithuc.v1.HonorB\x03\xe0A\x03R\x06honors\x12=\n" +
+	"\vmemberships\x18$ \x03(\v2\x16.trithuc.v1.MembershipB\x03\xe0A\x03R\vmemberships\x12@\n" +
 	"\vcreate_time\x18\x14 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"createTime\x12@\n" +
 	"\vupdate_time\x18\x15 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
@@ -713,7 +724,8 @@ var file_trithuc_v1_person_proto_goTypes = []any{
 	(*Position)(nil),              // 9: trithuc.v1.Position
 	(*Qualification)(nil),         // 10: trithuc.v1.Qualification
 	(*Honor)(nil),                 // 11: trithuc.v1.Honor
-	(*timestamppb.Timestamp)(nil), // 12: google.protobuf.Timestamp
+	(*Membership)(nil),            // 12: trithuc.v1.Membership
+	(*timestamppb.Timestamp)(nil), // 13: google.protobuf.Timestamp
 }
 var file_trithuc_v1_person_proto_depIdxs = []int32{
 	4,  // 0: trithuc.v1.Person.gender:type_name -> trithuc.v1.Person.Gender
@@ -727,14 +739,15 @@ var file_trithuc_v1_person_proto_depIdxs = []int32{
 	10, // 8: trithuc.v1.Person.qualifications:type_name -> trithuc.v1.Qualification
 	9,  // 9: trithuc.v1.Person.positions:type_name -> trithuc.v1.Position
 	11, // 10: trithuc.v1.Person.honors:type_name -> trithuc.v1.Honor
-	12, // 11: trithuc.v1.Person.create_time:type_name -> google.protobuf.Timestamp
-	12, // 12: trithuc.v1.Person.update_time:type_name -> google.protobuf.Timestamp
-	12, // 13: trithuc.v1.Person.delete_time:type_name -> google.protobuf.Timestamp
-	14, // [14:14] is the sub-list for method output_type
-	14, // [14:14] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	12, // 11: trithuc.v1.Person.memberships:type_name -> trithuc.v1.Membership
+	13, // 12: trithuc.v1.Person.create_time:type_name -> google.protobuf.Timestamp
+	13, // 13: trithuc.v1.Person.update_time:type_name -> google.protobuf.Timestamp
+	13, // 14: trithuc.v1.Person.delete_time:type_name -> google.protobuf.Timestamp
+	15, // [15:15] is the sub-list for method output_type
+	15, // [15:15] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_person_proto_init() }
@@ -742,6 +755,7 @@ func file_trithuc_v1_person_proto_init() {
 	if File_trithuc_v1_person_proto != nil {
 		return
 	}
+	file_trithuc_v1_membership_proto_init()
 	file_trithuc_v1_profile_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
