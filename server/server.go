@@ -93,6 +93,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	pb.RegisterPersonServiceServer(s.grpc, &personService{db: db})
 	pb.RegisterOrganizationServiceServer(s.grpc, &organizationService{db: db})
 	pb.RegisterReferenceServiceServer(s.grpc, &referenceService{db: db})
+	pb.RegisterMembershipServiceServer(s.grpc, &membershipService{db: db})
 	s.health = health.NewServer()
 	healthpb.RegisterHealthServer(s.grpc, s.health)
 	reflection.Register(s.grpc)
@@ -144,6 +145,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		pb.RegisterPersonServiceHandler,
 		pb.RegisterOrganizationServiceHandler,
 		pb.RegisterReferenceServiceHandler,
+		pb.RegisterMembershipServiceHandler,
 	} {
 		if err := register(ctx, gw, s.gwConn); err != nil {
 			return nil, fmt.Errorf("server: gateway: %w", err)

@@ -231,34 +231,7 @@ func (k *childKind[T]) create(ctx context.Context, db *DB, parent string, item T
 		if err != nil {
 			return err
 		}
-		id := o.ID
-		if id == "" {
-			id = newID()
-		} else if !validID(id) {
-			return errorf(Invalid, k.field+"_id", "want 1 to 63 lower-case letters, digits and hyphens, starting with a letter")
-		}
-		var n int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+k.collection+" WHERE person_pk = ? AND id = ?", person.pk, id).Scan(&n); err != nil {
-			return dbError(err)
-		}
-		if n > 0 {
-			return errorf(AlreadyExists, k.field+"_id", "people/%s/%s/%s already exists", personID, k.collection, id)
-		}
-		vals, err := k.prepare(ctx, tx, person, item)
-		if err != nil {
-			return err
-		}
-		now := micros(tx.now)
-		cols := append([]string{"id", "person_pk", "create_time", "update_time"}, k.writable...)
-		args := append([]any{id, person.pk, now, now}, vals...)
-		q := "INSERT INTO " + k.collection + " (" + strings.Join(cols, ", ") + ") VALUES (" + placeholders(len(cols)) + ")"
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-			return dbError(err)
-		}
-		if err := k.changed(ctx, tx, person.pk); err != nil {
-			return err
-		}
-		if out, _, err = k.getTx(ctx, tx, personID, id); err != nil {
+		if out, err = k.createTx(ctx, tx, person, o.ID, item); err != nil {
 			return err
 		}
 		if o.Request != nil {
@@ -266,6 +239,41 @@ func (k *childKind[T]) create(ctx context.Context, db *DB, parent string, item T
 		}
 		return nil
 	})
+	return out, err
+}
+
+// createTx adds item under person as id (a new id when empty) inside tx,
+// and keeps what the person derives from it current.
+func (k *childKind[T]) createTx(ctx context.Context, tx *Tx, person *personRow, id string, item T) (T, error) {
+	var zero T
+	personID := strings.TrimPrefix(person.person.Name, "people/")
+	if id == "" {
+		id = newID()
+	} else if !validID(id) {
+		return zero, errorf(Invalid, k.field+"_id", "want 1 to 63 lower-case letters, digits and hyphens, starting with a letter")
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+k.collection+" WHERE person_pk = ? AND id = ?", person.pk, id).Scan(&n); err != nil {
+		return zero, dbError(err)
+	}
+	if n > 0 {
+		return zero, errorf(AlreadyExists, k.field+"_id", "people/%s/%s/%s already exists", personID, k.collection, id)
+	}
+	vals, err := k.prepare(ctx, tx, person, item)
+	if err != nil {
+		return zero, err
+	}
+	now := micros(tx.now)
+	cols := append([]string{"id", "person_pk", "create_time", "update_time"}, k.writable...)
+	args := append([]any{id, person.pk, now, now}, vals...)
+	q := "INSERT INTO " + k.collection + " (" + strings.Join(cols, ", ") + ") VALUES (" + placeholders(len(cols)) + ")"
+	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		return zero, dbError(err)
+	}
+	if err := k.changed(ctx, tx, person.pk); err != nil {
+		return zero, err
+	}
+	out, _, err := k.getTx(ctx, tx, personID, id)
 	return out, err
 }
 

@@ -1,6 +1,10 @@
 package store
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
 
 // Code says what kind of failure an Error is. The server maps each to a gRPC
 // status code.
@@ -84,4 +88,39 @@ func (v Invalids) err() error {
 		return nil
 	}
 	return v
+}
+
+// reprefix returns err with the field paths that start with from (a path
+// ending in ".", such as "person.") made to start with to instead, for a
+// resource that a request carries under another name: the person of a
+// registration is its "new_person.", its second qualification
+// "qualifications[1].". Errors of other kinds pass unchanged.
+func reprefix(err error, from, to string) error {
+	fix := func(e *Error) *Error {
+		base := strings.TrimSuffix(from, ".")
+		switch {
+		case e.Field == base:
+			c := *e
+			c.Field = strings.TrimSuffix(to, ".")
+			return &c
+		case strings.HasPrefix(e.Field, from):
+			c := *e
+			c.Field = to + strings.TrimPrefix(e.Field, from)
+			return &c
+		}
+		return e
+	}
+	var inv Invalids
+	if errors.As(err, &inv) {
+		out := make(Invalids, len(inv))
+		for i, e := range inv {
+			out[i] = fix(e)
+		}
+		return out
+	}
+	var se *Error
+	if errors.As(err, &se) {
+		return fix(se)
+	}
+	return err
 }

@@ -255,47 +255,7 @@ func (db *DB) CreatePerson(ctx context.Context, p *pb.Person, o CreateOptions) (
 				return err
 			}
 		}
-		id := o.ID
-		if id == "" {
-			id = newID()
-		} else if !validID(id) {
-			return errorf(Invalid, "person_id", "want 1 to 63 lower-case letters, digits and hyphens, starting with a letter")
-		}
-		var exists int
-		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM people WHERE id = ?`, id).Scan(&exists)
-		if err != nil {
-			return dbError(err)
-		}
-		if exists > 0 {
-			return errorf(AlreadyExists, "person_id", "people/%s already exists", id)
-		}
-		if err := checkText(p); err != nil {
-			return err
-		}
-		p := normalizePerson(p)
-		if err := tx.checkPerson(ctx, id, p); err != nil {
-			return err
-		}
-		now := micros(tx.now)
-		res, err := tx.ExecContext(ctx, `INSERT INTO people (id, family_name, middle_name, given_name, display_name,
-			gender, birth_year, birth_month, birth_day, ethnicity, national_id, email, phone, hometown,
-			address, availability, work_location, work_country, create_time, update_time, revision)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
-			append([]any{id}, append(personValues(p), now, now)...)...)
-		if err != nil {
-			return dbError(err)
-		}
-		pk, err := res.LastInsertId()
-		if err != nil {
-			return dbError(err)
-		}
-		if err := tx.writeFieldsAndRoles(ctx, pk, p); err != nil {
-			return err
-		}
-		if err := tx.reindexPerson(ctx, pk); err != nil {
-			return err
-		}
-		r, err := tx.person(ctx, id)
+		r, err := tx.createPerson(ctx, o.ID, p)
 		if err != nil {
 			return err
 		}
@@ -312,6 +272,52 @@ func (db *DB) CreatePerson(ctx context.Context, p *pb.Person, o CreateOptions) (
 		return nil, err
 	}
 	return out, nil
+}
+
+// createPerson registers p as id (a new id when empty) inside tx: the
+// checks, the row, the fields and roles, and the search index. Errors name
+// the person's fields as "person.*".
+func (tx *Tx) createPerson(ctx context.Context, id string, p *pb.Person) (*personRow, error) {
+	if id == "" {
+		id = newID()
+	} else if !validID(id) {
+		return nil, errorf(Invalid, "person_id", "want 1 to 63 lower-case letters, digits and hyphens, starting with a letter")
+	}
+	var exists int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM people WHERE id = ?`, id).Scan(&exists)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	if exists > 0 {
+		return nil, errorf(AlreadyExists, "person_id", "people/%s already exists", id)
+	}
+	if err := checkText(p); err != nil {
+		return nil, err
+	}
+	p = normalizePerson(p)
+	if err := tx.checkPerson(ctx, id, p); err != nil {
+		return nil, err
+	}
+	now := micros(tx.now)
+	res, err := tx.ExecContext(ctx, `INSERT INTO people (id, family_name, middle_name, given_name, display_name,
+		gender, birth_year, birth_month, birth_day, ethnicity, national_id, email, phone, hometown,
+		address, availability, work_location, work_country, create_time, update_time, revision)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+		append([]any{id}, append(personValues(p), now, now)...)...)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	pk, err := res.LastInsertId()
+	if err != nil {
+		return nil, dbError(err)
+	}
+	if err := tx.writeFieldsAndRoles(ctx, pk, p); err != nil {
+		return nil, err
+	}
+	if err := tx.reindexPerson(ctx, pk); err != nil {
+		return nil, err
+	}
+	return tx.person(ctx, id)
 }
 
 // UpdatePerson changes a person: apply gets the current profile and changes

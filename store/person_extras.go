@@ -134,7 +134,7 @@ func (tx *Tx) attach(ctx context.Context, view pb.PersonView, rows ...*personRow
 	}
 	for pk, p := range byPK {
 		p.CurrentPositions = slices.DeleteFunc(slices.Clone(positions[pk]), func(pos *pb.Position) bool { return !pos.Current })
-		p.Qualifications, p.Positions, p.Honors = nil, nil, nil
+		p.Qualifications, p.Positions, p.Honors, p.Memberships = nil, nil, nil, nil
 	}
 	if !full {
 		return nil
@@ -147,8 +147,13 @@ func (tx *Tx) attach(ctx context.Context, view pb.PersonView, rows ...*personRow
 	if err != nil {
 		return err
 	}
+	memberships, err := tx.membershipsOf(ctx, pks)
+	if err != nil {
+		return err
+	}
 	for pk, p := range byPK {
 		p.Qualifications, p.Positions, p.Honors = quals[pk], positions[pk], honors[pk]
+		p.Memberships = memberships[pk]
 	}
 	return nil
 }
