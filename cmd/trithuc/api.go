@@ -51,10 +51,11 @@ var contractFiles = []protoreflect.FileDescriptor{
 	pb.File_trithuc_v1_person_service_proto,
 	pb.File_trithuc_v1_organization_service_proto,
 	pb.File_trithuc_v1_reference_proto,
+	pb.File_trithuc_v1_membership_service_proto,
 }
 
 func discover() map[string]*collection {
-	type res struct{ singular, plural string }
+	type res struct{ singular, plural, typ string }
 	resources := map[string]res{} // by message name
 	protoregistry.GlobalFiles.RangeFilesByPackage("trithuc.v1", func(fd protoreflect.FileDescriptor) bool {
 		msgs := fd.Messages()
@@ -62,7 +63,7 @@ func discover() map[string]*collection {
 			md := msgs.Get(i)
 			rd, _ := proto.GetExtension(md.Options(), annotations.E_Resource).(*annotations.ResourceDescriptor)
 			if rd.GetPlural() != "" {
-				resources[string(md.Name())] = res{singular: rd.GetSingular(), plural: rd.GetPlural()}
+				resources[string(md.Name())] = res{singular: rd.GetSingular(), plural: rd.GetPlural(), typ: rd.GetType()}
 			}
 		}
 		return true
@@ -98,6 +99,23 @@ func discover() map[string]*collection {
 					}
 				}
 				if !found {
+					// A custom method on a collection (RegisterMember) belongs
+					// to the collection its parent holds, as its first word.
+					if child := parentChildType(md); child != "" {
+						for _, r := range resources {
+							if r.typ == child {
+								v := &verb{name: verbName, method: md}
+								if c := out[r.plural]; c != nil && c.verbs[verbName] != nil {
+									v.name = dashed(name)
+								}
+								add(r.plural, r.singular, v)
+								found = true
+								break
+							}
+						}
+					}
+				}
+				if !found {
 					svc := strings.ToLower(strings.TrimSuffix(string(sd.Name()), "Service"))
 					add(svc, "", &verb{name: dashed(name), method: md})
 				}
@@ -105,6 +123,17 @@ func discover() map[string]*collection {
 		}
 	}
 	return out
+}
+
+// parentChildType is the resource type that a method's parent field holds
+// children of (google.api.resource_reference.child_type), or "".
+func parentChildType(md protoreflect.MethodDescriptor) string {
+	fd := md.Input().Fields().ByName("parent")
+	if fd == nil {
+		return ""
+	}
+	ref, _ := proto.GetExtension(fd.Options(), annotations.E_ResourceReference).(*annotations.ResourceReference)
+	return ref.GetChildType()
 }
 
 func findCollection(name string) *collection { return collections[name] }
@@ -260,7 +289,12 @@ func runCollection(ctx context.Context, c *collection, args []string, stdout, st
 		return usageError(fmt.Sprintf("%s %s: too many arguments: %q", c.name, v.name, fs.Args()))
 	case fs.NArg() == 1 && positional == "":
 		return usageError(fmt.Sprintf("%s %s takes no argument", c.name, v.name))
-	case fs.NArg() == 1:
+	}
+	if err := mf.apply(req, v.name == "update"); err != nil {
+		return usageError(err.Error())
+	}
+	// The name given as an argument wins over one in --json, as flags do.
+	if fs.NArg() == 1 {
 		name := fs.Arg(0)
 		if !strings.Contains(name, "/") && positional != "parent" {
 			name = c.name + "/" + name
@@ -268,9 +302,6 @@ func runCollection(ctx context.Context, c *collection, args []string, stdout, st
 		if err := mf.setPath(req, positional, name); err != nil {
 			return err
 		}
-	}
-	if err := mf.apply(req, v.name == "update"); err != nil {
-		return usageError(err.Error())
 	}
 
 	cl, err := cf.dial()

@@ -31,7 +31,12 @@ type fieldFlag struct {
 	resource bool
 }
 
-func (f *fieldFlag) String() string { return f.value }
+func (f *fieldFlag) String() string {
+	if f == nil { // the flag package's zero value, for -h
+		return ""
+	}
+	return f.value
+}
 func (f *fieldFlag) Set(s string) error {
 	if _, err := parseValue(f.fd, s); err != nil {
 		return err
@@ -72,7 +77,11 @@ func newMessageFlags(fs *flag.FlagSet, md protoreflect.MessageDescriptor) *messa
 		switch {
 		case flaggable(fd):
 			add(string(fd.Name()), fd, false)
-		case fd.Message() != nil && !fd.IsList() && !fd.IsMap() && fd.Message().Fields().ByName("name") != nil && resourceFD == nil:
+		case fd.Message() != nil && !fd.IsList() && !fd.IsMap() && fd.Message().Fields().ByName("name") != nil && resourceFD == nil &&
+			fd.ContainingOneof() == nil:
+			// A resource in a oneof (RegisterMember's new_person) is one
+			// choice of several, not the request's resource: --json is
+			// then the whole request.
 			resourceFD = fd
 		}
 	}

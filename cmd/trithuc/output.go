@@ -17,7 +17,9 @@ import (
 // defaultColumns are the table columns of resources whose fields are too
 // many to show all of.
 var defaultColumns = map[protoreflect.FullName][]string{
-	"trithuc.v1.Person": {"name", "display_name", "gender", "birth_date", "ethnicity", "hometown"},
+	"trithuc.v1.Person":      {"name", "display_name", "gender", "birth_date", "ethnicity", "hometown"},
+	"trithuc.v1.Membership":  {"name", "person", "state", "member_number", "apply_time", "approve_time"},
+	"trithuc.v1.Association": {"name", "code", "display_name", "parent", "member_number_format"},
 }
 
 // printResult prints the responses of one call (several when --all followed
