@@ -199,6 +199,11 @@ func TestMembershipLifeCycle(t *testing.T) {
 	if list, _ := body["memberships"].([]any); code != http.StatusOK || len(list) != 1 {
 		t.Errorf("REST list: HTTP %d %v", code, body)
 	}
+	code, body = e.rest("GET", "/v1/associations/-/memberships?orderBy=apply_time%20desc&pageSize=1", nil)
+	if list, _ := body["memberships"].([]any); code != http.StatusOK || len(list) != 1 || body["totalSize"] != 2.0 ||
+		list[0].(map[string]any)["name"] != second["name"] || body["nextPageToken"] == "" {
+		t.Errorf("REST list across associations: HTTP %d %v", code, body)
+	}
 	_, err = ms.GetMembership(ctx, &pb.GetMembershipRequest{Name: hyh.Name + "/memberships/none"})
 	wantCode(t, err, codes.NotFound)
 	_, err = ms.ApproveMembership(ctx, &pb.ApproveMembershipRequest{Name: "associations/none/memberships/x"})
