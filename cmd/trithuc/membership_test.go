@@ -23,10 +23,10 @@ func TestMembershipCommands(t *testing.T) {
 		return out
 	}
 
-	run("associations", "create", "--association-id", "hoi-tin-hoc", "--display-name", "Hội Tin học tỉnh Kiên Giang",
-		"--code", "HTH", "--member-number-format", "{code}-{seq:03}", "--fields", "fields/vn2008-102")
+	run("associations", "create", "--association-id", "cau-lac-bo-tin-hoc", "--display-name", "Câu lạc bộ Tin học trẻ",
+		"--code", "CLB", "--member-number-format", "{code}-{seq:03}", "--fields", "fields/vn2008-102")
 
-	out := run("memberships", "register", "associations/hoi-tin-hoc", "--request-id", "cli-1", "--json", `{
+	out := run("memberships", "register", "associations/cau-lac-bo-tin-hoc", "--request-id", "cli-1", "--json", `{
 		"new_person": {"family_name": "Danh", "given_name": "Thị Sóc", "gender": "FEMALE", "birth_date": {"year": 1990},
 			"fields": [{"field": "fields/vn2008-102"}]},
 		"qualifications": [{"kind": "DEGREE", "level": "THAC_SI", "major": "Khoa học máy tính", "year": 2016}],
@@ -46,7 +46,7 @@ func TestMembershipCommands(t *testing.T) {
 		t.Fatalf("register printed %s", out)
 	}
 	// The same request again registers nothing new.
-	again := run("memberships", "register", "associations/hoi-tin-hoc", "--request-id", "cli-1", "--json", `{
+	again := run("memberships", "register", "associations/cau-lac-bo-tin-hoc", "--request-id", "cli-1", "--json", `{
 		"new_person": {"family_name": "Danh", "given_name": "Thị Sóc", "gender": "FEMALE", "birth_date": {"year": 1990},
 			"fields": [{"field": "fields/vn2008-102"}]},
 		"qualifications": [{"kind": "DEGREE", "level": "THAC_SI", "major": "Khoa học máy tính", "year": 2016}],
@@ -56,14 +56,14 @@ func TestMembershipCommands(t *testing.T) {
 		t.Errorf("a repeated register printed\n%s\nnot\n%s", again, out)
 	}
 	// Without consent for the registry, the server refuses and says why.
-	_, err := cli(t, append([]string{"memberships", "register", "associations/hoi-tin-hoc", "--person", reg.Membership.Person,
+	_, err := cli(t, append([]string{"memberships", "register", "associations/cau-lac-bo-tin-hoc", "--person", reg.Membership.Person,
 		"--json", `{"consent": {"purposes": ["CONTACT"], "text_version": "2025-01"}}`}, c...)...)
 	if err == nil || !strings.Contains(err.Error(), "INVALID_ARGUMENT") || !strings.Contains(err.Error(), "consent.purposes") {
 		t.Errorf("register without REGISTRY: %v", err)
 	}
 
 	out = run("memberships", "approve", reg.Membership.Name)
-	if !strings.Contains(out, `"member_number": "HTH-001"`) || !strings.Contains(out, `"state": "ACTIVE"`) {
+	if !strings.Contains(out, `"member_number": "CLB-001"`) || !strings.Contains(out, `"state": "ACTIVE"`) {
 		t.Fatalf("approve printed %s", out)
 	}
 	_, err = cli(t, append([]string{"memberships", "approve", reg.Membership.Name}, c...)...)
@@ -77,7 +77,7 @@ func TestMembershipCommands(t *testing.T) {
 	run("memberships", "reinstate", reg.Membership.Name)
 
 	out = run("memberships", "list", "associations/-", "--filter", "state = ACTIVE AND person.highest_qualification_level >= THAC_SI", "--output", "table")
-	if !strings.Contains(out, reg.Membership.Name) || !strings.Contains(out, "HTH-001") || !strings.Contains(out, "MEMBER_NUMBER") {
+	if !strings.Contains(out, reg.Membership.Name) || !strings.Contains(out, "CLB-001") || !strings.Contains(out, "MEMBER_NUMBER") {
 		t.Errorf("list printed\n%s", out)
 	}
 	out = run("memberships", "withdraw", reg.Membership.Name, "--consent-withdrawn")
@@ -85,7 +85,7 @@ func TestMembershipCommands(t *testing.T) {
 		t.Errorf("withdraw printed %s", out)
 	}
 	out = run("associations", "list", "--output", "table")
-	if !strings.Contains(out, "HTH") || !strings.Contains(out, "{code}-{seq:03}") {
+	if !strings.Contains(out, "CLB") || !strings.Contains(out, "{code}-{seq:03}") {
 		t.Errorf("associations list printed\n%s", out)
 	}
 }

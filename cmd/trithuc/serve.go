@@ -114,6 +114,9 @@ func seedDemo(ctx context.Context, db *store.DB, n int, srv *server.Server, out 
 		if err := synth.Load(ctx, db, 1, n); err != nil {
 			return err
 		}
+		if err := synth.LoadMemberships(ctx, db, 1); err != nil {
+			return err
+		}
 	}
 	host, _ := os.Hostname()
 	_, key, err := db.CreateKey(ctx, "demo on "+host+" "+time.Now().Format(time.DateTime), "admin", time.Time{})

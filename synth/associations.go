@@ -1,0 +1,107 @@
+package synth
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/store"
+)
+
+// AssociationSeed is a science association with the id it is created
+// under.
+type AssociationSeed struct {
+	ID          string
+	Association *pb.Association
+}
+
+// Associations returns the provincial Union of Science and Technology
+// Associations and member associations of its kind, each focused on S&T
+// fields by their codes of area.
+func Associations() []AssociationSeed {
+	const union = "associations/lien-hiep-hoi"
+	a := func(id, name, short, code, parent string, fields ...string) AssociationSeed {
+		return AssociationSeed{ID: id, Association: &pb.Association{DisplayName: name, ShortName: short, Code: code, Parent: parent, Fields: fields}}
+	}
+	return []AssociationSeed{
+		a("lien-hiep-hoi", "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh An Giang", "Liên hiệp hội", "LHH", ""),
+		a("hoi-y-hoc", "Hội Y học tỉnh An Giang", "Hội Y học", "HYH", union, "fields/vn2008-3"),
+		a("hoi-khoa-hoc-kinh-te", "Hội Khoa học Kinh tế tỉnh An Giang", "Hội KHKT", "HKT", union, "fields/vn2008-5"),
+		a("hoi-tin-hoc", "Hội Tin học tỉnh An Giang", "Hội Tin học", "HTH", union, "fields/vn2008-102", "fields/vn2008-202"),
+		a("hoi-nong-nghiep", "Hội Khoa học Nông nghiệp tỉnh An Giang", "Hội KHNN", "HNN", union, "fields/vn2008-4"),
+		a("hoi-ky-thuat", "Hội Kỹ thuật và Công nghệ tỉnh An Giang", "Hội KT&CN", "HKC", union, "fields/vn2008-1", "fields/vn2008-2"),
+		a("hoi-khoa-hoc-xa-hoi", "Hội Khoa học Xã hội và Nhân văn tỉnh An Giang", "Hội KHXH&NV", "HXH", union, "fields/vn2008-6"),
+	}
+}
+
+// LoadMemberships creates the associations and registers about a third of
+// the people in db as members of the association of their primary field's
+// area, through the store's own methods: most approved, some pending, a few
+// suspended or withdrawn.
+func LoadMemberships(ctx context.Context, db *store.DB, seed uint64) error {
+	byArea := map[string]string{}
+	for _, a := range Associations() {
+		if _, err := db.CreateAssociation(ctx, a.Association, store.CreateOptions{ID: a.ID}); err != nil {
+			return fmt.Errorf("association %s: %w", a.ID, err)
+		}
+		for _, f := range a.Association.Fields {
+			byArea[strings.TrimPrefix(f, "fields/vn2008-")[:1]] = "associations/" + a.ID
+		}
+	}
+	r := rand.New(rand.NewPCG(seed, 0x6173736f63))
+	q := store.ListQuery{PageSize: store.MaxPageSize}
+	for {
+		people, page, err := db.ListPeople(ctx, q, pb.PersonView_PERSON_VIEW_BASIC)
+		if err != nil {
+			return err
+		}
+		for _, p := range people {
+			if len(p.Fields) == 0 || r.Float64() > 0.35 {
+				continue
+			}
+			code := strings.TrimPrefix(p.Fields[0].Field, "fields/vn2008-")
+			parent, ok := byArea[code[:1]]
+			if !ok {
+				continue
+			}
+			purposes := []pb.Consent_Purpose{pb.Consent_REGISTRY}
+			if r.Float64() < 0.7 {
+				purposes = append(purposes, pb.Consent_CONTACT)
+			}
+			reg, err := db.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: parent,
+				Applicant: &pb.RegisterMemberRequest_Person{Person: p.Name},
+				Consent:   &pb.Consent{Purposes: purposes, TextVersion: "2025-01"}}, store.CreateOptions{})
+			if err != nil {
+				return fmt.Errorf("registering %s: %w", p.Name, err)
+			}
+			name := reg.Membership.Name
+			switch x := r.Float64(); {
+			case x < 0.15:
+				continue // pending
+			case x < 0.2:
+				if _, err := db.RejectMembership(ctx, name, store.Transition{Reason: "Hồ sơ chưa đủ điều kiện"}); err != nil {
+					return fmt.Errorf("rejecting %s: %w", name, err)
+				}
+				continue
+			}
+			if _, err := db.ApproveMembership(ctx, name, store.Transition{}); err != nil {
+				return fmt.Errorf("approving %s: %w", name, err)
+			}
+			switch x := r.Float64(); {
+			case x < 0.05:
+				_, err = db.SuspendMembership(ctx, name, store.Transition{Reason: "Chưa đóng hội phí"})
+			case x < 0.1:
+				_, err = db.WithdrawMembership(ctx, name, store.Transition{Reason: "Chuyển công tác"})
+			}
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+		}
+		if page.NextPageToken == "" {
+			return nil
+		}
+		q.PageToken = page.NextPageToken
+	}
+}
