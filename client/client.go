@@ -31,7 +31,9 @@ type Options struct {
 	// Token is an API key, sent as `authorization: Bearer <token>`.
 	Token string
 	// TLS, when set, is used to connect; nil means plaintext, which only a
-	// server on a loopback address accepts by default.
+	// server on a loopback address accepts by default. A service that
+	// authenticates with a client certificate puts it in TLS.Certificates
+	// and leaves Token empty: a call with both is refused.
 	TLS *tls.Config
 	// MaxAttempts bounds how often an idempotent call is tried when the
 	// server answers UNAVAILABLE; 0 means 4, 1 turns retries off.
@@ -44,6 +46,7 @@ type Options struct {
 type Client struct {
 	conn   *grpc.ClientConn
 	People pb.PersonServiceClient
+	Audit  pb.AuditServiceClient
 }
 
 // Dial connects to the server at addr (host:port). The connection is made
@@ -74,6 +77,7 @@ func New(conn *grpc.ClientConn) *Client {
 	return &Client{
 		conn:   conn,
 		People: pb.NewPersonServiceClient(conn),
+		Audit:  pb.NewAuditServiceClient(conn),
 	}
 }
 
@@ -100,6 +104,7 @@ func (b bearer) RequireTransportSecurity() bool { return b.secure }
 // services are the services whose methods the retry policy covers.
 var services = []protoreflect.ServiceDescriptor{
 	pb.File_trithuc_v1_person_service_proto.Services().ByName("PersonService"),
+	pb.File_trithuc_v1_audit_service_proto.Services().ByName("AuditService"),
 }
 
 // serviceConfig retries the idempotent methods, the ones bound to HTTP GET
