@@ -237,11 +237,13 @@ func resourceName(m protoreflect.Message) string {
 // codeName spells a code as the gRPC documentation does: PERMISSION_DENIED.
 func codeName(c codes.Code) string {
 	var b strings.Builder
-	for i, r := range c.String() {
-		if unicode.IsUpper(r) && i > 0 {
+	prev := ' '
+	for _, r := range c.String() {
+		if unicode.IsUpper(r) && unicode.IsLower(prev) {
 			b.WriteByte('_')
 		}
 		b.WriteRune(unicode.ToUpper(r))
+		prev = r
 	}
 	return b.String()
 }
