@@ -307,6 +307,9 @@ func (a *auditLog) add(ev *store.AuditEvent) {
 		return
 	}
 	a.mu.Lock()
+	for len(a.pending) >= auditMaxPending && !a.closed {
+		a.room.Wait()
+	}
 	if a.closed {
 		a.mu.Unlock()
 		// A call that outlived the shutdown: store its event at once.
@@ -314,9 +317,6 @@ func (a *auditLog) add(ev *store.AuditEvent) {
 			a.log.Error("audit: storing an event after shutdown", "method", ev.Method, "principal", ev.Principal, "err", err)
 		}
 		return
-	}
-	for len(a.pending) >= auditMaxPending && !a.closed {
-		a.room.Wait()
 	}
 	a.pending = append(a.pending, ev)
 	n := len(a.pending)
@@ -375,12 +375,11 @@ func (a *auditLog) close(started bool) error {
 		close(a.stop)
 		<-a.done
 	}
-	err := a.flush()
 	a.mu.Lock()
 	a.closed = true
 	a.room.Broadcast()
 	a.mu.Unlock()
-	return err
+	return a.flush()
 }
 
 // auditService reads the audit trail.
