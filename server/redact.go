@@ -161,7 +161,11 @@ func isIdentStart(c byte) bool {
 }
 
 // sensitiveCache holds, by method, the names (proto and JSON) of the
-// marked fields that its request and response messages can reach.
+// marked fields that its filter and order_by must not name: those of every
+// message of the contract's package, so that a filter reaching a related
+// resource (person.ethnicity on a qualification) is caught too, and those
+// its request and response messages can reach. A name marked on one
+// message and not on another counts as marked.
 var sensitiveCache sync.Map
 
 func sensitiveNames(method string, req protoreflect.MessageDescriptor) map[string]pb.Sensitivity {
@@ -170,6 +174,15 @@ func sensitiveNames(method string, req protoreflect.MessageDescriptor) map[strin
 	}
 	names := map[string]pb.Sensitivity{}
 	seen := map[protoreflect.FullName]bool{}
+	mark := func(fd protoreflect.FieldDescriptor, sens pb.Sensitivity) {
+		for _, n := range []string{string(fd.Name()), fd.JSONName()} {
+			// Where one message marks a name PERSONAL and another
+			// YEAR_ONLY, the stricter wins.
+			if prev, ok := names[n]; !ok || prev == pb.Sensitivity_SENSITIVITY_PERSONAL_YEAR_ONLY {
+				names[n] = sens
+			}
+		}
+	}
 	var walk func(md protoreflect.MessageDescriptor)
 	walk = func(md protoreflect.MessageDescriptor) {
 		if seen[md.FullName()] {
@@ -180,8 +193,7 @@ func sensitiveNames(method string, req protoreflect.MessageDescriptor) map[strin
 		for i := 0; i < fields.Len(); i++ {
 			fd := fields.Get(i)
 			if sens := sensitivity(fd); sens != pb.Sensitivity_SENSITIVITY_UNSPECIFIED {
-				names[string(fd.Name())] = sens
-				names[fd.JSONName()] = sens
+				mark(fd, sens)
 			}
 			if fd.IsMap() {
 				fd = fd.MapValue()
@@ -192,6 +204,13 @@ func sensitiveNames(method string, req protoreflect.MessageDescriptor) map[strin
 		}
 	}
 	walk(req)
+	protoregistry.GlobalFiles.RangeFilesByPackage(pb.File_trithuc_v1_annotations_proto.Package(), func(fd protoreflect.FileDescriptor) bool {
+		msgs := fd.Messages()
+		for i := 0; i < msgs.Len(); i++ {
+			walk(msgs.Get(i))
+		}
+		return true
+	})
 	name := strings.ReplaceAll(strings.TrimPrefix(method, "/"), "/", ".")
 	if d, err := protoregistry.GlobalFiles.FindDescriptorByName(protoreflect.FullName(name)); err == nil {
 		if md, ok := d.(protoreflect.MethodDescriptor); ok {

@@ -679,6 +679,12 @@ func TestSensitiveReference(t *testing.T) {
 	if _, ok := names["given_name"]; ok {
 		t.Error("given_name is taken for personal data")
 	}
+	// A method whose messages do not hold a person still may not filter
+	// on a related person's personal data.
+	other := sensitiveNames("/trithuc.v1.AuditService/ListAuditEvents", (&pb.ListAuditEventsRequest{}).ProtoReflect().Descriptor())
+	if got := sensitiveReference(`person.ethnicity = "05"`, other); got != "person.ethnicity" {
+		t.Errorf("a related person's ethnicity: %q", got)
+	}
 	for expr, want := range map[string]string{
 		"":                                   "",
 		"given_name = \"Ánh\"":               "",

@@ -69,6 +69,9 @@ type Config struct {
 // DefaultMaxRequestBytes is the request size limit unless configured.
 const DefaultMaxRequestBytes = 4 << 20
 
+// maxHeaderBytes bounds the headers (gRPC metadata) of a request.
+const maxHeaderBytes = 64 << 10
+
 // internalNetwork is the network of the in-memory listener that the gateway
 // dials; calls arriving on it came through REST.
 const internalNetwork = "bufconn"
@@ -127,6 +130,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 
 	opts := append(s.interceptors(),
 		grpc.MaxRecvMsgSize(cfg.MaxRequestBytes),
+		grpc.MaxHeaderListSize(maxHeaderBytes),
 	)
 	if cfg.TLS != nil {
 		opts = append(opts, grpc.Creds(networkOnlyTLS{credentials.NewTLS(serverTLS(cfg.TLS))}))
@@ -158,7 +162,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
 	}
 	if cfg.TLS != nil {
