@@ -31,8 +31,10 @@ import (
 // request id and client address.
 //
 // A write is recorded in its own transaction: the audit interceptor puts
-// the call's event in the context (store.WithAudit) and the store inserts
-// it just before COMMIT. Every other call -- reads, and writes that failed
+// the call's event, with the resources its request names, in the context
+// (store.WithAudit); the store adds what a create makes and inserts the
+// event just before COMMIT. Names that only the response gives are added
+// after. Every other call -- reads, and writes that failed
 // or changed nothing -- is recorded after the handler returns, through a
 // buffer flushed in one transaction every auditFlushInterval or
 // auditFlushSize events, and on shutdown. That keeps reads from each
@@ -77,11 +79,11 @@ func (s *Server) auditUnary(ctx context.Context, req any, info *grpc.UnaryServer
 	}
 	ev := s.newAuditEvent(c)
 	if m, ok := req.(proto.Message); ok {
-		ev.Resources = requestNames(m, ev.Resources)
+		ev.AddResources(requestNames(m, nil)...)
 	}
 	resp, err := handler(store.WithAudit(ctx, ev), req)
 	if m, ok := resp.(proto.Message); ok && err == nil {
-		ev.Resources = responseNames(m, ev.Resources)
+		ev.AddResources(responseNames(m, nil)...)
 	}
 	s.finishAudit(ev, err)
 	return resp, err
@@ -102,7 +104,6 @@ func (s *Server) auditStream(srv any, ss grpc.ServerStream, info *grpc.StreamSer
 // finishAudit records how a call ended: the whole event, or, when its write
 // transaction stored it, the resources learnt since.
 func (s *Server) finishAudit(ev *store.AuditEvent, err error) {
-	ev.Resources = dedupe(ev.Resources)
 	if !ev.Stored() {
 		ev.Code = codeName(status.Code(err))
 	}
@@ -124,7 +125,7 @@ func (as *auditingStream) RecvMsg(m any) error {
 	err := as.ServerStream.RecvMsg(m)
 	if msg, ok := m.(proto.Message); ok && err == nil {
 		as.mu.Lock()
-		as.ev.Resources = requestNames(msg, as.ev.Resources)
+		as.ev.AddResources(requestNames(msg, nil)...)
 		as.mu.Unlock()
 	}
 	return err
@@ -134,7 +135,7 @@ func (as *auditingStream) SendMsg(m any) error {
 	err := as.ServerStream.SendMsg(m)
 	if msg, ok := m.(proto.Message); ok && err == nil {
 		as.mu.Lock()
-		as.ev.Resources = responseNames(msg, as.ev.Resources)
+		as.ev.AddResources(responseNames(msg, nil)...)
 		as.mu.Unlock()
 	}
 	return err
@@ -202,18 +203,6 @@ func appendName(names []string, name string) []string {
 		return names
 	}
 	return append(names, name)
-}
-
-func dedupe(names []string) []string {
-	seen := make(map[string]bool, len(names))
-	out := names[:0]
-	for _, n := range names {
-		if !seen[n] {
-			seen[n] = true
-			out = append(out, n)
-		}
-	}
-	return out
 }
 
 func isResource(md protoreflect.MessageDescriptor) bool {

@@ -30,6 +30,34 @@ type AuditEvent struct {
 	// Resources are stored with it.
 	pk     int64
 	stored int
+	named  map[string]bool // Resources, as a set
+}
+
+// AddResources adds the names the event does not have yet, after the
+// others.
+func (ev *AuditEvent) AddResources(names ...string) {
+	if ev.named == nil {
+		ev.named = make(map[string]bool, len(ev.Resources)+len(names))
+		for _, n := range ev.Resources {
+			ev.named[n] = true
+		}
+	}
+	for _, n := range names {
+		if !ev.named[n] {
+			ev.named[n] = true
+			ev.Resources = append(ev.Resources, n)
+		}
+	}
+}
+
+// auditResource adds a resource that a write changes to the audit event
+// of its call, while it is not stored, so that the event stored with the
+// write names it: the store calls it for what a create makes, whose name
+// the request could not give.
+func (tx *Tx) auditResource(ctx context.Context, name string) {
+	if ev := auditFrom(ctx); ev != nil && ev.pk == 0 {
+		ev.AddResources(name)
+	}
 }
 
 // NewAuditEvent starts the event of a call that begins at t.
@@ -308,5 +336,5 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*AuditEvent,
 	return events, next, nil
 }
 
-// Unsaved reports whether ev has resources that are not stored yet.
+// Unsaved reports whether the event has resources that are not stored yet.
 func (ev *AuditEvent) Unsaved() bool { return ev.stored < len(ev.Resources) }

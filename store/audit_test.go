@@ -64,6 +64,9 @@ func TestWriteRecordsItsAuditEvent(t *testing.T) {
 		t.Fatal("a dry run stored its audit event")
 	}
 	// A committed one does, once, with the code OK.
+	ev = NewAuditEvent(time.Now())
+	ev.Principal, ev.Method = "key:a", "/trithuc.v1.PersonService/CreatePerson"
+	actx = WithAudit(ctx, ev)
 	p, err := db.CreatePerson(actx, &pb.Person{GivenName: "A"}, CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -71,23 +74,26 @@ func TestWriteRecordsItsAuditEvent(t *testing.T) {
 	if !ev.Stored() || count() != 1 {
 		t.Fatal("a committed write did not store its audit event")
 	}
+	if evs, _, _ := db.ListAuditEvents(ctx, AuditQuery{Resource: p.Name}); len(evs) != 1 {
+		t.Errorf("the create's event does not name %s: %+v", p.Name, evs)
+	}
 	if _, err := db.UpdatePerson(actx, p.Name, WriteOptions{}, func(p *pb.Person) error { p.FamilyName = "B"; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if count() != 1 {
 		t.Error("a second write under the same call stored the event again")
 	}
-	// Resources learnt later are appended to the stored event.
-	ev.Resources = append(ev.Resources, p.Name)
-	if !ev.Unsaved() {
-		t.Error("a new resource is not unsaved")
+	// Resources learnt later are appended to the stored event, once.
+	ev.AddResources(p.Name, "people/other", "people/other")
+	if !ev.Unsaved() || len(ev.Resources) != 2 {
+		t.Errorf("resources %v, want the new one unsaved", ev.Resources)
 	}
 	if err := db.AppendAudit(ctx, []*AuditEvent{ev}); err != nil {
 		t.Fatal(err)
 	}
-	evs, _, _ := db.ListAuditEvents(ctx, AuditQuery{Resource: p.Name})
-	if len(evs) != 1 || evs[0].Code != "OK" || evs[0].ID != ev.ID {
-		t.Errorf("events naming %s: %+v", p.Name, evs)
+	evs, _, _ := db.ListAuditEvents(ctx, AuditQuery{Resource: "people/other"})
+	if len(evs) != 1 || evs[0].Code != "OK" || evs[0].ID != ev.ID || strings.Join(evs[0].Resources, ",") != p.Name+",people/other" {
+		t.Errorf("events naming people/other: %+v", evs)
 	}
 
 	// A write that fails after fn (here: the audit insert itself) is not

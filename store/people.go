@@ -257,6 +257,7 @@ func (db *DB) CreatePerson(ctx context.Context, p *pb.Person, o CreateOptions) (
 		if err != nil {
 			return dbError(err)
 		}
+		tx.auditResource(ctx, "people/"+id)
 		r, err := tx.person(ctx, id)
 		if err != nil {
 			return err

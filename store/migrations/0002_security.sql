@@ -26,9 +26,10 @@ CREATE INDEX audit_events_time ON audit_events(event_time);
 CREATE INDEX audit_events_principal ON audit_events(principal, event_time);
 CREATE INDEX audit_events_method ON audit_events(method, event_time);
 
--- The resources each event names. A write's event and the names its request
--- gave are stored in the write's transaction; names known only from the
--- response (a created resource's) may be added in a later transaction.
+-- The resources each event names. A write's event is stored in the write's
+-- transaction with the names its request gave and those the store added (a
+-- created resource's); names known only from the response may be added in a
+-- later transaction.
 CREATE TABLE audit_event_resources (
 	resource TEXT NOT NULL,
 	event_pk INTEGER NOT NULL REFERENCES audit_events(pk),
