@@ -26,9 +26,12 @@ const (
 )
 
 // permissions says who may call each method, by its full gRPC name. An
-// admin may call every method listed; a method not listed may be called by
-// nobody (default deny), and TestPermissionTableComplete fails for every
-// registered method without a line here. Adding an RPC: add its line.
+// admin may call every method listed ({} is admins only); a method not
+// listed may be called by nobody (default deny), and
+// TestPermissionTableComplete fails for every served method without a line
+// here. Adding an RPC: add its line. What a role may see of what it may
+// call is decided apart from this table, by the contract's sensitivity
+// marks (redact.go).
 var permissions = map[string][]string{
 	"/grpc.health.v1.Health/Check": {anyone},
 	"/grpc.health.v1.Health/Watch": {anyone},
