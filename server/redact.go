@@ -28,7 +28,9 @@ import (
 //     it;
 //   - refuses a FULL view to roles that read basic views only.
 //
-// Handlers need do nothing. The filter check scans the filter and order_by
+// Handlers need do nothing, except those that serialise messages into
+// bytes themselves (CSV or XLSX exports): they use redactFor. The filter
+// check scans the filter and order_by
 // strings for the names of marked fields (outside quoted values), which is
 // conservative: it may refuse a filter that merely mentions such a name.
 
@@ -231,6 +233,17 @@ func sensitivity(fd protoreflect.FieldDescriptor) pb.Sensitivity {
 	sens, _ := proto.GetExtension(fd.Options(), pb.E_Sensitivity).(pb.Sensitivity)
 	sensitivities.Store(fd, sens)
 	return sens
+}
+
+// redactFor is redact for the caller of ctx, when its role is not entitled
+// to personal data. Handlers that turn messages into bytes the interceptor
+// cannot look into (CSV or XLSX exports) pass each message through it
+// before they serialise it.
+func redactFor(ctx context.Context, msg proto.Message) proto.Message {
+	if p := callFrom(ctx).principal; p != nil && personalDataRoles[p.Role] {
+		return msg
+	}
+	return redact(msg)
 }
 
 // redact returns msg with the fields marked personal data cleared, and

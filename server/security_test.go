@@ -607,6 +607,24 @@ func TestRedaction(t *testing.T) {
 	wantWhole(t, "GetPerson as admin after the others", got, anh())
 }
 
+func TestRedactFor(t *testing.T) {
+	as := func(role string) context.Context {
+		return context.WithValue(context.Background(), callKey{}, &call{principal: &Principal{ID: "key:x", Role: role}})
+	}
+	for _, role := range Roles {
+		got := redactFor(as(role), anh()).(*pb.Person)
+		if personalDataRoles[role] {
+			wantWhole(t, role, got, anh())
+		} else {
+			wantRedacted(t, role, got, anh())
+		}
+	}
+	wantRedacted(t, "no principal", redactFor(context.Background(), anh()).(*pb.Person), anh())
+	in := anh()
+	redact(in)
+	wantWhole(t, "redact's argument", in, anh())
+}
+
 func TestPersonalDataFilters(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
