@@ -611,15 +611,20 @@ func TestRedactFor(t *testing.T) {
 	as := func(role string) context.Context {
 		return context.WithValue(context.Background(), callKey{}, &call{principal: &Principal{ID: "key:x", Role: role}})
 	}
+	stored := func() *pb.Person {
+		p := anh()
+		p.Name, p.Etag = "people/anh", "e1"
+		return p
+	}
 	for _, role := range Roles {
-		got := redactFor(as(role), anh()).(*pb.Person)
+		got := redactFor(as(role), stored()).(*pb.Person)
 		if personalDataRoles[role] {
 			wantWhole(t, role, got, anh())
 		} else {
 			wantRedacted(t, role, got, anh())
 		}
 	}
-	wantRedacted(t, "no principal", redactFor(context.Background(), anh()).(*pb.Person), anh())
+	wantRedacted(t, "no principal", redactFor(context.Background(), stored()).(*pb.Person), anh())
 	in := anh()
 	redact(in)
 	wantWhole(t, "redact's argument", in, anh())
