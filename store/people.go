@@ -295,6 +295,7 @@ func (db *DB) CreatePerson(ctx context.Context, p *pb.Person, o CreateOptions) (
 		if err != nil {
 			return dbError(err)
 		}
+		tx.auditResource(ctx, "people/"+id)
 		pk, err := res.LastInsertId()
 		if err != nil {
 			return dbError(err)

@@ -17,7 +17,8 @@ import (
 // defaultColumns are the table columns of resources whose fields are too
 // many to show all of.
 var defaultColumns = map[protoreflect.FullName][]string{
-	"trithuc.v1.Person": {"name", "display_name", "gender", "birth_date", "ethnicity", "hometown"},
+	"trithuc.v1.Person":     {"name", "display_name", "gender", "birth_date", "ethnicity", "hometown"},
+	"trithuc.v1.AuditEvent": {"event_time", "principal", "role", "method", "code", "resources", "client_address"},
 }
 
 // printResult prints the responses of one call (several when --all followed
