@@ -31,7 +31,9 @@ type Options struct {
 	// Token is an API key, sent as `authorization: Bearer <token>`.
 	Token string
 	// TLS, when set, is used to connect; nil means plaintext, which only a
-	// server on a loopback address accepts by default.
+	// server on a loopback address accepts by default. A service that
+	// authenticates with a client certificate puts it in TLS.Certificates
+	// and leaves Token empty: a call with both is refused.
 	TLS *tls.Config
 	// MaxAttempts bounds how often an idempotent call is tried when the
 	// server answers UNAVAILABLE; 0 means 4, 1 turns retries off.
@@ -47,6 +49,7 @@ type Client struct {
 	Organizations pb.OrganizationServiceClient
 	Reference     pb.ReferenceServiceClient
 	Memberships   pb.MembershipServiceClient
+	Audit         pb.AuditServiceClient
 }
 
 // Dial connects to the server at addr (host:port). The connection is made
@@ -80,6 +83,7 @@ func New(conn *grpc.ClientConn) *Client {
 		Organizations: pb.NewOrganizationServiceClient(conn),
 		Reference:     pb.NewReferenceServiceClient(conn),
 		Memberships:   pb.NewMembershipServiceClient(conn),
+		Audit:         pb.NewAuditServiceClient(conn),
 	}
 }
 
@@ -109,6 +113,7 @@ var services = []protoreflect.ServiceDescriptor{
 	pb.File_trithuc_v1_organization_service_proto.Services().ByName("OrganizationService"),
 	pb.File_trithuc_v1_reference_proto.Services().ByName("ReferenceService"),
 	pb.File_trithuc_v1_membership_service_proto.Services().ByName("MembershipService"),
+	pb.File_trithuc_v1_audit_service_proto.Services().ByName("AuditService"),
 }
 
 // serviceConfig retries the idempotent methods, the ones bound to HTTP GET

@@ -33,15 +33,29 @@ type env struct {
 	base   string
 	http   *http.Client
 	logs   *syncBuffer
+	// configure, when set, changes the configuration start serves with.
+	configure func(*Config)
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{t: t, path: filepath.Join(t.TempDir(), "trithuc.db"), http: &http.Client{Timeout: 30 * time.Second}}
+	return newEnvWith(t, nil)
+}
+
+// newEnvWith is newEnv with a configuration that configure changes.
+func newEnvWith(t *testing.T, configure func(*Config)) *env {
+	t.Helper()
+	e := &env{t: t, path: filepath.Join(t.TempDir(), "trithuc.db"), http: &http.Client{Timeout: 30 * time.Second}, configure: configure}
 	e.start(nil)
+	opts := client.Options{}
+	if e.srv.cfg.TLS != nil {
+		opts.TLS = e.clientTLS()
+		e.http.Transport = &http.Transport{TLSClientConfig: e.clientTLS()}
+	}
 	_, e.token = e.key("admin")
 	var err error
-	e.client, err = client.Dial(e.srv.GRPCAddr(), client.Options{Token: e.token})
+	opts.Token = e.token
+	e.client, err = client.Dial(e.srv.GRPCAddr(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,8 +76,12 @@ func (e *env) start(register func(*Server)) {
 		e.t.Fatal(err)
 	}
 	e.logs = &syncBuffer{}
-	srv, err := New(db, Config{GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", MaxRequestBytes: 64 << 10,
-		Logger: slog.New(slog.NewTextHandler(e.logs, nil))})
+	cfg := Config{GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", MaxRequestBytes: 64 << 10,
+		Logger: slog.New(slog.NewTextHandler(e.logs, nil))}
+	if e.configure != nil {
+		e.configure(&cfg)
+	}
+	srv, err := New(db, cfg)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -74,6 +92,9 @@ func (e *env) start(register func(*Server)) {
 		e.t.Fatal(err)
 	}
 	e.db, e.srv, e.base = db, srv, "http://"+srv.HTTPAddr()
+	if cfg.TLS != nil {
+		e.base = "https://" + srv.HTTPAddr()
+	}
 }
 
 func (e *env) stop() {

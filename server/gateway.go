@@ -24,6 +24,15 @@ func incomingHeader(key string) (string, bool) {
 	return "", false
 }
 
+// outgoingHeader sends the call's request id as X-Request-Id, and other
+// response metadata as the gateway does by default.
+func outgoingHeader(key string) (string, bool) {
+	if key == requestIDHeader {
+		return "X-Request-Id", true
+	}
+	return runtime.MetadataHeaderPrefix + key, true
+}
+
 // limitBody refuses bodies over max bytes: at once when the request says its
 // length, and as the body is read when it does not.
 func limitBody(next http.Handler, max int64) http.Handler {

@@ -22,10 +22,14 @@ import (
 
 // Principal is who makes a call, as established from their credential.
 type Principal struct {
-	// ID names the credential, for example "key:k3j9x2ab".
+	// ID names the credential, for example "key:k3j9x2ab" or
+	// "cert:CN=hr-sync,O=Sở Nội vụ".
 	ID   string
 	Name string
 	Role string
+	// Association, for a registrar key limited to one, is the association
+	// (associations/{association}); see checkAssociationScope.
+	Association string
 }
 
 // call is what the interceptors learn about a call as it passes through
@@ -34,6 +38,13 @@ type call struct {
 	method    string
 	rest      bool
 	principal *Principal
+	start     time.Time
+	// id is the call's request id, returned in the x-request-id header,
+	// logged and audited.
+	id string
+	// client is the caller's address: the gRPC peer's, or for REST the
+	// HTTP client's, as the gateway saw it.
+	client string
 }
 
 type callKey struct{}
@@ -54,31 +65,34 @@ func principal(ctx context.Context) *Principal {
 	return &Principal{ID: "anonymous"}
 }
 
-// publicMethods need no credential.
-var publicMethods = map[string]bool{
-	"/grpc.health.v1.Health/Check": true,
-	"/grpc.health.v1.Health/Watch": true,
-	"/grpc.health.v1.Health/List":  true,
-}
-
 // interceptors is the chain every call passes, over gRPC and REST alike:
-// log (outermost, so that it sees the final code) → recover → authenticate →
-// validate → handler.
+// log (outermost, so that it sees the final code) → recover → deadline →
+// authenticate → rate limit → audit → authorize → protect (redaction) →
+// validate → handler. The rate limit follows authentication because its
+// buckets are per principal; audit wraps authorize so that denied calls
+// are recorded too.
 func (s *Server) interceptors() []grpc.ServerOption {
 	rec := recovery.WithRecoveryHandlerContext(func(ctx context.Context, p any) error {
 		s.log.ErrorContext(ctx, "panic in handler", "method", callFrom(ctx).method, "panic", p, "stack", string(debug.Stack()))
 		return errInternal
 	})
 	return []grpc.ServerOption{
-		grpc.ChainUnaryInterceptor(s.logUnary, recovery.UnaryServerInterceptor(rec), s.authUnary, s.validateUnary),
-		grpc.ChainStreamInterceptor(s.logStream, recovery.StreamServerInterceptor(rec), s.authStream, s.validateStream),
+		grpc.ChainUnaryInterceptor(s.logUnary, recovery.UnaryServerInterceptor(rec), s.deadlineUnary, s.authUnary,
+			s.rateLimitUnary, s.auditUnary, s.authorizeUnary, s.protectUnary, s.validateUnary),
+		grpc.ChainStreamInterceptor(s.logStream, recovery.StreamServerInterceptor(rec), s.deadlineStream, s.authStream,
+			s.rateLimitStream, s.auditStream, s.authorizeStream, s.protectStream, s.validateStream),
 	}
 }
 
 func (s *Server) newCall(ctx context.Context, method string) (context.Context, *call) {
-	c := &call{method: method}
-	if p, ok := peer.FromContext(ctx); ok && p.Addr != nil && p.Addr.Network() == internalNetwork {
-		c.rest = true
+	c := &call{method: method, start: time.Now(), id: newRequestID()}
+	if p, ok := peer.FromContext(ctx); ok && p.Addr != nil {
+		if p.Addr.Network() == internalNetwork {
+			c.rest = true
+			c.client = forwardedFor(ctx)
+		} else {
+			c.client = hostOf(p.Addr.String())
+		}
 	}
 	return context.WithValue(ctx, callKey{}, c), c
 }
@@ -98,12 +112,13 @@ func (s *Server) logCall(ctx context.Context, c *call, start time.Time, err erro
 		level = slog.LevelError
 	}
 	s.log.Log(ctx, level, "call", "method", c.method, "transport", transport, "principal", who,
-		"code", code.String(), "duration", time.Since(start).Round(time.Microsecond))
+		"code", code.String(), "duration", time.Since(start).Round(time.Microsecond), "request_id", c.id)
 }
 
 func (s *Server) logUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
 	start := time.Now()
 	ctx, c := s.newCall(ctx, info.FullMethod)
+	grpc.SetHeader(ctx, metadata.Pairs(requestIDHeader, c.id))
 	resp, err := handler(ctx, req)
 	s.logCall(ctx, c, start, err)
 	return resp, err
@@ -112,6 +127,7 @@ func (s *Server) logUnary(ctx context.Context, req any, info *grpc.UnaryServerIn
 func (s *Server) logStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
 	start := time.Now()
 	ctx, c := s.newCall(ss.Context(), info.FullMethod)
+	ss.SetHeader(metadata.Pairs(requestIDHeader, c.id))
 	err := handler(srv, &contextStream{ServerStream: ss, ctx: ctx})
 	s.logCall(ctx, c, start, err)
 	return err
@@ -139,18 +155,38 @@ func (s *Server) authStream(srv any, ss grpc.ServerStream, info *grpc.StreamServ
 }
 
 // authenticate establishes who calls from their one credential, an API key
-// sent as `authorization: Bearer <key>`, and records it on the call.
+// sent as `authorization: Bearer <key>` or a client certificate, and records
+// it on the call. Nothing else a client sends can claim an identity.
 func (s *Server) authenticate(ctx context.Context, method string) error {
-	if publicMethods[method] {
+	if s.isPublic(method) {
 		return nil
 	}
+	c := callFrom(ctx)
 	md, _ := metadata.FromIncomingContext(ctx)
+	cert, err := s.clientCertificate(ctx, c, md)
+	if err != nil {
+		return err
+	}
 	vals := md.Get("authorization")
+	n := len(vals)
+	if cert != nil {
+		n++
+	}
 	switch {
-	case len(vals) == 0:
-		return status.Error(codes.Unauthenticated, "no credential: send an API key as the header `authorization: Bearer <key>`")
-	case len(vals) > 1:
+	case n == 0:
+		return status.Error(codes.Unauthenticated, "no credential: send an API key as the header `authorization: Bearer <key>`, or connect with a client certificate")
+	case n > 1 && cert != nil:
+		return status.Error(codes.Unauthenticated, "more than one credential: the call has a client certificate and an authorization header; send one of them")
+	case n > 1:
 		return status.Error(codes.Unauthenticated, "more than one credential: send exactly one authorization header")
+	}
+	if cert != nil {
+		p, err := s.certPrincipal(cert)
+		if err != nil {
+			return err
+		}
+		c.principal = p
+		return nil
 	}
 	scheme, token, ok := strings.Cut(strings.TrimSpace(vals[0]), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
@@ -160,7 +196,7 @@ func (s *Server) authenticate(ctx context.Context, method string) error {
 	if err != nil {
 		return grpcError(ctx, err)
 	}
-	callFrom(ctx).principal = &Principal{ID: "key:" + key.ID, Name: key.Name, Role: key.Role}
+	c.principal = &Principal{ID: "key:" + key.ID, Name: key.Name, Role: key.Role, Association: key.Association}
 	s.touchKey(ctx, key.ID)
 	return nil
 }

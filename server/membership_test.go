@@ -17,6 +17,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"trithuc/client"
 	pb "trithuc/proto/trithuc/v1"
 )
 
@@ -798,5 +799,93 @@ func TestAssociations(t *testing.T) {
 	}
 	if _, err := ms.UndeleteAssociation(ctx, &pb.UndeleteAssociationRequest{Name: hyh.Name}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Who may do what with associations and memberships, and a registrar key
+// limited to an association acts only on it and those under it.
+func TestMembershipPermissions(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	union, hyh := e.associations()
+	kt := e.association("hoi-kinh-te", &pb.Association{DisplayName: "Hội Kinh tế", Code: "HKT", Parent: union.Name})
+	elsewhere := e.register(&pb.RegisterMemberRequest{Parent: kt.Name, Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{GivenName: "Khác"}}}).Membership
+	as := func(role string) *client.Client {
+		_, tok := e.key(role)
+		return e.clientAs(tok)
+	}
+	scoped := func(association string) (*client.Client, string) {
+		_, tok, err := e.db.CreateScopedKey(ctx, "Hội "+association, RoleRegistrar, association, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e.clientAs(tok), tok
+	}
+	register := func(c *client.Client, parent string) (*pb.RegisterMemberResponse, error) {
+		return c.Memberships.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: parent,
+			Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{GivenName: "Mới"}}, Consent: consent()})
+	}
+
+	registrar, home, service := as(RoleRegistrar), as(RoleHomeAffairs), as(RoleService)
+	reg, err := register(registrar, hyh.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := registrar.Memberships.ApproveMembership(ctx, &pb.ApproveMembershipRequest{Name: reg.Membership.Name}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = registrar.Memberships.CreateAssociation(ctx, &pb.CreateAssociationRequest{Association: &pb.Association{DisplayName: "X", Code: "X"}})
+	wantCode(t, err, codes.PermissionDenied)
+	for _, c := range []*client.Client{registrar, home, service} {
+		if _, err := c.Memberships.ListAssociations(ctx, &pb.ListAssociationsRequest{}); err != nil {
+			t.Errorf("ListAssociations: %v", err)
+		}
+	}
+	if _, err := home.Memberships.ListMemberships(ctx, &pb.ListMembershipsRequest{Parent: "associations/-", Filter: "person.highest_qualification_level >= DAI_HOC"}); err != nil {
+		t.Errorf("home_affairs lists memberships: %v", err)
+	}
+	_, err = home.Memberships.ListMemberships(ctx, &pb.ListMembershipsRequest{Parent: "associations/-", Filter: `person.national_id = "091079000456"`})
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = register(home, hyh.Name)
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = home.Memberships.SuspendMembership(ctx, &pb.SuspendMembershipRequest{Name: reg.Membership.Name, Reason: "x"})
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = service.Memberships.GetMembership(ctx, &pb.GetMembershipRequest{Name: reg.Membership.Name})
+	wantCode(t, err, codes.PermissionDenied)
+
+	// A key of the Hội Y học: its own members only.
+	own, ownToken := scoped(hyh.Name)
+	mine, err := register(own, hyh.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := own.Memberships.ApproveMembership(ctx, &pb.ApproveMembershipRequest{Name: mine.Membership.Name}); err != nil {
+		t.Fatal(err)
+	}
+	if list, err := own.Memberships.ListMemberships(ctx, &pb.ListMembershipsRequest{Parent: hyh.Name}); err != nil || len(list.Memberships) != 2 {
+		t.Errorf("its own list: %v %v", list, err)
+	}
+	_, err = register(own, kt.Name)
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = own.Memberships.GetMembership(ctx, &pb.GetMembershipRequest{Name: elsewhere.Name})
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = own.Memberships.WithdrawMembership(ctx, &pb.WithdrawMembershipRequest{Name: elsewhere.Name})
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = own.Memberships.ListMemberships(ctx, &pb.ListMembershipsRequest{Parent: "associations/-"})
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = own.Memberships.ListMemberships(ctx, &pb.ListMembershipsRequest{Parent: "associations/does-not-exist"})
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = own.Memberships.UpdateAssociation(ctx, &pb.UpdateAssociationRequest{Association: &pb.Association{Name: hyh.Name, ShortName: "x"}, UpdateMask: mask("short_name")})
+	wantCode(t, err, codes.PermissionDenied)
+	code, body := e.restAs(ownToken, "POST", "/v1/"+elsewhere.Name+":approve", map[string]any{})
+	wantREST(t, code, body, http.StatusForbidden)
+
+	// A key of the Union acts on the associations under it.
+	top, _ := scoped(union.Name)
+	if _, err := top.Memberships.SuspendMembership(ctx, &pb.SuspendMembershipRequest{Name: mine.Membership.Name, Reason: "Kiểm tra"}); err != nil {
+		t.Errorf("the Union's key on a member association: %v", err)
+	}
+	if _, err := register(top, kt.Name); err != nil {
+		t.Errorf("the Union's key registers in a member association: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"strings"
 
 	"go.einride.tech/aip/fieldbehavior"
 	"google.golang.org/genproto/googleapis/api/annotations"
@@ -12,9 +13,23 @@ import (
 )
 
 // membershipService keeps the science associations and their members.
+// Every method that acts on one association, or on a membership of one,
+// checks first that a registrar key limited to an association may act on
+// it (checkAssociationScope).
 type membershipService struct {
 	pb.UnimplementedMembershipServiceServer
 	db *store.DB
+}
+
+// scope checks the caller's association scope for the association a
+// resource name begins with: associations/{association}/...
+func (s *membershipService) scope(ctx context.Context, name string) error {
+	parts := strings.SplitN(name, "/", 3)
+	association := ""
+	if len(parts) >= 2 {
+		association = parts[0] + "/" + parts[1]
+	}
+	return checkAssociationScope(ctx, association, s.db.AssociationAncestors)
 }
 
 func (s *membershipService) CreateAssociation(ctx context.Context, req *pb.CreateAssociationRequest) (*pb.Association, error) {
@@ -25,6 +40,9 @@ func (s *membershipService) CreateAssociation(ctx context.Context, req *pb.Creat
 }
 
 func (s *membershipService) GetAssociation(ctx context.Context, req *pb.GetAssociationRequest) (*pb.Association, error) {
+	if err := s.scope(ctx, req.GetName()); err != nil {
+		return nil, err
+	}
 	out, err := s.db.GetAssociation(ctx, req.GetName())
 	return out, grpcError(ctx, err)
 }
@@ -58,6 +76,9 @@ func (s *membershipService) UndeleteAssociation(ctx context.Context, req *pb.Und
 // server to set (names, output-only fields of the person, qualifications
 // and positions) is dropped, as a create drops it.
 func (s *membershipService) RegisterMember(ctx context.Context, req *pb.RegisterMemberRequest) (*pb.RegisterMemberResponse, error) {
+	if err := s.scope(ctx, req.GetParent()); err != nil {
+		return nil, err
+	}
 	r := proto.Clone(req).(*pb.RegisterMemberRequest)
 	drop := func(m proto.Message) {
 		fieldbehavior.ClearFields(m, annotations.FieldBehavior_OUTPUT_ONLY)
@@ -86,11 +107,17 @@ func (s *membershipService) RegisterMember(ctx context.Context, req *pb.Register
 }
 
 func (s *membershipService) GetMembership(ctx context.Context, req *pb.GetMembershipRequest) (*pb.Membership, error) {
+	if err := s.scope(ctx, req.GetName()); err != nil {
+		return nil, err
+	}
 	out, err := s.db.GetMembership(ctx, req.GetName())
 	return out, grpcError(ctx, err)
 }
 
 func (s *membershipService) ListMemberships(ctx context.Context, req *pb.ListMembershipsRequest) (*pb.ListMembershipsResponse, error) {
+	if err := s.scope(ctx, req.GetParent()); err != nil {
+		return nil, err
+	}
 	items, page, err := s.db.ListMemberships(ctx, req.GetParent(), listQuery(req))
 	if err != nil {
 		return nil, grpcError(ctx, err)
@@ -99,6 +126,9 @@ func (s *membershipService) ListMemberships(ctx context.Context, req *pb.ListMem
 }
 
 func (s *membershipService) UpdateMembership(ctx context.Context, req *pb.UpdateMembershipRequest) (*pb.Membership, error) {
+	if err := s.scope(ctx, req.GetMembership().GetName()); err != nil {
+		return nil, err
+	}
 	return update(ctx, req.GetUpdateMask(), req.GetMembership(), req.GetValidateOnly(),
 		func(name string, o store.WriteOptions, apply func(*pb.Membership) error) (*pb.Membership, error) {
 			return s.db.UpdateMembership(ctx, name, o, apply)
@@ -106,30 +136,45 @@ func (s *membershipService) UpdateMembership(ctx context.Context, req *pb.Update
 }
 
 func (s *membershipService) ApproveMembership(ctx context.Context, req *pb.ApproveMembershipRequest) (*pb.Membership, error) {
+	if err := s.scope(ctx, req.GetName()); err != nil {
+		return nil, err
+	}
 	out, err := s.db.ApproveMembership(ctx, req.GetName(), store.Transition{Etag: req.GetEtag(),
 		ConfirmDistinctPerson: req.GetConfirmDistinctPerson(), ValidateOnly: req.GetValidateOnly()})
 	return out, grpcError(ctx, err)
 }
 
 func (s *membershipService) RejectMembership(ctx context.Context, req *pb.RejectMembershipRequest) (*pb.Membership, error) {
+	if err := s.scope(ctx, req.GetName()); err != nil {
+		return nil, err
+	}
 	out, err := s.db.RejectMembership(ctx, req.GetName(), store.Transition{Etag: req.GetEtag(),
 		Reason: req.GetReason(), ValidateOnly: req.GetValidateOnly()})
 	return out, grpcError(ctx, err)
 }
 
 func (s *membershipService) SuspendMembership(ctx context.Context, req *pb.SuspendMembershipRequest) (*pb.Membership, error) {
+	if err := s.scope(ctx, req.GetName()); err != nil {
+		return nil, err
+	}
 	out, err := s.db.SuspendMembership(ctx, req.GetName(), store.Transition{Etag: req.GetEtag(),
 		Reason: req.GetReason(), ValidateOnly: req.GetValidateOnly()})
 	return out, grpcError(ctx, err)
 }
 
 func (s *membershipService) ReinstateMembership(ctx context.Context, req *pb.ReinstateMembershipRequest) (*pb.Membership, error) {
+	if err := s.scope(ctx, req.GetName()); err != nil {
+		return nil, err
+	}
 	out, err := s.db.ReinstateMembership(ctx, req.GetName(), store.Transition{Etag: req.GetEtag(),
 		Reason: req.GetReason(), ValidateOnly: req.GetValidateOnly()})
 	return out, grpcError(ctx, err)
 }
 
 func (s *membershipService) WithdrawMembership(ctx context.Context, req *pb.WithdrawMembershipRequest) (*pb.Membership, error) {
+	if err := s.scope(ctx, req.GetName()); err != nil {
+		return nil, err
+	}
 	out, err := s.db.WithdrawMembership(ctx, req.GetName(), store.Transition{Etag: req.GetEtag(),
 		Reason: req.GetReason(), ConsentWithdrawn: req.GetConsentWithdrawn(), ValidateOnly: req.GetValidateOnly()})
 	return out, grpcError(ctx, err)

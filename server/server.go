@@ -10,6 +10,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -20,7 +21,9 @@ import (
 
 	"buf.build/go/protovalidate"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"golang.org/x/time/rate"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
@@ -43,10 +46,31 @@ type Config struct {
 	MaxRequestBytes int
 	// Logger receives one line per call; slog.Default() when nil.
 	Logger *slog.Logger
+
+	// TLS, when set, serves both ports over TLS (see LoadTLS). When it has
+	// ClientCAs, clients may authenticate with a certificate they sign,
+	// whose subject CertRoles maps to a role.
+	TLS       *tls.Config
+	CertRoles *CertRoles
+	// Insecure lets the server listen without TLS on addresses other than
+	// loopback, which it otherwise refuses.
+	Insecure bool
+
+	// RateLimit is how many calls a second each principal may make, in
+	// bursts of up to RateBurst; 0 is no limit.
+	RateLimit float64
+	RateBurst int
+	// MaxCallDuration is the longest a call may run: calls without a
+	// deadline or with a later one get this one. DefaultMaxCallDuration
+	// when 0.
+	MaxCallDuration time.Duration
 }
 
 // DefaultMaxRequestBytes is the request size limit unless configured.
 const DefaultMaxRequestBytes = 4 << 20
+
+// maxHeaderBytes bounds the headers (gRPC metadata) of a request.
+const maxHeaderBytes = 64 << 10
 
 // internalNetwork is the network of the in-memory listener that the gateway
 // dials; calls arriving on it came through REST.
@@ -67,6 +91,12 @@ type Server struct {
 
 	grpcLis, httpLis net.Listener
 	serving          sync.WaitGroup
+	started          bool
+
+	// perms is the permission table (permissions.go) this server uses.
+	perms  map[string][]string
+	limits limiters
+	audit  *auditLog
 
 	touchState
 }
@@ -79,21 +109,38 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.MaxCallDuration <= 0 {
+		cfg.MaxCallDuration = DefaultMaxCallDuration
+	}
+	if cfg.CertRoles.Len() > 0 && (cfg.TLS == nil || cfg.TLS.ClientCAs == nil) {
+		return nil, errors.New("server: certificate roles need TLS with a client CA to verify the certificates")
+	}
 	v, err := protovalidate.New()
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	s := &Server{cfg: cfg, db: db, log: cfg.Logger, validator: v}
 	s.touched = map[string]time.Time{}
+	s.perms = map[string][]string{}
+	for m, roles := range permissions {
+		s.perms[m] = append([]string(nil), roles...)
+	}
+	s.limits.m = map[string]*rate.Limiter{}
+	s.audit = newAuditLog(db, cfg.Logger)
 
 	opts := append(s.interceptors(),
 		grpc.MaxRecvMsgSize(cfg.MaxRequestBytes),
+		grpc.MaxHeaderListSize(maxHeaderBytes),
 	)
+	if cfg.TLS != nil {
+		opts = append(opts, grpc.Creds(networkOnlyTLS{credentials.NewTLS(serverTLS(cfg.TLS))}))
+	}
 	s.grpc = grpc.NewServer(opts...)
 	pb.RegisterPersonServiceServer(s.grpc, &personService{db: db})
 	pb.RegisterOrganizationServiceServer(s.grpc, &organizationService{db: db})
 	pb.RegisterReferenceServiceServer(s.grpc, &referenceService{db: db})
 	pb.RegisterMembershipServiceServer(s.grpc, &membershipService{db: db})
+	pb.RegisterAuditServiceServer(s.grpc, &auditService{db: db, audit: s.audit})
 	s.health = health.NewServer()
 	healthpb.RegisterHealthServer(s.grpc, s.health)
 	reflection.Register(s.grpc)
@@ -118,8 +165,11 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
+	}
+	if cfg.TLS != nil {
+		s.http.TLSConfig = serverTLS(cfg.TLS)
 	}
 	return s, nil
 }
@@ -135,6 +185,8 @@ func (s *Server) httpHandler() (http.Handler, error) {
 			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
 		}),
 		runtime.WithIncomingHeaderMatcher(incomingHeader),
+		runtime.WithOutgoingHeaderMatcher(outgoingHeader),
+		runtime.WithMetadata(gatewayMetadata),
 		runtime.SetQueryParameterParser(&strictQuery{}),
 		runtime.WithErrorHandler(gatewayError),
 		runtime.WithRoutingErrorHandler(routingError),
@@ -146,6 +198,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		pb.RegisterOrganizationServiceHandler,
 		pb.RegisterReferenceServiceHandler,
 		pb.RegisterMembershipServiceHandler,
+		pb.RegisterAuditServiceHandler,
 	} {
 		if err := register(ctx, gw, s.gwConn); err != nil {
 			return nil, fmt.Errorf("server: gateway: %w", err)
@@ -163,6 +216,13 @@ func (s *Server) httpHandler() (http.Handler, error) {
 // Start listens on the configured addresses and serves in the background
 // until Shutdown.
 func (s *Server) Start() error {
+	if s.cfg.TLS == nil && !s.cfg.Insecure {
+		for _, addr := range []string{s.cfg.GRPCAddr, s.cfg.HTTPAddr} {
+			if err := checkListenAddr(context.Background(), addr); err != nil {
+				return fmt.Errorf("server: %w", err)
+			}
+		}
+	}
 	var err error
 	if s.grpcLis, err = net.Listen("tcp", s.cfg.GRPCAddr); err != nil {
 		return fmt.Errorf("server: gRPC: %w", err)
@@ -174,7 +234,13 @@ func (s *Server) Start() error {
 	for name, serve := range map[string]func() error{
 		"gRPC":     func() error { return s.grpc.Serve(s.grpcLis) },
 		"internal": func() error { return s.grpc.Serve(s.internal) },
-		"HTTP":     func() error { return s.http.Serve(s.httpLis) },
+		"HTTP": func() error {
+			if s.cfg.TLS != nil {
+				return s.http.ServeTLS(s.httpLis, "", "")
+			}
+			return s.http.Serve(s.httpLis)
+		},
+		"audit": func() error { s.audit.run(); return nil },
 	} {
 		s.serving.Add(1)
 		go func() {
@@ -184,6 +250,7 @@ func (s *Server) Start() error {
 			}
 		}()
 	}
+	s.started = true
 	s.health.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	return nil
 }
@@ -214,6 +281,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		<-stopped
 	}
 	s.gwConn.Close()
+	if err := s.audit.close(s.started); err != nil {
+		s.log.Error("audit: events queued at shutdown could not be stored", "err", err)
+	}
 	s.serving.Wait()
 	if httpErr != nil && !errors.Is(httpErr, context.DeadlineExceeded) {
 		return httpErr

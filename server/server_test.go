@@ -192,7 +192,10 @@ func (s *testService) UnaryCall(ctx context.Context, _ *testgrpc.SimpleRequest) 
 func TestPanicBecomesInternal(t *testing.T) {
 	e := newEnv(t)
 	e.stop()
-	e.start(func(s *Server) { testgrpc.RegisterTestServiceServer(s.grpc, &testService{}) })
+	e.start(func(s *Server) {
+		testgrpc.RegisterTestServiceServer(s.grpc, &testService{})
+		s.allow("/grpc.testing.TestService/EmptyCall")
+	})
 	c := e.clientAs(e.token)
 	_, err := testgrpc.NewTestServiceClient(c.Conn()).EmptyCall(context.Background(), &testgrpc.Empty{})
 	wantCode(t, err, codes.Internal)
@@ -211,7 +214,10 @@ func TestGracefulShutdown(t *testing.T) {
 	e := newEnv(t)
 	e.stop()
 	svc := &testService{started: make(chan struct{}), release: make(chan struct{})}
-	e.start(func(s *Server) { testgrpc.RegisterTestServiceServer(s.grpc, svc) })
+	e.start(func(s *Server) {
+		testgrpc.RegisterTestServiceServer(s.grpc, svc)
+		s.allow("/grpc.testing.TestService/UnaryCall")
+	})
 	c := e.clientAs(e.token)
 	if _, err := c.People.CreatePerson(context.Background(), &pb.CreatePersonRequest{Person: anh()}); err != nil {
 		t.Fatal(err)

@@ -280,6 +280,7 @@ func (db *DB) CreateAssociation(ctx context.Context, a *pb.Association, o Create
 		if err != nil {
 			return dbError(err)
 		}
+		tx.auditResource(ctx, "associations/"+id)
 		pk, err := res.LastInsertId()
 		if err != nil {
 			return dbError(err)

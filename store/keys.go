@@ -20,6 +20,9 @@ type Key struct {
 	ExpireTime   time.Time // zero: never
 	RevokeTime   time.Time // zero: not revoked
 	LastUsedTime time.Time // zero: never used
+	// Association, for a registrar key, limits it to one association and
+	// its children: associations/{association}. Empty: no limit.
+	Association string
 }
 
 // keyPrefix marks trithuc keys, so that a leaked one is recognisable.
@@ -35,6 +38,18 @@ func hashKey(secret string) []byte {
 // CreateKey makes a new API key and returns it with the secret to hand to
 // its holder, which is shown this once and never again.
 func (db *DB) CreateKey(ctx context.Context, name, role string, expire time.Time) (*Key, string, error) {
+	return db.CreateScopedKey(ctx, name, role, "", expire)
+}
+
+// CreateScopedKey is CreateKey for a key limited to association
+// (associations/{association}); an empty association is no limit.
+func (db *DB) CreateScopedKey(ctx context.Context, name, role, association string, expire time.Time) (*Key, string, error) {
+	if association != "" {
+		id, ok := strings.CutPrefix(association, "associations/")
+		if !ok || !validID(id) {
+			return nil, "", errorf(Invalid, "association", "want an association's name, associations/{id}, not %q", association)
+		}
+	}
 	if strings.TrimSpace(name) == "" {
 		return nil, "", errorf(Invalid, "name", "required: say who or what the key is for")
 	}
@@ -46,15 +61,19 @@ func (db *DB) CreateKey(ctx context.Context, name, role string, expire time.Time
 	enc := strings.ToLower(keyEncoding.EncodeToString(b))
 	id := enc[:8]
 	secret := keyPrefix + id + "_" + enc[8:]
-	k := &Key{ID: id, Name: name, Role: role, ExpireTime: expire}
+	k := &Key{ID: id, Name: name, Role: role, Association: association, ExpireTime: expire}
 	err := db.write(ctx, false, func(tx *Tx) error {
 		k.CreateTime = tx.now
 		var exp any
 		if !expire.IsZero() {
 			exp = micros(expire)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO api_keys(id, hash, name, role, create_time, expire_time)
-			VALUES (?, ?, ?, ?, ?, ?)`, id, hashKey(secret), name, role, micros(tx.now), exp)
+		var scope any
+		if association != "" {
+			scope = association
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO api_keys(id, hash, name, role, association, create_time, expire_time)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, id, hashKey(secret), name, role, scope, micros(tx.now), exp)
 		return dbError(err)
 	})
 	if err != nil {
@@ -134,13 +153,13 @@ func (db *DB) RevokeKey(ctx context.Context, id string) error {
 	})
 }
 
-const keyColumns = `id, name, role, create_time, expire_time, revoke_time, last_used_time`
+const keyColumns = `id, name, role, COALESCE(association, ''), create_time, expire_time, revoke_time, last_used_time`
 
 func scanKey(s scanner) (*Key, error) {
 	var k Key
 	var create int64
 	var expire, revoke, used sql.NullInt64
-	if err := s.Scan(&k.ID, &k.Name, &k.Role, &create, &expire, &revoke, &used); err != nil {
+	if err := s.Scan(&k.ID, &k.Name, &k.Role, &k.Association, &create, &expire, &revoke, &used); err != nil {
 		return nil, err
 	}
 	k.CreateTime = fromMicros(create)

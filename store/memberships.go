@@ -413,6 +413,8 @@ func (db *DB) RegisterMember(ctx context.Context, req *pb.RegisterMemberRequest,
 		if err != nil {
 			return dbError(err)
 		}
+		tx.auditResource(ctx, "associations/"+assocID+"/memberships/"+id)
+		tx.auditResource(ctx, person.person.Name)
 		pk, err := res.LastInsertId()
 		if err != nil {
 			return dbError(err)

@@ -144,17 +144,22 @@ func (db *DB) GetPerson(ctx context.Context, name string, view pb.PersonView) (*
 	}
 	var out *pb.Person
 	err = db.read(ctx, func(tx *Tx) error {
-		r, err := tx.person(ctx, id)
-		if err != nil {
-			return err
-		}
-		if err := tx.attach(ctx, view, r); err != nil {
-			return err
-		}
-		out = r.person
-		return nil
+		out, err = tx.loadPerson(ctx, id, view)
+		return err
 	})
 	return out, err
+}
+
+// loadPerson reads a person with what their profile holds beside the row.
+func (tx *Tx) loadPerson(ctx context.Context, id string, view pb.PersonView) (*pb.Person, error) {
+	r, err := tx.person(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.attach(ctx, view, r); err != nil {
+		return nil, err
+	}
+	return r.person, nil
 }
 
 func (tx *Tx) person(ctx context.Context, id string) (*personRow, error) {
@@ -217,15 +222,20 @@ func (db *DB) ListPeople(ctx context.Context, q ListQuery, view pb.PersonView) (
 	if !q.ShowDeleted {
 		l.where = append(l.where, "p.delete_time IS NULL")
 	}
+	return db.listPeople(ctx, l, q.Filter, view)
+}
+
+// listPeople runs a listing of people narrowed by a filter.
+func (db *DB) listPeople(ctx context.Context, l listing, filter string, view pb.PersonView) ([]*pb.Person, Page, error) {
 	var people []*pb.Person
 	var page Page
-	err = db.read(ctx, func(tx *Tx) error {
-		where, args, err := tx.compileFilter(ctx, q.Filter, personSchema)
+	err := db.read(ctx, func(tx *Tx) error {
+		where, args, err := tx.compileFilter(ctx, filter, personSchema)
 		if err != nil {
 			return err
 		}
 		if where != "" {
-			l.where, l.args = append(l.where, where), args
+			l.where, l.args = append(l.where, where), append(l.args, args...)
 		}
 		rows, p, err := list(ctx, tx, l, scanPerson)
 		if err != nil {
@@ -307,6 +317,7 @@ func (tx *Tx) createPerson(ctx context.Context, id string, p *pb.Person) (*perso
 	if err != nil {
 		return nil, dbError(err)
 	}
+	tx.auditResource(ctx, "people/"+id)
 	pk, err := res.LastInsertId()
 	if err != nil {
 		return nil, dbError(err)
@@ -373,15 +384,8 @@ func (db *DB) UpdatePerson(ctx context.Context, name string, o WriteOptions, app
 		if err := tx.reindexPerson(ctx, r.pk); err != nil {
 			return err
 		}
-		r, err = tx.person(ctx, id)
-		if err != nil {
-			return err
-		}
-		if err := tx.attach(ctx, pb.PersonView_PERSON_VIEW_BASIC, r); err != nil {
-			return err
-		}
-		out = r.person
-		return nil
+		out, err = tx.loadPerson(ctx, id, pb.PersonView_PERSON_VIEW_BASIC)
+		return err
 	})
 	return out, err
 }
@@ -389,39 +393,17 @@ func (db *DB) UpdatePerson(ctx context.Context, name string, o WriteOptions, app
 // DeletePerson deletes a person softly (AIP-164). A deleted person is
 // NOT_FOUND.
 func (db *DB) DeletePerson(ctx context.Context, name string, o WriteOptions) (*pb.Person, error) {
-	id, err := PersonID(name, "name")
-	if err != nil {
-		return nil, err
-	}
-	var out *pb.Person
-	err = db.write(ctx, o.ValidateOnly, func(tx *Tx) error {
-		r, err := tx.livePerson(ctx, id)
-		if err != nil {
-			return err
-		}
-		if err := checkEtag(o.Etag, r.person.Etag, "etag"); err != nil {
-			return err
-		}
-		now := micros(tx.now)
-		_, err = tx.ExecContext(ctx, `UPDATE people SET delete_time = ?, update_time = ?, revision = revision + 1 WHERE pk = ?`,
-			now, now, r.pk)
-		if err != nil {
-			return dbError(err)
-		}
-		r, err = tx.person(ctx, id)
-		if err != nil {
-			return err
-		}
-		out = r.person
-		return nil
-	})
-	return out, err
+	return db.setPersonDeleted(ctx, name, o, true)
 }
 
 // UndeletePerson restores a deleted person. Restoring a person who is not
 // deleted is FAILED_PRECONDITION; one whose national ID another live person
 // has taken meanwhile is ALREADY_EXISTS.
 func (db *DB) UndeletePerson(ctx context.Context, name string, o WriteOptions) (*pb.Person, error) {
+	return db.setPersonDeleted(ctx, name, o, false)
+}
+
+func (db *DB) setPersonDeleted(ctx context.Context, name string, o WriteOptions, deleted bool) (*pb.Person, error) {
 	id, err := PersonID(name, "name")
 	if err != nil {
 		return nil, err
@@ -429,30 +411,30 @@ func (db *DB) UndeletePerson(ctx context.Context, name string, o WriteOptions) (
 	var out *pb.Person
 	err = db.write(ctx, o.ValidateOnly, func(tx *Tx) error {
 		r, err := tx.person(ctx, id)
-		if err != nil {
+		switch {
+		case err != nil:
 			return err
-		}
-		if !r.deleted {
+		case deleted && r.deleted:
+			return errorf(NotFound, "", "people/%s is already deleted", id)
+		case !deleted && !r.deleted:
 			return errorf(FailedPrecondition, "", "people/%s is not deleted", id)
 		}
 		if err := checkEtag(o.Etag, r.person.Etag, "etag"); err != nil {
 			return err
 		}
-		if err := tx.checkNationalIDFree(ctx, id, r.person.NationalId); err != nil {
+		var deleteTime any
+		if deleted {
+			deleteTime = micros(tx.now)
+		} else if err := tx.checkNationalIDFree(ctx, id, r.person.NationalId); err != nil {
 			return err
 		}
-		now := micros(tx.now)
-		_, err = tx.ExecContext(ctx, `UPDATE people SET delete_time = NULL, update_time = ?, revision = revision + 1 WHERE pk = ?`,
-			now, r.pk)
+		_, err = tx.ExecContext(ctx, `UPDATE people SET delete_time = ?, update_time = ?, revision = revision + 1 WHERE pk = ?`,
+			deleteTime, micros(tx.now), r.pk)
 		if err != nil {
 			return dbError(err)
 		}
-		r, err = tx.person(ctx, id)
-		if err != nil {
-			return err
-		}
-		out = r.person
-		return nil
+		out, err = tx.loadPerson(ctx, id, pb.PersonView_PERSON_VIEW_BASIC)
+		return err
 	})
 	return out, err
 }

@@ -236,30 +236,7 @@ func (db *DB) SearchPeople(ctx context.Context, q SearchQuery, view pb.PersonVie
 		size:  size,
 		token: q.PageToken,
 	}
-	var people []*pb.Person
-	var page Page
-	err = db.read(ctx, func(tx *Tx) error {
-		where, args, err := tx.compileFilter(ctx, q.Filter, personSchema)
-		if err != nil {
-			return err
-		}
-		if where != "" {
-			l.where, l.args = append(l.where, where), args
-		}
-		rows, p, err := list(ctx, tx, l, scanPerson)
-		if err != nil {
-			return err
-		}
-		if err := tx.attach(ctx, view, rows...); err != nil {
-			return err
-		}
-		page = p
-		for _, r := range rows {
-			people = append(people, r.person)
-		}
-		return nil
-	})
-	return people, page, err
+	return db.listPeople(ctx, l, q.Filter, view)
 }
 
 // fieldNames returns the names, in Vietnamese and English, of the fields

@@ -183,10 +183,17 @@ func (db *DB) write(ctx context.Context, dryRun bool, fn func(tx *Tx) error) err
 		sqlTx.Rollback()
 		return nil
 	}
+	// The call's audit event commits with its change, or neither does.
+	undoAudit, err := tx.recordAudit(ctx)
+	if err != nil {
+		sqlTx.Rollback()
+		return err
+	}
 	if err := sqlTx.Commit(); err != nil {
 		// The write is not acknowledged: the caller gets an error, never a
 		// success for data that may not be on disk.
 		sqlTx.Rollback()
+		undoAudit()
 		return dbError(err)
 	}
 	return nil

@@ -52,6 +52,7 @@ var contractFiles = []protoreflect.FileDescriptor{
 	pb.File_trithuc_v1_organization_service_proto,
 	pb.File_trithuc_v1_reference_proto,
 	pb.File_trithuc_v1_membership_service_proto,
+	pb.File_trithuc_v1_audit_service_proto,
 }
 
 func discover() map[string]*collection {
@@ -200,6 +201,8 @@ type clientFlags struct {
 	token   string
 	tls     bool
 	caFile  string
+	cert    string
+	key     string
 	output  string
 	timeout time.Duration
 }
@@ -213,14 +216,30 @@ func (f *clientFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.token, "token", os.Getenv("TRITHUC_TOKEN"), "an API `key` ($TRITHUC_TOKEN)")
 	fs.BoolVar(&f.tls, "tls", false, "connect with TLS")
 	fs.StringVar(&f.caFile, "ca-file", "", "trust the server certificates this PEM `file` signs (implies --tls)")
+	fs.StringVar(&f.cert, "cert", "", "authenticate with the client certificate in this PEM `file`, instead of a key (with --key; implies --tls)")
+	fs.StringVar(&f.key, "key", "", "the PEM private key `file` of --cert")
 	fs.StringVar(&f.output, "output", "json", "print results as `json` or table")
 	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "give up on a call after this `duration`")
 }
 
 func (f *clientFlags) dial() (*client.Client, error) {
 	o := client.Options{Token: f.token}
-	if f.tls || f.caFile != "" {
+	if (f.cert == "") != (f.key == "") {
+		return nil, usageError("--cert and --key go together")
+	}
+	if f.cert != "" && f.token != "" {
+		// A call with two credentials is refused: the certificate wins.
+		o.Token = ""
+	}
+	if f.tls || f.caFile != "" || f.cert != "" {
 		o.TLS = &tls.Config{MinVersion: tls.VersionTLS12}
+		if f.cert != "" {
+			cert, err := tls.LoadX509KeyPair(f.cert, f.key)
+			if err != nil {
+				return nil, err
+			}
+			o.TLS.Certificates = []tls.Certificate{cert}
+		}
 		if f.caFile != "" {
 			pem, err := os.ReadFile(f.caFile)
 			if err != nil {

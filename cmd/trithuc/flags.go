@@ -52,7 +52,7 @@ func (boolFlag) IsBoolFlag() bool { return true }
 func newMessageFlags(fs *flag.FlagSet, md protoreflect.MessageDescriptor) *messageFlags {
 	mf := &messageFlags{}
 	taken := map[string]bool{}
-	for _, name := range []string{"server", "token", "tls", "ca-file", "output", "timeout", "all", "columns", "json"} {
+	for _, name := range []string{"server", "token", "tls", "ca-file", "cert", "key", "output", "timeout", "all", "columns", "json"} {
 		taken[name] = true
 	}
 	add := func(path string, fd protoreflect.FieldDescriptor, resource bool) {

@@ -14,12 +14,14 @@ import (
 )
 
 const keysUsage = `Usage:
-  trithuc keys create --db PATH --role ROLE --name NAME [--expires DURATION]
+  trithuc keys create --db PATH --role ROLE --name NAME [--expires DURATION] [--association associations/ID]
   trithuc keys list   --db PATH
   trithuc keys revoke --db PATH ID
 
 Keys are kept in the database, hashed: the key itself is printed once, by
 create, as the last line of its output. Roles: %s.
+A registrar key may be limited to one association (and the associations
+under it) with --association. Revoked and expired keys stop working at once.
 `
 
 func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -31,13 +33,14 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := flag.NewFlagSet("trithuc keys "+verb, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dbPath := fs.String("db", "trithuc.db", "the database `file`")
-	var role, name string
+	var role, name, association string
 	var expires time.Duration
 	switch verb {
 	case "create":
 		fs.StringVar(&role, "role", "", "the key's `role`: "+strings.Join(server.Roles, ", "))
 		fs.StringVar(&name, "name", "", "who or what the key is for")
 		fs.DurationVar(&expires, "expires", 0, "expire the key after this `duration` (e.g. 720h); 0 never")
+		fs.StringVar(&association, "association", "", "limit a registrar key to this association and those under it: associations/`ID`")
 	case "list", "revoke":
 	default:
 		fmt.Fprintf(stderr, keysUsage, strings.Join(server.Roles, ", "))
@@ -59,6 +62,9 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if expires < 0 {
 			return usageError("keys create: --expires must not be negative")
 		}
+		if association != "" && role != server.RoleRegistrar {
+			return usageError("keys create: --association limits registrar keys only")
+		}
 		db, err := open()
 		if err != nil {
 			return err
@@ -68,11 +74,14 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if expires > 0 {
 			exp = time.Now().Add(expires)
 		}
-		k, secret, err := db.CreateKey(ctx, name, role, exp)
+		k, secret, err := db.CreateScopedKey(ctx, name, role, association, exp)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "Created key %s (%s) for %q", k.ID, k.Role, k.Name)
+		if k.Association != "" {
+			fmt.Fprintf(stdout, ", limited to %s", k.Association)
+		}
 		if !exp.IsZero() {
 			fmt.Fprintf(stdout, ", expiring %s", exp.Format(time.RFC3339))
 		}
@@ -90,7 +99,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tROLE\tNAME\tCREATED\tEXPIRES\tLAST USED\tSTATE")
+		fmt.Fprintln(tw, "ID\tROLE\tSCOPE\tNAME\tCREATED\tEXPIRES\tLAST USED\tSTATE")
 		for _, k := range keys {
 			state := "live"
 			switch {
@@ -99,7 +108,11 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			case !k.ExpireTime.IsZero() && time.Now().After(k.ExpireTime):
 				state = "expired"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Role, k.Name, when(k.CreateTime),
+			scope := k.Association
+			if scope == "" {
+				scope = "-"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Role, scope, k.Name, when(k.CreateTime),
 				when(k.ExpireTime), when(k.LastUsedTime), state)
 		}
 		return tw.Flush()

@@ -18,6 +18,7 @@ const usage = `trithuc: the database of the province's intellectual workforce.
 
 Usage:
   trithuc serve [--db PATH] [--grpc-addr HOST:PORT] [--http-addr HOST:PORT] [--demo]
+                [--tls-cert FILE --tls-key FILE [--client-ca FILE --cert-roles FILE]]
   trithuc keys create|list|revoke [--db PATH] ...
   trithuc reference load --db PATH --list LIST [--scheme SCHEME] FILE.csv
   trithuc <collection> <verb> [NAME] [flags]    call the API of a running server
@@ -28,6 +29,8 @@ Collections and their verbs (run "trithuc <collection>" to see its verbs and
 Client flags (every collection command):
   --server HOST:PORT   the server's gRPC address (default $TRITHUC_SERVER or 127.0.0.1:9090)
   --token KEY          an API key (default $TRITHUC_TOKEN)
+  --tls, --ca-file PEM connect with TLS, trusting the CAs in the file
+  --cert PEM --key PEM authenticate with a client certificate instead of a key
   --output json|table  how to print results (default json)
 `
 

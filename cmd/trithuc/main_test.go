@@ -33,14 +33,14 @@ func (s *syncBuffer) String() string {
 
 // serveDemo runs `trithuc serve --demo` on free ports, as the README says,
 // and returns its gRPC address and demo key.
-func serveDemo(t *testing.T, dir string) (addr, token string, stop func()) {
+func serveDemo(t *testing.T, dir string, extra ...string) (addr, token string, stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errOut syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--demo", "--demo-people", "40", "--db", filepath.Join(dir, "t.db"),
-			"--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, &out, &errOut)
+		done <- run(ctx, append([]string{"serve", "--demo", "--demo-people", "40", "--db", filepath.Join(dir, "t.db"),
+			"--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, extra...), &out, &errOut)
 	}()
 	deadline := time.Now().Add(60 * time.Second)
 	re := regexp.MustCompile(`TRITHUC_TOKEN=(\S+)[\s\S]*?-d '\{"page_size": 3\}' (\S+) `)

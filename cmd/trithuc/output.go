@@ -18,6 +18,7 @@ import (
 // many to show all of.
 var defaultColumns = map[protoreflect.FullName][]string{
 	"trithuc.v1.Person":      {"name", "display_name", "gender", "birth_date", "ethnicity", "hometown"},
+	"trithuc.v1.AuditEvent":  {"event_time", "principal", "role", "method", "code", "resources", "client_address"},
 	"trithuc.v1.Membership":  {"name", "person", "state", "member_number", "apply_time", "approve_time"},
 	"trithuc.v1.Association": {"name", "code", "display_name", "parent", "member_number_format"},
 }

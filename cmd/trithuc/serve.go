@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"flag"
 	"fmt"
 	"io"
@@ -24,6 +25,14 @@ type serveConfig struct {
 	logFormat       string
 	shutdownTimeout time.Duration
 	maxRequestBytes int
+
+	tlsCert, tlsKey string
+	clientCA        string
+	certRoles       string
+	insecure        bool
+	rateLimit       float64
+	rateBurst       int
+	maxCallDuration time.Duration
 }
 
 func (c *serveConfig) flags(fs *flag.FlagSet) {
@@ -35,6 +44,45 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.logFormat, "log-format", "text", "log as `text` or json")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long calls in flight may run on after SIGINT or SIGTERM")
 	fs.IntVar(&c.maxRequestBytes, "max-request-bytes", server.DefaultMaxRequestBytes, "largest request `bytes` accepted")
+	fs.StringVar(&c.tlsCert, "tls-cert", "", "serve both ports over TLS with this PEM certificate `file` (with --tls-key)")
+	fs.StringVar(&c.tlsKey, "tls-key", "", "the PEM private key `file` of --tls-cert")
+	fs.StringVar(&c.clientCA, "client-ca", "", "accept client certificates signed by the CAs in this PEM `file` (mTLS; needs --tls-cert and --cert-roles)")
+	fs.StringVar(&c.certRoles, "cert-roles", "", "the `file` that maps client certificate subjects to roles, a line each: ROLE SUBJECT")
+	fs.BoolVar(&c.insecure, "insecure", false, "serve without TLS on addresses other than loopback: keys and personal data cross the network in clear text")
+	fs.Float64Var(&c.rateLimit, "rate-limit", 100, "calls a `second` each principal may make; 0 for no limit")
+	fs.IntVar(&c.rateBurst, "rate-burst", 200, "calls a principal may make at once beyond --rate-limit")
+	fs.DurationVar(&c.maxCallDuration, "max-call-duration", server.DefaultMaxCallDuration, "the longest a call may run: the deadline of calls without one or with a later one")
+}
+
+// security makes the TLS configuration and the certificate roles the
+// flags ask for.
+func (c *serveConfig) security() (*tls.Config, *server.CertRoles, error) {
+	switch {
+	case (c.tlsCert == "") != (c.tlsKey == ""):
+		return nil, nil, usageError("--tls-cert and --tls-key go together")
+	case c.clientCA != "" && c.tlsCert == "":
+		return nil, nil, usageError("--client-ca needs --tls-cert and --tls-key: client certificates travel over TLS")
+	case (c.clientCA == "") != (c.certRoles == ""):
+		return nil, nil, usageError("--client-ca and --cert-roles go together: the CA verifies client certificates, and --cert-roles gives their roles")
+	case c.rateLimit < 0 || c.rateBurst < 0:
+		return nil, nil, usageError("--rate-limit and --rate-burst must not be negative")
+	case c.maxCallDuration <= 0:
+		return nil, nil, usageError("--max-call-duration must be positive")
+	}
+	if c.tlsCert == "" {
+		return nil, nil, nil
+	}
+	cfg, err := server.LoadTLS(c.tlsCert, c.tlsKey, c.clientCA)
+	if err != nil {
+		return nil, nil, err
+	}
+	var roles *server.CertRoles
+	if c.certRoles != "" {
+		if roles, err = server.LoadCertRoles(c.certRoles); err != nil {
+			return nil, nil, err
+		}
+	}
+	return cfg, roles, nil
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -60,6 +108,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log := slog.New(handler)
 	slog.SetDefault(log)
+	tlsConfig, certRoles, err := c.security()
+	if err != nil {
+		return err
+	}
 
 	db, err := store.Open(ctx, c.db)
 	if err != nil {
@@ -72,6 +124,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		HTTPAddr:        c.httpAddr,
 		MaxRequestBytes: c.maxRequestBytes,
 		Logger:          log,
+		TLS:             tlsConfig,
+		CertRoles:       certRoles,
+		Insecure:        c.insecure,
+		RateLimit:       c.rateLimit,
+		RateBurst:       c.rateBurst,
+		MaxCallDuration: c.maxCallDuration,
 	})
 	if err != nil {
 		return err
@@ -79,10 +137,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := srv.Start(); err != nil {
 		return err
 	}
-	log.Info("serving", "db", db.Path(), "grpc", srv.GRPCAddr(), "http", srv.HTTPAddr(), "schema", store.SchemaVersion())
+	log.Info("serving", "db", db.Path(), "grpc", srv.GRPCAddr(), "http", srv.HTTPAddr(), "schema", store.SchemaVersion(),
+		"tls", tlsConfig != nil, "client_certificates", certRoles.Len())
 
 	if c.demo {
-		if err := seedDemo(ctx, db, c.demoPeople, srv, stdout); err != nil {
+		if err := seedDemo(ctx, db, c.demoPeople, srv, tlsConfig != nil, stdout); err != nil {
 			log.Error("seeding the demo", "err", err)
 		}
 	}
@@ -103,7 +162,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // seedDemo fills an empty database with synthetic people, makes an admin key
 // and prints commands that use it.
-func seedDemo(ctx context.Context, db *store.DB, n int, srv *server.Server, out io.Writer) error {
+func seedDemo(ctx context.Context, db *store.DB, n int, srv *server.Server, tls bool, out io.Writer) error {
 	_, page, err := db.ListPeople(ctx, store.ListQuery{PageSize: 1}, 0)
 	if err != nil {
 		return err
@@ -123,20 +182,24 @@ func seedDemo(ctx context.Context, db *store.DB, n int, srv *server.Server, out 
 	if err != nil {
 		return err
 	}
+	scheme, plaintext, cliTLS := "http", "-plaintext ", ""
+	if tls {
+		scheme, plaintext, cliTLS = "https", "", " --tls"
+	}
 	fmt.Fprintf(out, `
 trithuc demo: %d people in %s
   gRPC     %s
-  REST     http://%s/v1/people
-  OpenAPI  http://%s/openapi.json
+  REST     %s://%s/v1/people
+  OpenAPI  %s://%s/openapi.json
 
 A demo admin key (keep it secret; revoke it with "trithuc keys revoke"):
   export TRITHUC_TOKEN=%s
 
 Try:
-  grpcurl -plaintext -H "authorization: Bearer $TRITHUC_TOKEN" -d '{"page_size": 3}' %s trithuc.v1.PersonService/ListPeople
-  curl -H "Authorization: Bearer $TRITHUC_TOKEN" 'http://%s/v1/people?pageSize=3'
-  go run -tags sqlite_fts5 ./cmd/trithuc people list --server %s --output table
-`, count, db.Path(), srv.GRPCAddr(), srv.HTTPAddr(), srv.HTTPAddr(), key,
-		srv.GRPCAddr(), srv.HTTPAddr(), srv.GRPCAddr())
+  grpcurl %s-H "authorization: Bearer $TRITHUC_TOKEN" -d '{"page_size": 3}' %s trithuc.v1.PersonService/ListPeople
+  curl -H "Authorization: Bearer $TRITHUC_TOKEN" '%s://%s/v1/people?pageSize=3'
+  go run -tags sqlite_fts5 ./cmd/trithuc people list --server %s%s --output table
+`, count, db.Path(), srv.GRPCAddr(), scheme, srv.HTTPAddr(), scheme, srv.HTTPAddr(), key,
+		plaintext, srv.GRPCAddr(), scheme, srv.HTTPAddr(), srv.GRPCAddr(), cliTLS)
 	return nil
 }

@@ -306,6 +306,11 @@ func (Person_Gender) EnumDescriptor() ([]byte, []int) {
 // A person in the registry of the province's intellectual workforce: the
 // profile of one intellectual or expert.
 //
+// Fields marked personal data (national ID, phone, email, ethnicity, and the
+// month and day of birth) are returned only to roles entitled to them (admin
+// and registrar); for the others they are empty, and filtering or ordering
+// on them is PERMISSION_DENIED.
+//
 // Names are kept exactly as entered (NFC-normalized), in Vietnamese order:
 // family name (họ), middle name (tên đệm), given name (tên).
 type Person struct {
@@ -324,18 +329,22 @@ type Person struct {
 	// Gender.
 	Gender Person_Gender `protobuf:"varint,6,opt,name=gender,proto3,enum=trithuc.v1.Person_Gender" json:"gender,omitempty"`
 	// Date of birth. The year alone (month and day 0) is accepted when the
-	// exact date is unknown.
+	// exact date is unknown. Personal data: roles not entitled to it see the
+	// year only.
 	BirthDate *date.Date `protobuf:"bytes,7,opt,name=birth_date,json=birthDate,proto3" json:"birth_date,omitempty"`
 	// Ethnic group, by its code in the General Statistics Office list of the 54
-	// ethnic groups, for example "01" (Kinh) or "05" (Khmer).
+	// ethnic groups, for example "01" (Kinh) or "05" (Khmer). Sensitive
+	// personal data: shown on a profile only to roles entitled to it;
+	// statistics report it in aggregate.
 	Ethnicity string `protobuf:"bytes,8,opt,name=ethnicity,proto3" json:"ethnicity,omitempty"`
 	// National ID number: a 12-digit citizen ID (CCCD) or a 9-digit legacy ID
-	// (CMND). Unique among people who are not deleted.
+	// (CMND). Unique among people who are not deleted. Personal data.
 	NationalId string `protobuf:"bytes,9,opt,name=national_id,json=nationalId,proto3" json:"national_id,omitempty"`
-	// Email address.
+	// Email address. Personal data.
 	Email string `protobuf:"bytes,10,opt,name=email,proto3" json:"email,omitempty"`
 	// Phone number: digits, optionally with a leading "+" and spaces, dots or
 	// dashes between groups, for example "0912 345 678" or "+84 912 345 678".
+	// Personal data.
 	Phone string `protobuf:"bytes,11,opt,name=phone,proto3" json:"phone,omitempty"`
 	// Hometown (quê quán), as an administrative unit code, for example "30742".
 	Hometown string `protobuf:"bytes,12,opt,name=hometown,proto3" json:"hometown,omitempty"`
@@ -620,7 +629,7 @@ var File_trithuc_v1_person_proto protoreflect.FileDescriptor
 const file_trithuc_v1_person_proto_rawDesc = "" +
 	"\n" +
 	"\x17trithuc/v1/person.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x1btrithuc/v1/membership.proto\x1a\x18trithuc/v1/profile.proto\"\x90\x15\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x1ctrithuc/v1/annotations.proto\x1a\x1btrithuc/v1/membership.proto\x1a\x18trithuc/v1/profile.proto\"\xaa\x15\n" +
 	"\x06Person\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12(\n" +
 	"\vfamily_name\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x182R\n" +
@@ -631,22 +640,22 @@ const file_trithuc_v1_person_proto_rawDesc = "" +
 	"given_name\x18\x04 \x01(\tB\n" +
 	"\xe0A\x02\xbaH\x04r\x02\x182R\tgivenName\x12+\n" +
 	"\fdisplay_name\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\vdisplayName\x12;\n" +
-	"\x06gender\x18\x06 \x01(\x0e2\x19.trithuc.v1.Person.GenderB\b\xbaH\x05\x82\x01\x02\x10\x01R\x06gender\x120\n" +
+	"\x06gender\x18\x06 \x01(\x0e2\x19.trithuc.v1.Person.GenderB\b\xbaH\x05\x82\x01\x02\x10\x01R\x06gender\x126\n" +
 	"\n" +
-	"birth_date\x18\a \x01(\v2\x11.google.type.DateR\tbirthDate\x12\xb1\x01\n" +
-	"\tethnicity\x18\b \x01(\tB\x92\x01\xbaH\x8e\x01\xba\x01\x8a\x01\n" +
-	"\x0eethnicity.code\x12Nmust be a two-digit ethnic group code, for example \"01\" (Kinh) or \"05\" (Khmer)\x1a(this == '' || this.matches('^[0-9]{2}$')R\tethnicity\x12\xb7\x01\n" +
-	"\vnational_id\x18\t \x01(\tB\x95\x01\xbaH\x91\x01\xba\x01\x8d\x01\n" +
-	"\x12national_id.format\x12Amust be a 12-digit citizen ID or a 9-digit legacy ID, digits only\x1a4this == '' || this.matches('^([0-9]{9}|[0-9]{12})$')R\n" +
-	"nationalId\x12#\n" +
+	"birth_date\x18\a \x01(\v2\x11.google.type.DateB\x04\x88\xb5\x18\x02R\tbirthDate\x12\xb5\x01\n" +
+	"\tethnicity\x18\b \x01(\tB\x96\x01\xbaH\x8e\x01\xba\x01\x8a\x01\n" +
+	"\x0eethnicity.code\x12Nmust be a two-digit ethnic group code, for example \"01\" (Kinh) or \"05\" (Khmer)\x1a(this == '' || this.matches('^[0-9]{2}$')\x88\xb5\x18\x01R\tethnicity\x12\xbb\x01\n" +
+	"\vnational_id\x18\t \x01(\tB\x99\x01\xbaH\x91\x01\xba\x01\x8d\x01\n" +
+	"\x12national_id.format\x12Amust be a 12-digit citizen ID or a 9-digit legacy ID, digits only\x1a4this == '' || this.matches('^([0-9]{9}|[0-9]{12})$')\x88\xb5\x18\x01R\n" +
+	"nationalId\x12'\n" +
 	"\x05email\x18\n" +
-	" \x01(\tB\r\xbaH\n" +
-	"\xd8\x01\x01r\x05\x18\xfe\x01`\x01R\x05email\x12\xca\x01\n" +
-	"\x05phone\x18\v \x01(\tB\xb3\x01\xbaH\xaf\x01\xba\x01\xab\x01\n" +
-	"\fphone.format\x12]must be 8 to 20 digits, optionally with a leading + and spaces, dots or dashes between groups\x1a<this == '' || this.matches('^\\\\+?[0-9][0-9 .-]{6,18}[0-9]$')R\x05phone\x12\xab\x01\n" +
+	" \x01(\tB\x11\xbaH\n" +
+	"\xd8\x01\x01r\x05\x18\xfe\x01`\x01\x88\xb5\x18\x01R\x05email\x12\xce\x01\n" +
+	"\x05phone\x18\v \x01(\tB\xb7\x01\xbaH\xaf\x01\xba\x01\xab\x01\n" +
+	"\fphone.format\x12]must be 8 to 20 digits, optionally with a leading + and spaces, dots or dashes between groups\x1a<this == '' || this.matches('^\\\\+?[0-9][0-9 .-]{6,18}[0-9]$')\x88\xb5\x18\x01R\x05phone\x12\xab\x01\n" +
 	"\bhometown\x18\f \x01(\tB\x8e\x01\xbaH\x8a\x01\xba\x01\x86\x01\n" +
-	"\rhometown.code\x12Imust be an administrative unit code of 2 to 5 digits, for example \"30742\"\x1a*this == '' || this.matches('^[0-9]{2,5}$')R\bhometown\x12\"\n" +
-	"\aaddress\x18\r \x01(\tB\b\xbaH\x05r\x03\x18\xac\x02R\aaddress\x12>\n" +
+	"\rhometown.code\x12Imust be an administrative unit code of 2 to 5 digits, for example \"30742\"\x1a*this == '' || this.matches('^[0-9]{2,5}$')R\bhometown\x12&\n" +
+	"\aaddress\x18\r \x01(\tB\f\xbaH\x05r\x03\x18\xac\x02\x88\xb5\x18\x01R\aaddress\x12>\n" +
 	"\x06fields\x18\x0e \x03(\v2\x1c.trithuc.v1.FieldOfExpertiseB\b\xbaH\x05\x92\x01\x02\x10\x14R\x06fields\x12U\n" +
 	"\fexpert_roles\x18\x0f \x03(\x0e2\x1d.trithuc.v1.Person.ExpertRoleB\x13\xbaH\x10\x92\x01\r\x10\x03\x18\x01\"\a\x82\x01\x04\x10\x01 \x00R\vexpertRoles\x12M\n" +
 	"\favailability\x18\x10 \x01(\x0e2\x1f.trithuc.v1.Person.AvailabilityB\b\xbaH\x05\x82\x01\x02\x10\x01R\favailability\x12N\n" +
@@ -755,6 +764,7 @@ func file_trithuc_v1_person_proto_init() {
 	if File_trithuc_v1_person_proto != nil {
 		return
 	}
+	file_trithuc_v1_annotations_proto_init()
 	file_trithuc_v1_membership_proto_init()
 	file_trithuc_v1_profile_proto_init()
 	type x struct{}

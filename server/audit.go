@@ -1,0 +1,421 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"log/slog"
+	"net"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"google.golang.org/genproto/googleapis/api/annotations"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/store"
+)
+
+// The audit trail records every call of an audited service (all but those
+// in unaudited) once its caller is authenticated, allowed or not: time,
+// principal, role, method, the resources it named or returned, outcome,
+// request id and client address.
+//
+// A write is recorded in its own transaction: the audit interceptor puts
+// the call's event, with the resources its request names, in the context
+// (store.WithAudit); the store adds what a create makes and inserts the
+// event just before COMMIT. Names that only the response gives are added
+// after. Every other call -- reads, and writes that failed
+// or changed nothing -- is recorded after the handler returns, through a
+// buffer flushed in one transaction every auditFlushInterval or
+// auditFlushSize events, and on shutdown. That keeps reads from each
+// paying for a synchronous write; the price is that a crash of the process
+// can lose the read events of the last ~100 ms, never a write's. When the
+// database cannot take the events, calls wait (auditMaxPending) rather
+// than go unrecorded.
+
+const (
+	auditFlushInterval = 100 * time.Millisecond
+	auditFlushSize     = 500
+	auditMaxPending    = 20000
+)
+
+// requestIDHeader carries a call's request id back to the caller.
+const requestIDHeader = "x-request-id"
+
+func (s *Server) audited(method string) bool {
+	service, _, _ := strings.Cut(strings.TrimPrefix(method, "/"), "/")
+	return !unaudited[service]
+}
+
+func (s *Server) newAuditEvent(c *call) *store.AuditEvent {
+	ev := store.NewAuditEvent(c.start)
+	ev.Method = c.method
+	ev.RequestID = c.id
+	ev.ClientAddress = c.client
+	ev.Transport = "grpc"
+	if c.rest {
+		ev.Transport = "rest"
+	}
+	if p := c.principal; p != nil {
+		ev.Principal, ev.PrincipalName, ev.Role, ev.Association = p.ID, p.Name, p.Role, p.Association
+	}
+	return ev
+}
+
+func (s *Server) auditUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	c := callFrom(ctx)
+	if !s.audited(info.FullMethod) || c.principal == nil {
+		return handler(ctx, req)
+	}
+	ev := s.newAuditEvent(c)
+	if m, ok := req.(proto.Message); ok {
+		ev.AddResources(requestNames(m, nil)...)
+	}
+	resp, err := handler(store.WithAudit(ctx, ev), req)
+	if m, ok := resp.(proto.Message); ok && err == nil {
+		ev.AddResources(responseNames(m, nil)...)
+	}
+	s.finishAudit(ev, err)
+	return resp, err
+}
+
+func (s *Server) auditStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+	c := callFrom(ss.Context())
+	if !s.audited(info.FullMethod) || c.principal == nil {
+		return handler(srv, ss)
+	}
+	ev := s.newAuditEvent(c)
+	as := &auditingStream{ServerStream: ss, ctx: store.WithAudit(ss.Context(), ev), ev: ev}
+	err := handler(srv, as)
+	s.finishAudit(ev, err)
+	return err
+}
+
+// finishAudit records how a call ended: the whole event, or, when its write
+// transaction stored it, the resources learnt since.
+func (s *Server) finishAudit(ev *store.AuditEvent, err error) {
+	if !ev.Stored() {
+		ev.Code = codeName(status.Code(err))
+	}
+	s.audit.add(ev)
+}
+
+// auditingStream notes the resources of every message a stream receives
+// and sends.
+type auditingStream struct {
+	grpc.ServerStream
+	ctx context.Context
+	mu  sync.Mutex
+	ev  *store.AuditEvent
+}
+
+func (as *auditingStream) Context() context.Context { return as.ctx }
+
+func (as *auditingStream) RecvMsg(m any) error {
+	err := as.ServerStream.RecvMsg(m)
+	if msg, ok := m.(proto.Message); ok && err == nil {
+		as.mu.Lock()
+		as.ev.AddResources(requestNames(msg, nil)...)
+		as.mu.Unlock()
+	}
+	return err
+}
+
+func (as *auditingStream) SendMsg(m any) error {
+	err := as.ServerStream.SendMsg(m)
+	if msg, ok := m.(proto.Message); ok && err == nil {
+		as.mu.Lock()
+		as.ev.AddResources(responseNames(msg, nil)...)
+		as.mu.Unlock()
+	}
+	return err
+}
+
+// requestNames appends the resource names a request gives: its name and
+// parent, its fields that reference resources, and the name of a resource
+// it carries (UpdatePersonRequest's person).
+func requestNames(req proto.Message, names []string) []string {
+	m := req.ProtoReflect()
+	fields := m.Descriptor().Fields()
+	for i := 0; i < fields.Len(); i++ {
+		fd := fields.Get(i)
+		switch {
+		case fd.Kind() == protoreflect.StringKind && !fd.IsMap():
+			if fd.Name() != "name" && fd.Name() != "parent" && !isReference(fd) {
+				continue
+			}
+			if fd.IsList() {
+				l := m.Get(fd).List()
+				for j := 0; j < l.Len(); j++ {
+					names = appendName(names, l.Get(j).String())
+				}
+			} else {
+				names = appendName(names, m.Get(fd).String())
+			}
+		case fd.Message() != nil && !fd.IsList() && !fd.IsMap() && m.Has(fd) && isResource(fd.Message()):
+			names = appendName(names, resourceName(m.Get(fd).Message()))
+		}
+	}
+	return names
+}
+
+// responseNames appends the names of the resources a response holds: the
+// response itself, or the resources in its fields (a List's page).
+func responseNames(resp proto.Message, names []string) []string {
+	m := resp.ProtoReflect()
+	if isResource(m.Descriptor()) {
+		return appendName(names, resourceName(m))
+	}
+	fields := m.Descriptor().Fields()
+	for i := 0; i < fields.Len(); i++ {
+		fd := fields.Get(i)
+		if fd.Message() == nil || fd.IsMap() || !isResource(fd.Message()) || !m.Has(fd) {
+			continue
+		}
+		if fd.IsList() {
+			l := m.Get(fd).List()
+			for j := 0; j < l.Len(); j++ {
+				names = appendName(names, resourceName(l.Get(j).Message()))
+			}
+		} else {
+			names = appendName(names, resourceName(m.Get(fd).Message()))
+		}
+	}
+	return names
+}
+
+// appendName appends a resource name, unless it is empty or too long or
+// odd to be one (requests are audited before they are validated).
+func appendName(names []string, name string) []string {
+	if name == "" || len(name) > 512 || strings.IndexFunc(name, func(r rune) bool {
+		return !unicode.IsGraphic(r) || unicode.IsSpace(r)
+	}) >= 0 {
+		return names
+	}
+	return append(names, name)
+}
+
+func isResource(md protoreflect.MessageDescriptor) bool {
+	rd, _ := proto.GetExtension(md.Options(), annotations.E_Resource).(*annotations.ResourceDescriptor)
+	return rd != nil && md.Fields().ByName("name") != nil
+}
+
+func isReference(fd protoreflect.FieldDescriptor) bool {
+	ref, _ := proto.GetExtension(fd.Options(), annotations.E_ResourceReference).(*annotations.ResourceReference)
+	return ref != nil
+}
+
+func resourceName(m protoreflect.Message) string {
+	fd := m.Descriptor().Fields().ByName("name")
+	if fd == nil || fd.Kind() != protoreflect.StringKind {
+		return ""
+	}
+	return m.Get(fd).String()
+}
+
+// codeName spells a code as the gRPC documentation does: PERMISSION_DENIED.
+func codeName(c codes.Code) string {
+	var b strings.Builder
+	prev := ' '
+	for _, r := range c.String() {
+		if unicode.IsUpper(r) && unicode.IsLower(prev) {
+			b.WriteByte('_')
+		}
+		b.WriteRune(unicode.ToUpper(r))
+		prev = r
+	}
+	return b.String()
+}
+
+// newRequestID makes a call's request id.
+func newRequestID() string {
+	b := make([]byte, 10)
+	rand.Read(b)
+	return strings.ToLower(base32.StdEncoding.EncodeToString(b))
+}
+
+// forwardedFor is the client address of a REST call: the last entry of the
+// x-forwarded-for the gateway adds, which is the address of the HTTP
+// connection. Only calls from the gateway's in-memory connection get here,
+// so a client cannot set it.
+func forwardedFor(ctx context.Context) string {
+	md, _ := metadata.FromIncomingContext(ctx)
+	vals := md.Get("x-forwarded-for")
+	if len(vals) == 0 {
+		return ""
+	}
+	parts := strings.Split(vals[len(vals)-1], ",")
+	return strings.TrimSpace(parts[len(parts)-1])
+}
+
+// hostOf is the host of a host:port address.
+func hostOf(addr string) string {
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		return host
+	}
+	return addr
+}
+
+// auditLog buffers the audit events that no write transaction stored, and
+// stores them in batches.
+type auditLog struct {
+	db  *store.DB
+	log *slog.Logger
+
+	mu      sync.Mutex
+	room    *sync.Cond // signalled when pending shrinks
+	pending []*store.AuditEvent
+	closed  bool
+
+	flushMu sync.Mutex // one flush at a time
+	kick    chan struct{}
+	stop    chan struct{}
+	done    chan struct{}
+}
+
+func newAuditLog(db *store.DB, log *slog.Logger) *auditLog {
+	a := &auditLog{db: db, log: log, kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	a.room = sync.NewCond(&a.mu)
+	return a
+}
+
+// add queues ev to be stored, or, when its write stored it and nothing was
+// learnt since, drops it. It waits while the queue is full.
+func (a *auditLog) add(ev *store.AuditEvent) {
+	if ev.Stored() && !ev.Unsaved() {
+		return
+	}
+	a.mu.Lock()
+	for len(a.pending) >= auditMaxPending && !a.closed {
+		a.room.Wait()
+	}
+	if a.closed {
+		a.mu.Unlock()
+		// A call that outlived the shutdown: store its event at once.
+		if err := a.db.AppendAudit(context.Background(), []*store.AuditEvent{ev}); err != nil {
+			a.log.Error("audit: storing an event after shutdown", "method", ev.Method, "principal", ev.Principal, "err", err)
+		}
+		return
+	}
+	a.pending = append(a.pending, ev)
+	n := len(a.pending)
+	a.mu.Unlock()
+	if n >= auditFlushSize {
+		select {
+		case a.kick <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// run flushes the queue until close.
+func (a *auditLog) run() {
+	defer close(a.done)
+	t := time.NewTicker(auditFlushInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+		case <-a.kick:
+		case <-a.stop:
+			return
+		}
+		a.flush()
+	}
+}
+
+// flush stores every queued event now.
+func (a *auditLog) flush() error {
+	a.flushMu.Lock()
+	defer a.flushMu.Unlock()
+	a.mu.Lock()
+	batch := a.pending
+	a.pending = nil
+	a.mu.Unlock()
+	if len(batch) == 0 {
+		return nil
+	}
+	err := a.db.AppendAudit(context.Background(), batch)
+	a.mu.Lock()
+	if err != nil {
+		// Keep them for the next try; calls wait when the queue is full.
+		a.pending = append(batch, a.pending...)
+		a.log.Error("audit: storing events; will retry", "events", len(batch), "err", err)
+	}
+	a.room.Broadcast()
+	a.mu.Unlock()
+	return err
+}
+
+// close stops the flushing and stores what is queued. Events added later
+// are stored one by one.
+func (a *auditLog) close(started bool) error {
+	if started {
+		close(a.stop)
+		<-a.done
+	}
+	a.mu.Lock()
+	a.closed = true
+	a.room.Broadcast()
+	a.mu.Unlock()
+	return a.flush()
+}
+
+// auditService reads the audit trail.
+type auditService struct {
+	pb.UnimplementedAuditServiceServer
+	db    *store.DB
+	audit *auditLog
+}
+
+func (s *auditService) ListAuditEvents(ctx context.Context, req *pb.ListAuditEventsRequest) (*pb.ListAuditEventsResponse, error) {
+	// What is queued is part of the trail too.
+	if err := s.audit.flush(); err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	q := store.AuditQuery{
+		PageSize:  int(req.GetPageSize()),
+		PageToken: req.GetPageToken(),
+		Principal: req.GetPrincipal(),
+		Resource:  req.GetResource(),
+		Method:    req.GetMethod(),
+	}
+	if req.StartTime != nil {
+		q.Start = req.StartTime.AsTime()
+	}
+	if req.EndTime != nil {
+		q.End = req.EndTime.AsTime()
+	}
+	events, next, err := s.db.ListAuditEvents(ctx, q)
+	if err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	resp := &pb.ListAuditEventsResponse{NextPageToken: next}
+	for _, ev := range events {
+		resp.AuditEvents = append(resp.AuditEvents, &pb.AuditEvent{
+			Name:          "auditEvents/" + ev.ID,
+			EventTime:     timestamppb.New(ev.Time),
+			Principal:     ev.Principal,
+			PrincipalName: ev.PrincipalName,
+			Role:          ev.Role,
+			Association:   ev.Association,
+			Method:        ev.Method,
+			Resources:     slices.Clone(ev.Resources),
+			Code:          ev.Code,
+			RequestId:     ev.RequestID,
+			ClientAddress: ev.ClientAddress,
+			Transport:     ev.Transport,
+		})
+	}
+	return resp, nil
+}

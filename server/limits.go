@@ -1,0 +1,90 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/types/known/durationpb"
+)
+
+// Abuse limits: a longest call, and a rate of calls per principal. (The
+// size of a request is limited by Config.MaxRequestBytes.)
+
+// DefaultMaxCallDuration is how long a call may run unless configured.
+const DefaultMaxCallDuration = 60 * time.Second
+
+func (s *Server) deadlineUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	ctx, cancel := s.capDeadline(ctx)
+	defer cancel()
+	return handler(ctx, req)
+}
+
+func (s *Server) deadlineStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+	ctx, cancel := s.capDeadline(ss.Context())
+	defer cancel()
+	return handler(srv, &contextStream{ServerStream: ss, ctx: ctx})
+}
+
+// capDeadline gives a call without a deadline, or with a later one than
+// the maximum, the maximum.
+func (s *Server) capDeadline(ctx context.Context) (context.Context, context.CancelFunc) {
+	limit := s.cfg.MaxCallDuration
+	if d, ok := ctx.Deadline(); ok && time.Until(d) <= limit {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, limit)
+}
+
+// limiters hold a token bucket per principal.
+type limiters struct {
+	mu sync.Mutex
+	m  map[string]*rate.Limiter
+}
+
+func (s *Server) rateLimitUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	if err := s.rateLimit(ctx); err != nil {
+		return nil, err
+	}
+	return handler(ctx, req)
+}
+
+func (s *Server) rateLimitStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+	if err := s.rateLimit(ss.Context()); err != nil {
+		return err
+	}
+	return handler(srv, ss)
+}
+
+// rateLimit takes a token from the bucket of the call's principal, or
+// answers RESOURCE_EXHAUSTED saying when to try again. Calls that need no
+// credential are not limited here.
+func (s *Server) rateLimit(ctx context.Context) error {
+	p := callFrom(ctx).principal
+	if s.cfg.RateLimit <= 0 || p == nil {
+		return nil
+	}
+	s.limits.mu.Lock()
+	lim := s.limits.m[p.ID]
+	if lim == nil {
+		lim = rate.NewLimiter(rate.Limit(s.cfg.RateLimit), max(1, s.cfg.RateBurst))
+		s.limits.m[p.ID] = lim
+	}
+	s.limits.mu.Unlock()
+	now := time.Now()
+	r := lim.ReserveN(now, 1)
+	delay := r.DelayFrom(now)
+	if delay == 0 {
+		return nil
+	}
+	r.CancelAt(now)
+	delay = delay.Round(time.Millisecond) + time.Millisecond
+	return withDetails(codes.ResourceExhausted,
+		fmt.Sprintf("too many calls: this credential may make %g calls a second (bursts of %d); retry in %s", s.cfg.RateLimit, max(1, s.cfg.RateBurst), delay),
+		&errdetails.RetryInfo{RetryDelay: durationpb.New(delay)})
+}

@@ -1,0 +1,360 @@
+package server
+
+import (
+	"context"
+	"strings"
+	"sync"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
+
+	pb "trithuc/proto/trithuc/v1"
+)
+
+// Personal data, as the contract marks it with the trithuc.v1.sensitivity
+// field option, is protected in one place for every method, present and
+// future: the protect interceptor. For callers whose role is not entitled
+// to it (personalDataRoles), it
+//
+//   - clears the marked fields in every response message, unary or
+//     streamed, however deep they are nested: Get, List, Search,
+//     sub-resources, revisions and exports alike;
+//   - refuses, with PERMISSION_DENIED, a request whose filter or order_by
+//     names a marked field, since filtering or ordering on a field reveals
+//     it;
+//   - refuses a FULL view to roles that read basic views only.
+//
+// Handlers need do nothing, except those that serialise messages into
+// bytes themselves (CSV or XLSX exports): they use redactFor. The filter
+// check scans the filter and order_by
+// strings for the names of marked fields (outside quoted values), which is
+// conservative: it may refuse a filter that merely mentions such a name.
+
+func (s *Server) protectUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	p := callFrom(ctx).principal
+	if p == nil {
+		return handler(ctx, req)
+	}
+	if msg, ok := req.(proto.Message); ok {
+		if err := checkRequestAccess(p, info.FullMethod, msg); err != nil {
+			return nil, err
+		}
+	}
+	resp, err := handler(ctx, req)
+	if err != nil || personalDataRoles[p.Role] {
+		return resp, err
+	}
+	if msg, ok := resp.(proto.Message); ok {
+		return redact(msg), nil
+	}
+	return resp, nil
+}
+
+func (s *Server) protectStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+	p := callFrom(ss.Context()).principal
+	if p == nil {
+		return handler(srv, ss)
+	}
+	return handler(srv, &protectingStream{ServerStream: ss, p: p, method: info.FullMethod})
+}
+
+type protectingStream struct {
+	grpc.ServerStream
+	p      *Principal
+	method string
+}
+
+func (ps *protectingStream) RecvMsg(m any) error {
+	if err := ps.ServerStream.RecvMsg(m); err != nil {
+		return err
+	}
+	if msg, ok := m.(proto.Message); ok {
+		return checkRequestAccess(ps.p, ps.method, msg)
+	}
+	return nil
+}
+
+func (ps *protectingStream) SendMsg(m any) error {
+	if msg, ok := m.(proto.Message); ok && !personalDataRoles[ps.p.Role] {
+		m = redact(msg)
+	}
+	return ps.ServerStream.SendMsg(m)
+}
+
+// checkRequestAccess refuses a request that would reveal what p may not
+// see: a filter or ordering on personal data, or a FULL view.
+func checkRequestAccess(p *Principal, method string, req proto.Message) error {
+	m := req.ProtoReflect()
+	fields := m.Descriptor().Fields()
+	if basicViewRoles[p.Role] {
+		if fd := fields.ByName("view"); fd != nil && fd.Kind() == protoreflect.EnumKind && !fd.IsList() {
+			if v := fd.Enum().Values().ByNumber(m.Get(fd).Enum()); v != nil && strings.HasSuffix(string(v.Name()), "_FULL") {
+				return status.Errorf(codes.PermissionDenied, "the %s role reads basic views only: leave view unset or ask for the BASIC view", p.Role)
+			}
+		}
+	}
+	if personalDataRoles[p.Role] {
+		return nil
+	}
+	for _, name := range []protoreflect.Name{"filter", "order_by"} {
+		fd := fields.ByName(name)
+		if fd == nil || fd.Kind() != protoreflect.StringKind || fd.IsList() {
+			continue
+		}
+		expr := m.Get(fd).String()
+		if expr == "" {
+			continue
+		}
+		if field := sensitiveReference(expr, sensitiveNames(method, m.Descriptor())); field != "" {
+			return status.Errorf(codes.PermissionDenied,
+				"%s names %s, which is personal data the %s role may not read, and so may not filter or order by", name, field, p.Role)
+		}
+	}
+	return nil
+}
+
+// sensitiveReference returns the first field path in a filter or order_by
+// expression that names a field of names, or "". Quoted values are
+// skipped; the year of a year-only date may be named.
+func sensitiveReference(expr string, names map[string]pb.Sensitivity) string {
+	for i := 0; i < len(expr); {
+		c := expr[i]
+		switch {
+		case c == '"' || c == '\'':
+			i++
+			for i < len(expr) && expr[i] != c {
+				if expr[i] == '\\' {
+					i++
+				}
+				i++
+			}
+			i++
+		case isIdentStart(c):
+			j := i
+			for j < len(expr) && (isIdentStart(expr[j]) || expr[j] >= '0' && expr[j] <= '9' || expr[j] == '.') {
+				j++
+			}
+			path := expr[i:j]
+			segs := strings.Split(path, ".")
+			for k, seg := range segs {
+				sens, ok := names[seg]
+				if !ok {
+					continue
+				}
+				if sens == pb.Sensitivity_SENSITIVITY_PERSONAL_YEAR_ONLY && k+1 < len(segs) && segs[k+1] == "year" {
+					continue
+				}
+				return path
+			}
+			i = j
+		default:
+			i++
+		}
+	}
+	return ""
+}
+
+func isIdentStart(c byte) bool {
+	return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+// sensitiveCache holds, by method, the names (proto and JSON) of the
+// marked fields that its filter and order_by must not name: those of every
+// message of the contract's package, so that a filter reaching a related
+// resource (person.ethnicity on a qualification) is caught too, and those
+// its request and response messages can reach. A name marked on one
+// message and not on another counts as marked.
+var sensitiveCache sync.Map
+
+func sensitiveNames(method string, req protoreflect.MessageDescriptor) map[string]pb.Sensitivity {
+	if v, ok := sensitiveCache.Load(method); ok {
+		return v.(map[string]pb.Sensitivity)
+	}
+	names := map[string]pb.Sensitivity{}
+	seen := map[protoreflect.FullName]bool{}
+	mark := func(fd protoreflect.FieldDescriptor, sens pb.Sensitivity) {
+		for _, n := range []string{string(fd.Name()), fd.JSONName()} {
+			// Where one message marks a name PERSONAL and another
+			// YEAR_ONLY, the stricter wins.
+			if prev, ok := names[n]; !ok || prev == pb.Sensitivity_SENSITIVITY_PERSONAL_YEAR_ONLY {
+				names[n] = sens
+			}
+		}
+	}
+	var walk func(md protoreflect.MessageDescriptor)
+	walk = func(md protoreflect.MessageDescriptor) {
+		if seen[md.FullName()] {
+			return
+		}
+		seen[md.FullName()] = true
+		fields := md.Fields()
+		for i := 0; i < fields.Len(); i++ {
+			fd := fields.Get(i)
+			if sens := sensitivity(fd); sens != pb.Sensitivity_SENSITIVITY_UNSPECIFIED {
+				mark(fd, sens)
+			}
+			if fd.IsMap() {
+				fd = fd.MapValue()
+			}
+			if fd.Message() != nil {
+				walk(fd.Message())
+			}
+		}
+	}
+	walk(req)
+	protoregistry.GlobalFiles.RangeFilesByPackage(pb.File_trithuc_v1_annotations_proto.Package(), func(fd protoreflect.FileDescriptor) bool {
+		msgs := fd.Messages()
+		for i := 0; i < msgs.Len(); i++ {
+			walk(msgs.Get(i))
+		}
+		return true
+	})
+	name := strings.ReplaceAll(strings.TrimPrefix(method, "/"), "/", ".")
+	if d, err := protoregistry.GlobalFiles.FindDescriptorByName(protoreflect.FullName(name)); err == nil {
+		if md, ok := d.(protoreflect.MethodDescriptor); ok {
+			walk(md.Output())
+		}
+	}
+	sensitiveCache.Store(method, names)
+	return names
+}
+
+// sensitivities caches each field's sensitivity option.
+var sensitivities sync.Map
+
+func sensitivity(fd protoreflect.FieldDescriptor) pb.Sensitivity {
+	if v, ok := sensitivities.Load(fd); ok {
+		return v.(pb.Sensitivity)
+	}
+	sens, _ := proto.GetExtension(fd.Options(), pb.E_Sensitivity).(pb.Sensitivity)
+	sensitivities.Store(fd, sens)
+	return sens
+}
+
+// redactFor is redact for the caller of ctx, when its role is not entitled
+// to personal data. Handlers that turn messages into bytes the interceptor
+// cannot look into (CSV or XLSX exports) pass each message through it
+// before they serialise it.
+func redactFor(ctx context.Context, msg proto.Message) proto.Message {
+	if p := callFrom(ctx).principal; p != nil && personalDataRoles[p.Role] {
+		return msg
+	}
+	return redact(msg)
+}
+
+// redact returns msg with the fields marked personal data cleared, and
+// year-only dates cut to their year. msg itself is left as it is: a copy
+// is made when something must be cleared.
+func redact(msg proto.Message) proto.Message {
+	if !holdsPersonal(msg.ProtoReflect()) {
+		return msg
+	}
+	out := proto.Clone(msg)
+	clearPersonal(out.ProtoReflect())
+	return out
+}
+
+// holdsPersonal reports whether m has a marked field set, at any depth.
+func holdsPersonal(m protoreflect.Message) bool {
+	found := false
+	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		switch sensitivity(fd) {
+		case pb.Sensitivity_SENSITIVITY_UNSPECIFIED:
+			found = eachMessage(fd, v, holdsPersonal)
+		case pb.Sensitivity_SENSITIVITY_PERSONAL_YEAR_ONLY:
+			found = !isDate(fd) || dateHasMonthOrDay(v.Message())
+		default:
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// clearPersonal clears m's marked fields, at any depth.
+func clearPersonal(m protoreflect.Message) {
+	var fds []protoreflect.FieldDescriptor
+	m.Range(func(fd protoreflect.FieldDescriptor, _ protoreflect.Value) bool {
+		fds = append(fds, fd)
+		return true
+	})
+	for _, fd := range fds {
+		switch sensitivity(fd) {
+		case pb.Sensitivity_SENSITIVITY_UNSPECIFIED:
+			switch {
+			case fd.IsMap():
+				if fd.MapValue().Message() != nil {
+					mp := m.Mutable(fd).Map()
+					mp.Range(func(k protoreflect.MapKey, _ protoreflect.Value) bool {
+						clearPersonal(mp.Mutable(k).Message())
+						return true
+					})
+				}
+			case fd.IsList():
+				if fd.Message() != nil {
+					l := m.Mutable(fd).List()
+					for i := 0; i < l.Len(); i++ {
+						clearPersonal(l.Get(i).Message())
+					}
+				}
+			case fd.Message() != nil:
+				clearPersonal(m.Mutable(fd).Message())
+			}
+		case pb.Sensitivity_SENSITIVITY_PERSONAL_YEAR_ONLY:
+			if isDate(fd) {
+				d := m.Mutable(fd).Message()
+				fields := d.Descriptor().Fields()
+				d.Clear(fields.ByName("month"))
+				d.Clear(fields.ByName("day"))
+			} else {
+				m.Clear(fd)
+			}
+		default:
+			m.Clear(fd)
+		}
+	}
+}
+
+// eachMessage calls f on the message or messages a field value holds,
+// until f returns true, and reports whether it did.
+func eachMessage(fd protoreflect.FieldDescriptor, v protoreflect.Value, f func(protoreflect.Message) bool) bool {
+	switch {
+	case fd.IsMap():
+		if fd.MapValue().Message() == nil {
+			return false
+		}
+		found := false
+		v.Map().Range(func(_ protoreflect.MapKey, mv protoreflect.Value) bool {
+			found = f(mv.Message())
+			return !found
+		})
+		return found
+	case fd.IsList():
+		if fd.Message() == nil {
+			return false
+		}
+		l := v.List()
+		for i := 0; i < l.Len(); i++ {
+			if f(l.Get(i).Message()) {
+				return true
+			}
+		}
+		return false
+	case fd.Message() != nil:
+		return f(v.Message())
+	}
+	return false
+}
+
+func isDate(fd protoreflect.FieldDescriptor) bool {
+	return !fd.IsList() && !fd.IsMap() && fd.Message() != nil && fd.Message().FullName() == "google.type.Date"
+}
+
+func dateHasMonthOrDay(d protoreflect.Message) bool {
+	fields := d.Descriptor().Fields()
+	return d.Get(fields.ByName("month")).Int() != 0 || d.Get(fields.ByName("day")).Int() != 0
+}

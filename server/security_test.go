@@ -1,0 +1,847 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/genproto/googleapis/api/annotations"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/genproto/googleapis/type/date"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	testgrpc "google.golang.org/grpc/interop/grpc_testing"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
+	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/emptypb"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
+
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/store"
+)
+
+// caller is a credential of one role (or a registrar limited to an
+// association), for tests that go through the roles.
+type caller struct {
+	label       string
+	role        string
+	association string
+	token       string
+	principal   string
+}
+
+func (e *env) callers() []caller {
+	e.t.Helper()
+	var cs []caller
+	for _, r := range Roles {
+		k, tok := e.key(r)
+		cs = append(cs, caller{label: r, role: r, token: tok, principal: "key:" + k.ID})
+	}
+	k, tok, err := e.db.CreateScopedKey(context.Background(), "registrar of one association", RoleRegistrar, "associations/hoi-tin-hoc", time.Time{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return append(cs, caller{label: "registrar limited to an association", role: RoleRegistrar,
+		association: k.Association, token: tok, principal: "key:" + k.ID})
+}
+
+// tableAllows is what the permission table says of a caller and a method.
+func tableAllows(c caller, method string) bool {
+	roles, ok := permissions[method]
+	if !ok {
+		return false
+	}
+	if c.role == RoleAdmin {
+		return true
+	}
+	for _, r := range roles {
+		switch {
+		case r == anyone, r == anyRole:
+			return true
+		case c.association != "" && r == scopedRegistrar:
+			return true
+		case c.association == "" && r == c.role:
+			return true
+		}
+	}
+	return false
+}
+
+func TestPermissionTableComplete(t *testing.T) {
+	e := newEnv(t)
+	served := map[string]bool{}
+	for svc, info := range e.srv.grpc.GetServiceInfo() {
+		for _, m := range info.Methods {
+			name := "/" + svc + "/" + m.Name
+			served[name] = true
+			if _, ok := permissions[name]; !ok {
+				t.Errorf("%s has no line in the permission table (server/permissions.go): add one saying which roles may call it", name)
+			}
+		}
+	}
+	for m, roles := range permissions {
+		if !served[m] {
+			t.Errorf("the permission table lists %s, which the server does not serve", m)
+		}
+		for _, r := range roles {
+			if !ValidRole(r) && r != anyone && r != anyRole && r != scopedRegistrar {
+				t.Errorf("%s: unknown role %q", m, r)
+			}
+			if r == RoleAdmin {
+				t.Errorf("%s: admin may call every method; leave it out", m)
+			}
+		}
+	}
+
+	// DESIGN §5, cell by cell, so that the table itself is checked.
+	for _, cell := range []struct {
+		method  string
+		role    string
+		allowed bool
+	}{
+		{"/trithuc.v1.PersonService/CreatePerson", RoleRegistrar, true},
+		{"/trithuc.v1.PersonService/CreatePerson", RoleHomeAffairs, false},
+		{"/trithuc.v1.PersonService/CreatePerson", RoleService, false},
+		{"/trithuc.v1.PersonService/UpdatePerson", RoleRegistrar, true},
+		{"/trithuc.v1.PersonService/UpdatePerson", RoleHomeAffairs, false},
+		{"/trithuc.v1.PersonService/UpdatePerson", RoleService, false},
+		{"/trithuc.v1.PersonService/GetPerson", RoleRegistrar, true},
+		{"/trithuc.v1.PersonService/GetPerson", RoleHomeAffairs, true},
+		{"/trithuc.v1.PersonService/GetPerson", RoleService, true},
+		{"/trithuc.v1.PersonService/ListPeople", RoleHomeAffairs, true},
+		{"/trithuc.v1.PersonService/ListPeople", RoleService, true},
+		{"/trithuc.v1.PersonService/DeletePerson", RoleRegistrar, false},
+		{"/trithuc.v1.PersonService/UndeletePerson", RoleRegistrar, false},
+		{"/trithuc.v1.MembershipService/RegisterMember", RoleRegistrar, true},
+		{"/trithuc.v1.MembershipService/RegisterMember", RoleHomeAffairs, false},
+		{"/trithuc.v1.MembershipService/ApproveMembership", RoleRegistrar, true},
+		{"/trithuc.v1.MembershipService/ApproveMembership", RoleHomeAffairs, false},
+		{"/trithuc.v1.MembershipService/ListMemberships", RoleHomeAffairs, true},
+		{"/trithuc.v1.MembershipService/ListMemberships", RoleService, false},
+		{"/trithuc.v1.MembershipService/CreateAssociation", RoleRegistrar, false},
+		{"/trithuc.v1.MembershipService/ListAssociations", RoleService, true},
+		{"/trithuc.v1.AuditService/ListAuditEvents", RoleRegistrar, false},
+		{"/trithuc.v1.AuditService/ListAuditEvents", RoleHomeAffairs, false},
+		{"/trithuc.v1.AuditService/ListAuditEvents", RoleService, false},
+		{"/trithuc.v1.AuditService/ListAuditEvents", RoleAdmin, true},
+	} {
+		if got := tableAllows(caller{role: cell.role}, cell.method); got != cell.allowed {
+			t.Errorf("%s for %s: allowed %v, want %v", cell.method, cell.role, got, cell.allowed)
+		}
+	}
+}
+
+func TestDefaultDeny(t *testing.T) {
+	e := newEnv(t)
+	e.stop()
+	e.start(func(s *Server) { testgrpc.RegisterTestServiceServer(s.grpc, &testService{}) })
+	_, err := testgrpc.NewTestServiceClient(e.clientAs(e.token).Conn()).EmptyCall(context.Background(), &testgrpc.Empty{})
+	wantCode(t, err, codes.PermissionDenied)
+}
+
+// methodDescriptor finds a served method in the contract.
+func methodDescriptor(t *testing.T, full string) protoreflect.MethodDescriptor {
+	t.Helper()
+	d, err := protoregistry.GlobalFiles.FindDescriptorByName(protoreflect.FullName(strings.ReplaceAll(strings.TrimPrefix(full, "/"), "/", ".")))
+	if err != nil {
+		t.Fatalf("%s: %v", full, err)
+	}
+	return d.(protoreflect.MethodDescriptor)
+}
+
+func newMessage(t *testing.T, md protoreflect.MessageDescriptor) proto.Message {
+	t.Helper()
+	mt, err := protoregistry.GlobalTypes.FindMessageByName(md.FullName())
+	if err != nil {
+		t.Fatalf("%s: %v", md.FullName(), err)
+	}
+	return mt.New().Interface()
+}
+
+// callEmpty calls a method with an empty request, as token's holder. An
+// allowed call then fails validation or finds nothing, or succeeds; a
+// denied one is refused before.
+func callEmpty(t *testing.T, conn *grpc.ClientConn, full string, token string) error {
+	t.Helper()
+	md := methodDescriptor(t, full)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if token != "" {
+		ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+token)
+	}
+	req, resp := newMessage(t, md.Input()), newMessage(t, md.Output())
+	if !md.IsStreamingClient() && !md.IsStreamingServer() {
+		return conn.Invoke(ctx, full, req, resp)
+	}
+	stream, err := conn.NewStream(ctx, &grpc.StreamDesc{ServerStreams: true, ClientStreams: true}, full)
+	if err != nil {
+		return err
+	}
+	if err := stream.SendMsg(req); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	stream.CloseSend()
+	if err := stream.RecvMsg(resp); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
+}
+
+var pathVarRE = regexp.MustCompile(`\{([^}=]+)(=([^}]*))?\}`)
+
+// restRequests are the REST requests of a method, made from its
+// google.api.http bindings with placeholder path values and an empty body.
+func restRequests(md protoreflect.MethodDescriptor) [][3]string {
+	rule, _ := proto.GetExtension(md.Options(), annotations.E_Http).(*annotations.HttpRule)
+	if rule == nil {
+		return nil
+	}
+	var out [][3]string
+	for _, r := range append([]*annotations.HttpRule{rule}, rule.GetAdditionalBindings()...) {
+		var verb, pattern string
+		switch p := r.GetPattern().(type) {
+		case *annotations.HttpRule_Get:
+			verb, pattern = "GET", p.Get
+		case *annotations.HttpRule_Post:
+			verb, pattern = "POST", p.Post
+		case *annotations.HttpRule_Patch:
+			verb, pattern = "PATCH", p.Patch
+		case *annotations.HttpRule_Put:
+			verb, pattern = "PUT", p.Put
+		case *annotations.HttpRule_Delete:
+			verb, pattern = "DELETE", p.Delete
+		case *annotations.HttpRule_Custom:
+			verb, pattern = p.Custom.GetKind(), p.Custom.GetPath()
+		}
+		path := pathVarRE.ReplaceAllStringFunc(pattern, func(v string) string {
+			m := pathVarRE.FindStringSubmatch(v)
+			if m[3] == "" {
+				return "x"
+			}
+			return strings.NewReplacer("**", "x", "*", "x").Replace(m[3])
+		})
+		body := ""
+		if r.GetBody() != "" {
+			body = "{}"
+		}
+		out = append(out, [3]string{verb, path, body})
+	}
+	return out
+}
+
+// restCall makes a REST call and returns its HTTP status and the gRPC code
+// of its answer.
+func (e *env) restCall(token, verb, path, body string) (int, codes.Code) {
+	e.t.Helper()
+	var b any
+	if body != "" {
+		b = body
+	}
+	code, resp := e.restAs(token, verb, path, b)
+	if code == http.StatusOK {
+		return code, codes.OK
+	}
+	n, _ := resp["code"].(float64)
+	return code, codes.Code(n)
+}
+
+// TestRoleMethodMatrix calls every method the server serves as every role,
+// over gRPC and over REST, and checks each cell against the permission
+// table; then that every call to an audited service left its event.
+func TestRoleMethodMatrix(t *testing.T) {
+	e := newEnv(t)
+	callers := e.callers()
+	conn, err := grpc.NewClient(e.srv.GRPCAddr(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+
+	var methods []string
+	for svc, info := range e.srv.grpc.GetServiceInfo() {
+		for _, m := range info.Methods {
+			methods = append(methods, "/"+svc+"/"+m.Name)
+		}
+	}
+	sort.Strings(methods)
+
+	type outcome struct{ principal, method, transport, code string }
+	var want []outcome
+	cells := 0
+	for _, m := range methods {
+		md := methodDescriptor(t, m)
+		for _, c := range callers {
+			allowed := tableAllows(c, m)
+			check := func(transport string, code codes.Code, detail string) {
+				t.Helper()
+				cells++
+				switch {
+				case allowed && (code == codes.PermissionDenied || code == codes.Unauthenticated):
+					t.Errorf("%s over %s as %s: %v (%s), want it allowed", m, transport, c.label, code, detail)
+				case !allowed && code != codes.PermissionDenied:
+					t.Errorf("%s over %s as %s: %v (%s), want PERMISSION_DENIED", m, transport, c.label, code, detail)
+				}
+				if e.srv.audited(m) {
+					want = append(want, outcome{c.principal, m, transport, codeName(code)})
+				}
+			}
+			err := callEmpty(t, conn, m, c.token)
+			check("grpc", status.Code(err), status.Convert(err).Message())
+			for _, r := range restRequests(md) {
+				path := r[1]
+				if c.association != "" {
+					// The table is checked here; the scope of a limited
+					// key, inside its association, by the handlers'
+					// tests (TestMembershipPermissions).
+					path = strings.Replace(path, "/associations/x", "/"+c.association, 1)
+				}
+				httpCode, code := e.restCall(c.token, r[0], path, r[2])
+				check("rest", code, fmt.Sprintf("%s %s: HTTP %d", r[0], path, httpCode))
+				if !allowed && httpCode != http.StatusForbidden {
+					t.Errorf("%s %s as %s: HTTP %d, want 403", r[0], path, c.label, httpCode)
+				}
+			}
+		}
+		if len(restRequests(md)) == 0 && strings.HasPrefix(m, "/trithuc.") {
+			t.Errorf("%s has no REST binding", m)
+		}
+	}
+	if cells < len(methods)*len(callers) {
+		t.Fatalf("only %d cells for %d methods and %d callers", cells, len(methods), len(callers))
+	}
+
+	// Every call to an audited service has its event, with its outcome;
+	// no call to an unaudited one has.
+	if err := e.srv.audit.flush(); err != nil {
+		t.Fatal(err)
+	}
+	got := map[outcome]int{}
+	for _, ev := range allAuditEvents(t, e.db) {
+		got[outcome{ev.Principal, ev.Method, ev.Transport, ev.Code}]++
+		if !e.srv.audited(ev.Method) {
+			t.Errorf("an unaudited method was audited: %+v", ev)
+		}
+	}
+	for _, w := range want {
+		if got[w] == 0 {
+			t.Errorf("no audit event for %+v", w)
+			continue
+		}
+		got[w]--
+	}
+}
+
+func allAuditEvents(t *testing.T, db *store.DB) []*store.AuditEvent {
+	t.Helper()
+	var all []*store.AuditEvent
+	token := ""
+	for {
+		evs, next, err := db.ListAuditEvents(context.Background(), store.AuditQuery{PageSize: 1000, PageToken: token})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, evs...)
+		if next == "" {
+			return all
+		}
+		token = next
+	}
+}
+
+func TestAssociationScope(t *testing.T) {
+	ancestors := func(_ context.Context, a string) ([]string, error) {
+		switch a {
+		case "associations/hoi-tin-hoc":
+			return []string{"associations/lien-hiep"}, nil
+		case "associations/chi-hoi-rach-gia":
+			return []string{"associations/hoi-tin-hoc", "associations/lien-hiep"}, nil
+		case "associations/hoi-y-hoc", "associations/lien-hiep":
+			return []string{}, nil
+		case "associations/broken":
+			return nil, errors.New("disk on fire")
+		}
+		return nil, &store.Error{Code: store.NotFound, Message: a + " does not exist"}
+	}
+	as := func(p *Principal) context.Context {
+		return context.WithValue(context.Background(), callKey{}, &call{principal: p})
+	}
+	scoped := as(&Principal{ID: "key:a", Role: RoleRegistrar, Association: "associations/hoi-tin-hoc"})
+	for _, a := range []string{"associations/hoi-tin-hoc", "associations/chi-hoi-rach-gia"} {
+		if err := checkAssociationScope(scoped, a, ancestors); err != nil {
+			t.Errorf("%s, in scope: %v", a, err)
+		}
+	}
+	var messages []string
+	for _, a := range []string{"associations/hoi-y-hoc", "associations/lien-hiep", "associations/does-not-exist", ""} {
+		err := checkAssociationScope(scoped, a, ancestors)
+		wantCode(t, err, codes.PermissionDenied)
+		messages = append(messages, strings.ReplaceAll(status.Convert(err).Message(), a, "A"))
+	}
+	// An existing association outside the scope and one that does not
+	// exist get the same answer (AIP-211).
+	if messages[0] != messages[2] || strings.Contains(messages[2], "exist") {
+		t.Errorf("the answers differ or tell existence: %q", messages)
+	}
+	wantCode(t, checkAssociationScope(scoped, "associations/broken", ancestors), codes.Internal)
+	wantCode(t, checkAssociationScope(scoped, "associations/hoi-y-hoc", nil), codes.PermissionDenied)
+	if err := checkAssociationScope(scoped, "associations/hoi-tin-hoc", nil); err != nil {
+		t.Errorf("its own association without a hierarchy: %v", err)
+	}
+	for _, p := range []*Principal{{ID: "key:b", Role: RoleRegistrar}, {ID: "key:c", Role: RoleAdmin}} {
+		if err := checkAssociationScope(as(p), "associations/hoi-y-hoc", ancestors); err != nil {
+			t.Errorf("%s without a scope: %v", p.Role, err)
+		}
+	}
+
+	// The key carries its scope; until methods check it, a limited key may
+	// call only what the table opens to it.
+	e := newEnv(t)
+	k, tok, err := e.db.CreateScopedKey(context.Background(), "Hội Tin học", RoleRegistrar, "associations/hoi-tin-hoc", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if keys, _ := e.db.ListKeys(context.Background()); keys[len(keys)-1].Association != k.Association {
+		t.Errorf("the scope was not stored: %+v", keys[len(keys)-1])
+	}
+	_, err = e.clientAs(tok).People.CreatePerson(context.Background(), &pb.CreatePersonRequest{Person: anh()})
+	wantCode(t, err, codes.PermissionDenied)
+	if !strings.Contains(err.Error(), "associations/hoi-tin-hoc") {
+		t.Errorf("the refusal does not say why: %v", err)
+	}
+	for _, bad := range []string{"hoi-tin-hoc", "associations/", "associations/Hội", "people/x"} {
+		if _, _, err := e.db.CreateScopedKey(context.Background(), "x", RoleRegistrar, bad, time.Time{}); err == nil {
+			t.Errorf("scope %q accepted", bad)
+		}
+	}
+}
+
+// probe is a service of the tests: Deadline says how long its call may
+// run; People streams every person, as an export would.
+type probe struct{ db *store.DB }
+
+var probeDesc = grpc.ServiceDesc{
+	ServiceName: "trithuc.test.Probe",
+	HandlerType: (*any)(nil),
+	Methods: []grpc.MethodDesc{{
+		MethodName: "Deadline",
+		Handler: func(srv any, ctx context.Context, dec func(any) error, interceptor grpc.UnaryServerInterceptor) (any, error) {
+			in := new(emptypb.Empty)
+			if err := dec(in); err != nil {
+				return nil, err
+			}
+			h := func(ctx context.Context, _ any) (any, error) {
+				d, ok := ctx.Deadline()
+				if !ok {
+					return nil, status.Error(codes.FailedPrecondition, "no deadline")
+				}
+				return durationpb.New(time.Until(d)), nil
+			}
+			return interceptor(ctx, in, &grpc.UnaryServerInfo{Server: srv, FullMethod: "/trithuc.test.Probe/Deadline"}, h)
+		},
+	}},
+	Streams: []grpc.StreamDesc{{
+		StreamName:    "People",
+		ServerStreams: true,
+		Handler: func(srv any, stream grpc.ServerStream) error {
+			if err := stream.RecvMsg(new(emptypb.Empty)); err != nil {
+				return err
+			}
+			people, _, err := srv.(*probe).db.ListPeople(stream.Context(), store.ListQuery{PageSize: 100}, 0)
+			if err != nil {
+				return err
+			}
+			for _, p := range people {
+				if err := stream.SendMsg(p); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}},
+}
+
+func (e *env) startWithProbe(permit map[string][]string) {
+	e.t.Helper()
+	e.stop()
+	e.start(func(s *Server) {
+		s.grpc.RegisterService(&probeDesc, &probe{db: s.db})
+		s.allow("/trithuc.test.Probe/Deadline", RoleRegistrar, RoleHomeAffairs, RoleService)
+		s.allow("/trithuc.test.Probe/People", RoleRegistrar, RoleHomeAffairs, RoleService)
+		for m, roles := range permit {
+			s.allow(m, roles...)
+		}
+	})
+}
+
+func probePeople(t *testing.T, conn *grpc.ClientConn) []*pb.Person {
+	t.Helper()
+	stream, err := conn.NewStream(context.Background(), &grpc.StreamDesc{ServerStreams: true}, "/trithuc.test.Probe/People")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := stream.SendMsg(&emptypb.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	stream.CloseSend()
+	var out []*pb.Person
+	for {
+		p := new(pb.Person)
+		err := stream.RecvMsg(p)
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, p)
+	}
+}
+
+// wantRedacted fails unless p is a with its personal data cleared, the
+// year of birth kept.
+func wantRedacted(t *testing.T, where string, p, a *pb.Person) {
+	t.Helper()
+	if p.NationalId != "" || p.Phone != "" || p.Email != "" || p.Ethnicity != "" {
+		t.Errorf("%s: personal data not cleared: %v", where, p)
+	}
+	if !proto.Equal(p.BirthDate, &date.Date{Year: a.BirthDate.Year}) {
+		t.Errorf("%s: birth date %v, want the year alone", where, p.BirthDate)
+	}
+	if p.GivenName != a.GivenName || p.FamilyName != a.FamilyName || p.Hometown != a.Hometown || p.Gender != a.Gender || p.Name == "" || p.Etag == "" {
+		t.Errorf("%s: more than personal data cleared: %v", where, p)
+	}
+}
+
+func wantWhole(t *testing.T, where string, p, a *pb.Person) {
+	t.Helper()
+	if p.NationalId != a.NationalId || p.Phone != a.Phone || p.Email != a.Email || p.Ethnicity != a.Ethnicity || !proto.Equal(p.BirthDate, a.BirthDate) {
+		t.Errorf("%s: personal data missing for a role entitled to it: %v", where, p)
+	}
+}
+
+// personFromJSON reads a person as REST returns it.
+func personFromJSON(t *testing.T, body map[string]any) *pb.Person {
+	t.Helper()
+	b, _ := json.Marshal(body)
+	p := new(pb.Person)
+	if err := (protojsonUnmarshal(b, p)); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	return p
+}
+
+// TestRedaction reads a profile on every read path as every role: roles
+// not entitled to personal data get it cleared, the others get it whole.
+func TestRedaction(t *testing.T) {
+	e := newEnv(t)
+	// Write methods are opened to every role here only to show that their
+	// responses are redacted too.
+	e.startWithProbe(map[string][]string{
+		"/trithuc.v1.PersonService/CreatePerson": {RoleHomeAffairs, RoleService},
+		"/trithuc.v1.PersonService/UpdatePerson": {RoleHomeAffairs, RoleService},
+	})
+	ctx := context.Background()
+	admin := e.clientAs(e.token)
+	p, err := admin.People.CreatePerson(ctx, &pb.CreatePersonRequest{Person: anh()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range e.callers() {
+		if c.association != "" {
+			continue
+		}
+		check := wantWhole
+		if !personalDataRoles[c.role] {
+			check = wantRedacted
+		}
+		t.Run(c.label, func(t *testing.T) {
+			cl := e.clientAs(c.token)
+			got, err := cl.People.GetPerson(ctx, &pb.GetPersonRequest{Name: p.Name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(t, "GetPerson", got, anh())
+			list, err := cl.People.ListPeople(ctx, &pb.ListPeopleRequest{})
+			if err != nil || len(list.People) == 0 {
+				t.Fatalf("ListPeople: %v %v", list, err)
+			}
+			for _, got := range list.People {
+				check(t, "ListPeople", got, anh())
+			}
+			other := anh()
+			other.NationalId = "091185000999"
+			created, err := cl.People.CreatePerson(ctx, &pb.CreatePersonRequest{Person: other, ValidateOnly: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(t, "CreatePerson", created, other)
+			updated, err := cl.People.UpdatePerson(ctx, &pb.UpdatePersonRequest{
+				Person: &pb.Person{Name: p.Name, GivenName: anh().GivenName}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"given_name"}},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(t, "UpdatePerson", updated, anh())
+			for _, got := range probePeople(t, cl.Conn()) {
+				check(t, "a stream", got, anh())
+			}
+
+			code, body := e.restAs(c.token, "GET", "/v1/"+p.Name, nil)
+			if code != http.StatusOK {
+				t.Fatalf("REST get: %d %v", code, body)
+			}
+			check(t, "REST GetPerson", personFromJSON(t, body), anh())
+			code, body = e.restAs(c.token, "GET", "/v1/people", nil)
+			if code != http.StatusOK {
+				t.Fatalf("REST list: %d %v", code, body)
+			}
+			for _, item := range body["people"].([]any) {
+				check(t, "REST ListPeople", personFromJSON(t, item.(map[string]any)), anh())
+			}
+		})
+	}
+	// Redaction changes responses, never the profile.
+	got, err := admin.People.GetPerson(ctx, &pb.GetPersonRequest{Name: p.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantWhole(t, "GetPerson as admin after the others", got, anh())
+}
+
+func TestRedactFor(t *testing.T) {
+	as := func(role string) context.Context {
+		return context.WithValue(context.Background(), callKey{}, &call{principal: &Principal{ID: "key:x", Role: role}})
+	}
+	stored := func() *pb.Person {
+		p := anh()
+		p.Name, p.Etag = "people/anh", "e1"
+		return p
+	}
+	for _, role := range Roles {
+		got := redactFor(as(role), stored()).(*pb.Person)
+		if personalDataRoles[role] {
+			wantWhole(t, role, got, anh())
+		} else {
+			wantRedacted(t, role, got, anh())
+		}
+	}
+	wantRedacted(t, "no principal", redactFor(context.Background(), stored()).(*pb.Person), anh())
+	in := anh()
+	redact(in)
+	wantWhole(t, "redact's argument", in, anh())
+}
+
+func TestPersonalDataFilters(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if _, err := e.client.People.CreatePerson(ctx, &pb.CreatePersonRequest{Person: anh()}); err != nil {
+		t.Fatal(err)
+	}
+	byRole := map[string]caller{}
+	for _, c := range e.callers() {
+		if c.association == "" {
+			byRole[c.role] = c
+		}
+	}
+	home := e.clientAs(byRole[RoleHomeAffairs].token)
+	for _, tt := range []struct {
+		filter, orderBy string
+		code            codes.Code // for home_affairs
+	}{
+		{"", "birth_date", codes.PermissionDenied},
+		{"", "create_time, birth_date desc", codes.PermissionDenied},
+		{"", "birthDate", codes.PermissionDenied},
+		{"", "create_time desc", codes.OK},
+		{`national_id = "091185000123"`, "", codes.PermissionDenied},
+		{"nationalId:*", "", codes.PermissionDenied},
+		{`ethnicity = "05"`, "", codes.PermissionDenied},
+		{`phone:"0912"`, "", codes.PermissionDenied},
+		{`email = "a@b.vn"`, "", codes.PermissionDenied},
+		{"birth_date.month = 3", "", codes.PermissionDenied},
+		// The year of birth is readable, so filterable; a personal field's
+		// name as a value is just a value.
+		{"birth_date.year >= 1980", "", codes.OK},
+		{`given_name = "national_id"`, "", codes.OK},
+		{`qualifications.level >= THAC_SI`, "", codes.OK},
+		{`address = "x"`, "", codes.PermissionDenied},
+	} {
+		_, err := home.People.ListPeople(ctx, &pb.ListPeopleRequest{Filter: tt.filter, OrderBy: tt.orderBy})
+		if status.Code(err) != tt.code {
+			t.Errorf("filter %q order_by %q: %v, want %v", tt.filter, tt.orderBy, err, tt.code)
+		}
+	}
+	reg := e.clientAs(byRole[RoleRegistrar].token)
+	if _, err := reg.People.ListPeople(ctx, &pb.ListPeopleRequest{OrderBy: "birth_date desc"}); err != nil {
+		t.Errorf("a registrar ordering by birth date: %v", err)
+	}
+	code, body := e.restAs(byRole[RoleService].token, "GET", "/v1/people?orderBy=birth_date", nil)
+	wantREST(t, code, body, http.StatusForbidden)
+
+	// Views: the service role reads basic profiles only.
+	svc := e.clientAs(byRole[RoleService].token)
+	p, _ := e.client.People.ListPeople(ctx, &pb.ListPeopleRequest{})
+	name := p.People[0].Name
+	_, err := svc.People.GetPerson(ctx, &pb.GetPersonRequest{Name: name, View: pb.PersonView_PERSON_VIEW_FULL})
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = svc.People.ListPeople(ctx, &pb.ListPeopleRequest{View: pb.PersonView_PERSON_VIEW_FULL})
+	wantCode(t, err, codes.PermissionDenied)
+	if _, err := svc.People.GetPerson(ctx, &pb.GetPersonRequest{Name: name, View: pb.PersonView_PERSON_VIEW_BASIC}); err != nil {
+		t.Errorf("the service role, basic view: %v", err)
+	}
+	if _, err := home.People.GetPerson(ctx, &pb.GetPersonRequest{Name: name, View: pb.PersonView_PERSON_VIEW_FULL}); err != nil {
+		t.Errorf("home affairs, full view: %v", err)
+	}
+	code, body = e.restAs(byRole[RoleService].token, "GET", "/v1/"+name+"?view=PERSON_VIEW_FULL", nil)
+	wantREST(t, code, body, http.StatusForbidden)
+}
+
+func TestSensitiveReference(t *testing.T) {
+	names := sensitiveNames("/trithuc.v1.PersonService/ListPeople", (&pb.ListPeopleRequest{}).ProtoReflect().Descriptor())
+	for _, n := range []string{"national_id", "nationalId", "phone", "email", "ethnicity", "birth_date", "birthDate"} {
+		if _, ok := names[n]; !ok {
+			t.Errorf("%s is not known as personal data", n)
+		}
+	}
+	if _, ok := names["given_name"]; ok {
+		t.Error("given_name is taken for personal data")
+	}
+	// A method whose messages do not hold a person still may not filter
+	// on a related person's personal data.
+	other := sensitiveNames("/trithuc.v1.AuditService/ListAuditEvents", (&pb.ListAuditEventsRequest{}).ProtoReflect().Descriptor())
+	if got := sensitiveReference(`person.ethnicity = "05"`, other); got != "person.ethnicity" {
+		t.Errorf("a related person's ethnicity: %q", got)
+	}
+	for expr, want := range map[string]string{
+		"":                                   "",
+		"given_name = \"Ánh\"":               "",
+		"birth_date.year > 1990":             "",
+		"birthDate.year > 1990 AND gender=2": "",
+		"birth_date":                         "birth_date",
+		"birth_date.day = 3":                 "birth_date.day",
+		"person.national_id = \"1\"":         "person.national_id",
+		`given_name = "a \" national_id"`:    "",
+		`given_name = 'email' OR phone:*`:    "phone",
+		"email":                              "email",
+		"(ethnicity=\"05\")":                 "ethnicity",
+	} {
+		if got := sensitiveReference(expr, names); got != want {
+			t.Errorf("%q: %q, want %q", expr, got, want)
+		}
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	e := newEnvWith(t, func(c *Config) {
+		c.RateLimit = 0.001 // a token every 1000 s: none comes back during the test
+		c.RateBurst = 3
+	})
+	ctx := context.Background()
+	_, other := e.key(RoleService)
+	for i := 0; i < 3; i++ {
+		if _, err := e.client.People.ListPeople(ctx, &pb.ListPeopleRequest{}); err != nil {
+			t.Fatalf("call %d within the burst: %v", i+1, err)
+		}
+	}
+	_, err := e.client.People.ListPeople(ctx, &pb.ListPeopleRequest{})
+	wantCode(t, err, codes.ResourceExhausted)
+	st := status.Convert(err)
+	if !strings.Contains(st.Message(), "retry in") {
+		t.Errorf("the message does not say when to retry: %q", st.Message())
+	}
+	var retry *errdetails.RetryInfo
+	for _, d := range st.Details() {
+		if r, ok := d.(*errdetails.RetryInfo); ok {
+			retry = r
+		}
+	}
+	if retry == nil || retry.RetryDelay.AsDuration() <= 0 {
+		t.Errorf("no RetryInfo: %v", st.Details())
+	}
+	code, body := e.rest("GET", "/v1/people", nil)
+	wantREST(t, code, body, http.StatusTooManyRequests)
+	// Another principal has its own bucket; health checks have none.
+	if _, err := e.clientAs(other).People.ListPeople(ctx, &pb.ListPeopleRequest{}); err != nil {
+		t.Errorf("another principal: %v", err)
+	}
+	resp, err := e.http.Get(e.base + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("/healthz: HTTP %d", resp.StatusCode)
+	}
+}
+
+func TestMaxCallDuration(t *testing.T) {
+	const limit = 5 * time.Second
+	e := newEnvWith(t, func(c *Config) { c.MaxCallDuration = limit })
+	e.startWithProbe(nil)
+	conn := e.clientAs(e.token).Conn()
+	for _, tt := range []struct {
+		deadline time.Duration // 0: none
+		most     time.Duration
+	}{
+		{0, limit},
+		{time.Hour, limit},
+		{2 * time.Second, 2 * time.Second},
+	} {
+		ctx := context.Background()
+		if tt.deadline > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, tt.deadline)
+			defer cancel()
+		}
+		left := new(durationpb.Duration)
+		if err := conn.Invoke(ctx, "/trithuc.test.Probe/Deadline", &emptypb.Empty{}, left); err != nil {
+			t.Fatal(err)
+		}
+		if d := left.AsDuration(); d <= 0 || d > tt.most {
+			t.Errorf("deadline %v: the handler had %v, want at most %v", tt.deadline, d, tt.most)
+		}
+	}
+}
+
+func TestExpiredAndRevokedKeys(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	_, expired, err := e.db.CreateKey(ctx, "expired", RoleAdmin, time.Now().Add(-time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.clientAs(expired).People.ListPeople(ctx, &pb.ListPeopleRequest{})
+	wantCode(t, err, codes.Unauthenticated)
+	code, body := e.restAs(expired, "GET", "/v1/people", nil)
+	wantREST(t, code, body, http.StatusUnauthorized)
+
+	k, live := e.key(RoleRegistrar)
+	c := e.clientAs(live)
+	if _, err := c.People.ListPeople(ctx, &pb.ListPeopleRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.RevokeKey(ctx, k.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.People.ListPeople(ctx, &pb.ListPeopleRequest{})
+	wantCode(t, err, codes.Unauthenticated)
+	code, body = e.restAs(live, "GET", "/v1/people", nil)
+	wantREST(t, code, body, http.StatusUnauthorized)
+}
+
+func protojsonUnmarshal(b []byte, m proto.Message) error {
+	return protojson.Unmarshal(b, m)
+}

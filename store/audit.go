@@ -1,0 +1,340 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// AuditEvent is one call recorded in the audit trail.
+type AuditEvent struct {
+	ID            string // the {event} of auditEvents/{event}
+	Time          time.Time
+	Principal     string
+	PrincipalName string
+	Role          string
+	Association   string
+	Method        string
+	Resources     []string
+	Code          string
+	RequestID     string
+	ClientAddress string
+	Transport     string
+
+	// pk is the event's row once it is stored, and stored how many of
+	// Resources are stored with it.
+	pk     int64
+	stored int
+	named  map[string]bool // Resources, as a set
+}
+
+// AddResources adds the names the event does not have yet, after the
+// others.
+func (ev *AuditEvent) AddResources(names ...string) {
+	if ev.named == nil {
+		ev.named = make(map[string]bool, len(ev.Resources)+len(names))
+		for _, n := range ev.Resources {
+			ev.named[n] = true
+		}
+	}
+	for _, n := range names {
+		if !ev.named[n] {
+			ev.named[n] = true
+			ev.Resources = append(ev.Resources, n)
+		}
+	}
+}
+
+// auditResource adds a resource that a write changes to the audit event
+// of its call, while it is not stored, so that the event stored with the
+// write names it: the store calls it for what a create makes, whose name
+// the request could not give.
+func (tx *Tx) auditResource(ctx context.Context, name string) {
+	if ev := auditFrom(ctx); ev != nil && ev.pk == 0 {
+		ev.AddResources(name)
+	}
+}
+
+// NewAuditEvent starts the event of a call that begins at t.
+func NewAuditEvent(t time.Time) *AuditEvent {
+	return &AuditEvent{ID: newID(), Time: t}
+}
+
+// Stored reports whether the event is in the database: committed with the
+// write transaction of its call, or appended by AppendAudit.
+func (ev *AuditEvent) Stored() bool { return ev.pk != 0 }
+
+type auditKey struct{}
+
+// WithAudit returns a context under which a committed write transaction
+// records ev, with the code OK, in the same transaction as its change: an
+// acknowledged write always has its audit event, and a write that fails
+// leaves none. Only the first write under the context records it.
+func WithAudit(ctx context.Context, ev *AuditEvent) context.Context {
+	return context.WithValue(ctx, auditKey{}, ev)
+}
+
+func auditFrom(ctx context.Context) *AuditEvent {
+	ev, _ := ctx.Value(auditKey{}).(*AuditEvent)
+	return ev
+}
+
+// AppendAudit stores events in one transaction: the ones not stored yet
+// whole, and of the others the resources added since they were stored.
+func (db *DB) AppendAudit(ctx context.Context, events []*AuditEvent) error {
+	type saved struct {
+		ev     *AuditEvent
+		pk     int64
+		stored int
+	}
+	var undo []saved
+	err := db.write(ctx, false, func(tx *Tx) error {
+		ins, err := tx.prepareAudit(ctx)
+		if err != nil {
+			return err
+		}
+		defer ins.close()
+		for _, ev := range events {
+			undo = append(undo, saved{ev, ev.pk, ev.stored})
+			if err := ins.event(ctx, ev); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		for _, u := range undo {
+			u.ev.pk, u.ev.stored = u.pk, u.stored
+		}
+	}
+	return err
+}
+
+// auditInserter holds the statements that store audit events.
+type auditInserter struct {
+	ev, res *sql.Stmt
+}
+
+func (tx *Tx) prepareAudit(ctx context.Context) (*auditInserter, error) {
+	ev, err := tx.PrepareContext(ctx, `INSERT INTO audit_events (id, event_time, principal, principal_name, role,
+		association, method, code, request_id, client_address, transport) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	res, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO audit_event_resources (resource, event_pk) VALUES (?, ?)`)
+	if err != nil {
+		ev.Close()
+		return nil, dbError(err)
+	}
+	return &auditInserter{ev: ev, res: res}, nil
+}
+
+func (a *auditInserter) close() {
+	a.ev.Close()
+	a.res.Close()
+}
+
+// event stores ev, or the resources added to it since it was stored.
+func (a *auditInserter) event(ctx context.Context, ev *AuditEvent) error {
+	if ev.pk == 0 {
+		if ev.ID == "" {
+			ev.ID = newID()
+		}
+		r, err := a.ev.ExecContext(ctx, ev.ID, micros(ev.Time), ev.Principal, ev.PrincipalName, ev.Role,
+			ev.Association, ev.Method, ev.Code, ev.RequestID, ev.ClientAddress, ev.Transport)
+		if err != nil {
+			return dbError(err)
+		}
+		if ev.pk, err = r.LastInsertId(); err != nil {
+			return dbError(err)
+		}
+		ev.stored = 0
+	}
+	for _, name := range ev.Resources[ev.stored:] {
+		if _, err := a.res.ExecContext(ctx, name, ev.pk); err != nil {
+			return dbError(err)
+		}
+	}
+	ev.stored = len(ev.Resources)
+	return nil
+}
+
+// recordAudit stores the audit event of ctx's call, if it has one not yet
+// stored, as part of tx, with the code OK. It returns a function that
+// forgets that it was stored, for when the transaction does not commit.
+func (tx *Tx) recordAudit(ctx context.Context) (undo func(), err error) {
+	ev := auditFrom(ctx)
+	if ev == nil || ev.pk != 0 {
+		return func() {}, nil
+	}
+	code := ev.Code
+	ev.Code = "OK"
+	ins, err := tx.prepareAudit(ctx)
+	if err != nil {
+		ev.Code = code
+		return nil, err
+	}
+	defer ins.close()
+	undo = func() { ev.pk, ev.stored, ev.Code = 0, 0, code }
+	if err := ins.event(ctx, ev); err != nil {
+		undo()
+		return nil, err
+	}
+	return undo, nil
+}
+
+// AuditQuery selects audit events; every condition given must hold.
+type AuditQuery struct {
+	PageSize  int
+	PageToken string
+	Principal string
+	// Resource matches events that name it or a resource under it.
+	Resource string
+	// Method is a full method, /package.Service/Method, or its last part.
+	Method string
+	// Start and End bound the event time: Start <= time < End; zero is
+	// unbounded.
+	Start, End time.Time
+}
+
+var (
+	fullMethodRE = regexp.MustCompile(`^/[A-Za-z0-9_.]+/[A-Za-z0-9_]+$`)
+	methodNameRE = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+)
+
+// ListAuditEvents lists audit events, newest first.
+func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*AuditEvent, string, error) {
+	size, err := pageSize(q.PageSize)
+	if err != nil {
+		return nil, "", err
+	}
+	var where []string
+	var args []any
+	var v Invalids
+	if q.Principal != "" {
+		where, args = append(where, "e.principal = ?"), append(args, q.Principal)
+	}
+	if q.Resource != "" {
+		r := strings.TrimSuffix(q.Resource, "/")
+		if r == "" || strings.Contains(r, "//") {
+			v.add("resource", "want a resource name, for example people/abc, not %q", q.Resource)
+		}
+		// A name, or a name under it: between "r/" and "r0", '0' being the
+		// character after '/'.
+		where = append(where, `e.pk IN (SELECT event_pk FROM audit_event_resources
+			WHERE resource = ? OR (resource > ? AND resource < ?))`)
+		args = append(args, r, r+"/", r+"0")
+	}
+	switch {
+	case q.Method == "":
+	case fullMethodRE.MatchString(q.Method):
+		where, args = append(where, "e.method = ?"), append(args, q.Method)
+	case methodNameRE.MatchString(q.Method):
+		where = append(where, `e.method LIKE ? ESCAPE '\'`)
+		args = append(args, `%/`+strings.ReplaceAll(q.Method, "_", `\_`))
+	default:
+		v.add("method", "want a method, /trithuc.v1.PersonService/GetPerson or GetPerson, not %q", q.Method)
+	}
+	if !q.Start.IsZero() {
+		where, args = append(where, "e.event_time >= ?"), append(args, micros(q.Start))
+	}
+	if !q.End.IsZero() {
+		where, args = append(where, "e.event_time < ?"), append(args, micros(q.End))
+	}
+	if err := v.err(); err != nil {
+		return nil, "", err
+	}
+	terms := []orderTerm{
+		{sortKey: sortKey{expr: "e.event_time", kind: kindInt}, path: "event_time", desc: true},
+		{sortKey: sortKey{expr: "e.pk", kind: kindInt}, path: "pk", desc: true},
+	}
+	var start, end string
+	if !q.Start.IsZero() {
+		start = strconv.FormatInt(micros(q.Start), 10)
+	}
+	if !q.End.IsZero() {
+		end = strconv.FormatInt(micros(q.End), 10)
+	}
+	query := queryChecksum("auditEvents", q.Principal, q.Resource, q.Method, start, end)
+
+	var events []*AuditEvent
+	var next string
+	err = db.read(ctx, func(tx *Tx) error {
+		w, a := where, args
+		if q.PageToken != "" {
+			after, _, err := db.decodePageToken(q.PageToken, query, terms)
+			if err != nil {
+				return err
+			}
+			cond, condArgs := afterSQL(terms, after)
+			w, a = append(append([]string(nil), w...), cond), append(append([]any(nil), a...), condArgs...)
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT e.pk, e.id, e.event_time, e.principal, e.principal_name, e.role,
+			e.association, e.method, e.code, e.request_id, e.client_address, e.transport
+			FROM audit_events e`+whereSQL(w)+` ORDER BY `+orderSQL(terms)+fmt.Sprintf(" LIMIT %d", size+1), a...)
+		if err != nil {
+			return dbError(err)
+		}
+		defer rows.Close()
+		byPK := map[int64]*AuditEvent{}
+		for rows.Next() {
+			if len(events) == size {
+				last := events[len(events)-1]
+				next = db.encodePageToken(query, terms, []any{micros(last.Time), last.pk}, 0)
+				break
+			}
+			var ev AuditEvent
+			var t int64
+			if err := rows.Scan(&ev.pk, &ev.ID, &t, &ev.Principal, &ev.PrincipalName, &ev.Role, &ev.Association,
+				&ev.Method, &ev.Code, &ev.RequestID, &ev.ClientAddress, &ev.Transport); err != nil {
+				return dbError(err)
+			}
+			ev.Time = fromMicros(t)
+			events = append(events, &ev)
+			byPK[ev.pk] = &ev
+		}
+		if err := rows.Err(); err != nil {
+			return dbError(err)
+		}
+		rows.Close()
+		if len(events) == 0 {
+			return nil
+		}
+		pks := make([]any, 0, len(events))
+		for _, ev := range events {
+			pks = append(pks, ev.pk)
+		}
+		res, err := tx.QueryContext(ctx, `SELECT event_pk, resource FROM audit_event_resources
+			WHERE event_pk IN (?`+strings.Repeat(", ?", len(pks)-1)+`)`, pks...)
+		if err != nil {
+			return dbError(err)
+		}
+		defer res.Close()
+		for res.Next() {
+			var pk int64
+			var name string
+			if err := res.Scan(&pk, &name); err != nil {
+				return dbError(err)
+			}
+			ev := byPK[pk]
+			ev.Resources = append(ev.Resources, name)
+		}
+		for _, ev := range events {
+			slices.Sort(ev.Resources)
+			ev.stored = len(ev.Resources)
+		}
+		return dbError(res.Err())
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return events, next, nil
+}
+
+// Unsaved reports whether the event has resources that are not stored yet.
+func (ev *AuditEvent) Unsaved() bool { return ev.stored < len(ev.Resources) }

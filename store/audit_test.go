@@ -1,0 +1,119 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	pb "trithuc/proto/trithuc/v1"
+)
+
+func TestAuditEventsAreAppendOnly(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	ev := NewAuditEvent(time.Now())
+	ev.Principal, ev.Method, ev.Code, ev.Resources = "key:a", "/x.Y/Z", "OK", []string{"people/a"}
+	if err := db.AppendAudit(ctx, []*AuditEvent{ev}); err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{
+		`UPDATE audit_events SET code = 'NOT_FOUND'`,
+		`DELETE FROM audit_events`,
+		`UPDATE audit_event_resources SET resource = 'people/b'`,
+		`DELETE FROM audit_event_resources`,
+	} {
+		_, err := db.writer.ExecContext(ctx, stmt)
+		if err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: %v, want it refused", stmt, err)
+		}
+	}
+	evs, _, err := db.ListAuditEvents(ctx, AuditQuery{})
+	if err != nil || len(evs) != 1 || evs[0].Code != "OK" || strings.Join(evs[0].Resources, ",") != "people/a" {
+		t.Errorf("after the refused changes: %+v %v", evs, err)
+	}
+}
+
+func TestWriteRecordsItsAuditEvent(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	count := func() int {
+		evs, _, err := db.ListAuditEvents(ctx, AuditQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(evs)
+	}
+
+	// A failed write stores neither its change nor its event.
+	ev := NewAuditEvent(time.Now())
+	ev.Principal, ev.Method = "key:a", "/trithuc.v1.PersonService/CreatePerson"
+	actx := WithAudit(ctx, ev)
+	if _, err := db.CreatePerson(actx, &pb.Person{GivenName: "A", BirthDate: nil, NationalId: "1"}, CreateOptions{ID: "Bad ID"}); err == nil {
+		t.Fatal("a bad create succeeded")
+	}
+	if ev.Stored() || count() != 0 {
+		t.Fatal("a failed write stored its audit event")
+	}
+	// Nor does a dry run.
+	if _, err := db.CreatePerson(actx, &pb.Person{GivenName: "A"}, CreateOptions{ValidateOnly: true}); err != nil {
+		t.Fatal(err)
+	}
+	if ev.Stored() || count() != 0 {
+		t.Fatal("a dry run stored its audit event")
+	}
+	// A committed one does, once, with the code OK.
+	ev = NewAuditEvent(time.Now())
+	ev.Principal, ev.Method = "key:a", "/trithuc.v1.PersonService/CreatePerson"
+	actx = WithAudit(ctx, ev)
+	p, err := db.CreatePerson(actx, &pb.Person{GivenName: "A"}, CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ev.Stored() || count() != 1 {
+		t.Fatal("a committed write did not store its audit event")
+	}
+	if evs, _, _ := db.ListAuditEvents(ctx, AuditQuery{Resource: p.Name}); len(evs) != 1 {
+		t.Errorf("the create's event does not name %s: %+v", p.Name, evs)
+	}
+	if _, err := db.UpdatePerson(actx, p.Name, WriteOptions{}, func(p *pb.Person) error { p.FamilyName = "B"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if count() != 1 {
+		t.Error("a second write under the same call stored the event again")
+	}
+	// Resources learnt later are appended to the stored event, once.
+	ev.AddResources(p.Name, "people/other", "people/other")
+	if !ev.Unsaved() || len(ev.Resources) != 2 {
+		t.Errorf("resources %v, want the new one unsaved", ev.Resources)
+	}
+	if err := db.AppendAudit(ctx, []*AuditEvent{ev}); err != nil {
+		t.Fatal(err)
+	}
+	evs, _, _ := db.ListAuditEvents(ctx, AuditQuery{Resource: "people/other"})
+	if len(evs) != 1 || evs[0].Code != "OK" || evs[0].ID != ev.ID || strings.Join(evs[0].Resources, ",") != p.Name+",people/other" {
+		t.Errorf("events naming people/other: %+v", evs)
+	}
+
+	// A write that fails after fn (here: the audit insert itself) is not
+	// acknowledged and leaves nothing.
+	bad := NewAuditEvent(time.Now())
+	bad.ID = ev.ID // taken: the insert fails
+	err = db.write(WithAudit(ctx, bad), false, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES ('x', 1)`)
+		return err
+	})
+	if err == nil {
+		t.Fatal("a write whose audit event could not be stored was acknowledged")
+	}
+	var n int
+	db.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM settings WHERE key = 'x'`).Scan(&n)
+	if n != 0 || bad.Stored() {
+		t.Error("the change of a write whose audit event failed was kept")
+	}
+	var se *Error
+	if !errors.As(err, &se) {
+		t.Errorf("error %v is not a store error", err)
+	}
+}
