@@ -78,7 +78,7 @@ func (s *Server) interceptors() []grpc.ServerOption {
 	})
 	return []grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(s.logUnary, recovery.UnaryServerInterceptor(rec), s.deadlineUnary, s.authUnary,
-			s.rateLimitUnary, s.auditUnary, s.authorizeUnary, s.protectUnary, s.validateUnary),
+			s.rateLimitUnary, s.auditUnary, s.authorizeUnary, s.protectUnary, s.validateUnary, s.scopeUnary),
 		grpc.ChainStreamInterceptor(s.logStream, recovery.StreamServerInterceptor(rec), s.deadlineStream, s.authStream,
 			s.rateLimitStream, s.auditStream, s.authorizeStream, s.protectStream, s.validateStream),
 	}

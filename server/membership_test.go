@@ -889,3 +889,65 @@ func TestMembershipPermissions(t *testing.T) {
 		t.Errorf("the Union's key registers in a member association: %v", err)
 	}
 }
+
+// A registrar key limited to an association reads and keeps the profiles
+// of its association's members, of the associations under it too, and of
+// nobody else; a person outside the scope and a person who does not exist
+// get the same answer.
+func TestPersonScope(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	union, hyh := e.associations()
+	kt := e.association("hoi-kinh-te", &pb.Association{DisplayName: "Hội Kinh tế", Code: "HKT", Parent: union.Name})
+	doctor := e.register(&pb.RegisterMemberRequest{Parent: hyh.Name, Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Trần", GivenName: "Bình"}}}).Membership.Person
+	economist := e.register(&pb.RegisterMemberRequest{Parent: kt.Name, Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Lê", GivenName: "Châu"}}}).Membership.Person
+	outsider := e.person(&pb.Person{GivenName: "Ngoài"}).Name
+
+	_, tok, err := e.db.CreateScopedKey(ctx, "Hội Y học", RoleRegistrar, hyh.Name, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	medical := e.clientAs(tok)
+	_, tok, err = e.db.CreateScopedKey(ctx, "Liên hiệp hội", RoleRegistrar, union.Name, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wholeUnion := e.clientAs(tok)
+
+	if p, err := medical.People.GetPerson(ctx, &pb.GetPersonRequest{Name: doctor}); err != nil || p.Name != doctor {
+		t.Fatalf("a member's profile: %v", err)
+	}
+	if _, err := medical.People.CreateQualification(ctx, &pb.CreateQualificationRequest{Parent: doctor,
+		Qualification: &pb.Qualification{Kind: pb.Qualification_DEGREE, Level: "DAI_HOC", Major: "Y đa khoa"}}); err != nil {
+		t.Errorf("adding a member's qualification: %v", err)
+	}
+	if _, err := medical.People.UpdatePerson(ctx, &pb.UpdatePersonRequest{Person: &pb.Person{Name: doctor, Email: "binh@example.vn"}, UpdateMask: mask("email")}); err != nil {
+		t.Errorf("updating a member's profile: %v", err)
+	}
+	var messages []string
+	for _, name := range []string{economist, outsider, "people/nobody"} {
+		_, err := medical.People.GetPerson(ctx, &pb.GetPersonRequest{Name: name})
+		wantCode(t, err, codes.PermissionDenied)
+		messages = append(messages, strings.ReplaceAll(status.Convert(err).Message(), name, "NAME"))
+		_, err = medical.People.CreateHonor(ctx, &pb.CreateHonorRequest{Parent: name, Honor: &pb.Honor{Title: "X"}})
+		wantCode(t, err, codes.PermissionDenied)
+	}
+	if messages[0] != messages[2] || messages[1] != messages[2] {
+		t.Errorf("the answers tell people apart: %q", messages)
+	}
+	_, err = medical.People.ListQualifications(ctx, &pb.ListQualificationsRequest{Parent: "people/-"})
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = medical.People.ListPeople(ctx, &pb.ListPeopleRequest{})
+	wantCode(t, err, codes.PermissionDenied)
+	code, body := e.restAs(tok, "GET", "/v1/"+outsider, nil)
+	wantREST(t, code, body, http.StatusForbidden)
+
+	// The Union's key reaches the members of the associations under it.
+	for _, name := range []string{doctor, economist} {
+		if _, err := wholeUnion.People.GetPerson(ctx, &pb.GetPersonRequest{Name: name}); err != nil {
+			t.Errorf("the Union's key reading %s: %v", name, err)
+		}
+	}
+	_, err = wholeUnion.People.GetPerson(ctx, &pb.GetPersonRequest{Name: outsider})
+	wantCode(t, err, codes.PermissionDenied)
+}

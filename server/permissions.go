@@ -8,6 +8,8 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"trithuc/store"
 )
@@ -41,9 +43,9 @@ var permissions = map[string][]string{
 	"/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo": {anyRole},
 
 	"/trithuc.v1.PersonService/CreatePerson":   {RoleRegistrar},
-	"/trithuc.v1.PersonService/GetPerson":      {RoleRegistrar, RoleHomeAffairs, RoleService},
+	"/trithuc.v1.PersonService/GetPerson":      {RoleRegistrar, RoleHomeAffairs, RoleService, scopedRegistrar},
 	"/trithuc.v1.PersonService/ListPeople":     {RoleRegistrar, RoleHomeAffairs, RoleService},
-	"/trithuc.v1.PersonService/UpdatePerson":   {RoleRegistrar},
+	"/trithuc.v1.PersonService/UpdatePerson":   {RoleRegistrar, scopedRegistrar},
 	"/trithuc.v1.PersonService/DeletePerson":   {},
 	"/trithuc.v1.PersonService/UndeletePerson": {},
 	"/trithuc.v1.PersonService/SearchPeople":   {RoleRegistrar, RoleHomeAffairs, RoleService},
@@ -52,22 +54,22 @@ var permissions = map[string][]string{
 	// of Home Affairs reads it (across people too) and verifies
 	// qualifications; internal services see a person's current positions
 	// on the basic profile only.
-	"/trithuc.v1.PersonService/CreateQualification": {RoleRegistrar},
-	"/trithuc.v1.PersonService/GetQualification":    {RoleRegistrar, RoleHomeAffairs},
-	"/trithuc.v1.PersonService/ListQualifications":  {RoleRegistrar, RoleHomeAffairs},
-	"/trithuc.v1.PersonService/UpdateQualification": {RoleRegistrar},
-	"/trithuc.v1.PersonService/DeleteQualification": {RoleRegistrar},
+	"/trithuc.v1.PersonService/CreateQualification": {RoleRegistrar, scopedRegistrar},
+	"/trithuc.v1.PersonService/GetQualification":    {RoleRegistrar, RoleHomeAffairs, scopedRegistrar},
+	"/trithuc.v1.PersonService/ListQualifications":  {RoleRegistrar, RoleHomeAffairs, scopedRegistrar},
+	"/trithuc.v1.PersonService/UpdateQualification": {RoleRegistrar, scopedRegistrar},
+	"/trithuc.v1.PersonService/DeleteQualification": {RoleRegistrar, scopedRegistrar},
 	"/trithuc.v1.PersonService/VerifyQualification": {RoleHomeAffairs},
-	"/trithuc.v1.PersonService/CreatePosition":      {RoleRegistrar},
-	"/trithuc.v1.PersonService/GetPosition":         {RoleRegistrar, RoleHomeAffairs},
-	"/trithuc.v1.PersonService/ListPositions":       {RoleRegistrar, RoleHomeAffairs},
-	"/trithuc.v1.PersonService/UpdatePosition":      {RoleRegistrar},
-	"/trithuc.v1.PersonService/DeletePosition":      {RoleRegistrar},
-	"/trithuc.v1.PersonService/CreateHonor":         {RoleRegistrar},
-	"/trithuc.v1.PersonService/GetHonor":            {RoleRegistrar, RoleHomeAffairs},
-	"/trithuc.v1.PersonService/ListHonors":          {RoleRegistrar, RoleHomeAffairs},
-	"/trithuc.v1.PersonService/UpdateHonor":         {RoleRegistrar},
-	"/trithuc.v1.PersonService/DeleteHonor":         {RoleRegistrar},
+	"/trithuc.v1.PersonService/CreatePosition":      {RoleRegistrar, scopedRegistrar},
+	"/trithuc.v1.PersonService/GetPosition":         {RoleRegistrar, RoleHomeAffairs, scopedRegistrar},
+	"/trithuc.v1.PersonService/ListPositions":       {RoleRegistrar, RoleHomeAffairs, scopedRegistrar},
+	"/trithuc.v1.PersonService/UpdatePosition":      {RoleRegistrar, scopedRegistrar},
+	"/trithuc.v1.PersonService/DeletePosition":      {RoleRegistrar, scopedRegistrar},
+	"/trithuc.v1.PersonService/CreateHonor":         {RoleRegistrar, scopedRegistrar},
+	"/trithuc.v1.PersonService/GetHonor":            {RoleRegistrar, RoleHomeAffairs, scopedRegistrar},
+	"/trithuc.v1.PersonService/ListHonors":          {RoleRegistrar, RoleHomeAffairs, scopedRegistrar},
+	"/trithuc.v1.PersonService/UpdateHonor":         {RoleRegistrar, scopedRegistrar},
+	"/trithuc.v1.PersonService/DeleteHonor":         {RoleRegistrar, scopedRegistrar},
 
 	// Workplaces are not personal data: everyone reads them, the
 	// registrar adds and corrects them, only an admin deletes.
@@ -172,6 +174,66 @@ func (s *Server) authorizeUnary(ctx context.Context, req any, info *grpc.UnarySe
 		return nil, err
 	}
 	return handler(ctx, req)
+}
+
+// scopeUnary runs the object-level check of keys limited to an
+// association, once the request is known to be well formed.
+func (s *Server) scopeUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	if err := s.checkPersonScope(ctx, info.FullMethod, req); err != nil {
+		return nil, err
+	}
+	return handler(ctx, req)
+}
+
+// checkPersonScope is the object-level check for registrar keys limited to
+// an association on the methods about one person: such a key may read and
+// keep the profiles of its association's members (of any state, since it
+// manages their registrations) and of nobody else. Outside the scope, and
+// for a person who does not exist, the answer is the same
+// PERMISSION_DENIED (https://google.aip.dev/211).
+func (s *Server) checkPersonScope(ctx context.Context, method string, req any) error {
+	p := callFrom(ctx).principal
+	if p == nil || p.Association == "" || !strings.HasPrefix(method, "/trithuc.v1.PersonService/") {
+		return nil
+	}
+	msg, ok := req.(proto.Message)
+	if !ok {
+		return nil
+	}
+	person := targetPerson(msg)
+	in, err := s.db.PersonInScope(ctx, person, p.Association)
+	if err != nil {
+		return grpcError(ctx, err)
+	}
+	if !in {
+		return status.Errorf(codes.PermissionDenied,
+			"this key is limited to the members of %s and the associations under it; it may not act on %q", p.Association, person)
+	}
+	return nil
+}
+
+// targetPerson is the people/{person} a request is about, from its name,
+// its parent, or the name of the resource it carries; "" when it names none.
+func targetPerson(req proto.Message) string {
+	m := req.ProtoReflect()
+	fields := m.Descriptor().Fields()
+	var name string
+	for i := 0; i < fields.Len() && name == ""; i++ {
+		fd := fields.Get(i)
+		switch {
+		case (fd.Name() == "name" || fd.Name() == "parent") && fd.Kind() == protoreflect.StringKind && !fd.IsList():
+			name = m.Get(fd).String()
+		case fd.Message() != nil && !fd.IsList() && !fd.IsMap() && m.Has(fd):
+			if nfd := fd.Message().Fields().ByName("name"); nfd != nil && nfd.Kind() == protoreflect.StringKind {
+				name = m.Get(fd).Message().Get(nfd).String()
+			}
+		}
+	}
+	parts := strings.SplitN(name, "/", 3)
+	if len(parts) < 2 || parts[0] != "people" {
+		return ""
+	}
+	return parts[0] + "/" + parts[1]
 }
 
 func (s *Server) authorizeStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {

@@ -265,6 +265,20 @@ func (e *env) restCall(token, verb, path, body string) (int, codes.Code) {
 func TestRoleMethodMatrix(t *testing.T) {
 	e := newEnv(t)
 	callers := e.callers()
+	// The limited registrar's association, with people/x, the placeholder
+	// of the REST paths below, as its member: the table is checked here,
+	// the scope itself by TestPersonScope and TestMembershipPermissions.
+	ctx := context.Background()
+	if _, err := e.db.CreateAssociation(ctx, &pb.Association{DisplayName: "Hội Tin học", Code: "HTH"}, store.CreateOptions{ID: "hoi-tin-hoc"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.CreatePerson(ctx, &pb.Person{GivenName: "X"}, store.CreateOptions{ID: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: "associations/hoi-tin-hoc",
+		Applicant: &pb.RegisterMemberRequest_Person{Person: "people/x"}, Consent: consent()}, store.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
 	conn, err := grpc.NewClient(e.srv.GRPCAddr(), grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		t.Fatal(err)
