@@ -21,6 +21,8 @@ Usage:
                 [--tls-cert FILE --tls-key FILE [--client-ca FILE --cert-roles FILE]]
   trithuc keys create|list|revoke [--db PATH] ...
   trithuc reference load --db PATH --list LIST [--scheme SCHEME] FILE.csv
+  trithuc backup [--db PATH] BACKUP_FILE           online, while serving
+  trithuc restore [--db PATH] [--force] BACKUP_FILE with the server stopped
   trithuc <collection> <verb> [NAME] [flags]    call the API of a running server
 
 Collections and their verbs (run "trithuc <collection>" to see its verbs and
@@ -67,6 +69,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runServe(ctx, rest, stdout, stderr)
 	case "keys":
 		return runKeys(ctx, rest, stdout, stderr)
+	case "backup":
+		return runBackup(ctx, rest, stdout, stderr)
+	case "restore":
+		return runRestore(ctx, rest, stdout, stderr)
 	case "reference":
 		return runReference(ctx, rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":

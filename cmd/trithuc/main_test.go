@@ -185,3 +185,33 @@ func TestKeysCommands(t *testing.T) {
 		}
 	}
 }
+
+func TestBackupAndRestoreCommands(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.db")
+	if _, err := cli(t, "keys", "create", "--db", db, "--role", "admin", "--name", "a"); err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(dir, "b.db")
+	if out, err := cli(t, "backup", "--db", db, backup); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if _, err := cli(t, "backup", "--db", db, backup); err == nil {
+		t.Error("a second backup overwrote the first")
+	}
+	if _, err := cli(t, "restore", "--db", db, backup); err == nil {
+		t.Error("restore replaced a database without --force")
+	}
+	if out, err := cli(t, "restore", "--db", db, "--force", backup); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if out, _ := cli(t, "keys", "list", "--db", db); !strings.Contains(out, "admin") {
+		t.Errorf("the restored database lost its keys:\n%s", out)
+	}
+	for _, args := range [][]string{{"backup"}, {"restore", "--db", db}} {
+		var ue usageError
+		if _, err := cli(t, args...); !errors.As(err, &ue) {
+			t.Errorf("%q: %v, want a usage error", args, err)
+		}
+	}
+}

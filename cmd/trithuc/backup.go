@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"trithuc/store"
+)
+
+// runBackup writes a consistent copy of a database, which may be in use.
+func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("trithuc backup", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbPath := fs.String("db", "trithuc.db", "the database `file` to back up; the server may keep running")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: trithuc backup [--db PATH] BACKUP_FILE\n\nWrites a consistent, compact copy of the database to a new file, online.")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError("backup: give the file to write the backup to")
+	}
+	if _, err := os.Stat(*dbPath); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	db, err := store.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Backup(ctx, fs.Arg(0)); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Backed up %s to %s.\n", db.Path(), fs.Arg(0))
+	return nil
+}
+
+// runRestore replaces a database with a backup; the server must be stopped.
+func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("trithuc restore", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbPath := fs.String("db", "trithuc.db", "the database `file` to replace")
+	force := fs.Bool("force", false, "replace an existing database")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: trithuc restore [--db PATH] [--force] BACKUP_FILE\n\nChecks the backup, then replaces the database with it. Stop the server first.")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError("restore: give the backup file to restore from")
+	}
+	if err := store.Restore(ctx, fs.Arg(0), *dbPath, *force); err != nil {
+		return err
+	}
+	// Opening it brings an older backup's schema up to date.
+	db, err := store.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	if err := db.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Restored %s from %s.\n", *dbPath, fs.Arg(0))
+	return nil
+}

@@ -1,0 +1,64 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	pb "trithuc/proto/trithuc/v1"
+)
+
+func TestBackupAndRestore(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := Open(ctx, filepath.Join(dir, "live.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Nguyễn", GivenName: "Ánh"}, CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(dir, "backup.db")
+	// Online: the database stays open and writable meanwhile.
+	if err := db.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Backup(ctx, backup); err == nil {
+		t.Error("a backup overwrote an existing file")
+	}
+	if _, err := db.CreatePerson(ctx, &pb.Person{GivenName: "Sau"}, CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Restoring over a database in use is refused.
+	if err := Restore(ctx, backup, db.Path(), true); !errors.Is(err, ErrInUse) {
+		t.Fatalf("restoring over an open database: %v", err)
+	}
+	if err := Restore(ctx, backup, db.Path(), false); err == nil {
+		t.Fatal("restoring over an existing database without force")
+	}
+	db.Close()
+	if err := Restore(ctx, backup, db.Path(), true); err != nil {
+		t.Fatal(err)
+	}
+	db, err = Open(ctx, db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	people, page, err := db.ListPeople(ctx, ListQuery{}, 0)
+	if err != nil || page.TotalSize != 1 || people[0].Name != p.Name || people[0].GivenName != "Ánh" {
+		t.Fatalf("after restoring: %v %v", people, err)
+	}
+	// The search index came back with it.
+	found, _, err := db.SearchPeople(ctx, SearchQuery{Query: "nguyen anh"}, 0)
+	if err != nil || len(found) != 1 {
+		t.Errorf("search after restoring: %v %v", found, err)
+	}
+
+	if err := Restore(ctx, filepath.Join(dir, "nothing.db"), filepath.Join(dir, "x.db"), false); err == nil {
+		t.Error("restoring from a file that is not a database")
+	}
+}
