@@ -168,7 +168,8 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 		if err != nil {
 			return err
 		}
-		totalSuppressed := suppress(cells, len(dims), threshold)
+		cells, totalSuppressed := suppress(cells, len(dims), threshold)
+		sortCells(cells, dims)
 
 		out = &pb.ComputeStatisticsResponse{
 			SuppressionThreshold: int32(threshold),
@@ -310,6 +311,12 @@ func (tx *Tx) countCells(ctx context.Context, dims []*statDim, where string, whe
 		}
 		c.count += count
 	}
+	sortCells(cells, dims)
+	return cells, nil
+}
+
+// sortCells puts cells in the order of their values.
+func sortCells(cells []*statCell, dims []*statDim) {
 	slices.SortFunc(cells, func(a, b *statCell) int {
 		for i, d := range dims {
 			ra, ta := d.order(a.values[i])
@@ -320,7 +327,6 @@ func (tx *Tx) countCells(ctx context.Context, dims []*statDim, where string, whe
 		}
 		return 0
 	})
-	return cells, nil
 }
 
 // unknownLast orders "" after every value.

@@ -9,37 +9,42 @@ import (
 // Small-cell suppression of a table of counts.
 //
 // Primary suppression hides every count from 1 to the threshold minus one.
-// Secondary suppression then hides more counts until no hidden one can be
+// Secondary suppression then hides more, until no hidden small count can be
 // worked out from what is published. What is treated as published:
 //
-//   - the table's own cells and its total (a combination missing from the
-//     table is known to be 0, so every hidden count is known to be at least
-//     1);
-//   - every marginal of the table, that is, the sum over the cells that
-//     share the values of some of the dimensions (a row or a column total
-//     of a two-way table, its grand total), as if another request had asked
-//     for it: a marginal is taken as published whenever it is not itself
-//     below the threshold.
+//   - the table's own visible cells and its total; a combination missing
+//     from the table is known to have nobody, so a hidden cell is at least 1
+//     unless the table shows empty combinations as hidden too (see below);
+//   - every marginal of the table, the sum over the cells that share the
+//     values of some of the dimensions (a row or a column total of a
+//     two-way table), as if another request had asked for it: a marginal is
+//     taken as published whenever it is not itself below the threshold.
 //
-// Rules, applied until nothing changes:
+// The rules, applied until nothing changes:
 //
-//  1. in every published marginal, the hidden cells are none, or at least
-//     two whose counts add up to more than their number: one hidden cell
-//     would be the marginal less the others, and hidden cells all of count
-//     1 would be pinned by their sum; the smallest visible cell of the
-//     marginal is hidden next;
-//  2. for two dimensions, where the rows and columns are the only
-//     marginals besides the total, no count below the threshold may follow
-//     from any combination of them: a hidden cell can be worked out exactly
-//     when it is a bridge of the graph whose vertices are the rows and the
-//     columns and whose edges are the hidden cells (rows and columns whose
-//     totals are not published merged into one vertex of each side, whose
-//     sum the total gives), so a visible cell that closes a cycle through it
-//     is hidden next, the smallest first.
+//  1. no count below the threshold can be worked out by subtraction, one
+//     marginal at a time, as many times as one likes: a marginal with one
+//     hidden cell gives it away (the marginal less the others), and so do
+//     hidden cells that must all be 1 because their sum is their number;
+//     and what one marginal gives away is known when reading the next. The
+//     smallest visible cell of a marginal on such a way is hidden next;
+//  2. for two dimensions, where the rows and the columns are the marginals
+//     besides the total, no count below the threshold may follow from any
+//     combination of them: a hidden cell is fixed exactly when it is a
+//     bridge of the graph whose vertices are the rows and the columns and
+//     whose edges are the hidden cells (the rows, and the columns, whose
+//     totals are not published merged into one vertex of their side, whose
+//     sum the total gives; into one vertex altogether when the total is
+//     hidden). The smallest visible cell that closes a cycle through it is
+//     hidden next.
 //
-// For one dimension the rules protect the table exactly; for three, rule 1
-// protects every marginal line by line, and within the answer itself (its
-// cells and its total) no hidden count can be worked out.
+// When no visible cell would help (every cell of the marginals concerned is
+// hidden already), an empty combination of values present in the table is
+// added as a hidden cell, so that hidden cells no longer tell how many
+// people they hold at least; and when there is none, for a total, the total
+// is hidden. For one and two dimensions the rules protect small counts
+// exactly against linear combinations of the published figures; for three,
+// against chains of subtractions, which is exact within the answer itself.
 
 // statCell is one combination of dimension values and its count.
 type statCell struct {
@@ -49,95 +54,161 @@ type statCell struct {
 	primary    bool
 }
 
-// suppress marks the cells to suppress, and reports whether the total must
-// be suppressed too. A total from 1 to threshold-1 is, and then every cell
-// is below the threshold as well.
-func suppress(cells []*statCell, dims, threshold int) (totalSuppressed bool) {
+// suppressor is one table being suppressed.
+type suppressor struct {
+	cells       []*statCell
+	dims        int
+	threshold   int
+	totalHidden bool
+}
+
+// marginal is a published marginal: the cells whose values on the
+// dimensions of mask are key.
+type marginal struct {
+	mask  int
+	key   []string // by dimension; "" where the mask does not fix it
+	cells []*statCell
+}
+
+// suppress marks the cells to hide, and returns the table, with any empty
+// combinations added as hidden cells (of count 0), and whether the total
+// is hidden. A total from 1 to threshold-1 always is, and then every cell
+// too.
+func suppress(cells []*statCell, dims, threshold int) ([]*statCell, bool) {
+	s := &suppressor{cells: cells, dims: dims, threshold: threshold}
 	total := 0
 	for _, c := range cells {
 		total += c.count
-	}
-	for _, c := range cells {
 		if c.count > 0 && c.count < threshold {
 			c.suppressed, c.primary = true, true
 		}
 	}
 	if total > 0 && total < threshold {
-		return true
+		return s.cells, true
 	}
-	groups := marginalGroups(cells, dims, threshold)
-	for {
-		if fixLine(groups) {
-			continue
-		}
-		if dims == 2 && fixBridge(cells, threshold) {
-			continue
-		}
-		return false
+	for s.fixPeel() || dims == 2 && s.fixBridge() {
 	}
+	return s.cells, s.totalHidden
 }
 
-// marginalGroups lists the published marginals: for every proper subset of
-// the dimensions, the cells grouped by their values on it, the groups whose
-// sum reaches the threshold. The empty subset is the grand total.
-func marginalGroups(cells []*statCell, dims, threshold int) [][]*statCell {
-	var out [][]*statCell
-	for mask := 0; mask < 1<<dims-1; mask++ {
-		byKey := map[string][]*statCell{}
-		var keys []string
-		for _, c := range cells {
-			var k strings.Builder
-			for d := 0; d < dims; d++ {
-				if mask&(1<<d) != 0 {
-					k.WriteString(c.values[d])
-				}
-				k.WriteByte(0)
-			}
-			key := k.String()
-			if _, ok := byKey[key]; !ok {
-				keys = append(keys, key)
-			}
-			byKey[key] = append(byKey[key], c)
+// marginals lists the published marginals: for every proper subset of the
+// dimensions (a mask), the cells grouped by their values on it, the groups
+// whose sum reaches the threshold. The empty mask is the total.
+func (s *suppressor) marginals() []*marginal {
+	var out []*marginal
+	for mask := 0; mask < 1<<s.dims-1; mask++ {
+		if mask == 0 && s.totalHidden {
+			continue
 		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			g := byKey[k]
+		byKey := map[string]*marginal{}
+		var order []*marginal
+		for _, c := range s.cells {
+			key := make([]string, s.dims)
+			for d := range s.dims {
+				if mask&(1<<d) != 0 {
+					key[d] = c.values[d]
+				}
+			}
+			k := strings.Join(key, "\x00")
+			m := byKey[k]
+			if m == nil {
+				m = &marginal{mask: mask, key: key}
+				byKey[k] = m
+				order = append(order, m)
+			}
+			m.cells = append(m.cells, c)
+		}
+		for _, m := range order {
 			sum := 0
-			for _, c := range g {
+			for _, c := range m.cells {
 				sum += c.count
 			}
-			if sum >= threshold {
-				out = append(out, g)
+			if sum >= s.threshold {
+				out = append(out, m)
 			}
 		}
 	}
 	return out
 }
 
-// fixLine applies rule 1 to the first marginal that breaks it, and reports
-// whether it hid a cell.
-func fixLine(groups [][]*statCell) bool {
-	for _, g := range groups {
-		hidden, sum := 0, 0
-		for _, c := range g {
-			if c.suppressed {
-				hidden++
-				sum += c.count
+// fixPeel applies rule 1: it works out what subtraction gives away, the way
+// someone would, and when that reaches a small count, hides the smallest
+// visible cell of the marginals on the way there (the last one first), or
+// adds an empty combination to one of them, or hides the total when it is
+// one of them, and reports true.
+func (s *suppressor) fixPeel() bool {
+	known := map[*statCell]bool{}
+	via := map[*statCell]*marginal{} // the marginal that gave a cell away
+	ms := s.marginals()
+	for changed := true; changed; {
+		changed = false
+		for _, m := range ms {
+			var unknown []*statCell
+			sum := 0
+			for _, c := range m.cells {
+				if c.suppressed && !known[c] {
+					unknown = append(unknown, c)
+					sum += c.count
+				}
 			}
-		}
-		if hidden == 0 || hidden >= 2 && sum > hidden {
-			continue
-		}
-		if c := smallestVisible(g); c != nil {
-			c.suppressed = true
-			return true
+			if len(unknown) == 0 || len(unknown) > 1 && sum != len(unknown) {
+				// Several hidden cells: each could be more than 1 (or, with
+				// an empty one among them, less).
+				continue
+			}
+			for _, c := range unknown {
+				known[c], via[c] = true, m
+			}
+			changed = true
+			for _, c := range unknown {
+				if !c.primary {
+					continue
+				}
+				chain := chainOf(c, via, map[*statCell]bool{}, nil)
+				for _, m := range chain {
+					if d := smallestVisible(m.cells); d != nil {
+						d.suppressed = true
+						return true
+					}
+				}
+				for _, m := range chain {
+					if s.addEmpty(m, nil) {
+						return true
+					}
+				}
+				for _, m := range chain {
+					if m.mask == 0 {
+						s.totalHidden = true
+						return true
+					}
+				}
+				// Nothing here can protect it: the marginals of other
+				// answers fix it, whatever this one hides.
+			}
 		}
 	}
 	return false
 }
 
+// chainOf lists the marginals that gave cell c away: the one that did,
+// then, for each hidden cell used there, those that gave that one away.
+func chainOf(c *statCell, via map[*statCell]*marginal, seen map[*statCell]bool, out []*marginal) []*marginal {
+	m := via[c]
+	if seen[c] || m == nil {
+		return out
+	}
+	seen[c] = true
+	out = append(out, m)
+	for _, other := range m.cells {
+		if other != c && other.suppressed {
+			out = chainOf(other, via, seen, out)
+		}
+	}
+	return out
+}
+
 // smallestVisible is the cell of cells with the smallest count that is not
-// suppressed yet, the first in table order on a tie; nil when there is none.
+// hidden yet, the first in table order on a tie; nil when there is none.
 func smallestVisible(cells []*statCell) *statCell {
 	var best *statCell
 	for _, c := range cells {
@@ -148,68 +219,117 @@ func smallestVisible(cells []*statCell) *statCell {
 	return best
 }
 
-// fixBridge applies rule 2 to a two-way table: it finds a hidden cell below
-// the threshold that the row and column totals determine, hides the
-// smallest visible cell that puts it on a cycle (or, when none does, the
-// smallest visible cell of its row or column, or of the table), and reports
-// whether it hid one.
-func fixBridge(cells []*statCell, threshold int) bool {
+// addEmpty adds to marginal m a hidden cell of count 0: the first
+// combination, of values that the table has on the dimensions m leaves
+// free, that the table does not have; when ok is set, only one it accepts.
+// It reports whether it found one.
+func (s *suppressor) addEmpty(m *marginal, ok func(values []string) bool) bool {
+	present := map[string]bool{}
+	values := make([][]string, s.dims)
+	seen := make([]map[string]bool, s.dims)
+	for d := range seen {
+		seen[d] = map[string]bool{}
+	}
+	for _, c := range s.cells {
+		present[strings.Join(c.values, "\x00")] = true
+		for d, v := range c.values {
+			if !seen[d][v] {
+				seen[d][v] = true
+				values[d] = append(values[d], v)
+			}
+		}
+	}
+	combo := make([]string, s.dims)
+	var try func(d int) bool
+	try = func(d int) bool {
+		if d == s.dims {
+			if present[strings.Join(combo, "\x00")] || ok != nil && !ok(combo) {
+				return false
+			}
+			s.cells = append(s.cells, &statCell{values: slices.Clone(combo), suppressed: true})
+			return true
+		}
+		if m.mask&(1<<d) != 0 {
+			combo[d] = m.key[d]
+			return try(d + 1)
+		}
+		for _, v := range values[d] {
+			combo[d] = v
+			if try(d + 1) {
+				return true
+			}
+		}
+		return false
+	}
+	return try(0)
+}
+
+// fixBridge applies rule 2 to a two-way table: it finds a hidden small
+// cell that the row and column totals fix, and hides the smallest visible
+// cell that puts it on a cycle, or adds an empty one that does, or else
+// hides the smallest visible cell of its row or column, or of the table.
+// It reports whether it changed anything.
+func (s *suppressor) fixBridge() bool {
 	rowSum, colSum := map[string]int{}, map[string]int{}
-	for _, c := range cells {
+	for _, c := range s.cells {
 		rowSum[c.values[0]] += c.count
 		colSum[c.values[1]] += c.count
 	}
 	// Vertices: a published row or column by its value; the others merged
-	// into one per side. Every vertex's sum is published.
+	// into one per side, whose sum the total gives; or, when the total is
+	// hidden too, into one vertex for both sides whose sum nobody knows.
 	vertex := func(side byte, value string, sum int) string {
-		if sum < threshold {
+		switch {
+		case sum >= s.threshold:
+			return string(side) + ":" + value
+		case !s.totalHidden:
 			return string(side) + "*"
 		}
-		return string(side) + ":" + value
+		return "?"
 	}
-	ends := func(c *statCell) (string, string) {
-		return vertex('r', c.values[0], rowSum[c.values[0]]), vertex('c', c.values[1], colSum[c.values[1]])
-	}
+	rowOf := func(v string) string { return vertex('r', v, rowSum[v]) }
+	colOf := func(v string) string { return vertex('c', v, colSum[v]) }
 	var edges []*statCell
-	for _, c := range cells {
+	g := newGraph()
+	for _, c := range s.cells {
 		if c.suppressed {
+			g.add(rowOf(c.values[0]), colOf(c.values[1]), len(edges))
 			edges = append(edges, c)
 		}
 	}
-	g := newGraph()
-	for i, c := range edges {
-		u, v := ends(c)
-		g.add(u, v, i)
-	}
 	for _, i := range g.bridges() {
 		c := edges[i]
+		u, v := rowOf(c.values[0]), colOf(c.values[1])
 		if !c.primary {
 			continue
 		}
-		// The two sides the bridge joins; a visible cell between them
-		// closes a cycle through it.
-		u, v := ends(c)
 		side := g.sideOf(u, i)
-		var across, near []*statCell
-		for _, d := range cells {
+		across := func(row, col string) bool { return side[rowOf(row)]*side[colOf(col)] == 2 }
+		var closing, near []*statCell
+		for _, d := range s.cells {
 			if d.suppressed {
 				continue
 			}
-			a, b := ends(d)
-			if side[a]*side[b] == 2 {
-				across = append(across, d)
+			if across(d.values[0], d.values[1]) {
+				closing = append(closing, d)
 			}
-			if a == u || b == v {
+			if rowOf(d.values[0]) == u || colOf(d.values[1]) == v {
 				near = append(near, d)
 			}
 		}
-		for _, candidates := range [][]*statCell{across, near, cells} {
+		if d := smallestVisible(closing); d != nil {
+			d.suppressed = true
+			return true
+		}
+		if s.addEmpty(&marginal{}, func(vs []string) bool { return across(vs[0], vs[1]) }) {
+			return true
+		}
+		for _, candidates := range [][]*statCell{near, s.cells} {
 			if d := smallestVisible(candidates); d != nil {
 				d.suppressed = true
 				return true
 			}
 		}
-		return false
 	}
 	return false
 }
@@ -291,17 +411,16 @@ func (g *graph) bridges() []int {
 }
 
 // sideOf splits the component of vertex u without edge cut: the vertices
-// reached from u get 1, the others of the component 2; vertices of other
-// components, and vertex names the graph does not have, get 0.
+// reached from u get 1, those reached from the other end of cut 2; the
+// others, and names the graph does not have, 0.
 func (g *graph) sideOf(u string, cut int) map[string]int {
 	side := map[string]int{}
-	start := g.ids[u]
 	mark := func(from, value int) {
-		queue := []int{from}
 		if _, ok := side[g.names[from]]; ok {
 			return
 		}
 		side[g.names[from]] = value
+		queue := []int{from}
 		for len(queue) > 0 {
 			v := queue[0]
 			queue = queue[1:]
@@ -316,10 +435,10 @@ func (g *graph) sideOf(u string, cut int) map[string]int {
 			}
 		}
 	}
+	start := g.ids[u]
 	mark(start, 1)
 	for _, e := range g.adj[start] {
 		if e.id == cut {
-			// The other end of the bridge, and what it reaches.
 			mark(e.to, 2)
 		}
 	}
