@@ -46,6 +46,7 @@ type Client struct {
 	People        pb.PersonServiceClient
 	Organizations pb.OrganizationServiceClient
 	Reference     pb.ReferenceServiceClient
+	Statistics    pb.StatisticsServiceClient
 }
 
 // Dial connects to the server at addr (host:port). The connection is made
@@ -78,6 +79,7 @@ func New(conn *grpc.ClientConn) *Client {
 		People:        pb.NewPersonServiceClient(conn),
 		Organizations: pb.NewOrganizationServiceClient(conn),
 		Reference:     pb.NewReferenceServiceClient(conn),
+		Statistics:    pb.NewStatisticsServiceClient(conn),
 	}
 }
 
@@ -106,6 +108,7 @@ var services = []protoreflect.ServiceDescriptor{
 	pb.File_trithuc_v1_person_service_proto.Services().ByName("PersonService"),
 	pb.File_trithuc_v1_organization_service_proto.Services().ByName("OrganizationService"),
 	pb.File_trithuc_v1_reference_proto.Services().ByName("ReferenceService"),
+	pb.File_trithuc_v1_statistics_proto.Services().ByName("StatisticsService"),
 }
 
 // serviceConfig retries the idempotent methods, the ones bound to HTTP GET

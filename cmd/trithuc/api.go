@@ -51,6 +51,7 @@ var contractFiles = []protoreflect.FileDescriptor{
 	pb.File_trithuc_v1_person_service_proto,
 	pb.File_trithuc_v1_organization_service_proto,
 	pb.File_trithuc_v1_reference_proto,
+	pb.File_trithuc_v1_statistics_proto,
 }
 
 func discover() map[string]*collection {
