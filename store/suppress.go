@@ -27,7 +27,7 @@ import (
 //     hidden cell gives it away (the marginal less the others), and so do
 //     hidden cells that must all be 1 because their sum is their number;
 //     and what one marginal gives away is known when reading the next. The
-//     smallest visible cell of a marginal on such a way is hidden next;
+//     smallest visible cell of the marginals on such a way is hidden next;
 //  2. for two dimensions, where the rows and the columns are the marginals
 //     besides the total, no count below the threshold may follow from any
 //     combination of them: a hidden cell is fixed exactly when it is a
@@ -133,9 +133,9 @@ func (s *suppressor) marginals() []*marginal {
 
 // fixPeel applies rule 1: it works out what subtraction gives away, the way
 // someone would, and when that reaches a small count, hides the smallest
-// visible cell of the marginals on the way there (the last one first), or
-// adds an empty combination to one of them, or hides the total when it is
-// one of them, and reports true.
+// visible cell of the marginals on the way there (any of them breaks the
+// way), or adds an empty combination to one of them, or hides the total
+// when it is one of them, and reports true.
 func (s *suppressor) fixPeel() bool {
 	known := map[*statCell]bool{}
 	via := map[*statCell]*marginal{} // the marginal that gave a cell away
@@ -165,11 +165,13 @@ func (s *suppressor) fixPeel() bool {
 					continue
 				}
 				chain := chainOf(c, via, map[*statCell]bool{}, nil)
+				var candidates []*statCell
 				for _, m := range chain {
-					if d := smallestVisible(m.cells); d != nil {
-						d.suppressed = true
-						return true
-					}
+					candidates = append(candidates, m.cells...)
+				}
+				if d := smallestVisible(candidates); d != nil {
+					d.suppressed = true
+					return true
 				}
 				for _, m := range chain {
 					if s.addEmpty(m, nil) {
