@@ -754,6 +754,10 @@ func TestStatisticsBadInputs(t *testing.T) {
 		{"unspecified", &pb.ComputeStatisticsRequest{Dimensions: []dim{0}}, "dimensions[0]"},
 		{"field level 3", &pb.ComputeStatisticsRequest{Dimensions: []dim{dField}, FieldLevel: 3}, "field_level"},
 		{"bad filter", &pb.ComputeStatisticsRequest{Dimensions: []dim{dLevel}, Filter: "salary > 10"}, "filter"},
+		// Fields that pick people out.
+		{"by national ID", &pb.ComputeStatisticsRequest{Dimensions: []dim{dEthnicity}, Filter: `NOT national_id = "091190001234"`}, "filter"},
+		{"by name", &pb.ComputeStatisticsRequest{Dimensions: []dim{dEthnicity}, Filter: `given_name = "Ánh"`}, "filter"},
+		{"by birth date", &pb.ComputeStatisticsRequest{Dimensions: []dim{dEthnicity}, Filter: `birth_date = "1990-03-11"`}, "filter"},
 		{"bad date", &pb.ComputeStatisticsRequest{Dimensions: []dim{dAge}, AsOf: day(2025, 2, 30)}, "as_of.day"},
 		{"memberships not kept yet", &pb.ComputeStatisticsRequest{Dimensions: []dim{dGender, dMembership}}, "dimensions[1]"},
 	} {
@@ -768,6 +772,15 @@ func TestStatisticsBadInputs(t *testing.T) {
 	wantREST(t, code, body, http.StatusBadRequest, "dimensions")
 	_, err := e.client.Statistics.GetIndicators(ctx, &pb.GetIndicatorsRequest{Filter: "gender = SIDEWAYS"})
 	wantCode(t, err, codes.InvalidArgument, "filter")
+	_, err = e.client.Statistics.GetIndicators(ctx, &pb.GetIndicatorsRequest{Filter: `email = "a@example.vn"`})
+	wantCode(t, err, codes.InvalidArgument, "filter")
+	if !strings.Contains(err.Error(), "statistics cannot be filtered by email") {
+		t.Errorf("message: %v", err)
+	}
+	// The year of birth groups people, and is allowed.
+	if _, err := e.client.Statistics.GetIndicators(ctx, &pb.GetIndicatorsRequest{Filter: `birth_date.year >= 1990`}); err != nil {
+		t.Error(err)
+	}
 
 	// The threshold is never below 3.
 	for _, n := range []int32{2, 0, -1, 1001} {
@@ -790,6 +803,9 @@ func TestStatisticsSettings(t *testing.T) {
 	}
 	if s.GetSuppressionThreshold() != 5 || s.GetEtag() == "" || s.GetName() != "statisticsSettings" {
 		t.Fatalf("defaults: %v", s)
+	}
+	if code, body := e.rest("GET", "/v1/statisticsSettings", nil); code != http.StatusOK || body["suppressionThreshold"] != float64(5) {
+		t.Fatalf("GET over REST: HTTP %d %v", code, body)
 	}
 	// Over REST, with the etag of what was read.
 	code, body := e.rest("PATCH", "/v1/statisticsSettings", map[string]any{"suppressionThreshold": 10, "etag": s.GetEtag()})

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoregistry"
 
 	pb "trithuc/proto/trithuc/v1"
+	"trithuc/store/filter"
 )
 
 // Statistics (StatisticsService): counts of the people a filter selects,
@@ -160,7 +162,7 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 			}
 			dims = append(dims, sd)
 		}
-		where, whereArgs, err := tx.compileFilter(ctx, q.Filter, personSchema)
+		where, whereArgs, err := tx.compileStatsFilter(ctx, q.Filter)
 		if err != nil {
 			return err
 		}
@@ -200,6 +202,35 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 		return nil
 	})
 	return out, err
+}
+
+// identifying are the fields of a person that a statistics filter may not
+// name: they pick people out, and the count of one person, or the
+// difference between the counts of everyone and of everyone but one, would
+// tell about that person. The year of birth is allowed; the exact date not.
+var identifying = []string{"family_name", "middle_name", "given_name", "display_name", "national_id",
+	"email", "phone", "address", "birth_date"}
+
+var unknownFieldRE = regexp.MustCompile(`^column (\d+): unknown field "([^"]+)"`)
+
+// compileStatsFilter compiles a statistics filter: the language of
+// ListPeople, without the identifying fields.
+func (tx *Tx) compileStatsFilter(ctx context.Context, f string) (string, []any, error) {
+	where, args, err := tx.compileFilter(ctx, f, func(r ranks) filter.Schema {
+		s := personSchema(r)
+		for _, name := range identifying {
+			delete(s, name)
+		}
+		return s
+	})
+	var se *Error
+	if errors.As(err, &se) && se.Code == Invalid {
+		if m := unknownFieldRE.FindStringSubmatch(se.Message); m != nil && slices.Contains(identifying, m[2]) {
+			return "", nil, errorf(Invalid, "filter", "column %s: statistics cannot be filtered by %s, which picks people out; "+
+				"filter by what groups them (birth_date.year instead of birth_date)", m[1], m[2])
+		}
+	}
+	return where, args, err
 }
 
 func dimensionNames() string {
@@ -862,7 +893,7 @@ func (db *DB) GetIndicators(ctx context.Context, filter string, asOfDate *date.D
 		if !ok1 || !ok2 {
 			return errorf(FailedPrecondition, "", "the qualification levels list has no THAC_SI or TIEN_SI; reload it")
 		}
-		where, whereArgs, err := tx.compileFilter(ctx, filter, personSchema)
+		where, whereArgs, err := tx.compileStatsFilter(ctx, filter)
 		if err != nil {
 			return err
 		}
