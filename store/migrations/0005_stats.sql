@@ -19,6 +19,12 @@ ALTER TABLE people ADD COLUMN current_employment INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE people ADD COLUMN unit_on_20250630 TEXT NOT NULL DEFAULT '';
 ALTER TABLE people ADD COLUMN primary_field TEXT NOT NULL DEFAULT '';
 
+-- Every column statistics read, so that a breakdown of everyone reads this
+-- index instead of the whole rows (about a fifth of their size).
+CREATE INDEX people_statistics ON people(highest_level, highest_level_rank, academic_title, primary_field,
+	current_unit, current_org_kind, current_employment, unit_on_20250630, work_location, gender,
+	birth_year, birth_month, birth_day, ethnicity) WHERE delete_time IS NULL;
+
 -- The position a person held on a day: the latest begun by then, and not
 -- ended before it (an end without its day lasts to the end of its month,
 -- one without its month to the end of its year; no end is open); then the
