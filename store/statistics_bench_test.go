@@ -206,3 +206,34 @@ func cpuTime() time.Duration {
 func reportCPU(b *testing.B, since time.Duration) {
 	b.ReportMetric(float64(cpuTime()-since)/float64(b.N)/1e6, "cpu-ms/op")
 }
+
+// Suppression of large tables: 100 units by 40 fields (about 2,800 rows),
+// and by 5 age bands too (about 14,000 rows), counts drawn as a big
+// registry's would be.
+func BenchmarkSuppress(b *testing.B) {
+	for _, sizes := range [][]int{{100, 40}, {100, 40, 5}} {
+		b.Run(fmt.Sprint(sizes), func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				r := rand.New(rand.NewPCG(3, 4))
+				var cells []*statCell
+				var walk func(prefix []string)
+				walk = func(prefix []string) {
+					if len(prefix) == len(sizes) {
+						if r.Float64() < 0.3 {
+							return
+						}
+						cells = append(cells, &statCell{values: append([]string(nil), prefix...), count: 1 + int(r.ExpFloat64()*30)})
+						return
+					}
+					for v := 0; v < sizes[len(prefix)]; v++ {
+						walk(append(prefix, fmt.Sprintf("v%03d", v)))
+					}
+				}
+				walk(nil)
+				b.StartTimer()
+				suppress(cells, len(sizes), DefaultSuppressionThreshold)
+			}
+		})
+	}
+}

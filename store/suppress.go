@@ -60,14 +60,19 @@ type suppressor struct {
 	dims        int
 	threshold   int
 	totalHidden bool
+	// The published marginals, and those of each cell by its index; nil
+	// until index makes them.
+	groups []*marginal
+	ofCell [][]int32
 }
 
 // marginal is a published marginal: the cells whose values on the
 // dimensions of mask are key.
 type marginal struct {
-	mask  int
-	key   []string // by dimension; "" where the mask does not fix it
-	cells []*statCell
+	mask    int
+	key     []string // by dimension; "" where the mask does not fix it
+	cells   []*statCell
+	members []int32 // the cells' indexes in the table
 }
 
 // suppress marks the cells to hide, and returns the table, with any empty
@@ -131,79 +136,160 @@ func (s *suppressor) marginals() []*marginal {
 	return out
 }
 
+// index numbers the cells and lists the published marginals each belongs
+// to, for fixPeel; it is made again when cells are added or the total is
+// hidden.
+func (s *suppressor) index() {
+	s.groups = s.marginals()
+	at := make(map[*statCell]int32, len(s.cells))
+	for i, c := range s.cells {
+		at[c] = int32(i)
+	}
+	s.ofCell = make([][]int32, len(s.cells))
+	for gi, g := range s.groups {
+		g.members = make([]int32, len(g.cells))
+		for j, c := range g.cells {
+			i := at[c]
+			g.members[j] = i
+			s.ofCell[i] = append(s.ofCell[i], int32(gi))
+		}
+	}
+}
+
 // fixPeel applies rule 1: it works out what subtraction gives away, the way
 // someone would, and when that reaches a small count, hides the smallest
 // visible cell of the marginals on the way there (any of them breaks the
 // way), or adds an empty combination to one of them, or hides the total
 // when it is one of them, and reports true.
+//
+// The working out follows each marginal as it changes: a marginal is looked
+// at again only when a cell of it becomes known, so that one pass costs
+// about the cells times the marginals each is in.
 func (s *suppressor) fixPeel() bool {
-	known := map[*statCell]bool{}
-	via := map[*statCell]*marginal{} // the marginal that gave a cell away
-	ms := s.marginals()
-	for changed := true; changed; {
-		changed = false
-		for _, m := range ms {
-			var unknown []*statCell
-			sum := 0
-			for _, c := range m.cells {
-				if c.suppressed && !known[c] {
-					unknown = append(unknown, c)
-					sum += c.count
-				}
-			}
-			if len(unknown) == 0 || len(unknown) > 1 && sum != len(unknown) {
-				// Several hidden cells: each could be more than 1 (or, with
-				// an empty one among them, less).
-				continue
-			}
-			for _, c := range unknown {
-				known[c], via[c] = true, m
-			}
-			changed = true
-			for _, c := range unknown {
-				if !c.primary {
-					continue
-				}
-				chain := chainOf(c, via, map[*statCell]bool{}, nil)
-				var candidates []*statCell
-				for _, m := range chain {
-					candidates = append(candidates, m.cells...)
-				}
-				if d := smallestVisible(candidates); d != nil {
-					d.suppressed = true
-					return true
-				}
-				for _, m := range chain {
-					if s.addEmpty(m, nil) {
-						return true
-					}
-				}
-				for _, m := range chain {
-					if m.mask == 0 {
-						s.totalHidden = true
-						return true
-					}
-				}
-				// Nothing here can protect it: the marginals of other
-				// answers fix it, whatever this one hides.
+	if s.groups == nil {
+		s.index()
+	}
+	cells, groups := s.cells, s.groups
+	known := make([]bool, len(cells))
+	via := make([]int32, len(cells)) // the marginal that gave a cell away
+	for i, c := range cells {
+		known[i], via[i] = !c.suppressed, -1
+	}
+	unknown, rest := make([]int, len(groups)), make([]int, len(groups))
+	for gi, g := range groups {
+		for _, i := range g.members {
+			if !known[i] {
+				unknown[gi]++
+				rest[gi] += cells[i].count
 			}
 		}
 	}
-	return false
+	// A marginal gives its unknown cells away when there is one, or when
+	// they must all be 1 (their sum is their number). More than one, adding
+	// up to less than their number, means an empty one among them: none is
+	// given away.
+	gives := func(gi int) bool { return unknown[gi] == 1 || unknown[gi] > 1 && rest[gi] == unknown[gi] }
+	var queue []int
+	for gi := range groups {
+		if gives(gi) {
+			queue = append(queue, gi)
+		}
+	}
+	// Several ways can be broken in one pass, when they do not cross: a
+	// way through a marginal with a cell hidden in this pass (dirty) waits
+	// for the next pass, which works it out again.
+	dirty := make([]bool, len(groups))
+	changed := false
+	for len(queue) > 0 {
+		gi := queue[0]
+		queue = queue[1:]
+		if !gives(gi) {
+			continue
+		}
+		var found []int32
+		for _, i := range groups[gi].members {
+			if !known[i] {
+				found = append(found, i)
+			}
+		}
+		for _, i := range found {
+			known[i], via[i] = true, int32(gi)
+			for _, gj := range s.ofCell[i] {
+				unknown[gj]--
+				rest[gj] -= cells[i].count
+				if gives(int(gj)) {
+					queue = append(queue, int(gj))
+				}
+			}
+		}
+		for _, i := range found {
+			if !cells[i].primary {
+				continue
+			}
+			chain := s.chainOf(i, via, map[int32]bool{}, nil)
+			if slices.ContainsFunc(chain, func(gi int32) bool { return dirty[gi] }) {
+				changed = true
+				continue
+			}
+			var candidates []int32
+			for _, gi := range chain {
+				candidates = append(candidates, groups[gi].members...)
+			}
+			if d := s.smallestVisibleOf(candidates); d >= 0 {
+				cells[d].suppressed = true
+				for _, gj := range s.ofCell[d] {
+					dirty[gj] = true
+				}
+				changed = true
+				continue
+			}
+			if changed {
+				// Perhaps a cell hidden in this pass helps; see next time.
+				continue
+			}
+			for _, gi := range chain {
+				if s.addEmpty(groups[gi], nil) {
+					return true
+				}
+			}
+			for _, gi := range chain {
+				if groups[gi].mask == 0 {
+					s.totalHidden, s.groups = true, nil
+					return true
+				}
+			}
+			// Nothing here can protect it: the marginals of other
+			// answers fix it, whatever this one hides.
+		}
+	}
+	return changed
 }
 
-// chainOf lists the marginals that gave cell c away: the one that did,
-// then, for each hidden cell used there, those that gave that one away.
-func chainOf(c *statCell, via map[*statCell]*marginal, seen map[*statCell]bool, out []*marginal) []*marginal {
-	m := via[c]
-	if seen[c] || m == nil {
+// smallestVisibleOf is smallestVisible of the cells of the given indexes,
+// as an index; -1 when every one is hidden.
+func (s *suppressor) smallestVisibleOf(members []int32) int32 {
+	best := int32(-1)
+	for _, i := range members {
+		c := s.cells[i]
+		if !c.suppressed && (best < 0 || c.count < s.cells[best].count || c.count == s.cells[best].count && i < best) {
+			best = i
+		}
+	}
+	return best
+}
+
+// chainOf lists the marginals that gave cell i away, by index: the one
+// that did, then, for each hidden cell used there, those that gave that one
+// away.
+func (s *suppressor) chainOf(i int32, via []int32, seen map[int32]bool, out []int32) []int32 {
+	if seen[i] || via[i] < 0 {
 		return out
 	}
-	seen[c] = true
-	out = append(out, m)
-	for _, other := range m.cells {
-		if other != c && other.suppressed {
-			out = chainOf(other, via, seen, out)
+	seen[i] = true
+	out = append(out, via[i])
+	for _, j := range s.groups[via[i]].members {
+		if j != i && s.cells[j].suppressed {
+			out = s.chainOf(j, via, seen, out)
 		}
 	}
 	return out
@@ -249,6 +335,7 @@ func (s *suppressor) addEmpty(m *marginal, ok func(values []string) bool) bool {
 				return false
 			}
 			s.cells = append(s.cells, &statCell{values: slices.Clone(combo), suppressed: true})
+			s.groups = nil
 			return true
 		}
 		if m.mask&(1<<d) != 0 {
