@@ -50,6 +50,7 @@ type Client struct {
 	Reference     pb.ReferenceServiceClient
 	Memberships   pb.MembershipServiceClient
 	Audit         pb.AuditServiceClient
+	Statistics    pb.StatisticsServiceClient
 }
 
 // Dial connects to the server at addr (host:port). The connection is made
@@ -84,6 +85,7 @@ func New(conn *grpc.ClientConn) *Client {
 		Reference:     pb.NewReferenceServiceClient(conn),
 		Memberships:   pb.NewMembershipServiceClient(conn),
 		Audit:         pb.NewAuditServiceClient(conn),
+		Statistics:    pb.NewStatisticsServiceClient(conn),
 	}
 }
 
@@ -114,6 +116,7 @@ var services = []protoreflect.ServiceDescriptor{
 	pb.File_trithuc_v1_reference_proto.Services().ByName("ReferenceService"),
 	pb.File_trithuc_v1_membership_service_proto.Services().ByName("MembershipService"),
 	pb.File_trithuc_v1_audit_service_proto.Services().ByName("AuditService"),
+	pb.File_trithuc_v1_statistics_proto.Services().ByName("StatisticsService"),
 }
 
 // serviceConfig retries the idempotent methods, the ones bound to HTTP GET

@@ -92,7 +92,7 @@ var (
 	unknownFieldRE  = regexp.MustCompile(`unknown field "([^"]+)"`)
 	syntaxErrorRE   = regexp.MustCompile(`syntax error \(line (\d+):(\d+)\)`)
 	typeMismatchRE  = regexp.MustCompile(`^type mismatch, parameter: ([^,]+), error: `)
-	parsingFieldRE  = regexp.MustCompile(`^parsing field "([^"]+)": `)
+	parsingFieldRE  = regexp.MustCompile(`^parsing (?:field|list) "([^"]+)": `)
 	protoPositionRE = regexp.MustCompile(`^proto:\s*(\(line \d+:\d+\):\s*)?`)
 )
 

@@ -117,6 +117,14 @@ var permissions = map[string][]string{
 	"/trithuc.v1.MembershipService/WithdrawMembership":  {RoleRegistrar, scopedRegistrar},
 
 	"/trithuc.v1.AuditService/ListAuditEvents": {},
+
+	// Figures for the Department of Home Affairs: aggregates only, with
+	// small cells suppressed; the threshold is the administrators'.
+	"/trithuc.v1.StatisticsService/ComputeStatistics":        {RoleHomeAffairs},
+	"/trithuc.v1.StatisticsService/ExportStatistics":         {RoleHomeAffairs},
+	"/trithuc.v1.StatisticsService/GetIndicators":            {RoleHomeAffairs},
+	"/trithuc.v1.StatisticsService/GetStatisticsSettings":    {RoleHomeAffairs},
+	"/trithuc.v1.StatisticsService/UpdateStatisticsSettings": {},
 }
 
 // unaudited are the services whose calls the audit trail leaves out: they

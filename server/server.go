@@ -141,6 +141,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	pb.RegisterReferenceServiceServer(s.grpc, &referenceService{db: db})
 	pb.RegisterMembershipServiceServer(s.grpc, &membershipService{db: db})
 	pb.RegisterAuditServiceServer(s.grpc, &auditService{db: db, audit: s.audit})
+	pb.RegisterStatisticsServiceServer(s.grpc, &statisticsService{db: db})
 	s.health = health.NewServer()
 	healthpb.RegisterHealthServer(s.grpc, s.health)
 	reflection.Register(s.grpc)
@@ -178,12 +179,13 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 // beside it.
 func (s *Server) httpHandler() (http.Handler, error) {
 	gw := runtime.NewServeMux(
-		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.JSONPb{
+		// A google.api.HttpBody answer (a CSV export) is sent as it is.
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{
 			MarshalOptions: protojson.MarshalOptions{},
 			// Unknown fields are an error, not silently dropped: a typo in
 			// a field name must not look like success.
 			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
-		}),
+		}}),
 		runtime.WithIncomingHeaderMatcher(incomingHeader),
 		runtime.WithOutgoingHeaderMatcher(outgoingHeader),
 		runtime.WithMetadata(gatewayMetadata),
@@ -199,6 +201,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		pb.RegisterReferenceServiceHandler,
 		pb.RegisterMembershipServiceHandler,
 		pb.RegisterAuditServiceHandler,
+		pb.RegisterStatisticsServiceHandler,
 	} {
 		if err := register(ctx, gw, s.gwConn); err != nil {
 			return nil, fmt.Errorf("server: gateway: %w", err)

@@ -53,6 +53,7 @@ var contractFiles = []protoreflect.FileDescriptor{
 	pb.File_trithuc_v1_reference_proto,
 	pb.File_trithuc_v1_membership_service_proto,
 	pb.File_trithuc_v1_audit_service_proto,
+	pb.File_trithuc_v1_statistics_proto,
 }
 
 func discover() map[string]*collection {

@@ -1,0 +1,297 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"google.golang.org/genproto/googleapis/type/date"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
+
+	pb "trithuc/proto/trithuc/v1"
+)
+
+const statsUsage = `Usage:
+  trithuc stats --by DIMENSIONS [--filter FILTER] [--as-of YYYY-MM-DD] [--field-level 1|2] [--units current|2024] [--csv]
+  trithuc stats indicators [--filter FILTER] [--as-of YYYY-MM-DD]
+  trithuc stats settings [--threshold N]
+
+Figures on the workforce from a running server (StatisticsService): counts
+of the people a filter selects (as for "people list --filter"), broken down
+by one to three dimensions, comma-separated:
+
+  level       highest qualification level     org         kind of organization
+  title       academic title                  employment  employment type
+  field       S&T field (--field-level 1|2)   location    in the province, elsewhere, abroad
+  unit        administrative unit (--units)   gender
+  age         age band on --as-of             ethnicity
+  membership  membership state of an association
+
+Counts below the suppression threshold (5 unless an administrator set
+another) are shown as "<5", and so are others that would give them away.
+--csv prints the same answer as a CSV file for a spreadsheet (UTF-8 with a
+byte-order mark, Vietnamese headers). "stats indicators" prints the plan's
+indicators; "stats settings --threshold N" sets the threshold (never below
+3; administrators only).
+
+Flags:
+`
+
+// dimensionNames are the short names of the dimensions on the command
+// line; their enum names work too.
+var dimensionNames = map[string]pb.ComputeStatisticsRequest_Dimension{
+	"level":      pb.ComputeStatisticsRequest_HIGHEST_QUALIFICATION_LEVEL,
+	"title":      pb.ComputeStatisticsRequest_ACADEMIC_TITLE,
+	"field":      pb.ComputeStatisticsRequest_FIELD,
+	"unit":       pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT,
+	"org":        pb.ComputeStatisticsRequest_ORGANIZATION_KIND,
+	"employment": pb.ComputeStatisticsRequest_EMPLOYMENT_TYPE,
+	"location":   pb.ComputeStatisticsRequest_WORK_LOCATION,
+	"gender":     pb.ComputeStatisticsRequest_GENDER,
+	"age":        pb.ComputeStatisticsRequest_AGE_BAND,
+	"ethnicity":  pb.ComputeStatisticsRequest_ETHNICITY,
+	"membership": pb.ComputeStatisticsRequest_MEMBERSHIP_STATE,
+}
+
+func parseDimensions(s string) ([]pb.ComputeStatisticsRequest_Dimension, error) {
+	var out []pb.ComputeStatisticsRequest_Dimension
+	for _, name := range strings.Split(s, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			continue
+		}
+		d, ok := dimensionNames[strings.ToLower(name)]
+		if !ok {
+			n, found := pb.ComputeStatisticsRequest_Dimension_value[strings.ToUpper(strings.ReplaceAll(name, "-", "_"))]
+			if !found || n == 0 {
+				return nil, fmt.Errorf("unknown dimension %q; dimensions: level, title, field, unit, org, employment, location, gender, age, ethnicity, membership", name)
+			}
+			d = pb.ComputeStatisticsRequest_Dimension(n)
+		}
+		out = append(out, d)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("--by is required: one to three dimensions, for example --by level,unit")
+	}
+	return out, nil
+}
+
+func parseDay(s string) (*date.Date, error) {
+	if s == "" {
+		return nil, nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return nil, fmt.Errorf("--as-of: want a date YYYY-MM-DD, not %q", s)
+	}
+	return &date.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}, nil
+}
+
+func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	verb := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		verb, args = args[0], args[1:]
+	}
+	fs := flag.NewFlagSet("trithuc stats", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, statsUsage)
+		fs.PrintDefaults()
+	}
+	var cf clientFlags
+	cf.register(fs)
+	// Tables by default here: figures are for reading.
+	cf.output = "table"
+	fs.Lookup("output").DefValue = "table"
+	by := fs.String("by", "", "the `dimensions` to break the counts down by, comma-separated")
+	filter := fs.String("filter", "", "count only the people this `filter` selects")
+	asOf := fs.String("as-of", "", "the `date` of ages and of historical units (default today)")
+	fieldLevel := fs.Int("field-level", 1, "for field: 1 for the six areas, 2 for their subfields")
+	units := fs.String("units", "current", "for unit: `current` workplaces, or 2024 for the districts before the 2025 reform")
+	csvOut := fs.Bool("csv", false, "print a CSV file for a spreadsheet instead of a table")
+	threshold := fs.Int("threshold", 0, "with settings: the new suppression threshold (3 or more)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError(fmt.Sprintf("stats: unexpected arguments %q", fs.Args()))
+	}
+	if cf.output != "json" && cf.output != "table" {
+		return usageError("--output must be json or table")
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	day, err := parseDay(*asOf)
+	if err != nil {
+		return usageError(err.Error())
+	}
+
+	switch verb {
+	case "":
+	case "indicators", "settings":
+		if set["by"] || set["csv"] || set["field-level"] || set["units"] {
+			return usageError("stats " + verb + " takes no --by, --csv, --field-level or --units")
+		}
+	default:
+		return usageError(fmt.Sprintf("stats: unknown verb %q; say indicators or settings, or give --by", verb))
+	}
+	if verb != "settings" && set["threshold"] {
+		return usageError("--threshold goes with stats settings")
+	}
+	var req *pb.ComputeStatisticsRequest
+	if verb == "" {
+		dims, err := parseDimensions(*by)
+		if err != nil {
+			return usageError(err.Error())
+		}
+		req = &pb.ComputeStatisticsRequest{Dimensions: dims, Filter: *filter, AsOf: day, FieldLevel: int32(*fieldLevel)}
+		switch *units {
+		case "current":
+		case "2024":
+			req.UnitVintage = pb.ComputeStatisticsRequest_HISTORY_2024
+		default:
+			return usageError("--units must be current or 2024")
+		}
+	}
+
+	cl, err := cf.dial()
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	cctx, cancel := context.WithTimeout(ctx, cf.timeout)
+	defer cancel()
+	stats := cl.Statistics
+
+	switch {
+	case verb == "settings":
+		var s *pb.StatisticsSettings
+		if set["threshold"] {
+			s, err = stats.UpdateStatisticsSettings(cctx, &pb.UpdateStatisticsSettingsRequest{
+				Settings:   &pb.StatisticsSettings{Name: "statisticsSettings", SuppressionThreshold: int32(*threshold)},
+				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"suppression_threshold"}},
+			})
+		} else {
+			s, err = stats.GetStatisticsSettings(cctx, &pb.GetStatisticsSettingsRequest{Name: "statisticsSettings"})
+		}
+		if err != nil {
+			return callError(err)
+		}
+		if cf.output == "json" {
+			return printJSON(stdout, s)
+		}
+		fmt.Fprintf(stdout, "Ngưỡng ẩn số liệu (suppression threshold): %d\n", s.GetSuppressionThreshold())
+		return nil
+
+	case verb == "indicators":
+		r, err := stats.GetIndicators(cctx, &pb.GetIndicatorsRequest{Filter: *filter, AsOf: day})
+		if err != nil {
+			return callError(err)
+		}
+		if cf.output == "json" {
+			return printJSON(stdout, r)
+		}
+		printIndicators(stdout, r)
+		return nil
+
+	case *csvOut:
+		r, err := stats.ExportStatistics(cctx, &pb.ExportStatisticsRequest{Dimensions: req.Dimensions, Filter: req.Filter,
+			AsOf: req.AsOf, FieldLevel: req.FieldLevel, UnitVintage: req.UnitVintage})
+		if err != nil {
+			return callError(err)
+		}
+		_, err = stdout.Write(r.GetData())
+		return err
+	}
+	r, err := stats.ComputeStatistics(cctx, req)
+	if err != nil {
+		return callError(err)
+	}
+	if cf.output == "json" {
+		return printJSON(stdout, r)
+	}
+	printStatistics(stdout, r)
+	return nil
+}
+
+func printJSON(w io.Writer, m proto.Message) error {
+	return printResult(w, "json", "", []proto.Message{m})
+}
+
+// printStatistics prints an answer as an aligned table: the values' names,
+// then the count, right-aligned; a suppressed count reads "<5".
+func printStatistics(w io.Writer, r *pb.ComputeStatisticsResponse) {
+	hidden := "<" + strconv.Itoa(int(r.GetSuppressionThreshold()))
+	count := func(n *int32) string {
+		if n == nil {
+			return hidden
+		}
+		return strconv.Itoa(int(*n))
+	}
+	header := append(append([]string(nil), r.GetDimensionLabels()...), "Số người")
+	rows := [][]string{header}
+	for _, row := range r.GetRows() {
+		rows = append(rows, append(append([]string(nil), row.GetLabels()...), count(row.Count)))
+	}
+	total := make([]string, len(header))
+	total[0] = "Tổng cộng"
+	total[len(total)-1] = count(r.Total)
+	rows = append(rows, total)
+	printTable(w, rows, len(header)-1)
+	d := r.GetAsOf()
+	fmt.Fprintf(w, "\nNgày tính: %04d-%02d-%02d. %s: ẩn vì dưới %d người, hoặc để không suy ra được ô nhỏ.\n",
+		d.GetYear(), d.GetMonth(), d.GetDay(), hidden, r.GetSuppressionThreshold())
+}
+
+// printIndicators prints the indicators as a table, shares in percent.
+func printIndicators(w io.Writer, r *pb.GetIndicatorsResponse) {
+	rows := [][]string{{"Chỉ tiêu", "Tử số", "Mẫu số", "Tỷ lệ"}}
+	for _, ind := range r.GetIndicators() {
+		num, den, share := "<"+strconv.Itoa(int(r.GetSuppressionThreshold())), "", ""
+		if ind.Numerator != nil {
+			num = strconv.Itoa(int(ind.GetNumerator()))
+		}
+		if ind.Denominator != nil {
+			den = strconv.Itoa(int(ind.GetDenominator()))
+		}
+		if ind.Share != nil {
+			share = strings.Replace(strconv.FormatFloat(ind.GetShare()*100, 'f', 1, 64), ".", ",", 1) + "%"
+		}
+		rows = append(rows, []string{ind.GetLabel(), num, den, share})
+	}
+	printTable(w, rows, 1)
+	d := r.GetAsOf()
+	fmt.Fprintf(w, "\nNgày tính: %04d-%02d-%02d.\n", d.GetYear(), d.GetMonth(), d.GetDay())
+}
+
+// printTable aligns columns by their width in characters; the columns from
+// numbersFrom on are right-aligned.
+func printTable(w io.Writer, rows [][]string, numbersFrom int) {
+	widths := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
+		}
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		for i, c := range r {
+			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c))
+			if i > 0 {
+				b.WriteString("  ")
+			}
+			if i >= numbersFrom {
+				b.WriteString(pad + c)
+			} else {
+				b.WriteString(c + pad)
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestStatsCommand(t *testing.T) {
+	addr, token, stop := serveDemo(t, t.TempDir())
+	defer stop()
+	c := []string{"--server", addr, "--token", token}
+
+	out, err := cli(t, append([]string{"stats", "--by", "level,gender"}, c...)...)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	lines := strings.Split(out, "\n")
+	if !strings.HasPrefix(lines[0], "Trình độ cao nhất  Giới tính  Số người") {
+		t.Errorf("header %q", lines[0])
+	}
+	var total string
+	for _, l := range lines {
+		if strings.HasPrefix(l, "Tổng cộng") {
+			total = l
+		}
+	}
+	if !strings.HasSuffix(total, " 40") {
+		t.Errorf("total line %q in\n%s", total, out)
+	}
+	if !strings.Contains(out, "Đại học") || !strings.Contains(out, "Ngày tính:") {
+		t.Errorf("table:\n%s", out)
+	}
+
+	out, err = cli(t, append([]string{"stats", "--by", "level", "--as-of", "2025-01-01", "--csv"}, c...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out, "\ufeffMã trình độ cao nhất,Trình độ cao nhất,Số người\r\n") || !strings.Contains(out, "\r\nTổng cộng,,40\r\n") {
+		t.Errorf("CSV:\n%q", out)
+	}
+
+	out, err = cli(t, append([]string{"stats", "indicators", "--filter", "gender = FEMALE"}, c...)...)
+	if err != nil || !strings.Contains(out, "Tỷ lệ nữ") || !strings.Contains(out, "100,0%") {
+		t.Errorf("indicators: %v\n%s", err, out)
+	}
+
+	// The threshold: never below 3.
+	_, err = cli(t, append([]string{"stats", "settings", "--threshold", "2"}, c...)...)
+	if err == nil || !strings.Contains(err.Error(), "INVALID_ARGUMENT") || !strings.Contains(err.Error(), "settings.suppression_threshold") {
+		t.Errorf("threshold 2: %v", err)
+	}
+	out, err = cli(t, append([]string{"stats", "settings", "--threshold", "4"}, c...)...)
+	if err != nil || !strings.Contains(out, ": 4") {
+		t.Errorf("threshold 4: %v\n%s", err, out)
+	}
+	out, err = cli(t, append([]string{"stats", "--by", "unit", "--units", "2024", "--output", "json"}, c...)...)
+	if err != nil || !strings.Contains(out, `"suppression_threshold": 4`) || !strings.Contains(out, `"total": 40`) {
+		t.Errorf("json: %v\n%s", err, out)
+	}
+
+	for _, args := range [][]string{
+		{"stats"},
+		{"stats", "--by", "salary"},
+		{"stats", "--by", "level", "--units", "1990"},
+		{"stats", "--by", "level", "--as-of", "yesterday"},
+		{"stats", "frobnicate"},
+		{"stats", "indicators", "--by", "level"},
+		{"stats", "--by", "level", "--threshold", "4"},
+	} {
+		_, err := cli(t, append(args, c...)...)
+		var ue usageError
+		if !errors.As(err, &ue) {
+			t.Errorf("%q: %v, want a usage error", args, err)
+		}
+	}
+	_, err = cli(t, append([]string{"stats", "--by", "level,level"}, c...)...)
+	if err == nil || !strings.Contains(err.Error(), "INVALID_ARGUMENT") {
+		t.Errorf("twice the same dimension: %v", err)
+	}
+}

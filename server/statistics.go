@@ -1,0 +1,113 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+
+	"google.golang.org/genproto/googleapis/api/httpbody"
+	"google.golang.org/genproto/googleapis/type/date"
+
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/store"
+)
+
+type statisticsService struct {
+	pb.UnimplementedStatisticsServiceServer
+	db *store.DB
+}
+
+func statsQuery(filter string, dims []pb.ComputeStatisticsRequest_Dimension, req interface {
+	GetAsOf() *date.Date
+	GetFieldLevel() int32
+	GetUnitVintage() pb.ComputeStatisticsRequest_UnitVintage
+}) store.StatsQuery {
+	return store.StatsQuery{
+		Filter:      filter,
+		Dimensions:  dims,
+		AsOf:        req.GetAsOf(),
+		FieldLevel:  int(req.GetFieldLevel()),
+		UnitVintage: req.GetUnitVintage(),
+	}
+}
+
+func (s *statisticsService) ComputeStatistics(ctx context.Context, req *pb.ComputeStatisticsRequest) (*pb.ComputeStatisticsResponse, error) {
+	out, err := s.db.ComputeStatistics(ctx, statsQuery(req.GetFilter(), req.GetDimensions(), req))
+	return out, grpcError(ctx, err)
+}
+
+// ExportStatistics answers as ComputeStatistics does, as a CSV file.
+func (s *statisticsService) ExportStatistics(ctx context.Context, req *pb.ExportStatisticsRequest) (*httpbody.HttpBody, error) {
+	out, err := s.db.ComputeStatistics(ctx, statsQuery(req.GetFilter(), req.GetDimensions(), req))
+	if err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	return &httpbody.HttpBody{ContentType: "text/csv; charset=utf-8", Data: statisticsCSV(out)}, nil
+}
+
+func (s *statisticsService) GetIndicators(ctx context.Context, req *pb.GetIndicatorsRequest) (*pb.GetIndicatorsResponse, error) {
+	out, err := s.db.GetIndicators(ctx, req.GetFilter(), req.GetAsOf())
+	return out, grpcError(ctx, err)
+}
+
+func (s *statisticsService) GetStatisticsSettings(ctx context.Context, req *pb.GetStatisticsSettingsRequest) (*pb.StatisticsSettings, error) {
+	out, err := s.db.StatisticsSettings(ctx, req.GetName())
+	return out, grpcError(ctx, err)
+}
+
+func (s *statisticsService) UpdateStatisticsSettings(ctx context.Context, req *pb.UpdateStatisticsSettingsRequest) (*pb.StatisticsSettings, error) {
+	return update(ctx, req.GetUpdateMask(), req.GetSettings(), req.GetValidateOnly(),
+		func(name string, o store.WriteOptions, apply func(*pb.StatisticsSettings) error) (*pb.StatisticsSettings, error) {
+			return s.db.UpdateStatisticsSettings(ctx, name, o, apply)
+		})
+}
+
+// utf8BOM starts the CSV file, so that Excel reads it as UTF-8 and shows
+// Vietnamese as it is.
+const utf8BOM = "\ufeff"
+
+// statisticsCSV writes an answer of ComputeStatistics for a spreadsheet:
+// for each dimension a column of codes and one of names, then the count;
+// a suppressed count reads "<5" (the threshold); the last line is the
+// total. Lines end in CRLF, as RFC 4180 and Excel have them.
+func statisticsCSV(r *pb.ComputeStatisticsResponse) []byte {
+	var b bytes.Buffer
+	b.WriteString(utf8BOM)
+	w := csv.NewWriter(&b)
+	w.UseCRLF = true
+	var header []string
+	for _, label := range r.GetDimensionLabels() {
+		header = append(header, "Mã "+lowerFirst(label), label)
+	}
+	header = append(header, "Số người")
+	w.Write(header)
+	hidden := "<" + strconv.Itoa(int(r.GetSuppressionThreshold()))
+	count := func(n *int32) string {
+		if n == nil {
+			return hidden
+		}
+		return strconv.Itoa(int(*n))
+	}
+	for _, row := range r.GetRows() {
+		var line []string
+		for i, v := range row.GetValues() {
+			line = append(line, v, row.GetLabels()[i])
+		}
+		w.Write(append(line, count(row.Count)))
+	}
+	total := make([]string, len(header))
+	total[0] = "Tổng cộng"
+	total[len(total)-1] = count(r.Total)
+	w.Write(total)
+	w.Flush()
+	return b.Bytes()
+}
+
+// lowerFirst lowers the first letter: "Trình độ" becomes "trình độ".
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(r)) + s[n:]
+}

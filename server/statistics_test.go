@@ -1,0 +1,836 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"google.golang.org/genproto/googleapis/type/date"
+	"google.golang.org/grpc/codes"
+
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/store"
+)
+
+// The workforce of the statistics tests: fifteen people whose every
+// dimension is known, so that each count below is worked out by hand from
+// this table.
+//
+//	key  sex born        eth level     title  field  works now (since)          type       where      before
+//	a01  F   1990-03-11  01  TIEN_SI   PGS    502    KGU 30742 (2016)           public     province
+//	a02  F   1985-07-01  01  TIEN_SI   -      502    KGU 30742 (2016)           public     province
+//	a03  M   1970-01-20  01  TIEN_SI   GS     502    KGU 30742 (2016)           public     province
+//	a04  M   1980-05-05  05  THAC_SI   -      302    hospital 30760 (2016)      public     province   899, 2006-01..2012-12
+//	a05  F   1992-11-11  05  THAC_SI   -      302    hospital 30760 (2016)      public     province
+//	a06  F   1995-02-02  01  DAI_HOC   -      302    hospital 30760 (2016)      contract   province
+//	a07  M   1988-08-08  01  DAI_HOC   -      505    Sở Nội vụ 30742 (2024)     civil      province   906, 2019-01..2023-12
+//	a08  F   1979-09-09  01  DAI_HOC   -      505    Sở Nội vụ 30742 (2020-07)  civil      province   906, 2015-01..2020-06
+//	a09  M   1965-12-31  06  THAC_SI   -      506    Sở Nội vụ 30742 (2020)     civil      province   906, 2010-01..2019-12
+//	a10  F   1991-01-01  01  DAI_HOC   -      502    company 31078 (2016)      private    province
+//	a11  M   1993-06-15  01  DAI_HOC   -      102    company 31078 (2016)      private    province
+//	a12  M   1987-04-04  01  THAC_SI   -      102    Kyoto University, JP       contract   abroad
+//	a13  F   1996-10-10  01  DAI_HOC   -      503    Trường ĐH Cần Thơ          public     elsewhere
+//	a14  M   1999        01  CAO_DANG  -      -      -                          -          -
+//	a15  F   -           -   -         -      -      -                          -          -
+type worker struct {
+	key        string
+	gender     pb.Person_Gender
+	born       *date.Date
+	ethnicity  string
+	level      string
+	title      string
+	field      string
+	org        string // a registered workplace's id
+	orgName    string // or an unregistered one's name
+	country    string
+	since      *date.Date
+	employment pb.Position_EmploymentType
+	where      pb.Person_WorkLocation
+	pastUnit   string
+	pastFrom   *date.Date
+	pastTo     *date.Date
+}
+
+func day(y, m, d int32) *date.Date { return &date.Date{Year: y, Month: m, Day: d} }
+
+var (
+	public   = pb.Position_PUBLIC_EMPLOYEE
+	civil    = pb.Position_CIVIL_SERVANT
+	contract = pb.Position_CONTRACT
+	private  = pb.Position_PRIVATE_SECTOR
+	inside   = pb.Person_IN_PROVINCE
+	female   = pb.Person_FEMALE
+	male     = pb.Person_MALE
+)
+
+var workforce = []worker{
+	{key: "a01", gender: female, born: day(1990, 3, 11), ethnicity: "01", level: "TIEN_SI", title: "PHO_GIAO_SU", field: "502", org: "kgu", since: day(2016, 1, 0), employment: public, where: inside},
+	{key: "a02", gender: female, born: day(1985, 7, 1), ethnicity: "01", level: "TIEN_SI", field: "502", org: "kgu", since: day(2016, 1, 0), employment: public, where: inside},
+	{key: "a03", gender: male, born: day(1970, 1, 20), ethnicity: "01", level: "TIEN_SI", title: "GIAO_SU", field: "502", org: "kgu", since: day(2016, 1, 0), employment: public, where: inside},
+	{key: "a04", gender: male, born: day(1980, 5, 5), ethnicity: "05", level: "THAC_SI", field: "302", org: "bv", since: day(2016, 1, 0), employment: public, where: inside,
+		pastUnit: "899", pastFrom: day(2006, 1, 0), pastTo: day(2012, 12, 0)},
+	{key: "a05", gender: female, born: day(1992, 11, 11), ethnicity: "05", level: "THAC_SI", field: "302", org: "bv", since: day(2016, 1, 0), employment: public, where: inside},
+	{key: "a06", gender: female, born: day(1995, 2, 2), ethnicity: "01", level: "DAI_HOC", field: "302", org: "bv", since: day(2016, 1, 0), employment: contract, where: inside},
+	{key: "a07", gender: male, born: day(1988, 8, 8), ethnicity: "01", level: "DAI_HOC", field: "505", org: "snv", since: day(2024, 1, 0), employment: civil, where: inside,
+		pastUnit: "906", pastFrom: day(2019, 1, 0), pastTo: day(2023, 12, 0)},
+	{key: "a08", gender: female, born: day(1979, 9, 9), ethnicity: "01", level: "DAI_HOC", field: "505", org: "snv", since: day(2020, 7, 0), employment: civil, where: inside,
+		pastUnit: "906", pastFrom: day(2015, 1, 0), pastTo: day(2020, 6, 0)},
+	{key: "a09", gender: male, born: day(1965, 12, 31), ethnicity: "06", level: "THAC_SI", field: "506", org: "snv", since: day(2020, 1, 0), employment: civil, where: inside,
+		pastUnit: "906", pastFrom: day(2010, 1, 0), pastTo: day(2019, 12, 0)},
+	{key: "a10", gender: female, born: day(1991, 1, 1), ethnicity: "01", level: "DAI_HOC", field: "502", org: "dn", since: day(2016, 1, 0), employment: private, where: inside},
+	{key: "a11", gender: male, born: day(1993, 6, 15), ethnicity: "01", level: "DAI_HOC", field: "102", org: "dn", since: day(2016, 1, 0), employment: private, where: inside},
+	{key: "a12", gender: male, born: day(1987, 4, 4), ethnicity: "01", level: "THAC_SI", field: "102", orgName: "Kyoto University", country: "JP", since: day(2022, 4, 0),
+		employment: contract, where: pb.Person_ABROAD},
+	{key: "a13", gender: female, born: day(1996, 10, 10), ethnicity: "01", level: "DAI_HOC", field: "503", orgName: "Trường Đại học Cần Thơ", since: day(2020, 9, 0),
+		employment: public, where: pb.Person_ELSEWHERE_IN_VIETNAM},
+	{key: "a14", gender: male, born: day(1999, 0, 0), ethnicity: "01", level: "CAO_DANG"},
+	{key: "a15", gender: female},
+}
+
+// statsEnv is a server holding the workforce, with its people by key.
+type statsEnv struct {
+	*env
+	people map[string]*pb.Person
+	orgs   map[string]string
+}
+
+func newStatsEnv(t *testing.T) *statsEnv {
+	e := &statsEnv{env: newEnv(t), people: map[string]*pb.Person{}, orgs: map[string]string{}}
+	ctx := context.Background()
+	for _, o := range []struct {
+		id, name string
+		kind     pb.Organization_Kind
+		unit     string
+	}{
+		{"kgu", "Trường Đại học Kiên Giang", pb.Organization_UNIVERSITY, "30742"},
+		{"bv", "Bệnh viện Đa khoa tỉnh Kiên Giang", pb.Organization_HOSPITAL, "30760"},
+		{"snv", "Sở Nội vụ", pb.Organization_STATE_AGENCY, "30742"},
+		{"dn", "Công ty Cổ phần Thủy sản Kiên Cường", pb.Organization_ENTERPRISE, "31078"},
+	} {
+		org, err := e.client.Organizations.CreateOrganization(ctx, &pb.CreateOrganizationRequest{OrganizationId: o.id,
+			Organization: &pb.Organization{DisplayName: o.name, Kind: o.kind, AdministrativeUnit: o.unit}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.orgs[o.id] = org.Name
+	}
+	for _, w := range workforce {
+		p := &pb.Person{FamilyName: "Nguyễn", GivenName: strings.ToUpper(w.key), Gender: w.gender, BirthDate: w.born,
+			Ethnicity: w.ethnicity, WorkLocation: w.where, WorkCountry: w.country}
+		if w.field != "" {
+			p.Fields = []*pb.FieldOfExpertise{{Field: "fields/vn2008-" + w.field}}
+		}
+		p = e.person(p)
+		e.people[w.key] = p
+		if w.level != "" {
+			e.qualification(p.Name, &pb.Qualification{Kind: pb.Qualification_DEGREE, Level: w.level, Major: "Kinh tế"})
+		}
+		if w.title != "" {
+			e.qualification(p.Name, &pb.Qualification{Kind: pb.Qualification_ACADEMIC_TITLE, Level: w.title, Year: 2020})
+		}
+		if w.pastUnit != "" {
+			e.position(p.Name, &pb.Position{OrganizationName: "UBND huyện", AdministrativeUnit: w.pastUnit,
+				Start: w.pastFrom, End: w.pastTo, EmploymentType: civil})
+		}
+		if w.since != nil {
+			pos := &pb.Position{Current: true, Start: w.since, EmploymentType: w.employment, Country: w.country}
+			if w.org != "" {
+				pos.Organization = e.orgs[w.org]
+			} else {
+				pos.OrganizationName = w.orgName
+			}
+			e.position(p.Name, pos)
+		}
+	}
+	return e
+}
+
+func (e *env) position(parent string, p *pb.Position) *pb.Position {
+	e.t.Helper()
+	out, err := e.client.People.CreatePosition(context.Background(), &pb.CreatePositionRequest{Parent: parent, Position: p})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return out
+}
+
+func (e *env) setThreshold(n int32) {
+	e.t.Helper()
+	_, err := e.client.Statistics.UpdateStatisticsSettings(context.Background(), &pb.UpdateStatisticsSettingsRequest{
+		Settings:   &pb.StatisticsSettings{Name: "statisticsSettings", SuppressionThreshold: n},
+		UpdateMask: mask("suppression_threshold"),
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func (e *env) stats(req *pb.ComputeStatisticsRequest) *pb.ComputeStatisticsResponse {
+	e.t.Helper()
+	out, err := e.client.Statistics.ComputeStatistics(context.Background(), req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return out
+}
+
+type dim = pb.ComputeStatisticsRequest_Dimension
+
+const (
+	dLevel      = pb.ComputeStatisticsRequest_HIGHEST_QUALIFICATION_LEVEL
+	dTitle      = pb.ComputeStatisticsRequest_ACADEMIC_TITLE
+	dField      = pb.ComputeStatisticsRequest_FIELD
+	dUnit       = pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT
+	dOrgKind    = pb.ComputeStatisticsRequest_ORGANIZATION_KIND
+	dEmployment = pb.ComputeStatisticsRequest_EMPLOYMENT_TYPE
+	dWhere      = pb.ComputeStatisticsRequest_WORK_LOCATION
+	dGender     = pb.ComputeStatisticsRequest_GENDER
+	dAge        = pb.ComputeStatisticsRequest_AGE_BAND
+	dEthnicity  = pb.ComputeStatisticsRequest_ETHNICITY
+	dMembership = pb.ComputeStatisticsRequest_MEMBERSHIP_STATE
+)
+
+// rowsOf renders an answer's rows as "value/value=count", "=*" for a
+// suppressed count, in the answer's order.
+func rowsOf(r *pb.ComputeStatisticsResponse) string {
+	var out []string
+	for _, row := range r.GetRows() {
+		n := "*"
+		if row.Count != nil {
+			n = fmt.Sprint(row.GetCount())
+		}
+		out = append(out, strings.Join(row.GetValues(), "/")+"="+n)
+	}
+	total := "*"
+	if r.Total != nil {
+		total = fmt.Sprint(r.GetTotal())
+	}
+	return strings.Join(out, " ") + " | " + total
+}
+
+// With a threshold of 3, every dimension, worked out by hand from the
+// table of the workforce.
+func TestStatisticsEveryDimension(t *testing.T) {
+	e := newStatsEnv(t)
+	e.setThreshold(3)
+	asOf := day(2025, 3, 10)
+	for _, tt := range []struct {
+		name string
+		req  *pb.ComputeStatisticsRequest
+		want string
+	}{
+		// Levels lowest first, "" (no degree) last. CAO_DANG 1 and none 1
+		// are small, and both 1 would follow from their sum (2 = their
+		// number), so the smallest other, TIEN_SI 3, is hidden too.
+		{"level", &pb.ComputeStatisticsRequest{Dimensions: []dim{dLevel}},
+			"CAO_DANG=* DAI_HOC=6 THAC_SI=4 TIEN_SI=* =* | 15"},
+		// GS 1 and PGS 1: pinned by their sum unless the 13 go too.
+		{"title", &pb.ComputeStatisticsRequest{Dimensions: []dim{dTitle}},
+			"PHO_GIAO_SU=* GIAO_SU=* =* | 15"},
+		{"field, top level", &pb.ComputeStatisticsRequest{Dimensions: []dim{dField}},
+			"fields/vn2008-1=* fields/vn2008-3=3 fields/vn2008-5=8 =* | 15"},
+		{"field, second level", &pb.ComputeStatisticsRequest{Dimensions: []dim{dField}, FieldLevel: 2},
+			"fields/vn2008-102=* fields/vn2008-302=3 fields/vn2008-502=4 fields/vn2008-503=* fields/vn2008-505=* fields/vn2008-506=* =* | 15"},
+		// 31078 (2) alone would be the total less the rest: 30760 (3), the
+		// smallest other, goes with it.
+		{"unit", &pb.ComputeStatisticsRequest{Dimensions: []dim{dUnit}},
+			"30742=6 30760=* 31078=* =4 | 15"},
+		// ENTERPRISE (2) alone: the first of the smallest others goes.
+		{"organization kind", &pb.ComputeStatisticsRequest{Dimensions: []dim{dOrgKind}},
+			"STATE_AGENCY=* UNIVERSITY=3 HOSPITAL=3 ENTERPRISE=* =4 | 15"},
+		{"employment type", &pb.ComputeStatisticsRequest{Dimensions: []dim{dEmployment}},
+			"CIVIL_SERVANT=3 PUBLIC_EMPLOYEE=6 CONTRACT=* PRIVATE_SECTOR=* =* | 15"},
+		{"work location", &pb.ComputeStatisticsRequest{Dimensions: []dim{dWhere}},
+			"IN_PROVINCE=11 ELSEWHERE_IN_VIETNAM=* ABROAD=* =* | 15"},
+		{"gender", &pb.ComputeStatisticsRequest{Dimensions: []dim{dGender}},
+			"MALE=7 FEMALE=8 | 15"},
+		// a01 turns 35 the day after; a14's birth date has only its year.
+		{"age on 2025-03-10", &pb.ComputeStatisticsRequest{Dimensions: []dim{dAge}, AsOf: asOf},
+			"UNDER_35=7 35_44=4 45_54=* 55_AND_OVER=* =* | 15"},
+		{"age on 2025-03-11", &pb.ComputeStatisticsRequest{Dimensions: []dim{dAge}, AsOf: day(2025, 3, 11)},
+			"UNDER_35=6 35_44=5 45_54=* 55_AND_OVER=* =* | 15"},
+		{"ethnicity", &pb.ComputeStatisticsRequest{Dimensions: []dim{dEthnicity}},
+			"01=11 05=* 06=* =* | 15"},
+		{"filtered", &pb.ComputeStatisticsRequest{Dimensions: []dim{dGender}, Filter: `highest_qualification_level >= THAC_SI`},
+			"MALE=4 FEMALE=3 | 7"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.stats(tt.req)
+			if got := rowsOf(r); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+			if r.GetSuppressionThreshold() != 3 {
+				t.Errorf("threshold %d", r.GetSuppressionThreshold())
+			}
+			if len(r.GetDimensions()) != len(tt.req.Dimensions) || len(r.GetDimensionLabels()) != len(tt.req.Dimensions) {
+				t.Errorf("dimensions %v %v", r.GetDimensions(), r.GetDimensionLabels())
+			}
+		})
+	}
+
+	// Labels are the reference lists' Vietnamese names.
+	r := e.stats(&pb.ComputeStatisticsRequest{Dimensions: []dim{dUnit, dGender}})
+	labels := map[string]string{}
+	for _, row := range r.GetRows() {
+		for i, v := range row.GetValues() {
+			labels[v] = row.GetLabels()[i]
+		}
+	}
+	for v, want := range map[string]string{"30742": "Phường Rạch Giá", "FEMALE": "Nữ", "MALE": "Nam", "": "Chưa ghi nhận"} {
+		if labels[v] != want {
+			t.Errorf("label of %q is %q, want %q", v, labels[v], want)
+		}
+	}
+	if got := r.GetDimensionLabels(); !slices.Equal(got, []string{"Đơn vị hành chính", "Giới tính"}) {
+		t.Errorf("dimension labels %q", got)
+	}
+	r = e.stats(&pb.ComputeStatisticsRequest{Dimensions: []dim{dLevel, dEthnicity, dField}})
+	for _, row := range r.GetRows() {
+		if row.GetValues()[0] == "DAI_HOC" && row.GetValues()[1] == "01" && row.GetValues()[2] == "fields/vn2008-5" {
+			if got := strings.Join(row.GetLabels(), "|"); got != "Đại học|Kinh|Khoa học xã hội" {
+				t.Errorf("labels %q", got)
+			}
+		}
+	}
+}
+
+// Historical units: the 2024 district of the position held on as_of (or
+// on 2025-06-30, the last day of the districts, when as_of is later).
+func TestStatisticsHistoricalUnits(t *testing.T) {
+	e := newStatsEnv(t)
+	e.setThreshold(3)
+	history := func(asOf *date.Date) string {
+		return rowsOf(e.stats(&pb.ComputeStatisticsRequest{Dimensions: []dim{dUnit},
+			UnitVintage: pb.ComputeStatisticsRequest_HISTORY_2024, AsOf: asOf}))
+	}
+	// On 2019-06-01 a07 (from 2019), a08 and a09 worked in Huyện Giồng
+	// Riềng; the others' workplaces are in units of 2025, which no 2024
+	// district is known to have become.
+	if got, want := history(day(2019, 6, 1)), "906=3 =12 | 15"; got != want {
+		t.Errorf("2019: got %s, want %s", got, want)
+	}
+	// On 2011-06-01: a04 in Thành phố Rạch Giá, a09 in Giồng Riềng.
+	if got, want := history(day(2011, 6, 1)), "899=* 906=* =* | 15"; got != want {
+		t.Errorf("2011: got %s, want %s", got, want)
+	}
+	r := e.stats(&pb.ComputeStatisticsRequest{Dimensions: []dim{dUnit}, UnitVintage: pb.ComputeStatisticsRequest_HISTORY_2024, AsOf: day(2019, 6, 1)})
+	if got := r.GetRows()[0].GetLabels()[0]; got != "Huyện Giồng Riềng" {
+		t.Errorf("906 is labelled %q", got)
+	}
+
+	// The reference data names Phường Rạch Giá (30742) a successor of
+	// Thành phố Rạch Giá (899): the workplaces there count under 899.
+	_, err := e.db.LoadReference(context.Background(), store.RefAdminUnit, "", strings.NewReader(
+		"code,name,kind,parent_code,valid_from,valid_to,successors\n899,Thành phố Rạch Giá,city,91,,2025-06-30,30742\n"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// After the districts, as kept for every person, and on the last day
+	// as asked for it: the same.
+	want := "899=6 =9 | 15"
+	for _, asOf := range []*date.Date{nil, day(2025, 12, 1), day(2025, 6, 30), day(2025, 6, 29)} {
+		if got := history(asOf); got != want {
+			t.Errorf("as of %v: got %s, want %s", asOf, got, want)
+		}
+	}
+	if got, want := history(day(2019, 6, 1)), "899=3 906=3 =9 | 15"; got != want {
+		t.Errorf("2019 with successors: got %s, want %s", got, want)
+	}
+}
+
+// The workplace columns follow the positions and organizations they are
+// derived from.
+func TestStatisticsFollowWrites(t *testing.T) {
+	e := newStatsEnv(t)
+	e.setThreshold(3)
+	ctx := context.Background()
+	units := func() string { return rowsOf(e.stats(&pb.ComputeStatisticsRequest{Dimensions: []dim{dUnit}})) }
+	if got, want := units(), "30742=6 30760=* 31078=* =4 | 15"; got != want {
+		t.Fatalf("got %s, want %s", got, want)
+	}
+	// The hospital moves to 31078.
+	_, err := e.client.Organizations.UpdateOrganization(ctx, &pb.UpdateOrganizationRequest{
+		Organization: &pb.Organization{Name: e.orgs["bv"], AdministrativeUnit: "31078"}, UpdateMask: mask("administrative_unit")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := units(), "30742=6 31078=5 =4 | 15"; got != want {
+		t.Errorf("after the move: got %s, want %s", got, want)
+	}
+	// a10 leaves the company: no current workplace.
+	list, err := e.client.People.ListPositions(ctx, &pb.ListPositionsRequest{Parent: e.people["a10"].Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range list.GetPositions() {
+		if _, err := e.client.People.DeletePosition(ctx, &pb.DeletePositionRequest{Name: p.Name}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := units(), "30742=6 31078=4 =5 | 15"; got != want {
+		t.Errorf("after a10 left: got %s, want %s", got, want)
+	}
+	// a13's primary field changes, and a deleted person is not counted.
+	_, err = e.client.People.UpdatePerson(ctx, &pb.UpdatePersonRequest{Person: &pb.Person{Name: e.people["a13"].Name,
+		Fields: []*pb.FieldOfExpertise{{Field: "fields/vn2008-301"}}}, UpdateMask: mask("fields")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.People.DeletePerson(ctx, &pb.DeletePersonRequest{Name: e.people["a15"].Name}); err != nil {
+		t.Fatal(err)
+	}
+	got := rowsOf(e.stats(&pb.ComputeStatisticsRequest{Dimensions: []dim{dField}}))
+	if want := "fields/vn2008-1=* fields/vn2008-3=4 fields/vn2008-5=7 =* | 14"; got != want {
+		t.Errorf("fields: got %s, want %s", got, want)
+	}
+}
+
+// truth counts the workforce by hand-written functions of each worker.
+func truth(keys ...func(w worker) string) map[string]int {
+	out := map[string]int{}
+	for _, w := range workforce {
+		var k []string
+		for _, f := range keys {
+			k = append(k, f(w))
+		}
+		out[strings.Join(k, "/")]++
+	}
+	return out
+}
+
+func levelOf(w worker) string  { return w.level }
+func genderOf(w worker) string { return strings.TrimPrefix(w.gender.String(), "GENDER_UNSPECIFIED") }
+func whereOf(w worker) string {
+	if w.where == 0 {
+		return ""
+	}
+	return w.where.String()
+}
+func unitOf(w worker) string {
+	switch w.org {
+	case "kgu", "snv":
+		return "30742"
+	case "bv":
+		return "30760"
+	case "dn":
+		return "31078"
+	}
+	return ""
+}
+
+// attack tries to work out every suppressed count by subtraction from
+// everything the answers give: the cells and total of a breakdown, and the
+// visible counts of the breakdowns by each of its dimensions alone (its
+// row and column totals), as many rounds as it learns something. It
+// returns the cells it works out, with their values.
+func attack(cells map[string]*int32, total *int32, margins []map[string]*int32) map[string]int {
+	known := map[string]int{}
+	var unknown []string
+	for k, v := range cells {
+		if v != nil {
+			known[k] = int(*v)
+		} else {
+			unknown = append(unknown, k)
+		}
+	}
+	type line struct {
+		sum   int
+		cells []string
+	}
+	var lines []line
+	if total != nil {
+		var all []string
+		for k := range cells {
+			all = append(all, k)
+		}
+		lines = append(lines, line{int(*total), all})
+	}
+	for d, m := range margins {
+		for v, n := range m {
+			if n == nil {
+				continue
+			}
+			l := line{sum: int(*n)}
+			for k := range cells {
+				if strings.Split(k, "/")[d] == v {
+					l.cells = append(l.cells, k)
+				}
+			}
+			lines = append(lines, l)
+		}
+	}
+	found := map[string]int{}
+	for more := true; more; {
+		more = false
+		for _, l := range lines {
+			rest := l.sum
+			var open []string
+			for _, k := range l.cells {
+				if v, ok := known[k]; ok {
+					rest -= v
+				} else {
+					open = append(open, k)
+				}
+			}
+			if len(open) == 1 {
+				known[open[0]], found[open[0]] = rest, rest
+				more = true
+			}
+		}
+	}
+	return found
+}
+
+func cellsOf(r *pb.ComputeStatisticsResponse) map[string]*int32 {
+	out := map[string]*int32{}
+	for _, row := range r.GetRows() {
+		out[strings.Join(row.GetValues(), "/")] = row.Count
+	}
+	return out
+}
+
+// Small counts are suppressed, with more beside them so that none can be
+// worked out by subtraction from the answer, nor from the answers by each
+// dimension alone: at the default threshold (5), and at the lowest (3).
+func TestStatisticsSuppression(t *testing.T) {
+	e := newStatsEnv(t)
+	for _, threshold := range []int32{5, 3} {
+		if threshold != 5 {
+			e.setThreshold(threshold)
+		}
+		for _, pair := range []struct {
+			dims  []dim
+			truth map[string]int
+		}{
+			{[]dim{dLevel, dGender}, truth(levelOf, genderOf)},
+			{[]dim{dUnit, dLevel}, truth(unitOf, levelOf)},
+			{[]dim{dWhere, dGender}, truth(whereOf, genderOf)},
+			{[]dim{dLevel, dGender, dWhere}, truth(levelOf, genderOf, whereOf)},
+		} {
+			name := fmt.Sprintf("%v at %d", pair.dims, threshold)
+			r := e.stats(&pb.ComputeStatisticsRequest{Dimensions: pair.dims})
+			if r.GetSuppressionThreshold() != threshold {
+				t.Fatalf("%s: threshold %d", name, r.GetSuppressionThreshold())
+			}
+			cells := cellsOf(r)
+			for k, n := range pair.truth {
+				c, ok := cells[k]
+				switch {
+				case !ok:
+					t.Errorf("%s: no row %s", name, k)
+				case n < int(threshold) && c != nil:
+					t.Errorf("%s: %s is %d, below the threshold, and shown", name, k, *c)
+				case c != nil && int(*c) != n:
+					t.Errorf("%s: %s is %d, want %d", name, k, *c, n)
+				}
+			}
+			for k, c := range cells {
+				if _, ok := pair.truth[k]; !ok && c != nil {
+					t.Errorf("%s: %s is shown with %d, but nobody has it", name, k, *c)
+				}
+			}
+			if r.GetTotal() != 15 {
+				t.Errorf("%s: total %d", name, r.GetTotal())
+			}
+			var margins []map[string]*int32
+			for _, d := range pair.dims {
+				margins = append(margins, cellsOf(e.stats(&pb.ComputeStatisticsRequest{Dimensions: []dim{d}})))
+			}
+			for k, v := range attack(cells, r.Total, margins) {
+				if pair.truth[k] != v {
+					t.Fatalf("%s: the attack got %s = %d, truly %d", name, k, v, pair.truth[k])
+				}
+				if v > 0 && v < int(threshold) {
+					t.Errorf("%s: %s = %d, suppressed, is worked out by subtraction\n%s", name, k, v, rowsOf(r))
+				}
+			}
+			// Each one-dimension answer alone, against its own total.
+			for i, m := range margins {
+				for k, v := range attack(m, r.Total, nil) {
+					if v > 0 && v < int(threshold) {
+						t.Errorf("%s: by %v alone, %s = %d is worked out", name, pair.dims[i], k, v)
+					}
+				}
+			}
+		}
+	}
+	// A total below the threshold is suppressed, and so is every row.
+	r := e.stats(&pb.ComputeStatisticsRequest{Dimensions: []dim{dGender}, Filter: `ethnicity = "05"`})
+	if got := rowsOf(r); got != "MALE=* FEMALE=* | *" || !r.GetTotalSuppressed() {
+		t.Errorf("two Khmer people: %s (total suppressed %v)", got, r.GetTotalSuppressed())
+	}
+	// Nobody at all: a total of 0, shown.
+	r = e.stats(&pb.ComputeStatisticsRequest{Dimensions: []dim{dGender}, Filter: `ethnicity = "02"`})
+	if got := rowsOf(r); got != " | 0" || r.Total == nil {
+		t.Errorf("nobody: %q", got)
+	}
+}
+
+func TestIndicators(t *testing.T) {
+	e := newStatsEnv(t)
+	ctx := context.Background()
+	get := func(filter string) map[pb.Indicator_Kind]*pb.Indicator {
+		t.Helper()
+		r, err := e.client.Statistics.GetIndicators(ctx, &pb.GetIndicatorsRequest{Filter: filter, AsOf: day(2025, 3, 10)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[pb.Indicator_Kind]*pb.Indicator{}
+		for _, ind := range r.GetIndicators() {
+			out[ind.GetKind()] = ind
+			if ind.GetLabel() == "" {
+				t.Errorf("%v has no label", ind.GetKind())
+			}
+		}
+		if len(out) != 7 {
+			t.Errorf("%d indicators", len(out))
+		}
+		return out
+	}
+	show := func(ind *pb.Indicator) string {
+		if ind.GetSuppressed() {
+			return fmt.Sprintf("*/%d", ind.GetDenominator())
+		}
+		return fmt.Sprintf("%d/%d=%.4f", ind.GetNumerator(), ind.GetDenominator(), ind.GetShare())
+	}
+	want := func(got map[pb.Indicator_Kind]*pb.Indicator, w map[pb.Indicator_Kind]string) {
+		t.Helper()
+		for k, s := range w {
+			if show(got[k]) != s {
+				t.Errorf("%v: got %s, want %s", k, show(got[k]), s)
+			}
+		}
+	}
+	// At the default threshold, 5: the doctorates (3), the professors
+	// (2), the ethnic minorities (3) and those outside the province (2)
+	// are too few to show.
+	want(get(""), map[pb.Indicator_Kind]string{
+		pb.Indicator_MASTER_OR_HIGHER:         "7/15=0.4667",
+		pb.Indicator_DOCTORATE:                "*/15",
+		pb.Indicator_PROFESSORS:               "*/15",
+		pb.Indicator_WOMEN:                    "8/15=0.5333",
+		pb.Indicator_UNDER_35:                 "7/15=0.4667",
+		pb.Indicator_ETHNIC_MINORITY:          "*/15",
+		pb.Indicator_WORKING_OUTSIDE_PROVINCE: "*/15",
+	})
+	e.setThreshold(3)
+	want(get(""), map[pb.Indicator_Kind]string{
+		pb.Indicator_DOCTORATE:                "3/15=0.2000",
+		pb.Indicator_PROFESSORS:               "*/15",
+		pb.Indicator_ETHNIC_MINORITY:          "3/15=0.2000",
+		pb.Indicator_WORKING_OUTSIDE_PROVINCE: "*/15",
+	})
+	// Women: a01, a02 doctors, a05 master; 3 of 8, and 5 without.
+	want(get("gender = FEMALE"), map[pb.Indicator_Kind]string{
+		pb.Indicator_MASTER_OR_HIGHER: "3/8=0.3750",
+		// 2 doctors: too few; and 1 with a master's alone besides them.
+		pb.Indicator_DOCTORATE: "*/8",
+		pb.Indicator_WOMEN:     "8/8=1.0000",
+	})
+	// Two people: nothing is shown, not even how many.
+	got := get(`ethnicity = "05"`)
+	if ind := got[pb.Indicator_WOMEN]; !ind.GetSuppressed() || ind.Denominator != nil || ind.Numerator != nil {
+		t.Errorf("two people: %v", ind)
+	}
+}
+
+// Over REST: counts are JSON numbers, and the CSV export is for a
+// spreadsheet.
+func TestStatisticsREST(t *testing.T) {
+	e := newStatsEnv(t)
+	code, body := e.rest("GET", "/v1/statistics:compute?dimensions=WORK_LOCATION&filter=gender%20%3D%20MALE%20OR%20gender%20%3D%20FEMALE&asOf.year=2025&asOf.month=3&asOf.day=10", nil)
+	if code != http.StatusOK {
+		t.Fatalf("HTTP %d %v", code, body)
+	}
+	if n, ok := body["total"].(float64); !ok || n != 15 {
+		t.Errorf("total is %#v, want the number 15", body["total"])
+	}
+	if n, ok := body["suppressionThreshold"].(float64); !ok || n != 5 {
+		t.Errorf("suppressionThreshold is %#v", body["suppressionThreshold"])
+	}
+	rows := body["rows"].([]any)
+	first := rows[0].(map[string]any)
+	if c, ok := first["count"].(float64); !ok || c != 11 || first["suppressed"] != nil {
+		t.Errorf("first row %v: want IN_PROVINCE with the number 11", first)
+	}
+	hidden := 0
+	for _, r := range rows {
+		row := r.(map[string]any)
+		if row["suppressed"] == true {
+			hidden++
+			if _, ok := row["count"]; ok {
+				t.Errorf("a suppressed row has a count: %v", row)
+			}
+		}
+	}
+	if hidden == 0 {
+		t.Error("no row is suppressed")
+	}
+	code, body = e.rest("GET", "/v1/statistics:indicators", nil)
+	if code != http.StatusOK {
+		t.Fatalf("indicators: HTTP %d %v", code, body)
+	}
+	ind := body["indicators"].([]any)[0].(map[string]any)
+	if n, ok := ind["numerator"].(float64); !ok || n != 7 || ind["denominator"] != float64(15) || ind["kind"] != "MASTER_OR_HIGHER" {
+		t.Errorf("first indicator %v", ind)
+	}
+
+	// The CSV.
+	req, _ := http.NewRequest("GET", e.base+"/v1/statistics:export?dimensions=GENDER&dimensions=HIGHEST_QUALIFICATION_LEVEL", nil)
+	req.Header.Set("Authorization", "Bearer "+e.token)
+	resp, err := e.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" {
+		t.Fatalf("HTTP %d %q\n%s", resp.StatusCode, resp.Header.Get("Content-Type"), raw)
+	}
+	if !bytes.HasPrefix(raw, []byte("\xef\xbb\xbf")) {
+		t.Fatalf("no byte-order mark: %q", raw[:min(10, len(raw))])
+	}
+	lines := strings.Split(strings.TrimSuffix(string(raw[3:]), "\r\n"), "\r\n")
+	wantLines := []string{
+		"Mã giới tính,Giới tính,Mã trình độ cao nhất,Trình độ cao nhất,Số người",
+		"MALE,Nam,CAO_DANG,Cao đẳng,<5",
+		"MALE,Nam,DAI_HOC,Đại học,<5",
+	}
+	for i, w := range wantLines {
+		if i >= len(lines) || lines[i] != w {
+			t.Errorf("line %d: got %q, want %q", i+1, lines[min(i, len(lines)-1)], w)
+		}
+	}
+	if last := lines[len(lines)-1]; last != "Tổng cộng,,,,15" {
+		t.Errorf("last line %q", last)
+	}
+	// Only the total and the rows: 8 combinations people have.
+	if len(lines) < 10 {
+		t.Errorf("%d lines:\n%s", len(lines), raw)
+	}
+
+	// The export passes the same checks as any call.
+	req, _ = http.NewRequest("GET", e.base+"/v1/statistics:export?dimensions=GENDER", nil)
+	resp, err = e.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("an export without a key: HTTP %d", resp.StatusCode)
+	}
+	code, body = e.rest("GET", "/v1/statistics:export", nil)
+	wantREST(t, code, body, http.StatusBadRequest, "dimensions")
+
+	// Over gRPC, the same bytes.
+	out, err := e.client.Statistics.ExportStatistics(context.Background(), &pb.ExportStatisticsRequest{
+		Dimensions: []dim{dGender, dLevel}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.GetContentType() != "text/csv; charset=utf-8" || !bytes.Equal(out.GetData(), raw) {
+		t.Errorf("gRPC export differs: %q", out.GetData())
+	}
+}
+
+func TestStatisticsBadInputs(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name  string
+		req   *pb.ComputeStatisticsRequest
+		field string
+	}{
+		{"no dimension", &pb.ComputeStatisticsRequest{}, "dimensions"},
+		{"four dimensions", &pb.ComputeStatisticsRequest{Dimensions: []dim{dLevel, dGender, dAge, dUnit}}, "dimensions"},
+		{"twice the same", &pb.ComputeStatisticsRequest{Dimensions: []dim{dLevel, dLevel}}, "dimensions"},
+		{"unknown dimension", &pb.ComputeStatisticsRequest{Dimensions: []dim{99}}, "dimensions[0]"},
+		{"unspecified", &pb.ComputeStatisticsRequest{Dimensions: []dim{0}}, "dimensions[0]"},
+		{"field level 3", &pb.ComputeStatisticsRequest{Dimensions: []dim{dField}, FieldLevel: 3}, "field_level"},
+		{"bad filter", &pb.ComputeStatisticsRequest{Dimensions: []dim{dLevel}, Filter: "salary > 10"}, "filter"},
+		// Fields that pick people out.
+		{"by national ID", &pb.ComputeStatisticsRequest{Dimensions: []dim{dEthnicity}, Filter: `NOT national_id = "091190001234"`}, "filter"},
+		{"by name", &pb.ComputeStatisticsRequest{Dimensions: []dim{dEthnicity}, Filter: `given_name = "Ánh"`}, "filter"},
+		{"by birth date", &pb.ComputeStatisticsRequest{Dimensions: []dim{dEthnicity}, Filter: `birth_date = "1990-03-11"`}, "filter"},
+		{"bad date", &pb.ComputeStatisticsRequest{Dimensions: []dim{dAge}, AsOf: day(2025, 2, 30)}, "as_of.day"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := e.client.Statistics.ComputeStatistics(ctx, tt.req)
+			wantCode(t, err, codes.InvalidArgument, tt.field)
+		})
+	}
+	code, body := e.rest("GET", "/v1/statistics:compute?dimensions=SALARY", nil)
+	wantREST(t, code, body, http.StatusBadRequest, "dimensions")
+	code, body = e.rest("GET", "/v1/statistics:compute?dimensions=GENDER&dimensions=GENDER", nil)
+	wantREST(t, code, body, http.StatusBadRequest, "dimensions")
+	_, err := e.client.Statistics.GetIndicators(ctx, &pb.GetIndicatorsRequest{Filter: "gender = SIDEWAYS"})
+	wantCode(t, err, codes.InvalidArgument, "filter")
+	_, err = e.client.Statistics.GetIndicators(ctx, &pb.GetIndicatorsRequest{Filter: `email = "a@example.vn"`})
+	wantCode(t, err, codes.InvalidArgument, "filter")
+	if !strings.Contains(err.Error(), "statistics cannot be filtered by email") {
+		t.Errorf("message: %v", err)
+	}
+	// The year of birth groups people, and is allowed.
+	if _, err := e.client.Statistics.GetIndicators(ctx, &pb.GetIndicatorsRequest{Filter: `birth_date.year >= 1990`}); err != nil {
+		t.Error(err)
+	}
+
+	// The threshold is never below 3.
+	for _, n := range []int32{2, 0, -1, 1001} {
+		_, err := e.client.Statistics.UpdateStatisticsSettings(ctx, &pb.UpdateStatisticsSettingsRequest{
+			Settings: &pb.StatisticsSettings{Name: "statisticsSettings", SuppressionThreshold: n}, UpdateMask: mask("suppression_threshold")})
+		wantCode(t, err, codes.InvalidArgument, "settings.suppression_threshold")
+	}
+	code, body = e.rest("PATCH", "/v1/statisticsSettings", map[string]any{"suppressionThreshold": 2})
+	wantREST(t, code, body, http.StatusBadRequest, "settings.suppression_threshold")
+	_, err = e.client.Statistics.GetStatisticsSettings(ctx, &pb.GetStatisticsSettingsRequest{Name: "settings"})
+	wantCode(t, err, codes.InvalidArgument, "name")
+}
+
+func TestStatisticsSettings(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	s, err := e.client.Statistics.GetStatisticsSettings(ctx, &pb.GetStatisticsSettingsRequest{Name: "statisticsSettings"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.GetSuppressionThreshold() != 5 || s.GetEtag() == "" || s.GetName() != "statisticsSettings" {
+		t.Fatalf("defaults: %v", s)
+	}
+	if code, body := e.rest("GET", "/v1/statisticsSettings", nil); code != http.StatusOK || body["suppressionThreshold"] != float64(5) {
+		t.Fatalf("GET over REST: HTTP %d %v", code, body)
+	}
+	// Over REST, with the etag of what was read.
+	code, body := e.rest("PATCH", "/v1/statisticsSettings", map[string]any{"suppressionThreshold": 10, "etag": s.GetEtag()})
+	if code != http.StatusOK || body["suppressionThreshold"] != float64(10) || body["updateTime"] == nil {
+		t.Fatalf("HTTP %d %v", code, body)
+	}
+	// The etag read before is stale now.
+	_, err = e.client.Statistics.UpdateStatisticsSettings(ctx, &pb.UpdateStatisticsSettingsRequest{
+		Settings:   &pb.StatisticsSettings{Name: "statisticsSettings", SuppressionThreshold: 4, Etag: s.GetEtag()},
+		UpdateMask: mask("suppression_threshold")})
+	wantCode(t, err, codes.Aborted)
+	// validate_only changes nothing.
+	_, err = e.client.Statistics.UpdateStatisticsSettings(ctx, &pb.UpdateStatisticsSettingsRequest{
+		Settings: &pb.StatisticsSettings{Name: "statisticsSettings", SuppressionThreshold: 4}, UpdateMask: mask("suppression_threshold"), ValidateOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.client.Statistics.ComputeStatistics(ctx, &pb.ComputeStatisticsRequest{Dimensions: []dim{dGender}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.GetSuppressionThreshold() != 10 {
+		t.Errorf("threshold used: %d, want 10", r.GetSuppressionThreshold())
+	}
+	raw, _ := json.Marshal(body)
+	if strings.Contains(string(raw), `"10"`) {
+		t.Errorf("a number is quoted: %s", raw)
+	}
+}

@@ -1,0 +1,535 @@
+package store
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
+
+// Small-cell suppression of a table of counts.
+//
+// Primary suppression hides every count from 1 to the threshold minus one.
+// Secondary suppression then hides more, until no hidden small count can be
+// worked out from what is published. What is treated as published:
+//
+//   - the table's own visible cells and its total; a combination missing
+//     from the table is known to have nobody, so a hidden cell is at least 1
+//     unless the table shows empty combinations as hidden too (see below);
+//   - every marginal of the table, the sum over the cells that share the
+//     values of some of the dimensions (a row or a column total of a
+//     two-way table), as if another request had asked for it: a marginal is
+//     taken as published whenever it is not itself below the threshold.
+//
+// The rules, applied until nothing changes:
+//
+//  1. no count below the threshold can be worked out by subtraction, one
+//     marginal at a time, as many times as one likes: a marginal with one
+//     hidden cell gives it away (the marginal less the others), and so do
+//     hidden cells that must all be 1 because their sum is their number;
+//     and what one marginal gives away is known when reading the next. The
+//     smallest visible cell of the marginals on such a way is hidden next;
+//  2. for two dimensions, where the rows and the columns are the marginals
+//     besides the total, no count below the threshold may follow from any
+//     combination of them: a hidden cell is fixed exactly when it is a
+//     bridge of the graph whose vertices are the rows and the columns and
+//     whose edges are the hidden cells (the rows, and the columns, whose
+//     totals are not published merged into one vertex of their side, whose
+//     sum the total gives; into one vertex altogether when the total is
+//     hidden). The smallest visible cell that closes a cycle through it is
+//     hidden next.
+//
+// When no visible cell would help (every cell of the marginals concerned is
+// hidden already), an empty combination of values present in the table is
+// added as a hidden cell, so that hidden cells no longer tell how many
+// people they hold at least; and when there is none, for a total, the total
+// is hidden. For one and two dimensions the rules protect small counts
+// exactly against linear combinations of the published figures; for three,
+// against chains of subtractions, which is exact within the answer itself.
+
+// statCell is one combination of dimension values and its count.
+type statCell struct {
+	values     []string
+	count      int
+	suppressed bool
+	primary    bool
+}
+
+// suppressor is one table being suppressed.
+type suppressor struct {
+	cells       []*statCell
+	dims        int
+	threshold   int
+	totalHidden bool
+	// The published marginals, and those of each cell by its index; nil
+	// until index makes them.
+	groups []*marginal
+	ofCell [][]int32
+}
+
+// marginal is a published marginal: the cells whose values on the
+// dimensions of mask are key.
+type marginal struct {
+	mask    int
+	key     []string // by dimension; "" where the mask does not fix it
+	cells   []*statCell
+	members []int32 // the cells' indexes in the table
+}
+
+// suppress marks the cells to hide, and returns the table, with any empty
+// combinations added as hidden cells (of count 0), and whether the total
+// is hidden. A total from 1 to threshold-1 always is, and then every cell
+// too.
+func suppress(cells []*statCell, dims, threshold int) ([]*statCell, bool) {
+	s := &suppressor{cells: cells, dims: dims, threshold: threshold}
+	total := 0
+	for _, c := range cells {
+		total += c.count
+		if c.count > 0 && c.count < threshold {
+			c.suppressed, c.primary = true, true
+		}
+	}
+	if total > 0 && total < threshold {
+		return s.cells, true
+	}
+	for s.fixPeel() || dims == 2 && s.fixBridge() {
+	}
+	return s.cells, s.totalHidden
+}
+
+// marginals lists the published marginals: for every proper subset of the
+// dimensions (a mask), the cells grouped by their values on it, the groups
+// whose sum reaches the threshold. The empty mask is the total.
+func (s *suppressor) marginals() []*marginal {
+	var out []*marginal
+	for mask := 0; mask < 1<<s.dims-1; mask++ {
+		if mask == 0 && s.totalHidden {
+			continue
+		}
+		byKey := map[string]*marginal{}
+		var order []*marginal
+		for _, c := range s.cells {
+			key := make([]string, s.dims)
+			for d := range s.dims {
+				if mask&(1<<d) != 0 {
+					key[d] = c.values[d]
+				}
+			}
+			k := strings.Join(key, "\x00")
+			m := byKey[k]
+			if m == nil {
+				m = &marginal{mask: mask, key: key}
+				byKey[k] = m
+				order = append(order, m)
+			}
+			m.cells = append(m.cells, c)
+		}
+		for _, m := range order {
+			sum := 0
+			for _, c := range m.cells {
+				sum += c.count
+			}
+			if sum >= s.threshold {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
+// index numbers the cells and lists the published marginals each belongs
+// to, for fixPeel; it is made again when cells are added or the total is
+// hidden.
+func (s *suppressor) index() {
+	s.groups = s.marginals()
+	at := make(map[*statCell]int32, len(s.cells))
+	for i, c := range s.cells {
+		at[c] = int32(i)
+	}
+	s.ofCell = make([][]int32, len(s.cells))
+	for gi, g := range s.groups {
+		g.members = make([]int32, len(g.cells))
+		for j, c := range g.cells {
+			i := at[c]
+			g.members[j] = i
+			s.ofCell[i] = append(s.ofCell[i], int32(gi))
+		}
+	}
+}
+
+// fixPeel applies rule 1: it works out what subtraction gives away, the way
+// someone would, and when that reaches a small count, hides the smallest
+// visible cell of the marginals on the way there (any of them breaks the
+// way), or adds an empty combination to one of them, or hides the total
+// when it is one of them, and reports true.
+//
+// The working out follows each marginal as it changes: a marginal is looked
+// at again only when a cell of it becomes known, so that one pass costs
+// about the cells times the marginals each is in.
+func (s *suppressor) fixPeel() bool {
+	if s.groups == nil {
+		s.index()
+	}
+	cells, groups := s.cells, s.groups
+	known := make([]bool, len(cells))
+	via := make([]int32, len(cells)) // the marginal that gave a cell away
+	for i, c := range cells {
+		known[i], via[i] = !c.suppressed, -1
+	}
+	unknown, rest := make([]int, len(groups)), make([]int, len(groups))
+	for gi, g := range groups {
+		for _, i := range g.members {
+			if !known[i] {
+				unknown[gi]++
+				rest[gi] += cells[i].count
+			}
+		}
+	}
+	// A marginal gives its unknown cells away when there is one, or when
+	// they must all be 1 (their sum is their number). More than one, adding
+	// up to less than their number, means an empty one among them: none is
+	// given away.
+	gives := func(gi int) bool { return unknown[gi] == 1 || unknown[gi] > 1 && rest[gi] == unknown[gi] }
+	var queue []int
+	for gi := range groups {
+		if gives(gi) {
+			queue = append(queue, gi)
+		}
+	}
+	// Several ways can be broken in one pass, when they do not cross: a
+	// way through a marginal with a cell hidden in this pass (dirty) waits
+	// for the next pass, which works it out again.
+	dirty := make([]bool, len(groups))
+	changed := false
+	for len(queue) > 0 {
+		gi := queue[0]
+		queue = queue[1:]
+		if !gives(gi) {
+			continue
+		}
+		var found []int32
+		for _, i := range groups[gi].members {
+			if !known[i] {
+				found = append(found, i)
+			}
+		}
+		for _, i := range found {
+			known[i], via[i] = true, int32(gi)
+			for _, gj := range s.ofCell[i] {
+				unknown[gj]--
+				rest[gj] -= cells[i].count
+				if gives(int(gj)) {
+					queue = append(queue, int(gj))
+				}
+			}
+		}
+		for _, i := range found {
+			if !cells[i].primary {
+				continue
+			}
+			chain := s.chainOf(i, via, map[int32]bool{}, nil)
+			if slices.ContainsFunc(chain, func(gi int32) bool { return dirty[gi] }) {
+				changed = true
+				continue
+			}
+			var candidates []int32
+			for _, gi := range chain {
+				candidates = append(candidates, groups[gi].members...)
+			}
+			if d := s.smallestVisibleOf(candidates); d >= 0 {
+				cells[d].suppressed = true
+				for _, gj := range s.ofCell[d] {
+					dirty[gj] = true
+				}
+				changed = true
+				continue
+			}
+			if changed {
+				// Perhaps a cell hidden in this pass helps; see next time.
+				continue
+			}
+			for _, gi := range chain {
+				if s.addEmpty(groups[gi], nil) {
+					return true
+				}
+			}
+			for _, gi := range chain {
+				if groups[gi].mask == 0 {
+					s.totalHidden, s.groups = true, nil
+					return true
+				}
+			}
+			// Nothing here can protect it: the marginals of other
+			// answers fix it, whatever this one hides.
+		}
+	}
+	return changed
+}
+
+// smallestVisibleOf is smallestVisible of the cells of the given indexes,
+// as an index; -1 when every one is hidden.
+func (s *suppressor) smallestVisibleOf(members []int32) int32 {
+	best := int32(-1)
+	for _, i := range members {
+		c := s.cells[i]
+		if !c.suppressed && (best < 0 || c.count < s.cells[best].count || c.count == s.cells[best].count && i < best) {
+			best = i
+		}
+	}
+	return best
+}
+
+// chainOf lists the marginals that gave cell i away, by index: the one
+// that did, then, for each hidden cell used there, those that gave that one
+// away.
+func (s *suppressor) chainOf(i int32, via []int32, seen map[int32]bool, out []int32) []int32 {
+	if seen[i] || via[i] < 0 {
+		return out
+	}
+	seen[i] = true
+	out = append(out, via[i])
+	for _, j := range s.groups[via[i]].members {
+		if j != i && s.cells[j].suppressed {
+			out = s.chainOf(j, via, seen, out)
+		}
+	}
+	return out
+}
+
+// smallestVisible is the cell of cells with the smallest count that is not
+// hidden yet, the first in table order on a tie; nil when there is none.
+func smallestVisible(cells []*statCell) *statCell {
+	var best *statCell
+	for _, c := range cells {
+		if !c.suppressed && (best == nil || c.count < best.count) {
+			best = c
+		}
+	}
+	return best
+}
+
+// addEmpty adds to marginal m a hidden cell of count 0: the first
+// combination, of values that the table has on the dimensions m leaves
+// free, that the table does not have; when ok is set, only one it accepts.
+// It reports whether it found one.
+func (s *suppressor) addEmpty(m *marginal, ok func(values []string) bool) bool {
+	present := map[string]bool{}
+	values := make([][]string, s.dims)
+	seen := make([]map[string]bool, s.dims)
+	for d := range seen {
+		seen[d] = map[string]bool{}
+	}
+	for _, c := range s.cells {
+		present[strings.Join(c.values, "\x00")] = true
+		for d, v := range c.values {
+			if !seen[d][v] {
+				seen[d][v] = true
+				values[d] = append(values[d], v)
+			}
+		}
+	}
+	combo := make([]string, s.dims)
+	var try func(d int) bool
+	try = func(d int) bool {
+		if d == s.dims {
+			if present[strings.Join(combo, "\x00")] || ok != nil && !ok(combo) {
+				return false
+			}
+			s.cells = append(s.cells, &statCell{values: slices.Clone(combo), suppressed: true})
+			s.groups = nil
+			return true
+		}
+		if m.mask&(1<<d) != 0 {
+			combo[d] = m.key[d]
+			return try(d + 1)
+		}
+		for _, v := range values[d] {
+			combo[d] = v
+			if try(d + 1) {
+				return true
+			}
+		}
+		return false
+	}
+	return try(0)
+}
+
+// fixBridge applies rule 2 to a two-way table: it finds a hidden small
+// cell that the row and column totals fix, and hides the smallest visible
+// cell that puts it on a cycle, or adds an empty one that does, or else
+// hides the smallest visible cell of its row or column, or of the table.
+// It reports whether it changed anything.
+func (s *suppressor) fixBridge() bool {
+	rowSum, colSum := map[string]int{}, map[string]int{}
+	for _, c := range s.cells {
+		rowSum[c.values[0]] += c.count
+		colSum[c.values[1]] += c.count
+	}
+	// Vertices: a published row or column by its value; the others merged
+	// into one per side, whose sum the total gives; or, when the total is
+	// hidden too, into one vertex for both sides whose sum nobody knows.
+	vertex := func(side byte, value string, sum int) string {
+		switch {
+		case sum >= s.threshold:
+			return string(side) + ":" + value
+		case !s.totalHidden:
+			return string(side) + "*"
+		}
+		return "?"
+	}
+	rowOf := func(v string) string { return vertex('r', v, rowSum[v]) }
+	colOf := func(v string) string { return vertex('c', v, colSum[v]) }
+	var edges []*statCell
+	g := newGraph()
+	for _, c := range s.cells {
+		if c.suppressed {
+			g.add(rowOf(c.values[0]), colOf(c.values[1]), len(edges))
+			edges = append(edges, c)
+		}
+	}
+	for _, i := range g.bridges() {
+		c := edges[i]
+		u, v := rowOf(c.values[0]), colOf(c.values[1])
+		if !c.primary {
+			continue
+		}
+		side := g.sideOf(u, i)
+		across := func(row, col string) bool { return side[rowOf(row)]*side[colOf(col)] == 2 }
+		var closing, near []*statCell
+		for _, d := range s.cells {
+			if d.suppressed {
+				continue
+			}
+			if across(d.values[0], d.values[1]) {
+				closing = append(closing, d)
+			}
+			if rowOf(d.values[0]) == u || colOf(d.values[1]) == v {
+				near = append(near, d)
+			}
+		}
+		if d := smallestVisible(closing); d != nil {
+			d.suppressed = true
+			return true
+		}
+		if s.addEmpty(&marginal{}, func(vs []string) bool { return across(vs[0], vs[1]) }) {
+			return true
+		}
+		for _, candidates := range [][]*statCell{near, s.cells} {
+			if d := smallestVisible(candidates); d != nil {
+				d.suppressed = true
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// graph is an undirected multigraph whose edges have ids.
+type graph struct {
+	ids   map[string]int
+	adj   [][]halfEdge
+	names []string
+}
+
+type halfEdge struct{ to, id int }
+
+func newGraph() *graph { return &graph{ids: map[string]int{}} }
+
+func (g *graph) vertex(name string) int {
+	if i, ok := g.ids[name]; ok {
+		return i
+	}
+	g.ids[name] = len(g.adj)
+	g.adj = append(g.adj, nil)
+	g.names = append(g.names, name)
+	return len(g.adj) - 1
+}
+
+func (g *graph) add(u, v string, id int) {
+	a, b := g.vertex(u), g.vertex(v)
+	g.adj[a] = append(g.adj[a], halfEdge{b, id})
+	g.adj[b] = append(g.adj[b], halfEdge{a, id})
+}
+
+// bridges returns the ids of the edges whose removal disconnects their
+// ends, in increasing order (Tarjan's low-link, iteratively).
+func (g *graph) bridges() []int {
+	n := len(g.adj)
+	disc, low := make([]int, n), make([]int, n)
+	for i := range disc {
+		disc[i] = -1
+	}
+	type frame struct{ v, parentEdge, next int }
+	var out []int
+	time := 0
+	for root := 0; root < n; root++ {
+		if disc[root] >= 0 {
+			continue
+		}
+		stack := []frame{{root, -1, 0}}
+		disc[root], low[root] = time, time
+		time++
+		for len(stack) > 0 {
+			f := &stack[len(stack)-1]
+			if f.next < len(g.adj[f.v]) {
+				e := g.adj[f.v][f.next]
+				f.next++
+				if e.id == f.parentEdge {
+					continue
+				}
+				if disc[e.to] < 0 {
+					disc[e.to], low[e.to] = time, time
+					time++
+					stack = append(stack, frame{e.to, e.id, 0})
+				} else {
+					low[f.v] = min(low[f.v], disc[e.to])
+				}
+				continue
+			}
+			stack = stack[:len(stack)-1]
+			if len(stack) > 0 {
+				p := &stack[len(stack)-1]
+				low[p.v] = min(low[p.v], low[f.v])
+				if low[f.v] > disc[p.v] {
+					out = append(out, f.parentEdge)
+				}
+			}
+		}
+	}
+	slices.SortFunc(out, cmp.Compare)
+	return out
+}
+
+// sideOf splits the component of vertex u without edge cut: the vertices
+// reached from u get 1, those reached from the other end of cut 2; the
+// others, and names the graph does not have, 0.
+func (g *graph) sideOf(u string, cut int) map[string]int {
+	side := map[string]int{}
+	mark := func(from, value int) {
+		if _, ok := side[g.names[from]]; ok {
+			return
+		}
+		side[g.names[from]] = value
+		queue := []int{from}
+		for len(queue) > 0 {
+			v := queue[0]
+			queue = queue[1:]
+			for _, e := range g.adj[v] {
+				if e.id == cut {
+					continue
+				}
+				if _, ok := side[g.names[e.to]]; !ok {
+					side[g.names[e.to]] = value
+					queue = append(queue, e.to)
+				}
+			}
+		}
+	}
+	start := g.ids[u]
+	mark(start, 1)
+	for _, e := range g.adj[start] {
+		if e.id == cut {
+			mark(e.to, 2)
+		}
+	}
+	return side
+}
