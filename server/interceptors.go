@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"buf.build/go/protovalidate"
+	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -77,9 +78,13 @@ func (s *Server) interceptors() []grpc.ServerOption {
 		return errInternal
 	})
 	return []grpc.ServerOption{
-		grpc.ChainUnaryInterceptor(s.logUnary, recovery.UnaryServerInterceptor(rec), s.deadlineUnary, s.authUnary,
+		grpc.ChainUnaryInterceptor(s.logUnary,
+			s.metrics.calls.UnaryServerInterceptor(grpcprom.WithLabelsFromContext(transportLabel)),
+			recovery.UnaryServerInterceptor(rec), s.deadlineUnary, s.authUnary,
 			s.rateLimitUnary, s.auditUnary, s.authorizeUnary, s.protectUnary, s.validateUnary, s.scopeUnary),
-		grpc.ChainStreamInterceptor(s.logStream, recovery.StreamServerInterceptor(rec), s.deadlineStream, s.authStream,
+		grpc.ChainStreamInterceptor(s.logStream,
+			s.metrics.calls.StreamServerInterceptor(grpcprom.WithLabelsFromContext(transportLabel)),
+			recovery.StreamServerInterceptor(rec), s.deadlineStream, s.authStream,
 			s.rateLimitStream, s.auditStream, s.authorizeStream, s.protectStream, s.validateStream),
 	}
 }

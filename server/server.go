@@ -64,6 +64,10 @@ type Config struct {
 	// deadline or with a later one get this one. DefaultMaxCallDuration
 	// when 0.
 	MaxCallDuration time.Duration
+
+	// MetricsAddr, when set, is host:port of a listener of its own that
+	// serves Prometheus metrics at /metrics.
+	MetricsAddr string
 }
 
 // DefaultMaxRequestBytes is the request size limit unless configured.
@@ -94,9 +98,13 @@ type Server struct {
 	started          bool
 
 	// perms is the permission table (permissions.go) this server uses.
-	perms  map[string][]string
-	limits limiters
-	audit  *auditLog
+	perms   map[string][]string
+	limits  limiters
+	audit   *auditLog
+	metrics *metrics
+
+	metricsLis  net.Listener
+	metricsHTTP *http.Server
 
 	touchState
 }
@@ -127,6 +135,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	}
 	s.limits.m = map[string]*rate.Limiter{}
 	s.audit = newAuditLog(db, cfg.Logger)
+	s.metrics = newMetrics(db)
 
 	opts := append(s.interceptors(),
 		grpc.MaxRecvMsgSize(cfg.MaxRequestBytes),
@@ -234,6 +243,22 @@ func (s *Server) Start() error {
 		s.grpcLis.Close()
 		return fmt.Errorf("server: HTTP: %w", err)
 	}
+	s.metrics.calls.InitializeMetrics(s.grpc)
+	if s.cfg.MetricsAddr != "" {
+		if s.metricsLis, err = net.Listen("tcp", s.cfg.MetricsAddr); err != nil {
+			s.grpcLis.Close()
+			s.httpLis.Close()
+			return fmt.Errorf("server: metrics: %w", err)
+		}
+		s.metricsHTTP = &http.Server{Handler: s.metrics.handler(), ReadHeaderTimeout: 10 * time.Second}
+		s.serving.Add(1)
+		go func() {
+			defer s.serving.Done()
+			if err := s.metricsHTTP.Serve(s.metricsLis); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				s.log.Error("serving stopped", "listener", "metrics", "err", err)
+			}
+		}()
+	}
 	for name, serve := range map[string]func() error{
 		"gRPC":     func() error { return s.grpc.Serve(s.grpcLis) },
 		"internal": func() error { return s.grpc.Serve(s.internal) },
@@ -264,6 +289,14 @@ func (s *Server) GRPCAddr() string { return s.grpcLis.Addr().String() }
 // HTTPAddr is the address the HTTP port listens on.
 func (s *Server) HTTPAddr() string { return s.httpLis.Addr().String() }
 
+// MetricsAddr is the address the metrics listener listens on, or "".
+func (s *Server) MetricsAddr() string {
+	if s.metricsLis == nil {
+		return ""
+	}
+	return s.metricsLis.Addr().String()
+}
+
 // Shutdown stops accepting calls and waits for the calls in flight to finish
 // until ctx is done; calls still running then are cancelled. The database is
 // left open: its owner closes it after.
@@ -284,6 +317,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		<-stopped
 	}
 	s.gwConn.Close()
+	if s.metricsHTTP != nil {
+		s.metricsHTTP.Shutdown(ctx)
+	}
 	if err := s.audit.close(s.started); err != nil {
 		s.log.Error("audit: events queued at shutdown could not be stored", "err", err)
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -289,4 +290,40 @@ func TestUnknownQueryParameter(t *testing.T) {
 	}
 	code, body = e.rest("GET", "/v1/people/x?view.sub=1", nil)
 	wantREST(t, code, body, http.StatusBadRequest, "view.sub")
+}
+
+func TestMetrics(t *testing.T) {
+	e := newEnv(t)
+	e.stop()
+	e.configure = func(c *Config) { c.MetricsAddr = "127.0.0.1:0" }
+	e.start(nil)
+	c := e.clientAs(e.token)
+	if _, err := c.People.ListPeople(context.Background(), &pb.ListPeopleRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	e.rest("GET", "/v1/people", nil)
+	e.restAs("", "GET", "/v1/people", nil)
+	resp, err := e.http.Get("http://" + e.srv.MetricsAddr() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	text := string(b)
+	for _, want := range []string{
+		`grpc_server_handled_total{grpc_code="OK",grpc_method="ListPeople",grpc_service="trithuc.v1.PersonService",grpc_type="unary",transport="grpc"} 1`,
+		`grpc_server_handled_total{grpc_code="OK",grpc_method="ListPeople",grpc_service="trithuc.v1.PersonService",grpc_type="unary",transport="rest"} 1`,
+		`grpc_server_handled_total{grpc_code="Unauthenticated",grpc_method="ListPeople",grpc_service="trithuc.v1.PersonService",grpc_type="unary",transport="rest"} 1`,
+		"grpc_server_handling_seconds_bucket",
+		"trithuc_database_bytes",
+		"go_goroutines",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	// The public port does not serve them.
+	if code, _ := e.restAs("", "GET", "/metrics", nil); code == http.StatusOK {
+		t.Error("metrics are served on the public port")
+	}
 }

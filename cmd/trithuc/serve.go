@@ -33,6 +33,7 @@ type serveConfig struct {
 	rateLimit       float64
 	rateBurst       int
 	maxCallDuration time.Duration
+	metricsAddr     string
 }
 
 func (c *serveConfig) flags(fs *flag.FlagSet) {
@@ -52,6 +53,7 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.Float64Var(&c.rateLimit, "rate-limit", 100, "calls a `second` each principal may make; 0 for no limit")
 	fs.IntVar(&c.rateBurst, "rate-burst", 200, "calls a principal may make at once beyond --rate-limit")
 	fs.DurationVar(&c.maxCallDuration, "max-call-duration", server.DefaultMaxCallDuration, "the longest a call may run: the deadline of calls without one or with a later one")
+	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at /metrics on this `address` (e.g. 127.0.0.1:9100); off when empty")
 }
 
 // security makes the TLS configuration and the certificate roles the
@@ -130,6 +132,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		RateLimit:       c.rateLimit,
 		RateBurst:       c.rateBurst,
 		MaxCallDuration: c.maxCallDuration,
+		MetricsAddr:     c.metricsAddr,
 	})
 	if err != nil {
 		return err

@@ -1,0 +1,66 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"os"
+
+	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"trithuc/store"
+)
+
+// metrics are what the server counts for Prometheus: calls by method,
+// transport and code, their durations, the Go runtime and the process, and
+// the size of the database. They hold no personal data, but like everything
+// but health they are not on the public ports: Config.MetricsAddr serves
+// them on a listener of their own, for the monitoring system.
+type metrics struct {
+	calls    *grpcprom.ServerMetrics
+	registry *prometheus.Registry
+}
+
+func newMetrics(db *store.DB) *metrics {
+	m := &metrics{
+		calls: grpcprom.NewServerMetrics(
+			grpcprom.WithServerHandlingTimeHistogram(grpcprom.WithHistogramBuckets(
+				[]float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10})),
+			grpcprom.WithContextLabels("transport"),
+		),
+		registry: prometheus.NewRegistry(),
+	}
+	m.registry.MustRegister(m.calls,
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "trithuc_database_bytes",
+			Help: "Size of the SQLite database file and its write-ahead log.",
+		}, func() float64 {
+			var n int64
+			for _, suffix := range []string{"", "-wal"} {
+				if fi, err := os.Stat(db.Path() + suffix); err == nil {
+					n += fi.Size()
+				}
+			}
+			return float64(n)
+		}),
+	)
+	return m
+}
+
+// transportLabel tells gRPC calls from REST ones, as the log line does.
+func transportLabel(ctx context.Context) prometheus.Labels {
+	if callFrom(ctx).rest {
+		return prometheus.Labels{"transport": "rest"}
+	}
+	return prometheus.Labels{"transport": "grpc"}
+}
+
+func (m *metrics) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
+	return mux
+}
