@@ -275,10 +275,6 @@ type scanner interface {
 // exists.
 func list[T any](ctx context.Context, tx *Tx, l listing, scan func(s scanner, extra ...any) (T, error)) ([]T, Page, error) {
 	var page Page
-	with := ""
-	if l.with != "" {
-		with = "WITH " + l.with + " "
-	}
 	where, args := append([]string(nil), l.where...), append(append([]any(nil), l.withArgs...), l.args...)
 	total := -1
 	if l.token != "" {
@@ -291,16 +287,14 @@ func list[T any](ctx context.Context, tx *Tx, l listing, scan func(s scanner, ex
 		where = append(where, cond)
 		args = append(args, condArgs...)
 	} else {
-		q := with + "SELECT COUNT(*) FROM " + l.from + whereSQL(l.where)
-		if err := tx.QueryRowContext(ctx, q, append(append([]any(nil), l.withArgs...), l.args...)...).Scan(&total); err != nil {
+		q, qargs := l.countSQL()
+		if err := tx.QueryRowContext(ctx, q, qargs...).Scan(&total); err != nil {
 			return nil, page, dbError(err)
 		}
 	}
 	page.TotalSize = total
 
-	q := with + "SELECT " + l.columns + ", " + selectKeys(l.terms) + " FROM " + l.from + whereSQL(where) +
-		" ORDER BY " + orderSQL(l.terms) + fmt.Sprintf(" LIMIT %d", l.size+1)
-	rows, err := tx.QueryContext(ctx, q, args...)
+	rows, err := tx.QueryContext(ctx, l.pageSQL(where), args...)
 	if err != nil {
 		return nil, page, dbError(err)
 	}
@@ -328,6 +322,25 @@ func list[T any](ctx context.Context, tx *Tx, l listing, scan func(s scanner, ex
 		return nil, page, dbError(err)
 	}
 	return items, page, nil
+}
+
+// countSQL counts the listing's matches.
+func (l listing) countSQL() (string, []any) {
+	return l.withSQL() + "SELECT COUNT(*) FROM " + l.from + whereSQL(l.where), append(append([]any(nil), l.withArgs...), l.args...)
+}
+
+// pageSQL selects a page of the listing under the conditions where: one row
+// more than the page holds.
+func (l listing) pageSQL(where []string) string {
+	return l.withSQL() + "SELECT " + l.columns + ", " + selectKeys(l.terms) + " FROM " + l.from + whereSQL(where) +
+		" ORDER BY " + orderSQL(l.terms) + fmt.Sprintf(" LIMIT %d", l.size+1)
+}
+
+func (l listing) withSQL() string {
+	if l.with == "" {
+		return ""
+	}
+	return "WITH " + l.with + " "
 }
 
 func whereSQL(conds []string) string {

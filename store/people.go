@@ -198,34 +198,12 @@ var personSortKeys = map[string]sortKey{
 
 // ListPeople lists people in registration order, or in q.OrderBy's.
 func (db *DB) ListPeople(ctx context.Context, q ListQuery, view pb.PersonView) ([]*pb.Person, Page, error) {
-	size, err := pageSize(q.PageSize)
-	if err != nil {
-		return nil, Page{}, err
-	}
-	terms, err := parseOrderBy(q.OrderBy, personSortKeys, orderTerm{sortKey: sortKey{expr: "p.pk", kind: kindInt}})
-	if err != nil {
-		return nil, Page{}, err
-	}
-	l := listing{
-		from:    "people p",
-		columns: personColumns,
-		terms:   terms,
-		query:   queryChecksum("people", q.Filter, orderSQL(terms), strconv.FormatBool(q.ShowDeleted)),
-		size:    size,
-		token:   q.PageToken,
-	}
-	if !q.ShowDeleted {
-		l.where = append(l.where, "p.delete_time IS NULL")
-	}
 	var people []*pb.Person
 	var page Page
-	err = db.read(ctx, func(tx *Tx) error {
-		where, args, err := tx.compileFilter(ctx, q.Filter, personSchema)
+	err := db.read(ctx, func(tx *Tx) error {
+		l, err := tx.peopleListing(ctx, q)
 		if err != nil {
 			return err
-		}
-		if where != "" {
-			l.where, l.args = append(l.where, where), args
 		}
 		rows, p, err := list(ctx, tx, l, scanPerson)
 		if err != nil {
@@ -241,6 +219,37 @@ func (db *DB) ListPeople(ctx context.Context, q ListQuery, view pb.PersonView) (
 		return nil
 	})
 	return people, page, err
+}
+
+// peopleListing resolves a ListPeople query to SQL.
+func (tx *Tx) peopleListing(ctx context.Context, q ListQuery) (listing, error) {
+	size, err := pageSize(q.PageSize)
+	if err != nil {
+		return listing{}, err
+	}
+	terms, err := parseOrderBy(q.OrderBy, personSortKeys, orderTerm{sortKey: sortKey{expr: "p.pk", kind: kindInt}})
+	if err != nil {
+		return listing{}, err
+	}
+	l := listing{
+		from:    "people p",
+		columns: personColumns,
+		terms:   terms,
+		query:   queryChecksum("people", q.Filter, orderSQL(terms), strconv.FormatBool(q.ShowDeleted)),
+		size:    size,
+		token:   q.PageToken,
+	}
+	if !q.ShowDeleted {
+		l.where = append(l.where, "p.delete_time IS NULL")
+	}
+	where, args, err := tx.compileFilter(ctx, q.Filter, personSchema)
+	if err != nil {
+		return listing{}, err
+	}
+	if where != "" {
+		l.where, l.args = append(l.where, where), args
+	}
+	return l, nil
 }
 
 // CreatePerson registers p. Output-only fields of p are ignored.
@@ -602,7 +611,8 @@ func daysIn(year, month int32) int32 {
 }
 
 func (tx *Tx) checkNationalIDFree(ctx context.Context, id, nationalID string) error {
-	if nationalID == "" {
+	if nationalID == "" || tx.bulk != nil {
+		// A bulk load leaves it to the unique index people_national_id.
 		return nil
 	}
 	var other string

@@ -189,19 +189,44 @@ const MaxSearchTerms = 12
 // without diacritics in a name, then as typed anywhere, then the rest; within
 // a rank, in Vietnamese name order.
 func (db *DB) SearchPeople(ctx context.Context, q SearchQuery, view pb.PersonView) ([]*pb.Person, Page, error) {
+	var people []*pb.Person
+	var page Page
+	err := db.read(ctx, func(tx *Tx) error {
+		l, err := tx.searchListing(ctx, q)
+		if err != nil {
+			return err
+		}
+		rows, p, err := list(ctx, tx, l, scanPerson)
+		if err != nil {
+			return err
+		}
+		if err := tx.attach(ctx, view, rows...); err != nil {
+			return err
+		}
+		page = p
+		for _, r := range rows {
+			people = append(people, r.person)
+		}
+		return nil
+	})
+	return people, page, err
+}
+
+// searchListing resolves a SearchPeople query to SQL.
+func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error) {
 	terms := searchTerms(q.Query)
 	switch {
 	case len(terms) == 0:
-		return nil, Page{}, errorf(Invalid, "query", "required: some words to search for, e.g. a name, a major or a workplace")
+		return listing{}, errorf(Invalid, "query", "required: some words to search for, e.g. a name, a major or a workplace")
 	case len(terms) > MaxSearchTerms:
-		return nil, Page{}, errorf(Invalid, "query", "at most %d words; narrow the search with a filter instead", MaxSearchTerms)
+		return listing{}, errorf(Invalid, "query", "at most %d words; narrow the search with a filter instead", MaxSearchTerms)
 	}
 	if q.OrderBy != "" {
-		return nil, Page{}, errorf(Invalid, "order_by", "search results are ordered by relevance; use ListPeople to order by a field")
+		return listing{}, errorf(Invalid, "order_by", "search results are ordered by relevance; use ListPeople to order by a field")
 	}
 	size, err := pageSize(q.PageSize)
 	if err != nil {
-		return nil, Page{}, err
+		return listing{}, err
 	}
 	folded := mapTerms(terms, vntext.Fold)
 	exact := mapTerms(terms, vntext.Lower)
@@ -236,30 +261,14 @@ func (db *DB) SearchPeople(ctx context.Context, q SearchQuery, view pb.PersonVie
 		size:  size,
 		token: q.PageToken,
 	}
-	var people []*pb.Person
-	var page Page
-	err = db.read(ctx, func(tx *Tx) error {
-		where, args, err := tx.compileFilter(ctx, q.Filter, personSchema)
-		if err != nil {
-			return err
-		}
-		if where != "" {
-			l.where, l.args = append(l.where, where), args
-		}
-		rows, p, err := list(ctx, tx, l, scanPerson)
-		if err != nil {
-			return err
-		}
-		if err := tx.attach(ctx, view, rows...); err != nil {
-			return err
-		}
-		page = p
-		for _, r := range rows {
-			people = append(people, r.person)
-		}
-		return nil
-	})
-	return people, page, err
+	where, args, err := tx.compileFilter(ctx, q.Filter, personSchema)
+	if err != nil {
+		return listing{}, err
+	}
+	if where != "" {
+		l.where, l.args = append(l.where, where), args
+	}
+	return l, nil
 }
 
 // fieldNames returns the names, in Vietnamese and English, of the fields

@@ -161,6 +161,9 @@ type Tx struct {
 	*sql.Tx
 	db  *DB
 	now time.Time
+	// bulk, set in a bulk load, remembers reference and organization
+	// lookups that the profiles of a batch repeat (see bulk.go).
+	bulk *bulkMemo
 }
 
 // errRollback ends a dry run: the work was done and checked, and is undone.
