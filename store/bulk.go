@@ -55,11 +55,29 @@ type bulkMemo struct {
 	orgs       map[string]*orgRow
 	orgsByPK   map[int64]*orgRow
 	fieldNames map[string][]string
+	// stmts are the statements of lookups, prepared in the transaction.
+	stmts map[string]*sql.Stmt
 }
 
 func newBulkMemo() *bulkMemo {
 	return &bulkMemo{found_: map[string]bool{}, ranks: map[string]int{}, orgs: map[string]*orgRow{},
-		orgsByPK: map[int64]*orgRow{}, fieldNames: map[string][]string{}}
+		orgsByPK: map[int64]*orgRow{}, fieldNames: map[string][]string{}, stmts: map[string]*sql.Stmt{}}
+}
+
+// queryRow runs a query of one row, prepared once per bulk transaction.
+func (m *bulkMemo) queryRow(ctx context.Context, tx *Tx, query string, args ...any) *sql.Row {
+	if m == nil {
+		return tx.QueryRowContext(ctx, query, args...)
+	}
+	s, ok := m.stmts[query]
+	if !ok {
+		var err error
+		if s, err = tx.PrepareContext(ctx, query); err != nil {
+			return tx.QueryRowContext(ctx, query, args...)
+		}
+		m.stmts[query] = s
+	}
+	return s.QueryRowContext(ctx, args...)
 }
 
 func memoKey(query string, args []any) string {
@@ -130,11 +148,16 @@ func newBulkTable(verb, table string, cols []string) *bulkTable {
 }
 
 // BulkRows are the rows a batch of profiles becomes, table by table, in the
-// order they are inserted.
+// order they are inserted. People are numbered within the batch: their pks
+// are given when the rows are written, after the last person then.
 type BulkRows struct {
 	tables []*bulkTable
 	people int
 }
+
+// bulkPK stands for the pk of the i-th person of a batch until the batch is
+// written.
+type bulkPK int
 
 // People is how many profiles the rows hold.
 func (r *BulkRows) People() int { return r.people }
@@ -152,11 +175,7 @@ func (r *BulkRows) Rows() int {
 // none when one is invalid (the error names it by its index).
 func (db *DB) BulkCreatePeople(ctx context.Context, profiles []BulkProfile) error {
 	return db.write(ctx, false, func(tx *Tx) error {
-		var next int64
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(pk), 0) + 1 FROM people`).Scan(&next); err != nil {
-			return dbError(err)
-		}
-		rows, err := tx.bulkRows(ctx, profiles, next)
+		rows, err := tx.bulkRows(ctx, profiles)
 		if err != nil {
 			return err
 		}
@@ -164,25 +183,33 @@ func (db *DB) BulkCreatePeople(ctx context.Context, profiles []BulkProfile) erro
 	})
 }
 
-// PrepareBulkRows makes the rows that BulkCreatePeople would write for
-// profiles, without writing them, numbering the people from firstPK. It is
-// for measuring the storage ceiling: plain SQLite inserting the same rows
-// (see Plain.InsertBulkRows).
-func (db *DB) PrepareBulkRows(ctx context.Context, profiles []BulkProfile, firstPK int64) (*BulkRows, error) {
+// PrepareBulk normalizes and checks profiles as BulkCreatePeople does, in a
+// read transaction, and returns the rows they become, for WriteBulk. A
+// loader prepares the next batch while the previous one is written.
+func (db *DB) PrepareBulk(ctx context.Context, profiles []BulkProfile) (*BulkRows, error) {
 	var rows *BulkRows
 	err := db.read(ctx, func(tx *Tx) error {
 		var err error
-		rows, err = tx.bulkRows(ctx, profiles, firstPK)
+		rows, err = tx.bulkRows(ctx, profiles)
 		return err
 	})
 	return rows, err
 }
 
+// WriteBulk writes rows that PrepareBulk made, once, in one transaction.
+// Reference codes are never deleted, so what PrepareBulk checked still
+// holds; a person id or national ID taken meanwhile fails the batch.
+func (db *DB) WriteBulk(ctx context.Context, rows *BulkRows) error {
+	return db.write(ctx, false, func(tx *Tx) error {
+		return insertBulk(ctx, tx.Tx, rows)
+	})
+}
+
 // bulkRows normalizes and checks profiles as the API would, and returns the
 // rows they become.
-func (tx *Tx) bulkRows(ctx context.Context, profiles []BulkProfile, next int64) (*BulkRows, error) {
+func (tx *Tx) bulkRows(ctx context.Context, profiles []BulkProfile) (*BulkRows, error) {
 	tx.bulk = newBulkMemo()
-	defer func() { tx.bulk = nil }()
+	defer tx.endBulk()
 	now := micros(tx.now)
 	var (
 		people = newBulkTable("INSERT", "people", bulkPeopleColumns)
@@ -194,7 +221,7 @@ func (tx *Tx) bulkRows(ctx context.Context, profiles []BulkProfile, next int64) 
 		search = newBulkTable("INSERT", "people_search", bulkSearchColumns)
 	)
 	for i, prof := range profiles {
-		pk := next + int64(i)
+		pk := bulkPK(i)
 		at := func(err error) error {
 			return bulkError(i, prof.ID, err)
 		}
@@ -214,7 +241,7 @@ func (tx *Tx) bulkRows(ctx context.Context, profiles []BulkProfile, next int64) 
 		if err := tx.checkPerson(ctx, id, p); err != nil {
 			return nil, at(err)
 		}
-		row := &personRow{pk: pk, revision: 1, person: p}
+		row := &personRow{revision: 1, person: p}
 		d := derived{}
 		var other []string
 		fieldSet := map[string]bool{}
@@ -287,6 +314,13 @@ func (tx *Tx) bulkRows(ctx context.Context, profiles []BulkProfile, next int64) 
 		search.rows = append(search.rows, []any{pk, vntext.Lower(names), vntext.Fold(names), vntext.Lower(otherText), vntext.Fold(otherText)})
 	}
 	return &BulkRows{tables: []*bulkTable{people, fields, roles, quals, pos, honors, search}, people: len(profiles)}, nil
+}
+
+func (tx *Tx) endBulk() {
+	for _, s := range tx.bulk.stmts {
+		s.Close()
+	}
+	tx.bulk = nil
 }
 
 func (tx *Tx) bulkFieldNames(ctx context.Context, field string) ([]string, error) {
@@ -365,8 +399,20 @@ type preparer interface {
 	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
-// insertBulk inserts rows, a prepared statement per table.
+// insertBulk inserts rows, a prepared statement per table, numbering the
+// people after the last person in the database.
 func insertBulk(ctx context.Context, tx preparer, rows *BulkRows) error {
+	var next int64
+	stmt, err := tx.PrepareContext(ctx, `SELECT COALESCE(MAX(pk), 0) + 1 FROM people`)
+	if err != nil {
+		return dbError(err)
+	}
+	err = stmt.QueryRowContext(ctx).Scan(&next)
+	stmt.Close()
+	if err != nil {
+		return dbError(err)
+	}
+	var args []any
 	for _, t := range rows.tables {
 		if len(t.rows) == 0 {
 			continue
@@ -376,7 +422,13 @@ func insertBulk(ctx context.Context, tx preparer, rows *BulkRows) error {
 			return dbError(err)
 		}
 		for _, r := range t.rows {
-			if _, err := stmt.ExecContext(ctx, r...); err != nil {
+			args = append(args[:0], r...)
+			for i, v := range args {
+				if pk, ok := v.(bulkPK); ok {
+					args[i] = next + int64(pk)
+				}
+			}
+			if _, err := stmt.ExecContext(ctx, args...); err != nil {
 				stmt.Close()
 				return bulkInsertError(err)
 			}
@@ -412,7 +464,7 @@ func (db *DB) BulkCreateOrganizations(ctx context.Context, orgs []BulkOrganizati
 		defer stmt.Close()
 		now := micros(tx.now)
 		tx.bulk = newBulkMemo()
-		defer func() { tx.bulk = nil }()
+		defer tx.endBulk()
 		for i, o := range orgs {
 			id := o.ID
 			if id == "" {

@@ -235,9 +235,8 @@ func (p *Plain) MaxPK(ctx context.Context) (int64, error) {
 	return pk, err
 }
 
-// InsertBulkRows inserts rows that PrepareBulkRows made in one BEGIN
-// IMMEDIATE transaction, a prepared statement per table, as BulkCreatePeople
-// does.
+// InsertBulkRows inserts rows that PrepareBulk made in one BEGIN IMMEDIATE
+// transaction, a prepared statement per table, as WriteBulk does.
 func (p *Plain) InsertBulkRows(ctx context.Context, rows *BulkRows) error {
 	tx, err := p.writer.BeginTx(ctx, nil)
 	if err != nil {

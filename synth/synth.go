@@ -18,44 +18,54 @@ import (
 
 // Generator makes profiles; the same seed makes the same profiles.
 type Generator struct {
-	r   *rand.Rand
-	ids *rand.Rand
-	n   int
+	r    *rand.Rand
+	seed uint64
+	n    int
 }
 
 // New returns a generator for seed.
 func New(seed uint64) *Generator {
-	return &Generator{
-		r:   rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
-		ids: rand.New(rand.NewPCG(seed^0x5851f42d4c957f2d, seed)),
-	}
+	return &Generator{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), seed: seed}
 }
 
 // StartAt numbers the next person n+1: people are numbered 1, 2, 3... per
-// generator, and the number makes their national ID unique (up to ten
-// million people), so a generator that adds people to a database that
+// generator, and the number makes their national ID and id unique (up to
+// ten million people), so a generator that adds people to a database that
 // already holds n of them starts at n.
 func (g *Generator) StartAt(n int) *Generator {
 	g.n = n
 	return g
 }
 
-// ID returns a person id like the ones the server assigns (a letter, then
-// 15 letters or digits), from a stream of its own, so that the same seed
-// gives the same ids whatever else is drawn.
+// N is the number of the last person made.
+func (g *Generator) N() int { return g.n }
+
+// ID returns an id like the ones the server assigns (a letter, then 15
+// letters or digits) for the last person made, from the seed and the
+// person's number only.
 func (g *Generator) ID() string {
 	const letters = "abcdefghijklmnopqrstuvwxyz"
 	const alnum = letters + "0123456789"
+	x := g.seed*0x9e3779b97f4a7c15 ^ uint64(g.n)
+	next := func() uint64 { // splitmix64
+		x += 0x9e3779b97f4a7c15
+		z := x
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+		z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+		return z ^ (z >> 31)
+	}
 	b := make([]byte, 16)
-	b[0] = letters[g.ids.IntN(len(letters))]
+	v := next()
+	b[0] = letters[v%uint64(len(letters))]
 	for i := 1; i < len(b); i++ {
-		b[i] = alnum[g.ids.IntN(len(alnum))]
+		if i == 8 {
+			v = next()
+		}
+		v /= uint64(len(alnum))
+		b[i] = alnum[v%uint64(len(alnum))]
 	}
 	return string(b)
 }
-
-// Rand is the generator's source, for callers that add their own choices.
-func (g *Generator) Rand() *rand.Rand { return g.r }
 
 type weighted[T any] struct {
 	v T

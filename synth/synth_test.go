@@ -86,8 +86,17 @@ func TestNationalIDsAndIDs(t *testing.T) {
 	}
 	a, b := New(9), New(9)
 	a.Profile(Organizations(3))
+	b.Person()
 	if x, y := a.ID(), b.ID(); x != y || len(x) != 16 {
-		t.Errorf("ids %q and %q of the same seed", x, y)
+		t.Errorf("ids %q and %q of the same seed and number", x, y)
+	}
+	ids := map[string]bool{}
+	for n := range 100000 {
+		id := a.StartAt(n).ID()
+		if ids[id] {
+			t.Fatalf("id %s repeats", id)
+		}
+		ids[id] = true
 	}
 }
 

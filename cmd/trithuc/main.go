@@ -20,6 +20,7 @@ Usage:
   trithuc serve [--db PATH] [--grpc-addr HOST:PORT] [--http-addr HOST:PORT] [--demo]
   trithuc keys create|list|revoke [--db PATH] ...
   trithuc reference load --db PATH --list LIST [--scheme SCHEME] FILE.csv
+  trithuc gen --db PATH | --api  --people N [--seed S]   add synthetic profiles
   trithuc <collection> <verb> [NAME] [flags]    call the API of a running server
 
 Collections and their verbs (run "trithuc <collection>" to see its verbs and
@@ -66,6 +67,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runKeys(ctx, rest, stdout, stderr)
 	case "reference":
 		return runReference(ctx, rest, stdout, stderr)
+	case "gen":
+		return runGen(ctx, rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprintf(stdout, usage, collectionsHelp())
 		return nil
