@@ -55,29 +55,11 @@ type bulkMemo struct {
 	orgs       map[string]*orgRow
 	orgsByPK   map[int64]*orgRow
 	fieldNames map[string][]string
-	// stmts are the statements of lookups, prepared in the transaction.
-	stmts map[string]*sql.Stmt
 }
 
 func newBulkMemo() *bulkMemo {
 	return &bulkMemo{found_: map[string]bool{}, ranks: map[string]int{}, orgs: map[string]*orgRow{},
-		orgsByPK: map[int64]*orgRow{}, fieldNames: map[string][]string{}, stmts: map[string]*sql.Stmt{}}
-}
-
-// queryRow runs a query of one row, prepared once per bulk transaction.
-func (m *bulkMemo) queryRow(ctx context.Context, tx *Tx, query string, args ...any) *sql.Row {
-	if m == nil {
-		return tx.QueryRowContext(ctx, query, args...)
-	}
-	s, ok := m.stmts[query]
-	if !ok {
-		var err error
-		if s, err = tx.PrepareContext(ctx, query); err != nil {
-			return tx.QueryRowContext(ctx, query, args...)
-		}
-		m.stmts[query] = s
-	}
-	return s.QueryRowContext(ctx, args...)
+		orgsByPK: map[int64]*orgRow{}, fieldNames: map[string][]string{}}
 }
 
 func memoKey(query string, args []any) string {
@@ -316,12 +298,7 @@ func (tx *Tx) bulkRows(ctx context.Context, profiles []BulkProfile) (*BulkRows, 
 	return &BulkRows{tables: []*bulkTable{people, fields, roles, quals, pos, honors, search}, people: len(profiles)}, nil
 }
 
-func (tx *Tx) endBulk() {
-	for _, s := range tx.bulk.stmts {
-		s.Close()
-	}
-	tx.bulk = nil
-}
+func (tx *Tx) endBulk() { tx.bulk = nil }
 
 func (tx *Tx) bulkFieldNames(ctx context.Context, field string) ([]string, error) {
 	if names, ok := tx.bulk.fieldNames[field]; ok {

@@ -125,7 +125,7 @@ func (tx *Tx) exists(ctx context.Context, query string, args ...any) (bool, erro
 		return true, nil
 	}
 	var one int
-	err := tx.bulk.queryRow(ctx, tx, query, args...).Scan(&one)
+	err := tx.QueryRowContext(ctx, query, args...).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
