@@ -221,6 +221,10 @@ func (db *DB) ListPeople(ctx context.Context, q ListQuery, view pb.PersonView) (
 	return people, page, err
 }
 
+// peopleSizeSQL measures the people table for exactCountLimit, in one
+// step of its primary key.
+const peopleSizeSQL = `SELECT COALESCE(MAX(pk), 0) FROM people`
+
 // peopleListing resolves a ListPeople query to SQL.
 func (tx *Tx) peopleListing(ctx context.Context, q ListQuery) (listing, error) {
 	size, err := pageSize(q.PageSize)
@@ -238,6 +242,7 @@ func (tx *Tx) peopleListing(ctx context.Context, q ListQuery) (listing, error) {
 		query:   queryChecksum("people", q.Filter, orderSQL(terms), strconv.FormatBool(q.ShowDeleted)),
 		size:    size,
 		token:   q.PageToken,
+		sizeSQL: peopleSizeSQL,
 	}
 	if !q.ShowDeleted {
 		l.where = append(l.where, "p.delete_time IS NULL")

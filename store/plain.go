@@ -157,6 +157,7 @@ type PlainListing struct {
 	pageArgs   []any
 	full       bool
 	countFirst bool
+	size       string
 }
 
 // PeopleListing resolves a ListPeople query as the store does.
@@ -179,6 +180,16 @@ func (p *Plain) listing(ctx context.Context, db *DB, full bool, resolve func(*Tx
 		count, countArgs := l.countSQL()
 		pl = &PlainListing{p: p, count: count, countArgs: countArgs, page: l.pageSQL(l.where),
 			pageArgs: append(append([]any(nil), l.withArgs...), l.args...), full: full, countFirst: l.token == ""}
+		if l.sizeSQL != "" && l.token == "" {
+			// As list: the size is measured, and beyond the limit the
+			// matches are not counted.
+			pl.size = l.sizeSQL
+			var n int64
+			if err := tx.QueryRowContext(ctx, l.sizeSQL).Scan(&n); err != nil {
+				return err
+			}
+			pl.countFirst = n <= exactCountLimit
+		}
 		return nil
 	})
 	return pl, err
@@ -187,6 +198,11 @@ func (p *Plain) listing(ctx context.Context, db *DB, full bool, resolve func(*Tx
 // Run reads the first page as the store does: the count, the page, and what
 // its people hold. It returns the number of people on the page.
 func (l *PlainListing) Run(ctx context.Context) (int, error) {
+	if l.size != "" {
+		if _, _, err := l.p.query(ctx, l.size, false); err != nil {
+			return 0, err
+		}
+	}
 	if l.countFirst {
 		if _, _, err := l.p.query(ctx, l.count, false, l.countArgs...); err != nil {
 			return 0, err

@@ -260,6 +260,9 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 		query: queryChecksum("search", strings.Join(folded, " "), strings.Join(exact, " "), q.Filter),
 		size:  size,
 		token: q.PageToken,
+		// The page must score every match anyway, but counting them
+		// runs the search a second time.
+		sizeSQL: peopleSizeSQL,
 	}
 	where, args, err := tx.compileFilter(ctx, q.Filter, personSchema)
 	if err != nil {

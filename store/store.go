@@ -113,6 +113,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: rebuilding the search index: %w", err)
 	}
+	if err := db.ensureStats(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 

@@ -155,6 +155,10 @@ func BulkLoad(ctx context.Context, db *store.DB, o BulkOptions) (BulkStats, erro
 			o.Progress(st.People, time.Since(start))
 		}
 	}
+	// Statistics for the query planner, for what the load changed.
+	if err := db.Analyze(ctx); err != nil {
+		return st, err
+	}
 	st.Elapsed = time.Since(start)
 	return st, ctx.Err()
 }
