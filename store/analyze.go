@@ -45,3 +45,16 @@ func (db *DB) ensureStats(ctx context.Context) error {
 	}
 	return nil
 }
+
+// CountPeople counts the people in the database, deleted ones too when
+// deleted is set. Listings count their matches only while the registry is
+// small; this counts at any size.
+func (db *DB) CountPeople(ctx context.Context, deleted bool) (int, error) {
+	q := `SELECT COUNT(*) FROM people WHERE delete_time IS NULL`
+	if deleted {
+		q = `SELECT COUNT(*) FROM people`
+	}
+	var n int
+	err := db.read(ctx, func(tx *Tx) error { return dbError(tx.QueryRowContext(ctx, q).Scan(&n)) })
+	return n, err
+}

@@ -195,6 +195,17 @@ func (p *Plain) listing(ctx context.Context, db *DB, full bool, resolve func(*Tx
 	return pl, err
 }
 
+// Count counts every match.
+func (l *PlainListing) Count(ctx context.Context) (int, error) {
+	var n int
+	s, err := l.p.stmt(ctx, l.count)
+	if err != nil {
+		return 0, err
+	}
+	err = s.QueryRowContext(ctx, l.countArgs...).Scan(&n)
+	return n, err
+}
+
 // Run reads the first page as the store does: the count, the page, and what
 // its people hold. It returns the number of people on the page.
 func (l *PlainListing) Run(ctx context.Context) (int, error) {

@@ -105,11 +105,10 @@ func Batches(ctx context.Context, seed uint64, start, n, batch int, orgs []OrgSe
 func BulkLoad(ctx context.Context, db *store.DB, o BulkOptions) (BulkStats, error) {
 	var st BulkStats
 	start := time.Now()
-	_, page, err := db.ListPeople(ctx, store.ListQuery{PageSize: 1, ShowDeleted: true}, 0)
+	have, err := db.CountPeople(ctx, true)
 	if err != nil {
 		return st, err
 	}
-	have := page.TotalSize
 	orgs := OrganizationsFor(have + o.People)
 	if st.Organizations, err = EnsureOrganizations(ctx, db, orgs); err != nil {
 		return st, fmt.Errorf("organizations: %w", err)

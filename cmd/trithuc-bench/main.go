@@ -182,11 +182,10 @@ func prepareDB(ctx context.Context, c *config, rep *report, stderr io.Writer) (i
 		return 0, err
 	}
 	defer db.Close()
-	_, page, err := db.ListPeople(ctx, store.ListQuery{PageSize: 1, ShowDeleted: true}, 0)
+	have, err := db.CountPeople(ctx, true)
 	if err != nil {
 		return 0, err
 	}
-	have := page.TotalSize
 	if have >= c.people {
 		fmt.Fprintf(stderr, "trithuc-bench: %s holds %d people\n", c.db, have)
 		return 0, nil
@@ -324,28 +323,30 @@ func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) e
 		return err
 	}
 	w.creators = &creators{g: synth.New(c.seed + 1).StartAt(int(maxPK) + 10000)}
-	_, page, err := db.ListPeople(ctx, store.ListQuery{PageSize: 1}, 0)
-	if err != nil {
+	if rep.people, err = db.CountPeople(ctx, false); err != nil {
 		return err
 	}
-	rep.people = page.TotalSize
 	if fi, err := os.Stat(c.db); err == nil {
 		rep.dbBytes = fi.Size()
 	}
 	rep.selectivity = map[string]int{}
 	for _, f := range w.filters {
-		_, p, err := db.ListPeople(ctx, store.ListQuery{Filter: f, PageSize: 1}, 0)
+		l, err := w.plain.PeopleListing(ctx, db, store.ListQuery{Filter: f}, false)
 		if err != nil {
 			return fmt.Errorf("filter %q: %w", f, err)
 		}
-		rep.selectivity["filter: "+f] = p.TotalSize
+		if rep.selectivity["filter: "+f], err = l.Count(ctx); err != nil {
+			return err
+		}
 	}
 	for _, q := range w.queries {
-		_, p, err := db.SearchPeople(ctx, store.SearchQuery{Query: q, ListQuery: store.ListQuery{PageSize: 1}}, 0)
+		l, err := w.plain.SearchListing(ctx, db, store.SearchQuery{Query: q}, false)
 		if err != nil {
 			return fmt.Errorf("query %q: %w", q, err)
 		}
-		rep.selectivity["query: "+q] = p.TotalSize
+		if rep.selectivity["query: "+q], err = l.Count(ctx); err != nil {
+			return err
+		}
 	}
 
 	bare, bareAddr, err := startBare(ctx, w)

@@ -103,6 +103,9 @@ func genAPI(ctx context.Context, cf *clientFlags, n int, seed uint64, workers in
 		return fmt.Errorf("counting people: %w", err)
 	}
 	have := int(list.TotalSize)
+	if have == 0 && list.NextPageToken != "" {
+		return fmt.Errorf("the server does not count its people (it holds too many); add them with --db instead")
+	}
 	orgs := synth.OrganizationsFor(have + n)
 	newOrgs := 0
 	for _, o := range orgs {
