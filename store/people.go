@@ -293,9 +293,10 @@ func (db *DB) CreatePerson(ctx context.Context, p *pb.Person, o CreateOptions) (
 		now := micros(tx.now)
 		res, err := tx.ExecContext(ctx, `INSERT INTO people (id, family_name, middle_name, given_name, display_name,
 			gender, birth_year, birth_month, birth_day, ethnicity, national_id, email, phone, hometown,
-			address, availability, work_location, work_country, create_time, update_time, revision)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
-			append([]any{id}, append(personValues(p), now, now)...)...)
+			address, availability, work_location, work_country, create_time, update_time, revision, sort_key, family_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+			append([]any{id}, append(personValues(p), now, now,
+				vntext.SortKey(p.GivenName, p.MiddleName, p.FamilyName), vntext.SortKey(p.FamilyName, p.MiddleName, p.GivenName))...)...)
 		if err != nil {
 			return dbError(err)
 		}

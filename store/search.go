@@ -75,8 +75,11 @@ func (tx *Tx) reindexPerson(ctx context.Context, pk int64) error {
 	if err != nil {
 		return dbError(err)
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE people SET sort_key = ?, family_key = ? WHERE pk = ?`,
-		vntext.SortKey(given, middle, family), vntext.SortKey(family, middle, given), pk)
+	// Most writes leave the names as they were: then the row and its two
+	// indexes are not written again.
+	sortKey, familyKey := vntext.SortKey(given, middle, family), vntext.SortKey(family, middle, given)
+	_, err = tx.ExecContext(ctx, `UPDATE people SET sort_key = ?1, family_key = ?2 WHERE pk = ?3 AND (sort_key != ?1 OR family_key != ?2)`,
+		sortKey, familyKey, pk)
 	if err != nil {
 		return dbError(err)
 	}

@@ -419,6 +419,10 @@ func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) e
 					res.Throughput, fmtDur(res.P50), fmtDur(res.P99), res.Errors, res.FirstError)
 			}
 		}
+		if pid != 0 {
+			peak, cur, _ := memory(pid)
+			rep.memory = append(rep.memory, memSample{after: s.Name, peak: peak, rss: cur})
+		}
 	}
 	if pid != 0 {
 		rep.peakRSS, rep.rss, _ = memory(pid)

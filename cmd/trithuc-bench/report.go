@@ -23,7 +23,14 @@ type report struct {
 	runs        []run_
 	peakRSS     int64
 	rss         int64
+	memory      []memSample
 	profiles    []string
+}
+
+// memSample is the server's memory after a scenario.
+type memSample struct {
+	after     string
+	peak, rss int64
 }
 
 type bulkResult struct {
@@ -139,7 +146,11 @@ func (r *report) write(w io.Writer) {
 	fmt.Fprintln(w)
 
 	if r.peakRSS > 0 {
-		fmt.Fprintf(w, "#### Memory\n\nServer peak resident set (VmHWM) over the whole run: **%s**; resident at the end: %s.\n\n", mib(r.peakRSS), mib(r.rss))
+		fmt.Fprintf(w, "#### Memory\n\nServer peak resident set (VmHWM) over the whole run: **%s**; resident at the end: %s.", mib(r.peakRSS), mib(r.rss))
+		for _, m := range r.memory {
+			fmt.Fprintf(w, " After %s: peak %s, resident %s.", m.after, mib(m.peak), mib(m.rss))
+		}
+		fmt.Fprintf(w, "\n\n")
 	}
 
 	fmt.Fprintf(w, "#### Targets (issue 7; they are set for 1M people)\n\n| target | measured at %d people | |\n|---|---|---|\n", r.people)
