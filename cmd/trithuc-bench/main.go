@@ -103,7 +103,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&c.warmup, "warmup", time.Second, "how long each run warms up first, unmeasured")
 	concs := fs.String("concurrency", "1,16,64", "concurrent callers, a comma-separated `list`")
 	transports := fs.String("transports", "grpc,rest", "`list` of grpc, rest")
-	scenarios := fs.String("scenarios", "get,list,search,create", "`list` of get, list, search, create")
+	scenarios := fs.String("scenarios", "get,list,search,create", "`list` of get, list, search, create; none to time only the bulk load")
 	fs.StringVar(&c.out, "out", "", "also write the results as markdown to this `file`")
 	fs.StringVar(&c.profileDir, "profile-dir", "", "save CPU profiles of the server, one per scenario over gRPC at --profile-concurrency, in this `directory`")
 	fs.IntVar(&c.profileConc, "profile-concurrency", 16, "the concurrency at which to profile")
@@ -120,7 +120,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("--concurrency: %w", err)
 	}
 	c.transports = strings.Split(*transports, ",")
-	c.scenarios = strings.Split(*scenarios, ",")
+	if *scenarios != "" && *scenarios != "none" {
+		c.scenarios = strings.Split(*scenarios, ",")
+	}
 	if c.profileDir != "" {
 		if err := os.MkdirAll(c.profileDir, 0o755); err != nil {
 			return err
@@ -150,8 +152,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
-	if err := benchCalls(ctx, &c, rep, stderr); err != nil {
-		return err
+	if len(c.scenarios) > 0 {
+		if err := benchCalls(ctx, &c, rep, stderr); err != nil {
+			return err
+		}
 	}
 	rep.loads.end = loadAvg()
 	rep.loads.during = sampler.stop()
