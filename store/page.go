@@ -269,6 +269,12 @@ type listing struct {
 	// which for a broad filter costs more than the page (AIP-158 lets
 	// total_size be omitted), unless the page holds them all.
 	sizeSQL string
+	// fetchKey, when set, makes the page query select only this key of
+	// the row (e.g. "p.pk") and the sort keys, and the columns are read
+	// after from fetchFrom, for the rows of the page only: a listing that
+	// sorts many matches to find a page then sorts narrow rows, not whole
+	// ones, in less memory.
+	fetchKey, fetchFrom string
 }
 
 // exactCountLimit is the size of a collection up to which listings count
@@ -315,6 +321,17 @@ func list[T any](ctx context.Context, tx *Tx, l listing, scan func(s scanner, ex
 	}
 	page.TotalSize = max(total, 0)
 
+	if l.fetchKey != "" {
+		items, token, err := fetchPage(ctx, tx, l, where, args, total, scan)
+		if err != nil {
+			return nil, page, err
+		}
+		page.NextPageToken = token
+		if total < 0 && l.token == "" && token == "" {
+			page.TotalSize = len(items)
+		}
+		return items, page, nil
+	}
 	rows, err := tx.QueryContext(ctx, l.pageSQL(where), args...)
 	if err != nil {
 		return nil, page, dbError(err)
@@ -349,6 +366,71 @@ func list[T any](ctx context.Context, tx *Tx, l listing, scan func(s scanner, ex
 	return items, page, nil
 }
 
+// fetchPage reads a page of a listing with a fetchKey: the keys of its rows
+// in order, then their columns.
+func fetchPage[T any](ctx context.Context, tx *Tx, l listing, where []string, args []any, total int,
+	scan func(s scanner, extra ...any) (T, error)) ([]T, string, error) {
+	rows, err := tx.QueryContext(ctx, l.pageSQL(where), args...)
+	if err != nil {
+		return nil, "", dbError(err)
+	}
+	var ids []any
+	var keys [][]any
+	for rows.Next() {
+		vals := make([]any, 1+len(l.terms))
+		ptrs := make([]any, len(vals))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			rows.Close()
+			return nil, "", dbError(err)
+		}
+		ids, keys = append(ids, vals[0]), append(keys, vals[1:])
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, "", dbError(err)
+	}
+	token := ""
+	if len(ids) > l.size {
+		// There is one more: the last row on this page is where the next
+		// page starts after.
+		token = tx.db.encodePageToken(l.query, l.terms, keys[l.size-1], total)
+		ids = ids[:l.size]
+	}
+	if len(ids) == 0 {
+		return nil, token, nil
+	}
+	rows, err = tx.QueryContext(ctx, "SELECT "+l.columns+", "+l.fetchKey+" FROM "+l.fetchFrom+
+		" WHERE "+l.fetchKey+" IN ("+placeholders(len(ids))+")", ids...)
+	if err != nil {
+		return nil, "", dbError(err)
+	}
+	defer rows.Close()
+	byKey := make(map[any]T, len(ids))
+	for rows.Next() {
+		var k any
+		item, err := scan(rows, &k)
+		if err != nil {
+			return nil, "", dbError(err)
+		}
+		byKey[k] = item
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", dbError(err)
+	}
+	items := make([]T, 0, len(ids))
+	for _, id := range ids {
+		item, ok := byKey[id]
+		if !ok {
+			return nil, "", &Error{Code: Internal, Message: "listing", Err: fmt.Errorf("row %v of the page vanished", id)}
+		}
+		items = append(items, item)
+	}
+	return items, token, nil
+}
+
 // countSQL counts the listing's matches.
 func (l listing) countSQL() (string, []any) {
 	return l.withSQL() + "SELECT COUNT(*) FROM " + l.from + whereSQL(l.where), append(append([]any(nil), l.withArgs...), l.args...)
@@ -357,7 +439,11 @@ func (l listing) countSQL() (string, []any) {
 // pageSQL selects a page of the listing under the conditions where: one row
 // more than the page holds.
 func (l listing) pageSQL(where []string) string {
-	return l.withSQL() + "SELECT " + l.columns + ", " + selectKeys(l.terms) + " FROM " + l.from + whereSQL(where) +
+	cols := l.columns
+	if l.fetchKey != "" {
+		cols = l.fetchKey
+	}
+	return l.withSQL() + "SELECT " + cols + ", " + selectKeys(l.terms) + " FROM " + l.from + whereSQL(where) +
 		" ORDER BY " + orderSQL(l.terms) + fmt.Sprintf(" LIMIT %d", l.size+1)
 }
 

@@ -158,6 +158,10 @@ type PlainListing struct {
 	full       bool
 	countFirst bool
 	size       string
+	// fetch reads the columns of the page's rows when the page query
+	// selects only their keys; n is the page size.
+	fetch func(n int) string
+	n     int
 }
 
 // PeopleListing resolves a ListPeople query as the store does.
@@ -179,7 +183,12 @@ func (p *Plain) listing(ctx context.Context, db *DB, full bool, resolve func(*Tx
 		}
 		count, countArgs := l.countSQL()
 		pl = &PlainListing{p: p, count: count, countArgs: countArgs, page: l.pageSQL(l.where),
-			pageArgs: append(append([]any(nil), l.withArgs...), l.args...), full: full, countFirst: l.token == ""}
+			pageArgs: append(append([]any(nil), l.withArgs...), l.args...), full: full, countFirst: l.token == "", n: l.size}
+		if l.fetchKey != "" {
+			pl.fetch = func(n int) string {
+				return "SELECT " + l.columns + ", " + l.fetchKey + " FROM " + l.fetchFrom + " WHERE " + l.fetchKey + " IN (" + placeholders(n) + ")"
+			}
+		}
 		if l.sizeSQL != "" && l.token == "" {
 			// As list: the size is measured, and beyond the limit the
 			// matches are not counted.
@@ -223,7 +232,15 @@ func (l *PlainListing) Run(ctx context.Context) (int, error) {
 	if err != nil || n == 0 {
 		return 0, err
 	}
+	if len(pks) > l.n {
+		pks = pks[:l.n]
+	}
 	args := int64sToAny(pks)
+	if l.fetch != nil {
+		if _, _, err := l.p.query(ctx, l.fetch(len(pks)), false, args...); err != nil {
+			return 0, err
+		}
+	}
 	for _, q := range attachSQL(len(pks), l.full) {
 		if _, _, err := l.p.query(ctx, q, false, args...); err != nil {
 			return 0, err

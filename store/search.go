@@ -266,6 +266,9 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 		// The page must score every match anyway, but counting them
 		// runs the search a second time.
 		sizeSQL: peopleSizeSQL,
+		// A broad search sorts tens of thousands of matches for a page.
+		fetchKey:  "p.pk",
+		fetchFrom: "people p",
 	}
 	where, args, err := tx.compileFilter(ctx, q.Filter, personSchema)
 	if err != nil {
