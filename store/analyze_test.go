@@ -53,3 +53,15 @@ func TestOpenGathersStatistics(t *testing.T) {
 		t.Errorf("no statistics of people: %d, %v", n, err)
 	}
 }
+
+// SQLite's memory is bounded, for the whole process.
+func TestSoftHeapLimit(t *testing.T) {
+	db := openTest(t)
+	var limit int64
+	if err := db.reader.QueryRowContext(context.Background(), `PRAGMA soft_heap_limit`).Scan(&limit); err != nil {
+		t.Fatal(err)
+	}
+	if limit != sqliteSoftHeapLimit {
+		t.Errorf("soft_heap_limit %d, want %d", limit, sqliteSoftHeapLimit)
+	}
+}

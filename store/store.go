@@ -83,6 +83,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.writer.Close()
 		return nil, err
 	}
+	if err := limitMemory(ctx, db.writer); err != nil {
+		db.writer.Close()
+		return nil, err
+	}
 	if err := db.migrate(ctx, len(migrations)); err != nil {
 		db.writer.Close()
 		return nil, err
