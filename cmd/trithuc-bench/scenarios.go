@@ -50,10 +50,11 @@ type world struct {
 	plain  *store.Plain
 	db     *store.DB // resolves the store's statements for plain
 
-	ids      []string
-	filters  []string
-	queries  []string
-	creators *creators
+	ids           []string
+	filters       []string
+	queries       []string
+	creators      *creators
+	plainCreators *creators
 }
 
 // creators hands out new profiles to create, numbered after every person in
@@ -213,7 +214,7 @@ func (w *world) createScenario(ctx context.Context, poolSize int) (*scenario, er
 	}
 	pool := make(chan *store.BulkRows, poolSize)
 	for range poolSize {
-		rows, err := w.db.PrepareBulk(ctx, []store.BulkProfile{{Person: w.creators.next()}})
+		rows, err := w.db.PrepareBulk(ctx, []store.BulkProfile{{Person: w.plainCreators.next()}})
 		if err != nil {
 			return nil, err
 		}
