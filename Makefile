@@ -4,7 +4,7 @@ TAGS := sqlite_fts5
 GO   ?= go
 BUF  := $(GO) tool -modfile=tools/go.mod buf
 
-.PHONY: all build run test check generate lint fmt vet bench
+.PHONY: all build run test check generate lint fmt vet bench-small bench-1m bench-bulk bench-go
 
 all: check
 
@@ -34,3 +34,31 @@ vet:
 	$(GO) vet -tags $(TAGS) ./...
 
 check: vet test
+
+# Benchmarks (BENCHMARKS.md): trithuc-bench makes a database of synthetic
+# profiles with the bulk path (timing it against plain SQLite), serves it
+# from a child process, and runs every scenario against the server, a bare
+# gRPC server and plain SQLite. The databases live outside the repository.
+BENCH_DIR ?= /tmp/trithuc-bench
+BENCH      = $(GO) run -tags $(TAGS) ./cmd/trithuc-bench
+
+# bench-small: 10,000 people, 3 s per run; a few minutes.
+bench-small:
+	$(BENCH) --db $(BENCH_DIR)/10k.db --people 10000 --duration 3s --warmup 1s \
+		--profile-dir $(BENCH_DIR)/profiles-10k --out $(BENCH_DIR)/results-10k.md
+
+# bench-1m: a million people, 10 s per run; the first run makes the
+# database (about 15 minutes) and times the bulk load against plain SQLite.
+bench-1m:
+	$(BENCH) --db $(BENCH_DIR)/1m.db --people 1000000 --duration 10s --warmup 2s \
+		--profile-dir $(BENCH_DIR)/profiles-1m --out $(BENCH_DIR)/results-1m.md
+
+# bench-bulk: only the bulk load of a million people against plain SQLite,
+# into scratch databases.
+bench-bulk:
+	$(BENCH) --db $(BENCH_DIR)/scratch.db --people 0 --bulk 1000000 --scenarios none \
+		--out $(BENCH_DIR)/results-bulk.md
+
+# bench-go: the store's Go benchmarks beside plain SQLite, on 10,000 people.
+bench-go:
+	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchtime 2s ./store

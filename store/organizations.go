@@ -62,6 +62,9 @@ func OrganizationID(name, field string) (string, error) {
 }
 
 func (tx *Tx) organization(ctx context.Context, id string) (*orgRow, error) {
+	if r := tx.bulk.org(id); r != nil {
+		return r, nil
+	}
 	row := tx.QueryRowContext(ctx, `SELECT `+organizationColumns+` FROM `+organizationFrom+` WHERE o.id = ?`, id)
 	r, err := scanOrganization(row)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -70,6 +73,7 @@ func (tx *Tx) organization(ctx context.Context, id string) (*orgRow, error) {
 	if err != nil {
 		return nil, dbError(err)
 	}
+	tx.bulk.setOrg(id, r)
 	return r, nil
 }
 

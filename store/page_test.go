@@ -2,7 +2,11 @@ package store
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"testing"
+
+	pb "trithuc/proto/trithuc/v1"
 )
 
 var testKeys = map[string]sortKey{
@@ -118,4 +122,45 @@ func FuzzParseOrderBy(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Beyond exactCountLimit people, the first page of a listing of people does
+// not count the matches, unless it holds them all.
+func TestTotalSizeOfLargeRegistries(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	for i := range 5 {
+		if _, err := db.CreatePerson(ctx, &pb.Person{GivenName: fmt.Sprintf("Lan %d", i), FamilyName: "Trần"}, CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	total := func(q ListQuery) (int, bool) {
+		t.Helper()
+		_, page, err := db.ListPeople(ctx, q, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, spage, err := db.SearchPeople(ctx, SearchQuery{Query: "tran lan", ListQuery: q}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if spage.TotalSize != page.TotalSize {
+			t.Errorf("%+v: search total %d, list total %d", q, spage.TotalSize, page.TotalSize)
+		}
+		return page.TotalSize, page.NextPageToken != ""
+	}
+	if n, more := total(ListQuery{PageSize: 2}); n != 5 || !more {
+		t.Errorf("small registry: total %d (more %v), want 5", n, more)
+	}
+	defer func(old int64) { exactCountLimit = old }(exactCountLimit)
+	exactCountLimit = 3
+	if n, more := total(ListQuery{PageSize: 2}); n != 0 || !more {
+		t.Errorf("large registry, more pages: total %d (more %v), want 0 (not counted)", n, more)
+	}
+	if n, more := total(ListQuery{PageSize: 10}); n != 5 || more {
+		t.Errorf("large registry, one page: total %d (more %v), want 5", n, more)
+	}
+	if n, _ := total(ListQuery{PageSize: 10, Filter: `given_name = "Lan 3"`}); n != 1 {
+		t.Errorf("large registry, one match: total %d, want 1", n)
+	}
 }

@@ -203,39 +203,18 @@ var personSortKeys = map[string]sortKey{
 
 // ListPeople lists people in registration order, or in q.OrderBy's.
 func (db *DB) ListPeople(ctx context.Context, q ListQuery, view pb.PersonView) ([]*pb.Person, Page, error) {
-	size, err := pageSize(q.PageSize)
-	if err != nil {
-		return nil, Page{}, err
-	}
-	terms, err := parseOrderBy(q.OrderBy, personSortKeys, orderTerm{sortKey: sortKey{expr: "p.pk", kind: kindInt}})
-	if err != nil {
-		return nil, Page{}, err
-	}
-	l := listing{
-		from:    "people p",
-		columns: personColumns,
-		terms:   terms,
-		query:   queryChecksum("people", q.Filter, orderSQL(terms), strconv.FormatBool(q.ShowDeleted)),
-		size:    size,
-		token:   q.PageToken,
-	}
-	if !q.ShowDeleted {
-		l.where = append(l.where, "p.delete_time IS NULL")
-	}
-	return db.listPeople(ctx, l, q.Filter, view)
+	return db.listPeople(ctx, view, func(tx *Tx) (listing, error) { return tx.peopleListing(ctx, q) })
 }
 
-// listPeople runs a listing of people narrowed by a filter.
-func (db *DB) listPeople(ctx context.Context, l listing, filter string, view pb.PersonView) ([]*pb.Person, Page, error) {
+// listPeople runs the listing of people that resolve makes, in one read
+// transaction.
+func (db *DB) listPeople(ctx context.Context, view pb.PersonView, resolve func(*Tx) (listing, error)) ([]*pb.Person, Page, error) {
 	var people []*pb.Person
 	var page Page
 	err := db.read(ctx, func(tx *Tx) error {
-		where, args, err := tx.compileFilter(ctx, filter, personSchema)
+		l, err := resolve(tx)
 		if err != nil {
 			return err
-		}
-		if where != "" {
-			l.where, l.args = append(l.where, where), append(l.args, args...)
 		}
 		rows, p, err := list(ctx, tx, l, scanPerson)
 		if err != nil {
@@ -251,6 +230,42 @@ func (db *DB) listPeople(ctx context.Context, l listing, filter string, view pb.
 		return nil
 	})
 	return people, page, err
+}
+
+// peopleSizeSQL measures the people table for exactCountLimit, in one
+// step of its primary key.
+const peopleSizeSQL = `SELECT COALESCE(MAX(pk), 0) FROM people`
+
+// peopleListing resolves a ListPeople query to SQL.
+func (tx *Tx) peopleListing(ctx context.Context, q ListQuery) (listing, error) {
+	size, err := pageSize(q.PageSize)
+	if err != nil {
+		return listing{}, err
+	}
+	terms, err := parseOrderBy(q.OrderBy, personSortKeys, orderTerm{sortKey: sortKey{expr: "p.pk", kind: kindInt}})
+	if err != nil {
+		return listing{}, err
+	}
+	l := listing{
+		from:    "people p",
+		columns: personColumns,
+		terms:   terms,
+		query:   queryChecksum("people", q.Filter, orderSQL(terms), strconv.FormatBool(q.ShowDeleted)),
+		size:    size,
+		token:   q.PageToken,
+		sizeSQL: peopleSizeSQL,
+	}
+	if !q.ShowDeleted {
+		l.where = append(l.where, "p.delete_time IS NULL")
+	}
+	where, args, err := tx.compileFilter(ctx, q.Filter, personSchema)
+	if err != nil {
+		return listing{}, err
+	}
+	if where != "" {
+		l.where, l.args = append(l.where, where), args
+	}
+	return l, nil
 }
 
 // CreatePerson registers p. Output-only fields of p are ignored.
@@ -311,9 +326,10 @@ func (tx *Tx) createPerson(ctx context.Context, id string, p *pb.Person) (*perso
 	now := micros(tx.now)
 	res, err := tx.ExecContext(ctx, `INSERT INTO people (id, family_name, middle_name, given_name, display_name,
 		gender, birth_year, birth_month, birth_day, ethnicity, national_id, email, phone, hometown,
-		address, availability, work_location, work_country, create_time, update_time, revision)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
-		append([]any{id}, append(personValues(p), now, now)...)...)
+		address, availability, work_location, work_country, create_time, update_time, revision, sort_key, family_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+		append([]any{id}, append(personValues(p), now, now,
+			vntext.SortKey(p.GivenName, p.MiddleName, p.FamilyName), vntext.SortKey(p.FamilyName, p.MiddleName, p.GivenName))...)...)
 	if err != nil {
 		return nil, dbError(err)
 	}
@@ -590,7 +606,8 @@ func daysIn(year, month int32) int32 {
 }
 
 func (tx *Tx) checkNationalIDFree(ctx context.Context, id, nationalID string) error {
-	if nationalID == "" {
+	if nationalID == "" || tx.bulk != nil {
+		// A bulk load leaves it to the unique index people_national_id.
 		return nil
 	}
 	var other string

@@ -121,18 +121,30 @@ func (tx *Tx) checkUnit(ctx context.Context, v *Invalids, field, code string, on
 const validOn = `valid_from <= ? AND (valid_to = '' OR valid_to >= ?)`
 
 func (tx *Tx) exists(ctx context.Context, query string, args ...any) (bool, error) {
+	if tx.bulk != nil && tx.bulk.exists(query, args) {
+		return true, nil
+	}
 	var one int
 	err := tx.QueryRowContext(ctx, query, args...).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
+	}
+	if err == nil && tx.bulk != nil {
+		tx.bulk.found(query, args)
 	}
 	return err == nil, dbError(err)
 }
 
 // levelRank returns the rank of a qualification level code, or 0 when unknown.
 func (tx *Tx) levelRank(ctx context.Context, code string) (int, error) {
+	if r, ok := tx.bulk.rank("level", code); ok {
+		return r, nil
+	}
 	var rank int
 	err := tx.QueryRowContext(ctx, `SELECT rank FROM ref_qualification_levels WHERE code = ?`, code).Scan(&rank)
+	if err == nil {
+		tx.bulk.setRank("level", code, rank)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}

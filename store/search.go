@@ -75,8 +75,11 @@ func (tx *Tx) reindexPerson(ctx context.Context, pk int64) error {
 	if err != nil {
 		return dbError(err)
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE people SET sort_key = ?, family_key = ? WHERE pk = ?`,
-		vntext.SortKey(given, middle, family), vntext.SortKey(family, middle, given), pk)
+	// Most writes leave the names as they were: then the row and its two
+	// indexes are not written again.
+	sortKey, familyKey := vntext.SortKey(given, middle, family), vntext.SortKey(family, middle, given)
+	_, err = tx.ExecContext(ctx, `UPDATE people SET sort_key = ?1, family_key = ?2 WHERE pk = ?3 AND (sort_key != ?1 OR family_key != ?2)`,
+		sortKey, familyKey, pk)
 	if err != nil {
 		return dbError(err)
 	}
@@ -189,19 +192,24 @@ const MaxSearchTerms = 12
 // without diacritics in a name, then as typed anywhere, then the rest; within
 // a rank, in Vietnamese name order.
 func (db *DB) SearchPeople(ctx context.Context, q SearchQuery, view pb.PersonView) ([]*pb.Person, Page, error) {
+	return db.listPeople(ctx, view, func(tx *Tx) (listing, error) { return tx.searchListing(ctx, q) })
+}
+
+// searchListing resolves a SearchPeople query to SQL.
+func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error) {
 	terms := searchTerms(q.Query)
 	switch {
 	case len(terms) == 0:
-		return nil, Page{}, errorf(Invalid, "query", "required: some words to search for, e.g. a name, a major or a workplace")
+		return listing{}, errorf(Invalid, "query", "required: some words to search for, e.g. a name, a major or a workplace")
 	case len(terms) > MaxSearchTerms:
-		return nil, Page{}, errorf(Invalid, "query", "at most %d words; narrow the search with a filter instead", MaxSearchTerms)
+		return listing{}, errorf(Invalid, "query", "at most %d words; narrow the search with a filter instead", MaxSearchTerms)
 	}
 	if q.OrderBy != "" {
-		return nil, Page{}, errorf(Invalid, "order_by", "search results are ordered by relevance; use ListPeople to order by a field")
+		return listing{}, errorf(Invalid, "order_by", "search results are ordered by relevance; use ListPeople to order by a field")
 	}
 	size, err := pageSize(q.PageSize)
 	if err != nil {
-		return nil, Page{}, err
+		return listing{}, err
 	}
 	folded := mapTerms(terms, vntext.Fold)
 	exact := mapTerms(terms, vntext.Lower)
@@ -235,8 +243,21 @@ func (db *DB) SearchPeople(ctx context.Context, q SearchQuery, view pb.PersonVie
 		query: queryChecksum("search", strings.Join(folded, " "), strings.Join(exact, " "), q.Filter),
 		size:  size,
 		token: q.PageToken,
+		// The page must score every match anyway, but counting them
+		// runs the search a second time.
+		sizeSQL: peopleSizeSQL,
+		// A broad search sorts tens of thousands of matches for a page.
+		fetchKey:  "p.pk",
+		fetchFrom: "people p",
 	}
-	return db.listPeople(ctx, l, q.Filter, view)
+	where, args, err := tx.compileFilter(ctx, q.Filter, personSchema)
+	if err != nil {
+		return listing{}, err
+	}
+	if where != "" {
+		l.where, l.args = append(l.where, where), args
+	}
+	return l, nil
 }
 
 // fieldNames returns the names, in Vietnamese and English, of the fields

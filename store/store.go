@@ -28,6 +28,8 @@ type DB struct {
 	path   string
 	writer *sql.DB
 	reader *sql.DB
+	// Statements prepared once per pool (stmtcache.go).
+	writerStmts, readerStmts *stmtCache
 
 	// secret signs page tokens, so that a client can neither forge one nor
 	// reuse one for a different query. It is made once per database.
@@ -67,6 +69,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
+	db.writerStmts = newStmtCache(db.writer)
 	db.writer.SetMaxOpenConns(1)
 	db.writer.SetMaxIdleConns(1)
 	db.writer.SetConnMaxLifetime(0)
@@ -77,6 +80,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	if err := checkFTS5(ctx, db.writer); err != nil {
+		db.writer.Close()
+		return nil, err
+	}
+	if err := limitMemory(ctx, db.writer); err != nil {
 		db.writer.Close()
 		return nil, err
 	}
@@ -95,6 +102,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.writer.Close()
 		return nil, fmt.Errorf("store: %w", err)
 	}
+	db.readerStmts = newStmtCache(db.reader)
 	n := max(4, 2*runtime.GOMAXPROCS(0))
 	db.reader.SetMaxOpenConns(n)
 	db.reader.SetMaxIdleConns(n)
@@ -108,6 +116,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := db.ensureSearchIndex(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: rebuilding the search index: %w", err)
+	}
+	if err := db.ensureStats(ctx); err != nil {
+		db.Close()
+		return nil, err
 	}
 	return db, nil
 }
@@ -143,6 +155,11 @@ func (db *DB) Path() string { return db.path }
 // checkpointed into the main file so that it can be copied on its own.
 func (db *DB) Close() error {
 	var errs []error
+	for _, c := range []*stmtCache{db.readerStmts, db.writerStmts} {
+		if c != nil {
+			c.close()
+		}
+	}
 	if db.reader != nil {
 		errs = append(errs, db.reader.Close())
 	}
@@ -161,6 +178,11 @@ type Tx struct {
 	*sql.Tx
 	db  *DB
 	now time.Time
+	// stmts are the prepared statements of its pool.
+	stmts *stmtCache
+	// bulk, set in a bulk load, remembers reference and organization
+	// lookups that the profiles of a batch repeat (see bulk.go).
+	bulk *bulkMemo
 }
 
 // errRollback ends a dry run: the work was done and checked, and is undone.
@@ -170,11 +192,12 @@ var errRollback = errors.New("store: dry run")
 // rolls back instead, so that validate_only requests see every check a real
 // write would make and change nothing.
 func (db *DB) write(ctx context.Context, dryRun bool, fn func(tx *Tx) error) error {
+	db.writerStmts.prepare(ctx)
 	sqlTx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return dbError(err)
 	}
-	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond)}
+	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), stmts: db.writerStmts}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err
@@ -202,12 +225,13 @@ func (db *DB) write(ctx context.Context, dryRun bool, fn func(tx *Tx) error) err
 // read runs fn in a read-only transaction, which sees one snapshot of the
 // database throughout.
 func (db *DB) read(ctx context.Context, fn func(tx *Tx) error) error {
+	db.readerStmts.prepare(ctx)
 	sqlTx, err := db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return dbError(err)
 	}
 	defer sqlTx.Rollback()
-	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond)}
+	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), stmts: db.readerStmts}
 	return fn(tx)
 }
 

@@ -18,17 +18,54 @@ import (
 
 // Generator makes profiles; the same seed makes the same profiles.
 type Generator struct {
-	r *rand.Rand
-	n int
+	r    *rand.Rand
+	seed uint64
+	n    int
 }
 
 // New returns a generator for seed.
 func New(seed uint64) *Generator {
-	return &Generator{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+	return &Generator{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), seed: seed}
 }
 
-// Rand is the generator's source, for callers that add their own choices.
-func (g *Generator) Rand() *rand.Rand { return g.r }
+// StartAt numbers the next person n+1: people are numbered 1, 2, 3... per
+// generator, and the number makes their national ID and id unique (up to
+// ten million people), so a generator that adds people to a database that
+// already holds n of them starts at n.
+func (g *Generator) StartAt(n int) *Generator {
+	g.n = n
+	return g
+}
+
+// N is the number of the last person made.
+func (g *Generator) N() int { return g.n }
+
+// ID returns an id like the ones the server assigns (a letter, then 15
+// letters or digits) for the last person made, from the seed and the
+// person's number only.
+func (g *Generator) ID() string {
+	const letters = "abcdefghijklmnopqrstuvwxyz"
+	const alnum = letters + "0123456789"
+	x := g.seed*0x9e3779b97f4a7c15 ^ uint64(g.n)
+	next := func() uint64 { // splitmix64
+		x += 0x9e3779b97f4a7c15
+		z := x
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+		z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+		return z ^ (z >> 31)
+	}
+	b := make([]byte, 16)
+	v := next()
+	b[0] = letters[v%uint64(len(letters))]
+	for i := 1; i < len(b); i++ {
+		if i == 8 {
+			v = next()
+		}
+		v /= uint64(len(alnum))
+		b[i] = alnum[v%uint64(len(alnum))]
+	}
+	return string(b)
+}
 
 type weighted[T any] struct {
 	v T
@@ -63,8 +100,10 @@ var kinhFamilies = []weighted[string]{
 var (
 	maleMiddles   = []string{"Văn", "Văn", "Văn", "Minh", "Quốc", "Thanh", "Hữu", "Đức", "Công", "Hoàng", "Trọng", "Tấn", "Duy", "Ngọc"}
 	femaleMiddles = []string{"Thị", "Thị", "Thị", "Thị", "Ngọc", "Thu", "Kim", "Thanh", "Mỹ", "Bích", "Hồng", "Diễm", "Phương", "Thị Ngọc", "Thị Thanh"}
-	maleGivens    = []string{"Anh", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hùng", "Khoa", "Long", "Nam", "Phong", "Quang", "Sơn", "Thắng", "Tuấn", "Việt", "Hiếu", "Trung", "Lộc", "Phúc", "Toàn", "Đông", "Khánh", "Nghĩa", "Tâm", "Thịnh", "Vinh", "Huy", "Kiên", "Lực"}
-	femaleGivens  = []string{"An", "Chi", "Dung", "Hà", "Hạnh", "Hằng", "Hoa", "Hương", "Lan", "Linh", "Mai", "Ngân", "Nhung", "Phương", "Thảo", "Trang", "Vy", "Yến", "Trinh", "Uyên", "Xuân", "Diệp", "Giang", "Loan", "Nguyệt", "Oanh", "Quyên", "Tuyết", "Thủy", "Ánh"}
+	maleGivens    = []string{"Anh", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hùng", "Khoa", "Long", "Nam", "Phong", "Quang", "Sơn", "Thắng", "Tuấn", "Việt", "Hiếu", "Trung", "Lộc", "Phúc", "Toàn", "Đông", "Khánh", "Nghĩa", "Tâm", "Thịnh", "Vinh", "Huy", "Kiên", "Lực",
+		"Bảo", "Châu", "Công", "Danh", "Định", "Đức", "Duy", "Giang", "Hào", "Hậu", "Hiển", "Hòa", "Hoàng", "Hưng", "Kha", "Khải", "Lâm", "Luân", "Mạnh", "Minh", "Nhân", "Nhật", "Phát", "Phước", "Quân", "Quốc", "Tài", "Tân", "Thái", "Thanh", "Thiện", "Thông", "Tiến", "Trí", "Triết", "Trọng", "Tú", "Tùng", "Vũ", "Vương", "Tuấn Anh", "Minh Khoa", "Hoàng Long", "Quốc Bảo", "Thành Đạt", "Gia Huy"}
+	femaleGivens = []string{"An", "Chi", "Dung", "Hà", "Hạnh", "Hằng", "Hoa", "Hương", "Lan", "Linh", "Mai", "Ngân", "Nhung", "Phương", "Thảo", "Trang", "Vy", "Yến", "Trinh", "Uyên", "Xuân", "Diệp", "Giang", "Loan", "Nguyệt", "Oanh", "Quyên", "Tuyết", "Thủy", "Ánh",
+		"Bích", "Cúc", "Diễm", "Duyên", "Đào", "Hiền", "Hồng", "Huệ", "Huyền", "Khánh", "Kiều", "Lệ", "Liên", "Lụa", "Ly", "My", "Nga", "Ngọc", "Nhi", "Nhàn", "Như", "Phượng", "Quỳnh", "Sương", "Tâm", "Thanh", "Thơ", "Thu", "Thúy", "Tiên", "Trâm", "Tú", "Vân", "Hồng Nhung", "Thanh Tâm", "Bảo Ngọc", "Ngọc Hân", "Minh Thư", "Kim Ngân", "Thu Hà"}
 
 	// Khmer names as they are written in Vietnamese records: a family name
 	// from a small set, often no middle name or "Thị", and given names
@@ -85,6 +124,10 @@ var (
 		{"30307", 6}, {"30316", 3}, {"30376", 2}, {"30520", 1}, {"30544", 1},
 	}
 )
+
+// idProvinces are the province codes of citizen IDs: Kiên Giang, then its
+// neighbours of the delta.
+var idProvinces = []string{"091", "089", "092", "093", "094", "095", "096", "087", "086", "084"}
 
 // Ethnic group codes in the General Statistics Office list.
 const (
@@ -131,7 +174,14 @@ func (g *Generator) Person() *pb.Person {
 	day := int32(1 + r.IntN(28))
 	p.BirthDate = &date.Date{Year: year, Month: month, Day: day}
 	p.Hometown = pick(r, communes)
-	p.NationalId = fmt.Sprintf("091%d%02d%06d", genderCentury(female, year), year%100, g.n%1000000)
+	if year < 1995 && r.Float64() < 0.3 {
+		// Older records name the district of before the 2025 merger.
+		p.Hometown = one(r, oldDistricts)
+	}
+	// A citizen ID: the province of registration, gender and century, the
+	// year, and a serial; the serial is the person's number, and each
+	// million people take the next province code, so that IDs never repeat.
+	p.NationalId = fmt.Sprintf("%s%d%02d%06d", idProvinces[(g.n/1000000)%len(idProvinces)], genderCentury(female, year), year%100, g.n%1000000)
 	if r.Float64() < 0.8 {
 		p.Phone = fmt.Sprintf("09%d%07d", r.IntN(10), r.IntN(10000000))
 	}

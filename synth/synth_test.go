@@ -65,3 +65,44 @@ func TestLoadPassesValidation(t *testing.T) {
 		t.Errorf("%d of 400 hold a current position", current)
 	}
 }
+
+// National IDs do not repeat past a million people, and ids follow the seed.
+func TestNationalIDsAndIDs(t *testing.T) {
+	g := New(1).StartAt(999_990)
+	seen := map[string]bool{}
+	for range 20 {
+		p := g.Person()
+		if seen[p.NationalId] || len(p.NationalId) != 12 {
+			t.Fatalf("national ID %q repeats or is not 12 digits", p.NationalId)
+		}
+		seen[p.NationalId] = true
+	}
+	// The first million's serials, with the next province code.
+	h := New(1)
+	for range 10 {
+		if p := h.Person(); seen[p.NationalId] {
+			t.Fatalf("national ID %q of the first million repeats past it", p.NationalId)
+		}
+	}
+	a, b := New(9), New(9)
+	a.Profile(Organizations(3))
+	b.Person()
+	if x, y := a.ID(), b.ID(); x != y || len(x) != 16 {
+		t.Errorf("ids %q and %q of the same seed and number", x, y)
+	}
+	ids := map[string]bool{}
+	for n := range 100000 {
+		id := a.StartAt(n).ID()
+		if ids[id] {
+			t.Fatalf("id %s repeats", id)
+		}
+		ids[id] = true
+	}
+}
+
+func BenchmarkProfile(b *testing.B) {
+	g, orgs := New(1), Organizations(5000)
+	for b.Loop() {
+		g.Profile(orgs)
+	}
+}

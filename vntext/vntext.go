@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -21,6 +22,56 @@ func NFC(s string) string { return norm.NFC.String(s) }
 // "Nguyễn Thị Đào" becomes "nguyen thi dao". Unicode does not decompose đ and
 // Đ, so they are mapped to d by hand.
 func Fold(s string) string {
+	// Most text is ASCII and precomposed Latin letters: fold those rune by
+	// rune from a table, and anything else the long way.
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf:
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			b.WriteByte(byte(r))
+		case r >= foldFirst && r < foldFirst+rune(len(foldTable)) && foldTable[r-foldFirst] != "\xff":
+			b.WriteString(foldTable[r-foldFirst])
+		default:
+			return foldSlow(s)
+		}
+	}
+	return b.String()
+}
+
+// foldTable folds the runes from foldFirst on one by one: the Latin letters
+// with diacritics (Latin-1 to Latin Extended Additional, where Vietnamese
+// letters are) and the combining marks. "\xff" marks a rune that the table
+// does not fold. Folding a string rune by rune is folding it whole for
+// these runes: their decompositions are a letter followed by marks, and
+// reordering marks, which decomposing a whole string may do, cannot move
+// letters.
+var foldTable = func() []string {
+	t := make([]string, 0x1F00-foldFirst)
+	for i := range t {
+		r := foldFirst + rune(i)
+		t[i] = "\xff"
+		if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		d := []rune(norm.NFD.String(string(r)))
+		ok := !unicode.Is(unicode.Mn, d[0]) || len(d) == 1
+		for _, m := range d[1:] {
+			ok = ok && unicode.Is(unicode.Mn, m)
+		}
+		if ok {
+			t[i] = foldSlow(string(r))
+		}
+	}
+	return t
+}()
+
+const foldFirst = 0xC0
+
+func foldSlow(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range norm.NFD.String(s) {

@@ -73,3 +73,30 @@ func TestSortKeyByGivenThenMiddleThenFamily(t *testing.T) {
 		t.Errorf("sorted %q, want %q", strings.Join(got, "|"), want)
 	}
 }
+
+// The fast path of Fold folds as the slow one does, every rune of the table
+// alone and among others, and text with what the table does not hold.
+func TestFoldFastPathIsExact(t *testing.T) {
+	var all []rune
+	for r := rune(0); r < 0x2000; r++ {
+		all = append(all, r)
+		if got, want := Fold(string(r)), foldSlow(string(r)); got != want {
+			t.Errorf("Fold(%U) = %q, want %q", r, got, want)
+		}
+	}
+	for _, s := range []string{
+		string(all), "Nguyễn Thị Đào", "NGUYỄN ĐỨC THỊNH", "Sa Rươl Thạch", "e\u0301\u0323 o\u031b\u0300",
+		"Trường Đại học Cần Thơ 北京 Ελλάδα", "ﬁ ǅ Ǆ ǈ ǉ ß İ K Å",
+	} {
+		if got, want := Fold(s), foldSlow(s); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func BenchmarkFold(b *testing.B) {
+	s := "Nguyễn Thị Ánh Trường Đại học Cần Thơ Sư phạm Toán học Giáo viên Trường THCS số 12 Khoa học giáo dục Educational sciences"
+	for b.Loop() {
+		Fold(s)
+	}
+}

@@ -24,6 +24,7 @@ Usage:
   trithuc backup [--db PATH] BACKUP_FILE           online, while serving
   trithuc restore [--db PATH] [--force] BACKUP_FILE with the server stopped
   trithuc stats --by level,unit [--filter ...] [--as-of DATE] [--csv]    figures from a running server
+  trithuc gen --db PATH | --api  --people N [--seed S]   add synthetic profiles
   trithuc <collection> <verb> [NAME] [flags]    call the API of a running server
 
 Collections and their verbs (run "trithuc <collection>" to see its verbs and
@@ -78,6 +79,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runReference(ctx, rest, stdout, stderr)
 	case "stats":
 		return runStats(ctx, rest, stdout, stderr)
+	case "gen":
+		return runGen(ctx, rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprintf(stdout, usage, collectionsHelp())
 		return nil

@@ -166,11 +166,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // seedDemo fills an empty database with synthetic people, makes an admin key
 // and prints commands that use it.
 func seedDemo(ctx context.Context, db *store.DB, n int, srv *server.Server, tls bool, out io.Writer) error {
-	_, page, err := db.ListPeople(ctx, store.ListQuery{PageSize: 1}, 0)
+	count, err := db.CountPeople(ctx, true)
 	if err != nil {
 		return err
 	}
-	count := page.TotalSize
 	if count == 0 {
 		count = n
 		if err := synth.Load(ctx, db, 1, n); err != nil {

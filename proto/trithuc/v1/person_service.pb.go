@@ -258,7 +258,9 @@ type ListPeopleResponse struct {
 	People []*Person `protobuf:"bytes,1,rep,name=people,proto3" json:"people,omitempty"`
 	// Pass this as page_token to get the next page; empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
-	// How many people matched the filter when the listing began.
+	// How many people matched the filter when the listing began. A registry
+	// of more than 100,000 people does not count the matches of a listing
+	// that has more than one page: there it is 0 (AIP-158).
 	TotalSize     int32 `protobuf:"varint,3,opt,name=total_size,json=totalSize,proto3" json:"total_size,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -406,7 +408,9 @@ type SearchPeopleResponse struct {
 	People []*Person `protobuf:"bytes,1,rep,name=people,proto3" json:"people,omitempty"`
 	// Pass this as page_token to get the next page; empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
-	// How many people matched when the search began.
+	// How many people matched when the search began. A registry of more than
+	// 100,000 people does not count the matches of a search that has more
+	// than one page: there it is 0 (AIP-158).
 	TotalSize     int32 `protobuf:"varint,3,opt,name=total_size,json=totalSize,proto3" json:"total_size,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"time"
+)
+
+// op is one call of a scenario, made by worker w with its own random source.
+type op func(ctx context.Context, w int, r *rand.Rand) error
+
+// errExhausted stops a worker whose scenario has no more work prepared.
+var errExhausted = errors.New("no more prepared work")
+
+// result is what a run of one scenario at one concurrency measured.
+type result struct {
+	Ops, Errors int
+	FirstError  string
+	Elapsed     time.Duration
+	// Throughput is calls per second over the measured window.
+	Throughput float64
+	P50, P99   time.Duration
+	// ServerCPU is the CPU time the server under test used over the run,
+	// when it is a process of its own.
+	ServerCPU time.Duration
+}
+
+// runLoad runs op on conc workers: for warmup, unmeasured, then for d. Each
+// worker calls op again as soon as a call returns (a closed loop); calls in
+// flight at the end finish, and count.
+func runLoad(ctx context.Context, conc int, warmup, d time.Duration, do op) result {
+	var (
+		wg        sync.WaitGroup
+		mu        sync.Mutex
+		lats      []time.Duration
+		errs      int
+		firstErr  error
+		start     = time.Now()
+		measureAt = start.Add(warmup)
+		end       = measureAt.Add(d)
+		lastEnd   time.Time
+	)
+	for w := range conc {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(w), uint64(start.UnixNano())))
+			var mine []time.Duration
+			myErrs := 0
+			var myFirst error
+			var last time.Time
+			for {
+				t := time.Now()
+				if !t.Before(end) {
+					break
+				}
+				err := do(ctx, w, r)
+				now := time.Now()
+				if errors.Is(err, errExhausted) {
+					break
+				}
+				if t.Before(measureAt) {
+					continue
+				}
+				last = now
+				if err != nil {
+					myErrs++
+					if myFirst == nil {
+						myFirst = err
+					}
+					continue
+				}
+				mine = append(mine, now.Sub(t))
+			}
+			mu.Lock()
+			lats = append(lats, mine...)
+			errs += myErrs
+			if firstErr == nil {
+				firstErr = myFirst
+			}
+			if last.After(lastEnd) {
+				lastEnd = last
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	res := result{Ops: len(lats), Errors: errs}
+	if firstErr != nil {
+		res.FirstError = firstErr.Error()
+	}
+	if lastEnd.After(measureAt) {
+		res.Elapsed = lastEnd.Sub(measureAt)
+		res.Throughput = float64(res.Ops) / res.Elapsed.Seconds()
+	}
+	slices.Sort(lats)
+	res.P50, res.P99 = quantile(lats, 0.50), quantile(lats, 0.99)
+	return res
+}
+
+// quantile of sorted latencies, by the nearest rank.
+func quantile(sorted []time.Duration, q float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(q*float64(len(sorted))+0.5) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
+}

@@ -1,0 +1,67 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	pb "trithuc/proto/trithuc/v1"
+)
+
+// Open gathers the planner's statistics once there are enough people, and
+// again when they have doubled.
+func TestOpenGathersStatistics(t *testing.T) {
+	defer func(old int64) { analyzeFrom = old }(analyzeFrom)
+	analyzeFrom = 3
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "stats.db")
+	analyzed := func(n int) int64 {
+		t.Helper()
+		db, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var v int64
+		db.writer.QueryRowContext(ctx, `SELECT COALESCE((SELECT value FROM settings WHERE key = 'analyzed_people'), 0)`).Scan(&v)
+		for range n {
+			if _, err := db.CreatePerson(ctx, &pb.Person{GivenName: "Hoa", Hometown: "30742"}, CreateOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return v
+	}
+	if v := analyzed(4); v != 0 {
+		t.Errorf("statistics of %d people in an empty database", v)
+	}
+	if v := analyzed(3); v != 4 {
+		t.Errorf("statistics of %d people, want 4", v)
+	}
+	if v := analyzed(2); v != 4 {
+		t.Errorf("statistics of %d people at 7, want those of 4 until the table doubles", v)
+	}
+	if v := analyzed(0); v != 9 {
+		t.Errorf("statistics of %d people, want 9", v)
+	}
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.writer.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'people'`).Scan(&n); err != nil || n == 0 {
+		t.Errorf("no statistics of people: %d, %v", n, err)
+	}
+}
+
+// SQLite's memory is bounded, for the whole process.
+func TestSoftHeapLimit(t *testing.T) {
+	db := openTest(t)
+	var limit int64
+	if err := db.reader.QueryRowContext(context.Background(), `PRAGMA soft_heap_limit`).Scan(&limit); err != nil {
+		t.Fatal(err)
+	}
+	if limit != sqliteSoftHeapLimit {
+		t.Errorf("soft_heap_limit %d, want %d", limit, sqliteSoftHeapLimit)
+	}
+}

@@ -1,0 +1,136 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/store"
+	"trithuc/synth"
+)
+
+// Benchmarks of the store's hot paths, each beside plain SQLite running the
+// same statements on the same file (store.Plain), so that their ratio holds
+// on a busy machine. They run only with -bench (make bench-go), on 10,000
+// synthetic people kept in the temporary directory between runs.
+
+const benchPeople = 10_000
+
+var (
+	benchOnce sync.Once
+	benchPath string
+	benchErr  error
+)
+
+func benchDB(b *testing.B) (*store.DB, *store.Plain, []string) {
+	b.Helper()
+	ctx := context.Background()
+	benchOnce.Do(func() {
+		benchPath = filepath.Join(os.TempDir(), fmt.Sprintf("trithuc-store-bench-%d.db", benchPeople))
+		db, err := store.Open(ctx, benchPath)
+		if err != nil {
+			benchErr = err
+			return
+		}
+		defer db.Close()
+		n, err := db.CountPeople(ctx, true)
+		if err == nil && n < benchPeople {
+			_, err = synth.BulkLoad(ctx, db, synth.BulkOptions{Seed: 1, People: benchPeople - n})
+		}
+		benchErr = err
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	db, err := store.Open(ctx, benchPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	plain, err := store.OpenPlain(ctx, benchPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { plain.Close() })
+	ids, err := plain.SampleIDs(ctx, 1000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db, plain, ids
+}
+
+func BenchmarkGetPersonFull(b *testing.B) {
+	db, plain, ids := benchDB(b)
+	ctx := context.Background()
+	b.Run("store", func(b *testing.B) {
+		r := rand.New(rand.NewPCG(1, 2))
+		for b.Loop() {
+			if _, err := db.GetPerson(ctx, "people/"+ids[r.IntN(len(ids))], pb.PersonView_PERSON_VIEW_FULL); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("plain", func(b *testing.B) {
+		r := rand.New(rand.NewPCG(1, 2))
+		for b.Loop() {
+			if _, err := plain.GetPersonFull(ctx, ids[r.IntN(len(ids))]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+const benchFilter = `highest_qualification_level >= THAC_SI AND hometown = "30760"`
+
+func BenchmarkListPeopleFiltered(b *testing.B) {
+	db, plain, _ := benchDB(b)
+	ctx := context.Background()
+	q := store.ListQuery{Filter: benchFilter}
+	b.Run("store", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, err := db.ListPeople(ctx, q, 0); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	l, err := plain.PeopleListing(ctx, db, q, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("plain", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := l.Run(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkSearchPeople(b *testing.B) {
+	db, plain, _ := benchDB(b)
+	ctx := context.Background()
+	q := store.SearchQuery{Query: "nguyen thi thanh"}
+	b.Run("store", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, err := db.SearchPeople(ctx, q, 0); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	l, err := plain.SearchListing(ctx, db, q, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("plain", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := l.Run(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

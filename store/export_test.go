@@ -1,0 +1,82 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// DumpPeople describes every person as stored, by id, in text that two
+// databases can be compared by: every column of the person and of what they
+// hold, and the terms of their search document, leaving out what differs
+// between two writes of the same profile (keys, times, revisions, child
+// ids, the order of terms in the document).
+func (db *DB) DumpPeople(ctx context.Context) (map[string]string, error) {
+	conn, err := db.writer.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, people_search, instance)`); err != nil {
+		return nil, err
+	}
+	dump := func(query string, args ...any) ([]string, error) {
+		rows, err := conn.QueryContext(ctx, query, args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		var out []string
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				return nil, err
+			}
+			var b strings.Builder
+			for i, c := range cols {
+				fmt.Fprintf(&b, "%s=%v(%T) ", c, vals[i], vals[i])
+			}
+			out = append(out, b.String())
+		}
+		return out, rows.Err()
+	}
+	people, err := dump(`SELECT pk, id FROM people ORDER BY pk`)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, line := range people {
+		var pk int64
+		var id string
+		fmt.Sscanf(strings.ReplaceAll(strings.ReplaceAll(line, "(int64)", ""), "(string)", ""), "pk=%d id=%s", &pk, &id)
+		var b strings.Builder
+		for _, q := range []string{
+			`SELECT family_name, middle_name, given_name, display_name, gender, birth_year, birth_month, birth_day,
+				ethnicity, national_id, email, phone, hometown, address, availability, work_location, work_country,
+				delete_time, highest_level, highest_level_rank, academic_title, academic_title_year,
+				hex(sort_key), hex(family_key) FROM people WHERE pk = ?`,
+			`SELECT ordinal, field, code, is_primary FROM person_fields WHERE person_pk = ? ORDER BY ordinal`,
+			`SELECT role FROM person_expert_roles WHERE person_pk = ? ORDER BY role`,
+			`SELECT kind, level, level_rank, major, field, field_code, institution, country, year, mode_of_study,
+				document_number, language, verification_state, verifier, verify_time, verify_note
+				FROM qualifications WHERE person_pk = ? ORDER BY pk`,
+			`SELECT organization_pk, organization_name, title, department, employment_type, start_date, end_date,
+				is_current, country, administrative_unit FROM positions WHERE person_pk = ? ORDER BY pk`,
+			`SELECT title, kind, year, issuer, decision_number FROM honors WHERE person_pk = ? ORDER BY pk`,
+			`SELECT col, term, COUNT(*) FROM temp.search_vocab WHERE doc = ? GROUP BY col, term ORDER BY col, term`,
+		} {
+			lines, err := dump(q, pk)
+			if err != nil {
+				return nil, err
+			}
+			b.WriteString(strings.Join(lines, "\n") + "\n--\n")
+		}
+		out[id] = b.String()
+	}
+	return out, nil
+}
