@@ -113,6 +113,7 @@ var (
 	bulkFieldColumns  = []string{"person_pk", "ordinal", "field", "code", "is_primary"}
 	bulkRoleColumns   = []string{"person_pk", "role"}
 	bulkSearchColumns = []string{"rowid", "name_exact", "name_folded", "other_exact", "other_folded"}
+	bulkNamesColumns  = []string{"rowid", "name_exact", "name_folded"}
 )
 
 func childColumns[T proto.Message](k *childKind[T]) []string {
@@ -201,6 +202,7 @@ func (tx *Tx) bulkRows(ctx context.Context, profiles []BulkProfile) (*BulkRows, 
 		pos    = newBulkTable("INSERT", "positions", childColumns(positionKind))
 		honors = newBulkTable("INSERT", "honors", childColumns(honorKind))
 		search = newBulkTable("INSERT", "people_search", bulkSearchColumns)
+		names  = newBulkTable("INSERT", "people_names", bulkNamesColumns)
 	)
 	for i, prof := range profiles {
 		pk := bulkPK(i)
@@ -278,8 +280,9 @@ func (tx *Tx) bulkRows(ctx context.Context, profiles []BulkProfile) (*BulkRows, 
 			now, now, 1, d.level, d.levelRank, d.title, d.titleYear,
 			vntext.SortKey(p.GivenName, p.MiddleName, p.FamilyName), vntext.SortKey(p.FamilyName, p.MiddleName, p.GivenName)))
 
-		// The search document, as reindexPerson makes it.
-		names := strings.Join([]string{p.FamilyName, p.MiddleName, p.GivenName, p.DisplayName}, " ")
+		// The search document and the names, as reindexPerson makes them.
+		nameText := nameText(p.FamilyName, p.MiddleName, p.GivenName, p.DisplayName)
+		names.rows = append(names.rows, []any{pk, vntext.Lower(nameText), vntext.Fold(nameText)})
 		fieldList := make([]string, 0, len(fieldSet))
 		for f := range fieldSet {
 			fieldList = append(fieldList, f)
@@ -293,9 +296,9 @@ func (tx *Tx) bulkRows(ctx context.Context, profiles []BulkProfile) (*BulkRows, 
 			other = append(other, fn...)
 		}
 		otherText := strings.Join(other, " ")
-		search.rows = append(search.rows, []any{pk, vntext.Lower(names), vntext.Fold(names), vntext.Lower(otherText), vntext.Fold(otherText)})
+		search.rows = append(search.rows, []any{pk, vntext.Lower(nameText), vntext.Fold(nameText), vntext.Lower(otherText), vntext.Fold(otherText)})
 	}
-	return &BulkRows{tables: []*bulkTable{people, fields, roles, quals, pos, honors, search}, people: len(profiles)}, nil
+	return &BulkRows{tables: []*bulkTable{people, fields, roles, quals, pos, honors, search, names}, people: len(profiles)}, nil
 }
 
 func (tx *Tx) endBulk() { tx.bulk = nil }

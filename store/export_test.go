@@ -17,8 +17,13 @@ func (db *DB) DumpPeople(ctx context.Context) (map[string]string, error) {
 		return nil, err
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, people_search, instance)`); err != nil {
-		return nil, err
+	for _, vocab := range []string{
+		`CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, people_search, instance)`,
+		`CREATE VIRTUAL TABLE IF NOT EXISTS temp.names_vocab USING fts5vocab(main, people_names, instance)`,
+	} {
+		if _, err := conn.ExecContext(ctx, vocab); err != nil {
+			return nil, err
+		}
 	}
 	dump := func(query string, args ...any) ([]string, error) {
 		rows, err := conn.QueryContext(ctx, query, args...)
@@ -69,6 +74,7 @@ func (db *DB) DumpPeople(ctx context.Context) (map[string]string, error) {
 				is_current, country, administrative_unit FROM positions WHERE person_pk = ? ORDER BY pk`,
 			`SELECT title, kind, year, issuer, decision_number FROM honors WHERE person_pk = ? ORDER BY pk`,
 			`SELECT col, term, COUNT(*) FROM temp.search_vocab WHERE doc = ? GROUP BY col, term ORDER BY col, term`,
+			`SELECT col, term, COUNT(*) AS names FROM temp.names_vocab WHERE doc = ? GROUP BY col, term ORDER BY col, term`,
 		} {
 			lines, err := dump(q, pk)
 			if err != nil {

@@ -275,6 +275,25 @@ type listing struct {
 	// sorts many matches to find a page then sorts narrow rows, not whole
 	// ones, in less memory.
 	fetchKey, fetchFrom string
+	// bands, when set, split the page query of a fetchKey listing: each
+	// band's common table expressions replace with's, and every row of a
+	// band sorts before every row of the next, so that a page the first
+	// band fills never reads the rest. with still selects every match, for
+	// counting.
+	bands []band
+}
+
+// band is one part of a listing, read in turn.
+type band struct {
+	with     string
+	withArgs []any
+}
+
+func (l listing) pageBands() []band {
+	if len(l.bands) == 0 {
+		return []band{{l.with, l.withArgs}}
+	}
+	return l.bands
 }
 
 // exactCountLimit is the size of a collection up to which listings count
@@ -370,27 +389,36 @@ func list[T any](ctx context.Context, tx *Tx, l listing, scan func(s scanner, ex
 // in order, then their columns.
 func fetchPage[T any](ctx context.Context, tx *Tx, l listing, where []string, args []any, total int,
 	scan func(s scanner, extra ...any) (T, error)) ([]T, string, error) {
-	rows, err := tx.QueryContext(ctx, l.pageSQL(where), args...)
-	if err != nil {
-		return nil, "", dbError(err)
-	}
+	rest := args[len(l.withArgs):]
 	var ids []any
 	var keys [][]any
-	for rows.Next() {
-		vals := make([]any, 1+len(l.terms))
-		ptrs := make([]any, len(vals))
-		for i := range vals {
-			ptrs[i] = &vals[i]
+	for _, b := range l.pageBands() {
+		if len(ids) > l.size {
+			break
 		}
-		if err := rows.Scan(ptrs...); err != nil {
-			rows.Close()
+		// The same LIMIT in every band keeps one prepared statement each.
+		lb := l
+		lb.with = b.with
+		rows, err := tx.QueryContext(ctx, lb.pageSQL(where), append(append([]any(nil), b.withArgs...), rest...)...)
+		if err != nil {
 			return nil, "", dbError(err)
 		}
-		ids, keys = append(ids, vals[0]), append(keys, vals[1:])
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, "", dbError(err)
+		for rows.Next() {
+			vals := make([]any, 1+len(l.terms))
+			ptrs := make([]any, len(vals))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				rows.Close()
+				return nil, "", dbError(err)
+			}
+			ids, keys = append(ids, vals[0]), append(keys, vals[1:])
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, "", dbError(err)
+		}
 	}
 	token := ""
 	if len(ids) > l.size {
@@ -402,7 +430,7 @@ func fetchPage[T any](ctx context.Context, tx *Tx, l listing, where []string, ar
 	if len(ids) == 0 {
 		return nil, token, nil
 	}
-	rows, err = tx.QueryContext(ctx, "SELECT "+l.columns+", "+l.fetchKey+" FROM "+l.fetchFrom+
+	rows, err := tx.QueryContext(ctx, "SELECT "+l.columns+", "+l.fetchKey+" FROM "+l.fetchFrom+
 		" WHERE "+l.fetchKey+" IN ("+placeholders(len(ids))+")", ids...)
 	if err != nil {
 		return nil, "", dbError(err)

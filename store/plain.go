@@ -153,8 +153,8 @@ type PlainListing struct {
 	p          *Plain
 	count      string
 	countArgs  []any
-	page       string
-	pageArgs   []any
+	pages      []string // the page query, one per band
+	pageArgs   [][]any
 	full       bool
 	countFirst bool
 	size       string
@@ -182,8 +182,13 @@ func (p *Plain) listing(ctx context.Context, db *DB, full bool, resolve func(*Tx
 			return err
 		}
 		count, countArgs := l.countSQL()
-		pl = &PlainListing{p: p, count: count, countArgs: countArgs, page: l.pageSQL(l.where),
-			pageArgs: append(append([]any(nil), l.withArgs...), l.args...), full: full, countFirst: l.token == "", n: l.size}
+		pl = &PlainListing{p: p, count: count, countArgs: countArgs, full: full, countFirst: l.token == "", n: l.size}
+		for _, b := range l.pageBands() {
+			lb := l
+			lb.with = b.with
+			pl.pages = append(pl.pages, lb.pageSQL(l.where))
+			pl.pageArgs = append(pl.pageArgs, append(append([]any(nil), b.withArgs...), l.args...))
+		}
 		if l.fetchKey != "" {
 			pl.fetch = func(n int) string {
 				return "SELECT " + l.columns + ", " + l.fetchKey + " FROM " + l.fetchFrom + " WHERE " + l.fetchKey + " IN (" + placeholders(n) + ")"
@@ -228,9 +233,21 @@ func (l *PlainListing) Run(ctx context.Context) (int, error) {
 			return 0, err
 		}
 	}
-	n, pks, err := l.p.query(ctx, l.page, true, l.pageArgs...)
-	if err != nil || n == 0 {
-		return 0, err
+	// The bands in turn, as fetchPage reads them, until the page is full.
+	var pks []int64
+	for i, q := range l.pages {
+		if len(pks) > l.n {
+			break
+		}
+		_, more, err := l.p.query(ctx, q, true, l.pageArgs[i]...)
+		if err != nil {
+			return 0, err
+		}
+		pks = append(pks, more...)
+	}
+	n := len(pks)
+	if n == 0 {
+		return 0, nil
 	}
 	if len(pks) > l.n {
 		pks = pks[:l.n]

@@ -1,0 +1,139 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	pb "trithuc/proto/trithuc/v1"
+)
+
+// A search reads the people whose names hold every word first, and the rest
+// of the matches only when a page goes past them: pages of every size give
+// the same order as one page holding everything, and that order is the
+// ranking (as typed in a name, then as typed anywhere with the words in the
+// name without diacritics, then in the name without diacritics, then as
+// typed elsewhere, then the rest), each rank in Vietnamese name order.
+func TestSearchRanksAcrossBands(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	type person struct{ family, middle, given, major string }
+	people := map[string]person{
+		// The words as typed, in the name.
+		"7a": {"Phạm", "Văn", "Khoa", ""},
+		"7b": {"Phạm", "Thị", "Khoa", "Toán"},
+		// In the name without diacritics, and as typed elsewhere.
+		"3a": {"Pham", "", "Khoa", "Sư phạm"},
+		// In the name without diacritics only.
+		"2a": {"Phàm", "Minh", "Khoa", "Toán"},
+		"2b": {"Phàm", "An", "Khóa", "Hóa học"},
+		// As typed, but not all in the name.
+		"1a": {"Nguyễn", "", "Khoa", "Sư phạm Toán"},
+		"1b": {"Lê", "Văn", "Khoa", "Sư phạm Văn"},
+		// Somewhere, without diacritics.
+		"0a": {"Trần", "", "Khoa", "Su pham Ly"},
+		"0b": {"Đỗ", "", "Pham", "Khoa học máy tính"},
+		// Not at all.
+		"xx": {"Võ", "", "Lan", "Toán"},
+	}
+	ids := map[string]string{}
+	for tag, p := range people {
+		got, err := db.CreatePerson(ctx, &pb.Person{FamilyName: p.family, MiddleName: p.middle, GivenName: p.given}, CreateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[got.Name] = tag
+		if p.major != "" {
+			if _, err := db.CreateQualification(ctx, got.Name, &pb.Qualification{Kind: pb.Qualification_DEGREE, Level: "DAI_HOC", Major: p.major, Year: 2010}, CreateOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	search := func(query, filter string, size int) []string {
+		t.Helper()
+		var out []string
+		token := ""
+		for range 20 {
+			found, page, err := db.SearchPeople(ctx, SearchQuery{Query: query, ListQuery: ListQuery{PageSize: size, PageToken: token, Filter: filter}}, 0)
+			if err != nil {
+				t.Fatalf("%q, pages of %d: %v", query, size, err)
+			}
+			for _, p := range found {
+				out = append(out, ids[p.Name])
+			}
+			if token = page.NextPageToken; token == "" {
+				return out
+			}
+		}
+		t.Fatalf("%q, pages of %d: more than 20 pages", query, size)
+		return nil
+	}
+	for _, tt := range []struct {
+		query, filter string
+		want          []string
+	}{
+		// Within a rank, Vietnamese name order: given, then middle, then
+		// family name (Khoa before Khóa, no middle name before Thị before
+		// Văn).
+		{"Phạm Khoa", "", []string{"7b", "7a", "3a", "2a", "2b", "1a", "1b", "0a", "0b"}},
+		// Typed without diacritics, every name holding the words ranks
+		// alike, and the rest alike after them.
+		{"pham khoa", "", []string{"3a", "2a", "7b", "7a", "2b", "1a", "0a", "1b", "0b"}},
+		{"pham kho", `middle_name = "Văn"`, []string{"7a", "1b"}},
+	} {
+		for _, size := range []int{1, 2, 3, 4, 100} {
+			if got := search(tt.query, tt.filter, size); !slices.Equal(got, tt.want) {
+				t.Errorf("%q (filter %q), pages of %d: %v, want %v", tt.query, tt.filter, size, got, tt.want)
+			}
+		}
+	}
+}
+
+// A database whose search index predates the index of names gets one when
+// opened, from the people rows, without reindexing every profile.
+func TestIndexOfNamesIsFilledOnOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "names.db")
+	ctx := context.Background()
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, given := range []string{"Đào", "Đạt", "Lan"} {
+		if _, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Đặng", GivenName: given}, CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// As version 1 left it: no names indexed alone.
+	if _, err := db.writer.ExecContext(ctx, `DELETE FROM people_names; UPDATE settings SET value = 1 WHERE key = 'search_version'`); err != nil {
+		t.Fatal(err)
+	}
+	named := func() int {
+		t.Helper()
+		var n int
+		if err := db.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM people_names WHERE people_names MATCH 'dang'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := named(); n != 0 {
+		t.Fatalf("%d names indexed: the test does not empty the index", n)
+	}
+	db.Close()
+
+	if db, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if n := named(); n != 3 {
+		t.Errorf("%d names indexed on open, want 3", n)
+	}
+	found, _, err := db.SearchPeople(ctx, SearchQuery{Query: "dang dao"}, 0)
+	if err != nil || len(found) != 1 || found[0].GivenName != "Đào" {
+		t.Fatalf("after: %v, %v", found, err)
+	}
+	var v int
+	if err := db.reader.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'search_version'`).Scan(&v); err != nil || v != searchVersion {
+		t.Errorf("search version %d, %v; want %d", v, err, searchVersion)
+	}
+}
