@@ -37,14 +37,21 @@ import (
 // after. Every other call -- reads, and writes that failed
 // or changed nothing -- is recorded after the handler returns, through a
 // buffer flushed in one transaction every auditFlushInterval or
-// auditFlushSize events, and on shutdown. That keeps reads from each
-// paying for a synchronous write; the price is that a crash of the process
-// can lose the read events of the last ~100 ms, never a write's. When the
-// database cannot take the events, calls wait (auditMaxPending) rather
-// than go unrecorded.
+// auditFlushSize events, on shutdown, and before the trail is listed. That
+// keeps reads from each paying for a synchronous write; the price is that a
+// crash of the process can lose the read events of the last second, never
+// a write's. When the database cannot take the events, calls wait
+// (auditMaxPending) rather than go unrecorded.
+//
+// Why a second and not less: every commit empties the page cache of every
+// SQLite reader (in WAL mode a reader that sees the database changed drops
+// all its cached pages), so on a read-only load the audit flushes alone
+// decide how warm the readers stay. At a million people, flushing every
+// 100 ms cost a quarter of ListPeople's throughput and a quarter of
+// SearchPeople's against flushing every 2 s (BENCHMARKS.md).
 
 const (
-	auditFlushInterval = 100 * time.Millisecond
+	auditFlushInterval = time.Second
 	auditFlushSize     = 500
 	auditMaxPending    = 20000
 )

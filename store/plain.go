@@ -289,11 +289,25 @@ func (p *Plain) SampleIDs(ctx context.Context, n int) ([]string, error) {
 	return ids, rows.Err()
 }
 
-// MaxPK is the highest pk of people, 0 when there are none.
-func (p *Plain) MaxPK(ctx context.Context) (int64, error) {
-	var pk int64
-	err := p.reader.QueryRowContext(ctx, `SELECT COALESCE(MAX(pk), 0) FROM people`).Scan(&pk)
-	return pk, err
+// NationalIDSerials returns, for each first three digits of the national
+// IDs held (a province code), the highest of their last six digits.
+func (p *Plain) NationalIDSerials(ctx context.Context) (map[string]int, error) {
+	rows, err := p.reader.QueryContext(ctx, `SELECT substr(national_id, 1, 3), MAX(CAST(substr(national_id, 7) AS INTEGER))
+		FROM people WHERE length(national_id) = 12 GROUP BY 1`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var prefix string
+		var serial int
+		if err := rows.Scan(&prefix, &serial); err != nil {
+			return nil, err
+		}
+		out[prefix] = serial
+	}
+	return out, rows.Err()
 }
 
 // InsertBulkRows inserts rows that PrepareBulk made in one BEGIN IMMEDIATE

@@ -37,6 +37,20 @@ func (g *Generator) StartAt(n int) *Generator {
 	return g
 }
 
+// LastNumber is the highest number of a person that national IDs with these
+// highest serials per province code (as store.Plain.NationalIDSerials
+// reports them) can belong to, 0 when none is the generator's: a generator
+// that adds people to a database starts after it.
+func LastNumber(serials map[string]int) int {
+	last := 0
+	for i, code := range idProvinces {
+		if s, ok := serials[code]; ok {
+			last = max(last, i*1_000_000+s)
+		}
+	}
+	return last
+}
+
 // N is the number of the last person made.
 func (g *Generator) N() int { return g.n }
 

@@ -3,6 +3,7 @@ package synth
 import (
 	"context"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	pb "trithuc/proto/trithuc/v1"
@@ -104,5 +105,25 @@ func BenchmarkProfile(b *testing.B) {
 	g, orgs := New(1), Organizations(5000)
 	for b.Loop() {
 		g.Profile(orgs)
+	}
+}
+
+// A generator started after LastNumber of a database's national IDs makes
+// none of them again, across the millions too.
+func TestLastNumber(t *testing.T) {
+	for _, start := range []int{0, 41, 999_998, 6_204_017} {
+		g := New(3).StartAt(start)
+		serials := map[string]int{}
+		for range 5 {
+			id := g.Person().NationalId
+			n, _ := strconv.Atoi(id[6:])
+			serials[id[:3]] = max(serials[id[:3]], n)
+		}
+		if got := LastNumber(serials); got != start+5 {
+			t.Errorf("started at %d, made 5: LastNumber %d, want %d", start, got, start+5)
+		}
+	}
+	if got := LastNumber(map[string]int{"001": 5}); got != 0 {
+		t.Errorf("national IDs of no generated province: %d, want 0", got)
 	}
 }

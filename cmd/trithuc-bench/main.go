@@ -322,16 +322,18 @@ func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) e
 	if w.ids, err = w.plain.SampleIDs(ctx, 10000); err != nil || len(w.ids) == 0 {
 		return fmt.Errorf("sampling people: %d found: %v", len(w.ids), err)
 	}
-	maxPK, err := w.plain.MaxPK(ctx)
+	serials, err := w.plain.NationalIDSerials(ctx)
 	if err != nil {
 		return err
 	}
-	// People created by the service are numbered after everyone in the
-	// database; the rows prepared for plain SQLite, more than it inserts,
-	// from five million further on, so that neither this run's nor a later
-	// run's national IDs collide (they are unique up to ten million).
-	w.creators = &creators{g: synth.New(c.seed + 1).StartAt(int(maxPK) + 10000)}
-	w.plainCreators = &creators{g: synth.New(c.seed + 2).StartAt(int(maxPK) + 5_000_000)}
+	// People created by the service are numbered after every national ID
+	// in the database, and the rows prepared for plain SQLite (more than a
+	// run inserts) 200,000 further on, so that neither this run's nor a
+	// later run's national IDs collide (they are unique for ten million
+	// numbers; a run creates about 40,000 people).
+	last := synth.LastNumber(serials)
+	w.creators = &creators{g: synth.New(c.seed + 1).StartAt(last)}
+	w.plainCreators = &creators{g: synth.New(c.seed + 2).StartAt(last + 200_000)}
 	if rep.people, err = db.CountPeople(ctx, false); err != nil {
 		return err
 	}
