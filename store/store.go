@@ -235,6 +235,17 @@ func (db *DB) read(ctx context.Context, fn func(tx *Tx) error) error {
 	return fn(tx)
 }
 
+// readRow runs a query of one row on the reader pool outside any
+// transaction (SQLite gives the statement a snapshot of its own), with a
+// cached statement.
+func (db *DB) readRow(ctx context.Context, query string, args ...any) *sql.Row {
+	db.readerStmts.prepare(ctx)
+	if s := db.readerStmts.get(query); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
+	return db.reader.QueryRowContext(ctx, query, args...)
+}
+
 // dbError wraps an error from SQLite as an internal error, keeping
 // cancellations recognisable.
 func dbError(err error) error {
