@@ -2,6 +2,7 @@ package synth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -36,26 +37,31 @@ func Associations() []AssociationSeed {
 	}
 }
 
-// LoadMemberships creates the associations and registers about a third of
-// the people in db as members of the association of their primary field's
-// area, through the store's own methods: most approved, some pending, a few
-// suspended or withdrawn.
-func LoadMemberships(ctx context.Context, db *store.DB, seed uint64) error {
+// LoadMemberships creates the associations that are missing and registers
+// about a third of the people in db that filter selects (every person when
+// it is empty; an AIP-160 filter of ListPeople) as members of the
+// association of their primary field's area, through the store's own
+// methods: most approved, some pending, a few rejected, suspended or
+// withdrawn. It returns how many memberships it registered.
+func LoadMemberships(ctx context.Context, db *store.DB, seed uint64, filter string) (int, error) {
 	byArea := map[string]string{}
 	for _, a := range Associations() {
-		if _, err := db.CreateAssociation(ctx, a.Association, store.CreateOptions{ID: a.ID}); err != nil {
-			return fmt.Errorf("association %s: %w", a.ID, err)
+		_, err := db.CreateAssociation(ctx, a.Association, store.CreateOptions{ID: a.ID})
+		var se *store.Error
+		if err != nil && !(errors.As(err, &se) && se.Code == store.AlreadyExists) {
+			return 0, fmt.Errorf("association %s: %w", a.ID, err)
 		}
 		for _, f := range a.Association.Fields {
 			byArea[strings.TrimPrefix(f, "fields/vn2008-")[:1]] = "associations/" + a.ID
 		}
 	}
+	registered := 0
 	r := rand.New(rand.NewPCG(seed, 0x6173736f63))
-	q := store.ListQuery{PageSize: store.MaxPageSize}
+	q := store.ListQuery{PageSize: store.MaxPageSize, Filter: filter}
 	for {
 		people, page, err := db.ListPeople(ctx, q, pb.PersonView_PERSON_VIEW_BASIC)
 		if err != nil {
-			return err
+			return registered, err
 		}
 		for _, p := range people {
 			if len(p.Fields) == 0 || r.Float64() > 0.35 {
@@ -74,20 +80,21 @@ func LoadMemberships(ctx context.Context, db *store.DB, seed uint64) error {
 				Applicant: &pb.RegisterMemberRequest_Person{Person: p.Name},
 				Consent:   &pb.Consent{Purposes: purposes, TextVersion: "2025-01"}}, store.CreateOptions{})
 			if err != nil {
-				return fmt.Errorf("registering %s: %w", p.Name, err)
+				return registered, fmt.Errorf("registering %s: %w", p.Name, err)
 			}
+			registered++
 			name := reg.Membership.Name
 			switch x := r.Float64(); {
 			case x < 0.15:
 				continue // pending
 			case x < 0.2:
 				if _, err := db.RejectMembership(ctx, name, store.Transition{Reason: "Hồ sơ chưa đủ điều kiện"}); err != nil {
-					return fmt.Errorf("rejecting %s: %w", name, err)
+					return registered, fmt.Errorf("rejecting %s: %w", name, err)
 				}
 				continue
 			}
 			if _, err := db.ApproveMembership(ctx, name, store.Transition{}); err != nil {
-				return fmt.Errorf("approving %s: %w", name, err)
+				return registered, fmt.Errorf("approving %s: %w", name, err)
 			}
 			switch x := r.Float64(); {
 			case x < 0.05:
@@ -96,11 +103,11 @@ func LoadMemberships(ctx context.Context, db *store.DB, seed uint64) error {
 				_, err = db.WithdrawMembership(ctx, name, store.Transition{Reason: "Chuyển công tác"})
 			}
 			if err != nil {
-				return fmt.Errorf("%s: %w", name, err)
+				return registered, fmt.Errorf("%s: %w", name, err)
 			}
 		}
 		if page.NextPageToken == "" {
-			return nil
+			return registered, nil
 		}
 		q.PageToken = page.NextPageToken
 	}

@@ -21,15 +21,16 @@ func TestLoadMemberships(t *testing.T) {
 	if err := Load(ctx, db, 3, 300); err != nil {
 		t.Fatal(err)
 	}
-	if err := LoadMemberships(ctx, db, 3); err != nil {
+	n, err := LoadMemberships(ctx, db, 3, "")
+	if err != nil {
 		t.Fatal(err)
 	}
 	ms, page, err := db.ListMemberships(ctx, "associations/-", store.ListQuery{PageSize: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if page.TotalSize < 60 || page.TotalSize > 150 {
-		t.Errorf("%d memberships of 300 people", page.TotalSize)
+	if page.TotalSize < 60 || page.TotalSize > 150 || page.TotalSize != n {
+		t.Errorf("%d memberships of 300 people, %d registered", page.TotalSize, n)
 	}
 	states := map[pb.Membership_State]int{}
 	numbers := map[string]bool{}

@@ -31,8 +31,6 @@ type BulkStats struct {
 	People, Organizations int
 	// Rows is the number of rows written, in every table.
 	Rows int
-	// Memberships were generated but not written (see Profile.Memberships).
-	Memberships int
 	// Elapsed is the whole load; Writing the time spent in the store's
 	// write transactions, generating and preparing the rows excluded (they
 	// run beside it).
@@ -64,9 +62,6 @@ func EnsureOrganizations(ctx context.Context, db *store.DB, orgs []OrgSeed) (int
 // Batch is a batch of generated profiles for the store's bulk path.
 type Batch struct {
 	Profiles []store.BulkProfile
-	// Memberships is how many memberships were generated for them, which
-	// nothing writes yet.
-	Memberships int
 }
 
 // Batches generates n profiles numbered from start+1, in batches, on a
@@ -86,7 +81,6 @@ func Batches(ctx context.Context, seed uint64, start, n, batch int, orgs []OrgSe
 				p := g.Profile(orgs)
 				b.Profiles[i] = store.BulkProfile{ID: g.ID(), Person: p.Person, Qualifications: p.Qualifications,
 					Positions: p.Positions, Honors: p.Honors}
-				b.Memberships += len(p.Memberships)
 			}
 			done += size
 			select {
@@ -149,7 +143,6 @@ func BulkLoad(ctx context.Context, db *store.DB, o BulkOptions) (BulkStats, erro
 		st.Writing += time.Since(t)
 		st.People += p.rows.People()
 		st.Rows += p.rows.Rows()
-		st.Memberships += p.batch.Memberships
 		if o.Progress != nil {
 			o.Progress(st.People, time.Since(start))
 		}

@@ -14,8 +14,11 @@ type Profile struct {
 	Qualifications []*pb.Qualification
 	Positions      []*pb.Position
 	Honors         []*pb.Honor
-	// Memberships are a hook for MembershipService, which another change
-	// brings: they are generated, but nothing writes them yet.
+	// Memberships are drawn with the profile, and left out by the bulk
+	// path: LoadMemberships registers members through MembershipService's
+	// own store methods instead, so that numbers, consents and duplicate
+	// checks are the service's. (Drawing them keeps every seed's people as
+	// they were.)
 	Memberships []Membership
 }
 

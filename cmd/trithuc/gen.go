@@ -18,7 +18,7 @@ import (
 )
 
 const genUsage = `Usage:
-  trithuc gen --db PATH --people N [--seed S] [--batch B]
+  trithuc gen --db PATH --people N [--seed S] [--batch B] [--memberships=false]
   trithuc gen --api [--server HOST:PORT] [--token KEY] --people N [--seed S] [--workers W]
 
 Adds N synthetic but realistic profiles, the same ones for the same seed:
@@ -35,8 +35,13 @@ for a million people in minutes; no server may be writing to the file.
 With --api they go through a running server, one call per person and per
 qualification, position and honour, which suits small N.
 
-Memberships of associations are generated but not written: they arrive
-with MembershipService.
+With --db, about a third of the new people are then registered as members
+of the province's science associations (created when missing), by their
+primary field, through the store's own registration and approval, one
+transaction each: most approved with member numbers, some pending, a few
+rejected, suspended or withdrawn. That is slower than the bulk path (a few
+hundred members a second); --memberships=false leaves it out. --api adds
+no memberships.
 `
 
 func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -49,6 +54,7 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	seed := fs.Uint64("seed", 1, "the generator's `seed`: the same seed makes the same people")
 	batch := fs.Int("batch", synth.DefaultBatch, "profiles per transaction with --db")
 	workers := fs.Int("workers", 4, "concurrent calls with --api")
+	memberships := fs.Bool("memberships", true, "with --db, register about a third of the new people as members of the associations")
 	var cf clientFlags
 	cf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -73,6 +79,9 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	defer db.Close()
+	// The new people are those created from now on: the bulk path stamps
+	// them with the time of their batch.
+	since := time.Now().UTC().Truncate(time.Microsecond)
 	last := time.Now()
 	st, err := synth.BulkLoad(ctx, db, synth.BulkOptions{Seed: *seed, People: *people, Batch: *batch,
 		Progress: func(done int, elapsed time.Duration) {
@@ -87,7 +96,17 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fmt.Fprintf(stdout, "Added %d people (%d rows) and %d organizations to %s in %s: %.0f people/s; %.0f people/s in the store's transactions (%s).\n",
 		st.People, st.Rows, st.Organizations, db.Path(), st.Elapsed.Round(time.Millisecond),
 		float64(st.People)/st.Elapsed.Seconds(), float64(st.People)/st.Writing.Seconds(), st.Writing.Round(time.Millisecond))
-	fmt.Fprintf(stdout, "%d memberships were generated and not written (no MembershipService yet).\n", st.Memberships)
+	if !*memberships {
+		return nil
+	}
+	start := time.Now()
+	n, err := synth.LoadMemberships(ctx, db, *seed, fmt.Sprintf("create_time >= %q", since.Format(time.RFC3339Nano)))
+	if err != nil {
+		return fmt.Errorf("gen: memberships, after %d registered: %w", n, err)
+	}
+	elapsed := time.Since(start)
+	fmt.Fprintf(stdout, "Registered %d memberships of the new people in %s: %.0f a second.\n",
+		n, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds())
 	return nil
 }
 

@@ -175,7 +175,7 @@ func seedDemo(ctx context.Context, db *store.DB, n int, srv *server.Server, tls 
 		if err := synth.Load(ctx, db, 1, n); err != nil {
 			return err
 		}
-		if err := synth.LoadMemberships(ctx, db, 1); err != nil {
+		if _, err := synth.LoadMemberships(ctx, db, 1, ""); err != nil {
 			return err
 		}
 	}
