@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -152,5 +153,77 @@ func TestMemberNumberSkipsTakenNumbers(t *testing.T) {
 	db.Now = func() time.Time { return time.Date(2026, 12, 31, 17, 30, 0, 0, time.UTC) } // 2027-01-01 in Vietnam
 	if m := approveNew("D"); m.MemberNumber != "HTH-2027-1" {
 		t.Errorf("in the new year: %q, want HTH-2027-1", m.MemberNumber)
+	}
+}
+
+// BulkRegisterMembers does what RegisterMember and the state changes do, in
+// one transaction: the same numbers and states, and nothing kept when one
+// of them is refused.
+func TestBulkRegisterMembers(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	db.Now = func() time.Time { return time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC) }
+	a, err := db.CreateAssociation(ctx, &pb.Association{DisplayName: "Hội Tin học", Code: "HTH", MemberNumberFormat: "{code}-{year}-{seq}"}, CreateOptions{ID: "hth"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var people []string
+	for _, given := range []string{"An", "Bình", "Chi"} {
+		p, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Trần", GivenName: given}, CreateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		people = append(people, p.Name)
+	}
+	member := func(person string, then ...BulkStep) BulkMember {
+		return BulkMember{Request: &pb.RegisterMemberRequest{Parent: a.Name,
+			Applicant: &pb.RegisterMemberRequest_Person{Person: person},
+			Consent:   &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "1"}}, Then: then}
+	}
+	count := func() int {
+		t.Helper()
+		_, page, err := db.ListMemberships(ctx, a.Name, ListQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return page.TotalSize
+	}
+	for _, tt := range []struct {
+		members []BulkMember
+		field   string
+	}{
+		{[]BulkMember{member(people[0], BulkStep{To: pb.Membership_ACTIVE}), member(people[1], BulkStep{To: pb.Membership_REJECTED})}, "members[1]: then[0].reason"},
+		{[]BulkMember{member(people[0], BulkStep{To: pb.Membership_PENDING})}, "members[0]: then[0].to"},
+		{[]BulkMember{member(people[0], BulkStep{To: pb.Membership_SUSPENDED, Reason: "x"})}, "cannot suspend"},
+		{[]BulkMember{member(people[0]), member(people[0])}, "members[1]: person"},
+		{[]BulkMember{member("people/nobody")}, "members[0]"},
+	} {
+		err := db.BulkRegisterMembers(ctx, tt.members)
+		if err == nil || !strings.Contains(err.Error(), tt.field) {
+			t.Errorf("want an error naming %q, got %v", tt.field, err)
+		}
+		if n := count(); n != 0 {
+			t.Fatalf("%d memberships kept after an error", n)
+		}
+	}
+	err = db.BulkRegisterMembers(ctx, []BulkMember{
+		member(people[0], BulkStep{To: pb.Membership_ACTIVE}),
+		member(people[1]),
+		member(people[2], BulkStep{To: pb.Membership_ACTIVE}, BulkStep{To: pb.Membership_SUSPENDED, Reason: "Chưa đóng hội phí"}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, _, err := db.ListMemberships(ctx, a.Name, ListQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range ms {
+		got = append(got, m.State.String()+" "+m.MemberNumber)
+	}
+	want := []string{"ACTIVE HTH-2026-1", "PENDING ", "SUSPENDED HTH-2026-2"}
+	if !slices.Equal(got, want) {
+		t.Errorf("memberships %v, want %v", got, want)
 	}
 }

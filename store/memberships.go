@@ -351,110 +351,117 @@ func (db *DB) RegisterMember(ctx context.Context, req *pb.RegisterMemberRequest,
 	}
 	var out *pb.RegisterMemberResponse
 	err = db.write(ctx, o.ValidateOnly, func(tx *Tx) error {
-		if o.Request != nil {
-			prev := new(pb.RegisterMemberResponse)
-			found, err := tx.recall(ctx, o.Request, prev)
-			if err != nil || found {
-				out = prev
-				return err
-			}
-		}
-		assoc, err := tx.liveAssociation(ctx, assocID)
-		if err != nil {
-			return err
-		}
-		consent, err := tx.checkRegistration(req)
-		if err != nil {
-			return err
-		}
-		out = &pb.RegisterMemberResponse{}
-		person, err := tx.registrant(ctx, req, out)
-		if err != nil {
-			return err
-		}
-		// One membership of an association that has not ended per person.
-		var open string
-		var state int32
-		err = tx.QueryRowContext(ctx, `SELECT id, state FROM memberships WHERE association_pk = ? AND person_pk = ? AND state IN (1, 2, 3)`,
-			assoc.pk, person.pk).Scan(&open, &state)
-		switch {
-		case err == nil:
-			field := "person"
-			if out.LinkedExistingPerson {
-				field = "new_person.national_id"
-			}
-			return errorf(AlreadyExists, field, "%s already has a %s membership of associations/%s: associations/%s/memberships/%s",
-				person.person.Name, pb.Membership_State(state), assocID, assocID, open)
-		case !errors.Is(err, sql.ErrNoRows):
-			return dbError(err)
-		}
-		id := o.ID
-		if id == "" {
-			id = newID()
-		} else if !validID(id) {
-			return errorf(Invalid, "membership_id", "want 1 to 63 lower-case letters, digits and hyphens, starting with a letter")
-		}
-		if found, err := tx.exists(ctx, `SELECT 1 FROM memberships WHERE association_pk = ? AND id = ?`, assoc.pk, id); err != nil {
-			return err
-		} else if found {
-			return errorf(AlreadyExists, "membership_id", "associations/%s/memberships/%s already exists", assocID, id)
-		}
-		var dups []*duplicate
-		if out.PersonCreated {
-			if dups, err = tx.possibleDuplicates(ctx, person); err != nil {
-				return err
-			}
-		}
-
-		now := micros(tx.now)
-		res, err := tx.ExecContext(ctx, `INSERT INTO memberships (id, association_pk, person_pk, state, apply_time,
-			state_time, notes, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, assoc.pk, person.pk, int32(pb.Membership_PENDING), now, now, normText(req.GetNotes()), now, now)
-		if err != nil {
-			return dbError(err)
-		}
-		tx.auditResource(ctx, "associations/"+assocID+"/memberships/"+id)
-		tx.auditResource(ctx, person.person.Name)
-		pk, err := res.LastInsertId()
-		if err != nil {
-			return dbError(err)
-		}
-		for _, d := range dups {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO membership_duplicates(membership_pk, person_pk, reasons) VALUES (?, ?, ?)`,
-				pk, d.pk, encodeEnums(d.reasons)); err != nil {
-				return dbError(err)
-			}
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO consents(person_pk, membership_pk, purposes, text_version, consent_time, create_time)
-			VALUES (?, ?, ?, ?, ?, ?)`, person.pk, pk, encodeEnums(consent.Purposes), consent.TextVersion,
-			micros(consent.ConsentTime.AsTime()), now)
-		if err != nil {
-			return dbError(err)
-		}
-		if !out.PersonCreated {
-			if err := tx.touchPerson(ctx, person.pk); err != nil {
-				return err
-			}
-		}
-		m, err := tx.membership(ctx, assocID, id)
-		if err != nil {
-			return err
-		}
-		p, err := tx.person(ctx, strings.TrimPrefix(person.person.Name, "people/"))
-		if err != nil {
-			return err
-		}
-		if err := tx.attach(ctx, pb.PersonView_PERSON_VIEW_BASIC, p); err != nil {
-			return err
-		}
-		out.Membership, out.Person = m.m, p.person
-		if o.Request != nil {
-			return tx.remember(ctx, o.Request, out)
-		}
-		return nil
+		var err error
+		out, err = tx.registerMember(ctx, assocID, req, o)
+		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// registerMember is RegisterMember inside a write transaction.
+func (tx *Tx) registerMember(ctx context.Context, assocID string, req *pb.RegisterMemberRequest, o CreateOptions) (out *pb.RegisterMemberResponse, err error) {
+	if o.Request != nil {
+		prev := new(pb.RegisterMemberResponse)
+		found, err := tx.recall(ctx, o.Request, prev)
+		if err != nil || found {
+			out = prev
+			return out, err
+		}
+	}
+	assoc, err := tx.liveAssociation(ctx, assocID)
+	if err != nil {
+		return out, err
+	}
+	consent, err := tx.checkRegistration(req)
+	if err != nil {
+		return out, err
+	}
+	out = &pb.RegisterMemberResponse{}
+	person, err := tx.registrant(ctx, req, out)
+	if err != nil {
+		return out, err
+	}
+	// One membership of an association that has not ended per person.
+	var open string
+	var state int32
+	err = tx.QueryRowContext(ctx, `SELECT id, state FROM memberships WHERE association_pk = ? AND person_pk = ? AND state IN (1, 2, 3)`,
+		assoc.pk, person.pk).Scan(&open, &state)
+	switch {
+	case err == nil:
+		field := "person"
+		if out.LinkedExistingPerson {
+			field = "new_person.national_id"
+		}
+		return out, errorf(AlreadyExists, field, "%s already has a %s membership of associations/%s: associations/%s/memberships/%s",
+			person.person.Name, pb.Membership_State(state), assocID, assocID, open)
+	case !errors.Is(err, sql.ErrNoRows):
+		return out, dbError(err)
+	}
+	id := o.ID
+	if id == "" {
+		id = newID()
+	} else if !validID(id) {
+		return out, errorf(Invalid, "membership_id", "want 1 to 63 lower-case letters, digits and hyphens, starting with a letter")
+	}
+	if found, err := tx.exists(ctx, `SELECT 1 FROM memberships WHERE association_pk = ? AND id = ?`, assoc.pk, id); err != nil {
+		return out, err
+	} else if found {
+		return out, errorf(AlreadyExists, "membership_id", "associations/%s/memberships/%s already exists", assocID, id)
+	}
+	var dups []*duplicate
+	if out.PersonCreated {
+		if dups, err = tx.possibleDuplicates(ctx, person); err != nil {
+			return out, err
+		}
+	}
+
+	now := micros(tx.now)
+	res, err := tx.ExecContext(ctx, `INSERT INTO memberships (id, association_pk, person_pk, state, apply_time,
+		state_time, notes, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, assoc.pk, person.pk, int32(pb.Membership_PENDING), now, now, normText(req.GetNotes()), now, now)
+	if err != nil {
+		return out, dbError(err)
+	}
+	tx.auditResource(ctx, "associations/"+assocID+"/memberships/"+id)
+	tx.auditResource(ctx, person.person.Name)
+	pk, err := res.LastInsertId()
+	if err != nil {
+		return out, dbError(err)
+	}
+	for _, d := range dups {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO membership_duplicates(membership_pk, person_pk, reasons) VALUES (?, ?, ?)`,
+			pk, d.pk, encodeEnums(d.reasons)); err != nil {
+			return out, dbError(err)
+		}
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO consents(person_pk, membership_pk, purposes, text_version, consent_time, create_time)
+		VALUES (?, ?, ?, ?, ?, ?)`, person.pk, pk, encodeEnums(consent.Purposes), consent.TextVersion,
+		micros(consent.ConsentTime.AsTime()), now)
+	if err != nil {
+		return out, dbError(err)
+	}
+	if !out.PersonCreated {
+		if err := tx.touchPerson(ctx, person.pk); err != nil {
+			return out, err
+		}
+	}
+	m, err := tx.membership(ctx, assocID, id)
+	if err != nil {
+		return out, err
+	}
+	p, err := tx.person(ctx, strings.TrimPrefix(person.person.Name, "people/"))
+	if err != nil {
+		return out, err
+	}
+	if err := tx.attach(ctx, pb.PersonView_PERSON_VIEW_BASIC, p); err != nil {
+		return out, err
+	}
+	out.Membership, out.Person = m.m, p.person
+	if o.Request != nil {
+		return out, tx.remember(ctx, o.Request, out)
 	}
 	return out, nil
 }
@@ -751,69 +758,78 @@ func (db *DB) transition(ctx context.Context, name string, act action, t Transit
 	}
 	var out *pb.Membership
 	err = db.write(ctx, t.ValidateOnly, func(tx *Tx) error {
-		assoc, err := tx.liveAssociation(ctx, assocID)
-		if err != nil {
-			return err
-		}
-		r, err := tx.membership(ctx, assocID, id)
-		if err != nil {
-			return err
-		}
-		if err := checkEtag(t.Etag, r.m.Etag, "etag"); err != nil {
-			return err
-		}
-		now := micros(tx.now)
-		consentLive := r.m.Consent != nil && r.m.Consent.WithdrawTime == nil
-		if act.verb == withdraw.verb && t.ConsentWithdrawn && !slices.Contains(act.from, r.m.State) {
-			// The membership has ended; the consent may still hold.
-			if !consentLive {
-				return errorf(FailedPrecondition, "", "%s is %s and its consent was already withdrawn", name, r.m.State)
-			}
-			if err := tx.withdrawConsent(ctx, r.pk); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE memberships SET update_time = ?, revision = revision + 1 WHERE pk = ?`, now, r.pk); err != nil {
-				return dbError(err)
-			}
-			return tx.finishTransition(ctx, assocID, id, r.personPK, &out)
-		}
-		if !slices.Contains(act.from, r.m.State) {
-			return errorf(FailedPrecondition, "", "cannot %s %s: it is %s, and %s", act.verb, name, r.m.State, allowedFrom(r.m.State))
-		}
-		switch act.verb {
-		case approve.verb:
-			if err := tx.approve(ctx, assoc, r, t); err != nil {
-				return err
-			}
-		case reinstate.verb:
-			if _, err := tx.livePersonForMembership(ctx, r); err != nil {
-				return err
-			}
-			fallthrough
-		default:
-			var endTime any
-			if act.to == pb.Membership_REJECTED || act.to == pb.Membership_WITHDRAWN {
-				endTime = now
-			}
-			if act.verb == withdraw.verb && t.ConsentWithdrawn {
-				if reason == "" {
-					reason = "consent withdrawn"
-				}
-				if consentLive {
-					if err := tx.withdrawConsent(ctx, r.pk); err != nil {
-						return err
-					}
-				}
-			}
-			_, err := tx.ExecContext(ctx, `UPDATE memberships SET state = ?, state_time = ?, state_reason = ?,
-				end_time = COALESCE(?, end_time), update_time = ?, revision = revision + 1 WHERE pk = ?`,
-				int32(act.to), now, reason, endTime, now, r.pk)
-			if err != nil {
-				return dbError(err)
-			}
-		}
-		return tx.finishTransition(ctx, assocID, id, r.personPK, &out)
+		var err error
+		out, err = tx.transition(ctx, name, assocID, id, act, t, reason)
+		return err
 	})
+	return out, err
+}
+
+// transition is a state change of a membership inside a write transaction.
+func (tx *Tx) transition(ctx context.Context, name, assocID, id string, act action, t Transition, reason string) (out *pb.Membership, err error) {
+	assoc, err := tx.liveAssociation(ctx, assocID)
+	if err != nil {
+		return out, err
+	}
+	r, err := tx.membership(ctx, assocID, id)
+	if err != nil {
+		return out, err
+	}
+	if err := checkEtag(t.Etag, r.m.Etag, "etag"); err != nil {
+		return out, err
+	}
+	now := micros(tx.now)
+	consentLive := r.m.Consent != nil && r.m.Consent.WithdrawTime == nil
+	if act.verb == withdraw.verb && t.ConsentWithdrawn && !slices.Contains(act.from, r.m.State) {
+		// The membership has ended; the consent may still hold.
+		if !consentLive {
+			return out, errorf(FailedPrecondition, "", "%s is %s and its consent was already withdrawn", name, r.m.State)
+		}
+		if err := tx.withdrawConsent(ctx, r.pk); err != nil {
+			return out, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE memberships SET update_time = ?, revision = revision + 1 WHERE pk = ?`, now, r.pk); err != nil {
+			return out, dbError(err)
+		}
+		err = tx.finishTransition(ctx, assocID, id, r.personPK, &out)
+		return out, err
+	}
+	if !slices.Contains(act.from, r.m.State) {
+		return out, errorf(FailedPrecondition, "", "cannot %s %s: it is %s, and %s", act.verb, name, r.m.State, allowedFrom(r.m.State))
+	}
+	switch act.verb {
+	case approve.verb:
+		if err := tx.approve(ctx, assoc, r, t); err != nil {
+			return out, err
+		}
+	case reinstate.verb:
+		if _, err := tx.livePersonForMembership(ctx, r); err != nil {
+			return out, err
+		}
+		fallthrough
+	default:
+		var endTime any
+		if act.to == pb.Membership_REJECTED || act.to == pb.Membership_WITHDRAWN {
+			endTime = now
+		}
+		if act.verb == withdraw.verb && t.ConsentWithdrawn {
+			if reason == "" {
+				reason = "consent withdrawn"
+			}
+			if consentLive {
+				if err := tx.withdrawConsent(ctx, r.pk); err != nil {
+					return out, err
+				}
+			}
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE memberships SET state = ?, state_time = ?, state_reason = ?,
+			end_time = COALESCE(?, end_time), update_time = ?, revision = revision + 1 WHERE pk = ?`,
+			int32(act.to), now, reason, endTime, now, r.pk)
+		if err != nil {
+			return out, dbError(err)
+		}
+	}
+	err = tx.finishTransition(ctx, assocID, id, r.personPK, &out)
 	return out, err
 }
 
@@ -958,4 +974,75 @@ func (db *DB) UpdateMembership(ctx context.Context, name string, o WriteOptions,
 		return tx.finishTransition(ctx, assocID, id, r.personPK, &out)
 	})
 	return out, err
+}
+
+// BulkMember is a registration and the changes of state that follow it, for
+// loading many members at once (trithuc gen).
+type BulkMember struct {
+	Request *pb.RegisterMemberRequest
+	// Then are the states the new membership is moved to, in order: ACTIVE
+	// (an approval, with a member number), REJECTED, SUSPENDED or
+	// WITHDRAWN.
+	Then []BulkStep
+}
+
+// BulkStep is one change of a BulkMember's state.
+type BulkStep struct {
+	To     pb.Membership_State
+	Reason string // required to reject and to suspend
+}
+
+// BulkRegisterMembers registers members and moves them on as
+// RegisterMember and the state changes do, with the same checks, member
+// numbers, consents and possible duplicates, in one write transaction for
+// them all: a transaction per call, each waiting for its fsync, made
+// loading a million people's members take longer than the people.
+// Nothing is kept when one fails; the error names it as members[i].
+func (db *DB) BulkRegisterMembers(ctx context.Context, members []BulkMember) error {
+	return db.write(ctx, false, func(tx *Tx) error {
+		for i, m := range members {
+			at := func(err error) error { return fmt.Errorf("members[%d]: %w", i, err) }
+			assocID, err := AssociationID(m.Request.GetParent(), "parent")
+			if err != nil {
+				return at(err)
+			}
+			reg, err := tx.registerMember(ctx, assocID, m.Request, CreateOptions{})
+			if err != nil {
+				return at(err)
+			}
+			name := reg.Membership.Name
+			_, id, err := parseMembershipName(name, "name")
+			if err != nil {
+				return at(err)
+			}
+			for j, step := range m.Then {
+				var act action
+				switch step.To {
+				case pb.Membership_ACTIVE:
+					act = approve
+				case pb.Membership_REJECTED:
+					act = reject
+				case pb.Membership_SUSPENDED:
+					act = suspend
+				case pb.Membership_WITHDRAWN:
+					act = withdraw
+				default:
+					return at(errorf(Invalid, fmt.Sprintf("then[%d].to", j), "want ACTIVE, REJECTED, SUSPENDED or WITHDRAWN, got %s", step.To))
+				}
+				reason := normText(step.Reason)
+				var v Invalids
+				checkControl(&v, fmt.Sprintf("then[%d].", j), map[string]string{"reason": reason})
+				if reason == "" && (act.to == pb.Membership_REJECTED || act.to == pb.Membership_SUSPENDED) {
+					v.add(fmt.Sprintf("then[%d].reason", j), "required: say why the membership is %s", strings.ToLower(act.to.String()))
+				}
+				if err := v.err(); err != nil {
+					return at(err)
+				}
+				if _, err := tx.transition(ctx, name, assocID, id, act, Transition{Reason: step.Reason}, reason); err != nil {
+					return at(err)
+				}
+			}
+		}
+		return nil
+	})
 }

@@ -40,9 +40,11 @@ func Associations() []AssociationSeed {
 // LoadMemberships creates the associations that are missing and registers
 // about a third of the people in db that filter selects (every person when
 // it is empty; an AIP-160 filter of ListPeople) as members of the
-// association of their primary field's area, through the store's own
-// methods: most approved, some pending, a few rejected, suspended or
-// withdrawn. It returns how many memberships it registered.
+// association of their primary field's area, through MembershipService's
+// store code (store.BulkRegisterMembers: the registration, approval and
+// state changes of the API, a page of people per transaction): most
+// approved, some pending, a few rejected, suspended or withdrawn. It
+// returns how many memberships it registered.
 func LoadMemberships(ctx context.Context, db *store.DB, seed uint64, filter string) (int, error) {
 	byArea := map[string]string{}
 	for _, a := range Associations() {
@@ -55,7 +57,21 @@ func LoadMemberships(ctx context.Context, db *store.DB, seed uint64, filter stri
 			byArea[strings.TrimPrefix(f, "fields/vn2008-")[:1]] = "associations/" + a.ID
 		}
 	}
+	// Registrations go to the store a batch at a time, in one transaction
+	// each; the random draws are the same as one call at a time made.
+	var batch []store.BulkMember
 	registered := 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := db.BulkRegisterMembers(ctx, batch); err != nil {
+			return err
+		}
+		registered += len(batch)
+		batch = batch[:0]
+		return nil
+	}
 	r := rand.New(rand.NewPCG(seed, 0x6173736f63))
 	q := store.ListQuery{PageSize: store.MaxPageSize, Filter: filter}
 	for {
@@ -76,35 +92,28 @@ func LoadMemberships(ctx context.Context, db *store.DB, seed uint64, filter stri
 			if r.Float64() < 0.7 {
 				purposes = append(purposes, pb.Consent_CONTACT)
 			}
-			reg, err := db.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: parent,
+			m := store.BulkMember{Request: &pb.RegisterMemberRequest{Parent: parent,
 				Applicant: &pb.RegisterMemberRequest_Person{Person: p.Name},
-				Consent:   &pb.Consent{Purposes: purposes, TextVersion: "2025-01"}}, store.CreateOptions{})
-			if err != nil {
-				return registered, fmt.Errorf("registering %s: %w", p.Name, err)
-			}
-			registered++
-			name := reg.Membership.Name
+				Consent:   &pb.Consent{Purposes: purposes, TextVersion: "2025-01"}}}
 			switch x := r.Float64(); {
-			case x < 0.15:
-				continue // pending
+			case x < 0.15: // pending
 			case x < 0.2:
-				if _, err := db.RejectMembership(ctx, name, store.Transition{Reason: "Hồ sơ chưa đủ điều kiện"}); err != nil {
-					return registered, fmt.Errorf("rejecting %s: %w", name, err)
+				m.Then = []store.BulkStep{{To: pb.Membership_REJECTED, Reason: "Hồ sơ chưa đủ điều kiện"}}
+			default:
+				m.Then = []store.BulkStep{{To: pb.Membership_ACTIVE}}
+				switch x := r.Float64(); {
+				case x < 0.05:
+					m.Then = append(m.Then, store.BulkStep{To: pb.Membership_SUSPENDED, Reason: "Chưa đóng hội phí"})
+				case x < 0.1:
+					m.Then = append(m.Then, store.BulkStep{To: pb.Membership_WITHDRAWN, Reason: "Chuyển công tác"})
 				}
-				continue
 			}
-			if _, err := db.ApproveMembership(ctx, name, store.Transition{}); err != nil {
-				return registered, fmt.Errorf("approving %s: %w", name, err)
-			}
-			switch x := r.Float64(); {
-			case x < 0.05:
-				_, err = db.SuspendMembership(ctx, name, store.Transition{Reason: "Chưa đóng hội phí"})
-			case x < 0.1:
-				_, err = db.WithdrawMembership(ctx, name, store.Transition{Reason: "Chuyển công tác"})
-			}
-			if err != nil {
-				return registered, fmt.Errorf("%s: %w", name, err)
-			}
+			batch = append(batch, m)
+		}
+		// The page's people are registered before the next page is read,
+		// so that the listing and the writes do not overlap.
+		if err := flush(); err != nil {
+			return registered, err
 		}
 		if page.NextPageToken == "" {
 			return registered, nil

@@ -37,11 +37,11 @@ qualification, position and honour, which suits small N.
 
 With --db, about a third of the new people are then registered as members
 of the province's science associations (created when missing), by their
-primary field, through the store's own registration and approval, one
-transaction each: most approved with member numbers, some pending, a few
-rejected, suspended or withdrawn. That is slower than the bulk path (a few
-hundred members a second); --memberships=false leaves it out. --api adds
-no memberships.
+primary field, through MembershipService's own registration, approval and
+state changes, a thousand people's in a transaction: most approved with
+member numbers, some pending, a few rejected, suspended or withdrawn. That
+is slower than the bulk path (about 500 members a second);
+--memberships=false leaves it out. --api adds no memberships.
 `
 
 func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error {
