@@ -105,14 +105,22 @@ func TestReprefix(t *testing.T) {
 
 // When a changed format makes the next number one given before, approval
 // skips it: numbers stay unique.
-func TestMemberNumberSkipsTakenNumbers(t *testing.T) {
+// openWithAssociation opens a database whose clock says 1 March 2026, with
+// the association hth numbering its members {code}-{year}-{seq}.
+func openWithAssociation(t *testing.T) (*DB, *pb.Association) {
+	t.Helper()
 	db := openTest(t)
-	ctx := context.Background()
 	db.Now = func() time.Time { return time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC) }
-	a, err := db.CreateAssociation(ctx, &pb.Association{DisplayName: "Hội Tin học", Code: "HTH", MemberNumberFormat: "{code}-{year}-{seq}"}, CreateOptions{ID: "hth"})
+	a, err := db.CreateAssociation(context.Background(), &pb.Association{DisplayName: "Hội Tin học", Code: "HTH", MemberNumberFormat: "{code}-{year}-{seq}"}, CreateOptions{ID: "hth"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return db, a
+}
+
+func TestMemberNumberSkipsTakenNumbers(t *testing.T) {
+	db, a := openWithAssociation(t)
+	ctx := context.Background()
 	approveNew := func(given string) *pb.Membership {
 		t.Helper()
 		reg, err := db.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: a.Name,
@@ -160,13 +168,8 @@ func TestMemberNumberSkipsTakenNumbers(t *testing.T) {
 // one transaction: the same numbers and states, and nothing kept when one
 // of them is refused.
 func TestBulkRegisterMembers(t *testing.T) {
-	db := openTest(t)
+	db, a := openWithAssociation(t)
 	ctx := context.Background()
-	db.Now = func() time.Time { return time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC) }
-	a, err := db.CreateAssociation(ctx, &pb.Association{DisplayName: "Hội Tin học", Code: "HTH", MemberNumberFormat: "{code}-{year}-{seq}"}, CreateOptions{ID: "hth"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var people []string
 	for _, given := range []string{"An", "Bình", "Chi"} {
 		p, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Trần", GivenName: given}, CreateOptions{})
@@ -206,7 +209,7 @@ func TestBulkRegisterMembers(t *testing.T) {
 			t.Fatalf("%d memberships kept after an error", n)
 		}
 	}
-	err = db.BulkRegisterMembers(ctx, []BulkMember{
+	err := db.BulkRegisterMembers(ctx, []BulkMember{
 		member(people[0], BulkStep{To: pb.Membership_ACTIVE}),
 		member(people[1]),
 		member(people[2], BulkStep{To: pb.Membership_ACTIVE}, BulkStep{To: pb.Membership_SUSPENDED, Reason: "Chưa đóng hội phí"}),
