@@ -69,10 +69,7 @@ func (s *Server) newAuditEvent(c *call) *store.AuditEvent {
 	ev.Method = c.method
 	ev.RequestID = c.id
 	ev.ClientAddress = c.client
-	ev.Transport = "grpc"
-	if c.rest {
-		ev.Transport = "rest"
-	}
+	ev.Transport = c.transport()
 	if p := c.principal; p != nil {
 		ev.Principal, ev.PrincipalName, ev.Role, ev.Association = p.ID, p.Name, p.Role, p.Association
 	}

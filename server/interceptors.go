@@ -50,6 +50,14 @@ type call struct {
 
 type callKey struct{}
 
+// transport is how the call came: "grpc", or "rest" through the gateway.
+func (c *call) transport() string {
+	if c.rest {
+		return "rest"
+	}
+	return "grpc"
+}
+
 func callFrom(ctx context.Context) *call {
 	c, _ := ctx.Value(callKey{}).(*call)
 	if c == nil {
@@ -104,10 +112,6 @@ func (s *Server) newCall(ctx context.Context, method string) (context.Context, *
 
 func (s *Server) logCall(ctx context.Context, c *call, start time.Time, err error) {
 	code := status.Code(err)
-	transport := "grpc"
-	if c.rest {
-		transport = "rest"
-	}
 	who := "anonymous"
 	if c.principal != nil {
 		who = c.principal.ID
@@ -116,7 +120,7 @@ func (s *Server) logCall(ctx context.Context, c *call, start time.Time, err erro
 	if code == codes.Internal || code == codes.Unknown || code == codes.DataLoss {
 		level = slog.LevelError
 	}
-	s.log.Log(ctx, level, "call", "method", c.method, "transport", transport, "principal", who,
+	s.log.Log(ctx, level, "call", "method", c.method, "transport", c.transport(), "principal", who,
 		"code", code.String(), "duration", time.Since(start).Round(time.Microsecond), "request_id", c.id)
 }
 

@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"go.einride.tech/aip/fieldbehavior"
-	"google.golang.org/genproto/googleapis/api/annotations"
 	"google.golang.org/protobuf/proto"
 
 	pb "trithuc/proto/trithuc/v1"
@@ -80,20 +78,14 @@ func (s *membershipService) RegisterMember(ctx context.Context, req *pb.Register
 		return nil, err
 	}
 	r := proto.Clone(req).(*pb.RegisterMemberRequest)
-	drop := func(m proto.Message) {
-		fieldbehavior.ClearFields(m, annotations.FieldBehavior_OUTPUT_ONLY)
-		if fd := m.ProtoReflect().Descriptor().Fields().ByName("name"); fd != nil {
-			m.ProtoReflect().Clear(fd)
-		}
-	}
 	if p := r.GetNewPerson(); p != nil {
-		drop(p)
+		clearServerSet(p)
 	}
 	for _, q := range r.GetQualifications() {
-		drop(q)
+		clearServerSet(q)
 	}
 	for _, p := range r.GetPositions() {
-		drop(p)
+		clearServerSet(p)
 	}
 	if c := r.GetConsent(); c != nil {
 		c.WithdrawTime = nil

@@ -26,16 +26,22 @@ type createRequest interface {
 	GetValidateOnly() bool
 }
 
+// clearServerSet drops what a client sent in the fields the server sets:
+// the output-only ones and the resource name.
+func clearServerSet(m proto.Message) {
+	fieldbehavior.ClearFields(m, annotations.FieldBehavior_OUTPUT_ONLY)
+	if fd := m.ProtoReflect().Descriptor().Fields().ByName("name"); fd != nil {
+		m.ProtoReflect().Clear(fd)
+	}
+}
+
 // create runs a standard Create: the resource's output-only fields and name
 // are the server's to set, so what the client sent there is dropped; a
 // request_id makes it idempotent.
 func create[T proto.Message](ctx context.Context, method string, req createRequest, resource T, id string,
 	do func(T, store.CreateOptions) (T, error)) (T, error) {
 	r := proto.Clone(resource).(T)
-	fieldbehavior.ClearFields(r, annotations.FieldBehavior_OUTPUT_ONLY)
-	if fd := r.ProtoReflect().Descriptor().Fields().ByName("name"); fd != nil {
-		r.ProtoReflect().Clear(fd)
-	}
+	clearServerSet(r)
 	out, err := do(r, store.CreateOptions{
 		ID:           id,
 		Request:      requestKey(ctx, method, req.GetRequestId(), req),

@@ -51,12 +51,18 @@ func newMetrics(db *store.DB) *metrics {
 	return m
 }
 
+// The label sets are made once: the interceptor only reads them.
+var (
+	grpcLabels = prometheus.Labels{"transport": "grpc"}
+	restLabels = prometheus.Labels{"transport": "rest"}
+)
+
 // transportLabel tells gRPC calls from REST ones, as the log line does.
 func transportLabel(ctx context.Context) prometheus.Labels {
 	if callFrom(ctx).rest {
-		return prometheus.Labels{"transport": "rest"}
+		return restLabels
 	}
-	return prometheus.Labels{"transport": "grpc"}
+	return grpcLabels
 }
 
 func (m *metrics) handler() http.Handler {
