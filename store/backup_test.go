@@ -62,3 +62,24 @@ func TestBackupAndRestore(t *testing.T) {
 		t.Error("restoring from a file that is not a database")
 	}
 }
+
+// Paths relative to the working directory work for backup and restore
+// alike ("restore --db new.db backup.db").
+func TestRelativePaths(t *testing.T) {
+	ctx := context.Background()
+	t.Chdir(t.TempDir())
+	db, err := Open(ctx, "live.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreatePerson(ctx, &pb.Person{GivenName: "Ánh"}, CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Backup(ctx, "backup.db"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if err := Restore(ctx, "backup.db", "new.db", false); err != nil {
+		t.Fatalf("restoring from a relative path: %v", err)
+	}
+}

@@ -125,8 +125,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 }
 
 // dsn makes a SQLite URI filename for path; the driver passes parameters
-// without a leading underscore on to SQLite.
+// without a leading underscore on to SQLite. A relative path is made
+// absolute first: in a URI it would read as the authority.
 func dsn(path, params string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
 	if runtime.GOOS == "windows" {
 		u.Path = "/" + u.Path
