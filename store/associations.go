@@ -225,12 +225,8 @@ func (db *DB) ListAssociations(ctx context.Context, q ListQuery) ([]*pb.Associat
 	var out []*pb.Association
 	var page Page
 	err = db.read(ctx, func(tx *Tx) error {
-		where, args, err := tx.compileFilter(ctx, q.Filter, associationSchema)
-		if err != nil {
+		if err := tx.addFilter(ctx, &l, q.Filter, associationSchema); err != nil {
 			return err
-		}
-		if where != "" {
-			l.where, l.args = append(l.where, where), args
 		}
 		rows, p, err := list(ctx, tx, l, scanAssociation)
 		if err != nil {
@@ -360,7 +356,7 @@ func (tx *Tx) prepareAssociation(ctx context.Context, id string, a *pb.Associati
 		case parentID == id:
 			v.add(f+"parent", "an association cannot be its own parent")
 		default:
-			cyclic, err := tx.associationAncestorIs(ctx, parent.pk, id)
+			cyclic, err := tx.ancestorIs(ctx, "associations", parent.pk, id)
 			if err != nil {
 				return nil, err
 			}
@@ -385,18 +381,6 @@ func (tx *Tx) prepareAssociation(ctx context.Context, id string, a *pb.Associati
 }
 
 var associationCode = regexp.MustCompile(`^[A-Z][A-Z0-9]{0,9}$`)
-
-// associationAncestorIs reports whether the association id is pk or one of
-// its ancestors.
-func (tx *Tx) associationAncestorIs(ctx context.Context, pk int64, id string) (bool, error) {
-	var n int
-	err := tx.QueryRowContext(ctx, `WITH RECURSIVE up(pk, depth) AS (
-			SELECT ?, 0
-			UNION ALL SELECT a.parent_pk, up.depth + 1 FROM associations a JOIN up ON a.pk = up.pk
-			WHERE a.parent_pk IS NOT NULL AND up.depth < 100)
-		SELECT COUNT(*) FROM up JOIN associations a ON a.pk = up.pk WHERE a.id = ?`, pk, id).Scan(&n)
-	return n > 0, dbError(err)
-}
 
 func (tx *Tx) writeAssociationFields(ctx context.Context, pk int64, fields []string) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM association_fields WHERE association_pk = ?`, pk); err != nil {

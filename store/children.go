@@ -170,12 +170,8 @@ func (k *childKind[T]) list(ctx context.Context, db *DB, parent string, q ListQu
 		} else {
 			l.where = []string{"p.delete_time IS NULL"}
 		}
-		where, args, err := tx.compileFilter(ctx, q.Filter, k.schema)
-		if err != nil {
+		if err := tx.addFilter(ctx, &l, q.Filter, k.schema); err != nil {
 			return err
-		}
-		if where != "" {
-			l.where, l.args = append(l.where, where), append(l.args, args...)
 		}
 		items, page, err = list(ctx, tx, l, func(s scanner, extra ...any) (T, error) {
 			item, _, err := k.scanRow(s, extra...)

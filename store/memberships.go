@@ -310,12 +310,8 @@ func (db *DB) ListMemberships(ctx context.Context, parent string, q ListQuery) (
 		} else {
 			l.where = append(l.where, "a.delete_time IS NULL")
 		}
-		where, args, err := tx.compileFilter(ctx, q.Filter, membershipSchema)
-		if err != nil {
+		if err := tx.addFilter(ctx, &l, q.Filter, membershipSchema); err != nil {
 			return err
-		}
-		if where != "" {
-			l.where, l.args = append(l.where, where), append(l.args, args...)
 		}
 		rows, p, err := list(ctx, tx, l, scanMembership)
 		if err != nil {
@@ -452,14 +448,11 @@ func (tx *Tx) registerMember(ctx context.Context, assocID string, req *pb.Regist
 	if err != nil {
 		return out, err
 	}
-	p, err := tx.person(ctx, strings.TrimPrefix(person.person.Name, "people/"))
+	p, err := tx.loadPerson(ctx, strings.TrimPrefix(person.person.Name, "people/"), pb.PersonView_PERSON_VIEW_BASIC)
 	if err != nil {
 		return out, err
 	}
-	if err := tx.attach(ctx, pb.PersonView_PERSON_VIEW_BASIC, p); err != nil {
-		return out, err
-	}
-	out.Membership, out.Person = m.m, p.person
+	out.Membership, out.Person = m.m, p
 	if o.Request != nil {
 		return out, tx.remember(ctx, o.Request, out)
 	}
@@ -742,18 +735,25 @@ func (db *DB) WithdrawMembership(ctx context.Context, name string, t Transition)
 	return db.transition(ctx, name, withdraw, t)
 }
 
+// checkReason checks the reason given for a change of state, its field
+// named after prefix, and returns it as kept.
+func checkReason(prefix string, act action, reason string) (string, error) {
+	reason = normText(reason)
+	var v Invalids
+	checkControl(&v, prefix, map[string]string{"reason": reason})
+	if reason == "" && (act.to == pb.Membership_REJECTED || act.to == pb.Membership_SUSPENDED) {
+		v.add(prefix+"reason", "required: say why the membership is %s", strings.ToLower(act.to.String()))
+	}
+	return reason, v.err()
+}
+
 func (db *DB) transition(ctx context.Context, name string, act action, t Transition) (*pb.Membership, error) {
 	assocID, id, err := parseMembershipName(name, "name")
 	if err != nil {
 		return nil, err
 	}
-	reason := normText(t.Reason)
-	var v Invalids
-	checkControl(&v, "", map[string]string{"reason": reason})
-	if reason == "" && (act.to == pb.Membership_REJECTED || act.to == pb.Membership_SUSPENDED) {
-		v.add("reason", "required: say why the membership is %s", strings.ToLower(act.to.String()))
-	}
-	if err := v.err(); err != nil {
+	reason, err := checkReason("", act, t.Reason)
+	if err != nil {
 		return nil, err
 	}
 	var out *pb.Membership
@@ -1029,13 +1029,8 @@ func (db *DB) BulkRegisterMembers(ctx context.Context, members []BulkMember) err
 				default:
 					return at(errorf(Invalid, fmt.Sprintf("then[%d].to", j), "want ACTIVE, REJECTED, SUSPENDED or WITHDRAWN, got %s", step.To))
 				}
-				reason := normText(step.Reason)
-				var v Invalids
-				checkControl(&v, fmt.Sprintf("then[%d].", j), map[string]string{"reason": reason})
-				if reason == "" && (act.to == pb.Membership_REJECTED || act.to == pb.Membership_SUSPENDED) {
-					v.add(fmt.Sprintf("then[%d].reason", j), "required: say why the membership is %s", strings.ToLower(act.to.String()))
-				}
-				if err := v.err(); err != nil {
+				reason, err := checkReason(fmt.Sprintf("then[%d].", j), act, step.Reason)
+				if err != nil {
 					return at(err)
 				}
 				if _, err := tx.transition(ctx, name, assocID, id, act, Transition{Reason: step.Reason}, reason); err != nil {

@@ -138,12 +138,8 @@ func (db *DB) ListOrganizations(ctx context.Context, q ListQuery) ([]*pb.Organiz
 	var orgs []*pb.Organization
 	var page Page
 	err = db.read(ctx, func(tx *Tx) error {
-		where, args, err := tx.compileFilter(ctx, q.Filter, organizationSchema)
-		if err != nil {
+		if err := tx.addFilter(ctx, &l, q.Filter, organizationSchema); err != nil {
 			return err
-		}
-		if where != "" {
-			l.where, l.args = append(l.where, where), args
 		}
 		rows, p, err := list(ctx, tx, l, scanOrganization)
 		page = p
@@ -235,7 +231,7 @@ func (tx *Tx) prepareOrganization(ctx context.Context, id string, o *pb.Organiza
 			v.add(f+"parent", "an organization cannot be its own parent")
 		default:
 			// Refuse cycles: the new parent must not be below this one.
-			cyclic, err := tx.orgAncestorIs(ctx, parent.pk, id)
+			cyclic, err := tx.ancestorIs(ctx, "organizations", parent.pk, id)
 			if err != nil {
 				return nil, err
 			}
@@ -251,15 +247,16 @@ func (tx *Tx) prepareOrganization(ctx context.Context, id string, o *pb.Organiza
 	return []any{o.DisplayName, o.ShortName, int32(o.Kind), o.Sector, o.AdministrativeUnit, o.Country, parentPK}, nil
 }
 
-// orgAncestorIs reports whether the organization id is pk or one of its
-// ancestors.
-func (tx *Tx) orgAncestorIs(ctx context.Context, pk int64, id string) (bool, error) {
+// ancestorIs reports whether the row of table (organizations or
+// associations, which both keep a parent_pk) with the id is pk or one of
+// its ancestors: a parent that would make a cycle.
+func (tx *Tx) ancestorIs(ctx context.Context, table string, pk int64, id string) (bool, error) {
 	var n int
 	err := tx.QueryRowContext(ctx, `WITH RECURSIVE up(pk, depth) AS (
 			SELECT ?, 0
-			UNION ALL SELECT o.parent_pk, up.depth + 1 FROM organizations o JOIN up ON o.pk = up.pk
-			WHERE o.parent_pk IS NOT NULL AND up.depth < 100)
-		SELECT COUNT(*) FROM up JOIN organizations o ON o.pk = up.pk WHERE o.id = ?`, pk, id).Scan(&n)
+			UNION ALL SELECT t.parent_pk, up.depth + 1 FROM `+table+` t JOIN up ON t.pk = up.pk
+			WHERE t.parent_pk IS NOT NULL AND up.depth < 100)
+		SELECT COUNT(*) FROM up JOIN `+table+` t ON t.pk = up.pk WHERE t.id = ?`, pk, id).Scan(&n)
 	return n > 0, dbError(err)
 }
 

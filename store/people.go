@@ -258,12 +258,8 @@ func (tx *Tx) peopleListing(ctx context.Context, q ListQuery) (listing, error) {
 	if !q.ShowDeleted {
 		l.where = append(l.where, "p.delete_time IS NULL")
 	}
-	where, args, err := tx.compileFilter(ctx, q.Filter, personSchema)
-	if err != nil {
+	if err := tx.addFilter(ctx, &l, q.Filter, personSchema); err != nil {
 		return listing{}, err
-	}
-	if where != "" {
-		l.where, l.args = append(l.where, where), args
 	}
 	return l, nil
 }

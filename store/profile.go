@@ -202,7 +202,9 @@ var positionKind = &childKind[*pb.Position]{
 		return nil
 	},
 	prepare: preparePosition,
-	changed: refreshDerived,
+	// What positions derive on the person row (workplace, unit) the
+	// triggers of 0007_stats.sql keep; the rest is the profile's text.
+	changed: touchAndReindex,
 }
 
 // dateOf unpacks a YYYYMMDD integer; 0 is no date.
@@ -343,17 +345,21 @@ var honorKind = &childKind[*pb.Honor]{
 		}
 		return []any{h.Title, int32(h.Kind), h.Year, h.Issuer, h.DecisionNumber}, nil
 	},
-	changed: func(ctx context.Context, tx *Tx, personPK int64) error {
-		if err := tx.touchPerson(ctx, personPK); err != nil {
-			return err
-		}
-		return tx.reindexPerson(ctx, personPK)
-	},
+	changed: touchAndReindex,
+}
+
+// touchAndReindex marks a person changed and reindexes their text, for
+// writes that change what the profile says but nothing derived from
+// qualifications.
+func touchAndReindex(ctx context.Context, tx *Tx, personPK int64) error {
+	if err := tx.touchPerson(ctx, personPK); err != nil {
+		return err
+	}
+	return tx.reindexPerson(ctx, personPK)
 }
 
 // refreshDerived recomputes what a person derives from their
-// qualifications and positions: the highest degree and the academic title.
-// Current positions are read from the positions themselves. A change bumps
+// qualifications: the highest degree and the academic title. A change bumps
 // the person's revision, since their profile now reads differently.
 func refreshDerived(ctx context.Context, tx *Tx, personPK int64) error {
 	var level string

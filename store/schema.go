@@ -257,6 +257,16 @@ func organizationSchema(ranks) filter.Schema {
 
 // compileFilter compiles a request's filter against the schema that
 // schemaOf makes; its mistakes are the caller's, named as the filter field.
+// addFilter ANDs a listing's AIP-160 filter to its conditions.
+func (tx *Tx) addFilter(ctx context.Context, l *listing, f string, schemaOf func(ranks) filter.Schema) error {
+	where, args, err := tx.compileFilter(ctx, f, schemaOf)
+	if err != nil || where == "" {
+		return err
+	}
+	l.where, l.args = append(l.where, where), append(l.args, args...)
+	return nil
+}
+
 func (tx *Tx) compileFilter(ctx context.Context, f string, schemaOf func(ranks) filter.Schema) (string, []any, error) {
 	if f == "" {
 		return "", nil, nil

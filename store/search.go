@@ -326,12 +326,8 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 		fetchKey:  "p.pk",
 		fetchFrom: "people p",
 	}
-	where, args, err := tx.compileFilter(ctx, q.Filter, personSchema)
-	if err != nil {
+	if err := tx.addFilter(ctx, &l, q.Filter, personSchema); err != nil {
 		return listing{}, err
-	}
-	if where != "" {
-		l.where, l.args = append(l.where, where), args
 	}
 	return l, nil
 }
