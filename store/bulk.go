@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -35,8 +36,8 @@ type BulkProfile struct {
 	Qualifications []*pb.Qualification
 	Positions      []*pb.Position
 	Honors         []*pb.Honor
-	// Memberships of associations are not written here yet: they arrive
-	// with MembershipService, and its store code will add them to this path.
+	// Memberships are registered apart, through MembershipService's own
+	// code (BulkRegisterMembers), once the people exist.
 }
 
 // BulkOrganization is an organization for BulkCreateOrganizations.
@@ -330,11 +331,18 @@ type derived struct {
 	titleRank int64
 }
 
+// Where the rank and the verification state are among a prepared
+// qualification's values.
+var (
+	qualRankAt  = slices.Index(qualificationKind.writable, "level_rank")
+	qualStateAt = slices.Index(qualificationKind.writable, "verification_state")
+)
+
 // qualification takes in a prepared qualification; vals are its writable
 // values, in qualificationKind.writable's order.
 func (d *derived) qualification(q *pb.Qualification, vals []any) {
-	rank := int64(vals[2].(int))
-	if vals[12].(int32) == int32(pb.Verification_REJECTED) {
+	rank := int64(vals[qualRankAt].(int))
+	if vals[qualStateAt].(int32) == int32(pb.Verification_REJECTED) {
 		return
 	}
 	switch q.Kind {

@@ -189,11 +189,7 @@ func (k *childKind[T]) of(ctx context.Context, tx *Tx, personPKs []int64, where 
 	if len(personPKs) == 0 {
 		return out, nil
 	}
-	q := k.selectSQL() + " WHERE c.person_pk IN (" + placeholders(len(personPKs)) + ")"
-	if where != "" {
-		q += " AND " + where
-	}
-	rows, err := tx.QueryContext(ctx, q+" ORDER BY c.person_pk, c.pk", int64sToAny(personPKs)...)
+	rows, err := tx.QueryContext(ctx, k.ofSQL(len(personPKs), where), int64sToAny(personPKs)...)
 	if err != nil {
 		return nil, dbError(err)
 	}

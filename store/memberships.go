@@ -188,8 +188,7 @@ func (tx *Tx) membershipsOf(ctx context.Context, personPKs []int64) (map[int64][
 	if len(personPKs) == 0 {
 		return out, nil
 	}
-	q, err := tx.QueryContext(ctx, `SELECT `+membershipColumns+` FROM `+membershipFrom+`
-		WHERE m.person_pk IN (`+placeholders(len(personPKs))+`) ORDER BY m.person_pk, m.pk`, int64sToAny(personPKs)...)
+	q, err := tx.QueryContext(ctx, membershipsOfSQL(len(personPKs)), int64sToAny(personPKs)...)
 	if err != nil {
 		return nil, dbError(err)
 	}

@@ -430,8 +430,7 @@ func fetchPage[T any](ctx context.Context, tx *Tx, l listing, where []string, ar
 	if len(ids) == 0 {
 		return nil, token, nil
 	}
-	rows, err := tx.QueryContext(ctx, "SELECT "+l.columns+", "+l.fetchKey+" FROM "+l.fetchFrom+
-		" WHERE "+l.fetchKey+" IN ("+placeholders(len(ids))+")", ids...)
+	rows, err := tx.QueryContext(ctx, l.fetchSQL(len(ids)), ids...)
 	if err != nil {
 		return nil, "", dbError(err)
 	}
@@ -457,6 +456,11 @@ func fetchPage[T any](ctx context.Context, tx *Tx, l listing, where []string, ar
 		items = append(items, item)
 	}
 	return items, token, nil
+}
+
+// fetchSQL reads the columns of n rows of a fetchKey listing by their keys.
+func (l listing) fetchSQL(n int) string {
+	return "SELECT " + l.columns + ", " + l.fetchKey + " FROM " + l.fetchFrom + " WHERE " + l.fetchKey + " IN (" + placeholders(n) + ")"
 }
 
 // countSQL counts the listing's matches.

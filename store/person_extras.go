@@ -69,6 +69,32 @@ func (tx *Tx) writeFieldsAndRoles(ctx context.Context, pk int64, p *pb.Person) e
 	return nil
 }
 
+// The statements of attach for n people. store.Plain, the benchmarks'
+// storage ceiling, runs the same ones (attachSQL).
+
+func fieldsOfSQL(n int) string {
+	return `SELECT person_pk, field, code, is_primary FROM person_fields
+		WHERE person_pk IN (` + placeholders(n) + `) ORDER BY person_pk, ordinal`
+}
+
+func rolesOfSQL(n int) string {
+	return `SELECT person_pk, role FROM person_expert_roles
+		WHERE person_pk IN (` + placeholders(n) + `) ORDER BY person_pk, role`
+}
+
+func (k *childKind[T]) ofSQL(n int, where string) string {
+	q := k.selectSQL() + " WHERE c.person_pk IN (" + placeholders(n) + ")"
+	if where != "" {
+		q += " AND " + where
+	}
+	return q + " ORDER BY c.person_pk, c.pk"
+}
+
+func membershipsOfSQL(n int) string {
+	return `SELECT ` + membershipColumns + ` FROM ` + membershipFrom + `
+		WHERE m.person_pk IN (` + placeholders(n) + `) ORDER BY m.person_pk, m.pk`
+}
+
 // attach loads what people hold beside their rows, for every person of a
 // page at once.
 func (tx *Tx) attach(ctx context.Context, view pb.PersonView, rows ...*personRow) error {
@@ -82,11 +108,9 @@ func (tx *Tx) attach(ctx context.Context, view pb.PersonView, rows ...*personRow
 		byPK[r.pk] = r.person
 		r.person.Fields, r.person.ExpertRoles = nil, nil
 	}
-	in := placeholders(len(pks))
 	args := int64sToAny(pks)
 
-	fields, err := tx.QueryContext(ctx, `SELECT person_pk, field, code, is_primary FROM person_fields
-		WHERE person_pk IN (`+in+`) ORDER BY person_pk, ordinal`, args...)
+	fields, err := tx.QueryContext(ctx, fieldsOfSQL(len(pks)), args...)
 	if err != nil {
 		return dbError(err)
 	}
@@ -104,8 +128,7 @@ func (tx *Tx) attach(ctx context.Context, view pb.PersonView, rows ...*personRow
 		return dbError(err)
 	}
 
-	roles, err := tx.QueryContext(ctx, `SELECT person_pk, role FROM person_expert_roles
-		WHERE person_pk IN (`+in+`) ORDER BY person_pk, role`, args...)
+	roles, err := tx.QueryContext(ctx, rolesOfSQL(len(pks)), args...)
 	if err != nil {
 		return dbError(err)
 	}

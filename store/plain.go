@@ -12,8 +12,9 @@ import (
 // Plain is the storage ceiling that benchmarks compare the service with:
 // plain SQLite on a trithuc database file, through database/sql and the same
 // driver and pragmas, running the statements the store runs for a read or a
-// write, prepared once, with nothing around them: no service, no
-// validation, no protobuf, results scanned into plain Go values.
+// write (reads prepared once; inserts prepared per transaction, as the
+// store's writes are), with nothing around them: no service, no validation,
+// no protobuf, results scanned into plain Go values.
 type Plain struct {
 	reader *sql.DB
 	writer *sql.DB
@@ -106,31 +107,19 @@ func (p *Plain) query(ctx context.Context, query string, firstInts bool, args ..
 	return n, firsts, rows.Err()
 }
 
-// Plain reads of what a person holds beside the row: the statements of
-// attach, for the given number of people.
+// attachSQL is what attach runs for n people. (For people who hold
+// memberships, attach reads their consents and possible duplicates too;
+// the benchmark's people hold none.)
 func attachSQL(n int, full bool) []string {
-	in := placeholders(n)
-	qs := []string{
-		`SELECT person_pk, field, code, is_primary FROM person_fields
-		WHERE person_pk IN (` + in + `) ORDER BY person_pk, ordinal`,
-		`SELECT person_pk, role FROM person_expert_roles
-		WHERE person_pk IN (` + in + `) ORDER BY person_pk, role`,
-	}
-	of := func(sel string, where string) string {
-		q := sel + " WHERE c.person_pk IN (" + in + ")"
-		if where != "" {
-			q += " AND " + where
-		}
-		return q + " ORDER BY c.person_pk, c.pk"
-	}
+	qs := []string{fieldsOfSQL(n), rolesOfSQL(n)}
 	if !full {
-		return append(qs, of(positionKind.selectSQL(), "c.is_current = 1"))
+		return append(qs, positionKind.ofSQL(n, "c.is_current = 1"))
 	}
-	return append(qs, of(positionKind.selectSQL(), ""), of(qualificationKind.selectSQL(), ""), of(honorKind.selectSQL(), ""))
+	return append(qs, positionKind.ofSQL(n, ""), qualificationKind.ofSQL(n, ""), honorKind.ofSQL(n, ""), membershipsOfSQL(n))
 }
 
 // GetPersonFull reads what GetPerson reads for the FULL view: the person's
-// row, fields, roles, positions, qualifications and honours. It returns the
+// row, fields, roles, positions, qualifications, honours and memberships. It returns the
 // number of rows read.
 func (p *Plain) GetPersonFull(ctx context.Context, id string) (int, error) {
 	n, pks, err := p.query(ctx, `SELECT `+personColumns+` FROM people p WHERE p.id = ?`, true, id)
@@ -190,9 +179,7 @@ func (p *Plain) listing(ctx context.Context, db *DB, full bool, resolve func(*Tx
 			pl.pageArgs = append(pl.pageArgs, append(append([]any(nil), b.withArgs...), l.args...))
 		}
 		if l.fetchKey != "" {
-			pl.fetch = func(n int) string {
-				return "SELECT " + l.columns + ", " + l.fetchKey + " FROM " + l.fetchFrom + " WHERE " + l.fetchKey + " IN (" + placeholders(n) + ")"
-			}
+			pl.fetch = l.fetchSQL
 		}
 		if l.sizeSQL != "" && l.token == "" {
 			// As list: the size is measured, and beyond the limit the
@@ -245,8 +232,7 @@ func (l *PlainListing) Run(ctx context.Context) (int, error) {
 		}
 		pks = append(pks, more...)
 	}
-	n := len(pks)
-	if n == 0 {
+	if len(pks) == 0 {
 		return 0, nil
 	}
 	if len(pks) > l.n {
@@ -263,7 +249,7 @@ func (l *PlainListing) Run(ctx context.Context) (int, error) {
 			return 0, err
 		}
 	}
-	return n, nil
+	return len(pks), nil
 }
 
 // SampleIDs returns up to n ids of live people, spread over the table.

@@ -14,37 +14,6 @@ type Profile struct {
 	Qualifications []*pb.Qualification
 	Positions      []*pb.Position
 	Honors         []*pb.Honor
-	// Memberships are drawn with the profile, and left out by the bulk
-	// path: LoadMemberships registers members through MembershipService's
-	// own store methods instead, so that numbers, consents and duplicate
-	// checks are the service's. (Drawing them keeps every seed's people as
-	// they were.)
-	Memberships []Membership
-}
-
-// Membership is a person's membership of one of the province's
-// associations of science and technology.
-type Membership struct {
-	// Association is a short id of the association, e.g. "hoi-y-hoc".
-	Association string
-	// State is PENDING, ACTIVE, SUSPENDED or WITHDRAWN.
-	State string
-	// Year is when they joined or applied.
-	Year int32
-}
-
-// associations of the province's Union of Science and Technology
-// Associations, by the sector of their members.
-var associations = map[string]string{
-	"Y tế":                  "hoi-y-hoc",
-	"Giáo dục":              "hoi-khoa-hoc-giao-duc",
-	"Nông nghiệp":           "hoi-lam-vuon",
-	"Thủy sản":              "hoi-nghe-ca",
-	"Khoa học và công nghệ": "hoi-tin-hoc",
-	"Tài chính":             "hoi-ke-toan",
-	"Quản lý nhà nước":      "hoi-luat-gia",
-	"Công nghiệp":           "hoi-xay-dung",
-	"Văn hóa":               "hoi-van-hoc-nghe-thuat",
 }
 
 // OrgSeed is an organization of the province with the id it is created
@@ -294,12 +263,12 @@ func (g *Generator) Profile(orgs []OrgSeed) *Profile {
 		prof.Honors = append(prof.Honors, &pb.Honor{Title: one(r, []string{"Nhà giáo Ưu tú", "Thầy thuốc Ưu tú"}), Kind: pb.Honor_STATE_TITLE,
 			Year: min(thisYear-1, born+50), Issuer: "Chủ tịch nước"})
 	}
-	// About one in five belongs to the association of their sector, more
-	// among those with higher degrees.
+	// Draws that once chose a membership for the profile: LoadMemberships
+	// registers members now, through the service's own code. They are
+	// still drawn, so that every seed makes the people it made before.
 	if x := r.Float64(); x < 0.15 || degreeRank[top] >= 7 && x < 0.4 {
-		prof.Memberships = append(prof.Memberships, Membership{Association: associations[m.sector],
-			State: pick(r, []weighted[string]{{"ACTIVE", 85}, {"PENDING", 8}, {"SUSPENDED", 2}, {"WITHDRAWN", 5}}),
-			Year:  min(thisYear, max(born+25, 2005+int32(r.IntN(21))))})
+		r.Float64() // its state
+		r.IntN(21)  // its year
 	}
 	return prof
 }

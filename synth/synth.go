@@ -51,9 +51,6 @@ func LastNumber(serials map[string]int) int {
 	return last
 }
 
-// N is the number of the last person made.
-func (g *Generator) N() int { return g.n }
-
 // ID returns an id like the ones the server assigns (a letter, then 15
 // letters or digits) for the last person made, from the seed and the
 // person's number only.

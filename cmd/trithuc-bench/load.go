@@ -30,8 +30,9 @@ type result struct {
 
 // runLoad runs op on conc workers: for warmup, unmeasured, then for d. Each
 // worker calls op again as soon as a call returns (a closed loop); calls in
-// flight at the end finish, and count.
-func runLoad(ctx context.Context, conc int, warmup, d time.Duration, do op) result {
+// flight at the end finish, and count. measuring, when set, is called as
+// the measured window begins.
+func runLoad(ctx context.Context, conc int, warmup, d time.Duration, do op, measuring func()) result {
 	var (
 		wg        sync.WaitGroup
 		mu        sync.Mutex
@@ -43,6 +44,9 @@ func runLoad(ctx context.Context, conc int, warmup, d time.Duration, do op) resu
 		end       = measureAt.Add(d)
 		lastEnd   time.Time
 	)
+	if measuring != nil {
+		defer time.AfterFunc(warmup, measuring).Stop()
+	}
 	for w := range conc {
 		wg.Add(1)
 		go func() {

@@ -26,6 +26,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -415,10 +416,12 @@ func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) e
 				} else {
 					profDone <- nil
 				}
-				cpu0 := cpuTime(pid)
-				res := runLoad(ctx, n, c.warmup, c.duration, s.ops[t])
+				// The server's CPU over the measured window only, as the
+				// calls it is divided by.
+				var cpu0 atomic.Int64
+				res := runLoad(ctx, n, c.warmup, c.duration, s.ops[t], func() { cpu0.Store(int64(cpuTime(pid))) })
 				if t == targetGRPC || t == targetREST {
-					res.ServerCPU = cpuTime(pid) - cpu0
+					res.ServerCPU = cpuTime(pid) - time.Duration(cpu0.Load())
 				}
 				if err := <-profDone; err != nil {
 					fmt.Fprintf(stderr, "trithuc-bench: profiling: %v\n", err)
