@@ -28,9 +28,9 @@ import (
 //     it;
 //   - refuses a FULL view to roles that read basic views only.
 //
-// Handlers need do nothing, except those that serialise messages into
-// bytes themselves (CSV or XLSX exports): they use redactFor. The filter
-// check scans the filter and order_by
+// Handlers need do nothing. (One that serialised messages into bytes
+// itself would have to redact them first; the statistics export holds
+// aggregates only.) The filter check scans the filter and order_by
 // strings for the names of marked fields (outside quoted values), which is
 // conservative: it may refuse a filter that merely mentions such a name.
 
@@ -109,7 +109,7 @@ func checkRequestAccess(p *Principal, method string, req proto.Message) error {
 		if expr == "" {
 			continue
 		}
-		if field := sensitiveReference(expr, sensitiveNames(method, m.Descriptor())); field != "" {
+		if field := sensitiveReference(expr, sensitiveNames()); field != "" {
 			return status.Errorf(codes.PermissionDenied,
 				"%s names %s, which is personal data the %s role may not read, and so may not filter or order by", name, field, p.Role)
 		}
@@ -162,29 +162,14 @@ func isIdentStart(c byte) bool {
 	return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
-// sensitiveCache holds, by method, the names (proto and JSON) of the
-// marked fields that its filter and order_by must not name: those of every
-// message of the contract's package, so that a filter reaching a related
-// resource (person.ethnicity on a qualification) is caught too, and those
-// its request and response messages can reach. A name marked on one
-// message and not on another counts as marked.
-var sensitiveCache sync.Map
-
-func sensitiveNames(method string, req protoreflect.MessageDescriptor) map[string]pb.Sensitivity {
-	if v, ok := sensitiveCache.Load(method); ok {
-		return v.(map[string]pb.Sensitivity)
-	}
+// sensitiveNames are the names (proto and JSON) of the marked fields that
+// a filter or order_by must not name: those of every message of the
+// contract's package, so that a filter reaching a related resource
+// (person.ethnicity on a qualification) is caught whatever the method. A
+// name marked on one message and not on another counts as marked.
+var sensitiveNames = sync.OnceValue(func() map[string]pb.Sensitivity {
 	names := map[string]pb.Sensitivity{}
 	seen := map[protoreflect.FullName]bool{}
-	mark := func(fd protoreflect.FieldDescriptor, sens pb.Sensitivity) {
-		for _, n := range []string{string(fd.Name()), fd.JSONName()} {
-			// Where one message marks a name PERSONAL and another
-			// YEAR_ONLY, the stricter wins.
-			if prev, ok := names[n]; !ok || prev == pb.Sensitivity_SENSITIVITY_PERSONAL_YEAR_ONLY {
-				names[n] = sens
-			}
-		}
-	}
 	var walk func(md protoreflect.MessageDescriptor)
 	walk = func(md protoreflect.MessageDescriptor) {
 		if seen[md.FullName()] {
@@ -195,7 +180,13 @@ func sensitiveNames(method string, req protoreflect.MessageDescriptor) map[strin
 		for i := 0; i < fields.Len(); i++ {
 			fd := fields.Get(i)
 			if sens := sensitivity(fd); sens != pb.Sensitivity_SENSITIVITY_UNSPECIFIED {
-				mark(fd, sens)
+				for _, n := range []string{string(fd.Name()), fd.JSONName()} {
+					// Where one message marks a name PERSONAL and
+					// another YEAR_ONLY, the stricter wins.
+					if prev, ok := names[n]; !ok || prev == pb.Sensitivity_SENSITIVITY_PERSONAL_YEAR_ONLY {
+						names[n] = sens
+					}
+				}
 			}
 			if fd.IsMap() {
 				fd = fd.MapValue()
@@ -205,7 +196,6 @@ func sensitiveNames(method string, req protoreflect.MessageDescriptor) map[strin
 			}
 		}
 	}
-	walk(req)
 	protoregistry.GlobalFiles.RangeFilesByPackage(pb.File_trithuc_v1_annotations_proto.Package(), func(fd protoreflect.FileDescriptor) bool {
 		msgs := fd.Messages()
 		for i := 0; i < msgs.Len(); i++ {
@@ -213,15 +203,8 @@ func sensitiveNames(method string, req protoreflect.MessageDescriptor) map[strin
 		}
 		return true
 	})
-	name := strings.ReplaceAll(strings.TrimPrefix(method, "/"), "/", ".")
-	if d, err := protoregistry.GlobalFiles.FindDescriptorByName(protoreflect.FullName(name)); err == nil {
-		if md, ok := d.(protoreflect.MethodDescriptor); ok {
-			walk(md.Output())
-		}
-	}
-	sensitiveCache.Store(method, names)
 	return names
-}
+})
 
 // sensitivities caches each field's sensitivity option.
 var sensitivities sync.Map
@@ -233,17 +216,6 @@ func sensitivity(fd protoreflect.FieldDescriptor) pb.Sensitivity {
 	sens, _ := proto.GetExtension(fd.Options(), pb.E_Sensitivity).(pb.Sensitivity)
 	sensitivities.Store(fd, sens)
 	return sens
-}
-
-// redactFor is redact for the caller of ctx, when its role is not entitled
-// to personal data. Handlers that turn messages into bytes the interceptor
-// cannot look into (CSV or XLSX exports) pass each message through it
-// before they serialise it.
-func redactFor(ctx context.Context, msg proto.Message) proto.Message {
-	if p := callFrom(ctx).principal; p != nil && personalDataRoles[p.Role] {
-		return msg
-	}
-	return redact(msg)
 }
 
 // redact returns msg with the fields marked personal data cleared, and
