@@ -75,9 +75,9 @@ func principal(ctx context.Context) *Principal {
 }
 
 // interceptors is the chain every call passes, over gRPC and REST alike:
-// log (outermost, so that it sees the final code) → recover → deadline →
-// authenticate → rate limit → audit → authorize → protect (redaction) →
-// validate → handler. The rate limit follows authentication because its
+// log (outermost, so that it sees the final code) → metrics → recover →
+// deadline → authenticate → rate limit → audit → authorize → protect
+// (redaction) → validate → person scope → handler. The rate limit follows authentication because its
 // buckets are per principal; audit wraps authorize so that denied calls
 // are recorded too.
 func (s *Server) interceptors() []grpc.ServerOption {
