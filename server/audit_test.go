@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -75,6 +76,24 @@ func TestAuditTrail(t *testing.T) {
 	}
 	if ev := byRequestID(t, e.db, requestID(t, md)); ev == nil || strings.Join(ev.Resources, ",") != p.Name || ev.Code != "OK" {
 		t.Errorf("update event %+v, want it committed with the person's name", ev)
+	}
+	// Every create names what it made in the event stored with it: a
+	// qualification under the person, an organization.
+	q, err := reg.People.CreateQualification(ctx, &pb.CreateQualificationRequest{Parent: p.Name,
+		Qualification: &pb.Qualification{Kind: pb.Qualification_DEGREE, Level: "THAC_SI", Major: "Tin học", Year: 2015}}, grpc.Header(&md))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev := byRequestID(t, e.db, requestID(t, md)); ev == nil || !slices.Contains(ev.Resources, q.Name) {
+		t.Errorf("create qualification event %+v, want it committed with %s", ev, q.Name)
+	}
+	o, err := reg.Organizations.CreateOrganization(ctx, &pb.CreateOrganizationRequest{
+		Organization: &pb.Organization{DisplayName: "Trường Đại học Kiên Giang", Kind: pb.Organization_UNIVERSITY}}, grpc.Header(&md))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev := byRequestID(t, e.db, requestID(t, md)); ev == nil || !slices.Contains(ev.Resources, o.Name) {
+		t.Errorf("create organization event %+v, want it committed with %s", ev, o.Name)
 	}
 
 	// The response names it too: it is not stored twice.

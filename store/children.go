@@ -244,11 +244,9 @@ func (k *childKind[T]) createTx(ctx context.Context, tx *Tx, person *personRow, 
 	} else if !validID(id) {
 		return zero, errorf(Invalid, k.field+"_id", "want 1 to 63 lower-case letters, digits and hyphens, starting with a letter")
 	}
-	var n int
-	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+k.collection+" WHERE person_pk = ? AND id = ?", person.pk, id).Scan(&n); err != nil {
-		return zero, dbError(err)
-	}
-	if n > 0 {
+	if taken, err := tx.exists(ctx, "SELECT 1 FROM "+k.collection+" WHERE person_pk = ? AND id = ?", person.pk, id); err != nil {
+		return zero, err
+	} else if taken {
 		return zero, errorf(AlreadyExists, k.field+"_id", "people/%s/%s/%s already exists", personID, k.collection, id)
 	}
 	vals, err := k.prepare(ctx, tx, person, item)
@@ -262,6 +260,8 @@ func (k *childKind[T]) createTx(ctx context.Context, tx *Tx, person *personRow, 
 	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 		return zero, dbError(err)
 	}
+	// The new name goes into the audit event stored with this write.
+	tx.auditResource(ctx, "people/"+personID+"/"+k.collection+"/"+id)
 	if err := k.changed(ctx, tx, person.pk); err != nil {
 		return zero, err
 	}

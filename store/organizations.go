@@ -182,6 +182,7 @@ func (db *DB) CreateOrganization(ctx context.Context, o *pb.Organization, opts C
 		if err != nil {
 			return dbError(err)
 		}
+		tx.auditResource(ctx, "organizations/"+id)
 		r, err := tx.organization(ctx, id)
 		if err != nil {
 			return err

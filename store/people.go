@@ -304,12 +304,9 @@ func (tx *Tx) createPerson(ctx context.Context, id string, p *pb.Person) (*perso
 	} else if !validID(id) {
 		return nil, errorf(Invalid, "person_id", "want 1 to 63 lower-case letters, digits and hyphens, starting with a letter")
 	}
-	var exists int
-	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM people WHERE id = ?`, id).Scan(&exists)
-	if err != nil {
-		return nil, dbError(err)
-	}
-	if exists > 0 {
+	if taken, err := tx.exists(ctx, `SELECT 1 FROM people WHERE id = ?`, id); err != nil {
+		return nil, err
+	} else if taken {
 		return nil, errorf(AlreadyExists, "person_id", "people/%s already exists", id)
 	}
 	if err := checkText(p); err != nil {
