@@ -261,6 +261,9 @@ func (s *Server) validate(ctx context.Context, req any) error {
 	if !ok {
 		return nil
 	}
+	if errs := hiddenText(msg.ProtoReflect()); len(errs) > 0 {
+		return badRequest(errs...)
+	}
 	var opts []protovalidate.ValidationOption
 	if f := updateMaskFilter(msg); f != nil {
 		opts = append(opts, protovalidate.WithFilter(f))

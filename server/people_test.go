@@ -141,6 +141,12 @@ func TestCreatePersonValidation(t *testing.T) {
 		{"ErrGivenNameBlank", func(r *pb.CreatePersonRequest) { r.Person.GivenName = "   " }, codes.InvalidArgument, []string{"person.given_name"}},
 		{"ErrGivenNameTooLong", func(r *pb.CreatePersonRequest) { r.Person.GivenName = strings.Repeat("Á", 51) }, codes.InvalidArgument, []string{"person.given_name"}},
 		{"ErrControlCharacter", func(r *pb.CreatePersonRequest) { r.Person.FamilyName = "Lê\x07" }, codes.InvalidArgument, []string{"person.family_name"}},
+		{"ErrZeroWidthSpace", func(r *pb.CreatePersonRequest) { r.Person.GivenName = "Á\u200bnh" }, codes.InvalidArgument, []string{"person.given_name"}},
+		{"ErrRightToLeftOverride", func(r *pb.CreatePersonRequest) { r.Person.FamilyName = "\u202eNguyễn" }, codes.InvalidArgument, []string{"person.family_name"}},
+		{"ErrByteOrderMarkInEmail", func(r *pb.CreatePersonRequest) { r.Person.Email = "\ufeffanh@example.vn" }, codes.InvalidArgument, []string{"person.email"}},
+		{"ErrSoftHyphenInField", func(r *pb.CreatePersonRequest) {
+			r.Person.Fields = []*pb.FieldOfExpertise{{Field: "fields/vn2008-5\u00ad02", Primary: true}}
+		}, codes.InvalidArgument, []string{"person.fields[0].field"}},
 		{"ErrNationalIDLetters", func(r *pb.CreatePersonRequest) { r.Person.NationalId = "09118500012A" }, codes.InvalidArgument, []string{"person.national_id"}},
 		{"ErrNationalIDLength", func(r *pb.CreatePersonRequest) { r.Person.NationalId = "0911850001" }, codes.InvalidArgument, []string{"person.national_id"}},
 		{"ErrNationalIDTaken", func(r *pb.CreatePersonRequest) {}, codes.AlreadyExists, []string{"person.national_id"}},

@@ -4,6 +4,7 @@
 package vntext
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"unicode"
@@ -114,4 +115,65 @@ func SortKey(parts ...string) []byte {
 		buf.Reset()
 	}
 	return key
+}
+
+// Hidden finds the first character in s that a reader cannot see or that
+// changes the direction of the text around it: format characters (zero-width
+// spaces and joiners, the byte-order mark, soft hyphens, bidirectional
+// embeddings, overrides and isolates) and control characters other than
+// tab, line feed and carriage return. Such characters make two names that
+// look the same compare different, which defeats duplicate detection and
+// search, and can make a name display as something else. It returns the
+// character and its byte offset, or ok false when s has none.
+func Hidden(s string) (r rune, at int, ok bool) {
+	for i, c := range s {
+		switch {
+		case c == '\t' || c == '\n' || c == '\r':
+		case c == utf8.RuneError:
+			// Invalid UTF-8 is refused elsewhere, by the transports.
+		case unicode.Is(unicode.Cf, c), unicode.IsControl(c),
+			unicode.Is(unicode.Co, c), c >= 0xFFF9 && c <= 0xFFFB:
+			return c, i, true
+		}
+	}
+	return 0, 0, false
+}
+
+// HiddenName names a character found by Hidden for a person to read, for
+// example "U+200B (zero-width space)".
+func HiddenName(r rune) string {
+	name := hiddenNames[r]
+	if name == "" {
+		switch {
+		case unicode.IsControl(r):
+			name = "control character"
+		case unicode.Is(unicode.Co, r):
+			name = "private-use character"
+		default:
+			name = "invisible formatting character"
+		}
+	}
+	return fmt.Sprintf("U+%04X (%s)", r, name)
+}
+
+var hiddenNames = map[rune]string{
+	0x00AD: "soft hyphen",
+	0x061C: "Arabic letter mark",
+	0x180E: "Mongolian vowel separator",
+	0x200B: "zero-width space",
+	0x200C: "zero-width non-joiner",
+	0x200D: "zero-width joiner",
+	0x200E: "left-to-right mark",
+	0x200F: "right-to-left mark",
+	0x202A: "left-to-right embedding",
+	0x202B: "right-to-left embedding",
+	0x202C: "pop directional formatting",
+	0x202D: "left-to-right override",
+	0x202E: "right-to-left override",
+	0x2060: "word joiner",
+	0x2066: "left-to-right isolate",
+	0x2067: "right-to-left isolate",
+	0x2068: "first strong isolate",
+	0x2069: "pop directional isolate",
+	0xFEFF: "zero-width no-break space (byte-order mark)",
 }

@@ -2,9 +2,12 @@ package vntext
 
 import (
 	"bytes"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -99,4 +102,61 @@ func BenchmarkFold(b *testing.B) {
 	for b.Loop() {
 		Fold(s)
 	}
+}
+
+func TestHidden(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want rune
+		at   int
+		ok   bool
+	}{
+		{"OKPlain", "Nguyễn Thị Ánh", 0, 0, false},
+		{"OKLineBreakAndTab", "dòng một\ndòng\thai\r\n", 0, 0, false},
+		{"OKCombiningMarks", "Nguye\u0302\u0303n", 0, 0, false},
+		{"OKNoBreakSpace", "Phường\u00a0Rạch Giá", 0, 0, false},
+		{"ErrZeroWidthSpace", "Ánh\u200b", 0x200B, len("Ánh"), true},
+		{"ErrZeroWidthNonJoiner", "A\u200cnh", 0x200C, 1, true},
+		{"ErrByteOrderMark", "\ufeffAn", 0xFEFF, 0, true},
+		{"ErrSoftHyphen", "Kiên\u00adGiang", 0x00AD, len("Kiên"), true},
+		{"ErrRightToLeftOverride", "abc\u202edef", 0x202E, 3, true},
+		{"ErrLeftToRightMark", "\u200eAn", 0x200E, 0, true},
+		{"ErrIsolate", "\u2066An\u2069", 0x2066, 0, true},
+		{"ErrBell", "Lê\x07", 0x07, len("Lê"), true},
+		{"ErrDelete", "Lê\x7f", 0x7f, len("Lê"), true},
+		{"ErrC1Control", "Lê\u0085", 0x85, len("Lê"), true},
+		{"ErrPrivateUse", "An\ue000", 0xE000, 2, true},
+		{"ErrInterlinearAnnotation", "An\ufff9", 0xFFF9, 2, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, at, ok := Hidden(tt.in)
+			if ok != tt.ok || r != tt.want || at != tt.at {
+				t.Errorf("Hidden(%q) = %U, %d, %v; want %U, %d, %v", tt.in, r, at, ok, tt.want, tt.at, tt.ok)
+			}
+			if ok && !strings.Contains(HiddenName(r), fmt.Sprintf("U+%04X", r)) {
+				t.Errorf("HiddenName(%U) = %q does not give the code point", r, HiddenName(r))
+			}
+		})
+	}
+}
+
+func FuzzHidden(f *testing.F) {
+	for _, s := range []string{"Nguyễn", "A\u200bB", "\u202e", "x\x00", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, at, ok := Hidden(s)
+		if !ok {
+			return
+		}
+		got, _ := utf8.DecodeRuneInString(s[at:])
+		if got != r {
+			t.Fatalf("Hidden(%q) says %U at %d, but %U is there", s, r, at, got)
+		}
+		if r == '\t' || r == '\n' || r == '\r' || unicode.IsLetter(r) || unicode.IsSpace(r) && !unicode.IsControl(r) {
+			t.Fatalf("Hidden(%q) refused the visible %U", s, r)
+		}
+	})
 }
