@@ -111,10 +111,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&c.serverLog, "server-log", os.DevNull, "where the server under test logs its calls")
 	fs.StringVar(&c.grpcAddr, "server", "", "benchmark a running server at this gRPC `address` instead of starting one (with --http, --token)")
 	fs.StringVar(&c.httpAddr, "http", "", "the running server's REST `address`")
-	fs.StringVar(&c.token, "token", os.Getenv("TRITHUC_TOKEN"), "an API key of the running server")
+	fs.StringVar(&c.token, "token", "", "an API key of the running server (default $TRITHUC_TOKEN; never printed)")
 	fs.IntVar(&c.pid, "server-pid", 0, "the running server's process id, to read its memory")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if c.token == "" {
+		c.token = os.Getenv("TRITHUC_TOKEN")
 	}
 	var err error
 	if c.conc, err = intList(*concs); err != nil {

@@ -214,7 +214,10 @@ func (f *clientFlags) register(fs *flag.FlagSet) {
 		def = "127.0.0.1:9090"
 	}
 	fs.StringVar(&f.server, "server", def, "the server's gRPC `address` ($TRITHUC_SERVER)")
-	fs.StringVar(&f.token, "token", os.Getenv("TRITHUC_TOKEN"), "an API `key` ($TRITHUC_TOKEN)")
+	// The key's default is read from the environment only when dialling:
+	// a flag's default is printed in every help and usage text, and a
+	// secret must never be.
+	fs.StringVar(&f.token, "token", "", "an API `key` (default $TRITHUC_TOKEN)")
 	fs.BoolVar(&f.tls, "tls", false, "connect with TLS")
 	fs.StringVar(&f.caFile, "ca-file", "", "trust the server certificates this PEM `file` signs (implies --tls)")
 	fs.StringVar(&f.cert, "cert", "", "authenticate with the client certificate in this PEM `file`, instead of a key (with --key; implies --tls)")
@@ -224,6 +227,9 @@ func (f *clientFlags) register(fs *flag.FlagSet) {
 }
 
 func (f *clientFlags) dial() (*client.Client, error) {
+	if f.token == "" {
+		f.token = os.Getenv("TRITHUC_TOKEN")
+	}
 	o := client.Options{Token: f.token}
 	if (f.cert == "") != (f.key == "") {
 		return nil, usageError("--cert and --key go together")
