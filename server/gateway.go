@@ -104,6 +104,9 @@ func gatewayError(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshale
 	if st.Code() == codes.InvalidArgument && len(st.Details()) == 0 {
 		st = friendlyDecodeError(st.Message())
 	}
+	if st.Code() == codes.Aborted && r.Header.Get("If-Match") != "" {
+		w = preconditionFailed{w}
+	}
 	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, st.Err())
 }
 

@@ -89,7 +89,7 @@ func (s *Server) interceptors() []grpc.ServerOption {
 		grpc.ChainUnaryInterceptor(s.logUnary,
 			s.metrics.calls.UnaryServerInterceptor(grpcprom.WithLabelsFromContext(transportLabel)),
 			recovery.UnaryServerInterceptor(rec), s.deadlineUnary, s.authUnary,
-			s.rateLimitUnary, s.auditUnary, s.authorizeUnary, s.protectUnary, s.validateUnary, s.scopeUnary),
+			s.rateLimitUnary, s.auditUnary, s.authorizeUnary, s.protectUnary, s.preconditionUnary, s.validateUnary, s.scopeUnary),
 		grpc.ChainStreamInterceptor(s.logStream,
 			s.metrics.calls.StreamServerInterceptor(grpcprom.WithLabelsFromContext(transportLabel)),
 			recovery.StreamServerInterceptor(rec), s.deadlineStream, s.authStream,

@@ -198,6 +198,8 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		runtime.WithIncomingHeaderMatcher(incomingHeader),
 		runtime.WithOutgoingHeaderMatcher(outgoingHeader),
 		runtime.WithMetadata(gatewayMetadata),
+		runtime.WithMetadata(ifMatchAnnotator),
+		runtime.WithForwardResponseOption(etagHeaders),
 		runtime.SetQueryParameterParser(&strictQuery{}),
 		runtime.WithErrorHandler(gatewayError),
 		runtime.WithRoutingErrorHandler(routingError),
