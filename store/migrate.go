@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/mattn/go-sqlite3"
 )
 
 //go:embed migrations/*.sql
@@ -82,4 +84,10 @@ func (db *DB) migrate(ctx context.Context, target int) error {
 		}
 	}
 	return nil
+}
+
+// SQLiteVersion is the version of the SQLite library compiled in.
+func SQLiteVersion() string {
+	v, _, _ := sqlite3.Version()
+	return v
 }

@@ -29,6 +29,10 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintf(stderr, keysUsage, strings.Join(server.Roles, ", "))
 		return usageError("keys: say create, list or revoke")
 	}
+	if isHelp(args[0]) {
+		fmt.Fprintf(stdout, keysUsage, strings.Join(server.Roles, ", "))
+		return nil
+	}
 	verb, args := args[0], args[1:]
 	fs := flag.NewFlagSet("trithuc keys "+verb, flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -26,6 +26,7 @@ Usage:
   trithuc stats --by level,unit [--filter ...] [--as-of DATE] [--csv]    figures from a running server
   trithuc gen --db PATH | --api  --people N [--seed S]   add synthetic profiles
   trithuc <collection> <verb> [NAME] [flags]    call the API of a running server
+  trithuc version                               the version, commit, Go and SQLite
 
 Collections and their verbs (run "trithuc <collection>" to see its verbs and
 "trithuc <collection> <verb> -h" for its flags):
@@ -84,6 +85,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "help", "-h", "-help", "--help":
 		fmt.Fprintf(stdout, usage, collectionsHelp())
 		return nil
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, versionLine())
+		return nil
 	default:
 		if c := findCollection(cmd); c != nil {
 			return runCollection(ctx, c, rest, stdout, stderr)
@@ -91,6 +95,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, usage, collectionsHelp())
 		return usageError(fmt.Sprintf("unknown command %q", cmd))
 	}
+}
+
+// isHelp reports whether arg asks for help.
+func isHelp(arg string) bool {
+	switch arg {
+	case "help", "-h", "-help", "--help":
+		return true
+	}
+	return false
 }
 
 // parseFlags parses a command line; a mistake in it is a usageError (the

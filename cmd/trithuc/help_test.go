@@ -1,0 +1,40 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// --help is a request, not a mistake: it exits 0 on every command and
+// prints the usage.
+func TestHelpExitsZeroEverywhere(t *testing.T) {
+	for _, args := range [][]string{
+		{"--help"}, {"help"}, {"serve", "--help"}, {"keys", "--help"}, {"keys", "-h"}, {"keys", "create", "--help"},
+		{"keys", "list", "--help"}, {"reference", "--help"}, {"backup", "--help"}, {"restore", "--help"},
+		{"stats", "--help"}, {"gen", "--help"}, {"people", "--help"}, {"people", "list", "--help"},
+		{"memberships", "approve", "--help"},
+	} {
+		out, err := cli(t, args...)
+		if err != nil && !errors.Is(err, flag.ErrHelp) {
+			t.Errorf("trithuc %s: %v", strings.Join(args, " "), err)
+		}
+		if !strings.Contains(strings.ToLower(out), "usage") {
+			t.Errorf("trithuc %s printed no usage:\n%s", strings.Join(args, " "), out)
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	for _, arg := range []string{"version", "--version"} {
+		out, err := cli(t, arg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !regexp.MustCompile(`^trithuc \S+ \(commit \S+, go\S+, SQLite 3\.\d+\.\d+, schema \d+\)\n$`).MatchString(out) {
+			t.Errorf("trithuc %s printed %q", arg, out)
+		}
+	}
+}
