@@ -37,6 +37,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := flag.NewFlagSet("trithuc keys "+verb, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dbPath := fs.String("db", "trithuc.db", "the database `file`")
+	create := fs.Bool("create", false, "make the database file when it does not exist")
 	var role, name, association string
 	var expires time.Duration
 	switch verb {
@@ -53,7 +54,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	open := func() (*store.DB, error) { return store.Open(ctx, *dbPath) }
+	open := func() (*store.DB, error) { return openExisting(ctx, *dbPath, *create) }
 
 	switch verb {
 	case "create":

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -150,7 +152,16 @@ func TestDemoAndPeopleCommands(t *testing.T) {
 
 func TestKeysCommands(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "k.db")
-	out, err := cli(t, "keys", "create", "--db", db, "--role", "home_affairs", "--name", "Sở Nội vụ")
+	// A mistyped --db is a mistake, not a new database.
+	_, err := cli(t, "keys", "create", "--db", db, "--role", "home_affairs", "--name", "Sở Nội vụ")
+	var missing usageError
+	if !errors.As(err, &missing) || !strings.Contains(err.Error(), "--create") {
+		t.Errorf("keys create on a missing database: %v, want a usage error pointing at --create", err)
+	}
+	if _, err := os.Stat(db); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("keys create made %s without --create (%v)", db, err)
+	}
+	out, err := cli(t, "keys", "create", "--create", "--db", db, "--role", "home_affairs", "--name", "Sở Nội vụ")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +200,7 @@ func TestKeysCommands(t *testing.T) {
 func TestBackupAndRestoreCommands(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "t.db")
-	if _, err := cli(t, "keys", "create", "--db", db, "--role", "admin", "--name", "a"); err != nil {
+	if _, err := cli(t, "keys", "create", "--create", "--db", db, "--role", "admin", "--name", "a"); err != nil {
 		t.Fatal(err)
 	}
 	backup := filepath.Join(dir, "b.db")

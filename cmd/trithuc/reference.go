@@ -60,6 +60,7 @@ func runReference(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprintf(stderr, referenceUsage, referenceHelp(), store.UnitKindNames()) }
 	dbPath := fs.String("db", "trithuc.db", "the database `file`")
+	create := fs.Bool("create", false, "make the database file when it does not exist")
 	list := fs.String("list", "", "the `list` to load: "+strings.Join(store.RefListNames(), ", "))
 	scheme := fs.String("scheme", "", "for --list fields: the classification `scheme` the fields belong to, e.g. vn2025")
 	dryRun := fs.Bool("dry-run", false, "check the file against the database and change nothing")
@@ -86,7 +87,7 @@ func runReference(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	defer f.Close()
 
-	db, err := store.Open(ctx, *dbPath)
+	db, err := openExisting(ctx, *dbPath, *create)
 	if err != nil {
 		return err
 	}

@@ -49,7 +49,7 @@ func TestReferenceLoad(t *testing.T) {
 		"202,7,2,Kỹ thuật điện\n"+
 		"203,2,2,\n")
 
-	out, err := cli(t, "reference", "load", "--db", db, "--list", "fields", "--scheme", "vn2025", "--dry-run", good)
+	out, err := cli(t, "reference", "load", "--create", "--db", db, "--list", "fields", "--scheme", "vn2025", "--dry-run", good)
 	if err != nil || !strings.Contains(out, "would add 3") {
 		t.Fatalf("dry run: %v\n%s", err, out)
 	}

@@ -19,7 +19,7 @@ import (
 
 func TestScopedKeys(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "k.db")
-	out, err := cli(t, "keys", "create", "--db", db, "--role", "registrar", "--name", "Hội Tin học", "--association", "associations/hoi-tin-hoc", "--expires", "720h")
+	out, err := cli(t, "keys", "create", "--create", "--db", db, "--role", "registrar", "--name", "Hội Tin học", "--association", "associations/hoi-tin-hoc", "--expires", "720h")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
