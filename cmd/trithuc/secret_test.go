@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -23,5 +24,25 @@ func TestHelpNeverPrintsTheToken(t *testing.T) {
 		if strings.Contains(out, secret) {
 			t.Errorf("trithuc %s printed the API key:\n%s", strings.Join(args, " "), out)
 		}
+	}
+}
+
+// A second --demo start on the same database uses the first one's key
+// instead of making another admin key that never expires.
+func TestDemoReusesItsKey(t *testing.T) {
+	dir := t.TempDir()
+	_, first, stop := serveDemo(t, dir)
+	stop()
+	_, second, stop := serveDemo(t, dir)
+	stop()
+	if first != second {
+		t.Errorf("the second --demo start made another key")
+	}
+	out, err := cli(t, "keys", "list", "--db", filepath.Join(dir, "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out, "demo on"); n != 1 {
+		t.Errorf("%d demo keys after two starts, want 1:\n%s", n, out)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"trithuc/server"
@@ -179,8 +180,7 @@ func seedDemo(ctx context.Context, db *store.DB, n int, srv *server.Server, tls 
 			return err
 		}
 	}
-	host, _ := os.Hostname()
-	_, key, err := db.CreateKey(ctx, "demo on "+host+" "+time.Now().Format(time.DateTime), "admin", time.Time{})
+	key, err := demoKey(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -194,14 +194,41 @@ trithuc demo: %d people in %s
   REST     %s://%s/v1/people
   OpenAPI  %s://%s/openapi.json
 
-A demo admin key (keep it secret; revoke it with "trithuc keys revoke"):
+A demo admin key, kept in %s for the next --demo start and valid for 30
+days (keep it secret; revoke it with "trithuc keys revoke"):
   export TRITHUC_TOKEN=%s
 
 Try:
   grpcurl %s-H "authorization: Bearer $TRITHUC_TOKEN" -d '{"page_size": 3}' %s trithuc.v1.PersonService/ListPeople
   curl -H "Authorization: Bearer $TRITHUC_TOKEN" '%s://%s/v1/people?pageSize=3'
   go run -tags sqlite_fts5 ./cmd/trithuc people list --server %s%s --output table
-`, count, db.Path(), srv.GRPCAddr(), scheme, srv.HTTPAddr(), scheme, srv.HTTPAddr(), key,
+`, count, db.Path(), srv.GRPCAddr(), scheme, srv.HTTPAddr(), scheme, srv.HTTPAddr(), demoKeyFile(db), key,
 		plaintext, srv.GRPCAddr(), scheme, srv.HTTPAddr(), srv.GRPCAddr(), cliTLS)
 	return nil
+}
+
+// demoKeyFile keeps the demo's admin key beside the database, readable by
+// its owner only, so that every --demo start uses the same key instead of
+// making another.
+func demoKeyFile(db *store.DB) string { return db.Path() + ".demo-key" }
+
+// demoKey returns the key of an earlier --demo start while it still works,
+// or makes a new admin key that expires in 30 days and keeps it.
+func demoKey(ctx context.Context, db *store.DB) (string, error) {
+	file := demoKeyFile(db)
+	if b, err := os.ReadFile(file); err == nil {
+		key := strings.TrimSpace(string(b))
+		if _, err := db.Authenticate(ctx, key); err == nil {
+			return key, nil
+		}
+	}
+	host, _ := os.Hostname()
+	_, key, err := db.CreateKey(ctx, "demo on "+host+" "+time.Now().Format(time.DateTime), "admin", time.Now().Add(30*24*time.Hour))
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(file, []byte(key+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("keeping the demo key: %w", err)
+	}
+	return key, nil
 }
