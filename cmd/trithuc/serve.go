@@ -93,7 +93,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := flag.NewFlagSet("trithuc serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	c.flags(fs)
+	configFile := fs.String("config", os.Getenv("TRITHUC_CONFIG"), "read settings not given as flags or in the environment from this `file` ($TRITHUC_CONFIG)")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := applySettings(fs, *configFile, os.LookupEnv); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// Server settings come from three places, the first that has one winning:
+// the command line, the environment (TRITHUC_ and the flag's name in upper
+// case with underscores: --grpc-addr is TRITHUC_GRPC_ADDR), and a
+// configuration file named by --config or $TRITHUC_CONFIG. The file holds
+// one `name = value` a line, named as the flags are, with # comments; a
+// value may be quoted as in Go. Every flag of serve is a setting, so the
+// three can never drift apart.
+
+// envName is the environment variable of a flag.
+func envName(flagName string) string {
+	return "TRITHUC_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// applySettings fills the flags of fs not given on the command line from
+// the environment, then from the configuration file. lookupEnv is
+// os.LookupEnv outside tests.
+func applySettings(fs *flag.FlagSet, configFile string, lookupEnv func(string) (string, bool)) error {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	file := map[string]fileSetting{}
+	if configFile != "" {
+		var err error
+		if file, err = readConfigFile(fs, configFile); err != nil {
+			return err
+		}
+	}
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if err != nil || given[f.Name] || f.Name == "config" {
+			return
+		}
+		if v, ok := lookupEnv(envName(f.Name)); ok {
+			if e := fs.Set(f.Name, v); e != nil {
+				err = usageError(fmt.Sprintf("$%s=%q: %v", envName(f.Name), v, e))
+			}
+			return
+		}
+		if s, ok := file[f.Name]; ok {
+			if e := fs.Set(f.Name, s.value); e != nil {
+				err = usageError(fmt.Sprintf("%s:%d: %s = %q: %v", configFile, s.line, f.Name, s.value, e))
+			}
+		}
+	})
+	return err
+}
+
+type fileSetting struct {
+	value string
+	line  int
+}
+
+// readConfigFile reads a configuration file, refusing names that are not
+// settings (a typo must not be silently ignored).
+func readConfigFile(fs *flag.FlagSet, path string) (map[string]fileSetting, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("the configuration file: %w", err)
+	}
+	defer f.Close()
+	out := map[string]fileSetting{}
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		name, value, ok := strings.Cut(line, "=")
+		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+		if !ok || name == "" {
+			return nil, usageError(fmt.Sprintf("%s:%d: want `name = value`, got %q", path, n, line))
+		}
+		if fs.Lookup(name) == nil || name == "config" {
+			return nil, usageError(fmt.Sprintf("%s:%d: %q is not a setting of trithuc serve (see trithuc serve --help)", path, n, name))
+		}
+		if strings.HasPrefix(value, `"`) {
+			uq, err := strconv.Unquote(value)
+			if err != nil {
+				return nil, usageError(fmt.Sprintf("%s:%d: the quoted value of %s is not closed or has a bad escape", path, n, name))
+			}
+			value = uq
+		}
+		if _, dup := out[name]; dup {
+			return nil, usageError(fmt.Sprintf("%s:%d: %s is set twice", path, n, name))
+		}
+		out[name] = fileSetting{value: value, line: n}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("the configuration file %s: %w", path, err)
+	}
+	return out, nil
+}

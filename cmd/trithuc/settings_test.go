@@ -1,0 +1,89 @@
+package main
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestApplySettings(t *testing.T) {
+	dir := t.TempDir()
+	conf := func(text string) string {
+		p := filepath.Join(dir, "trithuc.conf")
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		file    string
+		want    map[string]string
+		wantErr string
+	}{
+		{name: "OKDefaults", want: map[string]string{"grpc-addr": "127.0.0.1:9090", "db": "trithuc.db"}},
+		{name: "OKFile", file: "# comment\ngrpc-addr = 0.0.0.0:9443\ndb = \"/var/lib/trithuc/trithuc.db\"\n\nrate-limit = 50\n",
+			want: map[string]string{"grpc-addr": "0.0.0.0:9443", "db": "/var/lib/trithuc/trithuc.db", "rate-limit": "50"}},
+		{name: "OKEnvBeatsFile", env: map[string]string{"TRITHUC_GRPC_ADDR": "127.0.0.1:7000"}, file: "grpc-addr = 0.0.0.0:9443\n",
+			want: map[string]string{"grpc-addr": "127.0.0.1:7000"}},
+		{name: "OKFlagBeatsEnv", args: []string{"--grpc-addr", "127.0.0.1:6000"}, env: map[string]string{"TRITHUC_GRPC_ADDR": "127.0.0.1:7000"},
+			file: "grpc-addr = 0.0.0.0:9443\n", want: map[string]string{"grpc-addr": "127.0.0.1:6000"}},
+		{name: "OKEnvBool", env: map[string]string{"TRITHUC_DEMO": "true"}, want: map[string]string{"demo": "true"}},
+		{name: "ErrUnknownSetting", file: "grpc_addr = x\n", wantErr: `trithuc.conf:1: "grpc_addr" is not a setting`},
+		{name: "ErrNoEquals", file: "db /x\n", wantErr: "trithuc.conf:1: want `name = value`"},
+		{name: "ErrBadValueInFile", file: "\nrate-limit = fast\n", wantErr: `trithuc.conf:2: rate-limit = "fast"`},
+		{name: "ErrBadValueInEnv", env: map[string]string{"TRITHUC_RATE_BURST": "many"}, wantErr: `$TRITHUC_RATE_BURST="many"`},
+		{name: "ErrTwice", file: "db = a\ndb = b\n", wantErr: "trithuc.conf:2: db is set twice"},
+		{name: "ErrUnclosedQuote", file: "db = \"a\n", wantErr: "trithuc.conf:1: the quoted value of db"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c serveConfig
+			fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+			c.flags(fs)
+			if err := fs.Parse(tt.args); err != nil {
+				t.Fatal(err)
+			}
+			file := ""
+			if tt.file != "" {
+				file = conf(tt.file)
+			}
+			err := applySettings(fs, file, func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok })
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, want := range tt.want {
+				if got := fs.Lookup(name).Value.String(); got != want {
+					t.Errorf("%s = %q, want %q", name, got, want)
+				}
+			}
+		})
+	}
+}
+
+// README's table of settings names every flag of serve with its variable.
+func TestREADMEListsEverySetting(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c serveConfig
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	c.flags(fs)
+	fs.VisitAll(func(f *flag.Flag) {
+		row := "| `--" + f.Name + "` | `" + envName(f.Name) + "` |"
+		if !strings.Contains(string(readme), row) {
+			t.Errorf("README's settings table has no row starting %s", row)
+		}
+	})
+}
