@@ -4,12 +4,37 @@ TAGS := sqlite_fts5
 GO   ?= go
 BUF  := $(GO) tool -modfile=tools/go.mod buf
 
-.PHONY: all build run test check generate lint fmt vet bench-small bench-1m bench-bulk bench-go
+.PHONY: all build install release run test check generate lint fmt vet bench-small bench-1m bench-bulk bench-go
 
 all: check
 
+# The release a build reports (trithuc version): the nearest tag and the
+# commits since, or the commit alone.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+LDFLAGS  = -X trithuc/version.Version=$(VERSION)
+# GOFLAGS on some machines turns the VCS stamp off; a release wants it.
+BUILDFLAGS = -tags $(TAGS) -trimpath -buildvcs=auto -ldflags "$(LDFLAGS)"
+
 build:
-	$(GO) build -tags $(TAGS) -o bin/trithuc ./cmd/trithuc
+	$(GO) build $(BUILDFLAGS) -o bin/trithuc ./cmd/trithuc
+
+# install puts trithuc on $(go env GOPATH)/bin (or $GOBIN).
+install:
+	$(GO) install $(BUILDFLAGS) ./cmd/trithuc
+
+# release builds archives for linux/amd64 and linux/arm64 in dist/. cgo
+# needs a C compiler for each target: for arm64, Debian's
+# gcc-aarch64-linux-gnu (apt-get install gcc-aarch64-linux-gnu).
+release:
+	rm -rf dist && mkdir -p dist
+	for arch in amd64 arm64; do \
+		cc=gcc; [ $$arch = arm64 ] && cc=aarch64-linux-gnu-gcc; \
+		d=dist/trithuc-$(VERSION)-linux-$$arch; mkdir -p $$d; \
+		CGO_ENABLED=1 GOOS=linux GOARCH=$$arch CC=$$cc $(GO) build $(BUILDFLAGS) -o $$d/trithuc ./cmd/trithuc || exit 1; \
+		cp README.md deploy/trithuc.service deploy/trithuc.conf $$d/; \
+		tar -C dist -czf $$d.tar.gz trithuc-$(VERSION)-linux-$$arch || exit 1; \
+	done
+	cd dist && sha256sum *.tar.gz > SHA256SUMS
 
 run:
 	$(GO) run -tags $(TAGS) ./cmd/trithuc serve --demo

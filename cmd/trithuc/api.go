@@ -206,6 +206,8 @@ type clientFlags struct {
 	key     string
 	output  string
 	timeout time.Duration
+	// anonymous calls send no key, even one in $TRITHUC_TOKEN.
+	anonymous bool
 }
 
 func (f *clientFlags) register(fs *flag.FlagSet) {
@@ -227,7 +229,10 @@ func (f *clientFlags) register(fs *flag.FlagSet) {
 }
 
 func (f *clientFlags) dial() (*client.Client, error) {
-	if f.token == "" {
+	switch {
+	case f.anonymous:
+		f.token = ""
+	case f.token == "":
 		f.token = os.Getenv("TRITHUC_TOKEN")
 	}
 	o := client.Options{Token: f.token}

@@ -27,6 +27,7 @@ Usage:
   trithuc gen --db PATH | --api  --people N [--seed S]   add synthetic profiles
   trithuc <collection> <verb> [NAME] [flags]    call the API of a running server
   trithuc version                               the version, commit, Go and SQLite
+  trithuc health [--server HOST:PORT]           exit 0 when a server serves (no key needed)
 
 Collections and their verbs (run "trithuc <collection>" to see its verbs and
 "trithuc <collection> <verb> -h" for its flags):
@@ -82,6 +83,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runStats(ctx, rest, stdout, stderr)
 	case "gen":
 		return runGen(ctx, rest, stdout, stderr)
+	case "health":
+		return runHealth(ctx, rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprintf(stdout, usage, collectionsHelp())
 		return nil

@@ -46,3 +46,17 @@ func TestDemoReusesItsKey(t *testing.T) {
 		t.Errorf("%d demo keys after two starts, want 1:\n%s", n, out)
 	}
 }
+
+// trithuc health asks a running server without a key, as probes do.
+func TestHealthCommand(t *testing.T) {
+	addr, _, stop := serveDemo(t, t.TempDir())
+	t.Setenv("TRITHUC_TOKEN", "tt_not_a_key")
+	out, err := cli(t, "health", "--server", addr)
+	if err != nil || !strings.Contains(out, "SERVING") {
+		t.Errorf("health of a serving server: %v\n%s", err, out)
+	}
+	stop()
+	if _, err := cli(t, "health", "--server", addr, "--timeout", "2s"); err == nil {
+		t.Error("health of a stopped server succeeded")
+	}
+}
