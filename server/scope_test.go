@@ -201,6 +201,16 @@ func TestScopedLinkByName(t *testing.T) {
 	_, err := f.medical.Memberships.ApproveMembership(f.ctx, &pb.ApproveMembershipRequest{Name: name})
 	wantCode(t, err, codes.FailedPrecondition)
 	f.outOfReach(t, "after the refused approval")
+	// Nor does the refusal name them when they are deleted.
+	if _, err := f.e.client.People.DeletePerson(f.ctx, &pb.DeletePersonRequest{Name: f.outsider.Name}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.medical.Memberships.ApproveMembership(f.ctx, &pb.ApproveMembershipRequest{Name: name})
+	wantCode(t, err, codes.FailedPrecondition)
+	f.noLeak(t, "approving a link to a deleted person", status.Convert(err).Message())
+	if _, err := f.e.client.People.UndeletePerson(f.ctx, &pb.UndeletePersonRequest{Name: f.outsider.Name}); err != nil {
+		t.Fatal(err)
+	}
 
 	f.confirmBrings(t, name)
 }

@@ -906,12 +906,13 @@ const maxNumberSkips = 1000
 // another, however many run at once, take consecutive numbers, and one
 // that fails rolls its number back with it.
 func (tx *Tx) approve(ctx context.Context, assoc *associationRow, r *membershipRow, t Transition) error {
-	if _, err := tx.livePersonForMembership(ctx, r); err != nil {
-		return err
-	}
+	// Checked first: the errors after it name the person.
 	if t.Scope != "" && !r.confirmed {
 		return errorf(FailedPrecondition, "", "%s links the registration to a person registered outside %s; a registrar not limited to an association must approve it, which confirms the link",
 			r.m.Name, t.Scope)
+	}
+	if _, err := tx.livePersonForMembership(ctx, r); err != nil {
+		return err
 	}
 	resolved := r.m.DuplicatesResolved
 	if len(r.m.PossibleDuplicates) > 0 && !resolved {
