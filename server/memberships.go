@@ -94,6 +94,7 @@ func (s *membershipService) RegisterMember(ctx context.Context, req *pb.Register
 		ID:           req.GetMembershipId(),
 		Request:      requestKey(ctx, "RegisterMember", req.GetRequestId(), req),
 		ValidateOnly: req.GetValidateOnly(),
+		Scope:        scopeOf(ctx),
 	})
 	return out, grpcError(ctx, err)
 }
@@ -110,7 +111,9 @@ func (s *membershipService) ListMemberships(ctx context.Context, req *pb.ListMem
 	if err := s.scope(ctx, req.GetParent()); err != nil {
 		return nil, err
 	}
-	items, page, err := s.db.ListMemberships(ctx, req.GetParent(), listQuery(req))
+	q := listQuery(req)
+	q.Scope = scopeOf(ctx)
+	items, page, err := s.db.ListMemberships(ctx, req.GetParent(), q)
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
@@ -132,7 +135,7 @@ func (s *membershipService) ApproveMembership(ctx context.Context, req *pb.Appro
 		return nil, err
 	}
 	out, err := s.db.ApproveMembership(ctx, req.GetName(), store.Transition{Etag: req.GetEtag(),
-		ConfirmDistinctPerson: req.GetConfirmDistinctPerson(), ValidateOnly: req.GetValidateOnly()})
+		ConfirmDistinctPerson: req.GetConfirmDistinctPerson(), ValidateOnly: req.GetValidateOnly(), Scope: scopeOf(ctx)})
 	return out, grpcError(ctx, err)
 }
 

@@ -185,18 +185,28 @@ func (s *Server) authorizeUnary(ctx context.Context, req any, info *grpc.UnarySe
 }
 
 // scopeUnary runs the object-level check of keys limited to an
-// association, once the request is known to be well formed.
+// association, once the request is known to be well formed, and keeps the
+// people outside the scope out of the answer (scope.go).
 func (s *Server) scopeUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
 	if err := s.checkPersonScope(ctx, info.FullMethod, req); err != nil {
 		return nil, err
 	}
-	return handler(ctx, req)
+	resp, err := handler(ctx, req)
+	if scope := scopeOf(ctx); err == nil && scope != "" {
+		if msg, ok := resp.(proto.Message); ok {
+			if err := s.hideOutOfScope(ctx, scope, msg); err != nil {
+				return nil, grpcError(ctx, err)
+			}
+		}
+	}
+	return resp, err
 }
 
 // checkPersonScope is the object-level check for registrar keys limited to
 // an association on the methods about one person: such a key may read and
-// keep the profiles of its association's members (of any state, since it
-// manages their registrations) and of nobody else. Outside the scope, and
+// keep the profiles of the people in its scope (store/scope.go: a PENDING,
+// ACTIVE or SUSPENDED membership whose link is confirmed) and of nobody
+// else. Outside the scope, and
 // for a person who does not exist, the answer is the same
 // PERMISSION_DENIED (https://google.aip.dev/211).
 func (s *Server) checkPersonScope(ctx context.Context, method string, req any) error {

@@ -597,28 +597,3 @@ func (f numberFormat) format(code string, year int, seq int64) string {
 	}
 	return b.String()
 }
-
-// PersonInScope reports whether a person has a membership, in any state, of
-// the association scope or of one below it: whether a registrar key limited
-// to scope may see and keep that person's profile. A person who does not
-// exist is simply not in scope.
-func (db *DB) PersonInScope(ctx context.Context, personName, scope string) (bool, error) {
-	personID, err := PersonID(personName, "name")
-	if err != nil {
-		return false, nil
-	}
-	scopeID, err := AssociationID(scope, "scope")
-	if err != nil {
-		return false, nil
-	}
-	var in bool
-	err = db.read(ctx, func(tx *Tx) error {
-		return dbError(tx.QueryRowContext(ctx, `WITH RECURSIVE down(pk, depth) AS (
-				SELECT pk, 0 FROM associations WHERE id = ?
-				UNION ALL SELECT a.pk, down.depth + 1 FROM associations a JOIN down ON a.parent_pk = down.pk
-				WHERE down.depth < 100)
-			SELECT EXISTS (SELECT 1 FROM memberships m JOIN people p ON p.pk = m.person_pk
-				WHERE p.id = ? AND m.association_pk IN (SELECT pk FROM down))`, scopeID, personID).Scan(&in))
-	})
-	return in, err
-}

@@ -24,14 +24,17 @@ import (
 
 const membershipColumns = `m.pk, m.person_pk, m.association_pk, m.id, a.id, p.id, m.state, m.member_number,
 	m.apply_time, m.approve_time, m.end_time, m.state_time, m.state_reason, m.notes, m.duplicates_resolved,
-	m.create_time, m.update_time, m.revision`
+	m.create_time, m.update_time, m.revision, m.link_confirmed`
 
 const membershipFrom = `memberships m JOIN associations a ON a.pk = m.association_pk JOIN people p ON p.pk = m.person_pk`
 
 type membershipRow struct {
 	pk, personPK, assocPK int64
 	revision              int64
-	m                     *pb.Membership
+	// confirmed says that the membership may bring its person into the
+	// association's scope (store/scope.go).
+	confirmed bool
+	m         *pb.Membership
 }
 
 func scanMembership(s scanner, extra ...any) (*membershipRow, error) {
@@ -47,7 +50,7 @@ func scanMembership(s scanner, extra ...any) (*membershipRow, error) {
 	)
 	dest := []any{&r.pk, &r.personPK, &r.assocPK, &id, &assocID, &personID, &state, &m.MemberNumber,
 		&applyTime, &approveTime, &endTime, &stateTime, &m.StateReason, &m.Notes, &resolved,
-		&createTime, &updateTime, &r.revision}
+		&createTime, &updateTime, &r.revision, &r.confirmed}
 	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -285,22 +288,30 @@ func (db *DB) ListMemberships(ctx context.Context, parent string, q ListQuery) (
 			return nil, Page{}, err
 		}
 	}
-	terms, err := parseOrderBy(q.OrderBy, membershipSortKeys, orderTerm{sortKey: sortKey{expr: "m.pk", kind: kindInt}})
-	if err != nil {
-		return nil, Page{}, err
-	}
-	l := listing{
-		from:    membershipFrom,
-		columns: membershipColumns,
-		terms:   terms,
-		where:   []string{"p.delete_time IS NULL"},
-		query:   queryChecksum("memberships", parent, q.Filter, orderSQL(terms)),
-		size:    size,
-		token:   q.PageToken,
-	}
 	var out []*pb.Membership
 	var page Page
 	err = db.read(ctx, func(tx *Tx) error {
+		schema, keys := membershipSchema, membershipSortKeys
+		if q.Scope != "" {
+			assocs, err := tx.scopeAssociations(ctx, q.Scope)
+			if err != nil {
+				return err
+			}
+			schema, keys = scopedMembershipSchema(assocs), scopedMembershipSortKeys(assocs)
+		}
+		terms, err := parseOrderBy(q.OrderBy, keys, orderTerm{sortKey: sortKey{expr: "m.pk", kind: kindInt}})
+		if err != nil {
+			return err
+		}
+		l := listing{
+			from:    membershipFrom,
+			columns: membershipColumns,
+			terms:   terms,
+			where:   []string{"p.delete_time IS NULL"},
+			query:   queryChecksum("memberships", parent, q.Filter, orderSQL(terms)),
+			size:    size,
+			token:   q.PageToken,
+		}
 		if assocID != "" {
 			if _, err := tx.association(ctx, assocID); err != nil {
 				return err
@@ -309,7 +320,7 @@ func (db *DB) ListMemberships(ctx context.Context, parent string, q ListQuery) (
 		} else {
 			l.where = append(l.where, "a.delete_time IS NULL")
 		}
-		if err := tx.addFilter(ctx, &l, q.Filter, membershipSchema); err != nil {
+		if err := tx.addFilter(ctx, &l, q.Filter, schema); err != nil {
 			return err
 		}
 		rows, p, err := list(ctx, tx, l, scanMembership)
@@ -379,6 +390,17 @@ func (tx *Tx) registerMember(ctx context.Context, assocID string, req *pb.Regist
 	if err != nil {
 		return out, err
 	}
+	// A limited key that links the registration to someone it did not
+	// create gains no access to them (store/scope.go), unless they are in
+	// its scope already.
+	confirmed := out.PersonCreated || o.Scope == ""
+	if !confirmed {
+		in, err := tx.peopleInScope(ctx, o.Scope, []string{person.person.Name})
+		if err != nil {
+			return out, err
+		}
+		confirmed = in[person.person.Name]
+	}
 	// One membership of an association that has not ended per person.
 	var open string
 	var state int32
@@ -386,12 +408,15 @@ func (tx *Tx) registerMember(ctx context.Context, assocID string, req *pb.Regist
 		assoc.pk, person.pk).Scan(&open, &state)
 	switch {
 	case err == nil:
-		field := "person"
+		field, who := "person", person.person.Name
 		if out.LinkedExistingPerson {
 			field = "new_person.national_id"
+			if !confirmed {
+				who = "the registered person with this national ID"
+			}
 		}
 		return out, errorf(AlreadyExists, field, "%s already has a %s membership of associations/%s: associations/%s/memberships/%s",
-			person.person.Name, pb.Membership_State(state), assocID, assocID, open)
+			who, pb.Membership_State(state), assocID, assocID, open)
 	case !errors.Is(err, sql.ErrNoRows):
 		return out, dbError(err)
 	}
@@ -415,8 +440,8 @@ func (tx *Tx) registerMember(ctx context.Context, assocID string, req *pb.Regist
 
 	now := micros(tx.now)
 	res, err := tx.ExecContext(ctx, `INSERT INTO memberships (id, association_pk, person_pk, state, apply_time,
-		state_time, notes, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, assoc.pk, person.pk, int32(pb.Membership_PENDING), now, now, normText(req.GetNotes()), now, now)
+		state_time, notes, create_time, update_time, link_confirmed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, assoc.pk, person.pk, int32(pb.Membership_PENDING), now, now, normText(req.GetNotes()), now, now, confirmed)
 	if err != nil {
 		return out, dbError(err)
 	}
@@ -668,6 +693,12 @@ type Transition struct {
 	// their consent.
 	ConsentWithdrawn bool
 	ValidateOnly     bool
+	// Scope is the association a registrar key limited to one acts for,
+	// empty for any other caller. Such a key may not approve a membership
+	// whose link to its person is unconfirmed, nor one that resembles
+	// people outside its scope; an approval by any other caller confirms
+	// the link (store/scope.go).
+	Scope string
 }
 
 // action is a change of a membership's state: from which states to which.
@@ -875,14 +906,36 @@ const maxNumberSkips = 1000
 // another, however many run at once, take consecutive numbers, and one
 // that fails rolls its number back with it.
 func (tx *Tx) approve(ctx context.Context, assoc *associationRow, r *membershipRow, t Transition) error {
+	// Checked first: the errors after it name the person.
+	if t.Scope != "" && !r.confirmed {
+		return errorf(FailedPrecondition, "", "%s links the registration to a person registered outside %s; a registrar not limited to an association must approve it, which confirms the link",
+			r.m.Name, t.Scope)
+	}
 	if _, err := tx.livePersonForMembership(ctx, r); err != nil {
 		return err
 	}
 	resolved := r.m.DuplicatesResolved
 	if len(r.m.PossibleDuplicates) > 0 && !resolved {
+		// A limited key may not judge look-alikes it may not see.
+		dups := r.m.PossibleDuplicates
+		if t.Scope != "" {
+			names := make([]string, len(dups))
+			for i, d := range dups {
+				names[i] = d.Person
+			}
+			in, err := tx.peopleInScope(ctx, t.Scope, names)
+			if err != nil {
+				return err
+			}
+			dups = slices.DeleteFunc(slices.Clone(dups), func(d *pb.PossibleDuplicate) bool { return !in[d.Person] })
+			if outside := len(r.m.PossibleDuplicates) - len(dups); outside > 0 {
+				return errorf(FailedPrecondition, "", "%s may be a duplicate of %d registered people outside %s; a registrar not limited to an association must check them and approve it",
+					r.m.Name, outside, t.Scope)
+			}
+		}
 		if !t.ConfirmDistinctPerson {
 			var like []string
-			for _, d := range r.m.PossibleDuplicates {
+			for _, d := range dups {
 				var why []string
 				for _, reason := range d.Reasons {
 					switch reason {
@@ -931,7 +984,7 @@ func (tx *Tx) approve(ctx context.Context, assoc *associationRow, r *membershipR
 	}
 	now := micros(tx.now)
 	_, err := tx.ExecContext(ctx, `UPDATE memberships SET state = ?, member_number = ?, approve_time = ?, state_time = ?,
-		state_reason = ?, duplicates_resolved = ?, update_time = ?, revision = revision + 1 WHERE pk = ?`,
+		state_reason = ?, duplicates_resolved = ?, link_confirmed = 1, update_time = ?, revision = revision + 1 WHERE pk = ?`,
 		int32(pb.Membership_ACTIVE), number, now, now, normText(t.Reason), resolved, now, r.pk)
 	return dbError(err)
 }

@@ -27,6 +27,10 @@ type ListQuery struct {
 	Filter      string
 	OrderBy     string
 	ShowDeleted bool
+	// Scope is the association a registrar key limited to one acts for,
+	// empty for any other caller: ListMemberships lets its filter and order
+	// see nothing of the people outside it.
+	Scope string
 }
 
 // Page says where a listing stands.

@@ -28,6 +28,10 @@ type CreateOptions struct {
 	Request *RequestKey
 	// ValidateOnly checks everything and changes nothing.
 	ValidateOnly bool
+	// Scope is the association a registrar key limited to one acts for,
+	// empty for any other caller: RegisterMember does not confirm its link
+	// to a registered person outside it (store/scope.go).
+	Scope string
 }
 
 // WriteOptions are the parts of an Update, Delete or Undelete request
