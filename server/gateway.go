@@ -115,6 +115,9 @@ func friendlyDecodeError(msg string) *status.Status {
 	switch {
 	case strings.Contains(msg, "request body too large"):
 		text = "the request body is over the size limit"
+	case strings.HasSuffix(msg, "i/o timeout"):
+		// The HTTP server's ReadTimeout cut a body that came too slowly.
+		text = "the request body did not arrive in time: send the whole request at once"
 	case unknownParamRE.MatchString(msg):
 		field = unknownParamRE.FindStringSubmatch(msg)[1]
 		text = fmt.Sprintf("unknown query parameter %q; check its spelling against the API reference (/openapi.json)", field)
@@ -151,11 +154,13 @@ func friendlyDecodeError(msg string) *status.Status {
 // google.rpc.Status body like every other error.
 func routingError(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, httpStatus int) {
 	var st *status.Status
+	// The path goes into the message, which must be UTF-8 to be sent.
+	path := strings.ToValidUTF8(r.URL.Path, "\uFFFD")
 	switch httpStatus {
 	case http.StatusMethodNotAllowed:
-		st = status.New(codes.Unimplemented, fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path))
+		st = status.New(codes.Unimplemented, fmt.Sprintf("%s is not allowed on %s", strings.ToValidUTF8(r.Method, "\uFFFD"), path))
 	case http.StatusNotFound:
-		st = status.New(codes.NotFound, fmt.Sprintf("no such path: %s; the API reference is at /openapi.json", r.URL.Path))
+		st = status.New(codes.NotFound, fmt.Sprintf("no such path: %s; the API reference is at /openapi.json", path))
 	default:
 		st = status.New(codes.InvalidArgument, http.StatusText(httpStatus))
 	}

@@ -257,6 +257,12 @@ func (vs *validatingStream) RecvMsg(m any) error {
 
 // validate checks a request against the rules its .proto declares.
 func (s *Server) validate(ctx context.Context, req any) error {
+	if err := refusedMessage(req); err != nil {
+		return err
+	}
+	if err := refusedText(ctx); err != nil {
+		return err
+	}
 	msg, ok := req.(proto.Message)
 	if !ok {
 		return nil

@@ -68,6 +68,10 @@ type Config struct {
 	// MetricsAddr, when set, is host:port of a listener of its own that
 	// serves Prometheus metrics at /metrics.
 	MetricsAddr string
+
+	// TransportLimits bound connections, streams and slow requests
+	// (conns.go).
+	TransportLimits
 }
 
 // DefaultMaxRequestBytes is the request size limit unless configured.
@@ -107,6 +111,7 @@ type Server struct {
 	metricsHTTP *http.Server
 
 	touchState
+	transportState
 }
 
 // New makes a server for db. It listens only when started.
@@ -120,6 +125,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	if cfg.MaxCallDuration <= 0 {
 		cfg.MaxCallDuration = DefaultMaxCallDuration
 	}
+	cfg.TransportLimits = cfg.TransportLimits.withDefaults(cfg.MaxCallDuration)
 	if cfg.CertRoles.Len() > 0 && (cfg.TLS == nil || cfg.TLS.ClientCAs == nil) {
 		return nil, errors.New("server: certificate roles need TLS with a client CA to verify the certificates")
 	}
@@ -136,11 +142,14 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	s.limits.m = map[string]*rate.Limiter{}
 	s.audit = newAuditLog(db, cfg.Logger)
 	s.metrics = newMetrics(db)
+	s.connsRefused = newConnsRefused(s.metrics.registry)
 
 	opts := append(s.interceptors(),
 		grpc.MaxRecvMsgSize(cfg.MaxRequestBytes),
 		grpc.MaxHeaderListSize(maxHeaderBytes),
+		serverCodec(),
 	)
+	opts = append(opts, s.grpcTransportOptions()...)
 	if cfg.TLS != nil {
 		opts = append(opts, grpc.Creds(networkOnlyTLS{credentials.NewTLS(serverTLS(cfg.TLS))}))
 	}
@@ -152,7 +161,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	pb.RegisterAuditServiceServer(s.grpc, &auditService{db: db, audit: s.audit})
 	pb.RegisterStatisticsServiceServer(s.grpc, &statisticsService{db: db})
 	s.health = health.NewServer()
-	healthpb.RegisterHealthServer(s.grpc, s.health)
+	healthpb.RegisterHealthServer(s.grpc, newWatchLimitedHealth(s.health, cfg.MaxWatchStreams))
 	reflection.Register(s.grpc)
 
 	// The gateway's connection to the gRPC server, in memory.
@@ -178,6 +187,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
 	}
+	s.limitHTTP(s.http)
 	if cfg.TLS != nil {
 		s.http.TLSConfig = serverTLS(cfg.TLS)
 	}
@@ -187,7 +197,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 // httpHandler routes REST through the gateway and serves the documents
 // beside it.
 func (s *Server) httpHandler() (http.Handler, error) {
-	gw := runtime.NewServeMux(
+	gw := runtime.NewServeMux(append(s.gatewayRouting(),
 		// A google.api.HttpBody answer (a CSV export) is sent as it is.
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{
 			MarshalOptions: protojson.MarshalOptions{},
@@ -204,7 +214,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		runtime.WithErrorHandler(gatewayError),
 		runtime.WithRoutingErrorHandler(routingError),
 		runtime.WithHealthzEndpoint(healthpb.NewHealthClient(s.gwConn)),
-	)
+	)...)
 	ctx := context.Background()
 	for _, register := range []func(context.Context, *runtime.ServeMux, *grpc.ClientConn) error{
 		pb.RegisterPersonServiceHandler,
@@ -223,7 +233,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(apispec.OpenAPI)
 	})
-	mux.Handle("/", limitBody(gw, int64(s.cfg.MaxRequestBytes)))
+	mux.Handle("/", credentialBeforeBody(limitBody(gw, int64(s.cfg.MaxRequestBytes))))
 	return mux, nil
 }
 
@@ -245,6 +255,7 @@ func (s *Server) Start() error {
 		s.grpcLis.Close()
 		return fmt.Errorf("server: HTTP: %w", err)
 	}
+	s.grpcLis, s.httpLis = s.limitConns("grpc", s.grpcLis), s.limitConns("http", s.httpLis)
 	s.metrics.calls.InitializeMetrics(s.grpc)
 	if s.cfg.MetricsAddr != "" {
 		if s.metricsLis, err = net.Listen("tcp", s.cfg.MetricsAddr); err != nil {

@@ -35,6 +35,7 @@ type serveConfig struct {
 	rateBurst       int
 	maxCallDuration time.Duration
 	metricsAddr     string
+	maxConns        int
 }
 
 func (c *serveConfig) flags(fs *flag.FlagSet) {
@@ -54,6 +55,7 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.Float64Var(&c.rateLimit, "rate-limit", 100, "calls a `second` each principal may make; 0 for no limit")
 	fs.IntVar(&c.rateBurst, "rate-burst", 200, "calls a principal may make at once beyond --rate-limit")
 	fs.DurationVar(&c.maxCallDuration, "max-call-duration", server.DefaultMaxCallDuration, "the longest a call may run: the deadline of calls without one or with a later one")
+	fs.IntVar(&c.maxConns, "max-conns-per-address", server.DefaultMaxConnsPerAddress, "connections one client address may hold open on each port; raise it behind a proxy")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at /metrics on this `address` (e.g. 127.0.0.1:9100); off when empty")
 }
 
@@ -138,6 +140,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		RateBurst:       c.rateBurst,
 		MaxCallDuration: c.maxCallDuration,
 		MetricsAddr:     c.metricsAddr,
+		TransportLimits: server.TransportLimits{MaxConnsPerAddress: c.maxConns},
 	})
 	if err != nil {
 		return err

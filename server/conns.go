@@ -1,0 +1,190 @@
+package server
+
+import (
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/time/rate"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/keepalive"
+	"google.golang.org/grpc/status"
+)
+
+// Transport limits: what one client can hold open before any credential is
+// checked. Without them 100,000 health Watch streams over 4 connections,
+// which need no key, took the server from 58 MB to 1.58 GB.
+
+// TransportLimits bound connections, streams and slow requests; a zero
+// field takes its default.
+type TransportLimits struct {
+	// MaxConnsPerAddress is how many connections one client address may
+	// hold open on each port (gRPC and HTTP count apart), loopback
+	// included; connections beyond it are closed as they are accepted.
+	// Behind a proxy every client has the proxy's address: raise it.
+	MaxConnsPerAddress int
+	// MaxStreamsPerConn is how many calls one HTTP/2 connection (gRPC, or
+	// REST over TLS) may have in flight; the client queues the rest.
+	MaxStreamsPerConn int
+	// MaxWatchStreams is how many health Watch streams the server holds open
+	// at once, for all clients together.
+	MaxWatchStreams int
+	// HTTPReadTimeout is how long a REST client has to send a whole
+	// request, body included.
+	HTTPReadTimeout time.Duration
+	// HTTPWriteTimeout is how long a REST answer may take, from the end of
+	// the request to the last byte of the answer (an export included).
+	// MaxCallDuration and two minutes more when 0.
+	HTTPWriteTimeout time.Duration
+}
+
+// Defaults of TransportLimits.
+const (
+	DefaultMaxConnsPerAddress = 64
+	DefaultMaxStreamsPerConn  = 100
+	DefaultMaxWatchStreams    = 1000
+	DefaultHTTPReadTimeout    = 30 * time.Second
+)
+
+func (l TransportLimits) withDefaults(maxCall time.Duration) TransportLimits {
+	if l.MaxConnsPerAddress <= 0 {
+		l.MaxConnsPerAddress = DefaultMaxConnsPerAddress
+	}
+	if l.MaxStreamsPerConn <= 0 {
+		l.MaxStreamsPerConn = DefaultMaxStreamsPerConn
+	}
+	if l.MaxWatchStreams <= 0 {
+		l.MaxWatchStreams = DefaultMaxWatchStreams
+	}
+	if l.HTTPReadTimeout <= 0 {
+		l.HTTPReadTimeout = DefaultHTTPReadTimeout
+	}
+	if l.HTTPWriteTimeout <= 0 {
+		l.HTTPWriteTimeout = maxCall + 2*time.Minute
+	}
+	return l
+}
+
+// grpcTransportOptions caps streams per connection and sets keepalive: the
+// server pings a silent connection and drops it if the peer is gone, and
+// drops clients that ping more often than once a minute (a ping flood costs
+// the server work without any call).
+func (s *Server) grpcTransportOptions() []grpc.ServerOption {
+	return []grpc.ServerOption{
+		grpc.MaxConcurrentStreams(uint32(s.cfg.MaxStreamsPerConn)),
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: time.Minute, PermitWithoutStream: false}),
+		grpc.KeepaliveParams(keepalive.ServerParameters{
+			MaxConnectionIdle: 15 * time.Minute,
+			Time:              2 * time.Minute,
+			Timeout:           20 * time.Second,
+		}),
+	}
+}
+
+// limitConns wraps a network listener so that one client address holds at
+// most MaxConnsPerAddress connections on it.
+func (s *Server) limitConns(name string, l net.Listener) net.Listener {
+	return &connLimitListener{Listener: l, name: name, max: s.cfg.MaxConnsPerAddress,
+		open: map[string]int{}, refused: s.connsRefused.WithLabelValues(name), log: s.log.Warn}
+}
+
+type connLimitListener struct {
+	net.Listener
+	name    string
+	max     int
+	refused prometheus.Counter
+	log     func(msg string, args ...any)
+	warn    rate.Sometimes
+
+	mu   sync.Mutex
+	open map[string]int
+}
+
+func (l *connLimitListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		host := c.RemoteAddr().String()
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		l.mu.Lock()
+		n := l.open[host]
+		if n >= l.max {
+			l.mu.Unlock()
+			c.Close()
+			l.refused.Inc()
+			// One line a minute at most: a flood of connections must not
+			// become a flood of log lines.
+			l.warn.Do(func() {
+				l.log("refusing connections: too many open from one address", "listener", l.name, "client", host, "limit", l.max)
+			})
+			continue
+		}
+		l.open[host] = n + 1
+		l.mu.Unlock()
+		return &countedConn{Conn: c, release: func() {
+			l.mu.Lock()
+			if l.open[host]--; l.open[host] <= 0 {
+				delete(l.open, host)
+			}
+			l.mu.Unlock()
+		}}, nil
+	}
+}
+
+// countedConn gives its place back when closed, once however often Close
+// is called.
+type countedConn struct {
+	net.Conn
+	once    sync.Once
+	release func()
+}
+
+func (c *countedConn) Close() error {
+	c.once.Do(c.release)
+	return c.Conn.Close()
+}
+
+type transportState struct {
+	connsRefused *prometheus.CounterVec
+}
+
+func newConnsRefused(reg *prometheus.Registry) *prometheus.CounterVec {
+	c := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "trithuc_connections_refused_total",
+		Help: "Connections closed at once because their client address had as many open as it may.",
+	}, []string{"listener"})
+	reg.MustRegister(c)
+	return c
+}
+
+// watchLimitedHealth is the health service with a cap on Watch streams:
+// they need no credential and each holds memory for as long as the client
+// likes. Check and List are unaffected.
+type watchLimitedHealth struct {
+	*health.Server
+	slots chan struct{}
+}
+
+func newWatchLimitedHealth(h *health.Server, max int) *watchLimitedHealth {
+	return &watchLimitedHealth{Server: h, slots: make(chan struct{}, max)}
+}
+
+func (h *watchLimitedHealth) Watch(req *healthpb.HealthCheckRequest, stream healthpb.Health_WatchServer) error {
+	select {
+	case h.slots <- struct{}{}:
+	default:
+		return status.Error(codes.ResourceExhausted, fmt.Sprintf(
+			"too many health watches are open (the server holds %d); retry later, or poll Check instead", cap(h.slots)))
+	}
+	defer func() { <-h.slots }()
+	return h.Server.Watch(req, stream)
+}
