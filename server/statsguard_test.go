@@ -1,0 +1,265 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"trithuc/client"
+	pb "trithuc/proto/trithuc/v1"
+)
+
+// The attacks of issues 12 and 14 on statistics by ethnicity, made with a
+// home_affairs key, which may not read anyone's ethnicity: filters that
+// differ by a few people, and the figures for both.
+
+// synth is a person of the synthetic population: what home_affairs reads on
+// every profile, and the ethnicity it may not.
+type synth struct {
+	name          string
+	created       time.Time
+	gender, where string
+	level         string
+	ethnicity     string
+}
+
+// synthEnv is a server holding a seeded synthetic population, and a
+// home_affairs client.
+type synthEnv struct {
+	*env
+	people []synth
+	ha     *client.Client
+}
+
+func newSynthEnv(t *testing.T, n int) *synthEnv {
+	e := &synthEnv{env: newEnv(t)}
+	r := rand.New(rand.NewPCG(12, 14))
+	pick := func(weights map[string]int) string {
+		total := 0
+		for _, w := range weights {
+			total += w
+		}
+		k := r.IntN(total)
+		for _, v := range sortedKeys(weights) {
+			if k -= weights[v]; k < 0 {
+				return v
+			}
+		}
+		panic("unreachable")
+	}
+	for i := range n {
+		s := synth{
+			gender:    pick(map[string]int{"MALE": 5, "FEMALE": 5}),
+			where:     pick(map[string]int{"IN_PROVINCE": 80, "ELSEWHERE_IN_VIETNAM": 14, "ABROAD": 6}),
+			level:     pick(map[string]int{"CAO_DANG": 5, "DAI_HOC": 50, "THAC_SI": 33, "TIEN_SI": 12}),
+			ethnicity: pick(map[string]int{"01": 82, "05": 12, "06": 4, "07": 2}),
+		}
+		// The last is the one person abroad with a doctorate (issue 14).
+		switch {
+		case i == n-1:
+			s.where, s.level, s.ethnicity = "ABROAD", "TIEN_SI", "05"
+		case s.where == "ABROAD" && s.level == "TIEN_SI":
+			s.level = "THAC_SI"
+		}
+		p := &pb.Person{FamilyName: "Lê", GivenName: fmt.Sprintf("S%03d", i), Ethnicity: s.ethnicity,
+			Gender: pb.Person_Gender(pb.Person_Gender_value[s.gender]), WorkLocation: pb.Person_WorkLocation(pb.Person_WorkLocation_value[s.where])}
+		if s.where == "ABROAD" {
+			p.WorkCountry = "JP"
+		}
+		p = e.person(p)
+		e.qualification(p.Name, &pb.Qualification{Kind: pb.Qualification_DEGREE, Level: s.level, Major: "Kinh tế"})
+		s.name, s.created = p.Name, p.CreateTime.AsTime()
+		e.people = append(e.people, s)
+	}
+	_, token := e.key("home_affairs")
+	var err error
+	e.ha, err = client.Dial(e.srv.GRPCAddr(), client.Options{Token: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.ha.Close() })
+	return e
+}
+
+func sortedKeys(m map[string]int) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+}
+
+// ethnicities answers ETHNICITY over filter as home_affairs: the count of
+// each code, nil where hidden; ok false when refused.
+func (e *synthEnv) ethnicities(filter string) (map[string]*int32, bool) {
+	e.t.Helper()
+	r, err := e.ha.Statistics.ComputeStatistics(context.Background(), &pb.ComputeStatisticsRequest{
+		Dimensions: []dim{dEthnicity}, Filter: filter})
+	if err != nil {
+		refused(e.t, err)
+		return nil, false
+	}
+	out := map[string]*int32{}
+	for _, row := range r.GetRows() {
+		out[row.GetValues()[0]] = row.Count
+	}
+	return out, true
+}
+
+// refused fails unless err is a refusal the caller can act on.
+func refused(t *testing.T, err error) {
+	t.Helper()
+	switch status.Code(err) {
+	case codes.InvalidArgument, codes.FailedPrecondition, codes.PermissionDenied:
+	default:
+		t.Fatalf("refused with %v", err)
+	}
+}
+
+// The create_time attack: `create_time <= T` and `create_time < T`, T a
+// person's creation time (on the profile), differ by that person.
+func TestStatisticsCreateTimeAttack(t *testing.T) {
+	e := newSynthEnv(t, 40)
+	recovered := 0
+	for _, p := range e.people {
+		ts := p.created.Format(time.RFC3339Nano)
+		with, ok1 := e.ethnicities(`create_time <= "` + ts + `"`)
+		without, ok2 := e.ethnicities(`create_time < "` + ts + `"`)
+		if !ok1 || !ok2 {
+			continue
+		}
+		for code, n := range derive([]int{1, -1}, []map[string]*int32{with, without}) {
+			if n != 0 {
+				recovered++
+				if code != p.ethnicity || n != 1 {
+					t.Errorf("%s: recovered %s=%d, truly %s", p.name, code, n, p.ethnicity)
+				}
+			}
+		}
+	}
+	if recovered > 0 {
+		t.Errorf("the create_time attack recovered %d of %d people's ethnicity", recovered, len(e.people))
+	}
+	// The year of birth and update_time are refused the same way.
+	for _, f := range []string{`birth_date.year <= 1990`, `update_time < "2030-01-01T00:00:00Z"`} {
+		if _, ok := e.ethnicities(f); ok {
+			t.Errorf("%s was answered", f)
+		}
+	}
+}
+
+// The work_location/NOT attack of issue 14: the one person abroad with a
+// doctorate is left out, and everyone's figures less the rest's are hers.
+func TestStatisticsComplementAttack(t *testing.T) {
+	e := newSynthEnv(t, 60)
+	ctx := context.Background()
+	// Make one person alone abroad with a doctorate, as home_affairs
+	// finds by listing.
+	iso := `work_location = ABROAD AND highest_qualification_level = TIEN_SI`
+	list, err := e.ha.People.ListPeople(ctx, &pb.ListPeopleRequest{Filter: iso, PageSize: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.GetPeople()) != 1 {
+		t.Fatalf("%d people abroad with a doctorate; the attack needs one", len(list.GetPeople()))
+	}
+	x := list.GetPeople()[0]
+	if x.GetEthnicity() != "" {
+		t.Fatalf("home_affairs reads the ethnicity of %s", x.GetName())
+	}
+	all, ok1 := e.ethnicities("")
+	rest, ok2 := e.ethnicities("NOT (" + iso + ")")
+	if ok1 && ok2 {
+		if got := derive([]int{1, -1}, []map[string]*int32{all, rest}); len(got) > 0 {
+			t.Errorf("ETHNICITY: everyone less NOT (%s) gives %v", iso, got)
+		}
+	}
+	// The same with a dimension anyone may see: refused, and why.
+	_, err = e.ha.Statistics.ComputeStatistics(ctx, &pb.ComputeStatisticsRequest{Dimensions: []dim{dGender}, Filter: "NOT (" + iso + ")"})
+	wantCode(t, err, codes.FailedPrecondition)
+	if !strings.Contains(err.Error(), "leaves out fewer than 5") {
+		t.Errorf("message: %v", err)
+	}
+	// GetIndicators: the ethnic minority share, 34/310 against 33/309.
+	minority := func(filter string) (*pb.Indicator, bool) {
+		r, err := e.ha.Statistics.GetIndicators(ctx, &pb.GetIndicatorsRequest{Filter: filter})
+		if err != nil {
+			refused(t, err)
+			return nil, false
+		}
+		for _, ind := range r.GetIndicators() {
+			if ind.GetKind() == pb.Indicator_ETHNIC_MINORITY {
+				return ind, true
+			}
+		}
+		t.Fatal("no ETHNIC_MINORITY")
+		return nil, false
+	}
+	a, ok1 := minority("")
+	b, ok2 := minority("NOT (" + iso + ")")
+	if ok1 && ok2 && a.Numerator != nil && b.Numerator != nil {
+		t.Errorf("indicators: ethnic minority %d/%d against %d/%d tells whether %s is of a minority",
+			a.GetNumerator(), a.GetDenominator(), b.GetNumerator(), b.GetDenominator(), x.GetName())
+	}
+	// A filter with OR is not one figures by ethnicity take: the rest of
+	// the indicators are answered, that one hidden.
+	r, err := e.ha.Statistics.GetIndicators(ctx, &pb.GetIndicatorsRequest{Filter: "gender = MALE OR gender = FEMALE"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ind := range r.GetIndicators() {
+		switch ind.GetKind() {
+		case pb.Indicator_ETHNIC_MINORITY:
+			if !ind.GetSuppressed() {
+				t.Errorf("ETHNIC_MINORITY shown for a filter with OR: %v", ind)
+			}
+		case pb.Indicator_WOMEN:
+			if ind.GetSuppressed() {
+				t.Errorf("WOMEN suppressed: %v", ind)
+			}
+		}
+	}
+}
+
+// derive combines answers by ETHNICITY with coefficients, as an attacker
+// would: the value of every code that every answer tells (a count shown,
+// or no row in an answer that lists rows), left out where any answer hides
+// it; codes no answer has a row for are left out too.
+func derive(coef []int, answers []map[string]*int32) map[string]int {
+	codes := map[string]bool{}
+	for _, a := range answers {
+		for c := range a {
+			codes[c] = true
+		}
+	}
+	out := map[string]int{}
+	for c := range codes {
+		sum, known := 0, true
+		for i, a := range answers {
+			n, ok := a[c]
+			switch {
+			case ok && n != nil:
+				sum += coef[i] * int(*n)
+			case ok || len(a) == 0:
+				known = false
+			}
+		}
+		if known {
+			out[c] = sum
+		}
+	}
+	return out
+}
