@@ -263,3 +263,232 @@ func derive(coef []int, answers []map[string]*int32) map[string]int {
 	}
 	return out
 }
+
+// pred is a filter the attacker writes, and which of the people it
+// selects, worked out from what the attacker reads on their profiles.
+type pred struct {
+	text  string
+	match func(s synth) bool
+}
+
+func is(field, value string) pred {
+	get := map[string]func(s synth) string{
+		"gender":                      func(s synth) string { return s.gender },
+		"work_location":               func(s synth) string { return s.where },
+		"highest_qualification_level": func(s synth) string { return s.level },
+	}[field]
+	return pred{field + " = " + value, func(s synth) bool { return get(s) == value }}
+}
+
+var everyone = pred{"", func(synth) bool { return true }}
+
+func and(ps ...pred) pred {
+	var texts []string
+	for _, p := range ps {
+		if p.text != "" {
+			texts = append(texts, p.text)
+		}
+	}
+	return pred{strings.Join(texts, " AND "), func(s synth) bool {
+		for _, p := range ps {
+			if !p.match(s) {
+				return false
+			}
+		}
+		return true
+	}}
+}
+
+func or(a, b pred) pred {
+	return pred{"(" + a.text + ") OR (" + b.text + ")", func(s synth) bool { return a.match(s) || b.match(s) }}
+}
+
+func not(a pred) pred { return pred{"NOT (" + a.text + ")", func(s synth) bool { return !a.match(s) }} }
+
+// attackTerm is one answer of an attack, with its coefficient; group, when
+// set, reads the answer by ETHNICITY and GENDER for that gender only.
+type attackTerm struct {
+	coef  int
+	p     pred
+	group string
+}
+
+// A family of differencing attacks, generated for every person of a
+// synthetic population from the fields home_affairs reads on every
+// profile (gender, work location, level): pairs and triples of filters
+// whose answers, added and subtracted, count a set of fewer than 5
+// people. None may tell anything about that set's ethnicities.
+func TestStatisticsGeneratedAttacks(t *testing.T) {
+	e := newSynthEnv(t, 120)
+	const threshold = 5
+	fields := map[string][]string{
+		"gender":                      {"MALE", "FEMALE"},
+		"work_location":               {"IN_PROVINCE", "ELSEWHERE_IN_VIETNAM", "ABROAD"},
+		"highest_qualification_level": {"CAO_DANG", "DAI_HOC", "THAC_SI", "TIEN_SI"},
+	}
+	names := []string{"gender", "work_location", "highest_qualification_level"}
+	value := func(s synth, f string) string {
+		return map[string]string{"gender": s.gender, "work_location": s.where, "highest_qualification_level": s.level}[f]
+	}
+	// own is the conjunction of x's values on the fields of mask.
+	own := func(x synth, mask int) pred {
+		var ps []pred
+		for i, f := range names {
+			if mask&(1<<i) != 0 {
+				ps = append(ps, is(f, value(x, f)))
+			}
+		}
+		return and(ps...)
+	}
+	other := func(x synth, f string) []string {
+		var out []string
+		for _, v := range fields[f] {
+			if v != value(x, f) {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+
+	type attack struct {
+		kind  string
+		terms []attackTerm
+	}
+	seen := map[string]bool{}
+	var attacks []attack
+	// add keeps an attack whose terms add up to a set of 1 to 4 people.
+	add := func(kind string, terms ...attackTerm) {
+		key := fmt.Sprint(terms)
+		if seen[key] {
+			return
+		}
+		n := 0
+		for _, s := range e.people {
+			w := 0
+			for _, tm := range terms {
+				if tm.p.match(s) && (tm.group == "" || s.gender == tm.group) {
+					w += tm.coef
+				}
+			}
+			if w != 0 && w != 1 {
+				return
+			}
+			n += w
+		}
+		if n >= 1 && n < threshold {
+			seen[key] = true
+			attacks = append(attacks, attack{kind, terms})
+		}
+	}
+	for _, x := range e.people {
+		for mask := 1; mask < 8; mask++ {
+			iso := own(x, mask)
+			opp := is("gender", other(x, "gender")[0])
+			same := is("gender", x.gender)
+			// Pairs.
+			add("everyone, NOT iso", attackTerm{1, everyone, ""}, attackTerm{-1, not(iso), ""})
+			add("A OR iso, A", attackTerm{1, or(opp, iso), ""}, attackTerm{-1, opp, ""})
+			add("A, A AND NOT iso", attackTerm{1, same, ""}, attackTerm{-1, and(same, not(iso)), ""})
+			var spread []pred
+			for i, f := range names {
+				if mask&(1<<i) != 0 {
+					spread = append(spread, or(opp, is(f, value(x, f))))
+				}
+			}
+			add("(A OR a) AND (A OR b)..., A", attackTerm{1, and(spread...), ""}, attackTerm{-1, opp, ""})
+			// Conjunctions one inside the other: C, and C with a value
+			// x does not have.
+			for i, f := range names {
+				if mask&(1<<i) != 0 {
+					continue
+				}
+				for _, v := range other(x, f) {
+					add("C, C AND c", attackTerm{1, iso, ""}, attackTerm{-1, and(iso, is(f, v)), ""})
+				}
+			}
+			// A group of a breakdown, with and without a filter.
+			for i, f := range names {
+				if f == "gender" || mask&(1<<i) == 0 {
+					continue
+				}
+				for _, v := range other(x, f) {
+					add("group, group of filter", attackTerm{1, everyone, x.gender}, attackTerm{-1, is(f, v), x.gender})
+				}
+				add("group, group of NOT", attackTerm{1, everyone, x.gender}, attackTerm{-1, not(is(f, value(x, f))), x.gender})
+			}
+			// Triples: A + B - (A or B) is A and B.
+			for i, f := range names {
+				for j, g := range names {
+					if j <= i || mask&(1<<i) == 0 || mask&(1<<j) == 0 {
+						continue
+					}
+					c := own(x, mask&^(1<<i|1<<j))
+					a, b := and(c, is(f, value(x, f))), and(c, is(g, value(x, g)))
+					add("C AND a + C AND b - C", attackTerm{1, a, ""}, attackTerm{1, b, ""}, attackTerm{-1, c, ""})
+					add("A OR iso + B OR iso - (A OR B OR iso)", attackTerm{1, or(opp, iso), ""}, attackTerm{1, or(a, iso), ""},
+						attackTerm{-1, or(or(opp, a), iso), ""})
+				}
+			}
+		}
+	}
+	if len(attacks) < 50 {
+		t.Fatalf("only %d attacks generated", len(attacks))
+	}
+
+	// Each answer once.
+	type answer struct {
+		rows map[string]*int32 // by ethnicity code, for the group asked
+		ok   bool
+	}
+	answers := map[string]answer{}
+	ask := func(tm attackTerm) answer {
+		key := tm.p.text + "|" + tm.group
+		if a, ok := answers[key]; ok {
+			return a
+		}
+		req := &pb.ComputeStatisticsRequest{Dimensions: []dim{dEthnicity}, Filter: tm.p.text}
+		if tm.group != "" {
+			req.Dimensions = append(req.Dimensions, dGender)
+		}
+		r, err := e.ha.Statistics.ComputeStatistics(context.Background(), req)
+		a := answer{rows: map[string]*int32{}, ok: err == nil}
+		if err != nil {
+			refused(t, err)
+		}
+		for _, row := range r.GetRows() {
+			if tm.group == "" || row.GetValues()[1] == tm.group {
+				a.rows[row.GetValues()[0]] = row.Count
+			}
+		}
+		answers[key] = a
+		return a
+	}
+	kinds := map[string][2]int{}
+	for _, at := range attacks {
+		var coef []int
+		var rows []map[string]*int32
+		ok := true
+		for _, tm := range at.terms {
+			a := ask(tm)
+			ok = ok && a.ok
+			coef, rows = append(coef, tm.coef), append(rows, a.rows)
+		}
+		k := kinds[at.kind]
+		k[0]++
+		if ok {
+			if got := derive(coef, rows); len(got) > 0 {
+				k[1]++
+				if k[1] <= 3 {
+					t.Errorf("%s: %v tells %v", at.kind, at.terms, got)
+				}
+			}
+		}
+		kinds[at.kind] = k
+	}
+	for kind, k := range kinds {
+		t.Logf("%-40s %4d attacks, %d told something", kind, k[0], k[1])
+		if k[1] > 0 {
+			t.Errorf("%s: %d of %d attacks told something about fewer than %d people's ethnicity", kind, k[1], k[0], threshold)
+		}
+	}
+}
