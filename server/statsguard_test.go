@@ -492,3 +492,37 @@ func TestStatisticsGeneratedAttacks(t *testing.T) {
 		}
 	}
 }
+
+// A count hidden only to protect another is marked apart from one below
+// the threshold, in the answer and in the CSV, whose legend says so: a
+// reader must not take it for "fewer than the threshold" (issue 12, 8).
+func TestStatisticsSecondaryMark(t *testing.T) {
+	e := newStatsEnv(t)
+	e.setThreshold(3)
+	ctx := context.Background()
+	// CAO_DANG 1 and no degree 1 are below 3; TIEN_SI, 3, is hidden only
+	// so that they cannot be worked out.
+	r := e.stats(&pb.ComputeStatisticsRequest{Dimensions: []dim{dLevel}})
+	reasons := map[string]pb.SuppressionReason{}
+	for _, row := range r.GetRows() {
+		reasons[row.GetValues()[0]] = row.GetSuppressionReason()
+	}
+	for v, want := range map[string]pb.SuppressionReason{"CAO_DANG": pb.SuppressionReason_BELOW_THRESHOLD,
+		"": pb.SuppressionReason_BELOW_THRESHOLD, "TIEN_SI": pb.SuppressionReason_PROTECTS_ANOTHER,
+		"DAI_HOC": pb.SuppressionReason_SUPPRESSION_REASON_UNSPECIFIED} {
+		if reasons[v] != want {
+			t.Errorf("%q: %v, want %v", v, reasons[v], want)
+		}
+	}
+	out, err := e.client.Statistics.ExportStatistics(ctx, &pb.ExportStatisticsRequest{Dimensions: []dim{dLevel}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv := string(out.GetData())
+	for _, want := range []string{"\r\nCAO_DANG,Cao đẳng,<3\r\n", "\r\nTIEN_SI,Tiến sĩ,ẩn\r\n", "\r\nDAI_HOC,Đại học,6\r\n",
+		"Ghi chú: <3 là từ 1 đến 2 người", "ẩn là số không công bố để không suy ra được một số <3"} {
+		if !strings.Contains(csv, want) {
+			t.Errorf("the CSV has no %q:\n%s", want, csv)
+		}
+	}
+}

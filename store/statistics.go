@@ -199,6 +199,8 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 		}
 		if !totalSuppressed {
 			out.Total = proto.Int32(int32(total))
+		} else {
+			out.TotalSuppressionReason = suppressionReason(small(total, threshold))
 		}
 		for _, d := range dims {
 			out.Dimensions = append(out.Dimensions, d.kind)
@@ -206,6 +208,9 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 		}
 		for _, c := range cells {
 			row := &pb.StatisticsRow{Values: c.values, Suppressed: c.suppressed}
+			if c.suppressed {
+				row.SuppressionReason = suppressionReason(c.primary)
+			}
 			for i, d := range dims {
 				row.Labels = append(row.Labels, d.label(c.values[i]))
 			}

@@ -265,3 +265,12 @@ func (tx *Tx) guardEthnicityGroups(ctx context.Context, cells []*statCell, dims 
 func sensitiveDims(dims []Dimension) bool {
 	return slices.Contains(dims, pb.ComputeStatisticsRequest_ETHNICITY)
 }
+
+// suppressionReason says why a count is hidden: below the threshold
+// itself, or to protect one that is.
+func suppressionReason(below bool) pb.SuppressionReason {
+	if below {
+		return pb.SuppressionReason_BELOW_THRESHOLD
+	}
+	return pb.SuppressionReason_PROTECTS_ANOTHER
+}
