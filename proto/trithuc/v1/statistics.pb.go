@@ -324,8 +324,17 @@ func (Indicator_Kind) EnumDescriptor() ([]byte, []int) {
 type ComputeStatisticsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The people to count: a filter in the language of ListPeople
-	// (https://google.aip.dev/160), for example `gender = FEMALE`. Everyone
-	// when empty. Deleted people are never counted.
+	// (https://google.aip.dev/160), for example `gender = FEMALE`, on the
+	// fields that group people only (no names, identifiers, timestamps or
+	// birth dates; README, Statistics). Everyone when empty. Deleted people
+	// are never counted. A filter that selects fewer than the threshold gets
+	// a suppressed total and no rows; one that leaves out fewer than the
+	// threshold is FAILED_PRECONDITION. With ETHNICITY, only comparisons
+	// joined by AND on gender, work_location, highest_qualification_level,
+	// fields.field (top level), positions.current,
+	// positions.organization.kind and positions.administrative_unit, and a
+	// group of the other dimensions held by fewer than the threshold, or
+	// that a comparison dropped would change by fewer, is left out.
 	Filter string `protobuf:"bytes,1,opt,name=filter,proto3" json:"filter,omitempty"`
 	// One to three dimensions, each at most once.
 	Dimensions []ComputeStatisticsRequest_Dimension `protobuf:"varint,2,rep,packed,name=dimensions,proto3,enum=trithuc.v1.ComputeStatisticsRequest_Dimension" json:"dimensions,omitempty"`
