@@ -71,8 +71,10 @@ const utf8BOM = "\ufeff"
 
 // statisticsCSV writes an answer of ComputeStatistics for a spreadsheet:
 // for each dimension a column of codes and one of names, then the count;
-// a suppressed count reads "<5" (the threshold); the last line is the
-// total. Lines end in CRLF, as RFC 4180 and Excel have them.
+// a count below the threshold reads "<5" (the threshold), one withheld to
+// protect another reads "ẩn", which may stand for any number; then the
+// total, and a legend of the two marks. Lines end in CRLF, as RFC 4180 and
+// Excel have them.
 func statisticsCSV(r *pb.ComputeStatisticsResponse) []byte {
 	var b bytes.Buffer
 	b.WriteString(utf8BOM)
@@ -84,27 +86,38 @@ func statisticsCSV(r *pb.ComputeStatisticsResponse) []byte {
 	}
 	header = append(header, "Số người")
 	w.Write(header)
-	hidden := "<" + strconv.Itoa(int(r.GetSuppressionThreshold()))
-	count := func(n *int32) string {
-		if n == nil {
-			return hidden
+	threshold := int(r.GetSuppressionThreshold())
+	below := "<" + strconv.Itoa(threshold)
+	count := func(n *int32, reason pb.SuppressionReason) string {
+		switch {
+		case n != nil:
+			return strconv.Itoa(int(*n))
+		case reason == pb.SuppressionReason_PROTECTS_ANOTHER:
+			return protectsMark
 		}
-		return strconv.Itoa(int(*n))
+		return below
 	}
 	for _, row := range r.GetRows() {
 		var line []string
 		for i, v := range row.GetValues() {
 			line = append(line, v, row.GetLabels()[i])
 		}
-		w.Write(append(line, count(row.Count)))
+		w.Write(append(line, count(row.Count, row.GetSuppressionReason())))
 	}
 	total := make([]string, len(header))
 	total[0] = "Tổng cộng"
-	total[len(total)-1] = count(r.Total)
+	total[len(total)-1] = count(r.Total, r.GetTotalSuppressionReason())
 	w.Write(total)
+	w.Write([]string{})
+	w.Write([]string{"Ghi chú: " + below + " là từ 1 đến " + strconv.Itoa(threshold-1) +
+		" người, không công bố để bảo vệ thông tin cá nhân; " + protectsMark +
+		" là số không công bố để không suy ra được một số " + below + " từ các số khác, có thể là số bất kỳ (kể cả số lớn hoặc 0)."})
 	w.Flush()
 	return b.Bytes()
 }
+
+// protectsMark stands for a count withheld to protect another.
+const protectsMark = "ẩn"
 
 // lowerFirst lowers the first letter: "Trình độ" becomes "trình độ".
 func lowerFirst(s string) string {

@@ -560,9 +560,10 @@ func TestStatisticsSuppression(t *testing.T) {
 			}
 		}
 	}
-	// A total below the threshold is suppressed, and so is every row.
+	// A total below the threshold is suppressed, and no row is listed:
+	// which rows there are would tell the few people's values.
 	r := e.stats(&pb.ComputeStatisticsRequest{Dimensions: []dim{dGender}, Filter: `ethnicity = "05"`})
-	if got := rowsOf(r); got != "MALE=* FEMALE=* | *" || !r.GetTotalSuppressed() {
+	if got := rowsOf(r); got != " | *" || !r.GetTotalSuppressed() {
 		t.Errorf("two Khmer people: %s (total suppressed %v)", got, r.GetTotalSuppressed())
 	}
 	// Nobody at all: a total of 0, shown.
@@ -707,8 +708,11 @@ func TestStatisticsREST(t *testing.T) {
 			t.Errorf("line %d: got %q, want %q", i+1, lines[min(i, len(lines)-1)], w)
 		}
 	}
-	if last := lines[len(lines)-1]; last != "Tổng cộng,,,,15" {
-		t.Errorf("last line %q", last)
+	if last := lines[len(lines)-3]; last != "Tổng cộng,,,,15" {
+		t.Errorf("total line %q", last)
+	}
+	if legend := lines[len(lines)-1]; !strings.Contains(legend, "Ghi chú: <5 là từ 1 đến 4 người") {
+		t.Errorf("legend %q", legend)
 	}
 	// Only the total and the rows: 8 combinations people have.
 	if len(lines) < 10 {
@@ -758,6 +762,13 @@ func TestStatisticsBadInputs(t *testing.T) {
 		{"by national ID", &pb.ComputeStatisticsRequest{Dimensions: []dim{dEthnicity}, Filter: `NOT national_id = "091190001234"`}, "filter"},
 		{"by name", &pb.ComputeStatisticsRequest{Dimensions: []dim{dEthnicity}, Filter: `given_name = "Ánh"`}, "filter"},
 		{"by birth date", &pb.ComputeStatisticsRequest{Dimensions: []dim{dEthnicity}, Filter: `birth_date = "1990-03-11"`}, "filter"},
+		{"by year of birth", &pb.ComputeStatisticsRequest{Dimensions: []dim{dGender}, Filter: `birth_date.year = 1990`}, "filter"},
+		{"by creation time", &pb.ComputeStatisticsRequest{Dimensions: []dim{dGender}, Filter: `create_time < "2025-01-01T00:00:00Z"`}, "filter"},
+		// Figures by ethnicity: the short list, comparisons ANDed.
+		{"ethnicity by title", &pb.ComputeStatisticsRequest{Dimensions: []dim{dEthnicity}, Filter: `academic_title.title = GIAO_SU`}, "filter"},
+		{"ethnicity with OR", &pb.ComputeStatisticsRequest{Dimensions: []dim{dEthnicity}, Filter: `gender = MALE OR work_location = ABROAD`}, "filter"},
+		{"ethnicity with NOT", &pb.ComputeStatisticsRequest{Dimensions: []dim{dEthnicity}, Filter: `NOT work_location = ABROAD`}, "filter"},
+		{"ethnicity by a subfield", &pb.ComputeStatisticsRequest{Dimensions: []dim{dEthnicity}, Filter: `fields.field = "fields/vn2008-502"`}, "filter"},
 		{"bad date", &pb.ComputeStatisticsRequest{Dimensions: []dim{dAge}, AsOf: day(2025, 2, 30)}, "as_of.day"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -776,9 +787,11 @@ func TestStatisticsBadInputs(t *testing.T) {
 	if !strings.Contains(err.Error(), "statistics cannot be filtered by email") {
 		t.Errorf("message: %v", err)
 	}
-	// The year of birth groups people, and is allowed.
-	if _, err := e.client.Statistics.GetIndicators(ctx, &pb.GetIndicatorsRequest{Filter: `birth_date.year >= 1990`}); err != nil {
-		t.Error(err)
+	// Nor by the year of birth, nor by timestamps: with a filter one year
+	// or one microsecond apart they single people out.
+	for _, f := range []string{`birth_date.year >= 1990`, `create_time <= "2025-01-01T00:00:00Z"`} {
+		_, err = e.client.Statistics.GetIndicators(ctx, &pb.GetIndicatorsRequest{Filter: f})
+		wantCode(t, err, codes.InvalidArgument, "filter")
 	}
 
 	// The threshold is never below 3.

@@ -17,7 +17,6 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store/filter"
 )
 
 // Statistics (StatisticsService): counts of the people a filter selects,
@@ -166,28 +165,42 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 			}
 			dims = append(dims, sd)
 		}
-		where, whereArgs, err := tx.compileStatsFilter(ctx, q.Filter)
+		sensitive := sensitiveDims(q.Dimensions)
+		scope, err := tx.statsScope(ctx, q.Filter, threshold, sensitive)
 		if err != nil {
 			return err
 		}
-		cells, err := tx.countCells(ctx, dims, where, whereArgs)
+		if sensitive && scope.sensitiveErr != nil {
+			return scope.sensitiveErr
+		}
+		cells, err := tx.countCells(ctx, dims, scope.where, scope.args)
 		if err != nil {
 			return err
 		}
 		cells, totalSuppressed := suppress(cells, len(dims), threshold)
 		sortCells(cells, dims)
+		total := 0
+		for _, c := range cells {
+			total += c.count
+		}
+		if scope.small {
+			// The rows would tell which values the few have.
+			cells = nil
+		} else if sensitive {
+			if cells, err = tx.guardEthnicityGroups(ctx, cells, dims, scope, threshold); err != nil {
+				return err
+			}
+		}
 
 		out = &pb.ComputeStatisticsResponse{
 			SuppressionThreshold: int32(threshold),
 			AsOf:                 protoDate(asOf),
 			TotalSuppressed:      totalSuppressed,
 		}
-		total := 0
-		for _, c := range cells {
-			total += c.count
-		}
 		if !totalSuppressed {
 			out.Total = proto.Int32(int32(total))
+		} else {
+			out.TotalSuppressionReason = suppressionReason(small(total, threshold))
 		}
 		for _, d := range dims {
 			out.Dimensions = append(out.Dimensions, d.kind)
@@ -195,6 +208,9 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 		}
 		for _, c := range cells {
 			row := &pb.StatisticsRow{Values: c.values, Suppressed: c.suppressed}
+			if c.suppressed {
+				row.SuppressionReason = suppressionReason(c.primary)
+			}
 			for i, d := range dims {
 				row.Labels = append(row.Labels, d.label(c.values[i]))
 			}
@@ -206,35 +222,6 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 		return nil
 	})
 	return out, err
-}
-
-// identifying are the fields of a person that a statistics filter may not
-// name: they pick people out, and the count of one person, or the
-// difference between the counts of everyone and of everyone but one, would
-// tell about that person. The year of birth is allowed; the exact date not.
-var identifying = []string{"family_name", "middle_name", "given_name", "display_name", "national_id",
-	"email", "phone", "address", "birth_date"}
-
-var unknownFieldRE = regexp.MustCompile(`^column (\d+): unknown field "([^"]+)"`)
-
-// compileStatsFilter compiles a statistics filter: the language of
-// ListPeople, without the identifying fields.
-func (tx *Tx) compileStatsFilter(ctx context.Context, f string) (string, []any, error) {
-	where, args, err := tx.compileFilter(ctx, f, func(r ranks) filter.Schema {
-		s := personSchema(r)
-		for _, name := range identifying {
-			delete(s, name)
-		}
-		return s
-	})
-	var se *Error
-	if errors.As(err, &se) && se.Code == Invalid {
-		if m := unknownFieldRE.FindStringSubmatch(se.Message); m != nil && slices.Contains(identifying, m[2]) {
-			return "", nil, errorf(Invalid, "filter", "column %s: statistics cannot be filtered by %s, which picks people out; "+
-				"filter by what groups them (birth_date.year instead of birth_date)", m[1], m[2])
-		}
-	}
-	return where, args, err
 }
 
 func dimensionNames() string {
@@ -890,10 +877,11 @@ func (db *DB) GetIndicators(ctx context.Context, filter string, asOfDate *date.D
 		if !ok1 || !ok2 {
 			return errorf(FailedPrecondition, "", "the qualification levels list has no THAC_SI or TIEN_SI; reload it")
 		}
-		where, whereArgs, err := tx.compileStatsFilter(ctx, filter)
+		scope, err := tx.statsScope(ctx, filter, threshold, true)
 		if err != nil {
 			return err
 		}
+		where, whereArgs := scope.where, scope.args
 		conds := []string{"p.delete_time IS NULL"}
 		if where != "" {
 			conds = append(conds, where)
@@ -931,6 +919,10 @@ func (db *DB) GetIndicators(ctx context.Context, filter string, asOfDate *date.D
 		m, d := out.Indicators[0], out.Indicators[1]
 		if !m.Suppressed && !d.Suppressed && small(nums[0]-nums[1], threshold) {
 			suppressIndicator(d)
+		}
+		// A filter that figures by ethnicity may not take (statsguard.go).
+		if scope.sensitiveErr != nil {
+			suppressIndicator(out.Indicators[5])
 		}
 		return nil
 	})

@@ -225,28 +225,32 @@ func printJSON(w io.Writer, m proto.Message) error {
 }
 
 // printStatistics prints an answer as an aligned table: the values' names,
-// then the count, right-aligned; a suppressed count reads "<5".
+// then the count, right-aligned; a count below the threshold reads "<5",
+// one hidden only to protect another "ẩn" (it may be of any size).
 func printStatistics(w io.Writer, r *pb.ComputeStatisticsResponse) {
 	hidden := "<" + strconv.Itoa(int(r.GetSuppressionThreshold()))
-	count := func(n *int32) string {
-		if n == nil {
-			return hidden
+	count := func(n *int32, reason pb.SuppressionReason) string {
+		switch {
+		case n != nil:
+			return strconv.Itoa(int(*n))
+		case reason == pb.SuppressionReason_PROTECTS_ANOTHER:
+			return "ẩn"
 		}
-		return strconv.Itoa(int(*n))
+		return hidden
 	}
 	header := append(append([]string(nil), r.GetDimensionLabels()...), "Số người")
 	rows := [][]string{header}
 	for _, row := range r.GetRows() {
-		rows = append(rows, append(append([]string(nil), row.GetLabels()...), count(row.Count)))
+		rows = append(rows, append(append([]string(nil), row.GetLabels()...), count(row.Count, row.GetSuppressionReason())))
 	}
 	total := make([]string, len(header))
 	total[0] = "Tổng cộng"
-	total[len(total)-1] = count(r.Total)
+	total[len(total)-1] = count(r.Total, r.GetTotalSuppressionReason())
 	rows = append(rows, total)
 	printTable(w, rows, len(header)-1)
 	d := r.GetAsOf()
-	fmt.Fprintf(w, "\nNgày tính: %04d-%02d-%02d. %s: ẩn vì dưới %d người, hoặc để không suy ra được ô nhỏ.\n",
-		d.GetYear(), d.GetMonth(), d.GetDay(), hidden, r.GetSuppressionThreshold())
+	fmt.Fprintf(w, "\nNgày tính: %04d-%02d-%02d. %s: dưới %d người, không công bố. ẩn: không công bố để không suy ra được một số %s; có thể là số bất kỳ.\n",
+		d.GetYear(), d.GetMonth(), d.GetDay(), hidden, r.GetSuppressionThreshold(), hidden)
 }
 
 // printIndicators prints the indicators as a table, shares in percent.

@@ -1,6 +1,8 @@
 package main
 
 import (
+	pb "trithuc/proto/trithuc/v1"
+
 	"errors"
 	"strings"
 	"testing"
@@ -77,5 +79,24 @@ func TestStatsCommand(t *testing.T) {
 	_, err = cli(t, append([]string{"stats", "--by", "level,level"}, c...)...)
 	if err == nil || !strings.Contains(err.Error(), "INVALID_ARGUMENT") {
 		t.Errorf("twice the same dimension: %v", err)
+	}
+}
+
+// A count hidden to protect another reads "ẩn", not "<5", and the legend
+// says what each mark means.
+func TestPrintStatisticsMarks(t *testing.T) {
+	n := int32(282)
+	var b strings.Builder
+	printStatistics(&b, &pb.ComputeStatisticsResponse{
+		DimensionLabels: []string{"Dân tộc"}, SuppressionThreshold: 5, Total: &n,
+		Rows: []*pb.StatisticsRow{
+			{Labels: []string{"Kinh"}, Suppressed: true, SuppressionReason: pb.SuppressionReason_PROTECTS_ANOTHER},
+			{Labels: []string{"Khmer"}, Suppressed: true, SuppressionReason: pb.SuppressionReason_BELOW_THRESHOLD},
+		}})
+	out := b.String()
+	for _, want := range []string{"Kinh             ẩn", "Khmer            <5", "ẩn: không công bố để không suy ra được"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
 	}
 }

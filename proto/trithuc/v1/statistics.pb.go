@@ -27,6 +27,60 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// Why a count is suppressed.
+type SuppressionReason int32
+
+const (
+	// Not suppressed.
+	SuppressionReason_SUPPRESSION_REASON_UNSPECIFIED SuppressionReason = 0
+	// From 1 to the threshold minus one: too few people to publish.
+	SuppressionReason_BELOW_THRESHOLD SuppressionReason = 1
+	// Withheld so that a count below the threshold cannot be worked out from
+	// the others (secondary suppression); of any size, 0 included.
+	SuppressionReason_PROTECTS_ANOTHER SuppressionReason = 2
+)
+
+// Enum value maps for SuppressionReason.
+var (
+	SuppressionReason_name = map[int32]string{
+		0: "SUPPRESSION_REASON_UNSPECIFIED",
+		1: "BELOW_THRESHOLD",
+		2: "PROTECTS_ANOTHER",
+	}
+	SuppressionReason_value = map[string]int32{
+		"SUPPRESSION_REASON_UNSPECIFIED": 0,
+		"BELOW_THRESHOLD":                1,
+		"PROTECTS_ANOTHER":               2,
+	}
+)
+
+func (x SuppressionReason) Enum() *SuppressionReason {
+	p := new(SuppressionReason)
+	*p = x
+	return p
+}
+
+func (x SuppressionReason) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SuppressionReason) Descriptor() protoreflect.EnumDescriptor {
+	return file_trithuc_v1_statistics_proto_enumTypes[0].Descriptor()
+}
+
+func (SuppressionReason) Type() protoreflect.EnumType {
+	return &file_trithuc_v1_statistics_proto_enumTypes[0]
+}
+
+func (x SuppressionReason) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SuppressionReason.Descriptor instead.
+func (SuppressionReason) EnumDescriptor() ([]byte, []int) {
+	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{0}
+}
+
 // What to break the counts down by. Every person is counted in exactly
 // one row: a dimension with several values for one person takes one of
 // them, as each value says.
@@ -116,11 +170,11 @@ func (x ComputeStatisticsRequest_Dimension) String() string {
 }
 
 func (ComputeStatisticsRequest_Dimension) Descriptor() protoreflect.EnumDescriptor {
-	return file_trithuc_v1_statistics_proto_enumTypes[0].Descriptor()
+	return file_trithuc_v1_statistics_proto_enumTypes[1].Descriptor()
 }
 
 func (ComputeStatisticsRequest_Dimension) Type() protoreflect.EnumType {
-	return &file_trithuc_v1_statistics_proto_enumTypes[0]
+	return &file_trithuc_v1_statistics_proto_enumTypes[1]
 }
 
 func (x ComputeStatisticsRequest_Dimension) Number() protoreflect.EnumNumber {
@@ -177,11 +231,11 @@ func (x ComputeStatisticsRequest_UnitVintage) String() string {
 }
 
 func (ComputeStatisticsRequest_UnitVintage) Descriptor() protoreflect.EnumDescriptor {
-	return file_trithuc_v1_statistics_proto_enumTypes[1].Descriptor()
+	return file_trithuc_v1_statistics_proto_enumTypes[2].Descriptor()
 }
 
 func (ComputeStatisticsRequest_UnitVintage) Type() protoreflect.EnumType {
-	return &file_trithuc_v1_statistics_proto_enumTypes[1]
+	return &file_trithuc_v1_statistics_proto_enumTypes[2]
 }
 
 func (x ComputeStatisticsRequest_UnitVintage) Number() protoreflect.EnumNumber {
@@ -250,11 +304,11 @@ func (x Indicator_Kind) String() string {
 }
 
 func (Indicator_Kind) Descriptor() protoreflect.EnumDescriptor {
-	return file_trithuc_v1_statistics_proto_enumTypes[2].Descriptor()
+	return file_trithuc_v1_statistics_proto_enumTypes[3].Descriptor()
 }
 
 func (Indicator_Kind) Type() protoreflect.EnumType {
-	return &file_trithuc_v1_statistics_proto_enumTypes[2]
+	return &file_trithuc_v1_statistics_proto_enumTypes[3]
 }
 
 func (x Indicator_Kind) Number() protoreflect.EnumNumber {
@@ -270,8 +324,17 @@ func (Indicator_Kind) EnumDescriptor() ([]byte, []int) {
 type ComputeStatisticsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The people to count: a filter in the language of ListPeople
-	// (https://google.aip.dev/160), for example `gender = FEMALE`. Everyone
-	// when empty. Deleted people are never counted.
+	// (https://google.aip.dev/160), for example `gender = FEMALE`, on the
+	// fields that group people only (no names, identifiers, timestamps or
+	// birth dates; README, Statistics). Everyone when empty. Deleted people
+	// are never counted. A filter that selects fewer than the threshold gets
+	// a suppressed total and no rows; one that leaves out fewer than the
+	// threshold is FAILED_PRECONDITION. With ETHNICITY, only comparisons
+	// joined by AND on gender, work_location, highest_qualification_level,
+	// fields.field (top level), positions.current,
+	// positions.organization.kind and positions.administrative_unit, and a
+	// group of the other dimensions held by fewer than the threshold, or
+	// that a comparison dropped would change by fewer, is left out.
 	Filter string `protobuf:"bytes,1,opt,name=filter,proto3" json:"filter,omitempty"`
 	// One to three dimensions, each at most once.
 	Dimensions []ComputeStatisticsRequest_Dimension `protobuf:"varint,2,rep,packed,name=dimensions,proto3,enum=trithuc.v1.ComputeStatisticsRequest_Dimension" json:"dimensions,omitempty"`
@@ -370,6 +433,8 @@ type ComputeStatisticsResponse struct {
 	Total *int32 `protobuf:"varint,4,opt,name=total,proto3,oneof" json:"total,omitempty"`
 	// Whether the total is suppressed.
 	TotalSuppressed bool `protobuf:"varint,5,opt,name=total_suppressed,json=totalSuppressed,proto3" json:"total_suppressed,omitempty"`
+	// Why the total is suppressed; unset when it is not.
+	TotalSuppressionReason SuppressionReason `protobuf:"varint,8,opt,name=total_suppression_reason,json=totalSuppressionReason,proto3,enum=trithuc.v1.SuppressionReason" json:"total_suppression_reason,omitempty"`
 	// The suppression threshold used: counts from 1 to this minus one are
 	// suppressed.
 	SuppressionThreshold int32 `protobuf:"varint,6,opt,name=suppression_threshold,json=suppressionThreshold,proto3" json:"suppression_threshold,omitempty"`
@@ -444,6 +509,13 @@ func (x *ComputeStatisticsResponse) GetTotalSuppressed() bool {
 	return false
 }
 
+func (x *ComputeStatisticsResponse) GetTotalSuppressionReason() SuppressionReason {
+	if x != nil {
+		return x.TotalSuppressionReason
+	}
+	return SuppressionReason_SUPPRESSION_REASON_UNSPECIFIED
+}
+
 func (x *ComputeStatisticsResponse) GetSuppressionThreshold() int32 {
 	if x != nil {
 		return x.SuppressionThreshold
@@ -472,9 +544,13 @@ type StatisticsRow struct {
 	Count *int32 `protobuf:"varint,3,opt,name=count,proto3,oneof" json:"count,omitempty"`
 	// Whether the count is suppressed: too small to publish, or withheld so
 	// that a small one cannot be worked out from the others and the total.
-	Suppressed    bool `protobuf:"varint,4,opt,name=suppressed,proto3" json:"suppressed,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Suppressed bool `protobuf:"varint,4,opt,name=suppressed,proto3" json:"suppressed,omitempty"`
+	// Why the count is suppressed; unset when it is not. A count withheld to
+	// protect another may be of any size: it is not "fewer than the
+	// threshold".
+	SuppressionReason SuppressionReason `protobuf:"varint,5,opt,name=suppression_reason,json=suppressionReason,proto3,enum=trithuc.v1.SuppressionReason" json:"suppression_reason,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *StatisticsRow) Reset() {
@@ -533,6 +609,13 @@ func (x *StatisticsRow) GetSuppressed() bool {
 		return x.Suppressed
 	}
 	return false
+}
+
+func (x *StatisticsRow) GetSuppressionReason() SuppressionReason {
+	if x != nil {
+		return x.SuppressionReason
+	}
+	return SuppressionReason_SUPPRESSION_REASON_UNSPECIFIED
 }
 
 // The request for ExportStatistics: the same as ComputeStatisticsRequest.
@@ -1055,7 +1138,7 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\vUnitVintage\x12\x1c\n" +
 	"\x18UNIT_VINTAGE_UNSPECIFIED\x10\x00\x12\v\n" +
 	"\aCURRENT\x10\x01\x12\x10\n" +
-	"\fHISTORY_2024\x10\x02\"\xf2\x02\n" +
+	"\fHISTORY_2024\x10\x02\"\xcb\x03\n" +
 	"\x19ComputeStatisticsResponse\x12N\n" +
 	"\n" +
 	"dimensions\x18\x01 \x03(\x0e2..trithuc.v1.ComputeStatisticsRequest.DimensionR\n" +
@@ -1063,17 +1146,19 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\x10dimension_labels\x18\x02 \x03(\tR\x0fdimensionLabels\x12-\n" +
 	"\x04rows\x18\x03 \x03(\v2\x19.trithuc.v1.StatisticsRowR\x04rows\x12\x19\n" +
 	"\x05total\x18\x04 \x01(\x05H\x00R\x05total\x88\x01\x01\x12)\n" +
-	"\x10total_suppressed\x18\x05 \x01(\bR\x0ftotalSuppressed\x123\n" +
+	"\x10total_suppressed\x18\x05 \x01(\bR\x0ftotalSuppressed\x12W\n" +
+	"\x18total_suppression_reason\x18\b \x01(\x0e2\x1d.trithuc.v1.SuppressionReasonR\x16totalSuppressionReason\x123\n" +
 	"\x15suppression_threshold\x18\x06 \x01(\x05R\x14suppressionThreshold\x12&\n" +
 	"\x05as_of\x18\a \x01(\v2\x11.google.type.DateR\x04asOfB\b\n" +
-	"\x06_total\"\x84\x01\n" +
+	"\x06_total\"\xd2\x01\n" +
 	"\rStatisticsRow\x12\x16\n" +
 	"\x06values\x18\x01 \x03(\tR\x06values\x12\x16\n" +
 	"\x06labels\x18\x02 \x03(\tR\x06labels\x12\x19\n" +
 	"\x05count\x18\x03 \x01(\x05H\x00R\x05count\x88\x01\x01\x12\x1e\n" +
 	"\n" +
 	"suppressed\x18\x04 \x01(\bR\n" +
-	"suppressedB\b\n" +
+	"suppressed\x12L\n" +
+	"\x12suppression_reason\x18\x05 \x01(\x0e2\x1d.trithuc.v1.SuppressionReasonR\x11suppressionReasonB\b\n" +
 	"\x06_count\"\xd8\x02\n" +
 	"\x17ExportStatisticsRequest\x12 \n" +
 	"\x06filter\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12h\n" +
@@ -1132,7 +1217,11 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\bsettings\x18\x01 \x01(\v2\x1e.trithuc.v1.StatisticsSettingsB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\bsettings\x12;\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
 	"updateMask\x12#\n" +
-	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly2\xfd\x05\n" +
+	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly*b\n" +
+	"\x11SuppressionReason\x12\"\n" +
+	"\x1eSUPPRESSION_REASON_UNSPECIFIED\x10\x00\x12\x13\n" +
+	"\x0fBELOW_THRESHOLD\x10\x01\x12\x14\n" +
+	"\x10PROTECTS_ANOTHER\x10\x022\xfd\x05\n" +
 	"\x11StatisticsService\x12\x94\x01\n" +
 	"\x11ComputeStatistics\x12$.trithuc.v1.ComputeStatisticsRequest\x1a%.trithuc.v1.ComputeStatisticsResponse\"2\xdaA\x11dimensions,filter\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/statistics:compute\x12\x80\x01\n" +
 	"\x10ExportStatistics\x12#.trithuc.v1.ExportStatisticsRequest\x1a\x14.google.api.HttpBody\"1\xdaA\x11dimensions,filter\x82\xd3\xe4\x93\x02\x17\x12\x15/v1/statistics:export\x12\x80\x01\n" +
@@ -1152,59 +1241,62 @@ func file_trithuc_v1_statistics_proto_rawDescGZIP() []byte {
 	return file_trithuc_v1_statistics_proto_rawDescData
 }
 
-var file_trithuc_v1_statistics_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
+var file_trithuc_v1_statistics_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
 var file_trithuc_v1_statistics_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_trithuc_v1_statistics_proto_goTypes = []any{
-	(ComputeStatisticsRequest_Dimension)(0),   // 0: trithuc.v1.ComputeStatisticsRequest.Dimension
-	(ComputeStatisticsRequest_UnitVintage)(0), // 1: trithuc.v1.ComputeStatisticsRequest.UnitVintage
-	(Indicator_Kind)(0),                       // 2: trithuc.v1.Indicator.Kind
-	(*ComputeStatisticsRequest)(nil),          // 3: trithuc.v1.ComputeStatisticsRequest
-	(*ComputeStatisticsResponse)(nil),         // 4: trithuc.v1.ComputeStatisticsResponse
-	(*StatisticsRow)(nil),                     // 5: trithuc.v1.StatisticsRow
-	(*ExportStatisticsRequest)(nil),           // 6: trithuc.v1.ExportStatisticsRequest
-	(*GetIndicatorsRequest)(nil),              // 7: trithuc.v1.GetIndicatorsRequest
-	(*GetIndicatorsResponse)(nil),             // 8: trithuc.v1.GetIndicatorsResponse
-	(*Indicator)(nil),                         // 9: trithuc.v1.Indicator
-	(*StatisticsSettings)(nil),                // 10: trithuc.v1.StatisticsSettings
-	(*GetStatisticsSettingsRequest)(nil),      // 11: trithuc.v1.GetStatisticsSettingsRequest
-	(*UpdateStatisticsSettingsRequest)(nil),   // 12: trithuc.v1.UpdateStatisticsSettingsRequest
-	(*date.Date)(nil),                         // 13: google.type.Date
-	(*timestamppb.Timestamp)(nil),             // 14: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),             // 15: google.protobuf.FieldMask
-	(*httpbody.HttpBody)(nil),                 // 16: google.api.HttpBody
+	(SuppressionReason)(0),                    // 0: trithuc.v1.SuppressionReason
+	(ComputeStatisticsRequest_Dimension)(0),   // 1: trithuc.v1.ComputeStatisticsRequest.Dimension
+	(ComputeStatisticsRequest_UnitVintage)(0), // 2: trithuc.v1.ComputeStatisticsRequest.UnitVintage
+	(Indicator_Kind)(0),                       // 3: trithuc.v1.Indicator.Kind
+	(*ComputeStatisticsRequest)(nil),          // 4: trithuc.v1.ComputeStatisticsRequest
+	(*ComputeStatisticsResponse)(nil),         // 5: trithuc.v1.ComputeStatisticsResponse
+	(*StatisticsRow)(nil),                     // 6: trithuc.v1.StatisticsRow
+	(*ExportStatisticsRequest)(nil),           // 7: trithuc.v1.ExportStatisticsRequest
+	(*GetIndicatorsRequest)(nil),              // 8: trithuc.v1.GetIndicatorsRequest
+	(*GetIndicatorsResponse)(nil),             // 9: trithuc.v1.GetIndicatorsResponse
+	(*Indicator)(nil),                         // 10: trithuc.v1.Indicator
+	(*StatisticsSettings)(nil),                // 11: trithuc.v1.StatisticsSettings
+	(*GetStatisticsSettingsRequest)(nil),      // 12: trithuc.v1.GetStatisticsSettingsRequest
+	(*UpdateStatisticsSettingsRequest)(nil),   // 13: trithuc.v1.UpdateStatisticsSettingsRequest
+	(*date.Date)(nil),                         // 14: google.type.Date
+	(*timestamppb.Timestamp)(nil),             // 15: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),             // 16: google.protobuf.FieldMask
+	(*httpbody.HttpBody)(nil),                 // 17: google.api.HttpBody
 }
 var file_trithuc_v1_statistics_proto_depIdxs = []int32{
-	0,  // 0: trithuc.v1.ComputeStatisticsRequest.dimensions:type_name -> trithuc.v1.ComputeStatisticsRequest.Dimension
-	13, // 1: trithuc.v1.ComputeStatisticsRequest.as_of:type_name -> google.type.Date
-	1,  // 2: trithuc.v1.ComputeStatisticsRequest.unit_vintage:type_name -> trithuc.v1.ComputeStatisticsRequest.UnitVintage
-	0,  // 3: trithuc.v1.ComputeStatisticsResponse.dimensions:type_name -> trithuc.v1.ComputeStatisticsRequest.Dimension
-	5,  // 4: trithuc.v1.ComputeStatisticsResponse.rows:type_name -> trithuc.v1.StatisticsRow
-	13, // 5: trithuc.v1.ComputeStatisticsResponse.as_of:type_name -> google.type.Date
-	0,  // 6: trithuc.v1.ExportStatisticsRequest.dimensions:type_name -> trithuc.v1.ComputeStatisticsRequest.Dimension
-	13, // 7: trithuc.v1.ExportStatisticsRequest.as_of:type_name -> google.type.Date
-	1,  // 8: trithuc.v1.ExportStatisticsRequest.unit_vintage:type_name -> trithuc.v1.ComputeStatisticsRequest.UnitVintage
-	13, // 9: trithuc.v1.GetIndicatorsRequest.as_of:type_name -> google.type.Date
-	9,  // 10: trithuc.v1.GetIndicatorsResponse.indicators:type_name -> trithuc.v1.Indicator
-	13, // 11: trithuc.v1.GetIndicatorsResponse.as_of:type_name -> google.type.Date
-	2,  // 12: trithuc.v1.Indicator.kind:type_name -> trithuc.v1.Indicator.Kind
-	14, // 13: trithuc.v1.StatisticsSettings.update_time:type_name -> google.protobuf.Timestamp
-	10, // 14: trithuc.v1.UpdateStatisticsSettingsRequest.settings:type_name -> trithuc.v1.StatisticsSettings
-	15, // 15: trithuc.v1.UpdateStatisticsSettingsRequest.update_mask:type_name -> google.protobuf.FieldMask
-	3,  // 16: trithuc.v1.StatisticsService.ComputeStatistics:input_type -> trithuc.v1.ComputeStatisticsRequest
-	6,  // 17: trithuc.v1.StatisticsService.ExportStatistics:input_type -> trithuc.v1.ExportStatisticsRequest
-	7,  // 18: trithuc.v1.StatisticsService.GetIndicators:input_type -> trithuc.v1.GetIndicatorsRequest
-	11, // 19: trithuc.v1.StatisticsService.GetStatisticsSettings:input_type -> trithuc.v1.GetStatisticsSettingsRequest
-	12, // 20: trithuc.v1.StatisticsService.UpdateStatisticsSettings:input_type -> trithuc.v1.UpdateStatisticsSettingsRequest
-	4,  // 21: trithuc.v1.StatisticsService.ComputeStatistics:output_type -> trithuc.v1.ComputeStatisticsResponse
-	16, // 22: trithuc.v1.StatisticsService.ExportStatistics:output_type -> google.api.HttpBody
-	8,  // 23: trithuc.v1.StatisticsService.GetIndicators:output_type -> trithuc.v1.GetIndicatorsResponse
-	10, // 24: trithuc.v1.StatisticsService.GetStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
-	10, // 25: trithuc.v1.StatisticsService.UpdateStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
-	21, // [21:26] is the sub-list for method output_type
-	16, // [16:21] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	1,  // 0: trithuc.v1.ComputeStatisticsRequest.dimensions:type_name -> trithuc.v1.ComputeStatisticsRequest.Dimension
+	14, // 1: trithuc.v1.ComputeStatisticsRequest.as_of:type_name -> google.type.Date
+	2,  // 2: trithuc.v1.ComputeStatisticsRequest.unit_vintage:type_name -> trithuc.v1.ComputeStatisticsRequest.UnitVintage
+	1,  // 3: trithuc.v1.ComputeStatisticsResponse.dimensions:type_name -> trithuc.v1.ComputeStatisticsRequest.Dimension
+	6,  // 4: trithuc.v1.ComputeStatisticsResponse.rows:type_name -> trithuc.v1.StatisticsRow
+	0,  // 5: trithuc.v1.ComputeStatisticsResponse.total_suppression_reason:type_name -> trithuc.v1.SuppressionReason
+	14, // 6: trithuc.v1.ComputeStatisticsResponse.as_of:type_name -> google.type.Date
+	0,  // 7: trithuc.v1.StatisticsRow.suppression_reason:type_name -> trithuc.v1.SuppressionReason
+	1,  // 8: trithuc.v1.ExportStatisticsRequest.dimensions:type_name -> trithuc.v1.ComputeStatisticsRequest.Dimension
+	14, // 9: trithuc.v1.ExportStatisticsRequest.as_of:type_name -> google.type.Date
+	2,  // 10: trithuc.v1.ExportStatisticsRequest.unit_vintage:type_name -> trithuc.v1.ComputeStatisticsRequest.UnitVintage
+	14, // 11: trithuc.v1.GetIndicatorsRequest.as_of:type_name -> google.type.Date
+	10, // 12: trithuc.v1.GetIndicatorsResponse.indicators:type_name -> trithuc.v1.Indicator
+	14, // 13: trithuc.v1.GetIndicatorsResponse.as_of:type_name -> google.type.Date
+	3,  // 14: trithuc.v1.Indicator.kind:type_name -> trithuc.v1.Indicator.Kind
+	15, // 15: trithuc.v1.StatisticsSettings.update_time:type_name -> google.protobuf.Timestamp
+	11, // 16: trithuc.v1.UpdateStatisticsSettingsRequest.settings:type_name -> trithuc.v1.StatisticsSettings
+	16, // 17: trithuc.v1.UpdateStatisticsSettingsRequest.update_mask:type_name -> google.protobuf.FieldMask
+	4,  // 18: trithuc.v1.StatisticsService.ComputeStatistics:input_type -> trithuc.v1.ComputeStatisticsRequest
+	7,  // 19: trithuc.v1.StatisticsService.ExportStatistics:input_type -> trithuc.v1.ExportStatisticsRequest
+	8,  // 20: trithuc.v1.StatisticsService.GetIndicators:input_type -> trithuc.v1.GetIndicatorsRequest
+	12, // 21: trithuc.v1.StatisticsService.GetStatisticsSettings:input_type -> trithuc.v1.GetStatisticsSettingsRequest
+	13, // 22: trithuc.v1.StatisticsService.UpdateStatisticsSettings:input_type -> trithuc.v1.UpdateStatisticsSettingsRequest
+	5,  // 23: trithuc.v1.StatisticsService.ComputeStatistics:output_type -> trithuc.v1.ComputeStatisticsResponse
+	17, // 24: trithuc.v1.StatisticsService.ExportStatistics:output_type -> google.api.HttpBody
+	9,  // 25: trithuc.v1.StatisticsService.GetIndicators:output_type -> trithuc.v1.GetIndicatorsResponse
+	11, // 26: trithuc.v1.StatisticsService.GetStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
+	11, // 27: trithuc.v1.StatisticsService.UpdateStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
+	23, // [23:28] is the sub-list for method output_type
+	18, // [18:23] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_statistics_proto_init() }
@@ -1220,7 +1312,7 @@ func file_trithuc_v1_statistics_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trithuc_v1_statistics_proto_rawDesc), len(file_trithuc_v1_statistics_proto_rawDesc)),
-			NumEnums:      3,
+			NumEnums:      4,
 			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   1,

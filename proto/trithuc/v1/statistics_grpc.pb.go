@@ -48,8 +48,8 @@ type StatisticsServiceClient interface {
 	ComputeStatistics(ctx context.Context, in *ComputeStatisticsRequest, opts ...grpc.CallOption) (*ComputeStatisticsResponse, error)
 	// The answer of ComputeStatistics as a CSV file for a spreadsheet: UTF-8
 	// with a byte-order mark, Vietnamese column headers, one line per row and
-	// a last line with the total; a suppressed count reads "<5" (the
-	// threshold).
+	// a last line with the total, then a legend; a count below the threshold
+	// reads "<5" (the threshold), one withheld to protect another "ẩn".
 	ExportStatistics(ctx context.Context, in *ExportStatisticsRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
 	// The plan's indicators on a date: shares of the workforce with a
 	// master's or higher, with a doctorate, of women, under 35, from ethnic
@@ -142,8 +142,8 @@ type StatisticsServiceServer interface {
 	ComputeStatistics(context.Context, *ComputeStatisticsRequest) (*ComputeStatisticsResponse, error)
 	// The answer of ComputeStatistics as a CSV file for a spreadsheet: UTF-8
 	// with a byte-order mark, Vietnamese column headers, one line per row and
-	// a last line with the total; a suppressed count reads "<5" (the
-	// threshold).
+	// a last line with the total, then a legend; a count below the threshold
+	// reads "<5" (the threshold), one withheld to protect another "ẩn".
 	ExportStatistics(context.Context, *ExportStatisticsRequest) (*httpbody.HttpBody, error)
 	// The plan's indicators on a date: shares of the workforce with a
 	// master's or higher, with a doctorate, of women, under 35, from ethnic

@@ -1,0 +1,79 @@
+package filter
+
+import "strings"
+
+// Shape is what a filter is made of, for callers that allow fewer forms
+// than Compile does (statistics by a sensitive dimension).
+type Shape struct {
+	// Fields are the paths the filter names, each once, in order.
+	Fields []string
+	// Conjuncts are the operands of the filter's top-level AND (the filter
+	// itself when it has none), each as filter text that compiles alone.
+	Conjuncts []string
+	// OrNot is set when the filter has an OR or a NOT (or -) anywhere.
+	OrNot bool
+	// Comparisons are the filter's comparisons, in order.
+	Comparisons []Comparison
+}
+
+// Comparison is one comparison of a filter: a path, an operator and a
+// value as written (a string unquoted and unescaped).
+type Comparison struct {
+	Path, Op, Value string
+}
+
+// Describe parses filter and reports its shape; a filter that does not
+// parse gives the error Compile would.
+func Describe(filter string) (Shape, error) {
+	var s Shape
+	if strings.TrimSpace(filter) == "" {
+		return s, nil
+	}
+	n, err := parse(filter)
+	if err != nil {
+		return s, err
+	}
+	seen := map[string]bool{}
+	var walk func(n *node)
+	walk = func(n *node) {
+		switch n.op {
+		case "AND":
+		case "OR", "NOT":
+			s.OrNot = true
+		default:
+			s.Comparisons = append(s.Comparisons, Comparison{Path: n.path, Op: n.op, Value: n.val.text})
+			if !seen[n.path] {
+				seen[n.path] = true
+				s.Fields = append(s.Fields, n.path)
+			}
+		}
+		for _, k := range n.kids {
+			walk(k)
+		}
+	}
+	walk(n)
+	if n.op == "AND" {
+		for _, k := range n.kids {
+			s.Conjuncts = append(s.Conjuncts, k.text())
+		}
+	} else {
+		s.Conjuncts = []string{n.text()}
+	}
+	return s, nil
+}
+
+// text writes n back as filter text, in parentheses where it is not a
+// comparison.
+func (n *node) text() string {
+	switch n.op {
+	case "AND", "OR":
+		var parts []string
+		for _, k := range n.kids {
+			parts = append(parts, k.text())
+		}
+		return "(" + strings.Join(parts, " "+n.op+" ") + ")"
+	case "NOT":
+		return "NOT " + n.kids[0].text()
+	}
+	return n.path + " " + n.op + " " + n.val.raw
+}
