@@ -1,7 +1,9 @@
 // Package client is the Go client of trithuc that the province's internal
 // services import: it dials a server with a credential, retries idempotent
-// calls when the server is briefly unavailable, and exposes one typed client
-// per service.
+// calls when the server is briefly unavailable and any call the server's
+// rate limit refused (after the delay it asks for), gives creates request
+// ids so that retries are safe, iterates over list pages (All), and exposes
+// one typed client per service.
 //
 //	c, err := client.Dial("trithuc.internal:9090", client.Options{Token: key, TLS: &tls.Config{}})
 //	...
@@ -35,8 +37,10 @@ type Options struct {
 	// authenticates with a client certificate puts it in TLS.Certificates
 	// and leaves Token empty: a call with both is refused.
 	TLS *tls.Config
-	// MaxAttempts bounds how often an idempotent call is tried when the
-	// server answers UNAVAILABLE; 0 means 4, 1 turns retries off.
+	// MaxAttempts bounds how often a call is tried: an idempotent one
+	// when the server answers UNAVAILABLE, and any call the server refused
+	// with RESOURCE_EXHAUSTED and a RetryInfo (its rate limit), after the
+	// delay it asked for. 0 means 4; 1 turns retries off.
 	MaxAttempts int
 	// DialOptions are added to the client's own.
 	DialOptions []grpc.DialOption
@@ -59,7 +63,10 @@ func Dial(addr string, o Options) (*Client, error) {
 	if addr == "" {
 		return nil, errors.New("client: no server address")
 	}
-	opts := []grpc.DialOption{grpc.WithDefaultServiceConfig(serviceConfig(o.MaxAttempts))}
+	opts := []grpc.DialOption{
+		grpc.WithDefaultServiceConfig(serviceConfig(o.MaxAttempts)),
+		grpc.WithChainUnaryInterceptor(retryExhausted(o.MaxAttempts)),
+	}
 	if o.TLS != nil {
 		opts = append(opts, grpc.WithTransportCredentials(credentials.NewTLS(o.TLS)))
 	} else {

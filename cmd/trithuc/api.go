@@ -208,6 +208,8 @@ type clientFlags struct {
 	timeout time.Duration
 	// anonymous calls send no key, even one in $TRITHUC_TOKEN.
 	anonymous bool
+	// attempts is client.Options.MaxAttempts: 0 for the client's default.
+	attempts int
 }
 
 func (f *clientFlags) register(fs *flag.FlagSet) {
@@ -235,7 +237,7 @@ func (f *clientFlags) dial() (*client.Client, error) {
 	case f.token == "":
 		f.token = os.Getenv("TRITHUC_TOKEN")
 	}
-	o := client.Options{Token: f.token}
+	o := client.Options{Token: f.token, MaxAttempts: f.attempts}
 	if (f.cert == "") != (f.key == "") {
 		return nil, usageError("--cert and --key go together")
 	}

@@ -33,7 +33,8 @@ With --db the profiles go straight into the database file through the
 store's bulk path, B profiles (default 5000) per transaction, fast enough
 for a million people in minutes; no server may be writing to the file.
 With --api they go through a running server, one call per person and per
-qualification, position and honour, which suits small N.
+qualification, position and honour, which suits small N; when the server's
+rate limit refuses a call, gen waits as long as the server asks and goes on.
 
 With --db, about a third of the new people are then registered as members
 of the province's science associations (created when missing), by their
@@ -112,6 +113,9 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 
 // genAPI adds people through a running server.
 func genAPI(ctx context.Context, cf *clientFlags, n int, seed uint64, workers int, stdout, stderr io.Writer) error {
+	// A bulk load runs into the server's rate limit by design: it waits as
+	// long as the server asks, call after call, instead of giving up.
+	cf.attempts = 1000
 	c, err := cf.dial()
 	if err != nil {
 		return err
