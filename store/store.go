@@ -54,6 +54,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 			return nil, fmt.Errorf("store: database directory: %w", err)
 		}
 	}
+	// Before anything writes to the file (recognise.go, health.go).
+	if err := recognise(ctx, abs); err != nil {
+		return nil, err
+	}
 	db := &DB{path: abs, Now: time.Now}
 
 	// Pragmas go in the DSN because they are per connection: the driver runs
@@ -88,6 +92,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	if err := db.migrate(ctx, len(migrations)); err != nil {
+		db.writer.Close()
+		return nil, err
+	}
+	if err := db.stamp(ctx); err != nil {
 		db.writer.Close()
 		return nil, err
 	}
