@@ -34,6 +34,7 @@ type serveConfig struct {
 	rateBurst       int
 	maxCallDuration time.Duration
 	metricsAddr     string
+	integrityCheck  time.Duration
 }
 
 func (c *serveConfig) flags(fs *flag.FlagSet) {
@@ -53,6 +54,8 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.Float64Var(&c.rateLimit, "rate-limit", 100, "calls a `second` each principal may make; 0 for no limit")
 	fs.IntVar(&c.rateBurst, "rate-burst", 200, "calls a principal may make at once beyond --rate-limit")
 	fs.DurationVar(&c.maxCallDuration, "max-call-duration", server.DefaultMaxCallDuration, "the longest a call may run: the deadline of calls without one or with a later one")
+	fs.DurationVar(&c.integrityCheck, "integrity-check-time", store.DefaultIntegrityCheckTime,
+		"how long SQLite's quick_check of the database may take at start before serving unchecked; 0 skips it, to read what is left of a damaged database")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at /metrics on this `address` (e.g. 127.0.0.1:9100); off when empty")
 }
 
@@ -115,11 +118,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 
-	db, err := store.Open(ctx, c.db)
+	check := c.integrityCheck
+	if check <= 0 {
+		check = -1 // store.Options: skip
+	}
+	db, err := store.OpenWith(ctx, c.db, store.Options{IntegrityCheckTime: check})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if db.Integrity() != "ok" && db.Integrity() != "new database" {
+		log.Warn("the database's integrity was not checked at start", "check", db.Integrity())
+	}
 
 	srv, err := server.New(db, server.Config{
 		GRPCAddr:        c.grpcAddr,
