@@ -106,3 +106,32 @@ func TestOpenRefusesDamagedDatabase(t *testing.T) {
 		t.Errorf("Integrity() = %q, want skipped", db.Integrity())
 	}
 }
+
+// A check that runs out of time does not keep the database from opening,
+// and says it did not finish.
+func TestIntegrityCheckBounded(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "t.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if db.Integrity() != "new database" {
+		t.Errorf("Integrity() = %q for a new database", db.Integrity())
+	}
+	db.Close()
+	if db, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	if db.Integrity() != "ok" {
+		t.Errorf("Integrity() = %q, want ok", db.Integrity())
+	}
+	db.Close()
+	if db, err = OpenWith(ctx, path, Options{IntegrityCheckTime: time.Nanosecond}); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if !strings.HasPrefix(db.Integrity(), "not finished") {
+		t.Errorf("Integrity() = %q after a check cut short", db.Integrity())
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -79,5 +80,35 @@ func TestServeRefusesBadDatabases(t *testing.T) {
 				t.Error("serve changed the file it refused")
 			}
 		})
+	}
+}
+
+// serve refuses a database on a read-only file system at start, saying
+// so, where it used to say "no such file or directory". (A read-only
+// mount: the tests run as root, whom file modes do not stop.)
+func TestServeRefusesReadOnlyDatabase(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=8m"); err != nil {
+		t.Skipf("cannot mount a tmpfs to test on (%v): this test needs root or CAP_SYS_ADMIN", err)
+	}
+	t.Cleanup(func() { syscall.Unmount(dir, syscall.MNT_DETACH) })
+	path := filepath.Join(dir, "t.db")
+	db, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", syscall.MS_REMOUNT|syscall.MS_RDONLY, ""); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var out, errOut syncBuffer
+	err = run(ctx, []string{"serve", "--db", path, "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, &out, &errOut)
+	if err == nil || ctx.Err() != nil {
+		t.Fatalf("served it (%v)\n%s", err, errOut.String())
+	}
+	if msg := err.Error(); !strings.Contains(msg, "the database file "+path+" is read-only") {
+		t.Errorf("error %q does not say the file is read-only", msg)
 	}
 }
