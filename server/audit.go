@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -40,8 +41,10 @@ import (
 // auditFlushSize events, on shutdown, and before the trail is listed. That
 // keeps reads from each paying for a synchronous write; the price is that a
 // crash of the process can lose the read events of the last second, never
-// a write's. When the database cannot take the events, calls wait
-// (auditMaxPending) rather than go unrecorded.
+// a write's. The buffer is bounded (auditMaxPending): when the database
+// cannot take the events (a full disk), audited calls are refused with
+// UNAVAILABLE before they run, rather than served unrecorded or left
+// waiting past their deadlines, and health says NOT_SERVING (dbhealth.go).
 //
 // Why a second and not less: every commit empties the page cache of every
 // SQLite reader (in WAL mode a reader that sees the database changed drops
@@ -53,7 +56,7 @@ import (
 const (
 	auditFlushInterval = time.Second
 	auditFlushSize     = 500
-	auditMaxPending    = 20000
+	auditMaxPending    = 10000
 )
 
 // requestIDHeader carries a call's request id back to the caller.
@@ -81,6 +84,10 @@ func (s *Server) auditUnary(ctx context.Context, req any, info *grpc.UnaryServer
 	if !s.audited(info.FullMethod) || c.principal == nil {
 		return handler(ctx, req)
 	}
+	if !s.audit.reserve() {
+		return nil, errAuditFull
+	}
+	defer s.audit.unreserve()
 	ev := s.newAuditEvent(c)
 	if m, ok := req.(proto.Message); ok {
 		ev.AddResources(requestNames(m, nil)...)
@@ -98,6 +105,10 @@ func (s *Server) auditStream(srv any, ss grpc.ServerStream, info *grpc.StreamSer
 	if !s.audited(info.FullMethod) || c.principal == nil {
 		return handler(srv, ss)
 	}
+	if !s.audit.reserve() {
+		return errAuditFull
+	}
+	defer s.audit.unreserve()
 	ev := s.newAuditEvent(c)
 	as := &auditingStream{ServerStream: ss, ctx: store.WithAudit(ss.Context(), ev), ev: ev}
 	err := handler(srv, as)
@@ -277,9 +288,16 @@ type auditLog struct {
 	log *slog.Logger
 
 	mu      sync.Mutex
-	room    *sync.Cond // signalled when pending shrinks
 	pending []*store.AuditEvent
-	closed  bool
+	// reserved is room taken by calls running, flushing the events of
+	// the flush under way: with pending, never over max.
+	reserved, flushing, max int
+	closed                  bool
+	// failing: the last flush failed; full: a call was refused since.
+	failing, full bool
+	refused       atomic.Int64
+	// changed is signalled when full changes, for health.
+	changed chan struct{}
 
 	flushMu sync.Mutex // one flush at a time
 	kick    chan struct{}
@@ -288,20 +306,62 @@ type auditLog struct {
 }
 
 func newAuditLog(db *store.DB, log *slog.Logger) *auditLog {
-	a := &auditLog{db: db, log: log, kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
-	a.room = sync.NewCond(&a.mu)
-	return a
+	return &auditLog{db: db, log: log, kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
+		changed: make(chan struct{}, 1), max: auditMaxPending}
 }
 
-// add queues ev to be stored, or, when its write stored it and nothing was
-// learnt since, drops it. It waits while the queue is full.
-func (a *auditLog) add(ev *store.AuditEvent) {
-	if ev.Stored() && !ev.Unsaved() {
-		return
-	}
+// errAuditFull refuses a call that could not be recorded.
+var errAuditFull = status.Error(codes.Unavailable,
+	"the audit trail cannot record this call now (the database does not take its events), and calls are not served unrecorded: try again later")
+
+// reserve takes room for the event of a call about to run, or reports that
+// there is none: the events waiting fill the buffer.
+func (a *auditLog) reserve() bool {
 	a.mu.Lock()
-	for len(a.pending) >= auditMaxPending && !a.closed {
-		a.room.Wait()
+	defer a.mu.Unlock()
+	if !a.closed && len(a.pending)+a.flushing+a.reserved >= a.max {
+		a.refused.Add(1)
+		if !a.full {
+			a.full = true
+			a.log.Error("audit: the buffer of events to store is full; audited calls are refused until the database takes them",
+				"events", len(a.pending)+a.flushing)
+			a.signal()
+		}
+		return false
+	}
+	a.reserved++
+	return true
+}
+
+func (a *auditLog) signal() {
+	select {
+	case a.changed <- struct{}{}:
+	default:
+	}
+}
+
+// state reports whether calls are being refused, and how many events wait.
+func (a *auditLog) state() (full bool, pending int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.full, len(a.pending) + a.flushing
+}
+
+// unreserve gives back the room a call reserved, once its event is queued
+// (or the handler panicked).
+func (a *auditLog) unreserve() {
+	a.mu.Lock()
+	a.reserved--
+	a.mu.Unlock()
+}
+
+// add queues an event, or, when its write stored it and nothing was
+// learnt since, drops it. It never waits: the call reserved room for it.
+func (a *auditLog) add(ev *store.AuditEvent) {
+	a.mu.Lock()
+	if ev.Stored() && !ev.Unsaved() {
+		a.mu.Unlock()
+		return
 	}
 	if a.closed {
 		a.mu.Unlock()
@@ -313,8 +373,10 @@ func (a *auditLog) add(ev *store.AuditEvent) {
 	}
 	a.pending = append(a.pending, ev)
 	n := len(a.pending)
+	failing := a.failing
 	a.mu.Unlock()
-	if n >= auditFlushSize {
+	// While flushes fail, the ticker retries; calls do not hasten it.
+	if n >= auditFlushSize && !failing {
 		select {
 		case a.kick <- struct{}{}:
 		default:
@@ -345,20 +407,30 @@ func (a *auditLog) flush() error {
 	a.mu.Lock()
 	batch := a.pending
 	a.pending = nil
+	a.flushing = len(batch)
 	a.mu.Unlock()
 	if len(batch) == 0 {
 		return nil
 	}
 	err := a.db.AppendAudit(context.Background(), batch)
 	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.flushing = 0
 	if err != nil {
-		// Keep them for the next try; calls wait when the queue is full.
+		// Keep them for the next try; calls are refused when the buffer
+		// is full.
 		a.pending = append(batch, a.pending...)
+		a.failing = true
 		a.log.Error("audit: storing events; will retry", "events", len(batch), "err", err)
+		return err
 	}
-	a.room.Broadcast()
-	a.mu.Unlock()
-	return err
+	a.failing = false
+	if a.full {
+		a.full = false
+		a.log.Info("audit: events are stored again; audited calls are served")
+		a.signal()
+	}
+	return nil
 }
 
 // close stops the flushing and stores what is queued. Events added later
@@ -370,7 +442,6 @@ func (a *auditLog) close(started bool) error {
 	}
 	a.mu.Lock()
 	a.closed = true
-	a.room.Broadcast()
 	a.mu.Unlock()
 	return a.flush()
 }

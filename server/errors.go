@@ -59,6 +59,9 @@ func grpcError(ctx context.Context, err error) error {
 		return status.Error(codes.FailedPrecondition, se.Message)
 	case store.Unavailable:
 		return status.Error(codes.Unavailable, se.Message)
+	case store.DataLoss:
+		slog.ErrorContext(ctx, "database damaged", "err", err)
+		return status.Error(codes.DataLoss, se.Message)
 	}
 	slog.ErrorContext(ctx, "internal error", "err", err)
 	return errInternal

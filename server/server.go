@@ -109,6 +109,7 @@ type Server struct {
 
 	metricsLis  net.Listener
 	metricsHTTP *http.Server
+	healthStop  chan struct{} // ends watchHealth (dbhealth.go)
 
 	touchState
 	transportState
@@ -143,6 +144,8 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	s.audit = newAuditLog(db, cfg.Logger)
 	s.metrics = newMetrics(db)
 	s.connsRefused = newConnsRefused(s.metrics.registry)
+	s.registerHealthMetrics()
+	s.healthStop = make(chan struct{})
 
 	opts := append(s.interceptors(),
 		grpc.MaxRecvMsgSize(cfg.MaxRequestBytes),
@@ -281,7 +284,8 @@ func (s *Server) Start() error {
 			}
 			return s.http.Serve(s.httpLis)
 		},
-		"audit": func() error { s.audit.run(); return nil },
+		"audit":  func() error { s.audit.run(); return nil },
+		"health": func() error { s.watchHealth(); return nil },
 	} {
 		s.serving.Add(1)
 		go func() {
@@ -292,7 +296,7 @@ func (s *Server) Start() error {
 		}()
 	}
 	s.started = true
-	s.health.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
+	s.health.SetServingStatus("", s.servingStatus())
 	return nil
 }
 
@@ -333,6 +337,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if s.metricsHTTP != nil {
 		s.metricsHTTP.Shutdown(ctx)
 	}
+	close(s.healthStop)
 	if err := s.audit.close(s.started); err != nil {
 		s.log.Error("audit: events queued at shutdown could not be stored", "err", err)
 	}

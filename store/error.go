@@ -18,6 +18,7 @@ const (
 	Aborted                        // the etag is stale: someone changed it first
 	FailedPrecondition             // the resource is not in a state that allows it
 	Unavailable                    // try again later
+	DataLoss                       // the database is damaged (health.go)
 )
 
 func (c Code) String() string {
@@ -34,6 +35,8 @@ func (c Code) String() string {
 		return "failed precondition"
 	case Unavailable:
 		return "unavailable"
+	case DataLoss:
+		return "data loss"
 	}
 	return "internal"
 }

@@ -37,11 +37,29 @@ type DB struct {
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+
+	// health is what SQLite's answers said of the file (health.go).
+	health    health
+	integrity string
+}
+
+// Options are the choices of OpenWith.
+type Options struct {
+	// IntegrityCheckTime bounds SQLite's quick_check at open;
+	// DefaultIntegrityCheckTime when 0. Negative skips the check, to read
+	// what is left of a damaged database.
+	IntegrityCheckTime time.Duration
 }
 
 // Open opens the database file at path, creating it when it does not exist,
 // and brings its schema up to date.
 func Open(ctx context.Context, path string) (*DB, error) {
+	return OpenWith(ctx, path, Options{})
+}
+
+// OpenWith is Open with options. It refuses a file that is not a trithuc
+// database, cannot be written, or is damaged, before writing to it.
+func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("store: empty database path")
 	}
@@ -54,7 +72,14 @@ func Open(ctx context.Context, path string) (*DB, error) {
 			return nil, fmt.Errorf("store: database directory: %w", err)
 		}
 	}
+	// Before anything writes to the file (recognise.go, health.go).
+	if err := recognise(ctx, abs); err != nil {
+		return nil, err
+	}
 	db := &DB{path: abs, Now: time.Now}
+	if db.integrity, err = checkIntegrity(ctx, abs, opts.IntegrityCheckTime); err != nil {
+		return nil, err
+	}
 
 	// Pragmas go in the DSN because they are per connection: the driver runs
 	// them on every connection it opens, including ones the pool reopens.
@@ -88,6 +113,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	if err := db.migrate(ctx, len(migrations)); err != nil {
+		db.writer.Close()
+		return nil, err
+	}
+	if err := db.stamp(ctx); err != nil {
 		db.writer.Close()
 		return nil, err
 	}
@@ -196,15 +225,18 @@ var errRollback = errors.New("store: dry run")
 // rolls back instead, so that validate_only requests see every check a real
 // write would make and change nothing.
 func (db *DB) write(ctx context.Context, dryRun bool, fn func(tx *Tx) error) error {
+	if err := db.refuseWrite(); err != nil {
+		return err
+	}
 	db.writerStmts.prepare(ctx)
 	sqlTx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
-		return dbError(err)
+		return db.observe(dbError(err))
 	}
 	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), stmts: db.writerStmts}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
-		return err
+		return db.observe(err)
 	}
 	if dryRun {
 		sqlTx.Rollback()
@@ -214,15 +246,16 @@ func (db *DB) write(ctx context.Context, dryRun bool, fn func(tx *Tx) error) err
 	undoAudit, err := tx.recordAudit(ctx)
 	if err != nil {
 		sqlTx.Rollback()
-		return err
+		return db.observe(err)
 	}
 	if err := sqlTx.Commit(); err != nil {
 		// The write is not acknowledged: the caller gets an error, never a
 		// success for data that may not be on disk.
 		sqlTx.Rollback()
 		undoAudit()
-		return dbError(err)
+		return db.observe(dbError(err))
 	}
+	db.wrote()
 	return nil
 }
 
@@ -232,11 +265,11 @@ func (db *DB) read(ctx context.Context, fn func(tx *Tx) error) error {
 	db.readerStmts.prepare(ctx)
 	sqlTx, err := db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return dbError(err)
+		return db.observe(dbError(err))
 	}
 	defer sqlTx.Rollback()
 	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), stmts: db.readerStmts}
-	return fn(tx)
+	return db.observe(fn(tx))
 }
 
 // readRow runs a query of one row on the reader pool outside any

@@ -36,6 +36,7 @@ type serveConfig struct {
 	maxCallDuration time.Duration
 	metricsAddr     string
 	maxConns        int
+	integrityCheck  time.Duration
 }
 
 func (c *serveConfig) flags(fs *flag.FlagSet) {
@@ -56,6 +57,8 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.IntVar(&c.rateBurst, "rate-burst", 200, "calls a principal may make at once beyond --rate-limit")
 	fs.DurationVar(&c.maxCallDuration, "max-call-duration", server.DefaultMaxCallDuration, "the longest a call may run: the deadline of calls without one or with a later one")
 	fs.IntVar(&c.maxConns, "max-conns-per-address", server.DefaultMaxConnsPerAddress, "connections one client address may hold open on each port; raise it behind a proxy")
+	fs.DurationVar(&c.integrityCheck, "integrity-check-time", store.DefaultIntegrityCheckTime,
+		"how long SQLite's quick_check of the database may take at start before serving unchecked; 0 skips it, to read what is left of a damaged database")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at /metrics on this `address` (e.g. 127.0.0.1:9100); off when empty")
 }
 
@@ -122,11 +125,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 
-	db, err := store.Open(ctx, c.db)
+	check := c.integrityCheck
+	if check <= 0 {
+		check = -1 // store.Options: skip
+	}
+	db, err := store.OpenWith(ctx, c.db, store.Options{IntegrityCheckTime: check})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if db.Integrity() != "ok" && db.Integrity() != "new database" {
+		log.Warn("the database's integrity was not checked at start", "check", db.Integrity())
+	}
 
 	srv, err := server.New(db, server.Config{
 		GRPCAddr:        c.grpcAddr,

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"trithuc/store"
+)
+
+// serve refuses, before it listens or changes anything, a database that
+// is another program's or damaged, saying what is wrong.
+func TestServeRefusesBadDatabases(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		make func(t *testing.T, path string)
+		want []string
+	}{
+		{"another program's", func(t *testing.T, path string) {
+			conn, err := sql.Open("sqlite3", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			if _, err := conn.Exec(`CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)`); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"another program", "invoices"}},
+		{"damaged", func(t *testing.T, path string) {
+			db, err := store.Open(context.Background(), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Close(); err != nil {
+				t.Fatal(err)
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mid := len(b) / 4096 / 2
+			copy(b[(mid-2)*4096:(mid+2)*4096], bytes.Repeat([]byte{0xA5}, 4*4096))
+			if err := os.WriteFile(path, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"damaged", "trithuc restore --db " + "PATH"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "t.db")
+			tc.make(t, path)
+			before, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Were it served, it would be until this deadline.
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			var out, errOut syncBuffer
+			err = run(ctx, []string{"serve", "--db", path, "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, &out, &errOut)
+			if err == nil || ctx.Err() != nil {
+				t.Fatalf("served it (%v)\n%s", err, errOut.String())
+			}
+			for _, want := range append(tc.want, path) {
+				want = strings.ReplaceAll(want, "PATH", path)
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not say %q", err, want)
+				}
+			}
+			after, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(before, after) {
+				t.Error("serve changed the file it refused")
+			}
+		})
+	}
+}
+
+// serve refuses a database on a read-only file system at start, saying
+// so, where it used to say "no such file or directory". (A read-only
+// mount: the tests run as root, whom file modes do not stop.)
+func TestServeRefusesReadOnlyDatabase(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=8m"); err != nil {
+		t.Skipf("cannot mount a tmpfs to test on (%v): this test needs root or CAP_SYS_ADMIN", err)
+	}
+	t.Cleanup(func() { syscall.Unmount(dir, syscall.MNT_DETACH) })
+	path := filepath.Join(dir, "t.db")
+	db, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", syscall.MS_REMOUNT|syscall.MS_RDONLY, ""); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var out, errOut syncBuffer
+	err = run(ctx, []string{"serve", "--db", path, "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, &out, &errOut)
+	if err == nil || ctx.Err() != nil {
+		t.Fatalf("served it (%v)\n%s", err, errOut.String())
+	}
+	if msg := err.Error(); !strings.Contains(msg, "the database file "+path+" is read-only") {
+		t.Errorf("error %q does not say the file is read-only", msg)
+	}
+}

@@ -1,0 +1,137 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A write that finds the disk full says so, the database's state says
+// disk_full, and the first write that commits after clears it. SQLite's
+// max_page_count gives the full disk without a file system of its own.
+func TestDiskFullIsReported(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	var pages int
+	if err := db.writer.QueryRow(`PRAGMA page_count`).Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.writer.Exec(fmt.Sprintf(`PRAGMA max_page_count = %d`, pages)); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	for i := 0; i < 200 && err == nil; i++ {
+		_, _, err = db.CreateKey(ctx, strings.Repeat("a long name that takes room ", 30), "admin", time.Time{})
+	}
+	var se *Error
+	if !errors.As(err, &se) || se.Code != Unavailable || !strings.Contains(se.Message, "disk is full") {
+		t.Fatalf("a write on a full disk returned %v, want Unavailable saying the disk is full", err)
+	}
+	if h, _ := db.Health(); h.State != DiskFull || !strings.Contains(h.Action, db.Path()) {
+		t.Errorf("health %+v, want disk_full naming the file", h)
+	}
+	if _, err := db.writer.Exec(`PRAGMA max_page_count = 1073741823`); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.CreateKey(ctx, "after", "admin", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := db.Health(); h.State != Healthy {
+		t.Errorf("health %+v after a write committed, want ok", h)
+	}
+}
+
+// damage overwrites pages in the middle of a closed database file.
+func damage(t *testing.T, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const page = 4096
+	n := len(b) / page
+	if n < 8 {
+		t.Fatalf("%s has %d pages, too few to damage the middle", path, n)
+	}
+	for p := n/2 - 2; p < n/2+2; p++ {
+		copy(b[p*page:(p+1)*page], bytes.Repeat([]byte{0xA5}, page))
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A database with pages overwritten in the middle is refused at open,
+// before anything writes to it, with what to do; the rescue option opens
+// it all the same.
+func TestOpenRefusesDamagedDatabase(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "damaged.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	damage(t, path)
+	before := dirState(t, filepath.Dir(path))
+	db, err = Open(ctx, path)
+	if err == nil {
+		db.Close()
+		t.Fatal("opened a damaged database")
+	}
+	for _, want := range []string{path, "damaged", "trithuc restore"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	sameDir(t, before, dirState(t, filepath.Dir(path)))
+
+	db, err = OpenWith(ctx, path, Options{IntegrityCheckTime: -1})
+	if err != nil {
+		// The damage may reach what Open itself reads; that is an
+		// answer too, as long as it is not a success on a damaged file.
+		t.Logf("opening without the check: %v", err)
+		return
+	}
+	defer db.Close()
+	if db.Integrity() != "skipped" {
+		t.Errorf("Integrity() = %q, want skipped", db.Integrity())
+	}
+}
+
+// A check that runs out of time does not keep the database from opening,
+// and says it did not finish.
+func TestIntegrityCheckBounded(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "t.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if db.Integrity() != "new database" {
+		t.Errorf("Integrity() = %q for a new database", db.Integrity())
+	}
+	db.Close()
+	if db, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	if db.Integrity() != "ok" {
+		t.Errorf("Integrity() = %q, want ok", db.Integrity())
+	}
+	db.Close()
+	if db, err = OpenWith(ctx, path, Options{IntegrityCheckTime: time.Nanosecond}); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if !strings.HasPrefix(db.Integrity(), "not finished") {
+		t.Errorf("Integrity() = %q after a check cut short", db.Integrity())
+	}
+}
