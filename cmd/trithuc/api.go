@@ -293,15 +293,8 @@ func runCollection(ctx context.Context, c *collection, args []string, stdout, st
 
 	fs := flag.NewFlagSet("trithuc "+c.name+" "+v.name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var cf clientFlags
-	cf.register(fs)
-	all := false
-	if hasField(req, "page_token") {
-		fs.BoolVar(&all, "all", false, "fetch every page, not just the first")
-	}
-	var columns string
-	fs.StringVar(&columns, "columns", "", "with --output table: the `fields` to show, comma-separated")
-	mf := newMessageFlags(fs, req.ProtoReflect().Descriptor())
+	vf := verbFlags(fs, v)
+	cf, mf := &vf.client, vf.message
 	positional := positionalField(req)
 	fs.Usage = func() {
 		arg := ""
@@ -354,14 +347,35 @@ func runCollection(ctx context.Context, c *collection, args []string, stdout, st
 		}
 		pages = append(pages, resp)
 		next := stringField(resp, "next_page_token")
-		if !all || next == "" {
+		if !vf.all || next == "" {
 			break
 		}
 		if err := mf.setPath(req, "page_token", next); err != nil {
 			return err
 		}
 	}
-	return printResult(stdout, cf.output, columns, pages)
+	return printResult(stdout, cf.output, vf.columns, pages)
+}
+
+// verbFlagSet holds the flags of a collection's verb once parsed.
+type verbFlagSet struct {
+	client  clientFlags
+	all     bool
+	columns string
+	message *messageFlags
+}
+
+// verbFlags registers the flags of verb v on fs: the client's, and one per
+// field of its request.
+func verbFlags(fs *flag.FlagSet, v *verb) *verbFlagSet {
+	vf := &verbFlagSet{}
+	vf.client.register(fs)
+	if v.method.Input().Fields().ByName("page_token") != nil {
+		fs.BoolVar(&vf.all, "all", false, "fetch every page, not just the first")
+	}
+	fs.StringVar(&vf.columns, "columns", "", "with --output table: the `fields` to show, comma-separated")
+	vf.message = newMessageFlags(fs, v.method.Input())
+	return vf
 }
 
 // interleave lets flags follow the positional argument, as in

@@ -15,7 +15,7 @@ func TestHelpExitsZeroEverywhere(t *testing.T) {
 		{"--help"}, {"help"}, {"serve", "--help"}, {"keys", "--help"}, {"keys", "-h"}, {"keys", "create", "--help"},
 		{"keys", "list", "--help"}, {"reference", "--help"}, {"backup", "--help"}, {"restore", "--help"},
 		{"stats", "--help"}, {"gen", "--help"}, {"people", "--help"}, {"people", "list", "--help"},
-		{"memberships", "approve", "--help"}, {"health", "--help"},
+		{"memberships", "approve", "--help"}, {"health", "--help"}, {"completion", "--help"},
 	} {
 		out, err := cli(t, args...)
 		if err != nil && !errors.Is(err, flag.ErrHelp) {

@@ -28,6 +28,7 @@ Usage:
   trithuc <collection> <verb> [NAME] [flags]    call the API of a running server
   trithuc version                               the version, commit, Go and SQLite
   trithuc health [--server HOST:PORT]           exit 0 when a server serves (no key needed)
+  trithuc completion bash|zsh                   shell completion (source <(trithuc completion bash))
 
 Collections and their verbs (run "trithuc <collection>" to see its verbs and
 "trithuc <collection> <verb> -h" for its flags):
@@ -85,6 +86,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runGen(ctx, rest, stdout, stderr)
 	case "health":
 		return runHealth(ctx, rest, stdout, stderr)
+	case "completion":
+		return runCompletion(rest, stdout, stderr)
+	case "__complete":
+		for _, w := range complete(rest) {
+			fmt.Fprintln(stdout, w)
+		}
+		return nil
 	case "help", "-h", "-help", "--help":
 		fmt.Fprintf(stdout, usage, collectionsHelp())
 		return nil

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+const completionUsage = `Usage: trithuc completion bash|zsh
+
+Prints a script that completes trithuc's commands, collections, verbs and
+flags in the shell. Load it from your shell's start-up file:
+
+  bash:  source <(trithuc completion bash)        (in ~/.bashrc)
+  zsh:   source <(trithuc completion zsh)         (in ~/.zshrc)
+
+The script asks trithuc itself for the words (trithuc __complete), so it
+stays right as the contract grows.
+`
+
+// The scripts hand the words typed so far to `trithuc __complete`, which
+// answers one candidate a line.
+const bashCompletion = `# bash completion for trithuc
+_trithuc() {
+  local cur=${COMP_WORDS[COMP_CWORD]}
+  COMPREPLY=($(compgen -W "$(trithuc __complete "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)" -- "$cur"))
+}
+complete -o default -F _trithuc trithuc
+`
+
+const zshCompletion = `#compdef trithuc
+# zsh completion for trithuc
+_trithuc() {
+  local -a words_
+  words_=(${(f)"$(trithuc __complete "${(@)words[2,CURRENT]}" 2>/dev/null)"})
+  _describe 'trithuc' words_ || _files
+}
+compdef _trithuc trithuc
+`
+
+func runCompletion(args []string, stdout, stderr io.Writer) error {
+	if len(args) != 1 {
+		fmt.Fprint(stderr, completionUsage)
+		return usageError("completion: say bash or zsh")
+	}
+	switch args[0] {
+	case "bash":
+		fmt.Fprint(stdout, bashCompletion)
+	case "zsh":
+		fmt.Fprint(stdout, zshCompletion)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, completionUsage)
+	default:
+		return usageError(fmt.Sprintf("completion: unknown shell %q; bash or zsh", args[0]))
+	}
+	return nil
+}
+
+// adminCommands are the commands that are not collections, with their verbs.
+var adminCommands = map[string][]string{
+	"serve": nil, "keys": {"create", "list", "revoke"}, "reference": {"load"}, "backup": nil, "restore": nil,
+	"stats": {"indicators", "settings"}, "gen": nil, "health": nil, "version": nil, "help": nil, "completion": {"bash", "zsh"},
+}
+
+// complete answers the words that may follow args, whose last element is
+// the word being typed (maybe empty).
+func complete(args []string) []string {
+	if len(args) == 0 {
+		args = []string{""}
+	}
+	var out []string
+	cur := args[len(args)-1]
+	switch {
+	case len(args) == 1:
+		for name := range adminCommands {
+			out = append(out, name)
+		}
+		for name := range collections {
+			out = append(out, name)
+		}
+	case strings.HasPrefix(cur, "-"):
+		fs := flagsOf(args[:len(args)-1])
+		if fs != nil {
+			fs.VisitAll(func(f *flag.Flag) { out = append(out, "--"+f.Name) })
+		}
+	case len(args) == 2:
+		if c := collections[args[0]]; c != nil {
+			out = c.verbNames()
+		} else {
+			out = adminCommands[args[0]]
+		}
+	}
+	sort.Strings(out)
+	var match []string
+	for _, w := range out {
+		if strings.HasPrefix(w, cur) {
+			match = append(match, w)
+		}
+	}
+	return match
+}
+
+// flagsOf is the flag set of the command that words start.
+func flagsOf(words []string) *flag.FlagSet {
+	fs := flag.NewFlagSet("", flag.ContinueOnError)
+	switch {
+	case len(words) >= 2 && collections[words[0]] != nil:
+		v := collections[words[0]].verbs[words[1]]
+		if v == nil {
+			return nil
+		}
+		verbFlags(fs, v)
+	case len(words) >= 1 && words[0] == "serve":
+		var c serveConfig
+		c.flags(fs)
+		fs.String("config", "", "")
+	default:
+		return nil
+	}
+	return fs
+}
