@@ -259,7 +259,9 @@ func (s *Server) Start() error {
 		return fmt.Errorf("server: HTTP: %w", err)
 	}
 	s.grpcLis, s.httpLis = s.limitConns("grpc", s.grpcLis), s.limitConns("http", s.httpLis)
-	s.metrics.calls.InitializeMetrics(s.grpc)
+	// No InitializeMetrics: it makes a series for every method and code
+	// with an empty transport label, which no call ever has (thousands of
+	// phantom series). Series appear with the first call of their kind.
 	if s.cfg.MetricsAddr != "" {
 		if s.metricsLis, err = net.Listen("tcp", s.cfg.MetricsAddr); err != nil {
 			s.grpcLis.Close()

@@ -322,6 +322,10 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}
+	// No series that no call made: every call has a transport.
+	if strings.Contains(text, `transport=""`) {
+		t.Error(`/metrics has series with transport="", which no call makes`)
+	}
 	// The public port does not serve them.
 	if code, _ := e.restAs("", "GET", "/metrics", nil); code == http.StatusOK {
 		t.Error("metrics are served on the public port")
