@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"strconv"
 
 	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
 	"github.com/prometheus/client_golang/prometheus"
@@ -11,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"trithuc/store"
+	"trithuc/version"
 )
 
 // metrics are what the server counts for Prometheus: calls by method,
@@ -32,6 +34,13 @@ func newMetrics(db *store.DB) *metrics {
 		),
 		registry: prometheus.NewRegistry(),
 	}
+	build := version.Get()
+	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "trithuc_build_info",
+		Help: "Always 1; its labels say which build runs: release, commit, Go, SQLite and schema version.",
+		ConstLabels: prometheus.Labels{"version": build.Version, "commit": build.Commit, "goversion": build.Go,
+			"sqlite": store.SQLiteVersion(), "schema": strconv.Itoa(store.SchemaVersion())},
+	}, func() float64 { return 1 }))
 	m.registry.MustRegister(m.calls,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
