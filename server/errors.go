@@ -59,6 +59,8 @@ func grpcError(ctx context.Context, err error) error {
 		return status.Error(codes.FailedPrecondition, se.Message)
 	case store.Unavailable:
 		return status.Error(codes.Unavailable, se.Message)
+	case store.ResourceExhausted:
+		return status.Error(codes.ResourceExhausted, se.Message)
 	}
 	slog.ErrorContext(ctx, "internal error", "err", err)
 	return errInternal

@@ -18,6 +18,7 @@ const (
 	Aborted                        // the etag is stale: someone changed it first
 	FailedPrecondition             // the resource is not in a state that allows it
 	Unavailable                    // try again later
+	ResourceExhausted              // the request costs more than one call may
 )
 
 func (c Code) String() string {
@@ -34,6 +35,8 @@ func (c Code) String() string {
 		return "failed precondition"
 	case Unavailable:
 		return "unavailable"
+	case ResourceExhausted:
+		return "resource exhausted"
 	}
 	return "internal"
 }

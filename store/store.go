@@ -37,6 +37,9 @@ type DB struct {
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+
+	// limits bound the cost of one read (budget.go).
+	limits readLimits
 }
 
 // Open opens the database file at path, creating it when it does not exist,
@@ -187,6 +190,8 @@ type Tx struct {
 	// bulk, set in a bulk load, remembers reference and organization
 	// lookups that the profiles of a batch repeat (see bulk.go).
 	bulk *bulkMemo
+	// budget bounds a read's SQLite steps; nil in writes.
+	budget *budget
 }
 
 // errRollback ends a dry run: the work was done and checked, and is undone.
@@ -228,15 +233,27 @@ func (db *DB) write(ctx context.Context, dryRun bool, fn func(tx *Tx) error) err
 
 // read runs fn in a read-only transaction, which sees one snapshot of the
 // database throughout.
+// It runs on one connection held throughout, so that its budget of SQLite
+// steps (budget.go) bounds the whole read.
 func (db *DB) read(ctx context.Context, fn func(tx *Tx) error) error {
 	db.readerStmts.prepare(ctx)
-	sqlTx, err := db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	conn, err := db.reader.Conn(ctx)
+	if err != nil {
+		return dbError(err)
+	}
+	defer conn.Close()
+	b, err := startBudget(conn, db.ReadBudget())
+	if err != nil {
+		return err
+	}
+	defer b.end(conn)
+	sqlTx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return dbError(err)
 	}
 	defer sqlTx.Rollback()
-	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), stmts: db.readerStmts}
-	return fn(tx)
+	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), stmts: db.readerStmts, budget: b}
+	return b.check(ctx, fn(tx))
 }
 
 // readRow runs a query of one row on the reader pool outside any
