@@ -116,7 +116,9 @@ func TestReadPoolIsSharedBetweenPrincipals(t *testing.T) {
 		}
 	})
 	held := make(chan error, 1)
-	go func() { held <- hostile.Conn().Invoke(ctx, "/trithuc.test.Hold/GetHold", &emptypb.Empty{}, &emptypb.Empty{}) }()
+	go func() {
+		held <- hostile.Conn().Invoke(ctx, "/trithuc.test.Hold/GetHold", &emptypb.Empty{}, &emptypb.Empty{})
+	}()
 	<-h.started
 
 	// Six more reads from the same key find no room.
