@@ -4,7 +4,7 @@ TAGS := sqlite_fts5
 GO   ?= go
 BUF  := $(GO) tool -modfile=tools/go.mod buf
 
-.PHONY: all build install release run test check generate lint fmt vet bench-small bench-1m bench-bulk bench-go
+.PHONY: all build install release run test check generate lint fmt vet bench-small bench-1m bench-bulk bench-go bench-hostile
 
 all: check
 
@@ -87,3 +87,9 @@ bench-bulk:
 # bench-go: the store's Go benchmarks beside plain SQLite, on 10,000 people.
 bench-go:
 	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchtime 2s ./store
+
+# bench-hostile: a mixed load alone and beside six callers sending the
+# costliest listing the contract allows, on 50,000 people, against the
+# server as it is and unguarded (issue 12); about two minutes.
+bench-hostile:
+	$(BENCH) hostile --db $(BENCH_DIR)/50k.db --people 50000 --out $(BENCH_DIR)/results-hostile.md

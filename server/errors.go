@@ -62,6 +62,8 @@ func grpcError(ctx context.Context, err error) error {
 	case store.DataLoss:
 		slog.ErrorContext(ctx, "database damaged", "err", err)
 		return status.Error(codes.DataLoss, se.Message)
+	case store.ResourceExhausted:
+		return status.Error(codes.ResourceExhausted, se.Message)
 	}
 	slog.ErrorContext(ctx, "internal error", "err", err)
 	return errInternal

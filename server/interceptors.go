@@ -76,10 +76,11 @@ func principal(ctx context.Context) *Principal {
 
 // interceptors is the chain every call passes, over gRPC and REST alike:
 // log (outermost, so that it sees the final code) → metrics → recover →
-// deadline → authenticate → rate limit → audit → authorize → protect
-// (redaction) → validate → person scope → handler. The rate limit follows authentication because its
-// buckets are per principal; audit wraps authorize so that denied calls
-// are recorded too.
+// deadline → authenticate → rate limit → fair share of the read pool →
+// audit → authorize → protect (redaction) → validate → person scope →
+// handler. The rate limit and the fair share follow authentication because
+// they are per principal; audit wraps authorize so that denied calls are
+// recorded too.
 func (s *Server) interceptors() []grpc.ServerOption {
 	rec := recovery.WithRecoveryHandlerContext(func(ctx context.Context, p any) error {
 		s.log.ErrorContext(ctx, "panic in handler", "method", callFrom(ctx).method, "panic", p, "stack", string(debug.Stack()))
@@ -89,7 +90,7 @@ func (s *Server) interceptors() []grpc.ServerOption {
 		grpc.ChainUnaryInterceptor(s.logUnary,
 			s.metrics.calls.UnaryServerInterceptor(grpcprom.WithLabelsFromContext(transportLabel)),
 			recovery.UnaryServerInterceptor(rec), s.deadlineUnary, s.authUnary,
-			s.rateLimitUnary, s.auditUnary, s.authorizeUnary, s.protectUnary, s.preconditionUnary, s.validateUnary, s.scopeUnary),
+			s.rateLimitUnary, s.fairShareUnary, s.auditUnary, s.authorizeUnary, s.protectUnary, s.preconditionUnary, s.validateUnary, s.scopeUnary),
 		grpc.ChainStreamInterceptor(s.logStream,
 			s.metrics.calls.StreamServerInterceptor(grpcprom.WithLabelsFromContext(transportLabel)),
 			recovery.StreamServerInterceptor(rec), s.deadlineStream, s.authStream,

@@ -64,6 +64,12 @@ type Config struct {
 	// deadline or with a later one get this one. DefaultMaxCallDuration
 	// when 0.
 	MaxCallDuration time.Duration
+	// ReadSlots is how many read calls may run at once, shared fairly
+	// between principals (fairshare.go); one fewer than the store's read
+	// connections when 0. MaxReadWait is how long a read call may wait for
+	// a slot; DefaultMaxReadWait when 0.
+	ReadSlots   int
+	MaxReadWait time.Duration
 
 	// MetricsAddr, when set, is host:port of a listener of its own that
 	// serves Prometheus metrics at /metrics.
@@ -104,6 +110,7 @@ type Server struct {
 	// perms is the permission table (permissions.go) this server uses.
 	perms   map[string][]string
 	limits  limiters
+	reads   *fairShare
 	audit   *auditLog
 	metrics *metrics
 
@@ -141,6 +148,13 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		s.perms[m] = append([]string(nil), roles...)
 	}
 	s.limits.m = map[string]*rate.Limiter{}
+	if cfg.ReadSlots <= 0 {
+		cfg.ReadSlots = db.ReadPoolSize() - 1
+	}
+	if cfg.MaxReadWait <= 0 {
+		cfg.MaxReadWait = DefaultMaxReadWait
+	}
+	s.reads = newFairShare(cfg.ReadSlots, cfg.MaxReadWait)
 	s.audit = newAuditLog(db, cfg.Logger)
 	s.metrics = newMetrics(db)
 	s.connsRefused = newConnsRefused(s.metrics.registry)

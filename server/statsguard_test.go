@@ -19,9 +19,9 @@ import (
 // home_affairs key, which may not read anyone's ethnicity: filters that
 // differ by a few people, and the figures for both.
 
-// synth is a person of the synthetic population: what home_affairs reads on
+// synthPerson is a person of the synthetic population: what home_affairs reads on
 // every profile, and the ethnicity it may not.
-type synth struct {
+type synthPerson struct {
 	name          string
 	created       time.Time
 	gender, where string
@@ -33,7 +33,7 @@ type synth struct {
 // home_affairs client.
 type synthEnv struct {
 	*env
-	people []synth
+	people []synthPerson
 	ha     *client.Client
 }
 
@@ -54,7 +54,7 @@ func newSynthEnv(t *testing.T, n int) *synthEnv {
 		panic("unreachable")
 	}
 	for i := range n {
-		s := synth{
+		s := synthPerson{
 			gender:    pick(map[string]int{"MALE": 5, "FEMALE": 5}),
 			where:     pick(map[string]int{"IN_PROVINCE": 80, "ELSEWHERE_IN_VIETNAM": 14, "ABROAD": 6}),
 			level:     pick(map[string]int{"CAO_DANG": 5, "DAI_HOC": 50, "THAC_SI": 33, "TIEN_SI": 12}),
@@ -268,19 +268,19 @@ func derive(coef []int, answers []map[string]*int32) map[string]int {
 // selects, worked out from what the attacker reads on their profiles.
 type pred struct {
 	text  string
-	match func(s synth) bool
+	match func(s synthPerson) bool
 }
 
 func is(field, value string) pred {
-	get := map[string]func(s synth) string{
-		"gender":                      func(s synth) string { return s.gender },
-		"work_location":               func(s synth) string { return s.where },
-		"highest_qualification_level": func(s synth) string { return s.level },
+	get := map[string]func(s synthPerson) string{
+		"gender":                      func(s synthPerson) string { return s.gender },
+		"work_location":               func(s synthPerson) string { return s.where },
+		"highest_qualification_level": func(s synthPerson) string { return s.level },
 	}[field]
-	return pred{field + " = " + value, func(s synth) bool { return get(s) == value }}
+	return pred{field + " = " + value, func(s synthPerson) bool { return get(s) == value }}
 }
 
-var everyone = pred{"", func(synth) bool { return true }}
+var everyone = pred{"", func(synthPerson) bool { return true }}
 
 func and(ps ...pred) pred {
 	var texts []string
@@ -289,7 +289,7 @@ func and(ps ...pred) pred {
 			texts = append(texts, p.text)
 		}
 	}
-	return pred{strings.Join(texts, " AND "), func(s synth) bool {
+	return pred{strings.Join(texts, " AND "), func(s synthPerson) bool {
 		for _, p := range ps {
 			if !p.match(s) {
 				return false
@@ -300,10 +300,10 @@ func and(ps ...pred) pred {
 }
 
 func or(a, b pred) pred {
-	return pred{"(" + a.text + ") OR (" + b.text + ")", func(s synth) bool { return a.match(s) || b.match(s) }}
+	return pred{"(" + a.text + ") OR (" + b.text + ")", func(s synthPerson) bool { return a.match(s) || b.match(s) }}
 }
 
-func not(a pred) pred { return pred{"NOT (" + a.text + ")", func(s synth) bool { return !a.match(s) }} }
+func not(a pred) pred { return pred{"NOT (" + a.text + ")", func(s synthPerson) bool { return !a.match(s) }} }
 
 // attackTerm is one answer of an attack, with its coefficient; group, when
 // set, reads the answer by ETHNICITY and GENDER for that gender only.
@@ -327,11 +327,11 @@ func TestStatisticsGeneratedAttacks(t *testing.T) {
 		"highest_qualification_level": {"CAO_DANG", "DAI_HOC", "THAC_SI", "TIEN_SI"},
 	}
 	names := []string{"gender", "work_location", "highest_qualification_level"}
-	value := func(s synth, f string) string {
+	value := func(s synthPerson, f string) string {
 		return map[string]string{"gender": s.gender, "work_location": s.where, "highest_qualification_level": s.level}[f]
 	}
 	// own is the conjunction of x's values on the fields of mask.
-	own := func(x synth, mask int) pred {
+	own := func(x synthPerson, mask int) pred {
 		var ps []pred
 		for i, f := range names {
 			if mask&(1<<i) != 0 {
@@ -340,7 +340,7 @@ func TestStatisticsGeneratedAttacks(t *testing.T) {
 		}
 		return and(ps...)
 	}
-	other := func(x synth, f string) []string {
+	other := func(x synthPerson, f string) []string {
 		var out []string
 		for _, v := range fields[f] {
 			if v != value(x, f) {

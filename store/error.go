@@ -19,6 +19,7 @@ const (
 	FailedPrecondition             // the resource is not in a state that allows it
 	Unavailable                    // try again later
 	DataLoss                       // the database is damaged (health.go)
+	ResourceExhausted              // the request costs more than one call may
 )
 
 func (c Code) String() string {
@@ -37,6 +38,8 @@ func (c Code) String() string {
 		return "unavailable"
 	case DataLoss:
 		return "data loss"
+	case ResourceExhausted:
+		return "resource exhausted"
 	}
 	return "internal"
 }

@@ -336,9 +336,18 @@ func list[T any](ctx context.Context, tx *Tx, l listing, scan func(s scanner, ex
 			count = n <= exactCountLimit
 		}
 		if count {
+			// A count that would take more than its share of the read's
+			// budget stops early, and total_size is left out (AIP-158)
+			// rather than the page refused.
 			q, qargs := l.countSQL()
-			if err := tx.QueryRowContext(ctx, q, qargs...).Scan(&total); err != nil {
+			counted, err := tx.budget.within(tx.budget.countShare(), func() error {
+				return tx.QueryRowContext(ctx, q, qargs...).Scan(&total)
+			})
+			if err != nil {
 				return nil, page, dbError(err)
+			}
+			if !counted {
+				total = -1
 			}
 		}
 	}

@@ -41,6 +41,9 @@ type DB struct {
 	// health is what SQLite's answers said of the file (health.go).
 	health    health
 	integrity string
+
+	// limits bound the cost of one read (budget.go).
+	limits readLimits
 }
 
 // Options are the choices of OpenWith.
@@ -216,6 +219,8 @@ type Tx struct {
 	// bulk, set in a bulk load, remembers reference and organization
 	// lookups that the profiles of a batch repeat (see bulk.go).
 	bulk *bulkMemo
+	// budget bounds a read's SQLite steps; nil in writes.
+	budget *budget
 }
 
 // errRollback ends a dry run: the work was done and checked, and is undone.
@@ -261,15 +266,27 @@ func (db *DB) write(ctx context.Context, dryRun bool, fn func(tx *Tx) error) err
 
 // read runs fn in a read-only transaction, which sees one snapshot of the
 // database throughout.
+// It runs on one connection held throughout, so that its budget of SQLite
+// steps (budget.go) bounds the whole read.
 func (db *DB) read(ctx context.Context, fn func(tx *Tx) error) error {
 	db.readerStmts.prepare(ctx)
-	sqlTx, err := db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	conn, err := db.reader.Conn(ctx)
+	if err != nil {
+		return dbError(err)
+	}
+	defer conn.Close()
+	b, err := startBudget(conn, db.ReadBudget())
+	if err != nil {
+		return err
+	}
+	defer b.end(conn)
+	sqlTx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return db.observe(dbError(err))
 	}
 	defer sqlTx.Rollback()
-	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), stmts: db.readerStmts}
-	return db.observe(fn(tx))
+	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), stmts: db.readerStmts, budget: b}
+	return db.observe(b.check(ctx, fn(tx)))
 }
 
 // readRow runs a query of one row on the reader pool outside any

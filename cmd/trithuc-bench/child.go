@@ -43,6 +43,7 @@ func runChild(args []string) error {
 	fs := flag.NewFlagSet("serve-child", flag.ContinueOnError)
 	dbPath := fs.String("db", "", "database file")
 	logPath := fs.String("log", os.DevNull, "where the server's call log goes")
+	unguarded := fs.Bool("unguarded", false, "no read budget and no fair share of the read pool, as before issue 12")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -64,7 +65,12 @@ func runChild(args []string) error {
 	if err != nil {
 		return err
 	}
-	srv, err := server.New(db, server.Config{GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", Logger: log})
+	cfg := server.Config{GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", Logger: log}
+	if *unguarded {
+		db.SetReadBudget(0)
+		cfg.ReadSlots = 1 << 20
+	}
+	srv, err := server.New(db, cfg)
 	if err != nil {
 		return err
 	}
@@ -98,12 +104,12 @@ type child struct {
 }
 
 // startChild starts the server under test on db and waits until it serves.
-func startChild(db, logPath string) (*child, error) {
+func startChild(db, logPath string, flags ...string) (*child, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(self, "serve-child", "--db", db, "--log", logPath)
+	cmd := exec.Command(self, append([]string{"serve-child", "--db", db, "--log", logPath}, flags...)...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
