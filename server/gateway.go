@@ -24,14 +24,18 @@ func incomingHeader(key string) (string, bool) {
 	return "", false
 }
 
-// outgoingHeader sends the call's request id as X-Request-Id, and other
-// response metadata as the gateway does by default.
+// outgoingHeader sends the call's request id as X-Request-Id and nothing
+// else of the gRPC response metadata: Grpc-Metadata-* headers are the
+// transport's business, not a REST client's.
 func outgoingHeader(key string) (string, bool) {
 	if key == requestIDHeader {
 		return "X-Request-Id", true
 	}
-	return runtime.MetadataHeaderPrefix + key, true
+	return "", false
 }
+
+// outgoingTrailer sends no gRPC trailer as an HTTP trailer.
+func outgoingTrailer(string) (string, bool) { return "", false }
 
 // limitBody refuses bodies over max bytes: at once when the request says its
 // length, and as the body is read when it does not.
@@ -107,6 +111,9 @@ func gatewayError(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshale
 	if st.Code() == codes.Aborted && r.Header.Get("If-Match") != "" {
 		w = preconditionFailed{w}
 	}
+	if st.Code() == codes.Unauthenticated {
+		w = bearerChallenge{ResponseWriter: w, invalid: r.Header.Get("Authorization") != ""}
+	}
 	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, st.Err())
 }
 
@@ -158,11 +165,33 @@ func routingError(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshale
 	path := strings.ToValidUTF8(r.URL.Path, "\uFFFD")
 	switch httpStatus {
 	case http.StatusMethodNotAllowed:
-		st = status.New(codes.Unimplemented, fmt.Sprintf("%s is not allowed on %s", strings.ToValidUTF8(r.Method, "\uFFFD"), path))
+		allowed := allowedMethods(r.URL.Path)
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		st = status.New(codes.Unimplemented, fmt.Sprintf("%s is not allowed on %s; allowed: %s",
+			strings.ToValidUTF8(r.Method, "\uFFFD"), path, strings.Join(allowed, ", ")))
 	case http.StatusNotFound:
 		st = status.New(codes.NotFound, fmt.Sprintf("no such path: %s; the API reference is at /openapi.json", path))
 	default:
 		st = status.New(codes.InvalidArgument, http.StatusText(httpStatus))
 	}
 	writeStatus(w, r, st, httpStatus)
+}
+
+// bearerChallenge answers a 401 with the challenge RFC 6750 defines, in
+// place of the gateway's, which repeats the free-text message: a client
+// library reads the scheme and the error code from it.
+type bearerChallenge struct {
+	http.ResponseWriter
+	invalid bool // a credential was sent, and refused
+}
+
+func (w bearerChallenge) WriteHeader(code int) {
+	if code == http.StatusUnauthorized {
+		v := `Bearer realm="trithuc"`
+		if w.invalid {
+			v += `, error="invalid_token", error_description="the API key is unknown, revoked, expired or malformed"`
+		}
+		w.Header().Set("WWW-Authenticate", v)
+	}
+	w.ResponseWriter.WriteHeader(code)
 }

@@ -71,6 +71,10 @@ type Config struct {
 	ReadSlots   int
 	MaxReadWait time.Duration
 
+	// CORSOrigins are the origins (scheme://host[:port]) whose web pages
+	// may call the REST API from a browser; none when empty.
+	CORSOrigins []string
+
 	// MetricsAddr, when set, is host:port of a listener of its own that
 	// serves Prometheus metrics at /metrics.
 	MetricsAddr string
@@ -224,6 +228,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		}}),
 		runtime.WithIncomingHeaderMatcher(incomingHeader),
 		runtime.WithOutgoingHeaderMatcher(outgoingHeader),
+		runtime.WithOutgoingTrailerMatcher(outgoingTrailer),
 		runtime.WithMetadata(gatewayMetadata),
 		runtime.WithMetadata(ifMatchAnnotator),
 		runtime.WithForwardResponseOption(etagHeaders),
@@ -251,7 +256,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		w.Write(apispec.OpenAPI)
 	})
 	mux.Handle("/", credentialBeforeBody(limitBody(gw, int64(s.cfg.MaxRequestBytes))))
-	return mux, nil
+	return cors(s.cfg.CORSOrigins, mux), nil
 }
 
 // Start listens on the configured addresses and serves in the background

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -37,6 +38,7 @@ type serveConfig struct {
 	metricsAddr     string
 	maxConns        int
 	integrityCheck  time.Duration
+	corsOrigins     string
 }
 
 func (c *serveConfig) flags(fs *flag.FlagSet) {
@@ -59,6 +61,7 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.IntVar(&c.maxConns, "max-conns-per-address", server.DefaultMaxConnsPerAddress, "connections one client address may hold open on each port; raise it behind a proxy")
 	fs.DurationVar(&c.integrityCheck, "integrity-check-time", store.DefaultIntegrityCheckTime,
 		"how long SQLite's quick_check of the database may take at start before serving unchecked; 0 skips it, to read what is left of a damaged database")
+	fs.StringVar(&c.corsOrigins, "cors-origins", "", "let web pages of these `origins` (comma-separated, e.g. https://portal.angiang.gov.vn) call the REST API from a browser; none when empty")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at /metrics on this `address` (e.g. 127.0.0.1:9100); off when empty")
 }
 
@@ -138,6 +141,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		log.Warn("the database's integrity was not checked at start", "check", db.Integrity())
 	}
 
+	origins, err := corsOrigins(c.corsOrigins)
+	if err != nil {
+		return err
+	}
 	srv, err := server.New(db, server.Config{
 		GRPCAddr:        c.grpcAddr,
 		HTTPAddr:        c.httpAddr,
@@ -151,6 +158,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		MaxCallDuration: c.maxCallDuration,
 		MetricsAddr:     c.metricsAddr,
 		TransportLimits: server.TransportLimits{MaxConnsPerAddress: c.maxConns},
+		CORSOrigins:     origins,
 	})
 	if err != nil {
 		return err
@@ -248,4 +256,22 @@ func demoKey(ctx context.Context, db *store.DB) (string, error) {
 		return "", fmt.Errorf("keeping the demo key: %w", err)
 	}
 	return key, nil
+}
+
+// corsOrigins reads --cors-origins: each an origin as browsers send it,
+// scheme://host[:port], without a path.
+func corsOrigins(list string) ([]string, error) {
+	var out []string
+	for _, o := range strings.Split(list, ",") {
+		o = strings.TrimSpace(o)
+		if o == "" {
+			continue
+		}
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			return nil, usageError(fmt.Sprintf("--cors-origins: %q is not an origin; write scheme://host[:port], e.g. https://portal.angiang.gov.vn", o))
+		}
+		out = append(out, u.Scheme+"://"+u.Host)
+	}
+	return out, nil
 }

@@ -1,0 +1,114 @@
+package server
+
+import (
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+
+	"google.golang.org/genproto/googleapis/api/annotations"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
+)
+
+// route is one REST binding of the contract: a method and a path template.
+type route struct {
+	method string
+	path   *regexp.Regexp
+}
+
+// contractRoutes are the REST bindings the .proto files declare, read from
+// their google.api.http options, so that the HTTP side can answer what the
+// gateway's router does not say: which methods a path allows (the Allow
+// header of a 405, and CORS preflights).
+var contractRoutes = func() []route {
+	var out []route
+	protoregistry.GlobalFiles.RangeFilesByPackage("trithuc.v1", func(fd protoreflect.FileDescriptor) bool {
+		for i := 0; i < fd.Services().Len(); i++ {
+			methods := fd.Services().Get(i).Methods()
+			for j := 0; j < methods.Len(); j++ {
+				rule, _ := proto.GetExtension(methods.Get(j).Options(), annotations.E_Http).(*annotations.HttpRule)
+				if rule == nil {
+					continue
+				}
+				for _, r := range append([]*annotations.HttpRule{rule}, rule.GetAdditionalBindings()...) {
+					if m, tmpl := httpRule(r); m != "" {
+						out = append(out, route{method: m, path: templateRegexp(tmpl)})
+					}
+				}
+			}
+		}
+		return true
+	})
+	return out
+}()
+
+func httpRule(r *annotations.HttpRule) (method, template string) {
+	switch p := r.GetPattern().(type) {
+	case *annotations.HttpRule_Get:
+		return http.MethodGet, p.Get
+	case *annotations.HttpRule_Post:
+		return http.MethodPost, p.Post
+	case *annotations.HttpRule_Patch:
+		return http.MethodPatch, p.Patch
+	case *annotations.HttpRule_Delete:
+		return http.MethodDelete, p.Delete
+	case *annotations.HttpRule_Put:
+		return http.MethodPut, p.Put
+	}
+	return "", ""
+}
+
+var templateVar = regexp.MustCompile(`\{[^}=]+(=([^}]*))?\}`)
+
+// templateRegexp turns a path template (/v1/{name=people/*}:undelete) into
+// an anchored regular expression: * is one segment, ** any number.
+func templateRegexp(tmpl string) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString("^")
+	last := 0
+	for _, m := range templateVar.FindAllStringSubmatchIndex(tmpl, -1) {
+		b.WriteString(regexp.QuoteMeta(tmpl[last:m[0]]))
+		sub := "*"
+		if m[4] >= 0 {
+			sub = tmpl[m[4]:m[5]]
+		}
+		b.WriteString(segmentsRegexp(sub))
+		last = m[1]
+	}
+	b.WriteString(regexp.QuoteMeta(tmpl[last:]))
+	b.WriteString("$")
+	return regexp.MustCompile(b.String())
+}
+
+func segmentsRegexp(sub string) string {
+	parts := strings.Split(sub, "/")
+	for i, p := range parts {
+		switch p {
+		case "*":
+			parts[i] = "[^/:]+"
+		case "**":
+			parts[i] = ".+"
+		default:
+			parts[i] = regexp.QuoteMeta(p)
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+// allowedMethods lists the methods the contract allows on path, sorted.
+func allowedMethods(path string) []string {
+	seen := map[string]bool{}
+	for _, r := range contractRoutes {
+		if r.path.MatchString(path) {
+			seen[r.method] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for m := range seen {
+		out = append(out, m)
+	}
+	sort.Strings(out)
+	return out
+}
