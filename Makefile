@@ -51,6 +51,7 @@ generate:
 
 lint:
 	$(BUF) lint
+	cd proto && $(GO) tool -modfile=../tools/go.mod api-linter --config ../api-linter.yaml --proto-path ../third_party/proto --set-exit-status $$(find trithuc -name "*.proto")
 
 fmt:
 	gofmt -l -w $$(git ls-files '*.go' | grep -v '\.pb\.\(gw\.\)\?go$$')
