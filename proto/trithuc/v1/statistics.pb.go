@@ -1033,7 +1033,7 @@ func (x *StatisticsSettings) GetEtag() string {
 // The request for GetStatisticsSettings.
 type GetStatisticsSettingsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The settings' name, `statisticsSettings`.
+	// The settings' name, `statisticsSettings`; empty means the same.
 	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1252,10 +1252,10 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\vupdate_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x12\n" +
 	"\x04etag\x18\x04 \x01(\tR\x04etag:b\xeaA_\n" +
-	"!trithuc.gov.vn/StatisticsSettings\x12\x12statisticsSettings*\x12statisticsSettings2\x12statisticsSettings\"v\n" +
-	"\x1cGetStatisticsSettingsRequest\x12V\n" +
-	"\x04name\x18\x01 \x01(\tBB\xe0A\x02\xfaA#\n" +
-	"!trithuc.gov.vn/StatisticsSettings\xbaH\x16r\x14\n" +
+	"!trithuc.gov.vn/StatisticsSettings\x12\x12statisticsSettings*\x12statisticsSettings2\x12statisticsSettings\"y\n" +
+	"\x1cGetStatisticsSettingsRequest\x12Y\n" +
+	"\x04name\x18\x01 \x01(\tBE\xe0A\x01\xfaA#\n" +
+	"!trithuc.gov.vn/StatisticsSettings\xbaH\x19\xd8\x01\x01r\x14\n" +
 	"\x12statisticsSettingsR\x04name\"\xcf\x01\n" +
 	"\x1fUpdateStatisticsSettingsRequest\x12E\n" +
 	"\bsettings\x18\x01 \x01(\v2\x1e.trithuc.v1.StatisticsSettingsB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\bsettings\x12@\n" +
@@ -1265,13 +1265,13 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\x11SuppressionReason\x12\"\n" +
 	"\x1eSUPPRESSION_REASON_UNSPECIFIED\x10\x00\x12\x13\n" +
 	"\x0fBELOW_THRESHOLD\x10\x01\x12\x14\n" +
-	"\x10PROTECTS_ANOTHER\x10\x022\xfd\x05\n" +
+	"\x10PROTECTS_ANOTHER\x10\x022\xe6\x05\n" +
 	"\x11StatisticsService\x12\x94\x01\n" +
 	"\x11ComputeStatistics\x12$.trithuc.v1.ComputeStatisticsRequest\x1a%.trithuc.v1.ComputeStatisticsResponse\"2\xdaA\x11dimensions,filter\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/statistics:compute\x12\x80\x01\n" +
 	"\x10ExportStatistics\x12#.trithuc.v1.ExportStatisticsRequest\x1a\x14.google.api.HttpBody\"1\xdaA\x11dimensions,filter\x82\xd3\xe4\x93\x02\x17\x12\x15/v1/statistics:export\x12\x80\x01\n" +
-	"\rGetIndicators\x12 .trithuc.v1.GetIndicatorsRequest\x1a!.trithuc.v1.GetIndicatorsResponse\"*\xdaA\x06filter\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/statistics:indicators\x12\x8f\x01\n" +
-	"\x15GetStatisticsSettings\x12(.trithuc.v1.GetStatisticsSettingsRequest\x1a\x1e.trithuc.v1.StatisticsSettings\",\xdaA\x04name\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/{name=statisticsSettings}\x12\xb8\x01\n" +
-	"\x18UpdateStatisticsSettings\x12+.trithuc.v1.UpdateStatisticsSettingsRequest\x1a\x1e.trithuc.v1.StatisticsSettings\"O\xdaA\x14settings,update_mask\x82\xd3\xe4\x93\x022:\bsettings2&/v1/{settings.name=statisticsSettings}B$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"\rGetIndicators\x12 .trithuc.v1.GetIndicatorsRequest\x1a!.trithuc.v1.GetIndicatorsResponse\"*\xdaA\x06filter\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/statistics:indicators\x12\x88\x01\n" +
+	"\x15GetStatisticsSettings\x12(.trithuc.v1.GetStatisticsSettingsRequest\x1a\x1e.trithuc.v1.StatisticsSettings\"%\xdaA\x04name\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/statisticsSettings\x12\xa8\x01\n" +
+	"\x18UpdateStatisticsSettings\x12+.trithuc.v1.UpdateStatisticsSettingsRequest\x1a\x1e.trithuc.v1.StatisticsSettings\"?\xdaA\x14settings,update_mask\x82\xd3\xe4\x93\x02\":\bsettings2\x16/v1/statisticsSettingsB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_statistics_proto_rawDescOnce sync.Once

@@ -72,6 +72,14 @@ type StatisticsServiceClient interface {
 	//	registry, not a stored resource: there is no name to get. --)
 	GetIndicators(ctx context.Context, in *GetIndicatorsRequest, opts ...grpc.CallOption) (*GetIndicatorsResponse, error)
 	// Returns the settings of the statistics (https://google.aip.dev/156).
+	//
+	// The URL names the singleton without a variable: a path variable with no
+	// wildcard ({name=statisticsSettings}) makes the OpenAPI generator declare
+	// a path parameter the path lacks. An empty name means the settings.
+	// (-- api-linter: core::0131::http-uri-name=disabled
+	//
+	//	aip.dev/not-precedent: the singleton's URL has no variable part; see
+	//	above. --)
 	GetStatisticsSettings(ctx context.Context, in *GetStatisticsSettingsRequest, opts ...grpc.CallOption) (*StatisticsSettings, error)
 	// Changes the settings of the statistics (https://google.aip.dev/134);
 	// for administrators.
@@ -81,7 +89,8 @@ type StatisticsServiceClient interface {
 	//	api-linter: core::0134::method-signature=disabled
 	//	aip.dev/not-precedent: the singleton StatisticsSettings is called
 	//	settings in the request, as published; renaming it would change the
-	//	JSON body. --)
+	//	JSON body. The URL has no variable part, as for
+	//	GetStatisticsSettings; an empty settings.name means the settings. --)
 	UpdateStatisticsSettings(ctx context.Context, in *UpdateStatisticsSettingsRequest, opts ...grpc.CallOption) (*StatisticsSettings, error)
 }
 
@@ -183,6 +192,14 @@ type StatisticsServiceServer interface {
 	//	registry, not a stored resource: there is no name to get. --)
 	GetIndicators(context.Context, *GetIndicatorsRequest) (*GetIndicatorsResponse, error)
 	// Returns the settings of the statistics (https://google.aip.dev/156).
+	//
+	// The URL names the singleton without a variable: a path variable with no
+	// wildcard ({name=statisticsSettings}) makes the OpenAPI generator declare
+	// a path parameter the path lacks. An empty name means the settings.
+	// (-- api-linter: core::0131::http-uri-name=disabled
+	//
+	//	aip.dev/not-precedent: the singleton's URL has no variable part; see
+	//	above. --)
 	GetStatisticsSettings(context.Context, *GetStatisticsSettingsRequest) (*StatisticsSettings, error)
 	// Changes the settings of the statistics (https://google.aip.dev/134);
 	// for administrators.
@@ -192,7 +209,8 @@ type StatisticsServiceServer interface {
 	//	api-linter: core::0134::method-signature=disabled
 	//	aip.dev/not-precedent: the singleton StatisticsSettings is called
 	//	settings in the request, as published; renaming it would change the
-	//	JSON body. --)
+	//	JSON body. The URL has no variable part, as for
+	//	GetStatisticsSettings; an empty settings.name means the settings. --)
 	UpdateStatisticsSettings(context.Context, *UpdateStatisticsSettingsRequest) (*StatisticsSettings, error)
 	mustEmbedUnimplementedStatisticsServiceServer()
 }
