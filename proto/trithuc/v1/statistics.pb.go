@@ -1034,6 +1034,10 @@ func (x *StatisticsSettings) GetEtag() string {
 type GetStatisticsSettingsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The settings' name, `statisticsSettings`; empty means the same.
+	// (-- api-linter: core::0131::request-name-behavior=disabled
+	//
+	//	aip.dev/not-precedent: the REST URL of the singleton carries no
+	//	variable, so a REST request has no name; see GetStatisticsSettings. --)
 	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
