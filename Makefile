@@ -3,6 +3,9 @@
 TAGS := sqlite_fts5
 GO   ?= go
 BUF  := $(GO) tool -modfile=tools/go.mod buf
+# The REST client example (examples/restclient) is generated from the
+# OpenAPI document, converted to OpenAPI 3 for oapi-codegen.
+OAPI_CODEGEN := $(GO) tool -modfile=tools/go.mod oapi-codegen -package restclient -generate types,client
 
 .PHONY: all build install release run test check generate lint fmt vet bench-small bench-1m bench-bulk bench-go bench-hostile
 
@@ -44,13 +47,16 @@ test:
 
 # generate deletes every generated file under proto/ and makes them anew from
 # the .proto files, offline: buf compiles, and the plugins are pinned in
-# tools/go.mod.
+# tools/go.mod. The REST client is then generated from the OpenAPI document.
 generate:
 	find proto -name '*.pb.go' -o -name '*.pb.gw.go' -o -name '*.swagger.json' | xargs -r rm
 	$(BUF) generate
+	cd tools && $(GO) run ./openapi3 ../proto/trithuc/v1/trithuc.swagger.json ../examples/restclient/openapi3.json
+	$(OAPI_CODEGEN) -o examples/restclient/restclient.gen.go examples/restclient/openapi3.json
 
 lint:
 	$(BUF) lint
+	cd proto && $(GO) tool -modfile=../tools/go.mod api-linter --config ../api-linter.yaml --proto-path ../third_party/proto --set-exit-status $$(find trithuc -name "*.proto")
 
 fmt:
 	gofmt -l -w $$(git ls-files '*.go' | grep -v '\.pb\.\(gw\.\)\?go$$')

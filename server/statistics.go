@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"strconv"
@@ -54,11 +55,18 @@ func (s *statisticsService) GetIndicators(ctx context.Context, req *pb.GetIndica
 }
 
 func (s *statisticsService) GetStatisticsSettings(ctx context.Context, req *pb.GetStatisticsSettingsRequest) (*pb.StatisticsSettings, error) {
-	out, err := s.db.StatisticsSettings(ctx, req.GetName())
+	out, err := s.db.StatisticsSettings(ctx, cmp.Or(req.GetName(), statisticsSettingsName))
 	return out, grpcError(ctx, err)
 }
 
+// statisticsSettingsName is the singleton's name, which its REST URL
+// carries as a literal, so that a request may leave it empty.
+const statisticsSettingsName = "statisticsSettings"
+
 func (s *statisticsService) UpdateStatisticsSettings(ctx context.Context, req *pb.UpdateStatisticsSettingsRequest) (*pb.StatisticsSettings, error) {
+	if req.GetSettings() != nil && req.GetSettings().GetName() == "" {
+		req.GetSettings().Name = statisticsSettingsName
+	}
 	return update(ctx, req.GetUpdateMask(), req.GetSettings(), req.GetValidateOnly(),
 		func(name string, o store.WriteOptions, apply func(*pb.StatisticsSettings) error) (*pb.StatisticsSettings, error) {
 			return s.db.UpdateStatisticsSettings(ctx, name, o, apply)

@@ -7,6 +7,7 @@
 package trithucv1
 
 import (
+	_ "github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2/options"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	descriptorpb "google.golang.org/protobuf/types/descriptorpb"
@@ -110,12 +111,18 @@ var File_trithuc_v1_annotations_proto protoreflect.FileDescriptor
 const file_trithuc_v1_annotations_proto_rawDesc = "" +
 	"\n" +
 	"\x1ctrithuc/v1/annotations.proto\x12\n" +
-	"trithuc.v1\x1a google/protobuf/descriptor.proto*h\n" +
+	"trithuc.v1\x1a google/protobuf/descriptor.proto\x1a.protoc-gen-openapiv2/options/annotations.proto*h\n" +
 	"\vSensitivity\x12\x1b\n" +
 	"\x17SENSITIVITY_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14SENSITIVITY_PERSONAL\x10\x01\x12\"\n" +
 	"\x1eSENSITIVITY_PERSONAL_YEAR_ONLY\x10\x02:Z\n" +
-	"\vsensitivity\x12\x1d.google.protobuf.FieldOptions\x18ц\x03 \x01(\x0e2\x17.trithuc.v1.SensitivityR\vsensitivityB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"\vsensitivity\x12\x1d.google.protobuf.FieldOptions\x18ц\x03 \x01(\x0e2\x17.trithuc.v1.SensitivityR\vsensitivityB\xad\x04\x92A\x85\x04\x12\x90\x03\n" +
+	"\atrithuc\x12\x80\x03The registry of the province's intellectuals: people and their qualifications, positions and honors, workplaces, science associations and their members, reference lists, statistics and the audit trail. Every call needs a credential: an API key sent as `Authorization: Bearer <key>` (or a client certificate). Errors are google.rpc.Status objects whose details name the field at fault.2\x02v1Zb\n" +
+	"`\n" +
+	"\x06bearer\x12V\b\x02\x12AAn API key made by `trithuc keys create`, sent as `Bearer <key>`.\x1a\rAuthorization \x02b\f\n" +
+	"\n" +
+	"\n" +
+	"\x06bearer\x12\x00Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_annotations_proto_rawDescOnce sync.Once

@@ -32,7 +32,7 @@ const (
 // append-only: no API changes or deletes them.
 type AuditEvent struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The resource name, `auditEvents/{event}`.
+	// The resource name, `auditEvents/{audit_event}`.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// When the call began.
 	EventTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=event_time,json=eventTime,proto3" json:"event_time,omitempty"`
@@ -41,6 +41,11 @@ type AuditEvent struct {
 	Principal string `protobuf:"bytes,3,opt,name=principal,proto3" json:"principal,omitempty"`
 	// The name the credential was given: the key's name or the certificate's
 	// subject.
+	// (-- api-linter: core::0122::name-suffix=disabled
+	//
+	//	aip.dev/not-precedent: a person's or an organization's name in
+	//	words, not a resource name; renaming it would change its JSON name
+	//	for every client. --)
 	PrincipalName string `protobuf:"bytes,4,opt,name=principal_name,json=principalName,proto3" json:"principal_name,omitempty"`
 	// The caller's role: admin, registrar, home_affairs or service.
 	Role string `protobuf:"bytes,5,opt,name=role,proto3" json:"role,omitempty"`
@@ -56,6 +61,10 @@ type AuditEvent struct {
 	Code string `protobuf:"bytes,9,opt,name=code,proto3" json:"code,omitempty"`
 	// The call's id, which the server returns to the caller in the
 	// `x-request-id` header and writes in its log.
+	// (-- api-linter: core::0155::request-id-format=disabled
+	//
+	//	aip.dev/not-precedent: records the request_id a client sent,
+	//	whatever its format. --)
 	RequestId string `protobuf:"bytes,10,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// The address the call came from: the gRPC peer, or the HTTP client of a
 	// REST call (the last proxy's address when there is one).
@@ -185,7 +194,7 @@ var File_trithuc_v1_audit_proto protoreflect.FileDescriptor
 const file_trithuc_v1_audit_proto_rawDesc = "" +
 	"\n" +
 	"\x16trithuc/v1/audit.proto\x12\n" +
-	"trithuc.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8e\x04\n" +
+	"trithuc.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x94\x04\n" +
 	"\n" +
 	"AuditEvent\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12>\n" +
@@ -202,8 +211,8 @@ const file_trithuc_v1_audit_proto_rawDesc = "" +
 	"request_id\x18\n" +
 	" \x01(\tB\x03\xe0A\x03R\trequestId\x12*\n" +
 	"\x0eclient_address\x18\v \x01(\tB\x03\xe0A\x03R\rclientAddress\x12!\n" +
-	"\ttransport\x18\f \x01(\tB\x03\xe0A\x03R\ttransport:L\xeaAI\n" +
-	"\x19trithuc.gov.vn/AuditEvent\x12\x13auditEvents/{event}*\vauditEvents2\n" +
+	"\ttransport\x18\f \x01(\tB\x03\xe0A\x03R\ttransport:R\xeaAO\n" +
+	"\x19trithuc.gov.vn/AuditEvent\x12\x19auditEvents/{audit_event}*\vauditEvents2\n" +
 	"auditEventB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (

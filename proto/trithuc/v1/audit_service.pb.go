@@ -32,16 +32,41 @@ type ListAuditEventsRequest struct {
 	// The next_page_token of a previous call with the same conditions.
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	// Only events of this principal, for example `key:k3j9x2ab`.
+	// (-- api-linter: core::0132::request-unknown-fields=disabled
+	//
+	//	aip.dev/not-precedent: a typed condition kept beside the list's
+	//	paging: the registry's staff filter by it directly, and renaming it
+	//	into a filter string would break callers. --)
 	Principal string `protobuf:"bytes,3,opt,name=principal,proto3" json:"principal,omitempty"`
 	// Only events that name this resource or a resource under it:
 	// `people/abc` also matches `people/abc/qualifications/q1`.
+	// (-- api-linter: core::0132::request-unknown-fields=disabled
+	//
+	//	aip.dev/not-precedent: a typed condition kept beside the list's
+	//	paging: the registry's staff filter by it directly, and renaming it
+	//	into a filter string would break callers. --)
 	Resource string `protobuf:"bytes,4,opt,name=resource,proto3" json:"resource,omitempty"`
 	// Only events of this method: the full method,
 	// `/trithuc.v1.PersonService/GetPerson`, or its last part, `GetPerson`.
+	// (-- api-linter: core::0132::request-unknown-fields=disabled
+	//
+	//	aip.dev/not-precedent: a typed condition kept beside the list's
+	//	paging: the registry's staff filter by it directly, and renaming it
+	//	into a filter string would break callers. --)
 	Method string `protobuf:"bytes,5,opt,name=method,proto3" json:"method,omitempty"`
 	// Only events at or after this time.
+	// (-- api-linter: core::0132::request-unknown-fields=disabled
+	//
+	//	aip.dev/not-precedent: a typed condition kept beside the list's
+	//	paging: the registry's staff filter by it directly, and renaming it
+	//	into a filter string would break callers. --)
 	StartTime *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=start_time,json=startTime,proto3" json:"start_time,omitempty"`
 	// Only events before this time.
+	// (-- api-linter: core::0132::request-unknown-fields=disabled
+	//
+	//	aip.dev/not-precedent: a typed condition kept beside the list's
+	//	paging: the registry's staff filter by it directly, and renaming it
+	//	into a filter string would break callers. --)
 	EndTime       *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=end_time,json=endTime,proto3" json:"end_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

@@ -28,6 +28,11 @@ const (
 //
 // Reads the audit trail. Only administrators may call it, and nothing can
 // change or delete an audit event.
+// (-- api-linter: core::0121::resource-must-support-get=disabled
+//
+//	aip.dev/not-precedent: audit events are read only by listing them
+//	with conditions; a single event has nothing more to show than its
+//	list entry. --)
 type AuditServiceClient interface {
 	// Lists audit events, newest first (https://google.aip.dev/132).
 	ListAuditEvents(ctx context.Context, in *ListAuditEventsRequest, opts ...grpc.CallOption) (*ListAuditEventsResponse, error)
@@ -57,6 +62,11 @@ func (c *auditServiceClient) ListAuditEvents(ctx context.Context, in *ListAuditE
 //
 // Reads the audit trail. Only administrators may call it, and nothing can
 // change or delete an audit event.
+// (-- api-linter: core::0121::resource-must-support-get=disabled
+//
+//	aip.dev/not-precedent: audit events are read only by listing them
+//	with conditions; a single event has nothing more to show than its
+//	list entry. --)
 type AuditServiceServer interface {
 	// Lists audit events, newest first (https://google.aip.dev/132).
 	ListAuditEvents(context.Context, *ListAuditEventsRequest) (*ListAuditEventsResponse, error)

@@ -210,12 +210,21 @@ type Association struct {
 	// The association's name, e.g. "Hội Y học tỉnh Kiên Giang".
 	DisplayName string `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
 	// A short name, e.g. "Hội Y học".
+	// (-- api-linter: core::0122::name-suffix=disabled
+	//
+	//	aip.dev/not-precedent: a person's or an organization's name in
+	//	words, not a resource name; renaming it would change its JSON name
+	//	for every client. --)
 	ShortName string `protobuf:"bytes,3,opt,name=short_name,json=shortName,proto3" json:"short_name,omitempty"`
 	// A short upper-case code, unique among associations, that member
 	// numbers begin with, e.g. "HYH".
 	Code string `protobuf:"bytes,4,opt,name=code,proto3" json:"code,omitempty"`
 	// The association it belongs to, `associations/{association}`: the Union
 	// for a member association; empty for the Union itself.
+	// (-- api-linter: core::0121::no-mutable-cycles=disabled
+	//
+	//	aip.dev/not-precedent: the hierarchy is a tree of the same kind of
+	//	resource; the server refuses a parent that would make a loop. --)
 	Parent string `protobuf:"bytes,5,opt,name=parent,proto3" json:"parent,omitempty"`
 	// The S&T fields the association focuses on, by name, e.g.
 	// "fields/vn2008-3" (see ListFields).

@@ -33,6 +33,11 @@ type CreateAssociationRequest struct {
 	// server chooses one when empty.
 	AssociationId string `protobuf:"bytes,2,opt,name=association_id,json=associationId,proto3" json:"association_id,omitempty"`
 	// A unique id for this request (https://google.aip.dev/155).
+	// (-- api-linter: core::0155::request-id-format=disabled
+	//
+	//	aip.dev/not-precedent: trithuc accepts any client id of up to 64
+	//	letters, digits and ._:- (the pattern above), not only UUIDv4, and
+	//	clients already send such ids. --)
 	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// Check the request without creating anything (https://google.aip.dev/163).
 	ValidateOnly  bool `protobuf:"varint,4,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
@@ -358,6 +363,10 @@ func (x *UpdateAssociationRequest) GetValidateOnly() bool {
 }
 
 // The request for DeleteAssociation.
+// (-- api-linter: core::0135::force-field=disabled
+//
+//	aip.dev/not-precedent: deletion is soft (AIP-164): the children are
+//	kept with the undeletable parent, so there is nothing to force. --)
 type DeleteAssociationRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The name, `associations/{association}`.
@@ -512,6 +521,11 @@ type RegisterMemberRequest struct {
 	// A unique id for this request (https://google.aip.dev/155). Repeating a
 	// registration with the same id returns the first result and registers
 	// nothing new.
+	// (-- api-linter: core::0155::request-id-format=disabled
+	//
+	//	aip.dev/not-precedent: trithuc accepts any client id of up to 64
+	//	letters, digits and ._:- (the pattern above), not only UUIDv4, and
+	//	clients already send such ids. --)
 	RequestId string `protobuf:"bytes,9,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// Check the request and return what would be registered, without
 	// registering it (https://google.aip.dev/163).
@@ -1407,10 +1421,10 @@ const file_trithuc_v1_membership_service_proto_rawDesc = "" +
 	"\fassociations\x18\x01 \x03(\v2\x17.trithuc.v1.AssociationR\fassociations\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
 	"\n" +
-	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xc2\x01\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xc7\x01\n" +
 	"\x18UpdateAssociationRequest\x12D\n" +
-	"\vassociation\x18\x01 \x01(\v2\x17.trithuc.v1.AssociationB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\vassociation\x12;\n" +
-	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
+	"\vassociation\x18\x01 \x01(\v2\x17.trithuc.v1.AssociationB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\vassociation\x12@\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x01R\n" +
 	"updateMask\x12#\n" +
 	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xac\x02\n" +
 	"\x18DeleteAssociationRequest\x12\xcd\x01\n" +
@@ -1467,12 +1481,12 @@ const file_trithuc_v1_membership_service_proto_rawDesc = "" +
 	"\vmemberships\x18\x01 \x03(\v2\x16.trithuc.v1.MembershipR\vmemberships\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
 	"\n" +
-	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xbe\x01\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xc3\x01\n" +
 	"\x17UpdateMembershipRequest\x12A\n" +
 	"\n" +
 	"membership\x18\x01 \x01(\v2\x16.trithuc.v1.MembershipB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\n" +
-	"membership\x12;\n" +
-	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
+	"membership\x12@\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x01R\n" +
 	"updateMask\x12#\n" +
 	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\x9d\x03\n" +
 	"\x18ApproveMembershipRequest\x12\x86\x02\n" +

@@ -118,6 +118,11 @@ type Organization struct {
 	// The organization's name, e.g. "Trường Đại học Kiên Giang".
 	DisplayName string `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
 	// A short name or acronym, e.g. "KGU".
+	// (-- api-linter: core::0122::name-suffix=disabled
+	//
+	//	aip.dev/not-precedent: a person's or an organization's name in
+	//	words, not a resource name; renaming it would change its JSON name
+	//	for every client. --)
 	ShortName string `protobuf:"bytes,3,opt,name=short_name,json=shortName,proto3" json:"short_name,omitempty"`
 	// The kind of organization.
 	Kind Organization_Kind `protobuf:"varint,4,opt,name=kind,proto3,enum=trithuc.v1.Organization_Kind" json:"kind,omitempty"`
@@ -127,8 +132,17 @@ type Organization struct {
 	// organization that no longer exists, when it did.
 	AdministrativeUnit string `protobuf:"bytes,6,opt,name=administrative_unit,json=administrativeUnit,proto3" json:"administrative_unit,omitempty"`
 	// Its country (ISO 3166-1 alpha-2); "VN" when empty.
+	// (-- api-linter: core::0143::standardized-codes=disabled
+	//
+	//	aip.dev/not-precedent: the field holds a code from trithuc's own
+	//	reference list (countries, ISO 3166-1 alpha-2; languages, ISO
+	//	639-1) and keeps its published JSON name. --)
 	Country string `protobuf:"bytes,7,opt,name=country,proto3" json:"country,omitempty"`
 	// The organization it belongs to, `organizations/{organization}`.
+	// (-- api-linter: core::0121::no-mutable-cycles=disabled
+	//
+	//	aip.dev/not-precedent: the hierarchy is a tree of the same kind of
+	//	resource; the server refuses a parent that would make a loop. --)
 	Parent string `protobuf:"bytes,8,opt,name=parent,proto3" json:"parent,omitempty"`
 	// When it was registered.
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,20,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`

@@ -33,6 +33,11 @@ type CreateOrganizationRequest struct {
 	// when empty.
 	OrganizationId string `protobuf:"bytes,2,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
 	// A unique id for this request (https://google.aip.dev/155).
+	// (-- api-linter: core::0155::request-id-format=disabled
+	//
+	//	aip.dev/not-precedent: trithuc accepts any client id of up to 64
+	//	letters, digits and ._:- (the pattern above), not only UUIDv4, and
+	//	clients already send such ids. --)
 	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// Check the request without creating anything (https://google.aip.dev/163).
 	ValidateOnly  bool `protobuf:"varint,4,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
@@ -511,10 +516,10 @@ const file_trithuc_v1_organization_service_proto_rawDesc = "" +
 	"\rorganizations\x18\x01 \x03(\v2\x18.trithuc.v1.OrganizationR\rorganizations\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
 	"\n" +
-	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xc6\x01\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xcb\x01\n" +
 	"\x19UpdateOrganizationRequest\x12G\n" +
-	"\forganization\x18\x01 \x01(\v2\x18.trithuc.v1.OrganizationB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\forganization\x12;\n" +
-	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
+	"\forganization\x18\x01 \x01(\v2\x18.trithuc.v1.OrganizationB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\forganization\x12@\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x01R\n" +
 	"updateMask\x12#\n" +
 	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xb3\x02\n" +
 	"\x19DeleteOrganizationRequest\x12\xd3\x01\n" +

@@ -320,6 +320,11 @@ type Person struct {
 	// Họ, for example "Nguyễn".
 	FamilyName string `protobuf:"bytes,2,opt,name=family_name,json=familyName,proto3" json:"family_name,omitempty"`
 	// Tên đệm, for example "Thị Minh". May be empty.
+	// (-- api-linter: core::0122::name-suffix=disabled
+	//
+	//	aip.dev/not-precedent: a person's or an organization's name in
+	//	words, not a resource name; renaming it would change its JSON name
+	//	for every client. --)
 	MiddleName string `protobuf:"bytes,3,opt,name=middle_name,json=middleName,proto3" json:"middle_name,omitempty"`
 	// Tên, for example "Anh".
 	GivenName string `protobuf:"bytes,4,opt,name=given_name,json=givenName,proto3" json:"given_name,omitempty"`
@@ -369,14 +374,39 @@ type Person struct {
 	// qualifications. Kept by the server.
 	AcademicTitle *ConferredTitle `protobuf:"bytes,31,opt,name=academic_title,json=academicTitle,proto3" json:"academic_title,omitempty"`
 	// The positions the person holds now. Kept by the server.
+	// (-- api-linter: core::0122::embedded-resource=disabled
+	//
+	//	aip.dev/not-precedent: an output-only copy of the person's child
+	//	resources in the FULL view, so one call returns a whole profile;
+	//	each child is still its own resource. --)
 	CurrentPositions []*Position `protobuf:"bytes,32,rep,name=current_positions,json=currentPositions,proto3" json:"current_positions,omitempty"`
 	// In the FULL view: every qualification.
+	// (-- api-linter: core::0122::embedded-resource=disabled
+	//
+	//	aip.dev/not-precedent: an output-only copy of the person's child
+	//	resources in the FULL view, so one call returns a whole profile;
+	//	each child is still its own resource. --)
 	Qualifications []*Qualification `protobuf:"bytes,33,rep,name=qualifications,proto3" json:"qualifications,omitempty"`
 	// In the FULL view: every position, past and current.
+	// (-- api-linter: core::0122::embedded-resource=disabled
+	//
+	//	aip.dev/not-precedent: an output-only copy of the person's child
+	//	resources in the FULL view, so one call returns a whole profile;
+	//	each child is still its own resource. --)
 	Positions []*Position `protobuf:"bytes,34,rep,name=positions,proto3" json:"positions,omitempty"`
 	// In the FULL view: every honour.
+	// (-- api-linter: core::0122::embedded-resource=disabled
+	//
+	//	aip.dev/not-precedent: an output-only copy of the person's child
+	//	resources in the FULL view, so one call returns a whole profile;
+	//	each child is still its own resource. --)
 	Honors []*Honor `protobuf:"bytes,35,rep,name=honors,proto3" json:"honors,omitempty"`
 	// In the FULL view: every membership of an association, past and present.
+	// (-- api-linter: core::0122::embedded-resource=disabled
+	//
+	//	aip.dev/not-precedent: an output-only copy of the person's child
+	//	resources in the FULL view, so one call returns a whole profile;
+	//	each child is still its own resource. --)
 	Memberships []*Membership `protobuf:"bytes,36,rep,name=memberships,proto3" json:"memberships,omitempty"`
 	// When the person was registered.
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,20,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`

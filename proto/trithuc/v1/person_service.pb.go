@@ -37,6 +37,11 @@ type CreatePersonRequest struct {
 	// A unique id for this request (https://google.aip.dev/155), typically a
 	// UUID. Repeating a request with the same id returns the first result
 	// instead of creating a second person.
+	// (-- api-linter: core::0155::request-id-format=disabled
+	//
+	//	aip.dev/not-precedent: trithuc accepts any client id of up to 64
+	//	letters, digits and ._:- (the pattern above), not only UUIDv4, and
+	//	clients already send such ids. --)
 	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// Check the request and return what would be created, without creating
 	// it (https://google.aip.dev/163).
@@ -535,6 +540,10 @@ func (x *UpdatePersonRequest) GetValidateOnly() bool {
 }
 
 // The request for DeletePerson.
+// (-- api-linter: core::0135::force-field=disabled
+//
+//	aip.dev/not-precedent: deletion is soft (AIP-164): the children are
+//	kept with the undeletable parent, so there is nothing to force. --)
 type DeletePersonRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The person's name, `people/{person}`.
@@ -675,6 +684,11 @@ type CreateQualificationRequest struct {
 	// when empty.
 	QualificationId string `protobuf:"bytes,3,opt,name=qualification_id,json=qualificationId,proto3" json:"qualification_id,omitempty"`
 	// A unique id for this request (https://google.aip.dev/155).
+	// (-- api-linter: core::0155::request-id-format=disabled
+	//
+	//	aip.dev/not-precedent: trithuc accepts any client id of up to 64
+	//	letters, digits and ._:- (the pattern above), not only UUIDv4, and
+	//	clients already send such ids. --)
 	RequestId string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// Check the request without creating anything (https://google.aip.dev/163).
 	ValidateOnly  bool `protobuf:"varint,5,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
@@ -1079,6 +1093,11 @@ type CreatePositionRequest struct {
 	// when empty.
 	PositionId string `protobuf:"bytes,3,opt,name=position_id,json=positionId,proto3" json:"position_id,omitempty"`
 	// A unique id for this request (https://google.aip.dev/155).
+	// (-- api-linter: core::0155::request-id-format=disabled
+	//
+	//	aip.dev/not-precedent: trithuc accepts any client id of up to 64
+	//	letters, digits and ._:- (the pattern above), not only UUIDv4, and
+	//	clients already send such ids. --)
 	RequestId string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// Check the request without creating anything (https://google.aip.dev/163).
 	ValidateOnly  bool `protobuf:"varint,5,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
@@ -1483,6 +1502,11 @@ type CreateHonorRequest struct {
 	// when empty.
 	HonorId string `protobuf:"bytes,3,opt,name=honor_id,json=honorId,proto3" json:"honor_id,omitempty"`
 	// A unique id for this request (https://google.aip.dev/155).
+	// (-- api-linter: core::0155::request-id-format=disabled
+	//
+	//	aip.dev/not-precedent: trithuc accepts any client id of up to 64
+	//	letters, digits and ._:- (the pattern above), not only UUIDv4, and
+	//	clients already send such ids. --)
 	RequestId string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// Check the request without creating anything (https://google.aip.dev/163).
 	ValidateOnly  bool `protobuf:"varint,5,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
@@ -1882,6 +1906,10 @@ type VerifyQualificationRequest struct {
 	// The name, `people/{person}/qualifications/{qualification}`.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// VERIFIED or REJECTED.
+	// (-- api-linter: core::0216::state-field-output-only=disabled
+	//
+	//	aip.dev/not-precedent: the verdict the verifier gives: this is the
+	//	input of a custom method, not the resource's state. --)
 	State Verification_State `protobuf:"varint,2,opt,name=state,proto3,enum=trithuc.v1.Verification_State" json:"state,omitempty"`
 	// What was checked, or why it was rejected.
 	Note string `protobuf:"bytes,3,opt,name=note,proto3" json:"note,omitempty"`
@@ -1991,10 +2019,10 @@ const file_trithuc_v1_person_service_proto_rawDesc = "" +
 	"\x06people\x18\x01 \x03(\v2\x12.trithuc.v1.PersonR\x06people\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
 	"\n" +
-	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xae\x01\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xb3\x01\n" +
 	"\x13UpdatePersonRequest\x125\n" +
-	"\x06person\x18\x01 \x01(\v2\x12.trithuc.v1.PersonB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\x06person\x12;\n" +
-	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
+	"\x06person\x18\x01 \x01(\v2\x12.trithuc.v1.PersonB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\x06person\x12@\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x01R\n" +
 	"updateMask\x12#\n" +
 	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\x84\x02\n" +
 	"\x13DeletePersonRequest\x12\xaa\x01\n" +
@@ -2036,10 +2064,10 @@ const file_trithuc_v1_person_service_proto_rawDesc = "" +
 	"\x0equalifications\x18\x01 \x03(\v2\x19.trithuc.v1.QualificationR\x0equalifications\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
 	"\n" +
-	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xca\x01\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xcf\x01\n" +
 	"\x1aUpdateQualificationRequest\x12J\n" +
-	"\rqualification\x18\x01 \x01(\v2\x19.trithuc.v1.QualificationB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\rqualification\x12;\n" +
-	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
+	"\rqualification\x18\x01 \x01(\v2\x19.trithuc.v1.QualificationB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\rqualification\x12@\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x01R\n" +
 	"updateMask\x12#\n" +
 	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xe8\x02\n" +
 	"\x1aDeleteQualificationRequest\x12\x87\x02\n" +
@@ -2076,10 +2104,10 @@ const file_trithuc_v1_person_service_proto_rawDesc = "" +
 	"\tpositions\x18\x01 \x03(\v2\x14.trithuc.v1.PositionR\tpositions\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
 	"\n" +
-	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xb6\x01\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xbb\x01\n" +
 	"\x15UpdatePositionRequest\x12;\n" +
-	"\bposition\x18\x01 \x01(\v2\x14.trithuc.v1.PositionB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\bposition\x12;\n" +
-	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
+	"\bposition\x18\x01 \x01(\v2\x14.trithuc.v1.PositionB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\bposition\x12@\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x01R\n" +
 	"updateMask\x12#\n" +
 	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xc5\x02\n" +
 	"\x15DeletePositionRequest\x12\xe9\x01\n" +
@@ -2116,10 +2144,10 @@ const file_trithuc_v1_person_service_proto_rawDesc = "" +
 	"\x06honors\x18\x01 \x03(\v2\x11.trithuc.v1.HonorR\x06honors\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
 	"\n" +
-	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xaa\x01\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xaf\x01\n" +
 	"\x12UpdateHonorRequest\x122\n" +
-	"\x05honor\x18\x01 \x01(\v2\x11.trithuc.v1.HonorB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\x05honor\x12;\n" +
-	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
+	"\x05honor\x18\x01 \x01(\v2\x11.trithuc.v1.HonorB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\x05honor\x12@\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x01R\n" +
 	"updateMask\x12#\n" +
 	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xb1\x02\n" +
 	"\x12DeleteHonorRequest\x12\xd8\x01\n" +

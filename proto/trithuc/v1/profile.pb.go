@@ -380,14 +380,28 @@ type Qualification struct {
 	// The institution that awarded it.
 	Institution string `protobuf:"bytes,6,opt,name=institution,proto3" json:"institution,omitempty"`
 	// Where the institution is: an ISO 3166-1 alpha-2 code, e.g. "VN", "JP".
+	// (-- api-linter: core::0143::standardized-codes=disabled
+	//
+	//	aip.dev/not-precedent: the field holds a code from trithuc's own
+	//	reference list (countries, ISO 3166-1 alpha-2; languages, ISO
+	//	639-1) and keeps its published JSON name. --)
 	Country string `protobuf:"bytes,7,opt,name=country,proto3" json:"country,omitempty"`
 	// The year it was awarded.
 	Year int32 `protobuf:"varint,8,opt,name=year,proto3" json:"year,omitempty"`
 	// How the study was done.
+	// (-- api-linter: core::0140::prepositions=disabled
+	//
+	//	aip.dev/not-precedent: as in the official sources' terms; renaming
+	//	the field would change its JSON name for every client. --)
 	ModeOfStudy Qualification_StudyMode `protobuf:"varint,9,opt,name=mode_of_study,json=modeOfStudy,proto3,enum=trithuc.v1.Qualification_StudyMode" json:"mode_of_study,omitempty"`
 	// The number of the diploma or certificate (số hiệu văn bằng).
 	DocumentNumber string `protobuf:"bytes,10,opt,name=document_number,json=documentNumber,proto3" json:"document_number,omitempty"`
 	// For FOREIGN_LANGUAGE: the language, as an ISO 639-1 code, e.g. "en".
+	// (-- api-linter: core::0143::standardized-codes=disabled
+	//
+	//	aip.dev/not-precedent: the field holds a code from trithuc's own
+	//	reference list (countries, ISO 3166-1 alpha-2; languages, ISO
+	//	639-1) and keeps its published JSON name. --)
 	Language string `protobuf:"bytes,11,opt,name=language,proto3" json:"language,omitempty"`
 	// Whether someone checked the qualification against its documents. Set
 	// by VerifyQualification; a change of what the qualification says makes
@@ -542,6 +556,10 @@ func (x *Qualification) GetEtag() string {
 type Verification struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The state.
+	// (-- api-linter: core::0216::state-field-output-only=disabled
+	//
+	//	aip.dev/not-precedent: the verdict the verifier gives: this is the
+	//	input of a custom method, not the resource's state. --)
 	State Verification_State `protobuf:"varint,1,opt,name=state,proto3,enum=trithuc.v1.Verification_State" json:"state,omitempty"`
 	// Who verified or rejected it (a principal, e.g. "key:k3j9x2ab").
 	Verifier string `protobuf:"bytes,2,opt,name=verifier,proto3" json:"verifier,omitempty"`
@@ -624,6 +642,11 @@ type Position struct {
 	// The workplace's name when it is not registered (abroad, or outside the
 	// registry). When organization is set, the server fills this with the
 	// organization's display name.
+	// (-- api-linter: core::0122::name-suffix=disabled
+	//
+	//	aip.dev/not-precedent: a person's or an organization's name in
+	//	words, not a resource name; renaming it would change its JSON name
+	//	for every client. --)
 	OrganizationName string `protobuf:"bytes,3,opt,name=organization_name,json=organizationName,proto3" json:"organization_name,omitempty"`
 	// The title or function (chức danh, chức vụ), e.g. "Giảng viên chính".
 	Title string `protobuf:"bytes,4,opt,name=title,proto3" json:"title,omitempty"`
@@ -639,6 +662,11 @@ type Position struct {
 	// not current.
 	Current bool `protobuf:"varint,9,opt,name=current,proto3" json:"current,omitempty"`
 	// For an unregistered workplace: its country (ISO 3166-1 alpha-2).
+	// (-- api-linter: core::0143::standardized-codes=disabled
+	//
+	//	aip.dev/not-precedent: the field holds a code from trithuc's own
+	//	reference list (countries, ISO 3166-1 alpha-2; languages, ISO
+	//	639-1) and keeps its published JSON name. --)
 	Country string `protobuf:"bytes,10,opt,name=country,proto3" json:"country,omitempty"`
 	// For an unregistered workplace in Vietnam: its administrative unit code,
 	// valid on the start date (e.g. "906", Huyện Giồng Riềng, for 2019).
@@ -1068,9 +1096,9 @@ const file_trithuc_v1_profile_proto_rawDesc = "" +
 	"\bDISTANCE\x10\x03\x12\x0e\n" +
 	"\n" +
 	"OTHER_MODE\x10\x04:p\xeaAm\n" +
-	"\x1ctrithuc.gov.vn/Qualification\x12.people/{person}/qualifications/{qualification}*\x0equalifications2\rqualification\"\xfd\x01\n" +
-	"\fVerification\x124\n" +
-	"\x05state\x18\x01 \x01(\x0e2\x1e.trithuc.v1.Verification.StateR\x05state\x12\x1a\n" +
+	"\x1ctrithuc.gov.vn/Qualification\x12.people/{person}/qualifications/{qualification}*\x0equalifications2\rqualification\"\x82\x02\n" +
+	"\fVerification\x129\n" +
+	"\x05state\x18\x01 \x01(\x0e2\x1e.trithuc.v1.Verification.StateB\x03\xe0A\x03R\x05state\x12\x1a\n" +
 	"\bverifier\x18\x02 \x01(\tR\bverifier\x12;\n" +
 	"\vverify_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"verifyTime\x12\x12\n" +

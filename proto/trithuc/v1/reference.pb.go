@@ -124,6 +124,10 @@ type QualificationLevel struct {
 	// The framework's level, 1 to 8.
 	NqfLevel int32 `protobuf:"varint,4,opt,name=nqf_level,json=nqfLevel,proto3" json:"nqf_level,omitempty"`
 	// The matching ISCED 2011 level; 0 when none is given.
+	// (-- api-linter: core::0140::numbers=disabled
+	//
+	//	aip.dev/not-precedent: ISCED 2011 is the standard's name; the year
+	//	tells it from ISCED 1997. --)
 	Isced_2011 int32 `protobuf:"varint,5,opt,name=isced_2011,json=isced2011,proto3" json:"isced_2011,omitempty"`
 	// The Vietnamese name, for example "Thạc sĩ".
 	NameVi string `protobuf:"bytes,6,opt,name=name_vi,json=nameVi,proto3" json:"name_vi,omitempty"`
@@ -597,8 +601,16 @@ type AdministrativeUnit struct {
 	// province.
 	ParentCode string `protobuf:"bytes,5,opt,name=parent_code,json=parentCode,proto3" json:"parent_code,omitempty"`
 	// The first day of this version; unset when it is not known.
+	// (-- api-linter: core::0140::prepositions=disabled
+	//
+	//	aip.dev/not-precedent: as in the official sources' terms; renaming
+	//	the field would change its JSON name for every client. --)
 	ValidFrom *date.Date `protobuf:"bytes,6,opt,name=valid_from,json=validFrom,proto3" json:"valid_from,omitempty"`
 	// The last day of this version; unset while it is still valid.
+	// (-- api-linter: core::0140::prepositions=disabled
+	//
+	//	aip.dev/not-precedent: as in the official sources' terms; renaming
+	//	the field would change its JSON name for every client. --)
 	ValidTo *date.Date `protobuf:"bytes,7,opt,name=valid_to,json=validTo,proto3" json:"valid_to,omitempty"`
 	// The codes of the units that took over after valid_to, when the
 	// reference data records them. The same code appears when the next
@@ -1035,10 +1047,27 @@ type ListFieldsRequest struct {
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	// Only the fields of this scheme, for example "vn2008"; every scheme when
 	// empty.
+	// (-- api-linter: core::0132::request-unknown-fields=disabled
+	//
+	//	aip.dev/not-precedent: a typed condition kept beside the list's
+	//	paging: the registry's staff filter by it directly, and renaming it
+	//	into a filter string would break callers. --)
 	Scheme string `protobuf:"bytes,3,opt,name=scheme,proto3" json:"scheme,omitempty"`
 	// Only the children of this field, for example "fields/vn2008-5".
+	// (-- api-linter: core::0132::request-parent-behavior=disabled
+	//
+	//	api-linter: core::0132::resource-reference-type=disabled
+	//	api-linter: core::0132::request-parent-valid-reference=disabled
+	//	aip.dev/not-precedent: a condition on the list (only the children
+	//	of this field), not the collection's parent: fields/ is a top-level
+	//	collection. --)
 	Parent string `protobuf:"bytes,4,opt,name=parent,proto3" json:"parent,omitempty"`
 	// Only the fields at this depth (1 for the six areas); every level when 0.
+	// (-- api-linter: core::0132::request-unknown-fields=disabled
+	//
+	//	aip.dev/not-precedent: a typed condition kept beside the list's
+	//	paging: the registry's staff filter by it directly, and renaming it
+	//	into a filter string would break callers. --)
 	Level         int32 `protobuf:"varint,5,opt,name=level,proto3" json:"level,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1559,13 +1588,38 @@ type ListAdministrativeUnitsRequest struct {
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	// Only the units that belong to the unit with this code, for example
 	// "91".
+	// (-- api-linter: core::0132::request-unknown-fields=disabled
+	//
+	//	aip.dev/not-precedent: a typed condition kept beside the list's
+	//	paging: the registry's staff filter by it directly, and renaming it
+	//	into a filter string would break callers. --)
 	ParentCode string `protobuf:"bytes,3,opt,name=parent_code,json=parentCode,proto3" json:"parent_code,omitempty"`
 	// Only units of this kind.
+	// (-- api-linter: core::0132::request-unknown-fields=disabled
+	//
+	//	aip.dev/not-precedent: a typed condition kept beside the list's
+	//	paging: the registry's staff filter by it directly, and renaming it
+	//	into a filter string would break callers. --)
 	Kind AdministrativeUnit_Kind `protobuf:"varint,4,opt,name=kind,proto3,enum=trithuc.v1.AdministrativeUnit_Kind" json:"kind,omitempty"`
 	// The units as they were on this date; today (in Vietnam) when unset.
+	// (-- api-linter: core::0140::prepositions=disabled
+	//
+	//	aip.dev/not-precedent: as in the official sources' terms; renaming
+	//	the field would change its JSON name for every client. --)
+	//
+	// (-- api-linter: core::0132::request-unknown-fields=disabled
+	//
+	//	aip.dev/not-precedent: a typed condition kept beside the list's
+	//	paging: the registry's staff filter by it directly, and renaming it
+	//	into a filter string would break callers. --)
 	AsOf *date.Date `protobuf:"bytes,5,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
 	// Every version of every unit, whatever its dates, instead of the
 	// versions valid on one date. Not together with as_of.
+	// (-- api-linter: core::0132::request-unknown-fields=disabled
+	//
+	//	aip.dev/not-precedent: a typed condition kept beside the list's
+	//	paging: the registry's staff filter by it directly, and renaming it
+	//	into a filter string would break callers. --)
 	ShowHistory   bool `protobuf:"varint,6,opt,name=show_history,json=showHistory,proto3" json:"show_history,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1716,6 +1770,15 @@ type GetAdministrativeUnitRequest struct {
 	// The version valid on this date. When unset: the version valid today
 	// (in Vietnam), or, for a unit that is no longer valid, its last version,
 	// whose valid_to says so.
+	// (-- api-linter: core::0131::request-unknown-fields=disabled
+	//
+	//	aip.dev/not-precedent: the reference lists and the indicators
+	//	change over time: as_of picks the date they are read on. --)
+	//
+	// (-- api-linter: core::0140::prepositions=disabled
+	//
+	//	aip.dev/not-precedent: as in the official sources' terms; renaming
+	//	the field would change its JSON name for every client. --)
 	AsOf          *date.Date `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1812,7 +1875,7 @@ const file_trithuc_v1_reference_proto_rawDesc = "" +
 	"\x04code\x18\x02 \x01(\tB\x03\xe0A\x03R\x04code\x12\x1c\n" +
 	"\aname_vi\x18\x03 \x01(\tB\x03\xe0A\x03R\x06nameVi\x12\x1c\n" +
 	"\aname_en\x18\x04 \x01(\tB\x03\xe0A\x03R\x06nameEn:D\xeaAA\n" +
-	"\x16trithuc.gov.vn/Country\x12\x13countries/{country}*\tcountries2\acountry\"\x83\x05\n" +
+	"\x16trithuc.gov.vn/Country\x12\x13countries/{country}*\tcountries2\acountry\"\x92\x05\n" +
 	"\x12AdministrativeUnit\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x17\n" +
 	"\x04code\x18\x02 \x01(\tB\x03\xe0A\x03R\x04code\x12&\n" +
@@ -1836,8 +1899,8 @@ const file_trithuc_v1_reference_proto_rawDesc = "" +
 	"\aCOMMUNE\x10\b\x12\f\n" +
 	"\bTOWNSHIP\x10\t\x12\x10\n" +
 	"\fSPECIAL_ZONE\x10\n" +
-	":k\xeaAh\n" +
-	"!trithuc.gov.vn/AdministrativeUnit\x12\x1aadministrativeUnits/{unit}*\x13administrativeUnits2\x12administrativeUnit\"o\n" +
+	":z\xeaAw\n" +
+	"!trithuc.gov.vn/AdministrativeUnit\x12)administrativeUnits/{administrative_unit}*\x13administrativeUnits2\x12administrativeUnit\"o\n" +
 	"\x1eListQualificationLevelsRequest\x12$\n" +
 	"\tpage_size\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
 	"\n" +

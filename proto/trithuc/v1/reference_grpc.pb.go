@@ -59,6 +59,12 @@ type ReferenceServiceClient interface {
 	GetAcademicTitle(ctx context.Context, in *GetAcademicTitleRequest, opts ...grpc.CallOption) (*AcademicTitle, error)
 	// Lists S&T fields in tree order (each field followed by its
 	// descendants), by scheme.
+	// (-- api-linter: core::0132::http-uri-parent=disabled
+	//
+	//	api-linter: core::0132::method-signature=disabled
+	//	aip.dev/not-precedent: S&T fields form a tree inside each scheme
+	//	and are listed as one collection with optional conditions (scheme,
+	//	parent, level); they have no parent resource to put in the URI. --)
 	ListFields(ctx context.Context, in *ListFieldsRequest, opts ...grpc.CallOption) (*ListFieldsResponse, error)
 	// Returns one S&T field.
 	GetField(ctx context.Context, in *GetFieldRequest, opts ...grpc.CallOption) (*Field, error)
@@ -232,6 +238,12 @@ type ReferenceServiceServer interface {
 	GetAcademicTitle(context.Context, *GetAcademicTitleRequest) (*AcademicTitle, error)
 	// Lists S&T fields in tree order (each field followed by its
 	// descendants), by scheme.
+	// (-- api-linter: core::0132::http-uri-parent=disabled
+	//
+	//	api-linter: core::0132::method-signature=disabled
+	//	aip.dev/not-precedent: S&T fields form a tree inside each scheme
+	//	and are listed as one collection with optional conditions (scheme,
+	//	parent, level); they have no parent resource to put in the URI. --)
 	ListFields(context.Context, *ListFieldsRequest) (*ListFieldsResponse, error)
 	// Returns one S&T field.
 	GetField(context.Context, *GetFieldRequest) (*Field, error)

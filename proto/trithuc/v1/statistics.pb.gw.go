@@ -140,19 +140,18 @@ func local_request_StatisticsService_GetIndicators_0(ctx context.Context, marsha
 	return msg, metadata, err
 }
 
+var filter_StatisticsService_GetStatisticsSettings_0 = &utilities.DoubleArray{Encoding: map[string]int{}, Base: []int(nil), Check: []int(nil)}
+
 func request_StatisticsService_GetStatisticsSettings_0(ctx context.Context, marshaler runtime.Marshaler, client StatisticsServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
 		protoReq GetStatisticsSettingsRequest
 		metadata runtime.ServerMetadata
-		err      error
 	)
-	val, ok := pathParams["name"]
-	if !ok {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
-	protoReq.Name, err = runtime.String(val)
-	if err != nil {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_StatisticsService_GetStatisticsSettings_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
 	if req.Body != nil {
 		_, _ = io.Copy(io.Discard, req.Body)
@@ -165,27 +164,23 @@ func local_request_StatisticsService_GetStatisticsSettings_0(ctx context.Context
 	var (
 		protoReq GetStatisticsSettingsRequest
 		metadata runtime.ServerMetadata
-		err      error
 	)
-	val, ok := pathParams["name"]
-	if !ok {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
-	protoReq.Name, err = runtime.String(val)
-	if err != nil {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_StatisticsService_GetStatisticsSettings_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
 	msg, err := server.GetStatisticsSettings(ctx, &protoReq)
 	return msg, metadata, err
 }
 
-var filter_StatisticsService_UpdateStatisticsSettings_0 = &utilities.DoubleArray{Encoding: map[string]int{"settings": 0, "name": 1}, Base: []int{1, 1, 2, 0, 0}, Check: []int{0, 1, 2, 2, 3}}
+var filter_StatisticsService_UpdateStatisticsSettings_0 = &utilities.DoubleArray{Encoding: map[string]int{"settings": 0}, Base: []int{1, 1, 0}, Check: []int{0, 1, 2}}
 
 func request_StatisticsService_UpdateStatisticsSettings_0(ctx context.Context, marshaler runtime.Marshaler, client StatisticsServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
 		protoReq UpdateStatisticsSettingsRequest
 		metadata runtime.ServerMetadata
-		err      error
 	)
 	newReader, berr := utilities.IOReaderFactory(req.Body)
 	if berr != nil {
@@ -200,14 +195,6 @@ func request_StatisticsService_UpdateStatisticsSettings_0(ctx context.Context, m
 		} else {
 			protoReq.UpdateMask = fieldMask
 		}
-	}
-	val, ok := pathParams["settings.name"]
-	if !ok {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "settings.name")
-	}
-	err = runtime.PopulateFieldFromPath(&protoReq, "settings.name", val)
-	if err != nil {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "settings.name", err)
 	}
 	if err := req.ParseForm(); err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
@@ -226,7 +213,6 @@ func local_request_StatisticsService_UpdateStatisticsSettings_0(ctx context.Cont
 	var (
 		protoReq UpdateStatisticsSettingsRequest
 		metadata runtime.ServerMetadata
-		err      error
 	)
 	newReader, berr := utilities.IOReaderFactory(req.Body)
 	if berr != nil {
@@ -241,14 +227,6 @@ func local_request_StatisticsService_UpdateStatisticsSettings_0(ctx context.Cont
 		} else {
 			protoReq.UpdateMask = fieldMask
 		}
-	}
-	val, ok := pathParams["settings.name"]
-	if !ok {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "settings.name")
-	}
-	err = runtime.PopulateFieldFromPath(&protoReq, "settings.name", val)
-	if err != nil {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "settings.name", err)
 	}
 	if err := req.ParseForm(); err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
@@ -332,7 +310,7 @@ func RegisterStatisticsServiceHandlerServer(ctx context.Context, mux *runtime.Se
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/trithuc.v1.StatisticsService/GetStatisticsSettings", runtime.WithHTTPPathPattern("/v1/{name=statisticsSettings}"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/trithuc.v1.StatisticsService/GetStatisticsSettings", runtime.WithHTTPPathPattern("/v1/statisticsSettings"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -352,7 +330,7 @@ func RegisterStatisticsServiceHandlerServer(ctx context.Context, mux *runtime.Se
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/trithuc.v1.StatisticsService/UpdateStatisticsSettings", runtime.WithHTTPPathPattern("/v1/{settings.name=statisticsSettings}"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/trithuc.v1.StatisticsService/UpdateStatisticsSettings", runtime.WithHTTPPathPattern("/v1/statisticsSettings"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -461,7 +439,7 @@ func RegisterStatisticsServiceHandlerClient(ctx context.Context, mux *runtime.Se
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/trithuc.v1.StatisticsService/GetStatisticsSettings", runtime.WithHTTPPathPattern("/v1/{name=statisticsSettings}"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/trithuc.v1.StatisticsService/GetStatisticsSettings", runtime.WithHTTPPathPattern("/v1/statisticsSettings"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -478,7 +456,7 @@ func RegisterStatisticsServiceHandlerClient(ctx context.Context, mux *runtime.Se
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/trithuc.v1.StatisticsService/UpdateStatisticsSettings", runtime.WithHTTPPathPattern("/v1/{settings.name=statisticsSettings}"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/trithuc.v1.StatisticsService/UpdateStatisticsSettings", runtime.WithHTTPPathPattern("/v1/statisticsSettings"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -498,8 +476,8 @@ var (
 	pattern_StatisticsService_ComputeStatistics_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "statistics"}, "compute"))
 	pattern_StatisticsService_ExportStatistics_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "statistics"}, "export"))
 	pattern_StatisticsService_GetIndicators_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "statistics"}, "indicators"))
-	pattern_StatisticsService_GetStatisticsSettings_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 4, 1, 5, 2}, []string{"v1", "statisticsSettings", "name"}, ""))
-	pattern_StatisticsService_UpdateStatisticsSettings_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 4, 1, 5, 2}, []string{"v1", "statisticsSettings", "settings.name"}, ""))
+	pattern_StatisticsService_GetStatisticsSettings_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "statisticsSettings"}, ""))
+	pattern_StatisticsService_UpdateStatisticsSettings_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "statisticsSettings"}, ""))
 )
 
 var (
