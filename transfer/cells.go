@@ -49,7 +49,8 @@ func ParseDate(s string) (*date.Date, error) {
 		if whole >= 1000 && whole <= 2999 && float64(whole) == n && !strings.Contains(s, ".") {
 			return &date.Date{Year: int32(whole)}, nil
 		}
-		if whole < 1 || whole > 2958465 {
+		// Serial 401768 is 31/12/2999, the last date a four-digit year writes.
+		if whole < 1 || whole > 401768 {
 			return nil, fmt.Errorf("%q is not a date: write dd/mm/yyyy, or the year alone", s)
 		}
 		t := excelEpoch.AddDate(0, 0, int(whole))
