@@ -200,3 +200,29 @@ func (r *csvRows) Next() bool {
 func (r *csvRows) Row() (int, []string) { return r.n, r.cells }
 func (r *csvRows) Err() error           { return r.err }
 func (r *csvRows) Close() error         { return nil }
+
+// DataRows estimates the rows under the header: from the sheet's recorded
+// dimension for a workbook (no rows are read), from the lines of a CSV
+// file; -1 when unknown.
+func (w *Workbook) DataRows(sheet string, data []byte) int64 {
+	if w.xlsx == nil {
+		n := int64(bytes.Count(data, []byte("\n")))
+		if len(data) > 0 && data[len(data)-1] != '\n' {
+			n++
+		}
+		return n - 1
+	}
+	dim, err := w.xlsx.GetSheetDimension(sheet)
+	if err != nil {
+		return -1
+	}
+	_, last, ok := strings.Cut(dim, ":")
+	if !ok {
+		return -1
+	}
+	_, row, err := excelize.CellNameToCoordinates(last)
+	if err != nil {
+		return -1
+	}
+	return int64(row) - 1
+}
