@@ -35,8 +35,16 @@ type rawBody struct {
 
 func (m rawBody) NewDecoder(r io.Reader) runtime.Decoder {
 	return runtime.DecoderFunc(func(v any) error {
-		body, ok := v.(*httpbody.HttpBody)
-		if !ok {
+		var body *httpbody.HttpBody
+		switch v := v.(type) {
+		case *httpbody.HttpBody:
+			body = v
+		case **httpbody.HttpBody:
+			if *v == nil {
+				*v = &httpbody.HttpBody{}
+			}
+			body = *v
+		default:
 			return status.Errorf(codes.InvalidArgument, "a %s body is accepted only as the file of an import", m.contentType)
 		}
 		data, err := io.ReadAll(r)
