@@ -139,6 +139,9 @@ func (s *Server) operationsGateway(gw *runtime.ServeMux) error {
 			}
 			return client.ListOperations(ctx, req)
 		}),
+		route("DELETE", "/v1/operations/{id}", "DeleteOperation", func(ctx context.Context, p map[string]string, r *http.Request) (proto.Message, error) {
+			return client.DeleteOperation(ctx, &longrunningpb.DeleteOperationRequest{Name: "operations/" + p["id"]})
+		}),
 		route("POST", "/v1/operations/{id}:cancel", "CancelOperation", func(ctx context.Context, p map[string]string, r *http.Request) (proto.Message, error) {
 			return client.CancelOperation(ctx, &longrunningpb.CancelOperationRequest{Name: "operations/" + p["id"]})
 		}),

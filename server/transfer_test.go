@@ -46,11 +46,11 @@ func badWorkbook(t *testing.T) []byte {
 	return workbook(t, peopleHeader,
 		[]any{"Nguyễn", "Văn", "An", "Nam", "15/03/1980", "01 - Kinh", "001080000001", "an@example.vn"},
 		[]any{"Sơn", "Thị", "Sà Rết", "Nữ", 1975, "05", "", ""},
-		[]any{"Trần", "", "Bình", "Nam", "31/02/1980", "", "", ""},           // row 4: no such date
-		[]any{"NguyÔn", "V¨n", "C­êng", "Nam", "1980", "", "", ""},           // row 5: TCVN3
-		[]any{"Lê", "", "Dũng", "Nam", "1980", "", "12345", ""},             // row 6: national ID format (protovalidate)
-		[]any{"Phạm", "", "", "Nữ", "1980", "", "", ""},                     // row 7: no given name (the store)
-		[]any{"Võ", "", "Em", "Nữ", "1980", "99", "", ""},                   // row 8: no such ethnic group (the store)
+		[]any{"Trần", "", "Bình", "Nam", "31/02/1980", "", "", ""}, // row 4: no such date
+		[]any{"NguyÔn", "V¨n", "C­êng", "Nam", "1980", "", "", ""}, // row 5: TCVN3
+		[]any{"Lê", "", "Dũng", "Nam", "1980", "", "12345", ""},    // row 6: national ID format (protovalidate)
+		[]any{"Phạm", "", "", "Nữ", "1980", "", "", ""},            // row 7: no given name (the store)
+		[]any{"Võ", "", "Em", "Nữ", "1980", "99", "", ""},          // row 8: no such ethnic group (the store)
 	)
 }
 
