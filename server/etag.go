@@ -31,6 +31,10 @@ func ifMatchAnnotator(_ context.Context, r *http.Request) metadata.MD {
 // cache: answers hold personal data.
 func etagHeaders(_ context.Context, w http.ResponseWriter, m proto.Message) error {
 	w.Header().Set("Cache-Control", "no-store")
+	// A streamed answer (an export) is first announced with no message.
+	if m == nil {
+		return nil
+	}
 	if tag := etagOf(m.ProtoReflect()); tag != "" {
 		w.Header().Set("ETag", `"`+tag+`"`)
 	}

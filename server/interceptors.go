@@ -89,11 +89,11 @@ func (s *Server) interceptors() []grpc.ServerOption {
 	return []grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(s.logUnary,
 			s.metrics.calls.UnaryServerInterceptor(grpcprom.WithLabelsFromContext(transportLabel)),
-			recovery.UnaryServerInterceptor(rec), s.deadlineUnary, s.authUnary,
+			recovery.UnaryServerInterceptor(rec), s.deadlineUnary, s.requestSizeUnary, s.authUnary,
 			s.rateLimitUnary, s.fairShareUnary, s.auditUnary, s.authorizeUnary, s.protectUnary, s.preconditionUnary, s.validateUnary, s.scopeUnary),
 		grpc.ChainStreamInterceptor(s.logStream,
 			s.metrics.calls.StreamServerInterceptor(grpcprom.WithLabelsFromContext(transportLabel)),
-			recovery.StreamServerInterceptor(rec), s.deadlineStream, s.authStream,
+			recovery.StreamServerInterceptor(rec), s.deadlineStream, s.requestSizeStream, s.authStream,
 			s.rateLimitStream, s.auditStream, s.authorizeStream, s.protectStream, s.validateStream),
 	}
 }

@@ -125,6 +125,18 @@ var permissions = map[string][]string{
 	"/trithuc.v1.StatisticsService/GetIndicators":            {RoleHomeAffairs},
 	"/trithuc.v1.StatisticsService/GetStatisticsSettings":    {RoleHomeAffairs},
 	"/trithuc.v1.StatisticsService/UpdateStatisticsSettings": {},
+
+	// Spreadsheets: the registrar imports people (a key limited to an
+	// association may not: the people sheet is not an association's); an
+	// export is a read of every exported person, redacted as every read.
+	// Operations: each caller sees only its own (operations.go).
+	"/trithuc.v1.TransferService/ImportPeople":       {RoleRegistrar},
+	"/trithuc.v1.TransferService/ExportPeople":       {RoleRegistrar, RoleHomeAffairs},
+	"/google.longrunning.Operations/GetOperation":    {RoleRegistrar, RoleHomeAffairs},
+	"/google.longrunning.Operations/ListOperations":  {RoleRegistrar, RoleHomeAffairs},
+	"/google.longrunning.Operations/CancelOperation": {RoleRegistrar, RoleHomeAffairs},
+	"/google.longrunning.Operations/WaitOperation":   {RoleRegistrar, RoleHomeAffairs},
+	"/google.longrunning.Operations/DeleteOperation": {},
 }
 
 // unaudited are the services whose calls the audit trail leaves out: they

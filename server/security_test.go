@@ -255,6 +255,9 @@ func (e *env) restCall(token, verb, path, body string) (int, codes.Code) {
 	if code == http.StatusOK {
 		return code, codes.OK
 	}
+	if chunk, ok := resp["error"].(map[string]any); ok {
+		resp = chunk // a streamed answer's error
+	}
 	n, _ := resp["code"].(float64)
 	return code, codes.Code(n)
 }

@@ -31,6 +31,8 @@ import (
 	"google.golang.org/grpc/test/bufconn"
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+
 	apispec "trithuc/proto"
 	pb "trithuc/proto/trithuc/v1"
 	"trithuc/store"
@@ -44,6 +46,9 @@ type Config struct {
 	HTTPAddr string
 	// MaxRequestBytes bounds a gRPC message or a REST request body.
 	MaxRequestBytes int
+	// MaxImportBytes bounds the file of an import (ImportPeople), the one
+	// request allowed to be larger; DefaultMaxImportBytes when 0.
+	MaxImportBytes int
 	// Logger receives one line per call; slog.Default() when nil.
 	Logger *slog.Logger
 
@@ -86,6 +91,10 @@ type Config struct {
 
 // DefaultMaxRequestBytes is the request size limit unless configured.
 const DefaultMaxRequestBytes = 4 << 20
+
+// DefaultMaxImportBytes is the import size limit unless configured: a
+// workbook of 100,000 people is about 8 MiB.
+const DefaultMaxImportBytes = 64 << 20
 
 // maxHeaderBytes bounds the headers (gRPC metadata) of a request.
 const maxHeaderBytes = 64 << 10
@@ -131,6 +140,9 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	if cfg.MaxRequestBytes <= 0 {
 		cfg.MaxRequestBytes = DefaultMaxRequestBytes
 	}
+	if cfg.MaxImportBytes <= 0 {
+		cfg.MaxImportBytes = DefaultMaxImportBytes
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -166,7 +178,9 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	s.healthStop = make(chan struct{})
 
 	opts := append(s.interceptors(),
-		grpc.MaxRecvMsgSize(cfg.MaxRequestBytes),
+		// Messages up to the import limit are received; requestSizeUnary
+		// holds every other method to MaxRequestBytes.
+		grpc.MaxRecvMsgSize(max(cfg.MaxRequestBytes, cfg.MaxImportBytes)),
 		grpc.MaxHeaderListSize(maxHeaderBytes),
 		serverCodec(),
 	)
@@ -181,6 +195,12 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	pb.RegisterMembershipServiceServer(s.grpc, &membershipService{db: db})
 	pb.RegisterAuditServiceServer(s.grpc, &auditService{db: db, audit: s.audit})
 	pb.RegisterStatisticsServiceServer(s.grpc, &statisticsService{db: db})
+	transfers := &transferService{s: s, db: db, runs: map[string]*importRun{}}
+	pb.RegisterTransferServiceServer(s.grpc, transfers)
+	longrunningpb.RegisterOperationsServer(s.grpc, &operationsService{t: transfers})
+	if err := failInterrupted(context.Background(), db); err != nil {
+		return nil, fmt.Errorf("server: operations: %w", err)
+	}
 	s.health = health.NewServer()
 	healthpb.RegisterHealthServer(s.grpc, newWatchLimitedHealth(s.health, cfg.MaxWatchStreams))
 	reflection.Register(s.grpc)
@@ -220,12 +240,13 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 func (s *Server) httpHandler() (http.Handler, error) {
 	gw := runtime.NewServeMux(append(s.gatewayRouting(),
 		// A google.api.HttpBody answer (a CSV export) is sent as it is.
-		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, &streamedBodyMarshaler{runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{
 			MarshalOptions: protojson.MarshalOptions{},
 			// Unknown fields are an error, not silently dropped: a typo in
 			// a field name must not look like success.
 			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
-		}}),
+		}}}),
+		uploadMarshalers(),
 		runtime.WithIncomingHeaderMatcher(incomingHeader),
 		runtime.WithOutgoingHeaderMatcher(outgoingHeader),
 		runtime.WithOutgoingTrailerMatcher(outgoingTrailer),
@@ -245,10 +266,14 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		pb.RegisterMembershipServiceHandler,
 		pb.RegisterAuditServiceHandler,
 		pb.RegisterStatisticsServiceHandler,
+		pb.RegisterTransferServiceHandler,
 	} {
 		if err := register(ctx, gw, s.gwConn); err != nil {
 			return nil, fmt.Errorf("server: gateway: %w", err)
 		}
+	}
+	if err := s.operationsGateway(gw); err != nil {
+		return nil, err
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, r *http.Request) {
@@ -256,6 +281,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		w.Write(apispec.OpenAPI)
 	})
 	mux.Handle("/", credentialBeforeBody(limitBody(gw, int64(s.cfg.MaxRequestBytes))))
+	mux.Handle("POST /v1/people:import", credentialBeforeBody(limitBody(gw, int64(s.cfg.MaxImportBytes))))
 	return cors(s.cfg.CORSOrigins, mux), nil
 }
 

@@ -376,31 +376,37 @@ func (db *DB) UpdatePerson(ctx context.Context, name string, o WriteOptions, app
 		if derived && r.person.DisplayName == oldDisplay {
 			r.person.DisplayName = ""
 		}
-		if err := checkText(r.person); err != nil {
-			return err
-		}
-		p := normalizePerson(r.person)
-		if err := tx.checkPerson(ctx, id, p); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE people SET family_name = ?, middle_name = ?, given_name = ?,
-			display_name = ?, gender = ?, birth_year = ?, birth_month = ?, birth_day = ?, ethnicity = ?,
-			national_id = ?, email = ?, phone = ?, hometown = ?, address = ?, availability = ?,
-			work_location = ?, work_country = ?, update_time = ?, revision = revision + 1
-			WHERE pk = ?`, append(personValues(p), micros(tx.now), r.pk)...)
-		if err != nil {
-			return dbError(err)
-		}
-		if err := tx.writeFieldsAndRoles(ctx, r.pk, p); err != nil {
-			return err
-		}
-		if err := tx.reindexPerson(ctx, r.pk); err != nil {
+		if err := tx.updatePerson(ctx, id, r.pk, r.person); err != nil {
 			return err
 		}
 		out, err = tx.loadPerson(ctx, id, pb.PersonView_PERSON_VIEW_BASIC)
 		return err
 	})
 	return out, err
+}
+
+// updatePerson writes p, the whole new profile of the person id (row pk),
+// with the checks of a create.
+func (tx *Tx) updatePerson(ctx context.Context, id string, pk int64, p *pb.Person) error {
+	if err := checkText(p); err != nil {
+		return err
+	}
+	p = normalizePerson(p)
+	if err := tx.checkPerson(ctx, id, p); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE people SET family_name = ?, middle_name = ?, given_name = ?,
+		display_name = ?, gender = ?, birth_year = ?, birth_month = ?, birth_day = ?, ethnicity = ?,
+		national_id = ?, email = ?, phone = ?, hometown = ?, address = ?, availability = ?,
+		work_location = ?, work_country = ?, update_time = ?, revision = revision + 1
+		WHERE pk = ?`, append(personValues(p), micros(tx.now), pk)...)
+	if err != nil {
+		return dbError(err)
+	}
+	if err := tx.writeFieldsAndRoles(ctx, pk, p); err != nil {
+		return err
+	}
+	return tx.reindexPerson(ctx, pk)
 }
 
 // DeletePerson deletes a person softly (AIP-164). A deleted person is

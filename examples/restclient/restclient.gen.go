@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for ComputeStatisticsRequestDimension.
@@ -623,6 +624,27 @@ func (e PersonServiceGetPersonParamsView) Valid() bool {
 	}
 }
 
+// Defines values for TransferServiceExportPeopleParamsFormat.
+const (
+	CSV                          TransferServiceExportPeopleParamsFormat = "CSV"
+	SPREADSHEETFORMATUNSPECIFIED TransferServiceExportPeopleParamsFormat = "SPREADSHEET_FORMAT_UNSPECIFIED"
+	XLSX                         TransferServiceExportPeopleParamsFormat = "XLSX"
+)
+
+// Valid indicates whether the value is a known member of the TransferServiceExportPeopleParamsFormat enum.
+func (e TransferServiceExportPeopleParamsFormat) Valid() bool {
+	switch e {
+	case CSV:
+		return true
+	case SPREADSHEETFORMATUNSPECIFIED:
+		return true
+	case XLSX:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PersonServiceSearchPeopleParamsView.
 const (
 	PersonServiceSearchPeopleParamsViewPERSONVIEWBASIC       PersonServiceSearchPeopleParamsView = "PERSON_VIEW_BASIC"
@@ -1109,6 +1131,83 @@ type ApiHttpBody struct {
 	Extensions *[]ProtobufAny `json:"extensions,omitempty"`
 }
 
+// GoogleLongrunningOperation This resource represents a long-running operation that is the result of a
+// network API call.
+type GoogleLongrunningOperation struct {
+	// Done If the value is `false`, it means the operation is still in progress.
+	Done *bool `json:"done,omitempty"`
+
+	// Error The `Status` type defines a logical error model (https://google.aip.dev/193).
+	Error *RpcStatus `json:"error,omitempty"`
+
+	// Metadata `Any` contains an arbitrary serialized protocol buffer message along with a
+	// URL that describes the type of the serialized message.
+	//
+	// In its binary encoding, an `Any` is an ordinary message; but in other wire
+	// forms like JSON, it has a special encoding. The format of the type URL is
+	// described on the `type_url` field.
+	//
+	// Protobuf APIs provide utilities to interact with `Any` values:
+	//
+	// - A 'pack' operation accepts a message and constructs a generic `Any` wrapper
+	//   around it.
+	// - An 'unpack' operation reads the content of an `Any` message, either into an
+	//   existing message or a new one. Unpack operations must check the type of the
+	//   value they unpack against the declared `type_url`.
+	// - An 'is' operation decides whether an `Any` contains a message of the given
+	//   type, i.e. whether it can 'unpack' that type.
+	//
+	// The JSON format representation of an `Any` follows one of these cases:
+	//
+	// - For types without special-cased JSON encodings, the JSON format
+	//   representation of the `Any` is the same as that of the message, with an
+	//   additional `@type` field which contains the type URL.
+	// - For types with special-cased JSON encodings (typically called 'well-known'
+	//   types, listed in https://protobuf.dev/programming-guides/json/#any), the
+	//   JSON format representation has a key `@type` which contains the type URL
+	//   and a key `value` which contains the JSON-serialized value.
+	//
+	// The text format representation of an `Any` is like a message with one field
+	// whose name is the type URL in brackets. For example, an `Any` containing a
+	// `foo.Bar` message may be written `[type.googleapis.com/foo.Bar] { a: 2 }`.
+	Metadata *ProtobufAny `json:"metadata,omitempty"`
+
+	// Name The server-assigned name, `operations/{unique_id}`.
+	Name *string `json:"name,omitempty"`
+
+	// Response `Any` contains an arbitrary serialized protocol buffer message along with a
+	// URL that describes the type of the serialized message.
+	//
+	// In its binary encoding, an `Any` is an ordinary message; but in other wire
+	// forms like JSON, it has a special encoding. The format of the type URL is
+	// described on the `type_url` field.
+	//
+	// Protobuf APIs provide utilities to interact with `Any` values:
+	//
+	// - A 'pack' operation accepts a message and constructs a generic `Any` wrapper
+	//   around it.
+	// - An 'unpack' operation reads the content of an `Any` message, either into an
+	//   existing message or a new one. Unpack operations must check the type of the
+	//   value they unpack against the declared `type_url`.
+	// - An 'is' operation decides whether an `Any` contains a message of the given
+	//   type, i.e. whether it can 'unpack' that type.
+	//
+	// The JSON format representation of an `Any` follows one of these cases:
+	//
+	// - For types without special-cased JSON encodings, the JSON format
+	//   representation of the `Any` is the same as that of the message, with an
+	//   additional `@type` field which contains the type URL.
+	// - For types with special-cased JSON encodings (typically called 'well-known'
+	//   types, listed in https://protobuf.dev/programming-guides/json/#any), the
+	//   JSON format representation has a key `@type` which contains the type URL
+	//   and a key `value` which contains the JSON-serialized value.
+	//
+	// The text format representation of an `Any` is like a message with one field
+	// whose name is the type URL in brackets. For example, an `Any` containing a
+	// `foo.Bar` message may be written `[type.googleapis.com/foo.Bar] { a: 2 }`.
+	Response *ProtobufAny `json:"response,omitempty"`
+}
+
 // ProtobufAny `Any` contains an arbitrary serialized protocol buffer message along with a
 // URL that describes the type of the serialized message.
 //
@@ -1173,11 +1272,16 @@ type ProtobufAny struct {
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
-// RpcStatus defines model for rpcStatus.
+// RpcStatus The `Status` type defines a logical error model (https://google.aip.dev/193).
 type RpcStatus struct {
-	Code    *int32         `json:"code,omitempty"`
+	// Code The status code, which should be an enum value of [google.rpc.Code][google.rpc.Code].
+	Code *int32 `json:"code,omitempty"`
+
+	// Details A list of messages that carry the error details.
 	Details *[]ProtobufAny `json:"details,omitempty"`
-	Message *string        `json:"message,omitempty"`
+
+	// Message A developer-facing error message, which should be in English.
+	Message *string `json:"message,omitempty"`
 }
 
 // TypeDate * A full date, with non-zero year, month, and day values.
@@ -3388,6 +3492,43 @@ type PersonServiceUpdateQualificationParams struct {
 	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
 }
 
+// TransferServiceExportPeopleParams defines parameters for TransferServiceExportPeople.
+type TransferServiceExportPeopleParams struct {
+	// Filter Which people, as in ListPeople (https://google.aip.dev/160).
+	Filter *string `form:"filter,omitempty" json:"filter,omitempty"`
+
+	// OrderBy Their order, as in ListPeople.
+	OrderBy *string `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+
+	// Columns The columns, by API field name (e.g. "family_name", "birth_date");
+	// the template's columns when empty.
+	Columns *[]string `form:"columns,omitempty" json:"columns,omitempty"`
+
+	// Format CSV or XLSX.
+	//
+	//  - SPREADSHEET_FORMAT_UNSPECIFIED: The server's default: CSV.
+	//  - CSV: Comma-separated UTF-8 text with a byte order mark, as Excel opens it.
+	//  - XLSX: An Office Open XML workbook.
+	Format *TransferServiceExportPeopleParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// TransferServiceExportPeopleParamsFormat defines parameters for TransferServiceExportPeople.
+type TransferServiceExportPeopleParamsFormat string
+
+// TransferServiceImportPeopleParams defines parameters for TransferServiceImportPeople.
+type TransferServiceImportPeopleParams struct {
+	// ValidateOnly Check every row and report, changing nothing (https://google.aip.dev/163).
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+
+	// SkipInvalid Import the good rows and list the bad ones; by default one bad row
+	// imports nothing.
+	SkipInvalid *bool `form:"skipInvalid,omitempty" json:"skipInvalid,omitempty"`
+
+	// Overwrite Let imported values replace different registered ones; by default such
+	// a difference is listed as a conflict and not applied.
+	Overwrite *bool `form:"overwrite,omitempty" json:"overwrite,omitempty"`
+}
+
 // PersonServiceSearchPeopleParams defines parameters for PersonServiceSearchPeople.
 type PersonServiceSearchPeopleParams struct {
 	// Query The words to find, e.g. "nguyen van anh kinh te": a person matches when
@@ -3685,6 +3826,9 @@ type PersonServiceVerifyQualificationJSONRequestBody = PersonServiceVerifyQualif
 
 // PersonServiceUndeletePersonJSONRequestBody defines body for PersonServiceUndeletePerson for application/json ContentType.
 type PersonServiceUndeletePersonJSONRequestBody = PersonServiceUndeletePersonBody
+
+// TransferServiceImportPeopleJSONRequestBody defines body for TransferServiceImportPeople for application/json ContentType.
+type TransferServiceImportPeopleJSONRequestBody = ApiHttpBody
 
 // StatisticsServiceUpdateStatisticsSettingsJSONRequestBody defines body for StatisticsServiceUpdateStatisticsSettings for application/json ContentType.
 type StatisticsServiceUpdateStatisticsSettingsJSONRequestBody = V1StatisticsSettings
@@ -4358,6 +4502,59 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/people/{people}:undelete (the `PersonServiceUndeletePerson` operationId).
 	PersonServiceUndeletePerson(ctx context.Context, people string, body PersonServiceUndeletePersonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// TransferServiceExportPeople Exports people as CSV or XLSX, in the shape of the template, streamed in
+	// chunks. Fields the caller's role may not see are empty, as in every
+	// read, and every exported person is recorded as read in the audit trail.
+	//
+	// Corresponds with GET /v1/people:export (the `TransferServiceExportPeople` operationId).
+	TransferServiceExportPeople(ctx context.Context, params *TransferServiceExportPeopleParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// TransferServiceImportPeopleWithBody Imports people from an XLSX workbook or a CSV file, as a long-running
+	// operation (https://google.aip.dev/151): poll it with
+	// google.longrunning.Operations.GetOperation, whose metadata shows the
+	// progress. Over REST the file is the request body, sent as it is, with
+	// its Content-Type (text/csv or the XLSX type); the options are query
+	// parameters.
+	//
+	// A registered person is matched by the row's Mã hồ sơ (people/{id}) or
+	// national ID, and what they lack is filled in; a value that differs from
+	// a registered one is a conflict, listed and not applied unless overwrite
+	// is set. A row without either that resembles a registered person (same
+	// name and birth date, or same email) is listed as a possible duplicate
+	// and not created. Importing the same file twice changes nothing.
+	//
+	// The operation ends with an ImportPeopleResponse; when rows are wrong and
+	// skip_invalid is not set, it ends with an INVALID_ARGUMENT error whose
+	// details hold the same report, and nothing is imported.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/people:import (the `TransferServiceImportPeople` operationId).
+	TransferServiceImportPeopleWithBody(ctx context.Context, params *TransferServiceImportPeopleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// TransferServiceImportPeople Imports people from an XLSX workbook or a CSV file, as a long-running
+	// operation (https://google.aip.dev/151): poll it with
+	// google.longrunning.Operations.GetOperation, whose metadata shows the
+	// progress. Over REST the file is the request body, sent as it is, with
+	// its Content-Type (text/csv or the XLSX type); the options are query
+	// parameters.
+	//
+	// A registered person is matched by the row's Mã hồ sơ (people/{id}) or
+	// national ID, and what they lack is filled in; a value that differs from
+	// a registered one is a conflict, listed and not applied unless overwrite
+	// is set. A row without either that resembles a registered person (same
+	// name and birth date, or same email) is listed as a possible duplicate
+	// and not created. Importing the same file twice changes nothing.
+	//
+	// The operation ends with an ImportPeopleResponse; when rows are wrong and
+	// skip_invalid is not set, it ends with an INVALID_ARGUMENT error whose
+	// details hold the same report, and nothing is imported.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/people:import (the `TransferServiceImportPeople` operationId).
+	TransferServiceImportPeople(ctx context.Context, params *TransferServiceImportPeopleParams, body TransferServiceImportPeopleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonServiceSearchPeople Finds people by free text over their names, majors, institutions,
 	// workplaces and fields of expertise, typed with or without diacritics,
@@ -5713,6 +5910,89 @@ func (c *Client) PersonServiceUndeletePersonWithBody(ctx context.Context, people
 // Corresponds with POST /v1/people/{people}:undelete (the `PersonServiceUndeletePerson` operationId).
 func (c *Client) PersonServiceUndeletePerson(ctx context.Context, people string, body PersonServiceUndeletePersonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonServiceUndeletePersonRequest(c.Server, people, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// TransferServiceExportPeople Exports people as CSV or XLSX, in the shape of the template, streamed in
+// chunks. Fields the caller's role may not see are empty, as in every
+// read, and every exported person is recorded as read in the audit trail.
+//
+// Corresponds with GET /v1/people:export (the `TransferServiceExportPeople` operationId).
+func (c *Client) TransferServiceExportPeople(ctx context.Context, params *TransferServiceExportPeopleParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewTransferServiceExportPeopleRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// TransferServiceImportPeopleWithBody Imports people from an XLSX workbook or a CSV file, as a long-running
+// operation (https://google.aip.dev/151): poll it with
+// google.longrunning.Operations.GetOperation, whose metadata shows the
+// progress. Over REST the file is the request body, sent as it is, with
+// its Content-Type (text/csv or the XLSX type); the options are query
+// parameters.
+//
+// A registered person is matched by the row's Mã hồ sơ (people/{id}) or
+// national ID, and what they lack is filled in; a value that differs from
+// a registered one is a conflict, listed and not applied unless overwrite
+// is set. A row without either that resembles a registered person (same
+// name and birth date, or same email) is listed as a possible duplicate
+// and not created. Importing the same file twice changes nothing.
+//
+// The operation ends with an ImportPeopleResponse; when rows are wrong and
+// skip_invalid is not set, it ends with an INVALID_ARGUMENT error whose
+// details hold the same report, and nothing is imported.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/people:import (the `TransferServiceImportPeople` operationId).
+func (c *Client) TransferServiceImportPeopleWithBody(ctx context.Context, params *TransferServiceImportPeopleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewTransferServiceImportPeopleRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// TransferServiceImportPeople Imports people from an XLSX workbook or a CSV file, as a long-running
+// operation (https://google.aip.dev/151): poll it with
+// google.longrunning.Operations.GetOperation, whose metadata shows the
+// progress. Over REST the file is the request body, sent as it is, with
+// its Content-Type (text/csv or the XLSX type); the options are query
+// parameters.
+//
+// A registered person is matched by the row's Mã hồ sơ (people/{id}) or
+// national ID, and what they lack is filled in; a value that differs from
+// a registered one is a conflict, listed and not applied unless overwrite
+// is set. A row without either that resembles a registered person (same
+// name and birth date, or same email) is listed as a possible duplicate
+// and not created. Importing the same file twice changes nothing.
+//
+// The operation ends with an ImportPeopleResponse; when rows are wrong and
+// skip_invalid is not set, it ends with an INVALID_ARGUMENT error whose
+// details hold the same report, and nothing is imported.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/people:import (the `TransferServiceImportPeople` operationId).
+func (c *Client) TransferServiceImportPeople(ctx context.Context, params *TransferServiceImportPeopleParams, body TransferServiceImportPeopleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewTransferServiceImportPeopleRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9746,6 +10026,187 @@ func NewPersonServiceUndeletePersonRequestWithBody(server string, people string,
 	return req, nil
 }
 
+// NewTransferServiceExportPeopleRequest constructs an http.Request for the TransferServiceExportPeople method
+func NewTransferServiceExportPeopleRequest(server string, params *TransferServiceExportPeopleParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/people:export")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Filter != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Columns != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "columns", *params.Columns, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewTransferServiceImportPeopleRequest calls the generic TransferServiceImportPeople builder with application/json body
+func NewTransferServiceImportPeopleRequest(server string, params *TransferServiceImportPeopleParams, body TransferServiceImportPeopleJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewTransferServiceImportPeopleRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewTransferServiceImportPeopleRequestWithBody constructs an http.Request for the TransferServiceImportPeople method, with any body, and a specified content type
+func NewTransferServiceImportPeopleRequestWithBody(server string, params *TransferServiceImportPeopleParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/people:import")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SkipInvalid != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skipInvalid", *params.SkipInvalid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Overwrite != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "overwrite", *params.Overwrite, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewPersonServiceSearchPeopleRequest constructs an http.Request for the PersonServiceSearchPeople method
 func NewPersonServiceSearchPeopleRequest(server string, params *PersonServiceSearchPeopleParams) (*http.Request, error) {
 	var err error
@@ -11040,6 +11501,61 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/people/{people}:undelete (the `PersonServiceUndeletePerson` operationId).
 	PersonServiceUndeletePersonWithResponse(ctx context.Context, people string, body PersonServiceUndeletePersonJSONRequestBody, reqEditors ...RequestEditorFn) (*PersonServiceUndeletePersonResponse, error)
+
+	// TransferServiceExportPeopleWithResponse Exports people as CSV or XLSX, in the shape of the template, streamed in
+	// chunks. Fields the caller's role may not see are empty, as in every
+	// read, and every exported person is recorded as read in the audit trail.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/people:export (the `TransferServiceExportPeople` operationId).
+	TransferServiceExportPeopleWithResponse(ctx context.Context, params *TransferServiceExportPeopleParams, reqEditors ...RequestEditorFn) (*TransferServiceExportPeopleResponse, error)
+
+	// TransferServiceImportPeopleWithBodyWithResponse Imports people from an XLSX workbook or a CSV file, as a long-running
+	// operation (https://google.aip.dev/151): poll it with
+	// google.longrunning.Operations.GetOperation, whose metadata shows the
+	// progress. Over REST the file is the request body, sent as it is, with
+	// its Content-Type (text/csv or the XLSX type); the options are query
+	// parameters.
+	//
+	// A registered person is matched by the row's Mã hồ sơ (people/{id}) or
+	// national ID, and what they lack is filled in; a value that differs from
+	// a registered one is a conflict, listed and not applied unless overwrite
+	// is set. A row without either that resembles a registered person (same
+	// name and birth date, or same email) is listed as a possible duplicate
+	// and not created. Importing the same file twice changes nothing.
+	//
+	// The operation ends with an ImportPeopleResponse; when rows are wrong and
+	// skip_invalid is not set, it ends with an INVALID_ARGUMENT error whose
+	// details hold the same report, and nothing is imported.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/people:import (the `TransferServiceImportPeople` operationId).
+	TransferServiceImportPeopleWithBodyWithResponse(ctx context.Context, params *TransferServiceImportPeopleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TransferServiceImportPeopleResponse, error)
+
+	// TransferServiceImportPeopleWithResponse Imports people from an XLSX workbook or a CSV file, as a long-running
+	// operation (https://google.aip.dev/151): poll it with
+	// google.longrunning.Operations.GetOperation, whose metadata shows the
+	// progress. Over REST the file is the request body, sent as it is, with
+	// its Content-Type (text/csv or the XLSX type); the options are query
+	// parameters.
+	//
+	// A registered person is matched by the row's Mã hồ sơ (people/{id}) or
+	// national ID, and what they lack is filled in; a value that differs from
+	// a registered one is a conflict, listed and not applied unless overwrite
+	// is set. A row without either that resembles a registered person (same
+	// name and birth date, or same email) is listed as a possible duplicate
+	// and not created. Importing the same file twice changes nothing.
+	//
+	// The operation ends with an ImportPeopleResponse; when rows are wrong and
+	// skip_invalid is not set, it ends with an INVALID_ARGUMENT error whose
+	// details hold the same report, and nothing is imported.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/people:import (the `TransferServiceImportPeople` operationId).
+	TransferServiceImportPeopleWithResponse(ctx context.Context, params *TransferServiceImportPeopleParams, body TransferServiceImportPeopleJSONRequestBody, reqEditors ...RequestEditorFn) (*TransferServiceImportPeopleResponse, error)
 
 	// PersonServiceSearchPeopleWithResponse Finds people by free text over their names, majors, institutions,
 	// workplaces and fields of expertise, typed with or without diacritics,
@@ -13713,6 +14229,102 @@ func (r PersonServiceUndeletePersonResponse) ContentType() string {
 	return ""
 }
 
+type TransferServiceExportPeopleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *openapi_types.File
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r TransferServiceExportPeopleResponse) GetJSON200() *openapi_types.File {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r TransferServiceExportPeopleResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r TransferServiceExportPeopleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r TransferServiceExportPeopleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r TransferServiceExportPeopleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r TransferServiceExportPeopleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type TransferServiceImportPeopleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *GoogleLongrunningOperation
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r TransferServiceImportPeopleResponse) GetJSON200() *GoogleLongrunningOperation {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r TransferServiceImportPeopleResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r TransferServiceImportPeopleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r TransferServiceImportPeopleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r TransferServiceImportPeopleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r TransferServiceImportPeopleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type PersonServiceSearchPeopleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -15147,6 +15759,79 @@ func (c *ClientWithResponses) PersonServiceUndeletePersonWithResponse(ctx contex
 		return nil, err
 	}
 	return ParsePersonServiceUndeletePersonResponse(rsp)
+}
+
+// TransferServiceExportPeopleWithResponse Exports people as CSV or XLSX, in the shape of the template, streamed in
+// chunks. Fields the caller's role may not see are empty, as in every
+// read, and every exported person is recorded as read in the audit trail.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/people:export (the `TransferServiceExportPeople` operationId).
+func (c *ClientWithResponses) TransferServiceExportPeopleWithResponse(ctx context.Context, params *TransferServiceExportPeopleParams, reqEditors ...RequestEditorFn) (*TransferServiceExportPeopleResponse, error) {
+	rsp, err := c.TransferServiceExportPeople(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTransferServiceExportPeopleResponse(rsp)
+}
+
+// TransferServiceImportPeopleWithBodyWithResponse Imports people from an XLSX workbook or a CSV file, as a long-running
+// operation (https://google.aip.dev/151): poll it with
+// google.longrunning.Operations.GetOperation, whose metadata shows the
+// progress. Over REST the file is the request body, sent as it is, with
+// its Content-Type (text/csv or the XLSX type); the options are query
+// parameters.
+//
+// A registered person is matched by the row's Mã hồ sơ (people/{id}) or
+// national ID, and what they lack is filled in; a value that differs from
+// a registered one is a conflict, listed and not applied unless overwrite
+// is set. A row without either that resembles a registered person (same
+// name and birth date, or same email) is listed as a possible duplicate
+// and not created. Importing the same file twice changes nothing.
+//
+// The operation ends with an ImportPeopleResponse; when rows are wrong and
+// skip_invalid is not set, it ends with an INVALID_ARGUMENT error whose
+// details hold the same report, and nothing is imported.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/people:import (the `TransferServiceImportPeople` operationId).
+func (c *ClientWithResponses) TransferServiceImportPeopleWithBodyWithResponse(ctx context.Context, params *TransferServiceImportPeopleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TransferServiceImportPeopleResponse, error) {
+	rsp, err := c.TransferServiceImportPeopleWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTransferServiceImportPeopleResponse(rsp)
+}
+
+// TransferServiceImportPeopleWithResponse Imports people from an XLSX workbook or a CSV file, as a long-running
+// operation (https://google.aip.dev/151): poll it with
+// google.longrunning.Operations.GetOperation, whose metadata shows the
+// progress. Over REST the file is the request body, sent as it is, with
+// its Content-Type (text/csv or the XLSX type); the options are query
+// parameters.
+//
+// A registered person is matched by the row's Mã hồ sơ (people/{id}) or
+// national ID, and what they lack is filled in; a value that differs from
+// a registered one is a conflict, listed and not applied unless overwrite
+// is set. A row without either that resembles a registered person (same
+// name and birth date, or same email) is listed as a possible duplicate
+// and not created. Importing the same file twice changes nothing.
+//
+// The operation ends with an ImportPeopleResponse; when rows are wrong and
+// skip_invalid is not set, it ends with an INVALID_ARGUMENT error whose
+// details hold the same report, and nothing is imported.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/people:import (the `TransferServiceImportPeople` operationId).
+func (c *ClientWithResponses) TransferServiceImportPeopleWithResponse(ctx context.Context, params *TransferServiceImportPeopleParams, body TransferServiceImportPeopleJSONRequestBody, reqEditors ...RequestEditorFn) (*TransferServiceImportPeopleResponse, error) {
+	rsp, err := c.TransferServiceImportPeople(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTransferServiceImportPeopleResponse(rsp)
 }
 
 // PersonServiceSearchPeopleWithResponse Finds people by free text over their names, majors, institutions,
@@ -17047,6 +17732,72 @@ func ParsePersonServiceUndeletePersonResponse(rsp *http.Response) (*PersonServic
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest V1Person
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseTransferServiceExportPeopleResponse parses an HTTP response from a TransferServiceExportPeopleWithResponse call
+func ParseTransferServiceExportPeopleResponse(rsp *http.Response) (*TransferServiceExportPeopleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &TransferServiceExportPeopleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest openapi_types.File
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseTransferServiceImportPeopleResponse parses an HTTP response from a TransferServiceImportPeopleWithResponse call
+func ParseTransferServiceImportPeopleResponse(rsp *http.Response) (*TransferServiceImportPeopleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &TransferServiceImportPeopleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest GoogleLongrunningOperation
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -1,0 +1,135 @@
+package server
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/emptypb"
+
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/store"
+)
+
+// operationsService serves google.longrunning.Operations for the imports
+// that transferService runs. A caller sees the operations it started;
+// an admin sees everyone's.
+type operationsService struct {
+	longrunningpb.UnimplementedOperationsServer
+	t *transferService
+}
+
+func (o *operationsService) get(ctx context.Context, name string) (*longrunningpb.Operation, error) {
+	id, ok := strings.CutPrefix(name, "operations/")
+	if !ok || id == "" {
+		return nil, fieldError("name", "want an operation's name, operations/{id}")
+	}
+	op, err := o.t.db.GetOperation(ctx, id)
+	if err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	if p := principal(ctx); p.Role != RoleAdmin && p.ID != op.Principal {
+		// Another caller's operation is answered as one that does not
+		// exist (https://google.aip.dev/211).
+		return nil, status.Errorf(codes.NotFound, "%s does not exist", name)
+	}
+	var meta *pb.ImportPeopleMetadata
+	o.t.mu.Lock()
+	run := o.t.runs[id]
+	o.t.mu.Unlock()
+	if run != nil && !op.Done {
+		meta = run.metadata()
+	}
+	return o.t.operation(op, meta), nil
+}
+
+func (o *operationsService) GetOperation(ctx context.Context, req *longrunningpb.GetOperationRequest) (*longrunningpb.Operation, error) {
+	return o.get(ctx, req.GetName())
+}
+
+func (o *operationsService) ListOperations(ctx context.Context, req *longrunningpb.ListOperationsRequest) (*longrunningpb.ListOperationsResponse, error) {
+	if req.GetFilter() != "" {
+		return nil, fieldError("filter", "operations take no filter")
+	}
+	size := int(req.GetPageSize())
+	if size <= 0 || size > 1000 {
+		size = 50
+	}
+	after := req.GetPageToken()
+	if after != "" && !strings.HasPrefix(after, "op:") {
+		return nil, fieldError("page_token", "not a page token of this listing; start again without it")
+	}
+	p := principal(ctx)
+	who := p.ID
+	if p.Role == RoleAdmin {
+		who = ""
+	}
+	ops, err := o.t.db.ListOperations(ctx, who, size+1, strings.TrimPrefix(after, "op:"))
+	if err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	out := &longrunningpb.ListOperationsResponse{}
+	for i, op := range ops {
+		if i == size {
+			out.NextPageToken = "op:" + ops[i-1].ID
+			break
+		}
+		got, err := o.get(ctx, "operations/"+op.ID)
+		if err != nil {
+			return nil, err
+		}
+		out.Operations = append(out.Operations, got)
+	}
+	return out, nil
+}
+
+func (o *operationsService) CancelOperation(ctx context.Context, req *longrunningpb.CancelOperationRequest) (*emptypb.Empty, error) {
+	op, err := o.get(ctx, req.GetName())
+	if err != nil {
+		return nil, err
+	}
+	id := strings.TrimPrefix(op.Name, "operations/")
+	o.t.mu.Lock()
+	run := o.t.runs[id]
+	o.t.mu.Unlock()
+	if run != nil {
+		run.cancel()
+	}
+	return &emptypb.Empty{}, nil
+}
+
+// WaitOperation polls until the operation is done or the wait ends.
+func (o *operationsService) WaitOperation(ctx context.Context, req *longrunningpb.WaitOperationRequest) (*longrunningpb.Operation, error) {
+	wait := 30 * time.Second
+	if d := req.GetTimeout(); d != nil && d.AsDuration() > 0 && d.AsDuration() < wait {
+		wait = d.AsDuration()
+	}
+	deadline := time.Now().Add(wait)
+	for {
+		op, err := o.get(ctx, req.GetName())
+		if err != nil || op.Done || time.Now().After(deadline) {
+			return op, err
+		}
+		select {
+		case <-ctx.Done():
+			return op, nil
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// failInterrupted ends the operations a previous run of the server left
+// running: their work was one transaction that never committed.
+func failInterrupted(ctx context.Context, db *store.DB) error {
+	st := status.New(codes.Aborted, "the server stopped while the import ran; nothing of it was imported; start it again")
+	blob, err := proto.Marshal(st.Proto())
+	if err != nil {
+		return err
+	}
+	_, err = db.FailInterruptedOperations(ctx, blob)
+	return err
+}

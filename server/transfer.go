@@ -1,0 +1,335 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"github.com/xuri/excelize/v2"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	spb "google.golang.org/genproto/googleapis/rpc/status"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/store"
+	"trithuc/transfer"
+)
+
+const (
+	importMethod = "/trithuc.v1.TransferService/ImportPeople"
+	// maxProblems bounds the problems an import reports; its counts stay
+	// exact.
+	maxProblems = 10000
+)
+
+// transferService imports and exports spreadsheets. Imports run in the
+// background as long-running operations; runs holds those of this process,
+// whose progress lives in memory until they end (the import's transaction
+// holds the one write connection, so progress cannot be written as it goes).
+type transferService struct {
+	pb.UnimplementedTransferServiceServer
+	s  *Server
+	db *store.DB
+
+	mu   sync.Mutex
+	runs map[string]*importRun
+}
+
+type importRun struct {
+	mu        sync.Mutex
+	principal string
+	meta      *pb.ImportPeopleMetadata
+	cancel    context.CancelFunc
+}
+
+func (r *importRun) metadata() *pb.ImportPeopleMetadata {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return proto.Clone(r.meta).(*pb.ImportPeopleMetadata)
+}
+
+func (t *transferService) ImportPeople(ctx context.Context, req *pb.ImportPeopleRequest) (*longrunningpb.Operation, error) {
+	p := principal(ctx)
+	data := req.GetFile().GetData()
+	wb, err := transfer.Open(data, transfer.Sniff(req.GetFile().GetContentType(), data))
+	if err != nil {
+		return nil, fieldError("file", err.Error())
+	}
+	sheet := wb.Sheets()[0]
+	for _, name := range wb.Sheets() {
+		if name == transfer.PeopleSheet {
+			sheet = name
+		}
+	}
+	rows, err := wb.Rows(sheet)
+	if err != nil {
+		wb.Close()
+		return nil, fieldError("file", err.Error())
+	}
+	var mapping *transfer.Mapping
+	if rows.Next() {
+		_, header := rows.Row()
+		var errs []transfer.CellError
+		if mapping, errs = transfer.MapHeader(header); len(errs) > 0 {
+			rows.Close()
+			wb.Close()
+			v := &errdetails.BadRequest{}
+			for _, e := range errs {
+				v.FieldViolations = append(v.FieldViolations, &errdetails.BadRequest_FieldViolation{
+					Field: "file", Description: fmt.Sprintf("row 1, column %s: %s", columnName(e.Index, e.Column), e.Msg)})
+			}
+			return nil, withDetails(codes.InvalidArgument, "the header row of the file is not the template's: "+errs[0].Msg, v)
+		}
+	} else {
+		rows.Close()
+		wb.Close()
+		return nil, fieldError("file", "the file is empty: the first row must be the template's headers")
+	}
+	meta := &pb.ImportPeopleMetadata{RowsTotal: estimateRows(wb, sheet, data), ValidateOnly: req.GetValidateOnly(),
+		SkipInvalid: req.GetSkipInvalid(), CreateTime: timestamppb.Now()}
+	meta.UpdateTime = meta.CreateTime
+	op := &store.Operation{ID: store.NewOperationID(), Kind: "import_people", Principal: p.ID}
+	op.Metadata, _ = proto.Marshal(meta)
+	if err := t.db.CreateOperation(ctx, op); err != nil {
+		rows.Close()
+		wb.Close()
+		return nil, grpcError(ctx, err)
+	}
+	// The run outlives the call; its audit event is the call's, naming the
+	// operation and, as it writes them, every person it creates or changes.
+	ev := t.s.newAuditEvent(callFrom(ctx))
+	ev.Method = importMethod
+	ev.AddResources("operations/" + op.ID)
+	runCtx, cancel := context.WithCancel(store.WithAudit(context.WithoutCancel(ctx), ev))
+	run := &importRun{principal: p.ID, meta: meta, cancel: cancel}
+	t.mu.Lock()
+	t.runs[op.ID] = run
+	t.mu.Unlock()
+	go func() {
+		defer cancel()
+		defer wb.Close()
+		defer rows.Close()
+		t.runImport(runCtx, op, run, req, sheet, rows, mapping)
+		if !ev.Stored() {
+			// Nothing committed (a dry run, refused rows, a failure): the
+			// run is still on record.
+			ev.Code = "OK"
+			t.s.audit.add(ev)
+		}
+		t.mu.Lock()
+		delete(t.runs, op.ID)
+		t.mu.Unlock()
+	}()
+	return t.operation(op, meta), nil
+}
+
+// estimateRows is the number of data rows: the sheet's dimension for a
+// workbook, the lines for a CSV file.
+func estimateRows(wb *transfer.Workbook, sheet string, data []byte) int64 {
+	n := wb.DataRows(sheet, data)
+	if n < 0 {
+		return 0
+	}
+	return n
+}
+
+// errRefused ends an all-or-nothing import that has bad rows: nothing
+// commits.
+var errRefused = errors.New("rows refused")
+
+func (t *transferService) runImport(ctx context.Context, op *store.Operation, run *importRun, req *pb.ImportPeopleRequest,
+	sheet string, rows transfer.Rows, mapping *transfer.Mapping) {
+	resp := &pb.ImportPeopleResponse{}
+	problem := func(pr *pb.ImportProblem) {
+		if len(resp.Problems) < maxProblems {
+			pr.Sheet = sheet
+			resp.Problems = append(resp.Problems, pr)
+		}
+	}
+	progress := func(refused bool) {
+		run.mu.Lock()
+		run.meta.RowsRead++
+		if refused {
+			run.meta.RowsRefused++
+		} else {
+			run.meta.RowsAccepted++
+		}
+		run.meta.UpdateTime = timestamppb.Now()
+		run.mu.Unlock()
+	}
+	finish := func(op *store.Operation) {
+		resp.Applied = !req.GetValidateOnly() && (resp.Refused == 0 || req.GetSkipInvalid())
+		op.Metadata, _ = proto.Marshal(run.metadata())
+		if resp.Refused > 0 && !req.GetSkipInvalid() {
+			st := status.New(codes.InvalidArgument, fmt.Sprintf("%d rows have errors; nothing was imported. Correct them, or import with skip_invalid to import the good rows", resp.Refused))
+			if d, err := st.WithDetails(resp); err == nil {
+				st = d
+			}
+			op.Error, _ = proto.Marshal(st.Proto())
+			return
+		}
+		a, _ := anypb.New(resp)
+		op.Response, _ = proto.Marshal(a)
+	}
+	err := t.db.Import(ctx, store.ImportOptions{DryRun: req.GetValidateOnly(), Overwrite: req.GetOverwrite(), Operation: op, Finish: finish},
+		func(im *store.Importer) error {
+			for rows.Next() {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				n, cells := rows.Row()
+				if transfer.Blank(cells) {
+					continue
+				}
+				person, cellErrs := mapping.Person(cells)
+				for _, e := range cellErrs {
+					problem(&pb.ImportProblem{Kind: pb.ImportProblem_ERROR, Row: int32(n), Column: columnName(e.Index, e.Column), Field: e.Field, Message: e.Msg})
+				}
+				refused := len(cellErrs) > 0
+				if !refused {
+					var err error
+					refused, err = t.importRow(ctx, im, person, int32(n), mapping, resp, problem)
+					if err != nil {
+						return err
+					}
+				}
+				if refused {
+					resp.Refused++
+				}
+				progress(refused)
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if resp.Refused > 0 && !req.GetSkipInvalid() {
+				return errRefused
+			}
+			return nil
+		})
+	switch {
+	case err == nil && !req.GetValidateOnly():
+		return // the operation was finished in the import's transaction
+	case err == nil, errors.Is(err, errRefused):
+		finish(op)
+	case errors.Is(err, context.Canceled):
+		op.Metadata, _ = proto.Marshal(run.metadata())
+		op.Error, _ = proto.Marshal(status.New(codes.Canceled, "the import was cancelled; nothing was imported").Proto())
+	case errors.Is(err, transfer.ErrUnreadable):
+		op.Metadata, _ = proto.Marshal(run.metadata())
+		op.Error, _ = proto.Marshal(status.New(codes.InvalidArgument, err.Error()+"; nothing was imported").Proto())
+	default:
+		slog.Error("import failed", "operation", op.ID, "err", err)
+		op.Metadata, _ = proto.Marshal(run.metadata())
+		op.Error, _ = proto.Marshal(status.Convert(grpcError(ctx, err)).Proto())
+	}
+	if err := t.db.FinishOperation(context.WithoutCancel(ctx), op); err != nil {
+		slog.Error("import: storing the end of the operation", "operation", op.ID, "err", err)
+	}
+}
+
+// importRow checks a row as CreatePerson would and applies it. It reports
+// whether the row was refused; an error is a failure of the import itself.
+func (t *transferService) importRow(ctx context.Context, im *store.Importer, person *pb.Person, row int32,
+	mapping *transfer.Mapping, resp *pb.ImportPeopleResponse, problem func(*pb.ImportProblem)) (bool, error) {
+	err := t.s.validate(ctx, &pb.CreatePersonRequest{Person: person})
+	var out *store.ImportOutcome
+	if err == nil {
+		out, err = im.Person(ctx, person)
+	}
+	if err != nil {
+		st := status.Convert(grpcError(ctx, err))
+		switch st.Code() {
+		case codes.InvalidArgument, codes.AlreadyExists, codes.NotFound, codes.FailedPrecondition:
+		default:
+			return false, err
+		}
+		reported := false
+		for _, d := range st.Details() {
+			if br, ok := d.(*errdetails.BadRequest); ok {
+				for _, v := range br.FieldViolations {
+					reported = true
+					problem(&pb.ImportProblem{Kind: pb.ImportProblem_ERROR, Row: row, Column: columnOf(mapping, v.Field),
+						Field: v.Field, Message: v.Description})
+				}
+			}
+		}
+		if !reported {
+			problem(&pb.ImportProblem{Kind: pb.ImportProblem_ERROR, Row: row, Message: st.Message()})
+		}
+		return true, nil
+	}
+	switch out.Action {
+	case store.Created:
+		resp.Created++
+	case store.Updated:
+		resp.Updated++
+	case store.Unchanged:
+		resp.Unchanged++
+	case store.Duplicate:
+		resp.PossibleDuplicates++
+		for _, d := range out.Duplicates {
+			problem(&pb.ImportProblem{Kind: pb.ImportProblem_POSSIBLE_DUPLICATE, Row: row, Person: d,
+				Message: fmt.Sprintf("resembles %s (same name and birth date, or same email) and was not created; add the national ID or the Mã hồ sơ to match that person, or check that it is someone else", d)})
+		}
+	}
+	for _, c := range out.Conflicts {
+		problem(&pb.ImportProblem{Kind: pb.ImportProblem_CONFLICT, Row: row, Column: columnOf(mapping, c.Field), Field: c.Field, Person: out.Person,
+			Message: fmt.Sprintf("%s has %q registered; the file has %q, not applied (import with overwrite to replace it)", out.Person, c.Registered, c.Imported)})
+	}
+	return false, nil
+}
+
+func columnOf(m *transfer.Mapping, field string) string {
+	i := m.ColumnOf(field)
+	if i < 0 {
+		return ""
+	}
+	return columnName(i, m.Headers()[i])
+}
+
+// columnName is a column as a spreadsheet shows it: "F (Ngày sinh)".
+func columnName(i int, header string) string {
+	if i < 0 {
+		return ""
+	}
+	name, _ := excelize.ColumnNumberToName(i + 1)
+	if header == "" {
+		return name
+	}
+	return name + " (" + header + ")"
+}
+
+func fieldError(field, msg string) error {
+	return badRequest(&store.Error{Code: store.Invalid, Field: field, Message: msg})
+}
+
+// operation is the google.longrunning form of a stored operation, with the
+// progress of a run in this process when it is still running.
+func (t *transferService) operation(op *store.Operation, meta *pb.ImportPeopleMetadata) *longrunningpb.Operation {
+	out := &longrunningpb.Operation{Name: "operations/" + op.ID, Done: op.Done}
+	if meta == nil {
+		meta = &pb.ImportPeopleMetadata{}
+		proto.Unmarshal(op.Metadata, meta)
+	}
+	out.Metadata, _ = anypb.New(meta)
+	switch {
+	case len(op.Error) > 0:
+		st := new(spb.Status)
+		if proto.Unmarshal(op.Error, st) == nil {
+			out.Result = &longrunningpb.Operation_Error{Error: st}
+		}
+	case len(op.Response) > 0:
+		a := new(anypb.Any)
+		if proto.Unmarshal(op.Response, a) == nil {
+			out.Result = &longrunningpb.Operation_Response{Response: a}
+		}
+	}
+	return out
+}

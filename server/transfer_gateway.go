@@ -1,0 +1,154 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/genproto/googleapis/api/httpbody"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	"trithuc/transfer"
+)
+
+// streamedBodyMarshaler writes the chunks of a streamed google.api.HttpBody
+// (an export) back to back: the gateway would otherwise put a newline
+// between them, which breaks an XLSX file. ExportPeople is the only
+// server stream the REST API has.
+type streamedBodyMarshaler struct{ runtime.HTTPBodyMarshaler }
+
+func (streamedBodyMarshaler) Delimiter() []byte { return nil }
+
+// rawBody decodes a request body as it is into a google.api.HttpBody: the
+// file of an import, sent over REST with its own Content-Type. Its answers
+// are JSON.
+type rawBody struct {
+	runtime.Marshaler
+	contentType string
+}
+
+func (m rawBody) NewDecoder(r io.Reader) runtime.Decoder {
+	return runtime.DecoderFunc(func(v any) error {
+		var body *httpbody.HttpBody
+		switch v := v.(type) {
+		case *httpbody.HttpBody:
+			body = v
+		case **httpbody.HttpBody:
+			if *v == nil {
+				*v = &httpbody.HttpBody{}
+			}
+			body = *v
+		default:
+			return status.Errorf(codes.InvalidArgument, "a %s body is accepted only as the file of an import", m.contentType)
+		}
+		data, err := io.ReadAll(r)
+		if err != nil {
+			return err
+		}
+		body.ContentType, body.Data = m.contentType, data
+		return nil
+	})
+}
+
+func uploadMarshalers() runtime.ServeMuxOption {
+	json := &runtime.JSONPb{}
+	return func(mux *runtime.ServeMux) {
+		for _, ct := range []string{"text/csv", transfer.ContentTypeXLSX, "application/octet-stream"} {
+			runtime.WithMarshalerOption(ct, rawBody{Marshaler: json, contentType: ct})(mux)
+		}
+	}
+}
+
+// requestSizeUnary holds every method but ImportPeople to MaxRequestBytes:
+// the gRPC server receives messages up to the larger import limit.
+func (s *Server) requestSizeUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	if err := s.checkSize(info.FullMethod, req); err != nil {
+		return nil, err
+	}
+	return handler(ctx, req)
+}
+
+func (s *Server) requestSizeStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+	return handler(srv, &sizedStream{ServerStream: ss, s: s, method: info.FullMethod})
+}
+
+type sizedStream struct {
+	grpc.ServerStream
+	s      *Server
+	method string
+}
+
+func (ss *sizedStream) RecvMsg(m any) error {
+	if err := ss.ServerStream.RecvMsg(m); err != nil {
+		return err
+	}
+	return ss.s.checkSize(ss.method, m)
+}
+
+func (s *Server) checkSize(method string, req any) error {
+	msg, ok := req.(proto.Message)
+	if !ok || method == importMethod {
+		return nil
+	}
+	if n := proto.Size(msg); n > s.cfg.MaxRequestBytes {
+		return status.Errorf(codes.ResourceExhausted, "the request is %d bytes; the limit is %d", n, s.cfg.MaxRequestBytes)
+	}
+	return nil
+}
+
+// operationsGateway serves google.longrunning.Operations over REST. Its
+// generated code is not ours to generate (the proto is Google's), so these
+// few routes are written as the gateway writes them: a gRPC call over the
+// same in-memory connection, through the same interceptors.
+func (s *Server) operationsGateway(gw *runtime.ServeMux) error {
+	client := longrunningpb.NewOperationsClient(s.gwConn)
+	route := func(method, pattern, rpc string, call func(ctx context.Context, params map[string]string, r *http.Request) (proto.Message, error)) error {
+		return gw.HandlePath(method, pattern, func(w http.ResponseWriter, r *http.Request, params map[string]string) {
+			_, outbound := runtime.MarshalerForRequest(gw, r)
+			ctx, err := runtime.AnnotateContext(r.Context(), gw, r, "/google.longrunning.Operations/"+rpc, runtime.WithHTTPPathPattern(pattern))
+			if err != nil {
+				runtime.HTTPError(r.Context(), gw, outbound, w, r, err)
+				return
+			}
+			var md runtime.ServerMetadata
+			ctx = runtime.NewServerMetadataContext(ctx, md)
+			resp, err := call(ctx, params, r)
+			if err != nil {
+				runtime.HTTPError(ctx, gw, outbound, w, r, err)
+				return
+			}
+			runtime.ForwardResponseMessage(ctx, gw, outbound, w, r, resp)
+		})
+	}
+	for _, err := range []error{
+		route("GET", "/v1/operations/{id}", "GetOperation", func(ctx context.Context, p map[string]string, r *http.Request) (proto.Message, error) {
+			return client.GetOperation(ctx, &longrunningpb.GetOperationRequest{Name: "operations/" + p["id"]})
+		}),
+		route("GET", "/v1/operations", "ListOperations", func(ctx context.Context, p map[string]string, r *http.Request) (proto.Message, error) {
+			req := &longrunningpb.ListOperationsRequest{Name: "operations", PageToken: r.URL.Query().Get("pageToken"), Filter: r.URL.Query().Get("filter")}
+			if n := r.URL.Query().Get("pageSize"); n != "" {
+				if _, err := fmt.Sscan(n, &req.PageSize); err != nil {
+					return nil, fieldError("page_size", "want a whole number")
+				}
+			}
+			return client.ListOperations(ctx, req)
+		}),
+		route("DELETE", "/v1/operations/{id}", "DeleteOperation", func(ctx context.Context, p map[string]string, r *http.Request) (proto.Message, error) {
+			return client.DeleteOperation(ctx, &longrunningpb.DeleteOperationRequest{Name: "operations/" + p["id"]})
+		}),
+		route("POST", "/v1/operations/{id}:cancel", "CancelOperation", func(ctx context.Context, p map[string]string, r *http.Request) (proto.Message, error) {
+			return client.CancelOperation(ctx, &longrunningpb.CancelOperationRequest{Name: "operations/" + p["id"]})
+		}),
+	} {
+		if err != nil {
+			return fmt.Errorf("server: gateway: operations: %w", err)
+		}
+	}
+	return nil
+}

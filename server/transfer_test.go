@@ -1,0 +1,277 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"github.com/xuri/excelize/v2"
+	"google.golang.org/genproto/googleapis/api/httpbody"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/transfer"
+)
+
+// workbook makes an XLSX file of people as a user would fill in the
+// template.
+func workbook(t *testing.T, rows ...[]any) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	f.SetSheetName("Sheet1", transfer.PeopleSheet)
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(transfer.PeopleSheet, cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+var peopleHeader = []any{"Họ", "Tên đệm", "Tên", "Giới tính", "Ngày sinh", "Dân tộc", "Số CCCD", "Email"}
+
+// badWorkbook has two good rows and one row of each kind of mistake.
+func badWorkbook(t *testing.T) []byte {
+	return workbook(t, peopleHeader,
+		[]any{"Nguyễn", "Văn", "An", "Nam", "15/03/1980", "01 - Kinh", "001080000001", "an@example.vn"},
+		[]any{"Sơn", "Thị", "Sà Rết", "Nữ", 1975, "05", "", ""},
+		[]any{"Trần", "", "Bình", "Nam", "31/02/1980", "", "", ""}, // row 4: no such date
+		[]any{"NguyÔn", "V¨n", "C­êng", "Nam", "1980", "", "", ""}, // row 5: TCVN3
+		[]any{"Lê", "", "Dũng", "Nam", "1980", "", "12345", ""},    // row 6: national ID format (protovalidate)
+		[]any{"Phạm", "", "", "Nữ", "1980", "", "", ""},            // row 7: no given name (the store)
+		[]any{"Võ", "", "Em", "Nữ", "1980", "99", "", ""},          // row 8: no such ethnic group (the store)
+	)
+}
+
+// wait polls an operation until it is done.
+func (e *env) wait(ops longrunningpb.OperationsClient, op *longrunningpb.Operation) *longrunningpb.Operation {
+	e.t.Helper()
+	for !op.Done {
+		time.Sleep(20 * time.Millisecond)
+		var err error
+		if op, err = ops.GetOperation(context.Background(), &longrunningpb.GetOperationRequest{Name: op.Name}); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	return op
+}
+
+func (e *env) importFile(req *pb.ImportPeopleRequest) (*pb.ImportPeopleResponse, *status.Status) {
+	e.t.Helper()
+	conn := e.client.Conn()
+	op, err := pb.NewTransferServiceClient(conn).ImportPeople(context.Background(), req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	op = e.wait(longrunningpb.NewOperationsClient(conn), op)
+	meta := &pb.ImportPeopleMetadata{}
+	if err := op.Metadata.UnmarshalTo(meta); err != nil {
+		e.t.Fatal(err)
+	}
+	resp := &pb.ImportPeopleResponse{}
+	if st := op.GetError(); st != nil {
+		s := status.FromProto(st)
+		for _, d := range s.Details() {
+			if r, ok := d.(*pb.ImportPeopleResponse); ok {
+				resp = r
+			}
+		}
+		return resp, s
+	}
+	if err := op.GetResponse().UnmarshalTo(resp); err != nil {
+		e.t.Fatal(err)
+	}
+	if meta.RowsRead != meta.RowsAccepted+meta.RowsRefused {
+		e.t.Errorf("metadata %v does not add up", meta)
+	}
+	return resp, nil
+}
+
+func problemsAt(resp *pb.ImportPeopleResponse) map[int32]string {
+	out := map[int32]string{}
+	for _, p := range resp.Problems {
+		if p.Kind == pb.ImportProblem_ERROR {
+			out[p.Row] += p.Column + ": " + p.Message + "; "
+		}
+	}
+	return out
+}
+
+func TestImportPeopleModes(t *testing.T) {
+	e := newEnv(t)
+	file := &httpbody.HttpBody{ContentType: transfer.ContentTypeXLSX, Data: badWorkbook(t)}
+
+	// All or nothing: every problem reported by row and column, nothing
+	// imported.
+	resp, st := e.importFile(&pb.ImportPeopleRequest{File: file})
+	if st == nil || st.Code() != codes.InvalidArgument || resp.Applied {
+		t.Fatalf("all or nothing with bad rows: %v, %v", st, resp)
+	}
+	got := problemsAt(resp)
+	for row, want := range map[int32]string{4: "E (Ngày sinh)", 5: "TCVN3", 6: "G (Số CCCD)", 7: "C (Tên)", 8: "ethnic"} {
+		if !strings.Contains(got[row], want) {
+			t.Errorf("row %d: problems %q, want one about %q", row, got[row], want)
+		}
+	}
+	if !strings.Contains(got[5], "Nguyễn") {
+		t.Errorf("the TCVN3 problem does not say how the text reads: %q", got[5])
+	}
+	if len(got) != 5 || resp.Refused != 5 {
+		t.Errorf("problems on rows %v, refused %d; want rows 4 to 8", got, resp.Refused)
+	}
+	if n := e.count(); n != 0 {
+		t.Fatalf("a refused import created %d people", n)
+	}
+
+	// A dry run of the good rows reports and changes nothing.
+	resp, st = e.importFile(&pb.ImportPeopleRequest{File: file, ValidateOnly: true, SkipInvalid: true})
+	if st != nil || resp.Applied || resp.Created != 2 {
+		t.Fatalf("dry run: %v %v", st, resp)
+	}
+	if n := e.count(); n != 0 {
+		t.Fatalf("a dry run created %d people", n)
+	}
+
+	// Skip invalid: the good rows are imported, the bad ones listed.
+	resp, st = e.importFile(&pb.ImportPeopleRequest{File: file, SkipInvalid: true})
+	if st != nil || !resp.Applied || resp.Created != 2 || resp.Refused != 5 {
+		t.Fatalf("skip invalid: %v %v", st, resp)
+	}
+	if n := e.count(); n != 2 {
+		t.Fatalf("%d people after importing 2", n)
+	}
+
+	// The same file again changes nothing.
+	resp, st = e.importFile(&pb.ImportPeopleRequest{File: file, SkipInvalid: true})
+	if st != nil || resp.Created != 0 || resp.Updated != 0 || resp.Unchanged != 2 {
+		t.Fatalf("second import: %v %v", st, resp)
+	}
+
+	// A national ID already registered fills in what is empty and lists a
+	// different value as a conflict.
+	again := workbook(t, peopleHeader, []any{"Nguyễn", "Văn", "An", "Nữ", "15/03/1980", "", "001080000001", "an@example.vn"},
+		[]any{"", "", "An", "", "", "", "001080000001", "khac@example.vn"})
+	resp, st = e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: again}})
+	if st != nil || resp.Updated != 0 || len(resp.Problems) != 2 || resp.Problems[0].Kind != pb.ImportProblem_CONFLICT {
+		t.Fatalf("conflicting import: %v %v", st, resp)
+	}
+	if n := e.count(); n != 2 {
+		t.Fatalf("%d people after a matching import", n)
+	}
+}
+
+func TestImportPeopleOverREST(t *testing.T) {
+	e := newEnv(t)
+	csv := "\xEF\xBB\xBFHọ;Tên;Ngày sinh;Số CCCD\nNguyễn;An;15/03/1980;001080000001\nTrần;Bình;32/01/1980;\n"
+	post := func(query string) map[string]any {
+		req, _ := http.NewRequest("POST", e.base+"/v1/people:import"+query, strings.NewReader(csv))
+		req.Header.Set("Authorization", "Bearer "+e.token)
+		req.Header.Set("Content-Type", "text/csv; charset=utf-8")
+		res, err := e.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var op map[string]any
+		json.NewDecoder(res.Body).Decode(&op)
+		if res.StatusCode != 200 {
+			t.Fatalf("POST: %d %v", res.StatusCode, op)
+		}
+		for op["done"] != true {
+			time.Sleep(20 * time.Millisecond)
+			code, body := e.rest("GET", "/v1/"+op["name"].(string), nil)
+			if code != 200 {
+				t.Fatalf("GET operation: %d %v", code, body)
+			}
+			op = body
+		}
+		return op
+	}
+	op := post("")
+	if op["error"] == nil || !strings.Contains(op["error"].(map[string]any)["message"].(string), "nothing was imported") {
+		t.Fatalf("all or nothing over REST: %v", op)
+	}
+	op = post("?skipInvalid=true")
+	resp := op["response"].(map[string]any)
+	if resp["created"] != "1" || resp["refused"] != "1" {
+		t.Fatalf("skip invalid over REST: %v", op)
+	}
+	// Without a credential the upload is refused like every other call.
+	req, _ := http.NewRequest("POST", e.base+"/v1/people:import", strings.NewReader(csv))
+	req.Header.Set("Content-Type", "text/csv")
+	res, err := e.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("anonymous import: %d", res.StatusCode)
+	}
+	// The service role may not import.
+	_, svc := e.key("service")
+	code, _ := e.restAs(svc, "GET", "/v1/people:export", nil)
+	if code != http.StatusForbidden {
+		t.Errorf("service export: %d", code)
+	}
+}
+
+func (e *env) export(token string, req *pb.ExportPeopleRequest) []byte {
+	e.t.Helper()
+	stream, err := pb.NewTransferServiceClient(e.clientAs(token).Conn()).ExportPeople(context.Background(), req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	for {
+		chunk, err := stream.Recv()
+		if err == io.EOF {
+			return buf.Bytes()
+		}
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		buf.Write(chunk.Data)
+	}
+}
+
+func TestExportRoundTripAndRedaction(t *testing.T) {
+	e := newEnv(t)
+	file := &httpbody.HttpBody{Data: badWorkbook(t)}
+	if _, st := e.importFile(&pb.ImportPeopleRequest{File: file, SkipInvalid: true}); st != nil {
+		t.Fatal(st)
+	}
+	xlsx := e.export(e.token, &pb.ExportPeopleRequest{Format: pb.SpreadsheetFormat_XLSX})
+	resp, st := e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: xlsx}})
+	if st != nil || resp.Unchanged != 2 || resp.Created+resp.Updated != 0 || len(resp.Problems) != 0 {
+		t.Fatalf("re-importing an export: %v %v", st, resp)
+	}
+	// Over REST the XLSX arrives whole.
+	req, _ := http.NewRequest("GET", e.base+"/v1/people:export?format=XLSX", nil)
+	req.Header.Set("Authorization", "Bearer "+e.token)
+	res, err := e.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if _, err := transfer.Open(body, transfer.XLSX); err != nil || res.Header.Get("Content-Type") != transfer.ContentTypeXLSX {
+		t.Fatalf("REST export: %v %q", err, res.Header.Get("Content-Type"))
+	}
+
+	_, ha := e.key("home_affairs")
+	csv := string(e.export(ha, &pb.ExportPeopleRequest{Columns: []string{"family_name", "national_id", "birth_date"}}))
+	if strings.Contains(csv, "001080000001") || strings.Contains(csv, "15/03/1980") || !strings.Contains(csv, "Nguyễn,,1980") {
+		t.Errorf("home affairs export not redacted:\n%s", csv)
+	}
+}

@@ -1,0 +1,258 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	pb "trithuc/proto/trithuc/v1"
+)
+
+// ImportOptions say how an import applies its rows.
+type ImportOptions struct {
+	// DryRun checks every row as a real import would and changes nothing.
+	DryRun bool
+	// Overwrite lets an imported value replace a different registered one;
+	// without it such a difference is a conflict, listed and not applied.
+	Overwrite bool
+	// Operation, when set, is stored as finished in the import's own
+	// transaction, once Finish has filled it in: the operation is done if
+	// and only if its work committed.
+	Operation *Operation
+	// Finish fills in the operation's final state after the rows.
+	Finish func(op *Operation)
+}
+
+// ImportAction is what an imported row did.
+type ImportAction int
+
+const (
+	Created ImportAction = iota + 1
+	Updated
+	Unchanged
+	// Duplicate is a row that resembles a registered person it cannot be
+	// matched to for certain (no national ID): it is not created.
+	Duplicate
+)
+
+// Conflict is an imported value that differs from a registered one.
+type Conflict struct {
+	Field      string // e.g. "person.email"
+	Registered string
+	Imported   string
+}
+
+// ImportOutcome is what one row did.
+type ImportOutcome struct {
+	Action     ImportAction
+	Person     string // people/{id}
+	Conflicts  []Conflict
+	Duplicates []string // people/{id} the row resembles
+}
+
+// Importer applies the rows of one import inside its transaction.
+type Importer struct {
+	tx *Tx
+	o  ImportOptions
+	n  int
+}
+
+// Import runs fn with an Importer in one write transaction: all of it
+// commits or none (a row that fails is rolled back to its savepoint, and the
+// caller decides whether the rest commits by what fn returns). A dry run
+// rolls everything back.
+func (db *DB) Import(ctx context.Context, o ImportOptions, fn func(im *Importer) error) error {
+	err := db.write(ctx, false, func(tx *Tx) error {
+		if err := fn(&Importer{tx: tx, o: o}); err != nil {
+			return err
+		}
+		if o.DryRun {
+			return errRollback
+		}
+		if o.Operation != nil {
+			if o.Finish != nil {
+				o.Finish(o.Operation)
+			}
+			return tx.finishOperation(ctx, o.Operation)
+		}
+		return nil
+	})
+	if errors.Is(err, errRollback) {
+		return nil
+	}
+	return err
+}
+
+// Person applies one row: it creates the person, or fills in the person the
+// row names (by people/{id} in Name, or by national ID). A row that fails
+// changes nothing and the import goes on.
+func (im *Importer) Person(ctx context.Context, row *pb.Person) (*ImportOutcome, error) {
+	im.n++
+	sp := fmt.Sprintf("import_row_%d", im.n)
+	if _, err := im.tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
+		return nil, dbError(err)
+	}
+	out, err := im.person(ctx, row)
+	if err != nil {
+		if _, rerr := im.tx.ExecContext(ctx, "ROLLBACK TO "+sp); rerr != nil {
+			return nil, errors.Join(err, dbError(rerr))
+		}
+	}
+	if _, rerr := im.tx.ExecContext(ctx, "RELEASE "+sp); rerr != nil {
+		return nil, errors.Join(err, dbError(rerr))
+	}
+	return out, err
+}
+
+func (im *Importer) person(ctx context.Context, row *pb.Person) (*ImportOutcome, error) {
+	tx := im.tx
+	var match *personRow
+	switch {
+	case row.Name != "":
+		id, err := PersonID(row.Name, "person.name")
+		if err != nil {
+			return nil, err
+		}
+		if match, err = tx.livePerson(ctx, id); err != nil {
+			return nil, err
+		}
+	case row.NationalId != "":
+		var id string
+		err := tx.QueryRowContext(ctx, `SELECT id FROM people WHERE national_id = ? AND delete_time IS NULL`, row.NationalId).Scan(&id)
+		if err == nil {
+			if match, err = tx.person(ctx, id); err != nil {
+				return nil, err
+			}
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return nil, dbError(err)
+		}
+	}
+	if match != nil {
+		return im.merge(ctx, match, row)
+	}
+	probe := normalizePerson(proto.Clone(row).(*pb.Person))
+	dups, err := tx.possibleDuplicates(ctx, &personRow{person: probe})
+	if err != nil {
+		return nil, err
+	}
+	if len(dups) > 0 {
+		out := &ImportOutcome{Action: Duplicate}
+		for _, d := range dups {
+			r, err := tx.personByPK(ctx, d.pk)
+			if err != nil {
+				return nil, err
+			}
+			out.Duplicates = append(out.Duplicates, r.person.Name)
+			// A row with nothing the registered person lacks is that person
+			// imported before: importing a file twice changes nothing.
+			if len(dups) == 1 && probe.NationalId == "" && len(diff(r.person, probe)) == 0 {
+				return &ImportOutcome{Action: Unchanged, Person: r.person.Name}, nil
+			}
+		}
+		return out, nil
+	}
+	r, err := tx.createPerson(ctx, "", row)
+	if err != nil {
+		return nil, err
+	}
+	return &ImportOutcome{Action: Created, Person: r.person.Name}, nil
+}
+
+// merge fills in what the registered person lacks from the row; a value
+// that differs from a registered one is a conflict, applied only with
+// Overwrite.
+func (im *Importer) merge(ctx context.Context, r *personRow, row *pb.Person) (*ImportOutcome, error) {
+	tx := im.tx
+	out := &ImportOutcome{Action: Unchanged, Person: r.person.Name}
+	if err := tx.attach(ctx, pb.PersonView_PERSON_VIEW_BASIC, r); err != nil {
+		return nil, err
+	}
+	have := r.person
+	derived := have.DisplayName == joinName(have)
+	want := normalizePerson(proto.Clone(row).(*pb.Person))
+	if row.DisplayName == "" {
+		want.DisplayName = ""
+	}
+	changed := false
+	for _, fd := range diff(have, want) {
+		hv, wv := have.ProtoReflect().Get(fd), want.ProtoReflect().Get(fd)
+		if have.ProtoReflect().Has(fd) && !im.o.Overwrite {
+			out.Conflicts = append(out.Conflicts, Conflict{Field: "person." + string(fd.Name()),
+				Registered: valueText(fd, hv), Imported: valueText(fd, wv)})
+			continue
+		}
+		have.ProtoReflect().Set(fd, wv)
+		changed = true
+	}
+	if !changed {
+		return out, nil
+	}
+	if derived && row.DisplayName == "" {
+		have.DisplayName = ""
+	}
+	id := strings.TrimPrefix(have.Name, "people/")
+	if err := tx.updatePerson(ctx, id, r.pk, have); err != nil {
+		return nil, err
+	}
+	tx.auditResource(ctx, have.Name)
+	out.Action = Updated
+	return out, nil
+}
+
+// importable are the fields an import may set.
+var importable = map[protoreflect.Name]bool{
+	"family_name": true, "middle_name": true, "given_name": true, "display_name": true, "gender": true,
+	"birth_date": true, "ethnicity": true, "national_id": true, "email": true, "phone": true,
+	"hometown": true, "address": true, "availability": true, "work_location": true, "work_country": true,
+}
+
+// diff lists the importable fields that row sets to a value other than
+// have's.
+func diff(have, row *pb.Person) []protoreflect.FieldDescriptor {
+	var out []protoreflect.FieldDescriptor
+	h := have.ProtoReflect()
+	row.ProtoReflect().Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		if !importable[fd.Name()] {
+			return true
+		}
+		if !h.Has(fd) || !h.Get(fd).Equal(v) {
+			out = append(out, fd)
+		}
+		return true
+	})
+	return out
+}
+
+func valueText(fd protoreflect.FieldDescriptor, v protoreflect.Value) string {
+	switch {
+	case fd.Enum() != nil:
+		if ev := fd.Enum().Values().ByNumber(v.Enum()); ev != nil {
+			return string(ev.Name())
+		}
+	case fd.Message() != nil:
+		if d, ok := v.Message().Interface().(interface{ GetYear() int32 }); ok {
+			dd := v.Message().Interface().(interface {
+				GetMonth() int32
+				GetDay() int32
+			})
+			if dd.GetMonth() == 0 {
+				return fmt.Sprint(d.GetYear())
+			}
+			return fmt.Sprintf("%02d/%02d/%04d", dd.GetDay(), dd.GetMonth(), d.GetYear())
+		}
+	}
+	return v.String()
+}
+
+func (tx *Tx) personByPK(ctx context.Context, pk int64) (*personRow, error) {
+	var id string
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM people WHERE pk = ?`, pk).Scan(&id); err != nil {
+		return nil, dbError(err)
+	}
+	return tx.person(ctx, id)
+}

@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+)
+
+// Operation is a long-running operation as stored. Metadata, Response and
+// Error are serialized protos the server chose; the store does not read
+// them.
+type Operation struct {
+	ID         string
+	Kind       string
+	Principal  string // who started it: only they (and admins) see it
+	CreateTime time.Time
+	UpdateTime time.Time
+	Done       bool
+	Metadata   []byte
+	Response   []byte
+	Error      []byte
+}
+
+// NewOperationID makes an operation id.
+func NewOperationID() string { return newID() }
+
+// CreateOperation stores a new, running operation.
+func (db *DB) CreateOperation(ctx context.Context, op *Operation) error {
+	return db.write(ctx, false, func(tx *Tx) error {
+		op.CreateTime, op.UpdateTime = tx.now, tx.now
+		_, err := tx.ExecContext(ctx, `INSERT INTO operations (id, kind, principal, create_time, update_time, done, metadata)
+			VALUES (?, ?, ?, ?, ?, 0, ?)`, op.ID, op.Kind, op.Principal, micros(tx.now), micros(tx.now), op.Metadata)
+		return dbError(err)
+	})
+}
+
+// FinishOperation stores the final state of op.
+func (db *DB) FinishOperation(ctx context.Context, op *Operation) error {
+	return db.write(ctx, false, func(tx *Tx) error { return tx.finishOperation(ctx, op) })
+}
+
+func (tx *Tx) finishOperation(ctx context.Context, op *Operation) error {
+	op.Done, op.UpdateTime = true, tx.now
+	_, err := tx.ExecContext(ctx, `UPDATE operations SET done = 1, update_time = ?, metadata = ?, response = ?, error = ?
+		WHERE id = ?`, micros(tx.now), op.Metadata, op.Response, op.Error, op.ID)
+	return dbError(err)
+}
+
+const operationColumns = `id, kind, principal, create_time, update_time, done, metadata, response, error`
+
+func scanOperation(s scanner) (*Operation, error) {
+	var op Operation
+	var create, update int64
+	if err := s.Scan(&op.ID, &op.Kind, &op.Principal, &create, &update, &op.Done, &op.Metadata, &op.Response, &op.Error); err != nil {
+		return nil, err
+	}
+	op.CreateTime, op.UpdateTime = fromMicros(create), fromMicros(update)
+	return &op, nil
+}
+
+// GetOperation returns operations/{id}.
+func (db *DB) GetOperation(ctx context.Context, id string) (*Operation, error) {
+	op, err := scanOperation(db.readRow(ctx, `SELECT `+operationColumns+` FROM operations WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errorf(NotFound, "name", "operations/%s does not exist", id)
+	}
+	return op, dbError(err)
+}
+
+// ListOperations returns the operations of principal ("" for everyone's),
+// newest first, size at most, after the one with id after when set.
+func (db *DB) ListOperations(ctx context.Context, principal string, size int, after string) ([]*Operation, error) {
+	var out []*Operation
+	err := db.read(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+operationColumns+` FROM operations
+			WHERE (? = '' OR principal = ?) AND (? = '' OR pk < (SELECT pk FROM operations WHERE id = ?))
+			ORDER BY pk DESC LIMIT ?`, principal, principal, after, after, size)
+		if err != nil {
+			return dbError(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			op, err := scanOperation(rows)
+			if err != nil {
+				return dbError(err)
+			}
+			out = append(out, op)
+		}
+		return dbError(rows.Err())
+	})
+	return out, err
+}
+
+// FailInterruptedOperations ends, with errBlob as their error, the
+// operations that were running when the server last stopped: their work was
+// in a transaction that never committed. It returns how many there were.
+func (db *DB) FailInterruptedOperations(ctx context.Context, errBlob []byte) (int64, error) {
+	var n int64
+	err := db.write(ctx, false, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE operations SET done = 1, error = ?, update_time = ? WHERE done = 0`, errBlob, micros(tx.now))
+		if err != nil {
+			return dbError(err)
+		}
+		n, err = res.RowsAffected()
+		return dbError(err)
+	})
+	return n, err
+}
+
+// AuditEventFrom returns the audit event of the call ctx belongs to, or
+// nil: a handler that returns personal data as bytes names the people it
+// returned on it.
+func AuditEventFrom(ctx context.Context) *AuditEvent { return auditFrom(ctx) }

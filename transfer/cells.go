@@ -1,0 +1,132 @@
+package transfer
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"google.golang.org/genproto/googleapis/type/date"
+
+	"trithuc/vntext"
+)
+
+// ParseText trims a cell and puts it in NFC. Text typed in a legacy font
+// encoding is refused with what to do about it.
+func ParseText(s string) (string, error) {
+	s = strings.TrimSpace(vntext.NFC(s))
+	switch DetectLegacy(s) {
+	case TCVN3:
+		return "", fmt.Errorf("the text %q looks typed in the TCVN3 (ABC) font encoding (it reads as %q); convert the file to Unicode (Unikey: Công cụ chuyển mã, TCVN3 → Unicode) and import it again",
+			s, FromTCVN3(s))
+	case VNI:
+		return "", fmt.Errorf("the text %q looks typed in the VNI font encoding; convert the file to Unicode (Unikey: Công cụ chuyển mã, VNI Windows → Unicode) and import it again", s)
+	}
+	return s, nil
+}
+
+// excelEpoch is day 0 of Excel's serial dates (1899-12-30, which absorbs
+// Excel's fictitious 29 February 1900).
+var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+
+// ParseDate reads a date as a spreadsheet gives it: an Excel serial number,
+// dd/mm/yyyy (or with - or . between), yyyy-mm-dd, or a year alone (month
+// and day 0). A whole number from 1000 to 2999 is a year, not a serial: a
+// serial that small is a day in 1902..1908, and a year alone is what old
+// lists hold when the exact date is unknown.
+func ParseDate(s string) (*date.Date, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	if n, err := strconv.ParseFloat(s, 64); err == nil && !strings.ContainsAny(s, "/-") {
+		if n != math.Trunc(n) && n < 1 {
+			return nil, fmt.Errorf("%q is not a date: write dd/mm/yyyy, or the year alone", s)
+		}
+		whole := int64(n)
+		if whole >= 1000 && whole <= 2999 && float64(whole) == n && !strings.Contains(s, ".") {
+			return &date.Date{Year: int32(whole)}, nil
+		}
+		// Serial 401768 is 31/12/2999, the last date a four-digit year writes.
+		if whole < 1 || whole > 401768 {
+			return nil, fmt.Errorf("%q is not a date: write dd/mm/yyyy, or the year alone", s)
+		}
+		t := excelEpoch.AddDate(0, 0, int(whole))
+		return &date.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}, nil
+	}
+	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '-' || r == '.' })
+	if len(parts) != 3 {
+		return nil, fmt.Errorf("%q is not a date: write dd/mm/yyyy, or the year alone", s)
+	}
+	var n [3]int
+	for i, p := range parts {
+		v, err := strconv.Atoi(p)
+		if err != nil || v < 0 {
+			return nil, fmt.Errorf("%q is not a date: write dd/mm/yyyy, or the year alone", s)
+		}
+		n[i] = v
+	}
+	d, m, y := n[0], n[1], n[2]
+	if len(parts[0]) == 4 { // yyyy-mm-dd
+		y, m, d = n[0], n[1], n[2]
+	}
+	if y < 1000 || y > 2999 {
+		return nil, fmt.Errorf("%q: write the year with four digits (dd/mm/yyyy)", s)
+	}
+	if m < 1 || m > 12 || d < 1 || d > 31 {
+		return nil, fmt.Errorf("%q is not a date: the day comes first, then the month (dd/mm/yyyy)", s)
+	}
+	if t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC); t.Day() != d {
+		return nil, fmt.Errorf("%q is not a date: month %d has no day %d", s, m, d)
+	}
+	return &date.Date{Year: int32(y), Month: int32(m), Day: int32(d)}, nil
+}
+
+// FormatDate writes a date the way ParseDate reads it back.
+func FormatDate(d *date.Date) string {
+	switch {
+	case d == nil || d.Year == 0:
+		return ""
+	case d.Month == 0 || d.Day == 0:
+		return strconv.Itoa(int(d.Year))
+	}
+	return fmt.Sprintf("%02d/%02d/%04d", d.Day, d.Month, d.Year)
+}
+
+// ParseCode reads a code from a cell that may hold the code alone or the
+// drop-down's "code - label" ("05 - Khmer").
+func ParseCode(s string) string {
+	s = strings.TrimSpace(s)
+	if code, _, ok := strings.Cut(s, " - "); ok {
+		return strings.TrimSpace(code)
+	}
+	return s
+}
+
+// ParseDigits reads an identifier made of digits. A spreadsheet that kept
+// it as a number may show it in scientific notation, which has lost digits:
+// that is refused with what to do rather than stored wrong.
+func ParseDigits(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if strings.ContainsAny(s, "eE") {
+		if _, err := strconv.ParseFloat(s, 64); err == nil {
+			return "", fmt.Errorf("%q is a number in scientific notation and has lost digits; format the column as Text and type the number again", s)
+		}
+	}
+	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\'' }), nil
+}
+
+// choice reads a cell that names one of a few values, by its Vietnamese
+// label or its API name, in any case.
+func choice[T ~int32](s string, values map[string]T) (T, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	if v, ok := values[vntext.Lower(s)]; ok {
+		return v, nil
+	}
+	return 0, fmt.Errorf("%q is not one of the values of the drop-down list", s)
+}

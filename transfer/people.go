@@ -1,0 +1,250 @@
+package transfer
+
+import (
+	"fmt"
+	"strings"
+
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/vntext"
+)
+
+// PeopleSheet is the name of the template's sheet of people.
+const PeopleSheet = "Người"
+
+// Column is one column of the people sheet: its Vietnamese header, the API
+// field it fills, how a cell becomes the field and back, and the drop-down
+// list (a reference list's name) the template offers for it.
+type Column struct {
+	Header string
+	Field  string
+	List   string
+	Width  float64
+	parse  func(p *pb.Person, cell string) error
+	format func(p *pb.Person) string
+}
+
+var genders = map[string]pb.Person_Gender{"nam": pb.Person_MALE, "nữ": pb.Person_FEMALE, "male": pb.Person_MALE, "female": pb.Person_FEMALE}
+var genderLabels = map[pb.Person_Gender]string{pb.Person_MALE: "Nam", pb.Person_FEMALE: "Nữ"}
+
+var workLocations = map[string]pb.Person_WorkLocation{
+	"trong tỉnh": pb.Person_IN_PROVINCE, "ngoài tỉnh": pb.Person_ELSEWHERE_IN_VIETNAM, "nước ngoài": pb.Person_ABROAD,
+	"in_province": pb.Person_IN_PROVINCE, "elsewhere_in_vietnam": pb.Person_ELSEWHERE_IN_VIETNAM, "abroad": pb.Person_ABROAD,
+}
+var workLocationLabels = map[pb.Person_WorkLocation]string{
+	pb.Person_IN_PROVINCE: "Trong tỉnh", pb.Person_ELSEWHERE_IN_VIETNAM: "Ngoài tỉnh", pb.Person_ABROAD: "Nước ngoài",
+}
+
+func text(get func(p *pb.Person) *string) (func(*pb.Person, string) error, func(*pb.Person) string) {
+	return func(p *pb.Person, cell string) error {
+			s, err := ParseText(cell)
+			*get(p) = s
+			return err
+		}, func(p *pb.Person) string {
+			return *get(p)
+		}
+}
+
+func col(header, field string, width float64, list string, parse func(*pb.Person, string) error, format func(*pb.Person) string) Column {
+	return Column{Header: header, Field: field, Width: width, List: list, parse: parse, format: format}
+}
+
+func textCol(header, field string, width float64, get func(p *pb.Person) *string) Column {
+	parse, format := text(get)
+	return col(header, field, width, "", parse, format)
+}
+
+func codeCol(header, field, list string, get func(p *pb.Person) *string) Column {
+	return col(header, field, 18, list, func(p *pb.Person, cell string) error {
+		s, err := ParseText(ParseCode(cell))
+		*get(p) = s
+		return err
+	}, func(p *pb.Person) string { return *get(p) })
+}
+
+// PeopleColumns are the columns of the people sheet, in the template's
+// order. An import finds them by header, in any order and case, with or
+// without diacritics, or by the API field name.
+var PeopleColumns = []Column{
+	textCol("Mã hồ sơ", "name", 24, func(p *pb.Person) *string { return &p.Name }),
+	textCol("Họ", "family_name", 14, func(p *pb.Person) *string { return &p.FamilyName }),
+	textCol("Tên đệm", "middle_name", 16, func(p *pb.Person) *string { return &p.MiddleName }),
+	textCol("Tên", "given_name", 12, func(p *pb.Person) *string { return &p.GivenName }),
+	col("Giới tính", "gender", 10, "gender", func(p *pb.Person, cell string) (err error) {
+		p.Gender, err = choice(cell, genders)
+		return err
+	}, func(p *pb.Person) string { return genderLabels[p.Gender] }),
+	col("Ngày sinh", "birth_date", 14, "", func(p *pb.Person, cell string) (err error) {
+		p.BirthDate, err = ParseDate(cell)
+		return err
+	}, func(p *pb.Person) string { return FormatDate(p.BirthDate) }),
+	codeCol("Dân tộc", "ethnicity", "ethnicity", func(p *pb.Person) *string { return &p.Ethnicity }),
+	col("Số CCCD", "national_id", 16, "", func(p *pb.Person, cell string) (err error) {
+		p.NationalId, err = ParseDigits(cell)
+		return err
+	}, func(p *pb.Person) string { return p.NationalId }),
+	textCol("Email", "email", 26, func(p *pb.Person) *string { return &p.Email }),
+	textCol("Điện thoại", "phone", 16, func(p *pb.Person) *string { return &p.Phone }),
+	codeCol("Quê quán", "hometown", "unit", func(p *pb.Person) *string { return &p.Hometown }),
+	textCol("Địa chỉ", "address", 30, func(p *pb.Person) *string { return &p.Address }),
+	col("Nơi làm việc", "work_location", 14, "work_location", func(p *pb.Person, cell string) (err error) {
+		p.WorkLocation, err = choice(cell, workLocations)
+		return err
+	}, func(p *pb.Person) string { return workLocationLabels[p.WorkLocation] }),
+	codeCol("Quốc gia làm việc", "work_country", "country", func(p *pb.Person) *string { return &p.WorkCountry }),
+}
+
+// Header returns the headers of cols.
+func Header(cols []Column) []string {
+	h := make([]string, len(cols))
+	for i, c := range cols {
+		h[i] = c.Header
+	}
+	return h
+}
+
+// ColumnsFor returns the columns whose API field names are in fields, in
+// that order; all of them when fields is empty.
+func ColumnsFor(fields []string) ([]Column, error) {
+	if len(fields) == 0 {
+		return PeopleColumns, nil
+	}
+	var out []Column
+	for _, f := range fields {
+		i := findColumn(f)
+		if i < 0 {
+			return nil, fmt.Errorf("unknown column %q; the columns are the fields %s", f, strings.Join(fieldNames(), ", "))
+		}
+		out = append(out, PeopleColumns[i])
+	}
+	return out, nil
+}
+
+func fieldNames() []string {
+	var n []string
+	for _, c := range PeopleColumns {
+		n = append(n, c.Field)
+	}
+	return n
+}
+
+func findColumn(header string) int {
+	h := vntext.Fold(strings.TrimSpace(header))
+	for i, c := range PeopleColumns {
+		if h == vntext.Fold(c.Header) || h == c.Field {
+			return i
+		}
+	}
+	return -1
+}
+
+// Cells returns the cells of p in cols.
+func Cells(cols []Column, p *pb.Person) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = c.format(p)
+	}
+	return out
+}
+
+// CellError is a problem with one cell, or with a whole row when Column is
+// empty.
+type CellError struct {
+	Column string // the header, as the file has it
+	Index  int    // 0-based column index, -1 for the row
+	Field  string // the API field, e.g. "person.birth_date"
+	Msg    string
+}
+
+// Mapping says which column of a file holds which field.
+type Mapping struct {
+	headers []string
+	fields  []int // index in PeopleColumns per file column, -1 when unknown
+}
+
+// MapHeader reads a header row. Columns it does not know are refused: a
+// misspelt header must not leave a column silently unread.
+func MapHeader(header []string) (*Mapping, []CellError) {
+	m := &Mapping{headers: header, fields: make([]int, len(header))}
+	var errs []CellError
+	seen := map[int]bool{}
+	for i, h := range header {
+		m.fields[i] = -1
+		if strings.TrimSpace(h) == "" {
+			continue
+		}
+		j := findColumn(h)
+		switch {
+		case j < 0:
+			errs = append(errs, CellError{Column: h, Index: i, Msg: fmt.Sprintf("unknown column %q; the template's columns are: %s", h, strings.Join(Header(PeopleColumns), ", "))})
+		case seen[j]:
+			errs = append(errs, CellError{Column: h, Index: i, Msg: fmt.Sprintf("column %q appears twice", h)})
+		default:
+			seen[j] = true
+			m.fields[i] = j
+		}
+	}
+	if findIn(seen, "given_name") < 0 {
+		errs = append(errs, CellError{Index: -1, Msg: "the header has no column \"Tên\" (given_name): the first row must be the template's headers"})
+	}
+	return m, errs
+}
+
+func findIn(seen map[int]bool, field string) int {
+	for j := range seen {
+		if PeopleColumns[j].Field == field {
+			return j
+		}
+	}
+	return -1
+}
+
+// Headers is the header row the mapping was made from.
+func (m *Mapping) Headers() []string { return m.headers }
+
+// Blank reports whether a row has no text at all: blank rows are skipped.
+func Blank(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// Person reads a row into a person, and lists every cell it could not read.
+func (m *Mapping) Person(cells []string) (*pb.Person, []CellError) {
+	p := &pb.Person{}
+	var errs []CellError
+	for i, cell := range cells {
+		if i >= len(m.fields) {
+			if strings.TrimSpace(cell) != "" {
+				errs = append(errs, CellError{Index: i, Msg: "a value in a column without a header"})
+			}
+			continue
+		}
+		j := m.fields[i]
+		if j < 0 {
+			continue
+		}
+		c := PeopleColumns[j]
+		if err := c.parse(p, cell); err != nil {
+			errs = append(errs, CellError{Column: m.headers[i], Index: i, Field: "person." + c.Field, Msg: err.Error()})
+		}
+	}
+	return p, errs
+}
+
+// ColumnOf returns the index in the file of an API field path such as
+// "person.birth_date", or -1.
+func (m *Mapping) ColumnOf(field string) int {
+	field = strings.TrimPrefix(field, "person.")
+	if i := strings.IndexAny(field, ".["); i >= 0 {
+		field = field[:i]
+	}
+	for i, j := range m.fields {
+		if j >= 0 && PeopleColumns[j].Field == field {
+			return i
+		}
+	}
+	return -1
+}

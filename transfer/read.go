@@ -1,0 +1,228 @@
+// Package transfer reads and writes the spreadsheets through which lists of
+// people enter and leave the registry: XLSX workbooks and CSV files, the
+// import template, the cell parsers, and the detection of text typed in the
+// legacy Vietnamese font encodings. It holds no SQL and knows nothing of the
+// server: it turns cells into API messages and back.
+package transfer
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Format is the kind of file.
+type Format int
+
+const (
+	// FormatUnknown is neither.
+	FormatUnknown Format = iota
+	// CSV is comma- or semicolon-separated text in UTF-8.
+	CSV
+	// XLSX is an Office Open XML workbook.
+	XLSX
+)
+
+// Content types of the two formats.
+const (
+	ContentTypeCSV  = "text/csv; charset=utf-8"
+	ContentTypeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+
+// Sniff tells the format from the content type, or from the first bytes
+// when the content type says nothing useful: an XLSX file is a zip archive.
+func Sniff(contentType string, head []byte) Format {
+	ct := strings.ToLower(contentType)
+	switch {
+	case strings.Contains(ct, "spreadsheetml"):
+		return XLSX
+	case strings.HasPrefix(ct, "text/csv"):
+		return CSV
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return XLSX
+	case len(head) > 0 && !bytes.Contains(head, []byte{0}):
+		return CSV
+	}
+	return FormatUnknown
+}
+
+// Rows iterates over the rows of one sheet, header first. Row numbers count
+// from 1 as a spreadsheet shows them.
+type Rows interface {
+	Next() bool
+	// Row is the current row's number and cells, as text (for XLSX, the
+	// raw value: a date is its serial number).
+	Row() (int, []string)
+	Err() error
+	Close() error
+}
+
+// ErrUnreadable is wrapped by every error about a file that is not a
+// workbook or CSV file at all.
+var ErrUnreadable = errors.New("unreadable file")
+
+// Workbook is an opened file: one sheet for CSV, one or more for XLSX.
+type Workbook struct {
+	format Format
+	data   []byte
+	xlsx   *excelize.File
+}
+
+// maxUnzip bounds what an XLSX may unpack to, so that a zip bomb is refused
+// instead of filling the disk.
+const maxUnzip = 1 << 30
+
+// Open opens data in format.
+func Open(data []byte, format Format) (*Workbook, error) {
+	switch format {
+	case CSV:
+		if !utf8.Valid(bytes.TrimPrefix(data, bom)) {
+			return nil, fmt.Errorf("%w: the CSV file is not UTF-8 text; save it as \"CSV UTF-8\"", ErrUnreadable)
+		}
+		return &Workbook{format: CSV, data: data}, nil
+	case XLSX:
+		f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzip})
+		if err != nil {
+			return nil, fmt.Errorf("%w: not an XLSX workbook (%v); save it as \"Excel Workbook (.xlsx)\"", ErrUnreadable, err)
+		}
+		return &Workbook{format: XLSX, xlsx: f}, nil
+	}
+	return nil, fmt.Errorf("%w: send an XLSX workbook or a CSV file", ErrUnreadable)
+}
+
+// Close releases the workbook.
+func (w *Workbook) Close() error {
+	if w.xlsx != nil {
+		return w.xlsx.Close()
+	}
+	return nil
+}
+
+// Sheets lists the sheet names; a CSV file has one, "".
+func (w *Workbook) Sheets() []string {
+	if w.xlsx == nil {
+		return []string{""}
+	}
+	return w.xlsx.GetSheetList()
+}
+
+// Rows iterates over a sheet.
+func (w *Workbook) Rows(sheet string) (Rows, error) {
+	if w.format == CSV {
+		return newCSVRows(w.data), nil
+	}
+	r, err := w.xlsx.Rows(sheet)
+	if err != nil {
+		return nil, fmt.Errorf("%w: sheet %q: %v", ErrUnreadable, sheet, err)
+	}
+	return &xlsxRows{rows: r}, nil
+}
+
+// xlsxRows streams a sheet: excelize's row iterator decodes one row at a
+// time, so memory does not grow with the number of rows.
+type xlsxRows struct {
+	rows  *excelize.Rows
+	n     int
+	cells []string
+	err   error
+}
+
+func (r *xlsxRows) Next() bool {
+	if r.err != nil || !r.rows.Next() {
+		return false
+	}
+	r.n++
+	r.cells, r.err = r.rows.Columns(excelize.Options{RawCellValue: true})
+	return r.err == nil
+}
+
+func (r *xlsxRows) Row() (int, []string) { return r.n, r.cells }
+
+func (r *xlsxRows) Err() error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.rows.Error()
+}
+
+func (r *xlsxRows) Close() error { return r.rows.Close() }
+
+var bom = []byte("\xEF\xBB\xBF")
+
+type csvRows struct {
+	r     *csv.Reader
+	n     int
+	cells []string
+	err   error
+}
+
+// newCSVRows reads UTF-8 text with or without a byte order mark, separated
+// by commas or, as a Vietnamese-locale Excel saves it, by semicolons: the
+// separator is whichever of the two the header line has more of.
+func newCSVRows(data []byte) *csvRows {
+	data = bytes.TrimPrefix(data, bom)
+	line, _, _ := bufio.NewReader(bytes.NewReader(data)).ReadLine()
+	r := csv.NewReader(bytes.NewReader(data))
+	if bytes.Count(line, []byte(";")) > bytes.Count(line, []byte(",")) {
+		r.Comma = ';'
+	}
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	r.ReuseRecord = false
+	return &csvRows{r: r}
+}
+
+func (r *csvRows) Next() bool {
+	if r.err != nil {
+		return false
+	}
+	rec, err := r.r.Read()
+	if err == io.EOF {
+		return false
+	}
+	if err != nil {
+		r.err = fmt.Errorf("%w: %v", ErrUnreadable, err)
+		return false
+	}
+	line, _ := r.r.FieldPos(0)
+	r.n = line
+	r.cells = rec
+	return true
+}
+
+func (r *csvRows) Row() (int, []string) { return r.n, r.cells }
+func (r *csvRows) Err() error           { return r.err }
+func (r *csvRows) Close() error         { return nil }
+
+// DataRows estimates the rows under the header: from the sheet's recorded
+// dimension for a workbook (no rows are read), from the lines of a CSV
+// file; -1 when unknown.
+func (w *Workbook) DataRows(sheet string, data []byte) int64 {
+	if w.xlsx == nil {
+		n := int64(bytes.Count(data, []byte("\n")))
+		if len(data) > 0 && data[len(data)-1] != '\n' {
+			n++
+		}
+		return n - 1
+	}
+	dim, err := w.xlsx.GetSheetDimension(sheet)
+	if err != nil {
+		return -1
+	}
+	_, last, ok := strings.Cut(dim, ":")
+	if !ok {
+		return -1
+	}
+	_, row, err := excelize.CellNameToCoordinates(last)
+	if err != nil {
+		return -1
+	}
+	return int64(row) - 1
+}

@@ -1,0 +1,207 @@
+package transfer
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+	"google.golang.org/genproto/googleapis/type/date"
+	"google.golang.org/protobuf/proto"
+
+	pb "trithuc/proto/trithuc/v1"
+)
+
+func TestParseDate(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want *date.Date
+		bad  bool
+	}{
+		{"", nil, false},
+		{"1975", &date.Date{Year: 1975}, false},
+		{"28/02/1980", &date.Date{Year: 1980, Month: 2, Day: 28}, false},
+		{"1/2/1980", &date.Date{Year: 1980, Month: 2, Day: 1}, false},
+		{"01-02-1980", &date.Date{Year: 1980, Month: 2, Day: 1}, false},
+		{"1980-02-01", &date.Date{Year: 1980, Month: 2, Day: 1}, false},
+		{"29201", &date.Date{Year: 1979, Month: 12, Day: 12}, false}, // an Excel serial
+		{"29201.5", &date.Date{Year: 1979, Month: 12, Day: 12}, false},
+		{"31/02/1980", nil, true},
+		{"13/13/1980", nil, true},
+		{"02/01/80", nil, true},
+		{"tháng 3", nil, true},
+		{"-5", nil, true},
+		{"1e9", nil, true},
+	} {
+		got, err := ParseDate(c.in)
+		if (err != nil) != c.bad {
+			t.Errorf("ParseDate(%q) error %v, want error %v", c.in, err, c.bad)
+			continue
+		}
+		if !c.bad && !proto.Equal(got, c.want) {
+			t.Errorf("ParseDate(%q) = %v, want %v", c.in, got, c.want)
+		}
+		if !c.bad && got != nil {
+			back, err := ParseDate(FormatDate(got))
+			if err != nil || !proto.Equal(back, got) {
+				t.Errorf("FormatDate(%v) = %q does not read back", got, FormatDate(got))
+			}
+		}
+	}
+}
+
+func TestDetectLegacy(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want Legacy
+	}{
+		{"Nguyễn Văn An", NotLegacy},
+		{"Hoàng Thị Thuý", NotLegacy},
+		{"Lê Hoà", NotLegacy},
+		{"Tiên Quân", NotLegacy},
+		{"Sơn Thị Sà Rết", NotLegacy},
+		{"Kiên Giang", NotLegacy},
+		{"NguyÔn V¨n An", TCVN3},
+		{"TrÇn ThÞ Hoµng", TCVN3},
+		{"§ç Quang", TCVN3},
+		{"Nguyeãn Vaên An", VNI},
+		{"Traàn Thò Hoa", VNI},
+		{"Ñoã Quang", VNI},
+	} {
+		if got := DetectLegacy(c.in); got != c.want {
+			t.Errorf("DetectLegacy(%q) = %v, want %v", c.in, got, c.want)
+		}
+	}
+	if got := FromTCVN3("NguyÔn V¨n An"); got != "Nguyễn Văn An" {
+		t.Errorf("FromTCVN3 = %q", got)
+	}
+	if got := FromTCVN3("TrÇn ThÞ Hoµng"); got != "Trần Thị Hoàng" {
+		t.Errorf("FromTCVN3 = %q", got)
+	}
+	_, err := ParseText("NguyÔn")
+	if err == nil || !strings.Contains(err.Error(), "TCVN3") || !strings.Contains(err.Error(), "Nguyễn") {
+		t.Errorf("ParseText of TCVN3 text: %v", err)
+	}
+}
+
+func readAll(t *testing.T, data []byte, f Format) [][]string {
+	t.Helper()
+	wb, err := Open(data, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wb.Close()
+	rows, err := wb.Rows(wb.Sheets()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out [][]string
+	for rows.Next() {
+		_, cells := rows.Row()
+		out = append(out, cells)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestCSVSeparatorsAndBOM(t *testing.T) {
+	for _, data := range []string{
+		"\xEF\xBB\xBFHọ,Tên\nNguyễn,An\n",
+		"Họ;Tên\r\nNguyễn;An\r\n",
+		"\xEF\xBB\xBF\"Họ\";\"Tên\"\nNguyễn;An\n",
+	} {
+		got := readAll(t, []byte(data), CSV)
+		if len(got) != 2 || got[0][0] != "Họ" || got[1][1] != "An" {
+			t.Errorf("%q read as %q", data, got)
+		}
+	}
+	if _, err := Open([]byte("H\xF4;T\xEAn\n"), CSV); err == nil {
+		t.Error("a CSV file in Windows-1258 was accepted")
+	}
+}
+
+func TestXLSXRowsAndPeople(t *testing.T) {
+	f := excelize.NewFile()
+	f.SetSheetName("Sheet1", PeopleSheet)
+	f.SetSheetRow(PeopleSheet, "A1", &[]any{"Ho", "TÊN", "ngày sinh", "Số CCCD", "Giới tính", "Dân tộc"})
+	f.SetSheetRow(PeopleSheet, "A2", &[]any{"Nguyễn", "An", 29201, "'001080000123", "Nữ", "05 - Khmer"})
+	f.SetSheetRow(PeopleSheet, "A3", &[]any{"NguyÔn", "", "31/02/1980", "1.23457E+11", "X", ""})
+	var buf bytes.Buffer
+	f.WriteTo(&buf)
+	rows := readAll(t, buf.Bytes(), Sniff("", buf.Bytes()))
+	m, errs := MapHeader(rows[0])
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	p, errs := m.Person(rows[1])
+	want := &pb.Person{FamilyName: "Nguyễn", GivenName: "An", BirthDate: &date.Date{Year: 1979, Month: 12, Day: 12},
+		NationalId: "001080000123", Gender: pb.Person_FEMALE, Ethnicity: "05"}
+	if len(errs) > 0 || !proto.Equal(p, want) {
+		t.Errorf("row 2 = %v %v, want %v", p, errs, want)
+	}
+	_, errs = m.Person(rows[2])
+	fields := map[string]bool{}
+	for _, e := range errs {
+		fields[e.Field] = true
+	}
+	for _, f := range []string{"person.family_name", "person.birth_date", "person.national_id", "person.gender"} {
+		if !fields[f] {
+			t.Errorf("row 3: no error on %s (errors %v)", f, errs)
+		}
+	}
+}
+
+func TestMapHeaderRefusesUnknownColumns(t *testing.T) {
+	_, errs := MapHeader([]string{"Họ", "Tenn", "Họ"})
+	if len(errs) != 3 { // unknown, twice, and no given name
+		t.Errorf("errors %v", errs)
+	}
+}
+
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"1975", "28/02/1980", "29201.5", "1980-02-01", "", "1e308", "9999999999999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDate(s)
+		if err != nil || d == nil {
+			return
+		}
+		back, err := ParseDate(FormatDate(d))
+		if err != nil || !proto.Equal(back, d) {
+			t.Fatalf("%q -> %v -> %q does not read back", s, d, FormatDate(d))
+		}
+	})
+}
+
+func FuzzPeopleRow(f *testing.F) {
+	f.Add("Nguyễn", "An", "01/02/1980", "Nam", "001080000123")
+	f.Add("NguyÔn", "Vaên", "29201", "nữ", "1.2E+11")
+	f.Fuzz(func(t *testing.T, a, b, c, d, e string) {
+		m, _ := MapHeader(Header(PeopleColumns))
+		p, _ := m.Person([]string{"", a, "", b, d, c, "", e})
+		// What a row reads as writes back as cells that read the same.
+		p2, errs := m.Person(append([]string{""}, Cells(PeopleColumns[1:], p)...))
+		if len(errs) == 0 && !proto.Equal(p, p2) {
+			t.Fatalf("%v reads back as %v", p, p2)
+		}
+	})
+}
+
+func FuzzCSV(f *testing.F) {
+	f.Add([]byte("\xEF\xBB\xBFHọ;Tên\n\"a;b\";c\n"))
+	f.Add([]byte("a,\"b\nc\",d"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		wb, err := Open(data, CSV)
+		if err != nil {
+			return
+		}
+		rows, _ := wb.Rows("")
+		for rows.Next() {
+			rows.Row()
+		}
+	})
+}
