@@ -51,6 +51,7 @@ type Client struct {
 	Memberships   pb.MembershipServiceClient
 	Audit         pb.AuditServiceClient
 	Statistics    pb.StatisticsServiceClient
+	Privacy       pb.PrivacyServiceClient
 }
 
 // Dial connects to the server at addr (host:port). The connection is made
@@ -86,6 +87,7 @@ func New(conn *grpc.ClientConn) *Client {
 		Memberships:   pb.NewMembershipServiceClient(conn),
 		Audit:         pb.NewAuditServiceClient(conn),
 		Statistics:    pb.NewStatisticsServiceClient(conn),
+		Privacy:       pb.NewPrivacyServiceClient(conn),
 	}
 }
 
@@ -117,6 +119,7 @@ var services = []protoreflect.ServiceDescriptor{
 	pb.File_trithuc_v1_membership_service_proto.Services().ByName("MembershipService"),
 	pb.File_trithuc_v1_audit_service_proto.Services().ByName("AuditService"),
 	pb.File_trithuc_v1_statistics_proto.Services().ByName("StatisticsService"),
+	pb.File_trithuc_v1_privacy_service_proto.Services().ByName("PrivacyService"),
 }
 
 // serviceConfig retries the idempotent methods, the ones bound to HTTP GET

@@ -160,6 +160,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	pb.RegisterMembershipServiceServer(s.grpc, &membershipService{db: db})
 	pb.RegisterAuditServiceServer(s.grpc, &auditService{db: db, audit: s.audit})
 	pb.RegisterStatisticsServiceServer(s.grpc, &statisticsService{db: db})
+	pb.RegisterPrivacyServiceServer(s.grpc, &privacyService{db: db})
 	s.health = health.NewServer()
 	healthpb.RegisterHealthServer(s.grpc, newWatchLimitedHealth(s.health, cfg.MaxWatchStreams))
 	reflection.Register(s.grpc)
@@ -223,6 +224,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		pb.RegisterMembershipServiceHandler,
 		pb.RegisterAuditServiceHandler,
 		pb.RegisterStatisticsServiceHandler,
+		pb.RegisterPrivacyServiceHandler,
 	} {
 		if err := register(ctx, gw, s.gwConn); err != nil {
 			return nil, fmt.Errorf("server: gateway: %w", err)
