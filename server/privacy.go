@@ -18,6 +18,8 @@ import (
 type privacyService struct {
 	pb.UnimplementedPrivacyServiceServer
 	db *store.DB
+	// audit reads the trail for ExportPersonData.
+	audit *auditService
 }
 
 func (s *privacyService) CreateConsent(ctx context.Context, req *pb.CreateConsentRequest) (*pb.Consent, error) {

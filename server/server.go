@@ -160,7 +160,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	pb.RegisterMembershipServiceServer(s.grpc, &membershipService{db: db})
 	pb.RegisterAuditServiceServer(s.grpc, &auditService{db: db, audit: s.audit})
 	pb.RegisterStatisticsServiceServer(s.grpc, &statisticsService{db: db})
-	pb.RegisterPrivacyServiceServer(s.grpc, &privacyService{db: db})
+	pb.RegisterPrivacyServiceServer(s.grpc, &privacyService{db: db, audit: &auditService{db: db, audit: s.audit}})
 	s.health = health.NewServer()
 	healthpb.RegisterHealthServer(s.grpc, newWatchLimitedHealth(s.health, cfg.MaxWatchStreams))
 	reflection.Register(s.grpc)
