@@ -309,3 +309,128 @@ func TestPersonRevisions(t *testing.T) {
 	_, err = f.registrar.Privacy.ListPersonRevisions(f.ctx, &pb.ListPersonRevisionsRequest{Parent: "people/nobody"})
 	wantCode(t, err, codes.NotFound)
 }
+
+// A data subject asks: the admin records the request, answers ACCESS with
+// the export, restricts on RESTRICTION, and purges on a completed ERASURE;
+// a request past its due date needs a reason, a purge needs a completed
+// request, and a second purge finds nobody (issue 14, items 3).
+func TestDataSubjectRequestsAndPurge(t *testing.T) {
+	f := newPrivacyFixture(t)
+	e, ctx, pv := f.e, f.ctx, f.e.client.Privacy
+	if _, err := f.registrar.People.GetPerson(ctx, &pb.GetPersonRequest{Name: f.person.Name}); err != nil {
+		t.Fatal(err)
+	}
+
+	// ACCESS, over REST, answered by the export.
+	code, body := e.rest("POST", "/v1/dataSubjectRequests", map[string]any{"kind": "ACCESS", "person": f.person.Name, "requester": "Lâm Quốc Bảo"})
+	if code != http.StatusOK || body["state"] != "RECEIVED" || body["dueTime"] == nil {
+		t.Fatalf("recording a request: %d %v", code, body)
+	}
+	access := body["name"].(string)
+	code, body = e.rest("GET", "/v1/"+f.person.Name+":exportData", nil)
+	if code != http.StatusOK {
+		t.Fatalf("export over REST: %d %v", code, body)
+	}
+	data, err := pv.ExportPersonData(ctx, &pb.ExportPersonDataRequest{Name: f.person.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data.Person.GetPhone() != "0912345678" || len(data.Person.Qualifications) != 1 || len(data.Consents) != 1 ||
+		len(data.Revisions) < 3 || len(data.DataSubjectRequests) != 1 || !strings.Contains(data.Document, "0912345678") {
+		t.Fatalf("the export: %v", data)
+	}
+	readers := map[string]bool{}
+	for _, ev := range data.AuditEvents {
+		readers[ev.Method] = true
+	}
+	if !readers["/trithuc.v1.PersonService/GetPerson"] || !readers["/trithuc.v1.PersonService/CreateQualification"] {
+		t.Errorf("the export's audit events leave out who read and wrote: %v", readers)
+	}
+	if _, err := pv.TransitionDataSubjectRequest(ctx, &pb.TransitionDataSubjectRequestRequest{Name: access,
+		State: pb.DataSubjectRequest_COMPLETED, Action: "export sent"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = pv.TransitionDataSubjectRequest(ctx, &pb.TransitionDataSubjectRequestRequest{Name: access, State: pb.DataSubjectRequest_IN_PROGRESS})
+	wantCode(t, err, codes.FailedPrecondition)
+
+	// RESTRICTION, completed: the profile is restricted.
+	restrict, err := pv.CreateDataSubjectRequest(ctx, &pb.CreateDataSubjectRequestRequest{DataSubjectRequest: &pb.DataSubjectRequest{
+		Kind: pb.DataSubjectRequest_RESTRICTION, Person: f.person.Name, Requester: "Lâm Quốc Bảo"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Past its due date, a request moves only with the reason for the delay.
+	now := time.Now()
+	e.db.Now = func() time.Time { return now.Add(73 * time.Hour) }
+	_, err = pv.TransitionDataSubjectRequest(ctx, &pb.TransitionDataSubjectRequestRequest{Name: restrict.Name, State: pb.DataSubjectRequest_COMPLETED})
+	wantCode(t, err, codes.InvalidArgument, "reason")
+	if _, err := pv.TransitionDataSubjectRequest(ctx, &pb.TransitionDataSubjectRequestRequest{Name: restrict.Name,
+		State: pb.DataSubjectRequest_COMPLETED, Reason: "hồ sơ cần xác minh thêm"}); err != nil {
+		t.Fatal(err)
+	}
+	e.db.Now = time.Now
+	_, err = f.registrar.People.GetPerson(ctx, &pb.GetPersonRequest{Name: f.person.Name})
+	wantCode(t, err, codes.PermissionDenied)
+
+	// ERASURE: no purge before it is completed, nor with another kind.
+	erase, err := pv.CreateDataSubjectRequest(ctx, &pb.CreateDataSubjectRequestRequest{DataSubjectRequest: &pb.DataSubjectRequest{
+		Kind: pb.DataSubjectRequest_ERASURE, Person: f.person.Name, Requester: "Lâm Quốc Bảo", Details: "Xoá toàn bộ"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = pv.PurgePerson(ctx, &pb.PurgePersonRequest{Name: f.person.Name, DataSubjectRequest: erase.Name, Reason: "erasure"})
+	wantCode(t, err, codes.FailedPrecondition)
+	_, err = pv.PurgePerson(ctx, &pb.PurgePersonRequest{Name: f.person.Name, DataSubjectRequest: access, Reason: "erasure"})
+	wantCode(t, err, codes.FailedPrecondition)
+	_, err = pv.PurgePerson(ctx, &pb.PurgePersonRequest{Name: f.person.Name, Reason: "erasure"})
+	wantCode(t, err, codes.InvalidArgument, "data_subject_request")
+	if _, err := pv.TransitionDataSubjectRequest(ctx, &pb.TransitionDataSubjectRequestRequest{Name: erase.Name, State: pb.DataSubjectRequest_IN_PROGRESS}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pv.TransitionDataSubjectRequest(ctx, &pb.TransitionDataSubjectRequestRequest{Name: erase.Name, State: pb.DataSubjectRequest_COMPLETED}); err != nil {
+		t.Fatal(err)
+	}
+	code, body = e.restAs(f.registrarTok, "POST", "/v1/"+f.person.Name+":purge", map[string]any{"dataSubjectRequest": erase.Name, "reason": "erasure"})
+	wantREST(t, code, body, http.StatusForbidden)
+	code, body = e.rest("POST", "/v1/"+f.person.Name+":purge", map[string]any{"dataSubjectRequest": erase.Name, "reason": "erasure"})
+	if code != http.StatusOK || body["removed"] == nil {
+		t.Fatalf("purging over REST: %d %v", code, body)
+	}
+	_, err = pv.PurgePerson(ctx, &pb.PurgePersonRequest{Name: f.person.Name, DataSubjectRequest: erase.Name, Reason: "erasure"})
+	wantCode(t, err, codes.NotFound)
+	_, err = e.client.People.GetPerson(ctx, &pb.GetPersonRequest{Name: f.person.Name})
+	wantCode(t, err, codes.NotFound)
+	_, err = e.client.Memberships.GetMembership(ctx, &pb.GetMembershipRequest{Name: f.membership.Name})
+	wantCode(t, err, codes.NotFound)
+
+	// The request stays, without who asked; the audit trail keeps the
+	// purge's event as the tombstone, naming the person and the request.
+	r, err := pv.GetDataSubjectRequest(ctx, &pb.GetDataSubjectRequestRequest{Name: erase.Name})
+	if err != nil || r.Requester != "" || r.Details != "" || r.State != pb.DataSubjectRequest_COMPLETED {
+		t.Fatalf("the request after the purge: %v %v", r, err)
+	}
+	events, err := e.client.Audit.ListAuditEvents(ctx, &pb.ListAuditEventsRequest{Method: "PurgePerson", Resource: erase.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tombstones []*pb.AuditEvent
+	for _, ev := range events.AuditEvents {
+		if ev.Code == "OK" {
+			tombstones = append(tombstones, ev)
+		}
+	}
+	if len(tombstones) != 1 || !slices.Contains(tombstones[0].Resources, f.person.Name) {
+		t.Fatalf("the tombstone: %v", events)
+	}
+	list, err := pv.ListDataSubjectRequests(ctx, &pb.ListDataSubjectRequestsRequest{Person: f.person.Name, PageSize: 2})
+	if err != nil || len(list.DataSubjectRequests) != 2 || list.NextPageToken == "" {
+		t.Fatalf("listing the requests: %v %v", list, err)
+	}
+
+	// Bad requests name their fields.
+	_, err = pv.CreateDataSubjectRequest(ctx, &pb.CreateDataSubjectRequestRequest{DataSubjectRequest: &pb.DataSubjectRequest{Person: "x"}})
+	wantCode(t, err, codes.InvalidArgument, "data_subject_request.kind", "data_subject_request.person", "data_subject_request.requester")
+	_, err = f.registrar.Privacy.CreateDataSubjectRequest(ctx, &pb.CreateDataSubjectRequestRequest{DataSubjectRequest: &pb.DataSubjectRequest{
+		Kind: pb.DataSubjectRequest_ACCESS, Person: f.person.Name, Requester: "x"}})
+	wantCode(t, err, codes.PermissionDenied)
+}
