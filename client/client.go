@@ -55,6 +55,8 @@ type Client struct {
 	Memberships   pb.MembershipServiceClient
 	Audit         pb.AuditServiceClient
 	Statistics    pb.StatisticsServiceClient
+	Privacy       pb.PrivacyServiceClient
+	Transfer      pb.TransferServiceClient
 }
 
 // Dial connects to the server at addr (host:port). The connection is made
@@ -93,6 +95,8 @@ func New(conn *grpc.ClientConn) *Client {
 		Memberships:   pb.NewMembershipServiceClient(conn),
 		Audit:         pb.NewAuditServiceClient(conn),
 		Statistics:    pb.NewStatisticsServiceClient(conn),
+		Privacy:       pb.NewPrivacyServiceClient(conn),
+		Transfer:      pb.NewTransferServiceClient(conn),
 	}
 }
 
@@ -124,6 +128,8 @@ var services = []protoreflect.ServiceDescriptor{
 	pb.File_trithuc_v1_membership_service_proto.Services().ByName("MembershipService"),
 	pb.File_trithuc_v1_audit_service_proto.Services().ByName("AuditService"),
 	pb.File_trithuc_v1_statistics_proto.Services().ByName("StatisticsService"),
+	pb.File_trithuc_v1_privacy_service_proto.Services().ByName("PrivacyService"),
+	pb.File_trithuc_v1_transfer_service_proto.Services().ByName("TransferService"),
 }
 
 // serviceConfig retries the idempotent methods, the ones bound to HTTP GET

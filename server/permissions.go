@@ -118,6 +118,23 @@ var permissions = map[string][]string{
 
 	"/trithuc.v1.AuditService/ListAuditEvents": {},
 
+	// Personal data protection: the registrar records and withdraws the
+	// consents of the people it keeps; revisions are read by those who
+	// read profiles (personal data cleared as everywhere); restoring,
+	// purging, exporting and the requests of data subjects are admins'.
+	"/trithuc.v1.PrivacyService/CreateConsent":                {RoleRegistrar, scopedRegistrar},
+	"/trithuc.v1.PrivacyService/GetConsent":                   {RoleRegistrar, scopedRegistrar},
+	"/trithuc.v1.PrivacyService/ListConsents":                 {RoleRegistrar, scopedRegistrar},
+	"/trithuc.v1.PrivacyService/WithdrawConsent":              {RoleRegistrar, scopedRegistrar},
+	"/trithuc.v1.PrivacyService/ListPersonRevisions":          {RoleRegistrar, RoleHomeAffairs, scopedRegistrar},
+	"/trithuc.v1.PrivacyService/RestorePersonRevision":        {},
+	"/trithuc.v1.PrivacyService/PurgePerson":                  {},
+	"/trithuc.v1.PrivacyService/ExportPersonData":             {},
+	"/trithuc.v1.PrivacyService/CreateDataSubjectRequest":     {},
+	"/trithuc.v1.PrivacyService/GetDataSubjectRequest":        {},
+	"/trithuc.v1.PrivacyService/ListDataSubjectRequests":      {},
+	"/trithuc.v1.PrivacyService/TransitionDataSubjectRequest": {},
+
 	// Figures for the Department of Home Affairs: aggregates only, with
 	// small cells suppressed; the threshold is the administrators'.
 	"/trithuc.v1.StatisticsService/ComputeStatistics":        {RoleHomeAffairs},
@@ -203,6 +220,9 @@ func (s *Server) scopeUnary(ctx context.Context, req any, info *grpc.UnaryServer
 	if err := s.checkPersonScope(ctx, info.FullMethod, req); err != nil {
 		return nil, err
 	}
+	if err := s.checkRestricted(ctx, info.FullMethod, req); err != nil {
+		return nil, err
+	}
 	resp, err := handler(ctx, req)
 	if scope := scopeOf(ctx); err == nil && scope != "" {
 		if msg, ok := resp.(proto.Message); ok {
@@ -223,7 +243,8 @@ func (s *Server) scopeUnary(ctx context.Context, req any, info *grpc.UnaryServer
 // PERMISSION_DENIED (https://google.aip.dev/211).
 func (s *Server) checkPersonScope(ctx context.Context, method string, req any) error {
 	p := callFrom(ctx).principal
-	if p == nil || p.Association == "" || !strings.HasPrefix(method, "/trithuc.v1.PersonService/") {
+	if p == nil || p.Association == "" || !strings.HasPrefix(method, "/trithuc.v1.PersonService/") &&
+		!strings.HasPrefix(method, "/trithuc.v1.PrivacyService/") {
 		return nil
 	}
 	msg, ok := req.(proto.Message)

@@ -48,6 +48,10 @@ func (s *Server) hideOutOfScope(ctx context.Context, scope string, resp proto.Me
 	for _, m := range ms {
 		if !in[m.Person] {
 			m.Person = ""
+			// The consent's name is under the person's.
+			if m.Consent != nil {
+				m.Consent.Name, m.Consent.Etag = "", ""
+			}
 		}
 		for _, d := range m.PossibleDuplicates {
 			if !in[d.Person] {

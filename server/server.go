@@ -201,6 +201,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	if err := failInterrupted(context.Background(), db); err != nil {
 		return nil, fmt.Errorf("server: operations: %w", err)
 	}
+	pb.RegisterPrivacyServiceServer(s.grpc, &privacyService{db: db, audit: &auditService{db: db, audit: s.audit}})
 	s.health = health.NewServer()
 	healthpb.RegisterHealthServer(s.grpc, newWatchLimitedHealth(s.health, cfg.MaxWatchStreams))
 	reflection.Register(s.grpc)
@@ -267,6 +268,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		pb.RegisterAuditServiceHandler,
 		pb.RegisterStatisticsServiceHandler,
 		pb.RegisterTransferServiceHandler,
+		pb.RegisterPrivacyServiceHandler,
 	} {
 		if err := register(ctx, gw, s.gwConn); err != nil {
 			return nil, fmt.Errorf("server: gateway: %w", err)

@@ -168,7 +168,7 @@ func (k *childKind[T]) list(ctx context.Context, db *DB, parent string, q ListQu
 			}
 			l.where, l.args = []string{"p.id = ?"}, []any{personID}
 		} else {
-			l.where = []string{"p.delete_time IS NULL"}
+			l.where = []string{personListed}
 		}
 		if err := tx.addFilter(ctx, &l, q.Filter, k.schema); err != nil {
 			return err
@@ -266,7 +266,10 @@ func (k *childKind[T]) createTx(ctx context.Context, tx *Tx, person *personRow, 
 		return zero, err
 	}
 	out, _, err := k.getTx(ctx, tx, personID, id)
-	return out, err
+	if err != nil {
+		return zero, err
+	}
+	return out, tx.recordRevision(ctx, person.pk, "people/"+personID+"/"+k.collection+"/"+id, nil, out)
 }
 
 // update changes a child: apply gets the current item and changes it in
@@ -289,6 +292,7 @@ func (k *childKind[T]) update(ctx context.Context, db *DB, name string, o WriteO
 		if err := checkEtag(o.Etag, etag(k.name(r), r.revision), k.field+".etag"); err != nil {
 			return err
 		}
+		before := proto.Clone(item)
 		if err := apply(item); err != nil {
 			return err
 		}
@@ -307,8 +311,10 @@ func (k *childKind[T]) update(ctx context.Context, db *DB, name string, o WriteO
 		if err := k.changed(ctx, tx, person.pk); err != nil {
 			return err
 		}
-		out, _, err = k.getTx(ctx, tx, personID, id)
-		return err
+		if out, _, err = k.getTx(ctx, tx, personID, id); err != nil {
+			return err
+		}
+		return tx.recordRevision(ctx, person.pk, name, before, out)
 	})
 	return out, err
 }
@@ -323,7 +329,7 @@ func (k *childKind[T]) delete(ctx context.Context, db *DB, name string, o WriteO
 		if err != nil {
 			return err
 		}
-		_, r, err := k.getTx(ctx, tx, personID, id)
+		item, r, err := k.getTx(ctx, tx, personID, id)
 		if err != nil {
 			return err
 		}
@@ -333,7 +339,10 @@ func (k *childKind[T]) delete(ctx context.Context, db *DB, name string, o WriteO
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+k.collection+" WHERE pk = ?", r.pk); err != nil {
 			return dbError(err)
 		}
-		return k.changed(ctx, tx, person.pk)
+		if err := k.changed(ctx, tx, person.pk); err != nil {
+			return err
+		}
+		return tx.recordRevision(ctx, person.pk, name, item, nil)
 	})
 }
 

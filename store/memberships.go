@@ -133,28 +133,19 @@ func (tx *Tx) attachMembershipDetails(ctx context.Context, rows ...*membershipRo
 		return dbError(err)
 	}
 
-	consents, err := tx.QueryContext(ctx, `SELECT membership_pk, purposes, text_version, consent_time, withdraw_time
-		FROM consents WHERE membership_pk IN (`+in+`)`, args...)
+	consents, err := tx.QueryContext(ctx, `SELECT `+consentColumns+`, c.membership_pk FROM `+consentFrom+`
+		WHERE c.membership_pk IN (`+in+`)`, args...)
 	if err != nil {
 		return dbError(err)
 	}
 	defer consents.Close()
 	for consents.Next() {
-		var pk, consentTime int64
-		var purposes string
-		var withdraw sql.NullInt64
-		c := &pb.Consent{}
-		if err := consents.Scan(&pk, &purposes, &c.TextVersion, &consentTime, &withdraw); err != nil {
+		var pk int64
+		c, err := scanConsent(scannerWith{consents, &pk})
+		if err != nil {
 			return dbError(err)
 		}
-		for _, n := range decodeEnums(purposes) {
-			c.Purposes = append(c.Purposes, pb.Consent_Purpose(n))
-		}
-		c.ConsentTime = timestamppb.New(fromMicros(consentTime))
-		if withdraw.Valid {
-			c.WithdrawTime = timestamppb.New(fromMicros(withdraw.Int64))
-		}
-		byPK[pk].Consent = c
+		byPK[pk].Consent = c.c
 	}
 	return dbError(consents.Err())
 }
@@ -307,7 +298,7 @@ func (db *DB) ListMemberships(ctx context.Context, parent string, q ListQuery) (
 			from:    membershipFrom,
 			columns: membershipColumns,
 			terms:   terms,
-			where:   []string{"p.delete_time IS NULL"},
+			where:   []string{personListed},
 			query:   queryChecksum("memberships", parent, q.Filter, orderSQL(terms)),
 			size:    size,
 			token:   q.PageToken,
@@ -457,11 +448,8 @@ func (tx *Tx) registerMember(ctx context.Context, assocID string, req *pb.Regist
 			return out, dbError(err)
 		}
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO consents(person_pk, membership_pk, purposes, text_version, consent_time, create_time)
-		VALUES (?, ?, ?, ?, ?, ?)`, person.pk, pk, encodeEnums(consent.Purposes), consent.TextVersion,
-		micros(consent.ConsentTime.AsTime()), now)
-	if err != nil {
-		return out, dbError(err)
+	if _, err := tx.insertConsent(ctx, person, pk, consent); err != nil {
+		return out, err
 	}
 	if !out.PersonCreated {
 		if err := tx.touchPerson(ctx, person.pk); err != nil {
@@ -864,9 +852,16 @@ func (tx *Tx) transition(ctx context.Context, name, assocID, id string, act acti
 }
 
 func (tx *Tx) withdrawConsent(ctx context.Context, membershipPK int64) error {
-	_, err := tx.ExecContext(ctx, `UPDATE consents SET withdraw_time = ? WHERE membership_pk = ? AND withdraw_time IS NULL`,
-		micros(tx.now), membershipPK)
-	return dbError(err)
+	var personPK, consentPK int64
+	err := tx.QueryRowContext(ctx, `SELECT person_pk, pk FROM consents WHERE membership_pk = ? AND withdraw_time IS NULL`,
+		membershipPK).Scan(&personPK, &consentPK)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return dbError(err)
+	}
+	return tx.withdrawConsentPK(ctx, personPK, consentPK)
 }
 
 // finishTransition marks the member's profile changed (it shows their

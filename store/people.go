@@ -14,6 +14,7 @@ import (
 	"unicode"
 
 	"google.golang.org/genproto/googleapis/type/date"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	pb "trithuc/proto/trithuc/v1"
@@ -45,7 +46,7 @@ type WriteOptions struct {
 const personColumns = `p.pk, p.id, p.family_name, p.middle_name, p.given_name, p.display_name, p.gender,
 	p.birth_year, p.birth_month, p.birth_day, p.ethnicity, COALESCE(p.national_id, ''), p.email, p.phone,
 	p.hometown, p.create_time, p.update_time, p.delete_time, p.revision, p.address, p.availability,
-	p.work_location, p.work_country, p.highest_level, p.academic_title, p.academic_title_year`
+	p.work_location, p.work_country, p.highest_level, p.academic_title, p.academic_title_year, p.restricted != 0`
 
 // personRow is a person as stored, with the keys the store needs beside it.
 type personRow struct {
@@ -71,7 +72,7 @@ func scanPerson(s scanner, extra ...any) (*personRow, error) {
 	dest := []any{&r.pk, &id, &p.FamilyName, &p.MiddleName, &p.GivenName, &p.DisplayName, &gender,
 		&year, &month, &day, &p.Ethnicity, &p.NationalId, &p.Email, &p.Phone,
 		&p.Hometown, &createTime, &updateTm, &deleteTime, &r.revision, &p.Address, &availability,
-		&where, &p.WorkCountry, &p.HighestQualificationLevel, &title, &titleYear}
+		&where, &p.WorkCountry, &p.HighestQualificationLevel, &title, &titleYear, &p.Restricted}
 	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -260,7 +261,9 @@ func (tx *Tx) peopleListing(ctx context.Context, q ListQuery) (listing, error) {
 		sizeSQL: peopleSizeSQL,
 	}
 	if !q.ShowDeleted {
-		l.where = append(l.where, "p.delete_time IS NULL")
+		l.where = append(l.where, personListed)
+	} else {
+		l.where = append(l.where, personUnrestricted)
 	}
 	if err := tx.addFilter(ctx, &l, q.Filter, personSchema); err != nil {
 		return listing{}, err
@@ -341,7 +344,14 @@ func (tx *Tx) createPerson(ctx context.Context, id string, p *pb.Person) (*perso
 	if err := tx.reindexPerson(ctx, pk); err != nil {
 		return nil, err
 	}
-	return tx.person(ctx, id)
+	r, err := tx.person(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.attach(ctx, pb.PersonView_PERSON_VIEW_BASIC, r); err != nil {
+		return nil, err
+	}
+	return r, tx.recordRevision(ctx, pk, "people/"+id, nil, r.person)
 }
 
 // UpdatePerson changes a person: apply gets the current profile and changes
@@ -368,6 +378,7 @@ func (db *DB) UpdatePerson(ctx context.Context, name string, o WriteOptions, app
 		}
 		// A display name the store derived follows the parts it came from,
 		// unless the update sets one.
+		before := proto.Clone(r.person)
 		oldDisplay := r.person.DisplayName
 		derived := oldDisplay == joinName(r.person)
 		if err := apply(r.person); err != nil {
@@ -379,8 +390,10 @@ func (db *DB) UpdatePerson(ctx context.Context, name string, o WriteOptions, app
 		if err := tx.updatePerson(ctx, id, r.pk, r.person); err != nil {
 			return err
 		}
-		out, err = tx.loadPerson(ctx, id, pb.PersonView_PERSON_VIEW_BASIC)
-		return err
+		if out, err = tx.loadPerson(ctx, id, pb.PersonView_PERSON_VIEW_BASIC); err != nil {
+			return err
+		}
+		return tx.recordRevision(ctx, r.pk, "people/"+id, before, out)
 	})
 	return out, err
 }
@@ -452,8 +465,10 @@ func (db *DB) setPersonDeleted(ctx context.Context, name string, o WriteOptions,
 		if err != nil {
 			return dbError(err)
 		}
-		out, err = tx.loadPerson(ctx, id, pb.PersonView_PERSON_VIEW_BASIC)
-		return err
+		if out, err = tx.loadPerson(ctx, id, pb.PersonView_PERSON_VIEW_BASIC); err != nil {
+			return err
+		}
+		return tx.recordRevision(ctx, r.pk, "people/"+id, &pb.Person{DeleteTime: r.person.DeleteTime}, &pb.Person{DeleteTime: out.DeleteTime})
 	})
 	return out, err
 }

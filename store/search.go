@@ -310,7 +310,7 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 		bands:    []band{named, others},
 		from:     "hits h JOIN people p ON p.pk = h.pk",
 		columns:  personColumns,
-		where:    []string{"p.delete_time IS NULL"},
+		where:    []string{personListed},
 		terms: []orderTerm{
 			{sortKey: sortKey{expr: "h.score", kind: kindInt}, desc: true},
 			{sortKey: sortKey{expr: "p.sort_key", kind: kindBlob}},

@@ -281,7 +281,7 @@ func (tx *Tx) countCells(ctx context.Context, dims []*statDim, where string, whe
 		args = append(args, d.args...)
 		lookups = lookups || d.lookup
 	}
-	conds := []string{"p.delete_time IS NULL"}
+	conds := []string{personListed}
 	if where != "" {
 		conds = append(conds, where)
 		args = append(args, whereArgs...)
@@ -882,7 +882,7 @@ func (db *DB) GetIndicators(ctx context.Context, filter string, asOfDate *date.D
 			return err
 		}
 		where, whereArgs := scope.where, scope.args
-		conds := []string{"p.delete_time IS NULL"}
+		conds := []string{personListed}
 		if where != "" {
 			conds = append(conds, where)
 		}

@@ -140,7 +140,7 @@ func (tx *Tx) statsScope(ctx context.Context, f string, threshold int, sensitive
 	for i := range counts {
 		dest[i] = &counts[i]
 	}
-	q := "SELECT " + strings.Join(sel, ", ") + " FROM people p WHERE p.delete_time IS NULL"
+	q := "SELECT " + strings.Join(sel, ", ") + " FROM people p WHERE " + personListed
 	if err := tx.QueryRowContext(ctx, q, qargs...).Scan(dest...); err != nil {
 		return nil, dbError(err)
 	}

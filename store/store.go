@@ -92,8 +92,10 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 	//   busy_timeout       wait for another process's lock instead of failing
 	//   txlock=immediate   BeginTx takes the write lock at once, so a
 	//                      transaction never fails half-way with SQLITE_BUSY
+	//   secure_delete=on   deleted rows are overwritten, so that a purged
+	//                      person's data is gone from the file (purge.go)
 	common := "_synchronous=FULL&_foreign_keys=on&_busy_timeout=10000&_cache_size=-32000"
-	db.writer, err = sql.Open("sqlite3", dsn(abs, "_journal_mode=WAL&_txlock=immediate&"+common))
+	db.writer, err = sql.Open("sqlite3", dsn(abs, "_journal_mode=WAL&_txlock=immediate&_secure_delete=on&"+common))
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}

@@ -85,6 +85,13 @@ func newMessageFlags(fs *flag.FlagSet, md protoreflect.MessageDescriptor) *messa
 			resourceFD = fd
 		}
 	}
+	for i := 0; i < fields.Len(); i++ {
+		// A request with a resource in a oneof is all of a piece, whatever
+		// other named messages it carries (RegisterMember's consent).
+		if fd := fields.Get(i); fd.ContainingOneof() != nil && fd.Message() != nil && fd.Message().Fields().ByName("name") != nil {
+			resourceFD = nil
+		}
+	}
 	if resourceFD != nil {
 		mf.resource = string(resourceFD.Name())
 		rfields := resourceFD.Message().Fields()

@@ -66,12 +66,34 @@ func (e ComputeStatisticsRequestDimension) Valid() bool {
 	}
 }
 
+// Defines values for ConsentLegalBasis.
+const (
+	CONSENT               ConsentLegalBasis = "CONSENT"
+	LEGALBASISUNSPECIFIED ConsentLegalBasis = "LEGAL_BASIS_UNSPECIFIED"
+	PUBLICDUTY            ConsentLegalBasis = "PUBLIC_DUTY"
+)
+
+// Valid indicates whether the value is a known member of the ConsentLegalBasis enum.
+func (e ConsentLegalBasis) Valid() bool {
+	switch e {
+	case CONSENT:
+		return true
+	case LEGALBASISUNSPECIFIED:
+		return true
+	case PUBLICDUTY:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ConsentPurpose.
 const (
 	CONTACT            ConsentPurpose = "CONTACT"
 	PUBLICATION        ConsentPurpose = "PUBLICATION"
 	PURPOSEUNSPECIFIED ConsentPurpose = "PURPOSE_UNSPECIFIED"
 	REGISTRY           ConsentPurpose = "REGISTRY"
+	STATISTICS         ConsentPurpose = "STATISTICS"
 )
 
 // Valid indicates whether the value is a known member of the ConsentPurpose enum.
@@ -84,6 +106,8 @@ func (e ConsentPurpose) Valid() bool {
 	case PURPOSEUNSPECIFIED:
 		return true
 	case REGISTRY:
+		return true
+	case STATISTICS:
 		return true
 	default:
 		return false
@@ -303,6 +327,63 @@ func (e V1AdministrativeUnitKind) Valid() bool {
 	case V1AdministrativeUnitKindURBANDISTRICT:
 		return true
 	case V1AdministrativeUnitKindWARD:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V1DataSubjectRequestKind.
+const (
+	V1DataSubjectRequestKindACCESS          V1DataSubjectRequestKind = "ACCESS"
+	V1DataSubjectRequestKindCORRECTION      V1DataSubjectRequestKind = "CORRECTION"
+	V1DataSubjectRequestKindERASURE         V1DataSubjectRequestKind = "ERASURE"
+	V1DataSubjectRequestKindKINDUNSPECIFIED V1DataSubjectRequestKind = "KIND_UNSPECIFIED"
+	V1DataSubjectRequestKindOBJECTION       V1DataSubjectRequestKind = "OBJECTION"
+	V1DataSubjectRequestKindRESTRICTION     V1DataSubjectRequestKind = "RESTRICTION"
+)
+
+// Valid indicates whether the value is a known member of the V1DataSubjectRequestKind enum.
+func (e V1DataSubjectRequestKind) Valid() bool {
+	switch e {
+	case V1DataSubjectRequestKindACCESS:
+		return true
+	case V1DataSubjectRequestKindCORRECTION:
+		return true
+	case V1DataSubjectRequestKindERASURE:
+		return true
+	case V1DataSubjectRequestKindKINDUNSPECIFIED:
+		return true
+	case V1DataSubjectRequestKindOBJECTION:
+		return true
+	case V1DataSubjectRequestKindRESTRICTION:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V1DataSubjectRequestState.
+const (
+	V1DataSubjectRequestStateCOMPLETED        V1DataSubjectRequestState = "COMPLETED"
+	V1DataSubjectRequestStateINPROGRESS       V1DataSubjectRequestState = "IN_PROGRESS"
+	V1DataSubjectRequestStateRECEIVED         V1DataSubjectRequestState = "RECEIVED"
+	V1DataSubjectRequestStateREFUSED          V1DataSubjectRequestState = "REFUSED"
+	V1DataSubjectRequestStateSTATEUNSPECIFIED V1DataSubjectRequestState = "STATE_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the V1DataSubjectRequestState enum.
+func (e V1DataSubjectRequestState) Valid() bool {
+	switch e {
+	case V1DataSubjectRequestStateCOMPLETED:
+		return true
+	case V1DataSubjectRequestStateINPROGRESS:
+		return true
+	case V1DataSubjectRequestStateRECEIVED:
+		return true
+	case V1DataSubjectRequestStateREFUSED:
+		return true
+	case V1DataSubjectRequestStateSTATEUNSPECIFIED:
 		return true
 	default:
 		return false
@@ -845,6 +926,15 @@ func (e StatisticsServiceExportStatisticsParamsUnitVintage) Valid() bool {
 // until the registry keeps memberships.
 type ComputeStatisticsRequestDimension string
 
+// ConsentLegalBasis What the processing rests on (Law 91/2025/QH15).
+//
+//   - LEGAL_BASIS_UNSPECIFIED: Consent, the default.
+//   - CONSENT: The person's consent.
+//   - PUBLIC_DUTY: A public duty: the person is a civil servant or public employee whose
+//
+// data the registry keeps by law; withdrawing does not restrict them.
+type ConsentLegalBasis string
+
 // ConsentPurpose What the data may be used for.
 //
 //   - PURPOSE_UNSPECIFIED: Not a purpose.
@@ -853,6 +943,7 @@ type ComputeStatisticsRequestDimension string
 // managing their membership. Required for a registration.
 //   - CONTACT: Contacting the person about the association's work.
 //   - PUBLICATION: Publishing the person's name and expertise, e.g. in lists of experts.
+//   - STATISTICS: Counting the person in statistics.
 type ConsentPurpose string
 
 // MembershipServiceApproveMembershipBody The request for ApproveMembership.
@@ -873,8 +964,11 @@ type MembershipServiceApproveMembershipBody struct {
 
 // MembershipServiceRegisterMemberBody The request for RegisterMember.
 type MembershipServiceRegisterMemberBody struct {
-	// Consent A person's consent to the processing of their personal data, given with a
-	// registration.
+	// Consent A person's consent to the processing of their personal data, or the
+	// other legal basis it rests on: given with a registration (membership) or
+	// recorded on its own (PrivacyService.CreateConsent). When every consent of
+	// a person is withdrawn and none rests on a public duty, the person's
+	// profile is RESTRICTED (Person.restricted).
 	Consent V1Consent `json:"consent"`
 
 	// MembershipId The id to give the membership (https://google.aip.dev/122); the server
@@ -1071,6 +1165,53 @@ type PositionEmploymentType string
 //   - EMAIL: The same email address.
 //   - NAME_AND_BIRTH_DATE: The same family, middle and given names and the same birth date.
 type PossibleDuplicateReason string
+
+// PrivacyServicePurgePersonBody The request for PurgePerson.
+type PrivacyServicePurgePersonBody struct {
+	// DataSubjectRequest The COMPLETED ERASURE request about the person that the purge carries
+	// out, `dataSubjectRequests/{data_subject_request}`.
+	DataSubjectRequest string `json:"dataSubjectRequest"`
+
+	// Reason Why; kept with the request's actions. No personal data.
+	Reason string `json:"reason"`
+}
+
+// PrivacyServiceRestorePersonRevisionBody The request for RestorePersonRevision.
+type PrivacyServiceRestorePersonRevisionBody struct {
+	// Etag When set, must be the person's current etag.
+	Etag *string `json:"etag,omitempty"`
+
+	// FieldMask The fields to set back to their values before the revision; each must
+	// be one the revision changed.
+	FieldMask string `json:"fieldMask"`
+}
+
+// PrivacyServiceTransitionDataSubjectRequestBody The request for TransitionDataSubjectRequest.
+type PrivacyServiceTransitionDataSubjectRequestBody struct {
+	// Action What was done, added to the request's actions.
+	Action *string `json:"action,omitempty"`
+
+	// Etag When set, must be the request's current etag.
+	Etag *string `json:"etag,omitempty"`
+
+	// Reason Why it is refused (required for REFUSED), or how it was completed.
+	Reason *string `json:"reason,omitempty"`
+
+	// State Where the request is: RECEIVED → IN_PROGRESS → COMPLETED or REFUSED.
+	//
+	//  - STATE_UNSPECIFIED: Not a state.
+	//  - RECEIVED: Recorded, not yet worked on.
+	//  - IN_PROGRESS: Being worked on.
+	//  - COMPLETED: Done.
+	//  - REFUSED: Refused, with a reason.
+	State V1DataSubjectRequestState `json:"state"`
+}
+
+// PrivacyServiceWithdrawConsentBody The request for WithdrawConsent.
+type PrivacyServiceWithdrawConsentBody struct {
+	// Etag When set, must be the consent's current etag.
+	Etag *string `json:"etag,omitempty"`
+}
 
 // QualificationStudyMode How the study was done.
 //
@@ -1570,17 +1711,48 @@ type V1ConferredTitle struct {
 	Year *int32 `json:"year,omitempty"`
 }
 
-// V1Consent A person's consent to the processing of their personal data, given with a
-// registration.
+// V1Consent A person's consent to the processing of their personal data, or the
+// other legal basis it rests on: given with a registration (membership) or
+// recorded on its own (PrivacyService.CreateConsent). When every consent of
+// a person is withdrawn and none rests on a public duty, the person's
+// profile is RESTRICTED (Person.restricted).
 type V1Consent struct {
 	// ConsentTime When the person consented; the time of the registration when unset.
 	ConsentTime *time.Time `json:"consentTime,omitempty"`
 
+	// CreateTime When it was recorded.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// Etag A checksum of its state (AIP-154).
+	Etag *string `json:"etag,omitempty"`
+
+	// LegalBasis What the processing rests on (Law 91/2025/QH15).
+	//
+	//  - LEGAL_BASIS_UNSPECIFIED: Consent, the default.
+	//  - CONSENT: The person's consent.
+	//  - PUBLIC_DUTY: A public duty: the person is a civil servant or public employee whose
+	// data the registry keeps by law; withdrawing does not restrict them.
+	LegalBasis *ConsentLegalBasis `json:"legalBasis,omitempty"`
+
+	// Membership The membership whose registration gave it,
+	// `associations/{association}/memberships/{membership}`; empty for a
+	// consent recorded on its own.
+	Membership *string `json:"membership,omitempty"`
+
+	// Name The resource name, `people/{person}/consents/{consent}`.
+	Name *string `json:"name,omitempty"`
+
 	// Purposes The purposes consented to; REGISTRY must be one.
 	Purposes []ConsentPurpose `json:"purposes"`
 
+	// Recorder Who recorded it: the principal, `key:{id}` or `cert:{subject}`.
+	Recorder *string `json:"recorder,omitempty"`
+
 	// TextVersion The version of the consent text the person agreed to, e.g. "2025-01".
 	TextVersion string `json:"textVersion"`
+
+	// UpdateTime When it last changed (its withdrawal).
+	UpdateTime *time.Time `json:"updateTime,omitempty"`
 
 	// WithdrawTime When the person withdrew the consent; unset while it holds.
 	WithdrawTime *time.Time `json:"withdrawTime,omitempty"`
@@ -1600,6 +1772,82 @@ type V1Country struct {
 	// NameVi The Vietnamese name, for example "Nhật Bản".
 	NameVi *string `json:"nameVi,omitempty"`
 }
+
+// V1DataSubjectRequest A request of a data subject about their personal data (Law 91/2025/QH15,
+// the rights of the data subject), and what was done about it.
+type V1DataSubjectRequest struct {
+	// Actions What was done, oldest first.
+	Actions *[]string `json:"actions,omitempty"`
+
+	// CreateTime When it was received.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// Details What the request says.
+	Details *string `json:"details,omitempty"`
+
+	// DueTime When it must be answered by; 72 hours after it was received when unset
+	// (Decree 356/2025 sets the time limits).
+	DueTime *time.Time `json:"dueTime,omitempty"`
+
+	// Etag A checksum of its state (AIP-154).
+	Etag *string `json:"etag,omitempty"`
+
+	// Kind What the person asks for.
+	//
+	//  - KIND_UNSPECIFIED: Not a kind.
+	//  - ACCESS: What is held about them: answered with ExportPersonData.
+	//  - CORRECTION: Correcting their data.
+	//  - ERASURE: Erasing their data: completed, it allows PurgePerson.
+	//  - RESTRICTION: Restricting the processing of their data: completed, the profile is
+	// restricted.
+	//  - OBJECTION: Objecting to a processing.
+	Kind V1DataSubjectRequestKind `json:"kind"`
+
+	// Name The resource name, `dataSubjectRequests/{data_subject_request}`.
+	Name *string `json:"name,omitempty"`
+
+	// Person The person whose data it is about, `people/{person}`.
+	Person string `json:"person"`
+
+	// Requester Who asked: the person, or who acts for them, as they named themselves.
+	Requester string `json:"requester"`
+
+	// State Where the request is: RECEIVED → IN_PROGRESS → COMPLETED or REFUSED.
+	//
+	//  - STATE_UNSPECIFIED: Not a state.
+	//  - RECEIVED: Recorded, not yet worked on.
+	//  - IN_PROGRESS: Being worked on.
+	//  - COMPLETED: Done.
+	//  - REFUSED: Refused, with a reason.
+	State *V1DataSubjectRequestState `json:"state,omitempty"`
+
+	// StateReason Why it was refused, or how it was completed.
+	StateReason *string `json:"stateReason,omitempty"`
+
+	// UpdateTime When it last changed.
+	UpdateTime *time.Time `json:"updateTime,omitempty"`
+}
+
+// V1DataSubjectRequestKind What the person asks for.
+//
+//   - KIND_UNSPECIFIED: Not a kind.
+//   - ACCESS: What is held about them: answered with ExportPersonData.
+//   - CORRECTION: Correcting their data.
+//   - ERASURE: Erasing their data: completed, it allows PurgePerson.
+//   - RESTRICTION: Restricting the processing of their data: completed, the profile is
+//
+// restricted.
+//   - OBJECTION: Objecting to a processing.
+type V1DataSubjectRequestKind string
+
+// V1DataSubjectRequestState Where the request is: RECEIVED → IN_PROGRESS → COMPLETED or REFUSED.
+//
+//   - STATE_UNSPECIFIED: Not a state.
+//   - RECEIVED: Recorded, not yet worked on.
+//   - IN_PROGRESS: Being worked on.
+//   - COMPLETED: Done.
+//   - REFUSED: Refused, with a reason.
+type V1DataSubjectRequestState string
 
 // V1EthnicGroup One of Vietnam's 54 ethnic groups, by its General Statistics Office code
 // (Decision 1019/QĐ-TCTK of 2008).
@@ -1827,6 +2075,12 @@ type V1ListAuditEventsResponse struct {
 	NextPageToken *string `json:"nextPageToken,omitempty"`
 }
 
+// V1ListConsentsResponse The response of ListConsents.
+type V1ListConsentsResponse struct {
+	// Consents Every consent of the person, oldest first.
+	Consents *[]V1Consent `json:"consents,omitempty"`
+}
+
 // V1ListCountriesResponse The response of ListCountries.
 type V1ListCountriesResponse struct {
 	// Countries The countries on this page, by code.
@@ -1837,6 +2091,15 @@ type V1ListCountriesResponse struct {
 
 	// TotalSize How many countries there are.
 	TotalSize *int32 `json:"totalSize,omitempty"`
+}
+
+// V1ListDataSubjectRequestsResponse The response of ListDataSubjectRequests.
+type V1ListDataSubjectRequestsResponse struct {
+	// DataSubjectRequests The requests on this page, oldest first.
+	DataSubjectRequests *[]V1DataSubjectRequest `json:"dataSubjectRequests,omitempty"`
+
+	// NextPageToken Pass this as page_token to get the next page; empty on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
 }
 
 // V1ListEthnicGroupsResponse The response of ListEthnicGroups.
@@ -1913,6 +2176,15 @@ type V1ListPeopleResponse struct {
 	TotalSize *int32 `json:"totalSize,omitempty"`
 }
 
+// V1ListPersonRevisionsResponse The response of ListPersonRevisions.
+type V1ListPersonRevisionsResponse struct {
+	// NextPageToken Pass this as page_token to get the next page; empty on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+
+	// PersonRevisions The revisions on this page, newest first.
+	PersonRevisions *[]V1PersonRevision `json:"personRevisions,omitempty"`
+}
+
 // V1ListPositionsResponse The response of ListPositions.
 type V1ListPositionsResponse struct {
 	// NextPageToken Pass this as page_token to get the next page; empty on the last page.
@@ -1964,8 +2236,11 @@ type V1Membership struct {
 	// ApproveTime When the membership was approved.
 	ApproveTime *time.Time `json:"approveTime,omitempty"`
 
-	// Consent A person's consent to the processing of their personal data, given with a
-	// registration.
+	// Consent A person's consent to the processing of their personal data, or the
+	// other legal basis it rests on: given with a registration (membership) or
+	// recorded on its own (PrivacyService.CreateConsent). When every consent of
+	// a person is withdrawn and none rests on a public duty, the person's
+	// profile is RESTRICTED (Person.restricted).
 	Consent *V1Consent `json:"consent,omitempty"`
 
 	// CreateTime When the membership was registered.
@@ -2220,6 +2495,12 @@ type V1Person struct {
 	// Qualifications In the FULL view: every qualification.
 	Qualifications *[]V1Qualification `json:"qualifications,omitempty"`
 
+	// Restricted The processing of the profile is restricted: every consent it rested on
+	// is withdrawn, or the person asked for restriction. Only admins read a
+	// restricted profile; listings, search, exports and statistics leave it
+	// out.
+	Restricted *bool `json:"restricted,omitempty"`
+
 	// UpdateTime When the profile last changed.
 	UpdateTime *time.Time `json:"updateTime,omitempty"`
 
@@ -2233,6 +2514,69 @@ type V1Person struct {
 	//  - ELSEWHERE_IN_VIETNAM: Elsewhere in Vietnam.
 	//  - ABROAD: Abroad; work_country says where.
 	WorkLocation *PersonWorkLocation `json:"workLocation,omitempty"`
+}
+
+// V1PersonData Everything the registry holds about one person.
+type V1PersonData struct {
+	// AuditEvents Who read or changed the profile or what it holds: the audit events
+	// that name them, newest first.
+	AuditEvents *[]V1AuditEvent `json:"auditEvents,omitempty"`
+
+	// Consents The consents.
+	Consents *[]V1Consent `json:"consents,omitempty"`
+
+	// DataSubjectRequests The data-subject requests about them.
+	DataSubjectRequests *[]V1DataSubjectRequest `json:"dataSubjectRequests,omitempty"`
+
+	// Document The same, as a document a person can read (Markdown, in Vietnamese).
+	Document *string `json:"document,omitempty"`
+
+	// Person A person in the registry of the province's intellectual workforce: the
+	// profile of one intellectual or expert.
+	//
+	// Fields marked personal data (national ID, phone, email, ethnicity, and the
+	// month and day of birth) are returned only to roles entitled to them (admin
+	// and registrar); for the others they are empty, and filtering or ordering
+	// on them is PERMISSION_DENIED.
+	//
+	// Names are kept exactly as entered (NFC-normalized), in Vietnamese order:
+	// family name (họ), middle name (tên đệm), given name (tên).
+	Person *V1Person `json:"person,omitempty"`
+
+	// Revisions The revisions, oldest first.
+	Revisions *[]V1PersonRevision `json:"revisions,omitempty"`
+}
+
+// V1PersonRevision One write of a person or of what they hold, stored in the write's own
+// transaction.
+type V1PersonRevision struct {
+	// After The values of a revision: the resource written, holding only the changed
+	// fields. Personal data in it is cleared for roles that may not read it
+	// now, as everywhere.
+	After *V1RevisionValues `json:"after,omitempty"`
+
+	// Before The values of a revision: the resource written, holding only the changed
+	// fields. Personal data in it is cleared for roles that may not read it
+	// now, as everywhere.
+	Before *V1RevisionValues `json:"before,omitempty"`
+
+	// ChangedFields The fields the write changed, by their names in the resource.
+	ChangedFields *[]string `json:"changedFields,omitempty"`
+
+	// CreateTime When the write committed.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// Method The method that wrote, `/trithuc.v1.PersonService/UpdatePerson`.
+	Method *string `json:"method,omitempty"`
+
+	// Name The resource name, `people/{person}/revisions/{revision}`.
+	Name *string `json:"name,omitempty"`
+
+	// Principal Who wrote: `key:{id}` or `cert:{subject}`.
+	Principal *string `json:"principal,omitempty"`
+
+	// Resource What was written: the person, or a resource under them.
+	Resource *string `json:"resource,omitempty"`
 }
 
 // V1Position A position a person holds or held: their workplace, title and
@@ -2321,6 +2665,15 @@ type V1PossibleDuplicate struct {
 
 	// Reasons What they have in common.
 	Reasons *[]PossibleDuplicateReason `json:"reasons,omitempty"`
+}
+
+// V1PurgePersonResponse The response of PurgePerson.
+type V1PurgePersonResponse struct {
+	// Name The person purged, `people/{person}`.
+	Name *string `json:"name,omitempty"`
+
+	// Removed How many rows of each table went, by table.
+	Removed *map[string]string `json:"removed,omitempty"`
 }
 
 // V1Qualification A qualification a person holds: a degree, an academic title, a
@@ -2477,6 +2830,43 @@ type V1RegisterMemberResponse struct {
 
 	// PersonCreated Whether the person was created by this registration.
 	PersonCreated *bool `json:"personCreated,omitempty"`
+}
+
+// V1RevisionValues The values of a revision: the resource written, holding only the changed
+// fields. Personal data in it is cleared for roles that may not read it
+// now, as everywhere.
+type V1RevisionValues struct {
+	// Consent A person's consent to the processing of their personal data, or the
+	// other legal basis it rests on: given with a registration (membership) or
+	// recorded on its own (PrivacyService.CreateConsent). When every consent of
+	// a person is withdrawn and none rests on a public duty, the person's
+	// profile is RESTRICTED (Person.restricted).
+	Consent *V1Consent `json:"consent,omitempty"`
+
+	// Honor An honour a person received: the province's yearly honour of outstanding
+	// intellectuals, a state title, an award, an order or medal.
+	Honor *V1Honor `json:"honor,omitempty"`
+
+	// Person A person in the registry of the province's intellectual workforce: the
+	// profile of one intellectual or expert.
+	//
+	// Fields marked personal data (national ID, phone, email, ethnicity, and the
+	// month and day of birth) are returned only to roles entitled to them (admin
+	// and registrar); for the others they are empty, and filtering or ordering
+	// on them is PERMISSION_DENIED.
+	//
+	// Names are kept exactly as entered (NFC-normalized), in Vietnamese order:
+	// family name (họ), middle name (tên đệm), given name (tên).
+	Person *V1Person `json:"person,omitempty"`
+
+	// Position A position a person holds or held: their workplace, title and
+	// employment.
+	Position *V1Position `json:"position,omitempty"`
+
+	// Qualification A qualification a person holds: a degree, an academic title, a
+	// certificate of political theory, state management, a foreign language or
+	// IT skills, or a professional or vocational certificate.
+	Qualification *V1Qualification `json:"qualification,omitempty"`
 }
 
 // V1SearchPeopleResponse The response of SearchPeople.
@@ -2766,8 +3156,11 @@ type MembershipServiceUpdateMembershipJSONBody struct {
 	// ApproveTime When the membership was approved.
 	ApproveTime *time.Time `json:"approveTime,omitempty"`
 
-	// Consent A person's consent to the processing of their personal data, given with a
-	// registration.
+	// Consent A person's consent to the processing of their personal data, or the
+	// other legal basis it rests on: given with a registration (membership) or
+	// recorded on its own (PrivacyService.CreateConsent). When every consent of
+	// a person is withdrawn and none rests on a public duty, the person's
+	// profile is RESTRICTED (Person.restricted).
 	Consent *V1Consent `json:"consent,omitempty"`
 
 	// CreateTime When the membership was registered.
@@ -2859,6 +3252,18 @@ type ReferenceServiceListCountriesParams struct {
 	PageSize *int32 `form:"pageSize,omitempty" json:"pageSize,omitempty"`
 
 	// PageToken The next_page_token of a previous call with the same parameters.
+	PageToken *string `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+}
+
+// PrivacyServiceListDataSubjectRequestsParams defines parameters for PrivacyServiceListDataSubjectRequests.
+type PrivacyServiceListDataSubjectRequestsParams struct {
+	// Person Only those about this person, `people/{person}`.
+	Person *string `form:"person,omitempty" json:"person,omitempty"`
+
+	// PageSize The most to return: 50 when 0; more than 1000 counts as 1000.
+	PageSize *int32 `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+
+	// PageToken The next_page_token of a previous call with the same person.
 	PageToken *string `form:"pageToken,omitempty" json:"pageToken,omitempty"`
 }
 
@@ -3165,6 +3570,12 @@ type PersonServiceUpdatePersonJSONBody struct {
 
 	// Qualifications In the FULL view: every qualification.
 	Qualifications *[]V1Qualification `json:"qualifications,omitempty"`
+
+	// Restricted The processing of the profile is restricted: every consent it rested on
+	// is withdrawn, or the person asked for restriction. Only admins read a
+	// restricted profile; listings, search, exports and statistics leave it
+	// out.
+	Restricted *bool `json:"restricted,omitempty"`
 
 	// UpdateTime When the profile last changed.
 	UpdateTime *time.Time `json:"updateTime,omitempty"`
@@ -3492,6 +3903,15 @@ type PersonServiceUpdateQualificationParams struct {
 	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
 }
 
+// PrivacyServiceListPersonRevisionsParams defines parameters for PrivacyServiceListPersonRevisions.
+type PrivacyServiceListPersonRevisionsParams struct {
+	// PageSize The most to return: 50 when 0; more than 1000 counts as 1000.
+	PageSize *int32 `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+
+	// PageToken The next_page_token of a previous call with the same parent.
+	PageToken *string `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+}
+
 // TransferServiceExportPeopleParams defines parameters for TransferServiceExportPeople.
 type TransferServiceExportPeopleParams struct {
 	// Filter Which people, as in ListPeople (https://google.aip.dev/160).
@@ -3788,6 +4208,12 @@ type MembershipServiceRegisterMemberJSONRequestBody = MembershipServiceRegisterM
 // MembershipServiceUndeleteAssociationJSONRequestBody defines body for MembershipServiceUndeleteAssociation for application/json ContentType.
 type MembershipServiceUndeleteAssociationJSONRequestBody = MembershipServiceUndeleteAssociationBody
 
+// PrivacyServiceCreateDataSubjectRequestJSONRequestBody defines body for PrivacyServiceCreateDataSubjectRequest for application/json ContentType.
+type PrivacyServiceCreateDataSubjectRequestJSONRequestBody = V1DataSubjectRequest
+
+// PrivacyServiceTransitionDataSubjectRequestJSONRequestBody defines body for PrivacyServiceTransitionDataSubjectRequest for application/json ContentType.
+type PrivacyServiceTransitionDataSubjectRequestJSONRequestBody = PrivacyServiceTransitionDataSubjectRequestBody
+
 // OrganizationServiceCreateOrganizationJSONRequestBody defines body for OrganizationServiceCreateOrganization for application/json ContentType.
 type OrganizationServiceCreateOrganizationJSONRequestBody = V1Organization
 
@@ -3802,6 +4228,12 @@ type PersonServiceCreatePersonJSONRequestBody = V1Person
 
 // PersonServiceUpdatePersonJSONRequestBody defines body for PersonServiceUpdatePerson for application/json ContentType.
 type PersonServiceUpdatePersonJSONRequestBody PersonServiceUpdatePersonJSONBody
+
+// PrivacyServiceCreateConsentJSONRequestBody defines body for PrivacyServiceCreateConsent for application/json ContentType.
+type PrivacyServiceCreateConsentJSONRequestBody = V1Consent
+
+// PrivacyServiceWithdrawConsentJSONRequestBody defines body for PrivacyServiceWithdrawConsent for application/json ContentType.
+type PrivacyServiceWithdrawConsentJSONRequestBody = PrivacyServiceWithdrawConsentBody
 
 // PersonServiceCreateHonorJSONRequestBody defines body for PersonServiceCreateHonor for application/json ContentType.
 type PersonServiceCreateHonorJSONRequestBody = V1Honor
@@ -3823,6 +4255,12 @@ type PersonServiceUpdateQualificationJSONRequestBody PersonServiceUpdateQualific
 
 // PersonServiceVerifyQualificationJSONRequestBody defines body for PersonServiceVerifyQualification for application/json ContentType.
 type PersonServiceVerifyQualificationJSONRequestBody = PersonServiceVerifyQualificationBody
+
+// PrivacyServiceRestorePersonRevisionJSONRequestBody defines body for PrivacyServiceRestorePersonRevision for application/json ContentType.
+type PrivacyServiceRestorePersonRevisionJSONRequestBody = PrivacyServiceRestorePersonRevisionBody
+
+// PrivacyServicePurgePersonJSONRequestBody defines body for PrivacyServicePurgePerson for application/json ContentType.
+type PrivacyServicePurgePersonJSONRequestBody = PrivacyServicePurgePersonBody
 
 // PersonServiceUndeletePersonJSONRequestBody defines body for PersonServiceUndeletePerson for application/json ContentType.
 type PersonServiceUndeletePersonJSONRequestBody = PersonServiceUndeletePersonBody
@@ -4215,6 +4653,46 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/countries/{countrie} (the `ReferenceServiceGetCountry` operationId).
 	ReferenceServiceGetCountry(ctx context.Context, countrie string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PrivacyServiceListDataSubjectRequests Lists data-subject requests, oldest first (https://google.aip.dev/132).
+	//
+	// Corresponds with GET /v1/dataSubjectRequests (the `PrivacyServiceListDataSubjectRequests` operationId).
+	PrivacyServiceListDataSubjectRequests(ctx context.Context, params *PrivacyServiceListDataSubjectRequestsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PrivacyServiceCreateDataSubjectRequestWithBody Records a request of a data subject (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/dataSubjectRequests (the `PrivacyServiceCreateDataSubjectRequest` operationId).
+	PrivacyServiceCreateDataSubjectRequestWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PrivacyServiceCreateDataSubjectRequest Records a request of a data subject (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/dataSubjectRequests (the `PrivacyServiceCreateDataSubjectRequest` operationId).
+	PrivacyServiceCreateDataSubjectRequest(ctx context.Context, body PrivacyServiceCreateDataSubjectRequestJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PrivacyServiceGetDataSubjectRequest Returns one data-subject request (https://google.aip.dev/131).
+	//
+	// Corresponds with GET /v1/dataSubjectRequests/{dataSubjectRequest} (the `PrivacyServiceGetDataSubjectRequest` operationId).
+	PrivacyServiceGetDataSubjectRequest(ctx context.Context, dataSubjectRequest string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PrivacyServiceTransitionDataSubjectRequestWithBody Moves a data-subject request on: RECEIVED → IN_PROGRESS →
+	// COMPLETED or REFUSED (https://google.aip.dev/216).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/dataSubjectRequests/{dataSubjectRequest}:transition (the `PrivacyServiceTransitionDataSubjectRequest` operationId).
+	PrivacyServiceTransitionDataSubjectRequestWithBody(ctx context.Context, dataSubjectRequest string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PrivacyServiceTransitionDataSubjectRequest Moves a data-subject request on: RECEIVED → IN_PROGRESS →
+	// COMPLETED or REFUSED (https://google.aip.dev/216).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/dataSubjectRequests/{dataSubjectRequest}:transition (the `PrivacyServiceTransitionDataSubjectRequest` operationId).
+	PrivacyServiceTransitionDataSubjectRequest(ctx context.Context, dataSubjectRequest string, body PrivacyServiceTransitionDataSubjectRequestJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ReferenceServiceListEthnicGroups Lists the ethnic groups, by code.
 	//
 	// Corresponds with GET /v1/ethnicGroups (the `ReferenceServiceListEthnicGroups` operationId).
@@ -4340,6 +4818,50 @@ type ClientInterface interface {
 	//
 	// Corresponds with PATCH /v1/people/{people} (the `PersonServiceUpdatePerson` operationId).
 	PersonServiceUpdatePerson(ctx context.Context, people string, params *PersonServiceUpdatePersonParams, body PersonServiceUpdatePersonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PrivacyServiceListConsents Lists a person's consents, oldest first (https://google.aip.dev/132).
+	//
+	// Corresponds with GET /v1/people/{people}/consents (the `PrivacyServiceListConsents` operationId).
+	PrivacyServiceListConsents(ctx context.Context, people string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PrivacyServiceCreateConsentWithBody Records a consent, or another legal basis, for a person
+	// (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/people/{people}/consents (the `PrivacyServiceCreateConsent` operationId).
+	PrivacyServiceCreateConsentWithBody(ctx context.Context, people string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PrivacyServiceCreateConsent Records a consent, or another legal basis, for a person
+	// (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/people/{people}/consents (the `PrivacyServiceCreateConsent` operationId).
+	PrivacyServiceCreateConsent(ctx context.Context, people string, body PrivacyServiceCreateConsentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PrivacyServiceGetConsent Returns one consent (https://google.aip.dev/131).
+	//
+	// Corresponds with GET /v1/people/{people}/consents/{consent} (the `PrivacyServiceGetConsent` operationId).
+	PrivacyServiceGetConsent(ctx context.Context, people string, consent string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PrivacyServiceWithdrawConsentWithBody Records that the person withdrew a consent (https://google.aip.dev/136).
+	// When no consent of theirs remains and none rests on a public duty, the
+	// profile becomes restricted.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/people/{people}/consents/{consent}:withdraw (the `PrivacyServiceWithdrawConsent` operationId).
+	PrivacyServiceWithdrawConsentWithBody(ctx context.Context, people string, consent string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PrivacyServiceWithdrawConsent Records that the person withdrew a consent (https://google.aip.dev/136).
+	// When no consent of theirs remains and none rests on a public duty, the
+	// profile becomes restricted.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/people/{people}/consents/{consent}:withdraw (the `PrivacyServiceWithdrawConsent` operationId).
+	PrivacyServiceWithdrawConsent(ctx context.Context, people string, consent string, body PrivacyServiceWithdrawConsentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonServiceListHonors Lists a person's honours, or everyone's with parent `people/-`
 	// (https://google.aip.dev/132, https://google.aip.dev/159).
@@ -4488,6 +5010,51 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/people/{people}/qualifications/{qualification}:verify (the `PersonServiceVerifyQualification` operationId).
 	PersonServiceVerifyQualification(ctx context.Context, people string, qualification string, body PersonServiceVerifyQualificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PrivacyServiceListPersonRevisions Lists the revisions of a person and of what they hold, newest first
+	// (https://google.aip.dev/132).
+	//
+	// Corresponds with GET /v1/people/{people}/revisions (the `PrivacyServiceListPersonRevisions` operationId).
+	PrivacyServiceListPersonRevisions(ctx context.Context, people string, params *PrivacyServiceListPersonRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PrivacyServiceRestorePersonRevisionWithBody Sets fields of a person back to their values before a revision of the
+	// person's own fields (https://google.aip.dev/136).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/people/{people}/revisions/{revision}:restore (the `PrivacyServiceRestorePersonRevision` operationId).
+	PrivacyServiceRestorePersonRevisionWithBody(ctx context.Context, people string, revision string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PrivacyServiceRestorePersonRevision Sets fields of a person back to their values before a revision of the
+	// person's own fields (https://google.aip.dev/136).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/people/{people}/revisions/{revision}:restore (the `PrivacyServiceRestorePersonRevision` operationId).
+	PrivacyServiceRestorePersonRevision(ctx context.Context, people string, revision string, body PrivacyServiceRestorePersonRevisionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PrivacyServiceExportPersonData Returns everything held about one person (https://google.aip.dev/136).
+	//
+	// Corresponds with GET /v1/people/{people}:exportData (the `PrivacyServiceExportPersonData` operationId).
+	PrivacyServiceExportPersonData(ctx context.Context, people string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PrivacyServicePurgePersonWithBody Removes a person and everything held about them, for good: after a
+	// COMPLETED ERASURE request about them (https://google.aip.dev/136). The
+	// audit trail keeps the event of the purge, which holds no personal data.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/people/{people}:purge (the `PrivacyServicePurgePerson` operationId).
+	PrivacyServicePurgePersonWithBody(ctx context.Context, people string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PrivacyServicePurgePerson Removes a person and everything held about them, for good: after a
+	// COMPLETED ERASURE request about them (https://google.aip.dev/136). The
+	// audit trail keeps the event of the purge, which holds no personal data.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/people/{people}:purge (the `PrivacyServicePurgePerson` operationId).
+	PrivacyServicePurgePerson(ctx context.Context, people string, body PrivacyServicePurgePersonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonServiceUndeletePersonWithBody Restores a deleted person (https://google.aip.dev/164).
 	//
@@ -5182,6 +5749,106 @@ func (c *Client) ReferenceServiceGetCountry(ctx context.Context, countrie string
 	return c.Client.Do(req)
 }
 
+// PrivacyServiceListDataSubjectRequests Lists data-subject requests, oldest first (https://google.aip.dev/132).
+//
+// Corresponds with GET /v1/dataSubjectRequests (the `PrivacyServiceListDataSubjectRequests` operationId).
+func (c *Client) PrivacyServiceListDataSubjectRequests(ctx context.Context, params *PrivacyServiceListDataSubjectRequestsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPrivacyServiceListDataSubjectRequestsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PrivacyServiceCreateDataSubjectRequestWithBody Records a request of a data subject (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/dataSubjectRequests (the `PrivacyServiceCreateDataSubjectRequest` operationId).
+func (c *Client) PrivacyServiceCreateDataSubjectRequestWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPrivacyServiceCreateDataSubjectRequestRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PrivacyServiceCreateDataSubjectRequest Records a request of a data subject (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/dataSubjectRequests (the `PrivacyServiceCreateDataSubjectRequest` operationId).
+func (c *Client) PrivacyServiceCreateDataSubjectRequest(ctx context.Context, body PrivacyServiceCreateDataSubjectRequestJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPrivacyServiceCreateDataSubjectRequestRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PrivacyServiceGetDataSubjectRequest Returns one data-subject request (https://google.aip.dev/131).
+//
+// Corresponds with GET /v1/dataSubjectRequests/{dataSubjectRequest} (the `PrivacyServiceGetDataSubjectRequest` operationId).
+func (c *Client) PrivacyServiceGetDataSubjectRequest(ctx context.Context, dataSubjectRequest string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPrivacyServiceGetDataSubjectRequestRequest(c.Server, dataSubjectRequest)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PrivacyServiceTransitionDataSubjectRequestWithBody Moves a data-subject request on: RECEIVED → IN_PROGRESS →
+// COMPLETED or REFUSED (https://google.aip.dev/216).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/dataSubjectRequests/{dataSubjectRequest}:transition (the `PrivacyServiceTransitionDataSubjectRequest` operationId).
+func (c *Client) PrivacyServiceTransitionDataSubjectRequestWithBody(ctx context.Context, dataSubjectRequest string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPrivacyServiceTransitionDataSubjectRequestRequestWithBody(c.Server, dataSubjectRequest, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PrivacyServiceTransitionDataSubjectRequest Moves a data-subject request on: RECEIVED → IN_PROGRESS →
+// COMPLETED or REFUSED (https://google.aip.dev/216).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/dataSubjectRequests/{dataSubjectRequest}:transition (the `PrivacyServiceTransitionDataSubjectRequest` operationId).
+func (c *Client) PrivacyServiceTransitionDataSubjectRequest(ctx context.Context, dataSubjectRequest string, body PrivacyServiceTransitionDataSubjectRequestJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPrivacyServiceTransitionDataSubjectRequestRequest(c.Server, dataSubjectRequest, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ReferenceServiceListEthnicGroups Lists the ethnic groups, by code.
 //
 // Corresponds with GET /v1/ethnicGroups (the `ReferenceServiceListEthnicGroups` operationId).
@@ -5498,6 +6165,110 @@ func (c *Client) PersonServiceUpdatePersonWithBody(ctx context.Context, people s
 // Corresponds with PATCH /v1/people/{people} (the `PersonServiceUpdatePerson` operationId).
 func (c *Client) PersonServiceUpdatePerson(ctx context.Context, people string, params *PersonServiceUpdatePersonParams, body PersonServiceUpdatePersonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonServiceUpdatePersonRequest(c.Server, people, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PrivacyServiceListConsents Lists a person's consents, oldest first (https://google.aip.dev/132).
+//
+// Corresponds with GET /v1/people/{people}/consents (the `PrivacyServiceListConsents` operationId).
+func (c *Client) PrivacyServiceListConsents(ctx context.Context, people string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPrivacyServiceListConsentsRequest(c.Server, people)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PrivacyServiceCreateConsentWithBody Records a consent, or another legal basis, for a person
+// (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/people/{people}/consents (the `PrivacyServiceCreateConsent` operationId).
+func (c *Client) PrivacyServiceCreateConsentWithBody(ctx context.Context, people string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPrivacyServiceCreateConsentRequestWithBody(c.Server, people, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PrivacyServiceCreateConsent Records a consent, or another legal basis, for a person
+// (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/people/{people}/consents (the `PrivacyServiceCreateConsent` operationId).
+func (c *Client) PrivacyServiceCreateConsent(ctx context.Context, people string, body PrivacyServiceCreateConsentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPrivacyServiceCreateConsentRequest(c.Server, people, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PrivacyServiceGetConsent Returns one consent (https://google.aip.dev/131).
+//
+// Corresponds with GET /v1/people/{people}/consents/{consent} (the `PrivacyServiceGetConsent` operationId).
+func (c *Client) PrivacyServiceGetConsent(ctx context.Context, people string, consent string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPrivacyServiceGetConsentRequest(c.Server, people, consent)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PrivacyServiceWithdrawConsentWithBody Records that the person withdrew a consent (https://google.aip.dev/136).
+// When no consent of theirs remains and none rests on a public duty, the
+// profile becomes restricted.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/people/{people}/consents/{consent}:withdraw (the `PrivacyServiceWithdrawConsent` operationId).
+func (c *Client) PrivacyServiceWithdrawConsentWithBody(ctx context.Context, people string, consent string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPrivacyServiceWithdrawConsentRequestWithBody(c.Server, people, consent, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PrivacyServiceWithdrawConsent Records that the person withdrew a consent (https://google.aip.dev/136).
+// When no consent of theirs remains and none rests on a public duty, the
+// profile becomes restricted.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/people/{people}/consents/{consent}:withdraw (the `PrivacyServiceWithdrawConsent` operationId).
+func (c *Client) PrivacyServiceWithdrawConsent(ctx context.Context, people string, consent string, body PrivacyServiceWithdrawConsentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPrivacyServiceWithdrawConsentRequest(c.Server, people, consent, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5876,6 +6647,111 @@ func (c *Client) PersonServiceVerifyQualificationWithBody(ctx context.Context, p
 // Corresponds with POST /v1/people/{people}/qualifications/{qualification}:verify (the `PersonServiceVerifyQualification` operationId).
 func (c *Client) PersonServiceVerifyQualification(ctx context.Context, people string, qualification string, body PersonServiceVerifyQualificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonServiceVerifyQualificationRequest(c.Server, people, qualification, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PrivacyServiceListPersonRevisions Lists the revisions of a person and of what they hold, newest first
+// (https://google.aip.dev/132).
+//
+// Corresponds with GET /v1/people/{people}/revisions (the `PrivacyServiceListPersonRevisions` operationId).
+func (c *Client) PrivacyServiceListPersonRevisions(ctx context.Context, people string, params *PrivacyServiceListPersonRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPrivacyServiceListPersonRevisionsRequest(c.Server, people, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PrivacyServiceRestorePersonRevisionWithBody Sets fields of a person back to their values before a revision of the
+// person's own fields (https://google.aip.dev/136).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/people/{people}/revisions/{revision}:restore (the `PrivacyServiceRestorePersonRevision` operationId).
+func (c *Client) PrivacyServiceRestorePersonRevisionWithBody(ctx context.Context, people string, revision string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPrivacyServiceRestorePersonRevisionRequestWithBody(c.Server, people, revision, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PrivacyServiceRestorePersonRevision Sets fields of a person back to their values before a revision of the
+// person's own fields (https://google.aip.dev/136).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/people/{people}/revisions/{revision}:restore (the `PrivacyServiceRestorePersonRevision` operationId).
+func (c *Client) PrivacyServiceRestorePersonRevision(ctx context.Context, people string, revision string, body PrivacyServiceRestorePersonRevisionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPrivacyServiceRestorePersonRevisionRequest(c.Server, people, revision, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PrivacyServiceExportPersonData Returns everything held about one person (https://google.aip.dev/136).
+//
+// Corresponds with GET /v1/people/{people}:exportData (the `PrivacyServiceExportPersonData` operationId).
+func (c *Client) PrivacyServiceExportPersonData(ctx context.Context, people string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPrivacyServiceExportPersonDataRequest(c.Server, people)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PrivacyServicePurgePersonWithBody Removes a person and everything held about them, for good: after a
+// COMPLETED ERASURE request about them (https://google.aip.dev/136). The
+// audit trail keeps the event of the purge, which holds no personal data.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/people/{people}:purge (the `PrivacyServicePurgePerson` operationId).
+func (c *Client) PrivacyServicePurgePersonWithBody(ctx context.Context, people string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPrivacyServicePurgePersonRequestWithBody(c.Server, people, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PrivacyServicePurgePerson Removes a person and everything held about them, for good: after a
+// COMPLETED ERASURE request about them (https://google.aip.dev/136). The
+// audit trail keeps the event of the purge, which holds no personal data.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/people/{people}:purge (the `PrivacyServicePurgePerson` operationId).
+func (c *Client) PrivacyServicePurgePerson(ctx context.Context, people string, body PrivacyServicePurgePersonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPrivacyServicePurgePersonRequest(c.Server, people, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7664,6 +8540,205 @@ func NewReferenceServiceGetCountryRequest(server string, countrie string) (*http
 	return req, nil
 }
 
+// NewPrivacyServiceListDataSubjectRequestsRequest constructs an http.Request for the PrivacyServiceListDataSubjectRequests method
+func NewPrivacyServiceListDataSubjectRequestsRequest(server string, params *PrivacyServiceListDataSubjectRequestsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/dataSubjectRequests")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Person != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "person", *params.Person, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageToken", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPrivacyServiceCreateDataSubjectRequestRequest calls the generic PrivacyServiceCreateDataSubjectRequest builder with application/json body
+func NewPrivacyServiceCreateDataSubjectRequestRequest(server string, body PrivacyServiceCreateDataSubjectRequestJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPrivacyServiceCreateDataSubjectRequestRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewPrivacyServiceCreateDataSubjectRequestRequestWithBody constructs an http.Request for the PrivacyServiceCreateDataSubjectRequest method, with any body, and a specified content type
+func NewPrivacyServiceCreateDataSubjectRequestRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/dataSubjectRequests")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPrivacyServiceGetDataSubjectRequestRequest constructs an http.Request for the PrivacyServiceGetDataSubjectRequest method
+func NewPrivacyServiceGetDataSubjectRequestRequest(server string, dataSubjectRequest string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "dataSubjectRequest", dataSubjectRequest, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/dataSubjectRequests/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPrivacyServiceTransitionDataSubjectRequestRequest calls the generic PrivacyServiceTransitionDataSubjectRequest builder with application/json body
+func NewPrivacyServiceTransitionDataSubjectRequestRequest(server string, dataSubjectRequest string, body PrivacyServiceTransitionDataSubjectRequestJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPrivacyServiceTransitionDataSubjectRequestRequestWithBody(server, dataSubjectRequest, "application/json", bodyReader)
+}
+
+// NewPrivacyServiceTransitionDataSubjectRequestRequestWithBody constructs an http.Request for the PrivacyServiceTransitionDataSubjectRequest method, with any body, and a specified content type
+func NewPrivacyServiceTransitionDataSubjectRequestRequestWithBody(server string, dataSubjectRequest string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "dataSubjectRequest", dataSubjectRequest, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/dataSubjectRequests/%s:transition", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewReferenceServiceListEthnicGroupsRequest constructs an http.Request for the ReferenceServiceListEthnicGroups method
 func NewReferenceServiceListEthnicGroupsRequest(server string, params *ReferenceServiceListEthnicGroupsParams) (*http.Request, error) {
 	var err error
@@ -8725,6 +9800,182 @@ func NewPersonServiceUpdatePersonRequestWithBody(server string, people string, p
 	}
 
 	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPrivacyServiceListConsentsRequest constructs an http.Request for the PrivacyServiceListConsents method
+func NewPrivacyServiceListConsentsRequest(server string, people string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "people", people, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/people/%s/consents", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPrivacyServiceCreateConsentRequest calls the generic PrivacyServiceCreateConsent builder with application/json body
+func NewPrivacyServiceCreateConsentRequest(server string, people string, body PrivacyServiceCreateConsentJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPrivacyServiceCreateConsentRequestWithBody(server, people, "application/json", bodyReader)
+}
+
+// NewPrivacyServiceCreateConsentRequestWithBody constructs an http.Request for the PrivacyServiceCreateConsent method, with any body, and a specified content type
+func NewPrivacyServiceCreateConsentRequestWithBody(server string, people string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "people", people, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/people/%s/consents", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPrivacyServiceGetConsentRequest constructs an http.Request for the PrivacyServiceGetConsent method
+func NewPrivacyServiceGetConsentRequest(server string, people string, consent string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "people", people, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "consent", consent, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/people/%s/consents/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPrivacyServiceWithdrawConsentRequest calls the generic PrivacyServiceWithdrawConsent builder with application/json body
+func NewPrivacyServiceWithdrawConsentRequest(server string, people string, consent string, body PrivacyServiceWithdrawConsentJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPrivacyServiceWithdrawConsentRequestWithBody(server, people, consent, "application/json", bodyReader)
+}
+
+// NewPrivacyServiceWithdrawConsentRequestWithBody constructs an http.Request for the PrivacyServiceWithdrawConsent method, with any body, and a specified content type
+func NewPrivacyServiceWithdrawConsentRequestWithBody(server string, people string, consent string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "people", people, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "consent", consent, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/people/%s/consents/%s:withdraw", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -9979,6 +11230,214 @@ func NewPersonServiceVerifyQualificationRequestWithBody(server string, people st
 	return req, nil
 }
 
+// NewPrivacyServiceListPersonRevisionsRequest constructs an http.Request for the PrivacyServiceListPersonRevisions method
+func NewPrivacyServiceListPersonRevisionsRequest(server string, people string, params *PrivacyServiceListPersonRevisionsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "people", people, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/people/%s/revisions", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageToken", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPrivacyServiceRestorePersonRevisionRequest calls the generic PrivacyServiceRestorePersonRevision builder with application/json body
+func NewPrivacyServiceRestorePersonRevisionRequest(server string, people string, revision string, body PrivacyServiceRestorePersonRevisionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPrivacyServiceRestorePersonRevisionRequestWithBody(server, people, revision, "application/json", bodyReader)
+}
+
+// NewPrivacyServiceRestorePersonRevisionRequestWithBody constructs an http.Request for the PrivacyServiceRestorePersonRevision method, with any body, and a specified content type
+func NewPrivacyServiceRestorePersonRevisionRequestWithBody(server string, people string, revision string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "people", people, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/people/%s/revisions/%s:restore", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPrivacyServiceExportPersonDataRequest constructs an http.Request for the PrivacyServiceExportPersonData method
+func NewPrivacyServiceExportPersonDataRequest(server string, people string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "people", people, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/people/%s:exportData", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPrivacyServicePurgePersonRequest calls the generic PrivacyServicePurgePerson builder with application/json body
+func NewPrivacyServicePurgePersonRequest(server string, people string, body PrivacyServicePurgePersonJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPrivacyServicePurgePersonRequestWithBody(server, people, "application/json", bodyReader)
+}
+
+// NewPrivacyServicePurgePersonRequestWithBody constructs an http.Request for the PrivacyServicePurgePerson method, with any body, and a specified content type
+func NewPrivacyServicePurgePersonRequestWithBody(server string, people string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "people", people, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/people/%s:purge", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewPersonServiceUndeletePersonRequest calls the generic PersonServiceUndeletePerson builder with application/json body
 func NewPersonServiceUndeletePersonRequest(server string, people string, body PersonServiceUndeletePersonJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -11176,6 +12635,50 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/countries/{countrie} (the `ReferenceServiceGetCountry` operationId).
 	ReferenceServiceGetCountryWithResponse(ctx context.Context, countrie string, reqEditors ...RequestEditorFn) (*ReferenceServiceGetCountryResponse, error)
 
+	// PrivacyServiceListDataSubjectRequestsWithResponse Lists data-subject requests, oldest first (https://google.aip.dev/132).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/dataSubjectRequests (the `PrivacyServiceListDataSubjectRequests` operationId).
+	PrivacyServiceListDataSubjectRequestsWithResponse(ctx context.Context, params *PrivacyServiceListDataSubjectRequestsParams, reqEditors ...RequestEditorFn) (*PrivacyServiceListDataSubjectRequestsResponse, error)
+
+	// PrivacyServiceCreateDataSubjectRequestWithBodyWithResponse Records a request of a data subject (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/dataSubjectRequests (the `PrivacyServiceCreateDataSubjectRequest` operationId).
+	PrivacyServiceCreateDataSubjectRequestWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PrivacyServiceCreateDataSubjectRequestResponse, error)
+
+	// PrivacyServiceCreateDataSubjectRequestWithResponse Records a request of a data subject (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/dataSubjectRequests (the `PrivacyServiceCreateDataSubjectRequest` operationId).
+	PrivacyServiceCreateDataSubjectRequestWithResponse(ctx context.Context, body PrivacyServiceCreateDataSubjectRequestJSONRequestBody, reqEditors ...RequestEditorFn) (*PrivacyServiceCreateDataSubjectRequestResponse, error)
+
+	// PrivacyServiceGetDataSubjectRequestWithResponse Returns one data-subject request (https://google.aip.dev/131).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/dataSubjectRequests/{dataSubjectRequest} (the `PrivacyServiceGetDataSubjectRequest` operationId).
+	PrivacyServiceGetDataSubjectRequestWithResponse(ctx context.Context, dataSubjectRequest string, reqEditors ...RequestEditorFn) (*PrivacyServiceGetDataSubjectRequestResponse, error)
+
+	// PrivacyServiceTransitionDataSubjectRequestWithBodyWithResponse Moves a data-subject request on: RECEIVED → IN_PROGRESS →
+	// COMPLETED or REFUSED (https://google.aip.dev/216).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/dataSubjectRequests/{dataSubjectRequest}:transition (the `PrivacyServiceTransitionDataSubjectRequest` operationId).
+	PrivacyServiceTransitionDataSubjectRequestWithBodyWithResponse(ctx context.Context, dataSubjectRequest string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PrivacyServiceTransitionDataSubjectRequestResponse, error)
+
+	// PrivacyServiceTransitionDataSubjectRequestWithResponse Moves a data-subject request on: RECEIVED → IN_PROGRESS →
+	// COMPLETED or REFUSED (https://google.aip.dev/216).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/dataSubjectRequests/{dataSubjectRequest}:transition (the `PrivacyServiceTransitionDataSubjectRequest` operationId).
+	PrivacyServiceTransitionDataSubjectRequestWithResponse(ctx context.Context, dataSubjectRequest string, body PrivacyServiceTransitionDataSubjectRequestJSONRequestBody, reqEditors ...RequestEditorFn) (*PrivacyServiceTransitionDataSubjectRequestResponse, error)
+
 	// ReferenceServiceListEthnicGroupsWithResponse Lists the ethnic groups, by code.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -11321,6 +12824,54 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PATCH /v1/people/{people} (the `PersonServiceUpdatePerson` operationId).
 	PersonServiceUpdatePersonWithResponse(ctx context.Context, people string, params *PersonServiceUpdatePersonParams, body PersonServiceUpdatePersonJSONRequestBody, reqEditors ...RequestEditorFn) (*PersonServiceUpdatePersonResponse, error)
+
+	// PrivacyServiceListConsentsWithResponse Lists a person's consents, oldest first (https://google.aip.dev/132).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/people/{people}/consents (the `PrivacyServiceListConsents` operationId).
+	PrivacyServiceListConsentsWithResponse(ctx context.Context, people string, reqEditors ...RequestEditorFn) (*PrivacyServiceListConsentsResponse, error)
+
+	// PrivacyServiceCreateConsentWithBodyWithResponse Records a consent, or another legal basis, for a person
+	// (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/people/{people}/consents (the `PrivacyServiceCreateConsent` operationId).
+	PrivacyServiceCreateConsentWithBodyWithResponse(ctx context.Context, people string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PrivacyServiceCreateConsentResponse, error)
+
+	// PrivacyServiceCreateConsentWithResponse Records a consent, or another legal basis, for a person
+	// (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/people/{people}/consents (the `PrivacyServiceCreateConsent` operationId).
+	PrivacyServiceCreateConsentWithResponse(ctx context.Context, people string, body PrivacyServiceCreateConsentJSONRequestBody, reqEditors ...RequestEditorFn) (*PrivacyServiceCreateConsentResponse, error)
+
+	// PrivacyServiceGetConsentWithResponse Returns one consent (https://google.aip.dev/131).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/people/{people}/consents/{consent} (the `PrivacyServiceGetConsent` operationId).
+	PrivacyServiceGetConsentWithResponse(ctx context.Context, people string, consent string, reqEditors ...RequestEditorFn) (*PrivacyServiceGetConsentResponse, error)
+
+	// PrivacyServiceWithdrawConsentWithBodyWithResponse Records that the person withdrew a consent (https://google.aip.dev/136).
+	// When no consent of theirs remains and none rests on a public duty, the
+	// profile becomes restricted.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/people/{people}/consents/{consent}:withdraw (the `PrivacyServiceWithdrawConsent` operationId).
+	PrivacyServiceWithdrawConsentWithBodyWithResponse(ctx context.Context, people string, consent string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PrivacyServiceWithdrawConsentResponse, error)
+
+	// PrivacyServiceWithdrawConsentWithResponse Records that the person withdrew a consent (https://google.aip.dev/136).
+	// When no consent of theirs remains and none rests on a public duty, the
+	// profile becomes restricted.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/people/{people}/consents/{consent}:withdraw (the `PrivacyServiceWithdrawConsent` operationId).
+	PrivacyServiceWithdrawConsentWithResponse(ctx context.Context, people string, consent string, body PrivacyServiceWithdrawConsentJSONRequestBody, reqEditors ...RequestEditorFn) (*PrivacyServiceWithdrawConsentResponse, error)
 
 	// PersonServiceListHonorsWithResponse Lists a person's honours, or everyone's with parent `people/-`
 	// (https://google.aip.dev/132, https://google.aip.dev/159).
@@ -11487,6 +13038,55 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/people/{people}/qualifications/{qualification}:verify (the `PersonServiceVerifyQualification` operationId).
 	PersonServiceVerifyQualificationWithResponse(ctx context.Context, people string, qualification string, body PersonServiceVerifyQualificationJSONRequestBody, reqEditors ...RequestEditorFn) (*PersonServiceVerifyQualificationResponse, error)
+
+	// PrivacyServiceListPersonRevisionsWithResponse Lists the revisions of a person and of what they hold, newest first
+	// (https://google.aip.dev/132).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/people/{people}/revisions (the `PrivacyServiceListPersonRevisions` operationId).
+	PrivacyServiceListPersonRevisionsWithResponse(ctx context.Context, people string, params *PrivacyServiceListPersonRevisionsParams, reqEditors ...RequestEditorFn) (*PrivacyServiceListPersonRevisionsResponse, error)
+
+	// PrivacyServiceRestorePersonRevisionWithBodyWithResponse Sets fields of a person back to their values before a revision of the
+	// person's own fields (https://google.aip.dev/136).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/people/{people}/revisions/{revision}:restore (the `PrivacyServiceRestorePersonRevision` operationId).
+	PrivacyServiceRestorePersonRevisionWithBodyWithResponse(ctx context.Context, people string, revision string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PrivacyServiceRestorePersonRevisionResponse, error)
+
+	// PrivacyServiceRestorePersonRevisionWithResponse Sets fields of a person back to their values before a revision of the
+	// person's own fields (https://google.aip.dev/136).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/people/{people}/revisions/{revision}:restore (the `PrivacyServiceRestorePersonRevision` operationId).
+	PrivacyServiceRestorePersonRevisionWithResponse(ctx context.Context, people string, revision string, body PrivacyServiceRestorePersonRevisionJSONRequestBody, reqEditors ...RequestEditorFn) (*PrivacyServiceRestorePersonRevisionResponse, error)
+
+	// PrivacyServiceExportPersonDataWithResponse Returns everything held about one person (https://google.aip.dev/136).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/people/{people}:exportData (the `PrivacyServiceExportPersonData` operationId).
+	PrivacyServiceExportPersonDataWithResponse(ctx context.Context, people string, reqEditors ...RequestEditorFn) (*PrivacyServiceExportPersonDataResponse, error)
+
+	// PrivacyServicePurgePersonWithBodyWithResponse Removes a person and everything held about them, for good: after a
+	// COMPLETED ERASURE request about them (https://google.aip.dev/136). The
+	// audit trail keeps the event of the purge, which holds no personal data.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/people/{people}:purge (the `PrivacyServicePurgePerson` operationId).
+	PrivacyServicePurgePersonWithBodyWithResponse(ctx context.Context, people string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PrivacyServicePurgePersonResponse, error)
+
+	// PrivacyServicePurgePersonWithResponse Removes a person and everything held about them, for good: after a
+	// COMPLETED ERASURE request about them (https://google.aip.dev/136). The
+	// audit trail keeps the event of the purge, which holds no personal data.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/people/{people}:purge (the `PrivacyServicePurgePerson` operationId).
+	PrivacyServicePurgePersonWithResponse(ctx context.Context, people string, body PrivacyServicePurgePersonJSONRequestBody, reqEditors ...RequestEditorFn) (*PrivacyServicePurgePersonResponse, error)
 
 	// PersonServiceUndeletePersonWithBodyWithResponse Restores a deleted person (https://google.aip.dev/164).
 	//
@@ -12693,6 +14293,198 @@ func (r ReferenceServiceGetCountryResponse) ContentType() string {
 	return ""
 }
 
+type PrivacyServiceListDataSubjectRequestsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ListDataSubjectRequestsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PrivacyServiceListDataSubjectRequestsResponse) GetJSON200() *V1ListDataSubjectRequestsResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PrivacyServiceListDataSubjectRequestsResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PrivacyServiceListDataSubjectRequestsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PrivacyServiceListDataSubjectRequestsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PrivacyServiceListDataSubjectRequestsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PrivacyServiceListDataSubjectRequestsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PrivacyServiceCreateDataSubjectRequestResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1DataSubjectRequest
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PrivacyServiceCreateDataSubjectRequestResponse) GetJSON200() *V1DataSubjectRequest {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PrivacyServiceCreateDataSubjectRequestResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PrivacyServiceCreateDataSubjectRequestResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PrivacyServiceCreateDataSubjectRequestResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PrivacyServiceCreateDataSubjectRequestResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PrivacyServiceCreateDataSubjectRequestResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PrivacyServiceGetDataSubjectRequestResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1DataSubjectRequest
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PrivacyServiceGetDataSubjectRequestResponse) GetJSON200() *V1DataSubjectRequest {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PrivacyServiceGetDataSubjectRequestResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PrivacyServiceGetDataSubjectRequestResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PrivacyServiceGetDataSubjectRequestResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PrivacyServiceGetDataSubjectRequestResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PrivacyServiceGetDataSubjectRequestResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PrivacyServiceTransitionDataSubjectRequestResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1DataSubjectRequest
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PrivacyServiceTransitionDataSubjectRequestResponse) GetJSON200() *V1DataSubjectRequest {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PrivacyServiceTransitionDataSubjectRequestResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PrivacyServiceTransitionDataSubjectRequestResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PrivacyServiceTransitionDataSubjectRequestResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PrivacyServiceTransitionDataSubjectRequestResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PrivacyServiceTransitionDataSubjectRequestResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ReferenceServiceListEthnicGroupsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13407,6 +15199,198 @@ func (r PersonServiceUpdatePersonResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PersonServiceUpdatePersonResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PrivacyServiceListConsentsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ListConsentsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PrivacyServiceListConsentsResponse) GetJSON200() *V1ListConsentsResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PrivacyServiceListConsentsResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PrivacyServiceListConsentsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PrivacyServiceListConsentsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PrivacyServiceListConsentsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PrivacyServiceListConsentsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PrivacyServiceCreateConsentResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Consent
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PrivacyServiceCreateConsentResponse) GetJSON200() *V1Consent {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PrivacyServiceCreateConsentResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PrivacyServiceCreateConsentResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PrivacyServiceCreateConsentResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PrivacyServiceCreateConsentResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PrivacyServiceCreateConsentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PrivacyServiceGetConsentResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Consent
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PrivacyServiceGetConsentResponse) GetJSON200() *V1Consent {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PrivacyServiceGetConsentResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PrivacyServiceGetConsentResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PrivacyServiceGetConsentResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PrivacyServiceGetConsentResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PrivacyServiceGetConsentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PrivacyServiceWithdrawConsentResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Consent
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PrivacyServiceWithdrawConsentResponse) GetJSON200() *V1Consent {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PrivacyServiceWithdrawConsentResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PrivacyServiceWithdrawConsentResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PrivacyServiceWithdrawConsentResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PrivacyServiceWithdrawConsentResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PrivacyServiceWithdrawConsentResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -14175,6 +16159,198 @@ func (r PersonServiceVerifyQualificationResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PersonServiceVerifyQualificationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PrivacyServiceListPersonRevisionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ListPersonRevisionsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PrivacyServiceListPersonRevisionsResponse) GetJSON200() *V1ListPersonRevisionsResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PrivacyServiceListPersonRevisionsResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PrivacyServiceListPersonRevisionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PrivacyServiceListPersonRevisionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PrivacyServiceListPersonRevisionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PrivacyServiceListPersonRevisionsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PrivacyServiceRestorePersonRevisionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Person
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PrivacyServiceRestorePersonRevisionResponse) GetJSON200() *V1Person {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PrivacyServiceRestorePersonRevisionResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PrivacyServiceRestorePersonRevisionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PrivacyServiceRestorePersonRevisionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PrivacyServiceRestorePersonRevisionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PrivacyServiceRestorePersonRevisionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PrivacyServiceExportPersonDataResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1PersonData
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PrivacyServiceExportPersonDataResponse) GetJSON200() *V1PersonData {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PrivacyServiceExportPersonDataResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PrivacyServiceExportPersonDataResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PrivacyServiceExportPersonDataResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PrivacyServiceExportPersonDataResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PrivacyServiceExportPersonDataResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PrivacyServicePurgePersonResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1PurgePersonResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PrivacyServicePurgePersonResponse) GetJSON200() *V1PurgePersonResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PrivacyServicePurgePersonResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PrivacyServicePurgePersonResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PrivacyServicePurgePersonResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PrivacyServicePurgePersonResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PrivacyServicePurgePersonResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -15165,6 +17341,86 @@ func (c *ClientWithResponses) ReferenceServiceGetCountryWithResponse(ctx context
 	return ParseReferenceServiceGetCountryResponse(rsp)
 }
 
+// PrivacyServiceListDataSubjectRequestsWithResponse Lists data-subject requests, oldest first (https://google.aip.dev/132).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/dataSubjectRequests (the `PrivacyServiceListDataSubjectRequests` operationId).
+func (c *ClientWithResponses) PrivacyServiceListDataSubjectRequestsWithResponse(ctx context.Context, params *PrivacyServiceListDataSubjectRequestsParams, reqEditors ...RequestEditorFn) (*PrivacyServiceListDataSubjectRequestsResponse, error) {
+	rsp, err := c.PrivacyServiceListDataSubjectRequests(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrivacyServiceListDataSubjectRequestsResponse(rsp)
+}
+
+// PrivacyServiceCreateDataSubjectRequestWithBodyWithResponse Records a request of a data subject (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/dataSubjectRequests (the `PrivacyServiceCreateDataSubjectRequest` operationId).
+func (c *ClientWithResponses) PrivacyServiceCreateDataSubjectRequestWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PrivacyServiceCreateDataSubjectRequestResponse, error) {
+	rsp, err := c.PrivacyServiceCreateDataSubjectRequestWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrivacyServiceCreateDataSubjectRequestResponse(rsp)
+}
+
+// PrivacyServiceCreateDataSubjectRequestWithResponse Records a request of a data subject (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/dataSubjectRequests (the `PrivacyServiceCreateDataSubjectRequest` operationId).
+func (c *ClientWithResponses) PrivacyServiceCreateDataSubjectRequestWithResponse(ctx context.Context, body PrivacyServiceCreateDataSubjectRequestJSONRequestBody, reqEditors ...RequestEditorFn) (*PrivacyServiceCreateDataSubjectRequestResponse, error) {
+	rsp, err := c.PrivacyServiceCreateDataSubjectRequest(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrivacyServiceCreateDataSubjectRequestResponse(rsp)
+}
+
+// PrivacyServiceGetDataSubjectRequestWithResponse Returns one data-subject request (https://google.aip.dev/131).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/dataSubjectRequests/{dataSubjectRequest} (the `PrivacyServiceGetDataSubjectRequest` operationId).
+func (c *ClientWithResponses) PrivacyServiceGetDataSubjectRequestWithResponse(ctx context.Context, dataSubjectRequest string, reqEditors ...RequestEditorFn) (*PrivacyServiceGetDataSubjectRequestResponse, error) {
+	rsp, err := c.PrivacyServiceGetDataSubjectRequest(ctx, dataSubjectRequest, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrivacyServiceGetDataSubjectRequestResponse(rsp)
+}
+
+// PrivacyServiceTransitionDataSubjectRequestWithBodyWithResponse Moves a data-subject request on: RECEIVED → IN_PROGRESS →
+// COMPLETED or REFUSED (https://google.aip.dev/216).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/dataSubjectRequests/{dataSubjectRequest}:transition (the `PrivacyServiceTransitionDataSubjectRequest` operationId).
+func (c *ClientWithResponses) PrivacyServiceTransitionDataSubjectRequestWithBodyWithResponse(ctx context.Context, dataSubjectRequest string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PrivacyServiceTransitionDataSubjectRequestResponse, error) {
+	rsp, err := c.PrivacyServiceTransitionDataSubjectRequestWithBody(ctx, dataSubjectRequest, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrivacyServiceTransitionDataSubjectRequestResponse(rsp)
+}
+
+// PrivacyServiceTransitionDataSubjectRequestWithResponse Moves a data-subject request on: RECEIVED → IN_PROGRESS →
+// COMPLETED or REFUSED (https://google.aip.dev/216).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/dataSubjectRequests/{dataSubjectRequest}:transition (the `PrivacyServiceTransitionDataSubjectRequest` operationId).
+func (c *ClientWithResponses) PrivacyServiceTransitionDataSubjectRequestWithResponse(ctx context.Context, dataSubjectRequest string, body PrivacyServiceTransitionDataSubjectRequestJSONRequestBody, reqEditors ...RequestEditorFn) (*PrivacyServiceTransitionDataSubjectRequestResponse, error) {
+	rsp, err := c.PrivacyServiceTransitionDataSubjectRequest(ctx, dataSubjectRequest, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrivacyServiceTransitionDataSubjectRequestResponse(rsp)
+}
+
 // ReferenceServiceListEthnicGroupsWithResponse Lists the ethnic groups, by code.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -15429,6 +17685,90 @@ func (c *ClientWithResponses) PersonServiceUpdatePersonWithResponse(ctx context.
 		return nil, err
 	}
 	return ParsePersonServiceUpdatePersonResponse(rsp)
+}
+
+// PrivacyServiceListConsentsWithResponse Lists a person's consents, oldest first (https://google.aip.dev/132).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/people/{people}/consents (the `PrivacyServiceListConsents` operationId).
+func (c *ClientWithResponses) PrivacyServiceListConsentsWithResponse(ctx context.Context, people string, reqEditors ...RequestEditorFn) (*PrivacyServiceListConsentsResponse, error) {
+	rsp, err := c.PrivacyServiceListConsents(ctx, people, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrivacyServiceListConsentsResponse(rsp)
+}
+
+// PrivacyServiceCreateConsentWithBodyWithResponse Records a consent, or another legal basis, for a person
+// (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/people/{people}/consents (the `PrivacyServiceCreateConsent` operationId).
+func (c *ClientWithResponses) PrivacyServiceCreateConsentWithBodyWithResponse(ctx context.Context, people string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PrivacyServiceCreateConsentResponse, error) {
+	rsp, err := c.PrivacyServiceCreateConsentWithBody(ctx, people, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrivacyServiceCreateConsentResponse(rsp)
+}
+
+// PrivacyServiceCreateConsentWithResponse Records a consent, or another legal basis, for a person
+// (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/people/{people}/consents (the `PrivacyServiceCreateConsent` operationId).
+func (c *ClientWithResponses) PrivacyServiceCreateConsentWithResponse(ctx context.Context, people string, body PrivacyServiceCreateConsentJSONRequestBody, reqEditors ...RequestEditorFn) (*PrivacyServiceCreateConsentResponse, error) {
+	rsp, err := c.PrivacyServiceCreateConsent(ctx, people, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrivacyServiceCreateConsentResponse(rsp)
+}
+
+// PrivacyServiceGetConsentWithResponse Returns one consent (https://google.aip.dev/131).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/people/{people}/consents/{consent} (the `PrivacyServiceGetConsent` operationId).
+func (c *ClientWithResponses) PrivacyServiceGetConsentWithResponse(ctx context.Context, people string, consent string, reqEditors ...RequestEditorFn) (*PrivacyServiceGetConsentResponse, error) {
+	rsp, err := c.PrivacyServiceGetConsent(ctx, people, consent, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrivacyServiceGetConsentResponse(rsp)
+}
+
+// PrivacyServiceWithdrawConsentWithBodyWithResponse Records that the person withdrew a consent (https://google.aip.dev/136).
+// When no consent of theirs remains and none rests on a public duty, the
+// profile becomes restricted.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/people/{people}/consents/{consent}:withdraw (the `PrivacyServiceWithdrawConsent` operationId).
+func (c *ClientWithResponses) PrivacyServiceWithdrawConsentWithBodyWithResponse(ctx context.Context, people string, consent string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PrivacyServiceWithdrawConsentResponse, error) {
+	rsp, err := c.PrivacyServiceWithdrawConsentWithBody(ctx, people, consent, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrivacyServiceWithdrawConsentResponse(rsp)
+}
+
+// PrivacyServiceWithdrawConsentWithResponse Records that the person withdrew a consent (https://google.aip.dev/136).
+// When no consent of theirs remains and none rests on a public duty, the
+// profile becomes restricted.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/people/{people}/consents/{consent}:withdraw (the `PrivacyServiceWithdrawConsent` operationId).
+func (c *ClientWithResponses) PrivacyServiceWithdrawConsentWithResponse(ctx context.Context, people string, consent string, body PrivacyServiceWithdrawConsentJSONRequestBody, reqEditors ...RequestEditorFn) (*PrivacyServiceWithdrawConsentResponse, error) {
+	rsp, err := c.PrivacyServiceWithdrawConsent(ctx, people, consent, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrivacyServiceWithdrawConsentResponse(rsp)
 }
 
 // PersonServiceListHonorsWithResponse Lists a person's honours, or everyone's with parent `people/-`
@@ -15733,6 +18073,91 @@ func (c *ClientWithResponses) PersonServiceVerifyQualificationWithResponse(ctx c
 		return nil, err
 	}
 	return ParsePersonServiceVerifyQualificationResponse(rsp)
+}
+
+// PrivacyServiceListPersonRevisionsWithResponse Lists the revisions of a person and of what they hold, newest first
+// (https://google.aip.dev/132).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/people/{people}/revisions (the `PrivacyServiceListPersonRevisions` operationId).
+func (c *ClientWithResponses) PrivacyServiceListPersonRevisionsWithResponse(ctx context.Context, people string, params *PrivacyServiceListPersonRevisionsParams, reqEditors ...RequestEditorFn) (*PrivacyServiceListPersonRevisionsResponse, error) {
+	rsp, err := c.PrivacyServiceListPersonRevisions(ctx, people, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrivacyServiceListPersonRevisionsResponse(rsp)
+}
+
+// PrivacyServiceRestorePersonRevisionWithBodyWithResponse Sets fields of a person back to their values before a revision of the
+// person's own fields (https://google.aip.dev/136).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/people/{people}/revisions/{revision}:restore (the `PrivacyServiceRestorePersonRevision` operationId).
+func (c *ClientWithResponses) PrivacyServiceRestorePersonRevisionWithBodyWithResponse(ctx context.Context, people string, revision string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PrivacyServiceRestorePersonRevisionResponse, error) {
+	rsp, err := c.PrivacyServiceRestorePersonRevisionWithBody(ctx, people, revision, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrivacyServiceRestorePersonRevisionResponse(rsp)
+}
+
+// PrivacyServiceRestorePersonRevisionWithResponse Sets fields of a person back to their values before a revision of the
+// person's own fields (https://google.aip.dev/136).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/people/{people}/revisions/{revision}:restore (the `PrivacyServiceRestorePersonRevision` operationId).
+func (c *ClientWithResponses) PrivacyServiceRestorePersonRevisionWithResponse(ctx context.Context, people string, revision string, body PrivacyServiceRestorePersonRevisionJSONRequestBody, reqEditors ...RequestEditorFn) (*PrivacyServiceRestorePersonRevisionResponse, error) {
+	rsp, err := c.PrivacyServiceRestorePersonRevision(ctx, people, revision, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrivacyServiceRestorePersonRevisionResponse(rsp)
+}
+
+// PrivacyServiceExportPersonDataWithResponse Returns everything held about one person (https://google.aip.dev/136).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/people/{people}:exportData (the `PrivacyServiceExportPersonData` operationId).
+func (c *ClientWithResponses) PrivacyServiceExportPersonDataWithResponse(ctx context.Context, people string, reqEditors ...RequestEditorFn) (*PrivacyServiceExportPersonDataResponse, error) {
+	rsp, err := c.PrivacyServiceExportPersonData(ctx, people, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrivacyServiceExportPersonDataResponse(rsp)
+}
+
+// PrivacyServicePurgePersonWithBodyWithResponse Removes a person and everything held about them, for good: after a
+// COMPLETED ERASURE request about them (https://google.aip.dev/136). The
+// audit trail keeps the event of the purge, which holds no personal data.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/people/{people}:purge (the `PrivacyServicePurgePerson` operationId).
+func (c *ClientWithResponses) PrivacyServicePurgePersonWithBodyWithResponse(ctx context.Context, people string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PrivacyServicePurgePersonResponse, error) {
+	rsp, err := c.PrivacyServicePurgePersonWithBody(ctx, people, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrivacyServicePurgePersonResponse(rsp)
+}
+
+// PrivacyServicePurgePersonWithResponse Removes a person and everything held about them, for good: after a
+// COMPLETED ERASURE request about them (https://google.aip.dev/136). The
+// audit trail keeps the event of the purge, which holds no personal data.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/people/{people}:purge (the `PrivacyServicePurgePerson` operationId).
+func (c *ClientWithResponses) PrivacyServicePurgePersonWithResponse(ctx context.Context, people string, body PrivacyServicePurgePersonJSONRequestBody, reqEditors ...RequestEditorFn) (*PrivacyServicePurgePersonResponse, error) {
+	rsp, err := c.PrivacyServicePurgePerson(ctx, people, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrivacyServicePurgePersonResponse(rsp)
 }
 
 // PersonServiceUndeletePersonWithBodyWithResponse Restores a deleted person (https://google.aip.dev/164).
@@ -16693,6 +19118,138 @@ func ParseReferenceServiceGetCountryResponse(rsp *http.Response) (*ReferenceServ
 	return response, nil
 }
 
+// ParsePrivacyServiceListDataSubjectRequestsResponse parses an HTTP response from a PrivacyServiceListDataSubjectRequestsWithResponse call
+func ParsePrivacyServiceListDataSubjectRequestsResponse(rsp *http.Response) (*PrivacyServiceListDataSubjectRequestsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PrivacyServiceListDataSubjectRequestsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ListDataSubjectRequestsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePrivacyServiceCreateDataSubjectRequestResponse parses an HTTP response from a PrivacyServiceCreateDataSubjectRequestWithResponse call
+func ParsePrivacyServiceCreateDataSubjectRequestResponse(rsp *http.Response) (*PrivacyServiceCreateDataSubjectRequestResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PrivacyServiceCreateDataSubjectRequestResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1DataSubjectRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePrivacyServiceGetDataSubjectRequestResponse parses an HTTP response from a PrivacyServiceGetDataSubjectRequestWithResponse call
+func ParsePrivacyServiceGetDataSubjectRequestResponse(rsp *http.Response) (*PrivacyServiceGetDataSubjectRequestResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PrivacyServiceGetDataSubjectRequestResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1DataSubjectRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePrivacyServiceTransitionDataSubjectRequestResponse parses an HTTP response from a PrivacyServiceTransitionDataSubjectRequestWithResponse call
+func ParsePrivacyServiceTransitionDataSubjectRequestResponse(rsp *http.Response) (*PrivacyServiceTransitionDataSubjectRequestResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PrivacyServiceTransitionDataSubjectRequestResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1DataSubjectRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseReferenceServiceListEthnicGroupsResponse parses an HTTP response from a ReferenceServiceListEthnicGroupsWithResponse call
 func ParseReferenceServiceListEthnicGroupsResponse(rsp *http.Response) (*ReferenceServiceListEthnicGroupsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -17171,6 +19728,138 @@ func ParsePersonServiceUpdatePersonResponse(rsp *http.Response) (*PersonServiceU
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest V1Person
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePrivacyServiceListConsentsResponse parses an HTTP response from a PrivacyServiceListConsentsWithResponse call
+func ParsePrivacyServiceListConsentsResponse(rsp *http.Response) (*PrivacyServiceListConsentsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PrivacyServiceListConsentsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ListConsentsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePrivacyServiceCreateConsentResponse parses an HTTP response from a PrivacyServiceCreateConsentWithResponse call
+func ParsePrivacyServiceCreateConsentResponse(rsp *http.Response) (*PrivacyServiceCreateConsentResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PrivacyServiceCreateConsentResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Consent
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePrivacyServiceGetConsentResponse parses an HTTP response from a PrivacyServiceGetConsentWithResponse call
+func ParsePrivacyServiceGetConsentResponse(rsp *http.Response) (*PrivacyServiceGetConsentResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PrivacyServiceGetConsentResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Consent
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePrivacyServiceWithdrawConsentResponse parses an HTTP response from a PrivacyServiceWithdrawConsentWithResponse call
+func ParsePrivacyServiceWithdrawConsentResponse(rsp *http.Response) (*PrivacyServiceWithdrawConsentResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PrivacyServiceWithdrawConsentResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Consent
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -17699,6 +20388,138 @@ func ParsePersonServiceVerifyQualificationResponse(rsp *http.Response) (*PersonS
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest V1Qualification
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePrivacyServiceListPersonRevisionsResponse parses an HTTP response from a PrivacyServiceListPersonRevisionsWithResponse call
+func ParsePrivacyServiceListPersonRevisionsResponse(rsp *http.Response) (*PrivacyServiceListPersonRevisionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PrivacyServiceListPersonRevisionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ListPersonRevisionsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePrivacyServiceRestorePersonRevisionResponse parses an HTTP response from a PrivacyServiceRestorePersonRevisionWithResponse call
+func ParsePrivacyServiceRestorePersonRevisionResponse(rsp *http.Response) (*PrivacyServiceRestorePersonRevisionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PrivacyServiceRestorePersonRevisionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Person
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePrivacyServiceExportPersonDataResponse parses an HTTP response from a PrivacyServiceExportPersonDataWithResponse call
+func ParsePrivacyServiceExportPersonDataResponse(rsp *http.Response) (*PrivacyServiceExportPersonDataResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PrivacyServiceExportPersonDataResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1PersonData
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePrivacyServicePurgePersonResponse parses an HTTP response from a PrivacyServicePurgePersonWithResponse call
+func ParsePrivacyServicePurgePersonResponse(rsp *http.Response) (*PrivacyServicePurgePersonResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PrivacyServicePurgePersonResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1PurgePersonResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -142,6 +142,60 @@ func (PossibleDuplicate_Reason) EnumDescriptor() ([]byte, []int) {
 	return file_trithuc_v1_membership_proto_rawDescGZIP(), []int{2, 0}
 }
 
+// What the processing rests on (Law 91/2025/QH15).
+type Consent_LegalBasis int32
+
+const (
+	// Consent, the default.
+	Consent_LEGAL_BASIS_UNSPECIFIED Consent_LegalBasis = 0
+	// The person's consent.
+	Consent_CONSENT Consent_LegalBasis = 1
+	// A public duty: the person is a civil servant or public employee whose
+	// data the registry keeps by law; withdrawing does not restrict them.
+	Consent_PUBLIC_DUTY Consent_LegalBasis = 2
+)
+
+// Enum value maps for Consent_LegalBasis.
+var (
+	Consent_LegalBasis_name = map[int32]string{
+		0: "LEGAL_BASIS_UNSPECIFIED",
+		1: "CONSENT",
+		2: "PUBLIC_DUTY",
+	}
+	Consent_LegalBasis_value = map[string]int32{
+		"LEGAL_BASIS_UNSPECIFIED": 0,
+		"CONSENT":                 1,
+		"PUBLIC_DUTY":             2,
+	}
+)
+
+func (x Consent_LegalBasis) Enum() *Consent_LegalBasis {
+	p := new(Consent_LegalBasis)
+	*p = x
+	return p
+}
+
+func (x Consent_LegalBasis) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Consent_LegalBasis) Descriptor() protoreflect.EnumDescriptor {
+	return file_trithuc_v1_membership_proto_enumTypes[2].Descriptor()
+}
+
+func (Consent_LegalBasis) Type() protoreflect.EnumType {
+	return &file_trithuc_v1_membership_proto_enumTypes[2]
+}
+
+func (x Consent_LegalBasis) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Consent_LegalBasis.Descriptor instead.
+func (Consent_LegalBasis) EnumDescriptor() ([]byte, []int) {
+	return file_trithuc_v1_membership_proto_rawDescGZIP(), []int{3, 0}
+}
+
 // What the data may be used for.
 type Consent_Purpose int32
 
@@ -155,6 +209,12 @@ const (
 	Consent_CONTACT Consent_Purpose = 2
 	// Publishing the person's name and expertise, e.g. in lists of experts.
 	Consent_PUBLICATION Consent_Purpose = 3
+	// Counting the person in statistics.
+	// (-- api-linter: core::0140::abbreviations=disabled
+	//
+	//	aip.dev/not-precedent: STATISTICS names the legal purpose of
+	//	processing (thống kê), not the service. --)
+	Consent_STATISTICS Consent_Purpose = 4
 )
 
 // Enum value maps for Consent_Purpose.
@@ -164,12 +224,14 @@ var (
 		1: "REGISTRY",
 		2: "CONTACT",
 		3: "PUBLICATION",
+		4: "STATISTICS",
 	}
 	Consent_Purpose_value = map[string]int32{
 		"PURPOSE_UNSPECIFIED": 0,
 		"REGISTRY":            1,
 		"CONTACT":             2,
 		"PUBLICATION":         3,
+		"STATISTICS":          4,
 	}
 )
 
@@ -184,11 +246,11 @@ func (x Consent_Purpose) String() string {
 }
 
 func (Consent_Purpose) Descriptor() protoreflect.EnumDescriptor {
-	return file_trithuc_v1_membership_proto_enumTypes[2].Descriptor()
+	return file_trithuc_v1_membership_proto_enumTypes[3].Descriptor()
 }
 
 func (Consent_Purpose) Type() protoreflect.EnumType {
-	return &file_trithuc_v1_membership_proto_enumTypes[2]
+	return &file_trithuc_v1_membership_proto_enumTypes[3]
 }
 
 func (x Consent_Purpose) Number() protoreflect.EnumNumber {
@@ -197,7 +259,7 @@ func (x Consent_Purpose) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Consent_Purpose.Descriptor instead.
 func (Consent_Purpose) EnumDescriptor() ([]byte, []int) {
-	return file_trithuc_v1_membership_proto_rawDescGZIP(), []int{3, 0}
+	return file_trithuc_v1_membership_proto_rawDescGZIP(), []int{3, 1}
 }
 
 // A science and technology association: the provincial Union of Science and
@@ -397,6 +459,11 @@ type Membership struct {
 	// possible duplicates.
 	DuplicatesResolved bool `protobuf:"varint,12,opt,name=duplicates_resolved,json=duplicatesResolved,proto3" json:"duplicates_resolved,omitempty"`
 	// The consent the person gave with the registration.
+	// (-- api-linter: core::0122::embedded-resource=disabled
+	//
+	//	aip.dev/not-precedent: the consent given with a registration is shown
+	//	inline for the registrar; it is also the resource
+	//	people/{person}/consents/{consent}. --)
 	Consent *Consent `protobuf:"bytes,13,opt,name=consent,proto3" json:"consent,omitempty"`
 	// When the membership was registered.
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,20,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
@@ -606,8 +673,11 @@ func (x *PossibleDuplicate) GetReasons() []PossibleDuplicate_Reason {
 	return nil
 }
 
-// A person's consent to the processing of their personal data, given with a
-// registration.
+// A person's consent to the processing of their personal data, or the
+// other legal basis it rests on: given with a registration (membership) or
+// recorded on its own (PrivacyService.CreateConsent). When every consent of
+// a person is withdrawn and none rests on a public duty, the person's
+// profile is RESTRICTED (Person.restricted).
 type Consent struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The purposes consented to; REGISTRY must be one.
@@ -617,7 +687,23 @@ type Consent struct {
 	// When the person consented; the time of the registration when unset.
 	ConsentTime *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=consent_time,json=consentTime,proto3" json:"consent_time,omitempty"`
 	// When the person withdrew the consent; unset while it holds.
-	WithdrawTime  *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=withdraw_time,json=withdrawTime,proto3" json:"withdraw_time,omitempty"`
+	WithdrawTime *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=withdraw_time,json=withdrawTime,proto3" json:"withdraw_time,omitempty"`
+	// The resource name, `people/{person}/consents/{consent}`.
+	Name string `protobuf:"bytes,5,opt,name=name,proto3" json:"name,omitempty"`
+	// What the processing rests on; CONSENT when unset.
+	LegalBasis Consent_LegalBasis `protobuf:"varint,6,opt,name=legal_basis,json=legalBasis,proto3,enum=trithuc.v1.Consent_LegalBasis" json:"legal_basis,omitempty"`
+	// The membership whose registration gave it,
+	// `associations/{association}/memberships/{membership}`; empty for a
+	// consent recorded on its own.
+	Membership string `protobuf:"bytes,7,opt,name=membership,proto3" json:"membership,omitempty"`
+	// Who recorded it: the principal, `key:{id}` or `cert:{subject}`.
+	Recorder string `protobuf:"bytes,8,opt,name=recorder,proto3" json:"recorder,omitempty"`
+	// When it was recorded.
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// When it last changed (its withdrawal).
+	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	// A checksum of its state (AIP-154).
+	Etag          string `protobuf:"bytes,11,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -678,6 +764,55 @@ func (x *Consent) GetWithdrawTime() *timestamppb.Timestamp {
 		return x.WithdrawTime
 	}
 	return nil
+}
+
+func (x *Consent) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Consent) GetLegalBasis() Consent_LegalBasis {
+	if x != nil {
+		return x.LegalBasis
+	}
+	return Consent_LEGAL_BASIS_UNSPECIFIED
+}
+
+func (x *Consent) GetMembership() string {
+	if x != nil {
+		return x.Membership
+	}
+	return ""
+}
+
+func (x *Consent) GetRecorder() string {
+	if x != nil {
+		return x.Recorder
+	}
+	return ""
+}
+
+func (x *Consent) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+func (x *Consent) GetUpdateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.UpdateTime
+	}
+	return nil
+}
+
+func (x *Consent) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
 }
 
 var File_trithuc_v1_membership_proto protoreflect.FileDescriptor
@@ -748,17 +883,39 @@ const file_trithuc_v1_membership_proto_rawDesc = "" +
 	"\x06Reason\x12\x16\n" +
 	"\x12REASON_UNSPECIFIED\x10\x00\x12\t\n" +
 	"\x05EMAIL\x10\x01\x12\x17\n" +
-	"\x13NAME_AND_BIRTH_DATE\x10\x02\"\xe0\x02\n" +
+	"\x13NAME_AND_BIRTH_DATE\x10\x02\"\xed\x06\n" +
 	"\aConsent\x12O\n" +
 	"\bpurposes\x18\x01 \x03(\x0e2\x1b.trithuc.v1.Consent.PurposeB\x16\xe0A\x02\xbaH\x10\x92\x01\r\b\x01\x18\x01\"\a\x82\x01\x04\x10\x01 \x00R\bpurposes\x12/\n" +
 	"\ftext_version\x18\x02 \x01(\tB\f\xe0A\x02\xbaH\x06r\x04\x10\x01\x182R\vtextVersion\x12=\n" +
 	"\fconsent_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\vconsentTime\x12D\n" +
-	"\rwithdraw_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\fwithdrawTime\"N\n" +
+	"\rwithdraw_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\fwithdrawTime\x12\x17\n" +
+	"\x04name\x18\x05 \x01(\tB\x03\xe0A\bR\x04name\x12I\n" +
+	"\vlegal_basis\x18\x06 \x01(\x0e2\x1e.trithuc.v1.Consent.LegalBasisB\b\xbaH\x05\x82\x01\x02\x10\x01R\n" +
+	"legalBasis\x12A\n" +
+	"\n" +
+	"membership\x18\a \x01(\tB!\xe0A\x03\xfaA\x1b\n" +
+	"\x19trithuc.gov.vn/MembershipR\n" +
+	"membership\x12\x1f\n" +
+	"\brecorder\x18\b \x01(\tB\x03\xe0A\x03R\brecorder\x12@\n" +
+	"\vcreate_time\x18\t \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\x12@\n" +
+	"\vupdate_time\x18\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"updateTime\x12\x12\n" +
+	"\x04etag\x18\v \x01(\tR\x04etag\"G\n" +
+	"\n" +
+	"LegalBasis\x12\x1b\n" +
+	"\x17LEGAL_BASIS_UNSPECIFIED\x10\x00\x12\v\n" +
+	"\aCONSENT\x10\x01\x12\x0f\n" +
+	"\vPUBLIC_DUTY\x10\x02\"^\n" +
 	"\aPurpose\x12\x17\n" +
 	"\x13PURPOSE_UNSPECIFIED\x10\x00\x12\f\n" +
 	"\bREGISTRY\x10\x01\x12\v\n" +
 	"\aCONTACT\x10\x02\x12\x0f\n" +
-	"\vPUBLICATION\x10\x03B$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"\vPUBLICATION\x10\x03\x12\x0e\n" +
+	"\n" +
+	"STATISTICS\x10\x04:R\xeaAO\n" +
+	"\x16trithuc.gov.vn/Consent\x12\"people/{person}/consents/{consent}*\bconsents2\aconsentB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_membership_proto_rawDescOnce sync.Once
@@ -772,40 +929,44 @@ func file_trithuc_v1_membership_proto_rawDescGZIP() []byte {
 	return file_trithuc_v1_membership_proto_rawDescData
 }
 
-var file_trithuc_v1_membership_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
+var file_trithuc_v1_membership_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
 var file_trithuc_v1_membership_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
 var file_trithuc_v1_membership_proto_goTypes = []any{
 	(Membership_State)(0),         // 0: trithuc.v1.Membership.State
 	(PossibleDuplicate_Reason)(0), // 1: trithuc.v1.PossibleDuplicate.Reason
-	(Consent_Purpose)(0),          // 2: trithuc.v1.Consent.Purpose
-	(*Association)(nil),           // 3: trithuc.v1.Association
-	(*Membership)(nil),            // 4: trithuc.v1.Membership
-	(*PossibleDuplicate)(nil),     // 5: trithuc.v1.PossibleDuplicate
-	(*Consent)(nil),               // 6: trithuc.v1.Consent
-	(*timestamppb.Timestamp)(nil), // 7: google.protobuf.Timestamp
+	(Consent_LegalBasis)(0),       // 2: trithuc.v1.Consent.LegalBasis
+	(Consent_Purpose)(0),          // 3: trithuc.v1.Consent.Purpose
+	(*Association)(nil),           // 4: trithuc.v1.Association
+	(*Membership)(nil),            // 5: trithuc.v1.Membership
+	(*PossibleDuplicate)(nil),     // 6: trithuc.v1.PossibleDuplicate
+	(*Consent)(nil),               // 7: trithuc.v1.Consent
+	(*timestamppb.Timestamp)(nil), // 8: google.protobuf.Timestamp
 }
 var file_trithuc_v1_membership_proto_depIdxs = []int32{
-	7,  // 0: trithuc.v1.Association.create_time:type_name -> google.protobuf.Timestamp
-	7,  // 1: trithuc.v1.Association.update_time:type_name -> google.protobuf.Timestamp
-	7,  // 2: trithuc.v1.Association.delete_time:type_name -> google.protobuf.Timestamp
+	8,  // 0: trithuc.v1.Association.create_time:type_name -> google.protobuf.Timestamp
+	8,  // 1: trithuc.v1.Association.update_time:type_name -> google.protobuf.Timestamp
+	8,  // 2: trithuc.v1.Association.delete_time:type_name -> google.protobuf.Timestamp
 	0,  // 3: trithuc.v1.Membership.state:type_name -> trithuc.v1.Membership.State
-	7,  // 4: trithuc.v1.Membership.apply_time:type_name -> google.protobuf.Timestamp
-	7,  // 5: trithuc.v1.Membership.approve_time:type_name -> google.protobuf.Timestamp
-	7,  // 6: trithuc.v1.Membership.end_time:type_name -> google.protobuf.Timestamp
-	7,  // 7: trithuc.v1.Membership.state_time:type_name -> google.protobuf.Timestamp
-	5,  // 8: trithuc.v1.Membership.possible_duplicates:type_name -> trithuc.v1.PossibleDuplicate
-	6,  // 9: trithuc.v1.Membership.consent:type_name -> trithuc.v1.Consent
-	7,  // 10: trithuc.v1.Membership.create_time:type_name -> google.protobuf.Timestamp
-	7,  // 11: trithuc.v1.Membership.update_time:type_name -> google.protobuf.Timestamp
+	8,  // 4: trithuc.v1.Membership.apply_time:type_name -> google.protobuf.Timestamp
+	8,  // 5: trithuc.v1.Membership.approve_time:type_name -> google.protobuf.Timestamp
+	8,  // 6: trithuc.v1.Membership.end_time:type_name -> google.protobuf.Timestamp
+	8,  // 7: trithuc.v1.Membership.state_time:type_name -> google.protobuf.Timestamp
+	6,  // 8: trithuc.v1.Membership.possible_duplicates:type_name -> trithuc.v1.PossibleDuplicate
+	7,  // 9: trithuc.v1.Membership.consent:type_name -> trithuc.v1.Consent
+	8,  // 10: trithuc.v1.Membership.create_time:type_name -> google.protobuf.Timestamp
+	8,  // 11: trithuc.v1.Membership.update_time:type_name -> google.protobuf.Timestamp
 	1,  // 12: trithuc.v1.PossibleDuplicate.reasons:type_name -> trithuc.v1.PossibleDuplicate.Reason
-	2,  // 13: trithuc.v1.Consent.purposes:type_name -> trithuc.v1.Consent.Purpose
-	7,  // 14: trithuc.v1.Consent.consent_time:type_name -> google.protobuf.Timestamp
-	7,  // 15: trithuc.v1.Consent.withdraw_time:type_name -> google.protobuf.Timestamp
-	16, // [16:16] is the sub-list for method output_type
-	16, // [16:16] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	3,  // 13: trithuc.v1.Consent.purposes:type_name -> trithuc.v1.Consent.Purpose
+	8,  // 14: trithuc.v1.Consent.consent_time:type_name -> google.protobuf.Timestamp
+	8,  // 15: trithuc.v1.Consent.withdraw_time:type_name -> google.protobuf.Timestamp
+	2,  // 16: trithuc.v1.Consent.legal_basis:type_name -> trithuc.v1.Consent.LegalBasis
+	8,  // 17: trithuc.v1.Consent.create_time:type_name -> google.protobuf.Timestamp
+	8,  // 18: trithuc.v1.Consent.update_time:type_name -> google.protobuf.Timestamp
+	19, // [19:19] is the sub-list for method output_type
+	19, // [19:19] is the sub-list for method input_type
+	19, // [19:19] is the sub-list for extension type_name
+	19, // [19:19] is the sub-list for extension extendee
+	0,  // [0:19] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_membership_proto_init() }
@@ -818,7 +979,7 @@ func file_trithuc_v1_membership_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trithuc_v1_membership_proto_rawDesc), len(file_trithuc_v1_membership_proto_rawDesc)),
-			NumEnums:      3,
+			NumEnums:      4,
 			NumMessages:   4,
 			NumExtensions: 0,
 			NumServices:   0,

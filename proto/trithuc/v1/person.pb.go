@@ -416,7 +416,12 @@ type Person struct {
 	DeleteTime *timestamppb.Timestamp `protobuf:"bytes,22,opt,name=delete_time,json=deleteTime,proto3" json:"delete_time,omitempty"`
 	// A checksum of the profile's current state (AIP-154). Send it back on
 	// update and delete to make sure nobody changed the profile in between.
-	Etag          string `protobuf:"bytes,23,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,23,opt,name=etag,proto3" json:"etag,omitempty"`
+	// The processing of the profile is restricted: every consent it rested on
+	// is withdrawn, or the person asked for restriction. Only admins read a
+	// restricted profile; listings, search, exports and statistics leave it
+	// out.
+	Restricted    bool `protobuf:"varint,37,opt,name=restricted,proto3" json:"restricted,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -654,12 +659,19 @@ func (x *Person) GetEtag() string {
 	return ""
 }
 
+func (x *Person) GetRestricted() bool {
+	if x != nil {
+		return x.Restricted
+	}
+	return false
+}
+
 var File_trithuc_v1_person_proto protoreflect.FileDescriptor
 
 const file_trithuc_v1_person_proto_rawDesc = "" +
 	"\n" +
 	"\x17trithuc/v1/person.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x1ctrithuc/v1/annotations.proto\x1a\x1btrithuc/v1/membership.proto\x1a\x18trithuc/v1/profile.proto\"\xaa\x15\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x1ctrithuc/v1/annotations.proto\x1a\x1btrithuc/v1/membership.proto\x1a\x18trithuc/v1/profile.proto\"\xcf\x15\n" +
 	"\x06Person\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12(\n" +
 	"\vfamily_name\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x182R\n" +
@@ -705,7 +717,10 @@ const file_trithuc_v1_person_proto_rawDesc = "" +
 	"updateTime\x12@\n" +
 	"\vdelete_time\x18\x16 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"deleteTime\x12\x12\n" +
-	"\x04etag\x18\x17 \x01(\tR\x04etag\"^\n" +
+	"\x04etag\x18\x17 \x01(\tR\x04etag\x12#\n" +
+	"\n" +
+	"restricted\x18% \x01(\bB\x03\xe0A\x03R\n" +
+	"restricted\"^\n" +
 	"\n" +
 	"ExpertRole\x12\x1b\n" +
 	"\x17EXPERT_ROLE_UNSPECIFIED\x10\x00\x12\x0e\n" +

@@ -1,0 +1,93 @@
+package server
+
+import (
+	"context"
+	"strings"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/store"
+)
+
+// privacyService answers for the personal data the registry holds: the
+// consents it is processed on, the revisions of profiles, the requests of
+// data subjects, and erasure.
+type privacyService struct {
+	pb.UnimplementedPrivacyServiceServer
+	db *store.DB
+	// audit reads the trail for ExportPersonData.
+	audit *auditService
+}
+
+func (s *privacyService) CreateConsent(ctx context.Context, req *pb.CreateConsentRequest) (*pb.Consent, error) {
+	c := proto.Clone(req.GetConsent()).(*pb.Consent)
+	clearServerSet(c)
+	out, err := s.db.CreateConsent(ctx, req.GetParent(), c)
+	return out, grpcError(ctx, err)
+}
+
+func (s *privacyService) GetConsent(ctx context.Context, req *pb.GetConsentRequest) (*pb.Consent, error) {
+	out, err := s.db.GetConsent(ctx, req.GetName())
+	return out, grpcError(ctx, err)
+}
+
+func (s *privacyService) ListConsents(ctx context.Context, req *pb.ListConsentsRequest) (*pb.ListConsentsResponse, error) {
+	out, err := s.db.ListConsents(ctx, req.GetParent())
+	if err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	return &pb.ListConsentsResponse{Consents: out}, nil
+}
+
+func (s *privacyService) WithdrawConsent(ctx context.Context, req *pb.WithdrawConsentRequest) (*pb.Consent, error) {
+	out, err := s.db.WithdrawConsent(ctx, req.GetName(), req.GetEtag())
+	return out, grpcError(ctx, err)
+}
+
+func (s *privacyService) ListPersonRevisions(ctx context.Context, req *pb.ListPersonRevisionsRequest) (*pb.ListPersonRevisionsResponse, error) {
+	out, next, err := s.db.ListPersonRevisions(ctx, req.GetParent(), int(req.GetPageSize()), req.GetPageToken())
+	if err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	return &pb.ListPersonRevisionsResponse{PersonRevisions: out, NextPageToken: next}, nil
+}
+
+func (s *privacyService) RestorePersonRevision(ctx context.Context, req *pb.RestorePersonRevisionRequest) (*pb.Person, error) {
+	out, err := s.db.RestorePersonRevision(ctx, req.GetName(), req.GetFieldMask().GetPaths(), req.GetEtag())
+	return out, grpcError(ctx, err)
+}
+
+// checkRestricted keeps a restricted profile (store/consents.go) to admins:
+// any other caller of a method about one person gets PERMISSION_DENIED,
+// whatever the method, so that reading and writing stop together. Lists
+// leave restricted people out in the store. Recording a new consent stays
+// open: it is how the processing may resume.
+func (s *Server) checkRestricted(ctx context.Context, method string, req any) error {
+	p := callFrom(ctx).principal
+	if p == nil || p.Role == RoleAdmin || method == "/trithuc.v1.PrivacyService/CreateConsent" {
+		return nil
+	}
+	if !strings.HasPrefix(method, "/trithuc.v1.PersonService/") && !strings.HasPrefix(method, "/trithuc.v1.PrivacyService/") {
+		return nil
+	}
+	msg, ok := req.(proto.Message)
+	if !ok {
+		return nil
+	}
+	person := targetPerson(msg)
+	if person == "" {
+		return nil
+	}
+	restricted, err := s.db.PersonRestricted(ctx, person)
+	if err != nil {
+		return grpcError(ctx, err)
+	}
+	if restricted {
+		return status.Errorf(codes.PermissionDenied,
+			"%s is restricted: the consent its processing rested on was withdrawn, or the person asked for restriction; only an admin may read it", person)
+	}
+	return nil
+}

@@ -1,0 +1,159 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/store"
+)
+
+// The requests of data subjects, the export that answers ACCESS, and the
+// purge that carries out ERASURE: admins' methods.
+
+func (s *privacyService) CreateDataSubjectRequest(ctx context.Context, req *pb.CreateDataSubjectRequestRequest) (*pb.DataSubjectRequest, error) {
+	r := proto.Clone(req.GetDataSubjectRequest()).(*pb.DataSubjectRequest)
+	out, err := s.db.CreateDataSubjectRequest(ctx, r)
+	return out, grpcError(ctx, err)
+}
+
+func (s *privacyService) GetDataSubjectRequest(ctx context.Context, req *pb.GetDataSubjectRequestRequest) (*pb.DataSubjectRequest, error) {
+	out, err := s.db.GetDataSubjectRequest(ctx, req.GetName())
+	return out, grpcError(ctx, err)
+}
+
+func (s *privacyService) ListDataSubjectRequests(ctx context.Context, req *pb.ListDataSubjectRequestsRequest) (*pb.ListDataSubjectRequestsResponse, error) {
+	out, next, err := s.db.ListDataSubjectRequests(ctx, req.GetPerson(), int(req.GetPageSize()), req.GetPageToken())
+	if err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	return &pb.ListDataSubjectRequestsResponse{DataSubjectRequests: out, NextPageToken: next}, nil
+}
+
+func (s *privacyService) TransitionDataSubjectRequest(ctx context.Context, req *pb.TransitionDataSubjectRequestRequest) (*pb.DataSubjectRequest, error) {
+	out, err := s.db.TransitionDataSubjectRequest(ctx, req.GetName(), req.GetState(), req.GetReason(), req.GetAction(), req.GetEtag())
+	return out, grpcError(ctx, err)
+}
+
+func (s *privacyService) PurgePerson(ctx context.Context, req *pb.PurgePersonRequest) (*pb.PurgePersonResponse, error) {
+	removed, err := s.db.PurgePerson(ctx, req.GetName(), req.GetDataSubjectRequest(), req.GetReason())
+	if err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	return &pb.PurgePersonResponse{Name: req.GetName(), Removed: removed}, nil
+}
+
+// ExportPersonData gathers everything held about one person; the caller
+// is an admin, who reads personal data.
+func (s *privacyService) ExportPersonData(ctx context.Context, req *pb.ExportPersonDataRequest) (*pb.PersonData, error) {
+	name := req.GetName()
+	out := &pb.PersonData{}
+	var err error
+	if out.Person, err = s.db.GetPerson(ctx, name, pb.PersonView_PERSON_VIEW_FULL); err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	if out.Consents, err = s.db.ListConsents(ctx, name); err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	for token := ""; ; {
+		page, next, err := s.db.ListPersonRevisions(ctx, name, store.MaxPageSize, token)
+		if err != nil {
+			return nil, grpcError(ctx, err)
+		}
+		out.Revisions = append(out.Revisions, page...)
+		if token = next; token == "" {
+			break
+		}
+	}
+	for token := ""; ; {
+		page, err := s.audit.ListAuditEvents(ctx, &pb.ListAuditEventsRequest{Resource: name, PageSize: store.MaxPageSize, PageToken: token})
+		if err != nil {
+			return nil, err
+		}
+		out.AuditEvents = append(out.AuditEvents, page.AuditEvents...)
+		if token = page.NextPageToken; token == "" {
+			break
+		}
+	}
+	for token := ""; ; {
+		page, next, err := s.db.ListDataSubjectRequests(ctx, name, store.MaxPageSize, token)
+		if err != nil {
+			return nil, grpcError(ctx, err)
+		}
+		out.DataSubjectRequests = append(out.DataSubjectRequests, page...)
+		if token = next; token == "" {
+			break
+		}
+	}
+	out.Document = personDocument(out)
+	return out, nil
+}
+
+// personDocument is the export as a document a person can read.
+func personDocument(d *pb.PersonData) string {
+	var b strings.Builder
+	p := d.Person
+	line := func(label, value string) {
+		if value != "" {
+			fmt.Fprintf(&b, "- %s: %s\n", label, value)
+		}
+	}
+	ts := func(t interface{ AsTime() time.Time }) string { return t.AsTime().Format("2006-01-02 15:04") }
+	fmt.Fprintf(&b, "# Dữ liệu cá nhân về %s\n\n(%s, lập lúc %s UTC)\n\n## Hồ sơ\n\n", p.DisplayName, p.Name, time.Now().UTC().Format("2006-01-02 15:04"))
+	line("Họ và tên", p.DisplayName)
+	if bd := p.BirthDate; bd != nil {
+		line("Ngày sinh", fmt.Sprintf("%02d/%02d/%d", bd.Day, bd.Month, bd.Year))
+	}
+	line("Giới tính", p.Gender.String())
+	line("Dân tộc", p.Ethnicity)
+	line("Số định danh", p.NationalId)
+	line("Thư điện tử", p.Email)
+	line("Điện thoại", p.Phone)
+	line("Địa chỉ", p.Address)
+	line("Quê quán", p.Hometown)
+	if len(p.Qualifications) > 0 {
+		b.WriteString("\n## Trình độ\n\n")
+		for _, q := range p.Qualifications {
+			fmt.Fprintf(&b, "- %s %s %s (%d)\n", q.Kind, q.Level, q.Major, q.Year)
+		}
+	}
+	if len(p.Positions) > 0 {
+		b.WriteString("\n## Công tác\n\n")
+		for _, q := range p.Positions {
+			fmt.Fprintf(&b, "- %s, %s\n", q.Title, q.Organization)
+		}
+	}
+	if len(p.Memberships) > 0 {
+		b.WriteString("\n## Hội viên\n\n")
+		for _, m := range p.Memberships {
+			fmt.Fprintf(&b, "- %s: %s %s\n", m.Name, m.State, m.MemberNumber)
+		}
+	}
+	b.WriteString("\n## Sự đồng ý\n\n")
+	for _, c := range d.Consents {
+		state := "còn hiệu lực"
+		if c.WithdrawTime != nil {
+			state = "đã rút lúc " + ts(c.WithdrawTime)
+		}
+		fmt.Fprintf(&b, "- %v, căn cứ %s, văn bản %s, ngày %s, %s\n", c.Purposes, c.LegalBasis, c.TextVersion, ts(c.ConsentTime), state)
+	}
+	fmt.Fprintf(&b, "\n## Lịch sử thay đổi (%d)\n\n", len(d.Revisions))
+	for _, r := range d.Revisions {
+		fmt.Fprintf(&b, "- %s %s %s %s: %s\n", ts(r.CreateTime), r.Principal, r.Method, r.Resource, strings.Join(r.ChangedFields, ", "))
+	}
+	fmt.Fprintf(&b, "\n## Ai đã đọc hoặc sửa (%d)\n\n", len(d.AuditEvents))
+	for _, ev := range d.AuditEvents {
+		fmt.Fprintf(&b, "- %s %s (%s) %s %s\n", ts(ev.EventTime), ev.PrincipalName, ev.Role, ev.Method, ev.Code)
+	}
+	if len(d.DataSubjectRequests) > 0 {
+		b.WriteString("\n## Yêu cầu của chủ thể dữ liệu\n\n")
+		for _, r := range d.DataSubjectRequests {
+			fmt.Fprintf(&b, "- %s %s %s\n", r.Name, r.Kind, r.State)
+		}
+	}
+	return b.String()
+}

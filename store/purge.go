@@ -1,0 +1,118 @@
+package store
+
+import (
+	"context"
+
+	pb "trithuc/proto/trithuc/v1"
+)
+
+// Erasure. PurgePerson removes a person and every copy of their data: the
+// rows under them, the rows of the search indexes (whose FTS5 tables delete
+// securely, migration 0010), the statistics (kept on the people row), the
+// idempotency records whose answers name them, and the requester and
+// details of the requests about them. The write connection runs with
+// secure_delete, so freed space is overwritten. The audit trail stays as
+// it is: its events hold resource names, principals and outcomes, never
+// values of a profile (audit.go), and the purge's own event, naming the
+// person and the request, is the tombstone.
+
+// purgeSteps are the deletions of a purge, in an order the foreign keys
+// allow; ?1 is the person's pk and ?2 their name, people/{person}.
+var purgeSteps = []struct{ table, sql string }{
+	{"membership_duplicates", `DELETE FROM membership_duplicates WHERE person_pk = ?1
+		OR membership_pk IN (SELECT pk FROM memberships WHERE person_pk = ?1)`},
+	{"consents", `DELETE FROM consents WHERE person_pk = ?1`},
+	{"memberships", `DELETE FROM memberships WHERE person_pk = ?1`},
+	{"qualifications", `DELETE FROM qualifications WHERE person_pk = ?1`},
+	{"positions", `DELETE FROM positions WHERE person_pk = ?1`},
+	{"honors", `DELETE FROM honors WHERE person_pk = ?1`},
+	{"person_fields", `DELETE FROM person_fields WHERE person_pk = ?1`},
+	{"person_expert_roles", `DELETE FROM person_expert_roles WHERE person_pk = ?1`},
+	{"person_revisions", `DELETE FROM person_revisions WHERE person_pk = ?1`},
+	{"people_search", `DELETE FROM people_search WHERE rowid = ?1`},
+	{"people_names", `DELETE FROM people_names WHERE rowid = ?1`},
+	// An idempotency record keeps the answer of a create (protobuf), which
+	// names what it made: the person (a string field holding the name
+	// alone, after its one-byte length) or a resource under them.
+	{"requests", `DELETE FROM requests WHERE instr(response, CAST(?2 || '/' AS BLOB)) > 0
+		OR instr(response, CAST(char(length(?2)) || ?2 AS BLOB)) > 0`},
+	{"people", `DELETE FROM people WHERE pk = ?1`},
+}
+
+// PurgePerson removes the person name for good, carrying out the COMPLETED
+// ERASURE request dsrName about them, and returns how many rows went from
+// each table. A purge without such a request is FAILED_PRECONDITION; a
+// person who does not exist, purged already or never registered, is
+// NOT_FOUND.
+func (db *DB) PurgePerson(ctx context.Context, name, dsrName, reason string) (map[string]int64, error) {
+	personID, err := PersonID(name, "name")
+	if err != nil {
+		return nil, err
+	}
+	reqID, err := dsrID(dsrName, "data_subject_request")
+	if err != nil {
+		return nil, err
+	}
+	removed := map[string]int64{}
+	err = db.write(ctx, false, func(tx *Tx) error {
+		r, err := tx.dsr(ctx, reqID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case r.r.Person != name:
+			return errorf(FailedPrecondition, "data_subject_request", "%s is about %s, not %s", dsrName, r.r.Person, name)
+		case r.r.Kind != pb.DataSubjectRequest_ERASURE:
+			return errorf(FailedPrecondition, "data_subject_request", "%s asks for %s; a purge carries out an ERASURE request", dsrName, r.r.Kind)
+		case r.r.State != pb.DataSubjectRequest_COMPLETED:
+			return errorf(FailedPrecondition, "data_subject_request", "%s is %s; complete it (TransitionDataSubjectRequest) before purging", dsrName, r.r.State)
+		}
+		p, err := tx.person(ctx, personID)
+		if err != nil {
+			return errorf(NotFound, "", "%s does not exist: purged already, or never registered", name)
+		}
+		tx.auditResource(ctx, dsrName)
+		for _, step := range purgeSteps {
+			res, err := tx.ExecContext(ctx, step.sql, p.pk, name)
+			if err != nil {
+				return dbError(err)
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return dbError(err)
+			}
+			removed[step.table] += n
+		}
+		// A deleted entry leaves its words in the index's segments (even
+		// with secure-delete, a word left with no document stays) until
+		// they are merged: merge them all. This rewrites the indexes, a
+		// cost a rare purge can bear.
+		for _, fts := range []string{"people_search", "people_names"} {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO `+fts+`(`+fts+`) VALUES ('optimize')`); err != nil {
+				return dbError(err)
+			}
+		}
+		// The requests about the person stay, as the record of what was
+		// asked and done, without who asked or what they wrote.
+		line := tx.action("purged: " + reason)
+		_, err = tx.ExecContext(ctx, `UPDATE data_subject_requests SET requester = '', details = '',
+			actions = CASE WHEN id = ? THEN actions || char(10) || ? ELSE actions END,
+			update_time = ?, revision = revision + 1 WHERE person = ?`, reqID, line, micros(tx.now), name)
+		return dbError(err)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return removed, nil
+}
+
+// Compact rebuilds the database file (VACUUM) and empties the write-ahead
+// log, so that nothing deleted survives in free pages or in old frames.
+func (db *DB) Compact(ctx context.Context) error {
+	for _, q := range []string{`VACUUM`, `PRAGMA wal_checkpoint(TRUNCATE)`} {
+		if _, err := db.writer.ExecContext(ctx, q); err != nil {
+			return dbError(err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,133 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"google.golang.org/genproto/googleapis/type/date"
+
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/vntext"
+)
+
+// After a purge and a VACUUM, the database file holds none of the purged
+// person's identifying values: not in the row, the revisions, the search
+// indexes, the idempotency records, nor in free pages or the log. Another
+// person's values, kept, are found by the same scan.
+func TestPurgeLeavesNoTrace(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "purge.db")
+	ctx := context.Background()
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if db != nil {
+			db.Close()
+		}
+	}()
+	create := func(family, given, nationalID, email, phone, requestID string) *pb.Person {
+		p, err := db.CreatePerson(ctx, &pb.Person{FamilyName: family, MiddleName: "Văn", GivenName: given,
+			BirthDate: &date.Date{Year: 1980, Month: 4, Day: 17}, NationalId: nationalID, Email: email, Phone: phone,
+			Address: family + " street"},
+			CreateOptions{Request: &RequestKey{Principal: "key:test", Method: "CreatePerson", RequestID: requestID, Payload: []byte(requestID)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	gone := create("Quảngxyzw", "Thuậnqvz", "079199001122", "purge.subject@example.vn", "0955667788", "req-gone")
+	kept := create("Khươngkept", "Lộckept", "079199003344", "kept.subject@example.vn", "0933445566", "req-kept")
+	if _, err := db.UpdatePerson(ctx, gone.Name, WriteOptions{}, func(p *pb.Person) error { p.Phone = "0911223344"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateQualification(ctx, gone.Name, &pb.Qualification{Kind: pb.Qualification_DEGREE, Level: "THAC_SI",
+		Major: "Vậtlýhạtnhânxyz", Year: 2005}, CreateOptions{Request: &RequestKey{Principal: "key:test", Method: "CreateQualification", RequestID: "q", Payload: []byte("q")}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateConsent(ctx, gone.Name, &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2025-01"}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Without a completed ERASURE request about them, nothing is purged.
+	dsr, err := db.CreateDataSubjectRequest(ctx, &pb.DataSubjectRequest{Kind: pb.DataSubjectRequest_ERASURE, Person: gone.Name,
+		Requester: "Quảngxyzw Thuậnqvz", Details: "Xin xoá hồ sơ của Quảngxyzw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.PurgePerson(ctx, gone.Name, dsr.Name, "erasure requested"); errCode(err) != FailedPrecondition {
+		t.Fatalf("a purge before the request is completed: %v", err)
+	}
+	if _, err := db.TransitionDataSubjectRequest(ctx, dsr.Name, pb.DataSubjectRequest_COMPLETED, "", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.PurgePerson(ctx, kept.Name, dsr.Name, "erasure requested"); errCode(err) != FailedPrecondition {
+		t.Fatalf("a purge of someone else with the request: %v", err)
+	}
+	removed, err := db.PurgePerson(ctx, gone.Name, dsr.Name, "erasure requested")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for table, want := range map[string]int64{"people": 1, "qualifications": 1, "consents": 1, "requests": 2, "people_search": 1, "people_names": 1} {
+		if removed[table] != want {
+			t.Errorf("removed %d rows of %s, want %d (%v)", removed[table], table, want, removed)
+		}
+	}
+	if removed["person_revisions"] < 3 {
+		t.Errorf("removed %d revisions, want at least 3", removed["person_revisions"])
+	}
+	if _, err := db.PurgePerson(ctx, gone.Name, dsr.Name, "again"); errCode(err) != NotFound {
+		t.Fatalf("a second purge: %v", err)
+	}
+	if r, err := db.GetDataSubjectRequest(ctx, dsr.Name); err != nil || r.Requester != "" || r.Details != "" ||
+		!strings.Contains(strings.Join(r.Actions, "\n"), "purged: erasure requested") {
+		t.Fatalf("the request after the purge: %v %v", r, err)
+	}
+	if err := db.Compact(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db = nil
+
+	var file []byte
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		b, err := os.ReadFile(path + suffix)
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		file = append(file, b...)
+	}
+	values := func(family, given, nationalID, email string, phones ...string) []string {
+		return append([]string{family, given, nationalID, email, family + " street"}, phones...)
+	}
+	gv := append(values("Quảngxyzw", "Thuậnqvz", "079199001122", "purge.subject@example.vn", "0955667788", "0911223344"),
+		"Vậtlýhạtnhânxyz", "vậtlýhạtnhânxyz", "vatlyhatnhanxyz")
+	// The search indexes hold the words in lower case, with and without
+	// their marks.
+	for _, s := range []string{"Quảngxyzw", "Thuậnqvz"} {
+		gv = append(gv, strings.ToLower(s), vntext.Fold(s))
+	}
+	for _, v := range gv {
+		if bytes.Contains(file, []byte(v)) {
+			t.Errorf("the database still holds %q of the purged person", v)
+		}
+	}
+	for _, v := range values("Khươngkept", "Lộckept", "079199003344", "kept.subject@example.vn", "0933445566") {
+		if !bytes.Contains(file, []byte(v)) {
+			t.Errorf("the scan does not find %q of the person kept", v)
+		}
+	}
+}
+
+func errCode(err error) Code {
+	if e, ok := err.(*Error); ok {
+		return e.Code
+	}
+	return -1
+}

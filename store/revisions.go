@@ -1,0 +1,306 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	pb "trithuc/proto/trithuc/v1"
+)
+
+// Revisions: every write of a person or of what they hold stores, in the
+// write's own transaction, which fields changed and their values before
+// and after, as RevisionValues holding only those fields. What is kept is
+// the values; who may see them is decided when they are read, by the
+// redaction of the server, as for the resource itself.
+
+// unrevised are the fields a revision leaves out: they change with every
+// write (update_time, etag) or are not the resource's own (what a FULL view
+// of a person attaches, which has revisions of its own).
+var unrevised = map[protoreflect.Name]bool{
+	"name": true, "create_time": true, "update_time": true, "etag": true,
+	"qualifications": true, "positions": true, "honors": true, "memberships": true, "restricted": true,
+	"highest_qualification_level": true, "academic_title": true,
+}
+
+// diffFields returns the names of the fields that differ between before
+// and after (either may be nil), and copies of both holding those only.
+func diffFields(before, after proto.Message) (changed []string, b, a proto.Message) {
+	ref := after
+	if ref == nil {
+		ref = before
+	}
+	desc := ref.ProtoReflect().Descriptor()
+	b, a = ref.ProtoReflect().New().Interface(), ref.ProtoReflect().New().Interface()
+	fields := desc.Fields()
+	for i := 0; i < fields.Len(); i++ {
+		fd := fields.Get(i)
+		if unrevised[fd.Name()] {
+			continue
+		}
+		var bv, av protoreflect.Value
+		bHas := before != nil && before.ProtoReflect().Has(fd)
+		aHas := after != nil && after.ProtoReflect().Has(fd)
+		if bHas {
+			bv = before.ProtoReflect().Get(fd)
+		}
+		if aHas {
+			av = after.ProtoReflect().Get(fd)
+		}
+		if bHas == aHas && (!bHas || valuesEqual(fd, bv, av)) {
+			continue
+		}
+		changed = append(changed, string(fd.Name()))
+		if bHas {
+			b.ProtoReflect().Set(fd, bv)
+		}
+		if aHas {
+			a.ProtoReflect().Set(fd, av)
+		}
+	}
+	return changed, b, a
+}
+
+// valuesEqual compares one field's values through messages holding that
+// field alone, which proto.Equal compares for every kind of field.
+func valuesEqual(fd protoreflect.FieldDescriptor, x, y protoreflect.Value) bool {
+	mx := dynamicHolder(fd)
+	my := dynamicHolder(fd)
+	mx.Set(fd, x)
+	my.Set(fd, y)
+	return proto.Equal(mx.Interface(), my.Interface())
+}
+
+func dynamicHolder(fd protoreflect.FieldDescriptor) protoreflect.Message {
+	mt, _ := protoTypeOf(fd.ContainingMessage())
+	return mt.New()
+}
+
+func protoTypeOf(md protoreflect.MessageDescriptor) (protoreflect.MessageType, error) {
+	for _, m := range []proto.Message{&pb.Person{}, &pb.Qualification{}, &pb.Position{}, &pb.Honor{}, &pb.Consent{}} {
+		if m.ProtoReflect().Descriptor().FullName() == md.FullName() {
+			return m.ProtoReflect().Type(), nil
+		}
+	}
+	return nil, fmt.Errorf("store: no revisions of %s", md.FullName())
+}
+
+// revisionValues wraps the changed fields of a resource; nil for none.
+func revisionValues(m proto.Message, present bool) *pb.RevisionValues {
+	if !present {
+		return nil
+	}
+	switch v := m.(type) {
+	case *pb.Person:
+		return &pb.RevisionValues{Resource: &pb.RevisionValues_Person{Person: v}}
+	case *pb.Qualification:
+		return &pb.RevisionValues{Resource: &pb.RevisionValues_Qualification{Qualification: v}}
+	case *pb.Position:
+		return &pb.RevisionValues{Resource: &pb.RevisionValues_Position{Position: v}}
+	case *pb.Honor:
+		return &pb.RevisionValues{Resource: &pb.RevisionValues_Honor{Honor: v}}
+	case *pb.Consent:
+		return &pb.RevisionValues{Resource: &pb.RevisionValues_Consent{Consent: v}}
+	}
+	return nil
+}
+
+// recordRevision stores a revision of the person personPK: the resource
+// written, as it was before (nil when created) and after (nil when
+// deleted). A write that changes nothing stores none; a bulk load stores
+// none (it is the loader of synthetic registries).
+func (tx *Tx) recordRevision(ctx context.Context, personPK int64, resource string, before, after proto.Message) error {
+	if tx.bulk != nil {
+		return nil
+	}
+	changed, b, a := diffFields(before, after)
+	if len(changed) == 0 {
+		return nil
+	}
+	bb, err := proto.Marshal(revisionValues(b, before != nil))
+	if err != nil {
+		return err
+	}
+	ab, err := proto.Marshal(revisionValues(a, after != nil))
+	if err != nil {
+		return err
+	}
+	principal, method := principalOf(ctx)
+	_, err = tx.ExecContext(ctx, `INSERT INTO person_revisions (id, person_pk, revision_time, principal, method,
+		resource, changed_fields, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		newID(), personPK, micros(tx.now), principal, method, resource, strings.Join(changed, ","), bb, ab)
+	return dbError(err)
+}
+
+const revisionColumns = `r.pk, r.id, p.id, r.revision_time, r.principal, r.method, r.resource, r.changed_fields, r.before, r.after`
+
+func scanRevision(s scanner) (int64, *pb.PersonRevision, error) {
+	var (
+		pk                    int64
+		id, personID, changed string
+		t                     int64
+		before, after         []byte
+		rev                   pb.PersonRevision
+	)
+	if err := s.Scan(&pk, &id, &personID, &t, &rev.Principal, &rev.Method, &rev.Resource, &changed, &before, &after); err != nil {
+		return 0, nil, err
+	}
+	rev.Name = "people/" + personID + "/revisions/" + id
+	rev.CreateTime = timestamppb.New(fromMicros(t))
+	if changed != "" {
+		rev.ChangedFields = strings.Split(changed, ",")
+	}
+	for _, v := range []struct {
+		raw []byte
+		dst **pb.RevisionValues
+	}{{before, &rev.Before}, {after, &rev.After}} {
+		if len(v.raw) == 0 {
+			continue
+		}
+		*v.dst = &pb.RevisionValues{}
+		if err := proto.Unmarshal(v.raw, *v.dst); err != nil {
+			return 0, nil, err
+		}
+	}
+	return pk, &rev, nil
+}
+
+// ListPersonRevisions lists the revisions of a person and of what they
+// hold, newest first.
+func (db *DB) ListPersonRevisions(ctx context.Context, parent string, pageSizeWant int, token string) ([]*pb.PersonRevision, string, error) {
+	personID, err := PersonID(parent, "parent")
+	if err != nil {
+		return nil, "", err
+	}
+	size, err := pageSize(pageSizeWant)
+	if err != nil {
+		return nil, "", err
+	}
+	terms := []orderTerm{{sortKey: sortKey{expr: "r.pk", kind: kindInt}, path: "pk", desc: true}}
+	query := queryChecksum("personRevisions", parent)
+	var out []*pb.PersonRevision
+	var next string
+	err = db.read(ctx, func(tx *Tx) error {
+		p, err := tx.person(ctx, personID)
+		if err != nil {
+			return err
+		}
+		where, args := []string{"r.person_pk = ?"}, []any{p.pk}
+		if token != "" {
+			after, _, err := db.decodePageToken(token, query, terms)
+			if err != nil {
+				return err
+			}
+			cond, condArgs := afterSQL(terms, after)
+			where, args = append(where, cond), append(args, condArgs...)
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+revisionColumns+` FROM person_revisions r
+			JOIN people p ON p.pk = r.person_pk`+whereSQL(where)+` ORDER BY r.pk DESC`+fmt.Sprintf(" LIMIT %d", size+1), args...)
+		if err != nil {
+			return dbError(err)
+		}
+		defer rows.Close()
+		var lastPK int64
+		for rows.Next() {
+			if len(out) == size {
+				next = db.encodePageToken(query, terms, []any{lastPK}, 0)
+				break
+			}
+			pk, rev, err := scanRevision(rows)
+			if err != nil {
+				return dbError(err)
+			}
+			lastPK = pk
+			out = append(out, rev)
+		}
+		return dbError(rows.Err())
+	})
+	return out, next, err
+}
+
+// revisionsOf returns every revision of a person, oldest first.
+func (tx *Tx) revisionsOf(ctx context.Context, personPK int64) ([]*pb.PersonRevision, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+revisionColumns+` FROM person_revisions r
+		JOIN people p ON p.pk = r.person_pk WHERE r.person_pk = ? ORDER BY r.pk`, personPK)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	defer rows.Close()
+	var out []*pb.PersonRevision
+	for rows.Next() {
+		_, rev, err := scanRevision(rows)
+		if err != nil {
+			return nil, dbError(err)
+		}
+		out = append(out, rev)
+	}
+	return out, dbError(rows.Err())
+}
+
+// RestorePersonRevision sets the fields paths of a person back to their
+// values before a revision of the person's own fields. Each path must be a
+// field the revision changed.
+func (db *DB) RestorePersonRevision(ctx context.Context, name string, paths []string, etagWant string) (*pb.Person, error) {
+	personID, id, err := parseChildName(name, "revisions", "name")
+	if err != nil {
+		return nil, err
+	}
+	var rev *pb.PersonRevision
+	err = db.read(ctx, func(tx *Tx) error {
+		_, rev, err = scanRevision(tx.QueryRowContext(ctx, `SELECT `+revisionColumns+` FROM person_revisions r
+			JOIN people p ON p.pk = r.person_pk WHERE p.id = ? AND r.id = ?`, personID, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return errorf(NotFound, "", "%s does not exist", name)
+		}
+		return dbError(err)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if rev.Resource != "people/"+personID || rev.GetAfter().GetPerson() == nil {
+		return nil, errorf(FailedPrecondition, "name", "%s is a revision of %s; only revisions of the person's own fields can be restored", name, rev.Resource)
+	}
+	var v Invalids
+	if len(paths) == 0 {
+		v.add("field_mask", "name the fields to restore; this revision changed %s", strings.Join(rev.ChangedFields, ", "))
+	}
+	for i, p := range paths {
+		if !containsString(rev.ChangedFields, p) {
+			v.add(fmt.Sprintf("field_mask.paths[%d]", i), "%q is not a field this revision changed (%s)", p, strings.Join(rev.ChangedFields, ", "))
+		}
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	before := rev.GetBefore().GetPerson()
+	if before == nil {
+		before = &pb.Person{}
+	}
+	return db.UpdatePerson(ctx, "people/"+personID, WriteOptions{Etag: etagWant}, func(p *pb.Person) error {
+		src, dst := before.ProtoReflect(), p.ProtoReflect()
+		for _, path := range paths {
+			fd := dst.Descriptor().Fields().ByName(protoreflect.Name(path))
+			if src.Has(fd) {
+				dst.Set(fd, src.Get(fd))
+			} else {
+				dst.Clear(fd)
+			}
+		}
+		return nil
+	})
+}
+
+func containsString(xs []string, x string) bool {
+	for _, s := range xs {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
