@@ -90,11 +90,11 @@ func (s *Server) interceptors() []grpc.ServerOption {
 		grpc.ChainUnaryInterceptor(s.logUnary,
 			s.metrics.calls.UnaryServerInterceptor(grpcprom.WithLabelsFromContext(transportLabel)),
 			recovery.UnaryServerInterceptor(rec), s.deadlineUnary, s.authUnary,
-			s.rateLimitUnary, s.fairShareUnary, s.auditUnary, s.authorizeUnary, s.protectUnary, s.preconditionUnary, s.validateUnary, s.scopeUnary),
+			s.rateLimitUnary, s.fairShareUnary, s.auditUnary, s.authorizeUnary, s.protectUnary, s.preconditionUnary, s.validateUnary, s.scopeHook().unary()),
 		grpc.ChainStreamInterceptor(s.logStream,
 			s.metrics.calls.StreamServerInterceptor(grpcprom.WithLabelsFromContext(transportLabel)),
 			recovery.StreamServerInterceptor(rec), s.deadlineStream, s.authStream,
-			s.rateLimitStream, s.auditStream, s.authorizeStream, s.protectStream, s.validateStream),
+			s.rateLimitStream, s.auditStream, s.authorizeStream, s.protectStream, s.validateStream, s.scopeHook().stream()),
 	}
 }
 

@@ -61,14 +61,14 @@ func (e *env) callers() []caller {
 
 // tableAllows is what the permission table says of a caller and a method.
 func tableAllows(c caller, method string) bool {
-	roles, ok := permissions[method]
+	line, ok := permissions[method]
 	if !ok {
 		return false
 	}
 	if c.role == RoleAdmin {
 		return true
 	}
-	for _, r := range roles {
+	for _, r := range line.roles {
 		switch {
 		case r == anyone, r == anyRole:
 			return true
@@ -93,11 +93,11 @@ func TestPermissionTableComplete(t *testing.T) {
 			}
 		}
 	}
-	for m, roles := range permissions {
+	for m, line := range permissions {
 		if !served[m] {
 			t.Errorf("the permission table lists %s, which the server does not serve", m)
 		}
-		for _, r := range roles {
+		for _, r := range line.roles {
 			if !ValidRole(r) && r != anyone && r != anyRole && r != scopedRegistrar {
 				t.Errorf("%s: unknown role %q", m, r)
 			}

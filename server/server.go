@@ -108,7 +108,7 @@ type Server struct {
 	started          bool
 
 	// perms is the permission table (permissions.go) this server uses.
-	perms   map[string][]string
+	perms   map[string]access
 	limits  limiters
 	reads   *fairShare
 	audit   *auditLog
@@ -143,9 +143,9 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, db: db, log: cfg.Logger, validator: v}
 	s.touched = map[string]time.Time{}
-	s.perms = map[string][]string{}
-	for m, roles := range permissions {
-		s.perms[m] = append([]string(nil), roles...)
+	s.perms = map[string]access{}
+	for m, a := range permissions {
+		s.perms[m] = access{scope: a.scope, roles: append([]string(nil), a.roles...)}
 	}
 	s.limits.m = map[string]*rate.Limiter{}
 	if cfg.ReadSlots <= 0 {
