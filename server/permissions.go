@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 )
@@ -194,23 +193,10 @@ func (s *Server) allow(method string, roles ...string) {
 	s.perms[method] = a
 }
 
-func (s *Server) authorizeUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
-	if err := s.authorize(ctx, info.FullMethod); err != nil {
-		return nil, err
-	}
-	return handler(ctx, req)
-}
-
-func (s *Server) authorizeStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
-	if err := s.authorize(ss.Context(), info.FullMethod); err != nil {
-		return err
-	}
-	return handler(srv, ss)
-}
-
 // authorize lets a call through when the permission table allows its
 // caller's role the method.
-func (s *Server) authorize(ctx context.Context, method string) error {
+func (s *Server) authorize(ctx context.Context) error {
+	method := callFrom(ctx).method
 	if s.isPublic(method) {
 		return nil
 	}
