@@ -1,6 +1,8 @@
-// Package server serves trithuc over gRPC and REST: the services, the
-// interceptors every call passes, and the HTTP side (the grpc-gateway, the
-// OpenAPI document and /healthz).
+// Package server serves trithuc over gRPC and REST: the services' handlers
+// (thin; the store does the work), the interceptors every call passes
+// (chain.go lists them; who may call each method, and on what scope, is the
+// table in permissions.go), and the HTTP side (the grpc-gateway, the OpenAPI
+// document, /healthz and the metrics listener).
 //
 // REST requests are not served by calling the handlers directly: the gateway
 // is a gRPC client of the same grpc.Server, over an in-memory listener, so
