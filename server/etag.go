@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -50,36 +49,35 @@ func etagOf(m protoreflect.Message) string {
 	return m.Get(fd).String()
 }
 
-// preconditionUnary makes an If-Match header the etag of the request: the
+// preconditionHook makes an If-Match header the etag of the request: the
 // request's own etag field (deletes, state changes) or that of the resource
 // it carries (updates). "*" asks only that the resource exists, which the
 // method checks anyway. A header that disagrees with an etag in the body is
 // the client's mistake. Reads have no etag to compare, so there the header
 // is ignored.
-func (s *Server) preconditionUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
-	md, _ := metadata.FromIncomingContext(ctx)
-	vals := md.Get(ifMatchMetadata)
-	msg, ok := req.(proto.Message)
-	if len(vals) == 0 || !ok {
-		return handler(ctx, req)
-	}
-	tag, any, err := parseIfMatch(strings.Join(vals, ","))
-	if err != nil {
-		return nil, err
-	}
-	if any {
-		return handler(ctx, req)
-	}
-	target := etagTarget(msg.ProtoReflect())
-	if target == nil {
-		return handler(ctx, req)
-	}
-	fd := target.Descriptor().Fields().ByName("etag")
-	if have := target.Get(fd).String(); have != "" && have != tag {
-		return nil, badRequestField("etag", "the If-Match header and the etag in the request differ; send one of them")
-	}
-	target.Set(fd, protoreflect.ValueOfString(tag))
-	return handler(ctx, req)
+func (s *Server) preconditionHook() hook {
+	return hook{request: func(ctx context.Context, _ string, req any) error {
+		md, _ := metadata.FromIncomingContext(ctx)
+		vals := md.Get(ifMatchMetadata)
+		msg, ok := req.(proto.Message)
+		if len(vals) == 0 || !ok {
+			return nil
+		}
+		tag, any, err := parseIfMatch(strings.Join(vals, ","))
+		if err != nil || any {
+			return err
+		}
+		target := etagTarget(msg.ProtoReflect())
+		if target == nil {
+			return nil
+		}
+		fd := target.Descriptor().Fields().ByName("etag")
+		if have := target.Get(fd).String(); have != "" && have != tag {
+			return badRequestField("etag", "the If-Match header and the etag in the request differ; send one of them")
+		}
+		target.Set(fd, protoreflect.ValueOfString(tag))
+		return nil
+	}}
 }
 
 // etagTarget is the message whose etag field a precondition sets: the

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/durationpb"
@@ -159,15 +158,16 @@ func (f *fairShare) dispatch() {
 	}
 }
 
-func (s *Server) fairShareUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+// fairShare holds a read call to a slot of the read pool while it runs
+// (the chain applies it to reads only).
+func (s *Server) fairShare(ctx context.Context) (context.Context, func(), error) {
 	p := callFrom(ctx).principal
-	if p == nil || !isRead(info.FullMethod) {
-		return handler(ctx, req)
+	if p == nil {
+		return ctx, func() {}, nil
 	}
 	release, err := s.reads.acquire(ctx, p.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	defer release()
-	return handler(ctx, req)
+	return ctx, release, nil
 }

@@ -3,14 +3,11 @@ package server
 import (
 	"context"
 	"log/slog"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
 
 	"buf.build/go/protovalidate"
-	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
-	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
@@ -74,30 +71,6 @@ func principal(ctx context.Context) *Principal {
 	return &Principal{ID: "anonymous"}
 }
 
-// interceptors is the chain every call passes, over gRPC and REST alike:
-// log (outermost, so that it sees the final code) → metrics → recover →
-// deadline → authenticate → rate limit → fair share of the read pool →
-// audit → authorize → protect (redaction) → validate → person scope →
-// handler. The rate limit and the fair share follow authentication because
-// they are per principal; audit wraps authorize so that denied calls are
-// recorded too.
-func (s *Server) interceptors() []grpc.ServerOption {
-	rec := recovery.WithRecoveryHandlerContext(func(ctx context.Context, p any) error {
-		s.log.ErrorContext(ctx, "panic in handler", "method", callFrom(ctx).method, "panic", p, "stack", string(debug.Stack()))
-		return errInternal
-	})
-	return []grpc.ServerOption{
-		grpc.ChainUnaryInterceptor(s.logUnary,
-			s.metrics.calls.UnaryServerInterceptor(grpcprom.WithLabelsFromContext(transportLabel)),
-			recovery.UnaryServerInterceptor(rec), s.deadlineUnary, s.requestSizeUnary, s.authUnary,
-			s.rateLimitUnary, s.fairShareUnary, s.auditUnary, s.authorizeUnary, s.protectUnary, s.preconditionUnary, s.validateUnary, s.scopeUnary),
-		grpc.ChainStreamInterceptor(s.logStream,
-			s.metrics.calls.StreamServerInterceptor(grpcprom.WithLabelsFromContext(transportLabel)),
-			recovery.StreamServerInterceptor(rec), s.deadlineStream, s.requestSizeStream, s.authStream,
-			s.rateLimitStream, s.auditStream, s.authorizeStream, s.protectStream, s.validateStream),
-	}
-}
-
 func (s *Server) newCall(ctx context.Context, method string) (context.Context, *call) {
 	c := &call{method: method, start: time.Now(), id: newRequestID()}
 	if p, ok := peer.FromContext(ctx); ok && p.Addr != nil {
@@ -150,28 +123,14 @@ type contextStream struct {
 
 func (cs *contextStream) Context() context.Context { return cs.ctx }
 
-func (s *Server) authUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
-	if err := s.authenticate(ctx, info.FullMethod); err != nil {
-		return nil, err
-	}
-	return handler(ctx, req)
-}
-
-func (s *Server) authStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
-	if err := s.authenticate(ss.Context(), info.FullMethod); err != nil {
-		return err
-	}
-	return handler(srv, ss)
-}
-
 // authenticate establishes who calls from their one credential, an API key
 // sent as `authorization: Bearer <key>` or a client certificate, and records
 // it on the call. Nothing else a client sends can claim an identity.
-func (s *Server) authenticate(ctx context.Context, method string) error {
-	if s.isPublic(method) {
+func (s *Server) authenticate(ctx context.Context) error {
+	c := callFrom(ctx)
+	if s.isPublic(c.method) {
 		return nil
 	}
-	c := callFrom(ctx)
 	md, _ := metadata.FromIncomingContext(ctx)
 	cert, err := s.clientCertificate(ctx, c, md)
 	if err != nil {
@@ -233,27 +192,9 @@ type touchState struct {
 	touched map[string]time.Time
 }
 
-func (s *Server) validateUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
-	if err := s.validate(ctx, req); err != nil {
-		return nil, err
-	}
-	return handler(ctx, req)
-}
-
-func (s *Server) validateStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
-	return handler(srv, &validatingStream{ServerStream: ss, s: s})
-}
-
-type validatingStream struct {
-	grpc.ServerStream
-	s *Server
-}
-
-func (vs *validatingStream) RecvMsg(m any) error {
-	if err := vs.ServerStream.RecvMsg(m); err != nil {
-		return err
-	}
-	return vs.s.validate(vs.Context(), m)
+// validateRequest checks every request of a call.
+func (s *Server) validateRequest(ctx context.Context, _ string, req any) error {
+	return s.validate(ctx, req)
 }
 
 // validate checks a request against the rules its .proto declares.

@@ -8,7 +8,6 @@ import (
 
 	"golang.org/x/time/rate"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/types/known/durationpb"
 )
@@ -19,46 +18,21 @@ import (
 // DefaultMaxCallDuration is how long a call may run unless configured.
 const DefaultMaxCallDuration = 60 * time.Second
 
-func (s *Server) deadlineUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
-	ctx, cancel := s.capDeadline(ctx)
-	defer cancel()
-	return handler(ctx, req)
-}
-
-func (s *Server) deadlineStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
-	ctx, cancel := s.capDeadline(ss.Context())
-	defer cancel()
-	return handler(srv, &contextStream{ServerStream: ss, ctx: ctx})
-}
-
 // capDeadline gives a call without a deadline, or with a later one than
 // the maximum, the maximum.
-func (s *Server) capDeadline(ctx context.Context) (context.Context, context.CancelFunc) {
+func (s *Server) capDeadline(ctx context.Context) (context.Context, func(), error) {
 	limit := s.cfg.MaxCallDuration
 	if d, ok := ctx.Deadline(); ok && time.Until(d) <= limit {
-		return ctx, func() {}
+		return ctx, func() {}, nil
 	}
-	return context.WithTimeout(ctx, limit)
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	return ctx, cancel, nil
 }
 
 // limiters hold a token bucket per principal.
 type limiters struct {
 	mu sync.Mutex
 	m  map[string]*rate.Limiter
-}
-
-func (s *Server) rateLimitUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
-	if err := s.rateLimit(ctx); err != nil {
-		return nil, err
-	}
-	return handler(ctx, req)
-}
-
-func (s *Server) rateLimitStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
-	if err := s.rateLimit(ss.Context()); err != nil {
-		return err
-	}
-	return handler(srv, ss)
 }
 
 // rateLimit takes a token from the bucket of the call's principal, or

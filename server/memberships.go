@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"strings"
 
 	"google.golang.org/protobuf/proto"
 
@@ -11,23 +10,12 @@ import (
 )
 
 // membershipService keeps the science associations and their members.
-// Every method that acts on one association, or on a membership of one,
-// checks first that a registrar key limited to an association may act on
-// it (checkAssociationScope).
+// That a registrar key limited to an association acts only within its
+// scope is checked before a method runs, by the scope its line in the
+// permission table declares (scope.go).
 type membershipService struct {
 	pb.UnimplementedMembershipServiceServer
 	db *store.DB
-}
-
-// scope checks the caller's association scope for the association a
-// resource name begins with: associations/{association}/...
-func (s *membershipService) scope(ctx context.Context, name string) error {
-	parts := strings.SplitN(name, "/", 3)
-	association := ""
-	if len(parts) >= 2 {
-		association = parts[0] + "/" + parts[1]
-	}
-	return checkAssociationScope(ctx, association, s.db.AssociationAncestors)
 }
 
 func (s *membershipService) CreateAssociation(ctx context.Context, req *pb.CreateAssociationRequest) (*pb.Association, error) {
@@ -38,9 +26,6 @@ func (s *membershipService) CreateAssociation(ctx context.Context, req *pb.Creat
 }
 
 func (s *membershipService) GetAssociation(ctx context.Context, req *pb.GetAssociationRequest) (*pb.Association, error) {
-	if err := s.scope(ctx, req.GetName()); err != nil {
-		return nil, err
-	}
 	out, err := s.db.GetAssociation(ctx, req.GetName())
 	return out, grpcError(ctx, err)
 }
@@ -74,9 +59,6 @@ func (s *membershipService) UndeleteAssociation(ctx context.Context, req *pb.Und
 // server to set (names, output-only fields of the person, qualifications
 // and positions) is dropped, as a create drops it.
 func (s *membershipService) RegisterMember(ctx context.Context, req *pb.RegisterMemberRequest) (*pb.RegisterMemberResponse, error) {
-	if err := s.scope(ctx, req.GetParent()); err != nil {
-		return nil, err
-	}
 	r := proto.Clone(req).(*pb.RegisterMemberRequest)
 	if p := r.GetNewPerson(); p != nil {
 		clearServerSet(p)
@@ -100,17 +82,11 @@ func (s *membershipService) RegisterMember(ctx context.Context, req *pb.Register
 }
 
 func (s *membershipService) GetMembership(ctx context.Context, req *pb.GetMembershipRequest) (*pb.Membership, error) {
-	if err := s.scope(ctx, req.GetName()); err != nil {
-		return nil, err
-	}
 	out, err := s.db.GetMembership(ctx, req.GetName())
 	return out, grpcError(ctx, err)
 }
 
 func (s *membershipService) ListMemberships(ctx context.Context, req *pb.ListMembershipsRequest) (*pb.ListMembershipsResponse, error) {
-	if err := s.scope(ctx, req.GetParent()); err != nil {
-		return nil, err
-	}
 	q := listQuery(req)
 	q.Scope = scopeOf(ctx)
 	items, page, err := s.db.ListMemberships(ctx, req.GetParent(), q)
@@ -121,9 +97,6 @@ func (s *membershipService) ListMemberships(ctx context.Context, req *pb.ListMem
 }
 
 func (s *membershipService) UpdateMembership(ctx context.Context, req *pb.UpdateMembershipRequest) (*pb.Membership, error) {
-	if err := s.scope(ctx, req.GetMembership().GetName()); err != nil {
-		return nil, err
-	}
 	return update(ctx, req.GetUpdateMask(), req.GetMembership(), req.GetValidateOnly(),
 		func(name string, o store.WriteOptions, apply func(*pb.Membership) error) (*pb.Membership, error) {
 			return s.db.UpdateMembership(ctx, name, o, apply)
@@ -131,45 +104,30 @@ func (s *membershipService) UpdateMembership(ctx context.Context, req *pb.Update
 }
 
 func (s *membershipService) ApproveMembership(ctx context.Context, req *pb.ApproveMembershipRequest) (*pb.Membership, error) {
-	if err := s.scope(ctx, req.GetName()); err != nil {
-		return nil, err
-	}
 	out, err := s.db.ApproveMembership(ctx, req.GetName(), store.Transition{Etag: req.GetEtag(),
 		ConfirmDistinctPerson: req.GetConfirmDistinctPerson(), ValidateOnly: req.GetValidateOnly(), Scope: scopeOf(ctx)})
 	return out, grpcError(ctx, err)
 }
 
 func (s *membershipService) RejectMembership(ctx context.Context, req *pb.RejectMembershipRequest) (*pb.Membership, error) {
-	if err := s.scope(ctx, req.GetName()); err != nil {
-		return nil, err
-	}
 	out, err := s.db.RejectMembership(ctx, req.GetName(), store.Transition{Etag: req.GetEtag(),
 		Reason: req.GetReason(), ValidateOnly: req.GetValidateOnly()})
 	return out, grpcError(ctx, err)
 }
 
 func (s *membershipService) SuspendMembership(ctx context.Context, req *pb.SuspendMembershipRequest) (*pb.Membership, error) {
-	if err := s.scope(ctx, req.GetName()); err != nil {
-		return nil, err
-	}
 	out, err := s.db.SuspendMembership(ctx, req.GetName(), store.Transition{Etag: req.GetEtag(),
 		Reason: req.GetReason(), ValidateOnly: req.GetValidateOnly()})
 	return out, grpcError(ctx, err)
 }
 
 func (s *membershipService) ReinstateMembership(ctx context.Context, req *pb.ReinstateMembershipRequest) (*pb.Membership, error) {
-	if err := s.scope(ctx, req.GetName()); err != nil {
-		return nil, err
-	}
 	out, err := s.db.ReinstateMembership(ctx, req.GetName(), store.Transition{Etag: req.GetEtag(),
 		Reason: req.GetReason(), ValidateOnly: req.GetValidateOnly()})
 	return out, grpcError(ctx, err)
 }
 
 func (s *membershipService) WithdrawMembership(ctx context.Context, req *pb.WithdrawMembershipRequest) (*pb.Membership, error) {
-	if err := s.scope(ctx, req.GetName()); err != nil {
-		return nil, err
-	}
 	out, err := s.db.WithdrawMembership(ctx, req.GetName(), store.Transition{Etag: req.GetEtag(),
 		Reason: req.GetReason(), ConsentWithdrawn: req.GetConsentWithdrawn(), ValidateOnly: req.GetValidateOnly()})
 	return out, grpcError(ctx, err)

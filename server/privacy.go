@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"strings"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -65,20 +64,9 @@ func (s *privacyService) RestorePersonRevision(ctx context.Context, req *pb.Rest
 // whatever the method, so that reading and writing stop together. Lists
 // leave restricted people out in the store. Recording a new consent stays
 // open: it is how the processing may resume.
-func (s *Server) checkRestricted(ctx context.Context, method string, req any) error {
+func (s *Server) checkRestricted(ctx context.Context, method, person string) error {
 	p := callFrom(ctx).principal
-	if p == nil || p.Role == RoleAdmin || method == "/trithuc.v1.PrivacyService/CreateConsent" {
-		return nil
-	}
-	if !strings.HasPrefix(method, "/trithuc.v1.PersonService/") && !strings.HasPrefix(method, "/trithuc.v1.PrivacyService/") {
-		return nil
-	}
-	msg, ok := req.(proto.Message)
-	if !ok {
-		return nil
-	}
-	person := targetPerson(msg)
-	if person == "" {
+	if p == nil || p.Role == RoleAdmin || method == "/trithuc.v1.PrivacyService/CreateConsent" || person == "" {
 		return nil
 	}
 	restricted, err := s.db.PersonRestricted(ctx, person)

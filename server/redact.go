@@ -5,7 +5,6 @@ import (
 	"strings"
 	"sync"
 
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -34,55 +33,25 @@ import (
 // strings for the names of marked fields (outside quoted values), which is
 // conservative: it may refuse a filter that merely mentions such a name.
 
-func (s *Server) protectUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
-	p := callFrom(ctx).principal
-	if p == nil {
-		return handler(ctx, req)
+// protectHook refuses requests that would reveal what the caller may not
+// see, and redacts what the caller's role may not see from each answer.
+func (s *Server) protectHook() hook {
+	return hook{
+		request: func(ctx context.Context, method string, req any) error {
+			p := callFrom(ctx).principal
+			if msg, ok := req.(proto.Message); ok && p != nil {
+				return checkRequestAccess(p, method, msg)
+			}
+			return nil
+		},
+		answer: func(ctx context.Context, _ string, resp any) (any, error) {
+			p := callFrom(ctx).principal
+			if msg, ok := resp.(proto.Message); ok && p != nil && !personalDataRoles[p.Role] {
+				return redact(msg), nil
+			}
+			return resp, nil
+		},
 	}
-	if msg, ok := req.(proto.Message); ok {
-		if err := checkRequestAccess(p, info.FullMethod, msg); err != nil {
-			return nil, err
-		}
-	}
-	resp, err := handler(ctx, req)
-	if err != nil || personalDataRoles[p.Role] {
-		return resp, err
-	}
-	if msg, ok := resp.(proto.Message); ok {
-		return redact(msg), nil
-	}
-	return resp, nil
-}
-
-func (s *Server) protectStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
-	p := callFrom(ss.Context()).principal
-	if p == nil {
-		return handler(srv, ss)
-	}
-	return handler(srv, &protectingStream{ServerStream: ss, p: p, method: info.FullMethod})
-}
-
-type protectingStream struct {
-	grpc.ServerStream
-	p      *Principal
-	method string
-}
-
-func (ps *protectingStream) RecvMsg(m any) error {
-	if err := ps.ServerStream.RecvMsg(m); err != nil {
-		return err
-	}
-	if msg, ok := m.(proto.Message); ok {
-		return checkRequestAccess(ps.p, ps.method, msg)
-	}
-	return nil
-}
-
-func (ps *protectingStream) SendMsg(m any) error {
-	if msg, ok := m.(proto.Message); ok && !personalDataRoles[ps.p.Role] {
-		m = redact(msg)
-	}
-	return ps.ServerStream.SendMsg(m)
 }
 
 // checkRequestAccess refuses a request that would reveal what p may not

@@ -2,12 +2,179 @@ package server
 
 import (
 	"context"
+	"errors"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"trithuc/names"
 	pb "trithuc/proto/trithuc/v1"
+	"trithuc/store"
 )
+
+// The scope of a principal (DESIGN.md §10): a registrar key limited to an
+// association acts only on that association, those under it, and the
+// people in their scope (store/scope.go). Which of a request's resources
+// the scope is checked against is declared on the method's line in the
+// permission table, and one interceptor, scopeHook, checks every request
+// of every call by that declaration before its handler runs, so that no
+// handler has to remember to.
+
+// scopeKind is what of a request a scope is checked against.
+type scopeKind int
+
+const (
+	// undeclared is a line that says nothing of scope: TestScopeDeclared
+	// fails for it, and a limited caller is refused it.
+	undeclared scopeKind = iota
+	// unscoped methods name nothing a scope limits (reference data, the
+	// list of associations), or are not open to a limited caller.
+	unscoped
+	// onPerson is the person (people/{person}) the request names in its
+	// name or parent, or in the name of the resource it carries.
+	onPerson
+	// onAssociation is the association (associations/{association}) the
+	// request names there.
+	onAssociation
+)
+
+// scopeHook checks each request against the scope of a limited caller,
+// once the request is known to be well formed, and keeps the people
+// outside the scope out of each answer.
+func (s *Server) scopeHook() hook {
+	return hook{request: s.checkScope, answer: func(ctx context.Context, _ string, resp any) (any, error) {
+		scope := scopeOf(ctx)
+		msg, ok := resp.(proto.Message)
+		if scope == "" || !ok {
+			return resp, nil
+		}
+		if err := s.hideOutOfScope(ctx, scope, msg); err != nil {
+			return nil, grpcError(ctx, err)
+		}
+		return resp, nil
+	}}
+}
+
+// checkScope is the object-level check of a limited caller: the request
+// of method may name only what the caller's scope holds, by the scope the
+// method's line declares. Callers without a scope pass.
+func (s *Server) checkScope(ctx context.Context, method string, req any) error {
+	msg, _ := req.(proto.Message)
+	if s.perms[method].scope == onPerson {
+		// A restricted profile is the administrators' alone, whatever
+		// the caller's scope (privacy.go).
+		if err := s.checkRestricted(ctx, method, names.Ancestor(requestName(msg), names.Person)); err != nil {
+			return err
+		}
+	}
+	p := callFrom(ctx).principal
+	if p == nil || p.Association == "" {
+		return nil
+	}
+	switch s.perms[method].scope {
+	case unscoped:
+		return nil
+	case onPerson:
+		return s.checkPersonScope(ctx, p, names.Ancestor(requestName(msg), names.Person))
+	case onAssociation:
+		return checkAssociationScope(ctx, names.Ancestor(requestName(msg), names.Association), s.db.AssociationAncestors)
+	}
+	return status.Errorf(codes.PermissionDenied, "this key is limited to %s and may not call %s, which declares no scope", p.Association, method[1:])
+}
+
+// checkPersonScope lets a limited key read and keep the profiles of the
+// people in its scope (store/scope.go: a PENDING, ACTIVE or SUSPENDED
+// membership whose link is confirmed) and of nobody else. Outside the
+// scope, and for a person who does not exist, the answer is the same
+// PERMISSION_DENIED (https://google.aip.dev/211).
+func (s *Server) checkPersonScope(ctx context.Context, p *Principal, person string) error {
+	in, err := s.db.PersonInScope(ctx, person, p.Association)
+	if err != nil {
+		return grpcError(ctx, err)
+	}
+	if !in {
+		return status.Errorf(codes.PermissionDenied,
+			"this key is limited to the members of %s and the associations under it; it may not act on %q", p.Association, person)
+	}
+	return nil
+}
+
+// requestName is the resource name a request is about: its name or its
+// parent, or else the name of the resource it carries; "" when it names
+// none. The request's own fields come first, so that the name inside a
+// resource being created cannot stand in for the parent it is created in.
+func requestName(req proto.Message) string {
+	if req == nil {
+		return ""
+	}
+	m := req.ProtoReflect()
+	fields := m.Descriptor().Fields()
+	for _, n := range []protoreflect.Name{"name", "parent"} {
+		if fd := fields.ByName(n); fd != nil && fd.Kind() == protoreflect.StringKind && !fd.IsList() && m.Get(fd).String() != "" {
+			return m.Get(fd).String()
+		}
+	}
+	for i := 0; i < fields.Len(); i++ {
+		fd := fields.Get(i)
+		if fd.Message() == nil || fd.IsList() || fd.IsMap() || !m.Has(fd) {
+			continue
+		}
+		if nfd := fd.Message().Fields().ByName("name"); nfd != nil && nfd.Kind() == protoreflect.StringKind {
+			if name := m.Get(fd).Message().Get(nfd).String(); name != "" {
+				return name
+			}
+		}
+	}
+	return ""
+}
+
+// errOutOfScope is what a registrar key limited to an association learns
+// of any association outside its scope, whether it exists or not
+// (https://google.aip.dev/211).
+func errOutOfScope(p *Principal, association string) error {
+	return status.Errorf(codes.PermissionDenied,
+		"this key is limited to %s and the associations under it; it may not act on %s", p.Association, association)
+}
+
+// checkAssociationScope is the object-level check for registrar keys
+// limited to one association, on the association a request names. It
+// allows every caller not limited to an association. A limited one may
+// act on its association and the associations under it: ancestors lists
+// an association's ancestors, nearest first (nil when associations have no
+// hierarchy). The answer outside the scope is PERMISSION_DENIED, the same
+// whether the association exists or not, so that it reveals nothing
+// (https://google.aip.dev/211).
+func checkAssociationScope(ctx context.Context, association string, ancestors func(ctx context.Context, association string) ([]string, error)) error {
+	p := callFrom(ctx).principal
+	if p == nil {
+		return status.Error(codes.Unauthenticated, "no credential")
+	}
+	if p.Association == "" {
+		return nil
+	}
+	if association == p.Association {
+		return nil
+	}
+	if ancestors == nil || association == "" {
+		return errOutOfScope(p, association)
+	}
+	up, err := ancestors(ctx, association)
+	var se *store.Error
+	switch {
+	case errors.As(err, &se) && (se.Code == store.NotFound || se.Code == store.Invalid):
+		return errOutOfScope(p, association)
+	case err != nil:
+		return grpcError(ctx, err)
+	}
+	for _, a := range up {
+		if a == p.Association {
+			return nil
+		}
+	}
+	return errOutOfScope(p, association)
+}
 
 // What a registrar key limited to an association learns of people outside
 // its scope (DESIGN.md §10, store/scope.go): nothing by name. Memberships

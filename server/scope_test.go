@@ -322,3 +322,153 @@ func TestScopeEndsWithMembership(t *testing.T) {
 		})
 	}
 }
+
+// Who may do what with associations and memberships, and a registrar key
+// limited to an association acts only on it and those under it.
+func TestMembershipPermissions(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	union, hyh := e.associations()
+	kt := e.association("hoi-kinh-te", &pb.Association{DisplayName: "Hội Kinh tế", Code: "HKT", Parent: union.Name})
+	elsewhere := e.register(&pb.RegisterMemberRequest{Parent: kt.Name, Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{GivenName: "Khác"}}}).Membership
+	as := func(role string) *client.Client {
+		_, tok := e.key(role)
+		return e.clientAs(tok)
+	}
+	scoped := func(association string) (*client.Client, string) {
+		_, tok, err := e.db.CreateScopedKey(ctx, "Hội "+association, RoleRegistrar, association, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e.clientAs(tok), tok
+	}
+	register := func(c *client.Client, parent string) (*pb.RegisterMemberResponse, error) {
+		return c.Memberships.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: parent,
+			Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{GivenName: "Mới"}}, Consent: consent()})
+	}
+
+	registrar, home, service := as(RoleRegistrar), as(RoleHomeAffairs), as(RoleService)
+	reg, err := register(registrar, hyh.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := registrar.Memberships.ApproveMembership(ctx, &pb.ApproveMembershipRequest{Name: reg.Membership.Name}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = registrar.Memberships.CreateAssociation(ctx, &pb.CreateAssociationRequest{Association: &pb.Association{DisplayName: "X", Code: "X"}})
+	wantCode(t, err, codes.PermissionDenied)
+	for _, c := range []*client.Client{registrar, home, service} {
+		if _, err := c.Memberships.ListAssociations(ctx, &pb.ListAssociationsRequest{}); err != nil {
+			t.Errorf("ListAssociations: %v", err)
+		}
+	}
+	if _, err := home.Memberships.ListMemberships(ctx, &pb.ListMembershipsRequest{Parent: "associations/-", Filter: "person.highest_qualification_level >= DAI_HOC"}); err != nil {
+		t.Errorf("home_affairs lists memberships: %v", err)
+	}
+	_, err = home.Memberships.ListMemberships(ctx, &pb.ListMembershipsRequest{Parent: "associations/-", Filter: `person.national_id = "091079000456"`})
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = register(home, hyh.Name)
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = home.Memberships.SuspendMembership(ctx, &pb.SuspendMembershipRequest{Name: reg.Membership.Name, Reason: "x"})
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = service.Memberships.GetMembership(ctx, &pb.GetMembershipRequest{Name: reg.Membership.Name})
+	wantCode(t, err, codes.PermissionDenied)
+
+	// A key of the Hội Y học: its own members only.
+	own, ownToken := scoped(hyh.Name)
+	mine, err := register(own, hyh.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := own.Memberships.ApproveMembership(ctx, &pb.ApproveMembershipRequest{Name: mine.Membership.Name}); err != nil {
+		t.Fatal(err)
+	}
+	if list, err := own.Memberships.ListMemberships(ctx, &pb.ListMembershipsRequest{Parent: hyh.Name}); err != nil || len(list.Memberships) != 2 {
+		t.Errorf("its own list: %v %v", list, err)
+	}
+	_, err = register(own, kt.Name)
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = own.Memberships.GetMembership(ctx, &pb.GetMembershipRequest{Name: elsewhere.Name})
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = own.Memberships.WithdrawMembership(ctx, &pb.WithdrawMembershipRequest{Name: elsewhere.Name})
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = own.Memberships.ListMemberships(ctx, &pb.ListMembershipsRequest{Parent: "associations/-"})
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = own.Memberships.ListMemberships(ctx, &pb.ListMembershipsRequest{Parent: "associations/does-not-exist"})
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = own.Memberships.UpdateAssociation(ctx, &pb.UpdateAssociationRequest{Association: &pb.Association{Name: hyh.Name, ShortName: "x"}, UpdateMask: mask("short_name")})
+	wantCode(t, err, codes.PermissionDenied)
+	code, body := e.restAs(ownToken, "POST", "/v1/"+elsewhere.Name+":approve", map[string]any{})
+	wantREST(t, code, body, http.StatusForbidden)
+
+	// A key of the Union acts on the associations under it.
+	top, _ := scoped(union.Name)
+	if _, err := top.Memberships.SuspendMembership(ctx, &pb.SuspendMembershipRequest{Name: mine.Membership.Name, Reason: "Kiểm tra"}); err != nil {
+		t.Errorf("the Union's key on a member association: %v", err)
+	}
+	if _, err := register(top, kt.Name); err != nil {
+		t.Errorf("the Union's key registers in a member association: %v", err)
+	}
+}
+
+// A registrar key limited to an association reads and keeps the profiles
+// of its association's members, of the associations under it too, and of
+// nobody else; a person outside the scope and a person who does not exist
+// get the same answer.
+func TestPersonScope(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	union, hyh := e.associations()
+	kt := e.association("hoi-kinh-te", &pb.Association{DisplayName: "Hội Kinh tế", Code: "HKT", Parent: union.Name})
+	doctor := e.register(&pb.RegisterMemberRequest{Parent: hyh.Name, Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Trần", GivenName: "Bình"}}}).Membership.Person
+	economist := e.register(&pb.RegisterMemberRequest{Parent: kt.Name, Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Lê", GivenName: "Châu"}}}).Membership.Person
+	outsider := e.person(&pb.Person{GivenName: "Ngoài"}).Name
+
+	_, tok, err := e.db.CreateScopedKey(ctx, "Hội Y học", RoleRegistrar, hyh.Name, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	medical := e.clientAs(tok)
+	_, tok, err = e.db.CreateScopedKey(ctx, "Liên hiệp hội", RoleRegistrar, union.Name, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wholeUnion := e.clientAs(tok)
+
+	if p, err := medical.People.GetPerson(ctx, &pb.GetPersonRequest{Name: doctor}); err != nil || p.Name != doctor {
+		t.Fatalf("a member's profile: %v", err)
+	}
+	if _, err := medical.People.CreateQualification(ctx, &pb.CreateQualificationRequest{Parent: doctor,
+		Qualification: &pb.Qualification{Kind: pb.Qualification_DEGREE, Level: "DAI_HOC", Major: "Y đa khoa"}}); err != nil {
+		t.Errorf("adding a member's qualification: %v", err)
+	}
+	if _, err := medical.People.UpdatePerson(ctx, &pb.UpdatePersonRequest{Person: &pb.Person{Name: doctor, Email: "binh@example.vn"}, UpdateMask: mask("email")}); err != nil {
+		t.Errorf("updating a member's profile: %v", err)
+	}
+	var messages []string
+	for _, name := range []string{economist, outsider, "people/nobody"} {
+		_, err := medical.People.GetPerson(ctx, &pb.GetPersonRequest{Name: name})
+		wantCode(t, err, codes.PermissionDenied)
+		messages = append(messages, strings.ReplaceAll(status.Convert(err).Message(), name, "NAME"))
+		_, err = medical.People.CreateHonor(ctx, &pb.CreateHonorRequest{Parent: name, Honor: &pb.Honor{Title: "X"}})
+		wantCode(t, err, codes.PermissionDenied)
+	}
+	if messages[0] != messages[2] || messages[1] != messages[2] {
+		t.Errorf("the answers tell people apart: %q", messages)
+	}
+	_, err = medical.People.ListQualifications(ctx, &pb.ListQualificationsRequest{Parent: "people/-"})
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = medical.People.ListPeople(ctx, &pb.ListPeopleRequest{})
+	wantCode(t, err, codes.PermissionDenied)
+	code, body := e.restAs(tok, "GET", "/v1/"+outsider, nil)
+	wantREST(t, code, body, http.StatusForbidden)
+
+	// The Union's key reaches the members of the associations under it.
+	for _, name := range []string{doctor, economist} {
+		if _, err := wholeUnion.People.GetPerson(ctx, &pb.GetPersonRequest{Name: name}); err != nil {
+			t.Errorf("the Union's key reading %s: %v", name, err)
+		}
+	}
+	_, err = wholeUnion.People.GetPerson(ctx, &pb.GetPersonRequest{Name: outsider})
+	wantCode(t, err, codes.PermissionDenied)
+}

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,21 +13,15 @@ import (
 	"time"
 
 	"google.golang.org/genproto/googleapis/api/annotations"
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
-	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	testgrpc "google.golang.org/grpc/interop/grpc_testing"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
-	"google.golang.org/protobuf/types/known/durationpb"
-	"google.golang.org/protobuf/types/known/emptypb"
-	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	pb "trithuc/proto/trithuc/v1"
 	"trithuc/store"
@@ -61,14 +54,14 @@ func (e *env) callers() []caller {
 
 // tableAllows is what the permission table says of a caller and a method.
 func tableAllows(c caller, method string) bool {
-	roles, ok := permissions[method]
+	line, ok := permissions[method]
 	if !ok {
 		return false
 	}
 	if c.role == RoleAdmin {
 		return true
 	}
-	for _, r := range roles {
+	for _, r := range line.roles {
 		switch {
 		case r == anyone, r == anyRole:
 			return true
@@ -93,11 +86,11 @@ func TestPermissionTableComplete(t *testing.T) {
 			}
 		}
 	}
-	for m, roles := range permissions {
+	for m, line := range permissions {
 		if !served[m] {
 			t.Errorf("the permission table lists %s, which the server does not serve", m)
 		}
-		for _, r := range roles {
+		for _, r := range line.roles {
 			if !ValidRole(r) && r != anyone && r != anyRole && r != scopedRegistrar {
 				t.Errorf("%s: unknown role %q", m, r)
 			}
@@ -444,411 +437,4 @@ func TestAssociationScope(t *testing.T) {
 			t.Errorf("scope %q accepted", bad)
 		}
 	}
-}
-
-// probe is a service of the tests: Deadline says how long its call may
-// run; People streams every person, as an export would.
-type probe struct{ db *store.DB }
-
-var probeDesc = grpc.ServiceDesc{
-	ServiceName: "trithuc.test.Probe",
-	HandlerType: (*any)(nil),
-	Methods: []grpc.MethodDesc{{
-		MethodName: "Deadline",
-		Handler: func(srv any, ctx context.Context, dec func(any) error, interceptor grpc.UnaryServerInterceptor) (any, error) {
-			in := new(emptypb.Empty)
-			if err := dec(in); err != nil {
-				return nil, err
-			}
-			h := func(ctx context.Context, _ any) (any, error) {
-				d, ok := ctx.Deadline()
-				if !ok {
-					return nil, status.Error(codes.FailedPrecondition, "no deadline")
-				}
-				return durationpb.New(time.Until(d)), nil
-			}
-			return interceptor(ctx, in, &grpc.UnaryServerInfo{Server: srv, FullMethod: "/trithuc.test.Probe/Deadline"}, h)
-		},
-	}},
-	Streams: []grpc.StreamDesc{{
-		StreamName:    "People",
-		ServerStreams: true,
-		Handler: func(srv any, stream grpc.ServerStream) error {
-			if err := stream.RecvMsg(new(emptypb.Empty)); err != nil {
-				return err
-			}
-			people, _, err := srv.(*probe).db.ListPeople(stream.Context(), store.ListQuery{PageSize: 100}, 0)
-			if err != nil {
-				return err
-			}
-			for _, p := range people {
-				if err := stream.SendMsg(p); err != nil {
-					return err
-				}
-			}
-			return nil
-		},
-	}},
-}
-
-func (e *env) startWithProbe(permit map[string][]string) {
-	e.t.Helper()
-	e.stop()
-	e.start(func(s *Server) {
-		s.grpc.RegisterService(&probeDesc, &probe{db: s.db})
-		s.allow("/trithuc.test.Probe/Deadline", RoleRegistrar, RoleHomeAffairs, RoleService)
-		s.allow("/trithuc.test.Probe/People", RoleRegistrar, RoleHomeAffairs, RoleService)
-		for m, roles := range permit {
-			s.allow(m, roles...)
-		}
-	})
-}
-
-func probePeople(t *testing.T, conn *grpc.ClientConn) []*pb.Person {
-	t.Helper()
-	stream, err := conn.NewStream(context.Background(), &grpc.StreamDesc{ServerStreams: true}, "/trithuc.test.Probe/People")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := stream.SendMsg(&emptypb.Empty{}); err != nil {
-		t.Fatal(err)
-	}
-	stream.CloseSend()
-	var out []*pb.Person
-	for {
-		p := new(pb.Person)
-		err := stream.RecvMsg(p)
-		if errors.Is(err, io.EOF) {
-			return out
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, p)
-	}
-}
-
-// wantRedacted fails unless p is a with its personal data cleared, the
-// year of birth kept.
-func wantRedacted(t *testing.T, where string, p, a *pb.Person) {
-	t.Helper()
-	if p.NationalId != "" || p.Phone != "" || p.Email != "" || p.Ethnicity != "" {
-		t.Errorf("%s: personal data not cleared: %v", where, p)
-	}
-	if !proto.Equal(p.BirthDate, &date.Date{Year: a.BirthDate.Year}) {
-		t.Errorf("%s: birth date %v, want the year alone", where, p.BirthDate)
-	}
-	if p.GivenName != a.GivenName || p.FamilyName != a.FamilyName || p.Hometown != a.Hometown || p.Gender != a.Gender || p.Name == "" || p.Etag == "" {
-		t.Errorf("%s: more than personal data cleared: %v", where, p)
-	}
-}
-
-func wantWhole(t *testing.T, where string, p, a *pb.Person) {
-	t.Helper()
-	if p.NationalId != a.NationalId || p.Phone != a.Phone || p.Email != a.Email || p.Ethnicity != a.Ethnicity || !proto.Equal(p.BirthDate, a.BirthDate) {
-		t.Errorf("%s: personal data missing for a role entitled to it: %v", where, p)
-	}
-}
-
-// personFromJSON reads a person as REST returns it.
-func personFromJSON(t *testing.T, body map[string]any) *pb.Person {
-	t.Helper()
-	b, _ := json.Marshal(body)
-	p := new(pb.Person)
-	if err := (protojsonUnmarshal(b, p)); err != nil {
-		t.Fatalf("%v: %s", err, b)
-	}
-	return p
-}
-
-// TestRedaction reads a profile on every read path as every role: roles
-// not entitled to personal data get it cleared, the others get it whole.
-func TestRedaction(t *testing.T) {
-	e := newEnv(t)
-	// Write methods are opened to every role here only to show that their
-	// responses are redacted too.
-	e.startWithProbe(map[string][]string{
-		"/trithuc.v1.PersonService/CreatePerson": {RoleHomeAffairs, RoleService},
-		"/trithuc.v1.PersonService/UpdatePerson": {RoleHomeAffairs, RoleService},
-	})
-	ctx := context.Background()
-	admin := e.clientAs(e.token)
-	p, err := admin.People.CreatePerson(ctx, &pb.CreatePersonRequest{Person: anh()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range e.callers() {
-		if c.association != "" {
-			continue
-		}
-		check := wantWhole
-		if !personalDataRoles[c.role] {
-			check = wantRedacted
-		}
-		t.Run(c.label, func(t *testing.T) {
-			cl := e.clientAs(c.token)
-			got, err := cl.People.GetPerson(ctx, &pb.GetPersonRequest{Name: p.Name})
-			if err != nil {
-				t.Fatal(err)
-			}
-			check(t, "GetPerson", got, anh())
-			list, err := cl.People.ListPeople(ctx, &pb.ListPeopleRequest{})
-			if err != nil || len(list.People) == 0 {
-				t.Fatalf("ListPeople: %v %v", list, err)
-			}
-			for _, got := range list.People {
-				check(t, "ListPeople", got, anh())
-			}
-			other := anh()
-			other.NationalId = "091185000999"
-			created, err := cl.People.CreatePerson(ctx, &pb.CreatePersonRequest{Person: other, ValidateOnly: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			check(t, "CreatePerson", created, other)
-			updated, err := cl.People.UpdatePerson(ctx, &pb.UpdatePersonRequest{
-				Person: &pb.Person{Name: p.Name, GivenName: anh().GivenName}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"given_name"}},
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			check(t, "UpdatePerson", updated, anh())
-			for _, got := range probePeople(t, cl.Conn()) {
-				check(t, "a stream", got, anh())
-			}
-
-			code, body := e.restAs(c.token, "GET", "/v1/"+p.Name, nil)
-			if code != http.StatusOK {
-				t.Fatalf("REST get: %d %v", code, body)
-			}
-			check(t, "REST GetPerson", personFromJSON(t, body), anh())
-			code, body = e.restAs(c.token, "GET", "/v1/people", nil)
-			if code != http.StatusOK {
-				t.Fatalf("REST list: %d %v", code, body)
-			}
-			for _, item := range body["people"].([]any) {
-				check(t, "REST ListPeople", personFromJSON(t, item.(map[string]any)), anh())
-			}
-		})
-	}
-	// Redaction changes responses, never the profile.
-	got, err := admin.People.GetPerson(ctx, &pb.GetPersonRequest{Name: p.Name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantWhole(t, "GetPerson as admin after the others", got, anh())
-}
-
-// redact clears what is marked, and leaves its argument as it was. (Which
-// roles get redacted responses is TestRedaction's, over gRPC and REST.)
-func TestRedact(t *testing.T) {
-	stored := func() *pb.Person {
-		p := anh()
-		p.Name, p.Etag = "people/anh", "e1"
-		return p
-	}
-	wantRedacted(t, "redact", redact(stored()).(*pb.Person), anh())
-	in := anh()
-	redact(in)
-	wantWhole(t, "redact's argument", in, anh())
-}
-
-func TestPersonalDataFilters(t *testing.T) {
-	e := newEnv(t)
-	ctx := context.Background()
-	if _, err := e.client.People.CreatePerson(ctx, &pb.CreatePersonRequest{Person: anh()}); err != nil {
-		t.Fatal(err)
-	}
-	byRole := map[string]caller{}
-	for _, c := range e.callers() {
-		if c.association == "" {
-			byRole[c.role] = c
-		}
-	}
-	home := e.clientAs(byRole[RoleHomeAffairs].token)
-	for _, tt := range []struct {
-		filter, orderBy string
-		code            codes.Code // for home_affairs
-	}{
-		{"", "birth_date", codes.PermissionDenied},
-		{"", "create_time, birth_date desc", codes.PermissionDenied},
-		{"", "birthDate", codes.PermissionDenied},
-		{"", "create_time desc", codes.OK},
-		{`national_id = "091185000123"`, "", codes.PermissionDenied},
-		{"nationalId:*", "", codes.PermissionDenied},
-		{`ethnicity = "05"`, "", codes.PermissionDenied},
-		{`phone:"0912"`, "", codes.PermissionDenied},
-		{`email = "a@b.vn"`, "", codes.PermissionDenied},
-		{"birth_date.month = 3", "", codes.PermissionDenied},
-		// The year of birth is readable, so filterable; a personal field's
-		// name as a value is just a value.
-		{"birth_date.year >= 1980", "", codes.OK},
-		{`given_name = "national_id"`, "", codes.OK},
-		{`qualifications.level >= THAC_SI`, "", codes.OK},
-		{`address = "x"`, "", codes.PermissionDenied},
-	} {
-		_, err := home.People.ListPeople(ctx, &pb.ListPeopleRequest{Filter: tt.filter, OrderBy: tt.orderBy})
-		if status.Code(err) != tt.code {
-			t.Errorf("filter %q order_by %q: %v, want %v", tt.filter, tt.orderBy, err, tt.code)
-		}
-	}
-	reg := e.clientAs(byRole[RoleRegistrar].token)
-	if _, err := reg.People.ListPeople(ctx, &pb.ListPeopleRequest{OrderBy: "birth_date desc"}); err != nil {
-		t.Errorf("a registrar ordering by birth date: %v", err)
-	}
-	code, body := e.restAs(byRole[RoleService].token, "GET", "/v1/people?orderBy=birth_date", nil)
-	wantREST(t, code, body, http.StatusForbidden)
-
-	// Views: the service role reads basic profiles only.
-	svc := e.clientAs(byRole[RoleService].token)
-	p, _ := e.client.People.ListPeople(ctx, &pb.ListPeopleRequest{})
-	name := p.People[0].Name
-	_, err := svc.People.GetPerson(ctx, &pb.GetPersonRequest{Name: name, View: pb.PersonView_PERSON_VIEW_FULL})
-	wantCode(t, err, codes.PermissionDenied)
-	_, err = svc.People.ListPeople(ctx, &pb.ListPeopleRequest{View: pb.PersonView_PERSON_VIEW_FULL})
-	wantCode(t, err, codes.PermissionDenied)
-	if _, err := svc.People.GetPerson(ctx, &pb.GetPersonRequest{Name: name, View: pb.PersonView_PERSON_VIEW_BASIC}); err != nil {
-		t.Errorf("the service role, basic view: %v", err)
-	}
-	if _, err := home.People.GetPerson(ctx, &pb.GetPersonRequest{Name: name, View: pb.PersonView_PERSON_VIEW_FULL}); err != nil {
-		t.Errorf("home affairs, full view: %v", err)
-	}
-	code, body = e.restAs(byRole[RoleService].token, "GET", "/v1/"+name+"?view=PERSON_VIEW_FULL", nil)
-	wantREST(t, code, body, http.StatusForbidden)
-}
-
-func TestSensitiveReference(t *testing.T) {
-	names := sensitiveNames()
-	for _, n := range []string{"national_id", "nationalId", "phone", "email", "ethnicity", "birth_date", "birthDate"} {
-		if _, ok := names[n]; !ok {
-			t.Errorf("%s is not known as personal data", n)
-		}
-	}
-	if _, ok := names["given_name"]; ok {
-		t.Error("given_name is taken for personal data")
-	}
-	// A method whose messages do not hold a person still may not filter
-	// on a related person's personal data.
-	if got := sensitiveReference(`person.ethnicity = "05"`, names); got != "person.ethnicity" {
-		t.Errorf("a related person's ethnicity: %q", got)
-	}
-	for expr, want := range map[string]string{
-		"":                                   "",
-		"given_name = \"Ánh\"":               "",
-		"birth_date.year > 1990":             "",
-		"birthDate.year > 1990 AND gender=2": "",
-		"birth_date":                         "birth_date",
-		"birth_date.day = 3":                 "birth_date.day",
-		"person.national_id = \"1\"":         "person.national_id",
-		`given_name = "a \" national_id"`:    "",
-		`given_name = 'email' OR phone:*`:    "phone",
-		"email":                              "email",
-		"(ethnicity=\"05\")":                 "ethnicity",
-	} {
-		if got := sensitiveReference(expr, names); got != want {
-			t.Errorf("%q: %q, want %q", expr, got, want)
-		}
-	}
-}
-
-func TestRateLimit(t *testing.T) {
-	e := newEnvWith(t, func(c *Config) {
-		c.RateLimit = 0.001 // a token every 1000 s: none comes back during the test
-		c.RateBurst = 3
-	})
-	ctx := context.Background()
-	_, other := e.key(RoleService)
-	for i := 0; i < 3; i++ {
-		if _, err := e.client.People.ListPeople(ctx, &pb.ListPeopleRequest{}); err != nil {
-			t.Fatalf("call %d within the burst: %v", i+1, err)
-		}
-	}
-	_, err := e.client.People.ListPeople(ctx, &pb.ListPeopleRequest{})
-	wantCode(t, err, codes.ResourceExhausted)
-	st := status.Convert(err)
-	if !strings.Contains(st.Message(), "retry in") {
-		t.Errorf("the message does not say when to retry: %q", st.Message())
-	}
-	var retry *errdetails.RetryInfo
-	for _, d := range st.Details() {
-		if r, ok := d.(*errdetails.RetryInfo); ok {
-			retry = r
-		}
-	}
-	if retry == nil || retry.RetryDelay.AsDuration() <= 0 {
-		t.Errorf("no RetryInfo: %v", st.Details())
-	}
-	code, body := e.rest("GET", "/v1/people", nil)
-	wantREST(t, code, body, http.StatusTooManyRequests)
-	// Another principal has its own bucket; health checks have none.
-	if _, err := e.clientAs(other).People.ListPeople(ctx, &pb.ListPeopleRequest{}); err != nil {
-		t.Errorf("another principal: %v", err)
-	}
-	resp, err := e.http.Get(e.base + "/healthz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("/healthz: HTTP %d", resp.StatusCode)
-	}
-}
-
-func TestMaxCallDuration(t *testing.T) {
-	const limit = 5 * time.Second
-	e := newEnvWith(t, func(c *Config) { c.MaxCallDuration = limit })
-	e.startWithProbe(nil)
-	conn := e.clientAs(e.token).Conn()
-	for _, tt := range []struct {
-		deadline time.Duration // 0: none
-		most     time.Duration
-	}{
-		{0, limit},
-		{time.Hour, limit},
-		{2 * time.Second, 2 * time.Second},
-	} {
-		ctx := context.Background()
-		if tt.deadline > 0 {
-			var cancel context.CancelFunc
-			ctx, cancel = context.WithTimeout(ctx, tt.deadline)
-			defer cancel()
-		}
-		left := new(durationpb.Duration)
-		if err := conn.Invoke(ctx, "/trithuc.test.Probe/Deadline", &emptypb.Empty{}, left); err != nil {
-			t.Fatal(err)
-		}
-		if d := left.AsDuration(); d <= 0 || d > tt.most {
-			t.Errorf("deadline %v: the handler had %v, want at most %v", tt.deadline, d, tt.most)
-		}
-	}
-}
-
-func TestExpiredAndRevokedKeys(t *testing.T) {
-	e := newEnv(t)
-	ctx := context.Background()
-	_, expired, err := e.db.CreateKey(ctx, "expired", RoleAdmin, time.Now().Add(-time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = e.clientAs(expired).People.ListPeople(ctx, &pb.ListPeopleRequest{})
-	wantCode(t, err, codes.Unauthenticated)
-	code, body := e.restAs(expired, "GET", "/v1/people", nil)
-	wantREST(t, code, body, http.StatusUnauthorized)
-
-	k, live := e.key(RoleRegistrar)
-	c := e.clientAs(live)
-	if _, err := c.People.ListPeople(ctx, &pb.ListPeopleRequest{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.db.RevokeKey(ctx, k.ID); err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.People.ListPeople(ctx, &pb.ListPeopleRequest{})
-	wantCode(t, err, codes.Unauthenticated)
-	code, body = e.restAs(live, "GET", "/v1/people", nil)
-	wantREST(t, code, body, http.StatusUnauthorized)
-}
-
-func protojsonUnmarshal(b []byte, m proto.Message) error {
-	return protojson.Unmarshal(b, m)
 }

@@ -1,6 +1,8 @@
-// Package server serves trithuc over gRPC and REST: the services, the
-// interceptors every call passes, and the HTTP side (the grpc-gateway, the
-// OpenAPI document and /healthz).
+// Package server serves trithuc over gRPC and REST: the services' handlers
+// (thin; the store does the work), the interceptors every call passes
+// (chain.go lists them; who may call each method, and on what scope, is the
+// table in permissions.go), and the HTTP side (the grpc-gateway, the OpenAPI
+// document, /healthz and the metrics listener).
 //
 // REST requests are not served by calling the handlers directly: the gateway
 // is a gRPC client of the same grpc.Server, over an in-memory listener, so
@@ -121,7 +123,7 @@ type Server struct {
 	started          bool
 
 	// perms is the permission table (permissions.go) this server uses.
-	perms   map[string][]string
+	perms   map[string]access
 	limits  limiters
 	reads   *fairShare
 	audit   *auditLog
@@ -159,9 +161,9 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, db: db, log: cfg.Logger, validator: v}
 	s.touched = map[string]time.Time{}
-	s.perms = map[string][]string{}
-	for m, roles := range permissions {
-		s.perms[m] = append([]string(nil), roles...)
+	s.perms = map[string]access{}
+	for m, a := range permissions {
+		s.perms[m] = access{scope: a.scope, roles: append([]string(nil), a.roles...)}
 	}
 	s.limits.m = map[string]*rate.Limiter{}
 	if cfg.ReadSlots <= 0 {

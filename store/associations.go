@@ -11,6 +11,7 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"trithuc/names"
 	pb "trithuc/proto/trithuc/v1"
 	"trithuc/store/filter"
 )
@@ -62,8 +63,8 @@ func scanAssociation(s scanner, extra ...any) (*associationRow, error) {
 // AssociationID returns the {association} of associations/{association}, or
 // an error naming field.
 func AssociationID(name, field string) (string, error) {
-	id, ok := strings.CutPrefix(name, "associations/")
-	if !ok || !validID(id) {
+	var id string
+	if !names.Scan(name, names.Association, &id) {
 		return "", errorf(Invalid, field, "want an association's name, associations/{id}, not %q", name)
 	}
 	return id, nil

@@ -12,6 +12,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"trithuc/names"
 	"trithuc/store/filter"
 )
 
@@ -103,11 +104,10 @@ func setResourceMeta(m proto.Message, name string, createTime, updateTime int64,
 
 // parseChildName splits people/{person}/{collection}/{id}.
 func parseChildName(name, collection, field string) (personID, id string, err error) {
-	parts := strings.Split(name, "/")
-	if len(parts) != 4 || parts[0] != "people" || parts[2] != collection || !validID(parts[1]) || !validID(parts[3]) {
+	if !names.Scan(name, "people/{person}/"+collection+"/{id}", &personID, &id) {
 		return "", "", errorf(Invalid, field, "want people/{person}/%s/{id}, not %q", collection, name)
 	}
-	return parts[1], parts[3], nil
+	return personID, id, nil
 }
 
 func (k *childKind[T]) get(ctx context.Context, db *DB, name string) (T, error) {

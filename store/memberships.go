@@ -13,6 +13,7 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"trithuc/names"
 	pb "trithuc/proto/trithuc/v1"
 	"trithuc/store/filter"
 	"trithuc/vntext"
@@ -73,11 +74,10 @@ func scanMembership(s scanner, extra ...any) (*membershipRow, error) {
 
 // parseMembershipName splits associations/{association}/memberships/{membership}.
 func parseMembershipName(name, field string) (assocID, id string, err error) {
-	parts := strings.Split(name, "/")
-	if len(parts) != 4 || parts[0] != "associations" || parts[2] != "memberships" || !validID(parts[1]) || !validID(parts[3]) {
+	if !names.Scan(name, names.Membership, &assocID, &id) {
 		return "", "", errorf(Invalid, field, "want associations/{association}/memberships/{membership}, not %q", name)
 	}
-	return parts[1], parts[3], nil
+	return assocID, id, nil
 }
 
 func (tx *Tx) membership(ctx context.Context, assocID, id string) (*membershipRow, error) {

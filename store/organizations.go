@@ -5,11 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"strconv"
-	"strings"
 	"time"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"trithuc/names"
 	pb "trithuc/proto/trithuc/v1"
 )
 
@@ -54,8 +54,8 @@ func scanOrganization(s scanner, extra ...any) (*orgRow, error) {
 
 // OrganizationID returns the {organization} of organizations/{organization}.
 func OrganizationID(name, field string) (string, error) {
-	id, ok := strings.CutPrefix(name, "organizations/")
-	if !ok || !validID(id) {
+	var id string
+	if !names.Scan(name, names.Organization, &id) {
 		return "", errorf(Invalid, field, "want an organization's name, organizations/{id}, not %q", name)
 	}
 	return id, nil

@@ -17,6 +17,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"trithuc/names"
 	pb "trithuc/proto/trithuc/v1"
 	"trithuc/vntext"
 )
@@ -105,28 +106,15 @@ func etag(id string, revision int64) string {
 
 // PersonID returns the {person} of people/{person}, or an error naming field.
 func PersonID(name, field string) (string, error) {
-	id, ok := strings.CutPrefix(name, "people/")
-	if !ok || !validID(id) {
+	var id string
+	if !names.Scan(name, names.Person, &id) {
 		return "", errorf(Invalid, field, "want a person's name, people/{id}, not %q", name)
 	}
 	return id, nil
 }
 
 // validID reports whether id is an AIP-122 resource id, or one the server made.
-func validID(id string) bool {
-	if len(id) == 0 || len(id) > 63 {
-		return false
-	}
-	for i, c := range id {
-		switch {
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-		case c == '-' && i > 0 && i < len(id)-1:
-		default:
-			return false
-		}
-	}
-	return true
-}
+func validID(id string) bool { return names.ValidID(id) }
 
 // newID makes a server-assigned id: a letter, then 15 letters or digits.
 func newID() string {

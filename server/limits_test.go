@@ -1,0 +1,115 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/emptypb"
+
+	pb "trithuc/proto/trithuc/v1"
+)
+
+func TestRateLimit(t *testing.T) {
+	e := newEnvWith(t, func(c *Config) {
+		c.RateLimit = 0.001 // a token every 1000 s: none comes back during the test
+		c.RateBurst = 3
+	})
+	ctx := context.Background()
+	_, other := e.key(RoleService)
+	for i := 0; i < 3; i++ {
+		if _, err := e.client.People.ListPeople(ctx, &pb.ListPeopleRequest{}); err != nil {
+			t.Fatalf("call %d within the burst: %v", i+1, err)
+		}
+	}
+	_, err := e.client.People.ListPeople(ctx, &pb.ListPeopleRequest{})
+	wantCode(t, err, codes.ResourceExhausted)
+	st := status.Convert(err)
+	if !strings.Contains(st.Message(), "retry in") {
+		t.Errorf("the message does not say when to retry: %q", st.Message())
+	}
+	var retry *errdetails.RetryInfo
+	for _, d := range st.Details() {
+		if r, ok := d.(*errdetails.RetryInfo); ok {
+			retry = r
+		}
+	}
+	if retry == nil || retry.RetryDelay.AsDuration() <= 0 {
+		t.Errorf("no RetryInfo: %v", st.Details())
+	}
+	code, body := e.rest("GET", "/v1/people", nil)
+	wantREST(t, code, body, http.StatusTooManyRequests)
+	// Another principal has its own bucket; health checks have none.
+	if _, err := e.clientAs(other).People.ListPeople(ctx, &pb.ListPeopleRequest{}); err != nil {
+		t.Errorf("another principal: %v", err)
+	}
+	resp, err := e.http.Get(e.base + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("/healthz: HTTP %d", resp.StatusCode)
+	}
+}
+
+func TestMaxCallDuration(t *testing.T) {
+	const limit = 5 * time.Second
+	e := newEnvWith(t, func(c *Config) { c.MaxCallDuration = limit })
+	e.startWithProbe(nil)
+	conn := e.clientAs(e.token).Conn()
+	for _, tt := range []struct {
+		deadline time.Duration // 0: none
+		most     time.Duration
+	}{
+		{0, limit},
+		{time.Hour, limit},
+		{2 * time.Second, 2 * time.Second},
+	} {
+		ctx := context.Background()
+		if tt.deadline > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, tt.deadline)
+			defer cancel()
+		}
+		left := new(durationpb.Duration)
+		if err := conn.Invoke(ctx, "/trithuc.test.Probe/Deadline", &emptypb.Empty{}, left); err != nil {
+			t.Fatal(err)
+		}
+		if d := left.AsDuration(); d <= 0 || d > tt.most {
+			t.Errorf("deadline %v: the handler had %v, want at most %v", tt.deadline, d, tt.most)
+		}
+	}
+}
+
+func TestExpiredAndRevokedKeys(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	_, expired, err := e.db.CreateKey(ctx, "expired", RoleAdmin, time.Now().Add(-time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.clientAs(expired).People.ListPeople(ctx, &pb.ListPeopleRequest{})
+	wantCode(t, err, codes.Unauthenticated)
+	code, body := e.restAs(expired, "GET", "/v1/people", nil)
+	wantREST(t, code, body, http.StatusUnauthorized)
+
+	k, live := e.key(RoleRegistrar)
+	c := e.clientAs(live)
+	if _, err := c.People.ListPeople(ctx, &pb.ListPeopleRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.RevokeKey(ctx, k.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.People.ListPeople(ctx, &pb.ListPeopleRequest{})
+	wantCode(t, err, codes.Unauthenticated)
+	code, body = e.restAs(live, "GET", "/v1/people", nil)
+	wantREST(t, code, body, http.StatusUnauthorized)
+}
