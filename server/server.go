@@ -69,6 +69,10 @@ type Config struct {
 	// serves Prometheus metrics at /metrics.
 	MetricsAddr string
 
+	// ConsoleIdleTimeout ends a web console session unused this long;
+	// console.DefaultIdleTimeout when 0.
+	ConsoleIdleTimeout time.Duration
+
 	// TransportLimits bound connections, streams and slow requests
 	// (conns.go).
 	TransportLimits
@@ -233,7 +237,15 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(apispec.OpenAPI)
 	})
-	mux.Handle("/", credentialBeforeBody(limitBody(gw, int64(s.cfg.MaxRequestBytes))))
+	api := credentialBeforeBody(limitBody(gw, int64(s.cfg.MaxRequestBytes)))
+	mux.Handle("/v1/", api)
+	mux.Handle("/healthz", api)
+	// Everything else is the web console (console.go).
+	con, err := s.consoleHandler()
+	if err != nil {
+		return nil, err
+	}
+	mux.Handle("/", limitBody(con, int64(s.cfg.MaxRequestBytes)))
 	return mux, nil
 }
 
