@@ -37,6 +37,11 @@ import (
 // that connection only.
 const SessionMetadata = "x-trithuc-session"
 
+// Paths are the patterns of http.ServeMux the console serves; the server
+// routes them to it.
+var Paths = []string{"/{$}", "/login", "/logout", "/set-password", "/people", "/people/", "/members", "/members/",
+	"/stats", "/stats.csv", "/stats/", "/admin/", "/static/"}
+
 // DefaultIdleTimeout ends a session unused this long.
 const DefaultIdleTimeout = 30 * time.Minute
 

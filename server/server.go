@@ -31,6 +31,7 @@ import (
 	"google.golang.org/grpc/test/bufconn"
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"trithuc/console"
 	apispec "trithuc/proto"
 	pb "trithuc/proto/trithuc/v1"
 	"trithuc/store"
@@ -237,15 +238,16 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(apispec.OpenAPI)
 	})
-	api := credentialBeforeBody(limitBody(gw, int64(s.cfg.MaxRequestBytes)))
-	mux.Handle("/v1/", api)
-	mux.Handle("/healthz", api)
-	// Everything else is the web console (console.go).
+	mux.Handle("/", credentialBeforeBody(limitBody(gw, int64(s.cfg.MaxRequestBytes))))
+	// The web console (console.go) has its own paths; any other path is
+	// the API's, which answers in JSON.
 	con, err := s.consoleHandler()
 	if err != nil {
 		return nil, err
 	}
-	mux.Handle("/", limitBody(con, int64(s.cfg.MaxRequestBytes)))
+	for _, path := range console.Paths {
+		mux.Handle(path, limitBody(con, int64(s.cfg.MaxRequestBytes)))
+	}
 	return mux, nil
 }
 
