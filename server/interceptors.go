@@ -33,8 +33,11 @@ type Principal struct {
 // call is what the interceptors learn about a call as it passes through
 // them; the outermost one creates it, inner ones fill it in.
 type call struct {
-	method    string
-	rest      bool
+	method string
+	rest   bool
+	// console is set for a call of the web console, which comes over the
+	// gateway's in-memory connection with a session (console.go).
+	console   bool
 	principal *Principal
 	start     time.Time
 	// id is the call's request id, returned in the x-request-id header,
@@ -49,6 +52,9 @@ type callKey struct{}
 
 // transport is how the call came: "grpc", or "rest" through the gateway.
 func (c *call) transport() string {
+	if c.console {
+		return "console"
+	}
 	if c.rest {
 		return "rest"
 	}
@@ -132,6 +138,10 @@ func (s *Server) authenticate(ctx context.Context) error {
 		return nil
 	}
 	md, _ := metadata.FromIncomingContext(ctx)
+	if p, err := s.sessionPrincipal(ctx, c, md); p != nil || err != nil {
+		c.principal = p
+		return err
+	}
 	cert, err := s.clientCertificate(ctx, c, md)
 	if err != nil {
 		return err

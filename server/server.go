@@ -35,6 +35,7 @@ import (
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 
+	"trithuc/console"
 	apispec "trithuc/proto"
 	pb "trithuc/proto/trithuc/v1"
 	"trithuc/store"
@@ -85,6 +86,10 @@ type Config struct {
 	// MetricsAddr, when set, is host:port of a listener of its own that
 	// serves Prometheus metrics at /metrics.
 	MetricsAddr string
+
+	// ConsoleIdleTimeout ends a web console session unused this long;
+	// console.DefaultIdleTimeout when 0.
+	ConsoleIdleTimeout time.Duration
 
 	// TransportLimits bound connections, streams and slow requests
 	// (conns.go).
@@ -286,6 +291,15 @@ func (s *Server) httpHandler() (http.Handler, error) {
 	})
 	mux.Handle("/", credentialBeforeBody(limitBody(gw, int64(s.cfg.MaxRequestBytes))))
 	mux.Handle("POST /v1/people:import", credentialBeforeBody(limitBody(gw, int64(s.cfg.MaxImportBytes))))
+	// The web console (console.go) has its own paths; any other path is
+	// the API's, which answers in JSON.
+	con, err := s.consoleHandler()
+	if err != nil {
+		return nil, err
+	}
+	for _, path := range console.Paths {
+		mux.Handle(path, limitBody(con, int64(s.cfg.MaxRequestBytes)))
+	}
 	return cors(s.cfg.CORSOrigins, mux), nil
 }
 

@@ -20,6 +20,7 @@ Usage:
   trithuc serve [--db PATH] [--grpc-addr HOST:PORT] [--http-addr HOST:PORT] [--demo]
                 [--tls-cert FILE --tls-key FILE [--client-ca FILE --cert-roles FILE]]
   trithuc keys create|list|revoke [--db PATH] ...
+  trithuc users create|list|disable|reset [--db PATH] ...   web console accounts
   trithuc reference load --db PATH --list LIST [--scheme SCHEME] FILE.csv
   trithuc backup [--db PATH] BACKUP_FILE           online, while serving
   trithuc restore [--db PATH] [--force] BACKUP_FILE with the server stopped
@@ -74,6 +75,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runServe(ctx, rest, stdout, stderr)
 	case "keys":
 		return runKeys(ctx, rest, stdout, stderr)
+	case "users":
+		return runUsers(ctx, rest, stdout, stderr)
 	case "backup":
 		return runBackup(ctx, rest, stdout, stderr)
 	case "restore":

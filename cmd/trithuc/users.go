@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"trithuc/console"
+	"trithuc/server"
+	"trithuc/store"
+)
+
+const usersUsage = `Usage:
+  trithuc users create  --db PATH --email EMAIL --name NAME --role ROLE [--association associations/ID] [--url BASE]
+  trithuc users list    --db PATH
+  trithuc users disable --db PATH EMAIL|ID
+  trithuc users reset   --db PATH [--url BASE] EMAIL|ID
+
+Accounts of people who sign in to the web console, served by trithuc serve
+on its HTTP port. create and reset print a link, usable once within %s,
+where the person sets their own password; nobody else ever sees it. reset
+also ends the account's sessions and re-enables a disabled account; disable
+ends its sessions at once. Roles: admin, registrar, home_affairs. A
+registrar may be limited to one association (and those under it) with
+--association. --url is the console's address as people reach it (default
+http://127.0.0.1:8080).
+`
+
+func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	help := fmt.Sprintf(usersUsage, store.SetupLinkLifetime)
+	if len(args) == 0 {
+		fmt.Fprint(stderr, help)
+		return usageError("users: say create, list, disable or reset")
+	}
+	if isHelp(args[0]) {
+		fmt.Fprint(stdout, help)
+		return nil
+	}
+	verb, args := args[0], args[1:]
+	fs := flag.NewFlagSet("trithuc users "+verb, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbPath := fs.String("db", "trithuc.db", "the database `file`")
+	create := fs.Bool("create", false, "make the database file when it does not exist")
+	var email, name, role, association, base string
+	switch verb {
+	case "create":
+		fs.StringVar(&email, "email", "", "the person's email `address`, which they sign in with")
+		fs.StringVar(&name, "name", "", "the person's name")
+		fs.StringVar(&role, "role", "", "the `role`: admin, registrar or home_affairs")
+		fs.StringVar(&association, "association", "", "limit a registrar to this association and those under it: associations/`ID`")
+		fs.StringVar(&base, "url", "http://127.0.0.1:8080", "the console's `address` as people reach it, for the link")
+	case "reset":
+		fs.StringVar(&base, "url", "http://127.0.0.1:8080", "the console's `address` as people reach it, for the link")
+	case "list", "disable":
+	default:
+		fmt.Fprint(stderr, help)
+		return usageError(fmt.Sprintf("users: unknown verb %q", verb))
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	open := func() (*store.DB, error) { return openExisting(ctx, *dbPath, *create) }
+	switch verb {
+	case "create":
+		switch {
+		case role != server.RoleAdmin && role != server.RoleRegistrar && role != server.RoleHomeAffairs:
+			return usageError("users create: --role must be admin, registrar or home_affairs")
+		case strings.TrimSpace(email) == "":
+			return usageError("users create: --email is required")
+		case strings.TrimSpace(name) == "":
+			return usageError("users create: --name is required")
+		case association != "" && role != server.RoleRegistrar:
+			return usageError("users create: --association limits registrars only")
+		}
+		db, err := open()
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		a, token, err := db.CreateAccount(ctx, email, name, role, association)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Created account %s (%s) for %s", a.Email, a.Role, a.Name)
+		if a.Association != "" {
+			fmt.Fprintf(stdout, ", limited to %s", a.Association)
+		}
+		fmt.Fprintf(stdout, ". Send them this link to set their password (it works once, for %s):\n", store.SetupLinkLifetime)
+		fmt.Fprintln(stdout, console.SetupURL(base, token))
+	case "list":
+		db, err := open()
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		accounts, err := db.ListAccounts(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tROLE\tSCOPE\tCREATED\tPASSWORD SET\tSTATE")
+		for _, a := range accounts {
+			state := "enabled"
+			if a.Disabled() {
+				state = "disabled " + a.DisableTime.Local().Format(time.DateTime)
+			}
+			scope := a.Association
+			if scope == "" {
+				scope = "-"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.ID, a.Email, a.Name, a.Role, scope, when(a.CreateTime), when(a.PasswordTime), state)
+		}
+		return tw.Flush()
+	case "disable", "reset":
+		if fs.NArg() != 1 {
+			return usageError(fmt.Sprintf("users %s: give the email or id of one account (see trithuc users list)", verb))
+		}
+		db, err := open()
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if verb == "disable" {
+			a, err := db.DisableAccount(ctx, fs.Arg(0))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "Disabled account %s; its sessions have ended.\n", a.Email)
+			return nil
+		}
+		a, token, err := db.ResetAccount(ctx, fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Reset account %s: its password and sessions are gone. Send them this link to set a new password (it works once, for %s):\n", a.Email, store.SetupLinkLifetime)
+		fmt.Fprintln(stdout, console.SetupURL(base, token))
+	}
+	return nil
+}

@@ -1,0 +1,310 @@
+// Package console is trithuc's web console, in Vietnamese, for the people
+// who use the registry day to day: officers of the Department of Home
+// Affairs and registrars of the science associations.
+//
+// Pages are rendered on the server from templates embedded in the binary and
+// work without JavaScript. The console reads and writes nothing itself: every
+// action is a gRPC call to the server over its in-memory connection, carrying
+// the signed-in person's session as the credential (SessionMetadata), so
+// that the server's permissions, scope, validation, redaction, rate limits
+// and audit apply to that person exactly as to an API key. Only accounts and
+// sessions, which the API does not serve, are kept through the store here.
+package console
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/metadata"
+
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/store"
+)
+
+// SessionMetadata is the metadata that carries a console session's secret
+// to the server over the in-memory connection. The server accepts it from
+// that connection only.
+const SessionMetadata = "x-trithuc-session"
+
+// Paths are the patterns of http.ServeMux the console serves; the server
+// routes them to it.
+var Paths = []string{"/{$}", "/login", "/logout", "/set-password", "/people", "/people/", "/members", "/members/",
+	"/stats", "/stats.csv", "/stats/", "/admin/", "/static/"}
+
+// DefaultIdleTimeout ends a session unused this long.
+const DefaultIdleTimeout = 30 * time.Minute
+
+// Options configure the console.
+type Options struct {
+	DB *store.DB
+	// Conn reaches the server's interceptor chain in memory.
+	Conn grpc.ClientConnInterface
+	// Secure marks cookies Secure (the server serves TLS).
+	Secure bool
+	Idle   time.Duration
+	Logger *slog.Logger
+}
+
+//go:embed templates/*.html static/*
+var assets embed.FS
+
+// Handler serves the console.
+type Handler struct {
+	opts  Options
+	db    *store.DB
+	log   *slog.Logger
+	mux   *http.ServeMux
+	pages map[string]*template.Template
+
+	people  pb.PersonServiceClient
+	orgs    pb.OrganizationServiceClient
+	ref     pb.ReferenceServiceClient
+	members pb.MembershipServiceClient
+	stats   pb.StatisticsServiceClient
+	audit   pb.AuditServiceClient
+
+	signIn signInLimits
+}
+
+// New makes the console's handler.
+func New(opts Options) (*Handler, error) {
+	if opts.Idle <= 0 {
+		opts.Idle = DefaultIdleTimeout
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	h := &Handler{opts: opts, db: opts.DB, log: opts.Logger, mux: http.NewServeMux(), pages: map[string]*template.Template{},
+		people: pb.NewPersonServiceClient(opts.Conn), orgs: pb.NewOrganizationServiceClient(opts.Conn),
+		ref: pb.NewReferenceServiceClient(opts.Conn), members: pb.NewMembershipServiceClient(opts.Conn),
+		stats: pb.NewStatisticsServiceClient(opts.Conn), audit: pb.NewAuditServiceClient(opts.Conn)}
+	h.signIn.init()
+	names, err := fs.Glob(assets, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
+		if base == "layout" {
+			continue
+		}
+		t, err := template.New(base).Funcs(funcs).ParseFS(assets, "templates/layout.html", name)
+		if err != nil {
+			return nil, fmt.Errorf("console: %w", err)
+		}
+		h.pages[base] = t
+	}
+	static, _ := fs.Sub(assets, "static")
+	h.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	h.routes()
+	return h, nil
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	hdr := w.Header()
+	// Pages hold personal data: no cache keeps them, no other site frames
+	// them, no script or style but the console's own runs in them, and no
+	// link leaks the address (a set-password link holds a secret) onward.
+	hdr.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	hdr.Set("X-Frame-Options", "DENY")
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set("Referrer-Policy", "no-referrer")
+	hdr.Set("Cache-Control", "no-store")
+	if h.opts.Secure {
+		hdr.Set("Strict-Transport-Security", "max-age=31536000")
+	}
+	h.mux.ServeHTTP(w, r)
+}
+
+// sessionCookie is the cookie's name: with TLS, the __Host- prefix makes
+// browsers refuse it unless Secure, host-only and for the whole site.
+func (h *Handler) sessionCookie() string {
+	if h.opts.Secure {
+		return "__Host-trithuc_session"
+	}
+	return "trithuc_session"
+}
+
+// request is what a signed-in page handler gets.
+type request struct {
+	handler *Handler
+	w       http.ResponseWriter
+	r       *http.Request
+	sess    *store.Session
+	secret  string
+}
+
+func (q *request) h() *Handler { return q.handler }
+
+// ctx is the context for calls to the server as the signed-in person.
+func (q *request) ctx() context.Context {
+	return metadata.AppendToOutgoingContext(q.r.Context(), SessionMetadata, q.secret, "x-forwarded-for", clientAddr(q.r))
+}
+
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// signedIn wraps a handler of signed-in pages: it finds the session (or
+// sends the browser to sign in) and refuses a form without the session's
+// CSRF token.
+func (h *Handler) signedIn(fn func(*request)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(h.sessionCookie())
+		var sess *store.Session
+		if err == nil {
+			sess, err = h.db.Session(r.Context(), c.Value, h.opts.Idle)
+		}
+		if err != nil {
+			if !errors.Is(err, store.ErrBadSession) && !errors.Is(err, http.ErrNoCookie) {
+				h.log.ErrorContext(r.Context(), "console: reading the session", "err", err)
+			}
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			http.Error(w, "Phiên làm việc đã hết; hãy đăng nhập lại.", http.StatusUnauthorized)
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if !sameOrigin(r) || !sess.SameCSRF(r.PostFormValue("csrf")) {
+				http.Error(w, "Biểu mẫu không hợp lệ hoặc đã cũ (thiếu mã CSRF); hãy tải lại trang và gửi lại.", http.StatusForbidden)
+				return
+			}
+		}
+		if time.Since(sess.LastSeenTime) > time.Minute {
+			if err := h.db.TouchSession(r.Context(), sess.ID); err != nil {
+				h.log.WarnContext(r.Context(), "console: recording session use", "err", err)
+			}
+		}
+		fn(&request{handler: h, w: w, r: r, sess: sess, secret: c.Value})
+	}
+}
+
+// sameOrigin refuses a form posted from another site when the browser says
+// where it comes from; the CSRF token is the main defence.
+func sameOrigin(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" || o == "null" {
+		return o == ""
+	}
+	u, err := url.Parse(o)
+	return err == nil && u.Host == r.Host
+}
+
+// page is what every template gets.
+type page struct {
+	Title   string
+	Nav     string
+	Account *store.Account
+	CSRF    string
+	Flash   string
+	Error   string
+	// Fields holds the server's messages about single fields, by the
+	// field's path in the request.
+	Fields map[string]string
+	Data   any
+}
+
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, name string, status int, p *page) {
+	t, ok := h.pages[name]
+	if !ok {
+		panic("console: no template " + name)
+	}
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, "layout", p); err != nil {
+		h.log.ErrorContext(r.Context(), "console: rendering", "page", name, "err", err)
+		http.Error(w, "Lỗi hệ thống khi hiển thị trang.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write([]byte(b.String()))
+}
+
+// show renders a signed-in page.
+func (q *request) show(h *Handler, name, nav, title string, p *page) {
+	if p == nil {
+		p = &page{}
+	}
+	p.Title, p.Nav, p.Account, p.CSRF = title, nav, q.sess.Account, q.sess.CSRF
+	if p.Flash == "" {
+		p.Flash = q.r.URL.Query().Get("ok")
+	}
+	status := http.StatusOK
+	if p.Error != "" && q.r.Method == http.MethodPost {
+		status = http.StatusUnprocessableEntity
+	}
+	h.render(q.w, q.r, name, status, p)
+}
+
+// fail shows an error page for a failed call.
+func (q *request) fail(h *Handler, err error) {
+	msg, _, code := explain(err)
+	p := &page{Error: msg}
+	p.Title, p.Account, p.CSRF = "Lỗi", q.sess.Account, q.sess.CSRF
+	h.render(q.w, q.r, "error", code, p)
+}
+
+// redirect sends the browser on after a form succeeded, with a message.
+func (q *request) redirect(to, flash string) {
+	if flash != "" {
+		sep := "?"
+		if strings.Contains(to, "?") {
+			sep = "&"
+		}
+		to += sep + "ok=" + url.QueryEscape(flash)
+	}
+	http.Redirect(q.w, q.r, to, http.StatusSeeOther)
+}
+
+func (h *Handler) routes() {
+	m := h.mux
+	m.HandleFunc("GET /{$}", h.signedIn(func(q *request) { http.Redirect(q.w, q.r, "/people", http.StatusSeeOther) }))
+	m.HandleFunc("GET /login", h.loginPage)
+	m.HandleFunc("POST /login", h.login)
+	m.HandleFunc("POST /logout", h.signedIn(h.logout))
+	m.HandleFunc("GET /set-password", h.setPasswordPage)
+	m.HandleFunc("POST /set-password", h.setPassword)
+
+	m.HandleFunc("GET /people", h.signedIn(h.search))
+	m.HandleFunc("GET /people/{id}", h.signedIn(h.profile))
+	m.HandleFunc("GET /people/{id}/edit", h.signedIn(h.editPerson))
+	m.HandleFunc("POST /people/{id}/edit", h.signedIn(h.editPerson))
+	m.HandleFunc("GET /people/{id}/{kind}/new", h.signedIn(h.editChild))
+	m.HandleFunc("POST /people/{id}/{kind}/new", h.signedIn(h.editChild))
+	m.HandleFunc("GET /people/{id}/{kind}/{child}/edit", h.signedIn(h.editChild))
+	m.HandleFunc("POST /people/{id}/{kind}/{child}/edit", h.signedIn(h.editChild))
+
+	m.HandleFunc("GET /members", h.signedIn(h.associations))
+	m.HandleFunc("GET /members/{assoc}", h.signedIn(h.desk))
+	m.HandleFunc("GET /members/{assoc}/register", h.signedIn(h.register))
+	m.HandleFunc("POST /members/{assoc}/register", h.signedIn(h.register))
+	m.HandleFunc("GET /members/{assoc}/{m}", h.signedIn(h.membership))
+	m.HandleFunc("POST /members/{assoc}/{m}/{action}", h.signedIn(h.membershipAction))
+
+	m.HandleFunc("GET /stats", h.signedIn(h.statistics))
+	m.HandleFunc("GET /stats.csv", h.signedIn(h.statisticsCSV))
+	m.HandleFunc("GET /stats/indicators", h.signedIn(h.indicators))
+
+	m.HandleFunc("GET /admin/accounts", h.signedIn(h.accounts))
+	m.HandleFunc("POST /admin/accounts", h.signedIn(h.accounts))
+	m.HandleFunc("POST /admin/accounts/{id}/{action}", h.signedIn(h.accountAction))
+	m.HandleFunc("GET /admin/keys", h.signedIn(h.keys))
+	m.HandleFunc("GET /admin/audit", h.signedIn(h.auditTrail))
+}

@@ -1,0 +1,71 @@
+package console
+
+import (
+	"net/http"
+	"strings"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+// explain turns a failed call into a message for the page, the server's
+// messages about single fields by the field's path, and the HTTP status of
+// the page that shows them. The server's own words are kept: they name the
+// field and say what to do.
+func explain(err error) (string, map[string]string, int) {
+	st, _ := status.FromError(err)
+	fields := map[string]string{}
+	for _, d := range st.Details() {
+		if br, ok := d.(*errdetails.BadRequest); ok {
+			for _, v := range br.GetFieldViolations() {
+				f := v.GetField()
+				// A path inside the resource: "person.given_name" is the
+				// form's "given_name".
+				if i := strings.Index(f, "."); i >= 0 && (strings.HasPrefix(f, "person.") || strings.HasPrefix(f, "qualification.") ||
+					strings.HasPrefix(f, "position.") || strings.HasPrefix(f, "honor.") || strings.HasPrefix(f, "new_person.")) {
+					f = f[i+1:]
+				}
+				if fields[f] != "" {
+					fields[f] += "; "
+				}
+				fields[f] += v.GetDescription()
+			}
+		}
+	}
+	msg := st.Message()
+	code := http.StatusBadRequest
+	switch st.Code() {
+	case codes.InvalidArgument, codes.OutOfRange:
+		msg = "Có thông tin chưa hợp lệ; xem các ô được đánh dấu. (" + msg + ")"
+		code = http.StatusUnprocessableEntity
+	case codes.Aborted:
+		msg = "Hồ sơ này vừa được người khác sửa trong lúc bạn đang sửa, nên thay đổi của bạn chưa được lưu. Trang dưới đây là bản mới nhất; hãy xem lại và nhập lại thay đổi của bạn."
+		code = http.StatusConflict
+	case codes.NotFound:
+		msg = "Không tìm thấy: " + msg
+		code = http.StatusNotFound
+	case codes.PermissionDenied:
+		msg = "Bạn không có quyền làm việc này: " + msg
+		code = http.StatusForbidden
+	case codes.Unauthenticated:
+		msg = "Phiên làm việc đã hết; hãy đăng nhập lại."
+		code = http.StatusUnauthorized
+	case codes.AlreadyExists:
+		msg = "Đã tồn tại: " + msg
+		code = http.StatusConflict
+	case codes.FailedPrecondition:
+		msg = "Chưa thể làm việc này: " + msg
+		code = http.StatusConflict
+	case codes.ResourceExhausted:
+		msg = "Quá nhiều yêu cầu; hãy thử lại sau ít phút."
+		code = http.StatusTooManyRequests
+	case codes.Unavailable, codes.DeadlineExceeded:
+		msg = "Hệ thống đang bận; hãy thử lại."
+		code = http.StatusServiceUnavailable
+	case codes.Internal, codes.Unknown:
+		msg = "Lỗi hệ thống; lỗi đã được ghi lại."
+		code = http.StatusInternalServerError
+	}
+	return msg, fields, code
+}

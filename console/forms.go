@@ -1,0 +1,224 @@
+package console
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"google.golang.org/genproto/googleapis/type/date"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+)
+
+// Edit forms are described once per resource, as the fields of its message
+// they show; the same description reads the resource into the form, reads
+// the posted form into a message, and names the update mask. The server
+// validates: the form only turns text into the message's types.
+
+type formField struct {
+	Name  string // the message field, e.g. "given_name"
+	Label string
+	Hint  string
+}
+
+// option is one choice of a select.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// fieldView is a field as a template shows it.
+type fieldView struct {
+	formField
+	Kind    string // text, int, date, enum, bool
+	Value   string
+	Checked bool
+	Options []option
+	Error   string
+}
+
+var personForm = []formField{
+	{"family_name", "Họ", ""},
+	{"middle_name", "Tên đệm", ""},
+	{"given_name", "Tên", ""},
+	{"gender", "Giới tính", ""},
+	{"birth_date", "Ngày sinh", "ngày/tháng/năm, hoặc chỉ năm"},
+	{"ethnicity", "Dân tộc", "mã dân tộc, ví dụ 01 (Kinh), 05 (Khmer)"},
+	{"national_id", "Số định danh cá nhân", "12 chữ số"},
+	{"email", "Email", ""},
+	{"phone", "Điện thoại", ""},
+	{"address", "Địa chỉ", ""},
+	{"work_location", "Nơi làm việc", ""},
+	{"work_country", "Quốc gia làm việc", "mã ISO hai chữ cái khi làm việc ở nước ngoài, ví dụ JP"},
+	{"availability", "Sẵn sàng tham gia tư vấn, phản biện", ""},
+}
+
+var childForms = map[string]struct {
+	title  string
+	fields []formField
+}{
+	"qualifications": {"Trình độ", []formField{
+		{"kind", "Loại", ""},
+		{"level", "Trình độ", "mã trình độ, ví dụ THAC_SI, TIEN_SI"},
+		{"major", "Chuyên ngành", ""},
+		{"field", "Lĩnh vực", "ví dụ fields/vn2008/502"},
+		{"institution", "Cơ sở đào tạo", ""},
+		{"country", "Quốc gia", "mã ISO hai chữ cái, ví dụ VN"},
+		{"year", "Năm", ""},
+		{"mode_of_study", "Hình thức đào tạo", ""},
+		{"document_number", "Số văn bằng", ""},
+	}},
+	"positions": {"Chức vụ, nơi công tác", []formField{
+		{"organization", "Cơ quan (trong danh mục)", "ví dụ organizations/dhag"},
+		{"organization_name", "Tên cơ quan (ngoài danh mục)", ""},
+		{"title", "Chức vụ", ""},
+		{"department", "Phòng, khoa", ""},
+		{"employment_type", "Loại hình", ""},
+		{"start", "Từ", "tháng/năm hoặc năm"},
+		{"end", "Đến", ""},
+		{"current", "Hiện nay", ""},
+		{"country", "Quốc gia", ""},
+		{"administrative_unit", "Đơn vị hành chính", "mã đơn vị"},
+	}},
+	"honors": {"Khen thưởng", []formField{
+		{"title", "Danh hiệu, giải thưởng", ""},
+		{"kind", "Loại", ""},
+		{"year", "Năm", ""},
+		{"issuer", "Cơ quan khen thưởng", ""},
+		{"decision_number", "Số quyết định", ""},
+	}},
+}
+
+// viewFields reads m into the form's fields; errs are the server's messages
+// by field.
+func viewFields(m proto.Message, form []formField, errs map[string]string) []fieldView {
+	r := m.ProtoReflect()
+	var out []fieldView
+	for _, f := range form {
+		fd := r.Descriptor().Fields().ByName(protoreflect.Name(f.Name))
+		v := fieldView{formField: f, Error: errs[f.Name]}
+		val := r.Get(fd)
+		switch {
+		case fd.Kind() == protoreflect.EnumKind:
+			v.Kind = "enum"
+			vals := fd.Enum().Values()
+			for i := 0; i < vals.Len(); i++ {
+				ev := vals.Get(i)
+				l := label(string(ev.Name()))
+				if ev.Number() == 0 {
+					l = "—"
+				}
+				v.Options = append(v.Options, option{Value: string(ev.Name()), Label: l, Selected: ev.Number() == val.Enum()})
+			}
+		case fd.Kind() == protoreflect.BoolKind:
+			v.Kind, v.Checked = "bool", val.Bool()
+		case fd.Kind() == protoreflect.Int32Kind:
+			v.Kind = "int"
+			if val.Int() != 0 {
+				v.Value = strconv.FormatInt(val.Int(), 10)
+			}
+		case fd.Message() != nil && fd.Message().FullName() == "google.type.Date":
+			v.Kind = "date"
+			if r.Has(fd) {
+				v.Value = formatDate(val.Message().Interface().(*date.Date))
+			}
+		default:
+			v.Kind, v.Value = "text", val.String()
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// readForm sets the form's fields of m from the posted form. It returns
+// the fields whose text cannot be read as their type, with a message.
+func readForm(r *http.Request, m proto.Message, form []formField) map[string]string {
+	bad := map[string]string{}
+	msg := m.ProtoReflect()
+	for _, f := range form {
+		fd := msg.Descriptor().Fields().ByName(protoreflect.Name(f.Name))
+		s := strings.TrimSpace(r.PostFormValue(f.Name))
+		switch {
+		case fd.Kind() == protoreflect.EnumKind:
+			ev := fd.Enum().Values().ByName(protoreflect.Name(s))
+			if ev == nil && s != "" {
+				bad[f.Name] = "lựa chọn không hợp lệ"
+				continue
+			}
+			if ev != nil {
+				msg.Set(fd, protoreflect.ValueOfEnum(ev.Number()))
+			} else {
+				msg.Clear(fd)
+			}
+		case fd.Kind() == protoreflect.BoolKind:
+			msg.Set(fd, protoreflect.ValueOfBool(s != ""))
+		case fd.Kind() == protoreflect.Int32Kind:
+			if s == "" {
+				msg.Clear(fd)
+				continue
+			}
+			n, err := strconv.ParseInt(s, 10, 32)
+			if err != nil {
+				bad[f.Name] = "phải là một số nguyên"
+				continue
+			}
+			msg.Set(fd, protoreflect.ValueOfInt32(int32(n)))
+		case fd.Message() != nil && fd.Message().FullName() == "google.type.Date":
+			if s == "" {
+				msg.Clear(fd)
+				continue
+			}
+			d, err := parseDate(s)
+			if err != nil {
+				bad[f.Name] = err.Error()
+				continue
+			}
+			msg.Set(fd, protoreflect.ValueOfMessage(d.ProtoReflect()))
+		default:
+			msg.Set(fd, protoreflect.ValueOfString(s))
+		}
+	}
+	return bad
+}
+
+func maskOf(form []formField) []string {
+	var paths []string
+	for _, f := range form {
+		paths = append(paths, f.Name)
+	}
+	return paths
+}
+
+// parseDate reads dd/mm/yyyy, mm/yyyy, yyyy or yyyy-mm-dd.
+func parseDate(s string) (*date.Date, error) {
+	bad := fmt.Errorf("%q không phải là ngày: viết ngày/tháng/năm (08/03/1985), tháng/năm hoặc năm", s)
+	var parts []string
+	if strings.Contains(s, "-") {
+		p := strings.Split(s, "-")
+		for i := len(p) - 1; i >= 0; i-- {
+			parts = append(parts, p[i])
+		}
+	} else {
+		parts = strings.Split(s, "/")
+	}
+	nums := make([]int32, len(parts))
+	for i, p := range parts {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || n < 0 {
+			return nil, bad
+		}
+		nums[i] = int32(n)
+	}
+	switch len(nums) {
+	case 1:
+		return &date.Date{Year: nums[0]}, nil
+	case 2:
+		return &date.Date{Month: nums[0], Year: nums[1]}, nil
+	case 3:
+		return &date.Date{Day: nums[0], Month: nums[1], Year: nums[2]}, nil
+	}
+	return nil, bad
+}
+
+func protoValue(s string) protoreflect.Value { return protoreflect.ValueOfString(s) }

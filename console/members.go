@@ -1,0 +1,221 @@
+package console
+
+import (
+	"fmt"
+	"strings"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	pb "trithuc/proto/trithuc/v1"
+)
+
+// ConsentText is what a person agrees to when registered through the
+// console; its version is recorded with the consent.
+const (
+	ConsentVersion = "console-2025-01"
+	ConsentText    = "Tôi đồng ý để Hội lưu giữ hồ sơ của tôi trong cơ sở dữ liệu đội ngũ trí thức của tỉnh và sử dụng để quản lý hội viên, theo Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân. Tôi có thể rút lại sự đồng ý bất cứ lúc nào."
+)
+
+func (h *Handler) associations(q *request) {
+	resp, err := h.members.ListAssociations(q.ctx(), &pb.ListAssociationsRequest{PageSize: 1000})
+	if err != nil {
+		q.fail(h, err)
+		return
+	}
+	q.show(h, "associations", "members", "Duyệt hội viên", &page{Data: resp.GetAssociations()})
+}
+
+type deskRow struct {
+	M      *pb.Membership
+	Person *pb.Person
+}
+
+type deskData struct {
+	Association *pb.Association
+	State       string
+	States      []option
+	Rows        []deskRow
+}
+
+// desk is an association's membership desk: its memberships in one state,
+// the PENDING queue first.
+func (h *Handler) desk(q *request) {
+	ctx := q.ctx()
+	parent := "associations/" + q.r.PathValue("assoc")
+	a, err := h.members.GetAssociation(ctx, &pb.GetAssociationRequest{Name: parent})
+	if err != nil {
+		q.fail(h, err)
+		return
+	}
+	state := q.r.URL.Query().Get("state")
+	if pb.Membership_State_value[state] == 0 {
+		state = "PENDING"
+	}
+	resp, err := h.members.ListMemberships(ctx, &pb.ListMembershipsRequest{Parent: parent, Filter: "state = " + state, PageSize: 200})
+	if err != nil {
+		q.fail(h, err)
+		return
+	}
+	d := &deskData{Association: a, State: state,
+		States: opts(state, "PENDING", "Chờ duyệt", "ACTIVE", "Đang sinh hoạt", "SUSPENDED", "Tạm đình chỉ", "WITHDRAWN", "Đã rút", "REJECTED", "Bị từ chối")}
+	for _, m := range resp.GetMemberships() {
+		row := deskRow{M: m}
+		if p, err := h.people.GetPerson(ctx, &pb.GetPersonRequest{Name: m.GetPerson(), View: pb.PersonView_PERSON_VIEW_BASIC}); err == nil {
+			row.Person = p
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	q.show(h, "desk", "members", "Duyệt hội viên: "+a.GetDisplayName(), &page{Data: d})
+}
+
+type membershipData struct {
+	Association *pb.Association
+	M           *pb.Membership
+	Person      *pb.Person
+	Duplicates  []duplicate
+}
+
+type duplicate struct {
+	Person  *pb.Person
+	Reasons []string
+}
+
+// membership shows one membership: the registered person, and beside them
+// each possible duplicate, with the actions its state allows.
+func (h *Handler) membership(q *request) { h.showMembership(q, "") }
+
+func (h *Handler) showMembership(q *request, failure string) {
+	ctx := q.ctx()
+	parent := "associations/" + q.r.PathValue("assoc")
+	m, err := h.members.GetMembership(ctx, &pb.GetMembershipRequest{Name: parent + "/memberships/" + q.r.PathValue("m")})
+	if err != nil {
+		q.fail(h, err)
+		return
+	}
+	a, err := h.members.GetAssociation(ctx, &pb.GetAssociationRequest{Name: parent})
+	if err != nil {
+		q.fail(h, err)
+		return
+	}
+	d := &membershipData{Association: a, M: m}
+	if d.Person, err = h.people.GetPerson(ctx, &pb.GetPersonRequest{Name: m.GetPerson(), View: pb.PersonView_PERSON_VIEW_FULL}); err != nil {
+		q.fail(h, err)
+		return
+	}
+	for _, dup := range m.GetPossibleDuplicates() {
+		x := duplicate{}
+		for _, r := range dup.GetReasons() {
+			x.Reasons = append(x.Reasons, label(r))
+		}
+		if p, err := h.people.GetPerson(ctx, &pb.GetPersonRequest{Name: dup.GetPerson(), View: pb.PersonView_PERSON_VIEW_FULL}); err == nil {
+			x.Person = p
+		} else {
+			x.Person = &pb.Person{Name: dup.GetPerson(), DisplayName: "(không xem được: " + status.Convert(err).Message() + ")"}
+		}
+		d.Duplicates = append(d.Duplicates, x)
+	}
+	q.show(h, "membership", "members", "Hội viên: "+d.Person.GetDisplayName(), &page{Data: d, Error: failure})
+}
+
+// membershipAction approves, rejects, suspends, reinstates or withdraws a
+// membership.
+func (h *Handler) membershipAction(q *request) {
+	ctx := q.ctx()
+	assoc, id := q.r.PathValue("assoc"), q.r.PathValue("m")
+	name := "associations/" + assoc + "/memberships/" + id
+	etag, reason := q.r.PostFormValue("etag"), strings.TrimSpace(q.r.PostFormValue("reason"))
+	var m *pb.Membership
+	var err error
+	var done string
+	switch q.r.PathValue("action") {
+	case "approve":
+		m, err = h.members.ApproveMembership(ctx, &pb.ApproveMembershipRequest{Name: name, Etag: etag, ConfirmDistinctPerson: q.r.PostFormValue("distinct") != ""})
+		if err == nil {
+			done = fmt.Sprintf("Đã duyệt. Số hội viên: %s", m.GetMemberNumber())
+		}
+	case "reject":
+		m, err = h.members.RejectMembership(ctx, &pb.RejectMembershipRequest{Name: name, Etag: etag, Reason: reason})
+		done = "Đã từ chối đơn đăng ký."
+	case "suspend":
+		m, err = h.members.SuspendMembership(ctx, &pb.SuspendMembershipRequest{Name: name, Etag: etag, Reason: reason})
+		done = "Đã tạm đình chỉ."
+	case "reinstate":
+		m, err = h.members.ReinstateMembership(ctx, &pb.ReinstateMembershipRequest{Name: name, Etag: etag, Reason: reason})
+		done = "Đã cho sinh hoạt trở lại."
+	case "withdraw":
+		m, err = h.members.WithdrawMembership(ctx, &pb.WithdrawMembershipRequest{Name: name, Etag: etag, Reason: reason})
+		done = "Đã ghi nhận rút khỏi hội."
+	default:
+		q.fail(h, status.Error(codes.NotFound, "no such action"))
+		return
+	}
+	if err != nil {
+		msg, fields, _ := explain(err)
+		for f, v := range fields {
+			msg += " " + f + ": " + v
+		}
+		h.showMembership(q, msg)
+		return
+	}
+	q.redirect("/members/"+assoc+"/"+id, done)
+}
+
+var registerForm = []formField{
+	{"family_name", "Họ", ""},
+	{"middle_name", "Tên đệm", ""},
+	{"given_name", "Tên", ""},
+	{"gender", "Giới tính", ""},
+	{"birth_date", "Ngày sinh", "ngày/tháng/năm"},
+	{"email", "Email", ""},
+	{"phone", "Điện thoại", ""},
+}
+
+type registerData struct {
+	Association *pb.Association
+	Fields      []fieldView
+	ConsentText string
+	Consented   bool
+	Notes       string
+}
+
+// register registers a new member: the person, and their consent to the
+// text shown.
+func (h *Handler) register(q *request) {
+	ctx := q.ctx()
+	parent := "associations/" + q.r.PathValue("assoc")
+	a, err := h.members.GetAssociation(ctx, &pb.GetAssociationRequest{Name: parent})
+	if err != nil {
+		q.fail(h, err)
+		return
+	}
+	d := &registerData{Association: a, ConsentText: ConsentText}
+	p := &page{Data: d}
+	in := &pb.Person{}
+	if q.r.Method == "POST" {
+		bad := readForm(q.r, in, registerForm)
+		d.Consented, d.Notes = q.r.PostFormValue("consent") != "", q.r.PostFormValue("notes")
+		if !d.Consented {
+			bad["consent"] = "Cần có sự đồng ý của người đăng ký."
+		}
+		if len(bad) == 0 {
+			var resp *pb.RegisterMemberResponse
+			resp, err = h.members.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: parent,
+				Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: in}, Notes: d.Notes,
+				Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: ConsentVersion}})
+			if err == nil {
+				q.redirect("/members/"+q.r.PathValue("assoc")+"/"+idOf(resp.GetMembership().GetName()), "Đã đăng ký; đơn đang chờ duyệt.")
+				return
+			}
+			p.Error, bad, _ = explain(err)
+		} else {
+			p.Error = "Có thông tin chưa hợp lệ; xem các ô được đánh dấu."
+		}
+		p.Fields = bad
+		d.Fields = viewFields(in, registerForm, bad)
+		q.show(h, "register", "members", "Đăng ký hội viên", p)
+		return
+	}
+	d.Fields = viewFields(in, registerForm, nil)
+	q.show(h, "register", "members", "Đăng ký hội viên", p)
+}

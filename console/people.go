@@ -1,0 +1,387 @@
+package console
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"google.golang.org/genproto/googleapis/type/date"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
+
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/store"
+)
+
+// pageSize is how many people a page of results lists.
+const pageSize = 25
+
+// ageBands are the age bands of the search filter, by their value.
+var ageBands = []option{
+	{Value: "-35", Label: "Dưới 35"}, {Value: "35-44", Label: "35–44"}, {Value: "45-54", Label: "45–54"},
+	{Value: "55-64", Label: "55–64"}, {Value: "65-", Label: "Từ 65"},
+}
+
+type searchData struct {
+	Query      url.Values
+	Q          string
+	People     []*pb.Person
+	Total      int32
+	Next       string
+	NextURL    string
+	SortURLs   map[string]string
+	Sort       string
+	Levels     []option
+	Titles     []option
+	Fields     []option
+	Units      []option
+	Units2024  []option
+	Orgs       []option
+	Genders    []option
+	AgeBands   []option
+	Work       []option
+	CanEdit    bool
+	FilterText string
+}
+
+func opts(selected string, pairs ...string) []option {
+	var out []option
+	for i := 0; i+1 < len(pairs); i += 2 {
+		out = append(out, option{Value: pairs[i], Label: pairs[i+1], Selected: pairs[i] == selected})
+	}
+	return out
+}
+
+func quote(s string) string { return strconv.Quote(s) }
+
+// searchFilter is the AIP-160 filter the search form's choices make.
+func searchFilter(v url.Values, now time.Time) string {
+	var and []string
+	if s := v.Get("level"); s != "" {
+		and = append(and, "highest_qualification_level = "+quote(s))
+	}
+	if s := v.Get("title"); s != "" {
+		and = append(and, "academic_title.title = "+quote(s))
+	}
+	if s := v.Get("field"); s != "" {
+		and = append(and, "fields.code = "+quote(s))
+	}
+	for _, k := range []string{"unit", "unit2024"} {
+		if s := v.Get(k); s != "" {
+			and = append(and, "positions.administrative_unit = "+quote(s))
+		}
+	}
+	if s := v.Get("org"); s != "" {
+		and = append(and, "positions.organization = "+quote(s)+" AND positions.current = true")
+	}
+	if s := v.Get("gender"); s == "MALE" || s == "FEMALE" {
+		and = append(and, "gender = "+s)
+	}
+	if s := v.Get("work"); s == "IN_PROVINCE" || s == "ELSEWHERE_IN_VIETNAM" || s == "ABROAD" {
+		and = append(and, "work_location = "+s)
+	}
+	if s := v.Get("age"); s != "" {
+		lo, hi, _ := strings.Cut(s, "-")
+		// Age a this year means born in year-a.
+		if n, err := strconv.Atoi(lo); err == nil {
+			and = append(and, fmt.Sprintf("birth_date.year <= %d", now.Year()-n))
+		}
+		if n, err := strconv.Atoi(hi); err == nil {
+			and = append(and, fmt.Sprintf("birth_date.year > %d", now.Year()-n-1))
+		}
+	}
+	return strings.Join(and, " AND ")
+}
+
+func (h *Handler) search(q *request) {
+	ctx := q.ctx()
+	v := q.r.URL.Query()
+	d := &searchData{Query: v, Q: v.Get("q"), Sort: v.Get("sort"), SortURLs: map[string]string{},
+		CanEdit: canWritePeople(q.sess.Account)}
+	filter := searchFilter(v, time.Now().In(vnTime))
+	d.FilterText = filter
+	var err error
+	if strings.TrimSpace(d.Q) != "" {
+		var resp *pb.SearchPeopleResponse
+		resp, err = h.people.SearchPeople(ctx, &pb.SearchPeopleRequest{Query: d.Q, Filter: filter, PageSize: pageSize,
+			PageToken: v.Get("page"), View: pb.PersonView_PERSON_VIEW_BASIC})
+		if err == nil {
+			d.People, d.Total, d.Next = resp.GetPeople(), resp.GetTotalSize(), resp.GetNextPageToken()
+		}
+	} else {
+		order := "display_name"
+		switch d.Sort {
+		case "family_name", "highest_qualification_level desc", "display_name desc", "family_name desc":
+			order = d.Sort
+		}
+		var resp *pb.ListPeopleResponse
+		resp, err = h.people.ListPeople(ctx, &pb.ListPeopleRequest{Filter: filter, OrderBy: order, PageSize: pageSize,
+			PageToken: v.Get("page"), View: pb.PersonView_PERSON_VIEW_BASIC})
+		if err == nil {
+			d.People, d.Total, d.Next = resp.GetPeople(), resp.GetTotalSize(), resp.GetNextPageToken()
+		}
+	}
+	p := &page{Data: d}
+	if err != nil {
+		p.Error, _, _ = explain(err)
+	}
+	if d.Next != "" {
+		nv := cloneValues(v)
+		nv.Set("page", d.Next)
+		d.NextURL = "/people?" + nv.Encode()
+	}
+	for _, s := range []string{"display_name", "family_name", "highest_qualification_level desc"} {
+		nv := cloneValues(v)
+		nv.Del("page")
+		cur := v.Get("sort")
+		if cur == "" {
+			cur = "display_name"
+		}
+		if cur == s && !strings.HasSuffix(s, " desc") {
+			nv.Set("sort", s+" desc")
+		} else {
+			nv.Set("sort", s)
+		}
+		d.SortURLs[strings.TrimSuffix(s, " desc")] = "/people?" + nv.Encode()
+	}
+	h.searchChoices(q, d)
+	q.show(h, "search", "people", "Tìm kiếm", p)
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+// searchChoices fills the search form's lists from the reference data.
+// A list that cannot be read is left empty: the search still works.
+func (h *Handler) searchChoices(q *request, d *searchData) {
+	ctx := q.ctx()
+	v := d.Query
+	if r, err := h.ref.ListQualificationLevels(ctx, &pb.ListQualificationLevelsRequest{PageSize: 5000}); err == nil {
+		for _, l := range r.GetQualificationLevels() {
+			d.Levels = append(d.Levels, option{Value: l.GetCode(), Label: l.GetNameVi(), Selected: l.GetCode() == v.Get("level")})
+		}
+	}
+	if r, err := h.ref.ListAcademicTitles(ctx, &pb.ListAcademicTitlesRequest{PageSize: 5000}); err == nil {
+		for _, t := range r.GetAcademicTitles() {
+			d.Titles = append(d.Titles, option{Value: t.GetCode(), Label: t.GetNameVi(), Selected: t.GetCode() == v.Get("title")})
+		}
+	}
+	if r, err := h.ref.ListFields(ctx, &pb.ListFieldsRequest{PageSize: 5000, Level: 1}); err == nil {
+		for _, f := range r.GetFields() {
+			d.Fields = append(d.Fields, option{Value: f.GetCode(), Label: f.GetCode() + " " + f.GetNameVi(), Selected: f.GetCode() == v.Get("field")})
+		}
+	}
+	if r, err := h.ref.ListAdministrativeUnits(ctx, &pb.ListAdministrativeUnitsRequest{PageSize: 5000, ParentCode: provinceCode}); err == nil {
+		for _, u := range r.GetAdministrativeUnits() {
+			d.Units = append(d.Units, option{Value: u.GetCode(), Label: u.GetDisplayName(), Selected: u.GetCode() == v.Get("unit")})
+		}
+	}
+	if r, err := h.ref.ListAdministrativeUnits(ctx, &pb.ListAdministrativeUnitsRequest{PageSize: 5000, ParentCode: provinceCode,
+		AsOf: &date.Date{Year: 2024, Month: 12, Day: 31}}); err == nil {
+		for _, u := range r.GetAdministrativeUnits() {
+			d.Units2024 = append(d.Units2024, option{Value: u.GetCode(), Label: u.GetDisplayName(), Selected: u.GetCode() == v.Get("unit2024")})
+		}
+	}
+	if r, err := h.orgs.ListOrganizations(ctx, &pb.ListOrganizationsRequest{PageSize: 1000, OrderBy: "display_name"}); err == nil {
+		for _, o := range r.GetOrganizations() {
+			d.Orgs = append(d.Orgs, option{Value: o.GetName(), Label: o.GetDisplayName(), Selected: o.GetName() == v.Get("org")})
+		}
+	}
+	d.Genders = opts(v.Get("gender"), "MALE", "Nam", "FEMALE", "Nữ")
+	d.Work = opts(v.Get("work"), "IN_PROVINCE", "Trong tỉnh", "ELSEWHERE_IN_VIETNAM", "Nơi khác trong nước", "ABROAD", "Nước ngoài")
+	for _, b := range ageBands {
+		b.Selected = b.Value == v.Get("age")
+		d.AgeBands = append(d.AgeBands, b)
+	}
+}
+
+// provinceCode is the province whose units the filters list: 91, Kiên
+// Giang until 2025-06-30 and An Giang after.
+const provinceCode = "91"
+
+func canWritePeople(a *store.Account) bool {
+	return a.Role == "admin" || a.Role == "registrar"
+}
+
+type profileData struct {
+	Person  *pb.Person
+	CanEdit bool
+}
+
+func (h *Handler) profile(q *request) {
+	p, err := h.people.GetPerson(q.ctx(), &pb.GetPersonRequest{Name: "people/" + q.r.PathValue("id"), View: pb.PersonView_PERSON_VIEW_FULL})
+	if err != nil {
+		q.fail(h, err)
+		return
+	}
+	q.show(h, "profile", "people", "Hồ sơ: "+p.GetDisplayName(), &page{Data: profileData{Person: p, CanEdit: canWritePeople(q.sess.Account)}})
+}
+
+type editData struct {
+	Action, Back, Heading, Etag string
+	Fields                      []fieldView
+}
+
+// editPerson shows and saves the form of a person's own fields.
+func (h *Handler) editPerson(q *request) {
+	ctx := q.ctx()
+	name := "people/" + q.r.PathValue("id")
+	cur, err := h.people.GetPerson(ctx, &pb.GetPersonRequest{Name: name, View: pb.PersonView_PERSON_VIEW_BASIC})
+	if err != nil {
+		q.fail(h, err)
+		return
+	}
+	d := &editData{Action: "/people/" + q.r.PathValue("id") + "/edit", Back: "/people/" + q.r.PathValue("id"),
+		Heading: "Sửa hồ sơ: " + cur.GetDisplayName()}
+	p := &page{Data: d}
+	if q.r.Method == "POST" {
+		in := &pb.Person{Name: name, Etag: q.r.PostFormValue("etag")}
+		bad := readForm(q.r, in, personForm)
+		if len(bad) == 0 {
+			_, err = h.people.UpdatePerson(ctx, &pb.UpdatePersonRequest{Person: in, UpdateMask: &fieldmaskpb.FieldMask{Paths: maskOf(personForm)}})
+			if err == nil {
+				q.redirect(d.Back, "Đã lưu hồ sơ.")
+				return
+			}
+			p.Error, bad, _ = explain(err)
+		} else {
+			p.Error = "Có thông tin chưa hợp lệ; xem các ô được đánh dấu."
+		}
+		if status.Code(err) == codes.Aborted {
+			// Someone else's change is what the form shows now.
+			d.Etag, d.Fields = cur.GetEtag(), viewFields(cur, personForm, nil)
+		} else {
+			d.Etag, d.Fields = in.GetEtag(), viewFields(in, personForm, bad)
+		}
+		q.show(h, "edit", "people", d.Heading, p)
+		return
+	}
+	d.Etag, d.Fields = cur.GetEtag(), viewFields(cur, personForm, nil)
+	q.show(h, "edit", "people", d.Heading, p)
+}
+
+// child is a qualification, position or honour: how to read, create and
+// update one through PersonService.
+type child struct {
+	get    func(q *request, name string) (proto.Message, error)
+	create func(q *request, parent string, m proto.Message) error
+	update func(q *request, m proto.Message, mask []string) error
+	empty  func() proto.Message
+}
+
+var children = map[string]child{
+	"qualifications": {
+		get: func(q *request, name string) (proto.Message, error) {
+			return q.h().people.GetQualification(q.ctx(), &pb.GetQualificationRequest{Name: name})
+		},
+		create: func(q *request, parent string, m proto.Message) error {
+			_, err := q.h().people.CreateQualification(q.ctx(), &pb.CreateQualificationRequest{Parent: parent, Qualification: m.(*pb.Qualification)})
+			return err
+		},
+		update: func(q *request, m proto.Message, mask []string) error {
+			_, err := q.h().people.UpdateQualification(q.ctx(), &pb.UpdateQualificationRequest{Qualification: m.(*pb.Qualification), UpdateMask: &fieldmaskpb.FieldMask{Paths: mask}})
+			return err
+		},
+		empty: func() proto.Message { return &pb.Qualification{} },
+	},
+	"positions": {
+		get: func(q *request, name string) (proto.Message, error) {
+			return q.h().people.GetPosition(q.ctx(), &pb.GetPositionRequest{Name: name})
+		},
+		create: func(q *request, parent string, m proto.Message) error {
+			_, err := q.h().people.CreatePosition(q.ctx(), &pb.CreatePositionRequest{Parent: parent, Position: m.(*pb.Position)})
+			return err
+		},
+		update: func(q *request, m proto.Message, mask []string) error {
+			_, err := q.h().people.UpdatePosition(q.ctx(), &pb.UpdatePositionRequest{Position: m.(*pb.Position), UpdateMask: &fieldmaskpb.FieldMask{Paths: mask}})
+			return err
+		},
+		empty: func() proto.Message { return &pb.Position{} },
+	},
+	"honors": {
+		get: func(q *request, name string) (proto.Message, error) {
+			return q.h().people.GetHonor(q.ctx(), &pb.GetHonorRequest{Name: name})
+		},
+		create: func(q *request, parent string, m proto.Message) error {
+			_, err := q.h().people.CreateHonor(q.ctx(), &pb.CreateHonorRequest{Parent: parent, Honor: m.(*pb.Honor)})
+			return err
+		},
+		update: func(q *request, m proto.Message, mask []string) error {
+			_, err := q.h().people.UpdateHonor(q.ctx(), &pb.UpdateHonorRequest{Honor: m.(*pb.Honor), UpdateMask: &fieldmaskpb.FieldMask{Paths: mask}})
+			return err
+		},
+		empty: func() proto.Message { return &pb.Honor{} },
+	},
+}
+
+// editChild shows and saves the form of a qualification, position or
+// honour, new or existing.
+func (h *Handler) editChild(q *request) {
+	kind, personID, childID := q.r.PathValue("kind"), q.r.PathValue("id"), q.r.PathValue("child")
+	c, ok := children[kind]
+	form := childForms[kind]
+	if !ok {
+		q.fail(h, status.Error(codes.NotFound, "no such page"))
+		return
+	}
+	parent := "people/" + personID
+	name := parent + "/" + kind + "/" + childID
+	d := &editData{Back: "/people/" + personID, Heading: form.title + " — thêm mới"}
+	d.Action = "/people/" + personID + "/" + kind + "/new"
+	var cur proto.Message = c.empty()
+	if childID != "" {
+		m, err := c.get(q, name)
+		if err != nil {
+			q.fail(h, err)
+			return
+		}
+		cur = m
+		d.Action = "/people/" + personID + "/" + kind + "/" + childID + "/edit"
+		d.Heading = form.title + " — sửa"
+	}
+	p := &page{Data: d}
+	etagOf := func(m proto.Message) string {
+		fd := m.ProtoReflect().Descriptor().Fields().ByName("etag")
+		return m.ProtoReflect().Get(fd).String()
+	}
+	if q.r.Method == "POST" {
+		in := c.empty()
+		bad := readForm(q.r, in, form.fields)
+		var err error
+		if len(bad) == 0 {
+			if childID == "" {
+				err = c.create(q, parent, in)
+			} else {
+				r := in.ProtoReflect()
+				r.Set(r.Descriptor().Fields().ByName("name"), protoValue(name))
+				r.Set(r.Descriptor().Fields().ByName("etag"), protoValue(q.r.PostFormValue("etag")))
+				err = c.update(q, in, maskOf(form.fields))
+			}
+			if err == nil {
+				q.redirect(d.Back, "Đã lưu "+strings.ToLower(form.title)+".")
+				return
+			}
+			p.Error, bad, _ = explain(err)
+		} else {
+			p.Error = "Có thông tin chưa hợp lệ; xem các ô được đánh dấu."
+		}
+		if status.Code(err) == codes.Aborted {
+			d.Etag, d.Fields = etagOf(cur), viewFields(cur, form.fields, nil)
+		} else {
+			d.Etag, d.Fields = q.r.PostFormValue("etag"), viewFields(in, form.fields, bad)
+		}
+		q.show(h, "edit", "people", d.Heading, p)
+		return
+	}
+	d.Etag, d.Fields = etagOf(cur), viewFields(cur, form.fields, nil)
+	q.show(h, "edit", "people", d.Heading, p)
+}

@@ -1,0 +1,194 @@
+package console
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"google.golang.org/genproto/googleapis/type/date"
+
+	pb "trithuc/proto/trithuc/v1"
+)
+
+// dimensions are the statistics' dimensions the form offers, in order.
+var dimensions = []pb.ComputeStatisticsRequest_Dimension{
+	pb.ComputeStatisticsRequest_HIGHEST_QUALIFICATION_LEVEL, pb.ComputeStatisticsRequest_ACADEMIC_TITLE,
+	pb.ComputeStatisticsRequest_FIELD, pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT,
+	pb.ComputeStatisticsRequest_ORGANIZATION_KIND, pb.ComputeStatisticsRequest_EMPLOYMENT_TYPE,
+	pb.ComputeStatisticsRequest_WORK_LOCATION, pb.ComputeStatisticsRequest_GENDER,
+	pb.ComputeStatisticsRequest_AGE_BAND, pb.ComputeStatisticsRequest_ETHNICITY,
+	pb.ComputeStatisticsRequest_MEMBERSHIP_STATE,
+}
+
+type statsData struct {
+	Dims      [3][]option
+	Level     []option
+	Gender    []option
+	Work      []option
+	AsOf      string
+	Vintage   []option
+	Resp      *pb.ComputeStatisticsResponse
+	Chart     *chart
+	CSVURL    string
+	Computed  bool
+	Threshold int32
+}
+
+// statsRequest reads the form: one to three dimensions, a coarse filter
+// and a date.
+func statsRequest(v url.Values) (*pb.ComputeStatisticsRequest, error) {
+	req := &pb.ComputeStatisticsRequest{}
+	for _, k := range []string{"d1", "d2", "d3"} {
+		if s := v.Get(k); s != "" {
+			if n, ok := pb.ComputeStatisticsRequest_Dimension_value[s]; ok && n != 0 {
+				req.Dimensions = append(req.Dimensions, pb.ComputeStatisticsRequest_Dimension(n))
+			}
+		}
+	}
+	var and []string
+	if s := v.Get("level"); s != "" {
+		and = append(and, "highest_qualification_level >= "+quote(s))
+	}
+	if s := v.Get("gender"); s == "MALE" || s == "FEMALE" {
+		and = append(and, "gender = "+s)
+	}
+	if s := v.Get("work"); s == "IN_PROVINCE" || s == "ELSEWHERE_IN_VIETNAM" || s == "ABROAD" {
+		and = append(and, "work_location = "+s)
+	}
+	req.Filter = strings.Join(and, " AND ")
+	if s := strings.TrimSpace(v.Get("as_of")); s != "" {
+		d, err := parseDate(s)
+		if err != nil {
+			return nil, err
+		}
+		req.AsOf = d
+	}
+	if v.Get("vintage") == "HISTORY_2024" {
+		req.UnitVintage = pb.ComputeStatisticsRequest_HISTORY_2024
+	}
+	return req, nil
+}
+
+func (h *Handler) statistics(q *request) {
+	ctx := q.ctx()
+	v := q.r.URL.Query()
+	d := &statsData{AsOf: v.Get("as_of")}
+	for i, k := range []string{"d1", "d2", "d3"} {
+		for _, dim := range dimensions {
+			d.Dims[i] = append(d.Dims[i], option{Value: dim.String(), Label: label(dim.String()), Selected: v.Get(k) == dim.String()})
+		}
+	}
+	d.Gender = opts(v.Get("gender"), "MALE", "Nam", "FEMALE", "Nữ")
+	d.Work = opts(v.Get("work"), "IN_PROVINCE", "Trong tỉnh", "ELSEWHERE_IN_VIETNAM", "Nơi khác trong nước", "ABROAD", "Nước ngoài")
+	d.Vintage = opts(v.Get("vintage"), "CURRENT", "Đơn vị hiện nay", "HISTORY_2024", "Huyện năm 2024")
+	if r, err := h.ref.ListQualificationLevels(ctx, &pb.ListQualificationLevelsRequest{PageSize: 5000}); err == nil {
+		for _, l := range r.GetQualificationLevels() {
+			d.Level = append(d.Level, option{Value: l.GetCode(), Label: "Từ " + l.GetNameVi(), Selected: l.GetCode() == v.Get("level")})
+		}
+	}
+	p := &page{Data: d}
+	if v.Get("d1") != "" {
+		req, err := statsRequest(v)
+		if err == nil {
+			d.Resp, err = h.stats.ComputeStatistics(ctx, req)
+		}
+		if err != nil {
+			p.Error, p.Fields, _ = explain(err)
+		} else {
+			d.Computed, d.Threshold = true, d.Resp.GetSuppressionThreshold()
+			d.Chart = drawChart(d.Resp)
+			d.CSVURL = "/stats.csv?" + v.Encode()
+		}
+	}
+	q.show(h, "stats", "stats", "Thống kê", p)
+}
+
+// statisticsCSV downloads the table as the server exports it.
+func (h *Handler) statisticsCSV(q *request) {
+	req, err := statsRequest(q.r.URL.Query())
+	if err != nil {
+		q.fail(h, err)
+		return
+	}
+	body, err := h.stats.ExportStatistics(q.ctx(), &pb.ExportStatisticsRequest{Filter: req.Filter, Dimensions: req.Dimensions,
+		AsOf: req.AsOf, FieldLevel: req.FieldLevel, UnitVintage: req.UnitVintage})
+	if err != nil {
+		q.fail(h, err)
+		return
+	}
+	ct := body.GetContentType()
+	if ct == "" {
+		ct = "text/csv; charset=utf-8"
+	}
+	q.w.Header().Set("Content-Type", ct)
+	q.w.Header().Set("Content-Disposition", `attachment; filename="thong-ke.csv"`)
+	q.w.Write(body.GetData())
+}
+
+func (h *Handler) indicators(q *request) {
+	var asOf *date.Date
+	if s := q.r.URL.Query().Get("as_of"); s != "" {
+		var err error
+		if asOf, err = parseDate(s); err != nil {
+			q.fail(h, err)
+			return
+		}
+	}
+	resp, err := h.stats.GetIndicators(q.ctx(), &pb.GetIndicatorsRequest{AsOf: asOf})
+	if err != nil {
+		q.fail(h, err)
+		return
+	}
+	q.show(h, "indicators", "stats", "Chỉ tiêu", &page{Data: resp})
+}
+
+// chart is a horizontal bar chart of a statistics answer, drawn on the
+// server as SVG: one bar per row, suppressed rows marked instead.
+type chart struct {
+	Width, Height int
+	Bars          []bar
+}
+
+type bar struct {
+	Y, W, TextY         int
+	Label, Value        string
+	Suppressed          bool
+	ValueX, LabelWidthX int
+}
+
+func drawChart(resp *pb.ComputeStatisticsResponse) *chart {
+	const labelW, barMax, rowH = 260, 420, 22
+	max := int32(1)
+	for _, r := range resp.GetRows() {
+		if r.GetCount() > max {
+			max = r.GetCount()
+		}
+	}
+	c := &chart{Width: labelW + barMax + 80}
+	for i, r := range resp.GetRows() {
+		b := bar{Y: i*rowH + 4, TextY: i*rowH + 19, Label: strings.Join(rowLabels(r), " · "), LabelWidthX: labelW - 8}
+		if len([]rune(b.Label)) > 40 {
+			b.Label = string([]rune(b.Label)[:39]) + "…"
+		}
+		if r.GetSuppressed() || r.Count == nil {
+			b.Suppressed, b.Value, b.ValueX = true, "ẩn", labelW+4
+		} else {
+			b.W = int(int64(r.GetCount()) * barMax / int64(max))
+			b.Value, b.ValueX = fmt.Sprint(r.GetCount()), labelW+b.W+6
+		}
+		c.Bars = append(c.Bars, b)
+	}
+	c.Height = len(c.Bars)*rowH + 10
+	return c
+}
+
+func rowLabels(r *pb.StatisticsRow) []string {
+	out := make([]string, len(r.GetValues()))
+	for i, v := range r.GetValues() {
+		out[i] = v
+		if i < len(r.GetLabels()) && r.GetLabels()[i] != "" {
+			out[i] = r.GetLabels()[i]
+		}
+	}
+	return out
+}
