@@ -17,6 +17,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	pb "trithuc/proto/trithuc/v1"
+	"trithuc/suppress"
 )
 
 // Statistics (StatisticsService): counts of the people a filter selects,
@@ -177,11 +178,11 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 		if err != nil {
 			return err
 		}
-		cells, totalSuppressed := suppress(cells, len(dims), threshold)
+		cells, totalSuppressed := suppress.Table(cells, len(dims), threshold)
 		sortCells(cells, dims)
 		total := 0
 		for _, c := range cells {
-			total += c.count
+			total += c.Count
 		}
 		if scope.small {
 			// The rows would tell which values the few have.
@@ -207,15 +208,15 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 			out.DimensionLabels = append(out.DimensionLabels, dimensionHeaders[d.kind])
 		}
 		for _, c := range cells {
-			row := &pb.StatisticsRow{Values: c.values, Suppressed: c.suppressed}
-			if c.suppressed {
-				row.SuppressionReason = suppressionReason(c.primary)
+			row := &pb.StatisticsRow{Values: c.Values, Suppressed: c.Suppressed}
+			if c.Suppressed {
+				row.SuppressionReason = suppressionReason(c.Primary)
 			}
 			for i, d := range dims {
-				row.Labels = append(row.Labels, d.label(c.values[i]))
+				row.Labels = append(row.Labels, d.label(c.Values[i]))
 			}
-			if !c.suppressed {
-				row.Count = proto.Int32(int32(c.count))
+			if !c.Suppressed {
+				row.Count = proto.Int32(int32(c.Count))
 			}
 			out.Rows = append(out.Rows, row)
 		}
@@ -272,7 +273,7 @@ var columnRE = regexp.MustCompile(`\bp\.([a-z_0-9]+)`)
 // holds), and Go adds them up, instead of GROUP BY: SQLite aggregates only
 // by sorting, which costs about three times as much per person as reading
 // the values out when the groups are few, as they are here.
-func (tx *Tx) countCells(ctx context.Context, dims []*statDim, where string, whereArgs []any) ([]*statCell, error) {
+func (tx *Tx) countCells(ctx context.Context, dims []*statDim, where string, whereArgs []any) ([]*suppress.Cell, error) {
 	sel := []string{"COUNT(*)"}
 	var args []any
 	lookups := false
@@ -355,8 +356,8 @@ func (tx *Tx) countCells(ctx context.Context, dims []*statDim, where string, whe
 			values[i] = append(values[i], d.value(raw))
 		}
 	}
-	byKey := map[string]*statCell{}
-	var cells []*statCell
+	byKey := map[string]*suppress.Cell{}
+	var cells []*suppress.Cell
 	for key, count := range counts {
 		vals := make([]string, len(dims))
 		for i := len(dims) - 1; i >= 0; i-- {
@@ -366,22 +367,22 @@ func (tx *Tx) countCells(ctx context.Context, dims []*statDim, where string, whe
 		k := strings.Join(vals, "\x00")
 		c := byKey[k]
 		if c == nil {
-			c = &statCell{values: vals}
+			c = &suppress.Cell{Values: vals}
 			byKey[k] = c
 			cells = append(cells, c)
 		}
-		c.count += count
+		c.Count += count
 	}
 	sortCells(cells, dims)
 	return cells, nil
 }
 
 // sortCells puts cells in the order of their values.
-func sortCells(cells []*statCell, dims []*statDim) {
-	slices.SortFunc(cells, func(a, b *statCell) int {
+func sortCells(cells []*suppress.Cell, dims []*statDim) {
+	slices.SortFunc(cells, func(a, b *suppress.Cell) int {
 		for i, d := range dims {
-			ra, ta := d.order(a.values[i])
-			rb, tb := d.order(b.values[i])
+			ra, ta := d.order(a.Values[i])
+			rb, tb := d.order(b.Values[i])
 			if c := cmp.Or(cmp.Compare(ra, rb), cmp.Compare(ta, tb)); c != 0 {
 				return c
 			}
