@@ -12,28 +12,20 @@ import (
 	"google.golang.org/genproto/googleapis/type/date"
 
 	pb "trithuc/proto/trithuc/v1"
+	"trithuc/refdata"
 )
 
 // RefKind names a reference list.
-type RefKind int
+type RefKind = refdata.Kind
 
 const (
-	RefQualificationLevel RefKind = iota + 1
-	RefAcademicTitle
-	RefField
-	RefEthnicGroup
-	RefCountry
-	RefAdminUnit
+	RefQualificationLevel = refdata.QualificationLevel
+	RefAcademicTitle      = refdata.AcademicTitle
+	RefField              = refdata.Field
+	RefEthnicGroup        = refdata.EthnicGroup
+	RefCountry            = refdata.Country
+	RefAdminUnit          = refdata.AdminUnit
 )
-
-func (k RefKind) String() string {
-	for _, l := range refLists {
-		if l.kind == k {
-			return l.name
-		}
-	}
-	return "RefKind(" + strconv.Itoa(int(k)) + ")"
-}
 
 // vietnam is the time zone whose calendar dates administrative units
 // change on; a fixed offset, because Vietnam has no daylight saving time
@@ -57,7 +49,7 @@ func (tx *Tx) checkRef(ctx context.Context, v *Invalids, kind RefKind, field, co
 	if code == "" {
 		return nil
 	}
-	l := refListOf(kind)
+	l := refdata.Of(kind)
 	switch kind {
 	case RefField:
 		scheme, fcode, ok := parseFieldName(code)
@@ -74,19 +66,19 @@ func (tx *Tx) checkRef(ctx context.Context, v *Invalids, kind RefKind, field, co
 	case RefAdminUnit:
 		return tx.checkUnit(ctx, v, field, code, on)
 	}
-	found, err := tx.exists(ctx, `SELECT 1 FROM `+l.table+` WHERE code = ?`, code)
+	found, err := tx.exists(ctx, `SELECT 1 FROM `+l.Table+` WHERE code = ?`, code)
 	if err != nil || found {
 		return err
 	}
 	hint := ""
 	if upper := strings.ToUpper(code); upper != code {
-		if found, err := tx.exists(ctx, `SELECT 1 FROM `+l.table+` WHERE code = ?`, upper); err != nil {
+		if found, err := tx.exists(ctx, `SELECT 1 FROM `+l.Table+` WHERE code = ?`, upper); err != nil {
 			return err
 		} else if found {
 			hint = fmt.Sprintf(" (codes are upper case: %q)", upper)
 		}
 	}
-	v.add(field, "unknown %s code %q%s; see %s", l.title, code, hint, l.see)
+	v.add(field, "unknown %s code %q%s; see %s", l.Title, code, hint, l.See)
 	return nil
 }
 
@@ -272,7 +264,7 @@ func parseFieldName(name string) (scheme, code string, ok bool) {
 		return "", "", false
 	}
 	scheme, code, ok = strings.Cut(rest, "-")
-	if !ok || !schemeRE.MatchString(scheme) || !fieldCodeRE.MatchString(code) {
+	if !ok || !refdata.SchemeRE.MatchString(scheme) || !refdata.FieldCodeRE.MatchString(code) {
 		return "", "", false
 	}
 	return scheme, code, true
@@ -323,7 +315,7 @@ func (db *DB) ListFields(ctx context.Context, q FieldQuery) ([]*pb.Field, Page, 
 	}
 	var v Invalids
 	if q.Scheme != "" {
-		if !schemeRE.MatchString(q.Scheme) {
+		if !refdata.SchemeRE.MatchString(q.Scheme) {
 			v.add("scheme", "%q is not a scheme name; for example vn2008", q.Scheme)
 		}
 		l.where = append(l.where, "scheme = ?")
@@ -468,7 +460,7 @@ func scanUnit(s scanner, extra ...any) (*pb.AdministrativeUnit, error) {
 		return nil, err
 	}
 	u.Name = "administrativeUnits/" + u.Code
-	u.Kind = unitKinds[kind]
+	u.Kind = refdata.UnitKinds[kind]
 	u.ValidFrom = protoDate(from)
 	u.ValidTo = protoDate(to)
 	if continues {
@@ -537,14 +529,14 @@ func (db *DB) ListAdministrativeUnits(ctx context.Context, q UnitQuery) ([]*pb.A
 	if asOf != "" && q.ShowHistory {
 		v.add("show_history", "lists every version, whatever its dates: leave as_of out, or show_history")
 	}
-	if q.ParentCode != "" && !unitCodeRE.MatchString(q.ParentCode) {
+	if q.ParentCode != "" && !refdata.UnitCodeRE.MatchString(q.ParentCode) {
 		v.add("parent_code", "%q is not a unit code: want 2 to 5 digits, for example 91", q.ParentCode)
 	}
 	var kind string
 	if q.Kind != 0 {
 		name, ok := pb.AdministrativeUnit_Kind_name[int32(q.Kind)]
 		if !ok {
-			v.add("kind", "%d is not a kind of unit; want one of %s", q.Kind, kindNames())
+			v.add("kind", "%d is not a kind of unit; want one of %s", q.Kind, refdata.UnitKindNames())
 		}
 		kind = strings.ToLower(name)
 	}
