@@ -223,9 +223,6 @@ type Tx struct {
 	budget *budget
 }
 
-// errRollback ends a dry run: the work was done and checked, and is undone.
-var errRollback = errors.New("store: dry run")
-
 // write runs fn in a write transaction and commits it; when dryRun is set it
 // rolls back instead, so that validate_only requests see every check a real
 // write would make and change nothing.
