@@ -303,7 +303,9 @@ func or(a, b pred) pred {
 	return pred{"(" + a.text + ") OR (" + b.text + ")", func(s synthPerson) bool { return a.match(s) || b.match(s) }}
 }
 
-func not(a pred) pred { return pred{"NOT (" + a.text + ")", func(s synthPerson) bool { return !a.match(s) }} }
+func not(a pred) pred {
+	return pred{"NOT (" + a.text + ")", func(s synthPerson) bool { return !a.match(s) }}
+}
 
 // attackTerm is one answer of an attack, with its coefficient; group, when
 // set, reads the answer by ETHNICITY and GENDER for that gender only.

@@ -84,16 +84,7 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, err
 	}
 
-	// Pragmas go in the DSN because they are per connection: the driver runs
-	// them on every connection it opens, including ones the pool reopens.
-	//   journal_mode=WAL   readers do not block the writer, nor it them
-	//   synchronous=FULL   a COMMIT that returned survives a crash or power cut
-	//   foreign_keys=on    references are checked by SQLite too
-	//   busy_timeout       wait for another process's lock instead of failing
-	//   txlock=immediate   BeginTx takes the write lock at once, so a
-	//                      transaction never fails half-way with SQLITE_BUSY
-	common := "_synchronous=FULL&_foreign_keys=on&_busy_timeout=10000&_cache_size=-32000"
-	db.writer, err = sql.Open("sqlite3", dsn(abs, "_journal_mode=WAL&_txlock=immediate&"+common))
+	db.writer, err = sql.Open("sqlite3", dsn(abs, writerParams))
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
@@ -128,8 +119,7 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, err
 	}
 
-	// mode=ro makes the reader pool unable to write even by mistake.
-	db.reader, err = sql.Open("sqlite3", dsn(abs, "mode=ro&_txlock=deferred&"+common))
+	db.reader, err = sql.Open("sqlite3", dsn(abs, readerParams))
 	if err != nil {
 		db.writer.Close()
 		return nil, fmt.Errorf("store: %w", err)
@@ -155,6 +145,23 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	return db, nil
 }
+
+// Pragmas go in the DSN because they are per connection: the driver runs
+// them on every connection it opens, including ones the pool reopens.
+//
+//	journal_mode=WAL   readers do not block the writer, nor it them
+//	synchronous=FULL   a COMMIT that returned survives a crash or power cut
+//	foreign_keys=on    references are checked by SQLite too
+//	busy_timeout       wait for another process's lock instead of failing
+//	txlock=immediate   BeginTx takes the write lock at once, so a
+//	                   transaction never fails half-way with SQLITE_BUSY
+//
+// mode=ro makes the reader pool unable to write even by mistake.
+const (
+	commonParams = "_synchronous=FULL&_foreign_keys=on&_busy_timeout=10000&_cache_size=-32000"
+	writerParams = "_journal_mode=WAL&_txlock=immediate&" + commonParams
+	readerParams = "mode=ro&_txlock=deferred&" + commonParams
+)
 
 // dsn makes a SQLite URI filename for path; the driver passes parameters
 // without a leading underscore on to SQLite. A relative path is made
