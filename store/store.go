@@ -1,6 +1,8 @@
 // Package store keeps trithuc's data in SQLite: the schema and its migrations,
 // the queries, and the transactions around them. Nothing outside this package
-// speaks SQL.
+// speaks SQL. Its API takes and returns the contract's resources; a file or
+// two per resource (DEVELOPERS.md lists them), and the shared listing
+// (page.go) and soft delete (softdelete.go).
 //
 // Every write goes through one connection in a BEGIN IMMEDIATE transaction, so
 // writers queue in Go instead of failing with SQLITE_BUSY, and a write is
