@@ -26,14 +26,11 @@ type UnitHistory struct {
 	versions map[string][]Unit // by code, oldest first
 }
 
-// NewUnitHistory takes the versions ordered by code, then valid_from.
-func NewUnitHistory(units []Unit) *UnitHistory {
-	h := &UnitHistory{versions: map[string][]Unit{}}
-	for _, u := range units {
-		h.versions[u.Code] = append(h.versions[u.Code], u)
-	}
-	return h
-}
+// NewUnitHistory returns an empty history; Add fills it.
+func NewUnitHistory() *UnitHistory { return &UnitHistory{versions: map[string][]Unit{}} }
+
+// Add adds a version; a code's versions are added oldest first.
+func (h *UnitHistory) Add(u Unit) { h.versions[u.Code] = append(h.versions[u.Code], u) }
 
 // On returns the version of code valid on day, or its last version before
 // it, or its first one.

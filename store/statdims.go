@@ -325,18 +325,18 @@ func (tx *Tx) unitHistory(ctx context.Context) (*refdata.UnitHistory, error) {
 		return nil, dbError(err)
 	}
 	defer rows.Close()
-	var units []refdata.Unit
+	h := refdata.NewUnitHistory()
 	for rows.Next() {
 		var u refdata.Unit
 		if err := rows.Scan(&u.Code, &u.From, &u.To, &u.Name, &u.Kind, &u.Parent, &u.Successors); err != nil {
 			return nil, dbError(err)
 		}
-		units = append(units, u)
+		h.Add(u)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, dbError(err)
 	}
-	return refdata.NewUnitHistory(units), nil
+	return h, nil
 }
 
 // ymdOf turns YYYY-MM-DD into the YYYYMMDD integer positions keep.
