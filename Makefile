@@ -1,6 +1,9 @@
 # One set of build tags for every build and test: FTS5 is compiled into SQLite
 # only with sqlite_fts5, and changing tags recompiles SQLite (about a minute).
 TAGS := sqlite_fts5
+# The benchmark ceilings (store/plain.go, cmd/trithuc-bench) build only with
+# trithuc_bench, so that the production binary does not hold them.
+BENCHTAGS := $(TAGS),trithuc_bench
 GO   ?= go
 BUF  := $(GO) tool -modfile=tools/go.mod buf
 # The REST client example (examples/restclient) is generated from the
@@ -63,6 +66,7 @@ fmt:
 
 vet:
 	$(GO) vet -tags $(TAGS) ./...
+	$(GO) vet -tags $(BENCHTAGS) ./store ./cmd/trithuc-bench
 
 check: vet test
 
@@ -71,7 +75,7 @@ check: vet test
 # from a child process, and runs every scenario against the server, a bare
 # gRPC server and plain SQLite. The databases live outside the repository.
 BENCH_DIR ?= /tmp/trithuc-bench
-BENCH      = $(GO) run -tags $(TAGS) ./cmd/trithuc-bench
+BENCH      = $(GO) run -tags $(BENCHTAGS) ./cmd/trithuc-bench
 
 # bench-small: 10,000 people, 3 s per run; a few minutes.
 bench-small:
@@ -92,7 +96,7 @@ bench-bulk:
 
 # bench-go: the store's Go benchmarks beside plain SQLite, on 10,000 people.
 bench-go:
-	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchtime 2s ./store
+	$(GO) test -tags $(BENCHTAGS) -run '^$$' -bench . -benchtime 2s ./store
 
 # bench-hostile: a mixed load alone and beside six callers sending the
 # costliest listing the contract allows, on 50,000 people, against the

@@ -57,6 +57,26 @@ func TestVet(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Errorf("go vet: %v\n%s", err, out)
 	}
+	cmd = exec.Command("go", "vet", "-tags", "sqlite_fts5,"+benchTag, "./store", "./cmd/trithuc-bench")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("go vet -tags %s: %v\n%s", benchTag, err, out)
+	}
+}
+
+// benchTag builds the benchmark ceilings (store.Plain) and the harness,
+// which the production binary leaves out.
+const benchTag = "trithuc_bench"
+
+// The harness builds only with benchTag, which the README's test command
+// does not give; its own test runs here, so that CI still runs it.
+func TestBenchmarkHarness(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the harness takes a while")
+	}
+	cmd := exec.Command("go", "test", "-tags", "sqlite_fts5,"+benchTag, "./cmd/trithuc-bench")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("go test -tags %s ./cmd/trithuc-bench: %v\n%s", benchTag, err, out)
+	}
 }
 
 // The README's test command is what CI runs.

@@ -442,37 +442,21 @@ func (db *DB) UpdateAssociation(ctx context.Context, name string, o WriteOptions
 // memberships that have not ended, or live associations under it, is
 // FAILED_PRECONDITION.
 func (db *DB) DeleteAssociation(ctx context.Context, name string, o WriteOptions) (*pb.Association, error) {
-	return db.setAssociationDeleted(ctx, name, o, true)
+	return associationsSoftDelete.set(ctx, db, name, o, true)
 }
 
 // UndeleteAssociation restores a deleted association; its code must still
 // be free.
 func (db *DB) UndeleteAssociation(ctx context.Context, name string, o WriteOptions) (*pb.Association, error) {
-	return db.setAssociationDeleted(ctx, name, o, false)
+	return associationsSoftDelete.set(ctx, db, name, o, false)
 }
 
-func (db *DB) setAssociationDeleted(ctx context.Context, name string, o WriteOptions, deleted bool) (*pb.Association, error) {
-	id, err := AssociationID(name, "name")
-	if err != nil {
-		return nil, err
-	}
-	var out *pb.Association
-	err = db.write(ctx, o.ValidateOnly, func(tx *Tx) error {
-		r, err := tx.association(ctx, id)
-		switch {
-		case err != nil:
-			return err
-		case deleted && r.deleted:
-			return errorf(NotFound, "", "associations/%s is already deleted", id)
-		case !deleted && !r.deleted:
-			return errorf(FailedPrecondition, "", "associations/%s is not deleted", id)
-		}
-		if err := checkEtag(o.Etag, r.a.Etag, "etag"); err != nil {
-			return err
-		}
-		var deleteTime any
-		if deleted {
-			deleteTime = micros(tx.now)
+var associationsSoftDelete = &softDelete[*associationRow, *pb.Association]{
+	collection: "associations", table: "associations", parse: AssociationID,
+	row:   (*Tx).association,
+	state: func(r *associationRow) (int64, bool, string) { return r.pk, r.deleted, r.a.Etag },
+	check: func(ctx context.Context, tx *Tx, id string, r *associationRow, deleting bool) error {
+		if deleting {
 			var open, children int
 			err := tx.QueryRowContext(ctx, `SELECT
 				(SELECT COUNT(*) FROM memberships WHERE association_pk = ?1 AND state IN (1, 2, 3)),
@@ -486,28 +470,25 @@ func (db *DB) setAssociationDeleted(ctx context.Context, name string, o WriteOpt
 			case children > 0:
 				return errorf(FailedPrecondition, "", "associations/%s has %d member associations; delete them or move them to another parent first", id, children)
 			}
-		} else {
-			var other string
-			err := tx.QueryRowContext(ctx, `SELECT id FROM associations WHERE code = ? AND delete_time IS NULL`, r.a.Code).Scan(&other)
-			switch {
-			case err == nil:
-				return errorf(AlreadyExists, "", "associations/%s has taken the code %s meanwhile; change its code first", other, r.a.Code)
-			case !errors.Is(err, sql.ErrNoRows):
-				return dbError(err)
-			}
+			return nil
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE associations SET delete_time = ?, update_time = ?, revision = revision + 1 WHERE pk = ?`,
-			deleteTime, micros(tx.now), r.pk)
-		if err != nil {
+		var other string
+		err := tx.QueryRowContext(ctx, `SELECT id FROM associations WHERE code = ? AND delete_time IS NULL`, r.a.Code).Scan(&other)
+		switch {
+		case err == nil:
+			return errorf(AlreadyExists, "", "associations/%s has taken the code %s meanwhile; change its code first", other, r.a.Code)
+		case !errors.Is(err, sql.ErrNoRows):
 			return dbError(err)
 		}
-		r, err = tx.association(ctx, id)
-		if err == nil {
-			out = r.a
+		return nil
+	},
+	out: func(ctx context.Context, tx *Tx, id string) (*pb.Association, error) {
+		r, err := tx.association(ctx, id)
+		if err != nil {
+			return nil, err
 		}
-		return err
-	})
-	return out, err
+		return r.a, nil
+	},
 }
 
 // numberFormat is a parsed member number format.

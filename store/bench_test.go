@@ -1,3 +1,5 @@
+//go:build trithuc_bench
+
 package store_test
 
 import (

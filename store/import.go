@@ -67,12 +67,13 @@ type Importer struct {
 // caller decides whether the rest commits by what fn returns). A dry run
 // rolls everything back.
 func (db *DB) Import(ctx context.Context, o ImportOptions, fn func(im *Importer) error) error {
-	err := db.write(ctx, false, func(tx *Tx) error {
+	// A dry run does everything and is rolled back by write.
+	return db.write(ctx, o.DryRun, func(tx *Tx) error {
 		if err := fn(&Importer{tx: tx, o: o}); err != nil {
 			return err
 		}
 		if o.DryRun {
-			return errRollback
+			return nil
 		}
 		if o.Operation != nil {
 			if o.Finish != nil {
@@ -82,10 +83,6 @@ func (db *DB) Import(ctx context.Context, o ImportOptions, fn func(im *Importer)
 		}
 		return nil
 	})
-	if errors.Is(err, errRollback) {
-		return nil
-	}
-	return err
 }
 
 // Person applies one row: it creates the person, or fills in the person the

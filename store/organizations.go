@@ -315,47 +315,23 @@ func (tx *Tx) liveOrganization(ctx context.Context, id string) (*orgRow, error) 
 // DeleteOrganization deletes an organization softly; positions keep
 // referring to it.
 func (db *DB) DeleteOrganization(ctx context.Context, name string, opts WriteOptions) (*pb.Organization, error) {
-	return db.setOrganizationDeleted(ctx, name, opts, true)
+	return organizationsSoftDelete.set(ctx, db, name, opts, true)
 }
 
 // UndeleteOrganization restores a deleted organization.
 func (db *DB) UndeleteOrganization(ctx context.Context, name string, opts WriteOptions) (*pb.Organization, error) {
-	return db.setOrganizationDeleted(ctx, name, opts, false)
+	return organizationsSoftDelete.set(ctx, db, name, opts, false)
 }
 
-func (db *DB) setOrganizationDeleted(ctx context.Context, name string, opts WriteOptions, deleted bool) (*pb.Organization, error) {
-	id, err := OrganizationID(name, "name")
-	if err != nil {
-		return nil, err
-	}
-	var out *pb.Organization
-	err = db.write(ctx, opts.ValidateOnly, func(tx *Tx) error {
+var organizationsSoftDelete = &softDelete[*orgRow, *pb.Organization]{
+	collection: "organizations", table: "organizations", parse: OrganizationID,
+	row:   (*Tx).organization,
+	state: func(r *orgRow) (int64, bool, string) { return r.pk, r.deleted, r.org.Etag },
+	out: func(ctx context.Context, tx *Tx, id string) (*pb.Organization, error) {
 		r, err := tx.organization(ctx, id)
-		switch {
-		case err != nil:
-			return err
-		case deleted && r.deleted:
-			return errorf(NotFound, "", "organizations/%s is already deleted", id)
-		case !deleted && !r.deleted:
-			return errorf(FailedPrecondition, "", "organizations/%s is not deleted", id)
-		}
-		if err := checkEtag(opts.Etag, r.org.Etag, "etag"); err != nil {
-			return err
-		}
-		var deleteTime any
-		if deleted {
-			deleteTime = micros(tx.now)
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE organizations SET delete_time = ?, update_time = ?, revision = revision + 1 WHERE pk = ?`,
-			deleteTime, micros(tx.now), r.pk)
 		if err != nil {
-			return dbError(err)
+			return nil, err
 		}
-		r, err = tx.organization(ctx, id)
-		if err == nil {
-			out = r.org
-		}
-		return err
-	})
-	return out, err
+		return r.org, nil
+	},
 }

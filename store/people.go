@@ -413,52 +413,32 @@ func (tx *Tx) updatePerson(ctx context.Context, id string, pk int64, p *pb.Perso
 // DeletePerson deletes a person softly (AIP-164). A deleted person is
 // NOT_FOUND.
 func (db *DB) DeletePerson(ctx context.Context, name string, o WriteOptions) (*pb.Person, error) {
-	return db.setPersonDeleted(ctx, name, o, true)
+	return peopleSoftDelete.set(ctx, db, name, o, true)
 }
 
 // UndeletePerson restores a deleted person. Restoring a person who is not
 // deleted is FAILED_PRECONDITION; one whose national ID another live person
 // has taken meanwhile is ALREADY_EXISTS.
 func (db *DB) UndeletePerson(ctx context.Context, name string, o WriteOptions) (*pb.Person, error) {
-	return db.setPersonDeleted(ctx, name, o, false)
+	return peopleSoftDelete.set(ctx, db, name, o, false)
 }
 
-func (db *DB) setPersonDeleted(ctx context.Context, name string, o WriteOptions, deleted bool) (*pb.Person, error) {
-	id, err := PersonID(name, "name")
-	if err != nil {
-		return nil, err
-	}
-	var out *pb.Person
-	err = db.write(ctx, o.ValidateOnly, func(tx *Tx) error {
-		r, err := tx.person(ctx, id)
-		switch {
-		case err != nil:
-			return err
-		case deleted && r.deleted:
-			return errorf(NotFound, "", "people/%s is already deleted", id)
-		case !deleted && !r.deleted:
-			return errorf(FailedPrecondition, "", "people/%s is not deleted", id)
+var peopleSoftDelete = &softDelete[*personRow, *pb.Person]{
+	collection: "people", table: "people", parse: PersonID,
+	row:   (*Tx).person,
+	state: func(r *personRow) (int64, bool, string) { return r.pk, r.deleted, r.person.Etag },
+	check: func(ctx context.Context, tx *Tx, id string, r *personRow, deleting bool) error {
+		if deleting {
+			return nil
 		}
-		if err := checkEtag(o.Etag, r.person.Etag, "etag"); err != nil {
-			return err
-		}
-		var deleteTime any
-		if deleted {
-			deleteTime = micros(tx.now)
-		} else if err := tx.checkNationalIDFree(ctx, id, r.person.NationalId); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE people SET delete_time = ?, update_time = ?, revision = revision + 1 WHERE pk = ?`,
-			deleteTime, micros(tx.now), r.pk)
-		if err != nil {
-			return dbError(err)
-		}
-		if out, err = tx.loadPerson(ctx, id, pb.PersonView_PERSON_VIEW_BASIC); err != nil {
-			return err
-		}
+		return tx.checkNationalIDFree(ctx, id, r.person.NationalId)
+	},
+	out: func(ctx context.Context, tx *Tx, id string) (*pb.Person, error) {
+		return tx.loadPerson(ctx, id, pb.PersonView_PERSON_VIEW_BASIC)
+	},
+	after: func(ctx context.Context, tx *Tx, id string, r *personRow, out *pb.Person) error {
 		return tx.recordRevision(ctx, r.pk, "people/"+id, &pb.Person{DeleteTime: r.person.DeleteTime}, &pb.Person{DeleteTime: out.DeleteTime})
-	})
-	return out, err
+	},
 }
 
 func checkEtag(want, have, field string) error {

@@ -1,3 +1,5 @@
+//go:build trithuc_bench
+
 package store
 
 import (
@@ -26,14 +28,13 @@ type Plain struct {
 // OpenPlain opens the database file at path, which must exist with the
 // current schema (store.Open makes it), for plain statements.
 func OpenPlain(ctx context.Context, path string) (*Plain, error) {
-	common := "_synchronous=FULL&_foreign_keys=on&_busy_timeout=10000&_cache_size=-32000"
 	p := &Plain{stmts: map[string]*sql.Stmt{}}
 	var err error
-	if p.writer, err = sql.Open("sqlite3", dsn(path, "_journal_mode=WAL&_txlock=immediate&"+common)); err != nil {
+	if p.writer, err = sql.Open("sqlite3", dsn(path, writerParams)); err != nil {
 		return nil, err
 	}
 	p.writer.SetMaxOpenConns(1)
-	if p.reader, err = sql.Open("sqlite3", dsn(path, "mode=ro&_txlock=deferred&"+common)); err != nil {
+	if p.reader, err = sql.Open("sqlite3", dsn(path, readerParams)); err != nil {
 		p.writer.Close()
 		return nil, err
 	}

@@ -9,31 +9,21 @@ import (
 	"strings"
 	"time"
 
-	"google.golang.org/genproto/googleapis/type/date"
-
 	pb "trithuc/proto/trithuc/v1"
+	"trithuc/refdata"
 )
 
 // RefKind names a reference list.
-type RefKind int
+type RefKind = refdata.Kind
 
 const (
-	RefQualificationLevel RefKind = iota + 1
-	RefAcademicTitle
-	RefField
-	RefEthnicGroup
-	RefCountry
-	RefAdminUnit
+	RefQualificationLevel = refdata.QualificationLevel
+	RefAcademicTitle      = refdata.AcademicTitle
+	RefField              = refdata.Field
+	RefEthnicGroup        = refdata.EthnicGroup
+	RefCountry            = refdata.Country
+	RefAdminUnit          = refdata.AdminUnit
 )
-
-func (k RefKind) String() string {
-	for _, l := range refLists {
-		if l.kind == k {
-			return l.name
-		}
-	}
-	return "RefKind(" + strconv.Itoa(int(k)) + ")"
-}
 
 // vietnam is the time zone whose calendar dates administrative units
 // change on; a fixed offset, because Vietnam has no daylight saving time
@@ -57,7 +47,7 @@ func (tx *Tx) checkRef(ctx context.Context, v *Invalids, kind RefKind, field, co
 	if code == "" {
 		return nil
 	}
-	l := refListOf(kind)
+	l := refdata.Of(kind)
 	switch kind {
 	case RefField:
 		scheme, fcode, ok := parseFieldName(code)
@@ -74,19 +64,19 @@ func (tx *Tx) checkRef(ctx context.Context, v *Invalids, kind RefKind, field, co
 	case RefAdminUnit:
 		return tx.checkUnit(ctx, v, field, code, on)
 	}
-	found, err := tx.exists(ctx, `SELECT 1 FROM `+l.table+` WHERE code = ?`, code)
+	found, err := tx.exists(ctx, `SELECT 1 FROM `+l.Table+` WHERE code = ?`, code)
 	if err != nil || found {
 		return err
 	}
 	hint := ""
 	if upper := strings.ToUpper(code); upper != code {
-		if found, err := tx.exists(ctx, `SELECT 1 FROM `+l.table+` WHERE code = ?`, upper); err != nil {
+		if found, err := tx.exists(ctx, `SELECT 1 FROM `+l.Table+` WHERE code = ?`, upper); err != nil {
 			return err
 		} else if found {
 			hint = fmt.Sprintf(" (codes are upper case: %q)", upper)
 		}
 	}
-	v.add(field, "unknown %s code %q%s; see %s", l.title, code, hint, l.see)
+	v.add(field, "unknown %s code %q%s; see %s", l.Title, code, hint, l.See)
 	return nil
 }
 
@@ -193,31 +183,17 @@ func scanLevel(s scanner, extra ...any) (*pb.QualificationLevel, error) {
 	return &q, nil
 }
 
+var qualificationLevelsList = codeList[*pb.QualificationLevel]{collection: "qualificationLevels", table: "ref_qualification_levels", columns: levelColumns, ranked: true,
+	example: "qualificationLevels/THAC_SI", see: "ListQualificationLevels", scan: scanLevel}
+
 // ListQualificationLevels lists the levels, lowest first.
 func (db *DB) ListQualificationLevels(ctx context.Context, q ListQuery) ([]*pb.QualificationLevel, Page, error) {
-	size, err := refPageSize(q.PageSize)
-	if err != nil {
-		return nil, Page{}, err
-	}
-	l := listing{
-		from:    "ref_qualification_levels",
-		columns: levelColumns,
-		terms:   []orderTerm{{sortKey: sortKey{expr: "rank", kind: kindInt}}, {sortKey: sortKey{expr: "code", kind: kindText}}},
-		query:   queryChecksum("qualificationLevels"),
-		size:    size,
-		token:   q.PageToken,
-	}
-	return listRead(ctx, db, l, scanLevel)
+	return qualificationLevelsList.list(ctx, db, q)
 }
 
 // GetQualificationLevel returns a level by its name, qualificationLevels/{code}.
 func (db *DB) GetQualificationLevel(ctx context.Context, name string) (*pb.QualificationLevel, error) {
-	code, err := refCode(name, "qualificationLevels", "name", "qualificationLevels/THAC_SI")
-	if err != nil {
-		return nil, err
-	}
-	return getRead(ctx, db, name, "ListQualificationLevels", scanLevel,
-		`SELECT `+levelColumns+` FROM ref_qualification_levels WHERE code = ?`, code)
+	return qualificationLevelsList.get(ctx, db, name)
 }
 
 // Academic titles.
@@ -233,31 +209,17 @@ func scanTitle(s scanner, extra ...any) (*pb.AcademicTitle, error) {
 	return &a, nil
 }
 
+var academicTitlesList = codeList[*pb.AcademicTitle]{collection: "academicTitles", table: "ref_academic_titles", columns: titleColumns, ranked: true,
+	example: "academicTitles/GIAO_SU", see: "ListAcademicTitles", scan: scanTitle}
+
 // ListAcademicTitles lists the academic titles, lowest first.
 func (db *DB) ListAcademicTitles(ctx context.Context, q ListQuery) ([]*pb.AcademicTitle, Page, error) {
-	size, err := refPageSize(q.PageSize)
-	if err != nil {
-		return nil, Page{}, err
-	}
-	l := listing{
-		from:    "ref_academic_titles",
-		columns: titleColumns,
-		terms:   []orderTerm{{sortKey: sortKey{expr: "rank", kind: kindInt}}, {sortKey: sortKey{expr: "code", kind: kindText}}},
-		query:   queryChecksum("academicTitles"),
-		size:    size,
-		token:   q.PageToken,
-	}
-	return listRead(ctx, db, l, scanTitle)
+	return academicTitlesList.list(ctx, db, q)
 }
 
 // GetAcademicTitle returns a title by its name, academicTitles/{code}.
 func (db *DB) GetAcademicTitle(ctx context.Context, name string) (*pb.AcademicTitle, error) {
-	code, err := refCode(name, "academicTitles", "name", "academicTitles/GIAO_SU")
-	if err != nil {
-		return nil, err
-	}
-	return getRead(ctx, db, name, "ListAcademicTitles", scanTitle,
-		`SELECT `+titleColumns+` FROM ref_academic_titles WHERE code = ?`, code)
+	return academicTitlesList.get(ctx, db, name)
 }
 
 // Fields.
@@ -272,7 +234,7 @@ func parseFieldName(name string) (scheme, code string, ok bool) {
 		return "", "", false
 	}
 	scheme, code, ok = strings.Cut(rest, "-")
-	if !ok || !schemeRE.MatchString(scheme) || !fieldCodeRE.MatchString(code) {
+	if !ok || !refdata.SchemeRE.MatchString(scheme) || !refdata.FieldCodeRE.MatchString(code) {
 		return "", "", false
 	}
 	return scheme, code, true
@@ -323,7 +285,7 @@ func (db *DB) ListFields(ctx context.Context, q FieldQuery) ([]*pb.Field, Page, 
 	}
 	var v Invalids
 	if q.Scheme != "" {
-		if !schemeRE.MatchString(q.Scheme) {
+		if !refdata.SchemeRE.MatchString(q.Scheme) {
 			v.add("scheme", "%q is not a scheme name; for example vn2008", q.Scheme)
 		}
 		l.where = append(l.where, "scheme = ?")
@@ -386,31 +348,17 @@ func scanEthnic(s scanner, extra ...any) (*pb.EthnicGroup, error) {
 	return &e, nil
 }
 
+var ethnicGroupsList = codeList[*pb.EthnicGroup]{collection: "ethnicGroups", table: "ref_ethnic_groups", columns: ethnicColumns, ranked: false,
+	example: "ethnicGroups/05", see: "ListEthnicGroups", scan: scanEthnic}
+
 // ListEthnicGroups lists the ethnic groups by code.
 func (db *DB) ListEthnicGroups(ctx context.Context, q ListQuery) ([]*pb.EthnicGroup, Page, error) {
-	size, err := refPageSize(q.PageSize)
-	if err != nil {
-		return nil, Page{}, err
-	}
-	l := listing{
-		from:    "ref_ethnic_groups",
-		columns: ethnicColumns,
-		terms:   []orderTerm{{sortKey: sortKey{expr: "code", kind: kindText}}},
-		query:   queryChecksum("ethnicGroups"),
-		size:    size,
-		token:   q.PageToken,
-	}
-	return listRead(ctx, db, l, scanEthnic)
+	return ethnicGroupsList.list(ctx, db, q)
 }
 
 // GetEthnicGroup returns an ethnic group by its name, ethnicGroups/{code}.
 func (db *DB) GetEthnicGroup(ctx context.Context, name string) (*pb.EthnicGroup, error) {
-	code, err := refCode(name, "ethnicGroups", "name", "ethnicGroups/05")
-	if err != nil {
-		return nil, err
-	}
-	return getRead(ctx, db, name, "ListEthnicGroups", scanEthnic,
-		`SELECT `+ethnicColumns+` FROM ref_ethnic_groups WHERE code = ?`, code)
+	return ethnicGroupsList.get(ctx, db, name)
 }
 
 // Countries.
@@ -426,253 +374,17 @@ func scanCountry(s scanner, extra ...any) (*pb.Country, error) {
 	return &c, nil
 }
 
+var countriesList = codeList[*pb.Country]{collection: "countries", table: "ref_countries", columns: countryColumns, ranked: false,
+	example: "countries/JP", see: "ListCountries", scan: scanCountry}
+
 // ListCountries lists the countries by code.
 func (db *DB) ListCountries(ctx context.Context, q ListQuery) ([]*pb.Country, Page, error) {
-	size, err := refPageSize(q.PageSize)
-	if err != nil {
-		return nil, Page{}, err
-	}
-	l := listing{
-		from:    "ref_countries",
-		columns: countryColumns,
-		terms:   []orderTerm{{sortKey: sortKey{expr: "code", kind: kindText}}},
-		query:   queryChecksum("countries"),
-		size:    size,
-		token:   q.PageToken,
-	}
-	return listRead(ctx, db, l, scanCountry)
+	return countriesList.list(ctx, db, q)
 }
 
 // GetCountry returns a country by its name, countries/{code}.
 func (db *DB) GetCountry(ctx context.Context, name string) (*pb.Country, error) {
-	code, err := refCode(name, "countries", "name", "countries/JP")
-	if err != nil {
-		return nil, err
-	}
-	return getRead(ctx, db, name, "ListCountries", scanCountry,
-		`SELECT `+countryColumns+` FROM ref_countries WHERE code = ?`, code)
-}
-
-// Administrative units.
-
-// unitColumns are a unit version's columns, and whether the same code
-// continues the next day, which makes the code its own successor.
-const unitColumns = `u.code, u.valid_from, u.valid_to, u.name, u.kind, u.parent_code, u.successor_codes,
-	u.valid_to != '' AND EXISTS (SELECT 1 FROM ref_admin_units n WHERE n.code = u.code AND n.valid_from = date(u.valid_to, '+1 day'))`
-
-func scanUnit(s scanner, extra ...any) (*pb.AdministrativeUnit, error) {
-	var u pb.AdministrativeUnit
-	var from, to, kind, successors string
-	var continues bool
-	if err := s.Scan(append([]any{&u.Code, &from, &to, &u.DisplayName, &kind, &u.ParentCode, &successors, &continues}, extra...)...); err != nil {
-		return nil, err
-	}
-	u.Name = "administrativeUnits/" + u.Code
-	u.Kind = unitKinds[kind]
-	u.ValidFrom = protoDate(from)
-	u.ValidTo = protoDate(to)
-	if continues {
-		u.SuccessorCodes = append(u.SuccessorCodes, u.Code)
-	}
-	for _, c := range strings.Fields(successors) {
-		if c != u.Code || !continues {
-			u.SuccessorCodes = append(u.SuccessorCodes, c)
-		}
-	}
-	return &u, nil
-}
-
-func protoDate(s string) *date.Date {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return nil
-	}
-	return &date.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}
-}
-
-// asOfDay checks a request's as_of date and returns it as YYYY-MM-DD, or ""
-// when unset.
-func asOfDay(d *date.Date, field string) (string, error) {
-	if d == nil {
-		return "", nil
-	}
-	switch {
-	case d.Year < 1 || d.Year > 9999:
-		return "", errorf(Invalid, field+".year", "want a full date: a year from 1 to 9999")
-	case d.Month < 1 || d.Month > 12:
-		return "", errorf(Invalid, field+".month", "want a full date: a month from 1 to 12")
-	case d.Day < 1 || d.Day > daysIn(d.Year, d.Month):
-		return "", errorf(Invalid, field+".day", "%04d-%02d has no day %d", d.Year, d.Month, d.Day)
-	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day), nil
-}
-
-// UnitQuery is a ListAdministrativeUnits call.
-type UnitQuery struct {
-	ListQuery
-	// ParentCode, when set, lists only the units that belong to it.
-	ParentCode string
-	// Kind, when set, lists only units of that kind.
-	Kind pb.AdministrativeUnit_Kind
-	// AsOf selects the versions valid on that date; today in Vietnam when
-	// nil.
-	AsOf *date.Date
-	// ShowHistory lists every version instead.
-	ShowHistory bool
-}
-
-// ListAdministrativeUnits lists administrative units: provinces, then
-// districts, then communes (their codes have 2, 3 and 5 digits), each by
-// code, and the versions of a code by date.
-func (db *DB) ListAdministrativeUnits(ctx context.Context, q UnitQuery) ([]*pb.AdministrativeUnit, Page, error) {
-	size, err := refPageSize(q.PageSize)
-	if err != nil {
-		return nil, Page{}, err
-	}
-	asOf, err := asOfDay(q.AsOf, "as_of")
-	if err != nil {
-		return nil, Page{}, err
-	}
-	var v Invalids
-	if asOf != "" && q.ShowHistory {
-		v.add("show_history", "lists every version, whatever its dates: leave as_of out, or show_history")
-	}
-	if q.ParentCode != "" && !unitCodeRE.MatchString(q.ParentCode) {
-		v.add("parent_code", "%q is not a unit code: want 2 to 5 digits, for example 91", q.ParentCode)
-	}
-	var kind string
-	if q.Kind != 0 {
-		name, ok := pb.AdministrativeUnit_Kind_name[int32(q.Kind)]
-		if !ok {
-			v.add("kind", "%d is not a kind of unit; want one of %s", q.Kind, kindNames())
-		}
-		kind = strings.ToLower(name)
-	}
-	if err := v.err(); err != nil {
-		return nil, Page{}, err
-	}
-	l := listing{
-		from:    "ref_admin_units u",
-		columns: unitColumns,
-		terms: []orderTerm{
-			{sortKey: sortKey{expr: "length(u.code)", kind: kindInt}},
-			{sortKey: sortKey{expr: "u.code", kind: kindText}},
-			{sortKey: sortKey{expr: "u.valid_from", kind: kindText}},
-		},
-		// The date as asked, not as resolved: a listing that runs past
-		// midnight keeps its pages.
-		query: queryChecksum("administrativeUnits", q.ParentCode, kind, asOf, strconv.FormatBool(q.ShowHistory)),
-		size:  size,
-		token: q.PageToken,
-	}
-	if q.ParentCode != "" {
-		l.where = append(l.where, "u.parent_code = ?")
-		l.args = append(l.args, q.ParentCode)
-	}
-	if kind != "" {
-		l.where = append(l.where, "u.kind = ?")
-		l.args = append(l.args, kind)
-	}
-	var units []*pb.AdministrativeUnit
-	var page Page
-	err = db.read(ctx, func(tx *Tx) error {
-		if !q.ShowHistory {
-			on := asOf
-			if on == "" {
-				on = tx.today()
-			}
-			l.where = append(l.where, "u.valid_from <= ?", "(u.valid_to = '' OR u.valid_to >= ?)")
-			l.args = append(l.args, on, on)
-		}
-		var err error
-		units, page, err = list(ctx, tx, l, scanUnit)
-		return err
-	})
-	return units, page, err
-}
-
-// GetAdministrativeUnit returns the version of a unit valid on asOf. When
-// asOf is nil it is the version valid today, or, for a unit no longer
-// valid, its last version: a code that exists is never NOT_FOUND without a
-// date.
-func (db *DB) GetAdministrativeUnit(ctx context.Context, name string, asOf *date.Date) (*pb.AdministrativeUnit, error) {
-	code, err := refCode(name, "administrativeUnits", "name", "administrativeUnits/30742")
-	if err != nil {
-		return nil, err
-	}
-	on, err := asOfDay(asOf, "as_of")
-	if err != nil {
-		return nil, err
-	}
-	var out *pb.AdministrativeUnit
-	err = db.read(ctx, func(tx *Tx) error {
-		q := `SELECT ` + unitColumns + ` FROM ref_admin_units u WHERE u.code = ?`
-		var args []any
-		if on != "" {
-			q += ` AND u.valid_from <= ? AND (u.valid_to = '' OR u.valid_to >= ?)`
-			args = []any{code, on, on}
-		} else {
-			today := tx.today()
-			q += ` ORDER BY (u.valid_from <= ? AND (u.valid_to = '' OR u.valid_to >= ?)) DESC, u.valid_from <= ? DESC, u.valid_from DESC LIMIT 1`
-			args = []any{code, today, today, today}
-		}
-		u, err := scanUnit(tx.QueryRowContext(ctx, q, args...))
-		if err == nil {
-			out = u
-			return nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return dbError(err)
-		}
-		versions, err := tx.unitVersions(ctx, code)
-		if err != nil {
-			return err
-		}
-		if len(versions) == 0 {
-			return notFound(name, "ListAdministrativeUnits")
-		}
-		return errorf(NotFound, "", "%s was not valid on %s (%s); ask with an as_of in its dates, or list every version with ListAdministrativeUnits and show_history",
-			name, on, describeVersions(versions))
-	})
-	return out, err
-}
-
-type unitVersion struct{ name, from, to string }
-
-func (tx *Tx) unitVersions(ctx context.Context, code string) ([]unitVersion, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT name, valid_from, valid_to FROM ref_admin_units WHERE code = ? ORDER BY valid_from`, code)
-	if err != nil {
-		return nil, dbError(err)
-	}
-	defer rows.Close()
-	var vs []unitVersion
-	for rows.Next() {
-		var v unitVersion
-		if err := rows.Scan(&v.name, &v.from, &v.to); err != nil {
-			return nil, dbError(err)
-		}
-		vs = append(vs, v)
-	}
-	return vs, dbError(rows.Err())
-}
-
-// describeVersions says when the versions of a code were valid:
-// "Huyện Giồng Riềng was valid until 2025-06-30".
-func describeVersions(vs []unitVersion) string {
-	parts := make([]string, len(vs))
-	for i, v := range vs {
-		switch {
-		case v.from == "" && v.to == "":
-			parts[i] = v.name + " is valid at any date"
-		case v.from == "":
-			parts[i] = v.name + " was valid until " + v.to
-		case v.to == "":
-			parts[i] = v.name + " is valid from " + v.from
-		default:
-			parts[i] = v.name + " was valid from " + v.from + " to " + v.to
-		}
-	}
-	return strings.Join(parts, "; ")
+	return countriesList.get(ctx, db, name)
 }
 
 // listRead runs a listing in a read transaction.
@@ -702,4 +414,43 @@ func getRead[T any](ctx context.Context, db *DB, name, see string, scan func(s s
 		return nil
 	})
 	return out, err
+}
+
+// codeList is a reference list whose entries are named {collection}/{code}:
+// its table and columns, its order (by rank when ranked, then by code) and
+// how a row is scanned. Its List and Get are the same for every such list.
+type codeList[T any] struct {
+	collection, table, columns string
+	ranked                     bool
+	example, see               string // for messages
+	scan                       func(s scanner, extra ...any) (T, error)
+}
+
+func (c codeList[T]) list(ctx context.Context, db *DB, q ListQuery) ([]T, Page, error) {
+	size, err := refPageSize(q.PageSize)
+	if err != nil {
+		return nil, Page{}, err
+	}
+	terms := []orderTerm{{sortKey: sortKey{expr: "code", kind: kindText}}}
+	if c.ranked {
+		terms = append([]orderTerm{{sortKey: sortKey{expr: "rank", kind: kindInt}}}, terms...)
+	}
+	l := listing{
+		from:    c.table,
+		columns: c.columns,
+		terms:   terms,
+		query:   queryChecksum(c.collection),
+		size:    size,
+		token:   q.PageToken,
+	}
+	return listRead(ctx, db, l, c.scan)
+}
+
+func (c codeList[T]) get(ctx context.Context, db *DB, name string) (T, error) {
+	code, err := refCode(name, c.collection, "name", c.example)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return getRead(ctx, db, name, c.see, c.scan, `SELECT `+c.columns+` FROM `+c.table+` WHERE code = ?`, code)
 }

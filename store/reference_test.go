@@ -12,6 +12,7 @@ import (
 	"google.golang.org/genproto/googleapis/type/date"
 
 	pb "trithuc/proto/trithuc/v1"
+	"trithuc/refdata"
 )
 
 func civil(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
@@ -399,7 +400,7 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 			var n int
 			var sum string
 			db.read(ctx, func(tx *Tx) error {
-				return tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MAX(load_time), 0) || group_concat(origin) FROM `+refListOf(kind).table).Scan(&n, &sum)
+				return tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MAX(load_time), 0) || group_concat(origin) FROM `+refdata.Of(kind).Table).Scan(&n, &sum)
 			})
 			out = append(out, kind.String(), strings.Repeat("x", n), sum)
 		}
@@ -576,22 +577,22 @@ func TestSeedKeepsAdminRows(t *testing.T) {
 // file goes through, and loading it again changes nothing.
 func TestSeedFilesLoadCleanly(t *testing.T) {
 	db := openTest(t)
-	for _, s := range seeds {
-		b, err := seedFiles.ReadFile("reference/" + s.file)
+	for _, s := range refdata.Seeds {
+		b, err := refdata.ReadSeed(s.File)
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := db.LoadReference(context.Background(), s.kind, s.scheme, bytes.NewReader(b), true)
+		res, err := db.LoadReference(context.Background(), s.Kind, s.Scheme, bytes.NewReader(b), true)
 		if err != nil || res.Added != 0 || res.Updated != 0 || res.Unchanged == 0 {
-			t.Errorf("%s: %+v, %v; want every row unchanged", s.file, res, err)
+			t.Errorf("%s: %+v, %v; want every row unchanged", s.File, res, err)
 		}
 	}
 }
 
 func FuzzParseRefCSV(f *testing.F) {
-	for _, s := range seeds {
-		b, _ := seedFiles.ReadFile("reference/" + s.file)
-		f.Add(int(s.kind), s.scheme, string(b))
+	for _, s := range refdata.Seeds {
+		b, _ := refdata.ReadSeed(s.File)
+		f.Add(int(s.Kind), s.Scheme, string(b))
 	}
 	f.Add(int(RefField), "vn2025", vn2025)
 	f.Add(int(RefAdminUnit), "", "code,name,kind,parent_code,valid_from,valid_to,successors\n906,A,district,91,,2025-06-30,30904;30898\n")
@@ -600,7 +601,7 @@ func FuzzParseRefCSV(f *testing.F) {
 		if kind < int(RefQualificationLevel) || kind > int(RefAdminUnit) {
 			return
 		}
-		l := refListOf(RefKind(kind))
+		l := refdata.Of(RefKind(kind))
 		recs, bad := parseRefCSV(l, scheme, strings.NewReader(data))
 		if len(recs) == 0 && len(bad) == 0 {
 			t.Fatal("no rows and no error")
@@ -614,20 +615,20 @@ func FuzzParseRefCSV(f *testing.F) {
 		}
 		keys := map[string]bool{}
 		for _, r := range recs {
-			if r.row < 2 {
-				t.Fatalf("row number %d", r.row)
+			if r.Row < 2 {
+				t.Fatalf("row number %d", r.Row)
 			}
-			if badRows[r.row] {
-				t.Fatalf("row %d is both good and bad: %v", r.row, bad)
+			if badRows[r.Row] {
+				t.Fatalf("row %d is both good and bad: %v", r.Row, bad)
 			}
-			k := r.key(l)
+			k := r.Key(l)
 			if keys[k] {
 				t.Fatalf("key %q twice", k)
 			}
 			keys[k] = true
-			for _, c := range l.columns {
-				if _, ok := r.vals[c.sqlName()]; !ok && c.name != "rank" {
-					t.Fatalf("row %d lacks %s", r.row, c.name)
+			for _, c := range l.Columns {
+				if _, ok := r.Vals[c.SQLName()]; !ok && c.Name != "rank" {
+					t.Fatalf("row %d lacks %s", r.Row, c.Name)
 				}
 			}
 		}

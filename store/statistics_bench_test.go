@@ -14,6 +14,7 @@ import (
 	"google.golang.org/genproto/googleapis/type/date"
 
 	pb "trithuc/proto/trithuc/v1"
+	"trithuc/suppress"
 )
 
 // The speed of ComputeStatistics over a large registry, loaded straight
@@ -216,14 +217,14 @@ func BenchmarkSuppress(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
 				r := rand.New(rand.NewPCG(3, 4))
-				var cells []*statCell
+				var cells []*suppress.Cell
 				var walk func(prefix []string)
 				walk = func(prefix []string) {
 					if len(prefix) == len(sizes) {
 						if r.Float64() < 0.3 {
 							return
 						}
-						cells = append(cells, &statCell{values: append([]string(nil), prefix...), count: 1 + int(r.ExpFloat64()*30)})
+						cells = append(cells, &suppress.Cell{Values: append([]string(nil), prefix...), Count: 1 + int(r.ExpFloat64()*30)})
 						return
 					}
 					for v := 0; v < sizes[len(prefix)]; v++ {
@@ -232,7 +233,7 @@ func BenchmarkSuppress(b *testing.B) {
 				}
 				walk(nil)
 				b.StartTimer()
-				suppress(cells, len(sizes), DefaultSuppressionThreshold)
+				suppress.Table(cells, len(sizes), DefaultSuppressionThreshold)
 			}
 		})
 	}

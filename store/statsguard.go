@@ -9,6 +9,7 @@ import (
 
 	pb "trithuc/proto/trithuc/v1"
 	"trithuc/store/filter"
+	"trithuc/suppress"
 )
 
 // Inference control for statistics across answers (DESIGN.md §10).
@@ -229,7 +230,7 @@ func (tx *Tx) sensitiveShape(ctx context.Context, f string, sc *statsScope) (err
 // of its other dimensions (their combinations of values) that rule 3
 // protects: those held by a few of the selected people, and those where a
 // wider filter selects a few more. Cells come back in their order.
-func (tx *Tx) guardEthnicityGroups(ctx context.Context, cells []*statCell, dims []*statDim, sc *statsScope, threshold int) ([]*statCell, error) {
+func (tx *Tx) guardEthnicityGroups(ctx context.Context, cells []*suppress.Cell, dims []*statDim, sc *statsScope, threshold int) ([]*suppress.Cell, error) {
 	eth := slices.IndexFunc(dims, func(d *statDim) bool { return d.kind == pb.ComputeStatisticsRequest_ETHNICITY })
 	if eth < 0 || len(dims) == 1 {
 		return cells, nil
@@ -240,7 +241,7 @@ func (tx *Tx) guardEthnicityGroups(ctx context.Context, cells []*statCell, dims 
 	}
 	selected := map[string]int{}
 	for _, c := range cells {
-		selected[key(c.values)] += c.count
+		selected[key(c.Values)] += c.Count
 	}
 	drop := map[string]bool{}
 	for k, n := range selected {
@@ -252,13 +253,13 @@ func (tx *Tx) guardEthnicityGroups(ctx context.Context, cells []*statCell, dims 
 			return nil, err
 		}
 		for _, c := range wide {
-			k := strings.Join(c.values, "\x00")
-			if small(c.count-selected[k], threshold) {
+			k := strings.Join(c.Values, "\x00")
+			if small(c.Count-selected[k], threshold) {
 				drop[k] = true
 			}
 		}
 	}
-	return slices.DeleteFunc(cells, func(c *statCell) bool { return drop[key(c.values)] }), nil
+	return slices.DeleteFunc(cells, func(c *suppress.Cell) bool { return drop[key(c.Values)] }), nil
 }
 
 // sensitiveDims reports whether an answer by dims is about ethnicity.

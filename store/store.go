@@ -1,6 +1,8 @@
 // Package store keeps trithuc's data in SQLite: the schema and its migrations,
 // the queries, and the transactions around them. Nothing outside this package
-// speaks SQL.
+// speaks SQL. Its API takes and returns the contract's resources; a file or
+// two per resource (DEVELOPERS.md lists them), and the shared listing
+// (page.go) and soft delete (softdelete.go).
 //
 // Every write goes through one connection in a BEGIN IMMEDIATE transaction, so
 // writers queue in Go instead of failing with SQLITE_BUSY, and a write is
@@ -84,18 +86,7 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, err
 	}
 
-	// Pragmas go in the DSN because they are per connection: the driver runs
-	// them on every connection it opens, including ones the pool reopens.
-	//   journal_mode=WAL   readers do not block the writer, nor it them
-	//   synchronous=FULL   a COMMIT that returned survives a crash or power cut
-	//   foreign_keys=on    references are checked by SQLite too
-	//   busy_timeout       wait for another process's lock instead of failing
-	//   txlock=immediate   BeginTx takes the write lock at once, so a
-	//                      transaction never fails half-way with SQLITE_BUSY
-	//   secure_delete=on   deleted rows are overwritten, so that a purged
-	//                      person's data is gone from the file (purge.go)
-	common := "_synchronous=FULL&_foreign_keys=on&_busy_timeout=10000&_cache_size=-32000"
-	db.writer, err = sql.Open("sqlite3", dsn(abs, "_journal_mode=WAL&_txlock=immediate&_secure_delete=on&"+common))
+	db.writer, err = sql.Open("sqlite3", dsn(abs, writerParams))
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
@@ -130,8 +121,7 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, err
 	}
 
-	// mode=ro makes the reader pool unable to write even by mistake.
-	db.reader, err = sql.Open("sqlite3", dsn(abs, "mode=ro&_txlock=deferred&"+common))
+	db.reader, err = sql.Open("sqlite3", dsn(abs, readerParams))
 	if err != nil {
 		db.writer.Close()
 		return nil, fmt.Errorf("store: %w", err)
@@ -157,6 +147,25 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	return db, nil
 }
+
+// Pragmas go in the DSN because they are per connection: the driver runs
+// them on every connection it opens, including ones the pool reopens.
+//
+//	journal_mode=WAL   readers do not block the writer, nor it them
+//	synchronous=FULL   a COMMIT that returned survives a crash or power cut
+//	foreign_keys=on    references are checked by SQLite too
+//	busy_timeout       wait for another process's lock instead of failing
+//	txlock=immediate   BeginTx takes the write lock at once, so a
+//	                   transaction never fails half-way with SQLITE_BUSY
+//	secure_delete=on   deleted rows are overwritten, so that a purged
+//	                   person's data is gone from the file (purge.go)
+//
+// mode=ro makes the reader pool unable to write even by mistake.
+const (
+	commonParams = "_synchronous=FULL&_foreign_keys=on&_busy_timeout=10000&_cache_size=-32000"
+	writerParams = "_journal_mode=WAL&_txlock=immediate&_secure_delete=on&" + commonParams
+	readerParams = "mode=ro&_txlock=deferred&" + commonParams
+)
 
 // dsn makes a SQLite URI filename for path; the driver passes parameters
 // without a leading underscore on to SQLite. A relative path is made
@@ -224,9 +233,6 @@ type Tx struct {
 	// budget bounds a read's SQLite steps; nil in writes.
 	budget *budget
 }
-
-// errRollback ends a dry run: the work was done and checked, and is undone.
-var errRollback = errors.New("store: dry run")
 
 // write runs fn in a write transaction and commits it; when dryRun is set it
 // rolls back instead, so that validate_only requests see every check a real

@@ -1,3 +1,5 @@
+//go:build trithuc_bench
+
 package main
 
 import (
@@ -20,6 +22,7 @@ import (
 	"syscall"
 	"time"
 
+	"trithuc/internal/malloc"
 	"trithuc/server"
 	"trithuc/store"
 )
@@ -40,6 +43,7 @@ type childInfo struct {
 }
 
 func runChild(args []string) error {
+	malloc.LimitArenas(2) // as trithuc serve does
 	fs := flag.NewFlagSet("serve-child", flag.ContinueOnError)
 	dbPath := fs.String("db", "", "database file")
 	logPath := fs.String("log", os.DevNull, "where the server's call log goes")

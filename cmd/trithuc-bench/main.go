@@ -1,3 +1,5 @@
+//go:build trithuc_bench
+
 // Command trithuc-bench measures trithuc: it makes a database of synthetic
 // profiles with the store's bulk path (timing it against plain SQLite
 // inserting the same rows), starts the server on it in a process of its

@@ -1,3 +1,5 @@
+//go:build trithuc_bench
+
 package main
 
 import (

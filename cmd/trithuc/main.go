@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"trithuc/internal/malloc"
 )
 
 const usage = `trithuc: the database of the province's intellectual workforce.
@@ -43,6 +45,7 @@ Client flags (every collection command):
 `
 
 func main() {
+	malloc.LimitArenas(2)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)

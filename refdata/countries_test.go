@@ -1,4 +1,4 @@
-package store
+package refdata
 
 import (
 	"bytes"
@@ -12,7 +12,7 @@ import (
 	"golang.org/x/text/language/display"
 )
 
-var updateCountries = flag.Bool("update-countries", false, "rewrite reference/countries.csv from golang.org/x/text")
+var updateCountries = flag.Bool("update-countries", false, "rewrite refdata/seed/countries.csv from golang.org/x/text")
 
 // countriesCSV makes the country list from the CLDR data in golang.org/x/text:
 // the regions that are countries, in their current ISO 3166-1 alpha-2
@@ -59,16 +59,16 @@ func TestCountriesCSVIsCurrent(t *testing.T) {
 		t.Errorf("%d countries; ISO 3166-1 has 249", n)
 	}
 	if *updateCountries {
-		if err := os.WriteFile("reference/countries.csv", want, 0o644); err != nil {
+		if err := os.WriteFile("seed/countries.csv", want, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	got, err := seedFiles.ReadFile("reference/countries.csv")
+	got, err := ReadSeed("countries.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("reference/countries.csv differs from what golang.org/x/text makes: run `go test -tags sqlite_fts5 ./store -run TestCountriesCSVIsCurrent -update-countries`, review the diff and commit it")
+		t.Errorf("refdata/seed/countries.csv differs from what golang.org/x/text makes: run `go test -tags sqlite_fts5 ./refdata -run TestCountriesCSVIsCurrent -update-countries`, review the diff and commit it")
 	}
 }

@@ -1,4 +1,6 @@
-package store
+// Package suppress hides small counts in a table of counts so that none can
+// be worked out from what is published. It knows nothing of the registry.
+package suppress
 
 import (
 	"cmp"
@@ -46,17 +48,17 @@ import (
 // exactly against linear combinations of the published figures; for three,
 // against chains of subtractions, which is exact within the answer itself.
 
-// statCell is one combination of dimension values and its count.
-type statCell struct {
-	values     []string
-	count      int
-	suppressed bool
-	primary    bool
+// Cell is one combination of dimension values and its count.
+type Cell struct {
+	Values     []string
+	Count      int
+	Suppressed bool // hidden from the answer
+	Primary    bool // hidden because the count itself is small
 }
 
 // suppressor is one table being suppressed.
 type suppressor struct {
-	cells       []*statCell
+	cells       []*Cell
 	dims        int
 	threshold   int
 	totalHidden bool
@@ -71,21 +73,21 @@ type suppressor struct {
 type marginal struct {
 	mask    int
 	key     []string // by dimension; "" where the mask does not fix it
-	cells   []*statCell
+	cells   []*Cell
 	members []int32 // the cells' indexes in the table
 }
 
-// suppress marks the cells to hide, and returns the table, with any empty
+// Table marks the cells to hide, and returns the table, with any empty
 // combinations added as hidden cells (of count 0), and whether the total
 // is hidden. A total from 1 to threshold-1 always is, and then every cell
 // too.
-func suppress(cells []*statCell, dims, threshold int) ([]*statCell, bool) {
+func Table(cells []*Cell, dims, threshold int) ([]*Cell, bool) {
 	s := &suppressor{cells: cells, dims: dims, threshold: threshold}
 	total := 0
 	for _, c := range cells {
-		total += c.count
-		if c.count > 0 && c.count < threshold {
-			c.suppressed, c.primary = true, true
+		total += c.Count
+		if c.Count > 0 && c.Count < threshold {
+			c.Suppressed, c.Primary = true, true
 		}
 	}
 	if total > 0 && total < threshold {
@@ -111,7 +113,7 @@ func (s *suppressor) marginals() []*marginal {
 			key := make([]string, s.dims)
 			for d := range s.dims {
 				if mask&(1<<d) != 0 {
-					key[d] = c.values[d]
+					key[d] = c.Values[d]
 				}
 			}
 			k := strings.Join(key, "\x00")
@@ -126,7 +128,7 @@ func (s *suppressor) marginals() []*marginal {
 		for _, m := range order {
 			sum := 0
 			for _, c := range m.cells {
-				sum += c.count
+				sum += c.Count
 			}
 			if sum >= s.threshold {
 				out = append(out, m)
@@ -141,7 +143,7 @@ func (s *suppressor) marginals() []*marginal {
 // hidden.
 func (s *suppressor) index() {
 	s.groups = s.marginals()
-	at := make(map[*statCell]int32, len(s.cells))
+	at := make(map[*Cell]int32, len(s.cells))
 	for i, c := range s.cells {
 		at[c] = int32(i)
 	}
@@ -173,14 +175,14 @@ func (s *suppressor) fixPeel() bool {
 	known := make([]bool, len(cells))
 	via := make([]int32, len(cells)) // the marginal that gave a cell away
 	for i, c := range cells {
-		known[i], via[i] = !c.suppressed, -1
+		known[i], via[i] = !c.Suppressed, -1
 	}
 	unknown, rest := make([]int, len(groups)), make([]int, len(groups))
 	for gi, g := range groups {
 		for _, i := range g.members {
 			if !known[i] {
 				unknown[gi]++
-				rest[gi] += cells[i].count
+				rest[gi] += cells[i].Count
 			}
 		}
 	}
@@ -216,14 +218,14 @@ func (s *suppressor) fixPeel() bool {
 			known[i], via[i] = true, int32(gi)
 			for _, gj := range s.ofCell[i] {
 				unknown[gj]--
-				rest[gj] -= cells[i].count
+				rest[gj] -= cells[i].Count
 				if gives(int(gj)) {
 					queue = append(queue, int(gj))
 				}
 			}
 		}
 		for _, i := range found {
-			if !cells[i].primary {
+			if !cells[i].Primary {
 				continue
 			}
 			chain := s.chainOf(i, via, map[int32]bool{}, nil)
@@ -236,7 +238,7 @@ func (s *suppressor) fixPeel() bool {
 				candidates = append(candidates, groups[gi].members...)
 			}
 			if d := s.smallestVisibleOf(candidates); d >= 0 {
-				cells[d].suppressed = true
+				cells[d].Suppressed = true
 				for _, gj := range s.ofCell[d] {
 					dirty[gj] = true
 				}
@@ -271,7 +273,7 @@ func (s *suppressor) smallestVisibleOf(members []int32) int32 {
 	best := int32(-1)
 	for _, i := range members {
 		c := s.cells[i]
-		if !c.suppressed && (best < 0 || c.count < s.cells[best].count || c.count == s.cells[best].count && i < best) {
+		if !c.Suppressed && (best < 0 || c.Count < s.cells[best].Count || c.Count == s.cells[best].Count && i < best) {
 			best = i
 		}
 	}
@@ -288,7 +290,7 @@ func (s *suppressor) chainOf(i int32, via []int32, seen map[int32]bool, out []in
 	seen[i] = true
 	out = append(out, via[i])
 	for _, j := range s.groups[via[i]].members {
-		if j != i && s.cells[j].suppressed {
+		if j != i && s.cells[j].Suppressed {
 			out = s.chainOf(j, via, seen, out)
 		}
 	}
@@ -297,10 +299,10 @@ func (s *suppressor) chainOf(i int32, via []int32, seen map[int32]bool, out []in
 
 // smallestVisible is the cell of cells with the smallest count that is not
 // hidden yet, the first in table order on a tie; nil when there is none.
-func smallestVisible(cells []*statCell) *statCell {
-	var best *statCell
+func smallestVisible(cells []*Cell) *Cell {
+	var best *Cell
 	for _, c := range cells {
-		if !c.suppressed && (best == nil || c.count < best.count) {
+		if !c.Suppressed && (best == nil || c.Count < best.Count) {
 			best = c
 		}
 	}
@@ -319,8 +321,8 @@ func (s *suppressor) addEmpty(m *marginal, ok func(values []string) bool) bool {
 		seen[d] = map[string]bool{}
 	}
 	for _, c := range s.cells {
-		present[strings.Join(c.values, "\x00")] = true
-		for d, v := range c.values {
+		present[strings.Join(c.Values, "\x00")] = true
+		for d, v := range c.Values {
 			if !seen[d][v] {
 				seen[d][v] = true
 				values[d] = append(values[d], v)
@@ -334,7 +336,7 @@ func (s *suppressor) addEmpty(m *marginal, ok func(values []string) bool) bool {
 			if present[strings.Join(combo, "\x00")] || ok != nil && !ok(combo) {
 				return false
 			}
-			s.cells = append(s.cells, &statCell{values: slices.Clone(combo), suppressed: true})
+			s.cells = append(s.cells, &Cell{Values: slices.Clone(combo), Suppressed: true})
 			s.groups = nil
 			return true
 		}
@@ -361,8 +363,8 @@ func (s *suppressor) addEmpty(m *marginal, ok func(values []string) bool) bool {
 func (s *suppressor) fixBridge() bool {
 	rowSum, colSum := map[string]int{}, map[string]int{}
 	for _, c := range s.cells {
-		rowSum[c.values[0]] += c.count
-		colSum[c.values[1]] += c.count
+		rowSum[c.Values[0]] += c.Count
+		colSum[c.Values[1]] += c.Count
 	}
 	// Vertices: a published row or column by its value; the others merged
 	// into one per side, whose sum the total gives; or, when the total is
@@ -378,44 +380,44 @@ func (s *suppressor) fixBridge() bool {
 	}
 	rowOf := func(v string) string { return vertex('r', v, rowSum[v]) }
 	colOf := func(v string) string { return vertex('c', v, colSum[v]) }
-	var edges []*statCell
+	var edges []*Cell
 	g := newGraph()
 	for _, c := range s.cells {
-		if c.suppressed {
-			g.add(rowOf(c.values[0]), colOf(c.values[1]), len(edges))
+		if c.Suppressed {
+			g.add(rowOf(c.Values[0]), colOf(c.Values[1]), len(edges))
 			edges = append(edges, c)
 		}
 	}
 	for _, i := range g.bridges() {
 		c := edges[i]
-		u, v := rowOf(c.values[0]), colOf(c.values[1])
-		if !c.primary {
+		u, v := rowOf(c.Values[0]), colOf(c.Values[1])
+		if !c.Primary {
 			continue
 		}
 		side := g.sideOf(u, i)
 		across := func(row, col string) bool { return side[rowOf(row)]*side[colOf(col)] == 2 }
-		var closing, near []*statCell
+		var closing, near []*Cell
 		for _, d := range s.cells {
-			if d.suppressed {
+			if d.Suppressed {
 				continue
 			}
-			if across(d.values[0], d.values[1]) {
+			if across(d.Values[0], d.Values[1]) {
 				closing = append(closing, d)
 			}
-			if rowOf(d.values[0]) == u || colOf(d.values[1]) == v {
+			if rowOf(d.Values[0]) == u || colOf(d.Values[1]) == v {
 				near = append(near, d)
 			}
 		}
 		if d := smallestVisible(closing); d != nil {
-			d.suppressed = true
+			d.Suppressed = true
 			return true
 		}
 		if s.addEmpty(&marginal{}, func(vs []string) bool { return across(vs[0], vs[1]) }) {
 			return true
 		}
-		for _, candidates := range [][]*statCell{near, s.cells} {
+		for _, candidates := range [][]*Cell{near, s.cells} {
 			if d := smallestVisible(candidates); d != nil {
-				d.suppressed = true
+				d.Suppressed = true
 				return true
 			}
 		}

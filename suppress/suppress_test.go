@@ -1,4 +1,4 @@
-package store
+package suppress
 
 import (
 	"fmt"
@@ -9,22 +9,22 @@ import (
 )
 
 // table makes cells from rows of "value value ... count".
-func table(rows ...string) []*statCell {
-	var cells []*statCell
+func table(rows ...string) []*Cell {
+	var cells []*Cell
 	for _, r := range rows {
 		f := strings.Fields(r)
 		var n int
 		fmt.Sscan(f[len(f)-1], &n)
-		cells = append(cells, &statCell{values: f[:len(f)-1], count: n})
+		cells = append(cells, &Cell{Values: f[:len(f)-1], Count: n})
 	}
 	return cells
 }
 
-func hidden(cells []*statCell) string {
+func hidden(cells []*Cell) string {
 	var out []string
 	for _, c := range cells {
-		if c.suppressed {
-			out = append(out, strings.Join(c.values, "/"))
+		if c.Suppressed {
+			out = append(out, strings.Join(c.Values, "/"))
 		}
 	}
 	return strings.Join(out, " ")
@@ -32,7 +32,7 @@ func hidden(cells []*statCell) string {
 
 // published are the figures an attacker has: the marginals of at least
 // the threshold, and the total unless it is hidden.
-func published(cells []*statCell, dims, threshold int, totalHidden bool) []*marginal {
+func published(cells []*Cell, dims, threshold int, totalHidden bool) []*marginal {
 	return (&suppressor{cells: cells, dims: dims, threshold: threshold, totalHidden: totalHidden}).marginals()
 }
 
@@ -40,11 +40,11 @@ func published(cells []*statCell, dims, threshold int, totalHidden bool) []*marg
 // exactly: the total, and every marginal (over proper subsets of the
 // dimensions) of at least the threshold, as exact linear algebra over the
 // rationals finds them.
-func determined(cells []*statCell, dims, threshold int, totalHidden bool) []*statCell {
-	var vars []*statCell
-	index := map[*statCell]int{}
+func determined(cells []*Cell, dims, threshold int, totalHidden bool) []*Cell {
+	var vars []*Cell
+	index := map[*Cell]int{}
 	for _, c := range cells {
-		if c.suppressed {
+		if c.Suppressed {
 			index[c] = len(vars)
 			vars = append(vars, c)
 		}
@@ -100,7 +100,7 @@ func determined(cells []*statCell, dims, threshold int, totalHidden bool) []*sta
 		pivotOf[col] = r
 		r++
 	}
-	var out []*statCell
+	var out []*Cell
 	for col, row := range pivotOf {
 		alone := true
 		for j, v := range rows[row] {
@@ -119,21 +119,21 @@ func determined(cells []*statCell, dims, threshold int, totalHidden bool) []*sta
 // peel is the attacker of rule 1, written apart from it: it knows the
 // visible cells, the total and the published marginals, and that a hidden
 // cell is at least 1, and subtracts until it learns nothing more.
-func peel(cells []*statCell, dims, threshold int, totalHidden bool) []*statCell {
-	known := map[*statCell]int{}
+func peel(cells []*Cell, dims, threshold int, totalHidden bool) []*Cell {
+	known := map[*Cell]int{}
 	for _, c := range cells {
-		if !c.suppressed {
-			known[c] = c.count
+		if !c.Suppressed {
+			known[c] = c.Count
 		}
 	}
-	var found []*statCell
+	var found []*Cell
 	for more := true; more; {
 		more = false
 		for _, g := range published(cells, dims, threshold, totalHidden) {
 			rest := 0 // the marginal less what is known
-			var unknown []*statCell
+			var unknown []*Cell
 			for _, c := range g.cells {
-				rest += c.count
+				rest += c.Count
 				if v, ok := known[c]; ok {
 					rest -= v
 				} else {
@@ -142,14 +142,14 @@ func peel(cells []*statCell, dims, threshold int, totalHidden bool) []*statCell 
 			}
 			if len(unknown) == 1 || len(unknown) > 0 && rest == len(unknown) {
 				for _, c := range unknown {
-					if len(unknown) > 1 && c.count != 1 {
+					if len(unknown) > 1 && c.Count != 1 {
 						// A hidden empty cell among them: taking them
 						// all for 1 would be wrong.
 						goto next
 					}
 				}
 				for _, c := range unknown {
-					known[c] = c.count
+					known[c] = c.Count
 					found = append(found, c)
 				}
 				more = true
@@ -162,14 +162,14 @@ func peel(cells []*statCell, dims, threshold int, totalHidden bool) []*statCell 
 
 // peelTotal is the attacker who has only the answer: its cells and its
 // total.
-func peelTotal(cells []*statCell) []*statCell {
+func peelTotal(cells []*Cell) []*Cell {
 	return peel(cells, 1, 1, false) // one group: the total
 }
 
 func TestSuppressOneDimension(t *testing.T) {
 	for _, tt := range []struct {
 		name  string
-		cells []*statCell
+		cells []*Cell
 		want  string
 	}{
 		{"nothing small", table("a 10", "b 7", "c 5"), ""},
@@ -182,7 +182,7 @@ func TestSuppressOneDimension(t *testing.T) {
 		{"all small, total shown", table("a 2", "b 4"), "a b"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			cells, totalHidden := suppress(tt.cells, 1, 5)
+			cells, totalHidden := Table(tt.cells, 1, 5)
 			if totalHidden {
 				t.Fatal("total suppressed")
 			}
@@ -194,7 +194,7 @@ func TestSuppressOneDimension(t *testing.T) {
 			}
 		})
 	}
-	cells, totalHidden := suppress(table("a 1", "b 2"), 1, 5)
+	cells, totalHidden := Table(table("a 1", "b 2"), 1, 5)
 	if !totalHidden || hidden(cells) != "a b" {
 		t.Errorf("a total of 3 is shown, or its cells: %q", hidden(cells))
 	}
@@ -211,7 +211,7 @@ func TestSuppressBridge(t *testing.T) {
 		"r4 c3 2", "r4 c4 2", "r4 c5 30",
 		"r5 c1 30", "r5 c2 30", "r5 c3 30", "r5 c4 30",
 	)
-	cells, _ = suppress(cells, 2, 5)
+	cells, _ = Table(cells, 2, 5)
 	if d := determined(cells, 2, 5, false); len(d) > 0 {
 		t.Fatalf("%s can be worked out from the row and column totals; hidden: %s", hidden(d), hidden(cells))
 	}
@@ -232,7 +232,7 @@ func TestSuppressRandomTables(t *testing.T) {
 		dims := 1 + n%3
 		threshold := 3 + r.IntN(4)
 		sizes := []int{2 + r.IntN(6), 2 + r.IntN(5), 2 + r.IntN(3)}[:dims]
-		var cells []*statCell
+		var cells []*Cell
 		var walk func(prefix []string)
 		walk = func(prefix []string) {
 			if len(prefix) == dims {
@@ -245,7 +245,7 @@ func TestSuppressRandomTables(t *testing.T) {
 				default:
 					count = threshold + r.IntN(40)
 				}
-				cells = append(cells, &statCell{values: append([]string(nil), prefix...), count: count})
+				cells = append(cells, &Cell{Values: append([]string(nil), prefix...), Count: count})
 				return
 			}
 			for v := 0; v < sizes[len(prefix)]; v++ {
@@ -255,9 +255,9 @@ func TestSuppressRandomTables(t *testing.T) {
 		walk(nil)
 		total := 0
 		for _, c := range cells {
-			total += c.count
+			total += c.Count
 		}
-		cells, totalHidden := suppress(cells, dims, threshold)
+		cells, totalHidden := Table(cells, dims, threshold)
 		if total > 0 && total < threshold && !totalHidden {
 			t.Fatalf("table %d: a total of %d is shown", n, total)
 		}
@@ -266,10 +266,10 @@ func TestSuppressRandomTables(t *testing.T) {
 		}
 		allHidden := true
 		for _, c := range cells {
-			if c.count < threshold && !c.suppressed {
-				t.Fatalf("table %d: %v (%d) is shown", n, c.values, c.count)
+			if c.Count < threshold && !c.Suppressed {
+				t.Fatalf("table %d: %v (%d) is shown", n, c.Values, c.Count)
 			}
-			allHidden = allHidden && c.suppressed
+			allHidden = allHidden && c.Suppressed
 		}
 		if totalHidden {
 			continue
@@ -279,7 +279,7 @@ func TestSuppressRandomTables(t *testing.T) {
 			// the marginals of other answers too as far as the rules get
 			// (see suppress.go), which this counts.
 			for _, c := range peel(cells, dims, threshold, totalHidden) {
-				if c.primary {
+				if c.Primary {
 					leaks++
 					break
 				}
@@ -287,8 +287,8 @@ func TestSuppressRandomTables(t *testing.T) {
 			tables3++
 			if !totalHidden {
 				for _, c := range peelTotal(cells) {
-					if c.primary {
-						t.Fatalf("table %d: %v (%d) is the total less the other cells; hidden: %s", n, c.values, c.count, hidden(cells))
+					if c.Primary {
+						t.Fatalf("table %d: %v (%d) is the total less the other cells; hidden: %s", n, c.Values, c.Count, hidden(cells))
 					}
 				}
 			}
@@ -298,15 +298,15 @@ func TestSuppressRandomTables(t *testing.T) {
 		// values is in the table), nothing more can be done here: the
 		// other answers' totals fix such a cell whatever this one hides.
 		for _, c := range peel(cells, dims, threshold, totalHidden) {
-			if c.primary && !allHidden {
+			if c.Primary && !allHidden {
 				t.Fatalf("table %d (%d dims, threshold %d): %v (%d) can be worked out by subtraction; hidden: %s",
-					n, dims, threshold, c.values, c.count, hidden(cells))
+					n, dims, threshold, c.Values, c.Count, hidden(cells))
 			}
 		}
 		for _, c := range determined(cells, dims, threshold, totalHidden) {
-			if c.primary && !allHidden {
+			if c.Primary && !allHidden {
 				t.Fatalf("table %d (%d dims, threshold %d): %v (%d) can be worked out; hidden: %s",
-					n, dims, threshold, c.values, c.count, hidden(cells))
+					n, dims, threshold, c.Values, c.Count, hidden(cells))
 			}
 		}
 	}

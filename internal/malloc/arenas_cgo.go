@@ -1,6 +1,6 @@
 //go:build linux && cgo
 
-package store
+package malloc
 
 /*
 #include <malloc.h>
@@ -20,6 +20,6 @@ static void limit_arenas(int n) {
 */
 import "C"
 
-func init() {
-	C.limit_arenas(2)
-}
+// LimitArenas caps glibc's malloc arenas at n. It acts on the whole
+// process, so the binaries call it in main, never a library in its init.
+func LimitArenas(n int) { C.limit_arenas(C.int(n)) }

@@ -1,0 +1,120 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"google.golang.org/genproto/googleapis/type/date"
+	"google.golang.org/protobuf/proto"
+
+	pb "trithuc/proto/trithuc/v1"
+)
+
+// kinhCode is the ethnic group of the majority; every other recorded group
+// is a minority.
+const kinhCode = "01"
+
+// GetIndicators computes the plan's indicators over the live people filter
+// selects, on asOf (today in Vietnam when nil).
+func (db *DB) GetIndicators(ctx context.Context, filter string, asOfDate *date.Date) (*pb.GetIndicatorsResponse, error) {
+	asOf, err := asOfDay(asOfDate, "as_of")
+	if err != nil {
+		return nil, err
+	}
+	var out *pb.GetIndicatorsResponse
+	err = db.read(ctx, func(tx *Tx) error {
+		threshold, err := tx.suppressionThreshold(ctx)
+		if err != nil {
+			return err
+		}
+		if asOf == "" {
+			asOf = tx.today()
+		}
+		day, _ := time.Parse(time.DateOnly, asOf)
+		r, err := tx.ranks(ctx)
+		if err != nil {
+			return err
+		}
+		master, ok1 := r.levels["THAC_SI"]
+		doctor, ok2 := r.levels["TIEN_SI"]
+		if !ok1 || !ok2 {
+			return errorf(FailedPrecondition, "", "the qualification levels list has no THAC_SI or TIEN_SI; reload it")
+		}
+		scope, err := tx.statsScope(ctx, filter, threshold, true)
+		if err != nil {
+			return err
+		}
+		where, whereArgs := scope.where, scope.args
+		conds := []string{personListed}
+		if where != "" {
+			conds = append(conds, where)
+		}
+		// One pass: the population and every numerator.
+		q := `SELECT COUNT(*),
+			IFNULL(SUM(p.highest_level_rank >= ?), 0),
+			IFNULL(SUM(p.highest_level_rank >= ?), 0),
+			IFNULL(SUM(p.academic_title != ''), 0),
+			IFNULL(SUM(p.gender = ?), 0),
+			IFNULL(SUM(p.birth_year != 0 AND ? - p.birth_year - ((p.birth_month * 100 + p.birth_day) > ?) < 35), 0),
+			IFNULL(SUM(p.ethnicity != '' AND p.ethnicity != ?), 0),
+			IFNULL(SUM(p.work_location IN (?, ?)), 0)
+			FROM ` + statsFrom(where, false) + whereSQL(conds)
+		args := []any{master, doctor, int32(pb.Person_FEMALE), day.Year(), int(day.Month())*100 + day.Day(), kinhCode,
+			int32(pb.Person_ELSEWHERE_IN_VIETNAM), int32(pb.Person_ABROAD)}
+		var den int
+		nums := make([]int, 7)
+		dest := []any{&den}
+		for i := range nums {
+			dest = append(dest, &nums[i])
+		}
+		if err := tx.QueryRowContext(ctx, q, append(args, whereArgs...)...).Scan(dest...); err != nil {
+			return dbError(err)
+		}
+		out = &pb.GetIndicatorsResponse{SuppressionThreshold: int32(threshold), AsOf: protoDate(asOf)}
+		kinds := []pb.Indicator_Kind{pb.Indicator_MASTER_OR_HIGHER, pb.Indicator_DOCTORATE, pb.Indicator_PROFESSORS,
+			pb.Indicator_WOMEN, pb.Indicator_UNDER_35, pb.Indicator_ETHNIC_MINORITY, pb.Indicator_WORKING_OUTSIDE_PROVINCE}
+		for i, k := range kinds {
+			out.Indicators = append(out.Indicators, indicator(k, nums[i], den, threshold))
+		}
+		// A doctorate is a master's or higher too: the holders of a master's
+		// alone are the difference of the two, which must not be small
+		// either.
+		m, d := out.Indicators[0], out.Indicators[1]
+		if !m.Suppressed && !d.Suppressed && small(nums[0]-nums[1], threshold) {
+			suppressIndicator(d)
+		}
+		// A filter that figures by ethnicity may not take (statsguard.go).
+		if scope.sensitiveErr != nil {
+			suppressIndicator(out.Indicators[5])
+		}
+		return nil
+	})
+	return out, err
+}
+
+// small reports whether a count is one that suppression hides.
+func small(n, threshold int) bool { return n > 0 && n < threshold }
+
+// indicator makes an indicator, suppressed when its numerator or the rest
+// of its denominator is small; a small denominator is suppressed too.
+func indicator(k pb.Indicator_Kind, num, den, threshold int) *pb.Indicator {
+	ind := &pb.Indicator{Kind: k, Label: indicatorLabels[k]}
+	if small(den, threshold) {
+		ind.Suppressed = true
+		return ind
+	}
+	ind.Denominator = proto.Int32(int32(den))
+	if small(num, threshold) || small(den-num, threshold) {
+		ind.Suppressed = true
+		return ind
+	}
+	ind.Numerator = proto.Int32(int32(num))
+	if den > 0 {
+		ind.Share = proto.Float64(float64(num) / float64(den))
+	}
+	return ind
+}
+
+func suppressIndicator(ind *pb.Indicator) {
+	ind.Numerator, ind.Share, ind.Suppressed = nil, nil, true
+}

@@ -1,0 +1,403 @@
+package store
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"trithuc/refdata"
+
+	pb "trithuc/proto/trithuc/v1"
+)
+
+// The dimensions of ComputeStatistics: what each reads of a person, and how
+// its values are reported and ordered.
+
+// enumDim is a dimension whose raw value is an enum's number: reported by
+// the value's name, "" for 0.
+func enumDim(kind Dimension, expr string, ed protoreflect.EnumDescriptor, labels map[string]string) *statDim {
+	return &statDim{
+		kind: kind, expr: expr,
+		value: func(raw string) string {
+			n, _ := strconv.ParseInt(raw, 10, 64)
+			if n == 0 {
+				return ""
+			}
+			if ev := ed.Values().ByNumber(protoreflect.EnumNumber(n)); ev != nil {
+				return string(ev.Name())
+			}
+			return strconv.FormatInt(n, 10)
+		},
+		label: func(v string) string {
+			if l, ok := labels[v]; ok {
+				return l
+			}
+			return v
+		},
+		order: func(v string) (int, string) {
+			if v == "" {
+				return unknownLast, ""
+			}
+			if ev := ed.Values().ByName(protoreflect.Name(v)); ev != nil {
+				return int(ev.Number()), ""
+			}
+			return unknownLast - 1, v
+		},
+	}
+}
+
+// codeDim is a dimension whose raw value is a code, named by a reference
+// list.
+func codeDim(kind Dimension, expr string, names map[string]string, ranks map[string]int, none string) *statDim {
+	return &statDim{
+		kind: kind, expr: expr,
+		value: asString,
+		label: func(v string) string {
+			if v == "" {
+				return none
+			}
+			if n, ok := names[v]; ok {
+				return n
+			}
+			return v
+		},
+		order: func(v string) (int, string) {
+			if v == "" {
+				return unknownLast, ""
+			}
+			if r, ok := ranks[v]; ok {
+				return r, v
+			}
+			return unknownLast - 1, v
+		},
+	}
+}
+
+// statDimension resolves a dimension: its SQL, and the reference data that
+// names and orders its values.
+func (tx *Tx) statDimension(ctx context.Context, d Dimension, field string, asOf time.Time, fieldLevel int, vintage pb.ComputeStatisticsRequest_UnitVintage) (*statDim, error) {
+	switch d {
+	case pb.ComputeStatisticsRequest_HIGHEST_QUALIFICATION_LEVEL:
+		names, ranks, err := tx.refNames(ctx, `SELECT code, name_vi, rank FROM ref_qualification_levels`)
+		if err != nil {
+			return nil, err
+		}
+		return codeDim(d, "p.highest_level", names, ranks, "Chưa có văn bằng"), nil
+	case pb.ComputeStatisticsRequest_ACADEMIC_TITLE:
+		names, ranks, err := tx.refNames(ctx, `SELECT code, name_vi, rank FROM ref_academic_titles`)
+		if err != nil {
+			return nil, err
+		}
+		return codeDim(d, "p.academic_title", names, ranks, "Không có học hàm"), nil
+	case pb.ComputeStatisticsRequest_ETHNICITY:
+		names, _, err := tx.refNames(ctx, `SELECT code, name_vi, 0 FROM ref_ethnic_groups`)
+		if err != nil {
+			return nil, err
+		}
+		return codeDim(d, "p.ethnicity", names, nil, "Chưa ghi nhận"), nil
+	case pb.ComputeStatisticsRequest_FIELD:
+		return tx.fieldDimension(ctx, fieldLevel)
+	case pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT:
+		return tx.unitDimension(ctx, asOf, vintage)
+	case pb.ComputeStatisticsRequest_ORGANIZATION_KIND:
+		return enumDim(d, "p.current_org_kind", pb.Organization_Kind(0).Descriptor(), orgKindLabels), nil
+	case pb.ComputeStatisticsRequest_EMPLOYMENT_TYPE:
+		return enumDim(d, "p.current_employment", pb.Position_EmploymentType(0).Descriptor(), employmentLabels), nil
+	case pb.ComputeStatisticsRequest_WORK_LOCATION:
+		return enumDim(d, "p.work_location", pb.Person_WorkLocation(0).Descriptor(), workLabels), nil
+	case pb.ComputeStatisticsRequest_GENDER:
+		return enumDim(d, "p.gender", pb.Person_Gender(0).Descriptor(), genderLabels), nil
+	case pb.ComputeStatisticsRequest_AGE_BAND:
+		return ageDimension(asOf), nil
+	case pb.ComputeStatisticsRequest_MEMBERSHIP_STATE:
+		return tx.membershipDimension(ctx, field)
+	}
+	return nil, errorf(Invalid, field, "%v is not a dimension", d)
+}
+
+// refNames reads code, name and rank from a reference table.
+func (tx *Tx) refNames(ctx context.Context, query string) (map[string]string, map[string]int, error) {
+	rows, err := tx.QueryContext(ctx, query)
+	if err != nil {
+		return nil, nil, dbError(err)
+	}
+	defer rows.Close()
+	names, ranks := map[string]string{}, map[string]int{}
+	for rows.Next() {
+		var code, name string
+		var rank int
+		if err := rows.Scan(&code, &name, &rank); err != nil {
+			return nil, nil, dbError(err)
+		}
+		names[code], ranks[code] = name, rank
+	}
+	return names, ranks, dbError(rows.Err())
+}
+
+// ageDimension bands ages on asOf. SQL reads the year of birth and whether
+// the birthday is still to come in the year of asOf, as one number (year*2
+// + 1 when it is to come; an unknown month or day, 00, counts as passed):
+// few distinct values, so that Go works out each age once.
+func ageDimension(asOf time.Time) *statDim {
+	return &statDim{
+		kind: pb.ComputeStatisticsRequest_AGE_BAND,
+		expr: "p.birth_year * 2 + ((p.birth_month * 100 + p.birth_day) > ?)",
+		args: []any{int(asOf.Month())*100 + asOf.Day()},
+		value: func(raw string) string {
+			n, _ := strconv.Atoi(raw)
+			if n/2 == 0 {
+				return ""
+			}
+			age := asOf.Year() - n/2 - n%2
+			for _, b := range ageBands {
+				if age < b.below {
+					return b.code
+				}
+			}
+			return ""
+		},
+		label: func(v string) string {
+			for _, b := range ageBands {
+				if b.code == v {
+					return b.label
+				}
+			}
+			return "Chưa rõ ngày sinh"
+		},
+		order: func(v string) (int, string) {
+			for i, b := range ageBands {
+				if b.code == v {
+					return i, ""
+				}
+			}
+			return unknownLast, ""
+		},
+	}
+}
+
+// fieldDimension reports a person's primary field at a level of its scheme:
+// the ancestor at that level, or the field itself when it is above it.
+func (tx *Tx) fieldDimension(ctx context.Context, level int) (*statDim, error) {
+	type node struct {
+		parent, name string
+		level        int
+	}
+	nodes := map[string]node{}
+	rows, err := tx.QueryContext(ctx, `SELECT scheme, code, parent_code, level, name_vi FROM ref_fields`)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	for rows.Next() {
+		var scheme, code, parent, name string
+		var lvl int
+		if err := rows.Scan(&scheme, &code, &parent, &lvl, &name); err != nil {
+			rows.Close()
+			return nil, dbError(err)
+		}
+		n := node{name: name, level: lvl}
+		if parent != "" {
+			n.parent = fieldName(scheme, parent)
+		}
+		nodes[fieldName(scheme, code)] = n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, dbError(err)
+	}
+	return &statDim{
+		kind: pb.ComputeStatisticsRequest_FIELD,
+		expr: "p.primary_field",
+		value: func(raw string) string {
+			f := raw
+			for range 10 {
+				n, ok := nodes[f]
+				if !ok || n.level <= level || n.parent == "" {
+					break
+				}
+				f = n.parent
+			}
+			return f
+		},
+		label: func(v string) string {
+			if v == "" {
+				return "Chưa ghi lĩnh vực"
+			}
+			if n, ok := nodes[v]; ok {
+				return n.name
+			}
+			return v
+		},
+		order: byText,
+	}, nil
+}
+
+// unitDimension reports where people work: the unit of the current
+// position, or of the position held on a day of the 2024 districts as the
+// district it was in.
+func (tx *Tx) unitDimension(ctx context.Context, asOf time.Time, vintage pb.ComputeStatisticsRequest_UnitVintage) (*statDim, error) {
+	h, err := tx.unitHistory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Units are ordered as ListAdministrativeUnits lists them: by the
+	// length of their code (provinces, districts, communes), then by code.
+	order := func(v string) (int, string) {
+		if v == "" {
+			return unknownLast, ""
+		}
+		return len(v), v
+	}
+
+	if vintage != pb.ComputeStatisticsRequest_HISTORY_2024 {
+		today := tx.today()
+		return &statDim{
+			kind:  pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT,
+			expr:  "p.current_unit",
+			value: asString,
+			label: func(v string) string {
+				if v == "" {
+					return "Chưa ghi nhận"
+				}
+				if u, ok := h.On(v, today); ok {
+					return u.Name
+				}
+				return v
+			},
+			order: order,
+		}, nil
+	}
+
+	day := min(asOf.Format(time.DateOnly), lastDay2024)
+	// A unit created after the day (a 2025 commune) counts under the
+	// district that the reference data names it a successor of, when
+	// exactly one does.
+	successorOf := h.DistrictsSucceeded()
+	// The position held on the day; on the last day of the districts, as
+	// kept on the people row.
+	expr, args := "p.unit_on_20250630", []any(nil)
+	if day != lastDay2024 {
+		expr = `IFNULL((SELECT IFNULL(ho.administrative_unit, h.administrative_unit)
+			FROM positions h LEFT JOIN organizations ho ON ho.pk = h.organization_pk
+			WHERE h.person_pk = p.pk AND h.start_date <= ?
+			AND (h.end_date = 0 OR (CASE WHEN h.end_date % 100 != 0 THEN h.end_date
+				WHEN h.end_date % 10000 != 0 THEN h.end_date + 31 ELSE h.end_date + 1231 END) >= ?)
+			ORDER BY h.start_date DESC, h.pk DESC LIMIT 1), '')`
+		args = []any{ymdOf(day), ymdOf(day)}
+	}
+	return &statDim{
+		kind:   pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT,
+		expr:   expr,
+		args:   args,
+		lookup: args != nil,
+		value: func(code string) string {
+			if code == "" {
+				return ""
+			}
+			if d := h.District(code, day); d != "" {
+				return d
+			}
+			if ds := successorOf[code]; len(ds) == 1 {
+				return ds[0]
+			}
+			return ""
+		},
+		label: func(v string) string {
+			if v == "" {
+				return "Không xác định được huyện (2024)"
+			}
+			if u, ok := h.On(v, lastDay2024); ok {
+				return u.Name
+			}
+			return v
+		},
+		order: order,
+	}, nil
+}
+
+// unitHistory reads every version of every administrative unit.
+func (tx *Tx) unitHistory(ctx context.Context) (*refdata.UnitHistory, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT code, valid_from, valid_to, name, kind, parent_code, successor_codes
+		FROM ref_admin_units ORDER BY code, valid_from`)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	defer rows.Close()
+	h := refdata.NewUnitHistory()
+	for rows.Next() {
+		var u refdata.Unit
+		if err := rows.Scan(&u.Code, &u.From, &u.To, &u.Name, &u.Kind, &u.Parent, &u.Successors); err != nil {
+			return nil, dbError(err)
+		}
+		h.Add(u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, dbError(err)
+	}
+	return h, nil
+}
+
+// ymdOf turns YYYY-MM-DD into the YYYYMMDD integer positions keep.
+func ymdOf(day string) int64 {
+	n, _ := strconv.ParseInt(strings.ReplaceAll(day, "-", ""), 10, 64)
+	return n
+}
+
+// membershipOrder is the order in which a person's membership states are
+// preferred: the most advanced first.
+var membershipOrder = []string{"ACTIVE", "SUSPENDED", "PENDING", "WITHDRAWN", "REJECTED"}
+
+// membershipDimension reports the state of a person's membership of an
+// association: the most advanced, for a person with several.
+func (tx *Tx) membershipDimension(ctx context.Context, field string) (*statDim, error) {
+	ed := pb.Membership_State(0).Descriptor()
+	var when []string
+	var args []any
+	for i, name := range membershipOrder {
+		when = append(when, "WHEN ? THEN "+strconv.Itoa(i))
+		args = append(args, int64(ed.Values().ByName(protoreflect.Name(name)).Number()))
+	}
+	rank := "CASE m.state " + strings.Join(when, " ") + " ELSE " + strconv.Itoa(len(membershipOrder)) + " END"
+	order := map[string]int{}
+	for i, name := range membershipOrder {
+		order[name] = i
+	}
+	return &statDim{
+		kind:   pb.ComputeStatisticsRequest_MEMBERSHIP_STATE,
+		expr:   "IFNULL((SELECT m.state FROM memberships m WHERE m.person_pk = p.pk ORDER BY " + rank + ", m.state LIMIT 1), '')",
+		args:   args,
+		lookup: true,
+		value: func(raw string) string {
+			if n, err := strconv.ParseInt(raw, 10, 32); err == nil {
+				if n == 0 {
+					return ""
+				}
+				if ev := ed.Values().ByNumber(protoreflect.EnumNumber(n)); ev != nil {
+					return string(ev.Name())
+				}
+				return raw
+			}
+			if strings.HasSuffix(raw, "_UNSPECIFIED") {
+				return ""
+			}
+			return raw
+		},
+		label: func(v string) string {
+			if l, ok := membershipLabels[v]; ok {
+				return l
+			}
+			return v
+		},
+		order: func(v string) (int, string) {
+			if v == "" {
+				return unknownLast, ""
+			}
+			if i, ok := order[v]; ok {
+				return i, ""
+			}
+			return len(membershipOrder), v
+		},
+	}, nil
+}
