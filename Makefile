@@ -52,8 +52,9 @@ test:
 # the .proto files, offline: buf compiles, and the plugins are pinned in
 # tools/go.mod. The REST client is then generated from the OpenAPI document.
 generate:
-	find proto -name '*.pb.go' -o -name '*.pb.gw.go' -o -name '*.swagger.json' | xargs -r rm
+	find proto -name '*.pb.go' -o -name '*.pb.gw.go' -o -name '*.swagger.json' -o -name '*.binpb' | xargs -r rm
 	$(BUF) generate
+	$(BUF) build --exclude-imports --path proto/trithuc -o proto/trithuc/v1/descriptor.binpb
 	cd tools && $(GO) run ./openapi3 ../proto/trithuc/v1/trithuc.swagger.json ../examples/restclient/openapi3.json
 	$(OAPI_CODEGEN) -o examples/restclient/restclient.gen.go examples/restclient/openapi3.json
 

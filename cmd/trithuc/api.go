@@ -302,7 +302,11 @@ func runCollection(ctx context.Context, c *collection, args []string, stdout, st
 		if positional != "" {
 			arg = " " + strings.ToUpper(positional)
 		}
-		fmt.Fprintf(stderr, "Usage: trithuc %s %s%s [flags]\n\nCalls %s.\n\nFlags:\n", c.name, v.name, arg, v.method.FullName())
+		about := docOf(v.method)
+		if about != "" {
+			about += "\n\n"
+		}
+		fmt.Fprintf(stderr, "Usage: trithuc %s %s%s [flags]\n\n%sCalls %s.\n\nFlags:\n", c.name, v.name, arg, about, v.method.FullName())
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, interleave(fs, args[1:])); err != nil {

@@ -152,7 +152,10 @@ func describe(fd protoreflect.FieldDescriptor) string {
 	if fd.IsList() && fd.Message() == nil {
 		kind += ", comma-separated"
 	}
-	return string(fd.FullName()) + ": " + kind
+	if doc := docOf(fd); doc != "" {
+		return doc + " (" + kind + ")"
+	}
+	return string(fd.Name()) + ": " + kind
 }
 
 // apply sets the request from --json and the flags given. For an update it

@@ -38,3 +38,17 @@ func TestVersion(t *testing.T) {
 		}
 	}
 }
+
+// A flag's help is its field's comment in the .proto file, not the field's
+// full name.
+func TestFlagHelpFromTheContract(t *testing.T) {
+	out, _ := cli(t, "people", "list", "--help")
+	if strings.Contains(out, "trithuc.v1.ListPeopleRequest.filter") {
+		t.Errorf("help names the field instead of saying what it is:\n%s", out)
+	}
+	for _, want := range []string{"A filter (https://google.aip.dev/160)", "Lists people"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("people list --help lacks %q:\n%s", want, out)
+		}
+	}
+}
