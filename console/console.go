@@ -119,7 +119,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	hdr.Set("X-Frame-Options", "DENY")
 	hdr.Set("X-Content-Type-Options", "nosniff")
-	hdr.Set("Referrer-Policy", "no-referrer")
+	// same-origin, not no-referrer: under no-referrer browsers send
+	// "Origin: null" with the console's own forms, which sameOrigin must
+	// refuse, and nobody could sign in.
+	hdr.Set("Referrer-Policy", "same-origin")
 	hdr.Set("Cache-Control", "no-store")
 	if h.opts.Secure {
 		hdr.Set("Strict-Transport-Security", "max-age=31536000")
@@ -182,7 +185,7 @@ func (h *Handler) signedIn(fn func(*request)) http.HandlerFunc {
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			if !sameOrigin(r) || !sess.SameCSRF(r.PostFormValue("csrf")) {
+			if !h.sameOrigin(r) || !sess.SameCSRF(r.PostFormValue("csrf")) {
 				http.Error(w, "Biểu mẫu không hợp lệ hoặc đã cũ (thiếu mã CSRF); hãy tải lại trang và gửi lại.", http.StatusForbidden)
 				return
 			}
@@ -197,14 +200,19 @@ func (h *Handler) signedIn(fn func(*request)) http.HandlerFunc {
 }
 
 // sameOrigin refuses a form posted from another site when the browser says
-// where it comes from; the CSRF token is the main defence.
-func sameOrigin(r *http.Request) bool {
+// where it comes from; the CSRF token is the main defence. A refusal is
+// logged: the person sees only that the form was refused.
+func (h *Handler) sameOrigin(r *http.Request) bool {
 	o := r.Header.Get("Origin")
-	if o == "" || o == "null" {
-		return o == ""
+	ok := o == ""
+	if o != "" && o != "null" {
+		u, err := url.Parse(o)
+		ok = err == nil && u.Host == r.Host
 	}
-	u, err := url.Parse(o)
-	return err == nil && u.Host == r.Host
+	if !ok {
+		h.log.WarnContext(r.Context(), "console: form refused: posted from another origin", "path", r.URL.Path, "origin", o, "host", r.Host)
+	}
+	return ok
 }
 
 // page is what every template gets.
