@@ -2,6 +2,8 @@ package console_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -118,6 +120,53 @@ func TestBrowserEndToEnd(t *testing.T) {
 		}
 	})
 
+	step("export the list", func(t *testing.T) {
+		run(t, ctx,
+			chromedp.Navigate(e.base+"/people?gender=MALE"),
+			chromedp.WaitVisible("#export-csv"),
+			shot(dir, "09-xuat-danh-sach"),
+		)
+		csv := download(t, ctx, "#export-csv")
+		if !strings.Contains(csv, "Nguyễn") || strings.Contains(csv, "Bích") {
+			t.Errorf("the export of the men is:\n%s", csv)
+		}
+	})
+
+	step("import a file: dry run, then import", func(t *testing.T) {
+		files := t.TempDir()
+		bad, good := filepath.Join(files, "sai.csv"), filepath.Join(files, "dung.csv")
+		os.WriteFile(bad, []byte("Họ;Tên;Ngày sinh;Số CCCD\nVõ;Sáu;15/03/1980;001080000001\nTrần;Bình;32/01/1980;\n"), 0o644)
+		os.WriteFile(good, []byte("Họ;Tên;Ngày sinh;Số CCCD\nVõ;Sáu;15/03/1980;001080000001\n"), 0o644)
+		run(t, ctx,
+			chromedp.Navigate(e.base+"/imports"),
+			chromedp.WaitVisible("#file"),
+			chromedp.SetUploadFiles("#file", []string{bad}),
+			shot(dir, "10-nhap-tep"),
+			chromedp.Click("#upload"),
+			chromedp.WaitVisible("#import-problems"),
+			shot(dir, "11-chay-thu"),
+		)
+		if problems := read(t, ctx, chromedp.Text("#import-problems")); !strings.Contains(problems, "3") {
+			t.Errorf("the dry run's problems name no row 3: %q", problems)
+		}
+		run(t, ctx,
+			chromedp.Navigate(e.base+"/imports"),
+			chromedp.WaitVisible("#file"),
+			chromedp.SetUploadFiles("#file", []string{good}),
+			chromedp.Click("#validate_only"),
+			chromedp.Click("#upload"),
+			chromedp.WaitVisible("#import-created"),
+			shot(dir, "12-da-nhap"),
+		)
+		if created := read(t, ctx, chromedp.Text("#import-created")); created != "1" {
+			t.Errorf("the import created %q people", created)
+		}
+		got, err := e.admin.People.ListPeople(context.Background(), &pb.ListPeopleRequest{Filter: `family_name = "Võ"`})
+		if err != nil || len(got.GetPeople()) != 1 {
+			t.Errorf("after the import, the registry's Võ: %v, %v", got.GetPeople(), err)
+		}
+	})
+
 	step("compute statistics and download the CSV", func(t *testing.T) {
 		run(t, ctx,
 			chromedp.Navigate(e.base+"/stats"),
@@ -125,7 +174,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 			chromedp.SetValue("#d1", "GENDER"),
 			chromedp.Click("#compute"),
 			chromedp.WaitVisible("#stats-table"),
-			shot(dir, "09-thong-ke"),
+			shot(dir, "13-thong-ke"),
 		)
 		if table := read(t, ctx, chromedp.Text("#stats-table")); !strings.Contains(table, "Giới tính") {
 			t.Errorf("statistics table: %q", table)
@@ -140,7 +189,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 		run(t, ctx,
 			chromedp.Click("#logout"),
 			chromedp.WaitVisible("#email"),
-			shot(dir, "10-da-dang-xuat"),
+			shot(dir, "14-da-dang-xuat"),
 			// The session has ended: a page sends the browser to sign in.
 			chromedp.Navigate(e.base+"/people"),
 			chromedp.WaitVisible("#email"),

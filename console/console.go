@@ -25,6 +25,7 @@ import (
 	"strings"
 	"time"
 
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 
@@ -40,7 +41,7 @@ const SessionMetadata = "x-trithuc-session"
 // Paths are the patterns of http.ServeMux the console serves; the server
 // routes them to it.
 var Paths = []string{"/{$}", "/login", "/logout", "/set-password", "/people", "/people/", "/members", "/members/",
-	"/stats", "/stats.csv", "/stats/", "/admin/", "/static/"}
+	"/stats", "/stats.csv", "/stats/", "/admin/", "/static/", "/export", "/imports", "/imports/"}
 
 // DefaultIdleTimeout ends a session unused this long.
 const DefaultIdleTimeout = 30 * time.Minute
@@ -67,12 +68,14 @@ type Handler struct {
 	mux   *http.ServeMux
 	pages map[string]*template.Template
 
-	people  pb.PersonServiceClient
-	orgs    pb.OrganizationServiceClient
-	ref     pb.ReferenceServiceClient
-	members pb.MembershipServiceClient
-	stats   pb.StatisticsServiceClient
-	audit   pb.AuditServiceClient
+	people   pb.PersonServiceClient
+	orgs     pb.OrganizationServiceClient
+	ref      pb.ReferenceServiceClient
+	members  pb.MembershipServiceClient
+	stats    pb.StatisticsServiceClient
+	audit    pb.AuditServiceClient
+	transfer pb.TransferServiceClient
+	ops      longrunningpb.OperationsClient
 
 	signIn signInLimits
 }
@@ -88,7 +91,8 @@ func New(opts Options) (*Handler, error) {
 	h := &Handler{opts: opts, db: opts.DB, log: opts.Logger, mux: http.NewServeMux(), pages: map[string]*template.Template{},
 		people: pb.NewPersonServiceClient(opts.Conn), orgs: pb.NewOrganizationServiceClient(opts.Conn),
 		ref: pb.NewReferenceServiceClient(opts.Conn), members: pb.NewMembershipServiceClient(opts.Conn),
-		stats: pb.NewStatisticsServiceClient(opts.Conn), audit: pb.NewAuditServiceClient(opts.Conn)}
+		stats: pb.NewStatisticsServiceClient(opts.Conn), audit: pb.NewAuditServiceClient(opts.Conn),
+		transfer: pb.NewTransferServiceClient(opts.Conn), ops: longrunningpb.NewOperationsClient(opts.Conn)}
 	h.signIn.init()
 	names, err := fs.Glob(assets, "templates/*.html")
 	if err != nil {
@@ -227,6 +231,8 @@ type page struct {
 	// field's path in the request.
 	Fields map[string]string
 	Data   any
+	// Refresh reloads the page after this many seconds (a running import).
+	Refresh int
 }
 
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, name string, status int, p *page) {
@@ -298,6 +304,11 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /people/{id}/{kind}/new", h.signedIn(h.editChild))
 	m.HandleFunc("GET /people/{id}/{kind}/{child}/edit", h.signedIn(h.editChild))
 	m.HandleFunc("POST /people/{id}/{kind}/{child}/edit", h.signedIn(h.editChild))
+
+	m.HandleFunc("GET /export", h.signedIn(h.exportPeople))
+	m.HandleFunc("GET /imports", h.signedIn(h.importPage))
+	m.HandleFunc("POST /imports", h.signedIn(h.startImport))
+	m.HandleFunc("GET /imports/{id}", h.signedIn(h.importStatus))
 
 	m.HandleFunc("GET /members", h.signedIn(h.associations))
 	m.HandleFunc("GET /members/{assoc}", h.signedIn(h.desk))
