@@ -72,7 +72,7 @@ func (h *Handler) preCSRF(w http.ResponseWriter, r *http.Request) string {
 
 func (h *Handler) checkPreCSRF(r *http.Request) bool {
 	c, err := r.Cookie(preCSRFCookie)
-	return err == nil && len(c.Value) >= 32 && sameOrigin(r) && c.Value == r.PostFormValue("csrf")
+	return err == nil && len(c.Value) >= 32 && h.sameOrigin(r) && c.Value == r.PostFormValue("csrf")
 }
 
 type loginData struct {

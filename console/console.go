@@ -25,6 +25,7 @@ import (
 	"strings"
 	"time"
 
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 
@@ -40,7 +41,7 @@ const SessionMetadata = "x-trithuc-session"
 // Paths are the patterns of http.ServeMux the console serves; the server
 // routes them to it.
 var Paths = []string{"/{$}", "/login", "/logout", "/set-password", "/people", "/people/", "/members", "/members/",
-	"/stats", "/stats.csv", "/stats/", "/admin/", "/static/"}
+	"/stats", "/stats.csv", "/stats/", "/admin/", "/static/", "/export", "/imports", "/imports/"}
 
 // DefaultIdleTimeout ends a session unused this long.
 const DefaultIdleTimeout = 30 * time.Minute
@@ -67,12 +68,14 @@ type Handler struct {
 	mux   *http.ServeMux
 	pages map[string]*template.Template
 
-	people  pb.PersonServiceClient
-	orgs    pb.OrganizationServiceClient
-	ref     pb.ReferenceServiceClient
-	members pb.MembershipServiceClient
-	stats   pb.StatisticsServiceClient
-	audit   pb.AuditServiceClient
+	people   pb.PersonServiceClient
+	orgs     pb.OrganizationServiceClient
+	ref      pb.ReferenceServiceClient
+	members  pb.MembershipServiceClient
+	stats    pb.StatisticsServiceClient
+	audit    pb.AuditServiceClient
+	transfer pb.TransferServiceClient
+	ops      longrunningpb.OperationsClient
 
 	signIn signInLimits
 }
@@ -88,7 +91,8 @@ func New(opts Options) (*Handler, error) {
 	h := &Handler{opts: opts, db: opts.DB, log: opts.Logger, mux: http.NewServeMux(), pages: map[string]*template.Template{},
 		people: pb.NewPersonServiceClient(opts.Conn), orgs: pb.NewOrganizationServiceClient(opts.Conn),
 		ref: pb.NewReferenceServiceClient(opts.Conn), members: pb.NewMembershipServiceClient(opts.Conn),
-		stats: pb.NewStatisticsServiceClient(opts.Conn), audit: pb.NewAuditServiceClient(opts.Conn)}
+		stats: pb.NewStatisticsServiceClient(opts.Conn), audit: pb.NewAuditServiceClient(opts.Conn),
+		transfer: pb.NewTransferServiceClient(opts.Conn), ops: longrunningpb.NewOperationsClient(opts.Conn)}
 	h.signIn.init()
 	names, err := fs.Glob(assets, "templates/*.html")
 	if err != nil {
@@ -119,7 +123,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	hdr.Set("X-Frame-Options", "DENY")
 	hdr.Set("X-Content-Type-Options", "nosniff")
-	hdr.Set("Referrer-Policy", "no-referrer")
+	// same-origin, not no-referrer: under no-referrer browsers send
+	// "Origin: null" with the console's own forms, which sameOrigin must
+	// refuse, and nobody could sign in.
+	hdr.Set("Referrer-Policy", "same-origin")
 	hdr.Set("Cache-Control", "no-store")
 	if h.opts.Secure {
 		hdr.Set("Strict-Transport-Security", "max-age=31536000")
@@ -182,7 +189,7 @@ func (h *Handler) signedIn(fn func(*request)) http.HandlerFunc {
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			if !sameOrigin(r) || !sess.SameCSRF(r.PostFormValue("csrf")) {
+			if !h.sameOrigin(r) || !sess.SameCSRF(r.PostFormValue("csrf")) {
 				http.Error(w, "Biểu mẫu không hợp lệ hoặc đã cũ (thiếu mã CSRF); hãy tải lại trang và gửi lại.", http.StatusForbidden)
 				return
 			}
@@ -197,14 +204,19 @@ func (h *Handler) signedIn(fn func(*request)) http.HandlerFunc {
 }
 
 // sameOrigin refuses a form posted from another site when the browser says
-// where it comes from; the CSRF token is the main defence.
-func sameOrigin(r *http.Request) bool {
+// where it comes from; the CSRF token is the main defence. A refusal is
+// logged: the person sees only that the form was refused.
+func (h *Handler) sameOrigin(r *http.Request) bool {
 	o := r.Header.Get("Origin")
-	if o == "" || o == "null" {
-		return o == ""
+	ok := o == ""
+	if o != "" && o != "null" {
+		u, err := url.Parse(o)
+		ok = err == nil && u.Host == r.Host
 	}
-	u, err := url.Parse(o)
-	return err == nil && u.Host == r.Host
+	if !ok {
+		h.log.WarnContext(r.Context(), "console: form refused: posted from another origin", "path", r.URL.Path, "origin", o, "host", r.Host)
+	}
+	return ok
 }
 
 // page is what every template gets.
@@ -219,6 +231,8 @@ type page struct {
 	// field's path in the request.
 	Fields map[string]string
 	Data   any
+	// Refresh reloads the page after this many seconds (a running import).
+	Refresh int
 }
 
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, name string, status int, p *page) {
@@ -290,6 +304,11 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /people/{id}/{kind}/new", h.signedIn(h.editChild))
 	m.HandleFunc("GET /people/{id}/{kind}/{child}/edit", h.signedIn(h.editChild))
 	m.HandleFunc("POST /people/{id}/{kind}/{child}/edit", h.signedIn(h.editChild))
+
+	m.HandleFunc("GET /export", h.signedIn(h.exportPeople))
+	m.HandleFunc("GET /imports", h.signedIn(h.importPage))
+	m.HandleFunc("POST /imports", h.signedIn(h.startImport))
+	m.HandleFunc("GET /imports/{id}", h.signedIn(h.importStatus))
 
 	m.HandleFunc("GET /members", h.signedIn(h.associations))
 	m.HandleFunc("GET /members/{assoc}", h.signedIn(h.desk))

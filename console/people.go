@@ -46,6 +46,8 @@ type searchData struct {
 	Work       []option
 	CanEdit    bool
 	FilterText string
+	// ExportURLs download the filters' people, by format.
+	ExportURLs map[string]string
 }
 
 func opts(selected string, pairs ...string) []option {
@@ -104,6 +106,15 @@ func (h *Handler) search(q *request) {
 		CanEdit: canWritePeople(q.sess.Account)}
 	filter := searchFilter(v, time.Now().In(vnTime))
 	d.FilterText = filter
+	d.ExportURLs = map[string]string{}
+	for _, f := range []string{"csv", "xlsx"} {
+		nv := cloneValues(v)
+		nv.Del("q")
+		nv.Del("page")
+		nv.Del("sort")
+		nv.Set("format", f)
+		d.ExportURLs[f] = "/export?" + nv.Encode()
+	}
 	var err error
 	if strings.TrimSpace(d.Q) != "" {
 		var resp *pb.SearchPeopleResponse

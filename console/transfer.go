@@ -1,0 +1,151 @@
+package console
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"google.golang.org/genproto/googleapis/api/httpbody"
+	"google.golang.org/grpc/status"
+
+	pb "trithuc/proto/trithuc/v1"
+)
+
+// Lists of people out (ExportPeople) and in (ImportPeople) as spreadsheets.
+
+// exportPeople downloads the people the search form's filters choose, as
+// the server exports them. The text query is not a filter the export
+// takes, so the search page says the export follows the filters only.
+func (h *Handler) exportPeople(q *request) {
+	v := q.r.URL.Query()
+	format, name := pb.SpreadsheetFormat_CSV, "danh-sach-tri-thuc.csv"
+	if v.Get("format") == "xlsx" {
+		format, name = pb.SpreadsheetFormat_XLSX, "danh-sach-tri-thuc.xlsx"
+	}
+	stream, err := h.transfer.ExportPeople(q.ctx(), &pb.ExportPeopleRequest{Filter: searchFilter(v, time.Now().In(vnTime)), Format: format})
+	if err == nil {
+		var first *httpbody.HttpBody
+		// A server stream's error comes with its first message.
+		if first, err = stream.Recv(); err == nil {
+			q.w.Header().Set("Content-Type", first.GetContentType())
+			q.w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+			q.w.Write(first.GetData())
+			for {
+				chunk, err := stream.Recv()
+				if errors.Is(err, io.EOF) {
+					return
+				}
+				if err != nil {
+					// The status is sent: cut the connection, so that the
+					// browser reports a failed download, not a short file.
+					h.log.ErrorContext(q.r.Context(), "console: exporting people", "err", err)
+					panic(http.ErrAbortHandler)
+				}
+				q.w.Write(chunk.GetData())
+			}
+		}
+	}
+	q.fail(h, err)
+}
+
+// maxImportFile bounds an uploaded spreadsheet.
+const maxImportFile = 32 << 20
+
+type importData struct {
+	// The form's choices, kept when it is shown again.
+	ValidateOnly, SkipInvalid, Overwrite bool
+
+	// The import, once started.
+	Name     string
+	Done     bool
+	Meta     *pb.ImportPeopleMetadata
+	Result   *pb.ImportPeopleResponse
+	Percent  int64
+	Failed   string
+	Problems []*pb.ImportProblem
+}
+
+func (h *Handler) importPage(q *request) {
+	q.show(h, "imports", "people", "Nhập danh sách", &page{Data: &importData{ValidateOnly: true}})
+}
+
+// startImport sends the uploaded file to ImportPeople and shows the
+// operation's page, which follows its progress.
+func (h *Handler) startImport(q *request) {
+	d := &importData{ValidateOnly: q.r.PostFormValue("validate_only") != "", SkipInvalid: q.r.PostFormValue("skip_invalid") != "",
+		Overwrite: q.r.PostFormValue("overwrite") != ""}
+	p := &page{Data: d}
+	f, hdr, err := q.r.FormFile("file")
+	if err != nil {
+		p.Error, p.Fields = "Hãy chọn một tệp XLSX hoặc CSV.", map[string]string{"file": "Chưa chọn tệp."}
+		q.show(h, "imports", "people", "Nhập danh sách", p)
+		return
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxImportFile+1))
+	if err == nil && len(data) > maxImportFile {
+		err = errors.New("tệp lớn hơn 32 MB")
+	}
+	if err != nil {
+		p.Error = "Không đọc được tệp: " + err.Error()
+		q.show(h, "imports", "people", "Nhập danh sách", p)
+		return
+	}
+	ct := "text/csv"
+	if strings.EqualFold(filepath.Ext(hdr.Filename), ".xlsx") {
+		ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	op, err := h.transfer.ImportPeople(q.ctx(), &pb.ImportPeopleRequest{File: &httpbody.HttpBody{ContentType: ct, Data: data},
+		ValidateOnly: d.ValidateOnly, SkipInvalid: d.SkipInvalid, Overwrite: d.Overwrite})
+	if err != nil {
+		p.Error, p.Fields, _ = explain(err)
+		q.show(h, "imports", "people", "Nhập danh sách", p)
+		return
+	}
+	q.redirect("/imports/"+strings.TrimPrefix(op.GetName(), "operations/"), "")
+}
+
+// importStatus shows an import's progress, reloading itself until it is
+// done, and then its result and every problem by row and column.
+func (h *Handler) importStatus(q *request) {
+	op, err := h.ops.GetOperation(q.ctx(), &longrunningpb.GetOperationRequest{Name: "operations/" + q.r.PathValue("id")})
+	if err != nil {
+		q.fail(h, err)
+		return
+	}
+	d := &importData{Name: op.GetName(), Done: op.GetDone(), Meta: &pb.ImportPeopleMetadata{}}
+	op.GetMetadata().UnmarshalTo(d.Meta)
+	d.ValidateOnly, d.SkipInvalid = d.Meta.GetValidateOnly(), d.Meta.GetSkipInvalid()
+	if t := d.Meta.GetRowsTotal(); t > 0 {
+		d.Percent = min(100, d.Meta.GetRowsRead()*100/t)
+	}
+	p := &page{Data: d}
+	if !d.Done {
+		p.Refresh = 2
+	}
+	switch {
+	case op.GetError() != nil:
+		st := status.FromProto(op.GetError())
+		d.Failed, _, _ = explain(st.Err())
+		for _, det := range st.Details() {
+			if r, ok := det.(*pb.ImportPeopleResponse); ok {
+				d.Result = r
+				// No form field is wrong but rows of the file: say so.
+				d.Failed = fmt.Sprintf("%d dòng của tệp có lỗi nên chưa nhập gì. Hãy sửa các dòng liệt kê dưới đây rồi tải lên lại, hoặc chọn “bỏ qua các dòng sai” để nhập các dòng đúng.", r.GetRefused())
+			}
+		}
+	case op.GetResponse() != nil:
+		d.Result = &pb.ImportPeopleResponse{}
+		if err := op.GetResponse().UnmarshalTo(d.Result); err != nil {
+			q.fail(h, err)
+			return
+		}
+	}
+	d.Problems = d.Result.GetProblems()
+	q.show(h, "import", "people", "Kết quả nhập danh sách", p)
+}
