@@ -73,6 +73,7 @@ func (s *Server) newAuditEvent(c *call) *store.AuditEvent {
 	ev.RequestID = c.id
 	ev.ClientAddress = c.client
 	ev.Transport = c.transport()
+	ev.Read = readMethod(c.method)
 	if p := c.principal; p != nil {
 		ev.Principal, ev.PrincipalName, ev.Role, ev.Association = p.ID, p.Name, p.Role, p.Association
 	}

@@ -65,8 +65,7 @@ func (s *privacyService) RestorePersonRevision(ctx context.Context, req *pb.Rest
 // leave restricted people out in the store. Recording a new consent stays
 // open: it is how the processing may resume.
 func (s *Server) checkRestricted(ctx context.Context, method, person string) error {
-	p := callFrom(ctx).principal
-	if p == nil || p.Role == RoleAdmin || method == "/trithuc.v1.PrivacyService/CreateConsent" || person == "" {
+	if person == "" || method == "/trithuc.v1.PrivacyService/CreateConsent" || !restrictionApplies(ctx) {
 		return nil
 	}
 	restricted, err := s.db.PersonRestricted(ctx, person)
@@ -74,8 +73,75 @@ func (s *Server) checkRestricted(ctx context.Context, method, person string) err
 		return grpcError(ctx, err)
 	}
 	if restricted {
-		return status.Errorf(codes.PermissionDenied,
-			"%s is restricted: the consent its processing rested on was withdrawn, or the person asked for restriction; only an admin may read it", person)
+		return errRestricted(person)
 	}
 	return nil
+}
+
+// checkMemberRestricted is checkRestricted for a method about a
+// membership: the membership of a restricted person is theirs too.
+func (s *Server) checkMemberRestricted(ctx context.Context, membership string) error {
+	if membership == "" || !restrictionApplies(ctx) {
+		return nil
+	}
+	restricted, err := s.db.MemberRestricted(ctx, membership)
+	if err != nil {
+		return grpcError(ctx, err)
+	}
+	if restricted {
+		return errRestricted("the member of " + membership)
+	}
+	return nil
+}
+
+// hideRestricted clears, for callers other than admins, the restricted
+// people an answer's memberships name: the look-alikes of a registration,
+// and the person a registration linked by national ID.
+func (s *Server) hideRestricted(ctx context.Context, resp proto.Message) error {
+	if !restrictionApplies(ctx) {
+		return nil
+	}
+	var ms []*pb.Membership
+	collectMemberships(resp.ProtoReflect(), &ms)
+	if len(ms) == 0 {
+		return nil
+	}
+	var people []string
+	for _, m := range ms {
+		people = append(people, m.Person)
+		for _, d := range m.PossibleDuplicates {
+			people = append(people, d.Person)
+		}
+	}
+	restricted, err := s.db.RestrictedPeople(ctx, people)
+	if err != nil || len(restricted) == 0 {
+		return err
+	}
+	for _, m := range ms {
+		if restricted[m.Person] {
+			m.Person = ""
+			if m.Consent != nil {
+				m.Consent.Name, m.Consent.Etag = "", ""
+			}
+		}
+		for _, d := range m.PossibleDuplicates {
+			if restricted[d.Person] {
+				d.Person = ""
+			}
+		}
+	}
+	if r, ok := resp.(*pb.RegisterMemberResponse); ok && r.Membership.GetPerson() == "" {
+		r.Person = nil
+	}
+	return nil
+}
+
+func restrictionApplies(ctx context.Context) bool {
+	p := callFrom(ctx).principal
+	return p != nil && p.Role != RoleAdmin
+}
+
+func errRestricted(what string) error {
+	return status.Errorf(codes.PermissionDenied,
+		"%s is restricted: the consent its processing rested on was withdrawn, or the person asked for restriction; only an admin may read it", what)
 }

@@ -45,9 +45,15 @@ const (
 // outside the scope out of each answer.
 func (s *Server) scopeHook() hook {
 	return hook{request: s.checkScope, answer: func(ctx context.Context, _ string, resp any) (any, error) {
-		scope := scopeOf(ctx)
 		msg, ok := resp.(proto.Message)
-		if scope == "" || !ok {
+		if !ok {
+			return resp, nil
+		}
+		if err := s.hideRestricted(ctx, msg); err != nil {
+			return nil, grpcError(ctx, err)
+		}
+		scope := scopeOf(ctx)
+		if scope == "" {
 			return resp, nil
 		}
 		if err := s.hideOutOfScope(ctx, scope, msg); err != nil {
@@ -62,11 +68,21 @@ func (s *Server) scopeHook() hook {
 // method's line declares. Callers without a scope pass.
 func (s *Server) checkScope(ctx context.Context, method string, req any) error {
 	msg, _ := req.(proto.Message)
-	if s.perms[method].scope == onPerson {
-		// A restricted profile is the administrators' alone, whatever
-		// the caller's scope (privacy.go).
+	// A restricted profile, and what is about it, is the administrators'
+	// alone, whatever the caller's scope (privacy.go).
+	switch {
+	case s.perms[method].scope == onPerson:
 		if err := s.checkRestricted(ctx, method, names.Ancestor(requestName(msg), names.Person)); err != nil {
 			return err
+		}
+	case s.perms[method].scope == onAssociation:
+		if err := s.checkMemberRestricted(ctx, names.Ancestor(requestName(msg), names.Membership)); err != nil {
+			return err
+		}
+		if r, ok := msg.(*pb.RegisterMemberRequest); ok {
+			if err := s.checkRestricted(ctx, method, r.GetPerson()); err != nil {
+				return err
+			}
 		}
 	}
 	p := callFrom(ctx).principal

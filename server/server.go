@@ -94,6 +94,10 @@ type Config struct {
 	// TransportLimits bound connections, streams and slow requests
 	// (conns.go).
 	TransportLimits
+
+	// Retention is how long read events of the audit trail and
+	// idempotency records are kept (retention.go); zero keeps them.
+	Retention store.Retention
 }
 
 // DefaultMaxRequestBytes is the request size limit unless configured.
@@ -136,7 +140,7 @@ type Server struct {
 
 	metricsLis  net.Listener
 	metricsHTTP *http.Server
-	healthStop  chan struct{} // ends watchHealth (dbhealth.go)
+	healthStop  chan struct{} // ends watchHealth (dbhealth.go) and runRetention
 
 	touchState
 	transportState
@@ -159,6 +163,9 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	cfg.TransportLimits = cfg.TransportLimits.withDefaults(cfg.MaxCallDuration)
 	if cfg.CertRoles.Len() > 0 && (cfg.TLS == nil || cfg.TLS.ClientCAs == nil) {
 		return nil, errors.New("server: certificate roles need TLS with a client CA to verify the certificates")
+	}
+	if err := cfg.Retention.Check(); err != nil {
+		return nil, fmt.Errorf("server: retention: %w", err)
 	}
 	v, err := protovalidate.New()
 	if err != nil {
@@ -349,9 +356,13 @@ func (s *Server) Start() error {
 			}
 			return s.http.Serve(s.httpLis)
 		},
-		"audit":  func() error { s.audit.run(); return nil },
-		"health": func() error { s.watchHealth(); return nil },
+		"audit":     func() error { s.audit.run(); return nil },
+		"health":    func() error { s.watchHealth(); return nil },
+		"retention": func() error { s.runRetention(); return nil },
 	} {
+		if name == "retention" && !s.retentionOn() {
+			continue
+		}
 		s.serving.Add(1)
 		go func() {
 			defer s.serving.Done()

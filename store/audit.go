@@ -25,6 +25,9 @@ type AuditEvent struct {
 	RequestID     string
 	ClientAddress string
 	Transport     string
+	// Read marks the event of a read call, which retention removes once
+	// it is older than the policy (retention.go); other events stay.
+	Read bool
 
 	// pk is the event's row once it is stored, and stored how many of
 	// Resources are stored with it.
@@ -122,7 +125,7 @@ type auditInserter struct {
 
 func (tx *Tx) prepareAudit(ctx context.Context) (*auditInserter, error) {
 	ev, err := tx.PrepareContext(ctx, `INSERT INTO audit_events (id, event_time, principal, principal_name, role,
-		association, method, code, request_id, client_address, transport) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		association, method, code, request_id, client_address, transport, read) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return nil, dbError(err)
 	}
@@ -146,7 +149,7 @@ func (a *auditInserter) event(ctx context.Context, ev *AuditEvent) error {
 			ev.ID = newID()
 		}
 		r, err := a.ev.ExecContext(ctx, ev.ID, micros(ev.Time), ev.Principal, ev.PrincipalName, ev.Role,
-			ev.Association, ev.Method, ev.Code, ev.RequestID, ev.ClientAddress, ev.Transport)
+			ev.Association, ev.Method, ev.Code, ev.RequestID, ev.ClientAddress, ev.Transport, ev.Read)
 		if err != nil {
 			return dbError(err)
 		}
@@ -275,7 +278,7 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*AuditEvent,
 			w, a = append(append([]string(nil), w...), cond), append(append([]any(nil), a...), condArgs...)
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT e.pk, e.id, e.event_time, e.principal, e.principal_name, e.role,
-			e.association, e.method, e.code, e.request_id, e.client_address, e.transport
+			e.association, e.method, e.code, e.request_id, e.client_address, e.transport, e.read
 			FROM audit_events e`+whereSQL(w)+` ORDER BY `+orderSQL(terms)+fmt.Sprintf(" LIMIT %d", size+1), a...)
 		if err != nil {
 			return dbError(err)
@@ -291,7 +294,7 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*AuditEvent,
 			var ev AuditEvent
 			var t int64
 			if err := rows.Scan(&ev.pk, &ev.ID, &t, &ev.Principal, &ev.PrincipalName, &ev.Role, &ev.Association,
-				&ev.Method, &ev.Code, &ev.RequestID, &ev.ClientAddress, &ev.Transport); err != nil {
+				&ev.Method, &ev.Code, &ev.RequestID, &ev.ClientAddress, &ev.Transport, &ev.Read); err != nil {
 				return dbError(err)
 			}
 			ev.Time = fromMicros(t)

@@ -289,3 +289,53 @@ func (db *DB) PersonRestricted(ctx context.Context, name string) (bool, error) {
 	})
 	return restricted, err
 }
+
+// RestrictedPeople reports which of the people names are restricted.
+func (db *DB) RestrictedPeople(ctx context.Context, names []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	var ids []any
+	for _, n := range names {
+		if id, err := PersonID(n, "name"); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	err := db.read(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM people WHERE restricted != 0 AND id IN (`+placeholders(len(ids))+`)`, ids...)
+		if err != nil {
+			return dbError(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return dbError(err)
+			}
+			out["people/"+id] = true
+		}
+		return dbError(rows.Err())
+	})
+	return out, err
+}
+
+// MemberRestricted reports whether the member of the membership name is
+// restricted; a name of no membership is not.
+func (db *DB) MemberRestricted(ctx context.Context, name string) (bool, error) {
+	assocID, id, err := parseMembershipName(name, "name")
+	if err != nil {
+		return false, nil
+	}
+	var restricted bool
+	err = db.read(ctx, func(tx *Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT p.restricted != 0 FROM memberships m
+			JOIN associations a ON a.pk = m.association_pk JOIN people p ON p.pk = m.person_pk
+			WHERE a.id = ? AND m.id = ?`, assocID, id).Scan(&restricted)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		return dbError(err)
+	})
+	return restricted, err
+}

@@ -39,6 +39,7 @@ type serveConfig struct {
 	maxConns        int
 	integrityCheck  time.Duration
 	corsOrigins     string
+	retention       store.Retention
 }
 
 func (c *serveConfig) flags(fs *flag.FlagSet) {
@@ -63,6 +64,10 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 		"how long SQLite's quick_check of the database may take at start before serving unchecked; 0 skips it, to read what is left of a damaged database")
 	fs.StringVar(&c.corsOrigins, "cors-origins", "", "let web pages of these `origins` (comma-separated, e.g. https://portal.angiang.gov.vn) call the REST API from a browser; none when empty")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at /metrics on this `address` (e.g. 127.0.0.1:9100); off when empty")
+	fs.DurationVar(&c.retention.AuditReads, "audit-read-retention", 365*24*time.Hour,
+		"how long the audit trail keeps the events of reads (writes' events stay for good); at least 720h, or 0 to keep them for good")
+	fs.DurationVar(&c.retention.Idempotency, "idempotency-retention", 7*24*time.Hour,
+		"how long a create's request_id is remembered, so that a retry answers the first result; at least 24h, or 0 to keep them for good")
 }
 
 // security makes the TLS configuration and the certificate roles the
@@ -79,6 +84,10 @@ func (c *serveConfig) security() (*tls.Config, *server.CertRoles, error) {
 		return nil, nil, usageError("--rate-limit and --rate-burst must not be negative")
 	case c.maxCallDuration <= 0:
 		return nil, nil, usageError("--max-call-duration must be positive")
+	case c.retention.AuditReads < 0 || (c.retention.AuditReads > 0 && c.retention.AuditReads < store.MinAuditReadRetention):
+		return nil, nil, usageError(fmt.Sprintf("--audit-read-retention must be 0 (keep for good) or at least %s", store.MinAuditReadRetention))
+	case c.retention.Idempotency < 0 || (c.retention.Idempotency > 0 && c.retention.Idempotency < store.MinIdempotencyRetention):
+		return nil, nil, usageError(fmt.Sprintf("--idempotency-retention must be 0 (keep for good) or at least %s", store.MinIdempotencyRetention))
 	}
 	if c.tlsCert == "" {
 		return nil, nil, nil
@@ -159,6 +168,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		MetricsAddr:     c.metricsAddr,
 		TransportLimits: server.TransportLimits{MaxConnsPerAddress: c.maxConns},
 		CORSOrigins:     origins,
+		Retention:       c.retention,
 	})
 	if err != nil {
 		return err

@@ -1,0 +1,209 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+
+	"trithuc/client"
+	pb "trithuc/proto/trithuc/v1"
+)
+
+// TestRestrictedOnEveryReadPath restricts a member (a completed
+// RESTRICTION request) and walks every read a caller other than an admin
+// may make, over gRPC and REST, as every such caller: the person appears in
+// no answer. A call about the person alone is PERMISSION_DENIED; a listing
+// leaves them out.
+func TestRestrictedOnEveryReadPath(t *testing.T) {
+	f := newPrivacyFixture(t)
+	e, ctx := f.e, f.ctx
+	person := f.person.Name
+	id := strings.TrimPrefix(person, "people/")
+	quals, err := e.client.People.ListQualifications(ctx, &pb.ListQualificationsRequest{Parent: person})
+	if err != nil || len(quals.Qualifications) != 1 {
+		t.Fatal(quals, err)
+	}
+	qual := quals.Qualifications[0].Name
+	consents, err := e.client.Privacy.ListConsents(ctx, &pb.ListConsentsRequest{Parent: person})
+	if err != nil || len(consents.Consents) != 1 {
+		t.Fatal(consents, err)
+	}
+	consentName := consents.Consents[0].Name
+	_, serviceTok := e.key(RoleService)
+	scopedTok := f.scopedToken(t)
+	callers := map[string]string{RoleRegistrar: f.registrarTok, RoleHomeAffairs: f.homeAffairsTok, RoleService: serviceTok,
+		"association key": scopedTok}
+
+	type read struct {
+		name string
+		grpc func(c *client.Client) (proto.Message, error)
+		rest string // the path and query of the same read over REST
+	}
+	reads := []read{
+		{"GetPerson", func(c *client.Client) (proto.Message, error) {
+			return c.People.GetPerson(ctx, &pb.GetPersonRequest{Name: person})
+		}, "/v1/" + person},
+		{"ListPeople", func(c *client.Client) (proto.Message, error) {
+			return c.People.ListPeople(ctx, &pb.ListPeopleRequest{PageSize: 1000})
+		}, "/v1/people?pageSize=1000"},
+		{"ListPeople filtered by name", func(c *client.Client) (proto.Message, error) {
+			return c.People.ListPeople(ctx, &pb.ListPeopleRequest{Filter: `given_name = "Bảo"`})
+		}, "/v1/people?filter=" + url.QueryEscape(`given_name = "Bảo"`)},
+		{"ListPeople show_deleted", func(c *client.Client) (proto.Message, error) {
+			return c.People.ListPeople(ctx, &pb.ListPeopleRequest{ShowDeleted: true})
+		}, "/v1/people?showDeleted=true"},
+		{"SearchPeople", func(c *client.Client) (proto.Message, error) {
+			return c.People.SearchPeople(ctx, &pb.SearchPeopleRequest{Query: "Lâm Quốc Bảo"})
+		}, "/v1/people:search?query=" + url.QueryEscape("Lâm Quốc Bảo")},
+		{"GetQualification", func(c *client.Client) (proto.Message, error) {
+			return c.People.GetQualification(ctx, &pb.GetQualificationRequest{Name: qual})
+		}, "/v1/" + qual},
+		{"ListQualifications", func(c *client.Client) (proto.Message, error) {
+			return c.People.ListQualifications(ctx, &pb.ListQualificationsRequest{Parent: person})
+		}, "/v1/" + person + "/qualifications"},
+		{"ListQualifications people/-", func(c *client.Client) (proto.Message, error) {
+			return c.People.ListQualifications(ctx, &pb.ListQualificationsRequest{Parent: "people/-"})
+		}, "/v1/people/-/qualifications"},
+		{"ListPositions", func(c *client.Client) (proto.Message, error) {
+			return c.People.ListPositions(ctx, &pb.ListPositionsRequest{Parent: person})
+		}, "/v1/" + person + "/positions"},
+		{"ListPositions people/-", func(c *client.Client) (proto.Message, error) {
+			return c.People.ListPositions(ctx, &pb.ListPositionsRequest{Parent: "people/-"})
+		}, "/v1/people/-/positions"},
+		{"ListHonors", func(c *client.Client) (proto.Message, error) {
+			return c.People.ListHonors(ctx, &pb.ListHonorsRequest{Parent: person})
+		}, "/v1/" + person + "/honors"},
+		{"ListHonors people/-", func(c *client.Client) (proto.Message, error) {
+			return c.People.ListHonors(ctx, &pb.ListHonorsRequest{Parent: "people/-"})
+		}, "/v1/people/-/honors"},
+		{"GetMembership", func(c *client.Client) (proto.Message, error) {
+			return c.Memberships.GetMembership(ctx, &pb.GetMembershipRequest{Name: f.membership.Name})
+		}, "/v1/" + f.membership.Name},
+		{"ListMemberships", func(c *client.Client) (proto.Message, error) {
+			return c.Memberships.ListMemberships(ctx, &pb.ListMembershipsRequest{Parent: f.hyh.Name})
+		}, "/v1/" + f.hyh.Name + "/memberships"},
+		{"ListMemberships associations/-", func(c *client.Client) (proto.Message, error) {
+			return c.Memberships.ListMemberships(ctx, &pb.ListMembershipsRequest{Parent: "associations/-"})
+		}, "/v1/associations/-/memberships"},
+		{"GetConsent", func(c *client.Client) (proto.Message, error) {
+			return c.Privacy.GetConsent(ctx, &pb.GetConsentRequest{Name: consentName})
+		}, "/v1/" + consentName},
+		{"ListConsents", func(c *client.Client) (proto.Message, error) {
+			return c.Privacy.ListConsents(ctx, &pb.ListConsentsRequest{Parent: person})
+		}, "/v1/" + person + "/consents"},
+		{"ListPersonRevisions", func(c *client.Client) (proto.Message, error) {
+			return c.Privacy.ListPersonRevisions(ctx, &pb.ListPersonRevisionsRequest{Parent: person})
+		}, "/v1/" + person + "/revisions"},
+		{"ExportPersonData", func(c *client.Client) (proto.Message, error) {
+			return c.Privacy.ExportPersonData(ctx, &pb.ExportPersonDataRequest{Name: person})
+		}, "/v1/" + person + ":exportData"},
+		{"ComputeStatistics", func(c *client.Client) (proto.Message, error) {
+			return c.Statistics.ComputeStatistics(ctx, &pb.ComputeStatisticsRequest{
+				Dimensions: []pb.ComputeStatisticsRequest_Dimension{pb.ComputeStatisticsRequest_GENDER}})
+		}, "/v1/statistics:compute?dimensions=GENDER"},
+	}
+
+	// Before the restriction, the walk finds the person: it can tell.
+	seen := func(token string) map[string]bool {
+		t.Helper()
+		c := e.clientAs(token)
+		got := map[string]bool{}
+		for _, r := range reads {
+			resp, err := r.grpc(c)
+			switch status.Code(err) {
+			case codes.OK:
+				b, _ := protojson.Marshal(resp)
+				got[r.name] = strings.Contains(string(b), id)
+			case codes.PermissionDenied:
+			default:
+				t.Errorf("%s: %v", r.name, err)
+			}
+			code, body := e.restAs(token, "GET", r.rest, nil)
+			switch code {
+			case http.StatusOK:
+				got["REST "+r.name] = strings.Contains(jsonText(body), id)
+			case http.StatusForbidden:
+			default:
+				t.Errorf("REST %s: %d %v", r.name, code, body)
+			}
+		}
+		got["ExportPeople"] = strings.Contains(string(e.exportAs(token)), f.person.FamilyName+" ")
+		return got
+	}
+	for _, path := range []string{"GetPerson", "REST ListPeople", "SearchPeople", "ListQualifications people/-", "GetMembership", "REST ListMemberships"} {
+		if !seen(f.registrarTok)[path] {
+			t.Fatalf("before the restriction, the registrar's %s does not find the person", path)
+		}
+	}
+
+	req, err := e.client.Privacy.CreateDataSubjectRequest(ctx, &pb.CreateDataSubjectRequestRequest{DataSubjectRequest: &pb.DataSubjectRequest{
+		Kind: pb.DataSubjectRequest_RESTRICTION, Person: person, Requester: "Lâm Quốc Bảo"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.Privacy.TransitionDataSubjectRequest(ctx, &pb.TransitionDataSubjectRequestRequest{Name: req.Name,
+		State: pb.DataSubjectRequest_COMPLETED, Action: "restricted"}); err != nil {
+		t.Fatal(err)
+	}
+	for who, token := range callers {
+		for path, found := range seen(token) {
+			if found {
+				t.Errorf("%s: %s shows the restricted person", who, path)
+			}
+		}
+	}
+
+	// Nor do the membership's changes, a registration by name, or the
+	// answer of a registration that meets them, as the registrar.
+	union := &pb.Association{Name: "associations/lien-hiep"}
+	_, err = f.registrar.Memberships.SuspendMembership(ctx, &pb.SuspendMembershipRequest{Name: f.membership.Name, Reason: "x"})
+	wantCode(t, err, codes.PermissionDenied)
+	code, body := e.restAs(f.registrarTok, "POST", "/v1/"+f.membership.Name+":suspend", map[string]any{"reason": "x"})
+	wantREST(t, code, body, http.StatusForbidden)
+	_, err = f.registrar.Memberships.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: union.Name, Consent: consent(),
+		Applicant: &pb.RegisterMemberRequest_Person{Person: person}})
+	wantCode(t, err, codes.PermissionDenied)
+	byID, err := f.registrar.Memberships.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: union.Name, Consent: consent(),
+		Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: bao()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := protojson.Marshal(byID); !byID.LinkedExistingPerson || strings.Contains(string(b), id) {
+		t.Errorf("a registration linked to the restricted person by national ID answers %s", b)
+	}
+	code, body = e.restAs(f.registrarTok, "POST", "/v1/"+union.Name+"/memberships:register", map[string]any{
+		"newPerson": map[string]any{"familyName": "Lâm", "middleName": "Quốc", "givenName": "Bảo", "gender": "MALE",
+			"birthDate": map[string]any{"year": 1979, "month": 11, "day": 2}},
+		"consent": map[string]any{"purposes": []string{"REGISTRY"}, "textVersion": "2026-01"}})
+	if code != http.StatusOK || strings.Contains(jsonText(body), id) {
+		t.Errorf("REST: a look-alike's registration: %d %s", code, jsonText(body))
+	}
+}
+
+// exportAs exports every person as CSV with the caller's key; a caller
+// that may not export gets nothing.
+func (e *env) exportAs(token string) []byte {
+	e.t.Helper()
+	stream, err := pb.NewTransferServiceClient(e.clientAs(token).Conn()).ExportPeople(context.Background(), &pb.ExportPeopleRequest{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var b []byte
+	for {
+		chunk, err := stream.Recv()
+		if status.Code(err) == codes.PermissionDenied {
+			return nil
+		}
+		if err != nil {
+			return b
+		}
+		b = append(b, chunk.Data...)
+	}
+}
