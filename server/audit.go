@@ -33,8 +33,9 @@ import (
 //
 // A write is recorded in its own transaction: the audit interceptor puts
 // the call's event, with the resources its request names, in the context
-// (store.WithAudit); the store adds what a create makes and inserts the
-// event just before COMMIT. Names that only the response gives are added
+// (withAuditEvent); the handler hands it to the store's write as an
+// argument (store.WriteOptions.Audit and its kin), and the store adds what
+// a create makes and inserts the event just before COMMIT. Names that only the response gives are added
 // after. Every other call -- reads, and writes that failed
 // or changed nothing -- is recorded after the handler returns, through a
 // buffer flushed in one transaction every auditFlushInterval or
@@ -61,6 +62,20 @@ const (
 
 // requestIDHeader carries a call's request id back to the caller.
 const requestIDHeader = "x-request-id"
+
+type auditKey struct{}
+
+// withAuditEvent gives the handlers of a call its audit event.
+func withAuditEvent(ctx context.Context, ev *store.AuditEvent) context.Context {
+	return context.WithValue(ctx, auditKey{}, ev)
+}
+
+// auditEvent is the audit event of the call ctx belongs to, nil when it is
+// not audited: every store write a handler makes takes it.
+func auditEvent(ctx context.Context) *store.AuditEvent {
+	ev, _ := ctx.Value(auditKey{}).(*store.AuditEvent)
+	return ev
+}
 
 func (s *Server) audited(method string) bool {
 	service, _, _ := strings.Cut(strings.TrimPrefix(method, "/"), "/")
@@ -92,7 +107,7 @@ func (s *Server) auditUnary(ctx context.Context, req any, info *grpc.UnaryServer
 	if m, ok := req.(proto.Message); ok {
 		ev.AddResources(requestNames(m, nil)...)
 	}
-	resp, err := handler(store.WithAudit(ctx, ev), req)
+	resp, err := handler(withAuditEvent(ctx, ev), req)
 	if m, ok := resp.(proto.Message); ok && err == nil {
 		ev.AddResources(responseNames(m, nil)...)
 	}
@@ -110,7 +125,7 @@ func (s *Server) auditStream(srv any, ss grpc.ServerStream, info *grpc.StreamSer
 	}
 	defer s.audit.unreserve()
 	ev := s.newAuditEvent(c)
-	as := &auditingStream{ServerStream: ss, ctx: store.WithAudit(ss.Context(), ev), ev: ev}
+	as := &auditingStream{ServerStream: ss, ctx: withAuditEvent(ss.Context(), ev), ev: ev}
 	err := handler(srv, as)
 	s.finishAudit(ev, err)
 	return err

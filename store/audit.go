@@ -54,8 +54,8 @@ func (ev *AuditEvent) AddResources(names ...string) {
 // of its call, while it is not stored, so that the event stored with the
 // write names it: the store calls it for what a create makes, whose name
 // the request could not give.
-func (tx *Tx) auditResource(ctx context.Context, name string) {
-	if ev := auditFrom(ctx); ev != nil && ev.pk == 0 {
+func (tx *Tx) auditResource(name string) {
+	if ev := tx.audit; ev != nil && ev.pk == 0 {
 		ev.AddResources(name)
 	}
 }
@@ -69,21 +69,6 @@ func NewAuditEvent(t time.Time) *AuditEvent {
 // write transaction of its call, or appended by AppendAudit.
 func (ev *AuditEvent) Stored() bool { return ev.pk != 0 }
 
-type auditKey struct{}
-
-// WithAudit returns a context under which a committed write transaction
-// records ev, with the code OK, in the same transaction as its change: an
-// acknowledged write always has its audit event, and a write that fails
-// leaves none. Only the first write under the context records it.
-func WithAudit(ctx context.Context, ev *AuditEvent) context.Context {
-	return context.WithValue(ctx, auditKey{}, ev)
-}
-
-func auditFrom(ctx context.Context) *AuditEvent {
-	ev, _ := ctx.Value(auditKey{}).(*AuditEvent)
-	return ev
-}
-
 // AppendAudit stores events in one transaction: the ones not stored yet
 // whole, and of the others the resources added since they were stored.
 func (db *DB) AppendAudit(ctx context.Context, events []*AuditEvent) error {
@@ -93,7 +78,7 @@ func (db *DB) AppendAudit(ctx context.Context, events []*AuditEvent) error {
 		stored int
 	}
 	var undo []saved
-	err := db.write(ctx, false, func(tx *Tx) error {
+	err := db.write(ctx, false, nil, func(tx *Tx) error {
 		ins, err := tx.prepareAudit(ctx)
 		if err != nil {
 			return err
@@ -164,11 +149,12 @@ func (a *auditInserter) event(ctx context.Context, ev *AuditEvent) error {
 	return nil
 }
 
-// recordAudit stores the audit event of ctx's call, if it has one not yet
-// stored, as part of tx, with the code OK. It returns a function that
-// forgets that it was stored, for when the transaction does not commit.
+// recordAudit stores the audit event of tx's call, if it has one not yet
+// stored, as part of tx, with the code OK: only the first write given an
+// event stores it. It returns a function that forgets that it was stored,
+// for when the transaction does not commit.
 func (tx *Tx) recordAudit(ctx context.Context) (undo func(), err error) {
-	ev := auditFrom(ctx)
+	ev := tx.audit
 	if ev == nil || ev.pk != 0 {
 		return func() {}, nil
 	}

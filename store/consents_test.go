@@ -54,7 +54,7 @@ func TestStatisticsLeaveRestrictedOut(t *testing.T) {
 	if n := females(); n != 7 {
 		t.Errorf("after the withdrawal, %d women, want 7", n)
 	}
-	if _, err := db.CreateConsent(ctx, member.Person.Name, &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2"}); err != nil {
+	if _, err := db.CreateConsent(ctx, member.Person.Name, &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if n := females(); n != 8 {

@@ -32,7 +32,7 @@ func (db *DB) RegisterMember(ctx context.Context, req *pb.RegisterMemberRequest,
 		return nil, err
 	}
 	var out *pb.RegisterMemberResponse
-	err = db.write(ctx, o.ValidateOnly, func(tx *Tx) error {
+	err = db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
 		var err error
 		out, err = tx.registerMember(ctx, assocID, req, o)
 		return err
@@ -121,8 +121,8 @@ func (tx *Tx) registerMember(ctx context.Context, assocID string, req *pb.Regist
 	if err != nil {
 		return out, dbError(err)
 	}
-	tx.auditResource(ctx, "associations/"+assocID+"/memberships/"+id)
-	tx.auditResource(ctx, person.person.Name)
+	tx.auditResource("associations/" + assocID + "/memberships/" + id)
+	tx.auditResource(person.person.Name)
 	pk, err := res.LastInsertId()
 	if err != nil {
 		return out, dbError(err)
@@ -376,7 +376,7 @@ type BulkStep struct {
 // loading a million people's members take longer than the people.
 // Nothing is kept when one fails; the error names it as members[i].
 func (db *DB) BulkRegisterMembers(ctx context.Context, members []BulkMember) error {
-	return db.write(ctx, false, func(tx *Tx) error {
+	return db.write(ctx, false, nil, func(tx *Tx) error {
 		for i, m := range members {
 			at := func(err error) error { return fmt.Errorf("members[%d]: %w", i, err) }
 			assocID, err := AssociationID(m.Request.GetParent(), "parent")
