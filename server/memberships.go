@@ -72,7 +72,9 @@ func (s *membershipService) RegisterMember(ctx context.Context, req *pb.Register
 	if c := r.GetConsent(); c != nil {
 		c.WithdrawTime = nil
 	}
-	out, err := s.db.RegisterMember(ctx, r, store.CreateOptions{
+	reg := store.Registration{Person: r.GetPerson(), NewPerson: r.GetNewPerson(), Qualifications: r.GetQualifications(),
+		Positions: r.GetPositions(), Consent: r.GetConsent(), Notes: r.GetNotes()}
+	out, err := s.db.RegisterMember(ctx, r.GetParent(), reg, store.CreateOptions{
 		ID:           req.GetMembershipId(),
 		Request:      requestKey(ctx, "RegisterMember", req.GetRequestId(), req),
 		ValidateOnly: req.GetValidateOnly(),

@@ -271,8 +271,8 @@ func TestRoleMethodMatrix(t *testing.T) {
 	if _, err := e.db.CreatePerson(ctx, &pb.Person{GivenName: "X"}, store.CreateOptions{ID: "x"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.db.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: "associations/hoi-tin-hoc",
-		Applicant: &pb.RegisterMemberRequest_Person{Person: "people/x"}, Consent: consent()}, store.CreateOptions{}); err != nil {
+	if _, err := e.db.RegisterMember(ctx, "associations/hoi-tin-hoc",
+		store.Registration{Person: "people/x", Consent: consent()}, store.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	conn, err := grpc.NewClient(e.srv.GRPCAddr(), grpc.WithTransportCredentials(insecure.NewCredentials()))
