@@ -6,7 +6,6 @@ import (
 	"encoding/base32"
 	"log/slog"
 	"net"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,7 +19,6 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
-	"google.golang.org/protobuf/types/known/timestamppb"
 
 	pb "trithuc/proto/trithuc/v1"
 	"trithuc/store"
@@ -474,8 +472,7 @@ func (s *auditService) ListAuditEvents(ctx context.Context, req *pb.ListAuditEve
 		return nil, grpcError(ctx, err)
 	}
 	q := store.AuditQuery{
-		PageSize:  int(req.GetPageSize()),
-		PageToken: req.GetPageToken(),
+		ListQuery: store.ListQuery{PageSize: int(req.GetPageSize()), PageToken: req.GetPageToken(), Filter: req.GetFilter()},
 		Principal: req.GetPrincipal(),
 		Resource:  req.GetResource(),
 		Method:    req.GetMethod(),
@@ -486,26 +483,9 @@ func (s *auditService) ListAuditEvents(ctx context.Context, req *pb.ListAuditEve
 	if req.EndTime != nil {
 		q.End = req.EndTime.AsTime()
 	}
-	events, next, err := s.db.ListAuditEvents(ctx, q)
+	events, page, err := s.db.ListAuditEvents(ctx, q)
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
-	resp := &pb.ListAuditEventsResponse{NextPageToken: next}
-	for _, ev := range events {
-		resp.AuditEvents = append(resp.AuditEvents, &pb.AuditEvent{
-			Name:          "auditEvents/" + ev.ID,
-			EventTime:     timestamppb.New(ev.Time),
-			Principal:     ev.Principal,
-			PrincipalName: ev.PrincipalName,
-			Role:          ev.Role,
-			Association:   ev.Association,
-			Method:        ev.Method,
-			Resources:     slices.Clone(ev.Resources),
-			Code:          ev.Code,
-			RequestId:     ev.RequestID,
-			ClientAddress: ev.ClientAddress,
-			Transport:     ev.Transport,
-		})
-	}
-	return resp, nil
+	return &pb.ListAuditEventsResponse{AuditEvents: events, NextPageToken: page.NextPageToken}, nil
 }

@@ -355,20 +355,20 @@ func TestRoleMethodMatrix(t *testing.T) {
 	}
 }
 
-func allAuditEvents(t *testing.T, db *store.DB) []*store.AuditEvent {
+func allAuditEvents(t *testing.T, db *store.DB) []*pb.AuditEvent {
 	t.Helper()
-	var all []*store.AuditEvent
+	var all []*pb.AuditEvent
 	token := ""
 	for {
-		evs, next, err := db.ListAuditEvents(context.Background(), store.AuditQuery{PageSize: 1000, PageToken: token})
+		evs, next, err := db.ListAuditEvents(context.Background(), store.AuditQuery{ListQuery: store.ListQuery{PageSize: 1000, PageToken: token}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		all = append(all, evs...)
-		if next == "" {
+		if next.NextPageToken == "" {
 			return all
 		}
-		token = next
+		token = next.NextPageToken
 	}
 }
 

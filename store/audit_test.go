@@ -94,7 +94,7 @@ func TestWriteRecordsItsAuditEvent(t *testing.T) {
 	// Resources come back sorted by name, and the person's id is random.
 	want := []string{p.Name, "people/other"}
 	slices.Sort(want)
-	if len(evs) != 1 || evs[0].Code != "OK" || evs[0].ID != ev.ID || strings.Join(evs[0].Resources, ",") != strings.Join(want, ",") {
+	if len(evs) != 1 || evs[0].Code != "OK" || evs[0].Name != "auditEvents/"+ev.ID || strings.Join(evs[0].Resources, ",") != strings.Join(want, ",") {
 		t.Errorf("events naming people/other: %+v", evs)
 	}
 
