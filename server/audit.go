@@ -6,7 +6,6 @@ import (
 	"encoding/base32"
 	"log/slog"
 	"net"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,7 +19,6 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
-	"google.golang.org/protobuf/types/known/timestamppb"
 
 	pb "trithuc/proto/trithuc/v1"
 	"trithuc/store"
@@ -33,8 +31,9 @@ import (
 //
 // A write is recorded in its own transaction: the audit interceptor puts
 // the call's event, with the resources its request names, in the context
-// (store.WithAudit); the store adds what a create makes and inserts the
-// event just before COMMIT. Names that only the response gives are added
+// (withAuditEvent); the handler hands it to the store's write as an
+// argument (store.WriteOptions.Audit and its kin), and the store adds what
+// a create makes and inserts the event just before COMMIT. Names that only the response gives are added
 // after. Every other call -- reads, and writes that failed
 // or changed nothing -- is recorded after the handler returns, through a
 // buffer flushed in one transaction every auditFlushInterval or
@@ -61,6 +60,20 @@ const (
 
 // requestIDHeader carries a call's request id back to the caller.
 const requestIDHeader = "x-request-id"
+
+type auditKey struct{}
+
+// withAuditEvent gives the handlers of a call its audit event.
+func withAuditEvent(ctx context.Context, ev *store.AuditEvent) context.Context {
+	return context.WithValue(ctx, auditKey{}, ev)
+}
+
+// auditEvent is the audit event of the call ctx belongs to, nil when it is
+// not audited: every store write a handler makes takes it.
+func auditEvent(ctx context.Context) *store.AuditEvent {
+	ev, _ := ctx.Value(auditKey{}).(*store.AuditEvent)
+	return ev
+}
 
 func (s *Server) audited(method string) bool {
 	service, _, _ := strings.Cut(strings.TrimPrefix(method, "/"), "/")
@@ -93,7 +106,7 @@ func (s *Server) auditUnary(ctx context.Context, req any, info *grpc.UnaryServer
 	if m, ok := req.(proto.Message); ok {
 		ev.AddResources(requestNames(m, nil)...)
 	}
-	resp, err := handler(store.WithAudit(ctx, ev), req)
+	resp, err := handler(withAuditEvent(ctx, ev), req)
 	if m, ok := resp.(proto.Message); ok && err == nil {
 		ev.AddResources(responseNames(m, nil)...)
 	}
@@ -111,7 +124,7 @@ func (s *Server) auditStream(srv any, ss grpc.ServerStream, info *grpc.StreamSer
 	}
 	defer s.audit.unreserve()
 	ev := s.newAuditEvent(c)
-	as := &auditingStream{ServerStream: ss, ctx: store.WithAudit(ss.Context(), ev), ev: ev}
+	as := &auditingStream{ServerStream: ss, ctx: withAuditEvent(ss.Context(), ev), ev: ev}
 	err := handler(srv, as)
 	s.finishAudit(ev, err)
 	return err
@@ -460,8 +473,7 @@ func (s *auditService) ListAuditEvents(ctx context.Context, req *pb.ListAuditEve
 		return nil, grpcError(ctx, err)
 	}
 	q := store.AuditQuery{
-		PageSize:  int(req.GetPageSize()),
-		PageToken: req.GetPageToken(),
+		ListQuery: store.ListQuery{PageSize: int(req.GetPageSize()), PageToken: req.GetPageToken(), Filter: req.GetFilter()},
 		Principal: req.GetPrincipal(),
 		Resource:  req.GetResource(),
 		Method:    req.GetMethod(),
@@ -472,26 +484,9 @@ func (s *auditService) ListAuditEvents(ctx context.Context, req *pb.ListAuditEve
 	if req.EndTime != nil {
 		q.End = req.EndTime.AsTime()
 	}
-	events, next, err := s.db.ListAuditEvents(ctx, q)
+	events, page, err := s.db.ListAuditEvents(ctx, q)
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
-	resp := &pb.ListAuditEventsResponse{NextPageToken: next}
-	for _, ev := range events {
-		resp.AuditEvents = append(resp.AuditEvents, &pb.AuditEvent{
-			Name:          "auditEvents/" + ev.ID,
-			EventTime:     timestamppb.New(ev.Time),
-			Principal:     ev.Principal,
-			PrincipalName: ev.PrincipalName,
-			Role:          ev.Role,
-			Association:   ev.Association,
-			Method:        ev.Method,
-			Resources:     slices.Clone(ev.Resources),
-			Code:          ev.Code,
-			RequestId:     ev.RequestID,
-			ClientAddress: ev.ClientAddress,
-			Transport:     ev.Transport,
-		})
-	}
-	return resp, nil
+	return &pb.ListAuditEventsResponse{AuditEvents: events, NextPageToken: page.NextPageToken}, nil
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -21,10 +23,10 @@ import (
 
 // byRequestID finds the stored audit event of a call, without flushing
 // the buffer first.
-func byRequestID(t *testing.T, db *store.DB, id string) *store.AuditEvent {
+func byRequestID(t *testing.T, db *store.DB, id string) *pb.AuditEvent {
 	t.Helper()
 	for _, ev := range allAuditEvents(t, db) {
-		if ev.RequestID == id {
+		if ev.RequestId == id {
 			return ev
 		}
 	}
@@ -65,7 +67,7 @@ func TestAuditTrail(t *testing.T) {
 	}
 	if ev.Code != "OK" || ev.Principal != callers[RoleRegistrar].principal || ev.Role != RoleRegistrar ||
 		ev.Method != "/trithuc.v1.PersonService/CreatePerson" || ev.Transport != "grpc" || ev.ClientAddress != "127.0.0.1" ||
-		ev.PrincipalName != "test registrar" || ev.Time.IsZero() || strings.Join(ev.Resources, ",") != p.Name {
+		ev.PrincipalName != "test registrar" || ev.GetEventTime() == nil || strings.Join(ev.Resources, ",") != p.Name {
 		t.Errorf("create event %+v, want it committed with the new person's name", ev)
 	}
 	_, err = reg.People.UpdatePerson(ctx, &pb.UpdatePersonRequest{
@@ -376,5 +378,60 @@ func TestCodeName(t *testing.T) {
 		if got := codeName(c); got != want {
 			t.Errorf("%v: %q, want %q", c, got, want)
 		}
+	}
+}
+
+// TestListAuditEventsFilter: the trail takes an AIP-160 filter, alone or
+// beside the typed conditions, and a bad one is INVALID_ARGUMENT naming it.
+func TestListAuditEventsFilter(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	_, regToken := e.key(RoleRegistrar)
+	reg := e.clientAs(regToken)
+	var names []string
+	for i := 0; i < 2; i++ {
+		p, err := reg.People.CreatePerson(ctx, &pb.CreatePersonRequest{Person: &pb.Person{GivenName: "Người"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, p.Name)
+	}
+	if _, err := reg.People.GetPerson(ctx, &pb.GetPersonRequest{Name: names[0]}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.People.GetPerson(ctx, &pb.GetPersonRequest{Name: "people/nobody"}); status.Code(err) != codes.NotFound {
+		t.Fatalf("get of nobody: %v", err)
+	}
+	for _, c := range []struct {
+		name string
+		req  *pb.ListAuditEventsRequest
+		want int
+	}{
+		{"creates by method", &pb.ListAuditEventsRequest{Filter: `method = "/trithuc.v1.PersonService/CreatePerson"`}, 2},
+		{"every person call by method prefix", &pb.ListAuditEventsRequest{Filter: `method = "/trithuc.v1.PersonService/*"`}, 4},
+		{"events naming a person", &pb.ListAuditEventsRequest{Filter: `resources:"` + names[0] + `"`}, 2},
+		{"failures by outcome", &pb.ListAuditEventsRequest{Filter: `code = "NOT_FOUND"`}, 1},
+		{"successes after a time", &pb.ListAuditEventsRequest{Filter: `code = "OK" AND method = "/trithuc.v1.PersonService/*" AND event_time >= "2000-01-01T00:00:00Z"`}, 3},
+		{"none before a time", &pb.ListAuditEventsRequest{Filter: `event_time < "2000-01-01T00:00:00Z"`}, 0},
+		{"filter beside a typed condition", &pb.ListAuditEventsRequest{Method: "GetPerson", Filter: `code = "OK"`}, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			resp, err := e.client.Audit.ListAuditEvents(ctx, c.req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(resp.AuditEvents) != c.want {
+				t.Errorf("%d events, want %d: %v", len(resp.AuditEvents), c.want, resp.AuditEvents)
+			}
+		})
+	}
+	_, err := e.client.Audit.ListAuditEvents(ctx, &pb.ListAuditEventsRequest{Filter: `colour = "red"`})
+	wantCode(t, err, codes.InvalidArgument)
+	if !strings.Contains(status.Convert(err).Message(), "filter") {
+		t.Errorf("a bad filter's error does not name the field: %v", err)
+	}
+	code, body := e.rest("GET", "/v1/auditEvents?filter="+url.QueryEscape(`code = "NOT_FOUND"`), nil)
+	if code != http.StatusOK || len(body["auditEvents"].([]any)) != 1 {
+		t.Errorf("REST: HTTP %d %v", code, body)
 	}
 }

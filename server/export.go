@@ -28,7 +28,7 @@ func (t *transferService) ExportPeople(req *pb.ExportPeopleRequest, stream grpc.
 		format, ct = transfer.XLSX, transfer.ContentTypeXLSX
 	}
 	p := principal(ctx)
-	ev := store.AuditEventFrom(ctx)
+	ev := auditEvent(ctx)
 	out, flush := transfer.NewChunker(exportChunk, func(b []byte) error {
 		msg := &httpbody.HttpBody{ContentType: ct, Data: b}
 		return stream.Send(msg)

@@ -46,12 +46,12 @@ func (s *membershipService) UpdateAssociation(ctx context.Context, req *pb.Updat
 }
 
 func (s *membershipService) DeleteAssociation(ctx context.Context, req *pb.DeleteAssociationRequest) (*pb.Association, error) {
-	out, err := s.db.DeleteAssociation(ctx, req.GetName(), store.WriteOptions{Etag: req.GetEtag(), ValidateOnly: req.GetValidateOnly()})
+	out, err := s.db.DeleteAssociation(ctx, req.GetName(), store.WriteOptions{Audit: auditEvent(ctx), Etag: req.GetEtag(), ValidateOnly: req.GetValidateOnly()})
 	return out, grpcError(ctx, err)
 }
 
 func (s *membershipService) UndeleteAssociation(ctx context.Context, req *pb.UndeleteAssociationRequest) (*pb.Association, error) {
-	out, err := s.db.UndeleteAssociation(ctx, req.GetName(), store.WriteOptions{Etag: req.GetEtag(), ValidateOnly: req.GetValidateOnly()})
+	out, err := s.db.UndeleteAssociation(ctx, req.GetName(), store.WriteOptions{Audit: auditEvent(ctx), Etag: req.GetEtag(), ValidateOnly: req.GetValidateOnly()})
 	return out, grpcError(ctx, err)
 }
 
@@ -72,11 +72,14 @@ func (s *membershipService) RegisterMember(ctx context.Context, req *pb.Register
 	if c := r.GetConsent(); c != nil {
 		c.WithdrawTime = nil
 	}
-	out, err := s.db.RegisterMember(ctx, r, store.CreateOptions{
+	reg := store.Registration{Person: r.GetPerson(), NewPerson: r.GetNewPerson(), Qualifications: r.GetQualifications(),
+		Positions: r.GetPositions(), Consent: r.GetConsent(), Notes: r.GetNotes()}
+	out, err := s.db.RegisterMember(ctx, r.GetParent(), reg, store.CreateOptions{
 		ID:           req.GetMembershipId(),
 		Request:      requestKey(ctx, "RegisterMember", req.GetRequestId(), req),
 		ValidateOnly: req.GetValidateOnly(),
 		Scope:        scopeOf(ctx),
+		Audit:        auditEvent(ctx),
 	})
 	return out, grpcError(ctx, err)
 }
@@ -104,31 +107,31 @@ func (s *membershipService) UpdateMembership(ctx context.Context, req *pb.Update
 }
 
 func (s *membershipService) ApproveMembership(ctx context.Context, req *pb.ApproveMembershipRequest) (*pb.Membership, error) {
-	out, err := s.db.ApproveMembership(ctx, req.GetName(), store.Transition{Etag: req.GetEtag(),
+	out, err := s.db.ApproveMembership(ctx, req.GetName(), store.Transition{Audit: auditEvent(ctx), Etag: req.GetEtag(),
 		ConfirmDistinctPerson: req.GetConfirmDistinctPerson(), ValidateOnly: req.GetValidateOnly(), Scope: scopeOf(ctx)})
 	return out, grpcError(ctx, err)
 }
 
 func (s *membershipService) RejectMembership(ctx context.Context, req *pb.RejectMembershipRequest) (*pb.Membership, error) {
-	out, err := s.db.RejectMembership(ctx, req.GetName(), store.Transition{Etag: req.GetEtag(),
+	out, err := s.db.RejectMembership(ctx, req.GetName(), store.Transition{Audit: auditEvent(ctx), Etag: req.GetEtag(),
 		Reason: req.GetReason(), ValidateOnly: req.GetValidateOnly()})
 	return out, grpcError(ctx, err)
 }
 
 func (s *membershipService) SuspendMembership(ctx context.Context, req *pb.SuspendMembershipRequest) (*pb.Membership, error) {
-	out, err := s.db.SuspendMembership(ctx, req.GetName(), store.Transition{Etag: req.GetEtag(),
+	out, err := s.db.SuspendMembership(ctx, req.GetName(), store.Transition{Audit: auditEvent(ctx), Etag: req.GetEtag(),
 		Reason: req.GetReason(), ValidateOnly: req.GetValidateOnly()})
 	return out, grpcError(ctx, err)
 }
 
 func (s *membershipService) ReinstateMembership(ctx context.Context, req *pb.ReinstateMembershipRequest) (*pb.Membership, error) {
-	out, err := s.db.ReinstateMembership(ctx, req.GetName(), store.Transition{Etag: req.GetEtag(),
+	out, err := s.db.ReinstateMembership(ctx, req.GetName(), store.Transition{Audit: auditEvent(ctx), Etag: req.GetEtag(),
 		Reason: req.GetReason(), ValidateOnly: req.GetValidateOnly()})
 	return out, grpcError(ctx, err)
 }
 
 func (s *membershipService) WithdrawMembership(ctx context.Context, req *pb.WithdrawMembershipRequest) (*pb.Membership, error) {
-	out, err := s.db.WithdrawMembership(ctx, req.GetName(), store.Transition{Etag: req.GetEtag(),
+	out, err := s.db.WithdrawMembership(ctx, req.GetName(), store.Transition{Audit: auditEvent(ctx), Etag: req.GetEtag(),
 		Reason: req.GetReason(), ConsentWithdrawn: req.GetConsentWithdrawn(), ValidateOnly: req.GetValidateOnly()})
 	return out, grpcError(ctx, err)
 }

@@ -46,6 +46,7 @@ func create[T proto.Message](ctx context.Context, method string, req createReque
 		ID:           id,
 		Request:      requestKey(ctx, method, req.GetRequestId(), req),
 		ValidateOnly: req.GetValidateOnly(),
+		Audit:        auditEvent(ctx),
 	})
 	return out, grpcError(ctx, err)
 }
@@ -65,7 +66,7 @@ func update[T proto.Message](ctx context.Context, mask *fieldmaskpb.FieldMask, r
 		}
 		return ""
 	}
-	out, err := do(str("name"), store.WriteOptions{Etag: str("etag"), ValidateOnly: validateOnly},
+	out, err := do(str("name"), store.WriteOptions{Audit: auditEvent(ctx), Etag: str("etag"), ValidateOnly: validateOnly},
 		func(current T) error {
 			fieldmask.Update(mask, current, resource)
 			return nil

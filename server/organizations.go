@@ -38,11 +38,11 @@ func (s *organizationService) UpdateOrganization(ctx context.Context, req *pb.Up
 }
 
 func (s *organizationService) DeleteOrganization(ctx context.Context, req *pb.DeleteOrganizationRequest) (*pb.Organization, error) {
-	out, err := s.db.DeleteOrganization(ctx, req.GetName(), store.WriteOptions{Etag: req.GetEtag(), ValidateOnly: req.GetValidateOnly()})
+	out, err := s.db.DeleteOrganization(ctx, req.GetName(), store.WriteOptions{Audit: auditEvent(ctx), Etag: req.GetEtag(), ValidateOnly: req.GetValidateOnly()})
 	return out, grpcError(ctx, err)
 }
 
 func (s *organizationService) UndeleteOrganization(ctx context.Context, req *pb.UndeleteOrganizationRequest) (*pb.Organization, error) {
-	out, err := s.db.UndeleteOrganization(ctx, req.GetName(), store.WriteOptions{Etag: req.GetEtag(), ValidateOnly: req.GetValidateOnly()})
+	out, err := s.db.UndeleteOrganization(ctx, req.GetName(), store.WriteOptions{Audit: auditEvent(ctx), Etag: req.GetEtag(), ValidateOnly: req.GetValidateOnly()})
 	return out, grpcError(ctx, err)
 }

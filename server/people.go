@@ -58,12 +58,12 @@ func (s *personService) UpdatePerson(ctx context.Context, req *pb.UpdatePersonRe
 
 func (s *personService) DeletePerson(ctx context.Context, req *pb.DeletePersonRequest) (*pb.Person, error) {
 	out, err := s.db.DeletePerson(ctx, req.GetName(),
-		store.WriteOptions{Etag: req.GetEtag(), ValidateOnly: req.GetValidateOnly()})
+		store.WriteOptions{Audit: auditEvent(ctx), Etag: req.GetEtag(), ValidateOnly: req.GetValidateOnly()})
 	return out, grpcError(ctx, err)
 }
 
 func (s *personService) UndeletePerson(ctx context.Context, req *pb.UndeletePersonRequest) (*pb.Person, error) {
 	out, err := s.db.UndeletePerson(ctx, req.GetName(),
-		store.WriteOptions{Etag: req.GetEtag(), ValidateOnly: req.GetValidateOnly()})
+		store.WriteOptions{Audit: auditEvent(ctx), Etag: req.GetEtag(), ValidateOnly: req.GetValidateOnly()})
 	return out, grpcError(ctx, err)
 }

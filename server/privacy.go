@@ -24,7 +24,7 @@ type privacyService struct {
 func (s *privacyService) CreateConsent(ctx context.Context, req *pb.CreateConsentRequest) (*pb.Consent, error) {
 	c := proto.Clone(req.GetConsent()).(*pb.Consent)
 	clearServerSet(c)
-	out, err := s.db.CreateConsent(ctx, req.GetParent(), c)
+	out, err := s.db.CreateConsent(ctx, req.GetParent(), c, auditEvent(ctx))
 	return out, grpcError(ctx, err)
 }
 
@@ -42,7 +42,7 @@ func (s *privacyService) ListConsents(ctx context.Context, req *pb.ListConsentsR
 }
 
 func (s *privacyService) WithdrawConsent(ctx context.Context, req *pb.WithdrawConsentRequest) (*pb.Consent, error) {
-	out, err := s.db.WithdrawConsent(ctx, req.GetName(), req.GetEtag())
+	out, err := s.db.WithdrawConsent(ctx, req.GetName(), store.WriteOptions{Audit: auditEvent(ctx), Etag: req.GetEtag()})
 	return out, grpcError(ctx, err)
 }
 
@@ -55,7 +55,7 @@ func (s *privacyService) ListPersonRevisions(ctx context.Context, req *pb.ListPe
 }
 
 func (s *privacyService) RestorePersonRevision(ctx context.Context, req *pb.RestorePersonRevisionRequest) (*pb.Person, error) {
-	out, err := s.db.RestorePersonRevision(ctx, req.GetName(), req.GetFieldMask().GetPaths(), req.GetEtag())
+	out, err := s.db.RestorePersonRevision(ctx, req.GetName(), req.GetFieldMask().GetPaths(), store.WriteOptions{Audit: auditEvent(ctx), Etag: req.GetEtag()})
 	return out, grpcError(ctx, err)
 }
 

@@ -17,7 +17,7 @@ import (
 
 func (s *privacyService) CreateDataSubjectRequest(ctx context.Context, req *pb.CreateDataSubjectRequestRequest) (*pb.DataSubjectRequest, error) {
 	r := proto.Clone(req.GetDataSubjectRequest()).(*pb.DataSubjectRequest)
-	out, err := s.db.CreateDataSubjectRequest(ctx, r)
+	out, err := s.db.CreateDataSubjectRequest(ctx, r, auditEvent(ctx))
 	return out, grpcError(ctx, err)
 }
 
@@ -35,12 +35,12 @@ func (s *privacyService) ListDataSubjectRequests(ctx context.Context, req *pb.Li
 }
 
 func (s *privacyService) TransitionDataSubjectRequest(ctx context.Context, req *pb.TransitionDataSubjectRequestRequest) (*pb.DataSubjectRequest, error) {
-	out, err := s.db.TransitionDataSubjectRequest(ctx, req.GetName(), req.GetState(), req.GetReason(), req.GetAction(), req.GetEtag())
+	out, err := s.db.TransitionDataSubjectRequest(ctx, req.GetName(), req.GetState(), req.GetReason(), req.GetAction(), store.WriteOptions{Audit: auditEvent(ctx), Etag: req.GetEtag()})
 	return out, grpcError(ctx, err)
 }
 
 func (s *privacyService) PurgePerson(ctx context.Context, req *pb.PurgePersonRequest) (*pb.PurgePersonResponse, error) {
-	removed, err := s.db.PurgePerson(ctx, req.GetName(), req.GetDataSubjectRequest(), req.GetReason())
+	removed, err := s.db.PurgePerson(ctx, req.GetName(), req.GetDataSubjectRequest(), req.GetReason(), auditEvent(ctx))
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}

@@ -39,12 +39,12 @@ func (s *personService) UpdateQualification(ctx context.Context, req *pb.UpdateQ
 }
 
 func (s *personService) DeleteQualification(ctx context.Context, req *pb.DeleteQualificationRequest) (*emptypb.Empty, error) {
-	err := s.db.DeleteQualification(ctx, req.GetName(), store.WriteOptions{Etag: req.GetEtag(), ValidateOnly: req.GetValidateOnly()})
+	err := s.db.DeleteQualification(ctx, req.GetName(), store.WriteOptions{Audit: auditEvent(ctx), Etag: req.GetEtag(), ValidateOnly: req.GetValidateOnly()})
 	return &emptypb.Empty{}, grpcError(ctx, err)
 }
 
 func (s *personService) VerifyQualification(ctx context.Context, req *pb.VerifyQualificationRequest) (*pb.Qualification, error) {
-	out, err := s.db.VerifyQualification(ctx, req.GetName(), req.GetState(), principal(ctx).ID, req.GetNote(), req.GetEtag())
+	out, err := s.db.VerifyQualification(ctx, req.GetName(), req.GetState(), principal(ctx).ID, req.GetNote(), store.WriteOptions{Audit: auditEvent(ctx), Etag: req.GetEtag()})
 	return out, grpcError(ctx, err)
 }
 
@@ -76,7 +76,7 @@ func (s *personService) UpdatePosition(ctx context.Context, req *pb.UpdatePositi
 }
 
 func (s *personService) DeletePosition(ctx context.Context, req *pb.DeletePositionRequest) (*emptypb.Empty, error) {
-	err := s.db.DeletePosition(ctx, req.GetName(), store.WriteOptions{Etag: req.GetEtag(), ValidateOnly: req.GetValidateOnly()})
+	err := s.db.DeletePosition(ctx, req.GetName(), store.WriteOptions{Audit: auditEvent(ctx), Etag: req.GetEtag(), ValidateOnly: req.GetValidateOnly()})
 	return &emptypb.Empty{}, grpcError(ctx, err)
 }
 
@@ -108,6 +108,6 @@ func (s *personService) UpdateHonor(ctx context.Context, req *pb.UpdateHonorRequ
 }
 
 func (s *personService) DeleteHonor(ctx context.Context, req *pb.DeleteHonorRequest) (*emptypb.Empty, error) {
-	err := s.db.DeleteHonor(ctx, req.GetName(), store.WriteOptions{Etag: req.GetEtag(), ValidateOnly: req.GetValidateOnly()})
+	err := s.db.DeleteHonor(ctx, req.GetName(), store.WriteOptions{Audit: auditEvent(ctx), Etag: req.GetEtag(), ValidateOnly: req.GetValidateOnly()})
 	return &emptypb.Empty{}, grpcError(ctx, err)
 }

@@ -56,7 +56,7 @@ func (s *Server) enforceRetention(ctx context.Context) {
 	ev := store.NewAuditEvent(time.Now())
 	ev.Principal, ev.Role, ev.Method, ev.Transport = "server", "server", RetentionMethod, "internal"
 	ev.PrincipalName = fmt.Sprintf("retention: read events %s, idempotency records %s", keptFor(r.AuditReads), keptFor(r.Idempotency))
-	run, err := s.db.EnforceRetention(store.WithAudit(ctx, ev), r)
+	run, err := s.db.EnforceRetention(ctx, r, ev)
 	if err != nil {
 		if ctx.Err() == nil {
 			s.log.Error("retention: removing old read events and idempotency records; will retry tomorrow", "err", err)

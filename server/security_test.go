@@ -271,8 +271,8 @@ func TestRoleMethodMatrix(t *testing.T) {
 	if _, err := e.db.CreatePerson(ctx, &pb.Person{GivenName: "X"}, store.CreateOptions{ID: "x"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.db.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: "associations/hoi-tin-hoc",
-		Applicant: &pb.RegisterMemberRequest_Person{Person: "people/x"}, Consent: consent()}, store.CreateOptions{}); err != nil {
+	if _, err := e.db.RegisterMember(ctx, "associations/hoi-tin-hoc",
+		store.Registration{Person: "people/x", Consent: consent()}, store.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	conn, err := grpc.NewClient(e.srv.GRPCAddr(), grpc.WithTransportCredentials(insecure.NewCredentials()))
@@ -355,20 +355,20 @@ func TestRoleMethodMatrix(t *testing.T) {
 	}
 }
 
-func allAuditEvents(t *testing.T, db *store.DB) []*store.AuditEvent {
+func allAuditEvents(t *testing.T, db *store.DB) []*pb.AuditEvent {
 	t.Helper()
-	var all []*store.AuditEvent
+	var all []*pb.AuditEvent
 	token := ""
 	for {
-		evs, next, err := db.ListAuditEvents(context.Background(), store.AuditQuery{PageSize: 1000, PageToken: token})
+		evs, next, err := db.ListAuditEvents(context.Background(), store.AuditQuery{ListQuery: store.ListQuery{PageSize: 1000, PageToken: token}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		all = append(all, evs...)
-		if next == "" {
+		if next.NextPageToken == "" {
 			return all
 		}
-		token = next
+		token = next.NextPageToken
 	}
 }
 

@@ -97,7 +97,7 @@ func (t *transferService) ImportPeople(ctx context.Context, req *pb.ImportPeople
 	meta.UpdateTime = meta.CreateTime
 	op := &store.Operation{ID: store.NewOperationID(), Kind: "import_people", Principal: p.ID}
 	op.Metadata, _ = proto.Marshal(meta)
-	if err := t.db.CreateOperation(ctx, op); err != nil {
+	if err := t.db.CreateOperation(ctx, op, auditEvent(ctx)); err != nil {
 		rows.Close()
 		wb.Close()
 		return nil, grpcError(ctx, err)
@@ -107,7 +107,7 @@ func (t *transferService) ImportPeople(ctx context.Context, req *pb.ImportPeople
 	ev := t.s.newAuditEvent(callFrom(ctx))
 	ev.Method = importMethod
 	ev.AddResources("operations/" + op.ID)
-	runCtx, cancel := context.WithCancel(store.WithAudit(context.WithoutCancel(ctx), ev))
+	runCtx, cancel := context.WithCancel(withAuditEvent(context.WithoutCancel(ctx), ev))
 	run := &importRun{principal: p.ID, meta: meta, cancel: cancel}
 	t.mu.Lock()
 	t.runs[op.ID] = run
@@ -178,7 +178,7 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 		a, _ := anypb.New(resp)
 		op.Response, _ = proto.Marshal(a)
 	}
-	err := t.db.Import(ctx, store.ImportOptions{DryRun: req.GetValidateOnly(), Overwrite: req.GetOverwrite(), Operation: op, Finish: finish},
+	err := t.db.Import(ctx, store.ImportOptions{Audit: auditEvent(ctx), DryRun: req.GetValidateOnly(), Overwrite: req.GetOverwrite(), Operation: op, Finish: finish},
 		func(im *store.Importer) error {
 			for rows.Next() {
 				if err := ctx.Err(); err != nil {
@@ -229,7 +229,7 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 		op.Metadata, _ = proto.Marshal(run.metadata())
 		op.Error, _ = proto.Marshal(status.Convert(grpcError(ctx, err)).Proto())
 	}
-	if err := t.db.FinishOperation(context.WithoutCancel(ctx), op); err != nil {
+	if err := t.db.FinishOperation(context.WithoutCancel(ctx), op, auditEvent(ctx)); err != nil {
 		slog.Error("import: storing the end of the operation", "operation", op.ID, "err", err)
 	}
 }

@@ -105,7 +105,7 @@ func (db *DB) CreateAccount(ctx context.Context, email, name, role, association 
 	}
 	a := &Account{ID: newToken(5), Email: email, Name: name, Role: role, Association: association}
 	token := newToken(20)
-	err := db.write(ctx, false, func(tx *Tx) error {
+	err := db.write(ctx, false, nil, func(tx *Tx) error {
 		a.CreateTime = tx.now
 		var scope any
 		if association != "" {
@@ -171,7 +171,7 @@ const accountWhere = ` WHERE id = ?1 OR email = lower(?1)`
 // ends its sessions.
 func (db *DB) DisableAccount(ctx context.Context, idOrEmail string) (*Account, error) {
 	var a *Account
-	err := db.write(ctx, false, func(tx *Tx) error {
+	err := db.write(ctx, false, nil, func(tx *Tx) error {
 		var err error
 		if a, err = scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts`+accountWhere, idOrEmail)); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
@@ -193,7 +193,7 @@ func (db *DB) DisableAccount(ctx context.Context, idOrEmail string) (*Account, e
 func (db *DB) ResetAccount(ctx context.Context, idOrEmail string) (*Account, string, error) {
 	var a *Account
 	token := newToken(20)
-	err := db.write(ctx, false, func(tx *Tx) error {
+	err := db.write(ctx, false, nil, func(tx *Tx) error {
 		var err error
 		if a, err = scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts`+accountWhere, idOrEmail)); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
@@ -235,7 +235,7 @@ func (db *DB) SetPassword(ctx context.Context, token, password string) (*Account
 	if err != nil {
 		return nil, dbError(err)
 	}
-	err = db.write(ctx, false, func(tx *Tx) error {
+	err = db.write(ctx, false, nil, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE accounts SET password_hash = ?, password_time = ?, setup_hash = NULL, setup_expire_time = NULL
 			WHERE id = ? AND setup_hash = ?`, hash, micros(tx.now), a.ID, hashKey(token))
 		if err != nil {

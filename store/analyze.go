@@ -18,7 +18,7 @@ var analyzeFrom int64 = 10_000 // a variable for tests
 
 // Analyze gathers the statistics the query planner uses.
 func (db *DB) Analyze(ctx context.Context) error {
-	return db.write(ctx, false, func(tx *Tx) error {
+	return db.write(ctx, false, nil, func(tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `ANALYZE`); err != nil {
 			return dbError(err)
 		}

@@ -248,7 +248,7 @@ func (db *DB) ListAssociations(ctx context.Context, q ListQuery) ([]*pb.Associat
 // CreateAssociation registers an association.
 func (db *DB) CreateAssociation(ctx context.Context, a *pb.Association, o CreateOptions) (*pb.Association, error) {
 	var out *pb.Association
-	err := db.write(ctx, o.ValidateOnly, func(tx *Tx) error {
+	err := db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
 		if o.Request != nil {
 			prev := new(pb.Association)
 			found, err := tx.recall(ctx, o.Request, prev)
@@ -277,7 +277,7 @@ func (db *DB) CreateAssociation(ctx context.Context, a *pb.Association, o Create
 		if err != nil {
 			return dbError(err)
 		}
-		tx.auditResource(ctx, "associations/"+id)
+		tx.auditResource("associations/" + id)
 		pk, err := res.LastInsertId()
 		if err != nil {
 			return dbError(err)
@@ -405,7 +405,7 @@ func (db *DB) UpdateAssociation(ctx context.Context, name string, o WriteOptions
 		return nil, err
 	}
 	var out *pb.Association
-	err = db.write(ctx, o.ValidateOnly, func(tx *Tx) error {
+	err = db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
 		r, err := tx.liveAssociation(ctx, id)
 		if err != nil {
 			return err

@@ -3,12 +3,16 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/store/filter"
 )
 
 // AuditEvent is one call recorded in the audit trail.
@@ -57,8 +61,8 @@ func (ev *AuditEvent) AddResources(names ...string) {
 // of its call, while it is not stored, so that the event stored with the
 // write names it: the store calls it for what a create makes, whose name
 // the request could not give.
-func (tx *Tx) auditResource(ctx context.Context, name string) {
-	if ev := auditFrom(ctx); ev != nil && ev.pk == 0 {
+func (tx *Tx) auditResource(name string) {
+	if ev := tx.audit; ev != nil && ev.pk == 0 {
 		ev.AddResources(name)
 	}
 }
@@ -72,21 +76,6 @@ func NewAuditEvent(t time.Time) *AuditEvent {
 // write transaction of its call, or appended by AppendAudit.
 func (ev *AuditEvent) Stored() bool { return ev.pk != 0 }
 
-type auditKey struct{}
-
-// WithAudit returns a context under which a committed write transaction
-// records ev, with the code OK, in the same transaction as its change: an
-// acknowledged write always has its audit event, and a write that fails
-// leaves none. Only the first write under the context records it.
-func WithAudit(ctx context.Context, ev *AuditEvent) context.Context {
-	return context.WithValue(ctx, auditKey{}, ev)
-}
-
-func auditFrom(ctx context.Context) *AuditEvent {
-	ev, _ := ctx.Value(auditKey{}).(*AuditEvent)
-	return ev
-}
-
 // AppendAudit stores events in one transaction: the ones not stored yet
 // whole, and of the others the resources added since they were stored.
 func (db *DB) AppendAudit(ctx context.Context, events []*AuditEvent) error {
@@ -96,7 +85,7 @@ func (db *DB) AppendAudit(ctx context.Context, events []*AuditEvent) error {
 		stored int
 	}
 	var undo []saved
-	err := db.write(ctx, false, func(tx *Tx) error {
+	err := db.write(ctx, false, nil, func(tx *Tx) error {
 		ins, err := tx.prepareAudit(ctx)
 		if err != nil {
 			return err
@@ -167,11 +156,12 @@ func (a *auditInserter) event(ctx context.Context, ev *AuditEvent) error {
 	return nil
 }
 
-// recordAudit stores the audit event of ctx's call, if it has one not yet
-// stored, as part of tx, with the code OK. It returns a function that
-// forgets that it was stored, for when the transaction does not commit.
+// recordAudit stores the audit event of tx's call, if it has one not yet
+// stored, as part of tx, with the code OK: only the first write given an
+// event stores it. It returns a function that forgets that it was stored,
+// for when the transaction does not commit.
 func (tx *Tx) recordAudit(ctx context.Context) (undo func(), err error) {
-	ev := auditFrom(ctx)
+	ev := tx.audit
 	if ev == nil || ev.pk != 0 {
 		return func() {}, nil
 	}
@@ -193,8 +183,11 @@ func (tx *Tx) recordAudit(ctx context.Context) (undo func(), err error) {
 
 // AuditQuery selects audit events; every condition given must hold.
 type AuditQuery struct {
-	PageSize  int
-	PageToken string
+	// PageSize, PageToken and Filter (AIP-160, over auditEventSchema) as
+	// every listing has them; the trail has one order, newest first.
+	ListQuery
+	// The typed conditions of ListAuditEventsRequest, kept beside the
+	// filter. Principal is the event's principal exactly.
 	Principal string
 	// Resource matches events that name it or a resource under it.
 	Resource string
@@ -210,11 +203,50 @@ var (
 	methodNameRE = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
 )
 
-// ListAuditEvents lists audit events, newest first.
-func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*AuditEvent, string, error) {
+// auditEventSchema is what a filter of the audit trail may name.
+func auditEventSchema(ranks) filter.Schema {
+	text := func(sql string) filter.Field { return filter.Field{Type: filter.String, SQL: sql} }
+	return filter.Schema{
+		"principal":      text("e.principal"),
+		"principal_name": text("e.principal_name"),
+		"role":           text("e.role"),
+		"association":    text("e.association"),
+		"method":         text("e.method"),
+		"code":           text("e.code"),
+		"request_id":     text("e.request_id"),
+		"client_address": text("e.client_address"),
+		"transport":      text("e.transport"),
+		"event_time":     {Type: filter.Timestamp, SQL: "e.event_time"},
+		"resources": {Type: filter.String, SQL: "er.resource", Repeated: true,
+			Join: &filter.Join{From: "audit_event_resources er", On: "er.event_pk = e.pk"}},
+	}
+}
+
+const auditEventColumns = `e.pk, e.id, e.event_time, e.principal, e.principal_name, e.role,
+	e.association, e.method, e.code, e.request_id, e.client_address, e.transport`
+
+// auditRow is a listed event and its row, whose resources are read after.
+type auditRow struct {
+	pk int64
+	ev *pb.AuditEvent
+}
+
+func scanAuditEvent(s scanner, extra ...any) (auditRow, error) {
+	ev := &pb.AuditEvent{}
+	var pk, t int64
+	var id string
+	err := s.Scan(append([]any{&pk, &id, &t, &ev.Principal, &ev.PrincipalName, &ev.Role, &ev.Association,
+		&ev.Method, &ev.Code, &ev.RequestId, &ev.ClientAddress, &ev.Transport}, extra...)...)
+	ev.Name, ev.EventTime = "auditEvents/"+id, timestamppb.New(fromMicros(t))
+	return auditRow{pk, ev}, err
+}
+
+// ListAuditEvents lists audit events, newest first, through the shared
+// listing: the typed conditions of q, then its filter.
+func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEvent, Page, error) {
 	size, err := pageSize(q.PageSize)
 	if err != nil {
-		return nil, "", err
+		return nil, Page{}, err
 	}
 	var where []string
 	var args []any
@@ -243,100 +275,86 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*AuditEvent,
 	default:
 		v.add("method", "want a method, /trithuc.v1.PersonService/GetPerson or GetPerson, not %q", q.Method)
 	}
-	if !q.Start.IsZero() {
-		where, args = append(where, "e.event_time >= ?"), append(args, micros(q.Start))
-	}
-	if !q.End.IsZero() {
-		where, args = append(where, "e.event_time < ?"), append(args, micros(q.End))
-	}
-	if err := v.err(); err != nil {
-		return nil, "", err
-	}
-	terms := []orderTerm{
-		{sortKey: sortKey{expr: "e.event_time", kind: kindInt}, path: "event_time", desc: true},
-		{sortKey: sortKey{expr: "e.pk", kind: kindInt}, path: "pk", desc: true},
-	}
 	var start, end string
 	if !q.Start.IsZero() {
+		where, args = append(where, "e.event_time >= ?"), append(args, micros(q.Start))
 		start = strconv.FormatInt(micros(q.Start), 10)
 	}
 	if !q.End.IsZero() {
+		where, args = append(where, "e.event_time < ?"), append(args, micros(q.End))
 		end = strconv.FormatInt(micros(q.End), 10)
 	}
-	query := queryChecksum("auditEvents", q.Principal, q.Resource, q.Method, start, end)
-
-	var events []*AuditEvent
-	var next string
+	if err := v.err(); err != nil {
+		return nil, Page{}, err
+	}
+	l := listing{
+		from:    "audit_events e",
+		columns: auditEventColumns,
+		where:   where,
+		args:    args,
+		terms: []orderTerm{
+			{sortKey: sortKey{expr: "e.event_time", kind: kindInt}, path: "event_time", desc: true},
+			{sortKey: sortKey{expr: "e.pk", kind: kindInt}, path: "pk", desc: true},
+		},
+		query: queryChecksum("auditEvents", q.Principal, q.Resource, q.Method, start, end, q.Filter),
+		size:  size,
+		token: q.PageToken,
+		// The trail only grows, and its response has no total_size.
+		uncounted: true,
+	}
+	var out []*pb.AuditEvent
+	var page Page
 	err = db.read(ctx, func(tx *Tx) error {
-		w, a := where, args
-		if q.PageToken != "" {
-			after, _, err := db.decodePageToken(q.PageToken, query, terms)
-			if err != nil {
-				return err
-			}
-			cond, condArgs := afterSQL(terms, after)
-			w, a = append(append([]string(nil), w...), cond), append(append([]any(nil), a...), condArgs...)
+		if err := tx.addFilter(ctx, &l, q.Filter, auditEventSchema); err != nil {
+			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT e.pk, e.id, e.event_time, e.principal, e.principal_name, e.role,
-			e.association, e.method, e.code, e.request_id, e.client_address, e.transport, e.read
-			FROM audit_events e`+whereSQL(w)+` ORDER BY `+orderSQL(terms)+fmt.Sprintf(" LIMIT %d", size+1), a...)
+		rows, p, err := list(ctx, tx, l, scanAuditEvent)
 		if err != nil {
-			return dbError(err)
+			return err
 		}
-		defer rows.Close()
-		byPK := map[int64]*AuditEvent{}
-		for rows.Next() {
-			if len(events) == size {
-				last := events[len(events)-1]
-				next = db.encodePageToken(query, terms, []any{micros(last.Time), last.pk}, 0)
-				break
-			}
-			var ev AuditEvent
-			var t int64
-			if err := rows.Scan(&ev.pk, &ev.ID, &t, &ev.Principal, &ev.PrincipalName, &ev.Role, &ev.Association,
-				&ev.Method, &ev.Code, &ev.RequestID, &ev.ClientAddress, &ev.Transport, &ev.Read); err != nil {
-				return dbError(err)
-			}
-			ev.Time = fromMicros(t)
-			events = append(events, &ev)
-			byPK[ev.pk] = &ev
+		page = p
+		out = make([]*pb.AuditEvent, len(rows))
+		for i, r := range rows {
+			out[i] = r.ev
 		}
-		if err := rows.Err(); err != nil {
-			return dbError(err)
-		}
-		rows.Close()
-		if len(events) == 0 {
-			return nil
-		}
-		pks := make([]any, 0, len(events))
-		for _, ev := range events {
-			pks = append(pks, ev.pk)
-		}
-		res, err := tx.QueryContext(ctx, `SELECT event_pk, resource FROM audit_event_resources
-			WHERE event_pk IN (?`+strings.Repeat(", ?", len(pks)-1)+`)`, pks...)
-		if err != nil {
-			return dbError(err)
-		}
-		defer res.Close()
-		for res.Next() {
-			var pk int64
-			var name string
-			if err := res.Scan(&pk, &name); err != nil {
-				return dbError(err)
-			}
-			ev := byPK[pk]
-			ev.Resources = append(ev.Resources, name)
-		}
-		for _, ev := range events {
-			slices.Sort(ev.Resources)
-			ev.stored = len(ev.Resources)
-		}
-		return dbError(res.Err())
+		return tx.auditResources(ctx, rows)
 	})
 	if err != nil {
-		return nil, "", err
+		return nil, Page{}, err
 	}
-	return events, next, nil
+	return out, page, nil
+}
+
+// auditResources fills in the resources of listed events, sorted by name.
+func (tx *Tx) auditResources(ctx context.Context, rows []auditRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	byPK := make(map[int64]*pb.AuditEvent, len(rows))
+	pks := make([]any, 0, len(rows))
+	for _, r := range rows {
+		byPK[r.pk] = r.ev
+		pks = append(pks, r.pk)
+	}
+	res, err := tx.QueryContext(ctx, `SELECT event_pk, resource FROM audit_event_resources
+		WHERE event_pk IN (`+placeholders(len(pks))+`)`, pks...)
+	if err != nil {
+		return dbError(err)
+	}
+	defer res.Close()
+	for res.Next() {
+		var pk int64
+		var name string
+		if err := res.Scan(&pk, &name); err != nil {
+			return dbError(err)
+		}
+		ev := byPK[pk]
+		ev.Resources = append(ev.Resources, name)
+	}
+	for _, r := range rows {
+		slices.Sort(r.ev.Resources)
+	}
+	return dbError(res.Err())
 }
 
 // Unsaved reports whether the event has resources that are not stored yet.

@@ -50,15 +50,14 @@ func TestWriteRecordsItsAuditEvent(t *testing.T) {
 	// A failed write stores neither its change nor its event.
 	ev := NewAuditEvent(time.Now())
 	ev.Principal, ev.Method = "key:a", "/trithuc.v1.PersonService/CreatePerson"
-	actx := WithAudit(ctx, ev)
-	if _, err := db.CreatePerson(actx, &pb.Person{GivenName: "A", BirthDate: nil, NationalId: "1"}, CreateOptions{ID: "Bad ID"}); err == nil {
+	if _, err := db.CreatePerson(ctx, &pb.Person{GivenName: "A", BirthDate: nil, NationalId: "1"}, CreateOptions{ID: "Bad ID", Audit: ev}); err == nil {
 		t.Fatal("a bad create succeeded")
 	}
 	if ev.Stored() || count() != 0 {
 		t.Fatal("a failed write stored its audit event")
 	}
 	// Nor does a dry run.
-	if _, err := db.CreatePerson(actx, &pb.Person{GivenName: "A"}, CreateOptions{ValidateOnly: true}); err != nil {
+	if _, err := db.CreatePerson(ctx, &pb.Person{GivenName: "A"}, CreateOptions{ValidateOnly: true, Audit: ev}); err != nil {
 		t.Fatal(err)
 	}
 	if ev.Stored() || count() != 0 {
@@ -67,8 +66,7 @@ func TestWriteRecordsItsAuditEvent(t *testing.T) {
 	// A committed one does, once, with the code OK.
 	ev = NewAuditEvent(time.Now())
 	ev.Principal, ev.Method = "key:a", "/trithuc.v1.PersonService/CreatePerson"
-	actx = WithAudit(ctx, ev)
-	p, err := db.CreatePerson(actx, &pb.Person{GivenName: "A"}, CreateOptions{})
+	p, err := db.CreatePerson(ctx, &pb.Person{GivenName: "A"}, CreateOptions{Audit: ev})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +76,7 @@ func TestWriteRecordsItsAuditEvent(t *testing.T) {
 	if evs, _, _ := db.ListAuditEvents(ctx, AuditQuery{Resource: p.Name}); len(evs) != 1 {
 		t.Errorf("the create's event does not name %s: %+v", p.Name, evs)
 	}
-	if _, err := db.UpdatePerson(actx, p.Name, WriteOptions{}, func(p *pb.Person) error { p.FamilyName = "B"; return nil }); err != nil {
+	if _, err := db.UpdatePerson(ctx, p.Name, WriteOptions{Audit: ev}, func(p *pb.Person) error { p.FamilyName = "B"; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if count() != 1 {
@@ -96,7 +94,7 @@ func TestWriteRecordsItsAuditEvent(t *testing.T) {
 	// Resources come back sorted by name, and the person's id is random.
 	want := []string{p.Name, "people/other"}
 	slices.Sort(want)
-	if len(evs) != 1 || evs[0].Code != "OK" || evs[0].ID != ev.ID || strings.Join(evs[0].Resources, ",") != strings.Join(want, ",") {
+	if len(evs) != 1 || evs[0].Code != "OK" || evs[0].Name != "auditEvents/"+ev.ID || strings.Join(evs[0].Resources, ",") != strings.Join(want, ",") {
 		t.Errorf("events naming people/other: %+v", evs)
 	}
 
@@ -104,7 +102,7 @@ func TestWriteRecordsItsAuditEvent(t *testing.T) {
 	// acknowledged and leaves nothing.
 	bad := NewAuditEvent(time.Now())
 	bad.ID = ev.ID // taken: the insert fails
-	err = db.write(WithAudit(ctx, bad), false, func(tx *Tx) error {
+	err = db.write(ctx, false, bad, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES ('x', 1)`)
 		return err
 	})

@@ -158,7 +158,7 @@ func (r *BulkRows) Rows() int {
 // BulkCreatePeople writes whole profiles in one transaction: all of them, or
 // none when one is invalid (the error names it by its index).
 func (db *DB) BulkCreatePeople(ctx context.Context, profiles []BulkProfile) error {
-	return db.write(ctx, false, func(tx *Tx) error {
+	return db.write(ctx, false, nil, func(tx *Tx) error {
 		rows, err := tx.bulkRows(ctx, profiles)
 		if err != nil {
 			return err
@@ -184,7 +184,7 @@ func (db *DB) PrepareBulk(ctx context.Context, profiles []BulkProfile) (*BulkRow
 // Reference codes are never deleted, so what PrepareBulk checked still
 // holds; a person id or national ID taken meanwhile fails the batch.
 func (db *DB) WriteBulk(ctx context.Context, rows *BulkRows) error {
-	return db.write(ctx, false, func(tx *Tx) error {
+	return db.write(ctx, false, nil, func(tx *Tx) error {
 		return insertBulk(ctx, tx.Tx, rows)
 	})
 }
@@ -443,7 +443,7 @@ func bulkInsertError(err error) error {
 // BulkCreateOrganizations writes organizations in one transaction, parents
 // before their children, each checked as CreateOrganization checks it.
 func (db *DB) BulkCreateOrganizations(ctx context.Context, orgs []BulkOrganization) error {
-	return db.write(ctx, false, func(tx *Tx) error {
+	return db.write(ctx, false, nil, func(tx *Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO organizations (id, display_name, short_name, kind, sector,
 			administrative_unit, country, parent_pk, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {

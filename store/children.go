@@ -210,7 +210,7 @@ func (k *childKind[T]) create(ctx context.Context, db *DB, parent string, item T
 	if err != nil {
 		return out, err
 	}
-	err = db.write(ctx, o.ValidateOnly, func(tx *Tx) error {
+	err = db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
 		if o.Request != nil {
 			prev := k.newItem()
 			found, err := tx.recall(ctx, o.Request, prev)
@@ -261,7 +261,7 @@ func (k *childKind[T]) createTx(ctx context.Context, tx *Tx, person *personRow, 
 		return zero, dbError(err)
 	}
 	// The new name goes into the audit event stored with this write.
-	tx.auditResource(ctx, "people/"+personID+"/"+k.collection+"/"+id)
+	tx.auditResource("people/" + personID + "/" + k.collection + "/" + id)
 	if err := k.changed(ctx, tx, person.pk); err != nil {
 		return zero, err
 	}
@@ -280,7 +280,7 @@ func (k *childKind[T]) update(ctx context.Context, db *DB, name string, o WriteO
 	if err != nil {
 		return out, err
 	}
-	err = db.write(ctx, o.ValidateOnly, func(tx *Tx) error {
+	err = db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
 		person, err := tx.livePerson(ctx, personID)
 		if err != nil {
 			return err
@@ -324,7 +324,7 @@ func (k *childKind[T]) delete(ctx context.Context, db *DB, name string, o WriteO
 	if err != nil {
 		return err
 	}
-	return db.write(ctx, o.ValidateOnly, func(tx *Tx) error {
+	return db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
 		person, err := tx.livePerson(ctx, personID)
 		if err != nil {
 			return err

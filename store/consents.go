@@ -67,9 +67,9 @@ func scanConsent(s scanner) (*consentRow, error) {
 	return &r, nil
 }
 
-// principalOf is who makes the call of ctx, for the records that keep it.
-func principalOf(ctx context.Context) (principal, method string) {
-	if ev := auditFrom(ctx); ev != nil {
+// principal is who makes the call of tx, for the records that keep it.
+func (tx *Tx) principal() (principal, method string) {
+	if ev := tx.audit; ev != nil {
 		return ev.Principal, ev.Method
 	}
 	return "", ""
@@ -91,7 +91,7 @@ func (tx *Tx) insertConsent(ctx context.Context, person *personRow, membershipPK
 	if membershipPK != 0 {
 		membership = membershipPK
 	}
-	principal, _ := principalOf(ctx)
+	principal, _ := tx.principal()
 	now := micros(tx.now)
 	_, err := tx.ExecContext(ctx, `INSERT INTO consents (id, person_pk, membership_pk, purposes, legal_basis,
 		text_version, consent_time, recorder, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -101,7 +101,7 @@ func (tx *Tx) insertConsent(ctx context.Context, person *personRow, membershipPK
 		return nil, dbError(err)
 	}
 	name := person.person.Name + "/consents/" + id
-	tx.auditResource(ctx, name)
+	tx.auditResource(name)
 	out, err := tx.consent(ctx, strings.TrimPrefix(person.person.Name, "people/"), id)
 	if err != nil {
 		return nil, err
@@ -155,7 +155,7 @@ type scannerWith struct {
 func (sw scannerWith) Scan(dest ...any) error { return sw.s.Scan(append(dest, sw.extra)...) }
 
 // CreateConsent records a consent, or another legal basis, for a person.
-func (db *DB) CreateConsent(ctx context.Context, parent string, c *pb.Consent) (*pb.Consent, error) {
+func (db *DB) CreateConsent(ctx context.Context, parent string, c *pb.Consent, audit *AuditEvent) (*pb.Consent, error) {
 	personID, err := PersonID(parent, "parent")
 	if err != nil {
 		return nil, err
@@ -166,7 +166,7 @@ func (db *DB) CreateConsent(ctx context.Context, parent string, c *pb.Consent) (
 		}
 	}
 	var out *pb.Consent
-	err = db.write(ctx, false, func(tx *Tx) error {
+	err = db.write(ctx, false, audit, func(tx *Tx) error {
 		p, err := tx.livePerson(ctx, personID)
 		if err != nil {
 			return err
@@ -218,13 +218,13 @@ func (db *DB) ListConsents(ctx context.Context, parent string) ([]*pb.Consent, e
 
 // WithdrawConsent records the withdrawal of a consent. Withdrawing one that
 // is withdrawn already is FAILED_PRECONDITION.
-func (db *DB) WithdrawConsent(ctx context.Context, name, etagWant string) (*pb.Consent, error) {
+func (db *DB) WithdrawConsent(ctx context.Context, name string, o WriteOptions) (*pb.Consent, error) {
 	personID, id, err := parseConsentName(name, "name")
 	if err != nil {
 		return nil, err
 	}
 	var out *pb.Consent
-	err = db.write(ctx, false, func(tx *Tx) error {
+	err = db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
 		p, err := tx.person(ctx, personID)
 		if err != nil {
 			return err
@@ -233,7 +233,7 @@ func (db *DB) WithdrawConsent(ctx context.Context, name, etagWant string) (*pb.C
 		if err != nil {
 			return err
 		}
-		if err := checkEtag(etagWant, r.c.Etag, "etag"); err != nil {
+		if err := checkEtag(o.Etag, r.c.Etag, "etag"); err != nil {
 			return err
 		}
 		if r.c.WithdrawTime != nil {

@@ -24,9 +24,8 @@ func TestStatisticsLeaveRestrictedOut(t *testing.T) {
 			t.Fatal(err)
 		}
 		if i == 0 {
-			member, err = db.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: a.Name,
-				Applicant: &pb.RegisterMemberRequest_Person{Person: p.Name},
-				Consent:   &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "1"}}, CreateOptions{})
+			member, err = db.RegisterMember(ctx, a.Name, Registration{Person: p.Name,
+				Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "1"}}, CreateOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -54,7 +53,7 @@ func TestStatisticsLeaveRestrictedOut(t *testing.T) {
 	if n := females(); n != 7 {
 		t.Errorf("after the withdrawal, %d women, want 7", n)
 	}
-	if _, err := db.CreateConsent(ctx, member.Person.Name, &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2"}); err != nil {
+	if _, err := db.CreateConsent(ctx, member.Person.Name, &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if n := females(); n != 8 {

@@ -74,7 +74,7 @@ func (tx *Tx) action(what string) string {
 }
 
 // CreateDataSubjectRequest records a request, RECEIVED.
-func (db *DB) CreateDataSubjectRequest(ctx context.Context, r *pb.DataSubjectRequest) (*pb.DataSubjectRequest, error) {
+func (db *DB) CreateDataSubjectRequest(ctx context.Context, r *pb.DataSubjectRequest, audit *AuditEvent) (*pb.DataSubjectRequest, error) {
 	var v Invalids
 	const f = "data_subject_request."
 	if r.Kind == pb.DataSubjectRequest_KIND_UNSPECIFIED || pb.DataSubjectRequest_Kind_name[int32(r.Kind)] == "" {
@@ -94,7 +94,7 @@ func (db *DB) CreateDataSubjectRequest(ctx context.Context, r *pb.DataSubjectReq
 		return nil, err
 	}
 	var out *pb.DataSubjectRequest
-	err = db.write(ctx, false, func(tx *Tx) error {
+	err = db.write(ctx, false, audit, func(tx *Tx) error {
 		if _, err := tx.person(ctx, personID); err != nil {
 			return err
 		}
@@ -109,7 +109,7 @@ func (db *DB) CreateDataSubjectRequest(ctx context.Context, r *pb.DataSubjectReq
 			int32(pb.DataSubjectRequest_RECEIVED), tx.action("received"), now, now); err != nil {
 			return dbError(err)
 		}
-		tx.auditResource(ctx, "dataSubjectRequests/"+id)
+		tx.auditResource("dataSubjectRequests/" + id)
 		row, err := tx.dsr(ctx, id)
 		if err == nil {
 			out = row.r
@@ -193,19 +193,19 @@ func (db *DB) ListDataSubjectRequests(ctx context.Context, person string, size i
 // reason, and so does any move of a request past its due date: the delay
 // is explained on the record. A COMPLETED RESTRICTION restricts the
 // person's profile.
-func (db *DB) TransitionDataSubjectRequest(ctx context.Context, name string, to pb.DataSubjectRequest_State, reason, what, etagWant string) (*pb.DataSubjectRequest, error) {
+func (db *DB) TransitionDataSubjectRequest(ctx context.Context, name string, to pb.DataSubjectRequest_State, reason, what string, o WriteOptions) (*pb.DataSubjectRequest, error) {
 	id, err := dsrID(name, "name")
 	if err != nil {
 		return nil, err
 	}
 	reason, what = normText(reason), normText(what)
 	var out *pb.DataSubjectRequest
-	err = db.write(ctx, false, func(tx *Tx) error {
+	err = db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
 		r, err := tx.dsr(ctx, id)
 		if err != nil {
 			return err
 		}
-		if err := checkEtag(etagWant, r.r.Etag, "etag"); err != nil {
+		if err := checkEtag(o.Etag, r.r.Etag, "etag"); err != nil {
 			return err
 		}
 		from := r.r.State
@@ -238,7 +238,7 @@ func (db *DB) TransitionDataSubjectRequest(ctx context.Context, name string, to 
 				revision = revision + 1 WHERE id = ?`, micros(tx.now), strings.TrimPrefix(r.r.Person, "people/")); err != nil {
 				return dbError(err)
 			}
-			tx.auditResource(ctx, r.r.Person)
+			tx.auditResource(r.r.Person)
 		}
 		row, err := tx.dsr(ctx, id)
 		if err == nil {

@@ -26,6 +26,9 @@ type ImportOptions struct {
 	Operation *Operation
 	// Finish fills in the operation's final state after the rows.
 	Finish func(op *Operation)
+	// Audit is the event of the import, stored with its write and naming
+	// every person it creates or changes.
+	Audit *AuditEvent
 }
 
 // ImportAction is what an imported row did.
@@ -68,7 +71,7 @@ type Importer struct {
 // rolls everything back.
 func (db *DB) Import(ctx context.Context, o ImportOptions, fn func(im *Importer) error) error {
 	// A dry run does everything and is rolled back by write.
-	return db.write(ctx, o.DryRun, func(tx *Tx) error {
+	return db.write(ctx, o.DryRun, o.Audit, func(tx *Tx) error {
 		if err := fn(&Importer{tx: tx, o: o}); err != nil {
 			return err
 		}
@@ -196,7 +199,7 @@ func (im *Importer) merge(ctx context.Context, r *personRow, row *pb.Person) (*I
 	if err := tx.updatePerson(ctx, id, r.pk, have); err != nil {
 		return nil, err
 	}
-	tx.auditResource(ctx, have.Name)
+	tx.auditResource(have.Name)
 	out.Action = Updated
 	return out, nil
 }

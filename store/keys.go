@@ -62,7 +62,7 @@ func (db *DB) CreateScopedKey(ctx context.Context, name, role, association strin
 	id := enc[:8]
 	secret := keyPrefix + id + "_" + enc[8:]
 	k := &Key{ID: id, Name: name, Role: role, Association: association, ExpireTime: expire}
-	err := db.write(ctx, false, func(tx *Tx) error {
+	err := db.write(ctx, false, nil, func(tx *Tx) error {
 		k.CreateTime = tx.now
 		var exp any
 		if !expire.IsZero() {
@@ -108,7 +108,7 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (*Key, error) {
 
 // TouchKey records that a key was used at t.
 func (db *DB) TouchKey(ctx context.Context, id string, t time.Time) error {
-	return db.write(ctx, false, func(tx *Tx) error {
+	return db.write(ctx, false, nil, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE api_keys SET last_used_time = ? WHERE id = ?`, micros(t), id)
 		return dbError(err)
 	})
@@ -137,7 +137,7 @@ func (db *DB) ListKeys(ctx context.Context) ([]*Key, error) {
 
 // RevokeKey revokes a key at once.
 func (db *DB) RevokeKey(ctx context.Context, id string) error {
-	return db.write(ctx, false, func(tx *Tx) error {
+	return db.write(ctx, false, nil, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoke_time = ? WHERE id = ? AND revoke_time IS NULL`, micros(tx.now), id)
 		if err != nil {
 			return dbError(err)

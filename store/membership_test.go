@@ -123,9 +123,8 @@ func TestMemberNumberSkipsTakenNumbers(t *testing.T) {
 	ctx := context.Background()
 	approveNew := func(given string) *pb.Membership {
 		t.Helper()
-		reg, err := db.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: a.Name,
-			Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{GivenName: given}},
-			Consent:   &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "1"}}, CreateOptions{})
+		reg, err := db.RegisterMember(ctx, a.Name, Registration{NewPerson: &pb.Person{GivenName: given},
+			Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "1"}}, CreateOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -179,9 +178,8 @@ func TestBulkRegisterMembers(t *testing.T) {
 		people = append(people, p.Name)
 	}
 	member := func(person string, then ...BulkStep) BulkMember {
-		return BulkMember{Request: &pb.RegisterMemberRequest{Parent: a.Name,
-			Applicant: &pb.RegisterMemberRequest_Person{Person: person},
-			Consent:   &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "1"}}, Then: then}
+		return BulkMember{Parent: a.Name, Registration: Registration{Person: person,
+			Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "1"}}, Then: then}
 	}
 	count := func() int {
 		t.Helper()

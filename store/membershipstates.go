@@ -23,6 +23,8 @@ type Transition struct {
 	// their consent.
 	ConsentWithdrawn bool
 	ValidateOnly     bool
+	// Audit is the event of the call, stored with the write (DB.write).
+	Audit *AuditEvent
 	// Scope is the association a registrar key limited to one acts for,
 	// empty for any other caller. Such a key may not approve a membership
 	// whose link to its person is unconfirmed, nor one that resembles
@@ -117,7 +119,7 @@ func (db *DB) transition(ctx context.Context, name string, act action, t Transit
 		return nil, err
 	}
 	var out *pb.Membership
-	err = db.write(ctx, t.ValidateOnly, func(tx *Tx) error {
+	err = db.write(ctx, t.ValidateOnly, t.Audit, func(tx *Tx) error {
 		var err error
 		out, err = tx.transition(ctx, name, assocID, id, act, t, reason)
 		return err
@@ -335,7 +337,7 @@ func (db *DB) UpdateMembership(ctx context.Context, name string, o WriteOptions,
 		return nil, err
 	}
 	var out *pb.Membership
-	err = db.write(ctx, o.ValidateOnly, func(tx *Tx) error {
+	err = db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
 		if _, err := tx.liveAssociation(ctx, assocID); err != nil {
 			return err
 		}

@@ -71,7 +71,7 @@ func (db *DB) migrate(ctx context.Context, target int) error {
 		return fmt.Errorf("store: the database has schema version %d, newer than this binary's %d; use a newer trithuc", current, len(migrations))
 	}
 	for _, m := range migrations[current:target] {
-		err := db.write(ctx, false, func(tx *Tx) error {
+		err := db.write(ctx, false, nil, func(tx *Tx) error {
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return err
 			}

@@ -26,8 +26,8 @@ type Operation struct {
 func NewOperationID() string { return newID() }
 
 // CreateOperation stores a new, running operation.
-func (db *DB) CreateOperation(ctx context.Context, op *Operation) error {
-	return db.write(ctx, false, func(tx *Tx) error {
+func (db *DB) CreateOperation(ctx context.Context, op *Operation, audit *AuditEvent) error {
+	return db.write(ctx, false, audit, func(tx *Tx) error {
 		op.CreateTime, op.UpdateTime = tx.now, tx.now
 		_, err := tx.ExecContext(ctx, `INSERT INTO operations (id, kind, principal, create_time, update_time, done, metadata)
 			VALUES (?, ?, ?, ?, ?, 0, ?)`, op.ID, op.Kind, op.Principal, micros(tx.now), micros(tx.now), op.Metadata)
@@ -36,8 +36,8 @@ func (db *DB) CreateOperation(ctx context.Context, op *Operation) error {
 }
 
 // FinishOperation stores the final state of op.
-func (db *DB) FinishOperation(ctx context.Context, op *Operation) error {
-	return db.write(ctx, false, func(tx *Tx) error { return tx.finishOperation(ctx, op) })
+func (db *DB) FinishOperation(ctx context.Context, op *Operation, audit *AuditEvent) error {
+	return db.write(ctx, false, audit, func(tx *Tx) error { return tx.finishOperation(ctx, op) })
 }
 
 func (tx *Tx) finishOperation(ctx context.Context, op *Operation) error {
@@ -97,7 +97,7 @@ func (db *DB) ListOperations(ctx context.Context, principal string, size int, af
 // in a transaction that never committed. It returns how many there were.
 func (db *DB) FailInterruptedOperations(ctx context.Context, errBlob []byte) (int64, error) {
 	var n int64
-	err := db.write(ctx, false, func(tx *Tx) error {
+	err := db.write(ctx, false, nil, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE operations SET done = 1, error = ?, update_time = ? WHERE done = 0`, errBlob, micros(tx.now))
 		if err != nil {
 			return dbError(err)
@@ -107,8 +107,3 @@ func (db *DB) FailInterruptedOperations(ctx context.Context, errBlob []byte) (in
 	})
 	return n, err
 }
-
-// AuditEventFrom returns the audit event of the call ctx belongs to, or
-// nil: a handler that returns personal data as bytes names the people it
-// returned on it.
-func AuditEventFrom(ctx context.Context) *AuditEvent { return auditFrom(ctx) }

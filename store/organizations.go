@@ -153,7 +153,7 @@ func (db *DB) ListOrganizations(ctx context.Context, q ListQuery) ([]*pb.Organiz
 
 func (db *DB) CreateOrganization(ctx context.Context, o *pb.Organization, opts CreateOptions) (*pb.Organization, error) {
 	var out *pb.Organization
-	err := db.write(ctx, opts.ValidateOnly, func(tx *Tx) error {
+	err := db.write(ctx, opts.ValidateOnly, opts.Audit, func(tx *Tx) error {
 		if opts.Request != nil {
 			prev := new(pb.Organization)
 			found, err := tx.recall(ctx, opts.Request, prev)
@@ -182,7 +182,7 @@ func (db *DB) CreateOrganization(ctx context.Context, o *pb.Organization, opts C
 		if err != nil {
 			return dbError(err)
 		}
-		tx.auditResource(ctx, "organizations/"+id)
+		tx.auditResource("organizations/" + id)
 		r, err := tx.organization(ctx, id)
 		if err != nil {
 			return err
@@ -267,7 +267,7 @@ func (db *DB) UpdateOrganization(ctx context.Context, name string, opts WriteOpt
 		return nil, err
 	}
 	var out *pb.Organization
-	err = db.write(ctx, opts.ValidateOnly, func(tx *Tx) error {
+	err = db.write(ctx, opts.ValidateOnly, opts.Audit, func(tx *Tx) error {
 		r, err := tx.liveOrganization(ctx, id)
 		if err != nil {
 			return err

@@ -285,6 +285,9 @@ type listing struct {
 	// band fills never reads the rest. with still selects every match, for
 	// counting.
 	bands []band
+	// uncounted: the listing never counts its matches (Page.TotalSize is
+	// 0), for a collection whose response has no total_size.
+	uncounted bool
 }
 
 // band is one part of a listing, read in turn.
@@ -326,7 +329,7 @@ func list[T any](ctx context.Context, tx *Tx, l listing, scan func(s scanner, ex
 		cond, condArgs := afterSQL(l.terms, after)
 		where = append(where, cond)
 		args = append(args, condArgs...)
-	} else {
+	} else if !l.uncounted {
 		count := true
 		if l.sizeSQL != "" {
 			var n int64

@@ -22,28 +22,6 @@ import (
 	"trithuc/vntext"
 )
 
-// CreateOptions are the parts of a Create request beside the resource.
-type CreateOptions struct {
-	// ID is the client's chosen id; the store picks one when empty.
-	ID string
-	// Request, when set, makes the create idempotent (AIP-155).
-	Request *RequestKey
-	// ValidateOnly checks everything and changes nothing.
-	ValidateOnly bool
-	// Scope is the association a registrar key limited to one acts for,
-	// empty for any other caller: RegisterMember does not confirm its link
-	// to a registered person outside it (store/scope.go).
-	Scope string
-}
-
-// WriteOptions are the parts of an Update, Delete or Undelete request
-// beside the resource.
-type WriteOptions struct {
-	// Etag, when set, must be the resource's current etag.
-	Etag         string
-	ValidateOnly bool
-}
-
 const personColumns = `p.pk, p.id, p.family_name, p.middle_name, p.given_name, p.display_name, p.gender,
 	p.birth_year, p.birth_month, p.birth_day, p.ethnicity, COALESCE(p.national_id, ''), p.email, p.phone,
 	p.hometown, p.create_time, p.update_time, p.delete_time, p.revision, p.address, p.availability,
@@ -262,7 +240,7 @@ func (tx *Tx) peopleListing(ctx context.Context, q ListQuery) (listing, error) {
 // CreatePerson registers p. Output-only fields of p are ignored.
 func (db *DB) CreatePerson(ctx context.Context, p *pb.Person, o CreateOptions) (*pb.Person, error) {
 	var out *pb.Person
-	err := db.write(ctx, o.ValidateOnly, func(tx *Tx) error {
+	err := db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
 		if o.Request != nil {
 			prev := new(pb.Person)
 			found, err := tx.recall(ctx, o.Request, prev)
@@ -321,7 +299,7 @@ func (tx *Tx) createPerson(ctx context.Context, id string, p *pb.Person) (*perso
 	if err != nil {
 		return nil, dbError(err)
 	}
-	tx.auditResource(ctx, "people/"+id)
+	tx.auditResource("people/" + id)
 	pk, err := res.LastInsertId()
 	if err != nil {
 		return nil, dbError(err)
@@ -351,7 +329,7 @@ func (db *DB) UpdatePerson(ctx context.Context, name string, o WriteOptions, app
 		return nil, err
 	}
 	var out *pb.Person
-	err = db.write(ctx, o.ValidateOnly, func(tx *Tx) error {
+	err = db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
 		r, err := tx.livePerson(ctx, id)
 		if err != nil {
 			return err
@@ -439,13 +417,6 @@ var peopleSoftDelete = &softDelete[*personRow, *pb.Person]{
 	after: func(ctx context.Context, tx *Tx, id string, r *personRow, out *pb.Person) error {
 		return tx.recordRevision(ctx, r.pk, "people/"+id, &pb.Person{DeleteTime: r.person.DeleteTime}, &pb.Person{DeleteTime: out.DeleteTime})
 	},
-}
-
-func checkEtag(want, have, field string) error {
-	if want != "" && want != have {
-		return errorf(Aborted, field, "the resource changed since it was read (etag %q is stale; the current one is %q): read it again and reapply the change", want, have)
-	}
-	return nil
 }
 
 // personValues are the writable columns of p, in the order of the INSERT

@@ -441,11 +441,11 @@ func (db *DB) DeleteQualification(ctx context.Context, name string, o WriteOptio
 
 // VerifyQualification records who checked a qualification, when, and what
 // they found.
-func (db *DB) VerifyQualification(ctx context.Context, name string, state pb.Verification_State, verifier, note, etag string) (*pb.Qualification, error) {
+func (db *DB) VerifyQualification(ctx context.Context, name string, state pb.Verification_State, verifier, note string, o WriteOptions) (*pb.Qualification, error) {
 	if state != pb.Verification_VERIFIED && state != pb.Verification_REJECTED {
 		return nil, errorf(Invalid, "state", "must be VERIFIED or REJECTED")
 	}
-	return qualificationKind.update(ctx, db, name, WriteOptions{Etag: etag}, func(q *pb.Qualification) error {
+	return qualificationKind.update(ctx, db, name, o, func(q *pb.Qualification) error {
 		q.Verification = &pb.Verification{State: state, Verifier: verifier, Note: normText(note),
 			VerifyTime: timestamppb.New(db.Now().UTC().Truncate(time.Microsecond))}
 		return nil

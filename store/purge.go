@@ -44,7 +44,7 @@ var purgeSteps = []struct{ table, sql string }{
 // each table. A purge without such a request is FAILED_PRECONDITION; a
 // person who does not exist, purged already or never registered, is
 // NOT_FOUND.
-func (db *DB) PurgePerson(ctx context.Context, name, dsrName, reason string) (map[string]int64, error) {
+func (db *DB) PurgePerson(ctx context.Context, name, dsrName, reason string, audit *AuditEvent) (map[string]int64, error) {
 	personID, err := PersonID(name, "name")
 	if err != nil {
 		return nil, err
@@ -54,7 +54,7 @@ func (db *DB) PurgePerson(ctx context.Context, name, dsrName, reason string) (ma
 		return nil, err
 	}
 	removed := map[string]int64{}
-	err = db.write(ctx, false, func(tx *Tx) error {
+	err = db.write(ctx, false, audit, func(tx *Tx) error {
 		r, err := tx.dsr(ctx, reqID)
 		if err != nil {
 			return err
@@ -71,7 +71,7 @@ func (db *DB) PurgePerson(ctx context.Context, name, dsrName, reason string) (ma
 		if err != nil {
 			return errorf(NotFound, "", "%s does not exist: purged already, or never registered", name)
 		}
-		tx.auditResource(ctx, dsrName)
+		tx.auditResource(dsrName)
 		for _, step := range purgeSteps {
 			res, err := tx.ExecContext(ctx, step.sql, p.pk, name)
 			if err != nil {

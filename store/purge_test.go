@@ -49,26 +49,26 @@ func TestPurgeLeavesNoTrace(t *testing.T) {
 		Major: "Vậtlýhạtnhânxyz", Year: 2005}, CreateOptions{Request: &RequestKey{Principal: "key:test", Method: "CreateQualification", RequestID: "q", Payload: []byte("q")}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.CreateConsent(ctx, gone.Name, &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2025-01"}); err != nil {
+	if _, err := db.CreateConsent(ctx, gone.Name, &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2025-01"}, nil); err != nil {
 		t.Fatal(err)
 	}
 
 	// Without a completed ERASURE request about them, nothing is purged.
 	dsr, err := db.CreateDataSubjectRequest(ctx, &pb.DataSubjectRequest{Kind: pb.DataSubjectRequest_ERASURE, Person: gone.Name,
-		Requester: "Quảngxyzw Thuậnqvz", Details: "Xin xoá hồ sơ của Quảngxyzw"})
+		Requester: "Quảngxyzw Thuậnqvz", Details: "Xin xoá hồ sơ của Quảngxyzw"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.PurgePerson(ctx, gone.Name, dsr.Name, "erasure requested"); errCode(err) != FailedPrecondition {
+	if _, err := db.PurgePerson(ctx, gone.Name, dsr.Name, "erasure requested", nil); errCode(err) != FailedPrecondition {
 		t.Fatalf("a purge before the request is completed: %v", err)
 	}
-	if _, err := db.TransitionDataSubjectRequest(ctx, dsr.Name, pb.DataSubjectRequest_COMPLETED, "", "", ""); err != nil {
+	if _, err := db.TransitionDataSubjectRequest(ctx, dsr.Name, pb.DataSubjectRequest_COMPLETED, "", "", WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.PurgePerson(ctx, kept.Name, dsr.Name, "erasure requested"); errCode(err) != FailedPrecondition {
+	if _, err := db.PurgePerson(ctx, kept.Name, dsr.Name, "erasure requested", nil); errCode(err) != FailedPrecondition {
 		t.Fatalf("a purge of someone else with the request: %v", err)
 	}
-	removed, err := db.PurgePerson(ctx, gone.Name, dsr.Name, "erasure requested")
+	removed, err := db.PurgePerson(ctx, gone.Name, dsr.Name, "erasure requested", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestPurgeLeavesNoTrace(t *testing.T) {
 	if removed["person_revisions"] < 3 {
 		t.Errorf("removed %d revisions, want at least 3", removed["person_revisions"])
 	}
-	if _, err := db.PurgePerson(ctx, gone.Name, dsr.Name, "again"); errCode(err) != NotFound {
+	if _, err := db.PurgePerson(ctx, gone.Name, dsr.Name, "again", nil); errCode(err) != NotFound {
 		t.Fatalf("a second purge: %v", err)
 	}
 	if r, err := db.GetDataSubjectRequest(ctx, dsr.Name); err != nil || r.Requester != "" || r.Details != "" ||

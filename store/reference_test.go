@@ -538,7 +538,7 @@ func TestSeedKeepsAdminRows(t *testing.T) {
 	if _, err := loadString(db, RefEthnicGroup, "", "code,name_vi,verified\n21,Thổ (đã kiểm tra),true\n", false); err != nil {
 		t.Fatal(err)
 	}
-	err = db.write(ctx, false, func(tx *Tx) error {
+	err = db.write(ctx, false, nil, func(tx *Tx) error {
 		// As if the binary's data had changed and a row had gone missing.
 		if _, err := tx.ExecContext(ctx, `UPDATE settings SET value = x'00' WHERE key = 'reference_seed'`); err != nil {
 			return err

@@ -70,7 +70,7 @@ func (db *DB) LoadReference(ctx context.Context, kind RefKind, scheme string, r 
 	// others are bad, so that one attempt reports every problem; the
 	// transaction is then rolled back.
 	var res LoadResult
-	err := db.write(ctx, dryRun, func(tx *Tx) error {
+	err := db.write(ctx, dryRun, nil, func(tx *Tx) error {
 		var err error
 		res, err = tx.upsertRef(ctx, l, recs, "admin")
 		if err != nil {
@@ -347,7 +347,7 @@ func (db *DB) seedReference(ctx context.Context) error {
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("store: reference data: %w", err)
 	}
-	err = db.write(ctx, false, func(tx *Tx) error {
+	err = db.write(ctx, false, nil, func(tx *Tx) error {
 		for _, s := range refdata.Seeds {
 			b, _ := refdata.ReadSeed(s.File)
 			l := refdata.Of(s.Kind)

@@ -15,8 +15,20 @@ import (
 	pb "trithuc/proto/trithuc/v1"
 )
 
-// RegisterMember registers req.Person or req.NewPerson as a member of the
-// association req.Parent: a PENDING membership with the person's consent,
+// Registration is what a registration carries beside its options: the
+// applicant, a registered Person (people/{person}) or a NewPerson with
+// their Qualifications and Positions, their Consent, and Notes.
+type Registration struct {
+	Person         string
+	NewPerson      *pb.Person
+	Qualifications []*pb.Qualification
+	Positions      []*pb.Position
+	Consent        *pb.Consent
+	Notes          string
+}
+
+// RegisterMember registers reg.Person or reg.NewPerson as a member of the
+// association parent: a PENDING membership with the person's consent,
 // and the person with their qualifications and positions when they are
 // new, in one transaction. Output-only fields of what it carries are the
 // caller's to clear.
@@ -26,15 +38,15 @@ import (
 // person has is created, and the membership names the look-alikes as
 // possible duplicates. Errors name the request's fields: "new_person.*",
 // "qualifications[i].*", "positions[i].*", "consent.*".
-func (db *DB) RegisterMember(ctx context.Context, req *pb.RegisterMemberRequest, o CreateOptions) (*pb.RegisterMemberResponse, error) {
-	assocID, err := AssociationID(req.GetParent(), "parent")
+func (db *DB) RegisterMember(ctx context.Context, parent string, reg Registration, o CreateOptions) (*pb.RegisterMemberResponse, error) {
+	assocID, err := AssociationID(parent, "parent")
 	if err != nil {
 		return nil, err
 	}
 	var out *pb.RegisterMemberResponse
-	err = db.write(ctx, o.ValidateOnly, func(tx *Tx) error {
+	err = db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
 		var err error
-		out, err = tx.registerMember(ctx, assocID, req, o)
+		out, err = tx.registerMember(ctx, assocID, reg, o)
 		return err
 	})
 	if err != nil {
@@ -44,7 +56,7 @@ func (db *DB) RegisterMember(ctx context.Context, req *pb.RegisterMemberRequest,
 }
 
 // registerMember is RegisterMember inside a write transaction.
-func (tx *Tx) registerMember(ctx context.Context, assocID string, req *pb.RegisterMemberRequest, o CreateOptions) (out *pb.RegisterMemberResponse, err error) {
+func (tx *Tx) registerMember(ctx context.Context, assocID string, reg Registration, o CreateOptions) (out *pb.RegisterMemberResponse, err error) {
 	if o.Request != nil {
 		prev := new(pb.RegisterMemberResponse)
 		found, err := tx.recall(ctx, o.Request, prev)
@@ -57,12 +69,12 @@ func (tx *Tx) registerMember(ctx context.Context, assocID string, req *pb.Regist
 	if err != nil {
 		return out, err
 	}
-	consent, err := tx.checkRegistration(req)
+	consent, err := tx.checkRegistration(reg)
 	if err != nil {
 		return out, err
 	}
 	out = &pb.RegisterMemberResponse{}
-	person, err := tx.registrant(ctx, req, out)
+	person, err := tx.registrant(ctx, reg, out)
 	if err != nil {
 		return out, err
 	}
@@ -117,12 +129,12 @@ func (tx *Tx) registerMember(ctx context.Context, assocID string, req *pb.Regist
 	now := micros(tx.now)
 	res, err := tx.ExecContext(ctx, `INSERT INTO memberships (id, association_pk, person_pk, state, apply_time,
 		state_time, notes, create_time, update_time, link_confirmed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, assoc.pk, person.pk, int32(pb.Membership_PENDING), now, now, normText(req.GetNotes()), now, now, confirmed)
+		id, assoc.pk, person.pk, int32(pb.Membership_PENDING), now, now, normText(reg.Notes), now, now, confirmed)
 	if err != nil {
 		return out, dbError(err)
 	}
-	tx.auditResource(ctx, "associations/"+assocID+"/memberships/"+id)
-	tx.auditResource(ctx, person.person.Name)
+	tx.auditResource("associations/" + assocID + "/memberships/" + id)
+	tx.auditResource(person.person.Name)
 	pk, err := res.LastInsertId()
 	if err != nil {
 		return out, dbError(err)
@@ -162,9 +174,9 @@ const consentSkew = 5 * time.Minute
 
 // checkRegistration checks what a registration carries beside the person,
 // and returns its consent as it will be kept.
-func (tx *Tx) checkRegistration(req *pb.RegisterMemberRequest) (*pb.Consent, error) {
+func (tx *Tx) checkRegistration(reg Registration) (*pb.Consent, error) {
 	var v Invalids
-	c := req.GetConsent()
+	c := reg.Consent
 	out := &pb.Consent{TextVersion: normText(c.GetTextVersion()), ConsentTime: c.GetConsentTime()}
 	if c == nil {
 		v.add("consent", "required: the person's consent to the processing of their data, with the purpose REGISTRY")
@@ -197,12 +209,12 @@ func (tx *Tx) checkRegistration(req *pb.RegisterMemberRequest) (*pb.Consent, err
 			out.ConsentTime = timestamppb.New(t.AsTime().Truncate(time.Microsecond))
 		}
 	}
-	checkControl(&v, "", map[string]string{"notes": req.GetNotes()})
-	if req.GetNewPerson() == nil {
-		if len(req.GetQualifications()) > 0 {
+	checkControl(&v, "", map[string]string{"notes": reg.Notes})
+	if reg.NewPerson == nil {
+		if len(reg.Qualifications) > 0 {
 			v.add("qualifications", "only with new_person; add qualifications to a registered person with CreateQualification")
 		}
-		if len(req.GetPositions()) > 0 {
+		if len(reg.Positions) > 0 {
 			v.add("positions", "only with new_person; add positions to a registered person with CreatePosition")
 		}
 	}
@@ -211,9 +223,9 @@ func (tx *Tx) checkRegistration(req *pb.RegisterMemberRequest) (*pb.Consent, err
 
 // registrant finds or creates the person a registration is for, and says
 // which in out.
-func (tx *Tx) registrant(ctx context.Context, req *pb.RegisterMemberRequest, out *pb.RegisterMemberResponse) (*personRow, error) {
-	if req.GetNewPerson() == nil {
-		id, err := PersonID(req.GetPerson(), "person")
+func (tx *Tx) registrant(ctx context.Context, reg Registration, out *pb.RegisterMemberResponse) (*personRow, error) {
+	if reg.NewPerson == nil {
+		id, err := PersonID(reg.Person, "person")
 		if err != nil {
 			return nil, err
 		}
@@ -224,7 +236,7 @@ func (tx *Tx) registrant(ctx context.Context, req *pb.RegisterMemberRequest, out
 		}
 		return r, err
 	}
-	np := req.GetNewPerson()
+	np := reg.NewPerson
 	if nid := normText(np.GetNationalId()); nid != "" {
 		var id string
 		err := tx.QueryRowContext(ctx, `SELECT id FROM people WHERE national_id = ? AND delete_time IS NULL`, nid).Scan(&id)
@@ -258,7 +270,7 @@ func (tx *Tx) registrant(ctx context.Context, req *pb.RegisterMemberRequest, out
 		}
 		return nil
 	}
-	for i, q := range req.GetQualifications() {
+	for i, q := range reg.Qualifications {
 		q.Verification = nil
 		if _, err := qualificationKind.createTx(ctx, tx, r, "", q); err != nil {
 			if err := collect(err, "qualification.", fmt.Sprintf("qualifications[%d].", i)); err != nil {
@@ -266,7 +278,7 @@ func (tx *Tx) registrant(ctx context.Context, req *pb.RegisterMemberRequest, out
 			}
 		}
 	}
-	for i, p := range req.GetPositions() {
+	for i, p := range reg.Positions {
 		if _, err := positionKind.createTx(ctx, tx, r, "", p); err != nil {
 			if err := collect(err, "position.", fmt.Sprintf("positions[%d].", i)); err != nil {
 				return nil, err
@@ -356,7 +368,8 @@ func (tx *Tx) possibleDuplicates(ctx context.Context, r *personRow) ([]*duplicat
 // BulkMember is a registration and the changes of state that follow it, for
 // loading many members at once (trithuc gen).
 type BulkMember struct {
-	Request *pb.RegisterMemberRequest
+	Parent       string // associations/{association}
+	Registration Registration
 	// Then are the states the new membership is moved to, in order: ACTIVE
 	// (an approval, with a member number), REJECTED, SUSPENDED or
 	// WITHDRAWN.
@@ -376,14 +389,14 @@ type BulkStep struct {
 // loading a million people's members take longer than the people.
 // Nothing is kept when one fails; the error names it as members[i].
 func (db *DB) BulkRegisterMembers(ctx context.Context, members []BulkMember) error {
-	return db.write(ctx, false, func(tx *Tx) error {
+	return db.write(ctx, false, nil, func(tx *Tx) error {
 		for i, m := range members {
 			at := func(err error) error { return fmt.Errorf("members[%d]: %w", i, err) }
-			assocID, err := AssociationID(m.Request.GetParent(), "parent")
+			assocID, err := AssociationID(m.Parent, "parent")
 			if err != nil {
 				return at(err)
 			}
-			reg, err := tx.registerMember(ctx, assocID, m.Request, CreateOptions{})
+			reg, err := tx.registerMember(ctx, assocID, m.Registration, CreateOptions{})
 			if err != nil {
 				return at(err)
 			}

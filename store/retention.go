@@ -52,10 +52,9 @@ type RetentionRun struct {
 const retentionChunk = 5000
 
 // EnforceRetention removes the read events and idempotency records older
-// than r allows at db.Now(). The audit event of ctx (WithAudit), if any, is
-// stored with the first transaction: every run that removes anything is in
-// the trail.
-func (db *DB) EnforceRetention(ctx context.Context, r Retention) (RetentionRun, error) {
+// than r allows at db.Now(). The run's audit event, if any, is stored with
+// the first transaction: every run that removes anything is in the trail.
+func (db *DB) EnforceRetention(ctx context.Context, r Retention, audit *AuditEvent) (RetentionRun, error) {
 	var run RetentionRun
 	if err := r.Check(); err != nil {
 		return run, err
@@ -63,7 +62,11 @@ func (db *DB) EnforceRetention(ctx context.Context, r Retention) (RetentionRun, 
 	now := db.Now().UTC()
 	for first := true; ; first = false {
 		var n int64
-		err := db.write(ctx, false, func(tx *Tx) error {
+		ev := audit
+		if !first {
+			ev = nil
+		}
+		err := db.write(ctx, false, ev, func(tx *Tx) error {
 			if first && r.Idempotency > 0 {
 				res, err := tx.ExecContext(ctx, `DELETE FROM requests WHERE create_time < ?`, micros(now.Add(-r.Idempotency)))
 				if err != nil {

@@ -44,7 +44,7 @@ func TestRetentionRemovesOldReadsAndRequestsOnly(t *testing.T) {
 		t.Helper()
 		clock = at
 		ev := event(at, "/trithuc.server/EnforceRetention", false)
-		r, err := db.EnforceRetention(WithAudit(ctx, ev), policy)
+		r, err := db.EnforceRetention(ctx, policy, ev)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,13 +63,13 @@ func TestRetentionRemovesOldReadsAndRequestsOnly(t *testing.T) {
 	if r := run(t0.Add(366 * 24 * time.Hour)); r != (RetentionRun{AuditEvents: 1}) {
 		t.Errorf("at 366 days removed %+v, want one event", r)
 	}
-	evs, _, err := db.ListAuditEvents(ctx, AuditQuery{PageSize: 100})
+	evs, _, err := db.ListAuditEvents(ctx, AuditQuery{ListQuery: ListQuery{PageSize: 100}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
 	for _, ev := range evs {
-		got = append(got, ev.ID)
+		got = append(got, strings.TrimPrefix(ev.Name, "auditEvents/"))
 	}
 	for _, want := range []*AuditEvent{oldWrite, newRead} {
 		if !strings.Contains(strings.Join(got, ","), want.ID) {
@@ -128,7 +128,7 @@ func TestRetentionIsTheOnlyWayToDeleteEvents(t *testing.T) {
 		`DELETE FROM audit_event_resources`)
 	// Nor is an event turned into a read to let it go.
 	refused(`UPDATE audit_events SET read = 1`)
-	if _, err := db.EnforceRetention(ctx, Retention{AuditReads: 10 * 24 * time.Hour}); err == nil {
+	if _, err := db.EnforceRetention(ctx, Retention{AuditReads: 10 * 24 * time.Hour}, nil); err == nil {
 		t.Error("a retention shorter than the minimum was accepted")
 	}
 	evs, _, err := db.ListAuditEvents(ctx, AuditQuery{})

@@ -131,7 +131,7 @@ func (tx *Tx) recordRevision(ctx context.Context, personPK int64, resource strin
 	if err != nil {
 		return err
 	}
-	principal, method := principalOf(ctx)
+	principal, method := tx.principal()
 	_, err = tx.ExecContext(ctx, `INSERT INTO person_revisions (id, person_pk, revision_time, principal, method,
 		resource, changed_fields, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		newID(), personPK, micros(tx.now), principal, method, resource, strings.Join(changed, ","), bb, ab)
@@ -246,7 +246,7 @@ func (tx *Tx) revisionsOf(ctx context.Context, personPK int64) ([]*pb.PersonRevi
 // RestorePersonRevision sets the fields paths of a person back to their
 // values before a revision of the person's own fields. Each path must be a
 // field the revision changed.
-func (db *DB) RestorePersonRevision(ctx context.Context, name string, paths []string, etagWant string) (*pb.Person, error) {
+func (db *DB) RestorePersonRevision(ctx context.Context, name string, paths []string, o WriteOptions) (*pb.Person, error) {
 	personID, id, err := parseChildName(name, "revisions", "name")
 	if err != nil {
 		return nil, err
@@ -282,7 +282,7 @@ func (db *DB) RestorePersonRevision(ctx context.Context, name string, paths []st
 	if before == nil {
 		before = &pb.Person{}
 	}
-	return db.UpdatePerson(ctx, "people/"+personID, WriteOptions{Etag: etagWant}, func(p *pb.Person) error {
+	return db.UpdatePerson(ctx, "people/"+personID, o, func(p *pb.Person) error {
 		src, dst := before.ProtoReflect(), p.ProtoReflect()
 		for _, path := range paths {
 			fd := dst.Descriptor().Fields().ByName(protoreflect.Name(path))

@@ -24,7 +24,7 @@ func (db *DB) ensureSearchIndex(ctx context.Context) error {
 	if err != nil || v == searchVersion {
 		return err
 	}
-	return db.write(ctx, false, func(tx *Tx) error {
+	return db.write(ctx, false, nil, func(tx *Tx) error {
 		index := tx.reindexAll
 		if v == 1 {
 			// Version 2 added the index of names alone; the rest is as it

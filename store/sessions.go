@@ -32,7 +32,7 @@ var ErrBadSession = errors.New("the session has ended; sign in again")
 func (db *DB) CreateSession(ctx context.Context, a *Account, client string) (*Session, string, error) {
 	secret := newToken(25)
 	s := &Session{ID: newToken(5), Account: a, CSRF: newToken(20), Client: client}
-	err := db.write(ctx, false, func(tx *Tx) error {
+	err := db.write(ctx, false, nil, func(tx *Tx) error {
 		s.CreateTime, s.LastSeenTime, s.ExpireTime = tx.now, tx.now, tx.now.Add(SessionLifetime)
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions(hash, id, account_id, csrf, client_address, create_time, last_seen_time, expire_time)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, hashKey(secret), s.ID, a.ID, s.CSRF, client, micros(tx.now), micros(tx.now), micros(s.ExpireTime))
@@ -70,7 +70,7 @@ func (db *DB) Session(ctx context.Context, secret string, idle time.Duration) (*
 
 // TouchSession records that a session was used now.
 func (db *DB) TouchSession(ctx context.Context, id string) error {
-	return db.write(ctx, false, func(tx *Tx) error {
+	return db.write(ctx, false, nil, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_time = ? WHERE id = ? AND last_seen_time < ?`, micros(tx.now), id, micros(tx.now))
 		return dbError(err)
 	})
@@ -78,7 +78,7 @@ func (db *DB) TouchSession(ctx context.Context, id string) error {
 
 // RevokeSession ends a session (signing out).
 func (db *DB) RevokeSession(ctx context.Context, secret string) error {
-	return db.write(ctx, false, func(tx *Tx) error {
+	return db.write(ctx, false, nil, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE sessions SET revoke_time = ? WHERE hash = ? AND revoke_time IS NULL`, micros(tx.now), hashKey(secret))
 		return dbError(err)
 	})
@@ -86,7 +86,7 @@ func (db *DB) RevokeSession(ctx context.Context, secret string) error {
 
 // RevokeSessions ends every session of an account (given by id or email).
 func (db *DB) RevokeSessions(ctx context.Context, idOrEmail string) error {
-	return db.write(ctx, false, func(tx *Tx) error {
+	return db.write(ctx, false, nil, func(tx *Tx) error {
 		var id string
 		if err := tx.QueryRowContext(ctx, `SELECT id FROM accounts`+accountWhere, idOrEmail).Scan(&id); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {

@@ -29,7 +29,7 @@ func (s *softDelete[R, T]) set(ctx context.Context, db *DB, name string, o Write
 	if err != nil {
 		return out, err
 	}
-	err = db.write(ctx, o.ValidateOnly, func(tx *Tx) error {
+	err = db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
 		r, err := s.row(tx, ctx, id)
 		if err != nil {
 			return err

@@ -44,7 +44,7 @@ func bulkLoad(tb testing.TB, db *DB, n int, seed uint64) {
 		rank int
 		w    float64
 	}{{"CAO_DANG", 5, 4}, {"DAI_HOC", 6, 76}, {"THAC_SI", 7, 16}, {"TIEN_SI", 8, 3.6}, {"TIEN_SI_KHOA_HOC", 9, 0.05}}
-	err := db.write(ctx, false, func(tx *Tx) error {
+	err := db.write(ctx, false, nil, func(tx *Tx) error {
 		now := micros(tx.now)
 		const orgs = 500
 		for i := 1; i <= orgs; i++ {

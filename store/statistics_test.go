@@ -39,9 +39,8 @@ func TestMembershipStateDimension(t *testing.T) {
 	}
 	member := func(person, assoc string) string {
 		t.Helper()
-		r, err := db.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: assoc,
-			Applicant: &pb.RegisterMemberRequest_Person{Person: person},
-			Consent:   &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "1"}}, CreateOptions{})
+		r, err := db.RegisterMember(ctx, assoc, Registration{Person: person,
+			Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "1"}}, CreateOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -74,7 +74,7 @@ func (db *DB) UpdateStatisticsSettings(ctx context.Context, name string, o Write
 		return nil, errorf(Invalid, "settings.name", "want %q, the name of the settings, not %q", statisticsSettingsName, name)
 	}
 	var out *pb.StatisticsSettings
-	err := db.write(ctx, o.ValidateOnly, func(tx *Tx) error {
+	err := db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
 		cur, err := tx.statisticsSettings(ctx)
 		if err != nil {
 			return err

@@ -232,12 +232,18 @@ type Tx struct {
 	bulk *bulkMemo
 	// budget bounds a read's SQLite steps; nil in writes.
 	budget *budget
+	// audit is the event of the call a write transaction makes, nil for
+	// none: it commits with the change (recordAudit) and names what the
+	// write creates (auditResource).
+	audit *AuditEvent
 }
 
 // write runs fn in a write transaction and commits it; when dryRun is set it
 // rolls back instead, so that validate_only requests see every check a real
-// write would make and change nothing.
-func (db *DB) write(ctx context.Context, dryRun bool, fn func(tx *Tx) error) error {
+// write would make and change nothing. audit, when not nil and not stored
+// yet, is stored with the code OK in the same transaction: an acknowledged
+// write always has its audit event, and a write that fails leaves none.
+func (db *DB) write(ctx context.Context, dryRun bool, audit *AuditEvent, fn func(tx *Tx) error) error {
 	if err := db.refuseWrite(); err != nil {
 		return err
 	}
@@ -246,7 +252,7 @@ func (db *DB) write(ctx context.Context, dryRun bool, fn func(tx *Tx) error) err
 	if err != nil {
 		return db.observe(dbError(err))
 	}
-	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), stmts: db.writerStmts}
+	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), stmts: db.writerStmts, audit: audit}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return db.observe(err)
@@ -339,7 +345,7 @@ func (db *DB) loadSecret(ctx context.Context) ([]byte, error) {
 	}
 	secret = make([]byte, 32)
 	rand.Read(secret)
-	err = db.write(ctx, false, func(tx *Tx) error {
+	err = db.write(ctx, false, nil, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES('page_token_secret', ?)
 			ON CONFLICT(key) DO UPDATE SET value = excluded.value`, secret)
 		return err

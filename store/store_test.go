@@ -117,7 +117,7 @@ func TestWriteErrorNotAcknowledged(t *testing.T) {
 	}
 	// The national ID index refuses the second write inside SQLite even if
 	// the check in Go were bypassed.
-	err := db.write(ctx, false, func(tx *Tx) error {
+	err := db.write(ctx, false, nil, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO people(id, given_name, national_id, create_time, update_time) VALUES ('b', 'B', '123456789', 1, 1)`)
 		return dbError(err)
 	})

@@ -92,9 +92,8 @@ func LoadMemberships(ctx context.Context, db *store.DB, seed uint64, filter stri
 			if r.Float64() < 0.7 {
 				purposes = append(purposes, pb.Consent_CONTACT)
 			}
-			m := store.BulkMember{Request: &pb.RegisterMemberRequest{Parent: parent,
-				Applicant: &pb.RegisterMemberRequest_Person{Person: p.Name},
-				Consent:   &pb.Consent{Purposes: purposes, TextVersion: "2025-01"}}}
+			m := store.BulkMember{Parent: parent, Registration: store.Registration{Person: p.Name,
+				Consent: &pb.Consent{Purposes: purposes, TextVersion: "2025-01"}}}
 			switch x := r.Float64(); {
 			case x < 0.15: // pending
 			case x < 0.2:

@@ -3244,6 +3244,16 @@ type AuditServiceListAuditEventsParams struct {
 
 	// EndTime Only events before this time.
 	EndTime *time.Time `form:"endTime,omitempty" json:"endTime,omitempty"`
+
+	// Filter An AIP-160 filter (https://google.aip.dev/160) over the events' fields:
+	// `principal`, `principal_name`, `role`, `association`, `method`,
+	// `resources`, `event_time`, `code` (the outcome), `request_id`,
+	// `client_address` and `transport`. For example
+	// `resources:"people/abc*" AND code != "OK"`, or
+	// `method = "/trithuc.v1.PersonService/*" AND event_time >= "2025-01-01T00:00:00Z"`.
+	// It supersedes principal, resource, method, start_time and end_time,
+	// which still hold when given beside it.
+	Filter *string `form:"filter,omitempty" json:"filter,omitempty"`
 }
 
 // ReferenceServiceListCountriesParams defines parameters for ReferenceServiceListCountries.
@@ -8417,6 +8427,18 @@ func NewAuditServiceListAuditEventsRequest(server string, params *AuditServiceLi
 		if params.EndTime != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "endTime", *params.EndTime, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Filter != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {

@@ -67,7 +67,16 @@ type ListAuditEventsRequest struct {
 	//	aip.dev/not-precedent: a typed condition kept beside the list's
 	//	paging: the registry's staff filter by it directly, and renaming it
 	//	into a filter string would break callers. --)
-	EndTime       *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=end_time,json=endTime,proto3" json:"end_time,omitempty"`
+	EndTime *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=end_time,json=endTime,proto3" json:"end_time,omitempty"`
+	// An AIP-160 filter (https://google.aip.dev/160) over the events' fields:
+	// `principal`, `principal_name`, `role`, `association`, `method`,
+	// `resources`, `event_time`, `code` (the outcome), `request_id`,
+	// `client_address` and `transport`. For example
+	// `resources:"people/abc*" AND code != "OK"`, or
+	// `method = "/trithuc.v1.PersonService/*" AND event_time >= "2025-01-01T00:00:00Z"`.
+	// It supersedes principal, resource, method, start_time and end_time,
+	// which still hold when given beside it.
+	Filter        string `protobuf:"bytes,8,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -151,6 +160,13 @@ func (x *ListAuditEventsRequest) GetEndTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *ListAuditEventsRequest) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
 // The response of ListAuditEvents.
 type ListAuditEventsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -211,7 +227,7 @@ var File_trithuc_v1_audit_service_proto protoreflect.FileDescriptor
 const file_trithuc_v1_audit_service_proto_rawDesc = "" +
 	"\n" +
 	"\x1etrithuc/v1/audit_service.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16trithuc/v1/audit.proto\"\xd3\x03\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16trithuc/v1/audit.proto\"\xf5\x03\n" +
 	"\x16ListAuditEventsRequest\x12$\n" +
 	"\tpage_size\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
 	"\n" +
@@ -221,7 +237,8 @@ const file_trithuc_v1_audit_service_proto_rawDesc = "" +
 	"\x06method\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x02R\x06method\x129\n" +
 	"\n" +
 	"start_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
-	"\bend_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\aendTime:\x87\x01\xbaH\x83\x01\x1a\x80\x01\n" +
+	"\bend_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\x12 \n" +
+	"\x06filter\x18\b \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter:\x87\x01\xbaH\x83\x01\x1a\x80\x01\n" +
 	"\n" +
 	"time_range\x12!end_time must be after start_time\x1aO!has(this.start_time) || !has(this.end_time) || this.start_time < this.end_time\"|\n" +
 	"\x17ListAuditEventsResponse\x129\n" +
