@@ -15,6 +15,7 @@ import (
 	"unicode"
 
 	"google.golang.org/genproto/googleapis/api/annotations"
+	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -360,6 +361,11 @@ func runCollection(ctx context.Context, c *collection, args []string, stdout, st
 		cancel()
 		if err != nil {
 			return callError(err)
+		}
+		if body, ok := resp.(*httpbody.HttpBody); ok {
+			// A file (an export, the import template): as it is.
+			_, err := stdout.Write(body.GetData())
+			return err
 		}
 		pages = append(pages, resp)
 		next := stringField(resp, "next_page_token")

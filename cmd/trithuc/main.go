@@ -28,6 +28,7 @@ Usage:
   trithuc restore [--db PATH] [--force] BACKUP_FILE with the server stopped
   trithuc stats --by level,unit [--filter ...] [--as-of DATE] [--csv]    figures from a running server
   trithuc import people FILE.xlsx [--dry-run] [--skip-invalid]   with a progress bar
+  trithuc import template > mau.xlsx               the import template
   trithuc gen --db PATH | --api  --people N [--seed S]   add synthetic profiles
   trithuc <collection> <verb> [NAME] [flags]    call the API of a running server
   trithuc version                               the version, commit, Go and SQLite

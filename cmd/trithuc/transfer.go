@@ -24,6 +24,7 @@ import (
 )
 
 const importUsage = `Usage: trithuc import people FILE.xlsx|FILE.csv [--dry-run] [--skip-invalid] [--overwrite] [flags]
+       trithuc import template [flags] > mau.xlsx
 
 Imports people from a workbook or a CSV file (TransferService.ImportPeople),
 showing the operation's progress on stderr, then the problems by sheet, row
@@ -35,11 +36,14 @@ Flags:
 // runImport is `trithuc import people FILE`: it starts the import, follows
 // its operation with a progress bar, and prints the outcome.
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "template" {
+		return runTemplate(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) > 0 && args[0] == "people" {
 		args = args[1:]
 	} else if len(args) == 0 || !isHelp(args[0]) {
 		fmt.Fprint(stderr, importUsage)
-		return usageError("import: say what to import: trithuc import people FILE")
+		return usageError("import: say what to import: trithuc import people FILE, or import template")
 	}
 	fs := flag.NewFlagSet("trithuc import people", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -232,4 +236,35 @@ func runDownload(ctx context.Context, cf *clientFlags, full string, req proto.Me
 			return err
 		}
 	}
+}
+
+// runTemplate is `trithuc import template > mau.xlsx`.
+func runTemplate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("trithuc import template", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cf clientFlags
+	cf.register(fs)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: trithuc import template [flags] > mau.xlsx\n\nWrites the import template (TransferService.GetImportTemplate) to stdout.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError("import template takes no argument")
+	}
+	cl, err := cf.dial()
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	cctx, cancel := context.WithTimeout(ctx, cf.timeout)
+	defer cancel()
+	body, err := cl.Transfer.GetImportTemplate(cctx, &pb.GetImportTemplateRequest{})
+	if err != nil {
+		return callError(err)
+	}
+	_, err = stdout.Write(body.GetData())
+	return err
 }

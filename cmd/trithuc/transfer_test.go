@@ -111,6 +111,17 @@ func TestImportExportCommands(t *testing.T) {
 		t.Fatalf("re-import of an export: %v\n%s", err, out)
 	}
 
+	// The template, from the import command and from the collection's verb.
+	for _, args := range [][]string{{"import", "template"}, {"transfer", "get-import-template"}} {
+		var tmpl bytes.Buffer
+		if err := run(context.Background(), append(args, c...), &tmpl, &errOut); err != nil {
+			t.Fatalf("%s: %v\n%s", args, err, errOut.String())
+		}
+		if rows := sheetRows(t, tmpl.Bytes()); len(rows) != 1 || rows[0][0] != "Mã hồ sơ" {
+			t.Errorf("%s: template rows %q", args, rows)
+		}
+	}
+
 	for _, args := range [][]string{{"import"}, {"import", "people"}, {"import", "people", "a", "b"}} {
 		if _, err := cli(t, args...); err == nil {
 			t.Errorf("trithuc %s: no error", strings.Join(args, " "))

@@ -3949,6 +3949,22 @@ type TransferServiceImportPeopleParams struct {
 	Overwrite *bool `form:"overwrite,omitempty" json:"overwrite,omitempty"`
 }
 
+// TransferServiceGetImportTemplateParams defines parameters for TransferServiceGetImportTemplate.
+type TransferServiceGetImportTemplateParams struct {
+	// AsOfYear Year of the date. Must be from 1 to 9999, or 0 to specify a date without
+	// a year.
+	AsOfYear *int32 `form:"asOf.year,omitempty" json:"asOf.year,omitempty"`
+
+	// AsOfMonth Month of a year. Must be from 1 to 12, or 0 to specify a year without a
+	// month and day.
+	AsOfMonth *int32 `form:"asOf.month,omitempty" json:"asOf.month,omitempty"`
+
+	// AsOfDay Day of a month. Must be from 1 to 31 and valid for the year and month, or 0
+	// to specify a year by itself or a year and month where the day isn't
+	// significant.
+	AsOfDay *int32 `form:"asOf.day,omitempty" json:"asOf.day,omitempty"`
+}
+
 // PersonServiceSearchPeopleParams defines parameters for PersonServiceSearchPeople.
 type PersonServiceSearchPeopleParams struct {
 	// Query The words to find, e.g. "nguyen van anh kinh te": a person matches when
@@ -5122,6 +5138,14 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/people:import (the `TransferServiceImportPeople` operationId).
 	TransferServiceImportPeople(ctx context.Context, params *TransferServiceImportPeopleParams, body TransferServiceImportPeopleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// TransferServiceGetImportTemplate Returns the import template: an XLSX workbook with the people sheet
+	// ("Người") and its Vietnamese headers, drop-down lists from the
+	// reference data (gender, ethnic groups, administrative units, work
+	// location, countries) and a sheet of instructions ("Hướng dẫn").
+	//
+	// Corresponds with GET /v1/people:importTemplate (the `TransferServiceGetImportTemplate` operationId).
+	TransferServiceGetImportTemplate(ctx context.Context, params *TransferServiceGetImportTemplateParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonServiceSearchPeople Finds people by free text over their names, majors, institutions,
 	// workplaces and fields of expertise, typed with or without diacritics,
@@ -6869,6 +6893,24 @@ func (c *Client) TransferServiceImportPeopleWithBody(ctx context.Context, params
 // Corresponds with POST /v1/people:import (the `TransferServiceImportPeople` operationId).
 func (c *Client) TransferServiceImportPeople(ctx context.Context, params *TransferServiceImportPeopleParams, body TransferServiceImportPeopleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewTransferServiceImportPeopleRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// TransferServiceGetImportTemplate Returns the import template: an XLSX workbook with the people sheet
+// ("Người") and its Vietnamese headers, drop-down lists from the
+// reference data (gender, ethnic groups, administrative units, work
+// location, countries) and a sheet of instructions ("Hướng dẫn").
+//
+// Corresponds with GET /v1/people:importTemplate (the `TransferServiceGetImportTemplate` operationId).
+func (c *Client) TransferServiceGetImportTemplate(ctx context.Context, params *TransferServiceGetImportTemplateParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewTransferServiceGetImportTemplateRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -11666,6 +11708,84 @@ func NewTransferServiceImportPeopleRequestWithBody(server string, params *Transf
 	return req, nil
 }
 
+// NewTransferServiceGetImportTemplateRequest constructs an http.Request for the TransferServiceGetImportTemplate method
+func NewTransferServiceGetImportTemplateRequest(server string, params *TransferServiceGetImportTemplateParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/people:importTemplate")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.AsOfYear != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "asOf.year", *params.AsOfYear, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.AsOfMonth != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "asOf.month", *params.AsOfMonth, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.AsOfDay != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "asOf.day", *params.AsOfDay, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewPersonServiceSearchPeopleRequest constructs an http.Request for the PersonServiceSearchPeople method
 func NewPersonServiceSearchPeopleRequest(server string, params *PersonServiceSearchPeopleParams) (*http.Request, error) {
 	var err error
@@ -13156,6 +13276,16 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/people:import (the `TransferServiceImportPeople` operationId).
 	TransferServiceImportPeopleWithResponse(ctx context.Context, params *TransferServiceImportPeopleParams, body TransferServiceImportPeopleJSONRequestBody, reqEditors ...RequestEditorFn) (*TransferServiceImportPeopleResponse, error)
+
+	// TransferServiceGetImportTemplateWithResponse Returns the import template: an XLSX workbook with the people sheet
+	// ("Người") and its Vietnamese headers, drop-down lists from the
+	// reference data (gender, ethnic groups, administrative units, work
+	// location, countries) and a sheet of instructions ("Hướng dẫn").
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/people:importTemplate (the `TransferServiceGetImportTemplate` operationId).
+	TransferServiceGetImportTemplateWithResponse(ctx context.Context, params *TransferServiceGetImportTemplateParams, reqEditors ...RequestEditorFn) (*TransferServiceGetImportTemplateResponse, error)
 
 	// PersonServiceSearchPeopleWithResponse Finds people by free text over their names, majors, institutions,
 	// workplaces and fields of expertise, typed with or without diacritics,
@@ -16501,6 +16631,54 @@ func (r TransferServiceImportPeopleResponse) ContentType() string {
 	return ""
 }
 
+type TransferServiceGetImportTemplateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ApiHttpBody
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r TransferServiceGetImportTemplateResponse) GetJSON200() *ApiHttpBody {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r TransferServiceGetImportTemplateResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r TransferServiceGetImportTemplateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r TransferServiceGetImportTemplateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r TransferServiceGetImportTemplateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r TransferServiceGetImportTemplateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type PersonServiceSearchPeopleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -18257,6 +18435,22 @@ func (c *ClientWithResponses) TransferServiceImportPeopleWithResponse(ctx contex
 		return nil, err
 	}
 	return ParseTransferServiceImportPeopleResponse(rsp)
+}
+
+// TransferServiceGetImportTemplateWithResponse Returns the import template: an XLSX workbook with the people sheet
+// ("Người") and its Vietnamese headers, drop-down lists from the
+// reference data (gender, ethnic groups, administrative units, work
+// location, countries) and a sheet of instructions ("Hướng dẫn").
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/people:importTemplate (the `TransferServiceGetImportTemplate` operationId).
+func (c *ClientWithResponses) TransferServiceGetImportTemplateWithResponse(ctx context.Context, params *TransferServiceGetImportTemplateParams, reqEditors ...RequestEditorFn) (*TransferServiceGetImportTemplateResponse, error) {
+	rsp, err := c.TransferServiceGetImportTemplate(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTransferServiceGetImportTemplateResponse(rsp)
 }
 
 // PersonServiceSearchPeopleWithResponse Finds people by free text over their names, majors, institutions,
@@ -20619,6 +20813,39 @@ func ParseTransferServiceImportPeopleResponse(rsp *http.Response) (*TransferServ
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest GoogleLongrunningOperation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseTransferServiceGetImportTemplateResponse parses an HTTP response from a TransferServiceGetImportTemplateWithResponse call
+func ParseTransferServiceGetImportTemplateResponse(rsp *http.Response) (*TransferServiceGetImportTemplateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &TransferServiceGetImportTemplateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ApiHttpBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
