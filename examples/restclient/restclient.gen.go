@@ -707,19 +707,19 @@ func (e PersonServiceGetPersonParamsView) Valid() bool {
 
 // Defines values for TransferServiceExportPeopleParamsFormat.
 const (
-	CSV                          TransferServiceExportPeopleParamsFormat = "CSV"
-	SPREADSHEETFORMATUNSPECIFIED TransferServiceExportPeopleParamsFormat = "SPREADSHEET_FORMAT_UNSPECIFIED"
-	XLSX                         TransferServiceExportPeopleParamsFormat = "XLSX"
+	TransferServiceExportPeopleParamsFormatCSV                          TransferServiceExportPeopleParamsFormat = "CSV"
+	TransferServiceExportPeopleParamsFormatSPREADSHEETFORMATUNSPECIFIED TransferServiceExportPeopleParamsFormat = "SPREADSHEET_FORMAT_UNSPECIFIED"
+	TransferServiceExportPeopleParamsFormatXLSX                         TransferServiceExportPeopleParamsFormat = "XLSX"
 )
 
 // Valid indicates whether the value is a known member of the TransferServiceExportPeopleParamsFormat enum.
 func (e TransferServiceExportPeopleParamsFormat) Valid() bool {
 	switch e {
-	case CSV:
+	case TransferServiceExportPeopleParamsFormatCSV:
 		return true
-	case SPREADSHEETFORMATUNSPECIFIED:
+	case TransferServiceExportPeopleParamsFormatSPREADSHEETFORMATUNSPECIFIED:
 		return true
-	case XLSX:
+	case TransferServiceExportPeopleParamsFormatXLSX:
 		return true
 	default:
 		return false
@@ -879,6 +879,27 @@ func (e StatisticsServiceExportStatisticsParamsUnitVintage) Valid() bool {
 	case StatisticsServiceExportStatisticsParamsUnitVintageHISTORY2024:
 		return true
 	case StatisticsServiceExportStatisticsParamsUnitVintageUNITVINTAGEUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StatisticsServiceExportStatisticsParamsFormat.
+const (
+	StatisticsServiceExportStatisticsParamsFormatCSV                          StatisticsServiceExportStatisticsParamsFormat = "CSV"
+	StatisticsServiceExportStatisticsParamsFormatSPREADSHEETFORMATUNSPECIFIED StatisticsServiceExportStatisticsParamsFormat = "SPREADSHEET_FORMAT_UNSPECIFIED"
+	StatisticsServiceExportStatisticsParamsFormatXLSX                         StatisticsServiceExportStatisticsParamsFormat = "XLSX"
+)
+
+// Valid indicates whether the value is a known member of the StatisticsServiceExportStatisticsParamsFormat enum.
+func (e StatisticsServiceExportStatisticsParamsFormat) Valid() bool {
+	switch e {
+	case StatisticsServiceExportStatisticsParamsFormatCSV:
+		return true
+	case StatisticsServiceExportStatisticsParamsFormatSPREADSHEETFORMATUNSPECIFIED:
+		return true
+	case StatisticsServiceExportStatisticsParamsFormatXLSX:
 		return true
 	default:
 		return false
@@ -4153,6 +4174,14 @@ type StatisticsServiceExportStatisticsParams struct {
 	// district whose successor it is when the reference data names exactly
 	// one; otherwise, and for people with no position on that day, "".
 	UnitVintage *StatisticsServiceExportStatisticsParamsUnitVintage `form:"unitVintage,omitempty" json:"unitVintage,omitempty"`
+
+	// Format CSV (the default) or XLSX. In a workbook counts are numbers, and the
+	// two kinds of suppressed count are shaded apart, as the legend says.
+	//
+	//  - SPREADSHEET_FORMAT_UNSPECIFIED: The server's default: CSV.
+	//  - CSV: Comma-separated UTF-8 text with a byte order mark, as Excel opens it.
+	//  - XLSX: An Office Open XML workbook.
+	Format *StatisticsServiceExportStatisticsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // StatisticsServiceExportStatisticsParamsDimensions defines parameters for StatisticsServiceExportStatistics.
@@ -4160,6 +4189,9 @@ type StatisticsServiceExportStatisticsParamsDimensions string
 
 // StatisticsServiceExportStatisticsParamsUnitVintage defines parameters for StatisticsServiceExportStatistics.
 type StatisticsServiceExportStatisticsParamsUnitVintage string
+
+// StatisticsServiceExportStatisticsParamsFormat defines parameters for StatisticsServiceExportStatistics.
+type StatisticsServiceExportStatisticsParamsFormat string
 
 // StatisticsServiceGetIndicatorsParams defines parameters for StatisticsServiceGetIndicators.
 type StatisticsServiceGetIndicatorsParams struct {
@@ -5174,7 +5206,8 @@ type ClientInterface interface {
 	// StatisticsServiceExportStatistics The answer of ComputeStatistics as a CSV file for a spreadsheet: UTF-8
 	// with a byte-order mark, Vietnamese column headers, one line per row and
 	// a last line with the total, then a legend; a count below the threshold
-	// reads "<5" (the threshold), one withheld to protect another "ẩn".
+	// reads "<5" (the threshold), one withheld to protect another "ẩn". With
+	// format XLSX, the same as a workbook.
 	//
 	// Corresponds with GET /v1/statistics:export (the `StatisticsServiceExportStatistics` operationId).
 	StatisticsServiceExportStatistics(ctx context.Context, params *StatisticsServiceExportStatisticsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -6988,7 +7021,8 @@ func (c *Client) StatisticsServiceComputeStatistics(ctx context.Context, params 
 // StatisticsServiceExportStatistics The answer of ComputeStatistics as a CSV file for a spreadsheet: UTF-8
 // with a byte-order mark, Vietnamese column headers, one line per row and
 // a last line with the total, then a legend; a count below the threshold
-// reads "<5" (the threshold), one withheld to protect another "ẩn".
+// reads "<5" (the threshold), one withheld to protect another "ẩn". With
+// format XLSX, the same as a workbook.
 //
 // Corresponds with GET /v1/statistics:export (the `StatisticsServiceExportStatistics` operationId).
 func (c *Client) StatisticsServiceExportStatistics(ctx context.Context, params *StatisticsServiceExportStatisticsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -12222,6 +12256,18 @@ func NewStatisticsServiceExportStatisticsRequest(server string, params *Statisti
 
 		}
 
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -13322,7 +13368,8 @@ type ClientWithResponsesInterface interface {
 	// StatisticsServiceExportStatisticsWithResponse The answer of ComputeStatistics as a CSV file for a spreadsheet: UTF-8
 	// with a byte-order mark, Vietnamese column headers, one line per row and
 	// a last line with the total, then a legend; a count below the threshold
-	// reads "<5" (the threshold), one withheld to protect another "ẩn".
+	// reads "<5" (the threshold), one withheld to protect another "ẩn". With
+	// format XLSX, the same as a workbook.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18512,7 +18559,8 @@ func (c *ClientWithResponses) StatisticsServiceComputeStatisticsWithResponse(ctx
 // StatisticsServiceExportStatisticsWithResponse The answer of ComputeStatistics as a CSV file for a spreadsheet: UTF-8
 // with a byte-order mark, Vietnamese column headers, one line per row and
 // a last line with the total, then a legend; a count below the threshold
-// reads "<5" (the threshold), one withheld to protect another "ẩn".
+// reads "<5" (the threshold), one withheld to protect another "ẩn". With
+// format XLSX, the same as a workbook.
 //
 // Returns a wrapper object for the known response body format(s).
 //
