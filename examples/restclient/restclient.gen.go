@@ -4762,6 +4762,14 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/fields/{field} (the `ReferenceServiceGetField` operationId).
 	ReferenceServiceGetField(ctx context.Context, field string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// TransferServiceGetImportReport Returns the report of an ended import that found problems: a copy of
+	// its file as an XLSX workbook (a CSV file becomes the people sheet) with
+	// a column "Lỗi" listing each row's problems and the bad cells filled
+	// red. NOT_FOUND when the import found no problem or has not ended.
+	//
+	// Corresponds with GET /v1/operations/{operation}:report (the `TransferServiceGetImportReport` operationId).
+	TransferServiceGetImportReport(ctx context.Context, operation string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// OrganizationServiceListOrganizations Lists organizations (https://google.aip.dev/132).
 	//
 	// Corresponds with GET /v1/organizations (the `OrganizationServiceListOrganizations` operationId).
@@ -5957,6 +5965,24 @@ func (c *Client) ReferenceServiceListFields(ctx context.Context, params *Referen
 // Corresponds with GET /v1/fields/{field} (the `ReferenceServiceGetField` operationId).
 func (c *Client) ReferenceServiceGetField(ctx context.Context, field string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReferenceServiceGetFieldRequest(c.Server, field)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// TransferServiceGetImportReport Returns the report of an ended import that found problems: a copy of
+// its file as an XLSX workbook (a CSV file becomes the people sheet) with
+// a column "Lỗi" listing each row's problems and the bad cells filled
+// red. NOT_FOUND when the import found no problem or has not ended.
+//
+// Corresponds with GET /v1/operations/{operation}:report (the `TransferServiceGetImportReport` operationId).
+func (c *Client) TransferServiceGetImportReport(ctx context.Context, operation string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewTransferServiceGetImportReportRequest(c.Server, operation)
 	if err != nil {
 		return nil, err
 	}
@@ -9034,6 +9060,40 @@ func NewReferenceServiceGetFieldRequest(server string, field string) (*http.Requ
 	}
 
 	operationPath := fmt.Sprintf("/v1/fields/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewTransferServiceGetImportReportRequest constructs an http.Request for the TransferServiceGetImportReport method
+func NewTransferServiceGetImportReportRequest(server string, operation string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "operation", operation, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/operations/%s:report", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -12874,6 +12934,16 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/fields/{field} (the `ReferenceServiceGetField` operationId).
 	ReferenceServiceGetFieldWithResponse(ctx context.Context, field string, reqEditors ...RequestEditorFn) (*ReferenceServiceGetFieldResponse, error)
 
+	// TransferServiceGetImportReportWithResponse Returns the report of an ended import that found problems: a copy of
+	// its file as an XLSX workbook (a CSV file becomes the people sheet) with
+	// a column "Lỗi" listing each row's problems and the bad cells filled
+	// red. NOT_FOUND when the import found no problem or has not ended.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/operations/{operation}:report (the `TransferServiceGetImportReport` operationId).
+	TransferServiceGetImportReportWithResponse(ctx context.Context, operation string, reqEditors ...RequestEditorFn) (*TransferServiceGetImportReportResponse, error)
+
 	// OrganizationServiceListOrganizationsWithResponse Lists organizations (https://google.aip.dev/132).
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -14848,6 +14918,54 @@ func (r ReferenceServiceGetFieldResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ReferenceServiceGetFieldResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type TransferServiceGetImportReportResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ApiHttpBody
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r TransferServiceGetImportReportResponse) GetJSON200() *ApiHttpBody {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r TransferServiceGetImportReportResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r TransferServiceGetImportReportResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r TransferServiceGetImportReportResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r TransferServiceGetImportReportResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r TransferServiceGetImportReportResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -17699,6 +17817,22 @@ func (c *ClientWithResponses) ReferenceServiceGetFieldWithResponse(ctx context.C
 	return ParseReferenceServiceGetFieldResponse(rsp)
 }
 
+// TransferServiceGetImportReportWithResponse Returns the report of an ended import that found problems: a copy of
+// its file as an XLSX workbook (a CSV file becomes the people sheet) with
+// a column "Lỗi" listing each row's problems and the bad cells filled
+// red. NOT_FOUND when the import found no problem or has not ended.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/operations/{operation}:report (the `TransferServiceGetImportReport` operationId).
+func (c *ClientWithResponses) TransferServiceGetImportReportWithResponse(ctx context.Context, operation string, reqEditors ...RequestEditorFn) (*TransferServiceGetImportReportResponse, error) {
+	rsp, err := c.TransferServiceGetImportReport(ctx, operation, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTransferServiceGetImportReportResponse(rsp)
+}
+
 // OrganizationServiceListOrganizationsWithResponse Lists organizations (https://google.aip.dev/132).
 //
 // Returns a wrapper object for the known response body format(s).
@@ -19607,6 +19741,39 @@ func ParseReferenceServiceGetFieldResponse(rsp *http.Response) (*ReferenceServic
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest V1Field
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseTransferServiceGetImportReportResponse parses an HTTP response from a TransferServiceGetImportReportWithResponse call
+func ParseTransferServiceGetImportReportResponse(rsp *http.Response) (*TransferServiceGetImportReportResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &TransferServiceGetImportReportResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ApiHttpBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
