@@ -23,7 +23,7 @@ import (
 	"trithuc/transfer"
 )
 
-const importUsage = `Usage: trithuc import people FILE.xlsx|FILE.csv [--dry-run] [--skip-invalid] [--overwrite] [flags]
+const importUsage = `Usage: trithuc import people FILE.xlsx|FILE.csv [--dry-run] [--skip-invalid] [--overwrite] [--report ERRORS.xlsx] [flags]
        trithuc import template [flags] > mau.xlsx
 
 Imports people from a workbook or a CSV file (TransferService.ImportPeople),
@@ -53,6 +53,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	skip := fs.Bool("skip-invalid", false, "import the good rows and list the bad ones")
 	overwrite := fs.Bool("overwrite", false, "let imported values replace different registered ones")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	reportFile := fs.String("report", "", "when there are problems, save the file with its errors marked to this `xlsx` file")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, importUsage)
 		fs.PrintDefaults()
@@ -120,7 +121,24 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	bar.show(op)
 	bar.end()
-	return printImport(stdout, cf.output, op)
+	err = printImport(stdout, cf.output, op)
+	if *reportFile != "" {
+		cctx, cancel := context.WithTimeout(ctx, cf.timeout)
+		defer cancel()
+		report, rerr := cl.Transfer.GetImportReport(cctx, &pb.GetImportReportRequest{Name: op.GetName()})
+		switch {
+		case status.Code(rerr) == codes.NotFound:
+			fmt.Fprintln(stderr, "no problem: no report written")
+		case rerr != nil:
+			return errors.Join(err, callError(rerr))
+		default:
+			if werr := os.WriteFile(*reportFile, report.GetData(), 0o644); werr != nil {
+				return errors.Join(err, werr)
+			}
+			fmt.Fprintf(stderr, "the file with its errors marked: %s\n", *reportFile)
+		}
+	}
+	return err
 }
 
 // printImport prints an ended import: its counts and problems, and its error

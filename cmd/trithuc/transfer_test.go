@@ -66,9 +66,15 @@ func TestImportExportCommands(t *testing.T) {
 		[]any{"Nguyễn", "Thị", "Hoa", "Nữ", "15/03/1980", "001180000001"},
 		[]any{"Trần", "", "Bình", "Nam", "31/02/1980", ""},
 		[]any{"Thạch", "", "Sa Rươl", "Nam", "1988", ""})
-	out, err = cli(t, append([]string{"import", "people", file, "--output", "table"}, c...)...)
+	errs := filepath.Join(dir, "loi.xlsx")
+	out, err = cli(t, append([]string{"import", "people", file, "--output", "table", "--report", errs}, c...)...)
 	if err == nil || !strings.Contains(err.Error(), "INVALID_ARGUMENT") || !strings.Contains(out, "E (Ngày sinh)") || !strings.Contains(out, "not applied") {
 		t.Fatalf("import with a bad row: %v\n%s", err, out)
+	}
+	if data, err := os.ReadFile(errs); err != nil {
+		t.Errorf("no report: %v\n%s", err, out)
+	} else if rows := sheetRows(t, data); len(rows) != 4 || len(rows[2]) != 7 || !strings.Contains(rows[2][6], "E (Ngày sinh)") {
+		t.Errorf("report rows %q", rows)
 	}
 	// Skipping it imports the others, with a progress bar from the
 	// operation's metadata.
