@@ -19,6 +19,7 @@ import (
 
 	"trithuc/client"
 	"trithuc/store"
+	"trithuc/transfer"
 )
 
 // env is a real server on loopback ports over a real database file, with a
@@ -155,7 +156,8 @@ func (e *env) restAs(token, method, path string, body any) (int, map[string]any)
 	raw, _ := io.ReadAll(resp.Body)
 	var out map[string]any
 	// An export answers with the file itself.
-	if len(raw) > 0 && (resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv")) {
+	file := strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") || resp.Header.Get("Content-Type") == transfer.ContentTypeXLSX
+	if len(raw) > 0 && (resp.StatusCode != http.StatusOK || !file) {
 		if err := json.Unmarshal(raw, &out); err != nil {
 			e.t.Fatalf("%s %s: answer is not JSON: %v\n%s", method, path, err, raw)
 		}

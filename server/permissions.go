@@ -146,6 +146,8 @@ var permissions = map[string]access{
 	// Operations: each caller sees only its own (operations.go).
 	"/trithuc.v1.TransferService/ImportPeople":       may(unscoped, RoleRegistrar),
 	"/trithuc.v1.TransferService/ExportPeople":       may(unscoped, RoleRegistrar, RoleHomeAffairs),
+	"/trithuc.v1.TransferService/GetImportTemplate":  may(unscoped, RoleRegistrar),
+	"/trithuc.v1.TransferService/GetImportReport":    may(unscoped, RoleRegistrar),
 	"/google.longrunning.Operations/GetOperation":    may(unscoped, RoleRegistrar, RoleHomeAffairs),
 	"/google.longrunning.Operations/ListOperations":  may(unscoped, RoleRegistrar, RoleHomeAffairs),
 	"/google.longrunning.Operations/CancelOperation": may(unscoped, RoleRegistrar, RoleHomeAffairs),

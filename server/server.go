@@ -273,6 +273,12 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		runtime.WithRoutingErrorHandler(routingError),
 		runtime.WithHealthzEndpoint(healthpb.NewHealthClient(s.gwConn)),
 	)...)
+	// The operations' routes first: the gateway tries the routes registered
+	// last first, and GET /v1/operations/{id} would take an import's
+	// report, /v1/operations/{id}:report, for an operation's id.
+	if err := s.operationsGateway(gw); err != nil {
+		return nil, err
+	}
 	ctx := context.Background()
 	for _, register := range []func(context.Context, *runtime.ServeMux, *grpc.ClientConn) error{
 		pb.RegisterPersonServiceHandler,
@@ -287,9 +293,6 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		if err := register(ctx, gw, s.gwConn); err != nil {
 			return nil, fmt.Errorf("server: gateway: %w", err)
 		}
-	}
-	if err := s.operationsGateway(gw); err != nil {
-		return nil, err
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, r *http.Request) {

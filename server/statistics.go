@@ -14,6 +14,7 @@ import (
 
 	pb "trithuc/proto/trithuc/v1"
 	"trithuc/store"
+	"trithuc/transfer"
 )
 
 type statisticsService struct {
@@ -40,11 +41,19 @@ func (s *statisticsService) ComputeStatistics(ctx context.Context, req *pb.Compu
 	return out, grpcError(ctx, err)
 }
 
-// ExportStatistics answers as ComputeStatistics does, as a CSV file.
+// ExportStatistics answers as ComputeStatistics does, as a CSV file or a
+// workbook.
 func (s *statisticsService) ExportStatistics(ctx context.Context, req *pb.ExportStatisticsRequest) (*httpbody.HttpBody, error) {
 	out, err := s.db.ComputeStatistics(ctx, statsQuery(req.GetFilter(), req.GetDimensions(), req))
 	if err != nil {
 		return nil, grpcError(ctx, err)
+	}
+	if req.GetFormat() == pb.SpreadsheetFormat_XLSX {
+		data, err := statisticsXLSX(out)
+		if err != nil {
+			return nil, grpcError(ctx, err)
+		}
+		return &httpbody.HttpBody{ContentType: transfer.ContentTypeXLSX, Data: data}, nil
 	}
 	return &httpbody.HttpBody{ContentType: "text/csv; charset=utf-8", Data: statisticsCSV(out)}, nil
 }
@@ -88,40 +97,73 @@ func statisticsCSV(r *pb.ComputeStatisticsResponse) []byte {
 	b.WriteString(utf8BOM)
 	w := csv.NewWriter(&b)
 	w.UseCRLF = true
-	var header []string
-	for _, label := range r.GetDimensionLabels() {
-		header = append(header, "Mã "+lowerFirst(label), label)
+	t := newStatsTable(r)
+	w.Write(t.header)
+	for _, row := range t.rows {
+		line := append([]string(nil), row.labels...)
+		w.Write(append(line, row.count.text))
 	}
-	header = append(header, "Số người")
-	w.Write(header)
+	w.Write([]string{})
+	w.Write([]string{t.legendBelow + " " + t.legendProtects})
+	w.Flush()
+	return b.Bytes()
+}
+
+// statsTable is an answer of ComputeStatistics laid out for a spreadsheet:
+// for each dimension a column of codes and one of names, then the count;
+// the last row is the total.
+type statsTable struct {
+	header []string
+	rows   []statsRow
+	// The legend of the two marks of a suppressed count.
+	legendBelow, legendProtects string
+}
+
+type statsRow struct {
+	labels []string
+	count  statsCount
+}
+
+// statsCount is a count as a cell shows it: the number, "<5" below the
+// threshold, or "ẩn" withheld to protect another.
+type statsCount struct {
+	n      *int32
+	reason pb.SuppressionReason
+	text   string
+}
+
+func newStatsTable(r *pb.ComputeStatisticsResponse) *statsTable {
+	t := &statsTable{}
+	for _, label := range r.GetDimensionLabels() {
+		t.header = append(t.header, "Mã "+lowerFirst(label), label)
+	}
+	t.header = append(t.header, "Số người")
 	threshold := int(r.GetSuppressionThreshold())
 	below := "<" + strconv.Itoa(threshold)
-	count := func(n *int32, reason pb.SuppressionReason) string {
+	count := func(n *int32, reason pb.SuppressionReason) statsCount {
 		switch {
 		case n != nil:
-			return strconv.Itoa(int(*n))
+			return statsCount{n: n, text: strconv.Itoa(int(*n))}
 		case reason == pb.SuppressionReason_PROTECTS_ANOTHER:
-			return protectsMark
+			return statsCount{reason: reason, text: protectsMark}
 		}
-		return below
+		return statsCount{reason: pb.SuppressionReason_BELOW_THRESHOLD, text: below}
 	}
 	for _, row := range r.GetRows() {
 		var line []string
 		for i, v := range row.GetValues() {
 			line = append(line, v, row.GetLabels()[i])
 		}
-		w.Write(append(line, count(row.Count, row.GetSuppressionReason())))
+		t.rows = append(t.rows, statsRow{labels: line, count: count(row.Count, row.GetSuppressionReason())})
 	}
-	total := make([]string, len(header))
+	total := make([]string, len(t.header)-1)
 	total[0] = "Tổng cộng"
-	total[len(total)-1] = count(r.Total, r.GetTotalSuppressionReason())
-	w.Write(total)
-	w.Write([]string{})
-	w.Write([]string{"Ghi chú: " + below + " là từ 1 đến " + strconv.Itoa(threshold-1) +
-		" người, không công bố để bảo vệ thông tin cá nhân; " + protectsMark +
-		" là số không công bố để không suy ra được một số " + below + " từ các số khác, có thể là số bất kỳ (kể cả số lớn hoặc 0)."})
-	w.Flush()
-	return b.Bytes()
+	t.rows = append(t.rows, statsRow{labels: total, count: count(r.Total, r.GetTotalSuppressionReason())})
+	t.legendBelow = "Ghi chú: " + below + " là từ 1 đến " + strconv.Itoa(threshold-1) +
+		" người, không công bố để bảo vệ thông tin cá nhân;"
+	t.legendProtects = protectsMark + " là số không công bố để không suy ra được một số " + below +
+		" từ các số khác, có thể là số bất kỳ (kể cả số lớn hoặc 0)."
+	return t
 }
 
 // protectsMark stands for a count withheld to protect another.

@@ -167,6 +167,7 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 	finish := func(op *store.Operation) {
 		resp.Applied = !req.GetValidateOnly() && (resp.Refused == 0 || req.GetSkipInvalid())
 		op.Metadata, _ = proto.Marshal(run.metadata())
+		op.Report = importReport(req.GetFile(), sheet, resp.Problems)
 		if resp.Refused > 0 && !req.GetSkipInvalid() {
 			st := status.New(codes.InvalidArgument, fmt.Sprintf("%d rows have errors; nothing was imported. Correct them, or import with skip_invalid to import the good rows", resp.Refused))
 			if d, err := st.WithDetails(resp); err == nil {

@@ -20,6 +20,10 @@ type Operation struct {
 	Metadata   []byte
 	Response   []byte
 	Error      []byte
+	// Report is a file the operation made for its caller to download (an
+	// import's annotated copy); it is written with the final state and
+	// read only by GetOperationReport.
+	Report []byte
 }
 
 // NewOperationID makes an operation id.
@@ -42,8 +46,8 @@ func (db *DB) FinishOperation(ctx context.Context, op *Operation, audit *AuditEv
 
 func (tx *Tx) finishOperation(ctx context.Context, op *Operation) error {
 	op.Done, op.UpdateTime = true, tx.now
-	_, err := tx.ExecContext(ctx, `UPDATE operations SET done = 1, update_time = ?, metadata = ?, response = ?, error = ?
-		WHERE id = ?`, micros(tx.now), op.Metadata, op.Response, op.Error, op.ID)
+	_, err := tx.ExecContext(ctx, `UPDATE operations SET done = 1, update_time = ?, metadata = ?, response = ?, error = ?, report = ?
+		WHERE id = ?`, micros(tx.now), op.Metadata, op.Response, op.Error, op.Report, op.ID)
 	return dbError(err)
 }
 
@@ -66,6 +70,16 @@ func (db *DB) GetOperation(ctx context.Context, id string) (*Operation, error) {
 		return nil, errorf(NotFound, "name", "operations/%s does not exist", id)
 	}
 	return op, dbError(err)
+}
+
+// GetOperationReport returns the report of operations/{id} and who started
+// the operation; the report is nil when it made none.
+func (db *DB) GetOperationReport(ctx context.Context, id string) (principal string, report []byte, err error) {
+	err = db.readRow(ctx, `SELECT principal, report FROM operations WHERE id = ?`, id).Scan(&principal, &report)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil, errorf(NotFound, "name", "operations/%s does not exist", id)
+	}
+	return principal, report, dbError(err)
 }
 
 // ListOperations returns the operations of principal ("" for everyone's),

@@ -15,6 +15,7 @@ import (
 	"unicode"
 
 	"google.golang.org/genproto/googleapis/api/annotations"
+	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -55,6 +56,7 @@ var contractFiles = []protoreflect.FileDescriptor{
 	pb.File_trithuc_v1_audit_service_proto,
 	pb.File_trithuc_v1_statistics_proto,
 	pb.File_trithuc_v1_privacy_service_proto,
+	pb.File_trithuc_v1_transfer_service_proto,
 }
 
 func discover() map[string]*collection {
@@ -227,7 +229,7 @@ func (f *clientFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.caFile, "ca-file", "", "trust the server certificates this PEM `file` signs (implies --tls)")
 	fs.StringVar(&f.cert, "cert", "", "authenticate with the client certificate in this PEM `file`, instead of a key (with --key; implies --tls)")
 	fs.StringVar(&f.key, "key", "", "the PEM private key `file` of --cert")
-	fs.StringVar(&f.output, "output", "json", "print results as `json` or table")
+	fs.StringVar(&f.output, "output", "json", "print results as `json`, table or csv (a list's items, one a line)")
 	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "give up on a call after this `duration`")
 }
 
@@ -282,6 +284,10 @@ func runCollection(ctx context.Context, c *collection, args []string, stdout, st
 	if v == nil {
 		return usageError(fmt.Sprintf("%s: unknown verb %q; verbs: %s", c.name, args[0], strings.Join(c.verbNames(), ", ")))
 	}
+	if v.method.FullName() == importPeople {
+		// The file is the request: `people import FILE` is `import people FILE`.
+		return runImport(ctx, append([]string{"people"}, args[1:]...), stdout, stderr)
+	}
 	reqType, err := protoregistry.GlobalTypes.FindMessageByName(v.method.Input().FullName())
 	if err != nil {
 		return err
@@ -312,8 +318,8 @@ func runCollection(ctx context.Context, c *collection, args []string, stdout, st
 	if err := parseFlags(fs, interleave(fs, args[1:])); err != nil {
 		return err
 	}
-	if cf.output != "json" && cf.output != "table" {
-		return usageError("--output must be json or table")
+	if cf.output != "json" && cf.output != "table" && cf.output != "csv" {
+		return usageError("--output must be json, table or csv")
 	}
 	switch {
 	case fs.NArg() > 1:
@@ -335,12 +341,22 @@ func runCollection(ctx context.Context, c *collection, args []string, stdout, st
 		}
 	}
 
+	full := "/" + string(v.method.Parent().FullName()) + "/" + string(v.method.Name())
+	if v.method.IsStreamingServer() && v.method.Output().FullName() == "google.api.HttpBody" {
+		// A file, streamed in chunks (ExportPeople): --columns names its
+		// columns rather than a table's.
+		if vf.columns != "" && hasField(req, "columns") {
+			if err := mf.setPath(req, "columns", vf.columns); err != nil {
+				return usageError(err.Error())
+			}
+		}
+		return runDownload(ctx, cf, full, req, stdout)
+	}
 	cl, err := cf.dial()
 	if err != nil {
 		return err
 	}
 	defer cl.Close()
-	full := "/" + string(v.method.Parent().FullName()) + "/" + string(v.method.Name())
 	var pages []proto.Message
 	for {
 		resp := respType.New().Interface()
@@ -349,6 +365,11 @@ func runCollection(ctx context.Context, c *collection, args []string, stdout, st
 		cancel()
 		if err != nil {
 			return callError(err)
+		}
+		if body, ok := resp.(*httpbody.HttpBody); ok {
+			// A file (an export, the import template): as it is.
+			_, err := stdout.Write(body.GetData())
+			return err
 		}
 		pages = append(pages, resp)
 		next := stringField(resp, "next_page_token")
@@ -378,7 +399,7 @@ func verbFlags(fs *flag.FlagSet, v *verb) *verbFlagSet {
 	if v.method.Input().Fields().ByName("page_token") != nil {
 		fs.BoolVar(&vf.all, "all", false, "fetch every page, not just the first")
 	}
-	fs.StringVar(&vf.columns, "columns", "", "with --output table: the `fields` to show, comma-separated")
+	fs.StringVar(&vf.columns, "columns", "", "with --output table or csv: the `fields` to show, comma-separated")
 	vf.message = newMessageFlags(fs, v.method.Input())
 	return vf
 }
@@ -481,5 +502,8 @@ func codeName(c codes.Code) string {
 	}
 	return b.String()
 }
+
+// importPeople has its own command: its request is a file.
+const importPeople = "trithuc.v1.TransferService.ImportPeople"
 
 var jsonOut = protojson.MarshalOptions{UseProtoNames: true}

@@ -61,7 +61,7 @@ func runCompletion(args []string, stdout, stderr io.Writer) error {
 // adminCommands are the commands that are not collections, with their verbs.
 var adminCommands = map[string][]string{
 	"serve": nil, "keys": {"create", "list", "revoke"}, "reference": {"load"}, "backup": nil, "restore": nil,
-	"stats": {"indicators", "settings"}, "gen": nil, "health": nil, "version": nil, "help": nil, "completion": {"bash", "zsh"},
+	"stats": {"indicators", "settings"}, "import": {"people", "template"}, "gen": nil, "health": nil, "version": nil, "help": nil, "completion": {"bash", "zsh"},
 }
 
 // complete answers the words that may follow args, whose last element is

@@ -27,6 +27,8 @@ Usage:
   trithuc backup [--db PATH] BACKUP_FILE           online, while serving
   trithuc restore [--db PATH] [--force] BACKUP_FILE with the server stopped
   trithuc stats --by level,unit [--filter ...] [--as-of DATE] [--csv]    figures from a running server
+  trithuc import people FILE.xlsx [--dry-run] [--skip-invalid]   with a progress bar
+  trithuc import template > mau.xlsx               the import template
   trithuc gen --db PATH | --api  --people N [--seed S]   add synthetic profiles
   trithuc <collection> <verb> [NAME] [flags]    call the API of a running server
   trithuc version                               the version, commit, Go and SQLite
@@ -41,7 +43,7 @@ Client flags (every collection command):
   --token KEY          an API key (default $TRITHUC_TOKEN)
   --tls, --ca-file PEM connect with TLS, trusting the CAs in the file
   --cert PEM --key PEM authenticate with a client certificate instead of a key
-  --output json|table  how to print results (default json)
+  --output json|table|csv  how to print results (default json)
 `
 
 func main() {
@@ -88,6 +90,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runReference(ctx, rest, stdout, stderr)
 	case "stats":
 		return runStats(ctx, rest, stdout, stderr)
+	case "import":
+		return runImport(ctx, rest, stdout, stderr)
 	case "gen":
 		return runGen(ctx, rest, stdout, stderr)
 	case "health":

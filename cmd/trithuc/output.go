@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -69,6 +70,9 @@ func printResult(w io.Writer, format, columns string, pages []proto.Message) err
 		rows = append(rows, resp.ProtoReflect())
 	}
 	cols := tableColumns(md, columns)
+	if format == "csv" {
+		return printCSV(w, cols, rows)
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	header := make([]string, len(cols))
 	for i, c := range cols {
@@ -91,6 +95,23 @@ func printResult(w io.Writer, format, columns string, pages []proto.Message) err
 		}
 	}
 	return nil
+}
+
+// printCSV prints rows as CSV for a spreadsheet or a script: the fields'
+// names as the header, then a line per item (every page with --all, and no
+// hint of more pages, which would be read as a row).
+func printCSV(w io.Writer, cols []string, rows []protoreflect.Message) error {
+	cw := csv.NewWriter(w)
+	cw.Write(cols)
+	for _, r := range rows {
+		cells := make([]string, len(cols))
+		for i, c := range cols {
+			cells[i] = cell(r, c)
+		}
+		cw.Write(cells)
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 // itemsField is the repeated message field of a List response.

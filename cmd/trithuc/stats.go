@@ -18,7 +18,7 @@ import (
 )
 
 const statsUsage = `Usage:
-  trithuc stats --by DIMENSIONS [--filter FILTER] [--as-of YYYY-MM-DD] [--field-level 1|2] [--units current|2024] [--csv]
+  trithuc stats --by DIMENSIONS [--filter FILTER] [--as-of YYYY-MM-DD] [--field-level 1|2] [--units current|2024] [--csv|--xlsx]
   trithuc stats indicators [--filter FILTER] [--as-of YYYY-MM-DD]
   trithuc stats settings [--threshold N]
 
@@ -36,7 +36,8 @@ by one to three dimensions, comma-separated:
 Counts below the suppression threshold (5 unless an administrator set
 another) are shown as "<5", and so are others that would give them away.
 --csv prints the same answer as a CSV file for a spreadsheet (UTF-8 with a
-byte-order mark, Vietnamese headers). "stats indicators" prints the plan's
+byte-order mark, Vietnamese headers), --xlsx as a workbook with the two
+kinds of hidden count shaded apart and a legend. "stats indicators" prints the plan's
 indicators; "stats settings --threshold N" sets the threshold (never below
 3; administrators only).
 
@@ -115,6 +116,7 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fieldLevel := fs.Int("field-level", 1, "for field: 1 for the six areas, 2 for their subfields")
 	units := fs.String("units", "current", "for unit: `current` workplaces, or 2024 for the districts before the 2025 reform")
 	csvOut := fs.Bool("csv", false, "print a CSV file for a spreadsheet instead of a table")
+	xlsxOut := fs.Bool("xlsx", false, "write an XLSX workbook instead of a table (> thongke.xlsx)")
 	threshold := fs.Int("threshold", 0, "with settings: the new suppression threshold (3 or more)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -135,8 +137,8 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	switch verb {
 	case "":
 	case "indicators", "settings":
-		if set["by"] || set["csv"] || set["field-level"] || set["units"] {
-			return usageError("stats " + verb + " takes no --by, --csv, --field-level or --units")
+		if set["by"] || set["csv"] || set["xlsx"] || set["field-level"] || set["units"] {
+			return usageError("stats " + verb + " takes no --by, --csv, --xlsx, --field-level or --units")
 		}
 	default:
 		return usageError(fmt.Sprintf("stats: unknown verb %q; say indicators or settings, or give --by", verb))
@@ -200,9 +202,13 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		printIndicators(stdout, r)
 		return nil
 
-	case *csvOut:
+	case *csvOut || *xlsxOut:
+		format := pb.SpreadsheetFormat_CSV
+		if *xlsxOut {
+			format = pb.SpreadsheetFormat_XLSX
+		}
 		r, err := stats.ExportStatistics(cctx, &pb.ExportStatisticsRequest{Dimensions: req.Dimensions, Filter: req.Filter,
-			AsOf: req.AsOf, FieldLevel: req.FieldLevel, UnitVintage: req.UnitVintage})
+			AsOf: req.AsOf, FieldLevel: req.FieldLevel, UnitVintage: req.UnitVintage, Format: format})
 		if err != nil {
 			return callError(err)
 		}

@@ -1,6 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"context"
+
+	"github.com/xuri/excelize/v2"
+
 	pb "trithuc/proto/trithuc/v1"
 
 	"errors"
@@ -40,6 +45,16 @@ func TestStatsCommand(t *testing.T) {
 	}
 	if !strings.HasPrefix(out, "\ufeffMã trình độ cao nhất,Trình độ cao nhất,Số người\r\n") || !strings.Contains(out, "\r\nTổng cộng,,40\r\n") {
 		t.Errorf("CSV:\n%q", out)
+	}
+
+	var xlsx, errOut bytes.Buffer
+	if err := run(context.Background(), append([]string{"stats", "--by", "level", "--xlsx"}, c...), &xlsx, &errOut); err != nil {
+		t.Fatalf("--xlsx: %v\n%s", err, errOut.String())
+	}
+	if f, err := excelize.OpenReader(bytes.NewReader(xlsx.Bytes())); err != nil {
+		t.Errorf("--xlsx printed no workbook: %v", err)
+	} else if v, _ := f.GetCellValue("Thống kê", "A1"); v != "Mã trình độ cao nhất" {
+		t.Errorf("--xlsx: A1 is %q", v)
 	}
 
 	out, err = cli(t, append([]string{"stats", "indicators", "--filter", "gender = FEMALE"}, c...)...)

@@ -707,19 +707,19 @@ func (e PersonServiceGetPersonParamsView) Valid() bool {
 
 // Defines values for TransferServiceExportPeopleParamsFormat.
 const (
-	CSV                          TransferServiceExportPeopleParamsFormat = "CSV"
-	SPREADSHEETFORMATUNSPECIFIED TransferServiceExportPeopleParamsFormat = "SPREADSHEET_FORMAT_UNSPECIFIED"
-	XLSX                         TransferServiceExportPeopleParamsFormat = "XLSX"
+	TransferServiceExportPeopleParamsFormatCSV                          TransferServiceExportPeopleParamsFormat = "CSV"
+	TransferServiceExportPeopleParamsFormatSPREADSHEETFORMATUNSPECIFIED TransferServiceExportPeopleParamsFormat = "SPREADSHEET_FORMAT_UNSPECIFIED"
+	TransferServiceExportPeopleParamsFormatXLSX                         TransferServiceExportPeopleParamsFormat = "XLSX"
 )
 
 // Valid indicates whether the value is a known member of the TransferServiceExportPeopleParamsFormat enum.
 func (e TransferServiceExportPeopleParamsFormat) Valid() bool {
 	switch e {
-	case CSV:
+	case TransferServiceExportPeopleParamsFormatCSV:
 		return true
-	case SPREADSHEETFORMATUNSPECIFIED:
+	case TransferServiceExportPeopleParamsFormatSPREADSHEETFORMATUNSPECIFIED:
 		return true
-	case XLSX:
+	case TransferServiceExportPeopleParamsFormatXLSX:
 		return true
 	default:
 		return false
@@ -879,6 +879,27 @@ func (e StatisticsServiceExportStatisticsParamsUnitVintage) Valid() bool {
 	case StatisticsServiceExportStatisticsParamsUnitVintageHISTORY2024:
 		return true
 	case StatisticsServiceExportStatisticsParamsUnitVintageUNITVINTAGEUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StatisticsServiceExportStatisticsParamsFormat.
+const (
+	StatisticsServiceExportStatisticsParamsFormatCSV                          StatisticsServiceExportStatisticsParamsFormat = "CSV"
+	StatisticsServiceExportStatisticsParamsFormatSPREADSHEETFORMATUNSPECIFIED StatisticsServiceExportStatisticsParamsFormat = "SPREADSHEET_FORMAT_UNSPECIFIED"
+	StatisticsServiceExportStatisticsParamsFormatXLSX                         StatisticsServiceExportStatisticsParamsFormat = "XLSX"
+)
+
+// Valid indicates whether the value is a known member of the StatisticsServiceExportStatisticsParamsFormat enum.
+func (e StatisticsServiceExportStatisticsParamsFormat) Valid() bool {
+	switch e {
+	case StatisticsServiceExportStatisticsParamsFormatCSV:
+		return true
+	case StatisticsServiceExportStatisticsParamsFormatSPREADSHEETFORMATUNSPECIFIED:
+		return true
+	case StatisticsServiceExportStatisticsParamsFormatXLSX:
 		return true
 	default:
 		return false
@@ -3959,6 +3980,22 @@ type TransferServiceImportPeopleParams struct {
 	Overwrite *bool `form:"overwrite,omitempty" json:"overwrite,omitempty"`
 }
 
+// TransferServiceGetImportTemplateParams defines parameters for TransferServiceGetImportTemplate.
+type TransferServiceGetImportTemplateParams struct {
+	// AsOfYear Year of the date. Must be from 1 to 9999, or 0 to specify a date without
+	// a year.
+	AsOfYear *int32 `form:"asOf.year,omitempty" json:"asOf.year,omitempty"`
+
+	// AsOfMonth Month of a year. Must be from 1 to 12, or 0 to specify a year without a
+	// month and day.
+	AsOfMonth *int32 `form:"asOf.month,omitempty" json:"asOf.month,omitempty"`
+
+	// AsOfDay Day of a month. Must be from 1 to 31 and valid for the year and month, or 0
+	// to specify a year by itself or a year and month where the day isn't
+	// significant.
+	AsOfDay *int32 `form:"asOf.day,omitempty" json:"asOf.day,omitempty"`
+}
+
 // PersonServiceSearchPeopleParams defines parameters for PersonServiceSearchPeople.
 type PersonServiceSearchPeopleParams struct {
 	// Query The words to find, e.g. "nguyen van anh kinh te": a person matches when
@@ -4147,6 +4184,14 @@ type StatisticsServiceExportStatisticsParams struct {
 	// district whose successor it is when the reference data names exactly
 	// one; otherwise, and for people with no position on that day, "".
 	UnitVintage *StatisticsServiceExportStatisticsParamsUnitVintage `form:"unitVintage,omitempty" json:"unitVintage,omitempty"`
+
+	// Format CSV (the default) or XLSX. In a workbook counts are numbers, and the
+	// two kinds of suppressed count are shaded apart, as the legend says.
+	//
+	//  - SPREADSHEET_FORMAT_UNSPECIFIED: The server's default: CSV.
+	//  - CSV: Comma-separated UTF-8 text with a byte order mark, as Excel opens it.
+	//  - XLSX: An Office Open XML workbook.
+	Format *StatisticsServiceExportStatisticsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
 }
 
 // StatisticsServiceExportStatisticsParamsDimensions defines parameters for StatisticsServiceExportStatistics.
@@ -4154,6 +4199,9 @@ type StatisticsServiceExportStatisticsParamsDimensions string
 
 // StatisticsServiceExportStatisticsParamsUnitVintage defines parameters for StatisticsServiceExportStatistics.
 type StatisticsServiceExportStatisticsParamsUnitVintage string
+
+// StatisticsServiceExportStatisticsParamsFormat defines parameters for StatisticsServiceExportStatistics.
+type StatisticsServiceExportStatisticsParamsFormat string
 
 // StatisticsServiceGetIndicatorsParams defines parameters for StatisticsServiceGetIndicators.
 type StatisticsServiceGetIndicatorsParams struct {
@@ -4724,6 +4772,14 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/fields/{field} (the `ReferenceServiceGetField` operationId).
 	ReferenceServiceGetField(ctx context.Context, field string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// TransferServiceGetImportReport Returns the report of an ended import that found problems: a copy of
+	// its file as an XLSX workbook (a CSV file becomes the people sheet) with
+	// a column "Lỗi" listing each row's problems and the bad cells filled
+	// red. NOT_FOUND when the import found no problem or has not ended.
+	//
+	// Corresponds with GET /v1/operations/{operation}:report (the `TransferServiceGetImportReport` operationId).
+	TransferServiceGetImportReport(ctx context.Context, operation string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// OrganizationServiceListOrganizations Lists organizations (https://google.aip.dev/132).
 	//
 	// Corresponds with GET /v1/organizations (the `OrganizationServiceListOrganizations` operationId).
@@ -5133,6 +5189,14 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/people:import (the `TransferServiceImportPeople` operationId).
 	TransferServiceImportPeople(ctx context.Context, params *TransferServiceImportPeopleParams, body TransferServiceImportPeopleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// TransferServiceGetImportTemplate Returns the import template: an XLSX workbook with the people sheet
+	// ("Người") and its Vietnamese headers, drop-down lists from the
+	// reference data (gender, ethnic groups, administrative units, work
+	// location, countries) and a sheet of instructions ("Hướng dẫn").
+	//
+	// Corresponds with GET /v1/people:importTemplate (the `TransferServiceGetImportTemplate` operationId).
+	TransferServiceGetImportTemplate(ctx context.Context, params *TransferServiceGetImportTemplateParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// PersonServiceSearchPeople Finds people by free text over their names, majors, institutions,
 	// workplaces and fields of expertise, typed with or without diacritics,
 	// combined with a filter; the best matches first (https://google.aip.dev/136).
@@ -5160,7 +5224,8 @@ type ClientInterface interface {
 	// StatisticsServiceExportStatistics The answer of ComputeStatistics as a CSV file for a spreadsheet: UTF-8
 	// with a byte-order mark, Vietnamese column headers, one line per row and
 	// a last line with the total, then a legend; a count below the threshold
-	// reads "<5" (the threshold), one withheld to protect another "ẩn".
+	// reads "<5" (the threshold), one withheld to protect another "ẩn". With
+	// format XLSX, the same as a workbook.
 	//
 	// Corresponds with GET /v1/statistics:export (the `StatisticsServiceExportStatistics` operationId).
 	StatisticsServiceExportStatistics(ctx context.Context, params *StatisticsServiceExportStatisticsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5910,6 +5975,24 @@ func (c *Client) ReferenceServiceListFields(ctx context.Context, params *Referen
 // Corresponds with GET /v1/fields/{field} (the `ReferenceServiceGetField` operationId).
 func (c *Client) ReferenceServiceGetField(ctx context.Context, field string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReferenceServiceGetFieldRequest(c.Server, field)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// TransferServiceGetImportReport Returns the report of an ended import that found problems: a copy of
+// its file as an XLSX workbook (a CSV file becomes the people sheet) with
+// a column "Lỗi" listing each row's problems and the bad cells filled
+// red. NOT_FOUND when the import found no problem or has not ended.
+//
+// Corresponds with GET /v1/operations/{operation}:report (the `TransferServiceGetImportReport` operationId).
+func (c *Client) TransferServiceGetImportReport(ctx context.Context, operation string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewTransferServiceGetImportReportRequest(c.Server, operation)
 	if err != nil {
 		return nil, err
 	}
@@ -6889,6 +6972,24 @@ func (c *Client) TransferServiceImportPeople(ctx context.Context, params *Transf
 	return c.Client.Do(req)
 }
 
+// TransferServiceGetImportTemplate Returns the import template: an XLSX workbook with the people sheet
+// ("Người") and its Vietnamese headers, drop-down lists from the
+// reference data (gender, ethnic groups, administrative units, work
+// location, countries) and a sheet of instructions ("Hướng dẫn").
+//
+// Corresponds with GET /v1/people:importTemplate (the `TransferServiceGetImportTemplate` operationId).
+func (c *Client) TransferServiceGetImportTemplate(ctx context.Context, params *TransferServiceGetImportTemplateParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewTransferServiceGetImportTemplateRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // PersonServiceSearchPeople Finds people by free text over their names, majors, institutions,
 // workplaces and fields of expertise, typed with or without diacritics,
 // combined with a filter; the best matches first (https://google.aip.dev/136).
@@ -6956,7 +7057,8 @@ func (c *Client) StatisticsServiceComputeStatistics(ctx context.Context, params 
 // StatisticsServiceExportStatistics The answer of ComputeStatistics as a CSV file for a spreadsheet: UTF-8
 // with a byte-order mark, Vietnamese column headers, one line per row and
 // a last line with the total, then a legend; a count below the threshold
-// reads "<5" (the threshold), one withheld to protect another "ẩn".
+// reads "<5" (the threshold), one withheld to protect another "ẩn". With
+// format XLSX, the same as a workbook.
 //
 // Corresponds with GET /v1/statistics:export (the `StatisticsServiceExportStatistics` operationId).
 func (c *Client) StatisticsServiceExportStatistics(ctx context.Context, params *StatisticsServiceExportStatisticsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8980,6 +9082,40 @@ func NewReferenceServiceGetFieldRequest(server string, field string) (*http.Requ
 	}
 
 	operationPath := fmt.Sprintf("/v1/fields/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewTransferServiceGetImportReportRequest constructs an http.Request for the TransferServiceGetImportReport method
+func NewTransferServiceGetImportReportRequest(server string, operation string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "operation", operation, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/operations/%s:report", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -11688,6 +11824,84 @@ func NewTransferServiceImportPeopleRequestWithBody(server string, params *Transf
 	return req, nil
 }
 
+// NewTransferServiceGetImportTemplateRequest constructs an http.Request for the TransferServiceGetImportTemplate method
+func NewTransferServiceGetImportTemplateRequest(server string, params *TransferServiceGetImportTemplateParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/people:importTemplate")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.AsOfYear != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "asOf.year", *params.AsOfYear, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.AsOfMonth != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "asOf.month", *params.AsOfMonth, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.AsOfDay != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "asOf.day", *params.AsOfDay, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewPersonServiceSearchPeopleRequest constructs an http.Request for the PersonServiceSearchPeople method
 func NewPersonServiceSearchPeopleRequest(server string, params *PersonServiceSearchPeopleParams) (*http.Request, error) {
 	var err error
@@ -12115,6 +12329,18 @@ func NewStatisticsServiceExportStatisticsRequest(server string, params *Statisti
 		if params.UnitVintage != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "unitVintage", *params.UnitVintage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -12730,6 +12956,16 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/fields/{field} (the `ReferenceServiceGetField` operationId).
 	ReferenceServiceGetFieldWithResponse(ctx context.Context, field string, reqEditors ...RequestEditorFn) (*ReferenceServiceGetFieldResponse, error)
 
+	// TransferServiceGetImportReportWithResponse Returns the report of an ended import that found problems: a copy of
+	// its file as an XLSX workbook (a CSV file becomes the people sheet) with
+	// a column "Lỗi" listing each row's problems and the bad cells filled
+	// red. NOT_FOUND when the import found no problem or has not ended.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/operations/{operation}:report (the `TransferServiceGetImportReport` operationId).
+	TransferServiceGetImportReportWithResponse(ctx context.Context, operation string, reqEditors ...RequestEditorFn) (*TransferServiceGetImportReportResponse, error)
+
 	// OrganizationServiceListOrganizationsWithResponse Lists organizations (https://google.aip.dev/132).
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -13179,6 +13415,16 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/people:import (the `TransferServiceImportPeople` operationId).
 	TransferServiceImportPeopleWithResponse(ctx context.Context, params *TransferServiceImportPeopleParams, body TransferServiceImportPeopleJSONRequestBody, reqEditors ...RequestEditorFn) (*TransferServiceImportPeopleResponse, error)
 
+	// TransferServiceGetImportTemplateWithResponse Returns the import template: an XLSX workbook with the people sheet
+	// ("Người") and its Vietnamese headers, drop-down lists from the
+	// reference data (gender, ethnic groups, administrative units, work
+	// location, countries) and a sheet of instructions ("Hướng dẫn").
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/people:importTemplate (the `TransferServiceGetImportTemplate` operationId).
+	TransferServiceGetImportTemplateWithResponse(ctx context.Context, params *TransferServiceGetImportTemplateParams, reqEditors ...RequestEditorFn) (*TransferServiceGetImportTemplateResponse, error)
+
 	// PersonServiceSearchPeopleWithResponse Finds people by free text over their names, majors, institutions,
 	// workplaces and fields of expertise, typed with or without diacritics,
 	// combined with a filter; the best matches first (https://google.aip.dev/136).
@@ -13214,7 +13460,8 @@ type ClientWithResponsesInterface interface {
 	// StatisticsServiceExportStatisticsWithResponse The answer of ComputeStatistics as a CSV file for a spreadsheet: UTF-8
 	// with a byte-order mark, Vietnamese column headers, one line per row and
 	// a last line with the total, then a legend; a count below the threshold
-	// reads "<5" (the threshold), one withheld to protect another "ẩn".
+	// reads "<5" (the threshold), one withheld to protect another "ẩn". With
+	// format XLSX, the same as a workbook.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -14693,6 +14940,54 @@ func (r ReferenceServiceGetFieldResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ReferenceServiceGetFieldResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type TransferServiceGetImportReportResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ApiHttpBody
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r TransferServiceGetImportReportResponse) GetJSON200() *ApiHttpBody {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r TransferServiceGetImportReportResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r TransferServiceGetImportReportResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r TransferServiceGetImportReportResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r TransferServiceGetImportReportResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r TransferServiceGetImportReportResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -16523,6 +16818,54 @@ func (r TransferServiceImportPeopleResponse) ContentType() string {
 	return ""
 }
 
+type TransferServiceGetImportTemplateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ApiHttpBody
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r TransferServiceGetImportTemplateResponse) GetJSON200() *ApiHttpBody {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r TransferServiceGetImportTemplateResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r TransferServiceGetImportTemplateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r TransferServiceGetImportTemplateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r TransferServiceGetImportTemplateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r TransferServiceGetImportTemplateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type PersonServiceSearchPeopleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -17496,6 +17839,22 @@ func (c *ClientWithResponses) ReferenceServiceGetFieldWithResponse(ctx context.C
 	return ParseReferenceServiceGetFieldResponse(rsp)
 }
 
+// TransferServiceGetImportReportWithResponse Returns the report of an ended import that found problems: a copy of
+// its file as an XLSX workbook (a CSV file becomes the people sheet) with
+// a column "Lỗi" listing each row's problems and the bad cells filled
+// red. NOT_FOUND when the import found no problem or has not ended.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/operations/{operation}:report (the `TransferServiceGetImportReport` operationId).
+func (c *ClientWithResponses) TransferServiceGetImportReportWithResponse(ctx context.Context, operation string, reqEditors ...RequestEditorFn) (*TransferServiceGetImportReportResponse, error) {
+	rsp, err := c.TransferServiceGetImportReport(ctx, operation, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTransferServiceGetImportReportResponse(rsp)
+}
+
 // OrganizationServiceListOrganizationsWithResponse Lists organizations (https://google.aip.dev/132).
 //
 // Returns a wrapper object for the known response body format(s).
@@ -18281,6 +18640,22 @@ func (c *ClientWithResponses) TransferServiceImportPeopleWithResponse(ctx contex
 	return ParseTransferServiceImportPeopleResponse(rsp)
 }
 
+// TransferServiceGetImportTemplateWithResponse Returns the import template: an XLSX workbook with the people sheet
+// ("Người") and its Vietnamese headers, drop-down lists from the
+// reference data (gender, ethnic groups, administrative units, work
+// location, countries) and a sheet of instructions ("Hướng dẫn").
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/people:importTemplate (the `TransferServiceGetImportTemplate` operationId).
+func (c *ClientWithResponses) TransferServiceGetImportTemplateWithResponse(ctx context.Context, params *TransferServiceGetImportTemplateParams, reqEditors ...RequestEditorFn) (*TransferServiceGetImportTemplateResponse, error) {
+	rsp, err := c.TransferServiceGetImportTemplate(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTransferServiceGetImportTemplateResponse(rsp)
+}
+
 // PersonServiceSearchPeopleWithResponse Finds people by free text over their names, majors, institutions,
 // workplaces and fields of expertise, typed with or without diacritics,
 // combined with a filter; the best matches first (https://google.aip.dev/136).
@@ -18340,7 +18715,8 @@ func (c *ClientWithResponses) StatisticsServiceComputeStatisticsWithResponse(ctx
 // StatisticsServiceExportStatisticsWithResponse The answer of ComputeStatistics as a CSV file for a spreadsheet: UTF-8
 // with a byte-order mark, Vietnamese column headers, one line per row and
 // a last line with the total, then a legend; a count below the threshold
-// reads "<5" (the threshold), one withheld to protect another "ẩn".
+// reads "<5" (the threshold), one withheld to protect another "ẩn". With
+// format XLSX, the same as a workbook.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19387,6 +19763,39 @@ func ParseReferenceServiceGetFieldResponse(rsp *http.Response) (*ReferenceServic
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest V1Field
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseTransferServiceGetImportReportResponse parses an HTTP response from a TransferServiceGetImportReportWithResponse call
+func ParseTransferServiceGetImportReportResponse(rsp *http.Response) (*TransferServiceGetImportReportResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &TransferServiceGetImportReportResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ApiHttpBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20641,6 +21050,39 @@ func ParseTransferServiceImportPeopleResponse(rsp *http.Response) (*TransferServ
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest GoogleLongrunningOperation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseTransferServiceGetImportTemplateResponse parses an HTTP response from a TransferServiceGetImportTemplateWithResponse call
+func ParseTransferServiceGetImportTemplateResponse(rsp *http.Response) (*TransferServiceGetImportTemplateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &TransferServiceGetImportTemplateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ApiHttpBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -648,7 +648,10 @@ type ExportStatisticsRequest struct {
 	// For FIELD: 1 or 2, as for ComputeStatistics.
 	FieldLevel int32 `protobuf:"varint,4,opt,name=field_level,json=fieldLevel,proto3" json:"field_level,omitempty"`
 	// For ADMINISTRATIVE_UNIT: which units.
-	UnitVintage   ComputeStatisticsRequest_UnitVintage `protobuf:"varint,5,opt,name=unit_vintage,json=unitVintage,proto3,enum=trithuc.v1.ComputeStatisticsRequest_UnitVintage" json:"unit_vintage,omitempty"`
+	UnitVintage ComputeStatisticsRequest_UnitVintage `protobuf:"varint,5,opt,name=unit_vintage,json=unitVintage,proto3,enum=trithuc.v1.ComputeStatisticsRequest_UnitVintage" json:"unit_vintage,omitempty"`
+	// CSV (the default) or XLSX. In a workbook counts are numbers, and the
+	// two kinds of suppressed count are shaded apart, as the legend says.
+	Format        SpreadsheetFormat `protobuf:"varint,6,opt,name=format,proto3,enum=trithuc.v1.SpreadsheetFormat" json:"format,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -716,6 +719,13 @@ func (x *ExportStatisticsRequest) GetUnitVintage() ComputeStatisticsRequest_Unit
 		return x.UnitVintage
 	}
 	return ComputeStatisticsRequest_UNIT_VINTAGE_UNSPECIFIED
+}
+
+func (x *ExportStatisticsRequest) GetFormat() SpreadsheetFormat {
+	if x != nil {
+		return x.Format
+	}
+	return SpreadsheetFormat_SPREADSHEET_FORMAT_UNSPECIFIED
 }
 
 // The request for GetIndicators.
@@ -1158,7 +1168,7 @@ var File_trithuc_v1_statistics_proto protoreflect.FileDescriptor
 const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\n" +
 	"\x1btrithuc/v1/statistics.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\xa5\x05\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a!trithuc/v1/transfer_service.proto\"\xa5\x05\n" +
 	"\x18ComputeStatisticsRequest\x12 \n" +
 	"\x06filter\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12h\n" +
 	"\n" +
@@ -1207,7 +1217,7 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"suppressed\x18\x04 \x01(\bR\n" +
 	"suppressed\x12L\n" +
 	"\x12suppression_reason\x18\x05 \x01(\x0e2\x1d.trithuc.v1.SuppressionReasonR\x11suppressionReasonB\b\n" +
-	"\x06_count\"\xd8\x02\n" +
+	"\x06_count\"\x99\x03\n" +
 	"\x17ExportStatisticsRequest\x12 \n" +
 	"\x06filter\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12h\n" +
 	"\n" +
@@ -1216,7 +1226,8 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\x05as_of\x18\x03 \x01(\v2\x11.google.type.DateR\x04asOf\x12*\n" +
 	"\vfield_level\x18\x04 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\x02(\x00R\n" +
 	"fieldLevel\x12]\n" +
-	"\funit_vintage\x18\x05 \x01(\x0e20.trithuc.v1.ComputeStatisticsRequest.UnitVintageB\b\xbaH\x05\x82\x01\x02\x10\x01R\vunitVintage\"`\n" +
+	"\funit_vintage\x18\x05 \x01(\x0e20.trithuc.v1.ComputeStatisticsRequest.UnitVintageB\b\xbaH\x05\x82\x01\x02\x10\x01R\vunitVintage\x12?\n" +
+	"\x06format\x18\x06 \x01(\x0e2\x1d.trithuc.v1.SpreadsheetFormatB\b\xbaH\x05\x82\x01\x02\x10\x01R\x06format\"`\n" +
 	"\x14GetIndicatorsRequest\x12 \n" +
 	"\x06filter\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12&\n" +
 	"\x05as_of\x18\x02 \x01(\v2\x11.google.type.DateR\x04asOf\"\xab\x01\n" +
@@ -1307,9 +1318,10 @@ var file_trithuc_v1_statistics_proto_goTypes = []any{
 	(*GetStatisticsSettingsRequest)(nil),      // 12: trithuc.v1.GetStatisticsSettingsRequest
 	(*UpdateStatisticsSettingsRequest)(nil),   // 13: trithuc.v1.UpdateStatisticsSettingsRequest
 	(*date.Date)(nil),                         // 14: google.type.Date
-	(*timestamppb.Timestamp)(nil),             // 15: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),             // 16: google.protobuf.FieldMask
-	(*httpbody.HttpBody)(nil),                 // 17: google.api.HttpBody
+	(SpreadsheetFormat)(0),                    // 15: trithuc.v1.SpreadsheetFormat
+	(*timestamppb.Timestamp)(nil),             // 16: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),             // 17: google.protobuf.FieldMask
+	(*httpbody.HttpBody)(nil),                 // 18: google.api.HttpBody
 }
 var file_trithuc_v1_statistics_proto_depIdxs = []int32{
 	1,  // 0: trithuc.v1.ComputeStatisticsRequest.dimensions:type_name -> trithuc.v1.ComputeStatisticsRequest.Dimension
@@ -1323,28 +1335,29 @@ var file_trithuc_v1_statistics_proto_depIdxs = []int32{
 	1,  // 8: trithuc.v1.ExportStatisticsRequest.dimensions:type_name -> trithuc.v1.ComputeStatisticsRequest.Dimension
 	14, // 9: trithuc.v1.ExportStatisticsRequest.as_of:type_name -> google.type.Date
 	2,  // 10: trithuc.v1.ExportStatisticsRequest.unit_vintage:type_name -> trithuc.v1.ComputeStatisticsRequest.UnitVintage
-	14, // 11: trithuc.v1.GetIndicatorsRequest.as_of:type_name -> google.type.Date
-	10, // 12: trithuc.v1.GetIndicatorsResponse.indicators:type_name -> trithuc.v1.Indicator
-	14, // 13: trithuc.v1.GetIndicatorsResponse.as_of:type_name -> google.type.Date
-	3,  // 14: trithuc.v1.Indicator.kind:type_name -> trithuc.v1.Indicator.Kind
-	15, // 15: trithuc.v1.StatisticsSettings.update_time:type_name -> google.protobuf.Timestamp
-	11, // 16: trithuc.v1.UpdateStatisticsSettingsRequest.settings:type_name -> trithuc.v1.StatisticsSettings
-	16, // 17: trithuc.v1.UpdateStatisticsSettingsRequest.update_mask:type_name -> google.protobuf.FieldMask
-	4,  // 18: trithuc.v1.StatisticsService.ComputeStatistics:input_type -> trithuc.v1.ComputeStatisticsRequest
-	7,  // 19: trithuc.v1.StatisticsService.ExportStatistics:input_type -> trithuc.v1.ExportStatisticsRequest
-	8,  // 20: trithuc.v1.StatisticsService.GetIndicators:input_type -> trithuc.v1.GetIndicatorsRequest
-	12, // 21: trithuc.v1.StatisticsService.GetStatisticsSettings:input_type -> trithuc.v1.GetStatisticsSettingsRequest
-	13, // 22: trithuc.v1.StatisticsService.UpdateStatisticsSettings:input_type -> trithuc.v1.UpdateStatisticsSettingsRequest
-	5,  // 23: trithuc.v1.StatisticsService.ComputeStatistics:output_type -> trithuc.v1.ComputeStatisticsResponse
-	17, // 24: trithuc.v1.StatisticsService.ExportStatistics:output_type -> google.api.HttpBody
-	9,  // 25: trithuc.v1.StatisticsService.GetIndicators:output_type -> trithuc.v1.GetIndicatorsResponse
-	11, // 26: trithuc.v1.StatisticsService.GetStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
-	11, // 27: trithuc.v1.StatisticsService.UpdateStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
-	23, // [23:28] is the sub-list for method output_type
-	18, // [18:23] is the sub-list for method input_type
-	18, // [18:18] is the sub-list for extension type_name
-	18, // [18:18] is the sub-list for extension extendee
-	0,  // [0:18] is the sub-list for field type_name
+	15, // 11: trithuc.v1.ExportStatisticsRequest.format:type_name -> trithuc.v1.SpreadsheetFormat
+	14, // 12: trithuc.v1.GetIndicatorsRequest.as_of:type_name -> google.type.Date
+	10, // 13: trithuc.v1.GetIndicatorsResponse.indicators:type_name -> trithuc.v1.Indicator
+	14, // 14: trithuc.v1.GetIndicatorsResponse.as_of:type_name -> google.type.Date
+	3,  // 15: trithuc.v1.Indicator.kind:type_name -> trithuc.v1.Indicator.Kind
+	16, // 16: trithuc.v1.StatisticsSettings.update_time:type_name -> google.protobuf.Timestamp
+	11, // 17: trithuc.v1.UpdateStatisticsSettingsRequest.settings:type_name -> trithuc.v1.StatisticsSettings
+	17, // 18: trithuc.v1.UpdateStatisticsSettingsRequest.update_mask:type_name -> google.protobuf.FieldMask
+	4,  // 19: trithuc.v1.StatisticsService.ComputeStatistics:input_type -> trithuc.v1.ComputeStatisticsRequest
+	7,  // 20: trithuc.v1.StatisticsService.ExportStatistics:input_type -> trithuc.v1.ExportStatisticsRequest
+	8,  // 21: trithuc.v1.StatisticsService.GetIndicators:input_type -> trithuc.v1.GetIndicatorsRequest
+	12, // 22: trithuc.v1.StatisticsService.GetStatisticsSettings:input_type -> trithuc.v1.GetStatisticsSettingsRequest
+	13, // 23: trithuc.v1.StatisticsService.UpdateStatisticsSettings:input_type -> trithuc.v1.UpdateStatisticsSettingsRequest
+	5,  // 24: trithuc.v1.StatisticsService.ComputeStatistics:output_type -> trithuc.v1.ComputeStatisticsResponse
+	18, // 25: trithuc.v1.StatisticsService.ExportStatistics:output_type -> google.api.HttpBody
+	9,  // 26: trithuc.v1.StatisticsService.GetIndicators:output_type -> trithuc.v1.GetIndicatorsResponse
+	11, // 27: trithuc.v1.StatisticsService.GetStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
+	11, // 28: trithuc.v1.StatisticsService.UpdateStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
+	24, // [24:29] is the sub-list for method output_type
+	19, // [19:24] is the sub-list for method input_type
+	19, // [19:19] is the sub-list for extension type_name
+	19, // [19:19] is the sub-list for extension extendee
+	0,  // [0:19] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_statistics_proto_init() }
@@ -1352,6 +1365,7 @@ func file_trithuc_v1_statistics_proto_init() {
 	if File_trithuc_v1_statistics_proto != nil {
 		return
 	}
+	file_trithuc_v1_transfer_service_proto_init()
 	file_trithuc_v1_statistics_proto_msgTypes[1].OneofWrappers = []any{}
 	file_trithuc_v1_statistics_proto_msgTypes[2].OneofWrappers = []any{}
 	file_trithuc_v1_statistics_proto_msgTypes[6].OneofWrappers = []any{}

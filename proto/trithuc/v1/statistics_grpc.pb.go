@@ -54,7 +54,8 @@ type StatisticsServiceClient interface {
 	// The answer of ComputeStatistics as a CSV file for a spreadsheet: UTF-8
 	// with a byte-order mark, Vietnamese column headers, one line per row and
 	// a last line with the total, then a legend; a count below the threshold
-	// reads "<5" (the threshold), one withheld to protect another "ẩn".
+	// reads "<5" (the threshold), one withheld to protect another "ẩn". With
+	// format XLSX, the same as a workbook.
 	// (-- api-linter: core::0136::response-message-name=disabled
 	//
 	//	aip.dev/not-precedent: a CSV file for a spreadsheet, so the
@@ -174,7 +175,8 @@ type StatisticsServiceServer interface {
 	// The answer of ComputeStatistics as a CSV file for a spreadsheet: UTF-8
 	// with a byte-order mark, Vietnamese column headers, one line per row and
 	// a last line with the total, then a legend; a count below the threshold
-	// reads "<5" (the threshold), one withheld to protect another "ẩn".
+	// reads "<5" (the threshold), one withheld to protect another "ẩn". With
+	// format XLSX, the same as a workbook.
 	// (-- api-linter: core::0136::response-message-name=disabled
 	//
 	//	aip.dev/not-precedent: a CSV file for a spreadsheet, so the

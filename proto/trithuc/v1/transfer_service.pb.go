@@ -11,6 +11,7 @@ import (
 	longrunningpb "cloud.google.com/go/longrunning/autogen/longrunningpb"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
+	date "google.golang.org/genproto/googleapis/type/date"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
@@ -133,7 +134,113 @@ func (x ImportProblem_Kind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ImportProblem_Kind.Descriptor instead.
 func (ImportProblem_Kind) EnumDescriptor() ([]byte, []int) {
-	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{3, 0}
+	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{5, 0}
+}
+
+// The request of TransferService.GetImportReport.
+type GetImportReportRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The import's operation, operations/{id}.
+	// (-- api-linter: core::0131::request-name-reference=disabled
+	//
+	//	aip.dev/not-precedent: operations are google.longrunning's, which
+	//	declares no resource type for them. --)
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetImportReportRequest) Reset() {
+	*x = GetImportReportRequest{}
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetImportReportRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetImportReportRequest) ProtoMessage() {}
+
+func (x *GetImportReportRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetImportReportRequest.ProtoReflect.Descriptor instead.
+func (*GetImportReportRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *GetImportReportRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// The request of TransferService.GetImportTemplate.
+// (-- api-linter: core::0131::request-name-required=disabled
+//
+//	aip.dev/not-precedent: the template is made, not stored: it has no
+//	name. --)
+type GetImportTemplateRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The template's administrative units are those valid on this date;
+	// today when unset.
+	// (-- api-linter: core::0140::prepositions=disabled
+	//
+	//	api-linter: core::0131::request-unknown-fields=disabled
+	//	aip.dev/not-precedent: as ListAdministrativeUnits names it; the
+	//	units of a template change with the date. --)
+	AsOf          *date.Date `protobuf:"bytes,1,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetImportTemplateRequest) Reset() {
+	*x = GetImportTemplateRequest{}
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetImportTemplateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetImportTemplateRequest) ProtoMessage() {}
+
+func (x *GetImportTemplateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetImportTemplateRequest.ProtoReflect.Descriptor instead.
+func (*GetImportTemplateRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *GetImportTemplateRequest) GetAsOf() *date.Date {
+	if x != nil {
+		return x.AsOf
+	}
+	return nil
 }
 
 // The request of TransferService.ImportPeople.
@@ -157,7 +264,7 @@ type ImportPeopleRequest struct {
 
 func (x *ImportPeopleRequest) Reset() {
 	*x = ImportPeopleRequest{}
-	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[0]
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -169,7 +276,7 @@ func (x *ImportPeopleRequest) String() string {
 func (*ImportPeopleRequest) ProtoMessage() {}
 
 func (x *ImportPeopleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[0]
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -182,7 +289,7 @@ func (x *ImportPeopleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportPeopleRequest.ProtoReflect.Descriptor instead.
 func (*ImportPeopleRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{0}
+	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *ImportPeopleRequest) GetFile() *httpbody.HttpBody {
@@ -238,7 +345,7 @@ type ImportPeopleMetadata struct {
 
 func (x *ImportPeopleMetadata) Reset() {
 	*x = ImportPeopleMetadata{}
-	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[1]
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -250,7 +357,7 @@ func (x *ImportPeopleMetadata) String() string {
 func (*ImportPeopleMetadata) ProtoMessage() {}
 
 func (x *ImportPeopleMetadata) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[1]
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -263,7 +370,7 @@ func (x *ImportPeopleMetadata) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportPeopleMetadata.ProtoReflect.Descriptor instead.
 func (*ImportPeopleMetadata) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{1}
+	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *ImportPeopleMetadata) GetRowsTotal() int64 {
@@ -347,7 +454,7 @@ type ImportPeopleResponse struct {
 
 func (x *ImportPeopleResponse) Reset() {
 	*x = ImportPeopleResponse{}
-	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[2]
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -359,7 +466,7 @@ func (x *ImportPeopleResponse) String() string {
 func (*ImportPeopleResponse) ProtoMessage() {}
 
 func (x *ImportPeopleResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[2]
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -372,7 +479,7 @@ func (x *ImportPeopleResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportPeopleResponse.ProtoReflect.Descriptor instead.
 func (*ImportPeopleResponse) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{2}
+	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *ImportPeopleResponse) GetCreated() int64 {
@@ -448,7 +555,7 @@ type ImportProblem struct {
 
 func (x *ImportProblem) Reset() {
 	*x = ImportProblem{}
-	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[3]
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -460,7 +567,7 @@ func (x *ImportProblem) String() string {
 func (*ImportProblem) ProtoMessage() {}
 
 func (x *ImportProblem) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[3]
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -473,7 +580,7 @@ func (x *ImportProblem) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportProblem.ProtoReflect.Descriptor instead.
 func (*ImportProblem) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{3}
+	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *ImportProblem) GetKind() ImportProblem_Kind {
@@ -543,7 +650,7 @@ type ExportPeopleRequest struct {
 
 func (x *ExportPeopleRequest) Reset() {
 	*x = ExportPeopleRequest{}
-	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[4]
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -555,7 +662,7 @@ func (x *ExportPeopleRequest) String() string {
 func (*ExportPeopleRequest) ProtoMessage() {}
 
 func (x *ExportPeopleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[4]
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -568,7 +675,7 @@ func (x *ExportPeopleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportPeopleRequest.ProtoReflect.Descriptor instead.
 func (*ExportPeopleRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{4}
+	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ExportPeopleRequest) GetFilter() string {
@@ -604,7 +711,11 @@ var File_trithuc_v1_transfer_service_proto protoreflect.FileDescriptor
 const file_trithuc_v1_transfer_service_proto_rawDesc = "" +
 	"\n" +
 	"!trithuc/v1/transfer_service.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a#google/longrunning/operations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb0\x01\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a#google/longrunning/operations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"M\n" +
+	"\x16GetImportReportRequest\x123\n" +
+	"\x04name\x18\x01 \x01(\tB\x1f\xe0A\x02\xbaH\x19r\x17\x18\xc8\x012\x12^operations/[^/]+$R\x04name\"B\n" +
+	"\x18GetImportTemplateRequest\x12&\n" +
+	"\x05as_of\x18\x01 \x01(\v2\x11.google.type.DateR\x04asOf\"\xb0\x01\n" +
 	"\x13ImportPeopleRequest\x123\n" +
 	"\x04file\x18\x01 \x01(\v2\x14.google.api.HttpBodyB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\x04file\x12#\n" +
 	"\rvalidate_only\x18\x02 \x01(\bR\fvalidateOnly\x12!\n" +
@@ -651,11 +762,13 @@ const file_trithuc_v1_transfer_service_proto_rawDesc = "" +
 	"\x11SpreadsheetFormat\x12\"\n" +
 	"\x1eSPREADSHEET_FORMAT_UNSPECIFIED\x10\x00\x12\a\n" +
 	"\x03CSV\x10\x01\x12\b\n" +
-	"\x04XLSX\x10\x022\x9f\x02\n" +
+	"\x04XLSX\x10\x022\x8f\x04\n" +
 	"\x0fTransferService\x12\x9e\x01\n" +
 	"\fImportPeople\x12\x1f.trithuc.v1.ImportPeopleRequest\x1a\x1d.google.longrunning.Operation\"N\xcaA,\n" +
 	"\x14ImportPeopleResponse\x12\x14ImportPeopleMetadata\x82\xd3\xe4\x93\x02\x19:\x04file\"\x11/v1/people:import\x12k\n" +
-	"\fExportPeople\x12\x1f.trithuc.v1.ExportPeopleRequest\x1a\x14.google.api.HttpBody\"\"\xdaA\x06filter\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/people:export0\x01B$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"\fExportPeople\x12\x1f.trithuc.v1.ExportPeopleRequest\x1a\x14.google.api.HttpBody\"\"\xdaA\x06filter\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/people:export0\x01\x12z\n" +
+	"\x0fGetImportReport\x12\".trithuc.v1.GetImportReportRequest\x1a\x14.google.api.HttpBody\"-\xdaA\x04name\x82\xd3\xe4\x93\x02 \x12\x1e/v1/{name=operations/*}:report\x12r\n" +
+	"\x11GetImportTemplate\x12$.trithuc.v1.GetImportTemplateRequest\x1a\x14.google.api.HttpBody\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/people:importTemplateB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_transfer_service_proto_rawDescOnce sync.Once
@@ -670,35 +783,43 @@ func file_trithuc_v1_transfer_service_proto_rawDescGZIP() []byte {
 }
 
 var file_trithuc_v1_transfer_service_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_trithuc_v1_transfer_service_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
+var file_trithuc_v1_transfer_service_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_trithuc_v1_transfer_service_proto_goTypes = []any{
-	(SpreadsheetFormat)(0),          // 0: trithuc.v1.SpreadsheetFormat
-	(ImportProblem_Kind)(0),         // 1: trithuc.v1.ImportProblem.Kind
-	(*ImportPeopleRequest)(nil),     // 2: trithuc.v1.ImportPeopleRequest
-	(*ImportPeopleMetadata)(nil),    // 3: trithuc.v1.ImportPeopleMetadata
-	(*ImportPeopleResponse)(nil),    // 4: trithuc.v1.ImportPeopleResponse
-	(*ImportProblem)(nil),           // 5: trithuc.v1.ImportProblem
-	(*ExportPeopleRequest)(nil),     // 6: trithuc.v1.ExportPeopleRequest
-	(*httpbody.HttpBody)(nil),       // 7: google.api.HttpBody
-	(*timestamppb.Timestamp)(nil),   // 8: google.protobuf.Timestamp
-	(*longrunningpb.Operation)(nil), // 9: google.longrunning.Operation
+	(SpreadsheetFormat)(0),           // 0: trithuc.v1.SpreadsheetFormat
+	(ImportProblem_Kind)(0),          // 1: trithuc.v1.ImportProblem.Kind
+	(*GetImportReportRequest)(nil),   // 2: trithuc.v1.GetImportReportRequest
+	(*GetImportTemplateRequest)(nil), // 3: trithuc.v1.GetImportTemplateRequest
+	(*ImportPeopleRequest)(nil),      // 4: trithuc.v1.ImportPeopleRequest
+	(*ImportPeopleMetadata)(nil),     // 5: trithuc.v1.ImportPeopleMetadata
+	(*ImportPeopleResponse)(nil),     // 6: trithuc.v1.ImportPeopleResponse
+	(*ImportProblem)(nil),            // 7: trithuc.v1.ImportProblem
+	(*ExportPeopleRequest)(nil),      // 8: trithuc.v1.ExportPeopleRequest
+	(*date.Date)(nil),                // 9: google.type.Date
+	(*httpbody.HttpBody)(nil),        // 10: google.api.HttpBody
+	(*timestamppb.Timestamp)(nil),    // 11: google.protobuf.Timestamp
+	(*longrunningpb.Operation)(nil),  // 12: google.longrunning.Operation
 }
 var file_trithuc_v1_transfer_service_proto_depIdxs = []int32{
-	7, // 0: trithuc.v1.ImportPeopleRequest.file:type_name -> google.api.HttpBody
-	8, // 1: trithuc.v1.ImportPeopleMetadata.create_time:type_name -> google.protobuf.Timestamp
-	8, // 2: trithuc.v1.ImportPeopleMetadata.update_time:type_name -> google.protobuf.Timestamp
-	5, // 3: trithuc.v1.ImportPeopleResponse.problems:type_name -> trithuc.v1.ImportProblem
-	1, // 4: trithuc.v1.ImportProblem.kind:type_name -> trithuc.v1.ImportProblem.Kind
-	0, // 5: trithuc.v1.ExportPeopleRequest.format:type_name -> trithuc.v1.SpreadsheetFormat
-	2, // 6: trithuc.v1.TransferService.ImportPeople:input_type -> trithuc.v1.ImportPeopleRequest
-	6, // 7: trithuc.v1.TransferService.ExportPeople:input_type -> trithuc.v1.ExportPeopleRequest
-	9, // 8: trithuc.v1.TransferService.ImportPeople:output_type -> google.longrunning.Operation
-	7, // 9: trithuc.v1.TransferService.ExportPeople:output_type -> google.api.HttpBody
-	8, // [8:10] is the sub-list for method output_type
-	6, // [6:8] is the sub-list for method input_type
-	6, // [6:6] is the sub-list for extension type_name
-	6, // [6:6] is the sub-list for extension extendee
-	0, // [0:6] is the sub-list for field type_name
+	9,  // 0: trithuc.v1.GetImportTemplateRequest.as_of:type_name -> google.type.Date
+	10, // 1: trithuc.v1.ImportPeopleRequest.file:type_name -> google.api.HttpBody
+	11, // 2: trithuc.v1.ImportPeopleMetadata.create_time:type_name -> google.protobuf.Timestamp
+	11, // 3: trithuc.v1.ImportPeopleMetadata.update_time:type_name -> google.protobuf.Timestamp
+	7,  // 4: trithuc.v1.ImportPeopleResponse.problems:type_name -> trithuc.v1.ImportProblem
+	1,  // 5: trithuc.v1.ImportProblem.kind:type_name -> trithuc.v1.ImportProblem.Kind
+	0,  // 6: trithuc.v1.ExportPeopleRequest.format:type_name -> trithuc.v1.SpreadsheetFormat
+	4,  // 7: trithuc.v1.TransferService.ImportPeople:input_type -> trithuc.v1.ImportPeopleRequest
+	8,  // 8: trithuc.v1.TransferService.ExportPeople:input_type -> trithuc.v1.ExportPeopleRequest
+	2,  // 9: trithuc.v1.TransferService.GetImportReport:input_type -> trithuc.v1.GetImportReportRequest
+	3,  // 10: trithuc.v1.TransferService.GetImportTemplate:input_type -> trithuc.v1.GetImportTemplateRequest
+	12, // 11: trithuc.v1.TransferService.ImportPeople:output_type -> google.longrunning.Operation
+	10, // 12: trithuc.v1.TransferService.ExportPeople:output_type -> google.api.HttpBody
+	10, // 13: trithuc.v1.TransferService.GetImportReport:output_type -> google.api.HttpBody
+	10, // 14: trithuc.v1.TransferService.GetImportTemplate:output_type -> google.api.HttpBody
+	11, // [11:15] is the sub-list for method output_type
+	7,  // [7:11] is the sub-list for method input_type
+	7,  // [7:7] is the sub-list for extension type_name
+	7,  // [7:7] is the sub-list for extension extendee
+	0,  // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_transfer_service_proto_init() }
@@ -712,7 +833,7 @@ func file_trithuc_v1_transfer_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trithuc_v1_transfer_service_proto_rawDesc), len(file_trithuc_v1_transfer_service_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   5,
+			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -21,8 +21,10 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	TransferService_ImportPeople_FullMethodName = "/trithuc.v1.TransferService/ImportPeople"
-	TransferService_ExportPeople_FullMethodName = "/trithuc.v1.TransferService/ExportPeople"
+	TransferService_ImportPeople_FullMethodName      = "/trithuc.v1.TransferService/ImportPeople"
+	TransferService_ExportPeople_FullMethodName      = "/trithuc.v1.TransferService/ExportPeople"
+	TransferService_GetImportReport_FullMethodName   = "/trithuc.v1.TransferService/GetImportReport"
+	TransferService_GetImportTemplate_FullMethodName = "/trithuc.v1.TransferService/GetImportTemplate"
 )
 
 // TransferServiceClient is the client API for TransferService service.
@@ -58,6 +60,29 @@ type TransferServiceClient interface {
 	//	aip.dev/not-precedent: a file is streamed as google.api.HttpBody
 	//	chunks, so that REST clients receive it as a download. --)
 	ExportPeople(ctx context.Context, in *ExportPeopleRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[httpbody.HttpBody], error)
+	// Returns the report of an ended import that found problems: a copy of
+	// its file as an XLSX workbook (a CSV file becomes the people sheet) with
+	// a column "Lỗi" listing each row's problems and the bad cells filled
+	// red. NOT_FOUND when the import found no problem or has not ended.
+	// (-- api-linter: core::0131::response-message-name=disabled
+	//
+	//	aip.dev/not-precedent: the report is a file of the operation,
+	//	google.api.HttpBody so that REST clients receive it as a
+	//	download; operations are google.longrunning's, not a resource of
+	//	this API. --)
+	GetImportReport(ctx context.Context, in *GetImportReportRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
+	// Returns the import template: an XLSX workbook with the people sheet
+	// ("Người") and its Vietnamese headers, drop-down lists from the
+	// reference data (gender, ethnic groups, administrative units, work
+	// location, countries) and a sheet of instructions ("Hướng dẫn").
+	// (-- api-linter: core::0131::http-uri-name=disabled
+	//
+	//	api-linter: core::0131::response-message-name=disabled
+	//	api-linter: core::0131::method-signature=disabled
+	//	aip.dev/not-precedent: the template is a file made from the
+	//	reference data, not a stored resource with a name; it is
+	//	google.api.HttpBody so that REST clients receive it as a download. --)
+	GetImportTemplate(ctx context.Context, in *GetImportTemplateRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
 }
 
 type transferServiceClient struct {
@@ -97,6 +122,26 @@ func (c *transferServiceClient) ExportPeople(ctx context.Context, in *ExportPeop
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type TransferService_ExportPeopleClient = grpc.ServerStreamingClient[httpbody.HttpBody]
 
+func (c *transferServiceClient) GetImportReport(ctx context.Context, in *GetImportReportRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(httpbody.HttpBody)
+	err := c.cc.Invoke(ctx, TransferService_GetImportReport_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *transferServiceClient) GetImportTemplate(ctx context.Context, in *GetImportTemplateRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(httpbody.HttpBody)
+	err := c.cc.Invoke(ctx, TransferService_GetImportTemplate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // TransferServiceServer is the server API for TransferService service.
 // All implementations must embed UnimplementedTransferServiceServer
 // for forward compatibility.
@@ -130,6 +175,29 @@ type TransferServiceServer interface {
 	//	aip.dev/not-precedent: a file is streamed as google.api.HttpBody
 	//	chunks, so that REST clients receive it as a download. --)
 	ExportPeople(*ExportPeopleRequest, grpc.ServerStreamingServer[httpbody.HttpBody]) error
+	// Returns the report of an ended import that found problems: a copy of
+	// its file as an XLSX workbook (a CSV file becomes the people sheet) with
+	// a column "Lỗi" listing each row's problems and the bad cells filled
+	// red. NOT_FOUND when the import found no problem or has not ended.
+	// (-- api-linter: core::0131::response-message-name=disabled
+	//
+	//	aip.dev/not-precedent: the report is a file of the operation,
+	//	google.api.HttpBody so that REST clients receive it as a
+	//	download; operations are google.longrunning's, not a resource of
+	//	this API. --)
+	GetImportReport(context.Context, *GetImportReportRequest) (*httpbody.HttpBody, error)
+	// Returns the import template: an XLSX workbook with the people sheet
+	// ("Người") and its Vietnamese headers, drop-down lists from the
+	// reference data (gender, ethnic groups, administrative units, work
+	// location, countries) and a sheet of instructions ("Hướng dẫn").
+	// (-- api-linter: core::0131::http-uri-name=disabled
+	//
+	//	api-linter: core::0131::response-message-name=disabled
+	//	api-linter: core::0131::method-signature=disabled
+	//	aip.dev/not-precedent: the template is a file made from the
+	//	reference data, not a stored resource with a name; it is
+	//	google.api.HttpBody so that REST clients receive it as a download. --)
+	GetImportTemplate(context.Context, *GetImportTemplateRequest) (*httpbody.HttpBody, error)
 	mustEmbedUnimplementedTransferServiceServer()
 }
 
@@ -145,6 +213,12 @@ func (UnimplementedTransferServiceServer) ImportPeople(context.Context, *ImportP
 }
 func (UnimplementedTransferServiceServer) ExportPeople(*ExportPeopleRequest, grpc.ServerStreamingServer[httpbody.HttpBody]) error {
 	return status.Error(codes.Unimplemented, "method ExportPeople not implemented")
+}
+func (UnimplementedTransferServiceServer) GetImportReport(context.Context, *GetImportReportRequest) (*httpbody.HttpBody, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetImportReport not implemented")
+}
+func (UnimplementedTransferServiceServer) GetImportTemplate(context.Context, *GetImportTemplateRequest) (*httpbody.HttpBody, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetImportTemplate not implemented")
 }
 func (UnimplementedTransferServiceServer) mustEmbedUnimplementedTransferServiceServer() {}
 func (UnimplementedTransferServiceServer) testEmbeddedByValue()                         {}
@@ -196,6 +270,42 @@ func _TransferService_ExportPeople_Handler(srv interface{}, stream grpc.ServerSt
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type TransferService_ExportPeopleServer = grpc.ServerStreamingServer[httpbody.HttpBody]
 
+func _TransferService_GetImportReport_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetImportReportRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TransferServiceServer).GetImportReport(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TransferService_GetImportReport_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TransferServiceServer).GetImportReport(ctx, req.(*GetImportReportRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TransferService_GetImportTemplate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetImportTemplateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TransferServiceServer).GetImportTemplate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TransferService_GetImportTemplate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TransferServiceServer).GetImportTemplate(ctx, req.(*GetImportTemplateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // TransferService_ServiceDesc is the grpc.ServiceDesc for TransferService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -206,6 +316,14 @@ var TransferService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ImportPeople",
 			Handler:    _TransferService_ImportPeople_Handler,
+		},
+		{
+			MethodName: "GetImportReport",
+			Handler:    _TransferService_GetImportReport_Handler,
+		},
+		{
+			MethodName: "GetImportTemplate",
+			Handler:    _TransferService_GetImportTemplate_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -1,0 +1,288 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"google.golang.org/genproto/googleapis/api/httpbody"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/transfer"
+)
+
+const importUsage = `Usage: trithuc import people FILE.xlsx|FILE.csv [--dry-run] [--skip-invalid] [--overwrite] [--report ERRORS.xlsx] [flags]
+       trithuc import template [flags] > mau.xlsx
+
+Imports people from a workbook or a CSV file (TransferService.ImportPeople),
+showing the operation's progress on stderr, then the problems by sheet, row
+and column. Without --skip-invalid one bad row imports nothing.
+
+Flags:
+`
+
+// runImport is `trithuc import people FILE`: it starts the import, follows
+// its operation with a progress bar, and prints the outcome.
+func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "template" {
+		return runTemplate(ctx, args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "people" {
+		args = args[1:]
+	} else if len(args) == 0 || !isHelp(args[0]) {
+		fmt.Fprint(stderr, importUsage)
+		return usageError("import: say what to import: trithuc import people FILE, or import template")
+	}
+	fs := flag.NewFlagSet("trithuc import people", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cf clientFlags
+	cf.register(fs)
+	dryRun := fs.Bool("dry-run", false, "check every row and report, changing nothing")
+	skip := fs.Bool("skip-invalid", false, "import the good rows and list the bad ones")
+	overwrite := fs.Bool("overwrite", false, "let imported values replace different registered ones")
+	quiet := fs.Bool("quiet", false, "no progress bar")
+	reportFile := fs.String("report", "", "when there are problems, save the file with its errors marked to this `xlsx` file")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, importUsage)
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, interleave(fs, args)); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return usageError("import people: give one file")
+	}
+	if cf.output != "json" && cf.output != "table" {
+		return usageError("--output must be json or table")
+	}
+	path := fs.Arg(0)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	ct := transfer.ContentTypeXLSX
+	if strings.EqualFold(filepath.Ext(path), ".csv") {
+		ct = transfer.ContentTypeCSV
+	}
+	cl, err := cf.dial()
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	cctx, cancel := context.WithTimeout(ctx, cf.timeout)
+	op, err := cl.Transfer.ImportPeople(cctx, &pb.ImportPeopleRequest{File: &httpbody.HttpBody{ContentType: ct, Data: data},
+		ValidateOnly: *dryRun, SkipInvalid: *skip, Overwrite: *overwrite}, grpc.MaxCallSendMsgSize(len(data)+1<<20))
+	cancel()
+	if err != nil {
+		return callError(err)
+	}
+	ops := longrunningpb.NewOperationsClient(cl.Conn())
+	bar := &progressBar{w: stderr, quiet: *quiet}
+	for !op.GetDone() {
+		bar.show(op)
+		select {
+		case <-ctx.Done():
+			// Interrupted: the import is cancelled rather than left running
+			// unseen; it imports nothing.
+			c, stop := context.WithTimeout(context.Background(), cf.timeout)
+			_, err := ops.CancelOperation(c, &longrunningpb.CancelOperationRequest{Name: op.GetName()})
+			stop()
+			bar.end()
+			if err != nil {
+				return callError(err)
+			}
+			return fmt.Errorf("interrupted: %s cancelled, nothing was imported", op.GetName())
+		case <-time.After(200 * time.Millisecond):
+		}
+		cctx, cancel := context.WithTimeout(ctx, cf.timeout)
+		next, err := ops.GetOperation(cctx, &longrunningpb.GetOperationRequest{Name: op.GetName()})
+		cancel()
+		if err != nil {
+			if ctx.Err() != nil {
+				continue
+			}
+			bar.end()
+			return callError(err)
+		}
+		op = next
+	}
+	bar.show(op)
+	bar.end()
+	err = printImport(stdout, cf.output, op)
+	if *reportFile != "" {
+		cctx, cancel := context.WithTimeout(ctx, cf.timeout)
+		defer cancel()
+		report, rerr := cl.Transfer.GetImportReport(cctx, &pb.GetImportReportRequest{Name: op.GetName()})
+		switch {
+		case status.Code(rerr) == codes.NotFound:
+			fmt.Fprintln(stderr, "no problem: no report written")
+		case rerr != nil:
+			return errors.Join(err, callError(rerr))
+		default:
+			if werr := os.WriteFile(*reportFile, report.GetData(), 0o644); werr != nil {
+				return errors.Join(err, werr)
+			}
+			fmt.Fprintf(stderr, "the file with its errors marked: %s\n", *reportFile)
+		}
+	}
+	return err
+}
+
+// printImport prints an ended import: its counts and problems, and its error
+// when it imported nothing.
+func printImport(w io.Writer, format string, op *longrunningpb.Operation) error {
+	resp := &pb.ImportPeopleResponse{}
+	var failed *status.Status
+	if e := op.GetError(); e != nil {
+		failed = status.FromProto(e)
+		for _, d := range failed.Details() {
+			if r, ok := d.(*pb.ImportPeopleResponse); ok {
+				resp = r
+			}
+		}
+	} else if err := op.GetResponse().UnmarshalTo(resp); err != nil {
+		return err
+	}
+	if format == "json" {
+		if err := printJSON(w, resp); err != nil {
+			return err
+		}
+	} else {
+		applied := "applied"
+		if !resp.GetApplied() {
+			applied = "not applied"
+		}
+		fmt.Fprintf(w, "%s: %d created, %d updated, %d unchanged, %d refused, %d possible duplicates (%s)\n",
+			op.GetName(), resp.GetCreated(), resp.GetUpdated(), resp.GetUnchanged(), resp.GetRefused(), resp.GetPossibleDuplicates(), applied)
+		if len(resp.GetProblems()) > 0 {
+			rows := [][]string{{"SHEET", "ROW", "COLUMN", "KIND", "PROBLEM"}}
+			for _, p := range resp.GetProblems() {
+				rows = append(rows, []string{p.GetSheet(), strconv.Itoa(int(p.GetRow())), p.GetColumn(), p.GetKind().String(), p.GetMessage()})
+			}
+			fmt.Fprintln(w)
+			printTable(w, rows, 99)
+		}
+	}
+	if failed != nil {
+		return errors.New(codeName(failed.Code()) + ": " + failed.Message())
+	}
+	return nil
+}
+
+// progressBar draws an import's progress from its operation's metadata on
+// one line of stderr.
+type progressBar struct {
+	w     io.Writer
+	quiet bool
+	drawn bool
+}
+
+func (b *progressBar) show(op *longrunningpb.Operation) {
+	meta := &pb.ImportPeopleMetadata{}
+	if b.quiet || op.GetMetadata().UnmarshalTo(meta) != nil {
+		return
+	}
+	const width = 30
+	total, read := meta.GetRowsTotal(), meta.GetRowsRead()
+	if total < read {
+		// The file did not say how many rows it has (a workbook without
+		// its dimension): a count, without a bar.
+		fmt.Fprintf(b.w, "\r%d rows read, %d refused", read, meta.GetRowsRefused())
+	} else {
+		filled := width
+		if total > 0 {
+			filled = int(read * width / total)
+		}
+		fmt.Fprintf(b.w, "\r[%s%s] %d/%d rows, %d refused", strings.Repeat("#", filled), strings.Repeat(" ", width-filled),
+			read, total, meta.GetRowsRefused())
+	}
+	b.drawn = true
+}
+
+func (b *progressBar) end() {
+	if b.drawn {
+		fmt.Fprintln(b.w)
+	}
+}
+
+// runDownload calls a method that streams a file (google.api.HttpBody
+// chunks, as ExportPeople does) and writes the file to stdout.
+func runDownload(ctx context.Context, cf *clientFlags, full string, req proto.Message, stdout io.Writer) error {
+	cl, err := cf.dial()
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	cctx, cancel := context.WithTimeout(ctx, cf.timeout)
+	defer cancel()
+	stream, err := cl.Conn().NewStream(cctx, &grpc.StreamDesc{ServerStreams: true}, full)
+	if err != nil {
+		return callError(err)
+	}
+	if err := stream.SendMsg(req); err != nil {
+		return callError(err)
+	}
+	if err := stream.CloseSend(); err != nil {
+		return callError(err)
+	}
+	for {
+		chunk := &httpbody.HttpBody{}
+		err := stream.RecvMsg(chunk)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			if status.Code(err) == codes.Unknown {
+				return err
+			}
+			return callError(err)
+		}
+		if _, err := stdout.Write(chunk.GetData()); err != nil {
+			return err
+		}
+	}
+}
+
+// runTemplate is `trithuc import template > mau.xlsx`.
+func runTemplate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("trithuc import template", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cf clientFlags
+	cf.register(fs)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: trithuc import template [flags] > mau.xlsx\n\nWrites the import template (TransferService.GetImportTemplate) to stdout.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError("import template takes no argument")
+	}
+	cl, err := cf.dial()
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	cctx, cancel := context.WithTimeout(ctx, cf.timeout)
+	defer cancel()
+	body, err := cl.Transfer.GetImportTemplate(cctx, &pb.GetImportTemplateRequest{})
+	if err != nil {
+		return callError(err)
+	}
+	_, err = stdout.Write(body.GetData())
+	return err
+}

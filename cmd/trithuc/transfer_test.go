@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"trithuc/transfer"
+)
+
+// writeWorkbook saves rows as the people sheet of an XLSX file.
+func writeWorkbook(t *testing.T, path string, rows ...[]any) {
+	t.Helper()
+	f := excelize.NewFile()
+	f.SetSheetName("Sheet1", transfer.PeopleSheet)
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(transfer.PeopleSheet, cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func sheetRows(t *testing.T, data []byte) [][]string {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("not a workbook (%v): %.200q", err, data)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(transfer.PeopleSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func TestImportExportCommands(t *testing.T) {
+	dir := t.TempDir()
+	addr, token, stop := serveDemo(t, dir)
+	defer stop()
+	c := []string{"--server", addr, "--token", token}
+
+	// --output csv on a list: a header of the fields, a line per item.
+	out, err := cli(t, append([]string{"people", "list", "--page-size", "5", "--output", "csv", "--columns", "name,family_name,gender"}, c...)...)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || len(recs) != 6 || strings.Join(recs[0], ",") != "name,family_name,gender" || !strings.HasPrefix(recs[1][0], "people/") {
+		t.Fatalf("csv list (%v):\n%s", err, out)
+	}
+
+	// An import with a bad row imports nothing and names the cell.
+	file := filepath.Join(dir, "ds.xlsx")
+	writeWorkbook(t, file, []any{"Họ", "Tên đệm", "Tên", "Giới tính", "Ngày sinh", "Số CCCD"},
+		[]any{"Nguyễn", "Thị", "Hoa", "Nữ", "15/03/1980", "001180000001"},
+		[]any{"Trần", "", "Bình", "Nam", "31/02/1980", ""},
+		[]any{"Thạch", "", "Sa Rươl", "Nam", "1988", ""})
+	errs := filepath.Join(dir, "loi.xlsx")
+	out, err = cli(t, append([]string{"import", "people", file, "--output", "table", "--report", errs}, c...)...)
+	if err == nil || !strings.Contains(err.Error(), "INVALID_ARGUMENT") || !strings.Contains(out, "E (Ngày sinh)") || !strings.Contains(out, "not applied") {
+		t.Fatalf("import with a bad row: %v\n%s", err, out)
+	}
+	if data, err := os.ReadFile(errs); err != nil {
+		t.Errorf("no report: %v\n%s", err, out)
+	} else if rows := sheetRows(t, data); len(rows) != 4 || len(rows[2]) != 7 || !strings.Contains(rows[2][6], "E (Ngày sinh)") {
+		t.Errorf("report rows %q", rows)
+	}
+	// Skipping it imports the others, with a progress bar from the
+	// operation's metadata.
+	out, err = cli(t, append([]string{"import", "people", file, "--skip-invalid", "--output", "table"}, c...)...)
+	if err != nil || !strings.Contains(out, "2 created") || !strings.Contains(out, "3 rows read, 1 refused") {
+		t.Fatalf("import --skip-invalid: %v\n%s", err, out)
+	}
+	// `people import` is the same command.
+	out, err = cli(t, append([]string{"people", "import", file, "--skip-invalid", "--dry-run", "--quiet", "--output", "table"}, c...)...)
+	if err != nil || !strings.Contains(out, "0 created") || !strings.Contains(out, "2 unchanged") || strings.Contains(out, "rows,") {
+		t.Fatalf("people import --dry-run: %v\n%s", err, out)
+	}
+
+	// Export as XLSX to stdout: the filter's people, in the template's
+	// columns.
+	var xlsx, errOut bytes.Buffer
+	if err := run(context.Background(), append([]string{"people", "export", "--filter", `given_name = "Hoa" AND family_name = "Nguyễn"`, "--format", "xlsx"}, c...), &xlsx, &errOut); err != nil {
+		t.Fatalf("export: %v\n%s", err, errOut.String())
+	}
+	rows := sheetRows(t, xlsx.Bytes())
+	if len(rows) != 2 || rows[0][0] != "Mã hồ sơ" || rows[1][3] != "Hoa" || rows[1][7] != "001180000001" {
+		t.Fatalf("export rows: %q", rows)
+	}
+	out, err = cli(t, append([]string{"people", "export", "--columns", "family_name,given_name", "--format", "csv"}, c...)...)
+	if err != nil || !strings.HasPrefix(out, "\ufeffHọ,Tên\n") || strings.Count(out, "\n") != 43 {
+		t.Fatalf("export csv with columns: %v\n%s", err, out)
+	}
+
+	// The whole registry, exported, re-imports with no changes.
+	xlsx.Reset()
+	if err := run(context.Background(), append([]string{"people", "export", "--format", "xlsx"}, c...), &xlsx, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	all := filepath.Join(dir, "all.xlsx")
+	if err := os.WriteFile(all, xlsx.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err = cli(t, append([]string{"import", "people", all, "--quiet", "--output", "table"}, c...)...)
+	if err != nil || !strings.Contains(out, "0 created, 0 updated, 42 unchanged, 0 refused") {
+		t.Fatalf("re-import of an export: %v\n%s", err, out)
+	}
+
+	// The template, from the import command and from the collection's verb.
+	for _, args := range [][]string{{"import", "template"}, {"transfer", "get-import-template"}} {
+		var tmpl bytes.Buffer
+		if err := run(context.Background(), append(args, c...), &tmpl, &errOut); err != nil {
+			t.Fatalf("%s: %v\n%s", args, err, errOut.String())
+		}
+		if rows := sheetRows(t, tmpl.Bytes()); len(rows) != 1 || rows[0][0] != "Mã hồ sơ" {
+			t.Errorf("%s: template rows %q", args, rows)
+		}
+	}
+
+	for _, args := range [][]string{{"import"}, {"import", "people"}, {"import", "people", "a", "b"}} {
+		if _, err := cli(t, args...); err == nil {
+			t.Errorf("trithuc %s: no error", strings.Join(args, " "))
+		} else if _, ok := err.(usageError); !ok {
+			t.Errorf("trithuc %s: %v, want a usage error", strings.Join(args, " "), err)
+		}
+	}
+}

@@ -1,0 +1,60 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"google.golang.org/genproto/googleapis/api/httpbody"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/transfer"
+)
+
+// importReport is the annotated copy of an imported file, or nil when the
+// import found no problem. A report that cannot be made is logged, not
+// fatal: the problems are in the operation's answer all the same.
+func importReport(file *httpbody.HttpBody, sheet string, problems []*pb.ImportProblem) []byte {
+	if len(problems) == 0 {
+		return nil
+	}
+	marks := make([]transfer.Problem, len(problems))
+	for i, p := range problems {
+		letter, _, _ := strings.Cut(p.GetColumn(), " ")
+		msg := p.GetMessage()
+		if p.GetColumn() != "" {
+			msg = p.GetColumn() + ": " + msg
+		}
+		if p.GetKind() != pb.ImportProblem_ERROR {
+			msg = fmt.Sprintf("[%s] %s", p.GetKind(), msg)
+		}
+		marks[i] = transfer.Problem{Row: int(p.GetRow()), Column: letter, Message: msg}
+	}
+	data := file.GetData()
+	out, err := transfer.Report(data, transfer.Sniff(file.GetContentType(), data), sheet, marks)
+	if err != nil {
+		slog.Error("import: making the report", "err", err)
+		return nil
+	}
+	return out
+}
+
+// GetImportReport returns the report of an import: only its caller (and an
+// admin) may read it, as its operation.
+func (t *transferService) GetImportReport(ctx context.Context, req *pb.GetImportReportRequest) (*httpbody.HttpBody, error) {
+	id := strings.TrimPrefix(req.GetName(), "operations/")
+	owner, report, err := t.db.GetOperationReport(ctx, id)
+	if err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	if p := principal(ctx); p.Role != RoleAdmin && p.ID != owner {
+		return nil, status.Errorf(codes.NotFound, "%s does not exist", req.GetName())
+	}
+	if report == nil {
+		return nil, status.Errorf(codes.NotFound, "%s has no report: the import found no problem, or has not ended", req.GetName())
+	}
+	return &httpbody.HttpBody{ContentType: transfer.ContentTypeXLSX, Data: report}, nil
+}

@@ -1,0 +1,111 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"github.com/xuri/excelize/v2"
+	"google.golang.org/genproto/googleapis/api/httpbody"
+	"google.golang.org/grpc/codes"
+
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/transfer"
+)
+
+// importAs runs an import with token's key to its end and returns its
+// operation's name.
+func (e *env) importAs(token string, req *pb.ImportPeopleRequest) string {
+	e.t.Helper()
+	conn := e.clientAs(token).Conn()
+	op, err := pb.NewTransferServiceClient(conn).ImportPeople(context.Background(), req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return e.wait(longrunningpb.NewOperationsClient(conn), op).Name
+}
+
+func TestImportReport(t *testing.T) {
+	e := newEnv(t)
+	_, registrar := e.key("registrar")
+	transferAs := func(token string) pb.TransferServiceClient { return e.clientAs(token).Transfer }
+	name := e.importAs(registrar, &pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: badWorkbook(t)}})
+	report, err := transferAs(registrar).GetImportReport(context.Background(), &pb.GetImportReportRequest{Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(report.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	get := func(cell string) string { v, _ := f.GetCellValue(transfer.PeopleSheet, cell); return v }
+	red := func(cell string) bool {
+		id, _ := f.GetCellStyle(transfer.PeopleSheet, cell)
+		st, _ := f.GetStyle(id)
+		return st != nil && len(st.Fill.Color) > 0
+	}
+	// badWorkbook's columns are A to H: the errors are in I.
+	if get("I1") != transfer.ErrorsHeader || get("A2") != "Nguyễn" || get("I2") != "" || get("I3") != "" {
+		t.Errorf("report: I1 %q, A2 %q, I2 %q, I3 %q", get("I1"), get("A2"), get("I2"), get("I3"))
+	}
+	for cell, want := range map[string]string{"I4": "E (Ngày sinh): ", "I5": "TCVN3", "I6": "G (Số CCCD)", "I7": "C (Tên)", "I8": "ethnic"} {
+		if !strings.Contains(get(cell), want) {
+			t.Errorf("%s is %q, want it to say %q", cell, get(cell), want)
+		}
+	}
+	for cell, want := range map[string]bool{"E4": true, "G6": true, "F8": true, "E2": false, "E5": false} {
+		if red(cell) != want {
+			t.Errorf("%s marked %v, want %v", cell, red(cell), want)
+		}
+	}
+
+	// Over REST, the same download.
+	req, _ := http.NewRequest("GET", e.base+"/v1/"+name+":report", nil)
+	req.Header.Set("Authorization", "Bearer "+registrar)
+	res, err := e.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != transfer.ContentTypeXLSX || !bytes.Equal(body, report.Data) {
+		t.Fatalf("REST report: %d %q", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+
+	// A CSV file's report is a workbook of its rows.
+	csv := "Họ;Tên;Ngày sinh\nNguyễn;An;15/03/1980\nTrần;Bình;32/01/1980\n"
+	name2 := e.importAs(registrar, &pb.ImportPeopleRequest{File: &httpbody.HttpBody{ContentType: "text/csv", Data: []byte(csv)}, ValidateOnly: true})
+	report, err = transferAs(registrar).GetImportReport(context.Background(), &pb.GetImportReportRequest{Name: name2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := excelize.OpenReader(bytes.NewReader(report.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	rows, _ := g.GetRows(transfer.PeopleSheet)
+	if len(rows) != 3 || len(rows[0]) != 4 || rows[0][3] != transfer.ErrorsHeader || !strings.Contains(rows[2][3], "C (Ngày sinh)") || len(rows[1]) != 3 {
+		t.Errorf("CSV report rows %q", rows)
+	}
+
+	// Another registrar's import is not found; an import without problems
+	// has no report.
+	_, other := e.key("registrar")
+	_, err = transferAs(other).GetImportReport(context.Background(), &pb.GetImportReportRequest{Name: name})
+	wantCode(t, err, codes.NotFound)
+	clean := e.importAs(registrar, &pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: workbook(t, peopleHeader,
+		[]any{"Lê", "", "Hà", "Nữ", "1990", "", "", ""})}})
+	_, err = transferAs(registrar).GetImportReport(context.Background(), &pb.GetImportReportRequest{Name: clean})
+	wantCode(t, err, codes.NotFound)
+	_, err = transferAs(registrar).GetImportReport(context.Background(), &pb.GetImportReportRequest{Name: "people/x"})
+	wantCode(t, err, codes.InvalidArgument, "name")
+	_, ha := e.key("home_affairs")
+	_, err = transferAs(ha).GetImportReport(context.Background(), &pb.GetImportReportRequest{Name: name})
+	wantCode(t, err, codes.PermissionDenied)
+}

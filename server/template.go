@@ -1,0 +1,63 @@
+package server
+
+import (
+	"bytes"
+	"context"
+
+	"google.golang.org/genproto/googleapis/api/httpbody"
+
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/store"
+	"trithuc/transfer"
+)
+
+// GetImportTemplate makes the import template from the reference data as it
+// is now (the units valid on as_of).
+func (t *transferService) GetImportTemplate(ctx context.Context, req *pb.GetImportTemplateRequest) (*httpbody.HttpBody, error) {
+	lists := transfer.FixedLists()
+	q := store.ListQuery{PageSize: 1000}
+	ethnic, err := every(q, func(q store.ListQuery) ([]*pb.EthnicGroup, store.Page, error) { return t.db.ListEthnicGroups(ctx, q) })
+	if err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	for _, e := range ethnic {
+		lists["ethnicity"] = append(lists["ethnicity"], transfer.ListValue(e.GetCode(), e.GetNameVi()))
+	}
+	units, err := every(q, func(q store.ListQuery) ([]*pb.AdministrativeUnit, store.Page, error) {
+		return t.db.ListAdministrativeUnits(ctx, store.UnitQuery{ListQuery: q, AsOf: req.GetAsOf()})
+	})
+	if err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	for _, u := range units {
+		lists["unit"] = append(lists["unit"], transfer.ListValue(u.GetCode(), u.GetDisplayName()))
+	}
+	countries, err := every(q, func(q store.ListQuery) ([]*pb.Country, store.Page, error) { return t.db.ListCountries(ctx, q) })
+	if err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	for _, c := range countries {
+		lists["country"] = append(lists["country"], transfer.ListValue(c.GetCode(), c.GetNameVi()))
+	}
+	var buf bytes.Buffer
+	if err := transfer.WriteTemplate(&buf, lists); err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	return &httpbody.HttpBody{ContentType: transfer.ContentTypeXLSX, Data: buf.Bytes()}, nil
+}
+
+// every reads every page of a reference list.
+func every[T any](q store.ListQuery, list func(store.ListQuery) ([]T, store.Page, error)) ([]T, error) {
+	var out []T
+	for {
+		items, page, err := list(q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items...)
+		if page.NextPageToken == "" {
+			return out, nil
+		}
+		q.PageToken = page.NextPageToken
+	}
+}

@@ -1,0 +1,186 @@
+package transfer
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// ErrorsHeader heads the column a report adds.
+const ErrorsHeader = "Lỗi"
+
+// Problem is one problem of an import as a report marks it.
+type Problem struct {
+	Row     int    // as the spreadsheet shows it
+	Column  string // the column's letter ("E"), "" for the whole row
+	Message string // what is wrong, with the column's name
+}
+
+// Report returns a copy of the imported file as a workbook (a CSV file
+// becomes its one sheet, named PeopleSheet), with a column of the errors
+// of each row after the last column, and the bad cells filled red. The
+// other sheets and the formats of the good cells are kept.
+func Report(data []byte, format Format, sheet string, problems []Problem) ([]byte, error) {
+	byRow := map[int][]Problem{}
+	var order []int
+	for _, p := range problems {
+		if _, ok := byRow[p.Row]; !ok {
+			order = append(order, p.Row)
+		}
+		byRow[p.Row] = append(byRow[p.Row], p)
+	}
+	sort.Ints(order)
+	if format != XLSX {
+		return csvReport(data, byRow)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzip})
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+
+	// The errors column follows the header's last column.
+	width := 0
+	if rows, err := f.Rows(sheet); err == nil {
+		if rows.Next() {
+			header, _ := rows.Columns()
+			width = len(header)
+		}
+		rows.Close()
+	}
+	errCol, _ := excelize.ColumnNumberToName(width + 1)
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "C00000"}})
+	if err != nil {
+		return nil, err
+	}
+	if err := f.SetCellStr(sheet, errCol+"1", ErrorsHeader); err != nil {
+		return nil, err
+	}
+	if err := f.SetCellStyle(sheet, errCol+"1", errCol+"1", bold); err != nil {
+		return nil, err
+	}
+	if err := f.SetColWidth(sheet, errCol, errCol, 60); err != nil {
+		return nil, err
+	}
+
+	// Each bad cell keeps its own style (a date's format, say) with a red
+	// fill: one new style per style the bad cells had.
+	marked := map[int]int{}
+	mark := func(cell string) error {
+		id, err := f.GetCellStyle(sheet, cell)
+		if err != nil {
+			return err
+		}
+		red, ok := marked[id]
+		if !ok {
+			st, err := f.GetStyle(id)
+			if err != nil || st == nil {
+				st = &excelize.Style{}
+			}
+			st.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFC7CE"}}
+			if red, err = f.NewStyle(st); err != nil {
+				return err
+			}
+			marked[id] = red
+		}
+		return f.SetCellStyle(sheet, cell, cell, red)
+	}
+	for _, row := range order {
+		for _, p := range byRow[row] {
+			if p.Column != "" {
+				if err := mark(fmt.Sprintf("%s%d", p.Column, row)); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if err := f.SetCellStr(sheet, fmt.Sprintf("%s%d", errCol, row), messages(byRow[row])); err != nil {
+			return nil, err
+		}
+	}
+	var out bytes.Buffer
+	if _, err := f.WriteTo(&out); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+func messages(ps []Problem) string {
+	msgs := make([]string, len(ps))
+	for i, p := range ps {
+		msgs[i] = p.Message
+	}
+	return strings.Join(msgs, "\n")
+}
+
+// csvReport streams a CSV file's rows into the people sheet of a new
+// workbook, each with its errors after the header's last column and its
+// bad cells filled red: a sheet being streamed cannot be changed after.
+func csvReport(data []byte, byRow map[int][]Problem) ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", PeopleSheet); err != nil {
+		return nil, err
+	}
+	red, err := f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFC7CE"}}})
+	if err != nil {
+		return nil, err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "C00000"}})
+	if err != nil {
+		return nil, err
+	}
+	sw, err := f.NewStreamWriter(PeopleSheet)
+	if err != nil {
+		return nil, err
+	}
+	rows := newCSVRows(data)
+	width := -1
+	for rows.Next() {
+		n, cells := rows.Row()
+		if width < 0 {
+			width = len(cells)
+			if err := sw.SetColWidth(width+1, width+1, 60); err != nil {
+				return nil, err
+			}
+		}
+		row := make([]any, max(len(cells), width)+1)
+		for i := range row {
+			row[i] = excelize.Cell{}
+		}
+		for i, c := range cells {
+			row[i] = excelize.Cell{Value: c}
+		}
+		bad := map[string]bool{}
+		for _, p := range byRow[n] {
+			bad[p.Column] = true
+		}
+		for i := range cells {
+			if name, _ := excelize.ColumnNumberToName(i + 1); bad[name] {
+				row[i] = excelize.Cell{Value: cells[i], StyleID: red}
+			}
+		}
+		switch {
+		case n == 1:
+			row[width] = excelize.Cell{Value: ErrorsHeader, StyleID: bold}
+		case len(byRow[n]) > 0:
+			row[width] = excelize.Cell{Value: messages(byRow[n])}
+		}
+		if err := sw.SetRow(fmt.Sprintf("A%d", n), row); err != nil {
+			return nil, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := sw.Flush(); err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	if _, err := f.WriteTo(&out); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}

@@ -1,0 +1,174 @@
+package transfer
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	pb "trithuc/proto/trithuc/v1"
+)
+
+// The template's other sheets.
+const (
+	InstructionsSheet = "Hướng dẫn"
+	// ListsSheet holds the drop-down lists, hidden: a list typed into a
+	// validation is limited to 255 characters, which the lists of units
+	// and countries exceed by far.
+	ListsSheet = "Danh mục"
+)
+
+// templateRows are the rows of the people sheet that get drop-downs and
+// text cells.
+const templateRows = 10000
+
+// ListTitles are the reference lists a template offers, by the name a
+// Column's List gives, with their headers on the lists sheet.
+var ListTitles = map[string]string{
+	"gender":        "Giới tính",
+	"ethnicity":     "Dân tộc",
+	"unit":          "Đơn vị hành chính",
+	"work_location": "Nơi làm việc",
+	"country":       "Quốc gia",
+}
+
+// FixedLists are the lists that the API's enums give rather than the
+// reference data.
+func FixedLists() map[string][]string {
+	return map[string][]string{
+		"gender": {genderLabels[pb.Person_MALE], genderLabels[pb.Person_FEMALE]},
+		"work_location": {workLocationLabels[pb.Person_IN_PROVINCE], workLocationLabels[pb.Person_ELSEWHERE_IN_VIETNAM],
+			workLocationLabels[pb.Person_ABROAD]},
+	}
+}
+
+// instructions are the lines of the instructions sheet.
+var instructions = []string{
+	"Mẫu nhập danh sách trí thức",
+	"",
+	"1. Nhập mỗi người một dòng ở trang \"" + PeopleSheet + "\", từ dòng 2. Không sửa dòng tiêu đề; có thể bỏ hoặc đổi thứ tự cột.",
+	"2. Bắt buộc: Tên. Nên có Số CCCD hoặc Mã hồ sơ để đối chiếu người đã có trong cơ sở dữ liệu: thông tin còn thiếu được bổ sung, thông tin khác với dữ liệu đã có được báo là mâu thuẫn và không ghi đè.",
+	"3. Mã hồ sơ: để trống khi thêm người mới; khi sửa, ghi đúng mã (people/...) như trong tệp xuất.",
+	"4. Ngày sinh: dd/mm/yyyy, hoặc chỉ năm (ví dụ 1980).",
+	"5. Số CCCD, Điện thoại: các ô đã định dạng văn bản để giữ số 0 ở đầu; không nhập dạng số.",
+	"6. Dân tộc, Quê quán, Quốc gia làm việc, Giới tính, Nơi làm việc: chọn trong danh sách thả xuống (có thể chỉ ghi mã, ví dụ 05 cho Khmer).",
+	"7. Quốc gia làm việc: chỉ khi Nơi làm việc là Nước ngoài.",
+	"8. Gõ chữ bằng Unicode. Văn bản gõ bằng phông TCVN3 (ABC) hoặc VNI bị từ chối: chuyển mã bằng Unikey (Công cụ chuyển mã) trước khi nhập.",
+	"9. Kiểm tra trước bằng chế độ chạy thử (validateOnly, hoặc trithuc import people TỆP --dry-run): mọi lỗi được báo theo trang, dòng và cột.",
+	"10. Nhập lại cùng một tệp không thay đổi gì.",
+}
+
+// WriteTemplate writes the import template to w: the people sheet with its
+// headers, widths and drop-downs, the instructions, and the lists (values
+// as a drop-down shows them, "05 - Khmer", which an import reads back).
+func WriteTemplate(w io.Writer, lists map[string][]string) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", PeopleSheet); err != nil {
+		return err
+	}
+	if _, err := f.NewSheet(InstructionsSheet); err != nil {
+		return err
+	}
+	if _, err := f.NewSheet(ListsSheet); err != nil {
+		return err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
+		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}})
+	if err != nil {
+		return err
+	}
+	text, err := f.NewStyle(&excelize.Style{NumFmt: 49}) // "@": text, keeps leading zeros
+	if err != nil {
+		return err
+	}
+
+	// The lists, one column each, named by their title in row 1.
+	listRange := map[string]string{}
+	col := 0
+	for _, c := range PeopleColumns {
+		values := lists[c.List]
+		if c.List == "" || listRange[c.List] != "" || len(values) == 0 {
+			continue
+		}
+		col++
+		name, _ := excelize.ColumnNumberToName(col)
+		title := ListTitles[c.List]
+		if title == "" {
+			title = c.List
+		}
+		if err := f.SetCellStr(ListsSheet, name+"1", title); err != nil {
+			return err
+		}
+		for i, v := range values {
+			if err := f.SetCellStr(ListsSheet, fmt.Sprintf("%s%d", name, i+2), v); err != nil {
+				return err
+			}
+		}
+		listRange[c.List] = fmt.Sprintf("'%s'!$%s$2:$%s$%d", ListsSheet, name, name, len(values)+1)
+	}
+	if err := f.SetSheetVisible(ListsSheet, false); err != nil {
+		return err
+	}
+
+	// The people sheet.
+	for i, c := range PeopleColumns {
+		name, _ := excelize.ColumnNumberToName(i + 1)
+		if err := f.SetCellStr(PeopleSheet, name+"1", c.Header); err != nil {
+			return err
+		}
+		if err := f.SetColWidth(PeopleSheet, name, name, c.Width); err != nil {
+			return err
+		}
+		cells := fmt.Sprintf("%s2:%s%d", name, name, templateRows+1)
+		if c.Field == "national_id" || c.Field == "phone" {
+			if err := f.SetCellStyle(PeopleSheet, name+"2", fmt.Sprintf("%s%d", name, templateRows+1), text); err != nil {
+				return err
+			}
+		}
+		if r := listRange[c.List]; r != "" {
+			dv := excelize.NewDataValidation(true)
+			dv.Sqref = cells
+			dv.SetSqrefDropList(r)
+			// A warning, not a refusal: a code typed alone ("05") is read
+			// as well as the list's "05 - Khmer".
+			dv.SetError(excelize.DataValidationErrorStyleWarning, c.Header, "Chọn một giá trị trong danh sách.")
+			if err := f.AddDataValidation(PeopleSheet, dv); err != nil {
+				return err
+			}
+		}
+	}
+	last, _ := excelize.ColumnNumberToName(len(PeopleColumns))
+	if err := f.SetCellStyle(PeopleSheet, "A1", last+"1", bold); err != nil {
+		return err
+	}
+	if err := f.SetPanes(PeopleSheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+
+	for i, line := range instructions {
+		if err := f.SetCellStr(InstructionsSheet, fmt.Sprintf("A%d", i+1), line); err != nil {
+			return err
+		}
+	}
+	if err := f.SetColWidth(InstructionsSheet, "A", "A", 120); err != nil {
+		return err
+	}
+	if err := f.SetCellStyle(InstructionsSheet, "A1", "A1", bold); err != nil {
+		return err
+	}
+	f.SetActiveSheet(0)
+	_, err = f.WriteTo(w)
+	return err
+}
+
+// ListValue is an entry of a drop-down list as the template shows it:
+// "05 - Khmer". ParseCode reads the code back.
+func ListValue(code, label string) string {
+	label = strings.TrimSpace(label)
+	if label == "" {
+		return code
+	}
+	return code + " - " + label
+}
