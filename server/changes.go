@@ -82,11 +82,18 @@ func (s *changeService) WatchChanges(req *pb.WatchChangesRequest, stream grpc.Se
 	for {
 		signal := s.db.ChangeSignal()
 		page, err := s.db.ListChanges(ctx, q)
+		if ctx.Err() != nil {
+			// The caller ended the watch: that is how a watch ends well.
+			return nil
+		}
 		if err != nil {
 			return grpcError(ctx, err)
 		}
 		if len(page.Changes) > 0 {
 			if err := stream.Send(&pb.WatchChangesResponse{Changes: page.Changes, Cursor: store.EncodeCursor(page.Next)}); err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
 				return err
 			}
 		}
