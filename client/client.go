@@ -57,6 +57,7 @@ type Client struct {
 	Statistics    pb.StatisticsServiceClient
 	Privacy       pb.PrivacyServiceClient
 	Transfer      pb.TransferServiceClient
+	Changes       pb.ChangeServiceClient
 }
 
 // Dial connects to the server at addr (host:port). The connection is made
@@ -97,6 +98,7 @@ func New(conn *grpc.ClientConn) *Client {
 		Statistics:    pb.NewStatisticsServiceClient(conn),
 		Privacy:       pb.NewPrivacyServiceClient(conn),
 		Transfer:      pb.NewTransferServiceClient(conn),
+		Changes:       pb.NewChangeServiceClient(conn),
 	}
 }
 
@@ -124,6 +126,7 @@ func (b bearer) RequireTransportSecurity() bool { return b.secure }
 var services = []protoreflect.ServiceDescriptor{
 	pb.File_trithuc_v1_person_service_proto.Services().ByName("PersonService"),
 	pb.File_trithuc_v1_organization_service_proto.Services().ByName("OrganizationService"),
+	pb.File_trithuc_v1_change_service_proto.Services().ByName("ChangeService"),
 	pb.File_trithuc_v1_reference_proto.Services().ByName("ReferenceService"),
 	pb.File_trithuc_v1_membership_service_proto.Services().ByName("MembershipService"),
 	pb.File_trithuc_v1_audit_service_proto.Services().ByName("AuditService"),

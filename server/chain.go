@@ -31,14 +31,22 @@ func (s *Server) chain() []interceptor {
 		s.log.ErrorContext(ctx, "panic in handler", "method", callFrom(ctx).method, "panic", p, "stack", string(debug.Stack()))
 		return errInternal
 	})
-	reads := selector.MatchFunc(func(ctx context.Context, c interceptors.CallMeta) bool { return isRead(c.FullMethod()) })
+	// A watch lives as long as its caller wants and is idle most of that
+	// time: it holds no read slot and has no deadline of ours. Each batch
+	// it sends is one short read of the store, bounded by the store's read
+	// budget like any other (server/changes.go).
+	reads := selector.MatchFunc(func(ctx context.Context, c interceptors.CallMeta) bool {
+		return isRead(c.FullMethod()) && c.FullMethod() != watchChanges
+	})
+	bounded := selector.MatchFunc(func(ctx context.Context, c interceptors.CallMeta) bool { return c.FullMethod() != watchChanges })
+	deadline := around(s.capDeadline)
 	fair := around(s.fairShare)
 	return []interceptor{
 		{s.logUnary, s.logStream},
 		{s.metrics.calls.UnaryServerInterceptor(grpcprom.WithLabelsFromContext(transportLabel)),
 			s.metrics.calls.StreamServerInterceptor(grpcprom.WithLabelsFromContext(transportLabel))},
 		{recovery.UnaryServerInterceptor(rec), recovery.StreamServerInterceptor(rec)},
-		around(s.capDeadline),
+		{selector.UnaryServerInterceptor(deadline.unary, bounded), selector.StreamServerInterceptor(deadline.stream, bounded)},
 		{s.requestSizeUnary, s.requestSizeStream},
 		check(s.authenticate),
 		check(s.rateLimit),
@@ -51,6 +59,8 @@ func (s *Server) chain() []interceptor {
 		s.scopeHook().both(),
 	}
 }
+
+const watchChanges = "/trithuc.v1.ChangeService/WatchChanges"
 
 func (s *Server) interceptors() []grpc.ServerOption {
 	var unary []grpc.UnaryServerInterceptor

@@ -46,3 +46,11 @@ func (s *organizationService) UndeleteOrganization(ctx context.Context, req *pb.
 	out, err := s.db.UndeleteOrganization(ctx, req.GetName(), store.WriteOptions{Audit: auditEvent(ctx), Etag: req.GetEtag(), ValidateOnly: req.GetValidateOnly()})
 	return out, grpcError(ctx, err)
 }
+
+func (s *organizationService) BatchGetOrganizations(ctx context.Context, req *pb.BatchGetOrganizationsRequest) (*pb.BatchGetOrganizationsResponse, error) {
+	orgs, err := s.db.BatchGetOrganizations(ctx, req.GetNames())
+	if err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	return &pb.BatchGetOrganizationsResponse{Organizations: orgs}, nil
+}

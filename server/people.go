@@ -3,6 +3,9 @@ package server
 import (
 	"context"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
 	pb "trithuc/proto/trithuc/v1"
 	"trithuc/store"
 )
@@ -66,4 +69,22 @@ func (s *personService) UndeletePerson(ctx context.Context, req *pb.UndeletePers
 	out, err := s.db.UndeletePerson(ctx, req.GetName(),
 		store.WriteOptions{Audit: auditEvent(ctx), Etag: req.GetEtag(), ValidateOnly: req.GetValidateOnly()})
 	return out, grpcError(ctx, err)
+}
+
+func (s *personService) BatchGetPeople(ctx context.Context, req *pb.BatchGetPeopleRequest) (*pb.BatchGetPeopleResponse, error) {
+	people, err := s.db.BatchGetPeople(ctx, req.GetNames(), req.GetView())
+	if err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	// A restricted profile is the administrators' alone, as in GetPerson
+	// (privacy.go); all or nothing, so one refuses the batch.
+	if p := callFrom(ctx).principal; p != nil && p.Role != RoleAdmin {
+		for i, person := range people {
+			if person.GetRestricted() {
+				return nil, status.Errorf(codes.PermissionDenied,
+					"names[%d]: %s is restricted: the consent its processing rested on was withdrawn, or the person asked for restriction; only an admin may read it", i, person.GetName())
+			}
+		}
+	}
+	return &pb.BatchGetPeopleResponse{People: people}, nil
 }

@@ -45,6 +45,9 @@ var permissions = map[string]access{
 	"/trithuc.v1.PersonService/DeletePerson":   may(onPerson),
 	"/trithuc.v1.PersonService/UndeletePerson": may(onPerson),
 	"/trithuc.v1.PersonService/SearchPeople":   may(unscoped, RoleRegistrar, RoleHomeAffairs, RoleService),
+	// Many names in one request: not open to a limited key, whose scope is
+	// checked against one person per request.
+	"/trithuc.v1.PersonService/BatchGetPeople": may(unscoped, RoleRegistrar, RoleHomeAffairs, RoleService),
 
 	// What is kept under a person: the registrar writes it, the Department
 	// of Home Affairs reads it (across people too) and verifies
@@ -69,9 +72,18 @@ var permissions = map[string]access{
 
 	// Workplaces are not personal data: everyone reads them, the
 	// registrar adds and corrects them, only an admin deletes.
-	"/trithuc.v1.OrganizationService/CreateOrganization":   may(unscoped, RoleRegistrar),
-	"/trithuc.v1.OrganizationService/GetOrganization":      may(unscoped, RoleRegistrar, RoleHomeAffairs, RoleService),
-	"/trithuc.v1.OrganizationService/ListOrganizations":    may(unscoped, RoleRegistrar, RoleHomeAffairs, RoleService),
+	"/trithuc.v1.OrganizationService/CreateOrganization":    may(unscoped, RoleRegistrar),
+	"/trithuc.v1.OrganizationService/GetOrganization":       may(unscoped, RoleRegistrar, RoleHomeAffairs, RoleService),
+	"/trithuc.v1.OrganizationService/ListOrganizations":     may(unscoped, RoleRegistrar, RoleHomeAffairs, RoleService),
+	"/trithuc.v1.OrganizationService/BatchGetOrganizations": may(unscoped, RoleRegistrar, RoleHomeAffairs, RoleService),
+
+	// The change feed: names and field paths, never values. Its scope is
+	// per change, not per request, so the store's query applies it
+	// (server/changes.go): internal services see people and organizations,
+	// a limited registrar the people in its scope and its association's
+	// memberships; declared unscoped because the request names nothing.
+	"/trithuc.v1.ChangeService/ListChanges":                may(unscoped, RoleRegistrar, RoleHomeAffairs, RoleService, scopedRegistrar),
+	"/trithuc.v1.ChangeService/WatchChanges":               may(unscoped, RoleRegistrar, RoleHomeAffairs, RoleService, scopedRegistrar),
 	"/trithuc.v1.OrganizationService/UpdateOrganization":   may(unscoped, RoleRegistrar),
 	"/trithuc.v1.OrganizationService/DeleteOrganization":   may(unscoped),
 	"/trithuc.v1.OrganizationService/UndeleteOrganization": may(unscoped),

@@ -131,6 +131,11 @@ func TestReadMethodsAreTheMigrationsReads(t *testing.T) {
 			for _, prefix := range []string{"Get", "List", "Search", "Export", "Compute"} {
 				byName = byName || strings.HasPrefix(m.Name, prefix)
 			}
+			// Methods added after migration 0013 had no events before it;
+			// their reads are marked by the server's rule alone.
+			for _, prefix := range []string{"BatchGet", "Watch"} {
+				byName = byName || strings.HasPrefix(m.Name, prefix)
+			}
 			if !strings.HasPrefix(service, "trithuc.") {
 				continue
 			}

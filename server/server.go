@@ -205,6 +205,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	s.grpc = grpc.NewServer(opts...)
 	pb.RegisterPersonServiceServer(s.grpc, &personService{db: db})
 	pb.RegisterOrganizationServiceServer(s.grpc, &organizationService{db: db})
+	pb.RegisterChangeServiceServer(s.grpc, &changeService{db: db})
 	pb.RegisterReferenceServiceServer(s.grpc, &referenceService{db: db})
 	pb.RegisterMembershipServiceServer(s.grpc, &membershipService{db: db})
 	pb.RegisterAuditServiceServer(s.grpc, &auditService{db: db, audit: s.audit})
@@ -283,6 +284,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 	for _, register := range []func(context.Context, *runtime.ServeMux, *grpc.ClientConn) error{
 		pb.RegisterPersonServiceHandler,
 		pb.RegisterOrganizationServiceHandler,
+		pb.RegisterChangeServiceHandler,
 		pb.RegisterReferenceServiceHandler,
 		pb.RegisterMembershipServiceHandler,
 		pb.RegisterAuditServiceHandler,

@@ -2,7 +2,11 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	pb "trithuc/proto/trithuc/v1"
@@ -46,17 +50,43 @@ func (tx *Tx) checkFields(ctx context.Context, v *Invalids, p *pb.Person) error 
 }
 
 // writeFieldsAndRoles replaces a person's fields of expertise and expert
-// roles with p's.
+// roles with p's. A list that is already so is left alone, so that the
+// change feed (changes.go) does not report it changed.
 func (tx *Tx) writeFieldsAndRoles(ctx context.Context, pk int64, p *pb.Person) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM person_fields WHERE person_pk = ?`, pk); err != nil {
+	var haveFields, haveRoles string
+	if err := tx.QueryRowContext(ctx, `SELECT
+			IFNULL((SELECT group_concat(field || ':' || is_primary, ',') FROM
+				(SELECT field, is_primary FROM person_fields WHERE person_pk = ?1 ORDER BY ordinal)), ''),
+			IFNULL((SELECT group_concat(role, ',') FROM
+				(SELECT role FROM person_expert_roles WHERE person_pk = ?1 ORDER BY role)), '')`, pk).Scan(&haveFields, &haveRoles); err != nil {
 		return dbError(err)
 	}
-	for i, f := range p.Fields {
-		_, err := tx.ExecContext(ctx, `INSERT INTO person_fields(person_pk, ordinal, field, code, is_primary) VALUES (?, ?, ?, ?, ?)`,
-			pk, i, f.Field, fieldCodeOf(f.Field), f.Primary)
-		if err != nil {
+	var wantFields []string
+	for _, f := range p.Fields {
+		wantFields = append(wantFields, fmt.Sprintf("%s:%d", f.Field, boolInt(f.Primary)))
+	}
+	if strings.Join(wantFields, ",") != haveFields {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM person_fields WHERE person_pk = ?`, pk); err != nil {
 			return dbError(err)
 		}
+		for i, f := range p.Fields {
+			_, err := tx.ExecContext(ctx, `INSERT INTO person_fields(person_pk, ordinal, field, code, is_primary) VALUES (?, ?, ?, ?, ?)`,
+				pk, i, f.Field, fieldCodeOf(f.Field), f.Primary)
+			if err != nil {
+				return dbError(err)
+			}
+		}
+	}
+	roles := map[int32]bool{}
+	for _, r := range p.ExpertRoles {
+		roles[int32(r)] = true
+	}
+	var wantRoles []string
+	for _, r := range slices.Sorted(maps.Keys(roles)) {
+		wantRoles = append(wantRoles, strconv.Itoa(int(r)))
+	}
+	if strings.Join(wantRoles, ",") == haveRoles {
+		return nil
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM person_expert_roles WHERE person_pk = ?`, pk); err != nil {
 		return dbError(err)
@@ -67,6 +97,13 @@ func (tx *Tx) writeFieldsAndRoles(ctx context.Context, pk int64, p *pb.Person) e
 		}
 	}
 	return nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // The statements of attach for n people. store.Plain, the benchmarks'

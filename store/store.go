@@ -46,6 +46,10 @@ type DB struct {
 
 	// limits bound the cost of one read (budget.go).
 	limits readLimits
+
+	// feed marks write transactions for the change feed and wakes its
+	// watchers (changes.go).
+	feed feed
 }
 
 // Options are the choices of OpenWith.
@@ -253,6 +257,11 @@ func (db *DB) write(ctx context.Context, dryRun bool, audit *AuditEvent, fn func
 		return db.observe(dbError(err))
 	}
 	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), stmts: db.writerStmts, audit: audit}
+	feedStart, err := tx.beginChanges(ctx)
+	if err != nil {
+		sqlTx.Rollback()
+		return db.observe(err)
+	}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return db.observe(err)
@@ -267,6 +276,12 @@ func (db *DB) write(ctx context.Context, dryRun bool, audit *AuditEvent, fn func
 		sqlTx.Rollback()
 		return db.observe(err)
 	}
+	appended, err := tx.appendedChanges(ctx, feedStart)
+	if err != nil {
+		sqlTx.Rollback()
+		undoAudit()
+		return db.observe(err)
+	}
 	if err := sqlTx.Commit(); err != nil {
 		// The write is not acknowledged: the caller gets an error, never a
 		// success for data that may not be on disk.
@@ -275,6 +290,9 @@ func (db *DB) write(ctx context.Context, dryRun bool, audit *AuditEvent, fn func
 		return db.observe(dbError(err))
 	}
 	db.wrote()
+	if appended {
+		db.changesCommitted()
+	}
 	return nil
 }
 

@@ -18,6 +18,45 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for ChangeResourceType.
+const (
+	ChangeResourceTypeASSOCIATION             ChangeResourceType = "ASSOCIATION"
+	ChangeResourceTypeCONSENT                 ChangeResourceType = "CONSENT"
+	ChangeResourceTypeHONOR                   ChangeResourceType = "HONOR"
+	ChangeResourceTypeMEMBERSHIP              ChangeResourceType = "MEMBERSHIP"
+	ChangeResourceTypeORGANIZATION            ChangeResourceType = "ORGANIZATION"
+	ChangeResourceTypePERSON                  ChangeResourceType = "PERSON"
+	ChangeResourceTypePOSITION                ChangeResourceType = "POSITION"
+	ChangeResourceTypeQUALIFICATION           ChangeResourceType = "QUALIFICATION"
+	ChangeResourceTypeRESOURCETYPEUNSPECIFIED ChangeResourceType = "RESOURCE_TYPE_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the ChangeResourceType enum.
+func (e ChangeResourceType) Valid() bool {
+	switch e {
+	case ChangeResourceTypeASSOCIATION:
+		return true
+	case ChangeResourceTypeCONSENT:
+		return true
+	case ChangeResourceTypeHONOR:
+		return true
+	case ChangeResourceTypeMEMBERSHIP:
+		return true
+	case ChangeResourceTypeORGANIZATION:
+		return true
+	case ChangeResourceTypePERSON:
+		return true
+	case ChangeResourceTypePOSITION:
+		return true
+	case ChangeResourceTypeQUALIFICATION:
+		return true
+	case ChangeResourceTypeRESOURCETYPEUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ComputeStatisticsRequestDimension.
 const (
 	ComputeStatisticsRequestDimensionACADEMICTITLE             ComputeStatisticsRequestDimension = "ACADEMIC_TITLE"
@@ -68,19 +107,19 @@ func (e ComputeStatisticsRequestDimension) Valid() bool {
 
 // Defines values for ConsentLegalBasis.
 const (
-	CONSENT               ConsentLegalBasis = "CONSENT"
-	LEGALBASISUNSPECIFIED ConsentLegalBasis = "LEGAL_BASIS_UNSPECIFIED"
-	PUBLICDUTY            ConsentLegalBasis = "PUBLIC_DUTY"
+	ConsentLegalBasisCONSENT               ConsentLegalBasis = "CONSENT"
+	ConsentLegalBasisLEGALBASISUNSPECIFIED ConsentLegalBasis = "LEGAL_BASIS_UNSPECIFIED"
+	ConsentLegalBasisPUBLICDUTY            ConsentLegalBasis = "PUBLIC_DUTY"
 )
 
 // Valid indicates whether the value is a known member of the ConsentLegalBasis enum.
 func (e ConsentLegalBasis) Valid() bool {
 	switch e {
-	case CONSENT:
+	case ConsentLegalBasisCONSENT:
 		return true
-	case LEGALBASISUNSPECIFIED:
+	case ConsentLegalBasisLEGALBASISUNSPECIFIED:
 		return true
-	case PUBLICDUTY:
+	case ConsentLegalBasisPUBLICDUTY:
 		return true
 	default:
 		return false
@@ -327,6 +366,36 @@ func (e V1AdministrativeUnitKind) Valid() bool {
 	case V1AdministrativeUnitKindURBANDISTRICT:
 		return true
 	case V1AdministrativeUnitKindWARD:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V1ChangeKind.
+const (
+	V1ChangeKindCREATED         V1ChangeKind = "CREATED"
+	V1ChangeKindDELETED         V1ChangeKind = "DELETED"
+	V1ChangeKindKINDUNSPECIFIED V1ChangeKind = "KIND_UNSPECIFIED"
+	V1ChangeKindPURGED          V1ChangeKind = "PURGED"
+	V1ChangeKindUNDELETED       V1ChangeKind = "UNDELETED"
+	V1ChangeKindUPDATED         V1ChangeKind = "UPDATED"
+)
+
+// Valid indicates whether the value is a known member of the V1ChangeKind enum.
+func (e V1ChangeKind) Valid() bool {
+	switch e {
+	case V1ChangeKindCREATED:
+		return true
+	case V1ChangeKindDELETED:
+		return true
+	case V1ChangeKindKINDUNSPECIFIED:
+		return true
+	case V1ChangeKindPURGED:
+		return true
+	case V1ChangeKindUNDELETED:
+		return true
+	case V1ChangeKindUPDATED:
 		return true
 	default:
 		return false
@@ -705,6 +774,27 @@ func (e PersonServiceGetPersonParamsView) Valid() bool {
 	}
 }
 
+// Defines values for PersonServiceBatchGetPeopleParamsView.
+const (
+	PersonServiceBatchGetPeopleParamsViewPERSONVIEWBASIC       PersonServiceBatchGetPeopleParamsView = "PERSON_VIEW_BASIC"
+	PersonServiceBatchGetPeopleParamsViewPERSONVIEWFULL        PersonServiceBatchGetPeopleParamsView = "PERSON_VIEW_FULL"
+	PersonServiceBatchGetPeopleParamsViewPERSONVIEWUNSPECIFIED PersonServiceBatchGetPeopleParamsView = "PERSON_VIEW_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the PersonServiceBatchGetPeopleParamsView enum.
+func (e PersonServiceBatchGetPeopleParamsView) Valid() bool {
+	switch e {
+	case PersonServiceBatchGetPeopleParamsViewPERSONVIEWBASIC:
+		return true
+	case PersonServiceBatchGetPeopleParamsViewPERSONVIEWFULL:
+		return true
+	case PersonServiceBatchGetPeopleParamsViewPERSONVIEWUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TransferServiceExportPeopleParamsFormat.
 const (
 	TransferServiceExportPeopleParamsFormatCSV                          TransferServiceExportPeopleParamsFormat = "CSV"
@@ -905,6 +995,19 @@ func (e StatisticsServiceExportStatisticsParamsFormat) Valid() bool {
 		return false
 	}
 }
+
+// ChangeResourceType What kind of resource changed.
+//
+//   - RESOURCE_TYPE_UNSPECIFIED: Not used.
+//   - PERSON: people/{person}
+//   - QUALIFICATION: people/{person}/qualifications/{qualification}
+//   - POSITION: people/{person}/positions/{position}
+//   - HONOR: people/{person}/honors/{honor}
+//   - ORGANIZATION: organizations/{organization}
+//   - ASSOCIATION: associations/{association}
+//   - MEMBERSHIP: associations/{association}/memberships/{membership}
+//   - CONSENT: people/{person}/consents/{consent}
+type ChangeResourceType string
 
 // ComputeStatisticsRequestDimension What to break the counts down by. Every person is counted in exactly
 // one row: a dimension with several values for one person takes one of
@@ -1675,6 +1778,83 @@ type V1AuditEvent struct {
 	Transport *string `json:"transport,omitempty"`
 }
 
+// V1BatchGetOrganizationsResponse The response of BatchGetOrganizations.
+type V1BatchGetOrganizationsResponse struct {
+	// Organizations The organizations, in the order of the request's names.
+	Organizations *[]V1Organization `json:"organizations,omitempty"`
+}
+
+// V1BatchGetPeopleResponse The response of BatchGetPeople.
+type V1BatchGetPeopleResponse struct {
+	// People The people, in the order of the request's names.
+	People *[]V1Person `json:"people,omitempty"`
+}
+
+// V1Change One committed change of one resource.
+type V1Change struct {
+	// ChangeTime When the write committed (to the millisecond).
+	ChangeTime *time.Time `json:"changeTime,omitempty"`
+
+	// ChangedFields For UPDATED (and a DELETED or UNDELETED that came with updates), the
+	// paths of the fields that changed, in the resource's field names, e.g.
+	// `display_name`, `birth_date`, `fields`. Empty for CREATED and PURGED,
+	// and when only the resource's revision moved.
+	ChangedFields *[]string `json:"changedFields,omitempty"`
+
+	// Cursor A cursor: pass it as page_token (ListChanges) or cursor
+	// (WatchChanges) to read the changes after this one.
+	Cursor *string `json:"cursor,omitempty"`
+
+	// Kind What happened to it.
+	//
+	//  - KIND_UNSPECIFIED: Not used.
+	//  - CREATED: It was made.
+	//  - UPDATED: Fields of it changed (changed_fields says which).
+	//  - DELETED: It was deleted: softly for people, organizations and associations
+	// (UNDELETED may follow), for good for what a person holds.
+	//  - UNDELETED: A soft delete was undone.
+	//  - PURGED: The person was erased with everything of theirs; nothing about them
+	// follows in the feed.
+	Kind *V1ChangeKind `json:"kind,omitempty"`
+
+	// Name The change's name, `changes/{change}`, its place in the feed.
+	Name *string `json:"name,omitempty"`
+
+	// Resource The resource that changed, e.g. `people/p1a2b3c4d5e6f7`.
+	Resource *string `json:"resource,omitempty"`
+
+	// ResourceType What kind of resource changed.
+	//
+	//  - RESOURCE_TYPE_UNSPECIFIED: Not used.
+	//  - PERSON: people/{person}
+	//  - QUALIFICATION: people/{person}/qualifications/{qualification}
+	//  - POSITION: people/{person}/positions/{position}
+	//  - HONOR: people/{person}/honors/{honor}
+	//  - ORGANIZATION: organizations/{organization}
+	//  - ASSOCIATION: associations/{association}
+	//  - MEMBERSHIP: associations/{association}/memberships/{membership}
+	//  - CONSENT: people/{person}/consents/{consent}
+	ResourceType *ChangeResourceType `json:"resourceType,omitempty"`
+
+	// Sequence Its sequence number: changes are numbered 1, 2, 3... in commit order,
+	// without gaps in what a caller allowed to read everything sees.
+	Sequence *string `json:"sequence,omitempty"`
+}
+
+// V1ChangeKind What happened to it.
+//
+//   - KIND_UNSPECIFIED: Not used.
+//   - CREATED: It was made.
+//   - UPDATED: Fields of it changed (changed_fields says which).
+//   - DELETED: It was deleted: softly for people, organizations and associations
+//
+// (UNDELETED may follow), for good for what a person holds.
+//   - UNDELETED: A soft delete was undone.
+//   - PURGED: The person was erased with everything of theirs; nothing about them
+//
+// follows in the feed.
+type V1ChangeKind string
+
 // V1ComputeStatisticsResponse The response of ComputeStatistics.
 type V1ComputeStatisticsResponse struct {
 	// AsOf * A full date, with non-zero year, month, and day values.
@@ -2093,6 +2273,21 @@ type V1ListAuditEventsResponse struct {
 	AuditEvents *[]V1AuditEvent `json:"auditEvents,omitempty"`
 
 	// NextPageToken Pass this as page_token to get the next page; empty on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+}
+
+// V1ListChangesResponse The response of ListChanges.
+type V1ListChangesResponse struct {
+	// Changes The changes after the cursor, oldest first.
+	Changes *[]V1Change `json:"changes,omitempty"`
+
+	// Cursor Where to go on from later, also when next_page_token is empty: past
+	// every change this call looked at, those the filter or the caller's
+	// scope left out included. Never empty.
+	Cursor *string `json:"cursor,omitempty"`
+
+	// NextPageToken Pass this as page_token for the next page; empty when the call read up
+	// to the newest change.
 	NextPageToken *string `json:"nextPageToken,omitempty"`
 }
 
@@ -2986,6 +3181,17 @@ type V1Verification struct {
 //   - REJECTED: Checked and found wrong.
 type V1VerificationState string
 
+// V1WatchChangesResponse One message of WatchChanges: the changes that committed since the last.
+type V1WatchChangesResponse struct {
+	// Changes The changes, oldest first; none in the first message of a watch that
+	// started at the newest change.
+	Changes *[]V1Change `json:"changes,omitempty"`
+
+	// Cursor The cursor after these changes (and those the filter or scope left
+	// out): the one to resume from once they are handled.
+	Cursor *string `json:"cursor,omitempty"`
+}
+
 // ReferenceServiceListAcademicTitlesParams defines parameters for ReferenceServiceListAcademicTitles.
 type ReferenceServiceListAcademicTitlesParams struct {
 	// PageSize The most titles to return: 50 when 0; more than 5000 counts as 5000.
@@ -3277,6 +3483,34 @@ type AuditServiceListAuditEventsParams struct {
 	Filter *string `form:"filter,omitempty" json:"filter,omitempty"`
 }
 
+// ChangeServiceListChangesParams defines parameters for ChangeServiceListChanges.
+type ChangeServiceListChangesParams struct {
+	// PageSize The most changes to return: 100 when 0; more than 1000 counts as 1000.
+	PageSize *int32 `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+
+	// PageToken Where to read from: a cursor (a Change's cursor, a response's cursor
+	// or next_page_token). Empty reads from the first change ever made;
+	// FAILED_PRECONDITION, naming the oldest cursor still held, when the
+	// feed no longer holds the changes after it.
+	PageToken *string `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+
+	// Filter A filter (https://google.aip.dev/160) on `resource_type`, e.g.
+	// `resource_type = PERSON OR resource_type = ORGANIZATION`.
+	Filter *string `form:"filter,omitempty" json:"filter,omitempty"`
+}
+
+// ChangeServiceWatchChangesParams defines parameters for ChangeServiceWatchChanges.
+type ChangeServiceWatchChangesParams struct {
+	// Cursor Where to start: a cursor from a Change or a response. Empty starts at
+	// the newest change: the first response has no changes and carries the
+	// cursor to keep. FAILED_PRECONDITION, naming the oldest cursor still
+	// held, when the feed no longer holds the changes after it.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Filter A filter on `resource_type`, as in ListChanges.
+	Filter *string `form:"filter,omitempty" json:"filter,omitempty"`
+}
+
 // ReferenceServiceListCountriesParams defines parameters for ReferenceServiceListCountries.
 type ReferenceServiceListCountriesParams struct {
 	// PageSize The most countries to return: 50 when 0; more than 5000 counts as 5000.
@@ -3420,6 +3654,13 @@ type OrganizationServiceUpdateOrganizationJSONBody struct {
 type OrganizationServiceUpdateOrganizationParams struct {
 	// ValidateOnly Check the request without changing anything.
 	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// OrganizationServiceBatchGetOrganizationsParams defines parameters for OrganizationServiceBatchGetOrganizations.
+type OrganizationServiceBatchGetOrganizationsParams struct {
+	// Names The organizations' names, `organizations/{organization}`, at most
+	// 1,000; a name may repeat.
+	Names []string `form:"names" json:"names"`
 }
 
 // PersonServiceListPeopleParams defines parameters for PersonServiceListPeople.
@@ -3942,6 +4183,24 @@ type PrivacyServiceListPersonRevisionsParams struct {
 	// PageToken The next_page_token of a previous call with the same parent.
 	PageToken *string `form:"pageToken,omitempty" json:"pageToken,omitempty"`
 }
+
+// PersonServiceBatchGetPeopleParams defines parameters for PersonServiceBatchGetPeople.
+type PersonServiceBatchGetPeopleParams struct {
+	// Names The people's names, `people/{person}`, at most 1,000; a name may
+	// repeat.
+	Names []string `form:"names" json:"names"`
+
+	// View How much to return of each; BASIC by default.
+	//
+	//  - PERSON_VIEW_UNSPECIFIED: The server's default: BASIC.
+	//  - PERSON_VIEW_BASIC: The person alone.
+	//  - PERSON_VIEW_FULL: The person with their qualifications, positions, fields, honours and
+	// memberships.
+	View *PersonServiceBatchGetPeopleParamsView `form:"view,omitempty" json:"view,omitempty"`
+}
+
+// PersonServiceBatchGetPeopleParamsView defines parameters for PersonServiceBatchGetPeople.
+type PersonServiceBatchGetPeopleParamsView string
 
 // TransferServiceExportPeopleParams defines parameters for TransferServiceExportPeople.
 type TransferServiceExportPeopleParams struct {
@@ -4701,6 +4960,18 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/auditEvents (the `AuditServiceListAuditEvents` operationId).
 	AuditServiceListAuditEvents(ctx context.Context, params *AuditServiceListAuditEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ChangeServiceListChanges Lists the changes after a cursor, oldest first.
+	//
+	// Corresponds with GET /v1/changes (the `ChangeServiceListChanges` operationId).
+	ChangeServiceListChanges(ctx context.Context, params *ChangeServiceListChangesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ChangeServiceWatchChanges Sends the changes after a cursor, then each change as it commits,
+	// until the caller ends the call. A caller reconnects with the cursor of
+	// the last response it handled.
+	//
+	// Corresponds with GET /v1/changes:watch (the `ChangeServiceWatchChanges` operationId).
+	ChangeServiceWatchChanges(ctx context.Context, params *ChangeServiceWatchChangesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ReferenceServiceListCountries Lists the countries, by code.
 	//
 	// Corresponds with GET /v1/countries (the `ReferenceServiceListCountries` operationId).
@@ -4837,6 +5108,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/organizations/{organization}:undelete (the `OrganizationServiceUndeleteOrganization` operationId).
 	OrganizationServiceUndeleteOrganization(ctx context.Context, organization string, body OrganizationServiceUndeleteOrganizationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OrganizationServiceBatchGetOrganizations Returns up to 1,000 organizations by name, in the order asked, all or
+	// none (https://google.aip.dev/231): NOT_FOUND naming the first name
+	// that does not exist, and nothing else.
+	//
+	// Corresponds with GET /v1/organizations:batchGet (the `OrganizationServiceBatchGetOrganizations` operationId).
+	OrganizationServiceBatchGetOrganizations(ctx context.Context, params *OrganizationServiceBatchGetOrganizationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonServiceListPeople Lists people, in registration order unless order_by says otherwise
 	// (https://google.aip.dev/132).
@@ -5135,6 +5413,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/people/{people}:undelete (the `PersonServiceUndeletePerson` operationId).
 	PersonServiceUndeletePerson(ctx context.Context, people string, body PersonServiceUndeletePersonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PersonServiceBatchGetPeople Returns up to 1,000 people by name, in the order asked, all or none
+	// (https://google.aip.dev/231): NOT_FOUND naming the first name that
+	// does not exist, and nothing else.
+	//
+	// Corresponds with GET /v1/people:batchGet (the `PersonServiceBatchGetPeople` operationId).
+	PersonServiceBatchGetPeople(ctx context.Context, params *PersonServiceBatchGetPeopleParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// TransferServiceExportPeople Exports people as CSV or XLSX, in the shape of the template, streamed in
 	// chunks. Fields the caller's role may not see are empty, as in every
@@ -5794,6 +6079,38 @@ func (c *Client) AuditServiceListAuditEvents(ctx context.Context, params *AuditS
 	return c.Client.Do(req)
 }
 
+// ChangeServiceListChanges Lists the changes after a cursor, oldest first.
+//
+// Corresponds with GET /v1/changes (the `ChangeServiceListChanges` operationId).
+func (c *Client) ChangeServiceListChanges(ctx context.Context, params *ChangeServiceListChangesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeServiceListChangesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ChangeServiceWatchChanges Sends the changes after a cursor, then each change as it commits,
+// until the caller ends the call. A caller reconnects with the cursor of
+// the last response it handled.
+//
+// Corresponds with GET /v1/changes:watch (the `ChangeServiceWatchChanges` operationId).
+func (c *Client) ChangeServiceWatchChanges(ctx context.Context, params *ChangeServiceWatchChangesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeServiceWatchChangesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ReferenceServiceListCountries Lists the countries, by code.
 //
 // Corresponds with GET /v1/countries (the `ReferenceServiceListCountries` operationId).
@@ -6141,6 +6458,23 @@ func (c *Client) OrganizationServiceUndeleteOrganizationWithBody(ctx context.Con
 // Corresponds with POST /v1/organizations/{organization}:undelete (the `OrganizationServiceUndeleteOrganization` operationId).
 func (c *Client) OrganizationServiceUndeleteOrganization(ctx context.Context, organization string, body OrganizationServiceUndeleteOrganizationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewOrganizationServiceUndeleteOrganizationRequest(c.Server, organization, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OrganizationServiceBatchGetOrganizations Returns up to 1,000 organizations by name, in the order asked, all or
+// none (https://google.aip.dev/231): NOT_FOUND naming the first name
+// that does not exist, and nothing else.
+//
+// Corresponds with GET /v1/organizations:batchGet (the `OrganizationServiceBatchGetOrganizations` operationId).
+func (c *Client) OrganizationServiceBatchGetOrganizations(ctx context.Context, params *OrganizationServiceBatchGetOrganizationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOrganizationServiceBatchGetOrganizationsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6879,6 +7213,23 @@ func (c *Client) PersonServiceUndeletePersonWithBody(ctx context.Context, people
 // Corresponds with POST /v1/people/{people}:undelete (the `PersonServiceUndeletePerson` operationId).
 func (c *Client) PersonServiceUndeletePerson(ctx context.Context, people string, body PersonServiceUndeletePersonJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonServiceUndeletePersonRequest(c.Server, people, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PersonServiceBatchGetPeople Returns up to 1,000 people by name, in the order asked, all or none
+// (https://google.aip.dev/231): NOT_FOUND naming the first name that
+// does not exist, and nothing else.
+//
+// Corresponds with GET /v1/people:batchGet (the `PersonServiceBatchGetPeople` operationId).
+func (c *Client) PersonServiceBatchGetPeople(ctx context.Context, params *PersonServiceBatchGetPeopleParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPersonServiceBatchGetPeopleRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -8564,6 +8915,150 @@ func NewAuditServiceListAuditEventsRequest(server string, params *AuditServiceLi
 	return req, nil
 }
 
+// NewChangeServiceListChangesRequest constructs an http.Request for the ChangeServiceListChanges method
+func NewChangeServiceListChangesRequest(server string, params *ChangeServiceListChangesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/changes")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageToken", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Filter != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewChangeServiceWatchChangesRequest constructs an http.Request for the ChangeServiceWatchChanges method
+func NewChangeServiceWatchChangesRequest(server string, params *ChangeServiceWatchChangesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/changes:watch")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Filter != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewReferenceServiceListCountriesRequest constructs an http.Request for the ReferenceServiceListCountries method
 func NewReferenceServiceListCountriesRequest(server string, params *ReferenceServiceListCountriesParams) (*http.Request, error) {
 	var err error
@@ -9550,6 +10045,60 @@ func NewOrganizationServiceUndeleteOrganizationRequestWithBody(server string, or
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewOrganizationServiceBatchGetOrganizationsRequest constructs an http.Request for the OrganizationServiceBatchGetOrganizations method
+func NewOrganizationServiceBatchGetOrganizationsRequest(server string, params *OrganizationServiceBatchGetOrganizationsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/organizations:batchGet")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Names != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "names", params.Names, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -11643,6 +12192,72 @@ func NewPersonServiceUndeletePersonRequestWithBody(server string, people string,
 	return req, nil
 }
 
+// NewPersonServiceBatchGetPeopleRequest constructs an http.Request for the PersonServiceBatchGetPeople method
+func NewPersonServiceBatchGetPeopleRequest(server string, params *PersonServiceBatchGetPeopleParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/people:batchGet")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Names != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "names", params.Names, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.View != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "view", *params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewTransferServiceExportPeopleRequest constructs an http.Request for the TransferServiceExportPeople method
 func NewTransferServiceExportPeopleRequest(server string, params *TransferServiceExportPeopleParams) (*http.Request, error) {
 	var err error
@@ -12869,6 +13484,22 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/auditEvents (the `AuditServiceListAuditEvents` operationId).
 	AuditServiceListAuditEventsWithResponse(ctx context.Context, params *AuditServiceListAuditEventsParams, reqEditors ...RequestEditorFn) (*AuditServiceListAuditEventsResponse, error)
 
+	// ChangeServiceListChangesWithResponse Lists the changes after a cursor, oldest first.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/changes (the `ChangeServiceListChanges` operationId).
+	ChangeServiceListChangesWithResponse(ctx context.Context, params *ChangeServiceListChangesParams, reqEditors ...RequestEditorFn) (*ChangeServiceListChangesResponse, error)
+
+	// ChangeServiceWatchChangesWithResponse Sends the changes after a cursor, then each change as it commits,
+	// until the caller ends the call. A caller reconnects with the cursor of
+	// the last response it handled.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/changes:watch (the `ChangeServiceWatchChanges` operationId).
+	ChangeServiceWatchChangesWithResponse(ctx context.Context, params *ChangeServiceWatchChangesParams, reqEditors ...RequestEditorFn) (*ChangeServiceWatchChangesResponse, error)
+
 	// ReferenceServiceListCountriesWithResponse Lists the countries, by code.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -13029,6 +13660,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/organizations/{organization}:undelete (the `OrganizationServiceUndeleteOrganization` operationId).
 	OrganizationServiceUndeleteOrganizationWithResponse(ctx context.Context, organization string, body OrganizationServiceUndeleteOrganizationJSONRequestBody, reqEditors ...RequestEditorFn) (*OrganizationServiceUndeleteOrganizationResponse, error)
+
+	// OrganizationServiceBatchGetOrganizationsWithResponse Returns up to 1,000 organizations by name, in the order asked, all or
+	// none (https://google.aip.dev/231): NOT_FOUND naming the first name
+	// that does not exist, and nothing else.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/organizations:batchGet (the `OrganizationServiceBatchGetOrganizations` operationId).
+	OrganizationServiceBatchGetOrganizationsWithResponse(ctx context.Context, params *OrganizationServiceBatchGetOrganizationsParams, reqEditors ...RequestEditorFn) (*OrganizationServiceBatchGetOrganizationsResponse, error)
 
 	// PersonServiceListPeopleWithResponse Lists people, in registration order unless order_by says otherwise
 	// (https://google.aip.dev/132).
@@ -13359,6 +13999,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/people/{people}:undelete (the `PersonServiceUndeletePerson` operationId).
 	PersonServiceUndeletePersonWithResponse(ctx context.Context, people string, body PersonServiceUndeletePersonJSONRequestBody, reqEditors ...RequestEditorFn) (*PersonServiceUndeletePersonResponse, error)
+
+	// PersonServiceBatchGetPeopleWithResponse Returns up to 1,000 people by name, in the order asked, all or none
+	// (https://google.aip.dev/231): NOT_FOUND naming the first name that
+	// does not exist, and nothing else.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/people:batchGet (the `PersonServiceBatchGetPeople` operationId).
+	PersonServiceBatchGetPeopleWithResponse(ctx context.Context, params *PersonServiceBatchGetPeopleParams, reqEditors ...RequestEditorFn) (*PersonServiceBatchGetPeopleResponse, error)
 
 	// TransferServiceExportPeopleWithResponse Exports people as CSV or XLSX, in the shape of the template, streamed in
 	// chunks. Fields the caller's role may not see are empty, as in every
@@ -14466,6 +15115,114 @@ func (r AuditServiceListAuditEventsResponse) ContentType() string {
 	return ""
 }
 
+type ChangeServiceListChangesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ListChangesResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ChangeServiceListChangesResponse) GetJSON200() *V1ListChangesResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ChangeServiceListChangesResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ChangeServiceListChangesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ChangeServiceListChangesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ChangeServiceListChangesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ChangeServiceListChangesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ChangeServiceWatchChangesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		// Error The `Status` type defines a logical error model (https://google.aip.dev/193).
+		Error *RpcStatus `json:"error,omitempty"`
+
+		// Result One message of WatchChanges: the changes that committed since the last.
+		Result *V1WatchChangesResponse `json:"result,omitempty"`
+	}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ChangeServiceWatchChangesResponse) GetJSON200() *struct {
+	// Error The `Status` type defines a logical error model (https://google.aip.dev/193).
+	Error *RpcStatus `json:"error,omitempty"`
+
+	// Result One message of WatchChanges: the changes that committed since the last.
+	Result *V1WatchChangesResponse `json:"result,omitempty"`
+} {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ChangeServiceWatchChangesResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ChangeServiceWatchChangesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ChangeServiceWatchChangesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ChangeServiceWatchChangesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ChangeServiceWatchChangesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ReferenceServiceListCountriesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -15276,6 +16033,54 @@ func (r OrganizationServiceUndeleteOrganizationResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r OrganizationServiceUndeleteOrganizationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type OrganizationServiceBatchGetOrganizationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1BatchGetOrganizationsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r OrganizationServiceBatchGetOrganizationsResponse) GetJSON200() *V1BatchGetOrganizationsResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r OrganizationServiceBatchGetOrganizationsResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r OrganizationServiceBatchGetOrganizationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r OrganizationServiceBatchGetOrganizationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r OrganizationServiceBatchGetOrganizationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r OrganizationServiceBatchGetOrganizationsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -16722,6 +17527,54 @@ func (r PersonServiceUndeletePersonResponse) ContentType() string {
 	return ""
 }
 
+type PersonServiceBatchGetPeopleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1BatchGetPeopleResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PersonServiceBatchGetPeopleResponse) GetJSON200() *V1BatchGetPeopleResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PersonServiceBatchGetPeopleResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PersonServiceBatchGetPeopleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PersonServiceBatchGetPeopleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PersonServiceBatchGetPeopleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PersonServiceBatchGetPeopleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type TransferServiceExportPeopleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -17680,6 +18533,34 @@ func (c *ClientWithResponses) AuditServiceListAuditEventsWithResponse(ctx contex
 	return ParseAuditServiceListAuditEventsResponse(rsp)
 }
 
+// ChangeServiceListChangesWithResponse Lists the changes after a cursor, oldest first.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/changes (the `ChangeServiceListChanges` operationId).
+func (c *ClientWithResponses) ChangeServiceListChangesWithResponse(ctx context.Context, params *ChangeServiceListChangesParams, reqEditors ...RequestEditorFn) (*ChangeServiceListChangesResponse, error) {
+	rsp, err := c.ChangeServiceListChanges(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeServiceListChangesResponse(rsp)
+}
+
+// ChangeServiceWatchChangesWithResponse Sends the changes after a cursor, then each change as it commits,
+// until the caller ends the call. A caller reconnects with the cursor of
+// the last response it handled.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/changes:watch (the `ChangeServiceWatchChanges` operationId).
+func (c *ClientWithResponses) ChangeServiceWatchChangesWithResponse(ctx context.Context, params *ChangeServiceWatchChangesParams, reqEditors ...RequestEditorFn) (*ChangeServiceWatchChangesResponse, error) {
+	rsp, err := c.ChangeServiceWatchChanges(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeServiceWatchChangesResponse(rsp)
+}
+
 // ReferenceServiceListCountriesWithResponse Lists the countries, by code.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -17971,6 +18852,21 @@ func (c *ClientWithResponses) OrganizationServiceUndeleteOrganizationWithRespons
 		return nil, err
 	}
 	return ParseOrganizationServiceUndeleteOrganizationResponse(rsp)
+}
+
+// OrganizationServiceBatchGetOrganizationsWithResponse Returns up to 1,000 organizations by name, in the order asked, all or
+// none (https://google.aip.dev/231): NOT_FOUND naming the first name
+// that does not exist, and nothing else.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/organizations:batchGet (the `OrganizationServiceBatchGetOrganizations` operationId).
+func (c *ClientWithResponses) OrganizationServiceBatchGetOrganizationsWithResponse(ctx context.Context, params *OrganizationServiceBatchGetOrganizationsParams, reqEditors ...RequestEditorFn) (*OrganizationServiceBatchGetOrganizationsResponse, error) {
+	rsp, err := c.OrganizationServiceBatchGetOrganizations(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOrganizationServiceBatchGetOrganizationsResponse(rsp)
 }
 
 // PersonServiceListPeopleWithResponse Lists people, in registration order unless order_by says otherwise
@@ -18565,6 +19461,21 @@ func (c *ClientWithResponses) PersonServiceUndeletePersonWithResponse(ctx contex
 		return nil, err
 	}
 	return ParsePersonServiceUndeletePersonResponse(rsp)
+}
+
+// PersonServiceBatchGetPeopleWithResponse Returns up to 1,000 people by name, in the order asked, all or none
+// (https://google.aip.dev/231): NOT_FOUND naming the first name that
+// does not exist, and nothing else.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/people:batchGet (the `PersonServiceBatchGetPeople` operationId).
+func (c *ClientWithResponses) PersonServiceBatchGetPeopleWithResponse(ctx context.Context, params *PersonServiceBatchGetPeopleParams, reqEditors ...RequestEditorFn) (*PersonServiceBatchGetPeopleResponse, error) {
+	rsp, err := c.PersonServiceBatchGetPeople(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePersonServiceBatchGetPeopleResponse(rsp)
 }
 
 // TransferServiceExportPeopleWithResponse Exports people as CSV or XLSX, in the shape of the template, streamed in
@@ -19450,6 +20361,78 @@ func ParseAuditServiceListAuditEventsResponse(rsp *http.Response) (*AuditService
 	return response, nil
 }
 
+// ParseChangeServiceListChangesResponse parses an HTTP response from a ChangeServiceListChangesWithResponse call
+func ParseChangeServiceListChangesResponse(rsp *http.Response) (*ChangeServiceListChangesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ChangeServiceListChangesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ListChangesResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseChangeServiceWatchChangesResponse parses an HTTP response from a ChangeServiceWatchChangesWithResponse call
+func ParseChangeServiceWatchChangesResponse(rsp *http.Response) (*ChangeServiceWatchChangesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ChangeServiceWatchChangesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			// Error The `Status` type defines a logical error model (https://google.aip.dev/193).
+			Error *RpcStatus `json:"error,omitempty"`
+
+			// Result One message of WatchChanges: the changes that committed since the last.
+			Result *V1WatchChangesResponse `json:"result,omitempty"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseReferenceServiceListCountriesResponse parses an HTTP response from a ReferenceServiceListCountriesWithResponse call
 func ParseReferenceServiceListCountriesResponse(rsp *http.Response) (*ReferenceServiceListCountriesResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -19994,6 +20977,39 @@ func ParseOrganizationServiceUndeleteOrganizationResponse(rsp *http.Response) (*
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest V1Organization
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseOrganizationServiceBatchGetOrganizationsResponse parses an HTTP response from a OrganizationServiceBatchGetOrganizationsWithResponse call
+func ParseOrganizationServiceBatchGetOrganizationsResponse(rsp *http.Response) (*OrganizationServiceBatchGetOrganizationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &OrganizationServiceBatchGetOrganizationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1BatchGetOrganizationsResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20984,6 +22000,39 @@ func ParsePersonServiceUndeletePersonResponse(rsp *http.Response) (*PersonServic
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest V1Person
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePersonServiceBatchGetPeopleResponse parses an HTTP response from a PersonServiceBatchGetPeopleWithResponse call
+func ParsePersonServiceBatchGetPeopleResponse(rsp *http.Response) (*PersonServiceBatchGetPeopleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PersonServiceBatchGetPeopleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1BatchGetPeopleResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

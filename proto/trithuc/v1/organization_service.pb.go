@@ -149,6 +149,99 @@ func (x *GetOrganizationRequest) GetName() string {
 	return ""
 }
 
+// The request for BatchGetOrganizations.
+type BatchGetOrganizationsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The organizations' names, `organizations/{organization}`, at most
+	// 1,000; a name may repeat.
+	Names         []string `protobuf:"bytes,1,rep,name=names,proto3" json:"names,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchGetOrganizationsRequest) Reset() {
+	*x = BatchGetOrganizationsRequest{}
+	mi := &file_trithuc_v1_organization_service_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchGetOrganizationsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchGetOrganizationsRequest) ProtoMessage() {}
+
+func (x *BatchGetOrganizationsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_organization_service_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchGetOrganizationsRequest.ProtoReflect.Descriptor instead.
+func (*BatchGetOrganizationsRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_organization_service_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *BatchGetOrganizationsRequest) GetNames() []string {
+	if x != nil {
+		return x.Names
+	}
+	return nil
+}
+
+// The response of BatchGetOrganizations.
+type BatchGetOrganizationsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The organizations, in the order of the request's names.
+	Organizations []*Organization `protobuf:"bytes,1,rep,name=organizations,proto3" json:"organizations,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchGetOrganizationsResponse) Reset() {
+	*x = BatchGetOrganizationsResponse{}
+	mi := &file_trithuc_v1_organization_service_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchGetOrganizationsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchGetOrganizationsResponse) ProtoMessage() {}
+
+func (x *BatchGetOrganizationsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_organization_service_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchGetOrganizationsResponse.ProtoReflect.Descriptor instead.
+func (*BatchGetOrganizationsResponse) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_organization_service_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *BatchGetOrganizationsResponse) GetOrganizations() []*Organization {
+	if x != nil {
+		return x.Organizations
+	}
+	return nil
+}
+
 // The request for ListOrganizations.
 type ListOrganizationsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -168,7 +261,7 @@ type ListOrganizationsRequest struct {
 
 func (x *ListOrganizationsRequest) Reset() {
 	*x = ListOrganizationsRequest{}
-	mi := &file_trithuc_v1_organization_service_proto_msgTypes[2]
+	mi := &file_trithuc_v1_organization_service_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -180,7 +273,7 @@ func (x *ListOrganizationsRequest) String() string {
 func (*ListOrganizationsRequest) ProtoMessage() {}
 
 func (x *ListOrganizationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_organization_service_proto_msgTypes[2]
+	mi := &file_trithuc_v1_organization_service_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -193,7 +286,7 @@ func (x *ListOrganizationsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOrganizationsRequest.ProtoReflect.Descriptor instead.
 func (*ListOrganizationsRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_organization_service_proto_rawDescGZIP(), []int{2}
+	return file_trithuc_v1_organization_service_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *ListOrganizationsRequest) GetPageSize() int32 {
@@ -246,7 +339,7 @@ type ListOrganizationsResponse struct {
 
 func (x *ListOrganizationsResponse) Reset() {
 	*x = ListOrganizationsResponse{}
-	mi := &file_trithuc_v1_organization_service_proto_msgTypes[3]
+	mi := &file_trithuc_v1_organization_service_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -258,7 +351,7 @@ func (x *ListOrganizationsResponse) String() string {
 func (*ListOrganizationsResponse) ProtoMessage() {}
 
 func (x *ListOrganizationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_organization_service_proto_msgTypes[3]
+	mi := &file_trithuc_v1_organization_service_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -271,7 +364,7 @@ func (x *ListOrganizationsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOrganizationsResponse.ProtoReflect.Descriptor instead.
 func (*ListOrganizationsResponse) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_organization_service_proto_rawDescGZIP(), []int{3}
+	return file_trithuc_v1_organization_service_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *ListOrganizationsResponse) GetOrganizations() []*Organization {
@@ -311,7 +404,7 @@ type UpdateOrganizationRequest struct {
 
 func (x *UpdateOrganizationRequest) Reset() {
 	*x = UpdateOrganizationRequest{}
-	mi := &file_trithuc_v1_organization_service_proto_msgTypes[4]
+	mi := &file_trithuc_v1_organization_service_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -323,7 +416,7 @@ func (x *UpdateOrganizationRequest) String() string {
 func (*UpdateOrganizationRequest) ProtoMessage() {}
 
 func (x *UpdateOrganizationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_organization_service_proto_msgTypes[4]
+	mi := &file_trithuc_v1_organization_service_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -336,7 +429,7 @@ func (x *UpdateOrganizationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateOrganizationRequest.ProtoReflect.Descriptor instead.
 func (*UpdateOrganizationRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_organization_service_proto_rawDescGZIP(), []int{4}
+	return file_trithuc_v1_organization_service_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *UpdateOrganizationRequest) GetOrganization() *Organization {
@@ -375,7 +468,7 @@ type DeleteOrganizationRequest struct {
 
 func (x *DeleteOrganizationRequest) Reset() {
 	*x = DeleteOrganizationRequest{}
-	mi := &file_trithuc_v1_organization_service_proto_msgTypes[5]
+	mi := &file_trithuc_v1_organization_service_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -387,7 +480,7 @@ func (x *DeleteOrganizationRequest) String() string {
 func (*DeleteOrganizationRequest) ProtoMessage() {}
 
 func (x *DeleteOrganizationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_organization_service_proto_msgTypes[5]
+	mi := &file_trithuc_v1_organization_service_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -400,7 +493,7 @@ func (x *DeleteOrganizationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteOrganizationRequest.ProtoReflect.Descriptor instead.
 func (*DeleteOrganizationRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_organization_service_proto_rawDescGZIP(), []int{5}
+	return file_trithuc_v1_organization_service_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *DeleteOrganizationRequest) GetName() string {
@@ -439,7 +532,7 @@ type UndeleteOrganizationRequest struct {
 
 func (x *UndeleteOrganizationRequest) Reset() {
 	*x = UndeleteOrganizationRequest{}
-	mi := &file_trithuc_v1_organization_service_proto_msgTypes[6]
+	mi := &file_trithuc_v1_organization_service_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -451,7 +544,7 @@ func (x *UndeleteOrganizationRequest) String() string {
 func (*UndeleteOrganizationRequest) ProtoMessage() {}
 
 func (x *UndeleteOrganizationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_organization_service_proto_msgTypes[6]
+	mi := &file_trithuc_v1_organization_service_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -464,7 +557,7 @@ func (x *UndeleteOrganizationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UndeleteOrganizationRequest.ProtoReflect.Descriptor instead.
 func (*UndeleteOrganizationRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_organization_service_proto_rawDescGZIP(), []int{6}
+	return file_trithuc_v1_organization_service_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *UndeleteOrganizationRequest) GetName() string {
@@ -504,7 +597,13 @@ const file_trithuc_v1_organization_service_proto_rawDesc = "" +
 	"\x16GetOrganizationRequest\x12\xd3\x01\n" +
 	"\x04name\x18\x01 \x01(\tB\xbe\x01\xe0A\x02\xfaA\x1d\n" +
 	"\x1btrithuc.gov.vn/Organization\xbaH\x97\x01\xba\x01\x93\x01\n" +
-	"\x11name.organization\x12Emust be an organization's resource name, organizations/{organization}\x1a7this.matches('^organizations/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\"\xd3\x01\n" +
+	"\x11name.organization\x12Emust be an organization's resource name, organizations/{organization}\x1a7this.matches('^organizations/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\"\x82\x02\n" +
+	"\x1cBatchGetOrganizationsRequest\x12\xe1\x01\n" +
+	"\x05names\x18\x01 \x03(\tB\xca\x01\xe0A\x02\xfaA\x1d\n" +
+	"\x1btrithuc.gov.vn/Organization\xbaH\xa3\x01\x92\x01\x9f\x01\b\x01\x10\xe8\a\"\x97\x01\xba\x01\x93\x01\n" +
+	"\x11name.organization\x12Emust be an organization's resource name, organizations/{organization}\x1a7this.matches('^organizations/[a-z0-9][a-z0-9-]{0,62}$')R\x05names\"_\n" +
+	"\x1dBatchGetOrganizationsResponse\x12>\n" +
+	"\rorganizations\x18\x01 \x03(\v2\x18.trithuc.v1.OrganizationR\rorganizations\"\xd3\x01\n" +
 	"\x18ListOrganizationsRequest\x12$\n" +
 	"\tpage_size\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
 	"\n" +
@@ -533,10 +632,11 @@ const file_trithuc_v1_organization_service_proto_rawDesc = "" +
 	"\x1btrithuc.gov.vn/Organization\xbaH\x97\x01\xba\x01\x93\x01\n" +
 	"\x11name.organization\x12Emust be an organization's resource name, organizations/{organization}\x1a7this.matches('^organizations/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\x12\x1b\n" +
 	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\x12#\n" +
-	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly2\xf9\x06\n" +
+	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly2\x8c\b\n" +
 	"\x13OrganizationService\x12\x9d\x01\n" +
 	"\x12CreateOrganization\x12%.trithuc.v1.CreateOrganizationRequest\x1a\x18.trithuc.v1.Organization\"F\xdaA\x1corganization,organization_id\x82\xd3\xe4\x93\x02!:\forganization\"\x11/v1/organizations\x12z\n" +
-	"\x0fGetOrganization\x12\".trithuc.v1.GetOrganizationRequest\x1a\x18.trithuc.v1.Organization\")\xdaA\x04name\x82\xd3\xe4\x93\x02\x1c\x12\x1a/v1/{name=organizations/*}\x12~\n" +
+	"\x0fGetOrganization\x12\".trithuc.v1.GetOrganizationRequest\x1a\x18.trithuc.v1.Organization\")\xdaA\x04name\x82\xd3\xe4\x93\x02\x1c\x12\x1a/v1/{name=organizations/*}\x12\x90\x01\n" +
+	"\x15BatchGetOrganizations\x12(.trithuc.v1.BatchGetOrganizationsRequest\x1a).trithuc.v1.BatchGetOrganizationsResponse\"\"\x82\xd3\xe4\x93\x02\x1c\x12\x1a/v1/organizations:batchGet\x12~\n" +
 	"\x11ListOrganizations\x12$.trithuc.v1.ListOrganizationsRequest\x1a%.trithuc.v1.ListOrganizationsResponse\"\x1c\xdaA\x00\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/organizations\x12\xaf\x01\n" +
 	"\x12UpdateOrganization\x12%.trithuc.v1.UpdateOrganizationRequest\x1a\x18.trithuc.v1.Organization\"X\xdaA\x18organization,update_mask\x82\xd3\xe4\x93\x027:\forganization2'/v1/{organization.name=organizations/*}\x12\x80\x01\n" +
 	"\x12DeleteOrganization\x12%.trithuc.v1.DeleteOrganizationRequest\x1a\x18.trithuc.v1.Organization\")\xdaA\x04name\x82\xd3\xe4\x93\x02\x1c*\x1a/v1/{name=organizations/*}\x12\x90\x01\n" +
@@ -554,40 +654,45 @@ func file_trithuc_v1_organization_service_proto_rawDescGZIP() []byte {
 	return file_trithuc_v1_organization_service_proto_rawDescData
 }
 
-var file_trithuc_v1_organization_service_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_trithuc_v1_organization_service_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
 var file_trithuc_v1_organization_service_proto_goTypes = []any{
-	(*CreateOrganizationRequest)(nil),   // 0: trithuc.v1.CreateOrganizationRequest
-	(*GetOrganizationRequest)(nil),      // 1: trithuc.v1.GetOrganizationRequest
-	(*ListOrganizationsRequest)(nil),    // 2: trithuc.v1.ListOrganizationsRequest
-	(*ListOrganizationsResponse)(nil),   // 3: trithuc.v1.ListOrganizationsResponse
-	(*UpdateOrganizationRequest)(nil),   // 4: trithuc.v1.UpdateOrganizationRequest
-	(*DeleteOrganizationRequest)(nil),   // 5: trithuc.v1.DeleteOrganizationRequest
-	(*UndeleteOrganizationRequest)(nil), // 6: trithuc.v1.UndeleteOrganizationRequest
-	(*Organization)(nil),                // 7: trithuc.v1.Organization
-	(*fieldmaskpb.FieldMask)(nil),       // 8: google.protobuf.FieldMask
+	(*CreateOrganizationRequest)(nil),     // 0: trithuc.v1.CreateOrganizationRequest
+	(*GetOrganizationRequest)(nil),        // 1: trithuc.v1.GetOrganizationRequest
+	(*BatchGetOrganizationsRequest)(nil),  // 2: trithuc.v1.BatchGetOrganizationsRequest
+	(*BatchGetOrganizationsResponse)(nil), // 3: trithuc.v1.BatchGetOrganizationsResponse
+	(*ListOrganizationsRequest)(nil),      // 4: trithuc.v1.ListOrganizationsRequest
+	(*ListOrganizationsResponse)(nil),     // 5: trithuc.v1.ListOrganizationsResponse
+	(*UpdateOrganizationRequest)(nil),     // 6: trithuc.v1.UpdateOrganizationRequest
+	(*DeleteOrganizationRequest)(nil),     // 7: trithuc.v1.DeleteOrganizationRequest
+	(*UndeleteOrganizationRequest)(nil),   // 8: trithuc.v1.UndeleteOrganizationRequest
+	(*Organization)(nil),                  // 9: trithuc.v1.Organization
+	(*fieldmaskpb.FieldMask)(nil),         // 10: google.protobuf.FieldMask
 }
 var file_trithuc_v1_organization_service_proto_depIdxs = []int32{
-	7,  // 0: trithuc.v1.CreateOrganizationRequest.organization:type_name -> trithuc.v1.Organization
-	7,  // 1: trithuc.v1.ListOrganizationsResponse.organizations:type_name -> trithuc.v1.Organization
-	7,  // 2: trithuc.v1.UpdateOrganizationRequest.organization:type_name -> trithuc.v1.Organization
-	8,  // 3: trithuc.v1.UpdateOrganizationRequest.update_mask:type_name -> google.protobuf.FieldMask
-	0,  // 4: trithuc.v1.OrganizationService.CreateOrganization:input_type -> trithuc.v1.CreateOrganizationRequest
-	1,  // 5: trithuc.v1.OrganizationService.GetOrganization:input_type -> trithuc.v1.GetOrganizationRequest
-	2,  // 6: trithuc.v1.OrganizationService.ListOrganizations:input_type -> trithuc.v1.ListOrganizationsRequest
-	4,  // 7: trithuc.v1.OrganizationService.UpdateOrganization:input_type -> trithuc.v1.UpdateOrganizationRequest
-	5,  // 8: trithuc.v1.OrganizationService.DeleteOrganization:input_type -> trithuc.v1.DeleteOrganizationRequest
-	6,  // 9: trithuc.v1.OrganizationService.UndeleteOrganization:input_type -> trithuc.v1.UndeleteOrganizationRequest
-	7,  // 10: trithuc.v1.OrganizationService.CreateOrganization:output_type -> trithuc.v1.Organization
-	7,  // 11: trithuc.v1.OrganizationService.GetOrganization:output_type -> trithuc.v1.Organization
-	3,  // 12: trithuc.v1.OrganizationService.ListOrganizations:output_type -> trithuc.v1.ListOrganizationsResponse
-	7,  // 13: trithuc.v1.OrganizationService.UpdateOrganization:output_type -> trithuc.v1.Organization
-	7,  // 14: trithuc.v1.OrganizationService.DeleteOrganization:output_type -> trithuc.v1.Organization
-	7,  // 15: trithuc.v1.OrganizationService.UndeleteOrganization:output_type -> trithuc.v1.Organization
-	10, // [10:16] is the sub-list for method output_type
-	4,  // [4:10] is the sub-list for method input_type
-	4,  // [4:4] is the sub-list for extension type_name
-	4,  // [4:4] is the sub-list for extension extendee
-	0,  // [0:4] is the sub-list for field type_name
+	9,  // 0: trithuc.v1.CreateOrganizationRequest.organization:type_name -> trithuc.v1.Organization
+	9,  // 1: trithuc.v1.BatchGetOrganizationsResponse.organizations:type_name -> trithuc.v1.Organization
+	9,  // 2: trithuc.v1.ListOrganizationsResponse.organizations:type_name -> trithuc.v1.Organization
+	9,  // 3: trithuc.v1.UpdateOrganizationRequest.organization:type_name -> trithuc.v1.Organization
+	10, // 4: trithuc.v1.UpdateOrganizationRequest.update_mask:type_name -> google.protobuf.FieldMask
+	0,  // 5: trithuc.v1.OrganizationService.CreateOrganization:input_type -> trithuc.v1.CreateOrganizationRequest
+	1,  // 6: trithuc.v1.OrganizationService.GetOrganization:input_type -> trithuc.v1.GetOrganizationRequest
+	2,  // 7: trithuc.v1.OrganizationService.BatchGetOrganizations:input_type -> trithuc.v1.BatchGetOrganizationsRequest
+	4,  // 8: trithuc.v1.OrganizationService.ListOrganizations:input_type -> trithuc.v1.ListOrganizationsRequest
+	6,  // 9: trithuc.v1.OrganizationService.UpdateOrganization:input_type -> trithuc.v1.UpdateOrganizationRequest
+	7,  // 10: trithuc.v1.OrganizationService.DeleteOrganization:input_type -> trithuc.v1.DeleteOrganizationRequest
+	8,  // 11: trithuc.v1.OrganizationService.UndeleteOrganization:input_type -> trithuc.v1.UndeleteOrganizationRequest
+	9,  // 12: trithuc.v1.OrganizationService.CreateOrganization:output_type -> trithuc.v1.Organization
+	9,  // 13: trithuc.v1.OrganizationService.GetOrganization:output_type -> trithuc.v1.Organization
+	3,  // 14: trithuc.v1.OrganizationService.BatchGetOrganizations:output_type -> trithuc.v1.BatchGetOrganizationsResponse
+	5,  // 15: trithuc.v1.OrganizationService.ListOrganizations:output_type -> trithuc.v1.ListOrganizationsResponse
+	9,  // 16: trithuc.v1.OrganizationService.UpdateOrganization:output_type -> trithuc.v1.Organization
+	9,  // 17: trithuc.v1.OrganizationService.DeleteOrganization:output_type -> trithuc.v1.Organization
+	9,  // 18: trithuc.v1.OrganizationService.UndeleteOrganization:output_type -> trithuc.v1.Organization
+	12, // [12:19] is the sub-list for method output_type
+	5,  // [5:12] is the sub-list for method input_type
+	5,  // [5:5] is the sub-list for extension type_name
+	5,  // [5:5] is the sub-list for extension extendee
+	0,  // [0:5] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_organization_service_proto_init() }
@@ -602,7 +707,7 @@ func file_trithuc_v1_organization_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trithuc_v1_organization_service_proto_rawDesc), len(file_trithuc_v1_organization_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   7,
+			NumMessages:   9,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

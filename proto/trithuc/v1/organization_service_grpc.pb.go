@@ -19,12 +19,13 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	OrganizationService_CreateOrganization_FullMethodName   = "/trithuc.v1.OrganizationService/CreateOrganization"
-	OrganizationService_GetOrganization_FullMethodName      = "/trithuc.v1.OrganizationService/GetOrganization"
-	OrganizationService_ListOrganizations_FullMethodName    = "/trithuc.v1.OrganizationService/ListOrganizations"
-	OrganizationService_UpdateOrganization_FullMethodName   = "/trithuc.v1.OrganizationService/UpdateOrganization"
-	OrganizationService_DeleteOrganization_FullMethodName   = "/trithuc.v1.OrganizationService/DeleteOrganization"
-	OrganizationService_UndeleteOrganization_FullMethodName = "/trithuc.v1.OrganizationService/UndeleteOrganization"
+	OrganizationService_CreateOrganization_FullMethodName    = "/trithuc.v1.OrganizationService/CreateOrganization"
+	OrganizationService_GetOrganization_FullMethodName       = "/trithuc.v1.OrganizationService/GetOrganization"
+	OrganizationService_BatchGetOrganizations_FullMethodName = "/trithuc.v1.OrganizationService/BatchGetOrganizations"
+	OrganizationService_ListOrganizations_FullMethodName     = "/trithuc.v1.OrganizationService/ListOrganizations"
+	OrganizationService_UpdateOrganization_FullMethodName    = "/trithuc.v1.OrganizationService/UpdateOrganization"
+	OrganizationService_DeleteOrganization_FullMethodName    = "/trithuc.v1.OrganizationService/DeleteOrganization"
+	OrganizationService_UndeleteOrganization_FullMethodName  = "/trithuc.v1.OrganizationService/UndeleteOrganization"
 )
 
 // OrganizationServiceClient is the client API for OrganizationService service.
@@ -37,6 +38,10 @@ type OrganizationServiceClient interface {
 	CreateOrganization(ctx context.Context, in *CreateOrganizationRequest, opts ...grpc.CallOption) (*Organization, error)
 	// Returns one organization (https://google.aip.dev/131).
 	GetOrganization(ctx context.Context, in *GetOrganizationRequest, opts ...grpc.CallOption) (*Organization, error)
+	// Returns up to 1,000 organizations by name, in the order asked, all or
+	// none (https://google.aip.dev/231): NOT_FOUND naming the first name
+	// that does not exist, and nothing else.
+	BatchGetOrganizations(ctx context.Context, in *BatchGetOrganizationsRequest, opts ...grpc.CallOption) (*BatchGetOrganizationsResponse, error)
 	// Lists organizations (https://google.aip.dev/132).
 	ListOrganizations(ctx context.Context, in *ListOrganizationsRequest, opts ...grpc.CallOption) (*ListOrganizationsResponse, error)
 	// Changes an organization (https://google.aip.dev/134).
@@ -70,6 +75,16 @@ func (c *organizationServiceClient) GetOrganization(ctx context.Context, in *Get
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Organization)
 	err := c.cc.Invoke(ctx, OrganizationService_GetOrganization_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *organizationServiceClient) BatchGetOrganizations(ctx context.Context, in *BatchGetOrganizationsRequest, opts ...grpc.CallOption) (*BatchGetOrganizationsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BatchGetOrganizationsResponse)
+	err := c.cc.Invoke(ctx, OrganizationService_BatchGetOrganizations_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -126,6 +141,10 @@ type OrganizationServiceServer interface {
 	CreateOrganization(context.Context, *CreateOrganizationRequest) (*Organization, error)
 	// Returns one organization (https://google.aip.dev/131).
 	GetOrganization(context.Context, *GetOrganizationRequest) (*Organization, error)
+	// Returns up to 1,000 organizations by name, in the order asked, all or
+	// none (https://google.aip.dev/231): NOT_FOUND naming the first name
+	// that does not exist, and nothing else.
+	BatchGetOrganizations(context.Context, *BatchGetOrganizationsRequest) (*BatchGetOrganizationsResponse, error)
 	// Lists organizations (https://google.aip.dev/132).
 	ListOrganizations(context.Context, *ListOrganizationsRequest) (*ListOrganizationsResponse, error)
 	// Changes an organization (https://google.aip.dev/134).
@@ -150,6 +169,9 @@ func (UnimplementedOrganizationServiceServer) CreateOrganization(context.Context
 }
 func (UnimplementedOrganizationServiceServer) GetOrganization(context.Context, *GetOrganizationRequest) (*Organization, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetOrganization not implemented")
+}
+func (UnimplementedOrganizationServiceServer) BatchGetOrganizations(context.Context, *BatchGetOrganizationsRequest) (*BatchGetOrganizationsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BatchGetOrganizations not implemented")
 }
 func (UnimplementedOrganizationServiceServer) ListOrganizations(context.Context, *ListOrganizationsRequest) (*ListOrganizationsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListOrganizations not implemented")
@@ -216,6 +238,24 @@ func _OrganizationService_GetOrganization_Handler(srv interface{}, ctx context.C
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(OrganizationServiceServer).GetOrganization(ctx, req.(*GetOrganizationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _OrganizationService_BatchGetOrganizations_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BatchGetOrganizationsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(OrganizationServiceServer).BatchGetOrganizations(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: OrganizationService_BatchGetOrganizations_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(OrganizationServiceServer).BatchGetOrganizations(ctx, req.(*BatchGetOrganizationsRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -306,6 +346,10 @@ var OrganizationService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetOrganization",
 			Handler:    _OrganizationService_GetOrganization_Handler,
+		},
+		{
+			MethodName: "BatchGetOrganizations",
+			Handler:    _OrganizationService_BatchGetOrganizations_Handler,
 		},
 		{
 			MethodName: "ListOrganizations",

@@ -163,6 +163,108 @@ func (x *GetPersonRequest) GetView() PersonView {
 	return PersonView_PERSON_VIEW_UNSPECIFIED
 }
 
+// The request for BatchGetPeople.
+type BatchGetPeopleRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The people's names, `people/{person}`, at most 1,000; a name may
+	// repeat.
+	Names []string `protobuf:"bytes,1,rep,name=names,proto3" json:"names,omitempty"`
+	// How much to return of each; BASIC by default.
+	View          PersonView `protobuf:"varint,2,opt,name=view,proto3,enum=trithuc.v1.PersonView" json:"view,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchGetPeopleRequest) Reset() {
+	*x = BatchGetPeopleRequest{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchGetPeopleRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchGetPeopleRequest) ProtoMessage() {}
+
+func (x *BatchGetPeopleRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchGetPeopleRequest.ProtoReflect.Descriptor instead.
+func (*BatchGetPeopleRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *BatchGetPeopleRequest) GetNames() []string {
+	if x != nil {
+		return x.Names
+	}
+	return nil
+}
+
+func (x *BatchGetPeopleRequest) GetView() PersonView {
+	if x != nil {
+		return x.View
+	}
+	return PersonView_PERSON_VIEW_UNSPECIFIED
+}
+
+// The response of BatchGetPeople.
+type BatchGetPeopleResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The people, in the order of the request's names.
+	People        []*Person `protobuf:"bytes,1,rep,name=people,proto3" json:"people,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchGetPeopleResponse) Reset() {
+	*x = BatchGetPeopleResponse{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchGetPeopleResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchGetPeopleResponse) ProtoMessage() {}
+
+func (x *BatchGetPeopleResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchGetPeopleResponse.ProtoReflect.Descriptor instead.
+func (*BatchGetPeopleResponse) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *BatchGetPeopleResponse) GetPeople() []*Person {
+	if x != nil {
+		return x.People
+	}
+	return nil
+}
+
 // The request for ListPeople.
 type ListPeopleRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -186,7 +288,7 @@ type ListPeopleRequest struct {
 
 func (x *ListPeopleRequest) Reset() {
 	*x = ListPeopleRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[2]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -198,7 +300,7 @@ func (x *ListPeopleRequest) String() string {
 func (*ListPeopleRequest) ProtoMessage() {}
 
 func (x *ListPeopleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[2]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -211,7 +313,7 @@ func (x *ListPeopleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPeopleRequest.ProtoReflect.Descriptor instead.
 func (*ListPeopleRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{2}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *ListPeopleRequest) GetPageSize() int32 {
@@ -273,7 +375,7 @@ type ListPeopleResponse struct {
 
 func (x *ListPeopleResponse) Reset() {
 	*x = ListPeopleResponse{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[3]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -285,7 +387,7 @@ func (x *ListPeopleResponse) String() string {
 func (*ListPeopleResponse) ProtoMessage() {}
 
 func (x *ListPeopleResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[3]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -298,7 +400,7 @@ func (x *ListPeopleResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPeopleResponse.ProtoReflect.Descriptor instead.
 func (*ListPeopleResponse) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{3}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *ListPeopleResponse) GetPeople() []*Person {
@@ -343,7 +445,7 @@ type SearchPeopleRequest struct {
 
 func (x *SearchPeopleRequest) Reset() {
 	*x = SearchPeopleRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[4]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -355,7 +457,7 @@ func (x *SearchPeopleRequest) String() string {
 func (*SearchPeopleRequest) ProtoMessage() {}
 
 func (x *SearchPeopleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[4]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -368,7 +470,7 @@ func (x *SearchPeopleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SearchPeopleRequest.ProtoReflect.Descriptor instead.
 func (*SearchPeopleRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{4}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *SearchPeopleRequest) GetQuery() string {
@@ -423,7 +525,7 @@ type SearchPeopleResponse struct {
 
 func (x *SearchPeopleResponse) Reset() {
 	*x = SearchPeopleResponse{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[5]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -435,7 +537,7 @@ func (x *SearchPeopleResponse) String() string {
 func (*SearchPeopleResponse) ProtoMessage() {}
 
 func (x *SearchPeopleResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[5]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -448,7 +550,7 @@ func (x *SearchPeopleResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SearchPeopleResponse.ProtoReflect.Descriptor instead.
 func (*SearchPeopleResponse) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{5}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *SearchPeopleResponse) GetPeople() []*Person {
@@ -490,7 +592,7 @@ type UpdatePersonRequest struct {
 
 func (x *UpdatePersonRequest) Reset() {
 	*x = UpdatePersonRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[6]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -502,7 +604,7 @@ func (x *UpdatePersonRequest) String() string {
 func (*UpdatePersonRequest) ProtoMessage() {}
 
 func (x *UpdatePersonRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[6]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -515,7 +617,7 @@ func (x *UpdatePersonRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdatePersonRequest.ProtoReflect.Descriptor instead.
 func (*UpdatePersonRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{6}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *UpdatePersonRequest) GetPerson() *Person {
@@ -559,7 +661,7 @@ type DeletePersonRequest struct {
 
 func (x *DeletePersonRequest) Reset() {
 	*x = DeletePersonRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[7]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -571,7 +673,7 @@ func (x *DeletePersonRequest) String() string {
 func (*DeletePersonRequest) ProtoMessage() {}
 
 func (x *DeletePersonRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[7]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -584,7 +686,7 @@ func (x *DeletePersonRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeletePersonRequest.ProtoReflect.Descriptor instead.
 func (*DeletePersonRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{7}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *DeletePersonRequest) GetName() string {
@@ -624,7 +726,7 @@ type UndeletePersonRequest struct {
 
 func (x *UndeletePersonRequest) Reset() {
 	*x = UndeletePersonRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[8]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -636,7 +738,7 @@ func (x *UndeletePersonRequest) String() string {
 func (*UndeletePersonRequest) ProtoMessage() {}
 
 func (x *UndeletePersonRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[8]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -649,7 +751,7 @@ func (x *UndeletePersonRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UndeletePersonRequest.ProtoReflect.Descriptor instead.
 func (*UndeletePersonRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{8}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *UndeletePersonRequest) GetName() string {
@@ -698,7 +800,7 @@ type CreateQualificationRequest struct {
 
 func (x *CreateQualificationRequest) Reset() {
 	*x = CreateQualificationRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[9]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -710,7 +812,7 @@ func (x *CreateQualificationRequest) String() string {
 func (*CreateQualificationRequest) ProtoMessage() {}
 
 func (x *CreateQualificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[9]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -723,7 +825,7 @@ func (x *CreateQualificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateQualificationRequest.ProtoReflect.Descriptor instead.
 func (*CreateQualificationRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{9}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *CreateQualificationRequest) GetParent() string {
@@ -772,7 +874,7 @@ type GetQualificationRequest struct {
 
 func (x *GetQualificationRequest) Reset() {
 	*x = GetQualificationRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[10]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -784,7 +886,7 @@ func (x *GetQualificationRequest) String() string {
 func (*GetQualificationRequest) ProtoMessage() {}
 
 func (x *GetQualificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[10]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -797,7 +899,7 @@ func (x *GetQualificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetQualificationRequest.ProtoReflect.Descriptor instead.
 func (*GetQualificationRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{10}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *GetQualificationRequest) GetName() string {
@@ -827,7 +929,7 @@ type ListQualificationsRequest struct {
 
 func (x *ListQualificationsRequest) Reset() {
 	*x = ListQualificationsRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[11]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -839,7 +941,7 @@ func (x *ListQualificationsRequest) String() string {
 func (*ListQualificationsRequest) ProtoMessage() {}
 
 func (x *ListQualificationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[11]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -852,7 +954,7 @@ func (x *ListQualificationsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListQualificationsRequest.ProtoReflect.Descriptor instead.
 func (*ListQualificationsRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{11}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ListQualificationsRequest) GetParent() string {
@@ -905,7 +1007,7 @@ type ListQualificationsResponse struct {
 
 func (x *ListQualificationsResponse) Reset() {
 	*x = ListQualificationsResponse{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[12]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -917,7 +1019,7 @@ func (x *ListQualificationsResponse) String() string {
 func (*ListQualificationsResponse) ProtoMessage() {}
 
 func (x *ListQualificationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[12]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -930,7 +1032,7 @@ func (x *ListQualificationsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListQualificationsResponse.ProtoReflect.Descriptor instead.
 func (*ListQualificationsResponse) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{12}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ListQualificationsResponse) GetQualifications() []*Qualification {
@@ -969,7 +1071,7 @@ type UpdateQualificationRequest struct {
 
 func (x *UpdateQualificationRequest) Reset() {
 	*x = UpdateQualificationRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[13]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -981,7 +1083,7 @@ func (x *UpdateQualificationRequest) String() string {
 func (*UpdateQualificationRequest) ProtoMessage() {}
 
 func (x *UpdateQualificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[13]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -994,7 +1096,7 @@ func (x *UpdateQualificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateQualificationRequest.ProtoReflect.Descriptor instead.
 func (*UpdateQualificationRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{13}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *UpdateQualificationRequest) GetQualification() *Qualification {
@@ -1033,7 +1135,7 @@ type DeleteQualificationRequest struct {
 
 func (x *DeleteQualificationRequest) Reset() {
 	*x = DeleteQualificationRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[14]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1045,7 +1147,7 @@ func (x *DeleteQualificationRequest) String() string {
 func (*DeleteQualificationRequest) ProtoMessage() {}
 
 func (x *DeleteQualificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[14]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1058,7 +1160,7 @@ func (x *DeleteQualificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteQualificationRequest.ProtoReflect.Descriptor instead.
 func (*DeleteQualificationRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{14}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *DeleteQualificationRequest) GetName() string {
@@ -1107,7 +1209,7 @@ type CreatePositionRequest struct {
 
 func (x *CreatePositionRequest) Reset() {
 	*x = CreatePositionRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[15]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1119,7 +1221,7 @@ func (x *CreatePositionRequest) String() string {
 func (*CreatePositionRequest) ProtoMessage() {}
 
 func (x *CreatePositionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[15]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1132,7 +1234,7 @@ func (x *CreatePositionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreatePositionRequest.ProtoReflect.Descriptor instead.
 func (*CreatePositionRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{15}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *CreatePositionRequest) GetParent() string {
@@ -1181,7 +1283,7 @@ type GetPositionRequest struct {
 
 func (x *GetPositionRequest) Reset() {
 	*x = GetPositionRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[16]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1193,7 +1295,7 @@ func (x *GetPositionRequest) String() string {
 func (*GetPositionRequest) ProtoMessage() {}
 
 func (x *GetPositionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[16]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1206,7 +1308,7 @@ func (x *GetPositionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPositionRequest.ProtoReflect.Descriptor instead.
 func (*GetPositionRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{16}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *GetPositionRequest) GetName() string {
@@ -1236,7 +1338,7 @@ type ListPositionsRequest struct {
 
 func (x *ListPositionsRequest) Reset() {
 	*x = ListPositionsRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[17]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1248,7 +1350,7 @@ func (x *ListPositionsRequest) String() string {
 func (*ListPositionsRequest) ProtoMessage() {}
 
 func (x *ListPositionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[17]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1261,7 +1363,7 @@ func (x *ListPositionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPositionsRequest.ProtoReflect.Descriptor instead.
 func (*ListPositionsRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{17}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ListPositionsRequest) GetParent() string {
@@ -1314,7 +1416,7 @@ type ListPositionsResponse struct {
 
 func (x *ListPositionsResponse) Reset() {
 	*x = ListPositionsResponse{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[18]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1326,7 +1428,7 @@ func (x *ListPositionsResponse) String() string {
 func (*ListPositionsResponse) ProtoMessage() {}
 
 func (x *ListPositionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[18]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1339,7 +1441,7 @@ func (x *ListPositionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPositionsResponse.ProtoReflect.Descriptor instead.
 func (*ListPositionsResponse) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{18}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ListPositionsResponse) GetPositions() []*Position {
@@ -1378,7 +1480,7 @@ type UpdatePositionRequest struct {
 
 func (x *UpdatePositionRequest) Reset() {
 	*x = UpdatePositionRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[19]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1390,7 +1492,7 @@ func (x *UpdatePositionRequest) String() string {
 func (*UpdatePositionRequest) ProtoMessage() {}
 
 func (x *UpdatePositionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[19]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1403,7 +1505,7 @@ func (x *UpdatePositionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdatePositionRequest.ProtoReflect.Descriptor instead.
 func (*UpdatePositionRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{19}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *UpdatePositionRequest) GetPosition() *Position {
@@ -1442,7 +1544,7 @@ type DeletePositionRequest struct {
 
 func (x *DeletePositionRequest) Reset() {
 	*x = DeletePositionRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[20]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1454,7 +1556,7 @@ func (x *DeletePositionRequest) String() string {
 func (*DeletePositionRequest) ProtoMessage() {}
 
 func (x *DeletePositionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[20]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1467,7 +1569,7 @@ func (x *DeletePositionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeletePositionRequest.ProtoReflect.Descriptor instead.
 func (*DeletePositionRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{20}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *DeletePositionRequest) GetName() string {
@@ -1516,7 +1618,7 @@ type CreateHonorRequest struct {
 
 func (x *CreateHonorRequest) Reset() {
 	*x = CreateHonorRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[21]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1528,7 +1630,7 @@ func (x *CreateHonorRequest) String() string {
 func (*CreateHonorRequest) ProtoMessage() {}
 
 func (x *CreateHonorRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[21]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1541,7 +1643,7 @@ func (x *CreateHonorRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateHonorRequest.ProtoReflect.Descriptor instead.
 func (*CreateHonorRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{21}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *CreateHonorRequest) GetParent() string {
@@ -1590,7 +1692,7 @@ type GetHonorRequest struct {
 
 func (x *GetHonorRequest) Reset() {
 	*x = GetHonorRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[22]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1602,7 +1704,7 @@ func (x *GetHonorRequest) String() string {
 func (*GetHonorRequest) ProtoMessage() {}
 
 func (x *GetHonorRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[22]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1615,7 +1717,7 @@ func (x *GetHonorRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHonorRequest.ProtoReflect.Descriptor instead.
 func (*GetHonorRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{22}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *GetHonorRequest) GetName() string {
@@ -1645,7 +1747,7 @@ type ListHonorsRequest struct {
 
 func (x *ListHonorsRequest) Reset() {
 	*x = ListHonorsRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[23]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1657,7 +1759,7 @@ func (x *ListHonorsRequest) String() string {
 func (*ListHonorsRequest) ProtoMessage() {}
 
 func (x *ListHonorsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[23]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1670,7 +1772,7 @@ func (x *ListHonorsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHonorsRequest.ProtoReflect.Descriptor instead.
 func (*ListHonorsRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{23}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ListHonorsRequest) GetParent() string {
@@ -1723,7 +1825,7 @@ type ListHonorsResponse struct {
 
 func (x *ListHonorsResponse) Reset() {
 	*x = ListHonorsResponse{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[24]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1735,7 +1837,7 @@ func (x *ListHonorsResponse) String() string {
 func (*ListHonorsResponse) ProtoMessage() {}
 
 func (x *ListHonorsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[24]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1748,7 +1850,7 @@ func (x *ListHonorsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHonorsResponse.ProtoReflect.Descriptor instead.
 func (*ListHonorsResponse) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{24}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ListHonorsResponse) GetHonors() []*Honor {
@@ -1787,7 +1889,7 @@ type UpdateHonorRequest struct {
 
 func (x *UpdateHonorRequest) Reset() {
 	*x = UpdateHonorRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[25]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1799,7 +1901,7 @@ func (x *UpdateHonorRequest) String() string {
 func (*UpdateHonorRequest) ProtoMessage() {}
 
 func (x *UpdateHonorRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[25]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1812,7 +1914,7 @@ func (x *UpdateHonorRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateHonorRequest.ProtoReflect.Descriptor instead.
 func (*UpdateHonorRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{25}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *UpdateHonorRequest) GetHonor() *Honor {
@@ -1851,7 +1953,7 @@ type DeleteHonorRequest struct {
 
 func (x *DeleteHonorRequest) Reset() {
 	*x = DeleteHonorRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[26]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1863,7 +1965,7 @@ func (x *DeleteHonorRequest) String() string {
 func (*DeleteHonorRequest) ProtoMessage() {}
 
 func (x *DeleteHonorRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[26]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1876,7 +1978,7 @@ func (x *DeleteHonorRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteHonorRequest.ProtoReflect.Descriptor instead.
 func (*DeleteHonorRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{26}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *DeleteHonorRequest) GetName() string {
@@ -1921,7 +2023,7 @@ type VerifyQualificationRequest struct {
 
 func (x *VerifyQualificationRequest) Reset() {
 	*x = VerifyQualificationRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[27]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1933,7 +2035,7 @@ func (x *VerifyQualificationRequest) String() string {
 func (*VerifyQualificationRequest) ProtoMessage() {}
 
 func (x *VerifyQualificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[27]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1946,7 +2048,7 @@ func (x *VerifyQualificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyQualificationRequest.ProtoReflect.Descriptor instead.
 func (*VerifyQualificationRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{27}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *VerifyQualificationRequest) GetName() string {
@@ -1994,7 +2096,14 @@ const file_trithuc_v1_person_service_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tB\x95\x01\xe0A\x02\xfaA\x17\n" +
 	"\x15trithuc.gov.vn/Person\xbaHu\xba\x01r\n" +
 	"\vname.person\x121must be a person's resource name, people/{person}\x1a0this.matches('^people/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\x124\n" +
-	"\x04view\x18\x02 \x01(\x0e2\x16.trithuc.v1.PersonViewB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04view\"\x82\x02\n" +
+	"\x04view\x18\x02 \x01(\x0e2\x16.trithuc.v1.PersonViewB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04view\"\x86\x02\n" +
+	"\x15BatchGetPeopleRequest\x12\xb6\x01\n" +
+	"\x05names\x18\x01 \x03(\tB\x9f\x01\xe0A\x02\xfaA\x17\n" +
+	"\x15trithuc.gov.vn/Person\xbaH\x7f\x92\x01|\b\x01\x10\xe8\a\"u\xba\x01r\n" +
+	"\vname.person\x121must be a person's resource name, people/{person}\x1a0this.matches('^people/[a-z0-9][a-z0-9-]{0,62}$')R\x05names\x124\n" +
+	"\x04view\x18\x02 \x01(\x0e2\x16.trithuc.v1.PersonViewB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04view\"D\n" +
+	"\x16BatchGetPeopleResponse\x12*\n" +
+	"\x06people\x18\x01 \x03(\v2\x12.trithuc.v1.PersonR\x06people\"\x82\x02\n" +
 	"\x11ListPeopleRequest\x12$\n" +
 	"\tpage_size\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
 	"\n" +
@@ -2163,11 +2272,12 @@ const file_trithuc_v1_person_service_proto_rawDesc = "" +
 	"\x12name.qualification\x12Wmust be a qualification's resource name, people/{person}/qualifications/{qualification}\x1aWthis.matches('^people/[a-z0-9][a-z0-9-]{0,62}/qualifications/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\x12C\n" +
 	"\x05state\x18\x02 \x01(\x0e2\x1e.trithuc.v1.Verification.StateB\r\xe0A\x02\xbaH\a\x82\x01\x04\x18\x02\x18\x03R\x05state\x12\x1c\n" +
 	"\x04note\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xe8\aR\x04note\x12\x1b\n" +
-	"\x04etag\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag2\xa1\x18\n" +
+	"\x04etag\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag2\x97\x19\n" +
 	"\rPersonService\x12r\n" +
 	"\fCreatePerson\x12\x1f.trithuc.v1.CreatePersonRequest\x1a\x12.trithuc.v1.Person\"-\xdaA\x10person,person_id\x82\xd3\xe4\x93\x02\x14:\x06person\"\n" +
 	"/v1/people\x12a\n" +
-	"\tGetPerson\x12\x1c.trithuc.v1.GetPersonRequest\x1a\x12.trithuc.v1.Person\"\"\xdaA\x04name\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/{name=people/*}\x12b\n" +
+	"\tGetPerson\x12\x1c.trithuc.v1.GetPersonRequest\x1a\x12.trithuc.v1.Person\"\"\xdaA\x04name\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/{name=people/*}\x12t\n" +
+	"\x0eBatchGetPeople\x12!.trithuc.v1.BatchGetPeopleRequest\x1a\".trithuc.v1.BatchGetPeopleResponse\"\x1b\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/people:batchGet\x12b\n" +
 	"\n" +
 	"ListPeople\x12\x1d.trithuc.v1.ListPeopleRequest\x1a\x1e.trithuc.v1.ListPeopleResponse\"\x15\xdaA\x00\x82\xd3\xe4\x93\x02\f\x12\n" +
 	"/v1/people\x12t\n" +
@@ -2206,118 +2316,124 @@ func file_trithuc_v1_person_service_proto_rawDescGZIP() []byte {
 	return file_trithuc_v1_person_service_proto_rawDescData
 }
 
-var file_trithuc_v1_person_service_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
+var file_trithuc_v1_person_service_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
 var file_trithuc_v1_person_service_proto_goTypes = []any{
 	(*CreatePersonRequest)(nil),        // 0: trithuc.v1.CreatePersonRequest
 	(*GetPersonRequest)(nil),           // 1: trithuc.v1.GetPersonRequest
-	(*ListPeopleRequest)(nil),          // 2: trithuc.v1.ListPeopleRequest
-	(*ListPeopleResponse)(nil),         // 3: trithuc.v1.ListPeopleResponse
-	(*SearchPeopleRequest)(nil),        // 4: trithuc.v1.SearchPeopleRequest
-	(*SearchPeopleResponse)(nil),       // 5: trithuc.v1.SearchPeopleResponse
-	(*UpdatePersonRequest)(nil),        // 6: trithuc.v1.UpdatePersonRequest
-	(*DeletePersonRequest)(nil),        // 7: trithuc.v1.DeletePersonRequest
-	(*UndeletePersonRequest)(nil),      // 8: trithuc.v1.UndeletePersonRequest
-	(*CreateQualificationRequest)(nil), // 9: trithuc.v1.CreateQualificationRequest
-	(*GetQualificationRequest)(nil),    // 10: trithuc.v1.GetQualificationRequest
-	(*ListQualificationsRequest)(nil),  // 11: trithuc.v1.ListQualificationsRequest
-	(*ListQualificationsResponse)(nil), // 12: trithuc.v1.ListQualificationsResponse
-	(*UpdateQualificationRequest)(nil), // 13: trithuc.v1.UpdateQualificationRequest
-	(*DeleteQualificationRequest)(nil), // 14: trithuc.v1.DeleteQualificationRequest
-	(*CreatePositionRequest)(nil),      // 15: trithuc.v1.CreatePositionRequest
-	(*GetPositionRequest)(nil),         // 16: trithuc.v1.GetPositionRequest
-	(*ListPositionsRequest)(nil),       // 17: trithuc.v1.ListPositionsRequest
-	(*ListPositionsResponse)(nil),      // 18: trithuc.v1.ListPositionsResponse
-	(*UpdatePositionRequest)(nil),      // 19: trithuc.v1.UpdatePositionRequest
-	(*DeletePositionRequest)(nil),      // 20: trithuc.v1.DeletePositionRequest
-	(*CreateHonorRequest)(nil),         // 21: trithuc.v1.CreateHonorRequest
-	(*GetHonorRequest)(nil),            // 22: trithuc.v1.GetHonorRequest
-	(*ListHonorsRequest)(nil),          // 23: trithuc.v1.ListHonorsRequest
-	(*ListHonorsResponse)(nil),         // 24: trithuc.v1.ListHonorsResponse
-	(*UpdateHonorRequest)(nil),         // 25: trithuc.v1.UpdateHonorRequest
-	(*DeleteHonorRequest)(nil),         // 26: trithuc.v1.DeleteHonorRequest
-	(*VerifyQualificationRequest)(nil), // 27: trithuc.v1.VerifyQualificationRequest
-	(*Person)(nil),                     // 28: trithuc.v1.Person
-	(PersonView)(0),                    // 29: trithuc.v1.PersonView
-	(*fieldmaskpb.FieldMask)(nil),      // 30: google.protobuf.FieldMask
-	(*Qualification)(nil),              // 31: trithuc.v1.Qualification
-	(*Position)(nil),                   // 32: trithuc.v1.Position
-	(*Honor)(nil),                      // 33: trithuc.v1.Honor
-	(Verification_State)(0),            // 34: trithuc.v1.Verification.State
-	(*emptypb.Empty)(nil),              // 35: google.protobuf.Empty
+	(*BatchGetPeopleRequest)(nil),      // 2: trithuc.v1.BatchGetPeopleRequest
+	(*BatchGetPeopleResponse)(nil),     // 3: trithuc.v1.BatchGetPeopleResponse
+	(*ListPeopleRequest)(nil),          // 4: trithuc.v1.ListPeopleRequest
+	(*ListPeopleResponse)(nil),         // 5: trithuc.v1.ListPeopleResponse
+	(*SearchPeopleRequest)(nil),        // 6: trithuc.v1.SearchPeopleRequest
+	(*SearchPeopleResponse)(nil),       // 7: trithuc.v1.SearchPeopleResponse
+	(*UpdatePersonRequest)(nil),        // 8: trithuc.v1.UpdatePersonRequest
+	(*DeletePersonRequest)(nil),        // 9: trithuc.v1.DeletePersonRequest
+	(*UndeletePersonRequest)(nil),      // 10: trithuc.v1.UndeletePersonRequest
+	(*CreateQualificationRequest)(nil), // 11: trithuc.v1.CreateQualificationRequest
+	(*GetQualificationRequest)(nil),    // 12: trithuc.v1.GetQualificationRequest
+	(*ListQualificationsRequest)(nil),  // 13: trithuc.v1.ListQualificationsRequest
+	(*ListQualificationsResponse)(nil), // 14: trithuc.v1.ListQualificationsResponse
+	(*UpdateQualificationRequest)(nil), // 15: trithuc.v1.UpdateQualificationRequest
+	(*DeleteQualificationRequest)(nil), // 16: trithuc.v1.DeleteQualificationRequest
+	(*CreatePositionRequest)(nil),      // 17: trithuc.v1.CreatePositionRequest
+	(*GetPositionRequest)(nil),         // 18: trithuc.v1.GetPositionRequest
+	(*ListPositionsRequest)(nil),       // 19: trithuc.v1.ListPositionsRequest
+	(*ListPositionsResponse)(nil),      // 20: trithuc.v1.ListPositionsResponse
+	(*UpdatePositionRequest)(nil),      // 21: trithuc.v1.UpdatePositionRequest
+	(*DeletePositionRequest)(nil),      // 22: trithuc.v1.DeletePositionRequest
+	(*CreateHonorRequest)(nil),         // 23: trithuc.v1.CreateHonorRequest
+	(*GetHonorRequest)(nil),            // 24: trithuc.v1.GetHonorRequest
+	(*ListHonorsRequest)(nil),          // 25: trithuc.v1.ListHonorsRequest
+	(*ListHonorsResponse)(nil),         // 26: trithuc.v1.ListHonorsResponse
+	(*UpdateHonorRequest)(nil),         // 27: trithuc.v1.UpdateHonorRequest
+	(*DeleteHonorRequest)(nil),         // 28: trithuc.v1.DeleteHonorRequest
+	(*VerifyQualificationRequest)(nil), // 29: trithuc.v1.VerifyQualificationRequest
+	(*Person)(nil),                     // 30: trithuc.v1.Person
+	(PersonView)(0),                    // 31: trithuc.v1.PersonView
+	(*fieldmaskpb.FieldMask)(nil),      // 32: google.protobuf.FieldMask
+	(*Qualification)(nil),              // 33: trithuc.v1.Qualification
+	(*Position)(nil),                   // 34: trithuc.v1.Position
+	(*Honor)(nil),                      // 35: trithuc.v1.Honor
+	(Verification_State)(0),            // 36: trithuc.v1.Verification.State
+	(*emptypb.Empty)(nil),              // 37: google.protobuf.Empty
 }
 var file_trithuc_v1_person_service_proto_depIdxs = []int32{
-	28, // 0: trithuc.v1.CreatePersonRequest.person:type_name -> trithuc.v1.Person
-	29, // 1: trithuc.v1.GetPersonRequest.view:type_name -> trithuc.v1.PersonView
-	29, // 2: trithuc.v1.ListPeopleRequest.view:type_name -> trithuc.v1.PersonView
-	28, // 3: trithuc.v1.ListPeopleResponse.people:type_name -> trithuc.v1.Person
-	29, // 4: trithuc.v1.SearchPeopleRequest.view:type_name -> trithuc.v1.PersonView
-	28, // 5: trithuc.v1.SearchPeopleResponse.people:type_name -> trithuc.v1.Person
-	28, // 6: trithuc.v1.UpdatePersonRequest.person:type_name -> trithuc.v1.Person
-	30, // 7: trithuc.v1.UpdatePersonRequest.update_mask:type_name -> google.protobuf.FieldMask
-	31, // 8: trithuc.v1.CreateQualificationRequest.qualification:type_name -> trithuc.v1.Qualification
-	31, // 9: trithuc.v1.ListQualificationsResponse.qualifications:type_name -> trithuc.v1.Qualification
-	31, // 10: trithuc.v1.UpdateQualificationRequest.qualification:type_name -> trithuc.v1.Qualification
-	30, // 11: trithuc.v1.UpdateQualificationRequest.update_mask:type_name -> google.protobuf.FieldMask
-	32, // 12: trithuc.v1.CreatePositionRequest.position:type_name -> trithuc.v1.Position
-	32, // 13: trithuc.v1.ListPositionsResponse.positions:type_name -> trithuc.v1.Position
-	32, // 14: trithuc.v1.UpdatePositionRequest.position:type_name -> trithuc.v1.Position
-	30, // 15: trithuc.v1.UpdatePositionRequest.update_mask:type_name -> google.protobuf.FieldMask
-	33, // 16: trithuc.v1.CreateHonorRequest.honor:type_name -> trithuc.v1.Honor
-	33, // 17: trithuc.v1.ListHonorsResponse.honors:type_name -> trithuc.v1.Honor
-	33, // 18: trithuc.v1.UpdateHonorRequest.honor:type_name -> trithuc.v1.Honor
-	30, // 19: trithuc.v1.UpdateHonorRequest.update_mask:type_name -> google.protobuf.FieldMask
-	34, // 20: trithuc.v1.VerifyQualificationRequest.state:type_name -> trithuc.v1.Verification.State
-	0,  // 21: trithuc.v1.PersonService.CreatePerson:input_type -> trithuc.v1.CreatePersonRequest
-	1,  // 22: trithuc.v1.PersonService.GetPerson:input_type -> trithuc.v1.GetPersonRequest
-	2,  // 23: trithuc.v1.PersonService.ListPeople:input_type -> trithuc.v1.ListPeopleRequest
-	4,  // 24: trithuc.v1.PersonService.SearchPeople:input_type -> trithuc.v1.SearchPeopleRequest
-	6,  // 25: trithuc.v1.PersonService.UpdatePerson:input_type -> trithuc.v1.UpdatePersonRequest
-	7,  // 26: trithuc.v1.PersonService.DeletePerson:input_type -> trithuc.v1.DeletePersonRequest
-	8,  // 27: trithuc.v1.PersonService.UndeletePerson:input_type -> trithuc.v1.UndeletePersonRequest
-	9,  // 28: trithuc.v1.PersonService.CreateQualification:input_type -> trithuc.v1.CreateQualificationRequest
-	10, // 29: trithuc.v1.PersonService.GetQualification:input_type -> trithuc.v1.GetQualificationRequest
-	11, // 30: trithuc.v1.PersonService.ListQualifications:input_type -> trithuc.v1.ListQualificationsRequest
-	13, // 31: trithuc.v1.PersonService.UpdateQualification:input_type -> trithuc.v1.UpdateQualificationRequest
-	14, // 32: trithuc.v1.PersonService.DeleteQualification:input_type -> trithuc.v1.DeleteQualificationRequest
-	15, // 33: trithuc.v1.PersonService.CreatePosition:input_type -> trithuc.v1.CreatePositionRequest
-	16, // 34: trithuc.v1.PersonService.GetPosition:input_type -> trithuc.v1.GetPositionRequest
-	17, // 35: trithuc.v1.PersonService.ListPositions:input_type -> trithuc.v1.ListPositionsRequest
-	19, // 36: trithuc.v1.PersonService.UpdatePosition:input_type -> trithuc.v1.UpdatePositionRequest
-	20, // 37: trithuc.v1.PersonService.DeletePosition:input_type -> trithuc.v1.DeletePositionRequest
-	21, // 38: trithuc.v1.PersonService.CreateHonor:input_type -> trithuc.v1.CreateHonorRequest
-	22, // 39: trithuc.v1.PersonService.GetHonor:input_type -> trithuc.v1.GetHonorRequest
-	23, // 40: trithuc.v1.PersonService.ListHonors:input_type -> trithuc.v1.ListHonorsRequest
-	25, // 41: trithuc.v1.PersonService.UpdateHonor:input_type -> trithuc.v1.UpdateHonorRequest
-	26, // 42: trithuc.v1.PersonService.DeleteHonor:input_type -> trithuc.v1.DeleteHonorRequest
-	27, // 43: trithuc.v1.PersonService.VerifyQualification:input_type -> trithuc.v1.VerifyQualificationRequest
-	28, // 44: trithuc.v1.PersonService.CreatePerson:output_type -> trithuc.v1.Person
-	28, // 45: trithuc.v1.PersonService.GetPerson:output_type -> trithuc.v1.Person
-	3,  // 46: trithuc.v1.PersonService.ListPeople:output_type -> trithuc.v1.ListPeopleResponse
-	5,  // 47: trithuc.v1.PersonService.SearchPeople:output_type -> trithuc.v1.SearchPeopleResponse
-	28, // 48: trithuc.v1.PersonService.UpdatePerson:output_type -> trithuc.v1.Person
-	28, // 49: trithuc.v1.PersonService.DeletePerson:output_type -> trithuc.v1.Person
-	28, // 50: trithuc.v1.PersonService.UndeletePerson:output_type -> trithuc.v1.Person
-	31, // 51: trithuc.v1.PersonService.CreateQualification:output_type -> trithuc.v1.Qualification
-	31, // 52: trithuc.v1.PersonService.GetQualification:output_type -> trithuc.v1.Qualification
-	12, // 53: trithuc.v1.PersonService.ListQualifications:output_type -> trithuc.v1.ListQualificationsResponse
-	31, // 54: trithuc.v1.PersonService.UpdateQualification:output_type -> trithuc.v1.Qualification
-	35, // 55: trithuc.v1.PersonService.DeleteQualification:output_type -> google.protobuf.Empty
-	32, // 56: trithuc.v1.PersonService.CreatePosition:output_type -> trithuc.v1.Position
-	32, // 57: trithuc.v1.PersonService.GetPosition:output_type -> trithuc.v1.Position
-	18, // 58: trithuc.v1.PersonService.ListPositions:output_type -> trithuc.v1.ListPositionsResponse
-	32, // 59: trithuc.v1.PersonService.UpdatePosition:output_type -> trithuc.v1.Position
-	35, // 60: trithuc.v1.PersonService.DeletePosition:output_type -> google.protobuf.Empty
-	33, // 61: trithuc.v1.PersonService.CreateHonor:output_type -> trithuc.v1.Honor
-	33, // 62: trithuc.v1.PersonService.GetHonor:output_type -> trithuc.v1.Honor
-	24, // 63: trithuc.v1.PersonService.ListHonors:output_type -> trithuc.v1.ListHonorsResponse
-	33, // 64: trithuc.v1.PersonService.UpdateHonor:output_type -> trithuc.v1.Honor
-	35, // 65: trithuc.v1.PersonService.DeleteHonor:output_type -> google.protobuf.Empty
-	31, // 66: trithuc.v1.PersonService.VerifyQualification:output_type -> trithuc.v1.Qualification
-	44, // [44:67] is the sub-list for method output_type
-	21, // [21:44] is the sub-list for method input_type
-	21, // [21:21] is the sub-list for extension type_name
-	21, // [21:21] is the sub-list for extension extendee
-	0,  // [0:21] is the sub-list for field type_name
+	30, // 0: trithuc.v1.CreatePersonRequest.person:type_name -> trithuc.v1.Person
+	31, // 1: trithuc.v1.GetPersonRequest.view:type_name -> trithuc.v1.PersonView
+	31, // 2: trithuc.v1.BatchGetPeopleRequest.view:type_name -> trithuc.v1.PersonView
+	30, // 3: trithuc.v1.BatchGetPeopleResponse.people:type_name -> trithuc.v1.Person
+	31, // 4: trithuc.v1.ListPeopleRequest.view:type_name -> trithuc.v1.PersonView
+	30, // 5: trithuc.v1.ListPeopleResponse.people:type_name -> trithuc.v1.Person
+	31, // 6: trithuc.v1.SearchPeopleRequest.view:type_name -> trithuc.v1.PersonView
+	30, // 7: trithuc.v1.SearchPeopleResponse.people:type_name -> trithuc.v1.Person
+	30, // 8: trithuc.v1.UpdatePersonRequest.person:type_name -> trithuc.v1.Person
+	32, // 9: trithuc.v1.UpdatePersonRequest.update_mask:type_name -> google.protobuf.FieldMask
+	33, // 10: trithuc.v1.CreateQualificationRequest.qualification:type_name -> trithuc.v1.Qualification
+	33, // 11: trithuc.v1.ListQualificationsResponse.qualifications:type_name -> trithuc.v1.Qualification
+	33, // 12: trithuc.v1.UpdateQualificationRequest.qualification:type_name -> trithuc.v1.Qualification
+	32, // 13: trithuc.v1.UpdateQualificationRequest.update_mask:type_name -> google.protobuf.FieldMask
+	34, // 14: trithuc.v1.CreatePositionRequest.position:type_name -> trithuc.v1.Position
+	34, // 15: trithuc.v1.ListPositionsResponse.positions:type_name -> trithuc.v1.Position
+	34, // 16: trithuc.v1.UpdatePositionRequest.position:type_name -> trithuc.v1.Position
+	32, // 17: trithuc.v1.UpdatePositionRequest.update_mask:type_name -> google.protobuf.FieldMask
+	35, // 18: trithuc.v1.CreateHonorRequest.honor:type_name -> trithuc.v1.Honor
+	35, // 19: trithuc.v1.ListHonorsResponse.honors:type_name -> trithuc.v1.Honor
+	35, // 20: trithuc.v1.UpdateHonorRequest.honor:type_name -> trithuc.v1.Honor
+	32, // 21: trithuc.v1.UpdateHonorRequest.update_mask:type_name -> google.protobuf.FieldMask
+	36, // 22: trithuc.v1.VerifyQualificationRequest.state:type_name -> trithuc.v1.Verification.State
+	0,  // 23: trithuc.v1.PersonService.CreatePerson:input_type -> trithuc.v1.CreatePersonRequest
+	1,  // 24: trithuc.v1.PersonService.GetPerson:input_type -> trithuc.v1.GetPersonRequest
+	2,  // 25: trithuc.v1.PersonService.BatchGetPeople:input_type -> trithuc.v1.BatchGetPeopleRequest
+	4,  // 26: trithuc.v1.PersonService.ListPeople:input_type -> trithuc.v1.ListPeopleRequest
+	6,  // 27: trithuc.v1.PersonService.SearchPeople:input_type -> trithuc.v1.SearchPeopleRequest
+	8,  // 28: trithuc.v1.PersonService.UpdatePerson:input_type -> trithuc.v1.UpdatePersonRequest
+	9,  // 29: trithuc.v1.PersonService.DeletePerson:input_type -> trithuc.v1.DeletePersonRequest
+	10, // 30: trithuc.v1.PersonService.UndeletePerson:input_type -> trithuc.v1.UndeletePersonRequest
+	11, // 31: trithuc.v1.PersonService.CreateQualification:input_type -> trithuc.v1.CreateQualificationRequest
+	12, // 32: trithuc.v1.PersonService.GetQualification:input_type -> trithuc.v1.GetQualificationRequest
+	13, // 33: trithuc.v1.PersonService.ListQualifications:input_type -> trithuc.v1.ListQualificationsRequest
+	15, // 34: trithuc.v1.PersonService.UpdateQualification:input_type -> trithuc.v1.UpdateQualificationRequest
+	16, // 35: trithuc.v1.PersonService.DeleteQualification:input_type -> trithuc.v1.DeleteQualificationRequest
+	17, // 36: trithuc.v1.PersonService.CreatePosition:input_type -> trithuc.v1.CreatePositionRequest
+	18, // 37: trithuc.v1.PersonService.GetPosition:input_type -> trithuc.v1.GetPositionRequest
+	19, // 38: trithuc.v1.PersonService.ListPositions:input_type -> trithuc.v1.ListPositionsRequest
+	21, // 39: trithuc.v1.PersonService.UpdatePosition:input_type -> trithuc.v1.UpdatePositionRequest
+	22, // 40: trithuc.v1.PersonService.DeletePosition:input_type -> trithuc.v1.DeletePositionRequest
+	23, // 41: trithuc.v1.PersonService.CreateHonor:input_type -> trithuc.v1.CreateHonorRequest
+	24, // 42: trithuc.v1.PersonService.GetHonor:input_type -> trithuc.v1.GetHonorRequest
+	25, // 43: trithuc.v1.PersonService.ListHonors:input_type -> trithuc.v1.ListHonorsRequest
+	27, // 44: trithuc.v1.PersonService.UpdateHonor:input_type -> trithuc.v1.UpdateHonorRequest
+	28, // 45: trithuc.v1.PersonService.DeleteHonor:input_type -> trithuc.v1.DeleteHonorRequest
+	29, // 46: trithuc.v1.PersonService.VerifyQualification:input_type -> trithuc.v1.VerifyQualificationRequest
+	30, // 47: trithuc.v1.PersonService.CreatePerson:output_type -> trithuc.v1.Person
+	30, // 48: trithuc.v1.PersonService.GetPerson:output_type -> trithuc.v1.Person
+	3,  // 49: trithuc.v1.PersonService.BatchGetPeople:output_type -> trithuc.v1.BatchGetPeopleResponse
+	5,  // 50: trithuc.v1.PersonService.ListPeople:output_type -> trithuc.v1.ListPeopleResponse
+	7,  // 51: trithuc.v1.PersonService.SearchPeople:output_type -> trithuc.v1.SearchPeopleResponse
+	30, // 52: trithuc.v1.PersonService.UpdatePerson:output_type -> trithuc.v1.Person
+	30, // 53: trithuc.v1.PersonService.DeletePerson:output_type -> trithuc.v1.Person
+	30, // 54: trithuc.v1.PersonService.UndeletePerson:output_type -> trithuc.v1.Person
+	33, // 55: trithuc.v1.PersonService.CreateQualification:output_type -> trithuc.v1.Qualification
+	33, // 56: trithuc.v1.PersonService.GetQualification:output_type -> trithuc.v1.Qualification
+	14, // 57: trithuc.v1.PersonService.ListQualifications:output_type -> trithuc.v1.ListQualificationsResponse
+	33, // 58: trithuc.v1.PersonService.UpdateQualification:output_type -> trithuc.v1.Qualification
+	37, // 59: trithuc.v1.PersonService.DeleteQualification:output_type -> google.protobuf.Empty
+	34, // 60: trithuc.v1.PersonService.CreatePosition:output_type -> trithuc.v1.Position
+	34, // 61: trithuc.v1.PersonService.GetPosition:output_type -> trithuc.v1.Position
+	20, // 62: trithuc.v1.PersonService.ListPositions:output_type -> trithuc.v1.ListPositionsResponse
+	34, // 63: trithuc.v1.PersonService.UpdatePosition:output_type -> trithuc.v1.Position
+	37, // 64: trithuc.v1.PersonService.DeletePosition:output_type -> google.protobuf.Empty
+	35, // 65: trithuc.v1.PersonService.CreateHonor:output_type -> trithuc.v1.Honor
+	35, // 66: trithuc.v1.PersonService.GetHonor:output_type -> trithuc.v1.Honor
+	26, // 67: trithuc.v1.PersonService.ListHonors:output_type -> trithuc.v1.ListHonorsResponse
+	35, // 68: trithuc.v1.PersonService.UpdateHonor:output_type -> trithuc.v1.Honor
+	37, // 69: trithuc.v1.PersonService.DeleteHonor:output_type -> google.protobuf.Empty
+	33, // 70: trithuc.v1.PersonService.VerifyQualification:output_type -> trithuc.v1.Qualification
+	47, // [47:71] is the sub-list for method output_type
+	23, // [23:47] is the sub-list for method input_type
+	23, // [23:23] is the sub-list for extension type_name
+	23, // [23:23] is the sub-list for extension extendee
+	0,  // [0:23] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_person_service_proto_init() }
@@ -2333,7 +2449,7 @@ func file_trithuc_v1_person_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trithuc_v1_person_service_proto_rawDesc), len(file_trithuc_v1_person_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   28,
+			NumMessages:   30,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -22,6 +22,7 @@ const _ = grpc.SupportPackageIsVersion9
 const (
 	PersonService_CreatePerson_FullMethodName        = "/trithuc.v1.PersonService/CreatePerson"
 	PersonService_GetPerson_FullMethodName           = "/trithuc.v1.PersonService/GetPerson"
+	PersonService_BatchGetPeople_FullMethodName      = "/trithuc.v1.PersonService/BatchGetPeople"
 	PersonService_ListPeople_FullMethodName          = "/trithuc.v1.PersonService/ListPeople"
 	PersonService_SearchPeople_FullMethodName        = "/trithuc.v1.PersonService/SearchPeople"
 	PersonService_UpdatePerson_FullMethodName        = "/trithuc.v1.PersonService/UpdatePerson"
@@ -55,6 +56,10 @@ type PersonServiceClient interface {
 	CreatePerson(ctx context.Context, in *CreatePersonRequest, opts ...grpc.CallOption) (*Person, error)
 	// Returns one person (https://google.aip.dev/131).
 	GetPerson(ctx context.Context, in *GetPersonRequest, opts ...grpc.CallOption) (*Person, error)
+	// Returns up to 1,000 people by name, in the order asked, all or none
+	// (https://google.aip.dev/231): NOT_FOUND naming the first name that
+	// does not exist, and nothing else.
+	BatchGetPeople(ctx context.Context, in *BatchGetPeopleRequest, opts ...grpc.CallOption) (*BatchGetPeopleResponse, error)
 	// Lists people, in registration order unless order_by says otherwise
 	// (https://google.aip.dev/132).
 	ListPeople(ctx context.Context, in *ListPeopleRequest, opts ...grpc.CallOption) (*ListPeopleResponse, error)
@@ -130,6 +135,16 @@ func (c *personServiceClient) GetPerson(ctx context.Context, in *GetPersonReques
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Person)
 	err := c.cc.Invoke(ctx, PersonService_GetPerson_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *personServiceClient) BatchGetPeople(ctx context.Context, in *BatchGetPeopleRequest, opts ...grpc.CallOption) (*BatchGetPeopleResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BatchGetPeopleResponse)
+	err := c.cc.Invoke(ctx, PersonService_BatchGetPeople_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -356,6 +371,10 @@ type PersonServiceServer interface {
 	CreatePerson(context.Context, *CreatePersonRequest) (*Person, error)
 	// Returns one person (https://google.aip.dev/131).
 	GetPerson(context.Context, *GetPersonRequest) (*Person, error)
+	// Returns up to 1,000 people by name, in the order asked, all or none
+	// (https://google.aip.dev/231): NOT_FOUND naming the first name that
+	// does not exist, and nothing else.
+	BatchGetPeople(context.Context, *BatchGetPeopleRequest) (*BatchGetPeopleResponse, error)
 	// Lists people, in registration order unless order_by says otherwise
 	// (https://google.aip.dev/132).
 	ListPeople(context.Context, *ListPeopleRequest) (*ListPeopleResponse, error)
@@ -422,6 +441,9 @@ func (UnimplementedPersonServiceServer) CreatePerson(context.Context, *CreatePer
 }
 func (UnimplementedPersonServiceServer) GetPerson(context.Context, *GetPersonRequest) (*Person, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetPerson not implemented")
+}
+func (UnimplementedPersonServiceServer) BatchGetPeople(context.Context, *BatchGetPeopleRequest) (*BatchGetPeopleResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BatchGetPeople not implemented")
 }
 func (UnimplementedPersonServiceServer) ListPeople(context.Context, *ListPeopleRequest) (*ListPeopleResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListPeople not implemented")
@@ -539,6 +561,24 @@ func _PersonService_GetPerson_Handler(srv interface{}, ctx context.Context, dec 
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(PersonServiceServer).GetPerson(ctx, req.(*GetPersonRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PersonService_BatchGetPeople_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BatchGetPeopleRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PersonServiceServer).BatchGetPeople(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PersonService_BatchGetPeople_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PersonServiceServer).BatchGetPeople(ctx, req.(*BatchGetPeopleRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -935,6 +975,10 @@ var PersonService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetPerson",
 			Handler:    _PersonService_GetPerson_Handler,
+		},
+		{
+			MethodName: "BatchGetPeople",
+			Handler:    _PersonService_BatchGetPeople_Handler,
 		},
 		{
 			MethodName: "ListPeople",

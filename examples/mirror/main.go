@@ -1,0 +1,108 @@
+// Command mirror keeps a local SQLite table of the registry's people in
+// sync with a trithuc server through the change feed: it follows the feed
+// from the cursor it stored, reads each changed person with its own
+// credential (so it holds only what that credential may see), and stores
+// the cursor with the rows in one transaction.
+//
+//	mirror -addr localhost:9090 -token $KEY -db mirror.db
+package main
+
+import (
+	"context"
+	"database/sql"
+	"flag"
+	"log"
+	"os"
+	"os/signal"
+
+	_ "github.com/mattn/go-sqlite3"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"trithuc/client"
+	pb "trithuc/proto/trithuc/v1"
+)
+
+func main() {
+	addr := flag.String("addr", "localhost:9090", "the server's gRPC address")
+	token := flag.String("token", os.Getenv("TRITHUC_TOKEN"), "an API key")
+	path := flag.String("db", "mirror.db", "the mirror's SQLite file")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	c, err := client.Dial(*addr, client.Options{Token: *token})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	m, err := openMirror(*path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer m.db.Close()
+	if err := m.follow(ctx, c); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// mirror is the local table and the cursor it is in sync up to.
+type mirror struct{ db *sql.DB }
+
+func openMirror(path string) (*mirror, error) {
+	db, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	_, err = db.Exec(`CREATE TABLE IF NOT EXISTS people (name TEXT PRIMARY KEY, display_name TEXT NOT NULL, etag TEXT NOT NULL);
+		CREATE TABLE IF NOT EXISTS cursor (one INTEGER PRIMARY KEY CHECK (one = 1), value TEXT NOT NULL)`)
+	return &mirror{db: db}, err
+}
+
+func (m *mirror) cursor() (string, error) {
+	var c string
+	err := m.db.QueryRow(`SELECT value FROM cursor`).Scan(&c)
+	if err == sql.ErrNoRows {
+		return "", nil
+	}
+	return c, err
+}
+
+// follow runs until ctx ends. A new mirror follows from the first change,
+// which is a full copy while the feed holds every change.
+func (m *mirror) follow(ctx context.Context, c *client.Client) error {
+	cur, err := m.cursor()
+	if err != nil {
+		return err
+	}
+	if cur == "" {
+		cur = firstCursor
+	}
+	f := &client.Follower{Changes: c.Changes, Cursor: cur, Filter: "resource_type = PERSON",
+		Handle: func(ctx context.Context, ch *pb.Change) error { return m.apply(ctx, c, ch) },
+		Save: func(ctx context.Context, cursor string) error {
+			_, err := m.db.ExecContext(ctx, `INSERT INTO cursor VALUES (1, ?) ON CONFLICT(one) DO UPDATE SET value = excluded.value`, cursor)
+			return err
+		}}
+	return f.Run(ctx)
+}
+
+// firstCursor is the cursor before the first change (sequence 0).
+const firstCursor = "ZmVlZDE6MA"
+
+// apply reads the person a change names and stores or removes them.
+func (m *mirror) apply(ctx context.Context, c *client.Client, ch *pb.Change) error {
+	if ch.Kind != pb.Change_PURGED {
+		p, err := c.People.GetPerson(ctx, &pb.GetPersonRequest{Name: ch.Resource})
+		switch {
+		case err == nil && p.DeleteTime == nil:
+			_, err = m.db.ExecContext(ctx, `INSERT INTO people VALUES (?, ?, ?)
+				ON CONFLICT(name) DO UPDATE SET display_name = excluded.display_name, etag = excluded.etag`, p.Name, p.DisplayName, p.Etag)
+			return err
+		case err != nil && status.Code(err) != codes.NotFound && status.Code(err) != codes.PermissionDenied:
+			return err
+		}
+	}
+	_, err := m.db.ExecContext(ctx, `DELETE FROM people WHERE name = ?`, ch.Resource)
+	return err
+}

@@ -1,0 +1,314 @@
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/store/filter"
+)
+
+// The change feed (migration 0014): triggers append a row to changes for
+// every write of a person, what they hold, an organization, an association
+// or a membership, in the write's transaction. This file marks where each
+// write transaction begins (so that the triggers merge a resource's rows
+// of one transaction), wakes watchers after a commit that appended
+// changes, reads the feed for a caller, and prunes it.
+
+// feed is the DB's part of the change feed.
+type feed struct {
+	// ready is set once the schema has the changes table; migrations
+	// before it run without marking.
+	ready atomic.Bool
+	// mu guards signal, a channel closed at the next commit that appends
+	// changes and then replaced: every watcher waits on the same channel,
+	// so that an idle watcher costs one goroutine and no buffer.
+	mu     sync.Mutex
+	signal chan struct{}
+}
+
+// ChangeSignal returns a channel that is closed once a write that appended
+// changes commits. Take it before reading the feed, so that a commit
+// between the read and the wait is not missed.
+func (db *DB) ChangeSignal() <-chan struct{} {
+	db.feed.mu.Lock()
+	defer db.feed.mu.Unlock()
+	if db.feed.signal == nil {
+		db.feed.signal = make(chan struct{})
+	}
+	return db.feed.signal
+}
+
+func (db *DB) changesCommitted() {
+	db.feed.mu.Lock()
+	defer db.feed.mu.Unlock()
+	if db.feed.signal != nil {
+		close(db.feed.signal)
+		db.feed.signal = nil
+	}
+}
+
+// beginChanges marks the start of a write transaction for the triggers
+// (change_clock.start is the newest seq before it) and returns that seq.
+// The clock is written only when it moved, so that a write after one
+// that appended nothing writes no extra page.
+func (tx *Tx) beginChanges(ctx context.Context) (int64, error) {
+	if !tx.db.feed.ready.Load() {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = 'change_clock'`).Scan(&n); err != nil || n == 0 {
+			return 0, dbError(err)
+		}
+		tx.db.feed.ready.Store(true)
+	}
+	var head int64
+	if err := tx.QueryRowContext(ctx, `SELECT IFNULL(MAX(seq), 0) FROM changes`).Scan(&head); err != nil {
+		return 0, dbError(err)
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE change_clock SET start = ?1 WHERE start != ?1`, head)
+	return head, dbError(err)
+}
+
+// appendedChanges reports whether the transaction appended changes after
+// start.
+func (tx *Tx) appendedChanges(ctx context.Context, start int64) (bool, error) {
+	if !tx.db.feed.ready.Load() {
+		return false, nil
+	}
+	var head int64
+	if err := tx.QueryRowContext(ctx, `SELECT IFNULL(MAX(seq), 0) FROM changes`).Scan(&head); err != nil {
+		return false, dbError(err)
+	}
+	return head > start, nil
+}
+
+// A cursor is a place in the feed: the changes after sequence number n.
+// It is opaque to callers so that what it holds may change.
+const cursorPrefix = "feed1:"
+
+// EncodeCursor makes the cursor of the changes after seq.
+func EncodeCursor(seq int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + strconv.FormatInt(seq, 10)))
+}
+
+// ParseCursor reads a cursor; "" is the start of the feed, 0.
+func ParseCursor(s, field string) (int64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	rest, ok := strings.CutPrefix(string(b), cursorPrefix)
+	n, perr := strconv.ParseInt(rest, 10, 64)
+	if err != nil || !ok || perr != nil || n < 0 {
+		return 0, errorf(Invalid, field, "is not a cursor of this feed; pass a Change's cursor or a response's cursor as given")
+	}
+	return n, nil
+}
+
+// ChangeQuery is what a caller asks of the feed, and what it may see.
+type ChangeQuery struct {
+	// After is the cursor's sequence number: changes after it.
+	After int64
+	// CursorField names the request field that held the cursor, for errors.
+	CursorField string
+	// Filter is an AIP-160 filter on resource_type and kind.
+	Filter string
+	// PageSize is the most changes to return; 100 when 0, at most 1000.
+	PageSize int
+	// Types are the resource types the caller may see; all when nil.
+	Types []pb.Change_ResourceType
+	// Scope, when set, is the association a limited registrar key is
+	// bound to: only changes of the people in its scope, and of the
+	// memberships of it and the associations under it.
+	Scope string
+}
+
+// ChangePage is one read of the feed.
+type ChangePage struct {
+	Changes []*pb.Change
+	// Next is where to go on from: past every change the read looked at.
+	Next int64
+	// More is whether changes after Next were committed already.
+	More bool
+}
+
+// changeScan bounds the rows one read looks at, so that a caller who sees
+// few of them (a filter, a scope) costs a bounded read per call.
+const changeScan = 10000
+
+var changeSchema = filter.Schema{
+	"resource_type": {Type: filter.Enum, SQL: "c.type", Enum: enumMap(pb.Change_ResourceType_value)},
+	"kind":          {Type: filter.Enum, SQL: "c.kind", Enum: enumMap(pb.Change_Kind_value)},
+}
+
+func enumMap(m map[string]int32) map[string]int64 {
+	out := make(map[string]int64, len(m))
+	for k, v := range m {
+		out[k] = int64(v)
+	}
+	return out
+}
+
+// ListChanges reads the changes after q.After that the caller may see.
+// A cursor older than what the feed keeps, or newer than its newest
+// change, is FAILED_PRECONDITION.
+func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, error) {
+	where, args, err := filter.Compile(q.Filter, changeSchema)
+	if err != nil {
+		return nil, errorf(Invalid, "filter", "%v", err)
+	}
+	size := q.PageSize
+	if size <= 0 {
+		size = 100
+	}
+	size = min(size, 1000)
+	page := &ChangePage{}
+	err = db.read(ctx, func(tx *Tx) error {
+		var pruned, head int64
+		if err := tx.QueryRowContext(ctx, `SELECT
+				IFNULL((SELECT value FROM settings WHERE key = 'changes_pruned_through'), 0),
+				IFNULL((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0)`).Scan(&pruned, &head); err != nil {
+			return dbError(err)
+		}
+		switch {
+		case q.After < pruned:
+			return errorf(FailedPrecondition, q.CursorField,
+				"the feed no longer holds the changes after this cursor; the oldest cursor it holds is %q: read the registry in full, then follow the feed from a cursor taken before that read",
+				EncodeCursor(pruned))
+		case q.After > head:
+			return errorf(FailedPrecondition, q.CursorField,
+				"this cursor is past the newest change, %q: it comes from another database, or from before this one was restored from a backup; read the registry in full again",
+				EncodeCursor(head))
+		}
+		end := min(head, q.After+changeScan)
+		conds := []string{"c.seq > ? AND c.seq <= ?"}
+		all := []any{q.After, end}
+		if where != "" {
+			conds = append(conds, "("+where+")")
+			all = append(all, args...)
+		}
+		if q.Types != nil {
+			conds = append(conds, "c.type IN ("+typeList(q.Types)+")")
+		}
+		if q.Scope != "" {
+			assocs, err := tx.scopeAssociations(ctx, q.Scope)
+			if err != nil {
+				return err
+			}
+			conds = append(conds, "((c.type IN (1, 2, 3, 4, 8) AND "+inScopeSQL("c.person_pk", assocs)+
+				") OR (c.type = 7 AND c.association_pk IN ("+pkList(assocs)+")))")
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT c.seq, c.change_time, c.resource, c.type, c.kind, c.fields
+			FROM changes c WHERE `+strings.Join(conds, " AND ")+` ORDER BY c.seq LIMIT ?`, append(all, size+1)...)
+		if err != nil {
+			return dbError(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var seq, at int64
+			var resource, fields string
+			var typ, kind int32
+			if err := rows.Scan(&seq, &at, &resource, &typ, &kind, &fields); err != nil {
+				return dbError(err)
+			}
+			if len(page.Changes) == size {
+				page.More = true
+				break
+			}
+			page.Changes = append(page.Changes, &pb.Change{
+				Name:          "changes/" + strconv.FormatInt(seq, 10),
+				Sequence:      seq,
+				Cursor:        EncodeCursor(seq),
+				ChangeTime:    timestamppb.New(fromMicros(at)),
+				Resource:      resource,
+				ResourceType:  pb.Change_ResourceType(typ),
+				Kind:          pb.Change_Kind(kind),
+				ChangedFields: splitFields(fields),
+			})
+		}
+		if err := rows.Err(); err != nil {
+			return dbError(err)
+		}
+		page.Next = end
+		if page.More {
+			page.Next = page.Changes[len(page.Changes)-1].Sequence
+		}
+		page.More = page.More || end < head
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+func splitFields(s string) []string {
+	s = strings.Trim(s, ",")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+func typeList(ts []pb.Change_ResourceType) string {
+	if len(ts) == 0 {
+		return "NULL"
+	}
+	nums := make([]string, len(ts))
+	for i, t := range ts {
+		nums[i] = strconv.Itoa(int(t))
+	}
+	return strings.Join(nums, ", ")
+}
+
+func pkList(pks []int64) string {
+	if len(pks) == 0 {
+		return "NULL"
+	}
+	nums := make([]string, len(pks))
+	for i, pk := range pks {
+		nums[i] = strconv.FormatInt(pk, 10)
+	}
+	return strings.Join(nums, ", ")
+}
+
+// ChangeHead is the cursor of the newest change.
+func (db *DB) ChangeHead(ctx context.Context) (int64, error) {
+	var head int64
+	err := db.read(ctx, func(tx *Tx) error {
+		return dbError(tx.QueryRowContext(ctx, `SELECT IFNULL((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0)`).Scan(&head))
+	})
+	return head, err
+}
+
+// PruneChanges removes the changes committed before before, and
+// remembers the newest removed, so that a cursor older than it is told
+// so instead of silently skipping what was removed. It returns how many
+// went.
+func (db *DB) PruneChanges(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := db.write(ctx, false, nil, func(tx *Tx) error {
+		var last int64
+		if err := tx.QueryRowContext(ctx, `SELECT IFNULL(MAX(seq), 0) FROM changes WHERE change_time < ?`, micros(before)).Scan(&last); err != nil {
+			return dbError(err)
+		}
+		if last == 0 {
+			return nil
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM changes WHERE seq <= ?`, last)
+		if err != nil {
+			return dbError(err)
+		}
+		n, _ = res.RowsAffected()
+		_, err = tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES ('changes_pruned_through', ?1)
+			ON CONFLICT(key) DO UPDATE SET value = MAX(value, ?1)`, last)
+		return dbError(err)
+	})
+	return n, err
+}
