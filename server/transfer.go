@@ -70,16 +70,14 @@ func (t *transferService) ImportPeople(ctx context.Context, req *pb.ImportPeople
 	// The people sheet is the one so named, or else the first sheet unless
 	// that is a sheet of records: a workbook may hold records alone.
 	sheet := wb.Sheets()[0]
-	if transfer.RecordSheetNamed(sheet) != nil {
-		sheet = ""
-	}
+	people := transfer.RecordSheetNamed(sheet) == nil
 	for _, name := range wb.Sheets() {
 		if name == transfer.PeopleSheet {
-			sheet = name
+			sheet, people = name, true
 		}
 	}
 	var rows transfer.Rows = emptyRows{}
-	if sheet != "" {
+	if people {
 		if rows, err = wb.Rows(sheet); err != nil {
 			wb.Close()
 			return nil, fieldError("file", err.Error())
@@ -87,7 +85,7 @@ func (t *transferService) ImportPeople(ctx context.Context, req *pb.ImportPeople
 	}
 	var mapping *transfer.Mapping
 	switch {
-	case sheet == "" && len(records) > 0:
+	case !people && len(records) > 0:
 		// Records alone.
 	case rows.Next():
 		_, header := rows.Row()
