@@ -10,7 +10,7 @@ BUF  := $(GO) tool -modfile=tools/go.mod buf
 # OpenAPI document, converted to OpenAPI 3 for oapi-codegen.
 OAPI_CODEGEN := $(GO) tool -modfile=tools/go.mod oapi-codegen -package restclient -generate types,client
 
-.PHONY: all build install release run test check generate lint fmt vet bench-small bench-1m bench-bulk bench-go bench-hostile
+.PHONY: all build install release run test check generate lint fmt vet bench-small bench-1m bench-bulk bench-go bench-hostile bench-import
 
 all: check
 
@@ -104,3 +104,9 @@ bench-go:
 # server as it is and unguarded (issue 12); about two minutes.
 bench-hostile:
 	$(BENCH) hostile --db $(BENCH_DIR)/50k.db --people 50000 --out $(BENCH_DIR)/results-hostile.md
+
+# bench-import: a workbook of 100,000 people imported through a server in a
+# child process, against the bulk path (gen --db) for as many people in the
+# same run, with the server's peak RSS (issue 15); a few minutes.
+bench-import:
+	$(BENCH) import --dir $(BENCH_DIR)/import --people 100000 --out $(BENCH_DIR)/results-import.md

@@ -21,8 +21,12 @@ func importReport(file *httpbody.HttpBody, sheet string, problems []*pb.ImportPr
 	if len(problems) == 0 {
 		return nil
 	}
-	marks := make([]transfer.Problem, len(problems))
-	for i, p := range problems {
+	// Only the people sheet's problems are marked in the copy.
+	var marks []transfer.Problem
+	for _, p := range problems {
+		if p.GetSheet() != sheet {
+			continue
+		}
 		letter, _, _ := strings.Cut(p.GetColumn(), " ")
 		msg := p.GetMessage()
 		if p.GetColumn() != "" {
@@ -31,7 +35,10 @@ func importReport(file *httpbody.HttpBody, sheet string, problems []*pb.ImportPr
 		if p.GetKind() != pb.ImportProblem_ERROR {
 			msg = fmt.Sprintf("[%s] %s", p.GetKind(), msg)
 		}
-		marks[i] = transfer.Problem{Row: int(p.GetRow()), Column: letter, Message: msg}
+		marks = append(marks, transfer.Problem{Row: int(p.GetRow()), Column: letter, Message: msg})
+	}
+	if len(marks) == 0 {
+		return nil
 	}
 	data := file.GetData()
 	out, err := transfer.Report(data, transfer.Sniff(file.GetContentType(), data), sheet, marks)

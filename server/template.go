@@ -39,6 +39,31 @@ func (t *transferService) GetImportTemplate(ctx context.Context, req *pb.GetImpo
 	for _, c := range countries {
 		lists["country"] = append(lists["country"], transfer.ListValue(c.GetCode(), c.GetNameVi()))
 	}
+	levels, err := every(q, func(q store.ListQuery) ([]*pb.QualificationLevel, store.Page, error) {
+		return t.db.ListQualificationLevels(ctx, q)
+	})
+	if err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	for _, l := range levels {
+		lists["level"] = append(lists["level"], transfer.ListValue(l.GetCode(), l.GetNameVi()))
+	}
+	fields, err := every(q, func(q store.ListQuery) ([]*pb.Field, store.Page, error) {
+		return t.db.ListFields(ctx, store.FieldQuery{ListQuery: q})
+	})
+	if err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	for _, f := range fields {
+		lists["field"] = append(lists["field"], transfer.ListValue(f.GetName(), f.GetNameVi()))
+	}
+	orgs, err := every(q, func(q store.ListQuery) ([]*pb.Organization, store.Page, error) { return t.db.ListOrganizations(ctx, q) })
+	if err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	for _, o := range orgs {
+		lists["organization"] = append(lists["organization"], transfer.ListValue(o.GetName(), o.GetDisplayName()))
+	}
 	var buf bytes.Buffer
 	if err := transfer.WriteTemplate(&buf, lists); err != nil {
 		return nil, grpcError(ctx, err)

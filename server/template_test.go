@@ -59,8 +59,26 @@ func TestImportTemplate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got := strings.Join(f.GetSheetList(), ","); got != "Người,Hướng dẫn,Danh mục" {
+	if got := strings.Join(f.GetSheetList(), ","); got != "Người,Hướng dẫn,Danh mục,Bằng cấp,Chức vụ,Khen thưởng" {
 		t.Errorf("sheets %s", got)
+	}
+	// The sheets of records start with the person's key and national ID,
+	// and offer the qualification levels as a drop-down.
+	qh, _ := f.GetRows(transfer.QualificationsSheet)
+	if len(qh) != 1 || !strings.HasPrefix(strings.Join(qh[0], "|"), "Mã hồ sơ|Số CCCD|Loại|Trình độ") {
+		t.Errorf("qualifications sheet %q", qh)
+	}
+	dvs, _ := f.GetDataValidations(transfer.QualificationsSheet)
+	levels := false
+	for _, dv := range dvs {
+		if strings.HasPrefix(dv.Sqref, "D2:") {
+			col := strings.Trim(strings.Split(dv.Formula1, "!")[1], "$")[:1]
+			first, _ := f.GetCellValue(transfer.ListsSheet, col+"2")
+			levels = strings.Contains(first, "_") || first != ""
+		}
+	}
+	if !levels {
+		t.Errorf("no drop-down of levels on the qualifications sheet: %v", dvs)
 	}
 	if visible, _ := f.GetSheetVisible(transfer.ListsSheet); visible {
 		t.Error("the lists sheet is visible")

@@ -62,19 +62,32 @@ func (t *transferService) ImportPeople(ctx context.Context, req *pb.ImportPeople
 	if err != nil {
 		return nil, fieldError("file", err.Error())
 	}
-	sheet := wb.Sheets()[0]
-	for _, name := range wb.Sheets() {
-		if name == transfer.PeopleSheet {
-			sheet = name
-		}
-	}
-	rows, err := wb.Rows(sheet)
+	records, err := recordSheets(wb)
 	if err != nil {
 		wb.Close()
-		return nil, fieldError("file", err.Error())
+		return nil, err
+	}
+	// The people sheet is the one so named, or else the first sheet unless
+	// that is a sheet of records: a workbook may hold records alone.
+	sheet := wb.Sheets()[0]
+	people := transfer.RecordSheetNamed(sheet) == nil
+	for _, name := range wb.Sheets() {
+		if name == transfer.PeopleSheet {
+			sheet, people = name, true
+		}
+	}
+	var rows transfer.Rows = emptyRows{}
+	if people {
+		if rows, err = wb.Rows(sheet); err != nil {
+			wb.Close()
+			return nil, fieldError("file", err.Error())
+		}
 	}
 	var mapping *transfer.Mapping
-	if rows.Next() {
+	switch {
+	case !people && len(records) > 0:
+		// Records alone.
+	case rows.Next():
 		_, header := rows.Row()
 		var errs []transfer.CellError
 		if mapping, errs = transfer.MapHeader(header); len(errs) > 0 {
@@ -87,7 +100,7 @@ func (t *transferService) ImportPeople(ctx context.Context, req *pb.ImportPeople
 			}
 			return nil, withDetails(codes.InvalidArgument, "the header row of the file is not the template's: "+errs[0].Msg, v)
 		}
-	} else {
+	default:
 		rows.Close()
 		wb.Close()
 		return nil, fieldError("file", "the file is empty: the first row must be the template's headers")
@@ -116,7 +129,7 @@ func (t *transferService) ImportPeople(ctx context.Context, req *pb.ImportPeople
 		defer cancel()
 		defer wb.Close()
 		defer rows.Close()
-		t.runImport(runCtx, op, run, req, sheet, rows, mapping)
+		t.runImport(runCtx, op, run, req, wb, records, sheet, rows, mapping)
 		if !ev.Stored() {
 			// Nothing committed (a dry run, refused rows, a failure): the
 			// run is still on record.
@@ -145,14 +158,15 @@ func estimateRows(wb *transfer.Workbook, sheet string, data []byte) int64 {
 var errRefused = errors.New("rows refused")
 
 func (t *transferService) runImport(ctx context.Context, op *store.Operation, run *importRun, req *pb.ImportPeopleRequest,
-	sheet string, rows transfer.Rows, mapping *transfer.Mapping) {
+	wb *transfer.Workbook, records []*transfer.RecordSheet, sheet string, rows transfer.Rows, mapping *transfer.Mapping) {
 	resp := &pb.ImportPeopleResponse{}
-	problem := func(pr *pb.ImportProblem) {
+	sheetProblem := func(sheet string, pr *pb.ImportProblem) {
 		if len(resp.Problems) < maxProblems {
 			pr.Sheet = sheet
 			resp.Problems = append(resp.Problems, pr)
 		}
 	}
+	problem := func(pr *pb.ImportProblem) { sheetProblem(sheet, pr) }
 	progress := func(refused bool) {
 		run.mu.Lock()
 		run.meta.RowsRead++
@@ -208,6 +222,11 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 			}
 			if err := rows.Err(); err != nil {
 				return err
+			}
+			for _, rs := range records {
+				if err := t.importRecords(ctx, im, wb, rs, resp, sheetProblem, progress); err != nil {
+					return err
+				}
 			}
 			if resp.Refused > 0 && !req.GetSkipInvalid() {
 				return errRefused

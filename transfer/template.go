@@ -26,11 +26,17 @@ const templateRows = 10000
 // ListTitles are the reference lists a template offers, by the name a
 // Column's List gives, with their headers on the lists sheet.
 var ListTitles = map[string]string{
-	"gender":        "Giới tính",
-	"ethnicity":     "Dân tộc",
-	"unit":          "Đơn vị hành chính",
-	"work_location": "Nơi làm việc",
-	"country":       "Quốc gia",
+	"gender":             "Giới tính",
+	"ethnicity":          "Dân tộc",
+	"unit":               "Đơn vị hành chính",
+	"work_location":      "Nơi làm việc",
+	"country":            "Quốc gia",
+	"level":              "Trình độ",
+	"field":              "Lĩnh vực",
+	"organization":       "Cơ quan",
+	"qualification_kind": "Loại bằng cấp",
+	"honor_kind":         "Loại khen thưởng",
+	"yes_no":             "Có/Không",
 }
 
 // FixedLists are the lists that the API's enums give rather than the
@@ -40,6 +46,10 @@ func FixedLists() map[string][]string {
 		"gender": {genderLabels[pb.Person_MALE], genderLabels[pb.Person_FEMALE]},
 		"work_location": {workLocationLabels[pb.Person_IN_PROVINCE], workLocationLabels[pb.Person_ELSEWHERE_IN_VIETNAM],
 			workLocationLabels[pb.Person_ABROAD]},
+		"qualification_kind": {"Bằng cấp", "Học hàm", "Chứng chỉ chuyên môn", "Chứng chỉ nghề", "Lý luận chính trị",
+			"Quản lý nhà nước", "Ngoại ngữ", "Tin học"},
+		"honor_kind": {"Danh hiệu của tỉnh", "Danh hiệu nhà nước", "Giải thưởng", "Huân, huy chương", "Bằng khen", "Khác"},
+		"yes_no":     {"Có", "Không"},
 	}
 }
 
@@ -57,6 +67,7 @@ var instructions = []string{
 	"8. Gõ chữ bằng Unicode. Văn bản gõ bằng phông TCVN3 (ABC) hoặc VNI bị từ chối: chuyển mã bằng Unikey (Công cụ chuyển mã) trước khi nhập.",
 	"9. Kiểm tra trước bằng chế độ chạy thử (validateOnly, hoặc trithuc import people TỆP --dry-run): mọi lỗi được báo theo trang, dòng và cột.",
 	"10. Nhập lại cùng một tệp không thay đổi gì.",
+	"11. Trang \"" + QualificationsSheet + "\", \"" + PositionsSheet + "\", \"" + HonorsSheet + "\": mỗi dòng một bằng cấp, chức vụ hoặc khen thưởng của một người, ghi Mã hồ sơ (người đã có) hoặc Số CCCD (người đã có, hoặc người thêm ở trang \"" + PeopleSheet + "\").",
 }
 
 // WriteTemplate writes the import template to w: the people sheet with its
@@ -87,7 +98,17 @@ func WriteTemplate(w io.Writer, lists map[string][]string) error {
 	// The lists, one column each, named by their title in row 1.
 	listRange := map[string]string{}
 	col := 0
+	var listed []string
 	for _, c := range PeopleColumns {
+		listed = append(listed, c.List)
+	}
+	for _, rs := range RecordSheets {
+		for _, c := range rs.Columns {
+			listed = append(listed, c.List)
+		}
+	}
+	for _, list := range listed {
+		c := Column{List: list}
 		values := lists[c.List]
 		if c.List == "" || listRange[c.List] != "" || len(values) == 0 {
 			continue
@@ -147,6 +168,12 @@ func WriteTemplate(w io.Writer, lists map[string][]string) error {
 		return err
 	}
 
+	for _, rs := range RecordSheets {
+		if err := writeRecordSheet(f, rs, listRange, bold, text); err != nil {
+			return err
+		}
+	}
+
 	for i, line := range instructions {
 		if err := f.SetCellStr(InstructionsSheet, fmt.Sprintf("A%d", i+1), line); err != nil {
 			return err
@@ -171,4 +198,41 @@ func ListValue(code, label string) string {
 		return code
 	}
 	return code + " - " + label
+}
+
+// writeRecordSheet adds a sheet of records: the person's key and national
+// ID, then the kind's columns, with their drop-downs.
+func writeRecordSheet(f *excelize.File, rs RecordSheet, listRange map[string]string, bold, text int) error {
+	if _, err := f.NewSheet(rs.Name); err != nil {
+		return err
+	}
+	cols := append([]RecordColumn{{Header: refHeader, Width: 24}, {Header: nidHeader, Width: 16}}, rs.Columns...)
+	for i, c := range cols {
+		name, _ := excelize.ColumnNumberToName(i + 1)
+		if err := f.SetCellStr(rs.Name, name+"1", c.Header); err != nil {
+			return err
+		}
+		if err := f.SetColWidth(rs.Name, name, name, c.Width); err != nil {
+			return err
+		}
+		if c.Header == nidHeader {
+			if err := f.SetCellStyle(rs.Name, name+"2", fmt.Sprintf("%s%d", name, templateRows+1), text); err != nil {
+				return err
+			}
+		}
+		if r := listRange[c.List]; r != "" {
+			dv := excelize.NewDataValidation(true)
+			dv.Sqref = fmt.Sprintf("%s2:%s%d", name, name, templateRows+1)
+			dv.SetSqrefDropList(r)
+			dv.SetError(excelize.DataValidationErrorStyleWarning, c.Header, "Chọn một giá trị trong danh sách.")
+			if err := f.AddDataValidation(rs.Name, dv); err != nil {
+				return err
+			}
+		}
+	}
+	last, _ := excelize.ColumnNumberToName(len(cols))
+	if err := f.SetCellStyle(rs.Name, "A1", last+"1", bold); err != nil {
+		return err
+	}
+	return f.SetPanes(rs.Name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 }

@@ -76,6 +76,9 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "hostile" {
 		run, os.Args = runHostile, os.Args[1:]
 	}
+	if len(os.Args) > 1 && os.Args[1] == "import" {
+		run, os.Args = runImportBench, os.Args[1:]
+	}
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			os.Exit(0)

@@ -1,0 +1,126 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"google.golang.org/protobuf/proto"
+
+	pb "trithuc/proto/trithuc/v1"
+)
+
+// ChildOutcome is what one row of a qualifications, positions or honours
+// sheet did: Created, or Unchanged when the person already has the same
+// record (importing a file twice adds nothing).
+type ChildOutcome struct {
+	Action ImportAction
+	Name   string // people/{id}/{collection}/{id}, or the person when unchanged
+}
+
+// PersonRef names the person a row of another sheet belongs to: by
+// people/{id} (the people sheet's Mã hồ sơ) or by national ID, which finds
+// people the same import created from its people sheet.
+type PersonRef struct {
+	Name       string
+	NationalID string
+}
+
+// Qualification adds a qualification to the person ref names, checked as
+// CreateQualification checks it.
+func (im *Importer) Qualification(ctx context.Context, ref PersonRef, q *pb.Qualification) (*ChildOutcome, error) {
+	q.Verification = nil
+	return importChild(ctx, im, qualificationKind, ref, q)
+}
+
+// Position adds a position to the person ref names.
+func (im *Importer) Position(ctx context.Context, ref PersonRef, p *pb.Position) (*ChildOutcome, error) {
+	return importChild(ctx, im, positionKind, ref, p)
+}
+
+// Honor adds an honour to the person ref names.
+func (im *Importer) Honor(ctx context.Context, ref PersonRef, h *pb.Honor) (*ChildOutcome, error) {
+	return importChild(ctx, im, honorKind, ref, h)
+}
+
+// savepoint runs fn so that what it does is undone when it fails, and the
+// import goes on.
+func (im *Importer) savepoint(ctx context.Context, fn func() error) error {
+	im.n++
+	sp := fmt.Sprintf("import_row_%d", im.n)
+	if _, err := im.tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
+		return dbError(err)
+	}
+	err := fn()
+	if err != nil {
+		if _, rerr := im.tx.ExecContext(ctx, "ROLLBACK TO "+sp); rerr != nil {
+			return errors.Join(err, dbError(rerr))
+		}
+	}
+	if _, rerr := im.tx.ExecContext(ctx, "RELEASE "+sp); rerr != nil {
+		return errors.Join(err, dbError(rerr))
+	}
+	return err
+}
+
+func importChild[T proto.Message](ctx context.Context, im *Importer, k *childKind[T], ref PersonRef, item T) (*ChildOutcome, error) {
+	var out *ChildOutcome
+	err := im.savepoint(ctx, func() error {
+		person, err := im.personOf(ctx, ref)
+		if err != nil {
+			return err
+		}
+		// The same record on the same person is the row imported before:
+		// prepare normalizes and checks it as the create path would, and its
+		// values are compared with the person's records.
+		vals, err := k.prepare(ctx, im.tx, person, proto.Clone(item).(T))
+		if err != nil {
+			return err
+		}
+		where, args := []string{"person_pk = ?"}, []any{person.pk}
+		for i, c := range k.writable {
+			if strings.HasPrefix(c, "verif") { // set by verification, not by the row
+				continue
+			}
+			where = append(where, c+" IS ?")
+			args = append(args, vals[i])
+		}
+		if same, err := im.tx.exists(ctx, "SELECT 1 FROM "+k.collection+" WHERE "+strings.Join(where, " AND "), args...); err != nil {
+			return err
+		} else if same {
+			out = &ChildOutcome{Action: Unchanged, Name: person.person.Name}
+			return nil
+		}
+		created, err := k.createTx(ctx, im.tx, person, "", item)
+		if err != nil {
+			return err
+		}
+		out = &ChildOutcome{Action: Created, Name: created.ProtoReflect().Get(created.ProtoReflect().Descriptor().Fields().ByName("name")).String()}
+		return nil
+	})
+	return out, err
+}
+
+// personOf finds the live person ref names.
+func (im *Importer) personOf(ctx context.Context, ref PersonRef) (*personRow, error) {
+	switch {
+	case ref.Name != "":
+		id, err := PersonID(ref.Name, "person")
+		if err != nil {
+			return nil, err
+		}
+		return im.tx.livePerson(ctx, id)
+	case ref.NationalID != "":
+		var id string
+		err := im.tx.QueryRowContext(ctx, `SELECT id FROM people WHERE national_id = ? AND delete_time IS NULL`, ref.NationalID).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, errorf(NotFound, "person.national_id", "no registered person has the national ID %s, and no row of the people sheet adds one", ref.NationalID)
+		} else if err != nil {
+			return nil, dbError(err)
+		}
+		return im.tx.livePerson(ctx, id)
+	}
+	return nil, errorf(Invalid, "person", "say whose record this is: the Mã hồ sơ (people/...) or the Số CCCD of the person")
+}
