@@ -25,7 +25,7 @@ import (
 // of a person attaches, which has revisions of its own).
 var unrevised = map[protoreflect.Name]bool{
 	"name": true, "create_time": true, "update_time": true, "etag": true,
-	"qualifications": true, "positions": true, "honors": true, "memberships": true, "restricted": true,
+	"qualifications": true, "positions": true, "honors": true, "memberships": true, "restricted": true, "contact_allowed": true,
 	"highest_qualification_level": true, "academic_title": true,
 }
 
