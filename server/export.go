@@ -50,6 +50,7 @@ func (t *transferService) ExportPeople(req *pb.ExportPeopleRequest, stream grpc.
 			if !personalDataRoles[p.Role] {
 				person = redact(person).(*pb.Person)
 			}
+			person = hideContactOf(p, person)
 			if ev != nil {
 				ev.AddResources(person.Name)
 			}

@@ -46,10 +46,17 @@ func (s *Server) protectHook() hook {
 		},
 		answer: func(ctx context.Context, _ string, resp any) (any, error) {
 			p := callFrom(ctx).principal
-			if msg, ok := resp.(proto.Message); ok && p != nil && !personalDataRoles[p.Role] {
-				return redact(msg), nil
+			msg, ok := resp.(proto.Message)
+			if !ok || p == nil {
+				return resp, nil
 			}
-			return resp, nil
+			if !personalDataRoles[p.Role] {
+				msg = redact(msg)
+			}
+			if p.Role != RoleAdmin {
+				return s.hideContact(ctx, msg)
+			}
+			return msg, nil
 		},
 	}
 }

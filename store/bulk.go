@@ -111,10 +111,12 @@ var (
 		"gender", "birth_year", "birth_month", "birth_day", "ethnicity", "national_id", "email", "phone", "hometown",
 		"address", "availability", "work_location", "work_country", "create_time", "update_time", "revision",
 		"highest_level", "highest_level_rank", "academic_title", "academic_title_year", "sort_key", "family_key"}
-	bulkFieldColumns  = []string{"person_pk", "ordinal", "field", "code", "is_primary"}
-	bulkRoleColumns   = []string{"person_pk", "role"}
-	bulkSearchColumns = []string{"rowid", "name_exact", "name_folded", "other_exact", "other_folded"}
-	bulkNamesColumns  = []string{"rowid", "name_exact", "name_folded"}
+	bulkFieldColumns    = []string{"person_pk", "ordinal", "field", "code", "is_primary"}
+	bulkRoleColumns     = []string{"person_pk", "role"}
+	bulkSearchColumns   = []string{"rowid", "name_exact", "name_folded", "other_exact", "other_folded"}
+	bulkNamesColumns    = []string{"rowid", "name_exact", "name_folded"}
+	bulkRevisionColumns = []string{"id", "person_pk", "revision_time", "principal", "method", "resource",
+		"changed_fields", "before", "after"}
 )
 
 func childColumns[T proto.Message](k *childKind[T]) []string {
@@ -195,6 +197,10 @@ func (tx *Tx) bulkRows(ctx context.Context, profiles []BulkProfile) (*BulkRows, 
 	tx.bulk = newBulkMemo()
 	defer tx.endBulk()
 	now := micros(tx.now)
+	principal, method := tx.principal()
+	if method == "" {
+		method = "bulk load"
+	}
 	var (
 		people = newBulkTable("INSERT", "people", bulkPeopleColumns)
 		fields = newBulkTable("INSERT", "person_fields", bulkFieldColumns)
@@ -204,6 +210,7 @@ func (tx *Tx) bulkRows(ctx context.Context, profiles []BulkProfile) (*BulkRows, 
 		honors = newBulkTable("INSERT", "honors", childColumns(honorKind))
 		search = newBulkTable("INSERT", "people_search", bulkSearchColumns)
 		names  = newBulkTable("INSERT", "people_names", bulkNamesColumns)
+		revs   = newBulkTable("INSERT", "person_revisions", bulkRevisionColumns)
 	)
 	for i, prof := range profiles {
 		pk := bulkPK(i)
@@ -298,8 +305,18 @@ func (tx *Tx) bulkRows(ctx context.Context, profiles []BulkProfile) (*BulkRows, 
 		}
 		otherText := strings.Join(other, " ")
 		search.rows = append(search.rows, []any{pk, vntext.Lower(nameText), vntext.Fold(nameText), vntext.Lower(otherText), vntext.Fold(otherText)})
+
+		// One revision per person, "created by bulk load", holding the
+		// profile's own fields as recordRevision does for a create; what
+		// they hold is in the same load and has no revisions of its own.
+		changed, _, after := diffFields(nil, p)
+		ab, err := proto.Marshal(revisionValues(after, true))
+		if err != nil {
+			return nil, err
+		}
+		revs.rows = append(revs.rows, []any{newID(), pk, now, principal, method, "people/" + id, strings.Join(changed, ","), nil, ab})
 	}
-	return &BulkRows{tables: []*bulkTable{people, fields, roles, quals, pos, honors, search, names}, people: len(profiles)}, nil
+	return &BulkRows{tables: []*bulkTable{people, fields, roles, quals, pos, honors, search, names, revs}, people: len(profiles)}, nil
 }
 
 func (tx *Tx) endBulk() { tx.bulk = nil }

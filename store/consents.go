@@ -339,3 +339,35 @@ func (db *DB) MemberRestricted(ctx context.Context, name string) (bool, error) {
 	})
 	return restricted, err
 }
+
+// ContactWithheld reports which of the people names may not be contacted:
+// their CONTACT consent is absent or withdrawn and no public duty covers it
+// (people.contact_allowed, 0015_contact.sql).
+func (db *DB) ContactWithheld(ctx context.Context, names []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	var ids []any
+	for _, n := range names {
+		if id, err := PersonID(n, "name"); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	err := db.read(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM people WHERE contact_allowed = 0 AND id IN (`+placeholders(len(ids))+`)`, ids...)
+		if err != nil {
+			return dbError(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return dbError(err)
+			}
+			out["people/"+id] = true
+		}
+		return dbError(rows.Err())
+	})
+	return out, err
+}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"google.golang.org/protobuf/proto"
+
 	pb "trithuc/proto/trithuc/v1"
 )
 
@@ -140,6 +142,7 @@ func (tx *Tx) transition(ctx context.Context, name, assocID, id string, act acti
 	if err := checkEtag(t.Etag, r.m.Etag, "etag"); err != nil {
 		return out, err
 	}
+	before := proto.Clone(r.m).(*pb.Membership)
 	now := micros(tx.now)
 	consentLive := r.m.Consent != nil && r.m.Consent.WithdrawTime == nil
 	if act.verb == withdraw.verb && t.ConsentWithdrawn && !slices.Contains(act.from, r.m.State) {
@@ -153,7 +156,7 @@ func (tx *Tx) transition(ctx context.Context, name, assocID, id string, act acti
 		if _, err := tx.ExecContext(ctx, `UPDATE memberships SET update_time = ?, revision = revision + 1 WHERE pk = ?`, now, r.pk); err != nil {
 			return out, dbError(err)
 		}
-		err = tx.finishTransition(ctx, assocID, id, r.personPK, &out)
+		err = tx.finishTransition(ctx, assocID, id, r.personPK, before, &out)
 		return out, err
 	}
 	if !slices.Contains(act.from, r.m.State) {
@@ -191,7 +194,7 @@ func (tx *Tx) transition(ctx context.Context, name, assocID, id string, act acti
 			return out, dbError(err)
 		}
 	}
-	err = tx.finishTransition(ctx, assocID, id, r.personPK, &out)
+	err = tx.finishTransition(ctx, assocID, id, r.personPK, before, &out)
 	return out, err
 }
 
@@ -209,8 +212,9 @@ func (tx *Tx) withdrawConsent(ctx context.Context, membershipPK int64) error {
 }
 
 // finishTransition marks the member's profile changed (it shows their
-// memberships) and reads the membership back.
-func (tx *Tx) finishTransition(ctx context.Context, assocID, id string, personPK int64, out **pb.Membership) error {
+// memberships), reads the membership back and stores the change from
+// before as a revision of the person.
+func (tx *Tx) finishTransition(ctx context.Context, assocID, id string, personPK int64, before *pb.Membership, out **pb.Membership) error {
 	if err := tx.touchPerson(ctx, personPK); err != nil {
 		return err
 	}
@@ -219,7 +223,7 @@ func (tx *Tx) finishTransition(ctx context.Context, assocID, id string, personPK
 		return err
 	}
 	*out = r.m
-	return nil
+	return tx.recordMembershipRevision(ctx, personPK, before, r.m)
 }
 
 // livePersonForMembership is the membership's person, who must not be
@@ -348,6 +352,7 @@ func (db *DB) UpdateMembership(ctx context.Context, name string, o WriteOptions,
 		if err := checkEtag(o.Etag, r.m.Etag, "membership.etag"); err != nil {
 			return err
 		}
+		before := proto.Clone(r.m).(*pb.Membership)
 		if err := apply(r.m); err != nil {
 			return err
 		}
@@ -362,7 +367,7 @@ func (db *DB) UpdateMembership(ctx context.Context, name string, o WriteOptions,
 			notes, now, r.pk); err != nil {
 			return dbError(err)
 		}
-		return tx.finishTransition(ctx, assocID, id, r.personPK, &out)
+		return tx.finishTransition(ctx, assocID, id, r.personPK, before, &out)
 	})
 	return out, err
 }

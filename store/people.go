@@ -25,7 +25,8 @@ import (
 const personColumns = `p.pk, p.id, p.family_name, p.middle_name, p.given_name, p.display_name, p.gender,
 	p.birth_year, p.birth_month, p.birth_day, p.ethnicity, COALESCE(p.national_id, ''), p.email, p.phone,
 	p.hometown, p.create_time, p.update_time, p.delete_time, p.revision, p.address, p.availability,
-	p.work_location, p.work_country, p.highest_level, p.academic_title, p.academic_title_year, p.restricted != 0`
+	p.work_location, p.work_country, p.highest_level, p.academic_title, p.academic_title_year, p.restricted != 0,
+	p.contact_allowed != 0`
 
 // personRow is a person as stored, with the keys the store needs beside it.
 type personRow struct {
@@ -51,7 +52,8 @@ func scanPerson(s scanner, extra ...any) (*personRow, error) {
 	dest := []any{&r.pk, &id, &p.FamilyName, &p.MiddleName, &p.GivenName, &p.DisplayName, &gender,
 		&year, &month, &day, &p.Ethnicity, &p.NationalId, &p.Email, &p.Phone,
 		&p.Hometown, &createTime, &updateTm, &deleteTime, &r.revision, &p.Address, &availability,
-		&where, &p.WorkCountry, &p.HighestQualificationLevel, &title, &titleYear, &p.Restricted}
+		&where, &p.WorkCountry, &p.HighestQualificationLevel, &title, &titleYear, &p.Restricted,
+		&p.ContactAllowed}
 	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}

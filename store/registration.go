@@ -161,6 +161,9 @@ func (tx *Tx) registerMember(ctx context.Context, assocID string, reg Registrati
 	if err != nil {
 		return out, err
 	}
+	if err := tx.recordMembershipRevision(ctx, person.pk, nil, m.m); err != nil {
+		return out, err
+	}
 	out.Membership, out.Person = m.m, p
 	if o.Request != nil {
 		return out, tx.remember(ctx, o.Request, out)

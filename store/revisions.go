@@ -25,7 +25,7 @@ import (
 // of a person attaches, which has revisions of its own).
 var unrevised = map[protoreflect.Name]bool{
 	"name": true, "create_time": true, "update_time": true, "etag": true,
-	"qualifications": true, "positions": true, "honors": true, "memberships": true, "restricted": true,
+	"qualifications": true, "positions": true, "honors": true, "memberships": true, "restricted": true, "contact_allowed": true,
 	"highest_qualification_level": true, "academic_title": true,
 }
 
@@ -83,7 +83,7 @@ func dynamicHolder(fd protoreflect.FieldDescriptor) protoreflect.Message {
 }
 
 func protoTypeOf(md protoreflect.MessageDescriptor) (protoreflect.MessageType, error) {
-	for _, m := range []proto.Message{&pb.Person{}, &pb.Qualification{}, &pb.Position{}, &pb.Honor{}, &pb.Consent{}} {
+	for _, m := range []proto.Message{&pb.Person{}, &pb.Qualification{}, &pb.Position{}, &pb.Honor{}, &pb.Consent{}, &pb.Membership{}} {
 		if m.ProtoReflect().Descriptor().FullName() == md.FullName() {
 			return m.ProtoReflect().Type(), nil
 		}
@@ -123,11 +123,23 @@ func (tx *Tx) recordRevision(ctx context.Context, personPK int64, resource strin
 	if len(changed) == 0 {
 		return nil
 	}
-	bb, err := proto.Marshal(revisionValues(b, before != nil))
+	if before == nil {
+		b = nil
+	}
+	if after == nil {
+		a = nil
+	}
+	return tx.storeRevision(ctx, personPK, resource, changed, b, a)
+}
+
+// storeRevision stores a revision of the person personPK whose changed
+// fields are changed, with their values before and after (nil for none).
+func (tx *Tx) storeRevision(ctx context.Context, personPK int64, resource string, changed []string, before, after proto.Message) error {
+	bb, err := proto.Marshal(revisionValues(before, before != nil))
 	if err != nil {
 		return err
 	}
-	ab, err := proto.Marshal(revisionValues(a, after != nil))
+	ab, err := proto.Marshal(revisionValues(after, after != nil))
 	if err != nil {
 		return err
 	}
@@ -136,6 +148,42 @@ func (tx *Tx) recordRevision(ctx context.Context, personPK int64, resource strin
 		resource, changed_fields, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		newID(), personPK, micros(tx.now), principal, method, resource, strings.Join(changed, ","), bb, ab)
 	return dbError(err)
+}
+
+// membershipUnrevised are the fields of a membership its revisions leave
+// out besides unrevised's: the consent has revisions of its own, and the
+// look-alikes are what the registry said of other people.
+var membershipUnrevised = []string{"consent", "possible_duplicates"}
+
+// recordMembershipRevision stores a change of a membership (before nil
+// when registered) as a revision of its person, who holds it: the fields
+// are memberships[{membership}].{field}, and the values a Person holding
+// that membership alone, with its changed fields.
+func (tx *Tx) recordMembershipRevision(ctx context.Context, personPK int64, before, after *pb.Membership) error {
+	var b proto.Message
+	if before != nil {
+		b = before
+	}
+	changed, bm, am := diffFields(b, after)
+	prefix := "memberships[" + after.Name + "]."
+	var paths []string
+	for _, f := range changed {
+		if !containsString(membershipUnrevised, f) {
+			paths = append(paths, prefix+f)
+		}
+	}
+	if len(paths) == 0 {
+		return nil
+	}
+	wrap := func(m proto.Message, present bool) proto.Message {
+		if !present {
+			return nil
+		}
+		mm := m.(*pb.Membership)
+		mm.Name, mm.Consent, mm.PossibleDuplicates = after.Name, nil, nil
+		return &pb.Person{Memberships: []*pb.Membership{mm}}
+	}
+	return tx.storeRevision(ctx, personPK, after.Name, paths, wrap(bm, before != nil), wrap(am, true))
 }
 
 const revisionColumns = `r.pk, r.id, p.id, r.revision_time, r.principal, r.method, r.resource, r.changed_fields, r.before, r.after`

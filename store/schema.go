@@ -95,6 +95,13 @@ func (tx *Tx) titleRank(ctx context.Context, code string) (int, error) {
 	return rank, dbError(err)
 }
 
+// contactOnly is a contact detail as filters see it: empty where the
+// person's CONTACT consent is absent or withdrawn, so that no filter, for
+// any role, reveals what only an admin may read of them (0015_contact.sql).
+func contactOnly(col string) string {
+	return "(CASE WHEN p.contact_allowed != 0 THEN " + col + " ELSE '' END)"
+}
+
 func str(sql string) filter.Field {
 	return filter.Field{Type: filter.String, SQL: sql, Fold: vntext.NFC}
 }
@@ -111,10 +118,10 @@ func personFields(r ranks, prefix string) filter.Schema {
 		"birth_date.year":             {Type: filter.Int, SQL: "p.birth_year"},
 		"ethnicity":                   str("p.ethnicity"),
 		"national_id":                 str("p.national_id"),
-		"email":                       str("p.email"),
-		"phone":                       str("p.phone"),
+		"email":                       str(contactOnly("p.email")),
+		"phone":                       str(contactOnly("p.phone")),
 		"hometown":                    str("p.hometown"),
-		"address":                     str("p.address"),
+		"address":                     str(contactOnly("p.address")),
 		"work_location":               {Type: filter.Enum, SQL: "p.work_location", Enum: workLocationEnum},
 		"work_country":                str("p.work_country"),
 		"availability":                {Type: filter.Enum, SQL: "p.availability", Enum: availabilityEnum},

@@ -2630,6 +2630,13 @@ type V1Person struct {
 	// * [google.protobuf.Timestamp][google.protobuf.Timestamp]
 	BirthDate *TypeDate `json:"birthDate,omitempty"`
 
+	// ContactAllowed The contact details (email, phone, address) may be used: the person
+	// has no consent on record (the registry's public duty), or a consent
+	// in force lists CONTACT, or one rests on a public duty. When false,
+	// only admins see the contact details, and filters on them match
+	// nothing of this person.
+	ContactAllowed *bool `json:"contactAllowed,omitempty"`
+
 	// CreateTime When the person was registered.
 	CreateTime *time.Time `json:"createTime,omitempty"`
 
@@ -3764,6 +3771,13 @@ type PersonServiceUpdatePersonJSONBody struct {
 	// * [google.type.DateTime][google.type.DateTime]
 	// * [google.protobuf.Timestamp][google.protobuf.Timestamp]
 	BirthDate *TypeDate `json:"birthDate,omitempty"`
+
+	// ContactAllowed The contact details (email, phone, address) may be used: the person
+	// has no consent on record (the registry's public duty), or a consent
+	// in force lists CONTACT, or one rests on a public duty. When false,
+	// only admins see the contact details, and filters on them match
+	// nothing of this person.
+	ContactAllowed *bool `json:"contactAllowed,omitempty"`
 
 	// CreateTime When the person was registered.
 	CreateTime *time.Time `json:"createTime,omitempty"`

@@ -421,9 +421,15 @@ type Person struct {
 	// is withdrawn, or the person asked for restriction. Only admins read a
 	// restricted profile; listings, search, exports and statistics leave it
 	// out.
-	Restricted    bool `protobuf:"varint,37,opt,name=restricted,proto3" json:"restricted,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Restricted bool `protobuf:"varint,37,opt,name=restricted,proto3" json:"restricted,omitempty"`
+	// The contact details (email, phone, address) may be used: the person
+	// has no consent on record (the registry's public duty), or a consent
+	// in force lists CONTACT, or one rests on a public duty. When false,
+	// only admins see the contact details, and filters on them match
+	// nothing of this person.
+	ContactAllowed bool `protobuf:"varint,38,opt,name=contact_allowed,json=contactAllowed,proto3" json:"contact_allowed,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *Person) Reset() {
@@ -666,12 +672,19 @@ func (x *Person) GetRestricted() bool {
 	return false
 }
 
+func (x *Person) GetContactAllowed() bool {
+	if x != nil {
+		return x.ContactAllowed
+	}
+	return false
+}
+
 var File_trithuc_v1_person_proto protoreflect.FileDescriptor
 
 const file_trithuc_v1_person_proto_rawDesc = "" +
 	"\n" +
 	"\x17trithuc/v1/person.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x1ctrithuc/v1/annotations.proto\x1a\x1btrithuc/v1/membership.proto\x1a\x18trithuc/v1/profile.proto\"\xcf\x15\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x1ctrithuc/v1/annotations.proto\x1a\x1btrithuc/v1/membership.proto\x1a\x18trithuc/v1/profile.proto\"\xfd\x15\n" +
 	"\x06Person\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12(\n" +
 	"\vfamily_name\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x182R\n" +
@@ -720,7 +733,8 @@ const file_trithuc_v1_person_proto_rawDesc = "" +
 	"\x04etag\x18\x17 \x01(\tR\x04etag\x12#\n" +
 	"\n" +
 	"restricted\x18% \x01(\bB\x03\xe0A\x03R\n" +
-	"restricted\"^\n" +
+	"restricted\x12,\n" +
+	"\x0fcontact_allowed\x18& \x01(\bB\x03\xe0A\x03R\x0econtactAllowed\"^\n" +
 	"\n" +
 	"ExpertRole\x12\x1b\n" +
 	"\x17EXPERT_ROLE_UNSPECIFIED\x10\x00\x12\x0e\n" +
