@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/genproto/googleapis/type/date"
 
@@ -121,7 +122,11 @@ func newStatsEnv(t *testing.T) *statsEnv {
 		if w.field != "" {
 			p.Fields = []*pb.FieldOfExpertise{{Field: "fields/vn2008-" + w.field}}
 		}
+		// Registered in 2005, before every as_of asked below: a person
+		// counts on a day only once registered.
+		e.db.Now = func() time.Time { return time.Date(2005, 1, 1, 0, 0, 0, 0, time.UTC) }
 		p = e.person(p)
+		e.db.Now = time.Now
 		e.people[w.key] = p
 		if w.level != "" {
 			e.qualification(p.Name, &pb.Qualification{Kind: pb.Qualification_DEGREE, Level: w.level, Major: "Kinh tế"})

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"time"
 
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/protobuf/proto"
@@ -30,7 +29,8 @@ func (db *DB) GetIndicators(ctx context.Context, filter string, asOfDate *date.D
 		if asOf == "" {
 			asOf = tx.today()
 		}
-		day, _ := time.Parse(time.DateOnly, asOf)
+		on := newStatsDay(asOf, asOfDate != nil)
+		day := on.t
 		r, err := tx.ranks(ctx)
 		if err != nil {
 			return err
@@ -40,25 +40,29 @@ func (db *DB) GetIndicators(ctx context.Context, filter string, asOfDate *date.D
 		if !ok1 || !ok2 {
 			return errorf(FailedPrecondition, "", "the qualification levels list has no THAC_SI or TIEN_SI; reload it")
 		}
-		scope, err := tx.statsScope(ctx, filter, threshold, true)
+		scope, err := tx.statsScope(ctx, filter, on, threshold, true)
 		if err != nil {
 			return err
 		}
 		where, whereArgs := scope.where, scope.args
-		conds := []string{personListed}
+		conds := []string{scope.listed}
 		if where != "" {
 			conds = append(conds, where)
 		}
+		from, rank, title := statsFrom(where, false), "p.highest_level_rank", "p.academic_title"
+		if on.dated {
+			from, rank, title = "people p", on.levelRankOn(), on.titleOn()
+		}
 		// One pass: the population and every numerator.
 		q := `SELECT COUNT(*),
-			IFNULL(SUM(p.highest_level_rank >= ?), 0),
-			IFNULL(SUM(p.highest_level_rank >= ?), 0),
-			IFNULL(SUM(p.academic_title != ''), 0),
+			IFNULL(SUM(` + rank + ` >= ?), 0),
+			IFNULL(SUM(` + rank + ` >= ?), 0),
+			IFNULL(SUM(` + title + ` != ''), 0),
 			IFNULL(SUM(p.gender = ?), 0),
 			IFNULL(SUM(p.birth_year != 0 AND ? - p.birth_year - ((p.birth_month * 100 + p.birth_day) > ?) < 35), 0),
 			IFNULL(SUM(p.ethnicity != '' AND p.ethnicity != ?), 0),
 			IFNULL(SUM(p.work_location IN (?, ?)), 0)
-			FROM ` + statsFrom(where, false) + whereSQL(conds)
+			FROM ` + from + whereSQL(conds)
 		args := []any{master, doctor, int32(pb.Person_FEMALE), day.Year(), int(day.Month())*100 + day.Day(), kinhCode,
 			int32(pb.Person_ELSEWHERE_IN_VIETNAM), int32(pb.Person_ABROAD)}
 		var den int

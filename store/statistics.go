@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/protobuf/proto"
@@ -110,24 +109,24 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 		if asOf == "" {
 			asOf = tx.today()
 		}
-		day, _ := time.Parse(time.DateOnly, asOf)
+		on := newStatsDay(asOf, q.AsOf != nil)
 		var dims []*statDim
 		for i, d := range q.Dimensions {
-			sd, err := tx.statDimension(ctx, d, fmt.Sprintf("dimensions[%d]", i), day, level, q.UnitVintage)
+			sd, err := tx.statDimension(ctx, d, fmt.Sprintf("dimensions[%d]", i), on, level, q.UnitVintage)
 			if err != nil {
 				return err
 			}
 			dims = append(dims, sd)
 		}
 		sensitive := sensitiveDims(q.Dimensions)
-		scope, err := tx.statsScope(ctx, q.Filter, threshold, sensitive)
+		scope, err := tx.statsScope(ctx, q.Filter, on, threshold, sensitive)
 		if err != nil {
 			return err
 		}
 		if sensitive && scope.sensitiveErr != nil {
 			return scope.sensitiveErr
 		}
-		cells, err := tx.countCells(ctx, dims, scope.where, scope.args)
+		cells, err := tx.countCells(ctx, dims, scope.listed, scope.where, scope.args)
 		if err != nil {
 			return err
 		}
@@ -226,7 +225,7 @@ var columnRE = regexp.MustCompile(`\bp\.([a-z_0-9]+)`)
 // holds), and Go adds them up, instead of GROUP BY: SQLite aggregates only
 // by sorting, which costs about three times as much per person as reading
 // the values out when the groups are few, as they are here.
-func (tx *Tx) countCells(ctx context.Context, dims []*statDim, where string, whereArgs []any) ([]*suppress.Cell, error) {
+func (tx *Tx) countCells(ctx context.Context, dims []*statDim, listed, where string, whereArgs []any) ([]*suppress.Cell, error) {
 	sel := []string{"COUNT(*)"}
 	var args []any
 	lookups := false
@@ -235,12 +234,16 @@ func (tx *Tx) countCells(ctx context.Context, dims []*statDim, where string, whe
 		args = append(args, d.args...)
 		lookups = lookups || d.lookup
 	}
-	conds := []string{personListed}
+	conds := []string{listed}
 	if where != "" {
 		conds = append(conds, where)
 		args = append(args, whereArgs...)
 	}
-	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + statsFrom(where, lookups) + whereSQL(conds)
+	from := statsFrom(where, lookups)
+	if listed != personListed {
+		from = "people p" // dated: the registration and deletion times are not in the index
+	}
+	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + from + whereSQL(conds)
 	var n int
 	cols := make([]sql.NullString, len(dims))
 	dest := []any{&n}
