@@ -83,8 +83,10 @@ func (d statsDay) qualificationOn(kind, col, def, tieBreak string) string {
 		" AND " + d.heldQualification("q") + " ORDER BY q.level_rank DESC, q.year " + tieBreak + " LIMIT 1), " + def + ")"
 }
 
-func (d statsDay) levelOn() string     { return d.qualificationOn(degreeKind, "level", "''", "DESC") }
-func (d statsDay) levelRankOn() string { return d.qualificationOn(degreeKind, "level_rank", "0", "DESC") }
+func (d statsDay) levelOn() string { return d.qualificationOn(degreeKind, "level", "''", "DESC") }
+func (d statsDay) levelRankOn() string {
+	return d.qualificationOn(degreeKind, "level_rank", "0", "DESC")
+}
 func (d statsDay) titleOn() string     { return d.qualificationOn(titleKind, "level", "''", "ASC") }
 func (d statsDay) titleRankOn() string { return d.qualificationOn(titleKind, "level_rank", "0", "ASC") }
 

@@ -387,7 +387,7 @@ func (tx *Tx) membershipDimension(ctx context.Context, on statsDay) (*statDim, e
 		order[name] = i
 	}
 	return &statDim{
-		kind:   pb.ComputeStatisticsRequest_MEMBERSHIP_STATE,
+		kind: pb.ComputeStatisticsRequest_MEMBERSHIP_STATE,
 		expr: "IFNULL((SELECT " + state + " FROM memberships m WHERE m.person_pk = p.pk" + cond + " ORDER BY " + rank + ", " +
 			state + " LIMIT 1), '')",
 		args:   args,
