@@ -17,7 +17,7 @@ import (
 //
 //	A  registered 2010-01-01; THAC_SI 2012, TIEN_SI 2018; PHO_GIAO_SU 2021;
 //	   university in 30742 2011-01..2019-12, hospital in 30760 from 2020-01;
-//	   STATE_TITLE 2019.
+//	   STATE_TITLE 2019; expert roles CONSULTING and CRITIQUE.
 //	B  registered 2015-06-01, deleted 2022-03-01; DAI_HOC 2008; hospital in
 //	   30760 from 2016-01.
 //	C  registered 2010-01-01; DAI_HOC 2005, THAC_SI 2023; no position;
@@ -46,11 +46,11 @@ func newHistory(t *testing.T) *history {
 		return nil
 	})
 	must(err)
-	uni, err := db.CreateOrganization(ctx, &pb.Organization{DisplayName: "Trường Đại học", Kind: pb.Organization_UNIVERSITY, AdministrativeUnit: "30742"}, CreateOptions{})
+	uni, err := db.CreateOrganization(ctx, &pb.Organization{DisplayName: "Trường Đại học", Kind: pb.Organization_UNIVERSITY, AdministrativeUnit: "30742"}, CreateOptions{ID: "dh"})
 	must(err)
-	hosp, err := db.CreateOrganization(ctx, &pb.Organization{DisplayName: "Bệnh viện", Kind: pb.Organization_HOSPITAL, AdministrativeUnit: "30760"}, CreateOptions{})
+	hosp, err := db.CreateOrganization(ctx, &pb.Organization{DisplayName: "Bệnh viện", Kind: pb.Organization_HOSPITAL, AdministrativeUnit: "30760"}, CreateOptions{ID: "bv"})
 	must(err)
-	assoc, err := db.CreateAssociation(ctx, &pb.Association{DisplayName: "Hội Y học", Code: "HYH"}, CreateOptions{})
+	assoc, err := db.CreateAssociation(ctx, &pb.Association{DisplayName: "Hội Y học", Code: "HYH"}, CreateOptions{ID: "hyh"})
 	must(err)
 	degree := func(p *pb.Person, level string, year int32) {
 		_, err := db.CreateQualification(ctx, p.Name, &pb.Qualification{Kind: pb.Qualification_DEGREE, Level: level, Year: year, Major: "Y"}, CreateOptions{})
@@ -61,15 +61,15 @@ func newHistory(t *testing.T) *history {
 			EmploymentType: pb.Position_PUBLIC_EMPLOYEE}, CreateOptions{})
 		must(err)
 	}
-	person := func(i int, y int, m time.Month, d int) *pb.Person {
+	person := func(i int, y int, m time.Month, d int, roles ...pb.Person_ExpertRole) *pb.Person {
 		h.set(y, m, d)
-		p, err := db.CreatePerson(ctx, &pb.Person{GivenName: fmt.Sprint("P", i), Gender: pb.Person_FEMALE}, CreateOptions{})
+		p, err := db.CreatePerson(ctx, &pb.Person{GivenName: fmt.Sprint("P", i), Gender: pb.Person_FEMALE, ExpertRoles: roles}, CreateOptions{})
 		must(err)
 		h.set(2026, 1, 1)
 		return p
 	}
 	for i := range 4 {
-		a := person(i, 2010, 1, 1)
+		a := person(i, 2010, 1, 1, pb.Person_CRITIQUE, pb.Person_CONSULTING)
 		degree(a, "THAC_SI", 2012)
 		degree(a, "TIEN_SI", 2018)
 		_, err := db.CreateQualification(ctx, a.Name, &pb.Qualification{Kind: pb.Qualification_ACADEMIC_TITLE, Level: "PHO_GIAO_SU", Year: 2021}, CreateOptions{})
@@ -127,6 +127,11 @@ func TestStatisticsAsOfDatedFacts(t *testing.T) {
 		unit    = pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT
 		emp     = pb.ComputeStatisticsRequest_EMPLOYMENT_TYPE
 		member  = pb.ComputeStatisticsRequest_MEMBERSHIP_STATE
+		org     = pb.ComputeStatisticsRequest_ORGANIZATION
+		assoc   = pb.ComputeStatisticsRequest_ASSOCIATION
+		hKind   = pb.ComputeStatisticsRequest_HONOR_KIND
+		hYear   = pb.ComputeStatisticsRequest_HONOR_YEAR
+		roles   = pb.ComputeStatisticsRequest_EXPERT_ROLE
 	)
 	for _, c := range []struct {
 		asOf   *date.Date
@@ -157,6 +162,18 @@ func TestStatisticsAsOfDatedFacts(t *testing.T) {
 		{on(2018, 4, 30), member, "", "=12 | 12"},
 		{on(2019, 6, 30), member, "", "PENDING=4 =8 | 12"},
 		{on(2021, 6, 30), member, "", "ACTIVE=4 =8 | 12"},
+		// The organization of the day's position; the association of the
+		// day's active membership; the latest honour by the day.
+		{on(2013, 6, 30), org, "", "organizations/dh=4 =4 | 8"},
+		{on(2021, 6, 30), org, "", "organizations/bv=8 =4 | 12"},
+		{nil, org, "", "organizations/bv=4 =4 | 8"},
+		{on(2019, 6, 30), assoc, "", "=12 | 12"},
+		{on(2021, 6, 30), assoc, "", "associations/hyh=4 =8 | 12"},
+		{nil, assoc, "", "associations/hyh=4 =4 | 8"},
+		{on(2018, 6, 30), hKind, "", "=12 | 12"},
+		{on(2019, 6, 30), hKind, "", "STATE_TITLE=4 =8 | 12"},
+		{on(2019, 6, 30), hYear, "", "2019=4 =8 | 12"},
+		{nil, roles, "", "CONSULTING+CRITIQUE=4 =4 | 8"},
 		// Filters read the day's facts too.
 		{on(2013, 6, 30), level, "highest_qualification_level >= THAC_SI", "THAC_SI=4 | 4"},
 		{on(2024, 6, 30), level, "highest_qualification_level >= THAC_SI", "THAC_SI=4 TIEN_SI=4 | 8"},
@@ -210,5 +227,18 @@ func TestIndicatorsAsOfDatedFacts(t *testing.T) {
 				t.Errorf("%v on %v: got %s, want %s", ind.GetKind(), c.asOf, got, want)
 			}
 		}
+	}
+}
+
+// ORGANIZATION keeps the organizations with the most people by name and
+// counts the rest together.
+func TestKeepTop(t *testing.T) {
+	values := []string{"organizations/a", "organizations/b", "", "organizations/c", "organizations/d"}
+	// One dimension: the key is the value's index.
+	counts := map[uint64]int{0: 5, 1: 9, 2: 50, 3: 5, 4: 1}
+	keepTop(values, counts, 0, 2)
+	want := []string{"organizations/a", "organizations/b", "", otherOrganizations, otherOrganizations}
+	if strings.Join(values, " ") != strings.Join(want, " ") {
+		t.Errorf("got %q, want %q (ties by name)", values, want)
 	}
 }

@@ -123,6 +123,16 @@ func (tx *Tx) statDimension(ctx context.Context, d Dimension, field string, on s
 		return ageDimension(on.t), nil
 	case pb.ComputeStatisticsRequest_MEMBERSHIP_STATE:
 		return tx.membershipDimension(ctx, on)
+	case pb.ComputeStatisticsRequest_ORGANIZATION:
+		return tx.organizationDimension(ctx, on)
+	case pb.ComputeStatisticsRequest_ASSOCIATION:
+		return tx.associationDimension(ctx, on)
+	case pb.ComputeStatisticsRequest_HONOR_KIND:
+		return honorKindDimension(on), nil
+	case pb.ComputeStatisticsRequest_HONOR_YEAR:
+		return honorYearDimension(on), nil
+	case pb.ComputeStatisticsRequest_EXPERT_ROLE:
+		return expertRoleDimension(), nil
 	}
 	return nil, errorf(Invalid, field, "%v is not a dimension", d)
 }

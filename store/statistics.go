@@ -62,6 +62,9 @@ type statDim struct {
 	order func(value string) (int, string)
 	// lookup says that expr looks up other tables for every person.
 	lookup bool
+	// top, when set, keeps that many values with the most people and
+	// counts the rest together as otherOrganizations.
+	top int
 }
 
 // ComputeStatistics counts the live people q.Filter selects by q's
@@ -311,6 +314,9 @@ func (tx *Tx) countCells(ctx context.Context, dims []*statDim, listed, where str
 		for _, raw := range ds[i].raw {
 			values[i] = append(values[i], d.value(raw))
 		}
+		if d.top > 0 {
+			keepTop(values[i], counts, len(dims)-1-i, d.top)
+		}
 	}
 	byKey := map[string]*suppress.Cell{}
 	var cells []*suppress.Cell
@@ -331,6 +337,35 @@ func (tx *Tx) countCells(ctx context.Context, dims []*statDim, listed, where str
 	}
 	sortCells(cells, dims)
 	return cells, nil
+}
+
+// keepTop renames all but the top values of a dimension, by the people
+// they hold (ties by value), to otherOrganizations; "" stays. shift is
+// the dimension's place in the keys of counts, from the right.
+func keepTop(values []string, counts map[uint64]int, shift, top int) {
+	total := map[string]int{}
+	for key, n := range counts {
+		total[values[(key>>(21*shift))&(1<<21-1)]] += n
+	}
+	var vs []string
+	for v := range total {
+		if v != "" {
+			vs = append(vs, v)
+		}
+	}
+	if len(vs) <= top {
+		return
+	}
+	slices.SortFunc(vs, func(a, b string) int { return cmp.Or(cmp.Compare(total[b], total[a]), cmp.Compare(a, b)) })
+	kept := map[string]bool{}
+	for _, v := range vs[:top] {
+		kept[v] = true
+	}
+	for i, v := range values {
+		if v != "" && !kept[v] {
+			values[i] = otherOrganizations
+		}
+	}
 }
 
 // sortCells puts cells in the order of their values.

@@ -23,13 +23,18 @@ const (
 	ComputeStatisticsRequestDimensionACADEMICTITLE             ComputeStatisticsRequestDimension = "ACADEMIC_TITLE"
 	ComputeStatisticsRequestDimensionADMINISTRATIVEUNIT        ComputeStatisticsRequestDimension = "ADMINISTRATIVE_UNIT"
 	ComputeStatisticsRequestDimensionAGEBAND                   ComputeStatisticsRequestDimension = "AGE_BAND"
+	ComputeStatisticsRequestDimensionASSOCIATION               ComputeStatisticsRequestDimension = "ASSOCIATION"
 	ComputeStatisticsRequestDimensionDIMENSIONUNSPECIFIED      ComputeStatisticsRequestDimension = "DIMENSION_UNSPECIFIED"
 	ComputeStatisticsRequestDimensionEMPLOYMENTTYPE            ComputeStatisticsRequestDimension = "EMPLOYMENT_TYPE"
 	ComputeStatisticsRequestDimensionETHNICITY                 ComputeStatisticsRequestDimension = "ETHNICITY"
+	ComputeStatisticsRequestDimensionEXPERTROLE                ComputeStatisticsRequestDimension = "EXPERT_ROLE"
 	ComputeStatisticsRequestDimensionFIELD                     ComputeStatisticsRequestDimension = "FIELD"
 	ComputeStatisticsRequestDimensionGENDER                    ComputeStatisticsRequestDimension = "GENDER"
 	ComputeStatisticsRequestDimensionHIGHESTQUALIFICATIONLEVEL ComputeStatisticsRequestDimension = "HIGHEST_QUALIFICATION_LEVEL"
+	ComputeStatisticsRequestDimensionHONORKIND                 ComputeStatisticsRequestDimension = "HONOR_KIND"
+	ComputeStatisticsRequestDimensionHONORYEAR                 ComputeStatisticsRequestDimension = "HONOR_YEAR"
 	ComputeStatisticsRequestDimensionMEMBERSHIPSTATE           ComputeStatisticsRequestDimension = "MEMBERSHIP_STATE"
+	ComputeStatisticsRequestDimensionORGANIZATION              ComputeStatisticsRequestDimension = "ORGANIZATION"
 	ComputeStatisticsRequestDimensionORGANIZATIONKIND          ComputeStatisticsRequestDimension = "ORGANIZATION_KIND"
 	ComputeStatisticsRequestDimensionWORKLOCATION              ComputeStatisticsRequestDimension = "WORK_LOCATION"
 )
@@ -43,11 +48,15 @@ func (e ComputeStatisticsRequestDimension) Valid() bool {
 		return true
 	case ComputeStatisticsRequestDimensionAGEBAND:
 		return true
+	case ComputeStatisticsRequestDimensionASSOCIATION:
+		return true
 	case ComputeStatisticsRequestDimensionDIMENSIONUNSPECIFIED:
 		return true
 	case ComputeStatisticsRequestDimensionEMPLOYMENTTYPE:
 		return true
 	case ComputeStatisticsRequestDimensionETHNICITY:
+		return true
+	case ComputeStatisticsRequestDimensionEXPERTROLE:
 		return true
 	case ComputeStatisticsRequestDimensionFIELD:
 		return true
@@ -55,7 +64,13 @@ func (e ComputeStatisticsRequestDimension) Valid() bool {
 		return true
 	case ComputeStatisticsRequestDimensionHIGHESTQUALIFICATIONLEVEL:
 		return true
+	case ComputeStatisticsRequestDimensionHONORKIND:
+		return true
+	case ComputeStatisticsRequestDimensionHONORYEAR:
+		return true
 	case ComputeStatisticsRequestDimensionMEMBERSHIPSTATE:
+		return true
+	case ComputeStatisticsRequestDimensionORGANIZATION:
 		return true
 	case ComputeStatisticsRequestDimensionORGANIZATIONKIND:
 		return true
@@ -752,13 +767,18 @@ const (
 	StatisticsServiceComputeStatisticsParamsDimensionsACADEMICTITLE             StatisticsServiceComputeStatisticsParamsDimensions = "ACADEMIC_TITLE"
 	StatisticsServiceComputeStatisticsParamsDimensionsADMINISTRATIVEUNIT        StatisticsServiceComputeStatisticsParamsDimensions = "ADMINISTRATIVE_UNIT"
 	StatisticsServiceComputeStatisticsParamsDimensionsAGEBAND                   StatisticsServiceComputeStatisticsParamsDimensions = "AGE_BAND"
+	StatisticsServiceComputeStatisticsParamsDimensionsASSOCIATION               StatisticsServiceComputeStatisticsParamsDimensions = "ASSOCIATION"
 	StatisticsServiceComputeStatisticsParamsDimensionsDIMENSIONUNSPECIFIED      StatisticsServiceComputeStatisticsParamsDimensions = "DIMENSION_UNSPECIFIED"
 	StatisticsServiceComputeStatisticsParamsDimensionsEMPLOYMENTTYPE            StatisticsServiceComputeStatisticsParamsDimensions = "EMPLOYMENT_TYPE"
 	StatisticsServiceComputeStatisticsParamsDimensionsETHNICITY                 StatisticsServiceComputeStatisticsParamsDimensions = "ETHNICITY"
+	StatisticsServiceComputeStatisticsParamsDimensionsEXPERTROLE                StatisticsServiceComputeStatisticsParamsDimensions = "EXPERT_ROLE"
 	StatisticsServiceComputeStatisticsParamsDimensionsFIELD                     StatisticsServiceComputeStatisticsParamsDimensions = "FIELD"
 	StatisticsServiceComputeStatisticsParamsDimensionsGENDER                    StatisticsServiceComputeStatisticsParamsDimensions = "GENDER"
 	StatisticsServiceComputeStatisticsParamsDimensionsHIGHESTQUALIFICATIONLEVEL StatisticsServiceComputeStatisticsParamsDimensions = "HIGHEST_QUALIFICATION_LEVEL"
+	StatisticsServiceComputeStatisticsParamsDimensionsHONORKIND                 StatisticsServiceComputeStatisticsParamsDimensions = "HONOR_KIND"
+	StatisticsServiceComputeStatisticsParamsDimensionsHONORYEAR                 StatisticsServiceComputeStatisticsParamsDimensions = "HONOR_YEAR"
 	StatisticsServiceComputeStatisticsParamsDimensionsMEMBERSHIPSTATE           StatisticsServiceComputeStatisticsParamsDimensions = "MEMBERSHIP_STATE"
+	StatisticsServiceComputeStatisticsParamsDimensionsORGANIZATION              StatisticsServiceComputeStatisticsParamsDimensions = "ORGANIZATION"
 	StatisticsServiceComputeStatisticsParamsDimensionsORGANIZATIONKIND          StatisticsServiceComputeStatisticsParamsDimensions = "ORGANIZATION_KIND"
 	StatisticsServiceComputeStatisticsParamsDimensionsWORKLOCATION              StatisticsServiceComputeStatisticsParamsDimensions = "WORK_LOCATION"
 )
@@ -772,11 +792,15 @@ func (e StatisticsServiceComputeStatisticsParamsDimensions) Valid() bool {
 		return true
 	case StatisticsServiceComputeStatisticsParamsDimensionsAGEBAND:
 		return true
+	case StatisticsServiceComputeStatisticsParamsDimensionsASSOCIATION:
+		return true
 	case StatisticsServiceComputeStatisticsParamsDimensionsDIMENSIONUNSPECIFIED:
 		return true
 	case StatisticsServiceComputeStatisticsParamsDimensionsEMPLOYMENTTYPE:
 		return true
 	case StatisticsServiceComputeStatisticsParamsDimensionsETHNICITY:
+		return true
+	case StatisticsServiceComputeStatisticsParamsDimensionsEXPERTROLE:
 		return true
 	case StatisticsServiceComputeStatisticsParamsDimensionsFIELD:
 		return true
@@ -784,7 +808,13 @@ func (e StatisticsServiceComputeStatisticsParamsDimensions) Valid() bool {
 		return true
 	case StatisticsServiceComputeStatisticsParamsDimensionsHIGHESTQUALIFICATIONLEVEL:
 		return true
+	case StatisticsServiceComputeStatisticsParamsDimensionsHONORKIND:
+		return true
+	case StatisticsServiceComputeStatisticsParamsDimensionsHONORYEAR:
+		return true
 	case StatisticsServiceComputeStatisticsParamsDimensionsMEMBERSHIPSTATE:
+		return true
+	case StatisticsServiceComputeStatisticsParamsDimensionsORGANIZATION:
 		return true
 	case StatisticsServiceComputeStatisticsParamsDimensionsORGANIZATIONKIND:
 		return true
@@ -821,13 +851,18 @@ const (
 	StatisticsServiceExportStatisticsParamsDimensionsACADEMICTITLE             StatisticsServiceExportStatisticsParamsDimensions = "ACADEMIC_TITLE"
 	StatisticsServiceExportStatisticsParamsDimensionsADMINISTRATIVEUNIT        StatisticsServiceExportStatisticsParamsDimensions = "ADMINISTRATIVE_UNIT"
 	StatisticsServiceExportStatisticsParamsDimensionsAGEBAND                   StatisticsServiceExportStatisticsParamsDimensions = "AGE_BAND"
+	StatisticsServiceExportStatisticsParamsDimensionsASSOCIATION               StatisticsServiceExportStatisticsParamsDimensions = "ASSOCIATION"
 	StatisticsServiceExportStatisticsParamsDimensionsDIMENSIONUNSPECIFIED      StatisticsServiceExportStatisticsParamsDimensions = "DIMENSION_UNSPECIFIED"
 	StatisticsServiceExportStatisticsParamsDimensionsEMPLOYMENTTYPE            StatisticsServiceExportStatisticsParamsDimensions = "EMPLOYMENT_TYPE"
 	StatisticsServiceExportStatisticsParamsDimensionsETHNICITY                 StatisticsServiceExportStatisticsParamsDimensions = "ETHNICITY"
+	StatisticsServiceExportStatisticsParamsDimensionsEXPERTROLE                StatisticsServiceExportStatisticsParamsDimensions = "EXPERT_ROLE"
 	StatisticsServiceExportStatisticsParamsDimensionsFIELD                     StatisticsServiceExportStatisticsParamsDimensions = "FIELD"
 	StatisticsServiceExportStatisticsParamsDimensionsGENDER                    StatisticsServiceExportStatisticsParamsDimensions = "GENDER"
 	StatisticsServiceExportStatisticsParamsDimensionsHIGHESTQUALIFICATIONLEVEL StatisticsServiceExportStatisticsParamsDimensions = "HIGHEST_QUALIFICATION_LEVEL"
+	StatisticsServiceExportStatisticsParamsDimensionsHONORKIND                 StatisticsServiceExportStatisticsParamsDimensions = "HONOR_KIND"
+	StatisticsServiceExportStatisticsParamsDimensionsHONORYEAR                 StatisticsServiceExportStatisticsParamsDimensions = "HONOR_YEAR"
 	StatisticsServiceExportStatisticsParamsDimensionsMEMBERSHIPSTATE           StatisticsServiceExportStatisticsParamsDimensions = "MEMBERSHIP_STATE"
+	StatisticsServiceExportStatisticsParamsDimensionsORGANIZATION              StatisticsServiceExportStatisticsParamsDimensions = "ORGANIZATION"
 	StatisticsServiceExportStatisticsParamsDimensionsORGANIZATIONKIND          StatisticsServiceExportStatisticsParamsDimensions = "ORGANIZATION_KIND"
 	StatisticsServiceExportStatisticsParamsDimensionsWORKLOCATION              StatisticsServiceExportStatisticsParamsDimensions = "WORK_LOCATION"
 )
@@ -841,11 +876,15 @@ func (e StatisticsServiceExportStatisticsParamsDimensions) Valid() bool {
 		return true
 	case StatisticsServiceExportStatisticsParamsDimensionsAGEBAND:
 		return true
+	case StatisticsServiceExportStatisticsParamsDimensionsASSOCIATION:
+		return true
 	case StatisticsServiceExportStatisticsParamsDimensionsDIMENSIONUNSPECIFIED:
 		return true
 	case StatisticsServiceExportStatisticsParamsDimensionsEMPLOYMENTTYPE:
 		return true
 	case StatisticsServiceExportStatisticsParamsDimensionsETHNICITY:
+		return true
+	case StatisticsServiceExportStatisticsParamsDimensionsEXPERTROLE:
 		return true
 	case StatisticsServiceExportStatisticsParamsDimensionsFIELD:
 		return true
@@ -853,7 +892,13 @@ func (e StatisticsServiceExportStatisticsParamsDimensions) Valid() bool {
 		return true
 	case StatisticsServiceExportStatisticsParamsDimensionsHIGHESTQUALIFICATIONLEVEL:
 		return true
+	case StatisticsServiceExportStatisticsParamsDimensionsHONORKIND:
+		return true
+	case StatisticsServiceExportStatisticsParamsDimensionsHONORYEAR:
+		return true
 	case StatisticsServiceExportStatisticsParamsDimensionsMEMBERSHIPSTATE:
+		return true
+	case StatisticsServiceExportStatisticsParamsDimensionsORGANIZATION:
 		return true
 	case StatisticsServiceExportStatisticsParamsDimensionsORGANIZATIONKIND:
 		return true
@@ -924,6 +969,27 @@ func (e StatisticsServiceExportStatisticsParamsUnitVintage) Valid() bool {
 // association, the most advanced one when there are several (ACTIVE,
 // then SUSPENDED, PENDING, WITHDRAWN, REJECTED); "" for none. Refused
 // until the registry keeps memberships.
+//   - ORGANIZATION: Tổ chức: the registered organization of the position held on as_of
+//
+// (today: the current position), as its name (organizations/kgu); the
+// 20 with the most people each, the others together as "~other"; ""
+// for none, or a workplace outside the registry. Small organizations
+// rely on suppression.
+//   - ASSOCIATION: Hội: the association of the person's membership that was ACTIVE on
+//
+// as_of, as its name (associations/hoi-y-hoc); with several, the one
+// applied to first; "" for none.
+//   - HONOR_KIND: Loại khen thưởng: the kind (Honor.Kind) of the person's latest honour
+//
+// awarded by the year of as_of (then the lowest kind number); "" for
+// none.
+//   - HONOR_YEAR: Năm khen thưởng: the year of that honour, as digits; "" for none or
+//
+// an unknown year.
+//   - EXPERT_ROLE: Vai trò chuyên gia: the person's expert roles (Person.ExpertRole)
+//
+// together, in the order of their numbers joined by "+", for example
+// CONSULTING+CRITIQUE; "" for none.
 type ComputeStatisticsRequestDimension string
 
 // ConsentLegalBasis What the processing rests on (Law 91/2025/QH15).
@@ -4030,6 +4096,22 @@ type StatisticsServiceComputeStatisticsParams struct {
 	// association, the most advanced one when there are several (ACTIVE,
 	// then SUSPENDED, PENDING, WITHDRAWN, REJECTED); "" for none. Refused
 	// until the registry keeps memberships.
+	//  - ORGANIZATION: Tổ chức: the registered organization of the position held on as_of
+	// (today: the current position), as its name (organizations/kgu); the
+	// 20 with the most people each, the others together as "~other"; ""
+	// for none, or a workplace outside the registry. Small organizations
+	// rely on suppression.
+	//  - ASSOCIATION: Hội: the association of the person's membership that was ACTIVE on
+	// as_of, as its name (associations/hoi-y-hoc); with several, the one
+	// applied to first; "" for none.
+	//  - HONOR_KIND: Loại khen thưởng: the kind (Honor.Kind) of the person's latest honour
+	// awarded by the year of as_of (then the lowest kind number); "" for
+	// none.
+	//  - HONOR_YEAR: Năm khen thưởng: the year of that honour, as digits; "" for none or
+	// an unknown year.
+	//  - EXPERT_ROLE: Vai trò chuyên gia: the person's expert roles (Person.ExpertRole)
+	// together, in the order of their numbers joined by "+", for example
+	// CONSULTING+CRITIQUE; "" for none.
 	Dimensions []StatisticsServiceComputeStatisticsParamsDimensions `form:"dimensions" json:"dimensions"`
 
 	// AsOfYear Year of the date. Must be from 1 to 9999, or 0 to specify a date without
@@ -4105,6 +4187,22 @@ type StatisticsServiceExportStatisticsParams struct {
 	// association, the most advanced one when there are several (ACTIVE,
 	// then SUSPENDED, PENDING, WITHDRAWN, REJECTED); "" for none. Refused
 	// until the registry keeps memberships.
+	//  - ORGANIZATION: Tổ chức: the registered organization of the position held on as_of
+	// (today: the current position), as its name (organizations/kgu); the
+	// 20 with the most people each, the others together as "~other"; ""
+	// for none, or a workplace outside the registry. Small organizations
+	// rely on suppression.
+	//  - ASSOCIATION: Hội: the association of the person's membership that was ACTIVE on
+	// as_of, as its name (associations/hoi-y-hoc); with several, the one
+	// applied to first; "" for none.
+	//  - HONOR_KIND: Loại khen thưởng: the kind (Honor.Kind) of the person's latest honour
+	// awarded by the year of as_of (then the lowest kind number); "" for
+	// none.
+	//  - HONOR_YEAR: Năm khen thưởng: the year of that honour, as digits; "" for none or
+	// an unknown year.
+	//  - EXPERT_ROLE: Vai trò chuyên gia: the person's expert roles (Person.ExpertRole)
+	// together, in the order of their numbers joined by "+", for example
+	// CONSULTING+CRITIQUE; "" for none.
 	Dimensions []StatisticsServiceExportStatisticsParamsDimensions `form:"dimensions" json:"dimensions"`
 
 	// AsOfYear Year of the date. Must be from 1 to 9999, or 0 to specify a date without

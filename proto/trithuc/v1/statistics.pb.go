@@ -130,6 +130,27 @@ const (
 	// then SUSPENDED, PENDING, WITHDRAWN, REJECTED); "" for none. Refused
 	// until the registry keeps memberships.
 	ComputeStatisticsRequest_MEMBERSHIP_STATE ComputeStatisticsRequest_Dimension = 11
+	// Tổ chức: the registered organization of the position held on as_of
+	// (today: the current position), as its name (organizations/kgu); the
+	// 20 with the most people each, the others together as "~other"; ""
+	// for none, or a workplace outside the registry. Small organizations
+	// rely on suppression.
+	ComputeStatisticsRequest_ORGANIZATION ComputeStatisticsRequest_Dimension = 12
+	// Hội: the association of the person's membership that was ACTIVE on
+	// as_of, as its name (associations/hoi-y-hoc); with several, the one
+	// applied to first; "" for none.
+	ComputeStatisticsRequest_ASSOCIATION ComputeStatisticsRequest_Dimension = 13
+	// Loại khen thưởng: the kind (Honor.Kind) of the person's latest honour
+	// awarded by the year of as_of (then the lowest kind number); "" for
+	// none.
+	ComputeStatisticsRequest_HONOR_KIND ComputeStatisticsRequest_Dimension = 14
+	// Năm khen thưởng: the year of that honour, as digits; "" for none or
+	// an unknown year.
+	ComputeStatisticsRequest_HONOR_YEAR ComputeStatisticsRequest_Dimension = 15
+	// Vai trò chuyên gia: the person's expert roles (Person.ExpertRole)
+	// together, in the order of their numbers joined by "+", for example
+	// CONSULTING+CRITIQUE; "" for none.
+	ComputeStatisticsRequest_EXPERT_ROLE ComputeStatisticsRequest_Dimension = 16
 )
 
 // Enum value maps for ComputeStatisticsRequest_Dimension.
@@ -147,6 +168,11 @@ var (
 		9:  "AGE_BAND",
 		10: "ETHNICITY",
 		11: "MEMBERSHIP_STATE",
+		12: "ORGANIZATION",
+		13: "ASSOCIATION",
+		14: "HONOR_KIND",
+		15: "HONOR_YEAR",
+		16: "EXPERT_ROLE",
 	}
 	ComputeStatisticsRequest_Dimension_value = map[string]int32{
 		"DIMENSION_UNSPECIFIED":       0,
@@ -161,6 +187,11 @@ var (
 		"AGE_BAND":                    9,
 		"ETHNICITY":                   10,
 		"MEMBERSHIP_STATE":            11,
+		"ORGANIZATION":                12,
+		"ASSOCIATION":                 13,
+		"HONOR_KIND":                  14,
+		"HONOR_YEAR":                  15,
+		"EXPERT_ROLE":                 16,
 	}
 )
 
@@ -343,8 +374,12 @@ type ComputeStatisticsRequest struct {
 	Filter string `protobuf:"bytes,1,opt,name=filter,proto3" json:"filter,omitempty"`
 	// One to three dimensions, each at most once.
 	Dimensions []ComputeStatisticsRequest_Dimension `protobuf:"varint,2,rep,packed,name=dimensions,proto3,enum=trithuc.v1.ComputeStatisticsRequest_Dimension" json:"dimensions,omitempty"`
-	// The date on which ages are computed and, for HISTORY_2024, positions
-	// held; today (in Vietnam) when unset.
+	// The date the answer is as on; today (in Vietnam) when unset, read from
+	// what is recorded now. When set, every dimension and the filter read the
+	// facts of that day: a person counts once registered and until deleted, a
+	// degree or title from its year (an unknown year counts), a position
+	// while it ran, a membership from its application in the state it had
+	// then, an honour from its year; ages are on that day.
 	// (-- api-linter: core::0140::prepositions=disabled
 	//
 	//	aip.dev/not-precedent: as in the official sources' terms; renaming
@@ -1158,7 +1193,7 @@ var File_trithuc_v1_statistics_proto protoreflect.FileDescriptor
 const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\n" +
 	"\x1btrithuc/v1/statistics.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\xa5\x05\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\xf9\x05\n" +
 	"\x18ComputeStatisticsRequest\x12 \n" +
 	"\x06filter\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12h\n" +
 	"\n" +
@@ -1167,7 +1202,7 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\x05as_of\x18\x03 \x01(\v2\x11.google.type.DateR\x04asOf\x12*\n" +
 	"\vfield_level\x18\x04 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\x02(\x00R\n" +
 	"fieldLevel\x12]\n" +
-	"\funit_vintage\x18\x05 \x01(\x0e20.trithuc.v1.ComputeStatisticsRequest.UnitVintageB\b\xbaH\x05\x82\x01\x02\x10\x01R\vunitVintage\"\xfd\x01\n" +
+	"\funit_vintage\x18\x05 \x01(\x0e20.trithuc.v1.ComputeStatisticsRequest.UnitVintageB\b\xbaH\x05\x82\x01\x02\x10\x01R\vunitVintage\"\xd1\x02\n" +
 	"\tDimension\x12\x19\n" +
 	"\x15DIMENSION_UNSPECIFIED\x10\x00\x12\x1f\n" +
 	"\x1bHIGHEST_QUALIFICATION_LEVEL\x10\x01\x12\x12\n" +
@@ -1182,7 +1217,14 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\bAGE_BAND\x10\t\x12\r\n" +
 	"\tETHNICITY\x10\n" +
 	"\x12\x14\n" +
-	"\x10MEMBERSHIP_STATE\x10\v\"J\n" +
+	"\x10MEMBERSHIP_STATE\x10\v\x12\x10\n" +
+	"\fORGANIZATION\x10\f\x12\x0f\n" +
+	"\vASSOCIATION\x10\r\x12\x0e\n" +
+	"\n" +
+	"HONOR_KIND\x10\x0e\x12\x0e\n" +
+	"\n" +
+	"HONOR_YEAR\x10\x0f\x12\x0f\n" +
+	"\vEXPERT_ROLE\x10\x10\"J\n" +
 	"\vUnitVintage\x12\x1c\n" +
 	"\x18UNIT_VINTAGE_UNSPECIFIED\x10\x00\x12\v\n" +
 	"\aCURRENT\x10\x01\x12\x10\n" +
