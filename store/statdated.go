@@ -6,6 +6,7 @@ import (
 	"time"
 
 	pb "trithuc/proto/trithuc/v1"
+	"trithuc/refdata"
 	"trithuc/store/filter"
 )
 
@@ -123,9 +124,18 @@ func (d statsDay) heldHonor(h string) string {
 // statsSchemaOn is the statistics filter schema read as on the day: the
 // related rows a filter reaches are those of the day, and the derived
 // level and title those held then.
-func statsSchemaOn(d statsDay) func(ranks) filter.Schema {
+func statsSchemaOn(d statsDay, units *refdata.UnitHistory) func(ranks) filter.Schema {
 	return func(r ranks) filter.Schema {
 		s := statsSchema(r)
+		// A province or district stands for the units in its area, as it
+		// stood on the day.
+		if units != nil {
+			for _, name := range []string{"hometown", "positions.administrative_unit", "positions.organization.administrative_unit"} {
+				f := s[name]
+				f.Expand = func(code string) []string { return units.Under(code, d.day) }
+				s[name] = f
+			}
+		}
 		if !d.dated {
 			return s
 		}

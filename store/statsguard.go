@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	pb "trithuc/proto/trithuc/v1"
+	"trithuc/refdata"
 	"trithuc/store/filter"
 	"trithuc/suppress"
 )
@@ -40,7 +41,7 @@ import (
 
 // statsFilterFields are the fields a statistics filter may name.
 var statsFilterFields = []string{
-	"gender", "ethnicity", "work_location", "availability", "highest_qualification_level", "academic_title.title",
+	"gender", "ethnicity", "work_location", "availability", "hometown", "highest_qualification_level", "academic_title.title",
 	"fields.field", "expert_roles", "qualifications.kind", "qualifications.level",
 	"positions.current", "positions.organization.kind", "positions.administrative_unit",
 	"positions.organization.administrative_unit", "positions.employment_type", "honors.kind",
@@ -100,7 +101,14 @@ func statsSchema(r ranks) filter.Schema {
 
 // compileStatsFilter compiles a statistics filter (rule 1).
 func (tx *Tx) compileStatsFilter(ctx context.Context, f string, on statsDay) (string, []any, error) {
-	where, args, err := tx.compileFilter(ctx, f, statsSchemaOn(on))
+	var units *refdata.UnitHistory
+	if f != "" {
+		var err error
+		if units, err = tx.unitHistory(ctx); err != nil {
+			return "", nil, err
+		}
+	}
+	where, args, err := tx.compileFilter(ctx, f, statsSchemaOn(on, units))
 	var se *Error
 	if errors.As(err, &se) && se.Code == Invalid {
 		if m := unknownFieldRE.FindStringSubmatch(se.Message); m != nil {
