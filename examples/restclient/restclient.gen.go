@@ -303,6 +303,24 @@ func (e QualificationStudyMode) Valid() bool {
 	}
 }
 
+// Defines values for ReportTemplate.
+const (
+	TEMPLATEUNSPECIFIED ReportTemplate = "TEMPLATE_UNSPECIFIED"
+	YEARLYWORKFORCE     ReportTemplate = "YEARLY_WORKFORCE"
+)
+
+// Valid indicates whether the value is a known member of the ReportTemplate enum.
+func (e ReportTemplate) Valid() bool {
+	switch e {
+	case TEMPLATEUNSPECIFIED:
+		return true
+	case YEARLYWORKFORCE:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for V1AdministrativeUnitKind.
 const (
 	V1AdministrativeUnitKindCITY            V1AdministrativeUnitKind = "CITY"
@@ -722,19 +740,19 @@ func (e PersonServiceGetPersonParamsView) Valid() bool {
 
 // Defines values for TransferServiceExportPeopleParamsFormat.
 const (
-	CSV                          TransferServiceExportPeopleParamsFormat = "CSV"
-	SPREADSHEETFORMATUNSPECIFIED TransferServiceExportPeopleParamsFormat = "SPREADSHEET_FORMAT_UNSPECIFIED"
-	XLSX                         TransferServiceExportPeopleParamsFormat = "XLSX"
+	TransferServiceExportPeopleParamsFormatCSV                          TransferServiceExportPeopleParamsFormat = "CSV"
+	TransferServiceExportPeopleParamsFormatSPREADSHEETFORMATUNSPECIFIED TransferServiceExportPeopleParamsFormat = "SPREADSHEET_FORMAT_UNSPECIFIED"
+	TransferServiceExportPeopleParamsFormatXLSX                         TransferServiceExportPeopleParamsFormat = "XLSX"
 )
 
 // Valid indicates whether the value is a known member of the TransferServiceExportPeopleParamsFormat enum.
 func (e TransferServiceExportPeopleParamsFormat) Valid() bool {
 	switch e {
-	case CSV:
+	case TransferServiceExportPeopleParamsFormatCSV:
 		return true
-	case SPREADSHEETFORMATUNSPECIFIED:
+	case TransferServiceExportPeopleParamsFormatSPREADSHEETFORMATUNSPECIFIED:
 		return true
-	case XLSX:
+	case TransferServiceExportPeopleParamsFormatXLSX:
 		return true
 	default:
 		return false
@@ -756,6 +774,27 @@ func (e PersonServiceSearchPeopleParamsView) Valid() bool {
 	case PersonServiceSearchPeopleParamsViewPERSONVIEWFULL:
 		return true
 	case PersonServiceSearchPeopleParamsViewPERSONVIEWUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StatisticsServiceExportReportParamsFormat.
+const (
+	StatisticsServiceExportReportParamsFormatCSV               StatisticsServiceExportReportParamsFormat = "CSV"
+	StatisticsServiceExportReportParamsFormatFORMATUNSPECIFIED StatisticsServiceExportReportParamsFormat = "FORMAT_UNSPECIFIED"
+	StatisticsServiceExportReportParamsFormatXLSX              StatisticsServiceExportReportParamsFormat = "XLSX"
+)
+
+// Valid indicates whether the value is a known member of the StatisticsServiceExportReportParamsFormat enum.
+func (e StatisticsServiceExportReportParamsFormat) Valid() bool {
+	switch e {
+	case StatisticsServiceExportReportParamsFormatCSV:
+		return true
+	case StatisticsServiceExportReportParamsFormatFORMATUNSPECIFIED:
+		return true
+	case StatisticsServiceExportReportParamsFormatXLSX:
 		return true
 	default:
 		return false
@@ -1287,6 +1326,15 @@ type PrivacyServiceWithdrawConsentBody struct {
 //   - DISTANCE: Từ xa.
 //   - OTHER_MODE: Another mode.
 type QualificationStudyMode string
+
+// ReportTemplate The figures a report holds.
+//
+//   - TEMPLATE_UNSPECIFIED: Not a template.
+//   - YEARLY_WORKFORCE: Báo cáo năm về đội ngũ trí thức: headcounts by highest degree, area of
+//
+// expertise and administrative unit; the same by 2024 district; the
+// indicators on as_of and a year before, with the changes.
+type ReportTemplate string
 
 // ApiHttpBody Message that represents an arbitrary HTTP body. It should only be used for
 // payload formats that can't be represented as JSON, such as raw binary or
@@ -2287,6 +2335,15 @@ type V1ListQualificationsResponse struct {
 	TotalSize *int32 `json:"totalSize,omitempty"`
 }
 
+// V1ListReportsResponse The response of ListReports.
+type V1ListReportsResponse struct {
+	// NextPageToken The token of the next page; empty on the last.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+
+	// Reports The reports, the latest made first, without their tables.
+	Reports *[]V1Report `json:"reports,omitempty"`
+}
+
 // V1Membership A person's membership of an association, from the registration to its
 // end.
 //
@@ -2896,6 +2953,54 @@ type V1RegisterMemberResponse struct {
 
 	// PersonCreated Whether the person was created by this registration.
 	PersonCreated *bool `json:"personCreated,omitempty"`
+}
+
+// V1Report A report: the figures of a template on a date, made once and frozen.
+type V1Report struct {
+	// AsOf * A full date, with non-zero year, month, and day values.
+	// * A month and day, with a zero year (for example, an anniversary).
+	// * A year on its own, with a zero month and a zero day.
+	// * A year and month, with a zero day (for example, a credit card expiration
+	//   date).
+	//
+	// Related types:
+	//
+	// * [google.type.TimeOfDay][google.type.TimeOfDay]
+	// * [google.type.DateTime][google.type.DateTime]
+	// * [google.protobuf.Timestamp][google.protobuf.Timestamp]
+	AsOf TypeDate `json:"asOf"`
+
+	// CreateTime When the report was made.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// Indicators The response of GetIndicators.
+	Indicators *V1GetIndicatorsResponse `json:"indicators,omitempty"`
+
+	// Name The report's name, reports/{report}.
+	Name *string `json:"name,omitempty"`
+
+	// PreviousIndicators The response of GetIndicators.
+	PreviousIndicators *V1GetIndicatorsResponse `json:"previousIndicators,omitempty"`
+
+	// Tables The tables, in order.
+	Tables *[]V1ReportTable `json:"tables,omitempty"`
+
+	// Template The figures a report holds.
+	//
+	//  - TEMPLATE_UNSPECIFIED: Not a template.
+	//  - YEARLY_WORKFORCE: Báo cáo năm về đội ngũ trí thức: headcounts by highest degree, area of
+	// expertise and administrative unit; the same by 2024 district; the
+	// indicators on as_of and a year before, with the changes.
+	Template ReportTemplate `json:"template"`
+}
+
+// V1ReportTable A table of a report.
+type V1ReportTable struct {
+	// Statistics The response of ComputeStatistics.
+	Statistics *V1ComputeStatisticsResponse `json:"statistics,omitempty"`
+
+	// Title The table's Vietnamese title.
+	Title *string `json:"title,omitempty"`
 }
 
 // V1RevisionValues The values of a revision: the resource written, holding only the changed
@@ -4052,6 +4157,34 @@ type ReferenceServiceListQualificationLevelsParams struct {
 	PageToken *string `form:"pageToken,omitempty" json:"pageToken,omitempty"`
 }
 
+// StatisticsServiceListReportsParams defines parameters for StatisticsServiceListReports.
+type StatisticsServiceListReportsParams struct {
+	// PageSize At most this many reports (50 when 0, at most 1000).
+	PageSize *int32 `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+
+	// PageToken The next_page_token of the previous page.
+	PageToken *string `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+}
+
+// StatisticsServiceCreateReportParams defines parameters for StatisticsServiceCreateReport.
+type StatisticsServiceCreateReportParams struct {
+	// ReportId The {report} in reports/{report}; the service picks one when empty.
+	ReportId *string `form:"reportId,omitempty" json:"reportId,omitempty"`
+}
+
+// StatisticsServiceExportReportParams defines parameters for StatisticsServiceExportReport.
+type StatisticsServiceExportReportParams struct {
+	// Format XLSX unless CSV.
+	//
+	//  - FORMAT_UNSPECIFIED: XLSX.
+	//  - XLSX: An Excel workbook.
+	//  - CSV: A CSV file, UTF-8 with a byte-order mark.
+	Format *StatisticsServiceExportReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// StatisticsServiceExportReportParamsFormat defines parameters for StatisticsServiceExportReport.
+type StatisticsServiceExportReportParamsFormat string
+
 // StatisticsServiceComputeStatisticsParams defines parameters for StatisticsServiceComputeStatistics.
 type StatisticsServiceComputeStatisticsParams struct {
 	// Filter The people to count: a filter in the language of ListPeople
@@ -4365,6 +4498,9 @@ type PersonServiceUndeletePersonJSONRequestBody = PersonServiceUndeletePersonBod
 
 // TransferServiceImportPeopleJSONRequestBody defines body for TransferServiceImportPeople for application/json ContentType.
 type TransferServiceImportPeopleJSONRequestBody = ApiHttpBody
+
+// StatisticsServiceCreateReportJSONRequestBody defines body for StatisticsServiceCreateReport for application/json ContentType.
+type StatisticsServiceCreateReportJSONRequestBody = V1Report
 
 // StatisticsServiceUpdateStatisticsSettingsJSONRequestBody defines body for StatisticsServiceUpdateStatisticsSettings for application/json ContentType.
 type StatisticsServiceUpdateStatisticsSettingsJSONRequestBody = V1StatisticsSettings
@@ -5238,6 +5374,46 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/qualificationLevels/{qualificationLevel} (the `ReferenceServiceGetQualificationLevel` operationId).
 	ReferenceServiceGetQualificationLevel(ctx context.Context, qualificationLevel string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StatisticsServiceListReports Lists the reports, the latest made first.
+	//
+	// Corresponds with GET /v1/reports (the `StatisticsServiceListReports` operationId).
+	StatisticsServiceListReports(ctx context.Context, params *StatisticsServiceListReportsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StatisticsServiceCreateReportWithBody Makes a report (https://google.aip.dev/133): the figures of a template
+	// on a date, computed once and kept as made. A report is frozen: later
+	// changes to the registry, the reference lists or the threshold do not
+	// change it; make another for new figures. The operation ends with the
+	// Report.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/reports (the `StatisticsServiceCreateReport` operationId).
+	StatisticsServiceCreateReportWithBody(ctx context.Context, params *StatisticsServiceCreateReportParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StatisticsServiceCreateReport Makes a report (https://google.aip.dev/133): the figures of a template
+	// on a date, computed once and kept as made. A report is frozen: later
+	// changes to the registry, the reference lists or the threshold do not
+	// change it; make another for new figures. The operation ends with the
+	// Report.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/reports (the `StatisticsServiceCreateReport` operationId).
+	StatisticsServiceCreateReport(ctx context.Context, params *StatisticsServiceCreateReportParams, body StatisticsServiceCreateReportJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StatisticsServiceGetReport Returns a report as it was made.
+	//
+	// Corresponds with GET /v1/reports/{report} (the `StatisticsServiceGetReport` operationId).
+	StatisticsServiceGetReport(ctx context.Context, report string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StatisticsServiceExportReport A report as a file for a spreadsheet: XLSX, a sheet per table and one
+	// for the indicators, or CSV, the tables one after another; suppressed
+	// counts read "<5" (the threshold) or "ẩn" (withheld to protect
+	// another), and a legend says so.
+	//
+	// Corresponds with GET /v1/reports/{report}:export (the `StatisticsServiceExportReport` operationId).
+	StatisticsServiceExportReport(ctx context.Context, report string, params *StatisticsServiceExportReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// StatisticsServiceComputeStatistics Counts the people who match a filter, broken down by one to three
 	// dimensions: one row for each combination of values that someone has.
@@ -7015,6 +7191,96 @@ func (c *Client) ReferenceServiceListQualificationLevels(ctx context.Context, pa
 // Corresponds with GET /v1/qualificationLevels/{qualificationLevel} (the `ReferenceServiceGetQualificationLevel` operationId).
 func (c *Client) ReferenceServiceGetQualificationLevel(ctx context.Context, qualificationLevel string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReferenceServiceGetQualificationLevelRequest(c.Server, qualificationLevel)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StatisticsServiceListReports Lists the reports, the latest made first.
+//
+// Corresponds with GET /v1/reports (the `StatisticsServiceListReports` operationId).
+func (c *Client) StatisticsServiceListReports(ctx context.Context, params *StatisticsServiceListReportsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStatisticsServiceListReportsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StatisticsServiceCreateReportWithBody Makes a report (https://google.aip.dev/133): the figures of a template
+// on a date, computed once and kept as made. A report is frozen: later
+// changes to the registry, the reference lists or the threshold do not
+// change it; make another for new figures. The operation ends with the
+// Report.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/reports (the `StatisticsServiceCreateReport` operationId).
+func (c *Client) StatisticsServiceCreateReportWithBody(ctx context.Context, params *StatisticsServiceCreateReportParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStatisticsServiceCreateReportRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StatisticsServiceCreateReport Makes a report (https://google.aip.dev/133): the figures of a template
+// on a date, computed once and kept as made. A report is frozen: later
+// changes to the registry, the reference lists or the threshold do not
+// change it; make another for new figures. The operation ends with the
+// Report.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/reports (the `StatisticsServiceCreateReport` operationId).
+func (c *Client) StatisticsServiceCreateReport(ctx context.Context, params *StatisticsServiceCreateReportParams, body StatisticsServiceCreateReportJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStatisticsServiceCreateReportRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StatisticsServiceGetReport Returns a report as it was made.
+//
+// Corresponds with GET /v1/reports/{report} (the `StatisticsServiceGetReport` operationId).
+func (c *Client) StatisticsServiceGetReport(ctx context.Context, report string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStatisticsServiceGetReportRequest(c.Server, report)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StatisticsServiceExportReport A report as a file for a spreadsheet: XLSX, a sheet per table and one
+// for the indicators, or CSV, the tables one after another; suppressed
+// counts read "<5" (the threshold) or "ẩn" (withheld to protect
+// another), and a legend says so.
+//
+// Corresponds with GET /v1/reports/{report}:export (the `StatisticsServiceExportReport` operationId).
+func (c *Client) StatisticsServiceExportReport(ctx context.Context, report string, params *StatisticsServiceExportReportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStatisticsServiceExportReportRequest(c.Server, report, params)
 	if err != nil {
 		return nil, err
 	}
@@ -11962,6 +12228,234 @@ func NewReferenceServiceGetQualificationLevelRequest(server string, qualificatio
 	return req, nil
 }
 
+// NewStatisticsServiceListReportsRequest constructs an http.Request for the StatisticsServiceListReports method
+func NewStatisticsServiceListReportsRequest(server string, params *StatisticsServiceListReportsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/reports")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageToken", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewStatisticsServiceCreateReportRequest calls the generic StatisticsServiceCreateReport builder with application/json body
+func NewStatisticsServiceCreateReportRequest(server string, params *StatisticsServiceCreateReportParams, body StatisticsServiceCreateReportJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewStatisticsServiceCreateReportRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewStatisticsServiceCreateReportRequestWithBody constructs an http.Request for the StatisticsServiceCreateReport method, with any body, and a specified content type
+func NewStatisticsServiceCreateReportRequestWithBody(server string, params *StatisticsServiceCreateReportParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/reports")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ReportId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "reportId", *params.ReportId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewStatisticsServiceGetReportRequest constructs an http.Request for the StatisticsServiceGetReport method
+func NewStatisticsServiceGetReportRequest(server string, report string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "report", report, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/reports/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewStatisticsServiceExportReportRequest constructs an http.Request for the StatisticsServiceExportReport method
+func NewStatisticsServiceExportReportRequest(server string, report string, params *StatisticsServiceExportReportParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "report", report, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/reports/%s:export", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewStatisticsServiceComputeStatisticsRequest constructs an http.Request for the StatisticsServiceComputeStatistics method
 func NewStatisticsServiceComputeStatisticsRequest(server string, params *StatisticsServiceComputeStatisticsParams) (*http.Request, error) {
 	var err error
@@ -13278,6 +13772,52 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/qualificationLevels/{qualificationLevel} (the `ReferenceServiceGetQualificationLevel` operationId).
 	ReferenceServiceGetQualificationLevelWithResponse(ctx context.Context, qualificationLevel string, reqEditors ...RequestEditorFn) (*ReferenceServiceGetQualificationLevelResponse, error)
+
+	// StatisticsServiceListReportsWithResponse Lists the reports, the latest made first.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/reports (the `StatisticsServiceListReports` operationId).
+	StatisticsServiceListReportsWithResponse(ctx context.Context, params *StatisticsServiceListReportsParams, reqEditors ...RequestEditorFn) (*StatisticsServiceListReportsResponse, error)
+
+	// StatisticsServiceCreateReportWithBodyWithResponse Makes a report (https://google.aip.dev/133): the figures of a template
+	// on a date, computed once and kept as made. A report is frozen: later
+	// changes to the registry, the reference lists or the threshold do not
+	// change it; make another for new figures. The operation ends with the
+	// Report.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/reports (the `StatisticsServiceCreateReport` operationId).
+	StatisticsServiceCreateReportWithBodyWithResponse(ctx context.Context, params *StatisticsServiceCreateReportParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*StatisticsServiceCreateReportResponse, error)
+
+	// StatisticsServiceCreateReportWithResponse Makes a report (https://google.aip.dev/133): the figures of a template
+	// on a date, computed once and kept as made. A report is frozen: later
+	// changes to the registry, the reference lists or the threshold do not
+	// change it; make another for new figures. The operation ends with the
+	// Report.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/reports (the `StatisticsServiceCreateReport` operationId).
+	StatisticsServiceCreateReportWithResponse(ctx context.Context, params *StatisticsServiceCreateReportParams, body StatisticsServiceCreateReportJSONRequestBody, reqEditors ...RequestEditorFn) (*StatisticsServiceCreateReportResponse, error)
+
+	// StatisticsServiceGetReportWithResponse Returns a report as it was made.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/reports/{report} (the `StatisticsServiceGetReport` operationId).
+	StatisticsServiceGetReportWithResponse(ctx context.Context, report string, reqEditors ...RequestEditorFn) (*StatisticsServiceGetReportResponse, error)
+
+	// StatisticsServiceExportReportWithResponse A report as a file for a spreadsheet: XLSX, a sheet per table and one
+	// for the indicators, or CSV, the tables one after another; suppressed
+	// counts read "<5" (the threshold) or "ẩn" (withheld to protect
+	// another), and a legend says so.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/reports/{report}:export (the `StatisticsServiceExportReport` operationId).
+	StatisticsServiceExportReportWithResponse(ctx context.Context, report string, params *StatisticsServiceExportReportParams, reqEditors ...RequestEditorFn) (*StatisticsServiceExportReportResponse, error)
 
 	// StatisticsServiceComputeStatisticsWithResponse Counts the people who match a filter, broken down by one to three
 	// dimensions: one row for each combination of values that someone has.
@@ -16743,6 +17283,198 @@ func (r ReferenceServiceGetQualificationLevelResponse) ContentType() string {
 	return ""
 }
 
+type StatisticsServiceListReportsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ListReportsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r StatisticsServiceListReportsResponse) GetJSON200() *V1ListReportsResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r StatisticsServiceListReportsResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r StatisticsServiceListReportsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r StatisticsServiceListReportsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r StatisticsServiceListReportsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r StatisticsServiceListReportsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type StatisticsServiceCreateReportResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *GoogleLongrunningOperation
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r StatisticsServiceCreateReportResponse) GetJSON200() *GoogleLongrunningOperation {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r StatisticsServiceCreateReportResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r StatisticsServiceCreateReportResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r StatisticsServiceCreateReportResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r StatisticsServiceCreateReportResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r StatisticsServiceCreateReportResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type StatisticsServiceGetReportResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Report
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r StatisticsServiceGetReportResponse) GetJSON200() *V1Report {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r StatisticsServiceGetReportResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r StatisticsServiceGetReportResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r StatisticsServiceGetReportResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r StatisticsServiceGetReportResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r StatisticsServiceGetReportResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type StatisticsServiceExportReportResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ApiHttpBody
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r StatisticsServiceExportReportResponse) GetJSON200() *ApiHttpBody {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r StatisticsServiceExportReportResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r StatisticsServiceExportReportResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r StatisticsServiceExportReportResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r StatisticsServiceExportReportResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r StatisticsServiceExportReportResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type StatisticsServiceComputeStatisticsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -18397,6 +19129,82 @@ func (c *ClientWithResponses) ReferenceServiceGetQualificationLevelWithResponse(
 		return nil, err
 	}
 	return ParseReferenceServiceGetQualificationLevelResponse(rsp)
+}
+
+// StatisticsServiceListReportsWithResponse Lists the reports, the latest made first.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/reports (the `StatisticsServiceListReports` operationId).
+func (c *ClientWithResponses) StatisticsServiceListReportsWithResponse(ctx context.Context, params *StatisticsServiceListReportsParams, reqEditors ...RequestEditorFn) (*StatisticsServiceListReportsResponse, error) {
+	rsp, err := c.StatisticsServiceListReports(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStatisticsServiceListReportsResponse(rsp)
+}
+
+// StatisticsServiceCreateReportWithBodyWithResponse Makes a report (https://google.aip.dev/133): the figures of a template
+// on a date, computed once and kept as made. A report is frozen: later
+// changes to the registry, the reference lists or the threshold do not
+// change it; make another for new figures. The operation ends with the
+// Report.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/reports (the `StatisticsServiceCreateReport` operationId).
+func (c *ClientWithResponses) StatisticsServiceCreateReportWithBodyWithResponse(ctx context.Context, params *StatisticsServiceCreateReportParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*StatisticsServiceCreateReportResponse, error) {
+	rsp, err := c.StatisticsServiceCreateReportWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStatisticsServiceCreateReportResponse(rsp)
+}
+
+// StatisticsServiceCreateReportWithResponse Makes a report (https://google.aip.dev/133): the figures of a template
+// on a date, computed once and kept as made. A report is frozen: later
+// changes to the registry, the reference lists or the threshold do not
+// change it; make another for new figures. The operation ends with the
+// Report.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/reports (the `StatisticsServiceCreateReport` operationId).
+func (c *ClientWithResponses) StatisticsServiceCreateReportWithResponse(ctx context.Context, params *StatisticsServiceCreateReportParams, body StatisticsServiceCreateReportJSONRequestBody, reqEditors ...RequestEditorFn) (*StatisticsServiceCreateReportResponse, error) {
+	rsp, err := c.StatisticsServiceCreateReport(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStatisticsServiceCreateReportResponse(rsp)
+}
+
+// StatisticsServiceGetReportWithResponse Returns a report as it was made.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/reports/{report} (the `StatisticsServiceGetReport` operationId).
+func (c *ClientWithResponses) StatisticsServiceGetReportWithResponse(ctx context.Context, report string, reqEditors ...RequestEditorFn) (*StatisticsServiceGetReportResponse, error) {
+	rsp, err := c.StatisticsServiceGetReport(ctx, report, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStatisticsServiceGetReportResponse(rsp)
+}
+
+// StatisticsServiceExportReportWithResponse A report as a file for a spreadsheet: XLSX, a sheet per table and one
+// for the indicators, or CSV, the tables one after another; suppressed
+// counts read "<5" (the threshold) or "ẩn" (withheld to protect
+// another), and a legend says so.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/reports/{report}:export (the `StatisticsServiceExportReport` operationId).
+func (c *ClientWithResponses) StatisticsServiceExportReportWithResponse(ctx context.Context, report string, params *StatisticsServiceExportReportParams, reqEditors ...RequestEditorFn) (*StatisticsServiceExportReportResponse, error) {
+	rsp, err := c.StatisticsServiceExportReport(ctx, report, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStatisticsServiceExportReportResponse(rsp)
 }
 
 // StatisticsServiceComputeStatisticsWithResponse Counts the people who match a filter, broken down by one to three
@@ -20816,6 +21624,138 @@ func ParseReferenceServiceGetQualificationLevelResponse(rsp *http.Response) (*Re
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest V1QualificationLevel
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseStatisticsServiceListReportsResponse parses an HTTP response from a StatisticsServiceListReportsWithResponse call
+func ParseStatisticsServiceListReportsResponse(rsp *http.Response) (*StatisticsServiceListReportsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &StatisticsServiceListReportsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ListReportsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseStatisticsServiceCreateReportResponse parses an HTTP response from a StatisticsServiceCreateReportWithResponse call
+func ParseStatisticsServiceCreateReportResponse(rsp *http.Response) (*StatisticsServiceCreateReportResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &StatisticsServiceCreateReportResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest GoogleLongrunningOperation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseStatisticsServiceGetReportResponse parses an HTTP response from a StatisticsServiceGetReportWithResponse call
+func ParseStatisticsServiceGetReportResponse(rsp *http.Response) (*StatisticsServiceGetReportResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &StatisticsServiceGetReportResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Report
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseStatisticsServiceExportReportResponse parses an HTTP response from a StatisticsServiceExportReportWithResponse call
+func ParseStatisticsServiceExportReportResponse(rsp *http.Response) (*StatisticsServiceExportReportResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &StatisticsServiceExportReportResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ApiHttpBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
