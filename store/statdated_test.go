@@ -242,3 +242,25 @@ func TestKeepTop(t *testing.T) {
 		t.Errorf("got %q, want %q (ties by name)", values, want)
 	}
 }
+
+// A report runs in an operation: the read budget of a call does not bound
+// it, as it bounds the same answer asked for directly.
+func TestReportReadsPastTheCallBudget(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	bulkLoad(t, db, 5000, 1)
+	db.SetReadBudget(time.Nanosecond) // any read that runs long enough to be measured
+	asOf := &date.Date{Year: 2021, Month: 6, Day: 30}
+	_, err := db.ComputeStatistics(ctx, StatsQuery{AsOf: asOf, Dimensions: []Dimension{pb.ComputeStatisticsRequest_HIGHEST_QUALIFICATION_LEVEL,
+		pb.ComputeStatisticsRequest_FIELD, pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT}})
+	if errCode(err) != ResourceExhausted {
+		t.Errorf("the call: %v, want its budget exhausted", err)
+	}
+	r, err := db.MakeReport(ctx, &pb.Report{Template: pb.Report_YEARLY_WORKFORCE, AsOf: asOf}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.GetTables()[0].GetStatistics().GetTotal(); got != 5000 {
+		t.Errorf("the report counts %d, want 5000", got)
+	}
+}

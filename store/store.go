@@ -283,7 +283,7 @@ func (db *DB) read(ctx context.Context, fn func(tx *Tx) error) error {
 		return dbError(err)
 	}
 	defer conn.Close()
-	b, err := startBudget(conn, db.ReadBudget())
+	b, err := startBudget(conn, readBudgetOf(ctx, db))
 	if err != nil {
 		return err
 	}
