@@ -49,9 +49,14 @@ func (db *DB) GetIndicators(ctx context.Context, filter string, asOfDate *date.D
 		if where != "" {
 			conds = append(conds, where)
 		}
-		from, rank, title := statsFrom(where, false), "p.highest_level_rank", "p.academic_title"
+		from, rank, title := statsFrom(where, false)+whereSQL(conds), "p.highest_level_rank", "p.academic_title"
 		if on.dated {
-			from, rank, title = "people p", on.levelRankOn(), on.titleOn()
+			// Each person's level and title of the day, looked up once: LIMIT
+			// keeps SQLite from flattening the subquery into the sums, which
+			// would look the level up twice.
+			from = "(SELECT p.*, " + on.levelRankOn() + " AS dated_rank, " + on.titleOn() + " AS dated_title FROM people p" +
+				whereSQL(conds) + " LIMIT -1) p"
+			rank, title = "p.dated_rank", "p.dated_title"
 		}
 		// One pass: the population and every numerator.
 		q := `SELECT COUNT(*),
@@ -62,7 +67,7 @@ func (db *DB) GetIndicators(ctx context.Context, filter string, asOfDate *date.D
 			IFNULL(SUM(p.birth_year != 0 AND ? - p.birth_year - ((p.birth_month * 100 + p.birth_day) > ?) < 35), 0),
 			IFNULL(SUM(p.ethnicity != '' AND p.ethnicity != ?), 0),
 			IFNULL(SUM(p.work_location IN (?, ?)), 0)
-			FROM ` + from + whereSQL(conds)
+			FROM ` + from
 		args := []any{master, doctor, int32(pb.Person_FEMALE), day.Year(), int(day.Month())*100 + day.Day(), kinhCode,
 			int32(pb.Person_ELSEWHERE_IN_VIETNAM), int32(pb.Person_ABROAD)}
 		var den int
@@ -71,7 +76,9 @@ func (db *DB) GetIndicators(ctx context.Context, filter string, asOfDate *date.D
 		for i := range nums {
 			dest = append(dest, &nums[i])
 		}
-		if err := tx.QueryRowContext(ctx, q, append(args, whereArgs...)...).Scan(dest...); err != nil {
+		// The filter's placeholders follow the sums', in the subquery too.
+		args = append(args, whereArgs...)
+		if err := tx.QueryRowContext(ctx, q, args...).Scan(dest...); err != nil {
 			return dbError(err)
 		}
 		out = &pb.GetIndicatorsResponse{SuppressionThreshold: int32(threshold), AsOf: protoDate(asOf)}
