@@ -19,7 +19,6 @@ import (
 	date "google.golang.org/genproto/googleapis/type/date"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
-	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
@@ -405,7 +404,7 @@ func (x Report_Template) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Report_Template.Descriptor instead.
 func (Report_Template) EnumDescriptor() ([]byte, []int) {
-	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{10, 0}
+	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{7, 0}
 }
 
 // The file's format.
@@ -458,7 +457,7 @@ func (x ExportReportRequest_Format) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ExportReportRequest_Format.Descriptor instead.
 func (ExportReportRequest_Format) EnumDescriptor() ([]byte, []int) {
-	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{17, 0}
+	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{14, 0}
 }
 
 // The request for ComputeStatistics.
@@ -1095,204 +1094,6 @@ func (x *Indicator) GetSuppressed() bool {
 	return false
 }
 
-// The settings of the statistics: a singleton (https://google.aip.dev/156).
-type StatisticsSettings struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// The resource name, always `statisticsSettings`.
-	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	// Counts from 1 to this minus one are suppressed; 5 by default, never
-	// below 3.
-	SuppressionThreshold int32 `protobuf:"varint,2,opt,name=suppression_threshold,json=suppressionThreshold,proto3" json:"suppression_threshold,omitempty"`
-	// When the settings last changed; unset while they are the defaults.
-	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
-	// A checksum of the settings (https://google.aip.dev/154): send it back
-	// on update to make sure nobody changed them in between.
-	Etag          string `protobuf:"bytes,4,opt,name=etag,proto3" json:"etag,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *StatisticsSettings) Reset() {
-	*x = StatisticsSettings{}
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[7]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *StatisticsSettings) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*StatisticsSettings) ProtoMessage() {}
-
-func (x *StatisticsSettings) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[7]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use StatisticsSettings.ProtoReflect.Descriptor instead.
-func (*StatisticsSettings) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{7}
-}
-
-func (x *StatisticsSettings) GetName() string {
-	if x != nil {
-		return x.Name
-	}
-	return ""
-}
-
-func (x *StatisticsSettings) GetSuppressionThreshold() int32 {
-	if x != nil {
-		return x.SuppressionThreshold
-	}
-	return 0
-}
-
-func (x *StatisticsSettings) GetUpdateTime() *timestamppb.Timestamp {
-	if x != nil {
-		return x.UpdateTime
-	}
-	return nil
-}
-
-func (x *StatisticsSettings) GetEtag() string {
-	if x != nil {
-		return x.Etag
-	}
-	return ""
-}
-
-// The request for GetStatisticsSettings.
-type GetStatisticsSettingsRequest struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// The settings' name, `statisticsSettings`; empty means the same.
-	// (-- api-linter: core::0131::request-name-behavior=disabled
-	//
-	//	aip.dev/not-precedent: the REST URL of the singleton carries no
-	//	variable, so a REST request has no name; see GetStatisticsSettings. --)
-	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *GetStatisticsSettingsRequest) Reset() {
-	*x = GetStatisticsSettingsRequest{}
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[8]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *GetStatisticsSettingsRequest) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*GetStatisticsSettingsRequest) ProtoMessage() {}
-
-func (x *GetStatisticsSettingsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[8]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use GetStatisticsSettingsRequest.ProtoReflect.Descriptor instead.
-func (*GetStatisticsSettingsRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{8}
-}
-
-func (x *GetStatisticsSettingsRequest) GetName() string {
-	if x != nil {
-		return x.Name
-	}
-	return ""
-}
-
-// The request for UpdateStatisticsSettings.
-type UpdateStatisticsSettingsRequest struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// The settings with their new values; `settings.name` is
-	// `statisticsSettings`.
-	// (-- api-linter: core::0134::request-unknown-fields=disabled
-	//
-	//	api-linter: core::0134::request-resource-field=disabled
-	//	aip.dev/not-precedent: the singleton StatisticsSettings is called
-	//	settings in the request, as published; renaming it would change the
-	//	JSON body. --)
-	Settings *StatisticsSettings `protobuf:"bytes,1,opt,name=settings,proto3" json:"settings,omitempty"`
-	// The fields to change (https://google.aip.dev/134). Over REST it
-	// defaults to the fields present in the body.
-	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
-	// Check the request and return what the settings would become, without
-	// changing them (https://google.aip.dev/163).
-	ValidateOnly  bool `protobuf:"varint,3,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *UpdateStatisticsSettingsRequest) Reset() {
-	*x = UpdateStatisticsSettingsRequest{}
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[9]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *UpdateStatisticsSettingsRequest) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*UpdateStatisticsSettingsRequest) ProtoMessage() {}
-
-func (x *UpdateStatisticsSettingsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[9]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use UpdateStatisticsSettingsRequest.ProtoReflect.Descriptor instead.
-func (*UpdateStatisticsSettingsRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{9}
-}
-
-func (x *UpdateStatisticsSettingsRequest) GetSettings() *StatisticsSettings {
-	if x != nil {
-		return x.Settings
-	}
-	return nil
-}
-
-func (x *UpdateStatisticsSettingsRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
-	if x != nil {
-		return x.UpdateMask
-	}
-	return nil
-}
-
-func (x *UpdateStatisticsSettingsRequest) GetValidateOnly() bool {
-	if x != nil {
-		return x.ValidateOnly
-	}
-	return false
-}
-
 // A report: the figures of a template on a date, made once and frozen.
 type Report struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1319,7 +1120,7 @@ type Report struct {
 
 func (x *Report) Reset() {
 	*x = Report{}
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[10]
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1331,7 +1132,7 @@ func (x *Report) String() string {
 func (*Report) ProtoMessage() {}
 
 func (x *Report) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[10]
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1344,7 +1145,7 @@ func (x *Report) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Report.ProtoReflect.Descriptor instead.
 func (*Report) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{10}
+	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Report) GetName() string {
@@ -1409,7 +1210,7 @@ type ReportTable struct {
 
 func (x *ReportTable) Reset() {
 	*x = ReportTable{}
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[11]
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1421,7 +1222,7 @@ func (x *ReportTable) String() string {
 func (*ReportTable) ProtoMessage() {}
 
 func (x *ReportTable) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[11]
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1434,7 +1235,7 @@ func (x *ReportTable) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportTable.ProtoReflect.Descriptor instead.
 func (*ReportTable) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{11}
+	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ReportTable) GetTitle() string {
@@ -1464,7 +1265,7 @@ type CreateReportRequest struct {
 
 func (x *CreateReportRequest) Reset() {
 	*x = CreateReportRequest{}
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[12]
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1476,7 +1277,7 @@ func (x *CreateReportRequest) String() string {
 func (*CreateReportRequest) ProtoMessage() {}
 
 func (x *CreateReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[12]
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1489,7 +1290,7 @@ func (x *CreateReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateReportRequest.ProtoReflect.Descriptor instead.
 func (*CreateReportRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{12}
+	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *CreateReportRequest) GetReport() *Report {
@@ -1517,7 +1318,7 @@ type CreateReportMetadata struct {
 
 func (x *CreateReportMetadata) Reset() {
 	*x = CreateReportMetadata{}
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[13]
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1529,7 +1330,7 @@ func (x *CreateReportMetadata) String() string {
 func (*CreateReportMetadata) ProtoMessage() {}
 
 func (x *CreateReportMetadata) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[13]
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1542,7 +1343,7 @@ func (x *CreateReportMetadata) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateReportMetadata.ProtoReflect.Descriptor instead.
 func (*CreateReportMetadata) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{13}
+	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *CreateReportMetadata) GetCreateTime() *timestamppb.Timestamp {
@@ -1563,7 +1364,7 @@ type GetReportRequest struct {
 
 func (x *GetReportRequest) Reset() {
 	*x = GetReportRequest{}
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[14]
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1575,7 +1376,7 @@ func (x *GetReportRequest) String() string {
 func (*GetReportRequest) ProtoMessage() {}
 
 func (x *GetReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[14]
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1588,7 +1389,7 @@ func (x *GetReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReportRequest.ProtoReflect.Descriptor instead.
 func (*GetReportRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{14}
+	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *GetReportRequest) GetName() string {
@@ -1611,7 +1412,7 @@ type ListReportsRequest struct {
 
 func (x *ListReportsRequest) Reset() {
 	*x = ListReportsRequest{}
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[15]
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1623,7 +1424,7 @@ func (x *ListReportsRequest) String() string {
 func (*ListReportsRequest) ProtoMessage() {}
 
 func (x *ListReportsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[15]
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1636,7 +1437,7 @@ func (x *ListReportsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReportsRequest.ProtoReflect.Descriptor instead.
 func (*ListReportsRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{15}
+	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ListReportsRequest) GetPageSize() int32 {
@@ -1666,7 +1467,7 @@ type ListReportsResponse struct {
 
 func (x *ListReportsResponse) Reset() {
 	*x = ListReportsResponse{}
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[16]
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1678,7 +1479,7 @@ func (x *ListReportsResponse) String() string {
 func (*ListReportsResponse) ProtoMessage() {}
 
 func (x *ListReportsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[16]
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1691,7 +1492,7 @@ func (x *ListReportsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReportsResponse.ProtoReflect.Descriptor instead.
 func (*ListReportsResponse) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{16}
+	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ListReportsResponse) GetReports() []*Report {
@@ -1721,7 +1522,7 @@ type ExportReportRequest struct {
 
 func (x *ExportReportRequest) Reset() {
 	*x = ExportReportRequest{}
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[17]
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1733,7 +1534,7 @@ func (x *ExportReportRequest) String() string {
 func (*ExportReportRequest) ProtoMessage() {}
 
 func (x *ExportReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[17]
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1746,7 +1547,7 @@ func (x *ExportReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportReportRequest.ProtoReflect.Descriptor instead.
 func (*ExportReportRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{17}
+	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ExportReportRequest) GetName() string {
@@ -1768,7 +1569,7 @@ var File_trithuc_v1_statistics_proto protoreflect.FileDescriptor
 const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\n" +
 	"\x1btrithuc/v1/statistics.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a\x19google/api/resource.proto\x1a#google/longrunning/operations.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\xf9\x05\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a\x19google/api/resource.proto\x1a#google/longrunning/operations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a$trithuc/v1/statistics_settings.proto\"\xf9\x05\n" +
 	"\x18ComputeStatisticsRequest\x12 \n" +
 	"\x06filter\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12h\n" +
 	"\n" +
@@ -1865,24 +1666,7 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\n" +
 	"_numeratorB\x0e\n" +
 	"\f_denominatorB\b\n" +
-	"\x06_share\"\xa8\x02\n" +
-	"\x12StatisticsSettings\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12?\n" +
-	"\x15suppression_threshold\x18\x02 \x01(\x05B\n" +
-	"\xbaH\a\x1a\x05\x18\xe8\a(\x03R\x14suppressionThreshold\x12@\n" +
-	"\vupdate_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
-	"updateTime\x12\x12\n" +
-	"\x04etag\x18\x04 \x01(\tR\x04etag:b\xeaA_\n" +
-	"!trithuc.gov.vn/StatisticsSettings\x12\x12statisticsSettings*\x12statisticsSettings2\x12statisticsSettings\"y\n" +
-	"\x1cGetStatisticsSettingsRequest\x12Y\n" +
-	"\x04name\x18\x01 \x01(\tBE\xe0A\x01\xfaA#\n" +
-	"!trithuc.gov.vn/StatisticsSettings\xbaH\x19\xd8\x01\x01r\x14\n" +
-	"\x12statisticsSettingsR\x04name\"\xcf\x01\n" +
-	"\x1fUpdateStatisticsSettingsRequest\x12E\n" +
-	"\bsettings\x18\x01 \x01(\v2\x1e.trithuc.v1.StatisticsSettingsB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\bsettings\x12@\n" +
-	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x01R\n" +
-	"updateMask\x12#\n" +
-	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xac\x04\n" +
+	"\x06_share\"\xb0\x04\n" +
 	"\x06Report\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12I\n" +
 	"\btemplate\x18\x02 \x01(\x0e2\x1b.trithuc.v1.Report.TemplateB\x10\xe0A\x02\xe0A\x05\xbaH\a\x82\x01\x04\x10\x01 \x00R\btemplate\x12.\n" +
@@ -1896,8 +1680,8 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\x13previous_indicators\x18\a \x01(\v2!.trithuc.v1.GetIndicatorsResponseB\x03\xe0A\x03R\x12previousIndicators\":\n" +
 	"\bTemplate\x12\x18\n" +
 	"\x14TEMPLATE_UNSPECIFIED\x10\x00\x12\x14\n" +
-	"\x10YEARLY_WORKFORCE\x10\x01:9\xeaA6\n" +
-	"\x11trithuc.v1/Report\x12\x10reports/{report}*\areports2\x06report\"j\n" +
+	"\x10YEARLY_WORKFORCE\x10\x01:=\xeaA:\n" +
+	"\x15trithuc.gov.vn/Report\x12\x10reports/{report}*\areports2\x06report\"j\n" +
 	"\vReportTable\x12\x14\n" +
 	"\x05title\x18\x01 \x01(\tR\x05title\x12E\n" +
 	"\n" +
@@ -1908,10 +1692,10 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\treport_id\x18\x02 \x01(\tB-\xbaH*r(\x18?2$^([a-z]([a-z0-9-]{0,61}[a-z0-9])?)?$R\breportId\"S\n" +
 	"\x14CreateReportMetadata\x12;\n" +
 	"\vcreate_time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\"A\n" +
-	"\x10GetReportRequest\x12-\n" +
-	"\x04name\x18\x01 \x01(\tB\x19\xe0A\x02\xfaA\x13\n" +
-	"\x11trithuc.v1/ReportR\x04name\"\\\n" +
+	"createTime\"E\n" +
+	"\x10GetReportRequest\x121\n" +
+	"\x04name\x18\x01 \x01(\tB\x1d\xe0A\x02\xfaA\x17\n" +
+	"\x15trithuc.gov.vn/ReportR\x04name\"\\\n" +
 	"\x12ListReportsRequest\x12'\n" +
 	"\tpage_size\x18\x01 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12\x1d\n" +
@@ -1919,10 +1703,10 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"page_token\x18\x02 \x01(\tR\tpageToken\"k\n" +
 	"\x13ListReportsResponse\x12,\n" +
 	"\areports\x18\x01 \x03(\v2\x12.trithuc.v1.ReportR\areports\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb9\x01\n" +
-	"\x13ExportReportRequest\x12-\n" +
-	"\x04name\x18\x01 \x01(\tB\x19\xe0A\x02\xfaA\x13\n" +
-	"\x11trithuc.v1/ReportR\x04name\x12>\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xbd\x01\n" +
+	"\x13ExportReportRequest\x121\n" +
+	"\x04name\x18\x01 \x01(\tB\x1d\xe0A\x02\xfaA\x17\n" +
+	"\x15trithuc.gov.vn/ReportR\x04name\x12>\n" +
 	"\x06format\x18\x02 \x01(\x0e2&.trithuc.v1.ExportReportRequest.FormatR\x06format\"3\n" +
 	"\x06Format\x12\x16\n" +
 	"\x12FORMAT_UNSPECIFIED\x10\x00\x12\b\n" +
@@ -1957,7 +1741,7 @@ func file_trithuc_v1_statistics_proto_rawDescGZIP() []byte {
 }
 
 var file_trithuc_v1_statistics_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_trithuc_v1_statistics_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
+var file_trithuc_v1_statistics_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
 var file_trithuc_v1_statistics_proto_goTypes = []any{
 	(SuppressionReason)(0),                    // 0: trithuc.v1.SuppressionReason
 	(ComputeStatisticsRequest_Dimension)(0),   // 1: trithuc.v1.ComputeStatisticsRequest.Dimension
@@ -1972,76 +1756,72 @@ var file_trithuc_v1_statistics_proto_goTypes = []any{
 	(*GetIndicatorsRequest)(nil),              // 10: trithuc.v1.GetIndicatorsRequest
 	(*GetIndicatorsResponse)(nil),             // 11: trithuc.v1.GetIndicatorsResponse
 	(*Indicator)(nil),                         // 12: trithuc.v1.Indicator
-	(*StatisticsSettings)(nil),                // 13: trithuc.v1.StatisticsSettings
-	(*GetStatisticsSettingsRequest)(nil),      // 14: trithuc.v1.GetStatisticsSettingsRequest
-	(*UpdateStatisticsSettingsRequest)(nil),   // 15: trithuc.v1.UpdateStatisticsSettingsRequest
-	(*Report)(nil),                            // 16: trithuc.v1.Report
-	(*ReportTable)(nil),                       // 17: trithuc.v1.ReportTable
-	(*CreateReportRequest)(nil),               // 18: trithuc.v1.CreateReportRequest
-	(*CreateReportMetadata)(nil),              // 19: trithuc.v1.CreateReportMetadata
-	(*GetReportRequest)(nil),                  // 20: trithuc.v1.GetReportRequest
-	(*ListReportsRequest)(nil),                // 21: trithuc.v1.ListReportsRequest
-	(*ListReportsResponse)(nil),               // 22: trithuc.v1.ListReportsResponse
-	(*ExportReportRequest)(nil),               // 23: trithuc.v1.ExportReportRequest
-	(*date.Date)(nil),                         // 24: google.type.Date
-	(*timestamppb.Timestamp)(nil),             // 25: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),             // 26: google.protobuf.FieldMask
-	(*httpbody.HttpBody)(nil),                 // 27: google.api.HttpBody
-	(*longrunningpb.Operation)(nil),           // 28: google.longrunning.Operation
+	(*Report)(nil),                            // 13: trithuc.v1.Report
+	(*ReportTable)(nil),                       // 14: trithuc.v1.ReportTable
+	(*CreateReportRequest)(nil),               // 15: trithuc.v1.CreateReportRequest
+	(*CreateReportMetadata)(nil),              // 16: trithuc.v1.CreateReportMetadata
+	(*GetReportRequest)(nil),                  // 17: trithuc.v1.GetReportRequest
+	(*ListReportsRequest)(nil),                // 18: trithuc.v1.ListReportsRequest
+	(*ListReportsResponse)(nil),               // 19: trithuc.v1.ListReportsResponse
+	(*ExportReportRequest)(nil),               // 20: trithuc.v1.ExportReportRequest
+	(*date.Date)(nil),                         // 21: google.type.Date
+	(*timestamppb.Timestamp)(nil),             // 22: google.protobuf.Timestamp
+	(*GetStatisticsSettingsRequest)(nil),      // 23: trithuc.v1.GetStatisticsSettingsRequest
+	(*UpdateStatisticsSettingsRequest)(nil),   // 24: trithuc.v1.UpdateStatisticsSettingsRequest
+	(*httpbody.HttpBody)(nil),                 // 25: google.api.HttpBody
+	(*longrunningpb.Operation)(nil),           // 26: google.longrunning.Operation
+	(*StatisticsSettings)(nil),                // 27: trithuc.v1.StatisticsSettings
 }
 var file_trithuc_v1_statistics_proto_depIdxs = []int32{
 	1,  // 0: trithuc.v1.ComputeStatisticsRequest.dimensions:type_name -> trithuc.v1.ComputeStatisticsRequest.Dimension
-	24, // 1: trithuc.v1.ComputeStatisticsRequest.as_of:type_name -> google.type.Date
+	21, // 1: trithuc.v1.ComputeStatisticsRequest.as_of:type_name -> google.type.Date
 	2,  // 2: trithuc.v1.ComputeStatisticsRequest.unit_vintage:type_name -> trithuc.v1.ComputeStatisticsRequest.UnitVintage
 	1,  // 3: trithuc.v1.ComputeStatisticsResponse.dimensions:type_name -> trithuc.v1.ComputeStatisticsRequest.Dimension
 	8,  // 4: trithuc.v1.ComputeStatisticsResponse.rows:type_name -> trithuc.v1.StatisticsRow
 	0,  // 5: trithuc.v1.ComputeStatisticsResponse.total_suppression_reason:type_name -> trithuc.v1.SuppressionReason
-	24, // 6: trithuc.v1.ComputeStatisticsResponse.as_of:type_name -> google.type.Date
+	21, // 6: trithuc.v1.ComputeStatisticsResponse.as_of:type_name -> google.type.Date
 	0,  // 7: trithuc.v1.StatisticsRow.suppression_reason:type_name -> trithuc.v1.SuppressionReason
 	1,  // 8: trithuc.v1.ExportStatisticsRequest.dimensions:type_name -> trithuc.v1.ComputeStatisticsRequest.Dimension
-	24, // 9: trithuc.v1.ExportStatisticsRequest.as_of:type_name -> google.type.Date
+	21, // 9: trithuc.v1.ExportStatisticsRequest.as_of:type_name -> google.type.Date
 	2,  // 10: trithuc.v1.ExportStatisticsRequest.unit_vintage:type_name -> trithuc.v1.ComputeStatisticsRequest.UnitVintage
-	24, // 11: trithuc.v1.GetIndicatorsRequest.as_of:type_name -> google.type.Date
+	21, // 11: trithuc.v1.GetIndicatorsRequest.as_of:type_name -> google.type.Date
 	12, // 12: trithuc.v1.GetIndicatorsResponse.indicators:type_name -> trithuc.v1.Indicator
-	24, // 13: trithuc.v1.GetIndicatorsResponse.as_of:type_name -> google.type.Date
+	21, // 13: trithuc.v1.GetIndicatorsResponse.as_of:type_name -> google.type.Date
 	3,  // 14: trithuc.v1.Indicator.kind:type_name -> trithuc.v1.Indicator.Kind
-	25, // 15: trithuc.v1.StatisticsSettings.update_time:type_name -> google.protobuf.Timestamp
-	13, // 16: trithuc.v1.UpdateStatisticsSettingsRequest.settings:type_name -> trithuc.v1.StatisticsSettings
-	26, // 17: trithuc.v1.UpdateStatisticsSettingsRequest.update_mask:type_name -> google.protobuf.FieldMask
-	4,  // 18: trithuc.v1.Report.template:type_name -> trithuc.v1.Report.Template
-	24, // 19: trithuc.v1.Report.as_of:type_name -> google.type.Date
-	25, // 20: trithuc.v1.Report.create_time:type_name -> google.protobuf.Timestamp
-	17, // 21: trithuc.v1.Report.tables:type_name -> trithuc.v1.ReportTable
-	11, // 22: trithuc.v1.Report.indicators:type_name -> trithuc.v1.GetIndicatorsResponse
-	11, // 23: trithuc.v1.Report.previous_indicators:type_name -> trithuc.v1.GetIndicatorsResponse
-	7,  // 24: trithuc.v1.ReportTable.statistics:type_name -> trithuc.v1.ComputeStatisticsResponse
-	16, // 25: trithuc.v1.CreateReportRequest.report:type_name -> trithuc.v1.Report
-	25, // 26: trithuc.v1.CreateReportMetadata.create_time:type_name -> google.protobuf.Timestamp
-	16, // 27: trithuc.v1.ListReportsResponse.reports:type_name -> trithuc.v1.Report
-	5,  // 28: trithuc.v1.ExportReportRequest.format:type_name -> trithuc.v1.ExportReportRequest.Format
-	6,  // 29: trithuc.v1.StatisticsService.ComputeStatistics:input_type -> trithuc.v1.ComputeStatisticsRequest
-	9,  // 30: trithuc.v1.StatisticsService.ExportStatistics:input_type -> trithuc.v1.ExportStatisticsRequest
-	10, // 31: trithuc.v1.StatisticsService.GetIndicators:input_type -> trithuc.v1.GetIndicatorsRequest
-	18, // 32: trithuc.v1.StatisticsService.CreateReport:input_type -> trithuc.v1.CreateReportRequest
-	20, // 33: trithuc.v1.StatisticsService.GetReport:input_type -> trithuc.v1.GetReportRequest
-	21, // 34: trithuc.v1.StatisticsService.ListReports:input_type -> trithuc.v1.ListReportsRequest
-	23, // 35: trithuc.v1.StatisticsService.ExportReport:input_type -> trithuc.v1.ExportReportRequest
-	14, // 36: trithuc.v1.StatisticsService.GetStatisticsSettings:input_type -> trithuc.v1.GetStatisticsSettingsRequest
-	15, // 37: trithuc.v1.StatisticsService.UpdateStatisticsSettings:input_type -> trithuc.v1.UpdateStatisticsSettingsRequest
-	7,  // 38: trithuc.v1.StatisticsService.ComputeStatistics:output_type -> trithuc.v1.ComputeStatisticsResponse
-	27, // 39: trithuc.v1.StatisticsService.ExportStatistics:output_type -> google.api.HttpBody
-	11, // 40: trithuc.v1.StatisticsService.GetIndicators:output_type -> trithuc.v1.GetIndicatorsResponse
-	28, // 41: trithuc.v1.StatisticsService.CreateReport:output_type -> google.longrunning.Operation
-	16, // 42: trithuc.v1.StatisticsService.GetReport:output_type -> trithuc.v1.Report
-	22, // 43: trithuc.v1.StatisticsService.ListReports:output_type -> trithuc.v1.ListReportsResponse
-	27, // 44: trithuc.v1.StatisticsService.ExportReport:output_type -> google.api.HttpBody
-	13, // 45: trithuc.v1.StatisticsService.GetStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
-	13, // 46: trithuc.v1.StatisticsService.UpdateStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
-	38, // [38:47] is the sub-list for method output_type
-	29, // [29:38] is the sub-list for method input_type
-	29, // [29:29] is the sub-list for extension type_name
-	29, // [29:29] is the sub-list for extension extendee
-	0,  // [0:29] is the sub-list for field type_name
+	4,  // 15: trithuc.v1.Report.template:type_name -> trithuc.v1.Report.Template
+	21, // 16: trithuc.v1.Report.as_of:type_name -> google.type.Date
+	22, // 17: trithuc.v1.Report.create_time:type_name -> google.protobuf.Timestamp
+	14, // 18: trithuc.v1.Report.tables:type_name -> trithuc.v1.ReportTable
+	11, // 19: trithuc.v1.Report.indicators:type_name -> trithuc.v1.GetIndicatorsResponse
+	11, // 20: trithuc.v1.Report.previous_indicators:type_name -> trithuc.v1.GetIndicatorsResponse
+	7,  // 21: trithuc.v1.ReportTable.statistics:type_name -> trithuc.v1.ComputeStatisticsResponse
+	13, // 22: trithuc.v1.CreateReportRequest.report:type_name -> trithuc.v1.Report
+	22, // 23: trithuc.v1.CreateReportMetadata.create_time:type_name -> google.protobuf.Timestamp
+	13, // 24: trithuc.v1.ListReportsResponse.reports:type_name -> trithuc.v1.Report
+	5,  // 25: trithuc.v1.ExportReportRequest.format:type_name -> trithuc.v1.ExportReportRequest.Format
+	6,  // 26: trithuc.v1.StatisticsService.ComputeStatistics:input_type -> trithuc.v1.ComputeStatisticsRequest
+	9,  // 27: trithuc.v1.StatisticsService.ExportStatistics:input_type -> trithuc.v1.ExportStatisticsRequest
+	10, // 28: trithuc.v1.StatisticsService.GetIndicators:input_type -> trithuc.v1.GetIndicatorsRequest
+	15, // 29: trithuc.v1.StatisticsService.CreateReport:input_type -> trithuc.v1.CreateReportRequest
+	17, // 30: trithuc.v1.StatisticsService.GetReport:input_type -> trithuc.v1.GetReportRequest
+	18, // 31: trithuc.v1.StatisticsService.ListReports:input_type -> trithuc.v1.ListReportsRequest
+	20, // 32: trithuc.v1.StatisticsService.ExportReport:input_type -> trithuc.v1.ExportReportRequest
+	23, // 33: trithuc.v1.StatisticsService.GetStatisticsSettings:input_type -> trithuc.v1.GetStatisticsSettingsRequest
+	24, // 34: trithuc.v1.StatisticsService.UpdateStatisticsSettings:input_type -> trithuc.v1.UpdateStatisticsSettingsRequest
+	7,  // 35: trithuc.v1.StatisticsService.ComputeStatistics:output_type -> trithuc.v1.ComputeStatisticsResponse
+	25, // 36: trithuc.v1.StatisticsService.ExportStatistics:output_type -> google.api.HttpBody
+	11, // 37: trithuc.v1.StatisticsService.GetIndicators:output_type -> trithuc.v1.GetIndicatorsResponse
+	26, // 38: trithuc.v1.StatisticsService.CreateReport:output_type -> google.longrunning.Operation
+	13, // 39: trithuc.v1.StatisticsService.GetReport:output_type -> trithuc.v1.Report
+	19, // 40: trithuc.v1.StatisticsService.ListReports:output_type -> trithuc.v1.ListReportsResponse
+	25, // 41: trithuc.v1.StatisticsService.ExportReport:output_type -> google.api.HttpBody
+	27, // 42: trithuc.v1.StatisticsService.GetStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
+	27, // 43: trithuc.v1.StatisticsService.UpdateStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
+	35, // [35:44] is the sub-list for method output_type
+	26, // [26:35] is the sub-list for method input_type
+	26, // [26:26] is the sub-list for extension type_name
+	26, // [26:26] is the sub-list for extension extendee
+	0,  // [0:26] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_statistics_proto_init() }
@@ -2049,6 +1829,7 @@ func file_trithuc_v1_statistics_proto_init() {
 	if File_trithuc_v1_statistics_proto != nil {
 		return
 	}
+	file_trithuc_v1_statistics_settings_proto_init()
 	file_trithuc_v1_statistics_proto_msgTypes[1].OneofWrappers = []any{}
 	file_trithuc_v1_statistics_proto_msgTypes[2].OneofWrappers = []any{}
 	file_trithuc_v1_statistics_proto_msgTypes[6].OneofWrappers = []any{}
@@ -2058,7 +1839,7 @@ func file_trithuc_v1_statistics_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trithuc_v1_statistics_proto_rawDesc), len(file_trithuc_v1_statistics_proto_rawDesc)),
 			NumEnums:      6,
-			NumMessages:   18,
+			NumMessages:   15,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
