@@ -122,6 +122,14 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 			dims = append(dims, sd)
 		}
 		sensitive := sensitiveDims(q.Dimensions)
+		if sensitive {
+			// The groups of the other dimensions are compared across
+			// filters (statsguard.go): "the rest" of ORGANIZATION could
+			// hold other organizations under each, so each is kept.
+			for _, d := range dims {
+				d.top = 0
+			}
+		}
 		scope, err := tx.statsScope(ctx, q.Filter, on, threshold, sensitive)
 		if err != nil {
 			return err
