@@ -264,3 +264,27 @@ func TestReportReadsPastTheCallBudget(t *testing.T) {
 		t.Errorf("the report counts %d, want 5000", got)
 	}
 }
+
+// With ETHNICITY, ORGANIZATION keeps every organization apart: the guard
+// compares its groups across filters, and "the rest" could hold others.
+func TestOrganizationByEthnicityHasNoRest(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	bulkLoad(t, db, 3000, 2)
+	r, err := db.ComputeStatistics(ctx, StatsQuery{Dimensions: []Dimension{pb.ComputeStatisticsRequest_ORGANIZATION, pb.ComputeStatisticsRequest_ETHNICITY}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range r.GetRows() {
+		if row.GetValues()[0] == otherOrganizations {
+			t.Fatalf("row %v", row)
+		}
+	}
+	r, err = db.ComputeStatistics(ctx, StatsQuery{Dimensions: []Dimension{pb.ComputeStatisticsRequest_ORGANIZATION}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(r.GetRows()); n != topOrganizations+2 || r.GetRows()[topOrganizations].GetValues()[0] != otherOrganizations {
+		t.Errorf("%d rows without ethnicity; want the %d largest, the rest and none", n, topOrganizations)
+	}
+}
