@@ -82,3 +82,64 @@ func (h *UnitHistory) DistrictsSucceeded() map[string][]string {
 	}
 	return successorOf
 }
+
+// Under is a unit as it stood on day and every unit in its area, as the
+// codes a record may carry for a place there: the units under it on day
+// (its districts, their communes); the later units its area went into (a
+// 2024 district's 2025 communes, by their successors); and the earlier
+// units whose area went wholly into it (a 2024 district all of whose
+// successors are here). A code of no unit on day is taken as it stood last
+// before (or first after); an unknown code stands for itself alone.
+func (h *UnitHistory) Under(code, day string) []string {
+	in := map[string]bool{code: true}
+	u, ok := h.On(code, day)
+	if !ok {
+		return []string{code}
+	}
+	if !u.ValidOn(day) {
+		if u.To != "" && u.To < day {
+			day = u.To
+		} else {
+			day = u.From
+		}
+	}
+	// Children, grandchildren... on day.
+	for changed := true; changed; {
+		changed = false
+		for c, vs := range h.versions {
+			for _, v := range vs {
+				if !in[c] && v.ValidOn(day) && in[v.Parent] {
+					in[c], changed = true, true
+				}
+			}
+		}
+	}
+	// Later units the area went into.
+	for c := range in {
+		for _, v := range h.versions[c] {
+			if v.ValidOn(day) {
+				for _, s := range strings.Fields(v.Successors) {
+					in[s] = true
+				}
+			}
+		}
+	}
+	// Earlier units whose area went wholly into it.
+	for c, vs := range h.versions {
+		for _, v := range vs {
+			ss := strings.Fields(v.Successors)
+			all := len(ss) > 0 && !v.ValidOn(day)
+			for _, s := range ss {
+				all = all && in[s] && s != c
+			}
+			if all {
+				in[c] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(in))
+	for c := range in {
+		out = append(out, c)
+	}
+	return out
+}

@@ -131,6 +131,10 @@ var permissions = map[string]access{
 	"/trithuc.v1.StatisticsService/ComputeStatistics":        may(unscoped, RoleHomeAffairs),
 	"/trithuc.v1.StatisticsService/ExportStatistics":         may(unscoped, RoleHomeAffairs),
 	"/trithuc.v1.StatisticsService/GetIndicators":            may(unscoped, RoleHomeAffairs),
+	"/trithuc.v1.StatisticsService/CreateReport":             may(unscoped, RoleHomeAffairs),
+	"/trithuc.v1.StatisticsService/GetReport":                may(unscoped, RoleHomeAffairs),
+	"/trithuc.v1.StatisticsService/ListReports":              may(unscoped, RoleHomeAffairs),
+	"/trithuc.v1.StatisticsService/ExportReport":             may(unscoped, RoleHomeAffairs),
 	"/trithuc.v1.StatisticsService/GetStatisticsSettings":    may(unscoped, RoleHomeAffairs),
 	"/trithuc.v1.StatisticsService/UpdateStatisticsSettings": may(unscoped),
 

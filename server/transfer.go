@@ -334,11 +334,18 @@ func fieldError(field, msg string) error {
 // progress of a run in this process when it is still running.
 func (t *transferService) operation(op *store.Operation, meta *pb.ImportPeopleMetadata) *longrunningpb.Operation {
 	out := &longrunningpb.Operation{Name: "operations/" + op.ID, Done: op.Done}
-	if meta == nil {
+	switch {
+	case op.Kind == reportOperationKind:
+		rm := &pb.CreateReportMetadata{}
+		proto.Unmarshal(op.Metadata, rm)
+		out.Metadata, _ = anypb.New(rm)
+	case meta == nil:
 		meta = &pb.ImportPeopleMetadata{}
 		proto.Unmarshal(op.Metadata, meta)
+		fallthrough
+	default:
+		out.Metadata, _ = anypb.New(meta)
 	}
-	out.Metadata, _ = anypb.New(meta)
 	switch {
 	case len(op.Error) > 0:
 		st := new(spb.Status)

@@ -17,12 +17,17 @@ const kinhCode = "01"
 // GetIndicators computes the plan's indicators over the live people filter
 // selects, on asOf (today in Vietnam when nil).
 func (db *DB) GetIndicators(ctx context.Context, filter string, asOfDate *date.Date) (*pb.GetIndicatorsResponse, error) {
+	return db.indicators(ctx, filter, asOfDate, db.ReadBudget())
+}
+
+// indicators is GetIndicators within a read budget (0: none).
+func (db *DB) indicators(ctx context.Context, filter string, asOfDate *date.Date, budget time.Duration) (*pb.GetIndicatorsResponse, error) {
 	asOf, err := asOfDay(asOfDate, "as_of")
 	if err != nil {
 		return nil, err
 	}
 	var out *pb.GetIndicatorsResponse
-	err = db.read(ctx, func(tx *Tx) error {
+	err = db.readWithin(ctx, budget, func(tx *Tx) error {
 		threshold, err := tx.suppressionThreshold(ctx)
 		if err != nil {
 			return err
@@ -30,7 +35,8 @@ func (db *DB) GetIndicators(ctx context.Context, filter string, asOfDate *date.D
 		if asOf == "" {
 			asOf = tx.today()
 		}
-		day, _ := time.Parse(time.DateOnly, asOf)
+		on := newStatsDay(asOf, asOfDate != nil)
+		day := on.t
 		r, err := tx.ranks(ctx)
 		if err != nil {
 			return err
@@ -40,25 +46,34 @@ func (db *DB) GetIndicators(ctx context.Context, filter string, asOfDate *date.D
 		if !ok1 || !ok2 {
 			return errorf(FailedPrecondition, "", "the qualification levels list has no THAC_SI or TIEN_SI; reload it")
 		}
-		scope, err := tx.statsScope(ctx, filter, threshold, true)
+		scope, err := tx.statsScope(ctx, filter, on, threshold, true)
 		if err != nil {
 			return err
 		}
 		where, whereArgs := scope.where, scope.args
-		conds := []string{personListed}
+		conds := []string{scope.listed}
 		if where != "" {
 			conds = append(conds, where)
 		}
+		from, rank, title := statsFrom(where, false)+whereSQL(conds), "p.highest_level_rank", "p.academic_title"
+		if on.dated {
+			// Each person's level and title of the day, looked up once: LIMIT
+			// keeps SQLite from flattening the subquery into the sums, which
+			// would look the level up twice.
+			from = "(SELECT p.*, " + on.levelRankOn() + " AS dated_rank, " + on.titleOn() + " AS dated_title FROM people p" +
+				whereSQL(conds) + " LIMIT -1) p"
+			rank, title = "p.dated_rank", "p.dated_title"
+		}
 		// One pass: the population and every numerator.
 		q := `SELECT COUNT(*),
-			IFNULL(SUM(p.highest_level_rank >= ?), 0),
-			IFNULL(SUM(p.highest_level_rank >= ?), 0),
-			IFNULL(SUM(p.academic_title != ''), 0),
+			IFNULL(SUM(` + rank + ` >= ?), 0),
+			IFNULL(SUM(` + rank + ` >= ?), 0),
+			IFNULL(SUM(` + title + ` != ''), 0),
 			IFNULL(SUM(p.gender = ?), 0),
 			IFNULL(SUM(p.birth_year != 0 AND ? - p.birth_year - ((p.birth_month * 100 + p.birth_day) > ?) < 35), 0),
 			IFNULL(SUM(p.ethnicity != '' AND p.ethnicity != ?), 0),
 			IFNULL(SUM(p.work_location IN (?, ?)), 0)
-			FROM ` + statsFrom(where, false) + whereSQL(conds)
+			FROM ` + from
 		args := []any{master, doctor, int32(pb.Person_FEMALE), day.Year(), int(day.Month())*100 + day.Day(), kinhCode,
 			int32(pb.Person_ELSEWHERE_IN_VIETNAM), int32(pb.Person_ABROAD)}
 		var den int
@@ -67,7 +82,9 @@ func (db *DB) GetIndicators(ctx context.Context, filter string, asOfDate *date.D
 		for i := range nums {
 			dest = append(dest, &nums[i])
 		}
-		if err := tx.QueryRowContext(ctx, q, append(args, whereArgs...)...).Scan(dest...); err != nil {
+		// The filter's placeholders follow the sums', in the subquery too.
+		args = append(args, whereArgs...)
+		if err := tx.QueryRowContext(ctx, q, args...).Scan(dest...); err != nil {
 			return dbError(err)
 		}
 		out = &pb.GetIndicatorsResponse{SuppressionThreshold: int32(threshold), AsOf: protoDate(asOf)}

@@ -8,8 +8,8 @@ import (
 )
 
 // Operation is a long-running operation as stored. Metadata, Response and
-// Error are serialized protos the server chose; the store does not read
-// them.
+// Error are serialized protos the server chose; the store reads none but
+// the Report a report's operation keeps (reports.go).
 type Operation struct {
 	ID         string
 	Kind       string

@@ -222,8 +222,8 @@ func TestAdministrativeUnitVersions(t *testing.T) {
 	if err != nil || gr.DisplayName != "Huyện Giồng Riềng" || gr.Kind != pb.AdministrativeUnit_DISTRICT || gr.ParentCode != "91" {
 		t.Errorf("906 without a date: %v, %v", gr, err)
 	}
-	if len(gr.GetSuccessorCodes()) != 0 {
-		t.Errorf("906's successors %q: the reference files do not say which communes took over", gr.SuccessorCodes)
+	if got := strings.Join(gr.GetSuccessorCodes(), " "); got != "30904 30910 30928 30934 30943 30949" {
+		t.Errorf("906's successors %q, want the six communes of the successor table", got)
 	}
 	_, err = db.GetAdministrativeUnit(ctx, "administrativeUnits/906", pbDate(2026, 1, 1))
 	var se *Error

@@ -78,20 +78,27 @@ func codeDim(kind Dimension, expr string, names map[string]string, ranks map[str
 
 // statDimension resolves a dimension: its SQL, and the reference data that
 // names and orders its values.
-func (tx *Tx) statDimension(ctx context.Context, d Dimension, field string, asOf time.Time, fieldLevel int, vintage pb.ComputeStatisticsRequest_UnitVintage) (*statDim, error) {
+func (tx *Tx) statDimension(ctx context.Context, d Dimension, field string, on statsDay, fieldLevel int, vintage pb.ComputeStatisticsRequest_UnitVintage) (*statDim, error) {
+	// dated swaps a column kept on people for its lookup as on the day.
+	dated := func(sd *statDim, expr string) *statDim {
+		if on.dated {
+			sd.expr, sd.lookup = expr, true
+		}
+		return sd
+	}
 	switch d {
 	case pb.ComputeStatisticsRequest_HIGHEST_QUALIFICATION_LEVEL:
 		names, ranks, err := tx.refNames(ctx, `SELECT code, name_vi, rank FROM ref_qualification_levels`)
 		if err != nil {
 			return nil, err
 		}
-		return codeDim(d, "p.highest_level", names, ranks, "Chưa có văn bằng"), nil
+		return dated(codeDim(d, "p.highest_level", names, ranks, "Chưa có văn bằng"), on.levelOn()), nil
 	case pb.ComputeStatisticsRequest_ACADEMIC_TITLE:
 		names, ranks, err := tx.refNames(ctx, `SELECT code, name_vi, rank FROM ref_academic_titles`)
 		if err != nil {
 			return nil, err
 		}
-		return codeDim(d, "p.academic_title", names, ranks, "Không có học hàm"), nil
+		return dated(codeDim(d, "p.academic_title", names, ranks, "Không có học hàm"), on.titleOn()), nil
 	case pb.ComputeStatisticsRequest_ETHNICITY:
 		names, _, err := tx.refNames(ctx, `SELECT code, name_vi, 0 FROM ref_ethnic_groups`)
 		if err != nil {
@@ -101,19 +108,31 @@ func (tx *Tx) statDimension(ctx context.Context, d Dimension, field string, asOf
 	case pb.ComputeStatisticsRequest_FIELD:
 		return tx.fieldDimension(ctx, fieldLevel)
 	case pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT:
-		return tx.unitDimension(ctx, asOf, vintage)
+		return tx.unitDimension(ctx, on, vintage)
 	case pb.ComputeStatisticsRequest_ORGANIZATION_KIND:
-		return enumDim(d, "p.current_org_kind", pb.Organization_Kind(0).Descriptor(), orgKindLabels), nil
+		return dated(enumDim(d, "p.current_org_kind", pb.Organization_Kind(0).Descriptor(), orgKindLabels),
+			on.positionOn("IFNULL(ho.kind, 0)", "0")), nil
 	case pb.ComputeStatisticsRequest_EMPLOYMENT_TYPE:
-		return enumDim(d, "p.current_employment", pb.Position_EmploymentType(0).Descriptor(), employmentLabels), nil
+		return dated(enumDim(d, "p.current_employment", pb.Position_EmploymentType(0).Descriptor(), employmentLabels),
+			on.positionOn("h.employment_type", "0")), nil
 	case pb.ComputeStatisticsRequest_WORK_LOCATION:
 		return enumDim(d, "p.work_location", pb.Person_WorkLocation(0).Descriptor(), workLabels), nil
 	case pb.ComputeStatisticsRequest_GENDER:
 		return enumDim(d, "p.gender", pb.Person_Gender(0).Descriptor(), genderLabels), nil
 	case pb.ComputeStatisticsRequest_AGE_BAND:
-		return ageDimension(asOf), nil
+		return ageDimension(on.t), nil
 	case pb.ComputeStatisticsRequest_MEMBERSHIP_STATE:
-		return tx.membershipDimension(ctx, field)
+		return tx.membershipDimension(ctx, on)
+	case pb.ComputeStatisticsRequest_ORGANIZATION:
+		return tx.organizationDimension(ctx, on)
+	case pb.ComputeStatisticsRequest_ASSOCIATION:
+		return tx.associationDimension(ctx, on)
+	case pb.ComputeStatisticsRequest_HONOR_KIND:
+		return honorKindDimension(on), nil
+	case pb.ComputeStatisticsRequest_HONOR_YEAR:
+		return honorYearDimension(on), nil
+	case pb.ComputeStatisticsRequest_EXPERT_ROLE:
+		return expertRoleDimension(), nil
 	}
 	return nil, errorf(Invalid, field, "%v is not a dimension", d)
 }
@@ -237,7 +256,7 @@ func (tx *Tx) fieldDimension(ctx context.Context, level int) (*statDim, error) {
 // unitDimension reports where people work: the unit of the current
 // position, or of the position held on a day of the 2024 districts as the
 // district it was in.
-func (tx *Tx) unitDimension(ctx context.Context, asOf time.Time, vintage pb.ComputeStatisticsRequest_UnitVintage) (*statDim, error) {
+func (tx *Tx) unitDimension(ctx context.Context, on statsDay, vintage pb.ComputeStatisticsRequest_UnitVintage) (*statDim, error) {
 	h, err := tx.unitHistory(ctx)
 	if err != nil {
 		return nil, err
@@ -252,8 +271,8 @@ func (tx *Tx) unitDimension(ctx context.Context, asOf time.Time, vintage pb.Comp
 	}
 
 	if vintage != pb.ComputeStatisticsRequest_HISTORY_2024 {
-		today := tx.today()
-		return &statDim{
+		// Named as on the day: a unit of the day's position.
+		sd := &statDim{
 			kind:  pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT,
 			expr:  "p.current_unit",
 			value: asString,
@@ -261,16 +280,23 @@ func (tx *Tx) unitDimension(ctx context.Context, asOf time.Time, vintage pb.Comp
 				if v == "" {
 					return "Chưa ghi nhận"
 				}
-				if u, ok := h.On(v, today); ok {
+				if u, ok := h.On(v, on.day); ok {
+					return u.Name
+				}
+				if u, ok := h.On(v, tx.today()); ok {
 					return u.Name
 				}
 				return v
 			},
 			order: order,
-		}, nil
+		}
+		if on.dated {
+			sd.expr, sd.lookup = on.positionOn("IFNULL(ho.administrative_unit, h.administrative_unit)", "''"), true
+		}
+		return sd, nil
 	}
 
-	day := min(asOf.Format(time.DateOnly), lastDay2024)
+	day := min(on.day, lastDay2024)
 	// A unit created after the day (a 2025 commune) counts under the
 	// district that the reference data names it a successor of, when
 	// exactly one does.
@@ -351,7 +377,7 @@ var membershipOrder = []string{"ACTIVE", "SUSPENDED", "PENDING", "WITHDRAWN", "R
 
 // membershipDimension reports the state of a person's membership of an
 // association: the most advanced, for a person with several.
-func (tx *Tx) membershipDimension(ctx context.Context, field string) (*statDim, error) {
+func (tx *Tx) membershipDimension(ctx context.Context, on statsDay) (*statDim, error) {
 	ed := pb.Membership_State(0).Descriptor()
 	var when []string
 	var args []any
@@ -359,14 +385,21 @@ func (tx *Tx) membershipDimension(ctx context.Context, field string) (*statDim, 
 		when = append(when, "WHEN ? THEN "+strconv.Itoa(i))
 		args = append(args, int64(ed.Values().ByName(protoreflect.Name(name)).Number()))
 	}
-	rank := "CASE m.state " + strings.Join(when, " ") + " ELSE " + strconv.Itoa(len(membershipOrder)) + " END"
+	state, cond := "m.state", ""
+	if on.dated {
+		// Only memberships applied for by the day, whose state is then
+		// not NULL.
+		state, cond = on.membershipStateOn("m"), " AND m.apply_time < "+on.end()
+	}
+	rank := "CASE " + state + " " + strings.Join(when, " ") + " ELSE " + strconv.Itoa(len(membershipOrder)) + " END"
 	order := map[string]int{}
 	for i, name := range membershipOrder {
 		order[name] = i
 	}
 	return &statDim{
-		kind:   pb.ComputeStatisticsRequest_MEMBERSHIP_STATE,
-		expr:   "IFNULL((SELECT m.state FROM memberships m WHERE m.person_pk = p.pk ORDER BY " + rank + ", m.state LIMIT 1), '')",
+		kind: pb.ComputeStatisticsRequest_MEMBERSHIP_STATE,
+		expr: "IFNULL((SELECT " + state + " FROM memberships m WHERE m.person_pk = p.pk" + cond + " ORDER BY " + rank + ", " +
+			state + " LIMIT 1), '')",
 		args:   args,
 		lookup: true,
 		value: func(raw string) string {

@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/protobuf/proto"
@@ -42,6 +41,10 @@ type StatsQuery struct {
 	// FieldLevel is 1 or 2 (0 means 1).
 	FieldLevel  int
 	UnitVintage pb.ComputeStatisticsRequest_UnitVintage
+
+	// unbounded lifts the read budget of a call: a report's figures are
+	// made in an operation no caller waits on (reports.go).
+	unbounded bool
 }
 
 // The last day of the 2024 districts: the reform of 1 July 2025 abolished
@@ -63,6 +66,9 @@ type statDim struct {
 	order func(value string) (int, string)
 	// lookup says that expr looks up other tables for every person.
 	lookup bool
+	// top, when set, keeps that many values with the most people and
+	// counts the rest together as otherOrganizations.
+	top int
 }
 
 // ComputeStatistics counts the live people q.Filter selects by q's
@@ -101,8 +107,12 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 	}
 	level := max(1, q.FieldLevel)
 
+	budget := db.ReadBudget()
+	if q.unbounded {
+		budget = 0
+	}
 	var out *pb.ComputeStatisticsResponse
-	err = db.read(ctx, func(tx *Tx) error {
+	err = db.readWithin(ctx, budget, func(tx *Tx) error {
 		threshold, err := tx.suppressionThreshold(ctx)
 		if err != nil {
 			return err
@@ -110,24 +120,32 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 		if asOf == "" {
 			asOf = tx.today()
 		}
-		day, _ := time.Parse(time.DateOnly, asOf)
+		on := newStatsDay(asOf, q.AsOf != nil)
 		var dims []*statDim
 		for i, d := range q.Dimensions {
-			sd, err := tx.statDimension(ctx, d, fmt.Sprintf("dimensions[%d]", i), day, level, q.UnitVintage)
+			sd, err := tx.statDimension(ctx, d, fmt.Sprintf("dimensions[%d]", i), on, level, q.UnitVintage)
 			if err != nil {
 				return err
 			}
 			dims = append(dims, sd)
 		}
 		sensitive := sensitiveDims(q.Dimensions)
-		scope, err := tx.statsScope(ctx, q.Filter, threshold, sensitive)
+		if sensitive {
+			// The groups of the other dimensions are compared across
+			// filters (statsguard.go): "the rest" of ORGANIZATION could
+			// hold other organizations under each, so each is kept.
+			for _, d := range dims {
+				d.top = 0
+			}
+		}
+		scope, err := tx.statsScope(ctx, q.Filter, on, threshold, sensitive)
 		if err != nil {
 			return err
 		}
 		if sensitive && scope.sensitiveErr != nil {
 			return scope.sensitiveErr
 		}
-		cells, err := tx.countCells(ctx, dims, scope.where, scope.args)
+		cells, err := tx.countCells(ctx, dims, scope.listed, scope.where, scope.args)
 		if err != nil {
 			return err
 		}
@@ -226,7 +244,7 @@ var columnRE = regexp.MustCompile(`\bp\.([a-z_0-9]+)`)
 // holds), and Go adds them up, instead of GROUP BY: SQLite aggregates only
 // by sorting, which costs about three times as much per person as reading
 // the values out when the groups are few, as they are here.
-func (tx *Tx) countCells(ctx context.Context, dims []*statDim, where string, whereArgs []any) ([]*suppress.Cell, error) {
+func (tx *Tx) countCells(ctx context.Context, dims []*statDim, listed, where string, whereArgs []any) ([]*suppress.Cell, error) {
 	sel := []string{"COUNT(*)"}
 	var args []any
 	lookups := false
@@ -235,12 +253,16 @@ func (tx *Tx) countCells(ctx context.Context, dims []*statDim, where string, whe
 		args = append(args, d.args...)
 		lookups = lookups || d.lookup
 	}
-	conds := []string{personListed}
+	conds := []string{listed}
 	if where != "" {
 		conds = append(conds, where)
 		args = append(args, whereArgs...)
 	}
-	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + statsFrom(where, lookups) + whereSQL(conds)
+	from := statsFrom(where, lookups)
+	if listed != personListed {
+		from = "people p" // dated: the registration and deletion times are not in the index
+	}
+	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + from + whereSQL(conds)
 	var n int
 	cols := make([]sql.NullString, len(dims))
 	dest := []any{&n}
@@ -308,6 +330,9 @@ func (tx *Tx) countCells(ctx context.Context, dims []*statDim, where string, whe
 		for _, raw := range ds[i].raw {
 			values[i] = append(values[i], d.value(raw))
 		}
+		if d.top > 0 {
+			keepTop(values[i], counts, len(dims)-1-i, d.top)
+		}
 	}
 	byKey := map[string]*suppress.Cell{}
 	var cells []*suppress.Cell
@@ -328,6 +353,35 @@ func (tx *Tx) countCells(ctx context.Context, dims []*statDim, where string, whe
 	}
 	sortCells(cells, dims)
 	return cells, nil
+}
+
+// keepTop renames all but the top values of a dimension, by the people
+// they hold (ties by value), to otherOrganizations; "" stays. shift is
+// the dimension's place in the keys of counts, from the right.
+func keepTop(values []string, counts map[uint64]int, shift, top int) {
+	total := map[string]int{}
+	for key, n := range counts {
+		total[values[(key>>(21*shift))&(1<<21-1)]] += n
+	}
+	var vs []string
+	for v := range total {
+		if v != "" {
+			vs = append(vs, v)
+		}
+	}
+	if len(vs) <= top {
+		return
+	}
+	slices.SortFunc(vs, func(a, b string) int { return cmp.Or(cmp.Compare(total[b], total[a]), cmp.Compare(a, b)) })
+	kept := map[string]bool{}
+	for _, v := range vs[:top] {
+		kept[v] = true
+	}
+	for i, v := range values {
+		if v != "" && !kept[v] {
+			values[i] = otherOrganizations
+		}
+	}
 }
 
 // sortCells puts cells in the order of their values.

@@ -20,6 +20,11 @@ var dimensionHeaders = map[Dimension]string{
 	pb.ComputeStatisticsRequest_AGE_BAND:                    "Nhóm tuổi",
 	pb.ComputeStatisticsRequest_ETHNICITY:                   "Dân tộc",
 	pb.ComputeStatisticsRequest_MEMBERSHIP_STATE:            "Trạng thái hội viên",
+	pb.ComputeStatisticsRequest_ORGANIZATION:                "Tổ chức",
+	pb.ComputeStatisticsRequest_ASSOCIATION:                 "Hội",
+	pb.ComputeStatisticsRequest_HONOR_KIND:                  "Loại khen thưởng",
+	pb.ComputeStatisticsRequest_HONOR_YEAR:                  "Năm khen thưởng",
+	pb.ComputeStatisticsRequest_EXPERT_ROLE:                 "Vai trò chuyên gia",
 }
 
 // Vietnamese names of enum values, by value name; "" is not recorded.

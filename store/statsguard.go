@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	pb "trithuc/proto/trithuc/v1"
+	"trithuc/refdata"
 	"trithuc/store/filter"
 	"trithuc/suppress"
 )
@@ -40,7 +41,7 @@ import (
 
 // statsFilterFields are the fields a statistics filter may name.
 var statsFilterFields = []string{
-	"gender", "ethnicity", "work_location", "availability", "highest_qualification_level", "academic_title.title",
+	"gender", "ethnicity", "work_location", "availability", "hometown", "highest_qualification_level", "academic_title.title",
 	"fields.field", "expert_roles", "qualifications.kind", "qualifications.level",
 	"positions.current", "positions.organization.kind", "positions.administrative_unit",
 	"positions.organization.administrative_unit", "positions.employment_type", "honors.kind",
@@ -63,6 +64,8 @@ const maxSensitiveConjuncts = 4
 // statsScope is a statistics filter, checked and compiled, with the counts
 // that rules 2 and 3 look at.
 type statsScope struct {
+	on       statsDay
+	listed   string // the people counted on the day (statsDay.listed)
 	where    string
 	args     []any
 	selected int // live people the filter selects
@@ -97,8 +100,15 @@ func statsSchema(r ranks) filter.Schema {
 }
 
 // compileStatsFilter compiles a statistics filter (rule 1).
-func (tx *Tx) compileStatsFilter(ctx context.Context, f string) (string, []any, error) {
-	where, args, err := tx.compileFilter(ctx, f, statsSchema)
+func (tx *Tx) compileStatsFilter(ctx context.Context, f string, on statsDay) (string, []any, error) {
+	var units *refdata.UnitHistory
+	if f != "" {
+		var err error
+		if units, err = tx.unitHistory(ctx); err != nil {
+			return "", nil, err
+		}
+	}
+	where, args, err := tx.compileFilter(ctx, f, statsSchemaOn(on, units))
 	var se *Error
 	if errors.As(err, &se) && se.Code == Invalid {
 		if m := unknownFieldRE.FindStringSubmatch(se.Message); m != nil {
@@ -114,12 +124,12 @@ func (tx *Tx) compileStatsFilter(ctx context.Context, f string) (string, []any, 
 
 // statsScope checks and compiles a statistics filter and counts what rules
 // 2 and 3 need; the sensitive checks run only when sensitive is set.
-func (tx *Tx) statsScope(ctx context.Context, f string, threshold int, sensitive bool) (*statsScope, error) {
-	where, args, err := tx.compileStatsFilter(ctx, f)
+func (tx *Tx) statsScope(ctx context.Context, f string, on statsDay, threshold int, sensitive bool) (*statsScope, error) {
+	where, args, err := tx.compileStatsFilter(ctx, f, on)
 	if err != nil {
 		return nil, err
 	}
-	sc := &statsScope{where: where, args: args}
+	sc := &statsScope{on: on, listed: on.listed(), where: where, args: args}
 	if where != "" {
 		sc.wider = append(sc.wider, widerFilter{})
 	}
@@ -141,7 +151,7 @@ func (tx *Tx) statsScope(ctx context.Context, f string, threshold int, sensitive
 	for i := range counts {
 		dest[i] = &counts[i]
 	}
-	q := "SELECT " + strings.Join(sel, ", ") + " FROM people p WHERE " + personListed
+	q := "SELECT " + strings.Join(sel, ", ") + " FROM people p WHERE " + sc.listed
 	if err := tx.QueryRowContext(ctx, q, qargs...).Scan(dest...); err != nil {
 		return nil, dbError(err)
 	}
@@ -217,7 +227,7 @@ func (tx *Tx) sensitiveShape(ctx context.Context, f string, sc *statsScope) (err
 				keep = append(keep, c)
 			}
 		}
-		where, args, err := tx.compileStatsFilter(ctx, strings.Join(keep, " AND "))
+		where, args, err := tx.compileStatsFilter(ctx, strings.Join(keep, " AND "), sc.on)
 		if err != nil {
 			return nil, err
 		}
@@ -248,7 +258,7 @@ func (tx *Tx) guardEthnicityGroups(ctx context.Context, cells []*suppress.Cell, 
 		drop[k] = small(n, threshold)
 	}
 	for _, w := range sc.wider {
-		wide, err := tx.countCells(ctx, others, w.where, w.args)
+		wide, err := tx.countCells(ctx, others, sc.listed, w.where, w.args)
 		if err != nil {
 			return nil, err
 		}

@@ -301,13 +301,19 @@ func (db *DB) write(ctx context.Context, dryRun bool, audit *AuditEvent, fn func
 // It runs on one connection held throughout, so that its budget of SQLite
 // steps (budget.go) bounds the whole read.
 func (db *DB) read(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.readWithin(ctx, db.ReadBudget(), fn)
+}
+
+// readWithin is read with a budget of its own (0: none), for work no
+// caller waits on (a report made in an operation).
+func (db *DB) readWithin(ctx context.Context, budget time.Duration, fn func(tx *Tx) error) error {
 	db.readerStmts.prepare(ctx)
 	conn, err := db.reader.Conn(ctx)
 	if err != nil {
 		return dbError(err)
 	}
 	defer conn.Close()
-	b, err := startBudget(conn, db.ReadBudget())
+	b, err := startBudget(conn, budget)
 	if err != nil {
 		return err
 	}

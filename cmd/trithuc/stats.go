@@ -47,17 +47,22 @@ Flags:
 // dimensionNames are the short names of the dimensions on the command
 // line; their enum names work too.
 var dimensionNames = map[string]pb.ComputeStatisticsRequest_Dimension{
-	"level":      pb.ComputeStatisticsRequest_HIGHEST_QUALIFICATION_LEVEL,
-	"title":      pb.ComputeStatisticsRequest_ACADEMIC_TITLE,
-	"field":      pb.ComputeStatisticsRequest_FIELD,
-	"unit":       pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT,
-	"org":        pb.ComputeStatisticsRequest_ORGANIZATION_KIND,
-	"employment": pb.ComputeStatisticsRequest_EMPLOYMENT_TYPE,
-	"location":   pb.ComputeStatisticsRequest_WORK_LOCATION,
-	"gender":     pb.ComputeStatisticsRequest_GENDER,
-	"age":        pb.ComputeStatisticsRequest_AGE_BAND,
-	"ethnicity":  pb.ComputeStatisticsRequest_ETHNICITY,
-	"membership": pb.ComputeStatisticsRequest_MEMBERSHIP_STATE,
+	"level":       pb.ComputeStatisticsRequest_HIGHEST_QUALIFICATION_LEVEL,
+	"title":       pb.ComputeStatisticsRequest_ACADEMIC_TITLE,
+	"field":       pb.ComputeStatisticsRequest_FIELD,
+	"unit":        pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT,
+	"org":         pb.ComputeStatisticsRequest_ORGANIZATION_KIND,
+	"employment":  pb.ComputeStatisticsRequest_EMPLOYMENT_TYPE,
+	"location":    pb.ComputeStatisticsRequest_WORK_LOCATION,
+	"gender":      pb.ComputeStatisticsRequest_GENDER,
+	"age":         pb.ComputeStatisticsRequest_AGE_BAND,
+	"ethnicity":   pb.ComputeStatisticsRequest_ETHNICITY,
+	"membership":  pb.ComputeStatisticsRequest_MEMBERSHIP_STATE,
+	"workplace":   pb.ComputeStatisticsRequest_ORGANIZATION,
+	"association": pb.ComputeStatisticsRequest_ASSOCIATION,
+	"honor":       pb.ComputeStatisticsRequest_HONOR_KIND,
+	"honor-year":  pb.ComputeStatisticsRequest_HONOR_YEAR,
+	"roles":       pb.ComputeStatisticsRequest_EXPERT_ROLE,
 }
 
 func parseDimensions(s string) ([]pb.ComputeStatisticsRequest_Dimension, error) {

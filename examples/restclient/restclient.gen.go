@@ -62,13 +62,18 @@ const (
 	ComputeStatisticsRequestDimensionACADEMICTITLE             ComputeStatisticsRequestDimension = "ACADEMIC_TITLE"
 	ComputeStatisticsRequestDimensionADMINISTRATIVEUNIT        ComputeStatisticsRequestDimension = "ADMINISTRATIVE_UNIT"
 	ComputeStatisticsRequestDimensionAGEBAND                   ComputeStatisticsRequestDimension = "AGE_BAND"
+	ComputeStatisticsRequestDimensionASSOCIATION               ComputeStatisticsRequestDimension = "ASSOCIATION"
 	ComputeStatisticsRequestDimensionDIMENSIONUNSPECIFIED      ComputeStatisticsRequestDimension = "DIMENSION_UNSPECIFIED"
 	ComputeStatisticsRequestDimensionEMPLOYMENTTYPE            ComputeStatisticsRequestDimension = "EMPLOYMENT_TYPE"
 	ComputeStatisticsRequestDimensionETHNICITY                 ComputeStatisticsRequestDimension = "ETHNICITY"
+	ComputeStatisticsRequestDimensionEXPERTROLE                ComputeStatisticsRequestDimension = "EXPERT_ROLE"
 	ComputeStatisticsRequestDimensionFIELD                     ComputeStatisticsRequestDimension = "FIELD"
 	ComputeStatisticsRequestDimensionGENDER                    ComputeStatisticsRequestDimension = "GENDER"
 	ComputeStatisticsRequestDimensionHIGHESTQUALIFICATIONLEVEL ComputeStatisticsRequestDimension = "HIGHEST_QUALIFICATION_LEVEL"
+	ComputeStatisticsRequestDimensionHONORKIND                 ComputeStatisticsRequestDimension = "HONOR_KIND"
+	ComputeStatisticsRequestDimensionHONORYEAR                 ComputeStatisticsRequestDimension = "HONOR_YEAR"
 	ComputeStatisticsRequestDimensionMEMBERSHIPSTATE           ComputeStatisticsRequestDimension = "MEMBERSHIP_STATE"
+	ComputeStatisticsRequestDimensionORGANIZATION              ComputeStatisticsRequestDimension = "ORGANIZATION"
 	ComputeStatisticsRequestDimensionORGANIZATIONKIND          ComputeStatisticsRequestDimension = "ORGANIZATION_KIND"
 	ComputeStatisticsRequestDimensionWORKLOCATION              ComputeStatisticsRequestDimension = "WORK_LOCATION"
 )
@@ -82,11 +87,15 @@ func (e ComputeStatisticsRequestDimension) Valid() bool {
 		return true
 	case ComputeStatisticsRequestDimensionAGEBAND:
 		return true
+	case ComputeStatisticsRequestDimensionASSOCIATION:
+		return true
 	case ComputeStatisticsRequestDimensionDIMENSIONUNSPECIFIED:
 		return true
 	case ComputeStatisticsRequestDimensionEMPLOYMENTTYPE:
 		return true
 	case ComputeStatisticsRequestDimensionETHNICITY:
+		return true
+	case ComputeStatisticsRequestDimensionEXPERTROLE:
 		return true
 	case ComputeStatisticsRequestDimensionFIELD:
 		return true
@@ -94,7 +103,13 @@ func (e ComputeStatisticsRequestDimension) Valid() bool {
 		return true
 	case ComputeStatisticsRequestDimensionHIGHESTQUALIFICATIONLEVEL:
 		return true
+	case ComputeStatisticsRequestDimensionHONORKIND:
+		return true
+	case ComputeStatisticsRequestDimensionHONORYEAR:
+		return true
 	case ComputeStatisticsRequestDimensionMEMBERSHIPSTATE:
+		return true
+	case ComputeStatisticsRequestDimensionORGANIZATION:
 		return true
 	case ComputeStatisticsRequestDimensionORGANIZATIONKIND:
 		return true
@@ -321,6 +336,24 @@ func (e QualificationStudyMode) Valid() bool {
 	case PARTTIME:
 		return true
 	case STUDYMODEUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReportTemplate.
+const (
+	TEMPLATEUNSPECIFIED ReportTemplate = "TEMPLATE_UNSPECIFIED"
+	YEARLYWORKFORCE     ReportTemplate = "YEARLY_WORKFORCE"
+)
+
+// Valid indicates whether the value is a known member of the ReportTemplate enum.
+func (e ReportTemplate) Valid() bool {
+	switch e {
+	case TEMPLATEUNSPECIFIED:
+		return true
+	case YEARLYWORKFORCE:
 		return true
 	default:
 		return false
@@ -837,18 +870,44 @@ func (e PersonServiceSearchPeopleParamsView) Valid() bool {
 	}
 }
 
+// Defines values for StatisticsServiceExportReportParamsFormat.
+const (
+	StatisticsServiceExportReportParamsFormatCSV               StatisticsServiceExportReportParamsFormat = "CSV"
+	StatisticsServiceExportReportParamsFormatFORMATUNSPECIFIED StatisticsServiceExportReportParamsFormat = "FORMAT_UNSPECIFIED"
+	StatisticsServiceExportReportParamsFormatXLSX              StatisticsServiceExportReportParamsFormat = "XLSX"
+)
+
+// Valid indicates whether the value is a known member of the StatisticsServiceExportReportParamsFormat enum.
+func (e StatisticsServiceExportReportParamsFormat) Valid() bool {
+	switch e {
+	case StatisticsServiceExportReportParamsFormatCSV:
+		return true
+	case StatisticsServiceExportReportParamsFormatFORMATUNSPECIFIED:
+		return true
+	case StatisticsServiceExportReportParamsFormatXLSX:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for StatisticsServiceComputeStatisticsParamsDimensions.
 const (
 	StatisticsServiceComputeStatisticsParamsDimensionsACADEMICTITLE             StatisticsServiceComputeStatisticsParamsDimensions = "ACADEMIC_TITLE"
 	StatisticsServiceComputeStatisticsParamsDimensionsADMINISTRATIVEUNIT        StatisticsServiceComputeStatisticsParamsDimensions = "ADMINISTRATIVE_UNIT"
 	StatisticsServiceComputeStatisticsParamsDimensionsAGEBAND                   StatisticsServiceComputeStatisticsParamsDimensions = "AGE_BAND"
+	StatisticsServiceComputeStatisticsParamsDimensionsASSOCIATION               StatisticsServiceComputeStatisticsParamsDimensions = "ASSOCIATION"
 	StatisticsServiceComputeStatisticsParamsDimensionsDIMENSIONUNSPECIFIED      StatisticsServiceComputeStatisticsParamsDimensions = "DIMENSION_UNSPECIFIED"
 	StatisticsServiceComputeStatisticsParamsDimensionsEMPLOYMENTTYPE            StatisticsServiceComputeStatisticsParamsDimensions = "EMPLOYMENT_TYPE"
 	StatisticsServiceComputeStatisticsParamsDimensionsETHNICITY                 StatisticsServiceComputeStatisticsParamsDimensions = "ETHNICITY"
+	StatisticsServiceComputeStatisticsParamsDimensionsEXPERTROLE                StatisticsServiceComputeStatisticsParamsDimensions = "EXPERT_ROLE"
 	StatisticsServiceComputeStatisticsParamsDimensionsFIELD                     StatisticsServiceComputeStatisticsParamsDimensions = "FIELD"
 	StatisticsServiceComputeStatisticsParamsDimensionsGENDER                    StatisticsServiceComputeStatisticsParamsDimensions = "GENDER"
 	StatisticsServiceComputeStatisticsParamsDimensionsHIGHESTQUALIFICATIONLEVEL StatisticsServiceComputeStatisticsParamsDimensions = "HIGHEST_QUALIFICATION_LEVEL"
+	StatisticsServiceComputeStatisticsParamsDimensionsHONORKIND                 StatisticsServiceComputeStatisticsParamsDimensions = "HONOR_KIND"
+	StatisticsServiceComputeStatisticsParamsDimensionsHONORYEAR                 StatisticsServiceComputeStatisticsParamsDimensions = "HONOR_YEAR"
 	StatisticsServiceComputeStatisticsParamsDimensionsMEMBERSHIPSTATE           StatisticsServiceComputeStatisticsParamsDimensions = "MEMBERSHIP_STATE"
+	StatisticsServiceComputeStatisticsParamsDimensionsORGANIZATION              StatisticsServiceComputeStatisticsParamsDimensions = "ORGANIZATION"
 	StatisticsServiceComputeStatisticsParamsDimensionsORGANIZATIONKIND          StatisticsServiceComputeStatisticsParamsDimensions = "ORGANIZATION_KIND"
 	StatisticsServiceComputeStatisticsParamsDimensionsWORKLOCATION              StatisticsServiceComputeStatisticsParamsDimensions = "WORK_LOCATION"
 )
@@ -862,11 +921,15 @@ func (e StatisticsServiceComputeStatisticsParamsDimensions) Valid() bool {
 		return true
 	case StatisticsServiceComputeStatisticsParamsDimensionsAGEBAND:
 		return true
+	case StatisticsServiceComputeStatisticsParamsDimensionsASSOCIATION:
+		return true
 	case StatisticsServiceComputeStatisticsParamsDimensionsDIMENSIONUNSPECIFIED:
 		return true
 	case StatisticsServiceComputeStatisticsParamsDimensionsEMPLOYMENTTYPE:
 		return true
 	case StatisticsServiceComputeStatisticsParamsDimensionsETHNICITY:
+		return true
+	case StatisticsServiceComputeStatisticsParamsDimensionsEXPERTROLE:
 		return true
 	case StatisticsServiceComputeStatisticsParamsDimensionsFIELD:
 		return true
@@ -874,7 +937,13 @@ func (e StatisticsServiceComputeStatisticsParamsDimensions) Valid() bool {
 		return true
 	case StatisticsServiceComputeStatisticsParamsDimensionsHIGHESTQUALIFICATIONLEVEL:
 		return true
+	case StatisticsServiceComputeStatisticsParamsDimensionsHONORKIND:
+		return true
+	case StatisticsServiceComputeStatisticsParamsDimensionsHONORYEAR:
+		return true
 	case StatisticsServiceComputeStatisticsParamsDimensionsMEMBERSHIPSTATE:
+		return true
+	case StatisticsServiceComputeStatisticsParamsDimensionsORGANIZATION:
 		return true
 	case StatisticsServiceComputeStatisticsParamsDimensionsORGANIZATIONKIND:
 		return true
@@ -911,13 +980,18 @@ const (
 	StatisticsServiceExportStatisticsParamsDimensionsACADEMICTITLE             StatisticsServiceExportStatisticsParamsDimensions = "ACADEMIC_TITLE"
 	StatisticsServiceExportStatisticsParamsDimensionsADMINISTRATIVEUNIT        StatisticsServiceExportStatisticsParamsDimensions = "ADMINISTRATIVE_UNIT"
 	StatisticsServiceExportStatisticsParamsDimensionsAGEBAND                   StatisticsServiceExportStatisticsParamsDimensions = "AGE_BAND"
+	StatisticsServiceExportStatisticsParamsDimensionsASSOCIATION               StatisticsServiceExportStatisticsParamsDimensions = "ASSOCIATION"
 	StatisticsServiceExportStatisticsParamsDimensionsDIMENSIONUNSPECIFIED      StatisticsServiceExportStatisticsParamsDimensions = "DIMENSION_UNSPECIFIED"
 	StatisticsServiceExportStatisticsParamsDimensionsEMPLOYMENTTYPE            StatisticsServiceExportStatisticsParamsDimensions = "EMPLOYMENT_TYPE"
 	StatisticsServiceExportStatisticsParamsDimensionsETHNICITY                 StatisticsServiceExportStatisticsParamsDimensions = "ETHNICITY"
+	StatisticsServiceExportStatisticsParamsDimensionsEXPERTROLE                StatisticsServiceExportStatisticsParamsDimensions = "EXPERT_ROLE"
 	StatisticsServiceExportStatisticsParamsDimensionsFIELD                     StatisticsServiceExportStatisticsParamsDimensions = "FIELD"
 	StatisticsServiceExportStatisticsParamsDimensionsGENDER                    StatisticsServiceExportStatisticsParamsDimensions = "GENDER"
 	StatisticsServiceExportStatisticsParamsDimensionsHIGHESTQUALIFICATIONLEVEL StatisticsServiceExportStatisticsParamsDimensions = "HIGHEST_QUALIFICATION_LEVEL"
+	StatisticsServiceExportStatisticsParamsDimensionsHONORKIND                 StatisticsServiceExportStatisticsParamsDimensions = "HONOR_KIND"
+	StatisticsServiceExportStatisticsParamsDimensionsHONORYEAR                 StatisticsServiceExportStatisticsParamsDimensions = "HONOR_YEAR"
 	StatisticsServiceExportStatisticsParamsDimensionsMEMBERSHIPSTATE           StatisticsServiceExportStatisticsParamsDimensions = "MEMBERSHIP_STATE"
+	StatisticsServiceExportStatisticsParamsDimensionsORGANIZATION              StatisticsServiceExportStatisticsParamsDimensions = "ORGANIZATION"
 	StatisticsServiceExportStatisticsParamsDimensionsORGANIZATIONKIND          StatisticsServiceExportStatisticsParamsDimensions = "ORGANIZATION_KIND"
 	StatisticsServiceExportStatisticsParamsDimensionsWORKLOCATION              StatisticsServiceExportStatisticsParamsDimensions = "WORK_LOCATION"
 )
@@ -931,11 +1005,15 @@ func (e StatisticsServiceExportStatisticsParamsDimensions) Valid() bool {
 		return true
 	case StatisticsServiceExportStatisticsParamsDimensionsAGEBAND:
 		return true
+	case StatisticsServiceExportStatisticsParamsDimensionsASSOCIATION:
+		return true
 	case StatisticsServiceExportStatisticsParamsDimensionsDIMENSIONUNSPECIFIED:
 		return true
 	case StatisticsServiceExportStatisticsParamsDimensionsEMPLOYMENTTYPE:
 		return true
 	case StatisticsServiceExportStatisticsParamsDimensionsETHNICITY:
+		return true
+	case StatisticsServiceExportStatisticsParamsDimensionsEXPERTROLE:
 		return true
 	case StatisticsServiceExportStatisticsParamsDimensionsFIELD:
 		return true
@@ -943,7 +1021,13 @@ func (e StatisticsServiceExportStatisticsParamsDimensions) Valid() bool {
 		return true
 	case StatisticsServiceExportStatisticsParamsDimensionsHIGHESTQUALIFICATIONLEVEL:
 		return true
+	case StatisticsServiceExportStatisticsParamsDimensionsHONORKIND:
+		return true
+	case StatisticsServiceExportStatisticsParamsDimensionsHONORYEAR:
+		return true
 	case StatisticsServiceExportStatisticsParamsDimensionsMEMBERSHIPSTATE:
+		return true
+	case StatisticsServiceExportStatisticsParamsDimensionsORGANIZATION:
 		return true
 	case StatisticsServiceExportStatisticsParamsDimensionsORGANIZATIONKIND:
 		return true
@@ -1048,6 +1132,27 @@ type ChangeResourceType string
 // association, the most advanced one when there are several (ACTIVE,
 // then SUSPENDED, PENDING, WITHDRAWN, REJECTED); "" for none. Refused
 // until the registry keeps memberships.
+//   - ORGANIZATION: Tổ chức: the registered organization of the position held on as_of
+//
+// (today: the current position), as its name (organizations/kgu); the
+// 20 with the most people each, the others together as "~other"; ""
+// for none, or a workplace outside the registry. Small organizations
+// rely on suppression.
+//   - ASSOCIATION: Hội: the association of the person's membership that was ACTIVE on
+//
+// as_of, as its name (associations/hoi-y-hoc); with several, the one
+// applied to first; "" for none.
+//   - HONOR_KIND: Loại khen thưởng: the kind (Honor.Kind) of the person's latest honour
+//
+// awarded by the year of as_of (then the lowest kind number); "" for
+// none.
+//   - HONOR_YEAR: Năm khen thưởng: the year of that honour, as digits; "" for none or
+//
+// an unknown year.
+//   - EXPERT_ROLE: Vai trò chuyên gia: the person's expert roles (Person.ExpertRole)
+//
+// together, in the order of their numbers joined by "+", for example
+// CONSULTING+CRITIQUE; "" for none.
 type ComputeStatisticsRequestDimension string
 
 // ConsentLegalBasis What the processing rests on (Law 91/2025/QH15).
@@ -1345,6 +1450,15 @@ type PrivacyServiceWithdrawConsentBody struct {
 //   - DISTANCE: Từ xa.
 //   - OTHER_MODE: Another mode.
 type QualificationStudyMode string
+
+// ReportTemplate The figures a report holds.
+//
+//   - TEMPLATE_UNSPECIFIED: Not a template.
+//   - YEARLY_WORKFORCE: Báo cáo năm về đội ngũ trí thức: headcounts by highest degree, area of
+//
+// expertise and administrative unit; the same by 2024 district; the
+// indicators on as_of and a year before, with the changes.
+type ReportTemplate string
 
 // ApiHttpBody Message that represents an arbitrary HTTP body. It should only be used for
 // payload formats that can't be represented as JSON, such as raw binary or
@@ -2437,6 +2551,15 @@ type V1ListQualificationsResponse struct {
 	TotalSize *int32 `json:"totalSize,omitempty"`
 }
 
+// V1ListReportsResponse The response of ListReports.
+type V1ListReportsResponse struct {
+	// NextPageToken The token of the next page; empty on the last.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+
+	// Reports The reports, the latest made first, without their tables.
+	Reports *[]V1Report `json:"reports,omitempty"`
+}
+
 // V1Membership A person's membership of an association, from the registration to its
 // end.
 //
@@ -3053,6 +3176,54 @@ type V1RegisterMemberResponse struct {
 
 	// PersonCreated Whether the person was created by this registration.
 	PersonCreated *bool `json:"personCreated,omitempty"`
+}
+
+// V1Report A report: the figures of a template on a date, made once and frozen.
+type V1Report struct {
+	// AsOf * A full date, with non-zero year, month, and day values.
+	// * A month and day, with a zero year (for example, an anniversary).
+	// * A year on its own, with a zero month and a zero day.
+	// * A year and month, with a zero day (for example, a credit card expiration
+	//   date).
+	//
+	// Related types:
+	//
+	// * [google.type.TimeOfDay][google.type.TimeOfDay]
+	// * [google.type.DateTime][google.type.DateTime]
+	// * [google.protobuf.Timestamp][google.protobuf.Timestamp]
+	AsOf TypeDate `json:"asOf"`
+
+	// CreateTime When the report was made.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// Indicators The response of GetIndicators.
+	Indicators *V1GetIndicatorsResponse `json:"indicators,omitempty"`
+
+	// Name The report's name, reports/{report}.
+	Name *string `json:"name,omitempty"`
+
+	// PreviousIndicators The response of GetIndicators.
+	PreviousIndicators *V1GetIndicatorsResponse `json:"previousIndicators,omitempty"`
+
+	// Tables The tables, in order.
+	Tables *[]V1ReportTable `json:"tables,omitempty"`
+
+	// Template The figures a report holds.
+	//
+	//  - TEMPLATE_UNSPECIFIED: Not a template.
+	//  - YEARLY_WORKFORCE: Báo cáo năm về đội ngũ trí thức: headcounts by highest degree, area of
+	// expertise and administrative unit; the same by 2024 district; the
+	// indicators on as_of and a year before, with the changes.
+	Template ReportTemplate `json:"template"`
+}
+
+// V1ReportTable A table of a report.
+type V1ReportTable struct {
+	// Statistics The response of ComputeStatistics.
+	Statistics *V1ComputeStatisticsResponse `json:"statistics,omitempty"`
+
+	// Title The table's Vietnamese title.
+	Title *string `json:"title,omitempty"`
 }
 
 // V1RevisionValues The values of a revision: the resource written, holding only the changed
@@ -4306,6 +4477,34 @@ type ReferenceServiceListQualificationLevelsParams struct {
 	PageToken *string `form:"pageToken,omitempty" json:"pageToken,omitempty"`
 }
 
+// StatisticsServiceListReportsParams defines parameters for StatisticsServiceListReports.
+type StatisticsServiceListReportsParams struct {
+	// PageSize At most this many reports (50 when 0, at most 1000).
+	PageSize *int32 `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+
+	// PageToken The next_page_token of the previous page.
+	PageToken *string `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+}
+
+// StatisticsServiceCreateReportParams defines parameters for StatisticsServiceCreateReport.
+type StatisticsServiceCreateReportParams struct {
+	// ReportId The {report} in reports/{report}; the service picks one when empty.
+	ReportId *string `form:"reportId,omitempty" json:"reportId,omitempty"`
+}
+
+// StatisticsServiceExportReportParams defines parameters for StatisticsServiceExportReport.
+type StatisticsServiceExportReportParams struct {
+	// Format XLSX unless CSV.
+	//
+	//  - FORMAT_UNSPECIFIED: XLSX.
+	//  - XLSX: An Excel workbook.
+	//  - CSV: A CSV file, UTF-8 with a byte-order mark.
+	Format *StatisticsServiceExportReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// StatisticsServiceExportReportParamsFormat defines parameters for StatisticsServiceExportReport.
+type StatisticsServiceExportReportParamsFormat string
+
 // StatisticsServiceComputeStatisticsParams defines parameters for StatisticsServiceComputeStatistics.
 type StatisticsServiceComputeStatisticsParams struct {
 	// Filter The people to count: a filter in the language of ListPeople
@@ -4350,6 +4549,22 @@ type StatisticsServiceComputeStatisticsParams struct {
 	// association, the most advanced one when there are several (ACTIVE,
 	// then SUSPENDED, PENDING, WITHDRAWN, REJECTED); "" for none. Refused
 	// until the registry keeps memberships.
+	//  - ORGANIZATION: Tổ chức: the registered organization of the position held on as_of
+	// (today: the current position), as its name (organizations/kgu); the
+	// 20 with the most people each, the others together as "~other"; ""
+	// for none, or a workplace outside the registry. Small organizations
+	// rely on suppression.
+	//  - ASSOCIATION: Hội: the association of the person's membership that was ACTIVE on
+	// as_of, as its name (associations/hoi-y-hoc); with several, the one
+	// applied to first; "" for none.
+	//  - HONOR_KIND: Loại khen thưởng: the kind (Honor.Kind) of the person's latest honour
+	// awarded by the year of as_of (then the lowest kind number); "" for
+	// none.
+	//  - HONOR_YEAR: Năm khen thưởng: the year of that honour, as digits; "" for none or
+	// an unknown year.
+	//  - EXPERT_ROLE: Vai trò chuyên gia: the person's expert roles (Person.ExpertRole)
+	// together, in the order of their numbers joined by "+", for example
+	// CONSULTING+CRITIQUE; "" for none.
 	Dimensions []StatisticsServiceComputeStatisticsParamsDimensions `form:"dimensions" json:"dimensions"`
 
 	// AsOfYear Year of the date. Must be from 1 to 9999, or 0 to specify a date without
@@ -4425,6 +4640,22 @@ type StatisticsServiceExportStatisticsParams struct {
 	// association, the most advanced one when there are several (ACTIVE,
 	// then SUSPENDED, PENDING, WITHDRAWN, REJECTED); "" for none. Refused
 	// until the registry keeps memberships.
+	//  - ORGANIZATION: Tổ chức: the registered organization of the position held on as_of
+	// (today: the current position), as its name (organizations/kgu); the
+	// 20 with the most people each, the others together as "~other"; ""
+	// for none, or a workplace outside the registry. Small organizations
+	// rely on suppression.
+	//  - ASSOCIATION: Hội: the association of the person's membership that was ACTIVE on
+	// as_of, as its name (associations/hoi-y-hoc); with several, the one
+	// applied to first; "" for none.
+	//  - HONOR_KIND: Loại khen thưởng: the kind (Honor.Kind) of the person's latest honour
+	// awarded by the year of as_of (then the lowest kind number); "" for
+	// none.
+	//  - HONOR_YEAR: Năm khen thưởng: the year of that honour, as digits; "" for none or
+	// an unknown year.
+	//  - EXPERT_ROLE: Vai trò chuyên gia: the person's expert roles (Person.ExpertRole)
+	// together, in the order of their numbers joined by "+", for example
+	// CONSULTING+CRITIQUE; "" for none.
 	Dimensions []StatisticsServiceExportStatisticsParamsDimensions `form:"dimensions" json:"dimensions"`
 
 	// AsOfYear Year of the date. Must be from 1 to 9999, or 0 to specify a date without
@@ -4598,6 +4829,9 @@ type PersonServiceUndeletePersonJSONRequestBody = PersonServiceUndeletePersonBod
 
 // TransferServiceImportPeopleJSONRequestBody defines body for TransferServiceImportPeople for application/json ContentType.
 type TransferServiceImportPeopleJSONRequestBody = ApiHttpBody
+
+// StatisticsServiceCreateReportJSONRequestBody defines body for StatisticsServiceCreateReport for application/json ContentType.
+type StatisticsServiceCreateReportJSONRequestBody = V1Report
 
 // StatisticsServiceUpdateStatisticsSettingsJSONRequestBody defines body for StatisticsServiceUpdateStatisticsSettings for application/json ContentType.
 type StatisticsServiceUpdateStatisticsSettingsJSONRequestBody = V1StatisticsSettings
@@ -5513,6 +5747,46 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/qualificationLevels/{qualificationLevel} (the `ReferenceServiceGetQualificationLevel` operationId).
 	ReferenceServiceGetQualificationLevel(ctx context.Context, qualificationLevel string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StatisticsServiceListReports Lists the reports, the latest made first.
+	//
+	// Corresponds with GET /v1/reports (the `StatisticsServiceListReports` operationId).
+	StatisticsServiceListReports(ctx context.Context, params *StatisticsServiceListReportsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StatisticsServiceCreateReportWithBody Makes a report (https://google.aip.dev/133): the figures of a template
+	// on a date, computed once and kept as made. A report is frozen: later
+	// changes to the registry, the reference lists or the threshold do not
+	// change it; make another for new figures. The operation ends with the
+	// Report.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/reports (the `StatisticsServiceCreateReport` operationId).
+	StatisticsServiceCreateReportWithBody(ctx context.Context, params *StatisticsServiceCreateReportParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StatisticsServiceCreateReport Makes a report (https://google.aip.dev/133): the figures of a template
+	// on a date, computed once and kept as made. A report is frozen: later
+	// changes to the registry, the reference lists or the threshold do not
+	// change it; make another for new figures. The operation ends with the
+	// Report.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/reports (the `StatisticsServiceCreateReport` operationId).
+	StatisticsServiceCreateReport(ctx context.Context, params *StatisticsServiceCreateReportParams, body StatisticsServiceCreateReportJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StatisticsServiceGetReport Returns a report as it was made.
+	//
+	// Corresponds with GET /v1/reports/{report} (the `StatisticsServiceGetReport` operationId).
+	StatisticsServiceGetReport(ctx context.Context, report string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StatisticsServiceExportReport A report as a file for a spreadsheet: XLSX, a sheet per table and one
+	// for the indicators, or CSV, the tables one after another; suppressed
+	// counts read "<5" (the threshold) or "ẩn" (withheld to protect
+	// another), and a legend says so.
+	//
+	// Corresponds with GET /v1/reports/{report}:export (the `StatisticsServiceExportReport` operationId).
+	StatisticsServiceExportReport(ctx context.Context, report string, params *StatisticsServiceExportReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// StatisticsServiceComputeStatistics Counts the people who match a filter, broken down by one to three
 	// dimensions: one row for each combination of values that someone has.
@@ -7393,6 +7667,96 @@ func (c *Client) ReferenceServiceListQualificationLevels(ctx context.Context, pa
 // Corresponds with GET /v1/qualificationLevels/{qualificationLevel} (the `ReferenceServiceGetQualificationLevel` operationId).
 func (c *Client) ReferenceServiceGetQualificationLevel(ctx context.Context, qualificationLevel string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReferenceServiceGetQualificationLevelRequest(c.Server, qualificationLevel)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StatisticsServiceListReports Lists the reports, the latest made first.
+//
+// Corresponds with GET /v1/reports (the `StatisticsServiceListReports` operationId).
+func (c *Client) StatisticsServiceListReports(ctx context.Context, params *StatisticsServiceListReportsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStatisticsServiceListReportsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StatisticsServiceCreateReportWithBody Makes a report (https://google.aip.dev/133): the figures of a template
+// on a date, computed once and kept as made. A report is frozen: later
+// changes to the registry, the reference lists or the threshold do not
+// change it; make another for new figures. The operation ends with the
+// Report.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/reports (the `StatisticsServiceCreateReport` operationId).
+func (c *Client) StatisticsServiceCreateReportWithBody(ctx context.Context, params *StatisticsServiceCreateReportParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStatisticsServiceCreateReportRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StatisticsServiceCreateReport Makes a report (https://google.aip.dev/133): the figures of a template
+// on a date, computed once and kept as made. A report is frozen: later
+// changes to the registry, the reference lists or the threshold do not
+// change it; make another for new figures. The operation ends with the
+// Report.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/reports (the `StatisticsServiceCreateReport` operationId).
+func (c *Client) StatisticsServiceCreateReport(ctx context.Context, params *StatisticsServiceCreateReportParams, body StatisticsServiceCreateReportJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStatisticsServiceCreateReportRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StatisticsServiceGetReport Returns a report as it was made.
+//
+// Corresponds with GET /v1/reports/{report} (the `StatisticsServiceGetReport` operationId).
+func (c *Client) StatisticsServiceGetReport(ctx context.Context, report string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStatisticsServiceGetReportRequest(c.Server, report)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StatisticsServiceExportReport A report as a file for a spreadsheet: XLSX, a sheet per table and one
+// for the indicators, or CSV, the tables one after another; suppressed
+// counts read "<5" (the threshold) or "ẩn" (withheld to protect
+// another), and a legend says so.
+//
+// Corresponds with GET /v1/reports/{report}:export (the `StatisticsServiceExportReport` operationId).
+func (c *Client) StatisticsServiceExportReport(ctx context.Context, report string, params *StatisticsServiceExportReportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStatisticsServiceExportReportRequest(c.Server, report, params)
 	if err != nil {
 		return nil, err
 	}
@@ -12729,6 +13093,234 @@ func NewReferenceServiceGetQualificationLevelRequest(server string, qualificatio
 	return req, nil
 }
 
+// NewStatisticsServiceListReportsRequest constructs an http.Request for the StatisticsServiceListReports method
+func NewStatisticsServiceListReportsRequest(server string, params *StatisticsServiceListReportsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/reports")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageToken", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewStatisticsServiceCreateReportRequest calls the generic StatisticsServiceCreateReport builder with application/json body
+func NewStatisticsServiceCreateReportRequest(server string, params *StatisticsServiceCreateReportParams, body StatisticsServiceCreateReportJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewStatisticsServiceCreateReportRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewStatisticsServiceCreateReportRequestWithBody constructs an http.Request for the StatisticsServiceCreateReport method, with any body, and a specified content type
+func NewStatisticsServiceCreateReportRequestWithBody(server string, params *StatisticsServiceCreateReportParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/reports")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ReportId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "reportId", *params.ReportId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewStatisticsServiceGetReportRequest constructs an http.Request for the StatisticsServiceGetReport method
+func NewStatisticsServiceGetReportRequest(server string, report string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "report", report, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/reports/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewStatisticsServiceExportReportRequest constructs an http.Request for the StatisticsServiceExportReport method
+func NewStatisticsServiceExportReportRequest(server string, report string, params *StatisticsServiceExportReportParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "report", report, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/reports/%s:export", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewStatisticsServiceComputeStatisticsRequest constructs an http.Request for the StatisticsServiceComputeStatistics method
 func NewStatisticsServiceComputeStatisticsRequest(server string, params *StatisticsServiceComputeStatisticsParams) (*http.Request, error) {
 	var err error
@@ -14111,6 +14703,52 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/qualificationLevels/{qualificationLevel} (the `ReferenceServiceGetQualificationLevel` operationId).
 	ReferenceServiceGetQualificationLevelWithResponse(ctx context.Context, qualificationLevel string, reqEditors ...RequestEditorFn) (*ReferenceServiceGetQualificationLevelResponse, error)
+
+	// StatisticsServiceListReportsWithResponse Lists the reports, the latest made first.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/reports (the `StatisticsServiceListReports` operationId).
+	StatisticsServiceListReportsWithResponse(ctx context.Context, params *StatisticsServiceListReportsParams, reqEditors ...RequestEditorFn) (*StatisticsServiceListReportsResponse, error)
+
+	// StatisticsServiceCreateReportWithBodyWithResponse Makes a report (https://google.aip.dev/133): the figures of a template
+	// on a date, computed once and kept as made. A report is frozen: later
+	// changes to the registry, the reference lists or the threshold do not
+	// change it; make another for new figures. The operation ends with the
+	// Report.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/reports (the `StatisticsServiceCreateReport` operationId).
+	StatisticsServiceCreateReportWithBodyWithResponse(ctx context.Context, params *StatisticsServiceCreateReportParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*StatisticsServiceCreateReportResponse, error)
+
+	// StatisticsServiceCreateReportWithResponse Makes a report (https://google.aip.dev/133): the figures of a template
+	// on a date, computed once and kept as made. A report is frozen: later
+	// changes to the registry, the reference lists or the threshold do not
+	// change it; make another for new figures. The operation ends with the
+	// Report.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/reports (the `StatisticsServiceCreateReport` operationId).
+	StatisticsServiceCreateReportWithResponse(ctx context.Context, params *StatisticsServiceCreateReportParams, body StatisticsServiceCreateReportJSONRequestBody, reqEditors ...RequestEditorFn) (*StatisticsServiceCreateReportResponse, error)
+
+	// StatisticsServiceGetReportWithResponse Returns a report as it was made.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/reports/{report} (the `StatisticsServiceGetReport` operationId).
+	StatisticsServiceGetReportWithResponse(ctx context.Context, report string, reqEditors ...RequestEditorFn) (*StatisticsServiceGetReportResponse, error)
+
+	// StatisticsServiceExportReportWithResponse A report as a file for a spreadsheet: XLSX, a sheet per table and one
+	// for the indicators, or CSV, the tables one after another; suppressed
+	// counts read "<5" (the threshold) or "ẩn" (withheld to protect
+	// another), and a legend says so.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/reports/{report}:export (the `StatisticsServiceExportReport` operationId).
+	StatisticsServiceExportReportWithResponse(ctx context.Context, report string, params *StatisticsServiceExportReportParams, reqEditors ...RequestEditorFn) (*StatisticsServiceExportReportResponse, error)
 
 	// StatisticsServiceComputeStatisticsWithResponse Counts the people who match a filter, broken down by one to three
 	// dimensions: one row for each combination of values that someone has.
@@ -17877,6 +18515,198 @@ func (r ReferenceServiceGetQualificationLevelResponse) ContentType() string {
 	return ""
 }
 
+type StatisticsServiceListReportsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ListReportsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r StatisticsServiceListReportsResponse) GetJSON200() *V1ListReportsResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r StatisticsServiceListReportsResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r StatisticsServiceListReportsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r StatisticsServiceListReportsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r StatisticsServiceListReportsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r StatisticsServiceListReportsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type StatisticsServiceCreateReportResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *GoogleLongrunningOperation
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r StatisticsServiceCreateReportResponse) GetJSON200() *GoogleLongrunningOperation {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r StatisticsServiceCreateReportResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r StatisticsServiceCreateReportResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r StatisticsServiceCreateReportResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r StatisticsServiceCreateReportResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r StatisticsServiceCreateReportResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type StatisticsServiceGetReportResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Report
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r StatisticsServiceGetReportResponse) GetJSON200() *V1Report {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r StatisticsServiceGetReportResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r StatisticsServiceGetReportResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r StatisticsServiceGetReportResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r StatisticsServiceGetReportResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r StatisticsServiceGetReportResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type StatisticsServiceExportReportResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ApiHttpBody
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r StatisticsServiceExportReportResponse) GetJSON200() *ApiHttpBody {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r StatisticsServiceExportReportResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r StatisticsServiceExportReportResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r StatisticsServiceExportReportResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r StatisticsServiceExportReportResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r StatisticsServiceExportReportResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type StatisticsServiceComputeStatisticsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -19621,6 +20451,82 @@ func (c *ClientWithResponses) ReferenceServiceGetQualificationLevelWithResponse(
 		return nil, err
 	}
 	return ParseReferenceServiceGetQualificationLevelResponse(rsp)
+}
+
+// StatisticsServiceListReportsWithResponse Lists the reports, the latest made first.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/reports (the `StatisticsServiceListReports` operationId).
+func (c *ClientWithResponses) StatisticsServiceListReportsWithResponse(ctx context.Context, params *StatisticsServiceListReportsParams, reqEditors ...RequestEditorFn) (*StatisticsServiceListReportsResponse, error) {
+	rsp, err := c.StatisticsServiceListReports(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStatisticsServiceListReportsResponse(rsp)
+}
+
+// StatisticsServiceCreateReportWithBodyWithResponse Makes a report (https://google.aip.dev/133): the figures of a template
+// on a date, computed once and kept as made. A report is frozen: later
+// changes to the registry, the reference lists or the threshold do not
+// change it; make another for new figures. The operation ends with the
+// Report.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/reports (the `StatisticsServiceCreateReport` operationId).
+func (c *ClientWithResponses) StatisticsServiceCreateReportWithBodyWithResponse(ctx context.Context, params *StatisticsServiceCreateReportParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*StatisticsServiceCreateReportResponse, error) {
+	rsp, err := c.StatisticsServiceCreateReportWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStatisticsServiceCreateReportResponse(rsp)
+}
+
+// StatisticsServiceCreateReportWithResponse Makes a report (https://google.aip.dev/133): the figures of a template
+// on a date, computed once and kept as made. A report is frozen: later
+// changes to the registry, the reference lists or the threshold do not
+// change it; make another for new figures. The operation ends with the
+// Report.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/reports (the `StatisticsServiceCreateReport` operationId).
+func (c *ClientWithResponses) StatisticsServiceCreateReportWithResponse(ctx context.Context, params *StatisticsServiceCreateReportParams, body StatisticsServiceCreateReportJSONRequestBody, reqEditors ...RequestEditorFn) (*StatisticsServiceCreateReportResponse, error) {
+	rsp, err := c.StatisticsServiceCreateReport(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStatisticsServiceCreateReportResponse(rsp)
+}
+
+// StatisticsServiceGetReportWithResponse Returns a report as it was made.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/reports/{report} (the `StatisticsServiceGetReport` operationId).
+func (c *ClientWithResponses) StatisticsServiceGetReportWithResponse(ctx context.Context, report string, reqEditors ...RequestEditorFn) (*StatisticsServiceGetReportResponse, error) {
+	rsp, err := c.StatisticsServiceGetReport(ctx, report, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStatisticsServiceGetReportResponse(rsp)
+}
+
+// StatisticsServiceExportReportWithResponse A report as a file for a spreadsheet: XLSX, a sheet per table and one
+// for the indicators, or CSV, the tables one after another; suppressed
+// counts read "<5" (the threshold) or "ẩn" (withheld to protect
+// another), and a legend says so.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/reports/{report}:export (the `StatisticsServiceExportReport` operationId).
+func (c *ClientWithResponses) StatisticsServiceExportReportWithResponse(ctx context.Context, report string, params *StatisticsServiceExportReportParams, reqEditors ...RequestEditorFn) (*StatisticsServiceExportReportResponse, error) {
+	rsp, err := c.StatisticsServiceExportReport(ctx, report, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStatisticsServiceExportReportResponse(rsp)
 }
 
 // StatisticsServiceComputeStatisticsWithResponse Counts the people who match a filter, broken down by one to three
@@ -22245,6 +23151,138 @@ func ParseReferenceServiceGetQualificationLevelResponse(rsp *http.Response) (*Re
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest V1QualificationLevel
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseStatisticsServiceListReportsResponse parses an HTTP response from a StatisticsServiceListReportsWithResponse call
+func ParseStatisticsServiceListReportsResponse(rsp *http.Response) (*StatisticsServiceListReportsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &StatisticsServiceListReportsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ListReportsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseStatisticsServiceCreateReportResponse parses an HTTP response from a StatisticsServiceCreateReportWithResponse call
+func ParseStatisticsServiceCreateReportResponse(rsp *http.Response) (*StatisticsServiceCreateReportResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &StatisticsServiceCreateReportResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest GoogleLongrunningOperation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseStatisticsServiceGetReportResponse parses an HTTP response from a StatisticsServiceGetReportWithResponse call
+func ParseStatisticsServiceGetReportResponse(rsp *http.Response) (*StatisticsServiceGetReportResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &StatisticsServiceGetReportResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Report
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseStatisticsServiceExportReportResponse parses an HTTP response from a StatisticsServiceExportReportWithResponse call
+func ParseStatisticsServiceExportReportResponse(rsp *http.Response) (*StatisticsServiceExportReportResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &StatisticsServiceExportReportResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ApiHttpBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

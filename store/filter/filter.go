@@ -92,6 +92,10 @@ type Field struct {
 	// Repeated means the field is a list: : tests whether it contains a
 	// value. It needs a Join.
 	Repeated bool
+	// Expand, when set, maps a String value compared with = or != to the
+	// values it stands for (an administrative unit: itself and the units in
+	// its area); the comparison holds for any of them.
+	Expand func(string) []string
 }
 
 // Join says how to reach the related rows of a field. A comparison on the
@@ -333,6 +337,19 @@ func (c *compiler) condition(n *node, f Field, op string) (string, bool, error) 
 			return c.prefix(f, strings.TrimSuffix(v.text, "*"), op == "!=")
 		}
 		arg = fold(f, v.text)
+		if f.Expand != nil && equality {
+			if vals := f.Expand(arg.(string)); len(vals) > 1 {
+				slices.Sort(vals)
+				in := "IN"
+				if op == "!=" {
+					in = "NOT IN"
+				}
+				for _, val := range vals {
+					c.args = append(c.args, val)
+				}
+				return f.SQL + " " + in + " (?" + strings.Repeat(", ?", len(vals)-1) + ")", false, nil
+			}
+		}
 	case Int:
 		if v.kind != tokNumber {
 			return c.errAt(v.off, "%s is a whole number, written without quotes, as in %s", path, example(path, n.op, "2010"))

@@ -13,12 +13,12 @@ package trithucv1
 
 import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
+	longrunningpb "cloud.google.com/go/longrunning/autogen/longrunningpb"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	date "google.golang.org/genproto/googleapis/type/date"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
-	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
@@ -130,6 +130,27 @@ const (
 	// then SUSPENDED, PENDING, WITHDRAWN, REJECTED); "" for none. Refused
 	// until the registry keeps memberships.
 	ComputeStatisticsRequest_MEMBERSHIP_STATE ComputeStatisticsRequest_Dimension = 11
+	// Tổ chức: the registered organization of the position held on as_of
+	// (today: the current position), as its name (organizations/kgu); the
+	// 20 with the most people each, the others together as "~other"; ""
+	// for none, or a workplace outside the registry. Small organizations
+	// rely on suppression.
+	ComputeStatisticsRequest_ORGANIZATION ComputeStatisticsRequest_Dimension = 12
+	// Hội: the association of the person's membership that was ACTIVE on
+	// as_of, as its name (associations/hoi-y-hoc); with several, the one
+	// applied to first; "" for none.
+	ComputeStatisticsRequest_ASSOCIATION ComputeStatisticsRequest_Dimension = 13
+	// Loại khen thưởng: the kind (Honor.Kind) of the person's latest honour
+	// awarded by the year of as_of (then the lowest kind number); "" for
+	// none.
+	ComputeStatisticsRequest_HONOR_KIND ComputeStatisticsRequest_Dimension = 14
+	// Năm khen thưởng: the year of that honour, as digits; "" for none or
+	// an unknown year.
+	ComputeStatisticsRequest_HONOR_YEAR ComputeStatisticsRequest_Dimension = 15
+	// Vai trò chuyên gia: the person's expert roles (Person.ExpertRole)
+	// together, in the order of their numbers joined by "+", for example
+	// CONSULTING+CRITIQUE; "" for none.
+	ComputeStatisticsRequest_EXPERT_ROLE ComputeStatisticsRequest_Dimension = 16
 )
 
 // Enum value maps for ComputeStatisticsRequest_Dimension.
@@ -147,6 +168,11 @@ var (
 		9:  "AGE_BAND",
 		10: "ETHNICITY",
 		11: "MEMBERSHIP_STATE",
+		12: "ORGANIZATION",
+		13: "ASSOCIATION",
+		14: "HONOR_KIND",
+		15: "HONOR_YEAR",
+		16: "EXPERT_ROLE",
 	}
 	ComputeStatisticsRequest_Dimension_value = map[string]int32{
 		"DIMENSION_UNSPECIFIED":       0,
@@ -161,6 +187,11 @@ var (
 		"AGE_BAND":                    9,
 		"ETHNICITY":                   10,
 		"MEMBERSHIP_STATE":            11,
+		"ORGANIZATION":                12,
+		"ASSOCIATION":                 13,
+		"HONOR_KIND":                  14,
+		"HONOR_YEAR":                  15,
+		"EXPERT_ROLE":                 16,
 	}
 )
 
@@ -325,6 +356,110 @@ func (Indicator_Kind) EnumDescriptor() ([]byte, []int) {
 	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{6, 0}
 }
 
+// The figures a report holds.
+type Report_Template int32
+
+const (
+	// Not a template.
+	Report_TEMPLATE_UNSPECIFIED Report_Template = 0
+	// Báo cáo năm về đội ngũ trí thức: headcounts by highest degree, area of
+	// expertise and administrative unit; the same by 2024 district; the
+	// indicators on as_of and a year before, with the changes.
+	Report_YEARLY_WORKFORCE Report_Template = 1
+)
+
+// Enum value maps for Report_Template.
+var (
+	Report_Template_name = map[int32]string{
+		0: "TEMPLATE_UNSPECIFIED",
+		1: "YEARLY_WORKFORCE",
+	}
+	Report_Template_value = map[string]int32{
+		"TEMPLATE_UNSPECIFIED": 0,
+		"YEARLY_WORKFORCE":     1,
+	}
+)
+
+func (x Report_Template) Enum() *Report_Template {
+	p := new(Report_Template)
+	*p = x
+	return p
+}
+
+func (x Report_Template) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Report_Template) Descriptor() protoreflect.EnumDescriptor {
+	return file_trithuc_v1_statistics_proto_enumTypes[4].Descriptor()
+}
+
+func (Report_Template) Type() protoreflect.EnumType {
+	return &file_trithuc_v1_statistics_proto_enumTypes[4]
+}
+
+func (x Report_Template) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Report_Template.Descriptor instead.
+func (Report_Template) EnumDescriptor() ([]byte, []int) {
+	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{7, 0}
+}
+
+// The file's format.
+type ExportReportRequest_Format int32
+
+const (
+	// XLSX.
+	ExportReportRequest_FORMAT_UNSPECIFIED ExportReportRequest_Format = 0
+	// An Excel workbook.
+	ExportReportRequest_XLSX ExportReportRequest_Format = 1
+	// A CSV file, UTF-8 with a byte-order mark.
+	ExportReportRequest_CSV ExportReportRequest_Format = 2
+)
+
+// Enum value maps for ExportReportRequest_Format.
+var (
+	ExportReportRequest_Format_name = map[int32]string{
+		0: "FORMAT_UNSPECIFIED",
+		1: "XLSX",
+		2: "CSV",
+	}
+	ExportReportRequest_Format_value = map[string]int32{
+		"FORMAT_UNSPECIFIED": 0,
+		"XLSX":               1,
+		"CSV":                2,
+	}
+)
+
+func (x ExportReportRequest_Format) Enum() *ExportReportRequest_Format {
+	p := new(ExportReportRequest_Format)
+	*p = x
+	return p
+}
+
+func (x ExportReportRequest_Format) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ExportReportRequest_Format) Descriptor() protoreflect.EnumDescriptor {
+	return file_trithuc_v1_statistics_proto_enumTypes[5].Descriptor()
+}
+
+func (ExportReportRequest_Format) Type() protoreflect.EnumType {
+	return &file_trithuc_v1_statistics_proto_enumTypes[5]
+}
+
+func (x ExportReportRequest_Format) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ExportReportRequest_Format.Descriptor instead.
+func (ExportReportRequest_Format) EnumDescriptor() ([]byte, []int) {
+	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{14, 0}
+}
+
 // The request for ComputeStatistics.
 type ComputeStatisticsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -343,8 +478,12 @@ type ComputeStatisticsRequest struct {
 	Filter string `protobuf:"bytes,1,opt,name=filter,proto3" json:"filter,omitempty"`
 	// One to three dimensions, each at most once.
 	Dimensions []ComputeStatisticsRequest_Dimension `protobuf:"varint,2,rep,packed,name=dimensions,proto3,enum=trithuc.v1.ComputeStatisticsRequest_Dimension" json:"dimensions,omitempty"`
-	// The date on which ages are computed and, for HISTORY_2024, positions
-	// held; today (in Vietnam) when unset.
+	// The date the answer is as on; today (in Vietnam) when unset, read from
+	// what is recorded now. When set, every dimension and the filter read the
+	// facts of that day: a person counts once registered and until deleted, a
+	// degree or title from its year (an unknown year counts), a position
+	// while it ran, a membership from its application in the state it had
+	// then, an honour from its year; ages are on that day.
 	// (-- api-linter: core::0140::prepositions=disabled
 	//
 	//	aip.dev/not-precedent: as in the official sources' terms; renaming
@@ -965,37 +1104,44 @@ func (x *Indicator) GetSuppressed() bool {
 	return false
 }
 
-// The settings of the statistics: a singleton (https://google.aip.dev/156).
-type StatisticsSettings struct {
+// A report: the figures of a template on a date, made once and frozen.
+type Report struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The resource name, always `statisticsSettings`.
+	// The report's name, reports/{report}.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	// Counts from 1 to this minus one are suppressed; 5 by default, never
-	// below 3.
-	SuppressionThreshold int32 `protobuf:"varint,2,opt,name=suppression_threshold,json=suppressionThreshold,proto3" json:"suppression_threshold,omitempty"`
-	// When the settings last changed; unset while they are the defaults.
-	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
-	// A checksum of the settings (https://google.aip.dev/154): send it back
-	// on update to make sure nobody changed them in between.
-	Etag          string `protobuf:"bytes,4,opt,name=etag,proto3" json:"etag,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// Which figures.
+	Template Report_Template `protobuf:"varint,2,opt,name=template,proto3,enum=trithuc.v1.Report_Template" json:"template,omitempty"`
+	// The date the figures are as on (ComputeStatisticsRequest.as_of).
+	// (-- api-linter: core::0140::prepositions=disabled
+	//
+	//	aip.dev/not-precedent: as as_of elsewhere in this service. --)
+	AsOf *date.Date `protobuf:"bytes,3,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	// When the report was made.
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// The tables, in order.
+	Tables []*ReportTable `protobuf:"bytes,5,rep,name=tables,proto3" json:"tables,omitempty"`
+	// The indicators on as_of.
+	Indicators *GetIndicatorsResponse `protobuf:"bytes,6,opt,name=indicators,proto3" json:"indicators,omitempty"`
+	// The indicators a year before as_of, for the changes.
+	PreviousIndicators *GetIndicatorsResponse `protobuf:"bytes,7,opt,name=previous_indicators,json=previousIndicators,proto3" json:"previous_indicators,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
-func (x *StatisticsSettings) Reset() {
-	*x = StatisticsSettings{}
+func (x *Report) Reset() {
+	*x = Report{}
 	mi := &file_trithuc_v1_statistics_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
 
-func (x *StatisticsSettings) String() string {
+func (x *Report) String() string {
 	return protoimpl.X.MessageStringOf(x)
 }
 
-func (*StatisticsSettings) ProtoMessage() {}
+func (*Report) ProtoMessage() {}
 
-func (x *StatisticsSettings) ProtoReflect() protoreflect.Message {
+func (x *Report) ProtoReflect() protoreflect.Message {
 	mi := &file_trithuc_v1_statistics_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
@@ -1007,67 +1153,240 @@ func (x *StatisticsSettings) ProtoReflect() protoreflect.Message {
 	return mi.MessageOf(x)
 }
 
-// Deprecated: Use StatisticsSettings.ProtoReflect.Descriptor instead.
-func (*StatisticsSettings) Descriptor() ([]byte, []int) {
+// Deprecated: Use Report.ProtoReflect.Descriptor instead.
+func (*Report) Descriptor() ([]byte, []int) {
 	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{7}
 }
 
-func (x *StatisticsSettings) GetName() string {
+func (x *Report) GetName() string {
 	if x != nil {
 		return x.Name
 	}
 	return ""
 }
 
-func (x *StatisticsSettings) GetSuppressionThreshold() int32 {
+func (x *Report) GetTemplate() Report_Template {
 	if x != nil {
-		return x.SuppressionThreshold
+		return x.Template
 	}
-	return 0
+	return Report_TEMPLATE_UNSPECIFIED
 }
 
-func (x *StatisticsSettings) GetUpdateTime() *timestamppb.Timestamp {
+func (x *Report) GetAsOf() *date.Date {
 	if x != nil {
-		return x.UpdateTime
+		return x.AsOf
 	}
 	return nil
 }
 
-func (x *StatisticsSettings) GetEtag() string {
+func (x *Report) GetCreateTime() *timestamppb.Timestamp {
 	if x != nil {
-		return x.Etag
+		return x.CreateTime
+	}
+	return nil
+}
+
+func (x *Report) GetTables() []*ReportTable {
+	if x != nil {
+		return x.Tables
+	}
+	return nil
+}
+
+func (x *Report) GetIndicators() *GetIndicatorsResponse {
+	if x != nil {
+		return x.Indicators
+	}
+	return nil
+}
+
+func (x *Report) GetPreviousIndicators() *GetIndicatorsResponse {
+	if x != nil {
+		return x.PreviousIndicators
+	}
+	return nil
+}
+
+// A table of a report.
+type ReportTable struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The table's Vietnamese title.
+	Title string `protobuf:"bytes,1,opt,name=title,proto3" json:"title,omitempty"`
+	// Its figures, as ComputeStatistics gave them when the report was made.
+	Statistics    *ComputeStatisticsResponse `protobuf:"bytes,2,opt,name=statistics,proto3" json:"statistics,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportTable) Reset() {
+	*x = ReportTable{}
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportTable) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportTable) ProtoMessage() {}
+
+func (x *ReportTable) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportTable.ProtoReflect.Descriptor instead.
+func (*ReportTable) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *ReportTable) GetTitle() string {
+	if x != nil {
+		return x.Title
 	}
 	return ""
 }
 
-// The request for GetStatisticsSettings.
-type GetStatisticsSettingsRequest struct {
+func (x *ReportTable) GetStatistics() *ComputeStatisticsResponse {
+	if x != nil {
+		return x.Statistics
+	}
+	return nil
+}
+
+// The request for CreateReport.
+type CreateReportRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The settings' name, `statisticsSettings`; empty means the same.
-	// (-- api-linter: core::0131::request-name-behavior=disabled
-	//
-	//	aip.dev/not-precedent: the REST URL of the singleton carries no
-	//	variable, so a REST request has no name; see GetStatisticsSettings. --)
+	// The report to make: its template and as_of.
+	Report *Report `protobuf:"bytes,1,opt,name=report,proto3" json:"report,omitempty"`
+	// The {report} in reports/{report}; the service picks one when empty.
+	ReportId      string `protobuf:"bytes,2,opt,name=report_id,json=reportId,proto3" json:"report_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateReportRequest) Reset() {
+	*x = CreateReportRequest{}
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateReportRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateReportRequest) ProtoMessage() {}
+
+func (x *CreateReportRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateReportRequest.ProtoReflect.Descriptor instead.
+func (*CreateReportRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *CreateReportRequest) GetReport() *Report {
+	if x != nil {
+		return x.Report
+	}
+	return nil
+}
+
+func (x *CreateReportRequest) GetReportId() string {
+	if x != nil {
+		return x.ReportId
+	}
+	return ""
+}
+
+// The metadata of a CreateReport operation.
+type CreateReportMetadata struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// When the operation began.
+	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateReportMetadata) Reset() {
+	*x = CreateReportMetadata{}
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateReportMetadata) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateReportMetadata) ProtoMessage() {}
+
+func (x *CreateReportMetadata) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateReportMetadata.ProtoReflect.Descriptor instead.
+func (*CreateReportMetadata) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *CreateReportMetadata) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+// The request for GetReport.
+type GetReportRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The report's name, reports/{report}.
 	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
-func (x *GetStatisticsSettingsRequest) Reset() {
-	*x = GetStatisticsSettingsRequest{}
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[8]
+func (x *GetReportRequest) Reset() {
+	*x = GetReportRequest{}
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
 
-func (x *GetStatisticsSettingsRequest) String() string {
+func (x *GetReportRequest) String() string {
 	return protoimpl.X.MessageStringOf(x)
 }
 
-func (*GetStatisticsSettingsRequest) ProtoMessage() {}
+func (*GetReportRequest) ProtoMessage() {}
 
-func (x *GetStatisticsSettingsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[8]
+func (x *GetReportRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1078,55 +1397,44 @@ func (x *GetStatisticsSettingsRequest) ProtoReflect() protoreflect.Message {
 	return mi.MessageOf(x)
 }
 
-// Deprecated: Use GetStatisticsSettingsRequest.ProtoReflect.Descriptor instead.
-func (*GetStatisticsSettingsRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{8}
+// Deprecated: Use GetReportRequest.ProtoReflect.Descriptor instead.
+func (*GetReportRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{11}
 }
 
-func (x *GetStatisticsSettingsRequest) GetName() string {
+func (x *GetReportRequest) GetName() string {
 	if x != nil {
 		return x.Name
 	}
 	return ""
 }
 
-// The request for UpdateStatisticsSettings.
-type UpdateStatisticsSettingsRequest struct {
+// The request for ListReports.
+type ListReportsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The settings with their new values; `settings.name` is
-	// `statisticsSettings`.
-	// (-- api-linter: core::0134::request-unknown-fields=disabled
-	//
-	//	api-linter: core::0134::request-resource-field=disabled
-	//	aip.dev/not-precedent: the singleton StatisticsSettings is called
-	//	settings in the request, as published; renaming it would change the
-	//	JSON body. --)
-	Settings *StatisticsSettings `protobuf:"bytes,1,opt,name=settings,proto3" json:"settings,omitempty"`
-	// The fields to change (https://google.aip.dev/134). Over REST it
-	// defaults to the fields present in the body.
-	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
-	// Check the request and return what the settings would become, without
-	// changing them (https://google.aip.dev/163).
-	ValidateOnly  bool `protobuf:"varint,3,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
+	// At most this many reports (50 when 0, at most 1000).
+	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The next_page_token of the previous page.
+	PageToken     string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
-func (x *UpdateStatisticsSettingsRequest) Reset() {
-	*x = UpdateStatisticsSettingsRequest{}
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[9]
+func (x *ListReportsRequest) Reset() {
+	*x = ListReportsRequest{}
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
 
-func (x *UpdateStatisticsSettingsRequest) String() string {
+func (x *ListReportsRequest) String() string {
 	return protoimpl.X.MessageStringOf(x)
 }
 
-func (*UpdateStatisticsSettingsRequest) ProtoMessage() {}
+func (*ListReportsRequest) ProtoMessage() {}
 
-func (x *UpdateStatisticsSettingsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_statistics_proto_msgTypes[9]
+func (x *ListReportsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1137,30 +1445,133 @@ func (x *UpdateStatisticsSettingsRequest) ProtoReflect() protoreflect.Message {
 	return mi.MessageOf(x)
 }
 
-// Deprecated: Use UpdateStatisticsSettingsRequest.ProtoReflect.Descriptor instead.
-func (*UpdateStatisticsSettingsRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{9}
+// Deprecated: Use ListReportsRequest.ProtoReflect.Descriptor instead.
+func (*ListReportsRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{12}
 }
 
-func (x *UpdateStatisticsSettingsRequest) GetSettings() *StatisticsSettings {
+func (x *ListReportsRequest) GetPageSize() int32 {
 	if x != nil {
-		return x.Settings
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListReportsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// The response of ListReports.
+type ListReportsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The reports, the latest made first, without their tables.
+	Reports []*Report `protobuf:"bytes,1,rep,name=reports,proto3" json:"reports,omitempty"`
+	// The token of the next page; empty on the last.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListReportsResponse) Reset() {
+	*x = ListReportsResponse{}
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListReportsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListReportsResponse) ProtoMessage() {}
+
+func (x *ListReportsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListReportsResponse.ProtoReflect.Descriptor instead.
+func (*ListReportsResponse) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *ListReportsResponse) GetReports() []*Report {
+	if x != nil {
+		return x.Reports
 	}
 	return nil
 }
 
-func (x *UpdateStatisticsSettingsRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
+func (x *ListReportsResponse) GetNextPageToken() string {
 	if x != nil {
-		return x.UpdateMask
+		return x.NextPageToken
 	}
-	return nil
+	return ""
 }
 
-func (x *UpdateStatisticsSettingsRequest) GetValidateOnly() bool {
+// The request for ExportReport.
+type ExportReportRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The report's name, reports/{report}.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// XLSX unless CSV.
+	Format        ExportReportRequest_Format `protobuf:"varint,2,opt,name=format,proto3,enum=trithuc.v1.ExportReportRequest_Format" json:"format,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportReportRequest) Reset() {
+	*x = ExportReportRequest{}
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportReportRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportReportRequest) ProtoMessage() {}
+
+func (x *ExportReportRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_statistics_proto_msgTypes[14]
 	if x != nil {
-		return x.ValidateOnly
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
 	}
-	return false
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportReportRequest.ProtoReflect.Descriptor instead.
+func (*ExportReportRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_statistics_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *ExportReportRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ExportReportRequest) GetFormat() ExportReportRequest_Format {
+	if x != nil {
+		return x.Format
+	}
+	return ExportReportRequest_FORMAT_UNSPECIFIED
 }
 
 var File_trithuc_v1_statistics_proto protoreflect.FileDescriptor
@@ -1168,7 +1579,7 @@ var File_trithuc_v1_statistics_proto protoreflect.FileDescriptor
 const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\n" +
 	"\x1btrithuc/v1/statistics.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a!trithuc/v1/transfer_service.proto\"\xa5\x05\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a\x19google/api/resource.proto\x1a#google/longrunning/operations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a!trithuc/v1/transfer_service.proto\x1a$trithuc/v1/statistics_settings.proto\"\xf9\x05\n" +
 	"\x18ComputeStatisticsRequest\x12 \n" +
 	"\x06filter\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12h\n" +
 	"\n" +
@@ -1177,7 +1588,7 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\x05as_of\x18\x03 \x01(\v2\x11.google.type.DateR\x04asOf\x12*\n" +
 	"\vfield_level\x18\x04 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\x02(\x00R\n" +
 	"fieldLevel\x12]\n" +
-	"\funit_vintage\x18\x05 \x01(\x0e20.trithuc.v1.ComputeStatisticsRequest.UnitVintageB\b\xbaH\x05\x82\x01\x02\x10\x01R\vunitVintage\"\xfd\x01\n" +
+	"\funit_vintage\x18\x05 \x01(\x0e20.trithuc.v1.ComputeStatisticsRequest.UnitVintageB\b\xbaH\x05\x82\x01\x02\x10\x01R\vunitVintage\"\xd1\x02\n" +
 	"\tDimension\x12\x19\n" +
 	"\x15DIMENSION_UNSPECIFIED\x10\x00\x12\x1f\n" +
 	"\x1bHIGHEST_QUALIFICATION_LEVEL\x10\x01\x12\x12\n" +
@@ -1192,7 +1603,14 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\bAGE_BAND\x10\t\x12\r\n" +
 	"\tETHNICITY\x10\n" +
 	"\x12\x14\n" +
-	"\x10MEMBERSHIP_STATE\x10\v\"J\n" +
+	"\x10MEMBERSHIP_STATE\x10\v\x12\x10\n" +
+	"\fORGANIZATION\x10\f\x12\x0f\n" +
+	"\vASSOCIATION\x10\r\x12\x0e\n" +
+	"\n" +
+	"HONOR_KIND\x10\x0e\x12\x0e\n" +
+	"\n" +
+	"HONOR_YEAR\x10\x0f\x12\x0f\n" +
+	"\vEXPERT_ROLE\x10\x10\"J\n" +
 	"\vUnitVintage\x12\x1c\n" +
 	"\x18UNIT_VINTAGE_UNSPECIFIED\x10\x00\x12\v\n" +
 	"\aCURRENT\x10\x01\x12\x10\n" +
@@ -1259,32 +1677,65 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\n" +
 	"_numeratorB\x0e\n" +
 	"\f_denominatorB\b\n" +
-	"\x06_share\"\xa8\x02\n" +
-	"\x12StatisticsSettings\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12?\n" +
-	"\x15suppression_threshold\x18\x02 \x01(\x05B\n" +
-	"\xbaH\a\x1a\x05\x18\xe8\a(\x03R\x14suppressionThreshold\x12@\n" +
-	"\vupdate_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
-	"updateTime\x12\x12\n" +
-	"\x04etag\x18\x04 \x01(\tR\x04etag:b\xeaA_\n" +
-	"!trithuc.gov.vn/StatisticsSettings\x12\x12statisticsSettings*\x12statisticsSettings2\x12statisticsSettings\"y\n" +
-	"\x1cGetStatisticsSettingsRequest\x12Y\n" +
-	"\x04name\x18\x01 \x01(\tBE\xe0A\x01\xfaA#\n" +
-	"!trithuc.gov.vn/StatisticsSettings\xbaH\x19\xd8\x01\x01r\x14\n" +
-	"\x12statisticsSettingsR\x04name\"\xcf\x01\n" +
-	"\x1fUpdateStatisticsSettingsRequest\x12E\n" +
-	"\bsettings\x18\x01 \x01(\v2\x1e.trithuc.v1.StatisticsSettingsB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\bsettings\x12@\n" +
-	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x01R\n" +
-	"updateMask\x12#\n" +
-	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly*b\n" +
+	"\x06_share\"\xb0\x04\n" +
+	"\x06Report\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12I\n" +
+	"\btemplate\x18\x02 \x01(\x0e2\x1b.trithuc.v1.Report.TemplateB\x10\xe0A\x02\xe0A\x05\xbaH\a\x82\x01\x04\x10\x01 \x00R\btemplate\x12.\n" +
+	"\x05as_of\x18\x03 \x01(\v2\x11.google.type.DateB\x06\xe0A\x02\xe0A\x05R\x04asOf\x12@\n" +
+	"\vcreate_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\x124\n" +
+	"\x06tables\x18\x05 \x03(\v2\x17.trithuc.v1.ReportTableB\x03\xe0A\x03R\x06tables\x12F\n" +
+	"\n" +
+	"indicators\x18\x06 \x01(\v2!.trithuc.v1.GetIndicatorsResponseB\x03\xe0A\x03R\n" +
+	"indicators\x12W\n" +
+	"\x13previous_indicators\x18\a \x01(\v2!.trithuc.v1.GetIndicatorsResponseB\x03\xe0A\x03R\x12previousIndicators\":\n" +
+	"\bTemplate\x12\x18\n" +
+	"\x14TEMPLATE_UNSPECIFIED\x10\x00\x12\x14\n" +
+	"\x10YEARLY_WORKFORCE\x10\x01:=\xeaA:\n" +
+	"\x15trithuc.gov.vn/Report\x12\x10reports/{report}*\areports2\x06report\"j\n" +
+	"\vReportTable\x12\x14\n" +
+	"\x05title\x18\x01 \x01(\tR\x05title\x12E\n" +
+	"\n" +
+	"statistics\x18\x02 \x01(\v2%.trithuc.v1.ComputeStatisticsResponseR\n" +
+	"statistics\"\x92\x01\n" +
+	"\x13CreateReportRequest\x12/\n" +
+	"\x06report\x18\x01 \x01(\v2\x12.trithuc.v1.ReportB\x03\xe0A\x02R\x06report\x12J\n" +
+	"\treport_id\x18\x02 \x01(\tB-\xbaH*r(\x18?2$^([a-z]([a-z0-9-]{0,61}[a-z0-9])?)?$R\breportId\"S\n" +
+	"\x14CreateReportMetadata\x12;\n" +
+	"\vcreate_time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"createTime\"E\n" +
+	"\x10GetReportRequest\x121\n" +
+	"\x04name\x18\x01 \x01(\tB\x1d\xe0A\x02\xfaA\x17\n" +
+	"\x15trithuc.gov.vn/ReportR\x04name\"\\\n" +
+	"\x12ListReportsRequest\x12'\n" +
+	"\tpage_size\x18\x01 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x02 \x01(\tR\tpageToken\"k\n" +
+	"\x13ListReportsResponse\x12,\n" +
+	"\areports\x18\x01 \x03(\v2\x12.trithuc.v1.ReportR\areports\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xbd\x01\n" +
+	"\x13ExportReportRequest\x121\n" +
+	"\x04name\x18\x01 \x01(\tB\x1d\xe0A\x02\xfaA\x17\n" +
+	"\x15trithuc.gov.vn/ReportR\x04name\x12>\n" +
+	"\x06format\x18\x02 \x01(\x0e2&.trithuc.v1.ExportReportRequest.FormatR\x06format\"3\n" +
+	"\x06Format\x12\x16\n" +
+	"\x12FORMAT_UNSPECIFIED\x10\x00\x12\b\n" +
+	"\x04XLSX\x10\x01\x12\a\n" +
+	"\x03CSV\x10\x02*b\n" +
 	"\x11SuppressionReason\x12\"\n" +
 	"\x1eSUPPRESSION_REASON_UNSPECIFIED\x10\x00\x12\x13\n" +
 	"\x0fBELOW_THRESHOLD\x10\x01\x12\x14\n" +
-	"\x10PROTECTS_ANOTHER\x10\x022\xe6\x05\n" +
+	"\x10PROTECTS_ANOTHER\x10\x022\xba\t\n" +
 	"\x11StatisticsService\x12\x94\x01\n" +
 	"\x11ComputeStatistics\x12$.trithuc.v1.ComputeStatisticsRequest\x1a%.trithuc.v1.ComputeStatisticsResponse\"2\xdaA\x11dimensions,filter\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/statistics:compute\x12\x80\x01\n" +
 	"\x10ExportStatistics\x12#.trithuc.v1.ExportStatisticsRequest\x1a\x14.google.api.HttpBody\"1\xdaA\x11dimensions,filter\x82\xd3\xe4\x93\x02\x17\x12\x15/v1/statistics:export\x12\x80\x01\n" +
-	"\rGetIndicators\x12 .trithuc.v1.GetIndicatorsRequest\x1a!.trithuc.v1.GetIndicatorsResponse\"*\xdaA\x06filter\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/statistics:indicators\x12\x88\x01\n" +
+	"\rGetIndicators\x12 .trithuc.v1.GetIndicatorsRequest\x1a!.trithuc.v1.GetIndicatorsResponse\"*\xdaA\x06filter\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/statistics:indicators\x12\x95\x01\n" +
+	"\fCreateReport\x12\x1f.trithuc.v1.CreateReportRequest\x1a\x1d.google.longrunning.Operation\"E\xcaA\x1e\n" +
+	"\x06Report\x12\x14CreateReportMetadata\xdaA\x06report\x82\xd3\xe4\x93\x02\x15:\x06report\"\v/v1/reports\x12b\n" +
+	"\tGetReport\x12\x1c.trithuc.v1.GetReportRequest\x1a\x12.trithuc.v1.Report\"#\xdaA\x04name\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/{name=reports/*}\x12c\n" +
+	"\vListReports\x12\x1e.trithuc.v1.ListReportsRequest\x1a\x1f.trithuc.v1.ListReportsResponse\"\x13\x82\xd3\xe4\x93\x02\r\x12\v/v1/reports\x12q\n" +
+	"\fExportReport\x12\x1f.trithuc.v1.ExportReportRequest\x1a\x14.google.api.HttpBody\"*\xdaA\x04name\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/{name=reports/*}:export\x12\x88\x01\n" +
 	"\x15GetStatisticsSettings\x12(.trithuc.v1.GetStatisticsSettingsRequest\x1a\x1e.trithuc.v1.StatisticsSettings\"%\xdaA\x04name\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/statisticsSettings\x12\xa8\x01\n" +
 	"\x18UpdateStatisticsSettings\x12+.trithuc.v1.UpdateStatisticsSettingsRequest\x1a\x1e.trithuc.v1.StatisticsSettings\"?\xdaA\x14settings,update_mask\x82\xd3\xe4\x93\x02\":\bsettings2\x16/v1/statisticsSettingsB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
@@ -1300,64 +1751,90 @@ func file_trithuc_v1_statistics_proto_rawDescGZIP() []byte {
 	return file_trithuc_v1_statistics_proto_rawDescData
 }
 
-var file_trithuc_v1_statistics_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_trithuc_v1_statistics_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
+var file_trithuc_v1_statistics_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
+var file_trithuc_v1_statistics_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
 var file_trithuc_v1_statistics_proto_goTypes = []any{
 	(SuppressionReason)(0),                    // 0: trithuc.v1.SuppressionReason
 	(ComputeStatisticsRequest_Dimension)(0),   // 1: trithuc.v1.ComputeStatisticsRequest.Dimension
 	(ComputeStatisticsRequest_UnitVintage)(0), // 2: trithuc.v1.ComputeStatisticsRequest.UnitVintage
 	(Indicator_Kind)(0),                       // 3: trithuc.v1.Indicator.Kind
-	(*ComputeStatisticsRequest)(nil),          // 4: trithuc.v1.ComputeStatisticsRequest
-	(*ComputeStatisticsResponse)(nil),         // 5: trithuc.v1.ComputeStatisticsResponse
-	(*StatisticsRow)(nil),                     // 6: trithuc.v1.StatisticsRow
-	(*ExportStatisticsRequest)(nil),           // 7: trithuc.v1.ExportStatisticsRequest
-	(*GetIndicatorsRequest)(nil),              // 8: trithuc.v1.GetIndicatorsRequest
-	(*GetIndicatorsResponse)(nil),             // 9: trithuc.v1.GetIndicatorsResponse
-	(*Indicator)(nil),                         // 10: trithuc.v1.Indicator
-	(*StatisticsSettings)(nil),                // 11: trithuc.v1.StatisticsSettings
-	(*GetStatisticsSettingsRequest)(nil),      // 12: trithuc.v1.GetStatisticsSettingsRequest
-	(*UpdateStatisticsSettingsRequest)(nil),   // 13: trithuc.v1.UpdateStatisticsSettingsRequest
-	(*date.Date)(nil),                         // 14: google.type.Date
-	(SpreadsheetFormat)(0),                    // 15: trithuc.v1.SpreadsheetFormat
-	(*timestamppb.Timestamp)(nil),             // 16: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),             // 17: google.protobuf.FieldMask
-	(*httpbody.HttpBody)(nil),                 // 18: google.api.HttpBody
+	(Report_Template)(0),                      // 4: trithuc.v1.Report.Template
+	(ExportReportRequest_Format)(0),           // 5: trithuc.v1.ExportReportRequest.Format
+	(*ComputeStatisticsRequest)(nil),          // 6: trithuc.v1.ComputeStatisticsRequest
+	(*ComputeStatisticsResponse)(nil),         // 7: trithuc.v1.ComputeStatisticsResponse
+	(*StatisticsRow)(nil),                     // 8: trithuc.v1.StatisticsRow
+	(*ExportStatisticsRequest)(nil),           // 9: trithuc.v1.ExportStatisticsRequest
+	(*GetIndicatorsRequest)(nil),              // 10: trithuc.v1.GetIndicatorsRequest
+	(*GetIndicatorsResponse)(nil),             // 11: trithuc.v1.GetIndicatorsResponse
+	(*Indicator)(nil),                         // 12: trithuc.v1.Indicator
+	(*Report)(nil),                            // 13: trithuc.v1.Report
+	(*ReportTable)(nil),                       // 14: trithuc.v1.ReportTable
+	(*CreateReportRequest)(nil),               // 15: trithuc.v1.CreateReportRequest
+	(*CreateReportMetadata)(nil),              // 16: trithuc.v1.CreateReportMetadata
+	(*GetReportRequest)(nil),                  // 17: trithuc.v1.GetReportRequest
+	(*ListReportsRequest)(nil),                // 18: trithuc.v1.ListReportsRequest
+	(*ListReportsResponse)(nil),               // 19: trithuc.v1.ListReportsResponse
+	(*ExportReportRequest)(nil),               // 20: trithuc.v1.ExportReportRequest
+	(*date.Date)(nil),                         // 21: google.type.Date
+	(SpreadsheetFormat)(0),                    // 22: trithuc.v1.SpreadsheetFormat
+	(*timestamppb.Timestamp)(nil),             // 23: google.protobuf.Timestamp
+	(*GetStatisticsSettingsRequest)(nil),      // 24: trithuc.v1.GetStatisticsSettingsRequest
+	(*UpdateStatisticsSettingsRequest)(nil),   // 25: trithuc.v1.UpdateStatisticsSettingsRequest
+	(*httpbody.HttpBody)(nil),                 // 26: google.api.HttpBody
+	(*longrunningpb.Operation)(nil),           // 27: google.longrunning.Operation
+	(*StatisticsSettings)(nil),                // 28: trithuc.v1.StatisticsSettings
 }
 var file_trithuc_v1_statistics_proto_depIdxs = []int32{
 	1,  // 0: trithuc.v1.ComputeStatisticsRequest.dimensions:type_name -> trithuc.v1.ComputeStatisticsRequest.Dimension
-	14, // 1: trithuc.v1.ComputeStatisticsRequest.as_of:type_name -> google.type.Date
+	21, // 1: trithuc.v1.ComputeStatisticsRequest.as_of:type_name -> google.type.Date
 	2,  // 2: trithuc.v1.ComputeStatisticsRequest.unit_vintage:type_name -> trithuc.v1.ComputeStatisticsRequest.UnitVintage
 	1,  // 3: trithuc.v1.ComputeStatisticsResponse.dimensions:type_name -> trithuc.v1.ComputeStatisticsRequest.Dimension
-	6,  // 4: trithuc.v1.ComputeStatisticsResponse.rows:type_name -> trithuc.v1.StatisticsRow
+	8,  // 4: trithuc.v1.ComputeStatisticsResponse.rows:type_name -> trithuc.v1.StatisticsRow
 	0,  // 5: trithuc.v1.ComputeStatisticsResponse.total_suppression_reason:type_name -> trithuc.v1.SuppressionReason
-	14, // 6: trithuc.v1.ComputeStatisticsResponse.as_of:type_name -> google.type.Date
+	21, // 6: trithuc.v1.ComputeStatisticsResponse.as_of:type_name -> google.type.Date
 	0,  // 7: trithuc.v1.StatisticsRow.suppression_reason:type_name -> trithuc.v1.SuppressionReason
 	1,  // 8: trithuc.v1.ExportStatisticsRequest.dimensions:type_name -> trithuc.v1.ComputeStatisticsRequest.Dimension
-	14, // 9: trithuc.v1.ExportStatisticsRequest.as_of:type_name -> google.type.Date
+	21, // 9: trithuc.v1.ExportStatisticsRequest.as_of:type_name -> google.type.Date
 	2,  // 10: trithuc.v1.ExportStatisticsRequest.unit_vintage:type_name -> trithuc.v1.ComputeStatisticsRequest.UnitVintage
-	15, // 11: trithuc.v1.ExportStatisticsRequest.format:type_name -> trithuc.v1.SpreadsheetFormat
-	14, // 12: trithuc.v1.GetIndicatorsRequest.as_of:type_name -> google.type.Date
-	10, // 13: trithuc.v1.GetIndicatorsResponse.indicators:type_name -> trithuc.v1.Indicator
-	14, // 14: trithuc.v1.GetIndicatorsResponse.as_of:type_name -> google.type.Date
+	22, // 11: trithuc.v1.ExportStatisticsRequest.format:type_name -> trithuc.v1.SpreadsheetFormat
+	21, // 12: trithuc.v1.GetIndicatorsRequest.as_of:type_name -> google.type.Date
+	12, // 13: trithuc.v1.GetIndicatorsResponse.indicators:type_name -> trithuc.v1.Indicator
+	21, // 14: trithuc.v1.GetIndicatorsResponse.as_of:type_name -> google.type.Date
 	3,  // 15: trithuc.v1.Indicator.kind:type_name -> trithuc.v1.Indicator.Kind
-	16, // 16: trithuc.v1.StatisticsSettings.update_time:type_name -> google.protobuf.Timestamp
-	11, // 17: trithuc.v1.UpdateStatisticsSettingsRequest.settings:type_name -> trithuc.v1.StatisticsSettings
-	17, // 18: trithuc.v1.UpdateStatisticsSettingsRequest.update_mask:type_name -> google.protobuf.FieldMask
-	4,  // 19: trithuc.v1.StatisticsService.ComputeStatistics:input_type -> trithuc.v1.ComputeStatisticsRequest
-	7,  // 20: trithuc.v1.StatisticsService.ExportStatistics:input_type -> trithuc.v1.ExportStatisticsRequest
-	8,  // 21: trithuc.v1.StatisticsService.GetIndicators:input_type -> trithuc.v1.GetIndicatorsRequest
-	12, // 22: trithuc.v1.StatisticsService.GetStatisticsSettings:input_type -> trithuc.v1.GetStatisticsSettingsRequest
-	13, // 23: trithuc.v1.StatisticsService.UpdateStatisticsSettings:input_type -> trithuc.v1.UpdateStatisticsSettingsRequest
-	5,  // 24: trithuc.v1.StatisticsService.ComputeStatistics:output_type -> trithuc.v1.ComputeStatisticsResponse
-	18, // 25: trithuc.v1.StatisticsService.ExportStatistics:output_type -> google.api.HttpBody
-	9,  // 26: trithuc.v1.StatisticsService.GetIndicators:output_type -> trithuc.v1.GetIndicatorsResponse
-	11, // 27: trithuc.v1.StatisticsService.GetStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
-	11, // 28: trithuc.v1.StatisticsService.UpdateStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
-	24, // [24:29] is the sub-list for method output_type
-	19, // [19:24] is the sub-list for method input_type
-	19, // [19:19] is the sub-list for extension type_name
-	19, // [19:19] is the sub-list for extension extendee
-	0,  // [0:19] is the sub-list for field type_name
+	4,  // 16: trithuc.v1.Report.template:type_name -> trithuc.v1.Report.Template
+	21, // 17: trithuc.v1.Report.as_of:type_name -> google.type.Date
+	23, // 18: trithuc.v1.Report.create_time:type_name -> google.protobuf.Timestamp
+	14, // 19: trithuc.v1.Report.tables:type_name -> trithuc.v1.ReportTable
+	11, // 20: trithuc.v1.Report.indicators:type_name -> trithuc.v1.GetIndicatorsResponse
+	11, // 21: trithuc.v1.Report.previous_indicators:type_name -> trithuc.v1.GetIndicatorsResponse
+	7,  // 22: trithuc.v1.ReportTable.statistics:type_name -> trithuc.v1.ComputeStatisticsResponse
+	13, // 23: trithuc.v1.CreateReportRequest.report:type_name -> trithuc.v1.Report
+	23, // 24: trithuc.v1.CreateReportMetadata.create_time:type_name -> google.protobuf.Timestamp
+	13, // 25: trithuc.v1.ListReportsResponse.reports:type_name -> trithuc.v1.Report
+	5,  // 26: trithuc.v1.ExportReportRequest.format:type_name -> trithuc.v1.ExportReportRequest.Format
+	6,  // 27: trithuc.v1.StatisticsService.ComputeStatistics:input_type -> trithuc.v1.ComputeStatisticsRequest
+	9,  // 28: trithuc.v1.StatisticsService.ExportStatistics:input_type -> trithuc.v1.ExportStatisticsRequest
+	10, // 29: trithuc.v1.StatisticsService.GetIndicators:input_type -> trithuc.v1.GetIndicatorsRequest
+	15, // 30: trithuc.v1.StatisticsService.CreateReport:input_type -> trithuc.v1.CreateReportRequest
+	17, // 31: trithuc.v1.StatisticsService.GetReport:input_type -> trithuc.v1.GetReportRequest
+	18, // 32: trithuc.v1.StatisticsService.ListReports:input_type -> trithuc.v1.ListReportsRequest
+	20, // 33: trithuc.v1.StatisticsService.ExportReport:input_type -> trithuc.v1.ExportReportRequest
+	24, // 34: trithuc.v1.StatisticsService.GetStatisticsSettings:input_type -> trithuc.v1.GetStatisticsSettingsRequest
+	25, // 35: trithuc.v1.StatisticsService.UpdateStatisticsSettings:input_type -> trithuc.v1.UpdateStatisticsSettingsRequest
+	7,  // 36: trithuc.v1.StatisticsService.ComputeStatistics:output_type -> trithuc.v1.ComputeStatisticsResponse
+	26, // 37: trithuc.v1.StatisticsService.ExportStatistics:output_type -> google.api.HttpBody
+	11, // 38: trithuc.v1.StatisticsService.GetIndicators:output_type -> trithuc.v1.GetIndicatorsResponse
+	27, // 39: trithuc.v1.StatisticsService.CreateReport:output_type -> google.longrunning.Operation
+	13, // 40: trithuc.v1.StatisticsService.GetReport:output_type -> trithuc.v1.Report
+	19, // 41: trithuc.v1.StatisticsService.ListReports:output_type -> trithuc.v1.ListReportsResponse
+	26, // 42: trithuc.v1.StatisticsService.ExportReport:output_type -> google.api.HttpBody
+	28, // 43: trithuc.v1.StatisticsService.GetStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
+	28, // 44: trithuc.v1.StatisticsService.UpdateStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
+	36, // [36:45] is the sub-list for method output_type
+	27, // [27:36] is the sub-list for method input_type
+	27, // [27:27] is the sub-list for extension type_name
+	27, // [27:27] is the sub-list for extension extendee
+	0,  // [0:27] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_statistics_proto_init() }
@@ -1366,6 +1843,7 @@ func file_trithuc_v1_statistics_proto_init() {
 		return
 	}
 	file_trithuc_v1_transfer_service_proto_init()
+	file_trithuc_v1_statistics_settings_proto_init()
 	file_trithuc_v1_statistics_proto_msgTypes[1].OneofWrappers = []any{}
 	file_trithuc_v1_statistics_proto_msgTypes[2].OneofWrappers = []any{}
 	file_trithuc_v1_statistics_proto_msgTypes[6].OneofWrappers = []any{}
@@ -1374,8 +1852,8 @@ func file_trithuc_v1_statistics_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trithuc_v1_statistics_proto_rawDesc), len(file_trithuc_v1_statistics_proto_rawDesc)),
-			NumEnums:      4,
-			NumMessages:   10,
+			NumEnums:      6,
+			NumMessages:   15,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -12,6 +12,7 @@
 package trithucv1
 
 import (
+	longrunningpb "cloud.google.com/go/longrunning/autogen/longrunningpb"
 	context "context"
 	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	grpc "google.golang.org/grpc"
@@ -28,6 +29,10 @@ const (
 	StatisticsService_ComputeStatistics_FullMethodName        = "/trithuc.v1.StatisticsService/ComputeStatistics"
 	StatisticsService_ExportStatistics_FullMethodName         = "/trithuc.v1.StatisticsService/ExportStatistics"
 	StatisticsService_GetIndicators_FullMethodName            = "/trithuc.v1.StatisticsService/GetIndicators"
+	StatisticsService_CreateReport_FullMethodName             = "/trithuc.v1.StatisticsService/CreateReport"
+	StatisticsService_GetReport_FullMethodName                = "/trithuc.v1.StatisticsService/GetReport"
+	StatisticsService_ListReports_FullMethodName              = "/trithuc.v1.StatisticsService/ListReports"
+	StatisticsService_ExportReport_FullMethodName             = "/trithuc.v1.StatisticsService/ExportReport"
 	StatisticsService_GetStatisticsSettings_FullMethodName    = "/trithuc.v1.StatisticsService/GetStatisticsSettings"
 	StatisticsService_UpdateStatisticsSettings_FullMethodName = "/trithuc.v1.StatisticsService/UpdateStatisticsSettings"
 )
@@ -72,6 +77,34 @@ type StatisticsServiceClient interface {
 	//	aip.dev/not-precedent: indicators are computed on a date from the
 	//	registry, not a stored resource: there is no name to get. --)
 	GetIndicators(ctx context.Context, in *GetIndicatorsRequest, opts ...grpc.CallOption) (*GetIndicatorsResponse, error)
+	// Makes a report (https://google.aip.dev/133): the figures of a template
+	// on a date, computed once and kept as made. A report is frozen: later
+	// changes to the registry, the reference lists or the threshold do not
+	// change it; make another for new figures. The operation ends with the
+	// Report.
+	// (-- api-linter: core::0133::http-uri-parent=disabled
+	//
+	//	api-linter: core::0133::method-signature=disabled
+	//	aip.dev/not-precedent: reports are top-level; there is no parent. --)
+	CreateReport(ctx context.Context, in *CreateReportRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error)
+	// Returns a report as it was made.
+	GetReport(ctx context.Context, in *GetReportRequest, opts ...grpc.CallOption) (*Report, error)
+	// Lists the reports, the latest made first.
+	// (-- api-linter: core::0132::http-uri-parent=disabled
+	//
+	//	api-linter: core::0132::method-signature=disabled
+	//	api-linter: core::0132::request-parent-required=disabled
+	//	aip.dev/not-precedent: reports are top-level; there is no parent. --)
+	ListReports(ctx context.Context, in *ListReportsRequest, opts ...grpc.CallOption) (*ListReportsResponse, error)
+	// A report as a file for a spreadsheet: XLSX, a sheet per table and one
+	// for the indicators, or CSV, the tables one after another; suppressed
+	// counts read "<5" (the threshold) or "ẩn" (withheld to protect
+	// another), and a legend says so.
+	// (-- api-linter: core::0136::response-message-name=disabled
+	//
+	//	aip.dev/not-precedent: a file for a spreadsheet, so the response is
+	//	google.api.HttpBody. --)
+	ExportReport(ctx context.Context, in *ExportReportRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
 	// Returns the settings of the statistics (https://google.aip.dev/156).
 	//
 	// The URL names the singleton without a variable: a path variable with no
@@ -127,6 +160,46 @@ func (c *statisticsServiceClient) GetIndicators(ctx context.Context, in *GetIndi
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetIndicatorsResponse)
 	err := c.cc.Invoke(ctx, StatisticsService_GetIndicators_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *statisticsServiceClient) CreateReport(ctx context.Context, in *CreateReportRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(longrunningpb.Operation)
+	err := c.cc.Invoke(ctx, StatisticsService_CreateReport_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *statisticsServiceClient) GetReport(ctx context.Context, in *GetReportRequest, opts ...grpc.CallOption) (*Report, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Report)
+	err := c.cc.Invoke(ctx, StatisticsService_GetReport_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *statisticsServiceClient) ListReports(ctx context.Context, in *ListReportsRequest, opts ...grpc.CallOption) (*ListReportsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListReportsResponse)
+	err := c.cc.Invoke(ctx, StatisticsService_ListReports_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *statisticsServiceClient) ExportReport(ctx context.Context, in *ExportReportRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(httpbody.HttpBody)
+	err := c.cc.Invoke(ctx, StatisticsService_ExportReport_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -193,6 +266,34 @@ type StatisticsServiceServer interface {
 	//	aip.dev/not-precedent: indicators are computed on a date from the
 	//	registry, not a stored resource: there is no name to get. --)
 	GetIndicators(context.Context, *GetIndicatorsRequest) (*GetIndicatorsResponse, error)
+	// Makes a report (https://google.aip.dev/133): the figures of a template
+	// on a date, computed once and kept as made. A report is frozen: later
+	// changes to the registry, the reference lists or the threshold do not
+	// change it; make another for new figures. The operation ends with the
+	// Report.
+	// (-- api-linter: core::0133::http-uri-parent=disabled
+	//
+	//	api-linter: core::0133::method-signature=disabled
+	//	aip.dev/not-precedent: reports are top-level; there is no parent. --)
+	CreateReport(context.Context, *CreateReportRequest) (*longrunningpb.Operation, error)
+	// Returns a report as it was made.
+	GetReport(context.Context, *GetReportRequest) (*Report, error)
+	// Lists the reports, the latest made first.
+	// (-- api-linter: core::0132::http-uri-parent=disabled
+	//
+	//	api-linter: core::0132::method-signature=disabled
+	//	api-linter: core::0132::request-parent-required=disabled
+	//	aip.dev/not-precedent: reports are top-level; there is no parent. --)
+	ListReports(context.Context, *ListReportsRequest) (*ListReportsResponse, error)
+	// A report as a file for a spreadsheet: XLSX, a sheet per table and one
+	// for the indicators, or CSV, the tables one after another; suppressed
+	// counts read "<5" (the threshold) or "ẩn" (withheld to protect
+	// another), and a legend says so.
+	// (-- api-linter: core::0136::response-message-name=disabled
+	//
+	//	aip.dev/not-precedent: a file for a spreadsheet, so the response is
+	//	google.api.HttpBody. --)
+	ExportReport(context.Context, *ExportReportRequest) (*httpbody.HttpBody, error)
 	// Returns the settings of the statistics (https://google.aip.dev/156).
 	//
 	// The URL names the singleton without a variable: a path variable with no
@@ -232,6 +333,18 @@ func (UnimplementedStatisticsServiceServer) ExportStatistics(context.Context, *E
 }
 func (UnimplementedStatisticsServiceServer) GetIndicators(context.Context, *GetIndicatorsRequest) (*GetIndicatorsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetIndicators not implemented")
+}
+func (UnimplementedStatisticsServiceServer) CreateReport(context.Context, *CreateReportRequest) (*longrunningpb.Operation, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateReport not implemented")
+}
+func (UnimplementedStatisticsServiceServer) GetReport(context.Context, *GetReportRequest) (*Report, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetReport not implemented")
+}
+func (UnimplementedStatisticsServiceServer) ListReports(context.Context, *ListReportsRequest) (*ListReportsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListReports not implemented")
+}
+func (UnimplementedStatisticsServiceServer) ExportReport(context.Context, *ExportReportRequest) (*httpbody.HttpBody, error) {
+	return nil, status.Error(codes.Unimplemented, "method ExportReport not implemented")
 }
 func (UnimplementedStatisticsServiceServer) GetStatisticsSettings(context.Context, *GetStatisticsSettingsRequest) (*StatisticsSettings, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetStatisticsSettings not implemented")
@@ -314,6 +427,78 @@ func _StatisticsService_GetIndicators_Handler(srv interface{}, ctx context.Conte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _StatisticsService_CreateReport_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateReportRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(StatisticsServiceServer).CreateReport(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: StatisticsService_CreateReport_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(StatisticsServiceServer).CreateReport(ctx, req.(*CreateReportRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _StatisticsService_GetReport_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetReportRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(StatisticsServiceServer).GetReport(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: StatisticsService_GetReport_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(StatisticsServiceServer).GetReport(ctx, req.(*GetReportRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _StatisticsService_ListReports_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListReportsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(StatisticsServiceServer).ListReports(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: StatisticsService_ListReports_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(StatisticsServiceServer).ListReports(ctx, req.(*ListReportsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _StatisticsService_ExportReport_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ExportReportRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(StatisticsServiceServer).ExportReport(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: StatisticsService_ExportReport_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(StatisticsServiceServer).ExportReport(ctx, req.(*ExportReportRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _StatisticsService_GetStatisticsSettings_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetStatisticsSettingsRequest)
 	if err := dec(in); err != nil {
@@ -368,6 +553,22 @@ var StatisticsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetIndicators",
 			Handler:    _StatisticsService_GetIndicators_Handler,
+		},
+		{
+			MethodName: "CreateReport",
+			Handler:    _StatisticsService_CreateReport_Handler,
+		},
+		{
+			MethodName: "GetReport",
+			Handler:    _StatisticsService_GetReport_Handler,
+		},
+		{
+			MethodName: "ListReports",
+			Handler:    _StatisticsService_ListReports_Handler,
+		},
+		{
+			MethodName: "ExportReport",
+			Handler:    _StatisticsService_ExportReport_Handler,
 		},
 		{
 			MethodName: "GetStatisticsSettings",

@@ -1,0 +1,118 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"github.com/xuri/excelize/v2"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/proto"
+
+	pb "trithuc/proto/trithuc/v1"
+)
+
+// A report is made by an operation, frozen once made, listed, and exported
+// as XLSX and CSV with suppression applied and explained.
+func TestReports(t *testing.T) {
+	e := newStatsEnv(t)
+	e.setThreshold(3)
+	ctx := context.Background()
+	st := e.client.Statistics
+	ops := longrunningpb.NewOperationsClient(e.client.Conn())
+	make := func(id string) *pb.Report {
+		t.Helper()
+		op, err := st.CreateReport(ctx, &pb.CreateReportRequest{ReportId: id,
+			Report: &pb.Report{Template: pb.Report_YEARLY_WORKFORCE, AsOf: day(2025, 12, 31)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		op = e.wait(ops, op)
+		if op.GetError() != nil {
+			t.Fatalf("operation failed: %v", op.GetError())
+		}
+		r := &pb.Report{}
+		if err := op.GetResponse().UnmarshalTo(r); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	r := make("nam-2025")
+	if r.GetName() != "reports/nam-2025" || len(r.GetTables()) != 3 || len(r.GetIndicators().GetIndicators()) != 7 ||
+		len(r.GetPreviousIndicators().GetIndicators()) != 7 {
+		t.Fatalf("report %v", r)
+	}
+	if got := r.GetTables()[0].GetStatistics().GetTotal(); got != 15 {
+		t.Errorf("the first table counts %d people, want 15", got)
+	}
+
+	// Frozen: a new person changes the figures, not the report.
+	e.person(&pb.Person{FamilyName: "Trần", GivenName: "Mới", Gender: pb.Person_MALE})
+	got, err := st.GetReport(ctx, &pb.GetReportRequest{Name: r.GetName()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !proto.Equal(got, r) {
+		t.Errorf("the report changed after it was made")
+	}
+	// The same date again gives the same figures: the new person was
+	// registered after it.
+	again := make("")
+	for i, table := range again.GetTables() {
+		if !proto.Equal(table, r.GetTables()[i]) {
+			t.Errorf("table %d differs on the same date", i+1)
+		}
+	}
+	_, err = st.CreateReport(ctx, &pb.CreateReportRequest{ReportId: "nam-2025",
+		Report: &pb.Report{Template: pb.Report_YEARLY_WORKFORCE, AsOf: day(2024, 12, 31)}})
+	wantCode(t, err, codes.AlreadyExists, "report_id")
+	list, err := st.ListReports(ctx, &pb.ListReportsRequest{PageSize: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.GetReports()) != 1 || list.GetReports()[0].GetName() != again.GetName() || list.GetNextPageToken() == "" {
+		t.Errorf("first page %v", list)
+	}
+	list, err = st.ListReports(ctx, &pb.ListReportsRequest{PageToken: list.GetNextPageToken()})
+	if err != nil || len(list.GetReports()) != 1 || list.GetReports()[0].GetName() != r.GetName() || list.GetNextPageToken() != "" {
+		t.Errorf("second page %v, %v", list, err)
+	}
+
+	// CSV: each table under its title, the marks explained.
+	body, err := st.ExportReport(ctx, &pb.ExportReportRequest{Name: r.GetName(), Format: pb.ExportReportRequest_CSV})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(body.GetData())
+	for _, want := range []string{"Trí thức theo trình độ, lĩnh vực và đơn vị hành chính", "<3", "Ghi chú: <3 là từ 1 đến 2 người", "Chỉ tiêu,Tử số"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the CSV file lacks %q", want)
+		}
+	}
+	// XLSX: a sheet per table and one of the indicators.
+	body, err = st.ExportReport(ctx, &pb.ExportReportRequest{Name: r.GetName()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(body.GetData()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := strings.Join(f.GetSheetList(), "|"); got != "Bảng 1|Bảng 2|Bảng 3|Chỉ tiêu" {
+		t.Errorf("sheets %s", got)
+	}
+	if v, _ := f.GetCellValue("Bảng 1", "A1"); v != r.GetTables()[0].GetTitle() {
+		t.Errorf("A1 is %q", v)
+	}
+
+	// Mistakes.
+	_, err = st.CreateReport(ctx, &pb.CreateReportRequest{Report: &pb.Report{Template: pb.Report_YEARLY_WORKFORCE}})
+	wantCode(t, err, codes.InvalidArgument, "report.as_of")
+	_, err = st.GetReport(ctx, &pb.GetReportRequest{Name: "reports/khong-co"})
+	wantCode(t, err, codes.NotFound)
+	_, err = st.ListReports(ctx, &pb.ListReportsRequest{PageToken: "x"})
+	wantCode(t, err, codes.InvalidArgument, "page_token")
+}

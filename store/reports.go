@@ -1,0 +1,213 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"google.golang.org/genproto/googleapis/type/date"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	pb "trithuc/proto/trithuc/v1"
+)
+
+// Reports: a template's figures on a date, computed once and frozen. The
+// figures are those ComputeStatistics and
+// GetIndicators give as on the date, suppression applied.
+
+// yearlyTables are the tables of YEARLY_WORKFORCE.
+var yearlyTables = []struct {
+	title string
+	q     StatsQuery
+}{
+	{"Trí thức theo trình độ, lĩnh vực và đơn vị hành chính", StatsQuery{Dimensions: []Dimension{
+		pb.ComputeStatisticsRequest_HIGHEST_QUALIFICATION_LEVEL, pb.ComputeStatisticsRequest_FIELD, pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT}}},
+	{"Trí thức theo trình độ và huyện (địa giới 2024)", StatsQuery{Dimensions: []Dimension{
+		pb.ComputeStatisticsRequest_HIGHEST_QUALIFICATION_LEVEL, pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT},
+		UnitVintage: pb.ComputeStatisticsRequest_HISTORY_2024}},
+	{"Trí thức theo trình độ và học hàm", StatsQuery{Dimensions: []Dimension{
+		pb.ComputeStatisticsRequest_HIGHEST_QUALIFICATION_LEVEL, pb.ComputeStatisticsRequest_ACADEMIC_TITLE}}},
+}
+
+// CheckReport checks a report to make before the operation starts.
+func CheckReport(r *pb.Report, id string) error {
+	var v Invalids
+	if r == nil {
+		v.add("report", "required: the template and as_of of the report to make")
+		return v.err()
+	}
+	if r.GetTemplate() != pb.Report_YEARLY_WORKFORCE {
+		v.add("report.template", "must be YEARLY_WORKFORCE")
+	}
+	if r.GetAsOf() == nil {
+		v.add("report.as_of", "required: the date the figures are as on")
+	} else if _, err := asOfDay(r.GetAsOf(), "report.as_of"); err != nil {
+		v = append(v, err.(*Error))
+	}
+	if id != "" && !validID(id) {
+		v.add("report_id", "must be 1 to 63 lower-case letters, digits and hyphens, starting with a letter")
+	}
+	return v.err()
+}
+
+// ReportOperationKind is the kind of the operation that makes a report.
+// A report is kept as the response of its finished operation: written once,
+// never changed (frozen), with no table of its own yet (a table would let
+// reports be listed and filtered without reading operations).
+const ReportOperationKind = "create_report"
+
+// MakeReport computes a report's figures.
+func (db *DB) MakeReport(ctx context.Context, r *pb.Report, id string) (*pb.Report, error) {
+	if err := CheckReport(r, id); err != nil {
+		return nil, err
+	}
+	if id == "" {
+		id = newID()
+	}
+	out := &pb.Report{Name: "reports/" + id, Template: r.GetTemplate(), AsOf: r.GetAsOf()}
+	for _, t := range yearlyTables {
+		q := t.q
+		q.AsOf = r.GetAsOf()
+		// Made in an operation no caller waits on: answers as on a date
+		// look up every person's facts, seconds at a million people
+		// (BENCHMARKS.md), past a call's read budget.
+		q.unbounded = true
+		s, err := db.ComputeStatistics(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		out.Tables = append(out.Tables, &pb.ReportTable{Title: t.title, Statistics: s})
+	}
+	var err error
+	if out.Indicators, err = db.indicators(ctx, "", r.GetAsOf(), 0); err != nil {
+		return nil, err
+	}
+	prev := proto.Clone(r.GetAsOf()).(*date.Date)
+	prev.Year--
+	if prev.Month == 2 && prev.Day == 29 {
+		prev.Day = 28
+	}
+	if out.PreviousIndicators, err = db.indicators(ctx, "", prev, 0); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// FinishReport keeps a report as the response of its operation, which it
+// finishes; a report of the same name is AlreadyExists, and the operation
+// is then left to the caller to fail.
+func (db *DB) FinishReport(ctx context.Context, op *Operation, r *pb.Report) error {
+	return db.write(ctx, false, nil, func(tx *Tx) error {
+		if _, _, err := tx.report(ctx, r.GetName()); err == nil {
+			return errorf(AlreadyExists, "report_id", "%s exists; reports are frozen: choose another id", r.GetName())
+		} else if !errors.Is(err, errNoReport) {
+			return err
+		}
+		r.CreateTime = timestamppb.New(tx.now)
+		a, err := anypb.New(r)
+		if err == nil {
+			op.Response, err = proto.Marshal(a)
+		}
+		if err != nil {
+			return &Error{Code: Internal, Message: "report", Err: err}
+		}
+		return tx.finishOperation(ctx, op)
+	})
+}
+
+var errNoReport = errors.New("no such report")
+
+// reports calls f with every report, the latest first, from the operation
+// before pk before (all when 0), until f returns false.
+func (tx *Tx) reports(ctx context.Context, before int64, f func(pk int64, r *pb.Report) bool) error {
+	if before <= 0 {
+		before = 1 << 62
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT pk, response FROM operations
+		WHERE kind = ? AND done = 1 AND response IS NOT NULL AND pk < ? ORDER BY pk DESC`, ReportOperationKind, before)
+	if err != nil {
+		return dbError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pk int64
+		var body []byte
+		if err := rows.Scan(&pk, &body); err != nil {
+			return dbError(err)
+		}
+		a := &anypb.Any{}
+		r := &pb.Report{}
+		if proto.Unmarshal(body, a) != nil || a.UnmarshalTo(r) != nil {
+			continue
+		}
+		if !f(pk, r) {
+			break
+		}
+	}
+	return dbError(rows.Err())
+}
+
+func (tx *Tx) report(ctx context.Context, name string) (*pb.Report, int64, error) {
+	var out *pb.Report
+	var at int64
+	err := tx.reports(ctx, 0, func(pk int64, r *pb.Report) bool {
+		if r.GetName() == name {
+			out, at = r, pk
+		}
+		return out == nil
+	})
+	if err == nil && out == nil {
+		err = errNoReport
+	}
+	return out, at, err
+}
+
+// GetReport returns a report as it was made.
+func (db *DB) GetReport(ctx context.Context, name string) (*pb.Report, error) {
+	id, ok := strings.CutPrefix(name, "reports/")
+	if !ok || !validID(id) {
+		return nil, errorf(Invalid, "name", "want reports/{report}, not %q", name)
+	}
+	var out *pb.Report
+	err := db.read(ctx, func(tx *Tx) error {
+		var err error
+		out, _, err = tx.report(ctx, name)
+		return err
+	})
+	if errors.Is(err, errNoReport) {
+		return nil, errorf(NotFound, "name", "no report %s", name)
+	}
+	return out, err
+}
+
+// ListReports lists the reports, the latest made first, without their
+// figures.
+func (db *DB) ListReports(ctx context.Context, size int, token string) ([]*pb.Report, string, error) {
+	if size <= 0 {
+		size = 50
+	}
+	var before int64
+	if token != "" {
+		n, err := strconv.ParseInt(token, 10, 64)
+		if err != nil || n <= 0 {
+			return nil, "", errorf(Invalid, "page_token", "not a page token of ListReports; pass next_page_token as it came")
+		}
+		before = n
+	}
+	var out []*pb.Report
+	next := ""
+	err := db.read(ctx, func(tx *Tx) error {
+		return tx.reports(ctx, before, func(pk int64, r *pb.Report) bool {
+			if len(out) == size {
+				next = strconv.FormatInt(pk+1, 10)
+				return false
+			}
+			out = append(out, &pb.Report{Name: r.GetName(), Template: r.GetTemplate(), AsOf: r.GetAsOf(), CreateTime: r.GetCreateTime()})
+			return true
+		})
+	})
+	return out, next, err
+}
