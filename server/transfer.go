@@ -264,24 +264,12 @@ func (t *transferService) importRow(ctx context.Context, im *store.Importer, per
 		out, err = im.Person(ctx, person)
 	}
 	if err != nil {
-		st := status.Convert(grpcError(ctx, err))
-		switch st.Code() {
-		case codes.InvalidArgument, codes.AlreadyExists, codes.NotFound, codes.FailedPrecondition:
-		default:
+		problems, err := rowProblems(ctx, err, row, func(f string) string { return columnOf(mapping, f) })
+		if err != nil {
 			return false, err
 		}
-		reported := false
-		for _, d := range st.Details() {
-			if br, ok := d.(*errdetails.BadRequest); ok {
-				for _, v := range br.FieldViolations {
-					reported = true
-					problem(&pb.ImportProblem{Kind: pb.ImportProblem_ERROR, Row: row, Column: columnOf(mapping, v.Field),
-						Field: v.Field, Message: v.Description})
-				}
-			}
-		}
-		if !reported {
-			problem(&pb.ImportProblem{Kind: pb.ImportProblem_ERROR, Row: row, Message: st.Message()})
+		for _, p := range problems {
+			problem(p)
 		}
 		return true, nil
 	}
@@ -304,6 +292,31 @@ func (t *transferService) importRow(ctx context.Context, im *store.Importer, per
 			Message: fmt.Sprintf("%s has %q registered; the file has %q, not applied (import with overwrite to replace it)", out.Person, c.Registered, c.Imported)})
 	}
 	return false, nil
+}
+
+// rowProblems reports a row the store refused as the problems of its
+// fields, each in the column that holds it; an error that is not the row's
+// fault (the database failing) is returned to end the import.
+func rowProblems(ctx context.Context, err error, row int32, column func(field string) string) ([]*pb.ImportProblem, error) {
+	st := status.Convert(grpcError(ctx, err))
+	switch st.Code() {
+	case codes.InvalidArgument, codes.AlreadyExists, codes.NotFound, codes.FailedPrecondition:
+	default:
+		return nil, err
+	}
+	var out []*pb.ImportProblem
+	for _, d := range st.Details() {
+		if br, ok := d.(*errdetails.BadRequest); ok {
+			for _, v := range br.FieldViolations {
+				out = append(out, &pb.ImportProblem{Kind: pb.ImportProblem_ERROR, Row: row, Column: column(v.Field),
+					Field: v.Field, Message: v.Description})
+			}
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, &pb.ImportProblem{Kind: pb.ImportProblem_ERROR, Row: row, Message: st.Message()})
+	}
+	return out, nil
 }
 
 func columnOf(m *transfer.Mapping, field string) string {

@@ -6,7 +6,6 @@ import (
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
 	pb "trithuc/proto/trithuc/v1"
@@ -126,27 +125,17 @@ func (t *transferService) importRecord(ctx context.Context, im *store.Importer, 
 		}
 	}
 	if err != nil {
-		st := status.Convert(grpcError(ctx, err))
-		switch st.Code() {
-		case codes.InvalidArgument, codes.AlreadyExists, codes.NotFound, codes.FailedPrecondition:
-		default:
+		problems, err := rowProblems(ctx, err, row, func(f string) string {
+			if i := m.ColumnOf(f); i >= 0 {
+				return columnName(i, m.Headers()[i])
+			}
+			return ""
+		})
+		if err != nil {
 			return false, err
 		}
-		reported := false
-		for _, d := range st.Details() {
-			if br, ok := d.(*errdetails.BadRequest); ok {
-				for _, v := range br.FieldViolations {
-					reported = true
-					col := ""
-					if i := m.ColumnOf(v.Field); i >= 0 {
-						col = columnName(i, m.Headers()[i])
-					}
-					problem(rs.Name, &pb.ImportProblem{Kind: pb.ImportProblem_ERROR, Row: row, Column: col, Field: v.Field, Message: v.Description})
-				}
-			}
-		}
-		if !reported {
-			problem(rs.Name, &pb.ImportProblem{Kind: pb.ImportProblem_ERROR, Row: row, Message: st.Message()})
+		for _, p := range problems {
+			problem(rs.Name, p)
 		}
 		return true, nil
 	}
