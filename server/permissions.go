@@ -66,6 +66,11 @@ var permissions = map[string]access{
 	"/trithuc.v1.PersonService/ListHonors":          may(onPerson, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
 	"/trithuc.v1.PersonService/UpdateHonor":         may(onPerson, RoleRegistrar, scopedRegistrar),
 	"/trithuc.v1.PersonService/DeleteHonor":         may(onPerson, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.PersonService/CreateWork":          may(onPerson, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.PersonService/GetWork":             may(onPerson, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
+	"/trithuc.v1.PersonService/ListWorks":           may(onPerson, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
+	"/trithuc.v1.PersonService/UpdateWork":          may(onPerson, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.PersonService/DeleteWork":          may(onPerson, RoleRegistrar, scopedRegistrar),
 
 	// Workplaces are not personal data: everyone reads them, the
 	// registrar adds and corrects them, only an admin deletes.

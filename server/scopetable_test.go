@@ -24,6 +24,7 @@ var scopedTypes = map[string]scopeKind{
 	"trithuc.gov.vn/Qualification":  onPerson,
 	"trithuc.gov.vn/Position":       onPerson,
 	"trithuc.gov.vn/Honor":          onPerson,
+	"trithuc.gov.vn/Work":           onPerson,
 	"trithuc.gov.vn/Consent":        onPerson,
 	"trithuc.gov.vn/PersonRevision": onPerson,
 	"trithuc.gov.vn/Association":    onAssociation,

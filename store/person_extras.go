@@ -66,7 +66,7 @@ func (tx *Tx) writeFieldsAndRoles(ctx context.Context, pk int64, p *pb.Person) e
 			return dbError(err)
 		}
 	}
-	return nil
+	return tx.writeIdentifiers(ctx, pk, p)
 }
 
 // The statements of attach for n people. store.Plain, the benchmarks'
@@ -107,8 +107,12 @@ func (tx *Tx) attach(ctx context.Context, view pb.PersonView, rows ...*personRow
 		pks[i] = r.pk
 		byPK[r.pk] = r.person
 		r.person.Fields, r.person.ExpertRoles = nil, nil
+		r.person.Orcid, r.person.CivilServantCode = "", ""
 	}
 	args := int64sToAny(pks)
+	if err := tx.attachIdentifiers(ctx, pks, byPK); err != nil {
+		return err
+	}
 
 	fields, err := tx.QueryContext(ctx, fieldsOfSQL(len(pks)), args...)
 	if err != nil {
@@ -157,7 +161,7 @@ func (tx *Tx) attach(ctx context.Context, view pb.PersonView, rows ...*personRow
 	}
 	for pk, p := range byPK {
 		p.CurrentPositions = slices.DeleteFunc(slices.Clone(positions[pk]), func(pos *pb.Position) bool { return !pos.Current })
-		p.Qualifications, p.Positions, p.Honors, p.Memberships = nil, nil, nil, nil
+		p.Qualifications, p.Positions, p.Honors, p.Memberships, p.Works = nil, nil, nil, nil, nil
 	}
 	if !full {
 		return nil
@@ -170,13 +174,17 @@ func (tx *Tx) attach(ctx context.Context, view pb.PersonView, rows ...*personRow
 	if err != nil {
 		return err
 	}
+	works, err := workKind.of(ctx, tx, pks, "")
+	if err != nil {
+		return err
+	}
 	memberships, err := tx.membershipsOf(ctx, pks)
 	if err != nil {
 		return err
 	}
 	for pk, p := range byPK {
 		p.Qualifications, p.Positions, p.Honors = quals[pk], positions[pk], honors[pk]
-		p.Memberships = memberships[pk]
+		p.Memberships, p.Works = memberships[pk], works[pk]
 	}
 	return nil
 }

@@ -89,25 +89,25 @@ func (e ConsentLegalBasis) Valid() bool {
 
 // Defines values for ConsentPurpose.
 const (
-	CONTACT            ConsentPurpose = "CONTACT"
-	PUBLICATION        ConsentPurpose = "PUBLICATION"
-	PURPOSEUNSPECIFIED ConsentPurpose = "PURPOSE_UNSPECIFIED"
-	REGISTRY           ConsentPurpose = "REGISTRY"
-	STATISTICS         ConsentPurpose = "STATISTICS"
+	ConsentPurposeCONTACT            ConsentPurpose = "CONTACT"
+	ConsentPurposePUBLICATION        ConsentPurpose = "PUBLICATION"
+	ConsentPurposePURPOSEUNSPECIFIED ConsentPurpose = "PURPOSE_UNSPECIFIED"
+	ConsentPurposeREGISTRY           ConsentPurpose = "REGISTRY"
+	ConsentPurposeSTATISTICS         ConsentPurpose = "STATISTICS"
 )
 
 // Valid indicates whether the value is a known member of the ConsentPurpose enum.
 func (e ConsentPurpose) Valid() bool {
 	switch e {
-	case CONTACT:
+	case ConsentPurposeCONTACT:
 		return true
-	case PUBLICATION:
+	case ConsentPurposePUBLICATION:
 		return true
-	case PURPOSEUNSPECIFIED:
+	case ConsentPurposePURPOSEUNSPECIFIED:
 		return true
-	case REGISTRY:
+	case ConsentPurposeREGISTRY:
 		return true
-	case STATISTICS:
+	case ConsentPurposeSTATISTICS:
 		return true
 	default:
 		return false
@@ -282,6 +282,54 @@ func (e QualificationStudyMode) Valid() bool {
 	case PARTTIME:
 		return true
 	case STUDYMODEUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WorkLevel.
+const (
+	WorkLevelINSTITUTION      WorkLevel = "INSTITUTION"
+	WorkLevelLEVELUNSPECIFIED WorkLevel = "LEVEL_UNSPECIFIED"
+	WorkLevelMINISTRY         WorkLevel = "MINISTRY"
+	WorkLevelNATIONAL         WorkLevel = "NATIONAL"
+	WorkLevelPROVINCE         WorkLevel = "PROVINCE"
+)
+
+// Valid indicates whether the value is a known member of the WorkLevel enum.
+func (e WorkLevel) Valid() bool {
+	switch e {
+	case WorkLevelINSTITUTION:
+		return true
+	case WorkLevelLEVELUNSPECIFIED:
+		return true
+	case WorkLevelMINISTRY:
+		return true
+	case WorkLevelNATIONAL:
+		return true
+	case WorkLevelPROVINCE:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WorkRole.
+const (
+	LEAD            WorkRole = "LEAD"
+	MEMBER          WorkRole = "MEMBER"
+	ROLEUNSPECIFIED WorkRole = "ROLE_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the WorkRole enum.
+func (e WorkRole) Valid() bool {
+	switch e {
+	case LEAD:
+		return true
+	case MEMBER:
+		return true
+	case ROLEUNSPECIFIED:
 		return true
 	default:
 		return false
@@ -612,6 +660,33 @@ func (e V1VerificationState) Valid() bool {
 	case V1VerificationStateUNVERIFIED:
 		return true
 	case V1VerificationStateVERIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V1WorkKind.
+const (
+	V1WorkKindINITIATIVE      V1WorkKind = "INITIATIVE"
+	V1WorkKindKINDUNSPECIFIED V1WorkKind = "KIND_UNSPECIFIED"
+	V1WorkKindPATENT          V1WorkKind = "PATENT"
+	V1WorkKindPUBLICATION     V1WorkKind = "PUBLICATION"
+	V1WorkKindTASK            V1WorkKind = "TASK"
+)
+
+// Valid indicates whether the value is a known member of the V1WorkKind enum.
+func (e V1WorkKind) Valid() bool {
+	switch e {
+	case V1WorkKindINITIATIVE:
+		return true
+	case V1WorkKindKINDUNSPECIFIED:
+		return true
+	case V1WorkKindPATENT:
+		return true
+	case V1WorkKindPUBLICATION:
+		return true
+	case V1WorkKindTASK:
 		return true
 	default:
 		return false
@@ -1242,6 +1317,24 @@ type PrivacyServiceWithdrawConsentBody struct {
 //   - DISTANCE: Từ xa.
 //   - OTHER_MODE: Another mode.
 type QualificationStudyMode string
+
+// WorkLevel The level at which a task or initiative was approved.
+//
+//   - LEVEL_UNSPECIFIED: Not recorded, or not applicable (a publication).
+//   - NATIONAL: National (cấp quốc gia).
+//   - MINISTRY: Ministry or sector (cấp bộ, ngành).
+//   - PROVINCE: Province (cấp tỉnh).
+//   - INSTITUTION: An institution or a unit (cấp cơ sở).
+type WorkLevel string
+
+// WorkRole The person's part in it.
+//
+//   - ROLE_UNSPECIFIED: Not recorded.
+//   - LEAD: Led it: the lead of a task (chủ nhiệm), the first or corresponding
+//
+// author, the first inventor.
+//   - MEMBER: Took part: a member, co-author or co-inventor.
+type WorkRole string
 
 // ApiHttpBody Message that represents an arbitrary HTTP body. It should only be used for
 // payload formats that can't be represented as JSON, such as raw binary or
@@ -2242,6 +2335,18 @@ type V1ListQualificationsResponse struct {
 	TotalSize *int32 `json:"totalSize,omitempty"`
 }
 
+// V1ListWorksResponse The response of ListWorks.
+type V1ListWorksResponse struct {
+	// NextPageToken Pass this as page_token to get the next page; empty on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+
+	// TotalSize How many matched when the listing began.
+	TotalSize *int32 `json:"totalSize,omitempty"`
+
+	// Works The works on this page.
+	Works *[]V1Work `json:"works,omitempty"`
+}
+
 // V1Membership A person's membership of an association, from the registration to its
 // end.
 //
@@ -2435,6 +2540,11 @@ type V1Person struct {
 	// * [google.protobuf.Timestamp][google.protobuf.Timestamp]
 	BirthDate *TypeDate `json:"birthDate,omitempty"`
 
+	// CivilServantCode The civil-servant code (mã số cán bộ, công chức, viên chức) used by the
+	// national database of cadres, civil servants and public employees.
+	// Personal data.
+	CivilServantCode *string `json:"civilServantCode,omitempty"`
+
 	// CreateTime When the person was registered.
 	CreateTime *time.Time `json:"createTime,omitempty"`
 
@@ -2505,6 +2615,11 @@ type V1Person struct {
 	// (CMND). Unique among people who are not deleted. Personal data.
 	NationalId *string `json:"nationalId,omitempty"`
 
+	// Orcid The person's ORCID iD, e.g. "0000-0002-1825-0097": four groups of four
+	// digits, the last character a digit or X, which the server checks
+	// (ISO 7064 MOD 11-2).
+	Orcid *string `json:"orcid,omitempty"`
+
 	// Phone Phone number: digits, optionally with a leading "+" and spaces, dots or
 	// dashes between groups, for example "0912 345 678" or "+84 912 345 678".
 	// Personal data.
@@ -2535,6 +2650,10 @@ type V1Person struct {
 	//  - ELSEWHERE_IN_VIETNAM: Elsewhere in Vietnam.
 	//  - ABROAD: Abroad; work_country says where.
 	WorkLocation *PersonWorkLocation `json:"workLocation,omitempty"`
+
+	// Works In the FULL view: every work (publications, S&T tasks, patents,
+	// initiatives).
+	Works *[]V1Work `json:"works,omitempty"`
 }
 
 // V1PersonData Everything the registry holds about one person.
@@ -2888,6 +3007,10 @@ type V1RevisionValues struct {
 	// certificate of political theory, state management, a foreign language or
 	// IT skills, or a professional or vocational certificate.
 	Qualification *V1Qualification `json:"qualification,omitempty"`
+
+	// Work What a person has produced: a publication, an S&T task or project they
+	// led or took part in, a patent, or an initiative (sáng kiến).
+	Work *V1Work `json:"work,omitempty"`
 }
 
 // V1SearchPeopleResponse The response of SearchPeople.
@@ -2985,6 +3108,77 @@ type V1Verification struct {
 //   - VERIFIED: Checked against the documents and found true.
 //   - REJECTED: Checked and found wrong.
 type V1VerificationState string
+
+// V1Work What a person has produced: a publication, an S&T task or project they
+// led or took part in, a patent, or an initiative (sáng kiến).
+type V1Work struct {
+	// CreateTime When it was recorded.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// DocumentNumber A patent's number, or the number of the decision that approved a task
+	// or recognised an initiative.
+	DocumentNumber *string `json:"documentNumber,omitempty"`
+
+	// Doi A publication's DOI, e.g. "10.1000/xyz123".
+	Doi *string `json:"doi,omitempty"`
+
+	// Etag A checksum of its state (AIP-154).
+	Etag *string `json:"etag,omitempty"`
+
+	// Field The S&T field it belongs to, e.g. "fields/vn2008-502".
+	Field *string `json:"field,omitempty"`
+
+	// Kind The kind of work.
+	//
+	//  - KIND_UNSPECIFIED: Not given; a work must have a kind.
+	//  - PUBLICATION: A publication: an article, a book, a conference paper.
+	//  - TASK: An S&T task or project (nhiệm vụ, đề tài, dự án KH&CN).
+	//  - PATENT: A patent or utility solution (bằng độc quyền sáng chế, giải pháp hữu ích).
+	//  - INITIATIVE: An initiative recognised by a decision (sáng kiến).
+	Kind V1WorkKind `json:"kind"`
+
+	// Level The level at which a task or initiative was approved.
+	//
+	//  - LEVEL_UNSPECIFIED: Not recorded, or not applicable (a publication).
+	//  - NATIONAL: National (cấp quốc gia).
+	//  - MINISTRY: Ministry or sector (cấp bộ, ngành).
+	//  - PROVINCE: Province (cấp tỉnh).
+	//  - INSTITUTION: An institution or a unit (cấp cơ sở).
+	Level *WorkLevel `json:"level,omitempty"`
+
+	// Name The resource name, `people/{person}/works/{work}`.
+	Name *string `json:"name,omitempty"`
+
+	// Role The person's part in it.
+	//
+	//  - ROLE_UNSPECIFIED: Not recorded.
+	//  - LEAD: Led it: the lead of a task (chủ nhiệm), the first or corresponding
+	// author, the first inventor.
+	//  - MEMBER: Took part: a member, co-author or co-inventor.
+	Role *WorkRole `json:"role,omitempty"`
+
+	// Title The title.
+	Title string `json:"title"`
+
+	// UpdateTime When it last changed.
+	UpdateTime *time.Time `json:"updateTime,omitempty"`
+
+	// Venue Where it appeared or who approved it: a journal, a publisher, an
+	// agency.
+	Venue *string `json:"venue,omitempty"`
+
+	// Year The year it was published, granted, accepted or recognised.
+	Year *int32 `json:"year,omitempty"`
+}
+
+// V1WorkKind The kind of work.
+//
+//   - KIND_UNSPECIFIED: Not given; a work must have a kind.
+//   - PUBLICATION: A publication: an article, a book, a conference paper.
+//   - TASK: An S&T task or project (nhiệm vụ, đề tài, dự án KH&CN).
+//   - PATENT: A patent or utility solution (bằng độc quyền sáng chế, giải pháp hữu ích).
+//   - INITIATIVE: An initiative recognised by a decision (sáng kiến).
+type V1WorkKind string
 
 // ReferenceServiceListAcademicTitlesParams defines parameters for ReferenceServiceListAcademicTitles.
 type ReferenceServiceListAcademicTitlesParams struct {
@@ -3524,6 +3718,11 @@ type PersonServiceUpdatePersonJSONBody struct {
 	// * [google.protobuf.Timestamp][google.protobuf.Timestamp]
 	BirthDate *TypeDate `json:"birthDate,omitempty"`
 
+	// CivilServantCode The civil-servant code (mã số cán bộ, công chức, viên chức) used by the
+	// national database of cadres, civil servants and public employees.
+	// Personal data.
+	CivilServantCode *string `json:"civilServantCode,omitempty"`
+
 	// CreateTime When the person was registered.
 	CreateTime *time.Time `json:"createTime,omitempty"`
 
@@ -3591,6 +3790,11 @@ type PersonServiceUpdatePersonJSONBody struct {
 	// (CMND). Unique among people who are not deleted. Personal data.
 	NationalId *string `json:"nationalId,omitempty"`
 
+	// Orcid The person's ORCID iD, e.g. "0000-0002-1825-0097": four groups of four
+	// digits, the last character a digit or X, which the server checks
+	// (ISO 7064 MOD 11-2).
+	Orcid *string `json:"orcid,omitempty"`
+
 	// Phone Phone number: digits, optionally with a leading "+" and spaces, dots or
 	// dashes between groups, for example "0912 345 678" or "+84 912 345 678".
 	// Personal data.
@@ -3621,6 +3825,10 @@ type PersonServiceUpdatePersonJSONBody struct {
 	//  - ELSEWHERE_IN_VIETNAM: Elsewhere in Vietnam.
 	//  - ABROAD: Abroad; work_country says where.
 	WorkLocation *PersonWorkLocation `json:"workLocation,omitempty"`
+
+	// Works In the FULL view: every work (publications, S&T tasks, patents,
+	// initiatives).
+	Works *[]V1Work `json:"works,omitempty"`
 }
 
 // PersonServiceUpdatePersonParams defines parameters for PersonServiceUpdatePerson.
@@ -3941,6 +4149,107 @@ type PrivacyServiceListPersonRevisionsParams struct {
 
 	// PageToken The next_page_token of a previous call with the same parent.
 	PageToken *string `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+}
+
+// PersonServiceListWorksParams defines parameters for PersonServiceListWorks.
+type PersonServiceListWorksParams struct {
+	// PageSize The most to return: 50 when 0; more than 1000 counts as 1000.
+	PageSize *int32 `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+
+	// PageToken The next_page_token of a previous call with the same parameters.
+	PageToken *string `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+
+	// Filter A filter (https://google.aip.dev/160).
+	Filter *string `form:"filter,omitempty" json:"filter,omitempty"`
+
+	// OrderBy Fields to order by (https://google.aip.dev/132#ordering).
+	OrderBy *string `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+}
+
+// PersonServiceCreateWorkParams defines parameters for PersonServiceCreateWork.
+type PersonServiceCreateWorkParams struct {
+	// WorkId The id to give it (https://google.aip.dev/122); the server chooses one
+	// when empty.
+	WorkId *string `form:"workId,omitempty" json:"workId,omitempty"`
+
+	// RequestId A unique id for this request (https://google.aip.dev/155).
+	RequestId *string `form:"requestId,omitempty" json:"requestId,omitempty"`
+
+	// ValidateOnly Check the request without creating anything (https://google.aip.dev/163).
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// PersonServiceDeleteWorkParams defines parameters for PersonServiceDeleteWork.
+type PersonServiceDeleteWorkParams struct {
+	// Etag When set, must match the current etag (https://google.aip.dev/154).
+	Etag *string `form:"etag,omitempty" json:"etag,omitempty"`
+
+	// ValidateOnly Check the request without deleting anything.
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// PersonServiceUpdateWorkJSONBody defines parameters for PersonServiceUpdateWork.
+type PersonServiceUpdateWorkJSONBody struct {
+	// CreateTime When it was recorded.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// DocumentNumber A patent's number, or the number of the decision that approved a task
+	// or recognised an initiative.
+	DocumentNumber *string `json:"documentNumber,omitempty"`
+
+	// Doi A publication's DOI, e.g. "10.1000/xyz123".
+	Doi *string `json:"doi,omitempty"`
+
+	// Etag A checksum of its state (AIP-154).
+	Etag *string `json:"etag,omitempty"`
+
+	// Field The S&T field it belongs to, e.g. "fields/vn2008-502".
+	Field *string `json:"field,omitempty"`
+
+	// Kind The kind of work.
+	//
+	//  - KIND_UNSPECIFIED: Not given; a work must have a kind.
+	//  - PUBLICATION: A publication: an article, a book, a conference paper.
+	//  - TASK: An S&T task or project (nhiệm vụ, đề tài, dự án KH&CN).
+	//  - PATENT: A patent or utility solution (bằng độc quyền sáng chế, giải pháp hữu ích).
+	//  - INITIATIVE: An initiative recognised by a decision (sáng kiến).
+	Kind V1WorkKind `json:"kind"`
+
+	// Level The level at which a task or initiative was approved.
+	//
+	//  - LEVEL_UNSPECIFIED: Not recorded, or not applicable (a publication).
+	//  - NATIONAL: National (cấp quốc gia).
+	//  - MINISTRY: Ministry or sector (cấp bộ, ngành).
+	//  - PROVINCE: Province (cấp tỉnh).
+	//  - INSTITUTION: An institution or a unit (cấp cơ sở).
+	Level *WorkLevel `json:"level,omitempty"`
+
+	// Role The person's part in it.
+	//
+	//  - ROLE_UNSPECIFIED: Not recorded.
+	//  - LEAD: Led it: the lead of a task (chủ nhiệm), the first or corresponding
+	// author, the first inventor.
+	//  - MEMBER: Took part: a member, co-author or co-inventor.
+	Role *WorkRole `json:"role,omitempty"`
+
+	// Title The title.
+	Title string `json:"title"`
+
+	// UpdateTime When it last changed.
+	UpdateTime *time.Time `json:"updateTime,omitempty"`
+
+	// Venue Where it appeared or who approved it: a journal, a publisher, an
+	// agency.
+	Venue *string `json:"venue,omitempty"`
+
+	// Year The year it was published, granted, accepted or recognised.
+	Year *int32 `json:"year,omitempty"`
+}
+
+// PersonServiceUpdateWorkParams defines parameters for PersonServiceUpdateWork.
+type PersonServiceUpdateWorkParams struct {
+	// ValidateOnly Check the request without changing anything.
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
 }
 
 // TransferServiceExportPeopleParams defines parameters for TransferServiceExportPeople.
@@ -4316,6 +4625,12 @@ type PersonServiceVerifyQualificationJSONRequestBody = PersonServiceVerifyQualif
 
 // PrivacyServiceRestorePersonRevisionJSONRequestBody defines body for PrivacyServiceRestorePersonRevision for application/json ContentType.
 type PrivacyServiceRestorePersonRevisionJSONRequestBody = PrivacyServiceRestorePersonRevisionBody
+
+// PersonServiceCreateWorkJSONRequestBody defines body for PersonServiceCreateWork for application/json ContentType.
+type PersonServiceCreateWorkJSONRequestBody = V1Work
+
+// PersonServiceUpdateWorkJSONRequestBody defines body for PersonServiceUpdateWork for application/json ContentType.
+type PersonServiceUpdateWorkJSONRequestBody PersonServiceUpdateWorkJSONBody
 
 // PrivacyServicePurgePersonJSONRequestBody defines body for PrivacyServicePurgePerson for application/json ContentType.
 type PrivacyServicePurgePersonJSONRequestBody = PrivacyServicePurgePersonBody
@@ -5098,6 +5413,50 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/people/{people}/revisions/{revision}:restore (the `PrivacyServiceRestorePersonRevision` operationId).
 	PrivacyServiceRestorePersonRevision(ctx context.Context, people string, revision string, body PrivacyServiceRestorePersonRevisionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PersonServiceListWorks Lists a person's works, or everyone's with parent `people/-`
+	// (https://google.aip.dev/132, https://google.aip.dev/159).
+	//
+	// Corresponds with GET /v1/people/{people}/works (the `PersonServiceListWorks` operationId).
+	PersonServiceListWorks(ctx context.Context, people string, params *PersonServiceListWorksParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PersonServiceCreateWorkWithBody Adds a work to a person (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/people/{people}/works (the `PersonServiceCreateWork` operationId).
+	PersonServiceCreateWorkWithBody(ctx context.Context, people string, params *PersonServiceCreateWorkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PersonServiceCreateWork Adds a work to a person (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/people/{people}/works (the `PersonServiceCreateWork` operationId).
+	PersonServiceCreateWork(ctx context.Context, people string, params *PersonServiceCreateWorkParams, body PersonServiceCreateWorkJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PersonServiceDeleteWork Deletes a work (https://google.aip.dev/135).
+	//
+	// Corresponds with DELETE /v1/people/{people}/works/{work} (the `PersonServiceDeleteWork` operationId).
+	PersonServiceDeleteWork(ctx context.Context, people string, work string, params *PersonServiceDeleteWorkParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PersonServiceGetWork Returns one work (https://google.aip.dev/131).
+	//
+	// Corresponds with GET /v1/people/{people}/works/{work} (the `PersonServiceGetWork` operationId).
+	PersonServiceGetWork(ctx context.Context, people string, work string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PersonServiceUpdateWorkWithBody Changes a work (https://google.aip.dev/134).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/people/{people}/works/{work} (the `PersonServiceUpdateWork` operationId).
+	PersonServiceUpdateWorkWithBody(ctx context.Context, people string, work string, params *PersonServiceUpdateWorkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PersonServiceUpdateWork Changes a work (https://google.aip.dev/134).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/people/{people}/works/{work} (the `PersonServiceUpdateWork` operationId).
+	PersonServiceUpdateWork(ctx context.Context, people string, work string, params *PersonServiceUpdateWorkParams, body PersonServiceUpdateWorkJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PrivacyServiceExportPersonData Returns everything held about one person (https://google.aip.dev/136).
 	//
@@ -6792,6 +7151,120 @@ func (c *Client) PrivacyServiceRestorePersonRevisionWithBody(ctx context.Context
 // Corresponds with POST /v1/people/{people}/revisions/{revision}:restore (the `PrivacyServiceRestorePersonRevision` operationId).
 func (c *Client) PrivacyServiceRestorePersonRevision(ctx context.Context, people string, revision string, body PrivacyServiceRestorePersonRevisionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPrivacyServiceRestorePersonRevisionRequest(c.Server, people, revision, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PersonServiceListWorks Lists a person's works, or everyone's with parent `people/-`
+// (https://google.aip.dev/132, https://google.aip.dev/159).
+//
+// Corresponds with GET /v1/people/{people}/works (the `PersonServiceListWorks` operationId).
+func (c *Client) PersonServiceListWorks(ctx context.Context, people string, params *PersonServiceListWorksParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPersonServiceListWorksRequest(c.Server, people, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PersonServiceCreateWorkWithBody Adds a work to a person (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/people/{people}/works (the `PersonServiceCreateWork` operationId).
+func (c *Client) PersonServiceCreateWorkWithBody(ctx context.Context, people string, params *PersonServiceCreateWorkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPersonServiceCreateWorkRequestWithBody(c.Server, people, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PersonServiceCreateWork Adds a work to a person (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/people/{people}/works (the `PersonServiceCreateWork` operationId).
+func (c *Client) PersonServiceCreateWork(ctx context.Context, people string, params *PersonServiceCreateWorkParams, body PersonServiceCreateWorkJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPersonServiceCreateWorkRequest(c.Server, people, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PersonServiceDeleteWork Deletes a work (https://google.aip.dev/135).
+//
+// Corresponds with DELETE /v1/people/{people}/works/{work} (the `PersonServiceDeleteWork` operationId).
+func (c *Client) PersonServiceDeleteWork(ctx context.Context, people string, work string, params *PersonServiceDeleteWorkParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPersonServiceDeleteWorkRequest(c.Server, people, work, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PersonServiceGetWork Returns one work (https://google.aip.dev/131).
+//
+// Corresponds with GET /v1/people/{people}/works/{work} (the `PersonServiceGetWork` operationId).
+func (c *Client) PersonServiceGetWork(ctx context.Context, people string, work string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPersonServiceGetWorkRequest(c.Server, people, work)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PersonServiceUpdateWorkWithBody Changes a work (https://google.aip.dev/134).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/people/{people}/works/{work} (the `PersonServiceUpdateWork` operationId).
+func (c *Client) PersonServiceUpdateWorkWithBody(ctx context.Context, people string, work string, params *PersonServiceUpdateWorkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPersonServiceUpdateWorkRequestWithBody(c.Server, people, work, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PersonServiceUpdateWork Changes a work (https://google.aip.dev/134).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/people/{people}/works/{work} (the `PersonServiceUpdateWork` operationId).
+func (c *Client) PersonServiceUpdateWork(ctx context.Context, people string, work string, params *PersonServiceUpdateWorkParams, body PersonServiceUpdateWorkJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPersonServiceUpdateWorkRequest(c.Server, people, work, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -11515,6 +11988,403 @@ func NewPrivacyServiceRestorePersonRevisionRequestWithBody(server string, people
 	return req, nil
 }
 
+// NewPersonServiceListWorksRequest constructs an http.Request for the PersonServiceListWorks method
+func NewPersonServiceListWorksRequest(server string, people string, params *PersonServiceListWorksParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "people", people, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/people/%s/works", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageToken", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Filter != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPersonServiceCreateWorkRequest calls the generic PersonServiceCreateWork builder with application/json body
+func NewPersonServiceCreateWorkRequest(server string, people string, params *PersonServiceCreateWorkParams, body PersonServiceCreateWorkJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPersonServiceCreateWorkRequestWithBody(server, people, params, "application/json", bodyReader)
+}
+
+// NewPersonServiceCreateWorkRequestWithBody constructs an http.Request for the PersonServiceCreateWork method, with any body, and a specified content type
+func NewPersonServiceCreateWorkRequestWithBody(server string, people string, params *PersonServiceCreateWorkParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "people", people, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/people/%s/works", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.WorkId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "workId", *params.WorkId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RequestId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "requestId", *params.RequestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPersonServiceDeleteWorkRequest constructs an http.Request for the PersonServiceDeleteWork method
+func NewPersonServiceDeleteWorkRequest(server string, people string, work string, params *PersonServiceDeleteWorkParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "people", people, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "work", work, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/people/%s/works/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Etag != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "etag", *params.Etag, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPersonServiceGetWorkRequest constructs an http.Request for the PersonServiceGetWork method
+func NewPersonServiceGetWorkRequest(server string, people string, work string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "people", people, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "work", work, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/people/%s/works/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPersonServiceUpdateWorkRequest calls the generic PersonServiceUpdateWork builder with application/json body
+func NewPersonServiceUpdateWorkRequest(server string, people string, work string, params *PersonServiceUpdateWorkParams, body PersonServiceUpdateWorkJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPersonServiceUpdateWorkRequestWithBody(server, people, work, params, "application/json", bodyReader)
+}
+
+// NewPersonServiceUpdateWorkRequestWithBody constructs an http.Request for the PersonServiceUpdateWork method, with any body, and a specified content type
+func NewPersonServiceUpdateWorkRequestWithBody(server string, people string, work string, params *PersonServiceUpdateWorkParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "people", people, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "work", work, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/people/%s/works/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewPrivacyServiceExportPersonDataRequest constructs an http.Request for the PrivacyServiceExportPersonData method
 func NewPrivacyServiceExportPersonDataRequest(server string, people string) (*http.Request, error) {
 	var err error
@@ -13320,6 +14190,56 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/people/{people}/revisions/{revision}:restore (the `PrivacyServiceRestorePersonRevision` operationId).
 	PrivacyServiceRestorePersonRevisionWithResponse(ctx context.Context, people string, revision string, body PrivacyServiceRestorePersonRevisionJSONRequestBody, reqEditors ...RequestEditorFn) (*PrivacyServiceRestorePersonRevisionResponse, error)
+
+	// PersonServiceListWorksWithResponse Lists a person's works, or everyone's with parent `people/-`
+	// (https://google.aip.dev/132, https://google.aip.dev/159).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/people/{people}/works (the `PersonServiceListWorks` operationId).
+	PersonServiceListWorksWithResponse(ctx context.Context, people string, params *PersonServiceListWorksParams, reqEditors ...RequestEditorFn) (*PersonServiceListWorksResponse, error)
+
+	// PersonServiceCreateWorkWithBodyWithResponse Adds a work to a person (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/people/{people}/works (the `PersonServiceCreateWork` operationId).
+	PersonServiceCreateWorkWithBodyWithResponse(ctx context.Context, people string, params *PersonServiceCreateWorkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PersonServiceCreateWorkResponse, error)
+
+	// PersonServiceCreateWorkWithResponse Adds a work to a person (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/people/{people}/works (the `PersonServiceCreateWork` operationId).
+	PersonServiceCreateWorkWithResponse(ctx context.Context, people string, params *PersonServiceCreateWorkParams, body PersonServiceCreateWorkJSONRequestBody, reqEditors ...RequestEditorFn) (*PersonServiceCreateWorkResponse, error)
+
+	// PersonServiceDeleteWorkWithResponse Deletes a work (https://google.aip.dev/135).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/people/{people}/works/{work} (the `PersonServiceDeleteWork` operationId).
+	PersonServiceDeleteWorkWithResponse(ctx context.Context, people string, work string, params *PersonServiceDeleteWorkParams, reqEditors ...RequestEditorFn) (*PersonServiceDeleteWorkResponse, error)
+
+	// PersonServiceGetWorkWithResponse Returns one work (https://google.aip.dev/131).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/people/{people}/works/{work} (the `PersonServiceGetWork` operationId).
+	PersonServiceGetWorkWithResponse(ctx context.Context, people string, work string, reqEditors ...RequestEditorFn) (*PersonServiceGetWorkResponse, error)
+
+	// PersonServiceUpdateWorkWithBodyWithResponse Changes a work (https://google.aip.dev/134).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/people/{people}/works/{work} (the `PersonServiceUpdateWork` operationId).
+	PersonServiceUpdateWorkWithBodyWithResponse(ctx context.Context, people string, work string, params *PersonServiceUpdateWorkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PersonServiceUpdateWorkResponse, error)
+
+	// PersonServiceUpdateWorkWithResponse Changes a work (https://google.aip.dev/134).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/people/{people}/works/{work} (the `PersonServiceUpdateWork` operationId).
+	PersonServiceUpdateWorkWithResponse(ctx context.Context, people string, work string, params *PersonServiceUpdateWorkParams, body PersonServiceUpdateWorkJSONRequestBody, reqEditors ...RequestEditorFn) (*PersonServiceUpdateWorkResponse, error)
 
 	// PrivacyServiceExportPersonDataWithResponse Returns everything held about one person (https://google.aip.dev/136).
 	//
@@ -16578,6 +17498,246 @@ func (r PrivacyServiceRestorePersonRevisionResponse) ContentType() string {
 	return ""
 }
 
+type PersonServiceListWorksResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ListWorksResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PersonServiceListWorksResponse) GetJSON200() *V1ListWorksResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PersonServiceListWorksResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PersonServiceListWorksResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PersonServiceListWorksResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PersonServiceListWorksResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PersonServiceListWorksResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PersonServiceCreateWorkResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Work
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PersonServiceCreateWorkResponse) GetJSON200() *V1Work {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PersonServiceCreateWorkResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PersonServiceCreateWorkResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PersonServiceCreateWorkResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PersonServiceCreateWorkResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PersonServiceCreateWorkResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PersonServiceDeleteWorkResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PersonServiceDeleteWorkResponse) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PersonServiceDeleteWorkResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PersonServiceDeleteWorkResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PersonServiceDeleteWorkResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PersonServiceDeleteWorkResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PersonServiceDeleteWorkResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PersonServiceGetWorkResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Work
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PersonServiceGetWorkResponse) GetJSON200() *V1Work {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PersonServiceGetWorkResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PersonServiceGetWorkResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PersonServiceGetWorkResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PersonServiceGetWorkResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PersonServiceGetWorkResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PersonServiceUpdateWorkResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Work
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *RpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PersonServiceUpdateWorkResponse) GetJSON200() *V1Work {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PersonServiceUpdateWorkResponse) GetJSONDefault() *RpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PersonServiceUpdateWorkResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PersonServiceUpdateWorkResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PersonServiceUpdateWorkResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PersonServiceUpdateWorkResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type PrivacyServiceExportPersonDataResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -18496,6 +19656,98 @@ func (c *ClientWithResponses) PrivacyServiceRestorePersonRevisionWithResponse(ct
 		return nil, err
 	}
 	return ParsePrivacyServiceRestorePersonRevisionResponse(rsp)
+}
+
+// PersonServiceListWorksWithResponse Lists a person's works, or everyone's with parent `people/-`
+// (https://google.aip.dev/132, https://google.aip.dev/159).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/people/{people}/works (the `PersonServiceListWorks` operationId).
+func (c *ClientWithResponses) PersonServiceListWorksWithResponse(ctx context.Context, people string, params *PersonServiceListWorksParams, reqEditors ...RequestEditorFn) (*PersonServiceListWorksResponse, error) {
+	rsp, err := c.PersonServiceListWorks(ctx, people, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePersonServiceListWorksResponse(rsp)
+}
+
+// PersonServiceCreateWorkWithBodyWithResponse Adds a work to a person (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/people/{people}/works (the `PersonServiceCreateWork` operationId).
+func (c *ClientWithResponses) PersonServiceCreateWorkWithBodyWithResponse(ctx context.Context, people string, params *PersonServiceCreateWorkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PersonServiceCreateWorkResponse, error) {
+	rsp, err := c.PersonServiceCreateWorkWithBody(ctx, people, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePersonServiceCreateWorkResponse(rsp)
+}
+
+// PersonServiceCreateWorkWithResponse Adds a work to a person (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/people/{people}/works (the `PersonServiceCreateWork` operationId).
+func (c *ClientWithResponses) PersonServiceCreateWorkWithResponse(ctx context.Context, people string, params *PersonServiceCreateWorkParams, body PersonServiceCreateWorkJSONRequestBody, reqEditors ...RequestEditorFn) (*PersonServiceCreateWorkResponse, error) {
+	rsp, err := c.PersonServiceCreateWork(ctx, people, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePersonServiceCreateWorkResponse(rsp)
+}
+
+// PersonServiceDeleteWorkWithResponse Deletes a work (https://google.aip.dev/135).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/people/{people}/works/{work} (the `PersonServiceDeleteWork` operationId).
+func (c *ClientWithResponses) PersonServiceDeleteWorkWithResponse(ctx context.Context, people string, work string, params *PersonServiceDeleteWorkParams, reqEditors ...RequestEditorFn) (*PersonServiceDeleteWorkResponse, error) {
+	rsp, err := c.PersonServiceDeleteWork(ctx, people, work, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePersonServiceDeleteWorkResponse(rsp)
+}
+
+// PersonServiceGetWorkWithResponse Returns one work (https://google.aip.dev/131).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/people/{people}/works/{work} (the `PersonServiceGetWork` operationId).
+func (c *ClientWithResponses) PersonServiceGetWorkWithResponse(ctx context.Context, people string, work string, reqEditors ...RequestEditorFn) (*PersonServiceGetWorkResponse, error) {
+	rsp, err := c.PersonServiceGetWork(ctx, people, work, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePersonServiceGetWorkResponse(rsp)
+}
+
+// PersonServiceUpdateWorkWithBodyWithResponse Changes a work (https://google.aip.dev/134).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/people/{people}/works/{work} (the `PersonServiceUpdateWork` operationId).
+func (c *ClientWithResponses) PersonServiceUpdateWorkWithBodyWithResponse(ctx context.Context, people string, work string, params *PersonServiceUpdateWorkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PersonServiceUpdateWorkResponse, error) {
+	rsp, err := c.PersonServiceUpdateWorkWithBody(ctx, people, work, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePersonServiceUpdateWorkResponse(rsp)
+}
+
+// PersonServiceUpdateWorkWithResponse Changes a work (https://google.aip.dev/134).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/people/{people}/works/{work} (the `PersonServiceUpdateWork` operationId).
+func (c *ClientWithResponses) PersonServiceUpdateWorkWithResponse(ctx context.Context, people string, work string, params *PersonServiceUpdateWorkParams, body PersonServiceUpdateWorkJSONRequestBody, reqEditors ...RequestEditorFn) (*PersonServiceUpdateWorkResponse, error) {
+	rsp, err := c.PersonServiceUpdateWork(ctx, people, work, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePersonServiceUpdateWorkResponse(rsp)
 }
 
 // PrivacyServiceExportPersonDataWithResponse Returns everything held about one person (https://google.aip.dev/136).
@@ -20885,6 +22137,171 @@ func ParsePrivacyServiceRestorePersonRevisionResponse(rsp *http.Response) (*Priv
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest V1Person
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePersonServiceListWorksResponse parses an HTTP response from a PersonServiceListWorksWithResponse call
+func ParsePersonServiceListWorksResponse(rsp *http.Response) (*PersonServiceListWorksResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PersonServiceListWorksResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ListWorksResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePersonServiceCreateWorkResponse parses an HTTP response from a PersonServiceCreateWorkWithResponse call
+func ParsePersonServiceCreateWorkResponse(rsp *http.Response) (*PersonServiceCreateWorkResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PersonServiceCreateWorkResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Work
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePersonServiceDeleteWorkResponse parses an HTTP response from a PersonServiceDeleteWorkWithResponse call
+func ParsePersonServiceDeleteWorkResponse(rsp *http.Response) (*PersonServiceDeleteWorkResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PersonServiceDeleteWorkResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePersonServiceGetWorkResponse parses an HTTP response from a PersonServiceGetWorkWithResponse call
+func ParsePersonServiceGetWorkResponse(rsp *http.Response) (*PersonServiceGetWorkResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PersonServiceGetWorkResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Work
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest RpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePersonServiceUpdateWorkResponse parses an HTTP response from a PersonServiceUpdateWorkWithResponse call
+func ParsePersonServiceUpdateWorkResponse(rsp *http.Response) (*PersonServiceUpdateWorkResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PersonServiceUpdateWorkResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Work
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
