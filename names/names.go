@@ -20,6 +20,10 @@ const (
 	Organization  = "organizations/{organization}"
 	Association   = "associations/{association}"
 	Membership    = "associations/{association}/memberships/{membership}"
+	Work          = "people/{person}/works/{work}"
+	ExpertPool    = "associations/{association}/expertPools/{expert_pool}"
+	PoolMember    = "associations/{association}/expertPools/{expert_pool}/members/{member}"
+	Engagement    = "associations/{association}/expertPools/{expert_pool}/engagements/{engagement}"
 	Field         = "fields/{field}"
 	AuditEvent    = "auditEvents/{event}"
 )

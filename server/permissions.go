@@ -117,6 +117,25 @@ var permissions = map[string]access{
 	"/trithuc.v1.MembershipService/ReinstateMembership": may(onAssociation, RoleRegistrar, scopedRegistrar),
 	"/trithuc.v1.MembershipService/WithdrawMembership":  may(onAssociation, RoleRegistrar, scopedRegistrar),
 
+	// Expert pools, their members and engagements are the association's
+	// (issue 17): its registrars keep them, home affairs reads them.
+	"/trithuc.v1.ExpertService/CreateExpertPool":       may(onAssociation, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.ExpertService/GetExpertPool":          may(onAssociation, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
+	"/trithuc.v1.ExpertService/ListExpertPools":        may(onAssociation, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
+	"/trithuc.v1.ExpertService/UpdateExpertPool":       may(onAssociation, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.ExpertService/DeleteExpertPool":       may(onAssociation, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.ExpertService/CreateExpertPoolMember": may(onAssociation, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.ExpertService/GetExpertPoolMember":    may(onAssociation, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
+	"/trithuc.v1.ExpertService/ListExpertPoolMembers":  may(onAssociation, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
+	"/trithuc.v1.ExpertService/UpdateExpertPoolMember": may(onAssociation, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.ExpertService/DeleteExpertPoolMember": may(onAssociation, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.ExpertService/CreateEngagement":       may(onAssociation, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.ExpertService/GetEngagement":          may(onAssociation, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
+	"/trithuc.v1.ExpertService/ListEngagements":        may(onAssociation, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
+	"/trithuc.v1.ExpertService/UpdateEngagement":       may(onAssociation, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.ExpertService/DeleteEngagement":       may(onAssociation, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.ExpertService/FindExperts":            may(onAssociation, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
+
 	"/trithuc.v1.AuditService/ListAuditEvents": may(unscoped),
 
 	// Figures for the Department of Home Affairs: aggregates only, with

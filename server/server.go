@@ -207,6 +207,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	pb.RegisterOrganizationServiceServer(s.grpc, &organizationService{db: db})
 	pb.RegisterReferenceServiceServer(s.grpc, &referenceService{db: db})
 	pb.RegisterMembershipServiceServer(s.grpc, &membershipService{db: db})
+	pb.RegisterExpertServiceServer(s.grpc, &expertService{db: db})
 	pb.RegisterAuditServiceServer(s.grpc, &auditService{db: db, audit: s.audit})
 	pb.RegisterStatisticsServiceServer(s.grpc, &statisticsService{db: db})
 	transfers := &transferService{s: s, db: db, runs: map[string]*importRun{}}
@@ -285,6 +286,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		pb.RegisterOrganizationServiceHandler,
 		pb.RegisterReferenceServiceHandler,
 		pb.RegisterMembershipServiceHandler,
+		pb.RegisterExpertServiceHandler,
 		pb.RegisterAuditServiceHandler,
 		pb.RegisterStatisticsServiceHandler,
 		pb.RegisterTransferServiceHandler,

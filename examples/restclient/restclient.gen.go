@@ -116,22 +116,22 @@ func (e ConsentPurpose) Valid() bool {
 
 // Defines values for PersonAvailability.
 const (
-	AVAILABILITYUNSPECIFIED PersonAvailability = "AVAILABILITY_UNSPECIFIED"
-	AVAILABLE               PersonAvailability = "AVAILABLE"
-	LIMITED                 PersonAvailability = "LIMITED"
-	NOTAVAILABLE            PersonAvailability = "NOT_AVAILABLE"
+	PersonAvailabilityAVAILABILITYUNSPECIFIED PersonAvailability = "AVAILABILITY_UNSPECIFIED"
+	PersonAvailabilityAVAILABLE               PersonAvailability = "AVAILABLE"
+	PersonAvailabilityLIMITED                 PersonAvailability = "LIMITED"
+	PersonAvailabilityNOTAVAILABLE            PersonAvailability = "NOT_AVAILABLE"
 )
 
 // Valid indicates whether the value is a known member of the PersonAvailability enum.
 func (e PersonAvailability) Valid() bool {
 	switch e {
-	case AVAILABILITYUNSPECIFIED:
+	case PersonAvailabilityAVAILABILITYUNSPECIFIED:
 		return true
-	case AVAILABLE:
+	case PersonAvailabilityAVAILABLE:
 		return true
-	case LIMITED:
+	case PersonAvailabilityLIMITED:
 		return true
-	case NOTAVAILABLE:
+	case PersonAvailabilityNOTAVAILABLE:
 		return true
 	default:
 		return false
@@ -140,22 +140,22 @@ func (e PersonAvailability) Valid() bool {
 
 // Defines values for PersonExpertRole.
 const (
-	CONSULTING            PersonExpertRole = "CONSULTING"
-	CRITIQUE              PersonExpertRole = "CRITIQUE"
-	EXPERTROLEUNSPECIFIED PersonExpertRole = "EXPERT_ROLE_UNSPECIFIED"
-	SOCIALASSESSMENT      PersonExpertRole = "SOCIAL_ASSESSMENT"
+	PersonExpertRoleCONSULTING            PersonExpertRole = "CONSULTING"
+	PersonExpertRoleCRITIQUE              PersonExpertRole = "CRITIQUE"
+	PersonExpertRoleEXPERTROLEUNSPECIFIED PersonExpertRole = "EXPERT_ROLE_UNSPECIFIED"
+	PersonExpertRoleSOCIALASSESSMENT      PersonExpertRole = "SOCIAL_ASSESSMENT"
 )
 
 // Valid indicates whether the value is a known member of the PersonExpertRole enum.
 func (e PersonExpertRole) Valid() bool {
 	switch e {
-	case CONSULTING:
+	case PersonExpertRoleCONSULTING:
 		return true
-	case CRITIQUE:
+	case PersonExpertRoleCRITIQUE:
 		return true
-	case EXPERTROLEUNSPECIFIED:
+	case PersonExpertRoleEXPERTROLEUNSPECIFIED:
 		return true
-	case SOCIALASSESSMENT:
+	case PersonExpertRoleSOCIALASSESSMENT:
 		return true
 	default:
 		return false
@@ -432,6 +432,27 @@ func (e V1DataSubjectRequestState) Valid() bool {
 	case V1DataSubjectRequestStateREFUSED:
 		return true
 	case V1DataSubjectRequestStateSTATEUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V1ExpertPoolMemberStatus.
+const (
+	V1ExpertPoolMemberStatusACTIVE            V1ExpertPoolMemberStatus = "ACTIVE"
+	V1ExpertPoolMemberStatusINACTIVE          V1ExpertPoolMemberStatus = "INACTIVE"
+	V1ExpertPoolMemberStatusSTATUSUNSPECIFIED V1ExpertPoolMemberStatus = "STATUS_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the V1ExpertPoolMemberStatus enum.
+func (e V1ExpertPoolMemberStatus) Valid() bool {
+	switch e {
+	case V1ExpertPoolMemberStatusACTIVE:
+		return true
+	case V1ExpertPoolMemberStatusINACTIVE:
+		return true
+	case V1ExpertPoolMemberStatusSTATUSUNSPECIFIED:
 		return true
 	default:
 		return false
@@ -732,6 +753,54 @@ func (e ReferenceServiceListAdministrativeUnitsParamsKind) Valid() bool {
 	case ReferenceServiceListAdministrativeUnitsParamsKindURBANDISTRICT:
 		return true
 	case ReferenceServiceListAdministrativeUnitsParamsKindWARD:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExpertServiceFindExpertsParamsAvailability.
+const (
+	ExpertServiceFindExpertsParamsAvailabilityAVAILABILITYUNSPECIFIED ExpertServiceFindExpertsParamsAvailability = "AVAILABILITY_UNSPECIFIED"
+	ExpertServiceFindExpertsParamsAvailabilityAVAILABLE               ExpertServiceFindExpertsParamsAvailability = "AVAILABLE"
+	ExpertServiceFindExpertsParamsAvailabilityLIMITED                 ExpertServiceFindExpertsParamsAvailability = "LIMITED"
+	ExpertServiceFindExpertsParamsAvailabilityNOTAVAILABLE            ExpertServiceFindExpertsParamsAvailability = "NOT_AVAILABLE"
+)
+
+// Valid indicates whether the value is a known member of the ExpertServiceFindExpertsParamsAvailability enum.
+func (e ExpertServiceFindExpertsParamsAvailability) Valid() bool {
+	switch e {
+	case ExpertServiceFindExpertsParamsAvailabilityAVAILABILITYUNSPECIFIED:
+		return true
+	case ExpertServiceFindExpertsParamsAvailabilityAVAILABLE:
+		return true
+	case ExpertServiceFindExpertsParamsAvailabilityLIMITED:
+		return true
+	case ExpertServiceFindExpertsParamsAvailabilityNOTAVAILABLE:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExpertServiceFindExpertsParamsRole.
+const (
+	ExpertServiceFindExpertsParamsRoleCONSULTING            ExpertServiceFindExpertsParamsRole = "CONSULTING"
+	ExpertServiceFindExpertsParamsRoleCRITIQUE              ExpertServiceFindExpertsParamsRole = "CRITIQUE"
+	ExpertServiceFindExpertsParamsRoleEXPERTROLEUNSPECIFIED ExpertServiceFindExpertsParamsRole = "EXPERT_ROLE_UNSPECIFIED"
+	ExpertServiceFindExpertsParamsRoleSOCIALASSESSMENT      ExpertServiceFindExpertsParamsRole = "SOCIAL_ASSESSMENT"
+)
+
+// Valid indicates whether the value is a known member of the ExpertServiceFindExpertsParamsRole enum.
+func (e ExpertServiceFindExpertsParamsRole) Valid() bool {
+	switch e {
+	case ExpertServiceFindExpertsParamsRoleCONSULTING:
+		return true
+	case ExpertServiceFindExpertsParamsRoleCRITIQUE:
+		return true
+	case ExpertServiceFindExpertsParamsRoleEXPERTROLEUNSPECIFIED:
+		return true
+	case ExpertServiceFindExpertsParamsRoleSOCIALASSESSMENT:
 		return true
 	default:
 		return false
@@ -1393,7 +1462,7 @@ type GoogleLongrunningOperation struct {
 	Done *bool `json:"done,omitempty"`
 
 	// Error The `Status` type defines a logical error model (https://google.aip.dev/193).
-	Error *RpcStatus `json:"error,omitempty"`
+	Error *GoogleRpcStatus `json:"error,omitempty"`
 
 	// Metadata `Any` contains an arbitrary serialized protocol buffer message along with a
 	// URL that describes the type of the serialized message.
@@ -1463,6 +1532,18 @@ type GoogleLongrunningOperation struct {
 	Response *ProtobufAny `json:"response,omitempty"`
 }
 
+// GoogleRpcStatus The `Status` type defines a logical error model (https://google.aip.dev/193).
+type GoogleRpcStatus struct {
+	// Code The status code, which should be an enum value of [google.rpc.Code][google.rpc.Code].
+	Code *int32 `json:"code,omitempty"`
+
+	// Details A list of messages that carry the error details.
+	Details *[]ProtobufAny `json:"details,omitempty"`
+
+	// Message A developer-facing error message, which should be in English.
+	Message *string `json:"message,omitempty"`
+}
+
 // ProtobufAny `Any` contains an arbitrary serialized protocol buffer message along with a
 // URL that describes the type of the serialized message.
 //
@@ -1525,18 +1606,6 @@ type ProtobufAny struct {
 	// a potential security issue. Do not attempt to contact type URLs.
 	Type                 *string                `json:"@type,omitempty"`
 	AdditionalProperties map[string]interface{} `json:"-"`
-}
-
-// RpcStatus The `Status` type defines a logical error model (https://google.aip.dev/193).
-type RpcStatus struct {
-	// Code The status code, which should be an enum value of [google.rpc.Code][google.rpc.Code].
-	Code *int32 `json:"code,omitempty"`
-
-	// Details A list of messages that carry the error details.
-	Details *[]ProtobufAny `json:"details,omitempty"`
-
-	// Message A developer-facing error message, which should be in English.
-	Message *string `json:"message,omitempty"`
 }
 
 // TypeDate * A full date, with non-zero year, month, and day values.
@@ -1963,6 +2032,86 @@ type V1DataSubjectRequestKind string
 //   - REFUSED: Refused, with a reason.
 type V1DataSubjectRequestState string
 
+// V1Engagement A piece of expert work a member of a pool was engaged for: a council, a
+// critique, a social assessment.
+type V1Engagement struct {
+	// ConflictOverrideReason Why the expert is engaged although their current organization owns
+	// the matter. Without it such an engagement is refused; with it the
+	// engagement is made, and the audit trail names the organization.
+	ConflictOverrideReason *string `json:"conflictOverrideReason,omitempty"`
+
+	// CreateTime When it was recorded.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// DecisionNumber The number of the decision that set up the engagement.
+	DecisionNumber *string `json:"decisionNumber,omitempty"`
+
+	// DeclaredConflict A conflict of interest the expert declared, in their words.
+	DeclaredConflict *string `json:"declaredConflict,omitempty"`
+
+	// EndDate * A full date, with non-zero year, month, and day values.
+	// * A month and day, with a zero year (for example, an anniversary).
+	// * A year on its own, with a zero month and a zero day.
+	// * A year and month, with a zero day (for example, a credit card expiration
+	//   date).
+	//
+	// Related types:
+	//
+	// * [google.type.TimeOfDay][google.type.TimeOfDay]
+	// * [google.type.DateTime][google.type.DateTime]
+	// * [google.protobuf.Timestamp][google.protobuf.Timestamp]
+	EndDate *TypeDate `json:"endDate,omitempty"`
+
+	// Etag A checksum of its state (AIP-154).
+	Etag *string `json:"etag,omitempty"`
+
+	// MatterOrganization The organization that owns the matter, when it is registered: an
+	// expert currently working there has a conflict of interest.
+	MatterOrganization *string `json:"matterOrganization,omitempty"`
+
+	// MatterTitle The matter: what the expert is asked to advise on, critique or assess.
+	MatterTitle string `json:"matterTitle"`
+
+	// Name The resource name.
+	Name *string `json:"name,omitempty"`
+
+	// Outcome The outcome, e.g. the council's conclusion.
+	Outcome *string `json:"outcome,omitempty"`
+
+	// Person The expert, `people/{person}`, a member of the pool.
+	Person string `json:"person"`
+
+	// Rating How well the expert did, 1 (poor) to 5 (excellent); 0 when not rated.
+	Rating *int32 `json:"rating,omitempty"`
+
+	// RequestingAgency The agency that asked, as written, e.g. "Sở Khoa học và Công nghệ".
+	RequestingAgency *string `json:"requestingAgency,omitempty"`
+
+	// Role A kind of expert work.
+	//
+	//  - EXPERT_ROLE_UNSPECIFIED: Not a role.
+	//  - CONSULTING: Tư vấn.
+	//  - CRITIQUE: Phản biện.
+	//  - SOCIAL_ASSESSMENT: Giám định xã hội.
+	Role PersonExpertRole `json:"role"`
+
+	// StartDate * A full date, with non-zero year, month, and day values.
+	// * A month and day, with a zero year (for example, an anniversary).
+	// * A year on its own, with a zero month and a zero day.
+	// * A year and month, with a zero day (for example, a credit card expiration
+	//   date).
+	//
+	// Related types:
+	//
+	// * [google.type.TimeOfDay][google.type.TimeOfDay]
+	// * [google.type.DateTime][google.type.DateTime]
+	// * [google.protobuf.Timestamp][google.protobuf.Timestamp]
+	StartDate TypeDate `json:"startDate"`
+
+	// UpdateTime When it last changed.
+	UpdateTime *time.Time `json:"updateTime,omitempty"`
+}
+
 // V1EthnicGroup One of Vietnam's 54 ethnic groups, by its General Statistics Office code
 // (Decision 1019/QĐ-TCTK of 2008).
 type V1EthnicGroup struct {
@@ -1978,6 +2127,97 @@ type V1EthnicGroup struct {
 	// Verified Whether the row was checked against the text of its source.
 	Verified *bool `json:"verified,omitempty"`
 }
+
+// V1ExpertCandidate An expert a search found, with what ranked them.
+type V1ExpertCandidate struct {
+	// DisplayName The expert's name.
+	DisplayName *string `json:"displayName,omitempty"`
+
+	// Fit How well the expert fits the search, higher first among equals: a
+	// primary field that matches, an academic title, the level of the
+	// highest degree.
+	Fit *int32 `json:"fit,omitempty"`
+
+	// Person The expert, `people/{person}`.
+	Person *string `json:"person,omitempty"`
+
+	// RecentEngagements How many engagements the expert began in the last twelve months, in
+	// any pool: fewer rank first, so that work is shared.
+	RecentEngagements *int32 `json:"recentEngagements,omitempty"`
+}
+
+// V1ExpertPool A pool of experts an association keeps for consultancy, critique and
+// social assessment (tư vấn, phản biện, giám định xã hội; Decision
+// 14/2014/QĐ-TTg).
+type V1ExpertPool struct {
+	// CreateTime When it was made.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// Description What the pool is for.
+	Description *string `json:"description,omitempty"`
+
+	// DisplayName The pool's name, e.g. "Hội đồng phản biện nông nghiệp".
+	DisplayName string `json:"displayName"`
+
+	// Etag A checksum of its state (AIP-154).
+	Etag *string `json:"etag,omitempty"`
+
+	// Fields The S&T fields the pool covers, e.g. "fields/vn2008-4".
+	Fields *[]string `json:"fields,omitempty"`
+
+	// Name The resource name, `associations/{association}/expertPools/{expert_pool}`.
+	Name *string `json:"name,omitempty"`
+
+	// Roles The kinds of work the pool's experts do.
+	Roles *[]PersonExpertRole `json:"roles,omitempty"`
+
+	// UpdateTime When it last changed.
+	UpdateTime *time.Time `json:"updateTime,omitempty"`
+}
+
+// V1ExpertPoolMember A person in an expert pool.
+type V1ExpertPoolMember struct {
+	// CreateTime When the member was added.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// DisplayName The expert's name, as the profile has it.
+	DisplayName *string `json:"displayName,omitempty"`
+
+	// Etag A checksum of its state (AIP-154).
+	Etag *string `json:"etag,omitempty"`
+
+	// Name The resource name.
+	Name *string `json:"name,omitempty"`
+
+	// Person The expert, `people/{person}`: AVAILABLE, and consenting to the
+	// PUBLICATION of their expert profile, when added.
+	Person string `json:"person"`
+
+	// Role A kind of expert work.
+	//
+	//  - EXPERT_ROLE_UNSPECIFIED: Not a role.
+	//  - CONSULTING: Tư vấn.
+	//  - CRITIQUE: Phản biện.
+	//  - SOCIAL_ASSESSMENT: Giám định xã hội.
+	Role *PersonExpertRole `json:"role,omitempty"`
+
+	// Status Whether the member is called on.
+	//
+	//  - STATUS_UNSPECIFIED: Not given: ACTIVE when created.
+	//  - ACTIVE: Called on.
+	//  - INACTIVE: Kept in the pool but not called on.
+	Status *V1ExpertPoolMemberStatus `json:"status,omitempty"`
+
+	// UpdateTime When it last changed.
+	UpdateTime *time.Time `json:"updateTime,omitempty"`
+}
+
+// V1ExpertPoolMemberStatus Whether the member is called on.
+//
+//   - STATUS_UNSPECIFIED: Not given: ACTIVE when created.
+//   - ACTIVE: Called on.
+//   - INACTIVE: Kept in the pool but not called on.
+type V1ExpertPoolMemberStatus string
 
 // V1Field A field of science and technology in a classification scheme: "vn2008"
 // is the classification of Decision 12/2008/QĐ-BKHCN (six areas, two
@@ -2023,6 +2263,12 @@ type V1FieldOfExpertise struct {
 
 	// Primary Whether it is the person's primary field; exactly one is, when any.
 	Primary *bool `json:"primary,omitempty"`
+}
+
+// V1FindExpertsResponse The response of FindExperts.
+type V1FindExpertsResponse struct {
+	// Experts The experts, best first.
+	Experts *[]V1ExpertCandidate `json:"experts,omitempty"`
 }
 
 // V1GetIndicatorsResponse The response of GetIndicators.
@@ -2216,6 +2462,18 @@ type V1ListDataSubjectRequestsResponse struct {
 	NextPageToken *string `json:"nextPageToken,omitempty"`
 }
 
+// V1ListEngagementsResponse The response of ListEngagements.
+type V1ListEngagementsResponse struct {
+	// Engagements The page.
+	Engagements *[]V1Engagement `json:"engagements,omitempty"`
+
+	// NextPageToken Pass this as page_token to get the next page; empty on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+
+	// TotalSize How many matched when the listing began.
+	TotalSize *int32 `json:"totalSize,omitempty"`
+}
+
 // V1ListEthnicGroupsResponse The response of ListEthnicGroups.
 type V1ListEthnicGroupsResponse struct {
 	// EthnicGroups The ethnic groups on this page, by code.
@@ -2225,6 +2483,30 @@ type V1ListEthnicGroupsResponse struct {
 	NextPageToken *string `json:"nextPageToken,omitempty"`
 
 	// TotalSize How many ethnic groups there are.
+	TotalSize *int32 `json:"totalSize,omitempty"`
+}
+
+// V1ListExpertPoolMembersResponse The response of ListExpertPoolMembers.
+type V1ListExpertPoolMembersResponse struct {
+	// ExpertPoolMembers The page.
+	ExpertPoolMembers *[]V1ExpertPoolMember `json:"expertPoolMembers,omitempty"`
+
+	// NextPageToken Pass this as page_token to get the next page; empty on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+
+	// TotalSize How many matched when the listing began.
+	TotalSize *int32 `json:"totalSize,omitempty"`
+}
+
+// V1ListExpertPoolsResponse The response of ListExpertPools.
+type V1ListExpertPoolsResponse struct {
+	// ExpertPools The page.
+	ExpertPools *[]V1ExpertPool `json:"expertPools,omitempty"`
+
+	// NextPageToken Pass this as page_token to get the next page; empty on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+
+	// TotalSize How many matched when the listing began.
 	TotalSize *int32 `json:"totalSize,omitempty"`
 }
 
@@ -3342,6 +3624,316 @@ type MembershipServiceUpdateAssociationParams struct {
 	// ValidateOnly Check the request without changing anything.
 	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
 }
+
+// ExpertServiceListExpertPoolsParams defines parameters for ExpertServiceListExpertPools.
+type ExpertServiceListExpertPoolsParams struct {
+	// PageSize The most to return: 50 when 0; more than 1000 counts as 1000.
+	PageSize *int32 `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+
+	// PageToken The next_page_token of a previous call with the same parameters.
+	PageToken *string `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+
+	// Filter A filter (https://google.aip.dev/160).
+	Filter *string `form:"filter,omitempty" json:"filter,omitempty"`
+
+	// OrderBy Fields to order by (https://google.aip.dev/132#ordering): create_time.
+	OrderBy *string `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+}
+
+// ExpertServiceCreateExpertPoolParams defines parameters for ExpertServiceCreateExpertPool.
+type ExpertServiceCreateExpertPoolParams struct {
+	// ExpertPoolId The id to give it (https://google.aip.dev/122); the server chooses one
+	// when empty.
+	ExpertPoolId *string `form:"expertPoolId,omitempty" json:"expertPoolId,omitempty"`
+
+	// RequestId A unique id for this request (https://google.aip.dev/155).
+	RequestId *string `form:"requestId,omitempty" json:"requestId,omitempty"`
+
+	// ValidateOnly Check the request without making anything (https://google.aip.dev/163).
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// ExpertServiceDeleteExpertPoolParams defines parameters for ExpertServiceDeleteExpertPool.
+type ExpertServiceDeleteExpertPoolParams struct {
+	// Etag When set, must match the current etag (https://google.aip.dev/154).
+	Etag *string `form:"etag,omitempty" json:"etag,omitempty"`
+
+	// ValidateOnly Check the request without deleting anything.
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+
+	// Force Delete the pool's members and engagements with it; without force a
+	// pool that has any is FAILED_PRECONDITION.
+	Force *bool `form:"force,omitempty" json:"force,omitempty"`
+}
+
+// ExpertServiceUpdateExpertPoolJSONBody defines parameters for ExpertServiceUpdateExpertPool.
+type ExpertServiceUpdateExpertPoolJSONBody struct {
+	// CreateTime When it was made.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// Description What the pool is for.
+	Description *string `json:"description,omitempty"`
+
+	// DisplayName The pool's name, e.g. "Hội đồng phản biện nông nghiệp".
+	DisplayName string `json:"displayName"`
+
+	// Etag A checksum of its state (AIP-154).
+	Etag *string `json:"etag,omitempty"`
+
+	// Fields The S&T fields the pool covers, e.g. "fields/vn2008-4".
+	Fields *[]string `json:"fields,omitempty"`
+
+	// Roles The kinds of work the pool's experts do.
+	Roles *[]PersonExpertRole `json:"roles,omitempty"`
+
+	// UpdateTime When it last changed.
+	UpdateTime *time.Time `json:"updateTime,omitempty"`
+}
+
+// ExpertServiceUpdateExpertPoolParams defines parameters for ExpertServiceUpdateExpertPool.
+type ExpertServiceUpdateExpertPoolParams struct {
+	// ValidateOnly Check the request without changing anything.
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// ExpertServiceListEngagementsParams defines parameters for ExpertServiceListEngagements.
+type ExpertServiceListEngagementsParams struct {
+	// PageSize The most to return: 50 when 0; more than 1000 counts as 1000.
+	PageSize *int32 `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+
+	// PageToken The next_page_token of a previous call with the same parameters.
+	PageToken *string `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+
+	// Filter A filter (https://google.aip.dev/160).
+	Filter *string `form:"filter,omitempty" json:"filter,omitempty"`
+
+	// OrderBy Fields to order by (https://google.aip.dev/132#ordering): create_time.
+	OrderBy *string `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+}
+
+// ExpertServiceCreateEngagementParams defines parameters for ExpertServiceCreateEngagement.
+type ExpertServiceCreateEngagementParams struct {
+	// EngagementId The id to give it (https://google.aip.dev/122); the server chooses one
+	// when empty.
+	EngagementId *string `form:"engagementId,omitempty" json:"engagementId,omitempty"`
+
+	// RequestId A unique id for this request (https://google.aip.dev/155).
+	RequestId *string `form:"requestId,omitempty" json:"requestId,omitempty"`
+
+	// ValidateOnly Check the request without making anything (https://google.aip.dev/163).
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// ExpertServiceDeleteEngagementParams defines parameters for ExpertServiceDeleteEngagement.
+type ExpertServiceDeleteEngagementParams struct {
+	// Etag When set, must match the current etag (https://google.aip.dev/154).
+	Etag *string `form:"etag,omitempty" json:"etag,omitempty"`
+
+	// ValidateOnly Check the request without deleting anything.
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// ExpertServiceUpdateEngagementJSONBody defines parameters for ExpertServiceUpdateEngagement.
+type ExpertServiceUpdateEngagementJSONBody struct {
+	// ConflictOverrideReason Why the expert is engaged although their current organization owns
+	// the matter. Without it such an engagement is refused; with it the
+	// engagement is made, and the audit trail names the organization.
+	ConflictOverrideReason *string `json:"conflictOverrideReason,omitempty"`
+
+	// CreateTime When it was recorded.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// DecisionNumber The number of the decision that set up the engagement.
+	DecisionNumber *string `json:"decisionNumber,omitempty"`
+
+	// DeclaredConflict A conflict of interest the expert declared, in their words.
+	DeclaredConflict *string `json:"declaredConflict,omitempty"`
+
+	// EndDate * A full date, with non-zero year, month, and day values.
+	// * A month and day, with a zero year (for example, an anniversary).
+	// * A year on its own, with a zero month and a zero day.
+	// * A year and month, with a zero day (for example, a credit card expiration
+	//   date).
+	//
+	// Related types:
+	//
+	// * [google.type.TimeOfDay][google.type.TimeOfDay]
+	// * [google.type.DateTime][google.type.DateTime]
+	// * [google.protobuf.Timestamp][google.protobuf.Timestamp]
+	EndDate *TypeDate `json:"endDate,omitempty"`
+
+	// Etag A checksum of its state (AIP-154).
+	Etag *string `json:"etag,omitempty"`
+
+	// MatterOrganization The organization that owns the matter, when it is registered: an
+	// expert currently working there has a conflict of interest.
+	MatterOrganization *string `json:"matterOrganization,omitempty"`
+
+	// MatterTitle The matter: what the expert is asked to advise on, critique or assess.
+	MatterTitle string `json:"matterTitle"`
+
+	// Outcome The outcome, e.g. the council's conclusion.
+	Outcome *string `json:"outcome,omitempty"`
+
+	// Person The expert, `people/{person}`, a member of the pool.
+	Person string `json:"person"`
+
+	// Rating How well the expert did, 1 (poor) to 5 (excellent); 0 when not rated.
+	Rating *int32 `json:"rating,omitempty"`
+
+	// RequestingAgency The agency that asked, as written, e.g. "Sở Khoa học và Công nghệ".
+	RequestingAgency *string `json:"requestingAgency,omitempty"`
+
+	// Role A kind of expert work.
+	//
+	//  - EXPERT_ROLE_UNSPECIFIED: Not a role.
+	//  - CONSULTING: Tư vấn.
+	//  - CRITIQUE: Phản biện.
+	//  - SOCIAL_ASSESSMENT: Giám định xã hội.
+	Role PersonExpertRole `json:"role"`
+
+	// StartDate * A full date, with non-zero year, month, and day values.
+	// * A month and day, with a zero year (for example, an anniversary).
+	// * A year on its own, with a zero month and a zero day.
+	// * A year and month, with a zero day (for example, a credit card expiration
+	//   date).
+	//
+	// Related types:
+	//
+	// * [google.type.TimeOfDay][google.type.TimeOfDay]
+	// * [google.type.DateTime][google.type.DateTime]
+	// * [google.protobuf.Timestamp][google.protobuf.Timestamp]
+	StartDate TypeDate `json:"startDate"`
+
+	// UpdateTime When it last changed.
+	UpdateTime *time.Time `json:"updateTime,omitempty"`
+}
+
+// ExpertServiceUpdateEngagementParams defines parameters for ExpertServiceUpdateEngagement.
+type ExpertServiceUpdateEngagementParams struct {
+	// ValidateOnly Check the request without changing anything.
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// ExpertServiceListExpertPoolMembersParams defines parameters for ExpertServiceListExpertPoolMembers.
+type ExpertServiceListExpertPoolMembersParams struct {
+	// PageSize The most to return: 50 when 0; more than 1000 counts as 1000.
+	PageSize *int32 `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+
+	// PageToken The next_page_token of a previous call with the same parameters.
+	PageToken *string `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+
+	// Filter A filter (https://google.aip.dev/160).
+	Filter *string `form:"filter,omitempty" json:"filter,omitempty"`
+
+	// OrderBy Fields to order by (https://google.aip.dev/132#ordering): create_time.
+	OrderBy *string `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+}
+
+// ExpertServiceCreateExpertPoolMemberParams defines parameters for ExpertServiceCreateExpertPoolMember.
+type ExpertServiceCreateExpertPoolMemberParams struct {
+	// ExpertPoolMemberId The id to give it (https://google.aip.dev/122); the server chooses one
+	// when empty.
+	ExpertPoolMemberId *string `form:"expertPoolMemberId,omitempty" json:"expertPoolMemberId,omitempty"`
+
+	// RequestId A unique id for this request (https://google.aip.dev/155).
+	RequestId *string `form:"requestId,omitempty" json:"requestId,omitempty"`
+
+	// ValidateOnly Check the request without making anything (https://google.aip.dev/163).
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// ExpertServiceDeleteExpertPoolMemberParams defines parameters for ExpertServiceDeleteExpertPoolMember.
+type ExpertServiceDeleteExpertPoolMemberParams struct {
+	// Etag When set, must match the current etag (https://google.aip.dev/154).
+	Etag *string `form:"etag,omitempty" json:"etag,omitempty"`
+
+	// ValidateOnly Check the request without deleting anything.
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// ExpertServiceUpdateExpertPoolMemberJSONBody defines parameters for ExpertServiceUpdateExpertPoolMember.
+type ExpertServiceUpdateExpertPoolMemberJSONBody struct {
+	// CreateTime When the member was added.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// DisplayName The expert's name, as the profile has it.
+	DisplayName *string `json:"displayName,omitempty"`
+
+	// Etag A checksum of its state (AIP-154).
+	Etag *string `json:"etag,omitempty"`
+
+	// Person The expert, `people/{person}`: AVAILABLE, and consenting to the
+	// PUBLICATION of their expert profile, when added.
+	Person string `json:"person"`
+
+	// Role A kind of expert work.
+	//
+	//  - EXPERT_ROLE_UNSPECIFIED: Not a role.
+	//  - CONSULTING: Tư vấn.
+	//  - CRITIQUE: Phản biện.
+	//  - SOCIAL_ASSESSMENT: Giám định xã hội.
+	Role *PersonExpertRole `json:"role,omitempty"`
+
+	// Status Whether the member is called on.
+	//
+	//  - STATUS_UNSPECIFIED: Not given: ACTIVE when created.
+	//  - ACTIVE: Called on.
+	//  - INACTIVE: Kept in the pool but not called on.
+	Status *V1ExpertPoolMemberStatus `json:"status,omitempty"`
+
+	// UpdateTime When it last changed.
+	UpdateTime *time.Time `json:"updateTime,omitempty"`
+}
+
+// ExpertServiceUpdateExpertPoolMemberParams defines parameters for ExpertServiceUpdateExpertPoolMember.
+type ExpertServiceUpdateExpertPoolMemberParams struct {
+	// ValidateOnly Check the request without changing anything.
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// ExpertServiceFindExpertsParams defines parameters for ExpertServiceFindExperts.
+type ExpertServiceFindExpertsParams struct {
+	// Field A field of either classification at any level, e.g. "fields/vn2008-4"
+	// (agricultural sciences) or "fields/vn2008-40101": an expert with that
+	// field or one under it fits.
+	Field *string `form:"field,omitempty" json:"field,omitempty"`
+
+	// QualificationLevel The least qualification level, e.g. "TIEN_SI".
+	QualificationLevel *string `form:"qualificationLevel,omitempty" json:"qualificationLevel,omitempty"`
+
+	// AcademicTitle An academic title the expert must hold: GIAO_SU or PHO_GIAO_SU.
+	AcademicTitle *string `form:"academicTitle,omitempty" json:"academicTitle,omitempty"`
+
+	// AdministrativeUnit The administrative unit of the expert's current workplace.
+	AdministrativeUnit *string `form:"administrativeUnit,omitempty" json:"administrativeUnit,omitempty"`
+
+	// Availability The availability wanted; AVAILABLE when unset.
+	//
+	//  - AVAILABILITY_UNSPECIFIED: Not recorded.
+	//  - AVAILABLE: Available.
+	//  - LIMITED: Available now and then.
+	//  - NOT_AVAILABLE: Not available.
+	Availability *ExpertServiceFindExpertsParamsAvailability `form:"availability,omitempty" json:"availability,omitempty"`
+
+	// Role The role wanted; any when unset.
+	//
+	//  - EXPERT_ROLE_UNSPECIFIED: Not a role.
+	//  - CONSULTING: Tư vấn.
+	//  - CRITIQUE: Phản biện.
+	//  - SOCIAL_ASSESSMENT: Giám định xã hội.
+	Role *ExpertServiceFindExpertsParamsRole `form:"role,omitempty" json:"role,omitempty"`
+
+	// MaxResults The most to return: 20 when 0, at most 100. The answer is one ranked
+	// list, not pages.
+	MaxResults *int32 `form:"maxResults,omitempty" json:"maxResults,omitempty"`
+}
+
+// ExpertServiceFindExpertsParamsAvailability defines parameters for ExpertServiceFindExperts.
+type ExpertServiceFindExpertsParamsAvailability string
+
+// ExpertServiceFindExpertsParamsRole defines parameters for ExpertServiceFindExperts.
+type ExpertServiceFindExpertsParamsRole string
 
 // MembershipServiceListMembershipsParams defines parameters for MembershipServiceListMemberships.
 type MembershipServiceListMembershipsParams struct {
@@ -4551,6 +5143,24 @@ type MembershipServiceCreateAssociationJSONRequestBody = V1Association
 // MembershipServiceUpdateAssociationJSONRequestBody defines body for MembershipServiceUpdateAssociation for application/json ContentType.
 type MembershipServiceUpdateAssociationJSONRequestBody MembershipServiceUpdateAssociationJSONBody
 
+// ExpertServiceCreateExpertPoolJSONRequestBody defines body for ExpertServiceCreateExpertPool for application/json ContentType.
+type ExpertServiceCreateExpertPoolJSONRequestBody = V1ExpertPool
+
+// ExpertServiceUpdateExpertPoolJSONRequestBody defines body for ExpertServiceUpdateExpertPool for application/json ContentType.
+type ExpertServiceUpdateExpertPoolJSONRequestBody ExpertServiceUpdateExpertPoolJSONBody
+
+// ExpertServiceCreateEngagementJSONRequestBody defines body for ExpertServiceCreateEngagement for application/json ContentType.
+type ExpertServiceCreateEngagementJSONRequestBody = V1Engagement
+
+// ExpertServiceUpdateEngagementJSONRequestBody defines body for ExpertServiceUpdateEngagement for application/json ContentType.
+type ExpertServiceUpdateEngagementJSONRequestBody ExpertServiceUpdateEngagementJSONBody
+
+// ExpertServiceCreateExpertPoolMemberJSONRequestBody defines body for ExpertServiceCreateExpertPoolMember for application/json ContentType.
+type ExpertServiceCreateExpertPoolMemberJSONRequestBody = V1ExpertPoolMember
+
+// ExpertServiceUpdateExpertPoolMemberJSONRequestBody defines body for ExpertServiceUpdateExpertPoolMember for application/json ContentType.
+type ExpertServiceUpdateExpertPoolMemberJSONRequestBody ExpertServiceUpdateExpertPoolMemberJSONBody
+
 // MembershipServiceUpdateMembershipJSONRequestBody defines body for MembershipServiceUpdateMembership for application/json ContentType.
 type MembershipServiceUpdateMembershipJSONRequestBody MembershipServiceUpdateMembershipJSONBody
 
@@ -4854,6 +5464,142 @@ type ClientInterface interface {
 	//
 	// Corresponds with PATCH /v1/associations/{association} (the `MembershipServiceUpdateAssociation` operationId).
 	MembershipServiceUpdateAssociation(ctx context.Context, association string, params *MembershipServiceUpdateAssociationParams, body MembershipServiceUpdateAssociationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceListExpertPools Lists expert pools (https://google.aip.dev/132).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools (the `ExpertServiceListExpertPools` operationId).
+	ExpertServiceListExpertPools(ctx context.Context, association string, params *ExpertServiceListExpertPoolsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceCreateExpertPoolWithBody Makes an expert pool (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/associations/{association}/expertPools (the `ExpertServiceCreateExpertPool` operationId).
+	ExpertServiceCreateExpertPoolWithBody(ctx context.Context, association string, params *ExpertServiceCreateExpertPoolParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceCreateExpertPool Makes an expert pool (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/associations/{association}/expertPools (the `ExpertServiceCreateExpertPool` operationId).
+	ExpertServiceCreateExpertPool(ctx context.Context, association string, params *ExpertServiceCreateExpertPoolParams, body ExpertServiceCreateExpertPoolJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceDeleteExpertPool Deletes an expert pool (https://google.aip.dev/135).
+	//
+	// Corresponds with DELETE /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceDeleteExpertPool` operationId).
+	ExpertServiceDeleteExpertPool(ctx context.Context, association string, expertPool string, params *ExpertServiceDeleteExpertPoolParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceGetExpertPool Returns an expert pool (https://google.aip.dev/131).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceGetExpertPool` operationId).
+	ExpertServiceGetExpertPool(ctx context.Context, association string, expertPool string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceUpdateExpertPoolWithBody Changes an expert pool (https://google.aip.dev/134).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceUpdateExpertPool` operationId).
+	ExpertServiceUpdateExpertPoolWithBody(ctx context.Context, association string, expertPool string, params *ExpertServiceUpdateExpertPoolParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceUpdateExpertPool Changes an expert pool (https://google.aip.dev/134).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceUpdateExpertPool` operationId).
+	ExpertServiceUpdateExpertPool(ctx context.Context, association string, expertPool string, params *ExpertServiceUpdateExpertPoolParams, body ExpertServiceUpdateExpertPoolJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceListEngagements Lists engagements (https://google.aip.dev/132).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/engagements (the `ExpertServiceListEngagements` operationId).
+	ExpertServiceListEngagements(ctx context.Context, association string, expertPool string, params *ExpertServiceListEngagementsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceCreateEngagementWithBody Makes an engagement (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/engagements (the `ExpertServiceCreateEngagement` operationId).
+	ExpertServiceCreateEngagementWithBody(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateEngagementParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceCreateEngagement Makes an engagement (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/engagements (the `ExpertServiceCreateEngagement` operationId).
+	ExpertServiceCreateEngagement(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateEngagementParams, body ExpertServiceCreateEngagementJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceDeleteEngagement Deletes an engagement (https://google.aip.dev/135).
+	//
+	// Corresponds with DELETE /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceDeleteEngagement` operationId).
+	ExpertServiceDeleteEngagement(ctx context.Context, association string, expertPool string, engagement string, params *ExpertServiceDeleteEngagementParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceGetEngagement Returns an engagement (https://google.aip.dev/131).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceGetEngagement` operationId).
+	ExpertServiceGetEngagement(ctx context.Context, association string, expertPool string, engagement string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceUpdateEngagementWithBody Changes an engagement (https://google.aip.dev/134).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceUpdateEngagement` operationId).
+	ExpertServiceUpdateEngagementWithBody(ctx context.Context, association string, expertPool string, engagement string, params *ExpertServiceUpdateEngagementParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceUpdateEngagement Changes an engagement (https://google.aip.dev/134).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceUpdateEngagement` operationId).
+	ExpertServiceUpdateEngagement(ctx context.Context, association string, expertPool string, engagement string, params *ExpertServiceUpdateEngagementParams, body ExpertServiceUpdateEngagementJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceListExpertPoolMembers Lists members of an expert pool (https://google.aip.dev/132).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/members (the `ExpertServiceListExpertPoolMembers` operationId).
+	ExpertServiceListExpertPoolMembers(ctx context.Context, association string, expertPool string, params *ExpertServiceListExpertPoolMembersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceCreateExpertPoolMemberWithBody Makes a member of an expert pool (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/members (the `ExpertServiceCreateExpertPoolMember` operationId).
+	ExpertServiceCreateExpertPoolMemberWithBody(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateExpertPoolMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceCreateExpertPoolMember Makes a member of an expert pool (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/members (the `ExpertServiceCreateExpertPoolMember` operationId).
+	ExpertServiceCreateExpertPoolMember(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateExpertPoolMemberParams, body ExpertServiceCreateExpertPoolMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceDeleteExpertPoolMember Deletes a member of an expert pool (https://google.aip.dev/135).
+	//
+	// Corresponds with DELETE /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceDeleteExpertPoolMember` operationId).
+	ExpertServiceDeleteExpertPoolMember(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceDeleteExpertPoolMemberParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceGetExpertPoolMember Returns a member of an expert pool (https://google.aip.dev/131).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceGetExpertPoolMember` operationId).
+	ExpertServiceGetExpertPoolMember(ctx context.Context, association string, expertPool string, member string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceUpdateExpertPoolMemberWithBody Changes a member of an expert pool (https://google.aip.dev/134).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceUpdateExpertPoolMember` operationId).
+	ExpertServiceUpdateExpertPoolMemberWithBody(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceUpdateExpertPoolMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceUpdateExpertPoolMember Changes a member of an expert pool (https://google.aip.dev/134).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceUpdateExpertPoolMember` operationId).
+	ExpertServiceUpdateExpertPoolMember(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceUpdateExpertPoolMemberParams, body ExpertServiceUpdateExpertPoolMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceFindExperts Finds the active members of a pool who fit, ranked so that work is
+	// shared: fewest engagements begun in the last twelve months first, then
+	// by fit.
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}:findExperts (the `ExpertServiceFindExperts` operationId).
+	ExpertServiceFindExperts(ctx context.Context, association string, expertPool string, params *ExpertServiceFindExpertsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MembershipServiceListMemberships Lists an association's memberships, or every association's with parent
 	// `associations/-` (https://google.aip.dev/132,
@@ -5792,6 +6538,362 @@ func (c *Client) MembershipServiceUpdateAssociationWithBody(ctx context.Context,
 // Corresponds with PATCH /v1/associations/{association} (the `MembershipServiceUpdateAssociation` operationId).
 func (c *Client) MembershipServiceUpdateAssociation(ctx context.Context, association string, params *MembershipServiceUpdateAssociationParams, body MembershipServiceUpdateAssociationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewMembershipServiceUpdateAssociationRequest(c.Server, association, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceListExpertPools Lists expert pools (https://google.aip.dev/132).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools (the `ExpertServiceListExpertPools` operationId).
+func (c *Client) ExpertServiceListExpertPools(ctx context.Context, association string, params *ExpertServiceListExpertPoolsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceListExpertPoolsRequest(c.Server, association, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceCreateExpertPoolWithBody Makes an expert pool (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/associations/{association}/expertPools (the `ExpertServiceCreateExpertPool` operationId).
+func (c *Client) ExpertServiceCreateExpertPoolWithBody(ctx context.Context, association string, params *ExpertServiceCreateExpertPoolParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceCreateExpertPoolRequestWithBody(c.Server, association, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceCreateExpertPool Makes an expert pool (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/associations/{association}/expertPools (the `ExpertServiceCreateExpertPool` operationId).
+func (c *Client) ExpertServiceCreateExpertPool(ctx context.Context, association string, params *ExpertServiceCreateExpertPoolParams, body ExpertServiceCreateExpertPoolJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceCreateExpertPoolRequest(c.Server, association, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceDeleteExpertPool Deletes an expert pool (https://google.aip.dev/135).
+//
+// Corresponds with DELETE /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceDeleteExpertPool` operationId).
+func (c *Client) ExpertServiceDeleteExpertPool(ctx context.Context, association string, expertPool string, params *ExpertServiceDeleteExpertPoolParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceDeleteExpertPoolRequest(c.Server, association, expertPool, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceGetExpertPool Returns an expert pool (https://google.aip.dev/131).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceGetExpertPool` operationId).
+func (c *Client) ExpertServiceGetExpertPool(ctx context.Context, association string, expertPool string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceGetExpertPoolRequest(c.Server, association, expertPool)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceUpdateExpertPoolWithBody Changes an expert pool (https://google.aip.dev/134).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceUpdateExpertPool` operationId).
+func (c *Client) ExpertServiceUpdateExpertPoolWithBody(ctx context.Context, association string, expertPool string, params *ExpertServiceUpdateExpertPoolParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceUpdateExpertPoolRequestWithBody(c.Server, association, expertPool, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceUpdateExpertPool Changes an expert pool (https://google.aip.dev/134).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceUpdateExpertPool` operationId).
+func (c *Client) ExpertServiceUpdateExpertPool(ctx context.Context, association string, expertPool string, params *ExpertServiceUpdateExpertPoolParams, body ExpertServiceUpdateExpertPoolJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceUpdateExpertPoolRequest(c.Server, association, expertPool, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceListEngagements Lists engagements (https://google.aip.dev/132).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/engagements (the `ExpertServiceListEngagements` operationId).
+func (c *Client) ExpertServiceListEngagements(ctx context.Context, association string, expertPool string, params *ExpertServiceListEngagementsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceListEngagementsRequest(c.Server, association, expertPool, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceCreateEngagementWithBody Makes an engagement (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/engagements (the `ExpertServiceCreateEngagement` operationId).
+func (c *Client) ExpertServiceCreateEngagementWithBody(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateEngagementParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceCreateEngagementRequestWithBody(c.Server, association, expertPool, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceCreateEngagement Makes an engagement (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/engagements (the `ExpertServiceCreateEngagement` operationId).
+func (c *Client) ExpertServiceCreateEngagement(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateEngagementParams, body ExpertServiceCreateEngagementJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceCreateEngagementRequest(c.Server, association, expertPool, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceDeleteEngagement Deletes an engagement (https://google.aip.dev/135).
+//
+// Corresponds with DELETE /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceDeleteEngagement` operationId).
+func (c *Client) ExpertServiceDeleteEngagement(ctx context.Context, association string, expertPool string, engagement string, params *ExpertServiceDeleteEngagementParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceDeleteEngagementRequest(c.Server, association, expertPool, engagement, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceGetEngagement Returns an engagement (https://google.aip.dev/131).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceGetEngagement` operationId).
+func (c *Client) ExpertServiceGetEngagement(ctx context.Context, association string, expertPool string, engagement string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceGetEngagementRequest(c.Server, association, expertPool, engagement)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceUpdateEngagementWithBody Changes an engagement (https://google.aip.dev/134).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceUpdateEngagement` operationId).
+func (c *Client) ExpertServiceUpdateEngagementWithBody(ctx context.Context, association string, expertPool string, engagement string, params *ExpertServiceUpdateEngagementParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceUpdateEngagementRequestWithBody(c.Server, association, expertPool, engagement, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceUpdateEngagement Changes an engagement (https://google.aip.dev/134).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceUpdateEngagement` operationId).
+func (c *Client) ExpertServiceUpdateEngagement(ctx context.Context, association string, expertPool string, engagement string, params *ExpertServiceUpdateEngagementParams, body ExpertServiceUpdateEngagementJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceUpdateEngagementRequest(c.Server, association, expertPool, engagement, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceListExpertPoolMembers Lists members of an expert pool (https://google.aip.dev/132).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/members (the `ExpertServiceListExpertPoolMembers` operationId).
+func (c *Client) ExpertServiceListExpertPoolMembers(ctx context.Context, association string, expertPool string, params *ExpertServiceListExpertPoolMembersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceListExpertPoolMembersRequest(c.Server, association, expertPool, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceCreateExpertPoolMemberWithBody Makes a member of an expert pool (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/members (the `ExpertServiceCreateExpertPoolMember` operationId).
+func (c *Client) ExpertServiceCreateExpertPoolMemberWithBody(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateExpertPoolMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceCreateExpertPoolMemberRequestWithBody(c.Server, association, expertPool, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceCreateExpertPoolMember Makes a member of an expert pool (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/members (the `ExpertServiceCreateExpertPoolMember` operationId).
+func (c *Client) ExpertServiceCreateExpertPoolMember(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateExpertPoolMemberParams, body ExpertServiceCreateExpertPoolMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceCreateExpertPoolMemberRequest(c.Server, association, expertPool, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceDeleteExpertPoolMember Deletes a member of an expert pool (https://google.aip.dev/135).
+//
+// Corresponds with DELETE /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceDeleteExpertPoolMember` operationId).
+func (c *Client) ExpertServiceDeleteExpertPoolMember(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceDeleteExpertPoolMemberParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceDeleteExpertPoolMemberRequest(c.Server, association, expertPool, member, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceGetExpertPoolMember Returns a member of an expert pool (https://google.aip.dev/131).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceGetExpertPoolMember` operationId).
+func (c *Client) ExpertServiceGetExpertPoolMember(ctx context.Context, association string, expertPool string, member string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceGetExpertPoolMemberRequest(c.Server, association, expertPool, member)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceUpdateExpertPoolMemberWithBody Changes a member of an expert pool (https://google.aip.dev/134).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceUpdateExpertPoolMember` operationId).
+func (c *Client) ExpertServiceUpdateExpertPoolMemberWithBody(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceUpdateExpertPoolMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceUpdateExpertPoolMemberRequestWithBody(c.Server, association, expertPool, member, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceUpdateExpertPoolMember Changes a member of an expert pool (https://google.aip.dev/134).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceUpdateExpertPoolMember` operationId).
+func (c *Client) ExpertServiceUpdateExpertPoolMember(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceUpdateExpertPoolMemberParams, body ExpertServiceUpdateExpertPoolMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceUpdateExpertPoolMemberRequest(c.Server, association, expertPool, member, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceFindExperts Finds the active members of a pool who fit, ranked so that work is
+// shared: fewest engagements begun in the last twelve months first, then
+// by fit.
+//
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}:findExperts (the `ExpertServiceFindExperts` operationId).
+func (c *Client) ExpertServiceFindExperts(ctx context.Context, association string, expertPool string, params *ExpertServiceFindExpertsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceFindExpertsRequest(c.Server, association, expertPool, params)
 	if err != nil {
 		return nil, err
 	}
@@ -8312,6 +9414,1419 @@ func NewMembershipServiceUpdateAssociationRequestWithBody(server string, associa
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewExpertServiceListExpertPoolsRequest constructs an http.Request for the ExpertServiceListExpertPools method
+func NewExpertServiceListExpertPoolsRequest(server string, association string, params *ExpertServiceListExpertPoolsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageToken", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Filter != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExpertServiceCreateExpertPoolRequest calls the generic ExpertServiceCreateExpertPool builder with application/json body
+func NewExpertServiceCreateExpertPoolRequest(server string, association string, params *ExpertServiceCreateExpertPoolParams, body ExpertServiceCreateExpertPoolJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewExpertServiceCreateExpertPoolRequestWithBody(server, association, params, "application/json", bodyReader)
+}
+
+// NewExpertServiceCreateExpertPoolRequestWithBody constructs an http.Request for the ExpertServiceCreateExpertPool method, with any body, and a specified content type
+func NewExpertServiceCreateExpertPoolRequestWithBody(server string, association string, params *ExpertServiceCreateExpertPoolParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ExpertPoolId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expertPoolId", *params.ExpertPoolId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RequestId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "requestId", *params.RequestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewExpertServiceDeleteExpertPoolRequest constructs an http.Request for the ExpertServiceDeleteExpertPool method
+func NewExpertServiceDeleteExpertPoolRequest(server string, association string, expertPool string, params *ExpertServiceDeleteExpertPoolParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Etag != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "etag", *params.Etag, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Force != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "force", *params.Force, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExpertServiceGetExpertPoolRequest constructs an http.Request for the ExpertServiceGetExpertPool method
+func NewExpertServiceGetExpertPoolRequest(server string, association string, expertPool string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExpertServiceUpdateExpertPoolRequest calls the generic ExpertServiceUpdateExpertPool builder with application/json body
+func NewExpertServiceUpdateExpertPoolRequest(server string, association string, expertPool string, params *ExpertServiceUpdateExpertPoolParams, body ExpertServiceUpdateExpertPoolJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewExpertServiceUpdateExpertPoolRequestWithBody(server, association, expertPool, params, "application/json", bodyReader)
+}
+
+// NewExpertServiceUpdateExpertPoolRequestWithBody constructs an http.Request for the ExpertServiceUpdateExpertPool method, with any body, and a specified content type
+func NewExpertServiceUpdateExpertPoolRequestWithBody(server string, association string, expertPool string, params *ExpertServiceUpdateExpertPoolParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewExpertServiceListEngagementsRequest constructs an http.Request for the ExpertServiceListEngagements method
+func NewExpertServiceListEngagementsRequest(server string, association string, expertPool string, params *ExpertServiceListEngagementsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s/engagements", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageToken", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Filter != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExpertServiceCreateEngagementRequest calls the generic ExpertServiceCreateEngagement builder with application/json body
+func NewExpertServiceCreateEngagementRequest(server string, association string, expertPool string, params *ExpertServiceCreateEngagementParams, body ExpertServiceCreateEngagementJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewExpertServiceCreateEngagementRequestWithBody(server, association, expertPool, params, "application/json", bodyReader)
+}
+
+// NewExpertServiceCreateEngagementRequestWithBody constructs an http.Request for the ExpertServiceCreateEngagement method, with any body, and a specified content type
+func NewExpertServiceCreateEngagementRequestWithBody(server string, association string, expertPool string, params *ExpertServiceCreateEngagementParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s/engagements", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.EngagementId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "engagementId", *params.EngagementId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RequestId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "requestId", *params.RequestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewExpertServiceDeleteEngagementRequest constructs an http.Request for the ExpertServiceDeleteEngagement method
+func NewExpertServiceDeleteEngagementRequest(server string, association string, expertPool string, engagement string, params *ExpertServiceDeleteEngagementParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "engagement", engagement, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s/engagements/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Etag != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "etag", *params.Etag, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExpertServiceGetEngagementRequest constructs an http.Request for the ExpertServiceGetEngagement method
+func NewExpertServiceGetEngagementRequest(server string, association string, expertPool string, engagement string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "engagement", engagement, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s/engagements/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExpertServiceUpdateEngagementRequest calls the generic ExpertServiceUpdateEngagement builder with application/json body
+func NewExpertServiceUpdateEngagementRequest(server string, association string, expertPool string, engagement string, params *ExpertServiceUpdateEngagementParams, body ExpertServiceUpdateEngagementJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewExpertServiceUpdateEngagementRequestWithBody(server, association, expertPool, engagement, params, "application/json", bodyReader)
+}
+
+// NewExpertServiceUpdateEngagementRequestWithBody constructs an http.Request for the ExpertServiceUpdateEngagement method, with any body, and a specified content type
+func NewExpertServiceUpdateEngagementRequestWithBody(server string, association string, expertPool string, engagement string, params *ExpertServiceUpdateEngagementParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "engagement", engagement, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s/engagements/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewExpertServiceListExpertPoolMembersRequest constructs an http.Request for the ExpertServiceListExpertPoolMembers method
+func NewExpertServiceListExpertPoolMembersRequest(server string, association string, expertPool string, params *ExpertServiceListExpertPoolMembersParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s/members", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageToken", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Filter != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExpertServiceCreateExpertPoolMemberRequest calls the generic ExpertServiceCreateExpertPoolMember builder with application/json body
+func NewExpertServiceCreateExpertPoolMemberRequest(server string, association string, expertPool string, params *ExpertServiceCreateExpertPoolMemberParams, body ExpertServiceCreateExpertPoolMemberJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewExpertServiceCreateExpertPoolMemberRequestWithBody(server, association, expertPool, params, "application/json", bodyReader)
+}
+
+// NewExpertServiceCreateExpertPoolMemberRequestWithBody constructs an http.Request for the ExpertServiceCreateExpertPoolMember method, with any body, and a specified content type
+func NewExpertServiceCreateExpertPoolMemberRequestWithBody(server string, association string, expertPool string, params *ExpertServiceCreateExpertPoolMemberParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s/members", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ExpertPoolMemberId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expertPoolMemberId", *params.ExpertPoolMemberId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RequestId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "requestId", *params.RequestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewExpertServiceDeleteExpertPoolMemberRequest constructs an http.Request for the ExpertServiceDeleteExpertPoolMember method
+func NewExpertServiceDeleteExpertPoolMemberRequest(server string, association string, expertPool string, member string, params *ExpertServiceDeleteExpertPoolMemberParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "member", member, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s/members/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Etag != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "etag", *params.Etag, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExpertServiceGetExpertPoolMemberRequest constructs an http.Request for the ExpertServiceGetExpertPoolMember method
+func NewExpertServiceGetExpertPoolMemberRequest(server string, association string, expertPool string, member string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "member", member, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s/members/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExpertServiceUpdateExpertPoolMemberRequest calls the generic ExpertServiceUpdateExpertPoolMember builder with application/json body
+func NewExpertServiceUpdateExpertPoolMemberRequest(server string, association string, expertPool string, member string, params *ExpertServiceUpdateExpertPoolMemberParams, body ExpertServiceUpdateExpertPoolMemberJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewExpertServiceUpdateExpertPoolMemberRequestWithBody(server, association, expertPool, member, params, "application/json", bodyReader)
+}
+
+// NewExpertServiceUpdateExpertPoolMemberRequestWithBody constructs an http.Request for the ExpertServiceUpdateExpertPoolMember method, with any body, and a specified content type
+func NewExpertServiceUpdateExpertPoolMemberRequestWithBody(server string, association string, expertPool string, member string, params *ExpertServiceUpdateExpertPoolMemberParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "member", member, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s/members/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewExpertServiceFindExpertsRequest constructs an http.Request for the ExpertServiceFindExperts method
+func NewExpertServiceFindExpertsRequest(server string, association string, expertPool string, params *ExpertServiceFindExpertsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s:findExperts", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Field != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "field", *params.Field, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.QualificationLevel != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "qualificationLevel", *params.QualificationLevel, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.AcademicTitle != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "academicTitle", *params.AcademicTitle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.AdministrativeUnit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "administrativeUnit", *params.AdministrativeUnit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Availability != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "availability", *params.Availability, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Role != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "role", *params.Role, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MaxResults != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "maxResults", *params.MaxResults, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -13572,6 +16087,162 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /v1/associations/{association} (the `MembershipServiceUpdateAssociation` operationId).
 	MembershipServiceUpdateAssociationWithResponse(ctx context.Context, association string, params *MembershipServiceUpdateAssociationParams, body MembershipServiceUpdateAssociationJSONRequestBody, reqEditors ...RequestEditorFn) (*MembershipServiceUpdateAssociationResponse, error)
 
+	// ExpertServiceListExpertPoolsWithResponse Lists expert pools (https://google.aip.dev/132).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools (the `ExpertServiceListExpertPools` operationId).
+	ExpertServiceListExpertPoolsWithResponse(ctx context.Context, association string, params *ExpertServiceListExpertPoolsParams, reqEditors ...RequestEditorFn) (*ExpertServiceListExpertPoolsResponse, error)
+
+	// ExpertServiceCreateExpertPoolWithBodyWithResponse Makes an expert pool (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/associations/{association}/expertPools (the `ExpertServiceCreateExpertPool` operationId).
+	ExpertServiceCreateExpertPoolWithBodyWithResponse(ctx context.Context, association string, params *ExpertServiceCreateExpertPoolParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpertServiceCreateExpertPoolResponse, error)
+
+	// ExpertServiceCreateExpertPoolWithResponse Makes an expert pool (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/associations/{association}/expertPools (the `ExpertServiceCreateExpertPool` operationId).
+	ExpertServiceCreateExpertPoolWithResponse(ctx context.Context, association string, params *ExpertServiceCreateExpertPoolParams, body ExpertServiceCreateExpertPoolJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpertServiceCreateExpertPoolResponse, error)
+
+	// ExpertServiceDeleteExpertPoolWithResponse Deletes an expert pool (https://google.aip.dev/135).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceDeleteExpertPool` operationId).
+	ExpertServiceDeleteExpertPoolWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceDeleteExpertPoolParams, reqEditors ...RequestEditorFn) (*ExpertServiceDeleteExpertPoolResponse, error)
+
+	// ExpertServiceGetExpertPoolWithResponse Returns an expert pool (https://google.aip.dev/131).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceGetExpertPool` operationId).
+	ExpertServiceGetExpertPoolWithResponse(ctx context.Context, association string, expertPool string, reqEditors ...RequestEditorFn) (*ExpertServiceGetExpertPoolResponse, error)
+
+	// ExpertServiceUpdateExpertPoolWithBodyWithResponse Changes an expert pool (https://google.aip.dev/134).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceUpdateExpertPool` operationId).
+	ExpertServiceUpdateExpertPoolWithBodyWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceUpdateExpertPoolParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpertServiceUpdateExpertPoolResponse, error)
+
+	// ExpertServiceUpdateExpertPoolWithResponse Changes an expert pool (https://google.aip.dev/134).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceUpdateExpertPool` operationId).
+	ExpertServiceUpdateExpertPoolWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceUpdateExpertPoolParams, body ExpertServiceUpdateExpertPoolJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpertServiceUpdateExpertPoolResponse, error)
+
+	// ExpertServiceListEngagementsWithResponse Lists engagements (https://google.aip.dev/132).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/engagements (the `ExpertServiceListEngagements` operationId).
+	ExpertServiceListEngagementsWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceListEngagementsParams, reqEditors ...RequestEditorFn) (*ExpertServiceListEngagementsResponse, error)
+
+	// ExpertServiceCreateEngagementWithBodyWithResponse Makes an engagement (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/engagements (the `ExpertServiceCreateEngagement` operationId).
+	ExpertServiceCreateEngagementWithBodyWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateEngagementParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpertServiceCreateEngagementResponse, error)
+
+	// ExpertServiceCreateEngagementWithResponse Makes an engagement (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/engagements (the `ExpertServiceCreateEngagement` operationId).
+	ExpertServiceCreateEngagementWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateEngagementParams, body ExpertServiceCreateEngagementJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpertServiceCreateEngagementResponse, error)
+
+	// ExpertServiceDeleteEngagementWithResponse Deletes an engagement (https://google.aip.dev/135).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceDeleteEngagement` operationId).
+	ExpertServiceDeleteEngagementWithResponse(ctx context.Context, association string, expertPool string, engagement string, params *ExpertServiceDeleteEngagementParams, reqEditors ...RequestEditorFn) (*ExpertServiceDeleteEngagementResponse, error)
+
+	// ExpertServiceGetEngagementWithResponse Returns an engagement (https://google.aip.dev/131).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceGetEngagement` operationId).
+	ExpertServiceGetEngagementWithResponse(ctx context.Context, association string, expertPool string, engagement string, reqEditors ...RequestEditorFn) (*ExpertServiceGetEngagementResponse, error)
+
+	// ExpertServiceUpdateEngagementWithBodyWithResponse Changes an engagement (https://google.aip.dev/134).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceUpdateEngagement` operationId).
+	ExpertServiceUpdateEngagementWithBodyWithResponse(ctx context.Context, association string, expertPool string, engagement string, params *ExpertServiceUpdateEngagementParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpertServiceUpdateEngagementResponse, error)
+
+	// ExpertServiceUpdateEngagementWithResponse Changes an engagement (https://google.aip.dev/134).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceUpdateEngagement` operationId).
+	ExpertServiceUpdateEngagementWithResponse(ctx context.Context, association string, expertPool string, engagement string, params *ExpertServiceUpdateEngagementParams, body ExpertServiceUpdateEngagementJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpertServiceUpdateEngagementResponse, error)
+
+	// ExpertServiceListExpertPoolMembersWithResponse Lists members of an expert pool (https://google.aip.dev/132).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/members (the `ExpertServiceListExpertPoolMembers` operationId).
+	ExpertServiceListExpertPoolMembersWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceListExpertPoolMembersParams, reqEditors ...RequestEditorFn) (*ExpertServiceListExpertPoolMembersResponse, error)
+
+	// ExpertServiceCreateExpertPoolMemberWithBodyWithResponse Makes a member of an expert pool (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/members (the `ExpertServiceCreateExpertPoolMember` operationId).
+	ExpertServiceCreateExpertPoolMemberWithBodyWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateExpertPoolMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpertServiceCreateExpertPoolMemberResponse, error)
+
+	// ExpertServiceCreateExpertPoolMemberWithResponse Makes a member of an expert pool (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/members (the `ExpertServiceCreateExpertPoolMember` operationId).
+	ExpertServiceCreateExpertPoolMemberWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateExpertPoolMemberParams, body ExpertServiceCreateExpertPoolMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpertServiceCreateExpertPoolMemberResponse, error)
+
+	// ExpertServiceDeleteExpertPoolMemberWithResponse Deletes a member of an expert pool (https://google.aip.dev/135).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceDeleteExpertPoolMember` operationId).
+	ExpertServiceDeleteExpertPoolMemberWithResponse(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceDeleteExpertPoolMemberParams, reqEditors ...RequestEditorFn) (*ExpertServiceDeleteExpertPoolMemberResponse, error)
+
+	// ExpertServiceGetExpertPoolMemberWithResponse Returns a member of an expert pool (https://google.aip.dev/131).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceGetExpertPoolMember` operationId).
+	ExpertServiceGetExpertPoolMemberWithResponse(ctx context.Context, association string, expertPool string, member string, reqEditors ...RequestEditorFn) (*ExpertServiceGetExpertPoolMemberResponse, error)
+
+	// ExpertServiceUpdateExpertPoolMemberWithBodyWithResponse Changes a member of an expert pool (https://google.aip.dev/134).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceUpdateExpertPoolMember` operationId).
+	ExpertServiceUpdateExpertPoolMemberWithBodyWithResponse(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceUpdateExpertPoolMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpertServiceUpdateExpertPoolMemberResponse, error)
+
+	// ExpertServiceUpdateExpertPoolMemberWithResponse Changes a member of an expert pool (https://google.aip.dev/134).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceUpdateExpertPoolMember` operationId).
+	ExpertServiceUpdateExpertPoolMemberWithResponse(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceUpdateExpertPoolMemberParams, body ExpertServiceUpdateExpertPoolMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpertServiceUpdateExpertPoolMemberResponse, error)
+
+	// ExpertServiceFindExpertsWithResponse Finds the active members of a pool who fit, ranked so that work is
+	// shared: fewest engagements begun in the last twelve months first, then
+	// by fit.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}:findExperts (the `ExpertServiceFindExperts` operationId).
+	ExpertServiceFindExpertsWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceFindExpertsParams, reqEditors ...RequestEditorFn) (*ExpertServiceFindExpertsResponse, error)
+
 	// MembershipServiceListMembershipsWithResponse Lists an association's memberships, or every association's with parent
 	// `associations/-` (https://google.aip.dev/132,
 	// https://google.aip.dev/159), in registration order unless order_by says
@@ -14432,7 +17103,7 @@ type ReferenceServiceListAcademicTitlesResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListAcademicTitlesResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14441,7 +17112,7 @@ func (r ReferenceServiceListAcademicTitlesResponse) GetJSON200() *V1ListAcademic
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ReferenceServiceListAcademicTitlesResponse) GetJSONDefault() *RpcStatus {
+func (r ReferenceServiceListAcademicTitlesResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -14480,7 +17151,7 @@ type ReferenceServiceGetAcademicTitleResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1AcademicTitle
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14489,7 +17160,7 @@ func (r ReferenceServiceGetAcademicTitleResponse) GetJSON200() *V1AcademicTitle 
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ReferenceServiceGetAcademicTitleResponse) GetJSONDefault() *RpcStatus {
+func (r ReferenceServiceGetAcademicTitleResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -14528,7 +17199,7 @@ type ReferenceServiceListAdministrativeUnitsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListAdministrativeUnitsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14537,7 +17208,7 @@ func (r ReferenceServiceListAdministrativeUnitsResponse) GetJSON200() *V1ListAdm
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ReferenceServiceListAdministrativeUnitsResponse) GetJSONDefault() *RpcStatus {
+func (r ReferenceServiceListAdministrativeUnitsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -14576,7 +17247,7 @@ type ReferenceServiceGetAdministrativeUnitResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1AdministrativeUnit
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14585,7 +17256,7 @@ func (r ReferenceServiceGetAdministrativeUnitResponse) GetJSON200() *V1Administr
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ReferenceServiceGetAdministrativeUnitResponse) GetJSONDefault() *RpcStatus {
+func (r ReferenceServiceGetAdministrativeUnitResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -14624,7 +17295,7 @@ type MembershipServiceListAssociationsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListAssociationsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14633,7 +17304,7 @@ func (r MembershipServiceListAssociationsResponse) GetJSON200() *V1ListAssociati
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceListAssociationsResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceListAssociationsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -14672,7 +17343,7 @@ type MembershipServiceCreateAssociationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Association
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14681,7 +17352,7 @@ func (r MembershipServiceCreateAssociationResponse) GetJSON200() *V1Association 
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceCreateAssociationResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceCreateAssociationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -14720,7 +17391,7 @@ type MembershipServiceDeleteAssociationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Association
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14729,7 +17400,7 @@ func (r MembershipServiceDeleteAssociationResponse) GetJSON200() *V1Association 
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceDeleteAssociationResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceDeleteAssociationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -14768,7 +17439,7 @@ type MembershipServiceGetAssociationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Association
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14777,7 +17448,7 @@ func (r MembershipServiceGetAssociationResponse) GetJSON200() *V1Association {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceGetAssociationResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceGetAssociationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -14816,7 +17487,7 @@ type MembershipServiceUpdateAssociationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Association
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14825,7 +17496,7 @@ func (r MembershipServiceUpdateAssociationResponse) GetJSON200() *V1Association 
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceUpdateAssociationResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceUpdateAssociationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -14858,13 +17529,781 @@ func (r MembershipServiceUpdateAssociationResponse) ContentType() string {
 	return ""
 }
 
+type ExpertServiceListExpertPoolsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ListExpertPoolsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceListExpertPoolsResponse) GetJSON200() *V1ListExpertPoolsResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceListExpertPoolsResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceListExpertPoolsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceListExpertPoolsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceListExpertPoolsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceListExpertPoolsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceCreateExpertPoolResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ExpertPool
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceCreateExpertPoolResponse) GetJSON200() *V1ExpertPool {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceCreateExpertPoolResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceCreateExpertPoolResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceCreateExpertPoolResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceCreateExpertPoolResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceCreateExpertPoolResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceDeleteExpertPoolResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceDeleteExpertPoolResponse) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceDeleteExpertPoolResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceDeleteExpertPoolResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceDeleteExpertPoolResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceDeleteExpertPoolResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceDeleteExpertPoolResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceGetExpertPoolResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ExpertPool
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceGetExpertPoolResponse) GetJSON200() *V1ExpertPool {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceGetExpertPoolResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceGetExpertPoolResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceGetExpertPoolResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceGetExpertPoolResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceGetExpertPoolResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceUpdateExpertPoolResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ExpertPool
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceUpdateExpertPoolResponse) GetJSON200() *V1ExpertPool {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceUpdateExpertPoolResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceUpdateExpertPoolResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceUpdateExpertPoolResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceUpdateExpertPoolResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceUpdateExpertPoolResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceListEngagementsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ListEngagementsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceListEngagementsResponse) GetJSON200() *V1ListEngagementsResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceListEngagementsResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceListEngagementsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceListEngagementsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceListEngagementsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceListEngagementsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceCreateEngagementResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Engagement
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceCreateEngagementResponse) GetJSON200() *V1Engagement {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceCreateEngagementResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceCreateEngagementResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceCreateEngagementResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceCreateEngagementResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceCreateEngagementResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceDeleteEngagementResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceDeleteEngagementResponse) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceDeleteEngagementResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceDeleteEngagementResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceDeleteEngagementResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceDeleteEngagementResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceDeleteEngagementResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceGetEngagementResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Engagement
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceGetEngagementResponse) GetJSON200() *V1Engagement {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceGetEngagementResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceGetEngagementResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceGetEngagementResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceGetEngagementResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceGetEngagementResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceUpdateEngagementResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Engagement
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceUpdateEngagementResponse) GetJSON200() *V1Engagement {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceUpdateEngagementResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceUpdateEngagementResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceUpdateEngagementResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceUpdateEngagementResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceUpdateEngagementResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceListExpertPoolMembersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ListExpertPoolMembersResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceListExpertPoolMembersResponse) GetJSON200() *V1ListExpertPoolMembersResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceListExpertPoolMembersResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceListExpertPoolMembersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceListExpertPoolMembersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceListExpertPoolMembersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceListExpertPoolMembersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceCreateExpertPoolMemberResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ExpertPoolMember
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceCreateExpertPoolMemberResponse) GetJSON200() *V1ExpertPoolMember {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceCreateExpertPoolMemberResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceCreateExpertPoolMemberResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceCreateExpertPoolMemberResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceCreateExpertPoolMemberResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceCreateExpertPoolMemberResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceDeleteExpertPoolMemberResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceDeleteExpertPoolMemberResponse) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceDeleteExpertPoolMemberResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceDeleteExpertPoolMemberResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceDeleteExpertPoolMemberResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceDeleteExpertPoolMemberResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceDeleteExpertPoolMemberResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceGetExpertPoolMemberResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ExpertPoolMember
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceGetExpertPoolMemberResponse) GetJSON200() *V1ExpertPoolMember {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceGetExpertPoolMemberResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceGetExpertPoolMemberResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceGetExpertPoolMemberResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceGetExpertPoolMemberResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceGetExpertPoolMemberResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceUpdateExpertPoolMemberResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ExpertPoolMember
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceUpdateExpertPoolMemberResponse) GetJSON200() *V1ExpertPoolMember {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceUpdateExpertPoolMemberResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceUpdateExpertPoolMemberResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceUpdateExpertPoolMemberResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceUpdateExpertPoolMemberResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceUpdateExpertPoolMemberResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceFindExpertsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1FindExpertsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceFindExpertsResponse) GetJSON200() *V1FindExpertsResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceFindExpertsResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceFindExpertsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceFindExpertsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceFindExpertsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceFindExpertsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type MembershipServiceListMembershipsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListMembershipsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14873,7 +18312,7 @@ func (r MembershipServiceListMembershipsResponse) GetJSON200() *V1ListMembership
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceListMembershipsResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceListMembershipsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -14912,7 +18351,7 @@ type MembershipServiceGetMembershipResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Membership
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14921,7 +18360,7 @@ func (r MembershipServiceGetMembershipResponse) GetJSON200() *V1Membership {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceGetMembershipResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceGetMembershipResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -14960,7 +18399,7 @@ type MembershipServiceUpdateMembershipResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Membership
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14969,7 +18408,7 @@ func (r MembershipServiceUpdateMembershipResponse) GetJSON200() *V1Membership {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceUpdateMembershipResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceUpdateMembershipResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15008,7 +18447,7 @@ type MembershipServiceApproveMembershipResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Membership
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15017,7 +18456,7 @@ func (r MembershipServiceApproveMembershipResponse) GetJSON200() *V1Membership {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceApproveMembershipResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceApproveMembershipResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15056,7 +18495,7 @@ type MembershipServiceReinstateMembershipResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Membership
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15065,7 +18504,7 @@ func (r MembershipServiceReinstateMembershipResponse) GetJSON200() *V1Membership
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceReinstateMembershipResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceReinstateMembershipResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15104,7 +18543,7 @@ type MembershipServiceRejectMembershipResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Membership
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15113,7 +18552,7 @@ func (r MembershipServiceRejectMembershipResponse) GetJSON200() *V1Membership {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceRejectMembershipResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceRejectMembershipResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15152,7 +18591,7 @@ type MembershipServiceSuspendMembershipResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Membership
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15161,7 +18600,7 @@ func (r MembershipServiceSuspendMembershipResponse) GetJSON200() *V1Membership {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceSuspendMembershipResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceSuspendMembershipResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15200,7 +18639,7 @@ type MembershipServiceWithdrawMembershipResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Membership
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15209,7 +18648,7 @@ func (r MembershipServiceWithdrawMembershipResponse) GetJSON200() *V1Membership 
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceWithdrawMembershipResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceWithdrawMembershipResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15248,7 +18687,7 @@ type MembershipServiceRegisterMemberResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1RegisterMemberResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15257,7 +18696,7 @@ func (r MembershipServiceRegisterMemberResponse) GetJSON200() *V1RegisterMemberR
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceRegisterMemberResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceRegisterMemberResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15296,7 +18735,7 @@ type MembershipServiceUndeleteAssociationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Association
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15305,7 +18744,7 @@ func (r MembershipServiceUndeleteAssociationResponse) GetJSON200() *V1Associatio
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceUndeleteAssociationResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceUndeleteAssociationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15344,7 +18783,7 @@ type AuditServiceListAuditEventsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListAuditEventsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15353,7 +18792,7 @@ func (r AuditServiceListAuditEventsResponse) GetJSON200() *V1ListAuditEventsResp
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r AuditServiceListAuditEventsResponse) GetJSONDefault() *RpcStatus {
+func (r AuditServiceListAuditEventsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15392,7 +18831,7 @@ type ReferenceServiceListCountriesResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListCountriesResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15401,7 +18840,7 @@ func (r ReferenceServiceListCountriesResponse) GetJSON200() *V1ListCountriesResp
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ReferenceServiceListCountriesResponse) GetJSONDefault() *RpcStatus {
+func (r ReferenceServiceListCountriesResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15440,7 +18879,7 @@ type ReferenceServiceGetCountryResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Country
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15449,7 +18888,7 @@ func (r ReferenceServiceGetCountryResponse) GetJSON200() *V1Country {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ReferenceServiceGetCountryResponse) GetJSONDefault() *RpcStatus {
+func (r ReferenceServiceGetCountryResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15488,7 +18927,7 @@ type PrivacyServiceListDataSubjectRequestsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListDataSubjectRequestsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15497,7 +18936,7 @@ func (r PrivacyServiceListDataSubjectRequestsResponse) GetJSON200() *V1ListDataS
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PrivacyServiceListDataSubjectRequestsResponse) GetJSONDefault() *RpcStatus {
+func (r PrivacyServiceListDataSubjectRequestsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15536,7 +18975,7 @@ type PrivacyServiceCreateDataSubjectRequestResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1DataSubjectRequest
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15545,7 +18984,7 @@ func (r PrivacyServiceCreateDataSubjectRequestResponse) GetJSON200() *V1DataSubj
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PrivacyServiceCreateDataSubjectRequestResponse) GetJSONDefault() *RpcStatus {
+func (r PrivacyServiceCreateDataSubjectRequestResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15584,7 +19023,7 @@ type PrivacyServiceGetDataSubjectRequestResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1DataSubjectRequest
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15593,7 +19032,7 @@ func (r PrivacyServiceGetDataSubjectRequestResponse) GetJSON200() *V1DataSubject
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PrivacyServiceGetDataSubjectRequestResponse) GetJSONDefault() *RpcStatus {
+func (r PrivacyServiceGetDataSubjectRequestResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15632,7 +19071,7 @@ type PrivacyServiceTransitionDataSubjectRequestResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1DataSubjectRequest
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15641,7 +19080,7 @@ func (r PrivacyServiceTransitionDataSubjectRequestResponse) GetJSON200() *V1Data
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PrivacyServiceTransitionDataSubjectRequestResponse) GetJSONDefault() *RpcStatus {
+func (r PrivacyServiceTransitionDataSubjectRequestResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15680,7 +19119,7 @@ type ReferenceServiceListEthnicGroupsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListEthnicGroupsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15689,7 +19128,7 @@ func (r ReferenceServiceListEthnicGroupsResponse) GetJSON200() *V1ListEthnicGrou
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ReferenceServiceListEthnicGroupsResponse) GetJSONDefault() *RpcStatus {
+func (r ReferenceServiceListEthnicGroupsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15728,7 +19167,7 @@ type ReferenceServiceGetEthnicGroupResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1EthnicGroup
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15737,7 +19176,7 @@ func (r ReferenceServiceGetEthnicGroupResponse) GetJSON200() *V1EthnicGroup {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ReferenceServiceGetEthnicGroupResponse) GetJSONDefault() *RpcStatus {
+func (r ReferenceServiceGetEthnicGroupResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15776,7 +19215,7 @@ type ReferenceServiceListFieldsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListFieldsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15785,7 +19224,7 @@ func (r ReferenceServiceListFieldsResponse) GetJSON200() *V1ListFieldsResponse {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ReferenceServiceListFieldsResponse) GetJSONDefault() *RpcStatus {
+func (r ReferenceServiceListFieldsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15824,7 +19263,7 @@ type ReferenceServiceGetFieldResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Field
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15833,7 +19272,7 @@ func (r ReferenceServiceGetFieldResponse) GetJSON200() *V1Field {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ReferenceServiceGetFieldResponse) GetJSONDefault() *RpcStatus {
+func (r ReferenceServiceGetFieldResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15872,7 +19311,7 @@ type TransferServiceGetImportReportResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ApiHttpBody
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15881,7 +19320,7 @@ func (r TransferServiceGetImportReportResponse) GetJSON200() *ApiHttpBody {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r TransferServiceGetImportReportResponse) GetJSONDefault() *RpcStatus {
+func (r TransferServiceGetImportReportResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15920,7 +19359,7 @@ type OrganizationServiceListOrganizationsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListOrganizationsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15929,7 +19368,7 @@ func (r OrganizationServiceListOrganizationsResponse) GetJSON200() *V1ListOrgani
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r OrganizationServiceListOrganizationsResponse) GetJSONDefault() *RpcStatus {
+func (r OrganizationServiceListOrganizationsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15968,7 +19407,7 @@ type OrganizationServiceCreateOrganizationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Organization
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15977,7 +19416,7 @@ func (r OrganizationServiceCreateOrganizationResponse) GetJSON200() *V1Organizat
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r OrganizationServiceCreateOrganizationResponse) GetJSONDefault() *RpcStatus {
+func (r OrganizationServiceCreateOrganizationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16016,7 +19455,7 @@ type OrganizationServiceDeleteOrganizationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Organization
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16025,7 +19464,7 @@ func (r OrganizationServiceDeleteOrganizationResponse) GetJSON200() *V1Organizat
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r OrganizationServiceDeleteOrganizationResponse) GetJSONDefault() *RpcStatus {
+func (r OrganizationServiceDeleteOrganizationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16064,7 +19503,7 @@ type OrganizationServiceGetOrganizationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Organization
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16073,7 +19512,7 @@ func (r OrganizationServiceGetOrganizationResponse) GetJSON200() *V1Organization
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r OrganizationServiceGetOrganizationResponse) GetJSONDefault() *RpcStatus {
+func (r OrganizationServiceGetOrganizationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16112,7 +19551,7 @@ type OrganizationServiceUpdateOrganizationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Organization
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16121,7 +19560,7 @@ func (r OrganizationServiceUpdateOrganizationResponse) GetJSON200() *V1Organizat
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r OrganizationServiceUpdateOrganizationResponse) GetJSONDefault() *RpcStatus {
+func (r OrganizationServiceUpdateOrganizationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16160,7 +19599,7 @@ type OrganizationServiceUndeleteOrganizationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Organization
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16169,7 +19608,7 @@ func (r OrganizationServiceUndeleteOrganizationResponse) GetJSON200() *V1Organiz
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r OrganizationServiceUndeleteOrganizationResponse) GetJSONDefault() *RpcStatus {
+func (r OrganizationServiceUndeleteOrganizationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16208,7 +19647,7 @@ type PersonServiceListPeopleResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListPeopleResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16217,7 +19656,7 @@ func (r PersonServiceListPeopleResponse) GetJSON200() *V1ListPeopleResponse {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceListPeopleResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceListPeopleResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16256,7 +19695,7 @@ type PersonServiceCreatePersonResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Person
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16265,7 +19704,7 @@ func (r PersonServiceCreatePersonResponse) GetJSON200() *V1Person {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceCreatePersonResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceCreatePersonResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16304,7 +19743,7 @@ type PersonServiceDeletePersonResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Person
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16313,7 +19752,7 @@ func (r PersonServiceDeletePersonResponse) GetJSON200() *V1Person {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceDeletePersonResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceDeletePersonResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16352,7 +19791,7 @@ type PersonServiceGetPersonResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Person
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16361,7 +19800,7 @@ func (r PersonServiceGetPersonResponse) GetJSON200() *V1Person {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceGetPersonResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceGetPersonResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16400,7 +19839,7 @@ type PersonServiceUpdatePersonResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Person
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16409,7 +19848,7 @@ func (r PersonServiceUpdatePersonResponse) GetJSON200() *V1Person {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceUpdatePersonResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceUpdatePersonResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16448,7 +19887,7 @@ type PrivacyServiceListConsentsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListConsentsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16457,7 +19896,7 @@ func (r PrivacyServiceListConsentsResponse) GetJSON200() *V1ListConsentsResponse
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PrivacyServiceListConsentsResponse) GetJSONDefault() *RpcStatus {
+func (r PrivacyServiceListConsentsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16496,7 +19935,7 @@ type PrivacyServiceCreateConsentResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Consent
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16505,7 +19944,7 @@ func (r PrivacyServiceCreateConsentResponse) GetJSON200() *V1Consent {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PrivacyServiceCreateConsentResponse) GetJSONDefault() *RpcStatus {
+func (r PrivacyServiceCreateConsentResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16544,7 +19983,7 @@ type PrivacyServiceGetConsentResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Consent
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16553,7 +19992,7 @@ func (r PrivacyServiceGetConsentResponse) GetJSON200() *V1Consent {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PrivacyServiceGetConsentResponse) GetJSONDefault() *RpcStatus {
+func (r PrivacyServiceGetConsentResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16592,7 +20031,7 @@ type PrivacyServiceWithdrawConsentResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Consent
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16601,7 +20040,7 @@ func (r PrivacyServiceWithdrawConsentResponse) GetJSON200() *V1Consent {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PrivacyServiceWithdrawConsentResponse) GetJSONDefault() *RpcStatus {
+func (r PrivacyServiceWithdrawConsentResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16640,7 +20079,7 @@ type PersonServiceListHonorsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListHonorsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16649,7 +20088,7 @@ func (r PersonServiceListHonorsResponse) GetJSON200() *V1ListHonorsResponse {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceListHonorsResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceListHonorsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16688,7 +20127,7 @@ type PersonServiceCreateHonorResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Honor
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16697,7 +20136,7 @@ func (r PersonServiceCreateHonorResponse) GetJSON200() *V1Honor {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceCreateHonorResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceCreateHonorResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16736,7 +20175,7 @@ type PersonServiceDeleteHonorResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16745,7 +20184,7 @@ func (r PersonServiceDeleteHonorResponse) GetJSON200() *map[string]interface{} {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceDeleteHonorResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceDeleteHonorResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16784,7 +20223,7 @@ type PersonServiceGetHonorResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Honor
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16793,7 +20232,7 @@ func (r PersonServiceGetHonorResponse) GetJSON200() *V1Honor {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceGetHonorResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceGetHonorResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16832,7 +20271,7 @@ type PersonServiceUpdateHonorResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Honor
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16841,7 +20280,7 @@ func (r PersonServiceUpdateHonorResponse) GetJSON200() *V1Honor {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceUpdateHonorResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceUpdateHonorResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16880,7 +20319,7 @@ type PersonServiceListPositionsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListPositionsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16889,7 +20328,7 @@ func (r PersonServiceListPositionsResponse) GetJSON200() *V1ListPositionsRespons
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceListPositionsResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceListPositionsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16928,7 +20367,7 @@ type PersonServiceCreatePositionResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Position
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16937,7 +20376,7 @@ func (r PersonServiceCreatePositionResponse) GetJSON200() *V1Position {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceCreatePositionResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceCreatePositionResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16976,7 +20415,7 @@ type PersonServiceDeletePositionResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16985,7 +20424,7 @@ func (r PersonServiceDeletePositionResponse) GetJSON200() *map[string]interface{
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceDeletePositionResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceDeletePositionResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17024,7 +20463,7 @@ type PersonServiceGetPositionResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Position
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17033,7 +20472,7 @@ func (r PersonServiceGetPositionResponse) GetJSON200() *V1Position {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceGetPositionResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceGetPositionResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17072,7 +20511,7 @@ type PersonServiceUpdatePositionResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Position
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17081,7 +20520,7 @@ func (r PersonServiceUpdatePositionResponse) GetJSON200() *V1Position {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceUpdatePositionResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceUpdatePositionResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17120,7 +20559,7 @@ type PersonServiceListQualificationsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListQualificationsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17129,7 +20568,7 @@ func (r PersonServiceListQualificationsResponse) GetJSON200() *V1ListQualificati
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceListQualificationsResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceListQualificationsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17168,7 +20607,7 @@ type PersonServiceCreateQualificationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Qualification
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17177,7 +20616,7 @@ func (r PersonServiceCreateQualificationResponse) GetJSON200() *V1Qualification 
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceCreateQualificationResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceCreateQualificationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17216,7 +20655,7 @@ type PersonServiceDeleteQualificationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17225,7 +20664,7 @@ func (r PersonServiceDeleteQualificationResponse) GetJSON200() *map[string]inter
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceDeleteQualificationResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceDeleteQualificationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17264,7 +20703,7 @@ type PersonServiceGetQualificationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Qualification
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17273,7 +20712,7 @@ func (r PersonServiceGetQualificationResponse) GetJSON200() *V1Qualification {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceGetQualificationResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceGetQualificationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17312,7 +20751,7 @@ type PersonServiceUpdateQualificationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Qualification
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17321,7 +20760,7 @@ func (r PersonServiceUpdateQualificationResponse) GetJSON200() *V1Qualification 
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceUpdateQualificationResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceUpdateQualificationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17360,7 +20799,7 @@ type PersonServiceVerifyQualificationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Qualification
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17369,7 +20808,7 @@ func (r PersonServiceVerifyQualificationResponse) GetJSON200() *V1Qualification 
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceVerifyQualificationResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceVerifyQualificationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17408,7 +20847,7 @@ type PrivacyServiceListPersonRevisionsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListPersonRevisionsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17417,7 +20856,7 @@ func (r PrivacyServiceListPersonRevisionsResponse) GetJSON200() *V1ListPersonRev
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PrivacyServiceListPersonRevisionsResponse) GetJSONDefault() *RpcStatus {
+func (r PrivacyServiceListPersonRevisionsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17456,7 +20895,7 @@ type PrivacyServiceRestorePersonRevisionResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Person
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17465,7 +20904,7 @@ func (r PrivacyServiceRestorePersonRevisionResponse) GetJSON200() *V1Person {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PrivacyServiceRestorePersonRevisionResponse) GetJSONDefault() *RpcStatus {
+func (r PrivacyServiceRestorePersonRevisionResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17504,7 +20943,7 @@ type PersonServiceListWorksResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListWorksResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17513,7 +20952,7 @@ func (r PersonServiceListWorksResponse) GetJSON200() *V1ListWorksResponse {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceListWorksResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceListWorksResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17552,7 +20991,7 @@ type PersonServiceCreateWorkResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Work
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17561,7 +21000,7 @@ func (r PersonServiceCreateWorkResponse) GetJSON200() *V1Work {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceCreateWorkResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceCreateWorkResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17600,7 +21039,7 @@ type PersonServiceDeleteWorkResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17609,7 +21048,7 @@ func (r PersonServiceDeleteWorkResponse) GetJSON200() *map[string]interface{} {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceDeleteWorkResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceDeleteWorkResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17648,7 +21087,7 @@ type PersonServiceGetWorkResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Work
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17657,7 +21096,7 @@ func (r PersonServiceGetWorkResponse) GetJSON200() *V1Work {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceGetWorkResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceGetWorkResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17696,7 +21135,7 @@ type PersonServiceUpdateWorkResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Work
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17705,7 +21144,7 @@ func (r PersonServiceUpdateWorkResponse) GetJSON200() *V1Work {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceUpdateWorkResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceUpdateWorkResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17744,7 +21183,7 @@ type PrivacyServiceExportPersonDataResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1PersonData
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17753,7 +21192,7 @@ func (r PrivacyServiceExportPersonDataResponse) GetJSON200() *V1PersonData {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PrivacyServiceExportPersonDataResponse) GetJSONDefault() *RpcStatus {
+func (r PrivacyServiceExportPersonDataResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17792,7 +21231,7 @@ type PrivacyServicePurgePersonResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1PurgePersonResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17801,7 +21240,7 @@ func (r PrivacyServicePurgePersonResponse) GetJSON200() *V1PurgePersonResponse {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PrivacyServicePurgePersonResponse) GetJSONDefault() *RpcStatus {
+func (r PrivacyServicePurgePersonResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17840,7 +21279,7 @@ type PersonServiceUndeletePersonResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Person
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17849,7 +21288,7 @@ func (r PersonServiceUndeletePersonResponse) GetJSON200() *V1Person {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceUndeletePersonResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceUndeletePersonResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17888,7 +21327,7 @@ type TransferServiceExportPeopleResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *openapi_types.File
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17897,7 +21336,7 @@ func (r TransferServiceExportPeopleResponse) GetJSON200() *openapi_types.File {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r TransferServiceExportPeopleResponse) GetJSONDefault() *RpcStatus {
+func (r TransferServiceExportPeopleResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17936,7 +21375,7 @@ type TransferServiceImportPeopleResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GoogleLongrunningOperation
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17945,7 +21384,7 @@ func (r TransferServiceImportPeopleResponse) GetJSON200() *GoogleLongrunningOper
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r TransferServiceImportPeopleResponse) GetJSONDefault() *RpcStatus {
+func (r TransferServiceImportPeopleResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17984,7 +21423,7 @@ type TransferServiceGetImportTemplateResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ApiHttpBody
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17993,7 +21432,7 @@ func (r TransferServiceGetImportTemplateResponse) GetJSON200() *ApiHttpBody {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r TransferServiceGetImportTemplateResponse) GetJSONDefault() *RpcStatus {
+func (r TransferServiceGetImportTemplateResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18032,7 +21471,7 @@ type PersonServiceSearchPeopleResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1SearchPeopleResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18041,7 +21480,7 @@ func (r PersonServiceSearchPeopleResponse) GetJSON200() *V1SearchPeopleResponse 
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceSearchPeopleResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceSearchPeopleResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18080,7 +21519,7 @@ type ReferenceServiceListQualificationLevelsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListQualificationLevelsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18089,7 +21528,7 @@ func (r ReferenceServiceListQualificationLevelsResponse) GetJSON200() *V1ListQua
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ReferenceServiceListQualificationLevelsResponse) GetJSONDefault() *RpcStatus {
+func (r ReferenceServiceListQualificationLevelsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18128,7 +21567,7 @@ type ReferenceServiceGetQualificationLevelResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1QualificationLevel
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18137,7 +21576,7 @@ func (r ReferenceServiceGetQualificationLevelResponse) GetJSON200() *V1Qualifica
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ReferenceServiceGetQualificationLevelResponse) GetJSONDefault() *RpcStatus {
+func (r ReferenceServiceGetQualificationLevelResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18176,7 +21615,7 @@ type StatisticsServiceComputeStatisticsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ComputeStatisticsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18185,7 +21624,7 @@ func (r StatisticsServiceComputeStatisticsResponse) GetJSON200() *V1ComputeStati
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r StatisticsServiceComputeStatisticsResponse) GetJSONDefault() *RpcStatus {
+func (r StatisticsServiceComputeStatisticsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18224,7 +21663,7 @@ type StatisticsServiceExportStatisticsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ApiHttpBody
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18233,7 +21672,7 @@ func (r StatisticsServiceExportStatisticsResponse) GetJSON200() *ApiHttpBody {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r StatisticsServiceExportStatisticsResponse) GetJSONDefault() *RpcStatus {
+func (r StatisticsServiceExportStatisticsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18272,7 +21711,7 @@ type StatisticsServiceGetIndicatorsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1GetIndicatorsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18281,7 +21720,7 @@ func (r StatisticsServiceGetIndicatorsResponse) GetJSON200() *V1GetIndicatorsRes
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r StatisticsServiceGetIndicatorsResponse) GetJSONDefault() *RpcStatus {
+func (r StatisticsServiceGetIndicatorsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18320,7 +21759,7 @@ type StatisticsServiceGetStatisticsSettingsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1StatisticsSettings
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18329,7 +21768,7 @@ func (r StatisticsServiceGetStatisticsSettingsResponse) GetJSON200() *V1Statisti
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r StatisticsServiceGetStatisticsSettingsResponse) GetJSONDefault() *RpcStatus {
+func (r StatisticsServiceGetStatisticsSettingsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18368,7 +21807,7 @@ type StatisticsServiceUpdateStatisticsSettingsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1StatisticsSettings
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18377,7 +21816,7 @@ func (r StatisticsServiceUpdateStatisticsSettingsResponse) GetJSON200() *V1Stati
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r StatisticsServiceUpdateStatisticsSettingsResponse) GetJSONDefault() *RpcStatus {
+func (r StatisticsServiceUpdateStatisticsSettingsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18557,6 +21996,294 @@ func (c *ClientWithResponses) MembershipServiceUpdateAssociationWithResponse(ctx
 		return nil, err
 	}
 	return ParseMembershipServiceUpdateAssociationResponse(rsp)
+}
+
+// ExpertServiceListExpertPoolsWithResponse Lists expert pools (https://google.aip.dev/132).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools (the `ExpertServiceListExpertPools` operationId).
+func (c *ClientWithResponses) ExpertServiceListExpertPoolsWithResponse(ctx context.Context, association string, params *ExpertServiceListExpertPoolsParams, reqEditors ...RequestEditorFn) (*ExpertServiceListExpertPoolsResponse, error) {
+	rsp, err := c.ExpertServiceListExpertPools(ctx, association, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceListExpertPoolsResponse(rsp)
+}
+
+// ExpertServiceCreateExpertPoolWithBodyWithResponse Makes an expert pool (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/associations/{association}/expertPools (the `ExpertServiceCreateExpertPool` operationId).
+func (c *ClientWithResponses) ExpertServiceCreateExpertPoolWithBodyWithResponse(ctx context.Context, association string, params *ExpertServiceCreateExpertPoolParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpertServiceCreateExpertPoolResponse, error) {
+	rsp, err := c.ExpertServiceCreateExpertPoolWithBody(ctx, association, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceCreateExpertPoolResponse(rsp)
+}
+
+// ExpertServiceCreateExpertPoolWithResponse Makes an expert pool (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/associations/{association}/expertPools (the `ExpertServiceCreateExpertPool` operationId).
+func (c *ClientWithResponses) ExpertServiceCreateExpertPoolWithResponse(ctx context.Context, association string, params *ExpertServiceCreateExpertPoolParams, body ExpertServiceCreateExpertPoolJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpertServiceCreateExpertPoolResponse, error) {
+	rsp, err := c.ExpertServiceCreateExpertPool(ctx, association, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceCreateExpertPoolResponse(rsp)
+}
+
+// ExpertServiceDeleteExpertPoolWithResponse Deletes an expert pool (https://google.aip.dev/135).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceDeleteExpertPool` operationId).
+func (c *ClientWithResponses) ExpertServiceDeleteExpertPoolWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceDeleteExpertPoolParams, reqEditors ...RequestEditorFn) (*ExpertServiceDeleteExpertPoolResponse, error) {
+	rsp, err := c.ExpertServiceDeleteExpertPool(ctx, association, expertPool, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceDeleteExpertPoolResponse(rsp)
+}
+
+// ExpertServiceGetExpertPoolWithResponse Returns an expert pool (https://google.aip.dev/131).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceGetExpertPool` operationId).
+func (c *ClientWithResponses) ExpertServiceGetExpertPoolWithResponse(ctx context.Context, association string, expertPool string, reqEditors ...RequestEditorFn) (*ExpertServiceGetExpertPoolResponse, error) {
+	rsp, err := c.ExpertServiceGetExpertPool(ctx, association, expertPool, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceGetExpertPoolResponse(rsp)
+}
+
+// ExpertServiceUpdateExpertPoolWithBodyWithResponse Changes an expert pool (https://google.aip.dev/134).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceUpdateExpertPool` operationId).
+func (c *ClientWithResponses) ExpertServiceUpdateExpertPoolWithBodyWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceUpdateExpertPoolParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpertServiceUpdateExpertPoolResponse, error) {
+	rsp, err := c.ExpertServiceUpdateExpertPoolWithBody(ctx, association, expertPool, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceUpdateExpertPoolResponse(rsp)
+}
+
+// ExpertServiceUpdateExpertPoolWithResponse Changes an expert pool (https://google.aip.dev/134).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceUpdateExpertPool` operationId).
+func (c *ClientWithResponses) ExpertServiceUpdateExpertPoolWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceUpdateExpertPoolParams, body ExpertServiceUpdateExpertPoolJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpertServiceUpdateExpertPoolResponse, error) {
+	rsp, err := c.ExpertServiceUpdateExpertPool(ctx, association, expertPool, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceUpdateExpertPoolResponse(rsp)
+}
+
+// ExpertServiceListEngagementsWithResponse Lists engagements (https://google.aip.dev/132).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/engagements (the `ExpertServiceListEngagements` operationId).
+func (c *ClientWithResponses) ExpertServiceListEngagementsWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceListEngagementsParams, reqEditors ...RequestEditorFn) (*ExpertServiceListEngagementsResponse, error) {
+	rsp, err := c.ExpertServiceListEngagements(ctx, association, expertPool, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceListEngagementsResponse(rsp)
+}
+
+// ExpertServiceCreateEngagementWithBodyWithResponse Makes an engagement (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/engagements (the `ExpertServiceCreateEngagement` operationId).
+func (c *ClientWithResponses) ExpertServiceCreateEngagementWithBodyWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateEngagementParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpertServiceCreateEngagementResponse, error) {
+	rsp, err := c.ExpertServiceCreateEngagementWithBody(ctx, association, expertPool, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceCreateEngagementResponse(rsp)
+}
+
+// ExpertServiceCreateEngagementWithResponse Makes an engagement (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/engagements (the `ExpertServiceCreateEngagement` operationId).
+func (c *ClientWithResponses) ExpertServiceCreateEngagementWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateEngagementParams, body ExpertServiceCreateEngagementJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpertServiceCreateEngagementResponse, error) {
+	rsp, err := c.ExpertServiceCreateEngagement(ctx, association, expertPool, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceCreateEngagementResponse(rsp)
+}
+
+// ExpertServiceDeleteEngagementWithResponse Deletes an engagement (https://google.aip.dev/135).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceDeleteEngagement` operationId).
+func (c *ClientWithResponses) ExpertServiceDeleteEngagementWithResponse(ctx context.Context, association string, expertPool string, engagement string, params *ExpertServiceDeleteEngagementParams, reqEditors ...RequestEditorFn) (*ExpertServiceDeleteEngagementResponse, error) {
+	rsp, err := c.ExpertServiceDeleteEngagement(ctx, association, expertPool, engagement, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceDeleteEngagementResponse(rsp)
+}
+
+// ExpertServiceGetEngagementWithResponse Returns an engagement (https://google.aip.dev/131).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceGetEngagement` operationId).
+func (c *ClientWithResponses) ExpertServiceGetEngagementWithResponse(ctx context.Context, association string, expertPool string, engagement string, reqEditors ...RequestEditorFn) (*ExpertServiceGetEngagementResponse, error) {
+	rsp, err := c.ExpertServiceGetEngagement(ctx, association, expertPool, engagement, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceGetEngagementResponse(rsp)
+}
+
+// ExpertServiceUpdateEngagementWithBodyWithResponse Changes an engagement (https://google.aip.dev/134).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceUpdateEngagement` operationId).
+func (c *ClientWithResponses) ExpertServiceUpdateEngagementWithBodyWithResponse(ctx context.Context, association string, expertPool string, engagement string, params *ExpertServiceUpdateEngagementParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpertServiceUpdateEngagementResponse, error) {
+	rsp, err := c.ExpertServiceUpdateEngagementWithBody(ctx, association, expertPool, engagement, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceUpdateEngagementResponse(rsp)
+}
+
+// ExpertServiceUpdateEngagementWithResponse Changes an engagement (https://google.aip.dev/134).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceUpdateEngagement` operationId).
+func (c *ClientWithResponses) ExpertServiceUpdateEngagementWithResponse(ctx context.Context, association string, expertPool string, engagement string, params *ExpertServiceUpdateEngagementParams, body ExpertServiceUpdateEngagementJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpertServiceUpdateEngagementResponse, error) {
+	rsp, err := c.ExpertServiceUpdateEngagement(ctx, association, expertPool, engagement, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceUpdateEngagementResponse(rsp)
+}
+
+// ExpertServiceListExpertPoolMembersWithResponse Lists members of an expert pool (https://google.aip.dev/132).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/members (the `ExpertServiceListExpertPoolMembers` operationId).
+func (c *ClientWithResponses) ExpertServiceListExpertPoolMembersWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceListExpertPoolMembersParams, reqEditors ...RequestEditorFn) (*ExpertServiceListExpertPoolMembersResponse, error) {
+	rsp, err := c.ExpertServiceListExpertPoolMembers(ctx, association, expertPool, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceListExpertPoolMembersResponse(rsp)
+}
+
+// ExpertServiceCreateExpertPoolMemberWithBodyWithResponse Makes a member of an expert pool (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/members (the `ExpertServiceCreateExpertPoolMember` operationId).
+func (c *ClientWithResponses) ExpertServiceCreateExpertPoolMemberWithBodyWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateExpertPoolMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpertServiceCreateExpertPoolMemberResponse, error) {
+	rsp, err := c.ExpertServiceCreateExpertPoolMemberWithBody(ctx, association, expertPool, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceCreateExpertPoolMemberResponse(rsp)
+}
+
+// ExpertServiceCreateExpertPoolMemberWithResponse Makes a member of an expert pool (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/members (the `ExpertServiceCreateExpertPoolMember` operationId).
+func (c *ClientWithResponses) ExpertServiceCreateExpertPoolMemberWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateExpertPoolMemberParams, body ExpertServiceCreateExpertPoolMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpertServiceCreateExpertPoolMemberResponse, error) {
+	rsp, err := c.ExpertServiceCreateExpertPoolMember(ctx, association, expertPool, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceCreateExpertPoolMemberResponse(rsp)
+}
+
+// ExpertServiceDeleteExpertPoolMemberWithResponse Deletes a member of an expert pool (https://google.aip.dev/135).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceDeleteExpertPoolMember` operationId).
+func (c *ClientWithResponses) ExpertServiceDeleteExpertPoolMemberWithResponse(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceDeleteExpertPoolMemberParams, reqEditors ...RequestEditorFn) (*ExpertServiceDeleteExpertPoolMemberResponse, error) {
+	rsp, err := c.ExpertServiceDeleteExpertPoolMember(ctx, association, expertPool, member, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceDeleteExpertPoolMemberResponse(rsp)
+}
+
+// ExpertServiceGetExpertPoolMemberWithResponse Returns a member of an expert pool (https://google.aip.dev/131).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceGetExpertPoolMember` operationId).
+func (c *ClientWithResponses) ExpertServiceGetExpertPoolMemberWithResponse(ctx context.Context, association string, expertPool string, member string, reqEditors ...RequestEditorFn) (*ExpertServiceGetExpertPoolMemberResponse, error) {
+	rsp, err := c.ExpertServiceGetExpertPoolMember(ctx, association, expertPool, member, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceGetExpertPoolMemberResponse(rsp)
+}
+
+// ExpertServiceUpdateExpertPoolMemberWithBodyWithResponse Changes a member of an expert pool (https://google.aip.dev/134).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceUpdateExpertPoolMember` operationId).
+func (c *ClientWithResponses) ExpertServiceUpdateExpertPoolMemberWithBodyWithResponse(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceUpdateExpertPoolMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpertServiceUpdateExpertPoolMemberResponse, error) {
+	rsp, err := c.ExpertServiceUpdateExpertPoolMemberWithBody(ctx, association, expertPool, member, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceUpdateExpertPoolMemberResponse(rsp)
+}
+
+// ExpertServiceUpdateExpertPoolMemberWithResponse Changes a member of an expert pool (https://google.aip.dev/134).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceUpdateExpertPoolMember` operationId).
+func (c *ClientWithResponses) ExpertServiceUpdateExpertPoolMemberWithResponse(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceUpdateExpertPoolMemberParams, body ExpertServiceUpdateExpertPoolMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpertServiceUpdateExpertPoolMemberResponse, error) {
+	rsp, err := c.ExpertServiceUpdateExpertPoolMember(ctx, association, expertPool, member, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceUpdateExpertPoolMemberResponse(rsp)
+}
+
+// ExpertServiceFindExpertsWithResponse Finds the active members of a pool who fit, ranked so that work is
+// shared: fewest engagements begun in the last twelve months first, then
+// by fit.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}:findExperts (the `ExpertServiceFindExperts` operationId).
+func (c *ClientWithResponses) ExpertServiceFindExpertsWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceFindExpertsParams, reqEditors ...RequestEditorFn) (*ExpertServiceFindExpertsResponse, error) {
+	rsp, err := c.ExpertServiceFindExperts(ctx, association, expertPool, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceFindExpertsResponse(rsp)
 }
 
 // MembershipServiceListMembershipsWithResponse Lists an association's memberships, or every association's with parent
@@ -20064,7 +23791,7 @@ func ParseReferenceServiceListAcademicTitlesResponse(rsp *http.Response) (*Refer
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20097,7 +23824,7 @@ func ParseReferenceServiceGetAcademicTitleResponse(rsp *http.Response) (*Referen
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20130,7 +23857,7 @@ func ParseReferenceServiceListAdministrativeUnitsResponse(rsp *http.Response) (*
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20163,7 +23890,7 @@ func ParseReferenceServiceGetAdministrativeUnitResponse(rsp *http.Response) (*Re
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20196,7 +23923,7 @@ func ParseMembershipServiceListAssociationsResponse(rsp *http.Response) (*Member
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20229,7 +23956,7 @@ func ParseMembershipServiceCreateAssociationResponse(rsp *http.Response) (*Membe
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20262,7 +23989,7 @@ func ParseMembershipServiceDeleteAssociationResponse(rsp *http.Response) (*Membe
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20295,7 +24022,7 @@ func ParseMembershipServiceGetAssociationResponse(rsp *http.Response) (*Membersh
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20328,7 +24055,535 @@ func ParseMembershipServiceUpdateAssociationResponse(rsp *http.Response) (*Membe
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceListExpertPoolsResponse parses an HTTP response from a ExpertServiceListExpertPoolsWithResponse call
+func ParseExpertServiceListExpertPoolsResponse(rsp *http.Response) (*ExpertServiceListExpertPoolsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceListExpertPoolsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ListExpertPoolsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceCreateExpertPoolResponse parses an HTTP response from a ExpertServiceCreateExpertPoolWithResponse call
+func ParseExpertServiceCreateExpertPoolResponse(rsp *http.Response) (*ExpertServiceCreateExpertPoolResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceCreateExpertPoolResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ExpertPool
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceDeleteExpertPoolResponse parses an HTTP response from a ExpertServiceDeleteExpertPoolWithResponse call
+func ParseExpertServiceDeleteExpertPoolResponse(rsp *http.Response) (*ExpertServiceDeleteExpertPoolResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceDeleteExpertPoolResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceGetExpertPoolResponse parses an HTTP response from a ExpertServiceGetExpertPoolWithResponse call
+func ParseExpertServiceGetExpertPoolResponse(rsp *http.Response) (*ExpertServiceGetExpertPoolResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceGetExpertPoolResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ExpertPool
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceUpdateExpertPoolResponse parses an HTTP response from a ExpertServiceUpdateExpertPoolWithResponse call
+func ParseExpertServiceUpdateExpertPoolResponse(rsp *http.Response) (*ExpertServiceUpdateExpertPoolResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceUpdateExpertPoolResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ExpertPool
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceListEngagementsResponse parses an HTTP response from a ExpertServiceListEngagementsWithResponse call
+func ParseExpertServiceListEngagementsResponse(rsp *http.Response) (*ExpertServiceListEngagementsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceListEngagementsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ListEngagementsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceCreateEngagementResponse parses an HTTP response from a ExpertServiceCreateEngagementWithResponse call
+func ParseExpertServiceCreateEngagementResponse(rsp *http.Response) (*ExpertServiceCreateEngagementResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceCreateEngagementResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Engagement
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceDeleteEngagementResponse parses an HTTP response from a ExpertServiceDeleteEngagementWithResponse call
+func ParseExpertServiceDeleteEngagementResponse(rsp *http.Response) (*ExpertServiceDeleteEngagementResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceDeleteEngagementResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceGetEngagementResponse parses an HTTP response from a ExpertServiceGetEngagementWithResponse call
+func ParseExpertServiceGetEngagementResponse(rsp *http.Response) (*ExpertServiceGetEngagementResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceGetEngagementResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Engagement
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceUpdateEngagementResponse parses an HTTP response from a ExpertServiceUpdateEngagementWithResponse call
+func ParseExpertServiceUpdateEngagementResponse(rsp *http.Response) (*ExpertServiceUpdateEngagementResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceUpdateEngagementResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Engagement
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceListExpertPoolMembersResponse parses an HTTP response from a ExpertServiceListExpertPoolMembersWithResponse call
+func ParseExpertServiceListExpertPoolMembersResponse(rsp *http.Response) (*ExpertServiceListExpertPoolMembersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceListExpertPoolMembersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ListExpertPoolMembersResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceCreateExpertPoolMemberResponse parses an HTTP response from a ExpertServiceCreateExpertPoolMemberWithResponse call
+func ParseExpertServiceCreateExpertPoolMemberResponse(rsp *http.Response) (*ExpertServiceCreateExpertPoolMemberResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceCreateExpertPoolMemberResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ExpertPoolMember
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceDeleteExpertPoolMemberResponse parses an HTTP response from a ExpertServiceDeleteExpertPoolMemberWithResponse call
+func ParseExpertServiceDeleteExpertPoolMemberResponse(rsp *http.Response) (*ExpertServiceDeleteExpertPoolMemberResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceDeleteExpertPoolMemberResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceGetExpertPoolMemberResponse parses an HTTP response from a ExpertServiceGetExpertPoolMemberWithResponse call
+func ParseExpertServiceGetExpertPoolMemberResponse(rsp *http.Response) (*ExpertServiceGetExpertPoolMemberResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceGetExpertPoolMemberResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ExpertPoolMember
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceUpdateExpertPoolMemberResponse parses an HTTP response from a ExpertServiceUpdateExpertPoolMemberWithResponse call
+func ParseExpertServiceUpdateExpertPoolMemberResponse(rsp *http.Response) (*ExpertServiceUpdateExpertPoolMemberResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceUpdateExpertPoolMemberResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ExpertPoolMember
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceFindExpertsResponse parses an HTTP response from a ExpertServiceFindExpertsWithResponse call
+func ParseExpertServiceFindExpertsResponse(rsp *http.Response) (*ExpertServiceFindExpertsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceFindExpertsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1FindExpertsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20361,7 +24616,7 @@ func ParseMembershipServiceListMembershipsResponse(rsp *http.Response) (*Members
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20394,7 +24649,7 @@ func ParseMembershipServiceGetMembershipResponse(rsp *http.Response) (*Membershi
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20427,7 +24682,7 @@ func ParseMembershipServiceUpdateMembershipResponse(rsp *http.Response) (*Member
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20460,7 +24715,7 @@ func ParseMembershipServiceApproveMembershipResponse(rsp *http.Response) (*Membe
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20493,7 +24748,7 @@ func ParseMembershipServiceReinstateMembershipResponse(rsp *http.Response) (*Mem
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20526,7 +24781,7 @@ func ParseMembershipServiceRejectMembershipResponse(rsp *http.Response) (*Member
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20559,7 +24814,7 @@ func ParseMembershipServiceSuspendMembershipResponse(rsp *http.Response) (*Membe
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20592,7 +24847,7 @@ func ParseMembershipServiceWithdrawMembershipResponse(rsp *http.Response) (*Memb
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20625,7 +24880,7 @@ func ParseMembershipServiceRegisterMemberResponse(rsp *http.Response) (*Membersh
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20658,7 +24913,7 @@ func ParseMembershipServiceUndeleteAssociationResponse(rsp *http.Response) (*Mem
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20691,7 +24946,7 @@ func ParseAuditServiceListAuditEventsResponse(rsp *http.Response) (*AuditService
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20724,7 +24979,7 @@ func ParseReferenceServiceListCountriesResponse(rsp *http.Response) (*ReferenceS
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20757,7 +25012,7 @@ func ParseReferenceServiceGetCountryResponse(rsp *http.Response) (*ReferenceServ
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20790,7 +25045,7 @@ func ParsePrivacyServiceListDataSubjectRequestsResponse(rsp *http.Response) (*Pr
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20823,7 +25078,7 @@ func ParsePrivacyServiceCreateDataSubjectRequestResponse(rsp *http.Response) (*P
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20856,7 +25111,7 @@ func ParsePrivacyServiceGetDataSubjectRequestResponse(rsp *http.Response) (*Priv
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20889,7 +25144,7 @@ func ParsePrivacyServiceTransitionDataSubjectRequestResponse(rsp *http.Response)
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20922,7 +25177,7 @@ func ParseReferenceServiceListEthnicGroupsResponse(rsp *http.Response) (*Referen
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20955,7 +25210,7 @@ func ParseReferenceServiceGetEthnicGroupResponse(rsp *http.Response) (*Reference
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20988,7 +25243,7 @@ func ParseReferenceServiceListFieldsResponse(rsp *http.Response) (*ReferenceServ
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21021,7 +25276,7 @@ func ParseReferenceServiceGetFieldResponse(rsp *http.Response) (*ReferenceServic
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21054,7 +25309,7 @@ func ParseTransferServiceGetImportReportResponse(rsp *http.Response) (*TransferS
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21087,7 +25342,7 @@ func ParseOrganizationServiceListOrganizationsResponse(rsp *http.Response) (*Org
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21120,7 +25375,7 @@ func ParseOrganizationServiceCreateOrganizationResponse(rsp *http.Response) (*Or
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21153,7 +25408,7 @@ func ParseOrganizationServiceDeleteOrganizationResponse(rsp *http.Response) (*Or
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21186,7 +25441,7 @@ func ParseOrganizationServiceGetOrganizationResponse(rsp *http.Response) (*Organ
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21219,7 +25474,7 @@ func ParseOrganizationServiceUpdateOrganizationResponse(rsp *http.Response) (*Or
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21252,7 +25507,7 @@ func ParseOrganizationServiceUndeleteOrganizationResponse(rsp *http.Response) (*
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21285,7 +25540,7 @@ func ParsePersonServiceListPeopleResponse(rsp *http.Response) (*PersonServiceLis
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21318,7 +25573,7 @@ func ParsePersonServiceCreatePersonResponse(rsp *http.Response) (*PersonServiceC
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21351,7 +25606,7 @@ func ParsePersonServiceDeletePersonResponse(rsp *http.Response) (*PersonServiceD
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21384,7 +25639,7 @@ func ParsePersonServiceGetPersonResponse(rsp *http.Response) (*PersonServiceGetP
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21417,7 +25672,7 @@ func ParsePersonServiceUpdatePersonResponse(rsp *http.Response) (*PersonServiceU
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21450,7 +25705,7 @@ func ParsePrivacyServiceListConsentsResponse(rsp *http.Response) (*PrivacyServic
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21483,7 +25738,7 @@ func ParsePrivacyServiceCreateConsentResponse(rsp *http.Response) (*PrivacyServi
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21516,7 +25771,7 @@ func ParsePrivacyServiceGetConsentResponse(rsp *http.Response) (*PrivacyServiceG
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21549,7 +25804,7 @@ func ParsePrivacyServiceWithdrawConsentResponse(rsp *http.Response) (*PrivacySer
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21582,7 +25837,7 @@ func ParsePersonServiceListHonorsResponse(rsp *http.Response) (*PersonServiceLis
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21615,7 +25870,7 @@ func ParsePersonServiceCreateHonorResponse(rsp *http.Response) (*PersonServiceCr
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21648,7 +25903,7 @@ func ParsePersonServiceDeleteHonorResponse(rsp *http.Response) (*PersonServiceDe
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21681,7 +25936,7 @@ func ParsePersonServiceGetHonorResponse(rsp *http.Response) (*PersonServiceGetHo
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21714,7 +25969,7 @@ func ParsePersonServiceUpdateHonorResponse(rsp *http.Response) (*PersonServiceUp
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21747,7 +26002,7 @@ func ParsePersonServiceListPositionsResponse(rsp *http.Response) (*PersonService
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21780,7 +26035,7 @@ func ParsePersonServiceCreatePositionResponse(rsp *http.Response) (*PersonServic
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21813,7 +26068,7 @@ func ParsePersonServiceDeletePositionResponse(rsp *http.Response) (*PersonServic
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21846,7 +26101,7 @@ func ParsePersonServiceGetPositionResponse(rsp *http.Response) (*PersonServiceGe
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21879,7 +26134,7 @@ func ParsePersonServiceUpdatePositionResponse(rsp *http.Response) (*PersonServic
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21912,7 +26167,7 @@ func ParsePersonServiceListQualificationsResponse(rsp *http.Response) (*PersonSe
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21945,7 +26200,7 @@ func ParsePersonServiceCreateQualificationResponse(rsp *http.Response) (*PersonS
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21978,7 +26233,7 @@ func ParsePersonServiceDeleteQualificationResponse(rsp *http.Response) (*PersonS
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22011,7 +26266,7 @@ func ParsePersonServiceGetQualificationResponse(rsp *http.Response) (*PersonServ
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22044,7 +26299,7 @@ func ParsePersonServiceUpdateQualificationResponse(rsp *http.Response) (*PersonS
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22077,7 +26332,7 @@ func ParsePersonServiceVerifyQualificationResponse(rsp *http.Response) (*PersonS
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22110,7 +26365,7 @@ func ParsePrivacyServiceListPersonRevisionsResponse(rsp *http.Response) (*Privac
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22143,7 +26398,7 @@ func ParsePrivacyServiceRestorePersonRevisionResponse(rsp *http.Response) (*Priv
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22176,7 +26431,7 @@ func ParsePersonServiceListWorksResponse(rsp *http.Response) (*PersonServiceList
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22209,7 +26464,7 @@ func ParsePersonServiceCreateWorkResponse(rsp *http.Response) (*PersonServiceCre
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22242,7 +26497,7 @@ func ParsePersonServiceDeleteWorkResponse(rsp *http.Response) (*PersonServiceDel
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22275,7 +26530,7 @@ func ParsePersonServiceGetWorkResponse(rsp *http.Response) (*PersonServiceGetWor
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22308,7 +26563,7 @@ func ParsePersonServiceUpdateWorkResponse(rsp *http.Response) (*PersonServiceUpd
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22341,7 +26596,7 @@ func ParsePrivacyServiceExportPersonDataResponse(rsp *http.Response) (*PrivacySe
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22374,7 +26629,7 @@ func ParsePrivacyServicePurgePersonResponse(rsp *http.Response) (*PrivacyService
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22407,7 +26662,7 @@ func ParsePersonServiceUndeletePersonResponse(rsp *http.Response) (*PersonServic
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22440,7 +26695,7 @@ func ParseTransferServiceExportPeopleResponse(rsp *http.Response) (*TransferServ
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22473,7 +26728,7 @@ func ParseTransferServiceImportPeopleResponse(rsp *http.Response) (*TransferServ
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22506,7 +26761,7 @@ func ParseTransferServiceGetImportTemplateResponse(rsp *http.Response) (*Transfe
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22539,7 +26794,7 @@ func ParsePersonServiceSearchPeopleResponse(rsp *http.Response) (*PersonServiceS
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22572,7 +26827,7 @@ func ParseReferenceServiceListQualificationLevelsResponse(rsp *http.Response) (*
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22605,7 +26860,7 @@ func ParseReferenceServiceGetQualificationLevelResponse(rsp *http.Response) (*Re
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22638,7 +26893,7 @@ func ParseStatisticsServiceComputeStatisticsResponse(rsp *http.Response) (*Stati
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22671,7 +26926,7 @@ func ParseStatisticsServiceExportStatisticsResponse(rsp *http.Response) (*Statis
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22704,7 +26959,7 @@ func ParseStatisticsServiceGetIndicatorsResponse(rsp *http.Response) (*Statistic
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22737,7 +26992,7 @@ func ParseStatisticsServiceGetStatisticsSettingsResponse(rsp *http.Response) (*S
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22770,7 +27025,7 @@ func ParseStatisticsServiceUpdateStatisticsSettingsResponse(rsp *http.Response) 
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

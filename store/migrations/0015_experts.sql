@@ -28,3 +28,57 @@ CREATE TABLE person_identifiers (
 	orcid              TEXT NOT NULL DEFAULT '',
 	civil_servant_code TEXT NOT NULL DEFAULT ''
 ) STRICT;
+
+-- The associations' pools of experts (issue 17).
+CREATE TABLE expert_pools (
+	pk             INTEGER PRIMARY KEY,
+	id             TEXT NOT NULL,
+	association_pk INTEGER NOT NULL REFERENCES associations(pk),
+	display_name   TEXT NOT NULL,
+	description    TEXT NOT NULL DEFAULT '',
+	fields         TEXT NOT NULL DEFAULT '',  -- field names, comma-separated
+	roles          TEXT NOT NULL DEFAULT '',  -- Person.ExpertRole numbers, comma-separated
+	create_time    INTEGER NOT NULL,
+	update_time    INTEGER NOT NULL,
+	revision       INTEGER NOT NULL DEFAULT 1,
+	UNIQUE (association_pk, id)
+) STRICT;
+
+CREATE TABLE expert_pool_members (
+	pk          INTEGER PRIMARY KEY,
+	id          TEXT NOT NULL,
+	pool_pk     INTEGER NOT NULL REFERENCES expert_pools(pk),
+	person_pk   INTEGER NOT NULL REFERENCES people(pk),
+	role        INTEGER NOT NULL DEFAULT 0,
+	status      INTEGER NOT NULL DEFAULT 1,
+	create_time INTEGER NOT NULL,
+	update_time INTEGER NOT NULL,
+	revision    INTEGER NOT NULL DEFAULT 1,
+	UNIQUE (pool_pk, id),
+	UNIQUE (pool_pk, person_pk)
+) STRICT;
+CREATE INDEX expert_pool_members_person ON expert_pool_members(person_pk);
+
+CREATE TABLE engagements (
+	pk                       INTEGER PRIMARY KEY,
+	id                       TEXT NOT NULL,
+	pool_pk                  INTEGER NOT NULL REFERENCES expert_pools(pk),
+	person_pk                INTEGER NOT NULL REFERENCES people(pk),
+	matter_title             TEXT NOT NULL,
+	requesting_agency        TEXT NOT NULL DEFAULT '',
+	matter_organization_pk   INTEGER REFERENCES organizations(pk),
+	decision_number          TEXT NOT NULL DEFAULT '',
+	role                     INTEGER NOT NULL,
+	start_date               INTEGER NOT NULL,  -- YYYYMMDD
+	end_date                 INTEGER NOT NULL DEFAULT 0,
+	declared_conflict        TEXT NOT NULL DEFAULT '',
+	conflict_override_reason TEXT NOT NULL DEFAULT '',
+	outcome                  TEXT NOT NULL DEFAULT '',
+	rating                   INTEGER NOT NULL DEFAULT 0,
+	create_time              INTEGER NOT NULL,
+	update_time              INTEGER NOT NULL,
+	revision                 INTEGER NOT NULL DEFAULT 1,
+	UNIQUE (pool_pk, id)
+) STRICT;
+-- The finder counts each person's engagements of the last twelve months.
+CREATE INDEX engagements_person_start ON engagements(person_pk, start_date);
