@@ -127,3 +127,11 @@ func (s *expertService) FindExperts(ctx context.Context, req *pb.FindExpertsRequ
 	}
 	return &pb.FindExpertsResponse{Experts: out}, nil
 }
+
+func (s *expertService) SummarizeEngagements(ctx context.Context, req *pb.SummarizeEngagementsRequest) (*pb.SummarizeEngagementsResponse, error) {
+	out, err := s.db.SummarizeEngagements(ctx, req.GetName(), req.GetStartYear(), req.GetEndYear())
+	if err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	return &pb.SummarizeEngagementsResponse{Counts: out}, nil
+}

@@ -223,6 +223,33 @@ func TestFindExpertsSharesTheWork(t *testing.T) {
 	if got, want := find(&pb.FindExpertsRequest{Field: "fields/vn2008-4"}), []string{f.binh, f.cuong, f.an}; !equalStrings(got, want) {
 		t.Errorf("after Cường's engagement: got %v, want %v", got, want)
 	}
+
+	// The yearly statistics count the four engagements, all critiques by
+	// experts of crop growing (401), by the year each began.
+	want := map[float64]float64{}
+	for _, d := range []time.Time{now.AddDate(0, -2, 0), now.AddDate(0, -6, 0), now.AddDate(-2, 0, 0), now} {
+		want[float64(d.Year())]++
+	}
+	code, body = f.e.rest("GET", "/v1/associations/lien-hiep:summarizeEngagements", nil)
+	counts, _ := body["counts"].([]any)
+	got := map[float64]float64{}
+	for _, c := range counts {
+		m := c.(map[string]any)
+		if m["field"] != "fields/vn2008-401" || m["role"] != "CRITIQUE" {
+			t.Errorf("a count of another field or role: %v", m)
+		}
+		got[m["year"].(float64)] += m["count"].(float64)
+	}
+	if code != http.StatusOK || len(got) != len(want) {
+		t.Fatalf("summarize: HTTP %d %v, want %v", code, body, want)
+	}
+	for y, n := range want {
+		if got[y] != n {
+			t.Errorf("%v: %v engagements, want %v", y, got[y], n)
+		}
+	}
+	code, body = f.e.rest("GET", "/v1/associations/lien-hiep:summarizeEngagements?startYear=2030&endYear=2020", nil)
+	wantREST(t, code, body, http.StatusBadRequest, "end_year")
 }
 
 func equalStrings(a, b []string) bool {

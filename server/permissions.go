@@ -135,6 +135,7 @@ var permissions = map[string]access{
 	"/trithuc.v1.ExpertService/UpdateEngagement":       may(onAssociation, RoleRegistrar, scopedRegistrar),
 	"/trithuc.v1.ExpertService/DeleteEngagement":       may(onAssociation, RoleRegistrar, scopedRegistrar),
 	"/trithuc.v1.ExpertService/FindExperts":            may(onAssociation, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
+	"/trithuc.v1.ExpertService/SummarizeEngagements":   may(onAssociation, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
 
 	"/trithuc.v1.AuditService/ListAuditEvents": may(unscoped),
 

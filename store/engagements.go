@@ -406,3 +406,47 @@ func (db *DB) FindExperts(ctx context.Context, poolName string, q ExpertQuery) (
 	})
 	return out, err
 }
+
+// SummarizeEngagements counts an association's engagements by the year
+// they began, the expert's primary field and the role; a year of 0 leaves
+// that end open.
+func (db *DB) SummarizeEngagements(ctx context.Context, name string, startYear, endYear int32) ([]*pb.EngagementCount, error) {
+	assocID, err := AssociationID(name, "name")
+	if err != nil {
+		return nil, err
+	}
+	if startYear != 0 && endYear != 0 && endYear < startYear {
+		return nil, errorf(Invalid, "end_year", "%d is before start_year %d", endYear, startYear)
+	}
+	var out []*pb.EngagementCount
+	err = db.read(ctx, func(tx *Tx) error {
+		if _, err := tx.association(ctx, assocID); err != nil {
+			return err
+		}
+		last := int64(endYear)
+		if last == 0 {
+			last = 9999
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT e.start_date / 10000 AS year,
+				COALESCE((SELECT pf.field FROM person_fields pf WHERE pf.person_pk = e.person_pk AND pf.is_primary = 1), '') AS field,
+				e.role, COUNT(*)
+			FROM engagements e JOIN expert_pools ep ON ep.pk = e.pool_pk JOIN associations a ON a.pk = ep.association_pk
+			WHERE a.id = ? AND e.start_date / 10000 BETWEEN ? AND ?
+			GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, assocID, startYear, last)
+		if err != nil {
+			return dbError(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c pb.EngagementCount
+			var role int32
+			if err := rows.Scan(&c.Year, &c.Field, &role, &c.Count); err != nil {
+				return dbError(err)
+			}
+			c.Role = pb.Person_ExpertRole(role)
+			out = append(out, &c)
+		}
+		return dbError(rows.Err())
+	})
+	return out, err
+}

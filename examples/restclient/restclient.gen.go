@@ -2112,6 +2112,27 @@ type V1Engagement struct {
 	UpdateTime *time.Time `json:"updateTime,omitempty"`
 }
 
+// V1EngagementCount How many engagements began in a year, of experts of a field, in a role.
+type V1EngagementCount struct {
+	// Count How many.
+	Count *int32 `json:"count,omitempty"`
+
+	// Field The expert's primary field, e.g. "fields/vn2008-401"; empty when the
+	// expert has none.
+	Field *string `json:"field,omitempty"`
+
+	// Role A kind of expert work.
+	//
+	//  - EXPERT_ROLE_UNSPECIFIED: Not a role.
+	//  - CONSULTING: Tư vấn.
+	//  - CRITIQUE: Phản biện.
+	//  - SOCIAL_ASSESSMENT: Giám định xã hội.
+	Role *PersonExpertRole `json:"role,omitempty"`
+
+	// Year The year the engagements began.
+	Year *int32 `json:"year,omitempty"`
+}
+
 // V1EthnicGroup One of Vietnam's 54 ethnic groups, by its General Statistics Office code
 // (Decision 1019/QĐ-TCTK of 2008).
 type V1EthnicGroup struct {
@@ -3353,6 +3374,13 @@ type V1StatisticsSettings struct {
 	UpdateTime *time.Time `json:"updateTime,omitempty"`
 }
 
+// V1SummarizeEngagementsResponse The response of SummarizeEngagements.
+type V1SummarizeEngagementsResponse struct {
+	// Counts One row per year, field and role that has engagements, by year, then
+	// field, then role.
+	Counts *[]V1EngagementCount `json:"counts,omitempty"`
+}
+
 // V1SuppressionReason Why a count is suppressed.
 //
 //   - SUPPRESSION_REASON_UNSPECIFIED: Not suppressed.
@@ -4025,6 +4053,15 @@ type MembershipServiceUpdateMembershipJSONBody struct {
 type MembershipServiceUpdateMembershipParams struct {
 	// ValidateOnly Check the request without changing anything.
 	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// ExpertServiceSummarizeEngagementsParams defines parameters for ExpertServiceSummarizeEngagements.
+type ExpertServiceSummarizeEngagementsParams struct {
+	// StartYear The first year counted; every year when 0.
+	StartYear *int32 `form:"startYear,omitempty" json:"startYear,omitempty"`
+
+	// EndYear The last year counted; every year when 0.
+	EndYear *int32 `form:"endYear,omitempty" json:"endYear,omitempty"`
 }
 
 // AuditServiceListAuditEventsParams defines parameters for AuditServiceListAuditEvents.
@@ -5743,6 +5780,12 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/associations/{association}/memberships:register (the `MembershipServiceRegisterMember` operationId).
 	MembershipServiceRegisterMember(ctx context.Context, association string, body MembershipServiceRegisterMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ExpertServiceSummarizeEngagements Counts an association's engagements by the year they began, the
+	// expert's primary field and the role, across its pools.
+	//
+	// Corresponds with GET /v1/associations/{association}:summarizeEngagements (the `ExpertServiceSummarizeEngagements` operationId).
+	ExpertServiceSummarizeEngagements(ctx context.Context, association string, params *ExpertServiceSummarizeEngagementsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// MembershipServiceUndeleteAssociationWithBody Restores a deleted association (https://google.aip.dev/164).
 	//
 	// Takes any type of body and a specified content type.
@@ -7196,6 +7239,22 @@ func (c *Client) MembershipServiceRegisterMemberWithBody(ctx context.Context, as
 // Corresponds with POST /v1/associations/{association}/memberships:register (the `MembershipServiceRegisterMember` operationId).
 func (c *Client) MembershipServiceRegisterMember(ctx context.Context, association string, body MembershipServiceRegisterMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewMembershipServiceRegisterMemberRequest(c.Server, association, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceSummarizeEngagements Counts an association's engagements by the year they began, the
+// expert's primary field and the role, across its pools.
+//
+// Corresponds with GET /v1/associations/{association}:summarizeEngagements (the `ExpertServiceSummarizeEngagements` operationId).
+func (c *Client) ExpertServiceSummarizeEngagements(ctx context.Context, association string, params *ExpertServiceSummarizeEngagementsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceSummarizeEngagementsRequest(c.Server, association, params)
 	if err != nil {
 		return nil, err
 	}
@@ -11363,6 +11422,79 @@ func NewMembershipServiceRegisterMemberRequestWithBody(server string, associatio
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewExpertServiceSummarizeEngagementsRequest constructs an http.Request for the ExpertServiceSummarizeEngagements method
+func NewExpertServiceSummarizeEngagementsRequest(server string, association string, params *ExpertServiceSummarizeEngagementsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s:summarizeEngagements", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.StartYear != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "startYear", *params.StartYear, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.EndYear != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "endYear", *params.EndYear, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -16389,6 +16521,14 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/associations/{association}/memberships:register (the `MembershipServiceRegisterMember` operationId).
 	MembershipServiceRegisterMemberWithResponse(ctx context.Context, association string, body MembershipServiceRegisterMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*MembershipServiceRegisterMemberResponse, error)
 
+	// ExpertServiceSummarizeEngagementsWithResponse Counts an association's engagements by the year they began, the
+	// expert's primary field and the role, across its pools.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/associations/{association}:summarizeEngagements (the `ExpertServiceSummarizeEngagements` operationId).
+	ExpertServiceSummarizeEngagementsWithResponse(ctx context.Context, association string, params *ExpertServiceSummarizeEngagementsParams, reqEditors ...RequestEditorFn) (*ExpertServiceSummarizeEngagementsResponse, error)
+
 	// MembershipServiceUndeleteAssociationWithBodyWithResponse Restores a deleted association (https://google.aip.dev/164).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -18723,6 +18863,54 @@ func (r MembershipServiceRegisterMemberResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r MembershipServiceRegisterMemberResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceSummarizeEngagementsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1SummarizeEngagementsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceSummarizeEngagementsResponse) GetJSON200() *V1SummarizeEngagementsResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceSummarizeEngagementsResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceSummarizeEngagementsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceSummarizeEngagementsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceSummarizeEngagementsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceSummarizeEngagementsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -22528,6 +22716,20 @@ func (c *ClientWithResponses) MembershipServiceRegisterMemberWithResponse(ctx co
 	return ParseMembershipServiceRegisterMemberResponse(rsp)
 }
 
+// ExpertServiceSummarizeEngagementsWithResponse Counts an association's engagements by the year they began, the
+// expert's primary field and the role, across its pools.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/associations/{association}:summarizeEngagements (the `ExpertServiceSummarizeEngagements` operationId).
+func (c *ClientWithResponses) ExpertServiceSummarizeEngagementsWithResponse(ctx context.Context, association string, params *ExpertServiceSummarizeEngagementsParams, reqEditors ...RequestEditorFn) (*ExpertServiceSummarizeEngagementsResponse, error) {
+	rsp, err := c.ExpertServiceSummarizeEngagements(ctx, association, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceSummarizeEngagementsResponse(rsp)
+}
+
 // MembershipServiceUndeleteAssociationWithBodyWithResponse Restores a deleted association (https://google.aip.dev/164).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -24874,6 +25076,39 @@ func ParseMembershipServiceRegisterMemberResponse(rsp *http.Response) (*Membersh
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest V1RegisterMemberResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceSummarizeEngagementsResponse parses an HTTP response from a ExpertServiceSummarizeEngagementsWithResponse call
+func ParseExpertServiceSummarizeEngagementsResponse(rsp *http.Response) (*ExpertServiceSummarizeEngagementsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceSummarizeEngagementsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1SummarizeEngagementsResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

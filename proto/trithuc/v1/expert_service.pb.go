@@ -1414,6 +1414,191 @@ func (x *FindExpertsResponse) GetExperts() []*ExpertCandidate {
 	return nil
 }
 
+// The request for SummarizeEngagements.
+type SummarizeEngagementsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The association, `associations/{association}`.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The first year counted; every year when 0.
+	StartYear int32 `protobuf:"varint,2,opt,name=start_year,json=startYear,proto3" json:"start_year,omitempty"`
+	// The last year counted; every year when 0.
+	EndYear       int32 `protobuf:"varint,3,opt,name=end_year,json=endYear,proto3" json:"end_year,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SummarizeEngagementsRequest) Reset() {
+	*x = SummarizeEngagementsRequest{}
+	mi := &file_trithuc_v1_expert_service_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SummarizeEngagementsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SummarizeEngagementsRequest) ProtoMessage() {}
+
+func (x *SummarizeEngagementsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_expert_service_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SummarizeEngagementsRequest.ProtoReflect.Descriptor instead.
+func (*SummarizeEngagementsRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_expert_service_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *SummarizeEngagementsRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *SummarizeEngagementsRequest) GetStartYear() int32 {
+	if x != nil {
+		return x.StartYear
+	}
+	return 0
+}
+
+func (x *SummarizeEngagementsRequest) GetEndYear() int32 {
+	if x != nil {
+		return x.EndYear
+	}
+	return 0
+}
+
+// The response of SummarizeEngagements.
+type SummarizeEngagementsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One row per year, field and role that has engagements, by year, then
+	// field, then role.
+	Counts        []*EngagementCount `protobuf:"bytes,1,rep,name=counts,proto3" json:"counts,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SummarizeEngagementsResponse) Reset() {
+	*x = SummarizeEngagementsResponse{}
+	mi := &file_trithuc_v1_expert_service_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SummarizeEngagementsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SummarizeEngagementsResponse) ProtoMessage() {}
+
+func (x *SummarizeEngagementsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_expert_service_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SummarizeEngagementsResponse.ProtoReflect.Descriptor instead.
+func (*SummarizeEngagementsResponse) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_expert_service_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *SummarizeEngagementsResponse) GetCounts() []*EngagementCount {
+	if x != nil {
+		return x.Counts
+	}
+	return nil
+}
+
+// How many engagements began in a year, of experts of a field, in a role.
+type EngagementCount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The year the engagements began.
+	Year int32 `protobuf:"varint,1,opt,name=year,proto3" json:"year,omitempty"`
+	// The expert's primary field, e.g. "fields/vn2008-401"; empty when the
+	// expert has none.
+	Field string `protobuf:"bytes,2,opt,name=field,proto3" json:"field,omitempty"`
+	// The role.
+	Role Person_ExpertRole `protobuf:"varint,3,opt,name=role,proto3,enum=trithuc.v1.Person_ExpertRole" json:"role,omitempty"`
+	// How many.
+	Count         int32 `protobuf:"varint,4,opt,name=count,proto3" json:"count,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EngagementCount) Reset() {
+	*x = EngagementCount{}
+	mi := &file_trithuc_v1_expert_service_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EngagementCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EngagementCount) ProtoMessage() {}
+
+func (x *EngagementCount) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_expert_service_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EngagementCount.ProtoReflect.Descriptor instead.
+func (*EngagementCount) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_expert_service_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *EngagementCount) GetYear() int32 {
+	if x != nil {
+		return x.Year
+	}
+	return 0
+}
+
+func (x *EngagementCount) GetField() string {
+	if x != nil {
+		return x.Field
+	}
+	return ""
+}
+
+func (x *EngagementCount) GetRole() Person_ExpertRole {
+	if x != nil {
+		return x.Role
+	}
+	return Person_EXPERT_ROLE_UNSPECIFIED
+}
+
+func (x *EngagementCount) GetCount() int32 {
+	if x != nil {
+		return x.Count
+	}
+	return 0
+}
+
 var File_trithuc_v1_expert_service_proto protoreflect.FileDescriptor
 
 const file_trithuc_v1_expert_service_proto_rawDesc = "" +
@@ -1551,7 +1736,24 @@ const file_trithuc_v1_expert_service_proto_rawDesc = "" +
 	"\vmax_results\x18\b \x01(\x05B\t\xbaH\x06\x1a\x04\x18d(\x00R\n" +
 	"maxResults\"L\n" +
 	"\x13FindExpertsResponse\x125\n" +
-	"\aexperts\x18\x01 \x03(\v2\x1b.trithuc.v1.ExpertCandidateR\aexperts2\xc2\x15\n" +
+	"\aexperts\x18\x01 \x03(\v2\x1b.trithuc.v1.ExpertCandidateR\aexperts\"\xbf\x02\n" +
+	"\x1bSummarizeEngagementsRequest\x12\xcd\x01\n" +
+	"\x04name\x18\x01 \x01(\tB\xb8\x01\xe0A\x02\xfaA\x1c\n" +
+	"\x1atrithuc.gov.vn/Association\xbaH\x92\x01\xba\x01\x8e\x01\n" +
+	"\x10name.association\x12Bmust be an association's resource name, associations/{association}\x1a6this.matches('^associations/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\x12)\n" +
+	"\n" +
+	"start_year\x18\x02 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\x98\x11(\x00R\tstartYear\x12%\n" +
+	"\bend_year\x18\x03 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\x98\x11(\x00R\aendYear\"S\n" +
+	"\x1cSummarizeEngagementsResponse\x123\n" +
+	"\x06counts\x18\x01 \x03(\v2\x1b.trithuc.v1.EngagementCountR\x06counts\"\x9f\x01\n" +
+	"\x0fEngagementCount\x12\x12\n" +
+	"\x04year\x18\x01 \x01(\x05R\x04year\x12/\n" +
+	"\x05field\x18\x02 \x01(\tB\x19\xfaA\x16\n" +
+	"\x14trithuc.gov.vn/FieldR\x05field\x121\n" +
+	"\x04role\x18\x03 \x01(\x0e2\x1d.trithuc.v1.Person.ExpertRoleR\x04role\x12\x14\n" +
+	"\x05count\x18\x04 \x01(\x05R\x05count2\xed\x16\n" +
 	"\rExpertService\x12\xb1\x01\n" +
 	"\x10CreateExpertPool\x12#.trithuc.v1.CreateExpertPoolRequest\x1a\x16.trithuc.v1.ExpertPool\"`\xdaA!parent,expert_pool,expert_pool_id\x82\xd3\xe4\x93\x026:\vexpert_pool\"'/v1/{parent=associations/*}/expertPools\x12\x81\x01\n" +
 	"\rGetExpertPool\x12 .trithuc.v1.GetExpertPoolRequest\x1a\x16.trithuc.v1.ExpertPool\"6\xdaA\x04name\x82\xd3\xe4\x93\x02)\x12'/v1/{name=associations/*/expertPools/*}\x12\x94\x01\n" +
@@ -1570,7 +1772,8 @@ const file_trithuc_v1_expert_service_proto_rawDesc = "" +
 	"\x10UpdateEngagement\x12#.trithuc.v1.UpdateEngagementRequest\x1a\x16.trithuc.v1.Engagement\"m\xdaA\x16engagement,update_mask\x82\xd3\xe4\x93\x02N:\n" +
 	"engagement2@/v1/{engagement.name=associations/*/expertPools/*/engagements/*}\x12\x95\x01\n" +
 	"\x10DeleteEngagement\x12#.trithuc.v1.DeleteEngagementRequest\x1a\x16.google.protobuf.Empty\"D\xdaA\x04name\x82\xd3\xe4\x93\x027*5/v1/{name=associations/*/expertPools/*/engagements/*}\x12\x92\x01\n" +
-	"\vFindExperts\x12\x1e.trithuc.v1.FindExpertsRequest\x1a\x1f.trithuc.v1.FindExpertsResponse\"B\xdaA\x04name\x82\xd3\xe4\x93\x025\x123/v1/{name=associations/*/expertPools/*}:findExpertsB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"\vFindExperts\x12\x1e.trithuc.v1.FindExpertsRequest\x1a\x1f.trithuc.v1.FindExpertsResponse\"B\xdaA\x04name\x82\xd3\xe4\x93\x025\x123/v1/{name=associations/*/expertPools/*}:findExperts\x12\xa8\x01\n" +
+	"\x14SummarizeEngagements\x12'.trithuc.v1.SummarizeEngagementsRequest\x1a(.trithuc.v1.SummarizeEngagementsResponse\"=\xdaA\x04name\x82\xd3\xe4\x93\x020\x12./v1/{name=associations/*}:summarizeEngagementsB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_expert_service_proto_rawDescOnce sync.Once
@@ -1584,7 +1787,7 @@ func file_trithuc_v1_expert_service_proto_rawDescGZIP() []byte {
 	return file_trithuc_v1_expert_service_proto_rawDescData
 }
 
-var file_trithuc_v1_expert_service_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_trithuc_v1_expert_service_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_trithuc_v1_expert_service_proto_goTypes = []any{
 	(*CreateExpertPoolRequest)(nil),       // 0: trithuc.v1.CreateExpertPoolRequest
 	(*GetExpertPoolRequest)(nil),          // 1: trithuc.v1.GetExpertPoolRequest
@@ -1606,68 +1809,75 @@ var file_trithuc_v1_expert_service_proto_goTypes = []any{
 	(*DeleteEngagementRequest)(nil),       // 17: trithuc.v1.DeleteEngagementRequest
 	(*FindExpertsRequest)(nil),            // 18: trithuc.v1.FindExpertsRequest
 	(*FindExpertsResponse)(nil),           // 19: trithuc.v1.FindExpertsResponse
-	(*ExpertPool)(nil),                    // 20: trithuc.v1.ExpertPool
-	(*fieldmaskpb.FieldMask)(nil),         // 21: google.protobuf.FieldMask
-	(*ExpertPoolMember)(nil),              // 22: trithuc.v1.ExpertPoolMember
-	(*Engagement)(nil),                    // 23: trithuc.v1.Engagement
-	(Person_Availability)(0),              // 24: trithuc.v1.Person.Availability
-	(Person_ExpertRole)(0),                // 25: trithuc.v1.Person.ExpertRole
-	(*ExpertCandidate)(nil),               // 26: trithuc.v1.ExpertCandidate
-	(*emptypb.Empty)(nil),                 // 27: google.protobuf.Empty
+	(*SummarizeEngagementsRequest)(nil),   // 20: trithuc.v1.SummarizeEngagementsRequest
+	(*SummarizeEngagementsResponse)(nil),  // 21: trithuc.v1.SummarizeEngagementsResponse
+	(*EngagementCount)(nil),               // 22: trithuc.v1.EngagementCount
+	(*ExpertPool)(nil),                    // 23: trithuc.v1.ExpertPool
+	(*fieldmaskpb.FieldMask)(nil),         // 24: google.protobuf.FieldMask
+	(*ExpertPoolMember)(nil),              // 25: trithuc.v1.ExpertPoolMember
+	(*Engagement)(nil),                    // 26: trithuc.v1.Engagement
+	(Person_Availability)(0),              // 27: trithuc.v1.Person.Availability
+	(Person_ExpertRole)(0),                // 28: trithuc.v1.Person.ExpertRole
+	(*ExpertCandidate)(nil),               // 29: trithuc.v1.ExpertCandidate
+	(*emptypb.Empty)(nil),                 // 30: google.protobuf.Empty
 }
 var file_trithuc_v1_expert_service_proto_depIdxs = []int32{
-	20, // 0: trithuc.v1.CreateExpertPoolRequest.expert_pool:type_name -> trithuc.v1.ExpertPool
-	20, // 1: trithuc.v1.ListExpertPoolsResponse.expert_pools:type_name -> trithuc.v1.ExpertPool
-	20, // 2: trithuc.v1.UpdateExpertPoolRequest.expert_pool:type_name -> trithuc.v1.ExpertPool
-	21, // 3: trithuc.v1.UpdateExpertPoolRequest.update_mask:type_name -> google.protobuf.FieldMask
-	22, // 4: trithuc.v1.CreateExpertPoolMemberRequest.expert_pool_member:type_name -> trithuc.v1.ExpertPoolMember
-	22, // 5: trithuc.v1.ListExpertPoolMembersResponse.expert_pool_members:type_name -> trithuc.v1.ExpertPoolMember
-	22, // 6: trithuc.v1.UpdateExpertPoolMemberRequest.expert_pool_member:type_name -> trithuc.v1.ExpertPoolMember
-	21, // 7: trithuc.v1.UpdateExpertPoolMemberRequest.update_mask:type_name -> google.protobuf.FieldMask
-	23, // 8: trithuc.v1.CreateEngagementRequest.engagement:type_name -> trithuc.v1.Engagement
-	23, // 9: trithuc.v1.ListEngagementsResponse.engagements:type_name -> trithuc.v1.Engagement
-	23, // 10: trithuc.v1.UpdateEngagementRequest.engagement:type_name -> trithuc.v1.Engagement
-	21, // 11: trithuc.v1.UpdateEngagementRequest.update_mask:type_name -> google.protobuf.FieldMask
-	24, // 12: trithuc.v1.FindExpertsRequest.availability:type_name -> trithuc.v1.Person.Availability
-	25, // 13: trithuc.v1.FindExpertsRequest.role:type_name -> trithuc.v1.Person.ExpertRole
-	26, // 14: trithuc.v1.FindExpertsResponse.experts:type_name -> trithuc.v1.ExpertCandidate
-	0,  // 15: trithuc.v1.ExpertService.CreateExpertPool:input_type -> trithuc.v1.CreateExpertPoolRequest
-	1,  // 16: trithuc.v1.ExpertService.GetExpertPool:input_type -> trithuc.v1.GetExpertPoolRequest
-	2,  // 17: trithuc.v1.ExpertService.ListExpertPools:input_type -> trithuc.v1.ListExpertPoolsRequest
-	4,  // 18: trithuc.v1.ExpertService.UpdateExpertPool:input_type -> trithuc.v1.UpdateExpertPoolRequest
-	5,  // 19: trithuc.v1.ExpertService.DeleteExpertPool:input_type -> trithuc.v1.DeleteExpertPoolRequest
-	6,  // 20: trithuc.v1.ExpertService.CreateExpertPoolMember:input_type -> trithuc.v1.CreateExpertPoolMemberRequest
-	7,  // 21: trithuc.v1.ExpertService.GetExpertPoolMember:input_type -> trithuc.v1.GetExpertPoolMemberRequest
-	8,  // 22: trithuc.v1.ExpertService.ListExpertPoolMembers:input_type -> trithuc.v1.ListExpertPoolMembersRequest
-	10, // 23: trithuc.v1.ExpertService.UpdateExpertPoolMember:input_type -> trithuc.v1.UpdateExpertPoolMemberRequest
-	11, // 24: trithuc.v1.ExpertService.DeleteExpertPoolMember:input_type -> trithuc.v1.DeleteExpertPoolMemberRequest
-	12, // 25: trithuc.v1.ExpertService.CreateEngagement:input_type -> trithuc.v1.CreateEngagementRequest
-	13, // 26: trithuc.v1.ExpertService.GetEngagement:input_type -> trithuc.v1.GetEngagementRequest
-	14, // 27: trithuc.v1.ExpertService.ListEngagements:input_type -> trithuc.v1.ListEngagementsRequest
-	16, // 28: trithuc.v1.ExpertService.UpdateEngagement:input_type -> trithuc.v1.UpdateEngagementRequest
-	17, // 29: trithuc.v1.ExpertService.DeleteEngagement:input_type -> trithuc.v1.DeleteEngagementRequest
-	18, // 30: trithuc.v1.ExpertService.FindExperts:input_type -> trithuc.v1.FindExpertsRequest
-	20, // 31: trithuc.v1.ExpertService.CreateExpertPool:output_type -> trithuc.v1.ExpertPool
-	20, // 32: trithuc.v1.ExpertService.GetExpertPool:output_type -> trithuc.v1.ExpertPool
-	3,  // 33: trithuc.v1.ExpertService.ListExpertPools:output_type -> trithuc.v1.ListExpertPoolsResponse
-	20, // 34: trithuc.v1.ExpertService.UpdateExpertPool:output_type -> trithuc.v1.ExpertPool
-	27, // 35: trithuc.v1.ExpertService.DeleteExpertPool:output_type -> google.protobuf.Empty
-	22, // 36: trithuc.v1.ExpertService.CreateExpertPoolMember:output_type -> trithuc.v1.ExpertPoolMember
-	22, // 37: trithuc.v1.ExpertService.GetExpertPoolMember:output_type -> trithuc.v1.ExpertPoolMember
-	9,  // 38: trithuc.v1.ExpertService.ListExpertPoolMembers:output_type -> trithuc.v1.ListExpertPoolMembersResponse
-	22, // 39: trithuc.v1.ExpertService.UpdateExpertPoolMember:output_type -> trithuc.v1.ExpertPoolMember
-	27, // 40: trithuc.v1.ExpertService.DeleteExpertPoolMember:output_type -> google.protobuf.Empty
-	23, // 41: trithuc.v1.ExpertService.CreateEngagement:output_type -> trithuc.v1.Engagement
-	23, // 42: trithuc.v1.ExpertService.GetEngagement:output_type -> trithuc.v1.Engagement
-	15, // 43: trithuc.v1.ExpertService.ListEngagements:output_type -> trithuc.v1.ListEngagementsResponse
-	23, // 44: trithuc.v1.ExpertService.UpdateEngagement:output_type -> trithuc.v1.Engagement
-	27, // 45: trithuc.v1.ExpertService.DeleteEngagement:output_type -> google.protobuf.Empty
-	19, // 46: trithuc.v1.ExpertService.FindExperts:output_type -> trithuc.v1.FindExpertsResponse
-	31, // [31:47] is the sub-list for method output_type
-	15, // [15:31] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	23, // 0: trithuc.v1.CreateExpertPoolRequest.expert_pool:type_name -> trithuc.v1.ExpertPool
+	23, // 1: trithuc.v1.ListExpertPoolsResponse.expert_pools:type_name -> trithuc.v1.ExpertPool
+	23, // 2: trithuc.v1.UpdateExpertPoolRequest.expert_pool:type_name -> trithuc.v1.ExpertPool
+	24, // 3: trithuc.v1.UpdateExpertPoolRequest.update_mask:type_name -> google.protobuf.FieldMask
+	25, // 4: trithuc.v1.CreateExpertPoolMemberRequest.expert_pool_member:type_name -> trithuc.v1.ExpertPoolMember
+	25, // 5: trithuc.v1.ListExpertPoolMembersResponse.expert_pool_members:type_name -> trithuc.v1.ExpertPoolMember
+	25, // 6: trithuc.v1.UpdateExpertPoolMemberRequest.expert_pool_member:type_name -> trithuc.v1.ExpertPoolMember
+	24, // 7: trithuc.v1.UpdateExpertPoolMemberRequest.update_mask:type_name -> google.protobuf.FieldMask
+	26, // 8: trithuc.v1.CreateEngagementRequest.engagement:type_name -> trithuc.v1.Engagement
+	26, // 9: trithuc.v1.ListEngagementsResponse.engagements:type_name -> trithuc.v1.Engagement
+	26, // 10: trithuc.v1.UpdateEngagementRequest.engagement:type_name -> trithuc.v1.Engagement
+	24, // 11: trithuc.v1.UpdateEngagementRequest.update_mask:type_name -> google.protobuf.FieldMask
+	27, // 12: trithuc.v1.FindExpertsRequest.availability:type_name -> trithuc.v1.Person.Availability
+	28, // 13: trithuc.v1.FindExpertsRequest.role:type_name -> trithuc.v1.Person.ExpertRole
+	29, // 14: trithuc.v1.FindExpertsResponse.experts:type_name -> trithuc.v1.ExpertCandidate
+	22, // 15: trithuc.v1.SummarizeEngagementsResponse.counts:type_name -> trithuc.v1.EngagementCount
+	28, // 16: trithuc.v1.EngagementCount.role:type_name -> trithuc.v1.Person.ExpertRole
+	0,  // 17: trithuc.v1.ExpertService.CreateExpertPool:input_type -> trithuc.v1.CreateExpertPoolRequest
+	1,  // 18: trithuc.v1.ExpertService.GetExpertPool:input_type -> trithuc.v1.GetExpertPoolRequest
+	2,  // 19: trithuc.v1.ExpertService.ListExpertPools:input_type -> trithuc.v1.ListExpertPoolsRequest
+	4,  // 20: trithuc.v1.ExpertService.UpdateExpertPool:input_type -> trithuc.v1.UpdateExpertPoolRequest
+	5,  // 21: trithuc.v1.ExpertService.DeleteExpertPool:input_type -> trithuc.v1.DeleteExpertPoolRequest
+	6,  // 22: trithuc.v1.ExpertService.CreateExpertPoolMember:input_type -> trithuc.v1.CreateExpertPoolMemberRequest
+	7,  // 23: trithuc.v1.ExpertService.GetExpertPoolMember:input_type -> trithuc.v1.GetExpertPoolMemberRequest
+	8,  // 24: trithuc.v1.ExpertService.ListExpertPoolMembers:input_type -> trithuc.v1.ListExpertPoolMembersRequest
+	10, // 25: trithuc.v1.ExpertService.UpdateExpertPoolMember:input_type -> trithuc.v1.UpdateExpertPoolMemberRequest
+	11, // 26: trithuc.v1.ExpertService.DeleteExpertPoolMember:input_type -> trithuc.v1.DeleteExpertPoolMemberRequest
+	12, // 27: trithuc.v1.ExpertService.CreateEngagement:input_type -> trithuc.v1.CreateEngagementRequest
+	13, // 28: trithuc.v1.ExpertService.GetEngagement:input_type -> trithuc.v1.GetEngagementRequest
+	14, // 29: trithuc.v1.ExpertService.ListEngagements:input_type -> trithuc.v1.ListEngagementsRequest
+	16, // 30: trithuc.v1.ExpertService.UpdateEngagement:input_type -> trithuc.v1.UpdateEngagementRequest
+	17, // 31: trithuc.v1.ExpertService.DeleteEngagement:input_type -> trithuc.v1.DeleteEngagementRequest
+	18, // 32: trithuc.v1.ExpertService.FindExperts:input_type -> trithuc.v1.FindExpertsRequest
+	20, // 33: trithuc.v1.ExpertService.SummarizeEngagements:input_type -> trithuc.v1.SummarizeEngagementsRequest
+	23, // 34: trithuc.v1.ExpertService.CreateExpertPool:output_type -> trithuc.v1.ExpertPool
+	23, // 35: trithuc.v1.ExpertService.GetExpertPool:output_type -> trithuc.v1.ExpertPool
+	3,  // 36: trithuc.v1.ExpertService.ListExpertPools:output_type -> trithuc.v1.ListExpertPoolsResponse
+	23, // 37: trithuc.v1.ExpertService.UpdateExpertPool:output_type -> trithuc.v1.ExpertPool
+	30, // 38: trithuc.v1.ExpertService.DeleteExpertPool:output_type -> google.protobuf.Empty
+	25, // 39: trithuc.v1.ExpertService.CreateExpertPoolMember:output_type -> trithuc.v1.ExpertPoolMember
+	25, // 40: trithuc.v1.ExpertService.GetExpertPoolMember:output_type -> trithuc.v1.ExpertPoolMember
+	9,  // 41: trithuc.v1.ExpertService.ListExpertPoolMembers:output_type -> trithuc.v1.ListExpertPoolMembersResponse
+	25, // 42: trithuc.v1.ExpertService.UpdateExpertPoolMember:output_type -> trithuc.v1.ExpertPoolMember
+	30, // 43: trithuc.v1.ExpertService.DeleteExpertPoolMember:output_type -> google.protobuf.Empty
+	26, // 44: trithuc.v1.ExpertService.CreateEngagement:output_type -> trithuc.v1.Engagement
+	26, // 45: trithuc.v1.ExpertService.GetEngagement:output_type -> trithuc.v1.Engagement
+	15, // 46: trithuc.v1.ExpertService.ListEngagements:output_type -> trithuc.v1.ListEngagementsResponse
+	26, // 47: trithuc.v1.ExpertService.UpdateEngagement:output_type -> trithuc.v1.Engagement
+	30, // 48: trithuc.v1.ExpertService.DeleteEngagement:output_type -> google.protobuf.Empty
+	19, // 49: trithuc.v1.ExpertService.FindExperts:output_type -> trithuc.v1.FindExpertsResponse
+	21, // 50: trithuc.v1.ExpertService.SummarizeEngagements:output_type -> trithuc.v1.SummarizeEngagementsResponse
+	34, // [34:51] is the sub-list for method output_type
+	17, // [17:34] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_expert_service_proto_init() }
@@ -1683,7 +1893,7 @@ func file_trithuc_v1_expert_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trithuc_v1_expert_service_proto_rawDesc), len(file_trithuc_v1_expert_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   20,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -36,6 +36,7 @@ const (
 	ExpertService_UpdateEngagement_FullMethodName       = "/trithuc.v1.ExpertService/UpdateEngagement"
 	ExpertService_DeleteEngagement_FullMethodName       = "/trithuc.v1.ExpertService/DeleteEngagement"
 	ExpertService_FindExperts_FullMethodName            = "/trithuc.v1.ExpertService/FindExperts"
+	ExpertService_SummarizeEngagements_FullMethodName   = "/trithuc.v1.ExpertService/SummarizeEngagements"
 )
 
 // ExpertServiceClient is the client API for ExpertService service.
@@ -79,6 +80,9 @@ type ExpertServiceClient interface {
 	// shared: fewest engagements begun in the last twelve months first, then
 	// by fit.
 	FindExperts(ctx context.Context, in *FindExpertsRequest, opts ...grpc.CallOption) (*FindExpertsResponse, error)
+	// Counts an association's engagements by the year they began, the
+	// expert's primary field and the role, across its pools.
+	SummarizeEngagements(ctx context.Context, in *SummarizeEngagementsRequest, opts ...grpc.CallOption) (*SummarizeEngagementsResponse, error)
 }
 
 type expertServiceClient struct {
@@ -249,6 +253,16 @@ func (c *expertServiceClient) FindExperts(ctx context.Context, in *FindExpertsRe
 	return out, nil
 }
 
+func (c *expertServiceClient) SummarizeEngagements(ctx context.Context, in *SummarizeEngagementsRequest, opts ...grpc.CallOption) (*SummarizeEngagementsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SummarizeEngagementsResponse)
+	err := c.cc.Invoke(ctx, ExpertService_SummarizeEngagements_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ExpertServiceServer is the server API for ExpertService service.
 // All implementations must embed UnimplementedExpertServiceServer
 // for forward compatibility.
@@ -290,6 +304,9 @@ type ExpertServiceServer interface {
 	// shared: fewest engagements begun in the last twelve months first, then
 	// by fit.
 	FindExperts(context.Context, *FindExpertsRequest) (*FindExpertsResponse, error)
+	// Counts an association's engagements by the year they began, the
+	// expert's primary field and the role, across its pools.
+	SummarizeEngagements(context.Context, *SummarizeEngagementsRequest) (*SummarizeEngagementsResponse, error)
 	mustEmbedUnimplementedExpertServiceServer()
 }
 
@@ -347,6 +364,9 @@ func (UnimplementedExpertServiceServer) DeleteEngagement(context.Context, *Delet
 }
 func (UnimplementedExpertServiceServer) FindExperts(context.Context, *FindExpertsRequest) (*FindExpertsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method FindExperts not implemented")
+}
+func (UnimplementedExpertServiceServer) SummarizeEngagements(context.Context, *SummarizeEngagementsRequest) (*SummarizeEngagementsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SummarizeEngagements not implemented")
 }
 func (UnimplementedExpertServiceServer) mustEmbedUnimplementedExpertServiceServer() {}
 func (UnimplementedExpertServiceServer) testEmbeddedByValue()                       {}
@@ -657,6 +677,24 @@ func _ExpertService_FindExperts_Handler(srv interface{}, ctx context.Context, de
 	return interceptor(ctx, in, info, handler)
 }
 
+func _ExpertService_SummarizeEngagements_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SummarizeEngagementsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ExpertServiceServer).SummarizeEngagements(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ExpertService_SummarizeEngagements_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ExpertServiceServer).SummarizeEngagements(ctx, req.(*SummarizeEngagementsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // ExpertService_ServiceDesc is the grpc.ServiceDesc for ExpertService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -727,6 +765,10 @@ var ExpertService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "FindExperts",
 			Handler:    _ExpertService_FindExperts_Handler,
+		},
+		{
+			MethodName: "SummarizeEngagements",
+			Handler:    _ExpertService_SummarizeEngagements_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
