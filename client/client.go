@@ -54,6 +54,7 @@ type Client struct {
 	Reference     pb.ReferenceServiceClient
 	Memberships   pb.MembershipServiceClient
 	Experts       pb.ExpertServiceClient
+	Honors        pb.HonorsServiceClient
 	Audit         pb.AuditServiceClient
 	Statistics    pb.StatisticsServiceClient
 	Privacy       pb.PrivacyServiceClient
@@ -95,6 +96,7 @@ func New(conn *grpc.ClientConn) *Client {
 		Reference:     pb.NewReferenceServiceClient(conn),
 		Memberships:   pb.NewMembershipServiceClient(conn),
 		Experts:       pb.NewExpertServiceClient(conn),
+		Honors:        pb.NewHonorsServiceClient(conn),
 		Audit:         pb.NewAuditServiceClient(conn),
 		Statistics:    pb.NewStatisticsServiceClient(conn),
 		Privacy:       pb.NewPrivacyServiceClient(conn),
@@ -129,6 +131,7 @@ var services = []protoreflect.ServiceDescriptor{
 	pb.File_trithuc_v1_reference_proto.Services().ByName("ReferenceService"),
 	pb.File_trithuc_v1_membership_service_proto.Services().ByName("MembershipService"),
 	pb.File_trithuc_v1_expert_service_proto.Services().ByName("ExpertService"),
+	pb.File_trithuc_v1_honors_service_proto.Services().ByName("HonorsService"),
 	pb.File_trithuc_v1_audit_service_proto.Services().ByName("AuditService"),
 	pb.File_trithuc_v1_statistics_proto.Services().ByName("StatisticsService"),
 	pb.File_trithuc_v1_privacy_service_proto.Services().ByName("PrivacyService"),

@@ -24,6 +24,8 @@ const (
 	ExpertPool    = "associations/{association}/expertPools/{expert_pool}"
 	PoolMember    = "associations/{association}/expertPools/{expert_pool}/members/{member}"
 	Engagement    = "associations/{association}/expertPools/{expert_pool}/engagements/{engagement}"
+	HonorCampaign = "honorCampaigns/{honor_campaign}"
+	Nomination    = "honorCampaigns/{honor_campaign}/nominations/{nomination}"
 	Field         = "fields/{field}"
 	AuditEvent    = "auditEvents/{event}"
 )

@@ -137,6 +137,18 @@ var permissions = map[string]access{
 	"/trithuc.v1.ExpertService/FindExperts":            may(onAssociation, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
 	"/trithuc.v1.ExpertService/SummarizeEngagements":   may(onAssociation, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
 
+	// Honours campaigns are the province's: the registrar without a scope
+	// runs them (a nomination names anyone), home affairs reads them.
+	"/trithuc.v1.HonorsService/CreateHonorCampaign": may(unscoped, RoleRegistrar),
+	"/trithuc.v1.HonorsService/GetHonorCampaign":    may(unscoped, RoleRegistrar, RoleHomeAffairs),
+	"/trithuc.v1.HonorsService/ListHonorCampaigns":  may(unscoped, RoleRegistrar, RoleHomeAffairs),
+	"/trithuc.v1.HonorsService/UpdateHonorCampaign": may(unscoped, RoleRegistrar),
+	"/trithuc.v1.HonorsService/CreateNomination":    may(unscoped, RoleRegistrar),
+	"/trithuc.v1.HonorsService/GetNomination":       may(unscoped, RoleRegistrar, RoleHomeAffairs),
+	"/trithuc.v1.HonorsService/ListNominations":     may(unscoped, RoleRegistrar, RoleHomeAffairs),
+	"/trithuc.v1.HonorsService/ReviewNomination":    may(unscoped, RoleRegistrar),
+	"/trithuc.v1.HonorsService/SelectNomination":    may(unscoped, RoleRegistrar),
+
 	"/trithuc.v1.AuditService/ListAuditEvents": may(unscoped),
 
 	// Figures for the Department of Home Affairs: aggregates only, with

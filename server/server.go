@@ -208,6 +208,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	pb.RegisterReferenceServiceServer(s.grpc, &referenceService{db: db})
 	pb.RegisterMembershipServiceServer(s.grpc, &membershipService{db: db})
 	pb.RegisterExpertServiceServer(s.grpc, &expertService{db: db})
+	pb.RegisterHonorsServiceServer(s.grpc, &honorsService{db: db})
 	pb.RegisterAuditServiceServer(s.grpc, &auditService{db: db, audit: s.audit})
 	pb.RegisterStatisticsServiceServer(s.grpc, &statisticsService{db: db})
 	transfers := &transferService{s: s, db: db, runs: map[string]*importRun{}}
@@ -287,6 +288,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		pb.RegisterReferenceServiceHandler,
 		pb.RegisterMembershipServiceHandler,
 		pb.RegisterExpertServiceHandler,
+		pb.RegisterHonorsServiceHandler,
 		pb.RegisterAuditServiceHandler,
 		pb.RegisterStatisticsServiceHandler,
 		pb.RegisterTransferServiceHandler,

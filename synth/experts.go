@@ -105,6 +105,9 @@ func LoadExperts(ctx context.Context, db *store.DB, seed uint64, now time.Time) 
 		}
 		q.PageToken = page.NextPageToken
 	}
+	if err := loadCampaign(ctx, db, now, members); err != nil {
+		return err
+	}
 	for pool, people := range members {
 		for i := range min(len(people), 12) {
 			start := now.AddDate(0, -r.IntN(24), -r.IntN(28))
@@ -132,4 +135,45 @@ func roleOf(p *pb.Person) pb.Person_ExpertRole {
 		return p.ExpertRoles[0]
 	}
 	return pb.Person_CONSULTING
+}
+
+// loadCampaign opens this year's campaign, nominates the first experts
+// of each pool, shortlists some and selects one within the quota.
+func loadCampaign(ctx context.Context, db *store.DB, now time.Time, members map[string][]string) error {
+	c, err := db.CreateHonorCampaign(ctx, &pb.HonorCampaign{DisplayName: fmt.Sprintf("Trí thức tiêu biểu tỉnh An Giang năm %d", now.Year()),
+		Year: int32(now.Year()), Kind: pb.Honor_PROVINCIAL_HONOR, Quota: 3, Issuer: "UBND tỉnh An Giang",
+		NominationDeadline: &date.Date{Year: int32(now.Year()), Month: 12, Day: 31}}, store.CreateOptions{ID: fmt.Sprintf("tieu-bieu-%d", now.Year())})
+	if isCode(err, store.AlreadyExists) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("campaign: %w", err)
+	}
+	i := 0
+	for _, ps := range demoPools {
+		for _, person := range members["associations/lien-hiep-hoi/expertPools/"+ps.id][:min(2, len(members["associations/lien-hiep-hoi/expertPools/"+ps.id]))] {
+			n, err := db.CreateNomination(ctx, c.Name, &pb.Nomination{Person: person, Nominator: "Liên hiệp các Hội KH&KT tỉnh",
+				Reason: "Nhiều đóng góp tư vấn, phản biện cho tỉnh"}, store.CreateOptions{})
+			if err != nil {
+				return fmt.Errorf("nomination: %w", err)
+			}
+			switch i % 3 {
+			case 0:
+				if _, err := db.ReviewNomination(ctx, n.Name, pb.Nomination_SHORTLISTED, "Đủ tiêu chuẩn", "", nil); err != nil {
+					return err
+				}
+				if i == 0 {
+					if _, err := db.SelectNomination(ctx, n.Name, fmt.Sprintf("%d/QĐ-UBND", 100+i), "", nil); err != nil {
+						return err
+					}
+				}
+			case 1:
+				if _, err := db.ReviewNomination(ctx, n.Name, pb.Nomination_SHORTLISTED, "Đủ tiêu chuẩn", "", nil); err != nil {
+					return err
+				}
+			}
+			i++
+		}
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package synth
 import (
 	"context"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -56,7 +57,13 @@ func TestLoadExperts(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Synthetic experts are few: about one in forty people is AVAILABLE.
+	noms, _, err := db.ListNominations(ctx, "honorCampaigns/tieu-bieu-"+itoa(time.Now().Year()), store.ListQuery{Filter: "state = SELECTED"})
+	if err != nil || len(noms) != 1 {
+		t.Errorf("the demo campaign's selection: %v %v", noms, err)
+	}
 	if members < 5 || engagements < 5 || works.TotalSize == 0 || len(found) == 0 {
 		t.Errorf("%d members, %d engagements, %d patents, %d found", members, engagements, works.TotalSize, len(found))
 	}
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -558,6 +558,33 @@ func (e V1MembershipState) Valid() bool {
 	}
 }
 
+// Defines values for V1NominationState.
+const (
+	V1NominationStateREJECTED         V1NominationState = "REJECTED"
+	V1NominationStateSELECTED         V1NominationState = "SELECTED"
+	V1NominationStateSHORTLISTED      V1NominationState = "SHORTLISTED"
+	V1NominationStateSTATEUNSPECIFIED V1NominationState = "STATE_UNSPECIFIED"
+	V1NominationStateSUBMITTED        V1NominationState = "SUBMITTED"
+)
+
+// Valid indicates whether the value is a known member of the V1NominationState enum.
+func (e V1NominationState) Valid() bool {
+	switch e {
+	case V1NominationStateREJECTED:
+		return true
+	case V1NominationStateSELECTED:
+		return true
+	case V1NominationStateSHORTLISTED:
+		return true
+	case V1NominationStateSTATEUNSPECIFIED:
+		return true
+	case V1NominationStateSUBMITTED:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for V1OrganizationKind.
 const (
 	V1OrganizationKindASSOCIATION       V1OrganizationKind = "ASSOCIATION"
@@ -1110,6 +1137,34 @@ type ConsentLegalBasis string
 //   - PUBLICATION: Publishing the person's name and expertise, e.g. in lists of experts.
 //   - STATISTICS: Counting the person in statistics.
 type ConsentPurpose string
+
+// HonorsServiceReviewNominationBody The request for ReviewNomination.
+type HonorsServiceReviewNominationBody struct {
+	// Decision Where a nomination is: SUBMITTED → SHORTLISTED or REJECTED;
+	// SHORTLISTED → SELECTED or REJECTED.
+	//
+	//  - STATE_UNSPECIFIED: Not a state.
+	//  - SUBMITTED: Nominated, not reviewed yet.
+	//  - SHORTLISTED: Found worthy by the review.
+	//  - REJECTED: Not chosen.
+	//  - SELECTED: Chosen: the honour is on the profile.
+	Decision V1NominationState `json:"decision"`
+
+	// Etag When set, must match the nomination's etag.
+	Etag *string `json:"etag,omitempty"`
+
+	// Note Why; required to reject.
+	Note *string `json:"note,omitempty"`
+}
+
+// HonorsServiceSelectNominationBody The request for SelectNomination.
+type HonorsServiceSelectNominationBody struct {
+	// DecisionNumber The number of the decision that confers the honour.
+	DecisionNumber string `json:"decisionNumber"`
+
+	// Etag When set, must match the nomination's etag.
+	Etag *string `json:"etag,omitempty"`
+}
 
 // MembershipServiceApproveMembershipBody The request for ApproveMembership.
 type MembershipServiceApproveMembershipBody struct {
@@ -2353,6 +2408,62 @@ type V1Honor struct {
 	Year *int32 `json:"year,omitempty"`
 }
 
+// V1HonorCampaign A yearly campaign to find and honour outstanding intellectuals: people
+// are nominated until the deadline, reviewed, and at most quota of them
+// selected; a selected nomination becomes an honour on the profile.
+type V1HonorCampaign struct {
+	// CreateTime When it was made.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// DisplayName The honour conferred, e.g. "Trí thức tiêu biểu tỉnh An Giang năm 2026".
+	DisplayName string `json:"displayName"`
+
+	// Etag A checksum of its state (AIP-154).
+	Etag *string `json:"etag,omitempty"`
+
+	// Issuer Who confers the honour, e.g. "UBND tỉnh An Giang".
+	Issuer *string `json:"issuer,omitempty"`
+
+	// Kind The kind of honour.
+	//
+	//  - KIND_UNSPECIFIED: Not recorded.
+	//  - PROVINCIAL_HONOR: The province's yearly honour of outstanding intellectuals.
+	//  - STATE_TITLE: A state honorary title, e.g. Nhà giáo Nhân dân, Thầy thuốc Ưu tú.
+	//  - AWARD: A prize or award, e.g. Giải thưởng Hồ Chí Minh.
+	//  - ORDER_OR_MEDAL: An order or medal (huân chương, huy chương).
+	//  - CERTIFICATE_OF_MERIT: A certificate of merit (bằng khen).
+	//  - OTHER_HONOR: Another kind.
+	Kind *V1HonorKind `json:"kind,omitempty"`
+
+	// Name The resource name, `honorCampaigns/{honor_campaign}`.
+	Name *string `json:"name,omitempty"`
+
+	// NominationDeadline * A full date, with non-zero year, month, and day values.
+	// * A month and day, with a zero year (for example, an anniversary).
+	// * A year on its own, with a zero month and a zero day.
+	// * A year and month, with a zero day (for example, a credit card expiration
+	//   date).
+	//
+	// Related types:
+	//
+	// * [google.type.TimeOfDay][google.type.TimeOfDay]
+	// * [google.type.DateTime][google.type.DateTime]
+	// * [google.protobuf.Timestamp][google.protobuf.Timestamp]
+	NominationDeadline TypeDate `json:"nominationDeadline"`
+
+	// Quota How many may be selected.
+	Quota int32 `json:"quota"`
+
+	// SelectedCount How many nominations are selected so far.
+	SelectedCount *int32 `json:"selectedCount,omitempty"`
+
+	// UpdateTime When it last changed.
+	UpdateTime *time.Time `json:"updateTime,omitempty"`
+
+	// Year The year.
+	Year int32 `json:"year"`
+}
+
 // V1HonorKind The kind of honour.
 //
 //   - KIND_UNSPECIFIED: Not recorded.
@@ -2543,6 +2654,15 @@ type V1ListFieldsResponse struct {
 	TotalSize *int32 `json:"totalSize,omitempty"`
 }
 
+// V1ListHonorCampaignsResponse The response of ListHonorCampaigns.
+type V1ListHonorCampaignsResponse struct {
+	// HonorCampaigns The page.
+	HonorCampaigns *[]V1HonorCampaign `json:"honorCampaigns,omitempty"`
+
+	// NextPageToken Pass this as page_token to get the next page; empty on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+}
+
 // V1ListHonorsResponse The response of ListHonors.
 type V1ListHonorsResponse struct {
 	// Honors The honours on this page.
@@ -2562,6 +2682,18 @@ type V1ListMembershipsResponse struct {
 
 	// NextPageToken Pass this as page_token to get the next page; empty on the last page.
 	NextPageToken *string `json:"nextPageToken,omitempty"`
+
+	// TotalSize How many matched when the listing began.
+	TotalSize *int32 `json:"totalSize,omitempty"`
+}
+
+// V1ListNominationsResponse The response of ListNominations.
+type V1ListNominationsResponse struct {
+	// NextPageToken Pass this as page_token to get the next page; empty on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+
+	// Nominations The page.
+	Nominations *[]V1Nomination `json:"nominations,omitempty"`
 
 	// TotalSize How many matched when the listing began.
 	TotalSize *int32 `json:"totalSize,omitempty"`
@@ -2735,6 +2867,78 @@ type V1Membership struct {
 //   - WITHDRAWN: Ended by the member or a registrar, or by a withdrawal of consent.
 //   - REJECTED: Not approved.
 type V1MembershipState string
+
+// V1Nomination A person nominated in a campaign.
+type V1Nomination struct {
+	// CreateTime When it was made.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// Decisions Every decision taken on it, oldest first.
+	Decisions *[]V1NominationDecision `json:"decisions,omitempty"`
+
+	// Etag A checksum of its state (AIP-154).
+	Etag *string `json:"etag,omitempty"`
+
+	// Honor Once SELECTED: the honour on the profile.
+	Honor *string `json:"honor,omitempty"`
+
+	// Name The resource name.
+	Name *string `json:"name,omitempty"`
+
+	// Nominator Who nominates, e.g. "Hội Y học tỉnh An Giang".
+	Nominator *string `json:"nominator,omitempty"`
+
+	// Person The person nominated, `people/{person}`.
+	Person string `json:"person"`
+
+	// Reason Why: the person's contributions.
+	Reason *string `json:"reason,omitempty"`
+
+	// State Where a nomination is: SUBMITTED → SHORTLISTED or REJECTED;
+	// SHORTLISTED → SELECTED or REJECTED.
+	//
+	//  - STATE_UNSPECIFIED: Not a state.
+	//  - SUBMITTED: Nominated, not reviewed yet.
+	//  - SHORTLISTED: Found worthy by the review.
+	//  - REJECTED: Not chosen.
+	//  - SELECTED: Chosen: the honour is on the profile.
+	State *V1NominationState `json:"state,omitempty"`
+
+	// UpdateTime When it last changed.
+	UpdateTime *time.Time `json:"updateTime,omitempty"`
+}
+
+// V1NominationDecision A decision on a nomination: who took it, when, to what state, and why.
+type V1NominationDecision struct {
+	// DecideTime When.
+	DecideTime *time.Time `json:"decideTime,omitempty"`
+
+	// Decider Who decided: the caller's principal.
+	Decider *string `json:"decider,omitempty"`
+
+	// Note The reviewer's note, or the decision number of a selection.
+	Note *string `json:"note,omitempty"`
+
+	// State Where a nomination is: SUBMITTED → SHORTLISTED or REJECTED;
+	// SHORTLISTED → SELECTED or REJECTED.
+	//
+	//  - STATE_UNSPECIFIED: Not a state.
+	//  - SUBMITTED: Nominated, not reviewed yet.
+	//  - SHORTLISTED: Found worthy by the review.
+	//  - REJECTED: Not chosen.
+	//  - SELECTED: Chosen: the honour is on the profile.
+	State *V1NominationState `json:"state,omitempty"`
+}
+
+// V1NominationState Where a nomination is: SUBMITTED → SHORTLISTED or REJECTED;
+// SHORTLISTED → SELECTED or REJECTED.
+//
+//   - STATE_UNSPECIFIED: Not a state.
+//   - SUBMITTED: Nominated, not reviewed yet.
+//   - SHORTLISTED: Found worthy by the review.
+//   - REJECTED: Not chosen.
+//   - SELECTED: Chosen: the honour is on the profile.
+type V1NominationState string
 
 // V1Organization A workplace: an agency, a public service unit, a university, an
 // institute, a hospital, a school, an enterprise, an association.
@@ -4150,6 +4354,111 @@ type ReferenceServiceListFieldsParams struct {
 	Level *int32 `form:"level,omitempty" json:"level,omitempty"`
 }
 
+// HonorsServiceListHonorCampaignsParams defines parameters for HonorsServiceListHonorCampaigns.
+type HonorsServiceListHonorCampaignsParams struct {
+	// PageSize The most to return: 50 when 0; more than 1000 counts as 1000.
+	PageSize *int32 `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+
+	// PageToken The next_page_token of a previous call with the same parameters.
+	PageToken *string `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+
+	// Filter A filter (https://google.aip.dev/160): year, kind.
+	Filter *string `form:"filter,omitempty" json:"filter,omitempty"`
+}
+
+// HonorsServiceCreateHonorCampaignParams defines parameters for HonorsServiceCreateHonorCampaign.
+type HonorsServiceCreateHonorCampaignParams struct {
+	// HonorCampaignId The id to give it, e.g. "2026"; the server chooses one when empty.
+	HonorCampaignId *string `form:"honorCampaignId,omitempty" json:"honorCampaignId,omitempty"`
+
+	// RequestId A unique id for this request (https://google.aip.dev/155).
+	RequestId *string `form:"requestId,omitempty" json:"requestId,omitempty"`
+
+	// ValidateOnly Check the request without making anything.
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// HonorsServiceUpdateHonorCampaignJSONBody defines parameters for HonorsServiceUpdateHonorCampaign.
+type HonorsServiceUpdateHonorCampaignJSONBody struct {
+	// CreateTime When it was made.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// DisplayName The honour conferred, e.g. "Trí thức tiêu biểu tỉnh An Giang năm 2026".
+	DisplayName string `json:"displayName"`
+
+	// Etag A checksum of its state (AIP-154).
+	Etag *string `json:"etag,omitempty"`
+
+	// Issuer Who confers the honour, e.g. "UBND tỉnh An Giang".
+	Issuer *string `json:"issuer,omitempty"`
+
+	// Kind The kind of honour.
+	//
+	//  - KIND_UNSPECIFIED: Not recorded.
+	//  - PROVINCIAL_HONOR: The province's yearly honour of outstanding intellectuals.
+	//  - STATE_TITLE: A state honorary title, e.g. Nhà giáo Nhân dân, Thầy thuốc Ưu tú.
+	//  - AWARD: A prize or award, e.g. Giải thưởng Hồ Chí Minh.
+	//  - ORDER_OR_MEDAL: An order or medal (huân chương, huy chương).
+	//  - CERTIFICATE_OF_MERIT: A certificate of merit (bằng khen).
+	//  - OTHER_HONOR: Another kind.
+	Kind *V1HonorKind `json:"kind,omitempty"`
+
+	// NominationDeadline * A full date, with non-zero year, month, and day values.
+	// * A month and day, with a zero year (for example, an anniversary).
+	// * A year on its own, with a zero month and a zero day.
+	// * A year and month, with a zero day (for example, a credit card expiration
+	//   date).
+	//
+	// Related types:
+	//
+	// * [google.type.TimeOfDay][google.type.TimeOfDay]
+	// * [google.type.DateTime][google.type.DateTime]
+	// * [google.protobuf.Timestamp][google.protobuf.Timestamp]
+	NominationDeadline TypeDate `json:"nominationDeadline"`
+
+	// Quota How many may be selected.
+	Quota int32 `json:"quota"`
+
+	// SelectedCount How many nominations are selected so far.
+	SelectedCount *int32 `json:"selectedCount,omitempty"`
+
+	// UpdateTime When it last changed.
+	UpdateTime *time.Time `json:"updateTime,omitempty"`
+
+	// Year The year.
+	Year int32 `json:"year"`
+}
+
+// HonorsServiceUpdateHonorCampaignParams defines parameters for HonorsServiceUpdateHonorCampaign.
+type HonorsServiceUpdateHonorCampaignParams struct {
+	// ValidateOnly Check the request without changing anything.
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// HonorsServiceListNominationsParams defines parameters for HonorsServiceListNominations.
+type HonorsServiceListNominationsParams struct {
+	// PageSize The most to return: 50 when 0; more than 1000 counts as 1000.
+	PageSize *int32 `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+
+	// PageToken The next_page_token of a previous call with the same parameters.
+	PageToken *string `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+
+	// Filter A filter (https://google.aip.dev/160): state, person.
+	Filter *string `form:"filter,omitempty" json:"filter,omitempty"`
+}
+
+// HonorsServiceCreateNominationParams defines parameters for HonorsServiceCreateNomination.
+type HonorsServiceCreateNominationParams struct {
+	// NominationId The id to give it; the server chooses one when empty.
+	NominationId *string `form:"nominationId,omitempty" json:"nominationId,omitempty"`
+
+	// RequestId A unique id for this request (https://google.aip.dev/155).
+	RequestId *string `form:"requestId,omitempty" json:"requestId,omitempty"`
+
+	// ValidateOnly Check the request without making anything.
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
 // OrganizationServiceListOrganizationsParams defines parameters for OrganizationServiceListOrganizations.
 type OrganizationServiceListOrganizationsParams struct {
 	// PageSize The most to return: 50 when 0; more than 1000 counts as 1000.
@@ -5228,6 +5537,21 @@ type PrivacyServiceCreateDataSubjectRequestJSONRequestBody = V1DataSubjectReques
 // PrivacyServiceTransitionDataSubjectRequestJSONRequestBody defines body for PrivacyServiceTransitionDataSubjectRequest for application/json ContentType.
 type PrivacyServiceTransitionDataSubjectRequestJSONRequestBody = PrivacyServiceTransitionDataSubjectRequestBody
 
+// HonorsServiceCreateHonorCampaignJSONRequestBody defines body for HonorsServiceCreateHonorCampaign for application/json ContentType.
+type HonorsServiceCreateHonorCampaignJSONRequestBody = V1HonorCampaign
+
+// HonorsServiceUpdateHonorCampaignJSONRequestBody defines body for HonorsServiceUpdateHonorCampaign for application/json ContentType.
+type HonorsServiceUpdateHonorCampaignJSONRequestBody HonorsServiceUpdateHonorCampaignJSONBody
+
+// HonorsServiceCreateNominationJSONRequestBody defines body for HonorsServiceCreateNomination for application/json ContentType.
+type HonorsServiceCreateNominationJSONRequestBody = V1Nomination
+
+// HonorsServiceReviewNominationJSONRequestBody defines body for HonorsServiceReviewNomination for application/json ContentType.
+type HonorsServiceReviewNominationJSONRequestBody = HonorsServiceReviewNominationBody
+
+// HonorsServiceSelectNominationJSONRequestBody defines body for HonorsServiceSelectNomination for application/json ContentType.
+type HonorsServiceSelectNominationJSONRequestBody = HonorsServiceSelectNominationBody
+
 // OrganizationServiceCreateOrganizationJSONRequestBody defines body for OrganizationServiceCreateOrganization for application/json ContentType.
 type OrganizationServiceCreateOrganizationJSONRequestBody = V1Organization
 
@@ -5875,6 +6199,102 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/fields/{field} (the `ReferenceServiceGetField` operationId).
 	ReferenceServiceGetField(ctx context.Context, field string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceListHonorCampaigns Lists campaigns, newest year first (https://google.aip.dev/132).
+	//
+	// Corresponds with GET /v1/honorCampaigns (the `HonorsServiceListHonorCampaigns` operationId).
+	HonorsServiceListHonorCampaigns(ctx context.Context, params *HonorsServiceListHonorCampaignsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceCreateHonorCampaignWithBody Opens a campaign (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/honorCampaigns (the `HonorsServiceCreateHonorCampaign` operationId).
+	HonorsServiceCreateHonorCampaignWithBody(ctx context.Context, params *HonorsServiceCreateHonorCampaignParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceCreateHonorCampaign Opens a campaign (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/honorCampaigns (the `HonorsServiceCreateHonorCampaign` operationId).
+	HonorsServiceCreateHonorCampaign(ctx context.Context, params *HonorsServiceCreateHonorCampaignParams, body HonorsServiceCreateHonorCampaignJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceGetHonorCampaign Returns a campaign (https://google.aip.dev/131).
+	//
+	// Corresponds with GET /v1/honorCampaigns/{honorCampaign} (the `HonorsServiceGetHonorCampaign` operationId).
+	HonorsServiceGetHonorCampaign(ctx context.Context, honorCampaign string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceUpdateHonorCampaignWithBody Changes a campaign (https://google.aip.dev/134); the quota cannot go
+	// below the number selected.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/honorCampaigns/{honorCampaign} (the `HonorsServiceUpdateHonorCampaign` operationId).
+	HonorsServiceUpdateHonorCampaignWithBody(ctx context.Context, honorCampaign string, params *HonorsServiceUpdateHonorCampaignParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceUpdateHonorCampaign Changes a campaign (https://google.aip.dev/134); the quota cannot go
+	// below the number selected.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/honorCampaigns/{honorCampaign} (the `HonorsServiceUpdateHonorCampaign` operationId).
+	HonorsServiceUpdateHonorCampaign(ctx context.Context, honorCampaign string, params *HonorsServiceUpdateHonorCampaignParams, body HonorsServiceUpdateHonorCampaignJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceListNominations Lists a campaign's nominations (https://google.aip.dev/132).
+	//
+	// Corresponds with GET /v1/honorCampaigns/{honorCampaign}/nominations (the `HonorsServiceListNominations` operationId).
+	HonorsServiceListNominations(ctx context.Context, honorCampaign string, params *HonorsServiceListNominationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceCreateNominationWithBody Nominates a person, until the deadline (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations (the `HonorsServiceCreateNomination` operationId).
+	HonorsServiceCreateNominationWithBody(ctx context.Context, honorCampaign string, params *HonorsServiceCreateNominationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceCreateNomination Nominates a person, until the deadline (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations (the `HonorsServiceCreateNomination` operationId).
+	HonorsServiceCreateNomination(ctx context.Context, honorCampaign string, params *HonorsServiceCreateNominationParams, body HonorsServiceCreateNominationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceGetNomination Returns a nomination (https://google.aip.dev/131).
+	//
+	// Corresponds with GET /v1/honorCampaigns/{honorCampaign}/nominations/{nomination} (the `HonorsServiceGetNomination` operationId).
+	HonorsServiceGetNomination(ctx context.Context, honorCampaign string, nomination string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceReviewNominationWithBody Records a review: a SUBMITTED nomination becomes SHORTLISTED or
+	// REJECTED, a SHORTLISTED one REJECTED.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:review (the `HonorsServiceReviewNomination` operationId).
+	HonorsServiceReviewNominationWithBody(ctx context.Context, honorCampaign string, nomination string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceReviewNomination Records a review: a SUBMITTED nomination becomes SHORTLISTED or
+	// REJECTED, a SHORTLISTED one REJECTED.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:review (the `HonorsServiceReviewNomination` operationId).
+	HonorsServiceReviewNomination(ctx context.Context, honorCampaign string, nomination string, body HonorsServiceReviewNominationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceSelectNominationWithBody Selects a SHORTLISTED nomination, within the campaign's quota: it
+	// becomes SELECTED and an honour on the person's profile.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:select (the `HonorsServiceSelectNomination` operationId).
+	HonorsServiceSelectNominationWithBody(ctx context.Context, honorCampaign string, nomination string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceSelectNomination Selects a SHORTLISTED nomination, within the campaign's quota: it
+	// becomes SELECTED and an honour on the person's profile.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:select (the `HonorsServiceSelectNomination` operationId).
+	HonorsServiceSelectNomination(ctx context.Context, honorCampaign string, nomination string, body HonorsServiceSelectNominationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// TransferServiceGetImportReport Returns the report of an ended import that found problems: a copy of
 	// its file as an XLSX workbook (a CSV file becomes the people sheet) with
@@ -7495,6 +7915,242 @@ func (c *Client) ReferenceServiceListFields(ctx context.Context, params *Referen
 // Corresponds with GET /v1/fields/{field} (the `ReferenceServiceGetField` operationId).
 func (c *Client) ReferenceServiceGetField(ctx context.Context, field string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReferenceServiceGetFieldRequest(c.Server, field)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceListHonorCampaigns Lists campaigns, newest year first (https://google.aip.dev/132).
+//
+// Corresponds with GET /v1/honorCampaigns (the `HonorsServiceListHonorCampaigns` operationId).
+func (c *Client) HonorsServiceListHonorCampaigns(ctx context.Context, params *HonorsServiceListHonorCampaignsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceListHonorCampaignsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceCreateHonorCampaignWithBody Opens a campaign (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/honorCampaigns (the `HonorsServiceCreateHonorCampaign` operationId).
+func (c *Client) HonorsServiceCreateHonorCampaignWithBody(ctx context.Context, params *HonorsServiceCreateHonorCampaignParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceCreateHonorCampaignRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceCreateHonorCampaign Opens a campaign (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/honorCampaigns (the `HonorsServiceCreateHonorCampaign` operationId).
+func (c *Client) HonorsServiceCreateHonorCampaign(ctx context.Context, params *HonorsServiceCreateHonorCampaignParams, body HonorsServiceCreateHonorCampaignJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceCreateHonorCampaignRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceGetHonorCampaign Returns a campaign (https://google.aip.dev/131).
+//
+// Corresponds with GET /v1/honorCampaigns/{honorCampaign} (the `HonorsServiceGetHonorCampaign` operationId).
+func (c *Client) HonorsServiceGetHonorCampaign(ctx context.Context, honorCampaign string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceGetHonorCampaignRequest(c.Server, honorCampaign)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceUpdateHonorCampaignWithBody Changes a campaign (https://google.aip.dev/134); the quota cannot go
+// below the number selected.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/honorCampaigns/{honorCampaign} (the `HonorsServiceUpdateHonorCampaign` operationId).
+func (c *Client) HonorsServiceUpdateHonorCampaignWithBody(ctx context.Context, honorCampaign string, params *HonorsServiceUpdateHonorCampaignParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceUpdateHonorCampaignRequestWithBody(c.Server, honorCampaign, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceUpdateHonorCampaign Changes a campaign (https://google.aip.dev/134); the quota cannot go
+// below the number selected.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/honorCampaigns/{honorCampaign} (the `HonorsServiceUpdateHonorCampaign` operationId).
+func (c *Client) HonorsServiceUpdateHonorCampaign(ctx context.Context, honorCampaign string, params *HonorsServiceUpdateHonorCampaignParams, body HonorsServiceUpdateHonorCampaignJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceUpdateHonorCampaignRequest(c.Server, honorCampaign, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceListNominations Lists a campaign's nominations (https://google.aip.dev/132).
+//
+// Corresponds with GET /v1/honorCampaigns/{honorCampaign}/nominations (the `HonorsServiceListNominations` operationId).
+func (c *Client) HonorsServiceListNominations(ctx context.Context, honorCampaign string, params *HonorsServiceListNominationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceListNominationsRequest(c.Server, honorCampaign, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceCreateNominationWithBody Nominates a person, until the deadline (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations (the `HonorsServiceCreateNomination` operationId).
+func (c *Client) HonorsServiceCreateNominationWithBody(ctx context.Context, honorCampaign string, params *HonorsServiceCreateNominationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceCreateNominationRequestWithBody(c.Server, honorCampaign, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceCreateNomination Nominates a person, until the deadline (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations (the `HonorsServiceCreateNomination` operationId).
+func (c *Client) HonorsServiceCreateNomination(ctx context.Context, honorCampaign string, params *HonorsServiceCreateNominationParams, body HonorsServiceCreateNominationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceCreateNominationRequest(c.Server, honorCampaign, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceGetNomination Returns a nomination (https://google.aip.dev/131).
+//
+// Corresponds with GET /v1/honorCampaigns/{honorCampaign}/nominations/{nomination} (the `HonorsServiceGetNomination` operationId).
+func (c *Client) HonorsServiceGetNomination(ctx context.Context, honorCampaign string, nomination string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceGetNominationRequest(c.Server, honorCampaign, nomination)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceReviewNominationWithBody Records a review: a SUBMITTED nomination becomes SHORTLISTED or
+// REJECTED, a SHORTLISTED one REJECTED.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:review (the `HonorsServiceReviewNomination` operationId).
+func (c *Client) HonorsServiceReviewNominationWithBody(ctx context.Context, honorCampaign string, nomination string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceReviewNominationRequestWithBody(c.Server, honorCampaign, nomination, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceReviewNomination Records a review: a SUBMITTED nomination becomes SHORTLISTED or
+// REJECTED, a SHORTLISTED one REJECTED.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:review (the `HonorsServiceReviewNomination` operationId).
+func (c *Client) HonorsServiceReviewNomination(ctx context.Context, honorCampaign string, nomination string, body HonorsServiceReviewNominationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceReviewNominationRequest(c.Server, honorCampaign, nomination, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceSelectNominationWithBody Selects a SHORTLISTED nomination, within the campaign's quota: it
+// becomes SELECTED and an honour on the person's profile.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:select (the `HonorsServiceSelectNomination` operationId).
+func (c *Client) HonorsServiceSelectNominationWithBody(ctx context.Context, honorCampaign string, nomination string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceSelectNominationRequestWithBody(c.Server, honorCampaign, nomination, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceSelectNomination Selects a SHORTLISTED nomination, within the campaign's quota: it
+// becomes SELECTED and an honour on the person's profile.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:select (the `HonorsServiceSelectNomination` operationId).
+func (c *Client) HonorsServiceSelectNomination(ctx context.Context, honorCampaign string, nomination string, body HonorsServiceSelectNominationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceSelectNominationRequest(c.Server, honorCampaign, nomination, body)
 	if err != nil {
 		return nil, err
 	}
@@ -12219,6 +12875,615 @@ func NewReferenceServiceGetFieldRequest(server string, field string) (*http.Requ
 	return req, nil
 }
 
+// NewHonorsServiceListHonorCampaignsRequest constructs an http.Request for the HonorsServiceListHonorCampaigns method
+func NewHonorsServiceListHonorCampaignsRequest(server string, params *HonorsServiceListHonorCampaignsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/honorCampaigns")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageToken", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Filter != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewHonorsServiceCreateHonorCampaignRequest calls the generic HonorsServiceCreateHonorCampaign builder with application/json body
+func NewHonorsServiceCreateHonorCampaignRequest(server string, params *HonorsServiceCreateHonorCampaignParams, body HonorsServiceCreateHonorCampaignJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewHonorsServiceCreateHonorCampaignRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewHonorsServiceCreateHonorCampaignRequestWithBody constructs an http.Request for the HonorsServiceCreateHonorCampaign method, with any body, and a specified content type
+func NewHonorsServiceCreateHonorCampaignRequestWithBody(server string, params *HonorsServiceCreateHonorCampaignParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/honorCampaigns")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.HonorCampaignId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "honorCampaignId", *params.HonorCampaignId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RequestId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "requestId", *params.RequestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewHonorsServiceGetHonorCampaignRequest constructs an http.Request for the HonorsServiceGetHonorCampaign method
+func NewHonorsServiceGetHonorCampaignRequest(server string, honorCampaign string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "honorCampaign", honorCampaign, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/honorCampaigns/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewHonorsServiceUpdateHonorCampaignRequest calls the generic HonorsServiceUpdateHonorCampaign builder with application/json body
+func NewHonorsServiceUpdateHonorCampaignRequest(server string, honorCampaign string, params *HonorsServiceUpdateHonorCampaignParams, body HonorsServiceUpdateHonorCampaignJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewHonorsServiceUpdateHonorCampaignRequestWithBody(server, honorCampaign, params, "application/json", bodyReader)
+}
+
+// NewHonorsServiceUpdateHonorCampaignRequestWithBody constructs an http.Request for the HonorsServiceUpdateHonorCampaign method, with any body, and a specified content type
+func NewHonorsServiceUpdateHonorCampaignRequestWithBody(server string, honorCampaign string, params *HonorsServiceUpdateHonorCampaignParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "honorCampaign", honorCampaign, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/honorCampaigns/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewHonorsServiceListNominationsRequest constructs an http.Request for the HonorsServiceListNominations method
+func NewHonorsServiceListNominationsRequest(server string, honorCampaign string, params *HonorsServiceListNominationsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "honorCampaign", honorCampaign, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/honorCampaigns/%s/nominations", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageToken", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Filter != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewHonorsServiceCreateNominationRequest calls the generic HonorsServiceCreateNomination builder with application/json body
+func NewHonorsServiceCreateNominationRequest(server string, honorCampaign string, params *HonorsServiceCreateNominationParams, body HonorsServiceCreateNominationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewHonorsServiceCreateNominationRequestWithBody(server, honorCampaign, params, "application/json", bodyReader)
+}
+
+// NewHonorsServiceCreateNominationRequestWithBody constructs an http.Request for the HonorsServiceCreateNomination method, with any body, and a specified content type
+func NewHonorsServiceCreateNominationRequestWithBody(server string, honorCampaign string, params *HonorsServiceCreateNominationParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "honorCampaign", honorCampaign, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/honorCampaigns/%s/nominations", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.NominationId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "nominationId", *params.NominationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RequestId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "requestId", *params.RequestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewHonorsServiceGetNominationRequest constructs an http.Request for the HonorsServiceGetNomination method
+func NewHonorsServiceGetNominationRequest(server string, honorCampaign string, nomination string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "honorCampaign", honorCampaign, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "nomination", nomination, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/honorCampaigns/%s/nominations/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewHonorsServiceReviewNominationRequest calls the generic HonorsServiceReviewNomination builder with application/json body
+func NewHonorsServiceReviewNominationRequest(server string, honorCampaign string, nomination string, body HonorsServiceReviewNominationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewHonorsServiceReviewNominationRequestWithBody(server, honorCampaign, nomination, "application/json", bodyReader)
+}
+
+// NewHonorsServiceReviewNominationRequestWithBody constructs an http.Request for the HonorsServiceReviewNomination method, with any body, and a specified content type
+func NewHonorsServiceReviewNominationRequestWithBody(server string, honorCampaign string, nomination string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "honorCampaign", honorCampaign, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "nomination", nomination, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/honorCampaigns/%s/nominations/%s:review", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewHonorsServiceSelectNominationRequest calls the generic HonorsServiceSelectNomination builder with application/json body
+func NewHonorsServiceSelectNominationRequest(server string, honorCampaign string, nomination string, body HonorsServiceSelectNominationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewHonorsServiceSelectNominationRequestWithBody(server, honorCampaign, nomination, "application/json", bodyReader)
+}
+
+// NewHonorsServiceSelectNominationRequestWithBody constructs an http.Request for the HonorsServiceSelectNomination method, with any body, and a specified content type
+func NewHonorsServiceSelectNominationRequestWithBody(server string, honorCampaign string, nomination string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "honorCampaign", honorCampaign, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "nomination", nomination, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/honorCampaigns/%s/nominations/%s:select", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewTransferServiceGetImportReportRequest constructs an http.Request for the TransferServiceGetImportReport method
 func NewTransferServiceGetImportReportRequest(server string, operation string) (*http.Request, error) {
 	var err error
@@ -16637,6 +17902,110 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/fields/{field} (the `ReferenceServiceGetField` operationId).
 	ReferenceServiceGetFieldWithResponse(ctx context.Context, field string, reqEditors ...RequestEditorFn) (*ReferenceServiceGetFieldResponse, error)
 
+	// HonorsServiceListHonorCampaignsWithResponse Lists campaigns, newest year first (https://google.aip.dev/132).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/honorCampaigns (the `HonorsServiceListHonorCampaigns` operationId).
+	HonorsServiceListHonorCampaignsWithResponse(ctx context.Context, params *HonorsServiceListHonorCampaignsParams, reqEditors ...RequestEditorFn) (*HonorsServiceListHonorCampaignsResponse, error)
+
+	// HonorsServiceCreateHonorCampaignWithBodyWithResponse Opens a campaign (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/honorCampaigns (the `HonorsServiceCreateHonorCampaign` operationId).
+	HonorsServiceCreateHonorCampaignWithBodyWithResponse(ctx context.Context, params *HonorsServiceCreateHonorCampaignParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*HonorsServiceCreateHonorCampaignResponse, error)
+
+	// HonorsServiceCreateHonorCampaignWithResponse Opens a campaign (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/honorCampaigns (the `HonorsServiceCreateHonorCampaign` operationId).
+	HonorsServiceCreateHonorCampaignWithResponse(ctx context.Context, params *HonorsServiceCreateHonorCampaignParams, body HonorsServiceCreateHonorCampaignJSONRequestBody, reqEditors ...RequestEditorFn) (*HonorsServiceCreateHonorCampaignResponse, error)
+
+	// HonorsServiceGetHonorCampaignWithResponse Returns a campaign (https://google.aip.dev/131).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/honorCampaigns/{honorCampaign} (the `HonorsServiceGetHonorCampaign` operationId).
+	HonorsServiceGetHonorCampaignWithResponse(ctx context.Context, honorCampaign string, reqEditors ...RequestEditorFn) (*HonorsServiceGetHonorCampaignResponse, error)
+
+	// HonorsServiceUpdateHonorCampaignWithBodyWithResponse Changes a campaign (https://google.aip.dev/134); the quota cannot go
+	// below the number selected.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/honorCampaigns/{honorCampaign} (the `HonorsServiceUpdateHonorCampaign` operationId).
+	HonorsServiceUpdateHonorCampaignWithBodyWithResponse(ctx context.Context, honorCampaign string, params *HonorsServiceUpdateHonorCampaignParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*HonorsServiceUpdateHonorCampaignResponse, error)
+
+	// HonorsServiceUpdateHonorCampaignWithResponse Changes a campaign (https://google.aip.dev/134); the quota cannot go
+	// below the number selected.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/honorCampaigns/{honorCampaign} (the `HonorsServiceUpdateHonorCampaign` operationId).
+	HonorsServiceUpdateHonorCampaignWithResponse(ctx context.Context, honorCampaign string, params *HonorsServiceUpdateHonorCampaignParams, body HonorsServiceUpdateHonorCampaignJSONRequestBody, reqEditors ...RequestEditorFn) (*HonorsServiceUpdateHonorCampaignResponse, error)
+
+	// HonorsServiceListNominationsWithResponse Lists a campaign's nominations (https://google.aip.dev/132).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/honorCampaigns/{honorCampaign}/nominations (the `HonorsServiceListNominations` operationId).
+	HonorsServiceListNominationsWithResponse(ctx context.Context, honorCampaign string, params *HonorsServiceListNominationsParams, reqEditors ...RequestEditorFn) (*HonorsServiceListNominationsResponse, error)
+
+	// HonorsServiceCreateNominationWithBodyWithResponse Nominates a person, until the deadline (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations (the `HonorsServiceCreateNomination` operationId).
+	HonorsServiceCreateNominationWithBodyWithResponse(ctx context.Context, honorCampaign string, params *HonorsServiceCreateNominationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*HonorsServiceCreateNominationResponse, error)
+
+	// HonorsServiceCreateNominationWithResponse Nominates a person, until the deadline (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations (the `HonorsServiceCreateNomination` operationId).
+	HonorsServiceCreateNominationWithResponse(ctx context.Context, honorCampaign string, params *HonorsServiceCreateNominationParams, body HonorsServiceCreateNominationJSONRequestBody, reqEditors ...RequestEditorFn) (*HonorsServiceCreateNominationResponse, error)
+
+	// HonorsServiceGetNominationWithResponse Returns a nomination (https://google.aip.dev/131).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/honorCampaigns/{honorCampaign}/nominations/{nomination} (the `HonorsServiceGetNomination` operationId).
+	HonorsServiceGetNominationWithResponse(ctx context.Context, honorCampaign string, nomination string, reqEditors ...RequestEditorFn) (*HonorsServiceGetNominationResponse, error)
+
+	// HonorsServiceReviewNominationWithBodyWithResponse Records a review: a SUBMITTED nomination becomes SHORTLISTED or
+	// REJECTED, a SHORTLISTED one REJECTED.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:review (the `HonorsServiceReviewNomination` operationId).
+	HonorsServiceReviewNominationWithBodyWithResponse(ctx context.Context, honorCampaign string, nomination string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*HonorsServiceReviewNominationResponse, error)
+
+	// HonorsServiceReviewNominationWithResponse Records a review: a SUBMITTED nomination becomes SHORTLISTED or
+	// REJECTED, a SHORTLISTED one REJECTED.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:review (the `HonorsServiceReviewNomination` operationId).
+	HonorsServiceReviewNominationWithResponse(ctx context.Context, honorCampaign string, nomination string, body HonorsServiceReviewNominationJSONRequestBody, reqEditors ...RequestEditorFn) (*HonorsServiceReviewNominationResponse, error)
+
+	// HonorsServiceSelectNominationWithBodyWithResponse Selects a SHORTLISTED nomination, within the campaign's quota: it
+	// becomes SELECTED and an honour on the person's profile.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:select (the `HonorsServiceSelectNomination` operationId).
+	HonorsServiceSelectNominationWithBodyWithResponse(ctx context.Context, honorCampaign string, nomination string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*HonorsServiceSelectNominationResponse, error)
+
+	// HonorsServiceSelectNominationWithResponse Selects a SHORTLISTED nomination, within the campaign's quota: it
+	// becomes SELECTED and an honour on the person's profile.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:select (the `HonorsServiceSelectNomination` operationId).
+	HonorsServiceSelectNominationWithResponse(ctx context.Context, honorCampaign string, nomination string, body HonorsServiceSelectNominationJSONRequestBody, reqEditors ...RequestEditorFn) (*HonorsServiceSelectNominationResponse, error)
+
 	// TransferServiceGetImportReportWithResponse Returns the report of an ended import that found problems: a copy of
 	// its file as an XLSX workbook (a CSV file becomes the people sheet) with
 	// a column "Lỗi" listing each row's problems and the bad cells filled
@@ -19487,6 +20856,438 @@ func (r ReferenceServiceGetFieldResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ReferenceServiceGetFieldResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type HonorsServiceListHonorCampaignsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ListHonorCampaignsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r HonorsServiceListHonorCampaignsResponse) GetJSON200() *V1ListHonorCampaignsResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r HonorsServiceListHonorCampaignsResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r HonorsServiceListHonorCampaignsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HonorsServiceListHonorCampaignsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HonorsServiceListHonorCampaignsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HonorsServiceListHonorCampaignsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type HonorsServiceCreateHonorCampaignResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1HonorCampaign
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r HonorsServiceCreateHonorCampaignResponse) GetJSON200() *V1HonorCampaign {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r HonorsServiceCreateHonorCampaignResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r HonorsServiceCreateHonorCampaignResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HonorsServiceCreateHonorCampaignResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HonorsServiceCreateHonorCampaignResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HonorsServiceCreateHonorCampaignResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type HonorsServiceGetHonorCampaignResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1HonorCampaign
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r HonorsServiceGetHonorCampaignResponse) GetJSON200() *V1HonorCampaign {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r HonorsServiceGetHonorCampaignResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r HonorsServiceGetHonorCampaignResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HonorsServiceGetHonorCampaignResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HonorsServiceGetHonorCampaignResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HonorsServiceGetHonorCampaignResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type HonorsServiceUpdateHonorCampaignResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1HonorCampaign
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r HonorsServiceUpdateHonorCampaignResponse) GetJSON200() *V1HonorCampaign {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r HonorsServiceUpdateHonorCampaignResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r HonorsServiceUpdateHonorCampaignResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HonorsServiceUpdateHonorCampaignResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HonorsServiceUpdateHonorCampaignResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HonorsServiceUpdateHonorCampaignResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type HonorsServiceListNominationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ListNominationsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r HonorsServiceListNominationsResponse) GetJSON200() *V1ListNominationsResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r HonorsServiceListNominationsResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r HonorsServiceListNominationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HonorsServiceListNominationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HonorsServiceListNominationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HonorsServiceListNominationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type HonorsServiceCreateNominationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Nomination
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r HonorsServiceCreateNominationResponse) GetJSON200() *V1Nomination {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r HonorsServiceCreateNominationResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r HonorsServiceCreateNominationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HonorsServiceCreateNominationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HonorsServiceCreateNominationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HonorsServiceCreateNominationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type HonorsServiceGetNominationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Nomination
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r HonorsServiceGetNominationResponse) GetJSON200() *V1Nomination {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r HonorsServiceGetNominationResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r HonorsServiceGetNominationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HonorsServiceGetNominationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HonorsServiceGetNominationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HonorsServiceGetNominationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type HonorsServiceReviewNominationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Nomination
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r HonorsServiceReviewNominationResponse) GetJSON200() *V1Nomination {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r HonorsServiceReviewNominationResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r HonorsServiceReviewNominationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HonorsServiceReviewNominationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HonorsServiceReviewNominationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HonorsServiceReviewNominationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type HonorsServiceSelectNominationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Nomination
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r HonorsServiceSelectNominationResponse) GetJSON200() *V1Nomination {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r HonorsServiceSelectNominationResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r HonorsServiceSelectNominationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HonorsServiceSelectNominationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HonorsServiceSelectNominationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HonorsServiceSelectNominationResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -22928,6 +24729,194 @@ func (c *ClientWithResponses) ReferenceServiceGetFieldWithResponse(ctx context.C
 	return ParseReferenceServiceGetFieldResponse(rsp)
 }
 
+// HonorsServiceListHonorCampaignsWithResponse Lists campaigns, newest year first (https://google.aip.dev/132).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/honorCampaigns (the `HonorsServiceListHonorCampaigns` operationId).
+func (c *ClientWithResponses) HonorsServiceListHonorCampaignsWithResponse(ctx context.Context, params *HonorsServiceListHonorCampaignsParams, reqEditors ...RequestEditorFn) (*HonorsServiceListHonorCampaignsResponse, error) {
+	rsp, err := c.HonorsServiceListHonorCampaigns(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceListHonorCampaignsResponse(rsp)
+}
+
+// HonorsServiceCreateHonorCampaignWithBodyWithResponse Opens a campaign (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/honorCampaigns (the `HonorsServiceCreateHonorCampaign` operationId).
+func (c *ClientWithResponses) HonorsServiceCreateHonorCampaignWithBodyWithResponse(ctx context.Context, params *HonorsServiceCreateHonorCampaignParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*HonorsServiceCreateHonorCampaignResponse, error) {
+	rsp, err := c.HonorsServiceCreateHonorCampaignWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceCreateHonorCampaignResponse(rsp)
+}
+
+// HonorsServiceCreateHonorCampaignWithResponse Opens a campaign (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/honorCampaigns (the `HonorsServiceCreateHonorCampaign` operationId).
+func (c *ClientWithResponses) HonorsServiceCreateHonorCampaignWithResponse(ctx context.Context, params *HonorsServiceCreateHonorCampaignParams, body HonorsServiceCreateHonorCampaignJSONRequestBody, reqEditors ...RequestEditorFn) (*HonorsServiceCreateHonorCampaignResponse, error) {
+	rsp, err := c.HonorsServiceCreateHonorCampaign(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceCreateHonorCampaignResponse(rsp)
+}
+
+// HonorsServiceGetHonorCampaignWithResponse Returns a campaign (https://google.aip.dev/131).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/honorCampaigns/{honorCampaign} (the `HonorsServiceGetHonorCampaign` operationId).
+func (c *ClientWithResponses) HonorsServiceGetHonorCampaignWithResponse(ctx context.Context, honorCampaign string, reqEditors ...RequestEditorFn) (*HonorsServiceGetHonorCampaignResponse, error) {
+	rsp, err := c.HonorsServiceGetHonorCampaign(ctx, honorCampaign, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceGetHonorCampaignResponse(rsp)
+}
+
+// HonorsServiceUpdateHonorCampaignWithBodyWithResponse Changes a campaign (https://google.aip.dev/134); the quota cannot go
+// below the number selected.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/honorCampaigns/{honorCampaign} (the `HonorsServiceUpdateHonorCampaign` operationId).
+func (c *ClientWithResponses) HonorsServiceUpdateHonorCampaignWithBodyWithResponse(ctx context.Context, honorCampaign string, params *HonorsServiceUpdateHonorCampaignParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*HonorsServiceUpdateHonorCampaignResponse, error) {
+	rsp, err := c.HonorsServiceUpdateHonorCampaignWithBody(ctx, honorCampaign, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceUpdateHonorCampaignResponse(rsp)
+}
+
+// HonorsServiceUpdateHonorCampaignWithResponse Changes a campaign (https://google.aip.dev/134); the quota cannot go
+// below the number selected.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/honorCampaigns/{honorCampaign} (the `HonorsServiceUpdateHonorCampaign` operationId).
+func (c *ClientWithResponses) HonorsServiceUpdateHonorCampaignWithResponse(ctx context.Context, honorCampaign string, params *HonorsServiceUpdateHonorCampaignParams, body HonorsServiceUpdateHonorCampaignJSONRequestBody, reqEditors ...RequestEditorFn) (*HonorsServiceUpdateHonorCampaignResponse, error) {
+	rsp, err := c.HonorsServiceUpdateHonorCampaign(ctx, honorCampaign, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceUpdateHonorCampaignResponse(rsp)
+}
+
+// HonorsServiceListNominationsWithResponse Lists a campaign's nominations (https://google.aip.dev/132).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/honorCampaigns/{honorCampaign}/nominations (the `HonorsServiceListNominations` operationId).
+func (c *ClientWithResponses) HonorsServiceListNominationsWithResponse(ctx context.Context, honorCampaign string, params *HonorsServiceListNominationsParams, reqEditors ...RequestEditorFn) (*HonorsServiceListNominationsResponse, error) {
+	rsp, err := c.HonorsServiceListNominations(ctx, honorCampaign, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceListNominationsResponse(rsp)
+}
+
+// HonorsServiceCreateNominationWithBodyWithResponse Nominates a person, until the deadline (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations (the `HonorsServiceCreateNomination` operationId).
+func (c *ClientWithResponses) HonorsServiceCreateNominationWithBodyWithResponse(ctx context.Context, honorCampaign string, params *HonorsServiceCreateNominationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*HonorsServiceCreateNominationResponse, error) {
+	rsp, err := c.HonorsServiceCreateNominationWithBody(ctx, honorCampaign, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceCreateNominationResponse(rsp)
+}
+
+// HonorsServiceCreateNominationWithResponse Nominates a person, until the deadline (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations (the `HonorsServiceCreateNomination` operationId).
+func (c *ClientWithResponses) HonorsServiceCreateNominationWithResponse(ctx context.Context, honorCampaign string, params *HonorsServiceCreateNominationParams, body HonorsServiceCreateNominationJSONRequestBody, reqEditors ...RequestEditorFn) (*HonorsServiceCreateNominationResponse, error) {
+	rsp, err := c.HonorsServiceCreateNomination(ctx, honorCampaign, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceCreateNominationResponse(rsp)
+}
+
+// HonorsServiceGetNominationWithResponse Returns a nomination (https://google.aip.dev/131).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/honorCampaigns/{honorCampaign}/nominations/{nomination} (the `HonorsServiceGetNomination` operationId).
+func (c *ClientWithResponses) HonorsServiceGetNominationWithResponse(ctx context.Context, honorCampaign string, nomination string, reqEditors ...RequestEditorFn) (*HonorsServiceGetNominationResponse, error) {
+	rsp, err := c.HonorsServiceGetNomination(ctx, honorCampaign, nomination, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceGetNominationResponse(rsp)
+}
+
+// HonorsServiceReviewNominationWithBodyWithResponse Records a review: a SUBMITTED nomination becomes SHORTLISTED or
+// REJECTED, a SHORTLISTED one REJECTED.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:review (the `HonorsServiceReviewNomination` operationId).
+func (c *ClientWithResponses) HonorsServiceReviewNominationWithBodyWithResponse(ctx context.Context, honorCampaign string, nomination string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*HonorsServiceReviewNominationResponse, error) {
+	rsp, err := c.HonorsServiceReviewNominationWithBody(ctx, honorCampaign, nomination, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceReviewNominationResponse(rsp)
+}
+
+// HonorsServiceReviewNominationWithResponse Records a review: a SUBMITTED nomination becomes SHORTLISTED or
+// REJECTED, a SHORTLISTED one REJECTED.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:review (the `HonorsServiceReviewNomination` operationId).
+func (c *ClientWithResponses) HonorsServiceReviewNominationWithResponse(ctx context.Context, honorCampaign string, nomination string, body HonorsServiceReviewNominationJSONRequestBody, reqEditors ...RequestEditorFn) (*HonorsServiceReviewNominationResponse, error) {
+	rsp, err := c.HonorsServiceReviewNomination(ctx, honorCampaign, nomination, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceReviewNominationResponse(rsp)
+}
+
+// HonorsServiceSelectNominationWithBodyWithResponse Selects a SHORTLISTED nomination, within the campaign's quota: it
+// becomes SELECTED and an honour on the person's profile.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:select (the `HonorsServiceSelectNomination` operationId).
+func (c *ClientWithResponses) HonorsServiceSelectNominationWithBodyWithResponse(ctx context.Context, honorCampaign string, nomination string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*HonorsServiceSelectNominationResponse, error) {
+	rsp, err := c.HonorsServiceSelectNominationWithBody(ctx, honorCampaign, nomination, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceSelectNominationResponse(rsp)
+}
+
+// HonorsServiceSelectNominationWithResponse Selects a SHORTLISTED nomination, within the campaign's quota: it
+// becomes SELECTED and an honour on the person's profile.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:select (the `HonorsServiceSelectNomination` operationId).
+func (c *ClientWithResponses) HonorsServiceSelectNominationWithResponse(ctx context.Context, honorCampaign string, nomination string, body HonorsServiceSelectNominationJSONRequestBody, reqEditors ...RequestEditorFn) (*HonorsServiceSelectNominationResponse, error) {
+	rsp, err := c.HonorsServiceSelectNomination(ctx, honorCampaign, nomination, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceSelectNominationResponse(rsp)
+}
+
 // TransferServiceGetImportReportWithResponse Returns the report of an ended import that found problems: a copy of
 // its file as an XLSX workbook (a CSV file becomes the people sheet) with
 // a column "Lỗi" listing each row's problems and the bad cells filled
@@ -25505,6 +27494,303 @@ func ParseReferenceServiceGetFieldResponse(rsp *http.Response) (*ReferenceServic
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest V1Field
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseHonorsServiceListHonorCampaignsResponse parses an HTTP response from a HonorsServiceListHonorCampaignsWithResponse call
+func ParseHonorsServiceListHonorCampaignsResponse(rsp *http.Response) (*HonorsServiceListHonorCampaignsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HonorsServiceListHonorCampaignsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ListHonorCampaignsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseHonorsServiceCreateHonorCampaignResponse parses an HTTP response from a HonorsServiceCreateHonorCampaignWithResponse call
+func ParseHonorsServiceCreateHonorCampaignResponse(rsp *http.Response) (*HonorsServiceCreateHonorCampaignResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HonorsServiceCreateHonorCampaignResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1HonorCampaign
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseHonorsServiceGetHonorCampaignResponse parses an HTTP response from a HonorsServiceGetHonorCampaignWithResponse call
+func ParseHonorsServiceGetHonorCampaignResponse(rsp *http.Response) (*HonorsServiceGetHonorCampaignResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HonorsServiceGetHonorCampaignResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1HonorCampaign
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseHonorsServiceUpdateHonorCampaignResponse parses an HTTP response from a HonorsServiceUpdateHonorCampaignWithResponse call
+func ParseHonorsServiceUpdateHonorCampaignResponse(rsp *http.Response) (*HonorsServiceUpdateHonorCampaignResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HonorsServiceUpdateHonorCampaignResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1HonorCampaign
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseHonorsServiceListNominationsResponse parses an HTTP response from a HonorsServiceListNominationsWithResponse call
+func ParseHonorsServiceListNominationsResponse(rsp *http.Response) (*HonorsServiceListNominationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HonorsServiceListNominationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ListNominationsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseHonorsServiceCreateNominationResponse parses an HTTP response from a HonorsServiceCreateNominationWithResponse call
+func ParseHonorsServiceCreateNominationResponse(rsp *http.Response) (*HonorsServiceCreateNominationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HonorsServiceCreateNominationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Nomination
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseHonorsServiceGetNominationResponse parses an HTTP response from a HonorsServiceGetNominationWithResponse call
+func ParseHonorsServiceGetNominationResponse(rsp *http.Response) (*HonorsServiceGetNominationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HonorsServiceGetNominationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Nomination
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseHonorsServiceReviewNominationResponse parses an HTTP response from a HonorsServiceReviewNominationWithResponse call
+func ParseHonorsServiceReviewNominationResponse(rsp *http.Response) (*HonorsServiceReviewNominationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HonorsServiceReviewNominationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Nomination
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseHonorsServiceSelectNominationResponse parses an HTTP response from a HonorsServiceSelectNominationWithResponse call
+func ParseHonorsServiceSelectNominationResponse(rsp *http.Response) (*HonorsServiceSelectNominationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HonorsServiceSelectNominationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Nomination
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

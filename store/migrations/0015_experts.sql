@@ -82,3 +82,46 @@ CREATE TABLE engagements (
 ) STRICT;
 -- The finder counts each person's engagements of the last twelve months.
 CREATE INDEX engagements_person_start ON engagements(person_pk, start_date);
+
+-- The yearly campaigns that honour outstanding intellectuals (issue 17).
+CREATE TABLE honor_campaigns (
+	pk                  INTEGER PRIMARY KEY,
+	id                  TEXT NOT NULL UNIQUE,
+	display_name        TEXT NOT NULL,
+	year                INTEGER NOT NULL,
+	kind                INTEGER NOT NULL DEFAULT 0,
+	quota               INTEGER NOT NULL,
+	nomination_deadline INTEGER NOT NULL,  -- YYYYMMDD
+	issuer              TEXT NOT NULL DEFAULT '',
+	create_time         INTEGER NOT NULL,
+	update_time         INTEGER NOT NULL,
+	revision            INTEGER NOT NULL DEFAULT 1
+) STRICT;
+
+CREATE TABLE nominations (
+	pk          INTEGER PRIMARY KEY,
+	id          TEXT NOT NULL,
+	campaign_pk INTEGER NOT NULL REFERENCES honor_campaigns(pk),
+	person_pk   INTEGER NOT NULL REFERENCES people(pk),
+	nominator   TEXT NOT NULL DEFAULT '',
+	reason      TEXT NOT NULL DEFAULT '',
+	state       INTEGER NOT NULL,
+	honor       TEXT NOT NULL DEFAULT '',
+	create_time INTEGER NOT NULL,
+	update_time INTEGER NOT NULL,
+	revision    INTEGER NOT NULL DEFAULT 1,
+	UNIQUE (campaign_pk, id),
+	UNIQUE (campaign_pk, person_pk)
+) STRICT;
+CREATE INDEX nominations_person ON nominations(person_pk);
+
+-- Every decision on a nomination, kept beside it.
+CREATE TABLE nomination_decisions (
+	pk            INTEGER PRIMARY KEY,
+	nomination_pk INTEGER NOT NULL REFERENCES nominations(pk),
+	state         INTEGER NOT NULL,
+	note          TEXT NOT NULL DEFAULT '',
+	decider       TEXT NOT NULL DEFAULT '',
+	decide_time   INTEGER NOT NULL
+) STRICT;
+CREATE INDEX nomination_decisions_nomination ON nomination_decisions(nomination_pk);
