@@ -116,8 +116,8 @@ func (s *expertService) DeleteEngagement(ctx context.Context, req *pb.DeleteEnga
 	return &emptypb.Empty{}, grpcError(ctx, err)
 }
 
-func (s *expertService) FindExperts(ctx context.Context, req *pb.FindExpertsRequest) (*pb.FindExpertsResponse, error) {
-	out, err := s.db.FindExperts(ctx, req.GetName(), store.ExpertQuery{
+func (s *expertService) SearchExperts(ctx context.Context, req *pb.SearchExpertsRequest) (*pb.SearchExpertsResponse, error) {
+	out, err := s.db.SearchExperts(ctx, req.GetName(), store.ExpertQuery{
 		Field: req.GetField(), QualificationLevel: req.GetQualificationLevel(), AcademicTitle: req.GetAcademicTitle(),
 		AdministrativeUnit: req.GetAdministrativeUnit(), Availability: req.GetAvailability(), Role: req.GetRole(),
 		Max: int(req.GetMaxResults()),
@@ -125,13 +125,13 @@ func (s *expertService) FindExperts(ctx context.Context, req *pb.FindExpertsRequ
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
-	return &pb.FindExpertsResponse{Experts: out}, nil
+	return &pb.SearchExpertsResponse{Experts: out}, nil
 }
 
-func (s *expertService) SummarizeEngagements(ctx context.Context, req *pb.SummarizeEngagementsRequest) (*pb.SummarizeEngagementsResponse, error) {
-	out, err := s.db.SummarizeEngagements(ctx, req.GetName(), req.GetStartYear(), req.GetEndYear())
+func (s *expertService) ComputeEngagementStatistics(ctx context.Context, req *pb.ComputeEngagementStatisticsRequest) (*pb.ComputeEngagementStatisticsResponse, error) {
+	out, err := s.db.ComputeEngagementStatistics(ctx, req.GetName(), req.GetStartYear(), req.GetEndYear())
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
-	return &pb.SummarizeEngagementsResponse{Counts: out}, nil
+	return &pb.ComputeEngagementStatisticsResponse{Counts: out}, nil
 }

@@ -159,7 +159,7 @@ func TestExpertPoolMembersNeedAvailabilityAndConsent(t *testing.T) {
 	wantREST(t, code, body, http.StatusNotFound)
 }
 
-func TestFindExpertsSharesTheWork(t *testing.T) {
+func TestSearchExpertsSharesTheWork(t *testing.T) {
 	f := newExpertFixture(t)
 	now := time.Now()
 	// An has two engagements this year; Cường one two years ago, which no
@@ -173,10 +173,10 @@ func TestFindExpertsSharesTheWork(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	find := func(req *pb.FindExpertsRequest) []string {
+	find := func(req *pb.SearchExpertsRequest) []string {
 		t.Helper()
 		req.Name = f.pool
-		resp, err := f.reg.Experts.FindExperts(f.ctx, req)
+		resp, err := f.reg.Experts.SearchExperts(f.ctx, req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -188,18 +188,18 @@ func TestFindExpertsSharesTheWork(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		name string
-		req  *pb.FindExpertsRequest
+		req  *pb.SearchExpertsRequest
 		want []string
 	}{
 		// Cường and Bình have no recent engagement; Cường, a doctor, fits
 		// better; An, with two, comes last. Dũng (economics) is not in
 		// agriculture.
-		{"agriculture, any level", &pb.FindExpertsRequest{Field: "fields/vn2008-4"}, []string{f.cuong, f.binh, f.an}},
-		{"crop growing only", &pb.FindExpertsRequest{Field: "fields/vn2008-401"}, []string{f.cuong, f.an}},
-		{"doctors", &pb.FindExpertsRequest{QualificationLevel: "TIEN_SI"}, []string{f.cuong}},
-		{"everyone, fewest engagements first", &pb.FindExpertsRequest{}, []string{f.cuong, f.binh, f.dung, f.an}},
-		{"the limited are none", &pb.FindExpertsRequest{Availability: pb.Person_LIMITED}, nil},
-		{"at most one", &pb.FindExpertsRequest{MaxResults: 1}, []string{f.cuong}},
+		{"agriculture, any level", &pb.SearchExpertsRequest{Field: "fields/vn2008-4"}, []string{f.cuong, f.binh, f.an}},
+		{"crop growing only", &pb.SearchExpertsRequest{Field: "fields/vn2008-401"}, []string{f.cuong, f.an}},
+		{"doctors", &pb.SearchExpertsRequest{QualificationLevel: "TIEN_SI"}, []string{f.cuong}},
+		{"everyone, fewest engagements first", &pb.SearchExpertsRequest{}, []string{f.cuong, f.binh, f.dung, f.an}},
+		{"the limited are none", &pb.SearchExpertsRequest{Availability: pb.Person_LIMITED}, nil},
+		{"at most one", &pb.SearchExpertsRequest{MaxResults: 1}, []string{f.cuong}},
 	} {
 		if got := find(tt.req); !equalStrings(got, tt.want) {
 			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
@@ -207,20 +207,20 @@ func TestFindExpertsSharesTheWork(t *testing.T) {
 	}
 
 	// Over REST, the same answer; a field that does not exist is 400.
-	code, body := f.e.rest("GET", "/v1/"+f.pool+":findExperts?field="+url.QueryEscape("fields/vn2008-4"), nil)
+	code, body := f.e.rest("GET", "/v1/"+f.pool+":searchExperts?field="+url.QueryEscape("fields/vn2008-4"), nil)
 	experts, _ := body["experts"].([]any)
 	if code != http.StatusOK || len(experts) != 3 || experts[0].(map[string]any)["person"] != f.cuong ||
 		experts[2].(map[string]any)["recentEngagements"] != float64(2) {
-		t.Fatalf("findExperts over REST: HTTP %d %v", code, body)
+		t.Fatalf("searchExperts over REST: HTTP %d %v", code, body)
 	}
-	code, body = f.e.rest("GET", "/v1/"+f.pool+":findExperts?field="+url.QueryEscape("fields/vn2008-999"), nil)
+	code, body = f.e.rest("GET", "/v1/"+f.pool+":searchExperts?field="+url.QueryEscape("fields/vn2008-999"), nil)
 	wantREST(t, code, body, http.StatusBadRequest, "field")
 
 	// An engagement given to Cường now moves him behind Bình.
 	if _, err := f.engage(t, f.cuong, now, "", ""); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := find(&pb.FindExpertsRequest{Field: "fields/vn2008-4"}), []string{f.binh, f.cuong, f.an}; !equalStrings(got, want) {
+	if got, want := find(&pb.SearchExpertsRequest{Field: "fields/vn2008-4"}), []string{f.binh, f.cuong, f.an}; !equalStrings(got, want) {
 		t.Errorf("after Cường's engagement: got %v, want %v", got, want)
 	}
 
@@ -230,7 +230,7 @@ func TestFindExpertsSharesTheWork(t *testing.T) {
 	for _, d := range []time.Time{now.AddDate(0, -2, 0), now.AddDate(0, -6, 0), now.AddDate(-2, 0, 0), now} {
 		want[float64(d.Year())]++
 	}
-	code, body = f.e.rest("GET", "/v1/associations/lien-hiep:summarizeEngagements", nil)
+	code, body = f.e.rest("GET", "/v1/associations/lien-hiep:computeEngagementStatistics", nil)
 	counts, _ := body["counts"].([]any)
 	got := map[float64]float64{}
 	for _, c := range counts {
@@ -248,7 +248,7 @@ func TestFindExpertsSharesTheWork(t *testing.T) {
 			t.Errorf("%v: %v engagements, want %v", y, got[y], n)
 		}
 	}
-	code, body = f.e.rest("GET", "/v1/associations/lien-hiep:summarizeEngagements?startYear=2030&endYear=2020", nil)
+	code, body = f.e.rest("GET", "/v1/associations/lien-hiep:computeEngagementStatistics?startYear=2030&endYear=2020", nil)
 	wantREST(t, code, body, http.StatusBadRequest, "end_year")
 }
 
@@ -328,7 +328,7 @@ func TestExpertPermissions(t *testing.T) {
 	_, err := f.e.clientAs(ha).Experts.CreateExpertPool(f.ctx, &pb.CreateExpertPoolRequest{Parent: "associations/lien-hiep",
 		ExpertPool: &pb.ExpertPool{DisplayName: "X"}})
 	wantCode(t, err, codes.PermissionDenied)
-	if _, err := f.e.clientAs(ha).Experts.FindExperts(f.ctx, &pb.FindExpertsRequest{Name: f.pool}); err != nil {
+	if _, err := f.e.clientAs(ha).Experts.SearchExperts(f.ctx, &pb.SearchExpertsRequest{Name: f.pool}); err != nil {
 		t.Errorf("home affairs finds experts: %v", err)
 	}
 	_, err = f.e.clientAs(svc).Experts.ListExpertPools(f.ctx, &pb.ListExpertPoolsRequest{Parent: "associations/lien-hiep"})

@@ -308,7 +308,7 @@ func (db *DB) DeleteEngagement(ctx context.Context, name string, o WriteOptions)
 	})
 }
 
-// ExpertQuery is what FindExperts looks for.
+// ExpertQuery is what SearchExperts looks for.
 type ExpertQuery struct {
 	Field, QualificationLevel, AcademicTitle, AdministrativeUnit string
 	Availability                                                 pb.Person_Availability
@@ -316,11 +316,11 @@ type ExpertQuery struct {
 	Max                                                          int
 }
 
-// FindExperts ranks the active members of a pool who fit q: fewest
+// SearchExperts ranks the active members of a pool who fit q: fewest
 // engagements begun in the twelve months before today first, so that work
 // is shared, then by fit (a matching primary field, an academic title, the
 // highest degree), then by name.
-func (db *DB) FindExperts(ctx context.Context, poolName string, q ExpertQuery) ([]*pb.ExpertCandidate, error) {
+func (db *DB) SearchExperts(ctx context.Context, poolName string, q ExpertQuery) ([]*pb.ExpertCandidate, error) {
 	var out []*pb.ExpertCandidate
 	err := db.read(ctx, func(tx *Tx) error {
 		pool, err := tx.poolByName(ctx, poolName, "name")
@@ -407,10 +407,10 @@ func (db *DB) FindExperts(ctx context.Context, poolName string, q ExpertQuery) (
 	return out, err
 }
 
-// SummarizeEngagements counts an association's engagements by the year
+// ComputeEngagementStatistics counts an association's engagements by the year
 // they began, the expert's primary field and the role; a year of 0 leaves
 // that end open.
-func (db *DB) SummarizeEngagements(ctx context.Context, name string, startYear, endYear int32) ([]*pb.EngagementCount, error) {
+func (db *DB) ComputeEngagementStatistics(ctx context.Context, name string, startYear, endYear int32) ([]*pb.EngagementCount, error) {
 	assocID, err := AssociationID(name, "name")
 	if err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"google.golang.org/genproto/googleapis/type/date"
+	"google.golang.org/protobuf/proto"
 
 	pb "trithuc/proto/trithuc/v1"
 	"trithuc/store"
@@ -72,12 +73,12 @@ func LoadExperts(ctx context.Context, db *store.DB, seed uint64, now time.Time) 
 				continue
 			}
 			for i := range 1 + r.IntN(3) {
-				w := *demoWorks[r.IntN(len(demoWorks))]
+				w := proto.Clone(demoWorks[r.IntN(len(demoWorks))]).(*pb.Work)
 				w.Year = int32(now.Year() - 1 - r.IntN(10) - i)
 				if w.Kind == pb.Work_PUBLICATION {
 					w.Doi = fmt.Sprintf("10.22144/ctu.%d.%d", w.Year, r.IntN(1000))
 				}
-				if _, err := db.CreateWork(ctx, p.Name, &w, store.CreateOptions{}); err != nil && !isCode(err, store.Invalid) {
+				if _, err := db.CreateWork(ctx, p.Name, w, store.CreateOptions{}); err != nil && !isCode(err, store.Invalid) {
 					return fmt.Errorf("work of %s: %w", p.Name, err)
 				}
 			}

@@ -52,7 +52,7 @@ func TestLoadExperts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	found, err := db.FindExperts(ctx, busiest, store.ExpertQuery{})
+	found, err := db.SearchExperts(ctx, busiest, store.ExpertQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}

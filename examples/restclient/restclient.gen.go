@@ -786,48 +786,48 @@ func (e ReferenceServiceListAdministrativeUnitsParamsKind) Valid() bool {
 	}
 }
 
-// Defines values for ExpertServiceFindExpertsParamsAvailability.
+// Defines values for ExpertServiceSearchExpertsParamsAvailability.
 const (
-	ExpertServiceFindExpertsParamsAvailabilityAVAILABILITYUNSPECIFIED ExpertServiceFindExpertsParamsAvailability = "AVAILABILITY_UNSPECIFIED"
-	ExpertServiceFindExpertsParamsAvailabilityAVAILABLE               ExpertServiceFindExpertsParamsAvailability = "AVAILABLE"
-	ExpertServiceFindExpertsParamsAvailabilityLIMITED                 ExpertServiceFindExpertsParamsAvailability = "LIMITED"
-	ExpertServiceFindExpertsParamsAvailabilityNOTAVAILABLE            ExpertServiceFindExpertsParamsAvailability = "NOT_AVAILABLE"
+	ExpertServiceSearchExpertsParamsAvailabilityAVAILABILITYUNSPECIFIED ExpertServiceSearchExpertsParamsAvailability = "AVAILABILITY_UNSPECIFIED"
+	ExpertServiceSearchExpertsParamsAvailabilityAVAILABLE               ExpertServiceSearchExpertsParamsAvailability = "AVAILABLE"
+	ExpertServiceSearchExpertsParamsAvailabilityLIMITED                 ExpertServiceSearchExpertsParamsAvailability = "LIMITED"
+	ExpertServiceSearchExpertsParamsAvailabilityNOTAVAILABLE            ExpertServiceSearchExpertsParamsAvailability = "NOT_AVAILABLE"
 )
 
-// Valid indicates whether the value is a known member of the ExpertServiceFindExpertsParamsAvailability enum.
-func (e ExpertServiceFindExpertsParamsAvailability) Valid() bool {
+// Valid indicates whether the value is a known member of the ExpertServiceSearchExpertsParamsAvailability enum.
+func (e ExpertServiceSearchExpertsParamsAvailability) Valid() bool {
 	switch e {
-	case ExpertServiceFindExpertsParamsAvailabilityAVAILABILITYUNSPECIFIED:
+	case ExpertServiceSearchExpertsParamsAvailabilityAVAILABILITYUNSPECIFIED:
 		return true
-	case ExpertServiceFindExpertsParamsAvailabilityAVAILABLE:
+	case ExpertServiceSearchExpertsParamsAvailabilityAVAILABLE:
 		return true
-	case ExpertServiceFindExpertsParamsAvailabilityLIMITED:
+	case ExpertServiceSearchExpertsParamsAvailabilityLIMITED:
 		return true
-	case ExpertServiceFindExpertsParamsAvailabilityNOTAVAILABLE:
+	case ExpertServiceSearchExpertsParamsAvailabilityNOTAVAILABLE:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ExpertServiceFindExpertsParamsRole.
+// Defines values for ExpertServiceSearchExpertsParamsRole.
 const (
-	ExpertServiceFindExpertsParamsRoleCONSULTING            ExpertServiceFindExpertsParamsRole = "CONSULTING"
-	ExpertServiceFindExpertsParamsRoleCRITIQUE              ExpertServiceFindExpertsParamsRole = "CRITIQUE"
-	ExpertServiceFindExpertsParamsRoleEXPERTROLEUNSPECIFIED ExpertServiceFindExpertsParamsRole = "EXPERT_ROLE_UNSPECIFIED"
-	ExpertServiceFindExpertsParamsRoleSOCIALASSESSMENT      ExpertServiceFindExpertsParamsRole = "SOCIAL_ASSESSMENT"
+	ExpertServiceSearchExpertsParamsRoleCONSULTING            ExpertServiceSearchExpertsParamsRole = "CONSULTING"
+	ExpertServiceSearchExpertsParamsRoleCRITIQUE              ExpertServiceSearchExpertsParamsRole = "CRITIQUE"
+	ExpertServiceSearchExpertsParamsRoleEXPERTROLEUNSPECIFIED ExpertServiceSearchExpertsParamsRole = "EXPERT_ROLE_UNSPECIFIED"
+	ExpertServiceSearchExpertsParamsRoleSOCIALASSESSMENT      ExpertServiceSearchExpertsParamsRole = "SOCIAL_ASSESSMENT"
 )
 
-// Valid indicates whether the value is a known member of the ExpertServiceFindExpertsParamsRole enum.
-func (e ExpertServiceFindExpertsParamsRole) Valid() bool {
+// Valid indicates whether the value is a known member of the ExpertServiceSearchExpertsParamsRole enum.
+func (e ExpertServiceSearchExpertsParamsRole) Valid() bool {
 	switch e {
-	case ExpertServiceFindExpertsParamsRoleCONSULTING:
+	case ExpertServiceSearchExpertsParamsRoleCONSULTING:
 		return true
-	case ExpertServiceFindExpertsParamsRoleCRITIQUE:
+	case ExpertServiceSearchExpertsParamsRoleCRITIQUE:
 		return true
-	case ExpertServiceFindExpertsParamsRoleEXPERTROLEUNSPECIFIED:
+	case ExpertServiceSearchExpertsParamsRoleEXPERTROLEUNSPECIFIED:
 		return true
-	case ExpertServiceFindExpertsParamsRoleSOCIALASSESSMENT:
+	case ExpertServiceSearchExpertsParamsRoleSOCIALASSESSMENT:
 		return true
 	default:
 		return false
@@ -1892,6 +1892,13 @@ type V1AuditEvent struct {
 	Transport *string `json:"transport,omitempty"`
 }
 
+// V1ComputeEngagementStatisticsResponse The response of ComputeEngagementStatistics.
+type V1ComputeEngagementStatisticsResponse struct {
+	// Counts One row per year, field and role that has engagements, by year, then
+	// field, then role.
+	Counts *[]V1EngagementCount `json:"counts,omitempty"`
+}
+
 // V1ComputeStatisticsResponse The response of ComputeStatistics.
 type V1ComputeStatisticsResponse struct {
 	// AsOf * A full date, with non-zero year, month, and day values.
@@ -2339,12 +2346,6 @@ type V1FieldOfExpertise struct {
 
 	// Primary Whether it is the person's primary field; exactly one is, when any.
 	Primary *bool `json:"primary,omitempty"`
-}
-
-// V1FindExpertsResponse The response of FindExperts.
-type V1FindExpertsResponse struct {
-	// Experts The experts, best first.
-	Experts *[]V1ExpertCandidate `json:"experts,omitempty"`
 }
 
 // V1GetIndicatorsResponse The response of GetIndicators.
@@ -3520,6 +3521,12 @@ type V1RevisionValues struct {
 	Work *V1Work `json:"work,omitempty"`
 }
 
+// V1SearchExpertsResponse The response of SearchExperts.
+type V1SearchExpertsResponse struct {
+	// Experts The experts, best first.
+	Experts *[]V1ExpertCandidate `json:"experts,omitempty"`
+}
+
 // V1SearchPeopleResponse The response of SearchPeople.
 type V1SearchPeopleResponse struct {
 	// NextPageToken Pass this as page_token to get the next page; empty on the last page.
@@ -3576,13 +3583,6 @@ type V1StatisticsSettings struct {
 
 	// UpdateTime When the settings last changed; unset while they are the defaults.
 	UpdateTime *time.Time `json:"updateTime,omitempty"`
-}
-
-// V1SummarizeEngagementsResponse The response of SummarizeEngagements.
-type V1SummarizeEngagementsResponse struct {
-	// Counts One row per year, field and role that has engagements, by year, then
-	// field, then role.
-	Counts *[]V1EngagementCount `json:"counts,omitempty"`
 }
 
 // V1SuppressionReason Why a count is suppressed.
@@ -4124,8 +4124,8 @@ type ExpertServiceUpdateExpertPoolMemberParams struct {
 	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
 }
 
-// ExpertServiceFindExpertsParams defines parameters for ExpertServiceFindExperts.
-type ExpertServiceFindExpertsParams struct {
+// ExpertServiceSearchExpertsParams defines parameters for ExpertServiceSearchExperts.
+type ExpertServiceSearchExpertsParams struct {
 	// Field A field of either classification at any level, e.g. "fields/vn2008-4"
 	// (agricultural sciences) or "fields/vn2008-40101": an expert with that
 	// field or one under it fits.
@@ -4146,7 +4146,7 @@ type ExpertServiceFindExpertsParams struct {
 	//  - AVAILABLE: Available.
 	//  - LIMITED: Available now and then.
 	//  - NOT_AVAILABLE: Not available.
-	Availability *ExpertServiceFindExpertsParamsAvailability `form:"availability,omitempty" json:"availability,omitempty"`
+	Availability *ExpertServiceSearchExpertsParamsAvailability `form:"availability,omitempty" json:"availability,omitempty"`
 
 	// Role The role wanted; any when unset.
 	//
@@ -4154,18 +4154,18 @@ type ExpertServiceFindExpertsParams struct {
 	//  - CONSULTING: Tư vấn.
 	//  - CRITIQUE: Phản biện.
 	//  - SOCIAL_ASSESSMENT: Giám định xã hội.
-	Role *ExpertServiceFindExpertsParamsRole `form:"role,omitempty" json:"role,omitempty"`
+	Role *ExpertServiceSearchExpertsParamsRole `form:"role,omitempty" json:"role,omitempty"`
 
 	// MaxResults The most to return: 20 when 0, at most 100. The answer is one ranked
 	// list, not pages.
 	MaxResults *int32 `form:"maxResults,omitempty" json:"maxResults,omitempty"`
 }
 
-// ExpertServiceFindExpertsParamsAvailability defines parameters for ExpertServiceFindExperts.
-type ExpertServiceFindExpertsParamsAvailability string
+// ExpertServiceSearchExpertsParamsAvailability defines parameters for ExpertServiceSearchExperts.
+type ExpertServiceSearchExpertsParamsAvailability string
 
-// ExpertServiceFindExpertsParamsRole defines parameters for ExpertServiceFindExperts.
-type ExpertServiceFindExpertsParamsRole string
+// ExpertServiceSearchExpertsParamsRole defines parameters for ExpertServiceSearchExperts.
+type ExpertServiceSearchExpertsParamsRole string
 
 // MembershipServiceListMembershipsParams defines parameters for MembershipServiceListMemberships.
 type MembershipServiceListMembershipsParams struct {
@@ -4259,8 +4259,8 @@ type MembershipServiceUpdateMembershipParams struct {
 	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
 }
 
-// ExpertServiceSummarizeEngagementsParams defines parameters for ExpertServiceSummarizeEngagements.
-type ExpertServiceSummarizeEngagementsParams struct {
+// ExpertServiceComputeEngagementStatisticsParams defines parameters for ExpertServiceComputeEngagementStatistics.
+type ExpertServiceComputeEngagementStatisticsParams struct {
 	// StartYear The first year counted; every year when 0.
 	StartYear *int32 `form:"startYear,omitempty" json:"startYear,omitempty"`
 
@@ -5955,12 +5955,12 @@ type ClientInterface interface {
 	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceUpdateExpertPoolMember` operationId).
 	ExpertServiceUpdateExpertPoolMember(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceUpdateExpertPoolMemberParams, body ExpertServiceUpdateExpertPoolMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// ExpertServiceFindExperts Finds the active members of a pool who fit, ranked so that work is
+	// ExpertServiceSearchExperts Finds the active members of a pool who fit, ranked so that work is
 	// shared: fewest engagements begun in the last twelve months first, then
 	// by fit.
 	//
-	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}:findExperts (the `ExpertServiceFindExperts` operationId).
-	ExpertServiceFindExperts(ctx context.Context, association string, expertPool string, params *ExpertServiceFindExpertsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}:searchExperts (the `ExpertServiceSearchExperts` operationId).
+	ExpertServiceSearchExperts(ctx context.Context, association string, expertPool string, params *ExpertServiceSearchExpertsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MembershipServiceListMemberships Lists an association's memberships, or every association's with parent
 	// `associations/-` (https://google.aip.dev/132,
@@ -6104,11 +6104,11 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/associations/{association}/memberships:register (the `MembershipServiceRegisterMember` operationId).
 	MembershipServiceRegisterMember(ctx context.Context, association string, body MembershipServiceRegisterMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// ExpertServiceSummarizeEngagements Counts an association's engagements by the year they began, the
+	// ExpertServiceComputeEngagementStatistics Counts an association's engagements by the year they began, the
 	// expert's primary field and the role, across its pools.
 	//
-	// Corresponds with GET /v1/associations/{association}:summarizeEngagements (the `ExpertServiceSummarizeEngagements` operationId).
-	ExpertServiceSummarizeEngagements(ctx context.Context, association string, params *ExpertServiceSummarizeEngagementsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/associations/{association}:computeEngagementStatistics (the `ExpertServiceComputeEngagementStatistics` operationId).
+	ExpertServiceComputeEngagementStatistics(ctx context.Context, association string, params *ExpertServiceComputeEngagementStatisticsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MembershipServiceUndeleteAssociationWithBody Restores a deleted association (https://google.aip.dev/164).
 	//
@@ -7350,13 +7350,13 @@ func (c *Client) ExpertServiceUpdateExpertPoolMember(ctx context.Context, associ
 	return c.Client.Do(req)
 }
 
-// ExpertServiceFindExperts Finds the active members of a pool who fit, ranked so that work is
+// ExpertServiceSearchExperts Finds the active members of a pool who fit, ranked so that work is
 // shared: fewest engagements begun in the last twelve months first, then
 // by fit.
 //
-// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}:findExperts (the `ExpertServiceFindExperts` operationId).
-func (c *Client) ExpertServiceFindExperts(ctx context.Context, association string, expertPool string, params *ExpertServiceFindExpertsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewExpertServiceFindExpertsRequest(c.Server, association, expertPool, params)
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}:searchExperts (the `ExpertServiceSearchExperts` operationId).
+func (c *Client) ExpertServiceSearchExperts(ctx context.Context, association string, expertPool string, params *ExpertServiceSearchExpertsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceSearchExpertsRequest(c.Server, association, expertPool, params)
 	if err != nil {
 		return nil, err
 	}
@@ -7669,12 +7669,12 @@ func (c *Client) MembershipServiceRegisterMember(ctx context.Context, associatio
 	return c.Client.Do(req)
 }
 
-// ExpertServiceSummarizeEngagements Counts an association's engagements by the year they began, the
+// ExpertServiceComputeEngagementStatistics Counts an association's engagements by the year they began, the
 // expert's primary field and the role, across its pools.
 //
-// Corresponds with GET /v1/associations/{association}:summarizeEngagements (the `ExpertServiceSummarizeEngagements` operationId).
-func (c *Client) ExpertServiceSummarizeEngagements(ctx context.Context, association string, params *ExpertServiceSummarizeEngagementsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewExpertServiceSummarizeEngagementsRequest(c.Server, association, params)
+// Corresponds with GET /v1/associations/{association}:computeEngagementStatistics (the `ExpertServiceComputeEngagementStatistics` operationId).
+func (c *Client) ExpertServiceComputeEngagementStatistics(ctx context.Context, association string, params *ExpertServiceComputeEngagementStatisticsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceComputeEngagementStatisticsRequest(c.Server, association, params)
 	if err != nil {
 		return nil, err
 	}
@@ -11406,8 +11406,8 @@ func NewExpertServiceUpdateExpertPoolMemberRequestWithBody(server string, associ
 	return req, nil
 }
 
-// NewExpertServiceFindExpertsRequest constructs an http.Request for the ExpertServiceFindExperts method
-func NewExpertServiceFindExpertsRequest(server string, association string, expertPool string, params *ExpertServiceFindExpertsParams) (*http.Request, error) {
+// NewExpertServiceSearchExpertsRequest constructs an http.Request for the ExpertServiceSearchExperts method
+func NewExpertServiceSearchExpertsRequest(server string, association string, expertPool string, params *ExpertServiceSearchExpertsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -11429,7 +11429,7 @@ func NewExpertServiceFindExpertsRequest(server string, association string, exper
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s:findExperts", pathParam0, pathParam1)
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s:searchExperts", pathParam0, pathParam1)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -12082,8 +12082,8 @@ func NewMembershipServiceRegisterMemberRequestWithBody(server string, associatio
 	return req, nil
 }
 
-// NewExpertServiceSummarizeEngagementsRequest constructs an http.Request for the ExpertServiceSummarizeEngagements method
-func NewExpertServiceSummarizeEngagementsRequest(server string, association string, params *ExpertServiceSummarizeEngagementsParams) (*http.Request, error) {
+// NewExpertServiceComputeEngagementStatisticsRequest constructs an http.Request for the ExpertServiceComputeEngagementStatistics method
+func NewExpertServiceComputeEngagementStatisticsRequest(server string, association string, params *ExpertServiceComputeEngagementStatisticsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -12098,7 +12098,7 @@ func NewExpertServiceSummarizeEngagementsRequest(server string, association stri
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/v1/associations/%s:summarizeEngagements", pathParam0)
+	operationPath := fmt.Sprintf("/v1/associations/%s:computeEngagementStatistics", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -17631,14 +17631,14 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceUpdateExpertPoolMember` operationId).
 	ExpertServiceUpdateExpertPoolMemberWithResponse(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceUpdateExpertPoolMemberParams, body ExpertServiceUpdateExpertPoolMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpertServiceUpdateExpertPoolMemberResponse, error)
 
-	// ExpertServiceFindExpertsWithResponse Finds the active members of a pool who fit, ranked so that work is
+	// ExpertServiceSearchExpertsWithResponse Finds the active members of a pool who fit, ranked so that work is
 	// shared: fewest engagements begun in the last twelve months first, then
 	// by fit.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}:findExperts (the `ExpertServiceFindExperts` operationId).
-	ExpertServiceFindExpertsWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceFindExpertsParams, reqEditors ...RequestEditorFn) (*ExpertServiceFindExpertsResponse, error)
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}:searchExperts (the `ExpertServiceSearchExperts` operationId).
+	ExpertServiceSearchExpertsWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceSearchExpertsParams, reqEditors ...RequestEditorFn) (*ExpertServiceSearchExpertsResponse, error)
 
 	// MembershipServiceListMembershipsWithResponse Lists an association's memberships, or every association's with parent
 	// `associations/-` (https://google.aip.dev/132,
@@ -17786,13 +17786,13 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/associations/{association}/memberships:register (the `MembershipServiceRegisterMember` operationId).
 	MembershipServiceRegisterMemberWithResponse(ctx context.Context, association string, body MembershipServiceRegisterMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*MembershipServiceRegisterMemberResponse, error)
 
-	// ExpertServiceSummarizeEngagementsWithResponse Counts an association's engagements by the year they began, the
+	// ExpertServiceComputeEngagementStatisticsWithResponse Counts an association's engagements by the year they began, the
 	// expert's primary field and the role, across its pools.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/associations/{association}:summarizeEngagements (the `ExpertServiceSummarizeEngagements` operationId).
-	ExpertServiceSummarizeEngagementsWithResponse(ctx context.Context, association string, params *ExpertServiceSummarizeEngagementsParams, reqEditors ...RequestEditorFn) (*ExpertServiceSummarizeEngagementsResponse, error)
+	// Corresponds with GET /v1/associations/{association}:computeEngagementStatistics (the `ExpertServiceComputeEngagementStatistics` operationId).
+	ExpertServiceComputeEngagementStatisticsWithResponse(ctx context.Context, association string, params *ExpertServiceComputeEngagementStatisticsParams, reqEditors ...RequestEditorFn) (*ExpertServiceComputeEngagementStatisticsResponse, error)
 
 	// MembershipServiceUndeleteAssociationWithBodyWithResponse Restores a deleted association (https://google.aip.dev/164).
 	//
@@ -19758,32 +19758,32 @@ func (r ExpertServiceUpdateExpertPoolMemberResponse) ContentType() string {
 	return ""
 }
 
-type ExpertServiceFindExpertsResponse struct {
+type ExpertServiceSearchExpertsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *V1FindExpertsResponse
+	JSON200 *V1SearchExpertsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ExpertServiceFindExpertsResponse) GetJSON200() *V1FindExpertsResponse {
+func (r ExpertServiceSearchExpertsResponse) GetJSON200() *V1SearchExpertsResponse {
 	return r.JSON200
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ExpertServiceFindExpertsResponse) GetJSONDefault() *GoogleRpcStatus {
+func (r ExpertServiceSearchExpertsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
-func (r ExpertServiceFindExpertsResponse) GetBody() []byte {
+func (r ExpertServiceSearchExpertsResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ExpertServiceFindExpertsResponse) Status() string {
+func (r ExpertServiceSearchExpertsResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -19791,7 +19791,7 @@ func (r ExpertServiceFindExpertsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ExpertServiceFindExpertsResponse) StatusCode() int {
+func (r ExpertServiceSearchExpertsResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -19799,7 +19799,7 @@ func (r ExpertServiceFindExpertsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ExpertServiceFindExpertsResponse) ContentType() string {
+func (r ExpertServiceSearchExpertsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -20238,32 +20238,32 @@ func (r MembershipServiceRegisterMemberResponse) ContentType() string {
 	return ""
 }
 
-type ExpertServiceSummarizeEngagementsResponse struct {
+type ExpertServiceComputeEngagementStatisticsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *V1SummarizeEngagementsResponse
+	JSON200 *V1ComputeEngagementStatisticsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ExpertServiceSummarizeEngagementsResponse) GetJSON200() *V1SummarizeEngagementsResponse {
+func (r ExpertServiceComputeEngagementStatisticsResponse) GetJSON200() *V1ComputeEngagementStatisticsResponse {
 	return r.JSON200
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ExpertServiceSummarizeEngagementsResponse) GetJSONDefault() *GoogleRpcStatus {
+func (r ExpertServiceComputeEngagementStatisticsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
-func (r ExpertServiceSummarizeEngagementsResponse) GetBody() []byte {
+func (r ExpertServiceComputeEngagementStatisticsResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r ExpertServiceSummarizeEngagementsResponse) Status() string {
+func (r ExpertServiceComputeEngagementStatisticsResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -20271,7 +20271,7 @@ func (r ExpertServiceSummarizeEngagementsResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r ExpertServiceSummarizeEngagementsResponse) StatusCode() int {
+func (r ExpertServiceComputeEngagementStatisticsResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -20279,7 +20279,7 @@ func (r ExpertServiceSummarizeEngagementsResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ExpertServiceSummarizeEngagementsResponse) ContentType() string {
+func (r ExpertServiceComputeEngagementStatisticsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -24260,19 +24260,19 @@ func (c *ClientWithResponses) ExpertServiceUpdateExpertPoolMemberWithResponse(ct
 	return ParseExpertServiceUpdateExpertPoolMemberResponse(rsp)
 }
 
-// ExpertServiceFindExpertsWithResponse Finds the active members of a pool who fit, ranked so that work is
+// ExpertServiceSearchExpertsWithResponse Finds the active members of a pool who fit, ranked so that work is
 // shared: fewest engagements begun in the last twelve months first, then
 // by fit.
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}:findExperts (the `ExpertServiceFindExperts` operationId).
-func (c *ClientWithResponses) ExpertServiceFindExpertsWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceFindExpertsParams, reqEditors ...RequestEditorFn) (*ExpertServiceFindExpertsResponse, error) {
-	rsp, err := c.ExpertServiceFindExperts(ctx, association, expertPool, params, reqEditors...)
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}:searchExperts (the `ExpertServiceSearchExperts` operationId).
+func (c *ClientWithResponses) ExpertServiceSearchExpertsWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceSearchExpertsParams, reqEditors ...RequestEditorFn) (*ExpertServiceSearchExpertsResponse, error) {
+	rsp, err := c.ExpertServiceSearchExperts(ctx, association, expertPool, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseExpertServiceFindExpertsResponse(rsp)
+	return ParseExpertServiceSearchExpertsResponse(rsp)
 }
 
 // MembershipServiceListMembershipsWithResponse Lists an association's memberships, or every association's with parent
@@ -24517,18 +24517,18 @@ func (c *ClientWithResponses) MembershipServiceRegisterMemberWithResponse(ctx co
 	return ParseMembershipServiceRegisterMemberResponse(rsp)
 }
 
-// ExpertServiceSummarizeEngagementsWithResponse Counts an association's engagements by the year they began, the
+// ExpertServiceComputeEngagementStatisticsWithResponse Counts an association's engagements by the year they began, the
 // expert's primary field and the role, across its pools.
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/associations/{association}:summarizeEngagements (the `ExpertServiceSummarizeEngagements` operationId).
-func (c *ClientWithResponses) ExpertServiceSummarizeEngagementsWithResponse(ctx context.Context, association string, params *ExpertServiceSummarizeEngagementsParams, reqEditors ...RequestEditorFn) (*ExpertServiceSummarizeEngagementsResponse, error) {
-	rsp, err := c.ExpertServiceSummarizeEngagements(ctx, association, params, reqEditors...)
+// Corresponds with GET /v1/associations/{association}:computeEngagementStatistics (the `ExpertServiceComputeEngagementStatistics` operationId).
+func (c *ClientWithResponses) ExpertServiceComputeEngagementStatisticsWithResponse(ctx context.Context, association string, params *ExpertServiceComputeEngagementStatisticsParams, reqEditors ...RequestEditorFn) (*ExpertServiceComputeEngagementStatisticsResponse, error) {
+	rsp, err := c.ExpertServiceComputeEngagementStatistics(ctx, association, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseExpertServiceSummarizeEngagementsResponse(rsp)
+	return ParseExpertServiceComputeEngagementStatisticsResponse(rsp)
 }
 
 // MembershipServiceUndeleteAssociationWithBodyWithResponse Restores a deleted association (https://google.aip.dev/164).
@@ -26752,22 +26752,22 @@ func ParseExpertServiceUpdateExpertPoolMemberResponse(rsp *http.Response) (*Expe
 	return response, nil
 }
 
-// ParseExpertServiceFindExpertsResponse parses an HTTP response from a ExpertServiceFindExpertsWithResponse call
-func ParseExpertServiceFindExpertsResponse(rsp *http.Response) (*ExpertServiceFindExpertsResponse, error) {
+// ParseExpertServiceSearchExpertsResponse parses an HTTP response from a ExpertServiceSearchExpertsWithResponse call
+func ParseExpertServiceSearchExpertsResponse(rsp *http.Response) (*ExpertServiceSearchExpertsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ExpertServiceFindExpertsResponse{
+	response := &ExpertServiceSearchExpertsResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest V1FindExpertsResponse
+		var dest V1SearchExpertsResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -27082,22 +27082,22 @@ func ParseMembershipServiceRegisterMemberResponse(rsp *http.Response) (*Membersh
 	return response, nil
 }
 
-// ParseExpertServiceSummarizeEngagementsResponse parses an HTTP response from a ExpertServiceSummarizeEngagementsWithResponse call
-func ParseExpertServiceSummarizeEngagementsResponse(rsp *http.Response) (*ExpertServiceSummarizeEngagementsResponse, error) {
+// ParseExpertServiceComputeEngagementStatisticsResponse parses an HTTP response from a ExpertServiceComputeEngagementStatisticsWithResponse call
+func ParseExpertServiceComputeEngagementStatisticsResponse(rsp *http.Response) (*ExpertServiceComputeEngagementStatisticsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &ExpertServiceSummarizeEngagementsResponse{
+	response := &ExpertServiceComputeEngagementStatisticsResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest V1SummarizeEngagementsResponse
+		var dest V1ComputeEngagementStatisticsResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -1256,8 +1256,14 @@ func (x *DeleteEngagementRequest) GetValidateOnly() bool {
 	return false
 }
 
-// The request for FindExperts.
-type FindExpertsRequest struct {
+// The request for SearchExperts.
+// (-- api-linter: core::0158::request-page-size-field=disabled
+//
+//	api-linter: core::0158::request-page-token-field=disabled
+//	aip.dev/not-precedent: the answer is one ranked shortlist of at most
+//	100 (max_results), not a collection to page through: a page token
+//	would rank a changing pool twice. --)
+type SearchExpertsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The pool, `associations/{association}/expertPools/{expert_pool}`.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
@@ -1282,20 +1288,20 @@ type FindExpertsRequest struct {
 	sizeCache     protoimpl.SizeCache
 }
 
-func (x *FindExpertsRequest) Reset() {
-	*x = FindExpertsRequest{}
+func (x *SearchExpertsRequest) Reset() {
+	*x = SearchExpertsRequest{}
 	mi := &file_trithuc_v1_expert_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
 
-func (x *FindExpertsRequest) String() string {
+func (x *SearchExpertsRequest) String() string {
 	return protoimpl.X.MessageStringOf(x)
 }
 
-func (*FindExpertsRequest) ProtoMessage() {}
+func (*SearchExpertsRequest) ProtoMessage() {}
 
-func (x *FindExpertsRequest) ProtoReflect() protoreflect.Message {
+func (x *SearchExpertsRequest) ProtoReflect() protoreflect.Message {
 	mi := &file_trithuc_v1_expert_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
@@ -1307,69 +1313,73 @@ func (x *FindExpertsRequest) ProtoReflect() protoreflect.Message {
 	return mi.MessageOf(x)
 }
 
-// Deprecated: Use FindExpertsRequest.ProtoReflect.Descriptor instead.
-func (*FindExpertsRequest) Descriptor() ([]byte, []int) {
+// Deprecated: Use SearchExpertsRequest.ProtoReflect.Descriptor instead.
+func (*SearchExpertsRequest) Descriptor() ([]byte, []int) {
 	return file_trithuc_v1_expert_service_proto_rawDescGZIP(), []int{18}
 }
 
-func (x *FindExpertsRequest) GetName() string {
+func (x *SearchExpertsRequest) GetName() string {
 	if x != nil {
 		return x.Name
 	}
 	return ""
 }
 
-func (x *FindExpertsRequest) GetField() string {
+func (x *SearchExpertsRequest) GetField() string {
 	if x != nil {
 		return x.Field
 	}
 	return ""
 }
 
-func (x *FindExpertsRequest) GetQualificationLevel() string {
+func (x *SearchExpertsRequest) GetQualificationLevel() string {
 	if x != nil {
 		return x.QualificationLevel
 	}
 	return ""
 }
 
-func (x *FindExpertsRequest) GetAcademicTitle() string {
+func (x *SearchExpertsRequest) GetAcademicTitle() string {
 	if x != nil {
 		return x.AcademicTitle
 	}
 	return ""
 }
 
-func (x *FindExpertsRequest) GetAdministrativeUnit() string {
+func (x *SearchExpertsRequest) GetAdministrativeUnit() string {
 	if x != nil {
 		return x.AdministrativeUnit
 	}
 	return ""
 }
 
-func (x *FindExpertsRequest) GetAvailability() Person_Availability {
+func (x *SearchExpertsRequest) GetAvailability() Person_Availability {
 	if x != nil {
 		return x.Availability
 	}
 	return Person_AVAILABILITY_UNSPECIFIED
 }
 
-func (x *FindExpertsRequest) GetRole() Person_ExpertRole {
+func (x *SearchExpertsRequest) GetRole() Person_ExpertRole {
 	if x != nil {
 		return x.Role
 	}
 	return Person_EXPERT_ROLE_UNSPECIFIED
 }
 
-func (x *FindExpertsRequest) GetMaxResults() int32 {
+func (x *SearchExpertsRequest) GetMaxResults() int32 {
 	if x != nil {
 		return x.MaxResults
 	}
 	return 0
 }
 
-// The response of FindExperts.
-type FindExpertsResponse struct {
+// The response of SearchExperts.
+// (-- api-linter: core::0158::response-next-page-token-field=disabled
+//
+//	aip.dev/not-precedent: one ranked shortlist, not pages (see the
+//	request). --)
+type SearchExpertsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The experts, best first.
 	Experts       []*ExpertCandidate `protobuf:"bytes,1,rep,name=experts,proto3" json:"experts,omitempty"`
@@ -1377,20 +1387,20 @@ type FindExpertsResponse struct {
 	sizeCache     protoimpl.SizeCache
 }
 
-func (x *FindExpertsResponse) Reset() {
-	*x = FindExpertsResponse{}
+func (x *SearchExpertsResponse) Reset() {
+	*x = SearchExpertsResponse{}
 	mi := &file_trithuc_v1_expert_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
 
-func (x *FindExpertsResponse) String() string {
+func (x *SearchExpertsResponse) String() string {
 	return protoimpl.X.MessageStringOf(x)
 }
 
-func (*FindExpertsResponse) ProtoMessage() {}
+func (*SearchExpertsResponse) ProtoMessage() {}
 
-func (x *FindExpertsResponse) ProtoReflect() protoreflect.Message {
+func (x *SearchExpertsResponse) ProtoReflect() protoreflect.Message {
 	mi := &file_trithuc_v1_expert_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
@@ -1402,20 +1412,24 @@ func (x *FindExpertsResponse) ProtoReflect() protoreflect.Message {
 	return mi.MessageOf(x)
 }
 
-// Deprecated: Use FindExpertsResponse.ProtoReflect.Descriptor instead.
-func (*FindExpertsResponse) Descriptor() ([]byte, []int) {
+// Deprecated: Use SearchExpertsResponse.ProtoReflect.Descriptor instead.
+func (*SearchExpertsResponse) Descriptor() ([]byte, []int) {
 	return file_trithuc_v1_expert_service_proto_rawDescGZIP(), []int{19}
 }
 
-func (x *FindExpertsResponse) GetExperts() []*ExpertCandidate {
+func (x *SearchExpertsResponse) GetExperts() []*ExpertCandidate {
 	if x != nil {
 		return x.Experts
 	}
 	return nil
 }
 
-// The request for SummarizeEngagements.
-type SummarizeEngagementsRequest struct {
+// The request for ComputeEngagementStatistics.
+// (-- api-linter: core::0140::abbreviations=disabled
+//
+//	aip.dev/not-precedent: statistics (thống kê) is the word of the
+//	province's reports, as in StatisticsService. --)
+type ComputeEngagementStatisticsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The association, `associations/{association}`.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
@@ -1427,20 +1441,20 @@ type SummarizeEngagementsRequest struct {
 	sizeCache     protoimpl.SizeCache
 }
 
-func (x *SummarizeEngagementsRequest) Reset() {
-	*x = SummarizeEngagementsRequest{}
+func (x *ComputeEngagementStatisticsRequest) Reset() {
+	*x = ComputeEngagementStatisticsRequest{}
 	mi := &file_trithuc_v1_expert_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
 
-func (x *SummarizeEngagementsRequest) String() string {
+func (x *ComputeEngagementStatisticsRequest) String() string {
 	return protoimpl.X.MessageStringOf(x)
 }
 
-func (*SummarizeEngagementsRequest) ProtoMessage() {}
+func (*ComputeEngagementStatisticsRequest) ProtoMessage() {}
 
-func (x *SummarizeEngagementsRequest) ProtoReflect() protoreflect.Message {
+func (x *ComputeEngagementStatisticsRequest) ProtoReflect() protoreflect.Message {
 	mi := &file_trithuc_v1_expert_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
@@ -1452,34 +1466,38 @@ func (x *SummarizeEngagementsRequest) ProtoReflect() protoreflect.Message {
 	return mi.MessageOf(x)
 }
 
-// Deprecated: Use SummarizeEngagementsRequest.ProtoReflect.Descriptor instead.
-func (*SummarizeEngagementsRequest) Descriptor() ([]byte, []int) {
+// Deprecated: Use ComputeEngagementStatisticsRequest.ProtoReflect.Descriptor instead.
+func (*ComputeEngagementStatisticsRequest) Descriptor() ([]byte, []int) {
 	return file_trithuc_v1_expert_service_proto_rawDescGZIP(), []int{20}
 }
 
-func (x *SummarizeEngagementsRequest) GetName() string {
+func (x *ComputeEngagementStatisticsRequest) GetName() string {
 	if x != nil {
 		return x.Name
 	}
 	return ""
 }
 
-func (x *SummarizeEngagementsRequest) GetStartYear() int32 {
+func (x *ComputeEngagementStatisticsRequest) GetStartYear() int32 {
 	if x != nil {
 		return x.StartYear
 	}
 	return 0
 }
 
-func (x *SummarizeEngagementsRequest) GetEndYear() int32 {
+func (x *ComputeEngagementStatisticsRequest) GetEndYear() int32 {
 	if x != nil {
 		return x.EndYear
 	}
 	return 0
 }
 
-// The response of SummarizeEngagements.
-type SummarizeEngagementsResponse struct {
+// The response of ComputeEngagementStatistics.
+// (-- api-linter: core::0140::abbreviations=disabled
+//
+//	aip.dev/not-precedent: statistics (thống kê) is the word of the
+//	province's reports, as in StatisticsService. --)
+type ComputeEngagementStatisticsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// One row per year, field and role that has engagements, by year, then
 	// field, then role.
@@ -1488,20 +1506,20 @@ type SummarizeEngagementsResponse struct {
 	sizeCache     protoimpl.SizeCache
 }
 
-func (x *SummarizeEngagementsResponse) Reset() {
-	*x = SummarizeEngagementsResponse{}
+func (x *ComputeEngagementStatisticsResponse) Reset() {
+	*x = ComputeEngagementStatisticsResponse{}
 	mi := &file_trithuc_v1_expert_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
 
-func (x *SummarizeEngagementsResponse) String() string {
+func (x *ComputeEngagementStatisticsResponse) String() string {
 	return protoimpl.X.MessageStringOf(x)
 }
 
-func (*SummarizeEngagementsResponse) ProtoMessage() {}
+func (*ComputeEngagementStatisticsResponse) ProtoMessage() {}
 
-func (x *SummarizeEngagementsResponse) ProtoReflect() protoreflect.Message {
+func (x *ComputeEngagementStatisticsResponse) ProtoReflect() protoreflect.Message {
 	mi := &file_trithuc_v1_expert_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
@@ -1513,12 +1531,12 @@ func (x *SummarizeEngagementsResponse) ProtoReflect() protoreflect.Message {
 	return mi.MessageOf(x)
 }
 
-// Deprecated: Use SummarizeEngagementsResponse.ProtoReflect.Descriptor instead.
-func (*SummarizeEngagementsResponse) Descriptor() ([]byte, []int) {
+// Deprecated: Use ComputeEngagementStatisticsResponse.ProtoReflect.Descriptor instead.
+func (*ComputeEngagementStatisticsResponse) Descriptor() ([]byte, []int) {
 	return file_trithuc_v1_expert_service_proto_rawDescGZIP(), []int{21}
 }
 
-func (x *SummarizeEngagementsResponse) GetCounts() []*EngagementCount {
+func (x *ComputeEngagementStatisticsResponse) GetCounts() []*EngagementCount {
 	if x != nil {
 		return x.Counts
 	}
@@ -1722,8 +1740,8 @@ const file_trithuc_v1_expert_service_proto_rawDesc = "" +
 	"\x19trithuc.gov.vn/Engagement\xbaH\xe8\x01\xba\x01\xe4\x01\n" +
 	"\vname.format\x12Umust be associations/{association}/expertPools/{expert_pool}/engagements/{engagement}\x1a~this.matches('^associations/[a-z0-9][a-z0-9-]{0,62}/expertPools/[a-z0-9][a-z0-9-]{0,62}/engagements/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\x12\x1b\n" +
 	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\x12#\n" +
-	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xd3\x04\n" +
-	"\x12FindExpertsRequest\x12\xe5\x01\n" +
+	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xd5\x04\n" +
+	"\x14SearchExpertsRequest\x12\xe5\x01\n" +
 	"\x04name\x18\x01 \x01(\tB\xd0\x01\xe0A\x02\xfaA\x1b\n" +
 	"\x19trithuc.gov.vn/ExpertPool\xbaH\xab\x01\xba\x01\xa7\x01\n" +
 	"\vname.format\x12<must be associations/{association}/expertPools/{expert_pool}\x1aZthis.matches('^associations/[a-z0-9][a-z0-9-]{0,62}/expertPools/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\x12\x14\n" +
@@ -1734,10 +1752,10 @@ const file_trithuc_v1_expert_service_proto_rawDesc = "" +
 	"\favailability\x18\x06 \x01(\x0e2\x1f.trithuc.v1.Person.AvailabilityB\b\xbaH\x05\x82\x01\x02\x10\x01R\favailability\x12;\n" +
 	"\x04role\x18\a \x01(\x0e2\x1d.trithuc.v1.Person.ExpertRoleB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04role\x12*\n" +
 	"\vmax_results\x18\b \x01(\x05B\t\xbaH\x06\x1a\x04\x18d(\x00R\n" +
-	"maxResults\"L\n" +
-	"\x13FindExpertsResponse\x125\n" +
-	"\aexperts\x18\x01 \x03(\v2\x1b.trithuc.v1.ExpertCandidateR\aexperts\"\xbf\x02\n" +
-	"\x1bSummarizeEngagementsRequest\x12\xcd\x01\n" +
+	"maxResults\"N\n" +
+	"\x15SearchExpertsResponse\x125\n" +
+	"\aexperts\x18\x01 \x03(\v2\x1b.trithuc.v1.ExpertCandidateR\aexperts\"\xc6\x02\n" +
+	"\"ComputeEngagementStatisticsRequest\x12\xcd\x01\n" +
 	"\x04name\x18\x01 \x01(\tB\xb8\x01\xe0A\x02\xfaA\x1c\n" +
 	"\x1atrithuc.gov.vn/Association\xbaH\x92\x01\xba\x01\x8e\x01\n" +
 	"\x10name.association\x12Bmust be an association's resource name, associations/{association}\x1a6this.matches('^associations/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\x12)\n" +
@@ -1745,15 +1763,15 @@ const file_trithuc_v1_expert_service_proto_rawDesc = "" +
 	"start_year\x18\x02 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\x98\x11(\x00R\tstartYear\x12%\n" +
 	"\bend_year\x18\x03 \x01(\x05B\n" +
-	"\xbaH\a\x1a\x05\x18\x98\x11(\x00R\aendYear\"S\n" +
-	"\x1cSummarizeEngagementsResponse\x123\n" +
+	"\xbaH\a\x1a\x05\x18\x98\x11(\x00R\aendYear\"Z\n" +
+	"#ComputeEngagementStatisticsResponse\x123\n" +
 	"\x06counts\x18\x01 \x03(\v2\x1b.trithuc.v1.EngagementCountR\x06counts\"\x9f\x01\n" +
 	"\x0fEngagementCount\x12\x12\n" +
 	"\x04year\x18\x01 \x01(\x05R\x04year\x12/\n" +
 	"\x05field\x18\x02 \x01(\tB\x19\xfaA\x16\n" +
 	"\x14trithuc.gov.vn/FieldR\x05field\x121\n" +
 	"\x04role\x18\x03 \x01(\x0e2\x1d.trithuc.v1.Person.ExpertRoleR\x04role\x12\x14\n" +
-	"\x05count\x18\x04 \x01(\x05R\x05count2\xed\x16\n" +
+	"\x05count\x18\x04 \x01(\x05R\x05count2\x91\x17\n" +
 	"\rExpertService\x12\xb1\x01\n" +
 	"\x10CreateExpertPool\x12#.trithuc.v1.CreateExpertPoolRequest\x1a\x16.trithuc.v1.ExpertPool\"`\xdaA!parent,expert_pool,expert_pool_id\x82\xd3\xe4\x93\x026:\vexpert_pool\"'/v1/{parent=associations/*}/expertPools\x12\x81\x01\n" +
 	"\rGetExpertPool\x12 .trithuc.v1.GetExpertPoolRequest\x1a\x16.trithuc.v1.ExpertPool\"6\xdaA\x04name\x82\xd3\xe4\x93\x02)\x12'/v1/{name=associations/*/expertPools/*}\x12\x94\x01\n" +
@@ -1771,9 +1789,9 @@ const file_trithuc_v1_expert_service_proto_rawDesc = "" +
 	"\x0fListEngagements\x12\".trithuc.v1.ListEngagementsRequest\x1a#.trithuc.v1.ListEngagementsResponse\"F\xdaA\x06parent\x82\xd3\xe4\x93\x027\x125/v1/{parent=associations/*/expertPools/*}/engagements\x12\xbe\x01\n" +
 	"\x10UpdateEngagement\x12#.trithuc.v1.UpdateEngagementRequest\x1a\x16.trithuc.v1.Engagement\"m\xdaA\x16engagement,update_mask\x82\xd3\xe4\x93\x02N:\n" +
 	"engagement2@/v1/{engagement.name=associations/*/expertPools/*/engagements/*}\x12\x95\x01\n" +
-	"\x10DeleteEngagement\x12#.trithuc.v1.DeleteEngagementRequest\x1a\x16.google.protobuf.Empty\"D\xdaA\x04name\x82\xd3\xe4\x93\x027*5/v1/{name=associations/*/expertPools/*/engagements/*}\x12\x92\x01\n" +
-	"\vFindExperts\x12\x1e.trithuc.v1.FindExpertsRequest\x1a\x1f.trithuc.v1.FindExpertsResponse\"B\xdaA\x04name\x82\xd3\xe4\x93\x025\x123/v1/{name=associations/*/expertPools/*}:findExperts\x12\xa8\x01\n" +
-	"\x14SummarizeEngagements\x12'.trithuc.v1.SummarizeEngagementsRequest\x1a(.trithuc.v1.SummarizeEngagementsResponse\"=\xdaA\x04name\x82\xd3\xe4\x93\x020\x12./v1/{name=associations/*}:summarizeEngagementsB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"\x10DeleteEngagement\x12#.trithuc.v1.DeleteEngagementRequest\x1a\x16.google.protobuf.Empty\"D\xdaA\x04name\x82\xd3\xe4\x93\x027*5/v1/{name=associations/*/expertPools/*/engagements/*}\x12\x9a\x01\n" +
+	"\rSearchExperts\x12 .trithuc.v1.SearchExpertsRequest\x1a!.trithuc.v1.SearchExpertsResponse\"D\xdaA\x04name\x82\xd3\xe4\x93\x027\x125/v1/{name=associations/*/expertPools/*}:searchExperts\x12\xc4\x01\n" +
+	"\x1bComputeEngagementStatistics\x12..trithuc.v1.ComputeEngagementStatisticsRequest\x1a/.trithuc.v1.ComputeEngagementStatisticsResponse\"D\xdaA\x04name\x82\xd3\xe4\x93\x027\x125/v1/{name=associations/*}:computeEngagementStatisticsB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_expert_service_proto_rawDescOnce sync.Once
@@ -1789,37 +1807,37 @@ func file_trithuc_v1_expert_service_proto_rawDescGZIP() []byte {
 
 var file_trithuc_v1_expert_service_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_trithuc_v1_expert_service_proto_goTypes = []any{
-	(*CreateExpertPoolRequest)(nil),       // 0: trithuc.v1.CreateExpertPoolRequest
-	(*GetExpertPoolRequest)(nil),          // 1: trithuc.v1.GetExpertPoolRequest
-	(*ListExpertPoolsRequest)(nil),        // 2: trithuc.v1.ListExpertPoolsRequest
-	(*ListExpertPoolsResponse)(nil),       // 3: trithuc.v1.ListExpertPoolsResponse
-	(*UpdateExpertPoolRequest)(nil),       // 4: trithuc.v1.UpdateExpertPoolRequest
-	(*DeleteExpertPoolRequest)(nil),       // 5: trithuc.v1.DeleteExpertPoolRequest
-	(*CreateExpertPoolMemberRequest)(nil), // 6: trithuc.v1.CreateExpertPoolMemberRequest
-	(*GetExpertPoolMemberRequest)(nil),    // 7: trithuc.v1.GetExpertPoolMemberRequest
-	(*ListExpertPoolMembersRequest)(nil),  // 8: trithuc.v1.ListExpertPoolMembersRequest
-	(*ListExpertPoolMembersResponse)(nil), // 9: trithuc.v1.ListExpertPoolMembersResponse
-	(*UpdateExpertPoolMemberRequest)(nil), // 10: trithuc.v1.UpdateExpertPoolMemberRequest
-	(*DeleteExpertPoolMemberRequest)(nil), // 11: trithuc.v1.DeleteExpertPoolMemberRequest
-	(*CreateEngagementRequest)(nil),       // 12: trithuc.v1.CreateEngagementRequest
-	(*GetEngagementRequest)(nil),          // 13: trithuc.v1.GetEngagementRequest
-	(*ListEngagementsRequest)(nil),        // 14: trithuc.v1.ListEngagementsRequest
-	(*ListEngagementsResponse)(nil),       // 15: trithuc.v1.ListEngagementsResponse
-	(*UpdateEngagementRequest)(nil),       // 16: trithuc.v1.UpdateEngagementRequest
-	(*DeleteEngagementRequest)(nil),       // 17: trithuc.v1.DeleteEngagementRequest
-	(*FindExpertsRequest)(nil),            // 18: trithuc.v1.FindExpertsRequest
-	(*FindExpertsResponse)(nil),           // 19: trithuc.v1.FindExpertsResponse
-	(*SummarizeEngagementsRequest)(nil),   // 20: trithuc.v1.SummarizeEngagementsRequest
-	(*SummarizeEngagementsResponse)(nil),  // 21: trithuc.v1.SummarizeEngagementsResponse
-	(*EngagementCount)(nil),               // 22: trithuc.v1.EngagementCount
-	(*ExpertPool)(nil),                    // 23: trithuc.v1.ExpertPool
-	(*fieldmaskpb.FieldMask)(nil),         // 24: google.protobuf.FieldMask
-	(*ExpertPoolMember)(nil),              // 25: trithuc.v1.ExpertPoolMember
-	(*Engagement)(nil),                    // 26: trithuc.v1.Engagement
-	(Person_Availability)(0),              // 27: trithuc.v1.Person.Availability
-	(Person_ExpertRole)(0),                // 28: trithuc.v1.Person.ExpertRole
-	(*ExpertCandidate)(nil),               // 29: trithuc.v1.ExpertCandidate
-	(*emptypb.Empty)(nil),                 // 30: google.protobuf.Empty
+	(*CreateExpertPoolRequest)(nil),             // 0: trithuc.v1.CreateExpertPoolRequest
+	(*GetExpertPoolRequest)(nil),                // 1: trithuc.v1.GetExpertPoolRequest
+	(*ListExpertPoolsRequest)(nil),              // 2: trithuc.v1.ListExpertPoolsRequest
+	(*ListExpertPoolsResponse)(nil),             // 3: trithuc.v1.ListExpertPoolsResponse
+	(*UpdateExpertPoolRequest)(nil),             // 4: trithuc.v1.UpdateExpertPoolRequest
+	(*DeleteExpertPoolRequest)(nil),             // 5: trithuc.v1.DeleteExpertPoolRequest
+	(*CreateExpertPoolMemberRequest)(nil),       // 6: trithuc.v1.CreateExpertPoolMemberRequest
+	(*GetExpertPoolMemberRequest)(nil),          // 7: trithuc.v1.GetExpertPoolMemberRequest
+	(*ListExpertPoolMembersRequest)(nil),        // 8: trithuc.v1.ListExpertPoolMembersRequest
+	(*ListExpertPoolMembersResponse)(nil),       // 9: trithuc.v1.ListExpertPoolMembersResponse
+	(*UpdateExpertPoolMemberRequest)(nil),       // 10: trithuc.v1.UpdateExpertPoolMemberRequest
+	(*DeleteExpertPoolMemberRequest)(nil),       // 11: trithuc.v1.DeleteExpertPoolMemberRequest
+	(*CreateEngagementRequest)(nil),             // 12: trithuc.v1.CreateEngagementRequest
+	(*GetEngagementRequest)(nil),                // 13: trithuc.v1.GetEngagementRequest
+	(*ListEngagementsRequest)(nil),              // 14: trithuc.v1.ListEngagementsRequest
+	(*ListEngagementsResponse)(nil),             // 15: trithuc.v1.ListEngagementsResponse
+	(*UpdateEngagementRequest)(nil),             // 16: trithuc.v1.UpdateEngagementRequest
+	(*DeleteEngagementRequest)(nil),             // 17: trithuc.v1.DeleteEngagementRequest
+	(*SearchExpertsRequest)(nil),                // 18: trithuc.v1.SearchExpertsRequest
+	(*SearchExpertsResponse)(nil),               // 19: trithuc.v1.SearchExpertsResponse
+	(*ComputeEngagementStatisticsRequest)(nil),  // 20: trithuc.v1.ComputeEngagementStatisticsRequest
+	(*ComputeEngagementStatisticsResponse)(nil), // 21: trithuc.v1.ComputeEngagementStatisticsResponse
+	(*EngagementCount)(nil),                     // 22: trithuc.v1.EngagementCount
+	(*ExpertPool)(nil),                          // 23: trithuc.v1.ExpertPool
+	(*fieldmaskpb.FieldMask)(nil),               // 24: google.protobuf.FieldMask
+	(*ExpertPoolMember)(nil),                    // 25: trithuc.v1.ExpertPoolMember
+	(*Engagement)(nil),                          // 26: trithuc.v1.Engagement
+	(Person_Availability)(0),                    // 27: trithuc.v1.Person.Availability
+	(Person_ExpertRole)(0),                      // 28: trithuc.v1.Person.ExpertRole
+	(*ExpertCandidate)(nil),                     // 29: trithuc.v1.ExpertCandidate
+	(*emptypb.Empty)(nil),                       // 30: google.protobuf.Empty
 }
 var file_trithuc_v1_expert_service_proto_depIdxs = []int32{
 	23, // 0: trithuc.v1.CreateExpertPoolRequest.expert_pool:type_name -> trithuc.v1.ExpertPool
@@ -1834,10 +1852,10 @@ var file_trithuc_v1_expert_service_proto_depIdxs = []int32{
 	26, // 9: trithuc.v1.ListEngagementsResponse.engagements:type_name -> trithuc.v1.Engagement
 	26, // 10: trithuc.v1.UpdateEngagementRequest.engagement:type_name -> trithuc.v1.Engagement
 	24, // 11: trithuc.v1.UpdateEngagementRequest.update_mask:type_name -> google.protobuf.FieldMask
-	27, // 12: trithuc.v1.FindExpertsRequest.availability:type_name -> trithuc.v1.Person.Availability
-	28, // 13: trithuc.v1.FindExpertsRequest.role:type_name -> trithuc.v1.Person.ExpertRole
-	29, // 14: trithuc.v1.FindExpertsResponse.experts:type_name -> trithuc.v1.ExpertCandidate
-	22, // 15: trithuc.v1.SummarizeEngagementsResponse.counts:type_name -> trithuc.v1.EngagementCount
+	27, // 12: trithuc.v1.SearchExpertsRequest.availability:type_name -> trithuc.v1.Person.Availability
+	28, // 13: trithuc.v1.SearchExpertsRequest.role:type_name -> trithuc.v1.Person.ExpertRole
+	29, // 14: trithuc.v1.SearchExpertsResponse.experts:type_name -> trithuc.v1.ExpertCandidate
+	22, // 15: trithuc.v1.ComputeEngagementStatisticsResponse.counts:type_name -> trithuc.v1.EngagementCount
 	28, // 16: trithuc.v1.EngagementCount.role:type_name -> trithuc.v1.Person.ExpertRole
 	0,  // 17: trithuc.v1.ExpertService.CreateExpertPool:input_type -> trithuc.v1.CreateExpertPoolRequest
 	1,  // 18: trithuc.v1.ExpertService.GetExpertPool:input_type -> trithuc.v1.GetExpertPoolRequest
@@ -1854,8 +1872,8 @@ var file_trithuc_v1_expert_service_proto_depIdxs = []int32{
 	14, // 29: trithuc.v1.ExpertService.ListEngagements:input_type -> trithuc.v1.ListEngagementsRequest
 	16, // 30: trithuc.v1.ExpertService.UpdateEngagement:input_type -> trithuc.v1.UpdateEngagementRequest
 	17, // 31: trithuc.v1.ExpertService.DeleteEngagement:input_type -> trithuc.v1.DeleteEngagementRequest
-	18, // 32: trithuc.v1.ExpertService.FindExperts:input_type -> trithuc.v1.FindExpertsRequest
-	20, // 33: trithuc.v1.ExpertService.SummarizeEngagements:input_type -> trithuc.v1.SummarizeEngagementsRequest
+	18, // 32: trithuc.v1.ExpertService.SearchExperts:input_type -> trithuc.v1.SearchExpertsRequest
+	20, // 33: trithuc.v1.ExpertService.ComputeEngagementStatistics:input_type -> trithuc.v1.ComputeEngagementStatisticsRequest
 	23, // 34: trithuc.v1.ExpertService.CreateExpertPool:output_type -> trithuc.v1.ExpertPool
 	23, // 35: trithuc.v1.ExpertService.GetExpertPool:output_type -> trithuc.v1.ExpertPool
 	3,  // 36: trithuc.v1.ExpertService.ListExpertPools:output_type -> trithuc.v1.ListExpertPoolsResponse
@@ -1871,8 +1889,8 @@ var file_trithuc_v1_expert_service_proto_depIdxs = []int32{
 	15, // 46: trithuc.v1.ExpertService.ListEngagements:output_type -> trithuc.v1.ListEngagementsResponse
 	26, // 47: trithuc.v1.ExpertService.UpdateEngagement:output_type -> trithuc.v1.Engagement
 	30, // 48: trithuc.v1.ExpertService.DeleteEngagement:output_type -> google.protobuf.Empty
-	19, // 49: trithuc.v1.ExpertService.FindExperts:output_type -> trithuc.v1.FindExpertsResponse
-	21, // 50: trithuc.v1.ExpertService.SummarizeEngagements:output_type -> trithuc.v1.SummarizeEngagementsResponse
+	19, // 49: trithuc.v1.ExpertService.SearchExperts:output_type -> trithuc.v1.SearchExpertsResponse
+	21, // 50: trithuc.v1.ExpertService.ComputeEngagementStatistics:output_type -> trithuc.v1.ComputeEngagementStatisticsResponse
 	34, // [34:51] is the sub-list for method output_type
 	17, // [17:34] is the sub-list for method input_type
 	17, // [17:17] is the sub-list for extension type_name

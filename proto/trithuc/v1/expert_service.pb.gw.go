@@ -890,11 +890,11 @@ func local_request_ExpertService_DeleteEngagement_0(ctx context.Context, marshal
 	return msg, metadata, err
 }
 
-var filter_ExpertService_FindExperts_0 = &utilities.DoubleArray{Encoding: map[string]int{"name": 0}, Base: []int{1, 1, 0}, Check: []int{0, 1, 2}}
+var filter_ExpertService_SearchExperts_0 = &utilities.DoubleArray{Encoding: map[string]int{"name": 0}, Base: []int{1, 1, 0}, Check: []int{0, 1, 2}}
 
-func request_ExpertService_FindExperts_0(ctx context.Context, marshaler runtime.Marshaler, client ExpertServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+func request_ExpertService_SearchExperts_0(ctx context.Context, marshaler runtime.Marshaler, client ExpertServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
-		protoReq FindExpertsRequest
+		protoReq SearchExpertsRequest
 		metadata runtime.ServerMetadata
 		err      error
 	)
@@ -909,19 +909,19 @@ func request_ExpertService_FindExperts_0(ctx context.Context, marshaler runtime.
 	if err := req.ParseForm(); err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
-	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_ExpertService_FindExperts_0); err != nil {
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_ExpertService_SearchExperts_0); err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
 	if req.Body != nil {
 		_, _ = io.Copy(io.Discard, req.Body)
 	}
-	msg, err := client.FindExperts(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	msg, err := client.SearchExperts(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
 	return msg, metadata, err
 }
 
-func local_request_ExpertService_FindExperts_0(ctx context.Context, marshaler runtime.Marshaler, server ExpertServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+func local_request_ExpertService_SearchExperts_0(ctx context.Context, marshaler runtime.Marshaler, server ExpertServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
-		protoReq FindExpertsRequest
+		protoReq SearchExpertsRequest
 		metadata runtime.ServerMetadata
 		err      error
 	)
@@ -936,18 +936,18 @@ func local_request_ExpertService_FindExperts_0(ctx context.Context, marshaler ru
 	if err := req.ParseForm(); err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
-	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_ExpertService_FindExperts_0); err != nil {
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_ExpertService_SearchExperts_0); err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
-	msg, err := server.FindExperts(ctx, &protoReq)
+	msg, err := server.SearchExperts(ctx, &protoReq)
 	return msg, metadata, err
 }
 
-var filter_ExpertService_SummarizeEngagements_0 = &utilities.DoubleArray{Encoding: map[string]int{"name": 0}, Base: []int{1, 1, 0}, Check: []int{0, 1, 2}}
+var filter_ExpertService_ComputeEngagementStatistics_0 = &utilities.DoubleArray{Encoding: map[string]int{"name": 0}, Base: []int{1, 1, 0}, Check: []int{0, 1, 2}}
 
-func request_ExpertService_SummarizeEngagements_0(ctx context.Context, marshaler runtime.Marshaler, client ExpertServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+func request_ExpertService_ComputeEngagementStatistics_0(ctx context.Context, marshaler runtime.Marshaler, client ExpertServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
-		protoReq SummarizeEngagementsRequest
+		protoReq ComputeEngagementStatisticsRequest
 		metadata runtime.ServerMetadata
 		err      error
 	)
@@ -962,19 +962,19 @@ func request_ExpertService_SummarizeEngagements_0(ctx context.Context, marshaler
 	if err := req.ParseForm(); err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
-	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_ExpertService_SummarizeEngagements_0); err != nil {
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_ExpertService_ComputeEngagementStatistics_0); err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
 	if req.Body != nil {
 		_, _ = io.Copy(io.Discard, req.Body)
 	}
-	msg, err := client.SummarizeEngagements(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	msg, err := client.ComputeEngagementStatistics(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
 	return msg, metadata, err
 }
 
-func local_request_ExpertService_SummarizeEngagements_0(ctx context.Context, marshaler runtime.Marshaler, server ExpertServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+func local_request_ExpertService_ComputeEngagementStatistics_0(ctx context.Context, marshaler runtime.Marshaler, server ExpertServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
-		protoReq SummarizeEngagementsRequest
+		protoReq ComputeEngagementStatisticsRequest
 		metadata runtime.ServerMetadata
 		err      error
 	)
@@ -989,10 +989,10 @@ func local_request_ExpertService_SummarizeEngagements_0(ctx context.Context, mar
 	if err := req.ParseForm(); err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
-	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_ExpertService_SummarizeEngagements_0); err != nil {
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_ExpertService_ComputeEngagementStatistics_0); err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
-	msg, err := server.SummarizeEngagements(ctx, &protoReq)
+	msg, err := server.ComputeEngagementStatistics(ctx, &protoReq)
 	return msg, metadata, err
 }
 
@@ -1302,45 +1302,45 @@ func RegisterExpertServiceHandlerServer(ctx context.Context, mux *runtime.ServeM
 		}
 		forward_ExpertService_DeleteEngagement_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
-	mux.Handle(http.MethodGet, pattern_ExpertService_FindExperts_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+	mux.Handle(http.MethodGet, pattern_ExpertService_SearchExperts_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/trithuc.v1.ExpertService/FindExperts", runtime.WithHTTPPathPattern("/v1/{name=associations/*/expertPools/*}:findExperts"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/trithuc.v1.ExpertService/SearchExperts", runtime.WithHTTPPathPattern("/v1/{name=associations/*/expertPools/*}:searchExperts"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
 		}
-		resp, md, err := local_request_ExpertService_FindExperts_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		resp, md, err := local_request_ExpertService_SearchExperts_0(annotatedContext, inboundMarshaler, server, req, pathParams)
 		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
 		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
 		if err != nil {
 			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
 			return
 		}
-		forward_ExpertService_FindExperts_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+		forward_ExpertService_SearchExperts_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
-	mux.Handle(http.MethodGet, pattern_ExpertService_SummarizeEngagements_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+	mux.Handle(http.MethodGet, pattern_ExpertService_ComputeEngagementStatistics_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/trithuc.v1.ExpertService/SummarizeEngagements", runtime.WithHTTPPathPattern("/v1/{name=associations/*}:summarizeEngagements"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/trithuc.v1.ExpertService/ComputeEngagementStatistics", runtime.WithHTTPPathPattern("/v1/{name=associations/*}:computeEngagementStatistics"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
 		}
-		resp, md, err := local_request_ExpertService_SummarizeEngagements_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		resp, md, err := local_request_ExpertService_ComputeEngagementStatistics_0(annotatedContext, inboundMarshaler, server, req, pathParams)
 		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
 		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
 		if err != nil {
 			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
 			return
 		}
-		forward_ExpertService_SummarizeEngagements_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+		forward_ExpertService_ComputeEngagementStatistics_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
 
 	return nil
@@ -1637,79 +1637,79 @@ func RegisterExpertServiceHandlerClient(ctx context.Context, mux *runtime.ServeM
 		}
 		forward_ExpertService_DeleteEngagement_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
-	mux.Handle(http.MethodGet, pattern_ExpertService_FindExperts_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+	mux.Handle(http.MethodGet, pattern_ExpertService_SearchExperts_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/trithuc.v1.ExpertService/FindExperts", runtime.WithHTTPPathPattern("/v1/{name=associations/*/expertPools/*}:findExperts"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/trithuc.v1.ExpertService/SearchExperts", runtime.WithHTTPPathPattern("/v1/{name=associations/*/expertPools/*}:searchExperts"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
 		}
-		resp, md, err := request_ExpertService_FindExperts_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		resp, md, err := request_ExpertService_SearchExperts_0(annotatedContext, inboundMarshaler, client, req, pathParams)
 		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
 		if err != nil {
 			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
 			return
 		}
-		forward_ExpertService_FindExperts_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+		forward_ExpertService_SearchExperts_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
-	mux.Handle(http.MethodGet, pattern_ExpertService_SummarizeEngagements_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+	mux.Handle(http.MethodGet, pattern_ExpertService_ComputeEngagementStatistics_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/trithuc.v1.ExpertService/SummarizeEngagements", runtime.WithHTTPPathPattern("/v1/{name=associations/*}:summarizeEngagements"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/trithuc.v1.ExpertService/ComputeEngagementStatistics", runtime.WithHTTPPathPattern("/v1/{name=associations/*}:computeEngagementStatistics"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
 		}
-		resp, md, err := request_ExpertService_SummarizeEngagements_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		resp, md, err := request_ExpertService_ComputeEngagementStatistics_0(annotatedContext, inboundMarshaler, client, req, pathParams)
 		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
 		if err != nil {
 			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
 			return
 		}
-		forward_ExpertService_SummarizeEngagements_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+		forward_ExpertService_ComputeEngagementStatistics_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
 	return nil
 }
 
 var (
-	pattern_ExpertService_CreateExpertPool_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "associations", "parent", "expertPools"}, ""))
-	pattern_ExpertService_GetExpertPool_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "associations", "expertPools", "name"}, ""))
-	pattern_ExpertService_ListExpertPools_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "associations", "parent", "expertPools"}, ""))
-	pattern_ExpertService_UpdateExpertPool_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "associations", "expertPools", "expert_pool.name"}, ""))
-	pattern_ExpertService_DeleteExpertPool_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "associations", "expertPools", "name"}, ""))
-	pattern_ExpertService_CreateExpertPoolMember_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "associations", "expertPools", "parent", "members"}, ""))
-	pattern_ExpertService_GetExpertPoolMember_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "associations", "expertPools", "members", "name"}, ""))
-	pattern_ExpertService_ListExpertPoolMembers_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "associations", "expertPools", "parent", "members"}, ""))
-	pattern_ExpertService_UpdateExpertPoolMember_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "associations", "expertPools", "members", "expert_pool_member.name"}, ""))
-	pattern_ExpertService_DeleteExpertPoolMember_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "associations", "expertPools", "members", "name"}, ""))
-	pattern_ExpertService_CreateEngagement_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "associations", "expertPools", "parent", "engagements"}, ""))
-	pattern_ExpertService_GetEngagement_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "associations", "expertPools", "engagements", "name"}, ""))
-	pattern_ExpertService_ListEngagements_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "associations", "expertPools", "parent", "engagements"}, ""))
-	pattern_ExpertService_UpdateEngagement_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "associations", "expertPools", "engagements", "engagement.name"}, ""))
-	pattern_ExpertService_DeleteEngagement_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "associations", "expertPools", "engagements", "name"}, ""))
-	pattern_ExpertService_FindExperts_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "associations", "expertPools", "name"}, "findExperts"))
-	pattern_ExpertService_SummarizeEngagements_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "associations", "name"}, "summarizeEngagements"))
+	pattern_ExpertService_CreateExpertPool_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "associations", "parent", "expertPools"}, ""))
+	pattern_ExpertService_GetExpertPool_0               = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "associations", "expertPools", "name"}, ""))
+	pattern_ExpertService_ListExpertPools_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "associations", "parent", "expertPools"}, ""))
+	pattern_ExpertService_UpdateExpertPool_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "associations", "expertPools", "expert_pool.name"}, ""))
+	pattern_ExpertService_DeleteExpertPool_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "associations", "expertPools", "name"}, ""))
+	pattern_ExpertService_CreateExpertPoolMember_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "associations", "expertPools", "parent", "members"}, ""))
+	pattern_ExpertService_GetExpertPoolMember_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "associations", "expertPools", "members", "name"}, ""))
+	pattern_ExpertService_ListExpertPoolMembers_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "associations", "expertPools", "parent", "members"}, ""))
+	pattern_ExpertService_UpdateExpertPoolMember_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "associations", "expertPools", "members", "expert_pool_member.name"}, ""))
+	pattern_ExpertService_DeleteExpertPoolMember_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "associations", "expertPools", "members", "name"}, ""))
+	pattern_ExpertService_CreateEngagement_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "associations", "expertPools", "parent", "engagements"}, ""))
+	pattern_ExpertService_GetEngagement_0               = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "associations", "expertPools", "engagements", "name"}, ""))
+	pattern_ExpertService_ListEngagements_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "associations", "expertPools", "parent", "engagements"}, ""))
+	pattern_ExpertService_UpdateEngagement_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "associations", "expertPools", "engagements", "engagement.name"}, ""))
+	pattern_ExpertService_DeleteEngagement_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "associations", "expertPools", "engagements", "name"}, ""))
+	pattern_ExpertService_SearchExperts_0               = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "associations", "expertPools", "name"}, "searchExperts"))
+	pattern_ExpertService_ComputeEngagementStatistics_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "associations", "name"}, "computeEngagementStatistics"))
 )
 
 var (
-	forward_ExpertService_CreateExpertPool_0       = runtime.ForwardResponseMessage
-	forward_ExpertService_GetExpertPool_0          = runtime.ForwardResponseMessage
-	forward_ExpertService_ListExpertPools_0        = runtime.ForwardResponseMessage
-	forward_ExpertService_UpdateExpertPool_0       = runtime.ForwardResponseMessage
-	forward_ExpertService_DeleteExpertPool_0       = runtime.ForwardResponseMessage
-	forward_ExpertService_CreateExpertPoolMember_0 = runtime.ForwardResponseMessage
-	forward_ExpertService_GetExpertPoolMember_0    = runtime.ForwardResponseMessage
-	forward_ExpertService_ListExpertPoolMembers_0  = runtime.ForwardResponseMessage
-	forward_ExpertService_UpdateExpertPoolMember_0 = runtime.ForwardResponseMessage
-	forward_ExpertService_DeleteExpertPoolMember_0 = runtime.ForwardResponseMessage
-	forward_ExpertService_CreateEngagement_0       = runtime.ForwardResponseMessage
-	forward_ExpertService_GetEngagement_0          = runtime.ForwardResponseMessage
-	forward_ExpertService_ListEngagements_0        = runtime.ForwardResponseMessage
-	forward_ExpertService_UpdateEngagement_0       = runtime.ForwardResponseMessage
-	forward_ExpertService_DeleteEngagement_0       = runtime.ForwardResponseMessage
-	forward_ExpertService_FindExperts_0            = runtime.ForwardResponseMessage
-	forward_ExpertService_SummarizeEngagements_0   = runtime.ForwardResponseMessage
+	forward_ExpertService_CreateExpertPool_0            = runtime.ForwardResponseMessage
+	forward_ExpertService_GetExpertPool_0               = runtime.ForwardResponseMessage
+	forward_ExpertService_ListExpertPools_0             = runtime.ForwardResponseMessage
+	forward_ExpertService_UpdateExpertPool_0            = runtime.ForwardResponseMessage
+	forward_ExpertService_DeleteExpertPool_0            = runtime.ForwardResponseMessage
+	forward_ExpertService_CreateExpertPoolMember_0      = runtime.ForwardResponseMessage
+	forward_ExpertService_GetExpertPoolMember_0         = runtime.ForwardResponseMessage
+	forward_ExpertService_ListExpertPoolMembers_0       = runtime.ForwardResponseMessage
+	forward_ExpertService_UpdateExpertPoolMember_0      = runtime.ForwardResponseMessage
+	forward_ExpertService_DeleteExpertPoolMember_0      = runtime.ForwardResponseMessage
+	forward_ExpertService_CreateEngagement_0            = runtime.ForwardResponseMessage
+	forward_ExpertService_GetEngagement_0               = runtime.ForwardResponseMessage
+	forward_ExpertService_ListEngagements_0             = runtime.ForwardResponseMessage
+	forward_ExpertService_UpdateEngagement_0            = runtime.ForwardResponseMessage
+	forward_ExpertService_DeleteEngagement_0            = runtime.ForwardResponseMessage
+	forward_ExpertService_SearchExperts_0               = runtime.ForwardResponseMessage
+	forward_ExpertService_ComputeEngagementStatistics_0 = runtime.ForwardResponseMessage
 )

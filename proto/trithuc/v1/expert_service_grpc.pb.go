@@ -20,23 +20,23 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	ExpertService_CreateExpertPool_FullMethodName       = "/trithuc.v1.ExpertService/CreateExpertPool"
-	ExpertService_GetExpertPool_FullMethodName          = "/trithuc.v1.ExpertService/GetExpertPool"
-	ExpertService_ListExpertPools_FullMethodName        = "/trithuc.v1.ExpertService/ListExpertPools"
-	ExpertService_UpdateExpertPool_FullMethodName       = "/trithuc.v1.ExpertService/UpdateExpertPool"
-	ExpertService_DeleteExpertPool_FullMethodName       = "/trithuc.v1.ExpertService/DeleteExpertPool"
-	ExpertService_CreateExpertPoolMember_FullMethodName = "/trithuc.v1.ExpertService/CreateExpertPoolMember"
-	ExpertService_GetExpertPoolMember_FullMethodName    = "/trithuc.v1.ExpertService/GetExpertPoolMember"
-	ExpertService_ListExpertPoolMembers_FullMethodName  = "/trithuc.v1.ExpertService/ListExpertPoolMembers"
-	ExpertService_UpdateExpertPoolMember_FullMethodName = "/trithuc.v1.ExpertService/UpdateExpertPoolMember"
-	ExpertService_DeleteExpertPoolMember_FullMethodName = "/trithuc.v1.ExpertService/DeleteExpertPoolMember"
-	ExpertService_CreateEngagement_FullMethodName       = "/trithuc.v1.ExpertService/CreateEngagement"
-	ExpertService_GetEngagement_FullMethodName          = "/trithuc.v1.ExpertService/GetEngagement"
-	ExpertService_ListEngagements_FullMethodName        = "/trithuc.v1.ExpertService/ListEngagements"
-	ExpertService_UpdateEngagement_FullMethodName       = "/trithuc.v1.ExpertService/UpdateEngagement"
-	ExpertService_DeleteEngagement_FullMethodName       = "/trithuc.v1.ExpertService/DeleteEngagement"
-	ExpertService_FindExperts_FullMethodName            = "/trithuc.v1.ExpertService/FindExperts"
-	ExpertService_SummarizeEngagements_FullMethodName   = "/trithuc.v1.ExpertService/SummarizeEngagements"
+	ExpertService_CreateExpertPool_FullMethodName            = "/trithuc.v1.ExpertService/CreateExpertPool"
+	ExpertService_GetExpertPool_FullMethodName               = "/trithuc.v1.ExpertService/GetExpertPool"
+	ExpertService_ListExpertPools_FullMethodName             = "/trithuc.v1.ExpertService/ListExpertPools"
+	ExpertService_UpdateExpertPool_FullMethodName            = "/trithuc.v1.ExpertService/UpdateExpertPool"
+	ExpertService_DeleteExpertPool_FullMethodName            = "/trithuc.v1.ExpertService/DeleteExpertPool"
+	ExpertService_CreateExpertPoolMember_FullMethodName      = "/trithuc.v1.ExpertService/CreateExpertPoolMember"
+	ExpertService_GetExpertPoolMember_FullMethodName         = "/trithuc.v1.ExpertService/GetExpertPoolMember"
+	ExpertService_ListExpertPoolMembers_FullMethodName       = "/trithuc.v1.ExpertService/ListExpertPoolMembers"
+	ExpertService_UpdateExpertPoolMember_FullMethodName      = "/trithuc.v1.ExpertService/UpdateExpertPoolMember"
+	ExpertService_DeleteExpertPoolMember_FullMethodName      = "/trithuc.v1.ExpertService/DeleteExpertPoolMember"
+	ExpertService_CreateEngagement_FullMethodName            = "/trithuc.v1.ExpertService/CreateEngagement"
+	ExpertService_GetEngagement_FullMethodName               = "/trithuc.v1.ExpertService/GetEngagement"
+	ExpertService_ListEngagements_FullMethodName             = "/trithuc.v1.ExpertService/ListEngagements"
+	ExpertService_UpdateEngagement_FullMethodName            = "/trithuc.v1.ExpertService/UpdateEngagement"
+	ExpertService_DeleteEngagement_FullMethodName            = "/trithuc.v1.ExpertService/DeleteEngagement"
+	ExpertService_SearchExperts_FullMethodName               = "/trithuc.v1.ExpertService/SearchExperts"
+	ExpertService_ComputeEngagementStatistics_FullMethodName = "/trithuc.v1.ExpertService/ComputeEngagementStatistics"
 )
 
 // ExpertServiceClient is the client API for ExpertService service.
@@ -79,10 +79,14 @@ type ExpertServiceClient interface {
 	// Finds the active members of a pool who fit, ranked so that work is
 	// shared: fewest engagements begun in the last twelve months first, then
 	// by fit.
-	FindExperts(ctx context.Context, in *FindExpertsRequest, opts ...grpc.CallOption) (*FindExpertsResponse, error)
+	SearchExperts(ctx context.Context, in *SearchExpertsRequest, opts ...grpc.CallOption) (*SearchExpertsResponse, error)
 	// Counts an association's engagements by the year they began, the
 	// expert's primary field and the role, across its pools.
-	SummarizeEngagements(ctx context.Context, in *SummarizeEngagementsRequest, opts ...grpc.CallOption) (*SummarizeEngagementsResponse, error)
+	// (-- api-linter: core::0140::abbreviations=disabled
+	//
+	//	aip.dev/not-precedent: statistics (thống kê) is the word of the
+	//	province's reports, as in StatisticsService. --)
+	ComputeEngagementStatistics(ctx context.Context, in *ComputeEngagementStatisticsRequest, opts ...grpc.CallOption) (*ComputeEngagementStatisticsResponse, error)
 }
 
 type expertServiceClient struct {
@@ -243,20 +247,20 @@ func (c *expertServiceClient) DeleteEngagement(ctx context.Context, in *DeleteEn
 	return out, nil
 }
 
-func (c *expertServiceClient) FindExperts(ctx context.Context, in *FindExpertsRequest, opts ...grpc.CallOption) (*FindExpertsResponse, error) {
+func (c *expertServiceClient) SearchExperts(ctx context.Context, in *SearchExpertsRequest, opts ...grpc.CallOption) (*SearchExpertsResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(FindExpertsResponse)
-	err := c.cc.Invoke(ctx, ExpertService_FindExperts_FullMethodName, in, out, cOpts...)
+	out := new(SearchExpertsResponse)
+	err := c.cc.Invoke(ctx, ExpertService_SearchExperts_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-func (c *expertServiceClient) SummarizeEngagements(ctx context.Context, in *SummarizeEngagementsRequest, opts ...grpc.CallOption) (*SummarizeEngagementsResponse, error) {
+func (c *expertServiceClient) ComputeEngagementStatistics(ctx context.Context, in *ComputeEngagementStatisticsRequest, opts ...grpc.CallOption) (*ComputeEngagementStatisticsResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(SummarizeEngagementsResponse)
-	err := c.cc.Invoke(ctx, ExpertService_SummarizeEngagements_FullMethodName, in, out, cOpts...)
+	out := new(ComputeEngagementStatisticsResponse)
+	err := c.cc.Invoke(ctx, ExpertService_ComputeEngagementStatistics_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -303,10 +307,14 @@ type ExpertServiceServer interface {
 	// Finds the active members of a pool who fit, ranked so that work is
 	// shared: fewest engagements begun in the last twelve months first, then
 	// by fit.
-	FindExperts(context.Context, *FindExpertsRequest) (*FindExpertsResponse, error)
+	SearchExperts(context.Context, *SearchExpertsRequest) (*SearchExpertsResponse, error)
 	// Counts an association's engagements by the year they began, the
 	// expert's primary field and the role, across its pools.
-	SummarizeEngagements(context.Context, *SummarizeEngagementsRequest) (*SummarizeEngagementsResponse, error)
+	// (-- api-linter: core::0140::abbreviations=disabled
+	//
+	//	aip.dev/not-precedent: statistics (thống kê) is the word of the
+	//	province's reports, as in StatisticsService. --)
+	ComputeEngagementStatistics(context.Context, *ComputeEngagementStatisticsRequest) (*ComputeEngagementStatisticsResponse, error)
 	mustEmbedUnimplementedExpertServiceServer()
 }
 
@@ -362,11 +370,11 @@ func (UnimplementedExpertServiceServer) UpdateEngagement(context.Context, *Updat
 func (UnimplementedExpertServiceServer) DeleteEngagement(context.Context, *DeleteEngagementRequest) (*emptypb.Empty, error) {
 	return nil, status.Error(codes.Unimplemented, "method DeleteEngagement not implemented")
 }
-func (UnimplementedExpertServiceServer) FindExperts(context.Context, *FindExpertsRequest) (*FindExpertsResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method FindExperts not implemented")
+func (UnimplementedExpertServiceServer) SearchExperts(context.Context, *SearchExpertsRequest) (*SearchExpertsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SearchExperts not implemented")
 }
-func (UnimplementedExpertServiceServer) SummarizeEngagements(context.Context, *SummarizeEngagementsRequest) (*SummarizeEngagementsResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "method SummarizeEngagements not implemented")
+func (UnimplementedExpertServiceServer) ComputeEngagementStatistics(context.Context, *ComputeEngagementStatisticsRequest) (*ComputeEngagementStatisticsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ComputeEngagementStatistics not implemented")
 }
 func (UnimplementedExpertServiceServer) mustEmbedUnimplementedExpertServiceServer() {}
 func (UnimplementedExpertServiceServer) testEmbeddedByValue()                       {}
@@ -659,38 +667,38 @@ func _ExpertService_DeleteEngagement_Handler(srv interface{}, ctx context.Contex
 	return interceptor(ctx, in, info, handler)
 }
 
-func _ExpertService_FindExperts_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(FindExpertsRequest)
+func _ExpertService_SearchExperts_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SearchExpertsRequest)
 	if err := dec(in); err != nil {
 		return nil, err
 	}
 	if interceptor == nil {
-		return srv.(ExpertServiceServer).FindExperts(ctx, in)
+		return srv.(ExpertServiceServer).SearchExperts(ctx, in)
 	}
 	info := &grpc.UnaryServerInfo{
 		Server:     srv,
-		FullMethod: ExpertService_FindExperts_FullMethodName,
+		FullMethod: ExpertService_SearchExperts_FullMethodName,
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(ExpertServiceServer).FindExperts(ctx, req.(*FindExpertsRequest))
+		return srv.(ExpertServiceServer).SearchExperts(ctx, req.(*SearchExpertsRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
 
-func _ExpertService_SummarizeEngagements_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(SummarizeEngagementsRequest)
+func _ExpertService_ComputeEngagementStatistics_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ComputeEngagementStatisticsRequest)
 	if err := dec(in); err != nil {
 		return nil, err
 	}
 	if interceptor == nil {
-		return srv.(ExpertServiceServer).SummarizeEngagements(ctx, in)
+		return srv.(ExpertServiceServer).ComputeEngagementStatistics(ctx, in)
 	}
 	info := &grpc.UnaryServerInfo{
 		Server:     srv,
-		FullMethod: ExpertService_SummarizeEngagements_FullMethodName,
+		FullMethod: ExpertService_ComputeEngagementStatistics_FullMethodName,
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(ExpertServiceServer).SummarizeEngagements(ctx, req.(*SummarizeEngagementsRequest))
+		return srv.(ExpertServiceServer).ComputeEngagementStatistics(ctx, req.(*ComputeEngagementStatisticsRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -763,12 +771,12 @@ var ExpertService_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _ExpertService_DeleteEngagement_Handler,
 		},
 		{
-			MethodName: "FindExperts",
-			Handler:    _ExpertService_FindExperts_Handler,
+			MethodName: "SearchExperts",
+			Handler:    _ExpertService_SearchExperts_Handler,
 		},
 		{
-			MethodName: "SummarizeEngagements",
-			Handler:    _ExpertService_SummarizeEngagements_Handler,
+			MethodName: "ComputeEngagementStatistics",
+			Handler:    _ExpertService_ComputeEngagementStatistics_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
