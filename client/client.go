@@ -53,6 +53,8 @@ type Client struct {
 	Organizations pb.OrganizationServiceClient
 	Reference     pb.ReferenceServiceClient
 	Memberships   pb.MembershipServiceClient
+	Experts       pb.ExpertServiceClient
+	Honors        pb.HonorsServiceClient
 	Audit         pb.AuditServiceClient
 	Statistics    pb.StatisticsServiceClient
 	Privacy       pb.PrivacyServiceClient
@@ -94,6 +96,8 @@ func New(conn *grpc.ClientConn) *Client {
 		Organizations: pb.NewOrganizationServiceClient(conn),
 		Reference:     pb.NewReferenceServiceClient(conn),
 		Memberships:   pb.NewMembershipServiceClient(conn),
+		Experts:       pb.NewExpertServiceClient(conn),
+		Honors:        pb.NewHonorsServiceClient(conn),
 		Audit:         pb.NewAuditServiceClient(conn),
 		Statistics:    pb.NewStatisticsServiceClient(conn),
 		Privacy:       pb.NewPrivacyServiceClient(conn),
@@ -129,6 +133,8 @@ var services = []protoreflect.ServiceDescriptor{
 	pb.File_trithuc_v1_change_service_proto.Services().ByName("ChangeService"),
 	pb.File_trithuc_v1_reference_proto.Services().ByName("ReferenceService"),
 	pb.File_trithuc_v1_membership_service_proto.Services().ByName("MembershipService"),
+	pb.File_trithuc_v1_expert_service_proto.Services().ByName("ExpertService"),
+	pb.File_trithuc_v1_honors_service_proto.Services().ByName("HonorsService"),
 	pb.File_trithuc_v1_audit_service_proto.Services().ByName("AuditService"),
 	pb.File_trithuc_v1_statistics_proto.Services().ByName("StatisticsService"),
 	pb.File_trithuc_v1_privacy_service_proto.Services().ByName("PrivacyService"),

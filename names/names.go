@@ -20,6 +20,12 @@ const (
 	Organization  = "organizations/{organization}"
 	Association   = "associations/{association}"
 	Membership    = "associations/{association}/memberships/{membership}"
+	Work          = "people/{person}/works/{work}"
+	ExpertPool    = "associations/{association}/expertPools/{expert_pool}"
+	PoolMember    = "associations/{association}/expertPools/{expert_pool}/members/{member}"
+	Engagement    = "associations/{association}/expertPools/{expert_pool}/engagements/{engagement}"
+	HonorCampaign = "honorCampaigns/{honor_campaign}"
+	Nomination    = "honorCampaigns/{honor_campaign}/nominations/{nomination}"
 	Field         = "fields/{field}"
 	AuditEvent    = "auditEvents/{event}"
 )

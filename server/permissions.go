@@ -69,6 +69,11 @@ var permissions = map[string]access{
 	"/trithuc.v1.PersonService/ListHonors":          may(onPerson, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
 	"/trithuc.v1.PersonService/UpdateHonor":         may(onPerson, RoleRegistrar, scopedRegistrar),
 	"/trithuc.v1.PersonService/DeleteHonor":         may(onPerson, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.PersonService/CreateWork":          may(onPerson, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.PersonService/GetWork":             may(onPerson, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
+	"/trithuc.v1.PersonService/ListWorks":           may(onPerson, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
+	"/trithuc.v1.PersonService/UpdateWork":          may(onPerson, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.PersonService/DeleteWork":          may(onPerson, RoleRegistrar, scopedRegistrar),
 
 	// Workplaces are not personal data: everyone reads them, the
 	// registrar adds and corrects them, only an admin deletes.
@@ -123,6 +128,38 @@ var permissions = map[string]access{
 	"/trithuc.v1.MembershipService/SuspendMembership":   may(onAssociation, RoleRegistrar, scopedRegistrar),
 	"/trithuc.v1.MembershipService/ReinstateMembership": may(onAssociation, RoleRegistrar, scopedRegistrar),
 	"/trithuc.v1.MembershipService/WithdrawMembership":  may(onAssociation, RoleRegistrar, scopedRegistrar),
+
+	// Expert pools, their members and engagements are the association's
+	// (issue 17): its registrars keep them, home affairs reads them.
+	"/trithuc.v1.ExpertService/CreateExpertPool":            may(onAssociation, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.ExpertService/GetExpertPool":               may(onAssociation, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
+	"/trithuc.v1.ExpertService/ListExpertPools":             may(onAssociation, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
+	"/trithuc.v1.ExpertService/UpdateExpertPool":            may(onAssociation, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.ExpertService/DeleteExpertPool":            may(onAssociation, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.ExpertService/CreateExpertPoolMember":      may(onAssociation, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.ExpertService/GetExpertPoolMember":         may(onAssociation, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
+	"/trithuc.v1.ExpertService/ListExpertPoolMembers":       may(onAssociation, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
+	"/trithuc.v1.ExpertService/UpdateExpertPoolMember":      may(onAssociation, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.ExpertService/DeleteExpertPoolMember":      may(onAssociation, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.ExpertService/CreateEngagement":            may(onAssociation, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.ExpertService/GetEngagement":               may(onAssociation, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
+	"/trithuc.v1.ExpertService/ListEngagements":             may(onAssociation, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
+	"/trithuc.v1.ExpertService/UpdateEngagement":            may(onAssociation, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.ExpertService/DeleteEngagement":            may(onAssociation, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.ExpertService/SearchExperts":               may(onAssociation, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
+	"/trithuc.v1.ExpertService/ComputeEngagementStatistics": may(onAssociation, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
+
+	// Honours campaigns are the province's: the registrar without a scope
+	// runs them (a nomination names anyone), home affairs reads them.
+	"/trithuc.v1.HonorsService/CreateHonorCampaign": may(unscoped, RoleRegistrar),
+	"/trithuc.v1.HonorsService/GetHonorCampaign":    may(unscoped, RoleRegistrar, RoleHomeAffairs),
+	"/trithuc.v1.HonorsService/ListHonorCampaigns":  may(unscoped, RoleRegistrar, RoleHomeAffairs),
+	"/trithuc.v1.HonorsService/UpdateHonorCampaign": may(unscoped, RoleRegistrar),
+	"/trithuc.v1.HonorsService/CreateNomination":    may(unscoped, RoleRegistrar),
+	"/trithuc.v1.HonorsService/GetNomination":       may(unscoped, RoleRegistrar, RoleHomeAffairs),
+	"/trithuc.v1.HonorsService/ListNominations":     may(unscoped, RoleRegistrar, RoleHomeAffairs),
+	"/trithuc.v1.HonorsService/ReviewNomination":    may(unscoped, RoleRegistrar),
+	"/trithuc.v1.HonorsService/SelectNomination":    may(unscoped, RoleRegistrar),
 
 	"/trithuc.v1.AuditService/ListAuditEvents": may(unscoped),
 

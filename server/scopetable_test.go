@@ -20,14 +20,18 @@ import (
 // The resource types whose names a scope limits, by the scope that limits
 // them.
 var scopedTypes = map[string]scopeKind{
-	"trithuc.gov.vn/Person":         onPerson,
-	"trithuc.gov.vn/Qualification":  onPerson,
-	"trithuc.gov.vn/Position":       onPerson,
-	"trithuc.gov.vn/Honor":          onPerson,
-	"trithuc.gov.vn/Consent":        onPerson,
-	"trithuc.gov.vn/PersonRevision": onPerson,
-	"trithuc.gov.vn/Association":    onAssociation,
-	"trithuc.gov.vn/Membership":     onAssociation,
+	"trithuc.gov.vn/Person":           onPerson,
+	"trithuc.gov.vn/Qualification":    onPerson,
+	"trithuc.gov.vn/Position":         onPerson,
+	"trithuc.gov.vn/Honor":            onPerson,
+	"trithuc.gov.vn/Work":             onPerson,
+	"trithuc.gov.vn/Consent":          onPerson,
+	"trithuc.gov.vn/PersonRevision":   onPerson,
+	"trithuc.gov.vn/Association":      onAssociation,
+	"trithuc.gov.vn/Membership":       onAssociation,
+	"trithuc.gov.vn/ExpertPool":       onAssociation,
+	"trithuc.gov.vn/ExpertPoolMember": onAssociation,
+	"trithuc.gov.vn/Engagement":       onAssociation,
 }
 
 // requestScopes is which scopes the resources a request is about fall

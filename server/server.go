@@ -208,6 +208,8 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	pb.RegisterChangeServiceServer(s.grpc, &changeService{db: db})
 	pb.RegisterReferenceServiceServer(s.grpc, &referenceService{db: db})
 	pb.RegisterMembershipServiceServer(s.grpc, &membershipService{db: db})
+	pb.RegisterExpertServiceServer(s.grpc, &expertService{db: db})
+	pb.RegisterHonorsServiceServer(s.grpc, &honorsService{db: db})
 	pb.RegisterAuditServiceServer(s.grpc, &auditService{db: db, audit: s.audit})
 	pb.RegisterStatisticsServiceServer(s.grpc, &statisticsService{db: db})
 	transfers := &transferService{s: s, db: db, runs: map[string]*importRun{}}
@@ -287,6 +289,8 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		pb.RegisterChangeServiceHandler,
 		pb.RegisterReferenceServiceHandler,
 		pb.RegisterMembershipServiceHandler,
+		pb.RegisterExpertServiceHandler,
+		pb.RegisterHonorsServiceHandler,
 		pb.RegisterAuditServiceHandler,
 		pb.RegisterStatisticsServiceHandler,
 		pb.RegisterTransferServiceHandler,

@@ -442,7 +442,8 @@ func personValues(p *pb.Person) []any {
 // entered: "Nguyễn" typed with combining marks and precomposed is one name.
 func normalizePerson(p *pb.Person) *pb.Person {
 	for _, s := range []*string{&p.FamilyName, &p.MiddleName, &p.GivenName, &p.DisplayName,
-		&p.Ethnicity, &p.NationalId, &p.Email, &p.Phone, &p.Hometown, &p.Address, &p.WorkCountry} {
+		&p.Ethnicity, &p.NationalId, &p.Email, &p.Phone, &p.Hometown, &p.Address, &p.WorkCountry,
+		&p.Orcid, &p.CivilServantCode} {
 		*s = normText(*s)
 	}
 	for _, f := range p.Fields {
@@ -524,6 +525,7 @@ func (tx *Tx) checkPerson(ctx context.Context, id string, p *pb.Person) error {
 	if err := tx.checkFields(ctx, &v, p); err != nil {
 		return err
 	}
+	checkIdentifiers(&v, p)
 	if err := v.err(); err != nil {
 		return err
 	}

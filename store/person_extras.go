@@ -85,18 +85,17 @@ func (tx *Tx) writeFieldsAndRoles(ctx context.Context, pk int64, p *pb.Person) e
 	for _, r := range slices.Sorted(maps.Keys(roles)) {
 		wantRoles = append(wantRoles, strconv.Itoa(int(r)))
 	}
-	if strings.Join(wantRoles, ",") == haveRoles {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM person_expert_roles WHERE person_pk = ?`, pk); err != nil {
-		return dbError(err)
-	}
-	for _, r := range p.ExpertRoles {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO person_expert_roles(person_pk, role) VALUES (?, ?)`, pk, int32(r)); err != nil {
+	if strings.Join(wantRoles, ",") != haveRoles {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM person_expert_roles WHERE person_pk = ?`, pk); err != nil {
 			return dbError(err)
 		}
+		for _, r := range p.ExpertRoles {
+			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO person_expert_roles(person_pk, role) VALUES (?, ?)`, pk, int32(r)); err != nil {
+				return dbError(err)
+			}
+		}
 	}
-	return nil
+	return tx.writeIdentifiers(ctx, pk, p)
 }
 
 func boolInt(b bool) int {
@@ -144,8 +143,12 @@ func (tx *Tx) attach(ctx context.Context, view pb.PersonView, rows ...*personRow
 		pks[i] = r.pk
 		byPK[r.pk] = r.person
 		r.person.Fields, r.person.ExpertRoles = nil, nil
+		r.person.Orcid, r.person.CivilServantCode = "", ""
 	}
 	args := int64sToAny(pks)
+	if err := tx.attachIdentifiers(ctx, pks, byPK); err != nil {
+		return err
+	}
 
 	fields, err := tx.QueryContext(ctx, fieldsOfSQL(len(pks)), args...)
 	if err != nil {
@@ -194,7 +197,7 @@ func (tx *Tx) attach(ctx context.Context, view pb.PersonView, rows ...*personRow
 	}
 	for pk, p := range byPK {
 		p.CurrentPositions = slices.DeleteFunc(slices.Clone(positions[pk]), func(pos *pb.Position) bool { return !pos.Current })
-		p.Qualifications, p.Positions, p.Honors, p.Memberships = nil, nil, nil, nil
+		p.Qualifications, p.Positions, p.Honors, p.Memberships, p.Works = nil, nil, nil, nil, nil
 	}
 	if !full {
 		return nil
@@ -207,13 +210,17 @@ func (tx *Tx) attach(ctx context.Context, view pb.PersonView, rows ...*personRow
 	if err != nil {
 		return err
 	}
+	works, err := workKind.of(ctx, tx, pks, "")
+	if err != nil {
+		return err
+	}
 	memberships, err := tx.membershipsOf(ctx, pks)
 	if err != nil {
 		return err
 	}
 	for pk, p := range byPK {
 		p.Qualifications, p.Positions, p.Honors = quals[pk], positions[pk], honors[pk]
-		p.Memberships = memberships[pk]
+		p.Memberships, p.Works = memberships[pk], works[pk]
 	}
 	return nil
 }

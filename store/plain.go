@@ -112,11 +112,11 @@ func (p *Plain) query(ctx context.Context, query string, firstInts bool, args ..
 // memberships, attach reads their consents and possible duplicates too;
 // the benchmark's people hold none.)
 func attachSQL(n int, full bool) []string {
-	qs := []string{fieldsOfSQL(n), rolesOfSQL(n)}
+	qs := []string{identifiersOfSQL(n), fieldsOfSQL(n), rolesOfSQL(n)}
 	if !full {
 		return append(qs, positionKind.ofSQL(n, "c.is_current = 1"))
 	}
-	return append(qs, positionKind.ofSQL(n, ""), qualificationKind.ofSQL(n, ""), honorKind.ofSQL(n, ""), membershipsOfSQL(n))
+	return append(qs, positionKind.ofSQL(n, ""), qualificationKind.ofSQL(n, ""), honorKind.ofSQL(n, ""), workKind.ofSQL(n, ""), membershipsOfSQL(n))
 }
 
 // GetPersonFull reads what GetPerson reads for the FULL view: the person's

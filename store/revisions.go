@@ -26,6 +26,7 @@ import (
 var unrevised = map[protoreflect.Name]bool{
 	"name": true, "create_time": true, "update_time": true, "etag": true,
 	"qualifications": true, "positions": true, "honors": true, "memberships": true, "restricted": true, "contact_allowed": true,
+	"works":                       true,
 	"highest_qualification_level": true, "academic_title": true,
 }
 
@@ -83,7 +84,7 @@ func dynamicHolder(fd protoreflect.FieldDescriptor) protoreflect.Message {
 }
 
 func protoTypeOf(md protoreflect.MessageDescriptor) (protoreflect.MessageType, error) {
-	for _, m := range []proto.Message{&pb.Person{}, &pb.Qualification{}, &pb.Position{}, &pb.Honor{}, &pb.Consent{}, &pb.Membership{}} {
+	for _, m := range []proto.Message{&pb.Person{}, &pb.Qualification{}, &pb.Position{}, &pb.Honor{}, &pb.Work{}, &pb.Consent{}, &pb.Membership{}} {
 		if m.ProtoReflect().Descriptor().FullName() == md.FullName() {
 			return m.ProtoReflect().Type(), nil
 		}
@@ -105,6 +106,8 @@ func revisionValues(m proto.Message, present bool) *pb.RevisionValues {
 		return &pb.RevisionValues{Resource: &pb.RevisionValues_Position{Position: v}}
 	case *pb.Honor:
 		return &pb.RevisionValues{Resource: &pb.RevisionValues_Honor{Honor: v}}
+	case *pb.Work:
+		return &pb.RevisionValues{Resource: &pb.RevisionValues_Work{Work: v}}
 	case *pb.Consent:
 		return &pb.RevisionValues{Resource: &pb.RevisionValues_Consent{Consent: v}}
 	}

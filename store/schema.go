@@ -38,6 +38,9 @@ var (
 	verificationEnum = enumValues(pb.Verification_State(0).Descriptor())
 	employmentEnum   = enumValues(pb.Position_EmploymentType(0).Descriptor())
 	orgKindEnum      = enumValues(pb.Organization_Kind(0).Descriptor())
+	workKindEnum     = enumValues(pb.Work_Kind(0).Descriptor())
+	workRoleEnum     = enumValues(pb.Work_Role(0).Descriptor())
+	workLevelEnum    = enumValues(pb.Work_Level(0).Descriptor())
 )
 
 var (
@@ -46,6 +49,8 @@ var (
 	joinQuals  = &filter.Join{From: "qualifications q", On: "q.person_pk = p.pk"}
 	joinPos    = &filter.Join{From: "positions pos LEFT JOIN organizations po ON po.pk = pos.organization_pk", On: "pos.person_pk = p.pk"}
 	joinHonors = &filter.Join{From: "honors h", On: "h.person_pk = p.pk"}
+	joinWorks  = &filter.Join{From: "works w", On: "w.person_pk = p.pk"}
+	joinIDs    = &filter.Join{From: "person_identifiers pid", On: "pid.person_pk = p.pk"}
 )
 
 // ranks are the ranks of the qualification levels and academic titles, as
@@ -182,6 +187,15 @@ func personSchema(r ranks) filter.Schema {
 
 		"honors.kind": {Type: filter.Enum, SQL: "h.kind", Enum: enumValues(pb.Honor_Kind(0).Descriptor()), Join: joinHonors},
 		"honors.year": {Type: filter.Int, SQL: "h.year", Join: joinHonors},
+
+		"works.kind":            {Type: filter.Enum, SQL: "w.kind", Enum: workKindEnum, Join: joinWorks},
+		"works.year":            {Type: filter.Int, SQL: "w.year", Join: joinWorks},
+		"works.role":            {Type: filter.Enum, SQL: "w.role", Enum: workRoleEnum, Join: joinWorks},
+		"works.level":           {Type: filter.Enum, SQL: "w.level", Enum: workLevelEnum, Join: joinWorks},
+		"works.doi":             {Type: filter.String, SQL: "w.doi", Join: joinWorks},
+		"works.document_number": {Type: filter.String, SQL: "w.document_number", Join: joinWorks},
+		"works.field":           {Type: filter.String, SQL: "w.field", Join: joinWorks},
+		"orcid":                 {Type: filter.String, SQL: "pid.orcid", Join: joinIDs},
 	})
 	for _, k := range []string{"qualifications.major", "qualifications.institution"} {
 		f := s[k]
@@ -243,6 +257,23 @@ func honorSchema(r ranks) filter.Schema {
 		"year":   {Type: filter.Int, SQL: "c.year"},
 		"title":  str("c.title"),
 		"issuer": str("c.issuer"),
+	})
+	return s
+}
+
+// workSchema is what ListWorks filters on.
+func workSchema(r ranks) filter.Schema {
+	s := personFields(r, "person.")
+	maps.Copy(s, filter.Schema{
+		"kind":            {Type: filter.Enum, SQL: "c.kind", Enum: workKindEnum},
+		"year":            {Type: filter.Int, SQL: "c.year"},
+		"role":            {Type: filter.Enum, SQL: "c.role", Enum: workRoleEnum},
+		"level":           {Type: filter.Enum, SQL: "c.level", Enum: workLevelEnum},
+		"title":           str("c.title"),
+		"doi":             str("c.doi"),
+		"document_number": str("c.document_number"),
+		"venue":           str("c.venue"),
+		"field":           str("c.field"),
 	})
 	return s
 }

@@ -158,7 +158,9 @@ func (tx *Tx) reindexPerson(ctx context.Context, pk int64) error {
 		UNION ALL
 		SELECT field FROM person_fields WHERE person_pk = ?1
 		UNION ALL
-		SELECT title FROM honors WHERE person_pk = ?1`, pk)
+		SELECT title FROM honors WHERE person_pk = ?1
+		UNION ALL
+		SELECT title || ' ' || venue FROM works WHERE person_pk = ?1`, pk)
 	if err != nil {
 		return dbError(err)
 	}

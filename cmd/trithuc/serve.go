@@ -214,6 +214,9 @@ func seedDemo(ctx context.Context, db *store.DB, n int, srv *server.Server, tls 
 		if _, err := synth.LoadMemberships(ctx, db, 1, ""); err != nil {
 			return err
 		}
+		if err := synth.LoadExperts(ctx, db, 1, time.Now()); err != nil {
+			return err
+		}
 	}
 	key, err := demoKey(ctx, db)
 	if err != nil {

@@ -143,25 +143,25 @@ func (e ConsentLegalBasis) Valid() bool {
 
 // Defines values for ConsentPurpose.
 const (
-	CONTACT            ConsentPurpose = "CONTACT"
-	PUBLICATION        ConsentPurpose = "PUBLICATION"
-	PURPOSEUNSPECIFIED ConsentPurpose = "PURPOSE_UNSPECIFIED"
-	REGISTRY           ConsentPurpose = "REGISTRY"
-	STATISTICS         ConsentPurpose = "STATISTICS"
+	ConsentPurposeCONTACT            ConsentPurpose = "CONTACT"
+	ConsentPurposePUBLICATION        ConsentPurpose = "PUBLICATION"
+	ConsentPurposePURPOSEUNSPECIFIED ConsentPurpose = "PURPOSE_UNSPECIFIED"
+	ConsentPurposeREGISTRY           ConsentPurpose = "REGISTRY"
+	ConsentPurposeSTATISTICS         ConsentPurpose = "STATISTICS"
 )
 
 // Valid indicates whether the value is a known member of the ConsentPurpose enum.
 func (e ConsentPurpose) Valid() bool {
 	switch e {
-	case CONTACT:
+	case ConsentPurposeCONTACT:
 		return true
-	case PUBLICATION:
+	case ConsentPurposePUBLICATION:
 		return true
-	case PURPOSEUNSPECIFIED:
+	case ConsentPurposePURPOSEUNSPECIFIED:
 		return true
-	case REGISTRY:
+	case ConsentPurposeREGISTRY:
 		return true
-	case STATISTICS:
+	case ConsentPurposeSTATISTICS:
 		return true
 	default:
 		return false
@@ -170,22 +170,22 @@ func (e ConsentPurpose) Valid() bool {
 
 // Defines values for PersonAvailability.
 const (
-	AVAILABILITYUNSPECIFIED PersonAvailability = "AVAILABILITY_UNSPECIFIED"
-	AVAILABLE               PersonAvailability = "AVAILABLE"
-	LIMITED                 PersonAvailability = "LIMITED"
-	NOTAVAILABLE            PersonAvailability = "NOT_AVAILABLE"
+	PersonAvailabilityAVAILABILITYUNSPECIFIED PersonAvailability = "AVAILABILITY_UNSPECIFIED"
+	PersonAvailabilityAVAILABLE               PersonAvailability = "AVAILABLE"
+	PersonAvailabilityLIMITED                 PersonAvailability = "LIMITED"
+	PersonAvailabilityNOTAVAILABLE            PersonAvailability = "NOT_AVAILABLE"
 )
 
 // Valid indicates whether the value is a known member of the PersonAvailability enum.
 func (e PersonAvailability) Valid() bool {
 	switch e {
-	case AVAILABILITYUNSPECIFIED:
+	case PersonAvailabilityAVAILABILITYUNSPECIFIED:
 		return true
-	case AVAILABLE:
+	case PersonAvailabilityAVAILABLE:
 		return true
-	case LIMITED:
+	case PersonAvailabilityLIMITED:
 		return true
-	case NOTAVAILABLE:
+	case PersonAvailabilityNOTAVAILABLE:
 		return true
 	default:
 		return false
@@ -194,22 +194,22 @@ func (e PersonAvailability) Valid() bool {
 
 // Defines values for PersonExpertRole.
 const (
-	CONSULTING            PersonExpertRole = "CONSULTING"
-	CRITIQUE              PersonExpertRole = "CRITIQUE"
-	EXPERTROLEUNSPECIFIED PersonExpertRole = "EXPERT_ROLE_UNSPECIFIED"
-	SOCIALASSESSMENT      PersonExpertRole = "SOCIAL_ASSESSMENT"
+	PersonExpertRoleCONSULTING            PersonExpertRole = "CONSULTING"
+	PersonExpertRoleCRITIQUE              PersonExpertRole = "CRITIQUE"
+	PersonExpertRoleEXPERTROLEUNSPECIFIED PersonExpertRole = "EXPERT_ROLE_UNSPECIFIED"
+	PersonExpertRoleSOCIALASSESSMENT      PersonExpertRole = "SOCIAL_ASSESSMENT"
 )
 
 // Valid indicates whether the value is a known member of the PersonExpertRole enum.
 func (e PersonExpertRole) Valid() bool {
 	switch e {
-	case CONSULTING:
+	case PersonExpertRoleCONSULTING:
 		return true
-	case CRITIQUE:
+	case PersonExpertRoleCRITIQUE:
 		return true
-	case EXPERTROLEUNSPECIFIED:
+	case PersonExpertRoleEXPERTROLEUNSPECIFIED:
 		return true
-	case SOCIALASSESSMENT:
+	case PersonExpertRoleSOCIALASSESSMENT:
 		return true
 	default:
 		return false
@@ -360,6 +360,54 @@ func (e ReportTemplate) Valid() bool {
 	}
 }
 
+// Defines values for WorkLevel.
+const (
+	WorkLevelINSTITUTION      WorkLevel = "INSTITUTION"
+	WorkLevelLEVELUNSPECIFIED WorkLevel = "LEVEL_UNSPECIFIED"
+	WorkLevelMINISTRY         WorkLevel = "MINISTRY"
+	WorkLevelNATIONAL         WorkLevel = "NATIONAL"
+	WorkLevelPROVINCE         WorkLevel = "PROVINCE"
+)
+
+// Valid indicates whether the value is a known member of the WorkLevel enum.
+func (e WorkLevel) Valid() bool {
+	switch e {
+	case WorkLevelINSTITUTION:
+		return true
+	case WorkLevelLEVELUNSPECIFIED:
+		return true
+	case WorkLevelMINISTRY:
+		return true
+	case WorkLevelNATIONAL:
+		return true
+	case WorkLevelPROVINCE:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WorkRole.
+const (
+	LEAD            WorkRole = "LEAD"
+	MEMBER          WorkRole = "MEMBER"
+	ROLEUNSPECIFIED WorkRole = "ROLE_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the WorkRole enum.
+func (e WorkRole) Valid() bool {
+	switch e {
+	case LEAD:
+		return true
+	case MEMBER:
+		return true
+	case ROLEUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for V1AdministrativeUnitKind.
 const (
 	V1AdministrativeUnitKindCITY            V1AdministrativeUnitKind = "CITY"
@@ -492,6 +540,27 @@ func (e V1DataSubjectRequestState) Valid() bool {
 	}
 }
 
+// Defines values for V1ExpertPoolMemberStatus.
+const (
+	V1ExpertPoolMemberStatusACTIVE            V1ExpertPoolMemberStatus = "ACTIVE"
+	V1ExpertPoolMemberStatusINACTIVE          V1ExpertPoolMemberStatus = "INACTIVE"
+	V1ExpertPoolMemberStatusSTATUSUNSPECIFIED V1ExpertPoolMemberStatus = "STATUS_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the V1ExpertPoolMemberStatus enum.
+func (e V1ExpertPoolMemberStatus) Valid() bool {
+	switch e {
+	case V1ExpertPoolMemberStatusACTIVE:
+		return true
+	case V1ExpertPoolMemberStatusINACTIVE:
+		return true
+	case V1ExpertPoolMemberStatusSTATUSUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for V1HonorKind.
 const (
 	V1HonorKindAWARD              V1HonorKind = "AWARD"
@@ -585,6 +654,33 @@ func (e V1MembershipState) Valid() bool {
 	case V1MembershipStateSUSPENDED:
 		return true
 	case V1MembershipStateWITHDRAWN:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for V1NominationState.
+const (
+	V1NominationStateREJECTED         V1NominationState = "REJECTED"
+	V1NominationStateSELECTED         V1NominationState = "SELECTED"
+	V1NominationStateSHORTLISTED      V1NominationState = "SHORTLISTED"
+	V1NominationStateSTATEUNSPECIFIED V1NominationState = "STATE_UNSPECIFIED"
+	V1NominationStateSUBMITTED        V1NominationState = "SUBMITTED"
+)
+
+// Valid indicates whether the value is a known member of the V1NominationState enum.
+func (e V1NominationState) Valid() bool {
+	switch e {
+	case V1NominationStateREJECTED:
+		return true
+	case V1NominationStateSELECTED:
+		return true
+	case V1NominationStateSHORTLISTED:
+		return true
+	case V1NominationStateSTATEUNSPECIFIED:
+		return true
+	case V1NominationStateSUBMITTED:
 		return true
 	default:
 		return false
@@ -720,6 +816,33 @@ func (e V1VerificationState) Valid() bool {
 	}
 }
 
+// Defines values for V1WorkKind.
+const (
+	V1WorkKindINITIATIVE      V1WorkKind = "INITIATIVE"
+	V1WorkKindKINDUNSPECIFIED V1WorkKind = "KIND_UNSPECIFIED"
+	V1WorkKindPATENT          V1WorkKind = "PATENT"
+	V1WorkKindPUBLICATION     V1WorkKind = "PUBLICATION"
+	V1WorkKindTASK            V1WorkKind = "TASK"
+)
+
+// Valid indicates whether the value is a known member of the V1WorkKind enum.
+func (e V1WorkKind) Valid() bool {
+	switch e {
+	case V1WorkKindINITIATIVE:
+		return true
+	case V1WorkKindKINDUNSPECIFIED:
+		return true
+	case V1WorkKindPATENT:
+		return true
+	case V1WorkKindPUBLICATION:
+		return true
+	case V1WorkKindTASK:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ReferenceServiceListAdministrativeUnitsParamsKind.
 const (
 	ReferenceServiceListAdministrativeUnitsParamsKindCITY            ReferenceServiceListAdministrativeUnitsParamsKind = "CITY"
@@ -759,6 +882,54 @@ func (e ReferenceServiceListAdministrativeUnitsParamsKind) Valid() bool {
 	case ReferenceServiceListAdministrativeUnitsParamsKindURBANDISTRICT:
 		return true
 	case ReferenceServiceListAdministrativeUnitsParamsKindWARD:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExpertServiceSearchExpertsParamsAvailability.
+const (
+	ExpertServiceSearchExpertsParamsAvailabilityAVAILABILITYUNSPECIFIED ExpertServiceSearchExpertsParamsAvailability = "AVAILABILITY_UNSPECIFIED"
+	ExpertServiceSearchExpertsParamsAvailabilityAVAILABLE               ExpertServiceSearchExpertsParamsAvailability = "AVAILABLE"
+	ExpertServiceSearchExpertsParamsAvailabilityLIMITED                 ExpertServiceSearchExpertsParamsAvailability = "LIMITED"
+	ExpertServiceSearchExpertsParamsAvailabilityNOTAVAILABLE            ExpertServiceSearchExpertsParamsAvailability = "NOT_AVAILABLE"
+)
+
+// Valid indicates whether the value is a known member of the ExpertServiceSearchExpertsParamsAvailability enum.
+func (e ExpertServiceSearchExpertsParamsAvailability) Valid() bool {
+	switch e {
+	case ExpertServiceSearchExpertsParamsAvailabilityAVAILABILITYUNSPECIFIED:
+		return true
+	case ExpertServiceSearchExpertsParamsAvailabilityAVAILABLE:
+		return true
+	case ExpertServiceSearchExpertsParamsAvailabilityLIMITED:
+		return true
+	case ExpertServiceSearchExpertsParamsAvailabilityNOTAVAILABLE:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExpertServiceSearchExpertsParamsRole.
+const (
+	ExpertServiceSearchExpertsParamsRoleCONSULTING            ExpertServiceSearchExpertsParamsRole = "CONSULTING"
+	ExpertServiceSearchExpertsParamsRoleCRITIQUE              ExpertServiceSearchExpertsParamsRole = "CRITIQUE"
+	ExpertServiceSearchExpertsParamsRoleEXPERTROLEUNSPECIFIED ExpertServiceSearchExpertsParamsRole = "EXPERT_ROLE_UNSPECIFIED"
+	ExpertServiceSearchExpertsParamsRoleSOCIALASSESSMENT      ExpertServiceSearchExpertsParamsRole = "SOCIAL_ASSESSMENT"
+)
+
+// Valid indicates whether the value is a known member of the ExpertServiceSearchExpertsParamsRole enum.
+func (e ExpertServiceSearchExpertsParamsRole) Valid() bool {
+	switch e {
+	case ExpertServiceSearchExpertsParamsRoleCONSULTING:
+		return true
+	case ExpertServiceSearchExpertsParamsRoleCRITIQUE:
+		return true
+	case ExpertServiceSearchExpertsParamsRoleEXPERTROLEUNSPECIFIED:
+		return true
+	case ExpertServiceSearchExpertsParamsRoleSOCIALASSESSMENT:
 		return true
 	default:
 		return false
@@ -1175,6 +1346,34 @@ type ConsentLegalBasis string
 //   - STATISTICS: Counting the person in statistics.
 type ConsentPurpose string
 
+// HonorsServiceReviewNominationBody The request for ReviewNomination.
+type HonorsServiceReviewNominationBody struct {
+	// Decision Where a nomination is: SUBMITTED → SHORTLISTED or REJECTED;
+	// SHORTLISTED → SELECTED or REJECTED.
+	//
+	//  - STATE_UNSPECIFIED: Not a state.
+	//  - SUBMITTED: Nominated, not reviewed yet.
+	//  - SHORTLISTED: Found worthy by the review.
+	//  - REJECTED: Not chosen.
+	//  - SELECTED: Chosen: the honour is on the profile.
+	Decision V1NominationState `json:"decision"`
+
+	// Etag When set, must match the nomination's etag.
+	Etag *string `json:"etag,omitempty"`
+
+	// Note Why; required to reject.
+	Note *string `json:"note,omitempty"`
+}
+
+// HonorsServiceSelectNominationBody The request for SelectNomination.
+type HonorsServiceSelectNominationBody struct {
+	// DecisionNumber The number of the decision that confers the honour.
+	DecisionNumber string `json:"decisionNumber"`
+
+	// Etag When set, must match the nomination's etag.
+	Etag *string `json:"etag,omitempty"`
+}
+
 // MembershipServiceApproveMembershipBody The request for ApproveMembership.
 type MembershipServiceApproveMembershipBody struct {
 	// ConfirmDistinctPerson The registrar checked the membership's possible_duplicates and found
@@ -1460,6 +1659,24 @@ type QualificationStudyMode string
 // indicators on as_of and a year before, with the changes.
 type ReportTemplate string
 
+// WorkLevel The level at which a task or initiative was approved.
+//
+//   - LEVEL_UNSPECIFIED: Not recorded, or not applicable (a publication).
+//   - NATIONAL: National (cấp quốc gia).
+//   - MINISTRY: Ministry or sector (cấp bộ, ngành).
+//   - PROVINCE: Province (cấp tỉnh).
+//   - INSTITUTION: An institution or a unit (cấp cơ sở).
+type WorkLevel string
+
+// WorkRole The person's part in it.
+//
+//   - ROLE_UNSPECIFIED: Not recorded.
+//   - LEAD: Led it: the lead of a task (chủ nhiệm), the first or corresponding
+//
+// author, the first inventor.
+//   - MEMBER: Took part: a member, co-author or co-inventor.
+type WorkRole string
+
 // ApiHttpBody Message that represents an arbitrary HTTP body. It should only be used for
 // payload formats that can't be represented as JSON, such as raw binary or
 // an HTML page.
@@ -1517,7 +1734,7 @@ type GoogleLongrunningOperation struct {
 	Done *bool `json:"done,omitempty"`
 
 	// Error The `Status` type defines a logical error model (https://google.aip.dev/193).
-	Error *RpcStatus `json:"error,omitempty"`
+	Error *GoogleRpcStatus `json:"error,omitempty"`
 
 	// Metadata `Any` contains an arbitrary serialized protocol buffer message along with a
 	// URL that describes the type of the serialized message.
@@ -1587,6 +1804,18 @@ type GoogleLongrunningOperation struct {
 	Response *ProtobufAny `json:"response,omitempty"`
 }
 
+// GoogleRpcStatus The `Status` type defines a logical error model (https://google.aip.dev/193).
+type GoogleRpcStatus struct {
+	// Code The status code, which should be an enum value of [google.rpc.Code][google.rpc.Code].
+	Code *int32 `json:"code,omitempty"`
+
+	// Details A list of messages that carry the error details.
+	Details *[]ProtobufAny `json:"details,omitempty"`
+
+	// Message A developer-facing error message, which should be in English.
+	Message *string `json:"message,omitempty"`
+}
+
 // ProtobufAny `Any` contains an arbitrary serialized protocol buffer message along with a
 // URL that describes the type of the serialized message.
 //
@@ -1649,18 +1878,6 @@ type ProtobufAny struct {
 	// a potential security issue. Do not attempt to contact type URLs.
 	Type                 *string                `json:"@type,omitempty"`
 	AdditionalProperties map[string]interface{} `json:"-"`
-}
-
-// RpcStatus The `Status` type defines a logical error model (https://google.aip.dev/193).
-type RpcStatus struct {
-	// Code The status code, which should be an enum value of [google.rpc.Code][google.rpc.Code].
-	Code *int32 `json:"code,omitempty"`
-
-	// Details A list of messages that carry the error details.
-	Details *[]ProtobufAny `json:"details,omitempty"`
-
-	// Message A developer-facing error message, which should be in English.
-	Message *string `json:"message,omitempty"`
 }
 
 // TypeDate * A full date, with non-zero year, month, and day values.
@@ -1969,6 +2186,13 @@ type V1Change struct {
 // follows in the feed.
 type V1ChangeKind string
 
+// V1ComputeEngagementStatisticsResponse The response of ComputeEngagementStatistics.
+type V1ComputeEngagementStatisticsResponse struct {
+	// Counts One row per year, field and role that has engagements, by year, then
+	// field, then role.
+	Counts *[]V1EngagementCount `json:"counts,omitempty"`
+}
+
 // V1ComputeStatisticsResponse The response of ComputeStatistics.
 type V1ComputeStatisticsResponse struct {
 	// AsOf * A full date, with non-zero year, month, and day values.
@@ -2164,6 +2388,107 @@ type V1DataSubjectRequestKind string
 //   - REFUSED: Refused, with a reason.
 type V1DataSubjectRequestState string
 
+// V1Engagement A piece of expert work a member of a pool was engaged for: a council, a
+// critique, a social assessment.
+type V1Engagement struct {
+	// ConflictOverrideReason Why the expert is engaged although their current organization owns
+	// the matter. Without it such an engagement is refused; with it the
+	// engagement is made, and the audit trail names the organization.
+	ConflictOverrideReason *string `json:"conflictOverrideReason,omitempty"`
+
+	// CreateTime When it was recorded.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// DecisionNumber The number of the decision that set up the engagement.
+	DecisionNumber *string `json:"decisionNumber,omitempty"`
+
+	// DeclaredConflict A conflict of interest the expert declared, in their words.
+	DeclaredConflict *string `json:"declaredConflict,omitempty"`
+
+	// EndDate * A full date, with non-zero year, month, and day values.
+	// * A month and day, with a zero year (for example, an anniversary).
+	// * A year on its own, with a zero month and a zero day.
+	// * A year and month, with a zero day (for example, a credit card expiration
+	//   date).
+	//
+	// Related types:
+	//
+	// * [google.type.TimeOfDay][google.type.TimeOfDay]
+	// * [google.type.DateTime][google.type.DateTime]
+	// * [google.protobuf.Timestamp][google.protobuf.Timestamp]
+	EndDate *TypeDate `json:"endDate,omitempty"`
+
+	// Etag A checksum of its state (AIP-154).
+	Etag *string `json:"etag,omitempty"`
+
+	// MatterOrganization The organization that owns the matter, when it is registered: an
+	// expert currently working there has a conflict of interest.
+	MatterOrganization *string `json:"matterOrganization,omitempty"`
+
+	// MatterTitle The matter: what the expert is asked to advise on, critique or assess.
+	MatterTitle string `json:"matterTitle"`
+
+	// Name The resource name.
+	Name *string `json:"name,omitempty"`
+
+	// Outcome The outcome, e.g. the council's conclusion.
+	Outcome *string `json:"outcome,omitempty"`
+
+	// Person The expert, `people/{person}`, a member of the pool.
+	Person string `json:"person"`
+
+	// Rating How well the expert did, 1 (poor) to 5 (excellent); 0 when not rated.
+	Rating *int32 `json:"rating,omitempty"`
+
+	// RequestingAgency The agency that asked, as written, e.g. "Sở Khoa học và Công nghệ".
+	RequestingAgency *string `json:"requestingAgency,omitempty"`
+
+	// Role A kind of expert work.
+	//
+	//  - EXPERT_ROLE_UNSPECIFIED: Not a role.
+	//  - CONSULTING: Tư vấn.
+	//  - CRITIQUE: Phản biện.
+	//  - SOCIAL_ASSESSMENT: Giám định xã hội.
+	Role PersonExpertRole `json:"role"`
+
+	// StartDate * A full date, with non-zero year, month, and day values.
+	// * A month and day, with a zero year (for example, an anniversary).
+	// * A year on its own, with a zero month and a zero day.
+	// * A year and month, with a zero day (for example, a credit card expiration
+	//   date).
+	//
+	// Related types:
+	//
+	// * [google.type.TimeOfDay][google.type.TimeOfDay]
+	// * [google.type.DateTime][google.type.DateTime]
+	// * [google.protobuf.Timestamp][google.protobuf.Timestamp]
+	StartDate TypeDate `json:"startDate"`
+
+	// UpdateTime When it last changed.
+	UpdateTime *time.Time `json:"updateTime,omitempty"`
+}
+
+// V1EngagementCount How many engagements began in a year, of experts of a field, in a role.
+type V1EngagementCount struct {
+	// Count How many.
+	Count *int32 `json:"count,omitempty"`
+
+	// Field The expert's primary field, e.g. "fields/vn2008-401"; empty when the
+	// expert has none.
+	Field *string `json:"field,omitempty"`
+
+	// Role A kind of expert work.
+	//
+	//  - EXPERT_ROLE_UNSPECIFIED: Not a role.
+	//  - CONSULTING: Tư vấn.
+	//  - CRITIQUE: Phản biện.
+	//  - SOCIAL_ASSESSMENT: Giám định xã hội.
+	Role *PersonExpertRole `json:"role,omitempty"`
+
+	// Year The year the engagements began.
+	Year *int32 `json:"year,omitempty"`
+}
+
 // V1EthnicGroup One of Vietnam's 54 ethnic groups, by its General Statistics Office code
 // (Decision 1019/QĐ-TCTK of 2008).
 type V1EthnicGroup struct {
@@ -2179,6 +2504,97 @@ type V1EthnicGroup struct {
 	// Verified Whether the row was checked against the text of its source.
 	Verified *bool `json:"verified,omitempty"`
 }
+
+// V1ExpertCandidate An expert a search found, with what ranked them.
+type V1ExpertCandidate struct {
+	// DisplayName The expert's name.
+	DisplayName *string `json:"displayName,omitempty"`
+
+	// Fit How well the expert fits the search, higher first among equals: a
+	// primary field that matches, an academic title, the level of the
+	// highest degree.
+	Fit *int32 `json:"fit,omitempty"`
+
+	// Person The expert, `people/{person}`.
+	Person *string `json:"person,omitempty"`
+
+	// RecentEngagements How many engagements the expert began in the last twelve months, in
+	// any pool: fewer rank first, so that work is shared.
+	RecentEngagements *int32 `json:"recentEngagements,omitempty"`
+}
+
+// V1ExpertPool A pool of experts an association keeps for consultancy, critique and
+// social assessment (tư vấn, phản biện, giám định xã hội; Decision
+// 14/2014/QĐ-TTg).
+type V1ExpertPool struct {
+	// CreateTime When it was made.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// Description What the pool is for.
+	Description *string `json:"description,omitempty"`
+
+	// DisplayName The pool's name, e.g. "Hội đồng phản biện nông nghiệp".
+	DisplayName string `json:"displayName"`
+
+	// Etag A checksum of its state (AIP-154).
+	Etag *string `json:"etag,omitempty"`
+
+	// Fields The S&T fields the pool covers, e.g. "fields/vn2008-4".
+	Fields *[]string `json:"fields,omitempty"`
+
+	// Name The resource name, `associations/{association}/expertPools/{expert_pool}`.
+	Name *string `json:"name,omitempty"`
+
+	// Roles The kinds of work the pool's experts do.
+	Roles *[]PersonExpertRole `json:"roles,omitempty"`
+
+	// UpdateTime When it last changed.
+	UpdateTime *time.Time `json:"updateTime,omitempty"`
+}
+
+// V1ExpertPoolMember A person in an expert pool.
+type V1ExpertPoolMember struct {
+	// CreateTime When the member was added.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// DisplayName The expert's name, as the profile has it.
+	DisplayName *string `json:"displayName,omitempty"`
+
+	// Etag A checksum of its state (AIP-154).
+	Etag *string `json:"etag,omitempty"`
+
+	// Name The resource name.
+	Name *string `json:"name,omitempty"`
+
+	// Person The expert, `people/{person}`: AVAILABLE, and consenting to the
+	// PUBLICATION of their expert profile, when added.
+	Person string `json:"person"`
+
+	// Role A kind of expert work.
+	//
+	//  - EXPERT_ROLE_UNSPECIFIED: Not a role.
+	//  - CONSULTING: Tư vấn.
+	//  - CRITIQUE: Phản biện.
+	//  - SOCIAL_ASSESSMENT: Giám định xã hội.
+	Role *PersonExpertRole `json:"role,omitempty"`
+
+	// Status Whether the member is called on.
+	//
+	//  - STATUS_UNSPECIFIED: Not given: ACTIVE when created.
+	//  - ACTIVE: Called on.
+	//  - INACTIVE: Kept in the pool but not called on.
+	Status *V1ExpertPoolMemberStatus `json:"status,omitempty"`
+
+	// UpdateTime When it last changed.
+	UpdateTime *time.Time `json:"updateTime,omitempty"`
+}
+
+// V1ExpertPoolMemberStatus Whether the member is called on.
+//
+//   - STATUS_UNSPECIFIED: Not given: ACTIVE when created.
+//   - ACTIVE: Called on.
+//   - INACTIVE: Kept in the pool but not called on.
+type V1ExpertPoolMemberStatus string
 
 // V1Field A field of science and technology in a classification scheme: "vn2008"
 // is the classification of Decision 12/2008/QĐ-BKHCN (six areas, two
@@ -2285,6 +2701,62 @@ type V1Honor struct {
 
 	// Year The year it was conferred.
 	Year *int32 `json:"year,omitempty"`
+}
+
+// V1HonorCampaign A yearly campaign to find and honour outstanding intellectuals: people
+// are nominated until the deadline, reviewed, and at most quota of them
+// selected; a selected nomination becomes an honour on the profile.
+type V1HonorCampaign struct {
+	// CreateTime When it was made.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// DisplayName The honour conferred, e.g. "Trí thức tiêu biểu tỉnh An Giang năm 2026".
+	DisplayName string `json:"displayName"`
+
+	// Etag A checksum of its state (AIP-154).
+	Etag *string `json:"etag,omitempty"`
+
+	// Issuer Who confers the honour, e.g. "UBND tỉnh An Giang".
+	Issuer *string `json:"issuer,omitempty"`
+
+	// Kind The kind of honour.
+	//
+	//  - KIND_UNSPECIFIED: Not recorded.
+	//  - PROVINCIAL_HONOR: The province's yearly honour of outstanding intellectuals.
+	//  - STATE_TITLE: A state honorary title, e.g. Nhà giáo Nhân dân, Thầy thuốc Ưu tú.
+	//  - AWARD: A prize or award, e.g. Giải thưởng Hồ Chí Minh.
+	//  - ORDER_OR_MEDAL: An order or medal (huân chương, huy chương).
+	//  - CERTIFICATE_OF_MERIT: A certificate of merit (bằng khen).
+	//  - OTHER_HONOR: Another kind.
+	Kind *V1HonorKind `json:"kind,omitempty"`
+
+	// Name The resource name, `honorCampaigns/{honor_campaign}`.
+	Name *string `json:"name,omitempty"`
+
+	// NominationDeadline * A full date, with non-zero year, month, and day values.
+	// * A month and day, with a zero year (for example, an anniversary).
+	// * A year on its own, with a zero month and a zero day.
+	// * A year and month, with a zero day (for example, a credit card expiration
+	//   date).
+	//
+	// Related types:
+	//
+	// * [google.type.TimeOfDay][google.type.TimeOfDay]
+	// * [google.type.DateTime][google.type.DateTime]
+	// * [google.protobuf.Timestamp][google.protobuf.Timestamp]
+	NominationDeadline TypeDate `json:"nominationDeadline"`
+
+	// Quota How many may be selected.
+	Quota int32 `json:"quota"`
+
+	// SelectedCount How many nominations are selected so far.
+	SelectedCount *int32 `json:"selectedCount,omitempty"`
+
+	// UpdateTime When it last changed.
+	UpdateTime *time.Time `json:"updateTime,omitempty"`
+
+	// Year The year.
+	Year int32 `json:"year"`
 }
 
 // V1HonorKind The kind of honour.
@@ -2432,6 +2904,18 @@ type V1ListDataSubjectRequestsResponse struct {
 	NextPageToken *string `json:"nextPageToken,omitempty"`
 }
 
+// V1ListEngagementsResponse The response of ListEngagements.
+type V1ListEngagementsResponse struct {
+	// Engagements The page.
+	Engagements *[]V1Engagement `json:"engagements,omitempty"`
+
+	// NextPageToken Pass this as page_token to get the next page; empty on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+
+	// TotalSize How many matched when the listing began.
+	TotalSize *int32 `json:"totalSize,omitempty"`
+}
+
 // V1ListEthnicGroupsResponse The response of ListEthnicGroups.
 type V1ListEthnicGroupsResponse struct {
 	// EthnicGroups The ethnic groups on this page, by code.
@@ -2441,6 +2925,30 @@ type V1ListEthnicGroupsResponse struct {
 	NextPageToken *string `json:"nextPageToken,omitempty"`
 
 	// TotalSize How many ethnic groups there are.
+	TotalSize *int32 `json:"totalSize,omitempty"`
+}
+
+// V1ListExpertPoolMembersResponse The response of ListExpertPoolMembers.
+type V1ListExpertPoolMembersResponse struct {
+	// ExpertPoolMembers The page.
+	ExpertPoolMembers *[]V1ExpertPoolMember `json:"expertPoolMembers,omitempty"`
+
+	// NextPageToken Pass this as page_token to get the next page; empty on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+
+	// TotalSize How many matched when the listing began.
+	TotalSize *int32 `json:"totalSize,omitempty"`
+}
+
+// V1ListExpertPoolsResponse The response of ListExpertPools.
+type V1ListExpertPoolsResponse struct {
+	// ExpertPools The page.
+	ExpertPools *[]V1ExpertPool `json:"expertPools,omitempty"`
+
+	// NextPageToken Pass this as page_token to get the next page; empty on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+
+	// TotalSize How many matched when the listing began.
 	TotalSize *int32 `json:"totalSize,omitempty"`
 }
 
@@ -2454,6 +2962,15 @@ type V1ListFieldsResponse struct {
 
 	// TotalSize How many fields matched.
 	TotalSize *int32 `json:"totalSize,omitempty"`
+}
+
+// V1ListHonorCampaignsResponse The response of ListHonorCampaigns.
+type V1ListHonorCampaignsResponse struct {
+	// HonorCampaigns The page.
+	HonorCampaigns *[]V1HonorCampaign `json:"honorCampaigns,omitempty"`
+
+	// NextPageToken Pass this as page_token to get the next page; empty on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
 }
 
 // V1ListHonorsResponse The response of ListHonors.
@@ -2475,6 +2992,18 @@ type V1ListMembershipsResponse struct {
 
 	// NextPageToken Pass this as page_token to get the next page; empty on the last page.
 	NextPageToken *string `json:"nextPageToken,omitempty"`
+
+	// TotalSize How many matched when the listing began.
+	TotalSize *int32 `json:"totalSize,omitempty"`
+}
+
+// V1ListNominationsResponse The response of ListNominations.
+type V1ListNominationsResponse struct {
+	// NextPageToken Pass this as page_token to get the next page; empty on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+
+	// Nominations The page.
+	Nominations *[]V1Nomination `json:"nominations,omitempty"`
 
 	// TotalSize How many matched when the listing began.
 	TotalSize *int32 `json:"totalSize,omitempty"`
@@ -2558,6 +3087,18 @@ type V1ListReportsResponse struct {
 
 	// Reports The reports, the latest made first, without their tables.
 	Reports *[]V1Report `json:"reports,omitempty"`
+}
+
+// V1ListWorksResponse The response of ListWorks.
+type V1ListWorksResponse struct {
+	// NextPageToken Pass this as page_token to get the next page; empty on the last page.
+	NextPageToken *string `json:"nextPageToken,omitempty"`
+
+	// TotalSize How many matched when the listing began.
+	TotalSize *int32 `json:"totalSize,omitempty"`
+
+	// Works The works on this page.
+	Works *[]V1Work `json:"works,omitempty"`
 }
 
 // V1Membership A person's membership of an association, from the registration to its
@@ -2645,6 +3186,78 @@ type V1Membership struct {
 //   - WITHDRAWN: Ended by the member or a registrar, or by a withdrawal of consent.
 //   - REJECTED: Not approved.
 type V1MembershipState string
+
+// V1Nomination A person nominated in a campaign.
+type V1Nomination struct {
+	// CreateTime When it was made.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// Decisions Every decision taken on it, oldest first.
+	Decisions *[]V1NominationDecision `json:"decisions,omitempty"`
+
+	// Etag A checksum of its state (AIP-154).
+	Etag *string `json:"etag,omitempty"`
+
+	// Honor Once SELECTED: the honour on the profile.
+	Honor *string `json:"honor,omitempty"`
+
+	// Name The resource name.
+	Name *string `json:"name,omitempty"`
+
+	// Nominator Who nominates, e.g. "Hội Y học tỉnh An Giang".
+	Nominator *string `json:"nominator,omitempty"`
+
+	// Person The person nominated, `people/{person}`.
+	Person string `json:"person"`
+
+	// Reason Why: the person's contributions.
+	Reason *string `json:"reason,omitempty"`
+
+	// State Where a nomination is: SUBMITTED → SHORTLISTED or REJECTED;
+	// SHORTLISTED → SELECTED or REJECTED.
+	//
+	//  - STATE_UNSPECIFIED: Not a state.
+	//  - SUBMITTED: Nominated, not reviewed yet.
+	//  - SHORTLISTED: Found worthy by the review.
+	//  - REJECTED: Not chosen.
+	//  - SELECTED: Chosen: the honour is on the profile.
+	State *V1NominationState `json:"state,omitempty"`
+
+	// UpdateTime When it last changed.
+	UpdateTime *time.Time `json:"updateTime,omitempty"`
+}
+
+// V1NominationDecision A decision on a nomination: who took it, when, to what state, and why.
+type V1NominationDecision struct {
+	// DecideTime When.
+	DecideTime *time.Time `json:"decideTime,omitempty"`
+
+	// Decider Who decided: the caller's principal.
+	Decider *string `json:"decider,omitempty"`
+
+	// Note The reviewer's note, or the decision number of a selection.
+	Note *string `json:"note,omitempty"`
+
+	// State Where a nomination is: SUBMITTED → SHORTLISTED or REJECTED;
+	// SHORTLISTED → SELECTED or REJECTED.
+	//
+	//  - STATE_UNSPECIFIED: Not a state.
+	//  - SUBMITTED: Nominated, not reviewed yet.
+	//  - SHORTLISTED: Found worthy by the review.
+	//  - REJECTED: Not chosen.
+	//  - SELECTED: Chosen: the honour is on the profile.
+	State *V1NominationState `json:"state,omitempty"`
+}
+
+// V1NominationState Where a nomination is: SUBMITTED → SHORTLISTED or REJECTED;
+// SHORTLISTED → SELECTED or REJECTED.
+//
+//   - STATE_UNSPECIFIED: Not a state.
+//   - SUBMITTED: Nominated, not reviewed yet.
+//   - SHORTLISTED: Found worthy by the review.
+//   - REJECTED: Not chosen.
+//   - SELECTED: Chosen: the honour is on the profile.
+type V1NominationState string
 
 // V1Organization A workplace: an agency, a public service unit, a university, an
 // institute, a hospital, a school, an enterprise, an association.
@@ -2753,6 +3366,11 @@ type V1Person struct {
 	// * [google.protobuf.Timestamp][google.protobuf.Timestamp]
 	BirthDate *TypeDate `json:"birthDate,omitempty"`
 
+	// CivilServantCode The civil-servant code (mã số cán bộ, công chức, viên chức) used by the
+	// national database of cadres, civil servants and public employees.
+	// Personal data.
+	CivilServantCode *string `json:"civilServantCode,omitempty"`
+
 	// ContactAllowed The contact details (email, phone, address) may be used: the person
 	// has no consent on record (the registry's public duty), or a consent
 	// in force lists CONTACT, or one rests on a public duty. When false,
@@ -2830,6 +3448,11 @@ type V1Person struct {
 	// (CMND). Unique among people who are not deleted. Personal data.
 	NationalId *string `json:"nationalId,omitempty"`
 
+	// Orcid The person's ORCID iD, e.g. "0000-0002-1825-0097": four groups of four
+	// digits, the last character a digit or X, which the server checks
+	// (ISO 7064 MOD 11-2).
+	Orcid *string `json:"orcid,omitempty"`
+
 	// Phone Phone number: digits, optionally with a leading "+" and spaces, dots or
 	// dashes between groups, for example "0912 345 678" or "+84 912 345 678".
 	// Personal data.
@@ -2860,6 +3483,10 @@ type V1Person struct {
 	//  - ELSEWHERE_IN_VIETNAM: Elsewhere in Vietnam.
 	//  - ABROAD: Abroad; work_country says where.
 	WorkLocation *PersonWorkLocation `json:"workLocation,omitempty"`
+
+	// Works In the FULL view: every work (publications, S&T tasks, patents,
+	// initiatives).
+	Works *[]V1Work `json:"works,omitempty"`
 }
 
 // V1PersonData Everything the registry holds about one person.
@@ -3261,6 +3888,16 @@ type V1RevisionValues struct {
 	// certificate of political theory, state management, a foreign language or
 	// IT skills, or a professional or vocational certificate.
 	Qualification *V1Qualification `json:"qualification,omitempty"`
+
+	// Work What a person has produced: a publication, an S&T task or project they
+	// led or took part in, a patent, or an initiative (sáng kiến).
+	Work *V1Work `json:"work,omitempty"`
+}
+
+// V1SearchExpertsResponse The response of SearchExperts.
+type V1SearchExpertsResponse struct {
+	// Experts The experts, best first.
+	Experts *[]V1ExpertCandidate `json:"experts,omitempty"`
 }
 
 // V1SearchPeopleResponse The response of SearchPeople.
@@ -3369,6 +4006,77 @@ type V1WatchChangesResponse struct {
 	// out): the one to resume from once they are handled.
 	Cursor *string `json:"cursor,omitempty"`
 }
+
+// V1Work What a person has produced: a publication, an S&T task or project they
+// led or took part in, a patent, or an initiative (sáng kiến).
+type V1Work struct {
+	// CreateTime When it was recorded.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// DocumentNumber A patent's number, or the number of the decision that approved a task
+	// or recognised an initiative.
+	DocumentNumber *string `json:"documentNumber,omitempty"`
+
+	// Doi A publication's DOI, e.g. "10.1000/xyz123".
+	Doi *string `json:"doi,omitempty"`
+
+	// Etag A checksum of its state (AIP-154).
+	Etag *string `json:"etag,omitempty"`
+
+	// Field The S&T field it belongs to, e.g. "fields/vn2008-502".
+	Field *string `json:"field,omitempty"`
+
+	// Kind The kind of work.
+	//
+	//  - KIND_UNSPECIFIED: Not given; a work must have a kind.
+	//  - PUBLICATION: A publication: an article, a book, a conference paper.
+	//  - TASK: An S&T task or project (nhiệm vụ, đề tài, dự án KH&CN).
+	//  - PATENT: A patent or utility solution (bằng độc quyền sáng chế, giải pháp hữu ích).
+	//  - INITIATIVE: An initiative recognised by a decision (sáng kiến).
+	Kind V1WorkKind `json:"kind"`
+
+	// Level The level at which a task or initiative was approved.
+	//
+	//  - LEVEL_UNSPECIFIED: Not recorded, or not applicable (a publication).
+	//  - NATIONAL: National (cấp quốc gia).
+	//  - MINISTRY: Ministry or sector (cấp bộ, ngành).
+	//  - PROVINCE: Province (cấp tỉnh).
+	//  - INSTITUTION: An institution or a unit (cấp cơ sở).
+	Level *WorkLevel `json:"level,omitempty"`
+
+	// Name The resource name, `people/{person}/works/{work}`.
+	Name *string `json:"name,omitempty"`
+
+	// Role The person's part in it.
+	//
+	//  - ROLE_UNSPECIFIED: Not recorded.
+	//  - LEAD: Led it: the lead of a task (chủ nhiệm), the first or corresponding
+	// author, the first inventor.
+	//  - MEMBER: Took part: a member, co-author or co-inventor.
+	Role *WorkRole `json:"role,omitempty"`
+
+	// Title The title.
+	Title string `json:"title"`
+
+	// UpdateTime When it last changed.
+	UpdateTime *time.Time `json:"updateTime,omitempty"`
+
+	// Venue Where it appeared or who approved it: a journal, a publisher, an
+	// agency.
+	Venue *string `json:"venue,omitempty"`
+
+	// Year The year it was published, granted, accepted or recognised.
+	Year *int32 `json:"year,omitempty"`
+}
+
+// V1WorkKind The kind of work.
+//
+//   - KIND_UNSPECIFIED: Not given; a work must have a kind.
+//   - PUBLICATION: A publication: an article, a book, a conference paper.
+//   - TASK: An S&T task or project (nhiệm vụ, đề tài, dự án KH&CN).
+//   - PATENT: A patent or utility solution (bằng độc quyền sáng chế, giải pháp hữu ích).
+//   - INITIATIVE: An initiative recognised by a decision (sáng kiến).
+type V1WorkKind string
 
 // ReferenceServiceListAcademicTitlesParams defines parameters for ReferenceServiceListAcademicTitles.
 type ReferenceServiceListAcademicTitlesParams struct {
@@ -3533,6 +4241,316 @@ type MembershipServiceUpdateAssociationParams struct {
 	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
 }
 
+// ExpertServiceListExpertPoolsParams defines parameters for ExpertServiceListExpertPools.
+type ExpertServiceListExpertPoolsParams struct {
+	// PageSize The most to return: 50 when 0; more than 1000 counts as 1000.
+	PageSize *int32 `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+
+	// PageToken The next_page_token of a previous call with the same parameters.
+	PageToken *string `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+
+	// Filter A filter (https://google.aip.dev/160).
+	Filter *string `form:"filter,omitempty" json:"filter,omitempty"`
+
+	// OrderBy Fields to order by (https://google.aip.dev/132#ordering): create_time.
+	OrderBy *string `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+}
+
+// ExpertServiceCreateExpertPoolParams defines parameters for ExpertServiceCreateExpertPool.
+type ExpertServiceCreateExpertPoolParams struct {
+	// ExpertPoolId The id to give it (https://google.aip.dev/122); the server chooses one
+	// when empty.
+	ExpertPoolId *string `form:"expertPoolId,omitempty" json:"expertPoolId,omitempty"`
+
+	// RequestId A unique id for this request (https://google.aip.dev/155).
+	RequestId *string `form:"requestId,omitempty" json:"requestId,omitempty"`
+
+	// ValidateOnly Check the request without making anything (https://google.aip.dev/163).
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// ExpertServiceDeleteExpertPoolParams defines parameters for ExpertServiceDeleteExpertPool.
+type ExpertServiceDeleteExpertPoolParams struct {
+	// Etag When set, must match the current etag (https://google.aip.dev/154).
+	Etag *string `form:"etag,omitempty" json:"etag,omitempty"`
+
+	// ValidateOnly Check the request without deleting anything.
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+
+	// Force Delete the pool's members and engagements with it; without force a
+	// pool that has any is FAILED_PRECONDITION.
+	Force *bool `form:"force,omitempty" json:"force,omitempty"`
+}
+
+// ExpertServiceUpdateExpertPoolJSONBody defines parameters for ExpertServiceUpdateExpertPool.
+type ExpertServiceUpdateExpertPoolJSONBody struct {
+	// CreateTime When it was made.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// Description What the pool is for.
+	Description *string `json:"description,omitempty"`
+
+	// DisplayName The pool's name, e.g. "Hội đồng phản biện nông nghiệp".
+	DisplayName string `json:"displayName"`
+
+	// Etag A checksum of its state (AIP-154).
+	Etag *string `json:"etag,omitempty"`
+
+	// Fields The S&T fields the pool covers, e.g. "fields/vn2008-4".
+	Fields *[]string `json:"fields,omitempty"`
+
+	// Roles The kinds of work the pool's experts do.
+	Roles *[]PersonExpertRole `json:"roles,omitempty"`
+
+	// UpdateTime When it last changed.
+	UpdateTime *time.Time `json:"updateTime,omitempty"`
+}
+
+// ExpertServiceUpdateExpertPoolParams defines parameters for ExpertServiceUpdateExpertPool.
+type ExpertServiceUpdateExpertPoolParams struct {
+	// ValidateOnly Check the request without changing anything.
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// ExpertServiceListEngagementsParams defines parameters for ExpertServiceListEngagements.
+type ExpertServiceListEngagementsParams struct {
+	// PageSize The most to return: 50 when 0; more than 1000 counts as 1000.
+	PageSize *int32 `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+
+	// PageToken The next_page_token of a previous call with the same parameters.
+	PageToken *string `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+
+	// Filter A filter (https://google.aip.dev/160).
+	Filter *string `form:"filter,omitempty" json:"filter,omitempty"`
+
+	// OrderBy Fields to order by (https://google.aip.dev/132#ordering): create_time.
+	OrderBy *string `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+}
+
+// ExpertServiceCreateEngagementParams defines parameters for ExpertServiceCreateEngagement.
+type ExpertServiceCreateEngagementParams struct {
+	// EngagementId The id to give it (https://google.aip.dev/122); the server chooses one
+	// when empty.
+	EngagementId *string `form:"engagementId,omitempty" json:"engagementId,omitempty"`
+
+	// RequestId A unique id for this request (https://google.aip.dev/155).
+	RequestId *string `form:"requestId,omitempty" json:"requestId,omitempty"`
+
+	// ValidateOnly Check the request without making anything (https://google.aip.dev/163).
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// ExpertServiceDeleteEngagementParams defines parameters for ExpertServiceDeleteEngagement.
+type ExpertServiceDeleteEngagementParams struct {
+	// Etag When set, must match the current etag (https://google.aip.dev/154).
+	Etag *string `form:"etag,omitempty" json:"etag,omitempty"`
+
+	// ValidateOnly Check the request without deleting anything.
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// ExpertServiceUpdateEngagementJSONBody defines parameters for ExpertServiceUpdateEngagement.
+type ExpertServiceUpdateEngagementJSONBody struct {
+	// ConflictOverrideReason Why the expert is engaged although their current organization owns
+	// the matter. Without it such an engagement is refused; with it the
+	// engagement is made, and the audit trail names the organization.
+	ConflictOverrideReason *string `json:"conflictOverrideReason,omitempty"`
+
+	// CreateTime When it was recorded.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// DecisionNumber The number of the decision that set up the engagement.
+	DecisionNumber *string `json:"decisionNumber,omitempty"`
+
+	// DeclaredConflict A conflict of interest the expert declared, in their words.
+	DeclaredConflict *string `json:"declaredConflict,omitempty"`
+
+	// EndDate * A full date, with non-zero year, month, and day values.
+	// * A month and day, with a zero year (for example, an anniversary).
+	// * A year on its own, with a zero month and a zero day.
+	// * A year and month, with a zero day (for example, a credit card expiration
+	//   date).
+	//
+	// Related types:
+	//
+	// * [google.type.TimeOfDay][google.type.TimeOfDay]
+	// * [google.type.DateTime][google.type.DateTime]
+	// * [google.protobuf.Timestamp][google.protobuf.Timestamp]
+	EndDate *TypeDate `json:"endDate,omitempty"`
+
+	// Etag A checksum of its state (AIP-154).
+	Etag *string `json:"etag,omitempty"`
+
+	// MatterOrganization The organization that owns the matter, when it is registered: an
+	// expert currently working there has a conflict of interest.
+	MatterOrganization *string `json:"matterOrganization,omitempty"`
+
+	// MatterTitle The matter: what the expert is asked to advise on, critique or assess.
+	MatterTitle string `json:"matterTitle"`
+
+	// Outcome The outcome, e.g. the council's conclusion.
+	Outcome *string `json:"outcome,omitempty"`
+
+	// Person The expert, `people/{person}`, a member of the pool.
+	Person string `json:"person"`
+
+	// Rating How well the expert did, 1 (poor) to 5 (excellent); 0 when not rated.
+	Rating *int32 `json:"rating,omitempty"`
+
+	// RequestingAgency The agency that asked, as written, e.g. "Sở Khoa học và Công nghệ".
+	RequestingAgency *string `json:"requestingAgency,omitempty"`
+
+	// Role A kind of expert work.
+	//
+	//  - EXPERT_ROLE_UNSPECIFIED: Not a role.
+	//  - CONSULTING: Tư vấn.
+	//  - CRITIQUE: Phản biện.
+	//  - SOCIAL_ASSESSMENT: Giám định xã hội.
+	Role PersonExpertRole `json:"role"`
+
+	// StartDate * A full date, with non-zero year, month, and day values.
+	// * A month and day, with a zero year (for example, an anniversary).
+	// * A year on its own, with a zero month and a zero day.
+	// * A year and month, with a zero day (for example, a credit card expiration
+	//   date).
+	//
+	// Related types:
+	//
+	// * [google.type.TimeOfDay][google.type.TimeOfDay]
+	// * [google.type.DateTime][google.type.DateTime]
+	// * [google.protobuf.Timestamp][google.protobuf.Timestamp]
+	StartDate TypeDate `json:"startDate"`
+
+	// UpdateTime When it last changed.
+	UpdateTime *time.Time `json:"updateTime,omitempty"`
+}
+
+// ExpertServiceUpdateEngagementParams defines parameters for ExpertServiceUpdateEngagement.
+type ExpertServiceUpdateEngagementParams struct {
+	// ValidateOnly Check the request without changing anything.
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// ExpertServiceListExpertPoolMembersParams defines parameters for ExpertServiceListExpertPoolMembers.
+type ExpertServiceListExpertPoolMembersParams struct {
+	// PageSize The most to return: 50 when 0; more than 1000 counts as 1000.
+	PageSize *int32 `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+
+	// PageToken The next_page_token of a previous call with the same parameters.
+	PageToken *string `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+
+	// Filter A filter (https://google.aip.dev/160).
+	Filter *string `form:"filter,omitempty" json:"filter,omitempty"`
+
+	// OrderBy Fields to order by (https://google.aip.dev/132#ordering): create_time.
+	OrderBy *string `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+}
+
+// ExpertServiceCreateExpertPoolMemberParams defines parameters for ExpertServiceCreateExpertPoolMember.
+type ExpertServiceCreateExpertPoolMemberParams struct {
+	// ExpertPoolMemberId The id to give it (https://google.aip.dev/122); the server chooses one
+	// when empty.
+	ExpertPoolMemberId *string `form:"expertPoolMemberId,omitempty" json:"expertPoolMemberId,omitempty"`
+
+	// RequestId A unique id for this request (https://google.aip.dev/155).
+	RequestId *string `form:"requestId,omitempty" json:"requestId,omitempty"`
+
+	// ValidateOnly Check the request without making anything (https://google.aip.dev/163).
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// ExpertServiceDeleteExpertPoolMemberParams defines parameters for ExpertServiceDeleteExpertPoolMember.
+type ExpertServiceDeleteExpertPoolMemberParams struct {
+	// Etag When set, must match the current etag (https://google.aip.dev/154).
+	Etag *string `form:"etag,omitempty" json:"etag,omitempty"`
+
+	// ValidateOnly Check the request without deleting anything.
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// ExpertServiceUpdateExpertPoolMemberJSONBody defines parameters for ExpertServiceUpdateExpertPoolMember.
+type ExpertServiceUpdateExpertPoolMemberJSONBody struct {
+	// CreateTime When the member was added.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// DisplayName The expert's name, as the profile has it.
+	DisplayName *string `json:"displayName,omitempty"`
+
+	// Etag A checksum of its state (AIP-154).
+	Etag *string `json:"etag,omitempty"`
+
+	// Person The expert, `people/{person}`: AVAILABLE, and consenting to the
+	// PUBLICATION of their expert profile, when added.
+	Person string `json:"person"`
+
+	// Role A kind of expert work.
+	//
+	//  - EXPERT_ROLE_UNSPECIFIED: Not a role.
+	//  - CONSULTING: Tư vấn.
+	//  - CRITIQUE: Phản biện.
+	//  - SOCIAL_ASSESSMENT: Giám định xã hội.
+	Role *PersonExpertRole `json:"role,omitempty"`
+
+	// Status Whether the member is called on.
+	//
+	//  - STATUS_UNSPECIFIED: Not given: ACTIVE when created.
+	//  - ACTIVE: Called on.
+	//  - INACTIVE: Kept in the pool but not called on.
+	Status *V1ExpertPoolMemberStatus `json:"status,omitempty"`
+
+	// UpdateTime When it last changed.
+	UpdateTime *time.Time `json:"updateTime,omitempty"`
+}
+
+// ExpertServiceUpdateExpertPoolMemberParams defines parameters for ExpertServiceUpdateExpertPoolMember.
+type ExpertServiceUpdateExpertPoolMemberParams struct {
+	// ValidateOnly Check the request without changing anything.
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// ExpertServiceSearchExpertsParams defines parameters for ExpertServiceSearchExperts.
+type ExpertServiceSearchExpertsParams struct {
+	// Field A field of either classification at any level, e.g. "fields/vn2008-4"
+	// (agricultural sciences) or "fields/vn2008-40101": an expert with that
+	// field or one under it fits.
+	Field *string `form:"field,omitempty" json:"field,omitempty"`
+
+	// QualificationLevel The least qualification level, e.g. "TIEN_SI".
+	QualificationLevel *string `form:"qualificationLevel,omitempty" json:"qualificationLevel,omitempty"`
+
+	// AcademicTitle An academic title the expert must hold: GIAO_SU or PHO_GIAO_SU.
+	AcademicTitle *string `form:"academicTitle,omitempty" json:"academicTitle,omitempty"`
+
+	// AdministrativeUnit The administrative unit of the expert's current workplace.
+	AdministrativeUnit *string `form:"administrativeUnit,omitempty" json:"administrativeUnit,omitempty"`
+
+	// Availability The availability wanted; AVAILABLE when unset.
+	//
+	//  - AVAILABILITY_UNSPECIFIED: Not recorded.
+	//  - AVAILABLE: Available.
+	//  - LIMITED: Available now and then.
+	//  - NOT_AVAILABLE: Not available.
+	Availability *ExpertServiceSearchExpertsParamsAvailability `form:"availability,omitempty" json:"availability,omitempty"`
+
+	// Role The role wanted; any when unset.
+	//
+	//  - EXPERT_ROLE_UNSPECIFIED: Not a role.
+	//  - CONSULTING: Tư vấn.
+	//  - CRITIQUE: Phản biện.
+	//  - SOCIAL_ASSESSMENT: Giám định xã hội.
+	Role *ExpertServiceSearchExpertsParamsRole `form:"role,omitempty" json:"role,omitempty"`
+
+	// MaxResults The most to return: 20 when 0, at most 100. The answer is one ranked
+	// list, not pages.
+	MaxResults *int32 `form:"maxResults,omitempty" json:"maxResults,omitempty"`
+}
+
+// ExpertServiceSearchExpertsParamsAvailability defines parameters for ExpertServiceSearchExperts.
+type ExpertServiceSearchExpertsParamsAvailability string
+
+// ExpertServiceSearchExpertsParamsRole defines parameters for ExpertServiceSearchExperts.
+type ExpertServiceSearchExpertsParamsRole string
+
 // MembershipServiceListMembershipsParams defines parameters for MembershipServiceListMemberships.
 type MembershipServiceListMembershipsParams struct {
 	// PageSize The most to return: 50 when 0; more than 1000 counts as 1000.
@@ -3623,6 +4641,15 @@ type MembershipServiceUpdateMembershipJSONBody struct {
 type MembershipServiceUpdateMembershipParams struct {
 	// ValidateOnly Check the request without changing anything.
 	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// ExpertServiceComputeEngagementStatisticsParams defines parameters for ExpertServiceComputeEngagementStatistics.
+type ExpertServiceComputeEngagementStatisticsParams struct {
+	// StartYear The first year counted; every year when 0.
+	StartYear *int32 `form:"startYear,omitempty" json:"startYear,omitempty"`
+
+	// EndYear The last year counted; every year when 0.
+	EndYear *int32 `form:"endYear,omitempty" json:"endYear,omitempty"`
 }
 
 // AuditServiceListAuditEventsParams defines parameters for AuditServiceListAuditEvents.
@@ -3737,6 +4764,111 @@ type ReferenceServiceListFieldsParams struct {
 
 	// Level Only the fields at this depth (1 for the six areas); every level when 0.
 	Level *int32 `form:"level,omitempty" json:"level,omitempty"`
+}
+
+// HonorsServiceListHonorCampaignsParams defines parameters for HonorsServiceListHonorCampaigns.
+type HonorsServiceListHonorCampaignsParams struct {
+	// PageSize The most to return: 50 when 0; more than 1000 counts as 1000.
+	PageSize *int32 `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+
+	// PageToken The next_page_token of a previous call with the same parameters.
+	PageToken *string `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+
+	// Filter A filter (https://google.aip.dev/160): year, kind.
+	Filter *string `form:"filter,omitempty" json:"filter,omitempty"`
+}
+
+// HonorsServiceCreateHonorCampaignParams defines parameters for HonorsServiceCreateHonorCampaign.
+type HonorsServiceCreateHonorCampaignParams struct {
+	// HonorCampaignId The id to give it, e.g. "2026"; the server chooses one when empty.
+	HonorCampaignId *string `form:"honorCampaignId,omitempty" json:"honorCampaignId,omitempty"`
+
+	// RequestId A unique id for this request (https://google.aip.dev/155).
+	RequestId *string `form:"requestId,omitempty" json:"requestId,omitempty"`
+
+	// ValidateOnly Check the request without making anything.
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// HonorsServiceUpdateHonorCampaignJSONBody defines parameters for HonorsServiceUpdateHonorCampaign.
+type HonorsServiceUpdateHonorCampaignJSONBody struct {
+	// CreateTime When it was made.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// DisplayName The honour conferred, e.g. "Trí thức tiêu biểu tỉnh An Giang năm 2026".
+	DisplayName string `json:"displayName"`
+
+	// Etag A checksum of its state (AIP-154).
+	Etag *string `json:"etag,omitempty"`
+
+	// Issuer Who confers the honour, e.g. "UBND tỉnh An Giang".
+	Issuer *string `json:"issuer,omitempty"`
+
+	// Kind The kind of honour.
+	//
+	//  - KIND_UNSPECIFIED: Not recorded.
+	//  - PROVINCIAL_HONOR: The province's yearly honour of outstanding intellectuals.
+	//  - STATE_TITLE: A state honorary title, e.g. Nhà giáo Nhân dân, Thầy thuốc Ưu tú.
+	//  - AWARD: A prize or award, e.g. Giải thưởng Hồ Chí Minh.
+	//  - ORDER_OR_MEDAL: An order or medal (huân chương, huy chương).
+	//  - CERTIFICATE_OF_MERIT: A certificate of merit (bằng khen).
+	//  - OTHER_HONOR: Another kind.
+	Kind *V1HonorKind `json:"kind,omitempty"`
+
+	// NominationDeadline * A full date, with non-zero year, month, and day values.
+	// * A month and day, with a zero year (for example, an anniversary).
+	// * A year on its own, with a zero month and a zero day.
+	// * A year and month, with a zero day (for example, a credit card expiration
+	//   date).
+	//
+	// Related types:
+	//
+	// * [google.type.TimeOfDay][google.type.TimeOfDay]
+	// * [google.type.DateTime][google.type.DateTime]
+	// * [google.protobuf.Timestamp][google.protobuf.Timestamp]
+	NominationDeadline TypeDate `json:"nominationDeadline"`
+
+	// Quota How many may be selected.
+	Quota int32 `json:"quota"`
+
+	// SelectedCount How many nominations are selected so far.
+	SelectedCount *int32 `json:"selectedCount,omitempty"`
+
+	// UpdateTime When it last changed.
+	UpdateTime *time.Time `json:"updateTime,omitempty"`
+
+	// Year The year.
+	Year int32 `json:"year"`
+}
+
+// HonorsServiceUpdateHonorCampaignParams defines parameters for HonorsServiceUpdateHonorCampaign.
+type HonorsServiceUpdateHonorCampaignParams struct {
+	// ValidateOnly Check the request without changing anything.
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// HonorsServiceListNominationsParams defines parameters for HonorsServiceListNominations.
+type HonorsServiceListNominationsParams struct {
+	// PageSize The most to return: 50 when 0; more than 1000 counts as 1000.
+	PageSize *int32 `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+
+	// PageToken The next_page_token of a previous call with the same parameters.
+	PageToken *string `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+
+	// Filter A filter (https://google.aip.dev/160): state, person.
+	Filter *string `form:"filter,omitempty" json:"filter,omitempty"`
+}
+
+// HonorsServiceCreateNominationParams defines parameters for HonorsServiceCreateNomination.
+type HonorsServiceCreateNominationParams struct {
+	// NominationId The id to give it; the server chooses one when empty.
+	NominationId *string `form:"nominationId,omitempty" json:"nominationId,omitempty"`
+
+	// RequestId A unique id for this request (https://google.aip.dev/155).
+	RequestId *string `form:"requestId,omitempty" json:"requestId,omitempty"`
+
+	// ValidateOnly Check the request without making anything.
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
 }
 
 // OrganizationServiceListOrganizationsParams defines parameters for OrganizationServiceListOrganizations.
@@ -3943,6 +5075,11 @@ type PersonServiceUpdatePersonJSONBody struct {
 	// * [google.protobuf.Timestamp][google.protobuf.Timestamp]
 	BirthDate *TypeDate `json:"birthDate,omitempty"`
 
+	// CivilServantCode The civil-servant code (mã số cán bộ, công chức, viên chức) used by the
+	// national database of cadres, civil servants and public employees.
+	// Personal data.
+	CivilServantCode *string `json:"civilServantCode,omitempty"`
+
 	// ContactAllowed The contact details (email, phone, address) may be used: the person
 	// has no consent on record (the registry's public duty), or a consent
 	// in force lists CONTACT, or one rests on a public duty. When false,
@@ -4017,6 +5154,11 @@ type PersonServiceUpdatePersonJSONBody struct {
 	// (CMND). Unique among people who are not deleted. Personal data.
 	NationalId *string `json:"nationalId,omitempty"`
 
+	// Orcid The person's ORCID iD, e.g. "0000-0002-1825-0097": four groups of four
+	// digits, the last character a digit or X, which the server checks
+	// (ISO 7064 MOD 11-2).
+	Orcid *string `json:"orcid,omitempty"`
+
 	// Phone Phone number: digits, optionally with a leading "+" and spaces, dots or
 	// dashes between groups, for example "0912 345 678" or "+84 912 345 678".
 	// Personal data.
@@ -4047,6 +5189,10 @@ type PersonServiceUpdatePersonJSONBody struct {
 	//  - ELSEWHERE_IN_VIETNAM: Elsewhere in Vietnam.
 	//  - ABROAD: Abroad; work_country says where.
 	WorkLocation *PersonWorkLocation `json:"workLocation,omitempty"`
+
+	// Works In the FULL view: every work (publications, S&T tasks, patents,
+	// initiatives).
+	Works *[]V1Work `json:"works,omitempty"`
 }
 
 // PersonServiceUpdatePersonParams defines parameters for PersonServiceUpdatePerson.
@@ -4367,6 +5513,107 @@ type PrivacyServiceListPersonRevisionsParams struct {
 
 	// PageToken The next_page_token of a previous call with the same parent.
 	PageToken *string `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+}
+
+// PersonServiceListWorksParams defines parameters for PersonServiceListWorks.
+type PersonServiceListWorksParams struct {
+	// PageSize The most to return: 50 when 0; more than 1000 counts as 1000.
+	PageSize *int32 `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+
+	// PageToken The next_page_token of a previous call with the same parameters.
+	PageToken *string `form:"pageToken,omitempty" json:"pageToken,omitempty"`
+
+	// Filter A filter (https://google.aip.dev/160).
+	Filter *string `form:"filter,omitempty" json:"filter,omitempty"`
+
+	// OrderBy Fields to order by (https://google.aip.dev/132#ordering).
+	OrderBy *string `form:"orderBy,omitempty" json:"orderBy,omitempty"`
+}
+
+// PersonServiceCreateWorkParams defines parameters for PersonServiceCreateWork.
+type PersonServiceCreateWorkParams struct {
+	// WorkId The id to give it (https://google.aip.dev/122); the server chooses one
+	// when empty.
+	WorkId *string `form:"workId,omitempty" json:"workId,omitempty"`
+
+	// RequestId A unique id for this request (https://google.aip.dev/155).
+	RequestId *string `form:"requestId,omitempty" json:"requestId,omitempty"`
+
+	// ValidateOnly Check the request without creating anything (https://google.aip.dev/163).
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// PersonServiceDeleteWorkParams defines parameters for PersonServiceDeleteWork.
+type PersonServiceDeleteWorkParams struct {
+	// Etag When set, must match the current etag (https://google.aip.dev/154).
+	Etag *string `form:"etag,omitempty" json:"etag,omitempty"`
+
+	// ValidateOnly Check the request without deleting anything.
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
+}
+
+// PersonServiceUpdateWorkJSONBody defines parameters for PersonServiceUpdateWork.
+type PersonServiceUpdateWorkJSONBody struct {
+	// CreateTime When it was recorded.
+	CreateTime *time.Time `json:"createTime,omitempty"`
+
+	// DocumentNumber A patent's number, or the number of the decision that approved a task
+	// or recognised an initiative.
+	DocumentNumber *string `json:"documentNumber,omitempty"`
+
+	// Doi A publication's DOI, e.g. "10.1000/xyz123".
+	Doi *string `json:"doi,omitempty"`
+
+	// Etag A checksum of its state (AIP-154).
+	Etag *string `json:"etag,omitempty"`
+
+	// Field The S&T field it belongs to, e.g. "fields/vn2008-502".
+	Field *string `json:"field,omitempty"`
+
+	// Kind The kind of work.
+	//
+	//  - KIND_UNSPECIFIED: Not given; a work must have a kind.
+	//  - PUBLICATION: A publication: an article, a book, a conference paper.
+	//  - TASK: An S&T task or project (nhiệm vụ, đề tài, dự án KH&CN).
+	//  - PATENT: A patent or utility solution (bằng độc quyền sáng chế, giải pháp hữu ích).
+	//  - INITIATIVE: An initiative recognised by a decision (sáng kiến).
+	Kind V1WorkKind `json:"kind"`
+
+	// Level The level at which a task or initiative was approved.
+	//
+	//  - LEVEL_UNSPECIFIED: Not recorded, or not applicable (a publication).
+	//  - NATIONAL: National (cấp quốc gia).
+	//  - MINISTRY: Ministry or sector (cấp bộ, ngành).
+	//  - PROVINCE: Province (cấp tỉnh).
+	//  - INSTITUTION: An institution or a unit (cấp cơ sở).
+	Level *WorkLevel `json:"level,omitempty"`
+
+	// Role The person's part in it.
+	//
+	//  - ROLE_UNSPECIFIED: Not recorded.
+	//  - LEAD: Led it: the lead of a task (chủ nhiệm), the first or corresponding
+	// author, the first inventor.
+	//  - MEMBER: Took part: a member, co-author or co-inventor.
+	Role *WorkRole `json:"role,omitempty"`
+
+	// Title The title.
+	Title string `json:"title"`
+
+	// UpdateTime When it last changed.
+	UpdateTime *time.Time `json:"updateTime,omitempty"`
+
+	// Venue Where it appeared or who approved it: a journal, a publisher, an
+	// agency.
+	Venue *string `json:"venue,omitempty"`
+
+	// Year The year it was published, granted, accepted or recognised.
+	Year *int32 `json:"year,omitempty"`
+}
+
+// PersonServiceUpdateWorkParams defines parameters for PersonServiceUpdateWork.
+type PersonServiceUpdateWorkParams struct {
+	// ValidateOnly Check the request without changing anything.
+	ValidateOnly *bool `form:"validateOnly,omitempty" json:"validateOnly,omitempty"`
 }
 
 // PersonServiceBatchGetPeopleParams defines parameters for PersonServiceBatchGetPeople.
@@ -4746,6 +5993,24 @@ type MembershipServiceCreateAssociationJSONRequestBody = V1Association
 // MembershipServiceUpdateAssociationJSONRequestBody defines body for MembershipServiceUpdateAssociation for application/json ContentType.
 type MembershipServiceUpdateAssociationJSONRequestBody MembershipServiceUpdateAssociationJSONBody
 
+// ExpertServiceCreateExpertPoolJSONRequestBody defines body for ExpertServiceCreateExpertPool for application/json ContentType.
+type ExpertServiceCreateExpertPoolJSONRequestBody = V1ExpertPool
+
+// ExpertServiceUpdateExpertPoolJSONRequestBody defines body for ExpertServiceUpdateExpertPool for application/json ContentType.
+type ExpertServiceUpdateExpertPoolJSONRequestBody ExpertServiceUpdateExpertPoolJSONBody
+
+// ExpertServiceCreateEngagementJSONRequestBody defines body for ExpertServiceCreateEngagement for application/json ContentType.
+type ExpertServiceCreateEngagementJSONRequestBody = V1Engagement
+
+// ExpertServiceUpdateEngagementJSONRequestBody defines body for ExpertServiceUpdateEngagement for application/json ContentType.
+type ExpertServiceUpdateEngagementJSONRequestBody ExpertServiceUpdateEngagementJSONBody
+
+// ExpertServiceCreateExpertPoolMemberJSONRequestBody defines body for ExpertServiceCreateExpertPoolMember for application/json ContentType.
+type ExpertServiceCreateExpertPoolMemberJSONRequestBody = V1ExpertPoolMember
+
+// ExpertServiceUpdateExpertPoolMemberJSONRequestBody defines body for ExpertServiceUpdateExpertPoolMember for application/json ContentType.
+type ExpertServiceUpdateExpertPoolMemberJSONRequestBody ExpertServiceUpdateExpertPoolMemberJSONBody
+
 // MembershipServiceUpdateMembershipJSONRequestBody defines body for MembershipServiceUpdateMembership for application/json ContentType.
 type MembershipServiceUpdateMembershipJSONRequestBody MembershipServiceUpdateMembershipJSONBody
 
@@ -4775,6 +6040,21 @@ type PrivacyServiceCreateDataSubjectRequestJSONRequestBody = V1DataSubjectReques
 
 // PrivacyServiceTransitionDataSubjectRequestJSONRequestBody defines body for PrivacyServiceTransitionDataSubjectRequest for application/json ContentType.
 type PrivacyServiceTransitionDataSubjectRequestJSONRequestBody = PrivacyServiceTransitionDataSubjectRequestBody
+
+// HonorsServiceCreateHonorCampaignJSONRequestBody defines body for HonorsServiceCreateHonorCampaign for application/json ContentType.
+type HonorsServiceCreateHonorCampaignJSONRequestBody = V1HonorCampaign
+
+// HonorsServiceUpdateHonorCampaignJSONRequestBody defines body for HonorsServiceUpdateHonorCampaign for application/json ContentType.
+type HonorsServiceUpdateHonorCampaignJSONRequestBody HonorsServiceUpdateHonorCampaignJSONBody
+
+// HonorsServiceCreateNominationJSONRequestBody defines body for HonorsServiceCreateNomination for application/json ContentType.
+type HonorsServiceCreateNominationJSONRequestBody = V1Nomination
+
+// HonorsServiceReviewNominationJSONRequestBody defines body for HonorsServiceReviewNomination for application/json ContentType.
+type HonorsServiceReviewNominationJSONRequestBody = HonorsServiceReviewNominationBody
+
+// HonorsServiceSelectNominationJSONRequestBody defines body for HonorsServiceSelectNomination for application/json ContentType.
+type HonorsServiceSelectNominationJSONRequestBody = HonorsServiceSelectNominationBody
 
 // OrganizationServiceCreateOrganizationJSONRequestBody defines body for OrganizationServiceCreateOrganization for application/json ContentType.
 type OrganizationServiceCreateOrganizationJSONRequestBody = V1Organization
@@ -4820,6 +6100,12 @@ type PersonServiceVerifyQualificationJSONRequestBody = PersonServiceVerifyQualif
 
 // PrivacyServiceRestorePersonRevisionJSONRequestBody defines body for PrivacyServiceRestorePersonRevision for application/json ContentType.
 type PrivacyServiceRestorePersonRevisionJSONRequestBody = PrivacyServiceRestorePersonRevisionBody
+
+// PersonServiceCreateWorkJSONRequestBody defines body for PersonServiceCreateWork for application/json ContentType.
+type PersonServiceCreateWorkJSONRequestBody = V1Work
+
+// PersonServiceUpdateWorkJSONRequestBody defines body for PersonServiceUpdateWork for application/json ContentType.
+type PersonServiceUpdateWorkJSONRequestBody PersonServiceUpdateWorkJSONBody
 
 // PrivacyServicePurgePersonJSONRequestBody defines body for PrivacyServicePurgePerson for application/json ContentType.
 type PrivacyServicePurgePersonJSONRequestBody = PrivacyServicePurgePersonBody
@@ -5047,6 +6333,142 @@ type ClientInterface interface {
 	// Corresponds with PATCH /v1/associations/{association} (the `MembershipServiceUpdateAssociation` operationId).
 	MembershipServiceUpdateAssociation(ctx context.Context, association string, params *MembershipServiceUpdateAssociationParams, body MembershipServiceUpdateAssociationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ExpertServiceListExpertPools Lists expert pools (https://google.aip.dev/132).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools (the `ExpertServiceListExpertPools` operationId).
+	ExpertServiceListExpertPools(ctx context.Context, association string, params *ExpertServiceListExpertPoolsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceCreateExpertPoolWithBody Makes an expert pool (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/associations/{association}/expertPools (the `ExpertServiceCreateExpertPool` operationId).
+	ExpertServiceCreateExpertPoolWithBody(ctx context.Context, association string, params *ExpertServiceCreateExpertPoolParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceCreateExpertPool Makes an expert pool (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/associations/{association}/expertPools (the `ExpertServiceCreateExpertPool` operationId).
+	ExpertServiceCreateExpertPool(ctx context.Context, association string, params *ExpertServiceCreateExpertPoolParams, body ExpertServiceCreateExpertPoolJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceDeleteExpertPool Deletes an expert pool (https://google.aip.dev/135).
+	//
+	// Corresponds with DELETE /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceDeleteExpertPool` operationId).
+	ExpertServiceDeleteExpertPool(ctx context.Context, association string, expertPool string, params *ExpertServiceDeleteExpertPoolParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceGetExpertPool Returns an expert pool (https://google.aip.dev/131).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceGetExpertPool` operationId).
+	ExpertServiceGetExpertPool(ctx context.Context, association string, expertPool string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceUpdateExpertPoolWithBody Changes an expert pool (https://google.aip.dev/134).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceUpdateExpertPool` operationId).
+	ExpertServiceUpdateExpertPoolWithBody(ctx context.Context, association string, expertPool string, params *ExpertServiceUpdateExpertPoolParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceUpdateExpertPool Changes an expert pool (https://google.aip.dev/134).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceUpdateExpertPool` operationId).
+	ExpertServiceUpdateExpertPool(ctx context.Context, association string, expertPool string, params *ExpertServiceUpdateExpertPoolParams, body ExpertServiceUpdateExpertPoolJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceListEngagements Lists engagements (https://google.aip.dev/132).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/engagements (the `ExpertServiceListEngagements` operationId).
+	ExpertServiceListEngagements(ctx context.Context, association string, expertPool string, params *ExpertServiceListEngagementsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceCreateEngagementWithBody Makes an engagement (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/engagements (the `ExpertServiceCreateEngagement` operationId).
+	ExpertServiceCreateEngagementWithBody(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateEngagementParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceCreateEngagement Makes an engagement (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/engagements (the `ExpertServiceCreateEngagement` operationId).
+	ExpertServiceCreateEngagement(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateEngagementParams, body ExpertServiceCreateEngagementJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceDeleteEngagement Deletes an engagement (https://google.aip.dev/135).
+	//
+	// Corresponds with DELETE /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceDeleteEngagement` operationId).
+	ExpertServiceDeleteEngagement(ctx context.Context, association string, expertPool string, engagement string, params *ExpertServiceDeleteEngagementParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceGetEngagement Returns an engagement (https://google.aip.dev/131).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceGetEngagement` operationId).
+	ExpertServiceGetEngagement(ctx context.Context, association string, expertPool string, engagement string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceUpdateEngagementWithBody Changes an engagement (https://google.aip.dev/134).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceUpdateEngagement` operationId).
+	ExpertServiceUpdateEngagementWithBody(ctx context.Context, association string, expertPool string, engagement string, params *ExpertServiceUpdateEngagementParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceUpdateEngagement Changes an engagement (https://google.aip.dev/134).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceUpdateEngagement` operationId).
+	ExpertServiceUpdateEngagement(ctx context.Context, association string, expertPool string, engagement string, params *ExpertServiceUpdateEngagementParams, body ExpertServiceUpdateEngagementJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceListExpertPoolMembers Lists members of an expert pool (https://google.aip.dev/132).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/members (the `ExpertServiceListExpertPoolMembers` operationId).
+	ExpertServiceListExpertPoolMembers(ctx context.Context, association string, expertPool string, params *ExpertServiceListExpertPoolMembersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceCreateExpertPoolMemberWithBody Makes a member of an expert pool (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/members (the `ExpertServiceCreateExpertPoolMember` operationId).
+	ExpertServiceCreateExpertPoolMemberWithBody(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateExpertPoolMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceCreateExpertPoolMember Makes a member of an expert pool (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/members (the `ExpertServiceCreateExpertPoolMember` operationId).
+	ExpertServiceCreateExpertPoolMember(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateExpertPoolMemberParams, body ExpertServiceCreateExpertPoolMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceDeleteExpertPoolMember Deletes a member of an expert pool (https://google.aip.dev/135).
+	//
+	// Corresponds with DELETE /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceDeleteExpertPoolMember` operationId).
+	ExpertServiceDeleteExpertPoolMember(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceDeleteExpertPoolMemberParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceGetExpertPoolMember Returns a member of an expert pool (https://google.aip.dev/131).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceGetExpertPoolMember` operationId).
+	ExpertServiceGetExpertPoolMember(ctx context.Context, association string, expertPool string, member string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceUpdateExpertPoolMemberWithBody Changes a member of an expert pool (https://google.aip.dev/134).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceUpdateExpertPoolMember` operationId).
+	ExpertServiceUpdateExpertPoolMemberWithBody(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceUpdateExpertPoolMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceUpdateExpertPoolMember Changes a member of an expert pool (https://google.aip.dev/134).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceUpdateExpertPoolMember` operationId).
+	ExpertServiceUpdateExpertPoolMember(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceUpdateExpertPoolMemberParams, body ExpertServiceUpdateExpertPoolMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExpertServiceSearchExperts Finds the active members of a pool who fit, ranked so that work is
+	// shared: fewest engagements begun in the last twelve months first, then
+	// by fit.
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}:searchExperts (the `ExpertServiceSearchExperts` operationId).
+	ExpertServiceSearchExperts(ctx context.Context, association string, expertPool string, params *ExpertServiceSearchExpertsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// MembershipServiceListMemberships Lists an association's memberships, or every association's with parent
 	// `associations/-` (https://google.aip.dev/132,
 	// https://google.aip.dev/159), in registration order unless order_by says
@@ -5189,6 +6611,12 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/associations/{association}/memberships:register (the `MembershipServiceRegisterMember` operationId).
 	MembershipServiceRegisterMember(ctx context.Context, association string, body MembershipServiceRegisterMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ExpertServiceComputeEngagementStatistics Counts an association's engagements by the year they began, the
+	// expert's primary field and the role, across its pools.
+	//
+	// Corresponds with GET /v1/associations/{association}:computeEngagementStatistics (the `ExpertServiceComputeEngagementStatistics` operationId).
+	ExpertServiceComputeEngagementStatistics(ctx context.Context, association string, params *ExpertServiceComputeEngagementStatisticsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// MembershipServiceUndeleteAssociationWithBody Restores a deleted association (https://google.aip.dev/164).
 	//
 	// Takes any type of body and a specified content type.
@@ -5290,6 +6718,102 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/fields/{field} (the `ReferenceServiceGetField` operationId).
 	ReferenceServiceGetField(ctx context.Context, field string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceListHonorCampaigns Lists campaigns, newest year first (https://google.aip.dev/132).
+	//
+	// Corresponds with GET /v1/honorCampaigns (the `HonorsServiceListHonorCampaigns` operationId).
+	HonorsServiceListHonorCampaigns(ctx context.Context, params *HonorsServiceListHonorCampaignsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceCreateHonorCampaignWithBody Opens a campaign (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/honorCampaigns (the `HonorsServiceCreateHonorCampaign` operationId).
+	HonorsServiceCreateHonorCampaignWithBody(ctx context.Context, params *HonorsServiceCreateHonorCampaignParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceCreateHonorCampaign Opens a campaign (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/honorCampaigns (the `HonorsServiceCreateHonorCampaign` operationId).
+	HonorsServiceCreateHonorCampaign(ctx context.Context, params *HonorsServiceCreateHonorCampaignParams, body HonorsServiceCreateHonorCampaignJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceGetHonorCampaign Returns a campaign (https://google.aip.dev/131).
+	//
+	// Corresponds with GET /v1/honorCampaigns/{honorCampaign} (the `HonorsServiceGetHonorCampaign` operationId).
+	HonorsServiceGetHonorCampaign(ctx context.Context, honorCampaign string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceUpdateHonorCampaignWithBody Changes a campaign (https://google.aip.dev/134); the quota cannot go
+	// below the number selected.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/honorCampaigns/{honorCampaign} (the `HonorsServiceUpdateHonorCampaign` operationId).
+	HonorsServiceUpdateHonorCampaignWithBody(ctx context.Context, honorCampaign string, params *HonorsServiceUpdateHonorCampaignParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceUpdateHonorCampaign Changes a campaign (https://google.aip.dev/134); the quota cannot go
+	// below the number selected.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/honorCampaigns/{honorCampaign} (the `HonorsServiceUpdateHonorCampaign` operationId).
+	HonorsServiceUpdateHonorCampaign(ctx context.Context, honorCampaign string, params *HonorsServiceUpdateHonorCampaignParams, body HonorsServiceUpdateHonorCampaignJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceListNominations Lists a campaign's nominations (https://google.aip.dev/132).
+	//
+	// Corresponds with GET /v1/honorCampaigns/{honorCampaign}/nominations (the `HonorsServiceListNominations` operationId).
+	HonorsServiceListNominations(ctx context.Context, honorCampaign string, params *HonorsServiceListNominationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceCreateNominationWithBody Nominates a person, until the deadline (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations (the `HonorsServiceCreateNomination` operationId).
+	HonorsServiceCreateNominationWithBody(ctx context.Context, honorCampaign string, params *HonorsServiceCreateNominationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceCreateNomination Nominates a person, until the deadline (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations (the `HonorsServiceCreateNomination` operationId).
+	HonorsServiceCreateNomination(ctx context.Context, honorCampaign string, params *HonorsServiceCreateNominationParams, body HonorsServiceCreateNominationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceGetNomination Returns a nomination (https://google.aip.dev/131).
+	//
+	// Corresponds with GET /v1/honorCampaigns/{honorCampaign}/nominations/{nomination} (the `HonorsServiceGetNomination` operationId).
+	HonorsServiceGetNomination(ctx context.Context, honorCampaign string, nomination string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceReviewNominationWithBody Records a review: a SUBMITTED nomination becomes SHORTLISTED or
+	// REJECTED, a SHORTLISTED one REJECTED.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:review (the `HonorsServiceReviewNomination` operationId).
+	HonorsServiceReviewNominationWithBody(ctx context.Context, honorCampaign string, nomination string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceReviewNomination Records a review: a SUBMITTED nomination becomes SHORTLISTED or
+	// REJECTED, a SHORTLISTED one REJECTED.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:review (the `HonorsServiceReviewNomination` operationId).
+	HonorsServiceReviewNomination(ctx context.Context, honorCampaign string, nomination string, body HonorsServiceReviewNominationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceSelectNominationWithBody Selects a SHORTLISTED nomination, within the campaign's quota: it
+	// becomes SELECTED and an honour on the person's profile.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:select (the `HonorsServiceSelectNomination` operationId).
+	HonorsServiceSelectNominationWithBody(ctx context.Context, honorCampaign string, nomination string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HonorsServiceSelectNomination Selects a SHORTLISTED nomination, within the campaign's quota: it
+	// becomes SELECTED and an honour on the person's profile.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:select (the `HonorsServiceSelectNomination` operationId).
+	HonorsServiceSelectNomination(ctx context.Context, honorCampaign string, nomination string, body HonorsServiceSelectNominationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// TransferServiceGetImportReport Returns the report of an ended import that found problems: a copy of
 	// its file as an XLSX workbook (a CSV file becomes the people sheet) with
@@ -5624,6 +7148,50 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/people/{people}/revisions/{revision}:restore (the `PrivacyServiceRestorePersonRevision` operationId).
 	PrivacyServiceRestorePersonRevision(ctx context.Context, people string, revision string, body PrivacyServiceRestorePersonRevisionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PersonServiceListWorks Lists a person's works, or everyone's with parent `people/-`
+	// (https://google.aip.dev/132, https://google.aip.dev/159).
+	//
+	// Corresponds with GET /v1/people/{people}/works (the `PersonServiceListWorks` operationId).
+	PersonServiceListWorks(ctx context.Context, people string, params *PersonServiceListWorksParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PersonServiceCreateWorkWithBody Adds a work to a person (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/people/{people}/works (the `PersonServiceCreateWork` operationId).
+	PersonServiceCreateWorkWithBody(ctx context.Context, people string, params *PersonServiceCreateWorkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PersonServiceCreateWork Adds a work to a person (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/people/{people}/works (the `PersonServiceCreateWork` operationId).
+	PersonServiceCreateWork(ctx context.Context, people string, params *PersonServiceCreateWorkParams, body PersonServiceCreateWorkJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PersonServiceDeleteWork Deletes a work (https://google.aip.dev/135).
+	//
+	// Corresponds with DELETE /v1/people/{people}/works/{work} (the `PersonServiceDeleteWork` operationId).
+	PersonServiceDeleteWork(ctx context.Context, people string, work string, params *PersonServiceDeleteWorkParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PersonServiceGetWork Returns one work (https://google.aip.dev/131).
+	//
+	// Corresponds with GET /v1/people/{people}/works/{work} (the `PersonServiceGetWork` operationId).
+	PersonServiceGetWork(ctx context.Context, people string, work string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PersonServiceUpdateWorkWithBody Changes a work (https://google.aip.dev/134).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/people/{people}/works/{work} (the `PersonServiceUpdateWork` operationId).
+	PersonServiceUpdateWorkWithBody(ctx context.Context, people string, work string, params *PersonServiceUpdateWorkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PersonServiceUpdateWork Changes a work (https://google.aip.dev/134).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/people/{people}/works/{work} (the `PersonServiceUpdateWork` operationId).
+	PersonServiceUpdateWork(ctx context.Context, people string, work string, params *PersonServiceUpdateWorkParams, body PersonServiceUpdateWorkJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PrivacyServiceExportPersonData Returns everything held about one person (https://google.aip.dev/136).
 	//
@@ -6016,6 +7584,362 @@ func (c *Client) MembershipServiceUpdateAssociation(ctx context.Context, associa
 	return c.Client.Do(req)
 }
 
+// ExpertServiceListExpertPools Lists expert pools (https://google.aip.dev/132).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools (the `ExpertServiceListExpertPools` operationId).
+func (c *Client) ExpertServiceListExpertPools(ctx context.Context, association string, params *ExpertServiceListExpertPoolsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceListExpertPoolsRequest(c.Server, association, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceCreateExpertPoolWithBody Makes an expert pool (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/associations/{association}/expertPools (the `ExpertServiceCreateExpertPool` operationId).
+func (c *Client) ExpertServiceCreateExpertPoolWithBody(ctx context.Context, association string, params *ExpertServiceCreateExpertPoolParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceCreateExpertPoolRequestWithBody(c.Server, association, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceCreateExpertPool Makes an expert pool (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/associations/{association}/expertPools (the `ExpertServiceCreateExpertPool` operationId).
+func (c *Client) ExpertServiceCreateExpertPool(ctx context.Context, association string, params *ExpertServiceCreateExpertPoolParams, body ExpertServiceCreateExpertPoolJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceCreateExpertPoolRequest(c.Server, association, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceDeleteExpertPool Deletes an expert pool (https://google.aip.dev/135).
+//
+// Corresponds with DELETE /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceDeleteExpertPool` operationId).
+func (c *Client) ExpertServiceDeleteExpertPool(ctx context.Context, association string, expertPool string, params *ExpertServiceDeleteExpertPoolParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceDeleteExpertPoolRequest(c.Server, association, expertPool, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceGetExpertPool Returns an expert pool (https://google.aip.dev/131).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceGetExpertPool` operationId).
+func (c *Client) ExpertServiceGetExpertPool(ctx context.Context, association string, expertPool string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceGetExpertPoolRequest(c.Server, association, expertPool)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceUpdateExpertPoolWithBody Changes an expert pool (https://google.aip.dev/134).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceUpdateExpertPool` operationId).
+func (c *Client) ExpertServiceUpdateExpertPoolWithBody(ctx context.Context, association string, expertPool string, params *ExpertServiceUpdateExpertPoolParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceUpdateExpertPoolRequestWithBody(c.Server, association, expertPool, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceUpdateExpertPool Changes an expert pool (https://google.aip.dev/134).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceUpdateExpertPool` operationId).
+func (c *Client) ExpertServiceUpdateExpertPool(ctx context.Context, association string, expertPool string, params *ExpertServiceUpdateExpertPoolParams, body ExpertServiceUpdateExpertPoolJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceUpdateExpertPoolRequest(c.Server, association, expertPool, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceListEngagements Lists engagements (https://google.aip.dev/132).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/engagements (the `ExpertServiceListEngagements` operationId).
+func (c *Client) ExpertServiceListEngagements(ctx context.Context, association string, expertPool string, params *ExpertServiceListEngagementsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceListEngagementsRequest(c.Server, association, expertPool, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceCreateEngagementWithBody Makes an engagement (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/engagements (the `ExpertServiceCreateEngagement` operationId).
+func (c *Client) ExpertServiceCreateEngagementWithBody(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateEngagementParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceCreateEngagementRequestWithBody(c.Server, association, expertPool, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceCreateEngagement Makes an engagement (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/engagements (the `ExpertServiceCreateEngagement` operationId).
+func (c *Client) ExpertServiceCreateEngagement(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateEngagementParams, body ExpertServiceCreateEngagementJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceCreateEngagementRequest(c.Server, association, expertPool, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceDeleteEngagement Deletes an engagement (https://google.aip.dev/135).
+//
+// Corresponds with DELETE /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceDeleteEngagement` operationId).
+func (c *Client) ExpertServiceDeleteEngagement(ctx context.Context, association string, expertPool string, engagement string, params *ExpertServiceDeleteEngagementParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceDeleteEngagementRequest(c.Server, association, expertPool, engagement, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceGetEngagement Returns an engagement (https://google.aip.dev/131).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceGetEngagement` operationId).
+func (c *Client) ExpertServiceGetEngagement(ctx context.Context, association string, expertPool string, engagement string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceGetEngagementRequest(c.Server, association, expertPool, engagement)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceUpdateEngagementWithBody Changes an engagement (https://google.aip.dev/134).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceUpdateEngagement` operationId).
+func (c *Client) ExpertServiceUpdateEngagementWithBody(ctx context.Context, association string, expertPool string, engagement string, params *ExpertServiceUpdateEngagementParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceUpdateEngagementRequestWithBody(c.Server, association, expertPool, engagement, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceUpdateEngagement Changes an engagement (https://google.aip.dev/134).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceUpdateEngagement` operationId).
+func (c *Client) ExpertServiceUpdateEngagement(ctx context.Context, association string, expertPool string, engagement string, params *ExpertServiceUpdateEngagementParams, body ExpertServiceUpdateEngagementJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceUpdateEngagementRequest(c.Server, association, expertPool, engagement, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceListExpertPoolMembers Lists members of an expert pool (https://google.aip.dev/132).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/members (the `ExpertServiceListExpertPoolMembers` operationId).
+func (c *Client) ExpertServiceListExpertPoolMembers(ctx context.Context, association string, expertPool string, params *ExpertServiceListExpertPoolMembersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceListExpertPoolMembersRequest(c.Server, association, expertPool, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceCreateExpertPoolMemberWithBody Makes a member of an expert pool (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/members (the `ExpertServiceCreateExpertPoolMember` operationId).
+func (c *Client) ExpertServiceCreateExpertPoolMemberWithBody(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateExpertPoolMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceCreateExpertPoolMemberRequestWithBody(c.Server, association, expertPool, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceCreateExpertPoolMember Makes a member of an expert pool (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/members (the `ExpertServiceCreateExpertPoolMember` operationId).
+func (c *Client) ExpertServiceCreateExpertPoolMember(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateExpertPoolMemberParams, body ExpertServiceCreateExpertPoolMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceCreateExpertPoolMemberRequest(c.Server, association, expertPool, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceDeleteExpertPoolMember Deletes a member of an expert pool (https://google.aip.dev/135).
+//
+// Corresponds with DELETE /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceDeleteExpertPoolMember` operationId).
+func (c *Client) ExpertServiceDeleteExpertPoolMember(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceDeleteExpertPoolMemberParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceDeleteExpertPoolMemberRequest(c.Server, association, expertPool, member, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceGetExpertPoolMember Returns a member of an expert pool (https://google.aip.dev/131).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceGetExpertPoolMember` operationId).
+func (c *Client) ExpertServiceGetExpertPoolMember(ctx context.Context, association string, expertPool string, member string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceGetExpertPoolMemberRequest(c.Server, association, expertPool, member)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceUpdateExpertPoolMemberWithBody Changes a member of an expert pool (https://google.aip.dev/134).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceUpdateExpertPoolMember` operationId).
+func (c *Client) ExpertServiceUpdateExpertPoolMemberWithBody(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceUpdateExpertPoolMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceUpdateExpertPoolMemberRequestWithBody(c.Server, association, expertPool, member, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceUpdateExpertPoolMember Changes a member of an expert pool (https://google.aip.dev/134).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceUpdateExpertPoolMember` operationId).
+func (c *Client) ExpertServiceUpdateExpertPoolMember(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceUpdateExpertPoolMemberParams, body ExpertServiceUpdateExpertPoolMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceUpdateExpertPoolMemberRequest(c.Server, association, expertPool, member, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExpertServiceSearchExperts Finds the active members of a pool who fit, ranked so that work is
+// shared: fewest engagements begun in the last twelve months first, then
+// by fit.
+//
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}:searchExperts (the `ExpertServiceSearchExperts` operationId).
+func (c *Client) ExpertServiceSearchExperts(ctx context.Context, association string, expertPool string, params *ExpertServiceSearchExpertsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceSearchExpertsRequest(c.Server, association, expertPool, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // MembershipServiceListMemberships Lists an association's memberships, or every association's with parent
 // `associations/-` (https://google.aip.dev/132,
 // https://google.aip.dev/159), in registration order unless order_by says
@@ -6318,6 +8242,22 @@ func (c *Client) MembershipServiceRegisterMember(ctx context.Context, associatio
 	return c.Client.Do(req)
 }
 
+// ExpertServiceComputeEngagementStatistics Counts an association's engagements by the year they began, the
+// expert's primary field and the role, across its pools.
+//
+// Corresponds with GET /v1/associations/{association}:computeEngagementStatistics (the `ExpertServiceComputeEngagementStatistics` operationId).
+func (c *Client) ExpertServiceComputeEngagementStatistics(ctx context.Context, association string, params *ExpertServiceComputeEngagementStatisticsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExpertServiceComputeEngagementStatisticsRequest(c.Server, association, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // MembershipServiceUndeleteAssociationWithBody Restores a deleted association (https://google.aip.dev/164).
 //
 // Takes any type of body and a specified content type.
@@ -6580,6 +8520,242 @@ func (c *Client) ReferenceServiceListFields(ctx context.Context, params *Referen
 // Corresponds with GET /v1/fields/{field} (the `ReferenceServiceGetField` operationId).
 func (c *Client) ReferenceServiceGetField(ctx context.Context, field string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReferenceServiceGetFieldRequest(c.Server, field)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceListHonorCampaigns Lists campaigns, newest year first (https://google.aip.dev/132).
+//
+// Corresponds with GET /v1/honorCampaigns (the `HonorsServiceListHonorCampaigns` operationId).
+func (c *Client) HonorsServiceListHonorCampaigns(ctx context.Context, params *HonorsServiceListHonorCampaignsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceListHonorCampaignsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceCreateHonorCampaignWithBody Opens a campaign (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/honorCampaigns (the `HonorsServiceCreateHonorCampaign` operationId).
+func (c *Client) HonorsServiceCreateHonorCampaignWithBody(ctx context.Context, params *HonorsServiceCreateHonorCampaignParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceCreateHonorCampaignRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceCreateHonorCampaign Opens a campaign (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/honorCampaigns (the `HonorsServiceCreateHonorCampaign` operationId).
+func (c *Client) HonorsServiceCreateHonorCampaign(ctx context.Context, params *HonorsServiceCreateHonorCampaignParams, body HonorsServiceCreateHonorCampaignJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceCreateHonorCampaignRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceGetHonorCampaign Returns a campaign (https://google.aip.dev/131).
+//
+// Corresponds with GET /v1/honorCampaigns/{honorCampaign} (the `HonorsServiceGetHonorCampaign` operationId).
+func (c *Client) HonorsServiceGetHonorCampaign(ctx context.Context, honorCampaign string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceGetHonorCampaignRequest(c.Server, honorCampaign)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceUpdateHonorCampaignWithBody Changes a campaign (https://google.aip.dev/134); the quota cannot go
+// below the number selected.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/honorCampaigns/{honorCampaign} (the `HonorsServiceUpdateHonorCampaign` operationId).
+func (c *Client) HonorsServiceUpdateHonorCampaignWithBody(ctx context.Context, honorCampaign string, params *HonorsServiceUpdateHonorCampaignParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceUpdateHonorCampaignRequestWithBody(c.Server, honorCampaign, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceUpdateHonorCampaign Changes a campaign (https://google.aip.dev/134); the quota cannot go
+// below the number selected.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/honorCampaigns/{honorCampaign} (the `HonorsServiceUpdateHonorCampaign` operationId).
+func (c *Client) HonorsServiceUpdateHonorCampaign(ctx context.Context, honorCampaign string, params *HonorsServiceUpdateHonorCampaignParams, body HonorsServiceUpdateHonorCampaignJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceUpdateHonorCampaignRequest(c.Server, honorCampaign, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceListNominations Lists a campaign's nominations (https://google.aip.dev/132).
+//
+// Corresponds with GET /v1/honorCampaigns/{honorCampaign}/nominations (the `HonorsServiceListNominations` operationId).
+func (c *Client) HonorsServiceListNominations(ctx context.Context, honorCampaign string, params *HonorsServiceListNominationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceListNominationsRequest(c.Server, honorCampaign, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceCreateNominationWithBody Nominates a person, until the deadline (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations (the `HonorsServiceCreateNomination` operationId).
+func (c *Client) HonorsServiceCreateNominationWithBody(ctx context.Context, honorCampaign string, params *HonorsServiceCreateNominationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceCreateNominationRequestWithBody(c.Server, honorCampaign, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceCreateNomination Nominates a person, until the deadline (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations (the `HonorsServiceCreateNomination` operationId).
+func (c *Client) HonorsServiceCreateNomination(ctx context.Context, honorCampaign string, params *HonorsServiceCreateNominationParams, body HonorsServiceCreateNominationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceCreateNominationRequest(c.Server, honorCampaign, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceGetNomination Returns a nomination (https://google.aip.dev/131).
+//
+// Corresponds with GET /v1/honorCampaigns/{honorCampaign}/nominations/{nomination} (the `HonorsServiceGetNomination` operationId).
+func (c *Client) HonorsServiceGetNomination(ctx context.Context, honorCampaign string, nomination string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceGetNominationRequest(c.Server, honorCampaign, nomination)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceReviewNominationWithBody Records a review: a SUBMITTED nomination becomes SHORTLISTED or
+// REJECTED, a SHORTLISTED one REJECTED.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:review (the `HonorsServiceReviewNomination` operationId).
+func (c *Client) HonorsServiceReviewNominationWithBody(ctx context.Context, honorCampaign string, nomination string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceReviewNominationRequestWithBody(c.Server, honorCampaign, nomination, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceReviewNomination Records a review: a SUBMITTED nomination becomes SHORTLISTED or
+// REJECTED, a SHORTLISTED one REJECTED.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:review (the `HonorsServiceReviewNomination` operationId).
+func (c *Client) HonorsServiceReviewNomination(ctx context.Context, honorCampaign string, nomination string, body HonorsServiceReviewNominationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceReviewNominationRequest(c.Server, honorCampaign, nomination, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceSelectNominationWithBody Selects a SHORTLISTED nomination, within the campaign's quota: it
+// becomes SELECTED and an honour on the person's profile.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:select (the `HonorsServiceSelectNomination` operationId).
+func (c *Client) HonorsServiceSelectNominationWithBody(ctx context.Context, honorCampaign string, nomination string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceSelectNominationRequestWithBody(c.Server, honorCampaign, nomination, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HonorsServiceSelectNomination Selects a SHORTLISTED nomination, within the campaign's quota: it
+// becomes SELECTED and an honour on the person's profile.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:select (the `HonorsServiceSelectNomination` operationId).
+func (c *Client) HonorsServiceSelectNomination(ctx context.Context, honorCampaign string, nomination string, body HonorsServiceSelectNominationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHonorsServiceSelectNominationRequest(c.Server, honorCampaign, nomination, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7414,6 +9590,120 @@ func (c *Client) PrivacyServiceRestorePersonRevisionWithBody(ctx context.Context
 // Corresponds with POST /v1/people/{people}/revisions/{revision}:restore (the `PrivacyServiceRestorePersonRevision` operationId).
 func (c *Client) PrivacyServiceRestorePersonRevision(ctx context.Context, people string, revision string, body PrivacyServiceRestorePersonRevisionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPrivacyServiceRestorePersonRevisionRequest(c.Server, people, revision, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PersonServiceListWorks Lists a person's works, or everyone's with parent `people/-`
+// (https://google.aip.dev/132, https://google.aip.dev/159).
+//
+// Corresponds with GET /v1/people/{people}/works (the `PersonServiceListWorks` operationId).
+func (c *Client) PersonServiceListWorks(ctx context.Context, people string, params *PersonServiceListWorksParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPersonServiceListWorksRequest(c.Server, people, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PersonServiceCreateWorkWithBody Adds a work to a person (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/people/{people}/works (the `PersonServiceCreateWork` operationId).
+func (c *Client) PersonServiceCreateWorkWithBody(ctx context.Context, people string, params *PersonServiceCreateWorkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPersonServiceCreateWorkRequestWithBody(c.Server, people, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PersonServiceCreateWork Adds a work to a person (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/people/{people}/works (the `PersonServiceCreateWork` operationId).
+func (c *Client) PersonServiceCreateWork(ctx context.Context, people string, params *PersonServiceCreateWorkParams, body PersonServiceCreateWorkJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPersonServiceCreateWorkRequest(c.Server, people, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PersonServiceDeleteWork Deletes a work (https://google.aip.dev/135).
+//
+// Corresponds with DELETE /v1/people/{people}/works/{work} (the `PersonServiceDeleteWork` operationId).
+func (c *Client) PersonServiceDeleteWork(ctx context.Context, people string, work string, params *PersonServiceDeleteWorkParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPersonServiceDeleteWorkRequest(c.Server, people, work, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PersonServiceGetWork Returns one work (https://google.aip.dev/131).
+//
+// Corresponds with GET /v1/people/{people}/works/{work} (the `PersonServiceGetWork` operationId).
+func (c *Client) PersonServiceGetWork(ctx context.Context, people string, work string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPersonServiceGetWorkRequest(c.Server, people, work)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PersonServiceUpdateWorkWithBody Changes a work (https://google.aip.dev/134).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/people/{people}/works/{work} (the `PersonServiceUpdateWork` operationId).
+func (c *Client) PersonServiceUpdateWorkWithBody(ctx context.Context, people string, work string, params *PersonServiceUpdateWorkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPersonServiceUpdateWorkRequestWithBody(c.Server, people, work, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PersonServiceUpdateWork Changes a work (https://google.aip.dev/134).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/people/{people}/works/{work} (the `PersonServiceUpdateWork` operationId).
+func (c *Client) PersonServiceUpdateWork(ctx context.Context, people string, work string, params *PersonServiceUpdateWorkParams, body PersonServiceUpdateWorkJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPersonServiceUpdateWorkRequest(c.Server, people, work, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8572,6 +10862,1419 @@ func NewMembershipServiceUpdateAssociationRequestWithBody(server string, associa
 	return req, nil
 }
 
+// NewExpertServiceListExpertPoolsRequest constructs an http.Request for the ExpertServiceListExpertPools method
+func NewExpertServiceListExpertPoolsRequest(server string, association string, params *ExpertServiceListExpertPoolsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageToken", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Filter != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExpertServiceCreateExpertPoolRequest calls the generic ExpertServiceCreateExpertPool builder with application/json body
+func NewExpertServiceCreateExpertPoolRequest(server string, association string, params *ExpertServiceCreateExpertPoolParams, body ExpertServiceCreateExpertPoolJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewExpertServiceCreateExpertPoolRequestWithBody(server, association, params, "application/json", bodyReader)
+}
+
+// NewExpertServiceCreateExpertPoolRequestWithBody constructs an http.Request for the ExpertServiceCreateExpertPool method, with any body, and a specified content type
+func NewExpertServiceCreateExpertPoolRequestWithBody(server string, association string, params *ExpertServiceCreateExpertPoolParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ExpertPoolId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expertPoolId", *params.ExpertPoolId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RequestId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "requestId", *params.RequestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewExpertServiceDeleteExpertPoolRequest constructs an http.Request for the ExpertServiceDeleteExpertPool method
+func NewExpertServiceDeleteExpertPoolRequest(server string, association string, expertPool string, params *ExpertServiceDeleteExpertPoolParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Etag != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "etag", *params.Etag, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Force != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "force", *params.Force, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExpertServiceGetExpertPoolRequest constructs an http.Request for the ExpertServiceGetExpertPool method
+func NewExpertServiceGetExpertPoolRequest(server string, association string, expertPool string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExpertServiceUpdateExpertPoolRequest calls the generic ExpertServiceUpdateExpertPool builder with application/json body
+func NewExpertServiceUpdateExpertPoolRequest(server string, association string, expertPool string, params *ExpertServiceUpdateExpertPoolParams, body ExpertServiceUpdateExpertPoolJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewExpertServiceUpdateExpertPoolRequestWithBody(server, association, expertPool, params, "application/json", bodyReader)
+}
+
+// NewExpertServiceUpdateExpertPoolRequestWithBody constructs an http.Request for the ExpertServiceUpdateExpertPool method, with any body, and a specified content type
+func NewExpertServiceUpdateExpertPoolRequestWithBody(server string, association string, expertPool string, params *ExpertServiceUpdateExpertPoolParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewExpertServiceListEngagementsRequest constructs an http.Request for the ExpertServiceListEngagements method
+func NewExpertServiceListEngagementsRequest(server string, association string, expertPool string, params *ExpertServiceListEngagementsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s/engagements", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageToken", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Filter != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExpertServiceCreateEngagementRequest calls the generic ExpertServiceCreateEngagement builder with application/json body
+func NewExpertServiceCreateEngagementRequest(server string, association string, expertPool string, params *ExpertServiceCreateEngagementParams, body ExpertServiceCreateEngagementJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewExpertServiceCreateEngagementRequestWithBody(server, association, expertPool, params, "application/json", bodyReader)
+}
+
+// NewExpertServiceCreateEngagementRequestWithBody constructs an http.Request for the ExpertServiceCreateEngagement method, with any body, and a specified content type
+func NewExpertServiceCreateEngagementRequestWithBody(server string, association string, expertPool string, params *ExpertServiceCreateEngagementParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s/engagements", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.EngagementId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "engagementId", *params.EngagementId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RequestId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "requestId", *params.RequestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewExpertServiceDeleteEngagementRequest constructs an http.Request for the ExpertServiceDeleteEngagement method
+func NewExpertServiceDeleteEngagementRequest(server string, association string, expertPool string, engagement string, params *ExpertServiceDeleteEngagementParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "engagement", engagement, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s/engagements/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Etag != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "etag", *params.Etag, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExpertServiceGetEngagementRequest constructs an http.Request for the ExpertServiceGetEngagement method
+func NewExpertServiceGetEngagementRequest(server string, association string, expertPool string, engagement string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "engagement", engagement, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s/engagements/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExpertServiceUpdateEngagementRequest calls the generic ExpertServiceUpdateEngagement builder with application/json body
+func NewExpertServiceUpdateEngagementRequest(server string, association string, expertPool string, engagement string, params *ExpertServiceUpdateEngagementParams, body ExpertServiceUpdateEngagementJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewExpertServiceUpdateEngagementRequestWithBody(server, association, expertPool, engagement, params, "application/json", bodyReader)
+}
+
+// NewExpertServiceUpdateEngagementRequestWithBody constructs an http.Request for the ExpertServiceUpdateEngagement method, with any body, and a specified content type
+func NewExpertServiceUpdateEngagementRequestWithBody(server string, association string, expertPool string, engagement string, params *ExpertServiceUpdateEngagementParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "engagement", engagement, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s/engagements/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewExpertServiceListExpertPoolMembersRequest constructs an http.Request for the ExpertServiceListExpertPoolMembers method
+func NewExpertServiceListExpertPoolMembersRequest(server string, association string, expertPool string, params *ExpertServiceListExpertPoolMembersParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s/members", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageToken", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Filter != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExpertServiceCreateExpertPoolMemberRequest calls the generic ExpertServiceCreateExpertPoolMember builder with application/json body
+func NewExpertServiceCreateExpertPoolMemberRequest(server string, association string, expertPool string, params *ExpertServiceCreateExpertPoolMemberParams, body ExpertServiceCreateExpertPoolMemberJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewExpertServiceCreateExpertPoolMemberRequestWithBody(server, association, expertPool, params, "application/json", bodyReader)
+}
+
+// NewExpertServiceCreateExpertPoolMemberRequestWithBody constructs an http.Request for the ExpertServiceCreateExpertPoolMember method, with any body, and a specified content type
+func NewExpertServiceCreateExpertPoolMemberRequestWithBody(server string, association string, expertPool string, params *ExpertServiceCreateExpertPoolMemberParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s/members", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ExpertPoolMemberId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expertPoolMemberId", *params.ExpertPoolMemberId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RequestId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "requestId", *params.RequestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewExpertServiceDeleteExpertPoolMemberRequest constructs an http.Request for the ExpertServiceDeleteExpertPoolMember method
+func NewExpertServiceDeleteExpertPoolMemberRequest(server string, association string, expertPool string, member string, params *ExpertServiceDeleteExpertPoolMemberParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "member", member, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s/members/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Etag != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "etag", *params.Etag, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExpertServiceGetExpertPoolMemberRequest constructs an http.Request for the ExpertServiceGetExpertPoolMember method
+func NewExpertServiceGetExpertPoolMemberRequest(server string, association string, expertPool string, member string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "member", member, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s/members/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExpertServiceUpdateExpertPoolMemberRequest calls the generic ExpertServiceUpdateExpertPoolMember builder with application/json body
+func NewExpertServiceUpdateExpertPoolMemberRequest(server string, association string, expertPool string, member string, params *ExpertServiceUpdateExpertPoolMemberParams, body ExpertServiceUpdateExpertPoolMemberJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewExpertServiceUpdateExpertPoolMemberRequestWithBody(server, association, expertPool, member, params, "application/json", bodyReader)
+}
+
+// NewExpertServiceUpdateExpertPoolMemberRequestWithBody constructs an http.Request for the ExpertServiceUpdateExpertPoolMember method, with any body, and a specified content type
+func NewExpertServiceUpdateExpertPoolMemberRequestWithBody(server string, association string, expertPool string, member string, params *ExpertServiceUpdateExpertPoolMemberParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "member", member, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s/members/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewExpertServiceSearchExpertsRequest constructs an http.Request for the ExpertServiceSearchExperts method
+func NewExpertServiceSearchExpertsRequest(server string, association string, expertPool string, params *ExpertServiceSearchExpertsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "expertPool", expertPool, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s/expertPools/%s:searchExperts", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Field != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "field", *params.Field, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.QualificationLevel != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "qualificationLevel", *params.QualificationLevel, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.AcademicTitle != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "academicTitle", *params.AcademicTitle, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.AdministrativeUnit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "administrativeUnit", *params.AdministrativeUnit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Availability != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "availability", *params.Availability, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Role != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "role", *params.Role, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MaxResults != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "maxResults", *params.MaxResults, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewMembershipServiceListMembershipsRequest constructs an http.Request for the MembershipServiceListMemberships method
 func NewMembershipServiceListMembershipsRequest(server string, association string, params *MembershipServiceListMembershipsParams) (*http.Request, error) {
 	var err error
@@ -9104,6 +12807,79 @@ func NewMembershipServiceRegisterMemberRequestWithBody(server string, associatio
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewExpertServiceComputeEngagementStatisticsRequest constructs an http.Request for the ExpertServiceComputeEngagementStatistics method
+func NewExpertServiceComputeEngagementStatisticsRequest(server string, association string, params *ExpertServiceComputeEngagementStatisticsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "association", association, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/associations/%s:computeEngagementStatistics", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.StartYear != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "startYear", *params.StartYear, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.EndYear != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "endYear", *params.EndYear, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -9968,6 +13744,615 @@ func NewReferenceServiceGetFieldRequest(server string, field string) (*http.Requ
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewHonorsServiceListHonorCampaignsRequest constructs an http.Request for the HonorsServiceListHonorCampaigns method
+func NewHonorsServiceListHonorCampaignsRequest(server string, params *HonorsServiceListHonorCampaignsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/honorCampaigns")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageToken", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Filter != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewHonorsServiceCreateHonorCampaignRequest calls the generic HonorsServiceCreateHonorCampaign builder with application/json body
+func NewHonorsServiceCreateHonorCampaignRequest(server string, params *HonorsServiceCreateHonorCampaignParams, body HonorsServiceCreateHonorCampaignJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewHonorsServiceCreateHonorCampaignRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewHonorsServiceCreateHonorCampaignRequestWithBody constructs an http.Request for the HonorsServiceCreateHonorCampaign method, with any body, and a specified content type
+func NewHonorsServiceCreateHonorCampaignRequestWithBody(server string, params *HonorsServiceCreateHonorCampaignParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/honorCampaigns")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.HonorCampaignId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "honorCampaignId", *params.HonorCampaignId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RequestId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "requestId", *params.RequestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewHonorsServiceGetHonorCampaignRequest constructs an http.Request for the HonorsServiceGetHonorCampaign method
+func NewHonorsServiceGetHonorCampaignRequest(server string, honorCampaign string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "honorCampaign", honorCampaign, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/honorCampaigns/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewHonorsServiceUpdateHonorCampaignRequest calls the generic HonorsServiceUpdateHonorCampaign builder with application/json body
+func NewHonorsServiceUpdateHonorCampaignRequest(server string, honorCampaign string, params *HonorsServiceUpdateHonorCampaignParams, body HonorsServiceUpdateHonorCampaignJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewHonorsServiceUpdateHonorCampaignRequestWithBody(server, honorCampaign, params, "application/json", bodyReader)
+}
+
+// NewHonorsServiceUpdateHonorCampaignRequestWithBody constructs an http.Request for the HonorsServiceUpdateHonorCampaign method, with any body, and a specified content type
+func NewHonorsServiceUpdateHonorCampaignRequestWithBody(server string, honorCampaign string, params *HonorsServiceUpdateHonorCampaignParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "honorCampaign", honorCampaign, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/honorCampaigns/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewHonorsServiceListNominationsRequest constructs an http.Request for the HonorsServiceListNominations method
+func NewHonorsServiceListNominationsRequest(server string, honorCampaign string, params *HonorsServiceListNominationsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "honorCampaign", honorCampaign, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/honorCampaigns/%s/nominations", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageToken", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Filter != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewHonorsServiceCreateNominationRequest calls the generic HonorsServiceCreateNomination builder with application/json body
+func NewHonorsServiceCreateNominationRequest(server string, honorCampaign string, params *HonorsServiceCreateNominationParams, body HonorsServiceCreateNominationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewHonorsServiceCreateNominationRequestWithBody(server, honorCampaign, params, "application/json", bodyReader)
+}
+
+// NewHonorsServiceCreateNominationRequestWithBody constructs an http.Request for the HonorsServiceCreateNomination method, with any body, and a specified content type
+func NewHonorsServiceCreateNominationRequestWithBody(server string, honorCampaign string, params *HonorsServiceCreateNominationParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "honorCampaign", honorCampaign, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/honorCampaigns/%s/nominations", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.NominationId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "nominationId", *params.NominationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RequestId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "requestId", *params.RequestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewHonorsServiceGetNominationRequest constructs an http.Request for the HonorsServiceGetNomination method
+func NewHonorsServiceGetNominationRequest(server string, honorCampaign string, nomination string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "honorCampaign", honorCampaign, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "nomination", nomination, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/honorCampaigns/%s/nominations/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewHonorsServiceReviewNominationRequest calls the generic HonorsServiceReviewNomination builder with application/json body
+func NewHonorsServiceReviewNominationRequest(server string, honorCampaign string, nomination string, body HonorsServiceReviewNominationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewHonorsServiceReviewNominationRequestWithBody(server, honorCampaign, nomination, "application/json", bodyReader)
+}
+
+// NewHonorsServiceReviewNominationRequestWithBody constructs an http.Request for the HonorsServiceReviewNomination method, with any body, and a specified content type
+func NewHonorsServiceReviewNominationRequestWithBody(server string, honorCampaign string, nomination string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "honorCampaign", honorCampaign, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "nomination", nomination, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/honorCampaigns/%s/nominations/%s:review", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewHonorsServiceSelectNominationRequest calls the generic HonorsServiceSelectNomination builder with application/json body
+func NewHonorsServiceSelectNominationRequest(server string, honorCampaign string, nomination string, body HonorsServiceSelectNominationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewHonorsServiceSelectNominationRequestWithBody(server, honorCampaign, nomination, "application/json", bodyReader)
+}
+
+// NewHonorsServiceSelectNominationRequestWithBody constructs an http.Request for the HonorsServiceSelectNomination method, with any body, and a specified content type
+func NewHonorsServiceSelectNominationRequestWithBody(server string, honorCampaign string, nomination string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "honorCampaign", honorCampaign, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "nomination", nomination, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/honorCampaigns/%s/nominations/%s:select", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -12442,6 +16827,403 @@ func NewPrivacyServiceRestorePersonRevisionRequestWithBody(server string, people
 	return req, nil
 }
 
+// NewPersonServiceListWorksRequest constructs an http.Request for the PersonServiceListWorks method
+func NewPersonServiceListWorksRequest(server string, people string, params *PersonServiceListWorksParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "people", people, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/people/%s/works", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageToken", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Filter != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.OrderBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "orderBy", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPersonServiceCreateWorkRequest calls the generic PersonServiceCreateWork builder with application/json body
+func NewPersonServiceCreateWorkRequest(server string, people string, params *PersonServiceCreateWorkParams, body PersonServiceCreateWorkJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPersonServiceCreateWorkRequestWithBody(server, people, params, "application/json", bodyReader)
+}
+
+// NewPersonServiceCreateWorkRequestWithBody constructs an http.Request for the PersonServiceCreateWork method, with any body, and a specified content type
+func NewPersonServiceCreateWorkRequestWithBody(server string, people string, params *PersonServiceCreateWorkParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "people", people, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/people/%s/works", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.WorkId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "workId", *params.WorkId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RequestId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "requestId", *params.RequestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPersonServiceDeleteWorkRequest constructs an http.Request for the PersonServiceDeleteWork method
+func NewPersonServiceDeleteWorkRequest(server string, people string, work string, params *PersonServiceDeleteWorkParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "people", people, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "work", work, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/people/%s/works/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Etag != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "etag", *params.Etag, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPersonServiceGetWorkRequest constructs an http.Request for the PersonServiceGetWork method
+func NewPersonServiceGetWorkRequest(server string, people string, work string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "people", people, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "work", work, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/people/%s/works/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPersonServiceUpdateWorkRequest calls the generic PersonServiceUpdateWork builder with application/json body
+func NewPersonServiceUpdateWorkRequest(server string, people string, work string, params *PersonServiceUpdateWorkParams, body PersonServiceUpdateWorkJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPersonServiceUpdateWorkRequestWithBody(server, people, work, params, "application/json", bodyReader)
+}
+
+// NewPersonServiceUpdateWorkRequestWithBody constructs an http.Request for the PersonServiceUpdateWork method, with any body, and a specified content type
+func NewPersonServiceUpdateWorkRequestWithBody(server string, people string, work string, params *PersonServiceUpdateWorkParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "people", people, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "work", work, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/people/%s/works/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ValidateOnly != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "validateOnly", *params.ValidateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewPrivacyServiceExportPersonDataRequest constructs an http.Request for the PrivacyServiceExportPersonData method
 func NewPrivacyServiceExportPersonDataRequest(server string, people string) (*http.Request, error) {
 	var err error
@@ -13923,6 +18705,162 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /v1/associations/{association} (the `MembershipServiceUpdateAssociation` operationId).
 	MembershipServiceUpdateAssociationWithResponse(ctx context.Context, association string, params *MembershipServiceUpdateAssociationParams, body MembershipServiceUpdateAssociationJSONRequestBody, reqEditors ...RequestEditorFn) (*MembershipServiceUpdateAssociationResponse, error)
 
+	// ExpertServiceListExpertPoolsWithResponse Lists expert pools (https://google.aip.dev/132).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools (the `ExpertServiceListExpertPools` operationId).
+	ExpertServiceListExpertPoolsWithResponse(ctx context.Context, association string, params *ExpertServiceListExpertPoolsParams, reqEditors ...RequestEditorFn) (*ExpertServiceListExpertPoolsResponse, error)
+
+	// ExpertServiceCreateExpertPoolWithBodyWithResponse Makes an expert pool (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/associations/{association}/expertPools (the `ExpertServiceCreateExpertPool` operationId).
+	ExpertServiceCreateExpertPoolWithBodyWithResponse(ctx context.Context, association string, params *ExpertServiceCreateExpertPoolParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpertServiceCreateExpertPoolResponse, error)
+
+	// ExpertServiceCreateExpertPoolWithResponse Makes an expert pool (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/associations/{association}/expertPools (the `ExpertServiceCreateExpertPool` operationId).
+	ExpertServiceCreateExpertPoolWithResponse(ctx context.Context, association string, params *ExpertServiceCreateExpertPoolParams, body ExpertServiceCreateExpertPoolJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpertServiceCreateExpertPoolResponse, error)
+
+	// ExpertServiceDeleteExpertPoolWithResponse Deletes an expert pool (https://google.aip.dev/135).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceDeleteExpertPool` operationId).
+	ExpertServiceDeleteExpertPoolWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceDeleteExpertPoolParams, reqEditors ...RequestEditorFn) (*ExpertServiceDeleteExpertPoolResponse, error)
+
+	// ExpertServiceGetExpertPoolWithResponse Returns an expert pool (https://google.aip.dev/131).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceGetExpertPool` operationId).
+	ExpertServiceGetExpertPoolWithResponse(ctx context.Context, association string, expertPool string, reqEditors ...RequestEditorFn) (*ExpertServiceGetExpertPoolResponse, error)
+
+	// ExpertServiceUpdateExpertPoolWithBodyWithResponse Changes an expert pool (https://google.aip.dev/134).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceUpdateExpertPool` operationId).
+	ExpertServiceUpdateExpertPoolWithBodyWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceUpdateExpertPoolParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpertServiceUpdateExpertPoolResponse, error)
+
+	// ExpertServiceUpdateExpertPoolWithResponse Changes an expert pool (https://google.aip.dev/134).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceUpdateExpertPool` operationId).
+	ExpertServiceUpdateExpertPoolWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceUpdateExpertPoolParams, body ExpertServiceUpdateExpertPoolJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpertServiceUpdateExpertPoolResponse, error)
+
+	// ExpertServiceListEngagementsWithResponse Lists engagements (https://google.aip.dev/132).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/engagements (the `ExpertServiceListEngagements` operationId).
+	ExpertServiceListEngagementsWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceListEngagementsParams, reqEditors ...RequestEditorFn) (*ExpertServiceListEngagementsResponse, error)
+
+	// ExpertServiceCreateEngagementWithBodyWithResponse Makes an engagement (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/engagements (the `ExpertServiceCreateEngagement` operationId).
+	ExpertServiceCreateEngagementWithBodyWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateEngagementParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpertServiceCreateEngagementResponse, error)
+
+	// ExpertServiceCreateEngagementWithResponse Makes an engagement (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/engagements (the `ExpertServiceCreateEngagement` operationId).
+	ExpertServiceCreateEngagementWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateEngagementParams, body ExpertServiceCreateEngagementJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpertServiceCreateEngagementResponse, error)
+
+	// ExpertServiceDeleteEngagementWithResponse Deletes an engagement (https://google.aip.dev/135).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceDeleteEngagement` operationId).
+	ExpertServiceDeleteEngagementWithResponse(ctx context.Context, association string, expertPool string, engagement string, params *ExpertServiceDeleteEngagementParams, reqEditors ...RequestEditorFn) (*ExpertServiceDeleteEngagementResponse, error)
+
+	// ExpertServiceGetEngagementWithResponse Returns an engagement (https://google.aip.dev/131).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceGetEngagement` operationId).
+	ExpertServiceGetEngagementWithResponse(ctx context.Context, association string, expertPool string, engagement string, reqEditors ...RequestEditorFn) (*ExpertServiceGetEngagementResponse, error)
+
+	// ExpertServiceUpdateEngagementWithBodyWithResponse Changes an engagement (https://google.aip.dev/134).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceUpdateEngagement` operationId).
+	ExpertServiceUpdateEngagementWithBodyWithResponse(ctx context.Context, association string, expertPool string, engagement string, params *ExpertServiceUpdateEngagementParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpertServiceUpdateEngagementResponse, error)
+
+	// ExpertServiceUpdateEngagementWithResponse Changes an engagement (https://google.aip.dev/134).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceUpdateEngagement` operationId).
+	ExpertServiceUpdateEngagementWithResponse(ctx context.Context, association string, expertPool string, engagement string, params *ExpertServiceUpdateEngagementParams, body ExpertServiceUpdateEngagementJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpertServiceUpdateEngagementResponse, error)
+
+	// ExpertServiceListExpertPoolMembersWithResponse Lists members of an expert pool (https://google.aip.dev/132).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/members (the `ExpertServiceListExpertPoolMembers` operationId).
+	ExpertServiceListExpertPoolMembersWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceListExpertPoolMembersParams, reqEditors ...RequestEditorFn) (*ExpertServiceListExpertPoolMembersResponse, error)
+
+	// ExpertServiceCreateExpertPoolMemberWithBodyWithResponse Makes a member of an expert pool (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/members (the `ExpertServiceCreateExpertPoolMember` operationId).
+	ExpertServiceCreateExpertPoolMemberWithBodyWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateExpertPoolMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpertServiceCreateExpertPoolMemberResponse, error)
+
+	// ExpertServiceCreateExpertPoolMemberWithResponse Makes a member of an expert pool (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/members (the `ExpertServiceCreateExpertPoolMember` operationId).
+	ExpertServiceCreateExpertPoolMemberWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateExpertPoolMemberParams, body ExpertServiceCreateExpertPoolMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpertServiceCreateExpertPoolMemberResponse, error)
+
+	// ExpertServiceDeleteExpertPoolMemberWithResponse Deletes a member of an expert pool (https://google.aip.dev/135).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceDeleteExpertPoolMember` operationId).
+	ExpertServiceDeleteExpertPoolMemberWithResponse(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceDeleteExpertPoolMemberParams, reqEditors ...RequestEditorFn) (*ExpertServiceDeleteExpertPoolMemberResponse, error)
+
+	// ExpertServiceGetExpertPoolMemberWithResponse Returns a member of an expert pool (https://google.aip.dev/131).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceGetExpertPoolMember` operationId).
+	ExpertServiceGetExpertPoolMemberWithResponse(ctx context.Context, association string, expertPool string, member string, reqEditors ...RequestEditorFn) (*ExpertServiceGetExpertPoolMemberResponse, error)
+
+	// ExpertServiceUpdateExpertPoolMemberWithBodyWithResponse Changes a member of an expert pool (https://google.aip.dev/134).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceUpdateExpertPoolMember` operationId).
+	ExpertServiceUpdateExpertPoolMemberWithBodyWithResponse(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceUpdateExpertPoolMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpertServiceUpdateExpertPoolMemberResponse, error)
+
+	// ExpertServiceUpdateExpertPoolMemberWithResponse Changes a member of an expert pool (https://google.aip.dev/134).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceUpdateExpertPoolMember` operationId).
+	ExpertServiceUpdateExpertPoolMemberWithResponse(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceUpdateExpertPoolMemberParams, body ExpertServiceUpdateExpertPoolMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpertServiceUpdateExpertPoolMemberResponse, error)
+
+	// ExpertServiceSearchExpertsWithResponse Finds the active members of a pool who fit, ranked so that work is
+	// shared: fewest engagements begun in the last twelve months first, then
+	// by fit.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}:searchExperts (the `ExpertServiceSearchExperts` operationId).
+	ExpertServiceSearchExpertsWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceSearchExpertsParams, reqEditors ...RequestEditorFn) (*ExpertServiceSearchExpertsResponse, error)
+
 	// MembershipServiceListMembershipsWithResponse Lists an association's memberships, or every association's with parent
 	// `associations/-` (https://google.aip.dev/132,
 	// https://google.aip.dev/159), in registration order unless order_by says
@@ -14069,6 +19007,14 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/associations/{association}/memberships:register (the `MembershipServiceRegisterMember` operationId).
 	MembershipServiceRegisterMemberWithResponse(ctx context.Context, association string, body MembershipServiceRegisterMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*MembershipServiceRegisterMemberResponse, error)
 
+	// ExpertServiceComputeEngagementStatisticsWithResponse Counts an association's engagements by the year they began, the
+	// expert's primary field and the role, across its pools.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/associations/{association}:computeEngagementStatistics (the `ExpertServiceComputeEngagementStatistics` operationId).
+	ExpertServiceComputeEngagementStatisticsWithResponse(ctx context.Context, association string, params *ExpertServiceComputeEngagementStatisticsParams, reqEditors ...RequestEditorFn) (*ExpertServiceComputeEngagementStatisticsResponse, error)
+
 	// MembershipServiceUndeleteAssociationWithBodyWithResponse Restores a deleted association (https://google.aip.dev/164).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -14192,6 +19138,110 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/fields/{field} (the `ReferenceServiceGetField` operationId).
 	ReferenceServiceGetFieldWithResponse(ctx context.Context, field string, reqEditors ...RequestEditorFn) (*ReferenceServiceGetFieldResponse, error)
+
+	// HonorsServiceListHonorCampaignsWithResponse Lists campaigns, newest year first (https://google.aip.dev/132).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/honorCampaigns (the `HonorsServiceListHonorCampaigns` operationId).
+	HonorsServiceListHonorCampaignsWithResponse(ctx context.Context, params *HonorsServiceListHonorCampaignsParams, reqEditors ...RequestEditorFn) (*HonorsServiceListHonorCampaignsResponse, error)
+
+	// HonorsServiceCreateHonorCampaignWithBodyWithResponse Opens a campaign (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/honorCampaigns (the `HonorsServiceCreateHonorCampaign` operationId).
+	HonorsServiceCreateHonorCampaignWithBodyWithResponse(ctx context.Context, params *HonorsServiceCreateHonorCampaignParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*HonorsServiceCreateHonorCampaignResponse, error)
+
+	// HonorsServiceCreateHonorCampaignWithResponse Opens a campaign (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/honorCampaigns (the `HonorsServiceCreateHonorCampaign` operationId).
+	HonorsServiceCreateHonorCampaignWithResponse(ctx context.Context, params *HonorsServiceCreateHonorCampaignParams, body HonorsServiceCreateHonorCampaignJSONRequestBody, reqEditors ...RequestEditorFn) (*HonorsServiceCreateHonorCampaignResponse, error)
+
+	// HonorsServiceGetHonorCampaignWithResponse Returns a campaign (https://google.aip.dev/131).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/honorCampaigns/{honorCampaign} (the `HonorsServiceGetHonorCampaign` operationId).
+	HonorsServiceGetHonorCampaignWithResponse(ctx context.Context, honorCampaign string, reqEditors ...RequestEditorFn) (*HonorsServiceGetHonorCampaignResponse, error)
+
+	// HonorsServiceUpdateHonorCampaignWithBodyWithResponse Changes a campaign (https://google.aip.dev/134); the quota cannot go
+	// below the number selected.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/honorCampaigns/{honorCampaign} (the `HonorsServiceUpdateHonorCampaign` operationId).
+	HonorsServiceUpdateHonorCampaignWithBodyWithResponse(ctx context.Context, honorCampaign string, params *HonorsServiceUpdateHonorCampaignParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*HonorsServiceUpdateHonorCampaignResponse, error)
+
+	// HonorsServiceUpdateHonorCampaignWithResponse Changes a campaign (https://google.aip.dev/134); the quota cannot go
+	// below the number selected.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/honorCampaigns/{honorCampaign} (the `HonorsServiceUpdateHonorCampaign` operationId).
+	HonorsServiceUpdateHonorCampaignWithResponse(ctx context.Context, honorCampaign string, params *HonorsServiceUpdateHonorCampaignParams, body HonorsServiceUpdateHonorCampaignJSONRequestBody, reqEditors ...RequestEditorFn) (*HonorsServiceUpdateHonorCampaignResponse, error)
+
+	// HonorsServiceListNominationsWithResponse Lists a campaign's nominations (https://google.aip.dev/132).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/honorCampaigns/{honorCampaign}/nominations (the `HonorsServiceListNominations` operationId).
+	HonorsServiceListNominationsWithResponse(ctx context.Context, honorCampaign string, params *HonorsServiceListNominationsParams, reqEditors ...RequestEditorFn) (*HonorsServiceListNominationsResponse, error)
+
+	// HonorsServiceCreateNominationWithBodyWithResponse Nominates a person, until the deadline (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations (the `HonorsServiceCreateNomination` operationId).
+	HonorsServiceCreateNominationWithBodyWithResponse(ctx context.Context, honorCampaign string, params *HonorsServiceCreateNominationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*HonorsServiceCreateNominationResponse, error)
+
+	// HonorsServiceCreateNominationWithResponse Nominates a person, until the deadline (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations (the `HonorsServiceCreateNomination` operationId).
+	HonorsServiceCreateNominationWithResponse(ctx context.Context, honorCampaign string, params *HonorsServiceCreateNominationParams, body HonorsServiceCreateNominationJSONRequestBody, reqEditors ...RequestEditorFn) (*HonorsServiceCreateNominationResponse, error)
+
+	// HonorsServiceGetNominationWithResponse Returns a nomination (https://google.aip.dev/131).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/honorCampaigns/{honorCampaign}/nominations/{nomination} (the `HonorsServiceGetNomination` operationId).
+	HonorsServiceGetNominationWithResponse(ctx context.Context, honorCampaign string, nomination string, reqEditors ...RequestEditorFn) (*HonorsServiceGetNominationResponse, error)
+
+	// HonorsServiceReviewNominationWithBodyWithResponse Records a review: a SUBMITTED nomination becomes SHORTLISTED or
+	// REJECTED, a SHORTLISTED one REJECTED.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:review (the `HonorsServiceReviewNomination` operationId).
+	HonorsServiceReviewNominationWithBodyWithResponse(ctx context.Context, honorCampaign string, nomination string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*HonorsServiceReviewNominationResponse, error)
+
+	// HonorsServiceReviewNominationWithResponse Records a review: a SUBMITTED nomination becomes SHORTLISTED or
+	// REJECTED, a SHORTLISTED one REJECTED.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:review (the `HonorsServiceReviewNomination` operationId).
+	HonorsServiceReviewNominationWithResponse(ctx context.Context, honorCampaign string, nomination string, body HonorsServiceReviewNominationJSONRequestBody, reqEditors ...RequestEditorFn) (*HonorsServiceReviewNominationResponse, error)
+
+	// HonorsServiceSelectNominationWithBodyWithResponse Selects a SHORTLISTED nomination, within the campaign's quota: it
+	// becomes SELECTED and an honour on the person's profile.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:select (the `HonorsServiceSelectNomination` operationId).
+	HonorsServiceSelectNominationWithBodyWithResponse(ctx context.Context, honorCampaign string, nomination string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*HonorsServiceSelectNominationResponse, error)
+
+	// HonorsServiceSelectNominationWithResponse Selects a SHORTLISTED nomination, within the campaign's quota: it
+	// becomes SELECTED and an honour on the person's profile.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:select (the `HonorsServiceSelectNomination` operationId).
+	HonorsServiceSelectNominationWithResponse(ctx context.Context, honorCampaign string, nomination string, body HonorsServiceSelectNominationJSONRequestBody, reqEditors ...RequestEditorFn) (*HonorsServiceSelectNominationResponse, error)
 
 	// TransferServiceGetImportReportWithResponse Returns the report of an ended import that found problems: a copy of
 	// its file as an XLSX workbook (a CSV file becomes the people sheet) with
@@ -14567,6 +19617,56 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/people/{people}/revisions/{revision}:restore (the `PrivacyServiceRestorePersonRevision` operationId).
 	PrivacyServiceRestorePersonRevisionWithResponse(ctx context.Context, people string, revision string, body PrivacyServiceRestorePersonRevisionJSONRequestBody, reqEditors ...RequestEditorFn) (*PrivacyServiceRestorePersonRevisionResponse, error)
 
+	// PersonServiceListWorksWithResponse Lists a person's works, or everyone's with parent `people/-`
+	// (https://google.aip.dev/132, https://google.aip.dev/159).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/people/{people}/works (the `PersonServiceListWorks` operationId).
+	PersonServiceListWorksWithResponse(ctx context.Context, people string, params *PersonServiceListWorksParams, reqEditors ...RequestEditorFn) (*PersonServiceListWorksResponse, error)
+
+	// PersonServiceCreateWorkWithBodyWithResponse Adds a work to a person (https://google.aip.dev/133).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/people/{people}/works (the `PersonServiceCreateWork` operationId).
+	PersonServiceCreateWorkWithBodyWithResponse(ctx context.Context, people string, params *PersonServiceCreateWorkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PersonServiceCreateWorkResponse, error)
+
+	// PersonServiceCreateWorkWithResponse Adds a work to a person (https://google.aip.dev/133).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/people/{people}/works (the `PersonServiceCreateWork` operationId).
+	PersonServiceCreateWorkWithResponse(ctx context.Context, people string, params *PersonServiceCreateWorkParams, body PersonServiceCreateWorkJSONRequestBody, reqEditors ...RequestEditorFn) (*PersonServiceCreateWorkResponse, error)
+
+	// PersonServiceDeleteWorkWithResponse Deletes a work (https://google.aip.dev/135).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/people/{people}/works/{work} (the `PersonServiceDeleteWork` operationId).
+	PersonServiceDeleteWorkWithResponse(ctx context.Context, people string, work string, params *PersonServiceDeleteWorkParams, reqEditors ...RequestEditorFn) (*PersonServiceDeleteWorkResponse, error)
+
+	// PersonServiceGetWorkWithResponse Returns one work (https://google.aip.dev/131).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/people/{people}/works/{work} (the `PersonServiceGetWork` operationId).
+	PersonServiceGetWorkWithResponse(ctx context.Context, people string, work string, reqEditors ...RequestEditorFn) (*PersonServiceGetWorkResponse, error)
+
+	// PersonServiceUpdateWorkWithBodyWithResponse Changes a work (https://google.aip.dev/134).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/people/{people}/works/{work} (the `PersonServiceUpdateWork` operationId).
+	PersonServiceUpdateWorkWithBodyWithResponse(ctx context.Context, people string, work string, params *PersonServiceUpdateWorkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PersonServiceUpdateWorkResponse, error)
+
+	// PersonServiceUpdateWorkWithResponse Changes a work (https://google.aip.dev/134).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/people/{people}/works/{work} (the `PersonServiceUpdateWork` operationId).
+	PersonServiceUpdateWorkWithResponse(ctx context.Context, people string, work string, params *PersonServiceUpdateWorkParams, body PersonServiceUpdateWorkJSONRequestBody, reqEditors ...RequestEditorFn) (*PersonServiceUpdateWorkResponse, error)
+
 	// PrivacyServiceExportPersonDataWithResponse Returns everything held about one person (https://google.aip.dev/136).
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -14813,7 +19913,7 @@ type ReferenceServiceListAcademicTitlesResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListAcademicTitlesResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14822,7 +19922,7 @@ func (r ReferenceServiceListAcademicTitlesResponse) GetJSON200() *V1ListAcademic
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ReferenceServiceListAcademicTitlesResponse) GetJSONDefault() *RpcStatus {
+func (r ReferenceServiceListAcademicTitlesResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -14861,7 +19961,7 @@ type ReferenceServiceGetAcademicTitleResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1AcademicTitle
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14870,7 +19970,7 @@ func (r ReferenceServiceGetAcademicTitleResponse) GetJSON200() *V1AcademicTitle 
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ReferenceServiceGetAcademicTitleResponse) GetJSONDefault() *RpcStatus {
+func (r ReferenceServiceGetAcademicTitleResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -14909,7 +20009,7 @@ type ReferenceServiceListAdministrativeUnitsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListAdministrativeUnitsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14918,7 +20018,7 @@ func (r ReferenceServiceListAdministrativeUnitsResponse) GetJSON200() *V1ListAdm
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ReferenceServiceListAdministrativeUnitsResponse) GetJSONDefault() *RpcStatus {
+func (r ReferenceServiceListAdministrativeUnitsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -14957,7 +20057,7 @@ type ReferenceServiceGetAdministrativeUnitResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1AdministrativeUnit
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14966,7 +20066,7 @@ func (r ReferenceServiceGetAdministrativeUnitResponse) GetJSON200() *V1Administr
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ReferenceServiceGetAdministrativeUnitResponse) GetJSONDefault() *RpcStatus {
+func (r ReferenceServiceGetAdministrativeUnitResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15005,7 +20105,7 @@ type MembershipServiceListAssociationsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListAssociationsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15014,7 +20114,7 @@ func (r MembershipServiceListAssociationsResponse) GetJSON200() *V1ListAssociati
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceListAssociationsResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceListAssociationsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15053,7 +20153,7 @@ type MembershipServiceCreateAssociationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Association
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15062,7 +20162,7 @@ func (r MembershipServiceCreateAssociationResponse) GetJSON200() *V1Association 
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceCreateAssociationResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceCreateAssociationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15101,7 +20201,7 @@ type MembershipServiceDeleteAssociationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Association
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15110,7 +20210,7 @@ func (r MembershipServiceDeleteAssociationResponse) GetJSON200() *V1Association 
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceDeleteAssociationResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceDeleteAssociationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15149,7 +20249,7 @@ type MembershipServiceGetAssociationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Association
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15158,7 +20258,7 @@ func (r MembershipServiceGetAssociationResponse) GetJSON200() *V1Association {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceGetAssociationResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceGetAssociationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15197,7 +20297,7 @@ type MembershipServiceUpdateAssociationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Association
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15206,7 +20306,7 @@ func (r MembershipServiceUpdateAssociationResponse) GetJSON200() *V1Association 
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceUpdateAssociationResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceUpdateAssociationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15239,13 +20339,781 @@ func (r MembershipServiceUpdateAssociationResponse) ContentType() string {
 	return ""
 }
 
+type ExpertServiceListExpertPoolsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ListExpertPoolsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceListExpertPoolsResponse) GetJSON200() *V1ListExpertPoolsResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceListExpertPoolsResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceListExpertPoolsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceListExpertPoolsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceListExpertPoolsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceListExpertPoolsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceCreateExpertPoolResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ExpertPool
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceCreateExpertPoolResponse) GetJSON200() *V1ExpertPool {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceCreateExpertPoolResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceCreateExpertPoolResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceCreateExpertPoolResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceCreateExpertPoolResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceCreateExpertPoolResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceDeleteExpertPoolResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceDeleteExpertPoolResponse) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceDeleteExpertPoolResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceDeleteExpertPoolResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceDeleteExpertPoolResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceDeleteExpertPoolResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceDeleteExpertPoolResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceGetExpertPoolResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ExpertPool
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceGetExpertPoolResponse) GetJSON200() *V1ExpertPool {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceGetExpertPoolResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceGetExpertPoolResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceGetExpertPoolResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceGetExpertPoolResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceGetExpertPoolResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceUpdateExpertPoolResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ExpertPool
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceUpdateExpertPoolResponse) GetJSON200() *V1ExpertPool {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceUpdateExpertPoolResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceUpdateExpertPoolResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceUpdateExpertPoolResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceUpdateExpertPoolResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceUpdateExpertPoolResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceListEngagementsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ListEngagementsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceListEngagementsResponse) GetJSON200() *V1ListEngagementsResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceListEngagementsResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceListEngagementsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceListEngagementsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceListEngagementsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceListEngagementsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceCreateEngagementResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Engagement
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceCreateEngagementResponse) GetJSON200() *V1Engagement {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceCreateEngagementResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceCreateEngagementResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceCreateEngagementResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceCreateEngagementResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceCreateEngagementResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceDeleteEngagementResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceDeleteEngagementResponse) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceDeleteEngagementResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceDeleteEngagementResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceDeleteEngagementResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceDeleteEngagementResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceDeleteEngagementResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceGetEngagementResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Engagement
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceGetEngagementResponse) GetJSON200() *V1Engagement {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceGetEngagementResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceGetEngagementResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceGetEngagementResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceGetEngagementResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceGetEngagementResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceUpdateEngagementResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Engagement
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceUpdateEngagementResponse) GetJSON200() *V1Engagement {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceUpdateEngagementResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceUpdateEngagementResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceUpdateEngagementResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceUpdateEngagementResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceUpdateEngagementResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceListExpertPoolMembersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ListExpertPoolMembersResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceListExpertPoolMembersResponse) GetJSON200() *V1ListExpertPoolMembersResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceListExpertPoolMembersResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceListExpertPoolMembersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceListExpertPoolMembersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceListExpertPoolMembersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceListExpertPoolMembersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceCreateExpertPoolMemberResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ExpertPoolMember
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceCreateExpertPoolMemberResponse) GetJSON200() *V1ExpertPoolMember {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceCreateExpertPoolMemberResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceCreateExpertPoolMemberResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceCreateExpertPoolMemberResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceCreateExpertPoolMemberResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceCreateExpertPoolMemberResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceDeleteExpertPoolMemberResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceDeleteExpertPoolMemberResponse) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceDeleteExpertPoolMemberResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceDeleteExpertPoolMemberResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceDeleteExpertPoolMemberResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceDeleteExpertPoolMemberResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceDeleteExpertPoolMemberResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceGetExpertPoolMemberResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ExpertPoolMember
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceGetExpertPoolMemberResponse) GetJSON200() *V1ExpertPoolMember {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceGetExpertPoolMemberResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceGetExpertPoolMemberResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceGetExpertPoolMemberResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceGetExpertPoolMemberResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceGetExpertPoolMemberResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceUpdateExpertPoolMemberResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ExpertPoolMember
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceUpdateExpertPoolMemberResponse) GetJSON200() *V1ExpertPoolMember {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceUpdateExpertPoolMemberResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceUpdateExpertPoolMemberResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceUpdateExpertPoolMemberResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceUpdateExpertPoolMemberResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceUpdateExpertPoolMemberResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExpertServiceSearchExpertsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1SearchExpertsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceSearchExpertsResponse) GetJSON200() *V1SearchExpertsResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceSearchExpertsResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceSearchExpertsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceSearchExpertsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceSearchExpertsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceSearchExpertsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type MembershipServiceListMembershipsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListMembershipsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15254,7 +21122,7 @@ func (r MembershipServiceListMembershipsResponse) GetJSON200() *V1ListMembership
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceListMembershipsResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceListMembershipsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15293,7 +21161,7 @@ type MembershipServiceGetMembershipResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Membership
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15302,7 +21170,7 @@ func (r MembershipServiceGetMembershipResponse) GetJSON200() *V1Membership {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceGetMembershipResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceGetMembershipResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15341,7 +21209,7 @@ type MembershipServiceUpdateMembershipResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Membership
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15350,7 +21218,7 @@ func (r MembershipServiceUpdateMembershipResponse) GetJSON200() *V1Membership {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceUpdateMembershipResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceUpdateMembershipResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15389,7 +21257,7 @@ type MembershipServiceApproveMembershipResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Membership
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15398,7 +21266,7 @@ func (r MembershipServiceApproveMembershipResponse) GetJSON200() *V1Membership {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceApproveMembershipResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceApproveMembershipResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15437,7 +21305,7 @@ type MembershipServiceReinstateMembershipResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Membership
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15446,7 +21314,7 @@ func (r MembershipServiceReinstateMembershipResponse) GetJSON200() *V1Membership
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceReinstateMembershipResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceReinstateMembershipResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15485,7 +21353,7 @@ type MembershipServiceRejectMembershipResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Membership
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15494,7 +21362,7 @@ func (r MembershipServiceRejectMembershipResponse) GetJSON200() *V1Membership {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceRejectMembershipResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceRejectMembershipResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15533,7 +21401,7 @@ type MembershipServiceSuspendMembershipResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Membership
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15542,7 +21410,7 @@ func (r MembershipServiceSuspendMembershipResponse) GetJSON200() *V1Membership {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceSuspendMembershipResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceSuspendMembershipResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15581,7 +21449,7 @@ type MembershipServiceWithdrawMembershipResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Membership
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15590,7 +21458,7 @@ func (r MembershipServiceWithdrawMembershipResponse) GetJSON200() *V1Membership 
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceWithdrawMembershipResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceWithdrawMembershipResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15629,7 +21497,7 @@ type MembershipServiceRegisterMemberResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1RegisterMemberResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15638,7 +21506,7 @@ func (r MembershipServiceRegisterMemberResponse) GetJSON200() *V1RegisterMemberR
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceRegisterMemberResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceRegisterMemberResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15671,13 +21539,61 @@ func (r MembershipServiceRegisterMemberResponse) ContentType() string {
 	return ""
 }
 
+type ExpertServiceComputeEngagementStatisticsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ComputeEngagementStatisticsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExpertServiceComputeEngagementStatisticsResponse) GetJSON200() *V1ComputeEngagementStatisticsResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ExpertServiceComputeEngagementStatisticsResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ExpertServiceComputeEngagementStatisticsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExpertServiceComputeEngagementStatisticsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExpertServiceComputeEngagementStatisticsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExpertServiceComputeEngagementStatisticsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type MembershipServiceUndeleteAssociationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Association
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15686,7 +21602,7 @@ func (r MembershipServiceUndeleteAssociationResponse) GetJSON200() *V1Associatio
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r MembershipServiceUndeleteAssociationResponse) GetJSONDefault() *RpcStatus {
+func (r MembershipServiceUndeleteAssociationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15725,7 +21641,7 @@ type AuditServiceListAuditEventsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListAuditEventsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15734,7 +21650,7 @@ func (r AuditServiceListAuditEventsResponse) GetJSON200() *V1ListAuditEventsResp
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r AuditServiceListAuditEventsResponse) GetJSONDefault() *RpcStatus {
+func (r AuditServiceListAuditEventsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15773,7 +21689,7 @@ type ChangeServiceListChangesResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListChangesResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15782,7 +21698,7 @@ func (r ChangeServiceListChangesResponse) GetJSON200() *V1ListChangesResponse {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ChangeServiceListChangesResponse) GetJSONDefault() *RpcStatus {
+func (r ChangeServiceListChangesResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15821,19 +21737,19 @@ type ChangeServiceWatchChangesResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
 		// Error The `Status` type defines a logical error model (https://google.aip.dev/193).
-		Error *RpcStatus `json:"error,omitempty"`
+		Error *GoogleRpcStatus `json:"error,omitempty"`
 
 		// Result One message of WatchChanges: the changes that committed since the last.
 		Result *V1WatchChangesResponse `json:"result,omitempty"`
 	}
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ChangeServiceWatchChangesResponse) GetJSON200() *struct {
 	// Error The `Status` type defines a logical error model (https://google.aip.dev/193).
-	Error *RpcStatus `json:"error,omitempty"`
+	Error *GoogleRpcStatus `json:"error,omitempty"`
 
 	// Result One message of WatchChanges: the changes that committed since the last.
 	Result *V1WatchChangesResponse `json:"result,omitempty"`
@@ -15842,7 +21758,7 @@ func (r ChangeServiceWatchChangesResponse) GetJSON200() *struct {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ChangeServiceWatchChangesResponse) GetJSONDefault() *RpcStatus {
+func (r ChangeServiceWatchChangesResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15881,7 +21797,7 @@ type ReferenceServiceListCountriesResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListCountriesResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15890,7 +21806,7 @@ func (r ReferenceServiceListCountriesResponse) GetJSON200() *V1ListCountriesResp
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ReferenceServiceListCountriesResponse) GetJSONDefault() *RpcStatus {
+func (r ReferenceServiceListCountriesResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15929,7 +21845,7 @@ type ReferenceServiceGetCountryResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Country
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15938,7 +21854,7 @@ func (r ReferenceServiceGetCountryResponse) GetJSON200() *V1Country {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ReferenceServiceGetCountryResponse) GetJSONDefault() *RpcStatus {
+func (r ReferenceServiceGetCountryResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -15977,7 +21893,7 @@ type PrivacyServiceListDataSubjectRequestsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListDataSubjectRequestsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15986,7 +21902,7 @@ func (r PrivacyServiceListDataSubjectRequestsResponse) GetJSON200() *V1ListDataS
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PrivacyServiceListDataSubjectRequestsResponse) GetJSONDefault() *RpcStatus {
+func (r PrivacyServiceListDataSubjectRequestsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16025,7 +21941,7 @@ type PrivacyServiceCreateDataSubjectRequestResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1DataSubjectRequest
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16034,7 +21950,7 @@ func (r PrivacyServiceCreateDataSubjectRequestResponse) GetJSON200() *V1DataSubj
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PrivacyServiceCreateDataSubjectRequestResponse) GetJSONDefault() *RpcStatus {
+func (r PrivacyServiceCreateDataSubjectRequestResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16073,7 +21989,7 @@ type PrivacyServiceGetDataSubjectRequestResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1DataSubjectRequest
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16082,7 +21998,7 @@ func (r PrivacyServiceGetDataSubjectRequestResponse) GetJSON200() *V1DataSubject
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PrivacyServiceGetDataSubjectRequestResponse) GetJSONDefault() *RpcStatus {
+func (r PrivacyServiceGetDataSubjectRequestResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16121,7 +22037,7 @@ type PrivacyServiceTransitionDataSubjectRequestResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1DataSubjectRequest
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16130,7 +22046,7 @@ func (r PrivacyServiceTransitionDataSubjectRequestResponse) GetJSON200() *V1Data
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PrivacyServiceTransitionDataSubjectRequestResponse) GetJSONDefault() *RpcStatus {
+func (r PrivacyServiceTransitionDataSubjectRequestResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16169,7 +22085,7 @@ type ReferenceServiceListEthnicGroupsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListEthnicGroupsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16178,7 +22094,7 @@ func (r ReferenceServiceListEthnicGroupsResponse) GetJSON200() *V1ListEthnicGrou
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ReferenceServiceListEthnicGroupsResponse) GetJSONDefault() *RpcStatus {
+func (r ReferenceServiceListEthnicGroupsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16217,7 +22133,7 @@ type ReferenceServiceGetEthnicGroupResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1EthnicGroup
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16226,7 +22142,7 @@ func (r ReferenceServiceGetEthnicGroupResponse) GetJSON200() *V1EthnicGroup {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ReferenceServiceGetEthnicGroupResponse) GetJSONDefault() *RpcStatus {
+func (r ReferenceServiceGetEthnicGroupResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16265,7 +22181,7 @@ type ReferenceServiceListFieldsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListFieldsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16274,7 +22190,7 @@ func (r ReferenceServiceListFieldsResponse) GetJSON200() *V1ListFieldsResponse {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ReferenceServiceListFieldsResponse) GetJSONDefault() *RpcStatus {
+func (r ReferenceServiceListFieldsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16313,7 +22229,7 @@ type ReferenceServiceGetFieldResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Field
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16322,7 +22238,7 @@ func (r ReferenceServiceGetFieldResponse) GetJSON200() *V1Field {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ReferenceServiceGetFieldResponse) GetJSONDefault() *RpcStatus {
+func (r ReferenceServiceGetFieldResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16355,13 +22271,445 @@ func (r ReferenceServiceGetFieldResponse) ContentType() string {
 	return ""
 }
 
+type HonorsServiceListHonorCampaignsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ListHonorCampaignsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r HonorsServiceListHonorCampaignsResponse) GetJSON200() *V1ListHonorCampaignsResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r HonorsServiceListHonorCampaignsResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r HonorsServiceListHonorCampaignsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HonorsServiceListHonorCampaignsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HonorsServiceListHonorCampaignsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HonorsServiceListHonorCampaignsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type HonorsServiceCreateHonorCampaignResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1HonorCampaign
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r HonorsServiceCreateHonorCampaignResponse) GetJSON200() *V1HonorCampaign {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r HonorsServiceCreateHonorCampaignResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r HonorsServiceCreateHonorCampaignResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HonorsServiceCreateHonorCampaignResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HonorsServiceCreateHonorCampaignResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HonorsServiceCreateHonorCampaignResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type HonorsServiceGetHonorCampaignResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1HonorCampaign
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r HonorsServiceGetHonorCampaignResponse) GetJSON200() *V1HonorCampaign {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r HonorsServiceGetHonorCampaignResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r HonorsServiceGetHonorCampaignResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HonorsServiceGetHonorCampaignResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HonorsServiceGetHonorCampaignResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HonorsServiceGetHonorCampaignResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type HonorsServiceUpdateHonorCampaignResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1HonorCampaign
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r HonorsServiceUpdateHonorCampaignResponse) GetJSON200() *V1HonorCampaign {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r HonorsServiceUpdateHonorCampaignResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r HonorsServiceUpdateHonorCampaignResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HonorsServiceUpdateHonorCampaignResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HonorsServiceUpdateHonorCampaignResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HonorsServiceUpdateHonorCampaignResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type HonorsServiceListNominationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ListNominationsResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r HonorsServiceListNominationsResponse) GetJSON200() *V1ListNominationsResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r HonorsServiceListNominationsResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r HonorsServiceListNominationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HonorsServiceListNominationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HonorsServiceListNominationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HonorsServiceListNominationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type HonorsServiceCreateNominationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Nomination
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r HonorsServiceCreateNominationResponse) GetJSON200() *V1Nomination {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r HonorsServiceCreateNominationResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r HonorsServiceCreateNominationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HonorsServiceCreateNominationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HonorsServiceCreateNominationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HonorsServiceCreateNominationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type HonorsServiceGetNominationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Nomination
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r HonorsServiceGetNominationResponse) GetJSON200() *V1Nomination {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r HonorsServiceGetNominationResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r HonorsServiceGetNominationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HonorsServiceGetNominationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HonorsServiceGetNominationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HonorsServiceGetNominationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type HonorsServiceReviewNominationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Nomination
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r HonorsServiceReviewNominationResponse) GetJSON200() *V1Nomination {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r HonorsServiceReviewNominationResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r HonorsServiceReviewNominationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HonorsServiceReviewNominationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HonorsServiceReviewNominationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HonorsServiceReviewNominationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type HonorsServiceSelectNominationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Nomination
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r HonorsServiceSelectNominationResponse) GetJSON200() *V1Nomination {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r HonorsServiceSelectNominationResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r HonorsServiceSelectNominationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HonorsServiceSelectNominationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HonorsServiceSelectNominationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HonorsServiceSelectNominationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type TransferServiceGetImportReportResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ApiHttpBody
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16370,7 +22718,7 @@ func (r TransferServiceGetImportReportResponse) GetJSON200() *ApiHttpBody {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r TransferServiceGetImportReportResponse) GetJSONDefault() *RpcStatus {
+func (r TransferServiceGetImportReportResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16409,7 +22757,7 @@ type OrganizationServiceListOrganizationsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListOrganizationsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16418,7 +22766,7 @@ func (r OrganizationServiceListOrganizationsResponse) GetJSON200() *V1ListOrgani
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r OrganizationServiceListOrganizationsResponse) GetJSONDefault() *RpcStatus {
+func (r OrganizationServiceListOrganizationsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16457,7 +22805,7 @@ type OrganizationServiceCreateOrganizationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Organization
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16466,7 +22814,7 @@ func (r OrganizationServiceCreateOrganizationResponse) GetJSON200() *V1Organizat
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r OrganizationServiceCreateOrganizationResponse) GetJSONDefault() *RpcStatus {
+func (r OrganizationServiceCreateOrganizationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16505,7 +22853,7 @@ type OrganizationServiceDeleteOrganizationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Organization
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16514,7 +22862,7 @@ func (r OrganizationServiceDeleteOrganizationResponse) GetJSON200() *V1Organizat
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r OrganizationServiceDeleteOrganizationResponse) GetJSONDefault() *RpcStatus {
+func (r OrganizationServiceDeleteOrganizationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16553,7 +22901,7 @@ type OrganizationServiceGetOrganizationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Organization
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16562,7 +22910,7 @@ func (r OrganizationServiceGetOrganizationResponse) GetJSON200() *V1Organization
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r OrganizationServiceGetOrganizationResponse) GetJSONDefault() *RpcStatus {
+func (r OrganizationServiceGetOrganizationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16601,7 +22949,7 @@ type OrganizationServiceUpdateOrganizationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Organization
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16610,7 +22958,7 @@ func (r OrganizationServiceUpdateOrganizationResponse) GetJSON200() *V1Organizat
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r OrganizationServiceUpdateOrganizationResponse) GetJSONDefault() *RpcStatus {
+func (r OrganizationServiceUpdateOrganizationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16649,7 +22997,7 @@ type OrganizationServiceUndeleteOrganizationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Organization
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16658,7 +23006,7 @@ func (r OrganizationServiceUndeleteOrganizationResponse) GetJSON200() *V1Organiz
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r OrganizationServiceUndeleteOrganizationResponse) GetJSONDefault() *RpcStatus {
+func (r OrganizationServiceUndeleteOrganizationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16697,7 +23045,7 @@ type OrganizationServiceBatchGetOrganizationsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1BatchGetOrganizationsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16706,7 +23054,7 @@ func (r OrganizationServiceBatchGetOrganizationsResponse) GetJSON200() *V1BatchG
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r OrganizationServiceBatchGetOrganizationsResponse) GetJSONDefault() *RpcStatus {
+func (r OrganizationServiceBatchGetOrganizationsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16745,7 +23093,7 @@ type PersonServiceListPeopleResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListPeopleResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16754,7 +23102,7 @@ func (r PersonServiceListPeopleResponse) GetJSON200() *V1ListPeopleResponse {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceListPeopleResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceListPeopleResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16793,7 +23141,7 @@ type PersonServiceCreatePersonResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Person
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16802,7 +23150,7 @@ func (r PersonServiceCreatePersonResponse) GetJSON200() *V1Person {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceCreatePersonResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceCreatePersonResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16841,7 +23189,7 @@ type PersonServiceDeletePersonResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Person
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16850,7 +23198,7 @@ func (r PersonServiceDeletePersonResponse) GetJSON200() *V1Person {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceDeletePersonResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceDeletePersonResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16889,7 +23237,7 @@ type PersonServiceGetPersonResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Person
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16898,7 +23246,7 @@ func (r PersonServiceGetPersonResponse) GetJSON200() *V1Person {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceGetPersonResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceGetPersonResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16937,7 +23285,7 @@ type PersonServiceUpdatePersonResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Person
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16946,7 +23294,7 @@ func (r PersonServiceUpdatePersonResponse) GetJSON200() *V1Person {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceUpdatePersonResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceUpdatePersonResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -16985,7 +23333,7 @@ type PrivacyServiceListConsentsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListConsentsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16994,7 +23342,7 @@ func (r PrivacyServiceListConsentsResponse) GetJSON200() *V1ListConsentsResponse
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PrivacyServiceListConsentsResponse) GetJSONDefault() *RpcStatus {
+func (r PrivacyServiceListConsentsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17033,7 +23381,7 @@ type PrivacyServiceCreateConsentResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Consent
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17042,7 +23390,7 @@ func (r PrivacyServiceCreateConsentResponse) GetJSON200() *V1Consent {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PrivacyServiceCreateConsentResponse) GetJSONDefault() *RpcStatus {
+func (r PrivacyServiceCreateConsentResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17081,7 +23429,7 @@ type PrivacyServiceGetConsentResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Consent
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17090,7 +23438,7 @@ func (r PrivacyServiceGetConsentResponse) GetJSON200() *V1Consent {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PrivacyServiceGetConsentResponse) GetJSONDefault() *RpcStatus {
+func (r PrivacyServiceGetConsentResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17129,7 +23477,7 @@ type PrivacyServiceWithdrawConsentResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Consent
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17138,7 +23486,7 @@ func (r PrivacyServiceWithdrawConsentResponse) GetJSON200() *V1Consent {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PrivacyServiceWithdrawConsentResponse) GetJSONDefault() *RpcStatus {
+func (r PrivacyServiceWithdrawConsentResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17177,7 +23525,7 @@ type PersonServiceListHonorsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListHonorsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17186,7 +23534,7 @@ func (r PersonServiceListHonorsResponse) GetJSON200() *V1ListHonorsResponse {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceListHonorsResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceListHonorsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17225,7 +23573,7 @@ type PersonServiceCreateHonorResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Honor
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17234,7 +23582,7 @@ func (r PersonServiceCreateHonorResponse) GetJSON200() *V1Honor {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceCreateHonorResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceCreateHonorResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17273,7 +23621,7 @@ type PersonServiceDeleteHonorResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17282,7 +23630,7 @@ func (r PersonServiceDeleteHonorResponse) GetJSON200() *map[string]interface{} {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceDeleteHonorResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceDeleteHonorResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17321,7 +23669,7 @@ type PersonServiceGetHonorResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Honor
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17330,7 +23678,7 @@ func (r PersonServiceGetHonorResponse) GetJSON200() *V1Honor {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceGetHonorResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceGetHonorResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17369,7 +23717,7 @@ type PersonServiceUpdateHonorResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Honor
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17378,7 +23726,7 @@ func (r PersonServiceUpdateHonorResponse) GetJSON200() *V1Honor {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceUpdateHonorResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceUpdateHonorResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17417,7 +23765,7 @@ type PersonServiceListPositionsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListPositionsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17426,7 +23774,7 @@ func (r PersonServiceListPositionsResponse) GetJSON200() *V1ListPositionsRespons
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceListPositionsResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceListPositionsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17465,7 +23813,7 @@ type PersonServiceCreatePositionResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Position
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17474,7 +23822,7 @@ func (r PersonServiceCreatePositionResponse) GetJSON200() *V1Position {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceCreatePositionResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceCreatePositionResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17513,7 +23861,7 @@ type PersonServiceDeletePositionResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17522,7 +23870,7 @@ func (r PersonServiceDeletePositionResponse) GetJSON200() *map[string]interface{
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceDeletePositionResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceDeletePositionResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17561,7 +23909,7 @@ type PersonServiceGetPositionResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Position
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17570,7 +23918,7 @@ func (r PersonServiceGetPositionResponse) GetJSON200() *V1Position {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceGetPositionResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceGetPositionResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17609,7 +23957,7 @@ type PersonServiceUpdatePositionResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Position
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17618,7 +23966,7 @@ func (r PersonServiceUpdatePositionResponse) GetJSON200() *V1Position {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceUpdatePositionResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceUpdatePositionResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17657,7 +24005,7 @@ type PersonServiceListQualificationsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListQualificationsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17666,7 +24014,7 @@ func (r PersonServiceListQualificationsResponse) GetJSON200() *V1ListQualificati
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceListQualificationsResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceListQualificationsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17705,7 +24053,7 @@ type PersonServiceCreateQualificationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Qualification
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17714,7 +24062,7 @@ func (r PersonServiceCreateQualificationResponse) GetJSON200() *V1Qualification 
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceCreateQualificationResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceCreateQualificationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17753,7 +24101,7 @@ type PersonServiceDeleteQualificationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *map[string]interface{}
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17762,7 +24110,7 @@ func (r PersonServiceDeleteQualificationResponse) GetJSON200() *map[string]inter
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceDeleteQualificationResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceDeleteQualificationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17801,7 +24149,7 @@ type PersonServiceGetQualificationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Qualification
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17810,7 +24158,7 @@ func (r PersonServiceGetQualificationResponse) GetJSON200() *V1Qualification {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceGetQualificationResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceGetQualificationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17849,7 +24197,7 @@ type PersonServiceUpdateQualificationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Qualification
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17858,7 +24206,7 @@ func (r PersonServiceUpdateQualificationResponse) GetJSON200() *V1Qualification 
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceUpdateQualificationResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceUpdateQualificationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17897,7 +24245,7 @@ type PersonServiceVerifyQualificationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Qualification
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17906,7 +24254,7 @@ func (r PersonServiceVerifyQualificationResponse) GetJSON200() *V1Qualification 
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceVerifyQualificationResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceVerifyQualificationResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17945,7 +24293,7 @@ type PrivacyServiceListPersonRevisionsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListPersonRevisionsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17954,7 +24302,7 @@ func (r PrivacyServiceListPersonRevisionsResponse) GetJSON200() *V1ListPersonRev
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PrivacyServiceListPersonRevisionsResponse) GetJSONDefault() *RpcStatus {
+func (r PrivacyServiceListPersonRevisionsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -17993,7 +24341,7 @@ type PrivacyServiceRestorePersonRevisionResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Person
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18002,7 +24350,7 @@ func (r PrivacyServiceRestorePersonRevisionResponse) GetJSON200() *V1Person {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PrivacyServiceRestorePersonRevisionResponse) GetJSONDefault() *RpcStatus {
+func (r PrivacyServiceRestorePersonRevisionResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18035,13 +24383,253 @@ func (r PrivacyServiceRestorePersonRevisionResponse) ContentType() string {
 	return ""
 }
 
+type PersonServiceListWorksResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1ListWorksResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PersonServiceListWorksResponse) GetJSON200() *V1ListWorksResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PersonServiceListWorksResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PersonServiceListWorksResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PersonServiceListWorksResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PersonServiceListWorksResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PersonServiceListWorksResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PersonServiceCreateWorkResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Work
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PersonServiceCreateWorkResponse) GetJSON200() *V1Work {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PersonServiceCreateWorkResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PersonServiceCreateWorkResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PersonServiceCreateWorkResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PersonServiceCreateWorkResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PersonServiceCreateWorkResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PersonServiceDeleteWorkResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PersonServiceDeleteWorkResponse) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PersonServiceDeleteWorkResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PersonServiceDeleteWorkResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PersonServiceDeleteWorkResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PersonServiceDeleteWorkResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PersonServiceDeleteWorkResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PersonServiceGetWorkResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Work
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PersonServiceGetWorkResponse) GetJSON200() *V1Work {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PersonServiceGetWorkResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PersonServiceGetWorkResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PersonServiceGetWorkResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PersonServiceGetWorkResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PersonServiceGetWorkResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PersonServiceUpdateWorkResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *V1Work
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GoogleRpcStatus
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PersonServiceUpdateWorkResponse) GetJSON200() *V1Work {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PersonServiceUpdateWorkResponse) GetJSONDefault() *GoogleRpcStatus {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PersonServiceUpdateWorkResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PersonServiceUpdateWorkResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PersonServiceUpdateWorkResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PersonServiceUpdateWorkResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type PrivacyServiceExportPersonDataResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1PersonData
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18050,7 +24638,7 @@ func (r PrivacyServiceExportPersonDataResponse) GetJSON200() *V1PersonData {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PrivacyServiceExportPersonDataResponse) GetJSONDefault() *RpcStatus {
+func (r PrivacyServiceExportPersonDataResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18089,7 +24677,7 @@ type PrivacyServicePurgePersonResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1PurgePersonResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18098,7 +24686,7 @@ func (r PrivacyServicePurgePersonResponse) GetJSON200() *V1PurgePersonResponse {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PrivacyServicePurgePersonResponse) GetJSONDefault() *RpcStatus {
+func (r PrivacyServicePurgePersonResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18137,7 +24725,7 @@ type PersonServiceUndeletePersonResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Person
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18146,7 +24734,7 @@ func (r PersonServiceUndeletePersonResponse) GetJSON200() *V1Person {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceUndeletePersonResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceUndeletePersonResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18185,7 +24773,7 @@ type PersonServiceBatchGetPeopleResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1BatchGetPeopleResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18194,7 +24782,7 @@ func (r PersonServiceBatchGetPeopleResponse) GetJSON200() *V1BatchGetPeopleRespo
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceBatchGetPeopleResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceBatchGetPeopleResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18233,7 +24821,7 @@ type TransferServiceExportPeopleResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *openapi_types.File
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18242,7 +24830,7 @@ func (r TransferServiceExportPeopleResponse) GetJSON200() *openapi_types.File {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r TransferServiceExportPeopleResponse) GetJSONDefault() *RpcStatus {
+func (r TransferServiceExportPeopleResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18281,7 +24869,7 @@ type TransferServiceImportPeopleResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GoogleLongrunningOperation
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18290,7 +24878,7 @@ func (r TransferServiceImportPeopleResponse) GetJSON200() *GoogleLongrunningOper
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r TransferServiceImportPeopleResponse) GetJSONDefault() *RpcStatus {
+func (r TransferServiceImportPeopleResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18329,7 +24917,7 @@ type TransferServiceGetImportTemplateResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ApiHttpBody
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18338,7 +24926,7 @@ func (r TransferServiceGetImportTemplateResponse) GetJSON200() *ApiHttpBody {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r TransferServiceGetImportTemplateResponse) GetJSONDefault() *RpcStatus {
+func (r TransferServiceGetImportTemplateResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18377,7 +24965,7 @@ type PersonServiceSearchPeopleResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1SearchPeopleResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18386,7 +24974,7 @@ func (r PersonServiceSearchPeopleResponse) GetJSON200() *V1SearchPeopleResponse 
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r PersonServiceSearchPeopleResponse) GetJSONDefault() *RpcStatus {
+func (r PersonServiceSearchPeopleResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18425,7 +25013,7 @@ type ReferenceServiceListQualificationLevelsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListQualificationLevelsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18434,7 +25022,7 @@ func (r ReferenceServiceListQualificationLevelsResponse) GetJSON200() *V1ListQua
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ReferenceServiceListQualificationLevelsResponse) GetJSONDefault() *RpcStatus {
+func (r ReferenceServiceListQualificationLevelsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18473,7 +25061,7 @@ type ReferenceServiceGetQualificationLevelResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1QualificationLevel
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18482,7 +25070,7 @@ func (r ReferenceServiceGetQualificationLevelResponse) GetJSON200() *V1Qualifica
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ReferenceServiceGetQualificationLevelResponse) GetJSONDefault() *RpcStatus {
+func (r ReferenceServiceGetQualificationLevelResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18521,7 +25109,7 @@ type StatisticsServiceListReportsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ListReportsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18530,7 +25118,7 @@ func (r StatisticsServiceListReportsResponse) GetJSON200() *V1ListReportsRespons
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r StatisticsServiceListReportsResponse) GetJSONDefault() *RpcStatus {
+func (r StatisticsServiceListReportsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18569,7 +25157,7 @@ type StatisticsServiceCreateReportResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GoogleLongrunningOperation
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18578,7 +25166,7 @@ func (r StatisticsServiceCreateReportResponse) GetJSON200() *GoogleLongrunningOp
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r StatisticsServiceCreateReportResponse) GetJSONDefault() *RpcStatus {
+func (r StatisticsServiceCreateReportResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18617,7 +25205,7 @@ type StatisticsServiceGetReportResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1Report
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18626,7 +25214,7 @@ func (r StatisticsServiceGetReportResponse) GetJSON200() *V1Report {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r StatisticsServiceGetReportResponse) GetJSONDefault() *RpcStatus {
+func (r StatisticsServiceGetReportResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18665,7 +25253,7 @@ type StatisticsServiceExportReportResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ApiHttpBody
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18674,7 +25262,7 @@ func (r StatisticsServiceExportReportResponse) GetJSON200() *ApiHttpBody {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r StatisticsServiceExportReportResponse) GetJSONDefault() *RpcStatus {
+func (r StatisticsServiceExportReportResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18713,7 +25301,7 @@ type StatisticsServiceComputeStatisticsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1ComputeStatisticsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18722,7 +25310,7 @@ func (r StatisticsServiceComputeStatisticsResponse) GetJSON200() *V1ComputeStati
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r StatisticsServiceComputeStatisticsResponse) GetJSONDefault() *RpcStatus {
+func (r StatisticsServiceComputeStatisticsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18761,7 +25349,7 @@ type StatisticsServiceExportStatisticsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ApiHttpBody
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18770,7 +25358,7 @@ func (r StatisticsServiceExportStatisticsResponse) GetJSON200() *ApiHttpBody {
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r StatisticsServiceExportStatisticsResponse) GetJSONDefault() *RpcStatus {
+func (r StatisticsServiceExportStatisticsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18809,7 +25397,7 @@ type StatisticsServiceGetIndicatorsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1GetIndicatorsResponse
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18818,7 +25406,7 @@ func (r StatisticsServiceGetIndicatorsResponse) GetJSON200() *V1GetIndicatorsRes
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r StatisticsServiceGetIndicatorsResponse) GetJSONDefault() *RpcStatus {
+func (r StatisticsServiceGetIndicatorsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18857,7 +25445,7 @@ type StatisticsServiceGetStatisticsSettingsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1StatisticsSettings
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18866,7 +25454,7 @@ func (r StatisticsServiceGetStatisticsSettingsResponse) GetJSON200() *V1Statisti
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r StatisticsServiceGetStatisticsSettingsResponse) GetJSONDefault() *RpcStatus {
+func (r StatisticsServiceGetStatisticsSettingsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -18905,7 +25493,7 @@ type StatisticsServiceUpdateStatisticsSettingsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *V1StatisticsSettings
 	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *RpcStatus
+	JSONDefault *GoogleRpcStatus
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -18914,7 +25502,7 @@ func (r StatisticsServiceUpdateStatisticsSettingsResponse) GetJSON200() *V1Stati
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r StatisticsServiceUpdateStatisticsSettingsResponse) GetJSONDefault() *RpcStatus {
+func (r StatisticsServiceUpdateStatisticsSettingsResponse) GetJSONDefault() *GoogleRpcStatus {
 	return r.JSONDefault
 }
 
@@ -19094,6 +25682,294 @@ func (c *ClientWithResponses) MembershipServiceUpdateAssociationWithResponse(ctx
 		return nil, err
 	}
 	return ParseMembershipServiceUpdateAssociationResponse(rsp)
+}
+
+// ExpertServiceListExpertPoolsWithResponse Lists expert pools (https://google.aip.dev/132).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools (the `ExpertServiceListExpertPools` operationId).
+func (c *ClientWithResponses) ExpertServiceListExpertPoolsWithResponse(ctx context.Context, association string, params *ExpertServiceListExpertPoolsParams, reqEditors ...RequestEditorFn) (*ExpertServiceListExpertPoolsResponse, error) {
+	rsp, err := c.ExpertServiceListExpertPools(ctx, association, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceListExpertPoolsResponse(rsp)
+}
+
+// ExpertServiceCreateExpertPoolWithBodyWithResponse Makes an expert pool (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/associations/{association}/expertPools (the `ExpertServiceCreateExpertPool` operationId).
+func (c *ClientWithResponses) ExpertServiceCreateExpertPoolWithBodyWithResponse(ctx context.Context, association string, params *ExpertServiceCreateExpertPoolParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpertServiceCreateExpertPoolResponse, error) {
+	rsp, err := c.ExpertServiceCreateExpertPoolWithBody(ctx, association, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceCreateExpertPoolResponse(rsp)
+}
+
+// ExpertServiceCreateExpertPoolWithResponse Makes an expert pool (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/associations/{association}/expertPools (the `ExpertServiceCreateExpertPool` operationId).
+func (c *ClientWithResponses) ExpertServiceCreateExpertPoolWithResponse(ctx context.Context, association string, params *ExpertServiceCreateExpertPoolParams, body ExpertServiceCreateExpertPoolJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpertServiceCreateExpertPoolResponse, error) {
+	rsp, err := c.ExpertServiceCreateExpertPool(ctx, association, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceCreateExpertPoolResponse(rsp)
+}
+
+// ExpertServiceDeleteExpertPoolWithResponse Deletes an expert pool (https://google.aip.dev/135).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceDeleteExpertPool` operationId).
+func (c *ClientWithResponses) ExpertServiceDeleteExpertPoolWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceDeleteExpertPoolParams, reqEditors ...RequestEditorFn) (*ExpertServiceDeleteExpertPoolResponse, error) {
+	rsp, err := c.ExpertServiceDeleteExpertPool(ctx, association, expertPool, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceDeleteExpertPoolResponse(rsp)
+}
+
+// ExpertServiceGetExpertPoolWithResponse Returns an expert pool (https://google.aip.dev/131).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceGetExpertPool` operationId).
+func (c *ClientWithResponses) ExpertServiceGetExpertPoolWithResponse(ctx context.Context, association string, expertPool string, reqEditors ...RequestEditorFn) (*ExpertServiceGetExpertPoolResponse, error) {
+	rsp, err := c.ExpertServiceGetExpertPool(ctx, association, expertPool, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceGetExpertPoolResponse(rsp)
+}
+
+// ExpertServiceUpdateExpertPoolWithBodyWithResponse Changes an expert pool (https://google.aip.dev/134).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceUpdateExpertPool` operationId).
+func (c *ClientWithResponses) ExpertServiceUpdateExpertPoolWithBodyWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceUpdateExpertPoolParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpertServiceUpdateExpertPoolResponse, error) {
+	rsp, err := c.ExpertServiceUpdateExpertPoolWithBody(ctx, association, expertPool, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceUpdateExpertPoolResponse(rsp)
+}
+
+// ExpertServiceUpdateExpertPoolWithResponse Changes an expert pool (https://google.aip.dev/134).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool} (the `ExpertServiceUpdateExpertPool` operationId).
+func (c *ClientWithResponses) ExpertServiceUpdateExpertPoolWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceUpdateExpertPoolParams, body ExpertServiceUpdateExpertPoolJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpertServiceUpdateExpertPoolResponse, error) {
+	rsp, err := c.ExpertServiceUpdateExpertPool(ctx, association, expertPool, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceUpdateExpertPoolResponse(rsp)
+}
+
+// ExpertServiceListEngagementsWithResponse Lists engagements (https://google.aip.dev/132).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/engagements (the `ExpertServiceListEngagements` operationId).
+func (c *ClientWithResponses) ExpertServiceListEngagementsWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceListEngagementsParams, reqEditors ...RequestEditorFn) (*ExpertServiceListEngagementsResponse, error) {
+	rsp, err := c.ExpertServiceListEngagements(ctx, association, expertPool, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceListEngagementsResponse(rsp)
+}
+
+// ExpertServiceCreateEngagementWithBodyWithResponse Makes an engagement (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/engagements (the `ExpertServiceCreateEngagement` operationId).
+func (c *ClientWithResponses) ExpertServiceCreateEngagementWithBodyWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateEngagementParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpertServiceCreateEngagementResponse, error) {
+	rsp, err := c.ExpertServiceCreateEngagementWithBody(ctx, association, expertPool, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceCreateEngagementResponse(rsp)
+}
+
+// ExpertServiceCreateEngagementWithResponse Makes an engagement (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/engagements (the `ExpertServiceCreateEngagement` operationId).
+func (c *ClientWithResponses) ExpertServiceCreateEngagementWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateEngagementParams, body ExpertServiceCreateEngagementJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpertServiceCreateEngagementResponse, error) {
+	rsp, err := c.ExpertServiceCreateEngagement(ctx, association, expertPool, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceCreateEngagementResponse(rsp)
+}
+
+// ExpertServiceDeleteEngagementWithResponse Deletes an engagement (https://google.aip.dev/135).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceDeleteEngagement` operationId).
+func (c *ClientWithResponses) ExpertServiceDeleteEngagementWithResponse(ctx context.Context, association string, expertPool string, engagement string, params *ExpertServiceDeleteEngagementParams, reqEditors ...RequestEditorFn) (*ExpertServiceDeleteEngagementResponse, error) {
+	rsp, err := c.ExpertServiceDeleteEngagement(ctx, association, expertPool, engagement, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceDeleteEngagementResponse(rsp)
+}
+
+// ExpertServiceGetEngagementWithResponse Returns an engagement (https://google.aip.dev/131).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceGetEngagement` operationId).
+func (c *ClientWithResponses) ExpertServiceGetEngagementWithResponse(ctx context.Context, association string, expertPool string, engagement string, reqEditors ...RequestEditorFn) (*ExpertServiceGetEngagementResponse, error) {
+	rsp, err := c.ExpertServiceGetEngagement(ctx, association, expertPool, engagement, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceGetEngagementResponse(rsp)
+}
+
+// ExpertServiceUpdateEngagementWithBodyWithResponse Changes an engagement (https://google.aip.dev/134).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceUpdateEngagement` operationId).
+func (c *ClientWithResponses) ExpertServiceUpdateEngagementWithBodyWithResponse(ctx context.Context, association string, expertPool string, engagement string, params *ExpertServiceUpdateEngagementParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpertServiceUpdateEngagementResponse, error) {
+	rsp, err := c.ExpertServiceUpdateEngagementWithBody(ctx, association, expertPool, engagement, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceUpdateEngagementResponse(rsp)
+}
+
+// ExpertServiceUpdateEngagementWithResponse Changes an engagement (https://google.aip.dev/134).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/engagements/{engagement} (the `ExpertServiceUpdateEngagement` operationId).
+func (c *ClientWithResponses) ExpertServiceUpdateEngagementWithResponse(ctx context.Context, association string, expertPool string, engagement string, params *ExpertServiceUpdateEngagementParams, body ExpertServiceUpdateEngagementJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpertServiceUpdateEngagementResponse, error) {
+	rsp, err := c.ExpertServiceUpdateEngagement(ctx, association, expertPool, engagement, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceUpdateEngagementResponse(rsp)
+}
+
+// ExpertServiceListExpertPoolMembersWithResponse Lists members of an expert pool (https://google.aip.dev/132).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/members (the `ExpertServiceListExpertPoolMembers` operationId).
+func (c *ClientWithResponses) ExpertServiceListExpertPoolMembersWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceListExpertPoolMembersParams, reqEditors ...RequestEditorFn) (*ExpertServiceListExpertPoolMembersResponse, error) {
+	rsp, err := c.ExpertServiceListExpertPoolMembers(ctx, association, expertPool, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceListExpertPoolMembersResponse(rsp)
+}
+
+// ExpertServiceCreateExpertPoolMemberWithBodyWithResponse Makes a member of an expert pool (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/members (the `ExpertServiceCreateExpertPoolMember` operationId).
+func (c *ClientWithResponses) ExpertServiceCreateExpertPoolMemberWithBodyWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateExpertPoolMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpertServiceCreateExpertPoolMemberResponse, error) {
+	rsp, err := c.ExpertServiceCreateExpertPoolMemberWithBody(ctx, association, expertPool, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceCreateExpertPoolMemberResponse(rsp)
+}
+
+// ExpertServiceCreateExpertPoolMemberWithResponse Makes a member of an expert pool (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/associations/{association}/expertPools/{expertPool}/members (the `ExpertServiceCreateExpertPoolMember` operationId).
+func (c *ClientWithResponses) ExpertServiceCreateExpertPoolMemberWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceCreateExpertPoolMemberParams, body ExpertServiceCreateExpertPoolMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpertServiceCreateExpertPoolMemberResponse, error) {
+	rsp, err := c.ExpertServiceCreateExpertPoolMember(ctx, association, expertPool, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceCreateExpertPoolMemberResponse(rsp)
+}
+
+// ExpertServiceDeleteExpertPoolMemberWithResponse Deletes a member of an expert pool (https://google.aip.dev/135).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceDeleteExpertPoolMember` operationId).
+func (c *ClientWithResponses) ExpertServiceDeleteExpertPoolMemberWithResponse(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceDeleteExpertPoolMemberParams, reqEditors ...RequestEditorFn) (*ExpertServiceDeleteExpertPoolMemberResponse, error) {
+	rsp, err := c.ExpertServiceDeleteExpertPoolMember(ctx, association, expertPool, member, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceDeleteExpertPoolMemberResponse(rsp)
+}
+
+// ExpertServiceGetExpertPoolMemberWithResponse Returns a member of an expert pool (https://google.aip.dev/131).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceGetExpertPoolMember` operationId).
+func (c *ClientWithResponses) ExpertServiceGetExpertPoolMemberWithResponse(ctx context.Context, association string, expertPool string, member string, reqEditors ...RequestEditorFn) (*ExpertServiceGetExpertPoolMemberResponse, error) {
+	rsp, err := c.ExpertServiceGetExpertPoolMember(ctx, association, expertPool, member, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceGetExpertPoolMemberResponse(rsp)
+}
+
+// ExpertServiceUpdateExpertPoolMemberWithBodyWithResponse Changes a member of an expert pool (https://google.aip.dev/134).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceUpdateExpertPoolMember` operationId).
+func (c *ClientWithResponses) ExpertServiceUpdateExpertPoolMemberWithBodyWithResponse(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceUpdateExpertPoolMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ExpertServiceUpdateExpertPoolMemberResponse, error) {
+	rsp, err := c.ExpertServiceUpdateExpertPoolMemberWithBody(ctx, association, expertPool, member, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceUpdateExpertPoolMemberResponse(rsp)
+}
+
+// ExpertServiceUpdateExpertPoolMemberWithResponse Changes a member of an expert pool (https://google.aip.dev/134).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/associations/{association}/expertPools/{expertPool}/members/{member} (the `ExpertServiceUpdateExpertPoolMember` operationId).
+func (c *ClientWithResponses) ExpertServiceUpdateExpertPoolMemberWithResponse(ctx context.Context, association string, expertPool string, member string, params *ExpertServiceUpdateExpertPoolMemberParams, body ExpertServiceUpdateExpertPoolMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*ExpertServiceUpdateExpertPoolMemberResponse, error) {
+	rsp, err := c.ExpertServiceUpdateExpertPoolMember(ctx, association, expertPool, member, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceUpdateExpertPoolMemberResponse(rsp)
+}
+
+// ExpertServiceSearchExpertsWithResponse Finds the active members of a pool who fit, ranked so that work is
+// shared: fewest engagements begun in the last twelve months first, then
+// by fit.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/associations/{association}/expertPools/{expertPool}:searchExperts (the `ExpertServiceSearchExperts` operationId).
+func (c *ClientWithResponses) ExpertServiceSearchExpertsWithResponse(ctx context.Context, association string, expertPool string, params *ExpertServiceSearchExpertsParams, reqEditors ...RequestEditorFn) (*ExpertServiceSearchExpertsResponse, error) {
+	rsp, err := c.ExpertServiceSearchExperts(ctx, association, expertPool, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceSearchExpertsResponse(rsp)
 }
 
 // MembershipServiceListMembershipsWithResponse Lists an association's memberships, or every association's with parent
@@ -19338,6 +26214,20 @@ func (c *ClientWithResponses) MembershipServiceRegisterMemberWithResponse(ctx co
 	return ParseMembershipServiceRegisterMemberResponse(rsp)
 }
 
+// ExpertServiceComputeEngagementStatisticsWithResponse Counts an association's engagements by the year they began, the
+// expert's primary field and the role, across its pools.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/associations/{association}:computeEngagementStatistics (the `ExpertServiceComputeEngagementStatistics` operationId).
+func (c *ClientWithResponses) ExpertServiceComputeEngagementStatisticsWithResponse(ctx context.Context, association string, params *ExpertServiceComputeEngagementStatisticsParams, reqEditors ...RequestEditorFn) (*ExpertServiceComputeEngagementStatisticsResponse, error) {
+	rsp, err := c.ExpertServiceComputeEngagementStatistics(ctx, association, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExpertServiceComputeEngagementStatisticsResponse(rsp)
+}
+
 // MembershipServiceUndeleteAssociationWithBodyWithResponse Restores a deleted association (https://google.aip.dev/164).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -19562,6 +26452,194 @@ func (c *ClientWithResponses) ReferenceServiceGetFieldWithResponse(ctx context.C
 		return nil, err
 	}
 	return ParseReferenceServiceGetFieldResponse(rsp)
+}
+
+// HonorsServiceListHonorCampaignsWithResponse Lists campaigns, newest year first (https://google.aip.dev/132).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/honorCampaigns (the `HonorsServiceListHonorCampaigns` operationId).
+func (c *ClientWithResponses) HonorsServiceListHonorCampaignsWithResponse(ctx context.Context, params *HonorsServiceListHonorCampaignsParams, reqEditors ...RequestEditorFn) (*HonorsServiceListHonorCampaignsResponse, error) {
+	rsp, err := c.HonorsServiceListHonorCampaigns(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceListHonorCampaignsResponse(rsp)
+}
+
+// HonorsServiceCreateHonorCampaignWithBodyWithResponse Opens a campaign (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/honorCampaigns (the `HonorsServiceCreateHonorCampaign` operationId).
+func (c *ClientWithResponses) HonorsServiceCreateHonorCampaignWithBodyWithResponse(ctx context.Context, params *HonorsServiceCreateHonorCampaignParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*HonorsServiceCreateHonorCampaignResponse, error) {
+	rsp, err := c.HonorsServiceCreateHonorCampaignWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceCreateHonorCampaignResponse(rsp)
+}
+
+// HonorsServiceCreateHonorCampaignWithResponse Opens a campaign (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/honorCampaigns (the `HonorsServiceCreateHonorCampaign` operationId).
+func (c *ClientWithResponses) HonorsServiceCreateHonorCampaignWithResponse(ctx context.Context, params *HonorsServiceCreateHonorCampaignParams, body HonorsServiceCreateHonorCampaignJSONRequestBody, reqEditors ...RequestEditorFn) (*HonorsServiceCreateHonorCampaignResponse, error) {
+	rsp, err := c.HonorsServiceCreateHonorCampaign(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceCreateHonorCampaignResponse(rsp)
+}
+
+// HonorsServiceGetHonorCampaignWithResponse Returns a campaign (https://google.aip.dev/131).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/honorCampaigns/{honorCampaign} (the `HonorsServiceGetHonorCampaign` operationId).
+func (c *ClientWithResponses) HonorsServiceGetHonorCampaignWithResponse(ctx context.Context, honorCampaign string, reqEditors ...RequestEditorFn) (*HonorsServiceGetHonorCampaignResponse, error) {
+	rsp, err := c.HonorsServiceGetHonorCampaign(ctx, honorCampaign, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceGetHonorCampaignResponse(rsp)
+}
+
+// HonorsServiceUpdateHonorCampaignWithBodyWithResponse Changes a campaign (https://google.aip.dev/134); the quota cannot go
+// below the number selected.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/honorCampaigns/{honorCampaign} (the `HonorsServiceUpdateHonorCampaign` operationId).
+func (c *ClientWithResponses) HonorsServiceUpdateHonorCampaignWithBodyWithResponse(ctx context.Context, honorCampaign string, params *HonorsServiceUpdateHonorCampaignParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*HonorsServiceUpdateHonorCampaignResponse, error) {
+	rsp, err := c.HonorsServiceUpdateHonorCampaignWithBody(ctx, honorCampaign, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceUpdateHonorCampaignResponse(rsp)
+}
+
+// HonorsServiceUpdateHonorCampaignWithResponse Changes a campaign (https://google.aip.dev/134); the quota cannot go
+// below the number selected.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/honorCampaigns/{honorCampaign} (the `HonorsServiceUpdateHonorCampaign` operationId).
+func (c *ClientWithResponses) HonorsServiceUpdateHonorCampaignWithResponse(ctx context.Context, honorCampaign string, params *HonorsServiceUpdateHonorCampaignParams, body HonorsServiceUpdateHonorCampaignJSONRequestBody, reqEditors ...RequestEditorFn) (*HonorsServiceUpdateHonorCampaignResponse, error) {
+	rsp, err := c.HonorsServiceUpdateHonorCampaign(ctx, honorCampaign, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceUpdateHonorCampaignResponse(rsp)
+}
+
+// HonorsServiceListNominationsWithResponse Lists a campaign's nominations (https://google.aip.dev/132).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/honorCampaigns/{honorCampaign}/nominations (the `HonorsServiceListNominations` operationId).
+func (c *ClientWithResponses) HonorsServiceListNominationsWithResponse(ctx context.Context, honorCampaign string, params *HonorsServiceListNominationsParams, reqEditors ...RequestEditorFn) (*HonorsServiceListNominationsResponse, error) {
+	rsp, err := c.HonorsServiceListNominations(ctx, honorCampaign, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceListNominationsResponse(rsp)
+}
+
+// HonorsServiceCreateNominationWithBodyWithResponse Nominates a person, until the deadline (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations (the `HonorsServiceCreateNomination` operationId).
+func (c *ClientWithResponses) HonorsServiceCreateNominationWithBodyWithResponse(ctx context.Context, honorCampaign string, params *HonorsServiceCreateNominationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*HonorsServiceCreateNominationResponse, error) {
+	rsp, err := c.HonorsServiceCreateNominationWithBody(ctx, honorCampaign, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceCreateNominationResponse(rsp)
+}
+
+// HonorsServiceCreateNominationWithResponse Nominates a person, until the deadline (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations (the `HonorsServiceCreateNomination` operationId).
+func (c *ClientWithResponses) HonorsServiceCreateNominationWithResponse(ctx context.Context, honorCampaign string, params *HonorsServiceCreateNominationParams, body HonorsServiceCreateNominationJSONRequestBody, reqEditors ...RequestEditorFn) (*HonorsServiceCreateNominationResponse, error) {
+	rsp, err := c.HonorsServiceCreateNomination(ctx, honorCampaign, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceCreateNominationResponse(rsp)
+}
+
+// HonorsServiceGetNominationWithResponse Returns a nomination (https://google.aip.dev/131).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/honorCampaigns/{honorCampaign}/nominations/{nomination} (the `HonorsServiceGetNomination` operationId).
+func (c *ClientWithResponses) HonorsServiceGetNominationWithResponse(ctx context.Context, honorCampaign string, nomination string, reqEditors ...RequestEditorFn) (*HonorsServiceGetNominationResponse, error) {
+	rsp, err := c.HonorsServiceGetNomination(ctx, honorCampaign, nomination, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceGetNominationResponse(rsp)
+}
+
+// HonorsServiceReviewNominationWithBodyWithResponse Records a review: a SUBMITTED nomination becomes SHORTLISTED or
+// REJECTED, a SHORTLISTED one REJECTED.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:review (the `HonorsServiceReviewNomination` operationId).
+func (c *ClientWithResponses) HonorsServiceReviewNominationWithBodyWithResponse(ctx context.Context, honorCampaign string, nomination string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*HonorsServiceReviewNominationResponse, error) {
+	rsp, err := c.HonorsServiceReviewNominationWithBody(ctx, honorCampaign, nomination, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceReviewNominationResponse(rsp)
+}
+
+// HonorsServiceReviewNominationWithResponse Records a review: a SUBMITTED nomination becomes SHORTLISTED or
+// REJECTED, a SHORTLISTED one REJECTED.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:review (the `HonorsServiceReviewNomination` operationId).
+func (c *ClientWithResponses) HonorsServiceReviewNominationWithResponse(ctx context.Context, honorCampaign string, nomination string, body HonorsServiceReviewNominationJSONRequestBody, reqEditors ...RequestEditorFn) (*HonorsServiceReviewNominationResponse, error) {
+	rsp, err := c.HonorsServiceReviewNomination(ctx, honorCampaign, nomination, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceReviewNominationResponse(rsp)
+}
+
+// HonorsServiceSelectNominationWithBodyWithResponse Selects a SHORTLISTED nomination, within the campaign's quota: it
+// becomes SELECTED and an honour on the person's profile.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:select (the `HonorsServiceSelectNomination` operationId).
+func (c *ClientWithResponses) HonorsServiceSelectNominationWithBodyWithResponse(ctx context.Context, honorCampaign string, nomination string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*HonorsServiceSelectNominationResponse, error) {
+	rsp, err := c.HonorsServiceSelectNominationWithBody(ctx, honorCampaign, nomination, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceSelectNominationResponse(rsp)
+}
+
+// HonorsServiceSelectNominationWithResponse Selects a SHORTLISTED nomination, within the campaign's quota: it
+// becomes SELECTED and an honour on the person's profile.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/honorCampaigns/{honorCampaign}/nominations/{nomination}:select (the `HonorsServiceSelectNomination` operationId).
+func (c *ClientWithResponses) HonorsServiceSelectNominationWithResponse(ctx context.Context, honorCampaign string, nomination string, body HonorsServiceSelectNominationJSONRequestBody, reqEditors ...RequestEditorFn) (*HonorsServiceSelectNominationResponse, error) {
+	rsp, err := c.HonorsServiceSelectNomination(ctx, honorCampaign, nomination, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHonorsServiceSelectNominationResponse(rsp)
 }
 
 // TransferServiceGetImportReportWithResponse Returns the report of an ended import that found problems: a copy of
@@ -20238,6 +27316,98 @@ func (c *ClientWithResponses) PrivacyServiceRestorePersonRevisionWithResponse(ct
 	return ParsePrivacyServiceRestorePersonRevisionResponse(rsp)
 }
 
+// PersonServiceListWorksWithResponse Lists a person's works, or everyone's with parent `people/-`
+// (https://google.aip.dev/132, https://google.aip.dev/159).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/people/{people}/works (the `PersonServiceListWorks` operationId).
+func (c *ClientWithResponses) PersonServiceListWorksWithResponse(ctx context.Context, people string, params *PersonServiceListWorksParams, reqEditors ...RequestEditorFn) (*PersonServiceListWorksResponse, error) {
+	rsp, err := c.PersonServiceListWorks(ctx, people, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePersonServiceListWorksResponse(rsp)
+}
+
+// PersonServiceCreateWorkWithBodyWithResponse Adds a work to a person (https://google.aip.dev/133).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/people/{people}/works (the `PersonServiceCreateWork` operationId).
+func (c *ClientWithResponses) PersonServiceCreateWorkWithBodyWithResponse(ctx context.Context, people string, params *PersonServiceCreateWorkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PersonServiceCreateWorkResponse, error) {
+	rsp, err := c.PersonServiceCreateWorkWithBody(ctx, people, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePersonServiceCreateWorkResponse(rsp)
+}
+
+// PersonServiceCreateWorkWithResponse Adds a work to a person (https://google.aip.dev/133).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/people/{people}/works (the `PersonServiceCreateWork` operationId).
+func (c *ClientWithResponses) PersonServiceCreateWorkWithResponse(ctx context.Context, people string, params *PersonServiceCreateWorkParams, body PersonServiceCreateWorkJSONRequestBody, reqEditors ...RequestEditorFn) (*PersonServiceCreateWorkResponse, error) {
+	rsp, err := c.PersonServiceCreateWork(ctx, people, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePersonServiceCreateWorkResponse(rsp)
+}
+
+// PersonServiceDeleteWorkWithResponse Deletes a work (https://google.aip.dev/135).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/people/{people}/works/{work} (the `PersonServiceDeleteWork` operationId).
+func (c *ClientWithResponses) PersonServiceDeleteWorkWithResponse(ctx context.Context, people string, work string, params *PersonServiceDeleteWorkParams, reqEditors ...RequestEditorFn) (*PersonServiceDeleteWorkResponse, error) {
+	rsp, err := c.PersonServiceDeleteWork(ctx, people, work, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePersonServiceDeleteWorkResponse(rsp)
+}
+
+// PersonServiceGetWorkWithResponse Returns one work (https://google.aip.dev/131).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/people/{people}/works/{work} (the `PersonServiceGetWork` operationId).
+func (c *ClientWithResponses) PersonServiceGetWorkWithResponse(ctx context.Context, people string, work string, reqEditors ...RequestEditorFn) (*PersonServiceGetWorkResponse, error) {
+	rsp, err := c.PersonServiceGetWork(ctx, people, work, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePersonServiceGetWorkResponse(rsp)
+}
+
+// PersonServiceUpdateWorkWithBodyWithResponse Changes a work (https://google.aip.dev/134).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/people/{people}/works/{work} (the `PersonServiceUpdateWork` operationId).
+func (c *ClientWithResponses) PersonServiceUpdateWorkWithBodyWithResponse(ctx context.Context, people string, work string, params *PersonServiceUpdateWorkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PersonServiceUpdateWorkResponse, error) {
+	rsp, err := c.PersonServiceUpdateWorkWithBody(ctx, people, work, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePersonServiceUpdateWorkResponse(rsp)
+}
+
+// PersonServiceUpdateWorkWithResponse Changes a work (https://google.aip.dev/134).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/people/{people}/works/{work} (the `PersonServiceUpdateWork` operationId).
+func (c *ClientWithResponses) PersonServiceUpdateWorkWithResponse(ctx context.Context, people string, work string, params *PersonServiceUpdateWorkParams, body PersonServiceUpdateWorkJSONRequestBody, reqEditors ...RequestEditorFn) (*PersonServiceUpdateWorkResponse, error) {
+	rsp, err := c.PersonServiceUpdateWork(ctx, people, work, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePersonServiceUpdateWorkResponse(rsp)
+}
+
 // PrivacyServiceExportPersonDataWithResponse Returns everything held about one person (https://google.aip.dev/136).
 //
 // Returns a wrapper object for the known response body format(s).
@@ -20643,7 +27813,7 @@ func ParseReferenceServiceListAcademicTitlesResponse(rsp *http.Response) (*Refer
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20676,7 +27846,7 @@ func ParseReferenceServiceGetAcademicTitleResponse(rsp *http.Response) (*Referen
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20709,7 +27879,7 @@ func ParseReferenceServiceListAdministrativeUnitsResponse(rsp *http.Response) (*
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20742,7 +27912,7 @@ func ParseReferenceServiceGetAdministrativeUnitResponse(rsp *http.Response) (*Re
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20775,7 +27945,7 @@ func ParseMembershipServiceListAssociationsResponse(rsp *http.Response) (*Member
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20808,7 +27978,7 @@ func ParseMembershipServiceCreateAssociationResponse(rsp *http.Response) (*Membe
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20841,7 +28011,7 @@ func ParseMembershipServiceDeleteAssociationResponse(rsp *http.Response) (*Membe
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20874,7 +28044,7 @@ func ParseMembershipServiceGetAssociationResponse(rsp *http.Response) (*Membersh
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20907,7 +28077,535 @@ func ParseMembershipServiceUpdateAssociationResponse(rsp *http.Response) (*Membe
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceListExpertPoolsResponse parses an HTTP response from a ExpertServiceListExpertPoolsWithResponse call
+func ParseExpertServiceListExpertPoolsResponse(rsp *http.Response) (*ExpertServiceListExpertPoolsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceListExpertPoolsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ListExpertPoolsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceCreateExpertPoolResponse parses an HTTP response from a ExpertServiceCreateExpertPoolWithResponse call
+func ParseExpertServiceCreateExpertPoolResponse(rsp *http.Response) (*ExpertServiceCreateExpertPoolResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceCreateExpertPoolResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ExpertPool
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceDeleteExpertPoolResponse parses an HTTP response from a ExpertServiceDeleteExpertPoolWithResponse call
+func ParseExpertServiceDeleteExpertPoolResponse(rsp *http.Response) (*ExpertServiceDeleteExpertPoolResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceDeleteExpertPoolResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceGetExpertPoolResponse parses an HTTP response from a ExpertServiceGetExpertPoolWithResponse call
+func ParseExpertServiceGetExpertPoolResponse(rsp *http.Response) (*ExpertServiceGetExpertPoolResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceGetExpertPoolResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ExpertPool
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceUpdateExpertPoolResponse parses an HTTP response from a ExpertServiceUpdateExpertPoolWithResponse call
+func ParseExpertServiceUpdateExpertPoolResponse(rsp *http.Response) (*ExpertServiceUpdateExpertPoolResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceUpdateExpertPoolResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ExpertPool
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceListEngagementsResponse parses an HTTP response from a ExpertServiceListEngagementsWithResponse call
+func ParseExpertServiceListEngagementsResponse(rsp *http.Response) (*ExpertServiceListEngagementsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceListEngagementsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ListEngagementsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceCreateEngagementResponse parses an HTTP response from a ExpertServiceCreateEngagementWithResponse call
+func ParseExpertServiceCreateEngagementResponse(rsp *http.Response) (*ExpertServiceCreateEngagementResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceCreateEngagementResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Engagement
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceDeleteEngagementResponse parses an HTTP response from a ExpertServiceDeleteEngagementWithResponse call
+func ParseExpertServiceDeleteEngagementResponse(rsp *http.Response) (*ExpertServiceDeleteEngagementResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceDeleteEngagementResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceGetEngagementResponse parses an HTTP response from a ExpertServiceGetEngagementWithResponse call
+func ParseExpertServiceGetEngagementResponse(rsp *http.Response) (*ExpertServiceGetEngagementResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceGetEngagementResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Engagement
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceUpdateEngagementResponse parses an HTTP response from a ExpertServiceUpdateEngagementWithResponse call
+func ParseExpertServiceUpdateEngagementResponse(rsp *http.Response) (*ExpertServiceUpdateEngagementResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceUpdateEngagementResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Engagement
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceListExpertPoolMembersResponse parses an HTTP response from a ExpertServiceListExpertPoolMembersWithResponse call
+func ParseExpertServiceListExpertPoolMembersResponse(rsp *http.Response) (*ExpertServiceListExpertPoolMembersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceListExpertPoolMembersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ListExpertPoolMembersResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceCreateExpertPoolMemberResponse parses an HTTP response from a ExpertServiceCreateExpertPoolMemberWithResponse call
+func ParseExpertServiceCreateExpertPoolMemberResponse(rsp *http.Response) (*ExpertServiceCreateExpertPoolMemberResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceCreateExpertPoolMemberResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ExpertPoolMember
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceDeleteExpertPoolMemberResponse parses an HTTP response from a ExpertServiceDeleteExpertPoolMemberWithResponse call
+func ParseExpertServiceDeleteExpertPoolMemberResponse(rsp *http.Response) (*ExpertServiceDeleteExpertPoolMemberResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceDeleteExpertPoolMemberResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceGetExpertPoolMemberResponse parses an HTTP response from a ExpertServiceGetExpertPoolMemberWithResponse call
+func ParseExpertServiceGetExpertPoolMemberResponse(rsp *http.Response) (*ExpertServiceGetExpertPoolMemberResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceGetExpertPoolMemberResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ExpertPoolMember
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceUpdateExpertPoolMemberResponse parses an HTTP response from a ExpertServiceUpdateExpertPoolMemberWithResponse call
+func ParseExpertServiceUpdateExpertPoolMemberResponse(rsp *http.Response) (*ExpertServiceUpdateExpertPoolMemberResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceUpdateExpertPoolMemberResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ExpertPoolMember
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceSearchExpertsResponse parses an HTTP response from a ExpertServiceSearchExpertsWithResponse call
+func ParseExpertServiceSearchExpertsResponse(rsp *http.Response) (*ExpertServiceSearchExpertsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceSearchExpertsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1SearchExpertsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20940,7 +28638,7 @@ func ParseMembershipServiceListMembershipsResponse(rsp *http.Response) (*Members
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -20973,7 +28671,7 @@ func ParseMembershipServiceGetMembershipResponse(rsp *http.Response) (*Membershi
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21006,7 +28704,7 @@ func ParseMembershipServiceUpdateMembershipResponse(rsp *http.Response) (*Member
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21039,7 +28737,7 @@ func ParseMembershipServiceApproveMembershipResponse(rsp *http.Response) (*Membe
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21072,7 +28770,7 @@ func ParseMembershipServiceReinstateMembershipResponse(rsp *http.Response) (*Mem
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21105,7 +28803,7 @@ func ParseMembershipServiceRejectMembershipResponse(rsp *http.Response) (*Member
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21138,7 +28836,7 @@ func ParseMembershipServiceSuspendMembershipResponse(rsp *http.Response) (*Membe
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21171,7 +28869,7 @@ func ParseMembershipServiceWithdrawMembershipResponse(rsp *http.Response) (*Memb
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21204,7 +28902,40 @@ func ParseMembershipServiceRegisterMemberResponse(rsp *http.Response) (*Membersh
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExpertServiceComputeEngagementStatisticsResponse parses an HTTP response from a ExpertServiceComputeEngagementStatisticsWithResponse call
+func ParseExpertServiceComputeEngagementStatisticsResponse(rsp *http.Response) (*ExpertServiceComputeEngagementStatisticsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExpertServiceComputeEngagementStatisticsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ComputeEngagementStatisticsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21237,7 +28968,7 @@ func ParseMembershipServiceUndeleteAssociationResponse(rsp *http.Response) (*Mem
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21270,7 +29001,7 @@ func ParseAuditServiceListAuditEventsResponse(rsp *http.Response) (*AuditService
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21303,7 +29034,7 @@ func ParseChangeServiceListChangesResponse(rsp *http.Response) (*ChangeServiceLi
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21331,7 +29062,7 @@ func ParseChangeServiceWatchChangesResponse(rsp *http.Response) (*ChangeServiceW
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
 			// Error The `Status` type defines a logical error model (https://google.aip.dev/193).
-			Error *RpcStatus `json:"error,omitempty"`
+			Error *GoogleRpcStatus `json:"error,omitempty"`
 
 			// Result One message of WatchChanges: the changes that committed since the last.
 			Result *V1WatchChangesResponse `json:"result,omitempty"`
@@ -21342,7 +29073,7 @@ func ParseChangeServiceWatchChangesResponse(rsp *http.Response) (*ChangeServiceW
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21375,7 +29106,7 @@ func ParseReferenceServiceListCountriesResponse(rsp *http.Response) (*ReferenceS
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21408,7 +29139,7 @@ func ParseReferenceServiceGetCountryResponse(rsp *http.Response) (*ReferenceServ
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21441,7 +29172,7 @@ func ParsePrivacyServiceListDataSubjectRequestsResponse(rsp *http.Response) (*Pr
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21474,7 +29205,7 @@ func ParsePrivacyServiceCreateDataSubjectRequestResponse(rsp *http.Response) (*P
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21507,7 +29238,7 @@ func ParsePrivacyServiceGetDataSubjectRequestResponse(rsp *http.Response) (*Priv
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21540,7 +29271,7 @@ func ParsePrivacyServiceTransitionDataSubjectRequestResponse(rsp *http.Response)
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21573,7 +29304,7 @@ func ParseReferenceServiceListEthnicGroupsResponse(rsp *http.Response) (*Referen
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21606,7 +29337,7 @@ func ParseReferenceServiceGetEthnicGroupResponse(rsp *http.Response) (*Reference
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21639,7 +29370,7 @@ func ParseReferenceServiceListFieldsResponse(rsp *http.Response) (*ReferenceServ
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21672,7 +29403,304 @@ func ParseReferenceServiceGetFieldResponse(rsp *http.Response) (*ReferenceServic
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseHonorsServiceListHonorCampaignsResponse parses an HTTP response from a HonorsServiceListHonorCampaignsWithResponse call
+func ParseHonorsServiceListHonorCampaignsResponse(rsp *http.Response) (*HonorsServiceListHonorCampaignsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HonorsServiceListHonorCampaignsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ListHonorCampaignsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseHonorsServiceCreateHonorCampaignResponse parses an HTTP response from a HonorsServiceCreateHonorCampaignWithResponse call
+func ParseHonorsServiceCreateHonorCampaignResponse(rsp *http.Response) (*HonorsServiceCreateHonorCampaignResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HonorsServiceCreateHonorCampaignResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1HonorCampaign
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseHonorsServiceGetHonorCampaignResponse parses an HTTP response from a HonorsServiceGetHonorCampaignWithResponse call
+func ParseHonorsServiceGetHonorCampaignResponse(rsp *http.Response) (*HonorsServiceGetHonorCampaignResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HonorsServiceGetHonorCampaignResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1HonorCampaign
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseHonorsServiceUpdateHonorCampaignResponse parses an HTTP response from a HonorsServiceUpdateHonorCampaignWithResponse call
+func ParseHonorsServiceUpdateHonorCampaignResponse(rsp *http.Response) (*HonorsServiceUpdateHonorCampaignResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HonorsServiceUpdateHonorCampaignResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1HonorCampaign
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseHonorsServiceListNominationsResponse parses an HTTP response from a HonorsServiceListNominationsWithResponse call
+func ParseHonorsServiceListNominationsResponse(rsp *http.Response) (*HonorsServiceListNominationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HonorsServiceListNominationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ListNominationsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseHonorsServiceCreateNominationResponse parses an HTTP response from a HonorsServiceCreateNominationWithResponse call
+func ParseHonorsServiceCreateNominationResponse(rsp *http.Response) (*HonorsServiceCreateNominationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HonorsServiceCreateNominationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Nomination
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseHonorsServiceGetNominationResponse parses an HTTP response from a HonorsServiceGetNominationWithResponse call
+func ParseHonorsServiceGetNominationResponse(rsp *http.Response) (*HonorsServiceGetNominationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HonorsServiceGetNominationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Nomination
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseHonorsServiceReviewNominationResponse parses an HTTP response from a HonorsServiceReviewNominationWithResponse call
+func ParseHonorsServiceReviewNominationResponse(rsp *http.Response) (*HonorsServiceReviewNominationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HonorsServiceReviewNominationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Nomination
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseHonorsServiceSelectNominationResponse parses an HTTP response from a HonorsServiceSelectNominationWithResponse call
+func ParseHonorsServiceSelectNominationResponse(rsp *http.Response) (*HonorsServiceSelectNominationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HonorsServiceSelectNominationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Nomination
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21705,7 +29733,7 @@ func ParseTransferServiceGetImportReportResponse(rsp *http.Response) (*TransferS
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21738,7 +29766,7 @@ func ParseOrganizationServiceListOrganizationsResponse(rsp *http.Response) (*Org
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21771,7 +29799,7 @@ func ParseOrganizationServiceCreateOrganizationResponse(rsp *http.Response) (*Or
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21804,7 +29832,7 @@ func ParseOrganizationServiceDeleteOrganizationResponse(rsp *http.Response) (*Or
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21837,7 +29865,7 @@ func ParseOrganizationServiceGetOrganizationResponse(rsp *http.Response) (*Organ
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21870,7 +29898,7 @@ func ParseOrganizationServiceUpdateOrganizationResponse(rsp *http.Response) (*Or
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21903,7 +29931,7 @@ func ParseOrganizationServiceUndeleteOrganizationResponse(rsp *http.Response) (*
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21936,7 +29964,7 @@ func ParseOrganizationServiceBatchGetOrganizationsResponse(rsp *http.Response) (
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21969,7 +29997,7 @@ func ParsePersonServiceListPeopleResponse(rsp *http.Response) (*PersonServiceLis
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22002,7 +30030,7 @@ func ParsePersonServiceCreatePersonResponse(rsp *http.Response) (*PersonServiceC
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22035,7 +30063,7 @@ func ParsePersonServiceDeletePersonResponse(rsp *http.Response) (*PersonServiceD
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22068,7 +30096,7 @@ func ParsePersonServiceGetPersonResponse(rsp *http.Response) (*PersonServiceGetP
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22101,7 +30129,7 @@ func ParsePersonServiceUpdatePersonResponse(rsp *http.Response) (*PersonServiceU
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22134,7 +30162,7 @@ func ParsePrivacyServiceListConsentsResponse(rsp *http.Response) (*PrivacyServic
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22167,7 +30195,7 @@ func ParsePrivacyServiceCreateConsentResponse(rsp *http.Response) (*PrivacyServi
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22200,7 +30228,7 @@ func ParsePrivacyServiceGetConsentResponse(rsp *http.Response) (*PrivacyServiceG
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22233,7 +30261,7 @@ func ParsePrivacyServiceWithdrawConsentResponse(rsp *http.Response) (*PrivacySer
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22266,7 +30294,7 @@ func ParsePersonServiceListHonorsResponse(rsp *http.Response) (*PersonServiceLis
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22299,7 +30327,7 @@ func ParsePersonServiceCreateHonorResponse(rsp *http.Response) (*PersonServiceCr
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22332,7 +30360,7 @@ func ParsePersonServiceDeleteHonorResponse(rsp *http.Response) (*PersonServiceDe
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22365,7 +30393,7 @@ func ParsePersonServiceGetHonorResponse(rsp *http.Response) (*PersonServiceGetHo
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22398,7 +30426,7 @@ func ParsePersonServiceUpdateHonorResponse(rsp *http.Response) (*PersonServiceUp
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22431,7 +30459,7 @@ func ParsePersonServiceListPositionsResponse(rsp *http.Response) (*PersonService
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22464,7 +30492,7 @@ func ParsePersonServiceCreatePositionResponse(rsp *http.Response) (*PersonServic
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22497,7 +30525,7 @@ func ParsePersonServiceDeletePositionResponse(rsp *http.Response) (*PersonServic
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22530,7 +30558,7 @@ func ParsePersonServiceGetPositionResponse(rsp *http.Response) (*PersonServiceGe
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22563,7 +30591,7 @@ func ParsePersonServiceUpdatePositionResponse(rsp *http.Response) (*PersonServic
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22596,7 +30624,7 @@ func ParsePersonServiceListQualificationsResponse(rsp *http.Response) (*PersonSe
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22629,7 +30657,7 @@ func ParsePersonServiceCreateQualificationResponse(rsp *http.Response) (*PersonS
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22662,7 +30690,7 @@ func ParsePersonServiceDeleteQualificationResponse(rsp *http.Response) (*PersonS
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22695,7 +30723,7 @@ func ParsePersonServiceGetQualificationResponse(rsp *http.Response) (*PersonServ
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22728,7 +30756,7 @@ func ParsePersonServiceUpdateQualificationResponse(rsp *http.Response) (*PersonS
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22761,7 +30789,7 @@ func ParsePersonServiceVerifyQualificationResponse(rsp *http.Response) (*PersonS
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22794,7 +30822,7 @@ func ParsePrivacyServiceListPersonRevisionsResponse(rsp *http.Response) (*Privac
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22827,7 +30855,172 @@ func ParsePrivacyServiceRestorePersonRevisionResponse(rsp *http.Response) (*Priv
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePersonServiceListWorksResponse parses an HTTP response from a PersonServiceListWorksWithResponse call
+func ParsePersonServiceListWorksResponse(rsp *http.Response) (*PersonServiceListWorksResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PersonServiceListWorksResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1ListWorksResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePersonServiceCreateWorkResponse parses an HTTP response from a PersonServiceCreateWorkWithResponse call
+func ParsePersonServiceCreateWorkResponse(rsp *http.Response) (*PersonServiceCreateWorkResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PersonServiceCreateWorkResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Work
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePersonServiceDeleteWorkResponse parses an HTTP response from a PersonServiceDeleteWorkWithResponse call
+func ParsePersonServiceDeleteWorkResponse(rsp *http.Response) (*PersonServiceDeleteWorkResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PersonServiceDeleteWorkResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePersonServiceGetWorkResponse parses an HTTP response from a PersonServiceGetWorkWithResponse call
+func ParsePersonServiceGetWorkResponse(rsp *http.Response) (*PersonServiceGetWorkResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PersonServiceGetWorkResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Work
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePersonServiceUpdateWorkResponse parses an HTTP response from a PersonServiceUpdateWorkWithResponse call
+func ParsePersonServiceUpdateWorkResponse(rsp *http.Response) (*PersonServiceUpdateWorkResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PersonServiceUpdateWorkResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest V1Work
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22860,7 +31053,7 @@ func ParsePrivacyServiceExportPersonDataResponse(rsp *http.Response) (*PrivacySe
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22893,7 +31086,7 @@ func ParsePrivacyServicePurgePersonResponse(rsp *http.Response) (*PrivacyService
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22926,7 +31119,7 @@ func ParsePersonServiceUndeletePersonResponse(rsp *http.Response) (*PersonServic
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22959,7 +31152,7 @@ func ParsePersonServiceBatchGetPeopleResponse(rsp *http.Response) (*PersonServic
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -22992,7 +31185,7 @@ func ParseTransferServiceExportPeopleResponse(rsp *http.Response) (*TransferServ
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -23025,7 +31218,7 @@ func ParseTransferServiceImportPeopleResponse(rsp *http.Response) (*TransferServ
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -23058,7 +31251,7 @@ func ParseTransferServiceGetImportTemplateResponse(rsp *http.Response) (*Transfe
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -23091,7 +31284,7 @@ func ParsePersonServiceSearchPeopleResponse(rsp *http.Response) (*PersonServiceS
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -23124,7 +31317,7 @@ func ParseReferenceServiceListQualificationLevelsResponse(rsp *http.Response) (*
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -23157,7 +31350,7 @@ func ParseReferenceServiceGetQualificationLevelResponse(rsp *http.Response) (*Re
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -23190,7 +31383,7 @@ func ParseStatisticsServiceListReportsResponse(rsp *http.Response) (*StatisticsS
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -23223,7 +31416,7 @@ func ParseStatisticsServiceCreateReportResponse(rsp *http.Response) (*Statistics
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -23256,7 +31449,7 @@ func ParseStatisticsServiceGetReportResponse(rsp *http.Response) (*StatisticsSer
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -23289,7 +31482,7 @@ func ParseStatisticsServiceExportReportResponse(rsp *http.Response) (*Statistics
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -23322,7 +31515,7 @@ func ParseStatisticsServiceComputeStatisticsResponse(rsp *http.Response) (*Stati
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -23355,7 +31548,7 @@ func ParseStatisticsServiceExportStatisticsResponse(rsp *http.Response) (*Statis
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -23388,7 +31581,7 @@ func ParseStatisticsServiceGetIndicatorsResponse(rsp *http.Response) (*Statistic
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -23421,7 +31614,7 @@ func ParseStatisticsServiceGetStatisticsSettingsResponse(rsp *http.Response) (*S
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -23454,7 +31647,7 @@ func ParseStatisticsServiceUpdateStatisticsSettingsResponse(rsp *http.Response) 
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest RpcStatus
+		var dest GoogleRpcStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

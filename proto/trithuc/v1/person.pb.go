@@ -428,8 +428,24 @@ type Person struct {
 	// only admins see the contact details, and filters on them match
 	// nothing of this person.
 	ContactAllowed bool `protobuf:"varint,38,opt,name=contact_allowed,json=contactAllowed,proto3" json:"contact_allowed,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// In the FULL view: every work (publications, S&T tasks, patents,
+	// initiatives).
+	// (-- api-linter: core::0122::embedded-resource=disabled
+	//
+	//	aip.dev/not-precedent: an output-only copy of the person's child
+	//	resources in the FULL view, so one call returns a whole profile;
+	//	each child is still its own resource. --)
+	Works []*Work `protobuf:"bytes,39,rep,name=works,proto3" json:"works,omitempty"`
+	// The person's ORCID iD, e.g. "0000-0002-1825-0097": four groups of four
+	// digits, the last character a digit or X, which the server checks
+	// (ISO 7064 MOD 11-2).
+	Orcid string `protobuf:"bytes,40,opt,name=orcid,proto3" json:"orcid,omitempty"`
+	// The civil-servant code (mã số cán bộ, công chức, viên chức) used by the
+	// national database of cadres, civil servants and public employees.
+	// Personal data.
+	CivilServantCode string `protobuf:"bytes,41,opt,name=civil_servant_code,json=civilServantCode,proto3" json:"civil_servant_code,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *Person) Reset() {
@@ -679,12 +695,33 @@ func (x *Person) GetContactAllowed() bool {
 	return false
 }
 
+func (x *Person) GetWorks() []*Work {
+	if x != nil {
+		return x.Works
+	}
+	return nil
+}
+
+func (x *Person) GetOrcid() string {
+	if x != nil {
+		return x.Orcid
+	}
+	return ""
+}
+
+func (x *Person) GetCivilServantCode() string {
+	if x != nil {
+		return x.CivilServantCode
+	}
+	return ""
+}
+
 var File_trithuc_v1_person_proto protoreflect.FileDescriptor
 
 const file_trithuc_v1_person_proto_rawDesc = "" +
 	"\n" +
 	"\x17trithuc/v1/person.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x1ctrithuc/v1/annotations.proto\x1a\x1btrithuc/v1/membership.proto\x1a\x18trithuc/v1/profile.proto\"\xfd\x15\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x1ctrithuc/v1/annotations.proto\x1a\x1btrithuc/v1/membership.proto\x1a\x18trithuc/v1/profile.proto\"\xe7\x19\n" +
 	"\x06Person\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12(\n" +
 	"\vfamily_name\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x182R\n" +
@@ -734,7 +771,12 @@ const file_trithuc_v1_person_proto_rawDesc = "" +
 	"\n" +
 	"restricted\x18% \x01(\bB\x03\xe0A\x03R\n" +
 	"restricted\x12,\n" +
-	"\x0fcontact_allowed\x18& \x01(\bB\x03\xe0A\x03R\x0econtactAllowed\"^\n" +
+	"\x0fcontact_allowed\x18& \x01(\bB\x03\xe0A\x03R\x0econtactAllowed\x12+\n" +
+	"\x05works\x18' \x03(\v2\x10.trithuc.v1.WorkB\x03\xe0A\x03R\x05works\x12\xfb\x01\n" +
+	"\x05orcid\x18( \x01(\tB\xe4\x01\xbaH\xe0\x01\xba\x01\xdc\x01\n" +
+	"\forcid.format\x12\x80\x01must be an ORCID iD of four groups of four digits joined by hyphens, the last character a digit or X, e.g. \"0000-0002-1825-0097\"\x1aIthis == '' || this.matches('^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$')R\x05orcid\x12\xbc\x01\n" +
+	"\x12civil_servant_code\x18) \x01(\tB\x8d\x01\xbaH\x85\x01\xba\x01\x81\x01\n" +
+	"\x19civil_servant_code.format\x123must be 1 to 20 capital letters, digits and hyphens\x1a/this == '' || this.matches('^[A-Z0-9-]{1,20}$')\x88\xb5\x18\x01R\x10civilServantCode\"^\n" +
 	"\n" +
 	"ExpertRole\x12\x1b\n" +
 	"\x17EXPERT_ROLE_UNSPECIFIED\x10\x00\x12\x0e\n" +
@@ -794,6 +836,7 @@ var file_trithuc_v1_person_proto_goTypes = []any{
 	(*Honor)(nil),                 // 11: trithuc.v1.Honor
 	(*Membership)(nil),            // 12: trithuc.v1.Membership
 	(*timestamppb.Timestamp)(nil), // 13: google.protobuf.Timestamp
+	(*Work)(nil),                  // 14: trithuc.v1.Work
 }
 var file_trithuc_v1_person_proto_depIdxs = []int32{
 	4,  // 0: trithuc.v1.Person.gender:type_name -> trithuc.v1.Person.Gender
@@ -811,11 +854,12 @@ var file_trithuc_v1_person_proto_depIdxs = []int32{
 	13, // 12: trithuc.v1.Person.create_time:type_name -> google.protobuf.Timestamp
 	13, // 13: trithuc.v1.Person.update_time:type_name -> google.protobuf.Timestamp
 	13, // 14: trithuc.v1.Person.delete_time:type_name -> google.protobuf.Timestamp
-	15, // [15:15] is the sub-list for method output_type
-	15, // [15:15] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	14, // 15: trithuc.v1.Person.works:type_name -> trithuc.v1.Work
+	16, // [16:16] is the sub-list for method output_type
+	16, // [16:16] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_person_proto_init() }

@@ -2002,6 +2002,415 @@ func (x *DeleteHonorRequest) GetValidateOnly() bool {
 	return false
 }
 
+// The request for CreateWork.
+type CreateWorkRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The person, `people/{person}`.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// The work to add.
+	Work *Work `protobuf:"bytes,2,opt,name=work,proto3" json:"work,omitempty"`
+	// The id to give it (https://google.aip.dev/122); the server chooses one
+	// when empty.
+	WorkId string `protobuf:"bytes,3,opt,name=work_id,json=workId,proto3" json:"work_id,omitempty"`
+	// A unique id for this request (https://google.aip.dev/155).
+	// (-- api-linter: core::0155::request-id-format=disabled
+	//
+	//	aip.dev/not-precedent: trithuc accepts any client id of up to 64
+	//	letters, digits and ._:- (the pattern above), not only UUIDv4, and
+	//	clients already send such ids. --)
+	RequestId string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// Check the request without creating anything (https://google.aip.dev/163).
+	ValidateOnly  bool `protobuf:"varint,5,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateWorkRequest) Reset() {
+	*x = CreateWorkRequest{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateWorkRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateWorkRequest) ProtoMessage() {}
+
+func (x *CreateWorkRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateWorkRequest.ProtoReflect.Descriptor instead.
+func (*CreateWorkRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *CreateWorkRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *CreateWorkRequest) GetWork() *Work {
+	if x != nil {
+		return x.Work
+	}
+	return nil
+}
+
+func (x *CreateWorkRequest) GetWorkId() string {
+	if x != nil {
+		return x.WorkId
+	}
+	return ""
+}
+
+func (x *CreateWorkRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *CreateWorkRequest) GetValidateOnly() bool {
+	if x != nil {
+		return x.ValidateOnly
+	}
+	return false
+}
+
+// The request for GetWork.
+type GetWorkRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The name, `people/{person}/works/{work}`.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetWorkRequest) Reset() {
+	*x = GetWorkRequest{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetWorkRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetWorkRequest) ProtoMessage() {}
+
+func (x *GetWorkRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetWorkRequest.ProtoReflect.Descriptor instead.
+func (*GetWorkRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *GetWorkRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// The request for ListWorks.
+type ListWorksRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The person, `people/{person}`, or `people/-` for every person's
+	// (https://google.aip.dev/159).
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// The most to return: 50 when 0; more than 1000 counts as 1000.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The next_page_token of a previous call with the same parameters.
+	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// A filter (https://google.aip.dev/160).
+	Filter string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
+	// Fields to order by (https://google.aip.dev/132#ordering).
+	OrderBy       string `protobuf:"bytes,5,opt,name=order_by,json=orderBy,proto3" json:"order_by,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListWorksRequest) Reset() {
+	*x = ListWorksRequest{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListWorksRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListWorksRequest) ProtoMessage() {}
+
+func (x *ListWorksRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListWorksRequest.ProtoReflect.Descriptor instead.
+func (*ListWorksRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *ListWorksRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *ListWorksRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListWorksRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListWorksRequest) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
+func (x *ListWorksRequest) GetOrderBy() string {
+	if x != nil {
+		return x.OrderBy
+	}
+	return ""
+}
+
+// The response of ListWorks.
+type ListWorksResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The works on this page.
+	Works []*Work `protobuf:"bytes,1,rep,name=works,proto3" json:"works,omitempty"`
+	// Pass this as page_token to get the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	// How many matched when the listing began.
+	TotalSize     int32 `protobuf:"varint,3,opt,name=total_size,json=totalSize,proto3" json:"total_size,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListWorksResponse) Reset() {
+	*x = ListWorksResponse{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListWorksResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListWorksResponse) ProtoMessage() {}
+
+func (x *ListWorksResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListWorksResponse.ProtoReflect.Descriptor instead.
+func (*ListWorksResponse) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *ListWorksResponse) GetWorks() []*Work {
+	if x != nil {
+		return x.Works
+	}
+	return nil
+}
+
+func (x *ListWorksResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+func (x *ListWorksResponse) GetTotalSize() int32 {
+	if x != nil {
+		return x.TotalSize
+	}
+	return 0
+}
+
+// The request for UpdateWork.
+type UpdateWorkRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The work with its new values; `work.etag`, when set, must match.
+	Work *Work `protobuf:"bytes,1,opt,name=work,proto3" json:"work,omitempty"`
+	// The fields to change (https://google.aip.dev/134).
+	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	// Check the request without changing anything.
+	ValidateOnly  bool `protobuf:"varint,3,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateWorkRequest) Reset() {
+	*x = UpdateWorkRequest{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateWorkRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateWorkRequest) ProtoMessage() {}
+
+func (x *UpdateWorkRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateWorkRequest.ProtoReflect.Descriptor instead.
+func (*UpdateWorkRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *UpdateWorkRequest) GetWork() *Work {
+	if x != nil {
+		return x.Work
+	}
+	return nil
+}
+
+func (x *UpdateWorkRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
+	if x != nil {
+		return x.UpdateMask
+	}
+	return nil
+}
+
+func (x *UpdateWorkRequest) GetValidateOnly() bool {
+	if x != nil {
+		return x.ValidateOnly
+	}
+	return false
+}
+
+// The request for DeleteWork.
+type DeleteWorkRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The name, `people/{person}/works/{work}`.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// When set, must match the current etag (https://google.aip.dev/154).
+	Etag string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Check the request without deleting anything.
+	ValidateOnly  bool `protobuf:"varint,3,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteWorkRequest) Reset() {
+	*x = DeleteWorkRequest{}
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteWorkRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteWorkRequest) ProtoMessage() {}
+
+func (x *DeleteWorkRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteWorkRequest.ProtoReflect.Descriptor instead.
+func (*DeleteWorkRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *DeleteWorkRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *DeleteWorkRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+func (x *DeleteWorkRequest) GetValidateOnly() bool {
+	if x != nil {
+		return x.ValidateOnly
+	}
+	return false
+}
+
 // The request for VerifyQualification.
 type VerifyQualificationRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2023,7 +2432,7 @@ type VerifyQualificationRequest struct {
 
 func (x *VerifyQualificationRequest) Reset() {
 	*x = VerifyQualificationRequest{}
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[29]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2035,7 +2444,7 @@ func (x *VerifyQualificationRequest) String() string {
 func (*VerifyQualificationRequest) ProtoMessage() {}
 
 func (x *VerifyQualificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_person_service_proto_msgTypes[29]
+	mi := &file_trithuc_v1_person_service_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2048,7 +2457,7 @@ func (x *VerifyQualificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyQualificationRequest.ProtoReflect.Descriptor instead.
 func (*VerifyQualificationRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{29}
+	return file_trithuc_v1_person_service_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *VerifyQualificationRequest) GetName() string {
@@ -2265,6 +2674,45 @@ const file_trithuc_v1_person_service_proto_rawDesc = "" +
 	"\n" +
 	"name.honor\x12@must be a honour's resource name, people/{person}/honors/{honor}\x1aOthis.matches('^people/[a-z0-9][a-z0-9-]{0,62}/honors/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\x12\x1b\n" +
 	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\x12#\n" +
+	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xbe\x04\n" +
+	"\x11CreateWorkRequest\x12\xb0\x01\n" +
+	"\x06parent\x18\x01 \x01(\tB\x97\x01\xe0A\x02\xfaA\x17\n" +
+	"\x15trithuc.gov.vn/Person\xbaHw\xba\x01t\n" +
+	"\rparent.person\x121must be a person's resource name, people/{person}\x1a0this.matches('^people/[a-z0-9][a-z0-9-]{0,62}$')R\x06parent\x12/\n" +
+	"\x04work\x18\x02 \x01(\v2\x10.trithuc.v1.WorkB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\x04work\x12\xe0\x01\n" +
+	"\awork_id\x18\x03 \x01(\tB\xc6\x01\xbaH\xc2\x01\xba\x01\xbe\x01\n" +
+	"\x0ework_id.format\x12kmust be 1 to 63 lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen\x1a?this == '' || this.matches('^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$')R\x06workId\x12=\n" +
+	"\n" +
+	"request_id\x18\x04 \x01(\tB\x1e\xbaH\x1b\xd8\x01\x01r\x16\x18@2\x12^[A-Za-z0-9._:-]+$R\trequestId\x12#\n" +
+	"\rvalidate_only\x18\x05 \x01(\bR\fvalidateOnly\"\xe4\x01\n" +
+	"\x0eGetWorkRequest\x12\xd1\x01\n" +
+	"\x04name\x18\x01 \x01(\tB\xbc\x01\xe0A\x02\xfaA\x15\n" +
+	"\x13trithuc.gov.vn/Work\xbaH\x9d\x01\xba\x01\x99\x01\n" +
+	"\tname.work\x12<must be a work's resource name, people/{person}/works/{work}\x1aNthis.matches('^people/[a-z0-9][a-z0-9-]{0,62}/works/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\"\xfd\x02\n" +
+	"\x10ListWorksRequest\x12\xd2\x01\n" +
+	"\x06parent\x18\x01 \x01(\tB\xb9\x01\xe0A\x02\xfaA\x17\n" +
+	"\x15trithuc.gov.vn/Person\xbaH\x98\x01\xba\x01\x94\x01\n" +
+	"\rparent.person\x12Mmust be a person's resource name, people/{person}, or people/- for everyone's\x1a4this.matches('^people/([a-z0-9][a-z0-9-]{0,62}|-)$')R\x06parent\x12$\n" +
+	"\tpage_size\x18\x02 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\x12 \n" +
+	"\x06filter\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12#\n" +
+	"\border_by\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x04R\aorderBy\"\x82\x01\n" +
+	"\x11ListWorksResponse\x12&\n" +
+	"\x05works\x18\x01 \x03(\v2\x10.trithuc.v1.WorkR\x05works\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
+	"\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xab\x01\n" +
+	"\x11UpdateWorkRequest\x12/\n" +
+	"\x04work\x18\x01 \x01(\v2\x10.trithuc.v1.WorkB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\x04work\x12@\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x01R\n" +
+	"updateMask\x12#\n" +
+	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xa9\x02\n" +
+	"\x11DeleteWorkRequest\x12\xd1\x01\n" +
+	"\x04name\x18\x01 \x01(\tB\xbc\x01\xe0A\x02\xfaA\x15\n" +
+	"\x13trithuc.gov.vn/Work\xbaH\x9d\x01\xba\x01\x99\x01\n" +
+	"\tname.work\x12<must be a work's resource name, people/{person}/works/{work}\x1aNthis.matches('^people/[a-z0-9][a-z0-9-]{0,62}/works/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\x12\x1b\n" +
+	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\x12#\n" +
 	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xa6\x03\n" +
 	"\x1aVerifyQualificationRequest\x12\x87\x02\n" +
 	"\x04name\x18\x01 \x01(\tB\xf2\x01\xe0A\x02\xfaA\x1e\n" +
@@ -2272,7 +2720,7 @@ const file_trithuc_v1_person_service_proto_rawDesc = "" +
 	"\x12name.qualification\x12Wmust be a qualification's resource name, people/{person}/qualifications/{qualification}\x1aWthis.matches('^people/[a-z0-9][a-z0-9-]{0,62}/qualifications/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\x12C\n" +
 	"\x05state\x18\x02 \x01(\x0e2\x1e.trithuc.v1.Verification.StateB\r\xe0A\x02\xbaH\a\x82\x01\x04\x18\x02\x18\x03R\x05state\x12\x1c\n" +
 	"\x04note\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xe8\aR\x04note\x12\x1b\n" +
-	"\x04etag\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag2\x97\x19\n" +
+	"\x04etag\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag2\xe8\x1d\n" +
 	"\rPersonService\x12r\n" +
 	"\fCreatePerson\x12\x1f.trithuc.v1.CreatePersonRequest\x1a\x12.trithuc.v1.Person\"-\xdaA\x10person,person_id\x82\xd3\xe4\x93\x02\x14:\x06person\"\n" +
 	"/v1/people\x12a\n" +
@@ -2300,7 +2748,15 @@ const file_trithuc_v1_person_service_proto_rawDesc = "" +
 	"\n" +
 	"ListHonors\x12\x1d.trithuc.v1.ListHonorsRequest\x1a\x1e.trithuc.v1.ListHonorsResponse\"-\xdaA\x06parent\x82\xd3\xe4\x93\x02\x1e\x12\x1c/v1/{parent=people/*}/honors\x12\x87\x01\n" +
 	"\vUpdateHonor\x12\x1e.trithuc.v1.UpdateHonorRequest\x1a\x11.trithuc.v1.Honor\"E\xdaA\x11honor,update_mask\x82\xd3\xe4\x93\x02+:\x05honor2\"/v1/{honor.name=people/*/honors/*}\x12r\n" +
-	"\vDeleteHonor\x12\x1e.trithuc.v1.DeleteHonorRequest\x1a\x16.google.protobuf.Empty\"+\xdaA\x04name\x82\xd3\xe4\x93\x02\x1e*\x1c/v1/{name=people/*/honors/*}\x12\x9d\x01\n" +
+	"\vDeleteHonor\x12\x1e.trithuc.v1.DeleteHonorRequest\x1a\x16.google.protobuf.Empty\"+\xdaA\x04name\x82\xd3\xe4\x93\x02\x1e*\x1c/v1/{name=people/*/honors/*}\x12~\n" +
+	"\n" +
+	"CreateWork\x12\x1d.trithuc.v1.CreateWorkRequest\x1a\x10.trithuc.v1.Work\"?\xdaA\x13parent,work,work_id\x82\xd3\xe4\x93\x02#:\x04work\"\x1b/v1/{parent=people/*}/works\x12c\n" +
+	"\aGetWork\x12\x1a.trithuc.v1.GetWorkRequest\x1a\x10.trithuc.v1.Work\"*\xdaA\x04name\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/{name=people/*/works/*}\x12v\n" +
+	"\tListWorks\x12\x1c.trithuc.v1.ListWorksRequest\x1a\x1d.trithuc.v1.ListWorksResponse\",\xdaA\x06parent\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/{parent=people/*}/works\x12\x80\x01\n" +
+	"\n" +
+	"UpdateWork\x12\x1d.trithuc.v1.UpdateWorkRequest\x1a\x10.trithuc.v1.Work\"A\xdaA\x10work,update_mask\x82\xd3\xe4\x93\x02(:\x04work2 /v1/{work.name=people/*/works/*}\x12o\n" +
+	"\n" +
+	"DeleteWork\x12\x1d.trithuc.v1.DeleteWorkRequest\x1a\x16.google.protobuf.Empty\"*\xdaA\x04name\x82\xd3\xe4\x93\x02\x1d*\x1b/v1/{name=people/*/works/*}\x12\x9d\x01\n" +
 	"\x13VerifyQualification\x12&.trithuc.v1.VerifyQualificationRequest\x1a\x19.trithuc.v1.Qualification\"C\xdaA\n" +
 	"name,state\x82\xd3\xe4\x93\x020:\x01*\"+/v1/{name=people/*/qualifications/*}:verifyB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
@@ -2316,7 +2772,7 @@ func file_trithuc_v1_person_service_proto_rawDescGZIP() []byte {
 	return file_trithuc_v1_person_service_proto_rawDescData
 }
 
-var file_trithuc_v1_person_service_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
+var file_trithuc_v1_person_service_proto_msgTypes = make([]protoimpl.MessageInfo, 36)
 var file_trithuc_v1_person_service_proto_goTypes = []any{
 	(*CreatePersonRequest)(nil),        // 0: trithuc.v1.CreatePersonRequest
 	(*GetPersonRequest)(nil),           // 1: trithuc.v1.GetPersonRequest
@@ -2347,93 +2803,114 @@ var file_trithuc_v1_person_service_proto_goTypes = []any{
 	(*ListHonorsResponse)(nil),         // 26: trithuc.v1.ListHonorsResponse
 	(*UpdateHonorRequest)(nil),         // 27: trithuc.v1.UpdateHonorRequest
 	(*DeleteHonorRequest)(nil),         // 28: trithuc.v1.DeleteHonorRequest
-	(*VerifyQualificationRequest)(nil), // 29: trithuc.v1.VerifyQualificationRequest
-	(*Person)(nil),                     // 30: trithuc.v1.Person
-	(PersonView)(0),                    // 31: trithuc.v1.PersonView
-	(*fieldmaskpb.FieldMask)(nil),      // 32: google.protobuf.FieldMask
-	(*Qualification)(nil),              // 33: trithuc.v1.Qualification
-	(*Position)(nil),                   // 34: trithuc.v1.Position
-	(*Honor)(nil),                      // 35: trithuc.v1.Honor
-	(Verification_State)(0),            // 36: trithuc.v1.Verification.State
-	(*emptypb.Empty)(nil),              // 37: google.protobuf.Empty
+	(*CreateWorkRequest)(nil),          // 29: trithuc.v1.CreateWorkRequest
+	(*GetWorkRequest)(nil),             // 30: trithuc.v1.GetWorkRequest
+	(*ListWorksRequest)(nil),           // 31: trithuc.v1.ListWorksRequest
+	(*ListWorksResponse)(nil),          // 32: trithuc.v1.ListWorksResponse
+	(*UpdateWorkRequest)(nil),          // 33: trithuc.v1.UpdateWorkRequest
+	(*DeleteWorkRequest)(nil),          // 34: trithuc.v1.DeleteWorkRequest
+	(*VerifyQualificationRequest)(nil), // 35: trithuc.v1.VerifyQualificationRequest
+	(*Person)(nil),                     // 36: trithuc.v1.Person
+	(PersonView)(0),                    // 37: trithuc.v1.PersonView
+	(*fieldmaskpb.FieldMask)(nil),      // 38: google.protobuf.FieldMask
+	(*Qualification)(nil),              // 39: trithuc.v1.Qualification
+	(*Position)(nil),                   // 40: trithuc.v1.Position
+	(*Honor)(nil),                      // 41: trithuc.v1.Honor
+	(*Work)(nil),                       // 42: trithuc.v1.Work
+	(Verification_State)(0),            // 43: trithuc.v1.Verification.State
+	(*emptypb.Empty)(nil),              // 44: google.protobuf.Empty
 }
 var file_trithuc_v1_person_service_proto_depIdxs = []int32{
-	30, // 0: trithuc.v1.CreatePersonRequest.person:type_name -> trithuc.v1.Person
-	31, // 1: trithuc.v1.GetPersonRequest.view:type_name -> trithuc.v1.PersonView
-	31, // 2: trithuc.v1.BatchGetPeopleRequest.view:type_name -> trithuc.v1.PersonView
-	30, // 3: trithuc.v1.BatchGetPeopleResponse.people:type_name -> trithuc.v1.Person
-	31, // 4: trithuc.v1.ListPeopleRequest.view:type_name -> trithuc.v1.PersonView
-	30, // 5: trithuc.v1.ListPeopleResponse.people:type_name -> trithuc.v1.Person
-	31, // 6: trithuc.v1.SearchPeopleRequest.view:type_name -> trithuc.v1.PersonView
-	30, // 7: trithuc.v1.SearchPeopleResponse.people:type_name -> trithuc.v1.Person
-	30, // 8: trithuc.v1.UpdatePersonRequest.person:type_name -> trithuc.v1.Person
-	32, // 9: trithuc.v1.UpdatePersonRequest.update_mask:type_name -> google.protobuf.FieldMask
-	33, // 10: trithuc.v1.CreateQualificationRequest.qualification:type_name -> trithuc.v1.Qualification
-	33, // 11: trithuc.v1.ListQualificationsResponse.qualifications:type_name -> trithuc.v1.Qualification
-	33, // 12: trithuc.v1.UpdateQualificationRequest.qualification:type_name -> trithuc.v1.Qualification
-	32, // 13: trithuc.v1.UpdateQualificationRequest.update_mask:type_name -> google.protobuf.FieldMask
-	34, // 14: trithuc.v1.CreatePositionRequest.position:type_name -> trithuc.v1.Position
-	34, // 15: trithuc.v1.ListPositionsResponse.positions:type_name -> trithuc.v1.Position
-	34, // 16: trithuc.v1.UpdatePositionRequest.position:type_name -> trithuc.v1.Position
-	32, // 17: trithuc.v1.UpdatePositionRequest.update_mask:type_name -> google.protobuf.FieldMask
-	35, // 18: trithuc.v1.CreateHonorRequest.honor:type_name -> trithuc.v1.Honor
-	35, // 19: trithuc.v1.ListHonorsResponse.honors:type_name -> trithuc.v1.Honor
-	35, // 20: trithuc.v1.UpdateHonorRequest.honor:type_name -> trithuc.v1.Honor
-	32, // 21: trithuc.v1.UpdateHonorRequest.update_mask:type_name -> google.protobuf.FieldMask
-	36, // 22: trithuc.v1.VerifyQualificationRequest.state:type_name -> trithuc.v1.Verification.State
-	0,  // 23: trithuc.v1.PersonService.CreatePerson:input_type -> trithuc.v1.CreatePersonRequest
-	1,  // 24: trithuc.v1.PersonService.GetPerson:input_type -> trithuc.v1.GetPersonRequest
-	2,  // 25: trithuc.v1.PersonService.BatchGetPeople:input_type -> trithuc.v1.BatchGetPeopleRequest
-	4,  // 26: trithuc.v1.PersonService.ListPeople:input_type -> trithuc.v1.ListPeopleRequest
-	6,  // 27: trithuc.v1.PersonService.SearchPeople:input_type -> trithuc.v1.SearchPeopleRequest
-	8,  // 28: trithuc.v1.PersonService.UpdatePerson:input_type -> trithuc.v1.UpdatePersonRequest
-	9,  // 29: trithuc.v1.PersonService.DeletePerson:input_type -> trithuc.v1.DeletePersonRequest
-	10, // 30: trithuc.v1.PersonService.UndeletePerson:input_type -> trithuc.v1.UndeletePersonRequest
-	11, // 31: trithuc.v1.PersonService.CreateQualification:input_type -> trithuc.v1.CreateQualificationRequest
-	12, // 32: trithuc.v1.PersonService.GetQualification:input_type -> trithuc.v1.GetQualificationRequest
-	13, // 33: trithuc.v1.PersonService.ListQualifications:input_type -> trithuc.v1.ListQualificationsRequest
-	15, // 34: trithuc.v1.PersonService.UpdateQualification:input_type -> trithuc.v1.UpdateQualificationRequest
-	16, // 35: trithuc.v1.PersonService.DeleteQualification:input_type -> trithuc.v1.DeleteQualificationRequest
-	17, // 36: trithuc.v1.PersonService.CreatePosition:input_type -> trithuc.v1.CreatePositionRequest
-	18, // 37: trithuc.v1.PersonService.GetPosition:input_type -> trithuc.v1.GetPositionRequest
-	19, // 38: trithuc.v1.PersonService.ListPositions:input_type -> trithuc.v1.ListPositionsRequest
-	21, // 39: trithuc.v1.PersonService.UpdatePosition:input_type -> trithuc.v1.UpdatePositionRequest
-	22, // 40: trithuc.v1.PersonService.DeletePosition:input_type -> trithuc.v1.DeletePositionRequest
-	23, // 41: trithuc.v1.PersonService.CreateHonor:input_type -> trithuc.v1.CreateHonorRequest
-	24, // 42: trithuc.v1.PersonService.GetHonor:input_type -> trithuc.v1.GetHonorRequest
-	25, // 43: trithuc.v1.PersonService.ListHonors:input_type -> trithuc.v1.ListHonorsRequest
-	27, // 44: trithuc.v1.PersonService.UpdateHonor:input_type -> trithuc.v1.UpdateHonorRequest
-	28, // 45: trithuc.v1.PersonService.DeleteHonor:input_type -> trithuc.v1.DeleteHonorRequest
-	29, // 46: trithuc.v1.PersonService.VerifyQualification:input_type -> trithuc.v1.VerifyQualificationRequest
-	30, // 47: trithuc.v1.PersonService.CreatePerson:output_type -> trithuc.v1.Person
-	30, // 48: trithuc.v1.PersonService.GetPerson:output_type -> trithuc.v1.Person
-	3,  // 49: trithuc.v1.PersonService.BatchGetPeople:output_type -> trithuc.v1.BatchGetPeopleResponse
-	5,  // 50: trithuc.v1.PersonService.ListPeople:output_type -> trithuc.v1.ListPeopleResponse
-	7,  // 51: trithuc.v1.PersonService.SearchPeople:output_type -> trithuc.v1.SearchPeopleResponse
-	30, // 52: trithuc.v1.PersonService.UpdatePerson:output_type -> trithuc.v1.Person
-	30, // 53: trithuc.v1.PersonService.DeletePerson:output_type -> trithuc.v1.Person
-	30, // 54: trithuc.v1.PersonService.UndeletePerson:output_type -> trithuc.v1.Person
-	33, // 55: trithuc.v1.PersonService.CreateQualification:output_type -> trithuc.v1.Qualification
-	33, // 56: trithuc.v1.PersonService.GetQualification:output_type -> trithuc.v1.Qualification
-	14, // 57: trithuc.v1.PersonService.ListQualifications:output_type -> trithuc.v1.ListQualificationsResponse
-	33, // 58: trithuc.v1.PersonService.UpdateQualification:output_type -> trithuc.v1.Qualification
-	37, // 59: trithuc.v1.PersonService.DeleteQualification:output_type -> google.protobuf.Empty
-	34, // 60: trithuc.v1.PersonService.CreatePosition:output_type -> trithuc.v1.Position
-	34, // 61: trithuc.v1.PersonService.GetPosition:output_type -> trithuc.v1.Position
-	20, // 62: trithuc.v1.PersonService.ListPositions:output_type -> trithuc.v1.ListPositionsResponse
-	34, // 63: trithuc.v1.PersonService.UpdatePosition:output_type -> trithuc.v1.Position
-	37, // 64: trithuc.v1.PersonService.DeletePosition:output_type -> google.protobuf.Empty
-	35, // 65: trithuc.v1.PersonService.CreateHonor:output_type -> trithuc.v1.Honor
-	35, // 66: trithuc.v1.PersonService.GetHonor:output_type -> trithuc.v1.Honor
-	26, // 67: trithuc.v1.PersonService.ListHonors:output_type -> trithuc.v1.ListHonorsResponse
-	35, // 68: trithuc.v1.PersonService.UpdateHonor:output_type -> trithuc.v1.Honor
-	37, // 69: trithuc.v1.PersonService.DeleteHonor:output_type -> google.protobuf.Empty
-	33, // 70: trithuc.v1.PersonService.VerifyQualification:output_type -> trithuc.v1.Qualification
-	47, // [47:71] is the sub-list for method output_type
-	23, // [23:47] is the sub-list for method input_type
-	23, // [23:23] is the sub-list for extension type_name
-	23, // [23:23] is the sub-list for extension extendee
-	0,  // [0:23] is the sub-list for field type_name
+	36, // 0: trithuc.v1.CreatePersonRequest.person:type_name -> trithuc.v1.Person
+	37, // 1: trithuc.v1.GetPersonRequest.view:type_name -> trithuc.v1.PersonView
+	37, // 2: trithuc.v1.BatchGetPeopleRequest.view:type_name -> trithuc.v1.PersonView
+	36, // 3: trithuc.v1.BatchGetPeopleResponse.people:type_name -> trithuc.v1.Person
+	37, // 4: trithuc.v1.ListPeopleRequest.view:type_name -> trithuc.v1.PersonView
+	36, // 5: trithuc.v1.ListPeopleResponse.people:type_name -> trithuc.v1.Person
+	37, // 6: trithuc.v1.SearchPeopleRequest.view:type_name -> trithuc.v1.PersonView
+	36, // 7: trithuc.v1.SearchPeopleResponse.people:type_name -> trithuc.v1.Person
+	36, // 8: trithuc.v1.UpdatePersonRequest.person:type_name -> trithuc.v1.Person
+	38, // 9: trithuc.v1.UpdatePersonRequest.update_mask:type_name -> google.protobuf.FieldMask
+	39, // 10: trithuc.v1.CreateQualificationRequest.qualification:type_name -> trithuc.v1.Qualification
+	39, // 11: trithuc.v1.ListQualificationsResponse.qualifications:type_name -> trithuc.v1.Qualification
+	39, // 12: trithuc.v1.UpdateQualificationRequest.qualification:type_name -> trithuc.v1.Qualification
+	38, // 13: trithuc.v1.UpdateQualificationRequest.update_mask:type_name -> google.protobuf.FieldMask
+	40, // 14: trithuc.v1.CreatePositionRequest.position:type_name -> trithuc.v1.Position
+	40, // 15: trithuc.v1.ListPositionsResponse.positions:type_name -> trithuc.v1.Position
+	40, // 16: trithuc.v1.UpdatePositionRequest.position:type_name -> trithuc.v1.Position
+	38, // 17: trithuc.v1.UpdatePositionRequest.update_mask:type_name -> google.protobuf.FieldMask
+	41, // 18: trithuc.v1.CreateHonorRequest.honor:type_name -> trithuc.v1.Honor
+	41, // 19: trithuc.v1.ListHonorsResponse.honors:type_name -> trithuc.v1.Honor
+	41, // 20: trithuc.v1.UpdateHonorRequest.honor:type_name -> trithuc.v1.Honor
+	38, // 21: trithuc.v1.UpdateHonorRequest.update_mask:type_name -> google.protobuf.FieldMask
+	42, // 22: trithuc.v1.CreateWorkRequest.work:type_name -> trithuc.v1.Work
+	42, // 23: trithuc.v1.ListWorksResponse.works:type_name -> trithuc.v1.Work
+	42, // 24: trithuc.v1.UpdateWorkRequest.work:type_name -> trithuc.v1.Work
+	38, // 25: trithuc.v1.UpdateWorkRequest.update_mask:type_name -> google.protobuf.FieldMask
+	43, // 26: trithuc.v1.VerifyQualificationRequest.state:type_name -> trithuc.v1.Verification.State
+	0,  // 27: trithuc.v1.PersonService.CreatePerson:input_type -> trithuc.v1.CreatePersonRequest
+	1,  // 28: trithuc.v1.PersonService.GetPerson:input_type -> trithuc.v1.GetPersonRequest
+	2,  // 29: trithuc.v1.PersonService.BatchGetPeople:input_type -> trithuc.v1.BatchGetPeopleRequest
+	4,  // 30: trithuc.v1.PersonService.ListPeople:input_type -> trithuc.v1.ListPeopleRequest
+	6,  // 31: trithuc.v1.PersonService.SearchPeople:input_type -> trithuc.v1.SearchPeopleRequest
+	8,  // 32: trithuc.v1.PersonService.UpdatePerson:input_type -> trithuc.v1.UpdatePersonRequest
+	9,  // 33: trithuc.v1.PersonService.DeletePerson:input_type -> trithuc.v1.DeletePersonRequest
+	10, // 34: trithuc.v1.PersonService.UndeletePerson:input_type -> trithuc.v1.UndeletePersonRequest
+	11, // 35: trithuc.v1.PersonService.CreateQualification:input_type -> trithuc.v1.CreateQualificationRequest
+	12, // 36: trithuc.v1.PersonService.GetQualification:input_type -> trithuc.v1.GetQualificationRequest
+	13, // 37: trithuc.v1.PersonService.ListQualifications:input_type -> trithuc.v1.ListQualificationsRequest
+	15, // 38: trithuc.v1.PersonService.UpdateQualification:input_type -> trithuc.v1.UpdateQualificationRequest
+	16, // 39: trithuc.v1.PersonService.DeleteQualification:input_type -> trithuc.v1.DeleteQualificationRequest
+	17, // 40: trithuc.v1.PersonService.CreatePosition:input_type -> trithuc.v1.CreatePositionRequest
+	18, // 41: trithuc.v1.PersonService.GetPosition:input_type -> trithuc.v1.GetPositionRequest
+	19, // 42: trithuc.v1.PersonService.ListPositions:input_type -> trithuc.v1.ListPositionsRequest
+	21, // 43: trithuc.v1.PersonService.UpdatePosition:input_type -> trithuc.v1.UpdatePositionRequest
+	22, // 44: trithuc.v1.PersonService.DeletePosition:input_type -> trithuc.v1.DeletePositionRequest
+	23, // 45: trithuc.v1.PersonService.CreateHonor:input_type -> trithuc.v1.CreateHonorRequest
+	24, // 46: trithuc.v1.PersonService.GetHonor:input_type -> trithuc.v1.GetHonorRequest
+	25, // 47: trithuc.v1.PersonService.ListHonors:input_type -> trithuc.v1.ListHonorsRequest
+	27, // 48: trithuc.v1.PersonService.UpdateHonor:input_type -> trithuc.v1.UpdateHonorRequest
+	28, // 49: trithuc.v1.PersonService.DeleteHonor:input_type -> trithuc.v1.DeleteHonorRequest
+	29, // 50: trithuc.v1.PersonService.CreateWork:input_type -> trithuc.v1.CreateWorkRequest
+	30, // 51: trithuc.v1.PersonService.GetWork:input_type -> trithuc.v1.GetWorkRequest
+	31, // 52: trithuc.v1.PersonService.ListWorks:input_type -> trithuc.v1.ListWorksRequest
+	33, // 53: trithuc.v1.PersonService.UpdateWork:input_type -> trithuc.v1.UpdateWorkRequest
+	34, // 54: trithuc.v1.PersonService.DeleteWork:input_type -> trithuc.v1.DeleteWorkRequest
+	35, // 55: trithuc.v1.PersonService.VerifyQualification:input_type -> trithuc.v1.VerifyQualificationRequest
+	36, // 56: trithuc.v1.PersonService.CreatePerson:output_type -> trithuc.v1.Person
+	36, // 57: trithuc.v1.PersonService.GetPerson:output_type -> trithuc.v1.Person
+	3,  // 58: trithuc.v1.PersonService.BatchGetPeople:output_type -> trithuc.v1.BatchGetPeopleResponse
+	5,  // 59: trithuc.v1.PersonService.ListPeople:output_type -> trithuc.v1.ListPeopleResponse
+	7,  // 60: trithuc.v1.PersonService.SearchPeople:output_type -> trithuc.v1.SearchPeopleResponse
+	36, // 61: trithuc.v1.PersonService.UpdatePerson:output_type -> trithuc.v1.Person
+	36, // 62: trithuc.v1.PersonService.DeletePerson:output_type -> trithuc.v1.Person
+	36, // 63: trithuc.v1.PersonService.UndeletePerson:output_type -> trithuc.v1.Person
+	39, // 64: trithuc.v1.PersonService.CreateQualification:output_type -> trithuc.v1.Qualification
+	39, // 65: trithuc.v1.PersonService.GetQualification:output_type -> trithuc.v1.Qualification
+	14, // 66: trithuc.v1.PersonService.ListQualifications:output_type -> trithuc.v1.ListQualificationsResponse
+	39, // 67: trithuc.v1.PersonService.UpdateQualification:output_type -> trithuc.v1.Qualification
+	44, // 68: trithuc.v1.PersonService.DeleteQualification:output_type -> google.protobuf.Empty
+	40, // 69: trithuc.v1.PersonService.CreatePosition:output_type -> trithuc.v1.Position
+	40, // 70: trithuc.v1.PersonService.GetPosition:output_type -> trithuc.v1.Position
+	20, // 71: trithuc.v1.PersonService.ListPositions:output_type -> trithuc.v1.ListPositionsResponse
+	40, // 72: trithuc.v1.PersonService.UpdatePosition:output_type -> trithuc.v1.Position
+	44, // 73: trithuc.v1.PersonService.DeletePosition:output_type -> google.protobuf.Empty
+	41, // 74: trithuc.v1.PersonService.CreateHonor:output_type -> trithuc.v1.Honor
+	41, // 75: trithuc.v1.PersonService.GetHonor:output_type -> trithuc.v1.Honor
+	26, // 76: trithuc.v1.PersonService.ListHonors:output_type -> trithuc.v1.ListHonorsResponse
+	41, // 77: trithuc.v1.PersonService.UpdateHonor:output_type -> trithuc.v1.Honor
+	44, // 78: trithuc.v1.PersonService.DeleteHonor:output_type -> google.protobuf.Empty
+	42, // 79: trithuc.v1.PersonService.CreateWork:output_type -> trithuc.v1.Work
+	42, // 80: trithuc.v1.PersonService.GetWork:output_type -> trithuc.v1.Work
+	32, // 81: trithuc.v1.PersonService.ListWorks:output_type -> trithuc.v1.ListWorksResponse
+	42, // 82: trithuc.v1.PersonService.UpdateWork:output_type -> trithuc.v1.Work
+	44, // 83: trithuc.v1.PersonService.DeleteWork:output_type -> google.protobuf.Empty
+	39, // 84: trithuc.v1.PersonService.VerifyQualification:output_type -> trithuc.v1.Qualification
+	56, // [56:85] is the sub-list for method output_type
+	27, // [27:56] is the sub-list for method input_type
+	27, // [27:27] is the sub-list for extension type_name
+	27, // [27:27] is the sub-list for extension extendee
+	0,  // [0:27] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_person_service_proto_init() }
@@ -2449,7 +2926,7 @@ func file_trithuc_v1_person_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trithuc_v1_person_service_proto_rawDesc), len(file_trithuc_v1_person_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   30,
+			NumMessages:   36,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

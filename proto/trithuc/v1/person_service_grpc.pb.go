@@ -43,6 +43,11 @@ const (
 	PersonService_ListHonors_FullMethodName          = "/trithuc.v1.PersonService/ListHonors"
 	PersonService_UpdateHonor_FullMethodName         = "/trithuc.v1.PersonService/UpdateHonor"
 	PersonService_DeleteHonor_FullMethodName         = "/trithuc.v1.PersonService/DeleteHonor"
+	PersonService_CreateWork_FullMethodName          = "/trithuc.v1.PersonService/CreateWork"
+	PersonService_GetWork_FullMethodName             = "/trithuc.v1.PersonService/GetWork"
+	PersonService_ListWorks_FullMethodName           = "/trithuc.v1.PersonService/ListWorks"
+	PersonService_UpdateWork_FullMethodName          = "/trithuc.v1.PersonService/UpdateWork"
+	PersonService_DeleteWork_FullMethodName          = "/trithuc.v1.PersonService/DeleteWork"
 	PersonService_VerifyQualification_FullMethodName = "/trithuc.v1.PersonService/VerifyQualification"
 )
 
@@ -108,6 +113,17 @@ type PersonServiceClient interface {
 	UpdateHonor(ctx context.Context, in *UpdateHonorRequest, opts ...grpc.CallOption) (*Honor, error)
 	// Deletes a honour (https://google.aip.dev/135).
 	DeleteHonor(ctx context.Context, in *DeleteHonorRequest, opts ...grpc.CallOption) (*emptypb.Empty, error)
+	// Adds a work to a person (https://google.aip.dev/133).
+	CreateWork(ctx context.Context, in *CreateWorkRequest, opts ...grpc.CallOption) (*Work, error)
+	// Returns one work (https://google.aip.dev/131).
+	GetWork(ctx context.Context, in *GetWorkRequest, opts ...grpc.CallOption) (*Work, error)
+	// Lists a person's works, or everyone's with parent `people/-`
+	// (https://google.aip.dev/132, https://google.aip.dev/159).
+	ListWorks(ctx context.Context, in *ListWorksRequest, opts ...grpc.CallOption) (*ListWorksResponse, error)
+	// Changes a work (https://google.aip.dev/134).
+	UpdateWork(ctx context.Context, in *UpdateWorkRequest, opts ...grpc.CallOption) (*Work, error)
+	// Deletes a work (https://google.aip.dev/135).
+	DeleteWork(ctx context.Context, in *DeleteWorkRequest, opts ...grpc.CallOption) (*emptypb.Empty, error)
 	// Records that a qualification was checked against its documents, and
 	// found true (VERIFIED) or wrong (REJECTED).
 	VerifyQualification(ctx context.Context, in *VerifyQualificationRequest, opts ...grpc.CallOption) (*Qualification, error)
@@ -351,6 +367,56 @@ func (c *personServiceClient) DeleteHonor(ctx context.Context, in *DeleteHonorRe
 	return out, nil
 }
 
+func (c *personServiceClient) CreateWork(ctx context.Context, in *CreateWorkRequest, opts ...grpc.CallOption) (*Work, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Work)
+	err := c.cc.Invoke(ctx, PersonService_CreateWork_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *personServiceClient) GetWork(ctx context.Context, in *GetWorkRequest, opts ...grpc.CallOption) (*Work, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Work)
+	err := c.cc.Invoke(ctx, PersonService_GetWork_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *personServiceClient) ListWorks(ctx context.Context, in *ListWorksRequest, opts ...grpc.CallOption) (*ListWorksResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListWorksResponse)
+	err := c.cc.Invoke(ctx, PersonService_ListWorks_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *personServiceClient) UpdateWork(ctx context.Context, in *UpdateWorkRequest, opts ...grpc.CallOption) (*Work, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Work)
+	err := c.cc.Invoke(ctx, PersonService_UpdateWork_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *personServiceClient) DeleteWork(ctx context.Context, in *DeleteWorkRequest, opts ...grpc.CallOption) (*emptypb.Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(emptypb.Empty)
+	err := c.cc.Invoke(ctx, PersonService_DeleteWork_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *personServiceClient) VerifyQualification(ctx context.Context, in *VerifyQualificationRequest, opts ...grpc.CallOption) (*Qualification, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Qualification)
@@ -423,6 +489,17 @@ type PersonServiceServer interface {
 	UpdateHonor(context.Context, *UpdateHonorRequest) (*Honor, error)
 	// Deletes a honour (https://google.aip.dev/135).
 	DeleteHonor(context.Context, *DeleteHonorRequest) (*emptypb.Empty, error)
+	// Adds a work to a person (https://google.aip.dev/133).
+	CreateWork(context.Context, *CreateWorkRequest) (*Work, error)
+	// Returns one work (https://google.aip.dev/131).
+	GetWork(context.Context, *GetWorkRequest) (*Work, error)
+	// Lists a person's works, or everyone's with parent `people/-`
+	// (https://google.aip.dev/132, https://google.aip.dev/159).
+	ListWorks(context.Context, *ListWorksRequest) (*ListWorksResponse, error)
+	// Changes a work (https://google.aip.dev/134).
+	UpdateWork(context.Context, *UpdateWorkRequest) (*Work, error)
+	// Deletes a work (https://google.aip.dev/135).
+	DeleteWork(context.Context, *DeleteWorkRequest) (*emptypb.Empty, error)
 	// Records that a qualification was checked against its documents, and
 	// found true (VERIFIED) or wrong (REJECTED).
 	VerifyQualification(context.Context, *VerifyQualificationRequest) (*Qualification, error)
@@ -504,6 +581,21 @@ func (UnimplementedPersonServiceServer) UpdateHonor(context.Context, *UpdateHono
 }
 func (UnimplementedPersonServiceServer) DeleteHonor(context.Context, *DeleteHonorRequest) (*emptypb.Empty, error) {
 	return nil, status.Error(codes.Unimplemented, "method DeleteHonor not implemented")
+}
+func (UnimplementedPersonServiceServer) CreateWork(context.Context, *CreateWorkRequest) (*Work, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateWork not implemented")
+}
+func (UnimplementedPersonServiceServer) GetWork(context.Context, *GetWorkRequest) (*Work, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetWork not implemented")
+}
+func (UnimplementedPersonServiceServer) ListWorks(context.Context, *ListWorksRequest) (*ListWorksResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListWorks not implemented")
+}
+func (UnimplementedPersonServiceServer) UpdateWork(context.Context, *UpdateWorkRequest) (*Work, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateWork not implemented")
+}
+func (UnimplementedPersonServiceServer) DeleteWork(context.Context, *DeleteWorkRequest) (*emptypb.Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteWork not implemented")
 }
 func (UnimplementedPersonServiceServer) VerifyQualification(context.Context, *VerifyQualificationRequest) (*Qualification, error) {
 	return nil, status.Error(codes.Unimplemented, "method VerifyQualification not implemented")
@@ -943,6 +1035,96 @@ func _PersonService_DeleteHonor_Handler(srv interface{}, ctx context.Context, de
 	return interceptor(ctx, in, info, handler)
 }
 
+func _PersonService_CreateWork_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateWorkRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PersonServiceServer).CreateWork(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PersonService_CreateWork_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PersonServiceServer).CreateWork(ctx, req.(*CreateWorkRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PersonService_GetWork_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetWorkRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PersonServiceServer).GetWork(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PersonService_GetWork_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PersonServiceServer).GetWork(ctx, req.(*GetWorkRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PersonService_ListWorks_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListWorksRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PersonServiceServer).ListWorks(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PersonService_ListWorks_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PersonServiceServer).ListWorks(ctx, req.(*ListWorksRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PersonService_UpdateWork_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateWorkRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PersonServiceServer).UpdateWork(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PersonService_UpdateWork_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PersonServiceServer).UpdateWork(ctx, req.(*UpdateWorkRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _PersonService_DeleteWork_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteWorkRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PersonServiceServer).DeleteWork(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PersonService_DeleteWork_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PersonServiceServer).DeleteWork(ctx, req.(*DeleteWorkRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _PersonService_VerifyQualification_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(VerifyQualificationRequest)
 	if err := dec(in); err != nil {
@@ -1059,6 +1241,26 @@ var PersonService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DeleteHonor",
 			Handler:    _PersonService_DeleteHonor_Handler,
+		},
+		{
+			MethodName: "CreateWork",
+			Handler:    _PersonService_CreateWork_Handler,
+		},
+		{
+			MethodName: "GetWork",
+			Handler:    _PersonService_GetWork_Handler,
+		},
+		{
+			MethodName: "ListWorks",
+			Handler:    _PersonService_ListWorks_Handler,
+		},
+		{
+			MethodName: "UpdateWork",
+			Handler:    _PersonService_UpdateWork_Handler,
+		},
+		{
+			MethodName: "DeleteWork",
+			Handler:    _PersonService_DeleteWork_Handler,
 		},
 		{
 			MethodName: "VerifyQualification",

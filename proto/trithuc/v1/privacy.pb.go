@@ -282,6 +282,7 @@ type RevisionValues struct {
 	//	*RevisionValues_Position
 	//	*RevisionValues_Honor
 	//	*RevisionValues_Consent
+	//	*RevisionValues_Work
 	Resource      isRevisionValues_Resource `protobuf_oneof:"resource"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -369,6 +370,15 @@ func (x *RevisionValues) GetConsent() *Consent {
 	return nil
 }
 
+func (x *RevisionValues) GetWork() *Work {
+	if x != nil {
+		if x, ok := x.Resource.(*RevisionValues_Work); ok {
+			return x.Work
+		}
+	}
+	return nil
+}
+
 type isRevisionValues_Resource interface {
 	isRevisionValues_Resource()
 }
@@ -398,6 +408,11 @@ type RevisionValues_Consent struct {
 	Consent *Consent `protobuf:"bytes,5,opt,name=consent,proto3,oneof"`
 }
 
+type RevisionValues_Work struct {
+	// A work.
+	Work *Work `protobuf:"bytes,6,opt,name=work,proto3,oneof"`
+}
+
 func (*RevisionValues_Person) isRevisionValues_Resource() {}
 
 func (*RevisionValues_Qualification) isRevisionValues_Resource() {}
@@ -407,6 +422,8 @@ func (*RevisionValues_Position) isRevisionValues_Resource() {}
 func (*RevisionValues_Honor) isRevisionValues_Resource() {}
 
 func (*RevisionValues_Consent) isRevisionValues_Resource() {}
+
+func (*RevisionValues_Work) isRevisionValues_Resource() {}
 
 // A request of a data subject about their personal data (Law 91/2025/QH15,
 // the rights of the data subject), and what was done about it.
@@ -664,13 +681,14 @@ const file_trithuc_v1_privacy_proto_rawDesc = "" +
 	"\x0echanged_fields\x18\x06 \x03(\tB\x03\xe0A\x03R\rchangedFields\x127\n" +
 	"\x06before\x18\a \x01(\v2\x1a.trithuc.v1.RevisionValuesB\x03\xe0A\x03R\x06before\x125\n" +
 	"\x05after\x18\b \x01(\v2\x1a.trithuc.v1.RevisionValuesB\x03\xe0A\x03R\x05after:i\xeaAf\n" +
-	"\x1dtrithuc.gov.vn/PersonRevision\x12$people/{person}/revisions/{revision}*\x0fpersonRevisions2\x0epersonRevision\"\x9d\x02\n" +
+	"\x1dtrithuc.gov.vn/PersonRevision\x12$people/{person}/revisions/{revision}*\x0fpersonRevisions2\x0epersonRevision\"\xc5\x02\n" +
 	"\x0eRevisionValues\x12,\n" +
 	"\x06person\x18\x01 \x01(\v2\x12.trithuc.v1.PersonH\x00R\x06person\x12A\n" +
 	"\rqualification\x18\x02 \x01(\v2\x19.trithuc.v1.QualificationH\x00R\rqualification\x122\n" +
 	"\bposition\x18\x03 \x01(\v2\x14.trithuc.v1.PositionH\x00R\bposition\x12)\n" +
 	"\x05honor\x18\x04 \x01(\v2\x11.trithuc.v1.HonorH\x00R\x05honor\x12/\n" +
-	"\aconsent\x18\x05 \x01(\v2\x13.trithuc.v1.ConsentH\x00R\aconsentB\n" +
+	"\aconsent\x18\x05 \x01(\v2\x13.trithuc.v1.ConsentH\x00R\aconsent\x12&\n" +
+	"\x04work\x18\x06 \x01(\v2\x10.trithuc.v1.WorkH\x00R\x04workB\n" +
 	"\n" +
 	"\bresource\"\xff\x06\n" +
 	"\x12DataSubjectRequest\x12\x17\n" +
@@ -742,7 +760,8 @@ var file_trithuc_v1_privacy_proto_goTypes = []any{
 	(*Position)(nil),              // 9: trithuc.v1.Position
 	(*Honor)(nil),                 // 10: trithuc.v1.Honor
 	(*Consent)(nil),               // 11: trithuc.v1.Consent
-	(*AuditEvent)(nil),            // 12: trithuc.v1.AuditEvent
+	(*Work)(nil),                  // 12: trithuc.v1.Work
+	(*AuditEvent)(nil),            // 13: trithuc.v1.AuditEvent
 }
 var file_trithuc_v1_privacy_proto_depIdxs = []int32{
 	6,  // 0: trithuc.v1.PersonRevision.create_time:type_name -> google.protobuf.Timestamp
@@ -753,21 +772,22 @@ var file_trithuc_v1_privacy_proto_depIdxs = []int32{
 	9,  // 5: trithuc.v1.RevisionValues.position:type_name -> trithuc.v1.Position
 	10, // 6: trithuc.v1.RevisionValues.honor:type_name -> trithuc.v1.Honor
 	11, // 7: trithuc.v1.RevisionValues.consent:type_name -> trithuc.v1.Consent
-	0,  // 8: trithuc.v1.DataSubjectRequest.kind:type_name -> trithuc.v1.DataSubjectRequest.Kind
-	6,  // 9: trithuc.v1.DataSubjectRequest.due_time:type_name -> google.protobuf.Timestamp
-	1,  // 10: trithuc.v1.DataSubjectRequest.state:type_name -> trithuc.v1.DataSubjectRequest.State
-	6,  // 11: trithuc.v1.DataSubjectRequest.create_time:type_name -> google.protobuf.Timestamp
-	6,  // 12: trithuc.v1.DataSubjectRequest.update_time:type_name -> google.protobuf.Timestamp
-	7,  // 13: trithuc.v1.PersonData.person:type_name -> trithuc.v1.Person
-	11, // 14: trithuc.v1.PersonData.consents:type_name -> trithuc.v1.Consent
-	2,  // 15: trithuc.v1.PersonData.revisions:type_name -> trithuc.v1.PersonRevision
-	12, // 16: trithuc.v1.PersonData.audit_events:type_name -> trithuc.v1.AuditEvent
-	4,  // 17: trithuc.v1.PersonData.data_subject_requests:type_name -> trithuc.v1.DataSubjectRequest
-	18, // [18:18] is the sub-list for method output_type
-	18, // [18:18] is the sub-list for method input_type
-	18, // [18:18] is the sub-list for extension type_name
-	18, // [18:18] is the sub-list for extension extendee
-	0,  // [0:18] is the sub-list for field type_name
+	12, // 8: trithuc.v1.RevisionValues.work:type_name -> trithuc.v1.Work
+	0,  // 9: trithuc.v1.DataSubjectRequest.kind:type_name -> trithuc.v1.DataSubjectRequest.Kind
+	6,  // 10: trithuc.v1.DataSubjectRequest.due_time:type_name -> google.protobuf.Timestamp
+	1,  // 11: trithuc.v1.DataSubjectRequest.state:type_name -> trithuc.v1.DataSubjectRequest.State
+	6,  // 12: trithuc.v1.DataSubjectRequest.create_time:type_name -> google.protobuf.Timestamp
+	6,  // 13: trithuc.v1.DataSubjectRequest.update_time:type_name -> google.protobuf.Timestamp
+	7,  // 14: trithuc.v1.PersonData.person:type_name -> trithuc.v1.Person
+	11, // 15: trithuc.v1.PersonData.consents:type_name -> trithuc.v1.Consent
+	2,  // 16: trithuc.v1.PersonData.revisions:type_name -> trithuc.v1.PersonRevision
+	13, // 17: trithuc.v1.PersonData.audit_events:type_name -> trithuc.v1.AuditEvent
+	4,  // 18: trithuc.v1.PersonData.data_subject_requests:type_name -> trithuc.v1.DataSubjectRequest
+	19, // [19:19] is the sub-list for method output_type
+	19, // [19:19] is the sub-list for method input_type
+	19, // [19:19] is the sub-list for extension type_name
+	19, // [19:19] is the sub-list for extension extendee
+	0,  // [0:19] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_privacy_proto_init() }
@@ -786,6 +806,7 @@ func file_trithuc_v1_privacy_proto_init() {
 		(*RevisionValues_Position)(nil),
 		(*RevisionValues_Honor)(nil),
 		(*RevisionValues_Consent)(nil),
+		(*RevisionValues_Work)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{

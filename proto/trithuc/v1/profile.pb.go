@@ -362,6 +362,182 @@ func (Honor_Kind) EnumDescriptor() ([]byte, []int) {
 	return file_trithuc_v1_profile_proto_rawDescGZIP(), []int{3, 0}
 }
 
+// The kind of work.
+type Work_Kind int32
+
+const (
+	// Not given; a work must have a kind.
+	Work_KIND_UNSPECIFIED Work_Kind = 0
+	// A publication: an article, a book, a conference paper.
+	Work_PUBLICATION Work_Kind = 1
+	// An S&T task or project (nhiệm vụ, đề tài, dự án KH&CN).
+	Work_TASK Work_Kind = 2
+	// A patent or utility solution (bằng độc quyền sáng chế, giải pháp hữu ích).
+	Work_PATENT Work_Kind = 3
+	// An initiative recognised by a decision (sáng kiến).
+	Work_INITIATIVE Work_Kind = 4
+)
+
+// Enum value maps for Work_Kind.
+var (
+	Work_Kind_name = map[int32]string{
+		0: "KIND_UNSPECIFIED",
+		1: "PUBLICATION",
+		2: "TASK",
+		3: "PATENT",
+		4: "INITIATIVE",
+	}
+	Work_Kind_value = map[string]int32{
+		"KIND_UNSPECIFIED": 0,
+		"PUBLICATION":      1,
+		"TASK":             2,
+		"PATENT":           3,
+		"INITIATIVE":       4,
+	}
+)
+
+func (x Work_Kind) Enum() *Work_Kind {
+	p := new(Work_Kind)
+	*p = x
+	return p
+}
+
+func (x Work_Kind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Work_Kind) Descriptor() protoreflect.EnumDescriptor {
+	return file_trithuc_v1_profile_proto_enumTypes[5].Descriptor()
+}
+
+func (Work_Kind) Type() protoreflect.EnumType {
+	return &file_trithuc_v1_profile_proto_enumTypes[5]
+}
+
+func (x Work_Kind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Work_Kind.Descriptor instead.
+func (Work_Kind) EnumDescriptor() ([]byte, []int) {
+	return file_trithuc_v1_profile_proto_rawDescGZIP(), []int{4, 0}
+}
+
+// The person's part in it.
+type Work_Role int32
+
+const (
+	// Not recorded.
+	Work_ROLE_UNSPECIFIED Work_Role = 0
+	// Led it: the lead of a task (chủ nhiệm), the first or corresponding
+	// author, the first inventor.
+	Work_LEAD Work_Role = 1
+	// Took part: a member, co-author or co-inventor.
+	Work_MEMBER Work_Role = 2
+)
+
+// Enum value maps for Work_Role.
+var (
+	Work_Role_name = map[int32]string{
+		0: "ROLE_UNSPECIFIED",
+		1: "LEAD",
+		2: "MEMBER",
+	}
+	Work_Role_value = map[string]int32{
+		"ROLE_UNSPECIFIED": 0,
+		"LEAD":             1,
+		"MEMBER":           2,
+	}
+)
+
+func (x Work_Role) Enum() *Work_Role {
+	p := new(Work_Role)
+	*p = x
+	return p
+}
+
+func (x Work_Role) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Work_Role) Descriptor() protoreflect.EnumDescriptor {
+	return file_trithuc_v1_profile_proto_enumTypes[6].Descriptor()
+}
+
+func (Work_Role) Type() protoreflect.EnumType {
+	return &file_trithuc_v1_profile_proto_enumTypes[6]
+}
+
+func (x Work_Role) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Work_Role.Descriptor instead.
+func (Work_Role) EnumDescriptor() ([]byte, []int) {
+	return file_trithuc_v1_profile_proto_rawDescGZIP(), []int{4, 1}
+}
+
+// The level at which a task or initiative was approved.
+type Work_Level int32
+
+const (
+	// Not recorded, or not applicable (a publication).
+	Work_LEVEL_UNSPECIFIED Work_Level = 0
+	// National (cấp quốc gia).
+	Work_NATIONAL Work_Level = 1
+	// Ministry or sector (cấp bộ, ngành).
+	Work_MINISTRY Work_Level = 2
+	// Province (cấp tỉnh).
+	Work_PROVINCE Work_Level = 3
+	// An institution or a unit (cấp cơ sở).
+	Work_INSTITUTION Work_Level = 4
+)
+
+// Enum value maps for Work_Level.
+var (
+	Work_Level_name = map[int32]string{
+		0: "LEVEL_UNSPECIFIED",
+		1: "NATIONAL",
+		2: "MINISTRY",
+		3: "PROVINCE",
+		4: "INSTITUTION",
+	}
+	Work_Level_value = map[string]int32{
+		"LEVEL_UNSPECIFIED": 0,
+		"NATIONAL":          1,
+		"MINISTRY":          2,
+		"PROVINCE":          3,
+		"INSTITUTION":       4,
+	}
+)
+
+func (x Work_Level) Enum() *Work_Level {
+	p := new(Work_Level)
+	*p = x
+	return p
+}
+
+func (x Work_Level) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Work_Level) Descriptor() protoreflect.EnumDescriptor {
+	return file_trithuc_v1_profile_proto_enumTypes[7].Descriptor()
+}
+
+func (Work_Level) Type() protoreflect.EnumType {
+	return &file_trithuc_v1_profile_proto_enumTypes[7]
+}
+
+func (x Work_Level) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Work_Level.Descriptor instead.
+func (Work_Level) EnumDescriptor() ([]byte, []int) {
+	return file_trithuc_v1_profile_proto_rawDescGZIP(), []int{4, 2}
+}
+
 // A qualification a person holds: a degree, an academic title, a
 // certificate of political theory, state management, a foreign language or
 // IT skills, or a professional or vocational certificate.
@@ -928,6 +1104,163 @@ func (x *Honor) GetEtag() string {
 	return ""
 }
 
+// What a person has produced: a publication, an S&T task or project they
+// led or took part in, a patent, or an initiative (sáng kiến).
+type Work struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The resource name, `people/{person}/works/{work}`.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The kind of work.
+	Kind Work_Kind `protobuf:"varint,2,opt,name=kind,proto3,enum=trithuc.v1.Work_Kind" json:"kind,omitempty"`
+	// The title.
+	Title string `protobuf:"bytes,3,opt,name=title,proto3" json:"title,omitempty"`
+	// The year it was published, granted, accepted or recognised.
+	Year int32 `protobuf:"varint,4,opt,name=year,proto3" json:"year,omitempty"`
+	// The person's part in it.
+	Role Work_Role `protobuf:"varint,5,opt,name=role,proto3,enum=trithuc.v1.Work_Role" json:"role,omitempty"`
+	// The level of a task or initiative.
+	Level Work_Level `protobuf:"varint,6,opt,name=level,proto3,enum=trithuc.v1.Work_Level" json:"level,omitempty"`
+	// A publication's DOI, e.g. "10.1000/xyz123".
+	Doi string `protobuf:"bytes,7,opt,name=doi,proto3" json:"doi,omitempty"`
+	// A patent's number, or the number of the decision that approved a task
+	// or recognised an initiative.
+	DocumentNumber string `protobuf:"bytes,8,opt,name=document_number,json=documentNumber,proto3" json:"document_number,omitempty"`
+	// Where it appeared or who approved it: a journal, a publisher, an
+	// agency.
+	Venue string `protobuf:"bytes,9,opt,name=venue,proto3" json:"venue,omitempty"`
+	// The S&T field it belongs to, e.g. "fields/vn2008-502".
+	Field string `protobuf:"bytes,10,opt,name=field,proto3" json:"field,omitempty"`
+	// When it was recorded.
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,20,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// When it last changed.
+	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,21,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	// A checksum of its state (AIP-154).
+	Etag          string `protobuf:"bytes,22,opt,name=etag,proto3" json:"etag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Work) Reset() {
+	*x = Work{}
+	mi := &file_trithuc_v1_profile_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Work) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Work) ProtoMessage() {}
+
+func (x *Work) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_profile_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Work.ProtoReflect.Descriptor instead.
+func (*Work) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_profile_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *Work) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Work) GetKind() Work_Kind {
+	if x != nil {
+		return x.Kind
+	}
+	return Work_KIND_UNSPECIFIED
+}
+
+func (x *Work) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
+func (x *Work) GetYear() int32 {
+	if x != nil {
+		return x.Year
+	}
+	return 0
+}
+
+func (x *Work) GetRole() Work_Role {
+	if x != nil {
+		return x.Role
+	}
+	return Work_ROLE_UNSPECIFIED
+}
+
+func (x *Work) GetLevel() Work_Level {
+	if x != nil {
+		return x.Level
+	}
+	return Work_LEVEL_UNSPECIFIED
+}
+
+func (x *Work) GetDoi() string {
+	if x != nil {
+		return x.Doi
+	}
+	return ""
+}
+
+func (x *Work) GetDocumentNumber() string {
+	if x != nil {
+		return x.DocumentNumber
+	}
+	return ""
+}
+
+func (x *Work) GetVenue() string {
+	if x != nil {
+		return x.Venue
+	}
+	return ""
+}
+
+func (x *Work) GetField() string {
+	if x != nil {
+		return x.Field
+	}
+	return ""
+}
+
+func (x *Work) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+func (x *Work) GetUpdateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.UpdateTime
+	}
+	return nil
+}
+
+func (x *Work) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 // A field of expertise of a person.
 type FieldOfExpertise struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -943,7 +1276,7 @@ type FieldOfExpertise struct {
 
 func (x *FieldOfExpertise) Reset() {
 	*x = FieldOfExpertise{}
-	mi := &file_trithuc_v1_profile_proto_msgTypes[4]
+	mi := &file_trithuc_v1_profile_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -955,7 +1288,7 @@ func (x *FieldOfExpertise) String() string {
 func (*FieldOfExpertise) ProtoMessage() {}
 
 func (x *FieldOfExpertise) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_profile_proto_msgTypes[4]
+	mi := &file_trithuc_v1_profile_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -968,7 +1301,7 @@ func (x *FieldOfExpertise) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FieldOfExpertise.ProtoReflect.Descriptor instead.
 func (*FieldOfExpertise) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_profile_proto_rawDescGZIP(), []int{4}
+	return file_trithuc_v1_profile_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *FieldOfExpertise) GetField() string {
@@ -1006,7 +1339,7 @@ type ConferredTitle struct {
 
 func (x *ConferredTitle) Reset() {
 	*x = ConferredTitle{}
-	mi := &file_trithuc_v1_profile_proto_msgTypes[5]
+	mi := &file_trithuc_v1_profile_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1018,7 +1351,7 @@ func (x *ConferredTitle) String() string {
 func (*ConferredTitle) ProtoMessage() {}
 
 func (x *ConferredTitle) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_profile_proto_msgTypes[5]
+	mi := &file_trithuc_v1_profile_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1031,7 +1364,7 @@ func (x *ConferredTitle) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConferredTitle.ProtoReflect.Descriptor instead.
 func (*ConferredTitle) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_profile_proto_rawDescGZIP(), []int{5}
+	return file_trithuc_v1_profile_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ConferredTitle) GetTitle() string {
@@ -1162,7 +1495,48 @@ const file_trithuc_v1_profile_proto_rawDesc = "" +
 	"\x0eORDER_OR_MEDAL\x10\x04\x12\x18\n" +
 	"\x14CERTIFICATE_OF_MERIT\x10\x05\x12\x0f\n" +
 	"\vOTHER_HONOR\x10\x06:H\xeaAE\n" +
-	"\x14trithuc.gov.vn/Honor\x12\x1epeople/{person}/honors/{honor}*\x06honors2\x05honor\"\x80\x01\n" +
+	"\x14trithuc.gov.vn/Honor\x12\x1epeople/{person}/honors/{honor}*\x06honors2\x05honor\"\xf5\a\n" +
+	"\x04Work\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x126\n" +
+	"\x04kind\x18\x02 \x01(\x0e2\x15.trithuc.v1.Work.KindB\v\xe0A\x02\xbaH\x05\x82\x01\x02\x10\x01R\x04kind\x12!\n" +
+	"\x05title\x18\x03 \x01(\tB\v\xe0A\x02\xbaH\x05r\x03\x18\xf4\x03R\x05title\x12\x1e\n" +
+	"\x04year\x18\x04 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\x98\x11(\x00R\x04year\x123\n" +
+	"\x04role\x18\x05 \x01(\x0e2\x15.trithuc.v1.Work.RoleB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04role\x126\n" +
+	"\x05level\x18\x06 \x01(\x0e2\x16.trithuc.v1.Work.LevelB\b\xbaH\x05\x82\x01\x02\x10\x01R\x05level\x12\xa7\x01\n" +
+	"\x03doi\x18\a \x01(\tB\x94\x01\xbaH\x90\x01\xba\x01\x8c\x01\n" +
+	"\n" +
+	"doi.format\x12Amust be a DOI such as \"10.1000/xyz123\" (without https://doi.org/)\x1a;this == '' || this.matches('^10[.][0-9]{4,9}/[^ ]{1,200}$')R\x03doi\x120\n" +
+	"\x0fdocument_number\x18\b \x01(\tB\a\xbaH\x04r\x02\x18dR\x0edocumentNumber\x12\x1e\n" +
+	"\x05venue\x18\t \x01(\tB\b\xbaH\x05r\x03\x18\xac\x02R\x05venue\x12/\n" +
+	"\x05field\x18\n" +
+	" \x01(\tB\x19\xfaA\x16\n" +
+	"\x14trithuc.gov.vn/FieldR\x05field\x12@\n" +
+	"\vcreate_time\x18\x14 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\x12@\n" +
+	"\vupdate_time\x18\x15 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"updateTime\x12\x12\n" +
+	"\x04etag\x18\x16 \x01(\tR\x04etag\"S\n" +
+	"\x04Kind\x12\x14\n" +
+	"\x10KIND_UNSPECIFIED\x10\x00\x12\x0f\n" +
+	"\vPUBLICATION\x10\x01\x12\b\n" +
+	"\x04TASK\x10\x02\x12\n" +
+	"\n" +
+	"\x06PATENT\x10\x03\x12\x0e\n" +
+	"\n" +
+	"INITIATIVE\x10\x04\"2\n" +
+	"\x04Role\x12\x14\n" +
+	"\x10ROLE_UNSPECIFIED\x10\x00\x12\b\n" +
+	"\x04LEAD\x10\x01\x12\n" +
+	"\n" +
+	"\x06MEMBER\x10\x02\"Y\n" +
+	"\x05Level\x12\x15\n" +
+	"\x11LEVEL_UNSPECIFIED\x10\x00\x12\f\n" +
+	"\bNATIONAL\x10\x01\x12\f\n" +
+	"\bMINISTRY\x10\x02\x12\f\n" +
+	"\bPROVINCE\x10\x03\x12\x0f\n" +
+	"\vINSTITUTION\x10\x04:C\xeaA@\n" +
+	"\x13trithuc.gov.vn/Work\x12\x1cpeople/{person}/works/{work}*\x05works2\x04work\"\x80\x01\n" +
 	"\x10FieldOfExpertise\x129\n" +
 	"\x05field\x18\x01 \x01(\tB#\xe0A\x02\xfaA\x16\n" +
 	"\x14trithuc.gov.vn/Field\xbaH\x04r\x02\x18dR\x05field\x12\x18\n" +
@@ -1184,44 +1558,53 @@ func file_trithuc_v1_profile_proto_rawDescGZIP() []byte {
 	return file_trithuc_v1_profile_proto_rawDescData
 }
 
-var file_trithuc_v1_profile_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_trithuc_v1_profile_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_trithuc_v1_profile_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
+var file_trithuc_v1_profile_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_trithuc_v1_profile_proto_goTypes = []any{
 	(Qualification_Kind)(0),       // 0: trithuc.v1.Qualification.Kind
 	(Qualification_StudyMode)(0),  // 1: trithuc.v1.Qualification.StudyMode
 	(Verification_State)(0),       // 2: trithuc.v1.Verification.State
 	(Position_EmploymentType)(0),  // 3: trithuc.v1.Position.EmploymentType
 	(Honor_Kind)(0),               // 4: trithuc.v1.Honor.Kind
-	(*Qualification)(nil),         // 5: trithuc.v1.Qualification
-	(*Verification)(nil),          // 6: trithuc.v1.Verification
-	(*Position)(nil),              // 7: trithuc.v1.Position
-	(*Honor)(nil),                 // 8: trithuc.v1.Honor
-	(*FieldOfExpertise)(nil),      // 9: trithuc.v1.FieldOfExpertise
-	(*ConferredTitle)(nil),        // 10: trithuc.v1.ConferredTitle
-	(*timestamppb.Timestamp)(nil), // 11: google.protobuf.Timestamp
-	(*date.Date)(nil),             // 12: google.type.Date
+	(Work_Kind)(0),                // 5: trithuc.v1.Work.Kind
+	(Work_Role)(0),                // 6: trithuc.v1.Work.Role
+	(Work_Level)(0),               // 7: trithuc.v1.Work.Level
+	(*Qualification)(nil),         // 8: trithuc.v1.Qualification
+	(*Verification)(nil),          // 9: trithuc.v1.Verification
+	(*Position)(nil),              // 10: trithuc.v1.Position
+	(*Honor)(nil),                 // 11: trithuc.v1.Honor
+	(*Work)(nil),                  // 12: trithuc.v1.Work
+	(*FieldOfExpertise)(nil),      // 13: trithuc.v1.FieldOfExpertise
+	(*ConferredTitle)(nil),        // 14: trithuc.v1.ConferredTitle
+	(*timestamppb.Timestamp)(nil), // 15: google.protobuf.Timestamp
+	(*date.Date)(nil),             // 16: google.type.Date
 }
 var file_trithuc_v1_profile_proto_depIdxs = []int32{
 	0,  // 0: trithuc.v1.Qualification.kind:type_name -> trithuc.v1.Qualification.Kind
 	1,  // 1: trithuc.v1.Qualification.mode_of_study:type_name -> trithuc.v1.Qualification.StudyMode
-	6,  // 2: trithuc.v1.Qualification.verification:type_name -> trithuc.v1.Verification
-	11, // 3: trithuc.v1.Qualification.create_time:type_name -> google.protobuf.Timestamp
-	11, // 4: trithuc.v1.Qualification.update_time:type_name -> google.protobuf.Timestamp
+	9,  // 2: trithuc.v1.Qualification.verification:type_name -> trithuc.v1.Verification
+	15, // 3: trithuc.v1.Qualification.create_time:type_name -> google.protobuf.Timestamp
+	15, // 4: trithuc.v1.Qualification.update_time:type_name -> google.protobuf.Timestamp
 	2,  // 5: trithuc.v1.Verification.state:type_name -> trithuc.v1.Verification.State
-	11, // 6: trithuc.v1.Verification.verify_time:type_name -> google.protobuf.Timestamp
+	15, // 6: trithuc.v1.Verification.verify_time:type_name -> google.protobuf.Timestamp
 	3,  // 7: trithuc.v1.Position.employment_type:type_name -> trithuc.v1.Position.EmploymentType
-	12, // 8: trithuc.v1.Position.start:type_name -> google.type.Date
-	12, // 9: trithuc.v1.Position.end:type_name -> google.type.Date
-	11, // 10: trithuc.v1.Position.create_time:type_name -> google.protobuf.Timestamp
-	11, // 11: trithuc.v1.Position.update_time:type_name -> google.protobuf.Timestamp
+	16, // 8: trithuc.v1.Position.start:type_name -> google.type.Date
+	16, // 9: trithuc.v1.Position.end:type_name -> google.type.Date
+	15, // 10: trithuc.v1.Position.create_time:type_name -> google.protobuf.Timestamp
+	15, // 11: trithuc.v1.Position.update_time:type_name -> google.protobuf.Timestamp
 	4,  // 12: trithuc.v1.Honor.kind:type_name -> trithuc.v1.Honor.Kind
-	11, // 13: trithuc.v1.Honor.create_time:type_name -> google.protobuf.Timestamp
-	11, // 14: trithuc.v1.Honor.update_time:type_name -> google.protobuf.Timestamp
-	15, // [15:15] is the sub-list for method output_type
-	15, // [15:15] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	15, // 13: trithuc.v1.Honor.create_time:type_name -> google.protobuf.Timestamp
+	15, // 14: trithuc.v1.Honor.update_time:type_name -> google.protobuf.Timestamp
+	5,  // 15: trithuc.v1.Work.kind:type_name -> trithuc.v1.Work.Kind
+	6,  // 16: trithuc.v1.Work.role:type_name -> trithuc.v1.Work.Role
+	7,  // 17: trithuc.v1.Work.level:type_name -> trithuc.v1.Work.Level
+	15, // 18: trithuc.v1.Work.create_time:type_name -> google.protobuf.Timestamp
+	15, // 19: trithuc.v1.Work.update_time:type_name -> google.protobuf.Timestamp
+	20, // [20:20] is the sub-list for method output_type
+	20, // [20:20] is the sub-list for method input_type
+	20, // [20:20] is the sub-list for extension type_name
+	20, // [20:20] is the sub-list for extension extendee
+	0,  // [0:20] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_profile_proto_init() }
@@ -1234,8 +1617,8 @@ func file_trithuc_v1_profile_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trithuc_v1_profile_proto_rawDesc), len(file_trithuc_v1_profile_proto_rawDesc)),
-			NumEnums:      5,
-			NumMessages:   6,
+			NumEnums:      8,
+			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

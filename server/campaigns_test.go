@@ -1,0 +1,138 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc/codes"
+
+	pb "trithuc/proto/trithuc/v1"
+)
+
+func TestHonorCampaign(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	_, regKey := e.key(RoleRegistrar)
+	reg := e.clientAs(regKey)
+	year := int32(time.Now().Year())
+	c, err := reg.Honors.CreateHonorCampaign(ctx, &pb.CreateHonorCampaignRequest{HonorCampaignId: "tieu-bieu", HonorCampaign: &pb.HonorCampaign{
+		DisplayName: "Trí thức tiêu biểu tỉnh An Giang", Year: year, Kind: pb.Honor_PROVINCIAL_HONOR, Quota: 1,
+		NominationDeadline: dateOf(time.Now().AddDate(0, 1, 0)), Issuer: "UBND tỉnh An Giang"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b, x := e.person(anh()), e.person(&pb.Person{FamilyName: "Thạch", GivenName: "Sa Rươl"}), e.person(&pb.Person{GivenName: "Xuân"})
+	nominate := func(p *pb.Person) *pb.Nomination {
+		t.Helper()
+		n, err := reg.Honors.CreateNomination(ctx, &pb.CreateNominationRequest{Parent: c.Name, Nomination: &pb.Nomination{
+			Person: p.Name, Nominator: "Hội Y học tỉnh", Reason: "Nhiều đóng góp cho y tế cơ sở"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	na, nb, nx := nominate(a), nominate(b), nominate(x)
+	if na.State != pb.Nomination_SUBMITTED {
+		t.Fatalf("a new nomination is %v", na.State)
+	}
+	_, err = reg.Honors.CreateNomination(ctx, &pb.CreateNominationRequest{Parent: c.Name, Nomination: &pb.Nomination{Person: a.Name}})
+	wantCode(t, err, codes.AlreadyExists, "nomination.person")
+
+	review := func(n *pb.Nomination, to pb.Nomination_State, note string) (*pb.Nomination, error) {
+		return reg.Honors.ReviewNomination(ctx, &pb.ReviewNominationRequest{Name: n.Name, Decision: to, Note: note})
+	}
+	// Only the allowed transitions.
+	_, err = reg.Honors.SelectNomination(ctx, &pb.SelectNominationRequest{Name: na.Name, DecisionNumber: "1/QĐ-UBND"})
+	wantCode(t, err, codes.FailedPrecondition)
+	_, err = review(nx, pb.Nomination_REJECTED, "")
+	wantCode(t, err, codes.InvalidArgument, "note")
+	if _, err := review(nx, pb.Nomination_REJECTED, "Chưa đủ tiêu chuẩn"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = review(nx, pb.Nomination_SHORTLISTED, "")
+	wantCode(t, err, codes.FailedPrecondition)
+
+	// Over REST: the review is recorded with who decided.
+	code, body := e.restAs(regKey, "POST", "/v1/"+na.Name+":review", map[string]any{"decision": "SHORTLISTED", "note": "Đủ tiêu chuẩn"})
+	decisions, _ := body["decisions"].([]any)
+	if code != http.StatusOK || body["state"] != "SHORTLISTED" || len(decisions) != 1 || decisions[0].(map[string]any)["decider"] == "" {
+		t.Fatalf("review over REST: HTTP %d %v", code, body)
+	}
+	if _, err := review(nb, pb.Nomination_SHORTLISTED, ""); err != nil {
+		t.Fatal(err)
+	}
+
+	// Selection within the quota of one: the first becomes an honour on
+	// the profile, the second is refused and changes nothing.
+	sel, err := reg.Honors.SelectNomination(ctx, &pb.SelectNominationRequest{Name: na.Name, DecisionNumber: "125/QĐ-UBND"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sel.State != pb.Nomination_SELECTED || sel.Honor == "" || len(sel.Decisions) != 2 {
+		t.Fatalf("selected: %v", sel)
+	}
+	full, err := e.client.People.GetPerson(ctx, &pb.GetPersonRequest{Name: a.Name, View: pb.PersonView_PERSON_VIEW_FULL})
+	if err != nil || len(full.Honors) != 1 || full.Honors[0].Name != sel.Honor || full.Honors[0].DecisionNumber != "125/QĐ-UBND" ||
+		full.Honors[0].Year != year || full.Honors[0].Kind != pb.Honor_PROVINCIAL_HONOR {
+		t.Fatalf("the honour on the profile: %v %v", full.GetHonors(), err)
+	}
+	_, err = reg.Honors.SelectNomination(ctx, &pb.SelectNominationRequest{Name: nb.Name, DecisionNumber: "126/QĐ-UBND"})
+	wantCode(t, err, codes.FailedPrecondition)
+	if hs, _ := e.client.People.ListHonors(ctx, &pb.ListHonorsRequest{Parent: b.Name}); len(hs.GetHonors()) != 0 {
+		t.Errorf("a refused selection left an honour: %v", hs)
+	}
+	got, _ := reg.Honors.GetHonorCampaign(ctx, &pb.GetHonorCampaignRequest{Name: c.Name})
+	if got.GetSelectedCount() != 1 {
+		t.Errorf("selected count %d", got.GetSelectedCount())
+	}
+	// The quota cannot drop below the selected; stale etags are 409.
+	code, body = e.restAs(regKey, "PATCH", "/v1/"+c.Name+"?updateMask=quota", map[string]any{"quota": 0})
+	wantREST(t, code, body, http.StatusBadRequest)
+	code, body = e.restAs(regKey, "PATCH", "/v1/"+c.Name+"?updateMask=quota", map[string]any{"quota": 2, "etag": c.Etag})
+	if code != http.StatusOK || body["quota"] != float64(2) {
+		t.Fatalf("raise the quota: HTTP %d %v", code, body)
+	}
+	code, body = e.restAs(regKey, "PATCH", "/v1/"+c.Name+"?updateMask=quota", map[string]any{"quota": 3, "etag": c.Etag})
+	wantREST(t, code, body, http.StatusConflict)
+	if _, err := reg.Honors.SelectNomination(ctx, &pb.SelectNominationRequest{Name: nb.Name, DecisionNumber: "126/QĐ-UBND"}); err != nil {
+		t.Fatalf("within the raised quota: %v", err)
+	}
+	evs, err := e.client.Audit.ListAuditEvents(ctx, &pb.ListAuditEventsRequest{Resource: na.Name, Method: "SelectNomination"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The refused attempt is audited too; the one that succeeded names the
+	// honour it made.
+	var ok []*pb.AuditEvent
+	for _, ev := range evs.AuditEvents {
+		if ev.Code == "OK" {
+			ok = append(ok, ev)
+		}
+	}
+	if len(evs.AuditEvents) != 2 || len(ok) != 1 || !contains(ok[0].Resources, sel.Honor) {
+		t.Fatalf("audit of the selection: %v", evs)
+	}
+	list, err := reg.Honors.ListNominations(ctx, &pb.ListNominationsRequest{Parent: c.Name, Filter: "state = SELECTED"})
+	if err != nil || len(list.Nominations) != 2 {
+		t.Fatalf("selected nominations: %v %v", list, err)
+	}
+
+	// After the deadline no nomination is taken.
+	closed, err := reg.Honors.CreateHonorCampaign(ctx, &pb.CreateHonorCampaignRequest{HonorCampaign: &pb.HonorCampaign{
+		DisplayName: "Năm trước", Year: year - 1, Quota: 5, NominationDeadline: dateOf(time.Now().AddDate(0, 0, -1))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = reg.Honors.CreateNomination(ctx, &pb.CreateNominationRequest{Parent: closed.Name, Nomination: &pb.Nomination{Person: b.Name}})
+	wantCode(t, err, codes.FailedPrecondition)
+
+	// Home affairs reads, and only reads.
+	_, ha := e.key(RoleHomeAffairs)
+	if _, err := e.clientAs(ha).Honors.ListHonorCampaigns(ctx, &pb.ListHonorCampaignsRequest{}); err != nil {
+		t.Errorf("home affairs lists campaigns: %v", err)
+	}
+	_, err = e.clientAs(ha).Honors.CreateNomination(ctx, &pb.CreateNominationRequest{Parent: c.Name, Nomination: &pb.Nomination{Person: x.Name}})
+	wantCode(t, err, codes.PermissionDenied)
+}

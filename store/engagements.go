@@ -1,0 +1,452 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"trithuc/names"
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/store/filter"
+)
+
+// Engagements of pool members, the conflict rule, and the finder that
+// shares the work.
+
+const engagementColumns = `e.pk, e.id, a.id, ep.id, p.id, e.matter_title, e.requesting_agency, COALESCE(o.id, ''),
+	e.decision_number, e.role, e.start_date, e.end_date, e.declared_conflict, e.conflict_override_reason,
+	e.outcome, e.rating, e.create_time, e.update_time, e.revision`
+
+const engagementFrom = `engagements e JOIN expert_pools ep ON ep.pk = e.pool_pk
+	JOIN associations a ON a.pk = ep.association_pk JOIN people p ON p.pk = e.person_pk
+	LEFT JOIN organizations o ON o.pk = e.matter_organization_pk`
+
+type engagementRow struct {
+	pk, revision int64
+	e            *pb.Engagement
+}
+
+func scanEngagement(s scanner, extra ...any) (*engagementRow, error) {
+	var r engagementRow
+	var e pb.Engagement
+	var id, assocID, poolID, personID, orgID string
+	var role int32
+	var start, end, createTime, updateTime int64
+	dest := []any{&r.pk, &id, &assocID, &poolID, &personID, &e.MatterTitle, &e.RequestingAgency, &orgID,
+		&e.DecisionNumber, &role, &start, &end, &e.DeclaredConflict, &e.ConflictOverrideReason,
+		&e.Outcome, &e.Rating, &createTime, &updateTime, &r.revision}
+	if err := s.Scan(append(dest, extra...)...); err != nil {
+		return nil, err
+	}
+	e.Person, e.Role = "people/"+personID, pb.Person_ExpertRole(role)
+	if orgID != "" {
+		e.MatterOrganization = "organizations/" + orgID
+	}
+	e.StartDate, e.EndDate = dateOf(start), dateOf(end)
+	name := "associations/" + assocID + "/expertPools/" + poolID + "/engagements/" + id
+	setResourceMeta(&e, name, createTime, updateTime, etag(name, r.revision))
+	r.e = &e
+	return &r, nil
+}
+
+func (tx *Tx) engagement(ctx context.Context, name, field string) (*engagementRow, error) {
+	var assocID, poolID, id string
+	if !names.Scan(name, names.Engagement, &assocID, &poolID, &id) {
+		return nil, errorf(Invalid, field, "want associations/{association}/expertPools/{expert_pool}/engagements/{engagement}, not %q", name)
+	}
+	r, err := scanEngagement(tx.QueryRowContext(ctx, `SELECT `+engagementColumns+` FROM `+engagementFrom+`
+		WHERE a.id = ? AND ep.id = ? AND e.id = ?`, assocID, poolID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errorf(NotFound, "", "%s does not exist", name)
+	}
+	return r, dbError(err)
+}
+
+// prepareEngagement checks an engagement and returns the values of its
+// writable columns after the person and pool.
+func (tx *Tx) prepareEngagement(ctx context.Context, e *pb.Engagement) ([]any, error) {
+	const f = "engagement."
+	for _, s := range []*string{&e.MatterTitle, &e.RequestingAgency, &e.DecisionNumber, &e.DeclaredConflict, &e.ConflictOverrideReason, &e.Outcome} {
+		*s = normText(*s)
+	}
+	var v Invalids
+	checkControl(&v, f, map[string]string{"matter_title": e.MatterTitle, "requesting_agency": e.RequestingAgency, "decision_number": e.DecisionNumber})
+	if e.MatterTitle == "" {
+		v.add(f+"matter_title", "required: what the expert is asked to advise on, critique or assess")
+	}
+	if e.Role == pb.Person_EXPERT_ROLE_UNSPECIFIED {
+		v.add(f+"role", "required: CONSULTING, CRITIQUE or SOCIAL_ASSESSMENT")
+	}
+	var start, end int64
+	if e.StartDate == nil {
+		v.add(f+"start_date", "required: the day the engagement began")
+	} else {
+		checkDate(&v, f+"start_date", e.StartDate)
+		start = ymd(e.StartDate.Year, e.StartDate.Month, e.StartDate.Day)
+	}
+	if e.EndDate != nil {
+		checkDate(&v, f+"end_date", e.EndDate)
+		end = ymd(e.EndDate.Year, e.EndDate.Month, e.EndDate.Day)
+		if end < start {
+			v.add(f+"end_date", "is before the start")
+		}
+	}
+	var orgPK any
+	if e.MatterOrganization != "" {
+		org, err := tx.organizationByName(ctx, e.MatterOrganization, f+"matter_organization")
+		var se *Error
+		switch {
+		case errors.As(err, &se) && (se.Code == Invalid || se.Code == NotFound):
+			v.add(f+"matter_organization", "%s", se.Message)
+		case err != nil:
+			return nil, err
+		default:
+			orgPK = org.pk
+		}
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	return []any{e.MatterTitle, e.RequestingAgency, orgPK, e.DecisionNumber, int32(e.Role), start, end,
+		e.DeclaredConflict, e.ConflictOverrideReason, e.Outcome, e.Rating}, nil
+}
+
+// checkConflict refuses an expert whose current organization owns the
+// matter, unless the engagement gives a reason to override; an override
+// names the organization in the call's audit event.
+func (tx *Tx) checkConflict(ctx context.Context, personPK int64, e *pb.Engagement) error {
+	if e.MatterOrganization == "" {
+		return nil
+	}
+	orgID, _ := OrganizationID(e.MatterOrganization, "")
+	works, err := tx.exists(ctx, `SELECT 1 FROM positions pos JOIN organizations o ON o.pk = pos.organization_pk
+		WHERE pos.person_pk = ? AND pos.is_current = 1 AND o.id = ?`, personPK, orgID)
+	if err != nil || !works {
+		return err
+	}
+	if e.ConflictOverrideReason == "" {
+		return errorf(FailedPrecondition, "engagement.matter_organization",
+			"%s works at %s, which owns the matter: choose another expert, or give conflict_override_reason to engage them anyway (the override is audited)",
+			e.Person, e.MatterOrganization)
+	}
+	tx.auditResource(e.MatterOrganization)
+	return nil
+}
+
+func (db *DB) CreateEngagement(ctx context.Context, parent string, e *pb.Engagement, o CreateOptions) (*pb.Engagement, error) {
+	var out *pb.Engagement
+	err := db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
+		if o.Request != nil {
+			prev := new(pb.Engagement)
+			if found, err := tx.recall(ctx, o.Request, prev); err != nil || found {
+				out = prev
+				return err
+			}
+		}
+		pool, err := tx.poolByName(ctx, parent, "parent")
+		if err != nil {
+			return err
+		}
+		personID, err := PersonID(e.Person, "engagement.person")
+		if err != nil {
+			return err
+		}
+		var personPK int64
+		var status int32
+		err = tx.QueryRowContext(ctx, `SELECT m.person_pk, m.status FROM expert_pool_members m JOIN people p ON p.pk = m.person_pk
+			WHERE m.pool_pk = ? AND p.id = ? AND p.delete_time IS NULL`, pool.pk, personID).Scan(&personPK, &status)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errorf(FailedPrecondition, "engagement.person", "%s is not a member of %s; add them to the pool first", e.Person, parent)
+		}
+		if err != nil {
+			return dbError(err)
+		}
+		if pb.ExpertPoolMember_Status(status) != pb.ExpertPoolMember_ACTIVE {
+			return errorf(FailedPrecondition, "engagement.person", "%s is an INACTIVE member of %s", e.Person, parent)
+		}
+		vals, err := tx.prepareEngagement(ctx, e)
+		if err != nil {
+			return err
+		}
+		if err := tx.checkConflict(ctx, personPK, e); err != nil {
+			return err
+		}
+		id, err := tx.newChildID(ctx, o.ID, "engagement_id", "engagements", "pool_pk", pool.pk, parent+"/engagements/")
+		if err != nil {
+			return err
+		}
+		now := micros(tx.now)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO engagements (id, pool_pk, person_pk, matter_title, requesting_agency,
+			matter_organization_pk, decision_number, role, start_date, end_date, declared_conflict, conflict_override_reason,
+			outcome, rating, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			append(append([]any{id, pool.pk, personPK}, vals...), now, now)...); err != nil {
+			return dbError(err)
+		}
+		name := parent + "/engagements/" + id
+		tx.auditResource(name)
+		tx.auditResource(e.Person)
+		r, err := tx.engagement(ctx, name, "")
+		if err != nil {
+			return err
+		}
+		out = r.e
+		if o.Request != nil {
+			return tx.remember(ctx, o.Request, out)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (db *DB) GetEngagement(ctx context.Context, name string) (*pb.Engagement, error) {
+	var out *pb.Engagement
+	err := db.read(ctx, func(tx *Tx) error {
+		r, err := tx.engagement(ctx, name, "name")
+		if err == nil {
+			out = r.e
+		}
+		return err
+	})
+	return out, err
+}
+
+func engagementSchema(ranks) filter.Schema {
+	return filter.Schema{
+		"person":     str("'people/' || p.id"),
+		"role":       {Type: filter.Enum, SQL: "e.role", Enum: expertRoleEnum},
+		"start_date": {Type: filter.Date, SQL: "e.start_date"},
+		"rating":     {Type: filter.Int, SQL: "e.rating"},
+	}
+}
+
+func (db *DB) ListEngagements(ctx context.Context, parent string, q ListQuery) ([]*pb.Engagement, Page, error) {
+	var out []*pb.Engagement
+	var page Page
+	err := db.read(ctx, func(tx *Tx) error {
+		pool, err := tx.poolByName(ctx, parent, "parent")
+		if err != nil {
+			return err
+		}
+		l, err := simpleListing(q, "engagements", parent, engagementFrom, engagementColumns, "e")
+		if err != nil {
+			return err
+		}
+		l.where, l.args = []string{"e.pool_pk = ?", personListed}, []any{pool.pk}
+		if err := tx.addFilter(ctx, &l, q.Filter, engagementSchema); err != nil {
+			return err
+		}
+		rows, p, err := list(ctx, tx, l, scanEngagement)
+		for _, r := range rows {
+			out = append(out, r.e)
+		}
+		page = p
+		return err
+	})
+	return out, page, err
+}
+
+// UpdateEngagement records the outcome and rating, or corrects the
+// matter; the person and an override reason stay as they were made.
+func (db *DB) UpdateEngagement(ctx context.Context, name string, o WriteOptions, apply func(*pb.Engagement) error) (*pb.Engagement, error) {
+	var out *pb.Engagement
+	err := db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
+		r, err := tx.engagement(ctx, name, "engagement.name")
+		if err != nil {
+			return err
+		}
+		if err := checkEtag(o.Etag, r.e.Etag, "engagement.etag"); err != nil {
+			return err
+		}
+		person, reason, org := r.e.Person, r.e.ConflictOverrideReason, r.e.MatterOrganization
+		if err := apply(r.e); err != nil {
+			return err
+		}
+		if r.e.Person != person {
+			return errorf(Invalid, "engagement.person", "cannot change; record another engagement for the other expert")
+		}
+		r.e.ConflictOverrideReason = reason
+		vals, err := tx.prepareEngagement(ctx, r.e)
+		if err != nil {
+			return err
+		}
+		if r.e.MatterOrganization != org {
+			var personPK int64
+			if err := tx.QueryRowContext(ctx, `SELECT person_pk FROM engagements WHERE pk = ?`, r.pk).Scan(&personPK); err != nil {
+				return dbError(err)
+			}
+			if err := tx.checkConflict(ctx, personPK, r.e); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE engagements SET matter_title = ?, requesting_agency = ?, matter_organization_pk = ?,
+			decision_number = ?, role = ?, start_date = ?, end_date = ?, declared_conflict = ?, conflict_override_reason = ?,
+			outcome = ?, rating = ?, update_time = ?, revision = revision + 1 WHERE pk = ?`, append(vals, micros(tx.now), r.pk)...); err != nil {
+			return dbError(err)
+		}
+		r, err = tx.engagement(ctx, name, "")
+		if err == nil {
+			out = r.e
+		}
+		return err
+	})
+	return out, err
+}
+
+func (db *DB) DeleteEngagement(ctx context.Context, name string, o WriteOptions) error {
+	return db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
+		r, err := tx.engagement(ctx, name, "name")
+		if err != nil {
+			return err
+		}
+		if err := checkEtag(o.Etag, r.e.Etag, "etag"); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM engagements WHERE pk = ?`, r.pk)
+		return dbError(err)
+	})
+}
+
+// ExpertQuery is what SearchExperts looks for.
+type ExpertQuery struct {
+	Field, QualificationLevel, AcademicTitle, AdministrativeUnit string
+	Availability                                                 pb.Person_Availability
+	Role                                                         pb.Person_ExpertRole
+	Max                                                          int
+}
+
+// SearchExperts ranks the active members of a pool who fit q: fewest
+// engagements begun in the twelve months before today first, so that work
+// is shared, then by fit (a matching primary field, an academic title, the
+// highest degree), then by name.
+func (db *DB) SearchExperts(ctx context.Context, poolName string, q ExpertQuery) ([]*pb.ExpertCandidate, error) {
+	var out []*pb.ExpertCandidate
+	err := db.read(ctx, func(tx *Tx) error {
+		pool, err := tx.poolByName(ctx, poolName, "name")
+		if err != nil {
+			return err
+		}
+		var v Invalids
+		where := []string{"m.pool_pk = ?", "m.status = ?", personListed, "p.availability = ?"}
+		args := []any{pool.pk, int32(pb.ExpertPoolMember_ACTIVE)}
+		if q.Availability == pb.Person_AVAILABILITY_UNSPECIFIED {
+			q.Availability = pb.Person_AVAILABLE
+		}
+		args = append(args, int32(q.Availability))
+		// The field, its descendants in its own scheme: any level fits.
+		fieldMatch, fieldArgs := "0", []any{}
+		if q.Field != "" {
+			if err := tx.checkRef(ctx, &v, RefField, "field", q.Field, time.Time{}); err != nil {
+				return err
+			}
+			scheme, code, _ := parseFieldName(q.Field)
+			fieldMatch = `EXISTS (WITH RECURSIVE sub(code) AS (SELECT ? UNION SELECT f.code FROM ref_fields f JOIN sub ON f.parent_code = sub.code AND f.scheme = ?)
+				SELECT 1 FROM person_fields pf JOIN sub ON pf.field = 'fields/' || ? || '-' || sub.code WHERE pf.person_pk = p.pk AND pf.is_primary = 1)`
+			fieldArgs = []any{code, scheme, scheme}
+			where = append(where, `EXISTS (WITH RECURSIVE sub(code) AS (SELECT ? UNION SELECT f.code FROM ref_fields f JOIN sub ON f.parent_code = sub.code AND f.scheme = ?)
+				SELECT 1 FROM person_fields pf JOIN sub ON pf.field = 'fields/' || ? || '-' || sub.code WHERE pf.person_pk = p.pk)`)
+			args = append(args, code, scheme, scheme)
+		}
+		if q.QualificationLevel != "" {
+			if err := tx.checkRef(ctx, &v, RefQualificationLevel, "qualification_level", q.QualificationLevel, time.Time{}); err != nil {
+				return err
+			}
+			if v.err() == nil {
+				rank, err := tx.levelRank(ctx, q.QualificationLevel)
+				if err != nil {
+					return err
+				}
+				where, args = append(where, "p.highest_level_rank >= ?"), append(args, rank)
+			}
+		}
+		if q.AcademicTitle != "" {
+			if err := tx.checkRef(ctx, &v, RefAcademicTitle, "academic_title", q.AcademicTitle, time.Time{}); err != nil {
+				return err
+			}
+			where, args = append(where, "p.academic_title = ?"), append(args, q.AcademicTitle)
+		}
+		if q.AdministrativeUnit != "" {
+			where, args = append(where, "p.current_unit = ?"), append(args, q.AdministrativeUnit)
+		}
+		if q.Role != pb.Person_EXPERT_ROLE_UNSPECIFIED {
+			where, args = append(where, "(m.role = ? OR (m.role = 0 AND EXISTS (SELECT 1 FROM person_expert_roles r WHERE r.person_pk = p.pk AND r.role = ?)))"),
+				append(args, int32(q.Role), int32(q.Role))
+		}
+		if err := v.err(); err != nil {
+			return err
+		}
+		max := q.Max
+		if max <= 0 {
+			max = 20
+		}
+		since := today(tx.now.AddDate(-1, 0, 0))
+		query := `SELECT p.id, p.display_name,
+			(SELECT COUNT(*) FROM engagements e WHERE e.person_pk = p.pk AND e.start_date > ?) AS recent,
+			(CASE WHEN ` + fieldMatch + ` THEN 100 ELSE 0 END) + (CASE WHEN p.academic_title != '' THEN 10 ELSE 0 END) + p.highest_level_rank AS fit
+			FROM expert_pool_members m JOIN people p ON p.pk = m.person_pk
+			WHERE ` + strings.Join(where, " AND ") + `
+			ORDER BY recent, fit DESC, p.sort_key, p.pk LIMIT ?`
+		all := append(append(append([]any{since}, fieldArgs...), args...), max)
+		rows, err := tx.QueryContext(ctx, query, all...)
+		if err != nil {
+			return dbError(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c pb.ExpertCandidate
+			var id string
+			if err := rows.Scan(&id, &c.DisplayName, &c.RecentEngagements, &c.Fit); err != nil {
+				return dbError(err)
+			}
+			c.Person = "people/" + id
+			out = append(out, &c)
+		}
+		return dbError(rows.Err())
+	})
+	return out, err
+}
+
+// ComputeEngagementStatistics counts an association's engagements by the year
+// they began, the expert's primary field and the role; a year of 0 leaves
+// that end open.
+func (db *DB) ComputeEngagementStatistics(ctx context.Context, name string, startYear, endYear int32) ([]*pb.EngagementCount, error) {
+	assocID, err := AssociationID(name, "name")
+	if err != nil {
+		return nil, err
+	}
+	if startYear != 0 && endYear != 0 && endYear < startYear {
+		return nil, errorf(Invalid, "end_year", "%d is before start_year %d", endYear, startYear)
+	}
+	var out []*pb.EngagementCount
+	err = db.read(ctx, func(tx *Tx) error {
+		if _, err := tx.association(ctx, assocID); err != nil {
+			return err
+		}
+		last := int64(endYear)
+		if last == 0 {
+			last = 9999
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT e.start_date / 10000 AS year,
+				COALESCE((SELECT pf.field FROM person_fields pf WHERE pf.person_pk = e.person_pk AND pf.is_primary = 1), '') AS field,
+				e.role, COUNT(*)
+			FROM engagements e JOIN expert_pools ep ON ep.pk = e.pool_pk JOIN associations a ON a.pk = ep.association_pk
+			WHERE a.id = ? AND e.start_date / 10000 BETWEEN ? AND ?
+			GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, assocID, startYear, last)
+		if err != nil {
+			return dbError(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c pb.EngagementCount
+			var role int32
+			if err := rows.Scan(&c.Year, &c.Field, &role, &c.Count); err != nil {
+				return dbError(err)
+			}
+			c.Role = pb.Person_ExpertRole(role)
+			out = append(out, &c)
+		}
+		return dbError(rows.Err())
+	})
+	return out, err
+}

@@ -1,0 +1,515 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	"trithuc/names"
+	pb "trithuc/proto/trithuc/v1"
+	"trithuc/store/filter"
+)
+
+// The associations' pools of experts and their members (issue 17).
+
+const poolColumns = `ep.pk, ep.id, a.id, ep.display_name, ep.description, ep.fields, ep.roles,
+	ep.create_time, ep.update_time, ep.revision`
+
+const poolFrom = `expert_pools ep JOIN associations a ON a.pk = ep.association_pk`
+
+type poolRow struct {
+	pk, revision int64
+	p            *pb.ExpertPool
+}
+
+func scanPool(s scanner, extra ...any) (*poolRow, error) {
+	var r poolRow
+	var p pb.ExpertPool
+	var id, assocID, fields, roles string
+	var createTime, updateTime int64
+	dest := []any{&r.pk, &id, &assocID, &p.DisplayName, &p.Description, &fields, &roles, &createTime, &updateTime, &r.revision}
+	if err := s.Scan(append(dest, extra...)...); err != nil {
+		return nil, err
+	}
+	if fields != "" {
+		p.Fields = strings.Split(fields, ",")
+	}
+	for _, n := range decodeEnums(roles) {
+		p.Roles = append(p.Roles, pb.Person_ExpertRole(n))
+	}
+	name := "associations/" + assocID + "/expertPools/" + id
+	setResourceMeta(&p, name, createTime, updateTime, etag(name, r.revision))
+	r.p = &p
+	return &r, nil
+}
+
+// parsePoolName splits associations/{association}/expertPools/{pool}.
+func parsePoolName(name, field string) (assocID, id string, err error) {
+	if !names.Scan(name, names.ExpertPool, &assocID, &id) {
+		return "", "", errorf(Invalid, field, "want associations/{association}/expertPools/{expert_pool}, not %q", name)
+	}
+	return assocID, id, nil
+}
+
+func (tx *Tx) pool(ctx context.Context, assocID, id string) (*poolRow, error) {
+	r, err := scanPool(tx.QueryRowContext(ctx, `SELECT `+poolColumns+` FROM `+poolFrom+` WHERE a.id = ? AND ep.id = ?`, assocID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errorf(NotFound, "", "associations/%s/expertPools/%s does not exist", assocID, id)
+	}
+	return r, dbError(err)
+}
+
+func (tx *Tx) poolByName(ctx context.Context, name, field string) (*poolRow, error) {
+	assocID, id, err := parsePoolName(name, field)
+	if err != nil {
+		return nil, err
+	}
+	return tx.pool(ctx, assocID, id)
+}
+
+func (tx *Tx) preparePool(ctx context.Context, p *pb.ExpertPool) ([]any, error) {
+	const f = "expert_pool."
+	p.DisplayName, p.Description = normText(p.DisplayName), normText(p.Description)
+	var v Invalids
+	checkControl(&v, f, map[string]string{"display_name": p.DisplayName})
+	if p.DisplayName == "" {
+		v.add(f+"display_name", "required: the pool's name")
+	}
+	seen := map[string]bool{}
+	for i, field := range p.Fields {
+		p.Fields[i] = normText(field)
+		path := f + "fields[" + itoa(int64(i)) + "]"
+		if seen[p.Fields[i]] {
+			v.add(path, "%s is listed twice", p.Fields[i])
+			continue
+		}
+		seen[p.Fields[i]] = true
+		if err := tx.checkRef(ctx, &v, RefField, path, p.Fields[i], time.Time{}); err != nil {
+			return nil, err
+		}
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	return []any{p.DisplayName, p.Description, strings.Join(p.Fields, ","), encodeEnums(p.Roles)}, nil
+}
+
+func (db *DB) CreateExpertPool(ctx context.Context, parent string, p *pb.ExpertPool, o CreateOptions) (*pb.ExpertPool, error) {
+	var out *pb.ExpertPool
+	assocID, err := AssociationID(parent, "parent")
+	if err != nil {
+		return nil, err
+	}
+	err = db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
+		if o.Request != nil {
+			prev := new(pb.ExpertPool)
+			if found, err := tx.recall(ctx, o.Request, prev); err != nil || found {
+				out = prev
+				return err
+			}
+		}
+		a, err := tx.liveAssociation(ctx, assocID)
+		if err != nil {
+			return err
+		}
+		id, err := tx.newChildID(ctx, o.ID, "expert_pool_id", "expert_pools", "association_pk", a.pk, parent+"/expertPools/")
+		if err != nil {
+			return err
+		}
+		vals, err := tx.preparePool(ctx, p)
+		if err != nil {
+			return err
+		}
+		now := micros(tx.now)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO expert_pools (id, association_pk, display_name, description, fields, roles,
+			create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, append(append([]any{id, a.pk}, vals...), now, now)...); err != nil {
+			return dbError(err)
+		}
+		tx.auditResource(parent + "/expertPools/" + id)
+		r, err := tx.pool(ctx, assocID, id)
+		if err != nil {
+			return err
+		}
+		out = r.p
+		if o.Request != nil {
+			return tx.remember(ctx, o.Request, out)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// newChildID checks a client's id for a new row under parentPK (or makes
+// one), refusing one that is taken.
+func (tx *Tx) newChildID(ctx context.Context, id, field, table, parentColumn string, parentPK int64, prefix string) (string, error) {
+	if id == "" {
+		return newID(), nil
+	}
+	if !validID(id) {
+		return "", errorf(Invalid, field, "want 1 to 63 lower-case letters, digits and hyphens, starting with a letter")
+	}
+	taken, err := tx.exists(ctx, `SELECT 1 FROM `+table+` WHERE `+parentColumn+` = ? AND id = ?`, parentPK, id)
+	if err != nil {
+		return "", err
+	}
+	if taken {
+		return "", errorf(AlreadyExists, field, "%s%s already exists", prefix, id)
+	}
+	return id, nil
+}
+
+func (db *DB) GetExpertPool(ctx context.Context, name string) (*pb.ExpertPool, error) {
+	var out *pb.ExpertPool
+	err := db.read(ctx, func(tx *Tx) error {
+		r, err := tx.poolByName(ctx, name, "name")
+		if err == nil {
+			out = r.p
+		}
+		return err
+	})
+	return out, err
+}
+
+func poolSchema(ranks) filter.Schema {
+	return filter.Schema{
+		"display_name": str("ep.display_name"),
+		"create_time":  {Type: filter.Timestamp, SQL: "ep.create_time"},
+	}
+}
+
+func (db *DB) ListExpertPools(ctx context.Context, parent string, q ListQuery) ([]*pb.ExpertPool, Page, error) {
+	assocID, err := AssociationID(parent, "parent")
+	if err != nil {
+		return nil, Page{}, err
+	}
+	var out []*pb.ExpertPool
+	var page Page
+	err = db.read(ctx, func(tx *Tx) error {
+		if _, err := tx.association(ctx, assocID); err != nil {
+			return err
+		}
+		l, err := simpleListing(q, "expert_pools", parent, poolFrom, poolColumns, "ep")
+		if err != nil {
+			return err
+		}
+		l.where, l.args = []string{"a.id = ?"}, []any{assocID}
+		if err := tx.addFilter(ctx, &l, q.Filter, poolSchema); err != nil {
+			return err
+		}
+		rows, p, err := list(ctx, tx, l, scanPool)
+		for _, r := range rows {
+			out = append(out, r.p)
+		}
+		page = p
+		return err
+	})
+	return out, page, err
+}
+
+// simpleListing is the listing of a collection ordered by create_time or
+// its pk.
+func simpleListing(q ListQuery, collection, parent, from, columns, alias string) (listing, error) {
+	size, err := pageSize(q.PageSize)
+	if err != nil {
+		return listing{}, err
+	}
+	keys := map[string]sortKey{"create_time": {expr: alias + ".create_time", kind: kindInt}}
+	terms, err := parseOrderBy(q.OrderBy, keys, orderTerm{sortKey: sortKey{expr: alias + ".pk", kind: kindInt}})
+	if err != nil {
+		return listing{}, err
+	}
+	return listing{from: from, columns: columns, terms: terms, size: size, token: q.PageToken,
+		query: queryChecksum(collection, parent, q.Filter, orderSQL(terms))}, nil
+}
+
+func (db *DB) UpdateExpertPool(ctx context.Context, name string, o WriteOptions, apply func(*pb.ExpertPool) error) (*pb.ExpertPool, error) {
+	var out *pb.ExpertPool
+	err := db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
+		r, err := tx.poolByName(ctx, name, "expert_pool.name")
+		if err != nil {
+			return err
+		}
+		if err := checkEtag(o.Etag, r.p.Etag, "expert_pool.etag"); err != nil {
+			return err
+		}
+		if err := apply(r.p); err != nil {
+			return err
+		}
+		vals, err := tx.preparePool(ctx, r.p)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE expert_pools SET display_name = ?, description = ?, fields = ?, roles = ?,
+			update_time = ?, revision = revision + 1 WHERE pk = ?`, append(vals, micros(tx.now), r.pk)...); err != nil {
+			return dbError(err)
+		}
+		assocID, id, _ := parsePoolName(name, "")
+		r, err = tx.pool(ctx, assocID, id)
+		if err == nil {
+			out = r.p
+		}
+		return err
+	})
+	return out, err
+}
+
+// DeleteExpertPool deletes a pool; one with members or engagements only
+// with force, which deletes them too.
+func (db *DB) DeleteExpertPool(ctx context.Context, name string, force bool, o WriteOptions) error {
+	return db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
+		r, err := tx.poolByName(ctx, name, "name")
+		if err != nil {
+			return err
+		}
+		if err := checkEtag(o.Etag, r.p.Etag, "etag"); err != nil {
+			return err
+		}
+		if !force {
+			busy, err := tx.exists(ctx, `SELECT 1 FROM expert_pool_members WHERE pool_pk = ?1
+				UNION ALL SELECT 1 FROM engagements WHERE pool_pk = ?1`, r.pk)
+			if err != nil {
+				return err
+			}
+			if busy {
+				return errorf(FailedPrecondition, "force", "%s has members or engagements; delete them first, or set force to delete them with it", name)
+			}
+		}
+		for _, q := range []string{`DELETE FROM engagements WHERE pool_pk = ?`, `DELETE FROM expert_pool_members WHERE pool_pk = ?`,
+			`DELETE FROM expert_pools WHERE pk = ?`} {
+			if _, err := tx.ExecContext(ctx, q, r.pk); err != nil {
+				return dbError(err)
+			}
+		}
+		return nil
+	})
+}
+
+// Members.
+
+const memberColumns = `m.pk, m.id, a.id, ep.id, p.id, p.display_name, m.role, m.status, m.create_time, m.update_time, m.revision`
+
+const memberFrom = `expert_pool_members m JOIN expert_pools ep ON ep.pk = m.pool_pk
+	JOIN associations a ON a.pk = ep.association_pk JOIN people p ON p.pk = m.person_pk`
+
+type memberRow struct {
+	pk, revision int64
+	m            *pb.ExpertPoolMember
+}
+
+func scanMember(s scanner, extra ...any) (*memberRow, error) {
+	var r memberRow
+	var m pb.ExpertPoolMember
+	var id, assocID, poolID, personID string
+	var role, status int32
+	var createTime, updateTime int64
+	dest := []any{&r.pk, &id, &assocID, &poolID, &personID, &m.DisplayName, &role, &status, &createTime, &updateTime, &r.revision}
+	if err := s.Scan(append(dest, extra...)...); err != nil {
+		return nil, err
+	}
+	m.Person, m.Role, m.Status = "people/"+personID, pb.Person_ExpertRole(role), pb.ExpertPoolMember_Status(status)
+	name := "associations/" + assocID + "/expertPools/" + poolID + "/members/" + id
+	setResourceMeta(&m, name, createTime, updateTime, etag(name, r.revision))
+	r.m = &m
+	return &r, nil
+}
+
+func (tx *Tx) member(ctx context.Context, name, field string) (*memberRow, error) {
+	var assocID, poolID, id string
+	if !names.Scan(name, names.PoolMember, &assocID, &poolID, &id) {
+		return nil, errorf(Invalid, field, "want associations/{association}/expertPools/{expert_pool}/members/{member}, not %q", name)
+	}
+	r, err := scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM `+memberFrom+`
+		WHERE a.id = ? AND ep.id = ? AND m.id = ?`, assocID, poolID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errorf(NotFound, "", "%s does not exist", name)
+	}
+	return r, dbError(err)
+}
+
+// checkExpertConsent refuses a person who is not AVAILABLE or has not
+// consented to the publication of their expert profile.
+func (tx *Tx) checkExpertConsent(ctx context.Context, person *personRow, field string) error {
+	if person.person.Availability != pb.Person_AVAILABLE {
+		return errorf(FailedPrecondition, field, "%s is not AVAILABLE for expert work (availability is %s); update the profile first",
+			person.person.Name, person.person.Availability)
+	}
+	ok, err := tx.exists(ctx, `SELECT 1 FROM consents WHERE person_pk = ? AND withdraw_time IS NULL
+		AND (',' || purposes || ',') LIKE ?`, person.pk, "%,"+itoa(int64(pb.Consent_PUBLICATION))+",%")
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errorf(FailedPrecondition, field, "%s has not consented to the PUBLICATION of their expert profile; record that consent first", person.person.Name)
+	}
+	return nil
+}
+
+func (db *DB) CreateExpertPoolMember(ctx context.Context, parent string, m *pb.ExpertPoolMember, o CreateOptions) (*pb.ExpertPoolMember, error) {
+	var out *pb.ExpertPoolMember
+	err := db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
+		if o.Request != nil {
+			prev := new(pb.ExpertPoolMember)
+			if found, err := tx.recall(ctx, o.Request, prev); err != nil || found {
+				out = prev
+				return err
+			}
+		}
+		pool, err := tx.poolByName(ctx, parent, "parent")
+		if err != nil {
+			return err
+		}
+		personID, err := PersonID(m.Person, "expert_pool_member.person")
+		if err != nil {
+			return err
+		}
+		person, err := tx.livePerson(ctx, personID)
+		if err != nil {
+			return reprefixNotFound(err, "expert_pool_member.person")
+		}
+		if err := tx.checkExpertConsent(ctx, person, "expert_pool_member.person"); err != nil {
+			return err
+		}
+		if dup, err := tx.exists(ctx, `SELECT 1 FROM expert_pool_members WHERE pool_pk = ? AND person_pk = ?`, pool.pk, person.pk); err != nil {
+			return err
+		} else if dup {
+			return errorf(AlreadyExists, "expert_pool_member.person", "%s is already a member of %s", m.Person, parent)
+		}
+		id, err := tx.newChildID(ctx, o.ID, "expert_pool_member_id", "expert_pool_members", "pool_pk", pool.pk, parent+"/members/")
+		if err != nil {
+			return err
+		}
+		status := m.Status
+		if status == pb.ExpertPoolMember_STATUS_UNSPECIFIED {
+			status = pb.ExpertPoolMember_ACTIVE
+		}
+		now := micros(tx.now)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO expert_pool_members (id, pool_pk, person_pk, role, status, create_time, update_time)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, id, pool.pk, person.pk, int32(m.Role), int32(status), now, now); err != nil {
+			return dbError(err)
+		}
+		name := parent + "/members/" + id
+		tx.auditResource(name)
+		tx.auditResource(m.Person)
+		r, err := tx.member(ctx, name, "")
+		if err != nil {
+			return err
+		}
+		out = r.m
+		if o.Request != nil {
+			return tx.remember(ctx, o.Request, out)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// reprefixNotFound names field in a NOT_FOUND of a referenced resource,
+// which is the request's mistake: INVALID_ARGUMENT would hide that it is
+// gone, so the code stays and the field is named.
+func reprefixNotFound(err error, field string) error {
+	var se *Error
+	if errors.As(err, &se) && se.Code == NotFound && se.Field == "" {
+		return &Error{Code: NotFound, Field: field, Message: se.Message}
+	}
+	return err
+}
+
+func (db *DB) GetExpertPoolMember(ctx context.Context, name string) (*pb.ExpertPoolMember, error) {
+	var out *pb.ExpertPoolMember
+	err := db.read(ctx, func(tx *Tx) error {
+		r, err := tx.member(ctx, name, "name")
+		if err == nil {
+			out = r.m
+		}
+		return err
+	})
+	return out, err
+}
+
+func memberSchema(ranks) filter.Schema {
+	return filter.Schema{
+		"person": str("'people/' || p.id"),
+		"role":   {Type: filter.Enum, SQL: "m.role", Enum: expertRoleEnum},
+		"status": {Type: filter.Enum, SQL: "m.status", Enum: enumValues(pb.ExpertPoolMember_Status(0).Descriptor())},
+	}
+}
+
+func (db *DB) ListExpertPoolMembers(ctx context.Context, parent string, q ListQuery) ([]*pb.ExpertPoolMember, Page, error) {
+	var out []*pb.ExpertPoolMember
+	var page Page
+	err := db.read(ctx, func(tx *Tx) error {
+		pool, err := tx.poolByName(ctx, parent, "parent")
+		if err != nil {
+			return err
+		}
+		l, err := simpleListing(q, "expert_pool_members", parent, memberFrom, memberColumns, "m")
+		if err != nil {
+			return err
+		}
+		// A restricted or deleted person is left out, as from every listing.
+		l.where, l.args = []string{"m.pool_pk = ?", personListed}, []any{pool.pk}
+		if err := tx.addFilter(ctx, &l, q.Filter, memberSchema); err != nil {
+			return err
+		}
+		rows, p, err := list(ctx, tx, l, scanMember)
+		for _, r := range rows {
+			out = append(out, r.m)
+		}
+		page = p
+		return err
+	})
+	return out, page, err
+}
+
+// UpdateExpertPoolMember changes a member's role or status; the person
+// stays.
+func (db *DB) UpdateExpertPoolMember(ctx context.Context, name string, o WriteOptions, apply func(*pb.ExpertPoolMember) error) (*pb.ExpertPoolMember, error) {
+	var out *pb.ExpertPoolMember
+	err := db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
+		r, err := tx.member(ctx, name, "expert_pool_member.name")
+		if err != nil {
+			return err
+		}
+		if err := checkEtag(o.Etag, r.m.Etag, "expert_pool_member.etag"); err != nil {
+			return err
+		}
+		before := proto.Clone(r.m).(*pb.ExpertPoolMember)
+		if err := apply(r.m); err != nil {
+			return err
+		}
+		if r.m.Person != before.Person {
+			return errorf(Invalid, "expert_pool_member.person", "cannot change; add the other person as a new member")
+		}
+		if r.m.Status == pb.ExpertPoolMember_STATUS_UNSPECIFIED {
+			r.m.Status = before.Status
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE expert_pool_members SET role = ?, status = ?, update_time = ?, revision = revision + 1
+			WHERE pk = ?`, int32(r.m.Role), int32(r.m.Status), micros(tx.now), r.pk); err != nil {
+			return dbError(err)
+		}
+		r, err = tx.member(ctx, name, "")
+		if err == nil {
+			out = r.m
+		}
+		return err
+	})
+	return out, err
+}
+
+func (db *DB) DeleteExpertPoolMember(ctx context.Context, name string, o WriteOptions) error {
+	return db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
+		r, err := tx.member(ctx, name, "name")
+		if err != nil {
+			return err
+		}
+		if err := checkEtag(o.Etag, r.m.Etag, "etag"); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM expert_pool_members WHERE pk = ?`, r.pk)
+		return dbError(err)
+	})
+}

@@ -1,0 +1,69 @@
+package synth
+
+import (
+	"context"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"trithuc/store"
+)
+
+// The demo's pools, members, engagements and works pass the store's
+// checks, and the finder answers from them.
+func TestLoadExperts(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := Load(ctx, db, 3, 300); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadMemberships(ctx, db, 3, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := LoadExperts(ctx, db, 3, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	pools, _, err := db.ListExpertPools(ctx, "associations/lien-hiep-hoi", store.ListQuery{})
+	if err != nil || len(pools) != len(demoPools) {
+		t.Fatalf("pools: %v %v", pools, err)
+	}
+	members, engagements, busiest := 0, 0, ""
+	for _, p := range pools {
+		_, page, err := db.ListExpertPoolMembers(ctx, p.Name, store.ListQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.TotalSize > 0 {
+			busiest = p.Name
+		}
+		members += page.TotalSize
+		_, page, err = db.ListEngagements(ctx, p.Name, store.ListQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		engagements += page.TotalSize
+	}
+	_, works, err := db.ListWorks(ctx, "people/-", store.ListQuery{Filter: "kind = PATENT"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, err := db.SearchExperts(ctx, busiest, store.ExpertQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Synthetic experts are few: about one in forty people is AVAILABLE.
+	noms, _, err := db.ListNominations(ctx, "honorCampaigns/tieu-bieu-"+itoa(time.Now().Year()), store.ListQuery{Filter: "state = SELECTED"})
+	if err != nil || len(noms) != 1 {
+		t.Errorf("the demo campaign's selection: %v %v", noms, err)
+	}
+	if members < 5 || engagements < 5 || works.TotalSize == 0 || len(found) == 0 {
+		t.Errorf("%d members, %d engagements, %d patents, %d found", members, engagements, works.TotalSize, len(found))
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
