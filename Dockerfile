@@ -13,7 +13,7 @@ RUN go mod download
 COPY . .
 ARG VERSION=devel
 RUN CGO_ENABLED=1 go build -trimpath -tags sqlite_fts5 \
-      -ldflags "-s -w -X trithuc/version.Version=${VERSION}" \
+      -ldflags "-s -w -X trithuc.gov.vn/trithuc/version.Version=${VERSION}" \
       -o /out/trithuc ./cmd/trithuc
 
 FROM debian:bookworm-slim

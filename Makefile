@@ -17,7 +17,7 @@ all: check
 # The release a build reports (trithuc version): the nearest tag and the
 # commits since, or the commit alone.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
-LDFLAGS  = -X trithuc/version.Version=$(VERSION)
+LDFLAGS  = -X trithuc.gov.vn/trithuc/version.Version=$(VERSION)
 # GOFLAGS on some machines turns the VCS stamp off; a release wants it.
 BUILDFLAGS = -tags $(TAGS) -trimpath -buildvcs=auto -ldflags "$(LDFLAGS)"
 

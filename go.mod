@@ -1,4 +1,4 @@
-module trithuc
+module trithuc.gov.vn/trithuc
 
 go 1.26.8
 

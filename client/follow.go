@@ -9,7 +9,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // Follower keeps a replica in sync with the change feed: it watches the

@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"trithuc/store"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // Sign-in attempts are limited per account and per address, so that

@@ -10,7 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // TestBrowserEndToEnd drives headless Chromium through a day at the

@@ -15,10 +15,10 @@ import (
 
 	"google.golang.org/genproto/googleapis/type/date"
 
-	"trithuc/client"
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/server"
-	"trithuc/store"
+	"trithuc.gov.vn/trithuc/client"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/server"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // env is a real server on loopback ports over a real database file, with

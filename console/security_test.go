@@ -11,8 +11,8 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
-	"trithuc/console"
-	pb "trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/console"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 func TestFormWithoutCSRFIsRefused(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 
 	"google.golang.org/genproto/googleapis/type/date"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // dimensions are the statistics' dimensions the form offers, in order.

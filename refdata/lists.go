@@ -15,8 +15,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/vntext"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/vntext"
 )
 
 // Kind names a reference list.

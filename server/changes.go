@@ -5,8 +5,8 @@ import (
 
 	"google.golang.org/grpc"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // The change feed (store/changes.go). What a caller sees of it follows

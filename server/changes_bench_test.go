@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"trithuc/client"
-	"trithuc/store"
+	"trithuc.gov.vn/trithuc/client"
+	"trithuc.gov.vn/trithuc/store"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // BenchmarkIdleWatchers holds 1,000 idle WatchChanges streams and reports

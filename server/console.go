@@ -9,8 +9,8 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
-	"trithuc/console"
-	"trithuc/store"
+	"trithuc.gov.vn/trithuc/console"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // The web console's credential: the console passes the secret of the

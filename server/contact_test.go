@@ -11,8 +11,8 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
-	"trithuc/client"
-	pb "trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/client"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // A member whose CONTACT consent is withdrawn (their registry consent

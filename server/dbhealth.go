@@ -4,7 +4,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
-	"trithuc/store"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // The health service says NOT_SERVING while the database cannot take

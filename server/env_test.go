@@ -17,9 +17,9 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"trithuc/client"
-	"trithuc/store"
-	"trithuc/transfer"
+	"trithuc.gov.vn/trithuc/client"
+	"trithuc.gov.vn/trithuc/store"
+	"trithuc.gov.vn/trithuc/transfer"
 )
 
 // env is a real server on loopback ports over a real database file, with a

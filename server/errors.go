@@ -12,7 +12,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/protoadapt"
 
-	"trithuc/store"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // errInternal is all a client learns of a fault of ours; the cause goes to

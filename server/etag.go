@@ -9,7 +9,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
-	"trithuc/store"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // ifMatchMetadata carries a REST request's If-Match header to the server,

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // restHeaders sends a REST request with the admin key and extra headers, and

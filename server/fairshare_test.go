@@ -15,8 +15,8 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/emptypb"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/synth"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/synth"
 )
 
 // costlyFilter is the costliest kind of filter the contract allows, as

@@ -11,7 +11,7 @@ import (
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/grpc/codes"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // registry is a small province: who is who, by a short key.

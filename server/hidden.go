@@ -6,8 +6,8 @@ import (
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 
-	"trithuc/store"
-	"trithuc/vntext"
+	"trithuc.gov.vn/trithuc/store"
+	"trithuc.gov.vn/trithuc/vntext"
 )
 
 // hiddenText finds every string in a request that holds a character a reader

@@ -13,7 +13,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
-	"trithuc/store"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // The pieces every standard method shares.

@@ -11,8 +11,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"trithuc/store"
-	"trithuc/version"
+	"trithuc.gov.vn/trithuc/store"
+	"trithuc.gov.vn/trithuc/version"
 )
 
 // metrics are what the server counts for Prometheus: calls by method,

@@ -3,8 +3,8 @@ package server
 import (
 	"context"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 type organizationService struct {

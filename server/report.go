@@ -10,8 +10,8 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/transfer"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/transfer"
 )
 
 // importReport is the annotated copy of an imported file, or nil when the

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"testing"
 
-	"trithuc/examples/restclient"
+	"trithuc.gov.vn/trithuc/examples/restclient"
 )
 
 // TestGeneratedRESTClient calls a real server with the REST client that

@@ -12,8 +12,8 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
-	"trithuc/client"
-	pb "trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/client"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // TestRestrictedOnEveryReadPath restricts a member (a completed

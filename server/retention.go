@@ -12,7 +12,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
 
-	"trithuc/store"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // Retention (store/retention.go) runs at start and then every

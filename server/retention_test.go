@@ -9,8 +9,8 @@ import (
 
 	"google.golang.org/grpc/codes"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // TestRetentionAtStart: the server enforces its retention policy when it

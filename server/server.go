@@ -35,10 +35,10 @@ import (
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 
-	"trithuc/console"
-	apispec "trithuc/proto"
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store"
+	"trithuc.gov.vn/trithuc/console"
+	apispec "trithuc.gov.vn/trithuc/proto"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // Config says how to serve.

@@ -18,9 +18,9 @@ import (
 	reflectionpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
 	"google.golang.org/grpc/status"
 
-	"trithuc/client"
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store"
+	"trithuc.gov.vn/trithuc/client"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 func storeCreate() store.CreateOptions { return store.CreateOptions{} }

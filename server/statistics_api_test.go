@@ -12,7 +12,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 func TestIndicators(t *testing.T) {

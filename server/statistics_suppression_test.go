@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // truth counts the workforce by hand-written functions of each worker.

@@ -10,8 +10,8 @@ import (
 
 	"google.golang.org/genproto/googleapis/type/date"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // The workforce of the statistics tests: fifteen people whose every

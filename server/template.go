@@ -6,9 +6,9 @@ import (
 
 	"google.golang.org/genproto/googleapis/api/httpbody"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store"
-	"trithuc/transfer"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
+	"trithuc.gov.vn/trithuc/transfer"
 )
 
 // GetImportTemplate makes the import template from the reference data as it

@@ -12,8 +12,8 @@ import (
 	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/grpc/codes"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/transfer"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/transfer"
 )
 
 // listValues are the values of the template's drop-down list that a

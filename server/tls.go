@@ -24,7 +24,7 @@ import (
 	"google.golang.org/grpc/peer"
 	"google.golang.org/grpc/status"
 
-	"trithuc/vntext"
+	"trithuc.gov.vn/trithuc/vntext"
 )
 
 // Transport security: TLS on both ports, client certificates (mTLS) as a

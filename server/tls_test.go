@@ -22,8 +22,8 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
 
-	"trithuc/client"
-	pb "trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/client"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // pki is a certificate authority made for the tests, with a server

@@ -14,7 +14,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
-	"trithuc/transfer"
+	"trithuc.gov.vn/trithuc/transfer"
 )
 
 // streamedBodyMarshaler writes the chunks of a streamed google.api.HttpBody

@@ -16,8 +16,8 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/transfer"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/transfer"
 )
 
 // workbook makes an XLSX file of people as a user would fill in the

@@ -24,7 +24,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protowire"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // Tests of the transport limits (conns.go), of what the HTTP side does

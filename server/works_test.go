@@ -8,7 +8,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 func TestWorks(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // Open gathers the planner's statistics once there are enough people, and

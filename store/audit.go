@@ -11,8 +11,8 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store/filter"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store/filter"
 )
 
 // AuditEvent is one call recorded in the audit trail.

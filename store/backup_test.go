@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 func TestBackupAndRestore(t *testing.T) {

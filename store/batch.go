@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // BatchGetPeople returns the people names, in their order, from one

@@ -11,9 +11,9 @@ import (
 	"sync"
 	"testing"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store"
-	"trithuc/synth"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
+	"trithuc.gov.vn/trithuc/synth"
 )
 
 // Benchmarks of the store's hot paths, each beside plain SQLite running the

@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store"
-	"trithuc/synth"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
+	"trithuc.gov.vn/trithuc/synth"
 )
 
 // CostlyFilter is the costliest kind of filter the contract allows, as

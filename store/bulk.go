@@ -12,8 +12,8 @@ import (
 	sqlite3 "github.com/mattn/go-sqlite3"
 	"google.golang.org/protobuf/proto"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/vntext"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/vntext"
 )
 
 // The bulk path loads many whole profiles at once: one BEGIN IMMEDIATE

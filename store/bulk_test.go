@@ -10,9 +10,9 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store"
-	"trithuc/synth"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
+	"trithuc.gov.vn/trithuc/synth"
 )
 
 func open(t *testing.T, name string) *store.DB {

@@ -9,9 +9,9 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"trithuc/names"
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store/filter"
+	"trithuc.gov.vn/trithuc/names"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store/filter"
 )
 
 // The yearly honours campaigns: nominations, review, selection within the

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // BenchmarkFeedWriteCost is the cost of keeping the change feed: a

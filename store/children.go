@@ -12,8 +12,8 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"trithuc/names"
-	"trithuc/store/filter"
+	"trithuc.gov.vn/trithuc/names"
+	"trithuc.gov.vn/trithuc/store/filter"
 )
 
 // The resources kept under a person (qualifications, positions, honours)

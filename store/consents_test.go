@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // Statistics count no restricted person: when the consent a member's

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"trithuc/names"
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store/filter"
+	"trithuc.gov.vn/trithuc/names"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store/filter"
 )
 
 // Engagements of pool members, the conflict rule, and the finder that

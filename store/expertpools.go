@@ -9,9 +9,9 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
-	"trithuc/names"
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store/filter"
+	"trithuc.gov.vn/trithuc/names"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store/filter"
 )
 
 // The associations' pools of experts and their members (issue 17).

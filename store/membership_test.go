@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 func TestMemberNumberFormat(t *testing.T) {

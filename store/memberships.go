@@ -11,9 +11,9 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"trithuc/names"
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store/filter"
+	"trithuc.gov.vn/trithuc/names"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store/filter"
 )
 
 // Memberships of the science associations: registration (with the person

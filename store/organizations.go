@@ -9,8 +9,8 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"trithuc/names"
-	pb "trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/names"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 const organizationColumns = `o.pk, o.id, o.display_name, o.short_name, o.kind, o.sector, o.administrative_unit,

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"testing"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 var testKeys = map[string]sortKey{

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // What a person's profile holds beside the people row: fields of expertise

@@ -3,7 +3,7 @@ package store
 import (
 	"context"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // Erasure. PurgePerson removes a person and every copy of their data: the

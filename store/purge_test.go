@@ -10,8 +10,8 @@ import (
 
 	"google.golang.org/genproto/googleapis/type/date"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/vntext"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/vntext"
 )
 
 // After a purge and a VACUUM, the database file holds none of the purged

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/refdata"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/refdata"
 )
 
 // RefKind names a reference list.

@@ -11,7 +11,7 @@ import (
 	"sort"
 	"strings"
 
-	"trithuc/refdata"
+	"trithuc.gov.vn/trithuc/refdata"
 )
 
 // The reference lists are loaded from CSV files (package refdata holds the

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 func TestRetentionRemovesOldReadsAndRequestsOnly(t *testing.T) {

@@ -8,9 +8,9 @@ import (
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store/filter"
-	"trithuc/vntext"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store/filter"
+	"trithuc.gov.vn/trithuc/vntext"
 )
 
 // What filters may name, per resource (AIP-160). Each path is the field's

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"trithuc/store/filter"
+	"trithuc.gov.vn/trithuc/store/filter"
 )
 
 // The scope of a registrar key limited to an association (DESIGN.md §10):

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"unicode"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/vntext"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/vntext"
 )
 
 // searchVersion is the version of what the search index and the name sort

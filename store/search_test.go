@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // A search reads the people whose names hold every word first, and the rest

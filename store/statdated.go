@@ -5,9 +5,9 @@ import (
 	"strings"
 	"time"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/refdata"
-	"trithuc/store/filter"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/refdata"
+	"trithuc.gov.vn/trithuc/store/filter"
 )
 
 // Dated facts: statistics and indicators for a given as_of read every fact

@@ -8,9 +8,9 @@ import (
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 
-	"trithuc/refdata"
+	"trithuc.gov.vn/trithuc/refdata"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // The dimensions of ComputeStatistics: what each reads of a person, and how

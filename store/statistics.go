@@ -12,9 +12,9 @@ import (
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/protobuf/proto"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/refdata"
-	"trithuc/suppress"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/refdata"
+	"trithuc.gov.vn/trithuc/suppress"
 )
 
 // Statistics (StatisticsService): counts of the people a filter selects,

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // MEMBERSHIP_STATE counts each person under their most advanced

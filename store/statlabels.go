@@ -5,7 +5,7 @@ package store
 // report needs no second lookup). Labels of reference codes are the lists'
 // own names, read with the counts.
 
-import pb "trithuc/proto/trithuc/v1"
+import pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 
 // dimensionHeaders are the dimensions' Vietnamese names, for column headers.
 var dimensionHeaders = map[Dimension]string{

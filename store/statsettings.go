@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"errors"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // statisticsSettingsName is the name of the settings singleton.

@@ -7,10 +7,10 @@ import (
 	"slices"
 	"strings"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/refdata"
-	"trithuc/store/filter"
-	"trithuc/suppress"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/refdata"
+	"trithuc.gov.vn/trithuc/store/filter"
+	"trithuc.gov.vn/trithuc/suppress"
 )
 
 // Inference control for statistics across answers (DESIGN.md §10).

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"testing"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // Queries are prepared once and reused, by many readers and the one writer

@@ -11,8 +11,8 @@ import (
 
 	"google.golang.org/genproto/googleapis/type/date"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/refdata"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/refdata"
 )
 
 // The administrative units, read by their versions (their history as a

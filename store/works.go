@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // What a person has produced (publications, S&T tasks, patents,

@@ -7,8 +7,8 @@ import (
 	"math/rand/v2"
 	"strings"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // AssociationSeed is a science association with the id it is created

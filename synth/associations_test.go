@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // The demo's associations and memberships pass the store's checks and

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"trithuc/store"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // Bulk loads: many generated profiles straight into a database file through

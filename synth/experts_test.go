@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"trithuc/store"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // The demo's pools, members, engagements and works pass the store's

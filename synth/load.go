@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"trithuc/store"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // Load writes the province's organizations and n profiles into db through

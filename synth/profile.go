@@ -5,7 +5,7 @@ import (
 
 	"google.golang.org/genproto/googleapis/type/date"
 
-	pb "trithuc/proto/trithuc/v1"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // Profile is a person with what is kept under them.

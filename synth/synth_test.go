@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"testing"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 func TestDeterministic(t *testing.T) {

@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // On the demo data, the people whose workplace on the last day of the 2024

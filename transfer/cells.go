@@ -10,7 +10,7 @@ import (
 
 	"google.golang.org/genproto/googleapis/type/date"
 
-	"trithuc/vntext"
+	"trithuc.gov.vn/trithuc/vntext"
 )
 
 // ParseText trims a cell and puts it in NFC. Text typed in a legacy font

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/vntext"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/vntext"
 )
 
 // PeopleSheet is the name of the template's sheet of people.

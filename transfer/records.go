@@ -7,8 +7,8 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/vntext"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/vntext"
 )
 
 // The sheets of records kept under a person. Their rows name the person by

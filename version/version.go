@@ -11,7 +11,7 @@ import (
 
 // Version is the release, set when building a release archive:
 //
-//	go build -ldflags "-X trithuc.dev/trithuc/version.Version=v1.2.0"
+//	go build -ldflags "-X trithuc.gov.vn/trithuc/version.Version=v1.2.0"
 //
 // Builds from a working tree report "devel".
 var Version = "devel"

@@ -22,9 +22,9 @@ import (
 	"syscall"
 	"time"
 
-	"trithuc/internal/malloc"
-	"trithuc/server"
-	"trithuc/store"
+	"trithuc.gov.vn/trithuc/internal/malloc"
+	"trithuc.gov.vn/trithuc/server"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // The server under test runs in a child process of its own, so that its

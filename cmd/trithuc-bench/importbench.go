@@ -17,11 +17,11 @@ import (
 	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/grpc"
 
-	"trithuc/client"
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store"
-	"trithuc/synth"
-	"trithuc/transfer"
+	"trithuc.gov.vn/trithuc/client"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
+	"trithuc.gov.vn/trithuc/synth"
+	"trithuc.gov.vn/trithuc/transfer"
 )
 
 // `trithuc-bench import` measures a spreadsheet import (issue 15) against

@@ -35,10 +35,10 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
-	"trithuc/client"
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store"
-	"trithuc/synth"
+	"trithuc.gov.vn/trithuc/client"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
+	"trithuc.gov.vn/trithuc/synth"
 )
 
 type config struct {

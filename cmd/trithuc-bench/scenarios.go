@@ -17,9 +17,9 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store"
-	"trithuc/synth"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
+	"trithuc.gov.vn/trithuc/synth"
 )
 
 // The scenarios, each measured four ways: the service over gRPC and over

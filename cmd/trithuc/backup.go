@@ -7,7 +7,7 @@ import (
 	"io"
 	"os"
 
-	"trithuc/store"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // runBackup writes a consistent copy of a database, which may be in use.

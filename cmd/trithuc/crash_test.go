@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"trithuc/client"
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store"
+	"trithuc.gov.vn/trithuc/client"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // TestMain lets a test run this binary's main as a child process: with

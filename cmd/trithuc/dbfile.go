@@ -7,7 +7,7 @@ import (
 	"io/fs"
 	"os"
 
-	"trithuc/store"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // openExisting opens the database an admin command works on. A mistyped

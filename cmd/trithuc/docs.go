@@ -11,7 +11,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/descriptorpb"
 
-	apispec "trithuc/proto"
+	apispec "trithuc.gov.vn/trithuc/proto"
 )
 
 // The generated Go code carries the contract's descriptors without their

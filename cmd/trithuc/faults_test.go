@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"trithuc/store"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // serve refuses, before it listens or changes anything, a database that

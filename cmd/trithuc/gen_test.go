@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	pb "trithuc/proto/trithuc/v1"
-	"trithuc/store"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // trithuc gen adds the same people for the same seed, straight into a file

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"trithuc/client"
-	pb "trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/client"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // gen --api makes more calls than the server's burst allows: the client

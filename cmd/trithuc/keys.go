@@ -9,8 +9,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"trithuc/server"
-	"trithuc/store"
+	"trithuc.gov.vn/trithuc/server"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 const keysUsage = `Usage:

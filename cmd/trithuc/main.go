@@ -13,7 +13,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"trithuc/internal/malloc"
+	"trithuc.gov.vn/trithuc/internal/malloc"
 )
 
 const usage = `trithuc: the database of the province's intellectual workforce.

@@ -9,7 +9,7 @@ import (
 	"os"
 	"strings"
 
-	"trithuc/store"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 const referenceUsage = `Usage:

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"trithuc/store"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 func writeFile(t *testing.T, dir, name, content string) string {

@@ -12,9 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"trithuc/server"
-	"trithuc/store"
-	"trithuc/synth"
+	"trithuc.gov.vn/trithuc/server"
+	"trithuc.gov.vn/trithuc/store"
+	"trithuc.gov.vn/trithuc/synth"
 )
 
 // serveConfig is the serve command line.

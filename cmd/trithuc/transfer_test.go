@@ -11,7 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"trithuc/transfer"
+	"trithuc.gov.vn/trithuc/transfer"
 )
 
 // writeWorkbook saves rows as the people sheet of an XLSX file.

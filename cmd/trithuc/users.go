@@ -9,9 +9,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"trithuc/console"
-	"trithuc/server"
-	"trithuc/store"
+	"trithuc.gov.vn/trithuc/console"
+	"trithuc.gov.vn/trithuc/server"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 const usersUsage = `Usage:

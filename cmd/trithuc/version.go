@@ -3,8 +3,8 @@ package main
 import (
 	"fmt"
 
-	"trithuc/store"
-	"trithuc/version"
+	"trithuc.gov.vn/trithuc/store"
+	"trithuc.gov.vn/trithuc/version"
 )
 
 // versionLine says which build this is, for `trithuc version` and bug

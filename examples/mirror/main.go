@@ -19,8 +19,8 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"trithuc/client"
-	pb "trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/client"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 func main() {

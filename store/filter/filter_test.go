@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"trithuc/store/filter"
+	"trithuc.gov.vn/trithuc/store/filter"
 )
 
 // The SQL of the joined fields, as the schema has it.

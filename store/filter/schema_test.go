@@ -8,8 +8,8 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 
-	"trithuc/store/filter"
-	"trithuc/vntext"
+	"trithuc.gov.vn/trithuc/store/filter"
+	"trithuc.gov.vn/trithuc/vntext"
 )
 
 // The tests' people: columns of the person, and related rows reached by

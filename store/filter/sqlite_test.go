@@ -10,7 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"trithuc/store/filter"
+	"trithuc.gov.vn/trithuc/store/filter"
 )
 
 // selectPeople returns the pks of the people that where selects, in order.

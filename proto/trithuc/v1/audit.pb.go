@@ -213,7 +213,7 @@ const file_trithuc_v1_audit_proto_rawDesc = "" +
 	"\x0eclient_address\x18\v \x01(\tB\x03\xe0A\x03R\rclientAddress\x12!\n" +
 	"\ttransport\x18\f \x01(\tB\x03\xe0A\x03R\ttransport:R\xeaAO\n" +
 	"\x19trithuc.gov.vn/AuditEvent\x12\x19auditEvents/{audit_event}*\vauditEvents2\n" +
-	"auditEventB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"auditEventB3Z1trithuc.gov.vn/trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_audit_proto_rawDescOnce sync.Once

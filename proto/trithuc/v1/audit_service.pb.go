@@ -245,7 +245,7 @@ const file_trithuc_v1_audit_service_proto_rawDesc = "" +
 	"\faudit_events\x18\x01 \x03(\v2\x16.trithuc.v1.AuditEventR\vauditEvents\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\x86\x01\n" +
 	"\fAuditService\x12v\n" +
-	"\x0fListAuditEvents\x12\".trithuc.v1.ListAuditEventsRequest\x1a#.trithuc.v1.ListAuditEventsResponse\"\x1a\xdaA\x00\x82\xd3\xe4\x93\x02\x11\x12\x0f/v1/auditEventsB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"\x0fListAuditEvents\x12\".trithuc.v1.ListAuditEventsRequest\x1a#.trithuc.v1.ListAuditEventsResponse\"\x1a\xdaA\x00\x82\xd3\xe4\x93\x02\x11\x12\x0f/v1/auditEventsB3Z1trithuc.gov.vn/trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_audit_service_proto_rawDescOnce sync.Once

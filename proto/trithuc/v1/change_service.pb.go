@@ -591,7 +591,7 @@ const file_trithuc_v1_change_service_proto_rawDesc = "" +
 	"\x06cursor\x18\x02 \x01(\tR\x06cursor2\xe7\x01\n" +
 	"\rChangeService\x12f\n" +
 	"\vListChanges\x12\x1e.trithuc.v1.ListChangesRequest\x1a\x1f.trithuc.v1.ListChangesResponse\"\x16\xdaA\x00\x82\xd3\xe4\x93\x02\r\x12\v/v1/changes\x12n\n" +
-	"\fWatchChanges\x12\x1f.trithuc.v1.WatchChangesRequest\x1a .trithuc.v1.WatchChangesResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/changes:watch0\x01B$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"\fWatchChanges\x12\x1f.trithuc.v1.WatchChangesRequest\x1a .trithuc.v1.WatchChangesResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/changes:watch0\x01B3Z1trithuc.gov.vn/trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_change_service_proto_rawDescOnce sync.Once

@@ -635,7 +635,7 @@ const file_trithuc_v1_expert_proto_rawDesc = "" +
 	"\x15trithuc.gov.vn/PersonR\x06person\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12-\n" +
 	"\x12recent_engagements\x18\x03 \x01(\x05R\x11recentEngagements\x12\x10\n" +
-	"\x03fit\x18\x04 \x01(\x05R\x03fitB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"\x03fit\x18\x04 \x01(\x05R\x03fitB3Z1trithuc.gov.vn/trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_expert_proto_rawDescOnce sync.Once

@@ -1791,7 +1791,7 @@ const file_trithuc_v1_expert_service_proto_rawDesc = "" +
 	"engagement2@/v1/{engagement.name=associations/*/expertPools/*/engagements/*}\x12\x95\x01\n" +
 	"\x10DeleteEngagement\x12#.trithuc.v1.DeleteEngagementRequest\x1a\x16.google.protobuf.Empty\"D\xdaA\x04name\x82\xd3\xe4\x93\x027*5/v1/{name=associations/*/expertPools/*/engagements/*}\x12\x9a\x01\n" +
 	"\rSearchExperts\x12 .trithuc.v1.SearchExpertsRequest\x1a!.trithuc.v1.SearchExpertsResponse\"D\xdaA\x04name\x82\xd3\xe4\x93\x027\x125/v1/{name=associations/*/expertPools/*}:searchExperts\x12\xc4\x01\n" +
-	"\x1bComputeEngagementStatistics\x12..trithuc.v1.ComputeEngagementStatisticsRequest\x1a/.trithuc.v1.ComputeEngagementStatisticsResponse\"D\xdaA\x04name\x82\xd3\xe4\x93\x027\x125/v1/{name=associations/*}:computeEngagementStatisticsB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"\x1bComputeEngagementStatistics\x12..trithuc.v1.ComputeEngagementStatisticsRequest\x1a/.trithuc.v1.ComputeEngagementStatisticsResponse\"D\xdaA\x04name\x82\xd3\xe4\x93\x027\x125/v1/{name=associations/*}:computeEngagementStatisticsB3Z1trithuc.gov.vn/trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_expert_service_proto_rawDescOnce sync.Once

@@ -475,7 +475,7 @@ const file_trithuc_v1_honors_proto_rawDesc = "" +
 	"\x04note\x18\x02 \x01(\tR\x04note\x12\x18\n" +
 	"\adecider\x18\x03 \x01(\tR\adecider\x12;\n" +
 	"\vdecide_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"decideTimeB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"decideTimeB3Z1trithuc.gov.vn/trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_honors_proto_rawDescOnce sync.Once

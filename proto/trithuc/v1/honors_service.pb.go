@@ -820,7 +820,7 @@ const file_trithuc_v1_honors_service_proto_rawDesc = "" +
 	"\rGetNomination\x12 .trithuc.v1.GetNominationRequest\x1a\x16.trithuc.v1.Nomination\"8\xdaA\x04name\x82\xd3\xe4\x93\x02+\x12)/v1/{name=honorCampaigns/*/nominations/*}\x12\x96\x01\n" +
 	"\x0fListNominations\x12\".trithuc.v1.ListNominationsRequest\x1a#.trithuc.v1.ListNominationsResponse\":\xdaA\x06parent\x82\xd3\xe4\x93\x02+\x12)/v1/{parent=honorCampaigns/*}/nominations\x12\xa1\x01\n" +
 	"\x10ReviewNomination\x12#.trithuc.v1.ReviewNominationRequest\x1a\x16.trithuc.v1.Nomination\"P\xdaA\x12name,decision,note\x82\xd3\xe4\x93\x025:\x01*\"0/v1/{name=honorCampaigns/*/nominations/*}:review\x12\xa3\x01\n" +
-	"\x10SelectNomination\x12#.trithuc.v1.SelectNominationRequest\x1a\x16.trithuc.v1.Nomination\"R\xdaA\x14name,decision_number\x82\xd3\xe4\x93\x025:\x01*\"0/v1/{name=honorCampaigns/*/nominations/*}:selectB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"\x10SelectNomination\x12#.trithuc.v1.SelectNominationRequest\x1a\x16.trithuc.v1.Nomination\"R\xdaA\x14name,decision_number\x82\xd3\xe4\x93\x025:\x01*\"0/v1/{name=honorCampaigns/*/nominations/*}:selectB3Z1trithuc.gov.vn/trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_honors_service_proto_rawDescOnce sync.Once

@@ -915,7 +915,7 @@ const file_trithuc_v1_membership_proto_rawDesc = "" +
 	"\vPUBLICATION\x10\x03\x12\x0e\n" +
 	"\n" +
 	"STATISTICS\x10\x04:R\xeaAO\n" +
-	"\x16trithuc.gov.vn/Consent\x12\"people/{person}/consents/{consent}*\bconsents2\aconsentB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"\x16trithuc.gov.vn/Consent\x12\"people/{person}/consents/{consent}*\bconsents2\aconsentB3Z1trithuc.gov.vn/trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_membership_proto_rawDescOnce sync.Once

@@ -1541,7 +1541,7 @@ const file_trithuc_v1_membership_service_proto_rawDesc = "" +
 	"\x10RejectMembership\x12#.trithuc.v1.RejectMembershipRequest\x1a\x16.trithuc.v1.Membership\"G\xdaA\vname,reason\x82\xd3\xe4\x93\x023:\x01*\"./v1/{name=associations/*/memberships/*}:reject\x12\x9b\x01\n" +
 	"\x11SuspendMembership\x12$.trithuc.v1.SuspendMembershipRequest\x1a\x16.trithuc.v1.Membership\"H\xdaA\vname,reason\x82\xd3\xe4\x93\x024:\x01*\"//v1/{name=associations/*/memberships/*}:suspend\x12\x9a\x01\n" +
 	"\x13ReinstateMembership\x12&.trithuc.v1.ReinstateMembershipRequest\x1a\x16.trithuc.v1.Membership\"C\xdaA\x04name\x82\xd3\xe4\x93\x026:\x01*\"1/v1/{name=associations/*/memberships/*}:reinstate\x12\x97\x01\n" +
-	"\x12WithdrawMembership\x12%.trithuc.v1.WithdrawMembershipRequest\x1a\x16.trithuc.v1.Membership\"B\xdaA\x04name\x82\xd3\xe4\x93\x025:\x01*\"0/v1/{name=associations/*/memberships/*}:withdrawB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"\x12WithdrawMembership\x12%.trithuc.v1.WithdrawMembershipRequest\x1a\x16.trithuc.v1.Membership\"B\xdaA\x04name\x82\xd3\xe4\x93\x025:\x01*\"0/v1/{name=associations/*/memberships/*}:withdrawB3Z1trithuc.gov.vn/trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_membership_service_proto_rawDescOnce sync.Once

@@ -313,7 +313,7 @@ const file_trithuc_v1_organization_proto_rawDesc = "" +
 	"\n" +
 	"OTHER_KIND\x10\n" +
 	":[\xeaAX\n" +
-	"\x1btrithuc.gov.vn/Organization\x12\x1corganizations/{organization}*\rorganizations2\forganizationB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"\x1btrithuc.gov.vn/Organization\x12\x1corganizations/{organization}*\rorganizations2\forganizationB3Z1trithuc.gov.vn/trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_organization_proto_rawDescOnce sync.Once

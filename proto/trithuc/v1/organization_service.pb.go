@@ -640,7 +640,7 @@ const file_trithuc_v1_organization_service_proto_rawDesc = "" +
 	"\x11ListOrganizations\x12$.trithuc.v1.ListOrganizationsRequest\x1a%.trithuc.v1.ListOrganizationsResponse\"\x1c\xdaA\x00\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/organizations\x12\xaf\x01\n" +
 	"\x12UpdateOrganization\x12%.trithuc.v1.UpdateOrganizationRequest\x1a\x18.trithuc.v1.Organization\"X\xdaA\x18organization,update_mask\x82\xd3\xe4\x93\x027:\forganization2'/v1/{organization.name=organizations/*}\x12\x80\x01\n" +
 	"\x12DeleteOrganization\x12%.trithuc.v1.DeleteOrganizationRequest\x1a\x18.trithuc.v1.Organization\")\xdaA\x04name\x82\xd3\xe4\x93\x02\x1c*\x1a/v1/{name=organizations/*}\x12\x90\x01\n" +
-	"\x14UndeleteOrganization\x12'.trithuc.v1.UndeleteOrganizationRequest\x1a\x18.trithuc.v1.Organization\"5\xdaA\x04name\x82\xd3\xe4\x93\x02(:\x01*\"#/v1/{name=organizations/*}:undeleteB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"\x14UndeleteOrganization\x12'.trithuc.v1.UndeleteOrganizationRequest\x1a\x18.trithuc.v1.Organization\"5\xdaA\x04name\x82\xd3\xe4\x93\x02(:\x01*\"#/v1/{name=organizations/*}:undeleteB3Z1trithuc.gov.vn/trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_organization_service_proto_rawDescOnce sync.Once

@@ -805,7 +805,7 @@ const file_trithuc_v1_person_proto_rawDesc = "" +
 	"PersonView\x12\x1b\n" +
 	"\x17PERSON_VIEW_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11PERSON_VIEW_BASIC\x10\x01\x12\x14\n" +
-	"\x10PERSON_VIEW_FULL\x10\x02B$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"\x10PERSON_VIEW_FULL\x10\x02B3Z1trithuc.gov.vn/trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_person_proto_rawDescOnce sync.Once

@@ -2758,7 +2758,7 @@ const file_trithuc_v1_person_service_proto_rawDesc = "" +
 	"\n" +
 	"DeleteWork\x12\x1d.trithuc.v1.DeleteWorkRequest\x1a\x16.google.protobuf.Empty\"*\xdaA\x04name\x82\xd3\xe4\x93\x02\x1d*\x1b/v1/{name=people/*/works/*}\x12\x9d\x01\n" +
 	"\x13VerifyQualification\x12&.trithuc.v1.VerifyQualificationRequest\x1a\x19.trithuc.v1.Qualification\"C\xdaA\n" +
-	"name,state\x82\xd3\xe4\x93\x020:\x01*\"+/v1/{name=people/*/qualifications/*}:verifyB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"name,state\x82\xd3\xe4\x93\x020:\x01*\"+/v1/{name=people/*/qualifications/*}:verifyB3Z1trithuc.gov.vn/trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_person_service_proto_rawDescOnce sync.Once

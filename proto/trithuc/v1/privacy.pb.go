@@ -731,7 +731,7 @@ const file_trithuc_v1_privacy_proto_rawDesc = "" +
 	"\trevisions\x18\x03 \x03(\v2\x1a.trithuc.v1.PersonRevisionR\trevisions\x129\n" +
 	"\faudit_events\x18\x04 \x03(\v2\x16.trithuc.v1.AuditEventR\vauditEvents\x12R\n" +
 	"\x15data_subject_requests\x18\x05 \x03(\v2\x1e.trithuc.v1.DataSubjectRequestR\x13dataSubjectRequests\x12\x1a\n" +
-	"\bdocument\x18\x06 \x01(\tR\bdocumentB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"\bdocument\x18\x06 \x01(\tR\bdocumentB3Z1trithuc.gov.vn/trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_privacy_proto_rawDescOnce sync.Once

@@ -1045,7 +1045,7 @@ const file_trithuc_v1_privacy_service_proto_rawDesc = "" +
 	"\x15GetDataSubjectRequest\x12(.trithuc.v1.GetDataSubjectRequestRequest\x1a\x1e.trithuc.v1.DataSubjectRequest\"/\xdaA\x04name\x82\xd3\xe4\x93\x02\"\x12 /v1/{name=dataSubjectRequests/*}\x12\x96\x01\n" +
 	"\x17ListDataSubjectRequests\x12*.trithuc.v1.ListDataSubjectRequestsRequest\x1a+.trithuc.v1.ListDataSubjectRequestsResponse\"\"\xdaA\x00\x82\xd3\xe4\x93\x02\x19\x12\x17/v1/dataSubjectRequests\x12\xb4\x01\n" +
 	"\x1cTransitionDataSubjectRequest\x12/.trithuc.v1.TransitionDataSubjectRequestRequest\x1a\x1e.trithuc.v1.DataSubjectRequest\"C\xdaA\n" +
-	"name,state\x82\xd3\xe4\x93\x020:\x01*\"+/v1/{name=dataSubjectRequests/*}:transitionB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"name,state\x82\xd3\xe4\x93\x020:\x01*\"+/v1/{name=dataSubjectRequests/*}:transitionB3Z1trithuc.gov.vn/trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_privacy_service_proto_rawDescOnce sync.Once

@@ -1544,7 +1544,7 @@ const file_trithuc_v1_profile_proto_rawDesc = "" +
 	"\x04code\x18\x03 \x01(\tB\x03\xe0A\x03R\x04code\":\n" +
 	"\x0eConferredTitle\x12\x14\n" +
 	"\x05title\x18\x01 \x01(\tR\x05title\x12\x12\n" +
-	"\x04year\x18\x02 \x01(\x05R\x04yearB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"\x04year\x18\x02 \x01(\x05R\x04yearB3Z1trithuc.gov.vn/trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_profile_proto_rawDescOnce sync.Once

@@ -2008,7 +2008,7 @@ const file_trithuc_v1_reference_proto_rawDesc = "" +
 	"\n" +
 	"GetCountry\x12\x1d.trithuc.v1.GetCountryRequest\x1a\x13.trithuc.v1.Country\"%\xdaA\x04name\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/{name=countries/*}\x12\x96\x01\n" +
 	"\x17ListAdministrativeUnits\x12*.trithuc.v1.ListAdministrativeUnitsRequest\x1a+.trithuc.v1.ListAdministrativeUnitsResponse\"\"\xdaA\x00\x82\xd3\xe4\x93\x02\x19\x12\x17/v1/administrativeUnits\x12\x92\x01\n" +
-	"\x15GetAdministrativeUnit\x12(.trithuc.v1.GetAdministrativeUnitRequest\x1a\x1e.trithuc.v1.AdministrativeUnit\"/\xdaA\x04name\x82\xd3\xe4\x93\x02\"\x12 /v1/{name=administrativeUnits/*}B$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"\x15GetAdministrativeUnit\x12(.trithuc.v1.GetAdministrativeUnitRequest\x1a\x1e.trithuc.v1.AdministrativeUnit\"/\xdaA\x04name\x82\xd3\xe4\x93\x02\"\x12 /v1/{name=administrativeUnits/*}B3Z1trithuc.gov.vn/trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_reference_proto_rawDescOnce sync.Once

@@ -1737,7 +1737,7 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\vListReports\x12\x1e.trithuc.v1.ListReportsRequest\x1a\x1f.trithuc.v1.ListReportsResponse\"\x13\x82\xd3\xe4\x93\x02\r\x12\v/v1/reports\x12q\n" +
 	"\fExportReport\x12\x1f.trithuc.v1.ExportReportRequest\x1a\x14.google.api.HttpBody\"*\xdaA\x04name\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/{name=reports/*}:export\x12\x88\x01\n" +
 	"\x15GetStatisticsSettings\x12(.trithuc.v1.GetStatisticsSettingsRequest\x1a\x1e.trithuc.v1.StatisticsSettings\"%\xdaA\x04name\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/statisticsSettings\x12\xa8\x01\n" +
-	"\x18UpdateStatisticsSettings\x12+.trithuc.v1.UpdateStatisticsSettingsRequest\x1a\x1e.trithuc.v1.StatisticsSettings\"?\xdaA\x14settings,update_mask\x82\xd3\xe4\x93\x02\":\bsettings2\x16/v1/statisticsSettingsB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"\x18UpdateStatisticsSettings\x12+.trithuc.v1.UpdateStatisticsSettingsRequest\x1a\x1e.trithuc.v1.StatisticsSettings\"?\xdaA\x14settings,update_mask\x82\xd3\xe4\x93\x02\":\bsettings2\x16/v1/statisticsSettingsB3Z1trithuc.gov.vn/trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_statistics_proto_rawDescOnce sync.Once

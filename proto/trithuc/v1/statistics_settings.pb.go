@@ -250,7 +250,7 @@ const file_trithuc_v1_statistics_settings_proto_rawDesc = "" +
 	"\bsettings\x18\x01 \x01(\v2\x1e.trithuc.v1.StatisticsSettingsB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\bsettings\x12@\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x01R\n" +
 	"updateMask\x12#\n" +
-	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnlyB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnlyB3Z1trithuc.gov.vn/trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_statistics_settings_proto_rawDescOnce sync.Once

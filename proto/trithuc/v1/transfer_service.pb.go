@@ -768,7 +768,7 @@ const file_trithuc_v1_transfer_service_proto_rawDesc = "" +
 	"\x14ImportPeopleResponse\x12\x14ImportPeopleMetadata\x82\xd3\xe4\x93\x02\x19:\x04file\"\x11/v1/people:import\x12k\n" +
 	"\fExportPeople\x12\x1f.trithuc.v1.ExportPeopleRequest\x1a\x14.google.api.HttpBody\"\"\xdaA\x06filter\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/people:export0\x01\x12z\n" +
 	"\x0fGetImportReport\x12\".trithuc.v1.GetImportReportRequest\x1a\x14.google.api.HttpBody\"-\xdaA\x04name\x82\xd3\xe4\x93\x02 \x12\x1e/v1/{name=operations/*}:report\x12r\n" +
-	"\x11GetImportTemplate\x12$.trithuc.v1.GetImportTemplateRequest\x1a\x14.google.api.HttpBody\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/people:importTemplateB$Z\"trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"\x11GetImportTemplate\x12$.trithuc.v1.GetImportTemplateRequest\x1a\x14.google.api.HttpBody\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/people:importTemplateB3Z1trithuc.gov.vn/trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_transfer_service_proto_rawDescOnce sync.Once
