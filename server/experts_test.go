@@ -337,3 +337,34 @@ func TestExpertPermissions(t *testing.T) {
 		ExpertPool: &pb.ExpertPool{DisplayName: "X", Fields: []string{"fields/vn2008-999"}}})
 	wantCode(t, err, codes.InvalidArgument, "expert_pool.fields[0]")
 }
+
+// A registrar key limited to the association may put only the people in
+// its scope into the association's pools: adding anyone else would give the
+// association their expert profile (issue 17, found in review).
+func TestScopedKeyAddsOnlyItsPeopleToPools(t *testing.T) {
+	f := newExpertFixture(t)
+	_, tok, err := f.e.db.CreateScopedKey(f.ctx, "Liên hiệp hội", RoleRegistrar, "associations/lien-hiep", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scoped := f.e.clientAs(tok)
+	// Hà is available and consents to publication, but is no member of
+	// the association.
+	ha := f.e.person(&pb.Person{FamilyName: "Lê", GivenName: "Hà", BirthDate: &date.Date{Year: 1980},
+		Availability: pb.Person_AVAILABLE, Fields: []*pb.FieldOfExpertise{{Field: "fields/vn2008-401"}},
+		ExpertRoles: []pb.Person_ExpertRole{pb.Person_CRITIQUE}})
+	if _, err := f.reg.Privacy.CreateConsent(f.ctx, &pb.CreateConsentRequest{Parent: ha.Name,
+		Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY, pb.Consent_PUBLICATION}, TextVersion: "2026-01"}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = scoped.Experts.CreateExpertPoolMember(f.ctx, &pb.CreateExpertPoolMemberRequest{Parent: f.pool,
+		ExpertPoolMember: &pb.ExpertPoolMember{Person: ha.Name, Role: pb.Person_CRITIQUE}})
+	wantCode(t, err, codes.PermissionDenied)
+	code, body := f.e.restAs(tok, "POST", "/v1/"+f.pool+"/members", map[string]any{"person": ha.Name, "role": "CRITIQUE"})
+	wantREST(t, code, body, http.StatusForbidden)
+	// An unscoped registrar may.
+	if _, err := f.reg.Experts.CreateExpertPoolMember(f.ctx, &pb.CreateExpertPoolMemberRequest{Parent: f.pool,
+		ExpertPoolMember: &pb.ExpertPoolMember{Person: ha.Name, Role: pb.Person_CRITIQUE}}); err != nil {
+		t.Fatalf("an unscoped registrar adding an expert: %v", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"google.golang.org/genproto/googleapis/api/annotations"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -95,7 +96,18 @@ func (s *Server) checkScope(ctx context.Context, method string, req any) error {
 	case onPerson:
 		return s.checkPersonScope(ctx, p, names.Ancestor(requestName(msg), names.Person))
 	case onAssociation:
-		return checkAssociationScope(ctx, names.Ancestor(requestName(msg), names.Association), s.db.AssociationAncestors)
+		if err := checkAssociationScope(ctx, names.Ancestor(requestName(msg), names.Association), s.db.AssociationAncestors); err != nil {
+			return err
+		}
+		// What the request puts under the association may name people
+		// (a pool's member, an engagement's expert): only people in the
+		// caller's scope, or the association would gain access to anyone.
+		for _, person := range carriedPeople(msg) {
+			if err := s.checkPersonScope(ctx, p, person); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	return status.Errorf(codes.PermissionDenied, "this key is limited to %s and may not call %s, which declares no scope", p.Association, method[1:])
 }
@@ -266,4 +278,31 @@ func collectMemberships(m protoreflect.Message, out *[]*pb.Membership) {
 		}
 		return true
 	})
+}
+
+// carriedPeople are the people (people/{person}) that the resource a
+// request carries refers to, by the contract's resource references.
+func carriedPeople(req proto.Message) []string {
+	if req == nil {
+		return nil
+	}
+	var out []string
+	m := req.ProtoReflect()
+	fields := m.Descriptor().Fields()
+	for i := 0; i < fields.Len(); i++ {
+		fd := fields.Get(i)
+		if fd.Message() == nil || fd.IsList() || fd.IsMap() || !m.Has(fd) {
+			continue
+		}
+		res := m.Get(fd).Message()
+		rfields := res.Descriptor().Fields()
+		for j := 0; j < rfields.Len(); j++ {
+			rf := rfields.Get(j)
+			ref, _ := proto.GetExtension(rf.Options(), annotations.E_ResourceReference).(*annotations.ResourceReference)
+			if rf.Kind() == protoreflect.StringKind && !rf.IsList() && ref.GetType() == "trithuc.gov.vn/Person" && res.Get(rf).String() != "" {
+				out = append(out, res.Get(rf).String())
+			}
+		}
+	}
+	return out
 }
