@@ -494,6 +494,16 @@ func checkText(p *pb.Person) error {
 // checkPerson checks p as it would be stored: required fields, dates, and
 // uniqueness of the national ID.
 func (tx *Tx) checkPerson(ctx context.Context, id string, p *pb.Person) error {
+	if err := checkPersonFields(ctx, tx, p); err != nil {
+		return err
+	}
+	return tx.checkNationalIDFree(ctx, id, p.NationalId)
+}
+
+// checkPersonFields checks p's own fields through c's lookups: all that
+// checkPerson checks but the uniqueness of the national ID.
+func checkPersonFields(ctx context.Context, c checker, p *pb.Person) error {
+	tx := c.base()
 	var v Invalids
 	if p.GivenName == "" {
 		v.add(personField+"given_name", "required: the person's given name (tên)")
@@ -502,13 +512,13 @@ func (tx *Tx) checkPerson(ctx context.Context, id string, p *pb.Person) error {
 		checkBirthDate(&v, d, int32(tx.now.Year()), int32(tx.now.Month()), int32(tx.now.Day()))
 	}
 	if p.Ethnicity != "" {
-		if err := tx.checkRef(ctx, &v, RefEthnicGroup, personField+"ethnicity", p.Ethnicity, time.Time{}); err != nil {
+		if err := c.checkRef(ctx, &v, RefEthnicGroup, personField+"ethnicity", p.Ethnicity, time.Time{}); err != nil {
 			return err
 		}
 	}
 	if p.Hometown != "" {
 		// A hometown may be named by a unit that no longer exists.
-		if err := tx.checkRef(ctx, &v, RefAdminUnit, personField+"hometown", p.Hometown, time.Time{}); err != nil {
+		if err := c.checkRef(ctx, &v, RefAdminUnit, personField+"hometown", p.Hometown, time.Time{}); err != nil {
 			return err
 		}
 	}
@@ -518,18 +528,15 @@ func (tx *Tx) checkPerson(ctx context.Context, id string, p *pb.Person) error {
 	case p.WorkLocation != pb.Person_ABROAD && p.WorkCountry != "" && p.WorkCountry != "VN":
 		v.add(personField+"work_country", "only a person who works ABROAD has a work country other than VN")
 	case p.WorkCountry != "":
-		if err := tx.checkRef(ctx, &v, RefCountry, personField+"work_country", p.WorkCountry, time.Time{}); err != nil {
+		if err := c.checkRef(ctx, &v, RefCountry, personField+"work_country", p.WorkCountry, time.Time{}); err != nil {
 			return err
 		}
 	}
-	if err := tx.checkFields(ctx, &v, p); err != nil {
+	if err := checkFields(ctx, c, &v, p); err != nil {
 		return err
 	}
 	checkIdentifiers(&v, p)
-	if err := v.err(); err != nil {
-		return err
-	}
-	return tx.checkNationalIDFree(ctx, id, p.NationalId)
+	return v.err()
 }
 
 func checkBirthDate(v *Invalids, d *date.Date, year, month, day int32) {
@@ -567,8 +574,7 @@ func daysIn(year, month int32) int32 {
 }
 
 func (tx *Tx) checkNationalIDFree(ctx context.Context, id, nationalID string) error {
-	if nationalID == "" || tx.bulk != nil {
-		// A bulk load leaves it to the unique index people_national_id.
+	if nationalID == "" {
 		return nil
 	}
 	var other string

@@ -231,9 +231,6 @@ type Tx struct {
 	now time.Time
 	// stmts are the prepared statements of its pool.
 	stmts *stmtCache
-	// bulk, set in a bulk load, remembers reference and organization
-	// lookups that the profiles of a batch repeat (see bulk.go).
-	bulk *bulkMemo
 	// budget bounds a read's SQLite steps; nil in writes.
 	budget *budget
 	// audit is the event of the call a write transaction makes, nil for
