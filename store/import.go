@@ -58,11 +58,14 @@ type ImportOutcome struct {
 	Duplicates []string // people/{id} the row resembles
 }
 
-// Importer applies the rows of one import inside its transaction.
+// Importer applies the rows of one import inside its transaction. New
+// people are created through its bulk transaction; everything else goes
+// through the API's own transaction-level code.
 type Importer struct {
-	tx *Tx
-	o  ImportOptions
-	n  int
+	tx   *Tx
+	bulk *BulkTx
+	o    ImportOptions
+	n    int
 }
 
 // Import runs fn with an Importer in one write transaction: all of it
@@ -72,11 +75,17 @@ type Importer struct {
 func (db *DB) Import(ctx context.Context, o ImportOptions, fn func(im *Importer) error) error {
 	// A dry run does everything and is rolled back by write.
 	return db.write(ctx, o.DryRun, o.Audit, func(tx *Tx) error {
-		if err := fn(&Importer{tx: tx, o: o}); err != nil {
+		im := &Importer{tx: tx, bulk: newBulkTx(tx), o: o}
+		if err := fn(im); err != nil {
 			return err
 		}
 		if o.DryRun {
+			// Nothing commits: the search index of the new people would
+			// only be rolled back.
 			return nil
+		}
+		if err := im.bulk.flushReindex(ctx); err != nil {
+			return err
 		}
 		if o.Operation != nil {
 			if o.Finish != nil {
@@ -156,11 +165,11 @@ func (im *Importer) person(ctx context.Context, row *pb.Person) (*ImportOutcome,
 		}
 		return out, nil
 	}
-	r, err := tx.createPerson(ctx, "", row)
+	name, err := im.bulk.createPerson(ctx, row)
 	if err != nil {
 		return nil, err
 	}
-	return &ImportOutcome{Action: Created, Person: r.person.Name}, nil
+	return &ImportOutcome{Action: Created, Person: name}, nil
 }
 
 // merge fills in what the registered person lacks from the row; a value

@@ -66,6 +66,11 @@ func (im *Importer) savepoint(ctx context.Context, fn func() error) error {
 }
 
 func importChild[T proto.Message](ctx context.Context, im *Importer, k *childKind[T], ref PersonRef, item T) (*ChildOutcome, error) {
+	// A record reindexes its person: the people created before it are
+	// indexed first, so that their index rows are not written after it.
+	if err := im.bulk.flushReindex(ctx); err != nil {
+		return nil, err
+	}
 	var out *ChildOutcome
 	err := im.savepoint(ctx, func() error {
 		person, err := im.personOf(ctx, ref)
