@@ -65,7 +65,6 @@ type Importer struct {
 	tx   *Tx
 	bulk *BulkTx
 	o    ImportOptions
-	n    int
 }
 
 // Import runs fn with an Importer in one write transaction: all of it
@@ -101,8 +100,9 @@ func (db *DB) Import(ctx context.Context, o ImportOptions, fn func(im *Importer)
 // row names (by people/{id} in Name, or by national ID). A row that fails
 // changes nothing and the import goes on.
 func (im *Importer) Person(ctx context.Context, row *pb.Person) (*ImportOutcome, error) {
-	im.n++
-	sp := fmt.Sprintf("import_row_%d", im.n)
+	// One name for every row's savepoint: they are not nested, and the
+	// same text is the same prepared statement.
+	const sp = "import_row"
 	if _, err := im.tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
 		return nil, dbError(err)
 	}
