@@ -269,16 +269,13 @@ func (m *marker) pass(zr *zip.Reader, sheetPath string, w io.Writer, write bool)
 				}
 			}
 		}
-		if write {
-			if err := out.upTo(end); err != nil {
-				return err
-			}
+		// What was read is written (to io.Discard on the first pass) and
+		// dropped, so that the buffer holds no more than a token.
+		if err := out.upTo(end); err != nil {
+			return err
 		}
 	}
-	if write {
-		return out.upTo(d.InputOffset())
-	}
-	return nil
+	return out.upTo(d.InputOffset())
 }
 
 func (m *marker) colXML(prefix string) string {
@@ -300,8 +297,9 @@ func (m *marker) errorsCell(prefix string, row int, header bool) string {
 }
 
 // newStyles makes the red copies of the bad cells' styles and the header's
-// bold style with excelize, on the workbook without the sheet's rows, and
-// returns the styles part that has them.
+// bold style with excelize, on the workbook emptied of its rows (every
+// sheet and the shared strings are empty parts), and returns the styles
+// part that has them.
 func (m *marker) newStyles(zr *zip.Reader, sheetPath string) ([]byte, error) {
 	var small bytes.Buffer
 	zw := zip.NewWriter(&small)
@@ -310,7 +308,14 @@ func (m *marker) newStyles(zr *zip.Reader, sheetPath string) ([]byte, error) {
 		if f.Name == stylesPath {
 			hasStyles = true
 		}
-		if f.Name != sheetPath {
+		empty := ""
+		switch {
+		case f.Name == sheetPath || strings.HasPrefix(f.Name, "xl/worksheets/") && strings.HasSuffix(f.Name, ".xml"):
+			empty = `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>`
+		case f.Name == "xl/sharedStrings.xml":
+			empty = `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>`
+		}
+		if empty == "" {
 			if err := zw.Copy(f); err != nil {
 				return nil, err
 			}
@@ -320,7 +325,7 @@ func (m *marker) newStyles(zr *zip.Reader, sheetPath string) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, err := io.WriteString(w, `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>`); err != nil {
+		if _, err := io.WriteString(w, empty); err != nil {
 			return nil, err
 		}
 	}
