@@ -22,7 +22,7 @@ import (
 // highest level, the academic title, the name sort keys, the search index
 // row) computed in Go from the profile instead of read back after each
 // write. It makes the rows the API makes, through the same normalization and
-// prepare functions (checkPerson, prepareQualification, preparePosition and
+// prepare functions (checkPersonFields, prepareQualification, preparePosition and
 // the honour's); bulk_test.go compares the two paths row by row.
 //
 // It is meant for trusted generated or imported data: it checks codes and
