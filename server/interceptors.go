@@ -192,9 +192,13 @@ func (s *Server) touchKey(ctx context.Context, id string) {
 	}
 	s.touched[id] = now
 	s.touchMu.Unlock()
-	if err := s.db.TouchKey(context.WithoutCancel(ctx), id, now); err != nil {
-		s.log.WarnContext(ctx, "recording key use", "key", id, "err", err)
-	}
+	// Not in the call: the one writer may be held for minutes by a long
+	// write (an import), and no call waits for it to note a key's use.
+	go func() {
+		if err := s.db.TouchKey(context.WithoutCancel(ctx), id, now); err != nil {
+			s.log.WarnContext(ctx, "recording key use", "key", id, "err", err)
+		}
+	}()
 }
 
 type touchState struct {

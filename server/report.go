@@ -41,7 +41,17 @@ func importReport(file *httpbody.HttpBody, sheet string, problems []*pb.ImportPr
 		return nil
 	}
 	data := file.GetData()
-	out, err := transfer.Report(data, transfer.Sniff(file.GetContentType(), data), sheet, marks)
+	format := transfer.Sniff(file.GetContentType(), data)
+	if format == transfer.XLSX {
+		// Streamed, so that a large workbook's report does not hold its
+		// every cell; Report remains for what it cannot read.
+		out, err := transfer.MarkWorkbook(data, sheet, marks)
+		if err == nil {
+			return out
+		}
+		slog.Warn("import: marking the workbook as a stream", "err", err)
+	}
+	out, err := transfer.Report(data, format, sheet, marks)
 	if err != nil {
 		slog.Error("import: making the report", "err", err)
 		return nil

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
 	"google.golang.org/protobuf/proto"
@@ -21,7 +22,7 @@ import (
 // highest level, the academic title, the name sort keys, the search index
 // row) computed in Go from the profile instead of read back after each
 // write. It makes the rows the API makes, through the same normalization and
-// prepare functions (checkPerson, prepareQualification, preparePosition and
+// prepare functions (checkPersonFields, prepareQualification, preparePosition and
 // the honour's); bulk_test.go compares the two paths row by row.
 //
 // It is meant for trusted generated or imported data: it checks codes and
@@ -46,63 +47,100 @@ type BulkOrganization struct {
 	Organization *pb.Organization
 }
 
-// bulkMemo remembers, for one bulk transaction, the answers of the lookups
-// that the profiles of a batch repeat: that a reference code exists, the
-// ranks of levels and titles, organizations, field names. Its methods are
-// no-ops on a nil memo, which is every transaction but a bulk one.
-type bulkMemo struct {
-	found_     map[string]bool
+// BulkTx is a transaction that writes many rows at once: the bulk load's
+// batches, the people an import creates. It runs the API's own checks with
+// itself as their checker, answering the lookups that the rows repeat (that
+// a reference code exists, the ranks of levels and titles, organizations,
+// field names) from what it asked before. Only lookups of what the
+// transaction does not change go through its memo: reference lists, and
+// organizations, which a bulk write only reads.
+type BulkTx struct {
+	tx         *Tx
+	found      map[string]bool
 	ranks      map[string]int
 	orgs       map[string]*orgRow
 	orgsByPK   map[int64]*orgRow
 	fieldNames map[string][]string
+	// reindex are the people whose search index rows are written at the
+	// end (flushReindex) instead of after each one.
+	reindex []int64
 }
 
-func newBulkMemo() *bulkMemo {
-	return &bulkMemo{found_: map[string]bool{}, ranks: map[string]int{}, orgs: map[string]*orgRow{},
+func newBulkTx(tx *Tx) *BulkTx {
+	return &BulkTx{tx: tx, found: map[string]bool{}, ranks: map[string]int{}, orgs: map[string]*orgRow{},
 		orgsByPK: map[int64]*orgRow{}, fieldNames: map[string][]string{}}
 }
+
+func (b *BulkTx) base() *Tx { return b.tx }
 
 func memoKey(query string, args []any) string {
 	return query + "\x00" + fmt.Sprint(args...)
 }
 
-func (m *bulkMemo) exists(query string, args []any) bool {
-	return m != nil && m.found_[memoKey(query, args)]
+// exists remembers the rows found; a row not found is asked again.
+func (b *BulkTx) exists(ctx context.Context, query string, args ...any) (bool, error) {
+	key := memoKey(query, args)
+	if b.found[key] {
+		return true, nil
+	}
+	found, err := b.tx.exists(ctx, query, args...)
+	if found {
+		b.found[key] = true
+	}
+	return found, err
 }
 
-func (m *bulkMemo) found(query string, args []any) {
-	if m != nil {
-		m.found_[memoKey(query, args)] = true
+func (b *BulkTx) rank(ctx context.Context, list, code string, lookup func(context.Context, string) (int, error)) (int, error) {
+	key := list + "\x00" + code
+	if r, ok := b.ranks[key]; ok {
+		return r, nil
 	}
+	r, err := lookup(ctx, code)
+	if err == nil && r != 0 {
+		b.ranks[key] = r
+	}
+	return r, err
 }
 
-func (m *bulkMemo) rank(list, code string) (int, bool) {
-	if m == nil {
-		return 0, false
-	}
-	r, ok := m.ranks[list+"\x00"+code]
-	return r, ok
+func (b *BulkTx) levelRank(ctx context.Context, code string) (int, error) {
+	return b.rank(ctx, "level", code, b.tx.levelRank)
 }
 
-func (m *bulkMemo) setRank(list, code string, rank int) {
-	if m != nil {
-		m.ranks[list+"\x00"+code] = rank
-	}
+func (b *BulkTx) titleRank(ctx context.Context, code string) (int, error) {
+	return b.rank(ctx, "title", code, b.tx.titleRank)
 }
 
-func (m *bulkMemo) org(id string) *orgRow {
-	if m == nil {
-		return nil
+func (b *BulkTx) organization(ctx context.Context, id string) (*orgRow, error) {
+	if r := b.orgs[id]; r != nil {
+		return r, nil
 	}
-	return m.orgs[id]
+	r, err := b.tx.organization(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	b.orgs[id] = r
+	b.orgsByPK[r.pk] = r
+	return r, nil
 }
 
-func (m *bulkMemo) setOrg(id string, r *orgRow) {
-	if m != nil {
-		m.orgs[id] = r
-		m.orgsByPK[r.pk] = r
+func (b *BulkTx) checkRef(ctx context.Context, v *Invalids, kind RefKind, field, code string, on time.Time) error {
+	return checkRef(ctx, b, v, kind, field, code, on)
+}
+
+func (b *BulkTx) organizationByName(ctx context.Context, name, field string) (*orgRow, error) {
+	return organizationByName(ctx, b, name, field)
+}
+
+func (b *BulkTx) fieldNamesOf(ctx context.Context, field string) ([]string, error) {
+	if names, ok := b.fieldNames[field]; ok {
+		return names, nil
 	}
+	names, err := b.tx.fieldNames(ctx, []string{field})
+	if err != nil {
+		return nil, err
+	}
+	b.fieldNames[field] = names
+	return names, nil
 }
 
 // The columns the bulk path writes, in the order of its values.
@@ -161,7 +199,7 @@ func (r *BulkRows) Rows() int {
 // none when one is invalid (the error names it by its index).
 func (db *DB) BulkCreatePeople(ctx context.Context, profiles []BulkProfile) error {
 	return db.write(ctx, false, nil, func(tx *Tx) error {
-		rows, err := tx.bulkRows(ctx, profiles)
+		rows, err := newBulkTx(tx).rows(ctx, profiles)
 		if err != nil {
 			return err
 		}
@@ -176,7 +214,7 @@ func (db *DB) PrepareBulk(ctx context.Context, profiles []BulkProfile) (*BulkRow
 	var rows *BulkRows
 	err := db.read(ctx, func(tx *Tx) error {
 		var err error
-		rows, err = tx.bulkRows(ctx, profiles)
+		rows, err = newBulkTx(tx).rows(ctx, profiles)
 		return err
 	})
 	return rows, err
@@ -191,11 +229,11 @@ func (db *DB) WriteBulk(ctx context.Context, rows *BulkRows) error {
 	})
 }
 
-// bulkRows normalizes and checks profiles as the API would, and returns the
-// rows they become.
-func (tx *Tx) bulkRows(ctx context.Context, profiles []BulkProfile) (*BulkRows, error) {
-	tx.bulk = newBulkMemo()
-	defer tx.endBulk()
+// rows normalizes and checks profiles as the API would, and returns the
+// rows they become. National IDs are left to the unique index
+// people_national_id, whose refusal fails the batch (insertBulk).
+func (b *BulkTx) rows(ctx context.Context, profiles []BulkProfile) (*BulkRows, error) {
+	tx := b.tx
 	now := micros(tx.now)
 	principal, method := tx.principal()
 	if method == "" {
@@ -230,7 +268,7 @@ func (tx *Tx) bulkRows(ctx context.Context, profiles []BulkProfile) (*BulkRows, 
 			return nil, at(err)
 		}
 		p := normalizePerson(prof.Person)
-		if err := tx.checkPerson(ctx, id, p); err != nil {
+		if err := checkPersonFields(ctx, b, p); err != nil {
 			return nil, at(err)
 		}
 		row := &personRow{revision: 1, person: p}
@@ -241,7 +279,7 @@ func (tx *Tx) bulkRows(ctx context.Context, profiles []BulkProfile) (*BulkRows, 
 		for _, q := range prof.Qualifications {
 			// As CreateQualification: a new qualification is unverified.
 			q.Verification = nil
-			vals, err := prepareQualification(ctx, tx, row, q)
+			vals, err := prepareQualification(ctx, b, row, q)
 			if err != nil {
 				return nil, at(err)
 			}
@@ -253,14 +291,14 @@ func (tx *Tx) bulkRows(ctx context.Context, profiles []BulkProfile) (*BulkRows, 
 			}
 		}
 		for _, ps := range prof.Positions {
-			vals, err := preparePosition(ctx, tx, row, ps)
+			vals, err := preparePosition(ctx, b, row, ps)
 			if err != nil {
 				return nil, at(err)
 			}
 			pos.rows = append(pos.rows, append([]any{newID(), pk, now, now}, vals...))
 			org := ""
 			if orgPK, ok := vals[0].(int64); ok {
-				o := tx.bulk.orgsByPK[orgPK]
+				o := b.orgsByPK[orgPK]
 				org = o.org.DisplayName + " " + o.org.ShortName
 			}
 			other = append(other, org+" "+ps.OrganizationName+" "+ps.Title+" "+ps.Department)
@@ -270,7 +308,7 @@ func (tx *Tx) bulkRows(ctx context.Context, profiles []BulkProfile) (*BulkRows, 
 			fieldSet[f.Field] = true
 		}
 		for _, h := range prof.Honors {
-			vals, err := honorKind.prepare(ctx, tx, row, h)
+			vals, err := honorKind.prepare(ctx, b, row, h)
 			if err != nil {
 				return nil, at(err)
 			}
@@ -297,7 +335,7 @@ func (tx *Tx) bulkRows(ctx context.Context, profiles []BulkProfile) (*BulkRows, 
 		}
 		sort.Strings(fieldList)
 		for _, f := range fieldList {
-			fn, err := tx.bulkFieldNames(ctx, f)
+			fn, err := b.fieldNamesOf(ctx, f)
 			if err != nil {
 				return nil, err
 			}
@@ -317,20 +355,6 @@ func (tx *Tx) bulkRows(ctx context.Context, profiles []BulkProfile) (*BulkRows, 
 		revs.rows = append(revs.rows, []any{newID(), pk, now, principal, method, "people/" + id, strings.Join(changed, ","), nil, ab})
 	}
 	return &BulkRows{tables: []*bulkTable{people, fields, roles, quals, pos, honors, search, names, revs}, people: len(profiles)}, nil
-}
-
-func (tx *Tx) endBulk() { tx.bulk = nil }
-
-func (tx *Tx) bulkFieldNames(ctx context.Context, field string) ([]string, error) {
-	if names, ok := tx.bulk.fieldNames[field]; ok {
-		return names, nil
-	}
-	names, err := tx.fieldNames(ctx, []string{field})
-	if err != nil {
-		return nil, err
-	}
-	tx.bulk.fieldNames[field] = names
-	return names, nil
 }
 
 // derived is what a person derives from their qualifications, as
@@ -468,8 +492,7 @@ func (db *DB) BulkCreateOrganizations(ctx context.Context, orgs []BulkOrganizati
 		}
 		defer stmt.Close()
 		now := micros(tx.now)
-		tx.bulk = newBulkMemo()
-		defer tx.endBulk()
+		b := newBulkTx(tx)
 		for i, o := range orgs {
 			id := o.ID
 			if id == "" {
@@ -477,7 +500,7 @@ func (db *DB) BulkCreateOrganizations(ctx context.Context, orgs []BulkOrganizati
 			} else if !validID(id) {
 				return bulkError(i, "", errorf(Invalid, "organization_id", "want 1 to 63 lower-case letters, digits and hyphens, starting with a letter"))
 			}
-			vals, err := tx.prepareOrganization(ctx, id, o.Organization)
+			vals, err := prepareOrganization(ctx, b, id, o.Organization)
 			if err != nil {
 				return bulkError(i, "", err)
 			}

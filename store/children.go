@@ -43,7 +43,7 @@ type childKind[T proto.Message] struct {
 	scan func(s scanner, item T, common []any, extra []any) error
 	// prepare normalizes and checks an item about to be written for a
 	// person, and returns the values of the writable columns.
-	prepare func(ctx context.Context, tx *Tx, person *personRow, item T) ([]any, error)
+	prepare func(ctx context.Context, c checker, person *personRow, item T) ([]any, error)
 	// changed keeps what the person derives from these resources current.
 	changed func(ctx context.Context, tx *Tx, personPK int64) error
 }

@@ -58,11 +58,13 @@ type ImportOutcome struct {
 	Duplicates []string // people/{id} the row resembles
 }
 
-// Importer applies the rows of one import inside its transaction.
+// Importer applies the rows of one import inside its transaction. New
+// people are created through its bulk transaction; everything else goes
+// through the API's own transaction-level code.
 type Importer struct {
-	tx *Tx
-	o  ImportOptions
-	n  int
+	tx   *Tx
+	bulk *BulkTx
+	o    ImportOptions
 }
 
 // Import runs fn with an Importer in one write transaction: all of it
@@ -72,11 +74,17 @@ type Importer struct {
 func (db *DB) Import(ctx context.Context, o ImportOptions, fn func(im *Importer) error) error {
 	// A dry run does everything and is rolled back by write.
 	return db.write(ctx, o.DryRun, o.Audit, func(tx *Tx) error {
-		if err := fn(&Importer{tx: tx, o: o}); err != nil {
+		im := &Importer{tx: tx, bulk: newBulkTx(tx), o: o}
+		if err := fn(im); err != nil {
 			return err
 		}
 		if o.DryRun {
+			// Nothing commits: the search index of the new people would
+			// only be rolled back.
 			return nil
+		}
+		if err := im.bulk.flushReindex(ctx); err != nil {
+			return err
 		}
 		if o.Operation != nil {
 			if o.Finish != nil {
@@ -92,8 +100,9 @@ func (db *DB) Import(ctx context.Context, o ImportOptions, fn func(im *Importer)
 // row names (by people/{id} in Name, or by national ID). A row that fails
 // changes nothing and the import goes on.
 func (im *Importer) Person(ctx context.Context, row *pb.Person) (*ImportOutcome, error) {
-	im.n++
-	sp := fmt.Sprintf("import_row_%d", im.n)
+	// One name for every row's savepoint: they are not nested, and the
+	// same text is the same prepared statement.
+	const sp = "import_row"
 	if _, err := im.tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
 		return nil, dbError(err)
 	}
@@ -156,11 +165,11 @@ func (im *Importer) person(ctx context.Context, row *pb.Person) (*ImportOutcome,
 		}
 		return out, nil
 	}
-	r, err := tx.createPerson(ctx, "", row)
+	name, err := im.bulk.createPerson(ctx, row)
 	if err != nil {
 		return nil, err
 	}
-	return &ImportOutcome{Action: Created, Person: r.person.Name}, nil
+	return &ImportOutcome{Action: Created, Person: name}, nil
 }
 
 // merge fills in what the registered person lacks from the row; a value

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 
 	"google.golang.org/protobuf/proto"
@@ -48,8 +47,9 @@ func (im *Importer) Honor(ctx context.Context, ref PersonRef, h *pb.Honor) (*Chi
 // savepoint runs fn so that what it does is undone when it fails, and the
 // import goes on.
 func (im *Importer) savepoint(ctx context.Context, fn func() error) error {
-	im.n++
-	sp := fmt.Sprintf("import_row_%d", im.n)
+	// One name for every row's savepoint: they are not nested, and the
+	// same text is the same prepared statement.
+	const sp = "import_row"
 	if _, err := im.tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
 		return dbError(err)
 	}
@@ -66,6 +66,11 @@ func (im *Importer) savepoint(ctx context.Context, fn func() error) error {
 }
 
 func importChild[T proto.Message](ctx context.Context, im *Importer, k *childKind[T], ref PersonRef, item T) (*ChildOutcome, error) {
+	// A record reindexes its person: the people created before it are
+	// indexed first, so that their index rows are not written after it.
+	if err := im.bulk.flushReindex(ctx); err != nil {
+		return nil, err
+	}
 	var out *ChildOutcome
 	err := im.savepoint(ctx, func() error {
 		person, err := im.personOf(ctx, ref)

@@ -62,9 +62,6 @@ func OrganizationID(name, field string) (string, error) {
 }
 
 func (tx *Tx) organization(ctx context.Context, id string) (*orgRow, error) {
-	if r := tx.bulk.org(id); r != nil {
-		return r, nil
-	}
 	row := tx.QueryRowContext(ctx, `SELECT `+organizationColumns+` FROM `+organizationFrom+` WHERE o.id = ?`, id)
 	r, err := scanOrganization(row)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -73,17 +70,21 @@ func (tx *Tx) organization(ctx context.Context, id string) (*orgRow, error) {
 	if err != nil {
 		return nil, dbError(err)
 	}
-	tx.bulk.setOrg(id, r)
 	return r, nil
 }
 
 // organizationByName finds a live organization that a reference names.
 func (tx *Tx) organizationByName(ctx context.Context, name, field string) (*orgRow, error) {
+	return organizationByName(ctx, tx, name, field)
+}
+
+// organizationByName is Tx.organizationByName through c's lookups.
+func organizationByName(ctx context.Context, c checker, name, field string) (*orgRow, error) {
 	id, err := OrganizationID(name, field)
 	if err != nil {
 		return nil, err
 	}
-	r, err := tx.organization(ctx, id)
+	r, err := c.organization(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +172,7 @@ func (db *DB) CreateOrganization(ctx context.Context, o *pb.Organization, opts C
 		if _, err := tx.organization(ctx, id); err == nil {
 			return errorf(AlreadyExists, "organization_id", "organizations/%s already exists", id)
 		}
-		vals, err := tx.prepareOrganization(ctx, id, o)
+		vals, err := prepareOrganization(ctx, tx, id, o)
 		if err != nil {
 			return err
 		}
@@ -198,7 +199,7 @@ func (db *DB) CreateOrganization(ctx context.Context, o *pb.Organization, opts C
 
 // prepareOrganization normalizes and checks an organization about to be
 // written as id, and returns the values of its writable columns.
-func (tx *Tx) prepareOrganization(ctx context.Context, id string, o *pb.Organization) ([]any, error) {
+func prepareOrganization(ctx context.Context, c checker, id string, o *pb.Organization) ([]any, error) {
 	const f = "organization."
 	for _, s := range []*string{&o.DisplayName, &o.ShortName, &o.Sector, &o.AdministrativeUnit, &o.Country, &o.Parent} {
 		*s = normText(*s)
@@ -211,17 +212,17 @@ func (tx *Tx) prepareOrganization(ctx context.Context, id string, o *pb.Organiza
 	if o.DisplayName == "" {
 		v.add(f+"display_name", "required: the organization's name")
 	}
-	if err := tx.checkRef(ctx, &v, RefCountry, f+"country", o.Country, time.Time{}); err != nil {
+	if err := c.checkRef(ctx, &v, RefCountry, f+"country", o.Country, time.Time{}); err != nil {
 		return nil, err
 	}
 	if o.AdministrativeUnit != "" {
-		if err := tx.checkRef(ctx, &v, RefAdminUnit, f+"administrative_unit", o.AdministrativeUnit, time.Time{}); err != nil {
+		if err := c.checkRef(ctx, &v, RefAdminUnit, f+"administrative_unit", o.AdministrativeUnit, time.Time{}); err != nil {
 			return nil, err
 		}
 	}
 	var parentPK any
 	if o.Parent != "" {
-		parent, err := tx.organizationByName(ctx, o.Parent, f+"parent")
+		parent, err := c.organizationByName(ctx, o.Parent, f+"parent")
 		var se *Error
 		switch {
 		case errors.As(err, &se) && (se.Code == Invalid || se.Code == NotFound):
@@ -232,7 +233,7 @@ func (tx *Tx) prepareOrganization(ctx context.Context, id string, o *pb.Organiza
 			v.add(f+"parent", "an organization cannot be its own parent")
 		default:
 			// Refuse cycles: the new parent must not be below this one.
-			cyclic, err := tx.ancestorIs(ctx, "organizations", parent.pk, id)
+			cyclic, err := c.base().ancestorIs(ctx, "organizations", parent.pk, id)
 			if err != nil {
 				return nil, err
 			}
@@ -278,7 +279,7 @@ func (db *DB) UpdateOrganization(ctx context.Context, name string, opts WriteOpt
 		if err := apply(r.org); err != nil {
 			return err
 		}
-		vals, err := tx.prepareOrganization(ctx, id, r.org)
+		vals, err := prepareOrganization(ctx, tx, id, r.org)
 		if err != nil {
 			return err
 		}

@@ -274,39 +274,8 @@ func (db *DB) CreatePerson(ctx context.Context, p *pb.Person, o CreateOptions) (
 // checks, the row, the fields and roles, and the search index. Errors name
 // the person's fields as "person.*".
 func (tx *Tx) createPerson(ctx context.Context, id string, p *pb.Person) (*personRow, error) {
-	if id == "" {
-		id = newID()
-	} else if !validID(id) {
-		return nil, errorf(Invalid, "person_id", "want 1 to 63 lower-case letters, digits and hyphens, starting with a letter")
-	}
-	if taken, err := tx.exists(ctx, `SELECT 1 FROM people WHERE id = ?`, id); err != nil {
-		return nil, err
-	} else if taken {
-		return nil, errorf(AlreadyExists, "person_id", "people/%s already exists", id)
-	}
-	if err := checkText(p); err != nil {
-		return nil, err
-	}
-	p = normalizePerson(p)
-	if err := tx.checkPerson(ctx, id, p); err != nil {
-		return nil, err
-	}
-	now := micros(tx.now)
-	res, err := tx.ExecContext(ctx, `INSERT INTO people (id, family_name, middle_name, given_name, display_name,
-		gender, birth_year, birth_month, birth_day, ethnicity, national_id, email, phone, hometown,
-		address, availability, work_location, work_country, create_time, update_time, revision, sort_key, family_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
-		append([]any{id}, append(personValues(p), now, now,
-			vntext.SortKey(p.GivenName, p.MiddleName, p.FamilyName), vntext.SortKey(p.FamilyName, p.MiddleName, p.GivenName))...)...)
+	id, pk, _, err := insertPerson(ctx, tx, id, p)
 	if err != nil {
-		return nil, dbError(err)
-	}
-	tx.auditResource("people/" + id)
-	pk, err := res.LastInsertId()
-	if err != nil {
-		return nil, dbError(err)
-	}
-	if err := tx.writeFieldsAndRoles(ctx, pk, p); err != nil {
 		return nil, err
 	}
 	if err := tx.reindexPerson(ctx, pk); err != nil {
@@ -320,6 +289,53 @@ func (tx *Tx) createPerson(ctx context.Context, id string, p *pb.Person) (*perso
 		return nil, err
 	}
 	return r, tx.recordRevision(ctx, pk, "people/"+id, nil, r.person)
+}
+
+// insertPerson checks p through c and writes its row, fields, roles and
+// identifiers as id (a new id when empty), naming it in the call's audit
+// event: what every create of a person does but the search index and the
+// revision. It returns the id, the row's pk and p as normalized and stored.
+func insertPerson(ctx context.Context, c checker, id string, p *pb.Person) (string, int64, *pb.Person, error) {
+	tx := c.base()
+	if id == "" {
+		id = newID()
+	} else if !validID(id) {
+		return "", 0, nil, errorf(Invalid, "person_id", "want 1 to 63 lower-case letters, digits and hyphens, starting with a letter")
+	}
+	if taken, err := tx.exists(ctx, `SELECT 1 FROM people WHERE id = ?`, id); err != nil {
+		return "", 0, nil, err
+	} else if taken {
+		return "", 0, nil, errorf(AlreadyExists, "person_id", "people/%s already exists", id)
+	}
+	if err := checkText(p); err != nil {
+		return "", 0, nil, err
+	}
+	p = normalizePerson(p)
+	if err := checkPersonFields(ctx, c, p); err != nil {
+		return "", 0, nil, err
+	}
+	if err := tx.checkNationalIDFree(ctx, id, p.NationalId); err != nil {
+		return "", 0, nil, err
+	}
+	now := micros(tx.now)
+	res, err := tx.ExecContext(ctx, `INSERT INTO people (id, family_name, middle_name, given_name, display_name,
+		gender, birth_year, birth_month, birth_day, ethnicity, national_id, email, phone, hometown,
+		address, availability, work_location, work_country, create_time, update_time, revision, sort_key, family_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+		append([]any{id}, append(personValues(p), now, now,
+			vntext.SortKey(p.GivenName, p.MiddleName, p.FamilyName), vntext.SortKey(p.FamilyName, p.MiddleName, p.GivenName))...)...)
+	if err != nil {
+		return "", 0, nil, dbError(err)
+	}
+	tx.auditResource("people/" + id)
+	pk, err := res.LastInsertId()
+	if err != nil {
+		return "", 0, nil, dbError(err)
+	}
+	if err := tx.writeFieldsAndRoles(ctx, pk, p); err != nil {
+		return "", 0, nil, err
+	}
+	return id, pk, p, nil
 }
 
 // UpdatePerson changes a person: apply gets the current profile and changes
@@ -494,6 +510,16 @@ func checkText(p *pb.Person) error {
 // checkPerson checks p as it would be stored: required fields, dates, and
 // uniqueness of the national ID.
 func (tx *Tx) checkPerson(ctx context.Context, id string, p *pb.Person) error {
+	if err := checkPersonFields(ctx, tx, p); err != nil {
+		return err
+	}
+	return tx.checkNationalIDFree(ctx, id, p.NationalId)
+}
+
+// checkPersonFields checks p's own fields through c's lookups: all that
+// checkPerson checks but the uniqueness of the national ID.
+func checkPersonFields(ctx context.Context, c checker, p *pb.Person) error {
+	tx := c.base()
 	var v Invalids
 	if p.GivenName == "" {
 		v.add(personField+"given_name", "required: the person's given name (tên)")
@@ -502,13 +528,13 @@ func (tx *Tx) checkPerson(ctx context.Context, id string, p *pb.Person) error {
 		checkBirthDate(&v, d, int32(tx.now.Year()), int32(tx.now.Month()), int32(tx.now.Day()))
 	}
 	if p.Ethnicity != "" {
-		if err := tx.checkRef(ctx, &v, RefEthnicGroup, personField+"ethnicity", p.Ethnicity, time.Time{}); err != nil {
+		if err := c.checkRef(ctx, &v, RefEthnicGroup, personField+"ethnicity", p.Ethnicity, time.Time{}); err != nil {
 			return err
 		}
 	}
 	if p.Hometown != "" {
 		// A hometown may be named by a unit that no longer exists.
-		if err := tx.checkRef(ctx, &v, RefAdminUnit, personField+"hometown", p.Hometown, time.Time{}); err != nil {
+		if err := c.checkRef(ctx, &v, RefAdminUnit, personField+"hometown", p.Hometown, time.Time{}); err != nil {
 			return err
 		}
 	}
@@ -518,18 +544,15 @@ func (tx *Tx) checkPerson(ctx context.Context, id string, p *pb.Person) error {
 	case p.WorkLocation != pb.Person_ABROAD && p.WorkCountry != "" && p.WorkCountry != "VN":
 		v.add(personField+"work_country", "only a person who works ABROAD has a work country other than VN")
 	case p.WorkCountry != "":
-		if err := tx.checkRef(ctx, &v, RefCountry, personField+"work_country", p.WorkCountry, time.Time{}); err != nil {
+		if err := c.checkRef(ctx, &v, RefCountry, personField+"work_country", p.WorkCountry, time.Time{}); err != nil {
 			return err
 		}
 	}
-	if err := tx.checkFields(ctx, &v, p); err != nil {
+	if err := checkFields(ctx, c, &v, p); err != nil {
 		return err
 	}
 	checkIdentifiers(&v, p)
-	if err := v.err(); err != nil {
-		return err
-	}
-	return tx.checkNationalIDFree(ctx, id, p.NationalId)
+	return v.err()
 }
 
 func checkBirthDate(v *Invalids, d *date.Date, year, month, day int32) {
@@ -567,8 +590,7 @@ func daysIn(year, month int32) int32 {
 }
 
 func (tx *Tx) checkNationalIDFree(ctx context.Context, id, nationalID string) error {
-	if nationalID == "" || tx.bulk != nil {
-		// A bulk load leaves it to the unique index people_national_id.
+	if nationalID == "" {
 		return nil
 	}
 	var other string

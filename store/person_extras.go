@@ -18,7 +18,7 @@ import (
 
 // checkFields checks a person's fields of expertise: each exists, none
 // twice, and exactly one is primary. A single field is primary by itself.
-func (tx *Tx) checkFields(ctx context.Context, v *Invalids, p *pb.Person) error {
+func checkFields(ctx context.Context, c checker, v *Invalids, p *pb.Person) error {
 	seen := map[string]bool{}
 	primaries := 0
 	for i, f := range p.Fields {
@@ -32,7 +32,7 @@ func (tx *Tx) checkFields(ctx context.Context, v *Invalids, p *pb.Person) error 
 			continue
 		}
 		seen[f.Field] = true
-		if err := tx.checkRef(ctx, v, RefField, field, f.Field, time.Time{}); err != nil {
+		if err := c.checkRef(ctx, v, RefField, field, f.Field, time.Time{}); err != nil {
 			return err
 		}
 		if f.Primary {

@@ -63,7 +63,7 @@ var qualificationKind = &childKind[*pb.Qualification]{
 	changed: refreshDerived,
 }
 
-func prepareQualification(ctx context.Context, tx *Tx, person *personRow, q *pb.Qualification) ([]any, error) {
+func prepareQualification(ctx context.Context, c checker, person *personRow, q *pb.Qualification) ([]any, error) {
 	const f = "qualification."
 	for _, s := range []*string{&q.Level, &q.Major, &q.Field, &q.Institution, &q.Country, &q.DocumentNumber, &q.Language} {
 		*s = normText(*s)
@@ -77,9 +77,9 @@ func prepareQualification(ctx context.Context, tx *Tx, person *personRow, q *pb.
 	case pb.Qualification_DEGREE:
 		if q.Level == "" {
 			v.add(f+"level", "required for a degree: a qualification level code such as DAI_HOC, THAC_SI or TIEN_SI (see ListQualificationLevels)")
-		} else if err := tx.checkRef(ctx, &v, RefQualificationLevel, f+"level", q.Level, time.Time{}); err != nil {
+		} else if err := c.checkRef(ctx, &v, RefQualificationLevel, f+"level", q.Level, time.Time{}); err != nil {
 			return nil, err
-		} else if r, err := tx.levelRank(ctx, q.Level); err != nil {
+		} else if r, err := c.levelRank(ctx, q.Level); err != nil {
 			return nil, err
 		} else {
 			rank = r
@@ -87,9 +87,9 @@ func prepareQualification(ctx context.Context, tx *Tx, person *personRow, q *pb.
 	case pb.Qualification_ACADEMIC_TITLE:
 		if q.Level == "" {
 			v.add(f+"level", "required for an academic title: GIAO_SU or PHO_GIAO_SU")
-		} else if err := tx.checkRef(ctx, &v, RefAcademicTitle, f+"level", q.Level, time.Time{}); err != nil {
+		} else if err := c.checkRef(ctx, &v, RefAcademicTitle, f+"level", q.Level, time.Time{}); err != nil {
 			return nil, err
-		} else if r, err := tx.titleRank(ctx, q.Level); err != nil {
+		} else if r, err := c.titleRank(ctx, q.Level); err != nil {
 			return nil, err
 		} else {
 			rank = r
@@ -107,18 +107,18 @@ func prepareQualification(ctx context.Context, tx *Tx, person *personRow, q *pb.
 	}
 	var fieldCode string
 	if q.Field != "" {
-		if err := tx.checkRef(ctx, &v, RefField, f+"field", q.Field, time.Time{}); err != nil {
+		if err := c.checkRef(ctx, &v, RefField, f+"field", q.Field, time.Time{}); err != nil {
 			return nil, err
 		}
 		fieldCode = fieldCodeOf(q.Field)
 	}
 	if q.Country != "" {
-		if err := tx.checkRef(ctx, &v, RefCountry, f+"country", q.Country, time.Time{}); err != nil {
+		if err := c.checkRef(ctx, &v, RefCountry, f+"country", q.Country, time.Time{}); err != nil {
 			return nil, err
 		}
 	}
 	if q.Year != 0 {
-		if q.Year > int32(tx.now.Year()) {
+		if q.Year > int32(c.base().now.Year()) {
 			v.add(f+"year", "%d is in the future", q.Year)
 		}
 		if by := birthYear(person); by != 0 && q.Year < by+minQualificationAge {
@@ -215,7 +215,7 @@ func dateOf(n int64) *date.Date {
 	return &date.Date{Year: int32(n / 10000), Month: int32(n / 100 % 100), Day: int32(n % 100)}
 }
 
-func preparePosition(ctx context.Context, tx *Tx, person *personRow, p *pb.Position) ([]any, error) {
+func preparePosition(ctx context.Context, c checker, person *personRow, p *pb.Position) ([]any, error) {
 	const f = "position."
 	for _, s := range []*string{&p.Organization, &p.OrganizationName, &p.Title, &p.Department, &p.Country, &p.AdministrativeUnit} {
 		*s = normText(*s)
@@ -234,14 +234,14 @@ func preparePosition(ctx context.Context, tx *Tx, person *personRow, p *pb.Posit
 	if start != 0 && end != 0 && end < start {
 		v.add(f+"end", "is before the start")
 	}
-	if start > today(tx.now) {
+	if start > today(c.base().now) {
 		v.add(f+"start", "is in the future")
 	}
 	if by := birthYear(person); by != 0 && p.Start != nil && p.Start.Year < by+minQualificationAge {
 		v.add(f+"start", "%d is before the person could have held a position (born %d)", p.Start.Year, by)
 	}
 	// A position that ended is not current, whatever the request said.
-	if end != 0 && end <= today(tx.now) {
+	if end != 0 && end <= today(c.base().now) {
 		p.Current = false
 	}
 	var orgPK any
@@ -249,7 +249,7 @@ func preparePosition(ctx context.Context, tx *Tx, person *personRow, p *pb.Posit
 	case p.Organization != "" && p.OrganizationName != "" && !strings.HasPrefix(p.Organization, "organizations/"):
 		v.add(f+"organization", "want organizations/{organization}, not %q", p.Organization)
 	case p.Organization != "":
-		org, err := tx.organizationByName(ctx, p.Organization, f+"organization")
+		org, err := c.organizationByName(ctx, p.Organization, f+"organization")
 		if err != nil {
 			var se *Error
 			if errors.As(err, &se) && (se.Code == Invalid || se.Code == NotFound) {
@@ -266,7 +266,7 @@ func preparePosition(ctx context.Context, tx *Tx, person *personRow, p *pb.Posit
 		v.add(f+"organization", "required: a registered organization (organizations/{id}), or its name in organization_name")
 	}
 	if p.Country != "" {
-		if err := tx.checkRef(ctx, &v, RefCountry, f+"country", p.Country, time.Time{}); err != nil {
+		if err := c.checkRef(ctx, &v, RefCountry, f+"country", p.Country, time.Time{}); err != nil {
 			return nil, err
 		}
 	}
@@ -277,7 +277,7 @@ func preparePosition(ctx context.Context, tx *Tx, person *personRow, p *pb.Posit
 		if p.Start != nil && p.Start.Year > 0 {
 			on = time.Date(int(p.Start.Year), time.Month(max(1, p.Start.Month)), int(max(1, p.Start.Day)), 0, 0, 0, 0, time.UTC)
 		}
-		if err := tx.checkRef(ctx, &v, RefAdminUnit, f+"administrative_unit", p.AdministrativeUnit, on); err != nil {
+		if err := c.checkRef(ctx, &v, RefAdminUnit, f+"administrative_unit", p.AdministrativeUnit, on); err != nil {
 			return nil, err
 		}
 	}
@@ -322,7 +322,7 @@ var honorKind = &childKind[*pb.Honor]{
 		h.Kind = pb.Honor_Kind(kind)
 		return nil
 	},
-	prepare: func(ctx context.Context, tx *Tx, person *personRow, h *pb.Honor) ([]any, error) {
+	prepare: func(ctx context.Context, c checker, person *personRow, h *pb.Honor) ([]any, error) {
 		const f = "honor."
 		for _, s := range []*string{&h.Title, &h.Issuer, &h.DecisionNumber} {
 			*s = normText(*s)
@@ -333,7 +333,7 @@ var honorKind = &childKind[*pb.Honor]{
 			v.add(f+"title", "required: the honour's name")
 		}
 		if h.Year != 0 {
-			if h.Year > int32(tx.now.Year()) {
+			if h.Year > int32(c.base().now.Year()) {
 				v.add(f+"year", "%d is in the future", h.Year)
 			}
 			if by := birthYear(person); by != 0 && h.Year < by {

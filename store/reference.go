@@ -44,6 +44,11 @@ func (tx *Tx) today() string { return day(tx.now.In(vietnam)) }
 // error returned is for a failure of the database only; a bad code goes to
 // v, with a message that says where to find good ones.
 func (tx *Tx) checkRef(ctx context.Context, v *Invalids, kind RefKind, field, code string, on time.Time) error {
+	return checkRef(ctx, tx, v, kind, field, code, on)
+}
+
+// checkRef is Tx.checkRef through c's lookups.
+func checkRef(ctx context.Context, c checker, v *Invalids, kind RefKind, field, code string, on time.Time) error {
 	if code == "" {
 		return nil
 	}
@@ -55,22 +60,22 @@ func (tx *Tx) checkRef(ctx context.Context, v *Invalids, kind RefKind, field, co
 			v.add(field, "%q is not a field's name: want fields/{scheme}-{code}, for example \"fields/vn2008-502\"; see ListFields", code)
 			return nil
 		}
-		found, err := tx.exists(ctx, `SELECT 1 FROM ref_fields WHERE scheme = ? AND code = ?`, scheme, fcode)
+		found, err := c.exists(ctx, `SELECT 1 FROM ref_fields WHERE scheme = ? AND code = ?`, scheme, fcode)
 		if err != nil || found {
 			return err
 		}
 		v.add(field, "unknown field %q; see ListFields", code)
 		return nil
 	case RefAdminUnit:
-		return tx.checkUnit(ctx, v, field, code, on)
+		return checkUnit(ctx, c, v, field, code, on)
 	}
-	found, err := tx.exists(ctx, `SELECT 1 FROM `+l.Table+` WHERE code = ?`, code)
+	found, err := c.exists(ctx, `SELECT 1 FROM `+l.Table+` WHERE code = ?`, code)
 	if err != nil || found {
 		return err
 	}
 	hint := ""
 	if upper := strings.ToUpper(code); upper != code {
-		if found, err := tx.exists(ctx, `SELECT 1 FROM `+l.Table+` WHERE code = ?`, upper); err != nil {
+		if found, err := c.exists(ctx, `SELECT 1 FROM `+l.Table+` WHERE code = ?`, upper); err != nil {
 			return err
 		} else if found {
 			hint = fmt.Sprintf(" (codes are upper case: %q)", upper)
@@ -80,9 +85,9 @@ func (tx *Tx) checkRef(ctx context.Context, v *Invalids, kind RefKind, field, co
 	return nil
 }
 
-func (tx *Tx) checkUnit(ctx context.Context, v *Invalids, field, code string, on time.Time) error {
+func checkUnit(ctx context.Context, c checker, v *Invalids, field, code string, on time.Time) error {
 	if on.IsZero() {
-		found, err := tx.exists(ctx, `SELECT 1 FROM ref_admin_units WHERE code = ?`, code)
+		found, err := c.exists(ctx, `SELECT 1 FROM ref_admin_units WHERE code = ?`, code)
 		if err != nil || found {
 			return err
 		}
@@ -90,11 +95,11 @@ func (tx *Tx) checkUnit(ctx context.Context, v *Invalids, field, code string, on
 		return nil
 	}
 	d := day(on)
-	found, err := tx.exists(ctx, `SELECT 1 FROM ref_admin_units WHERE code = ? AND `+validOn, code, d, d)
+	found, err := c.exists(ctx, `SELECT 1 FROM ref_admin_units WHERE code = ? AND `+validOn, code, d, d)
 	if err != nil || found {
 		return err
 	}
-	versions, err := tx.unitVersions(ctx, code)
+	versions, err := c.base().unitVersions(ctx, code)
 	if err != nil {
 		return err
 	}
@@ -111,30 +116,18 @@ func (tx *Tx) checkUnit(ctx context.Context, v *Invalids, field, code string, on
 const validOn = `valid_from <= ? AND (valid_to = '' OR valid_to >= ?)`
 
 func (tx *Tx) exists(ctx context.Context, query string, args ...any) (bool, error) {
-	if tx.bulk != nil && tx.bulk.exists(query, args) {
-		return true, nil
-	}
 	var one int
 	err := tx.QueryRowContext(ctx, query, args...).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
-	}
-	if err == nil && tx.bulk != nil {
-		tx.bulk.found(query, args)
 	}
 	return err == nil, dbError(err)
 }
 
 // levelRank returns the rank of a qualification level code, or 0 when unknown.
 func (tx *Tx) levelRank(ctx context.Context, code string) (int, error) {
-	if r, ok := tx.bulk.rank("level", code); ok {
-		return r, nil
-	}
 	var rank int
 	err := tx.QueryRowContext(ctx, `SELECT rank FROM ref_qualification_levels WHERE code = ?`, code).Scan(&rank)
-	if err == nil {
-		tx.bulk.setRank("level", code, rank)
-	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}

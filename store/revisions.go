@@ -116,12 +116,8 @@ func revisionValues(m proto.Message, present bool) *pb.RevisionValues {
 
 // recordRevision stores a revision of the person personPK: the resource
 // written, as it was before (nil when created) and after (nil when
-// deleted). A write that changes nothing stores none; a bulk load stores
-// none (it is the loader of synthetic registries).
+// deleted). A write that changes nothing stores none.
 func (tx *Tx) recordRevision(ctx context.Context, personPK int64, resource string, before, after proto.Message) error {
-	if tx.bulk != nil {
-		return nil
-	}
 	changed, b, a := diffFields(before, after)
 	if len(changed) == 0 {
 		return nil

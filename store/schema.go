@@ -86,14 +86,8 @@ func (tx *Tx) ranks(ctx context.Context) (ranks, error) {
 
 // titleRank returns the rank of an academic title, or 0 when unknown.
 func (tx *Tx) titleRank(ctx context.Context, code string) (int, error) {
-	if r, ok := tx.bulk.rank("title", code); ok {
-		return r, nil
-	}
 	var rank int
 	err := tx.QueryRowContext(ctx, `SELECT rank FROM ref_academic_titles WHERE code = ?`, code).Scan(&rank)
-	if err == nil {
-		tx.bulk.setRank("title", code, rank)
-	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}

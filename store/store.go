@@ -165,9 +165,15 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 //	                   person's data is gone from the file (purge.go)
 //
 // mode=ro makes the reader pool unable to write even by mistake.
+//
+// stmt_cache_size (the driver's) keeps the writer's statements prepared,
+// writes included: the pool's cache (stmtcache.go) prepares a new query
+// only between transactions, so inside a long one, an import's, every
+// statement was prepared again for each row, and preparing an INSERT
+// INTO people compiles the change feed's triggers.
 const (
 	commonParams = "_synchronous=FULL&_foreign_keys=on&_busy_timeout=10000&_cache_size=-32000"
-	writerParams = "_journal_mode=WAL&_txlock=immediate&_secure_delete=on&" + commonParams
+	writerParams = "_journal_mode=WAL&_txlock=immediate&_secure_delete=on&_stmt_cache_size=128&" + commonParams
 	readerParams = "mode=ro&_txlock=deferred&" + commonParams
 )
 
@@ -231,9 +237,6 @@ type Tx struct {
 	now time.Time
 	// stmts are the prepared statements of its pool.
 	stmts *stmtCache
-	// bulk, set in a bulk load, remembers reference and organization
-	// lookups that the profiles of a batch repeat (see bulk.go).
-	bulk *bulkMemo
 	// budget bounds a read's SQLite steps; nil in writes.
 	budget *budget
 	// audit is the event of the call a write transaction makes, nil for

@@ -35,7 +35,7 @@ var workKind = &childKind[*pb.Work]{
 	changed: touchAndReindex,
 }
 
-func prepareWork(ctx context.Context, tx *Tx, person *personRow, w *pb.Work) ([]any, error) {
+func prepareWork(ctx context.Context, c checker, person *personRow, w *pb.Work) ([]any, error) {
 	const f = "work."
 	for _, s := range []*string{&w.Title, &w.Doi, &w.DocumentNumber, &w.Venue, &w.Field} {
 		*s = normText(*s)
@@ -52,7 +52,7 @@ func prepareWork(ctx context.Context, tx *Tx, person *personRow, w *pb.Work) ([]
 		v.add(f+"doi", "only a PUBLICATION has a DOI; put a patent's or a decision's number in document_number")
 	}
 	if w.Year != 0 {
-		if w.Year > int32(tx.now.Year()) {
+		if w.Year > int32(c.base().now.Year()) {
 			v.add(f+"year", "%d is in the future", w.Year)
 		}
 		if by := birthYear(person); by != 0 && w.Year < by+minQualificationAge {
@@ -60,7 +60,7 @@ func prepareWork(ctx context.Context, tx *Tx, person *personRow, w *pb.Work) ([]
 		}
 	}
 	if w.Field != "" {
-		if err := tx.checkRef(ctx, &v, RefField, f+"field", w.Field, time.Time{}); err != nil {
+		if err := c.checkRef(ctx, &v, RefField, f+"field", w.Field, time.Time{}); err != nil {
 			return nil, err
 		}
 	}

@@ -79,6 +79,11 @@ type Workbook struct {
 // instead of filling the disk.
 const maxUnzip = 1 << 30
 
+// maxUnzipInMemory bounds a part of an XLSX held in memory while it is
+// read: a larger sheet or table of shared strings is unpacked to a
+// temporary file (removed by Close) and streamed from there.
+const maxUnzipInMemory = 16 << 20
+
 // Open opens data in format.
 func Open(data []byte, format Format) (*Workbook, error) {
 	switch format {
@@ -88,7 +93,7 @@ func Open(data []byte, format Format) (*Workbook, error) {
 		}
 		return &Workbook{format: CSV, data: data}, nil
 	case XLSX:
-		f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzip})
+		f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzip, UnzipXMLSizeLimit: maxUnzipInMemory})
 		if err != nil {
 			return nil, fmt.Errorf("%w: not an XLSX workbook (%v); save it as \"Excel Workbook (.xlsx)\"", ErrUnreadable, err)
 		}

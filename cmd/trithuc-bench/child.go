@@ -158,7 +158,19 @@ func (c *child) profile(d time.Duration, path string) error {
 	if c.Pprof == "" || secs < 1 {
 		return nil
 	}
-	resp, err := http.Get("http://" + c.Pprof + "/debug/pprof/profile?seconds=" + strconv.Itoa(secs))
+	return c.pprof("profile?seconds="+strconv.Itoa(secs), path)
+}
+
+// heap fetches a profile of the server's live Go heap into path.
+func (c *child) heap(path string) error {
+	if c.Pprof == "" {
+		return nil
+	}
+	return c.pprof("heap?gc=1", path)
+}
+
+func (c *child) pprof(query, path string) error {
+	resp, err := http.Get("http://" + c.Pprof + "/debug/pprof/" + query)
 	if err != nil {
 		return err
 	}

@@ -37,6 +37,7 @@ func runImportBench(ctx context.Context, args []string, stdout, stderr io.Writer
 	dir := fs.String("dir", "/tmp/trithuc-bench/import", "scratch `directory` for the workbook and the two databases")
 	people := fs.Int("people", 100000, "rows of the workbook, and people of the bulk load")
 	profile := fs.Duration("profile", 0, "take a CPU profile of the server for this long during the import, into --dir")
+	heap := fs.Duration("heap", 0, "every `interval` of the import, log the server's RSS and save a heap profile of it into --dir")
 	out := fs.String("out", "", "also write the results as markdown to this `file`")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -115,11 +116,22 @@ func runImportBench(ctx context.Context, args []string, stdout, stderr io.Writer
 		go ch.profile(*profile, filepath.Join(*dir, "import.cpu.pprof"))
 	}
 	ops := longrunningpb.NewOperationsClient(cl.Conn())
+	lastHeap := time.Now()
 	for !op.GetDone() {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(100 * time.Millisecond):
+		}
+		if *heap > 0 && time.Since(lastHeap) >= *heap {
+			// The last profile before the end is kept: where the heap is
+			// largest when it grows with the rows.
+			lastHeap = time.Now()
+			_, rss, _ := memory(ch.PID)
+			fmt.Fprintf(stderr, "trithuc-bench: %s into the import, server RSS %.0f MB\n", time.Since(start).Round(time.Second), float64(rss)/(1<<20))
+			if err := ch.heap(filepath.Join(*dir, "import.heap.pprof")); err != nil {
+				return err
+			}
 		}
 		if op, err = ops.GetOperation(ctx, &longrunningpb.GetOperationRequest{Name: op.GetName()}); err != nil {
 			return err

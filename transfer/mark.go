@@ -1,0 +1,481 @@
+package transfer
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// MarkWorkbook is Report for an XLSX workbook of any size: the copy has the
+// same sheets, cells and formats, a column of each row's errors after the
+// header's last column, and the bad cells filled red. It does not load the
+// sheet: its XML is read twice as a stream (once for the styles the bad
+// cells have, once to copy it with the marks), the other parts of the file
+// are copied as they are but for the styles, so that memory does not grow
+// with the rows (Report, through excelize, holds every cell of the sheet:
+// over a gigabyte for 100,000 rows).
+func MarkWorkbook(data []byte, sheet string, problems []Problem) ([]byte, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, err
+	}
+	sheetPath, err := sheetXMLPath(zr, sheet)
+	if err != nil {
+		return nil, err
+	}
+	m := &marker{byRow: map[int][]Problem{}, styles: map[int]int{}}
+	for _, p := range problems {
+		m.byRow[p.Row] = append(m.byRow[p.Row], p)
+	}
+	// First pass: the header's width and the styles of the bad cells.
+	if err := m.pass(zr, sheetPath, io.Discard, false); err != nil {
+		return nil, err
+	}
+	styles, err := m.newStyles(zr, sheetPath)
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		switch f.Name {
+		case sheetPath:
+			w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified})
+			if err != nil {
+				return nil, err
+			}
+			if err := m.pass(zr, sheetPath, w, true); err != nil {
+				return nil, err
+			}
+		case stylesPath:
+			w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified})
+			if err != nil {
+				return nil, err
+			}
+			if _, err := w.Write(styles); err != nil {
+				return nil, err
+			}
+		default:
+			if err := zw.Copy(f); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+const stylesPath = "xl/styles.xml"
+
+// sheetXMLPath finds the part that holds a sheet, through the workbook and
+// its relationships.
+func sheetXMLPath(zr *zip.Reader, sheet string) (string, error) {
+	var wb struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			ID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rels struct {
+		Rels []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	if err := unmarshalPart(zr, "xl/workbook.xml", &wb); err != nil {
+		return "", err
+	}
+	if err := unmarshalPart(zr, "xl/_rels/workbook.xml.rels", &rels); err != nil {
+		return "", err
+	}
+	for _, s := range wb.Sheets {
+		if s.Name != sheet {
+			continue
+		}
+		for _, r := range rels.Rels {
+			if r.ID == s.ID {
+				if strings.HasPrefix(r.Target, "/") {
+					return strings.TrimPrefix(r.Target, "/"), nil
+				}
+				return path.Join("xl", r.Target), nil
+			}
+		}
+	}
+	return "", fmt.Errorf("the workbook has no sheet %q", sheet)
+}
+
+func unmarshalPart(zr *zip.Reader, name string, v any) error {
+	r, err := zr.Open(name)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	return xml.NewDecoder(r).Decode(v)
+}
+
+// marker copies a sheet's XML with the marks of a report.
+type marker struct {
+	byRow map[int][]Problem
+	// width is the number of columns of the first row; errCol is the
+	// column after them, which holds the errors.
+	width  int
+	errCol string
+	// styles maps the style of a bad cell to its red copy; bold is the
+	// errors header's style.
+	styles map[int]int
+	bold   int
+}
+
+// pass reads the sheet's XML. The first pass (write false) learns the
+// header's width and the styles to copy; the second copies the XML to w,
+// byte for byte but for the marked rows.
+func (m *marker) pass(zr *zip.Reader, sheetPath string, w io.Writer, write bool) error {
+	rc, err := zr.Open(sheetPath)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	src := &teeReader{r: rc}
+	d := xml.NewDecoder(src)
+	out := &rawCopy{w: w, src: src}
+	var (
+		rowN, colN int
+		firstRow   = true
+		inFirst    bool
+		marked     map[string]bool // the bad columns of the current row
+		extra      bool            // the current row gets an errors cell
+		prefix     string
+		colsSeen   bool
+		colCovered bool
+	)
+	for {
+		start := d.InputOffset()
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		end := d.InputOffset()
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "cols":
+				colsSeen = true
+			case "col":
+				lo, _ := strconv.Atoi(attr(t, "min"))
+				hi, _ := strconv.Atoi(attr(t, "max"))
+				if k := m.width + 1; lo <= k && k <= hi {
+					colCovered = true
+				}
+			case "sheetData":
+				if write && !colsSeen {
+					// The errors column is wide enough to read; it needs a
+					// cols element, which comes before sheetData.
+					if err := out.upTo(start); err != nil {
+						return err
+					}
+					if err := out.write(fmt.Sprintf(`<%scols>%s</%scols>`, pfx(t.Name.Space), m.colXML(t.Name.Space), pfx(t.Name.Space))); err != nil {
+						return err
+					}
+				}
+			case "row":
+				if r, err := strconv.Atoi(attr(t, "r")); err == nil {
+					rowN = r
+				} else {
+					rowN++
+				}
+				colN = 0
+				inFirst, firstRow = firstRow, false
+				prefix = t.Name.Space
+				marked = map[string]bool{}
+				for _, p := range m.byRow[rowN] {
+					if p.Column != "" {
+						marked[p.Column] = true
+					}
+				}
+				extra = inFirst || len(m.byRow[rowN]) > 0
+				if write && extra {
+					// The row's spans would leave out the new cell.
+					closed := out.selfClosing(start, end)
+					if err := out.replace(start, end, startTag(t, "spans", "", false)); err != nil {
+						return err
+					}
+					if closed {
+						if err := out.write(m.errorsCell(prefix, rowN, inFirst) + "</" + pfx(prefix) + "row>"); err != nil {
+							return err
+						}
+						extra = false
+					}
+				}
+			case "c":
+				col := colN + 1
+				if ref := attr(t, "r"); ref != "" {
+					if c, _, err := excelize.CellNameToCoordinates(ref); err == nil {
+						col = c
+					}
+				}
+				colN = col
+				if inFirst {
+					m.width = max(m.width, col)
+				}
+				name, _ := excelize.ColumnNumberToName(col)
+				if !marked[name] {
+					break
+				}
+				style, _ := strconv.Atoi(attr(t, "s"))
+				if !write {
+					m.styles[style] = -1
+					break
+				}
+				if err := out.replace(start, end, startTag(t, "s", strconv.Itoa(m.styles[style]), out.selfClosing(start, end))); err != nil {
+					return err
+				}
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "row":
+				if write && extra && end > start {
+					if err := out.upTo(start); err != nil {
+						return err
+					}
+					if err := out.write(m.errorsCell(prefix, rowN, inFirst)); err != nil {
+						return err
+					}
+				}
+				if inFirst && m.errCol == "" {
+					m.errCol, _ = excelize.ColumnNumberToName(m.width + 1)
+				}
+				extra = false
+			case "cols":
+				if write && !colCovered && end > start {
+					if err := out.upTo(start); err != nil {
+						return err
+					}
+					if err := out.write(m.colXML(t.Name.Space)); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		// What was read is written (to io.Discard on the first pass) and
+		// dropped, so that the buffer holds no more than a token.
+		if err := out.upTo(end); err != nil {
+			return err
+		}
+	}
+	return out.upTo(d.InputOffset())
+}
+
+func (m *marker) colXML(prefix string) string {
+	k := m.width + 1
+	return fmt.Sprintf(`<%scol min="%d" max="%d" width="60" customWidth="1"/>`, pfx(prefix), k, k)
+}
+
+// errorsCell is the cell of a row's errors, or the header's.
+func (m *marker) errorsCell(prefix string, row int, header bool) string {
+	text, style := messages(m.byRow[row]), ""
+	if header {
+		text, style = ErrorsHeader, fmt.Sprintf(` s="%d"`, m.bold)
+	}
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(text))
+	p := pfx(prefix)
+	return fmt.Sprintf(`<%sc r="%s%d"%s t="inlineStr"><%sis><%st xml:space="preserve">%s</%st></%sis></%sc>`,
+		p, m.errCol, row, style, p, p, b.String(), p, p, p)
+}
+
+// newStyles makes the red copies of the bad cells' styles and the header's
+// bold style with excelize, on the workbook emptied of its rows (every
+// sheet and the shared strings are empty parts), and returns the styles
+// part that has them.
+func (m *marker) newStyles(zr *zip.Reader, sheetPath string) ([]byte, error) {
+	var small bytes.Buffer
+	zw := zip.NewWriter(&small)
+	hasStyles := false
+	for _, f := range zr.File {
+		if f.Name == stylesPath {
+			hasStyles = true
+		}
+		empty := ""
+		switch {
+		case f.Name == sheetPath || strings.HasPrefix(f.Name, "xl/worksheets/") && strings.HasSuffix(f.Name, ".xml"):
+			empty = `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>`
+		case f.Name == "xl/sharedStrings.xml":
+			empty = `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>`
+		}
+		if empty == "" {
+			if err := zw.Copy(f); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := io.WriteString(w, empty); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	if !hasStyles {
+		return nil, errors.New("the workbook has no styles part")
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(small.Bytes()))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	for id := range m.styles {
+		st, err := f.GetStyle(id)
+		if err != nil || st == nil {
+			st = &excelize.Style{}
+		}
+		st.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFC7CE"}}
+		if m.styles[id], err = f.NewStyle(st); err != nil {
+			return nil, err
+		}
+	}
+	if m.bold, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "C00000"}}); err != nil {
+		return nil, err
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		return nil, err
+	}
+	out, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		return nil, err
+	}
+	r, err := out.Open(stylesPath)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(r)
+}
+
+func attr(t xml.StartElement, name string) string {
+	for _, a := range t.Attr {
+		if a.Name.Space == "" && a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+func pfx(space string) string {
+	if space == "" {
+		return ""
+	}
+	return space + ":"
+}
+
+// startTag writes t again with attribute name set to value (left out when
+// value is empty).
+func startTag(t xml.StartElement, name, value string, selfClosing bool) string {
+	var b strings.Builder
+	b.WriteString("<" + pfx(t.Name.Space) + t.Name.Local)
+	set := false
+	for _, a := range t.Attr {
+		v := a.Value
+		if a.Name.Space == "" && a.Name.Local == name {
+			if set = true; value == "" {
+				continue
+			}
+			v = value
+		}
+		b.WriteString(" " + pfx(a.Name.Space) + a.Name.Local + `="`)
+		xml.EscapeText(&b, []byte(v))
+		b.WriteString(`"`)
+	}
+	if !set && value != "" {
+		b.WriteString(" " + name + `="` + value + `"`)
+	}
+	if selfClosing {
+		b.WriteString("/>")
+	} else {
+		b.WriteString(">")
+	}
+	return b.String()
+}
+
+// teeReader keeps the bytes read from r that are not copied yet, so that
+// the XML can be copied as it was, not as the decoder would write it again.
+type teeReader struct {
+	r    io.Reader
+	buf  []byte
+	base int64 // the offset of buf[0]
+}
+
+func (t *teeReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	t.buf = append(t.buf, p[:n]...)
+	return n, err
+}
+
+// rawCopy writes the bytes of the source up to an offset, or in their
+// place other text.
+type rawCopy struct {
+	w   io.Writer
+	src *teeReader
+}
+
+func (c *rawCopy) upTo(off int64) error {
+	n := int(off - c.src.base)
+	if n <= 0 {
+		return nil
+	}
+	if _, err := c.w.Write(c.src.buf[:n]); err != nil {
+		return err
+	}
+	c.drop(n)
+	return nil
+}
+
+func (c *rawCopy) drop(n int) {
+	c.src.buf = c.src.buf[:copy(c.src.buf, c.src.buf[n:])]
+	c.src.base += int64(n)
+}
+
+func (c *rawCopy) write(s string) error {
+	_, err := io.WriteString(c.w, s)
+	return err
+}
+
+// replace writes what comes before start, then s instead of the bytes from
+// start to end.
+func (c *rawCopy) replace(start, end int64, s string) error {
+	if err := c.upTo(start); err != nil {
+		return err
+	}
+	if err := c.write(s); err != nil {
+		return err
+	}
+	c.drop(int(end - start))
+	return nil
+}
+
+// selfClosing reports whether the tag from start to end, not copied yet,
+// ends with "/>".
+func (c *rawCopy) selfClosing(start, end int64) bool {
+	i, j := int(start-c.src.base), int(end-c.src.base)
+	if i < 0 || j > len(c.src.buf) || j-i < 2 {
+		return false
+	}
+	return string(c.src.buf[j-2:j]) == "/>"
+}
