@@ -219,3 +219,25 @@ func TestGroupConcurrentCreates(t *testing.T) {
 	}
 	t.Logf("%d creates in %d commits", callers*each, db.queue.commits.Load()-before)
 }
+
+// A revoked key is refused on the very next lookup, though a live key is
+// remembered between calls.
+func TestRevokedKeyRefusedAtOnce(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	k, secret, err := db.CreateKey(ctx, "test", "admin", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := db.Authenticate(ctx, secret); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.RevokeKey(ctx, k.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Authenticate(ctx, secret); !errors.Is(err, ErrBadKey) {
+		t.Fatalf("a revoked key: %v", err)
+	}
+}

@@ -53,6 +53,9 @@ type DB struct {
 
 	// queue holds the writes waiting for the writer (group.go).
 	queue writeQueue
+
+	// keys remembers live API keys for a moment (keycache.go).
+	keys keyCache
 }
 
 // Options are the choices of OpenWith.
