@@ -241,3 +241,20 @@ func TestRevokedKeyRefusedAtOnce(t *testing.T) {
 		t.Fatalf("a revoked key: %v", err)
 	}
 }
+
+// A read whose caller goes away is stopped inside SQLite (through its
+// budget's handler, not the driver) and reports the cancellation.
+func TestReadStopsWhenCancelled(t *testing.T) {
+	db := openTest(t)
+	db.SetReadBudget(time.Hour)
+	ctx, cancel := context.WithCancel(context.Background())
+	err := db.read(ctx, func(tx *Tx) error {
+		time.AfterFunc(20*time.Millisecond, cancel)
+		var n int64
+		return tx.QueryRowContext(ctx, `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)
+			SELECT count(*) FROM (SELECT x FROM c LIMIT 4000000000)`).Scan(&n)
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("a cancelled read: %v, want context.Canceled", err)
+	}
+}

@@ -282,8 +282,12 @@ func (db *DB) write(ctx context.Context, dryRun bool, audit *AuditEvent, fn func
 // transaction, which writes share (group.go): so once begun, a write's
 // statement runs to its end, and a cancelled caller's write stops before
 // its next statement instead.
+//
+// A read with a budget is cancelled through the budget's handler instead
+// (budget.cancel): the driver would watch the context with a goroutine for
+// every statement and every row.
 func (tx *Tx) stmtContext(ctx context.Context) context.Context {
-	if !tx.writing || ctx.Err() != nil {
+	if !tx.writing && tx.budget == nil || ctx.Err() != nil {
 		// database/sql refuses a done context before reaching SQLite.
 		return ctx
 	}
@@ -317,13 +321,25 @@ func (db *DB) readWithin(ctx context.Context, budget time.Duration, fn func(tx *
 		return err
 	}
 	defer b.end(conn)
-	sqlTx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if b != nil {
+		defer context.AfterFunc(ctx, b.cancel)()
+	}
+	txCtx := ctx
+	if b != nil {
+		txCtx = context.WithoutCancel(ctx)
+	}
+	sqlTx, err := conn.BeginTx(txCtx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return db.observe(dbError(err))
 	}
 	defer sqlTx.Rollback()
 	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), stmts: db.readerStmts, budget: b}
-	return db.observe(b.check(ctx, fn(tx)))
+	err = fn(tx)
+	if err != nil && ctx.Err() != nil {
+		// Stopped by its budget's handler because the caller went away.
+		return ctx.Err()
+	}
+	return db.observe(b.check(ctx, err))
 }
 
 // readRow runs a query of one row on the reader pool outside any
