@@ -33,6 +33,9 @@ type writeQueue struct {
 	leading bool // a waiter is applying a group
 	// commits counts the group transactions committed.
 	commits atomic.Int64
+	// limit, when set, is maxGroup instead (the benchmark sets 1 to
+	// compare with a commit per write).
+	limit int
 }
 
 type pendingWrite struct {
@@ -113,6 +116,9 @@ func (db *DB) lead() {
 	q := &db.queue
 	q.mu.Lock()
 	n := min(len(q.waiting), maxGroup)
+	if q.limit > 0 {
+		n = min(n, q.limit)
+	}
 	group := append([]*pendingWrite(nil), q.waiting[:n]...)
 	q.waiting = append(q.waiting[:0], q.waiting[n:]...)
 	q.mu.Unlock()
