@@ -258,3 +258,38 @@ func TestReadStopsWhenCancelled(t *testing.T) {
 		t.Fatalf("a cancelled read: %v, want context.Canceled", err)
 	}
 }
+
+// A dry run waiting beside queued writes never joins their group: it
+// runs alone and changes nothing, and they commit.
+func TestGroupDryRunStaysAlone(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	release, held := holdWriter(t, db)
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for i := range 3 {
+		wg.Go(func() {
+			_, errs[i] = db.CreatePerson(ctx, &pb.Person{GivenName: fmt.Sprintf("Real %d", i)}, CreateOptions{})
+		})
+	}
+	waitQueued(t, db, 3)
+	wg.Go(func() {
+		_, errs[3] = db.CreatePerson(ctx, &pb.Person{GivenName: "Dry"}, CreateOptions{ValidateOnly: true})
+	})
+	release()
+	wg.Wait()
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("write %d: %v", i, err)
+		}
+	}
+	if n, _ := db.CountPeople(ctx, false); n != 3 {
+		t.Errorf("%d people, want the 3 real ones", n)
+	}
+	if got := readFeed(t, db, ChangeQuery{}); len(got) != 3 {
+		t.Errorf("changes: %q", summary(got))
+	}
+}
