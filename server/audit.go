@@ -175,23 +175,16 @@ func (as *auditingStream) SendMsg(m any) error {
 // it carries (UpdatePersonRequest's person).
 func requestNames(req proto.Message, names []string) []string {
 	m := req.ProtoReflect()
-	fields := m.Descriptor().Fields()
-	for i := 0; i < fields.Len(); i++ {
-		fd := fields.Get(i)
+	for _, fd := range planOf(m.Descriptor()).request {
 		switch {
-		case fd.Kind() == protoreflect.StringKind && !fd.IsMap():
-			if fd.Name() != "name" && fd.Name() != "parent" && !isReference(fd) {
-				continue
+		case fd.Kind() == protoreflect.StringKind && fd.IsList():
+			l := m.Get(fd).List()
+			for j := 0; j < l.Len(); j++ {
+				names = appendName(names, l.Get(j).String())
 			}
-			if fd.IsList() {
-				l := m.Get(fd).List()
-				for j := 0; j < l.Len(); j++ {
-					names = appendName(names, l.Get(j).String())
-				}
-			} else {
-				names = appendName(names, m.Get(fd).String())
-			}
-		case fd.Message() != nil && !fd.IsList() && !fd.IsMap() && m.Has(fd) && isResource(fd.Message()):
+		case fd.Kind() == protoreflect.StringKind:
+			names = appendName(names, m.Get(fd).String())
+		case m.Has(fd):
 			names = appendName(names, resourceName(m.Get(fd).Message()))
 		}
 	}
@@ -202,13 +195,12 @@ func requestNames(req proto.Message, names []string) []string {
 // response itself, or the resources in its fields (a List's page).
 func responseNames(resp proto.Message, names []string) []string {
 	m := resp.ProtoReflect()
-	if isResource(m.Descriptor()) {
-		return appendName(names, resourceName(m))
+	plan := planOf(m.Descriptor())
+	if plan.resource {
+		return appendName(names, m.Get(plan.name).String())
 	}
-	fields := m.Descriptor().Fields()
-	for i := 0; i < fields.Len(); i++ {
-		fd := fields.Get(i)
-		if fd.Message() == nil || fd.IsMap() || !isResource(fd.Message()) || !m.Has(fd) {
+	for _, fd := range plan.response {
+		if !m.Has(fd) {
 			continue
 		}
 		if fd.IsList() {
@@ -221,6 +213,51 @@ func responseNames(resp proto.Message, names []string) []string {
 		}
 	}
 	return names
+}
+
+// namePlan is where a message type holds resource names, found once per
+// type: reading the annotations from the descriptors' options on every
+// call was most of the audit's CPU.
+type namePlan struct {
+	// resource: the message is a resource, whose name is the field name
+	// (a string; nil when it is not one).
+	resource bool
+	name     protoreflect.FieldDescriptor
+	// request: string fields named name or parent, or referencing
+	// resources, and singular fields holding a resource.
+	request []protoreflect.FieldDescriptor
+	// response: fields holding resources, singular or repeated.
+	response []protoreflect.FieldDescriptor
+}
+
+var namePlans sync.Map // protoreflect.FullName -> *namePlan
+
+func planOf(md protoreflect.MessageDescriptor) *namePlan {
+	if p, ok := namePlans.Load(md.FullName()); ok {
+		return p.(*namePlan)
+	}
+	p := &namePlan{resource: isResource(md)}
+	if fd := md.Fields().ByName("name"); fd != nil && fd.Kind() == protoreflect.StringKind && !fd.IsList() && !fd.IsMap() {
+		p.name = fd
+	}
+	p.resource = p.resource && p.name != nil
+	fields := md.Fields()
+	for i := 0; i < fields.Len(); i++ {
+		fd := fields.Get(i)
+		switch {
+		case fd.Kind() == protoreflect.StringKind && !fd.IsMap():
+			if fd.Name() == "name" || fd.Name() == "parent" || isReference(fd) {
+				p.request = append(p.request, fd)
+			}
+		case fd.Message() != nil && !fd.IsMap() && isResource(fd.Message()):
+			if !fd.IsList() {
+				p.request = append(p.request, fd)
+			}
+			p.response = append(p.response, fd)
+		}
+	}
+	namePlans.Store(md.FullName(), p)
+	return p
 }
 
 // appendName appends a resource name, unless it is empty or too long or
@@ -245,8 +282,8 @@ func isReference(fd protoreflect.FieldDescriptor) bool {
 }
 
 func resourceName(m protoreflect.Message) string {
-	fd := m.Descriptor().Fields().ByName("name")
-	if fd == nil || fd.Kind() != protoreflect.StringKind {
+	fd := planOf(m.Descriptor()).name
+	if fd == nil {
 		return ""
 	}
 	return m.Get(fd).String()

@@ -109,6 +109,7 @@ func (db *DB) AppendAudit(ctx context.Context, events []*AuditEvent) error {
 
 // auditInserter holds the statements that store audit events.
 type auditInserter struct {
+	tx      *Tx
 	ev, res *sql.Stmt
 }
 
@@ -123,7 +124,7 @@ func (tx *Tx) prepareAudit(ctx context.Context) (*auditInserter, error) {
 		ev.Close()
 		return nil, dbError(err)
 	}
-	return &auditInserter{ev: ev, res: res}, nil
+	return &auditInserter{tx: tx, ev: ev, res: res}, nil
 }
 
 func (a *auditInserter) close() {
@@ -133,6 +134,7 @@ func (a *auditInserter) close() {
 
 // event stores ev, or the resources added to it since it was stored.
 func (a *auditInserter) event(ctx context.Context, ev *AuditEvent) error {
+	ctx = a.tx.stmtContext(ctx)
 	if ev.pk == 0 {
 		if ev.ID == "" {
 			ev.ID = newID()

@@ -18,6 +18,7 @@ typedef struct {
 	int64_t max_tick; // the most one tick may charge
 	pthread_t thread; // the thread of the last tick
 	int seen;         // whether last and thread are set
+	volatile int cancelled; // the read's caller went away
 } trithuc_budget;
 
 static int64_t trithuc_thread_ns(void) {
@@ -33,7 +34,7 @@ static int64_t trithuc_thread_ns(void) {
 // or its thread may have run other work (a tick charges at most max_tick).
 static int trithuc_budget_tick(void *p) {
 	trithuc_budget *b = p;
-	if (b->left < 0) {
+	if (b->left < 0 || b->cancelled) {
 		return 1;
 	}
 	int64_t now = trithuc_thread_ns();
@@ -64,6 +65,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -144,6 +146,18 @@ type budget struct {
 	handle unsafe.Pointer    // the connection's sqlite3*
 	c      *C.trithuc_budget // in C memory: SQLite's thread writes it
 	total  time.Duration
+	mu     sync.Mutex // guards c against cancel after end
+}
+
+// cancel stops the read's statement at the handler's next tick: the read's
+// cancellation goes through the handler rather than the driver, which
+// watches a cancellable context with a goroutine per statement and per row.
+func (b *budget) cancel() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.c != nil {
+		b.c.cancelled = 1
+	}
 }
 
 // startBudget installs a budget of d on conn, which the caller holds until
@@ -184,7 +198,10 @@ func (b *budget) end(conn *sql.Conn) {
 		C.trithuc_budget_end(b.handle)
 		return nil
 	})
+	b.mu.Lock()
 	C.free(unsafe.Pointer(b.c))
+	b.c = nil
+	b.mu.Unlock()
 }
 
 func (b *budget) exhausted() bool { return b != nil && b.c.left < 0 }

@@ -91,14 +91,23 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (*Key, error) {
 	if !strings.HasPrefix(secret, keyPrefix) {
 		return nil, ErrBadKey
 	}
-	// One statement, outside a transaction: every call authenticates, and
-	// a read transaction's BEGIN and ROLLBACK cost as much as the lookup.
-	k, err := scanKey(db.readRow(ctx, `SELECT `+keyColumns+` FROM api_keys WHERE hash = ?`, hashKey(secret)))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrBadKey
-	}
-	if err != nil {
-		return nil, dbError(err)
+	hash := hashKey(secret)
+	now := time.Now()
+	k, gen := db.keys.get(string(hash), now)
+	if k == nil {
+		// One statement, outside a transaction: a read transaction's BEGIN
+		// and ROLLBACK cost as much as the lookup.
+		var err error
+		k, err = scanKey(db.readRow(ctx, `SELECT `+keyColumns+` FROM api_keys WHERE hash = ?`, hash))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrBadKey
+		}
+		if err != nil {
+			return nil, dbError(err)
+		}
+		if k.RevokeTime.IsZero() {
+			db.keys.put(string(hash), k, gen, now)
+		}
 	}
 	if !k.RevokeTime.IsZero() || !k.ExpireTime.IsZero() && !db.Now().Before(k.ExpireTime) {
 		return nil, ErrBadKey
@@ -137,6 +146,10 @@ func (db *DB) ListKeys(ctx context.Context) ([]*Key, error) {
 
 // RevokeKey revokes a key at once.
 func (db *DB) RevokeKey(ctx context.Context, id string) error {
+	// Forgotten after the commit, so that the next call reads the revoked
+	// key, and before it too, for a lookup that began before.
+	db.keys.forget()
+	defer db.keys.forget()
 	return db.write(ctx, false, nil, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoke_time = ? WHERE id = ? AND revoke_time IS NULL`, micros(tx.now), id)
 		if err != nil {

@@ -109,6 +109,7 @@ func (c *stmtCache) close() {
 
 // QueryContext runs a query in the transaction with a cached statement.
 func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = tx.stmtContext(ctx)
 	if tx.stmts == nil {
 		return tx.Tx.QueryContext(ctx, query, args...)
 	}
@@ -121,6 +122,7 @@ func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql
 // QueryRowContext runs a query of one row in the transaction with a cached
 // statement.
 func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = tx.stmtContext(ctx)
 	if tx.stmts == nil {
 		return tx.Tx.QueryRowContext(ctx, query, args...)
 	}

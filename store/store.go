@@ -50,6 +50,12 @@ type DB struct {
 	// feed marks write transactions for the change feed and wakes its
 	// watchers (changes.go).
 	feed feed
+
+	// queue holds the writes waiting for the writer (group.go).
+	queue writeQueue
+
+	// keys remembers live API keys for a moment (keycache.go).
+	keys keyCache
 }
 
 // Options are the choices of OpenWith.
@@ -243,6 +249,9 @@ type Tx struct {
 	// none: it commits with the change (recordAudit) and names what the
 	// write creates (auditResource).
 	audit *AuditEvent
+	// writing is set in write transactions, whose statements are not
+	// interrupted once begun (stmtContext).
+	writing bool
 }
 
 // write runs fn in a write transaction and commits it; when dryRun is set it
@@ -250,53 +259,47 @@ type Tx struct {
 // write would make and change nothing. audit, when not nil and not stored
 // yet, is stored with the code OK in the same transaction: an acknowledged
 // write always has its audit event, and a write that fails leaves none.
+// Writes that wait together share a transaction and its commit (group.go).
 func (db *DB) write(ctx context.Context, dryRun bool, audit *AuditEvent, fn func(tx *Tx) error) error {
 	if err := db.refuseWrite(); err != nil {
 		return err
+	}
+	if !dryRun {
+		return db.writeGrouped(ctx, audit, fn)
 	}
 	db.writerStmts.prepare(ctx)
 	sqlTx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return db.observe(dbError(err))
 	}
-	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), stmts: db.writerStmts, audit: audit}
-	feedStart, err := tx.beginChanges(ctx)
-	if err != nil {
-		sqlTx.Rollback()
+	defer sqlTx.Rollback()
+	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), stmts: db.writerStmts, audit: audit, writing: true}
+	if _, err := tx.beginChanges(ctx); err != nil {
 		return db.observe(err)
 	}
-	if err := fn(tx); err != nil {
-		sqlTx.Rollback()
-		return db.observe(err)
+	return db.observe(fn(tx))
+}
+
+// stmtContext is the context a statement of tx runs with. In SQLite a
+// write statement interrupted by a cancellation rolls back the whole
+// transaction, which writes share (group.go): so once begun, a write's
+// statement runs to its end, and a cancelled caller's write stops before
+// its next statement instead.
+//
+// A read with a budget is cancelled through the budget's handler instead
+// (budget.cancel): the driver would watch the context with a goroutine for
+// every statement and every row.
+func (tx *Tx) stmtContext(ctx context.Context) context.Context {
+	if !tx.writing && tx.budget == nil || ctx.Err() != nil {
+		// database/sql refuses a done context before reaching SQLite.
+		return ctx
 	}
-	if dryRun {
-		sqlTx.Rollback()
-		return nil
-	}
-	// The call's audit event commits with its change, or neither does.
-	undoAudit, err := tx.recordAudit(ctx)
-	if err != nil {
-		sqlTx.Rollback()
-		return db.observe(err)
-	}
-	appended, err := tx.appendedChanges(ctx, feedStart)
-	if err != nil {
-		sqlTx.Rollback()
-		undoAudit()
-		return db.observe(err)
-	}
-	if err := sqlTx.Commit(); err != nil {
-		// The write is not acknowledged: the caller gets an error, never a
-		// success for data that may not be on disk.
-		sqlTx.Rollback()
-		undoAudit()
-		return db.observe(dbError(err))
-	}
-	db.wrote()
-	if appended {
-		db.changesCommitted()
-	}
-	return nil
+	return context.WithoutCancel(ctx)
+}
+
+// ExecContext runs a statement in the transaction.
+func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.Tx.ExecContext(tx.stmtContext(ctx), query, args...)
 }
 
 // read runs fn in a read-only transaction, which sees one snapshot of the
@@ -321,13 +324,25 @@ func (db *DB) readWithin(ctx context.Context, budget time.Duration, fn func(tx *
 		return err
 	}
 	defer b.end(conn)
-	sqlTx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if b != nil {
+		defer context.AfterFunc(ctx, b.cancel)()
+	}
+	txCtx := ctx
+	if b != nil {
+		txCtx = context.WithoutCancel(ctx)
+	}
+	sqlTx, err := conn.BeginTx(txCtx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return db.observe(dbError(err))
 	}
 	defer sqlTx.Rollback()
 	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), stmts: db.readerStmts, budget: b}
-	return db.observe(b.check(ctx, fn(tx)))
+	err = fn(tx)
+	if err != nil && ctx.Err() != nil {
+		// Stopped by its budget's handler because the caller went away.
+		return ctx.Err()
+	}
+	return db.observe(b.check(ctx, err))
 }
 
 // readRow runs a query of one row on the reader pool outside any
