@@ -141,6 +141,9 @@ type Server struct {
 	metricsLis  net.Listener
 	metricsHTTP *http.Server
 	healthStop  chan struct{} // ends watchHealth (dbhealth.go) and runRetention
+	// draining is closed when Shutdown begins, to end the calls that
+	// would otherwise wait for ever (WatchChanges).
+	draining chan struct{}
 
 	touchState
 	transportState
@@ -190,6 +193,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	s.connsRefused = newConnsRefused(s.metrics.registry)
 	s.registerHealthMetrics()
 	s.healthStop = make(chan struct{})
+	s.draining = make(chan struct{})
 
 	opts := append(s.interceptors(),
 		// Messages up to the import limit are received; requestSizeUnary
@@ -205,7 +209,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	s.grpc = grpc.NewServer(opts...)
 	pb.RegisterPersonServiceServer(s.grpc, &personService{db: db})
 	pb.RegisterOrganizationServiceServer(s.grpc, &organizationService{db: db})
-	pb.RegisterChangeServiceServer(s.grpc, &changeService{db: db})
+	pb.RegisterChangeServiceServer(s.grpc, &changeService{db: db, draining: s.draining})
 	pb.RegisterReferenceServiceServer(s.grpc, &referenceService{db: db})
 	pb.RegisterMembershipServiceServer(s.grpc, &membershipService{db: db})
 	pb.RegisterExpertServiceServer(s.grpc, &expertService{db: db})
@@ -404,6 +408,7 @@ func (s *Server) MetricsAddr() string {
 // left open: its owner closes it after.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.health.Shutdown()
+	close(s.draining)
 	// HTTP first: REST calls in flight still need the gRPC server behind
 	// the gateway.
 	httpErr := s.http.Shutdown(ctx)
