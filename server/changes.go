@@ -30,9 +30,9 @@ type changeService struct {
 var feedTypes = map[string][]pb.Change_ResourceType{
 	RoleService: {pb.Change_PERSON, pb.Change_ORGANIZATION},
 	RoleHomeAffairs: {pb.Change_PERSON, pb.Change_QUALIFICATION, pb.Change_POSITION, pb.Change_HONOR,
-		pb.Change_ORGANIZATION, pb.Change_ASSOCIATION, pb.Change_MEMBERSHIP},
+		pb.Change_ORGANIZATION, pb.Change_ASSOCIATION, pb.Change_MEMBERSHIP, pb.Change_WORK},
 	scopedRegistrar: {pb.Change_PERSON, pb.Change_QUALIFICATION, pb.Change_POSITION, pb.Change_HONOR,
-		pb.Change_MEMBERSHIP, pb.Change_CONSENT},
+		pb.Change_MEMBERSHIP, pb.Change_CONSENT, pb.Change_WORK},
 }
 
 func changeQuery(ctx context.Context, after int64, field, filter string, size int32) store.ChangeQuery {
