@@ -98,6 +98,10 @@ type Config struct {
 	// Retention is how long read events of the audit trail and
 	// idempotency records are kept (retention.go); zero keeps them.
 	Retention store.Retention
+
+	// ChangesRetention is how long the change feed keeps changes
+	// (changes_retention.go); zero keeps them.
+	ChangesRetention time.Duration
 }
 
 // DefaultMaxRequestBytes is the request size limit unless configured.
@@ -168,6 +172,9 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		return nil, errors.New("server: certificate roles need TLS with a client CA to verify the certificates")
 	}
 	if err := cfg.Retention.Check(); err != nil {
+		return nil, fmt.Errorf("server: retention: %w", err)
+	}
+	if err := checkChangesRetention(cfg.ChangesRetention); err != nil {
 		return nil, fmt.Errorf("server: retention: %w", err)
 	}
 	v, err := protovalidate.New()
@@ -372,8 +379,9 @@ func (s *Server) Start() error {
 		"audit":     func() error { s.audit.run(); return nil },
 		"health":    func() error { s.watchHealth(); return nil },
 		"retention": func() error { s.runRetention(); return nil },
+		"changes":   func() error { s.runChangesRetention(); return nil },
 	} {
-		if name == "retention" && !s.retentionOn() {
+		if name == "retention" && !s.retentionOn() || name == "changes" && s.cfg.ChangesRetention == 0 {
 			continue
 		}
 		s.serving.Add(1)
