@@ -133,5 +133,5 @@ func (s *expertService) ComputeEngagementStatistics(ctx context.Context, req *pb
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
-	return &pb.ComputeEngagementStatisticsResponse{Counts: out}, nil
+	return out, nil
 }

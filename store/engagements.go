@@ -1,15 +1,21 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
+
+	"google.golang.org/protobuf/proto"
 
 	"trithuc.gov.vn/trithuc/names"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store/filter"
+	"trithuc.gov.vn/trithuc/suppress"
 )
 
 // Engagements of pool members, the conflict rule, and the finder that
@@ -409,8 +415,10 @@ func (db *DB) SearchExperts(ctx context.Context, poolName string, q ExpertQuery)
 
 // ComputeEngagementStatistics counts an association's engagements by the year
 // they began, the expert's primary field and the role; a year of 0 leaves
-// that end open.
-func (db *DB) ComputeEngagementStatistics(ctx context.Context, name string, startYear, endYear int32) ([]*pb.EngagementCount, error) {
+// that end open. Small counts are suppressed as ComputeStatistics does
+// (package suppress, the same threshold): an engagement names an expert,
+// and a count of two critiques in a field in a year may name two people.
+func (db *DB) ComputeEngagementStatistics(ctx context.Context, name string, startYear, endYear int32) (*pb.ComputeEngagementStatisticsResponse, error) {
 	assocID, err := AssociationID(name, "name")
 	if err != nil {
 		return nil, err
@@ -418,9 +426,13 @@ func (db *DB) ComputeEngagementStatistics(ctx context.Context, name string, star
 	if startYear != 0 && endYear != 0 && endYear < startYear {
 		return nil, errorf(Invalid, "end_year", "%d is before start_year %d", endYear, startYear)
 	}
-	var out []*pb.EngagementCount
+	var out *pb.ComputeEngagementStatisticsResponse
 	err = db.read(ctx, func(tx *Tx) error {
 		if _, err := tx.association(ctx, assocID); err != nil {
+			return err
+		}
+		threshold, err := tx.suppressionThreshold(ctx)
+		if err != nil {
 			return err
 		}
 		last := int64(endYear)
@@ -432,21 +444,49 @@ func (db *DB) ComputeEngagementStatistics(ctx context.Context, name string, star
 				e.role, COUNT(*)
 			FROM engagements e JOIN expert_pools ep ON ep.pk = e.pool_pk JOIN associations a ON a.pk = ep.association_pk
 			WHERE a.id = ? AND e.start_date / 10000 BETWEEN ? AND ?
-			GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, assocID, startYear, last)
+			GROUP BY 1, 2, 3`, assocID, startYear, last)
 		if err != nil {
 			return dbError(err)
 		}
 		defer rows.Close()
+		var cells []*suppress.Cell
 		for rows.Next() {
-			var c pb.EngagementCount
-			var role int32
-			if err := rows.Scan(&c.Year, &c.Field, &role, &c.Count); err != nil {
+			var year, role int64
+			var field string
+			var n int
+			if err := rows.Scan(&year, &field, &role, &n); err != nil {
 				return dbError(err)
 			}
-			c.Role = pb.Person_ExpertRole(role)
-			out = append(out, &c)
+			cells = append(cells, &suppress.Cell{Values: []string{strconv.FormatInt(year, 10), field, strconv.FormatInt(role, 10)}, Count: n})
 		}
-		return dbError(rows.Err())
+		if err := rows.Err(); err != nil {
+			return dbError(err)
+		}
+		cells, totalSuppressed := suppress.Table(cells, 3, threshold)
+		out = &pb.ComputeEngagementStatisticsResponse{SuppressionThreshold: int32(threshold), TotalSuppressed: totalSuppressed}
+		total := 0
+		for _, c := range cells {
+			total += c.Count
+			year, _ := strconv.Atoi(c.Values[0])
+			role, _ := strconv.Atoi(c.Values[2])
+			row := &pb.EngagementCount{Year: int32(year), Field: c.Values[1], Role: pb.Person_ExpertRole(role), Suppressed: c.Suppressed}
+			if c.Suppressed {
+				row.SuppressionReason = suppressionReason(c.Primary)
+			} else {
+				row.Count = proto.Int32(int32(c.Count))
+			}
+			out.Counts = append(out.Counts, row)
+		}
+		if totalSuppressed {
+			out.TotalSuppressionReason = suppressionReason(small(total, threshold))
+		} else {
+			out.Total = proto.Int32(int32(total))
+		}
+		// By year, then field, then role; suppress may add rows at the end.
+		slices.SortFunc(out.Counts, func(a, b *pb.EngagementCount) int {
+			return cmp.Or(cmp.Compare(a.Year, b.Year), cmp.Compare(a.Field, b.Field), cmp.Compare(a.Role, b.Role))
+		})
+		return nil
 	})
 	return out, err
 }
