@@ -1265,7 +1265,10 @@ func (x *DeleteEngagementRequest) GetValidateOnly() bool {
 //	would rank a changing pool twice. --)
 type SearchExpertsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The pool, `associations/{association}/expertPools/{expert_pool}`.
+	// The pool, `associations/{association}/expertPools/{expert_pool}`;
+	// `-` for either id stands for every one (AIP-159):
+	// `associations/-/expertPools/-` is the whole registry of experts. An
+	// expert in several pools is one candidate.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// A field of either classification at any level, e.g. "fields/vn2008-4"
 	// (agricultural sciences) or "fields/vn2008-40101": an expert with that
@@ -1799,11 +1802,11 @@ const file_trithuc_v1_expert_service_proto_rawDesc = "" +
 	"\x19trithuc.gov.vn/Engagement\xbaH\xe8\x01\xba\x01\xe4\x01\n" +
 	"\vname.format\x12Umust be associations/{association}/expertPools/{expert_pool}/engagements/{engagement}\x1a~this.matches('^associations/[a-z0-9][a-z0-9-]{0,62}/expertPools/[a-z0-9][a-z0-9-]{0,62}/engagements/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\x12\x1b\n" +
 	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\x12#\n" +
-	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xd5\x04\n" +
-	"\x14SearchExpertsRequest\x12\xe5\x01\n" +
-	"\x04name\x18\x01 \x01(\tB\xd0\x01\xe0A\x02\xfaA\x1b\n" +
-	"\x19trithuc.gov.vn/ExpertPool\xbaH\xab\x01\xba\x01\xa7\x01\n" +
-	"\vname.format\x12<must be associations/{association}/expertPools/{expert_pool}\x1aZthis.matches('^associations/[a-z0-9][a-z0-9-]{0,62}/expertPools/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\x12\x14\n" +
+	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xa9\x05\n" +
+	"\x14SearchExpertsRequest\x12\xb9\x02\n" +
+	"\x04name\x18\x01 \x01(\tB\xa4\x02\xe0A\x02\xfaA\x1b\n" +
+	"\x19trithuc.gov.vn/ExpertPool\xbaH\xff\x01\xba\x01\xfb\x01\n" +
+	"\vname.format\x12\x87\x01must be associations/{association}/expertPools/{expert_pool}, with - for every association or every pool (associations/-/expertPools/-)\x1abthis.matches('^associations/([a-z0-9][a-z0-9-]{0,62}|-)/expertPools/([a-z0-9][a-z0-9-]{0,62}|-)$')R\x04name\x12\x14\n" +
 	"\x05field\x18\x02 \x01(\tR\x05field\x12/\n" +
 	"\x13qualification_level\x18\x03 \x01(\tR\x12qualificationLevel\x12%\n" +
 	"\x0eacademic_title\x18\x04 \x01(\tR\racademicTitle\x12/\n" +
