@@ -82,6 +82,7 @@ func TestSearchExpertsAcrossPools(t *testing.T) {
 		// The Gardeners' key: its own pool, and of it only Hà, its member.
 		{"limited: the whole registry", garden.Experts, "associations/-/expertPools/-", []string{ha}},
 		{"limited: its pools", garden.Experts, "associations/hoi-lam-vuon/expertPools/-", []string{ha}},
+		{"limited: its pool", garden.Experts, pool.Name, []string{ha}},
 	} {
 		if got := find(tt.client, tt.pools); !equalStrings(got, tt.want) {
 			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
