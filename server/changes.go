@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
@@ -18,6 +20,9 @@ import (
 type changeService struct {
 	pb.UnimplementedChangeServiceServer
 	db *store.DB
+	// draining ends the watches when the server shuts down: a graceful
+	// stop waits for the calls in flight, and a watch never ends by itself.
+	draining <-chan struct{}
 }
 
 // feedTypes are the resource types each role may see changes of: what it
@@ -25,9 +30,9 @@ type changeService struct {
 var feedTypes = map[string][]pb.Change_ResourceType{
 	RoleService: {pb.Change_PERSON, pb.Change_ORGANIZATION},
 	RoleHomeAffairs: {pb.Change_PERSON, pb.Change_QUALIFICATION, pb.Change_POSITION, pb.Change_HONOR,
-		pb.Change_ORGANIZATION, pb.Change_ASSOCIATION, pb.Change_MEMBERSHIP},
+		pb.Change_ORGANIZATION, pb.Change_ASSOCIATION, pb.Change_MEMBERSHIP, pb.Change_WORK},
 	scopedRegistrar: {pb.Change_PERSON, pb.Change_QUALIFICATION, pb.Change_POSITION, pb.Change_HONOR,
-		pb.Change_MEMBERSHIP, pb.Change_CONSENT},
+		pb.Change_MEMBERSHIP, pb.Change_CONSENT, pb.Change_WORK},
 }
 
 func changeQuery(ctx context.Context, after int64, field, filter string, size int32) store.ChangeQuery {
@@ -104,6 +109,8 @@ func (s *changeService) WatchChanges(req *pb.WatchChangesRequest, stream grpc.Se
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-s.draining:
+			return status.Error(codes.Unavailable, "the server is shutting down: watch again from the last cursor received")
 		case <-signal:
 		}
 	}

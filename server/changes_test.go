@@ -184,3 +184,26 @@ func (e *env) createPerson(p *pb.Person) *pb.Person {
 	}
 	return out
 }
+
+// A watch does not hold the server up when it shuts down: the watcher is
+// told UNAVAILABLE at once, and reconnects to the next server.
+func TestWatchEndsAtShutdown(t *testing.T) {
+	e := newEnv(t)
+	stream, err := e.client.Changes.WatchChanges(context.Background(), &pb.WatchChangesRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := stream.Recv(); err != nil {
+		t.Fatal(err)
+	}
+	// The shutdown's deadline is far off: it must not be what ends it.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	if err := e.srv.Shutdown(ctx); err != nil {
+		t.Errorf("shutdown with a watcher: %v", err)
+	}
+	_, err = stream.Recv()
+	wantCode(t, err, codes.Unavailable)
+	e.db.Close()
+	e.srv = nil
+}

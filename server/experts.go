@@ -120,7 +120,7 @@ func (s *expertService) SearchExperts(ctx context.Context, req *pb.SearchExperts
 	out, err := s.db.SearchExperts(ctx, req.GetName(), store.ExpertQuery{
 		Field: req.GetField(), QualificationLevel: req.GetQualificationLevel(), AcademicTitle: req.GetAcademicTitle(),
 		AdministrativeUnit: req.GetAdministrativeUnit(), Availability: req.GetAvailability(), Role: req.GetRole(),
-		Max: int(req.GetMaxResults()),
+		Max: int(req.GetMaxResults()), Scope: scopeOf(ctx),
 	})
 	if err != nil {
 		return nil, grpcError(ctx, err)
@@ -133,5 +133,5 @@ func (s *expertService) ComputeEngagementStatistics(ctx context.Context, req *pb
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
-	return &pb.ComputeEngagementStatisticsResponse{Counts: out}, nil
+	return out, nil
 }

@@ -98,6 +98,10 @@ type Config struct {
 	// Retention is how long read events of the audit trail and
 	// idempotency records are kept (retention.go); zero keeps them.
 	Retention store.Retention
+
+	// ChangesRetention is how long the change feed keeps changes
+	// (changes_retention.go); zero keeps them.
+	ChangesRetention time.Duration
 }
 
 // DefaultMaxRequestBytes is the request size limit unless configured.
@@ -141,6 +145,9 @@ type Server struct {
 	metricsLis  net.Listener
 	metricsHTTP *http.Server
 	healthStop  chan struct{} // ends watchHealth (dbhealth.go) and runRetention
+	// draining is closed when Shutdown begins, to end the calls that
+	// would otherwise wait for ever (WatchChanges).
+	draining chan struct{}
 
 	touchState
 	transportState
@@ -167,6 +174,9 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	if err := cfg.Retention.Check(); err != nil {
 		return nil, fmt.Errorf("server: retention: %w", err)
 	}
+	if err := checkChangesRetention(cfg.ChangesRetention); err != nil {
+		return nil, fmt.Errorf("server: retention: %w", err)
+	}
 	v, err := protovalidate.New()
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
@@ -190,6 +200,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	s.connsRefused = newConnsRefused(s.metrics.registry)
 	s.registerHealthMetrics()
 	s.healthStop = make(chan struct{})
+	s.draining = make(chan struct{})
 
 	opts := append(s.interceptors(),
 		// Messages up to the import limit are received; requestSizeUnary
@@ -205,7 +216,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	s.grpc = grpc.NewServer(opts...)
 	pb.RegisterPersonServiceServer(s.grpc, &personService{db: db})
 	pb.RegisterOrganizationServiceServer(s.grpc, &organizationService{db: db})
-	pb.RegisterChangeServiceServer(s.grpc, &changeService{db: db})
+	pb.RegisterChangeServiceServer(s.grpc, &changeService{db: db, draining: s.draining})
 	pb.RegisterReferenceServiceServer(s.grpc, &referenceService{db: db})
 	pb.RegisterMembershipServiceServer(s.grpc, &membershipService{db: db})
 	pb.RegisterExpertServiceServer(s.grpc, &expertService{db: db})
@@ -368,8 +379,9 @@ func (s *Server) Start() error {
 		"audit":     func() error { s.audit.run(); return nil },
 		"health":    func() error { s.watchHealth(); return nil },
 		"retention": func() error { s.runRetention(); return nil },
+		"changes":   func() error { s.runChangesRetention(); return nil },
 	} {
-		if name == "retention" && !s.retentionOn() {
+		if name == "retention" && !s.retentionOn() || name == "changes" && s.cfg.ChangesRetention == 0 {
 			continue
 		}
 		s.serving.Add(1)
@@ -404,6 +416,7 @@ func (s *Server) MetricsAddr() string {
 // left open: its owner closes it after.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.health.Shutdown()
+	close(s.draining)
 	// HTTP first: REST calls in flight still need the gRPC server behind
 	// the gateway.
 	httpErr := s.http.Shutdown(ctx)

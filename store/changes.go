@@ -15,7 +15,7 @@ import (
 	"trithuc.gov.vn/trithuc/store/filter"
 )
 
-// The change feed (migration 0014): triggers append a row to changes for
+// The change feed (migrations 0015, 0018): triggers append a row to changes for
 // every write of a person, what they hold, an organization, an association
 // or a membership, in the write's transaction. This file marks where each
 // write transaction begins (so that the triggers merge a resource's rows
@@ -201,7 +201,7 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 			if err != nil {
 				return err
 			}
-			conds = append(conds, "((c.type IN (1, 2, 3, 4, 8) AND "+inScopeSQL("c.person_pk", assocs)+
+			conds = append(conds, "((c.type IN (1, 2, 3, 4, 8, 9) AND "+inScopeSQL("c.person_pk", assocs)+
 				") OR (c.type = 7 AND c.association_pk IN ("+pkList(assocs)+")))")
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT c.seq, c.change_time, c.resource, c.type, c.kind, c.fields

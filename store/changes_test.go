@@ -191,3 +191,64 @@ func TestChangesRetention(t *testing.T) {
 }
 
 func containsStr(s, sub string) bool { return strings.Contains(s, sub) }
+
+// A person's works are resources of the feed, and their external
+// identifiers are paths of the person's changes.
+func TestChangesOfWorksAndIdentifiers(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	p, err := db.CreatePerson(ctx, &pb.Person{GivenName: "An", Orcid: "0000-0002-1825-0097"}, CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := readFeed(t, db, ChangeQuery{})
+	after := head[len(head)-1].Sequence
+	if _, err := db.UpdatePerson(ctx, p.Name, WriteOptions{}, func(p *pb.Person) error {
+		p.CivilServantCode = "CC-0001"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UpdatePerson(ctx, p.Name, WriteOptions{}, func(p *pb.Person) error {
+		p.Orcid, p.CivilServantCode = "", ""
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	w, err := db.CreateWork(ctx, p.Name, &pb.Work{Kind: pb.Work_PATENT, Title: "Quy trình", Year: 2019}, CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UpdateWork(ctx, w.Name, WriteOptions{}, func(w *pb.Work) error {
+		w.Title, w.DocumentNumber = "Quy trình mới", "VN-1-2019-01234"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.DeleteWork(ctx, w.Name, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got := summary(readFeed(t, db, ChangeQuery{After: after}))
+	want := []string{
+		fmt.Sprintf("UPDATED %s [civil_servant_code]", p.Name),
+		fmt.Sprintf("UPDATED %s [orcid civil_servant_code]", p.Name),
+		// A work's write also touches the person (their etag changes: the
+		// FULL view carries works), as a qualification's does.
+		fmt.Sprintf("CREATED %s []", w.Name),
+		fmt.Sprintf("UPDATED %s []", p.Name),
+		fmt.Sprintf("UPDATED %s [title document_number]", w.Name),
+		fmt.Sprintf("UPDATED %s []", p.Name),
+		fmt.Sprintf("DELETED %s []", w.Name),
+		fmt.Sprintf("UPDATED %s []", p.Name),
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("changes:\n got %q\nwant %q", got, want)
+	}
+	if got := summary(head); len(got) != 1 || got[0] != fmt.Sprintf("CREATED %s []", p.Name) {
+		t.Errorf("a create with an ORCID iD is one CREATED change: %q", got)
+	}
+	works := readFeed(t, db, ChangeQuery{Filter: "resource_type = WORK"})
+	if len(works) != 3 {
+		t.Errorf("filtered on WORK: %q", summary(works))
+	}
+}

@@ -1,15 +1,21 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
+
+	"google.golang.org/protobuf/proto"
 
 	"trithuc.gov.vn/trithuc/names"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store/filter"
+	"trithuc.gov.vn/trithuc/suppress"
 )
 
 // Engagements of pool members, the conflict rule, and the finder that
@@ -314,22 +320,75 @@ type ExpertQuery struct {
 	Availability                                                 pb.Person_Availability
 	Role                                                         pb.Person_ExpertRole
 	Max                                                          int
+	// Scope, when set, is the association a limited registrar key is
+	// bound to: a search of every association's pools (associations/-)
+	// looks only in the pools of it and the associations under it.
+	Scope string
 }
 
-// SearchExperts ranks the active members of a pool who fit q: fewest
-// engagements begun in the twelve months before today first, so that work
-// is shared, then by fit (a matching primary field, an academic title, the
-// highest degree), then by name.
+// parsePoolSearch reads the pools a search names: one pool, or with "-"
+// for either id (AIP-159) every pool of an association, or of every
+// association; "-" is returned as "".
+func parsePoolSearch(name, field string) (assocID, poolID string, err error) {
+	parts := strings.Split(name, "/")
+	ok := len(parts) == 4 && parts[0] == "associations" && parts[2] == "expertPools"
+	for _, i := range []int{1, 3} {
+		ok = ok && (parts[i] == "-" || names.ValidID(parts[i]))
+	}
+	if !ok {
+		return "", "", errorf(Invalid, field, "want associations/{association}/expertPools/{expert_pool}, with - for every association or every pool (associations/-/expertPools/-), not %q", name)
+	}
+	return strings.Trim(parts[1], "-"), strings.Trim(parts[3], "-"), nil
+}
+
+// SearchExperts ranks the active members of the pools poolName names (one
+// pool, or with "-" every pool of an association or of every association)
+// who fit q: fewest engagements begun in the twelve months before today
+// first, so that work is shared, then by fit (a matching primary field,
+// an academic title, the highest degree), then by name. A member of
+// several pools is one candidate.
 func (db *DB) SearchExperts(ctx context.Context, poolName string, q ExpertQuery) ([]*pb.ExpertCandidate, error) {
+	assocID, poolID, err := parsePoolSearch(poolName, "name")
+	if err != nil {
+		return nil, err
+	}
 	var out []*pb.ExpertCandidate
-	err := db.read(ctx, func(tx *Tx) error {
-		pool, err := tx.poolByName(ctx, poolName, "name")
-		if err != nil {
-			return err
+	err = db.read(ctx, func(tx *Tx) error {
+		member := []string{"m.status = ?"}
+		memberArgs := []any{int32(pb.ExpertPoolMember_ACTIVE)}
+		switch {
+		case assocID != "" && poolID != "":
+			pool, err := tx.pool(ctx, assocID, poolID)
+			if err != nil {
+				return err
+			}
+			member, memberArgs = append(member, "m.pool_pk = ?"), append(memberArgs, pool.pk)
+		case assocID != "":
+			if _, err := tx.association(ctx, assocID); err != nil {
+				return err
+			}
+			member = append(member, "m.pool_pk IN (SELECT ep.pk FROM expert_pools ep JOIN associations a ON a.pk = ep.association_pk WHERE a.id = ?)")
+			memberArgs = append(memberArgs, assocID)
+		case poolID != "":
+			member, memberArgs = append(member, "m.pool_pk IN (SELECT pk FROM expert_pools WHERE id = ?)"), append(memberArgs, poolID)
 		}
 		var v Invalids
-		where := []string{"m.pool_pk = ?", "m.status = ?", personListed, "p.availability = ?"}
-		args := []any{pool.pk, int32(pb.ExpertPoolMember_ACTIVE)}
+		where := []string{personListed, "p.availability = ?"}
+		if q.Scope != "" {
+			assocs, err := tx.scopeAssociations(ctx, q.Scope)
+			if err != nil {
+				return err
+			}
+			if assocID == "" {
+				// A named association was checked against the scope
+				// before the call; every association is narrowed here.
+				member = append(member, "m.pool_pk IN (SELECT pk FROM expert_pools WHERE association_pk IN ("+pkList(assocs)+"))")
+			}
+			// A pool may hold experts from outside the scope, whom the
+			// limited key may not see (DESIGN.md §10).
+			where = append(where, inScopeSQL("p.pk", assocs))
+		}
+		var args []any
 		if q.Availability == pb.Person_AVAILABILITY_UNSPECIFIED {
 			q.Availability = pb.Person_AVAILABLE
 		}
@@ -370,9 +429,13 @@ func (db *DB) SearchExperts(ctx context.Context, poolName string, q ExpertQuery)
 			where, args = append(where, "p.current_unit = ?"), append(args, q.AdministrativeUnit)
 		}
 		if q.Role != pb.Person_EXPERT_ROLE_UNSPECIFIED {
-			where, args = append(where, "(m.role = ? OR (m.role = 0 AND EXISTS (SELECT 1 FROM person_expert_roles r WHERE r.person_pk = p.pk AND r.role = ?)))"),
-				append(args, int32(q.Role), int32(q.Role))
+			member, memberArgs = append(member, "(m.role = ? OR (m.role = 0 AND EXISTS (SELECT 1 FROM person_expert_roles r WHERE r.person_pk = m.person_pk AND r.role = ?)))"),
+				append(memberArgs, int32(q.Role), int32(q.Role))
 		}
+		// The members first, so that SQLite reads the pools' members and
+		// then their profiles, not every profile.
+		where = append([]string{"p.pk IN (SELECT m.person_pk FROM expert_pool_members m WHERE " + strings.Join(member, " AND ") + ")"}, where...)
+		args = append(memberArgs, args...)
 		if err := v.err(); err != nil {
 			return err
 		}
@@ -384,7 +447,7 @@ func (db *DB) SearchExperts(ctx context.Context, poolName string, q ExpertQuery)
 		query := `SELECT p.id, p.display_name,
 			(SELECT COUNT(*) FROM engagements e WHERE e.person_pk = p.pk AND e.start_date > ?) AS recent,
 			(CASE WHEN ` + fieldMatch + ` THEN 100 ELSE 0 END) + (CASE WHEN p.academic_title != '' THEN 10 ELSE 0 END) + p.highest_level_rank AS fit
-			FROM expert_pool_members m JOIN people p ON p.pk = m.person_pk
+			FROM people p
 			WHERE ` + strings.Join(where, " AND ") + `
 			ORDER BY recent, fit DESC, p.sort_key, p.pk LIMIT ?`
 		all := append(append(append([]any{since}, fieldArgs...), args...), max)
@@ -409,8 +472,10 @@ func (db *DB) SearchExperts(ctx context.Context, poolName string, q ExpertQuery)
 
 // ComputeEngagementStatistics counts an association's engagements by the year
 // they began, the expert's primary field and the role; a year of 0 leaves
-// that end open.
-func (db *DB) ComputeEngagementStatistics(ctx context.Context, name string, startYear, endYear int32) ([]*pb.EngagementCount, error) {
+// that end open. Small counts are suppressed as ComputeStatistics does
+// (package suppress, the same threshold): an engagement names an expert,
+// and a count of two critiques in a field in a year may name two people.
+func (db *DB) ComputeEngagementStatistics(ctx context.Context, name string, startYear, endYear int32) (*pb.ComputeEngagementStatisticsResponse, error) {
 	assocID, err := AssociationID(name, "name")
 	if err != nil {
 		return nil, err
@@ -418,9 +483,13 @@ func (db *DB) ComputeEngagementStatistics(ctx context.Context, name string, star
 	if startYear != 0 && endYear != 0 && endYear < startYear {
 		return nil, errorf(Invalid, "end_year", "%d is before start_year %d", endYear, startYear)
 	}
-	var out []*pb.EngagementCount
+	var out *pb.ComputeEngagementStatisticsResponse
 	err = db.read(ctx, func(tx *Tx) error {
 		if _, err := tx.association(ctx, assocID); err != nil {
+			return err
+		}
+		threshold, err := tx.suppressionThreshold(ctx)
+		if err != nil {
 			return err
 		}
 		last := int64(endYear)
@@ -432,21 +501,49 @@ func (db *DB) ComputeEngagementStatistics(ctx context.Context, name string, star
 				e.role, COUNT(*)
 			FROM engagements e JOIN expert_pools ep ON ep.pk = e.pool_pk JOIN associations a ON a.pk = ep.association_pk
 			WHERE a.id = ? AND e.start_date / 10000 BETWEEN ? AND ?
-			GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, assocID, startYear, last)
+			GROUP BY 1, 2, 3`, assocID, startYear, last)
 		if err != nil {
 			return dbError(err)
 		}
 		defer rows.Close()
+		var cells []*suppress.Cell
 		for rows.Next() {
-			var c pb.EngagementCount
-			var role int32
-			if err := rows.Scan(&c.Year, &c.Field, &role, &c.Count); err != nil {
+			var year, role int64
+			var field string
+			var n int
+			if err := rows.Scan(&year, &field, &role, &n); err != nil {
 				return dbError(err)
 			}
-			c.Role = pb.Person_ExpertRole(role)
-			out = append(out, &c)
+			cells = append(cells, &suppress.Cell{Values: []string{strconv.FormatInt(year, 10), field, strconv.FormatInt(role, 10)}, Count: n})
 		}
-		return dbError(rows.Err())
+		if err := rows.Err(); err != nil {
+			return dbError(err)
+		}
+		cells, totalSuppressed := suppress.Table(cells, 3, threshold)
+		out = &pb.ComputeEngagementStatisticsResponse{SuppressionThreshold: int32(threshold), TotalSuppressed: totalSuppressed}
+		total := 0
+		for _, c := range cells {
+			total += c.Count
+			year, _ := strconv.Atoi(c.Values[0])
+			role, _ := strconv.Atoi(c.Values[2])
+			row := &pb.EngagementCount{Year: int32(year), Field: c.Values[1], Role: pb.Person_ExpertRole(role), Suppressed: c.Suppressed}
+			if c.Suppressed {
+				row.SuppressionReason = suppressionReason(c.Primary)
+			} else {
+				row.Count = proto.Int32(int32(c.Count))
+			}
+			out.Counts = append(out.Counts, row)
+		}
+		if totalSuppressed {
+			out.TotalSuppressionReason = suppressionReason(small(total, threshold))
+		} else {
+			out.Total = proto.Int32(int32(total))
+		}
+		// By year, then field, then role; suppress may add rows at the end.
+		slices.SortFunc(out.Counts, func(a, b *pb.EngagementCount) int {
+			return cmp.Or(cmp.Compare(a.Year, b.Year), cmp.Compare(a.Field, b.Field), cmp.Compare(a.Role, b.Role))
+		})
+		return nil
 	})
 	return out, err
 }

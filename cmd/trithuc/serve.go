@@ -40,6 +40,7 @@ type serveConfig struct {
 	integrityCheck  time.Duration
 	corsOrigins     string
 	retention       store.Retention
+	changesKept     time.Duration
 }
 
 func (c *serveConfig) flags(fs *flag.FlagSet) {
@@ -68,6 +69,8 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 		"how long the audit trail keeps the events of reads (writes' events stay for good); at least 720h, or 0 to keep them for good")
 	fs.DurationVar(&c.retention.Idempotency, "idempotency-retention", 7*24*time.Hour,
 		"how long a create's request_id is remembered, so that a retry answers the first result; at least 24h, or 0 to keep them for good")
+	fs.DurationVar(&c.changesKept, "changes-retention", server.DefaultChangesRetention,
+		"how long the change feed keeps changes (a consumer with an older cursor reads the registry in full again); at least 168h, or 0 to keep them for good")
 }
 
 // security makes the TLS configuration and the certificate roles the
@@ -88,6 +91,8 @@ func (c *serveConfig) security() (*tls.Config, *server.CertRoles, error) {
 		return nil, nil, usageError(fmt.Sprintf("--audit-read-retention must be 0 (keep for good) or at least %s", store.MinAuditReadRetention))
 	case c.retention.Idempotency < 0 || (c.retention.Idempotency > 0 && c.retention.Idempotency < store.MinIdempotencyRetention):
 		return nil, nil, usageError(fmt.Sprintf("--idempotency-retention must be 0 (keep for good) or at least %s", store.MinIdempotencyRetention))
+	case c.changesKept < 0 || (c.changesKept > 0 && c.changesKept < server.MinChangesRetention):
+		return nil, nil, usageError(fmt.Sprintf("--changes-retention must be 0 (keep for good) or at least %s", server.MinChangesRetention))
 	}
 	if c.tlsCert == "" {
 		return nil, nil, nil
@@ -169,6 +174,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		TransportLimits: server.TransportLimits{MaxConnsPerAddress: c.maxConns},
 		CORSOrigins:     origins,
 		Retention:       c.retention,
+
+		ChangesRetention: c.changesKept,
 	})
 	if err != nil {
 		return err

@@ -46,6 +46,8 @@ const (
 	Change_MEMBERSHIP Change_ResourceType = 7
 	// people/{person}/consents/{consent}
 	Change_CONSENT Change_ResourceType = 8
+	// people/{person}/works/{work}
+	Change_WORK Change_ResourceType = 9
 )
 
 // Enum value maps for Change_ResourceType.
@@ -60,6 +62,7 @@ var (
 		6: "ASSOCIATION",
 		7: "MEMBERSHIP",
 		8: "CONSENT",
+		9: "WORK",
 	}
 	Change_ResourceType_value = map[string]int32{
 		"RESOURCE_TYPE_UNSPECIFIED": 0,
@@ -71,6 +74,7 @@ var (
 		"ASSOCIATION":               6,
 		"MEMBERSHIP":                7,
 		"CONSENT":                   8,
+		"WORK":                      9,
 	}
 )
 
@@ -542,7 +546,7 @@ var File_trithuc_v1_change_service_proto protoreflect.FileDescriptor
 const file_trithuc_v1_change_service_proto_rawDesc = "" +
 	"\n" +
 	"\x1ftrithuc/v1/change_service.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8f\x05\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x99\x05\n" +
 	"\x06Change\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x1a\n" +
 	"\bsequence\x18\x02 \x01(\x03R\bsequence\x12\x16\n" +
@@ -552,7 +556,7 @@ const file_trithuc_v1_change_service_proto_rawDesc = "" +
 	"\bresource\x18\x05 \x01(\tR\bresource\x12D\n" +
 	"\rresource_type\x18\x06 \x01(\x0e2\x1f.trithuc.v1.Change.ResourceTypeR\fresourceType\x12+\n" +
 	"\x04kind\x18\a \x01(\x0e2\x17.trithuc.v1.Change.KindR\x04kind\x12%\n" +
-	"\x0echanged_fields\x18\b \x03(\tR\rchangedFields\"\xa5\x01\n" +
+	"\x0echanged_fields\x18\b \x03(\tR\rchangedFields\"\xaf\x01\n" +
 	"\fResourceType\x12\x1d\n" +
 	"\x19RESOURCE_TYPE_UNSPECIFIED\x10\x00\x12\n" +
 	"\n" +
@@ -564,7 +568,8 @@ const file_trithuc_v1_change_service_proto_rawDesc = "" +
 	"\vASSOCIATION\x10\x06\x12\x0e\n" +
 	"\n" +
 	"MEMBERSHIP\x10\a\x12\v\n" +
-	"\aCONSENT\x10\b\"^\n" +
+	"\aCONSENT\x10\b\x12\b\n" +
+	"\x04WORK\x10\t\"^\n" +
 	"\x04Kind\x12\x14\n" +
 	"\x10KIND_UNSPECIFIED\x10\x00\x12\v\n" +
 	"\aCREATED\x10\x01\x12\v\n" +

@@ -1265,7 +1265,10 @@ func (x *DeleteEngagementRequest) GetValidateOnly() bool {
 //	would rank a changing pool twice. --)
 type SearchExpertsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The pool, `associations/{association}/expertPools/{expert_pool}`.
+	// The pool, `associations/{association}/expertPools/{expert_pool}`;
+	// `-` for either id stands for every one (AIP-159):
+	// `associations/-/expertPools/-` is the whole registry of experts. An
+	// expert in several pools is one candidate.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// A field of either classification at any level, e.g. "fields/vn2008-4"
 	// (agricultural sciences) or "fields/vn2008-40101": an expert with that
@@ -1500,10 +1503,22 @@ func (x *ComputeEngagementStatisticsRequest) GetEndYear() int32 {
 type ComputeEngagementStatisticsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// One row per year, field and role that has engagements, by year, then
-	// field, then role.
-	Counts        []*EngagementCount `protobuf:"bytes,1,rep,name=counts,proto3" json:"counts,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// field, then role. Small counts are suppressed as ComputeStatistics
+	// suppresses them, with the same threshold: a count from 1 to the
+	// threshold less one, and the counts that would give it away by
+	// subtraction from the others, the totals of a year, a field or a role,
+	// or the total; a suppressed row may stand for no engagement at all.
+	Counts []*EngagementCount `protobuf:"bytes,1,rep,name=counts,proto3" json:"counts,omitempty"`
+	// Counts from 1 to this number less one are suppressed.
+	SuppressionThreshold int32 `protobuf:"varint,2,opt,name=suppression_threshold,json=suppressionThreshold,proto3" json:"suppression_threshold,omitempty"`
+	// How many engagements are counted; unset when it is suppressed.
+	Total *int32 `protobuf:"varint,3,opt,name=total,proto3,oneof" json:"total,omitempty"`
+	// Whether the total is suppressed.
+	TotalSuppressed bool `protobuf:"varint,4,opt,name=total_suppressed,json=totalSuppressed,proto3" json:"total_suppressed,omitempty"`
+	// Why the total is suppressed; unset when it is not.
+	TotalSuppressionReason SuppressionReason `protobuf:"varint,5,opt,name=total_suppression_reason,json=totalSuppressionReason,proto3,enum=trithuc.v1.SuppressionReason" json:"total_suppression_reason,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
 }
 
 func (x *ComputeEngagementStatisticsResponse) Reset() {
@@ -1543,6 +1558,34 @@ func (x *ComputeEngagementStatisticsResponse) GetCounts() []*EngagementCount {
 	return nil
 }
 
+func (x *ComputeEngagementStatisticsResponse) GetSuppressionThreshold() int32 {
+	if x != nil {
+		return x.SuppressionThreshold
+	}
+	return 0
+}
+
+func (x *ComputeEngagementStatisticsResponse) GetTotal() int32 {
+	if x != nil && x.Total != nil {
+		return *x.Total
+	}
+	return 0
+}
+
+func (x *ComputeEngagementStatisticsResponse) GetTotalSuppressed() bool {
+	if x != nil {
+		return x.TotalSuppressed
+	}
+	return false
+}
+
+func (x *ComputeEngagementStatisticsResponse) GetTotalSuppressionReason() SuppressionReason {
+	if x != nil {
+		return x.TotalSuppressionReason
+	}
+	return SuppressionReason_SUPPRESSION_REASON_UNSPECIFIED
+}
+
 // How many engagements began in a year, of experts of a field, in a role.
 type EngagementCount struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1553,10 +1596,15 @@ type EngagementCount struct {
 	Field string `protobuf:"bytes,2,opt,name=field,proto3" json:"field,omitempty"`
 	// The role.
 	Role Person_ExpertRole `protobuf:"varint,3,opt,name=role,proto3,enum=trithuc.v1.Person_ExpertRole" json:"role,omitempty"`
-	// How many.
-	Count         int32 `protobuf:"varint,4,opt,name=count,proto3" json:"count,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// How many; unset when suppressed.
+	Count *int32 `protobuf:"varint,4,opt,name=count,proto3,oneof" json:"count,omitempty"`
+	// Whether the count is suppressed: too small to publish, or withheld so
+	// that a small one cannot be worked out from the others and the totals.
+	Suppressed bool `protobuf:"varint,5,opt,name=suppressed,proto3" json:"suppressed,omitempty"`
+	// Why the count is suppressed; unset when it is not.
+	SuppressionReason SuppressionReason `protobuf:"varint,6,opt,name=suppression_reason,json=suppressionReason,proto3,enum=trithuc.v1.SuppressionReason" json:"suppression_reason,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *EngagementCount) Reset() {
@@ -1611,10 +1659,24 @@ func (x *EngagementCount) GetRole() Person_ExpertRole {
 }
 
 func (x *EngagementCount) GetCount() int32 {
-	if x != nil {
-		return x.Count
+	if x != nil && x.Count != nil {
+		return *x.Count
 	}
 	return 0
+}
+
+func (x *EngagementCount) GetSuppressed() bool {
+	if x != nil {
+		return x.Suppressed
+	}
+	return false
+}
+
+func (x *EngagementCount) GetSuppressionReason() SuppressionReason {
+	if x != nil {
+		return x.SuppressionReason
+	}
+	return SuppressionReason_SUPPRESSION_REASON_UNSPECIFIED
 }
 
 var File_trithuc_v1_expert_service_proto protoreflect.FileDescriptor
@@ -1622,7 +1684,7 @@ var File_trithuc_v1_expert_service_proto protoreflect.FileDescriptor
 const file_trithuc_v1_expert_service_proto_rawDesc = "" +
 	"\n" +
 	"\x1ftrithuc/v1/expert_service.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x17trithuc/v1/expert.proto\x1a\x17trithuc/v1/person.proto\"\xe6\x04\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x17trithuc/v1/expert.proto\x1a\x17trithuc/v1/person.proto\x1a\x1btrithuc/v1/statistics.proto\"\xe6\x04\n" +
 	"\x17CreateExpertPoolRequest\x12\xab\x01\n" +
 	"\x06parent\x18\x01 \x01(\tB\x92\x01\xe0A\x02\xfaA\x1b\x12\x19trithuc.gov.vn/ExpertPool\xbaHn\xba\x01k\n" +
 	"\rparent.format\x12\"must be associations/{association}\x1a6this.matches('^associations/[a-z0-9][a-z0-9-]{0,62}$')R\x06parent\x12B\n" +
@@ -1740,11 +1802,11 @@ const file_trithuc_v1_expert_service_proto_rawDesc = "" +
 	"\x19trithuc.gov.vn/Engagement\xbaH\xe8\x01\xba\x01\xe4\x01\n" +
 	"\vname.format\x12Umust be associations/{association}/expertPools/{expert_pool}/engagements/{engagement}\x1a~this.matches('^associations/[a-z0-9][a-z0-9-]{0,62}/expertPools/[a-z0-9][a-z0-9-]{0,62}/engagements/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\x12\x1b\n" +
 	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\x12#\n" +
-	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xd5\x04\n" +
-	"\x14SearchExpertsRequest\x12\xe5\x01\n" +
-	"\x04name\x18\x01 \x01(\tB\xd0\x01\xe0A\x02\xfaA\x1b\n" +
-	"\x19trithuc.gov.vn/ExpertPool\xbaH\xab\x01\xba\x01\xa7\x01\n" +
-	"\vname.format\x12<must be associations/{association}/expertPools/{expert_pool}\x1aZthis.matches('^associations/[a-z0-9][a-z0-9-]{0,62}/expertPools/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\x12\x14\n" +
+	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xa9\x05\n" +
+	"\x14SearchExpertsRequest\x12\xb9\x02\n" +
+	"\x04name\x18\x01 \x01(\tB\xa4\x02\xe0A\x02\xfaA\x1b\n" +
+	"\x19trithuc.gov.vn/ExpertPool\xbaH\xff\x01\xba\x01\xfb\x01\n" +
+	"\vname.format\x12\x87\x01must be associations/{association}/expertPools/{expert_pool}, with - for every association or every pool (associations/-/expertPools/-)\x1abthis.matches('^associations/([a-z0-9][a-z0-9-]{0,62}|-)/expertPools/([a-z0-9][a-z0-9-]{0,62}|-)$')R\x04name\x12\x14\n" +
 	"\x05field\x18\x02 \x01(\tR\x05field\x12/\n" +
 	"\x13qualification_level\x18\x03 \x01(\tR\x12qualificationLevel\x12%\n" +
 	"\x0eacademic_title\x18\x04 \x01(\tR\racademicTitle\x12/\n" +
@@ -1763,15 +1825,25 @@ const file_trithuc_v1_expert_service_proto_rawDesc = "" +
 	"start_year\x18\x02 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\x98\x11(\x00R\tstartYear\x12%\n" +
 	"\bend_year\x18\x03 \x01(\x05B\n" +
-	"\xbaH\a\x1a\x05\x18\x98\x11(\x00R\aendYear\"Z\n" +
+	"\xbaH\a\x1a\x05\x18\x98\x11(\x00R\aendYear\"\xb8\x02\n" +
 	"#ComputeEngagementStatisticsResponse\x123\n" +
-	"\x06counts\x18\x01 \x03(\v2\x1b.trithuc.v1.EngagementCountR\x06counts\"\x9f\x01\n" +
+	"\x06counts\x18\x01 \x03(\v2\x1b.trithuc.v1.EngagementCountR\x06counts\x123\n" +
+	"\x15suppression_threshold\x18\x02 \x01(\x05R\x14suppressionThreshold\x12\x19\n" +
+	"\x05total\x18\x03 \x01(\x05H\x00R\x05total\x88\x01\x01\x12)\n" +
+	"\x10total_suppressed\x18\x04 \x01(\bR\x0ftotalSuppressed\x12W\n" +
+	"\x18total_suppression_reason\x18\x05 \x01(\x0e2\x1d.trithuc.v1.SuppressionReasonR\x16totalSuppressionReasonB\b\n" +
+	"\x06_total\"\x9c\x02\n" +
 	"\x0fEngagementCount\x12\x12\n" +
 	"\x04year\x18\x01 \x01(\x05R\x04year\x12/\n" +
 	"\x05field\x18\x02 \x01(\tB\x19\xfaA\x16\n" +
 	"\x14trithuc.gov.vn/FieldR\x05field\x121\n" +
-	"\x04role\x18\x03 \x01(\x0e2\x1d.trithuc.v1.Person.ExpertRoleR\x04role\x12\x14\n" +
-	"\x05count\x18\x04 \x01(\x05R\x05count2\x91\x17\n" +
+	"\x04role\x18\x03 \x01(\x0e2\x1d.trithuc.v1.Person.ExpertRoleR\x04role\x12\x19\n" +
+	"\x05count\x18\x04 \x01(\x05H\x00R\x05count\x88\x01\x01\x12\x1e\n" +
+	"\n" +
+	"suppressed\x18\x05 \x01(\bR\n" +
+	"suppressed\x12L\n" +
+	"\x12suppression_reason\x18\x06 \x01(\x0e2\x1d.trithuc.v1.SuppressionReasonR\x11suppressionReasonB\b\n" +
+	"\x06_count2\x91\x17\n" +
 	"\rExpertService\x12\xb1\x01\n" +
 	"\x10CreateExpertPool\x12#.trithuc.v1.CreateExpertPoolRequest\x1a\x16.trithuc.v1.ExpertPool\"`\xdaA!parent,expert_pool,expert_pool_id\x82\xd3\xe4\x93\x026:\vexpert_pool\"'/v1/{parent=associations/*}/expertPools\x12\x81\x01\n" +
 	"\rGetExpertPool\x12 .trithuc.v1.GetExpertPoolRequest\x1a\x16.trithuc.v1.ExpertPool\"6\xdaA\x04name\x82\xd3\xe4\x93\x02)\x12'/v1/{name=associations/*/expertPools/*}\x12\x94\x01\n" +
@@ -1837,7 +1909,8 @@ var file_trithuc_v1_expert_service_proto_goTypes = []any{
 	(Person_Availability)(0),                    // 27: trithuc.v1.Person.Availability
 	(Person_ExpertRole)(0),                      // 28: trithuc.v1.Person.ExpertRole
 	(*ExpertCandidate)(nil),                     // 29: trithuc.v1.ExpertCandidate
-	(*emptypb.Empty)(nil),                       // 30: google.protobuf.Empty
+	(SuppressionReason)(0),                      // 30: trithuc.v1.SuppressionReason
+	(*emptypb.Empty)(nil),                       // 31: google.protobuf.Empty
 }
 var file_trithuc_v1_expert_service_proto_depIdxs = []int32{
 	23, // 0: trithuc.v1.CreateExpertPoolRequest.expert_pool:type_name -> trithuc.v1.ExpertPool
@@ -1856,46 +1929,48 @@ var file_trithuc_v1_expert_service_proto_depIdxs = []int32{
 	28, // 13: trithuc.v1.SearchExpertsRequest.role:type_name -> trithuc.v1.Person.ExpertRole
 	29, // 14: trithuc.v1.SearchExpertsResponse.experts:type_name -> trithuc.v1.ExpertCandidate
 	22, // 15: trithuc.v1.ComputeEngagementStatisticsResponse.counts:type_name -> trithuc.v1.EngagementCount
-	28, // 16: trithuc.v1.EngagementCount.role:type_name -> trithuc.v1.Person.ExpertRole
-	0,  // 17: trithuc.v1.ExpertService.CreateExpertPool:input_type -> trithuc.v1.CreateExpertPoolRequest
-	1,  // 18: trithuc.v1.ExpertService.GetExpertPool:input_type -> trithuc.v1.GetExpertPoolRequest
-	2,  // 19: trithuc.v1.ExpertService.ListExpertPools:input_type -> trithuc.v1.ListExpertPoolsRequest
-	4,  // 20: trithuc.v1.ExpertService.UpdateExpertPool:input_type -> trithuc.v1.UpdateExpertPoolRequest
-	5,  // 21: trithuc.v1.ExpertService.DeleteExpertPool:input_type -> trithuc.v1.DeleteExpertPoolRequest
-	6,  // 22: trithuc.v1.ExpertService.CreateExpertPoolMember:input_type -> trithuc.v1.CreateExpertPoolMemberRequest
-	7,  // 23: trithuc.v1.ExpertService.GetExpertPoolMember:input_type -> trithuc.v1.GetExpertPoolMemberRequest
-	8,  // 24: trithuc.v1.ExpertService.ListExpertPoolMembers:input_type -> trithuc.v1.ListExpertPoolMembersRequest
-	10, // 25: trithuc.v1.ExpertService.UpdateExpertPoolMember:input_type -> trithuc.v1.UpdateExpertPoolMemberRequest
-	11, // 26: trithuc.v1.ExpertService.DeleteExpertPoolMember:input_type -> trithuc.v1.DeleteExpertPoolMemberRequest
-	12, // 27: trithuc.v1.ExpertService.CreateEngagement:input_type -> trithuc.v1.CreateEngagementRequest
-	13, // 28: trithuc.v1.ExpertService.GetEngagement:input_type -> trithuc.v1.GetEngagementRequest
-	14, // 29: trithuc.v1.ExpertService.ListEngagements:input_type -> trithuc.v1.ListEngagementsRequest
-	16, // 30: trithuc.v1.ExpertService.UpdateEngagement:input_type -> trithuc.v1.UpdateEngagementRequest
-	17, // 31: trithuc.v1.ExpertService.DeleteEngagement:input_type -> trithuc.v1.DeleteEngagementRequest
-	18, // 32: trithuc.v1.ExpertService.SearchExperts:input_type -> trithuc.v1.SearchExpertsRequest
-	20, // 33: trithuc.v1.ExpertService.ComputeEngagementStatistics:input_type -> trithuc.v1.ComputeEngagementStatisticsRequest
-	23, // 34: trithuc.v1.ExpertService.CreateExpertPool:output_type -> trithuc.v1.ExpertPool
-	23, // 35: trithuc.v1.ExpertService.GetExpertPool:output_type -> trithuc.v1.ExpertPool
-	3,  // 36: trithuc.v1.ExpertService.ListExpertPools:output_type -> trithuc.v1.ListExpertPoolsResponse
-	23, // 37: trithuc.v1.ExpertService.UpdateExpertPool:output_type -> trithuc.v1.ExpertPool
-	30, // 38: trithuc.v1.ExpertService.DeleteExpertPool:output_type -> google.protobuf.Empty
-	25, // 39: trithuc.v1.ExpertService.CreateExpertPoolMember:output_type -> trithuc.v1.ExpertPoolMember
-	25, // 40: trithuc.v1.ExpertService.GetExpertPoolMember:output_type -> trithuc.v1.ExpertPoolMember
-	9,  // 41: trithuc.v1.ExpertService.ListExpertPoolMembers:output_type -> trithuc.v1.ListExpertPoolMembersResponse
-	25, // 42: trithuc.v1.ExpertService.UpdateExpertPoolMember:output_type -> trithuc.v1.ExpertPoolMember
-	30, // 43: trithuc.v1.ExpertService.DeleteExpertPoolMember:output_type -> google.protobuf.Empty
-	26, // 44: trithuc.v1.ExpertService.CreateEngagement:output_type -> trithuc.v1.Engagement
-	26, // 45: trithuc.v1.ExpertService.GetEngagement:output_type -> trithuc.v1.Engagement
-	15, // 46: trithuc.v1.ExpertService.ListEngagements:output_type -> trithuc.v1.ListEngagementsResponse
-	26, // 47: trithuc.v1.ExpertService.UpdateEngagement:output_type -> trithuc.v1.Engagement
-	30, // 48: trithuc.v1.ExpertService.DeleteEngagement:output_type -> google.protobuf.Empty
-	19, // 49: trithuc.v1.ExpertService.SearchExperts:output_type -> trithuc.v1.SearchExpertsResponse
-	21, // 50: trithuc.v1.ExpertService.ComputeEngagementStatistics:output_type -> trithuc.v1.ComputeEngagementStatisticsResponse
-	34, // [34:51] is the sub-list for method output_type
-	17, // [17:34] is the sub-list for method input_type
-	17, // [17:17] is the sub-list for extension type_name
-	17, // [17:17] is the sub-list for extension extendee
-	0,  // [0:17] is the sub-list for field type_name
+	30, // 16: trithuc.v1.ComputeEngagementStatisticsResponse.total_suppression_reason:type_name -> trithuc.v1.SuppressionReason
+	28, // 17: trithuc.v1.EngagementCount.role:type_name -> trithuc.v1.Person.ExpertRole
+	30, // 18: trithuc.v1.EngagementCount.suppression_reason:type_name -> trithuc.v1.SuppressionReason
+	0,  // 19: trithuc.v1.ExpertService.CreateExpertPool:input_type -> trithuc.v1.CreateExpertPoolRequest
+	1,  // 20: trithuc.v1.ExpertService.GetExpertPool:input_type -> trithuc.v1.GetExpertPoolRequest
+	2,  // 21: trithuc.v1.ExpertService.ListExpertPools:input_type -> trithuc.v1.ListExpertPoolsRequest
+	4,  // 22: trithuc.v1.ExpertService.UpdateExpertPool:input_type -> trithuc.v1.UpdateExpertPoolRequest
+	5,  // 23: trithuc.v1.ExpertService.DeleteExpertPool:input_type -> trithuc.v1.DeleteExpertPoolRequest
+	6,  // 24: trithuc.v1.ExpertService.CreateExpertPoolMember:input_type -> trithuc.v1.CreateExpertPoolMemberRequest
+	7,  // 25: trithuc.v1.ExpertService.GetExpertPoolMember:input_type -> trithuc.v1.GetExpertPoolMemberRequest
+	8,  // 26: trithuc.v1.ExpertService.ListExpertPoolMembers:input_type -> trithuc.v1.ListExpertPoolMembersRequest
+	10, // 27: trithuc.v1.ExpertService.UpdateExpertPoolMember:input_type -> trithuc.v1.UpdateExpertPoolMemberRequest
+	11, // 28: trithuc.v1.ExpertService.DeleteExpertPoolMember:input_type -> trithuc.v1.DeleteExpertPoolMemberRequest
+	12, // 29: trithuc.v1.ExpertService.CreateEngagement:input_type -> trithuc.v1.CreateEngagementRequest
+	13, // 30: trithuc.v1.ExpertService.GetEngagement:input_type -> trithuc.v1.GetEngagementRequest
+	14, // 31: trithuc.v1.ExpertService.ListEngagements:input_type -> trithuc.v1.ListEngagementsRequest
+	16, // 32: trithuc.v1.ExpertService.UpdateEngagement:input_type -> trithuc.v1.UpdateEngagementRequest
+	17, // 33: trithuc.v1.ExpertService.DeleteEngagement:input_type -> trithuc.v1.DeleteEngagementRequest
+	18, // 34: trithuc.v1.ExpertService.SearchExperts:input_type -> trithuc.v1.SearchExpertsRequest
+	20, // 35: trithuc.v1.ExpertService.ComputeEngagementStatistics:input_type -> trithuc.v1.ComputeEngagementStatisticsRequest
+	23, // 36: trithuc.v1.ExpertService.CreateExpertPool:output_type -> trithuc.v1.ExpertPool
+	23, // 37: trithuc.v1.ExpertService.GetExpertPool:output_type -> trithuc.v1.ExpertPool
+	3,  // 38: trithuc.v1.ExpertService.ListExpertPools:output_type -> trithuc.v1.ListExpertPoolsResponse
+	23, // 39: trithuc.v1.ExpertService.UpdateExpertPool:output_type -> trithuc.v1.ExpertPool
+	31, // 40: trithuc.v1.ExpertService.DeleteExpertPool:output_type -> google.protobuf.Empty
+	25, // 41: trithuc.v1.ExpertService.CreateExpertPoolMember:output_type -> trithuc.v1.ExpertPoolMember
+	25, // 42: trithuc.v1.ExpertService.GetExpertPoolMember:output_type -> trithuc.v1.ExpertPoolMember
+	9,  // 43: trithuc.v1.ExpertService.ListExpertPoolMembers:output_type -> trithuc.v1.ListExpertPoolMembersResponse
+	25, // 44: trithuc.v1.ExpertService.UpdateExpertPoolMember:output_type -> trithuc.v1.ExpertPoolMember
+	31, // 45: trithuc.v1.ExpertService.DeleteExpertPoolMember:output_type -> google.protobuf.Empty
+	26, // 46: trithuc.v1.ExpertService.CreateEngagement:output_type -> trithuc.v1.Engagement
+	26, // 47: trithuc.v1.ExpertService.GetEngagement:output_type -> trithuc.v1.Engagement
+	15, // 48: trithuc.v1.ExpertService.ListEngagements:output_type -> trithuc.v1.ListEngagementsResponse
+	26, // 49: trithuc.v1.ExpertService.UpdateEngagement:output_type -> trithuc.v1.Engagement
+	31, // 50: trithuc.v1.ExpertService.DeleteEngagement:output_type -> google.protobuf.Empty
+	19, // 51: trithuc.v1.ExpertService.SearchExperts:output_type -> trithuc.v1.SearchExpertsResponse
+	21, // 52: trithuc.v1.ExpertService.ComputeEngagementStatistics:output_type -> trithuc.v1.ComputeEngagementStatisticsResponse
+	36, // [36:53] is the sub-list for method output_type
+	19, // [19:36] is the sub-list for method input_type
+	19, // [19:19] is the sub-list for extension type_name
+	19, // [19:19] is the sub-list for extension extendee
+	0,  // [0:19] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_expert_service_proto_init() }
@@ -1905,6 +1980,9 @@ func file_trithuc_v1_expert_service_proto_init() {
 	}
 	file_trithuc_v1_expert_proto_init()
 	file_trithuc_v1_person_proto_init()
+	file_trithuc_v1_statistics_proto_init()
+	file_trithuc_v1_expert_service_proto_msgTypes[21].OneofWrappers = []any{}
+	file_trithuc_v1_expert_service_proto_msgTypes[22].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

@@ -78,7 +78,10 @@ type ExpertServiceClient interface {
 	DeleteEngagement(ctx context.Context, in *DeleteEngagementRequest, opts ...grpc.CallOption) (*emptypb.Empty, error)
 	// Finds the active members of a pool who fit, ranked so that work is
 	// shared: fewest engagements begun in the last twelve months first, then
-	// by fit.
+	// by fit. `associations/-/expertPools/-` searches every pool of the
+	// registry (AIP-159), `associations/{association}/expertPools/-` every
+	// pool of one association; a registrar key limited to an association
+	// searches only the pools of it and the associations under it.
 	SearchExperts(ctx context.Context, in *SearchExpertsRequest, opts ...grpc.CallOption) (*SearchExpertsResponse, error)
 	// Counts an association's engagements by the year they began, the
 	// expert's primary field and the role, across its pools.
@@ -306,7 +309,10 @@ type ExpertServiceServer interface {
 	DeleteEngagement(context.Context, *DeleteEngagementRequest) (*emptypb.Empty, error)
 	// Finds the active members of a pool who fit, ranked so that work is
 	// shared: fewest engagements begun in the last twelve months first, then
-	// by fit.
+	// by fit. `associations/-/expertPools/-` searches every pool of the
+	// registry (AIP-159), `associations/{association}/expertPools/-` every
+	// pool of one association; a registrar key limited to an association
+	// searches only the pools of it and the associations under it.
 	SearchExperts(context.Context, *SearchExpertsRequest) (*SearchExpertsResponse, error)
 	// Counts an association's engagements by the year they began, the
 	// expert's primary field and the role, across its pools.

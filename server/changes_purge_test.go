@@ -1,0 +1,116 @@
+package server
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+)
+
+// After a person is purged, no change naming them or anything they held
+// appears, in ListChanges or to a watcher, whatever is tried on them
+// after; and the changes from before the purge name them without any of
+// their values.
+func TestChangesAfterPurge(t *testing.T) {
+	f := newPrivacyFixture(t)
+	e, ctx := f.e, f.ctx
+	name := f.person.Name
+	if _, err := e.client.People.UpdatePerson(ctx, &pb.UpdatePersonRequest{
+		Person:     &pb.Person{Name: name, Orcid: "0000-0002-1825-0097", CivilServantCode: "CC-12345"},
+		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"orcid", "civil_servant_code"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.People.CreateWork(ctx, &pb.CreateWorkRequest{Parent: name,
+		Work: &pb.Work{Kind: pb.Work_PATENT, Title: "Quy trình nhân giống lúa chịu mặn", Year: 2019, DocumentNumber: "VN-1-2019-01234"}}); err != nil {
+		t.Fatal(err)
+	}
+	watchCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	watch, err := e.client.Changes.WatchChanges(watchCtx, &pb.WatchChangesRequest{Cursor: feedOf(t, e.client.Changes, "")[0].Cursor})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	pv := e.client.Privacy
+	erase, err := pv.CreateDataSubjectRequest(ctx, &pb.CreateDataSubjectRequestRequest{DataSubjectRequest: &pb.DataSubjectRequest{
+		Kind: pb.DataSubjectRequest_ERASURE, Person: name, Requester: "Lâm Quốc Bảo"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []pb.DataSubjectRequest_State{pb.DataSubjectRequest_IN_PROGRESS, pb.DataSubjectRequest_COMPLETED} {
+		if _, err := pv.TransitionDataSubjectRequest(ctx, &pb.TransitionDataSubjectRequestRequest{Name: erase.Name, State: s}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := pv.PurgePerson(ctx, &pb.PurgePersonRequest{Name: name, DataSubjectRequest: erase.Name, Reason: "erasure"}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Writes that name the purged person after: each refused, none a change.
+	_, err = e.client.People.UpdatePerson(ctx, &pb.UpdatePersonRequest{Person: &pb.Person{Name: name, GivenName: "Bảo"},
+		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"given_name"}}})
+	wantCode(t, err, codes.NotFound)
+	_, err = e.client.People.CreateQualification(ctx, &pb.CreateQualificationRequest{Parent: name,
+		Qualification: &pb.Qualification{Kind: pb.Qualification_DEGREE, Level: "TIEN_SI", Year: 2020}})
+	wantCode(t, err, codes.NotFound)
+	_, err = e.client.People.CreateWork(ctx, &pb.CreateWorkRequest{Parent: name, Work: &pb.Work{Kind: pb.Work_PUBLICATION, Title: "Bài báo", Year: 2021}})
+	wantCode(t, err, codes.NotFound)
+	_, err = e.client.People.UndeletePerson(ctx, &pb.UndeletePersonRequest{Name: name})
+	wantCode(t, err, codes.NotFound)
+	_, err = e.client.Memberships.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: f.hyh.Name,
+		Applicant: &pb.RegisterMemberRequest_Person{Person: name}, Consent: consent()})
+	wantCode(t, err, codes.InvalidArgument, "person")
+	// A write of someone else marks the end of what to read.
+	marker := e.createPerson(&pb.Person{GivenName: "Cúc"})
+
+	// Values the person had, none of which a change may carry.
+	values := []string{"Lâm", "Bảo", "091079000456", "bao.lam@example.vn", "0912345678", "Nội khoa",
+		"0000-0002-1825-0097", "CC-12345", "nhân giống", "VN-1-2019-01234", "1979"}
+	check := func(from string, cs []*pb.Change) {
+		t.Helper()
+		purged := -1
+		for i, c := range cs {
+			own := c.Resource == name || strings.HasPrefix(c.Resource, name+"/")
+			if own && purged >= 0 {
+				t.Errorf("%s: after the purge, change %d names %s: %v", from, i, c.Resource, c)
+			}
+			if c.Resource == name && c.Kind == pb.Change_PURGED {
+				purged = i
+			}
+			if own {
+				js := protojson.Format(c)
+				for _, v := range values {
+					if strings.Contains(js, v) {
+						t.Errorf("%s: a change of the purged person carries %q: %s", from, v, js)
+					}
+				}
+			}
+		}
+		if purged < 0 || cs[len(cs)-1].Resource != marker.Name {
+			t.Fatalf("%s: the feed lacks the purge or the write after it: %q", from, summaryOf(cs))
+		}
+	}
+	check("ListChanges", feedOf(t, e.client.Changes, ""))
+	var watched []*pb.Change
+	for len(watched) == 0 || watched[len(watched)-1].Resource != marker.Name {
+		m, err := watch.Recv()
+		if err != nil {
+			t.Fatal(err)
+		}
+		watched = append(watched, m.Changes...)
+	}
+	check("WatchChanges", watched)
+}
+
+func summaryOf(cs []*pb.Change) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.Kind.String()+" "+c.Resource)
+	}
+	return out
+}
