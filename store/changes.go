@@ -15,7 +15,7 @@ import (
 	"trithuc.gov.vn/trithuc/store/filter"
 )
 
-// The change feed (migrations 0015, 0018): triggers append a row to changes for
+// The change feed (migrations 0015, 0018, 0019): triggers append a row to changes for
 // every write of a person, what they hold, an organization, an association
 // or a membership, in the write's transaction. This file marks where each
 // write transaction begins (so that the triggers merge a resource's rows
