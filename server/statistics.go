@@ -25,6 +25,7 @@ type statisticsService struct {
 func statsQuery(filter string, dims []pb.ComputeStatisticsRequest_Dimension, req interface {
 	GetAsOf() *date.Date
 	GetFieldLevel() int32
+	GetFieldScheme() string
 	GetUnitVintage() pb.ComputeStatisticsRequest_UnitVintage
 }) store.StatsQuery {
 	return store.StatsQuery{
@@ -32,6 +33,7 @@ func statsQuery(filter string, dims []pb.ComputeStatisticsRequest_Dimension, req
 		Dimensions:  dims,
 		AsOf:        req.GetAsOf(),
 		FieldLevel:  int(req.GetFieldLevel()),
+		FieldScheme: req.GetFieldScheme(),
 		UnitVintage: req.GetUnitVintage(),
 	}
 }

@@ -477,7 +477,7 @@ func (db *DB) BulkCreateOrganizations(ctx context.Context, orgs []BulkOrganizati
 			} else if !validID(id) {
 				return bulkError(i, "", errorf(Invalid, "organization_id", "want 1 to 63 lower-case letters, digits and hyphens, starting with a letter"))
 			}
-			vals, err := tx.prepareOrganization(ctx, id, o.Organization)
+			vals, err := tx.prepareOrganization(ctx, id, o.Organization, "")
 			if err != nil {
 				return bulkError(i, "", err)
 			}

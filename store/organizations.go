@@ -171,7 +171,7 @@ func (db *DB) CreateOrganization(ctx context.Context, o *pb.Organization, opts C
 		if _, err := tx.organization(ctx, id); err == nil {
 			return errorf(AlreadyExists, "organization_id", "organizations/%s already exists", id)
 		}
-		vals, err := tx.prepareOrganization(ctx, id, o)
+		vals, err := tx.prepareOrganization(ctx, id, o, "")
 		if err != nil {
 			return err
 		}
@@ -197,8 +197,9 @@ func (db *DB) CreateOrganization(ctx context.Context, o *pb.Organization, opts C
 }
 
 // prepareOrganization normalizes and checks an organization about to be
-// written as id, and returns the values of its writable columns.
-func (tx *Tx) prepareOrganization(ctx context.Context, id string, o *pb.Organization) ([]any, error) {
+// written as id, and returns the values of its writable columns. wasSector
+// is the sector it has now: a text from before sectors were codes may stay.
+func (tx *Tx) prepareOrganization(ctx context.Context, id string, o *pb.Organization, wasSector string) ([]any, error) {
 	const f = "organization."
 	for _, s := range []*string{&o.DisplayName, &o.ShortName, &o.Sector, &o.AdministrativeUnit, &o.Country, &o.Parent} {
 		*s = normText(*s)
@@ -213,6 +214,11 @@ func (tx *Tx) prepareOrganization(ctx context.Context, id string, o *pb.Organiza
 	}
 	if err := tx.checkRef(ctx, &v, RefCountry, f+"country", o.Country, time.Time{}); err != nil {
 		return nil, err
+	}
+	if o.Sector != wasSector {
+		if err := tx.checkRef(ctx, &v, RefSector, f+"sector", o.Sector, time.Time{}); err != nil {
+			return nil, err
+		}
 	}
 	if o.AdministrativeUnit != "" {
 		if err := tx.checkRef(ctx, &v, RefAdminUnit, f+"administrative_unit", o.AdministrativeUnit, time.Time{}); err != nil {
@@ -275,10 +281,11 @@ func (db *DB) UpdateOrganization(ctx context.Context, name string, opts WriteOpt
 		if err := checkEtag(opts.Etag, r.org.Etag, "organization.etag"); err != nil {
 			return err
 		}
+		was := r.org.Sector
 		if err := apply(r.org); err != nil {
 			return err
 		}
-		vals, err := tx.prepareOrganization(ctx, id, r.org)
+		vals, err := tx.prepareOrganization(ctx, id, r.org, was)
 		if err != nil {
 			return err
 		}

@@ -78,7 +78,7 @@ func codeDim(kind Dimension, expr string, names map[string]string, ranks map[str
 
 // statDimension resolves a dimension: its SQL, and the reference data that
 // names and orders its values.
-func (tx *Tx) statDimension(ctx context.Context, d Dimension, field string, on statsDay, fieldLevel int, vintage pb.ComputeStatisticsRequest_UnitVintage) (*statDim, error) {
+func (tx *Tx) statDimension(ctx context.Context, d Dimension, field string, on statsDay, q StatsQuery) (*statDim, error) {
 	// dated swaps a column kept on people for its lookup as on the day.
 	dated := func(sd *statDim, expr string) *statDim {
 		if on.dated {
@@ -106,9 +106,9 @@ func (tx *Tx) statDimension(ctx context.Context, d Dimension, field string, on s
 		}
 		return codeDim(d, "p.ethnicity", names, nil, "Chưa ghi nhận"), nil
 	case pb.ComputeStatisticsRequest_FIELD:
-		return tx.fieldDimension(ctx, fieldLevel)
+		return tx.fieldDimension(ctx, q.FieldScheme, max(1, q.FieldLevel))
 	case pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT:
-		return tx.unitDimension(ctx, on, vintage)
+		return tx.unitDimension(ctx, on, q.UnitVintage)
 	case pb.ComputeStatisticsRequest_ORGANIZATION_KIND:
 		return dated(enumDim(d, "p.current_org_kind", pb.Organization_Kind(0).Descriptor(), orgKindLabels),
 			on.positionOn("IFNULL(ho.kind, 0)", "0")), nil
@@ -125,6 +125,8 @@ func (tx *Tx) statDimension(ctx context.Context, d Dimension, field string, on s
 		return tx.membershipDimension(ctx, on)
 	case pb.ComputeStatisticsRequest_ORGANIZATION:
 		return tx.organizationDimension(ctx, on)
+	case pb.ComputeStatisticsRequest_SECTOR:
+		return tx.sectorDimension(ctx, on)
 	case pb.ComputeStatisticsRequest_ASSOCIATION:
 		return tx.associationDimension(ctx, on)
 	case pb.ComputeStatisticsRequest_HONOR_KIND:
@@ -195,62 +197,6 @@ func ageDimension(asOf time.Time) *statDim {
 			return unknownLast, ""
 		},
 	}
-}
-
-// fieldDimension reports a person's primary field at a level of its scheme:
-// the ancestor at that level, or the field itself when it is above it.
-func (tx *Tx) fieldDimension(ctx context.Context, level int) (*statDim, error) {
-	type node struct {
-		parent, name string
-		level        int
-	}
-	nodes := map[string]node{}
-	rows, err := tx.QueryContext(ctx, `SELECT scheme, code, parent_code, level, name_vi FROM ref_fields`)
-	if err != nil {
-		return nil, dbError(err)
-	}
-	for rows.Next() {
-		var scheme, code, parent, name string
-		var lvl int
-		if err := rows.Scan(&scheme, &code, &parent, &lvl, &name); err != nil {
-			rows.Close()
-			return nil, dbError(err)
-		}
-		n := node{name: name, level: lvl}
-		if parent != "" {
-			n.parent = fieldName(scheme, parent)
-		}
-		nodes[fieldName(scheme, code)] = n
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, dbError(err)
-	}
-	return &statDim{
-		kind: pb.ComputeStatisticsRequest_FIELD,
-		expr: "p.primary_field",
-		value: func(raw string) string {
-			f := raw
-			for range 10 {
-				n, ok := nodes[f]
-				if !ok || n.level <= level || n.parent == "" {
-					break
-				}
-				f = n.parent
-			}
-			return f
-		},
-		label: func(v string) string {
-			if v == "" {
-				return "Chưa ghi lĩnh vực"
-			}
-			if n, ok := nodes[v]; ok {
-				return n.name
-			}
-			return v
-		},
-		order: byText,
-	}, nil
 }
 
 // unitDimension reports where people work: the unit of the current

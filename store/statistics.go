@@ -38,14 +38,22 @@ type StatsQuery struct {
 	// AsOf is the date of ages and of historical units; today in Vietnam
 	// when nil.
 	AsOf *date.Date
-	// FieldLevel is 1 or 2 (0 means 1).
-	FieldLevel  int
+	// FieldLevel is 1 to 4 (0 means 1); a scheme with fewer levels
+	// reports its deepest.
+	FieldLevel int
+	// FieldScheme is the scheme FIELD counts in (DefaultFieldScheme when
+	// ""): people coded in another are counted through the crosswalk.
+	FieldScheme string
 	UnitVintage pb.ComputeStatisticsRequest_UnitVintage
 
 	// unbounded lifts the read budget of a call: a report's figures are
 	// made in an operation no caller waits on (reports.go).
 	unbounded bool
 }
+
+// maxFieldLevel is the deepest level of a field scheme statistics report:
+// Circular 24/2025/TT-BKHCN has four.
+const maxFieldLevel = 4
 
 // The last day of the 2024 districts: the reform of 1 July 2025 abolished
 // them.
@@ -92,8 +100,8 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 		}
 		seen[d] = true
 	}
-	if q.FieldLevel < 0 || q.FieldLevel > 2 {
-		v.add("field_level", "must be 1 (the six areas) or 2 (their subfields), or 0 for 1")
+	if q.FieldLevel < 0 || q.FieldLevel > maxFieldLevel {
+		v.add("field_level", "must be 1 (the six areas) to %d (the deepest level of the 2025 scheme), or 0 for 1", maxFieldLevel)
 	}
 	if _, ok := pb.ComputeStatisticsRequest_UnitVintage_name[int32(q.UnitVintage)]; !ok {
 		v.add("unit_vintage", "must be CURRENT or HISTORY_2024")
@@ -105,7 +113,6 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	level := max(1, q.FieldLevel)
 
 	budget := db.ReadBudget()
 	if q.unbounded {
@@ -123,7 +130,7 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 		on := newStatsDay(asOf, q.AsOf != nil)
 		var dims []*statDim
 		for i, d := range q.Dimensions {
-			sd, err := tx.statDimension(ctx, d, fmt.Sprintf("dimensions[%d]", i), on, level, q.UnitVintage)
+			sd, err := tx.statDimension(ctx, d, fmt.Sprintf("dimensions[%d]", i), on, q)
 			if err != nil {
 				return err
 			}

@@ -25,6 +25,7 @@ var dimensionHeaders = map[Dimension]string{
 	pb.ComputeStatisticsRequest_HONOR_KIND:                  "Loại khen thưởng",
 	pb.ComputeStatisticsRequest_HONOR_YEAR:                  "Năm khen thưởng",
 	pb.ComputeStatisticsRequest_EXPERT_ROLE:                 "Vai trò chuyên gia",
+	pb.ComputeStatisticsRequest_SECTOR:                      "Ngành kinh tế",
 }
 
 // Vietnamese names of enum values, by value name; "" is not recorded.

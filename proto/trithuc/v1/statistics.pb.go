@@ -100,8 +100,11 @@ const (
 	// Học hàm: GIAO_SU, PHO_GIAO_SU, or "" for none.
 	ComputeStatisticsRequest_ACADEMIC_TITLE ComputeStatisticsRequest_Dimension = 2
 	// Lĩnh vực KH&CN: the person's primary field of expertise, as a field's
-	// name (fields/vn2008-5), at the level field_level asks for; "" for
-	// none on record.
+	// name in the scheme field_scheme names (fields/vn2008-5), at the level
+	// field_level asks for; "" for none on record. A field coded in another
+	// scheme counts as the field of field_scheme the crosswalk pairs it (or
+	// its nearest paired ancestor) with; paired with several, as the
+	// deepest field above them all, so that no one is counted twice.
 	ComputeStatisticsRequest_FIELD ComputeStatisticsRequest_Dimension = 3
 	// Đơn vị hành chính: where the person works, as unit_vintage says; ""
 	// when not known.
@@ -151,6 +154,13 @@ const (
 	// together, in the order of their numbers joined by "+", for example
 	// CONSULTING+CRITIQUE; "" for none.
 	ComputeStatisticsRequest_EXPERT_ROLE ComputeStatisticsRequest_Dimension = 16
+	// Ngành kinh tế: the section of the Vietnam Standard Industrial
+	// Classification 2018 (ListSectors, A to U) of the organization of the
+	// position held on as_of; "" for none, a workplace outside the
+	// registry, or an organization without a sector. A sector written
+	// before sectors were codes, and not recognised then, counts under its
+	// own text until it is corrected.
+	ComputeStatisticsRequest_SECTOR ComputeStatisticsRequest_Dimension = 17
 )
 
 // Enum value maps for ComputeStatisticsRequest_Dimension.
@@ -173,6 +183,7 @@ var (
 		14: "HONOR_KIND",
 		15: "HONOR_YEAR",
 		16: "EXPERT_ROLE",
+		17: "SECTOR",
 	}
 	ComputeStatisticsRequest_Dimension_value = map[string]int32{
 		"DIMENSION_UNSPECIFIED":       0,
@@ -192,6 +203,7 @@ var (
 		"HONOR_KIND":                  14,
 		"HONOR_YEAR":                  15,
 		"EXPERT_ROLE":                 16,
+		"SECTOR":                      17,
 	}
 )
 
@@ -490,11 +502,15 @@ type ComputeStatisticsRequest struct {
 	//	the field would change its JSON name for every client. --)
 	AsOf *date.Date `protobuf:"bytes,3,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
 	// For FIELD: 1 for the six top-level areas (fields/vn2008-5), 2 for the
-	// second level (fields/vn2008-502); 1 when 0. A primary field above the
-	// level asked for counts under itself.
+	// second level (fields/vn2008-502), down to 4 where the scheme has four
+	// levels (vn2025); 1 when 0. A primary field above the level asked for
+	// counts under itself.
 	FieldLevel int32 `protobuf:"varint,4,opt,name=field_level,json=fieldLevel,proto3" json:"field_level,omitempty"`
 	// For ADMINISTRATIVE_UNIT: which units; CURRENT when unset.
-	UnitVintage   ComputeStatisticsRequest_UnitVintage `protobuf:"varint,5,opt,name=unit_vintage,json=unitVintage,proto3,enum=trithuc.v1.ComputeStatisticsRequest_UnitVintage" json:"unit_vintage,omitempty"`
+	UnitVintage ComputeStatisticsRequest_UnitVintage `protobuf:"varint,5,opt,name=unit_vintage,json=unitVintage,proto3,enum=trithuc.v1.ComputeStatisticsRequest_UnitVintage" json:"unit_vintage,omitempty"`
+	// For FIELD: the scheme to count in, as ListFields names schemes, for
+	// example "vn2025"; "vn2008" (Decision 12/2008/QĐ-BKHCN) when empty.
+	FieldScheme   string `protobuf:"bytes,6,opt,name=field_scheme,json=fieldScheme,proto3" json:"field_scheme,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -562,6 +578,13 @@ func (x *ComputeStatisticsRequest) GetUnitVintage() ComputeStatisticsRequest_Uni
 		return x.UnitVintage
 	}
 	return ComputeStatisticsRequest_UNIT_VINTAGE_UNSPECIFIED
+}
+
+func (x *ComputeStatisticsRequest) GetFieldScheme() string {
+	if x != nil {
+		return x.FieldScheme
+	}
+	return ""
 }
 
 // The response of ComputeStatistics.
@@ -784,13 +807,15 @@ type ExportStatisticsRequest struct {
 	//	aip.dev/not-precedent: as in the official sources' terms; renaming
 	//	the field would change its JSON name for every client. --)
 	AsOf *date.Date `protobuf:"bytes,3,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
-	// For FIELD: 1 or 2, as for ComputeStatistics.
+	// For FIELD: 1 to 4, as for ComputeStatistics.
 	FieldLevel int32 `protobuf:"varint,4,opt,name=field_level,json=fieldLevel,proto3" json:"field_level,omitempty"`
 	// For ADMINISTRATIVE_UNIT: which units.
 	UnitVintage ComputeStatisticsRequest_UnitVintage `protobuf:"varint,5,opt,name=unit_vintage,json=unitVintage,proto3,enum=trithuc.v1.ComputeStatisticsRequest_UnitVintage" json:"unit_vintage,omitempty"`
 	// CSV (the default) or XLSX. In a workbook counts are numbers, and the
 	// two kinds of suppressed count are shaded apart, as the legend says.
-	Format        SpreadsheetFormat `protobuf:"varint,6,opt,name=format,proto3,enum=trithuc.v1.SpreadsheetFormat" json:"format,omitempty"`
+	Format SpreadsheetFormat `protobuf:"varint,6,opt,name=format,proto3,enum=trithuc.v1.SpreadsheetFormat" json:"format,omitempty"`
+	// For FIELD: the scheme to count in, as for ComputeStatistics.
+	FieldScheme   string `protobuf:"bytes,7,opt,name=field_scheme,json=fieldScheme,proto3" json:"field_scheme,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -865,6 +890,13 @@ func (x *ExportStatisticsRequest) GetFormat() SpreadsheetFormat {
 		return x.Format
 	}
 	return SpreadsheetFormat_SPREADSHEET_FORMAT_UNSPECIFIED
+}
+
+func (x *ExportStatisticsRequest) GetFieldScheme() string {
+	if x != nil {
+		return x.FieldScheme
+	}
+	return ""
 }
 
 // The request for GetIndicators.
@@ -1579,16 +1611,17 @@ var File_trithuc_v1_statistics_proto protoreflect.FileDescriptor
 const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\n" +
 	"\x1btrithuc/v1/statistics.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a\x19google/api/resource.proto\x1a#google/longrunning/operations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a!trithuc/v1/transfer_service.proto\x1a$trithuc/v1/statistics_settings.proto\"\xf9\x05\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a\x19google/api/resource.proto\x1a#google/longrunning/operations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a!trithuc/v1/transfer_service.proto\x1a$trithuc/v1/statistics_settings.proto\"\xb1\x06\n" +
 	"\x18ComputeStatisticsRequest\x12 \n" +
 	"\x06filter\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12h\n" +
 	"\n" +
 	"dimensions\x18\x02 \x03(\x0e2..trithuc.v1.ComputeStatisticsRequest.DimensionB\x18\xe0A\x02\xbaH\x12\x92\x01\x0f\b\x01\x10\x03\x18\x01\"\a\x82\x01\x04\x10\x01 \x00R\n" +
 	"dimensions\x12&\n" +
 	"\x05as_of\x18\x03 \x01(\v2\x11.google.type.DateR\x04asOf\x12*\n" +
-	"\vfield_level\x18\x04 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\x02(\x00R\n" +
+	"\vfield_level\x18\x04 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\x04(\x00R\n" +
 	"fieldLevel\x12]\n" +
-	"\funit_vintage\x18\x05 \x01(\x0e20.trithuc.v1.ComputeStatisticsRequest.UnitVintageB\b\xbaH\x05\x82\x01\x02\x10\x01R\vunitVintage\"\xd1\x02\n" +
+	"\funit_vintage\x18\x05 \x01(\x0e20.trithuc.v1.ComputeStatisticsRequest.UnitVintageB\b\xbaH\x05\x82\x01\x02\x10\x01R\vunitVintage\x12*\n" +
+	"\ffield_scheme\x18\x06 \x01(\tB\a\xbaH\x04r\x02\x18\x14R\vfieldScheme\"\xdd\x02\n" +
 	"\tDimension\x12\x19\n" +
 	"\x15DIMENSION_UNSPECIFIED\x10\x00\x12\x1f\n" +
 	"\x1bHIGHEST_QUALIFICATION_LEVEL\x10\x01\x12\x12\n" +
@@ -1610,7 +1643,9 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"HONOR_KIND\x10\x0e\x12\x0e\n" +
 	"\n" +
 	"HONOR_YEAR\x10\x0f\x12\x0f\n" +
-	"\vEXPERT_ROLE\x10\x10\"J\n" +
+	"\vEXPERT_ROLE\x10\x10\x12\n" +
+	"\n" +
+	"\x06SECTOR\x10\x11\"J\n" +
 	"\vUnitVintage\x12\x1c\n" +
 	"\x18UNIT_VINTAGE_UNSPECIFIED\x10\x00\x12\v\n" +
 	"\aCURRENT\x10\x01\x12\x10\n" +
@@ -1635,17 +1670,18 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"suppressed\x18\x04 \x01(\bR\n" +
 	"suppressed\x12L\n" +
 	"\x12suppression_reason\x18\x05 \x01(\x0e2\x1d.trithuc.v1.SuppressionReasonR\x11suppressionReasonB\b\n" +
-	"\x06_count\"\x99\x03\n" +
+	"\x06_count\"\xc5\x03\n" +
 	"\x17ExportStatisticsRequest\x12 \n" +
 	"\x06filter\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12h\n" +
 	"\n" +
 	"dimensions\x18\x02 \x03(\x0e2..trithuc.v1.ComputeStatisticsRequest.DimensionB\x18\xe0A\x02\xbaH\x12\x92\x01\x0f\b\x01\x10\x03\x18\x01\"\a\x82\x01\x04\x10\x01 \x00R\n" +
 	"dimensions\x12&\n" +
 	"\x05as_of\x18\x03 \x01(\v2\x11.google.type.DateR\x04asOf\x12*\n" +
-	"\vfield_level\x18\x04 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\x02(\x00R\n" +
+	"\vfield_level\x18\x04 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\x04(\x00R\n" +
 	"fieldLevel\x12]\n" +
 	"\funit_vintage\x18\x05 \x01(\x0e20.trithuc.v1.ComputeStatisticsRequest.UnitVintageB\b\xbaH\x05\x82\x01\x02\x10\x01R\vunitVintage\x12?\n" +
-	"\x06format\x18\x06 \x01(\x0e2\x1d.trithuc.v1.SpreadsheetFormatB\b\xbaH\x05\x82\x01\x02\x10\x01R\x06format\"`\n" +
+	"\x06format\x18\x06 \x01(\x0e2\x1d.trithuc.v1.SpreadsheetFormatB\b\xbaH\x05\x82\x01\x02\x10\x01R\x06format\x12*\n" +
+	"\ffield_scheme\x18\a \x01(\tB\a\xbaH\x04r\x02\x18\x14R\vfieldScheme\"`\n" +
 	"\x14GetIndicatorsRequest\x12 \n" +
 	"\x06filter\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12&\n" +
 	"\x05as_of\x18\x02 \x01(\v2\x11.google.type.DateR\x04asOf\"\xab\x01\n" +
