@@ -40,6 +40,7 @@ func statsQuery(filter string, dims []pb.ComputeStatisticsRequest_Dimension, req
 
 func (s *statisticsService) ComputeStatistics(ctx context.Context, req *pb.ComputeStatisticsRequest) (*pb.ComputeStatisticsResponse, error) {
 	out, err := s.db.ComputeStatistics(ctx, statsQuery(req.GetFilter(), req.GetDimensions(), req))
+	labelStatistics(out)
 	return out, grpcError(ctx, err)
 }
 
@@ -50,6 +51,7 @@ func (s *statisticsService) ExportStatistics(ctx context.Context, req *pb.Export
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
+	labelStatistics(out)
 	if req.GetFormat() == pb.SpreadsheetFormat_XLSX {
 		data, err := statisticsXLSX(out)
 		if err != nil {
@@ -62,6 +64,7 @@ func (s *statisticsService) ExportStatistics(ctx context.Context, req *pb.Export
 
 func (s *statisticsService) GetIndicators(ctx context.Context, req *pb.GetIndicatorsRequest) (*pb.GetIndicatorsResponse, error) {
 	out, err := s.db.GetIndicators(ctx, req.GetFilter(), req.GetAsOf())
+	labelIndicators(out)
 	return out, grpcError(ctx, err)
 }
 

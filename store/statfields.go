@@ -176,15 +176,7 @@ func (tx *Tx) fieldDimension(ctx context.Context, scheme string, level int) (*st
 			}
 			return t.atLevel(t.inScheme(raw, scheme), level)
 		},
-		label: func(v string) string {
-			if v == "" {
-				return "Chưa ghi lĩnh vực"
-			}
-			if n, ok := t.nodes[v]; ok {
-				return n.name
-			}
-			return v
-		},
+		name:  func(v string) string { return t.nodes[v].name },
 		order: byText,
 	}, nil
 }

@@ -69,7 +69,10 @@ type statDim struct {
 	args []any
 	// value maps a raw value, as text, to the value reported.
 	value func(raw string) string
-	label func(value string) string
+	// name is a value's name in the reference data or the registry (a
+	// field's, a unit's, an organization's), "" when it has none there:
+	// the words for the rest are the presenter's (server/statlabels.go).
+	name func(value string) string
 	// order sorts values: by rank, then by text; "" sorts last.
 	order func(value string) (int, string)
 	// lookup says that expr looks up other tables for every person.
@@ -93,7 +96,7 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 	for i, d := range q.Dimensions {
 		field := fmt.Sprintf("dimensions[%d]", i)
 		switch {
-		case dimensionHeaders[d] == "":
+		case !knownDimension(d):
 			v.add(field, "%v is not a dimension; dimensions: %s", d, dimensionNames())
 		case seen[d]:
 			v.add(field, "%v is given twice", d)
@@ -183,7 +186,12 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 		}
 		for _, d := range dims {
 			out.Dimensions = append(out.Dimensions, d.kind)
-			out.DimensionLabels = append(out.DimensionLabels, dimensionHeaders[d.kind])
+			switch d.kind {
+			case pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT:
+				out.UnitVintage = cmp.Or(q.UnitVintage, pb.ComputeStatisticsRequest_CURRENT)
+			case pb.ComputeStatisticsRequest_FIELD:
+				out.FieldScheme = cmp.Or(q.FieldScheme, DefaultFieldScheme)
+			}
 		}
 		for _, c := range cells {
 			row := &pb.StatisticsRow{Values: c.Values, Suppressed: c.Suppressed}
@@ -191,7 +199,11 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 				row.SuppressionReason = suppressionReason(c.Primary)
 			}
 			for i, d := range dims {
-				row.Labels = append(row.Labels, d.label(c.Values[i]))
+				name := ""
+				if d.name != nil {
+					name = d.name(c.Values[i])
+				}
+				row.Labels = append(row.Labels, name)
 			}
 			if !c.Suppressed {
 				row.Count = proto.Int32(int32(c.Count))
@@ -201,6 +213,12 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 		return nil
 	})
 	return out, err
+}
+
+// knownDimension reports whether d is a dimension of the contract.
+func knownDimension(d Dimension) bool {
+	_, ok := pb.ComputeStatisticsRequest_Dimension_name[int32(d)]
+	return ok && d != pb.ComputeStatisticsRequest_DIMENSION_UNSPECIFIED
 }
 
 func dimensionNames() string {

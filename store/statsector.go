@@ -20,7 +20,7 @@ func (tx *Tx) sectorDimension(ctx context.Context, on statsDay) (*statDim, error
 	if on.dated {
 		expr = on.positionOn("IFNULL(ho.sector, '')", "''")
 	}
-	d := codeDim(pb.ComputeStatisticsRequest_SECTOR, expr, names, ranks, "Không có hoặc chưa ghi nhận")
+	d := codeDim(pb.ComputeStatisticsRequest_SECTOR, expr, names, ranks)
 	d.lookup = true
 	return d, nil
 }

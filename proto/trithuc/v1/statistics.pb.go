@@ -614,7 +614,13 @@ type ComputeStatisticsResponse struct {
 	//
 	//	aip.dev/not-precedent: as in the official sources' terms; renaming
 	//	the field would change its JSON name for every client. --)
-	AsOf          *date.Date `protobuf:"bytes,7,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	AsOf *date.Date `protobuf:"bytes,7,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	// With ADMINISTRATIVE_UNIT: the units it reports (CURRENT when the
+	// request left it unset); unset without it.
+	UnitVintage ComputeStatisticsRequest_UnitVintage `protobuf:"varint,9,opt,name=unit_vintage,json=unitVintage,proto3,enum=trithuc.v1.ComputeStatisticsRequest_UnitVintage" json:"unit_vintage,omitempty"`
+	// With FIELD: the scheme its values are in ("vn2008" when the request
+	// left it empty); empty without it.
+	FieldScheme   string `protobuf:"bytes,10,opt,name=field_scheme,json=fieldScheme,proto3" json:"field_scheme,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -703,6 +709,20 @@ func (x *ComputeStatisticsResponse) GetAsOf() *date.Date {
 		return x.AsOf
 	}
 	return nil
+}
+
+func (x *ComputeStatisticsResponse) GetUnitVintage() ComputeStatisticsRequest_UnitVintage {
+	if x != nil {
+		return x.UnitVintage
+	}
+	return ComputeStatisticsRequest_UNIT_VINTAGE_UNSPECIFIED
+}
+
+func (x *ComputeStatisticsResponse) GetFieldScheme() string {
+	if x != nil {
+		return x.FieldScheme
+	}
+	return ""
 }
 
 // One combination of dimension values and how many people have it.
@@ -1649,7 +1669,7 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\vUnitVintage\x12\x1c\n" +
 	"\x18UNIT_VINTAGE_UNSPECIFIED\x10\x00\x12\v\n" +
 	"\aCURRENT\x10\x01\x12\x10\n" +
-	"\fHISTORY_2024\x10\x02\"\xcb\x03\n" +
+	"\fHISTORY_2024\x10\x02\"\xc3\x04\n" +
 	"\x19ComputeStatisticsResponse\x12N\n" +
 	"\n" +
 	"dimensions\x18\x01 \x03(\x0e2..trithuc.v1.ComputeStatisticsRequest.DimensionR\n" +
@@ -1660,7 +1680,10 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\x10total_suppressed\x18\x05 \x01(\bR\x0ftotalSuppressed\x12W\n" +
 	"\x18total_suppression_reason\x18\b \x01(\x0e2\x1d.trithuc.v1.SuppressionReasonR\x16totalSuppressionReason\x123\n" +
 	"\x15suppression_threshold\x18\x06 \x01(\x05R\x14suppressionThreshold\x12&\n" +
-	"\x05as_of\x18\a \x01(\v2\x11.google.type.DateR\x04asOfB\b\n" +
+	"\x05as_of\x18\a \x01(\v2\x11.google.type.DateR\x04asOf\x12S\n" +
+	"\funit_vintage\x18\t \x01(\x0e20.trithuc.v1.ComputeStatisticsRequest.UnitVintageR\vunitVintage\x12!\n" +
+	"\ffield_scheme\x18\n" +
+	" \x01(\tR\vfieldSchemeB\b\n" +
 	"\x06_total\"\xd2\x01\n" +
 	"\rStatisticsRow\x12\x16\n" +
 	"\x06values\x18\x01 \x03(\tR\x06values\x12\x16\n" +
@@ -1828,49 +1851,50 @@ var file_trithuc_v1_statistics_proto_depIdxs = []int32{
 	8,  // 4: trithuc.v1.ComputeStatisticsResponse.rows:type_name -> trithuc.v1.StatisticsRow
 	0,  // 5: trithuc.v1.ComputeStatisticsResponse.total_suppression_reason:type_name -> trithuc.v1.SuppressionReason
 	21, // 6: trithuc.v1.ComputeStatisticsResponse.as_of:type_name -> google.type.Date
-	0,  // 7: trithuc.v1.StatisticsRow.suppression_reason:type_name -> trithuc.v1.SuppressionReason
-	1,  // 8: trithuc.v1.ExportStatisticsRequest.dimensions:type_name -> trithuc.v1.ComputeStatisticsRequest.Dimension
-	21, // 9: trithuc.v1.ExportStatisticsRequest.as_of:type_name -> google.type.Date
-	2,  // 10: trithuc.v1.ExportStatisticsRequest.unit_vintage:type_name -> trithuc.v1.ComputeStatisticsRequest.UnitVintage
-	22, // 11: trithuc.v1.ExportStatisticsRequest.format:type_name -> trithuc.v1.SpreadsheetFormat
-	21, // 12: trithuc.v1.GetIndicatorsRequest.as_of:type_name -> google.type.Date
-	12, // 13: trithuc.v1.GetIndicatorsResponse.indicators:type_name -> trithuc.v1.Indicator
-	21, // 14: trithuc.v1.GetIndicatorsResponse.as_of:type_name -> google.type.Date
-	3,  // 15: trithuc.v1.Indicator.kind:type_name -> trithuc.v1.Indicator.Kind
-	4,  // 16: trithuc.v1.Report.template:type_name -> trithuc.v1.Report.Template
-	21, // 17: trithuc.v1.Report.as_of:type_name -> google.type.Date
-	23, // 18: trithuc.v1.Report.create_time:type_name -> google.protobuf.Timestamp
-	14, // 19: trithuc.v1.Report.tables:type_name -> trithuc.v1.ReportTable
-	11, // 20: trithuc.v1.Report.indicators:type_name -> trithuc.v1.GetIndicatorsResponse
-	11, // 21: trithuc.v1.Report.previous_indicators:type_name -> trithuc.v1.GetIndicatorsResponse
-	7,  // 22: trithuc.v1.ReportTable.statistics:type_name -> trithuc.v1.ComputeStatisticsResponse
-	13, // 23: trithuc.v1.CreateReportRequest.report:type_name -> trithuc.v1.Report
-	23, // 24: trithuc.v1.CreateReportMetadata.create_time:type_name -> google.protobuf.Timestamp
-	13, // 25: trithuc.v1.ListReportsResponse.reports:type_name -> trithuc.v1.Report
-	5,  // 26: trithuc.v1.ExportReportRequest.format:type_name -> trithuc.v1.ExportReportRequest.Format
-	6,  // 27: trithuc.v1.StatisticsService.ComputeStatistics:input_type -> trithuc.v1.ComputeStatisticsRequest
-	9,  // 28: trithuc.v1.StatisticsService.ExportStatistics:input_type -> trithuc.v1.ExportStatisticsRequest
-	10, // 29: trithuc.v1.StatisticsService.GetIndicators:input_type -> trithuc.v1.GetIndicatorsRequest
-	15, // 30: trithuc.v1.StatisticsService.CreateReport:input_type -> trithuc.v1.CreateReportRequest
-	17, // 31: trithuc.v1.StatisticsService.GetReport:input_type -> trithuc.v1.GetReportRequest
-	18, // 32: trithuc.v1.StatisticsService.ListReports:input_type -> trithuc.v1.ListReportsRequest
-	20, // 33: trithuc.v1.StatisticsService.ExportReport:input_type -> trithuc.v1.ExportReportRequest
-	24, // 34: trithuc.v1.StatisticsService.GetStatisticsSettings:input_type -> trithuc.v1.GetStatisticsSettingsRequest
-	25, // 35: trithuc.v1.StatisticsService.UpdateStatisticsSettings:input_type -> trithuc.v1.UpdateStatisticsSettingsRequest
-	7,  // 36: trithuc.v1.StatisticsService.ComputeStatistics:output_type -> trithuc.v1.ComputeStatisticsResponse
-	26, // 37: trithuc.v1.StatisticsService.ExportStatistics:output_type -> google.api.HttpBody
-	11, // 38: trithuc.v1.StatisticsService.GetIndicators:output_type -> trithuc.v1.GetIndicatorsResponse
-	27, // 39: trithuc.v1.StatisticsService.CreateReport:output_type -> google.longrunning.Operation
-	13, // 40: trithuc.v1.StatisticsService.GetReport:output_type -> trithuc.v1.Report
-	19, // 41: trithuc.v1.StatisticsService.ListReports:output_type -> trithuc.v1.ListReportsResponse
-	26, // 42: trithuc.v1.StatisticsService.ExportReport:output_type -> google.api.HttpBody
-	28, // 43: trithuc.v1.StatisticsService.GetStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
-	28, // 44: trithuc.v1.StatisticsService.UpdateStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
-	36, // [36:45] is the sub-list for method output_type
-	27, // [27:36] is the sub-list for method input_type
-	27, // [27:27] is the sub-list for extension type_name
-	27, // [27:27] is the sub-list for extension extendee
-	0,  // [0:27] is the sub-list for field type_name
+	2,  // 7: trithuc.v1.ComputeStatisticsResponse.unit_vintage:type_name -> trithuc.v1.ComputeStatisticsRequest.UnitVintage
+	0,  // 8: trithuc.v1.StatisticsRow.suppression_reason:type_name -> trithuc.v1.SuppressionReason
+	1,  // 9: trithuc.v1.ExportStatisticsRequest.dimensions:type_name -> trithuc.v1.ComputeStatisticsRequest.Dimension
+	21, // 10: trithuc.v1.ExportStatisticsRequest.as_of:type_name -> google.type.Date
+	2,  // 11: trithuc.v1.ExportStatisticsRequest.unit_vintage:type_name -> trithuc.v1.ComputeStatisticsRequest.UnitVintage
+	22, // 12: trithuc.v1.ExportStatisticsRequest.format:type_name -> trithuc.v1.SpreadsheetFormat
+	21, // 13: trithuc.v1.GetIndicatorsRequest.as_of:type_name -> google.type.Date
+	12, // 14: trithuc.v1.GetIndicatorsResponse.indicators:type_name -> trithuc.v1.Indicator
+	21, // 15: trithuc.v1.GetIndicatorsResponse.as_of:type_name -> google.type.Date
+	3,  // 16: trithuc.v1.Indicator.kind:type_name -> trithuc.v1.Indicator.Kind
+	4,  // 17: trithuc.v1.Report.template:type_name -> trithuc.v1.Report.Template
+	21, // 18: trithuc.v1.Report.as_of:type_name -> google.type.Date
+	23, // 19: trithuc.v1.Report.create_time:type_name -> google.protobuf.Timestamp
+	14, // 20: trithuc.v1.Report.tables:type_name -> trithuc.v1.ReportTable
+	11, // 21: trithuc.v1.Report.indicators:type_name -> trithuc.v1.GetIndicatorsResponse
+	11, // 22: trithuc.v1.Report.previous_indicators:type_name -> trithuc.v1.GetIndicatorsResponse
+	7,  // 23: trithuc.v1.ReportTable.statistics:type_name -> trithuc.v1.ComputeStatisticsResponse
+	13, // 24: trithuc.v1.CreateReportRequest.report:type_name -> trithuc.v1.Report
+	23, // 25: trithuc.v1.CreateReportMetadata.create_time:type_name -> google.protobuf.Timestamp
+	13, // 26: trithuc.v1.ListReportsResponse.reports:type_name -> trithuc.v1.Report
+	5,  // 27: trithuc.v1.ExportReportRequest.format:type_name -> trithuc.v1.ExportReportRequest.Format
+	6,  // 28: trithuc.v1.StatisticsService.ComputeStatistics:input_type -> trithuc.v1.ComputeStatisticsRequest
+	9,  // 29: trithuc.v1.StatisticsService.ExportStatistics:input_type -> trithuc.v1.ExportStatisticsRequest
+	10, // 30: trithuc.v1.StatisticsService.GetIndicators:input_type -> trithuc.v1.GetIndicatorsRequest
+	15, // 31: trithuc.v1.StatisticsService.CreateReport:input_type -> trithuc.v1.CreateReportRequest
+	17, // 32: trithuc.v1.StatisticsService.GetReport:input_type -> trithuc.v1.GetReportRequest
+	18, // 33: trithuc.v1.StatisticsService.ListReports:input_type -> trithuc.v1.ListReportsRequest
+	20, // 34: trithuc.v1.StatisticsService.ExportReport:input_type -> trithuc.v1.ExportReportRequest
+	24, // 35: trithuc.v1.StatisticsService.GetStatisticsSettings:input_type -> trithuc.v1.GetStatisticsSettingsRequest
+	25, // 36: trithuc.v1.StatisticsService.UpdateStatisticsSettings:input_type -> trithuc.v1.UpdateStatisticsSettingsRequest
+	7,  // 37: trithuc.v1.StatisticsService.ComputeStatistics:output_type -> trithuc.v1.ComputeStatisticsResponse
+	26, // 38: trithuc.v1.StatisticsService.ExportStatistics:output_type -> google.api.HttpBody
+	11, // 39: trithuc.v1.StatisticsService.GetIndicators:output_type -> trithuc.v1.GetIndicatorsResponse
+	27, // 40: trithuc.v1.StatisticsService.CreateReport:output_type -> google.longrunning.Operation
+	13, // 41: trithuc.v1.StatisticsService.GetReport:output_type -> trithuc.v1.Report
+	19, // 42: trithuc.v1.StatisticsService.ListReports:output_type -> trithuc.v1.ListReportsResponse
+	26, // 43: trithuc.v1.StatisticsService.ExportReport:output_type -> google.api.HttpBody
+	28, // 44: trithuc.v1.StatisticsService.GetStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
+	28, // 45: trithuc.v1.StatisticsService.UpdateStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
+	37, // [37:46] is the sub-list for method output_type
+	28, // [28:37] is the sub-list for method input_type
+	28, // [28:28] is the sub-list for extension type_name
+	28, // [28:28] is the sub-list for extension extendee
+	0,  // [0:28] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_statistics_proto_init() }
