@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -98,4 +99,13 @@ func TestStatisticsFieldSchemes(t *testing.T) {
 			}
 		}
 	}
+
+	// Over REST, the answer says the scheme it is in; an unknown scheme is
+	// a 400 naming field_scheme.
+	code, body := e.rest("GET", "/v1/statistics:compute?dimensions=FIELD&fieldScheme=vn2025&fieldLevel=1", nil)
+	if rows, _ := body["rows"].([]any); code != http.StatusOK || body["fieldScheme"] != "vn2025" || len(rows) != 2 {
+		t.Errorf("REST: HTTP %d %v", code, body)
+	}
+	code, body = e.rest("GET", "/v1/statistics:compute?dimensions=FIELD&fieldScheme=vn2030", nil)
+	wantREST(t, code, body, http.StatusBadRequest, "field_scheme")
 }
