@@ -29,6 +29,8 @@ const (
 	EthnicGroup
 	Country
 	AdminUnit
+	FieldCrosswalk
+	Sector
 )
 
 func (k Kind) String() string {
@@ -67,6 +69,9 @@ var Seeds = []Seed{
 	{QualificationLevel, "", "qualification_levels.csv"},
 	{AcademicTitle, "", "academic_titles.csv"},
 	{Field, "vn2008", "fields_2008.csv"},
+	{Field, "vn2025", "fields_2025.csv"},
+	{FieldCrosswalk, "", "field_crosswalk.csv"},
+	{Sector, "", "vsic_2018_sections.csv"},
 	{EthnicGroup, "", "ethnic_groups_gso_2008.csv"},
 	{Country, "", "countries.csv"},
 	{AdminUnit, "", "admin_units_2024_kien_giang.csv"},
@@ -135,6 +140,7 @@ var (
 	ethnicRE    = regexp.MustCompile(`^[0-9]{2}$`)
 	countryRE   = regexp.MustCompile(`^[A-Z]{2}$`)
 	UnitCodeRE  = regexp.MustCompile(`^[0-9]{2,5}$`)
+	SectorRE    = regexp.MustCompile(`^[A-Z]$`)
 )
 
 // UnitKinds are the kinds of administrative unit as files spell them, and
@@ -370,6 +376,51 @@ var lists = []*List{
 			}
 		},
 	},
+}
+
+// fieldRefColumns are a scheme and a code of a crosswalk row's side.
+func fieldRefColumns(side string) []Column {
+	return []Column{
+		{Name: side + "_scheme", Required: true, parse: func(s string) (any, string) {
+			if !SchemeRE.MatchString(s) {
+				return nil, fmt.Sprintf("%q is not a scheme: want a lower-case letter, then up to 19 lower-case letters or digits, for example vn2025", s)
+			}
+			return s, ""
+		}},
+		{Name: side + "_code", Required: true, parse: func(s string) (any, string) {
+			if !FieldCodeRE.MatchString(s) {
+				return nil, fmt.Sprintf("%q is not a field code: want 1 to 20 letters, digits, dots or _, for example 502", s)
+			}
+			return s, ""
+		}},
+	}
+}
+
+func init() {
+	lists = append(lists,
+		&List{
+			// A pair of fields of two schemes that cover the same area
+			// (or the first within the second); read both ways.
+			Kind: FieldCrosswalk, Name: "field_crosswalk", Title: "field crosswalk row", See: "ListFields",
+			Table: "ref_field_crosswalk", Key: []string{"from_scheme", "from_code", "to_scheme", "to_code"},
+			Columns: append(append(fieldRefColumns("from"), fieldRefColumns("to")...),
+				boolColumn("verified", false, false), textColumn("source", false, 300)),
+			checkRow: func(r *Record, v *Problems) {
+				if r.Str("from_scheme") == r.Str("to_scheme") {
+					v.add(RowField(r.Row, "to_scheme"), "a crosswalk joins two schemes; %s is on both sides", r.Str("to_scheme"))
+				}
+			},
+		},
+		&List{
+			Kind: Sector, Name: "sectors", Title: "sector", See: "ListSectors",
+			Table: "ref_sectors", Key: []string{"code"},
+			Columns: []Column{
+				codeColumn(SectorRE, "the letter of a section of VSIC 2018, A to U, for example P"),
+				textColumn("name_vi", true, 300),
+				boolColumn("verified", false, false),
+			},
+		},
+	)
 }
 
 func Of(kind Kind) *List {

@@ -243,6 +243,8 @@ func (r *Record) Label(l *List) string {
 	switch l.Kind {
 	case Field:
 		return "fields/" + r.Str("scheme") + "-" + r.Str("code")
+	case FieldCrosswalk:
+		return fmt.Sprintf("crosswalk row %s-%s to %s-%s", r.Str("from_scheme"), r.Str("from_code"), r.Str("to_scheme"), r.Str("to_code"))
 	case AdminUnit:
 		from := r.Str("valid_from")
 		if from == "" {

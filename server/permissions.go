@@ -103,6 +103,8 @@ var permissions = map[string]access{
 	"/trithuc.v1.ReferenceService/GetEthnicGroup":          may(unscoped, anyRole),
 	"/trithuc.v1.ReferenceService/ListCountries":           may(unscoped, anyRole),
 	"/trithuc.v1.ReferenceService/GetCountry":              may(unscoped, anyRole),
+	"/trithuc.v1.ReferenceService/ListSectors":             may(unscoped, anyRole),
+	"/trithuc.v1.ReferenceService/GetSector":               may(unscoped, anyRole),
 	"/trithuc.v1.ReferenceService/ListAdministrativeUnits": may(unscoped, anyRole),
 	"/trithuc.v1.ReferenceService/GetAdministrativeUnit":   may(unscoped, anyRole),
 

@@ -48,7 +48,7 @@ func TestOrganizations(t *testing.T) {
 	orgs := e.client.Organizations
 
 	sở, err := orgs.CreateOrganization(ctx, &pb.CreateOrganizationRequest{OrganizationId: "so-giao-duc",
-		Organization: &pb.Organization{DisplayName: "Sở Giáo dục và Đào tạo", Kind: pb.Organization_STATE_AGENCY, Sector: "Giáo dục", AdministrativeUnit: "30742"}})
+		Organization: &pb.Organization{DisplayName: "Sở Giáo dục và Đào tạo", Kind: pb.Organization_STATE_AGENCY, Sector: "P", AdministrativeUnit: "30742"}})
 	if err != nil {
 		t.Fatal(err)
 	}

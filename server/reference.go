@@ -111,3 +111,16 @@ func (s *referenceService) GetAdministrativeUnit(ctx context.Context, req *pb.Ge
 	out, err := s.db.GetAdministrativeUnit(ctx, req.GetName(), req.GetAsOf())
 	return out, grpcError(ctx, err)
 }
+
+func (s *referenceService) ListSectors(ctx context.Context, req *pb.ListSectorsRequest) (*pb.ListSectorsResponse, error) {
+	items, page, err := s.db.ListSectors(ctx, pageQuery(req))
+	if err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	return &pb.ListSectorsResponse{Sectors: items, NextPageToken: page.NextPageToken, TotalSize: int32(page.TotalSize)}, nil
+}
+
+func (s *referenceService) GetSector(ctx context.Context, req *pb.GetSectorRequest) (*pb.Sector, error) {
+	out, err := s.db.GetSector(ctx, req.GetName())
+	return out, grpcError(ctx, err)
+}

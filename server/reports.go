@@ -46,6 +46,8 @@ func (s *statisticsService) CreateReport(ctx context.Context, req *pb.CreateRepo
 	go func() {
 		r, err := s.db.MakeReport(runCtx, report, req.GetReportId())
 		if err == nil {
+			// Frozen with its labels, as it was presented when made.
+			labelReport(r)
 			err = s.db.FinishReport(runCtx, op, r)
 		}
 		if err != nil {

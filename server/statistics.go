@@ -25,6 +25,7 @@ type statisticsService struct {
 func statsQuery(filter string, dims []pb.ComputeStatisticsRequest_Dimension, req interface {
 	GetAsOf() *date.Date
 	GetFieldLevel() int32
+	GetFieldScheme() string
 	GetUnitVintage() pb.ComputeStatisticsRequest_UnitVintage
 }) store.StatsQuery {
 	return store.StatsQuery{
@@ -32,12 +33,14 @@ func statsQuery(filter string, dims []pb.ComputeStatisticsRequest_Dimension, req
 		Dimensions:  dims,
 		AsOf:        req.GetAsOf(),
 		FieldLevel:  int(req.GetFieldLevel()),
+		FieldScheme: req.GetFieldScheme(),
 		UnitVintage: req.GetUnitVintage(),
 	}
 }
 
 func (s *statisticsService) ComputeStatistics(ctx context.Context, req *pb.ComputeStatisticsRequest) (*pb.ComputeStatisticsResponse, error) {
 	out, err := s.db.ComputeStatistics(ctx, statsQuery(req.GetFilter(), req.GetDimensions(), req))
+	labelStatistics(out)
 	return out, grpcError(ctx, err)
 }
 
@@ -48,6 +51,7 @@ func (s *statisticsService) ExportStatistics(ctx context.Context, req *pb.Export
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
+	labelStatistics(out)
 	if req.GetFormat() == pb.SpreadsheetFormat_XLSX {
 		data, err := statisticsXLSX(out)
 		if err != nil {
@@ -60,6 +64,7 @@ func (s *statisticsService) ExportStatistics(ctx context.Context, req *pb.Export
 
 func (s *statisticsService) GetIndicators(ctx context.Context, req *pb.GetIndicatorsRequest) (*pb.GetIndicatorsResponse, error) {
 	out, err := s.db.GetIndicators(ctx, req.GetFilter(), req.GetAsOf())
+	labelIndicators(out)
 	return out, grpcError(ctx, err)
 }
 

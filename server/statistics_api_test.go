@@ -198,7 +198,9 @@ func TestStatisticsBadInputs(t *testing.T) {
 		{"twice the same", &pb.ComputeStatisticsRequest{Dimensions: []dim{dLevel, dLevel}}, "dimensions"},
 		{"unknown dimension", &pb.ComputeStatisticsRequest{Dimensions: []dim{99}}, "dimensions[0]"},
 		{"unspecified", &pb.ComputeStatisticsRequest{Dimensions: []dim{0}}, "dimensions[0]"},
-		{"field level 3", &pb.ComputeStatisticsRequest{Dimensions: []dim{dField}, FieldLevel: 3}, "field_level"},
+		{"field level 5", &pb.ComputeStatisticsRequest{Dimensions: []dim{dField}, FieldLevel: 5}, "field_level"},
+		{"unknown field scheme", &pb.ComputeStatisticsRequest{Dimensions: []dim{dField}, FieldScheme: "vn1999"}, "field_scheme"},
+		{"bad field scheme", &pb.ComputeStatisticsRequest{Dimensions: []dim{dField}, FieldScheme: "VN 2008"}, "field_scheme"},
 		{"bad filter", &pb.ComputeStatisticsRequest{Dimensions: []dim{dLevel}, Filter: "salary > 10"}, "filter"},
 		// Fields that pick people out.
 		{"by national ID", &pb.ComputeStatisticsRequest{Dimensions: []dim{dEthnicity}, Filter: `NOT national_id = "091190001234"`}, "filter"},

@@ -500,7 +500,7 @@ func (db *DB) BulkCreateOrganizations(ctx context.Context, orgs []BulkOrganizati
 			} else if !validID(id) {
 				return bulkError(i, "", errorf(Invalid, "organization_id", "want 1 to 63 lower-case letters, digits and hyphens, starting with a letter"))
 			}
-			vals, err := prepareOrganization(ctx, b, id, o.Organization)
+			vals, err := prepareOrganization(ctx, b, id, o.Organization, "")
 			if err != nil {
 				return bulkError(i, "", err)
 			}

@@ -393,19 +393,23 @@ func (db *DB) SearchExperts(ctx context.Context, poolName string, q ExpertQuery)
 			q.Availability = pb.Person_AVAILABLE
 		}
 		args = append(args, int32(q.Availability))
-		// The field, its descendants in its own scheme: any level fits.
+		// The field and its descendants at any level, in its own scheme and,
+		// through the crosswalk, in the other.
 		fieldMatch, fieldArgs := "0", []any{}
 		if q.Field != "" {
 			if err := tx.checkRef(ctx, &v, RefField, "field", q.Field, time.Time{}); err != nil {
 				return err
 			}
-			scheme, code, _ := parseFieldName(q.Field)
-			fieldMatch = `EXISTS (WITH RECURSIVE sub(code) AS (SELECT ? UNION SELECT f.code FROM ref_fields f JOIN sub ON f.parent_code = sub.code AND f.scheme = ?)
-				SELECT 1 FROM person_fields pf JOIN sub ON pf.field = 'fields/' || ? || '-' || sub.code WHERE pf.person_pk = p.pk AND pf.is_primary = 1)`
-			fieldArgs = []any{code, scheme, scheme}
-			where = append(where, `EXISTS (WITH RECURSIVE sub(code) AS (SELECT ? UNION SELECT f.code FROM ref_fields f JOIN sub ON f.parent_code = sub.code AND f.scheme = ?)
-				SELECT 1 FROM person_fields pf JOIN sub ON pf.field = 'fields/' || ? || '-' || sub.code WHERE pf.person_pk = p.pk)`)
-			args = append(args, code, scheme, scheme)
+			// Fields of the other scheme fit through the crosswalk
+			// (fieldmatch.go).
+			if fieldMatch, fieldArgs, err = tx.personHasFieldUnder(ctx, q.Field, true); err != nil {
+				return err
+			}
+			cond, condArgs, err := tx.personHasFieldUnder(ctx, q.Field, false)
+			if err != nil {
+				return err
+			}
+			where, args = append(where, cond), append(args, condArgs...)
 		}
 		if q.QualificationLevel != "" {
 			if err := tx.checkRef(ctx, &v, RefQualificationLevel, "qualification_level", q.QualificationLevel, time.Time{}); err != nil {

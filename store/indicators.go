@@ -115,7 +115,7 @@ func small(n, threshold int) bool { return n > 0 && n < threshold }
 // indicator makes an indicator, suppressed when its numerator or the rest
 // of its denominator is small; a small denominator is suppressed too.
 func indicator(k pb.Indicator_Kind, num, den, threshold int) *pb.Indicator {
-	ind := &pb.Indicator{Kind: k, Label: indicatorLabels[k]}
+	ind := &pb.Indicator{Kind: k}
 	if small(den, threshold) {
 		ind.Suppressed = true
 		return ind

@@ -172,7 +172,7 @@ func (db *DB) CreateOrganization(ctx context.Context, o *pb.Organization, opts C
 		if _, err := tx.organization(ctx, id); err == nil {
 			return errorf(AlreadyExists, "organization_id", "organizations/%s already exists", id)
 		}
-		vals, err := prepareOrganization(ctx, tx, id, o)
+		vals, err := prepareOrganization(ctx, tx, id, o, "")
 		if err != nil {
 			return err
 		}
@@ -198,8 +198,9 @@ func (db *DB) CreateOrganization(ctx context.Context, o *pb.Organization, opts C
 }
 
 // prepareOrganization normalizes and checks an organization about to be
-// written as id, and returns the values of its writable columns.
-func prepareOrganization(ctx context.Context, c checker, id string, o *pb.Organization) ([]any, error) {
+// written as id, and returns the values of its writable columns. wasSector
+// is the sector it has now: a text from before sectors were codes may stay.
+func prepareOrganization(ctx context.Context, c checker, id string, o *pb.Organization, wasSector string) ([]any, error) {
 	const f = "organization."
 	for _, s := range []*string{&o.DisplayName, &o.ShortName, &o.Sector, &o.AdministrativeUnit, &o.Country, &o.Parent} {
 		*s = normText(*s)
@@ -214,6 +215,11 @@ func prepareOrganization(ctx context.Context, c checker, id string, o *pb.Organi
 	}
 	if err := c.checkRef(ctx, &v, RefCountry, f+"country", o.Country, time.Time{}); err != nil {
 		return nil, err
+	}
+	if o.Sector != wasSector {
+		if err := c.checkRef(ctx, &v, RefSector, f+"sector", o.Sector, time.Time{}); err != nil {
+			return nil, err
+		}
 	}
 	if o.AdministrativeUnit != "" {
 		if err := c.checkRef(ctx, &v, RefAdminUnit, f+"administrative_unit", o.AdministrativeUnit, time.Time{}); err != nil {
@@ -276,10 +282,11 @@ func (db *DB) UpdateOrganization(ctx context.Context, name string, opts WriteOpt
 		if err := checkEtag(opts.Etag, r.org.Etag, "organization.etag"); err != nil {
 			return err
 		}
+		was := r.org.Sector
 		if err := apply(r.org); err != nil {
 			return err
 		}
-		vals, err := prepareOrganization(ctx, tx, id, r.org)
+		vals, err := prepareOrganization(ctx, tx, id, r.org, was)
 		if err != nil {
 			return err
 		}

@@ -356,16 +356,23 @@ func TestLoadFieldsScheme(t *testing.T) {
 	db := openTest(t)
 	ctx := context.Background()
 
+	// The six areas of vn2025 are seeded; the file names them again (1 with
+	// an English name) and adds four fields below them.
+	seeded := fieldCount(t, db, "vn2025")
+	if seeded != 6 {
+		t.Fatalf("vn2025 is seeded with %d fields, want the 6 areas", seeded)
+	}
+	want := LoadResult{Added: 4, Updated: 1, Unchanged: 1}
 	res, err := loadString(db, RefField, "vn2025", vn2025, true)
-	if err != nil || res.Added != 6 || fieldCount(t, db, "vn2025") != 0 {
-		t.Fatalf("dry run: %+v, %v, and it loaded %d", res, err, fieldCount(t, db, "vn2025"))
+	if err != nil || res != want || fieldCount(t, db, "vn2025") != seeded {
+		t.Fatalf("dry run: %+v, %v, and it has %d", res, err, fieldCount(t, db, "vn2025"))
 	}
 	res, err = loadString(db, RefField, "vn2025", vn2025, false)
-	if err != nil || res != (LoadResult{Added: 6}) {
+	if err != nil || res != want {
 		t.Fatalf("load: %+v, %v", res, err)
 	}
-	if n := fieldCount(t, db, "vn2025"); n != 6 {
-		t.Errorf("vn2025 has %d fields, want 6", n)
+	if n := fieldCount(t, db, "vn2025"); n != seeded+4 {
+		t.Errorf("vn2025 has %d fields, want %d", n, seeded+4)
 	}
 	if n := fieldCount(t, db, "vn2008"); n != 52 {
 		t.Errorf("vn2008 has %d fields after loading vn2025, want 52: the schemes stand side by side", n)
@@ -396,7 +403,7 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 	ctx := context.Background()
 	before := func() []string {
 		var out []string
-		for _, kind := range []RefKind{RefQualificationLevel, RefAcademicTitle, RefField, RefEthnicGroup, RefCountry, RefAdminUnit} {
+		for _, kind := range []RefKind{RefQualificationLevel, RefAcademicTitle, RefField, RefEthnicGroup, RefCountry, RefAdminUnit, RefFieldCrosswalk, RefSector} {
 			var n int
 			var sum string
 			db.read(ctx, func(tx *Tx) error {
@@ -462,6 +469,18 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 			"row 2, column successors: no unit 30999 is valid on the day after 2025-06-30",
 			"row 3, column successors: a unit that is still valid has no successors",
 		}},
+		{"CrosswalkUnknownFields", RefFieldCrosswalk, "", "from_scheme,from_code,to_scheme,to_code\nvn2008,502,vn2025,50201\nvn2007,5,vn2025,5\n", []string{
+			"row 2, column to_code: 50201 is not in scheme vn2025",
+			"row 3, column from_code: 5 is not in scheme vn2007",
+		}},
+		{"CrosswalkOneScheme", RefFieldCrosswalk, "", "from_scheme,from_code,to_scheme,to_code\nvn2008,5,vn2008,502\nvn2008,5,VN2025,5\n", []string{
+			"row 2, column to_scheme: a crosswalk joins two schemes",
+			`row 3, column to_scheme: "VN2025" is not a scheme`,
+		}},
+		{"CrosswalkScheme", RefFieldCrosswalk, "vn2008", "from_scheme,from_code,to_scheme,to_code\nvn2008,5,vn2025,5\n", []string{
+			"scheme: only fields belong to a scheme",
+		}},
+		{"SectorCode", RefSector, "", "code,name_vi\nP1,Giáo dục\n", []string{`row 2, column code: "P1" is not a code`}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := loadString(db, c.kind, c.scheme, c.csv, false)

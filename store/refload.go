@@ -259,6 +259,19 @@ func (tx *Tx) checkRefList(ctx context.Context, l *refList, recs []*refRecord, v
 				v.add(rowField(rec.Row, "level"), "%d leaves its child %s two or more levels below it; load its children with their new levels too", level, child)
 			}
 		}
+	case RefFieldCrosswalk:
+		for _, rec := range recs {
+			for _, side := range []string{"from", "to"} {
+				scheme, code := rec.Str(side+"_scheme"), rec.Str(side+"_code")
+				found, err := tx.exists(ctx, `SELECT 1 FROM ref_fields WHERE scheme = ? AND code = ?`, scheme, code)
+				if err != nil {
+					return err
+				}
+				if !found {
+					v.add(rowField(rec.Row, side+"_code"), "%s is not in scheme %s: load the fields of both schemes first (see ListFields)", code, scheme)
+				}
+			}
+		}
 	case RefAdminUnit:
 		for _, rec := range recs {
 			if err := tx.checkUnitVersion(ctx, rec, v); err != nil {

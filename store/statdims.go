@@ -18,7 +18,7 @@ import (
 
 // enumDim is a dimension whose raw value is an enum's number: reported by
 // the value's name, "" for 0.
-func enumDim(kind Dimension, expr string, ed protoreflect.EnumDescriptor, labels map[string]string) *statDim {
+func enumDim(kind Dimension, expr string, ed protoreflect.EnumDescriptor) *statDim {
 	return &statDim{
 		kind: kind, expr: expr,
 		value: func(raw string) string {
@@ -30,12 +30,6 @@ func enumDim(kind Dimension, expr string, ed protoreflect.EnumDescriptor, labels
 				return string(ev.Name())
 			}
 			return strconv.FormatInt(n, 10)
-		},
-		label: func(v string) string {
-			if l, ok := labels[v]; ok {
-				return l
-			}
-			return v
 		},
 		order: func(v string) (int, string) {
 			if v == "" {
@@ -51,19 +45,11 @@ func enumDim(kind Dimension, expr string, ed protoreflect.EnumDescriptor, labels
 
 // codeDim is a dimension whose raw value is a code, named by a reference
 // list.
-func codeDim(kind Dimension, expr string, names map[string]string, ranks map[string]int, none string) *statDim {
+func codeDim(kind Dimension, expr string, names map[string]string, ranks map[string]int) *statDim {
 	return &statDim{
 		kind: kind, expr: expr,
 		value: asString,
-		label: func(v string) string {
-			if v == "" {
-				return none
-			}
-			if n, ok := names[v]; ok {
-				return n
-			}
-			return v
-		},
+		name:  func(v string) string { return names[v] },
 		order: func(v string) (int, string) {
 			if v == "" {
 				return unknownLast, ""
@@ -78,7 +64,7 @@ func codeDim(kind Dimension, expr string, names map[string]string, ranks map[str
 
 // statDimension resolves a dimension: its SQL, and the reference data that
 // names and orders its values.
-func (tx *Tx) statDimension(ctx context.Context, d Dimension, field string, on statsDay, fieldLevel int, vintage pb.ComputeStatisticsRequest_UnitVintage) (*statDim, error) {
+func (tx *Tx) statDimension(ctx context.Context, d Dimension, field string, on statsDay, q StatsQuery) (*statDim, error) {
 	// dated swaps a column kept on people for its lookup as on the day.
 	dated := func(sd *statDim, expr string) *statDim {
 		if on.dated {
@@ -92,39 +78,41 @@ func (tx *Tx) statDimension(ctx context.Context, d Dimension, field string, on s
 		if err != nil {
 			return nil, err
 		}
-		return dated(codeDim(d, "p.highest_level", names, ranks, "Chưa có văn bằng"), on.levelOn()), nil
+		return dated(codeDim(d, "p.highest_level", names, ranks), on.levelOn()), nil
 	case pb.ComputeStatisticsRequest_ACADEMIC_TITLE:
 		names, ranks, err := tx.refNames(ctx, `SELECT code, name_vi, rank FROM ref_academic_titles`)
 		if err != nil {
 			return nil, err
 		}
-		return dated(codeDim(d, "p.academic_title", names, ranks, "Không có học hàm"), on.titleOn()), nil
+		return dated(codeDim(d, "p.academic_title", names, ranks), on.titleOn()), nil
 	case pb.ComputeStatisticsRequest_ETHNICITY:
 		names, _, err := tx.refNames(ctx, `SELECT code, name_vi, 0 FROM ref_ethnic_groups`)
 		if err != nil {
 			return nil, err
 		}
-		return codeDim(d, "p.ethnicity", names, nil, "Chưa ghi nhận"), nil
+		return codeDim(d, "p.ethnicity", names, nil), nil
 	case pb.ComputeStatisticsRequest_FIELD:
-		return tx.fieldDimension(ctx, fieldLevel)
+		return tx.fieldDimension(ctx, q.FieldScheme, max(1, q.FieldLevel))
 	case pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT:
-		return tx.unitDimension(ctx, on, vintage)
+		return tx.unitDimension(ctx, on, q.UnitVintage)
 	case pb.ComputeStatisticsRequest_ORGANIZATION_KIND:
-		return dated(enumDim(d, "p.current_org_kind", pb.Organization_Kind(0).Descriptor(), orgKindLabels),
+		return dated(enumDim(d, "p.current_org_kind", pb.Organization_Kind(0).Descriptor()),
 			on.positionOn("IFNULL(ho.kind, 0)", "0")), nil
 	case pb.ComputeStatisticsRequest_EMPLOYMENT_TYPE:
-		return dated(enumDim(d, "p.current_employment", pb.Position_EmploymentType(0).Descriptor(), employmentLabels),
+		return dated(enumDim(d, "p.current_employment", pb.Position_EmploymentType(0).Descriptor()),
 			on.positionOn("h.employment_type", "0")), nil
 	case pb.ComputeStatisticsRequest_WORK_LOCATION:
-		return enumDim(d, "p.work_location", pb.Person_WorkLocation(0).Descriptor(), workLabels), nil
+		return enumDim(d, "p.work_location", pb.Person_WorkLocation(0).Descriptor()), nil
 	case pb.ComputeStatisticsRequest_GENDER:
-		return enumDim(d, "p.gender", pb.Person_Gender(0).Descriptor(), genderLabels), nil
+		return enumDim(d, "p.gender", pb.Person_Gender(0).Descriptor()), nil
 	case pb.ComputeStatisticsRequest_AGE_BAND:
 		return ageDimension(on.t), nil
 	case pb.ComputeStatisticsRequest_MEMBERSHIP_STATE:
 		return tx.membershipDimension(ctx, on)
 	case pb.ComputeStatisticsRequest_ORGANIZATION:
 		return tx.organizationDimension(ctx, on)
+	case pb.ComputeStatisticsRequest_SECTOR:
+		return tx.sectorDimension(ctx, on)
 	case pb.ComputeStatisticsRequest_ASSOCIATION:
 		return tx.associationDimension(ctx, on)
 	case pb.ComputeStatisticsRequest_HONOR_KIND:
@@ -178,14 +166,6 @@ func ageDimension(asOf time.Time) *statDim {
 			}
 			return ""
 		},
-		label: func(v string) string {
-			for _, b := range ageBands {
-				if b.code == v {
-					return b.label
-				}
-			}
-			return "Chưa rõ ngày sinh"
-		},
 		order: func(v string) (int, string) {
 			for i, b := range ageBands {
 				if b.code == v {
@@ -195,62 +175,6 @@ func ageDimension(asOf time.Time) *statDim {
 			return unknownLast, ""
 		},
 	}
-}
-
-// fieldDimension reports a person's primary field at a level of its scheme:
-// the ancestor at that level, or the field itself when it is above it.
-func (tx *Tx) fieldDimension(ctx context.Context, level int) (*statDim, error) {
-	type node struct {
-		parent, name string
-		level        int
-	}
-	nodes := map[string]node{}
-	rows, err := tx.QueryContext(ctx, `SELECT scheme, code, parent_code, level, name_vi FROM ref_fields`)
-	if err != nil {
-		return nil, dbError(err)
-	}
-	for rows.Next() {
-		var scheme, code, parent, name string
-		var lvl int
-		if err := rows.Scan(&scheme, &code, &parent, &lvl, &name); err != nil {
-			rows.Close()
-			return nil, dbError(err)
-		}
-		n := node{name: name, level: lvl}
-		if parent != "" {
-			n.parent = fieldName(scheme, parent)
-		}
-		nodes[fieldName(scheme, code)] = n
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, dbError(err)
-	}
-	return &statDim{
-		kind: pb.ComputeStatisticsRequest_FIELD,
-		expr: "p.primary_field",
-		value: func(raw string) string {
-			f := raw
-			for range 10 {
-				n, ok := nodes[f]
-				if !ok || n.level <= level || n.parent == "" {
-					break
-				}
-				f = n.parent
-			}
-			return f
-		},
-		label: func(v string) string {
-			if v == "" {
-				return "Chưa ghi lĩnh vực"
-			}
-			if n, ok := nodes[v]; ok {
-				return n.name
-			}
-			return v
-		},
-		order: byText,
-	}, nil
 }
 
 // unitDimension reports where people work: the unit of the current
@@ -276,17 +200,14 @@ func (tx *Tx) unitDimension(ctx context.Context, on statsDay, vintage pb.Compute
 			kind:  pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT,
 			expr:  "p.current_unit",
 			value: asString,
-			label: func(v string) string {
-				if v == "" {
-					return "Chưa ghi nhận"
-				}
+			name: func(v string) string {
 				if u, ok := h.On(v, on.day); ok {
 					return u.Name
 				}
 				if u, ok := h.On(v, tx.today()); ok {
 					return u.Name
 				}
-				return v
+				return ""
 			},
 			order: order,
 		}
@@ -330,14 +251,11 @@ func (tx *Tx) unitDimension(ctx context.Context, on statsDay, vintage pb.Compute
 			}
 			return ""
 		},
-		label: func(v string) string {
-			if v == "" {
-				return "Không xác định được huyện (2024)"
-			}
+		name: func(v string) string {
 			if u, ok := h.On(v, lastDay2024); ok {
 				return u.Name
 			}
-			return v
+			return ""
 		},
 		order: order,
 	}, nil
@@ -369,6 +287,17 @@ func (tx *Tx) unitHistory(ctx context.Context) (*refdata.UnitHistory, error) {
 func ymdOf(day string) int64 {
 	n, _ := strconv.ParseInt(strings.ReplaceAll(day, "-", ""), 10, 64)
 	return n
+}
+
+// Age bands, youngest first.
+var ageBands = []struct {
+	code  string
+	below int // ages below this (and at or above the previous band's)
+}{
+	{"UNDER_35", 35},
+	{"35_44", 45},
+	{"45_54", 55},
+	{"55_AND_OVER", 1 << 30},
 }
 
 // membershipOrder is the order in which a person's membership states are
@@ -416,12 +345,6 @@ func (tx *Tx) membershipDimension(ctx context.Context, on statsDay) (*statDim, e
 				return ""
 			}
 			return raw
-		},
-		label: func(v string) string {
-			if l, ok := membershipLabels[v]; ok {
-				return l
-			}
-			return v
 		},
 		order: func(v string) (int, string) {
 			if v == "" {

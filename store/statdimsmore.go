@@ -21,30 +21,12 @@ const (
 	otherOrganizations = "~other"
 )
 
-var (
-	honorKindLabels = map[string]string{"PROVINCIAL_HONOR": "Trí thức tiêu biểu của tỉnh", "STATE_TITLE": "Danh hiệu vinh dự nhà nước",
-		"AWARD": "Giải thưởng", "ORDER_OR_MEDAL": "Huân chương, huy chương", "CERTIFICATE_OF_MERIT": "Bằng khen",
-		"OTHER_HONOR": "Hình thức khác", "": "Chưa được khen thưởng"}
-	expertRoleLabels = map[string]string{"CONSULTING": "Tư vấn", "CRITIQUE": "Phản biện", "SOCIAL_ASSESSMENT": "Giám định xã hội"}
-)
-
 // namedDim reports resource names, labelled by their display names.
-func namedDim(kind Dimension, expr string, names map[string]string, none string) *statDim {
+func namedDim(kind Dimension, expr string, names map[string]string) *statDim {
 	return &statDim{
 		kind: kind, expr: expr, lookup: true,
 		value: asString,
-		label: func(v string) string {
-			switch v {
-			case "":
-				return none
-			case otherOrganizations:
-				return "Các tổ chức khác"
-			}
-			if n, ok := names[v]; ok {
-				return n
-			}
-			return v
-		},
+		name:  func(v string) string { return names[v] },
 		order: func(v string) (int, string) {
 			switch v {
 			case "":
@@ -87,7 +69,7 @@ func (tx *Tx) organizationDimension(ctx context.Context, on statsDay) (*statDim,
 	if on.dated {
 		expr = on.positionOn("IFNULL('organizations/' || ho.id, '')", "''")
 	}
-	d := namedDim(pb.ComputeStatisticsRequest_ORGANIZATION, expr, names, "Không có hoặc ngoài danh mục")
+	d := namedDim(pb.ComputeStatisticsRequest_ORGANIZATION, expr, names)
 	d.top = topOrganizations
 	return d, nil
 }
@@ -105,7 +87,7 @@ func (tx *Tx) associationDimension(ctx context.Context, on statsDay) (*statDim, 
 	}
 	expr := `IFNULL((SELECT 'associations/' || a.id FROM memberships m JOIN associations a ON a.pk = m.association_pk
 		WHERE m.person_pk = p.pk AND ` + active + ` ORDER BY m.apply_time, m.pk LIMIT 1), '')`
-	return namedDim(pb.ComputeStatisticsRequest_ASSOCIATION, expr, names, "Không là hội viên"), nil
+	return namedDim(pb.ComputeStatisticsRequest_ASSOCIATION, expr, names), nil
 }
 
 // latestHonor is a column of the person's latest honour by the day.
@@ -118,7 +100,7 @@ func latestHonor(on statsDay, col, def string) string {
 }
 
 func honorKindDimension(on statsDay) *statDim {
-	d := enumDim(pb.ComputeStatisticsRequest_HONOR_KIND, latestHonor(on, "h.kind", "0"), pb.Honor_Kind(0).Descriptor(), honorKindLabels)
+	d := enumDim(pb.ComputeStatisticsRequest_HONOR_KIND, latestHonor(on, "h.kind", "0"), pb.Honor_Kind(0).Descriptor())
 	d.lookup = true
 	return d
 }
@@ -128,12 +110,6 @@ func honorYearDimension(on statsDay) *statDim {
 		kind: pb.ComputeStatisticsRequest_HONOR_YEAR, lookup: true,
 		expr:  latestHonor(on, "CASE WHEN h.year = 0 THEN '' ELSE h.year END", "''"),
 		value: asString,
-		label: func(v string) string {
-			if v == "" {
-				return "Không có hoặc chưa rõ năm"
-			}
-			return "Năm " + v
-		},
 		order: byText,
 	}
 }
@@ -165,20 +141,6 @@ func expertRoleDimension() *statDim {
 			v := strings.Join(names(raw), "+")
 			rank[v], _ = strconv.Atoi(raw)
 			return v
-		},
-		label: func(v string) string {
-			if v == "" {
-				return "Không có vai trò chuyên gia"
-			}
-			var ls []string
-			for _, r := range strings.Split(v, "+") {
-				if l, ok := expertRoleLabels[r]; ok {
-					ls = append(ls, l)
-				} else {
-					ls = append(ls, r)
-				}
-			}
-			return strings.Join(ls, " + ")
 		},
 		order: func(v string) (int, string) {
 			if v == "" {

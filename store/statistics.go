@@ -38,14 +38,22 @@ type StatsQuery struct {
 	// AsOf is the date of ages and of historical units; today in Vietnam
 	// when nil.
 	AsOf *date.Date
-	// FieldLevel is 1 or 2 (0 means 1).
-	FieldLevel  int
+	// FieldLevel is 1 to 4 (0 means 1); a scheme with fewer levels
+	// reports its deepest.
+	FieldLevel int
+	// FieldScheme is the scheme FIELD counts in (DefaultFieldScheme when
+	// ""): people coded in another are counted through the crosswalk.
+	FieldScheme string
 	UnitVintage pb.ComputeStatisticsRequest_UnitVintage
 
 	// unbounded lifts the read budget of a call: a report's figures are
 	// made in an operation no caller waits on (reports.go).
 	unbounded bool
 }
+
+// maxFieldLevel is the deepest level of a field scheme statistics report:
+// Circular 24/2025/TT-BKHCN has four.
+const maxFieldLevel = 4
 
 // The last day of the 2024 districts: the reform of 1 July 2025 abolished
 // them.
@@ -61,7 +69,10 @@ type statDim struct {
 	args []any
 	// value maps a raw value, as text, to the value reported.
 	value func(raw string) string
-	label func(value string) string
+	// name is a value's name in the reference data or the registry (a
+	// field's, a unit's, an organization's), "" when it has none there:
+	// the words for the rest are the presenter's (server/statlabels.go).
+	name func(value string) string
 	// order sorts values: by rank, then by text; "" sorts last.
 	order func(value string) (int, string)
 	// lookup says that expr looks up other tables for every person.
@@ -85,15 +96,15 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 	for i, d := range q.Dimensions {
 		field := fmt.Sprintf("dimensions[%d]", i)
 		switch {
-		case dimensionHeaders[d] == "":
+		case !knownDimension(d):
 			v.add(field, "%v is not a dimension; dimensions: %s", d, dimensionNames())
 		case seen[d]:
 			v.add(field, "%v is given twice", d)
 		}
 		seen[d] = true
 	}
-	if q.FieldLevel < 0 || q.FieldLevel > 2 {
-		v.add("field_level", "must be 1 (the six areas) or 2 (their subfields), or 0 for 1")
+	if q.FieldLevel < 0 || q.FieldLevel > maxFieldLevel {
+		v.add("field_level", "must be 1 (the six areas) to %d (the deepest level of the 2025 scheme), or 0 for 1", maxFieldLevel)
 	}
 	if _, ok := pb.ComputeStatisticsRequest_UnitVintage_name[int32(q.UnitVintage)]; !ok {
 		v.add("unit_vintage", "must be CURRENT or HISTORY_2024")
@@ -105,7 +116,6 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	level := max(1, q.FieldLevel)
 
 	budget := db.ReadBudget()
 	if q.unbounded {
@@ -123,7 +133,7 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 		on := newStatsDay(asOf, q.AsOf != nil)
 		var dims []*statDim
 		for i, d := range q.Dimensions {
-			sd, err := tx.statDimension(ctx, d, fmt.Sprintf("dimensions[%d]", i), on, level, q.UnitVintage)
+			sd, err := tx.statDimension(ctx, d, fmt.Sprintf("dimensions[%d]", i), on, q)
 			if err != nil {
 				return err
 			}
@@ -176,7 +186,12 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 		}
 		for _, d := range dims {
 			out.Dimensions = append(out.Dimensions, d.kind)
-			out.DimensionLabels = append(out.DimensionLabels, dimensionHeaders[d.kind])
+			switch d.kind {
+			case pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT:
+				out.UnitVintage = cmp.Or(q.UnitVintage, pb.ComputeStatisticsRequest_CURRENT)
+			case pb.ComputeStatisticsRequest_FIELD:
+				out.FieldScheme = cmp.Or(q.FieldScheme, DefaultFieldScheme)
+			}
 		}
 		for _, c := range cells {
 			row := &pb.StatisticsRow{Values: c.Values, Suppressed: c.Suppressed}
@@ -184,7 +199,11 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 				row.SuppressionReason = suppressionReason(c.Primary)
 			}
 			for i, d := range dims {
-				row.Labels = append(row.Labels, d.label(c.Values[i]))
+				name := ""
+				if d.name != nil {
+					name = d.name(c.Values[i])
+				}
+				row.Labels = append(row.Labels, name)
 			}
 			if !c.Suppressed {
 				row.Count = proto.Int32(int32(c.Count))
@@ -194,6 +213,12 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 		return nil
 	})
 	return out, err
+}
+
+// knownDimension reports whether d is a dimension of the contract.
+func knownDimension(d Dimension) bool {
+	_, ok := pb.ComputeStatisticsRequest_Dimension_name[int32(d)]
+	return ok && d != pb.ComputeStatisticsRequest_DIMENSION_UNSPECIFIED
 }
 
 func dimensionNames() string {

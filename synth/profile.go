@@ -21,6 +21,16 @@ type Profile struct {
 type OrgSeed struct {
 	ID           string
 	Organization *pb.Organization
+	// sector is the name of its sector, as majors name theirs; the
+	// organization holds the code of its VSIC 2018 section.
+	sector string
+}
+
+// vsicSections are the sections of VSIC 2018 (the codes of ListSectors)
+// the sectors named here belong to.
+var vsicSections = map[string]string{
+	"Quản lý nhà nước": "O", "Giáo dục": "P", "Y tế": "Q", "Khoa học và công nghệ": "M",
+	"Nông nghiệp": "A", "Thủy sản": "A", "Tài chính": "K", "Công nghiệp": "C", "Văn hóa": "R",
 }
 
 // Organizations returns the province's main workplaces: departments,
@@ -30,7 +40,8 @@ type OrgSeed struct {
 func Organizations(n int) []OrgSeed {
 	var out []OrgSeed
 	add := func(id, name, short string, kind pb.Organization_Kind, sector, unit string) {
-		out = append(out, OrgSeed{ID: id, Organization: &pb.Organization{DisplayName: name, ShortName: short, Kind: kind, Sector: sector, AdministrativeUnit: unit}})
+		out = append(out, OrgSeed{ID: id, sector: sector,
+			Organization: &pb.Organization{DisplayName: name, ShortName: short, Kind: kind, Sector: vsicSections[sector], AdministrativeUnit: unit}})
 	}
 	add("ubnd-tinh", "Ủy ban nhân dân tỉnh An Giang", "UBND tỉnh", pb.Organization_STATE_AGENCY, "Quản lý nhà nước", "30742")
 	add("so-noi-vu", "Sở Nội vụ tỉnh An Giang", "SNV", pb.Organization_STATE_AGENCY, "Quản lý nhà nước", "30742")
@@ -301,7 +312,7 @@ func title(r interface{ Float64() float64 }, sector, top string) string {
 func orgFor(r interface{ IntN(int) int }, orgs []OrgSeed, sector string) string {
 	for range 8 {
 		o := orgs[r.IntN(len(orgs))]
-		if o.Organization.Sector == sector {
+		if o.sector == sector {
 			return o.ID
 		}
 	}

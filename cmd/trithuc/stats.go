@@ -18,7 +18,7 @@ import (
 )
 
 const statsUsage = `Usage:
-  trithuc stats --by DIMENSIONS [--filter FILTER] [--as-of YYYY-MM-DD] [--field-level 1|2] [--units current|2024] [--csv|--xlsx]
+  trithuc stats --by DIMENSIONS [--filter FILTER] [--as-of YYYY-MM-DD] [--field-level 1-4] [--field-scheme vn2008|vn2025] [--units current|2024] [--csv|--xlsx]
   trithuc stats indicators [--filter FILTER] [--as-of YYYY-MM-DD]
   trithuc stats settings [--threshold N]
 
@@ -28,7 +28,7 @@ by one to three dimensions, comma-separated:
 
   level       highest qualification level     org         kind of organization
   title       academic title                  employment  employment type
-  field       S&T field (--field-level 1|2)   location    in the province, elsewhere, abroad
+  field       S&T field (--field-level 1-4)   location    in the province, elsewhere, abroad
   unit        administrative unit (--units)   gender
   age         age band on --as-of             ethnicity
   membership  membership state of an association
@@ -63,6 +63,7 @@ var dimensionNames = map[string]pb.ComputeStatisticsRequest_Dimension{
 	"honor":       pb.ComputeStatisticsRequest_HONOR_KIND,
 	"honor-year":  pb.ComputeStatisticsRequest_HONOR_YEAR,
 	"roles":       pb.ComputeStatisticsRequest_EXPERT_ROLE,
+	"sector":      pb.ComputeStatisticsRequest_SECTOR,
 }
 
 func parseDimensions(s string) ([]pb.ComputeStatisticsRequest_Dimension, error) {
@@ -118,7 +119,8 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	by := fs.String("by", "", "the `dimensions` to break the counts down by, comma-separated")
 	filter := fs.String("filter", "", "count only the people this `filter` selects")
 	asOf := fs.String("as-of", "", "the `date` of ages and of historical units (default today)")
-	fieldLevel := fs.Int("field-level", 1, "for field: 1 for the six areas, 2 for their subfields")
+	fieldLevel := fs.Int("field-level", 1, "for field: 1 for the six areas, 2 to 4 for the levels below, where the scheme has them")
+	fieldScheme := fs.String("field-scheme", "", "for field: the scheme to count in, vn2008 (the default) or vn2025; fields coded in the other count through the crosswalk")
 	units := fs.String("units", "current", "for unit: `current` workplaces, or 2024 for the districts before the 2025 reform")
 	csvOut := fs.Bool("csv", false, "print a CSV file for a spreadsheet instead of a table")
 	xlsxOut := fs.Bool("xlsx", false, "write an XLSX workbook instead of a table (> thongke.xlsx)")
@@ -142,8 +144,8 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	switch verb {
 	case "":
 	case "indicators", "settings":
-		if set["by"] || set["csv"] || set["xlsx"] || set["field-level"] || set["units"] {
-			return usageError("stats " + verb + " takes no --by, --csv, --xlsx, --field-level or --units")
+		if set["by"] || set["csv"] || set["xlsx"] || set["field-level"] || set["field-scheme"] || set["units"] {
+			return usageError("stats " + verb + " takes no --by, --csv, --xlsx, --field-level, --field-scheme or --units")
 		}
 	default:
 		return usageError(fmt.Sprintf("stats: unknown verb %q; say indicators or settings, or give --by", verb))
@@ -157,7 +159,7 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return usageError(err.Error())
 		}
-		req = &pb.ComputeStatisticsRequest{Dimensions: dims, Filter: *filter, AsOf: day, FieldLevel: int32(*fieldLevel)}
+		req = &pb.ComputeStatisticsRequest{Dimensions: dims, Filter: *filter, AsOf: day, FieldLevel: int32(*fieldLevel), FieldScheme: *fieldScheme}
 		switch *units {
 		case "current":
 		case "2024":
@@ -213,7 +215,7 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			format = pb.SpreadsheetFormat_XLSX
 		}
 		r, err := stats.ExportStatistics(cctx, &pb.ExportStatisticsRequest{Dimensions: req.Dimensions, Filter: req.Filter,
-			AsOf: req.AsOf, FieldLevel: req.FieldLevel, UnitVintage: req.UnitVintage, Format: format})
+			AsOf: req.AsOf, FieldLevel: req.FieldLevel, FieldScheme: req.FieldScheme, UnitVintage: req.UnitVintage, Format: format})
 		if err != nil {
 			return callError(err)
 		}

@@ -126,7 +126,11 @@ type Organization struct {
 	ShortName string `protobuf:"bytes,3,opt,name=short_name,json=shortName,proto3" json:"short_name,omitempty"`
 	// The kind of organization.
 	Kind Organization_Kind `protobuf:"varint,4,opt,name=kind,proto3,enum=trithuc.v1.Organization_Kind" json:"kind,omitempty"`
-	// The sector it works in (ngành, lĩnh vực), e.g. "Giáo dục", "Y tế".
+	// The sector it works in (ngành kinh tế): the code of a section of VSIC
+	// 2018 (ListSectors), for example "P" (education), "Q" (health); "" when
+	// not known. A text written before sectors were codes and not recognised
+	// then is kept as it was, and may stay through an update; a new value
+	// must be a code.
 	Sector string `protobuf:"bytes,5,opt,name=sector,proto3" json:"sector,omitempty"`
 	// Where it is: an administrative unit code, valid today or, for an
 	// organization that no longer exists, when it did.

@@ -106,7 +106,7 @@ func (x AdministrativeUnit_Kind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use AdministrativeUnit_Kind.Descriptor instead.
 func (AdministrativeUnit_Kind) EnumDescriptor() ([]byte, []int) {
-	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{5, 0}
+	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{6, 0}
 }
 
 // A level of the Vietnam National Qualifications Framework (Decision
@@ -508,6 +508,81 @@ func (x *EthnicGroup) GetVerified() bool {
 	return false
 }
 
+// A sector of the economy: a section of the Vietnam Standard Industrial
+// Classification 2018 (Decision 27/2018/QĐ-TTg), A to U. Organization.sector
+// holds its code.
+type Sector struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The resource name, `sectors/{code}`.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The section's letter, for example "P".
+	Code string `protobuf:"bytes,2,opt,name=code,proto3" json:"code,omitempty"`
+	// The name, for example "Giáo dục và đào tạo".
+	NameVi string `protobuf:"bytes,3,opt,name=name_vi,json=nameVi,proto3" json:"name_vi,omitempty"`
+	// Whether the row was checked against the text of its source.
+	Verified      bool `protobuf:"varint,4,opt,name=verified,proto3" json:"verified,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Sector) Reset() {
+	*x = Sector{}
+	mi := &file_trithuc_v1_reference_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Sector) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Sector) ProtoMessage() {}
+
+func (x *Sector) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_reference_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Sector.ProtoReflect.Descriptor instead.
+func (*Sector) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *Sector) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Sector) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *Sector) GetNameVi() string {
+	if x != nil {
+		return x.NameVi
+	}
+	return ""
+}
+
+func (x *Sector) GetVerified() bool {
+	if x != nil {
+		return x.Verified
+	}
+	return false
+}
+
 // A country (ISO 3166-1).
 type Country struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -525,7 +600,7 @@ type Country struct {
 
 func (x *Country) Reset() {
 	*x = Country{}
-	mi := &file_trithuc_v1_reference_proto_msgTypes[4]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -537,7 +612,7 @@ func (x *Country) String() string {
 func (*Country) ProtoMessage() {}
 
 func (x *Country) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_reference_proto_msgTypes[4]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -550,7 +625,7 @@ func (x *Country) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Country.ProtoReflect.Descriptor instead.
 func (*Country) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{4}
+	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *Country) GetName() string {
@@ -623,7 +698,7 @@ type AdministrativeUnit struct {
 
 func (x *AdministrativeUnit) Reset() {
 	*x = AdministrativeUnit{}
-	mi := &file_trithuc_v1_reference_proto_msgTypes[5]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -635,7 +710,7 @@ func (x *AdministrativeUnit) String() string {
 func (*AdministrativeUnit) ProtoMessage() {}
 
 func (x *AdministrativeUnit) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_reference_proto_msgTypes[5]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -648,7 +723,7 @@ func (x *AdministrativeUnit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdministrativeUnit.ProtoReflect.Descriptor instead.
 func (*AdministrativeUnit) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{5}
+	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *AdministrativeUnit) GetName() string {
@@ -720,7 +795,7 @@ type ListQualificationLevelsRequest struct {
 
 func (x *ListQualificationLevelsRequest) Reset() {
 	*x = ListQualificationLevelsRequest{}
-	mi := &file_trithuc_v1_reference_proto_msgTypes[6]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -732,7 +807,7 @@ func (x *ListQualificationLevelsRequest) String() string {
 func (*ListQualificationLevelsRequest) ProtoMessage() {}
 
 func (x *ListQualificationLevelsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_reference_proto_msgTypes[6]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -745,7 +820,7 @@ func (x *ListQualificationLevelsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListQualificationLevelsRequest.ProtoReflect.Descriptor instead.
 func (*ListQualificationLevelsRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{6}
+	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ListQualificationLevelsRequest) GetPageSize() int32 {
@@ -777,7 +852,7 @@ type ListQualificationLevelsResponse struct {
 
 func (x *ListQualificationLevelsResponse) Reset() {
 	*x = ListQualificationLevelsResponse{}
-	mi := &file_trithuc_v1_reference_proto_msgTypes[7]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -789,7 +864,7 @@ func (x *ListQualificationLevelsResponse) String() string {
 func (*ListQualificationLevelsResponse) ProtoMessage() {}
 
 func (x *ListQualificationLevelsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_reference_proto_msgTypes[7]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -802,7 +877,7 @@ func (x *ListQualificationLevelsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListQualificationLevelsResponse.ProtoReflect.Descriptor instead.
 func (*ListQualificationLevelsResponse) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{7}
+	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ListQualificationLevelsResponse) GetQualificationLevels() []*QualificationLevel {
@@ -837,7 +912,7 @@ type GetQualificationLevelRequest struct {
 
 func (x *GetQualificationLevelRequest) Reset() {
 	*x = GetQualificationLevelRequest{}
-	mi := &file_trithuc_v1_reference_proto_msgTypes[8]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -849,7 +924,7 @@ func (x *GetQualificationLevelRequest) String() string {
 func (*GetQualificationLevelRequest) ProtoMessage() {}
 
 func (x *GetQualificationLevelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_reference_proto_msgTypes[8]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -862,7 +937,7 @@ func (x *GetQualificationLevelRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetQualificationLevelRequest.ProtoReflect.Descriptor instead.
 func (*GetQualificationLevelRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{8}
+	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *GetQualificationLevelRequest) GetName() string {
@@ -885,7 +960,7 @@ type ListAcademicTitlesRequest struct {
 
 func (x *ListAcademicTitlesRequest) Reset() {
 	*x = ListAcademicTitlesRequest{}
-	mi := &file_trithuc_v1_reference_proto_msgTypes[9]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -897,7 +972,7 @@ func (x *ListAcademicTitlesRequest) String() string {
 func (*ListAcademicTitlesRequest) ProtoMessage() {}
 
 func (x *ListAcademicTitlesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_reference_proto_msgTypes[9]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -910,7 +985,7 @@ func (x *ListAcademicTitlesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAcademicTitlesRequest.ProtoReflect.Descriptor instead.
 func (*ListAcademicTitlesRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{9}
+	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ListAcademicTitlesRequest) GetPageSize() int32 {
@@ -942,7 +1017,7 @@ type ListAcademicTitlesResponse struct {
 
 func (x *ListAcademicTitlesResponse) Reset() {
 	*x = ListAcademicTitlesResponse{}
-	mi := &file_trithuc_v1_reference_proto_msgTypes[10]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -954,7 +1029,7 @@ func (x *ListAcademicTitlesResponse) String() string {
 func (*ListAcademicTitlesResponse) ProtoMessage() {}
 
 func (x *ListAcademicTitlesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_reference_proto_msgTypes[10]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -967,7 +1042,7 @@ func (x *ListAcademicTitlesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAcademicTitlesResponse.ProtoReflect.Descriptor instead.
 func (*ListAcademicTitlesResponse) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{10}
+	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ListAcademicTitlesResponse) GetAcademicTitles() []*AcademicTitle {
@@ -1002,7 +1077,7 @@ type GetAcademicTitleRequest struct {
 
 func (x *GetAcademicTitleRequest) Reset() {
 	*x = GetAcademicTitleRequest{}
-	mi := &file_trithuc_v1_reference_proto_msgTypes[11]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1014,7 +1089,7 @@ func (x *GetAcademicTitleRequest) String() string {
 func (*GetAcademicTitleRequest) ProtoMessage() {}
 
 func (x *GetAcademicTitleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_reference_proto_msgTypes[11]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1027,7 +1102,7 @@ func (x *GetAcademicTitleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAcademicTitleRequest.ProtoReflect.Descriptor instead.
 func (*GetAcademicTitleRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{11}
+	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *GetAcademicTitleRequest) GetName() string {
@@ -1075,7 +1150,7 @@ type ListFieldsRequest struct {
 
 func (x *ListFieldsRequest) Reset() {
 	*x = ListFieldsRequest{}
-	mi := &file_trithuc_v1_reference_proto_msgTypes[12]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1087,7 +1162,7 @@ func (x *ListFieldsRequest) String() string {
 func (*ListFieldsRequest) ProtoMessage() {}
 
 func (x *ListFieldsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_reference_proto_msgTypes[12]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1100,7 +1175,7 @@ func (x *ListFieldsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListFieldsRequest.ProtoReflect.Descriptor instead.
 func (*ListFieldsRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{12}
+	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ListFieldsRequest) GetPageSize() int32 {
@@ -1153,7 +1228,7 @@ type ListFieldsResponse struct {
 
 func (x *ListFieldsResponse) Reset() {
 	*x = ListFieldsResponse{}
-	mi := &file_trithuc_v1_reference_proto_msgTypes[13]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1165,7 +1240,7 @@ func (x *ListFieldsResponse) String() string {
 func (*ListFieldsResponse) ProtoMessage() {}
 
 func (x *ListFieldsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_reference_proto_msgTypes[13]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1178,7 +1253,7 @@ func (x *ListFieldsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListFieldsResponse.ProtoReflect.Descriptor instead.
 func (*ListFieldsResponse) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{13}
+	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ListFieldsResponse) GetFields() []*Field {
@@ -1214,7 +1289,7 @@ type GetFieldRequest struct {
 
 func (x *GetFieldRequest) Reset() {
 	*x = GetFieldRequest{}
-	mi := &file_trithuc_v1_reference_proto_msgTypes[14]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1226,7 +1301,7 @@ func (x *GetFieldRequest) String() string {
 func (*GetFieldRequest) ProtoMessage() {}
 
 func (x *GetFieldRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_reference_proto_msgTypes[14]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1239,7 +1314,7 @@ func (x *GetFieldRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFieldRequest.ProtoReflect.Descriptor instead.
 func (*GetFieldRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{14}
+	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *GetFieldRequest) GetName() string {
@@ -1262,7 +1337,7 @@ type ListEthnicGroupsRequest struct {
 
 func (x *ListEthnicGroupsRequest) Reset() {
 	*x = ListEthnicGroupsRequest{}
-	mi := &file_trithuc_v1_reference_proto_msgTypes[15]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1274,7 +1349,7 @@ func (x *ListEthnicGroupsRequest) String() string {
 func (*ListEthnicGroupsRequest) ProtoMessage() {}
 
 func (x *ListEthnicGroupsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_reference_proto_msgTypes[15]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1287,7 +1362,7 @@ func (x *ListEthnicGroupsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListEthnicGroupsRequest.ProtoReflect.Descriptor instead.
 func (*ListEthnicGroupsRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{15}
+	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ListEthnicGroupsRequest) GetPageSize() int32 {
@@ -1319,7 +1394,7 @@ type ListEthnicGroupsResponse struct {
 
 func (x *ListEthnicGroupsResponse) Reset() {
 	*x = ListEthnicGroupsResponse{}
-	mi := &file_trithuc_v1_reference_proto_msgTypes[16]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1331,7 +1406,7 @@ func (x *ListEthnicGroupsResponse) String() string {
 func (*ListEthnicGroupsResponse) ProtoMessage() {}
 
 func (x *ListEthnicGroupsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_reference_proto_msgTypes[16]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1344,7 +1419,7 @@ func (x *ListEthnicGroupsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListEthnicGroupsResponse.ProtoReflect.Descriptor instead.
 func (*ListEthnicGroupsResponse) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{16}
+	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ListEthnicGroupsResponse) GetEthnicGroups() []*EthnicGroup {
@@ -1379,7 +1454,7 @@ type GetEthnicGroupRequest struct {
 
 func (x *GetEthnicGroupRequest) Reset() {
 	*x = GetEthnicGroupRequest{}
-	mi := &file_trithuc_v1_reference_proto_msgTypes[17]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1391,7 +1466,7 @@ func (x *GetEthnicGroupRequest) String() string {
 func (*GetEthnicGroupRequest) ProtoMessage() {}
 
 func (x *GetEthnicGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_reference_proto_msgTypes[17]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1404,10 +1479,175 @@ func (x *GetEthnicGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEthnicGroupRequest.ProtoReflect.Descriptor instead.
 func (*GetEthnicGroupRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{17}
+	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *GetEthnicGroupRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// The request for ListSectors.
+type ListSectorsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The most sectors to return: 50 when 0; more than 5000 counts as 5000.
+	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The next_page_token of a previous call with the same parameters.
+	PageToken     string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListSectorsRequest) Reset() {
+	*x = ListSectorsRequest{}
+	mi := &file_trithuc_v1_reference_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListSectorsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListSectorsRequest) ProtoMessage() {}
+
+func (x *ListSectorsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_reference_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListSectorsRequest.ProtoReflect.Descriptor instead.
+func (*ListSectorsRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *ListSectorsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListSectorsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// The response of ListSectors.
+type ListSectorsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The sectors on this page, by code.
+	Sectors []*Sector `protobuf:"bytes,1,rep,name=sectors,proto3" json:"sectors,omitempty"`
+	// Pass this as page_token to get the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	// How many sectors there are.
+	TotalSize     int32 `protobuf:"varint,3,opt,name=total_size,json=totalSize,proto3" json:"total_size,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListSectorsResponse) Reset() {
+	*x = ListSectorsResponse{}
+	mi := &file_trithuc_v1_reference_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListSectorsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListSectorsResponse) ProtoMessage() {}
+
+func (x *ListSectorsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_reference_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListSectorsResponse.ProtoReflect.Descriptor instead.
+func (*ListSectorsResponse) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *ListSectorsResponse) GetSectors() []*Sector {
+	if x != nil {
+		return x.Sectors
+	}
+	return nil
+}
+
+func (x *ListSectorsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+func (x *ListSectorsResponse) GetTotalSize() int32 {
+	if x != nil {
+		return x.TotalSize
+	}
+	return 0
+}
+
+// The request for GetSector.
+type GetSectorRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The sector's name, `sectors/{code}`, for example "sectors/P".
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetSectorRequest) Reset() {
+	*x = GetSectorRequest{}
+	mi := &file_trithuc_v1_reference_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetSectorRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetSectorRequest) ProtoMessage() {}
+
+func (x *GetSectorRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_reference_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetSectorRequest.ProtoReflect.Descriptor instead.
+func (*GetSectorRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *GetSectorRequest) GetName() string {
 	if x != nil {
 		return x.Name
 	}
@@ -1427,7 +1667,7 @@ type ListCountriesRequest struct {
 
 func (x *ListCountriesRequest) Reset() {
 	*x = ListCountriesRequest{}
-	mi := &file_trithuc_v1_reference_proto_msgTypes[18]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1439,7 +1679,7 @@ func (x *ListCountriesRequest) String() string {
 func (*ListCountriesRequest) ProtoMessage() {}
 
 func (x *ListCountriesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_reference_proto_msgTypes[18]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1452,7 +1692,7 @@ func (x *ListCountriesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCountriesRequest.ProtoReflect.Descriptor instead.
 func (*ListCountriesRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{18}
+	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ListCountriesRequest) GetPageSize() int32 {
@@ -1484,7 +1724,7 @@ type ListCountriesResponse struct {
 
 func (x *ListCountriesResponse) Reset() {
 	*x = ListCountriesResponse{}
-	mi := &file_trithuc_v1_reference_proto_msgTypes[19]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1496,7 +1736,7 @@ func (x *ListCountriesResponse) String() string {
 func (*ListCountriesResponse) ProtoMessage() {}
 
 func (x *ListCountriesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_reference_proto_msgTypes[19]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1509,7 +1749,7 @@ func (x *ListCountriesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCountriesResponse.ProtoReflect.Descriptor instead.
 func (*ListCountriesResponse) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{19}
+	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ListCountriesResponse) GetCountries() []*Country {
@@ -1544,7 +1784,7 @@ type GetCountryRequest struct {
 
 func (x *GetCountryRequest) Reset() {
 	*x = GetCountryRequest{}
-	mi := &file_trithuc_v1_reference_proto_msgTypes[20]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1556,7 +1796,7 @@ func (x *GetCountryRequest) String() string {
 func (*GetCountryRequest) ProtoMessage() {}
 
 func (x *GetCountryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_reference_proto_msgTypes[20]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1569,7 +1809,7 @@ func (x *GetCountryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCountryRequest.ProtoReflect.Descriptor instead.
 func (*GetCountryRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{20}
+	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *GetCountryRequest) GetName() string {
@@ -1627,7 +1867,7 @@ type ListAdministrativeUnitsRequest struct {
 
 func (x *ListAdministrativeUnitsRequest) Reset() {
 	*x = ListAdministrativeUnitsRequest{}
-	mi := &file_trithuc_v1_reference_proto_msgTypes[21]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1639,7 +1879,7 @@ func (x *ListAdministrativeUnitsRequest) String() string {
 func (*ListAdministrativeUnitsRequest) ProtoMessage() {}
 
 func (x *ListAdministrativeUnitsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_reference_proto_msgTypes[21]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1652,7 +1892,7 @@ func (x *ListAdministrativeUnitsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAdministrativeUnitsRequest.ProtoReflect.Descriptor instead.
 func (*ListAdministrativeUnitsRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{21}
+	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ListAdministrativeUnitsRequest) GetPageSize() int32 {
@@ -1712,7 +1952,7 @@ type ListAdministrativeUnitsResponse struct {
 
 func (x *ListAdministrativeUnitsResponse) Reset() {
 	*x = ListAdministrativeUnitsResponse{}
-	mi := &file_trithuc_v1_reference_proto_msgTypes[22]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1724,7 +1964,7 @@ func (x *ListAdministrativeUnitsResponse) String() string {
 func (*ListAdministrativeUnitsResponse) ProtoMessage() {}
 
 func (x *ListAdministrativeUnitsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_reference_proto_msgTypes[22]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1737,7 +1977,7 @@ func (x *ListAdministrativeUnitsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAdministrativeUnitsResponse.ProtoReflect.Descriptor instead.
 func (*ListAdministrativeUnitsResponse) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{22}
+	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ListAdministrativeUnitsResponse) GetAdministrativeUnits() []*AdministrativeUnit {
@@ -1786,7 +2026,7 @@ type GetAdministrativeUnitRequest struct {
 
 func (x *GetAdministrativeUnitRequest) Reset() {
 	*x = GetAdministrativeUnitRequest{}
-	mi := &file_trithuc_v1_reference_proto_msgTypes[23]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1798,7 +2038,7 @@ func (x *GetAdministrativeUnitRequest) String() string {
 func (*GetAdministrativeUnitRequest) ProtoMessage() {}
 
 func (x *GetAdministrativeUnitRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_reference_proto_msgTypes[23]
+	mi := &file_trithuc_v1_reference_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1811,7 +2051,7 @@ func (x *GetAdministrativeUnitRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAdministrativeUnitRequest.ProtoReflect.Descriptor instead.
 func (*GetAdministrativeUnitRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{23}
+	return file_trithuc_v1_reference_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *GetAdministrativeUnitRequest) GetName() string {
@@ -1869,7 +2109,13 @@ const file_trithuc_v1_reference_proto_rawDesc = "" +
 	"\x04code\x18\x02 \x01(\tB\x03\xe0A\x03R\x04code\x12\x1c\n" +
 	"\aname_vi\x18\x03 \x01(\tB\x03\xe0A\x03R\x06nameVi\x12\x1f\n" +
 	"\bverified\x18\x04 \x01(\bB\x03\xe0A\x03R\bverified:W\xeaAT\n" +
-	"\x1atrithuc.gov.vn/EthnicGroup\x12\x1bethnicGroups/{ethnic_group}*\fethnicGroups2\vethnicGroup\"\xbd\x01\n" +
+	"\x1atrithuc.gov.vn/EthnicGroup\x12\x1bethnicGroups/{ethnic_group}*\fethnicGroups2\vethnicGroup\"\xb8\x01\n" +
+	"\x06Sector\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x17\n" +
+	"\x04code\x18\x02 \x01(\tB\x03\xe0A\x03R\x04code\x12\x1c\n" +
+	"\aname_vi\x18\x03 \x01(\tB\x03\xe0A\x03R\x06nameVi\x12\x1f\n" +
+	"\bverified\x18\x04 \x01(\bB\x03\xe0A\x03R\bverified:=\xeaA:\n" +
+	"\x15trithuc.gov.vn/Sector\x12\x10sectors/{sector}*\asectors2\x06sector\"\xbd\x01\n" +
 	"\aCountry\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x17\n" +
 	"\x04code\x18\x02 \x01(\tB\x03\xe0A\x03R\x04code\x12\x1c\n" +
@@ -1959,7 +2205,20 @@ const file_trithuc_v1_reference_proto_rawDesc = "" +
 	"\x15GetEthnicGroupRequest\x12\xe3\x01\n" +
 	"\x04name\x18\x01 \x01(\tB\xce\x01\xe0A\x02\xfaA\x1c\n" +
 	"\x1atrithuc.gov.vn/EthnicGroup\xbaH\xa8\x01\xba\x01\xa4\x01\n" +
-	"\x11name.ethnic_group\x12fmust be an ethnic group's name, ethnicGroups/{code} with a two-digit code, for example ethnicGroups/05\x1a'this.matches('^ethnicGroups/[0-9]{2}$')R\x04name\"e\n" +
+	"\x11name.ethnic_group\x12fmust be an ethnic group's name, ethnicGroups/{code} with a two-digit code, for example ethnicGroups/05\x1a'this.matches('^ethnicGroups/[0-9]{2}$')R\x04name\"c\n" +
+	"\x12ListSectorsRequest\x12$\n" +
+	"\tpage_size\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\"\x8a\x01\n" +
+	"\x13ListSectorsResponse\x12,\n" +
+	"\asectors\x18\x01 \x03(\v2\x12.trithuc.v1.SectorR\asectors\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
+	"\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xd7\x01\n" +
+	"\x10GetSectorRequest\x12\xc2\x01\n" +
+	"\x04name\x18\x01 \x01(\tB\xad\x01\xe0A\x02\xfaA\x17\n" +
+	"\x15trithuc.gov.vn/Sector\xbaH\x8c\x01\xba\x01\x88\x01\n" +
+	"\vname.sector\x12Xmust be a sector's name, sectors/{code} with an upper-case letter, for example sectors/P\x1a\x1fthis.matches('^sectors/[A-Z]$')R\x04name\"e\n" +
 	"\x14ListCountriesRequest\x12$\n" +
 	"\tpage_size\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
 	"\n" +
@@ -1992,7 +2251,7 @@ const file_trithuc_v1_reference_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tB\x85\x02\xe0A\x02\xfaA#\n" +
 	"!trithuc.gov.vn/AdministrativeUnit\xbaH\xd8\x01\xba\x01\xd4\x01\n" +
 	"\x18name.administrative_unit\x12\x85\x01must be an administrative unit's name, administrativeUnits/{code} with a code of 2 to 5 digits, for example administrativeUnits/30742\x1a0this.matches('^administrativeUnits/[0-9]{2,5}$')R\x04name\x12&\n" +
-	"\x05as_of\x18\x02 \x01(\v2\x11.google.type.DateR\x04asOf2\x84\f\n" +
+	"\x05as_of\x18\x02 \x01(\v2\x11.google.type.DateR\x04asOf2\xd0\r\n" +
 	"\x10ReferenceService\x12\x96\x01\n" +
 	"\x17ListQualificationLevels\x12*.trithuc.v1.ListQualificationLevelsRequest\x1a+.trithuc.v1.ListQualificationLevelsResponse\"\"\xdaA\x00\x82\xd3\xe4\x93\x02\x19\x12\x17/v1/qualificationLevels\x12\x92\x01\n" +
 	"\x15GetQualificationLevel\x12(.trithuc.v1.GetQualificationLevelRequest\x1a\x1e.trithuc.v1.QualificationLevel\"/\xdaA\x04name\x82\xd3\xe4\x93\x02\"\x12 /v1/{name=qualificationLevels/*}\x12\x82\x01\n" +
@@ -2003,7 +2262,9 @@ const file_trithuc_v1_reference_proto_rawDesc = "" +
 	"/v1/fields\x12^\n" +
 	"\bGetField\x12\x1b.trithuc.v1.GetFieldRequest\x1a\x11.trithuc.v1.Field\"\"\xdaA\x04name\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/{name=fields/*}\x12z\n" +
 	"\x10ListEthnicGroups\x12#.trithuc.v1.ListEthnicGroupsRequest\x1a$.trithuc.v1.ListEthnicGroupsResponse\"\x1b\xdaA\x00\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/ethnicGroups\x12v\n" +
-	"\x0eGetEthnicGroup\x12!.trithuc.v1.GetEthnicGroupRequest\x1a\x17.trithuc.v1.EthnicGroup\"(\xdaA\x04name\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/{name=ethnicGroups/*}\x12n\n" +
+	"\x0eGetEthnicGroup\x12!.trithuc.v1.GetEthnicGroupRequest\x1a\x17.trithuc.v1.EthnicGroup\"(\xdaA\x04name\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/{name=ethnicGroups/*}\x12f\n" +
+	"\vListSectors\x12\x1e.trithuc.v1.ListSectorsRequest\x1a\x1f.trithuc.v1.ListSectorsResponse\"\x16\xdaA\x00\x82\xd3\xe4\x93\x02\r\x12\v/v1/sectors\x12b\n" +
+	"\tGetSector\x12\x1c.trithuc.v1.GetSectorRequest\x1a\x12.trithuc.v1.Sector\"#\xdaA\x04name\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/{name=sectors/*}\x12n\n" +
 	"\rListCountries\x12 .trithuc.v1.ListCountriesRequest\x1a!.trithuc.v1.ListCountriesResponse\"\x18\xdaA\x00\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/countries\x12g\n" +
 	"\n" +
 	"GetCountry\x12\x1d.trithuc.v1.GetCountryRequest\x1a\x13.trithuc.v1.Country\"%\xdaA\x04name\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/{name=countries/*}\x12\x96\x01\n" +
@@ -2023,77 +2284,86 @@ func file_trithuc_v1_reference_proto_rawDescGZIP() []byte {
 }
 
 var file_trithuc_v1_reference_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_trithuc_v1_reference_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
+var file_trithuc_v1_reference_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
 var file_trithuc_v1_reference_proto_goTypes = []any{
 	(AdministrativeUnit_Kind)(0),            // 0: trithuc.v1.AdministrativeUnit.Kind
 	(*QualificationLevel)(nil),              // 1: trithuc.v1.QualificationLevel
 	(*AcademicTitle)(nil),                   // 2: trithuc.v1.AcademicTitle
 	(*Field)(nil),                           // 3: trithuc.v1.Field
 	(*EthnicGroup)(nil),                     // 4: trithuc.v1.EthnicGroup
-	(*Country)(nil),                         // 5: trithuc.v1.Country
-	(*AdministrativeUnit)(nil),              // 6: trithuc.v1.AdministrativeUnit
-	(*ListQualificationLevelsRequest)(nil),  // 7: trithuc.v1.ListQualificationLevelsRequest
-	(*ListQualificationLevelsResponse)(nil), // 8: trithuc.v1.ListQualificationLevelsResponse
-	(*GetQualificationLevelRequest)(nil),    // 9: trithuc.v1.GetQualificationLevelRequest
-	(*ListAcademicTitlesRequest)(nil),       // 10: trithuc.v1.ListAcademicTitlesRequest
-	(*ListAcademicTitlesResponse)(nil),      // 11: trithuc.v1.ListAcademicTitlesResponse
-	(*GetAcademicTitleRequest)(nil),         // 12: trithuc.v1.GetAcademicTitleRequest
-	(*ListFieldsRequest)(nil),               // 13: trithuc.v1.ListFieldsRequest
-	(*ListFieldsResponse)(nil),              // 14: trithuc.v1.ListFieldsResponse
-	(*GetFieldRequest)(nil),                 // 15: trithuc.v1.GetFieldRequest
-	(*ListEthnicGroupsRequest)(nil),         // 16: trithuc.v1.ListEthnicGroupsRequest
-	(*ListEthnicGroupsResponse)(nil),        // 17: trithuc.v1.ListEthnicGroupsResponse
-	(*GetEthnicGroupRequest)(nil),           // 18: trithuc.v1.GetEthnicGroupRequest
-	(*ListCountriesRequest)(nil),            // 19: trithuc.v1.ListCountriesRequest
-	(*ListCountriesResponse)(nil),           // 20: trithuc.v1.ListCountriesResponse
-	(*GetCountryRequest)(nil),               // 21: trithuc.v1.GetCountryRequest
-	(*ListAdministrativeUnitsRequest)(nil),  // 22: trithuc.v1.ListAdministrativeUnitsRequest
-	(*ListAdministrativeUnitsResponse)(nil), // 23: trithuc.v1.ListAdministrativeUnitsResponse
-	(*GetAdministrativeUnitRequest)(nil),    // 24: trithuc.v1.GetAdministrativeUnitRequest
-	(*date.Date)(nil),                       // 25: google.type.Date
+	(*Sector)(nil),                          // 5: trithuc.v1.Sector
+	(*Country)(nil),                         // 6: trithuc.v1.Country
+	(*AdministrativeUnit)(nil),              // 7: trithuc.v1.AdministrativeUnit
+	(*ListQualificationLevelsRequest)(nil),  // 8: trithuc.v1.ListQualificationLevelsRequest
+	(*ListQualificationLevelsResponse)(nil), // 9: trithuc.v1.ListQualificationLevelsResponse
+	(*GetQualificationLevelRequest)(nil),    // 10: trithuc.v1.GetQualificationLevelRequest
+	(*ListAcademicTitlesRequest)(nil),       // 11: trithuc.v1.ListAcademicTitlesRequest
+	(*ListAcademicTitlesResponse)(nil),      // 12: trithuc.v1.ListAcademicTitlesResponse
+	(*GetAcademicTitleRequest)(nil),         // 13: trithuc.v1.GetAcademicTitleRequest
+	(*ListFieldsRequest)(nil),               // 14: trithuc.v1.ListFieldsRequest
+	(*ListFieldsResponse)(nil),              // 15: trithuc.v1.ListFieldsResponse
+	(*GetFieldRequest)(nil),                 // 16: trithuc.v1.GetFieldRequest
+	(*ListEthnicGroupsRequest)(nil),         // 17: trithuc.v1.ListEthnicGroupsRequest
+	(*ListEthnicGroupsResponse)(nil),        // 18: trithuc.v1.ListEthnicGroupsResponse
+	(*GetEthnicGroupRequest)(nil),           // 19: trithuc.v1.GetEthnicGroupRequest
+	(*ListSectorsRequest)(nil),              // 20: trithuc.v1.ListSectorsRequest
+	(*ListSectorsResponse)(nil),             // 21: trithuc.v1.ListSectorsResponse
+	(*GetSectorRequest)(nil),                // 22: trithuc.v1.GetSectorRequest
+	(*ListCountriesRequest)(nil),            // 23: trithuc.v1.ListCountriesRequest
+	(*ListCountriesResponse)(nil),           // 24: trithuc.v1.ListCountriesResponse
+	(*GetCountryRequest)(nil),               // 25: trithuc.v1.GetCountryRequest
+	(*ListAdministrativeUnitsRequest)(nil),  // 26: trithuc.v1.ListAdministrativeUnitsRequest
+	(*ListAdministrativeUnitsResponse)(nil), // 27: trithuc.v1.ListAdministrativeUnitsResponse
+	(*GetAdministrativeUnitRequest)(nil),    // 28: trithuc.v1.GetAdministrativeUnitRequest
+	(*date.Date)(nil),                       // 29: google.type.Date
 }
 var file_trithuc_v1_reference_proto_depIdxs = []int32{
 	0,  // 0: trithuc.v1.AdministrativeUnit.kind:type_name -> trithuc.v1.AdministrativeUnit.Kind
-	25, // 1: trithuc.v1.AdministrativeUnit.valid_from:type_name -> google.type.Date
-	25, // 2: trithuc.v1.AdministrativeUnit.valid_to:type_name -> google.type.Date
+	29, // 1: trithuc.v1.AdministrativeUnit.valid_from:type_name -> google.type.Date
+	29, // 2: trithuc.v1.AdministrativeUnit.valid_to:type_name -> google.type.Date
 	1,  // 3: trithuc.v1.ListQualificationLevelsResponse.qualification_levels:type_name -> trithuc.v1.QualificationLevel
 	2,  // 4: trithuc.v1.ListAcademicTitlesResponse.academic_titles:type_name -> trithuc.v1.AcademicTitle
 	3,  // 5: trithuc.v1.ListFieldsResponse.fields:type_name -> trithuc.v1.Field
 	4,  // 6: trithuc.v1.ListEthnicGroupsResponse.ethnic_groups:type_name -> trithuc.v1.EthnicGroup
-	5,  // 7: trithuc.v1.ListCountriesResponse.countries:type_name -> trithuc.v1.Country
-	0,  // 8: trithuc.v1.ListAdministrativeUnitsRequest.kind:type_name -> trithuc.v1.AdministrativeUnit.Kind
-	25, // 9: trithuc.v1.ListAdministrativeUnitsRequest.as_of:type_name -> google.type.Date
-	6,  // 10: trithuc.v1.ListAdministrativeUnitsResponse.administrative_units:type_name -> trithuc.v1.AdministrativeUnit
-	25, // 11: trithuc.v1.GetAdministrativeUnitRequest.as_of:type_name -> google.type.Date
-	7,  // 12: trithuc.v1.ReferenceService.ListQualificationLevels:input_type -> trithuc.v1.ListQualificationLevelsRequest
-	9,  // 13: trithuc.v1.ReferenceService.GetQualificationLevel:input_type -> trithuc.v1.GetQualificationLevelRequest
-	10, // 14: trithuc.v1.ReferenceService.ListAcademicTitles:input_type -> trithuc.v1.ListAcademicTitlesRequest
-	12, // 15: trithuc.v1.ReferenceService.GetAcademicTitle:input_type -> trithuc.v1.GetAcademicTitleRequest
-	13, // 16: trithuc.v1.ReferenceService.ListFields:input_type -> trithuc.v1.ListFieldsRequest
-	15, // 17: trithuc.v1.ReferenceService.GetField:input_type -> trithuc.v1.GetFieldRequest
-	16, // 18: trithuc.v1.ReferenceService.ListEthnicGroups:input_type -> trithuc.v1.ListEthnicGroupsRequest
-	18, // 19: trithuc.v1.ReferenceService.GetEthnicGroup:input_type -> trithuc.v1.GetEthnicGroupRequest
-	19, // 20: trithuc.v1.ReferenceService.ListCountries:input_type -> trithuc.v1.ListCountriesRequest
-	21, // 21: trithuc.v1.ReferenceService.GetCountry:input_type -> trithuc.v1.GetCountryRequest
-	22, // 22: trithuc.v1.ReferenceService.ListAdministrativeUnits:input_type -> trithuc.v1.ListAdministrativeUnitsRequest
-	24, // 23: trithuc.v1.ReferenceService.GetAdministrativeUnit:input_type -> trithuc.v1.GetAdministrativeUnitRequest
-	8,  // 24: trithuc.v1.ReferenceService.ListQualificationLevels:output_type -> trithuc.v1.ListQualificationLevelsResponse
-	1,  // 25: trithuc.v1.ReferenceService.GetQualificationLevel:output_type -> trithuc.v1.QualificationLevel
-	11, // 26: trithuc.v1.ReferenceService.ListAcademicTitles:output_type -> trithuc.v1.ListAcademicTitlesResponse
-	2,  // 27: trithuc.v1.ReferenceService.GetAcademicTitle:output_type -> trithuc.v1.AcademicTitle
-	14, // 28: trithuc.v1.ReferenceService.ListFields:output_type -> trithuc.v1.ListFieldsResponse
-	3,  // 29: trithuc.v1.ReferenceService.GetField:output_type -> trithuc.v1.Field
-	17, // 30: trithuc.v1.ReferenceService.ListEthnicGroups:output_type -> trithuc.v1.ListEthnicGroupsResponse
-	4,  // 31: trithuc.v1.ReferenceService.GetEthnicGroup:output_type -> trithuc.v1.EthnicGroup
-	20, // 32: trithuc.v1.ReferenceService.ListCountries:output_type -> trithuc.v1.ListCountriesResponse
-	5,  // 33: trithuc.v1.ReferenceService.GetCountry:output_type -> trithuc.v1.Country
-	23, // 34: trithuc.v1.ReferenceService.ListAdministrativeUnits:output_type -> trithuc.v1.ListAdministrativeUnitsResponse
-	6,  // 35: trithuc.v1.ReferenceService.GetAdministrativeUnit:output_type -> trithuc.v1.AdministrativeUnit
-	24, // [24:36] is the sub-list for method output_type
-	12, // [12:24] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	5,  // 7: trithuc.v1.ListSectorsResponse.sectors:type_name -> trithuc.v1.Sector
+	6,  // 8: trithuc.v1.ListCountriesResponse.countries:type_name -> trithuc.v1.Country
+	0,  // 9: trithuc.v1.ListAdministrativeUnitsRequest.kind:type_name -> trithuc.v1.AdministrativeUnit.Kind
+	29, // 10: trithuc.v1.ListAdministrativeUnitsRequest.as_of:type_name -> google.type.Date
+	7,  // 11: trithuc.v1.ListAdministrativeUnitsResponse.administrative_units:type_name -> trithuc.v1.AdministrativeUnit
+	29, // 12: trithuc.v1.GetAdministrativeUnitRequest.as_of:type_name -> google.type.Date
+	8,  // 13: trithuc.v1.ReferenceService.ListQualificationLevels:input_type -> trithuc.v1.ListQualificationLevelsRequest
+	10, // 14: trithuc.v1.ReferenceService.GetQualificationLevel:input_type -> trithuc.v1.GetQualificationLevelRequest
+	11, // 15: trithuc.v1.ReferenceService.ListAcademicTitles:input_type -> trithuc.v1.ListAcademicTitlesRequest
+	13, // 16: trithuc.v1.ReferenceService.GetAcademicTitle:input_type -> trithuc.v1.GetAcademicTitleRequest
+	14, // 17: trithuc.v1.ReferenceService.ListFields:input_type -> trithuc.v1.ListFieldsRequest
+	16, // 18: trithuc.v1.ReferenceService.GetField:input_type -> trithuc.v1.GetFieldRequest
+	17, // 19: trithuc.v1.ReferenceService.ListEthnicGroups:input_type -> trithuc.v1.ListEthnicGroupsRequest
+	19, // 20: trithuc.v1.ReferenceService.GetEthnicGroup:input_type -> trithuc.v1.GetEthnicGroupRequest
+	20, // 21: trithuc.v1.ReferenceService.ListSectors:input_type -> trithuc.v1.ListSectorsRequest
+	22, // 22: trithuc.v1.ReferenceService.GetSector:input_type -> trithuc.v1.GetSectorRequest
+	23, // 23: trithuc.v1.ReferenceService.ListCountries:input_type -> trithuc.v1.ListCountriesRequest
+	25, // 24: trithuc.v1.ReferenceService.GetCountry:input_type -> trithuc.v1.GetCountryRequest
+	26, // 25: trithuc.v1.ReferenceService.ListAdministrativeUnits:input_type -> trithuc.v1.ListAdministrativeUnitsRequest
+	28, // 26: trithuc.v1.ReferenceService.GetAdministrativeUnit:input_type -> trithuc.v1.GetAdministrativeUnitRequest
+	9,  // 27: trithuc.v1.ReferenceService.ListQualificationLevels:output_type -> trithuc.v1.ListQualificationLevelsResponse
+	1,  // 28: trithuc.v1.ReferenceService.GetQualificationLevel:output_type -> trithuc.v1.QualificationLevel
+	12, // 29: trithuc.v1.ReferenceService.ListAcademicTitles:output_type -> trithuc.v1.ListAcademicTitlesResponse
+	2,  // 30: trithuc.v1.ReferenceService.GetAcademicTitle:output_type -> trithuc.v1.AcademicTitle
+	15, // 31: trithuc.v1.ReferenceService.ListFields:output_type -> trithuc.v1.ListFieldsResponse
+	3,  // 32: trithuc.v1.ReferenceService.GetField:output_type -> trithuc.v1.Field
+	18, // 33: trithuc.v1.ReferenceService.ListEthnicGroups:output_type -> trithuc.v1.ListEthnicGroupsResponse
+	4,  // 34: trithuc.v1.ReferenceService.GetEthnicGroup:output_type -> trithuc.v1.EthnicGroup
+	21, // 35: trithuc.v1.ReferenceService.ListSectors:output_type -> trithuc.v1.ListSectorsResponse
+	5,  // 36: trithuc.v1.ReferenceService.GetSector:output_type -> trithuc.v1.Sector
+	24, // 37: trithuc.v1.ReferenceService.ListCountries:output_type -> trithuc.v1.ListCountriesResponse
+	6,  // 38: trithuc.v1.ReferenceService.GetCountry:output_type -> trithuc.v1.Country
+	27, // 39: trithuc.v1.ReferenceService.ListAdministrativeUnits:output_type -> trithuc.v1.ListAdministrativeUnitsResponse
+	7,  // 40: trithuc.v1.ReferenceService.GetAdministrativeUnit:output_type -> trithuc.v1.AdministrativeUnit
+	27, // [27:41] is the sub-list for method output_type
+	13, // [13:27] is the sub-list for method input_type
+	13, // [13:13] is the sub-list for extension type_name
+	13, // [13:13] is the sub-list for extension extendee
+	0,  // [0:13] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_reference_proto_init() }
@@ -2107,7 +2377,7 @@ func file_trithuc_v1_reference_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trithuc_v1_reference_proto_rawDesc), len(file_trithuc_v1_reference_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   24,
+			NumMessages:   28,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -27,6 +27,8 @@ const (
 	ReferenceService_GetField_FullMethodName                = "/trithuc.v1.ReferenceService/GetField"
 	ReferenceService_ListEthnicGroups_FullMethodName        = "/trithuc.v1.ReferenceService/ListEthnicGroups"
 	ReferenceService_GetEthnicGroup_FullMethodName          = "/trithuc.v1.ReferenceService/GetEthnicGroup"
+	ReferenceService_ListSectors_FullMethodName             = "/trithuc.v1.ReferenceService/ListSectors"
+	ReferenceService_GetSector_FullMethodName               = "/trithuc.v1.ReferenceService/GetSector"
 	ReferenceService_ListCountries_FullMethodName           = "/trithuc.v1.ReferenceService/ListCountries"
 	ReferenceService_GetCountry_FullMethodName              = "/trithuc.v1.ReferenceService/GetCountry"
 	ReferenceService_ListAdministrativeUnits_FullMethodName = "/trithuc.v1.ReferenceService/ListAdministrativeUnits"
@@ -72,6 +74,10 @@ type ReferenceServiceClient interface {
 	ListEthnicGroups(ctx context.Context, in *ListEthnicGroupsRequest, opts ...grpc.CallOption) (*ListEthnicGroupsResponse, error)
 	// Returns one ethnic group.
 	GetEthnicGroup(ctx context.Context, in *GetEthnicGroupRequest, opts ...grpc.CallOption) (*EthnicGroup, error)
+	// Lists the sectors (sections of VSIC 2018), by code.
+	ListSectors(ctx context.Context, in *ListSectorsRequest, opts ...grpc.CallOption) (*ListSectorsResponse, error)
+	// Returns one sector.
+	GetSector(ctx context.Context, in *GetSectorRequest, opts ...grpc.CallOption) (*Sector, error)
 	// Lists the countries, by code.
 	ListCountries(ctx context.Context, in *ListCountriesRequest, opts ...grpc.CallOption) (*ListCountriesResponse, error)
 	// Returns one country.
@@ -172,6 +178,26 @@ func (c *referenceServiceClient) GetEthnicGroup(ctx context.Context, in *GetEthn
 	return out, nil
 }
 
+func (c *referenceServiceClient) ListSectors(ctx context.Context, in *ListSectorsRequest, opts ...grpc.CallOption) (*ListSectorsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListSectorsResponse)
+	err := c.cc.Invoke(ctx, ReferenceService_ListSectors_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *referenceServiceClient) GetSector(ctx context.Context, in *GetSectorRequest, opts ...grpc.CallOption) (*Sector, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Sector)
+	err := c.cc.Invoke(ctx, ReferenceService_GetSector_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *referenceServiceClient) ListCountries(ctx context.Context, in *ListCountriesRequest, opts ...grpc.CallOption) (*ListCountriesResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ListCountriesResponse)
@@ -251,6 +277,10 @@ type ReferenceServiceServer interface {
 	ListEthnicGroups(context.Context, *ListEthnicGroupsRequest) (*ListEthnicGroupsResponse, error)
 	// Returns one ethnic group.
 	GetEthnicGroup(context.Context, *GetEthnicGroupRequest) (*EthnicGroup, error)
+	// Lists the sectors (sections of VSIC 2018), by code.
+	ListSectors(context.Context, *ListSectorsRequest) (*ListSectorsResponse, error)
+	// Returns one sector.
+	GetSector(context.Context, *GetSectorRequest) (*Sector, error)
 	// Lists the countries, by code.
 	ListCountries(context.Context, *ListCountriesRequest) (*ListCountriesResponse, error)
 	// Returns one country.
@@ -294,6 +324,12 @@ func (UnimplementedReferenceServiceServer) ListEthnicGroups(context.Context, *Li
 }
 func (UnimplementedReferenceServiceServer) GetEthnicGroup(context.Context, *GetEthnicGroupRequest) (*EthnicGroup, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetEthnicGroup not implemented")
+}
+func (UnimplementedReferenceServiceServer) ListSectors(context.Context, *ListSectorsRequest) (*ListSectorsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListSectors not implemented")
+}
+func (UnimplementedReferenceServiceServer) GetSector(context.Context, *GetSectorRequest) (*Sector, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetSector not implemented")
 }
 func (UnimplementedReferenceServiceServer) ListCountries(context.Context, *ListCountriesRequest) (*ListCountriesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListCountries not implemented")
@@ -472,6 +508,42 @@ func _ReferenceService_GetEthnicGroup_Handler(srv interface{}, ctx context.Conte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _ReferenceService_ListSectors_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListSectorsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ReferenceServiceServer).ListSectors(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ReferenceService_ListSectors_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ReferenceServiceServer).ListSectors(ctx, req.(*ListSectorsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ReferenceService_GetSector_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetSectorRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ReferenceServiceServer).GetSector(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ReferenceService_GetSector_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ReferenceServiceServer).GetSector(ctx, req.(*GetSectorRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _ReferenceService_ListCountries_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ListCountriesRequest)
 	if err := dec(in); err != nil {
@@ -582,6 +654,14 @@ var ReferenceService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetEthnicGroup",
 			Handler:    _ReferenceService_GetEthnicGroup_Handler,
+		},
+		{
+			MethodName: "ListSectors",
+			Handler:    _ReferenceService_ListSectors_Handler,
+		},
+		{
+			MethodName: "GetSector",
+			Handler:    _ReferenceService_GetSector_Handler,
 		},
 		{
 			MethodName: "ListCountries",

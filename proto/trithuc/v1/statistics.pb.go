@@ -100,8 +100,11 @@ const (
 	// Học hàm: GIAO_SU, PHO_GIAO_SU, or "" for none.
 	ComputeStatisticsRequest_ACADEMIC_TITLE ComputeStatisticsRequest_Dimension = 2
 	// Lĩnh vực KH&CN: the person's primary field of expertise, as a field's
-	// name (fields/vn2008-5), at the level field_level asks for; "" for
-	// none on record.
+	// name in the scheme field_scheme names (fields/vn2008-5), at the level
+	// field_level asks for; "" for none on record. A field coded in another
+	// scheme counts as the field of field_scheme the crosswalk pairs it (or
+	// its nearest paired ancestor) with; paired with several, as the
+	// deepest field above them all, so that no one is counted twice.
 	ComputeStatisticsRequest_FIELD ComputeStatisticsRequest_Dimension = 3
 	// Đơn vị hành chính: where the person works, as unit_vintage says; ""
 	// when not known.
@@ -151,6 +154,13 @@ const (
 	// together, in the order of their numbers joined by "+", for example
 	// CONSULTING+CRITIQUE; "" for none.
 	ComputeStatisticsRequest_EXPERT_ROLE ComputeStatisticsRequest_Dimension = 16
+	// Ngành kinh tế: the section of the Vietnam Standard Industrial
+	// Classification 2018 (ListSectors, A to U) of the organization of the
+	// position held on as_of; "" for none, a workplace outside the
+	// registry, or an organization without a sector. A sector written
+	// before sectors were codes, and not recognised then, counts under its
+	// own text until it is corrected.
+	ComputeStatisticsRequest_SECTOR ComputeStatisticsRequest_Dimension = 17
 )
 
 // Enum value maps for ComputeStatisticsRequest_Dimension.
@@ -173,6 +183,7 @@ var (
 		14: "HONOR_KIND",
 		15: "HONOR_YEAR",
 		16: "EXPERT_ROLE",
+		17: "SECTOR",
 	}
 	ComputeStatisticsRequest_Dimension_value = map[string]int32{
 		"DIMENSION_UNSPECIFIED":       0,
@@ -192,6 +203,7 @@ var (
 		"HONOR_KIND":                  14,
 		"HONOR_YEAR":                  15,
 		"EXPERT_ROLE":                 16,
+		"SECTOR":                      17,
 	}
 )
 
@@ -490,11 +502,15 @@ type ComputeStatisticsRequest struct {
 	//	the field would change its JSON name for every client. --)
 	AsOf *date.Date `protobuf:"bytes,3,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
 	// For FIELD: 1 for the six top-level areas (fields/vn2008-5), 2 for the
-	// second level (fields/vn2008-502); 1 when 0. A primary field above the
-	// level asked for counts under itself.
+	// second level (fields/vn2008-502), down to 4 where the scheme has four
+	// levels (vn2025); 1 when 0. A primary field above the level asked for
+	// counts under itself.
 	FieldLevel int32 `protobuf:"varint,4,opt,name=field_level,json=fieldLevel,proto3" json:"field_level,omitempty"`
 	// For ADMINISTRATIVE_UNIT: which units; CURRENT when unset.
-	UnitVintage   ComputeStatisticsRequest_UnitVintage `protobuf:"varint,5,opt,name=unit_vintage,json=unitVintage,proto3,enum=trithuc.v1.ComputeStatisticsRequest_UnitVintage" json:"unit_vintage,omitempty"`
+	UnitVintage ComputeStatisticsRequest_UnitVintage `protobuf:"varint,5,opt,name=unit_vintage,json=unitVintage,proto3,enum=trithuc.v1.ComputeStatisticsRequest_UnitVintage" json:"unit_vintage,omitempty"`
+	// For FIELD: the scheme to count in, as ListFields names schemes, for
+	// example "vn2025"; "vn2008" (Decision 12/2008/QĐ-BKHCN) when empty.
+	FieldScheme   string `protobuf:"bytes,6,opt,name=field_scheme,json=fieldScheme,proto3" json:"field_scheme,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -564,6 +580,13 @@ func (x *ComputeStatisticsRequest) GetUnitVintage() ComputeStatisticsRequest_Uni
 	return ComputeStatisticsRequest_UNIT_VINTAGE_UNSPECIFIED
 }
 
+func (x *ComputeStatisticsRequest) GetFieldScheme() string {
+	if x != nil {
+		return x.FieldScheme
+	}
+	return ""
+}
+
 // The response of ComputeStatistics.
 type ComputeStatisticsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -591,7 +614,13 @@ type ComputeStatisticsResponse struct {
 	//
 	//	aip.dev/not-precedent: as in the official sources' terms; renaming
 	//	the field would change its JSON name for every client. --)
-	AsOf          *date.Date `protobuf:"bytes,7,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	AsOf *date.Date `protobuf:"bytes,7,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	// With ADMINISTRATIVE_UNIT: the units it reports (CURRENT when the
+	// request left it unset); unset without it.
+	UnitVintage ComputeStatisticsRequest_UnitVintage `protobuf:"varint,9,opt,name=unit_vintage,json=unitVintage,proto3,enum=trithuc.v1.ComputeStatisticsRequest_UnitVintage" json:"unit_vintage,omitempty"`
+	// With FIELD: the scheme its values are in ("vn2008" when the request
+	// left it empty); empty without it.
+	FieldScheme   string `protobuf:"bytes,10,opt,name=field_scheme,json=fieldScheme,proto3" json:"field_scheme,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -680,6 +709,20 @@ func (x *ComputeStatisticsResponse) GetAsOf() *date.Date {
 		return x.AsOf
 	}
 	return nil
+}
+
+func (x *ComputeStatisticsResponse) GetUnitVintage() ComputeStatisticsRequest_UnitVintage {
+	if x != nil {
+		return x.UnitVintage
+	}
+	return ComputeStatisticsRequest_UNIT_VINTAGE_UNSPECIFIED
+}
+
+func (x *ComputeStatisticsResponse) GetFieldScheme() string {
+	if x != nil {
+		return x.FieldScheme
+	}
+	return ""
 }
 
 // One combination of dimension values and how many people have it.
@@ -784,13 +827,15 @@ type ExportStatisticsRequest struct {
 	//	aip.dev/not-precedent: as in the official sources' terms; renaming
 	//	the field would change its JSON name for every client. --)
 	AsOf *date.Date `protobuf:"bytes,3,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
-	// For FIELD: 1 or 2, as for ComputeStatistics.
+	// For FIELD: 1 to 4, as for ComputeStatistics.
 	FieldLevel int32 `protobuf:"varint,4,opt,name=field_level,json=fieldLevel,proto3" json:"field_level,omitempty"`
 	// For ADMINISTRATIVE_UNIT: which units.
 	UnitVintage ComputeStatisticsRequest_UnitVintage `protobuf:"varint,5,opt,name=unit_vintage,json=unitVintage,proto3,enum=trithuc.v1.ComputeStatisticsRequest_UnitVintage" json:"unit_vintage,omitempty"`
 	// CSV (the default) or XLSX. In a workbook counts are numbers, and the
 	// two kinds of suppressed count are shaded apart, as the legend says.
-	Format        SpreadsheetFormat `protobuf:"varint,6,opt,name=format,proto3,enum=trithuc.v1.SpreadsheetFormat" json:"format,omitempty"`
+	Format SpreadsheetFormat `protobuf:"varint,6,opt,name=format,proto3,enum=trithuc.v1.SpreadsheetFormat" json:"format,omitempty"`
+	// For FIELD: the scheme to count in, as for ComputeStatistics.
+	FieldScheme   string `protobuf:"bytes,7,opt,name=field_scheme,json=fieldScheme,proto3" json:"field_scheme,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -865,6 +910,13 @@ func (x *ExportStatisticsRequest) GetFormat() SpreadsheetFormat {
 		return x.Format
 	}
 	return SpreadsheetFormat_SPREADSHEET_FORMAT_UNSPECIFIED
+}
+
+func (x *ExportStatisticsRequest) GetFieldScheme() string {
+	if x != nil {
+		return x.FieldScheme
+	}
+	return ""
 }
 
 // The request for GetIndicators.
@@ -1579,16 +1631,17 @@ var File_trithuc_v1_statistics_proto protoreflect.FileDescriptor
 const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\n" +
 	"\x1btrithuc/v1/statistics.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a\x19google/api/resource.proto\x1a#google/longrunning/operations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a!trithuc/v1/transfer_service.proto\x1a$trithuc/v1/statistics_settings.proto\"\xf9\x05\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a\x19google/api/resource.proto\x1a#google/longrunning/operations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a!trithuc/v1/transfer_service.proto\x1a$trithuc/v1/statistics_settings.proto\"\xb1\x06\n" +
 	"\x18ComputeStatisticsRequest\x12 \n" +
 	"\x06filter\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12h\n" +
 	"\n" +
 	"dimensions\x18\x02 \x03(\x0e2..trithuc.v1.ComputeStatisticsRequest.DimensionB\x18\xe0A\x02\xbaH\x12\x92\x01\x0f\b\x01\x10\x03\x18\x01\"\a\x82\x01\x04\x10\x01 \x00R\n" +
 	"dimensions\x12&\n" +
 	"\x05as_of\x18\x03 \x01(\v2\x11.google.type.DateR\x04asOf\x12*\n" +
-	"\vfield_level\x18\x04 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\x02(\x00R\n" +
+	"\vfield_level\x18\x04 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\x04(\x00R\n" +
 	"fieldLevel\x12]\n" +
-	"\funit_vintage\x18\x05 \x01(\x0e20.trithuc.v1.ComputeStatisticsRequest.UnitVintageB\b\xbaH\x05\x82\x01\x02\x10\x01R\vunitVintage\"\xd1\x02\n" +
+	"\funit_vintage\x18\x05 \x01(\x0e20.trithuc.v1.ComputeStatisticsRequest.UnitVintageB\b\xbaH\x05\x82\x01\x02\x10\x01R\vunitVintage\x12*\n" +
+	"\ffield_scheme\x18\x06 \x01(\tB\a\xbaH\x04r\x02\x18\x14R\vfieldScheme\"\xdd\x02\n" +
 	"\tDimension\x12\x19\n" +
 	"\x15DIMENSION_UNSPECIFIED\x10\x00\x12\x1f\n" +
 	"\x1bHIGHEST_QUALIFICATION_LEVEL\x10\x01\x12\x12\n" +
@@ -1610,11 +1663,13 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"HONOR_KIND\x10\x0e\x12\x0e\n" +
 	"\n" +
 	"HONOR_YEAR\x10\x0f\x12\x0f\n" +
-	"\vEXPERT_ROLE\x10\x10\"J\n" +
+	"\vEXPERT_ROLE\x10\x10\x12\n" +
+	"\n" +
+	"\x06SECTOR\x10\x11\"J\n" +
 	"\vUnitVintage\x12\x1c\n" +
 	"\x18UNIT_VINTAGE_UNSPECIFIED\x10\x00\x12\v\n" +
 	"\aCURRENT\x10\x01\x12\x10\n" +
-	"\fHISTORY_2024\x10\x02\"\xcb\x03\n" +
+	"\fHISTORY_2024\x10\x02\"\xc3\x04\n" +
 	"\x19ComputeStatisticsResponse\x12N\n" +
 	"\n" +
 	"dimensions\x18\x01 \x03(\x0e2..trithuc.v1.ComputeStatisticsRequest.DimensionR\n" +
@@ -1625,7 +1680,10 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\x10total_suppressed\x18\x05 \x01(\bR\x0ftotalSuppressed\x12W\n" +
 	"\x18total_suppression_reason\x18\b \x01(\x0e2\x1d.trithuc.v1.SuppressionReasonR\x16totalSuppressionReason\x123\n" +
 	"\x15suppression_threshold\x18\x06 \x01(\x05R\x14suppressionThreshold\x12&\n" +
-	"\x05as_of\x18\a \x01(\v2\x11.google.type.DateR\x04asOfB\b\n" +
+	"\x05as_of\x18\a \x01(\v2\x11.google.type.DateR\x04asOf\x12S\n" +
+	"\funit_vintage\x18\t \x01(\x0e20.trithuc.v1.ComputeStatisticsRequest.UnitVintageR\vunitVintage\x12!\n" +
+	"\ffield_scheme\x18\n" +
+	" \x01(\tR\vfieldSchemeB\b\n" +
 	"\x06_total\"\xd2\x01\n" +
 	"\rStatisticsRow\x12\x16\n" +
 	"\x06values\x18\x01 \x03(\tR\x06values\x12\x16\n" +
@@ -1635,17 +1693,18 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"suppressed\x18\x04 \x01(\bR\n" +
 	"suppressed\x12L\n" +
 	"\x12suppression_reason\x18\x05 \x01(\x0e2\x1d.trithuc.v1.SuppressionReasonR\x11suppressionReasonB\b\n" +
-	"\x06_count\"\x99\x03\n" +
+	"\x06_count\"\xc5\x03\n" +
 	"\x17ExportStatisticsRequest\x12 \n" +
 	"\x06filter\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12h\n" +
 	"\n" +
 	"dimensions\x18\x02 \x03(\x0e2..trithuc.v1.ComputeStatisticsRequest.DimensionB\x18\xe0A\x02\xbaH\x12\x92\x01\x0f\b\x01\x10\x03\x18\x01\"\a\x82\x01\x04\x10\x01 \x00R\n" +
 	"dimensions\x12&\n" +
 	"\x05as_of\x18\x03 \x01(\v2\x11.google.type.DateR\x04asOf\x12*\n" +
-	"\vfield_level\x18\x04 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\x02(\x00R\n" +
+	"\vfield_level\x18\x04 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\x04(\x00R\n" +
 	"fieldLevel\x12]\n" +
 	"\funit_vintage\x18\x05 \x01(\x0e20.trithuc.v1.ComputeStatisticsRequest.UnitVintageB\b\xbaH\x05\x82\x01\x02\x10\x01R\vunitVintage\x12?\n" +
-	"\x06format\x18\x06 \x01(\x0e2\x1d.trithuc.v1.SpreadsheetFormatB\b\xbaH\x05\x82\x01\x02\x10\x01R\x06format\"`\n" +
+	"\x06format\x18\x06 \x01(\x0e2\x1d.trithuc.v1.SpreadsheetFormatB\b\xbaH\x05\x82\x01\x02\x10\x01R\x06format\x12*\n" +
+	"\ffield_scheme\x18\a \x01(\tB\a\xbaH\x04r\x02\x18\x14R\vfieldScheme\"`\n" +
 	"\x14GetIndicatorsRequest\x12 \n" +
 	"\x06filter\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12&\n" +
 	"\x05as_of\x18\x02 \x01(\v2\x11.google.type.DateR\x04asOf\"\xab\x01\n" +
@@ -1792,49 +1851,50 @@ var file_trithuc_v1_statistics_proto_depIdxs = []int32{
 	8,  // 4: trithuc.v1.ComputeStatisticsResponse.rows:type_name -> trithuc.v1.StatisticsRow
 	0,  // 5: trithuc.v1.ComputeStatisticsResponse.total_suppression_reason:type_name -> trithuc.v1.SuppressionReason
 	21, // 6: trithuc.v1.ComputeStatisticsResponse.as_of:type_name -> google.type.Date
-	0,  // 7: trithuc.v1.StatisticsRow.suppression_reason:type_name -> trithuc.v1.SuppressionReason
-	1,  // 8: trithuc.v1.ExportStatisticsRequest.dimensions:type_name -> trithuc.v1.ComputeStatisticsRequest.Dimension
-	21, // 9: trithuc.v1.ExportStatisticsRequest.as_of:type_name -> google.type.Date
-	2,  // 10: trithuc.v1.ExportStatisticsRequest.unit_vintage:type_name -> trithuc.v1.ComputeStatisticsRequest.UnitVintage
-	22, // 11: trithuc.v1.ExportStatisticsRequest.format:type_name -> trithuc.v1.SpreadsheetFormat
-	21, // 12: trithuc.v1.GetIndicatorsRequest.as_of:type_name -> google.type.Date
-	12, // 13: trithuc.v1.GetIndicatorsResponse.indicators:type_name -> trithuc.v1.Indicator
-	21, // 14: trithuc.v1.GetIndicatorsResponse.as_of:type_name -> google.type.Date
-	3,  // 15: trithuc.v1.Indicator.kind:type_name -> trithuc.v1.Indicator.Kind
-	4,  // 16: trithuc.v1.Report.template:type_name -> trithuc.v1.Report.Template
-	21, // 17: trithuc.v1.Report.as_of:type_name -> google.type.Date
-	23, // 18: trithuc.v1.Report.create_time:type_name -> google.protobuf.Timestamp
-	14, // 19: trithuc.v1.Report.tables:type_name -> trithuc.v1.ReportTable
-	11, // 20: trithuc.v1.Report.indicators:type_name -> trithuc.v1.GetIndicatorsResponse
-	11, // 21: trithuc.v1.Report.previous_indicators:type_name -> trithuc.v1.GetIndicatorsResponse
-	7,  // 22: trithuc.v1.ReportTable.statistics:type_name -> trithuc.v1.ComputeStatisticsResponse
-	13, // 23: trithuc.v1.CreateReportRequest.report:type_name -> trithuc.v1.Report
-	23, // 24: trithuc.v1.CreateReportMetadata.create_time:type_name -> google.protobuf.Timestamp
-	13, // 25: trithuc.v1.ListReportsResponse.reports:type_name -> trithuc.v1.Report
-	5,  // 26: trithuc.v1.ExportReportRequest.format:type_name -> trithuc.v1.ExportReportRequest.Format
-	6,  // 27: trithuc.v1.StatisticsService.ComputeStatistics:input_type -> trithuc.v1.ComputeStatisticsRequest
-	9,  // 28: trithuc.v1.StatisticsService.ExportStatistics:input_type -> trithuc.v1.ExportStatisticsRequest
-	10, // 29: trithuc.v1.StatisticsService.GetIndicators:input_type -> trithuc.v1.GetIndicatorsRequest
-	15, // 30: trithuc.v1.StatisticsService.CreateReport:input_type -> trithuc.v1.CreateReportRequest
-	17, // 31: trithuc.v1.StatisticsService.GetReport:input_type -> trithuc.v1.GetReportRequest
-	18, // 32: trithuc.v1.StatisticsService.ListReports:input_type -> trithuc.v1.ListReportsRequest
-	20, // 33: trithuc.v1.StatisticsService.ExportReport:input_type -> trithuc.v1.ExportReportRequest
-	24, // 34: trithuc.v1.StatisticsService.GetStatisticsSettings:input_type -> trithuc.v1.GetStatisticsSettingsRequest
-	25, // 35: trithuc.v1.StatisticsService.UpdateStatisticsSettings:input_type -> trithuc.v1.UpdateStatisticsSettingsRequest
-	7,  // 36: trithuc.v1.StatisticsService.ComputeStatistics:output_type -> trithuc.v1.ComputeStatisticsResponse
-	26, // 37: trithuc.v1.StatisticsService.ExportStatistics:output_type -> google.api.HttpBody
-	11, // 38: trithuc.v1.StatisticsService.GetIndicators:output_type -> trithuc.v1.GetIndicatorsResponse
-	27, // 39: trithuc.v1.StatisticsService.CreateReport:output_type -> google.longrunning.Operation
-	13, // 40: trithuc.v1.StatisticsService.GetReport:output_type -> trithuc.v1.Report
-	19, // 41: trithuc.v1.StatisticsService.ListReports:output_type -> trithuc.v1.ListReportsResponse
-	26, // 42: trithuc.v1.StatisticsService.ExportReport:output_type -> google.api.HttpBody
-	28, // 43: trithuc.v1.StatisticsService.GetStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
-	28, // 44: trithuc.v1.StatisticsService.UpdateStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
-	36, // [36:45] is the sub-list for method output_type
-	27, // [27:36] is the sub-list for method input_type
-	27, // [27:27] is the sub-list for extension type_name
-	27, // [27:27] is the sub-list for extension extendee
-	0,  // [0:27] is the sub-list for field type_name
+	2,  // 7: trithuc.v1.ComputeStatisticsResponse.unit_vintage:type_name -> trithuc.v1.ComputeStatisticsRequest.UnitVintage
+	0,  // 8: trithuc.v1.StatisticsRow.suppression_reason:type_name -> trithuc.v1.SuppressionReason
+	1,  // 9: trithuc.v1.ExportStatisticsRequest.dimensions:type_name -> trithuc.v1.ComputeStatisticsRequest.Dimension
+	21, // 10: trithuc.v1.ExportStatisticsRequest.as_of:type_name -> google.type.Date
+	2,  // 11: trithuc.v1.ExportStatisticsRequest.unit_vintage:type_name -> trithuc.v1.ComputeStatisticsRequest.UnitVintage
+	22, // 12: trithuc.v1.ExportStatisticsRequest.format:type_name -> trithuc.v1.SpreadsheetFormat
+	21, // 13: trithuc.v1.GetIndicatorsRequest.as_of:type_name -> google.type.Date
+	12, // 14: trithuc.v1.GetIndicatorsResponse.indicators:type_name -> trithuc.v1.Indicator
+	21, // 15: trithuc.v1.GetIndicatorsResponse.as_of:type_name -> google.type.Date
+	3,  // 16: trithuc.v1.Indicator.kind:type_name -> trithuc.v1.Indicator.Kind
+	4,  // 17: trithuc.v1.Report.template:type_name -> trithuc.v1.Report.Template
+	21, // 18: trithuc.v1.Report.as_of:type_name -> google.type.Date
+	23, // 19: trithuc.v1.Report.create_time:type_name -> google.protobuf.Timestamp
+	14, // 20: trithuc.v1.Report.tables:type_name -> trithuc.v1.ReportTable
+	11, // 21: trithuc.v1.Report.indicators:type_name -> trithuc.v1.GetIndicatorsResponse
+	11, // 22: trithuc.v1.Report.previous_indicators:type_name -> trithuc.v1.GetIndicatorsResponse
+	7,  // 23: trithuc.v1.ReportTable.statistics:type_name -> trithuc.v1.ComputeStatisticsResponse
+	13, // 24: trithuc.v1.CreateReportRequest.report:type_name -> trithuc.v1.Report
+	23, // 25: trithuc.v1.CreateReportMetadata.create_time:type_name -> google.protobuf.Timestamp
+	13, // 26: trithuc.v1.ListReportsResponse.reports:type_name -> trithuc.v1.Report
+	5,  // 27: trithuc.v1.ExportReportRequest.format:type_name -> trithuc.v1.ExportReportRequest.Format
+	6,  // 28: trithuc.v1.StatisticsService.ComputeStatistics:input_type -> trithuc.v1.ComputeStatisticsRequest
+	9,  // 29: trithuc.v1.StatisticsService.ExportStatistics:input_type -> trithuc.v1.ExportStatisticsRequest
+	10, // 30: trithuc.v1.StatisticsService.GetIndicators:input_type -> trithuc.v1.GetIndicatorsRequest
+	15, // 31: trithuc.v1.StatisticsService.CreateReport:input_type -> trithuc.v1.CreateReportRequest
+	17, // 32: trithuc.v1.StatisticsService.GetReport:input_type -> trithuc.v1.GetReportRequest
+	18, // 33: trithuc.v1.StatisticsService.ListReports:input_type -> trithuc.v1.ListReportsRequest
+	20, // 34: trithuc.v1.StatisticsService.ExportReport:input_type -> trithuc.v1.ExportReportRequest
+	24, // 35: trithuc.v1.StatisticsService.GetStatisticsSettings:input_type -> trithuc.v1.GetStatisticsSettingsRequest
+	25, // 36: trithuc.v1.StatisticsService.UpdateStatisticsSettings:input_type -> trithuc.v1.UpdateStatisticsSettingsRequest
+	7,  // 37: trithuc.v1.StatisticsService.ComputeStatistics:output_type -> trithuc.v1.ComputeStatisticsResponse
+	26, // 38: trithuc.v1.StatisticsService.ExportStatistics:output_type -> google.api.HttpBody
+	11, // 39: trithuc.v1.StatisticsService.GetIndicators:output_type -> trithuc.v1.GetIndicatorsResponse
+	27, // 40: trithuc.v1.StatisticsService.CreateReport:output_type -> google.longrunning.Operation
+	13, // 41: trithuc.v1.StatisticsService.GetReport:output_type -> trithuc.v1.Report
+	19, // 42: trithuc.v1.StatisticsService.ListReports:output_type -> trithuc.v1.ListReportsResponse
+	26, // 43: trithuc.v1.StatisticsService.ExportReport:output_type -> google.api.HttpBody
+	28, // 44: trithuc.v1.StatisticsService.GetStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
+	28, // 45: trithuc.v1.StatisticsService.UpdateStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
+	37, // [37:46] is the sub-list for method output_type
+	28, // [28:37] is the sub-list for method input_type
+	28, // [28:28] is the sub-list for extension type_name
+	28, // [28:28] is the sub-list for extension extendee
+	0,  // [0:28] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_statistics_proto_init() }

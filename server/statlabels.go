@@ -1,0 +1,169 @@
+package server
+
+import (
+	"strings"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+)
+
+// The Vietnamese labels of statistics, put on an answer where it is
+// presented: the store counts and names values by the reference lists and
+// the registry's own resources (a field's, a unit's, an organization's
+// name); every other label, and the column headers, are the words here.
+// Every answer the service gives (ComputeStatistics, ExportStatistics,
+// GetIndicators, a report when it is made) goes through them, so that a
+// CSV file or a report needs no second lookup.
+
+type statsDim = pb.ComputeStatisticsRequest_Dimension
+
+// dimensionHeaders are the dimensions' Vietnamese names, for column headers.
+var dimensionHeaders = map[statsDim]string{
+	pb.ComputeStatisticsRequest_HIGHEST_QUALIFICATION_LEVEL: "Trình độ cao nhất",
+	pb.ComputeStatisticsRequest_ACADEMIC_TITLE:              "Học hàm",
+	pb.ComputeStatisticsRequest_FIELD:                       "Lĩnh vực KH&CN",
+	pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT:         "Đơn vị hành chính",
+	pb.ComputeStatisticsRequest_ORGANIZATION_KIND:           "Loại hình tổ chức",
+	pb.ComputeStatisticsRequest_EMPLOYMENT_TYPE:             "Loại hình công tác",
+	pb.ComputeStatisticsRequest_WORK_LOCATION:               "Nơi làm việc",
+	pb.ComputeStatisticsRequest_GENDER:                      "Giới tính",
+	pb.ComputeStatisticsRequest_AGE_BAND:                    "Nhóm tuổi",
+	pb.ComputeStatisticsRequest_ETHNICITY:                   "Dân tộc",
+	pb.ComputeStatisticsRequest_MEMBERSHIP_STATE:            "Trạng thái hội viên",
+	pb.ComputeStatisticsRequest_ORGANIZATION:                "Tổ chức",
+	pb.ComputeStatisticsRequest_ASSOCIATION:                 "Hội",
+	pb.ComputeStatisticsRequest_HONOR_KIND:                  "Loại khen thưởng",
+	pb.ComputeStatisticsRequest_HONOR_YEAR:                  "Năm khen thưởng",
+	pb.ComputeStatisticsRequest_EXPERT_ROLE:                 "Vai trò chuyên gia",
+	pb.ComputeStatisticsRequest_SECTOR:                      "Ngành kinh tế",
+}
+
+// valueLabels are the Vietnamese names of a dimension's values that no
+// reference list names; "" is a person without a value.
+var valueLabels = map[statsDim]map[string]string{
+	pb.ComputeStatisticsRequest_HIGHEST_QUALIFICATION_LEVEL: {"": "Chưa có văn bằng"},
+	pb.ComputeStatisticsRequest_ACADEMIC_TITLE:              {"": "Không có học hàm"},
+	pb.ComputeStatisticsRequest_ETHNICITY:                   {"": "Chưa ghi nhận"},
+	pb.ComputeStatisticsRequest_FIELD:                       {"": "Chưa ghi lĩnh vực"},
+	pb.ComputeStatisticsRequest_GENDER:                      {"MALE": "Nam", "FEMALE": "Nữ", "": "Chưa ghi nhận"},
+	pb.ComputeStatisticsRequest_WORK_LOCATION: {"IN_PROVINCE": "Trong tỉnh", "ELSEWHERE_IN_VIETNAM": "Nơi khác trong nước",
+		"ABROAD": "Nước ngoài", "": "Chưa ghi nhận"},
+	pb.ComputeStatisticsRequest_ORGANIZATION_KIND: {"STATE_AGENCY": "Cơ quan nhà nước", "PUBLIC_SERVICE_UNIT": "Đơn vị sự nghiệp công lập",
+		"UNIVERSITY": "Trường đại học, cao đẳng", "RESEARCH_INSTITUTE": "Viện nghiên cứu", "HOSPITAL": "Bệnh viện",
+		"SCHOOL": "Trường phổ thông", "ENTERPRISE": "Doanh nghiệp", "ASSOCIATION": "Hội, tổ chức xã hội - nghề nghiệp",
+		"FOREIGN": "Tổ chức nước ngoài", "OTHER_KIND": "Loại hình khác", "": "Không có hoặc chưa ghi nhận"},
+	pb.ComputeStatisticsRequest_EMPLOYMENT_TYPE: {"CIVIL_SERVANT": "Công chức", "PUBLIC_EMPLOYEE": "Viên chức",
+		"CONTRACT": "Hợp đồng lao động", "PRIVATE_SECTOR": "Khu vực tư nhân", "SELF_EMPLOYED": "Tự làm chủ",
+		"OTHER_EMPLOYMENT": "Hình thức khác", "": "Không có hoặc chưa ghi nhận"},
+	pb.ComputeStatisticsRequest_MEMBERSHIP_STATE: {"ACTIVE": "Đang sinh hoạt", "PENDING": "Chờ duyệt", "SUSPENDED": "Tạm đình chỉ",
+		"WITHDRAWN": "Đã rút", "REJECTED": "Bị từ chối", "": "Không là hội viên"},
+	pb.ComputeStatisticsRequest_AGE_BAND: {"UNDER_35": "Dưới 35 tuổi", "35_44": "Từ 35 đến 44 tuổi", "45_54": "Từ 45 đến 54 tuổi",
+		"55_AND_OVER": "Từ 55 tuổi trở lên"},
+	pb.ComputeStatisticsRequest_ORGANIZATION: {"": "Không có hoặc ngoài danh mục", "~other": "Các tổ chức khác"},
+	pb.ComputeStatisticsRequest_ASSOCIATION:  {"": "Không là hội viên", "~other": "Các tổ chức khác"},
+	pb.ComputeStatisticsRequest_HONOR_KIND: {"PROVINCIAL_HONOR": "Trí thức tiêu biểu của tỉnh", "STATE_TITLE": "Danh hiệu vinh dự nhà nước",
+		"AWARD": "Giải thưởng", "ORDER_OR_MEDAL": "Huân chương, huy chương", "CERTIFICATE_OF_MERIT": "Bằng khen",
+		"OTHER_HONOR": "Hình thức khác", "": "Chưa được khen thưởng"},
+	pb.ComputeStatisticsRequest_HONOR_YEAR:  {"": "Không có hoặc chưa rõ năm"},
+	pb.ComputeStatisticsRequest_EXPERT_ROLE: {"": "Không có vai trò chuyên gia"},
+	pb.ComputeStatisticsRequest_SECTOR:      {"": "Không có hoặc chưa ghi nhận"},
+}
+
+// expertRoleLabels name the roles EXPERT_ROLE joins with "+".
+var expertRoleLabels = map[string]string{"CONSULTING": "Tư vấn", "CRITIQUE": "Phản biện", "SOCIAL_ASSESSMENT": "Giám định xã hội"}
+
+// indicatorLabels are the Vietnamese names of the indicators.
+var indicatorLabels = map[pb.Indicator_Kind]string{
+	pb.Indicator_MASTER_OR_HIGHER:         "Tỷ lệ có trình độ thạc sĩ trở lên",
+	pb.Indicator_DOCTORATE:                "Tỷ lệ có trình độ tiến sĩ",
+	pb.Indicator_PROFESSORS:               "Số giáo sư, phó giáo sư",
+	pb.Indicator_WOMEN:                    "Tỷ lệ nữ",
+	pb.Indicator_UNDER_35:                 "Tỷ lệ dưới 35 tuổi",
+	pb.Indicator_ETHNIC_MINORITY:          "Tỷ lệ người dân tộc thiểu số",
+	pb.Indicator_WORKING_OUTSIDE_PROVINCE: "Tỷ lệ làm việc ngoài tỉnh (nơi khác trong nước hoặc nước ngoài)",
+}
+
+// valueLabel is the label of a value the store did not name.
+func valueLabel(d statsDim, v string, vintage pb.ComputeStatisticsRequest_UnitVintage) string {
+	switch d {
+	case pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT:
+		if v == "" {
+			if vintage == pb.ComputeStatisticsRequest_HISTORY_2024 {
+				return "Không xác định được huyện (2024)"
+			}
+			return "Chưa ghi nhận"
+		}
+	case pb.ComputeStatisticsRequest_AGE_BAND:
+		if l, ok := valueLabels[d][v]; ok {
+			return l
+		}
+		return "Chưa rõ ngày sinh"
+	case pb.ComputeStatisticsRequest_HONOR_YEAR:
+		if v != "" {
+			return "Năm " + v
+		}
+	case pb.ComputeStatisticsRequest_EXPERT_ROLE:
+		if v != "" {
+			var ls []string
+			for _, r := range strings.Split(v, "+") {
+				ls = append(ls, cmpOr(expertRoleLabels[r], r))
+			}
+			return strings.Join(ls, " + ")
+		}
+	}
+	if l, ok := valueLabels[d][v]; ok {
+		return l
+	}
+	return v
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// labelStatistics puts the headers and the labels the store left empty on
+// an answer. A label already there (a name from the reference data, or an
+// answer labelled before, as a report made by an older binary is) stays.
+func labelStatistics(r *pb.ComputeStatisticsResponse) {
+	if r == nil {
+		return
+	}
+	if len(r.DimensionLabels) != len(r.Dimensions) {
+		r.DimensionLabels = make([]string, len(r.Dimensions))
+	}
+	for i, d := range r.Dimensions {
+		if r.DimensionLabels[i] == "" {
+			r.DimensionLabels[i] = dimensionHeaders[d]
+		}
+	}
+	for _, row := range r.Rows {
+		for len(row.Labels) < len(row.Values) {
+			row.Labels = append(row.Labels, "")
+		}
+		for i, v := range row.Values {
+			if row.Labels[i] == "" && i < len(r.Dimensions) {
+				row.Labels[i] = valueLabel(r.Dimensions[i], v, r.UnitVintage)
+			}
+		}
+	}
+}
+
+// labelIndicators names the indicators of an answer.
+func labelIndicators(r *pb.GetIndicatorsResponse) {
+	for _, ind := range r.GetIndicators() {
+		if ind.Label == "" {
+			ind.Label = indicatorLabels[ind.Kind]
+		}
+	}
+}
+
+// labelReport labels a report's tables and indicators.
+func labelReport(r *pb.Report) {
+	for _, t := range r.GetTables() {
+		labelStatistics(t.GetStatistics())
+	}
+	labelIndicators(r.GetIndicators())
+	labelIndicators(r.GetPreviousIndicators())
+}
