@@ -1,0 +1,182 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"google.golang.org/genproto/googleapis/api/httpbody"
+	"google.golang.org/grpc/codes"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/transfer"
+)
+
+var membershipHeader = []any{"Mã hồ sơ", "Số CCCD", "Họ", "Tên", "Ngày sinh", "Hội", "Trạng thái", "Lý do", "Văn bản đồng ý"}
+
+// problemsBySheet keys the problems of kind by "sheet/row".
+func problemsBySheet(resp *pb.ImportPeopleResponse, kind pb.ImportProblem_Kind) map[string]string {
+	out := map[string]string{}
+	for _, p := range resp.Problems {
+		if p.Kind == kind {
+			out[fmt.Sprintf("%s/%d", p.Sheet, p.Row)] += p.Column + ": " + p.Message + "; "
+		}
+	}
+	return out
+}
+
+func wantProblems(t *testing.T, resp *pb.ImportPeopleResponse, kind pb.ImportProblem_Kind, want map[string]string) {
+	t.Helper()
+	got := problemsBySheet(resp, kind)
+	for where, w := range want {
+		if !strings.Contains(got[where], w) {
+			t.Errorf("%s: problems %q, want one in column %q", where, got[where], w)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d rows with problems, want %d: %v", len(got), len(want), got)
+	}
+}
+
+func (e *env) works(person string) int {
+	e.t.Helper()
+	ws, err := e.client.People.ListWorks(context.Background(), &pb.ListWorksRequest{Parent: person})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return len(ws.Works)
+}
+
+// A workbook of people, memberships and works with every kind of mistake:
+// all or nothing, a dry run, skip invalid, the same file again, and a
+// state the registry holds otherwise.
+func TestImportMembershipsAndWorks(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	union, hyh := e.associations()
+	known, err := e.client.People.CreatePerson(ctx, &pb.CreatePersonRequest{Person: &pb.Person{FamilyName: "Lê", GivenName: "Hoa"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{transfer.PeopleSheet, transfer.MembershipsSheet, transfer.WorksSheet}
+	rows := map[string][][]any{
+		transfer.PeopleSheet: {peopleHeader, {"Nguyễn", "Văn", "An", "Nam", "15/03/1980", "01 - Kinh", "001080000001", ""}},
+		transfer.MembershipsSheet: {
+			membershipHeader,
+			{"", "001080000001", "", "", "", hyh.Name + " - Hội Y học", "Đang sinh hoạt", "", "2025-01"},       // 2: the people sheet's person
+			{known.Name, "", "", "", "", strings.TrimPrefix(hyh.Name, "associations/"), "Chờ duyệt", "", "2025-01"}, // 3: by Mã hồ sơ
+			{"", "091090000777", "Thạch", "Sa", "12/05/1990", union.Name, "Tạm đình chỉ", "Nợ hội phí", "2025-01"},  // 4: a new person
+			{"", "091090000778", "Võ", "Hùng", "1985", hyh.Name, "Tạm đình chỉ", "", "2025-01"},                      // 5: no reason
+			{"", "", "Võ", "Hùng", "1985", hyh.Name, "", "", "2025-01"},                                              // 6: whose?
+			{"", "091090000779", "Lê", "Mai", "1985", "associations/khong-co", "", "", "2025-01"},                    // 7: no such association
+			{"", "091090000780", "Lê", "Na", "1985", hyh.Name, "Đã rút", "", "2025-01"},                              // 8: not an importable state
+			{"", "091090000781", "Lê", "Ngọc", "1985", hyh.Name, "", "", ""},                                         // 9: no consent
+			{"", "091090000782", "NguyÔn", "Phó", "1985", hyh.Name, "", "", "2025-01"},                               // 10: TCVN3
+			{"", "091090000783", "Lê", "", "1985", hyh.Name, "", "", "2025-01"},                                      // 11: a new person needs a name
+			{"", "091090000784", "Lê", "Vũ", "1985", hyh.Name, "Chờ duyệt", "Đã nộp đơn", "2025-01"},                 // 12: a reason without a state change
+		},
+		transfer.WorksSheet: {
+			{"Mã hồ sơ", "Số CCCD", "Loại", "Tên công trình", "Năm", "Vai trò", "Cấp", "DOI"},
+			{known.Name, "", "Công bố khoa học", "Bài báo về lúa", 2015, "Chủ trì", "", "10.1000/xyz"}, // 2
+			{"", "001080000001", "Sáng kiến", "Sáng kiến tưới", 2019, "Tham gia", "Tỉnh", ""},        // 3
+			{known.Name, "", "PATENT", "Bằng sáng chế", 2018, "", "", "10.1000/abc"},                 // 4: a DOI on a patent
+			{known.Name, "", "Bài thơ", "Thơ", 2018, "", "", ""},                                     // 5: no such kind
+			{known.Name, "", "Công bố khoa học", "", 2015, "", "", ""},                               // 6: no title
+			{known.Name, "", "Công bố khoa học", "Bài", "năm ngoái", "", "", ""},                     // 7: not a year
+			{"", "001099999999", "Sáng kiến", "Sáng kiến", 2019, "", "", ""},                         // 8: nobody
+		},
+	}
+	file := &httpbody.HttpBody{ContentType: transfer.ContentTypeXLSX, Data: sheets(t, names, rows)}
+	wantRefused := map[string]string{
+		transfer.MembershipsSheet + "/5":  "H (Lý do)",
+		transfer.MembershipsSheet + "/6":  "A (Mã hồ sơ)",
+		transfer.MembershipsSheet + "/7":  "F (Hội)",
+		transfer.MembershipsSheet + "/8":  "G (Trạng thái)",
+		transfer.MembershipsSheet + "/9":  "I (Văn bản đồng ý)",
+		transfer.MembershipsSheet + "/10": "C (Họ)",
+		transfer.MembershipsSheet + "/11": "D (Tên)",
+		transfer.MembershipsSheet + "/12": "H (Lý do)",
+		transfer.WorksSheet + "/4":        "H (DOI)",
+		transfer.WorksSheet + "/5":        "C (Loại)",
+		transfer.WorksSheet + "/6":        "D (Tên công trình)",
+		transfer.WorksSheet + "/7":        "E (Năm)",
+		transfer.WorksSheet + "/8":        "B (Số CCCD)",
+	}
+	unchanged := func(where string) {
+		t.Helper()
+		if n := e.count(); n != 1 {
+			t.Fatalf("%s changed the people: %d", where, n)
+		}
+		if ms := e.memberships("associations/-", ""); len(ms) != 0 {
+			t.Fatalf("%s registered %d memberships", where, len(ms))
+		}
+		if n := e.works(known.Name); n != 0 {
+			t.Fatalf("%s added %d works", where, n)
+		}
+	}
+
+	resp, st := e.importFile(&pb.ImportPeopleRequest{File: file})
+	if st == nil || st.Code() != codes.InvalidArgument || resp.Refused != int64(len(wantRefused)) {
+		t.Fatalf("all or nothing: %v %v", st, resp)
+	}
+	wantProblems(t, resp, pb.ImportProblem_ERROR, wantRefused)
+	unchanged("a refused import")
+
+	resp, st = e.importFile(&pb.ImportPeopleRequest{File: file, SkipInvalid: true, ValidateOnly: true})
+	if st != nil || resp.Applied || resp.Created != 6 || resp.Refused != int64(len(wantRefused)) {
+		t.Fatalf("dry run: %v %v", st, resp)
+	}
+	unchanged("a dry run")
+
+	resp, st = e.importFile(&pb.ImportPeopleRequest{File: file, SkipInvalid: true})
+	if st != nil || !resp.Applied || resp.Created != 6 || resp.Refused != int64(len(wantRefused)) {
+		t.Fatalf("skip invalid: %v %v", st, resp)
+	}
+	wantProblems(t, resp, pb.ImportProblem_ERROR, wantRefused)
+	states := map[string]pb.Membership_State{}
+	for _, m := range e.memberships("associations/-", "") {
+		states[m.Person] = m.State
+		if m.Consent.GetTextVersion() != "2025-01" {
+			t.Errorf("%s: consent %v", m.Name, m.Consent)
+		}
+	}
+	an := e.personByNationalID("001080000001")
+	sa := e.personByNationalID("091090000777")
+	if len(states) != 3 || states[an] != pb.Membership_ACTIVE || states[known.Name] != pb.Membership_PENDING || states[sa] != pb.Membership_SUSPENDED {
+		t.Fatalf("memberships %v; want %s ACTIVE, %s PENDING, %s SUSPENDED", states, an, known.Name, sa)
+	}
+	if e.works(known.Name) != 1 || e.works(an) != 1 {
+		t.Fatalf("works: %d, %d", e.works(known.Name), e.works(an))
+	}
+
+	// The same file again changes nothing.
+	resp, st = e.importFile(&pb.ImportPeopleRequest{File: file, SkipInvalid: true})
+	if st != nil || resp.Created+resp.Updated != 0 || resp.Unchanged != 6 {
+		t.Fatalf("second import: %v %v", st, resp)
+	}
+	if len(e.memberships("associations/-", "")) != 3 || e.works(known.Name) != 1 || e.count() != 3 {
+		t.Fatal("a second import added something")
+	}
+
+	// A state the registry holds otherwise is a conflict, not applied.
+	other := sheets(t, []string{transfer.MembershipsSheet}, map[string][][]any{transfer.MembershipsSheet: {
+		membershipHeader, {known.Name, "", "", "", "", hyh.Name, "Đang sinh hoạt", "", "2025-01"}}})
+	resp, st = e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: other}})
+	if st != nil || resp.Unchanged != 1 {
+		t.Fatalf("a different state: %v %v", st, resp)
+	}
+	wantProblems(t, resp, pb.ImportProblem_CONFLICT, map[string]string{transfer.MembershipsSheet + "/2": "G (Trạng thái)"})
+	if ms := e.memberships(hyh.Name, `state = PENDING`); len(ms) != 1 {
+		t.Fatalf("the conflict was applied: %v", ms)
+	}
+}
+
+func (e *env) personByNationalID(nid string) string {
+	e.t.Helper()
+	list, err := e.client.People.ListPeople(context.Background(), &pb.ListPeopleRequest{Filter: `national_id = "` + nid + `"`})
+	if err != nil || len(list.People) != 1 {
+		e.t.Fatalf("the person with national ID %s: %v %v", nid, list, err)
+	}
+	return list.People[0].Name
+}
