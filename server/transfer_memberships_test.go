@@ -64,27 +64,27 @@ func TestImportMembershipsAndWorks(t *testing.T) {
 		transfer.PeopleSheet: {peopleHeader, {"Nguyễn", "Văn", "An", "Nam", "15/03/1980", "01 - Kinh", "001080000001", ""}},
 		transfer.MembershipsSheet: {
 			membershipHeader,
-			{"", "001080000001", "", "", "", hyh.Name + " - Hội Y học", "Đang sinh hoạt", "", "2025-01"},       // 2: the people sheet's person
+			{"", "001080000001", "", "", "", hyh.Name + " - Hội Y học", "Đang sinh hoạt", "", "2025-01"},            // 2: the people sheet's person
 			{known.Name, "", "", "", "", strings.TrimPrefix(hyh.Name, "associations/"), "Chờ duyệt", "", "2025-01"}, // 3: by Mã hồ sơ
 			{"", "091090000777", "Thạch", "Sa", "12/05/1990", union.Name, "Tạm đình chỉ", "Nợ hội phí", "2025-01"},  // 4: a new person
-			{"", "091090000778", "Võ", "Hùng", "1985", hyh.Name, "Tạm đình chỉ", "", "2025-01"},                      // 5: no reason
-			{"", "", "Võ", "Hùng", "1985", hyh.Name, "", "", "2025-01"},                                              // 6: whose?
-			{"", "091090000779", "Lê", "Mai", "1985", "associations/khong-co", "", "", "2025-01"},                    // 7: no such association
-			{"", "091090000780", "Lê", "Na", "1985", hyh.Name, "Đã rút", "", "2025-01"},                              // 8: not an importable state
-			{"", "091090000781", "Lê", "Ngọc", "1985", hyh.Name, "", "", ""},                                         // 9: no consent
-			{"", "091090000782", "NguyÔn", "Phó", "1985", hyh.Name, "", "", "2025-01"},                               // 10: TCVN3
-			{"", "091090000783", "Lê", "", "1985", hyh.Name, "", "", "2025-01"},                                      // 11: a new person needs a name
-			{"", "091090000784", "Lê", "Vũ", "1985", hyh.Name, "Chờ duyệt", "Đã nộp đơn", "2025-01"},                 // 12: a reason without a state change
+			{"", "091090000778", "Võ", "Hùng", "1985", hyh.Name, "Tạm đình chỉ", "", "2025-01"},                     // 5: no reason
+			{"", "", "Võ", "Hùng", "1985", hyh.Name, "", "", "2025-01"},                                             // 6: whose?
+			{"", "091090000779", "Lê", "Mai", "1985", "associations/khong-co", "", "", "2025-01"},                   // 7: no such association
+			{"", "091090000780", "Lê", "Na", "1985", hyh.Name, "Đã rút", "", "2025-01"},                             // 8: not an importable state
+			{"", "091090000781", "Lê", "Ngọc", "1985", hyh.Name, "", "", ""},                                        // 9: no consent
+			{"", "091090000782", "NguyÔn", "Phó", "1985", hyh.Name, "", "", "2025-01"},                              // 10: TCVN3
+			{"", "091090000783", "Lê", "", "1985", hyh.Name, "", "", "2025-01"},                                     // 11: a new person needs a name
+			{"", "091090000784", "Lê", "Vũ", "1985", hyh.Name, "Chờ duyệt", "Đã nộp đơn", "2025-01"},                // 12: a reason without a state change
 		},
 		transfer.WorksSheet: {
 			{"Mã hồ sơ", "Số CCCD", "Loại", "Tên công trình", "Năm", "Vai trò", "Cấp", "DOI"},
 			{known.Name, "", "Công bố khoa học", "Bài báo về lúa", 2015, "Chủ trì", "", "10.1000/xyz"}, // 2
-			{"", "001080000001", "Sáng kiến", "Sáng kiến tưới", 2019, "Tham gia", "Tỉnh", ""},        // 3
-			{known.Name, "", "PATENT", "Bằng sáng chế", 2018, "", "", "10.1000/abc"},                 // 4: a DOI on a patent
-			{known.Name, "", "Bài thơ", "Thơ", 2018, "", "", ""},                                     // 5: no such kind
-			{known.Name, "", "Công bố khoa học", "", 2015, "", "", ""},                               // 6: no title
-			{known.Name, "", "Công bố khoa học", "Bài", "năm ngoái", "", "", ""},                     // 7: not a year
-			{"", "001099999999", "Sáng kiến", "Sáng kiến", 2019, "", "", ""},                         // 8: nobody
+			{"", "001080000001", "Sáng kiến", "Sáng kiến tưới", 2019, "Tham gia", "Tỉnh", ""},          // 3
+			{known.Name, "", "PATENT", "Bằng sáng chế", 2018, "", "", "10.1000/abc"},                   // 4: a DOI on a patent
+			{known.Name, "", "Bài thơ", "Thơ", 2018, "", "", ""},                                       // 5: no such kind
+			{known.Name, "", "Công bố khoa học", "", 2015, "", "", ""},                                 // 6: no title
+			{known.Name, "", "Công bố khoa học", "Bài", "năm ngoái", "", "", ""},                       // 7: not a year
+			{"", "001099999999", "Sáng kiến", "Sáng kiến", 2019, "", "", ""},                           // 8: nobody
 		},
 	}
 	file := &httpbody.HttpBody{ContentType: transfer.ContentTypeXLSX, Data: sheets(t, names, rows)}

@@ -16,10 +16,19 @@ import (
 	"trithuc.gov.vn/trithuc/transfer"
 )
 
-// recordSheets are the workbook's sheets of qualifications, positions and
-// honours, in the template's order, with their header rows checked before
-// the import starts: a wrong header is refused at once, as the people
-// sheet's is.
+// recordSheets are the workbook's sheets of records (qualifications,
+// positions, honours, memberships, works), in the template's order, with
+// their header rows checked before the import starts: a wrong header is
+// refused at once, as the people sheet's is; and so is a workbook that a
+// key limited to an association may not import (transfer_scope.go).
+func (t *transferService) recordSheets(ctx context.Context, wb *transfer.Workbook) ([]*transfer.RecordSheet, error) {
+	out, err := recordSheets(wb)
+	if err != nil {
+		return nil, err
+	}
+	return out, t.checkImportScope(ctx, wb)
+}
+
 func recordSheets(wb *transfer.Workbook) ([]*transfer.RecordSheet, error) {
 	var out []*transfer.RecordSheet
 	for i := range transfer.RecordSheets {
@@ -163,10 +172,11 @@ func (t *transferService) importRecord(ctx context.Context, im *store.Importer, 
 // rowRefused reports the problems of a refused row; an error is a failure
 // of the import itself.
 func rowRefused(ctx context.Context, err error, row int32, column func(string) string, problem func(*pb.ImportProblem)) (bool, error) {
-	// What the row names that does not exist (a person, an association)
-	// is marked in its cell, though a NOT_FOUND carries no field.
+	// What the row names that does not exist (a person, an association),
+	// or a state it may not reach, is marked in its cell, though a
+	// NOT_FOUND or a FAILED_PRECONDITION carries no field.
 	var se *store.Error
-	if errors.As(err, &se) && se.Code == store.NotFound && se.Field != "" {
+	if errors.As(err, &se) && (se.Code == store.NotFound || se.Code == store.FailedPrecondition) && se.Field != "" {
 		problem(&pb.ImportProblem{Kind: pb.ImportProblem_ERROR, Row: row, Column: column(se.Field), Field: se.Field, Message: se.Message})
 		return true, nil
 	}

@@ -53,7 +53,7 @@ func FixedLists() map[string][]string {
 			workLocationLabels[pb.Person_ABROAD]},
 		"qualification_kind": {"Bằng cấp", "Học hàm", "Chứng chỉ chuyên môn", "Chứng chỉ nghề", "Lý luận chính trị",
 			"Quản lý nhà nước", "Ngoại ngữ", "Tin học"},
-		"honor_kind": {"Danh hiệu của tỉnh", "Danh hiệu nhà nước", "Giải thưởng", "Huân, huy chương", "Bằng khen", "Khác"},
+		"honor_kind":       {"Danh hiệu của tỉnh", "Danh hiệu nhà nước", "Giải thưởng", "Huân, huy chương", "Bằng khen", "Khác"},
 		"yes_no":           {"Có", "Không"},
 		"membership_state": membershipStateLabels,
 		"work_kind":        {"Công bố khoa học", "Nhiệm vụ KH&CN", "Sáng chế, giải pháp hữu ích", "Sáng kiến"},
