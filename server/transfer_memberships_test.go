@@ -1,11 +1,13 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
 	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/grpc/codes"
 
@@ -179,4 +181,62 @@ func (e *env) personByNationalID(nid string) string {
 		e.t.Fatalf("the person with national ID %s: %v %v", nid, list, err)
 	}
 	return list.People[0].Name
+}
+
+// The report marks the problems of every sheet: each gets its errors
+// column after its last header and its bad cells filled red.
+func TestImportReportMarksEverySheet(t *testing.T) {
+	e := newEnv(t)
+	_, hyh := e.associations()
+	names := []string{transfer.PeopleSheet, transfer.QualificationsSheet, transfer.PositionsSheet, transfer.HonorsSheet,
+		transfer.MembershipsSheet, transfer.WorksSheet}
+	rows := map[string][][]any{
+		transfer.PeopleSheet: {peopleHeader,
+			{"Nguyễn", "Văn", "An", "Nam", "15/03/1980", "01 - Kinh", "001080000001", ""},
+			{"Trần", "", "Bình", "Nam", "31/02/1980", "", "", ""}}, // E3
+		transfer.QualificationsSheet: {{"Mã hồ sơ", "Số CCCD", "Loại", "Năm"},
+			{"", "001080000001", "Bằng cấp", 1970}, // D2: before the birth
+			{"", "001080000001", "Bằng cấp", 2002}},
+		transfer.PositionsSheet: {{"Số CCCD", "Chức vụ", "Từ ngày"}, {"001080000001", "Chuyên viên", "32/13/2005"}}, // C2
+		transfer.HonorsSheet:    {{"Số CCCD", "Danh hiệu", "Loại"}, {"001080000001", "Bằng khen", "không có"}},     // C2
+		transfer.MembershipsSheet: {membershipHeader,
+			{"", "001080000001", "", "", "", hyh.Name, "Tạm đình chỉ", "", "2025-01"}}, // H2: no reason
+		transfer.WorksSheet: {{"Số CCCD", "Loại", "Tên công trình", "DOI"},
+			{"001080000001", "Sáng kiến", "Tưới", "10.1000/x"}}, // D2: a DOI on an initiative
+	}
+	name := e.importAs(e.token, &pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: sheets(t, names, rows)}})
+	report, err := e.client.Transfer.GetImportReport(context.Background(), &pb.GetImportReportRequest{Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(report.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, c := range []struct {
+		sheet, errCol, bad, good, says string
+	}{
+		{transfer.PeopleSheet, "I", "E3", "E2", "Ngày sinh"},
+		{transfer.QualificationsSheet, "E", "D2", "D3", "D (Năm)"},
+		{transfer.PositionsSheet, "D", "C2", "B2", "C (Từ ngày)"},
+		{transfer.HonorsSheet, "D", "C2", "B2", "C (Loại)"},
+		{transfer.MembershipsSheet, "J", "H2", "G2", "H (Lý do)"},
+		{transfer.WorksSheet, "E", "D2", "C2", "D (DOI)"},
+	} {
+		row := c.bad[1:]
+		header, _ := f.GetCellValue(c.sheet, c.errCol+"1")
+		msg, _ := f.GetCellValue(c.sheet, c.errCol+row)
+		if header != transfer.ErrorsHeader || !strings.Contains(msg, c.says) {
+			t.Errorf("%s: errors column %s holds %q, %q; want %q and a message about %s", c.sheet, c.errCol, header, msg, transfer.ErrorsHeader, c.says)
+		}
+		red := func(cell string) bool {
+			id, _ := f.GetCellStyle(c.sheet, cell)
+			st, _ := f.GetStyle(id)
+			return st != nil && len(st.Fill.Color) > 0
+		}
+		if !red(c.bad) || red(c.good) {
+			t.Errorf("%s: %s marked %v, %s marked %v", c.sheet, c.bad, red(c.bad), c.good, red(c.good))
+		}
+	}
 }
