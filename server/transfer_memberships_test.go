@@ -198,7 +198,7 @@ func TestImportReportMarksEverySheet(t *testing.T) {
 			{"", "001080000001", "Bằng cấp", 1970}, // D2: before the birth
 			{"", "001080000001", "Bằng cấp", 2002}},
 		transfer.PositionsSheet: {{"Số CCCD", "Chức vụ", "Từ ngày"}, {"001080000001", "Chuyên viên", "32/13/2005"}}, // C2
-		transfer.HonorsSheet:    {{"Số CCCD", "Danh hiệu", "Loại"}, {"001080000001", "Bằng khen", "không có"}},     // C2
+		transfer.HonorsSheet:    {{"Số CCCD", "Danh hiệu", "Loại"}, {"001080000001", "Bằng khen", "không có"}},      // C2
 		transfer.MembershipsSheet: {membershipHeader,
 			{"", "001080000001", "", "", "", hyh.Name, "Tạm đình chỉ", "", "2025-01"}}, // H2: no reason
 		transfer.WorksSheet: {{"Số CCCD", "Loại", "Tên công trình", "DOI"},
