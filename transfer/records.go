@@ -121,6 +121,11 @@ var (
 		"huân, huy chương": pb.Honor_ORDER_OR_MEDAL, "bằng khen": pb.Honor_CERTIFICATE_OF_MERIT, "khác": pb.Honor_OTHER_HONOR,
 	}
 	yesNo      = map[string]yes{"có": 1, "không": 0, "x": 1}
+	studyModes = map[string]pb.Qualification_StudyMode{"chính quy": pb.Qualification_FULL_TIME, "vừa làm vừa học": pb.Qualification_PART_TIME,
+		"từ xa": pb.Qualification_DISTANCE, "hình thức khác": pb.Qualification_OTHER_MODE}
+	employmentTypes = map[string]pb.Position_EmploymentType{"công chức": pb.Position_CIVIL_SERVANT, "viên chức": pb.Position_PUBLIC_EMPLOYEE,
+		"hợp đồng lao động": pb.Position_CONTRACT, "khu vực tư nhân": pb.Position_PRIVATE_SECTOR, "tự làm chủ": pb.Position_SELF_EMPLOYED,
+		"loại hình khác": pb.Position_OTHER_EMPLOYMENT}
 	workKinds  = map[string]pb.Work_Kind{"công bố khoa học": pb.Work_PUBLICATION, "nhiệm vụ kh&cn": pb.Work_TASK, "sáng chế, giải pháp hữu ích": pb.Work_PATENT, "sáng kiến": pb.Work_INITIATIVE}
 	workRoles  = map[string]pb.Work_Role{"chủ trì": pb.Work_LEAD, "tham gia": pb.Work_MEMBER}
 	workLevels = map[string]pb.Work_Level{"quốc gia": pb.Work_NATIONAL, "bộ, ngành": pb.Work_MINISTRY, "tỉnh": pb.Work_PROVINCE, "cơ sở": pb.Work_INSTITUTION}
@@ -136,6 +141,12 @@ func init() {
 	}
 	for n, v := range pb.Honor_Kind_value {
 		honorKinds[strings.ToLower(n)] = pb.Honor_Kind(v)
+	}
+	for n, v := range pb.Qualification_StudyMode_value {
+		studyModes[strings.ToLower(n)] = pb.Qualification_StudyMode(v)
+	}
+	for n, v := range pb.Position_EmploymentType_value {
+		employmentTypes[strings.ToLower(n)] = pb.Position_EmploymentType(v)
 	}
 	for n, v := range pb.Work_Kind_value {
 		workKinds[strings.ToLower(n)] = pb.Work_Kind(v)
@@ -159,12 +170,17 @@ var RecordSheets = []RecordSheet{
 		rcode("Quốc gia", "country", "country", func(q *pb.Qualification) *string { return &q.Country }),
 		ryear(func(q *pb.Qualification) *int32 { return &q.Year }),
 		rtext("Số văn bằng", "document_number", 16, func(q *pb.Qualification) *string { return &q.DocumentNumber }),
+		rchoice("Hình thức đào tạo", "mode_of_study", "study_mode", studyModes, func(q *pb.Qualification) *pb.Qualification_StudyMode { return &q.ModeOfStudy }),
+		rtext("Ngôn ngữ", "language", 10, func(q *pb.Qualification) *string { return &q.Language }),
 	}},
 	{Name: PositionsSheet, Kind: "position", New: func() any { return &pb.Position{} }, Columns: []RecordColumn{
 		organizationColumn(),
 		rtext("Tên cơ quan", "organization_name", 28, func(p *pb.Position) *string { return &p.OrganizationName }),
 		rtext("Chức vụ", "title", 20, func(p *pb.Position) *string { return &p.Title }),
 		rtext("Phòng ban", "department", 20, func(p *pb.Position) *string { return &p.Department }),
+		rchoice("Loại hình", "employment_type", "employment_type", employmentTypes, func(p *pb.Position) *pb.Position_EmploymentType { return &p.EmploymentType }),
+		rcode("Quốc gia", "country", "country", func(p *pb.Position) *string { return &p.Country }),
+		rcode("Đơn vị hành chính", "administrative_unit", "unit", func(p *pb.Position) *string { return &p.AdministrativeUnit }),
 		rdate("Từ ngày", "start", func(p *pb.Position) **date.Date { return &p.Start }),
 		rdate("Đến ngày", "end", func(p *pb.Position) **date.Date { return &p.End }),
 		{Header: "Hiện tại", Field: "current", List: "yes_no", Width: 10, parse: func(m any, cell string) error {

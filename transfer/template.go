@@ -40,6 +40,8 @@ var ListTitles = map[string]string{
 	"association":        "Hội",
 	"membership_state":   "Trạng thái hội viên",
 	"work_kind":          "Loại công trình",
+	"study_mode":         "Hình thức đào tạo",
+	"employment_type":    "Loại hình công việc",
 	"work_role":          "Vai trò",
 	"work_level":         "Cấp",
 }
@@ -56,6 +58,8 @@ func FixedLists() map[string][]string {
 		"honor_kind":       {"Danh hiệu của tỉnh", "Danh hiệu nhà nước", "Giải thưởng", "Huân, huy chương", "Bằng khen", "Khác"},
 		"yes_no":           {"Có", "Không"},
 		"membership_state": membershipStateLabels,
+		"study_mode":       {"Chính quy", "Vừa làm vừa học", "Từ xa", "Hình thức khác"},
+		"employment_type":  {"Công chức", "Viên chức", "Hợp đồng lao động", "Khu vực tư nhân", "Tự làm chủ", "Loại hình khác"},
 		"work_kind":        {"Công bố khoa học", "Nhiệm vụ KH&CN", "Sáng chế, giải pháp hữu ích", "Sáng kiến"},
 		"work_role":        {"Chủ trì", "Tham gia"},
 		"work_level":       {"Quốc gia", "Bộ, ngành", "Tỉnh", "Cơ sở"},
