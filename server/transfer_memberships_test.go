@@ -240,3 +240,88 @@ func TestImportReportMarksEverySheet(t *testing.T) {
 		}
 	}
 }
+
+// sheetLists is the drop-down values of a sheet's columns, by header.
+func sheetLists(t *testing.T, f *excelize.File, sheet string) map[string][]string {
+	t.Helper()
+	dvs, err := f.GetDataValidations(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]string{}
+	for _, dv := range dvs {
+		ref := strings.TrimPrefix(dv.Formula1, "'"+transfer.ListsSheet+"'!")
+		col, _, _ := strings.Cut(dv.Sqref, ":")
+		header, _ := f.GetCellValue(sheet, strings.TrimRight(col, "0123456789")+"1")
+		from, to, _ := strings.Cut(strings.ReplaceAll(ref, "$", ""), ":")
+		c1, r1, _ := excelize.CellNameToCoordinates(from)
+		_, r2, _ := excelize.CellNameToCoordinates(to)
+		for r := r1; r <= r2; r++ {
+			cell, _ := excelize.CoordinatesToCellName(c1, r)
+			v, _ := f.GetCellValue(transfer.ListsSheet, cell)
+			out[header] = append(out[header], v)
+		}
+	}
+	return out
+}
+
+// The template's memberships sheet offers the associations (a limited key
+// only those of its scope) and the importable states; its works sheet the
+// kinds, roles and levels; filled in from the lists, it imports.
+func TestImportTemplateMembershipsAndWorks(t *testing.T) {
+	f := newScopeFixture(t)
+	e := f.e
+	template := func(tok string) *excelize.File {
+		tmpl, err := e.clientAs(tok).Transfer.GetImportTemplate(context.Background(), &pb.GetImportTemplateRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := excelize.OpenReader(bytes.NewReader(tmpl.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { x.Close() })
+		return x
+	}
+	x := template(e.token)
+	header, _ := x.GetRows(transfer.MembershipsSheet)
+	if len(header) != 1 || !strings.HasPrefix(strings.Join(header[0], "|"), "Mã hồ sơ|Số CCCD|Họ|Tên đệm|Tên") {
+		t.Errorf("memberships sheet %q", header)
+	}
+	lists := sheetLists(t, x, transfer.MembershipsSheet)
+	if got := strings.Join(lists["Trạng thái"], "|"); got != "Chờ duyệt|Đang sinh hoạt|Tạm đình chỉ" {
+		t.Errorf("states %q", got)
+	}
+	if got := strings.Join(lists["Hội"], "|"); !strings.Contains(got, f.hyh.Name+" - ") || !strings.Contains(got, f.kt.Name+" - ") {
+		t.Errorf("associations %q", got)
+	}
+	works := sheetLists(t, x, transfer.WorksSheet)
+	if len(works["Loại"]) != 4 || len(works["Vai trò"]) != 2 || len(works["Cấp"]) != 4 || len(works["Lĩnh vực"]) == 0 {
+		t.Errorf("works lists %v", works)
+	}
+	scoped := sheetLists(t, template(f.medicalTok), transfer.MembershipsSheet)["Hội"]
+	if len(scoped) != 1 || !strings.HasPrefix(scoped[0], f.hyh.Name+" - ") {
+		t.Errorf("a limited key's template offers %q", scoped)
+	}
+
+	// Filled in from the lists.
+	row := []any{"", "091090000555", "Danh", "", "Sóc", "Nữ", "1990", "", "", lists["Hội"][0], lists["Trạng thái"][1], "", "2025-01"}
+	if err := x.SetSheetRow(transfer.MembershipsSheet, "A2", &row); err != nil {
+		t.Fatal(err)
+	}
+	wrow := []any{"", "091090000555", works["Loại"][0], "Bài báo", 2020, works["Vai trò"][0], "", "10.1000/x1", "", "", works["Lĩnh vực"][0]}
+	if err := x.SetSheetRow(transfer.WorksSheet, "A2", &wrow); err != nil {
+		t.Fatal(err)
+	}
+	var filled bytes.Buffer
+	if _, err := x.WriteTo(&filled); err != nil {
+		t.Fatal(err)
+	}
+	resp, st := e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: filled.Bytes()}})
+	if st != nil || resp.Created != 2 {
+		t.Fatalf("import of the filled template: %v %v", st, resp)
+	}
+	if ms := e.memberships("associations/-", `state = ACTIVE`); len(ms) != 1 {
+		t.Errorf("active memberships %v", ms)
+	}
+}
