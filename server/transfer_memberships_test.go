@@ -325,3 +325,15 @@ func TestImportTemplateMembershipsAndWorks(t *testing.T) {
 		t.Errorf("active memberships %v", ms)
 	}
 }
+
+// A problem of a field the file has no column for names the field.
+func TestImportProblemWithoutColumnNamesField(t *testing.T) {
+	e := newEnv(t)
+	_, hyh := e.associations()
+	file := sheets(t, []string{transfer.MembershipsSheet}, map[string][][]any{transfer.MembershipsSheet: {
+		{"Số CCCD", "Hội", "Văn bản đồng ý"}, {"091090000321", hyh.Name, "2025-01"}}})
+	resp, st := e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: file}})
+	if st == nil || len(resp.Problems) == 0 || !strings.HasPrefix(resp.Problems[0].Message, "membership.new_person.given_name: ") {
+		t.Fatalf("%v %v", st, resp)
+	}
+}

@@ -185,6 +185,10 @@ func rowRefused(ctx context.Context, err error, row int32, column func(string) s
 		return false, err
 	}
 	for _, p := range problems {
+		if p.Column == "" && p.Field != "" {
+			// The file has no column for the field: name it.
+			p.Message = p.Field + ": " + p.Message
+		}
 		problem(p)
 	}
 	return true, nil
