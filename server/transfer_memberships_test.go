@@ -152,6 +152,26 @@ func TestImportMembershipsAndWorks(t *testing.T) {
 		t.Fatalf("works: %d, %d", e.works(known.Name), e.works(an))
 	}
 
+	// The import's audit event names the memberships and works it made.
+	events, err := e.client.Audit.ListAuditEvents(ctx, &pb.ListAuditEventsRequest{Method: "ImportPeople", PageSize: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := map[string]bool{}
+	for _, ev := range events.AuditEvents {
+		for _, r := range ev.Resources {
+			switch {
+			case strings.Contains(r, "/memberships/"):
+				named["membership"] = true
+			case strings.Contains(r, "/works/"):
+				named["work"] = true
+			}
+		}
+	}
+	if !named["membership"] || !named["work"] {
+		t.Errorf("the import's audit events name %v", named)
+	}
+
 	// The same file again changes nothing.
 	resp, st = e.importFile(&pb.ImportPeopleRequest{File: file, SkipInvalid: true})
 	if st != nil || resp.Created+resp.Updated != 0 || resp.Unchanged != 6 {
