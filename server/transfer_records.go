@@ -228,6 +228,11 @@ func (t *transferService) importMembership(ctx context.Context, im *store.Import
 	case store.Unchanged:
 		resp.Unchanged++
 	}
+	if len(out.Duplicates) > 0 {
+		report(&pb.ImportProblem{Kind: pb.ImportProblem_POSSIBLE_DUPLICATE, Row: row,
+			Message: fmt.Sprintf("%s was registered; its new person resembles %s (same name and birth date, or same email): check before approving it",
+				out.Membership, t.lookAlikes(ctx, out.Duplicates))})
+	}
 	for _, c := range out.Conflicts {
 		report(&pb.ImportProblem{Kind: pb.ImportProblem_CONFLICT, Row: row, Column: column(c.Field), Field: c.Field,
 			Message: fmt.Sprintf("%s is %s; the file has %s, not applied: change a membership's state with ApproveMembership, SuspendMembership or ReinstateMembership", out.Membership, c.Registered, c.Imported)})
@@ -269,3 +274,27 @@ func (emptyRows) Next() bool           { return false }
 func (emptyRows) Row() (int, []string) { return 0, nil }
 func (emptyRows) Err() error           { return nil }
 func (emptyRows) Close() error         { return nil }
+
+// lookAlikes names the registered people a new member resembles, those
+// outside a limited caller's scope only by their number, as a
+// registration's answer does.
+func (t *transferService) lookAlikes(ctx context.Context, people []string) string {
+	scope := scopeOf(ctx)
+	if scope == "" {
+		return strings.Join(people, ", ")
+	}
+	in, err := t.db.PeopleInScope(ctx, scope, people)
+	if err != nil {
+		in = map[string]bool{}
+	}
+	var named []string
+	for _, p := range people {
+		if in[p] {
+			named = append(named, p)
+		}
+	}
+	if outside := len(people) - len(named); outside > 0 {
+		named = append(named, fmt.Sprintf("%d registered people outside %s", outside, scope))
+	}
+	return strings.Join(named, ", ")
+}

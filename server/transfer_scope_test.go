@@ -58,10 +58,11 @@ func TestImportScopedToAnAssociation(t *testing.T) {
 	inScope := e.register(&pb.RegisterMemberRequest{Parent: f.hyh.Name, Applicant: &pb.RegisterMemberRequest_NewPerson{
 		NewPerson: &pb.Person{FamilyName: "Trần", GivenName: "Thu", NationalId: "091085000111"}}}).Person
 	good := [][]any{membershipHeader,
-		{"", "091090000900", "Danh", "Sóc", "1990", f.hyh.Name, "Chờ duyệt", "", "2025-01"}, // 2: a new person
-		{inScope.Name, "", "", "", "", sub.Name, "Đang sinh hoạt", "", "2025-01"},           // 3: in scope, an association under it
-		{"", f.outsiderNationlID, "", "", "", f.hyh.Name, "Chờ duyệt", "", "2025-01"},       // 4: outside, by national ID: linked
-		{"", f.outsiderNationlID, "", "", "", sub.Name, "Đang sinh hoạt", "", "2025-01"},    // 5: linked, not approved by this key
+		{"", "091090000900", "Danh", "Sóc", "1990", f.hyh.Name, "Chờ duyệt", "", "2025-01"},                      // 2: a new person
+		{inScope.Name, "", "", "", "", sub.Name, "Đang sinh hoạt", "", "2025-01"},                                // 3: in scope, an association under it
+		{"", f.outsiderNationlID, "", "", "", f.hyh.Name, "Chờ duyệt", "", "2025-01"},                            // 4: outside, by national ID: linked
+		{"", f.outsiderNationlID, "", "", "", sub.Name, "Đang sinh hoạt", "", "2025-01"},                         // 5: linked, not approved by this key
+		{"", "091079000999", "Lâm", "Bảo", "1990", f.hyh.Name, "Chờ duyệt", "", "2025-01", "bao.lam@example.vn"}, // 6: resembles the outsider
 	}
 	for _, c := range []struct {
 		name  string
@@ -117,9 +118,14 @@ func TestImportScopedToAnAssociation(t *testing.T) {
 
 	file := sheets(t, []string{transfer.MembershipsSheet}, map[string][][]any{transfer.MembershipsSheet: good})
 	resp, st, err := e.importScoped(f.medicalTok, &pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: file}, ValidateOnly: true, SkipInvalid: true})
-	if err != nil || st != nil || resp.Created != 3 || resp.Refused != 1 || e.count() != 2 {
+	if err != nil || st != nil || resp.Created != 4 || resp.Refused != 1 || e.count() != 2 {
 		t.Fatalf("dry run: %v %v %v", err, st, resp)
 	}
+	dup := problemsBySheet(resp, pb.ImportProblem_POSSIBLE_DUPLICATE)[transfer.MembershipsSheet+"/6"]
+	if !strings.Contains(dup, "1 registered people outside "+f.hyh.Name) {
+		t.Errorf("the look-alike outside the scope: %q", dup)
+	}
+	f.noLeak(t, "a limited import's problems", resp)
 	if p := problemsBySheet(resp, pb.ImportProblem_ERROR)[transfer.MembershipsSheet+"/5"]; !strings.Contains(p, "G (Trạng thái)") || !strings.Contains(p, "not limited") {
 		t.Errorf("the approval of a linked person: %q", p)
 	}
@@ -128,7 +134,7 @@ func TestImportScopedToAnAssociation(t *testing.T) {
 		t.Fatalf("all or nothing: %v %v %v", err, st, resp)
 	}
 
-	// Over REST, skip invalid: three memberships, and the outsider stays
+	// Over REST, skip invalid: four memberships, and the outsider stays
 	// outside the scope.
 	req, _ := http.NewRequest("POST", e.base+"/v1/people:import?skipInvalid=true", bytes.NewReader(file))
 	req.Header.Set("Authorization", "Bearer "+f.medicalTok)
@@ -151,7 +157,7 @@ func TestImportScopedToAnAssociation(t *testing.T) {
 		}
 		op = body
 	}
-	if r, _ := op["response"].(map[string]any); r["created"] != "3" || r["refused"] != "1" {
+	if r, _ := op["response"].(map[string]any); r["created"] != "4" || r["refused"] != "1" {
 		t.Fatalf("REST import: %v", op)
 	}
 	newcomer := e.personByNationalID("091090000900")
@@ -170,7 +176,7 @@ func TestImportScopedToAnAssociation(t *testing.T) {
 
 	// The same file again changes nothing.
 	resp, st, err = e.importScoped(f.medicalTok, &pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: file}, SkipInvalid: true})
-	if err != nil || st != nil || resp.Created != 0 || resp.Unchanged != 3 {
+	if err != nil || st != nil || resp.Created != 0 || resp.Unchanged != 4 {
 		t.Fatalf("second import: %v %v %v", err, st, resp)
 	}
 }

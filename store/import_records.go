@@ -43,6 +43,9 @@ type MembershipOutcome struct {
 	Action     ImportAction
 	Membership string
 	Conflicts  []Conflict
+	// Duplicates are the registered people a new person resembles, as
+	// RegisterMember flags them on the membership.
+	Duplicates []string
 }
 
 // Membership applies a membership row by the rules of RegisterMember and of
@@ -178,7 +181,11 @@ func (im *Importer) membership(ctx context.Context, row MembershipImport, scope 
 			return nil, fieldless(err, f+"state")
 		}
 	}
-	return &MembershipOutcome{Action: Created, Membership: name}, nil
+	out := &MembershipOutcome{Action: Created, Membership: name}
+	for _, d := range res.Membership.PossibleDuplicates {
+		out.Duplicates = append(out.Duplicates, d.Person)
+	}
+	return out, nil
 }
 
 // fieldless names field in a store error that names none, so that an
