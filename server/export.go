@@ -40,6 +40,12 @@ func (t *transferService) ExportPeople(req *pb.ExportPeopleRequest, stream grpc.
 	if err := w.Write(transfer.Header(cols)); err != nil {
 		return grpcError(ctx, err)
 	}
+	// A workbook in the template's shape carries the sheets of records of
+	// the exported people after theirs, keyed by Mã hồ sơ, so that it
+	// imports back unchanged.
+	sw, records := w.(transfer.SheetWriter)
+	records = records && len(req.GetColumns()) == 0
+	exported := map[string]string{} // Mã hồ sơ → national ID, as shown
 	q := store.ListQuery{Filter: req.GetFilter(), OrderBy: req.GetOrderBy(), PageSize: 1000}
 	for {
 		people, page, err := t.db.ListPeople(ctx, q, pb.PersonView_PERSON_VIEW_BASIC)
@@ -54,6 +60,9 @@ func (t *transferService) ExportPeople(req *pb.ExportPeopleRequest, stream grpc.
 			if ev != nil {
 				ev.AddResources(person.Name)
 			}
+			if records {
+				exported[person.Name] = person.NationalId
+			}
 			if err := w.Write(transfer.Cells(cols, person)); err != nil {
 				return grpcError(ctx, err)
 			}
@@ -62,6 +71,11 @@ func (t *transferService) ExportPeople(req *pb.ExportPeopleRequest, stream grpc.
 			break
 		}
 		q.PageToken = page.NextPageToken
+	}
+	if records {
+		if err := t.exportRecords(ctx, sw, exported); err != nil {
+			return grpcError(ctx, err)
+		}
 	}
 	if err := w.Close(); err != nil {
 		return grpcError(ctx, err)

@@ -195,18 +195,19 @@ var permissions = map[string]access{
 	"/trithuc.v1.PrivacyService/ListDataSubjectRequests":      may(unscoped),
 	"/trithuc.v1.PrivacyService/TransitionDataSubjectRequest": may(unscoped),
 
-	// Spreadsheets: the registrar imports people (a key limited to an
-	// association may not: the people sheet is not an association's); an
+	// Spreadsheets: the registrar imports people; a key limited to an
+	// association imports only memberships of its scope, which the import
+	// checks row by row (transfer_scope.go: the request is a file); an
 	// export is a read of every exported person, redacted as every read.
 	// Operations: each caller sees only its own (operations.go).
-	"/trithuc.v1.TransferService/ImportPeople":       may(unscoped, RoleRegistrar),
+	"/trithuc.v1.TransferService/ImportPeople":       may(unscoped, RoleRegistrar, scopedRegistrar),
 	"/trithuc.v1.TransferService/ExportPeople":       may(unscoped, RoleRegistrar, RoleHomeAffairs),
-	"/trithuc.v1.TransferService/GetImportTemplate":  may(unscoped, RoleRegistrar),
-	"/trithuc.v1.TransferService/GetImportReport":    may(unscoped, RoleRegistrar),
-	"/google.longrunning.Operations/GetOperation":    may(unscoped, RoleRegistrar, RoleHomeAffairs),
-	"/google.longrunning.Operations/ListOperations":  may(unscoped, RoleRegistrar, RoleHomeAffairs),
-	"/google.longrunning.Operations/CancelOperation": may(unscoped, RoleRegistrar, RoleHomeAffairs),
-	"/google.longrunning.Operations/WaitOperation":   may(unscoped, RoleRegistrar, RoleHomeAffairs),
+	"/trithuc.v1.TransferService/GetImportTemplate":  may(unscoped, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.TransferService/GetImportReport":    may(unscoped, RoleRegistrar, scopedRegistrar),
+	"/google.longrunning.Operations/GetOperation":    may(unscoped, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
+	"/google.longrunning.Operations/ListOperations":  may(unscoped, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
+	"/google.longrunning.Operations/CancelOperation": may(unscoped, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
+	"/google.longrunning.Operations/WaitOperation":   may(unscoped, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
 	"/google.longrunning.Operations/DeleteOperation": may(unscoped),
 }
 

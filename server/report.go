@@ -21,12 +21,9 @@ func importReport(file *httpbody.HttpBody, sheet string, problems []*pb.ImportPr
 	if len(problems) == 0 {
 		return nil
 	}
-	// Only the people sheet's problems are marked in the copy.
+	// Every sheet's problems are marked in the copy.
 	var marks []transfer.Problem
 	for _, p := range problems {
-		if p.GetSheet() != sheet {
-			continue
-		}
 		letter, _, _ := strings.Cut(p.GetColumn(), " ")
 		msg := p.GetMessage()
 		if p.GetColumn() != "" {
@@ -35,7 +32,7 @@ func importReport(file *httpbody.HttpBody, sheet string, problems []*pb.ImportPr
 		if p.GetKind() != pb.ImportProblem_ERROR {
 			msg = fmt.Sprintf("[%s] %s", p.GetKind(), msg)
 		}
-		marks = append(marks, transfer.Problem{Row: int(p.GetRow()), Column: letter, Message: msg})
+		marks = append(marks, transfer.Problem{Sheet: p.GetSheet(), Row: int(p.GetRow()), Column: letter, Message: msg})
 	}
 	if len(marks) == 0 {
 		return nil

@@ -64,6 +64,18 @@ func (t *transferService) GetImportTemplate(ctx context.Context, req *pb.GetImpo
 	for _, o := range orgs {
 		lists["organization"] = append(lists["organization"], transfer.ListValue(o.GetName(), o.GetDisplayName()))
 	}
+	assocs, err := every(q, func(q store.ListQuery) ([]*pb.Association, store.Page, error) { return t.db.ListAssociations(ctx, q) })
+	if err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	for _, a := range assocs {
+		// A key limited to an association is offered the associations it
+		// may import members of.
+		if scopeOf(ctx) != "" && checkAssociationScope(ctx, a.GetName(), t.db.AssociationAncestors) != nil {
+			continue
+		}
+		lists["association"] = append(lists["association"], transfer.ListValue(a.GetName(), a.GetDisplayName()))
+	}
 	var buf bytes.Buffer
 	if err := transfer.WriteTemplate(&buf, lists); err != nil {
 		return nil, grpcError(ctx, err)

@@ -59,7 +59,7 @@ func TestImportTemplate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got := strings.Join(f.GetSheetList(), ","); got != "Người,Hướng dẫn,Danh mục,Bằng cấp,Chức vụ,Khen thưởng" {
+	if got := strings.Join(f.GetSheetList(), ","); got != "Người,Hướng dẫn,Danh mục,Bằng cấp,Chức vụ,Khen thưởng,Hội viên,Công trình" {
 		t.Errorf("sheets %s", got)
 	}
 	// The sheets of records start with the person's key and national ID,

@@ -62,7 +62,7 @@ func (t *transferService) ImportPeople(ctx context.Context, req *pb.ImportPeople
 	if err != nil {
 		return nil, fieldError("file", err.Error())
 	}
-	records, err := recordSheets(wb)
+	records, err := t.recordSheets(ctx, wb)
 	if err != nil {
 		wb.Close()
 		return nil, err

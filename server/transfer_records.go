@@ -2,10 +2,13 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
@@ -13,10 +16,19 @@ import (
 	"trithuc.gov.vn/trithuc/transfer"
 )
 
-// recordSheets are the workbook's sheets of qualifications, positions and
-// honours, in the template's order, with their header rows checked before
-// the import starts: a wrong header is refused at once, as the people
-// sheet's is.
+// recordSheets are the workbook's sheets of records (qualifications,
+// positions, honours, memberships, works), in the template's order, with
+// their header rows checked before the import starts: a wrong header is
+// refused at once, as the people sheet's is; and so is a workbook that a
+// key limited to an association may not import (transfer_scope.go).
+func (t *transferService) recordSheets(ctx context.Context, wb *transfer.Workbook) ([]*transfer.RecordSheet, error) {
+	out, err := recordSheets(wb)
+	if err != nil {
+		return nil, err
+	}
+	return out, t.checkImportScope(ctx, wb)
+}
+
 func recordSheets(wb *transfer.Workbook) ([]*transfer.RecordSheet, error) {
 	var out []*transfer.RecordSheet
 	for i := range transfer.RecordSheets {
@@ -97,9 +109,24 @@ func (t *transferService) importRecords(ctx context.Context, im *store.Importer,
 }
 
 // importRecord checks a record as its Create method would (the request's
-// rules, then the store's create path) and applies it.
+// rules, then the store's create path) and applies it; a membership as
+// RegisterMember and the state changes would.
 func (t *transferService) importRecord(ctx context.Context, im *store.Importer, rs *transfer.RecordSheet, ref store.PersonRef,
-	rec proto.Message, row int32, m *transfer.RecordMapping, resp *pb.ImportPeopleResponse, problem func(string, *pb.ImportProblem)) (bool, error) {
+	rec any, row int32, m *transfer.RecordMapping, resp *pb.ImportPeopleResponse, problem func(string, *pb.ImportProblem)) (bool, error) {
+	column := func(f string) string {
+		i := m.ColumnOf(f)
+		switch {
+		case i >= 0:
+		case f == "person":
+			i = m.ColumnOf("person.name")
+		case strings.HasSuffix(f, ".national_id"):
+			i = m.ColumnOf("person.national_id")
+		}
+		if i >= 0 {
+			return columnName(i, m.Headers()[i])
+		}
+		return ""
+	}
 	// The parent is checked by the store; a placeholder satisfies the
 	// request's own rule for it.
 	const parent = "people/import"
@@ -111,6 +138,10 @@ func (t *transferService) importRecord(ctx context.Context, im *store.Importer, 
 		req = &pb.CreatePositionRequest{Parent: parent, Position: r}
 	case *pb.Honor:
 		req = &pb.CreateHonorRequest{Parent: parent, Honor: r}
+	case *pb.Work:
+		req = &pb.CreateWorkRequest{Parent: parent, Work: r}
+	case *transfer.MembershipRecord:
+		return t.importMembership(ctx, im, rs, ref, r, row, column, resp, problem)
 	}
 	err := t.s.validate(ctx, req)
 	var out *store.ChildOutcome
@@ -122,22 +153,12 @@ func (t *transferService) importRecord(ctx context.Context, im *store.Importer, 
 			out, err = im.Position(ctx, ref, r)
 		case *pb.Honor:
 			out, err = im.Honor(ctx, ref, r)
+		case *pb.Work:
+			out, err = im.Work(ctx, ref, r)
 		}
 	}
 	if err != nil {
-		problems, err := rowProblems(ctx, err, row, func(f string) string {
-			if i := m.ColumnOf(f); i >= 0 {
-				return columnName(i, m.Headers()[i])
-			}
-			return ""
-		})
-		if err != nil {
-			return false, err
-		}
-		for _, p := range problems {
-			problem(rs.Name, p)
-		}
-		return true, nil
+		return rowRefused(ctx, err, row, column, func(p *pb.ImportProblem) { problem(rs.Name, p) })
 	}
 	switch out.Action {
 	case store.Created:
@@ -148,6 +169,104 @@ func (t *transferService) importRecord(ctx context.Context, im *store.Importer, 
 	return false, nil
 }
 
+// rowRefused reports the problems of a refused row; an error is a failure
+// of the import itself.
+func rowRefused(ctx context.Context, err error, row int32, column func(string) string, problem func(*pb.ImportProblem)) (bool, error) {
+	// What the row names that does not exist (a person, an association),
+	// or a state it may not reach, is marked in its cell, though a
+	// NOT_FOUND or a FAILED_PRECONDITION carries no field.
+	var se *store.Error
+	if errors.As(err, &se) && (se.Code == store.NotFound || se.Code == store.FailedPrecondition) && se.Field != "" {
+		problem(&pb.ImportProblem{Kind: pb.ImportProblem_ERROR, Row: row, Column: column(se.Field), Field: se.Field, Message: se.Message})
+		return true, nil
+	}
+	problems, err := rowProblems(ctx, err, row, column)
+	if err != nil {
+		return false, err
+	}
+	for _, p := range problems {
+		if p.Column == "" && p.Field != "" {
+			// The file has no column for the field: name it.
+			p.Message = p.Field + ": " + p.Message
+		}
+		problem(p)
+	}
+	return true, nil
+}
+
+// importMembership registers a membership row as RegisterMember would
+// (its request's rules on the new person and the notes, then the store's),
+// for the caller's scope.
+func (t *transferService) importMembership(ctx context.Context, im *store.Importer, rs *transfer.RecordSheet, ref store.PersonRef,
+	r *transfer.MembershipRecord, row int32, column func(string) string, resp *pb.ImportPeopleResponse, problem func(string, *pb.ImportProblem)) (bool, error) {
+	report := func(p *pb.ImportProblem) { problem(rs.Name, p) }
+	req := &pb.RegisterMemberRequest{Parent: r.Association, Notes: r.Notes,
+		Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: r.ConsentVersion}}
+	if ref.Name == "" {
+		np := proto.Clone(r.NewPerson).(*pb.Person)
+		np.NationalId = ref.NationalID
+		req.Applicant = &pb.RegisterMemberRequest_NewPerson{NewPerson: np}
+	} else {
+		req.Applicant = &pb.RegisterMemberRequest_Person{Person: ref.Name}
+	}
+	var out *store.MembershipOutcome
+	err := t.s.validate(ctx, req)
+	if err != nil {
+		// The request's paths are the row's.
+		err = renameViolations(err, map[string]string{"new_person.": "membership.new_person.", "notes": "membership.notes",
+			"consent.": "membership.consent.", "parent": "membership.association", "person": "person.name"})
+	} else {
+		out, err = im.Membership(ctx, store.MembershipImport{Association: r.Association, Person: ref, NewPerson: r.NewPerson,
+			State: r.State, Reason: r.Reason, ConsentVersion: r.ConsentVersion, Notes: r.Notes}, scopeOf(ctx))
+	}
+	if err != nil {
+		return rowRefused(ctx, err, row, column, report)
+	}
+	switch out.Action {
+	case store.Created:
+		resp.Created++
+	case store.Unchanged:
+		resp.Unchanged++
+	}
+	if len(out.Duplicates) > 0 {
+		report(&pb.ImportProblem{Kind: pb.ImportProblem_POSSIBLE_DUPLICATE, Row: row,
+			Message: fmt.Sprintf("%s was registered; its new person resembles %s (same name and birth date, or same email): check before approving it",
+				out.Membership, t.lookAlikes(ctx, out.Duplicates))})
+	}
+	for _, c := range out.Conflicts {
+		report(&pb.ImportProblem{Kind: pb.ImportProblem_CONFLICT, Row: row, Column: column(c.Field), Field: c.Field,
+			Message: fmt.Sprintf("%s is %s; the file has %s, not applied: change a membership's state with ApproveMembership, SuspendMembership or ReinstateMembership", out.Membership, c.Registered, c.Imported)})
+	}
+	return false, nil
+}
+
+// renameViolations renames the fields of an INVALID_ARGUMENT's violations
+// by prefix.
+func renameViolations(err error, prefixes map[string]string) error {
+	st := status.Convert(err)
+	if st.Code() != codes.InvalidArgument {
+		return err
+	}
+	out := &errdetails.BadRequest{}
+	for _, d := range st.Details() {
+		br, ok := d.(*errdetails.BadRequest)
+		if !ok {
+			continue
+		}
+		for _, v := range br.FieldViolations {
+			v = proto.Clone(v).(*errdetails.BadRequest_FieldViolation)
+			for from, to := range prefixes {
+				if strings.HasPrefix(v.Field, from) {
+					v.Field = to + strings.TrimPrefix(v.Field, from)
+					break
+				}
+			}
+			out.FieldViolations = append(out.FieldViolations, v)
+		}
+	}
+	return withDetails(codes.InvalidArgument, st.Message(), out)
+}
+
 // emptyRows is the people sheet of a workbook that has none.
 type emptyRows struct{}
 
@@ -155,3 +274,27 @@ func (emptyRows) Next() bool           { return false }
 func (emptyRows) Row() (int, []string) { return 0, nil }
 func (emptyRows) Err() error           { return nil }
 func (emptyRows) Close() error         { return nil }
+
+// lookAlikes names the registered people a new member resembles, those
+// outside a limited caller's scope only by their number, as a
+// registration's answer does.
+func (t *transferService) lookAlikes(ctx context.Context, people []string) string {
+	scope := scopeOf(ctx)
+	if scope == "" {
+		return strings.Join(people, ", ")
+	}
+	in, err := t.db.PeopleInScope(ctx, scope, people)
+	if err != nil {
+		in = map[string]bool{}
+	}
+	var named []string
+	for _, p := range people {
+		if in[p] {
+			named = append(named, p)
+		}
+	}
+	if outside := len(people) - len(named); outside > 0 {
+		named = append(named, fmt.Sprintf("%d registered people outside %s", outside, scope))
+	}
+	return strings.Join(named, ", ")
+}

@@ -32,8 +32,8 @@ func ParseText(s string) (string, error) {
 var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 
 // ParseDate reads a date as a spreadsheet gives it: an Excel serial number,
-// dd/mm/yyyy (or with - or . between), yyyy-mm-dd, or a year alone (month
-// and day 0). A whole number from 1000 to 2999 is a year, not a serial: a
+// dd/mm/yyyy (or with - or . between), yyyy-mm-dd, mm/yyyy (day 0), or a
+// year alone (month and day 0). A whole number from 1000 to 2999 is a year, not a serial: a
 // serial that small is a day in 1902..1908, and a year alone is what old
 // lists hold when the exact date is unknown.
 func ParseDate(s string) (*date.Date, error) {
@@ -57,6 +57,15 @@ func ParseDate(s string) (*date.Date, error) {
 		return &date.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}, nil
 	}
 	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '-' || r == '.' })
+	if len(parts) == 2 && len(parts[1]) == 4 {
+		// mm/yyyy: a month whose day is not known, as FormatDate writes it.
+		m, err1 := strconv.Atoi(parts[0])
+		y, err2 := strconv.Atoi(parts[1])
+		if err1 != nil || err2 != nil || m < 1 || m > 12 || y < 1000 || y > 2999 {
+			return nil, fmt.Errorf("%q is not a date: write dd/mm/yyyy, mm/yyyy, or the year alone", s)
+		}
+		return &date.Date{Year: int32(y), Month: int32(m)}, nil
+	}
 	if len(parts) != 3 {
 		return nil, fmt.Errorf("%q is not a date: write dd/mm/yyyy, or the year alone", s)
 	}
@@ -89,8 +98,10 @@ func FormatDate(d *date.Date) string {
 	switch {
 	case d == nil || d.Year == 0:
 		return ""
-	case d.Month == 0 || d.Day == 0:
+	case d.Month == 0:
 		return strconv.Itoa(int(d.Year))
+	case d.Day == 0:
+		return fmt.Sprintf("%02d/%04d", d.Month, d.Year)
 	}
 	return fmt.Sprintf("%02d/%02d/%04d", d.Day, d.Month, d.Year)
 }

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"google.golang.org/protobuf/proto"
+	"google.golang.org/genproto/googleapis/type/date"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/vntext"
@@ -17,13 +17,16 @@ const (
 	QualificationsSheet = "Bằng cấp"
 	PositionsSheet      = "Chức vụ"
 	HonorsSheet         = "Khen thưởng"
+	WorksSheet          = "Công trình"
 )
 
-// RecordColumn is one column of a sheet of records.
+// RecordColumn is one column of a sheet of records: how a cell becomes
+// the record's field, and back for an export.
 type RecordColumn struct {
 	Header, Field, List string
 	Width               float64
-	parse               func(m proto.Message, cell string) error
+	parse               func(rec any, cell string) error
+	format              func(rec any) string
 }
 
 // RecordSheet is a sheet of records of one kind.
@@ -31,7 +34,9 @@ type RecordSheet struct {
 	Name    string
 	Kind    string // the API's message field in errors: "qualification"
 	Columns []RecordColumn
-	New     func() proto.Message
+	// New makes an empty record: the API's message (*pb.Qualification),
+	// or a *MembershipRecord.
+	New func() any
 }
 
 // The person columns every sheet of records starts with.
@@ -40,49 +45,67 @@ const (
 	nidHeader = "Số CCCD"
 )
 
-func rtext[T proto.Message](header, field string, width float64, set func(T, string)) RecordColumn {
-	return RecordColumn{Header: header, Field: field, Width: width, parse: func(m proto.Message, cell string) error {
+func rtext[T any](header, field string, width float64, get func(T) *string) RecordColumn {
+	return RecordColumn{Header: header, Field: field, Width: width, parse: func(m any, cell string) error {
 		s, err := ParseText(cell)
-		set(m.(T), s)
+		*get(m.(T)) = s
 		return err
-	}}
+	}, format: func(m any) string { return *get(m.(T)) }}
 }
 
-func rcode[T proto.Message](header, field, list string, set func(T, string)) RecordColumn {
-	return RecordColumn{Header: header, Field: field, List: list, Width: 22, parse: func(m proto.Message, cell string) error {
+func rcode[T any](header, field, list string, get func(T) *string) RecordColumn {
+	return RecordColumn{Header: header, Field: field, List: list, Width: 22, parse: func(m any, cell string) error {
 		s, err := ParseText(ParseCode(cell))
-		set(m.(T), s)
+		*get(m.(T)) = s
 		return err
-	}}
+	}, format: func(m any) string { return *get(m.(T)) }}
 }
 
-func ryear[T proto.Message](set func(T, int32)) RecordColumn {
-	return RecordColumn{Header: "Năm", Field: "year", Width: 8, parse: func(m proto.Message, cell string) error {
-		cell = strings.TrimSpace(cell)
-		if cell == "" {
-			return nil
-		}
-		n, err := strconv.Atoi(cell)
-		if err != nil {
-			return fmt.Errorf("%q is not a year: write it as 2015", cell)
-		}
-		set(m.(T), int32(n))
-		return nil
-	}}
+// ParseYear reads a year alone: "2015", or 2015 as a spreadsheet's number.
+func ParseYear(cell string) (int32, error) {
+	cell = strings.TrimSpace(cell)
+	if cell == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(strings.TrimSuffix(cell, ".0"), 10, 32)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%q is not a year: write it as 2015", cell)
+	}
+	return int32(n), nil
 }
 
-func rchoice[T proto.Message, E ~int32](header, field, list string, values map[string]E, set func(T, E)) RecordColumn {
-	return RecordColumn{Header: header, Field: field, List: list, Width: 20, parse: func(m proto.Message, cell string) error {
-		v, err := choice(cell, values)
-		set(m.(T), v)
+func ryear[T any](get func(T) *int32) RecordColumn {
+	return RecordColumn{Header: "Năm", Field: "year", Width: 8, parse: func(m any, cell string) (err error) {
+		*get(m.(T)), err = ParseYear(cell)
 		return err
+	}, format: func(m any) string {
+		if y := *get(m.(T)); y != 0 {
+			return strconv.Itoa(int(y))
+		}
+		return ""
 	}}
 }
 
-func rdate[T proto.Message](header, field string, set func(T, string) error) RecordColumn {
-	return RecordColumn{Header: header, Field: field, Width: 14, parse: func(m proto.Message, cell string) error {
-		return set(m.(T), cell)
-	}}
+// rchoice is a column of a drop-down list of an enum's values; an export
+// writes the list's label of a value.
+func rchoice[T any, E ~int32](header, field, list string, values map[string]E, get func(T) *E) RecordColumn {
+	labels := map[E]string{}
+	for _, l := range FixedLists()[list] {
+		if v, ok := values[vntext.Lower(l)]; ok {
+			labels[v] = l
+		}
+	}
+	return RecordColumn{Header: header, Field: field, List: list, Width: 20, parse: func(m any, cell string) (err error) {
+		*get(m.(T)), err = choice(cell, values)
+		return err
+	}, format: func(m any) string { return labels[*get(m.(T))] }}
+}
+
+func rdate[T any](header, field string, get func(T) **date.Date) RecordColumn {
+	return RecordColumn{Header: header, Field: field, Width: 14, parse: func(m any, cell string) (err error) {
+		*get(m.(T)), err = ParseDate(cell)
+		return err
+	}, format: func(m any) string { return FormatDate(*get(m.(T))) }}
 }
 
 // Labels of the kinds, as the drop-downs offer them.
@@ -97,8 +120,19 @@ var (
 		"danh hiệu của tỉnh": pb.Honor_PROVINCIAL_HONOR, "danh hiệu nhà nước": pb.Honor_STATE_TITLE, "giải thưởng": pb.Honor_AWARD,
 		"huân, huy chương": pb.Honor_ORDER_OR_MEDAL, "bằng khen": pb.Honor_CERTIFICATE_OF_MERIT, "khác": pb.Honor_OTHER_HONOR,
 	}
-	yesNo = map[string]int32{"có": 1, "không": 0, "x": 1}
+	yesNo      = map[string]yes{"có": 1, "không": 0, "x": 1}
+	studyModes = map[string]pb.Qualification_StudyMode{"chính quy": pb.Qualification_FULL_TIME, "vừa làm vừa học": pb.Qualification_PART_TIME,
+		"từ xa": pb.Qualification_DISTANCE, "hình thức khác": pb.Qualification_OTHER_MODE}
+	employmentTypes = map[string]pb.Position_EmploymentType{"công chức": pb.Position_CIVIL_SERVANT, "viên chức": pb.Position_PUBLIC_EMPLOYEE,
+		"hợp đồng lao động": pb.Position_CONTRACT, "khu vực tư nhân": pb.Position_PRIVATE_SECTOR, "tự làm chủ": pb.Position_SELF_EMPLOYED,
+		"loại hình khác": pb.Position_OTHER_EMPLOYMENT}
+	workKinds  = map[string]pb.Work_Kind{"công bố khoa học": pb.Work_PUBLICATION, "nhiệm vụ kh&cn": pb.Work_TASK, "sáng chế, giải pháp hữu ích": pb.Work_PATENT, "sáng kiến": pb.Work_INITIATIVE}
+	workRoles  = map[string]pb.Work_Role{"chủ trì": pb.Work_LEAD, "tham gia": pb.Work_MEMBER}
+	workLevels = map[string]pb.Work_Level{"quốc gia": pb.Work_NATIONAL, "bộ, ngành": pb.Work_MINISTRY, "tỉnh": pb.Work_PROVINCE, "cơ sở": pb.Work_INSTITUTION}
 )
+
+// yes is a yes/no cell: 1 for yes.
+type yes int32
 
 func init() {
 	// The API's enum names are read as well as the labels.
@@ -108,40 +142,92 @@ func init() {
 	for n, v := range pb.Honor_Kind_value {
 		honorKinds[strings.ToLower(n)] = pb.Honor_Kind(v)
 	}
+	for n, v := range pb.Qualification_StudyMode_value {
+		studyModes[strings.ToLower(n)] = pb.Qualification_StudyMode(v)
+	}
+	for n, v := range pb.Position_EmploymentType_value {
+		employmentTypes[strings.ToLower(n)] = pb.Position_EmploymentType(v)
+	}
+	for n, v := range pb.Work_Kind_value {
+		workKinds[strings.ToLower(n)] = pb.Work_Kind(v)
+	}
+	for n, v := range pb.Work_Role_value {
+		workRoles[strings.ToLower(n)] = pb.Work_Role(v)
+	}
+	for n, v := range pb.Work_Level_value {
+		workLevels[strings.ToLower(n)] = pb.Work_Level(v)
+	}
 }
 
 // RecordSheets are the sheets of records, in the template's order.
 var RecordSheets = []RecordSheet{
-	{Name: QualificationsSheet, Kind: "qualification", New: func() proto.Message { return &pb.Qualification{} }, Columns: []RecordColumn{
-		rchoice("Loại", "kind", "qualification_kind", qualificationKinds, func(q *pb.Qualification, v pb.Qualification_Kind) { q.Kind = v }),
-		rcode("Trình độ", "level", "level", func(q *pb.Qualification, s string) { q.Level = s }),
-		rtext("Chuyên ngành", "major", 24, func(q *pb.Qualification, s string) { q.Major = s }),
-		rcode("Lĩnh vực", "field", "field", func(q *pb.Qualification, s string) { q.Field = s }),
-		rtext("Cơ sở đào tạo", "institution", 28, func(q *pb.Qualification, s string) { q.Institution = s }),
-		rcode("Quốc gia", "country", "country", func(q *pb.Qualification, s string) { q.Country = s }),
-		ryear(func(q *pb.Qualification, n int32) { q.Year = n }),
-		rtext("Số văn bằng", "document_number", 16, func(q *pb.Qualification, s string) { q.DocumentNumber = s }),
+	{Name: QualificationsSheet, Kind: "qualification", New: func() any { return &pb.Qualification{} }, Columns: []RecordColumn{
+		rchoice("Loại", "kind", "qualification_kind", qualificationKinds, func(q *pb.Qualification) *pb.Qualification_Kind { return &q.Kind }),
+		rcode("Trình độ", "level", "level", func(q *pb.Qualification) *string { return &q.Level }),
+		rtext("Chuyên ngành", "major", 24, func(q *pb.Qualification) *string { return &q.Major }),
+		rcode("Lĩnh vực", "field", "field", func(q *pb.Qualification) *string { return &q.Field }),
+		rtext("Cơ sở đào tạo", "institution", 28, func(q *pb.Qualification) *string { return &q.Institution }),
+		rcode("Quốc gia", "country", "country", func(q *pb.Qualification) *string { return &q.Country }),
+		ryear(func(q *pb.Qualification) *int32 { return &q.Year }),
+		rtext("Số văn bằng", "document_number", 16, func(q *pb.Qualification) *string { return &q.DocumentNumber }),
+		rchoice("Hình thức đào tạo", "mode_of_study", "study_mode", studyModes, func(q *pb.Qualification) *pb.Qualification_StudyMode { return &q.ModeOfStudy }),
+		rtext("Ngôn ngữ", "language", 10, func(q *pb.Qualification) *string { return &q.Language }),
 	}},
-	{Name: PositionsSheet, Kind: "position", New: func() proto.Message { return &pb.Position{} }, Columns: []RecordColumn{
-		rcode("Cơ quan", "organization", "organization", func(p *pb.Position, s string) {
-			if s != "" {
-				p.Organization = "organizations/" + strings.TrimPrefix(s, "organizations/")
+	{Name: PositionsSheet, Kind: "position", New: func() any { return &pb.Position{} }, Columns: []RecordColumn{
+		organizationColumn(),
+		rtext("Tên cơ quan", "organization_name", 28, func(p *pb.Position) *string { return &p.OrganizationName }),
+		rtext("Chức vụ", "title", 20, func(p *pb.Position) *string { return &p.Title }),
+		rtext("Phòng ban", "department", 20, func(p *pb.Position) *string { return &p.Department }),
+		rchoice("Loại hình", "employment_type", "employment_type", employmentTypes, func(p *pb.Position) *pb.Position_EmploymentType { return &p.EmploymentType }),
+		rcode("Quốc gia", "country", "country", func(p *pb.Position) *string { return &p.Country }),
+		rcode("Đơn vị hành chính", "administrative_unit", "unit", func(p *pb.Position) *string { return &p.AdministrativeUnit }),
+		rdate("Từ ngày", "start", func(p *pb.Position) **date.Date { return &p.Start }),
+		rdate("Đến ngày", "end", func(p *pb.Position) **date.Date { return &p.End }),
+		{Header: "Hiện tại", Field: "current", List: "yes_no", Width: 10, parse: func(m any, cell string) error {
+			v, err := choice(cell, yesNo)
+			m.(*pb.Position).Current = v == 1
+			return err
+		}, format: func(m any) string {
+			if m.(*pb.Position).Current {
+				return "Có"
 			}
-		}),
-		rtext("Tên cơ quan", "organization_name", 28, func(p *pb.Position, s string) { p.OrganizationName = s }),
-		rtext("Chức vụ", "title", 20, func(p *pb.Position, s string) { p.Title = s }),
-		rtext("Phòng ban", "department", 20, func(p *pb.Position, s string) { p.Department = s }),
-		rdate("Từ ngày", "start", func(p *pb.Position, cell string) (err error) { p.Start, err = ParseDate(cell); return err }),
-		rdate("Đến ngày", "end", func(p *pb.Position, cell string) (err error) { p.End, err = ParseDate(cell); return err }),
-		rchoice("Hiện tại", "current", "yes_no", yesNo, func(p *pb.Position, v int32) { p.Current = v == 1 }),
+			return ""
+		}},
 	}},
-	{Name: HonorsSheet, Kind: "honor", New: func() proto.Message { return &pb.Honor{} }, Columns: []RecordColumn{
-		rtext("Danh hiệu", "title", 30, func(h *pb.Honor, s string) { h.Title = s }),
-		rchoice("Loại", "kind", "honor_kind", honorKinds, func(h *pb.Honor, v pb.Honor_Kind) { h.Kind = v }),
-		ryear(func(h *pb.Honor, n int32) { h.Year = n }),
-		rtext("Cơ quan trao", "issuer", 24, func(h *pb.Honor, s string) { h.Issuer = s }),
-		rtext("Số quyết định", "decision_number", 16, func(h *pb.Honor, s string) { h.DecisionNumber = s }),
+	{Name: HonorsSheet, Kind: "honor", New: func() any { return &pb.Honor{} }, Columns: []RecordColumn{
+		rtext("Danh hiệu", "title", 30, func(h *pb.Honor) *string { return &h.Title }),
+		rchoice("Loại", "kind", "honor_kind", honorKinds, func(h *pb.Honor) *pb.Honor_Kind { return &h.Kind }),
+		ryear(func(h *pb.Honor) *int32 { return &h.Year }),
+		rtext("Cơ quan trao", "issuer", 24, func(h *pb.Honor) *string { return &h.Issuer }),
+		rtext("Số quyết định", "decision_number", 16, func(h *pb.Honor) *string { return &h.DecisionNumber }),
 	}},
+	MembershipsSheetDef,
+	{Name: WorksSheet, Kind: "work", New: func() any { return &pb.Work{} }, Columns: []RecordColumn{
+		rchoice("Loại", "kind", "work_kind", workKinds, func(w *pb.Work) *pb.Work_Kind { return &w.Kind }),
+		rtext("Tên công trình", "title", 40, func(w *pb.Work) *string { return &w.Title }),
+		ryear(func(w *pb.Work) *int32 { return &w.Year }),
+		rchoice("Vai trò", "role", "work_role", workRoles, func(w *pb.Work) *pb.Work_Role { return &w.Role }),
+		rchoice("Cấp", "level", "work_level", workLevels, func(w *pb.Work) *pb.Work_Level { return &w.Level }),
+		rtext("DOI", "doi", 22, func(w *pb.Work) *string { return &w.Doi }),
+		rtext("Số bằng, quyết định", "document_number", 18, func(w *pb.Work) *string { return &w.DocumentNumber }),
+		rtext("Nơi công bố, cơ quan phê duyệt", "venue", 28, func(w *pb.Work) *string { return &w.Venue }),
+		rcode("Lĩnh vực", "field", "field", func(w *pb.Work) *string { return &w.Field }),
+	}},
+}
+
+// organizationColumn is a position's registered organization, by name
+// (organizations/...) or the drop-down's "organizations/x - Tên".
+func organizationColumn() RecordColumn {
+	c := rcode("Cơ quan", "organization", "organization", func(p *pb.Position) *string { return &p.Organization })
+	parse := c.parse
+	c.parse = func(m any, cell string) error {
+		err := parse(m, cell)
+		if p := m.(*pb.Position); p.Organization != "" {
+			p.Organization = "organizations/" + strings.TrimPrefix(p.Organization, "organizations/")
+		}
+		return err
+	}
+	return c
 }
 
 // RecordSheetNamed returns the sheet of records a workbook's sheet name
@@ -213,7 +299,7 @@ func (m *RecordMapping) Headers() []string { return m.headers }
 
 // Record reads a row: the person's key and national ID, the record, and
 // every cell it could not read.
-func (m *RecordMapping) Record(cells []string) (ref, nationalID string, rec proto.Message, errs []CellError) {
+func (m *RecordMapping) Record(cells []string) (ref, nationalID string, rec any, errs []CellError) {
 	rec = m.sheet.New()
 	for i, cell := range cells {
 		if i >= len(m.cols) {
@@ -260,4 +346,24 @@ func (m *RecordMapping) ColumnOf(field string) int {
 		}
 	}
 	return -1
+}
+
+// Header is the sheet's header row: the person's key and national ID,
+// then the kind's columns.
+func (s *RecordSheet) Header() []string {
+	h := []string{refHeader, nidHeader}
+	for _, c := range s.Columns {
+		h = append(h, c.Header)
+	}
+	return h
+}
+
+// Cells is a record as a row under Header, which MapHeader and Record
+// read back as the same record.
+func (s *RecordSheet) Cells(person, nationalID string, rec any) []string {
+	out := []string{person, nationalID}
+	for _, c := range s.Columns {
+		out = append(out, c.format(rec))
+	}
+	return out
 }

@@ -14,6 +14,7 @@ const ErrorsHeader = "Lỗi"
 
 // Problem is one problem of an import as a report marks it.
 type Problem struct {
+	Sheet   string // the sheet; "" for the people sheet (or a CSV file's one)
 	Row     int    // as the spreadsheet shows it
 	Column  string // the column's letter ("E"), "" for the whole row
 	Message string // what is wrong, with the column's name
@@ -21,27 +22,61 @@ type Problem struct {
 
 // Report returns a copy of the imported file as a workbook (a CSV file
 // becomes its one sheet, named PeopleSheet), with a column of the errors
-// of each row after the last column, and the bad cells filled red. The
-// other sheets and the formats of the good cells are kept.
-func Report(data []byte, format Format, sheet string, problems []Problem) ([]byte, error) {
-	byRow := map[int][]Problem{}
-	var order []int
+// of each row after the last column of its sheet, and the bad cells
+// filled red, on every sheet that has problems; people is the name of the
+// people sheet. The other sheets and the formats of the good cells are
+// kept.
+func Report(data []byte, format Format, people string, problems []Problem) ([]byte, error) {
+	bySheet := map[string]map[int][]Problem{}
+	var sheets []string
 	for _, p := range problems {
-		if _, ok := byRow[p.Row]; !ok {
-			order = append(order, p.Row)
+		if p.Sheet == "" || format != XLSX {
+			p.Sheet = people
 		}
-		byRow[p.Row] = append(byRow[p.Row], p)
+		if bySheet[p.Sheet] == nil {
+			bySheet[p.Sheet] = map[int][]Problem{}
+			sheets = append(sheets, p.Sheet)
+		}
+		bySheet[p.Sheet][p.Row] = append(bySheet[p.Sheet][p.Row], p)
 	}
-	sort.Ints(order)
 	if format != XLSX {
-		return csvReport(data, byRow)
+		return csvReport(data, bySheet[people])
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzip})
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "C00000"}})
+	if err != nil {
+		return nil, err
+	}
+	// Each bad cell keeps its own style (a date's format, say) with a red
+	// fill: one new style per style the bad cells had. Styles are the
+	// workbook's, shared by its sheets.
+	marked := map[int]int{}
+	for _, sheet := range sheets {
+		if idx, err := f.GetSheetIndex(sheet); err != nil || idx < 0 {
+			continue // a problem of a sheet the file does not have
+		}
+		if err := markSheet(f, sheet, bySheet[sheet], bold, marked); err != nil {
+			return nil, err
+		}
+	}
+	var out bytes.Buffer
+	if _, err := f.WriteTo(&out); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
 
+// markSheet adds the errors column to one sheet and marks its bad cells.
+func markSheet(f *excelize.File, sheet string, byRow map[int][]Problem, bold int, marked map[int]int) error {
+	order := make([]int, 0, len(byRow))
+	for row := range byRow {
+		order = append(order, row)
+	}
+	sort.Ints(order)
 	// The errors column follows the header's last column.
 	width := 0
 	if rows, err := f.Rows(sheet); err == nil {
@@ -52,23 +87,15 @@ func Report(data []byte, format Format, sheet string, problems []Problem) ([]byt
 		rows.Close()
 	}
 	errCol, _ := excelize.ColumnNumberToName(width + 1)
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "C00000"}})
-	if err != nil {
-		return nil, err
-	}
 	if err := f.SetCellStr(sheet, errCol+"1", ErrorsHeader); err != nil {
-		return nil, err
+		return err
 	}
 	if err := f.SetCellStyle(sheet, errCol+"1", errCol+"1", bold); err != nil {
-		return nil, err
+		return err
 	}
 	if err := f.SetColWidth(sheet, errCol, errCol, 60); err != nil {
-		return nil, err
+		return err
 	}
-
-	// Each bad cell keeps its own style (a date's format, say) with a red
-	// fill: one new style per style the bad cells had.
-	marked := map[int]int{}
 	mark := func(cell string) error {
 		id, err := f.GetCellStyle(sheet, cell)
 		if err != nil {
@@ -92,19 +119,15 @@ func Report(data []byte, format Format, sheet string, problems []Problem) ([]byt
 		for _, p := range byRow[row] {
 			if p.Column != "" {
 				if err := mark(fmt.Sprintf("%s%d", p.Column, row)); err != nil {
-					return nil, err
+					return err
 				}
 			}
 		}
 		if err := f.SetCellStr(sheet, fmt.Sprintf("%s%d", errCol, row), messages(byRow[row])); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	var out bytes.Buffer
-	if _, err := f.WriteTo(&out); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
+	return nil
 }
 
 func messages(ps []Problem) string {

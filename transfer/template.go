@@ -37,6 +37,13 @@ var ListTitles = map[string]string{
 	"qualification_kind": "Loại bằng cấp",
 	"honor_kind":         "Loại khen thưởng",
 	"yes_no":             "Có/Không",
+	"association":        "Hội",
+	"membership_state":   "Trạng thái hội viên",
+	"work_kind":          "Loại công trình",
+	"study_mode":         "Hình thức đào tạo",
+	"employment_type":    "Loại hình công việc",
+	"work_role":          "Vai trò",
+	"work_level":         "Cấp",
 }
 
 // FixedLists are the lists that the API's enums give rather than the
@@ -48,8 +55,14 @@ func FixedLists() map[string][]string {
 			workLocationLabels[pb.Person_ABROAD]},
 		"qualification_kind": {"Bằng cấp", "Học hàm", "Chứng chỉ chuyên môn", "Chứng chỉ nghề", "Lý luận chính trị",
 			"Quản lý nhà nước", "Ngoại ngữ", "Tin học"},
-		"honor_kind": {"Danh hiệu của tỉnh", "Danh hiệu nhà nước", "Giải thưởng", "Huân, huy chương", "Bằng khen", "Khác"},
-		"yes_no":     {"Có", "Không"},
+		"honor_kind":       {"Danh hiệu của tỉnh", "Danh hiệu nhà nước", "Giải thưởng", "Huân, huy chương", "Bằng khen", "Khác"},
+		"yes_no":           {"Có", "Không"},
+		"membership_state": membershipStateLabels,
+		"study_mode":       {"Chính quy", "Vừa làm vừa học", "Từ xa", "Hình thức khác"},
+		"employment_type":  {"Công chức", "Viên chức", "Hợp đồng lao động", "Khu vực tư nhân", "Tự làm chủ", "Loại hình khác"},
+		"work_kind":        {"Công bố khoa học", "Nhiệm vụ KH&CN", "Sáng chế, giải pháp hữu ích", "Sáng kiến"},
+		"work_role":        {"Chủ trì", "Tham gia"},
+		"work_level":       {"Quốc gia", "Bộ, ngành", "Tỉnh", "Cơ sở"},
 	}
 }
 
@@ -67,7 +80,9 @@ var instructions = []string{
 	"8. Gõ chữ bằng Unicode. Văn bản gõ bằng phông TCVN3 (ABC) hoặc VNI bị từ chối: chuyển mã bằng Unikey (Công cụ chuyển mã) trước khi nhập.",
 	"9. Kiểm tra trước bằng chế độ chạy thử (validateOnly, hoặc trithuc import people TỆP --dry-run): mọi lỗi được báo theo trang, dòng và cột.",
 	"10. Nhập lại cùng một tệp không thay đổi gì.",
-	"11. Trang \"" + QualificationsSheet + "\", \"" + PositionsSheet + "\", \"" + HonorsSheet + "\": mỗi dòng một bằng cấp, chức vụ hoặc khen thưởng của một người, ghi Mã hồ sơ (người đã có) hoặc Số CCCD (người đã có, hoặc người thêm ở trang \"" + PeopleSheet + "\").",
+	"11. Trang \"" + QualificationsSheet + "\", \"" + PositionsSheet + "\", \"" + HonorsSheet + "\", \"" + WorksSheet + "\": mỗi dòng một bằng cấp, chức vụ, khen thưởng hoặc công trình (công bố, nhiệm vụ KH&CN, sáng chế, sáng kiến) của một người, ghi Mã hồ sơ (người đã có) hoặc Số CCCD (người đã có, hoặc người thêm ở trang \"" + PeopleSheet + "\").",
+	"12. Trang \"" + MembershipsSheet + "\": mỗi dòng đăng ký một người vào một hội (như đăng ký hội viên qua API): ghi Mã hồ sơ hoặc Số CCCD của người đã có; người chưa có thì ghi Số CCCD cùng Họ, Tên đệm, Tên, Ngày sinh... để đăng ký mới. Trạng thái: Chờ duyệt (mặc định), Đang sinh hoạt (được duyệt, cấp số hội viên) hoặc Tạm đình chỉ (ghi Lý do). Văn bản đồng ý: phiên bản văn bản người đó đã đồng ý cho xử lý dữ liệu (ví dụ 2025-01), bắt buộc.",
+	"13. Tài khoản chỉ được quản lý một hội chỉ nhập được trang \"" + MembershipsSheet + "\", với hội viên của hội đó (và các hội trực thuộc).",
 }
 
 // WriteTemplate writes the import template to w: the people sheet with its

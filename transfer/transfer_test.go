@@ -26,6 +26,8 @@ func TestParseDate(t *testing.T) {
 		{"1980-02-01", &date.Date{Year: 1980, Month: 2, Day: 1}, false},
 		{"29201", &date.Date{Year: 1979, Month: 12, Day: 12}, false}, // an Excel serial
 		{"29201.5", &date.Date{Year: 1979, Month: 12, Day: 12}, false},
+		{"10/2025", &date.Date{Year: 2025, Month: 10}, false},
+		{"13/2025", nil, true},
 		{"31/02/1980", nil, true},
 		{"13/13/1980", nil, true},
 		{"02/01/80", nil, true},
@@ -162,7 +164,7 @@ func TestMapHeaderRefusesUnknownColumns(t *testing.T) {
 }
 
 func FuzzParseDate(f *testing.F) {
-	for _, s := range []string{"1975", "28/02/1980", "29201.5", "1980-02-01", "", "1e308", "9999999999999"} {
+	for _, s := range []string{"1975", "28/02/1980", "09/2025", "0/2025", "29201.5", "1980-02-01", "", "1e308", "9999999999999"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -33,6 +33,14 @@ func NewWriter(w io.Writer, format Format, sheet string) (Writer, error) {
 	return &csvWriter{w: csv.NewWriter(w)}, nil
 }
 
+// SheetWriter is a Writer of a workbook, which can go on to another sheet.
+type SheetWriter interface {
+	Writer
+	// NextSheet ends the current sheet and starts the sheet name; the
+	// rows written next go to it.
+	NextSheet(name string) error
+}
+
 type csvWriter struct{ w *csv.Writer }
 
 func (c *csvWriter) Write(cells []string) error { return c.w.Write(cells) }
@@ -56,6 +64,21 @@ func (x *xlsxWriter) Write(cells []string) error {
 	}
 	axis, _ := excelize.CoordinatesToCellName(1, x.n)
 	return x.sw.SetRow(axis, row)
+}
+
+func (x *xlsxWriter) NextSheet(name string) error {
+	if err := x.sw.Flush(); err != nil {
+		return err
+	}
+	if _, err := x.f.NewSheet(name); err != nil {
+		return err
+	}
+	sw, err := x.f.NewStreamWriter(name)
+	if err != nil {
+		return err
+	}
+	x.sw, x.n = sw, 0
+	return nil
 }
 
 func (x *xlsxWriter) Close() error {

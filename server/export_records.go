@@ -1,0 +1,121 @@
+package server
+
+import (
+	"context"
+	"strings"
+
+	"google.golang.org/protobuf/proto"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
+	"trithuc.gov.vn/trithuc/transfer"
+)
+
+// exportRecords writes the sheets of records of the exported people (by
+// Mã hồ sơ → national ID as exported) in the template's order, each read
+// across people in one listing and redacted as every read; memberships
+// only for a caller who may list them, and only those that have not ended
+// (the states a membership sheet imports).
+func (t *transferService) exportRecords(ctx context.Context, w transfer.SheetWriter, exported map[string]string) error {
+	p := principal(ctx)
+	clear := !personalDataRoles[p.Role]
+	for i := range transfer.RecordSheets {
+		rs := &transfer.RecordSheets[i]
+		if rs.Name == transfer.MembershipsSheet && !t.s.mayCall(p, "/trithuc.v1.MembershipService/ListMemberships") {
+			continue
+		}
+		if err := w.NextSheet(rs.Name); err != nil {
+			return err
+		}
+		if err := w.Write(rs.Header()); err != nil {
+			return err
+		}
+		var err error
+		switch rs.Name {
+		case transfer.QualificationsSheet:
+			err = exportSheet(w, rs, exported, clear, func(q store.ListQuery) ([]*pb.Qualification, store.Page, error) {
+				return t.db.ListQualifications(ctx, "people/-", q)
+			})
+		case transfer.PositionsSheet:
+			err = exportSheet(w, rs, exported, clear, func(q store.ListQuery) ([]*pb.Position, store.Page, error) {
+				return t.db.ListPositions(ctx, "people/-", q)
+			})
+		case transfer.HonorsSheet:
+			err = exportSheet(w, rs, exported, clear, func(q store.ListQuery) ([]*pb.Honor, store.Page, error) {
+				return t.db.ListHonors(ctx, "people/-", q)
+			})
+		case transfer.WorksSheet:
+			err = exportSheet(w, rs, exported, clear, func(q store.ListQuery) ([]*pb.Work, store.Page, error) {
+				return t.db.ListWorks(ctx, "people/-", q)
+			})
+		case transfer.MembershipsSheet:
+			err = eachPage(func(q store.ListQuery) ([]*pb.Membership, store.Page, error) {
+				q.Scope = p.Association
+				return t.db.ListMemberships(ctx, "associations/-", q)
+			}, func(m *pb.Membership) error {
+				nid, ok := exported[m.GetPerson()]
+				if !ok || !importable(m.GetState()) {
+					return nil
+				}
+				if clear {
+					m = redact(m).(*pb.Membership)
+				}
+				return w.Write(transfer.MembershipCells(m.GetPerson(), nid, m))
+			})
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func importable(s pb.Membership_State) bool {
+	for _, i := range transfer.ImportableStates {
+		if s == i {
+			return true
+		}
+	}
+	return false
+}
+
+// exportSheet writes the records of the exported people that list gives.
+func exportSheet[T proto.Message](w transfer.Writer, rs *transfer.RecordSheet, exported map[string]string, clear bool,
+	list func(store.ListQuery) ([]T, store.Page, error)) error {
+	return eachPage(list, func(rec T) error {
+		name := rec.ProtoReflect().Get(rec.ProtoReflect().Descriptor().Fields().ByName("name")).String()
+		parts := strings.SplitN(name, "/", 3)
+		if len(parts) < 3 {
+			return nil
+		}
+		person := parts[0] + "/" + parts[1]
+		nid, ok := exported[person]
+		if !ok {
+			return nil
+		}
+		if clear {
+			rec = redact(rec).(T)
+		}
+		return w.Write(rs.Cells(person, nid, rec))
+	})
+}
+
+// eachPage calls fn with every item of every page of list.
+func eachPage[T any](list func(store.ListQuery) ([]T, store.Page, error), fn func(T) error) error {
+	q := store.ListQuery{PageSize: 1000}
+	for {
+		items, page, err := list(q)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			if err := fn(it); err != nil {
+				return err
+			}
+		}
+		if page.NextPageToken == "" {
+			return nil
+		}
+		q.PageToken = page.NextPageToken
+	}
+}

@@ -1,0 +1,182 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"google.golang.org/genproto/googleapis/api/httpbody"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/transfer"
+)
+
+// importAs imports file with token over gRPC: the call's error, or the
+// operation's outcome.
+func (e *env) importScoped(token string, req *pb.ImportPeopleRequest) (*pb.ImportPeopleResponse, *status.Status, error) {
+	e.t.Helper()
+	conn := e.clientAs(token).Conn()
+	op, err := pb.NewTransferServiceClient(conn).ImportPeople(context.Background(), req)
+	if err != nil {
+		return nil, nil, err
+	}
+	op = e.wait(longrunningpb.NewOperationsClient(conn), op)
+	resp := &pb.ImportPeopleResponse{}
+	if st := op.GetError(); st != nil {
+		s := status.FromProto(st)
+		for _, d := range s.Details() {
+			if r, ok := d.(*pb.ImportPeopleResponse); ok {
+				resp = r
+			}
+		}
+		return resp, s, nil
+	}
+	if err := op.GetResponse().UnmarshalTo(resp); err != nil {
+		e.t.Fatal(err)
+	}
+	return resp, nil, nil
+}
+
+// A registrar key limited to an association imports memberships of its
+// scope only: people rows, records, memberships of another association or
+// of someone outside its scope by Mã hồ sơ refuse the whole workbook, by
+// sheet, row and column; new people and people in its scope are
+// registered, and a registered person outside it named by national ID is
+// linked as RegisterMember links them, without coming into its scope.
+func TestImportScopedToAnAssociation(t *testing.T) {
+	f := newScopeFixture(t)
+	e := f.e
+	sub := e.association("hoi-dieu-duong", &pb.Association{DisplayName: "Chi hội Điều dưỡng", Code: "HDD", Parent: f.hyh.Name})
+	inScope := e.register(&pb.RegisterMemberRequest{Parent: f.hyh.Name, Applicant: &pb.RegisterMemberRequest_NewPerson{
+		NewPerson: &pb.Person{FamilyName: "Trần", GivenName: "Thu", NationalId: "091085000111"}}}).Person
+	good := [][]any{membershipHeader,
+		{"", "091090000900", "Danh", "Sóc", "1990", f.hyh.Name, "Chờ duyệt", "", "2025-01"},                      // 2: a new person
+		{inScope.Name, "", "", "", "", sub.Name, "Đang sinh hoạt", "", "2025-01"},                                // 3: in scope, an association under it
+		{"", f.outsiderNationlID, "", "", "", f.hyh.Name, "Chờ duyệt", "", "2025-01"},                            // 4: outside, by national ID: linked
+		{"", f.outsiderNationlID, "", "", "", sub.Name, "Đang sinh hoạt", "", "2025-01"},                         // 5: linked, not approved by this key
+		{"", "091079000999", "Lâm", "Bảo", "1990", f.hyh.Name, "Chờ duyệt", "", "2025-01", "bao.lam@example.vn"}, // 6: resembles the outsider
+	}
+	for _, c := range []struct {
+		name  string
+		file  []byte
+		where []string
+	}{
+		{"people rows", sheets(t, []string{transfer.PeopleSheet, transfer.MembershipsSheet}, map[string][][]any{
+			transfer.PeopleSheet:      {peopleHeader, {"Nguyễn", "", "An", "Nam", "1980", "", "001080000001", ""}},
+			transfer.MembershipsSheet: good[:2]}),
+			[]string{`sheet "Người", row 2`}},
+		{"records", sheets(t, []string{transfer.MembershipsSheet, transfer.WorksSheet}, map[string][][]any{
+			transfer.MembershipsSheet: good[:2],
+			transfer.WorksSheet:       {{"Mã hồ sơ", "Loại", "Tên công trình"}, {}, {inScope.Name, "Sáng kiến", "X"}}}),
+			[]string{`sheet "Công trình", row 3`}},
+		{"another association and someone outside", sheets(t, []string{transfer.MembershipsSheet}, map[string][][]any{
+			transfer.MembershipsSheet: {membershipHeader,
+				{"", "091090000901", "Lê", "An", "1990", f.kt.Name, "", "", "2025-01"},
+				{f.outsider.Name, "", "", "", "", f.hyh.Name, "", "", "2025-01"},
+				{"", "091090000902", "Lê", "Bé", "1990", f.union.Name, "", "", "2025-01"}}}),
+			[]string{`sheet "Hội viên", row 2, column F (Hội)`, `sheet "Hội viên", row 3, column A (Mã hồ sơ)`, `sheet "Hội viên", row 4, column F (Hội)`}},
+		{"a CSV file of people", []byte("Họ;Tên\nNguyễn;An\n"), []string{"row 2"}},
+	} {
+		for _, mode := range []*pb.ImportPeopleRequest{{}, {SkipInvalid: true}, {ValidateOnly: true}} {
+			mode.File = &httpbody.HttpBody{Data: c.file}
+			_, _, err := e.importScoped(f.medicalTok, mode)
+			wantCode(t, err, codes.PermissionDenied)
+			for _, w := range c.where {
+				if !strings.Contains(status.Convert(err).Message(), w) {
+					t.Errorf("%s: %q does not name %s", c.name, status.Convert(err).Message(), w)
+				}
+			}
+		}
+		// Over REST the upload is refused the same way.
+		req, _ := http.NewRequest("POST", e.base+"/v1/people:import?skipInvalid=true", bytes.NewReader(c.file))
+		req.Header.Set("Authorization", "Bearer "+f.medicalTok)
+		req.Header.Set("Content-Type", transfer.ContentTypeXLSX)
+		if c.file[0] != 'P' {
+			req.Header.Set("Content-Type", transfer.ContentTypeCSV)
+		}
+		res, err := e.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusForbidden || !strings.Contains(string(body), strings.ReplaceAll(c.where[0], `"`, `\"`)) {
+			t.Errorf("%s over REST: %d %s", c.name, res.StatusCode, body)
+		}
+	}
+	if n := e.count(); n != 2 {
+		t.Fatalf("refused imports changed the people: %d", n)
+	}
+
+	file := sheets(t, []string{transfer.MembershipsSheet}, map[string][][]any{transfer.MembershipsSheet: good})
+	resp, st, err := e.importScoped(f.medicalTok, &pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: file}, ValidateOnly: true, SkipInvalid: true})
+	if err != nil || st != nil || resp.Created != 4 || resp.Refused != 1 || e.count() != 2 {
+		t.Fatalf("dry run: %v %v %v", err, st, resp)
+	}
+	dup := problemsBySheet(resp, pb.ImportProblem_POSSIBLE_DUPLICATE)[transfer.MembershipsSheet+"/6"]
+	if !strings.Contains(dup, "1 registered people outside "+f.hyh.Name) {
+		t.Errorf("the look-alike outside the scope: %q", dup)
+	}
+	f.noLeak(t, "a limited import's problems", resp)
+	if p := problemsBySheet(resp, pb.ImportProblem_ERROR)[transfer.MembershipsSheet+"/5"]; !strings.Contains(p, "G (Trạng thái)") || !strings.Contains(p, "not limited") {
+		t.Errorf("the approval of a linked person: %q", p)
+	}
+	resp, st, err = e.importScoped(f.medicalTok, &pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: file}})
+	if err != nil || st == nil || st.Code() != codes.InvalidArgument || e.count() != 2 {
+		t.Fatalf("all or nothing: %v %v %v", err, st, resp)
+	}
+
+	// Over REST, skip invalid: four memberships, and the outsider stays
+	// outside the scope.
+	req, _ := http.NewRequest("POST", e.base+"/v1/people:import?skipInvalid=true", bytes.NewReader(file))
+	req.Header.Set("Authorization", "Bearer "+f.medicalTok)
+	req.Header.Set("Content-Type", transfer.ContentTypeXLSX)
+	res, err := e.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var op map[string]any
+	json.NewDecoder(res.Body).Decode(&op)
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("REST import: %d %v", res.StatusCode, op)
+	}
+	for op["done"] != true {
+		time.Sleep(20 * time.Millisecond)
+		code, body := e.restAs(f.medicalTok, "GET", "/v1/"+op["name"].(string), nil)
+		if code != 200 {
+			t.Fatalf("GET operation: %d %v", code, body)
+		}
+		op = body
+	}
+	if r, _ := op["response"].(map[string]any); r["created"] != "4" || r["refused"] != "1" {
+		t.Fatalf("REST import: %v", op)
+	}
+	newcomer := e.personByNationalID("091090000900")
+	for _, who := range []string{newcomer, inScope.Name} {
+		if _, err := f.medical.People.GetPerson(f.ctx, &pb.GetPersonRequest{Name: who}); err != nil {
+			t.Errorf("%s is not in the scope after the import: %v", who, err)
+		}
+	}
+	if ms := e.memberships(sub.Name, `state = ACTIVE`); len(ms) != 1 || ms[0].Person != inScope.Name {
+		t.Errorf("memberships of %s: %v", sub.Name, ms)
+	}
+	if ms := e.memberships(f.hyh.Name, `person = "`+f.outsider.Name+`"`); len(ms) != 1 || ms[0].State != pb.Membership_PENDING {
+		t.Errorf("the outsider's link: %v", ms)
+	}
+	f.outOfReach(t, "after a limited import")
+
+	// The same file again changes nothing.
+	resp, st, err = e.importScoped(f.medicalTok, &pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: file}, SkipInvalid: true})
+	if err != nil || st != nil || resp.Created != 0 || resp.Unchanged != 4 {
+		t.Fatalf("second import: %v %v %v", err, st, resp)
+	}
+}

@@ -1,0 +1,214 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"google.golang.org/protobuf/proto"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+)
+
+// Work adds a work to the person ref names, checked as CreateWork checks
+// it; the same work on the same person is Unchanged.
+func (im *Importer) Work(ctx context.Context, ref PersonRef, w *pb.Work) (*ChildOutcome, error) {
+	return importChild(ctx, im, workKind, ref, w)
+}
+
+// MembershipImport is a row of a memberships sheet: the registration of
+// the person Person names (or, when no live person has its national ID, of
+// NewPerson with that national ID) as a member of Association, moved on to
+// State.
+type MembershipImport struct {
+	Association string // associations/{association}
+	Person      PersonRef
+	NewPerson   *pb.Person
+	State       pb.Membership_State // PENDING (when unspecified), ACTIVE or SUSPENDED
+	// Reason is the approval's reason for an ACTIVE membership, the
+	// suspension's (required) for a SUSPENDED one.
+	Reason         string
+	ConsentVersion string
+	Notes          string
+}
+
+// MembershipOutcome is what a membership row did: Created (a
+// registration, approved and suspended as the row says), or Unchanged when
+// the person already holds a membership of the association that has not
+// ended; Conflicts then lists a state that differs from the row's, which
+// the import does not change (that is what the state-changing methods,
+// with their reasons, are for).
+type MembershipOutcome struct {
+	Action     ImportAction
+	Membership string
+	Conflicts  []Conflict
+	// Duplicates are the registered people a new person resembles, as
+	// RegisterMember flags them on the membership.
+	Duplicates []string
+}
+
+// Membership applies a membership row by the rules of RegisterMember and of
+// the state changes, for a caller acting for scope (empty when not limited
+// to an association): a registration links a registered person outside
+// the scope without bringing them into it, and such a key approves only
+// what it may approve. Errors name the row's fields as membership.* (the
+// new person's as membership.new_person.*), person.name and
+// person.national_id.
+func (im *Importer) Membership(ctx context.Context, row MembershipImport, scope string) (*MembershipOutcome, error) {
+	var out *MembershipOutcome
+	err := im.savepoint(ctx, func() error {
+		var err error
+		out, err = im.membership(ctx, row, scope)
+		return err
+	})
+	return out, err
+}
+
+func (im *Importer) membership(ctx context.Context, row MembershipImport, scope string) (*MembershipOutcome, error) {
+	tx := im.tx
+	const f = "membership."
+	var v Invalids
+	if row.Association == "" {
+		v.add(f+"association", "required: the association, as the drop-down gives it (associations/...)")
+	}
+	state := row.State
+	switch state {
+	case pb.Membership_STATE_UNSPECIFIED:
+		state = pb.Membership_PENDING
+	case pb.Membership_PENDING, pb.Membership_ACTIVE, pb.Membership_SUSPENDED:
+	default:
+		v.add(f+"state", "%s: import PENDING, ACTIVE or SUSPENDED memberships; a membership that has ended is not imported", state)
+	}
+	reason, err := checkReason(f+"state_", suspend, row.Reason)
+	if state != pb.Membership_SUSPENDED {
+		reason, err = checkReason(f+"state_", approve, row.Reason)
+	}
+	if err != nil {
+		v = append(v, asInvalids(err)...)
+	}
+	if reason != "" && state == pb.Membership_PENDING {
+		v.add(f+"state_reason", "only for an ACTIVE or SUSPENDED membership: a registration has no reason")
+	}
+	if row.Person.Name == "" && row.Person.NationalID == "" {
+		v.add("person", "say whose membership this is: the Mã hồ sơ (people/...) of a registered person, or the Số CCCD of a registered or a new person")
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	assocID, err := AssociationID(row.Association, f+"association")
+	if err != nil {
+		return nil, err
+	}
+	assoc, err := tx.liveAssociation(ctx, assocID)
+	if err != nil {
+		return nil, fieldless(err, f+"association")
+	}
+
+	// The person's membership that has not ended is the row imported
+	// before: the same file twice changes nothing.
+	var person *personRow
+	switch {
+	case row.Person.Name != "":
+		if person, err = im.personOf(ctx, PersonRef{Name: row.Person.Name}); err != nil {
+			return nil, reprefix(fieldless(err, "person"), "person.", "person.name.")
+		}
+	default:
+		var id string
+		err := tx.QueryRowContext(ctx, `SELECT id FROM people WHERE national_id = ? AND delete_time IS NULL`, row.Person.NationalID).Scan(&id)
+		switch {
+		case err == nil:
+			if person, err = tx.livePerson(ctx, id); err != nil {
+				return nil, err
+			}
+		case !errors.Is(err, sql.ErrNoRows):
+			return nil, dbError(err)
+		}
+	}
+	if person != nil {
+		var id string
+		var have int32
+		err := tx.QueryRowContext(ctx, `SELECT id, state FROM memberships WHERE association_pk = ? AND person_pk = ? AND state IN (1, 2, 3)`,
+			assoc.pk, person.pk).Scan(&id, &have)
+		switch {
+		case err == nil:
+			out := &MembershipOutcome{Action: Unchanged, Membership: "associations/" + assocID + "/memberships/" + id}
+			if pb.Membership_State(have) != state {
+				out.Conflicts = append(out.Conflicts, Conflict{Field: f + "state", Registered: pb.Membership_State(have).String(), Imported: state.String()})
+			}
+			return out, nil
+		case !errors.Is(err, sql.ErrNoRows):
+			return nil, dbError(err)
+		}
+	}
+
+	reg := Registration{Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: row.ConsentVersion}, Notes: row.Notes}
+	if row.Person.Name != "" {
+		reg.Person = person.person.Name
+	} else {
+		// RegisterMember's new_person: the registered person with this
+		// national ID, or a new one.
+		np := proto.Clone(row.NewPerson).(*pb.Person)
+		if np == nil {
+			np = &pb.Person{}
+		}
+		np.NationalId = row.Person.NationalID
+		reg.NewPerson = np
+	}
+	res, err := tx.registerMember(ctx, assocID, reg, CreateOptions{Scope: scope})
+	if err != nil {
+		err = reprefix(err, "new_person.", f+"new_person.")
+		err = reprefix(err, "consent.", f+"consent.")
+		err = reprefix(err, "notes.", f+"notes.")
+		return nil, reprefix(err, "person.", "person.name.")
+	}
+	name := res.Membership.Name
+	_, id, err := parseMembershipName(name, "name")
+	if err != nil {
+		return nil, err
+	}
+	if state == pb.Membership_ACTIVE || state == pb.Membership_SUSPENDED {
+		t := Transition{Scope: scope}
+		if state == pb.Membership_ACTIVE {
+			t.Reason = reason
+		}
+		if _, err := tx.transition(ctx, name, assocID, id, approve, t, t.Reason); err != nil {
+			return nil, fieldless(err, f+"state")
+		}
+	}
+	if state == pb.Membership_SUSPENDED {
+		if _, err := tx.transition(ctx, name, assocID, id, suspend, Transition{Reason: reason, Scope: scope}, reason); err != nil {
+			return nil, fieldless(err, f+"state")
+		}
+	}
+	out := &MembershipOutcome{Action: Created, Membership: name}
+	for _, d := range res.Membership.PossibleDuplicates {
+		out.Duplicates = append(out.Duplicates, d.Person)
+	}
+	return out, nil
+}
+
+// fieldless names field in a store error that names none, so that an
+// import marks the cell it is about.
+func fieldless(err error, field string) error {
+	var se *Error
+	if errors.As(err, &se) && se.Field == "" && se.Code != Internal {
+		c := *se
+		c.Field = field
+		return &c
+	}
+	return err
+}
+
+// asInvalids is err's field errors.
+func asInvalids(err error) Invalids {
+	var inv Invalids
+	var se *Error
+	switch {
+	case errors.As(err, &inv):
+		return inv
+	case errors.As(err, &se):
+		return Invalids{se}
+	}
+	return Invalids{{Code: Invalid, Message: strings.TrimSpace(err.Error())}}
+}

@@ -1,0 +1,100 @@
+package transfer
+
+import (
+	"strings"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+)
+
+// MembershipsSheet is the template's sheet of memberships: each row
+// registers a person as a member of an association, as RegisterMember
+// does, and moves the membership on to the state the row gives.
+const MembershipsSheet = "Hội viên"
+
+// MembershipRecord is a row of the memberships sheet. The person is the
+// row's Mã hồ sơ, or the registered person with its Số CCCD, or else a new
+// person made of NewPerson (with that national ID), as RegisterMember's
+// person and new_person.
+type MembershipRecord struct {
+	Association string // associations/{association}
+	// State is PENDING, ACTIVE or SUSPENDED: the states of a current
+	// member list. A membership that has ended is not imported.
+	State pb.Membership_State
+	// Reason is why a SUSPENDED membership is suspended.
+	Reason string
+	// ConsentVersion is the version of the consent text the person agreed
+	// to; the consent's purpose is REGISTRY.
+	ConsentVersion string
+	Notes          string
+	NewPerson      *pb.Person
+}
+
+// ImportableStates are the states a membership row may give.
+var ImportableStates = []pb.Membership_State{pb.Membership_PENDING, pb.Membership_ACTIVE, pb.Membership_SUSPENDED}
+
+var (
+	membershipStates = map[string]pb.Membership_State{
+		"chờ duyệt": pb.Membership_PENDING, "đang sinh hoạt": pb.Membership_ACTIVE, "tạm đình chỉ": pb.Membership_SUSPENDED,
+		"pending": pb.Membership_PENDING, "active": pb.Membership_ACTIVE, "suspended": pb.Membership_SUSPENDED,
+	}
+	membershipStateLabels = []string{"Chờ duyệt", "Đang sinh hoạt", "Tạm đình chỉ"}
+)
+
+// newPersonColumn is a column of the people sheet read into the person a
+// membership row registers.
+func newPersonColumn(field string) RecordColumn {
+	c := PeopleColumns[findColumn(field)]
+	return RecordColumn{Header: c.Header, Field: "new_person." + c.Field, List: c.List, Width: c.Width,
+		parse:  func(m any, cell string) error { return c.parse(m.(*MembershipRecord).NewPerson, cell) },
+		format: func(m any) string { return c.format(m.(*MembershipRecord).NewPerson) }}
+}
+
+// MembershipsSheetDef is the memberships sheet among the RecordSheets.
+var MembershipsSheetDef = RecordSheet{Name: MembershipsSheet, Kind: "membership",
+	New: func() any { return &MembershipRecord{NewPerson: &pb.Person{}} },
+	Columns: []RecordColumn{
+		newPersonColumn("family_name"),
+		newPersonColumn("middle_name"),
+		newPersonColumn("given_name"),
+		newPersonColumn("gender"),
+		newPersonColumn("birth_date"),
+		newPersonColumn("email"),
+		newPersonColumn("phone"),
+		associationColumn(),
+		rchoice("Trạng thái", "state", "membership_state", membershipStates, func(r *MembershipRecord) *pb.Membership_State { return &r.State }),
+		rtext("Lý do", "state_reason", 24, func(r *MembershipRecord) *string { return &r.Reason }),
+		rtext("Văn bản đồng ý", "consent", 16, func(r *MembershipRecord) *string { return &r.ConsentVersion }),
+		rtext("Ghi chú", "notes", 30, func(r *MembershipRecord) *string { return &r.Notes }),
+	}}
+
+// associationColumn is the association, by name (associations/...) or the
+// drop-down's "associations/x - Tên".
+func associationColumn() RecordColumn {
+	c := rcode("Hội", "association", "association", func(r *MembershipRecord) *string { return &r.Association })
+	c.Width = 30
+	parse := c.parse
+	c.parse = func(m any, cell string) error {
+		err := parse(m, cell)
+		if r := m.(*MembershipRecord); r.Association != "" {
+			r.Association = "associations/" + strings.TrimPrefix(r.Association, "associations/")
+		}
+		return err
+	}
+	return c
+}
+
+// MembershipCells is a membership as a row of the memberships sheet of an
+// export: the person by key and national ID (the people sheet holds the
+// rest), the association, the state and what the registration recorded.
+func MembershipCells(person, nationalID string, m *pb.Membership) []string {
+	rec := &MembershipRecord{Association: associationOf(m.GetName()), State: m.GetState(), Reason: m.GetStateReason(),
+		ConsentVersion: m.GetConsent().GetTextVersion(), Notes: m.GetNotes(), NewPerson: &pb.Person{}}
+	return MembershipsSheetDef.Cells(person, nationalID, rec)
+}
+
+func associationOf(membership string) string {
+	if i := strings.Index(membership, "/memberships/"); i >= 0 {
+		return membership[:i]
+	}
+	return ""
+}
