@@ -14,7 +14,8 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// MarkWorkbook is Report for an XLSX workbook of any size: the copy has the
+// MarkWorkbook is Report for an XLSX workbook of any size: on every sheet
+// with problems (one without a sheet is the people sheet's) the copy has the
 // same sheets, cells and formats, a column of each row's errors after the
 // header's last column, and the bad cells filled red. It does not load the
 // sheet: its XML is read twice as a stream (once for the styles the bad
@@ -27,46 +28,69 @@ func MarkWorkbook(data []byte, sheet string, problems []Problem) ([]byte, error)
 	if err != nil {
 		return nil, err
 	}
-	sheetPath, err := sheetXMLPath(zr, sheet)
-	if err != nil {
-		return nil, err
-	}
-	m := &marker{byRow: map[int][]Problem{}, styles: map[int]int{}}
+	// One marker per sheet that has problems (a problem without a sheet is
+	// the people sheet's, as in Report); the red styles are the workbook's,
+	// shared by its sheets.
+	styles := map[int]int{}
+	byPath := map[string]*marker{}
+	bySheet := map[string]*marker{}
 	for _, p := range problems {
+		name := p.Sheet
+		if name == "" {
+			name = sheet
+		}
+		m := bySheet[name]
+		if m == nil {
+			m = &marker{byRow: map[int][]Problem{}, styles: styles}
+			bySheet[name] = m
+		}
 		m.byRow[p.Row] = append(m.byRow[p.Row], p)
 	}
-	// First pass: the header's width and the styles of the bad cells.
-	if err := m.pass(zr, sheetPath, io.Discard, false); err != nil {
-		return nil, err
+	for name, m := range bySheet {
+		sheetPath, err := sheetXMLPath(zr, name)
+		if err != nil {
+			if name == sheet {
+				return nil, err
+			}
+			continue // a problem of a sheet the file does not have
+		}
+		byPath[sheetPath] = m
+		// First pass: the header's width and the styles of the bad cells.
+		if err := m.pass(zr, sheetPath, io.Discard, false); err != nil {
+			return nil, err
+		}
 	}
-	styles, err := m.newStyles(zr, sheetPath)
+	styled := &marker{styles: styles}
+	stylesXML, err := styled.newStyles(zr)
 	if err != nil {
 		return nil, err
 	}
 	var out bytes.Buffer
 	zw := zip.NewWriter(&out)
 	for _, f := range zr.File {
-		switch f.Name {
-		case sheetPath:
+		if m := byPath[f.Name]; m != nil {
+			m.bold = styled.bold
 			w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified})
 			if err != nil {
 				return nil, err
 			}
-			if err := m.pass(zr, sheetPath, w, true); err != nil {
+			if err := m.pass(zr, f.Name, w, true); err != nil {
 				return nil, err
 			}
-		case stylesPath:
+			continue
+		}
+		if f.Name == stylesPath {
 			w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified})
 			if err != nil {
 				return nil, err
 			}
-			if _, err := w.Write(styles); err != nil {
+			if _, err := w.Write(stylesXML); err != nil {
 				return nil, err
 			}
-		default:
-			if err := zw.Copy(f); err != nil {
-				return nil, err
-			}
+			continue
+		}
+		if err := zw.Copy(f); err != nil {
+			return nil, err
 		}
 	}
 	if err := zw.Close(); err != nil {
@@ -300,7 +324,7 @@ func (m *marker) errorsCell(prefix string, row int, header bool) string {
 // bold style with excelize, on the workbook emptied of its rows (every
 // sheet and the shared strings are empty parts), and returns the styles
 // part that has them.
-func (m *marker) newStyles(zr *zip.Reader, sheetPath string) ([]byte, error) {
+func (m *marker) newStyles(zr *zip.Reader) ([]byte, error) {
 	var small bytes.Buffer
 	zw := zip.NewWriter(&small)
 	hasStyles := false
@@ -310,7 +334,7 @@ func (m *marker) newStyles(zr *zip.Reader, sheetPath string) ([]byte, error) {
 		}
 		empty := ""
 		switch {
-		case f.Name == sheetPath || strings.HasPrefix(f.Name, "xl/worksheets/") && strings.HasSuffix(f.Name, ".xml"):
+		case strings.HasPrefix(f.Name, "xl/worksheets/") && strings.HasSuffix(f.Name, ".xml"):
 			empty = `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>`
 		case f.Name == "xl/sharedStrings.xml":
 			empty = `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>`

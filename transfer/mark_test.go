@@ -112,6 +112,51 @@ func TestMarkWorkbookMarksAsReportDoes(t *testing.T) {
 	}
 }
 
+// A problem of another sheet is marked on that sheet, as Report marks it,
+// and not on the people sheet's row of the same number.
+func TestMarkWorkbookMarksEverySheet(t *testing.T) {
+	data, problems := markedBook(t, 20)
+	book, err := excelize.OpenReader(bytes.NewReader(data))
+	t.Cleanup(func() { book.Close() })
+	if err != nil {
+		t.Fatal(err)
+	}
+	book.SetCellStr("Hướng dẫn", "A2", "một dòng có lỗi")
+	buf, err := book.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = buf.Bytes()
+	problems = append(problems, Problem{Sheet: "Hướng dẫn", Row: 2, Column: "A", Message: "A: sai ở trang khác"})
+	want, err := Report(data, XLSX, PeopleSheet, problems)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := MarkWorkbook(data, PeopleSheet, problems)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string][]byte{"Report": want, "MarkWorkbook": got} {
+		f, err := excelize.OpenReader(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, _ := f.GetRows("Hướng dẫn")
+		if len(other) < 2 || len(other[0]) < 2 || other[0][1] != ErrorsHeader || len(other[1]) < 2 || other[1][1] == "" {
+			t.Errorf("%s: the other sheet is %q, want its errors column and the row's error", name, other)
+		}
+		people, _ := f.GetRows(PeopleSheet)
+		if len(people[1]) != 6 {
+			t.Errorf("%s: people sheet row 2 %q: the other sheet's problem leaked onto it", name, people[1])
+		}
+		id, _ := f.GetCellStyle("Hướng dẫn", "A2")
+		if st, _ := f.GetStyle(id); st == nil || len(st.Fill.Color) == 0 {
+			t.Errorf("%s: the other sheet's bad cell is not marked", name)
+		}
+		f.Close()
+	}
+}
+
 // Marking a large workbook holds little of it at a time: the heap grows by
 // much less than the sheet's XML (Report's grew by several times it,
 // holding every cell). The heap is sampled while the report is made, so
