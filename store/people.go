@@ -236,7 +236,7 @@ func (tx *Tx) peopleListing(ctx context.Context, q ListQuery) (listing, error) {
 	if err := tx.addFilter(ctx, &l, q.Filter, personSchema); err != nil {
 		return listing{}, err
 	}
-	return l, nil
+	return l, tx.limitToScope(ctx, &l)
 }
 
 // CreatePerson registers p. Output-only fields of p are ignored.
