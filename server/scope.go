@@ -183,13 +183,13 @@ func batchNames(req proto.Message) []string {
 	return out
 }
 
-// scopeContext puts the scope of a caller limited to a unit into the
-// call's context, where the store's listings, searches and figures of
-// people find it (store.WithScope): they answer within it, whatever the
-// handler passes on.
+// scopeContext puts the scope of a limited caller into the call's
+// context, where the store's listings, searches and figures of people find
+// it (store.WithScope): they answer within it, whatever the handler passes
+// on, and its errors name no one outside it.
 func (s *Server) scopeContext(ctx context.Context) (context.Context, func(), error) {
-	if p := callFrom(ctx).principal; p != nil && p.Organization != "" {
-		ctx = store.WithScope(ctx, p.Organization)
+	if p := callFrom(ctx).principal; p != nil {
+		ctx = store.WithScope(ctx, p.scope())
 	}
 	return ctx, func() {}, nil
 }

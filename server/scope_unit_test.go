@@ -258,8 +258,13 @@ func TestUnitScopeOverGRPC(t *testing.T) {
 	if after.Etag != before.Etag || len(after.Qualifications) != 1 || len(after.Honors) != 1 || len(after.Positions) != 1 {
 		t.Errorf("the profile outside the unit changed: %v", after)
 	}
+	// A national ID taken by someone outside the unit is refused without
+	// naming them.
+	_, err := f.reg.People.UpdatePerson(f.ctx, &pb.UpdatePersonRequest{Person: &pb.Person{Name: f.inside.Name, NationalId: f.outside.NationalId}, UpdateMask: mask("national_id")})
+	wantCode(t, err, codes.AlreadyExists)
+	f.noLeak(t, "a national ID taken", status.Convert(err).Message())
 	// A person who does not exist is refused alike (AIP-211).
-	_, err := f.reg.People.GetPerson(f.ctx, &pb.GetPersonRequest{Name: "people/khongco"})
+	_, err = f.reg.People.GetPerson(f.ctx, &pb.GetPersonRequest{Name: "people/khongco"})
 	wantCode(t, err, codes.PermissionDenied)
 
 	// What is not a unit's is refused whatever it names.

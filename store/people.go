@@ -580,6 +580,12 @@ func (tx *Tx) checkNationalIDFree(ctx context.Context, id, nationalID string) er
 	case err != nil:
 		return dbError(err)
 	}
+	if ScopeOf(ctx) != "" {
+		// A limited caller learns that the ID is taken, not by whom: the
+		// holder may be outside its scope.
+		return &Error{Code: AlreadyExists, Field: personField + "national_id",
+			Message: "another person has this national ID; ask a registrar without a limit to look into it"}
+	}
 	return &Error{Code: AlreadyExists, Field: personField + "national_id",
 		Message: fmt.Sprintf("another person, people/%s, has this national ID", other)}
 }
