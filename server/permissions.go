@@ -165,6 +165,18 @@ var permissions = map[string]access{
 	"/trithuc.v1.HonorsService/ReviewNomination":    may(unscoped, RoleRegistrar),
 	"/trithuc.v1.HonorsService/SelectNomination":    may(unscoped, RoleRegistrar),
 
+	// Unit reviews (rà soát): a registrar without a limit runs the
+	// campaigns; a unit's caller reads them, with the progress of its own
+	// units, and reviews its own people's profiles.
+	"/trithuc.v1.ReviewService/CreateReviewCampaign": may(unscoped, RoleRegistrar),
+	"/trithuc.v1.ReviewService/GetReviewCampaign":    may(unscoped, RoleRegistrar, RoleHomeAffairs, unitLimited),
+	"/trithuc.v1.ReviewService/ListReviewCampaigns":  may(unscoped, RoleRegistrar, RoleHomeAffairs, unitLimited),
+	"/trithuc.v1.ReviewService/UpdateReviewCampaign": may(unscoped, RoleRegistrar),
+	"/trithuc.v1.ReviewService/CloseReviewCampaign":  may(unscoped, RoleRegistrar),
+	"/trithuc.v1.ReviewService/GetProfileReview":     may(onReviewedPerson, RoleRegistrar, RoleHomeAffairs, unitLimited),
+	"/trithuc.v1.ReviewService/ListProfileReviews":   may(filtered, RoleRegistrar, RoleHomeAffairs, unitLimited),
+	"/trithuc.v1.ReviewService/ConfirmProfileReview": may(onReviewedPerson, RoleRegistrar, unitLimited),
+
 	"/trithuc.v1.AuditService/ListAuditEvents": may(unscoped),
 
 	// Figures for the Department of Home Affairs: aggregates only, with

@@ -46,6 +46,9 @@ const (
 	// in the caller's scope only, by the store (store.WithScope, which
 	// scopeContext sets for every call of a limited caller).
 	filtered
+	// onReviewedPerson is the person whose profile review
+	// (reviewCampaigns/{c}/profileReviews/{person}) the request names.
+	onReviewedPerson
 )
 
 // scopeHook checks each request against the scope of a limited caller,
@@ -83,6 +86,10 @@ func (s *Server) checkScope(ctx context.Context, method string, req any) error {
 		if err := s.checkRestricted(ctx, method, names.Ancestor(requestName(msg), names.Person)); err != nil {
 			return err
 		}
+	case s.perms[method].scope == onReviewedPerson:
+		if err := s.checkRestricted(ctx, method, reviewedPerson(requestName(msg))); err != nil {
+			return err
+		}
 	case s.perms[method].scope == onAssociation:
 		if err := s.checkMemberRestricted(ctx, names.Ancestor(requestName(msg), names.Membership)); err != nil {
 			return err
@@ -104,6 +111,8 @@ func (s *Server) checkScope(ctx context.Context, method string, req any) error {
 		return s.checkPersonScope(ctx, p, names.Ancestor(requestName(msg), names.Person))
 	case onPeople:
 		return s.checkPeopleScope(ctx, p, batchNames(msg))
+	case onReviewedPerson:
+		return s.checkPersonScope(ctx, p, reviewedPerson(requestName(msg)))
 	case onAssociation:
 		if p.Organization != "" {
 			// authorize lets no unit's caller get here.

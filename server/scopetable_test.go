@@ -32,6 +32,7 @@ var scopedTypes = map[string]scopeKind{
 	"trithuc.gov.vn/ExpertPool":       onAssociation,
 	"trithuc.gov.vn/ExpertPoolMember": onAssociation,
 	"trithuc.gov.vn/Engagement":       onAssociation,
+	"trithuc.gov.vn/ProfileReview":    onReviewedPerson,
 }
 
 // requestScopes is which scopes the resources a request is about fall
@@ -46,6 +47,11 @@ func requestScopes(md protoreflect.MessageDescriptor) map[scopeKind]bool {
 		case fd.Name() == "name" || fd.Name() == "parent":
 			ref, _ := proto.GetExtension(fd.Options(), annotations.E_ResourceReference).(*annotations.ResourceReference)
 			for _, t := range []string{ref.GetType(), ref.GetChildType()} {
+				// A profile review's parent is a campaign, which no scope
+				// limits; the review itself names its person.
+				if t == ref.GetChildType() && t == "trithuc.gov.vn/ProfileReview" {
+					continue
+				}
 				if k, ok := scopedTypes[t]; ok {
 					kinds[k] = true
 				}
