@@ -362,6 +362,19 @@ func TestUnitScopeLists(t *testing.T) {
 		if st.Total == nil && want >= 3 || st.Total != nil && int(*st.Total) != want {
 			t.Errorf("%s: the unit's statistics count %v, want %d", when, st.Total, want)
 		}
+		ind, err := f.ha.Statistics.GetIndicators(f.ctx, &pb.GetIndicatorsRequest{})
+		if err != nil {
+			t.Fatalf("%s: indicators: %v", when, err)
+		}
+		women := -1
+		for _, i := range ind.Indicators {
+			if i.Kind == pb.Indicator_WOMEN {
+				women = int(i.GetDenominator())
+			}
+		}
+		if women != want {
+			t.Errorf("%s: the unit's indicators count %d people, want %d", when, women, want)
+		}
 		csv := string(f.e.export(f.regTok, &pb.ExportPeopleRequest{}))
 		if n := strings.Count(csv, "Trần"); n != want {
 			t.Errorf("%s: the export holds %d people, want %d", when, n, want)
