@@ -68,6 +68,10 @@ func TestReviewCampaign(t *testing.T) {
 	if err != nil || len(seen.Progress) != 1 || seen.Progress[0].Organization != f.health.Name {
 		t.Errorf("the unit's view of the campaign: %v %v", seen, err)
 	}
+	code, body := f.e.restAs(f.regTok, "GET", "/v1/reviewCampaigns", nil)
+	if cs, _ := body["reviewCampaigns"].([]any); code != http.StatusOK || len(cs) != 1 || len(cs[0].(map[string]any)["progress"].([]any)) != 1 {
+		t.Errorf("REST list of campaigns for the unit: %d %v", code, body)
+	}
 	list, err := unit.ListProfileReviews(f.ctx, &pb.ListProfileReviewsRequest{Parent: c.Name})
 	if err != nil || len(list.ProfileReviews) != int(inUnit) || list.TotalSize != inUnit {
 		t.Fatalf("the unit's reviews: %v %v", list, err)
@@ -111,7 +115,7 @@ func TestReviewCampaign(t *testing.T) {
 	if code, body := f.e.restAs(f.regTok, "POST", "/v1/"+leaver+":confirm", map[string]any{}); code != http.StatusOK || body["state"] != "CONFIRMED" {
 		t.Errorf("REST confirm in the unit: %d %v", code, body)
 	}
-	code, body := f.e.restAs(f.regTok, "GET", "/v1/"+c.Name+"/profileReviews?filter="+url.QueryEscape(`state = PENDING`), nil)
+	code, body = f.e.restAs(f.regTok, "GET", "/v1/"+c.Name+"/profileReviews?filter="+url.QueryEscape(`state = PENDING`), nil)
 	if code != http.StatusOK || len(body["profileReviews"].([]any)) != int(inUnit)-2 {
 		t.Errorf("REST pending reviews: %d %v", code, body)
 	}
@@ -167,6 +171,31 @@ func TestReviewCampaign(t *testing.T) {
 	if err != nil || len(events.AuditEvents) < 3 {
 		t.Errorf("audit of the confirmations: %v %v", events, err)
 	}
+}
+
+// Erasing a person erases their reviews.
+func TestReviewPurged(t *testing.T) {
+	f := newUnitFixture(t)
+	admin := f.reviews("")
+	c, err := admin.CreateReviewCampaign(f.ctx, &pb.CreateReviewCampaignRequest{ReviewCampaign: &pb.ReviewCampaign{
+		DisplayName: "Rà soát", Deadline: &date.Date{Year: 2099, Month: 1, Day: 1}, Organizations: []string{f.health.Name}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pv := f.e.client.Privacy
+	erase, err := pv.CreateDataSubjectRequest(f.ctx, &pb.CreateDataSubjectRequestRequest{DataSubjectRequest: &pb.DataSubjectRequest{
+		Kind: pb.DataSubjectRequest_ERASURE, Person: f.inside.Name, Requester: "Trần Trong"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pv.TransitionDataSubjectRequest(f.ctx, &pb.TransitionDataSubjectRequestRequest{Name: erase.Name, State: pb.DataSubjectRequest_COMPLETED}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pv.PurgePerson(f.ctx, &pb.PurgePersonRequest{Name: f.inside.Name, DataSubjectRequest: erase.Name, Reason: "erasure"}); err != nil {
+		t.Fatalf("purging someone under review: %v", err)
+	}
+	_, err = admin.GetProfileReview(f.ctx, &pb.GetProfileReviewRequest{Name: reviewOf(c.Name, f.inside.Name)})
+	wantCode(t, err, codes.NotFound)
 }
 
 // A campaign's deadline passed: confirmations are refused until it is
