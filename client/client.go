@@ -55,6 +55,7 @@ type Client struct {
 	Memberships   pb.MembershipServiceClient
 	Experts       pb.ExpertServiceClient
 	Honors        pb.HonorsServiceClient
+	Reviews       pb.ReviewServiceClient
 	Audit         pb.AuditServiceClient
 	Statistics    pb.StatisticsServiceClient
 	Privacy       pb.PrivacyServiceClient
@@ -98,6 +99,7 @@ func New(conn *grpc.ClientConn) *Client {
 		Memberships:   pb.NewMembershipServiceClient(conn),
 		Experts:       pb.NewExpertServiceClient(conn),
 		Honors:        pb.NewHonorsServiceClient(conn),
+		Reviews:       pb.NewReviewServiceClient(conn),
 		Audit:         pb.NewAuditServiceClient(conn),
 		Statistics:    pb.NewStatisticsServiceClient(conn),
 		Privacy:       pb.NewPrivacyServiceClient(conn),
@@ -135,6 +137,7 @@ var services = []protoreflect.ServiceDescriptor{
 	pb.File_trithuc_v1_membership_service_proto.Services().ByName("MembershipService"),
 	pb.File_trithuc_v1_expert_service_proto.Services().ByName("ExpertService"),
 	pb.File_trithuc_v1_honors_service_proto.Services().ByName("HonorsService"),
+	pb.File_trithuc_v1_reviews_proto.Services().ByName("ReviewService"),
 	pb.File_trithuc_v1_audit_service_proto.Services().ByName("AuditService"),
 	pb.File_trithuc_v1_statistics_proto.Services().ByName("StatisticsService"),
 	pb.File_trithuc_v1_privacy_service_proto.Services().ByName("PrivacyService"),

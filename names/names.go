@@ -26,8 +26,11 @@ const (
 	Engagement    = "associations/{association}/expertPools/{expert_pool}/engagements/{engagement}"
 	HonorCampaign = "honorCampaigns/{honor_campaign}"
 	Nomination    = "honorCampaigns/{honor_campaign}/nominations/{nomination}"
-	Field         = "fields/{field}"
-	AuditEvent    = "auditEvents/{event}"
+	// A profile review's id is its person's.
+	ReviewCampaign = "reviewCampaigns/{review_campaign}"
+	ProfileReview  = "reviewCampaigns/{review_campaign}/profileReviews/{profile_review}"
+	Field          = "fields/{field}"
+	AuditEvent     = "auditEvents/{event}"
 )
 
 // Scan sets ids to the variables of name, in the pattern's order, and

@@ -57,6 +57,7 @@ func (s *Server) chain() []interceptor {
 		s.preconditionHook().both(),
 		hook{request: s.validateRequest}.both(),
 		s.scopeHook().both(),
+		around(s.scopeContext),
 	}
 }
 

@@ -42,6 +42,10 @@ func changeQuery(ctx context.Context, after int64, field, filter string, size in
 		if p.Association != "" {
 			role, q.Scope = scopedRegistrar, p.Association
 		}
+		if p.Organization != "" {
+			// The people of the unit, and what is under them (store).
+			q.Scope = p.Organization
+		}
 		q.Types = feedTypes[role]
 	}
 	return q

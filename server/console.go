@@ -44,7 +44,7 @@ func (s *Server) sessionPrincipal(ctx context.Context, c *call, md metadata.MD) 
 	}
 	c.console = true
 	a := sess.Account
-	return &Principal{ID: "user:" + a.Email, Name: a.Name, Role: a.Role, Association: a.Association}, nil
+	return &Principal{ID: "user:" + a.Email, Name: a.Name, Role: a.Role, Association: a.Association, Organization: a.Organization}, nil
 }
 
 func (s *Server) consoleIdle() time.Duration {

@@ -28,6 +28,9 @@ type Principal struct {
 	// Association, for a registrar key limited to one, is the association
 	// (associations/{association}); see checkAssociationScope.
 	Association string
+	// Organization, for a key or an account limited to a unit, is the
+	// organization (organizations/{organization}); see scope.go.
+	Organization string
 }
 
 // call is what the interceptors learn about a call as it passes through
@@ -175,7 +178,7 @@ func (s *Server) authenticate(ctx context.Context) error {
 	if err != nil {
 		return grpcError(ctx, err)
 	}
-	c.principal = &Principal{ID: "key:" + key.ID, Name: key.Name, Role: key.Role, Association: key.Association}
+	c.principal = &Principal{ID: "key:" + key.ID, Name: key.Name, Role: key.Role, Association: key.Association, Organization: key.Organization}
 	s.touchKey(ctx, key.ID)
 	return nil
 }

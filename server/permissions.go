@@ -19,6 +19,11 @@ const (
 	// their line's scope admits (scope.go); a plain registrar entry does
 	// not admit it.
 	scopedRegistrar = "(registrar limited to an association)"
+	// unitLimited is a caller limited to an organization (a unit), of any
+	// role a unit may be given (registrar, home_affairs): it may call only
+	// the methods listed with it and with its role, on the people of its
+	// unit (scope.go).
+	unitLimited = "(caller limited to an organization)"
 )
 
 // permissions says who may call each method, by its full gRPC name, and
@@ -39,56 +44,55 @@ var permissions = map[string]access{
 	"/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo": may(unscoped, anyRole),
 
 	"/trithuc.v1.PersonService/CreatePerson":   may(unscoped, RoleRegistrar),
-	"/trithuc.v1.PersonService/GetPerson":      may(onPerson, RoleRegistrar, RoleHomeAffairs, RoleService, scopedRegistrar),
-	"/trithuc.v1.PersonService/ListPeople":     may(unscoped, RoleRegistrar, RoleHomeAffairs, RoleService),
-	"/trithuc.v1.PersonService/UpdatePerson":   may(onPerson, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.PersonService/GetPerson":      may(onPerson, RoleRegistrar, RoleHomeAffairs, RoleService, scopedRegistrar, unitLimited),
+	"/trithuc.v1.PersonService/ListPeople":     may(filtered, RoleRegistrar, RoleHomeAffairs, RoleService, unitLimited),
+	"/trithuc.v1.PersonService/UpdatePerson":   may(onPerson, RoleRegistrar, scopedRegistrar, unitLimited),
 	"/trithuc.v1.PersonService/DeletePerson":   may(onPerson),
 	"/trithuc.v1.PersonService/UndeletePerson": may(onPerson),
-	"/trithuc.v1.PersonService/SearchPeople":   may(unscoped, RoleRegistrar, RoleHomeAffairs, RoleService),
-	// Many names in one request: not open to a limited key, whose scope is
-	// checked against one person per request.
-	"/trithuc.v1.PersonService/BatchGetPeople": may(unscoped, RoleRegistrar, RoleHomeAffairs, RoleService),
+	"/trithuc.v1.PersonService/SearchPeople":   may(filtered, RoleRegistrar, RoleHomeAffairs, RoleService, unitLimited),
+	// Many names in one request: a unit's caller may name only its people.
+	"/trithuc.v1.PersonService/BatchGetPeople": may(onPeople, RoleRegistrar, RoleHomeAffairs, RoleService, unitLimited),
 
 	// What is kept under a person: the registrar writes it, the Department
 	// of Home Affairs reads it (across people too) and verifies
 	// qualifications; internal services see a person's current positions
 	// on the basic profile only.
-	"/trithuc.v1.PersonService/CreateQualification": may(onPerson, RoleRegistrar, scopedRegistrar),
-	"/trithuc.v1.PersonService/GetQualification":    may(onPerson, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
-	"/trithuc.v1.PersonService/ListQualifications":  may(onPerson, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
-	"/trithuc.v1.PersonService/UpdateQualification": may(onPerson, RoleRegistrar, scopedRegistrar),
-	"/trithuc.v1.PersonService/DeleteQualification": may(onPerson, RoleRegistrar, scopedRegistrar),
-	"/trithuc.v1.PersonService/VerifyQualification": may(onPerson, RoleHomeAffairs),
-	"/trithuc.v1.PersonService/CreatePosition":      may(onPerson, RoleRegistrar, scopedRegistrar),
-	"/trithuc.v1.PersonService/GetPosition":         may(onPerson, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
-	"/trithuc.v1.PersonService/ListPositions":       may(onPerson, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
-	"/trithuc.v1.PersonService/UpdatePosition":      may(onPerson, RoleRegistrar, scopedRegistrar),
-	"/trithuc.v1.PersonService/DeletePosition":      may(onPerson, RoleRegistrar, scopedRegistrar),
-	"/trithuc.v1.PersonService/CreateHonor":         may(onPerson, RoleRegistrar, scopedRegistrar),
-	"/trithuc.v1.PersonService/GetHonor":            may(onPerson, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
-	"/trithuc.v1.PersonService/ListHonors":          may(onPerson, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
-	"/trithuc.v1.PersonService/UpdateHonor":         may(onPerson, RoleRegistrar, scopedRegistrar),
-	"/trithuc.v1.PersonService/DeleteHonor":         may(onPerson, RoleRegistrar, scopedRegistrar),
-	"/trithuc.v1.PersonService/CreateWork":          may(onPerson, RoleRegistrar, scopedRegistrar),
-	"/trithuc.v1.PersonService/GetWork":             may(onPerson, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
-	"/trithuc.v1.PersonService/ListWorks":           may(onPerson, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
-	"/trithuc.v1.PersonService/UpdateWork":          may(onPerson, RoleRegistrar, scopedRegistrar),
-	"/trithuc.v1.PersonService/DeleteWork":          may(onPerson, RoleRegistrar, scopedRegistrar),
+	"/trithuc.v1.PersonService/CreateQualification": may(onPerson, RoleRegistrar, scopedRegistrar, unitLimited),
+	"/trithuc.v1.PersonService/GetQualification":    may(onPerson, RoleRegistrar, RoleHomeAffairs, scopedRegistrar, unitLimited),
+	"/trithuc.v1.PersonService/ListQualifications":  may(onPerson, RoleRegistrar, RoleHomeAffairs, scopedRegistrar, unitLimited),
+	"/trithuc.v1.PersonService/UpdateQualification": may(onPerson, RoleRegistrar, scopedRegistrar, unitLimited),
+	"/trithuc.v1.PersonService/DeleteQualification": may(onPerson, RoleRegistrar, scopedRegistrar, unitLimited),
+	"/trithuc.v1.PersonService/VerifyQualification": may(onPerson, RoleHomeAffairs, unitLimited),
+	"/trithuc.v1.PersonService/CreatePosition":      may(onPerson, RoleRegistrar, scopedRegistrar, unitLimited),
+	"/trithuc.v1.PersonService/GetPosition":         may(onPerson, RoleRegistrar, RoleHomeAffairs, scopedRegistrar, unitLimited),
+	"/trithuc.v1.PersonService/ListPositions":       may(onPerson, RoleRegistrar, RoleHomeAffairs, scopedRegistrar, unitLimited),
+	"/trithuc.v1.PersonService/UpdatePosition":      may(onPerson, RoleRegistrar, scopedRegistrar, unitLimited),
+	"/trithuc.v1.PersonService/DeletePosition":      may(onPerson, RoleRegistrar, scopedRegistrar, unitLimited),
+	"/trithuc.v1.PersonService/CreateHonor":         may(onPerson, RoleRegistrar, scopedRegistrar, unitLimited),
+	"/trithuc.v1.PersonService/GetHonor":            may(onPerson, RoleRegistrar, RoleHomeAffairs, scopedRegistrar, unitLimited),
+	"/trithuc.v1.PersonService/ListHonors":          may(onPerson, RoleRegistrar, RoleHomeAffairs, scopedRegistrar, unitLimited),
+	"/trithuc.v1.PersonService/UpdateHonor":         may(onPerson, RoleRegistrar, scopedRegistrar, unitLimited),
+	"/trithuc.v1.PersonService/DeleteHonor":         may(onPerson, RoleRegistrar, scopedRegistrar, unitLimited),
+	"/trithuc.v1.PersonService/CreateWork":          may(onPerson, RoleRegistrar, scopedRegistrar, unitLimited),
+	"/trithuc.v1.PersonService/GetWork":             may(onPerson, RoleRegistrar, RoleHomeAffairs, scopedRegistrar, unitLimited),
+	"/trithuc.v1.PersonService/ListWorks":           may(onPerson, RoleRegistrar, RoleHomeAffairs, scopedRegistrar, unitLimited),
+	"/trithuc.v1.PersonService/UpdateWork":          may(onPerson, RoleRegistrar, scopedRegistrar, unitLimited),
+	"/trithuc.v1.PersonService/DeleteWork":          may(onPerson, RoleRegistrar, scopedRegistrar, unitLimited),
 
 	// Workplaces are not personal data: everyone reads them, the
 	// registrar adds and corrects them, only an admin deletes.
 	"/trithuc.v1.OrganizationService/CreateOrganization":    may(unscoped, RoleRegistrar),
-	"/trithuc.v1.OrganizationService/GetOrganization":       may(unscoped, RoleRegistrar, RoleHomeAffairs, RoleService),
-	"/trithuc.v1.OrganizationService/ListOrganizations":     may(unscoped, RoleRegistrar, RoleHomeAffairs, RoleService),
-	"/trithuc.v1.OrganizationService/BatchGetOrganizations": may(unscoped, RoleRegistrar, RoleHomeAffairs, RoleService),
+	"/trithuc.v1.OrganizationService/GetOrganization":       may(unscoped, RoleRegistrar, RoleHomeAffairs, RoleService, unitLimited),
+	"/trithuc.v1.OrganizationService/ListOrganizations":     may(unscoped, RoleRegistrar, RoleHomeAffairs, RoleService, unitLimited),
+	"/trithuc.v1.OrganizationService/BatchGetOrganizations": may(unscoped, RoleRegistrar, RoleHomeAffairs, RoleService, unitLimited),
 
 	// The change feed: names and field paths, never values. Its scope is
 	// per change, not per request, so the store's query applies it
 	// (server/changes.go): internal services see people and organizations,
 	// a limited registrar the people in its scope and its association's
-	// memberships; declared unscoped because the request names nothing.
-	"/trithuc.v1.ChangeService/ListChanges":                may(unscoped, RoleRegistrar, RoleHomeAffairs, RoleService, scopedRegistrar),
-	"/trithuc.v1.ChangeService/WatchChanges":               may(unscoped, RoleRegistrar, RoleHomeAffairs, RoleService, scopedRegistrar),
+	// memberships, a unit's caller the changes of its people.
+	"/trithuc.v1.ChangeService/ListChanges":                may(filtered, RoleRegistrar, RoleHomeAffairs, RoleService, scopedRegistrar, unitLimited),
+	"/trithuc.v1.ChangeService/WatchChanges":               may(filtered, RoleRegistrar, RoleHomeAffairs, RoleService, scopedRegistrar, unitLimited),
 	"/trithuc.v1.OrganizationService/UpdateOrganization":   may(unscoped, RoleRegistrar),
 	"/trithuc.v1.OrganizationService/DeleteOrganization":   may(unscoped),
 	"/trithuc.v1.OrganizationService/UndeleteOrganization": may(unscoped),
@@ -163,13 +167,25 @@ var permissions = map[string]access{
 	"/trithuc.v1.HonorsService/ReviewNomination":    may(unscoped, RoleRegistrar),
 	"/trithuc.v1.HonorsService/SelectNomination":    may(unscoped, RoleRegistrar),
 
+	// Unit reviews (rà soát): a registrar without a limit runs the
+	// campaigns; a unit's caller reads them, with the progress of its own
+	// units, and reviews its own people's profiles.
+	"/trithuc.v1.ReviewService/CreateReviewCampaign": may(unscoped, RoleRegistrar),
+	"/trithuc.v1.ReviewService/GetReviewCampaign":    may(unscoped, RoleRegistrar, RoleHomeAffairs, unitLimited),
+	"/trithuc.v1.ReviewService/ListReviewCampaigns":  may(unscoped, RoleRegistrar, RoleHomeAffairs, unitLimited),
+	"/trithuc.v1.ReviewService/UpdateReviewCampaign": may(unscoped, RoleRegistrar),
+	"/trithuc.v1.ReviewService/CloseReviewCampaign":  may(unscoped, RoleRegistrar),
+	"/trithuc.v1.ReviewService/GetProfileReview":     may(onReviewedPerson, RoleRegistrar, RoleHomeAffairs, unitLimited),
+	"/trithuc.v1.ReviewService/ListProfileReviews":   may(filtered, RoleRegistrar, RoleHomeAffairs, unitLimited),
+	"/trithuc.v1.ReviewService/ConfirmProfileReview": may(onReviewedPerson, RoleRegistrar, unitLimited),
+
 	"/trithuc.v1.AuditService/ListAuditEvents": may(unscoped),
 
 	// Figures for the Department of Home Affairs: aggregates only, with
 	// small cells suppressed; the threshold is the administrators'.
-	"/trithuc.v1.StatisticsService/ComputeStatistics":        may(unscoped, RoleHomeAffairs),
-	"/trithuc.v1.StatisticsService/ExportStatistics":         may(unscoped, RoleHomeAffairs),
-	"/trithuc.v1.StatisticsService/GetIndicators":            may(unscoped, RoleHomeAffairs),
+	"/trithuc.v1.StatisticsService/ComputeStatistics":        may(filtered, RoleHomeAffairs, unitLimited),
+	"/trithuc.v1.StatisticsService/ExportStatistics":         may(filtered, RoleHomeAffairs, unitLimited),
+	"/trithuc.v1.StatisticsService/GetIndicators":            may(filtered, RoleHomeAffairs, unitLimited),
 	"/trithuc.v1.StatisticsService/CreateReport":             may(unscoped, RoleHomeAffairs),
 	"/trithuc.v1.StatisticsService/GetReport":                may(unscoped, RoleHomeAffairs),
 	"/trithuc.v1.StatisticsService/ListReports":              may(unscoped, RoleHomeAffairs),
@@ -186,7 +202,7 @@ var permissions = map[string]access{
 	"/trithuc.v1.PrivacyService/GetConsent":                   may(onPerson, RoleRegistrar, scopedRegistrar),
 	"/trithuc.v1.PrivacyService/ListConsents":                 may(onPerson, RoleRegistrar, scopedRegistrar),
 	"/trithuc.v1.PrivacyService/WithdrawConsent":              may(onPerson, RoleRegistrar, scopedRegistrar),
-	"/trithuc.v1.PrivacyService/ListPersonRevisions":          may(onPerson, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
+	"/trithuc.v1.PrivacyService/ListPersonRevisions":          may(onPerson, RoleRegistrar, RoleHomeAffairs, scopedRegistrar, unitLimited),
 	"/trithuc.v1.PrivacyService/RestorePersonRevision":        may(onPerson),
 	"/trithuc.v1.PrivacyService/PurgePerson":                  may(onPerson),
 	"/trithuc.v1.PrivacyService/ExportPersonData":             may(onPerson),
@@ -201,7 +217,7 @@ var permissions = map[string]access{
 	// export is a read of every exported person, redacted as every read.
 	// Operations: each caller sees only its own (operations.go).
 	"/trithuc.v1.TransferService/ImportPeople":       may(unscoped, RoleRegistrar, scopedRegistrar),
-	"/trithuc.v1.TransferService/ExportPeople":       may(unscoped, RoleRegistrar, RoleHomeAffairs),
+	"/trithuc.v1.TransferService/ExportPeople":       may(filtered, RoleRegistrar, RoleHomeAffairs, unitLimited),
 	"/trithuc.v1.TransferService/GetImportTemplate":  may(unscoped, RoleRegistrar, scopedRegistrar),
 	"/trithuc.v1.TransferService/GetImportReport":    may(unscoped, RoleRegistrar, scopedRegistrar),
 	"/google.longrunning.Operations/GetOperation":    may(unscoped, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),
@@ -249,6 +265,15 @@ func (s *Server) mayCall(p *Principal, method string) bool {
 	allowed, ok := s.perms[method]
 	if !ok {
 		return false
+	}
+	if p.Organization != "" {
+		// A unit's caller: a method open to units, and to its role.
+		unit, role := false, false
+		for _, r := range allowed.roles {
+			unit = unit || r == unitLimited
+			role = role || r == p.Role || r == anyone || r == anyRole
+		}
+		return unit && role && p.Role != RoleAdmin
 	}
 	scoped := p.Role == RoleRegistrar && p.Association != ""
 	if p.Role == RoleAdmin {
@@ -300,8 +325,8 @@ func (s *Server) authorize(ctx context.Context) error {
 	if _, known := s.perms[method]; !known {
 		return status.Errorf(codes.PermissionDenied, "%s is not open to any caller", name)
 	}
-	if p.Role == RoleRegistrar && p.Association != "" {
-		return status.Errorf(codes.PermissionDenied, "this key is limited to %s and may not call %s", p.Association, name)
+	if p.Role == RoleRegistrar && p.Association != "" || p.Organization != "" {
+		return status.Errorf(codes.PermissionDenied, "this key is limited to %s and may not call %s", p.scope(), name)
 	}
 	return status.Errorf(codes.PermissionDenied, "the %s role may not call %s", p.Role, name)
 }

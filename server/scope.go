@@ -40,6 +40,16 @@ const (
 	// onAssociation is the association (associations/{association}) the
 	// request names there.
 	onAssociation
+	// onPeople are the people (people/{person}) a batch request names, in
+	// its repeated names: each must be in scope.
+	onPeople
+	// filtered methods name no one: their answer is drawn from the people
+	// in the caller's scope only, by the store (store.WithScope, which
+	// scopeContext sets for every call of a limited caller).
+	filtered
+	// onReviewedPerson is the person whose profile review
+	// (reviewCampaigns/{c}/profileReviews/{person}) the request names.
+	onReviewedPerson
 )
 
 // scopeHook checks each request against the scope of a limited caller,
@@ -77,6 +87,10 @@ func (s *Server) checkScope(ctx context.Context, method string, req any) error {
 		if err := s.checkRestricted(ctx, method, names.Ancestor(requestName(msg), names.Person)); err != nil {
 			return err
 		}
+	case s.perms[method].scope == onReviewedPerson:
+		if err := s.checkRestricted(ctx, method, reviewedPerson(requestName(msg))); err != nil {
+			return err
+		}
 	case s.perms[method].scope == onAssociation:
 		if err := s.checkMemberRestricted(ctx, names.Ancestor(requestName(msg), names.Membership)); err != nil {
 			return err
@@ -88,15 +102,23 @@ func (s *Server) checkScope(ctx context.Context, method string, req any) error {
 		}
 	}
 	p := callFrom(ctx).principal
-	if p == nil || p.Association == "" {
+	if p == nil || p.Association == "" && p.Organization == "" {
 		return nil
 	}
 	switch s.perms[method].scope {
-	case unscoped:
+	case unscoped, filtered:
 		return nil
 	case onPerson:
 		return s.checkPersonScope(ctx, p, names.Ancestor(requestName(msg), names.Person))
+	case onPeople:
+		return s.checkPeopleScope(ctx, p, batchNames(msg))
+	case onReviewedPerson:
+		return s.checkPersonScope(ctx, p, reviewedPerson(requestName(msg)))
 	case onAssociation:
+		if p.Organization != "" {
+			// authorize lets no unit's caller get here.
+			return status.Errorf(codes.PermissionDenied, "this key is limited to %s and may not act on associations", p.Organization)
+		}
 		if r, ok := msg.(*pb.SearchExpertsRequest); ok && strings.HasPrefix(r.GetName(), "associations/-/") {
 			// A search of every association: the store narrows it to the
 			// caller's scope (ExpertQuery.Scope).
@@ -115,24 +137,76 @@ func (s *Server) checkScope(ctx context.Context, method string, req any) error {
 		}
 		return nil
 	}
-	return status.Errorf(codes.PermissionDenied, "this key is limited to %s and may not call %s, which declares no scope", p.Association, method[1:])
+	return status.Errorf(codes.PermissionDenied, "this key is limited to %s and may not call %s, which declares no scope", p.scope(), method[1:])
+}
+
+// scope is what p is limited to: an association, an organization, or ""
+// for no limit.
+func (p *Principal) scope() string {
+	if p.Association != "" {
+		return p.Association
+	}
+	return p.Organization
 }
 
 // checkPersonScope lets a limited key read and keep the profiles of the
 // people in its scope (store/scope.go: a PENDING, ACTIVE or SUSPENDED
-// membership whose link is confirmed) and of nobody else. Outside the
-// scope, and for a person who does not exist, the answer is the same
-// PERMISSION_DENIED (https://google.aip.dev/211).
+// membership whose link is confirmed; store/unitscope.go: a current
+// position in the unit) and of nobody else. Outside the scope, and for a
+// person who does not exist, the answer is the same PERMISSION_DENIED
+// (https://google.aip.dev/211).
 func (s *Server) checkPersonScope(ctx context.Context, p *Principal, person string) error {
-	in, err := s.db.PersonInScope(ctx, person, p.Association)
+	return s.checkPeopleScope(ctx, p, []string{person})
+}
+
+// checkPeopleScope is checkPersonScope for each of people, all or none.
+func (s *Server) checkPeopleScope(ctx context.Context, p *Principal, people []string) error {
+	in, err := s.db.PeopleInScope(ctx, p.scope(), people)
 	if err != nil {
 		return grpcError(ctx, err)
 	}
-	if !in {
+	for _, person := range people {
+		if in[person] {
+			continue
+		}
+		if p.Organization != "" {
+			return status.Errorf(codes.PermissionDenied,
+				"this key is limited to the people who hold a current position at %s or an organization under it; it may not act on %q", p.Organization, person)
+		}
 		return status.Errorf(codes.PermissionDenied,
 			"this key is limited to the members of %s and the associations under it; it may not act on %q", p.Association, person)
 	}
 	return nil
+}
+
+// batchNames are the names a batch request lists in its repeated
+// field names.
+func batchNames(req proto.Message) []string {
+	if req == nil {
+		return nil
+	}
+	m := req.ProtoReflect()
+	fd := m.Descriptor().Fields().ByName("names")
+	if fd == nil || !fd.IsList() || fd.Kind() != protoreflect.StringKind {
+		return nil
+	}
+	l := m.Get(fd).List()
+	out := make([]string, l.Len())
+	for i := range out {
+		out[i] = l.Get(i).String()
+	}
+	return out
+}
+
+// scopeContext puts the scope of a limited caller into the call's
+// context, where the store's listings, searches and figures of people find
+// it (store.WithScope): they answer within it, whatever the handler passes
+// on, and its errors name no one outside it.
+func (s *Server) scopeContext(ctx context.Context) (context.Context, func(), error) {
+	if p := callFrom(ctx).principal; p != nil {
+		ctx = store.WithScope(ctx, p.scope())
+	}
+	return ctx, func() {}, nil
 }
 
 // requestName is the resource name a request is about: its name or its
@@ -217,11 +291,11 @@ func checkAssociationScope(ctx context.Context, association string, ancestors fu
 // so are the names of look-alikes outside the scope (their count and
 // reasons stay, so that the key knows to ask a registrar without a limit).
 
-// scopeOf is the association the caller's key is limited to; "" for any
-// other caller.
+// scopeOf is the association or the organization the caller is limited
+// to; "" for any other caller.
 func scopeOf(ctx context.Context) string {
 	if p := callFrom(ctx).principal; p != nil {
-		return p.Association
+		return p.scope()
 	}
 	return ""
 }

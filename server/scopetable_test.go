@@ -32,6 +32,7 @@ var scopedTypes = map[string]scopeKind{
 	"trithuc.gov.vn/ExpertPool":       onAssociation,
 	"trithuc.gov.vn/ExpertPoolMember": onAssociation,
 	"trithuc.gov.vn/Engagement":       onAssociation,
+	"trithuc.gov.vn/ProfileReview":    onReviewedPerson,
 }
 
 // requestScopes is which scopes the resources a request is about fall
@@ -46,9 +47,20 @@ func requestScopes(md protoreflect.MessageDescriptor) map[scopeKind]bool {
 		case fd.Name() == "name" || fd.Name() == "parent":
 			ref, _ := proto.GetExtension(fd.Options(), annotations.E_ResourceReference).(*annotations.ResourceReference)
 			for _, t := range []string{ref.GetType(), ref.GetChildType()} {
+				// A profile review's parent is a campaign, which no scope
+				// limits; the review itself names its person.
+				if t == ref.GetChildType() && t == "trithuc.gov.vn/ProfileReview" {
+					continue
+				}
 				if k, ok := scopedTypes[t]; ok {
 					kinds[k] = true
 				}
+			}
+		case fd.Name() == "names" && fd.IsList():
+			// A batch's names: each is checked.
+			ref, _ := proto.GetExtension(fd.Options(), annotations.E_ResourceReference).(*annotations.ResourceReference)
+			if scopedTypes[ref.GetType()] == onPerson {
+				kinds[onPeople] = true
 			}
 		case fd.Message() != nil && !fd.IsList() && !fd.IsMap():
 			res, _ := proto.GetExtension(fd.Message().Options(), annotations.E_Resource).(*annotations.ResourceDescriptor)
@@ -81,13 +93,17 @@ func TestScopeDeclared(t *testing.T) {
 		}
 		md := methodDescriptor(t, name)
 		names := requestScopes(md.Input())
-		limited := false
+		limited, unit := false, false
 		for _, r := range line.roles {
-			limited = limited || r == scopedRegistrar || r == anyRole
+			limited = limited || r == scopedRegistrar || r == anyRole || r == unitLimited
+			unit = unit || r == unitLimited
 		}
 		switch {
-		case line.scope == unscoped && limited && len(names) > 0:
-			t.Errorf("%s is open to a limited caller and names a person or an association, but is unscoped", name)
+		case (line.scope == unscoped || line.scope == filtered) && limited && len(names) > 0:
+			t.Errorf("%s is open to a limited caller and names a person or an association, but is %s", name, map[scopeKind]string{unscoped: "unscoped", filtered: "filtered"}[line.scope])
+		case unit && line.scope == onAssociation:
+			t.Errorf("%s is open to a unit's caller but checks an association's scope, which a unit has not", name)
+		case line.scope == filtered:
 		case line.scope != unscoped && !names[line.scope]:
 			t.Errorf("%s checks a scope (%d) that its request does not name (it names %v)", name, line.scope, names)
 		}

@@ -91,7 +91,7 @@ func TestPermissionTableComplete(t *testing.T) {
 			t.Errorf("the permission table lists %s, which the server does not serve", m)
 		}
 		for _, r := range line.roles {
-			if !ValidRole(r) && r != anyone && r != anyRole && r != scopedRegistrar {
+			if !ValidRole(r) && r != anyone && r != anyRole && r != scopedRegistrar && r != unitLimited {
 				t.Errorf("%s: unknown role %q", m, r)
 			}
 			if r == RoleAdmin {

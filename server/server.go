@@ -221,6 +221,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	pb.RegisterMembershipServiceServer(s.grpc, &membershipService{db: db})
 	pb.RegisterExpertServiceServer(s.grpc, &expertService{db: db})
 	pb.RegisterHonorsServiceServer(s.grpc, &honorsService{db: db})
+	pb.RegisterReviewServiceServer(s.grpc, &reviewService{db: db})
 	pb.RegisterAuditServiceServer(s.grpc, &auditService{db: db, audit: s.audit})
 	pb.RegisterStatisticsServiceServer(s.grpc, &statisticsService{db: db})
 	transfers := &transferService{s: s, db: db, runs: map[string]*importRun{}}
@@ -302,6 +303,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		pb.RegisterMembershipServiceHandler,
 		pb.RegisterExpertServiceHandler,
 		pb.RegisterHonorsServiceHandler,
+		pb.RegisterReviewServiceHandler,
 		pb.RegisterAuditServiceHandler,
 		pb.RegisterStatisticsServiceHandler,
 		pb.RegisterTransferServiceHandler,

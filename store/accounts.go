@@ -22,7 +22,10 @@ type Account struct {
 	Name        string
 	Role        string
 	Association string // associations/{id}, or "" for no limit
-	CreateTime  time.Time
+	// Organization limits the account to the people of a unit, as it does
+	// a key: organizations/{id}, or "" for no limit.
+	Organization string
+	CreateTime   time.Time
 	// PasswordTime is when the password was last set; zero while the
 	// account waits for its one-time link to be used.
 	PasswordTime time.Time
@@ -84,8 +87,9 @@ func newToken(n int) string {
 }
 
 // CreateAccount makes an account without a password and returns it with the
-// token of its one-time link to set one.
-func (db *DB) CreateAccount(ctx context.Context, email, name, role, association string) (*Account, string, error) {
+// token of its one-time link to set one. scope limits it as it does a key
+// (CreateScopedKey): an association, an organization, or "" for no limit.
+func (db *DB) CreateAccount(ctx context.Context, email, name, role, scope string) (*Account, string, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	name = strings.TrimSpace(name)
 	if at := strings.Index(email, "@"); at < 1 || at == len(email)-1 || strings.ContainsAny(email, " \t<>") {
@@ -97,22 +101,16 @@ func (db *DB) CreateAccount(ctx context.Context, email, name, role, association 
 	if role == "" {
 		return nil, "", errorf(Invalid, "role", "required")
 	}
-	if association != "" {
-		id, ok := strings.CutPrefix(association, "associations/")
-		if !ok || !validID(id) {
-			return nil, "", errorf(Invalid, "association", "want an association's name, associations/{id}, not %q", association)
-		}
-	}
-	a := &Account{ID: newToken(5), Email: email, Name: name, Role: role, Association: association}
+	assoc, org := splitScope(scope)
+	a := &Account{ID: newToken(5), Email: email, Name: name, Role: role, Association: assoc, Organization: org}
 	token := newToken(20)
 	err := db.write(ctx, false, nil, func(tx *Tx) error {
-		a.CreateTime = tx.now
-		var scope any
-		if association != "" {
-			scope = association
+		if err := tx.checkScopeName(ctx, scope); err != nil {
+			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO accounts(id, email, name, role, association, setup_hash, setup_expire_time, create_time)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.ID, email, name, role, scope, hashKey(token), micros(tx.now.Add(SetupLinkLifetime)), micros(tx.now))
+		a.CreateTime = tx.now
+		_, err := tx.ExecContext(ctx, `INSERT INTO accounts(id, email, name, role, association, organization, setup_hash, setup_expire_time, create_time)
+			VALUES (?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), ?, ?, ?)`, a.ID, email, name, role, assoc, org, hashKey(token), micros(tx.now.Add(SetupLinkLifetime)), micros(tx.now))
 		if err != nil && strings.Contains(err.Error(), "UNIQUE") && strings.Contains(err.Error(), "email") {
 			return errorf(AlreadyExists, "email", "an account with the email %s already exists", email)
 		}
@@ -124,13 +122,13 @@ func (db *DB) CreateAccount(ctx context.Context, email, name, role, association 
 	return a, token, nil
 }
 
-const accountColumns = `id, email, name, role, COALESCE(association, ''), create_time, password_time, disable_time`
+const accountColumns = `id, email, name, role, COALESCE(association, ''), COALESCE(organization, ''), create_time, password_time, disable_time`
 
 func scanAccount(s scanner, extra ...any) (*Account, error) {
 	var a Account
 	var create int64
 	var pw, disable sql.NullInt64
-	if err := s.Scan(append([]any{&a.ID, &a.Email, &a.Name, &a.Role, &a.Association, &create, &pw, &disable}, extra...)...); err != nil {
+	if err := s.Scan(append([]any{&a.ID, &a.Email, &a.Name, &a.Role, &a.Association, &a.Organization, &create, &pw, &disable}, extra...)...); err != nil {
 		return nil, err
 	}
 	a.CreateTime = fromMicros(create)

@@ -196,7 +196,14 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 		if q.Types != nil {
 			conds = append(conds, "c.type IN ("+typeList(q.Types)+")")
 		}
-		if q.Scope != "" {
+		if strings.HasPrefix(q.Scope, "organizations/") {
+			// A unit sees the changes of its people, as they are now.
+			cond, err := tx.scopeCond(ctx, q.Scope, "c.person_pk")
+			if err != nil {
+				return err
+			}
+			conds = append(conds, "c.type IN (1, 2, 3, 4) AND "+cond)
+		} else if q.Scope != "" {
 			assocs, err := tx.scopeAssociations(ctx, q.Scope)
 			if err != nil {
 				return err

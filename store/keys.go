@@ -23,6 +23,10 @@ type Key struct {
 	// Association, for a registrar key, limits it to one association and
 	// its children: associations/{association}. Empty: no limit.
 	Association string
+	// Organization limits a key to the people who hold a current position
+	// at one organization or those under it (store/unitscope.go):
+	// organizations/{organization}. Empty: no limit.
+	Organization string
 }
 
 // keyPrefix marks trithuc keys, so that a leaked one is recognisable.
@@ -41,15 +45,11 @@ func (db *DB) CreateKey(ctx context.Context, name, role string, expire time.Time
 	return db.CreateScopedKey(ctx, name, role, "", expire)
 }
 
-// CreateScopedKey is CreateKey for a key limited to association
-// (associations/{association}); an empty association is no limit.
-func (db *DB) CreateScopedKey(ctx context.Context, name, role, association string, expire time.Time) (*Key, string, error) {
-	if association != "" {
-		id, ok := strings.CutPrefix(association, "associations/")
-		if !ok || !validID(id) {
-			return nil, "", errorf(Invalid, "association", "want an association's name, associations/{id}, not %q", association)
-		}
-	}
+// CreateScopedKey is CreateKey for a key limited to scope: an association
+// (associations/{association}) or an organization
+// (organizations/{organization}, which must exist); an empty scope is no
+// limit.
+func (db *DB) CreateScopedKey(ctx context.Context, name, role, scope string, expire time.Time) (*Key, string, error) {
 	if strings.TrimSpace(name) == "" {
 		return nil, "", errorf(Invalid, "name", "required: say who or what the key is for")
 	}
@@ -61,19 +61,19 @@ func (db *DB) CreateScopedKey(ctx context.Context, name, role, association strin
 	enc := strings.ToLower(keyEncoding.EncodeToString(b))
 	id := enc[:8]
 	secret := keyPrefix + id + "_" + enc[8:]
-	k := &Key{ID: id, Name: name, Role: role, Association: association, ExpireTime: expire}
+	assoc, org := splitScope(scope)
+	k := &Key{ID: id, Name: name, Role: role, Association: assoc, Organization: org, ExpireTime: expire}
 	err := db.write(ctx, false, nil, func(tx *Tx) error {
+		if err := tx.checkScopeName(ctx, scope); err != nil {
+			return err
+		}
 		k.CreateTime = tx.now
 		var exp any
 		if !expire.IsZero() {
 			exp = micros(expire)
 		}
-		var scope any
-		if association != "" {
-			scope = association
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO api_keys(id, hash, name, role, association, create_time, expire_time)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, id, hashKey(secret), name, role, scope, micros(tx.now), exp)
+		_, err := tx.ExecContext(ctx, `INSERT INTO api_keys(id, hash, name, role, association, organization, create_time, expire_time)
+			VALUES (?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), ?, ?)`, id, hashKey(secret), name, role, assoc, org, micros(tx.now), exp)
 		return dbError(err)
 	})
 	if err != nil {
@@ -162,13 +162,13 @@ func (db *DB) RevokeKey(ctx context.Context, id string) error {
 	})
 }
 
-const keyColumns = `id, name, role, COALESCE(association, ''), create_time, expire_time, revoke_time, last_used_time`
+const keyColumns = `id, name, role, COALESCE(association, ''), COALESCE(organization, ''), create_time, expire_time, revoke_time, last_used_time`
 
 func scanKey(s scanner) (*Key, error) {
 	var k Key
 	var create int64
 	var expire, revoke, used sql.NullInt64
-	if err := s.Scan(&k.ID, &k.Name, &k.Role, &k.Association, &create, &expire, &revoke, &used); err != nil {
+	if err := s.Scan(&k.ID, &k.Name, &k.Role, &k.Association, &k.Organization, &create, &expire, &revoke, &used); err != nil {
 		return nil, err
 	}
 	k.CreateTime = fromMicros(create)

@@ -236,7 +236,7 @@ func (tx *Tx) peopleListing(ctx context.Context, q ListQuery) (listing, error) {
 	if err := tx.addFilter(ctx, &l, q.Filter, personSchema); err != nil {
 		return listing{}, err
 	}
-	return l, nil
+	return l, tx.limitToScope(ctx, &l)
 }
 
 // CreatePerson registers p. Output-only fields of p are ignored.
@@ -601,6 +601,12 @@ func (tx *Tx) checkNationalIDFree(ctx context.Context, id, nationalID string) er
 		return nil
 	case err != nil:
 		return dbError(err)
+	}
+	if ScopeOf(ctx) != "" {
+		// A limited caller learns that the ID is taken, not by whom: the
+		// holder may be outside its scope.
+		return &Error{Code: AlreadyExists, Field: personField + "national_id",
+			Message: "another person has this national ID; ask a registrar without a limit to look into it"}
 	}
 	return &Error{Code: AlreadyExists, Field: personField + "national_id",
 		Message: fmt.Sprintf("another person, people/%s, has this national ID", other)}

@@ -31,6 +31,7 @@ var purgeSteps = []struct{ table, sql string }{
 	{"expert_pool_members", `DELETE FROM expert_pool_members WHERE person_pk = ?1`},
 	{"nomination_decisions", `DELETE FROM nomination_decisions WHERE nomination_pk IN (SELECT pk FROM nominations WHERE person_pk = ?1)`},
 	{"nominations", `DELETE FROM nominations WHERE person_pk = ?1`},
+	{"profile_reviews", `DELETE FROM profile_reviews WHERE person_pk = ?1`},
 	{"person_identifiers", `DELETE FROM person_identifiers WHERE person_pk = ?1`},
 	{"person_fields", `DELETE FROM person_fields WHERE person_pk = ?1`},
 	{"person_expert_roles", `DELETE FROM person_expert_roles WHERE person_pk = ?1`},

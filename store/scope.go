@@ -71,12 +71,12 @@ func (tx *Tx) peopleInScope(ctx context.Context, scope string, names []string) (
 	if len(ids) == 0 {
 		return in, nil
 	}
-	assocs, err := tx.scopeAssociations(ctx, scope)
-	if err != nil || len(assocs) == 0 {
+	cond, err := tx.scopeCond(ctx, scope, "p.pk")
+	if err != nil || cond == "" || cond == "0" {
 		return in, err
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT p.id FROM people p WHERE p.id IN (`+placeholders(len(ids))+`) AND `+
-		inScopeSQL("p.pk", assocs), ids...)
+		cond, ids...)
 	if err != nil {
 		return nil, dbError(err)
 	}
@@ -92,7 +92,7 @@ func (tx *Tx) peopleInScope(ctx context.Context, scope string, names []string) (
 }
 
 // PeopleInScope returns which of the people/{person} names are in the scope
-// of a registrar key limited to the association scope; names that are not
+// of a caller limited to scope (an association or an organization); names that are not
 // people's, or of nobody, are not.
 func (db *DB) PeopleInScope(ctx context.Context, scope string, names []string) (map[string]bool, error) {
 	var in map[string]bool

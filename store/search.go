@@ -331,7 +331,7 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 	if err := tx.addFilter(ctx, &l, q.Filter, personSchema); err != nil {
 		return listing{}, err
 	}
-	return l, nil
+	return l, tx.limitToScope(ctx, &l)
 }
 
 // fieldNames returns the names, in Vietnamese and English, of the fields

@@ -50,7 +50,7 @@ func (db *DB) Session(ctx context.Context, secret string, idle time.Duration) (*
 	var s Session
 	var create, seen, expire int64
 	var revoke sql.NullInt64
-	a, err := scanAccount(db.readRow(ctx, `SELECT a.id, a.email, a.name, a.role, COALESCE(a.association, ''), a.create_time, a.password_time, a.disable_time,
+	a, err := scanAccount(db.readRow(ctx, `SELECT a.id, a.email, a.name, a.role, COALESCE(a.association, ''), COALESCE(a.organization, ''), a.create_time, a.password_time, a.disable_time,
 			s.id, s.csrf, s.client_address, s.create_time, s.last_seen_time, s.expire_time, s.revoke_time
 		FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.hash = ?`, hashKey(secret)),
 		&s.ID, &s.CSRF, &s.Client, &create, &seen, &expire, &revoke)

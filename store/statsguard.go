@@ -130,6 +130,13 @@ func (tx *Tx) statsScope(ctx context.Context, f string, on statsDay, threshold i
 		return nil, err
 	}
 	sc := &statsScope{on: on, listed: on.listed(), where: where, args: args}
+	// A caller limited to a unit counts its people only: the base of
+	// every figure, and of the query-set-size rule, is the unit's.
+	if cond, err := tx.scopeCond(ctx, ScopeOf(ctx), "p.pk"); err != nil {
+		return nil, err
+	} else if cond != "" {
+		sc.listed += " AND " + cond
+	}
 	if where != "" {
 		sc.wider = append(sc.wider, widerFilter{})
 	}

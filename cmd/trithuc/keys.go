@@ -14,14 +14,17 @@ import (
 )
 
 const keysUsage = `Usage:
-  trithuc keys create --db PATH --role ROLE --name NAME [--expires DURATION] [--association associations/ID]
+  trithuc keys create --db PATH --role ROLE --name NAME [--expires DURATION]
+                      [--association associations/ID | --organization organizations/ID]
   trithuc keys list   --db PATH
   trithuc keys revoke --db PATH ID
 
 Keys are kept in the database, hashed: the key itself is printed once, by
 create, as the last line of its output. Roles: %s.
 A registrar key may be limited to one association (and the associations
-under it) with --association. Revoked and expired keys stop working at once.
+under it) with --association; a registrar or home_affairs key to one
+organization, a unit (and those under it), with --organization: it then
+reads and keeps only the people who hold a current position there. Revoked and expired keys stop working at once.
 `
 
 func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -38,7 +41,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.SetOutput(stderr)
 	dbPath := fs.String("db", "trithuc.db", "the database `file`")
 	create := fs.Bool("create", false, "make the database file when it does not exist")
-	var role, name, association string
+	var role, name, association, organization string
 	var expires time.Duration
 	switch verb {
 	case "create":
@@ -46,6 +49,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fs.StringVar(&name, "name", "", "who or what the key is for")
 		fs.DurationVar(&expires, "expires", 0, "expire the key after this `duration` (e.g. 720h); 0 never")
 		fs.StringVar(&association, "association", "", "limit a registrar key to this association and those under it: associations/`ID`")
+		fs.StringVar(&organization, "organization", "", "limit a registrar or home_affairs key to the people of this organization and those under it: organizations/`ID`")
 	case "list", "revoke":
 	default:
 		fmt.Fprintf(stderr, keysUsage, strings.Join(server.Roles, ", "))
@@ -70,6 +74,14 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if association != "" && role != server.RoleRegistrar {
 			return usageError("keys create: --association limits registrar keys only")
 		}
+		switch {
+		case organization != "" && association != "":
+			return usageError("keys create: give --association or --organization, not both")
+		case organization != "" && role != server.RoleRegistrar && role != server.RoleHomeAffairs:
+			return usageError("keys create: --organization limits registrar and home_affairs keys only")
+		case organization != "" && !strings.HasPrefix(organization, "organizations/"):
+			return usageError(fmt.Sprintf("keys create: --organization wants an organization's name, organizations/ID, not %q", organization))
+		}
 		db, err := open()
 		if err != nil {
 			return err
@@ -79,13 +91,13 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if expires > 0 {
 			exp = time.Now().Add(expires)
 		}
-		k, secret, err := db.CreateScopedKey(ctx, name, role, association, exp)
+		k, secret, err := db.CreateScopedKey(ctx, name, role, association+organization, exp)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "Created key %s (%s) for %q", k.ID, k.Role, k.Name)
-		if k.Association != "" {
-			fmt.Fprintf(stdout, ", limited to %s", k.Association)
+		if scope := k.Association + k.Organization; scope != "" {
+			fmt.Fprintf(stdout, ", limited to %s", scope)
 		}
 		if !exp.IsZero() {
 			fmt.Fprintf(stdout, ", expiring %s", exp.Format(time.RFC3339))
@@ -113,7 +125,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			case !k.ExpireTime.IsZero() && time.Now().After(k.ExpireTime):
 				state = "expired"
 			}
-			scope := k.Association
+			scope := k.Association + k.Organization
 			if scope == "" {
 				scope = "-"
 			}

@@ -15,7 +15,7 @@ import (
 )
 
 const usersUsage = `Usage:
-  trithuc users create  --db PATH --email EMAIL --name NAME --role ROLE [--association associations/ID] [--url BASE]
+  trithuc users create  --db PATH --email EMAIL --name NAME --role ROLE [--association associations/ID | --organization organizations/ID] [--url BASE]
   trithuc users list    --db PATH
   trithuc users disable --db PATH EMAIL|ID
   trithuc users reset   --db PATH [--url BASE] EMAIL|ID
@@ -26,7 +26,9 @@ where the person sets their own password; nobody else ever sees it. reset
 also ends the account's sessions and re-enables a disabled account; disable
 ends its sessions at once. Roles: admin, registrar, home_affairs. A
 registrar may be limited to one association (and those under it) with
---association. --url is the console's address as people reach it (default
+--association; a registrar or home_affairs to one organization, a unit (and
+those under it), with --organization: they then read and keep only the
+people who hold a current position there. --url is the console's address as people reach it (default
 http://127.0.0.1:8080).
 `
 
@@ -45,13 +47,14 @@ func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	dbPath := fs.String("db", "trithuc.db", "the database `file`")
 	create := fs.Bool("create", false, "make the database file when it does not exist")
-	var email, name, role, association, base string
+	var email, name, role, association, organization, base string
 	switch verb {
 	case "create":
 		fs.StringVar(&email, "email", "", "the person's email `address`, which they sign in with")
 		fs.StringVar(&name, "name", "", "the person's name")
 		fs.StringVar(&role, "role", "", "the `role`: admin, registrar or home_affairs")
 		fs.StringVar(&association, "association", "", "limit a registrar to this association and those under it: associations/`ID`")
+		fs.StringVar(&organization, "organization", "", "limit a registrar or home_affairs to the people of this organization and those under it: organizations/`ID`")
 		fs.StringVar(&base, "url", "http://127.0.0.1:8080", "the console's `address` as people reach it, for the link")
 	case "reset":
 		fs.StringVar(&base, "url", "http://127.0.0.1:8080", "the console's `address` as people reach it, for the link")
@@ -75,19 +78,25 @@ func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return usageError("users create: --name is required")
 		case association != "" && role != server.RoleRegistrar:
 			return usageError("users create: --association limits registrars only")
+		case organization != "" && association != "":
+			return usageError("users create: give --association or --organization, not both")
+		case organization != "" && role != server.RoleRegistrar && role != server.RoleHomeAffairs:
+			return usageError("users create: --organization limits registrars and home_affairs only")
+		case organization != "" && !strings.HasPrefix(organization, "organizations/"):
+			return usageError(fmt.Sprintf("users create: --organization wants an organization's name, organizations/ID, not %q", organization))
 		}
 		db, err := open()
 		if err != nil {
 			return err
 		}
 		defer db.Close()
-		a, token, err := db.CreateAccount(ctx, email, name, role, association)
+		a, token, err := db.CreateAccount(ctx, email, name, role, association+organization)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "Created account %s (%s) for %s", a.Email, a.Role, a.Name)
-		if a.Association != "" {
-			fmt.Fprintf(stdout, ", limited to %s", a.Association)
+		if scope := a.Association + a.Organization; scope != "" {
+			fmt.Fprintf(stdout, ", limited to %s", scope)
 		}
 		fmt.Fprintf(stdout, ". Send them this link to set their password (it works once, for %s):\n", store.SetupLinkLifetime)
 		fmt.Fprintln(stdout, console.SetupURL(base, token))
@@ -108,7 +117,7 @@ func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			if a.Disabled() {
 				state = "disabled " + a.DisableTime.Local().Format(time.DateTime)
 			}
-			scope := a.Association
+			scope := a.Association + a.Organization
 			if scope == "" {
 				scope = "-"
 			}

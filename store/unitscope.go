@@ -1,0 +1,139 @@
+package store
+
+import (
+	"context"
+	"strings"
+)
+
+// The scope of a caller limited to an organization, a unit (DESIGN.md §10,
+// issue 21): the people who hold a current position (not ended by today)
+// at that organization or at one under it. A person whose position ends
+// drops out of the scope the day it ends; one who is given a position
+// there comes into it. Scopes are named by their resource: associations/{a}
+// or organizations/{o}; scopeCond tells them apart.
+
+type scopeKey struct{}
+
+// WithScope is ctx for a caller limited to scope (organizations/{o}): the
+// listings of people, searches, statistics and indicators read under it
+// answer only within the scope. The server sets it for every call of a
+// limited caller, so that no handler has to pass it on.
+func WithScope(ctx context.Context, scope string) context.Context {
+	if scope == "" {
+		return ctx
+	}
+	return context.WithValue(ctx, scopeKey{}, scope)
+}
+
+// ScopeOf is the scope WithScope put in ctx, or "".
+func ScopeOf(ctx context.Context) string {
+	s, _ := ctx.Value(scopeKey{}).(string)
+	return s
+}
+
+// scopeOrganizations returns the pks of the organization scope and of those
+// under it; none when scope names no organization.
+func (tx *Tx) scopeOrganizations(ctx context.Context, scope string) ([]int64, error) {
+	id, err := OrganizationID(scope, "scope")
+	if err != nil {
+		return nil, nil
+	}
+	rows, err := tx.QueryContext(ctx, `WITH RECURSIVE down(pk, depth) AS (
+			SELECT pk, 0 FROM organizations WHERE id = ?
+			UNION ALL SELECT o.pk, down.depth + 1 FROM organizations o JOIN down ON o.parent_pk = down.pk
+			WHERE down.depth < 100)
+		SELECT pk FROM down`, id)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	defer rows.Close()
+	var pks []int64
+	for rows.Next() {
+		var pk int64
+		if err := rows.Scan(&pk); err != nil {
+			return nil, dbError(err)
+		}
+		pks = append(pks, pk)
+	}
+	return pks, dbError(rows.Err())
+}
+
+// inUnitSQL is the condition that the person whose pk the SQL expression
+// personPK gives holds a current position at one of the organizations
+// orgPKs on the day todayYMD (YYYYMMDD). Every number is the database's or
+// the clock's, never user text. A position that ended is current no more,
+// whatever its flag says (the flag is set when it is written).
+func inUnitSQL(personPK string, orgPKs []int64, todayYMD int64) string {
+	if len(orgPKs) == 0 {
+		return "0"
+	}
+	return `EXISTS (SELECT 1 FROM positions su WHERE su.person_pk = ` + personPK +
+		` AND su.is_current = 1 AND (su.end_date = 0 OR su.end_date > ` + itoa(todayYMD) +
+		`) AND su.organization_pk IN (` + pkList(orgPKs) + `))`
+}
+
+// scopeCond is the condition that the person whose pk the SQL expression
+// personPK gives is in scope: an association's (store/scope.go) or an
+// organization's. An empty scope is no condition ("").
+func (tx *Tx) scopeCond(ctx context.Context, scope, personPK string) (string, error) {
+	switch {
+	case scope == "":
+		return "", nil
+	case strings.HasPrefix(scope, "organizations/"):
+		orgs, err := tx.scopeOrganizations(ctx, scope)
+		if err != nil {
+			return "", err
+		}
+		return inUnitSQL(personPK, orgs, today(tx.now.In(vietnam))), nil
+	default:
+		assocs, err := tx.scopeAssociations(ctx, scope)
+		if err != nil {
+			return "", err
+		}
+		return inScopeSQL(personPK, assocs), nil
+	}
+}
+
+// limitToScope adds to l the condition of the scope in ctx on people p.
+func (tx *Tx) limitToScope(ctx context.Context, l *listing) error {
+	cond, err := tx.scopeCond(ctx, ScopeOf(ctx), "p.pk")
+	if cond != "" {
+		l.where = append(l.where, cond)
+		// A page token of one scope does not continue a listing of another.
+		l.query = append(l.query, []byte("\x00scope:"+ScopeOf(ctx))...)
+	}
+	return err
+}
+
+// checkScopeName checks the form of a key's or an account's scope, and
+// that an organization it names exists: a key limited to a mistyped
+// organization would see nobody and say nothing of why.
+func (tx *Tx) checkScopeName(ctx context.Context, scope string) error {
+	switch {
+	case scope == "":
+		return nil
+	case strings.HasPrefix(scope, "organizations/"):
+		id, err := OrganizationID(scope, "organization")
+		if err != nil {
+			return err
+		}
+		if _, err := tx.liveOrganization(ctx, id); err != nil {
+			return errorf(Invalid, "organization", "no organization is named %s; list them with ListOrganizations", scope)
+		}
+		return nil
+	default:
+		id, ok := strings.CutPrefix(scope, "associations/")
+		if !ok || !validID(id) {
+			return errorf(Invalid, "association", "want an association's name, associations/{id}, not %q", scope)
+		}
+		return nil
+	}
+}
+
+// splitScope is a scope as the association or the organization it names.
+func splitScope(scope string) (association, organization string) {
+	if strings.HasPrefix(scope, "organizations/") {
+		return "", scope
+	}
+	return scope, ""
+}
