@@ -211,6 +211,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	pb.RegisterExpertServiceServer(s.grpc, &expertService{db: db})
 	pb.RegisterHonorsServiceServer(s.grpc, &honorsService{db: db})
 	pb.RegisterAuditServiceServer(s.grpc, &auditService{db: db, audit: s.audit})
+	pb.RegisterAccountServiceServer(s.grpc, &accountService{db: db})
 	pb.RegisterStatisticsServiceServer(s.grpc, &statisticsService{db: db})
 	transfers := &transferService{s: s, db: db, runs: map[string]*importRun{}}
 	pb.RegisterTransferServiceServer(s.grpc, transfers)
@@ -292,6 +293,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		pb.RegisterExpertServiceHandler,
 		pb.RegisterHonorsServiceHandler,
 		pb.RegisterAuditServiceHandler,
+		pb.RegisterAccountServiceHandler,
 		pb.RegisterStatisticsServiceHandler,
 		pb.RegisterTransferServiceHandler,
 		pb.RegisterPrivacyServiceHandler,
