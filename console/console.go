@@ -7,8 +7,9 @@
 // action is a gRPC call to the server over its in-memory connection, carrying
 // the signed-in person's session as the credential (SessionMetadata), so
 // that the server's permissions, scope, validation, redaction, rate limits
-// and audit apply to that person exactly as to an API key. Only accounts and
-// sessions, which the API does not serve, are kept through the store here.
+// and audit apply to that person exactly as to an API key; the admin pages
+// keep accounts and keys through AccountService. Only signing in and
+// sessions, which come before any call, use the store here.
 package console
 
 import (
@@ -74,6 +75,7 @@ type Handler struct {
 	members  pb.MembershipServiceClient
 	stats    pb.StatisticsServiceClient
 	audit    pb.AuditServiceClient
+	accts    pb.AccountServiceClient
 	transfer pb.TransferServiceClient
 	ops      longrunningpb.OperationsClient
 
@@ -92,6 +94,7 @@ func New(opts Options) (*Handler, error) {
 		people: pb.NewPersonServiceClient(opts.Conn), orgs: pb.NewOrganizationServiceClient(opts.Conn),
 		ref: pb.NewReferenceServiceClient(opts.Conn), members: pb.NewMembershipServiceClient(opts.Conn),
 		stats: pb.NewStatisticsServiceClient(opts.Conn), audit: pb.NewAuditServiceClient(opts.Conn),
+		accts:    pb.NewAccountServiceClient(opts.Conn),
 		transfer: pb.NewTransferServiceClient(opts.Conn), ops: longrunningpb.NewOperationsClient(opts.Conn)}
 	h.signIn.init()
 	names, err := fs.Glob(assets, "templates/*.html")
@@ -325,5 +328,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /admin/accounts", h.signedIn(h.accounts))
 	m.HandleFunc("POST /admin/accounts/{id}/{action}", h.signedIn(h.accountAction))
 	m.HandleFunc("GET /admin/keys", h.signedIn(h.keys))
+	m.HandleFunc("POST /admin/keys", h.signedIn(h.keys))
+	m.HandleFunc("POST /admin/keys/{id}/revoke", h.signedIn(h.revokeKey))
 	m.HandleFunc("GET /admin/audit", h.signedIn(h.auditTrail))
 }
