@@ -192,8 +192,14 @@ func (h *Handler) signedIn(fn func(*request)) http.HandlerFunc {
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			if !h.sameOrigin(r) || !sess.SameCSRF(r.PostFormValue("csrf")) {
-				http.Error(w, "Biểu mẫu không hợp lệ hoặc đã cũ (thiếu mã CSRF); hãy tải lại trang và gửi lại.", http.StatusForbidden)
+			msg := ""
+			if !h.sameOrigin(r) {
+				msg = msgOtherSite
+			} else if !sess.SameCSRF(r.PostFormValue("csrf")) {
+				msg = msgStaleForm
+			}
+			if msg != "" {
+				h.render(w, r, "error", http.StatusForbidden, &page{Title: "Biểu mẫu bị từ chối", Error: msg, Account: sess.Account, CSRF: sess.CSRF})
 				return
 			}
 		}
@@ -205,6 +211,14 @@ func (h *Handler) signedIn(fn func(*request)) http.HandlerFunc {
 		fn(&request{handler: h, w: w, r: r, sess: sess, secret: c.Value})
 	}
 }
+
+// What a person reads when a form is refused: a technical word such as
+// CSRF tells them nothing, so the messages say what happened and what to
+// do, and that nothing was changed.
+const (
+	msgOtherSite = "Yêu cầu này được gửi đến từ một trang web khác, không phải từ trang của Cơ sở dữ liệu trí thức, nên đã bị từ chối để bảo vệ tài khoản của bạn; không có gì bị thay đổi. Nếu chính bạn vừa bấm gửi, hãy mở trang này trực tiếp (gõ địa chỉ hoặc dùng dấu trang), tải lại trang rồi thử lại."
+	msgStaleForm = "Biểu mẫu này đã cũ hoặc không còn khớp với phiên đăng nhập của bạn (có thể trang đã mở từ lâu, hoặc bạn vừa đăng nhập lại), nên chưa được gửi; không có gì bị thay đổi. Hãy tải lại trang rồi thử lại."
+)
 
 // sameOrigin refuses a form posted from another site when the browser says
 // where it comes from; the CSRF token is the main defence. A refusal is
