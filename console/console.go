@@ -42,7 +42,7 @@ const SessionMetadata = "x-trithuc-session"
 // Paths are the patterns of http.ServeMux the console serves; the server
 // routes them to it.
 var Paths = []string{"/{$}", "/login", "/logout", "/set-password", "/people", "/people/", "/members", "/members/",
-	"/stats", "/stats.csv", "/stats/", "/admin/", "/static/", "/export", "/imports", "/imports/"}
+	"/stats", "/stats.csv", "/stats.xlsx", "/stats/", "/admin/", "/static/", "/export", "/imports", "/imports/"}
 
 // DefaultIdleTimeout ends a session unused this long.
 const DefaultIdleTimeout = 30 * time.Minute
@@ -336,6 +336,7 @@ func (h *Handler) routes() {
 
 	m.HandleFunc("GET /stats", h.signedIn(h.statistics))
 	m.HandleFunc("GET /stats.csv", h.signedIn(h.statisticsCSV))
+	m.HandleFunc("GET /stats.xlsx", h.signedIn(h.statisticsXLSX))
 	m.HandleFunc("GET /stats/indicators", h.signedIn(h.indicators))
 
 	m.HandleFunc("GET /admin/accounts", h.signedIn(h.accounts))

@@ -122,6 +122,7 @@ var funcs = template.FuncMap{
 	"rowLabels": rowLabels,
 	"field":     func(fields map[string]string, name string) string { return fields[name] },
 	"refName":   refName,
+	"role":      roleLabel,
 	"selected": func(a, b any) template.HTMLAttr {
 		if fmt.Sprint(a) == fmt.Sprint(b) {
 			return "selected"
