@@ -1,7 +1,6 @@
 package console
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,27 +9,20 @@ import (
 	"google.golang.org/grpc/status"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
-	"trithuc.gov.vn/trithuc/store"
 )
 
-// Accounts and keys have no RPC: the admin pages read and change them
-// through the store, for admins only, and log who did it. The audit trail
-// is read through AuditService like every other call.
+// The admin pages keep accounts and keys through AccountService, as the
+// signed-in person: the server's chain decides who may (administrators
+// only), and the audit trail names the administrator who acted.
 
 // roles an account may hold in the console: the roles of keys but service,
 // which is for programs.
 var accountRoles = []string{"admin", "registrar", "home_affairs"}
 
-func (q *request) admin(h *Handler) bool {
-	if q.sess.Account.Role != "admin" {
-		q.fail(h, status.Error(codes.PermissionDenied, "only an administrator may manage accounts and keys"))
-		return false
-	}
-	return true
-}
+var keyRoles = []string{"admin", "registrar", "home_affairs", "service"}
 
 type accountsData struct {
-	Accounts    []*store.Account
+	Accounts    []*pb.Account
 	Roles       []option
 	Email, Name string
 	Association string
@@ -50,11 +42,30 @@ func siteBase(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-func (h *Handler) accounts(q *request) {
-	if !q.admin(h) {
-		return
+func roleOptions(roles []string) []option {
+	var out []option
+	for _, r := range roles {
+		out = append(out, option{Value: r, Label: roleLabel(r)})
 	}
-	d := &accountsData{}
+	return out
+}
+
+// fieldsOf keeps the form's names for the request's fields: the server
+// speaks of account.display_name, the form of name.
+func fieldsOf(fields map[string]string, prefix string) map[string]string {
+	out := map[string]string{}
+	for f, msg := range fields {
+		f = strings.TrimPrefix(f, prefix)
+		if f == "display_name" {
+			f = "name"
+		}
+		out[f] = msg
+	}
+	return out
+}
+
+func (h *Handler) accounts(q *request) {
+	d := &accountsData{Roles: roleOptions(accountRoles)}
 	p := &page{Data: d}
 	if q.r.Method == "POST" {
 		d.Email, d.Name, d.Association = q.r.PostFormValue("email"), q.r.PostFormValue("name"), q.r.PostFormValue("association")
@@ -62,36 +73,42 @@ func (h *Handler) accounts(q *request) {
 		if role != "registrar" {
 			d.Association = ""
 		}
-		valid := false
-		for _, r := range accountRoles {
-			valid = valid || r == role
-		}
-		if !valid {
-			p.Error = "Hãy chọn vai trò."
-		} else if a, token, err := h.db.CreateAccount(q.r.Context(), d.Email, d.Name, role, d.Association); err != nil {
-			var se *store.Error
-			if errors.As(err, &se) {
-				p.Error, p.Fields = se.Message, map[string]string{se.Field: se.Message}
-			} else {
-				p.Error = "Lỗi hệ thống."
-				h.log.ErrorContext(q.r.Context(), "console: creating an account", "err", err)
+		a, err := h.accts.CreateAccount(q.ctx(), &pb.CreateAccountRequest{Account: &pb.Account{
+			Email: d.Email, DisplayName: d.Name, Role: role, Association: d.Association}})
+		if err != nil {
+			var fields map[string]string
+			p.Error, fields, _ = explain(err)
+			p.Fields = fieldsOf(fields, "account.")
+			if status.Code(err) == codes.PermissionDenied {
+				q.fail(h, err)
+				return
 			}
 		} else {
-			h.log.InfoContext(q.r.Context(), "console: account created", "account", a.Email, "role", a.Role, "by", q.sess.Account.Email)
-			d.Link = SetupURL(siteBase(q.r), token)
+			d.Link = SetupURL(siteBase(q.r), a.GetSetupToken())
 			d.Email, d.Name, d.Association = "", "", ""
-			p.Flash = "Đã tạo tài khoản " + a.Email + ". Gửi cho người đó đường dẫn dưới đây (dùng một lần, hết hạn sau 72 giờ)."
+			p.Flash = "Đã tạo tài khoản " + a.GetEmail() + ". Gửi cho người đó đường dẫn dưới đây (dùng một lần, hết hạn sau 72 giờ)."
 		}
 	}
-	for _, r := range accountRoles {
-		d.Roles = append(d.Roles, option{Value: r, Label: roleLabel(r)})
-	}
-	var err error
-	if d.Accounts, err = h.db.ListAccounts(q.r.Context()); err != nil {
-		q.fail(h, err)
+	if !h.listAccounts(q, d) {
 		return
 	}
 	q.show(h, "accounts", "admin", "Tài khoản", p)
+}
+
+// listAccounts fills the page's list, or shows why it cannot.
+func (h *Handler) listAccounts(q *request, d *accountsData) bool {
+	token := ""
+	for {
+		resp, err := h.accts.ListAccounts(q.ctx(), &pb.ListAccountsRequest{PageSize: 1000, PageToken: token})
+		if err != nil {
+			q.fail(h, err)
+			return false
+		}
+		d.Accounts = append(d.Accounts, resp.GetAccounts()...)
+		if token = resp.GetNextPageToken(); token == "" {
+			return true
+		}
+	}
 }
 
 func roleLabel(r string) string {
@@ -109,51 +126,84 @@ func roleLabel(r string) string {
 }
 
 func (h *Handler) accountAction(q *request) {
-	if !q.admin(h) {
-		return
-	}
-	id := q.r.PathValue("id")
+	name := "accounts/" + q.r.PathValue("id")
 	switch q.r.PathValue("action") {
 	case "disable":
-		a, err := h.db.DisableAccount(q.r.Context(), id)
+		a, err := h.accts.DisableAccount(q.ctx(), &pb.DisableAccountRequest{Name: name})
 		if err != nil {
 			q.fail(h, err)
 			return
 		}
-		h.log.InfoContext(q.r.Context(), "console: account disabled", "account", a.Email, "by", q.sess.Account.Email)
-		q.redirect("/admin/accounts", "Đã khoá tài khoản "+a.Email+" và kết thúc các phiên của tài khoản.")
+		q.redirect("/admin/accounts", "Đã khoá tài khoản "+a.GetEmail()+" và kết thúc các phiên của tài khoản.")
 	case "reset":
-		a, token, err := h.db.ResetAccount(q.r.Context(), id)
+		a, err := h.accts.ResetAccount(q.ctx(), &pb.ResetAccountRequest{Name: name})
 		if err != nil {
 			q.fail(h, err)
 			return
 		}
-		h.log.InfoContext(q.r.Context(), "console: account reset", "account", a.Email, "by", q.sess.Account.Email)
-		var accounts []*store.Account
-		if accounts, err = h.db.ListAccounts(q.r.Context()); err != nil {
-			q.fail(h, err)
+		d := &accountsData{Roles: roleOptions(accountRoles), Link: SetupURL(siteBase(q.r), a.GetSetupToken())}
+		if !h.listAccounts(q, d) {
 			return
 		}
-		d := &accountsData{Accounts: accounts, Link: SetupURL(siteBase(q.r), token)}
-		for _, r := range accountRoles {
-			d.Roles = append(d.Roles, option{Value: r, Label: roleLabel(r)})
-		}
-		q.show(h, "accounts", "admin", "Tài khoản", &page{Data: d, Flash: "Đã đặt lại mật khẩu của " + a.Email + ". Gửi cho người đó đường dẫn dưới đây."})
+		q.show(h, "accounts", "admin", "Tài khoản", &page{Data: d, Flash: "Đã đặt lại mật khẩu của " + a.GetEmail() + ". Gửi cho người đó đường dẫn dưới đây."})
 	default:
 		q.fail(h, status.Error(codes.NotFound, "no such action"))
 	}
 }
 
+type keysData struct {
+	Keys              []*pb.ApiKey
+	Roles             []option
+	Name, Association string
+	// Secret is the new key's, shown this once.
+	Secret string
+}
+
 func (h *Handler) keys(q *request) {
-	if !q.admin(h) {
-		return
+	d := &keysData{Roles: roleOptions(keyRoles)}
+	p := &page{Data: d}
+	if q.r.Method == "POST" {
+		d.Name, d.Association = q.r.PostFormValue("name"), q.r.PostFormValue("association")
+		role := q.r.PostFormValue("role")
+		if role != "registrar" {
+			d.Association = ""
+		}
+		k, err := h.accts.CreateApiKey(q.ctx(), &pb.CreateApiKeyRequest{ApiKey: &pb.ApiKey{DisplayName: d.Name, Role: role, Association: d.Association}})
+		if err != nil {
+			if status.Code(err) == codes.PermissionDenied {
+				q.fail(h, err)
+				return
+			}
+			var fields map[string]string
+			p.Error, fields, _ = explain(err)
+			p.Fields = fieldsOf(fields, "api_key.")
+		} else {
+			d.Secret, d.Name, d.Association = k.GetKeyString(), "", ""
+			p.Flash = "Đã tạo khoá " + idOf(k.GetName()) + ". Chép khoá dưới đây và giao cho người giữ: khoá chỉ hiện một lần này."
+		}
 	}
-	keys, err := h.db.ListKeys(q.r.Context())
+	token := ""
+	for {
+		resp, err := h.accts.ListApiKeys(q.ctx(), &pb.ListApiKeysRequest{PageSize: 1000, PageToken: token})
+		if err != nil {
+			q.fail(h, err)
+			return
+		}
+		d.Keys = append(d.Keys, resp.GetApiKeys()...)
+		if token = resp.GetNextPageToken(); token == "" {
+			break
+		}
+	}
+	q.show(h, "keys", "admin", "Khoá API", p)
+}
+
+func (h *Handler) revokeKey(q *request) {
+	k, err := h.accts.RevokeApiKey(q.ctx(), &pb.RevokeApiKeyRequest{Name: "apiKeys/" + q.r.PathValue("id")})
 	if err != nil {
 		q.fail(h, err)
 		return
 	}
-	q.show(h, "keys", "admin", "Khoá API", &page{Data: keys})
+	q.redirect("/admin/keys", "Đã thu hồi khoá "+idOf(k.GetName())+"; khoá không dùng được nữa.")
 }
 
 type auditData struct {

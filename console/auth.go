@@ -70,9 +70,17 @@ func (h *Handler) preCSRF(w http.ResponseWriter, r *http.Request) string {
 	return tok
 }
 
-func (h *Handler) checkPreCSRF(r *http.Request) bool {
+// checkPreCSRF says why a form shown before signing in is refused, in the
+// person's words, or "" when it is not.
+func (h *Handler) checkPreCSRF(r *http.Request) string {
+	if !h.sameOrigin(r) {
+		return msgOtherSite
+	}
 	c, err := r.Cookie(preCSRFCookie)
-	return err == nil && len(c.Value) >= 32 && h.sameOrigin(r) && c.Value == r.PostFormValue("csrf")
+	if err != nil || len(c.Value) < 32 || c.Value != r.PostFormValue("csrf") {
+		return msgStaleForm
+	}
+	return ""
 }
 
 type loginData struct {
@@ -98,8 +106,8 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	fail := func(status int, msg string) {
 		h.render(w, r, "login", status, &page{Title: "Đăng nhập", CSRF: h.preCSRF(w, r), Error: msg, Data: data})
 	}
-	if !h.checkPreCSRF(r) {
-		fail(http.StatusForbidden, "Biểu mẫu đã cũ (thiếu mã CSRF); hãy gửi lại.")
+	if msg := h.checkPreCSRF(r); msg != "" {
+		fail(http.StatusForbidden, msg)
 		return
 	}
 	if !h.signIn.allow(email, clientAddr(r)) {
@@ -159,8 +167,8 @@ func (h *Handler) setPassword(w http.ResponseWriter, r *http.Request) {
 	token := r.PostFormValue("token")
 	data := setPasswordData{Token: token, Min: store.MinPasswordLength}
 	p := &page{Title: "Đặt mật khẩu", CSRF: h.preCSRF(w, r), Data: data}
-	if !h.checkPreCSRF(r) {
-		p.Error = "Biểu mẫu đã cũ (thiếu mã CSRF); hãy gửi lại."
+	if msg := h.checkPreCSRF(r); msg != "" {
+		p.Error = msg
 		h.render(w, r, "setpassword", http.StatusForbidden, p)
 		return
 	}

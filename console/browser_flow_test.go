@@ -2,12 +2,14 @@ package console_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
@@ -185,11 +187,64 @@ func TestBrowserEndToEnd(t *testing.T) {
 		}
 	})
 
+	step("download the statistics as XLSX", func(t *testing.T) {
+		f, err := excelize.OpenReader(strings.NewReader(download(t, ctx, "#xlsx")))
+		if err != nil {
+			t.Fatalf("the download is not a workbook: %v", err)
+		}
+		defer f.Close()
+		sheet := f.GetSheetName(0)
+		rows, err := f.GetRows(sheet)
+		if err != nil || len(rows) < 2 {
+			t.Fatalf("the workbook's rows: %q %v", rows, err)
+		}
+		if h, _ := f.GetCellValue(sheet, "B1"); h != "Giới tính" {
+			t.Errorf("B1 is %q, want the dimension's name", h)
+		}
+		// Six people in all (four seeded, one registered, one imported),
+		// two men: below the threshold of 5, so marked, not counted.
+		if v, _ := f.GetCellValue(sheet, "C2"); rows[1][1] != "Nam" || v != "<5" {
+			t.Errorf("the men's row is %q, want Nam with <5", rows[1])
+		}
+		var total string
+		var legend []string
+		for i, r := range rows {
+			if len(r) > 0 && r[0] == "Tổng cộng" {
+				total, _ = f.GetCellValue(sheet, fmt.Sprintf("C%d", i+1))
+			}
+			if len(r) > 1 && strings.Contains(r[1], "không công bố") {
+				legend = append(legend, r[0])
+			}
+		}
+		if total != "6" {
+			t.Errorf("the total is %q, want 6: %q", total, rows)
+		}
+		if strings.Join(legend, " ") != "<5 ẩn" {
+			t.Errorf("the suppression legend explains %q, want <5 and ẩn: %q", legend, rows)
+		}
+	})
+
+	step("create an account", func(t *testing.T) {
+		run(t, ctx,
+			chromedp.Navigate(e.base+"/admin/accounts"),
+			chromedp.WaitVisible(`input[name="email"]`),
+			chromedp.SendKeys(`input[name="email"]`, "lan.tran@example.vn"),
+			chromedp.SendKeys(`input[name="name"]`, "Trần Thị Lan"),
+			chromedp.SetValue(`select[name="role"]`, "home_affairs"),
+			chromedp.Submit(`input[name="email"]`),
+			chromedp.WaitVisible("#setup-link"),
+			shot(dir, "15-tai-khoan"),
+		)
+		if link := read(t, ctx, chromedp.Text("#setup-link")); !strings.Contains(link, "/set-password?token=") {
+			t.Errorf("the new account's link is %q", link)
+		}
+	})
+
 	step("sign out", func(t *testing.T) {
 		run(t, ctx,
 			chromedp.Click("#logout"),
 			chromedp.WaitVisible("#email"),
-			shot(dir, "14-da-dang-xuat"),
+			shot(dir, "16-da-dang-xuat"),
 			// The session has ended: a page sends the browser to sign in.
 			chromedp.Navigate(e.base+"/people"),
 			chromedp.WaitVisible("#email"),
@@ -208,7 +263,8 @@ func TestBrowserEndToEnd(t *testing.T) {
 			t.Errorf("event %s has transport %q", ev.GetName(), ev.GetTransport())
 		}
 	}
-	for _, m := range []string{"/trithuc.v1.PersonService/SearchPeople", "/trithuc.v1.PersonService/UpdateQualification", "/trithuc.v1.MembershipService/ApproveMembership"} {
+	for _, m := range []string{"/trithuc.v1.PersonService/SearchPeople", "/trithuc.v1.PersonService/UpdateQualification",
+		"/trithuc.v1.MembershipService/ApproveMembership", "/trithuc.v1.AccountService/CreateAccount"} {
 		if !methods[m] {
 			t.Errorf("the audit trail has no %s by %s", m, email)
 		}

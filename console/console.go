@@ -7,8 +7,9 @@
 // action is a gRPC call to the server over its in-memory connection, carrying
 // the signed-in person's session as the credential (SessionMetadata), so
 // that the server's permissions, scope, validation, redaction, rate limits
-// and audit apply to that person exactly as to an API key. Only accounts and
-// sessions, which the API does not serve, are kept through the store here.
+// and audit apply to that person exactly as to an API key; the admin pages
+// keep accounts and keys through AccountService. Only signing in and
+// sessions, which come before any call, use the store here.
 package console
 
 import (
@@ -41,7 +42,7 @@ const SessionMetadata = "x-trithuc-session"
 // Paths are the patterns of http.ServeMux the console serves; the server
 // routes them to it.
 var Paths = []string{"/{$}", "/login", "/logout", "/set-password", "/people", "/people/", "/members", "/members/",
-	"/stats", "/stats.csv", "/stats/", "/admin/", "/static/", "/export", "/imports", "/imports/"}
+	"/stats", "/stats.csv", "/stats.xlsx", "/stats/", "/admin/", "/static/", "/export", "/imports", "/imports/"}
 
 // DefaultIdleTimeout ends a session unused this long.
 const DefaultIdleTimeout = 30 * time.Minute
@@ -74,6 +75,7 @@ type Handler struct {
 	members  pb.MembershipServiceClient
 	stats    pb.StatisticsServiceClient
 	audit    pb.AuditServiceClient
+	accts    pb.AccountServiceClient
 	transfer pb.TransferServiceClient
 	ops      longrunningpb.OperationsClient
 
@@ -92,6 +94,7 @@ func New(opts Options) (*Handler, error) {
 		people: pb.NewPersonServiceClient(opts.Conn), orgs: pb.NewOrganizationServiceClient(opts.Conn),
 		ref: pb.NewReferenceServiceClient(opts.Conn), members: pb.NewMembershipServiceClient(opts.Conn),
 		stats: pb.NewStatisticsServiceClient(opts.Conn), audit: pb.NewAuditServiceClient(opts.Conn),
+		accts:    pb.NewAccountServiceClient(opts.Conn),
 		transfer: pb.NewTransferServiceClient(opts.Conn), ops: longrunningpb.NewOperationsClient(opts.Conn)}
 	h.signIn.init()
 	names, err := fs.Glob(assets, "templates/*.html")
@@ -189,8 +192,14 @@ func (h *Handler) signedIn(fn func(*request)) http.HandlerFunc {
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			if !h.sameOrigin(r) || !sess.SameCSRF(r.PostFormValue("csrf")) {
-				http.Error(w, "Biểu mẫu không hợp lệ hoặc đã cũ (thiếu mã CSRF); hãy tải lại trang và gửi lại.", http.StatusForbidden)
+			msg := ""
+			if !h.sameOrigin(r) {
+				msg = msgOtherSite
+			} else if !sess.SameCSRF(r.PostFormValue("csrf")) {
+				msg = msgStaleForm
+			}
+			if msg != "" {
+				h.render(w, r, "error", http.StatusForbidden, &page{Title: "Biểu mẫu bị từ chối", Error: msg, Account: sess.Account, CSRF: sess.CSRF})
 				return
 			}
 		}
@@ -202,6 +211,14 @@ func (h *Handler) signedIn(fn func(*request)) http.HandlerFunc {
 		fn(&request{handler: h, w: w, r: r, sess: sess, secret: c.Value})
 	}
 }
+
+// What a person reads when a form is refused: a technical word such as
+// CSRF tells them nothing, so the messages say what happened and what to
+// do, and that nothing was changed.
+const (
+	msgOtherSite = "Yêu cầu này được gửi đến từ một trang web khác, không phải từ trang của Cơ sở dữ liệu trí thức, nên đã bị từ chối để bảo vệ tài khoản của bạn; không có gì bị thay đổi. Nếu chính bạn vừa bấm gửi, hãy mở trang này trực tiếp (gõ địa chỉ hoặc dùng dấu trang), tải lại trang rồi thử lại."
+	msgStaleForm = "Biểu mẫu này đã cũ hoặc không còn khớp với phiên đăng nhập của bạn (có thể trang đã mở từ lâu, hoặc bạn vừa đăng nhập lại), nên chưa được gửi; không có gì bị thay đổi. Hãy tải lại trang rồi thử lại."
+)
 
 // sameOrigin refuses a form posted from another site when the browser says
 // where it comes from; the CSRF token is the main defence. A refusal is
@@ -319,11 +336,14 @@ func (h *Handler) routes() {
 
 	m.HandleFunc("GET /stats", h.signedIn(h.statistics))
 	m.HandleFunc("GET /stats.csv", h.signedIn(h.statisticsCSV))
+	m.HandleFunc("GET /stats.xlsx", h.signedIn(h.statisticsXLSX))
 	m.HandleFunc("GET /stats/indicators", h.signedIn(h.indicators))
 
 	m.HandleFunc("GET /admin/accounts", h.signedIn(h.accounts))
 	m.HandleFunc("POST /admin/accounts", h.signedIn(h.accounts))
 	m.HandleFunc("POST /admin/accounts/{id}/{action}", h.signedIn(h.accountAction))
 	m.HandleFunc("GET /admin/keys", h.signedIn(h.keys))
+	m.HandleFunc("POST /admin/keys", h.signedIn(h.keys))
+	m.HandleFunc("POST /admin/keys/{id}/revoke", h.signedIn(h.revokeKey))
 	m.HandleFunc("GET /admin/audit", h.signedIn(h.auditTrail))
 }

@@ -23,7 +23,7 @@ func explain(err error) (string, map[string]string, int) {
 				// A path inside the resource: "person.given_name" is the
 				// form's "given_name".
 				if i := strings.Index(f, "."); i >= 0 && (strings.HasPrefix(f, "person.") || strings.HasPrefix(f, "qualification.") ||
-					strings.HasPrefix(f, "position.") || strings.HasPrefix(f, "honor.") || strings.HasPrefix(f, "new_person.")) {
+					strings.HasPrefix(f, "position.") || strings.HasPrefix(f, "honor.") || strings.HasPrefix(f, "work.") || strings.HasPrefix(f, "new_person.")) {
 					f = f[i+1:]
 				}
 				if fields[f] != "" {

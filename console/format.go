@@ -43,6 +43,9 @@ var labels = map[string]string{
 	"HIGHEST_QUALIFICATION_LEVEL": "Trình độ cao nhất", "FIELD": "Lĩnh vực", "ADMINISTRATIVE_UNIT": "Đơn vị hành chính",
 	"ORGANIZATION_KIND": "Loại cơ quan", "EMPLOYMENT_TYPE": "Loại hình công tác", "WORK_LOCATION": "Nơi làm việc",
 	"GENDER": "Giới tính", "AGE_BAND": "Nhóm tuổi", "ETHNICITY": "Dân tộc", "MEMBERSHIP_STATE": "Trạng thái hội viên",
+	"TASK": "Nhiệm vụ KH&CN", "PATENT": "Sáng chế, giải pháp hữu ích", "INITIATIVE": "Sáng kiến",
+	"LEAD": "Chủ trì, tác giả chính", "MEMBER": "Tham gia, đồng tác giả",
+	"NATIONAL": "Cấp quốc gia", "MINISTRY": "Cấp bộ, ngành", "PROVINCE": "Cấp tỉnh", "INSTITUTION": "Cấp cơ sở",
 	"BELOW_THRESHOLD": "dưới ngưỡng công bố", "PROTECTS_ANOTHER": "ẩn để bảo vệ ô khác",
 }
 
@@ -118,6 +121,8 @@ var funcs = template.FuncMap{
 	"pct":       func(f float64) float64 { return f * 100 },
 	"rowLabels": rowLabels,
 	"field":     func(fields map[string]string, name string) string { return fields[name] },
+	"refName":   refName,
+	"role":      roleLabel,
 	"selected": func(a, b any) template.HTMLAttr {
 		if fmt.Sprint(a) == fmt.Sprint(b) {
 			return "selected"

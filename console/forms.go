@@ -52,6 +52,8 @@ var personForm = []formField{
 	{"work_location", "Nơi làm việc", ""},
 	{"work_country", "Quốc gia làm việc", "mã ISO hai chữ cái khi làm việc ở nước ngoài, ví dụ JP"},
 	{"availability", "Sẵn sàng tham gia tư vấn, phản biện", ""},
+	{"orcid", "ORCID", "ví dụ 0000-0002-1825-0097"},
+	{"civil_servant_code", "Mã số cán bộ, công chức, viên chức", ""},
 }
 
 var childForms = map[string]struct {
@@ -80,6 +82,17 @@ var childForms = map[string]struct {
 		{"current", "Hiện nay", ""},
 		{"country", "Quốc gia", ""},
 		{"administrative_unit", "Đơn vị hành chính", "mã đơn vị"},
+	}},
+	"works": {"Công trình", []formField{
+		{"title", "Tên công trình, đề tài", ""},
+		{"kind", "Loại", ""},
+		{"year", "Năm", "năm công bố, cấp bằng, nghiệm thu hoặc công nhận"},
+		{"role", "Vai trò", ""},
+		{"level", "Cấp", "với đề tài, sáng kiến"},
+		{"venue", "Nơi công bố, cơ quan phê duyệt", ""},
+		{"document_number", "Số bằng, số quyết định", ""},
+		{"doi", "DOI", "ví dụ 10.1000/xyz123"},
+		{"field", "Lĩnh vực", "ví dụ fields/vn2008-502"},
 	}},
 	"honors": {"Khen thưởng", []formField{
 		{"title", "Danh hiệu, giải thưởng", ""},

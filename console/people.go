@@ -48,6 +48,7 @@ type searchData struct {
 	FilterText string
 	// ExportURLs download the filters' people, by format.
 	ExportURLs map[string]string
+	Names      refNames
 }
 
 func opts(selected string, pairs ...string) []option {
@@ -160,6 +161,7 @@ func (h *Handler) search(q *request) {
 		d.SortURLs[strings.TrimSuffix(s, " desc")] = "/people?" + nv.Encode()
 	}
 	h.searchChoices(q, d)
+	d.Names = searchNames(d)
 	q.show(h, "search", "people", "Tìm kiếm", p)
 }
 
@@ -226,6 +228,7 @@ func canWritePeople(a *store.Account) bool {
 type profileData struct {
 	Person  *pb.Person
 	CanEdit bool
+	Names   refNames
 }
 
 func (h *Handler) profile(q *request) {
@@ -234,7 +237,8 @@ func (h *Handler) profile(q *request) {
 		q.fail(h, err)
 		return
 	}
-	q.show(h, "profile", "people", "Hồ sơ: "+p.GetDisplayName(), &page{Data: profileData{Person: p, CanEdit: canWritePeople(q.sess.Account)}})
+	q.show(h, "profile", "people", "Hồ sơ: "+p.GetDisplayName(), &page{Data: profileData{Person: p, CanEdit: canWritePeople(q.sess.Account),
+		Names: h.profileNames(q.ctx(), p)}})
 }
 
 type editData struct {
@@ -317,6 +321,20 @@ var children = map[string]child{
 			return err
 		},
 		empty: func() proto.Message { return &pb.Position{} },
+	},
+	"works": {
+		get: func(q *request, name string) (proto.Message, error) {
+			return q.h().people.GetWork(q.ctx(), &pb.GetWorkRequest{Name: name})
+		},
+		create: func(q *request, parent string, m proto.Message) error {
+			_, err := q.h().people.CreateWork(q.ctx(), &pb.CreateWorkRequest{Parent: parent, Work: m.(*pb.Work)})
+			return err
+		},
+		update: func(q *request, m proto.Message, mask []string) error {
+			_, err := q.h().people.UpdateWork(q.ctx(), &pb.UpdateWorkRequest{Work: m.(*pb.Work), UpdateMask: &fieldmaskpb.FieldMask{Paths: mask}})
+			return err
+		},
+		empty: func() proto.Message { return &pb.Work{} },
 	},
 	"honors": {
 		get: func(q *request, name string) (proto.Message, error) {

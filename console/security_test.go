@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -211,5 +212,47 @@ func TestSessionMetadataFromNetworkRefused(t *testing.T) {
 	_, err := pb.NewPersonServiceClient(conn).GetPerson(ctx, &pb.GetPersonRequest{Name: "people/anh"})
 	if status.Code(err) != codes.Unauthenticated {
 		t.Errorf("session metadata over the network: %v, want UNAUTHENTICATED", err)
+	}
+}
+
+// A form posted from another site is refused, with a message that says so
+// in the person's words (no "CSRF"), even when it carries a valid token;
+// a stale token gets its own message.
+func TestCrossSiteFormRefusedWithPlainMessage(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(e.account("registrar", ""))
+	_, body := b.get("/people/anh/edit")
+	form := url.Values{"csrf": {csrfOf(body)}, "family_name": {"Hacked"}, "given_name": {"X"}, "etag": {""}}
+	post := func(path, origin string, f url.Values) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", e.base+path, strings.NewReader(f.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", origin)
+		resp, err := b.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(raw)
+	}
+	for _, path := range []string{"/people/anh/edit", "/login"} {
+		code, body := post(path, "https://tan-cong.example", form)
+		if code != http.StatusForbidden || !strings.Contains(body, "trang web khác") || !strings.Contains(body, "tải lại trang") || strings.Contains(body, "CSRF") {
+			t.Errorf("%s from another site: HTTP %d, want 403 saying it came from another site:\n%s", path, code, body)
+		}
+	}
+	stale := url.Values{}
+	for k, v := range form {
+		stale[k] = v
+	}
+	stale.Set("csrf", "not-the-token")
+	code, body := post("/people/anh/edit", e.base, stale)
+	if code != http.StatusForbidden || !strings.Contains(body, "đã cũ") || strings.Contains(body, "CSRF") {
+		t.Errorf("a stale form: HTTP %d, want 403 saying it is stale:\n%s", code, body)
+	}
+	p, err := e.admin.People.GetPerson(context.Background(), &pb.GetPersonRequest{Name: "people/anh"})
+	if err != nil || p.FamilyName != "Nguyễn" {
+		t.Errorf("a refused form changed the person: %q %v", p.GetFamilyName(), err)
 	}
 }

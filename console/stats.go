@@ -30,6 +30,7 @@ type statsData struct {
 	Resp      *pb.ComputeStatisticsResponse
 	Chart     *chart
 	CSVURL    string
+	XLSXURL   string
 	Computed  bool
 	Threshold int32
 }
@@ -98,20 +99,30 @@ func (h *Handler) statistics(q *request) {
 			d.Computed, d.Threshold = true, d.Resp.GetSuppressionThreshold()
 			d.Chart = drawChart(d.Resp)
 			d.CSVURL = "/stats.csv?" + v.Encode()
+			d.XLSXURL = "/stats.xlsx?" + v.Encode()
 		}
 	}
 	q.show(h, "stats", "stats", "Thống kê", p)
 }
 
-// statisticsCSV downloads the table as the server exports it.
+// statisticsCSV and statisticsXLSX download the table as the server
+// exports it: the XLSX marks suppressed cells and holds the legend.
 func (h *Handler) statisticsCSV(q *request) {
+	h.statisticsFile(q, pb.SpreadsheetFormat_CSV, "thong-ke.csv")
+}
+
+func (h *Handler) statisticsXLSX(q *request) {
+	h.statisticsFile(q, pb.SpreadsheetFormat_XLSX, "thong-ke.xlsx")
+}
+
+func (h *Handler) statisticsFile(q *request, format pb.SpreadsheetFormat, filename string) {
 	req, err := statsRequest(q.r.URL.Query())
 	if err != nil {
 		q.fail(h, err)
 		return
 	}
 	body, err := h.stats.ExportStatistics(q.ctx(), &pb.ExportStatisticsRequest{Filter: req.Filter, Dimensions: req.Dimensions,
-		AsOf: req.AsOf, FieldLevel: req.FieldLevel, UnitVintage: req.UnitVintage})
+		AsOf: req.AsOf, FieldLevel: req.FieldLevel, UnitVintage: req.UnitVintage, Format: format})
 	if err != nil {
 		q.fail(h, err)
 		return
@@ -121,7 +132,7 @@ func (h *Handler) statisticsCSV(q *request) {
 		ct = "text/csv; charset=utf-8"
 	}
 	q.w.Header().Set("Content-Type", ct)
-	q.w.Header().Set("Content-Disposition", `attachment; filename="thong-ke.csv"`)
+	q.w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
 	q.w.Write(body.GetData())
 }
 

@@ -181,6 +181,17 @@ var permissions = map[string]access{
 
 	"/trithuc.v1.AuditService/ListAuditEvents": may(unscoped),
 
+	// Console accounts and API keys: administrators only.
+	"/trithuc.v1.AccountService/GetAccount":     may(unscoped),
+	"/trithuc.v1.AccountService/ListAccounts":   may(unscoped),
+	"/trithuc.v1.AccountService/CreateAccount":  may(unscoped),
+	"/trithuc.v1.AccountService/DisableAccount": may(unscoped),
+	"/trithuc.v1.AccountService/ResetAccount":   may(unscoped),
+	"/trithuc.v1.AccountService/GetApiKey":      may(unscoped),
+	"/trithuc.v1.AccountService/ListApiKeys":    may(unscoped),
+	"/trithuc.v1.AccountService/CreateApiKey":   may(unscoped),
+	"/trithuc.v1.AccountService/RevokeApiKey":   may(unscoped),
+
 	// Figures for the Department of Home Affairs: aggregates only, with
 	// small cells suppressed; the threshold is the administrators'.
 	"/trithuc.v1.StatisticsService/ComputeStatistics":        may(filtered, RoleHomeAffairs, unitLimited),

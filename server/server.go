@@ -223,6 +223,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	pb.RegisterHonorsServiceServer(s.grpc, &honorsService{db: db})
 	pb.RegisterReviewServiceServer(s.grpc, &reviewService{db: db})
 	pb.RegisterAuditServiceServer(s.grpc, &auditService{db: db, audit: s.audit})
+	pb.RegisterAccountServiceServer(s.grpc, &accountService{db: db})
 	pb.RegisterStatisticsServiceServer(s.grpc, &statisticsService{db: db})
 	transfers := &transferService{s: s, db: db, runs: map[string]*importRun{}}
 	pb.RegisterTransferServiceServer(s.grpc, transfers)
@@ -305,6 +306,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		pb.RegisterHonorsServiceHandler,
 		pb.RegisterReviewServiceHandler,
 		pb.RegisterAuditServiceHandler,
+		pb.RegisterAccountServiceHandler,
 		pb.RegisterStatisticsServiceHandler,
 		pb.RegisterTransferServiceHandler,
 		pb.RegisterPrivacyServiceHandler,

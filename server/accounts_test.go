@@ -1,0 +1,135 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"testing"
+
+	"google.golang.org/grpc/codes"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+)
+
+func TestAccountService(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	adminKey, _ := e.db.ListKeys(ctx)
+	admin := pb.NewAccountServiceClient(e.client.Conn())
+
+	a, err := admin.CreateAccount(ctx, &pb.CreateAccountRequest{Account: &pb.Account{
+		Email: "Lan@SNV.example.vn", DisplayName: "Trần Thị Lan", Role: RoleRegistrar, Association: "associations/hoi-y-hoc"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.GetEmail() != "lan@snv.example.vn" || a.GetSetupToken() == "" || a.GetPasswordTime() != nil {
+		t.Fatalf("created %v", a)
+	}
+	// The token is the one-time link's: the person sets a password with it.
+	if _, err := e.db.SetPassword(ctx, a.GetSetupToken(), "mot-mat-khau-dai-du"); err != nil {
+		t.Fatalf("setting the password with the token CreateAccount returned: %v", err)
+	}
+	got, err := admin.GetAccount(ctx, &pb.GetAccountRequest{Name: a.GetName()})
+	if err != nil || got.GetSetupToken() != "" || got.GetPasswordTime() == nil {
+		t.Fatalf("GetAccount: %v %v (the token is returned once only)", got, err)
+	}
+	list, err := admin.ListAccounts(ctx, &pb.ListAccountsRequest{})
+	if err != nil || len(list.GetAccounts()) != 1 || list.GetAccounts()[0].GetSetupToken() != "" {
+		t.Fatalf("ListAccounts: %v %v", list, err)
+	}
+
+	// A client's mistakes name their field and change nothing.
+	_, err = admin.CreateAccount(ctx, &pb.CreateAccountRequest{Account: &pb.Account{Email: "x@example.vn", DisplayName: "X", Role: "service"}})
+	wantCode(t, err, codes.InvalidArgument, "account.role")
+	_, err = admin.CreateAccount(ctx, &pb.CreateAccountRequest{Account: &pb.Account{Email: "x@example.vn", DisplayName: "X", Role: RoleHomeAffairs, Association: "associations/hoi-y-hoc"}})
+	wantCode(t, err, codes.InvalidArgument, "account.association")
+	_, err = admin.CreateAccount(ctx, &pb.CreateAccountRequest{Account: &pb.Account{Email: "không-phải-email", DisplayName: "X", Role: RoleHomeAffairs}})
+	wantCode(t, err, codes.InvalidArgument, "account.email")
+	_, err = admin.CreateAccount(ctx, &pb.CreateAccountRequest{Account: &pb.Account{Email: "lan@snv.example.vn", DisplayName: "Lan 2", Role: RoleHomeAffairs}})
+	wantCode(t, err, codes.AlreadyExists, "account.email")
+	_, err = admin.DisableAccount(ctx, &pb.DisableAccountRequest{Name: "accounts/khongco"})
+	wantCode(t, err, codes.NotFound)
+	if list, _ := admin.ListAccounts(ctx, &pb.ListAccountsRequest{}); len(list.GetAccounts()) != 1 {
+		t.Fatalf("a refused create left %d accounts", len(list.GetAccounts()))
+	}
+
+	d, err := admin.DisableAccount(ctx, &pb.DisableAccountRequest{Name: a.GetName()})
+	if err != nil || d.GetDisableTime() == nil {
+		t.Fatalf("DisableAccount: %v %v", d, err)
+	}
+	r, err := admin.ResetAccount(ctx, &pb.ResetAccountRequest{Name: a.GetName()})
+	if err != nil || r.GetDisableTime() != nil || r.GetPasswordTime() != nil || r.GetSetupToken() == "" {
+		t.Fatalf("ResetAccount: %v %v", r, err)
+	}
+
+	// Keys: the secret once, then it works until revoked.
+	k, err := admin.CreateApiKey(ctx, &pb.CreateApiKeyRequest{ApiKey: &pb.ApiKey{DisplayName: "Cổng dịch vụ công", Role: RoleService}})
+	if err != nil || k.GetKeyString() == "" {
+		t.Fatalf("CreateApiKey: %v %v", k, err)
+	}
+	svc := e.clientAs(k.GetKeyString())
+	if _, err := svc.Reference.ListFields(ctx, &pb.ListFieldsRequest{}); err != nil {
+		t.Fatalf("the new key does not work: %v", err)
+	}
+	keys, err := admin.ListApiKeys(ctx, &pb.ListApiKeysRequest{PageSize: 1})
+	if err != nil || len(keys.GetApiKeys()) != 1 || keys.GetNextPageToken() == "" || keys.GetApiKeys()[0].GetName() != "apiKeys/"+adminKey[0].ID {
+		t.Fatalf("ListApiKeys page 1: %v %v", keys, err)
+	}
+	keys, err = admin.ListApiKeys(ctx, &pb.ListApiKeysRequest{PageSize: 1, PageToken: keys.GetNextPageToken()})
+	if err != nil || len(keys.GetApiKeys()) != 1 || keys.GetApiKeys()[0].GetName() != k.GetName() || keys.GetApiKeys()[0].GetKeyString() != "" {
+		t.Fatalf("ListApiKeys page 2: %v %v", keys, err)
+	}
+	rk, err := admin.RevokeApiKey(ctx, &pb.RevokeApiKeyRequest{Name: k.GetName()})
+	if err != nil || rk.GetRevokeTime() == nil {
+		t.Fatalf("RevokeApiKey: %v %v", rk, err)
+	}
+	_, err = svc.Reference.ListFields(ctx, &pb.ListFieldsRequest{})
+	wantCode(t, err, codes.Unauthenticated)
+
+	// Over REST too, with the field named.
+	code, body := e.rest("POST", "/v1/accounts", map[string]any{"email": "y@example.vn", "displayName": "Y", "role": "boss"})
+	wantREST(t, code, body, http.StatusBadRequest, "account.role")
+}
+
+// TestAccountServiceAdminsOnly: no other role may see or change accounts or
+// keys, the refusal changes nothing, and the audit trail names who tried
+// and who did.
+func TestAccountServiceAdminsOnly(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	for _, c := range e.callers() {
+		if c.role == RoleAdmin {
+			continue
+		}
+		ac := pb.NewAccountServiceClient(e.clientAs(c.token).Conn())
+		_, err := ac.ListAccounts(ctx, &pb.ListAccountsRequest{})
+		wantCode(t, err, codes.PermissionDenied)
+		_, err = ac.CreateAccount(ctx, &pb.CreateAccountRequest{Account: &pb.Account{Email: "z@example.vn", DisplayName: "Z", Role: RoleAdmin}})
+		wantCode(t, err, codes.PermissionDenied)
+		_, err = ac.CreateApiKey(ctx, &pb.CreateApiKeyRequest{ApiKey: &pb.ApiKey{DisplayName: "Z", Role: RoleAdmin}})
+		wantCode(t, err, codes.PermissionDenied)
+	}
+	if all, _ := e.db.ListAccounts(ctx); len(all) != 0 {
+		t.Fatalf("refused calls made %d accounts", len(all))
+	}
+	a, err := pb.NewAccountServiceClient(e.client.Conn()).CreateAccount(ctx, &pb.CreateAccountRequest{Account: &pb.Account{Email: "z@example.vn", DisplayName: "Z", Role: RoleAdmin}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv.audit.flush()
+	var denied, created int
+	for _, ev := range allAuditEvents(t, e.db) {
+		if ev.GetMethod() != "/trithuc.v1.AccountService/CreateAccount" {
+			continue
+		}
+		switch {
+		case ev.GetCode() == "PERMISSION_DENIED":
+			denied++
+		case ev.GetCode() == "OK" && ev.GetRole() == RoleAdmin && slices.Contains(ev.GetResources(), a.GetName()):
+			created++
+		}
+	}
+	if denied == 0 || created != 1 {
+		t.Fatalf("audit trail holds %d refused and %d made accounts, want some and 1", denied, created)
+	}
+}
