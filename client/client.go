@@ -56,6 +56,7 @@ type Client struct {
 	Experts       pb.ExpertServiceClient
 	Honors        pb.HonorsServiceClient
 	Reviews       pb.ReviewServiceClient
+	Accounts      pb.AccountServiceClient
 	Audit         pb.AuditServiceClient
 	Statistics    pb.StatisticsServiceClient
 	Privacy       pb.PrivacyServiceClient
@@ -100,6 +101,7 @@ func New(conn *grpc.ClientConn) *Client {
 		Experts:       pb.NewExpertServiceClient(conn),
 		Honors:        pb.NewHonorsServiceClient(conn),
 		Reviews:       pb.NewReviewServiceClient(conn),
+		Accounts:      pb.NewAccountServiceClient(conn),
 		Audit:         pb.NewAuditServiceClient(conn),
 		Statistics:    pb.NewStatisticsServiceClient(conn),
 		Privacy:       pb.NewPrivacyServiceClient(conn),
@@ -138,6 +140,7 @@ var services = []protoreflect.ServiceDescriptor{
 	pb.File_trithuc_v1_expert_service_proto.Services().ByName("ExpertService"),
 	pb.File_trithuc_v1_honors_service_proto.Services().ByName("HonorsService"),
 	pb.File_trithuc_v1_reviews_proto.Services().ByName("ReviewService"),
+	pb.File_trithuc_v1_accounts_proto.Services().ByName("AccountService"),
 	pb.File_trithuc_v1_audit_service_proto.Services().ByName("AuditService"),
 	pb.File_trithuc_v1_statistics_proto.Services().ByName("StatisticsService"),
 	pb.File_trithuc_v1_privacy_service_proto.Services().ByName("PrivacyService"),

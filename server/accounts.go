@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -25,13 +26,14 @@ type accountService struct {
 
 func accountProto(a *store.Account, token string) *pb.Account {
 	return &pb.Account{Name: "accounts/" + a.ID, Email: a.Email, DisplayName: a.Name, Role: a.Role,
-		Association: a.Association, CreateTime: timestamppb.New(a.CreateTime),
+		Association: a.Association, Organization: a.Organization, CreateTime: timestamppb.New(a.CreateTime),
 		PasswordTime: optTime(a.PasswordTime), DisableTime: optTime(a.DisableTime), SetupToken: token}
 }
 
 func apiKeyProto(k *store.Key, secret string) *pb.ApiKey {
 	return &pb.ApiKey{Name: "apiKeys/" + k.ID, DisplayName: k.Name, Role: k.Role, Association: k.Association,
-		CreateTime: timestamppb.New(k.CreateTime), ExpireTime: optTime(k.ExpireTime),
+		Organization: k.Organization,
+		CreateTime:   timestamppb.New(k.CreateTime), ExpireTime: optTime(k.ExpireTime),
 		RevokeTime: optTime(k.RevokeTime), LastUseTime: optTime(k.LastUsedTime), KeyString: secret}
 }
 
@@ -101,7 +103,10 @@ func (s *accountService) CreateAccount(ctx context.Context, req *pb.CreateAccoun
 	if in.GetAssociation() != "" && in.GetRole() != RoleRegistrar {
 		return nil, badRequest(&store.Error{Field: "account.association", Message: "only a registrar may be limited to an association; leave it empty for " + in.GetRole()})
 	}
-	a, token, err := s.db.CreateAccount(ctx, in.GetEmail(), in.GetDisplayName(), in.GetRole(), in.GetAssociation())
+	if err := checkLimit("account.", in.GetRole(), in.GetAssociation(), in.GetOrganization()); err != nil {
+		return nil, err
+	}
+	a, token, err := s.db.CreateAccount(ctx, in.GetEmail(), in.GetDisplayName(), in.GetRole(), in.GetAssociation()+in.GetOrganization())
 	if err != nil {
 		return nil, grpcError(ctx, storeField(err, "account."))
 	}
@@ -171,7 +176,10 @@ func (s *accountService) CreateApiKey(ctx context.Context, req *pb.CreateApiKeyR
 	if in.ExpireTime != nil {
 		expire = in.GetExpireTime().AsTime()
 	}
-	k, secret, err := s.db.CreateScopedKey(ctx, in.GetDisplayName(), in.GetRole(), in.GetAssociation(), expire)
+	if err := checkLimit("api_key.", in.GetRole(), in.GetAssociation(), in.GetOrganization()); err != nil {
+		return nil, err
+	}
+	k, secret, err := s.db.CreateScopedKey(ctx, in.GetDisplayName(), in.GetRole(), in.GetAssociation()+in.GetOrganization(), expire)
 	if err != nil {
 		return nil, grpcError(ctx, storeField(err, "api_key."))
 	}
@@ -218,4 +226,20 @@ func pageAfter[T any](items []T, name func(T) string, size int32, token string) 
 		next = name(items[end-1])
 	}
 	return items[start:end], next, nil
+}
+
+// checkLimit checks the organization an account or key is limited to, as
+// the CLI does: registrar and home_affairs only, never with an association.
+func checkLimit(prefix, role, association, organization string) error {
+	switch {
+	case organization == "":
+		return nil
+	case association != "":
+		return badRequest(&store.Error{Field: prefix + "organization", Message: "give an association or an organization, not both"})
+	case role != RoleRegistrar && role != RoleHomeAffairs:
+		return badRequest(&store.Error{Field: prefix + "organization", Message: "only registrar and home_affairs may be limited to an organization; leave it empty for " + role})
+	case !strings.HasPrefix(organization, "organizations/"):
+		return badRequest(&store.Error{Field: prefix + "organization", Message: fmt.Sprintf("want an organization's name, organizations/ID, not %q", organization)})
+	}
+	return nil
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
@@ -132,4 +134,45 @@ func TestAccountServiceAdminsOnly(t *testing.T) {
 	if denied == 0 || created != 1 {
 		t.Fatalf("audit trail holds %d refused and %d made accounts, want some and 1", denied, created)
 	}
+}
+
+// An account or key may be limited to an organization through the service
+// as through the CLI (registrar and home_affairs only, not beside an
+// association, an organization that exists), and the limit is shown.
+func TestAccountServiceOrganizationLimit(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	admin := pb.NewAccountServiceClient(e.client.Conn())
+	org, err := e.client.Organizations.CreateOrganization(ctx, &pb.CreateOrganizationRequest{Organization: &pb.Organization{DisplayName: "Sở Y tế"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		key  *pb.ApiKey
+	}{
+		{"service role", &pb.ApiKey{DisplayName: "X", Role: RoleService, Organization: org.GetName()}},
+		{"beside an association", &pb.ApiKey{DisplayName: "X", Role: RoleRegistrar, Association: "associations/hoi-y-hoc", Organization: org.GetName()}},
+		{"not a name", &pb.ApiKey{DisplayName: "X", Role: RoleHomeAffairs, Organization: "so-y-te"}},
+		{"unknown", &pb.ApiKey{DisplayName: "X", Role: RoleHomeAffairs, Organization: "organizations/khongco"}},
+	} {
+		_, err := admin.CreateApiKey(ctx, &pb.CreateApiKeyRequest{ApiKey: tc.key})
+		if status.Code(err) != codes.InvalidArgument || !strings.Contains(err.Error(), "organization") {
+			t.Errorf("%s: %v, want INVALID_ARGUMENT naming the organization", tc.name, err)
+		}
+	}
+	k, err := admin.CreateApiKey(ctx, &pb.CreateApiKeyRequest{ApiKey: &pb.ApiKey{DisplayName: "Phòng TCCB Sở Y tế", Role: RoleHomeAffairs, Organization: org.GetName()}})
+	if err != nil || k.GetOrganization() != org.GetName() {
+		t.Fatalf("CreateApiKey limited to %s: %v %v", org.GetName(), k, err)
+	}
+	got, err := admin.GetApiKey(ctx, &pb.GetApiKeyRequest{Name: k.GetName()})
+	if err != nil || got.GetOrganization() != org.GetName() {
+		t.Fatalf("GetApiKey: %v %v", got, err)
+	}
+	a, err := admin.CreateAccount(ctx, &pb.CreateAccountRequest{Account: &pb.Account{Email: "tccb@syt.example.vn", DisplayName: "Lê Văn Tâm", Role: RoleRegistrar, Organization: org.GetName()}})
+	if err != nil || a.GetOrganization() != org.GetName() {
+		t.Fatalf("CreateAccount limited to %s: %v %v", org.GetName(), a, err)
+	}
+	_, err = admin.CreateAccount(ctx, &pb.CreateAccountRequest{Account: &pb.Account{Email: "x@syt.example.vn", DisplayName: "X", Role: RoleAdmin, Organization: org.GetName()}})
+	wantCode(t, err, codes.InvalidArgument, "account.organization")
 }

@@ -56,6 +56,7 @@ var contractFiles = []protoreflect.FileDescriptor{
 	pb.File_trithuc_v1_expert_service_proto,
 	pb.File_trithuc_v1_honors_service_proto,
 	pb.File_trithuc_v1_reviews_proto,
+	pb.File_trithuc_v1_accounts_proto,
 	pb.File_trithuc_v1_audit_service_proto,
 	pb.File_trithuc_v1_statistics_proto,
 	pb.File_trithuc_v1_privacy_service_proto,

@@ -51,7 +51,12 @@ type Account struct {
 	// `{console}/set-password?token={setup_token}`: only in the responses of
 	// CreateAccount and ResetAccount, never stored in the clear nor shown
 	// again.
-	SetupToken    string `protobuf:"bytes,9,opt,name=setup_token,json=setupToken,proto3" json:"setup_token,omitempty"`
+	SetupToken string `protobuf:"bytes,9,opt,name=setup_token,json=setupToken,proto3" json:"setup_token,omitempty"`
+	// For a registrar or home_affairs account, the organization (a unit, and
+	// those under it) whose people it is limited to,
+	// `organizations/{organization}`; empty for no limit. Not with an
+	// association.
+	Organization  string `protobuf:"bytes,10,opt,name=organization,proto3" json:"organization,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -149,6 +154,13 @@ func (x *Account) GetSetupToken() string {
 	return ""
 }
 
+func (x *Account) GetOrganization() string {
+	if x != nil {
+		return x.Organization
+	}
+	return ""
+}
+
 // An API key, by which a program calls the registry. Its secret is never
 // stored, only a hash of it.
 type ApiKey struct {
@@ -176,7 +188,12 @@ type ApiKey struct {
 	LastUseTime *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=last_use_time,json=lastUseTime,proto3" json:"last_use_time,omitempty"`
 	// The secret to send as `Authorization: Bearer {key_string}`: only in
 	// the response of CreateApiKey, never stored nor shown again.
-	KeyString     string `protobuf:"bytes,9,opt,name=key_string,json=keyString,proto3" json:"key_string,omitempty"`
+	KeyString string `protobuf:"bytes,9,opt,name=key_string,json=keyString,proto3" json:"key_string,omitempty"`
+	// For a registrar or home_affairs key, the organization (a unit, and
+	// those under it) whose people it is limited to,
+	// `organizations/{organization}`; empty for no limit. Not with an
+	// association.
+	Organization  string `protobuf:"bytes,10,opt,name=organization,proto3" json:"organization,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -270,6 +287,13 @@ func (x *ApiKey) GetLastUseTime() *timestamppb.Timestamp {
 func (x *ApiKey) GetKeyString() string {
 	if x != nil {
 		return x.KeyString
+	}
+	return ""
+}
+
+func (x *ApiKey) GetOrganization() string {
+	if x != nil {
+		return x.Organization
 	}
 	return ""
 }
@@ -831,7 +855,7 @@ var File_trithuc_v1_accounts_proto protoreflect.FileDescriptor
 const file_trithuc_v1_accounts_proto_rawDesc = "" +
 	"\n" +
 	"\x19trithuc/v1/accounts.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf9\x04\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbf\x05\n" +
 	"\aAccount\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12$\n" +
 	"\x05email\x18\x02 \x01(\tB\x0e\xe0A\x02\xe0A\x05\xbaH\x05r\x03\x18\xfe\x01R\x05email\x12.\n" +
@@ -845,8 +869,11 @@ const file_trithuc_v1_accounts_proto_rawDesc = "" +
 	"\rpassword_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\fpasswordTime\x12B\n" +
 	"\fdisable_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\vdisableTime\x12$\n" +
 	"\vsetup_token\x18\t \x01(\tB\x03\xe0A\x03R\n" +
-	"setupToken:B\xeaA?\n" +
-	"\x16trithuc.gov.vn/Account\x12\x12accounts/{account}*\baccounts2\aaccount\"\x9c\x05\n" +
+	"setupToken\x12D\n" +
+	"\forganization\x18\n" +
+	" \x01(\tB \xfaA\x1d\n" +
+	"\x1btrithuc.gov.vn/OrganizationR\forganization:B\xeaA?\n" +
+	"\x16trithuc.gov.vn/Account\x12\x12accounts/{account}*\baccounts2\aaccount\"\xe2\x05\n" +
 	"\x06ApiKey\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12.\n" +
 	"\fdisplay_name\x18\x02 \x01(\tB\v\xe0A\x02\xbaH\x05r\x03\x18\xc8\x01R\vdisplayName\x12\x96\x01\n" +
@@ -862,7 +889,10 @@ const file_trithuc_v1_accounts_proto_rawDesc = "" +
 	"revokeTime\x12C\n" +
 	"\rlast_use_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\vlastUseTime\x12\"\n" +
 	"\n" +
-	"key_string\x18\t \x01(\tB\x03\xe0A\x03R\tkeyString:>\xeaA;\n" +
+	"key_string\x18\t \x01(\tB\x03\xe0A\x03R\tkeyString\x12D\n" +
+	"\forganization\x18\n" +
+	" \x01(\tB \xfaA\x1d\n" +
+	"\x1btrithuc.gov.vn/OrganizationR\forganization:>\xeaA;\n" +
 	"\x15trithuc.gov.vn/ApiKey\x12\x11apiKeys/{api_key}*\aapiKeys2\x06apiKey\"\xc0\x01\n" +
 	"\x11GetAccountRequest\x12\xaa\x01\n" +
 	"\x04name\x18\x01 \x01(\tB\x95\x01\xe0A\x02\xfaA\x18\n" +
