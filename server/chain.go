@@ -57,7 +57,6 @@ func (s *Server) chain() []interceptor {
 		s.preconditionHook().both(),
 		hook{request: s.validateRequest}.both(),
 		s.scopeHook().both(),
-		around(s.scopeContext),
 	}
 }
 

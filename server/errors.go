@@ -46,6 +46,12 @@ func grpcError(ctx context.Context, err error) error {
 		slog.ErrorContext(ctx, "internal error", "err", err)
 		return errInternal
 	}
+	if se.Withheld != "" && scopeOf(ctx) != "" {
+		// The message names someone a limited caller may not learn of.
+		withheld := *se
+		withheld.Message = withheld.Withheld
+		se = &withheld
+	}
 	switch se.Code {
 	case store.Invalid:
 		return badRequest(se)

@@ -46,7 +46,7 @@ func (t *transferService) ExportPeople(req *pb.ExportPeopleRequest, stream grpc.
 	sw, records := w.(transfer.SheetWriter)
 	records = records && len(req.GetColumns()) == 0
 	exported := map[string]string{} // Mã hồ sơ → national ID, as shown
-	q := store.ListQuery{Filter: req.GetFilter(), OrderBy: req.GetOrderBy(), PageSize: 1000}
+	q := store.ListQuery{Filter: req.GetFilter(), OrderBy: req.GetOrderBy(), PageSize: 1000, Scope: scopeOf(ctx)}
 	for {
 		people, page, err := t.db.ListPeople(ctx, q, pb.PersonView_PERSON_VIEW_BASIC)
 		if err != nil {

@@ -27,7 +27,9 @@ func (s *personService) GetPerson(ctx context.Context, req *pb.GetPersonRequest)
 }
 
 func (s *personService) ListPeople(ctx context.Context, req *pb.ListPeopleRequest) (*pb.ListPeopleResponse, error) {
-	people, page, err := s.db.ListPeople(ctx, listQuery(req), req.GetView())
+	q := listQuery(req)
+	q.Scope = scopeOf(ctx)
+	people, page, err := s.db.ListPeople(ctx, q, req.GetView())
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
@@ -45,6 +47,7 @@ func (s *personService) SearchPeople(ctx context.Context, req *pb.SearchPeopleRe
 			PageSize:  int(req.GetPageSize()),
 			PageToken: req.GetPageToken(),
 			Filter:    req.GetFilter(),
+			Scope:     scopeOf(ctx),
 		},
 	}, req.GetView())
 	if err != nil {

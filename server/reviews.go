@@ -11,7 +11,7 @@ import (
 // reviewService runs the unit reviews (rà soát, issue 21): campaigns that
 // ask each unit to confirm or correct its people's profiles. A caller
 // limited to a unit sees the reviews of its own people (scope.go:
-// onReviewedPerson, and store.WithScope for the lists) and the progress of
+// onReviewedPerson, and ListQuery.Scope for the lists) and the progress of
 // its own units only.
 type reviewService struct {
 	pb.UnimplementedReviewServiceServer
@@ -26,12 +26,12 @@ func (s *reviewService) CreateReviewCampaign(ctx context.Context, req *pb.Create
 }
 
 func (s *reviewService) GetReviewCampaign(ctx context.Context, req *pb.GetReviewCampaignRequest) (*pb.ReviewCampaign, error) {
-	out, err := s.db.GetReviewCampaign(ctx, req.GetName())
+	out, err := s.db.GetReviewCampaign(ctx, req.GetName(), scopeOf(ctx))
 	return out, grpcError(ctx, err)
 }
 
 func (s *reviewService) ListReviewCampaigns(ctx context.Context, req *pb.ListReviewCampaignsRequest) (*pb.ListReviewCampaignsResponse, error) {
-	items, page, err := s.db.ListReviewCampaigns(ctx, store.ListQuery{PageSize: int(req.GetPageSize()), PageToken: req.GetPageToken()})
+	items, page, err := s.db.ListReviewCampaigns(ctx, store.ListQuery{PageSize: int(req.GetPageSize()), PageToken: req.GetPageToken(), Scope: scopeOf(ctx)})
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
@@ -57,7 +57,7 @@ func (s *reviewService) GetProfileReview(ctx context.Context, req *pb.GetProfile
 
 func (s *reviewService) ListProfileReviews(ctx context.Context, req *pb.ListProfileReviewsRequest) (*pb.ListProfileReviewsResponse, error) {
 	items, page, err := s.db.ListProfileReviews(ctx, req.GetParent(),
-		store.ListQuery{PageSize: int(req.GetPageSize()), PageToken: req.GetPageToken(), Filter: req.GetFilter()})
+		store.ListQuery{PageSize: int(req.GetPageSize()), PageToken: req.GetPageToken(), Filter: req.GetFilter(), Scope: scopeOf(ctx)})
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}

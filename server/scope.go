@@ -44,8 +44,9 @@ const (
 	// its repeated names: each must be in scope.
 	onPeople
 	// filtered methods name no one: their answer is drawn from the people
-	// in the caller's scope only, by the store (store.WithScope, which
-	// scopeContext sets for every call of a limited caller).
+	// in the caller's scope only, by the store, to which the handler passes
+	// scopeOf(ctx) (ListQuery.Scope, StatsQuery.Scope; TestUnitScopeLists
+	// fails for a handler that forgets).
 	filtered
 	// onReviewedPerson is the person whose profile review
 	// (reviewCampaigns/{c}/profileReviews/{person}) the request names.
@@ -196,17 +197,6 @@ func batchNames(req proto.Message) []string {
 		out[i] = l.Get(i).String()
 	}
 	return out
-}
-
-// scopeContext puts the scope of a limited caller into the call's
-// context, where the store's listings, searches and figures of people find
-// it (store.WithScope): they answer within it, whatever the handler passes
-// on, and its errors name no one outside it.
-func (s *Server) scopeContext(ctx context.Context) (context.Context, func(), error) {
-	if p := callFrom(ctx).principal; p != nil {
-		ctx = store.WithScope(ctx, p.scope())
-	}
-	return ctx, func() {}, nil
 }
 
 // requestName is the resource name a request is about: its name or its

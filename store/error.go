@@ -53,7 +53,10 @@ type Error struct {
 	// is not about one field.
 	Field   string
 	Message string
-	Err     error
+	// Withheld, when set, is the message for a caller limited to a scope:
+	// Message names someone such a caller may not learn of.
+	Withheld string
+	Err      error
 }
 
 func (e *Error) Error() string {

@@ -16,12 +16,12 @@ const kinhCode = "01"
 
 // GetIndicators computes the plan's indicators over the live people filter
 // selects, on asOf (today in Vietnam when nil).
-func (db *DB) GetIndicators(ctx context.Context, filter string, asOfDate *date.Date) (*pb.GetIndicatorsResponse, error) {
-	return db.indicators(ctx, filter, asOfDate, db.ReadBudget())
+func (db *DB) GetIndicators(ctx context.Context, filter, scope string, asOfDate *date.Date) (*pb.GetIndicatorsResponse, error) {
+	return db.indicators(ctx, filter, scope, asOfDate, db.ReadBudget())
 }
 
 // indicators is GetIndicators within a read budget (0: none).
-func (db *DB) indicators(ctx context.Context, filter string, asOfDate *date.Date, budget time.Duration) (*pb.GetIndicatorsResponse, error) {
+func (db *DB) indicators(ctx context.Context, filter, limit string, asOfDate *date.Date, budget time.Duration) (*pb.GetIndicatorsResponse, error) {
 	asOf, err := asOfDay(asOfDate, "as_of")
 	if err != nil {
 		return nil, err
@@ -46,7 +46,7 @@ func (db *DB) indicators(ctx context.Context, filter string, asOfDate *date.Date
 		if !ok1 || !ok2 {
 			return errorf(FailedPrecondition, "", "the qualification levels list has no THAC_SI or TIEN_SI; reload it")
 		}
-		scope, err := tx.statsScope(ctx, filter, on, threshold, true)
+		scope, err := tx.statsScope(ctx, filter, limit, on, threshold, true)
 		if err != nil {
 			return err
 		}

@@ -27,9 +27,11 @@ type ListQuery struct {
 	Filter      string
 	OrderBy     string
 	ShowDeleted bool
-	// Scope is the association a registrar key limited to one acts for,
-	// empty for any other caller: ListMemberships lets its filter and order
-	// see nothing of the people outside it.
+	// Scope is the caller's limit, empty for none: the association a
+	// registrar key limited to one acts for (ListMemberships lets its filter
+	// and order see nothing of the people outside it), or the organization
+	// a unit's key or account is limited to; listings and searches of
+	// people answer within either.
 	Scope string
 }
 

@@ -236,7 +236,7 @@ func (tx *Tx) peopleListing(ctx context.Context, q ListQuery) (listing, error) {
 	if err := tx.addFilter(ctx, &l, q.Filter, personSchema); err != nil {
 		return listing{}, err
 	}
-	return l, tx.limitToScope(ctx, &l)
+	return l, tx.limitToScope(ctx, &l, q.Scope)
 }
 
 // CreatePerson registers p. Output-only fields of p are ignored.
@@ -602,12 +602,9 @@ func (tx *Tx) checkNationalIDFree(ctx context.Context, id, nationalID string) er
 	case err != nil:
 		return dbError(err)
 	}
-	if ScopeOf(ctx) != "" {
-		// A limited caller learns that the ID is taken, not by whom: the
-		// holder may be outside its scope.
-		return &Error{Code: AlreadyExists, Field: personField + "national_id",
-			Message: "another person has this national ID; ask a registrar without a limit to look into it"}
-	}
+	// A limited caller learns that the ID is taken, not by whom: the
+	// holder may be outside its scope (Error.Withheld).
 	return &Error{Code: AlreadyExists, Field: personField + "national_id",
-		Message: fmt.Sprintf("another person, people/%s, has this national ID", other)}
+		Message:  fmt.Sprintf("another person, people/%s, has this national ID", other),
+		Withheld: "another person has this national ID; ask a registrar without a limit to look into it"}
 }

@@ -94,7 +94,7 @@ func profileReviewSchema(ranks) filter.Schema {
 }
 
 // ListProfileReviews lists a campaign's profile reviews; for a caller
-// limited to a scope (ScopeOf), those of the people in it only.
+// limited to a scope (q.Scope), those of the people in it only.
 func (db *DB) ListProfileReviews(ctx context.Context, parent string, q ListQuery) ([]*pb.ProfileReview, Page, error) {
 	size, err := pageSize(q.PageSize)
 	if err != nil {
@@ -103,18 +103,18 @@ func (db *DB) ListProfileReviews(ctx context.Context, parent string, q ListQuery
 	var out []*pb.ProfileReview
 	var page Page
 	err = db.read(ctx, func(tx *Tx) error {
-		c, err := tx.reviewCampaign(ctx, parent, "parent")
+		c, err := tx.reviewCampaign(ctx, parent, "parent", q.Scope)
 		if err != nil {
 			return err
 		}
 		l := listing{from: profileReviewFrom, columns: profileReviewColumns, size: size, token: q.PageToken,
 			where: []string{"r.campaign_pk = ?"}, args: []any{c.pk},
 			terms: []orderTerm{{sortKey: sortKey{expr: "p.sort_key", kind: kindBlob}}, {sortKey: sortKey{expr: "r.pk", kind: kindInt}}},
-			query: queryChecksum("profile_reviews", parent, q.Filter, ScopeOf(ctx))}
+			query: queryChecksum("profile_reviews", parent, q.Filter, q.Scope)}
 		if err := tx.addFilter(ctx, &l, q.Filter, profileReviewSchema); err != nil {
 			return err
 		}
-		if cond, err := tx.scopeCond(ctx, ScopeOf(ctx), "r.person_pk"); err != nil {
+		if cond, err := tx.scopeCond(ctx, q.Scope, "r.person_pk"); err != nil {
 			return err
 		} else if cond != "" {
 			l.where = append(l.where, cond)
@@ -145,7 +145,7 @@ func (db *DB) ConfirmProfileReview(ctx context.Context, name, etag, by string, e
 			return err
 		}
 		campaign := name[:strings.Index(name, "/profileReviews/")]
-		c, err := tx.reviewCampaign(ctx, campaign, "name")
+		c, err := tx.reviewCampaign(ctx, campaign, "name", "")
 		if err != nil {
 			return err
 		}

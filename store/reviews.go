@@ -59,9 +59,9 @@ const reviewChanged = `EXISTS (SELECT 1 FROM changes ch WHERE ch.person_pk = r.p
 const reviewState = `(CASE WHEN ` + reviewChanged + ` THEN 3 WHEN r.confirm_time IS NOT NULL THEN 2 ELSE 1 END)`
 
 // reviewCampaign reads a campaign, its units and their progress: for a
-// caller limited to a unit (ScopeOf), the progress of the units within its
-// own only, so that it learns no counts of others.
-func (tx *Tx) reviewCampaign(ctx context.Context, name, field string) (*reviewCampaignRow, error) {
+// caller limited to a unit (scope, "" for none), the progress of the units
+// within its own only, so that it learns no counts of others.
+func (tx *Tx) reviewCampaign(ctx context.Context, name, field, scope string) (*reviewCampaignRow, error) {
 	var id string
 	if !names.Scan(name, names.ReviewCampaign, &id) {
 		return nil, errorf(Invalid, field, "want reviewCampaigns/{review_campaign}, not %q", name)
@@ -73,12 +73,12 @@ func (tx *Tx) reviewCampaign(ctx context.Context, name, field string) (*reviewCa
 	if err != nil {
 		return nil, dbError(err)
 	}
-	return r, tx.attachProgress(ctx, r)
+	return r, tx.attachProgress(ctx, r, scope)
 }
 
-func (tx *Tx) attachProgress(ctx context.Context, r *reviewCampaignRow) error {
+func (tx *Tx) attachProgress(ctx context.Context, r *reviewCampaignRow, scope string) error {
 	var within map[int64]bool
-	if scope := ScopeOf(ctx); strings.HasPrefix(scope, "organizations/") {
+	if strings.HasPrefix(scope, "organizations/") {
 		orgs, err := tx.scopeOrganizations(ctx, scope)
 		if err != nil {
 			return err
@@ -220,7 +220,7 @@ func (db *DB) CreateReviewCampaign(ctx context.Context, c *pb.ReviewCampaign, o 
 			}
 		}
 		tx.auditResource("reviewCampaigns/" + id)
-		r, err := tx.reviewCampaign(ctx, "reviewCampaigns/"+id, "")
+		r, err := tx.reviewCampaign(ctx, "reviewCampaigns/"+id, "", "")
 		if err != nil {
 			return err
 		}
@@ -233,11 +233,12 @@ func (db *DB) CreateReviewCampaign(ctx context.Context, c *pb.ReviewCampaign, o 
 	return out, err
 }
 
-// GetReviewCampaign returns a campaign with its progress.
-func (db *DB) GetReviewCampaign(ctx context.Context, name string) (*pb.ReviewCampaign, error) {
+// GetReviewCampaign returns a campaign with its progress, as a caller
+// limited to scope ("" for none) may see it.
+func (db *DB) GetReviewCampaign(ctx context.Context, name, scope string) (*pb.ReviewCampaign, error) {
 	var out *pb.ReviewCampaign
 	err := db.read(ctx, func(tx *Tx) error {
-		r, err := tx.reviewCampaign(ctx, name, "name")
+		r, err := tx.reviewCampaign(ctx, name, "name", scope)
 		if err == nil {
 			out = r.c
 		}
@@ -254,7 +255,7 @@ func (db *DB) ListReviewCampaigns(ctx context.Context, q ListQuery) ([]*pb.Revie
 	}
 	l := listing{from: "review_campaigns c", columns: reviewCampaignColumns, size: size, token: q.PageToken,
 		terms: []orderTerm{{sortKey: sortKey{expr: "c.pk", kind: kindInt}, desc: true}},
-		query: queryChecksum("review_campaigns", ScopeOf(ctx))}
+		query: queryChecksum("review_campaigns", q.Scope)}
 	var out []*pb.ReviewCampaign
 	var page Page
 	err = db.read(ctx, func(tx *Tx) error {
@@ -263,7 +264,7 @@ func (db *DB) ListReviewCampaigns(ctx context.Context, q ListQuery) ([]*pb.Revie
 			return err
 		}
 		for _, r := range rows {
-			if err := tx.attachProgress(ctx, r); err != nil {
+			if err := tx.attachProgress(ctx, r, q.Scope); err != nil {
 				return err
 			}
 			out = append(out, r.c)
@@ -278,7 +279,7 @@ func (db *DB) ListReviewCampaigns(ctx context.Context, q ListQuery) ([]*pb.Revie
 func (db *DB) UpdateReviewCampaign(ctx context.Context, name string, o WriteOptions, apply func(*pb.ReviewCampaign) error) (*pb.ReviewCampaign, error) {
 	var out *pb.ReviewCampaign
 	err := db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
-		r, err := tx.reviewCampaign(ctx, name, "review_campaign.name")
+		r, err := tx.reviewCampaign(ctx, name, "review_campaign.name", "")
 		if err != nil {
 			return err
 		}
@@ -303,7 +304,7 @@ func (db *DB) UpdateReviewCampaign(ctx context.Context, name string, o WriteOpti
 			revision = revision + 1 WHERE pk = ?`, r.c.DisplayName, deadline, micros(tx.now), r.pk); err != nil {
 			return dbError(err)
 		}
-		r, err = tx.reviewCampaign(ctx, name, "")
+		r, err = tx.reviewCampaign(ctx, name, "", "")
 		if err == nil {
 			out = r.c
 		}
@@ -316,7 +317,7 @@ func (db *DB) UpdateReviewCampaign(ctx context.Context, name string, o WriteOpti
 func (db *DB) CloseReviewCampaign(ctx context.Context, name, etag string, ev *AuditEvent) (*pb.ReviewCampaign, error) {
 	var out *pb.ReviewCampaign
 	err := db.write(ctx, false, ev, func(tx *Tx) error {
-		r, err := tx.reviewCampaign(ctx, name, "name")
+		r, err := tx.reviewCampaign(ctx, name, "name", "")
 		if err != nil {
 			return err
 		}
@@ -334,7 +335,7 @@ func (db *DB) CloseReviewCampaign(ctx context.Context, name, etag string, ev *Au
 			revision = revision + 1 WHERE pk = ?`, int32(pb.ReviewCampaign_CLOSED), head, micros(tx.now), micros(tx.now), r.pk); err != nil {
 			return dbError(err)
 		}
-		r, err = tx.reviewCampaign(ctx, name, "")
+		r, err = tx.reviewCampaign(ctx, name, "", "")
 		if err == nil {
 			out = r.c
 		}

@@ -331,7 +331,7 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 	if err := tx.addFilter(ctx, &l, q.Filter, personSchema); err != nil {
 		return listing{}, err
 	}
-	return l, tx.limitToScope(ctx, &l)
+	return l, tx.limitToScope(ctx, &l, q.Scope)
 }
 
 // fieldNames returns the names, in Vietnamese and English, of the fields

@@ -45,6 +45,10 @@ type StatsQuery struct {
 	// ""): people coded in another are counted through the crosswalk.
 	FieldScheme string
 	UnitVintage pb.ComputeStatisticsRequest_UnitVintage
+	// Scope is the caller's limit (ListQuery.Scope), "" for none: every
+	// figure, and the base of the suppression rules, is drawn from the
+	// people within it.
+	Scope string
 
 	// unbounded lifts the read budget of a call: a report's figures are
 	// made in an operation no caller waits on (reports.go).
@@ -148,7 +152,7 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 				d.top = 0
 			}
 		}
-		scope, err := tx.statsScope(ctx, q.Filter, on, threshold, sensitive)
+		scope, err := tx.statsScope(ctx, q.Filter, q.Scope, on, threshold, sensitive)
 		if err != nil {
 			return err
 		}

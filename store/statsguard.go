@@ -124,7 +124,7 @@ func (tx *Tx) compileStatsFilter(ctx context.Context, f string, on statsDay) (st
 
 // statsScope checks and compiles a statistics filter and counts what rules
 // 2 and 3 need; the sensitive checks run only when sensitive is set.
-func (tx *Tx) statsScope(ctx context.Context, f string, on statsDay, threshold int, sensitive bool) (*statsScope, error) {
+func (tx *Tx) statsScope(ctx context.Context, f, limit string, on statsDay, threshold int, sensitive bool) (*statsScope, error) {
 	where, args, err := tx.compileStatsFilter(ctx, f, on)
 	if err != nil {
 		return nil, err
@@ -132,7 +132,7 @@ func (tx *Tx) statsScope(ctx context.Context, f string, on statsDay, threshold i
 	sc := &statsScope{on: on, listed: on.listed(), where: where, args: args}
 	// A caller limited to a unit counts its people only: the base of
 	// every figure, and of the query-set-size rule, is the unit's.
-	if cond, err := tx.scopeCond(ctx, ScopeOf(ctx), "p.pk"); err != nil {
+	if cond, err := tx.scopeCond(ctx, limit, "p.pk"); err != nil {
 		return nil, err
 	} else if cond != "" {
 		sc.listed += " AND " + cond

@@ -12,25 +12,6 @@ import (
 // there comes into it. Scopes are named by their resource: associations/{a}
 // or organizations/{o}; scopeCond tells them apart.
 
-type scopeKey struct{}
-
-// WithScope is ctx for a caller limited to scope (organizations/{o}): the
-// listings of people, searches, statistics and indicators read under it
-// answer only within the scope. The server sets it for every call of a
-// limited caller, so that no handler has to pass it on.
-func WithScope(ctx context.Context, scope string) context.Context {
-	if scope == "" {
-		return ctx
-	}
-	return context.WithValue(ctx, scopeKey{}, scope)
-}
-
-// ScopeOf is the scope WithScope put in ctx, or "".
-func ScopeOf(ctx context.Context) string {
-	s, _ := ctx.Value(scopeKey{}).(string)
-	return s
-}
-
 // scopeOrganizations returns the pks of the organization scope and of those
 // under it; none when scope names no organization.
 func (tx *Tx) scopeOrganizations(ctx context.Context, scope string) ([]int64, error) {
@@ -94,13 +75,14 @@ func (tx *Tx) scopeCond(ctx context.Context, scope, personPK string) (string, er
 	}
 }
 
-// limitToScope adds to l the condition of the scope in ctx on people p.
-func (tx *Tx) limitToScope(ctx context.Context, l *listing) error {
-	cond, err := tx.scopeCond(ctx, ScopeOf(ctx), "p.pk")
+// limitToScope adds to l the condition of scope (the caller's, "" for
+// none) on people p.
+func (tx *Tx) limitToScope(ctx context.Context, l *listing, scope string) error {
+	cond, err := tx.scopeCond(ctx, scope, "p.pk")
 	if cond != "" {
 		l.where = append(l.where, cond)
 		// A page token of one scope does not continue a listing of another.
-		l.query = append(l.query, []byte("\x00scope:"+ScopeOf(ctx))...)
+		l.query = append(l.query, []byte("\x00scope:"+scope)...)
 	}
 	return err
 }
