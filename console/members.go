@@ -192,8 +192,9 @@ func (h *Handler) register(q *request) {
 	d := &registerData{Association: a, ConsentText: ConsentText}
 	p := &page{Data: d}
 	in := &pb.Person{}
+	ch := h.loadChoices(ctx, in, registerForm)
 	if q.r.Method == "POST" {
-		bad := readForm(q.r, in, registerForm)
+		bad := readForm(q.r, in, registerForm, ch)
 		d.Consented, d.Notes = q.r.PostFormValue("consent") != "", q.r.PostFormValue("notes")
 		if !d.Consented {
 			bad["consent"] = "Cần có sự đồng ý của người đăng ký."
@@ -212,10 +213,10 @@ func (h *Handler) register(q *request) {
 			p.Error = "Có thông tin chưa hợp lệ; xem các ô được đánh dấu."
 		}
 		p.Fields = bad
-		d.Fields = viewFields(in, registerForm, bad)
+		d.Fields = viewFields(in, registerForm, bad, ch)
 		q.show(h, "register", "members", "Đăng ký hội viên", p)
 		return
 	}
-	d.Fields = viewFields(in, registerForm, nil)
+	d.Fields = viewFields(in, registerForm, nil, ch)
 	q.show(h, "register", "members", "Đăng ký hội viên", p)
 }
