@@ -31,8 +31,8 @@ type option struct {
 // fieldView is a field as a template shows it.
 type fieldView struct {
 	formField
-	Kind    string // text, int, date, enum, bool, datalist
-	Value   string
+	Kind  string // text, int, date, enum, bool, datalist
+	Value string
 	// List is the id of a datalist's entries, in Options.
 	List    string
 	Checked bool

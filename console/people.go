@@ -104,7 +104,8 @@ func (h *Handler) search(q *request) {
 	ctx := q.ctx()
 	v := q.r.URL.Query()
 	d := &searchData{Query: v, Q: v.Get("q"), Sort: v.Get("sort"), SortURLs: map[string]string{},
-		CanEdit: canWritePeople(q.sess.Account)}
+		// Imports are not open to a unit's account.
+		CanEdit: canWritePeople(q.sess.Account) && q.sess.Account.Organization == ""}
 	filter := searchFilter(v, time.Now().In(vnTime))
 	d.FilterText = filter
 	d.ExportURLs = map[string]string{}
