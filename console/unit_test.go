@@ -101,8 +101,9 @@ func TestUnitAccountSeesItsUnit(t *testing.T) {
 			t.Errorf("%s for a unit's account: HTTP %d, want 403 saying why", path, code)
 		}
 	}
-	if code, _ = b.get("/people/anh/edit"); code != http.StatusOK {
-		t.Errorf("a unit's registrar cannot edit its own person: HTTP %d", code)
+	// Its edit forms choose codes from the reference lists too.
+	if code, body = b.get("/people/anh/edit"); code != http.StatusOK || !strings.Contains(body, `<option value="05" selected>Khmer</option>`) {
+		t.Errorf("a unit's registrar editing its own person: HTTP %d, or no list of ethnic groups", code)
 	}
 	if code, _ = b.get("/people/" + strings.TrimPrefix(otherPerson(t, e), "people/")); code == http.StatusOK {
 		t.Errorf("a unit's account opened a profile outside its unit")
