@@ -169,6 +169,18 @@ func TestReviewCampaignPages(t *testing.T) {
 	if !strings.Contains(body, `id="total-confirmed">0<`) {
 		t.Errorf("a stale etag confirmed the profile")
 	}
+	// Without the form's token nothing is confirmed.
+	if code, _ = b.post("/reviews/2026/confirm/anh", url.Values{"etag": {etag[1]}}); code != http.StatusForbidden {
+		t.Errorf("confirming without the CSRF token: HTTP %d, want 403", code)
+	}
+	resp, err := b.http.Get(e.base + "/reviews/2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("the reviews page: Cache-Control %q, want no-store", cc)
+	}
 	if code, _ = b.post("/reviews/2026/confirm/anh", url.Values{"csrf": {csrfOf(body)}, "etag": {etag[1]}}); code != http.StatusSeeOther {
 		t.Fatalf("confirming: HTTP %d", code)
 	}
@@ -178,6 +190,19 @@ func TestReviewCampaignPages(t *testing.T) {
 	}
 	if strings.Contains(body, `id="close"`) || strings.Contains(body, `c-create`) {
 		t.Errorf("a unit's account is offered to close or open campaigns")
+	}
+	// The admin ends the campaign; nothing more is offered to confirm.
+	_, body = admin.get("/reviews/2026")
+	cetag := regexp.MustCompile(`name="etag" value="([^"]+)"><button type="submit" class="secondary" id="close"`).FindStringSubmatch(body)
+	if cetag == nil {
+		t.Fatal("the admin is not offered to close the campaign")
+	}
+	if code, _ = admin.post("/reviews/2026/close", url.Values{"csrf": {csrfOf(body)}, "etag": {cetag[1]}}); code != http.StatusSeeOther {
+		t.Fatalf("closing: HTTP %d", code)
+	}
+	_, body = b.get("/reviews/2026?state=ALL")
+	if !strings.Contains(body, `id="campaign-state">Đã kết thúc<`) || strings.Contains(body, `class="confirm"`) {
+		t.Errorf("a closed campaign is not shown closed, or still offers Confirm")
 	}
 	// An association's registrar is told the reviews are not for it.
 	r := e.signIn(e.account("registrar", "associations/hoi-y-hoc"))
