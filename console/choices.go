@@ -35,6 +35,13 @@ var refLists = map[string]string{
 // datalists are the lists too long for a select.
 var datalists = map[string]bool{"fields": true, "units": true}
 
+// withOther are the select fields that also take text of their own: a
+// qualification's level is a code for a degree or an academic title, and
+// free text for a certificate, a language or political theory (the
+// contract's Qualification.Kind), so beside the select a text box takes
+// what the list does not hold.
+var withOther = map[string]bool{"level": true}
+
 // choices are the reference lists a form needs, read once per page.
 type choices map[string][]option
 
@@ -72,6 +79,7 @@ func (h *Handler) readList(ctx context.Context, list string) ([]option, error) {
 	var out []option
 	switch list {
 	case "levels":
+		// A qualification's level: a degree's level, or an academic title.
 		r, err := h.ref.ListQualificationLevels(ctx, &pb.ListQualificationLevelsRequest{PageSize: 5000})
 		if err != nil {
 			return nil, err
@@ -79,6 +87,11 @@ func (h *Handler) readList(ctx context.Context, list string) ([]option, error) {
 		for _, l := range r.GetQualificationLevels() {
 			out = append(out, option{Value: l.GetCode(), Label: l.GetNameVi()})
 		}
+		titles, err := h.readList(ctx, "titles")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, titles...)
 	case "titles":
 		r, err := h.ref.ListAcademicTitles(ctx, &pb.ListAcademicTitlesRequest{PageSize: 5000})
 		if err != nil {
@@ -182,7 +195,13 @@ func choiceView(v *fieldView, list string, opts []option) {
 		found = found || o.Selected
 		v.Options = append(v.Options, o)
 	}
-	if !found {
+	switch {
+	case withOther[v.Name]:
+		v.Other = true
+		if !found {
+			v.OtherValue = v.Value
+		}
+	case !found:
 		v.Options = append(v.Options, option{Value: v.Value, Label: v.Value, Selected: true})
 	}
 }

@@ -76,6 +76,34 @@ func TestEditFormsOfferReferenceNames(t *testing.T) {
 		t.Errorf("an unknown field: HTTP %d, want 422 with the field's message", code)
 	}
 
+	// A level the lists do not hold (a certificate's) is typed beside
+	// the select, and comes back there; academic titles are in the list.
+	_, body = b.get("/people/anh/qualifications/new")
+	if !strings.Contains(body, `<option value="GIAO_SU" >Giáo sư</option>`) || !strings.Contains(body, `id="f-level_other"`) {
+		t.Errorf("the level list lacks academic titles, or the box for another level")
+	}
+	code, _ = b.post("/people/anh/qualifications/new", url.Values{"csrf": {csrfOf(body)}, "kind": {"PROFESSIONAL_CERTIFICATE"},
+		"level": {""}, "level_other": {"Chứng chỉ hành nghề khám bệnh"}, "major": {"Y đa khoa"}, "year": {"2019"}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("a certificate with a level of its own: HTTP %d", code)
+	}
+	qs, err := e.admin.People.ListQualifications(context.Background(), &pb.ListQualificationsRequest{Parent: "people/anh"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cert string
+	for _, q := range qs.GetQualifications() {
+		if q.GetKind() == pb.Qualification_PROFESSIONAL_CERTIFICATE {
+			cert = q.GetName()
+			if q.GetLevel() != "Chứng chỉ hành nghề khám bệnh" {
+				t.Errorf("the certificate's level is %q", q.GetLevel())
+			}
+		}
+	}
+	if _, body = b.get("/" + cert + "/edit"); !strings.Contains(body, `id="f-level_other" value="Chứng chỉ hành nghề khám bệnh"`) {
+		t.Errorf("the certificate's level is not in its box on the edit form")
+	}
+
 	// The person's form: ethnicity and country of work are selects.
 	_, body = b.get("/people/anh/edit")
 	for _, want := range []string{`<select name="ethnicity" id="f-ethnicity">`, `<option value="05" selected>Khmer</option>`, `<select name="work_country" id="f-work_country">`} {

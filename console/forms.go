@@ -34,10 +34,14 @@ type fieldView struct {
 	Kind  string // text, int, date, enum, bool, datalist
 	Value string
 	// List is the id of a datalist's entries, in Options.
-	List    string
-	Checked bool
-	Options []option
-	Error   string
+	List string
+	// Other offers a text box beside the select (name_other) for what the
+	// list does not hold; OtherValue is its text.
+	Other      bool
+	OtherValue string
+	Checked    bool
+	Options    []option
+	Error      string
 }
 
 var personForm = []formField{
@@ -196,6 +200,9 @@ func readForm(r *http.Request, m proto.Message, form []formField, ch choices) ma
 			msg.Set(fd, protoreflect.ValueOfMessage(d.ProtoReflect()))
 		default:
 			if opts, ok := ch[refList(fd)]; ok {
+				if other := strings.TrimSpace(r.PostFormValue(f.Name + "_other")); other != "" && withOther[f.Name] {
+					s = other
+				}
 				s = readChoice(s, opts)
 			}
 			msg.Set(fd, protoreflect.ValueOfString(s))
