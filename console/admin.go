@@ -27,6 +27,10 @@ type accountsData struct {
 	Email, Name string
 	Association string
 	Link        string
+	// Orgs are the organizations an account may be limited to, the chosen
+	// one selected; OrgNames name them in the list.
+	Orgs     []option
+	OrgNames map[string]string
 }
 
 // SetupURL is the link that sets an account's password, on the site base.
@@ -69,12 +73,12 @@ func (h *Handler) accounts(q *request) {
 	p := &page{Data: d}
 	if q.r.Method == "POST" {
 		d.Email, d.Name, d.Association = q.r.PostFormValue("email"), q.r.PostFormValue("name"), q.r.PostFormValue("association")
-		role := q.r.PostFormValue("role")
+		role, org := q.r.PostFormValue("role"), q.r.PostFormValue("organization")
 		if role != "registrar" {
 			d.Association = ""
 		}
 		a, err := h.accts.CreateAccount(q.ctx(), &pb.CreateAccountRequest{Account: &pb.Account{
-			Email: d.Email, DisplayName: d.Name, Role: role, Association: d.Association}})
+			Email: d.Email, DisplayName: d.Name, Role: role, Association: d.Association, Organization: org}})
 		if err != nil {
 			var fields map[string]string
 			p.Error, fields, _ = explain(err)
@@ -86,12 +90,14 @@ func (h *Handler) accounts(q *request) {
 		} else {
 			d.Link = SetupURL(siteBase(q.r), a.GetSetupToken())
 			d.Email, d.Name, d.Association = "", "", ""
+			q.r.PostForm.Del("organization")
 			p.Flash = "Đã tạo tài khoản " + a.GetEmail() + ". Gửi cho người đó đường dẫn dưới đây (dùng một lần, hết hạn sau 72 giờ)."
 		}
 	}
 	if !h.listAccounts(q, d) {
 		return
 	}
+	d.Orgs, d.OrgNames = h.orgChoices(q)
 	q.show(h, "accounts", "admin", "Tài khoản", p)
 }
 
@@ -145,6 +151,7 @@ func (h *Handler) accountAction(q *request) {
 		if !h.listAccounts(q, d) {
 			return
 		}
+		d.Orgs, d.OrgNames = h.orgChoices(q)
 		q.show(h, "accounts", "admin", "Tài khoản", &page{Data: d, Flash: "Đã đặt lại mật khẩu của " + a.GetEmail() + ". Gửi cho người đó đường dẫn dưới đây."})
 	default:
 		q.fail(h, status.Error(codes.NotFound, "no such action"))
@@ -155,6 +162,8 @@ type keysData struct {
 	Keys              []*pb.ApiKey
 	Roles             []option
 	Name, Association string
+	Orgs              []option
+	OrgNames          map[string]string
 	// Secret is the new key's, shown this once.
 	Secret string
 }
@@ -164,11 +173,12 @@ func (h *Handler) keys(q *request) {
 	p := &page{Data: d}
 	if q.r.Method == "POST" {
 		d.Name, d.Association = q.r.PostFormValue("name"), q.r.PostFormValue("association")
-		role := q.r.PostFormValue("role")
+		role, org := q.r.PostFormValue("role"), q.r.PostFormValue("organization")
 		if role != "registrar" {
 			d.Association = ""
 		}
-		k, err := h.accts.CreateApiKey(q.ctx(), &pb.CreateApiKeyRequest{ApiKey: &pb.ApiKey{DisplayName: d.Name, Role: role, Association: d.Association}})
+		k, err := h.accts.CreateApiKey(q.ctx(), &pb.CreateApiKeyRequest{ApiKey: &pb.ApiKey{DisplayName: d.Name, Role: role,
+			Association: d.Association, Organization: org}})
 		if err != nil {
 			if status.Code(err) == codes.PermissionDenied {
 				q.fail(h, err)
@@ -179,6 +189,7 @@ func (h *Handler) keys(q *request) {
 			p.Fields = fieldsOf(fields, "api_key.")
 		} else {
 			d.Secret, d.Name, d.Association = k.GetKeyString(), "", ""
+			q.r.PostForm.Del("organization")
 			p.Flash = "Đã tạo khoá " + idOf(k.GetName()) + ". Chép khoá dưới đây và giao cho người giữ: khoá chỉ hiện một lần này."
 		}
 	}
@@ -194,7 +205,27 @@ func (h *Handler) keys(q *request) {
 			break
 		}
 	}
+	d.Orgs, d.OrgNames = h.orgChoices(q)
 	q.show(h, "keys", "admin", "Khoá API", p)
+}
+
+// orgChoices are the organizations an account or key may be limited to,
+// the posted one selected, and their names by resource name.
+func (h *Handler) orgChoices(q *request) ([]option, map[string]string) {
+	names := map[string]string{}
+	opts, err := h.readList(q.ctx(), "organizations")
+	if err != nil {
+		return nil, names
+	}
+	chosen := ""
+	if q.r.PostForm != nil {
+		chosen = q.r.PostForm.Get("organization")
+	}
+	for i, o := range opts {
+		names[o.Value] = o.Label
+		opts[i].Selected = o.Value == chosen
+	}
+	return opts, names
 }
 
 func (h *Handler) revokeKey(q *request) {

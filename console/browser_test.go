@@ -77,17 +77,24 @@ func tab(t *testing.T) context.Context {
 // directory, so that people can look at the pages after a run.
 func screenshots(t *testing.T) string {
 	t.Helper()
+	dir := screenshotDir(t)
+	// A run's shots replace the last run's; nothing else there is touched.
+	old, _ := filepath.Glob(filepath.Join(dir, "[0-9][0-9]-*.png"))
+	for _, f := range old {
+		os.Remove(f)
+	}
+	return dir
+}
+
+// screenshotDir is the folder of the screenshots, made when missing.
+func screenshotDir(t *testing.T) string {
+	t.Helper()
 	dir := os.Getenv("TRITHUC_SCREENSHOTS")
 	if dir == "" {
 		dir = filepath.Join(os.TempDir(), "trithuc-console-screenshots")
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
-	}
-	// A run's shots replace the last run's; nothing else there is touched.
-	old, _ := filepath.Glob(filepath.Join(dir, "[0-9][0-9]-*.png"))
-	for _, f := range old {
-		os.Remove(f)
 	}
 	return dir
 }

@@ -42,7 +42,7 @@ const SessionMetadata = "x-trithuc-session"
 // Paths are the patterns of http.ServeMux the console serves; the server
 // routes them to it.
 var Paths = []string{"/{$}", "/login", "/logout", "/set-password", "/people", "/people/", "/members", "/members/",
-	"/stats", "/stats.csv", "/stats.xlsx", "/stats/", "/admin/", "/static/", "/export", "/imports", "/imports/"}
+	"/stats", "/stats.csv", "/stats.xlsx", "/stats/", "/admin/", "/static/", "/export", "/imports", "/imports/", "/reviews", "/reviews/"}
 
 // DefaultIdleTimeout ends a session unused this long.
 const DefaultIdleTimeout = 30 * time.Minute
@@ -77,6 +77,7 @@ type Handler struct {
 	audit    pb.AuditServiceClient
 	accts    pb.AccountServiceClient
 	transfer pb.TransferServiceClient
+	reviews  pb.ReviewServiceClient
 	ops      longrunningpb.OperationsClient
 
 	signIn signInLimits
@@ -94,7 +95,7 @@ func New(opts Options) (*Handler, error) {
 		people: pb.NewPersonServiceClient(opts.Conn), orgs: pb.NewOrganizationServiceClient(opts.Conn),
 		ref: pb.NewReferenceServiceClient(opts.Conn), members: pb.NewMembershipServiceClient(opts.Conn),
 		stats: pb.NewStatisticsServiceClient(opts.Conn), audit: pb.NewAuditServiceClient(opts.Conn),
-		accts:    pb.NewAccountServiceClient(opts.Conn),
+		accts: pb.NewAccountServiceClient(opts.Conn), reviews: pb.NewReviewServiceClient(opts.Conn),
 		transfer: pb.NewTransferServiceClient(opts.Conn), ops: longrunningpb.NewOperationsClient(opts.Conn)}
 	h.signIn.init()
 	names, err := fs.Glob(assets, "templates/*.html")
@@ -250,6 +251,8 @@ type page struct {
 	Data   any
 	// Refresh reloads the page after this many seconds (a running import).
 	Refresh int
+	// Unit is the name of the organization the account is limited to.
+	Unit string
 }
 
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, name string, status int, p *page) {
@@ -274,6 +277,7 @@ func (q *request) show(h *Handler, name, nav, title string, p *page) {
 		p = &page{}
 	}
 	p.Title, p.Nav, p.Account, p.CSRF = title, nav, q.sess.Account, q.sess.CSRF
+	p.Unit = q.unitName(h)
 	if p.Flash == "" {
 		p.Flash = q.r.URL.Query().Get("ok")
 	}
@@ -338,6 +342,12 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /stats.csv", h.signedIn(h.statisticsCSV))
 	m.HandleFunc("GET /stats.xlsx", h.signedIn(h.statisticsXLSX))
 	m.HandleFunc("GET /stats/indicators", h.signedIn(h.indicators))
+
+	m.HandleFunc("GET /reviews", h.signedIn(h.campaigns))
+	m.HandleFunc("POST /reviews", h.signedIn(h.campaigns))
+	m.HandleFunc("GET /reviews/{id}", h.signedIn(h.campaign))
+	m.HandleFunc("POST /reviews/{id}/confirm/{person}", h.signedIn(h.confirmReview))
+	m.HandleFunc("POST /reviews/{id}/close", h.signedIn(h.closeCampaign))
 
 	m.HandleFunc("GET /admin/accounts", h.signedIn(h.accounts))
 	m.HandleFunc("POST /admin/accounts", h.signedIn(h.accounts))

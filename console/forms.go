@@ -31,11 +31,17 @@ type option struct {
 // fieldView is a field as a template shows it.
 type fieldView struct {
 	formField
-	Kind    string // text, int, date, enum, bool
-	Value   string
-	Checked bool
-	Options []option
-	Error   string
+	Kind  string // text, int, date, enum, bool, datalist
+	Value string
+	// List is the id of a datalist's entries, in Options.
+	List string
+	// Other offers a text box beside the select (name_other) for what the
+	// list does not hold; OtherValue is its text.
+	Other      bool
+	OtherValue string
+	Checked    bool
+	Options    []option
+	Error      string
 }
 
 var personForm = []formField{
@@ -44,13 +50,13 @@ var personForm = []formField{
 	{"given_name", "Tên", ""},
 	{"gender", "Giới tính", ""},
 	{"birth_date", "Ngày sinh", "ngày/tháng/năm, hoặc chỉ năm"},
-	{"ethnicity", "Dân tộc", "mã dân tộc, ví dụ 01 (Kinh), 05 (Khmer)"},
+	{"ethnicity", "Dân tộc", ""},
 	{"national_id", "Số định danh cá nhân", "12 chữ số"},
 	{"email", "Email", ""},
 	{"phone", "Điện thoại", ""},
 	{"address", "Địa chỉ", ""},
 	{"work_location", "Nơi làm việc", ""},
-	{"work_country", "Quốc gia làm việc", "mã ISO hai chữ cái khi làm việc ở nước ngoài, ví dụ JP"},
+	{"work_country", "Quốc gia làm việc", "khi làm việc ở nước ngoài"},
 	{"availability", "Sẵn sàng tham gia tư vấn, phản biện", ""},
 	{"orcid", "ORCID", "ví dụ 0000-0002-1825-0097"},
 	{"civil_servant_code", "Mã số cán bộ, công chức, viên chức", ""},
@@ -62,17 +68,17 @@ var childForms = map[string]struct {
 }{
 	"qualifications": {"Trình độ", []formField{
 		{"kind", "Loại", ""},
-		{"level", "Trình độ", "mã trình độ, ví dụ THAC_SI, TIEN_SI"},
+		{"level", "Trình độ", ""},
 		{"major", "Chuyên ngành", ""},
-		{"field", "Lĩnh vực", "ví dụ fields/vn2008/502"},
+		{"field", "Lĩnh vực", "gõ vài chữ của tên hoặc mã rồi chọn trong danh sách"},
 		{"institution", "Cơ sở đào tạo", ""},
-		{"country", "Quốc gia", "mã ISO hai chữ cái, ví dụ VN"},
+		{"country", "Quốc gia", ""},
 		{"year", "Năm", ""},
 		{"mode_of_study", "Hình thức đào tạo", ""},
 		{"document_number", "Số văn bằng", ""},
 	}},
 	"positions": {"Chức vụ, nơi công tác", []formField{
-		{"organization", "Cơ quan (trong danh mục)", "ví dụ organizations/dhag"},
+		{"organization", "Cơ quan (trong danh mục)", ""},
 		{"organization_name", "Tên cơ quan (ngoài danh mục)", ""},
 		{"title", "Chức vụ", ""},
 		{"department", "Phòng, khoa", ""},
@@ -81,7 +87,7 @@ var childForms = map[string]struct {
 		{"end", "Đến", ""},
 		{"current", "Hiện nay", ""},
 		{"country", "Quốc gia", ""},
-		{"administrative_unit", "Đơn vị hành chính", "mã đơn vị"},
+		{"administrative_unit", "Đơn vị hành chính", "với nơi làm việc ngoài danh mục; gõ vài chữ của tên rồi chọn"},
 	}},
 	"works": {"Công trình", []formField{
 		{"title", "Tên công trình, đề tài", ""},
@@ -92,7 +98,7 @@ var childForms = map[string]struct {
 		{"venue", "Nơi công bố, cơ quan phê duyệt", ""},
 		{"document_number", "Số bằng, số quyết định", ""},
 		{"doi", "DOI", "ví dụ 10.1000/xyz123"},
-		{"field", "Lĩnh vực", "ví dụ fields/vn2008-502"},
+		{"field", "Lĩnh vực", "gõ vài chữ của tên hoặc mã rồi chọn trong danh sách"},
 	}},
 	"honors": {"Khen thưởng", []formField{
 		{"title", "Danh hiệu, giải thưởng", ""},
@@ -104,8 +110,8 @@ var childForms = map[string]struct {
 }
 
 // viewFields reads m into the form's fields; errs are the server's messages
-// by field.
-func viewFields(m proto.Message, form []formField, errs map[string]string) []fieldView {
+// by field; ch are the reference lists its codes are chosen from.
+func viewFields(m proto.Message, form []formField, errs map[string]string, ch choices) []fieldView {
 	r := m.ProtoReflect()
 	var out []fieldView
 	for _, f := range form {
@@ -138,6 +144,9 @@ func viewFields(m proto.Message, form []formField, errs map[string]string) []fie
 			}
 		default:
 			v.Kind, v.Value = "text", val.String()
+			if opts, ok := ch[refList(fd)]; ok {
+				choiceView(&v, refList(fd), opts)
+			}
 		}
 		out = append(out, v)
 	}
@@ -145,8 +154,9 @@ func viewFields(m proto.Message, form []formField, errs map[string]string) []fie
 }
 
 // readForm sets the form's fields of m from the posted form. It returns
-// the fields whose text cannot be read as their type, with a message.
-func readForm(r *http.Request, m proto.Message, form []formField) map[string]string {
+// the fields whose text cannot be read as their type, with a message. A
+// field chosen from a reference list of ch is read back to its code.
+func readForm(r *http.Request, m proto.Message, form []formField, ch choices) map[string]string {
 	bad := map[string]string{}
 	msg := m.ProtoReflect()
 	for _, f := range form {
@@ -189,6 +199,12 @@ func readForm(r *http.Request, m proto.Message, form []formField) map[string]str
 			}
 			msg.Set(fd, protoreflect.ValueOfMessage(d.ProtoReflect()))
 		default:
+			if opts, ok := ch[refList(fd)]; ok {
+				if other := strings.TrimSpace(r.PostFormValue(f.Name + "_other")); other != "" && withOther[f.Name] {
+					s = other
+				}
+				s = readChoice(s, opts)
+			}
 			msg.Set(fd, protoreflect.ValueOfString(s))
 		}
 	}

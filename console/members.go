@@ -18,6 +18,9 @@ const (
 )
 
 func (h *Handler) associations(q *request) {
+	if q.notForUnits(h, "Duyệt hội viên") {
+		return
+	}
 	resp, err := h.members.ListAssociations(q.ctx(), &pb.ListAssociationsRequest{PageSize: 1000})
 	if err != nil {
 		q.fail(h, err)
@@ -41,6 +44,9 @@ type deskData struct {
 // desk is an association's membership desk: its memberships in one state,
 // the PENDING queue first.
 func (h *Handler) desk(q *request) {
+	if q.notForUnits(h, "Duyệt hội viên") {
+		return
+	}
 	ctx := q.ctx()
 	parent := "associations/" + q.r.PathValue("assoc")
 	a, err := h.members.GetAssociation(ctx, &pb.GetAssociationRequest{Name: parent})
@@ -86,6 +92,9 @@ type duplicate struct {
 func (h *Handler) membership(q *request) { h.showMembership(q, "") }
 
 func (h *Handler) showMembership(q *request, failure string) {
+	if q.notForUnits(h, "Duyệt hội viên") {
+		return
+	}
 	ctx := q.ctx()
 	parent := "associations/" + q.r.PathValue("assoc")
 	m, err := h.members.GetMembership(ctx, &pb.GetMembershipRequest{Name: parent + "/memberships/" + q.r.PathValue("m")})
@@ -121,6 +130,9 @@ func (h *Handler) showMembership(q *request, failure string) {
 // membershipAction approves, rejects, suspends, reinstates or withdraws a
 // membership.
 func (h *Handler) membershipAction(q *request) {
+	if q.notForUnits(h, "Duyệt hội viên") {
+		return
+	}
 	ctx := q.ctx()
 	assoc, id := q.r.PathValue("assoc"), q.r.PathValue("m")
 	name := "associations/" + assoc + "/memberships/" + id
@@ -182,6 +194,9 @@ type registerData struct {
 // register registers a new member: the person, and their consent to the
 // text shown.
 func (h *Handler) register(q *request) {
+	if q.notForUnits(h, "Duyệt hội viên") {
+		return
+	}
 	ctx := q.ctx()
 	parent := "associations/" + q.r.PathValue("assoc")
 	a, err := h.members.GetAssociation(ctx, &pb.GetAssociationRequest{Name: parent})
@@ -192,8 +207,9 @@ func (h *Handler) register(q *request) {
 	d := &registerData{Association: a, ConsentText: ConsentText}
 	p := &page{Data: d}
 	in := &pb.Person{}
+	ch := h.loadChoices(ctx, in, registerForm)
 	if q.r.Method == "POST" {
-		bad := readForm(q.r, in, registerForm)
+		bad := readForm(q.r, in, registerForm, ch)
 		d.Consented, d.Notes = q.r.PostFormValue("consent") != "", q.r.PostFormValue("notes")
 		if !d.Consented {
 			bad["consent"] = "Cần có sự đồng ý của người đăng ký."
@@ -212,10 +228,10 @@ func (h *Handler) register(q *request) {
 			p.Error = "Có thông tin chưa hợp lệ; xem các ô được đánh dấu."
 		}
 		p.Fields = bad
-		d.Fields = viewFields(in, registerForm, bad)
+		d.Fields = viewFields(in, registerForm, bad, ch)
 		q.show(h, "register", "members", "Đăng ký hội viên", p)
 		return
 	}
-	d.Fields = viewFields(in, registerForm, nil)
+	d.Fields = viewFields(in, registerForm, nil, ch)
 	q.show(h, "register", "members", "Đăng ký hội viên", p)
 }

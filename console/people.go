@@ -104,7 +104,8 @@ func (h *Handler) search(q *request) {
 	ctx := q.ctx()
 	v := q.r.URL.Query()
 	d := &searchData{Query: v, Q: v.Get("q"), Sort: v.Get("sort"), SortURLs: map[string]string{},
-		CanEdit: canWritePeople(q.sess.Account)}
+		// Imports are not open to a unit's account.
+		CanEdit: canWritePeople(q.sess.Account) && q.sess.Account.Organization == ""}
 	filter := searchFilter(v, time.Now().In(vnTime))
 	d.FilterText = filter
 	d.ExportURLs = map[string]string{}
@@ -258,9 +259,10 @@ func (h *Handler) editPerson(q *request) {
 	d := &editData{Action: "/people/" + q.r.PathValue("id") + "/edit", Back: "/people/" + q.r.PathValue("id"),
 		Heading: "Sửa hồ sơ: " + cur.GetDisplayName()}
 	p := &page{Data: d}
+	ch := h.loadChoices(ctx, cur, personForm)
 	if q.r.Method == "POST" {
 		in := &pb.Person{Name: name, Etag: q.r.PostFormValue("etag")}
-		bad := readForm(q.r, in, personForm)
+		bad := readForm(q.r, in, personForm, ch)
 		if len(bad) == 0 {
 			_, err = h.people.UpdatePerson(ctx, &pb.UpdatePersonRequest{Person: in, UpdateMask: &fieldmaskpb.FieldMask{Paths: maskOf(personForm)}})
 			if err == nil {
@@ -273,14 +275,14 @@ func (h *Handler) editPerson(q *request) {
 		}
 		if status.Code(err) == codes.Aborted {
 			// Someone else's change is what the form shows now.
-			d.Etag, d.Fields = cur.GetEtag(), viewFields(cur, personForm, nil)
+			d.Etag, d.Fields = cur.GetEtag(), viewFields(cur, personForm, nil, ch)
 		} else {
-			d.Etag, d.Fields = in.GetEtag(), viewFields(in, personForm, bad)
+			d.Etag, d.Fields = in.GetEtag(), viewFields(in, personForm, bad, ch)
 		}
 		q.show(h, "edit", "people", d.Heading, p)
 		return
 	}
-	d.Etag, d.Fields = cur.GetEtag(), viewFields(cur, personForm, nil)
+	d.Etag, d.Fields = cur.GetEtag(), viewFields(cur, personForm, nil, ch)
 	q.show(h, "edit", "people", d.Heading, p)
 }
 
@@ -382,9 +384,10 @@ func (h *Handler) editChild(q *request) {
 		fd := m.ProtoReflect().Descriptor().Fields().ByName("etag")
 		return m.ProtoReflect().Get(fd).String()
 	}
+	ch := h.loadChoices(q.ctx(), cur, form.fields)
 	if q.r.Method == "POST" {
 		in := c.empty()
-		bad := readForm(q.r, in, form.fields)
+		bad := readForm(q.r, in, form.fields, ch)
 		var err error
 		if len(bad) == 0 {
 			if childID == "" {
@@ -404,13 +407,13 @@ func (h *Handler) editChild(q *request) {
 			p.Error = "Có thông tin chưa hợp lệ; xem các ô được đánh dấu."
 		}
 		if status.Code(err) == codes.Aborted {
-			d.Etag, d.Fields = etagOf(cur), viewFields(cur, form.fields, nil)
+			d.Etag, d.Fields = etagOf(cur), viewFields(cur, form.fields, nil, ch)
 		} else {
-			d.Etag, d.Fields = q.r.PostFormValue("etag"), viewFields(in, form.fields, bad)
+			d.Etag, d.Fields = q.r.PostFormValue("etag"), viewFields(in, form.fields, bad, ch)
 		}
 		q.show(h, "edit", "people", d.Heading, p)
 		return
 	}
-	d.Etag, d.Fields = etagOf(cur), viewFields(cur, form.fields, nil)
+	d.Etag, d.Fields = etagOf(cur), viewFields(cur, form.fields, nil, ch)
 	q.show(h, "edit", "people", d.Heading, p)
 }

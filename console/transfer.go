@@ -71,12 +71,18 @@ type importData struct {
 }
 
 func (h *Handler) importPage(q *request) {
+	if q.notForUnits(h, "Nhập danh sách từ tệp") {
+		return
+	}
 	q.show(h, "imports", "people", "Nhập danh sách", &page{Data: &importData{ValidateOnly: true}})
 }
 
 // startImport sends the uploaded file to ImportPeople and shows the
 // operation's page, which follows its progress.
 func (h *Handler) startImport(q *request) {
+	if q.notForUnits(h, "Nhập danh sách từ tệp") {
+		return
+	}
 	d := &importData{ValidateOnly: q.r.PostFormValue("validate_only") != "", SkipInvalid: q.r.PostFormValue("skip_invalid") != "",
 		Overwrite: q.r.PostFormValue("overwrite") != ""}
 	p := &page{Data: d}
@@ -113,6 +119,9 @@ func (h *Handler) startImport(q *request) {
 // importStatus shows an import's progress, reloading itself until it is
 // done, and then its result and every problem by row and column.
 func (h *Handler) importStatus(q *request) {
+	if q.notForUnits(h, "Nhập danh sách từ tệp") {
+		return
+	}
 	op, err := h.ops.GetOperation(q.ctx(), &longrunningpb.GetOperationRequest{Name: "operations/" + q.r.PathValue("id")})
 	if err != nil {
 		q.fail(h, err)

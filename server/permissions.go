@@ -278,10 +278,11 @@ func (s *Server) mayCall(p *Principal, method string) bool {
 		return false
 	}
 	if p.Organization != "" {
-		// A unit's caller: a method open to units, and to its role.
+		// A unit's caller: a method open to units, and to its role; a
+		// method open to every caller (anyRole) is open to units too.
 		unit, role := false, false
 		for _, r := range allowed.roles {
-			unit = unit || r == unitLimited
+			unit = unit || r == unitLimited || r == anyone || r == anyRole
 			role = role || r == p.Role || r == anyone || r == anyRole
 		}
 		return unit && role && p.Role != RoleAdmin
