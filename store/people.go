@@ -125,6 +125,9 @@ func (db *DB) GetPerson(ctx context.Context, name string, view pb.PersonView) (*
 
 // loadPerson reads a person with what their profile holds beside the row.
 func (tx *Tx) loadPerson(ctx context.Context, id string, view pb.PersonView) (*pb.Person, error) {
+	if oneReadAttach {
+		return tx.loadPersonOneRead(ctx, id, view)
+	}
 	r, err := tx.person(ctx, id)
 	if err != nil {
 		return nil, err

@@ -83,7 +83,7 @@ func TestRetentionRemovesOldReadsAndRequestsOnly(t *testing.T) {
 		t.Errorf("%d events left, want 4", len(evs))
 	}
 	var names int
-	if err := db.writer.QueryRowContext(ctx, `SELECT count(*) FROM audit_event_resources WHERE resource = ?`,
+	if err := db.writer.QueryRowContext(ctx, `SELECT count(*) FROM audit_names WHERE resource = ?`,
 		oldRead.Resources[0]).Scan(&names); err != nil || names != 0 {
 		t.Errorf("the removed event's names: %d left (%v)", names, err)
 	}
@@ -95,7 +95,9 @@ func TestRetentionIsTheOnlyWayToDeleteEvents(t *testing.T) {
 	now := time.Now()
 	read := NewAuditEvent(now.Add(-400 * 24 * time.Hour))
 	read.Principal, read.Method, read.Code, read.Read = "key:a", "/x.Y/GetZ", "OK", true
-	read.Resources = []string{"people/a"}
+	// The person is packed into the event's row (read_people), the
+	// qualification a row of audit_event_resources.
+	read.Resources = []string{"people/a", "people/a/qualifications/q"}
 	write := NewAuditEvent(now.Add(-400 * 24 * time.Hour))
 	write.Principal, write.Method, write.Code = "key:a", "/x.Y/UpdateZ", "OK"
 	if err := db.AppendAudit(ctx, []*AuditEvent{read, write}); err != nil {
@@ -128,6 +130,8 @@ func TestRetentionIsTheOnlyWayToDeleteEvents(t *testing.T) {
 		`DELETE FROM audit_event_resources`)
 	// Nor is an event turned into a read to let it go.
 	refused(`UPDATE audit_events SET read = 1`)
+	// Nor are the people a read showed taken out of it.
+	refused(`UPDATE audit_events SET read_people = NULL`)
 	if _, err := db.EnforceRetention(ctx, Retention{AuditReads: 10 * 24 * time.Hour}, nil); err == nil {
 		t.Error("a retention shorter than the minimum was accepted")
 	}

@@ -1,0 +1,195 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+
+	"google.golang.org/protobuf/proto"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+)
+
+// What a person holds beside their row (identifiers, fields, roles,
+// positions and, in the FULL view, qualifications, honours, works and
+// memberships) is read in the same statement as the rows it belongs to:
+// each kind is a correlated subquery that returns the person's rows as one
+// JSON array of arrays (SQLite's json_group_array), decoded here by the
+// same scan functions that read the kind's own rows. For one person, nine
+// statements cost more CPU in database/sql and cgo than SQLite spends
+// building the JSON; for a page, a statement per kind over the page's
+// people (attach) costs less than 8 correlated subqueries per person and
+// the JSON of them all, so pages keep it (BENCHMARKS.md, issue 19).
+
+// oneReadAttach chooses the one-statement read of a person; the statement
+// per kind stays as the reference the tests compare it with.
+var oneReadAttach = true
+
+// attachColumns are the attached kinds in the order of attachExprs.
+const (
+	colIdentifiers = iota
+	colFields
+	colRoles
+	colPositions
+	colQualifications
+	colHonors
+	colWorks
+	colMemberships
+	basicColumns = colPositions + 1
+	fullColumns  = colMemberships + 1
+)
+
+// childRowsExpr is a kind's rows of the person p as one JSON array, in the
+// order of of.
+func (k *childKind[T]) childRowsExpr(where string) string {
+	q := `(SELECT json_group_array(json_array(` + childCommonColumns + `, ` + k.columns + `) ORDER BY c.pk) FROM ` +
+		k.collection + ` c ` + k.joins + ` WHERE c.person_pk = p.pk`
+	if where != "" {
+		q += ` AND ` + where
+	}
+	return q + `)`
+}
+
+// attachExprs are the expressions that read what the person p of the
+// enclosing statement holds, each a JSON array of rows.
+func attachExprs(full bool) string {
+	positionsWhere := "c.is_current = 1"
+	if full {
+		positionsWhere = ""
+	}
+	e := `(SELECT json_group_array(json_array(orcid, civil_servant_code)) FROM person_identifiers WHERE person_pk = p.pk),
+	(SELECT json_group_array(json_array(field, code, is_primary) ORDER BY ordinal) FROM person_fields WHERE person_pk = p.pk),
+	(SELECT json_group_array(role ORDER BY role) FROM person_expert_roles WHERE person_pk = p.pk),
+	` + positionKind.childRowsExpr(positionsWhere)
+	if full {
+		e += `,
+	` + qualificationKind.childRowsExpr("") + `,
+	` + honorKind.childRowsExpr("") + `,
+	` + workKind.childRowsExpr("") + `,
+	(SELECT json_group_array(json_array(` + membershipColumns + `) ORDER BY m.pk)
+		FROM memberships m JOIN associations a ON a.pk = m.association_pk WHERE m.person_pk = p.pk)`
+	}
+	return e
+}
+
+func attachColumnCount(full bool) int {
+	if full {
+		return fullColumns
+	}
+	return basicColumns
+}
+
+// loadPersonOneRead is loadPerson in one statement (and two more for the
+// details of memberships, when the person has any).
+func (tx *Tx) loadPersonOneRead(ctx context.Context, id string, view pb.PersonView) (*pb.Person, error) {
+	full := view == pb.PersonView_PERSON_VIEW_FULL
+	cols := make([]string, attachColumnCount(full))
+	dests := make([]any, len(cols))
+	for i := range cols {
+		dests[i] = &cols[i]
+	}
+	row := tx.QueryRowContext(ctx, `SELECT `+personColumns+`, `+attachExprs(full)+` FROM people p WHERE p.id = ?`, id)
+	r, err := scanPerson(row, dests...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errorf(NotFound, "", "people/%s does not exist", id)
+	}
+	if err != nil {
+		return nil, dbError(err)
+	}
+	mships, err := decodeAttached(r.person, full, cols)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.attachMembershipDetails(ctx, mships...); err != nil {
+		return nil, err
+	}
+	for _, m := range mships {
+		r.person.Memberships = append(r.person.Memberships, m.m)
+	}
+	return r.person, nil
+}
+
+// decodeAttached sets on p what the attach columns hold, and returns its
+// memberships for attachMembershipDetails.
+func decodeAttached(p *pb.Person, full bool, cols []string) ([]*membershipRow, error) {
+	fail := func(err error) ([]*membershipRow, error) { return nil, dbError(err) }
+	ids, err := parseJSONRows(cols[colIdentifiers])
+	if err != nil {
+		return fail(err)
+	}
+	for _, r := range ids {
+		if err := r.Scan(&p.Orcid, &p.CivilServantCode); err != nil {
+			return fail(err)
+		}
+	}
+	fields, err := parseJSONRows(cols[colFields])
+	if err != nil {
+		return fail(err)
+	}
+	for _, r := range fields {
+		f := &pb.FieldOfExpertise{}
+		if err := r.Scan(&f.Field, &f.Code, &f.Primary); err != nil {
+			return fail(err)
+		}
+		p.Fields = append(p.Fields, f)
+	}
+	roles, err := parseJSONRows(cols[colRoles])
+	if err != nil {
+		return fail(err)
+	}
+	for _, r := range roles {
+		var role int32
+		if err := r.Scan(&role); err != nil {
+			return fail(err)
+		}
+		p.ExpertRoles = append(p.ExpertRoles, pb.Person_ExpertRole(role))
+	}
+	positions, err := decodeChildren(positionKind, cols[colPositions])
+	if err != nil {
+		return fail(err)
+	}
+	p.CurrentPositions = slices.DeleteFunc(slices.Clone(positions), func(pos *pb.Position) bool { return !pos.Current })
+	if !full {
+		return nil, nil
+	}
+	p.Positions = positions
+	if p.Qualifications, err = decodeChildren(qualificationKind, cols[colQualifications]); err != nil {
+		return fail(err)
+	}
+	if p.Honors, err = decodeChildren(honorKind, cols[colHonors]); err != nil {
+		return fail(err)
+	}
+	if p.Works, err = decodeChildren(workKind, cols[colWorks]); err != nil {
+		return fail(err)
+	}
+	ms, err := parseJSONRows(cols[colMemberships])
+	if err != nil {
+		return fail(err)
+	}
+	out := make([]*membershipRow, 0, len(ms))
+	for _, r := range ms {
+		m, err := scanMembership(r)
+		if err != nil {
+			return fail(err)
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+func decodeChildren[T proto.Message](k *childKind[T], text string) ([]T, error) {
+	rows, err := parseJSONRows(text)
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	out := make([]T, 0, len(rows))
+	for _, r := range rows {
+		item, _, err := k.scanRow(r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, item)
+	}
+	return out, nil
+}
