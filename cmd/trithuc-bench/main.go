@@ -422,6 +422,14 @@ func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) e
 		}
 		defer peer.stop()
 		rep.pbVersion = peer.version
+		// The peer's filters must select what ours do.
+		for i, f := range pbFilters {
+			n, err := peer.count(ctx, f)
+			if err != nil {
+				return err
+			}
+			rep.selectivity["PocketBase filter (as "+w.filters[i]+"): "+f] = n
+		}
 		ops := peer.ops(w)
 		for _, s := range scens {
 			s.ops[targetPB] = ops[s.Key]

@@ -64,7 +64,7 @@ var pbFilters = []string{
 
 // pbCollections are the people and their qualifications: a relation, so that
 // a full profile is one call with expand, as GetPerson FULL is one call.
-func pbCollections() []map[string]any {
+func pbPeople() map[string]any {
 	text := func(n string) map[string]any { return map[string]any{"name": n, "type": "text"} }
 	num := func(n string) map[string]any { return map[string]any{"name": n, "type": "number"} }
 	people := map[string]any{
@@ -81,7 +81,7 @@ func pbCollections() []map[string]any {
 			"CREATE INDEX idx_people_birth_year ON people (birth_year)",
 		},
 	}
-	return []map[string]any{people}
+	return people
 }
 
 func pbQualifications(peopleID string) map[string]any {
@@ -239,19 +239,19 @@ func startPocketBase(ctx context.Context, bin, dir string, seed uint64, n int, s
 		if e, isPB := err.(*pbError); !isPB || e.status != http.StatusNotFound {
 			return nil, err
 		}
-		if err := p.call(ctx, "POST", "/api/collections", pbCollections()[0], &col); err != nil {
+		if err := p.call(ctx, "POST", "/api/collections", pbPeople(), &col); err != nil {
 			return nil, err
 		}
 		if err := p.call(ctx, "POST", "/api/collections", pbQualifications(col.ID), nil); err != nil {
 			return nil, err
 		}
 	}
-	var page struct{ TotalItems int }
-	if err := p.call(ctx, "GET", "/api/collections/people/records?perPage=1&fields=id&filter="+url.QueryEscape(`id ~ "p00000%"`), nil, &page); err != nil {
+	have, err := p.count(ctx, `id ~ "p00000%"`)
+	if err != nil {
 		return nil, err
 	}
-	if page.TotalItems < n {
-		if err := p.load(ctx, seed, page.TotalItems, n-page.TotalItems, stderr); err != nil {
+	if have < n {
+		if err := p.load(ctx, seed, have, n-have, stderr); err != nil {
 			return nil, fmt.Errorf("loading PocketBase: %w", err)
 		}
 	}
@@ -290,6 +290,13 @@ func (p *pbPeer) load(ctx context.Context, seed uint64, start, n int, stderr io.
 	}
 	fmt.Fprintf(stderr, "trithuc-bench: PocketBase loaded %d people in %s\n", i-start, time.Since(t).Round(time.Second))
 	return ctx.Err()
+}
+
+// count is how many people filter selects.
+func (p *pbPeer) count(ctx context.Context, filter string) (int, error) {
+	var page struct{ TotalItems int }
+	err := p.call(ctx, "GET", "/api/collections/people/records?perPage=1&fields=id&filter="+url.QueryEscape(filter), nil, &page)
+	return page.TotalItems, err
 }
 
 func (p *pbPeer) stop() {
