@@ -415,8 +415,10 @@ func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) e
 	if c.pocketbase == "" {
 		fmt.Fprintf(stderr, "trithuc-bench: no PocketBase peer: give --pocketbase PATH or $TRITHUC_POCKETBASE (build it with %s)\n", pbInstallHint)
 	} else {
+		// Its data is kept beside the database for the next run, by seed,
+		// since a seed draws other people.
 		w.pbCreators = &creators{g: synth.New(c.seed + 3).StartAt(last + 400_000)}
-		peer, err := startPocketBase(ctx, c.pocketbase, c.db+".pocketbase", c.seed, c.people, stderr)
+		peer, err := startPocketBase(ctx, c.pocketbase, fmt.Sprintf("%s.pocketbase-seed%d", c.db, c.seed), c.seed, c.people, stderr)
 		if err != nil {
 			return err
 		}
