@@ -13,7 +13,7 @@ BUF  := $(GO) tool -modfile=tools/go.mod buf
 RESTCLIENT_OPS := PersonService_CreatePerson,PersonService_GetPerson,PersonService_CreateQualification,PersonService_GetQualification
 OAPI_CODEGEN := $(GO) tool -modfile=tools/go.mod oapi-codegen -package restclient -generate types,client -include-operation-ids $(RESTCLIENT_OPS)
 
-.PHONY: all build install release run test check generate lint fmt vet bench-small bench-1m bench-bulk bench-go bench-hostile bench-import
+.PHONY: all build install release run test check generate lint fmt vet bench-small bench-1m bench-bulk bench-go bench-hostile bench-import pocketbase
 
 all: check
 
@@ -80,16 +80,28 @@ check: vet test
 # gRPC server and plain SQLite. The databases live outside the repository.
 BENCH_DIR ?= /tmp/trithuc-bench
 BENCH      = $(GO) run -tags $(BENCHTAGS) ./cmd/trithuc-bench
+# PocketBase as a peer on the same rows (issue 19): `make pocketbase` builds
+# it; bench-small and bench-1m run it when POCKETBASE names the binary (or
+# $$TRITHUC_POCKETBASE does), and say how to add it when not.
+POCKETBASE_VERSION ?= v0.36.8
+POCKETBASE ?= $(TRITHUC_POCKETBASE)
+
+# pocketbase: PocketBase's examples/base, built with the Go here.
+pocketbase:
+	GOBIN=$(BENCH_DIR)/bin $(GO) install github.com/pocketbase/pocketbase/examples/base@$(POCKETBASE_VERSION)
+	@echo "make bench-small POCKETBASE=$(BENCH_DIR)/bin/base"
 
 # bench-small: 10,000 people, 3 s per run; a few minutes.
 bench-small:
 	$(BENCH) --db $(BENCH_DIR)/10k.db --people 10000 --duration 3s --warmup 1s \
+		--pocketbase "$(POCKETBASE)" \
 		--profile-dir $(BENCH_DIR)/profiles-10k --out $(BENCH_DIR)/results-10k.md
 
 # bench-1m: a million people, 10 s per run; the first run makes the
 # database (about 15 minutes) and times the bulk load against plain SQLite.
 bench-1m:
 	$(BENCH) --db $(BENCH_DIR)/1m.db --people 1000000 --duration 10s --warmup 2s \
+		--pocketbase "$(POCKETBASE)" \
 		--profile-dir $(BENCH_DIR)/profiles-1m --out $(BENCH_DIR)/results-1m.md
 
 # bench-bulk: only the bulk load of a million people against plain SQLite,

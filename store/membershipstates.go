@@ -243,6 +243,13 @@ func (tx *Tx) livePersonForMembership(ctx context.Context, r *membershipRow) (*p
 // changed format made them equal to numbers given before.
 const maxNumberSkips = 1000
 
+// memberNumberTakenSQL says whether an association has given a member
+// number. It repeats the condition of the partial index memberships_number
+// (a number is not empty) so that SQLite may use it; without it every
+// approval scanned the association's memberships, and loading members
+// slowed as they grew.
+const memberNumberTakenSQL = `SELECT 1 FROM memberships WHERE association_pk = ? AND member_number = ? AND member_number != ''`
+
 // approve makes a PENDING membership ACTIVE with the next member number.
 // The running number is advanced by one statement inside the write
 // transaction, which holds the database's write lock: approvals one after
@@ -317,7 +324,7 @@ func (tx *Tx) approve(ctx context.Context, assoc *associationRow, r *membershipR
 			return dbError(err)
 		}
 		number = f.format(assoc.a.Code, year, seq)
-		taken, err := tx.exists(ctx, `SELECT 1 FROM memberships WHERE association_pk = ? AND member_number = ?`, assoc.pk, number)
+		taken, err := tx.exists(ctx, memberNumberTakenSQL, assoc.pk, number)
 		if err != nil {
 			return err
 		}

@@ -25,7 +25,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -60,6 +59,9 @@ type config struct {
 	// An external server instead of a child.
 	grpcAddr, httpAddr, token string
 	pid                       int
+
+	// The PocketBase binary to run as a peer; none when empty.
+	pocketbase string
 }
 
 func main() {
@@ -113,7 +115,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&c.warmup, "warmup", time.Second, "how long each run warms up first, unmeasured")
 	concs := fs.String("concurrency", "1,16,64", "concurrent callers, a comma-separated `list`")
 	transports := fs.String("transports", "grpc,rest", "`list` of grpc, rest")
-	scenarios := fs.String("scenarios", "get,list,search,create", "`list` of get, list, search, create; none to time only the bulk load")
+	scenarios := fs.String("scenarios", "get,list,broad,search,create", "`list` of get, list, broad, search, create; none to time only the bulk load")
 	fs.StringVar(&c.out, "out", "", "also write the results as markdown to this `file`")
 	fs.StringVar(&c.profileDir, "profile-dir", "", "save CPU profiles of the server, one per scenario over gRPC at --profile-concurrency, in this `directory`")
 	fs.IntVar(&c.profileConc, "profile-concurrency", 16, "the concurrency at which to profile")
@@ -122,6 +124,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&c.httpAddr, "http", "", "the running server's REST `address`")
 	fs.StringVar(&c.token, "token", "", "an API key of the running server (default $TRITHUC_TOKEN; never printed)")
 	fs.IntVar(&c.pid, "server-pid", 0, "the running server's process id, to read its memory")
+	fs.StringVar(&c.pocketbase, "pocketbase", os.Getenv("TRITHUC_POCKETBASE"), "run the same scenarios against PocketBase "+pocketBaseVersion+" (its examples/base `binary`) on the same rows, over REST (default $TRITHUC_POCKETBASE)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -397,6 +400,7 @@ func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) e
 		return err
 	}
 	var targets []string
+	pbPID := 0
 	for _, t := range c.transports {
 		switch t {
 		case "grpc":
@@ -408,6 +412,36 @@ func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) e
 		}
 	}
 	targets = append(targets, targetBare, targetPlain)
+	if c.pocketbase == "" {
+		fmt.Fprintf(stderr, "trithuc-bench: no PocketBase peer: give --pocketbase PATH or $TRITHUC_POCKETBASE (build it with %s)\n", pbInstallHint)
+	} else {
+		// Its data is kept beside the database for the next run, by seed,
+		// since a seed draws other people.
+		w.pbCreators = &creators{g: synth.New(c.seed + 3).StartAt(last + 400_000)}
+		peer, err := startPocketBase(ctx, c.pocketbase, fmt.Sprintf("%s.pocketbase-seed%d", c.db, c.seed), c.seed, c.people, stderr)
+		if err != nil {
+			return err
+		}
+		defer peer.stop()
+		rep.pbVersion = peer.version
+		// The peer's filters must select what ours do.
+		for i, f := range pbFilters {
+			n, err := peer.count(ctx, f)
+			if err != nil {
+				return err
+			}
+			rep.selectivity["PocketBase filter (as "+w.filters[i]+"): "+f] = n
+		}
+		ops := peer.ops(w)
+		for _, s := range scens {
+			s.ops[targetPB] = ops[s.Key]
+		}
+		targets = append(targets, targetPB)
+		defer func() {
+			rep.pbPeakRSS, _, _ = memory(peer.cmd.Process.Pid)
+		}()
+		pbPID = peer.cmd.Process.Pid
+	}
 
 	for _, s := range scens {
 		for _, n := range c.conc {
@@ -431,9 +465,16 @@ func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) e
 				// The server's CPU over the measured window only, as the
 				// calls it is divided by.
 				var cpu0 atomic.Int64
-				res := runLoad(ctx, n, c.warmup, c.duration, s.ops[t], func() { cpu0.Store(int64(cpuTime(pid))) })
-				if t == targetGRPC || t == targetREST {
+				cpuPID := pid
+				if t == targetPB {
+					cpuPID = pbPID
+				}
+				res := runLoad(ctx, n, c.warmup, c.duration, s.ops[t], func() { cpu0.Store(int64(cpuTime(cpuPID))) })
+				switch t {
+				case targetGRPC, targetREST:
 					res.ServerCPU = cpuTime(pid) - time.Duration(cpu0.Load())
+				case targetPB:
+					res.ServerCPU = cpuTime(pbPID) - time.Duration(cpu0.Load())
 				}
 				if err := <-profDone; err != nil {
 					fmt.Fprintf(stderr, "trithuc-bench: profiling: %v\n", err)
@@ -493,106 +534,4 @@ func fmtDur(d time.Duration) string {
 		return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond))
 	}
 	return fmt.Sprintf("%.0fms", float64(d)/float64(time.Millisecond))
-}
-
-// machine is where the benchmark ran.
-type machine struct {
-	CPU        string
-	Cores      int
-	GOMAXPROCS int
-	Go         string
-	OS         string
-	MemTotal   string
-}
-
-func machineInfo() machine {
-	m := machine{Cores: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), Go: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH}
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, line := range strings.Split(string(b), "\n") {
-			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-				m.CPU = strings.TrimSpace(v)
-				break
-			}
-		}
-	}
-	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
-		for _, line := range strings.Split(string(b), "\n") {
-			if k, v, ok := strings.Cut(line, ":"); ok && k == "MemTotal" {
-				f := strings.Fields(v)
-				if n, err := strconv.ParseInt(f[0], 10, 64); err == nil {
-					m.MemTotal = fmt.Sprintf("%.0f GiB", float64(n)/(1<<20))
-				}
-			}
-		}
-	}
-	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
-		m.OS += ", Linux " + strings.TrimSpace(string(b))
-	}
-	return m
-}
-
-// loadAvg is the 1, 5 and 15 minute load averages.
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "?"
-	}
-	return strings.Join(f[:3], " ")
-}
-
-// loadSampler samples the 1-minute load average while the benchmark runs.
-type loadSampler struct {
-	stopc chan struct{}
-	done  chan loadStats
-}
-
-type loadStats struct {
-	Min, Mean, Max float64
-}
-
-func startLoadSampler() *loadSampler {
-	s := &loadSampler{stopc: make(chan struct{}), done: make(chan loadStats, 1)}
-	go func() {
-		var st loadStats
-		n := 0
-		t := time.NewTicker(5 * time.Second)
-		defer t.Stop()
-		sample := func() {
-			f := strings.Fields(loadAvg())
-			if len(f) == 0 {
-				return
-			}
-			v, err := strconv.ParseFloat(f[0], 64)
-			if err != nil {
-				return
-			}
-			if n == 0 || v < st.Min {
-				st.Min = v
-			}
-			st.Max = max(st.Max, v)
-			st.Mean = (st.Mean*float64(n) + v) / float64(n+1)
-			n++
-		}
-		sample()
-		for {
-			select {
-			case <-t.C:
-				sample()
-			case <-s.stopc:
-				sample()
-				s.done <- st
-				return
-			}
-		}
-	}()
-	return s
-}
-
-func (s *loadSampler) stop() loadStats {
-	close(s.stopc)
-	return <-s.done
 }

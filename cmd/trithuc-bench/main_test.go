@@ -33,7 +33,7 @@ func TestHarness(t *testing.T) {
 	out := filepath.Join(dir, "results.md")
 	var stdout, stderr bytes.Buffer
 	err := run(context.Background(), []string{"--db", filepath.Join(dir, "bench.db"), "--people", "300", "--batch", "100",
-		"--duration", "150ms", "--warmup", "50ms", "--concurrency", "2", "--out", out}, &stdout, &stderr)
+		"--duration", "150ms", "--warmup", "50ms", "--concurrency", "2", "--out", out, "--pocketbase", ""}, &stdout, &stderr)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
@@ -46,7 +46,7 @@ func TestHarness(t *testing.T) {
 		t.Error("the markdown file and the printed results differ")
 	}
 	for _, want := range []string{"#### Bulk load", "plain SQLite inserting the same rows", "| 300 |",
-		"GetPerson FULL", "ListPeople, selective filter", "SearchPeople, unaccented", "CreatePerson",
+		"GetPerson FULL", "ListPeople, selective filter", "ListPeople, no filter", "SearchPeople, unaccented", "CreatePerson",
 		"Server peak resident set", "#### Targets", "Machine: "} {
 		if !strings.Contains(report, want) {
 			t.Errorf("the report lacks %q:\n%s", want, report)
@@ -55,12 +55,57 @@ func TestHarness(t *testing.T) {
 	// Every scenario ran against each target, and no call failed.
 	row := regexp.MustCompile(`(?m)^\|[^|\n]*\| 2 \| (gRPC|REST|bare gRPC|plain SQLite) \|.*\| (\S+) \|$`)
 	rows := row.FindAllStringSubmatch(report, -1)
-	if len(rows) != 4*4 {
-		t.Errorf("%d result rows, want 16:\n%s", len(rows), report)
+	if len(rows) != 5*4 {
+		t.Errorf("%d result rows, want 20:\n%s", len(rows), report)
 	}
 	for _, r := range rows {
 		if r[2] != "0" {
 			t.Errorf("errors: %s", r[0])
+		}
+	}
+	if !strings.Contains(stderr.String(), "no PocketBase peer: give --pocketbase PATH or $TRITHUC_POCKETBASE") {
+		t.Errorf("the run without PocketBase does not say how to add it:\n%s", stderr.String())
+	}
+	if strings.Contains(report, "PocketBase, same rows") {
+		t.Errorf("a PocketBase section without PocketBase:\n%s", report)
+	}
+}
+
+// With PocketBase (its examples/base binary in $TRITHUC_POCKETBASE), the
+// harness loads it with the same people and runs every scenario against it
+// without an error; a second run reuses its data. (No timing is checked.)
+func TestHarnessPocketBase(t *testing.T) {
+	bin := os.Getenv("TRITHUC_POCKETBASE")
+	if bin == "" {
+		t.Skip("set $TRITHUC_POCKETBASE to PocketBase's examples/base binary (" + pbInstallHint + ")")
+	}
+	dir := t.TempDir()
+	for i := range 2 {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), []string{"--db", filepath.Join(dir, "bench.db"), "--people", "300", "--batch", "100",
+			"--duration", "150ms", "--warmup", "50ms", "--concurrency", "2", "--profile-concurrency", "2", "--transports", "rest",
+			"--pocketbase", bin}, &stdout, &stderr)
+		if err != nil {
+			t.Fatalf("run %d: %v\n%s", i, err, stderr.String())
+		}
+		report := stdout.String()
+		row := regexp.MustCompile(`(?m)^\| [^|\n]+ \| [^|\n]+ \| 2 \| .* \|$`)
+		if section := report[strings.Index(report, "#### PocketBase, same rows, same run"):]; len(row.FindAllString(section, -1)) != 5 {
+			t.Errorf("run %d: want 5 scenarios beside PocketBase:\n%s", i, section)
+		}
+		for _, want := range []string{"GetPerson FULL ≥ 1.2 × PocketBase", "CreatePerson ≥ PocketBase"} {
+			if !strings.Contains(report, want) {
+				t.Errorf("run %d: the report lacks %q", i, want)
+			}
+		}
+		loaded := strings.Contains(stderr.String(), "loading 300 people into PocketBase")
+		if loaded != (i == 0) {
+			t.Errorf("run %d: loaded PocketBase: %v\n%s", i, loaded, stderr.String())
+		}
+		for _, line := range strings.Split(stderr.String(), "\n") {
+			if strings.Contains(line, targetPB) && strings.Contains(line, "errors") && !strings.Contains(line, "errors 0") {
+				t.Errorf("run %d: %s", i, line)
+			}
 		}
 	}
 }

@@ -27,6 +27,8 @@ type report struct {
 	rss         int64
 	memory      []memSample
 	profiles    []string
+	pbVersion   string
+	pbPeakRSS   int64
 }
 
 // memSample is the server's memory after a scenario.
@@ -203,6 +205,8 @@ func (r *report) write(w io.Writer) {
 		check(rssName, "", false, false)
 	}
 	fmt.Fprintln(w)
+
+	r.writePocketBase(w)
 
 	if len(r.selectivity) > 0 {
 		fmt.Fprintf(w, "#### The calls' data\n\nGetPerson reads random people of a sample of 10,000 spread over the table. ListPeople and SearchPeople take these at random, first page (50), default view; matches:\n\n")

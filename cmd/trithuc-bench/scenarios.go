@@ -57,6 +57,7 @@ type world struct {
 	queries       []string
 	creators      *creators
 	plainCreators *creators
+	pbCreators    *creators
 }
 
 // creators hands out new profiles to create, numbered after every person in
@@ -110,12 +111,14 @@ func (w *world) scenarios(ctx context.Context, names []string, poolSize int) ([]
 			s = w.getScenario()
 		case "list":
 			s, err = w.listScenario(ctx)
+		case "broad":
+			s, err = w.broadScenario(ctx)
 		case "search":
 			s, err = w.searchScenario(ctx)
 		case "create":
 			s, err = w.createScenario(ctx, poolSize)
 		default:
-			return nil, fmt.Errorf("unknown scenario %q; scenarios: get, list, search, create", name)
+			return nil, fmt.Errorf("unknown scenario %q; scenarios: get, list, broad, search, create", name)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("scenario %s: %w", name, err)
@@ -171,6 +174,31 @@ func (w *world) listScenario(ctx context.Context) (*scenario, error) {
 		targetBare: list(w.bare),
 		targetPlain: func(ctx context.Context, _ int, r *rand.Rand) error {
 			_, err := plains[r.IntN(len(plains))].Run(ctx)
+			return err
+		},
+	}}, nil
+}
+
+// broadScenario lists the first page of everyone, in the default order.
+func (w *world) broadScenario(ctx context.Context) (*scenario, error) {
+	plain, err := w.plain.PeopleListing(ctx, w.db, store.ListQuery{}, false)
+	if err != nil {
+		return nil, err
+	}
+	list := func(c pb.PersonServiceClient) op {
+		return func(ctx context.Context, _ int, r *rand.Rand) error {
+			_, err := c.ListPeople(ctx, &pb.ListPeopleRequest{})
+			return err
+		}
+	}
+	return &scenario{Key: "broad", Name: "ListPeople, no filter", ops: map[string]op{
+		targetGRPC: list(w.people),
+		targetREST: func(ctx context.Context, _ int, r *rand.Rand) error {
+			return w.rest(ctx, "GET", "/v1/people", nil)
+		},
+		targetBare: list(w.bare),
+		targetPlain: func(ctx context.Context, _ int, r *rand.Rand) error {
+			_, err := plain.Run(ctx)
 			return err
 		},
 	}}, nil
@@ -250,6 +278,7 @@ type bareServer struct {
 	pb.UnimplementedPersonServiceServer
 	person *pb.Person
 	list   *pb.ListPeopleResponse
+	broad  *pb.ListPeopleResponse
 	search *pb.SearchPeopleResponse
 	create *pb.Person
 }
@@ -258,7 +287,10 @@ func (b *bareServer) GetPerson(context.Context, *pb.GetPersonRequest) (*pb.Perso
 	return b.person, nil
 }
 
-func (b *bareServer) ListPeople(context.Context, *pb.ListPeopleRequest) (*pb.ListPeopleResponse, error) {
+func (b *bareServer) ListPeople(_ context.Context, req *pb.ListPeopleRequest) (*pb.ListPeopleResponse, error) {
+	if req.Filter == "" {
+		return b.broad, nil
+	}
 	return b.list, nil
 }
 
@@ -279,6 +311,9 @@ func startBare(ctx context.Context, w *world) (*grpc.Server, string, error) {
 		return nil, "", err
 	}
 	if b.list, err = w.people.ListPeople(ctx, &pb.ListPeopleRequest{Filter: w.filters[0]}); err != nil {
+		return nil, "", err
+	}
+	if b.broad, err = w.people.ListPeople(ctx, &pb.ListPeopleRequest{}); err != nil {
 		return nil, "", err
 	}
 	if b.search, err = w.people.SearchPeople(ctx, &pb.SearchPeopleRequest{Query: w.queries[0]}); err != nil {

@@ -41,7 +41,7 @@ of the province's science associations (created when missing), by their
 primary field, through MembershipService's own registration, approval and
 state changes, a thousand people's in a transaction: most approved with
 member numbers, some pending, a few rejected, suspended or withdrawn. That
-is slower than the bulk path (about 500 members a second);
+is slower than the bulk path (a few hundred members a second);
 --memberships=false leaves it out. --api adds no memberships.
 `
 

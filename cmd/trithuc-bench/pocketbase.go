@@ -1,0 +1,336 @@
+//go:build trithuc_bench
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/synth"
+	"trithuc.gov.vn/trithuc/vntext"
+)
+
+// PocketBase (Go and SQLite, what a province's IT staff might pick instead)
+// as a peer: the same synthetic people in a collection shaped like ours,
+// with indexes for the selective lists, called over its REST API in the
+// same run as the service (issue 19).
+
+// targetPB is the peer's target in a scenario.
+const targetPB = "PocketBase"
+
+// pocketBaseVersion is the release the numbers in BENCHMARKS.md are of.
+const pocketBaseVersion = "v0.36.8"
+
+const pbInstallHint = "GOBIN=/tmp/gobin go install github.com/pocketbase/pocketbase/examples/base@" + pocketBaseVersion
+
+// pbPeer is a PocketBase server in a process of its own.
+type pbPeer struct {
+	cmd     *exec.Cmd
+	base    string
+	token   string
+	http    *http.Client
+	people  int
+	version string
+}
+
+// The levels' ranks (refdata/seed/qualification_levels.csv), so that the
+// peer filters on a number as our filter compares levels.
+var levelRank = map[string]int{"SO_CAP_1": 1, "SO_CAP_2": 2, "SO_CAP_3": 3, "TRUNG_CAP": 4, "CAO_DANG": 5,
+	"DAI_HOC": 6, "THAC_SI": 7, "TIEN_SI": 8, "TIEN_SI_KHOA_HOC": 9}
+
+// pbFilters are listFilters in PocketBase's filter language, in the same
+// order. fields.code matches any of a person's fields: the peer keeps them
+// as one text with a space either side of each code.
+var pbFilters = []string{
+	`highest_rank >= 8 && hometown = "30760"`,
+	`ethnicity = "05" && highest_rank >= 7 && gender = 2`,
+	`field_codes ~ " 405 " && birth_year >= 1995`,
+	`hometown = "31078" && highest_rank >= 7 && gender = 2`,
+}
+
+// pbCollections are the people and their qualifications: a relation, so that
+// a full profile is one call with expand, as GetPerson FULL is one call.
+func pbPeople() map[string]any {
+	text := func(n string) map[string]any { return map[string]any{"name": n, "type": "text"} }
+	num := func(n string) map[string]any { return map[string]any{"name": n, "type": "number"} }
+	people := map[string]any{
+		"name": "people", "type": "base",
+		"fields": []any{text("family_name"), text("middle_name"), text("given_name"), text("display_name"), text("search"),
+			num("gender"), num("birth_year"), num("birth_month"), num("birth_day"), text("ethnicity"), text("national_id"),
+			text("email"), text("phone"), text("hometown"), text("address"), text("field_codes"), num("highest_rank"),
+			text("highest_level"), num("availability"), num("work_location"),
+			map[string]any{"name": "created", "type": "autodate", "onCreate": true},
+			map[string]any{"name": "updated", "type": "autodate", "onCreate": true, "onUpdate": true}},
+		"indexes": []string{
+			"CREATE INDEX idx_people_hometown ON people (hometown, highest_rank)",
+			"CREATE INDEX idx_people_ethnicity ON people (ethnicity, gender, highest_rank)",
+			"CREATE INDEX idx_people_birth_year ON people (birth_year)",
+		},
+	}
+	return people
+}
+
+func pbQualifications(peopleID string) map[string]any {
+	text := func(n string) map[string]any { return map[string]any{"name": n, "type": "text"} }
+	return map[string]any{
+		"name": "qualifications", "type": "base",
+		"fields": []any{
+			map[string]any{"name": "person", "type": "relation", "collectionId": peopleID, "maxSelect": 1, "required": true, "cascadeDelete": true},
+			map[string]any{"name": "kind", "type": "number"}, text("level"), text("major"), text("field"),
+			text("institution"), text("country"), map[string]any{"name": "year", "type": "number"}},
+		"indexes": []string{"CREATE INDEX idx_qualifications_person ON qualifications (person)"},
+	}
+}
+
+// pbPerson is a person as the peer's record.
+func pbPerson(id string, p *pb.Person, quals []*pb.Qualification) map[string]any {
+	var codes strings.Builder
+	codes.WriteString(" ")
+	for _, f := range p.Fields {
+		codes.WriteString(strings.TrimPrefix(f.Field, "fields/vn2008-") + " ")
+	}
+	rank, level := 0, ""
+	for _, q := range quals {
+		if r := levelRank[q.Level]; r > rank {
+			rank, level = r, q.Level
+		}
+	}
+	display := strings.Join(strings.Fields(p.FamilyName+" "+p.MiddleName+" "+p.GivenName), " ")
+	rec := map[string]any{
+		"family_name": p.FamilyName, "middle_name": p.MiddleName, "given_name": p.GivenName,
+		"display_name": display, "search": vntext.Fold(display), "gender": int(p.Gender),
+		"ethnicity": p.Ethnicity, "national_id": p.NationalId, "email": p.Email, "phone": p.Phone,
+		"hometown": p.Hometown, "address": p.Address, "field_codes": codes.String(), "highest_rank": rank,
+		"highest_level": level, "availability": int(p.Availability), "work_location": int(p.WorkLocation),
+	}
+	if id != "" {
+		rec["id"] = id
+	}
+	if d := p.BirthDate; d != nil {
+		rec["birth_year"], rec["birth_month"], rec["birth_day"] = d.Year, d.Month, d.Day
+	}
+	return rec
+}
+
+// pbID is the record id of the n-th synthetic person (from 0): PocketBase's
+// ids are 15 lower-case letters and digits.
+func pbID(n int) string { return fmt.Sprintf("p%014d", n) }
+
+func (p *pbPeer) call(ctx context.Context, method, path string, body any, out any) error {
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, p.base+path, r)
+	if err != nil {
+		return err
+	}
+	if p.token != "" {
+		req.Header.Set("Authorization", p.token)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := p.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode/100 != 2 {
+		return &pbError{status: resp.StatusCode, msg: fmt.Sprintf("PocketBase %s %s: %s: %.300s", method, path, resp.Status, b)}
+	}
+	if out != nil {
+		return json.Unmarshal(b, out)
+	}
+	return nil
+}
+
+type pbError struct {
+	status int
+	msg    string
+}
+
+func (e *pbError) Error() string { return e.msg }
+
+// startPocketBase starts the binary bin on a loopback port with its data in
+// dir, creating its superuser and collections when they are missing, and
+// loads the people that dir does not hold yet: the first n that the bench
+// database was made with (same seed, same order).
+func startPocketBase(ctx context.Context, bin, dir string, seed uint64, n int, stderr io.Writer) (*pbPeer, error) {
+	if _, err := os.Stat(bin); err != nil {
+		return nil, fmt.Errorf("--pocketbase %s: %w (build it with %s)", bin, err, pbInstallHint)
+	}
+	data := filepath.Join(dir, "pb_data")
+	if err := os.MkdirAll(data, 0o755); err != nil {
+		return nil, err
+	}
+	const email, password = "bench@trithuc.invalid", "trithuc-bench-only"
+	if out, err := exec.CommandContext(ctx, bin, "superuser", "upsert", email, password, "--dir", data).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("PocketBase superuser upsert: %v: %s", err, out)
+	}
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := lis.Addr().String()
+	lis.Close()
+	logf, err := os.Create(filepath.Join(dir, "pocketbase.log"))
+	if err != nil {
+		return nil, err
+	}
+	defer logf.Close()
+	// Not in dev mode (it logs every statement); migrations, hooks and
+	// public files kept in dir, not in the working directory.
+	cmd := exec.Command(bin, "serve", "--http", addr, "--dir", data, "--dev=false", "--automigrate=false",
+		"--migrationsDir", filepath.Join(dir, "pb_migrations"), "--hooksDir", filepath.Join(dir, "pb_hooks"),
+		"--publicDir", filepath.Join(dir, "pb_public"))
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	p := &pbPeer{cmd: cmd, base: "http://" + addr,
+		http: &http.Client{Transport: &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256, IdleConnTimeout: time.Minute}}}
+	ok := false
+	defer func() {
+		if !ok {
+			p.stop()
+		}
+	}()
+	for start := time.Now(); ; time.Sleep(100 * time.Millisecond) {
+		if err := p.call(ctx, "GET", "/api/health", nil, nil); err == nil {
+			break
+		} else if time.Since(start) > 30*time.Second {
+			return nil, fmt.Errorf("PocketBase did not answer on %s in 30 s (log: %s): %v", addr, logf.Name(), err)
+		}
+	}
+	var auth struct{ Token string }
+	if err := p.call(ctx, "POST", "/api/collections/_superusers/auth-with-password", map[string]string{"identity": email, "password": password}, &auth); err != nil {
+		return nil, err
+	}
+	p.token = auth.Token
+	if err := p.call(ctx, "PATCH", "/api/settings", map[string]any{"batch": map[string]any{"enabled": true, "maxRequests": 1000, "timeout": 120, "maxBodySize": 64 << 20}}, nil); err != nil {
+		return nil, err
+	}
+	var col struct{ ID string }
+	if err := p.call(ctx, "GET", "/api/collections/people", nil, &col); err != nil {
+		if e, isPB := err.(*pbError); !isPB || e.status != http.StatusNotFound {
+			return nil, err
+		}
+		if err := p.call(ctx, "POST", "/api/collections", pbPeople(), &col); err != nil {
+			return nil, err
+		}
+		if err := p.call(ctx, "POST", "/api/collections", pbQualifications(col.ID), nil); err != nil {
+			return nil, err
+		}
+	}
+	have, err := p.count(ctx, `id ~ "p00000%"`)
+	if err != nil {
+		return nil, err
+	}
+	if have < n {
+		if err := p.load(ctx, seed, have, n-have, stderr); err != nil {
+			return nil, fmt.Errorf("loading PocketBase: %w", err)
+		}
+	}
+	p.people = n
+	var health struct{ Data struct{ Version string } }
+	if p.call(ctx, "GET", "/api/health", nil, &health) == nil {
+		p.version = health.Data.Version
+	}
+	ok = true
+	return p, nil
+}
+
+// load adds n synthetic people from start (and their qualifications)
+// through the batch API, a transaction of 100 people each.
+func (p *pbPeer) load(ctx context.Context, seed uint64, start, n int, stderr io.Writer) error {
+	fmt.Fprintf(stderr, "trithuc-bench: loading %d people into PocketBase through /api/batch\n", n)
+	t := time.Now()
+	i := start
+	// The organizations are the bench database's, so that the generator
+	// draws the same people.
+	for b := range synth.Batches(ctx, seed, start, n, 100, synth.OrganizationsFor(start+n)) {
+		var reqs []map[string]any
+		for _, prof := range b.Profiles {
+			id := pbID(i)
+			i++
+			reqs = append(reqs, map[string]any{"method": "POST", "url": "/api/collections/people/records", "body": pbPerson(id, prof.Person, prof.Qualifications)})
+			for _, q := range prof.Qualifications {
+				reqs = append(reqs, map[string]any{"method": "POST", "url": "/api/collections/qualifications/records", "body": map[string]any{
+					"person": id, "kind": int(q.Kind), "level": q.Level, "major": q.Major, "field": q.Field,
+					"institution": q.Institution, "country": q.Country, "year": q.Year}})
+			}
+		}
+		if err := p.call(ctx, "POST", "/api/batch", map[string]any{"requests": reqs}, nil); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stderr, "trithuc-bench: PocketBase loaded %d people in %s\n", i-start, time.Since(t).Round(time.Second))
+	return ctx.Err()
+}
+
+// count is how many people filter selects.
+func (p *pbPeer) count(ctx context.Context, filter string) (int, error) {
+	var page struct{ TotalItems int }
+	err := p.call(ctx, "GET", "/api/collections/people/records?perPage=1&fields=id&filter="+url.QueryEscape(filter), nil, &page)
+	return page.TotalItems, err
+}
+
+func (p *pbPeer) stop() {
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { p.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		p.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// pbOps are the peer's calls for each scenario, the same calls the service
+// answers over REST.
+func (p *pbPeer) ops(w *world) map[string]op {
+	get := func(ctx context.Context, path string) error { return p.call(ctx, "GET", path, nil, nil) }
+	return map[string]op{
+		"get": func(ctx context.Context, _ int, r *rand.Rand) error {
+			return get(ctx, "/api/collections/people/records/"+pbID(r.IntN(p.people))+"?expand=qualifications_via_person")
+		},
+		"list": func(ctx context.Context, _ int, r *rand.Rand) error {
+			return get(ctx, "/api/collections/people/records?perPage=50&filter="+url.QueryEscape(pbFilters[r.IntN(len(pbFilters))]))
+		},
+		"broad": func(ctx context.Context, _ int, r *rand.Rand) error {
+			return get(ctx, "/api/collections/people/records?perPage=50")
+		},
+		"search": func(ctx context.Context, _ int, r *rand.Rand) error {
+			q := strings.ReplaceAll(w.queries[r.IntN(len(w.queries))], `"`, ``)
+			return get(ctx, "/api/collections/people/records?perPage=50&filter="+url.QueryEscape(`search ~ "`+q+`"`))
+		},
+		"create": func(ctx context.Context, _ int, r *rand.Rand) error {
+			return p.call(ctx, "POST", "/api/collections/people/records", pbPerson("", w.pbCreators.next(), nil), nil)
+		},
+	}
+}

@@ -1,0 +1,88 @@
+//go:build trithuc_bench
+
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+)
+
+// pbCalls says what the peer answers for each scenario.
+var pbCalls = map[string]string{
+	"get":    "`GET /api/collections/people/records/{id}?expand=qualifications_via_person`",
+	"list":   "`GET …/records?perPage=50&filter=` the same conditions, on indexed columns",
+	"broad":  "`GET …/records?perPage=50`",
+	"search": "`GET …/records?perPage=50&filter=search ~ \"…\"` (a folded name, LIKE)",
+	"create": "`POST /api/collections/people/records`",
+}
+
+// writePocketBase writes the service over REST beside PocketBase, when the
+// peer ran.
+func (r *report) writePocketBase(w io.Writer) {
+	var keys []string
+	seen := map[string]bool{}
+	for _, run := range r.runs {
+		if run.target == targetPB && !seen[run.scenario.Key] {
+			seen[run.scenario.Key] = true
+			keys = append(keys, run.scenario.Key)
+		}
+	}
+	if len(keys) == 0 {
+		return
+	}
+	v := r.pbVersion
+	if v == "" {
+		v = pocketBaseVersion
+	}
+	fmt.Fprintf(w, "#### PocketBase, same rows, same run\n\n")
+	fmt.Fprintf(w, "PocketBase %s (examples/base, defaults but for dev mode off; a superuser's token) holds the same %d synthetic people in a `people` collection and their qualifications in a related one, loaded through `/api/batch`; both are called over REST (JSON over HTTP/1.1), right after each other at each concurrency. Ratio: trithuc's calls/s over PocketBase's.", v, r.cfg.people)
+	if r.pbPeakRSS > 0 {
+		fmt.Fprintf(w, " PocketBase's peak resident set: %s.", mib(r.pbPeakRSS))
+	}
+	fmt.Fprintf(w, "\n\n| scenario | PocketBase call | callers | trithuc REST calls/s | p50 | PocketBase calls/s | p50 | × PocketBase | CPU/call trithuc | CPU/call PocketBase |\n")
+	fmt.Fprintf(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	perCall := func(res *result) string {
+		if res.ServerCPU > 0 && res.Ops > 0 {
+			return fmtDur(res.ServerCPU / time.Duration(res.Ops))
+		}
+		return ""
+	}
+	for _, k := range keys {
+		for _, n := range r.cfg.conc {
+			ours, theirs := r.find(k, targetREST, n), r.find(k, targetPB, n)
+			if ours == nil || theirs == nil {
+				continue
+			}
+			name := ""
+			for _, run := range r.runs {
+				if run.scenario.Key == k {
+					name = run.scenario.Name
+					break
+				}
+			}
+			fmt.Fprintf(w, "| %s | %s | %d | %.0f | %s | %.0f | %s | %s | %s | %s |\n", name, pbCalls[k], n,
+				ours.Throughput, fmtDur(ours.P50), theirs.Throughput, fmtDur(theirs.P50), ratio(ours.Throughput, theirs.Throughput),
+				perCall(ours), perCall(theirs))
+		}
+	}
+	fmt.Fprintln(w)
+	c := r.cfg.profileConc
+	fmt.Fprintf(w, "| target (issue 19) | measured | |\n|---|---|---|\n")
+	target := func(name, key string, want float64) {
+		ours, theirs := r.find(key, targetREST, c), r.find(key, targetPB, c)
+		if ours == nil || theirs == nil {
+			fmt.Fprintf(w, "| %s | | not measured |\n", name)
+			return
+		}
+		x := ours.Throughput / theirs.Throughput
+		verdict := "met"
+		if x < want {
+			verdict = "**missed**"
+		}
+		fmt.Fprintf(w, "| %s | %.2f × (%.0f vs %.0f calls/s) | %s |\n", name, x, ours.Throughput, theirs.Throughput, verdict)
+	}
+	target(fmt.Sprintf("GetPerson FULL ≥ 1.2 × PocketBase's get by id over REST, %d callers", c), "get", 1.2)
+	target(fmt.Sprintf("CreatePerson ≥ PocketBase's create rate, %d callers", c), "create", 1.0)
+	fmt.Fprintln(w)
+}
