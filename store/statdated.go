@@ -160,6 +160,9 @@ func statsSchemaOn(d statsDay, units *refdata.UnitHistory) func(ranks) filter.Sc
 		title := s["academic_title.title"]
 		title.SQL = d.titleRankOn()
 		s["academic_title.title"] = title
+		where := s["work_location"]
+		where.SQL = d.workLocationOn()
+		s["work_location"] = where
 		cur := s["positions.current"]
 		cur.SQL = "(" + d.running("pos") + ")"
 		s["positions.current"] = cur
