@@ -56,12 +56,19 @@ CREATE TRIGGER positions_location_delete AFTER DELETE ON positions BEGIN
 		AND NOT EXISTS (SELECT 1 FROM person_location WHERE person_pk = people.pk);
 END;
 
+-- An organization that moves changes the profiles of the people working
+-- there, which read differently now: their revision (and etag) changes,
+-- as a position write's does through the store.
 CREATE TRIGGER organizations_location_update AFTER UPDATE OF country, administrative_unit ON organizations BEGIN
-	UPDATE people SET (work_location, work_country) = (SELECT work_location, work_country FROM person_location WHERE person_pk = people.pk)
-	WHERE pk IN (SELECT person_pk FROM positions WHERE organization_pk = NEW.pk) AND EXISTS (SELECT 1 FROM person_location WHERE person_pk = people.pk);
+	UPDATE people SET (work_location, work_country) = (SELECT work_location, work_country FROM person_location WHERE person_pk = people.pk),
+		revision = revision + 1
+	WHERE pk IN (SELECT person_pk FROM positions WHERE organization_pk = NEW.pk) AND EXISTS (SELECT 1 FROM person_location l
+		WHERE l.person_pk = people.pk AND (l.work_location != people.work_location OR l.work_country != people.work_country));
 END;
 
 -- Existing rows: a typed value stays only where no current position says
--- where the person works.
-UPDATE people SET (work_location, work_country) = (SELECT work_location, work_country FROM person_location WHERE person_pk = people.pk)
-WHERE EXISTS (SELECT 1 FROM person_location WHERE person_pk = people.pk);
+-- where the person works; a profile that changes takes a new revision.
+UPDATE people SET (work_location, work_country) = (SELECT work_location, work_country FROM person_location WHERE person_pk = people.pk),
+	revision = revision + 1
+WHERE EXISTS (SELECT 1 FROM person_location l
+	WHERE l.person_pk = people.pk AND (l.work_location != people.work_location OR l.work_country != people.work_country));
