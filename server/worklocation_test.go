@@ -77,6 +77,18 @@ func TestWorkLocationFollowsPositions(t *testing.T) {
 		t.Fatalf("after the position ended: %s", got)
 	}
 
+	// An organization that moves moves its people, and their etag changes.
+	before := e.get(a.Name, pb.PersonView_PERSON_VIEW_BASIC)
+	if _, err := e.client.Organizations.UpdateOrganization(ctx, &pb.UpdateOrganizationRequest{UpdateMask: mask("country"),
+		Organization: &pb.Organization{Name: "organizations/dhkg", Country: "JP"}}); err != nil {
+		t.Fatal(err)
+	}
+	if after := e.get(a.Name, pb.PersonView_PERSON_VIEW_BASIC); after.GetWorkLocation() != pb.Person_ABROAD ||
+		after.GetWorkCountry() != "JP" || after.GetEtag() == before.GetEtag() {
+		t.Errorf("after the organization moved: %v/%s, etag %s (was %s)", after.GetWorkLocation(), after.GetWorkCountry(),
+			after.GetEtag(), before.GetEtag())
+	}
+
 	// A current position that does not say where leaves the typed value.
 	c := e.person(&pb.Person{FamilyName: "Võ", GivenName: "Cúc", WorkLocation: pb.Person_ABROAD, WorkCountry: "KR"})
 	e.position(c.Name, &pb.Position{OrganizationName: "Công ty gia đình", Current: true, Start: day(2021, 0, 0)})
