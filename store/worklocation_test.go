@@ -67,4 +67,12 @@ func TestMigrateWorkLocation(t *testing.T) {
 			t.Errorf("people/%s: %s, want %s", id, got, w)
 		}
 	}
+	// A profile the migration changed takes a new revision; the others keep theirs.
+	var changed, kept int
+	db.read(ctx, func(tx *Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT (SELECT revision FROM people WHERE id = 'home'), (SELECT revision FROM people WHERE id = 'typed')`).Scan(&changed, &kept)
+	})
+	if changed != kept+1 {
+		t.Errorf("revisions %d (changed) and %d (kept)", changed, kept)
+	}
 }
