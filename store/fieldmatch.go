@@ -51,3 +51,20 @@ func (tx *Tx) personHasFieldUnder(ctx context.Context, name string, primary bool
 	}
 	return cond + `)`, []any{string(list)}, nil
 }
+
+// fieldsAcross expands a statistics filter's fields.field when the request
+// counts fields in a scheme: a field matches as FIELD would count it there,
+// with the fields under it and those the crosswalk pairs with them in the
+// other scheme. nil (exact match, as before) without a scheme.
+func (tx *Tx) fieldsAcross(ctx context.Context, scheme string) func(string) []string {
+	if scheme == "" {
+		return nil
+	}
+	return func(name string) []string {
+		names, err := tx.fieldsUnder(ctx, name)
+		if err != nil {
+			return nil // matched exactly, as without a scheme
+		}
+		return names
+	}
+}

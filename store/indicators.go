@@ -55,14 +55,15 @@ func (db *DB) indicators(ctx context.Context, filter, limit string, asOfDate *da
 		if where != "" {
 			conds = append(conds, where)
 		}
-		from, rank, title := statsFrom(where, false)+whereSQL(conds), "p.highest_level_rank", "p.academic_title"
+		from, rank, title, away := statsFrom(where, false)+whereSQL(conds), "p.highest_level_rank", "p.academic_title", "p.work_location"
 		if on.dated {
 			// Each person's level and title of the day, looked up once: LIMIT
 			// keeps SQLite from flattening the subquery into the sums, which
 			// would look the level up twice.
-			from = "(SELECT p.*, " + on.levelRankOn() + " AS dated_rank, " + on.titleOn() + " AS dated_title FROM people p" +
+			from = "(SELECT p.*, " + on.levelRankOn() + " AS dated_rank, " + on.titleOn() + " AS dated_title, " +
+				on.workLocationOn() + " AS dated_where FROM people p" +
 				whereSQL(conds) + " LIMIT -1) p"
-			rank, title = "p.dated_rank", "p.dated_title"
+			rank, title, away = "p.dated_rank", "p.dated_title", "p.dated_where"
 		}
 		// One pass: the population and every numerator.
 		q := `SELECT COUNT(*),
@@ -72,7 +73,7 @@ func (db *DB) indicators(ctx context.Context, filter, limit string, asOfDate *da
 			IFNULL(SUM(p.gender = ?), 0),
 			IFNULL(SUM(p.birth_year != 0 AND ? - p.birth_year - ((p.birth_month * 100 + p.birth_day) > ?) < 35), 0),
 			IFNULL(SUM(p.ethnicity != '' AND p.ethnicity != ?), 0),
-			IFNULL(SUM(p.work_location IN (?, ?)), 0)
+			IFNULL(SUM(` + away + ` IN (?, ?)), 0)
 			FROM ` + from
 		args := []any{master, doctor, int32(pb.Person_FEMALE), day.Year(), int(day.Month())*100 + day.Day(), kinhCode,
 			int32(pb.Person_ELSEWHERE_IN_VIETNAM), int32(pb.Person_ABROAD)}

@@ -403,6 +403,9 @@ func (tx *Tx) updatePerson(ctx context.Context, id string, pk int64, p *pb.Perso
 	if err != nil {
 		return dbError(err)
 	}
+	if err := tx.followPositions(ctx, id, pk, p); err != nil {
+		return err
+	}
 	if err := tx.writeFieldsAndRoles(ctx, pk, p); err != nil {
 		return err
 	}
@@ -541,55 +544,14 @@ func checkPersonFields(ctx context.Context, c checker, p *pb.Person) error {
 			return err
 		}
 	}
-	switch {
-	case p.WorkLocation == pb.Person_ABROAD && p.WorkCountry == "":
-		v.add(personField+"work_country", "required when work_location is ABROAD: the country's ISO 3166-1 alpha-2 code")
-	case p.WorkLocation != pb.Person_ABROAD && p.WorkCountry != "" && p.WorkCountry != "VN":
-		v.add(personField+"work_country", "only a person who works ABROAD has a work country other than VN")
-	case p.WorkCountry != "":
-		if err := c.checkRef(ctx, &v, RefCountry, personField+"work_country", p.WorkCountry, time.Time{}); err != nil {
-			return err
-		}
+	if err := checkWorkCountry(ctx, c, &v, p); err != nil {
+		return err
 	}
 	if err := checkFields(ctx, c, &v, p); err != nil {
 		return err
 	}
 	checkIdentifiers(&v, p)
 	return v.err()
-}
-
-func checkBirthDate(v *Invalids, d *date.Date, year, month, day int32) {
-	switch {
-	case d.Year == 0 && (d.Month != 0 || d.Day != 0):
-		v.add(personField+"birth_date.year", "required when month or day is given")
-	case d.Year == 0:
-		return
-	case d.Year < 1900:
-		v.add(personField+"birth_date.year", "%d is too early; give a year from 1900", d.Year)
-	case d.Month < 0 || d.Month > 12:
-		v.add(personField+"birth_date.month", "must be 1 to 12, or 0 when unknown")
-	case d.Month == 0 && d.Day != 0:
-		v.add(personField+"birth_date.month", "required when day is given")
-	case d.Day < 0 || d.Day > daysIn(d.Year, d.Month):
-		v.add(personField+"birth_date.day", "%d-%02d has no day %d", d.Year, d.Month, d.Day)
-	case d.Year > year || d.Year == year && (d.Month > month || d.Month == month && d.Day > day):
-		v.add(personField+"birth_date", "is in the future")
-	}
-}
-
-func daysIn(year, month int32) int32 {
-	switch month {
-	case 0:
-		return 0
-	case 2:
-		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
 }
 
 func (tx *Tx) checkNationalIDFree(ctx context.Context, id, nationalID string) error {

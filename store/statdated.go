@@ -25,8 +25,9 @@ import (
 //     since state_time, and before that ACTIVE when approved, else PENDING;
 //   - an honour counts from its year.
 //
-// Gender, ethnicity, birth date, fields of expertise, expert roles and work
-// location carry no dates in the registry and are read as recorded.
+// Work location is that of the position held on the day (worklocation.go).
+// Gender, ethnicity, birth date, fields of expertise and expert roles carry
+// no dates in the registry and are read as recorded.
 //
 // Without as_of the answer is today's, read from the columns the triggers
 // of 0007_stats.sql keep on people (one scan of an index); with it, by the
@@ -37,6 +38,9 @@ type statsDay struct {
 	day   string    // YYYY-MM-DD
 	t     time.Time // the day, at midnight UTC
 	dated bool      // as_of was given: facts as on the day
+	// fieldScheme, when set, is the scheme the request counts fields in:
+	// a filter on fields.field then matches across schemes (fieldmatch.go).
+	fieldScheme string
 }
 
 func newStatsDay(day string, dated bool) statsDay {
@@ -124,9 +128,14 @@ func (d statsDay) heldHonor(h string) string {
 // statsSchemaOn is the statistics filter schema read as on the day: the
 // related rows a filter reaches are those of the day, and the derived
 // level and title those held then.
-func statsSchemaOn(d statsDay, units *refdata.UnitHistory) func(ranks) filter.Schema {
+func statsSchemaOn(d statsDay, units *refdata.UnitHistory, fields func(string) []string) func(ranks) filter.Schema {
 	return func(r ranks) filter.Schema {
 		s := statsSchema(r)
+		if fields != nil {
+			f := s["fields.field"]
+			f.Expand = fields
+			s["fields.field"] = f
+		}
 		// A province or district stands for the units in its area, as it
 		// stood on the day.
 		if units != nil {
@@ -160,6 +169,9 @@ func statsSchemaOn(d statsDay, units *refdata.UnitHistory) func(ranks) filter.Sc
 		title := s["academic_title.title"]
 		title.SQL = d.titleRankOn()
 		s["academic_title.title"] = title
+		where := s["work_location"]
+		where.SQL = d.workLocationOn()
+		s["work_location"] = where
 		cur := s["positions.current"]
 		cur.SQL = "(" + d.running("pos") + ")"
 		s["positions.current"] = cur

@@ -102,7 +102,7 @@ func (tx *Tx) statDimension(ctx context.Context, d Dimension, field string, on s
 		return dated(enumDim(d, "p.current_employment", pb.Position_EmploymentType(0).Descriptor()),
 			on.positionOn("h.employment_type", "0")), nil
 	case pb.ComputeStatisticsRequest_WORK_LOCATION:
-		return enumDim(d, "p.work_location", pb.Person_WorkLocation(0).Descriptor()), nil
+		return dated(enumDim(d, "p.work_location", pb.Person_WorkLocation(0).Descriptor()), on.workLocationOn()), nil
 	case pb.ComputeStatisticsRequest_GENDER:
 		return enumDim(d, "p.gender", pb.Person_Gender(0).Descriptor()), nil
 	case pb.ComputeStatisticsRequest_AGE_BAND:

@@ -152,6 +152,7 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 				d.top = 0
 			}
 		}
+		on.fieldScheme = q.FieldScheme
 		scope, err := tx.statsScope(ctx, q.Filter, q.Scope, on, threshold, sensitive)
 		if err != nil {
 			return err

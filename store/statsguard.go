@@ -108,7 +108,7 @@ func (tx *Tx) compileStatsFilter(ctx context.Context, f string, on statsDay) (st
 			return "", nil, err
 		}
 	}
-	where, args, err := tx.compileFilter(ctx, f, statsSchemaOn(on, units))
+	where, args, err := tx.compileFilter(ctx, f, statsSchemaOn(on, units, tx.fieldsAcross(ctx, on.fieldScheme)))
 	var se *Error
 	if errors.As(err, &se) && se.Code == Invalid {
 		if m := unknownFieldRE.FindStringSubmatch(se.Message); m != nil {

@@ -247,14 +247,21 @@ func (g *Generator) Profile(orgs []OrgSeed) *Profile {
 	if start == thisYear {
 		cur.Start.Month = 1
 	}
+	// The workplace fits the location, and the employment the workplace
+	// (workplace.go); each takes the draws it took before.
 	switch p.WorkLocation {
 	case pb.Person_ABROAD:
-		cur.OrganizationName, cur.Country = "University of "+one(r, []string{"Tokyo", "Sydney", "California", "Seoul", "Munich"}), p.WorkCountry
+		names := abroadOrganizations[p.WorkCountry]
+		cur.OrganizationName, cur.Country = names[r.IntN(5)%len(names)], p.WorkCountry
 		cur.EmploymentType = pb.Position_CONTRACT
 	case pb.Person_ELSEWHERE_IN_VIETNAM:
-		cur.OrganizationName = one(r, []string{"Trường Đại học Cần Thơ", "Bệnh viện Chợ Rẫy", "Viện Khoa học Nông nghiệp miền Nam", "Công ty FPT Software"})
+		w := one(r, elsewhere)
+		cur.OrganizationName, cur.Country = w.name, "VN"
+		cur.EmploymentType = employmentAt(w.kind, cur.EmploymentType)
 	default:
-		cur.Organization = "organizations/" + orgFor(r, orgs, m.sector)
+		o := orgFor(r, orgs, m.sector)
+		cur.Organization = "organizations/" + o.ID
+		cur.EmploymentType = employmentAt(o.Organization.GetKind(), cur.EmploymentType)
 	}
 	prof.Positions = append(prof.Positions, cur)
 
@@ -309,12 +316,12 @@ func title(r interface{ Float64() float64 }, sector, top string) string {
 }
 
 // orgFor picks a workplace in the major's sector when there is one.
-func orgFor(r interface{ IntN(int) int }, orgs []OrgSeed, sector string) string {
+func orgFor(r interface{ IntN(int) int }, orgs []OrgSeed, sector string) OrgSeed {
 	for range 8 {
 		o := orgs[r.IntN(len(orgs))]
 		if o.sector == sector {
-			return o.ID
+			return o
 		}
 	}
-	return orgs[r.IntN(len(orgs))].ID
+	return orgs[r.IntN(len(orgs))]
 }

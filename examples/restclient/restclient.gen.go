@@ -1010,7 +1010,8 @@ type V1Person struct {
 	// UpdateTime When the profile last changed.
 	UpdateTime *time.Time `json:"updateTime,omitempty"`
 
-	// WorkCountry When work_location is ABROAD: the country (ISO 3166-1 alpha-2).
+	// WorkCountry When work_location is ABROAD: the country (ISO 3166-1 alpha-2); from
+	// the current position when work_location is.
 	WorkCountry *string `json:"workCountry,omitempty"`
 
 	// WorkLocation Where a person works.

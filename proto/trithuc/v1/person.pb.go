@@ -363,9 +363,20 @@ type Person struct {
 	ExpertRoles []Person_ExpertRole `protobuf:"varint,15,rep,packed,name=expert_roles,json=expertRoles,proto3,enum=trithuc.v1.Person_ExpertRole" json:"expert_roles,omitempty"`
 	// Whether the person is available for expert work.
 	Availability Person_Availability `protobuf:"varint,16,opt,name=availability,proto3,enum=trithuc.v1.Person_Availability" json:"availability,omitempty"`
-	// Where the person works now.
+	// Where the person works now. It follows from the current position when
+	// that says where (its registered organization's administrative unit and
+	// country, or those recorded on it): a unit in the province is
+	// IN_PROVINCE, one elsewhere in Vietnam ELSEWHERE_IN_VIETNAM, another
+	// country ABROAD with work_country; it changes with every write of the
+	// positions, in the same transaction. A value given then must agree with
+	// the position (else INVALID_ARGUMENT naming person.work_location and the
+	// position); unset, it takes the position's. It is typed only for a
+	// person with no current position that says where. When the current
+	// position that said where ends, it is no longer known (unset).
+	// Statistics as on a date read it from the position held on that day.
 	WorkLocation Person_WorkLocation `protobuf:"varint,17,opt,name=work_location,json=workLocation,proto3,enum=trithuc.v1.Person_WorkLocation" json:"work_location,omitempty"`
-	// When work_location is ABROAD: the country (ISO 3166-1 alpha-2).
+	// When work_location is ABROAD: the country (ISO 3166-1 alpha-2); from
+	// the current position when work_location is.
 	WorkCountry string `protobuf:"bytes,18,opt,name=work_country,json=workCountry,proto3" json:"work_country,omitempty"`
 	// The highest level among the person's DEGREE qualifications, as a
 	// qualification level code, e.g. "TIEN_SI". Kept by the server.

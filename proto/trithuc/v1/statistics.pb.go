@@ -510,6 +510,10 @@ type ComputeStatisticsRequest struct {
 	UnitVintage ComputeStatisticsRequest_UnitVintage `protobuf:"varint,5,opt,name=unit_vintage,json=unitVintage,proto3,enum=trithuc.v1.ComputeStatisticsRequest_UnitVintage" json:"unit_vintage,omitempty"`
 	// For FIELD: the scheme to count in, as ListFields names schemes, for
 	// example "vn2025"; "vn2008" (Decision 12/2008/QĐ-BKHCN) when empty.
+	// When given, a filter `fields.field = "fields/vn2025-1"` matches as FIELD
+	// counts in the scheme: the field, the fields under it, and the other
+	// scheme's fields the crosswalk pairs with them; when empty, only people
+	// coded with that very field.
 	FieldScheme   string `protobuf:"bytes,6,opt,name=field_scheme,json=fieldScheme,proto3" json:"field_scheme,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
