@@ -29,29 +29,16 @@ func checkChangesRetention(d time.Duration) error {
 
 // runChangesRetention prunes the feed now and every day after, until the
 // server shuts down.
-func (s *Server) runChangesRetention() {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		<-s.healthStop
-		cancel()
-	}()
-	t := time.NewTicker(retentionInterval)
-	defer t.Stop()
-	for {
-		// On the database's clock, as the other retention is, so that a
-		// test can move it.
-		n, err := s.db.PruneChanges(ctx, s.db.Now().Add(-s.cfg.ChangesRetention))
-		switch {
-		case err != nil && ctx.Err() == nil:
-			s.log.Error("retention: pruning the change feed; will retry tomorrow", "err", err)
-		case err == nil:
-			s.log.Info("retention", "changes_pruned", n, "changes_kept", keptFor(s.cfg.ChangesRetention))
-		}
-		select {
-		case <-t.C:
-		case <-s.healthStop:
-			return
-		}
+func (s *Server) runChangesRetention() { s.everyDay(s.pruneChanges) }
+
+func (s *Server) pruneChanges(ctx context.Context) {
+	// On the database's clock, as the other retention is, so that a test
+	// can move it.
+	n, err := s.db.PruneChanges(ctx, s.db.Now().Add(-s.cfg.ChangesRetention))
+	switch {
+	case err != nil && ctx.Err() == nil:
+		s.log.Error("retention: pruning the change feed; will retry tomorrow", "err", err)
+	case err == nil:
+		s.log.Info("retention", "changes_pruned", n, "changes_kept", keptFor(s.cfg.ChangesRetention))
 	}
 }

@@ -32,7 +32,11 @@ func (s *Server) retentionOn() bool {
 
 // runRetention enforces the retention policy now and every day after, until
 // the server shuts down.
-func (s *Server) runRetention() {
+func (s *Server) runRetention() { s.everyDay(s.enforceRetention) }
+
+// everyDay runs job now and every retentionInterval after, until the
+// server shuts down; job's context ends with the server.
+func (s *Server) everyDay(job func(context.Context)) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
@@ -42,7 +46,7 @@ func (s *Server) runRetention() {
 	t := time.NewTicker(retentionInterval)
 	defer t.Stop()
 	for {
-		s.enforceRetention(ctx)
+		job(ctx)
 		select {
 		case <-t.C:
 		case <-s.healthStop:
