@@ -22,6 +22,9 @@ var defaultColumns = map[protoreflect.FullName][]string{
 	"trithuc.v1.AuditEvent":  {"event_time", "principal", "role", "method", "code", "resources", "client_address"},
 	"trithuc.v1.Membership":  {"name", "person", "state", "member_number", "apply_time", "approve_time"},
 	"trithuc.v1.Association": {"name", "code", "display_name", "parent", "member_number_format"},
+	// The first eight fields would leave out the unit a caller is limited to.
+	"trithuc.v1.Account": {"name", "email", "display_name", "role", "association", "organization", "create_time", "password_time", "disable_time"},
+	"trithuc.v1.ApiKey":  {"name", "display_name", "role", "association", "organization", "create_time", "expire_time", "revoke_time", "last_use_time"},
 }
 
 // printResult prints the responses of one call (several when --all followed

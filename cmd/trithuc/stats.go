@@ -32,6 +32,9 @@ by one to three dimensions, comma-separated:
   unit        administrative unit (--units)   gender
   age         age band on --as-of             ethnicity
   membership  membership state of an association
+  workplace   registered organization         association the ACTIVE membership's
+  honor       kind of the latest honour       honor-year  its year
+  roles       expert roles                    sector      VSIC section of the workplace
 
 Counts below the suppression threshold (5 unless an administrator set
 another) are shown as "<5", and so are others that would give them away.

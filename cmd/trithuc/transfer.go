@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"google.golang.org/genproto/googleapis/api/httpbody"
@@ -188,6 +189,7 @@ type progressBar struct {
 	w     io.Writer
 	quiet bool
 	drawn bool
+	width int // of the line drawn last, which a shorter one must blank out
 }
 
 func (b *progressBar) show(op *longrunningpb.Operation) {
@@ -197,18 +199,19 @@ func (b *progressBar) show(op *longrunningpb.Operation) {
 	}
 	const width = 30
 	total, read := meta.GetRowsTotal(), meta.GetRowsRead()
-	if total < read {
-		// The file did not say how many rows it has (a workbook without
-		// its dimension): a count, without a bar.
-		fmt.Fprintf(b.w, "\r%d rows read, %d refused", read, meta.GetRowsRefused())
+	var line string
+	if total == 0 || total < read {
+		// The file has not been read yet, or did not say how many rows it
+		// has (a workbook without its dimension): a count, without a bar.
+		line = fmt.Sprintf("%d rows read, %d refused", read, meta.GetRowsRefused())
 	} else {
-		filled := width
-		if total > 0 {
-			filled = int(read * width / total)
-		}
-		fmt.Fprintf(b.w, "\r[%s%s] %d/%d rows, %d refused", strings.Repeat("#", filled), strings.Repeat(" ", width-filled),
+		filled := int(read * width / total)
+		line = fmt.Sprintf("[%s%s] %d/%d rows, %d refused", strings.Repeat("#", filled), strings.Repeat(" ", width-filled),
 			read, total, meta.GetRowsRefused())
 	}
+	n := utf8.RuneCountInString(line)
+	fmt.Fprintf(b.w, "\r%s%s", line, strings.Repeat(" ", max(b.width-n, 0)))
+	b.width = n
 	b.drawn = true
 }
 

@@ -9,8 +9,11 @@ import (
 	"strings"
 	"testing"
 
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/xuri/excelize/v2"
+	"google.golang.org/protobuf/types/known/anypb"
 
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/transfer"
 )
 
@@ -135,5 +138,46 @@ func TestImportExportCommands(t *testing.T) {
 		} else if _, ok := err.(usageError); !ok {
 			t.Errorf("trithuc %s: %v, want a usage error", strings.Join(args, " "), err)
 		}
+	}
+}
+
+// TestProgressBarRedrawsWholeLine draws the bar as a terminal shows it: a
+// carriage return goes back to the start of the line, and what a shorter
+// line does not cover stays on the screen.
+func TestProgressBarRedrawsWholeLine(t *testing.T) {
+	var out bytes.Buffer
+	b := &progressBar{w: &out}
+	for _, m := range []*pb.ImportPeopleMetadata{
+		{},                              // the file not read yet: no total
+		{RowsTotal: 9, RowsRead: 3},     // a bar
+		{RowsTotal: 9, RowsRead: 9},     // the bar full
+		{RowsRead: 656, RowsRefused: 2}, // a workbook without a total: a count, shorter
+	} {
+		a, err := anypb.New(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.show(&longrunningpb.Operation{Metadata: a})
+	}
+	b.end()
+	var screen []rune
+	col := 0
+	for _, r := range strings.TrimSuffix(out.String(), "\n") {
+		if r == '\r' {
+			col = 0
+			continue
+		}
+		if col < len(screen) {
+			screen[col] = r
+		} else {
+			screen = append(screen, r)
+		}
+		col++
+	}
+	if got := strings.TrimRight(string(screen), " "); got != "656 rows read, 2 refused" {
+		t.Errorf("the terminal shows %q, want %q", got, "656 rows read, 2 refused")
+	}
+	if strings.Contains(out.String(), "0/0 rows") {
+		t.Errorf("a bar without a total: %q", out.String())
 	}
 }

@@ -57,3 +57,23 @@ func TestUnitKeysAndUsers(t *testing.T) {
 		t.Errorf("an unknown organization: %v\n%s", err, out)
 	}
 }
+
+// The tables of `accounts list` and `apiKeys list` show the unit an
+// account or key is limited to, as `users list` and `keys list` do.
+func TestAccountAndKeyTablesShowTheUnit(t *testing.T) {
+	addr, token, stop := serveDemo(t, t.TempDir())
+	defer stop()
+	c := []string{"--server", addr, "--token", token}
+	for _, args := range [][]string{
+		{"apiKeys", "create", "--display-name", "Sở Y tế", "--role", "home_affairs", "--organization", "organizations/so-y-te"},
+		{"accounts", "create", "--email", "tk@syt.example.vn", "--display-name", "Thống kê", "--role", "home_affairs", "--organization", "organizations/so-y-te"},
+	} {
+		if out, err := cli(t, append(args, c...)...); err != nil {
+			t.Fatalf("%q: %v\n%s", args, err, out)
+		}
+		out, err := cli(t, append([]string{args[0], "list", "--output", "table"}, c...)...)
+		if err != nil || !strings.Contains(out, "ORGANIZATION") || !strings.Contains(out, "organizations/so-y-te") {
+			t.Errorf("%s list: %v\n%s", args[0], err, out)
+		}
+	}
+}
