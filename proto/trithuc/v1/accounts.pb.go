@@ -462,7 +462,8 @@ func (x *ListAccountsResponse) GetNextPageToken() string {
 type CreateAccountRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The account to create: email, display_name, role and, for a limited
-	// registrar, association.
+	// one, association (a registrar) or organization (a registrar or
+	// home_affairs, for a unit).
 	Account       *Account `protobuf:"bytes,1,opt,name=account,proto3" json:"account,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -760,8 +761,9 @@ func (x *ListApiKeysResponse) GetNextPageToken() string {
 //	server chooses it at random. --)
 type CreateApiKeyRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The key to create: display_name, role and maybe association and
-	// expire_time.
+	// The key to create: display_name, role and maybe association (a
+	// registrar) or organization (a registrar or home_affairs, for a unit),
+	// and expire_time.
 	ApiKey        *ApiKey `protobuf:"bytes,1,opt,name=api_key,json=apiKey,proto3" json:"api_key,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
