@@ -384,6 +384,7 @@ func (s *Server) Start() error {
 		"health":    func() error { s.watchHealth(); return nil },
 		"retention": func() error { s.runRetention(); return nil },
 		"changes":   func() error { s.runChangesRetention(); return nil },
+		"positions": func() error { s.runLapsedPositions(); return nil },
 	} {
 		if name == "retention" && !s.retentionOn() || name == "changes" && s.cfg.ChangesRetention == 0 {
 			continue
