@@ -24,9 +24,16 @@ func (tx *Tx) scopeAssociations(ctx context.Context, scope string) ([]int64, err
 	if err != nil {
 		return nil, nil
 	}
+	return tx.subtree(ctx, "associations", id)
+}
+
+// subtree returns the pks of the row of table (associations or
+// organizations, both with a parent_pk) whose id is given and of every row
+// under it, to a depth of 100.
+func (tx *Tx) subtree(ctx context.Context, table, id string) ([]int64, error) {
 	rows, err := tx.QueryContext(ctx, `WITH RECURSIVE down(pk, depth) AS (
-			SELECT pk, 0 FROM associations WHERE id = ?
-			UNION ALL SELECT a.pk, down.depth + 1 FROM associations a JOIN down ON a.parent_pk = down.pk
+			SELECT pk, 0 FROM `+table+` WHERE id = ?
+			UNION ALL SELECT t.pk, down.depth + 1 FROM `+table+` t JOIN down ON t.parent_pk = down.pk
 			WHERE down.depth < 100)
 		SELECT pk FROM down`, id)
 	if err != nil {

@@ -19,24 +19,7 @@ func (tx *Tx) scopeOrganizations(ctx context.Context, scope string) ([]int64, er
 	if err != nil {
 		return nil, nil
 	}
-	rows, err := tx.QueryContext(ctx, `WITH RECURSIVE down(pk, depth) AS (
-			SELECT pk, 0 FROM organizations WHERE id = ?
-			UNION ALL SELECT o.pk, down.depth + 1 FROM organizations o JOIN down ON o.parent_pk = down.pk
-			WHERE down.depth < 100)
-		SELECT pk FROM down`, id)
-	if err != nil {
-		return nil, dbError(err)
-	}
-	defer rows.Close()
-	var pks []int64
-	for rows.Next() {
-		var pk int64
-		if err := rows.Scan(&pk); err != nil {
-			return nil, dbError(err)
-		}
-		pks = append(pks, pk)
-	}
-	return pks, dbError(rows.Err())
+	return tx.subtree(ctx, "organizations", id)
 }
 
 // inUnitSQL is the condition that the person whose pk the SQL expression
