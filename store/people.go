@@ -277,11 +277,11 @@ func (db *DB) CreatePerson(ctx context.Context, p *pb.Person, o CreateOptions) (
 // checks, the row, the fields and roles, and the search index. Errors name
 // the person's fields as "person.*".
 func (tx *Tx) createPerson(ctx context.Context, id string, p *pb.Person) (*personRow, error) {
-	id, pk, _, err := insertPerson(ctx, tx, id, p)
+	id, pk, p, err := insertPerson(ctx, tx, id, p)
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.reindexPerson(ctx, pk); err != nil {
+	if err := tx.indexNewPerson(ctx, pk, p); err != nil {
 		return nil, err
 	}
 	r, err := tx.person(ctx, id)
@@ -335,7 +335,7 @@ func insertPerson(ctx context.Context, c checker, id string, p *pb.Person) (stri
 	if err != nil {
 		return "", 0, nil, dbError(err)
 	}
-	if err := tx.writeFieldsAndRoles(ctx, pk, p); err != nil {
+	if err := tx.addFieldsAndRoles(ctx, pk, p); err != nil {
 		return "", 0, nil, err
 	}
 	return id, pk, p, nil

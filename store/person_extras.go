@@ -69,12 +69,8 @@ func (tx *Tx) writeFieldsAndRoles(ctx context.Context, pk int64, p *pb.Person) e
 		if _, err := tx.ExecContext(ctx, `DELETE FROM person_fields WHERE person_pk = ?`, pk); err != nil {
 			return dbError(err)
 		}
-		for i, f := range p.Fields {
-			_, err := tx.ExecContext(ctx, `INSERT INTO person_fields(person_pk, ordinal, field, code, is_primary) VALUES (?, ?, ?, ?, ?)`,
-				pk, i, f.Field, fieldCodeOf(f.Field), f.Primary)
-			if err != nil {
-				return dbError(err)
-			}
+		if err := tx.insertFields(ctx, pk, p); err != nil {
+			return err
 		}
 	}
 	roles := map[int32]bool{}
@@ -89,13 +85,47 @@ func (tx *Tx) writeFieldsAndRoles(ctx context.Context, pk int64, p *pb.Person) e
 		if _, err := tx.ExecContext(ctx, `DELETE FROM person_expert_roles WHERE person_pk = ?`, pk); err != nil {
 			return dbError(err)
 		}
-		for _, r := range p.ExpertRoles {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO person_expert_roles(person_pk, role) VALUES (?, ?)`, pk, int32(r)); err != nil {
-				return dbError(err)
-			}
+		if err := tx.insertRoles(ctx, pk, p); err != nil {
+			return err
 		}
 	}
 	return tx.writeIdentifiers(ctx, pk, p)
+}
+
+// addFieldsAndRoles writes the fields, roles and identifiers of a person
+// just inserted, who has none yet: what writeFieldsAndRoles writes, without
+// reading what is there first (a create spent a tenth of its time on it).
+func (tx *Tx) addFieldsAndRoles(ctx context.Context, pk int64, p *pb.Person) error {
+	if err := tx.insertFields(ctx, pk, p); err != nil {
+		return err
+	}
+	if err := tx.insertRoles(ctx, pk, p); err != nil {
+		return err
+	}
+	if p.Orcid == "" && p.CivilServantCode == "" {
+		return nil
+	}
+	return tx.writeIdentifiers(ctx, pk, p)
+}
+
+func (tx *Tx) insertFields(ctx context.Context, pk int64, p *pb.Person) error {
+	for i, f := range p.Fields {
+		_, err := tx.ExecContext(ctx, `INSERT INTO person_fields(person_pk, ordinal, field, code, is_primary) VALUES (?, ?, ?, ?, ?)`,
+			pk, i, f.Field, fieldCodeOf(f.Field), f.Primary)
+		if err != nil {
+			return dbError(err)
+		}
+	}
+	return nil
+}
+
+func (tx *Tx) insertRoles(ctx context.Context, pk int64, p *pb.Person) error {
+	for _, r := range p.ExpertRoles {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO person_expert_roles(person_pk, role) VALUES (?, ?)`, pk, int32(r)); err != nil {
+			return dbError(err)
+		}
+	}
+	return nil
 }
 
 func boolInt(b bool) int {

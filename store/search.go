@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -146,9 +147,6 @@ func (tx *Tx) reindexPerson(ctx context.Context, pk int64) error {
 	}
 
 	names := nameText(family, middle, given, display)
-	if err := tx.indexNames(ctx, pk, names); err != nil {
-		return err
-	}
 	var other []string
 	rows, err := tx.QueryContext(ctx, `
 		SELECT major || ' ' || institution || ' ' || field FROM qualifications WHERE person_pk = ?1
@@ -195,12 +193,36 @@ func (tx *Tx) reindexPerson(ctx context.Context, pk int64) error {
 	if err := frows.Err(); err != nil {
 		return dbError(err)
 	}
+	return tx.writeSearchDocument(ctx, pk, names, other, fields)
+}
+
+// indexNewPerson writes the search documents of a person just inserted,
+// who holds nothing yet but their names and fields of expertise: what
+// reindexPerson would write, made from p without reading it back
+// (TestNewPersonIndexedAsReindexed).
+func (tx *Tx) indexNewPerson(ctx context.Context, pk int64, p *pb.Person) error {
+	// As the index reads them: person_fields by its key (person_pk, field),
+	// and UNION's distinct fields in the same order.
+	fields := make([]string, 0, len(p.Fields))
+	for _, f := range p.Fields {
+		fields = append(fields, f.Field)
+	}
+	slices.Sort(fields)
+	fields = slices.Compact(fields)
+	return tx.writeSearchDocument(ctx, pk, nameText(p.FamilyName, p.MiddleName, p.GivenName, p.DisplayName), fields, fields)
+}
+
+// writeSearchDocument puts a person's names, the other text of their
+// profile and the names of their fields in the search indexes.
+func (tx *Tx) writeSearchDocument(ctx context.Context, pk int64, names string, other, fields []string) error {
+	if err := tx.indexNames(ctx, pk, names); err != nil {
+		return err
+	}
 	fieldNames, err := tx.fieldNames(ctx, fields)
 	if err != nil {
 		return err
 	}
-	otherText := strings.Join(append(other, fieldNames...), " ")
-
+	otherText := strings.Join(append(slices.Clip(other), fieldNames...), " ")
 	if _, err := tx.ExecContext(ctx, `DELETE FROM people_search WHERE rowid = ?`, pk); err != nil {
 		return dbError(err)
 	}

@@ -137,3 +137,53 @@ func TestIndexOfNamesIsFilledOnOpen(t *testing.T) {
 		t.Errorf("search version %d, %v; want %d", v, err, searchVersion)
 	}
 }
+
+// A create writes the search documents from the request (indexNewPerson)
+// instead of reading the person back (reindexPerson): both must write the
+// same text, or a person would be found differently before and after their
+// first edit.
+func TestNewPersonIndexedAsReindexed(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	people := []*pb.Person{
+		{FamilyName: "Nguyễn", GivenName: "An"},
+		{FamilyName: "Đặng", MiddleName: "Thị Thu", GivenName: "Hà", DisplayName: "Hà Đặng",
+			Fields: []*pb.FieldOfExpertise{{Field: "fields/vn2008-101", Primary: true}}},
+		{FamilyName: "Trần", MiddleName: "Văn", GivenName: "Đức", ExpertRoles: []pb.Person_ExpertRole{pb.Person_CRITIQUE},
+			Fields: []*pb.FieldOfExpertise{{Field: "fields/vn2008-301"}, {Field: "fields/vn2008-101", Primary: true}, {Field: "fields/vn2008-201"}}},
+		{FamilyName: "  Lê ", GivenName: "Minh\u0301", DisplayName: "Lê Mính"},
+	}
+	// Both indexes are contentless: what they hold of a person is the
+	// terms at each column and offset, which fts5vocab lists.
+	for _, table := range []string{"people_search", "people_names"} {
+		if _, err := db.writer.ExecContext(ctx, `CREATE VIRTUAL TABLE temp.`+table+`_terms USING fts5vocab(main, `+table+`, 'instance')`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read := func(pk int64) string {
+		var d string
+		if err := db.writer.QueryRowContext(ctx, `SELECT
+			(SELECT group_concat(term || '@' || col || ':' || IFNULL(offset, ''), ' ') FROM people_search_terms WHERE doc = ?1) || ' | ' ||
+			(SELECT group_concat(term || '@' || col, ' ') FROM people_names_terms WHERE doc = ?1)`, pk).Scan(&d); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	for _, p := range people {
+		created, err := db.CreatePerson(ctx, p, CreateOptions{})
+		if err != nil {
+			t.Fatalf("create %v: %v", p, err)
+		}
+		var pk int64
+		if err := db.reader.QueryRowContext(ctx, `SELECT pk FROM people WHERE id = ?`, created.Name[len("people/"):]).Scan(&pk); err != nil {
+			t.Fatal(err)
+		}
+		before := read(pk)
+		if err := db.write(ctx, false, nil, func(tx *Tx) error { return tx.reindexPerson(ctx, pk) }); err != nil {
+			t.Fatal(err)
+		}
+		if after := read(pk); after != before {
+			t.Errorf("%s: created with\n%+v\nreindexed to\n%+v", created.Name, before, after)
+		}
+	}
+}

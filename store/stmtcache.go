@@ -4,14 +4,16 @@ import (
 	lru "container/list"
 	"context"
 	"database/sql"
+	"strings"
 	"sync"
 )
 
 // Preparing a statement costs SQLite more than running most of ours (a
 // GetPerson FULL runs six small SELECTs; preparing them was half of its
 // CPU), so the queries of a transaction use statements prepared once per
-// pool and kept, the most recently used first. Writes (ExecContext) are not
-// cached: migrations run scripts of many statements through it.
+// pool and kept, the most recently used first. A write statement is cached
+// too (preparing an INSERT costs about as much as running it), but not a
+// script of several statements (a migration's).
 //
 // A statement is prepared for the pool only between transactions: inside
 // one, the transaction holds a connection, and preparing on the pool would
@@ -113,8 +115,8 @@ func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql
 	if tx.stmts == nil {
 		return tx.Tx.QueryContext(ctx, query, args...)
 	}
-	if s := tx.stmts.get(query); s != nil {
-		return tx.Tx.StmtContext(ctx, s).QueryContext(ctx, args...)
+	if s := tx.stmt(ctx, query); s != nil {
+		return s.QueryContext(ctx, args...)
 	}
 	return tx.Tx.QueryContext(ctx, query, args...)
 }
@@ -126,8 +128,41 @@ func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *s
 	if tx.stmts == nil {
 		return tx.Tx.QueryRowContext(ctx, query, args...)
 	}
-	if s := tx.stmts.get(query); s != nil {
-		return tx.Tx.StmtContext(ctx, s).QueryRowContext(ctx, args...)
+	if s := tx.stmt(ctx, query); s != nil {
+		return s.QueryRowContext(ctx, args...)
 	}
 	return tx.Tx.QueryRowContext(ctx, query, args...)
+}
+
+// ExecContext runs a statement in the transaction, with a cached statement
+// when it is one statement: a prepared statement holds only the first of a
+// script's.
+func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = tx.stmtContext(ctx)
+	if tx.stmts != nil && !strings.Contains(query, ";") {
+		if s := tx.stmt(ctx, query); s != nil {
+			return s.ExecContext(ctx, args...)
+		}
+	}
+	return tx.Tx.ExecContext(ctx, query, args...)
+}
+
+// stmt is the pool's statement for query bound to the transaction, bound
+// once per transaction (database/sql keeps every statement bound to a
+// transaction until it ends, so binding per call would pile up in a long
+// import), or nil when the pool has not prepared it yet.
+func (tx *Tx) stmt(ctx context.Context, query string) *sql.Stmt {
+	if s, ok := tx.bound[query]; ok {
+		return s
+	}
+	s := tx.stmts.get(query)
+	if s == nil {
+		return nil
+	}
+	if tx.bound == nil {
+		tx.bound = map[string]*sql.Stmt{}
+	}
+	b := tx.Tx.StmtContext(ctx, s)
+	tx.bound[query] = b
+	return b
 }

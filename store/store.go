@@ -249,6 +249,8 @@ type Tx struct {
 	// none: it commits with the change (recordAudit) and names what the
 	// write creates (auditResource).
 	audit *AuditEvent
+	// bound are the pool's statements bound to this transaction (stmt).
+	bound map[string]*sql.Stmt
 	// writing is set in write transactions, whose statements are not
 	// interrupted once begun (stmtContext).
 	writing bool
@@ -295,11 +297,6 @@ func (tx *Tx) stmtContext(ctx context.Context) context.Context {
 		return ctx
 	}
 	return context.WithoutCancel(ctx)
-}
-
-// ExecContext runs a statement in the transaction.
-func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return tx.Tx.ExecContext(tx.stmtContext(ctx), query, args...)
 }
 
 // read runs fn in a read-only transaction, which sees one snapshot of the
