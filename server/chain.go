@@ -62,13 +62,12 @@ func (s *Server) chain() []interceptor {
 
 const watchChanges = "/trithuc.v1.ChangeService/WatchChanges"
 
-func (s *Server) interceptors() []grpc.ServerOption {
-	var unary []grpc.UnaryServerInterceptor
-	var stream []grpc.StreamServerInterceptor
+// interceptors are the chain's unary and stream halves, in order.
+func (s *Server) interceptors() (unary []grpc.UnaryServerInterceptor, stream []grpc.StreamServerInterceptor) {
 	for _, i := range s.chain() {
 		unary, stream = append(unary, i.unary), append(stream, i.stream)
 	}
-	return []grpc.ServerOption{grpc.ChainUnaryInterceptor(unary...), grpc.ChainStreamInterceptor(stream...)}
+	return unary, stream
 }
 
 // around makes an interceptor of what happens around a call: f gives the

@@ -59,7 +59,7 @@ func (s *Server) consoleIdle() time.Duration {
 func (s *Server) consoleHandler() (*console.Handler, error) {
 	return console.New(console.Options{
 		DB:     s.db,
-		Conn:   s.gwConn,
+		Conn:   s.inproc,
 		Secure: s.cfg.TLS != nil,
 		Idle:   s.consoleIdle(),
 		Logger: s.log,

@@ -128,7 +128,8 @@ type Server struct {
 	grpc     *grpc.Server
 	health   *health.Server
 	internal *bufconn.Listener
-	gwConn   *grpc.ClientConn
+	gwConn   *grpc.ClientConn // streaming calls of the gateway
+	inproc   *inprocConn      // every other call of the gateway and the console
 	http     *http.Server
 
 	grpcLis, httpLis net.Listener
@@ -202,7 +203,9 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	s.healthStop = make(chan struct{})
 	s.draining = make(chan struct{})
 
-	opts := append(s.interceptors(),
+	unary, stream := s.interceptors()
+	s.inproc = newInprocConn(unary)
+	opts := append([]grpc.ServerOption{grpc.ChainUnaryInterceptor(unary...), grpc.ChainStreamInterceptor(stream...)},
 		// Messages up to the import limit are received; requestSizeUnary
 		// holds every other method to MaxRequestBytes.
 		grpc.MaxRecvMsgSize(max(cfg.MaxRequestBytes, cfg.MaxImportBytes)),
@@ -214,26 +217,28 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		opts = append(opts, grpc.Creds(networkOnlyTLS{credentials.NewTLS(serverTLS(cfg.TLS))}))
 	}
 	s.grpc = grpc.NewServer(opts...)
-	pb.RegisterPersonServiceServer(s.grpc, &personService{db: db})
-	pb.RegisterOrganizationServiceServer(s.grpc, &organizationService{db: db})
-	pb.RegisterChangeServiceServer(s.grpc, &changeService{db: db, draining: s.draining})
-	pb.RegisterReferenceServiceServer(s.grpc, &referenceService{db: db})
-	pb.RegisterMembershipServiceServer(s.grpc, &membershipService{db: db})
-	pb.RegisterExpertServiceServer(s.grpc, &expertService{db: db})
-	pb.RegisterHonorsServiceServer(s.grpc, &honorsService{db: db})
-	pb.RegisterReviewServiceServer(s.grpc, &reviewService{db: db})
-	pb.RegisterAuditServiceServer(s.grpc, &auditService{db: db, audit: s.audit})
-	pb.RegisterAccountServiceServer(s.grpc, &accountService{db: db})
-	pb.RegisterStatisticsServiceServer(s.grpc, &statisticsService{db: db})
+	// Every service is reachable by the gateway in process as well (inproc.go).
+	reg := registrar{Server: s.grpc, inproc: s.inproc}
+	pb.RegisterPersonServiceServer(reg, &personService{db: db})
+	pb.RegisterOrganizationServiceServer(reg, &organizationService{db: db})
+	pb.RegisterChangeServiceServer(reg, &changeService{db: db, draining: s.draining})
+	pb.RegisterReferenceServiceServer(reg, &referenceService{db: db})
+	pb.RegisterMembershipServiceServer(reg, &membershipService{db: db})
+	pb.RegisterExpertServiceServer(reg, &expertService{db: db})
+	pb.RegisterHonorsServiceServer(reg, &honorsService{db: db})
+	pb.RegisterReviewServiceServer(reg, &reviewService{db: db})
+	pb.RegisterAuditServiceServer(reg, &auditService{db: db, audit: s.audit})
+	pb.RegisterAccountServiceServer(reg, &accountService{db: db})
+	pb.RegisterStatisticsServiceServer(reg, &statisticsService{db: db})
 	transfers := &transferService{s: s, db: db, runs: map[string]*importRun{}}
-	pb.RegisterTransferServiceServer(s.grpc, transfers)
-	longrunningpb.RegisterOperationsServer(s.grpc, &operationsService{t: transfers})
+	pb.RegisterTransferServiceServer(reg, transfers)
+	longrunningpb.RegisterOperationsServer(reg, &operationsService{t: transfers})
 	if err := failInterrupted(context.Background(), db); err != nil {
 		return nil, fmt.Errorf("server: operations: %w", err)
 	}
-	pb.RegisterPrivacyServiceServer(s.grpc, &privacyService{db: db, audit: &auditService{db: db, audit: s.audit}})
+	pb.RegisterPrivacyServiceServer(reg, &privacyService{db: db, audit: &auditService{db: db, audit: s.audit}})
 	s.health = health.NewServer()
-	healthpb.RegisterHealthServer(s.grpc, newWatchLimitedHealth(s.health, cfg.MaxWatchStreams))
+	healthpb.RegisterHealthServer(reg, newWatchLimitedHealth(s.health, cfg.MaxWatchStreams))
 	reflection.Register(s.grpc)
 
 	// The gateway's connection to the gRPC server, in memory.
@@ -248,6 +253,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: gateway connection: %w", err)
 	}
+	s.inproc.streams = s.gwConn
 	handler, err := s.httpHandler()
 	if err != nil {
 		return nil, err
@@ -287,7 +293,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		runtime.SetQueryParameterParser(&strictQuery{}),
 		runtime.WithErrorHandler(gatewayError),
 		runtime.WithRoutingErrorHandler(routingError),
-		runtime.WithHealthzEndpoint(healthpb.NewHealthClient(s.gwConn)),
+		runtime.WithHealthzEndpoint(healthpb.NewHealthClient(s.inproc)),
 	)...)
 	// The operations' routes first: the gateway tries the routes registered
 	// last first, and GET /v1/operations/{id} would take an import's
@@ -296,22 +302,22 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		return nil, err
 	}
 	ctx := context.Background()
-	for _, register := range []func(context.Context, *runtime.ServeMux, *grpc.ClientConn) error{
-		pb.RegisterPersonServiceHandler,
-		pb.RegisterOrganizationServiceHandler,
-		pb.RegisterChangeServiceHandler,
-		pb.RegisterReferenceServiceHandler,
-		pb.RegisterMembershipServiceHandler,
-		pb.RegisterExpertServiceHandler,
-		pb.RegisterHonorsServiceHandler,
-		pb.RegisterReviewServiceHandler,
-		pb.RegisterAuditServiceHandler,
-		pb.RegisterAccountServiceHandler,
-		pb.RegisterStatisticsServiceHandler,
-		pb.RegisterTransferServiceHandler,
-		pb.RegisterPrivacyServiceHandler,
+	for _, register := range []func(context.Context, *runtime.ServeMux, grpc.ClientConnInterface) error{
+		gatewayOf(pb.RegisterPersonServiceHandlerClient, pb.NewPersonServiceClient),
+		gatewayOf(pb.RegisterOrganizationServiceHandlerClient, pb.NewOrganizationServiceClient),
+		gatewayOf(pb.RegisterChangeServiceHandlerClient, pb.NewChangeServiceClient),
+		gatewayOf(pb.RegisterReferenceServiceHandlerClient, pb.NewReferenceServiceClient),
+		gatewayOf(pb.RegisterMembershipServiceHandlerClient, pb.NewMembershipServiceClient),
+		gatewayOf(pb.RegisterExpertServiceHandlerClient, pb.NewExpertServiceClient),
+		gatewayOf(pb.RegisterHonorsServiceHandlerClient, pb.NewHonorsServiceClient),
+		gatewayOf(pb.RegisterReviewServiceHandlerClient, pb.NewReviewServiceClient),
+		gatewayOf(pb.RegisterAuditServiceHandlerClient, pb.NewAuditServiceClient),
+		gatewayOf(pb.RegisterAccountServiceHandlerClient, pb.NewAccountServiceClient),
+		gatewayOf(pb.RegisterStatisticsServiceHandlerClient, pb.NewStatisticsServiceClient),
+		gatewayOf(pb.RegisterTransferServiceHandlerClient, pb.NewTransferServiceClient),
+		gatewayOf(pb.RegisterPrivacyServiceHandlerClient, pb.NewPrivacyServiceClient),
 	} {
-		if err := register(ctx, gw, s.gwConn); err != nil {
+		if err := register(ctx, gw, s.inproc); err != nil {
 			return nil, fmt.Errorf("server: gateway: %w", err)
 		}
 	}

@@ -107,7 +107,7 @@ func (s *Server) checkSize(method string, req any) error {
 // few routes are written as the gateway writes them: a gRPC call over the
 // same in-memory connection, through the same interceptors.
 func (s *Server) operationsGateway(gw *runtime.ServeMux) error {
-	client := longrunningpb.NewOperationsClient(s.gwConn)
+	client := longrunningpb.NewOperationsClient(s.inproc)
 	route := func(method, pattern, rpc string, call func(ctx context.Context, params map[string]string, r *http.Request) (proto.Message, error)) error {
 		return gw.HandlePath(method, pattern, func(w http.ResponseWriter, r *http.Request, params map[string]string) {
 			_, outbound := runtime.MarshalerForRequest(gw, r)
