@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -28,6 +29,12 @@ type result struct {
 	// ServerCPU is the CPU time the server under test used over the run,
 	// when it is a process of its own.
 	ServerCPU time.Duration
+	// Calls counts every call, the warm-up's included.
+	Calls int
+	// AuditBytes is how much the database grew a call over the whole run,
+	// warm-up included: for reads, the audit trail's cost (0: not
+	// measured).
+	AuditBytes float64
 }
 
 // runLoad runs op on conc workers: for warmup, unmeasured, then for d. Each
@@ -45,6 +52,7 @@ func runLoad(ctx context.Context, conc int, warmup, d time.Duration, do op, meas
 		measureAt = start.Add(warmup)
 		end       = measureAt.Add(d)
 		lastEnd   time.Time
+		calls     atomic.Int64
 	)
 	if measuring != nil {
 		defer time.AfterFunc(warmup, measuring).Stop()
@@ -65,6 +73,7 @@ func runLoad(ctx context.Context, conc int, warmup, d time.Duration, do op, meas
 				}
 				err := do(ctx, w, r)
 				now := time.Now()
+				calls.Add(1)
 				if errors.Is(err, errExhausted) {
 					// A window cut short shows: the rates stay right,
 					// the samples are fewer.
@@ -102,7 +111,7 @@ func runLoad(ctx context.Context, conc int, warmup, d time.Duration, do op, meas
 		}()
 	}
 	wg.Wait()
-	res := result{Ops: len(lats), Errors: errs}
+	res := result{Ops: len(lats), Errors: errs, Calls: int(calls.Load())}
 	if firstErr != nil {
 		res.FirstError = firstErr.Error()
 	}

@@ -33,7 +33,7 @@ func TestHarness(t *testing.T) {
 	out := filepath.Join(dir, "results.md")
 	var stdout, stderr bytes.Buffer
 	err := run(context.Background(), []string{"--db", filepath.Join(dir, "bench.db"), "--people", "300", "--batch", "100",
-		"--duration", "150ms", "--warmup", "50ms", "--concurrency", "2", "--out", out, "--pocketbase", ""}, &stdout, &stderr)
+		"--duration", "150ms", "--warmup", "50ms", "--concurrency", "2", "--profile-concurrency", "2", "--out", out, "--pocketbase", ""}, &stdout, &stderr)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
@@ -51,6 +51,12 @@ func TestHarness(t *testing.T) {
 		if !strings.Contains(report, want) {
 			t.Errorf("the report lacks %q:\n%s", want, report)
 		}
+	}
+	// Issue 19's targets, the audit trail of reads measured for each read
+	// scenario over both transports.
+	audit := regexp.MustCompile(`(?m)^\| audit bytes per read call[^|]*\| get gRPC \d+ B, get REST \d+ B, list gRPC \d+ B, list REST \d+ B, broad gRPC \d+ B, broad REST \d+ B, search gRPC \d+ B, search REST \d+ B \|`)
+	if !strings.Contains(report, "#### Targets of issue 19") || !audit.MatchString(report) {
+		t.Errorf("the report lacks issue 19's targets or the audit bytes of each read:\n%s", report)
 	}
 	// Every scenario ran against each target, and no call failed.
 	row := regexp.MustCompile(`(?m)^\|[^|\n]*\| 2 \| (gRPC|REST|bare gRPC|plain SQLite) \|.*\| (\S+) \|$`)

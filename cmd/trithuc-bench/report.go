@@ -207,6 +207,7 @@ func (r *report) write(w io.Writer) {
 	fmt.Fprintln(w)
 
 	r.writePocketBase(w)
+	r.writeIssue19(w)
 
 	if len(r.selectivity) > 0 {
 		fmt.Fprintf(w, "#### The calls' data\n\nGetPerson reads random people of a sample of 10,000 spread over the table. ListPeople and SearchPeople take these at random, first page (50), default view; matches:\n\n")
