@@ -335,14 +335,16 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 		return nil, Page{}, err
 	}
 	// Conditions over the columns both audit_events and the view
-	// audit_read_events have, then those of each.
-	var where, readWhere []string
-	var args, readArgs []any
-	var named, readNamed string
-	var namedArgs, readNamedArgs []any
+	// audit_read_events have, then those of each table.
+	var where, eventsWhere, readWhere []string
+	var args, eventsArgs, readArgs []any
 	var v Invalids
+	// A principal or a full method is a number in audit_reads, compared
+	// without reading the string of every row.
+	const stringID = "(SELECT id FROM audit_strings WHERE value = ?)"
 	if q.Principal != "" {
-		where, args = append(where, "e.principal = ?"), append(args, q.Principal)
+		eventsWhere, eventsArgs = append(eventsWhere, "e.principal = ?"), append(eventsArgs, q.Principal)
+		readWhere, readArgs = append(readWhere, "e.principal_id = "+stringID), append(readArgs, q.Principal)
 	}
 	if q.Resource != "" {
 		r := strings.TrimSuffix(q.Resource, "/")
@@ -352,22 +354,24 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 		// A name, or a name under it: between "r/" and "r0", '0' being the
 		// character after '/'; or, for a person or all people, the packed
 		// names of read events (packPeople).
-		named = `e.pk IN (SELECT event_pk FROM audit_event_resources
+		named := `e.pk IN (SELECT event_pk FROM audit_event_resources
 			WHERE resource = ? OR (resource > ? AND resource < ?))`
-		namedArgs = []any{r, r + "/", r + "0"}
+		namedArgs := []any{r, r + "/", r + "0"}
 		if id, ok := strings.CutPrefix(r, "people/"); ok && validID(id) {
 			named += ` OR instr(' ' || e.read_people || ' ', ?) > 0`
 			namedArgs = append(namedArgs, " "+id+" ")
 		} else if r == "people" {
 			named += ` OR e.read_people IS NOT NULL`
 		}
-		named = "(" + named + ")"
-		readNamed, readNamedArgs = readResourceSQL(r)
+		eventsWhere, eventsArgs = append(eventsWhere, "("+named+")"), append(eventsArgs, namedArgs...)
+		readNamed, readNamedArgs := readResourceSQL(r)
+		readWhere, readArgs = append(readWhere, readNamed), append(readArgs, readNamedArgs...)
 	}
 	switch {
 	case q.Method == "":
 	case fullMethodRE.MatchString(q.Method):
-		where, args = append(where, "e.method = ?"), append(args, q.Method)
+		eventsWhere, eventsArgs = append(eventsWhere, "e.method = ?"), append(eventsArgs, q.Method)
+		readWhere, readArgs = append(readWhere, "e.method_id = "+stringID), append(readArgs, q.Method)
 	case methodNameRE.MatchString(q.Method):
 		where = append(where, `e.method LIKE ? ESCAPE '\'`)
 		args = append(args, `%/`+strings.ReplaceAll(q.Method, "_", `\_`))
@@ -425,9 +429,8 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 		}
 		events := l
 		events.from = "audit_events e"
-		if named != "" {
-			events.where, events.args = append(slices.Clone(l.where), named), append(slices.Clone(l.args), namedArgs...)
-		}
+		events.where = append(slices.Clone(l.where), eventsWhere...)
+		events.args = append(slices.Clone(l.args), eventsArgs...)
 		rows, err := tx.auditPage(ctx, events.pageSQL(events.where), events.args, func(s scanner) (auditRow, error) {
 			var t, pk int64 // the sort keys, which the row has already
 			return scanAuditEvent(s, &t, &pk)
@@ -436,11 +439,8 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 			return err
 		}
 		reads := l
-		reads.where = append(append(slices.Clone(l.where), readWhere...), readNamed)
-		reads.args = append(append(slices.Clone(l.args), readArgs...), readNamedArgs...)
-		if readNamed == "" {
-			reads.where = reads.where[:len(reads.where)-1]
-		}
+		reads.where = append(slices.Clone(l.where), readWhere...)
+		reads.args = append(slices.Clone(l.args), readArgs...)
 		readRows, err := tx.auditPage(ctx, `SELECT `+readEventColumns+` FROM audit_read_events e`+whereSQL(reads.where)+
 			fmt.Sprintf(` ORDER BY e.pk DESC LIMIT %d`, size+1), reads.args, scanReadEvent)
 		if err != nil {
