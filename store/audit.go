@@ -18,7 +18,9 @@ import (
 
 // AuditEvent is one call recorded in the audit trail.
 type AuditEvent struct {
-	ID            string // the {event} of auditEvents/{event}
+	// ID is the {event} of auditEvents/{event}: a read event stored in
+	// audit_reads gets the id of its key (audit_compact.go) when stored.
+	ID            string
 	Time          time.Time
 	Principal     string
 	PrincipalName string

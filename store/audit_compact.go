@@ -255,11 +255,13 @@ func (db *DB) GetAuditEvent(ctx context.Context, name string) (*pb.AuditEvent, e
 	var out *pb.AuditEvent
 	err := db.read(ctx, func(tx *Tx) error {
 		var row auditRow
-		var err error
+		err := sql.ErrNoRows
 		if key, ok := readEventKey(id); ok {
 			row, err = scanReadEvent(tx.QueryRowContext(ctx, `SELECT `+readEventColumns+`
 				FROM audit_read_events e WHERE e.pk = ?`, key))
-		} else {
+		}
+		// An id of audit_events has no hyphen, unless its caller gave it.
+		if err == sql.ErrNoRows {
 			row, err = scanAuditEvent(tx.QueryRowContext(ctx, `SELECT `+auditEventColumns+`
 				FROM audit_events e WHERE e.id = ?`, id))
 			if err == nil {

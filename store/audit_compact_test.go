@@ -64,6 +64,15 @@ func TestReadEventIDs(t *testing.T) {
 			t.Errorf("%s: %v, want NotFound", name, err)
 		}
 	}
+	// An id a caller gave that looks like a key of audit_reads.
+	given := NewAuditEvent(time.Now())
+	given.ID, given.Principal, given.Method = "r-abc", "key:a", "/x.Y/UpdateZ"
+	if err := db.AppendAudit(ctx, []*AuditEvent{given}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.GetAuditEvent(ctx, "auditEvents/r-abc"); err != nil || got.Method != "/x.Y/UpdateZ" {
+		t.Errorf("auditEvents/r-abc: %v, %v", got, err)
+	}
 	if _, err := db.GetAuditEvent(ctx, "people/a"); errCode(err) != Invalid {
 		t.Errorf("people/a: %v, want Invalid", err)
 	}
@@ -418,5 +427,40 @@ func TestRetentionOfCompactReads(t *testing.T) {
 	db.reader.QueryRowContext(ctx, `SELECT count(*) FROM audit_names`).Scan(&names)
 	if names != 1 {
 		t.Errorf("%d names left, want the kept event's", names)
+	}
+}
+
+// A batch that fails stores none of its events, and leaves them as they
+// were, to be stored by the next try: the read its first id.
+func TestFailedAppendLeavesCompactReadsUnstored(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	write := NewAuditEvent(time.Now())
+	write.Principal, write.Method = "key:a", "/x.Y/UpdateZ"
+	if err := db.AppendAudit(ctx, []*AuditEvent{write}); err != nil {
+		t.Fatal(err)
+	}
+	read := NewAuditEvent(time.Now())
+	read.Principal, read.Method, read.Read, read.Resources = "key:new", "/x.Y/GetZ", true, []string{"people/a"}
+	id := read.ID
+	dup := NewAuditEvent(time.Now().Add(time.Second))
+	dup.ID, dup.Principal, dup.Method = write.ID, "key:a", "/x.Y/UpdateZ" // taken: the batch fails
+	if err := db.AppendAudit(ctx, []*AuditEvent{read, dup}); err == nil {
+		t.Fatal("a batch with a taken id was stored")
+	}
+	if read.Stored() || read.compact || read.ID != id {
+		t.Errorf("after the failed batch: stored %v, compact %v, id %s (was %s)", read.Stored(), read.compact, read.ID, id)
+	}
+	var n int
+	db.reader.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM audit_reads) + (SELECT count(*) FROM audit_strings WHERE value = 'key:new')`).Scan(&n)
+	if n != 0 {
+		t.Errorf("the failed batch left %d rows", n)
+	}
+	dup.ID = newID()
+	if err := db.AppendAudit(ctx, []*AuditEvent{read, dup}); err != nil || !read.compact {
+		t.Fatalf("the retry: %v", err)
+	}
+	if evs, _, _ := db.ListAuditEvents(ctx, AuditQuery{}); len(evs) != 3 {
+		t.Errorf("%d events, want 3", len(evs))
 	}
 }
