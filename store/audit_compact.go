@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -67,9 +68,21 @@ func compactable(ev *AuditEvent) bool {
 }
 
 func packableName(name string) bool {
-	return name != "" && strings.IndexFunc(name, func(r rune) bool {
-		return r == '"' || r == '\\' || unicode.IsSpace(r) || !unicode.IsGraphic(r)
-	}) < 0
+	if name == "" {
+		return false
+	}
+	// Byte by byte while ASCII: the names of a page are thousands of
+	// characters a call.
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c >= utf8.RuneSelf {
+			return strings.IndexFunc(name[i:], func(r rune) bool {
+				return r == '"' || r == '\\' || unicode.IsSpace(r) || !unicode.IsGraphic(r)
+			}) < 0
+		} else if c <= ' ' || c == 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // packNames splits names into the people ids and the other names, each
