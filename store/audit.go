@@ -385,12 +385,16 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 		where, args = append(where, "e.event_time >= ?"), append(args, micros(q.Start))
 		start = strconv.FormatInt(micros(q.Start), 10)
 		// The same bound on the key, which the planner can use.
-		readWhere, readArgs = append(readWhere, "e.pk >= ?"), append(readArgs, readKeyBound(micros(q.Start)))
+		if bound, ok := readKeyBound(micros(q.Start)); ok {
+			readWhere, readArgs = append(readWhere, "e.pk >= ?"), append(readArgs, bound)
+		}
 	}
 	if !q.End.IsZero() {
 		where, args = append(where, "e.event_time < ?"), append(args, micros(q.End))
 		end = strconv.FormatInt(micros(q.End), 10)
-		readWhere, readArgs = append(readWhere, "e.pk < ?"), append(readArgs, readKeyBound(micros(q.End)))
+		if bound, ok := readKeyBound(micros(q.End)); ok {
+			readWhere, readArgs = append(readWhere, "e.pk < ?"), append(readArgs, bound)
+		}
 	}
 	if err := v.err(); err != nil {
 		return nil, Page{}, err
@@ -423,11 +427,12 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 			// After (t, pk) in audit_reads: keys below pk when pk is a key
 			// of t, else below t's first key.
 			t, pk := after[0].(int64), after[1].(int64)
-			bound := readKeyBound(t)
-			if pk>>readKeyShift == t {
-				bound = pk
+			if bound, ok := readKeyBound(t); ok {
+				if pk>>readKeyShift == t {
+					bound = pk
+				}
+				readWhere, readArgs = append(readWhere, "e.pk < ?"), append(readArgs, bound)
 			}
-			readWhere, readArgs = append(readWhere, "e.pk < ?"), append(readArgs, bound)
 		}
 		events := l
 		events.from = "audit_events e"
@@ -474,9 +479,11 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 	return out, page, nil
 }
 
-// readKeyBound is the first key of audit_reads at or after the time us.
-func readKeyBound(us int64) int64 {
-	return min(max(us, 0), maxReadKeyMicros) << readKeyShift
+// readKeyBound is the first key of audit_reads at or after the time us,
+// which bounds the keys of a time range; false past the last time a key
+// holds (the conditions on event_time still hold exactly without it).
+func readKeyBound(us int64) (int64, bool) {
+	return max(us, 0) << readKeyShift, us <= maxReadKeyMicros
 }
 
 // auditPage runs the page query of one table of the trail.

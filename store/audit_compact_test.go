@@ -196,6 +196,8 @@ func TestAuditListingOverBothTables(t *testing.T) {
 		{"range", AuditQuery{Start: t0.Add(time.Second), End: t0.Add(4 * time.Second)}, func(ev *AuditEvent) bool {
 			return !ev.Time.Before(t0.Add(time.Second)) && ev.Time.Before(t0.Add(4*time.Second))
 		}},
+		{"past the times of keys", AuditQuery{Start: time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)},
+			func(*AuditEvent) bool { return true }},
 		{"a person", AuditQuery{Resource: "people/x"}, func(ev *AuditEvent) bool { return has(ev, "people/x") }},
 		{"under a person", AuditQuery{Resource: "people/y"}, func(ev *AuditEvent) bool { return has(ev, "people/y") }},
 		{"a person's work", AuditQuery{Resource: "people/q/works"}, func(ev *AuditEvent) bool { return has(ev, "people/q/works") }},

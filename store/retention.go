@@ -118,7 +118,7 @@ func (tx *Tx) removeReadEvents(ctx context.Context, before int64) (int64, error)
 	if n < retentionChunk {
 		// The key of audit_reads is its time: the oldest come first.
 		res, err := tx.ExecContext(ctx, `DELETE FROM audit_reads WHERE key IN (SELECT key FROM audit_reads
-			WHERE key < ? ORDER BY key LIMIT ?)`, readKeyBound(before), retentionChunk-n)
+			WHERE key < ? ORDER BY key LIMIT ?)`, min(max(before, 0), maxReadKeyMicros)<<readKeyShift, retentionChunk-n)
 		if err != nil {
 			return 0, dbError(err)
 		}
