@@ -329,8 +329,8 @@ func scanAuditEvent(s scanner, extra ...any) (auditRow, error) {
 // of q, then its filter, over both tables of the trail, audit_events and
 // audit_reads (audit_compact.go), merged in one order and one kind of page
 // token, (event_time, pk) descending, as the trail had in one table. The
-// pks of audit_reads (keys of 2^61 and more) sort after those of
-// audit_events in a microsecond, and never equal them.
+// pks of audit_reads (keys, above 2^60) never equal those of audit_events
+// (small), and in one microsecond come first.
 func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEvent, Page, error) {
 	size, err := pageSize(q.PageSize)
 	if err != nil {
