@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -17,7 +18,9 @@ import (
 
 // AuditEvent is one call recorded in the audit trail.
 type AuditEvent struct {
-	ID            string // the {event} of auditEvents/{event}
+	// ID is the {event} of auditEvents/{event}: a read event stored in
+	// audit_reads gets the id of its key (audit_compact.go) when stored.
+	ID            string
 	Time          time.Time
 	Principal     string
 	PrincipalName string
@@ -38,6 +41,8 @@ type AuditEvent struct {
 	pk     int64
 	stored int
 	named  map[string]bool // Resources, as a set
+	// compact: stored in audit_reads (audit_compact.go), pk its key.
+	compact bool
 }
 
 // AddResources adds the names the event does not have yet, after the
@@ -80,28 +85,38 @@ func (ev *AuditEvent) Stored() bool { return ev.pk != 0 }
 // whole, and of the others the resources added since they were stored.
 func (db *DB) AppendAudit(ctx context.Context, events []*AuditEvent) error {
 	type saved struct {
-		ev     *AuditEvent
-		pk     int64
-		stored int
+		ev      *AuditEvent
+		pk      int64
+		stored  int
+		id      string
+		compact bool
 	}
 	var undo []saved
+	// In time order: the keys of audit_reads then mostly grow, and its
+	// pages fill as an append fills them.
+	events = slices.Clone(events)
+	slices.SortStableFunc(events, func(a, b *AuditEvent) int { return a.Time.Compare(b.Time) })
 	err := db.write(ctx, false, nil, func(tx *Tx) error {
 		ins, err := tx.prepareAudit(ctx)
 		if err != nil {
 			return err
 		}
 		defer ins.close()
+		ins.compact = true
 		for _, ev := range events {
-			undo = append(undo, saved{ev, ev.pk, ev.stored})
+			undo = append(undo, saved{ev, ev.pk, ev.stored, ev.ID, ev.compact})
 			if err := ins.event(ctx, ev); err != nil {
 				return err
 			}
+		}
+		if ins.r != nil {
+			return ins.r.finish(ctx)
 		}
 		return nil
 	})
 	if err != nil {
 		for _, u := range undo {
-			u.ev.pk, u.ev.stored = u.pk, u.stored
+			u.ev.pk, u.ev.stored, u.ev.ID, u.ev.compact = u.pk, u.stored, u.id, u.compact
 		}
 	}
 	return err
@@ -111,6 +126,12 @@ func (db *DB) AppendAudit(ctx context.Context, events []*AuditEvent) error {
 type auditInserter struct {
 	tx      *Tx
 	ev, res *sql.Stmt
+	// compact: read events go to audit_reads, through r once needed.
+	// Only AppendAudit's: an event a write stores may gain names after,
+	// and the strings it makes would not outlive a rolled back savepoint
+	// of a grouped write while r remembered them.
+	compact bool
+	r       *readInserter
 }
 
 func (tx *Tx) prepareAudit(ctx context.Context) (*auditInserter, error) {
@@ -131,11 +152,32 @@ func (tx *Tx) prepareAudit(ctx context.Context) (*auditInserter, error) {
 func (a *auditInserter) close() {
 	a.ev.Close()
 	a.res.Close()
+	if a.r != nil {
+		a.r.close()
+	}
 }
 
 // event stores ev, or the resources added to it since it was stored.
 func (a *auditInserter) event(ctx context.Context, ev *AuditEvent) error {
 	ctx = a.tx.stmtContext(ctx)
+	if ev.pk == 0 && a.compact && compactable(ev) {
+		r, err := a.reads(ctx)
+		if err != nil {
+			return err
+		}
+		if ok, err := r.insert(ctx, ev); ok || err != nil {
+			return err
+		}
+	}
+	if ev.compact {
+		if ev.Unsaved() {
+			if err := a.addNames(ctx, ev); err != nil {
+				return err
+			}
+			ev.stored = len(ev.Resources)
+		}
+		return nil
+	}
 	if ev.pk == 0 {
 		if ev.ID == "" {
 			ev.ID = newID()
@@ -267,6 +309,10 @@ const auditEventColumns = `e.pk, e.id, e.event_time, e.principal, e.principal_na
 type auditRow struct {
 	pk int64
 	ev *pb.AuditEvent
+	// t is the event's time in µs; compact, that it is of audit_reads,
+	// whose resources are read with it.
+	t       int64
+	compact bool
 }
 
 func scanAuditEvent(s scanner, extra ...any) (auditRow, error) {
@@ -276,21 +322,31 @@ func scanAuditEvent(s scanner, extra ...any) (auditRow, error) {
 	err := s.Scan(append([]any{&pk, &id, &t, &ev.Principal, &ev.PrincipalName, &ev.Role, &ev.Association,
 		&ev.Method, &ev.Code, &ev.RequestId, &ev.ClientAddress, &ev.Transport}, extra...)...)
 	ev.Name, ev.EventTime = "auditEvents/"+id, timestamppb.New(fromMicros(t))
-	return auditRow{pk, ev}, err
+	return auditRow{pk: pk, ev: ev, t: t}, err
 }
 
-// ListAuditEvents lists audit events, newest first, through the shared
-// listing: the typed conditions of q, then its filter.
+// ListAuditEvents lists audit events, newest first: the typed conditions
+// of q, then its filter, over both tables of the trail, audit_events and
+// audit_reads (audit_compact.go), merged in one order and one kind of page
+// token, (event_time, pk) descending, as the trail had in one table. The
+// pks of audit_reads (keys, above 2^60) never equal those of audit_events
+// (small), and in one microsecond come first.
 func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEvent, Page, error) {
 	size, err := pageSize(q.PageSize)
 	if err != nil {
 		return nil, Page{}, err
 	}
-	var where []string
-	var args []any
+	// Conditions over the columns both audit_events and the view
+	// audit_read_events have, then those of each table.
+	var where, eventsWhere, readWhere []string
+	var args, eventsArgs, readArgs []any
 	var v Invalids
+	// A principal or a full method is a number in audit_reads, compared
+	// without reading the string of every row.
+	const stringID = "(SELECT id FROM audit_strings WHERE value = ?)"
 	if q.Principal != "" {
-		where, args = append(where, "e.principal = ?"), append(args, q.Principal)
+		eventsWhere, eventsArgs = append(eventsWhere, "e.principal = ?"), append(eventsArgs, q.Principal)
+		readWhere, readArgs = append(readWhere, "e.principal_id = "+stringID), append(readArgs, q.Principal)
 	}
 	if q.Resource != "" {
 		r := strings.TrimSuffix(q.Resource, "/")
@@ -302,19 +358,22 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 		// names of read events (packPeople).
 		named := `e.pk IN (SELECT event_pk FROM audit_event_resources
 			WHERE resource = ? OR (resource > ? AND resource < ?))`
-		args = append(args, r, r+"/", r+"0")
+		namedArgs := []any{r, r + "/", r + "0"}
 		if id, ok := strings.CutPrefix(r, "people/"); ok && validID(id) {
 			named += ` OR instr(' ' || e.read_people || ' ', ?) > 0`
-			args = append(args, " "+id+" ")
+			namedArgs = append(namedArgs, " "+id+" ")
 		} else if r == "people" {
 			named += ` OR e.read_people IS NOT NULL`
 		}
-		where = append(where, "("+named+")")
+		eventsWhere, eventsArgs = append(eventsWhere, "("+named+")"), append(eventsArgs, namedArgs...)
+		readNamed, readNamedArgs := readResourceSQL(r)
+		readWhere, readArgs = append(readWhere, readNamed), append(readArgs, readNamedArgs...)
 	}
 	switch {
 	case q.Method == "":
 	case fullMethodRE.MatchString(q.Method):
-		where, args = append(where, "e.method = ?"), append(args, q.Method)
+		eventsWhere, eventsArgs = append(eventsWhere, "e.method = ?"), append(eventsArgs, q.Method)
+		readWhere, readArgs = append(readWhere, "e.method_id = "+stringID), append(readArgs, q.Method)
 	case methodNameRE.MatchString(q.Method):
 		where = append(where, `e.method LIKE ? ESCAPE '\'`)
 		args = append(args, `%/`+strings.ReplaceAll(q.Method, "_", `\_`))
@@ -325,16 +384,22 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 	if !q.Start.IsZero() {
 		where, args = append(where, "e.event_time >= ?"), append(args, micros(q.Start))
 		start = strconv.FormatInt(micros(q.Start), 10)
+		// The same bound on the key, which the planner can use.
+		if bound, ok := readKeyBound(micros(q.Start)); ok {
+			readWhere, readArgs = append(readWhere, "e.pk >= ?"), append(readArgs, bound)
+		}
 	}
 	if !q.End.IsZero() {
 		where, args = append(where, "e.event_time < ?"), append(args, micros(q.End))
 		end = strconv.FormatInt(micros(q.End), 10)
+		if bound, ok := readKeyBound(micros(q.End)); ok {
+			readWhere, readArgs = append(readWhere, "e.pk < ?"), append(readArgs, bound)
+		}
 	}
 	if err := v.err(); err != nil {
 		return nil, Page{}, err
 	}
 	l := listing{
-		from:    "audit_events e",
 		columns: auditEventColumns,
 		where:   where,
 		args:    args,
@@ -345,8 +410,6 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 		query: queryChecksum("auditEvents", q.Principal, q.Resource, q.Method, start, end, q.Filter),
 		size:  size,
 		token: q.PageToken,
-		// The trail only grows, and its response has no total_size.
-		uncounted: true,
 	}
 	var out []*pb.AuditEvent
 	var page Page
@@ -354,21 +417,105 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 		if err := tx.addFilter(ctx, &l, q.Filter, auditEventSchema); err != nil {
 			return err
 		}
-		rows, p, err := list(ctx, tx, l, scanAuditEvent)
+		if l.token != "" {
+			after, _, err := db.decodePageToken(l.token, l.query, l.terms)
+			if err != nil {
+				return err
+			}
+			cond, condArgs := afterSQL(l.terms, after)
+			l.where, l.args = append(l.where, cond), append(l.args, condArgs...)
+			// After (t, pk) in audit_reads: keys below pk when pk is a key
+			// of t, else below t's first key.
+			t, pk := after[0].(int64), after[1].(int64)
+			if bound, ok := readKeyBound(t); ok {
+				if pk>>readKeyShift == t {
+					bound = pk
+				}
+				readWhere, readArgs = append(readWhere, "e.pk < ?"), append(readArgs, bound)
+			}
+		}
+		events := l
+		events.from = "audit_events e"
+		events.where = append(slices.Clone(l.where), eventsWhere...)
+		events.args = append(slices.Clone(l.args), eventsArgs...)
+		rows, err := tx.auditPage(ctx, events.pageSQL(events.where), events.args, func(s scanner) (auditRow, error) {
+			var t, pk int64 // the sort keys, which the row has already
+			return scanAuditEvent(s, &t, &pk)
+		})
 		if err != nil {
 			return err
 		}
-		page = p
-		out = make([]*pb.AuditEvent, len(rows))
-		for i, r := range rows {
-			out[i] = r.ev
+		reads := l
+		reads.where = append(slices.Clone(l.where), readWhere...)
+		reads.args = append(slices.Clone(l.args), readArgs...)
+		readRows, err := tx.auditPage(ctx, `SELECT `+readEventColumns+` FROM audit_read_events e`+whereSQL(reads.where)+
+			fmt.Sprintf(` ORDER BY e.pk DESC LIMIT %d`, size+1), reads.args, scanReadEvent)
+		if err != nil {
+			return err
 		}
-		return tx.auditResources(ctx, rows)
+		merged := mergeAuditRows(rows, readRows, size+1)
+		if len(merged) > size {
+			merged = merged[:size]
+			last := merged[size-1]
+			page.NextPageToken = db.encodePageToken(l.query, l.terms, []any{last.t, last.pk}, -1)
+		}
+		if l.token == "" && page.NextPageToken == "" {
+			// As every listing does when one page holds every match.
+			page.TotalSize = len(merged)
+		}
+		out = make([]*pb.AuditEvent, len(merged))
+		var old []auditRow
+		for i, r := range merged {
+			out[i] = r.ev
+			if !r.compact {
+				old = append(old, r)
+			}
+		}
+		return tx.auditResources(ctx, old)
 	})
 	if err != nil {
 		return nil, Page{}, err
 	}
 	return out, page, nil
+}
+
+// readKeyBound is the first key of audit_reads at or after the time us,
+// which bounds the keys of a time range; false past the last time a key
+// holds (the conditions on event_time still hold exactly without it).
+func readKeyBound(us int64) (int64, bool) {
+	return max(us, 0) << readKeyShift, us <= maxReadKeyMicros
+}
+
+// auditPage runs the page query of one table of the trail.
+func (tx *Tx) auditPage(ctx context.Context, query string, args []any, scan func(scanner) (auditRow, error)) ([]auditRow, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	defer rows.Close()
+	var out []auditRow
+	for rows.Next() {
+		r, err := scan(rows)
+		if err != nil {
+			return nil, dbError(err)
+		}
+		out = append(out, r)
+	}
+	return out, dbError(rows.Err())
+}
+
+// mergeAuditRows merges two pages in the trail's order, newest first, up
+// to n rows.
+func mergeAuditRows(a, b []auditRow, n int) []auditRow {
+	out := make([]auditRow, 0, min(n, len(a)+len(b)))
+	for len(out) < n && (len(a) > 0 || len(b) > 0) {
+		if len(b) == 0 || (len(a) > 0 && (a[0].t > b[0].t || (a[0].t == b[0].t && a[0].pk > b[0].pk))) {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return out
 }
 
 // auditResources fills in the resources of listed events, sorted by name.

@@ -94,7 +94,10 @@ func (db *DB) EnforceRetention(ctx context.Context, r Retention, audit *AuditEve
 }
 
 // removeReadEvents removes up to retentionChunk read events older than
-// before, with the names they hold, under the cutoff the triggers check.
+// before, with the names they hold, under the cutoff the triggers check:
+// those of audit_events, then those of audit_reads (migration 0024). The
+// last chunk, once no older event is left, removes the strings only older
+// events named.
 func (tx *Tx) removeReadEvents(ctx context.Context, before int64) (int64, error) {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_retention (one, read_before) VALUES (1, ?)`, before); err != nil {
 		return 0, dbError(err)
@@ -111,6 +114,23 @@ func (tx *Tx) removeReadEvents(ctx context.Context, before int64) (int64, error)
 	n, err := res.RowsAffected()
 	if err != nil {
 		return 0, dbError(err)
+	}
+	if n < retentionChunk {
+		// The key of audit_reads is its time: the oldest come first.
+		res, err := tx.ExecContext(ctx, `DELETE FROM audit_reads WHERE key IN (SELECT key FROM audit_reads
+			WHERE key < ? ORDER BY key LIMIT ?)`, min(max(before, 0), maxReadKeyMicros)<<readKeyShift, retentionChunk-n)
+		if err != nil {
+			return 0, dbError(err)
+		}
+		reads, err := res.RowsAffected()
+		if err != nil {
+			return 0, dbError(err)
+		}
+		if n += reads; n < retentionChunk {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM audit_strings WHERE last_time < ?`, before); err != nil {
+				return 0, dbError(err)
+			}
+		}
 	}
 	_, err = tx.ExecContext(ctx, `DELETE FROM audit_retention`)
 	return n, dbError(err)

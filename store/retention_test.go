@@ -103,6 +103,18 @@ func TestRetentionIsTheOnlyWayToDeleteEvents(t *testing.T) {
 	if err := db.AppendAudit(ctx, []*AuditEvent{read, write}); err != nil {
 		t.Fatal(err)
 	}
+	if !read.compact {
+		t.Fatal("the read event was not stored in audit_reads")
+	}
+	// A read event stored before 0024, in audit_events, the person
+	// packed, the qualification a row of audit_event_resources.
+	if _, err := db.writer.ExecContext(ctx, `INSERT INTO audit_events (pk, id, event_time, principal, principal_name,
+		role, association, method, code, request_id, client_address, transport, read, read_people)
+		VALUES (100, 'old', ?, 'key:a', '', '', '', '/x.Y/GetZ', 'OK', '', '', 'grpc', 1, 'a');
+		INSERT INTO audit_event_resources (resource, event_pk) VALUES ('people/a/qualifications/q', 100)`,
+		micros(now.Add(-400*24*time.Hour))); err != nil {
+		t.Fatal(err)
+	}
 	refused := func(stmts ...string) {
 		t.Helper()
 		tx, err := db.writer.BeginTx(ctx, nil)
@@ -132,11 +144,25 @@ func TestRetentionIsTheOnlyWayToDeleteEvents(t *testing.T) {
 	refused(`UPDATE audit_events SET read = 1`)
 	// Nor are the people a read showed taken out of it.
 	refused(`UPDATE audit_events SET read_people = NULL`)
+	// The same of audit_reads: no deletion without a cutoff, nor of a
+	// read newer than it; no change but names appended.
+	refused(`DELETE FROM audit_reads`)
+	refused("INSERT INTO audit_retention VALUES (1, "+strconv.FormatInt(micros(now.Add(-500*24*time.Hour)), 10)+")",
+		`DELETE FROM audit_reads`)
+	refused(`UPDATE audit_reads SET people = NULL`)
+	refused(`UPDATE audit_reads SET names = 'people/b'`)
+	refused(`UPDATE audit_reads SET names = names || 'x'`)
+	refused(`UPDATE audit_reads SET code = code + 1`)
+	refused(`UPDATE audit_reads SET key = key + 1`)
+	// Nor a string that events name, or its value.
+	refused(`UPDATE audit_strings SET value = 'key:b' WHERE value = 'key:a'`)
+	refused(`DELETE FROM audit_strings`)
+	refused(cutoff, `DELETE FROM audit_strings WHERE value = 'key:a'`)
 	if _, err := db.EnforceRetention(ctx, Retention{AuditReads: 10 * 24 * time.Hour}, nil); err == nil {
 		t.Error("a retention shorter than the minimum was accepted")
 	}
 	evs, _, err := db.ListAuditEvents(ctx, AuditQuery{})
-	if err != nil || len(evs) != 2 {
+	if err != nil || len(evs) != 3 {
 		t.Fatalf("events after the refused deletions: %d, %v", len(evs), err)
 	}
 	var marks int
