@@ -15,7 +15,7 @@ import (
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
-// The compact read events of migration 0024: a read event stored by
+// The compact read events of migration 0025: a read event stored by
 // AppendAudit goes to audit_reads, keyed by its time, its strings numbers
 // into audit_strings, about 60 bytes for a GetPerson where audit_events
 // took 368 (BENCHMARKS.md, "Audit bytes per read call").

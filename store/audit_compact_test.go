@@ -79,7 +79,7 @@ func TestReadEventIDs(t *testing.T) {
 }
 
 // auditFixture stores a trail of both kinds in both tables: writes, reads
-// stored compact, reads stored before 0024 (the test's SQL, as
+// stored compact, reads stored before 0025 (the test's SQL, as
 // TestWhoReadAPerson), some in one microsecond.
 func auditFixture(t *testing.T, db *DB) []*AuditEvent {
 	ctx := context.Background()
@@ -105,7 +105,7 @@ func auditFixture(t *testing.T, db *DB) []*AuditEvent {
 	if err := db.AppendAudit(ctx, evs); err != nil {
 		t.Fatal(err)
 	}
-	// Before 0024, at the times of the others: two in the same
+	// Before 0025, at the times of the others: two in the same
 	// microseconds as compact ones.
 	for i, old := range []struct {
 		at              time.Duration
@@ -316,7 +316,7 @@ func TestCompactReadKeysAndLaterNames(t *testing.T) {
 	}
 }
 
-// A database with read events stored before 0024 keeps them listable,
+// A database with read events stored before 0025 keeps them listable,
 // by their ids, beside the compact events stored after.
 func TestMigrateAuditReads(t *testing.T) {
 	ctx := context.Background()
@@ -367,7 +367,7 @@ func TestMigrateAuditReads(t *testing.T) {
 	}
 	if e, err := db.GetAuditEvent(ctx, "auditEvents/aaaaaaaaaaaaaaaa"); err != nil || e.RequestId != "r1" ||
 		strings.Join(e.Resources, "+") != "people/x+people/y" {
-		t.Errorf("an event of before 0024 by its id: %v, %v", e, err)
+		t.Errorf("an event of before 0025 by its id: %v, %v", e, err)
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 // TestReadEventBytes bounds what the read event of a GetPerson and of a
 // listed page of 100 people add to the database file: 442 bytes and 7.3 KB
 // before the people of a read were packed into its row (0022), 368 and
-// 2,244 before read events had a table of their own (0024, issue 19's
+// 2,244 before read events had a table of their own (0025, issue 19's
 // target: at most 100 bytes a read call).
 func TestReadEventBytes(t *testing.T) {
 	for _, tt := range []struct{ people, max int64 }{{1, 100}, {100, 2100}} {

@@ -95,7 +95,7 @@ func (db *DB) EnforceRetention(ctx context.Context, r Retention, audit *AuditEve
 
 // removeReadEvents removes up to retentionChunk read events older than
 // before, with the names they hold, under the cutoff the triggers check:
-// those of audit_events, then those of audit_reads (migration 0024). The
+// those of audit_events, then those of audit_reads (migration 0025). The
 // last chunk, once no older event is left, removes the strings only older
 // events named.
 func (tx *Tx) removeReadEvents(ctx context.Context, before int64) (int64, error) {

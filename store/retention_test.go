@@ -106,7 +106,7 @@ func TestRetentionIsTheOnlyWayToDeleteEvents(t *testing.T) {
 	if !read.compact {
 		t.Fatal("the read event was not stored in audit_reads")
 	}
-	// A read event stored before 0024, in audit_events, the person
+	// A read event stored before 0025, in audit_events, the person
 	// packed, the qualification a row of audit_event_resources.
 	if _, err := db.writer.ExecContext(ctx, `INSERT INTO audit_events (pk, id, event_time, principal, principal_name,
 		role, association, method, code, request_id, client_address, transport, read, read_people)
