@@ -290,6 +290,8 @@ type listing struct {
 	// uncounted: the listing never counts its matches (Page.TotalSize is
 	// 0), for a collection whose response has no total_size.
 	uncounted bool
+	// countFrom, when set, is what the count reads in place of from.
+	countFrom string
 }
 
 // band is one part of a listing, read in turn.
@@ -483,7 +485,11 @@ func (l listing) fetchSQL(n int) string {
 
 // countSQL counts the listing's matches.
 func (l listing) countSQL() (string, []any) {
-	return l.withSQL() + "SELECT COUNT(*) FROM " + l.from + whereSQL(l.where), append(append([]any(nil), l.withArgs...), l.args...)
+	from := l.from
+	if l.countFrom != "" {
+		from = l.countFrom
+	}
+	return l.withSQL() + "SELECT COUNT(*) FROM " + from + whereSQL(l.where), append(append([]any(nil), l.withArgs...), l.args...)
 }
 
 // pageSQL selects a page of the listing under the conditions where: one row

@@ -239,7 +239,19 @@ func (tx *Tx) peopleListing(ctx context.Context, q ListQuery) (listing, error) {
 	if err := tx.addFilter(ctx, &l, q.Filter, personSchema); err != nil {
 		return listing{}, err
 	}
-	return l, tx.limitToScope(ctx, &l, q.Scope)
+	if err := tx.limitToScope(ctx, &l, q.Scope); err != nil {
+		return listing{}, err
+	}
+	if len(l.where) == 1 && l.where[0] == personListed {
+		// Counting every listed person reads the index of their row
+		// numbers (migration 0024): with a registry's statistics the
+		// planner scans the table instead, wide rows and all, 5-10 times
+		// the work (54-91 ms against 7-8 ms at 100,000 people). Only
+		// without other conditions: with them, their own indexes count
+		// faster.
+		l.countFrom = "people p INDEXED BY people_listed"
+	}
+	return l, nil
 }
 
 // CreatePerson registers p. Output-only fields of p are ignored.
