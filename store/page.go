@@ -331,8 +331,10 @@ func list[T any](ctx context.Context, tx *Tx, l listing, scan func(s scanner, ex
 		cond, condArgs := afterSQL(l.terms, after)
 		where = append(where, cond)
 		args = append(args, condArgs...)
-	} else if !l.uncounted {
-		count := true
+	}
+	count := false
+	if l.token == "" && !l.uncounted {
+		count = true
 		if l.sizeSQL != "" {
 			var n int64
 			if err := tx.QueryRowContext(ctx, l.sizeSQL).Scan(&n); err != nil {
@@ -340,35 +342,53 @@ func list[T any](ctx context.Context, tx *Tx, l listing, scan func(s scanner, ex
 			}
 			count = n <= exactCountLimit
 		}
-		if count {
-			// A count that would take more than its share of the read's
-			// budget stops early, and total_size is left out (AIP-158)
-			// rather than the page refused.
-			q, qargs := l.countSQL()
-			counted, err := tx.budget.within(tx.budget.countShare(), func() error {
-				return tx.QueryRowContext(ctx, q, qargs...).Scan(&total)
-			})
-			if err != nil {
-				return nil, page, dbError(err)
-			}
-			if !counted {
-				total = -1
-			}
-		}
 	}
-	page.TotalSize = max(total, 0)
+	countAll := func() error {
+		// A count that would take more than its share of the read's
+		// budget stops early, and total_size is left out (AIP-158)
+		// rather than the page refused.
+		q, qargs := l.countSQL()
+		counted, err := tx.budget.within(tx.budget.countShare(), func() error {
+			return tx.QueryRowContext(ctx, q, qargs...).Scan(&total)
+		})
+		if err != nil {
+			return dbError(err)
+		}
+		if !counted {
+			total = -1
+		}
+		return nil
+	}
 
 	if l.fetchKey != "" {
-		items, token, err := fetchPage(ctx, tx, l, where, args, total, scan)
+		items, next, all, err := fetchPage(ctx, tx, l, where, args, scan)
 		if err != nil {
 			return nil, page, err
 		}
-		page.NextPageToken = token
-		if total < 0 && l.token == "" && token == "" {
+		if count {
+			if all >= 0 {
+				// The page read every match: counting them would run
+				// the search a second time (issue 19: a fifth of a
+				// SearchPeople's CPU).
+				total = all
+			} else if err := countAll(); err != nil {
+				return nil, page, err
+			}
+		}
+		page.TotalSize = max(total, 0)
+		if next != nil {
+			page.NextPageToken = tx.db.encodePageToken(l.query, l.terms, next, total)
+		} else if total < 0 && l.token == "" {
 			page.TotalSize = len(items)
 		}
 		return items, page, nil
 	}
+	if count {
+		if err := countAll(); err != nil {
+			return nil, page, err
+		}
+	}
+	page.TotalSize = max(total, 0)
 	rows, err := tx.QueryContext(ctx, l.pageSQL(where), args...)
 	if err != nil {
 		return nil, page, dbError(err)
@@ -404,14 +424,18 @@ func list[T any](ctx context.Context, tx *Tx, l listing, scan func(s scanner, ex
 }
 
 // fetchPage reads a page of a listing with a fetchKey: the keys of its rows
-// in order, then their columns.
-func fetchPage[T any](ctx context.Context, tx *Tx, l listing, where []string, args []any, total int,
-	scan func(s scanner, extra ...any) (T, error)) ([]T, string, error) {
+// in order, then their columns. next is the sort keys of the page's last
+// row when a next page follows, else nil. all is the number of matches
+// when the bands read every one of them (each band ran and none reached
+// its LIMIT), else -1.
+func fetchPage[T any](ctx context.Context, tx *Tx, l listing, where []string, args []any,
+	scan func(s scanner, extra ...any) (T, error)) (items []T, next []any, all int, err error) {
 	rest := args[len(l.withArgs):]
 	var ids []any
 	var keys [][]any
 	for _, b := range l.pageBands() {
 		if len(ids) > l.size {
+			all = -1
 			break
 		}
 		// The same LIMIT in every band keeps one prepared statement each.
@@ -419,8 +443,9 @@ func fetchPage[T any](ctx context.Context, tx *Tx, l listing, where []string, ar
 		lb.with = b.with
 		rows, err := tx.QueryContext(ctx, lb.pageSQL(where), append(append([]any(nil), b.withArgs...), rest...)...)
 		if err != nil {
-			return nil, "", dbError(err)
+			return nil, nil, 0, dbError(err)
 		}
+		n := 0
 		for rows.Next() {
 			vals := make([]any, 1+len(l.terms))
 			ptrs := make([]any, len(vals))
@@ -429,28 +454,33 @@ func fetchPage[T any](ctx context.Context, tx *Tx, l listing, where []string, ar
 			}
 			if err := rows.Scan(ptrs...); err != nil {
 				rows.Close()
-				return nil, "", dbError(err)
+				return nil, nil, 0, dbError(err)
 			}
 			ids, keys = append(ids, vals[0]), append(keys, vals[1:])
+			n++
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, "", dbError(err)
+			return nil, nil, 0, dbError(err)
+		}
+		if n > l.size {
+			all = -1
+		} else if all >= 0 {
+			all += n
 		}
 	}
-	token := ""
 	if len(ids) > l.size {
 		// There is one more: the last row on this page is where the next
 		// page starts after.
-		token = tx.db.encodePageToken(l.query, l.terms, keys[l.size-1], total)
+		next = keys[l.size-1]
 		ids = ids[:l.size]
 	}
 	if len(ids) == 0 {
-		return nil, token, nil
+		return nil, next, all, nil
 	}
 	rows, err := tx.QueryContext(ctx, l.fetchSQL(len(ids)), ids...)
 	if err != nil {
-		return nil, "", dbError(err)
+		return nil, nil, 0, dbError(err)
 	}
 	defer rows.Close()
 	byKey := make(map[any]T, len(ids))
@@ -458,22 +488,22 @@ func fetchPage[T any](ctx context.Context, tx *Tx, l listing, where []string, ar
 		var k any
 		item, err := scan(rows, &k)
 		if err != nil {
-			return nil, "", dbError(err)
+			return nil, nil, 0, dbError(err)
 		}
 		byKey[k] = item
 	}
 	if err := rows.Err(); err != nil {
-		return nil, "", dbError(err)
+		return nil, nil, 0, dbError(err)
 	}
-	items := make([]T, 0, len(ids))
+	items = make([]T, 0, len(ids))
 	for _, id := range ids {
 		item, ok := byKey[id]
 		if !ok {
-			return nil, "", &Error{Code: Internal, Message: "listing", Err: fmt.Errorf("row %v of the page vanished", id)}
+			return nil, nil, 0, &Error{Code: Internal, Message: "listing", Err: fmt.Errorf("row %v of the page vanished", id)}
 		}
 		items = append(items, item)
 	}
-	return items, token, nil
+	return items, next, all, nil
 }
 
 // fetchSQL reads the columns of n rows of a fetchKey listing by their keys.

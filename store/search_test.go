@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
@@ -184,6 +185,50 @@ func TestNewPersonIndexedAsReindexed(t *testing.T) {
 		}
 		if after := read(pk); after != before {
 			t.Errorf("%s: created with\n%+v\nreindexed to\n%+v", created.Name, before, after)
+		}
+	}
+}
+
+// A first page that read every match of each band takes total_size from
+// the bands, without counting the matches again; a band that fills the
+// page leaves them to the count. To tell the two apart, one person named
+// in the index of names is missing from people_search, which the count
+// reads: the bands find four people, the count three.
+func TestSearchTotalFromBands(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	var named string
+	for _, p := range []struct{ family, given, major string }{
+		{"Phạm", "Khoa", ""}, {"Phạm", "Khôi", ""}, // named
+		{"Lê", "Lan", "Sư phạm Khoa học"}, {"Võ", "Mai", "Sư phạm, Khoa Toán"}, // others
+	} {
+		got, err := db.CreatePerson(ctx, &pb.Person{FamilyName: p.family, GivenName: p.given}, CreateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.major != "" {
+			if _, err := db.CreateQualification(ctx, got.Name, &pb.Qualification{Kind: pb.Qualification_DEGREE, Level: "DAI_HOC", Major: p.major, Year: 2010}, CreateOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			named = got.Name
+		}
+	}
+	if _, err := db.writer.ExecContext(ctx, `DELETE FROM people_search WHERE rowid = (SELECT pk FROM people WHERE id = ?)`,
+		strings.TrimPrefix(named, "people/")); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ size, total int }{
+		{100, 4}, // one page of everything
+		{3, 4},   // each band under its LIMIT of 4
+		{1, 3},   // the first band fills the page: counted
+	} {
+		found, page, err := db.SearchPeople(ctx, SearchQuery{Query: "pham kho", ListQuery: ListQuery{PageSize: tt.size}}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(found) != min(tt.size, 4) || page.TotalSize != tt.total {
+			t.Errorf("pages of %d: %d people, total_size %d; want %d, %d", tt.size, len(found), page.TotalSize, min(tt.size, 4), tt.total)
 		}
 	}
 }
