@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -229,6 +230,59 @@ func TestSearchTotalFromBands(t *testing.T) {
 		}
 		if len(found) != min(tt.size, 4) || page.TotalSize != tt.total {
 			t.Errorf("pages of %d: %d people, total_size %d; want %d, %d", tt.size, len(found), page.TotalSize, min(tt.size, 4), tt.total)
+		}
+	}
+}
+
+// A search reads what it needs of each match (personListed, the name order)
+// from the index people_listed_sort, not from the wide people rows: the
+// count and every band, with a filter too.
+func TestSearchReadsNarrowIndex(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	for _, q := range []SearchQuery{
+		{Query: "pham khoa"},
+		{Query: "Phạm Khoa"},
+		{Query: "pham", ListQuery: ListQuery{Filter: `middle_name = "Văn"`}},
+	} {
+		err := db.read(ctx, func(tx *Tx) error {
+			l, err := tx.searchListing(ctx, q)
+			if err != nil {
+				return err
+			}
+			count, countArgs := l.countSQL()
+			statements := map[string][]any{"count": countArgs}
+			plans := map[string]string{"count": count}
+			for i, b := range l.pageBands() {
+				lb := l
+				lb.with = b.with
+				name := "band " + strconv.Itoa(i)
+				plans[name], statements[name] = lb.pageSQL(l.where), append(append([]any(nil), b.withArgs...), l.args...)
+			}
+			for name, s := range plans {
+				rows, err := tx.QueryContext(ctx, "EXPLAIN QUERY PLAN "+s, statements[name]...)
+				if err != nil {
+					return err
+				}
+				var steps []string
+				for rows.Next() {
+					var id, parent, unused int
+					var detail string
+					if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+						rows.Close()
+						return err
+					}
+					steps = append(steps, detail)
+				}
+				rows.Close()
+				if plan := strings.Join(steps, "; "); !strings.Contains(plan, "SEARCH p USING INDEX people_listed_sort (pk=?)") {
+					t.Errorf("%q (filter %q), %s: %s; want people read by people_listed_sort", q.Query, q.Filter, name, plan)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 	}
 }
