@@ -296,13 +296,41 @@ type listing struct {
 type band struct {
 	with     string
 	withArgs []any
+	// afterAll, when set, replaces with on a first page when the bands
+	// before this one read every row they hold: its last parameter, after afterArgs, is
+	// then a JSON array of their fetch keys, so that the band excludes
+	// those rows without running the bands' queries again.
+	afterAll  string
+	afterArgs []any
 }
 
 func (l listing) pageBands() []band {
 	if len(l.bands) == 0 {
-		return []band{{l.with, l.withArgs}}
+		return []band{{with: l.with, withArgs: l.withArgs}}
 	}
 	return l.bands
+}
+
+// bandSQL is the page query of band b under the conditions where, and the
+// arguments of its with. read, when not nil, is the fetch keys of every row
+// the bands before b hold; counting adds the number of b's matches to every
+// row (countingPageSQL).
+func (l listing) bandSQL(b band, where []string, read []any, counting bool) (string, []any, error) {
+	// The same LIMIT in every band keeps one prepared statement each.
+	lb := l
+	lb.with = b.with
+	args := b.withArgs
+	if b.afterAll != "" && read != nil {
+		keys, err := json.Marshal(read)
+		if err != nil {
+			return "", nil, &Error{Code: Internal, Message: "listing", Err: err}
+		}
+		lb.with, args = b.afterAll, append(append([]any(nil), b.afterArgs...), string(keys))
+	}
+	if counting {
+		return lb.countingPageSQL(where), args, nil
+	}
+	return lb.pageSQL(where), args, nil
 }
 
 // exactCountLimit is the size of a collection up to which listings count
@@ -361,15 +389,15 @@ func list[T any](ctx context.Context, tx *Tx, l listing, scan func(s scanner, ex
 	}
 
 	if l.fetchKey != "" {
-		items, next, all, err := fetchPage(ctx, tx, l, where, args, scan)
+		items, next, all, err := fetchPage(ctx, tx, l, where, args, count, scan)
 		if err != nil {
 			return nil, page, err
 		}
 		if count {
 			if all >= 0 {
-				// The page read every match: counting them would run
-				// the search a second time (issue 19: a fifth of a
-				// SearchPeople's CPU).
+				// The bands read or counted every match: the count
+				// would run the search a second time (issue 19: a
+				// fifth of a SearchPeople's CPU).
 				total = all
 			} else if err := countAll(); err != nil {
 				return nil, page, err
@@ -427,30 +455,49 @@ func list[T any](ctx context.Context, tx *Tx, l listing, scan func(s scanner, ex
 // in order, then their columns. next is the sort keys of the page's last
 // row when a next page follows, else nil. all is the number of matches
 // when the bands read every one of them (each band ran and none reached
-// its LIMIT), else -1.
-func fetchPage[T any](ctx context.Context, tx *Tx, l listing, where []string, args []any,
+// its LIMIT) or, with count, when the last band of several ran, else -1.
+func fetchPage[T any](ctx context.Context, tx *Tx, l listing, where []string, args []any, count bool,
 	scan func(s scanner, extra ...any) (T, error)) (items []T, next []any, all int, err error) {
 	rest := args[len(l.withArgs):]
 	var ids []any
 	var keys [][]any
-	for _, b := range l.pageBands() {
+	bands := l.pageBands()
+	for i, b := range bands {
 		if len(ids) > l.size {
 			all = -1
 			break
 		}
-		// The same LIMIT in every band keeps one prepared statement each.
-		lb := l
-		lb.with = b.with
-		rows, err := tx.QueryContext(ctx, lb.pageSQL(where), append(append([]any(nil), b.withArgs...), rest...)...)
+		// When the bands before it read all of theirs, the last band
+		// counts its matches as it sorts them: the count query would find
+		// them all again (issue 19: a broad search's others band and its
+		// count each evaluate the MATCH of thousands of people). The
+		// first band alone is a whole listing, which the count query may
+		// count more cheaply than a band that sorts every match.
+		counting := count && len(l.bands) > 1 && i == len(bands)-1
+		var read []any
+		if all >= 0 && l.token == "" {
+			// Not after a page token: the bands before then read only
+			// the rows after it.
+			read = append(make([]any, 0, len(ids)), ids...)
+		}
+		query, withArgs, err := l.bandSQL(b, where, read, counting)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		rows, err := tx.QueryContext(ctx, query, append(append([]any(nil), withArgs...), rest...)...)
 		if err != nil {
 			return nil, nil, 0, dbError(err)
 		}
+		var bandSize int64 = -1
 		n := 0
 		for rows.Next() {
 			vals := make([]any, 1+len(l.terms))
-			ptrs := make([]any, len(vals))
+			ptrs := make([]any, len(vals), len(vals)+1)
 			for i := range vals {
 				ptrs[i] = &vals[i]
+			}
+			if counting {
+				ptrs = append(ptrs, &bandSize)
 			}
 			if err := rows.Scan(ptrs...); err != nil {
 				rows.Close()
@@ -463,9 +510,12 @@ func fetchPage[T any](ctx context.Context, tx *Tx, l listing, where []string, ar
 		if err := rows.Err(); err != nil {
 			return nil, nil, 0, dbError(err)
 		}
-		if n > l.size {
+		switch {
+		case counting && all >= 0:
+			all += int(max(bandSize, 0)) // no row, no matches
+		case n > l.size:
 			all = -1
-		} else if all >= 0 {
+		case all >= 0:
 			all += n
 		}
 	}
@@ -519,11 +569,21 @@ func (l listing) countSQL() (string, []any) {
 // pageSQL selects a page of the listing under the conditions where: one row
 // more than the page holds.
 func (l listing) pageSQL(where []string) string {
+	return l.selectPage(where, "")
+}
+
+// countingPageSQL is pageSQL with one more column, on every row: the number
+// of rows before the LIMIT.
+func (l listing) countingPageSQL(where []string) string {
+	return l.selectPage(where, ", COUNT(*) OVER ()")
+}
+
+func (l listing) selectPage(where []string, extra string) string {
 	cols := l.columns
 	if l.fetchKey != "" {
 		cols = l.fetchKey
 	}
-	return l.withSQL() + "SELECT " + cols + ", " + selectKeys(l.terms) + " FROM " + l.from + whereSQL(where) +
+	return l.withSQL() + "SELECT " + cols + ", " + selectKeys(l.terms) + extra + " FROM " + l.from + whereSQL(where) +
 		" ORDER BY " + orderSQL(l.terms) + fmt.Sprintf(" LIMIT %d", l.size+1)
 }
 

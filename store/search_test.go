@@ -190,18 +190,19 @@ func TestNewPersonIndexedAsReindexed(t *testing.T) {
 	}
 }
 
-// A first page that read every match of each band takes total_size from
-// the bands, without counting the matches again; a band that fills the
-// page leaves them to the count. To tell the two apart, one person named
-// in the index of names is missing from people_search, which the count
-// reads: the bands find four people, the count three.
+// A first page whose bands read every match, or whose last band counted
+// its own as it sorted them, takes total_size from the bands without
+// counting the matches again; a first band that fills the page leaves them
+// to the count. To tell these apart, one person named in the index of
+// names is missing from people_search, which the count reads: the bands
+// find five people, the count four.
 func TestSearchTotalFromBands(t *testing.T) {
 	db := openTest(t)
 	ctx := context.Background()
 	var named string
 	for _, p := range []struct{ family, given, major string }{
 		{"Phạm", "Khoa", ""}, {"Phạm", "Khôi", ""}, // named
-		{"Lê", "Lan", "Sư phạm Khoa học"}, {"Võ", "Mai", "Sư phạm, Khoa Toán"}, // others
+		{"Lê", "Lan", "Sư phạm Khoa học"}, {"Võ", "Mai", "Sư phạm, Khoa Toán"}, {"Đỗ", "Hà", "Khoa Sư phạm"}, // others
 	} {
 		got, err := db.CreatePerson(ctx, &pb.Person{FamilyName: p.family, GivenName: p.given}, CreateOptions{})
 		if err != nil {
@@ -211,7 +212,7 @@ func TestSearchTotalFromBands(t *testing.T) {
 			if _, err := db.CreateQualification(ctx, got.Name, &pb.Qualification{Kind: pb.Qualification_DEGREE, Level: "DAI_HOC", Major: p.major, Year: 2010}, CreateOptions{}); err != nil {
 				t.Fatal(err)
 			}
-		} else {
+		} else if named == "" {
 			named = got.Name
 		}
 	}
@@ -220,16 +221,17 @@ func TestSearchTotalFromBands(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct{ size, total int }{
-		{100, 4}, // one page of everything
-		{3, 4},   // each band under its LIMIT of 4
-		{1, 3},   // the first band fills the page: counted
+		{100, 5}, // one page of everything
+		{3, 5},   // each band under its LIMIT of 4
+		{2, 5},   // the last band reaches its LIMIT of 3 and counts
+		{1, 4},   // the first band fills the page: counted
 	} {
 		found, page, err := db.SearchPeople(ctx, SearchQuery{Query: "pham kho", ListQuery: ListQuery{PageSize: tt.size}}, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(found) != min(tt.size, 4) || page.TotalSize != tt.total {
-			t.Errorf("pages of %d: %d people, total_size %d; want %d, %d", tt.size, len(found), page.TotalSize, min(tt.size, 4), tt.total)
+		if len(found) != min(tt.size, 5) || page.TotalSize != tt.total {
+			t.Errorf("pages of %d: %d people, total_size %d; want %d, %d", tt.size, len(found), page.TotalSize, min(tt.size, 5), tt.total)
 		}
 	}
 }
@@ -277,6 +279,37 @@ func TestSearchReadsNarrowIndex(t *testing.T) {
 				rows.Close()
 				if plan := strings.Join(steps, "; "); !strings.Contains(plan, "SEARCH p USING INDEX people_listed_sort (pk=?)") {
 					t.Errorf("%q (filter %q), %s: %s; want people read by people_listed_sort", q.Query, q.Filter, name, plan)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// On a first page whose named band read all its people, the others band
+// leaves out those it read rather than searching the index of names again,
+// and lists the same people (TestSearchRanksAcrossBands, pages of 3, 4 and
+// 100).
+func TestSearchOthersAfterNamed(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	for _, query := range []string{"pham khoa", "Phạm Khoa"} {
+		err := db.read(ctx, func(tx *Tx) error {
+			l, err := tx.searchListing(ctx, SearchQuery{Query: query})
+			if err != nil {
+				return err
+			}
+			others := l.pageBands()[1]
+			for _, read := range [][]any{nil, {}, {int64(7)}} {
+				s, _, err := l.bandSQL(others, l.where, read, false)
+				if err != nil {
+					return err
+				}
+				if searched := strings.Contains(s, "people_names"); searched != (read == nil) {
+					t.Errorf("%q, the named band's people %v: the others band searches the index of names: %v", query, read, searched)
 				}
 			}
 			return nil
