@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -145,6 +146,35 @@ func BenchmarkSearchPeople(b *testing.B) {
 			}
 		}
 	})
+}
+
+// benchSearchQueries are the searches of the benchmark harness
+// (cmd/trithuc-bench): whole unaccented names, the last word a prefix.
+var benchSearchQueries = []string{
+	"nguyen thi thanh tam",
+	"tran quoc bao",
+	"thach sa ruol",
+	"le hoang long",
+	"huynh thi ngoc han",
+	"pham minh khoa",
+}
+
+// BenchmarkSearchPeopleNames is the first page (BASIC, 50) of each of the
+// harness's searches.
+func BenchmarkSearchPeopleNames(b *testing.B) {
+	db, _, _ := benchDB(b)
+	ctx := context.Background()
+	for _, query := range benchSearchQueries {
+		q := store.SearchQuery{Query: query}
+		b.Run(strings.ReplaceAll(query, " ", "_"), func(b *testing.B) {
+			defer cpuPerOp(b)()
+			for b.Loop() {
+				if _, _, err := db.SearchPeople(ctx, q, 0); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
 
 // readName names a sub-benchmark by how it reads what people hold: a

@@ -298,13 +298,41 @@ type listing struct {
 type band struct {
 	with     string
 	withArgs []any
+	// afterAll, when set, replaces with on a first page when the bands
+	// before this one read every row they hold: its last parameter, after afterArgs, is
+	// then a JSON array of their fetch keys, so that the band excludes
+	// those rows without running the bands' queries again.
+	afterAll  string
+	afterArgs []any
 }
 
 func (l listing) pageBands() []band {
 	if len(l.bands) == 0 {
-		return []band{{l.with, l.withArgs}}
+		return []band{{with: l.with, withArgs: l.withArgs}}
 	}
 	return l.bands
+}
+
+// bandSQL is the page query of band b under the conditions where, and the
+// arguments of its with. read, when not nil, is the fetch keys of every row
+// the bands before b hold; counting adds the number of b's matches to every
+// row (countingPageSQL).
+func (l listing) bandSQL(b band, where []string, read []any, counting bool) (string, []any, error) {
+	// The same LIMIT in every band keeps one prepared statement each.
+	lb := l
+	lb.with = b.with
+	args := b.withArgs
+	if b.afterAll != "" && read != nil {
+		keys, err := json.Marshal(read)
+		if err != nil {
+			return "", nil, &Error{Code: Internal, Message: "listing", Err: err}
+		}
+		lb.with, args = b.afterAll, append(append([]any(nil), b.afterArgs...), string(keys))
+	}
+	if counting {
+		return lb.countingPageSQL(where), args, nil
+	}
+	return lb.pageSQL(where), args, nil
 }
 
 // exactCountLimit is the size of a collection up to which listings count
@@ -333,8 +361,10 @@ func list[T any](ctx context.Context, tx *Tx, l listing, scan func(s scanner, ex
 		cond, condArgs := afterSQL(l.terms, after)
 		where = append(where, cond)
 		args = append(args, condArgs...)
-	} else if !l.uncounted {
-		count := true
+	}
+	count := false
+	if l.token == "" && !l.uncounted {
+		count = true
 		if l.sizeSQL != "" {
 			var n int64
 			if err := tx.QueryRowContext(ctx, l.sizeSQL).Scan(&n); err != nil {
@@ -342,35 +372,53 @@ func list[T any](ctx context.Context, tx *Tx, l listing, scan func(s scanner, ex
 			}
 			count = n <= exactCountLimit
 		}
-		if count {
-			// A count that would take more than its share of the read's
-			// budget stops early, and total_size is left out (AIP-158)
-			// rather than the page refused.
-			q, qargs := l.countSQL()
-			counted, err := tx.budget.within(tx.budget.countShare(), func() error {
-				return tx.QueryRowContext(ctx, q, qargs...).Scan(&total)
-			})
-			if err != nil {
-				return nil, page, dbError(err)
-			}
-			if !counted {
-				total = -1
-			}
-		}
 	}
-	page.TotalSize = max(total, 0)
+	countAll := func() error {
+		// A count that would take more than its share of the read's
+		// budget stops early, and total_size is left out (AIP-158)
+		// rather than the page refused.
+		q, qargs := l.countSQL()
+		counted, err := tx.budget.within(tx.budget.countShare(), func() error {
+			return tx.QueryRowContext(ctx, q, qargs...).Scan(&total)
+		})
+		if err != nil {
+			return dbError(err)
+		}
+		if !counted {
+			total = -1
+		}
+		return nil
+	}
 
 	if l.fetchKey != "" {
-		items, token, err := fetchPage(ctx, tx, l, where, args, total, scan)
+		items, next, all, err := fetchPage(ctx, tx, l, where, args, count, scan)
 		if err != nil {
 			return nil, page, err
 		}
-		page.NextPageToken = token
-		if total < 0 && l.token == "" && token == "" {
+		if count {
+			if all >= 0 {
+				// The bands read or counted every match: the count
+				// would run the search a second time (issue 19: a
+				// fifth of a SearchPeople's CPU).
+				total = all
+			} else if err := countAll(); err != nil {
+				return nil, page, err
+			}
+		}
+		page.TotalSize = max(total, 0)
+		if next != nil {
+			page.NextPageToken = tx.db.encodePageToken(l.query, l.terms, next, total)
+		} else if total < 0 && l.token == "" {
 			page.TotalSize = len(items)
 		}
 		return items, page, nil
 	}
+	if count {
+		if err := countAll(); err != nil {
+			return nil, page, err
+		}
+	}
+	page.TotalSize = max(total, 0)
 	rows, err := tx.QueryContext(ctx, l.pageSQL(where), args...)
 	if err != nil {
 		return nil, page, dbError(err)
@@ -406,53 +454,85 @@ func list[T any](ctx context.Context, tx *Tx, l listing, scan func(s scanner, ex
 }
 
 // fetchPage reads a page of a listing with a fetchKey: the keys of its rows
-// in order, then their columns.
-func fetchPage[T any](ctx context.Context, tx *Tx, l listing, where []string, args []any, total int,
-	scan func(s scanner, extra ...any) (T, error)) ([]T, string, error) {
+// in order, then their columns. next is the sort keys of the page's last
+// row when a next page follows, else nil. all is the number of matches
+// when the bands read every one of them (each band ran and none reached
+// its LIMIT) or, with count, when the last band of several ran, else -1.
+func fetchPage[T any](ctx context.Context, tx *Tx, l listing, where []string, args []any, count bool,
+	scan func(s scanner, extra ...any) (T, error)) (items []T, next []any, all int, err error) {
 	rest := args[len(l.withArgs):]
 	var ids []any
 	var keys [][]any
-	for _, b := range l.pageBands() {
+	bands := l.pageBands()
+	for i, b := range bands {
 		if len(ids) > l.size {
+			all = -1
 			break
 		}
-		// The same LIMIT in every band keeps one prepared statement each.
-		lb := l
-		lb.with = b.with
-		rows, err := tx.QueryContext(ctx, lb.pageSQL(where), append(append([]any(nil), b.withArgs...), rest...)...)
-		if err != nil {
-			return nil, "", dbError(err)
+		// When the bands before it read all of theirs, the last band
+		// counts its matches as it sorts them: the count query would find
+		// them all again (issue 19: a broad search's others band and its
+		// count each evaluate the MATCH of thousands of people). The
+		// first band alone is a whole listing, which the count query may
+		// count more cheaply than a band that sorts every match.
+		counting := count && len(l.bands) > 1 && i == len(bands)-1
+		var read []any
+		if all >= 0 && l.token == "" {
+			// Not after a page token: the bands before then read only
+			// the rows after it.
+			read = append(make([]any, 0, len(ids)), ids...)
 		}
+		query, withArgs, err := l.bandSQL(b, where, read, counting)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		rows, err := tx.QueryContext(ctx, query, append(append([]any(nil), withArgs...), rest...)...)
+		if err != nil {
+			return nil, nil, 0, dbError(err)
+		}
+		var bandSize int64 = -1
+		n := 0
 		for rows.Next() {
 			vals := make([]any, 1+len(l.terms))
-			ptrs := make([]any, len(vals))
+			ptrs := make([]any, len(vals), len(vals)+1)
 			for i := range vals {
 				ptrs[i] = &vals[i]
 			}
+			if counting {
+				ptrs = append(ptrs, &bandSize)
+			}
 			if err := rows.Scan(ptrs...); err != nil {
 				rows.Close()
-				return nil, "", dbError(err)
+				return nil, nil, 0, dbError(err)
 			}
 			ids, keys = append(ids, vals[0]), append(keys, vals[1:])
+			n++
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, "", dbError(err)
+			return nil, nil, 0, dbError(err)
+		}
+		switch {
+		case counting && all >= 0:
+			all += int(max(bandSize, 0)) // no row, no matches
+		case n > l.size:
+			all = -1
+		case all >= 0:
+			all += n
 		}
 	}
-	token := ""
 	if len(ids) > l.size {
 		// There is one more: the last row on this page is where the next
 		// page starts after.
-		token = tx.db.encodePageToken(l.query, l.terms, keys[l.size-1], total)
+		next = keys[l.size-1]
 		ids = ids[:l.size]
 	}
 	if len(ids) == 0 {
-		return nil, token, nil
+		return nil, next, all, nil
 	}
 	rows, err := tx.QueryContext(ctx, l.fetchSQL(len(ids)), ids...)
 	if err != nil {
-		return nil, "", dbError(err)
+		return nil, nil, 0, dbError(err)
 	}
 	defer rows.Close()
 	byKey := make(map[any]T, len(ids))
@@ -460,22 +540,22 @@ func fetchPage[T any](ctx context.Context, tx *Tx, l listing, where []string, ar
 		var k any
 		item, err := scan(rows, &k)
 		if err != nil {
-			return nil, "", dbError(err)
+			return nil, nil, 0, dbError(err)
 		}
 		byKey[k] = item
 	}
 	if err := rows.Err(); err != nil {
-		return nil, "", dbError(err)
+		return nil, nil, 0, dbError(err)
 	}
-	items := make([]T, 0, len(ids))
+	items = make([]T, 0, len(ids))
 	for _, id := range ids {
 		item, ok := byKey[id]
 		if !ok {
-			return nil, "", &Error{Code: Internal, Message: "listing", Err: fmt.Errorf("row %v of the page vanished", id)}
+			return nil, nil, 0, &Error{Code: Internal, Message: "listing", Err: fmt.Errorf("row %v of the page vanished", id)}
 		}
 		items = append(items, item)
 	}
-	return items, token, nil
+	return items, next, all, nil
 }
 
 // fetchSQL reads the columns of n rows of a fetchKey listing by their keys.
@@ -495,11 +575,21 @@ func (l listing) countSQL() (string, []any) {
 // pageSQL selects a page of the listing under the conditions where: one row
 // more than the page holds.
 func (l listing) pageSQL(where []string) string {
+	return l.selectPage(where, "")
+}
+
+// countingPageSQL is pageSQL with one more column, on every row: the number
+// of rows before the LIMIT.
+func (l listing) countingPageSQL(where []string) string {
+	return l.selectPage(where, ", COUNT(*) OVER ()")
+}
+
+func (l listing) selectPage(where []string, extra string) string {
 	cols := l.columns
 	if l.fetchKey != "" {
 		cols = l.fetchKey
 	}
-	return l.withSQL() + "SELECT " + cols + ", " + selectKeys(l.terms) + " FROM " + l.from + whereSQL(where) +
+	return l.withSQL() + "SELECT " + cols + ", " + selectKeys(l.terms) + extra + " FROM " + l.from + whereSQL(where) +
 		" ORDER BY " + orderSQL(l.terms) + fmt.Sprintf(" LIMIT %d", l.size+1)
 }
 

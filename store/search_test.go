@@ -4,6 +4,8 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
@@ -184,6 +186,136 @@ func TestNewPersonIndexedAsReindexed(t *testing.T) {
 		}
 		if after := read(pk); after != before {
 			t.Errorf("%s: created with\n%+v\nreindexed to\n%+v", created.Name, before, after)
+		}
+	}
+}
+
+// A first page whose bands read every match, or whose last band counted
+// its own as it sorted them, takes total_size from the bands without
+// counting the matches again; a first band that fills the page leaves them
+// to the count. To tell these apart, one person named in the index of
+// names is missing from people_search, which the count reads: the bands
+// find five people, the count four.
+func TestSearchTotalFromBands(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	var named string
+	for _, p := range []struct{ family, given, major string }{
+		{"Phạm", "Khoa", ""}, {"Phạm", "Khôi", ""}, // named
+		{"Lê", "Lan", "Sư phạm Khoa học"}, {"Võ", "Mai", "Sư phạm, Khoa Toán"}, {"Đỗ", "Hà", "Khoa Sư phạm"}, // others
+	} {
+		got, err := db.CreatePerson(ctx, &pb.Person{FamilyName: p.family, GivenName: p.given}, CreateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.major != "" {
+			if _, err := db.CreateQualification(ctx, got.Name, &pb.Qualification{Kind: pb.Qualification_DEGREE, Level: "DAI_HOC", Major: p.major, Year: 2010}, CreateOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		} else if named == "" {
+			named = got.Name
+		}
+	}
+	if _, err := db.writer.ExecContext(ctx, `DELETE FROM people_search WHERE rowid = (SELECT pk FROM people WHERE id = ?)`,
+		strings.TrimPrefix(named, "people/")); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ size, total int }{
+		{100, 5}, // one page of everything
+		{3, 5},   // each band under its LIMIT of 4
+		{2, 5},   // the last band reaches its LIMIT of 3 and counts
+		{1, 4},   // the first band fills the page: counted
+	} {
+		found, page, err := db.SearchPeople(ctx, SearchQuery{Query: "pham kho", ListQuery: ListQuery{PageSize: tt.size}}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(found) != min(tt.size, 5) || page.TotalSize != tt.total {
+			t.Errorf("pages of %d: %d people, total_size %d; want %d, %d", tt.size, len(found), page.TotalSize, min(tt.size, 5), tt.total)
+		}
+	}
+}
+
+// A search reads what it needs of each match (personListed, the name order)
+// from the index people_listed_sort, not from the wide people rows: the
+// count and every band, with a filter too.
+func TestSearchReadsNarrowIndex(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	for _, q := range []SearchQuery{
+		{Query: "pham khoa"},
+		{Query: "Phạm Khoa"},
+		{Query: "pham", ListQuery: ListQuery{Filter: `middle_name = "Văn"`}},
+	} {
+		err := db.read(ctx, func(tx *Tx) error {
+			l, err := tx.searchListing(ctx, q)
+			if err != nil {
+				return err
+			}
+			count, countArgs := l.countSQL()
+			statements := map[string][]any{"count": countArgs}
+			plans := map[string]string{"count": count}
+			for i, b := range l.pageBands() {
+				lb := l
+				lb.with = b.with
+				name := "band " + strconv.Itoa(i)
+				plans[name], statements[name] = lb.pageSQL(l.where), append(append([]any(nil), b.withArgs...), l.args...)
+			}
+			for name, s := range plans {
+				rows, err := tx.QueryContext(ctx, "EXPLAIN QUERY PLAN "+s, statements[name]...)
+				if err != nil {
+					return err
+				}
+				var steps []string
+				for rows.Next() {
+					var id, parent, unused int
+					var detail string
+					if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+						rows.Close()
+						return err
+					}
+					steps = append(steps, detail)
+				}
+				rows.Close()
+				if plan := strings.Join(steps, "; "); !strings.Contains(plan, "SEARCH p USING INDEX people_listed_sort (pk=?)") {
+					t.Errorf("%q (filter %q), %s: %s; want people read by people_listed_sort", q.Query, q.Filter, name, plan)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// On a first page whose named band read all its people, the others band
+// leaves out those it read rather than searching the index of names again,
+// and lists the same people (TestSearchRanksAcrossBands, pages of 3, 4 and
+// 100).
+func TestSearchOthersAfterNamed(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	for _, query := range []string{"pham khoa", "Phạm Khoa"} {
+		err := db.read(ctx, func(tx *Tx) error {
+			l, err := tx.searchListing(ctx, SearchQuery{Query: query})
+			if err != nil {
+				return err
+			}
+			others := l.pageBands()[1]
+			for _, read := range [][]any{nil, {}, {int64(7)}} {
+				s, _, err := l.bandSQL(others, l.where, read, false)
+				if err != nil {
+					return err
+				}
+				if searched := strings.Contains(s, "people_names"); searched != (read == nil) {
+					t.Errorf("%q, the named band's people %v: the others band searches the index of names: %v", query, read, searched)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 	}
 }
