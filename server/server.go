@@ -284,6 +284,9 @@ func (s *Server) httpHandler() (http.Handler, error) {
 			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
 		}}}),
 		uploadMarshalers(),
+		// A length instead of chunks: the answer is marshalled whole
+		// before it is written anyway.
+		runtime.WithWriteContentLength(),
 		runtime.WithIncomingHeaderMatcher(incomingHeader),
 		runtime.WithOutgoingHeaderMatcher(outgoingHeader),
 		runtime.WithOutgoingTrailerMatcher(outgoingTrailer),
