@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -320,23 +318,7 @@ func TestCompactReadKeysAndLaterNames(t *testing.T) {
 // by their ids, beside the compact events stored after.
 func TestMigrateAuditReads(t *testing.T) {
 	ctx := context.Background()
-	version := 0
-	for _, m := range migrations {
-		if strings.HasSuffix(m.name, "_audit_reads.sql") {
-			version = m.version
-		}
-	}
-	path := filepath.Join(t.TempDir(), "old.db")
-	old := &DB{path: path, Now: time.Now}
-	var err error
-	old.writer, err = sql.Open("sqlite3", dsn(path, "_journal_mode=WAL&_txlock=immediate&_foreign_keys=on"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	old.writer.SetMaxOpenConns(1)
-	if err := old.migrate(ctx, version-1); err != nil {
-		t.Fatal(err)
-	}
+	old, path := dbBefore(t, "_audit_reads.sql")
 	t0 := time.Now().Add(-time.Hour)
 	if _, err := old.writer.ExecContext(ctx, `INSERT INTO audit_events (pk, id, event_time, principal, principal_name,
 		role, association, method, code, request_id, client_address, transport, read, read_people) VALUES

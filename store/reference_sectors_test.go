@@ -2,38 +2,15 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"path/filepath"
-	"strings"
 	"testing"
-	"time"
 )
 
 // Migration 0020 turns free-text sectors that name a section plainly into
 // its code, moving the revision, and leaves any other text as it was.
 func TestMigrateSectors(t *testing.T) {
 	ctx := context.Background()
-	version := 0
-	for _, m := range migrations {
-		if strings.HasSuffix(m.name, "_fields_sectors.sql") {
-			version = m.version
-		}
-	}
-	if version == 0 {
-		t.Fatal("no sectors migration")
-	}
-	path := filepath.Join(t.TempDir(), "old.db")
-	old := &DB{path: path, Now: time.Now}
-	var err error
-	old.writer, err = sql.Open("sqlite3", dsn(path, "_journal_mode=WAL&_txlock=immediate&_foreign_keys=on"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	old.writer.SetMaxOpenConns(1)
-	if err := old.migrate(ctx, version-1); err != nil {
-		t.Fatal(err)
-	}
-	_, err = old.writer.ExecContext(ctx, `INSERT INTO organizations(pk, id, display_name, sector, create_time, update_time) VALUES
+	old, path := dbBefore(t, "_fields_sectors.sql")
+	_, err := old.writer.ExecContext(ctx, `INSERT INTO organizations(pk, id, display_name, sector, create_time, update_time) VALUES
 		(1, 'sgd', 'Sở GD', 'Giáo dục', 1, 1), (2, 'bv', 'Bệnh viện', ' Y tế ', 1, 1),
 		(3, 'la', 'Tổ chức lạ', 'Ngành lạ', 1, 1), (4, 'none', 'Không ngành', '', 1, 1)`)
 	if err != nil {

@@ -2,12 +2,8 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
-	"time"
 )
 
 // Memberships made before link_confirmed: a limited key's registration of
@@ -15,26 +11,7 @@ import (
 // limit approved it; the audit trail says which.
 func TestMigrateLinkConfirmed(t *testing.T) {
 	ctx := context.Background()
-	version := 0
-	for _, m := range migrations {
-		if strings.HasSuffix(m.name, "_scope.sql") {
-			version = m.version
-		}
-	}
-	if version == 0 {
-		t.Fatal("no scope migration")
-	}
-	path := filepath.Join(t.TempDir(), "old.db")
-	old := &DB{path: path, Now: time.Now}
-	var err error
-	old.writer, err = sql.Open("sqlite3", dsn(path, "_journal_mode=WAL&_txlock=immediate&_foreign_keys=on"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	old.writer.SetMaxOpenConns(1)
-	if err := old.migrate(ctx, version-1); err != nil {
-		t.Fatal(err)
-	}
+	old, path := dbBefore(t, "_scope.sql")
 	event := 0
 	audit := func(method, association, resource string) string {
 		event++

@@ -128,3 +128,31 @@ func TestWriteErrorNotAcknowledged(t *testing.T) {
 		t.Error("the refused write is visible")
 	}
 }
+
+// dbBefore makes a database whose schema stops just before the migration
+// whose file name ends with suffix, as a binary of that time left it, with
+// only its writer open; path is its file.
+func dbBefore(t *testing.T, suffix string) (old *DB, path string) {
+	t.Helper()
+	version := 0
+	for _, m := range migrations {
+		if strings.HasSuffix(m.name, suffix) {
+			version = m.version
+		}
+	}
+	if version == 0 {
+		t.Fatalf("no migration named *%s", suffix)
+	}
+	path = filepath.Join(t.TempDir(), "old.db")
+	old = &DB{path: path, Now: time.Now}
+	var err error
+	old.writer, err = sql.Open("sqlite3", dsn(path, "_journal_mode=WAL&_txlock=immediate&_foreign_keys=on"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old.writer.SetMaxOpenConns(1)
+	if err := old.migrate(context.Background(), version-1); err != nil {
+		t.Fatal(err)
+	}
+	return old, path
+}

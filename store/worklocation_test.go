@@ -2,11 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"path/filepath"
-	"strings"
 	"testing"
-	"time"
 )
 
 // Migration 0023 makes existing people's work location follow their
@@ -14,26 +10,7 @@ import (
 // says where.
 func TestMigrateWorkLocation(t *testing.T) {
 	ctx := context.Background()
-	version := 0
-	for _, m := range migrations {
-		if strings.HasSuffix(m.name, "_work_location.sql") {
-			version = m.version
-		}
-	}
-	if version == 0 {
-		t.Fatal("no work location migration")
-	}
-	path := filepath.Join(t.TempDir(), "old.db")
-	old := &DB{path: path, Now: time.Now}
-	var err error
-	old.writer, err = sql.Open("sqlite3", dsn(path, "_journal_mode=WAL&_txlock=immediate&_foreign_keys=on"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	old.writer.SetMaxOpenConns(1)
-	if err := old.migrate(ctx, version-1); err != nil {
-		t.Fatal(err)
-	}
+	old, path := dbBefore(t, "_work_location.sql")
 	for _, q := range []string{
 		`INSERT INTO ref_admin_units VALUES ('91', '2025-07-01', '', 'Tỉnh An Giang', 'province', '', '', 'seed', 1),
 			('30742', '2025-07-01', '', 'Phường Rạch Giá', 'ward', '91', '', 'seed', 1)`,

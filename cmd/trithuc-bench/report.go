@@ -158,16 +158,7 @@ func (r *report) write(w io.Writer) {
 	}
 
 	fmt.Fprintf(w, "#### Targets (issue 7; they are set for 1M people)\n\n| target | measured at %d people | |\n|---|---|---|\n", r.people)
-	check := func(name, measured string, ok bool, known bool) {
-		verdict := "met"
-		switch {
-		case !known:
-			verdict = "not measured"
-		case !ok:
-			verdict = "**missed**"
-		}
-		fmt.Fprintf(w, "| %s | %s | %s |\n", name, measured, verdict)
-	}
+	check := func(name, measured string, ok bool, known bool) { writeTarget(w, name, measured, ok, known) }
 	c := r.cfg.profileConc
 	getName := fmt.Sprintf("GetPerson throughput at %d callers ≥ 0.5 × bare gRPC", c)
 	if g, b := r.find("get", targetGRPC, c), r.find("get", targetBare, c); g != nil && b != nil {
@@ -224,6 +215,18 @@ func (r *report) write(w io.Writer) {
 	if len(r.profiles) > 0 {
 		fmt.Fprintf(w, "CPU profiles of the server: %s (`go tool pprof -top FILE`).\n\n", strings.Join(r.profiles, ", "))
 	}
+}
+
+// writeTarget writes a target's row: met, missed or not measured.
+func writeTarget(w io.Writer, name, measured string, ok, known bool) {
+	verdict := "met"
+	switch {
+	case !known:
+		verdict = "not measured"
+	case !ok:
+		verdict = "**missed**"
+	}
+	fmt.Fprintf(w, "| %s | %s | %s |\n", name, measured, verdict)
 }
 
 func firstN(s string, n int) string {

@@ -15,16 +15,7 @@ import (
 func (r *report) writeIssue19(w io.Writer) {
 	c := r.cfg.profileConc
 	fmt.Fprintf(w, "#### Targets of issue 19 (set for 100,000 and 1M people, %d callers)\n\n| target | measured at %d people | |\n|---|---|---|\n", c, r.people)
-	row := func(name, measured string, ok, known bool) {
-		verdict := "met"
-		switch {
-		case !known:
-			verdict = "not measured"
-		case !ok:
-			verdict = "**missed**"
-		}
-		fmt.Fprintf(w, "| %s | %s | %s |\n", name, measured, verdict)
-	}
+	row := func(name, measured string, ok, known bool) { writeTarget(w, name, measured, ok, known) }
 	vs := func(name, key, ours, ceiling string, conc int, want float64) {
 		a, b := r.find(key, ours, conc), r.find(key, ceiling, conc)
 		if a == nil || b == nil || b.Throughput == 0 {
