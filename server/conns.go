@@ -70,21 +70,12 @@ func (l TransportLimits) withDefaults(maxCall time.Duration) TransportLimits {
 	return l
 }
 
-// streamWorkers is how many goroutines serve calls from a pool.
-const streamWorkers = 32
-
 // grpcTransportOptions caps streams per connection and sets keepalive: the
 // server pings a silent connection and drops it if the peer is gone, and
 // drops clients that ping more often than once a minute (a ping flood costs
 // the server work without any call).
 func (s *Server) grpcTransportOptions() []grpc.ServerOption {
 	return []grpc.ServerOption{
-		// Calls run on goroutines kept between calls, whose stacks have
-		// grown to what a call needs, instead of a new goroutine a call:
-		// growing a new one's stack through the interceptors and the
-		// validator's CEL was 8 % of a GetPerson's CPU. The server starts
-		// a goroutine as before when every worker is busy.
-		grpc.NumStreamWorkers(streamWorkers),
 		grpc.MaxConcurrentStreams(uint32(s.cfg.MaxStreamsPerConn)),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: time.Minute, PermitWithoutStream: false}),
 		grpc.KeepaliveParams(keepalive.ServerParameters{
