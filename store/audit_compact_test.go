@@ -327,12 +327,7 @@ func TestMigrateAuditReads(t *testing.T) {
 		INSERT INTO audit_event_resources (resource, event_pk) VALUES ('people/x/qualifications/q', 2)`, micros(t0)); err != nil {
 		t.Fatal(err)
 	}
-	old.writer.Close()
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := reopen(t, old, path)
 	ev := NewAuditEvent(time.Now())
 	ev.Principal, ev.Method, ev.Code, ev.Read, ev.Resources = "key:a", "/trithuc.v1.PersonService/GetPerson", "OK", true, []string{"people/x"}
 	if err := db.AppendAudit(ctx, []*AuditEvent{ev}); err != nil {

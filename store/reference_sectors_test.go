@@ -16,13 +16,7 @@ func TestMigrateSectors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old.writer.Close()
-
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := reopen(t, old, path)
 	want := map[string]string{"sgd": "P 2", "bv": "Q 2", "la": "Ngành lạ 1", "none": " 1"}
 	for id, w := range want {
 		o, err := db.GetOrganization(ctx, "organizations/"+id)

@@ -34,13 +34,7 @@ func TestMigrateLinkConfirmed(t *testing.T) {
 	if _, err := old.writer.ExecContext(ctx, stmts); err != nil {
 		t.Fatal(err)
 	}
-	old.writer.Close()
-
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := reopen(t, old, path)
 	for person, want := range map[string]bool{"created": true, "linked": false, "approved": true, "unlimited": true} {
 		in, err := db.PersonInScope(ctx, "people/"+person, "associations/hoi-y-hoc")
 		if err != nil || in != want {

@@ -156,3 +156,16 @@ func dbBefore(t *testing.T, suffix string) (old *DB, path string) {
 	}
 	return old, path
 }
+
+// reopen closes what dbBefore made and opens its file with this binary,
+// which migrates it.
+func reopen(t *testing.T, old *DB, path string) *DB {
+	t.Helper()
+	old.writer.Close()
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}

@@ -26,13 +26,7 @@ func TestMigrateWorkLocation(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	old.writer.Close()
-
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := reopen(t, old, path)
 	want := map[string]string{"home": "IN_PROVINCE/", "away": "ABROAD/JP", "typed": "ELSEWHERE_IN_VIETNAM/",
 		"vague": "ABROAD/KR", "ended": "ELSEWHERE_IN_VIETNAM/"}
 	for id, w := range want {
