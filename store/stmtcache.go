@@ -4,16 +4,14 @@ import (
 	lru "container/list"
 	"context"
 	"database/sql"
-	"strings"
 	"sync"
 )
 
 // Preparing a statement costs SQLite more than running most of ours (a
 // GetPerson FULL runs six small SELECTs; preparing them was half of its
 // CPU), so the queries of a transaction use statements prepared once per
-// pool and kept, the most recently used first. A write statement is cached
-// too (preparing an INSERT costs about as much as running it), but not a
-// script of several statements (a migration's).
+// pool and kept, the most recently used first. Writes (ExecContext) are
+// left to the driver's own cache of the writer's statements.
 //
 // A statement is prepared for the pool only between transactions: inside
 // one, the transaction holds a connection, and preparing on the pool would
@@ -134,17 +132,11 @@ func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *s
 	return tx.Tx.QueryRowContext(ctx, query, args...)
 }
 
-// ExecContext runs a statement in the transaction, with a cached statement
-// when it is one statement: a prepared statement holds only the first of a
-// script's.
+// ExecContext runs a statement in the transaction. Write statements are
+// kept prepared by the driver (the writer's stmt_cache_size, store.go),
+// scripts of several statements (a migration's) included.
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	ctx = tx.stmtContext(ctx)
-	if tx.stmts != nil && !strings.Contains(query, ";") {
-		if s := tx.stmt(ctx, query); s != nil {
-			return s.ExecContext(ctx, args...)
-		}
-	}
-	return tx.Tx.ExecContext(ctx, query, args...)
+	return tx.Tx.ExecContext(tx.stmtContext(ctx), query, args...)
 }
 
 // stmt is the pool's statement for query bound to the transaction, bound
