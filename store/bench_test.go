@@ -148,23 +148,12 @@ func BenchmarkSearchPeople(b *testing.B) {
 	})
 }
 
-// benchSearchQueries are the searches of the benchmark harness
-// (cmd/trithuc-bench): whole unaccented names, the last word a prefix.
-var benchSearchQueries = []string{
-	"nguyen thi thanh tam",
-	"tran quoc bao",
-	"thach sa ruol",
-	"le hoang long",
-	"huynh thi ngoc han",
-	"pham minh khoa",
-}
-
 // BenchmarkSearchPeopleNames is the first page (BASIC, 50) of each of the
 // harness's searches.
 func BenchmarkSearchPeopleNames(b *testing.B) {
 	db, _, _ := benchDB(b)
 	ctx := context.Background()
-	for _, query := range benchSearchQueries {
+	for _, query := range synth.SearchQueries {
 		q := store.SearchQuery{Query: query}
 		b.Run(strings.ReplaceAll(query, " ", "_"), func(b *testing.B) {
 			defer cpuPerOp(b)()

@@ -173,7 +173,7 @@ func hostilePhases(ctx context.Context, ch *child, ids []string, othersKey, host
 		case 1:
 			_, err = others.People.ListPeople(ctx, &pb.ListPeopleRequest{Filter: listFilters[r.IntN(len(listFilters))]})
 		default:
-			_, err = others.People.SearchPeople(ctx, &pb.SearchPeopleRequest{Query: searchQueries[r.IntN(len(searchQueries))]})
+			_, err = others.People.SearchPeople(ctx, &pb.SearchPeopleRequest{Query: synth.SearchQueries[r.IntN(len(synth.SearchQueries))]})
 		}
 		return err
 	}
