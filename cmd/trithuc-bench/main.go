@@ -48,6 +48,7 @@ type config struct {
 	bulk        int
 	duration    time.Duration
 	warmup      time.Duration
+	rounds      int
 	conc        []int
 	transports  []string
 	scenarios   []string
@@ -113,11 +114,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&c.bulk, "bulk", -1, "time the bulk load of this many `people` into scratch databases, against plain SQLite; -1: time the load of --db when it is made from empty, 0: none")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "how long each scenario runs at each concurrency, measured")
 	fs.DurationVar(&c.warmup, "warmup", time.Second, "how long each run warms up first, unmeasured")
+	fs.IntVar(&c.rounds, "rounds", 1, "run every target of a scenario back to back this many `times` and report each target's median round (by calls/s): ratios steadier on a shared machine")
 	concs := fs.String("concurrency", "1,16,64", "concurrent callers, a comma-separated `list`")
 	transports := fs.String("transports", "grpc,rest", "`list` of grpc, rest")
 	scenarios := fs.String("scenarios", "get,list,broad,search,create", "`list` of get, list, broad, search, create; none to time only the bulk load")
 	fs.StringVar(&c.out, "out", "", "also write the results as markdown to this `file`")
-	fs.StringVar(&c.profileDir, "profile-dir", "", "save CPU profiles of the server, one per scenario over gRPC at --profile-concurrency, in this `directory`")
+	fs.StringVar(&c.profileDir, "profile-dir", "", "save CPU profiles of the server, one per scenario and transport (gRPC, REST) at --profile-concurrency, in this `directory`")
 	fs.IntVar(&c.profileConc, "profile-concurrency", 16, "the concurrency at which to profile")
 	fs.StringVar(&c.serverLog, "server-log", os.DevNull, "where the server under test logs its calls")
 	fs.StringVar(&c.grpcAddr, "server", "", "benchmark a running server at this gRPC `address` instead of starting one (with --http, --token)")
@@ -132,6 +134,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		c.token = os.Getenv("TRITHUC_TOKEN")
 	}
 	var err error
+	if c.rounds < 1 {
+		return fmt.Errorf("--rounds: want 1 or more, not %d", c.rounds)
+	}
 	if c.conc, err = intList(*concs); err != nil {
 		return fmt.Errorf("--concurrency: %w", err)
 	}
@@ -409,7 +414,7 @@ func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) e
 	}
 	// Enough prepared inserts for plain SQLite at over a thousand commits a
 	// second.
-	pool := max(2000, int(c.duration.Seconds()+c.warmup.Seconds())*1500*len(c.conc))
+	pool := max(2000, int(c.duration.Seconds()+c.warmup.Seconds())*1500*len(c.conc)*c.rounds)
 	scens, err := w.scenarios(ctx, c.scenarios, pool)
 	if err != nil {
 		return err
@@ -460,67 +465,70 @@ func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) e
 
 	for _, s := range scens {
 		for _, n := range c.conc {
-			// The four targets back to back, so that they share the
-			// machine's conditions as far as they can.
-			for _, t := range targets {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-				profDone := make(chan error, 1)
-				prof := ""
-				if ch != nil && c.profileDir != "" && t == targetGRPC && n == c.profileConc {
-					prof = filepath.Join(c.profileDir, fmt.Sprintf("server-%s-grpc-c%d.pprof", s.Key, n))
-					go func() {
-						time.Sleep(c.warmup)
-						profDone <- ch.profile(c.duration, prof)
-					}()
-				} else {
-					profDone <- nil
-				}
-				// The server's CPU over the measured window only, as the
-				// calls it is divided by.
-				var cpu0 atomic.Int64
-				cpuPID := pid
-				if t == targetPB {
-					cpuPID = pbPID
-				}
-				// A read's audit event is stored by the server's next
-				// flush (every second); the database grows by nothing else
-				// while reads run.
-				audited := (t == targetGRPC || t == targetREST) && s.Key != "create"
-				var used0 int64
-				if audited {
-					time.Sleep(auditFlush)
-					used0, _ = w.plain.UsedBytes(ctx)
-				}
-				res := runLoad(ctx, n, c.warmup, c.duration, s.ops[t], func() { cpu0.Store(int64(cpuTime(cpuPID))) })
-				if audited {
-					time.Sleep(auditFlush)
-					if used1, err := w.plain.UsedBytes(ctx); err == nil && used0 > 0 && res.Calls > 0 {
-						res.AuditBytes = float64(used1-used0) / float64(res.Calls)
+			// The targets back to back, so that they share the
+			// machine's conditions as far as they can; in rounds, so
+			// that a burst of load elsewhere moves one round of each.
+			for round := range c.rounds {
+				for _, t := range targets {
+					if err := ctx.Err(); err != nil {
+						return err
 					}
+					profDone := make(chan error, 1)
+					prof := ""
+					if ch != nil && c.profileDir != "" && round == 0 && (t == targetGRPC || t == targetREST) && n == c.profileConc {
+						prof = filepath.Join(c.profileDir, fmt.Sprintf("server-%s-%s-c%d.pprof", s.Key, strings.ToLower(t), n))
+						go func() {
+							time.Sleep(c.warmup)
+							profDone <- ch.profile(c.duration, prof)
+						}()
+					} else {
+						profDone <- nil
+					}
+					// The server's CPU over the measured window only, as the
+					// calls it is divided by.
+					var cpu0 atomic.Int64
+					cpuPID := pid
+					if t == targetPB {
+						cpuPID = pbPID
+					}
+					// A read's audit event is stored by the server's next
+					// flush (every second); the database grows by nothing else
+					// while reads run.
+					audited := (t == targetGRPC || t == targetREST) && s.Key != "create"
+					var used0 int64
+					if audited {
+						time.Sleep(auditFlush)
+						used0, _ = w.plain.UsedBytes(ctx)
+					}
+					res := runLoad(ctx, n, c.warmup, c.duration, s.ops[t], func() { cpu0.Store(int64(cpuTime(cpuPID))) })
+					if audited {
+						time.Sleep(auditFlush)
+						if used1, err := w.plain.UsedBytes(ctx); err == nil && used0 > 0 && res.Calls > 0 {
+							res.AuditBytes = float64(used1-used0) / float64(res.Calls)
+						}
+					}
+					switch t {
+					case targetGRPC, targetREST:
+						res.ServerCPU = cpuTime(pid) - time.Duration(cpu0.Load())
+					case targetPB:
+						res.ServerCPU = cpuTime(pbPID) - time.Duration(cpu0.Load())
+					}
+					if t == targetPB {
+						// PocketBase goes on working after a run (its
+						// garbage collector over a heap of a gigabyte, its
+						// request log): the next run, the service's, must
+						// not pay for it.
+						settle(pbPID)
+					}
+					if err := <-profDone; err != nil {
+						fmt.Fprintf(stderr, "trithuc-bench: profiling: %v\n", err)
+					} else if prof != "" {
+						rep.profiles = append(rep.profiles, prof)
+					}
+					rep.add(s, t, n, res)
+					fmt.Fprintf(stderr, "  %-30s %-12s c=%-3d %8.0f/s  p50 %-9s p99 %-9s errors %d %s\n", s.Name, t, n,
+						res.Throughput, fmtDur(res.P50), fmtDur(res.P99), res.Errors, res.FirstError)
 				}
-				switch t {
-				case targetGRPC, targetREST:
-					res.ServerCPU = cpuTime(pid) - time.Duration(cpu0.Load())
-				case targetPB:
-					res.ServerCPU = cpuTime(pbPID) - time.Duration(cpu0.Load())
-				}
-				if t == targetPB {
-					// PocketBase goes on working after a run (its
-					// garbage collector over a heap of a gigabyte, its
-					// request log): the next run, the service's, must
-					// not pay for it.
-					settle(pbPID)
-				}
-				if err := <-profDone; err != nil {
-					fmt.Fprintf(stderr, "trithuc-bench: profiling: %v\n", err)
-				} else if prof != "" {
-					rep.profiles = append(rep.profiles, prof)
-				}
-				rep.add(s, t, n, res)
-				fmt.Fprintf(stderr, "  %-30s %-12s c=%-3d %8.0f/s  p50 %-9s p99 %-9s errors %d %s\n", s.Name, t, n,
-					res.Throughput, fmtDur(res.P50), fmtDur(res.P99), res.Errors, res.FirstError)
 			}
 		}
 		if pid != 0 {

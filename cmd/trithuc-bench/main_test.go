@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The test binary is also the server under test that the harness starts.
@@ -33,7 +34,7 @@ func TestHarness(t *testing.T) {
 	out := filepath.Join(dir, "results.md")
 	var stdout, stderr bytes.Buffer
 	err := run(context.Background(), []string{"--db", filepath.Join(dir, "bench.db"), "--people", "300", "--batch", "100",
-		"--duration", "150ms", "--warmup", "50ms", "--concurrency", "2", "--profile-concurrency", "2", "--out", out, "--pocketbase", ""}, &stdout, &stderr)
+		"--duration", "150ms", "--warmup", "50ms", "--rounds", "2", "--concurrency", "2", "--profile-concurrency", "2", "--out", out, "--pocketbase", ""}, &stdout, &stderr)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
@@ -47,7 +48,7 @@ func TestHarness(t *testing.T) {
 	}
 	for _, want := range []string{"#### Bulk load", "plain SQLite inserting the same rows", "| 300 |",
 		"GetPerson FULL", "ListPeople, selective filter", "ListPeople, no filter", "SearchPeople, unaccented", "CreatePerson",
-		"Server peak resident set", "#### Targets", "Machine: "} {
+		"Server peak resident set", "#### Targets", "Machine: ", "ran back to back 2 times"} {
 		if !strings.Contains(report, want) {
 			t.Errorf("the report lacks %q:\n%s", want, report)
 		}
@@ -58,7 +59,8 @@ func TestHarness(t *testing.T) {
 	if !strings.Contains(report, "#### Targets of issue 19") || !audit.MatchString(report) {
 		t.Errorf("the report lacks issue 19's targets or the audit bytes of each read:\n%s", report)
 	}
-	// Every scenario ran against each target, and no call failed.
+	// Every scenario ran against each target, one row for both rounds, and
+	// no call failed.
 	row := regexp.MustCompile(`(?m)^\|[^|\n]*\| 2 \| (gRPC|REST|bare gRPC|plain SQLite) \|.*\| (\S+) \|$`)
 	rows := row.FindAllStringSubmatch(report, -1)
 	if len(rows) != 5*4 {
@@ -113,5 +115,33 @@ func TestHarnessPocketBase(t *testing.T) {
 				t.Errorf("run %d: %s", i, line)
 			}
 		}
+	}
+}
+
+// A target's row is its median round, whole; errors add up over rounds.
+func TestMedianRound(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		rounds []float64
+		want   float64
+	}{
+		{"one", []float64{5}, 5},
+		{"odd", []float64{9, 1, 5}, 5},
+		{"even takes the lower middle", []float64{4, 1, 3, 2}, 2},
+		{"ties", []float64{7, 7, 1}, 7},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var rounds []result
+			for i, tp := range c.rounds {
+				rounds = append(rounds, result{Throughput: tp, P50: time.Duration(tp), Errors: i})
+			}
+			m := medianRound(rounds)
+			if m.Throughput != c.want || m.P50 != time.Duration(c.want) {
+				t.Errorf("median of %v: %v calls/s, p50 %v; want %v of the same round", c.rounds, m.Throughput, m.P50, c.want)
+			}
+			if want := len(c.rounds) * (len(c.rounds) - 1) / 2; m.Errors != want {
+				t.Errorf("errors %d, want %d over every round", m.Errors, want)
+			}
+		})
 	}
 }

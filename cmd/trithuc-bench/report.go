@@ -3,8 +3,10 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -49,11 +51,37 @@ type run_ struct {
 	scenario *scenario
 	target   string
 	conc     int
-	res      result
+	res      result   // the median round
+	rounds   []result // every round, in order
 }
 
+// add records a round of a target; its result is then the median round.
 func (r *report) add(s *scenario, target string, conc int, res result) {
-	r.runs = append(r.runs, run_{scenario: s, target: target, conc: conc, res: res})
+	for i := range r.runs {
+		if run := &r.runs[i]; run.scenario == s && run.target == target && run.conc == conc {
+			run.rounds = append(run.rounds, res)
+			run.res = medianRound(run.rounds)
+			return
+		}
+	}
+	r.runs = append(r.runs, run_{scenario: s, target: target, conc: conc, res: res, rounds: []result{res}})
+}
+
+// medianRound is the round with the median throughput (the lower of the
+// two middle ones for an even number), whole, so that its latencies and
+// CPU are of the same calls; errors count over every round.
+func medianRound(rounds []result) result {
+	sorted := slices.Clone(rounds)
+	slices.SortStableFunc(sorted, func(a, b result) int { return cmp.Compare(a.Throughput, b.Throughput) })
+	m := sorted[(len(sorted)-1)/2]
+	m.Errors = 0
+	for _, r := range rounds {
+		m.Errors += r.Errors
+		if m.FirstError == "" {
+			m.FirstError = r.FirstError
+		}
+	}
+	return m
 }
 
 func (r *report) find(key, target string, conc int) *result {
@@ -87,7 +115,11 @@ func (r *report) write(w io.Writer) {
 	fmt.Fprintf(w, "Machine: %s, %d cores (GOMAXPROCS %d), %s memory; %s; %s.  \n", m.CPU, m.Cores, m.GOMAXPROCS, m.MemTotal, m.Go, m.OS)
 	fmt.Fprintf(w, "Load average (1, 5, 15 min): %s at the start, %s at the end; the 1-minute one during the run: min %.2f, mean %.2f, max %.2f.  \n",
 		r.loads.start, r.loads.end, r.loads.during.Min, r.loads.during.Mean, r.loads.during.Max)
-	fmt.Fprintf(w, "Each run: %s warm-up, then %s measured, closed loop (each caller calls again when its call returns).\n\n", r.cfg.warmup, r.cfg.duration)
+	fmt.Fprintf(w, "Each run: %s warm-up, then %s measured, closed loop (each caller calls again when its call returns).", r.cfg.warmup, r.cfg.duration)
+	if r.cfg.rounds > 1 {
+		fmt.Fprintf(w, " The targets of a scenario ran back to back %d times; each row is a target's median round by calls/s (errors over every round).", r.cfg.rounds)
+	}
+	fmt.Fprint(w, "\n\n")
 
 	if b := r.bulk; b != nil {
 		fmt.Fprintf(w, "#### Bulk load\n\n")
