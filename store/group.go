@@ -21,6 +21,17 @@ import (
 // One waiter leads: it takes the queue, applies and commits it, and
 // hands the lead to the first write that queued meanwhile, so that no
 // caller serves others for long.
+//
+// FTS5 writes the terms a transaction gave an index to a new segment of
+// it at every SAVEPOINT once the index is part of the transaction: a
+// group of n creates made n segments an index, and their merges (a fifth
+// of a create's CPU at a million people, in SAVEPOINT and RELEASE). So
+// the writes of a group queue what they write to the full-text indexes
+// (Tx.execIndex), and the queue runs after the last savepoint, in the
+// order the writes made it: one segment a group. Nothing reads the
+// indexes inside a write. A write refused in its savepoint drops what it
+// queued; a purge, which deletes from the indexes and merges them, runs
+// apart, in a transaction of its own (writeApart).
 
 // maxGroup bounds the writes of one transaction, so that one fsync does
 // not hold back too many answers, nor a savepoint chain grow long.
@@ -47,6 +58,8 @@ type pendingWrite struct {
 	// lead is set, under the queue's lock, when the lead is handed to
 	// this write: it may no longer leave the queue.
 	lead bool
+	// apart writes run in a transaction of their own.
+	apart bool
 
 	// While its group is applied: the write's own undo of its audit
 	// event, and whether it appended changes.
@@ -62,7 +75,21 @@ type writeOutcome struct {
 
 // writeGrouped queues a write, and applies it (with others) when it leads.
 func (db *DB) writeGrouped(ctx context.Context, audit *AuditEvent, fn func(tx *Tx) error) error {
-	w := &pendingWrite{ctx: ctx, audit: audit, fn: fn, done: make(chan writeOutcome, 1)}
+	return db.queueWrite(&pendingWrite{ctx: ctx, audit: audit, fn: fn, done: make(chan writeOutcome, 1)})
+}
+
+// writeApart is write (never a dry run) in a transaction of its own, after
+// the writes queued before it: for a write whose changes to the full-text
+// indexes cannot wait for the group's (a purge).
+func (db *DB) writeApart(ctx context.Context, audit *AuditEvent, fn func(tx *Tx) error) error {
+	if err := db.refuseWrite(); err != nil {
+		return err
+	}
+	return db.queueWrite(&pendingWrite{ctx: ctx, audit: audit, fn: fn, apart: true, done: make(chan writeOutcome, 1)})
+}
+
+func (db *DB) queueWrite(w *pendingWrite) error {
+	ctx := w.ctx
 	q := &db.queue
 	q.mu.Lock()
 	q.waiting = append(q.waiting, w)
@@ -119,6 +146,12 @@ func (db *DB) lead() {
 	if q.limit > 0 {
 		n = min(n, q.limit)
 	}
+	for i, w := range q.waiting[:n] {
+		if w.apart {
+			n = max(i, 1)
+			break
+		}
+	}
 	group := append([]*pendingWrite(nil), q.waiting[:n]...)
 	q.waiting = append(q.waiting[:0], q.waiting[n:]...)
 	q.mu.Unlock()
@@ -170,11 +203,13 @@ func (db *DB) applyGroup(group []*pendingWrite) []writeOutcome {
 	}
 	alone := len(group) == 1
 	var applied []int
+	index := &indexQueue{}
 	for i, w := range group {
 		if err := w.ctx.Err(); err != nil {
 			outs[i].err = err
 			continue
 		}
+		queued := len(index.writes)
 		sp := fmt.Sprintf("group_write_%d", i)
 		if !alone {
 			if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
@@ -184,7 +219,7 @@ func (db *DB) applyGroup(group []*pendingWrite) []writeOutcome {
 			}
 		}
 		tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), stmts: db.writerStmts,
-			audit: w.audit, writing: true}
+			audit: w.audit, writing: true, index: index}
 		err, panicked := db.applyOne(tx, w)
 		if err == nil && panicked == nil {
 			if !alone {
@@ -201,6 +236,7 @@ func (db *DB) applyGroup(group []*pendingWrite) []writeOutcome {
 		}
 		outs[i].err, outs[i].panicked = err, panicked
 		fail(err, i)
+		index.writes = index.writes[:queued]
 		if alone {
 			sqlTx.Rollback()
 			return outs
@@ -223,6 +259,14 @@ func (db *DB) applyGroup(group []*pendingWrite) []writeOutcome {
 	if len(applied) == 0 {
 		sqlTx.Rollback()
 		return outs
+	}
+	tx := &Tx{Tx: sqlTx, db: db, stmts: db.writerStmts, writing: true}
+	for _, iw := range index.writes {
+		if _, err := tx.ExecContext(ctx, iw.query, iw.args...); err != nil {
+			sqlTx.Rollback()
+			fail(&Error{Code: Unavailable, Message: "the write was not saved because the search index could not take it; try again", Err: err}, applied...)
+			return outs
+		}
 	}
 	if err := sqlTx.Commit(); err != nil {
 		// Not acknowledged: the callers get an error, never a success for
@@ -282,4 +326,24 @@ func all(group []*pendingWrite) []int {
 		out[i] = i
 	}
 	return out
+}
+
+// indexQueue holds a group's writes to the full-text indexes until its
+// writes are applied.
+type indexQueue struct{ writes []indexWrite }
+
+type indexWrite struct {
+	query string
+	args  []any
+}
+
+// execIndex runs a write to a full-text index: in a group's transaction,
+// after the group's writes; in any other, at once.
+func (tx *Tx) execIndex(ctx context.Context, query string, args ...any) error {
+	if tx.index == nil {
+		_, err := tx.ExecContext(ctx, query, args...)
+		return dbError(err)
+	}
+	tx.index.writes = append(tx.index.writes, indexWrite{query, args})
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -291,5 +292,123 @@ func TestGroupDryRunStaysAlone(t *testing.T) {
 	}
 	if got := readFeed(t, db, ChangeQuery{}); len(got) != 3 {
 		t.Errorf("changes: %q", summary(got))
+	}
+}
+
+// The writes of a group reach the full-text indexes after its last
+// savepoint, in one segment an index (FTS5 writes a segment at every
+// savepoint once it holds terms of the transaction), and every applied
+// write is found by search while a refused one leaves no document.
+func TestGroupIndexesOnce(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	// No merges, so that the segments count the flushes.
+	for _, fts := range []string{"people_search", "people_names"} {
+		if _, err := db.writer.ExecContext(ctx, `INSERT INTO `+fts+`(`+fts+`, rank) VALUES ('automerge', 0)`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	segments := func() (n [2]int) {
+		for i, fts := range []string{"people_search", "people_names"} {
+			if err := db.writer.QueryRowContext(ctx, `SELECT count(DISTINCT segid) FROM `+fts+`_idx`).Scan(&n[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return n
+	}
+	before := segments()
+	release, held := holdWriter(t, db)
+	const n = 9
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			if i%3 == 2 { // refused after it wrote its documents
+				errs[i] = db.write(ctx, false, nil, func(tx *Tx) error {
+					if _, err := tx.createPerson(ctx, newID(), &pb.Person{FamilyName: "Refused", GivenName: fmt.Sprint(i)}); err != nil {
+						return err
+					}
+					return errorf(Invalid, "person", "refused on purpose")
+				})
+				return
+			}
+			_, errs[i] = db.CreatePerson(ctx, &pb.Person{FamilyName: "Đặng", GivenName: fmt.Sprintf("Chi %d", i)}, CreateOptions{})
+		})
+	}
+	waitQueued(t, db, n)
+	release()
+	wg.Wait()
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	for i, err := range errs {
+		if (i%3 == 2) != (err != nil) {
+			t.Fatalf("write %d: %v", i, err)
+		}
+	}
+	after := segments()
+	for i, fts := range []string{"people_search", "people_names"} {
+		if got := after[i] - before[i]; got != 1 {
+			t.Errorf("%s: the group of %d writes made %d segments, want 1", fts, n, got)
+		}
+	}
+	found, _, err := db.SearchPeople(ctx, SearchQuery{Query: "dang chi"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) != 6 {
+		t.Errorf("search found %d of the 6 created", len(found))
+	}
+	refused, _, err := db.SearchPeople(ctx, SearchQuery{Query: "refused"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(refused) != 0 {
+		t.Errorf("search found %d refused writes", len(refused))
+	}
+}
+
+// A write apart (a purge) commits alone: the writes queued before it form
+// a group, and those after it another.
+func TestGroupWriteApartCommitsAlone(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	before := db.queue.commits.Load()
+	release, held := holdWriter(t, db)
+	var wg sync.WaitGroup
+	errs := make(chan error, 6)
+	var order []string
+	var mu sync.Mutex
+	for i, apart := range []bool{false, false, false, true, false, false} {
+		write := db.writeGrouped
+		if apart {
+			write = db.writeApart
+		}
+		wg.Go(func() {
+			errs <- write(ctx, nil, func(tx *Tx) error {
+				mu.Lock()
+				order = append(order, fmt.Sprint(i))
+				mu.Unlock()
+				return nil
+			})
+		})
+		waitQueued(t, db, i+1)
+	}
+	release()
+	wg.Wait()
+	close(errs)
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := db.queue.commits.Load() - before; got != 4 {
+		t.Errorf("%d commits, want 4: the held write, the three before the write apart, it, the two after", got)
+	}
+	if got := strings.Join(order, ""); got != "012345" {
+		t.Errorf("applied in the order %s, want the queue's", got)
 	}
 }

@@ -61,7 +61,9 @@ func (db *DB) PurgePerson(ctx context.Context, name, dsrName, reason string, aud
 		return nil, err
 	}
 	removed := map[string]int64{}
-	err = db.write(ctx, false, audit, func(tx *Tx) error {
+	// Apart: it deletes from the full-text indexes and merges them, which
+	// a group's queued index writes must not follow (group.go).
+	err = db.writeApart(ctx, audit, func(tx *Tx) error {
 		r, err := tx.dsr(ctx, reqID)
 		if err != nil {
 			return err

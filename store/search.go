@@ -92,12 +92,11 @@ func nameText(family, middle, given, display string) string {
 // indexNames puts a person's names in the index of names, in place of what
 // it held for them.
 func (tx *Tx) indexNames(ctx context.Context, pk int64, names string) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM people_names WHERE rowid = ?`, pk); err != nil {
-		return dbError(err)
+	if err := tx.execIndex(ctx, `DELETE FROM people_names WHERE rowid = ?`, pk); err != nil {
+		return err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO people_names(rowid, name_exact, name_folded) VALUES (?, ?, ?)`,
+	return tx.execIndex(ctx, `INSERT INTO people_names(rowid, name_exact, name_folded) VALUES (?, ?, ?)`,
 		pk, vntext.Lower(names), vntext.Fold(names))
-	return dbError(err)
 }
 
 // reindexWhere reindexes the people whose pks query selects.
@@ -223,12 +222,11 @@ func (tx *Tx) writeSearchDocument(ctx context.Context, pk int64, names string, o
 		return err
 	}
 	otherText := strings.Join(append(slices.Clip(other), fieldNames...), " ")
-	if _, err := tx.ExecContext(ctx, `DELETE FROM people_search WHERE rowid = ?`, pk); err != nil {
-		return dbError(err)
+	if err := tx.execIndex(ctx, `DELETE FROM people_search WHERE rowid = ?`, pk); err != nil {
+		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO people_search(rowid, name_exact, name_folded, other_exact, other_folded)
+	return tx.execIndex(ctx, `INSERT INTO people_search(rowid, name_exact, name_folded, other_exact, other_folded)
 		VALUES (?, ?, ?, ?, ?)`, pk, vntext.Lower(names), vntext.Fold(names), vntext.Lower(otherText), vntext.Fold(otherText))
-	return dbError(err)
 }
 
 // searchTerms splits a query into words as the index's tokenizer does:
