@@ -63,6 +63,9 @@ type config struct {
 
 	// The PocketBase binary to run as a peer; none when empty.
 	pocketbase string
+	// PocketBase built with synchronous=FULL (bench/pocketbase-durable),
+	// a second peer beside the first; none when empty.
+	pocketbaseDurable string
 }
 
 func main() {
@@ -127,6 +130,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&c.token, "token", "", "an API key of the running server (default $TRITHUC_TOKEN; never printed)")
 	fs.IntVar(&c.pid, "server-pid", 0, "the running server's process id, to read its memory")
 	fs.StringVar(&c.pocketbase, "pocketbase", os.Getenv("TRITHUC_POCKETBASE"), "run the same scenarios against PocketBase "+pocketBaseVersion+" (its examples/base `binary`) on the same rows, over REST (default $TRITHUC_POCKETBASE)")
+	fs.StringVar(&c.pocketbaseDurable, "pocketbase-durable", os.Getenv("TRITHUC_POCKETBASE_DURABLE"), "also run GetPerson and CreatePerson against PocketBase with synchronous=FULL (bench/pocketbase-durable's `binary`, from make pocketbase) on a copy of --pocketbase's data (default $TRITHUC_POCKETBASE_DURABLE)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -420,7 +424,6 @@ func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) e
 		return err
 	}
 	var targets []string
-	pbPID := 0
 	for _, t := range c.transports {
 		switch t {
 		case "grpc":
@@ -432,36 +435,12 @@ func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) e
 		}
 	}
 	targets = append(targets, targetBare, targetPlain)
-	if c.pocketbase == "" {
-		fmt.Fprintf(stderr, "trithuc-bench: no PocketBase peer: give --pocketbase PATH or $TRITHUC_POCKETBASE (build it with %s)\n", pbInstallHint)
-	} else {
-		// Its data is kept beside the database for the next run, by seed,
-		// since a seed draws other people.
-		w.pbCreators = &creators{g: synth.New(c.seed + 3).StartAt(last + 400_000)}
-		peer, err := startPocketBase(ctx, c.pocketbase, fmt.Sprintf("%s.pocketbase-seed%d", c.db, c.seed), c.seed, c.people, stderr)
-		if err != nil {
-			return err
-		}
-		defer peer.stop()
-		rep.pbVersion = peer.version
-		// The peer's filters must select what ours do.
-		for i, f := range pbFilters {
-			n, err := peer.count(ctx, f)
-			if err != nil {
-				return err
-			}
-			rep.selectivity["PocketBase filter (as "+w.filters[i]+"): "+f] = n
-		}
-		ops := peer.ops(w)
-		for _, s := range scens {
-			s.ops[targetPB] = ops[s.Key]
-		}
-		targets = append(targets, targetPB)
-		defer func() {
-			rep.pbPeakRSS, _, _ = memory(peer.cmd.Process.Pid)
-		}()
-		pbPID = peer.cmd.Process.Pid
+	peers, err := startPeers(ctx, c, rep, w, scens, last, stderr)
+	if err != nil {
+		return err
 	}
+	defer peers.stop(rep, stderr)
+	targets = append(targets, peers.targets...)
 
 	for _, s := range scens {
 		for _, n := range c.conc {
@@ -472,6 +451,9 @@ func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) e
 				for _, t := range targets {
 					if err := ctx.Err(); err != nil {
 						return err
+					}
+					if s.ops[t] == nil {
+						continue // a peer that does not run this scenario
 					}
 					profDone := make(chan error, 1)
 					prof := ""
@@ -487,9 +469,9 @@ func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) e
 					// The server's CPU over the measured window only, as the
 					// calls it is divided by.
 					var cpu0 atomic.Int64
-					cpuPID := pid
-					if t == targetPB {
-						cpuPID = pbPID
+					cpuPID, peerPID := pid, peers.pids[t]
+					if peerPID != 0 {
+						cpuPID = peerPID
 					}
 					// A read's audit event is stored by the server's next
 					// flush (every second); the database grows by nothing else
@@ -510,15 +492,14 @@ func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) e
 					switch t {
 					case targetGRPC, targetREST:
 						res.ServerCPU = cpuTime(pid) - time.Duration(cpu0.Load())
-					case targetPB:
-						res.ServerCPU = cpuTime(pbPID) - time.Duration(cpu0.Load())
 					}
-					if t == targetPB {
+					if peerPID != 0 {
+						res.ServerCPU = cpuTime(peerPID) - time.Duration(cpu0.Load())
 						// PocketBase goes on working after a run (its
 						// garbage collector over a heap of a gigabyte, its
 						// request log): the next run, the service's, must
 						// not pay for it.
-						settle(pbPID)
+						settle(peerPID)
 					}
 					if err := <-profDone; err != nil {
 						fmt.Fprintf(stderr, "trithuc-bench: profiling: %v\n", err)

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -36,6 +37,18 @@ const targetPB = "PocketBase"
 const pocketBaseVersion = "v0.36.8"
 
 const pbInstallHint = "GOBIN=/tmp/gobin go install github.com/pocketbase/pocketbase/examples/base@" + pocketBaseVersion
+
+// targetPBD is PocketBase as durable as the service: examples/base opening
+// its records' database with synchronous=FULL instead of NORMAL, so that a
+// create it acknowledges survives a power cut (bench/pocketbase-durable).
+const targetPBD = "PocketBase (synchronous=FULL)"
+
+const pbDurableHint = "make pocketbase, which builds bench/pocketbase-durable into /tmp/trithuc-bench/bin/base-durable"
+
+// pbDurableKeys are the scenarios the durable peer runs: the create, whose
+// commit synchronous decides, and the get, a cheap check that it is
+// otherwise the same server.
+var pbDurableKeys = map[string]bool{"get": true, "create": true}
 
 // pbPeer is a PocketBase server in a process of its own.
 type pbPeer struct {
@@ -333,4 +346,174 @@ func (p *pbPeer) ops(w *world) map[string]op {
 			return p.call(ctx, "POST", "/api/collections/people/records", pbPerson("", w.pbCreators.next(), nil), nil)
 		},
 	}
+}
+
+// pbPeers are a run's PocketBase peers.
+type pbPeers struct {
+	targets []string
+	pids    map[string]int // by target
+	running []*pbPeer
+}
+
+func (ps *pbPeers) add(target string, p *pbPeer) {
+	ps.targets = append(ps.targets, target)
+	ps.pids[target] = p.cmd.Process.Pid
+	ps.running = append(ps.running, p)
+}
+
+// startPeers starts the peers that c names and gives the scenarios their
+// calls. The durable peer serves a copy of the first one's data, made afresh
+// at each run while the first is stopped (an SQLite file is copied whole only
+// when no process has it open): both start from the same rows, each process
+// alone on its files as in a deployment (two on one file would share its
+// locks and drop each other's page cache at every write), and each run
+// of one is right after the other's, sharing the machine's conditions.
+func startPeers(ctx context.Context, c *config, rep *report, w *world, scens []*scenario, last int, stderr io.Writer) (ps *pbPeers, err error) {
+	ps = &pbPeers{pids: map[string]int{}}
+	if c.pocketbase == "" {
+		fmt.Fprintf(stderr, "trithuc-bench: no PocketBase peer: give --pocketbase PATH or $TRITHUC_POCKETBASE (build it with %s)\n", pbInstallHint)
+		if c.pocketbaseDurable != "" {
+			fmt.Fprintf(stderr, "trithuc-bench: --pocketbase-durable runs only beside --pocketbase, whose data it copies\n")
+		}
+		return ps, nil
+	}
+	if c.pocketbaseDurable != "" {
+		if _, err := os.Stat(c.pocketbaseDurable); err != nil {
+			return nil, fmt.Errorf("--pocketbase-durable %s: %w (build it with %s)", c.pocketbaseDurable, err, pbDurableHint)
+		}
+	}
+	defer func() {
+		if err != nil {
+			ps.stop(nil, stderr)
+		}
+	}()
+	// Its data is kept beside the database for the next run, by seed,
+	// since a seed draws other people.
+	w.pbCreators = &creators{g: synth.New(c.seed + 3).StartAt(last + 400_000)}
+	dir := fmt.Sprintf("%s.pocketbase-seed%d", c.db, c.seed)
+	peer, err := startPocketBase(ctx, c.pocketbase, dir, c.seed, c.people, stderr)
+	if err != nil {
+		return ps, err
+	}
+	if c.pocketbaseDurable != "" {
+		peer.stop()
+		t := time.Now()
+		ddir := dir + "-durable"
+		if err := copyTree(filepath.Join(dir, "pb_data"), filepath.Join(ddir, "pb_data")); err != nil {
+			return ps, fmt.Errorf("copying PocketBase's data for the durable peer: %w", err)
+		}
+		fmt.Fprintf(stderr, "trithuc-bench: copied PocketBase's data to %s in %s\n", ddir, time.Since(t).Round(time.Millisecond))
+		if peer, err = startPocketBase(ctx, c.pocketbase, dir, c.seed, c.people, stderr); err != nil {
+			return ps, err
+		}
+	}
+	ps.add(targetPB, peer)
+	rep.pbVersion = peer.version
+	// The peer's filters must select what ours do.
+	for i, f := range pbFilters {
+		n, err := peer.count(ctx, f)
+		if err != nil {
+			return ps, err
+		}
+		rep.selectivity["PocketBase filter (as "+w.filters[i]+"): "+f] = n
+	}
+	ops := peer.ops(w)
+	for _, s := range scens {
+		s.ops[targetPB] = ops[s.Key]
+	}
+	if c.pocketbaseDurable == "" {
+		return ps, nil
+	}
+
+	durable, err := startPocketBase(ctx, c.pocketbaseDurable, dir+"-durable", c.seed, c.people, stderr)
+	if err != nil {
+		return ps, err
+	}
+	ps.add(targetPBD, durable)
+	if durable.version != peer.version {
+		return ps, fmt.Errorf("--pocketbase-durable is PocketBase %s, --pocketbase %s: build both with %s", durable.version, peer.version, pbDurableHint)
+	}
+	if err := durable.checkDurable(ctx); err != nil {
+		return ps, fmt.Errorf("--pocketbase-durable %s: %w", c.pocketbaseDurable, err)
+	}
+	ops = durable.ops(w)
+	for _, s := range scens {
+		if pbDurableKeys[s.Key] {
+			s.ops[targetPBD] = ops[s.Key]
+		}
+	}
+	return ps, nil
+}
+
+// checkDurable asks the peer (bench/pocketbase-durable's route) for PRAGMA
+// synchronous on its connections to the records' database, so that the
+// stock binary given by mistake cannot pass for the durable one.
+func (p *pbPeer) checkDurable(ctx context.Context) error {
+	var s struct{ Data, DataReads int }
+	if err := p.call(ctx, "GET", "/api/trithuc-bench/synchronous", nil, &s); err != nil {
+		return fmt.Errorf("not bench/pocketbase-durable (build it with %s): %w", pbDurableHint, err)
+	}
+	if s.Data != 2 || s.DataReads != 2 {
+		return fmt.Errorf("data.db runs with synchronous %d (writes) and %d (reads), not 2 (FULL)", s.Data, s.DataReads)
+	}
+	return nil
+}
+
+// stop notes the first peer's peak memory in rep (when given), the durable
+// one's on stderr, and stops them.
+func (ps *pbPeers) stop(rep *report, stderr io.Writer) {
+	for i, p := range ps.running {
+		peak, _, _ := memory(p.cmd.Process.Pid)
+		switch {
+		case rep == nil:
+		case ps.targets[i] == targetPB:
+			rep.pbPeakRSS = peak
+		default:
+			fmt.Fprintf(stderr, "trithuc-bench: %s peak resident set %s\n", ps.targets[i], mib(peak))
+		}
+		p.stop()
+	}
+	ps.running = nil
+}
+
+// copyTree replaces dst with a copy of the files under src, synced, so that
+// the copy's writeback does not land in the measured runs.
+func copyTree(src, dst string) error {
+	if err := os.RemoveAll(dst); err != nil {
+		return err
+	}
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		to := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(to, 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		in, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer in.Close()
+		out, err := os.Create(to)
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(out, in); err != nil {
+			out.Close()
+			return err
+		}
+		if err := out.Sync(); err != nil {
+			out.Close()
+			return err
+		}
+		return out.Close()
+	})
 }

@@ -11,7 +11,8 @@ import (
 
 // writeIssue19 writes issue 19's targets, each from this run: the service
 // against its ceilings, REST against gRPC, and the audit trail a read
-// costs. (The targets against PocketBase are in writePocketBase.)
+// costs. (The targets against PocketBase, the stock binary and the one with
+// synchronous=FULL, are in writePocketBase.)
 func (r *report) writeIssue19(w io.Writer) {
 	c := r.cfg.profileConc
 	fmt.Fprintf(w, "#### Targets of issue 19 (set for 100,000 and 1M people, %d callers)\n\n| target | measured at %d people | |\n|---|---|---|\n", c, r.people)
