@@ -87,12 +87,14 @@ func TestHarnessPocketBase(t *testing.T) {
 	if bin == "" {
 		t.Skip("set $TRITHUC_POCKETBASE to PocketBase's examples/base binary (" + pbInstallHint + ")")
 	}
+	// The durable build (bench/pocketbase-durable), when given, runs too.
+	durable := os.Getenv("TRITHUC_POCKETBASE_DURABLE")
 	dir := t.TempDir()
 	for i := range 2 {
 		var stdout, stderr bytes.Buffer
 		err := run(context.Background(), []string{"--db", filepath.Join(dir, "bench.db"), "--people", "300", "--batch", "100",
 			"--duration", "150ms", "--warmup", "50ms", "--concurrency", "2", "--profile-concurrency", "2", "--transports", "rest",
-			"--pocketbase", bin}, &stdout, &stderr)
+			"--pocketbase", bin, "--pocketbase-durable", durable}, &stdout, &stderr)
 		if err != nil {
 			t.Fatalf("run %d: %v\n%s", i, err, stderr.String())
 		}
@@ -101,7 +103,11 @@ func TestHarnessPocketBase(t *testing.T) {
 		if section := report[strings.Index(report, "#### PocketBase, same rows, same run"):]; len(row.FindAllString(section, -1)) != 5 {
 			t.Errorf("run %d: want 5 scenarios beside PocketBase:\n%s", i, section)
 		}
-		for _, want := range []string{"GetPerson FULL ≥ 1.2 × PocketBase", "CreatePerson ≥ PocketBase"} {
+		wants := []string{"GetPerson FULL ≥ 1.2 × PocketBase", "CreatePerson ≥ PocketBase"}
+		if durable != "" {
+			wants = append(wants, targetPBD, "CreatePerson ≥ PocketBase (synchronous=FULL)")
+		}
+		for _, want := range wants {
 			if !strings.Contains(report, want) {
 				t.Errorf("run %d: the report lacks %q", i, want)
 			}
@@ -111,7 +117,7 @@ func TestHarnessPocketBase(t *testing.T) {
 			t.Errorf("run %d: loaded PocketBase: %v\n%s", i, loaded, stderr.String())
 		}
 		for _, line := range strings.Split(stderr.String(), "\n") {
-			if strings.Contains(line, targetPB) && strings.Contains(line, "errors") && !strings.Contains(line, "errors 0") {
+			if strings.Contains(line, targetPB) && strings.Contains(line, "errors") && !strings.Contains(line, "errors 0") { // the durable peer's too
 				t.Errorf("run %d: %s", i, line)
 			}
 		}
