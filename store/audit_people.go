@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-
-	sqlite3 "github.com/mattn/go-sqlite3"
 )
 
 // The people of a compact read event as numbers (migration 0027): each
@@ -116,72 +114,6 @@ func unpackPeopleNums(b []byte) ([]int64, error) {
 		return nil, perr
 	}
 	return out, err
-}
-
-// hasPersonNum reports whether the packed b holds num, without unpacking.
-func hasPersonNum(b []byte, num int64) (bool, error) {
-	found := false
-	_, err := peopleRuns(b, func(start, n int64) bool {
-		found = num >= start && num-start < n
-		return !found
-	})
-	return found && err == nil, err
-}
-
-// registerAuditFuncs registers, on a connection of the store's pools, the
-// functions that read packed people in SQL (the driver of store.go).
-// Pure: SQLite may factor them out of loops.
-func registerAuditFuncs(c *sqlite3.SQLiteConn) error {
-	if err := c.RegisterFunc("audit_people_has", sqlAuditPeopleHas, true); err != nil {
-		return err
-	}
-	return c.RegisterFunc("audit_people_nums", sqlAuditPeopleNums, true)
-}
-
-// sqlAuditPeopleHas is audit_people_has(people, num, id): whether the
-// people of a read event hold the person numbered num (a packed BLOB) or
-// with that id (ids separated by spaces, as stored before 0027). NULL
-// arrives as a nil []byte.
-func sqlAuditPeopleHas(people, num any, id string) (bool, error) {
-	switch p := people.(type) {
-	case []byte:
-		n, ok := num.(int64)
-		if !ok || len(p) == 0 {
-			return false, nil
-		}
-		return hasPersonNum(p, n)
-	case string:
-		for len(p) > 0 {
-			var s string
-			s, p, _ = strings.Cut(p, " ")
-			if s == id {
-				return true, nil
-			}
-		}
-	}
-	return false, nil
-}
-
-// sqlAuditPeopleNums is audit_people_nums(people): the numbers of a packed
-// BLOB as a JSON array, for json_each; NULL for anything else.
-func sqlAuditPeopleNums(people any) (any, error) {
-	p, ok := people.([]byte)
-	if !ok || len(p) == 0 {
-		return nil, nil
-	}
-	nums, err := unpackPeopleNums(p)
-	if err != nil {
-		return nil, err
-	}
-	b := make([]byte, 0, 2+8*len(nums))
-	b = append(b, '[')
-	for i, n := range nums {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = strconv.AppendInt(b, n, 10)
-	}
-	return string(append(b, ']')), nil
 }
 
 // personNums remembers, for the writer, the numbers of audit_people that

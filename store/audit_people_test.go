@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/binary"
 	"slices"
 	"strconv"
@@ -10,7 +11,7 @@ import (
 	"time"
 )
 
-func TestPackPeopleNums(t *testing.T) {
+func TestAuditPeoplePacking(t *testing.T) {
 	seq := func(from, n int64) []int64 {
 		var out []int64
 		for i := range n {
@@ -69,18 +70,37 @@ func TestPackPeopleNums(t *testing.T) {
 	}
 }
 
-// FuzzUnpackPeople: any bytes unpack or fail without a panic, agreeing
+// FuzzUnpackAuditPeople: any bytes unpack or fail without a panic, agreeing
 // with the membership test; numbers packed then appended to unpack as
 // they went in.
-func FuzzUnpackPeople(f *testing.F) {
+func FuzzUnpackAuditPeople(f *testing.F) {
 	b, last := packPeopleNums(nil, 0, []int64{1, 2, 3, 10})
 	b, _ = packPeopleNums(b, last, []int64{5})
 	f.Add(b)
 	f.Add([]byte{0x05, 0x31})
 	f.Add([]byte{8, 1, 2, 3, 4, 5, 6, 7, 8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x3f})
 	f.Add([]byte{2, 0x10, 0x00, 0x10, 0x01, 0x0f, 0xff})
+	db := auditFuncs(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		nums, err := unpackPeopleNums(data)
+		// The functions of SQL (audit_funcs.go) answer as Go does.
+		var json sql.NullString
+		serr := db.QueryRow(`SELECT audit_people_nums(?)`, data).Scan(&json)
+		if (serr != nil) != (err != nil) || err == nil && len(nums) > 0 && json.String != jsonNums(nums) {
+			t.Fatalf("%x: audit_people_nums %v, %v; Go %v, %v", data, json.String, serr, nums, err)
+		}
+		probes := []int64{0, 1, 2, maxPersonNum}
+		for _, n := range nums[:min(len(nums), 20)] {
+			probes = append(probes, n, n+1)
+		}
+		for _, n := range probes {
+			has, err := hasPersonNum(data, n)
+			var got bool
+			serr := db.QueryRow(`SELECT audit_people_has(?, ?, '')`, data, n).Scan(&got)
+			if (serr != nil) != (err != nil) || got != has {
+				t.Fatalf("%x: audit_people_has %d: %v, %v; Go %v, %v", data, n, got, serr, has, err)
+			}
+		}
 		if err == nil {
 			for _, n := range nums[:min(len(nums), 100)] {
 				if has, err := hasPersonNum(data, n); !has || err != nil {
@@ -124,33 +144,63 @@ func FuzzUnpackPeople(f *testing.F) {
 	})
 }
 
+// auditFuncs is a connection with the store's driver, for its functions.
+func auditFuncs(tb testing.TB) *sql.DB {
+	db, err := sql.Open(driverName, ":memory:")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
 func TestSQLAuditPeopleHas(t *testing.T) {
+	db := auditFuncs(t)
 	b, _ := packPeopleNums(nil, 0, []int64{3, 4, 9})
 	for _, tt := range []struct {
 		people, num any
 		id          string
 		want        bool
 	}{
-		{b, int64(4), "x", true},
-		{b, int64(5), "x", false},
-		{b, []byte(nil), "x", false}, // a person never numbered: NULL
-		{[]byte(nil), int64(4), "x", false},
-		{"x y", []byte(nil), "y", true},
-		{"x yz", []byte(nil), "y", false},
-		{"x y", int64(4), "", false},
+		{b, 4, "x", true},
+		{b, 9, "x", true},
+		{b, 5, "x", false},
+		{b, nil, "x", false}, // a person never numbered: NULL
+		{nil, 4, "x", false},
+		{[]byte{}, 4, "x", false},
+		{"x y", nil, "y", true},
+		{"x y", nil, "x", true},
+		{"x yz", nil, "y", false},
+		{"x yz", nil, "z", false},
+		{"x  y ", nil, "", false},
 		// Bytes that read as text " x " in a blob are no person's id.
-		{[]byte(" x "), []byte(nil), "x", false},
+		{[]byte(" x "), nil, "x", false},
 	} {
-		if got, err := sqlAuditPeopleHas(tt.people, tt.num, tt.id); err != nil || got != tt.want {
+		var got bool
+		if err := db.QueryRow(`SELECT audit_people_has(?, ?, ?)`, tt.people, tt.num, tt.id).Scan(&got); err != nil || got != tt.want {
 			t.Errorf("audit_people_has(%q, %v, %q) = %v, %v", tt.people, tt.num, tt.id, got, err)
 		}
 	}
-	if got, err := sqlAuditPeopleNums(b); err != nil || got != "[3,4,9]" {
-		t.Errorf("audit_people_nums: %v, %v", got, err)
+	var nums sql.NullString
+	for _, tt := range []struct {
+		people any
+		want   sql.NullString
+	}{
+		{b, sql.NullString{String: "[3,4,9]", Valid: true}},
+		{nil, sql.NullString{}},
+		{"3 4", sql.NullString{}},
+	} {
+		if err := db.QueryRow(`SELECT audit_people_nums(?)`, tt.people).Scan(&nums); err != nil || nums != tt.want {
+			t.Errorf("audit_people_nums(%q) = %v, %v", tt.people, nums, err)
+		}
+	}
+	if err := db.QueryRow(`SELECT audit_people_has(x'80', 1, '')`).Scan(new(bool)); err == nil || !strings.Contains(err.Error(), "damaged") {
+		t.Errorf("a damaged blob: %v", err)
 	}
 }
 
-func TestPersonNumsBound(t *testing.T) {
+func TestAuditPersonNumsBound(t *testing.T) {
 	var p personNums
 	for i := range maxPersonNums + 10 {
 		p.add(map[string]int64{strconv.Itoa(i): int64(i)})
@@ -187,7 +237,7 @@ func whoRead(t *testing.T, db *DB, q AuditQuery) []string {
 // Events with packed people, beside a row of audit_reads stored with its
 // people as text before 0027: listed, got, found by the person and by
 // filter, and given names after they were stored, each as it is stored.
-func TestPackedPeopleBesideTextRows(t *testing.T) {
+func TestAuditPackedPeopleBesideTextRows(t *testing.T) {
 	db := openTest(t)
 	ctx := context.Background()
 	t0 := time.Now().Add(-time.Hour).Truncate(time.Microsecond)
@@ -296,7 +346,7 @@ func TestMigrateAuditPeople(t *testing.T) {
 // The people's numbers are the trail's: no statement changes or deletes
 // one, a packed blob only grows at its end, and retention leaves the
 // numbers (migration 0027 says why), which the next read uses again.
-func TestPeopleNumbersAppendOnly(t *testing.T) {
+func TestAuditPeopleNumbersAppendOnly(t *testing.T) {
 	db := openTest(t)
 	ctx := context.Background()
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -358,7 +408,7 @@ func TestPeopleNumbersAppendOnly(t *testing.T) {
 // A batch that fails leaves no number behind in the writer's memory: the
 // number it made goes to the next person numbered, and the person of the
 // failed batch, read again, gets one of their own.
-func TestPeopleNumbersOfAFailedBatch(t *testing.T) {
+func TestAuditPeopleNumbersOfAFailedBatch(t *testing.T) {
 	db := openTest(t)
 	ctx := context.Background()
 	write := NewAuditEvent(time.Now())
@@ -387,4 +437,27 @@ func TestPeopleNumbersOfAFailedBatch(t *testing.T) {
 	if got := whoRead(t, db, AuditQuery{Resource: "people/c"}); !slices.Equal(got, []string{c.ID + "=people/c"}) {
 		t.Errorf("who read people/c: %v", got)
 	}
+}
+
+// hasPersonNum reports whether the packed b holds num, without unpacking:
+// the reference audit_people_has answers as.
+func hasPersonNum(b []byte, num int64) (bool, error) {
+	found := false
+	_, err := peopleRuns(b, func(start, n int64) bool {
+		found = num >= start && num-start < n
+		return !found
+	})
+	return found && err == nil, err
+}
+
+// jsonNums is nums as audit_people_nums writes them.
+func jsonNums(nums []int64) string {
+	var b []byte
+	for _, n := range nums {
+		if len(b) > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, n, 10)
+	}
+	return "[" + string(b) + "]"
 }
