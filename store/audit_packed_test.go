@@ -13,10 +13,13 @@ import (
 // listed page add to the database file. Before the people of a read were
 // packed into its row (0022) a GetPerson took 442 bytes and a page of 100
 // 7.3 KB; before read events had a table of their own (0025), 368 and
-// 2,244; before people were numbered (0027), 65 and 1.1 KB a page of 50,
-// about 17 bytes a person. Issue 19's target: at most about 100 bytes a
-// read call, whatever the page size. A person's number costs about 55
-// bytes once, the first time a read shows them (audit_people.go).
+// 2,244; before people were numbered (0027), 69, and 1,024 a page of 50
+// whether read before or not (4,116 a page of 200), about 19 bytes a
+// person. Issue 19's target: at most about 100 bytes a read call,
+// whatever the page size. With 0027: 53 a GetPerson, 57 a page of 50 or
+// 200 read before, 147 a page of 50 people shown before in other pages
+// (about 2 bytes a person); a person's number costs about 55 bytes once,
+// the first time a read shows them (audit_people.go).
 func TestReadEventBytes(t *testing.T) {
 	for _, tt := range []struct {
 		name   string

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -182,6 +183,9 @@ func (r *readInserter) personNum(ctx context.Context, id string) (int64, error) 
 		if err != nil {
 			return 0, dbError(err)
 		}
+	}
+	if n < 1 || n > maxPersonNum {
+		return 0, &Error{Code: Internal, Message: "audit trail", Err: fmt.Errorf("store: person number %d out of range", n)}
 	}
 	r.nums[id] = n
 	return n, nil

@@ -54,7 +54,7 @@ BEGIN
 END;
 
 -- What every event names, from all five places. audit_people_nums is a
--- function the store registers on its connections (store/audit_people.go):
+-- function the store registers on its connections (store/audit_funcs.go):
 -- the numbers of a packed BLOB as a JSON array. A connection without it
 -- (the sqlite3 shell) reads every table, and this view fails there.
 DROP VIEW audit_names;
