@@ -96,6 +96,9 @@ func (db *DB) AppendAudit(ctx context.Context, events []*AuditEvent) error {
 	// pages fill as an append fills them.
 	events = slices.Clone(events)
 	slices.SortStableFunc(events, func(a, b *AuditEvent) int { return a.Time.Compare(b.Time) })
+	// The people numbers the transaction found or made, remembered once
+	// it committed (personNums).
+	var nums map[string]int64
 	err := db.write(ctx, false, nil, func(tx *Tx) error {
 		ins, err := tx.prepareAudit(ctx)
 		if err != nil {
@@ -110,6 +113,7 @@ func (db *DB) AppendAudit(ctx context.Context, events []*AuditEvent) error {
 			}
 		}
 		if ins.r != nil {
+			nums = ins.r.nums
 			return ins.r.finish(ctx)
 		}
 		return nil
@@ -118,8 +122,10 @@ func (db *DB) AppendAudit(ctx context.Context, events []*AuditEvent) error {
 		for _, u := range undo {
 			u.ev.pk, u.ev.stored, u.ev.ID, u.ev.compact = u.pk, u.stored, u.id, u.compact
 		}
+		return err
 	}
-	return err
+	db.auditPeople.add(nums)
+	return nil
 }
 
 // auditInserter holds the statements that store audit events.
@@ -313,6 +319,8 @@ type auditRow struct {
 	// whose resources are read with it.
 	t       int64
 	compact bool
+	// nums are the packed people of a compact row, for resolvePeople.
+	nums []int64
 }
 
 func scanAuditEvent(s scanner, extra ...any) (auditRow, error) {
@@ -464,12 +472,17 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 			page.TotalSize = len(merged)
 		}
 		out = make([]*pb.AuditEvent, len(merged))
-		var old []auditRow
+		var old, compact []auditRow
 		for i, r := range merged {
 			out[i] = r.ev
-			if !r.compact {
+			if r.compact {
+				compact = append(compact, r)
+			} else {
 				old = append(old, r)
 			}
+		}
+		if err := tx.resolvePeople(ctx, compact); err != nil {
+			return err
 		}
 		return tx.auditResources(ctx, old)
 	})

@@ -85,30 +85,22 @@ func packableName(name string) bool {
 	return true
 }
 
-// packNames splits names into the people ids and the other names, each
-// space separated, NULL when none.
-func packNames(names []string) (people, others any) {
-	packed, rest := packPeople(names)
-	if len(rest) > 0 {
-		others = strings.Join(rest, " ")
-	}
-	return packed, others
-}
-
 // readInserter stores compact read events, with the strings of one
-// AppendAudit: the ids it found or made, and the newest event naming each.
+// AppendAudit: the ids it found or made, and the newest event naming each;
+// and the numbers of the people it found or made (audit_people.go).
 type readInserter struct {
-	tx                     *Tx
-	last, ins, str, addStr *sql.Stmt
-	ids                    map[string]int64
-	newest                 map[int64]int64
+	tx                                  *Tx
+	last, ins, str, addStr, num, addNum *sql.Stmt
+	ids                                 map[string]int64
+	newest                              map[int64]int64
+	nums                                map[string]int64
 }
 
 func (a *auditInserter) reads(ctx context.Context) (*readInserter, error) {
 	if a.r != nil {
 		return a.r, nil
 	}
-	r := &readInserter{tx: a.tx, ids: map[string]int64{"": 0}, newest: map[int64]int64{}}
+	r := &readInserter{tx: a.tx, ids: map[string]int64{"": 0}, newest: map[int64]int64{}, nums: map[string]int64{}}
 	for _, s := range []struct {
 		stmt **sql.Stmt
 		sql  string
@@ -118,6 +110,8 @@ func (a *auditInserter) reads(ctx context.Context) (*readInserter, error) {
 			client_address, transport, request_id, people, names) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&r.str, `SELECT id FROM audit_strings WHERE value = ?`},
 		{&r.addStr, `INSERT INTO audit_strings (value, last_time) VALUES (?, 0)`},
+		{&r.num, `SELECT num FROM audit_people WHERE id = ?`},
+		{&r.addNum, `INSERT INTO audit_people (id) VALUES (?)`},
 	} {
 		stmt, err := a.tx.PrepareContext(ctx, s.sql)
 		if err != nil {
@@ -131,7 +125,7 @@ func (a *auditInserter) reads(ctx context.Context) (*readInserter, error) {
 }
 
 func (r *readInserter) close() {
-	for _, s := range []*sql.Stmt{r.last, r.ins, r.str, r.addStr} {
+	for _, s := range []*sql.Stmt{r.last, r.ins, r.str, r.addStr, r.num, r.addNum} {
 		if s != nil {
 			s.Close()
 		}
@@ -185,8 +179,15 @@ func (r *readInserter) insert(ctx context.Context, ev *AuditEvent) (bool, error)
 		}
 		args = append(args, id)
 	}
-	people, others := packNames(ev.Resources)
-	if _, err := r.ins.ExecContext(ctx, append(args, ev.RequestID, people, others)...); err != nil {
+	people, _, others, err := r.packNames(ctx, ev.Resources, nil, 0)
+	if err != nil {
+		return false, err
+	}
+	var packed any // NULL for no people
+	if len(people) > 0 {
+		packed = people
+	}
+	if _, err := r.ins.ExecContext(ctx, append(args, ev.RequestID, packed, others)...); err != nil {
 		return false, dbError(err)
 	}
 	ev.pk, ev.ID, ev.compact, ev.stored = key, readEventID(key), true, len(ev.Resources)
@@ -205,7 +206,9 @@ func (r *readInserter) finish(ctx context.Context) error {
 	return nil
 }
 
-// addNames appends to a stored compact event the names learnt since.
+// addNames appends to a stored compact event the names learnt since: its
+// people after those it has, packed as they are (text in a row stored
+// before 0027), as the trigger audit_reads_no_update allows.
 func (a *auditInserter) addNames(ctx context.Context, ev *AuditEvent) error {
 	added := ev.Resources[ev.stored:]
 	for _, name := range added {
@@ -213,9 +216,40 @@ func (a *auditInserter) addNames(ctx context.Context, ev *AuditEvent) error {
 			return errorf(Invalid, "resources", "%q cannot be added to a read event already stored", name)
 		}
 	}
-	people, others := packNames(added)
-	_, err := a.tx.ExecContext(a.tx.stmtContext(ctx), `UPDATE audit_reads SET
-		people = CASE WHEN ?2 IS NULL THEN people ELSE coalesce(people || ' ', '') || ?2 END,
+	ctx = a.tx.stmtContext(ctx)
+	r, err := a.reads(ctx)
+	if err != nil {
+		return err
+	}
+	var stored any
+	if err := a.tx.QueryRowContext(ctx, `SELECT people FROM audit_reads WHERE key = ?`, ev.pk).Scan(&stored); err != nil {
+		return dbError(err)
+	}
+	var people, others any
+	if text, ok := stored.(string); ok {
+		ids, rest := packPeople(added)
+		if ids != nil {
+			people = text + " " + ids.(string)
+		}
+		if len(rest) > 0 {
+			others = strings.Join(rest, " ")
+		}
+	} else {
+		b, _ := stored.([]byte)
+		prev, err := peopleRuns(b, nil)
+		if err != nil {
+			return &Error{Code: Internal, Message: "audit trail", Err: err}
+		}
+		var grown []byte
+		if grown, _, others, err = r.packNames(ctx, added, slices.Clip(b), prev); err != nil {
+			return err
+		}
+		if len(grown) > len(b) {
+			people = grown
+		}
+	}
+	_, err = a.tx.ExecContext(ctx, `UPDATE audit_reads SET
+		people = coalesce(?2, people),
 		names = CASE WHEN ?3 IS NULL THEN names ELSE coalesce(names || ' ', '') || ?3 END
 		WHERE key = ?1`, ev.pk, people, others)
 	return dbError(err)
@@ -226,23 +260,35 @@ func (a *auditInserter) addNames(ctx context.Context, ev *AuditEvent) error {
 const readEventColumns = `e.pk, e.event_time, e.principal, e.principal_name, e.role, e.association,
 	e.method, e.code, e.request_id, e.client_address, e.transport, e.read_people, e.names`
 
+// scanReadEvent scans a row of audit_read_events: its people packed as
+// numbers (0027) are left in nums, for resolvePeople to name.
 func scanReadEvent(s scanner) (auditRow, error) {
 	ev := &pb.AuditEvent{}
 	var pk, t int64
-	var people, names sql.NullString
+	var people any
+	var names sql.NullString
 	err := s.Scan(&pk, &t, &ev.Principal, &ev.PrincipalName, &ev.Role, &ev.Association,
 		&ev.Method, &ev.Code, &ev.RequestId, &ev.ClientAddress, &ev.Transport, &people, &names)
+	if err != nil {
+		return auditRow{}, err
+	}
 	ev.Name, ev.EventTime = "auditEvents/"+readEventID(pk), timestamppb.New(fromMicros(t))
-	if people.Valid {
-		for _, id := range strings.Split(people.String, " ") {
+	row := auditRow{pk: pk, ev: ev, t: t, compact: true}
+	switch p := people.(type) {
+	case string:
+		for _, id := range strings.Split(p, " ") {
 			ev.Resources = append(ev.Resources, "people/"+id)
+		}
+	case []byte:
+		if row.nums, err = unpackPeopleNums(p); err != nil {
+			return auditRow{}, &Error{Code: Internal, Message: "audit trail", Err: err}
 		}
 	}
 	if names.Valid {
 		ev.Resources = append(ev.Resources, strings.Split(names.String, " ")...)
 	}
 	slices.Sort(ev.Resources)
-	return auditRow{pk: pk, ev: ev, t: t, compact: true}, err
+	return row, nil
 }
 
 // readResourceSQL is the condition that a compact read event names r or
@@ -251,8 +297,10 @@ func readResourceSQL(r string) (string, []any) {
 	cond := `instr(' ' || e.names || ' ', ?) > 0 OR instr(' ' || e.names || ' ', ?) > 0`
 	args := []any{" " + r + " ", " " + r + "/"}
 	if id, ok := strings.CutPrefix(r, "people/"); ok && validID(id) {
-		cond += ` OR instr(' ' || e.read_people || ' ', ?) > 0`
-		args = append(args, " "+id+" ")
+		// The person's number, looked up once for the query; packed
+		// numbers, or the ids of a row stored before 0027.
+		cond += ` OR audit_people_has(e.read_people, (SELECT num FROM audit_people WHERE id = ?), ?)`
+		args = append(args, id, id)
 	} else if r == "people" {
 		cond += ` OR e.read_people IS NOT NULL`
 	}
@@ -272,6 +320,9 @@ func (db *DB) GetAuditEvent(ctx context.Context, name string) (*pb.AuditEvent, e
 		if key, ok := readEventKey(id); ok {
 			row, err = scanReadEvent(tx.QueryRowContext(ctx, `SELECT `+readEventColumns+`
 				FROM audit_read_events e WHERE e.pk = ?`, key))
+			if err == nil {
+				err = tx.resolvePeople(ctx, []auditRow{row})
+			}
 		}
 		// An id of audit_events has no hyphen, unless its caller gave it.
 		if err == sql.ErrNoRows {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -9,19 +10,49 @@ import (
 )
 
 // TestReadEventBytes bounds what the read event of a GetPerson and of a
-// listed page of 100 people add to the database file: 442 bytes and 7.3 KB
-// before the people of a read were packed into its row (0022), 368 and
-// 2,244 before read events had a table of their own (0025, issue 19's
-// target: at most 100 bytes a read call).
+// listed page add to the database file. Before the people of a read were
+// packed into its row (0022) a GetPerson took 442 bytes and a page of 100
+// 7.3 KB; before read events had a table of their own (0025), 368 and
+// 2,244; before people were numbered (0027), 69, and 1,024 a page of 50
+// whether read before or not (4,116 a page of 200), about 19 bytes a
+// person. Issue 19's target: at most about 100 bytes a read call,
+// whatever the page size. With 0027: 53 a GetPerson, 57 a page of 50 or
+// 200 read before, 147 a page of 50 people shown before in other pages
+// (about 2 bytes a person); a person's number costs about 55 bytes once,
+// the first time a read shows them (audit_people.go).
 func TestReadEventBytes(t *testing.T) {
-	for _, tt := range []struct{ people, max int64 }{{1, 100}, {100, 2100}} {
-		if per := readEventBytes(t, int(tt.people)); per > tt.max {
-			t.Errorf("a read event of %d people costs %d bytes, want at most %d", tt.people, per, tt.max)
+	for _, tt := range []struct {
+		name   string
+		people int
+		reads  readKind
+		max    int64
+	}{
+		{"GetPerson of someone read before", 1, readAgain, 100},
+		{"a page of 50 read before", 50, readAgain, 100},
+		{"a page of 200 read before", 200, readAgain, 100},
+		{"a page of 50 people read before in other pages", 50, readKnown, 200},
+		// The numbering's one-time cost.
+		{"GetPerson of someone new", 1, readNew, 100 + 60},
+		{"a page of 50 new people", 50, readNew, 100 + 50*60},
+	} {
+		per := readEventBytes(t, tt.people, tt.reads)
+		t.Logf("%s: %d bytes an event", tt.name, per)
+		if per > tt.max {
+			t.Errorf("%s: %d bytes an event, want at most %d", tt.name, per, tt.max)
 		}
 	}
 }
 
-func readEventBytes(t *testing.T, people int) int64 {
+// readKind is what people the events of readEventBytes show.
+type readKind int
+
+const (
+	readNew   readKind = iota // people no read showed before
+	readAgain                 // one of 20 pages read before, as it was
+	readKnown                 // people read before, any of 20,000, in any order
+)
+
+func readEventBytes(t *testing.T, people int, kind readKind) int64 {
 	db := openTest(t)
 	ctx := context.Background()
 	size := func() int64 {
@@ -32,34 +63,72 @@ func readEventBytes(t *testing.T, people int) int64 {
 		}
 		return pages * pageSize
 	}
-	page := func() *AuditEvent {
+	event := func(names []string) *AuditEvent {
 		ev := NewAuditEvent(time.Now())
 		ev.Principal, ev.PrincipalName, ev.Role = "key:abcdefghijklmnop", "Phòng KH&CN", "reader"
 		ev.Method, ev.Code, ev.RequestID, ev.ClientAddress, ev.Transport, ev.Read =
 			"/trithuc.v1.PersonService/ListPeople", "OK", newID(), "10.0.0.7:51234", "grpc", true
-		for range people {
-			ev.Resources = append(ev.Resources, "people/"+newID())
-		}
+		ev.Resources = names
 		return ev
 	}
-	batch := func(n int) {
-		evs := make([]*AuditEvent, n)
-		for i := range evs {
-			evs[i] = page()
+	fresh := func(n int) []string {
+		var out []string
+		for range n {
+			out = append(out, "people/"+newID())
 		}
+		return out
+	}
+	var pages [][]string // readAgain's
+	var known []string   // readKnown's
+	batch := func(evs []*AuditEvent) {
 		if err := db.AppendAudit(ctx, evs); err != nil {
 			t.Fatal(err)
 		}
 	}
-	batch(50) // past the first pages of every table and index
-	before := size()
-	const events = 500
-	for range events / 50 {
-		batch(50)
+	switch kind {
+	case readAgain:
+		for range 20 {
+			pages = append(pages, fresh(people))
+			batch([]*AuditEvent{event(pages[len(pages)-1])})
+		}
+	case readKnown:
+		known = fresh(20000)
+		for i := 0; i < len(known); i += 500 {
+			batch([]*AuditEvent{event(known[i : i+500])})
+		}
 	}
-	per := (size() - before) / events
-	t.Logf("%d bytes a read event of %d people", per, people)
-	return per
+	rng := rand.New(rand.NewPCG(1, 2))
+	names := func() []string {
+		switch kind {
+		case readAgain:
+			return pages[rng.IntN(len(pages))]
+		case readKnown:
+			seen := map[int]bool{}
+			var out []string
+			for len(out) < people {
+				if j := rng.IntN(len(known)); !seen[j] {
+					seen[j] = true
+					out = append(out, known[j])
+				}
+			}
+			return out
+		}
+		return fresh(people)
+	}
+	events := func(n int) {
+		evs := make([]*AuditEvent, n)
+		for i := range evs {
+			evs[i] = event(names())
+		}
+		batch(evs)
+	}
+	events(50) // past the first pages of every table and index
+	before := size()
+	const n = 1000
+	for range n / 50 {
+		events(50)
+	}
+	return (size() - before) / n
 }
 
 // TestWhoReadAPerson asks the trail who read a person, whose name some read

@@ -56,6 +56,9 @@ type DB struct {
 
 	// keys remembers live API keys for a moment (keycache.go).
 	keys keyCache
+
+	// auditPeople remembers people's numbers in the trail (audit_people.go).
+	auditPeople personNums
 }
 
 // Options are the choices of OpenWith.
@@ -96,7 +99,7 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, err
 	}
 
-	db.writer, err = sql.Open("sqlite3", dsn(abs, writerParams))
+	db.writer, err = sql.Open(driverName, dsn(abs, writerParams))
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
@@ -131,7 +134,7 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, err
 	}
 
-	db.reader, err = sql.Open("sqlite3", dsn(abs, readerParams))
+	db.reader, err = sql.Open(driverName, dsn(abs, readerParams))
 	if err != nil {
 		db.writer.Close()
 		return nil, fmt.Errorf("store: %w", err)
@@ -156,6 +159,16 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// driverName is the driver of the store's two pools: SQLite with the
+// functions the audit trail's queries call on every connection
+// (registerAuditFuncs). The connections that never read the trail
+// (backup, health, recognise) open the plain "sqlite3".
+const driverName = "sqlite3_trithuc"
+
+func init() {
+	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: registerAuditFuncs})
 }
 
 // Pragmas go in the DSN because they are per connection: the driver runs
