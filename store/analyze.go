@@ -16,9 +16,15 @@ import (
 // matter: every plan is fast.
 var analyzeFrom int64 = 10_000 // a variable for tests
 
-// Analyze gathers the statistics the query planner uses.
+// Analyze gathers the statistics the query planner uses, and merges the
+// search indexes.
 func (db *DB) Analyze(ctx context.Context) error {
 	return db.write(ctx, false, nil, func(tx *Tx) error {
+		// After a large load the search indexes are in many segments,
+		// too (optimizeSearchIndexes).
+		if err := tx.optimizeSearchIndexes(ctx); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `ANALYZE`); err != nil {
 			return dbError(err)
 		}

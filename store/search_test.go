@@ -140,6 +140,106 @@ func TestIndexOfNamesIsFilledOnOpen(t *testing.T) {
 	}
 }
 
+// searchSegments counts the segments of each full-text index. FTS5 numbers
+// the rows of an index's %_data table by segment id << 37 plus page
+// (FTS5_SEGMENT_ROWID in ext/fts5/fts5_index.c); rows 1 and 10 hold its
+// totals and its structure.
+func searchSegments(t *testing.T, db *DB) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for _, table := range []string{"people_search", "people_names"} {
+		var n int
+		if err := db.writer.QueryRow(`SELECT COUNT(DISTINCT id >> 37) FROM ` + table + `_data WHERE id > 10`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		out[table] = n
+	}
+	return out
+}
+
+// Each write of a person leaves a segment in both search indexes, which a
+// query reads in turn; a large load ends with Analyze, which merges them
+// into one, and searches find what they found before.
+func TestAnalyzeMergesSearchIndexes(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	for _, given := range []string{"An", "Anh", "Bình"} {
+		if _, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Nguyễn", MiddleName: "Thị", GivenName: given}, CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	search := func() []string {
+		t.Helper()
+		found, page, err := db.SearchPeople(ctx, SearchQuery{Query: "nguyen thi an"}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := []string{strconv.Itoa(page.TotalSize)}
+		for _, p := range found {
+			out = append(out, p.GivenName)
+		}
+		return out
+	}
+	before := search()
+	if got := searchSegments(t, db); got["people_search"] < 2 || got["people_names"] < 2 {
+		t.Fatalf("segments before: %v; the test needs several", got)
+	}
+	if err := db.Analyze(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchSegments(t, db); got["people_search"] != 1 || got["people_names"] != 1 {
+		t.Errorf("segments after Analyze: %v, want one each", got)
+	}
+	if after := search(); !slices.Equal(after, before) {
+		t.Errorf("found %v after merging, %v before", after, before)
+	}
+}
+
+// A database whose search indexes were made by version 2 has them merged
+// when opened, without being reindexed.
+func TestSearchIndexesMergedOnOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "merge.db")
+	ctx := context.Background()
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, given := range []string{"An", "Anh", "Bình"} {
+		if _, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Trần", GivenName: given}, CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A word only a reindex would remove: version 2 keeps the index as
+	// it is.
+	if _, err := db.writer.ExecContext(ctx, `INSERT INTO people_names(rowid, name_exact, name_folded) VALUES (999, 'giữ', 'giu');
+		UPDATE settings SET value = 2 WHERE key = 'search_version'`); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchSegments(t, db); got["people_search"] < 2 || got["people_names"] < 2 {
+		t.Fatalf("segments before: %v; the test needs several", got)
+	}
+	db.Close()
+
+	if db, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if got := searchSegments(t, db); got["people_search"] != 1 || got["people_names"] != 1 {
+		t.Errorf("segments after opening: %v, want one each", got)
+	}
+	var kept, v int
+	if err := db.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM people_names WHERE people_names MATCH 'giu'`).Scan(&kept); err != nil || kept != 1 {
+		t.Errorf("%d rows of the old index kept, %v; want 1 (merged, not reindexed)", kept, err)
+	}
+	if err := db.reader.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'search_version'`).Scan(&v); err != nil || v != searchVersion {
+		t.Errorf("search version %d, %v; want %d", v, err, searchVersion)
+	}
+	found, _, err := db.SearchPeople(ctx, SearchQuery{Query: "tran an"}, 0)
+	if err != nil || len(found) != 2 {
+		t.Errorf("after: %v, %v", found, err)
+	}
+}
+
 // A create writes the search documents from the request (indexNewPerson)
 // instead of reading the person back (reindexPerson): both must write the
 // same text, or a person would be found differently before and after their
