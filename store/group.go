@@ -203,13 +203,19 @@ func (db *DB) applyGroup(group []*pendingWrite) []writeOutcome {
 	}
 	alone := len(group) == 1
 	var applied []int
-	index := &indexQueue{}
+	// Only savepoints make FTS5 write segments: a write alone writes to
+	// the indexes at once (a reindex of every person at Open must not
+	// hold its documents in memory).
+	var index *indexQueue
+	if !alone {
+		index = &indexQueue{}
+	}
 	for i, w := range group {
 		if err := w.ctx.Err(); err != nil {
 			outs[i].err = err
 			continue
 		}
-		queued := len(index.writes)
+		queued := index.len()
 		sp := fmt.Sprintf("group_write_%d", i)
 		if !alone {
 			if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
@@ -236,7 +242,7 @@ func (db *DB) applyGroup(group []*pendingWrite) []writeOutcome {
 		}
 		outs[i].err, outs[i].panicked = err, panicked
 		fail(err, i)
-		index.writes = index.writes[:queued]
+		index.drop(queued)
 		if alone {
 			sqlTx.Rollback()
 			return outs
@@ -261,7 +267,7 @@ func (db *DB) applyGroup(group []*pendingWrite) []writeOutcome {
 		return outs
 	}
 	tx := &Tx{Tx: sqlTx, db: db, stmts: db.writerStmts, writing: true}
-	for _, iw := range index.writes {
+	for _, iw := range index.all() {
 		if _, err := tx.ExecContext(ctx, iw.query, iw.args...); err != nil {
 			sqlTx.Rollback()
 			fail(&Error{Code: Unavailable, Message: "the write was not saved because the search index could not take it; try again", Err: err}, applied...)
@@ -337,8 +343,31 @@ type indexWrite struct {
 	args  []any
 }
 
-// execIndex runs a write to a full-text index: in a group's transaction,
-// after the group's writes; in any other, at once.
+// The queue's length, what follows n dropped, and its writes; a nil
+// queue is empty.
+func (q *indexQueue) len() int {
+	if q == nil {
+		return 0
+	}
+	return len(q.writes)
+}
+
+func (q *indexQueue) drop(n int) {
+	if q != nil {
+		q.writes = q.writes[:n]
+	}
+}
+
+func (q *indexQueue) all() []indexWrite {
+	if q == nil {
+		return nil
+	}
+	return q.writes
+}
+
+// execIndex runs a write to a full-text index: in the transaction of a
+// group of several writes, after the group's writes; in any other, at
+// once.
 func (tx *Tx) execIndex(ctx context.Context, query string, args ...any) error {
 	if tx.index == nil {
 		_, err := tx.ExecContext(ctx, query, args...)

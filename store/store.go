@@ -267,9 +267,9 @@ type Tx struct {
 	// writing is set in write transactions, whose statements are not
 	// interrupted once begun (stmtContext).
 	writing bool
-	// index, in a group's transaction, holds its writes to the full-text
-	// indexes until the group's writes are applied (group.go); nil: they
-	// run at once.
+	// index, in the transaction of a group of several writes, holds
+	// their writes to the full-text indexes until the group's writes are
+	// applied (group.go); nil: they run at once.
 	index *indexQueue
 }
 
