@@ -34,7 +34,7 @@ func TestHarness(t *testing.T) {
 	out := filepath.Join(dir, "results.md")
 	var stdout, stderr bytes.Buffer
 	err := run(context.Background(), []string{"--db", filepath.Join(dir, "bench.db"), "--people", "300", "--batch", "100",
-		"--duration", "150ms", "--warmup", "50ms", "--rounds", "2", "--concurrency", "2", "--profile-concurrency", "2", "--out", out, "--pocketbase", ""}, &stdout, &stderr)
+		"--duration", "150ms", "--warmup", "50ms", "--rounds", "3", "--concurrency", "2", "--profile-concurrency", "2", "--out", out, "--pocketbase", ""}, &stdout, &stderr)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
@@ -48,7 +48,7 @@ func TestHarness(t *testing.T) {
 	}
 	for _, want := range []string{"#### Bulk load", "plain SQLite inserting the same rows", "| 300 |",
 		"GetPerson FULL", "ListPeople, selective filter", "ListPeople, no filter", "SearchPeople, unaccented", "CreatePerson",
-		"Server peak resident set", "#### Targets", "Machine: ", "ran back to back 2 times"} {
+		"Server peak resident set", "#### Targets", "Machine: ", "ran back to back 3 times"} {
 		if !strings.Contains(report, want) {
 			t.Errorf("the report lacks %q:\n%s", want, report)
 		}
@@ -133,7 +133,7 @@ func TestMedianRound(t *testing.T) {
 	}{
 		{"one", []float64{5}, 5},
 		{"odd", []float64{9, 1, 5}, 5},
-		{"even takes the lower middle", []float64{4, 1, 3, 2}, 2},
+		{"even takes the upper middle", []float64{4, 1, 3, 2}, 3},
 		{"ties", []float64{7, 7, 1}, 7},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -142,6 +142,15 @@ func TestMedianRound(t *testing.T) {
 				rounds = append(rounds, result{Throughput: tp, P50: time.Duration(tp), Errors: i})
 			}
 			m := medianRound(rounds)
+			// Audit bytes: 10 a call in the first round (1 call), 40 in
+			// the second (3 calls), none measured after.
+			rounds[0].AuditBytes, rounds[0].Calls = 10, 1
+			if len(rounds) > 1 {
+				rounds[1].AuditBytes, rounds[1].Calls = 40, 3
+				if got := medianRound(rounds).AuditBytes; got != (10+40*3)/4.0 {
+					t.Errorf("audit bytes a call %v, want %v over every round's calls", got, (10+40*3)/4.0)
+				}
+			}
 			if m.Throughput != c.want || m.P50 != time.Duration(c.want) {
 				t.Errorf("median of %v: %v calls/s, p50 %v; want %v of the same round", c.rounds, m.Throughput, m.P50, c.want)
 			}

@@ -67,19 +67,29 @@ func (r *report) add(s *scenario, target string, conc int, res result) {
 	r.runs = append(r.runs, run_{scenario: s, target: target, conc: conc, res: res, rounds: []result{res}})
 }
 
-// medianRound is the round with the median throughput (the lower of the
+// medianRound is the round with the median throughput (the upper of the
 // two middle ones for an even number), whole, so that its latencies and
-// CPU are of the same calls; errors count over every round.
+// CPU are of the same calls; errors count over every round, and the audit
+// trail's bytes a call are over every round's calls (more calls, a finer
+// measure; a short round may have none).
 func medianRound(rounds []result) result {
 	sorted := slices.Clone(rounds)
 	slices.SortStableFunc(sorted, func(a, b result) int { return cmp.Compare(a.Throughput, b.Throughput) })
-	m := sorted[(len(sorted)-1)/2]
+	m := sorted[len(sorted)/2]
 	m.Errors = 0
+	var auditBytes, auditCalls float64
 	for _, r := range rounds {
 		m.Errors += r.Errors
 		if m.FirstError == "" {
 			m.FirstError = r.FirstError
 		}
+		if r.AuditBytes > 0 {
+			auditBytes += r.AuditBytes * float64(r.Calls)
+			auditCalls += float64(r.Calls)
+		}
+	}
+	if auditCalls > 0 {
+		m.AuditBytes = auditBytes / auditCalls
 	}
 	return m
 }
