@@ -220,7 +220,7 @@ func TestAppendProtoJSONEveryMessage(t *testing.T) {
 		n++
 		for range 40 {
 			m := mt.New()
-			fill(r, m, 0)
+			fillRandom(r, m, 0)
 			sameJSON(t, m.Interface(), !strings.Contains(protojson.Format(m.Interface()), "NaN"))
 		}
 		return true
@@ -232,8 +232,8 @@ func TestAppendProtoJSONEveryMessage(t *testing.T) {
 
 var fillStrings = []string{"", "a", "Phạm Văn Đồng", "x\"y\\z", "\x00\x1f\n", "😀", "\u2028", "people/1", "lower_snake", "\xff"}
 
-// fill sets about two thirds of m's fields to random values.
-func fill(r *rand.Rand, m protoreflect.Message, depth int) {
+// fillRandom sets about two thirds of m's fields to random values.
+func fillRandom(r *rand.Rand, m protoreflect.Message, depth int) {
 	fds := m.Descriptor().Fields()
 	for i := 0; i < fds.Len(); i++ {
 		fd := fds.Get(i)
@@ -249,21 +249,21 @@ func fill(r *rand.Rand, m protoreflect.Message, depth int) {
 			for range r.IntN(4) {
 				if fd.Kind() == protoreflect.MessageKind {
 					e := l.NewElement()
-					fill(r, e.Message(), depth+1)
+					fillRandom(r, e.Message(), depth+1)
 					l.Append(e)
 				} else {
-					l.Append(scalar(r, fd))
+					l.Append(randomScalar(r, fd))
 				}
 			}
 		case fd.IsMap():
 			mm := m.Mutable(fd).Map()
 			for range r.IntN(4) {
-				mm.Set(scalar(r, fd.MapKey()).MapKey(), scalar(r, fd.MapValue()))
+				mm.Set(randomScalar(r, fd.MapKey()).MapKey(), randomScalar(r, fd.MapValue()))
 			}
 		case fd.Kind() == protoreflect.MessageKind:
-			fill(r, m.Mutable(fd).Message(), depth+1)
+			fillRandom(r, m.Mutable(fd).Message(), depth+1)
 		default:
-			m.Set(fd, scalar(r, fd))
+			m.Set(fd, randomScalar(r, fd))
 		}
 	}
 	// Timestamps: mostly in range, sometimes not.
@@ -273,16 +273,16 @@ func fill(r *rand.Rand, m protoreflect.Message, depth int) {
 		if r.IntN(30) == 0 {
 			secs, nanos = 253402300800, -1
 		}
-		m.Set(fd(m, "seconds"), protoreflect.ValueOfInt64(secs))
-		m.Set(fd(m, "nanos"), protoreflect.ValueOfInt32(nanos))
+		m.Set(fieldNamed(m, "seconds"), protoreflect.ValueOfInt64(secs))
+		m.Set(fieldNamed(m, "nanos"), protoreflect.ValueOfInt32(nanos))
 	}
 }
 
-func fd(m protoreflect.Message, name protoreflect.Name) protoreflect.FieldDescriptor {
+func fieldNamed(m protoreflect.Message, name protoreflect.Name) protoreflect.FieldDescriptor {
 	return m.Descriptor().Fields().ByName(name)
 }
 
-func scalar(r *rand.Rand, fd protoreflect.FieldDescriptor) protoreflect.Value {
+func randomScalar(r *rand.Rand, fd protoreflect.FieldDescriptor) protoreflect.Value {
 	ints := []int64{0, 1, -1, 42, math.MaxInt32, math.MinInt32, math.MaxInt64, math.MinInt64, r.Int64()}
 	floats := []float64{0, math.Copysign(0, -1), 0.5, 1e-7, 1e21, 3.14159, math.Inf(1), math.NaN(), r.NormFloat64() * 1e6}
 	i := ints[r.IntN(len(ints))]
