@@ -164,6 +164,12 @@ func TestAppendProtoJSONEdgeCases(t *testing.T) {
 		ts(-62135596800, 0), ts(253402300799, 999999999), ts(-86400*365*70, 5000000)} {
 		cases = append(cases, &pb.Person{CreateTime: x, Memberships: []*pb.Membership{{ApplyTime: x}}})
 	}
+	// Every era of the calendar: leap days, centuries, before 1970.
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 3000 {
+		secs := r.Int64N(253402300799+62135596800+1) - 62135596800
+		cases = append(cases, &pb.Membership{ApplyTime: ts(secs, int32(r.IntN(1e9))), EndTime: ts(secs-secs%86400, 0)})
+	}
 	for _, d := range []*date.Date{{}, {Year: 1959, Month: 12, Day: 31}, {Year: 2000}, {Month: 2, Day: 29}} {
 		cases = append(cases, &pb.Person{BirthDate: d, Positions: []*pb.Position{{Start: d, Current: true}}})
 	}

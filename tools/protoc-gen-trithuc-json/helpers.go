@@ -16,7 +16,6 @@ var helperImports = map[string]protogen.GoImportPath{
 	"proto":        "google.golang.org/protobuf/proto",
 	"protoreflect": "google.golang.org/protobuf/reflect/protoreflect",
 	"strconv":      "strconv",
-	"time":         "time",
 	"timestamppb":  "google.golang.org/protobuf/types/known/timestamppb",
 	"utf8":         "unicode/utf8",
 }
@@ -64,20 +63,14 @@ var errProtoJSON = errors.New("trithuc: value protojson cannot marshal")
 // escapes only the quote, the backslash and the control characters, and
 // fails on invalid UTF-8.
 func appendProtoJSONString(b []byte, s string) ([]byte, error) {
+	if !utf8.ValidString(s) {
+		return nil, errProtoJSON
+	}
 	b = append(b, '"')
 	last := 0
-	for i := 0; i < len(s); {
+	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c >= utf8.RuneSelf {
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && n == 1 {
-				return nil, errProtoJSON
-			}
-			i += n
-			continue
-		}
-		if c >= ' ' && c != '"' && c != '\\' {
-			i++
+		if protoJSONPlain[c] {
 			continue
 		}
 		b = append(b, s[last:i]...)
@@ -97,12 +90,20 @@ func appendProtoJSONString(b []byte, s string) ([]byte, error) {
 		default:
 			b = append(b, '\\', 'u', '0', '0', "0123456789abcdef"[c>>4], "0123456789abcdef"[c&0xf])
 		}
-		i++
-		last = i
+		last = i + 1
 	}
 	b = append(b, s[last:]...)
 	return append(b, '"'), nil
 }
+
+// protoJSONPlain holds the bytes a JSON string holds as they are: all but
+// the control characters, the quote and the backslash.
+var protoJSONPlain = func() (t [256]bool) {
+	for c := ' '; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // appendProtoJSONBytes appends bytes in standard base64, quoted.
 func appendProtoJSONBytes(b []byte, v []byte) []byte {
@@ -149,13 +150,11 @@ func appendProtoJSONTimestamp(b []byte, t *timestamppb.Timestamp) ([]byte, error
 	if secs < -62135596800 || secs > 253402300799 || nanos < 0 || nanos > 999999999 {
 		return nil, errProtoJSON
 	}
-	u := time.Unix(secs, 0).UTC()
-	year, month, day := u.Date()
-	hour, minute, second := u.Clock()
+	year, month, day, hour, minute, second := protoJSONCivil(secs)
 	b = append(b, '"')
 	b = appendProtoJSONDigits(b, year, 4)
 	b = append(b, '-')
-	b = appendProtoJSONDigits(b, int(month), 2)
+	b = appendProtoJSONDigits(b, month, 2)
 	b = append(b, '-')
 	b = appendProtoJSONDigits(b, day, 2)
 	b = append(b, 'T')
@@ -176,6 +175,38 @@ func appendProtoJSONTimestamp(b []byte, t *timestamppb.Timestamp) ([]byte, error
 		}
 	}
 	return append(b, 'Z', '"'), nil
+}
+
+// protoJSONCivil is the UTC date and time of a count of seconds since
+// 1970, in the proleptic Gregorian calendar as package time has it
+// (Howard Hinnant's days_from_civil inverted), without time's overhead.
+func protoJSONCivil(secs int64) (year, month, day, hour, minute, second int) {
+	days := secs / 86400
+	rem := secs % 86400
+	if rem < 0 {
+		rem += 86400
+		days--
+	}
+	hour, minute, second = int(rem/3600), int(rem/60%60), int(rem%60)
+	z := days + 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	day = int(doy - (153*mp+2)/5 + 1)
+	month = int(mp + 3)
+	if month > 12 {
+		month -= 12
+	}
+	year = int(yoe + era*400)
+	if month <= 2 {
+		year++
+	}
+	return year, month, day, hour, minute, second
 }
 
 // appendProtoJSONDigits appends n, not negative, in exactly width digits.

@@ -212,8 +212,7 @@ func (x *ListAccountsResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.Accounts) > 0 {
-		b = append(b, ",\"accounts\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"accounts\":["...)
 		for _, v := range x.Accounts {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -355,8 +354,7 @@ func (x *ListApiKeysResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.ApiKeys) > 0 {
-		b = append(b, ",\"apiKeys\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"apiKeys\":["...)
 		for _, v := range x.ApiKeys {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')

@@ -54,8 +54,7 @@ func (x *AuditEvent) AppendProtoJSON(b []byte) ([]byte, error) {
 		}
 	}
 	if len(x.Resources) > 0 {
-		b = append(b, ",\"resources\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"resources\":["...)
 		for _, v := range x.Resources {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')

@@ -77,8 +77,7 @@ func (x *ListAuditEventsResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.AuditEvents) > 0 {
-		b = append(b, ",\"auditEvents\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"auditEvents\":["...)
 		for _, v := range x.AuditEvents {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')

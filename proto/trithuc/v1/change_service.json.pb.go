@@ -54,8 +54,7 @@ func (x *Change) AppendProtoJSON(b []byte) ([]byte, error) {
 		b = appendProtoJSONEnum_Change_Kind(b, x.Kind)
 	}
 	if len(x.ChangedFields) > 0 {
-		b = append(b, ",\"changedFields\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"changedFields\":["...)
 		for _, v := range x.ChangedFields {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -113,8 +112,7 @@ func (x *ListChangesResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.Changes) > 0 {
-		b = append(b, ",\"changes\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"changes\":["...)
 		for _, v := range x.Changes {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -180,8 +178,7 @@ func (x *WatchChangesResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.Changes) > 0 {
-		b = append(b, ",\"changes\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"changes\":["...)
 		for _, v := range x.Changes {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')

@@ -34,8 +34,7 @@ func (x *ExpertPool) AppendProtoJSON(b []byte) ([]byte, error) {
 		}
 	}
 	if len(x.Fields) > 0 {
-		b = append(b, ",\"fields\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"fields\":["...)
 		for _, v := range x.Fields {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -47,8 +46,7 @@ func (x *ExpertPool) AppendProtoJSON(b []byte) ([]byte, error) {
 		b = append(b, ']')
 	}
 	if len(x.Roles) > 0 {
-		b = append(b, ",\"roles\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"roles\":["...)
 		for _, v := range x.Roles {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')

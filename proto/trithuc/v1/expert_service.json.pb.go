@@ -123,8 +123,7 @@ func (x *ListExpertPoolsResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.ExpertPools) > 0 {
-		b = append(b, ",\"expertPools\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"expertPools\":["...)
 		for _, v := range x.ExpertPools {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -334,8 +333,7 @@ func (x *ListExpertPoolMembersResponse) AppendProtoJSON(b []byte) ([]byte, error
 	}
 	start := len(b)
 	if len(x.ExpertPoolMembers) > 0 {
-		b = append(b, ",\"expertPoolMembers\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"expertPoolMembers\":["...)
 		for _, v := range x.ExpertPoolMembers {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -541,8 +539,7 @@ func (x *ListEngagementsResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.Engagements) > 0 {
-		b = append(b, ",\"engagements\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"engagements\":["...)
 		for _, v := range x.Engagements {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -698,8 +695,7 @@ func (x *SearchExpertsResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.Experts) > 0 {
-		b = append(b, ",\"experts\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"experts\":["...)
 		for _, v := range x.Experts {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -755,8 +751,7 @@ func (x *ComputeEngagementStatisticsResponse) AppendProtoJSON(b []byte) ([]byte,
 	}
 	start := len(b)
 	if len(x.Counts) > 0 {
-		b = append(b, ",\"counts\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"counts\":["...)
 		for _, v := range x.Counts {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')

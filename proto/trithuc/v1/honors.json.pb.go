@@ -117,8 +117,7 @@ func (x *Nomination) AppendProtoJSON(b []byte) ([]byte, error) {
 		b = appendProtoJSONEnum_Nomination_State(b, x.State)
 	}
 	if len(x.Decisions) > 0 {
-		b = append(b, ",\"decisions\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"decisions\":["...)
 		for _, v := range x.Decisions {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')

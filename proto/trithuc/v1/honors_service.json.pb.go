@@ -105,8 +105,7 @@ func (x *ListHonorCampaignsResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.HonorCampaigns) > 0 {
-		b = append(b, ",\"honorCampaigns\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"honorCampaigns\":["...)
 		for _, v := range x.HonorCampaigns {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -271,8 +270,7 @@ func (x *ListNominationsResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.Nominations) > 0 {
-		b = append(b, ",\"nominations\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"nominations\":["...)
 		for _, v := range x.Nominations {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')

@@ -46,8 +46,7 @@ func (x *Association) AppendProtoJSON(b []byte) ([]byte, error) {
 		}
 	}
 	if len(x.Fields) > 0 {
-		b = append(b, ",\"fields\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"fields\":["...)
 		for _, v := range x.Fields {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -162,8 +161,7 @@ func (x *Membership) AppendProtoJSON(b []byte) ([]byte, error) {
 		}
 	}
 	if len(x.PossibleDuplicates) > 0 {
-		b = append(b, ",\"possibleDuplicates\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"possibleDuplicates\":["...)
 		for _, v := range x.PossibleDuplicates {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -224,8 +222,7 @@ func (x *PossibleDuplicate) AppendProtoJSON(b []byte) ([]byte, error) {
 		}
 	}
 	if len(x.Reasons) > 0 {
-		b = append(b, ",\"reasons\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"reasons\":["...)
 		for _, v := range x.Reasons {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -250,8 +247,7 @@ func (x *Consent) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.Purposes) > 0 {
-		b = append(b, ",\"purposes\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"purposes\":["...)
 		for _, v := range x.Purposes {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')

@@ -115,8 +115,7 @@ func (x *ListAssociationsResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.Associations) > 0 {
-		b = append(b, ",\"associations\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"associations\":["...)
 		for _, v := range x.Associations {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -264,8 +263,7 @@ func (x *RegisterMemberRequest) AppendProtoJSON(b []byte) ([]byte, error) {
 		}
 	}
 	if len(x.Qualifications) > 0 {
-		b = append(b, ",\"qualifications\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"qualifications\":["...)
 		for _, v := range x.Qualifications {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -277,8 +275,7 @@ func (x *RegisterMemberRequest) AppendProtoJSON(b []byte) ([]byte, error) {
 		b = append(b, ']')
 	}
 	if len(x.Positions) > 0 {
-		b = append(b, ",\"positions\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"positions\":["...)
 		for _, v := range x.Positions {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -432,8 +429,7 @@ func (x *ListMembershipsResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.Memberships) > 0 {
-		b = append(b, ",\"memberships\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"memberships\":["...)
 		for _, v := range x.Memberships {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')

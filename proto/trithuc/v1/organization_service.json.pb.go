@@ -74,8 +74,7 @@ func (x *BatchGetOrganizationsRequest) AppendProtoJSON(b []byte) ([]byte, error)
 	}
 	start := len(b)
 	if len(x.Names) > 0 {
-		b = append(b, ",\"names\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"names\":["...)
 		for _, v := range x.Names {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -102,8 +101,7 @@ func (x *BatchGetOrganizationsResponse) AppendProtoJSON(b []byte) ([]byte, error
 	}
 	start := len(b)
 	if len(x.Organizations) > 0 {
-		b = append(b, ",\"organizations\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"organizations\":["...)
 		for _, v := range x.Organizations {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -171,8 +169,7 @@ func (x *ListOrganizationsResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.Organizations) > 0 {
-		b = append(b, ",\"organizations\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"organizations\":["...)
 		for _, v := range x.Organizations {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')

@@ -92,8 +92,7 @@ func (x *Person) AppendProtoJSON(b []byte) ([]byte, error) {
 		}
 	}
 	if len(x.Fields) > 0 {
-		b = append(b, ",\"fields\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"fields\":["...)
 		for _, v := range x.Fields {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -105,8 +104,7 @@ func (x *Person) AppendProtoJSON(b []byte) ([]byte, error) {
 		b = append(b, ']')
 	}
 	if len(x.ExpertRoles) > 0 {
-		b = append(b, ",\"expertRoles\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"expertRoles\":["...)
 		for _, v := range x.ExpertRoles {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -142,8 +140,7 @@ func (x *Person) AppendProtoJSON(b []byte) ([]byte, error) {
 		}
 	}
 	if len(x.CurrentPositions) > 0 {
-		b = append(b, ",\"currentPositions\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"currentPositions\":["...)
 		for _, v := range x.CurrentPositions {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -155,8 +152,7 @@ func (x *Person) AppendProtoJSON(b []byte) ([]byte, error) {
 		b = append(b, ']')
 	}
 	if len(x.Qualifications) > 0 {
-		b = append(b, ",\"qualifications\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"qualifications\":["...)
 		for _, v := range x.Qualifications {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -168,8 +164,7 @@ func (x *Person) AppendProtoJSON(b []byte) ([]byte, error) {
 		b = append(b, ']')
 	}
 	if len(x.Positions) > 0 {
-		b = append(b, ",\"positions\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"positions\":["...)
 		for _, v := range x.Positions {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -181,8 +176,7 @@ func (x *Person) AppendProtoJSON(b []byte) ([]byte, error) {
 		b = append(b, ']')
 	}
 	if len(x.Honors) > 0 {
-		b = append(b, ",\"honors\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"honors\":["...)
 		for _, v := range x.Honors {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -194,8 +188,7 @@ func (x *Person) AppendProtoJSON(b []byte) ([]byte, error) {
 		b = append(b, ']')
 	}
 	if len(x.Memberships) > 0 {
-		b = append(b, ",\"memberships\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"memberships\":["...)
 		for _, v := range x.Memberships {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -239,8 +232,7 @@ func (x *Person) AppendProtoJSON(b []byte) ([]byte, error) {
 		b = strconv.AppendBool(b, x.ContactAllowed)
 	}
 	if len(x.Works) > 0 {
-		b = append(b, ",\"works\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"works\":["...)
 		for _, v := range x.Works {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')

@@ -78,8 +78,7 @@ func (x *BatchGetPeopleRequest) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.Names) > 0 {
-		b = append(b, ",\"names\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"names\":["...)
 		for _, v := range x.Names {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -110,8 +109,7 @@ func (x *BatchGetPeopleResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.People) > 0 {
-		b = append(b, ",\"people\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"people\":["...)
 		for _, v := range x.People {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -183,8 +181,7 @@ func (x *ListPeopleResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.People) > 0 {
-		b = append(b, ",\"people\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"people\":["...)
 		for _, v := range x.People {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -262,8 +259,7 @@ func (x *SearchPeopleResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.People) > 0 {
-		b = append(b, ",\"people\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"people\":["...)
 		for _, v := range x.People {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -500,8 +496,7 @@ func (x *ListQualificationsResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.Qualifications) > 0 {
-		b = append(b, ",\"qualifications\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"qualifications\":["...)
 		for _, v := range x.Qualifications {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -707,8 +702,7 @@ func (x *ListPositionsResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.Positions) > 0 {
-		b = append(b, ",\"positions\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"positions\":["...)
 		for _, v := range x.Positions {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -914,8 +908,7 @@ func (x *ListHonorsResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.Honors) > 0 {
-		b = append(b, ",\"honors\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"honors\":["...)
 		for _, v := range x.Honors {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -1121,8 +1114,7 @@ func (x *ListWorksResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.Works) > 0 {
-		b = append(b, ",\"works\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"works\":["...)
 		for _, v := range x.Works {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')

@@ -46,8 +46,7 @@ func (x *PersonRevision) AppendProtoJSON(b []byte) ([]byte, error) {
 		}
 	}
 	if len(x.ChangedFields) > 0 {
-		b = append(b, ",\"changedFields\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"changedFields\":["...)
 		for _, v := range x.ChangedFields {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -177,8 +176,7 @@ func (x *DataSubjectRequest) AppendProtoJSON(b []byte) ([]byte, error) {
 		}
 	}
 	if len(x.Actions) > 0 {
-		b = append(b, ",\"actions\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"actions\":["...)
 		for _, v := range x.Actions {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -229,8 +227,7 @@ func (x *PersonData) AppendProtoJSON(b []byte) ([]byte, error) {
 		}
 	}
 	if len(x.Consents) > 0 {
-		b = append(b, ",\"consents\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"consents\":["...)
 		for _, v := range x.Consents {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -242,8 +239,7 @@ func (x *PersonData) AppendProtoJSON(b []byte) ([]byte, error) {
 		b = append(b, ']')
 	}
 	if len(x.Revisions) > 0 {
-		b = append(b, ",\"revisions\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"revisions\":["...)
 		for _, v := range x.Revisions {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -255,8 +251,7 @@ func (x *PersonData) AppendProtoJSON(b []byte) ([]byte, error) {
 		b = append(b, ']')
 	}
 	if len(x.AuditEvents) > 0 {
-		b = append(b, ",\"auditEvents\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"auditEvents\":["...)
 		for _, v := range x.AuditEvents {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -268,8 +263,7 @@ func (x *PersonData) AppendProtoJSON(b []byte) ([]byte, error) {
 		b = append(b, ']')
 	}
 	if len(x.DataSubjectRequests) > 0 {
-		b = append(b, ",\"dataSubjectRequests\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"dataSubjectRequests\":["...)
 		for _, v := range x.DataSubjectRequests {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')

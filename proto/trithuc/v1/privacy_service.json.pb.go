@@ -86,8 +86,7 @@ func (x *ListConsentsResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.Consents) > 0 {
-		b = append(b, ",\"consents\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"consents\":["...)
 		for _, v := range x.Consents {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -172,8 +171,7 @@ func (x *ListPersonRevisionsResponse) AppendProtoJSON(b []byte) ([]byte, error) 
 	}
 	start := len(b)
 	if len(x.PersonRevisions) > 0 {
-		b = append(b, ",\"personRevisions\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"personRevisions\":["...)
 		for _, v := range x.PersonRevisions {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -278,8 +276,7 @@ func (x *PurgePersonResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 		}
 	}
 	if len(x.Removed) > 0 {
-		b = append(b, ",\"removed\":"...)
-		b = append(b, '{')
+		b = append(b, ",\"removed\":{"...)
 		keys := make([]string, 0, len(x.Removed))
 		for k := range x.Removed {
 			keys = append(keys, k)
@@ -410,8 +407,7 @@ func (x *ListDataSubjectRequestsResponse) AppendProtoJSON(b []byte) ([]byte, err
 	}
 	start := len(b)
 	if len(x.DataSubjectRequests) > 0 {
-		b = append(b, ",\"dataSubjectRequests\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"dataSubjectRequests\":["...)
 		for _, v := range x.DataSubjectRequests {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')

@@ -332,8 +332,7 @@ func (x *AdministrativeUnit) AppendProtoJSON(b []byte) ([]byte, error) {
 		}
 	}
 	if len(x.SuccessorCodes) > 0 {
-		b = append(b, ",\"successorCodes\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"successorCodes\":["...)
 		for _, v := range x.SuccessorCodes {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -385,8 +384,7 @@ func (x *ListQualificationLevelsResponse) AppendProtoJSON(b []byte) ([]byte, err
 	}
 	start := len(b)
 	if len(x.QualificationLevels) > 0 {
-		b = append(b, ",\"qualificationLevels\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"qualificationLevels\":["...)
 		for _, v := range x.QualificationLevels {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -469,8 +467,7 @@ func (x *ListAcademicTitlesResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.AcademicTitles) > 0 {
-		b = append(b, ",\"academicTitles\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"academicTitles\":["...)
 		for _, v := range x.AcademicTitles {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -569,8 +566,7 @@ func (x *ListFieldsResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.Fields) > 0 {
-		b = append(b, ",\"fields\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"fields\":["...)
 		for _, v := range x.Fields {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -653,8 +649,7 @@ func (x *ListEthnicGroupsResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.EthnicGroups) > 0 {
-		b = append(b, ",\"ethnicGroups\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"ethnicGroups\":["...)
 		for _, v := range x.EthnicGroups {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -737,8 +732,7 @@ func (x *ListSectorsResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.Sectors) > 0 {
-		b = append(b, ",\"sectors\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"sectors\":["...)
 		for _, v := range x.Sectors {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -821,8 +815,7 @@ func (x *ListCountriesResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.Countries) > 0 {
-		b = append(b, ",\"countries\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"countries\":["...)
 		for _, v := range x.Countries {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -925,8 +918,7 @@ func (x *ListAdministrativeUnitsResponse) AppendProtoJSON(b []byte) ([]byte, err
 	}
 	start := len(b)
 	if len(x.AdministrativeUnits) > 0 {
-		b = append(b, ",\"administrativeUnits\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"administrativeUnits\":["...)
 		for _, v := range x.AdministrativeUnits {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')

@@ -28,8 +28,7 @@ func (x *ReviewCampaign) AppendProtoJSON(b []byte) ([]byte, error) {
 		}
 	}
 	if len(x.Organizations) > 0 {
-		b = append(b, ",\"organizations\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"organizations\":["...)
 		for _, v := range x.Organizations {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -51,8 +50,7 @@ func (x *ReviewCampaign) AppendProtoJSON(b []byte) ([]byte, error) {
 		b = appendProtoJSONEnum_ReviewCampaign_State(b, x.State)
 	}
 	if len(x.Progress) > 0 {
-		b = append(b, ",\"progress\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"progress\":["...)
 		for _, v := range x.Progress {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -176,8 +174,7 @@ func (x *ProfileReview) AppendProtoJSON(b []byte) ([]byte, error) {
 		}
 	}
 	if len(x.ChangedResources) > 0 {
-		b = append(b, ",\"changedResources\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"changedResources\":["...)
 		for _, v := range x.ChangedResources {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -305,8 +302,7 @@ func (x *ListReviewCampaignsResponse) AppendProtoJSON(b []byte) ([]byte, error) 
 	}
 	start := len(b)
 	if len(x.ReviewCampaigns) > 0 {
-		b = append(b, ",\"reviewCampaigns\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"reviewCampaigns\":["...)
 		for _, v := range x.ReviewCampaigns {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -428,8 +424,7 @@ func (x *ListProfileReviewsResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.ProfileReviews) > 0 {
-		b = append(b, ",\"profileReviews\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"profileReviews\":["...)
 		for _, v := range x.ProfileReviews {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')

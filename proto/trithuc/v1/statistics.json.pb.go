@@ -22,8 +22,7 @@ func (x *ComputeStatisticsRequest) AppendProtoJSON(b []byte) ([]byte, error) {
 		}
 	}
 	if len(x.Dimensions) > 0 {
-		b = append(b, ",\"dimensions\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"dimensions\":["...)
 		for _, v := range x.Dimensions {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -68,8 +67,7 @@ func (x *ComputeStatisticsResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.Dimensions) > 0 {
-		b = append(b, ",\"dimensions\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"dimensions\":["...)
 		for _, v := range x.Dimensions {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -79,8 +77,7 @@ func (x *ComputeStatisticsResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 		b = append(b, ']')
 	}
 	if len(x.DimensionLabels) > 0 {
-		b = append(b, ",\"dimensionLabels\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"dimensionLabels\":["...)
 		for _, v := range x.DimensionLabels {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -92,8 +89,7 @@ func (x *ComputeStatisticsResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 		b = append(b, ']')
 	}
 	if len(x.Rows) > 0 {
-		b = append(b, ",\"rows\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"rows\":["...)
 		for _, v := range x.Rows {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -152,8 +148,7 @@ func (x *StatisticsRow) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.Values) > 0 {
-		b = append(b, ",\"values\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"values\":["...)
 		for _, v := range x.Values {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -165,8 +160,7 @@ func (x *StatisticsRow) AppendProtoJSON(b []byte) ([]byte, error) {
 		b = append(b, ']')
 	}
 	if len(x.Labels) > 0 {
-		b = append(b, ",\"labels\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"labels\":["...)
 		for _, v := range x.Labels {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -211,8 +205,7 @@ func (x *ExportStatisticsRequest) AppendProtoJSON(b []byte) ([]byte, error) {
 		}
 	}
 	if len(x.Dimensions) > 0 {
-		b = append(b, ",\"dimensions\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"dimensions\":["...)
 		for _, v := range x.Dimensions {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -288,8 +281,7 @@ func (x *GetIndicatorsResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.Indicators) > 0 {
-		b = append(b, ",\"indicators\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"indicators\":["...)
 		for _, v := range x.Indicators {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -389,8 +381,7 @@ func (x *Report) AppendProtoJSON(b []byte) ([]byte, error) {
 		}
 	}
 	if len(x.Tables) > 0 {
-		b = append(b, ",\"tables\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"tables\":["...)
 		for _, v := range x.Tables {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -550,8 +541,7 @@ func (x *ListReportsResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 	}
 	start := len(b)
 	if len(x.Reports) > 0 {
-		b = append(b, ",\"reports\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"reports\":["...)
 		for _, v := range x.Reports {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')

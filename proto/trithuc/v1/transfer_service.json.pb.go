@@ -184,8 +184,7 @@ func (x *ImportPeopleResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 		b = strconv.AppendBool(b, x.Applied)
 	}
 	if len(x.Problems) > 0 {
-		b = append(b, ",\"problems\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"problems\":["...)
 		for _, v := range x.Problems {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
@@ -277,8 +276,7 @@ func (x *ExportPeopleRequest) AppendProtoJSON(b []byte) ([]byte, error) {
 		}
 	}
 	if len(x.Columns) > 0 {
-		b = append(b, ",\"columns\":"...)
-		b = append(b, '[')
+		b = append(b, ",\"columns\":["...)
 		for _, v := range x.Columns {
 			if b[len(b)-1] != '[' {
 				b = append(b, ',')
