@@ -188,6 +188,10 @@ func TestAppendProtoJSONEdgeCases(t *testing.T) {
 	for _, c := range cases {
 		sameJSON(t, c, true)
 	}
+	// A oneof set to a nil message, and nil elements, which protojson
+	// writes as empty objects (and which do not read back as nil).
+	sameJSON(t, &pb.RevisionValues{Resource: &pb.RevisionValues_Person{}}, false)
+	sameJSON(t, &pb.Person{Positions: []*pb.Position{nil, {}}, Memberships: []*pb.Membership{{ApplyTime: nil}}}, false)
 	// NaN and the infinities, which do not compare equal once read back.
 	for _, f := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
 		sameJSON(t, &pb.Indicator{Share: &f}, false)
