@@ -7,16 +7,18 @@
 // JSON value protojson.MarshalOptions{}.Marshal makes (the REST gateway's
 // options): lowerCamelCase names, unpopulated fields left out, enums by name
 // (by number when unknown), 64-bit integers quoted, bytes in standard base64,
-// timestamps in RFC 3339. Only the bytes may differ: protojson puts random
-// spaces in its output, and orders nothing differently from declaration
-// order that a JSON reader would see.
+// timestamps in RFC 3339, fields in declaration order, map keys sorted.
+// Only the bytes may differ: protojson puts random spaces in its output.
 //
 // What it does not know how to write exactly (the well-known types other
 // than Timestamp: Any, Struct, Duration, FieldMask, wrappers...) it leaves to
 // protojson for that value and embeds the result, so that a message is
 // always right if not always fast. Where protojson would fail (a string that
 // is not UTF-8, a timestamp out of range) the method fails too, and the
-// caller falls back to protojson to report the error.
+// caller falls back to protojson to report the error. Messages of other
+// packages that are plain proto3 (google.type.Date, google.api.HttpBody) get
+// a function each in the package's json_helpers.json.pb.go; files that are
+// not proto3 get nothing, and their messages go to protojson.
 //
 // The server's REST marshaler (server/jsonmarshal.go) uses it: protojson's
 // reflection was the largest part of the CPU REST spends beyond gRPC.
