@@ -277,12 +277,12 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 func (s *Server) httpHandler() (http.Handler, error) {
 	gw := runtime.NewServeMux(append(s.gatewayRouting(),
 		// A google.api.HttpBody answer (a CSV export) is sent as it is.
-		runtime.WithMarshalerOption(runtime.MIMEWildcard, &streamedBodyMarshaler{runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, &streamedBodyMarshaler{runtime.HTTPBodyMarshaler{Marshaler: newFastJSONPb(&runtime.JSONPb{
 			MarshalOptions: protojson.MarshalOptions{},
 			// Unknown fields are an error, not silently dropped: a typo in
 			// a field name must not look like success.
 			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
-		}}}),
+		})}}),
 		uploadMarshalers(),
 		// A length instead of chunks: the answer is marshalled whole
 		// before it is written anyway.
