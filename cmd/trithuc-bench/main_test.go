@@ -160,3 +160,24 @@ func TestMedianRound(t *testing.T) {
 		})
 	}
 }
+
+// A ratio is the median of the rounds' ratios, each within its round: a
+// round slowed for both targets moves neither.
+func TestPairedRatio(t *testing.T) {
+	s := &scenario{Key: "get"}
+	var r report
+	for _, tp := range [][2]float64{{100, 200}, {50, 60}, {300, 400}} { // ratios 0.5, 0.83, 0.75
+		r.add(s, targetREST, 16, result{Throughput: tp[0]})
+		r.add(s, targetGRPC, 16, result{Throughput: tp[1]})
+	}
+	if got := r.paired("get", targetREST, targetGRPC, 16); got != 0.75 {
+		t.Errorf("paired ratio %v, want 0.75 (the medians of each alone give 100/200)", got)
+	}
+	if got := r.paired("get", targetREST, targetBare, 16); got != 0 {
+		t.Errorf("a target not run: %v, want 0", got)
+	}
+	r.add(s, targetREST, 16, result{Throughput: 10}) // a fourth round of one target only
+	if got := r.paired("get", targetREST, targetGRPC, 16); got != 0.75 {
+		t.Errorf("rounds of one target only count: %v", got)
+	}
+}

@@ -23,7 +23,7 @@ func (r *report) writeIssue19(w io.Writer) {
 			row(name, "", false, false)
 			return
 		}
-		x := a.Throughput / b.Throughput
+		x := r.paired(key, ours, ceiling, conc)
 		row(name, fmt.Sprintf("%.2f × (%.0f vs %.0f calls/s)", x, a.Throughput, b.Throughput), x >= want, true)
 	}
 	vs("GetPerson FULL ≥ 0.5 × store.Plain (gRPC)", "get", targetGRPC, targetPlain, c, 0.5)
@@ -43,7 +43,7 @@ func (r *report) writeIssue19(w io.Writer) {
 			continue
 		}
 		restKnown = true
-		x := h.Throughput / g.Throughput
+		x := r.paired(k, targetREST, targetGRPC, c)
 		restOK = restOK && x >= 0.85
 		rest = append(rest, fmt.Sprintf("%s %.2f", k, x))
 	}

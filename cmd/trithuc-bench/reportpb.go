@@ -81,10 +81,10 @@ func (r *report) writePocketBase(w io.Writer) {
 				}
 			}
 			fmt.Fprintf(w, "| %s | %s | %d | %.0f | %s | %.0f | %s | %s |", name, pbCalls[k], n,
-				ours.Throughput, fmtDur(ours.P50), theirs.Throughput, fmtDur(theirs.P50), ratio(ours.Throughput, theirs.Throughput))
+				ours.Throughput, fmtDur(ours.P50), theirs.Throughput, fmtDur(theirs.P50), r.pairedText(k, targetREST, targetPB, n))
 			full := r.find(k, targetPBD, n)
 			if durable && full != nil {
-				fmt.Fprintf(w, " %.0f | %s | %s |", full.Throughput, fmtDur(full.P50), ratio(ours.Throughput, full.Throughput))
+				fmt.Fprintf(w, " %.0f | %s | %s |", full.Throughput, fmtDur(full.P50), r.pairedText(k, targetREST, targetPBD, n))
 			} else if durable {
 				fmt.Fprintf(w, " | | |")
 			}
@@ -104,7 +104,7 @@ func (r *report) writePocketBase(w io.Writer) {
 			fmt.Fprintf(w, "| %s | | not measured |\n", name)
 			return
 		}
-		x := ours.Throughput / theirs.Throughput
+		x := r.paired(key, targetREST, peer, c)
 		verdict := "met"
 		if x < want {
 			verdict = "**missed**"
