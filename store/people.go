@@ -266,11 +266,9 @@ func (db *DB) CreatePerson(ctx context.Context, p *pb.Person, o CreateOptions) (
 				return err
 			}
 		}
+		// createPerson returns the person attached as BASIC shows them.
 		r, err := tx.createPerson(ctx, o.ID, p)
 		if err != nil {
-			return err
-		}
-		if err := tx.attach(ctx, pb.PersonView_PERSON_VIEW_BASIC, r); err != nil {
 			return err
 		}
 		out = r.person
@@ -286,8 +284,9 @@ func (db *DB) CreatePerson(ctx context.Context, p *pb.Person, o CreateOptions) (
 }
 
 // createPerson registers p as id (a new id when empty) inside tx: the
-// checks, the row, the fields and roles, and the search index. Errors name
-// the person's fields as "person.*".
+// checks, the row, the fields and roles, and the search index. It returns
+// the person as a BASIC read shows them. Errors name the person's fields
+// as "person.*".
 func (tx *Tx) createPerson(ctx context.Context, id string, p *pb.Person) (*personRow, error) {
 	id, pk, p, err := insertPerson(ctx, tx, id, p)
 	if err != nil {
