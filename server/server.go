@@ -205,7 +205,8 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 
 	unary, stream := s.interceptors()
 	s.inproc = newInprocConn(unary)
-	opts := append([]grpc.ServerOption{grpc.ChainUnaryInterceptor(unary...), grpc.ChainStreamInterceptor(stream...)},
+	opts := append([]grpc.ServerOption{grpc.ChainUnaryInterceptor(append([]grpc.UnaryServerInterceptor{presizeStack}, unary...)...),
+		grpc.ChainStreamInterceptor(stream...)},
 		// Messages up to the import limit are received; requestSizeUnary
 		// holds every other method to MaxRequestBytes.
 		grpc.MaxRecvMsgSize(max(cfg.MaxRequestBytes, cfg.MaxImportBytes)),
