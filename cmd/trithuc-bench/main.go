@@ -374,6 +374,7 @@ func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) e
 	last := synth.LastNumber(serials)
 	w.creators = &creators{g: synth.New(c.seed + 1).StartAt(last)}
 	w.plainCreators = &creators{g: synth.New(c.seed + 2).StartAt(last + 200_000)}
+	w.bareCreators = &creators{g: synth.New(c.seed + 4)}
 	if rep.people, err = db.CountPeople(ctx, false); err != nil {
 		return err
 	}
