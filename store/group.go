@@ -26,9 +26,9 @@ import (
 // it at every SAVEPOINT once the index is part of the transaction: a
 // group of n creates made n segments an index, and their merges (a fifth
 // of a create's CPU at a million people, in SAVEPOINT and RELEASE). So
-// the writes of a group queue what they write to the full-text indexes
-// (Tx.execIndex), and the queue runs after the last savepoint, in the
-// order the writes made it: one segment a group. Nothing reads the
+// the writes of a group of several queue what they write to the
+// full-text indexes (Tx.execIndex), and the queue runs after the last
+// savepoint, in the order the writes made it: one segment a group. Nothing reads the
 // indexes inside a write. A write refused in its savepoint drops what it
 // queued; a purge, which deletes from the indexes and merges them, runs
 // apart, in a transaction of its own (writeApart).
