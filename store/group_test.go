@@ -45,6 +45,24 @@ func waitQueued(t *testing.T, db *DB, n int) {
 	}
 }
 
+// inOneGroup runs write(i) for i in [0, n) from n goroutines, all queued
+// behind a held writer before it is released, so that they are applied
+// as one group; it returns once every write returned.
+func inOneGroup(t *testing.T, db *DB, n int, write func(i int)) {
+	t.Helper()
+	release, held := holdWriter(t, db)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { write(i) })
+	}
+	waitQueued(t, db, n)
+	release()
+	wg.Wait()
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+}
+
 // Writes that wait together commit in one transaction, each in its own
 // savepoint: a refused write refuses only itself, leaves no change and
 // no audit event, and the feed of the others has no gap.
@@ -55,41 +73,30 @@ func TestGroupRefusedWriteRefusesOnlyItself(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := db.queue.commits.Load()
-	release, held := holdWriter(t, db)
-
 	const n = 12
 	errs := make([]error, n)
 	names := make([]string, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			switch i % 4 {
-			case 1: // refused by the store's own check
-				_, errs[i] = db.CreatePerson(ctx, &pb.Person{GivenName: "Bình", NationalId: "079199001122"}, CreateOptions{})
-			case 3: // refused after it wrote: its rows must go
-				ev := NewAuditEvent(time.Now())
-				ev.Method = "/test/Refused"
-				errs[i] = db.write(ctx, false, ev, func(tx *Tx) error {
-					if _, err := tx.createPerson(ctx, newID(), &pb.Person{GivenName: fmt.Sprintf("Refused %d", i)}); err != nil {
-						return err
-					}
-					return errorf(Invalid, "person", "refused on purpose")
-				})
-			default:
-				var p *pb.Person
-				p, errs[i] = db.CreatePerson(ctx, &pb.Person{GivenName: fmt.Sprintf("Chi %d", i)}, CreateOptions{})
-				if p != nil {
-					names[i] = p.Name
+	inOneGroup(t, db, n, func(i int) {
+		switch i % 4 {
+		case 1: // refused by the store's own check
+			_, errs[i] = db.CreatePerson(ctx, &pb.Person{GivenName: "Bình", NationalId: "079199001122"}, CreateOptions{})
+		case 3: // refused after it wrote: its rows must go
+			ev := NewAuditEvent(time.Now())
+			ev.Method = "/test/Refused"
+			errs[i] = db.write(ctx, false, ev, func(tx *Tx) error {
+				if _, err := tx.createPerson(ctx, newID(), &pb.Person{GivenName: fmt.Sprintf("Refused %d", i)}); err != nil {
+					return err
 				}
+				return errorf(Invalid, "person", "refused on purpose")
+			})
+		default:
+			var p *pb.Person
+			p, errs[i] = db.CreatePerson(ctx, &pb.Person{GivenName: fmt.Sprintf("Chi %d", i)}, CreateOptions{})
+			if p != nil {
+				names[i] = p.Name
 			}
-		})
-	}
-	waitQueued(t, db, n)
-	release()
-	wg.Wait()
-	if err := <-held; err != nil {
-		t.Fatal(err)
-	}
+		}
+	})
 	for i, err := range errs {
 		switch i % 4 {
 		case 1:
@@ -317,30 +324,20 @@ func TestGroupIndexesOnce(t *testing.T) {
 		return n
 	}
 	before := segments()
-	release, held := holdWriter(t, db)
 	const n = 9
 	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			if i%3 == 2 { // refused after it wrote its documents
-				errs[i] = db.write(ctx, false, nil, func(tx *Tx) error {
-					if _, err := tx.createPerson(ctx, newID(), &pb.Person{FamilyName: "Refused", GivenName: fmt.Sprint(i)}); err != nil {
-						return err
-					}
-					return errorf(Invalid, "person", "refused on purpose")
-				})
-				return
-			}
-			_, errs[i] = db.CreatePerson(ctx, &pb.Person{FamilyName: "Đặng", GivenName: fmt.Sprintf("Chi %d", i)}, CreateOptions{})
-		})
-	}
-	waitQueued(t, db, n)
-	release()
-	wg.Wait()
-	if err := <-held; err != nil {
-		t.Fatal(err)
-	}
+	inOneGroup(t, db, n, func(i int) {
+		if i%3 == 2 { // refused after it wrote its documents
+			errs[i] = db.write(ctx, false, nil, func(tx *Tx) error {
+				if _, err := tx.createPerson(ctx, newID(), &pb.Person{FamilyName: "Refused", GivenName: fmt.Sprint(i)}); err != nil {
+					return err
+				}
+				return errorf(Invalid, "person", "refused on purpose")
+			})
+			return
+		}
+		_, errs[i] = db.CreatePerson(ctx, &pb.Person{FamilyName: "Đặng", GivenName: fmt.Sprintf("Chi %d", i)}, CreateOptions{})
+	})
 	for i, err := range errs {
 		if (i%3 == 2) != (err != nil) {
 			t.Fatalf("write %d: %v", i, err)
