@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 )
 
@@ -15,12 +14,13 @@ import (
 type band struct {
 	with     string
 	withArgs []any
-	// afterAll, when set, replaces with on a first page when the bands
-	// before this one read every row they hold: its last parameter, after afterArgs, is
-	// then a JSON array of their fetch keys, so that the band excludes
-	// those rows without running the bands' queries again.
-	afterAll  string
-	afterArgs []any
+	// terms, when set, order this band in place of the listing's terms:
+	// the same number of the same kinds, so that a page token made in one
+	// band says where every band stands. A band whose rows all sort alike
+	// on the first terms orders them by a key its table is read in (a
+	// search's rest, by rowid), so that its page stops at its LIMIT
+	// rather than sorting every match.
+	terms []orderTerm
 }
 
 func (l listing) pageBands() []band {
@@ -30,75 +30,55 @@ func (l listing) pageBands() []band {
 	return l.bands
 }
 
-// bandSQL is the page query of band b under the conditions where, and the
-// arguments of its with. read, when not nil, is the fetch keys of every row
-// the bands before b hold; counting adds the number of b's matches to every
-// row (countingPageSQL).
-func (l listing) bandSQL(b band, where []string, read []any, counting bool) (string, []any, error) {
-	// The same LIMIT in every band keeps one prepared statement each.
+// bandTerms is the order of band b's rows.
+func (l listing) bandTerms(b band) []orderTerm {
+	if b.terms != nil {
+		return b.terms
+	}
+	return l.terms
+}
+
+// bandSQL is the page query of band b under the conditions where, after
+// the row whose sort keys are after (none for a first page), and the
+// arguments that follow the listing's own (l.args).
+func (l listing) bandSQL(b band, where []string, after []any) (query string, withArgs, afterArgs []any) {
 	lb := l
 	lb.with = b.with
-	args := b.withArgs
-	if b.afterAll != "" && read != nil {
-		keys, err := json.Marshal(read)
-		if err != nil {
-			return "", nil, &Error{Code: Internal, Message: "listing", Err: err}
-		}
-		lb.with, args = b.afterAll, append(append([]any(nil), b.afterArgs...), string(keys))
+	lb.terms = l.bandTerms(b)
+	if after != nil {
+		cond, args := afterSQL(lb.terms, after)
+		where = append(where[:len(where):len(where)], cond)
+		afterArgs = args
 	}
-	if counting {
-		return lb.countingPageSQL(where), args, nil
-	}
-	return lb.pageSQL(where), args, nil
+	return lb.pageSQL(where), b.withArgs, afterArgs
 }
 
 // fetchPage reads a page of a listing with a fetchKey: the keys of its rows
-// in order, then their columns. next is the sort keys of the page's last
-// row when a next page follows, else nil. all is the number of matches
-// when the bands read every one of them (each band ran and none reached
-// its LIMIT) or, with count, when the last band of several ran, else -1.
-func fetchPage[T any](ctx context.Context, tx *Tx, l listing, where []string, args []any, count bool,
+// in order, then their columns. after is the sort keys of the row the page
+// starts after (nil for a first page); args are the listing's own (l.args).
+// next is the sort keys of the page's last row when a next page follows,
+// else nil. all is the number of matches when the bands read every one of
+// them (each band ran and none reached its LIMIT), else -1.
+func fetchPage[T any](ctx context.Context, tx *Tx, l listing, where []string, args, after []any,
 	scan func(s scanner, extra ...any) (T, error)) (items []T, next []any, all int, err error) {
-	rest := args[len(l.withArgs):]
 	var ids []any
 	var keys [][]any
-	bands := l.pageBands()
-	for i, b := range bands {
+	for _, b := range l.pageBands() {
 		if len(ids) > l.size {
 			all = -1
 			break
 		}
-		// When the bands before it read all of theirs, the last band
-		// counts its matches as it sorts them: the count query would find
-		// them all again (issue 19: a broad search's others band and its
-		// count each evaluate the MATCH of thousands of people). The
-		// first band alone is a whole listing, which the count query may
-		// count more cheaply than a band that sorts every match.
-		counting := count && len(l.bands) > 1 && i == len(bands)-1
-		var read []any
-		if all >= 0 && l.token == "" {
-			// Not after a page token: the bands before then read only
-			// the rows after it.
-			read = append(make([]any, 0, len(ids)), ids...)
-		}
-		query, withArgs, err := l.bandSQL(b, where, read, counting)
-		if err != nil {
-			return nil, nil, 0, err
-		}
-		rows, err := tx.QueryContext(ctx, query, append(append([]any(nil), withArgs...), rest...)...)
+		query, withArgs, afterArgs := l.bandSQL(b, where, after)
+		rows, err := tx.QueryContext(ctx, query, append(append(append([]any(nil), withArgs...), args...), afterArgs...)...)
 		if err != nil {
 			return nil, nil, 0, dbError(err)
 		}
-		var bandSize int64 = -1
 		n := 0
 		for rows.Next() {
 			vals := make([]any, 1+len(l.terms))
-			ptrs := make([]any, len(vals), len(vals)+1)
+			ptrs := make([]any, len(vals))
 			for i := range vals {
 				ptrs[i] = &vals[i]
-			}
-			if counting {
-				ptrs = append(ptrs, &bandSize)
 			}
 			if err := rows.Scan(ptrs...); err != nil {
 				rows.Close()
@@ -112,8 +92,6 @@ func fetchPage[T any](ctx context.Context, tx *Tx, l listing, where []string, ar
 			return nil, nil, 0, dbError(err)
 		}
 		switch {
-		case counting && all >= 0:
-			all += int(max(bandSize, 0)) // no row, no matches
 		case n > l.size:
 			all = -1
 		case all >= 0:

@@ -311,15 +311,12 @@ func list[T any](ctx context.Context, tx *Tx, l listing, scan func(s scanner, ex
 	var page Page
 	where, args := append([]string(nil), l.where...), append(append([]any(nil), l.withArgs...), l.args...)
 	total := -1
+	var after []any
 	if l.token != "" {
-		after, t, err := tx.db.decodePageToken(l.token, l.query, l.terms)
-		if err != nil {
+		var err error
+		if after, total, err = tx.db.decodePageToken(l.token, l.query, l.terms); err != nil {
 			return nil, page, err
 		}
-		total = t
-		cond, condArgs := afterSQL(l.terms, after)
-		where = append(where, cond)
-		args = append(args, condArgs...)
 	}
 	count := false
 	if l.token == "" && !l.uncounted {
@@ -350,15 +347,15 @@ func list[T any](ctx context.Context, tx *Tx, l listing, scan func(s scanner, ex
 	}
 
 	if l.fetchKey != "" {
-		items, next, all, err := fetchPage(ctx, tx, l, where, args, count, scan)
+		items, next, all, err := fetchPage(ctx, tx, l, where, l.args, after, scan)
 		if err != nil {
 			return nil, page, err
 		}
 		if count {
 			if all >= 0 {
-				// The bands read or counted every match: the count
-				// would run the search a second time (issue 19: a
-				// fifth of a SearchPeople's CPU).
+				// The bands read every match: the count would run
+				// the search a second time (issue 19: a fifth of a
+				// SearchPeople's CPU).
 				total = all
 			} else if err := countAll(); err != nil {
 				return nil, page, err
@@ -378,6 +375,11 @@ func list[T any](ctx context.Context, tx *Tx, l listing, scan func(s scanner, ex
 		}
 	}
 	page.TotalSize = max(total, 0)
+	if after != nil {
+		cond, condArgs := afterSQL(l.terms, after)
+		where = append(where, cond)
+		args = append(args, condArgs...)
+	}
 	rows, err := tx.QueryContext(ctx, l.pageSQL(where), args...)
 	if err != nil {
 		return nil, page, dbError(err)
@@ -424,21 +426,11 @@ func (l listing) countSQL() (string, []any) {
 // pageSQL selects a page of the listing under the conditions where: one row
 // more than the page holds.
 func (l listing) pageSQL(where []string) string {
-	return l.selectPage(where, "")
-}
-
-// countingPageSQL is pageSQL with one more column, on every row: the number
-// of rows before the LIMIT.
-func (l listing) countingPageSQL(where []string) string {
-	return l.selectPage(where, ", COUNT(*) OVER ()")
-}
-
-func (l listing) selectPage(where []string, extra string) string {
 	cols := l.columns
 	if l.fetchKey != "" {
 		cols = l.fetchKey
 	}
-	return l.withSQL() + "SELECT " + cols + ", " + selectKeys(l.terms) + extra + " FROM " + l.from + whereSQL(where) +
+	return l.withSQL() + "SELECT " + cols + ", " + selectKeys(l.terms) + " FROM " + l.from + whereSQL(where) +
 		" ORDER BY " + orderSQL(l.terms) + fmt.Sprintf(" LIMIT %d", l.size+1)
 }
 

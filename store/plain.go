@@ -174,10 +174,9 @@ func (p *Plain) listing(ctx context.Context, db *DB, full bool, resolve func(*Tx
 		count, countArgs := l.countSQL()
 		pl = &PlainListing{p: p, count: count, countArgs: countArgs, full: full, countFirst: l.token == "", n: l.size}
 		for _, b := range l.pageBands() {
-			lb := l
-			lb.with = b.with
-			pl.pages = append(pl.pages, lb.pageSQL(l.where))
-			pl.pageArgs = append(pl.pageArgs, append(append([]any(nil), b.withArgs...), l.args...))
+			query, withArgs, _ := l.bandSQL(b, l.where, nil)
+			pl.pages = append(pl.pages, query)
+			pl.pageArgs = append(pl.pageArgs, append(append([]any(nil), withArgs...), l.args...))
 		}
 		if l.fetchKey != "" {
 			pl.fetch = l.fetchSQL

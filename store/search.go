@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"unicode"
@@ -270,22 +271,89 @@ func searchTerms(q string) []string {
 	})
 }
 
-// ftsQuery is an FTS5 query for every term, on the given columns, the last
-// term as a prefix so that a name being typed already matches.
-func ftsQuery(columns string, terms []string) string {
+// ftsWords is a query's words as one spelling of the index holds them
+// (folded or as typed): every word but the last whole, and the last as the
+// start of a word.
+type ftsWords struct {
+	whole []string
+	last  string
+	// starts, when known, are the index's words that last begins, asked
+	// for by name: FTS5 answers a prefix by first merging the doclists of
+	// every word it begins (0028_search_terms.sql).
+	starts []string
+}
+
+// prefixWords is the most words the start of a word is asked for as. The
+// start of more (one or two letters) is left to FTS5's prefix query.
+const prefixWords = 16
+
+// wordsOf spells a query's words for the index, the last as the words of
+// the index that it begins.
+func (tx *Tx) wordsOf(ctx context.Context, terms []string) (ftsWords, error) {
+	w := ftsWords{whole: terms[:len(terms)-1], last: terms[len(terms)-1]}
+	starts, err := tx.wordsStarting(ctx, w.last)
+	w.starts = starts
+	return w, err
+}
+
+// wordsStarting returns the words of the search index that begin with
+// prefix, in order, or nil when there are none or more than prefixWords.
+// Each is a seek in the index's term list: the first word at or after
+// the end of the one before ("\x01" sorts before every letter).
+func (tx *Tx) wordsStarting(ctx context.Context, prefix string) ([]string, error) {
+	var words []string
+	from := prefix
+	for len(words) <= prefixWords {
+		var w string
+		err := tx.QueryRowContext(ctx, `SELECT term FROM people_search_words WHERE term >= ? LIMIT 1`, from).Scan(&w)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && !strings.HasPrefix(w, prefix) {
+			break
+		}
+		if err != nil {
+			return nil, dbError(err)
+		}
+		words = append(words, w)
+		from = w + "\x01"
+	}
+	if len(words) > prefixWords {
+		return nil, nil
+	}
+	return words, nil
+}
+
+// query is an FTS5 query for every word on the given columns.
+func (w ftsWords) query(columns string) string {
+	quote := func(t string) string { return `"` + strings.ReplaceAll(t, `"`, `""`) + `"` }
 	var b strings.Builder
 	b.WriteString("{" + columns + "} : (")
-	for i, t := range terms {
-		if i > 0 {
-			b.WriteByte(' ')
+	// AND, not FTS5's implicit AND, which joins phrases but not groups.
+	for _, t := range w.whole {
+		b.WriteString(quote(t) + " AND ")
+	}
+	if len(w.starts) == 0 {
+		b.WriteString(quote(w.last) + "*")
+	} else {
+		b.WriteByte('(')
+		for i, t := range w.starts {
+			if i > 0 {
+				b.WriteString(" OR ")
+			}
+			b.WriteString(quote(t))
 		}
-		b.WriteString(`"` + strings.ReplaceAll(t, `"`, `""`) + `"`)
-		if i == len(terms)-1 {
-			b.WriteByte('*')
-		}
+		b.WriteByte(')')
 	}
 	b.WriteByte(')')
 	return b.String()
+}
+
+// ftsNot is an FTS5 query for the matches of the first query that match
+// none of the others.
+func ftsNot(query string, not ...string) string {
+	out := "(" + query + ")"
+	for _, n := range not {
+		out += " NOT (" + n + ")"
+	}
+	return out
 }
 
 func mapTerms(terms []string, f func(string) string) []string {
@@ -330,65 +398,86 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 	if err != nil {
 		return listing{}, err
 	}
-	folded := mapTerms(terms, vntext.Fold)
-	exact := mapTerms(terms, vntext.Lower)
-	accented := strings.Join(folded, " ") != strings.Join(exact, " ")
+	foldedTerms, exactTerms := mapTerms(terms, vntext.Fold), mapTerms(terms, vntext.Lower)
+	accented := !slices.Equal(foldedTerms, exactTerms)
+	folded, err := tx.wordsOf(ctx, foldedTerms)
+	if err != nil {
+		return listing{}, err
+	}
 
 	// The score depends on each person's own text only, not on the rest of
 	// the index, so that it does not change while someone pages through.
-	// People whose names hold every word score 2 or more and are read first
-	// (from the small index of names); the rest of the matches, often a
-	// hundred times as many, only when a page goes past the names.
+	// People whose names hold every word score 2 or more, in Vietnamese
+	// name order, and are read first (from the small index of names). The
+	// rest of the matches, often a hundred times as many, score 1 or 0 and
+	// are read only when a page goes past the names, in the order they
+	// were registered: the index's own order, so that their page stops at
+	// its LIMIT (ordering a hundred thousand matches by name for a page was
+	// most of a broad search's CPU, issue 19). They are asked of
+	// people_search alone, leaving out the named by its columns of names.
 	const (
 		m  = `m(pk) AS (SELECT rowid FROM people_search WHERE people_search MATCH ?)`
 		nf = `nf(pk) AS (SELECT rowid FROM people_names WHERE people_names MATCH ?)`
 		ne = `ne(pk) AS (SELECT rowid FROM people_names WHERE people_names MATCH ?)`
 		ae = `ae(pk) AS (SELECT rowid FROM people_search WHERE people_search MATCH ?)`
+		// rest is a band of the rest; its sk, the same for every row,
+		// stands for the name order's key in page tokens.
+		rest = `hits(pk, score, sk) AS (SELECT rowid, %d, X'' FROM people_search WHERE people_search MATCH ?)`
 	)
-	mArg, nfArg := ftsQuery("name_folded other_folded", folded), ftsQuery("name_folded", folded)
-	// When the first band read all its people, the others band leaves
-	// out those it read rather than evaluating nf again: it lists the
-	// same people, since its conditions leave out the named people the
-	// first band did not read.
-	const read = `pk NOT IN (SELECT value FROM json_each(?))`
-	named := band{with: nf + `, hits(pk, score) AS (SELECT pk, 2 FROM nf)`, withArgs: []any{nfArg}}
-	others := band{with: m + `, ` + nf + `, hits(pk, score) AS (SELECT pk, 0 FROM m WHERE pk NOT IN nf)`, withArgs: []any{mArg, nfArg},
-		afterAll: m + `, hits(pk, score) AS (SELECT pk, 0 FROM m WHERE ` + read + `)`, afterArgs: []any{mArg}}
+	restTerms := []orderTerm{
+		{sortKey: sortKey{expr: "h.score", kind: kindInt}, desc: true},
+		{sortKey: sortKey{expr: "h.sk", kind: kindBlob}},
+		{sortKey: sortKey{expr: "h.pk", kind: kindInt}},
+	}
+	mArg, nfArg := folded.query("name_folded other_folded"), folded.query("name_folded")
+	bands := []band{
+		{with: nf + `, hits(pk, score) AS (SELECT pk, 2 FROM nf)`, withArgs: []any{nfArg}},
+		{with: fmt.Sprintf(rest, 0), withArgs: []any{ftsNot(mArg, nfArg)}, terms: restTerms},
+	}
 	if accented {
+		exact, err := tx.wordsOf(ctx, exactTerms)
+		if err != nil {
+			return listing{}, err
+		}
 		// Words as typed in a name (which holds them anywhere too) 7, as
 		// typed anywhere and without diacritics in a name 3, without
 		// diacritics in a name 2, as typed elsewhere 1.
-		neArg, aeArg := ftsQuery("name_exact", exact), ftsQuery("name_exact other_exact", exact)
-		named = band{with: nf + `, ` + ne + `, ` + ae + `, hits(pk, score) AS (SELECT pk, 4 * (pk IN ne) + 2 + (pk IN ae) FROM nf)`,
-			withArgs: []any{nfArg, neArg, aeArg}}
-		others = band{with: m + `, ` + nf + `, ` + ae + `, hits(pk, score) AS (SELECT pk, pk IN ae FROM m WHERE pk NOT IN nf)`,
-			withArgs: []any{mArg, nfArg, aeArg},
-			afterAll: m + `, ` + ae + `, hits(pk, score) AS (SELECT pk, pk IN ae FROM m WHERE ` + read + `)`, afterArgs: []any{mArg, aeArg}}
+		neArg, aeArg := exact.query("name_exact"), exact.query("name_exact other_exact")
+		bands = []band{
+			{with: nf + `, ` + ne + `, ` + ae + `, hits(pk, score) AS (SELECT pk, 4 * (pk IN ne) + 2 + (pk IN ae) FROM nf)`,
+				withArgs: []any{nfArg, neArg, aeArg}},
+			{with: fmt.Sprintf(rest, 1), withArgs: []any{ftsNot(aeArg, nfArg)}, terms: restTerms},
+			{with: fmt.Sprintf(rest, 0), withArgs: []any{ftsNot(mArg, aeArg, nfArg)}, terms: restTerms},
+		}
 	}
 
 	l := listing{
 		with:     m + `, hits(pk, score) AS (SELECT pk, 0 FROM m)`,
 		withArgs: []any{mArg},
-		bands:    []band{named, others},
+		bands:    bands,
 		// Only this index, not the wide people rows, holds what the
 		// bands and the count read of a person (0026_search_narrow.sql);
 		// the planner, which does not see that the index's condition
 		// stands for personListed, would read the rows.
-		from:    "hits h JOIN people p INDEXED BY people_listed_sort ON p.pk = h.pk",
-		columns: personColumns,
-		where:   []string{personListed},
+		from: "hits h JOIN people p INDEXED BY people_listed_sort ON p.pk = h.pk",
+		// The count reads no sort key: the narrower index of the listed
+		// (a quarter less CPU for a count of ten thousand matches).
+		countFrom: "hits h JOIN people p INDEXED BY people_listed ON p.pk = h.pk",
+		columns:   personColumns,
+		where:     []string{personListed},
 		terms: []orderTerm{
 			{sortKey: sortKey{expr: "h.score", kind: kindInt}, desc: true},
 			{sortKey: sortKey{expr: "p.sort_key", kind: kindBlob}},
 			{sortKey: sortKey{expr: "p.pk", kind: kindInt}},
 		},
-		query: queryChecksum("search", strings.Join(folded, " "), strings.Join(exact, " "), q.Filter),
+		// "search2": tokens of the order before the rest's registration
+		// order mean another row.
+		query: queryChecksum("search2", strings.Join(foldedTerms, " "), strings.Join(exactTerms, " "), q.Filter),
 		size:  size,
 		token: q.PageToken,
-		// The page must score every match anyway, but counting them
-		// runs the search a second time.
+		// Counting every match reads them all, which the page does not.
 		sizeSQL: peopleSizeSQL,
-		// A broad search sorts tens of thousands of matches for a page.
+		// A broad search's names band sorts thousands of matches.
 		fetchKey:  "p.pk",
 		fetchFrom: "people p",
 	}

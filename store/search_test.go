@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -16,36 +17,37 @@ import (
 // the same order as one page holding everything, and that order is the
 // ranking (as typed in a name, then as typed anywhere with the words in the
 // name without diacritics, then in the name without diacritics, then as
-// typed elsewhere, then the rest), each rank in Vietnamese name order.
+// typed elsewhere, then the rest), the ranks of names in Vietnamese name
+// order and the rest in the order they were registered.
 func TestSearchRanksAcrossBands(t *testing.T) {
 	db := openTest(t)
 	ctx := context.Background()
-	type person struct{ family, middle, given, major string }
-	people := map[string]person{
-		// The words as typed, in the name.
-		"7a": {"Phạm", "Văn", "Khoa", ""},
-		"7b": {"Phạm", "Thị", "Khoa", "Toán"},
-		// In the name without diacritics, and as typed elsewhere.
-		"3a": {"Pham", "", "Khoa", "Sư phạm"},
-		// In the name without diacritics only.
-		"2a": {"Phàm", "Minh", "Khoa", "Toán"},
-		"2b": {"Phàm", "An", "Khóa", "Hóa học"},
-		// As typed, but not all in the name.
-		"1a": {"Nguyễn", "", "Khoa", "Sư phạm Toán"},
-		"1b": {"Lê", "Văn", "Khoa", "Sư phạm Văn"},
+	type person struct{ tag, family, middle, given, major string }
+	people := []person{
 		// Somewhere, without diacritics.
-		"0a": {"Trần", "", "Khoa", "Su pham Ly"},
-		"0b": {"Đỗ", "", "Pham", "Khoa học máy tính"},
+		{"0b", "Đỗ", "", "Pham", "Khoa học máy tính"},
+		// The words as typed, in the name.
+		{"7a", "Phạm", "Văn", "Khoa", ""},
+		// As typed, but not all in the name.
+		{"1b", "Lê", "Văn", "Khoa", "Sư phạm Văn"},
+		{"7b", "Phạm", "Thị", "Khoa", "Toán"},
+		// In the name without diacritics, and as typed elsewhere.
+		{"3a", "Pham", "", "Khoa", "Sư phạm"},
+		// In the name without diacritics only.
+		{"2a", "Phàm", "Minh", "Khoa", "Toán"},
+		{"0a", "Trần", "", "Khoa", "Su pham Ly"},
+		{"2b", "Phàm", "An", "Khóa", "Hóa học"},
+		{"1a", "Nguyễn", "", "Khoa", "Sư phạm Toán"},
 		// Not at all.
-		"xx": {"Võ", "", "Lan", "Toán"},
+		{"xx", "Võ", "", "Lan", "Toán"},
 	}
 	ids := map[string]string{}
-	for tag, p := range people {
+	for _, p := range people {
 		got, err := db.CreatePerson(ctx, &pb.Person{FamilyName: p.family, MiddleName: p.middle, GivenName: p.given}, CreateOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids[got.Name] = tag
+		ids[got.Name] = p.tag
 		if p.major != "" {
 			if _, err := db.CreateQualification(ctx, got.Name, &pb.Qualification{Kind: pb.Qualification_DEGREE, Level: "DAI_HOC", Major: p.major, Year: 2010}, CreateOptions{}); err != nil {
 				t.Fatal(err)
@@ -75,14 +77,15 @@ func TestSearchRanksAcrossBands(t *testing.T) {
 		query, filter string
 		want          []string
 	}{
-		// Within a rank, Vietnamese name order: given, then middle, then
-		// family name (Khoa before Khóa, no middle name before Thị before
-		// Văn).
-		{"Phạm Khoa", "", []string{"7b", "7a", "3a", "2a", "2b", "1a", "1b", "0a", "0b"}},
+		// Within a rank of names, Vietnamese name order: given, then
+		// middle, then family name (Khoa before Khóa, no middle name
+		// before Thị before Văn); the rest as registered.
+		{"Phạm Khoa", "", []string{"7b", "7a", "3a", "2a", "2b", "1b", "1a", "0b", "0a"}},
 		// Typed without diacritics, every name holding the words ranks
 		// alike, and the rest alike after them.
-		{"pham khoa", "", []string{"3a", "2a", "7b", "7a", "2b", "1a", "0a", "1b", "0b"}},
+		{"pham khoa", "", []string{"3a", "2a", "7b", "7a", "2b", "0b", "1b", "0a", "1a"}},
 		{"pham kho", `middle_name = "Văn"`, []string{"7a", "1b"}},
+		{"Phạm Kho", `middle_name = "Văn"`, []string{"7a", "1b"}},
 	} {
 		for _, size := range []int{1, 2, 3, 4, 100} {
 			if got := search(tt.query, tt.filter, size); !slices.Equal(got, tt.want) {
@@ -290,10 +293,9 @@ func TestNewPersonIndexedAsReindexed(t *testing.T) {
 	}
 }
 
-// A first page whose bands read every match, or whose last band counted
-// its own as it sorted them, takes total_size from the bands without
-// counting the matches again; a first band that fills the page leaves them
-// to the count. To tell these apart, one person named in the index of
+// A first page whose bands read every match takes total_size from the
+// bands without counting the matches again; a band that reaches its LIMIT
+// leaves them to the count. To tell these apart, one person named in the index of
 // names is missing from people_search, which the count reads: the bands
 // find five people, the count four.
 func TestSearchTotalFromBands(t *testing.T) {
@@ -323,7 +325,7 @@ func TestSearchTotalFromBands(t *testing.T) {
 	for _, tt := range []struct{ size, total int }{
 		{100, 5}, // one page of everything
 		{3, 5},   // each band under its LIMIT of 4
-		{2, 5},   // the last band reaches its LIMIT of 3 and counts
+		{2, 4},   // the last band reaches its LIMIT of 3: counted
 		{1, 4},   // the first band fills the page: counted
 	} {
 		found, page, err := db.SearchPeople(ctx, SearchQuery{Query: "pham kho", ListQuery: ListQuery{PageSize: tt.size}}, 0)
@@ -356,10 +358,9 @@ func TestSearchReadsNarrowIndex(t *testing.T) {
 			statements := map[string][]any{"count": countArgs}
 			plans := map[string]string{"count": count}
 			for i, b := range l.pageBands() {
-				lb := l
-				lb.with = b.with
 				name := "band " + strconv.Itoa(i)
-				plans[name], statements[name] = lb.pageSQL(l.where), append(append([]any(nil), b.withArgs...), l.args...)
+				query, withArgs, _ := l.bandSQL(b, l.where, nil)
+				plans[name], statements[name] = query, append(append([]any(nil), withArgs...), l.args...)
 			}
 			for name, s := range plans {
 				rows, err := tx.QueryContext(ctx, "EXPLAIN QUERY PLAN "+s, statements[name]...)
@@ -377,8 +378,12 @@ func TestSearchReadsNarrowIndex(t *testing.T) {
 					steps = append(steps, detail)
 				}
 				rows.Close()
-				if plan := strings.Join(steps, "; "); !strings.Contains(plan, "SEARCH p USING INDEX people_listed_sort (pk=?)") {
-					t.Errorf("%q (filter %q), %s: %s; want people read by people_listed_sort", q.Query, q.Filter, name, plan)
+				index := "people_listed_sort"
+				if name == "count" {
+					index = "people_listed"
+				}
+				if plan := strings.Join(steps, "; "); !strings.Contains(plan, "SEARCH p USING INDEX "+index+" (pk=?") {
+					t.Errorf("%q (filter %q), %s: %s; want people read by %s", q.Query, q.Filter, name, plan, index)
 				}
 			}
 			return nil
@@ -389,11 +394,10 @@ func TestSearchReadsNarrowIndex(t *testing.T) {
 	}
 }
 
-// On a first page whose named band read all its people, the others band
-// leaves out those it read rather than searching the index of names again,
-// and lists the same people (TestSearchRanksAcrossBands, pages of 3, 4 and
-// 100).
-func TestSearchOthersAfterNamed(t *testing.T) {
+// The rest of a search's matches are read in the index's order: their
+// page stops at its LIMIT, sorting nothing, and reads the index of names
+// not at all (the named are left out by people_search's columns of names).
+func TestSearchRestStopsAtItsLimit(t *testing.T) {
 	db := openTest(t)
 	ctx := context.Background()
 	for _, query := range []string{"pham khoa", "Phạm Khoa"} {
@@ -402,14 +406,13 @@ func TestSearchOthersAfterNamed(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			others := l.pageBands()[1]
-			for _, read := range [][]any{nil, {}, {int64(7)}} {
-				s, _, err := l.bandSQL(others, l.where, read, false)
-				if err != nil {
-					return err
-				}
-				if searched := strings.Contains(s, "people_names"); searched != (read == nil) {
-					t.Errorf("%q, the named band's people %v: the others band searches the index of names: %v", query, read, searched)
+			for i, b := range l.pageBands()[1:] {
+				for _, after := range [][]any{nil, {int64(1), []byte{}, int64(7)}} {
+					s, withArgs, afterArgs := l.bandSQL(b, l.where, after)
+					plan := queryPlan(t, tx, s, append(append(append([]any(nil), withArgs...), l.args...), afterArgs...))
+					if strings.Contains(plan, "TEMP B-TREE") || strings.Contains(s, "people_names") {
+						t.Errorf("%q, band %d after %v: %s\n%s; want the rest read in order, not from people_names", query, i+1, after, s, plan)
+					}
 				}
 			}
 			return nil
@@ -418,4 +421,106 @@ func TestSearchOthersAfterNamed(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// queryPlan is what EXPLAIN QUERY PLAN says of query, its steps joined.
+func queryPlan(t *testing.T, tx *Tx, query string, args []any) string {
+	t.Helper()
+	rows, err := tx.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var steps []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		steps = append(steps, detail)
+	}
+	return strings.Join(steps, "; ")
+}
+
+// A search's last word, the start of a word, is asked for as the words of
+// the index it begins, found by a seek each; the start of more than
+// prefixWords words, or of none, is left to FTS5's prefix query. Either
+// way the same people are found.
+func TestSearchLastWordStarts(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	majors := []string{"Khoa học", "Khoai lang", "Khoan dầu khí", "Khoáng sản"}
+	for i := range prefixWords + 1 {
+		majors = append(majors, "Tin"+strings.Repeat("a", i+1))
+	}
+	for i, major := range majors {
+		got, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Phạm", GivenName: "Lan" + strconv.Itoa(i)}, CreateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.CreateQualification(ctx, got.Name, &pb.Qualification{Kind: pb.Qualification_DEGREE, Level: "DAI_HOC", Major: major, Year: 2010}, CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tinas := func(from int) []string { // tin + from a's, up to prefixWords+1 a's
+		var out []string
+		for n := from; n <= prefixWords+1; n++ {
+			out = append(out, "tin"+strings.Repeat("a", n))
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		prefix string
+		words  []string // nil: left to FTS5
+		found  int      // by a search for "pham " + prefix
+	}{
+		{"khoa", []string{"khoa", "khoai", "khoan", "khoang"}, 4},
+		{"khoá", []string{"khoáng"}, 4}, // found without diacritics too
+		{"khoz", nil, 0},
+		{"tina", nil, prefixWords + 1},   // one too many
+		{"tinaa", tinas(2), prefixWords}, // as many as asked for
+		{"tinaaa", tinas(3), prefixWords - 1},
+	} {
+		err := db.read(ctx, func(tx *Tx) error {
+			got, err := tx.wordsStarting(ctx, tt.prefix)
+			if err == nil && !slices.Equal(got, tt.words) {
+				t.Errorf("words starting %q: %q, want %q", tt.prefix, got, tt.words)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found, _, err := db.SearchPeople(ctx, SearchQuery{Query: "pham " + tt.prefix}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(found) != tt.found {
+			t.Errorf("search for %q: %d people, want %d", "pham "+tt.prefix, len(found), tt.found)
+		}
+	}
+}
+
+// FuzzSearchPeople: whatever the words, a search answers or says what is
+// wrong with the query; FTS5 never sees a syntax of its own in them.
+func FuzzSearchPeople(f *testing.F) {
+	for _, q := range []string{"pham khoa", "Phạm Kho", `"`, `a" OR "b`, "khoa*", "NOT khoa", "{name_exact} : x",
+		"(", "a AND b", "NEAR(a b)", "đ", "x\x00y", "  ", "a:b", "^khoa", "k\u0301hoa", strings.Repeat("ab ", 13)} {
+		f.Add(q)
+	}
+	db := openTest(f)
+	ctx := context.Background()
+	for _, p := range []*pb.Person{{FamilyName: "Phạm", GivenName: "Khoa"}, {FamilyName: "Nguyễn", MiddleName: "Thị", GivenName: "Đào"}} {
+		if _, err := db.CreatePerson(ctx, p, CreateOptions{}); err != nil {
+			f.Fatal(err)
+		}
+	}
+	f.Fuzz(func(t *testing.T, query string) {
+		_, _, err := db.SearchPeople(ctx, SearchQuery{Query: query}, 0)
+		var e *Error
+		if err != nil && (!errors.As(err, &e) || e.Code != Invalid) {
+			t.Fatalf("%q: %v", query, err)
+		}
+	})
 }

@@ -11,7 +11,7 @@ import (
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
-func openTest(t *testing.T) *DB {
+func openTest(t testing.TB) *DB {
 	t.Helper()
 	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
 	if err != nil {

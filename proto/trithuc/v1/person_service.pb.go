@@ -511,7 +511,10 @@ func (x *SearchPeopleRequest) GetView() PersonView {
 // The response of SearchPeople.
 type SearchPeopleResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The people on this page, best matches first.
+	// The people on this page, best matches first: those whose names hold
+	// every word, in Vietnamese name order (as typed before without
+	// diacritics), then those whose profiles hold them elsewhere (as typed
+	// before without diacritics), in the order they were registered.
 	People []*Person `protobuf:"bytes,1,rep,name=people,proto3" json:"people,omitempty"`
 	// Pass this as page_token to get the next page; empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
