@@ -363,26 +363,11 @@ func TestSearchReadsNarrowIndex(t *testing.T) {
 				plans[name], statements[name] = query, append(append([]any(nil), withArgs...), l.args...)
 			}
 			for name, s := range plans {
-				rows, err := tx.QueryContext(ctx, "EXPLAIN QUERY PLAN "+s, statements[name]...)
-				if err != nil {
-					return err
-				}
-				var steps []string
-				for rows.Next() {
-					var id, parent, unused int
-					var detail string
-					if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-						rows.Close()
-						return err
-					}
-					steps = append(steps, detail)
-				}
-				rows.Close()
 				index := "people_listed_sort"
 				if name == "count" {
 					index = "people_listed"
 				}
-				if plan := strings.Join(steps, "; "); !strings.Contains(plan, "SEARCH p USING INDEX "+index+" (pk=?") {
+				if plan := queryPlan(t, tx, s, statements[name]...); !strings.Contains(plan, "SEARCH p USING INDEX "+index+" (pk=?") {
 					t.Errorf("%q (filter %q), %s: %s; want people read by %s", q.Query, q.Filter, name, plan, index)
 				}
 			}
@@ -409,7 +394,7 @@ func TestSearchRestStopsAtItsLimit(t *testing.T) {
 			for i, b := range l.pageBands()[1:] {
 				for _, after := range [][]any{nil, {int64(1), []byte{}, int64(7)}} {
 					s, withArgs, afterArgs := l.bandSQL(b, l.where, after)
-					plan := queryPlan(t, tx, s, append(append(append([]any(nil), withArgs...), l.args...), afterArgs...))
+					plan := queryPlan(t, tx, s, append(append(append([]any(nil), withArgs...), l.args...), afterArgs...)...)
 					if strings.Contains(plan, "TEMP B-TREE") || strings.Contains(s, "people_names") {
 						t.Errorf("%q, band %d after %v: %s\n%s; want the rest read in order, not from people_names", query, i+1, after, s, plan)
 					}
@@ -421,26 +406,6 @@ func TestSearchRestStopsAtItsLimit(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-}
-
-// queryPlan is what EXPLAIN QUERY PLAN says of query, its steps joined.
-func queryPlan(t *testing.T, tx *Tx, query string, args []any) string {
-	t.Helper()
-	rows, err := tx.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+query, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var steps []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		steps = append(steps, detail)
-	}
-	return strings.Join(steps, "; ")
 }
 
 // A search's last word, the start of a word, is asked for as the words of
