@@ -125,6 +125,11 @@ func (t *transferService) ImportPeople(ctx context.Context, req *pb.ImportPeople
 	t.mu.Lock()
 	t.runs[op.ID] = run
 	t.mu.Unlock()
+	// The answer is the operation as created, made before the run starts:
+	// the run marks op done inside its transaction, before the commit, and
+	// an answer made after that would say done for an import that a read
+	// does not see yet (or ever, if the commit fails).
+	answer := t.operation(op, meta)
 	go func() {
 		defer cancel()
 		defer wb.Close()
@@ -140,7 +145,7 @@ func (t *transferService) ImportPeople(ctx context.Context, req *pb.ImportPeople
 		delete(t.runs, op.ID)
 		t.mu.Unlock()
 	}()
-	return t.operation(op, meta), nil
+	return answer, nil
 }
 
 // estimateRows is the number of data rows: the sheet's dimension for a

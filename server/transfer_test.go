@@ -74,6 +74,11 @@ func (e *env) importFile(req *pb.ImportPeopleRequest) (*pb.ImportPeopleResponse,
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	if op.Done {
+		// Answered before its run began: a done answer would promise
+		// rows a read may not see yet.
+		e.t.Fatalf("ImportPeople answered with an operation already done: %v", op)
+	}
 	op = e.wait(longrunningpb.NewOperationsClient(conn), op)
 	meta := &pb.ImportPeopleMetadata{}
 	if err := op.Metadata.UnmarshalTo(meta); err != nil {
