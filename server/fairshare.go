@@ -82,6 +82,9 @@ func (f *fairShare) acquire(ctx context.Context, who string) (func(), error) {
 	f.mu.Lock()
 	f.queue = append(f.queue, w)
 	f.dispatch()
+	// Read under the lock: a release on another goroutine may admit w
+	// from here on.
+	admitted := w.admitted
 	f.mu.Unlock()
 	release := func() {
 		f.mu.Lock()
@@ -92,7 +95,7 @@ func (f *fairShare) acquire(ctx context.Context, who string) (func(), error) {
 		f.dispatch()
 		f.mu.Unlock()
 	}
-	if w.admitted {
+	if admitted {
 		return release, nil
 	}
 
