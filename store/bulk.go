@@ -203,7 +203,7 @@ func (db *DB) BulkCreatePeople(ctx context.Context, profiles []BulkProfile) erro
 		if err != nil {
 			return err
 		}
-		return insertBulk(ctx, tx.Tx, rows)
+		return insertBulk(ctx, tx, rows)
 	})
 }
 
@@ -225,7 +225,7 @@ func (db *DB) PrepareBulk(ctx context.Context, profiles []BulkProfile) (*BulkRow
 // holds; a person id or national ID taken meanwhile fails the batch.
 func (db *DB) WriteBulk(ctx context.Context, rows *BulkRows) error {
 	return db.write(ctx, false, nil, func(tx *Tx) error {
-		return insertBulk(ctx, tx.Tx, rows)
+		return insertBulk(ctx, tx, rows)
 	})
 }
 
@@ -423,7 +423,7 @@ func bulkError(i int, id string, err error) error {
 	return err
 }
 
-// preparer is a *sql.Tx, a *sql.Conn or a *sql.DB.
+// preparer is a *Tx, a *sql.Conn or a *sql.DB.
 type preparer interface {
 	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }

@@ -192,8 +192,7 @@ func (db *DB) applyGroup(group []*pendingWrite) []writeOutcome {
 		}
 	}
 	ctx := context.Background()
-	db.writerStmts.prepare(ctx)
-	sqlTx, err := db.writer.BeginTx(ctx, nil)
+	conn, end, err := beginTx(ctx, db.writer, "BEGIN IMMEDIATE")
 	if err != nil {
 		err = db.observe(dbError(err))
 		for i := range outs {
@@ -201,6 +200,7 @@ func (db *DB) applyGroup(group []*pendingWrite) []writeOutcome {
 		}
 		return outs
 	}
+	defer end()
 	alone := len(group) == 1
 	var applied []int
 	// Only savepoints make FTS5 write segments: a write alone writes to
@@ -218,21 +218,21 @@ func (db *DB) applyGroup(group []*pendingWrite) []writeOutcome {
 		queued := index.len()
 		sp := fmt.Sprintf("group_write_%d", i)
 		if !alone {
-			if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
-				sqlTx.Rollback()
+			if _, err := conn.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
+				rollback(conn)
 				fail(db.observe(dbError(err)), all(group)...)
 				return outs
 			}
 		}
-		tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), stmts: db.writerStmts,
+		tx := &Tx{conn: conn, db: db, now: db.Now().UTC().Truncate(time.Microsecond),
 			audit: w.audit, writing: true, index: index}
 		err, panicked := db.applyOne(tx, w)
 		if err == nil && panicked == nil {
 			if !alone {
-				if _, err := sqlTx.ExecContext(ctx, "RELEASE "+sp); err != nil {
+				if _, err := conn.ExecContext(ctx, "RELEASE "+sp); err != nil {
 					// SQLite rolled the whole transaction back (an I/O
 					// error, a full disk): nothing of the group stands.
-					sqlTx.Rollback()
+					rollback(conn)
 					fail(db.observe(dbError(err)), all(group)...)
 					return outs
 				}
@@ -244,17 +244,17 @@ func (db *DB) applyGroup(group []*pendingWrite) []writeOutcome {
 		fail(err, i)
 		index.drop(queued)
 		if alone {
-			sqlTx.Rollback()
+			rollback(conn)
 			return outs
 		}
-		_, rerr := sqlTx.ExecContext(ctx, "ROLLBACK TO "+sp)
+		_, rerr := conn.ExecContext(ctx, "ROLLBACK TO "+sp)
 		if rerr == nil {
-			_, rerr = sqlTx.ExecContext(ctx, "RELEASE "+sp)
+			_, rerr = conn.ExecContext(ctx, "RELEASE "+sp)
 		}
 		if rerr != nil {
 			// The failure took the whole transaction with it: the writes
 			// applied before it are not committed, and are told so.
-			sqlTx.Rollback()
+			rollback(conn)
 			fail(&Error{Code: Unavailable, Message: "the write was not saved because the database could not apply it with others; try again", Err: err}, applied...)
 			for _, j := range all(group)[i+1:] {
 				outs[j].err = &Error{Code: Unavailable, Message: "the write was not saved; try again"}
@@ -263,21 +263,21 @@ func (db *DB) applyGroup(group []*pendingWrite) []writeOutcome {
 		}
 	}
 	if len(applied) == 0 {
-		sqlTx.Rollback()
+		rollback(conn)
 		return outs
 	}
-	tx := &Tx{Tx: sqlTx, db: db, stmts: db.writerStmts, writing: true}
+	tx := &Tx{conn: conn, db: db, writing: true}
 	for _, iw := range index.all() {
 		if _, err := tx.ExecContext(ctx, iw.query, iw.args...); err != nil {
-			sqlTx.Rollback()
+			rollback(conn)
 			fail(&Error{Code: Unavailable, Message: "the write was not saved because the search index could not take it; try again", Err: err}, applied...)
 			return outs
 		}
 	}
-	if err := sqlTx.Commit(); err != nil {
+	if err := commit(conn); err != nil {
 		// Not acknowledged: the callers get an error, never a success for
 		// data that may not be on disk.
-		sqlTx.Rollback()
+		rollback(conn)
 		fail(db.observe(dbError(err)), applied...)
 		return outs
 	}

@@ -30,7 +30,8 @@ type Plain struct {
 func OpenPlain(ctx context.Context, path string) (*Plain, error) {
 	p := &Plain{stmts: map[string]*sql.Stmt{}}
 	var err error
-	if p.writer, err = sql.Open("sqlite3", dsn(path, writerParams)); err != nil {
+	// txlock: its *sql.Tx BEGINs IMMEDIATE, as the store's writes do.
+	if p.writer, err = sql.Open("sqlite3", dsn(path, writerParams+"&_txlock=immediate")); err != nil {
 		return nil, err
 	}
 	p.writer.SetMaxOpenConns(1)

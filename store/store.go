@@ -30,8 +30,6 @@ type DB struct {
 	path   string
 	writer *sql.DB
 	reader *sql.DB
-	// Statements prepared once per pool (stmtcache.go).
-	writerStmts, readerStmts *stmtCache
 
 	// secret signs page tokens, so that a client can neither forge one nor
 	// reuse one for a different query. It is made once per database.
@@ -103,7 +101,6 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	db.writerStmts = newStmtCache(db.writer)
 	db.writer.SetMaxOpenConns(1)
 	db.writer.SetMaxIdleConns(1)
 	db.writer.SetConnMaxLifetime(0)
@@ -139,7 +136,6 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 		db.writer.Close()
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	db.readerStmts = newStmtCache(db.reader)
 	n := max(4, 2*runtime.GOMAXPROCS(0))
 	db.reader.SetMaxOpenConns(n)
 	db.reader.SetMaxIdleConns(n)
@@ -178,22 +174,22 @@ func init() {
 //	synchronous=FULL   a COMMIT that returned survives a crash or power cut
 //	foreign_keys=on    references are checked by SQLite too
 //	busy_timeout       wait for another process's lock instead of failing
-//	txlock=immediate   BeginTx takes the write lock at once, so a
-//	                   transaction never fails half-way with SQLITE_BUSY
 //	secure_delete=on   deleted rows are overwritten, so that a purged
 //	                   person's data is gone from the file (purge.go)
 //
-// mode=ro makes the reader pool unable to write even by mistake.
+// mode=ro makes the reader pool unable to write even by mistake. Write
+// transactions BEGIN IMMEDIATE (tx.go): they take the write lock at once,
+// so that one never fails half-way with SQLITE_BUSY.
 //
-// stmt_cache_size (the driver's) keeps the writer's statements prepared,
-// writes included: the pool's cache (stmtcache.go) prepares a new query
-// only between transactions, so inside a long one, an import's, every
-// statement was prepared again for each row, and preparing an INSERT
-// INTO people compiles the change feed's triggers.
+// stmt_cache_size (the driver's) keeps each connection's statements
+// prepared: preparing costs SQLite more than running most of ours (a
+// GetPerson FULL's one SELECT, an INSERT INTO people with the change
+// feed's triggers), and a filter makes SQL of many shapes, the common
+// ones kept.
 const (
-	commonParams = "_synchronous=FULL&_foreign_keys=on&_busy_timeout=10000&_cache_size=-32000"
-	writerParams = "_journal_mode=WAL&_txlock=immediate&_secure_delete=on&_stmt_cache_size=128&" + commonParams
-	readerParams = "mode=ro&_txlock=deferred&" + commonParams
+	commonParams = "_synchronous=FULL&_foreign_keys=on&_busy_timeout=10000&_cache_size=-32000&_stmt_cache_size=256"
+	writerParams = "_journal_mode=WAL&_secure_delete=on&" + commonParams
+	readerParams = "mode=ro&" + commonParams
 )
 
 // dsn makes a SQLite URI filename for path; the driver passes parameters
@@ -231,11 +227,6 @@ func (db *DB) Path() string { return db.path }
 // checkpointed into the main file so that it can be copied on its own.
 func (db *DB) Close() error {
 	var errs []error
-	for _, c := range []*stmtCache{db.readerStmts, db.writerStmts} {
-		if c != nil {
-			c.close()
-		}
-	}
 	if db.reader != nil {
 		errs = append(errs, db.reader.Close())
 	}
@@ -246,31 +237,6 @@ func (db *DB) Close() error {
 		errs = append(errs, db.writer.Close())
 	}
 	return errors.Join(errs...)
-}
-
-// Tx is a transaction. now is fixed when it begins, so that every time it
-// writes is the same.
-type Tx struct {
-	*sql.Tx
-	db  *DB
-	now time.Time
-	// stmts are the prepared statements of its pool.
-	stmts *stmtCache
-	// budget bounds a read's SQLite steps; nil in writes.
-	budget *budget
-	// audit is the event of the call a write transaction makes, nil for
-	// none: it commits with the change (recordAudit) and names what the
-	// write creates (auditResource).
-	audit *AuditEvent
-	// bound are the pool's statements bound to this transaction (stmt).
-	bound map[string]*sql.Stmt
-	// writing is set in write transactions, whose statements are not
-	// interrupted once begun (stmtContext).
-	writing bool
-	// index, in the transaction of a group of several writes, holds
-	// their writes to the full-text indexes until the group's writes are
-	// applied (group.go); nil: they run at once.
-	index *indexQueue
 }
 
 // write runs fn in a write transaction and commits it; when dryRun is set it
@@ -286,13 +252,12 @@ func (db *DB) write(ctx context.Context, dryRun bool, audit *AuditEvent, fn func
 	if !dryRun {
 		return db.writeGrouped(ctx, audit, fn)
 	}
-	db.writerStmts.prepare(ctx)
-	sqlTx, err := db.writer.BeginTx(ctx, nil)
+	conn, end, err := beginTx(ctx, db.writer, "BEGIN IMMEDIATE")
 	if err != nil {
 		return db.observe(dbError(err))
 	}
-	defer sqlTx.Rollback()
-	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), stmts: db.writerStmts, audit: audit, writing: true}
+	defer end()
+	tx := &Tx{conn: conn, db: db, now: db.Now().UTC().Truncate(time.Microsecond), audit: audit, writing: true}
 	if _, err := tx.beginChanges(ctx); err != nil {
 		return db.observe(err)
 	}
@@ -327,7 +292,6 @@ func (db *DB) read(ctx context.Context, fn func(tx *Tx) error) error {
 // readWithin is read with a budget of its own (0: none), for work no
 // caller waits on (a report made in an operation).
 func (db *DB) readWithin(ctx context.Context, budget time.Duration, fn func(tx *Tx) error) error {
-	db.readerStmts.prepare(ctx)
 	conn, err := db.reader.Conn(ctx)
 	if err != nil {
 		return dbError(err)
@@ -341,16 +305,13 @@ func (db *DB) readWithin(ctx context.Context, budget time.Duration, fn func(tx *
 	if b != nil {
 		defer context.AfterFunc(ctx, b.cancel)()
 	}
-	txCtx := ctx
-	if b != nil {
-		txCtx = context.WithoutCancel(ctx)
-	}
-	sqlTx, err := conn.BeginTx(txCtx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
+	// The handler is removed (b.end) after the transaction ended, and
+	// the connection given back after both.
+	defer rollback(conn)
+	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
 		return db.observe(dbError(err))
 	}
-	defer sqlTx.Rollback()
-	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), stmts: db.readerStmts, budget: b}
+	tx := &Tx{conn: conn, db: db, now: db.Now().UTC().Truncate(time.Microsecond), budget: b}
 	err = fn(tx)
 	if err != nil && ctx.Err() != nil {
 		// Stopped by its budget's handler because the caller went away.
@@ -360,13 +321,8 @@ func (db *DB) readWithin(ctx context.Context, budget time.Duration, fn func(tx *
 }
 
 // readRow runs a query of one row on the reader pool outside any
-// transaction (SQLite gives the statement a snapshot of its own), with a
-// cached statement.
+// transaction (SQLite gives the statement a snapshot of its own).
 func (db *DB) readRow(ctx context.Context, query string, args ...any) *sql.Row {
-	db.readerStmts.prepare(ctx)
-	if s := db.readerStmts.get(query); s != nil {
-		return s.QueryRowContext(ctx, args...)
-	}
 	return db.reader.QueryRowContext(ctx, query, args...)
 }
 

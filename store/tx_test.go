@@ -1,0 +1,116 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+)
+
+// A connection goes back to its pool with no transaction open, however the
+// transaction ended: otherwise the next read on it would answer from an
+// old snapshot, or fail to begin.
+func TestConnectionsLeaveNoTransactionOpen(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	create := func(given string) {
+		t.Helper()
+		if _, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Nguyễn", GivenName: given}, CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	create("An")
+	count := func(tx *Tx) (int, error) {
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM people`).Scan(&n)
+		return n, err
+	}
+	errEnd := errors.New("the caller's error")
+
+	// Every read connection at once, each ending its read one way.
+	pool := db.ReadPoolSize()
+	ends := []struct {
+		name string
+		end  func(tx *Tx) error
+	}{
+		{"an error", func(tx *Tx) error { count(tx); return errEnd }},
+		{"a panic", func(tx *Tx) error { count(tx); panic(errEnd) }},
+		{"a budget spent", func(tx *Tx) error {
+			// A read of a second or more: the budget is a few milliseconds.
+			_, err := tx.QueryContext(ctx, `WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 100000000) SELECT COUNT(*) FROM r`)
+			return err
+		}},
+		{"rows left open", func(tx *Tx) error {
+			rows, err := tx.QueryContext(ctx, `SELECT id FROM people`)
+			if err == nil && rows.Next() {
+				// Not closed: the transaction's end must not wait for it.
+				go func() { time.Sleep(50 * time.Millisecond); rows.Close() }()
+			}
+			return err
+		}},
+		{"success", func(tx *Tx) error { _, err := count(tx); return err }},
+	}
+	db.SetReadBudget(5 * time.Millisecond)
+	for _, e := range ends {
+		var ready, wg sync.WaitGroup
+		ready.Add(pool)
+		for range pool {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer func() { recover() }()
+				db.read(ctx, func(tx *Tx) error {
+					// Hold the connection until every read holds one.
+					ready.Done()
+					ready.Wait()
+					return e.end(tx)
+				})
+			}()
+		}
+		wg.Wait()
+	}
+	db.SetReadBudget(0)
+
+	// The writer, ending a write each way.
+	for _, dry := range []bool{false, true} {
+		for _, e := range ends[:2] {
+			func() {
+				defer func() { recover() }()
+				db.write(ctx, dry, nil, func(tx *Tx) error { return e.end(tx) })
+			}()
+		}
+	}
+
+	create("Bình")
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*pool)
+	var ready sync.WaitGroup
+	ready.Add(pool)
+	for range pool {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := db.read(ctx, func(tx *Tx) error {
+				ready.Done()
+				ready.Wait()
+				n, err := count(tx)
+				if err == nil && n != 2 {
+					err = fmt.Errorf("%d people, want 2: an old snapshot", n)
+				}
+				return err
+			})
+			if err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
