@@ -292,11 +292,13 @@ func (db *DB) read(ctx context.Context, fn func(tx *Tx) error) error {
 // readWithin is read with a budget of its own (0: none), for work no
 // caller waits on (a report made in an operation).
 func (db *DB) readWithin(ctx context.Context, budget time.Duration, fn func(tx *Tx) error) error {
-	conn, err := db.reader.Conn(ctx)
+	conn, end, err := beginTx(ctx, db.reader, "BEGIN")
 	if err != nil {
-		return dbError(err)
+		return db.observe(dbError(err))
 	}
-	defer conn.Close()
+	// Ends the transaction and gives the connection back once the
+	// budget's handler is removed (b.end, deferred after).
+	defer end()
 	b, err := startBudget(conn, budget)
 	if err != nil {
 		return err
@@ -304,12 +306,6 @@ func (db *DB) readWithin(ctx context.Context, budget time.Duration, fn func(tx *
 	defer b.end(conn)
 	if b != nil {
 		defer context.AfterFunc(ctx, b.cancel)()
-	}
-	// The handler is removed (b.end) after the transaction ended, and
-	// the connection given back after both.
-	defer rollback(conn)
-	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
-		return db.observe(dbError(err))
 	}
 	tx := &Tx{conn: conn, db: db, now: db.Now().UTC().Truncate(time.Microsecond), budget: b}
 	err = fn(tx)

@@ -75,7 +75,10 @@ func beginTx(ctx context.Context, pool *sql.DB, begin string) (conn *sql.Conn, e
 	if conn, err = pool.Conn(ctx); err != nil {
 		return nil, nil, err
 	}
-	if _, err := conn.ExecContext(ctx, begin); err != nil {
+	// Not cancelled once asked for: BEGIN takes no time worth stopping
+	// (a write's waits for another process's lock at most busy_timeout),
+	// and a cancellable context costs the driver a goroutine.
+	if _, err := conn.ExecContext(context.WithoutCancel(ctx), begin); err != nil {
 		rollback(conn)
 		conn.Close()
 		return nil, nil, err

@@ -32,7 +32,6 @@ func TestConnectionsLeaveNoTransactionOpen(t *testing.T) {
 	errEnd := errors.New("the caller's error")
 
 	// Every read connection at once, each ending its read one way.
-	pool := db.ReadPoolSize()
 	ends := []struct {
 		name string
 		end  func(tx *Tx) error
@@ -56,22 +55,11 @@ func TestConnectionsLeaveNoTransactionOpen(t *testing.T) {
 	}
 	db.SetReadBudget(5 * time.Millisecond)
 	for _, e := range ends {
-		var ready, wg sync.WaitGroup
-		ready.Add(pool)
-		for range pool {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer func() { recover() }()
-				db.read(ctx, func(tx *Tx) error {
-					// Hold the connection until every read holds one.
-					ready.Done()
-					ready.Wait()
-					return e.end(tx)
-				})
-			}()
+		for _, err := range onEveryReader(db, e.end) {
+			if errors.Is(err, errNotBegun) {
+				t.Errorf("before ending reads by %s: %v", e.name, err)
+			}
 		}
-		wg.Wait()
 	}
 	db.SetReadBudget(0)
 
@@ -86,31 +74,58 @@ func TestConnectionsLeaveNoTransactionOpen(t *testing.T) {
 	}
 
 	create("Bình")
-	var wg sync.WaitGroup
-	errs := make(chan error, 2*pool)
-	var ready sync.WaitGroup
+	for _, err := range onEveryReader(db, func(tx *Tx) error {
+		n, err := count(tx)
+		if err == nil && n != 2 {
+			err = fmt.Errorf("%d people, want 2: an old snapshot", n)
+		}
+		return err
+	}) {
+		t.Error(err)
+	}
+}
+
+// onEveryReader runs fn in a read on every connection of db's read pool at
+// once (each read holds its connection until all do), and returns the
+// reads' errors: those of reads that could not begin wrap errNotBegun. A
+// panic in fn ends its read.
+func onEveryReader(db *DB, fn func(tx *Tx) error) []error {
+	pool := db.ReadPoolSize()
+	var ready, wg sync.WaitGroup
 	ready.Add(pool)
+	errs := make(chan error, pool)
 	for range pool {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			err := db.read(ctx, func(tx *Tx) error {
+			began := false
+			defer func() {
+				recover()
+				if !began {
+					ready.Done()
+				}
+			}()
+			err := db.read(context.Background(), func(tx *Tx) error {
+				began = true
 				ready.Done()
 				ready.Wait()
-				n, err := count(tx)
-				if err == nil && n != 2 {
-					err = fmt.Errorf("%d people, want 2: an old snapshot", n)
-				}
-				return err
+				return fn(tx)
 			})
-			if err != nil {
+			switch {
+			case !began:
+				errs <- fmt.Errorf("%w: %w", errNotBegun, err)
+			case err != nil:
 				errs <- err
 			}
 		}()
 	}
 	wg.Wait()
 	close(errs)
+	var out []error
 	for err := range errs {
-		t.Error(err)
+		out = append(out, err)
 	}
+	return out
 }
+
+var errNotBegun = errors.New("the read did not begin")
