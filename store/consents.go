@@ -23,6 +23,10 @@ import (
 // restricted profile, and only by its name.
 const personListed = "p.delete_time IS NULL AND " + personUnrestricted
 
+// personUnlisted is the opposite of personListed, as the index
+// people_unlisted holds it.
+const personUnlisted = "(p.delete_time IS NOT NULL OR p.restricted != 0)"
+
 // personUnrestricted is the part of personListed that listings of deleted
 // people keep.
 const personUnrestricted = "p.restricted = 0"

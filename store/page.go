@@ -292,6 +292,10 @@ type listing struct {
 	uncounted bool
 	// countFrom, when set, is what the count reads in place of from.
 	countFrom string
+	// countQuery, when set, counts the matches in place of a count of
+	// countFrom under where, with countArgs.
+	countQuery string
+	countArgs  []any
 }
 
 // exactCountLimit is the size of a collection up to which listings count
@@ -416,6 +420,9 @@ func list[T any](ctx context.Context, tx *Tx, l listing, scan func(s scanner, ex
 
 // countSQL counts the listing's matches.
 func (l listing) countSQL() (string, []any) {
+	if l.countQuery != "" {
+		return l.countQuery, l.countArgs
+	}
 	from := l.from
 	if l.countFrom != "" {
 		from = l.countFrom

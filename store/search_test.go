@@ -95,10 +95,11 @@ func TestSearchRanksAcrossBands(t *testing.T) {
 	}
 }
 
-// A database whose search index predates the index of names gets one when
-// opened, from the people rows, without reindexing every profile.
-func TestIndexOfNamesIsFilledOnOpen(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "names.db")
+// A database whose search indexes were made by an older version (which
+// migration 0029 leaves empty) has every profile indexed again when
+// opened, both indexes merged into one segment each.
+func TestSearchIndexesRebuiltOnOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rebuild.db")
 	ctx := context.Background()
 	db, err := Open(ctx, path)
 	if err != nil {
@@ -109,20 +110,22 @@ func TestIndexOfNamesIsFilledOnOpen(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// As version 1 left it: no names indexed alone.
-	if _, err := db.writer.ExecContext(ctx, `DELETE FROM people_names; UPDATE settings SET value = 1 WHERE key = 'search_version'`); err != nil {
+	// As migration 0029 leaves a version 3 database: nothing indexed.
+	if _, err := db.writer.ExecContext(ctx, `INSERT INTO people_search(people_search) VALUES ('delete-all');
+		INSERT INTO people_names(people_names) VALUES ('delete-all');
+		UPDATE settings SET value = 3 WHERE key = 'search_version'`); err != nil {
 		t.Fatal(err)
 	}
-	named := func() int {
+	indexed := func(table string) int {
 		t.Helper()
 		var n int
-		if err := db.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM people_names WHERE people_names MATCH 'dang'`).Scan(&n); err != nil {
+		if err := db.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE `+table+` MATCH 'dang'`).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		return n
 	}
-	if n := named(); n != 0 {
-		t.Fatalf("%d names indexed: the test does not empty the index", n)
+	if a, b := indexed("people_search"), indexed("people_names"); a != 0 || b != 0 {
+		t.Fatalf("%d and %d people indexed: the test does not empty the indexes", a, b)
 	}
 	db.Close()
 
@@ -130,12 +133,15 @@ func TestIndexOfNamesIsFilledOnOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if n := named(); n != 3 {
-		t.Errorf("%d names indexed on open, want 3", n)
+	if a, b := indexed("people_search"), indexed("people_names"); a != 3 || b != 3 {
+		t.Errorf("%d and %d people indexed on open, want 3 and 3", a, b)
 	}
-	found, _, err := db.SearchPeople(ctx, SearchQuery{Query: "dang dao"}, 0)
-	if err != nil || len(found) != 1 || found[0].GivenName != "Đào" {
-		t.Fatalf("after: %v, %v", found, err)
+	if got := searchSegments(t, db); got["people_search"] != 1 || got["people_names"] != 1 {
+		t.Errorf("segments after opening: %v, want one each", got)
+	}
+	found, page, err := db.SearchPeople(ctx, SearchQuery{Query: "dang dao"}, 0)
+	if err != nil || len(found) != 1 || found[0].GivenName != "Đào" || page.TotalSize != 1 {
+		t.Fatalf("after: %v, %+v, %v", found, page, err)
 	}
 	var v int
 	if err := db.reader.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'search_version'`).Scan(&v); err != nil || v != searchVersion {
@@ -195,51 +201,6 @@ func TestAnalyzeMergesSearchIndexes(t *testing.T) {
 	}
 	if after := search(); !slices.Equal(after, before) {
 		t.Errorf("found %v after merging, %v before", after, before)
-	}
-}
-
-// A database whose search indexes were made by version 2 has them merged
-// when opened, without being reindexed.
-func TestSearchIndexesMergedOnOpen(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "merge.db")
-	ctx := context.Background()
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, given := range []string{"An", "Anh", "Bình"} {
-		if _, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Trần", GivenName: given}, CreateOptions{}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// A word only a reindex would remove: version 2 keeps the index as
-	// it is.
-	if _, err := db.writer.ExecContext(ctx, `INSERT INTO people_names(rowid, name_exact, name_folded) VALUES (999, 'giữ', 'giu');
-		UPDATE settings SET value = 2 WHERE key = 'search_version'`); err != nil {
-		t.Fatal(err)
-	}
-	if got := searchSegments(t, db); got["people_search"] < 2 || got["people_names"] < 2 {
-		t.Fatalf("segments before: %v; the test needs several", got)
-	}
-	db.Close()
-
-	if db, err = Open(ctx, path); err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if got := searchSegments(t, db); got["people_search"] != 1 || got["people_names"] != 1 {
-		t.Errorf("segments after opening: %v, want one each", got)
-	}
-	var kept, v int
-	if err := db.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM people_names WHERE people_names MATCH 'giu'`).Scan(&kept); err != nil || kept != 1 {
-		t.Errorf("%d rows of the old index kept, %v; want 1 (merged, not reindexed)", kept, err)
-	}
-	if err := db.reader.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'search_version'`).Scan(&v); err != nil || v != searchVersion {
-		t.Errorf("search version %d, %v; want %d", v, err, searchVersion)
-	}
-	found, _, err := db.SearchPeople(ctx, SearchQuery{Query: "tran an"}, 0)
-	if err != nil || len(found) != 2 {
-		t.Errorf("after: %v, %v", found, err)
 	}
 }
 
@@ -364,6 +325,13 @@ func TestSearchReadsNarrowIndex(t *testing.T) {
 			}
 			for name, s := range plans {
 				index := "people_listed_sort"
+				if name == "count" && q.Filter == "" {
+					// Counted in the index, less the unlisted.
+					if plan := queryPlan(t, tx, s, statements[name]...); !strings.Contains(plan, "people_unlisted") || strings.Contains(plan, "people_listed") {
+						t.Errorf("%q, count: %s; want the unlisted read from people_unlisted, no match looked up", q.Query, plan)
+					}
+					continue
+				}
 				if name == "count" {
 					index = "people_listed"
 				}
@@ -375,6 +343,48 @@ func TestSearchReadsNarrowIndex(t *testing.T) {
 		})
 		if err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// A search's total_size leaves out deleted and restricted people, counted
+// in the index alone (no filter) or joined to the people rows (a filter).
+func TestSearchCountLeavesOutUnlisted(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	var names []string
+	for _, given := range []string{"An", "Ánh", "Anh", "Ân", "Ấn", "Ẩn"} {
+		p, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Phạm", MiddleName: "Văn", GivenName: given}, CreateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, p.Name)
+	}
+	search := func(filter string) int {
+		t.Helper()
+		// A page of one: the bands stop at their LIMIT, and the count
+		// runs.
+		found, page, err := db.SearchPeople(ctx, SearchQuery{Query: "pham van", ListQuery: ListQuery{PageSize: 1, Filter: filter}}, 0)
+		if err != nil || len(found) != 1 {
+			t.Fatalf("%v, %v", found, err)
+		}
+		return page.TotalSize
+	}
+	for _, filter := range []string{"", `middle_name = "Văn"`} {
+		if got := search(filter); got != 6 {
+			t.Fatalf("filter %q: total_size %d before, want 6", filter, got)
+		}
+	}
+	if _, err := db.DeletePerson(ctx, names[0], WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// A restriction, as the consent triggers set one.
+	if _, err := db.writer.ExecContext(ctx, `UPDATE people SET restricted = 1 WHERE id = ?`, strings.TrimPrefix(names[1], "people/")); err != nil {
+		t.Fatal(err)
+	}
+	for _, filter := range []string{"", `middle_name = "Văn"`} {
+		if got := search(filter); got != 4 {
+			t.Errorf("filter %q: total_size %d with one deleted and one restricted, want 4", filter, got)
 		}
 	}
 }
