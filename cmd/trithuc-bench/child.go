@@ -43,7 +43,7 @@ type childInfo struct {
 }
 
 func runChild(args []string) error {
-	malloc.LimitArenas(2) // as trithuc serve does
+	malloc.Configure() // as trithuc serve does
 	fs := flag.NewFlagSet("serve-child", flag.ContinueOnError)
 	dbPath := fs.String("db", "", "database file")
 	logPath := fs.String("log", os.DevNull, "where the server's call log goes")

@@ -35,6 +35,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 
 	"trithuc.gov.vn/trithuc/client"
+	"trithuc.gov.vn/trithuc/internal/malloc"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
 	"trithuc.gov.vn/trithuc/synth"
@@ -76,6 +77,10 @@ func main() {
 		}
 		return
 	}
+	// The ceilings (store.Plain, the bare server) run in this process: with
+	// the allocator the server runs with, so that the ratios measure the
+	// service, not the allocator.
+	malloc.Configure()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	run := run

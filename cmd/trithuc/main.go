@@ -47,7 +47,7 @@ Client flags (every collection command):
 `
 
 func main() {
-	malloc.LimitArenas(2)
+	malloc.Configure()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
