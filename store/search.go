@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
@@ -22,14 +24,23 @@ const searchVersion = 4
 
 // ensureSearchIndex rebuilds the derived text of every person when it was
 // made by an older version: a reindex of every profile (about 35 s for
-// 100,000 people on the harness's machine), once.
-func (db *DB) ensureSearchIndex(ctx context.Context) error {
+// 100,000 people on the harness's machine), once, said to log when set.
+func (db *DB) ensureSearchIndex(ctx context.Context, log *slog.Logger) error {
 	var v int
 	err := db.writer.QueryRowContext(ctx, `SELECT COALESCE((SELECT value FROM settings WHERE key = 'search_version'), 0)`).Scan(&v)
 	if err != nil || v == searchVersion {
 		return err
 	}
-	return db.write(ctx, false, nil, func(tx *Tx) error {
+	var people int
+	start := time.Now()
+	err = db.write(ctx, false, nil, func(tx *Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM people`).Scan(&people); err != nil {
+			return dbError(err)
+		}
+		if log != nil && people > 0 {
+			log.Info("rebuilding the search index for this version; the service starts when it is done",
+				"people", people, "from_version", v, "to_version", searchVersion)
+		}
 		if err := tx.reindexAll(ctx); err != nil {
 			return err
 		}
@@ -42,6 +53,10 @@ func (db *DB) ensureSearchIndex(ctx context.Context) error {
 			ON CONFLICT(key) DO UPDATE SET value = excluded.value`, searchVersion)
 		return dbError(err)
 	})
+	if err == nil && log != nil && people > 0 {
+		log.Info("search index rebuilt", "people", people, "seconds", time.Since(start).Round(time.Second).Seconds())
+	}
+	return err
 }
 
 // optimizeSearchIndexes merges each full-text index into one segment. An

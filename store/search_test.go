@@ -1,8 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -129,10 +131,15 @@ func TestSearchIndexesRebuiltOnOpen(t *testing.T) {
 	}
 	db.Close()
 
-	if db, err = Open(ctx, path); err != nil {
+	// The operator hears why the start takes long.
+	var log bytes.Buffer
+	if db, err = OpenWith(ctx, path, Options{Log: slog.New(slog.NewTextHandler(&log, nil))}); err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	if got := log.String(); !strings.Contains(got, "rebuilding the search index") || !strings.Contains(got, "people=3") || !strings.Contains(got, "search index rebuilt") {
+		t.Errorf("log at open:\n%s\nwant the rebuild of 3 people said, begun and done", got)
+	}
 	if a, b := indexed("people_search"), indexed("people_names"); a != 3 || b != 3 {
 		t.Errorf("%d and %d people indexed on open, want 3 and 3", a, b)
 	}

@@ -16,6 +16,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -65,6 +66,9 @@ type Options struct {
 	// DefaultIntegrityCheckTime when 0. Negative skips the check, to read
 	// what is left of a damaged database.
 	IntegrityCheckTime time.Duration
+	// Log, when set, hears of long work at open: the search index
+	// rebuilt after an upgrade (a minute or more for a large registry).
+	Log *slog.Logger
 }
 
 // Open opens the database file at path, creating it when it does not exist,
@@ -146,7 +150,7 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
-	if err := db.ensureSearchIndex(ctx); err != nil {
+	if err := db.ensureSearchIndex(ctx, opts.Log); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: rebuilding the search index: %w", err)
 	}

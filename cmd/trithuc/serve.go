@@ -146,7 +146,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if check <= 0 {
 		check = -1 // store.Options: skip
 	}
-	db, err := store.OpenWith(ctx, c.db, store.Options{IntegrityCheckTime: check})
+	db, err := store.OpenWith(ctx, c.db, store.Options{IntegrityCheckTime: check, Log: log})
 	if err != nil {
 		return err
 	}
