@@ -101,7 +101,7 @@ func invalidTextParams(next runtime.HandlerFunc) runtime.HandlerFunc {
 				pathParams[k] = strings.ToValidUTF8(v, "\uFFFD")
 			}
 		}
-		if r.URL.RawQuery != "" {
+		if mayHoldInvalidText(r.URL.RawQuery) {
 			q, err := url.ParseQuery(r.URL.RawQuery)
 			changed := false
 			for k, vs := range q {
@@ -125,6 +125,19 @@ func invalidTextParams(next runtime.HandlerFunc) runtime.HandlerFunc {
 		}
 		next(w, r, pathParams)
 	}
+}
+
+// mayHoldInvalidText reports whether a raw query could decode to text that
+// is not UTF-8: only an escape or a byte outside ASCII can. Most queries
+// (view=PERSON_VIEW_FULL) are neither, and are not parsed here a second
+// time (issue 19).
+func mayHoldInvalidText(rawQuery string) bool {
+	for i := 0; i < len(rawQuery); i++ {
+		if c := rawQuery[i]; c == '%' || c >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
 }
 
 func invalidTextMetadata(ctx context.Context, r *http.Request) metadata.MD {
