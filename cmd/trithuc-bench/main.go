@@ -222,6 +222,13 @@ func prepareDB(ctx context.Context, c *config, rep *report, stderr io.Writer) (i
 	}
 	if have >= c.people {
 		fmt.Fprintf(stderr, "trithuc-bench: %s holds %d people\n", c.db, have)
+		if have > c.people {
+			// Each run's creates stay in the file: a "100,000" run on a
+			// grown file measures more people, and past 100,000 the
+			// lists and searches stop counting every match.
+			fmt.Fprintf(stderr, "trithuc-bench: that is %d more than --people asks for, left by earlier runs' creates; the report is for %d people. Delete %s to measure %d afresh.\n",
+				have-c.people, have, c.db, c.people)
+		}
 		return 0, nil
 	}
 	fmt.Fprintf(stderr, "trithuc-bench: adding %d people to %s with the bulk path\n", c.people-have, c.db)

@@ -181,3 +181,27 @@ func TestPairedRatio(t *testing.T) {
 		t.Errorf("rounds of one target only count: %v", got)
 	}
 }
+
+// A database that earlier runs' creates grew past --people is used as it
+// is, and the run says so: its lists and searches are not those of
+// --people.
+func TestGrownDatabaseSaid(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "grown.db")
+	for _, tt := range []struct {
+		people int
+		said   bool
+	}{
+		{30, false}, // made
+		{30, false}, // as asked
+		{20, true},  // ten more than asked
+	} {
+		var stderr bytes.Buffer
+		c := &config{db: path, people: tt.people, seed: 1, batch: 10}
+		if _, err := prepareDB(context.Background(), c, &report{}, &stderr); err != nil {
+			t.Fatal(err)
+		}
+		if said := strings.Contains(stderr.String(), "10 more than --people asks for"); said != tt.said {
+			t.Errorf("--people %d: said %v, want %v:\n%s", tt.people, said, tt.said, stderr.String())
+		}
+	}
+}
