@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
 )
 
@@ -110,5 +111,39 @@ func TestServeRefusesReadOnlyDatabase(t *testing.T) {
 	}
 	if msg := err.Error(); !strings.Contains(msg, "the database file "+path+" is read-only") {
 		t.Errorf("error %q does not say the file is read-only", msg)
+	}
+}
+
+// An admin command on a database whose search index an older version made
+// says, on stderr, why it takes long: the index is rebuilt at open.
+func TestAdminCommandSaysSearchRebuild(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.db")
+	ctx := context.Background()
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Lê", GivenName: "Lan"}, store.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	conn, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = conn.Exec(`UPDATE settings SET value = 3 WHERE key = 'search_version'`)
+	conn.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cli(t, "keys", "list", "--db", path)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !strings.Contains(out, "rebuilding the search index") || !strings.Contains(out, "people=1") {
+		t.Errorf("keys list on an older index:\n%s\nwant the rebuild said", out)
+	}
+	if out, _ := cli(t, "keys", "list", "--db", path); strings.Contains(out, "search index") {
+		t.Errorf("said again once rebuilt:\n%s", out)
 	}
 }

@@ -58,7 +58,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	open := func() (*store.DB, error) { return openExisting(ctx, *dbPath, *create) }
+	open := func() (*store.DB, error) { return openExisting(ctx, *dbPath, *create, stderr) }
 
 	switch verb {
 	case "create":

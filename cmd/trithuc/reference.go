@@ -87,7 +87,7 @@ func runReference(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	defer f.Close()
 
-	db, err := openExisting(ctx, *dbPath, *create)
+	db, err := openExisting(ctx, *dbPath, *create, stderr)
 	if err != nil {
 		return err
 	}

@@ -66,7 +66,7 @@ func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	open := func() (*store.DB, error) { return openExisting(ctx, *dbPath, *create) }
+	open := func() (*store.DB, error) { return openExisting(ctx, *dbPath, *create, stderr) }
 	switch verb {
 	case "create":
 		switch {
