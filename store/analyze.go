@@ -16,8 +16,9 @@ import (
 // matter: every plan is fast.
 var analyzeFrom int64 = 10_000 // a variable for tests
 
-// Analyze gathers the statistics the query planner uses, and merges the
-// search indexes.
+// Analyze gathers the statistics the query planner uses and those of
+// the words of names that a search's plan uses (namepairs.go), and merges
+// the search indexes.
 func (db *DB) Analyze(ctx context.Context) error {
 	return db.write(ctx, false, nil, func(tx *Tx) error {
 		// After a large load the search indexes are in many segments,
@@ -27,6 +28,9 @@ func (db *DB) Analyze(ctx context.Context) error {
 		}
 		if _, err := tx.ExecContext(ctx, `ANALYZE`); err != nil {
 			return dbError(err)
+		}
+		if err := tx.countNameWords(ctx); err != nil {
+			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES ('analyzed_people', (SELECT COALESCE(MAX(pk), 0) FROM people))
 			ON CONFLICT(key) DO UPDATE SET value = excluded.value`)

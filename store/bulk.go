@@ -152,7 +152,7 @@ var (
 	bulkFieldColumns    = []string{"person_pk", "ordinal", "field", "code", "is_primary"}
 	bulkRoleColumns     = []string{"person_pk", "role"}
 	bulkSearchColumns   = []string{"rowid", "name_exact", "name_folded", "other_exact", "other_folded"}
-	bulkNamesColumns    = []string{"rowid", "name_exact", "name_folded"}
+	bulkNamesColumns    = []string{"rowid", "name_exact", "name_folded", "name_pairs"}
 	bulkRevisionColumns = []string{"id", "person_pk", "revision_time", "principal", "method", "resource",
 		"changed_fields", "before", "after"}
 )
@@ -328,7 +328,8 @@ func (b *BulkTx) rows(ctx context.Context, profiles []BulkProfile) (*BulkRows, e
 
 		// The search document and the names, as reindexPerson makes them.
 		nameText := nameText(p.FamilyName, p.MiddleName, p.GivenName, p.DisplayName)
-		names.rows = append(names.rows, []any{pk, vntext.Lower(nameText), vntext.Fold(nameText)})
+		folded := vntext.Fold(nameText)
+		names.rows = append(names.rows, []any{pk, vntext.Lower(nameText), folded, namePairs(folded)})
 		fieldList := make([]string, 0, len(fieldSet))
 		for f := range fieldSet {
 			fieldList = append(fieldList, f)

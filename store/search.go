@@ -19,8 +19,9 @@ import (
 // keys hold. Open rebuilds both when the database's is older, so that a
 // change of what is indexed reaches every row, old ones too. Version 4
 // changed no text, but migration 0029 made people_search anew without
-// positions, empty.
-const searchVersion = 4
+// positions, empty; version 5, after migration 0031, fills the index of
+// names with pairs of words (namepairs.go).
+const searchVersion = 5
 
 // ensureSearchIndex rebuilds the derived text of every person when it was
 // made by an older version: a reindex of every profile (about 35 s for
@@ -47,6 +48,9 @@ func (db *DB) ensureSearchIndex(ctx context.Context, log *slog.Logger) error {
 		// Written a person at a time, the indexes are left in many
 		// segments, slower to read than those made before.
 		if err := tx.optimizeSearchIndexes(ctx); err != nil {
+			return err
+		}
+		if err := tx.countNameWords(ctx); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES ('search_version', ?)
@@ -94,8 +98,9 @@ func (tx *Tx) indexNames(ctx context.Context, pk int64, names string) error {
 	if err := tx.execIndex(ctx, `DELETE FROM people_names WHERE rowid = ?`, pk); err != nil {
 		return err
 	}
-	return tx.execIndex(ctx, `INSERT INTO people_names(rowid, name_exact, name_folded) VALUES (?, ?, ?)`,
-		pk, vntext.Lower(names), vntext.Fold(names))
+	folded := vntext.Fold(names)
+	return tx.execIndex(ctx, `INSERT INTO people_names(rowid, name_exact, name_folded, name_pairs) VALUES (?, ?, ?, ?)`,
+		pk, vntext.Lower(names), folded, namePairs(folded))
 }
 
 // reindexWhere reindexes the people whose pks query selects.
@@ -288,7 +293,7 @@ func (tx *Tx) wordsStarting(ctx context.Context, prefix string) ([]string, error
 
 // query is an FTS5 query for every word on the given columns.
 func (w ftsWords) query(columns string) string {
-	quote := func(t string) string { return `"` + strings.ReplaceAll(t, `"`, `""`) + `"` }
+	quote := ftsQuote
 	var b strings.Builder
 	b.WriteString("{" + columns + "} : (")
 	// AND, not FTS5's implicit AND, which joins phrases but not groups.
@@ -394,9 +399,16 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 		{sortKey: sortKey{expr: "h.sk", kind: kindBlob}},
 		{sortKey: sortKey{expr: "h.pk", kind: kindInt}},
 	}
+	// The names band asks the index of names by pairs of words; the
+	// others leave its names out by their words, as people_search holds
+	// no pairs.
 	mArg, nfArg := folded.query("name_folded other_folded"), folded.query("name_folded")
+	namesArg, err := tx.namesQuery(ctx, folded)
+	if err != nil {
+		return listing{}, err
+	}
 	bands := []band{
-		{with: nf + `, hits(pk, score) AS (SELECT pk, 2 FROM nf)`, withArgs: []any{nfArg}},
+		{with: nf + `, hits(pk, score) AS (SELECT pk, 2 FROM nf)`, withArgs: []any{namesArg}},
 		{with: fmt.Sprintf(rest, 0), withArgs: []any{ftsNot(mArg, nfArg)}, terms: restTerms},
 	}
 	if accented {
@@ -410,7 +422,7 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 		neArg, aeArg := exact.query("name_exact"), exact.query("name_exact other_exact")
 		bands = []band{
 			{with: nf + `, ` + ne + `, ` + ae + `, hits(pk, score) AS (SELECT pk, 4 * (pk IN ne) + 2 + (pk IN ae) FROM nf)`,
-				withArgs: []any{nfArg, neArg, aeArg}},
+				withArgs: []any{namesArg, neArg, aeArg}},
 			{with: fmt.Sprintf(rest, 1), withArgs: []any{ftsNot(aeArg, nfArg)}, terms: restTerms},
 			{with: fmt.Sprintf(rest, 0), withArgs: []any{ftsNot(mArg, aeArg, nfArg)}, terms: restTerms},
 		}
