@@ -328,8 +328,8 @@ func (b *BulkTx) rows(ctx context.Context, profiles []BulkProfile) (*BulkRows, e
 
 		// The search document and the names, as reindexPerson makes them.
 		nameText := nameText(p.FamilyName, p.MiddleName, p.GivenName, p.DisplayName)
-		folded := vntext.Fold(nameText)
-		names.rows = append(names.rows, []any{pk, vntext.Lower(nameText), folded, namePairs(folded)})
+		folded, exact := vntext.Fold(nameText), vntext.Lower(nameText)
+		names.rows = append(names.rows, []any{pk, exact, folded, namePairs(folded, exact)})
 		fieldList := make([]string, 0, len(fieldSet))
 		for f := range fieldSet {
 			fieldList = append(fieldList, f)

@@ -4,82 +4,108 @@ import (
 	"context"
 	"slices"
 	"strings"
+
+	"trithuc.gov.vn/trithuc/vntext"
 )
 
 // The index of names holds, beside each name's words, every pair of its
-// folded words as one token: "nguyen0tam" for a name with nguyen and tam,
-// the two in order and joined by a digit, which no word of a pair holds.
-// A name holds every word of a query exactly when it holds the pair of
-// each word with any one of them, so a query anchors its pairs on its
-// rarest word and reads doclists no longer than that word's, where asking
-// for the words read the doclists of the common ones in full ("thi" in a
-// fifth of the names; issue 19, 0031_name_pairs.sql).
+// words as one token: "nguyen0tam" for a name with the folded words
+// nguyen and tam, the two in order and joined by a digit, which no word of
+// a pair holds, and "nguyễn1tâm" for the words as typed. A name holds
+// every word of a query exactly when it holds the pair of each word with
+// any one of them, so a query anchors its pairs on its rarest word and
+// reads doclists no longer than that word's, where asking for the words
+// read the doclists of the common ones in full ("thi" in a fifth of the
+// names; issue 19, 0031_name_pairs.sql).
 //
-// Pairs are made only of words that are runs of the letters a to z, in a
-// name whose folded text is ASCII: there the Go code below splits words
-// exactly as FTS5's tokenizer does. A name with anything else in its
-// folded text holds pairMarker instead of pairs, and a query asks for the
-// marked names by their words (namesQuery).
+// Pairs are made only of words of letters whose tokens FTS5's tokenizer
+// makes as the Go code below does: the letters a to z, and for the words
+// as typed the lower-case Vietnamese letters too. A name with anything
+// else in its text than these and ASCII holds a marker instead of pairs,
+// and a query asks for the marked names by their words (namesQuery).
 
-// pairMarker is the pair token of a name whose pairs are not indexed.
-const pairMarker = "0"
+// pairSpelling is how one spelling of names (a column of the index) is
+// paired.
+type pairSpelling struct {
+	column string // the column of the words
+	sep    string // joins the two words of a pair
+	marker string // the pair token of a name whose pairs are not indexed
+	letter func(r rune) bool
+}
+
+var (
+	foldedPairs = pairSpelling{column: "name_folded", sep: "0", marker: "0", letter: isASCIILower}
+	exactPairs  = pairSpelling{column: "name_exact", sep: "1", marker: "1", letter: isVietnameseLower}
+)
+
+func isASCIILower(r rune) bool { return 'a' <= r && r <= 'z' }
+
+// vietnameseLower are the lower-case letters of Vietnamese beyond ASCII,
+// in NFC, which FTS5 folds to themselves.
+const vietnameseLower = "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
+
+func isVietnameseLower(r rune) bool {
+	return isASCIILower(r) || r >= 0x80 && strings.ContainsRune(vietnameseLower, r)
+}
 
 // maxPairWords bounds the words a name pairs; a name with more (a long
-// display name) is marked instead, so that a name adds at most 66 pairs.
+// display name) is marked instead, so that a name adds at most 66 pairs
+// a spelling.
 const maxPairWords = 12
 
 // namePairs is the text of a name's pairs for the index, from the folded
-// text of its names.
-func namePairs(folded string) string {
-	for i := 0; i < len(folded); i++ {
-		if folded[i] >= 0x80 {
-			return pairMarker
+// and the lower-case text of its names.
+func namePairs(folded, exact string) string {
+	return strings.Join(append(foldedPairs.pairs(folded), exactPairs.pairs(exact)...), " ")
+}
+
+// pairs returns the pair tokens of a name's text in this spelling.
+func (s pairSpelling) pairs(text string) []string {
+	for _, r := range text {
+		if r >= 0x80 && !s.letter(r) {
+			return []string{s.marker}
 		}
 	}
 	var words []string
-	for _, w := range strings.FieldsFunc(folded, func(r rune) bool { return !isASCIIAlnum(r) }) {
-		if pairable(w) {
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !s.letter(r) && !isASCIIAlnum(r) }) {
+		if s.pairable(w) {
 			words = append(words, w)
 		}
 	}
 	slices.Sort(words)
 	words = slices.Compact(words)
 	if len(words) > maxPairWords {
-		return pairMarker
+		return []string{s.marker}
 	}
-	var b strings.Builder
+	var out []string
 	for i, a := range words {
 		for _, c := range words[i+1:] {
-			if b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(pairToken(a, c))
+			out = append(out, s.token(a, c))
 		}
 	}
-	return b.String()
+	return out
 }
 
 func isASCIIAlnum(r rune) bool {
 	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
 }
 
-// pairable reports whether a word of the index is one that pairs hold: a
-// run of the letters a to z.
-func pairable(w string) bool {
-	for i := 0; i < len(w); i++ {
-		if w[i] < 'a' || w[i] > 'z' {
+// pairable reports whether a word of the index is one that pairs hold.
+func (s pairSpelling) pairable(w string) bool {
+	for _, r := range w {
+		if !s.letter(r) {
 			return false
 		}
 	}
 	return w != ""
 }
 
-// pairToken is the token of the pair of two different pairable words.
-func pairToken(a, b string) string {
+// token is the token of the pair of two different pairable words.
+func (s pairSpelling) token(a, b string) string {
 	if b < a {
 		a, b = b, a
 	}
-	return a + "0" + b
+	return a + s.sep + b
 }
 
 // ftsQuote quotes a word as an FTS5 string.
@@ -106,10 +132,10 @@ func (tx *Tx) countNameWords(ctx context.Context) error {
 }
 
 // namesQuery is the FTS5 query of the index of names for the names that
-// hold every word of w (folded), the same names as w.query("name_folded")
+// hold every word of w in spelling s, the same names as w.query(s.column)
 // finds (TestNamesQueryFindsTheSameNames), asked by pairs where it can.
-func (tx *Tx) namesQuery(ctx context.Context, w ftsWords) (string, error) {
-	words := w.query("name_folded")
+func (tx *Tx) namesQuery(ctx context.Context, w ftsWords, s pairSpelling) (string, error) {
+	words := w.query(s.column)
 	// Each group is a word the name must hold, any of its alternatives:
 	// a whole word, or the words that the last begins; nil alternatives
 	// for a start asked for as a prefix.
@@ -121,14 +147,14 @@ func (tx *Tx) namesQuery(ctx context.Context, w ftsWords) (string, error) {
 	}
 	groups = append(groups, w.starts)
 	isPairable := func(g []string) bool {
-		return len(g) > 0 && !slices.ContainsFunc(g, func(t string) bool { return !pairable(t) })
+		return len(g) > 0 && !slices.ContainsFunc(g, func(t string) bool { return !s.pairable(t) })
 	}
 	var candidates []string
 	pairGroups := 0
 	for _, g := range groups {
 		if isPairable(g) {
 			pairGroups++
-			candidates = append(candidates, g...)
+			candidates = append(candidates, mapTerms(g, vntext.Fold)...)
 		}
 	}
 	if pairGroups < 2 {
@@ -147,7 +173,7 @@ func (tx *Tx) namesQuery(ctx context.Context, w ftsWords) (string, error) {
 		}
 		var n int64
 		for _, t := range g {
-			n += counts[t]
+			n += counts[vntext.Fold(t)]
 		}
 		if anchor < 0 || n <= least {
 			anchor, least = i, n
@@ -158,17 +184,17 @@ func (tx *Tx) namesQuery(ctx context.Context, w ftsWords) (string, error) {
 		switch {
 		case i == anchor:
 		case g == nil:
-			and = append(and, "name_folded : "+ftsQuote(w.last)+"*")
+			and = append(and, s.column+" : "+ftsQuote(w.last)+"*")
 		case !isPairable(g):
-			and = append(and, "name_folded : ("+strings.Join(mapTerms(g, ftsQuote), " OR ")+")")
+			and = append(and, s.column+" : ("+strings.Join(mapTerms(g, ftsQuote), " OR ")+")")
 		default:
 			var or []string
 			for _, a := range groups[anchor] {
 				for _, t := range g {
 					if a == t {
-						or = append(or, "name_folded : "+ftsQuote(a))
+						or = append(or, s.column+" : "+ftsQuote(a))
 					} else {
-						or = append(or, "name_pairs : "+ftsQuote(pairToken(a, t)))
+						or = append(or, "name_pairs : "+ftsQuote(s.token(a, t)))
 					}
 				}
 			}
@@ -177,12 +203,13 @@ func (tx *Tx) namesQuery(ctx context.Context, w ftsWords) (string, error) {
 	}
 	pairs := strings.Join(and, " AND ")
 	var marked bool
-	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM people_names WHERE people_names MATCH 'name_pairs : "`+pairMarker+`"')`).
+	marker := "name_pairs : " + ftsQuote(s.marker)
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM people_names WHERE people_names MATCH ?)`, marker).
 		Scan(&marked); err != nil {
 		return "", dbError(err)
 	}
 	if marked {
-		pairs = "(" + pairs + ") OR (name_pairs : " + ftsQuote(pairMarker) + " AND " + words + ")"
+		pairs = "(" + pairs + ") OR (" + marker + " AND " + words + ")"
 	}
 	return pairs, nil
 }

@@ -484,11 +484,45 @@ func TestSearchLastWordStarts(t *testing.T) {
 	}
 }
 
+// TestSearchWordsFTS5Splits: a word that FTS5's tokenizer would split in
+// two is no database error: a combining mark it splits at is left out of
+// the words as typed, and a letter it does not know is the client's to
+// type otherwise.
+func TestSearchWordsFTS5Splits(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	if _, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Nguyễn", GivenName: "An"}, CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		query string
+		found int
+		field string // of an Invalid error
+	}{
+		{"nguye\u0342n an", 1, ""}, // U+0342, a mark FTS5 splits at
+		{"0\u03420", 0, ""},
+		{"nguyê\u0301n", 1, ""},  // U+0301 composes: nguyến
+		{"a\u19b0b", 0, "query"}, // U+19B0, a letter since Unicode 8, a mark before
+	} {
+		found, _, err := db.SearchPeople(ctx, SearchQuery{Query: tt.query}, 0)
+		var e *Error
+		switch {
+		case tt.field != "" && (!errors.As(err, &e) || e.Code != Invalid || e.Field != tt.field):
+			t.Errorf("%q: %v, want Invalid on %s", tt.query, err, tt.field)
+		case tt.field == "" && err != nil:
+			t.Errorf("%q: %v", tt.query, err)
+		case len(found) != tt.found:
+			t.Errorf("%q: found %d, want %d", tt.query, len(found), tt.found)
+		}
+	}
+}
+
 // FuzzSearchPeople: whatever the words, a search answers or says what is
 // wrong with the query; FTS5 never sees a syntax of its own in them.
 func FuzzSearchPeople(f *testing.F) {
 	for _, q := range []string{"pham khoa", "Phạm Kho", `"`, `a" OR "b`, "khoa*", "NOT khoa", "{name_exact} : x",
-		"(", "a AND b", "NEAR(a b)", "đ", "x\x00y", "  ", "a:b", "^khoa", "k\u0301hoa", strings.Repeat("ab ", 13)} {
+		"(", "a AND b", "NEAR(a b)", "đ", "x\x00y", "  ", "a:b", "^khoa", "k\u0301hoa", strings.Repeat("ab ", 13),
+		"nguye\u0342n", "a\u19b0b"} {
 		f.Add(q)
 	}
 	db := openTest(f)
