@@ -171,6 +171,24 @@ func BenchmarkSearchPeopleNames(b *testing.B) {
 	}
 }
 
+// BenchmarkSearchPeopleAccented is the first page (BASIC, 50) of searches
+// typed with diacritics, which read the names as typed too.
+func BenchmarkSearchPeopleAccented(b *testing.B) {
+	db, _, _ := benchDB(b)
+	ctx := context.Background()
+	for _, query := range []string{"Nguyễn Thị Thanh Tâm", "Trần Quốc Bảo", "Huỳnh Thị Ngọc Hân"} {
+		q := store.SearchQuery{Query: query}
+		b.Run(strings.ReplaceAll(query, " ", "_"), func(b *testing.B) {
+			defer cpuPerOp(b)()
+			for b.Loop() {
+				if _, _, err := db.SearchPeople(ctx, q, 0); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // readName names a sub-benchmark by how it reads what people hold: a
 // statement per kind (each) or one statement (one).
 func readName(name string, one bool) string {
