@@ -125,7 +125,13 @@ func run(t *testing.T, tabCtx context.Context, actions ...action) {
 		defer cancel()
 		loc, _ := chromedp.Run(ctx, chromedp.Location())
 		msg, _ := chromedp.Run(ctx, chromedp.EvaluateAsDevTools[string](`(document.querySelector("#error") || {}).textContent || ""`))
-		t.Fatalf("%v (the page is %s; its error: %q)", err, loc, msg)
+		// What the page showed, to tell a page that never came from one
+		// that came without what the step waited for.
+		text, _ := chromedp.Run(ctx, chromedp.EvaluateAsDevTools[string](`(document.querySelector("main") || document.body || {}).innerText || ""`))
+		if len(text) > 600 {
+			text = text[:600]
+		}
+		t.Fatalf("%v (the page is %s; its error: %q; it shows: %q)", err, loc, msg, text)
 	}
 }
 
