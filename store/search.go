@@ -294,22 +294,21 @@ func (tx *Tx) wordsStarting(ctx context.Context, prefix string) ([]string, error
 
 // query is an FTS5 query for every word on the given columns.
 func (w ftsWords) query(columns string) string {
-	quote := ftsQuote
 	var b strings.Builder
 	b.WriteString("{" + columns + "} : (")
 	// AND, not FTS5's implicit AND, which joins phrases but not groups.
 	for _, t := range w.whole {
-		b.WriteString(quote(t) + " AND ")
+		b.WriteString(ftsQuote(t) + " AND ")
 	}
 	if len(w.starts) == 0 {
-		b.WriteString(quote(w.last) + "*")
+		b.WriteString(ftsQuote(w.last) + "*")
 	} else {
 		b.WriteByte('(')
 		for i, t := range w.starts {
 			if i > 0 {
 				b.WriteString(" OR ")
 			}
-			b.WriteString(quote(t))
+			b.WriteString(ftsQuote(t))
 		}
 		b.WriteByte(')')
 	}
@@ -353,9 +352,10 @@ func (db *DB) SearchPeople(ctx context.Context, q SearchQuery, view pb.PersonVie
 	people, page, err := db.listPeople(ctx, view, func(tx *Tx) (listing, error) { return tx.searchListing(ctx, q) })
 	var e *Error
 	if errors.As(err, &e) && e.Code == Internal && e.Err != nil && strings.Contains(e.Err.Error(), "phrase queries are not supported") {
-		// A word holding a letter that SQLite's tables of Unicode 6.1
-		// do not know is two words to FTS5, which this index (no
-		// positions) cannot ask for together (FuzzSearchPeople).
+		// A word holding a letter that SQLite's Unicode tables, older
+		// than Go's, do not take for one is two words to FTS5, which
+		// this index (no positions) cannot ask for together
+		// (TestSearchWordsFTS5Splits).
 		return nil, Page{}, errorf(Invalid, "query", "a word holds a character the search does not know; type the letters on either side as separate words")
 	}
 	return people, page, err
