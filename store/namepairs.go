@@ -118,7 +118,7 @@ const minWordCount = 20
 
 // countNameWords counts anew the names that hold each common folded word,
 // for namesQuery's choice of the rarest. It reads the whole index of
-// names (seconds at a million people), so it runs when the planner's
+// names (1.2 s at a million people), so it runs when the planner's
 // statistics are gathered; between, a query's choice may be stale, never
 // its answer.
 func (tx *Tx) countNameWords(ctx context.Context) error {
