@@ -76,7 +76,7 @@ var namesTestWords = []string{"Nguyễn", "Thị", "Văn", "Trần", "An", "Anh"
 
 var namesTestOdd = []string{"Straße", "Ж", "Ngu\u0301yen", "Nguyễn\u200bThị"}
 
-// names finds the rowids of people_names that match an FTS5 query.
+// namesMatching finds the rowids of people_names that match an FTS5 query.
 func (tx *Tx) namesMatching(ctx context.Context, query string) ([]int64, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT rowid FROM people_names WHERE people_names MATCH ? ORDER BY rowid`, query)
 	if err != nil {
