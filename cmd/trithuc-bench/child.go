@@ -22,7 +22,7 @@ import (
 	"syscall"
 	"time"
 
-	"trithuc.gov.vn/trithuc/internal/malloc"
+	_ "trithuc.gov.vn/trithuc/internal/malloc" // as trithuc serve has them
 	"trithuc.gov.vn/trithuc/server"
 	"trithuc.gov.vn/trithuc/store"
 )
@@ -43,7 +43,6 @@ type childInfo struct {
 }
 
 func runChild(args []string) error {
-	malloc.Configure() // as trithuc serve does
 	fs := flag.NewFlagSet("serve-child", flag.ContinueOnError)
 	dbPath := fs.String("db", "", "database file")
 	logPath := fs.String("log", os.DevNull, "where the server's call log goes")

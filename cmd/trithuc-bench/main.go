@@ -35,7 +35,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 
 	"trithuc.gov.vn/trithuc/client"
-	"trithuc.gov.vn/trithuc/internal/malloc"
+	_ "trithuc.gov.vn/trithuc/internal/malloc" // the C allocator's settings, as trithuc serve has them
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
 	"trithuc.gov.vn/trithuc/synth"
@@ -80,7 +80,6 @@ func main() {
 	// The ceilings (store.Plain, the bare server) run in this process: with
 	// the allocator the server runs with, so that the ratios measure the
 	// service, not the allocator.
-	malloc.Configure()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	run := run

@@ -13,7 +13,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"trithuc.gov.vn/trithuc/internal/malloc"
+	_ "trithuc.gov.vn/trithuc/internal/malloc" // the C allocator's settings, as the program loads
 )
 
 const usage = `trithuc: the database of the province's intellectual workforce.
@@ -47,7 +47,6 @@ Client flags (every collection command):
 `
 
 func main() {
-	malloc.Configure()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)

@@ -4,6 +4,9 @@ package malloc
 
 /*
 #include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 // glibc gives every thread that meets contention a malloc arena of its own
 // and keeps what it freed there: SQLite runs on as many threads as callers
@@ -11,9 +14,16 @@ package malloc
 // of arenas for good (BENCHMARKS.md: 224 MiB peak with the default, 201 with
 // two arenas). Two arenas, one per core here, are what MALLOC_ARENA_MAX=2
 // sets, without asking the operator to know it.
-static void limit_arenas(int n) {
+//
+// It runs as the program is loaded, before Go starts a thread: each thread
+// the runtime starts allocates (pthread_getattr_np) and so takes an arena
+// of its own, and glibc fixes its limit once more than two exist. Set from
+// main, the limit left six arenas where the variable leaves two, and
+// 25-40 MiB more resident (issue 19).
+static void limit_arenas(void) __attribute__((constructor));
+static void limit_arenas(void) {
 #ifdef M_ARENA_MAX
-	mallopt(M_ARENA_MAX, n);
+	mallopt(M_ARENA_MAX, 2);
 #endif
 }
 
@@ -22,28 +32,41 @@ static void limit_arenas(int n) {
 // statement ends. glibc returned the freed top of the arena to the kernel
 // at once, and the next statement faulted the same memory in again: about
 // 40 page faults a GetPerson, over half of its CPU in the store (issue 19).
-// Keeping up to n bytes free at the top of each arena, and serving blocks
-// of up to n bytes from the arenas rather than from mappings of their own,
-// reuses that memory instead. Setting the trim threshold turns off glibc's
-// sliding mmap threshold, so both are set.
-static void keep_freed(int n) {
+// Keeping up to 4 MiB free at the top of each arena, and serving blocks of
+// up to 4 MiB from the arenas rather than from mappings of their own,
+// reuses that memory instead: the two arenas and the main heap together
+// hold at most about 12 MiB more than they would have. Setting the trim
+// threshold turns off glibc's sliding mmap threshold, so both are set.
+static void keep_freed(void) __attribute__((constructor));
+static void keep_freed(void) {
 #if defined(M_TRIM_THRESHOLD) && defined(M_MMAP_THRESHOLD)
-	mallopt(M_TRIM_THRESHOLD, n);
-	mallopt(M_MMAP_THRESHOLD, n);
+	mallopt(M_TRIM_THRESHOLD, 4 << 20);
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 #endif
+}
+
+// count_arenas counts the arenas malloc_info reports, -1 when it cannot.
+static int count_arenas(void) {
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (f == NULL) {
+		return -1;
+	}
+	int ok = malloc_info(0, f) == 0;
+	fclose(f);
+	int n = 0;
+	for (char *p = buf; ok && (p = strstr(p, "<heap nr=")) != NULL; p++) {
+		n++;
+	}
+	free(buf);
+	return ok ? n : -1;
 }
 */
 import "C"
 
-// keptFree is how much freed memory each arena keeps for reuse: the two
-// arenas and the main heap together hold at most about 12 MiB more than
-// they would have.
-const keptFree = 4 << 20
-
-// Configure applies the process's allocator settings: two arenas, each
-// keeping keptFree bytes for reuse. It acts on the whole process, so the
-// binaries call it first in main, never a library in its init.
-func Configure() {
-	C.limit_arenas(2)
-	C.keep_freed(keptFree)
+// Arenas is the number of arenas glibc's allocator holds now, or -1 where
+// it cannot be told.
+func Arenas() int {
+	return int(C.count_arenas())
 }

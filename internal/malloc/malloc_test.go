@@ -3,6 +3,8 @@ package malloc_test
 import (
 	"context"
 	"path/filepath"
+	"runtime"
+	"sync"
 	"syscall"
 	"testing"
 
@@ -17,20 +19,8 @@ import (
 // tables took about 40 page faults a read with glibc's defaults (issue
 // 19); what remains is the Go heap's and the page cache's growth.
 func TestReadsReuseFreedMemory(t *testing.T) {
-	malloc.Configure()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "malloc.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := synth.Load(ctx, db, 1, 50); err != nil {
-		t.Fatal(err)
-	}
-	people, _, err := db.ListPeople(ctx, store.ListQuery{PageSize: 50}, 0)
-	if err != nil || len(people) == 0 {
-		t.Fatalf("%d people, %v", len(people), err)
-	}
+	db, people := openPeople(t)
 	read := func(n int) {
 		for i := range n {
 			if _, err := db.GetPerson(ctx, people[i%len(people)].Name, pb.PersonView_PERSON_VIEW_FULL); err != nil {
@@ -54,4 +44,49 @@ func TestReadsReuseFreedMemory(t *testing.T) {
 	if per > 4 {
 		t.Errorf("%.1f page faults a FULL read, want at most 4: freed memory goes back to the kernel", per)
 	}
+}
+
+// Many callers at once run SQLite on as many threads, and each would take
+// an arena of its own; the limit holds only if it was set before the
+// runtime's first threads allocated (six arenas when main set it).
+func TestCallersShareTwoArenas(t *testing.T) {
+	if runtime.GOOS != "linux" || malloc.Arenas() < 0 {
+		t.Skip("no glibc arenas to count")
+	}
+	ctx := context.Background()
+	db, people := openPeople(t)
+	var wg sync.WaitGroup
+	for g := range 16 {
+		wg.Go(func() {
+			for i := range 200 {
+				if _, err := db.GetPerson(ctx, people[(i+g)%len(people)].Name, pb.PersonView_PERSON_VIEW_FULL); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if n := malloc.Arenas(); n > 2 {
+		t.Errorf("%d malloc arenas after 16 callers, want at most 2: the limit was set after threads had taken arenas", n)
+	}
+}
+
+// openPeople opens a database of 50 synthetic people and returns them.
+func openPeople(t *testing.T) (*store.DB, []*pb.Person) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "malloc.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := synth.Load(ctx, db, 1, 50); err != nil {
+		t.Fatal(err)
+	}
+	people, _, err := db.ListPeople(ctx, store.ListQuery{PageSize: 50}, 0)
+	if err != nil || len(people) == 0 {
+		t.Fatalf("%d people, %v", len(people), err)
+	}
+	return db, people
 }
