@@ -22,7 +22,7 @@ import (
 	"syscall"
 	"time"
 
-	_ "trithuc.gov.vn/trithuc/internal/malloc" // as trithuc serve has them
+	"trithuc.gov.vn/trithuc/internal/malloc"
 	"trithuc.gov.vn/trithuc/server"
 	"trithuc.gov.vn/trithuc/store"
 )
@@ -50,6 +50,7 @@ func runChild(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	malloc.ConfigureServerGC() // as trithuc serve does
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 

@@ -35,7 +35,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 
 	"trithuc.gov.vn/trithuc/client"
-	_ "trithuc.gov.vn/trithuc/internal/malloc" // the C allocator's settings, as trithuc serve has them
+	"trithuc.gov.vn/trithuc/internal/malloc"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
 	"trithuc.gov.vn/trithuc/synth"
@@ -78,8 +78,9 @@ func main() {
 		return
 	}
 	// The ceilings (store.Plain, the bare server) run in this process: with
-	// the allocator the server runs with, so that the ratios measure the
-	// service, not the allocator.
+	// the allocator and the collector's settings the server runs with, so
+	// that the ratios measure the service, not the allocator.
+	malloc.ConfigureServerGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	run := run

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"trithuc.gov.vn/trithuc/internal/malloc"
 	"trithuc.gov.vn/trithuc/server"
 	"trithuc.gov.vn/trithuc/store"
 	"trithuc.gov.vn/trithuc/synth"
@@ -137,6 +138,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log := slog.New(handler)
 	slog.SetDefault(log)
+	gogc, gcLimit := malloc.ConfigureServerGC()
 	tlsConfig, certRoles, err := c.security()
 	if err != nil {
 		return err
@@ -184,7 +186,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	log.Info("serving", "db", db.Path(), "grpc", srv.GRPCAddr(), "http", srv.HTTPAddr(), "schema", store.SchemaVersion(),
-		"tls", tlsConfig != nil, "client_certificates", certRoles.Len())
+		"tls", tlsConfig != nil, "client_certificates", certRoles.Len(), "gogc", gogc, "go_memory_limit_mib", gcLimit>>20)
 
 	if c.demo {
 		if err := seedDemo(ctx, db, c.demoPeople, srv, tlsConfig != nil, stdout); err != nil {
