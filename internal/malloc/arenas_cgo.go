@@ -17,8 +17,8 @@ package malloc
 //
 // It runs as the program is loaded, before Go starts a thread: each thread
 // the runtime starts allocates (pthread_getattr_np) and so takes an arena
-// of its own, and glibc fixes its limit once more than two exist. Set from
-// main, the limit left six arenas where the variable leaves two, and
+// of its own, and a limit set later stops only the arenas still to come.
+// Set from main, it left six arenas where the variable leaves two, and
 // 25-40 MiB more resident (issue 19).
 static void limit_arenas(void) __attribute__((constructor));
 static void limit_arenas(void) {
