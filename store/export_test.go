@@ -86,3 +86,60 @@ func (db *DB) DumpPeople(ctx context.Context) (map[string]string, error) {
 	}
 	return out, nil
 }
+
+// CountReadsPeopleRows says whether counting the listed people that filter
+// matches reads a column of the people table's rows rather than its
+// indexes alone (an index's DeferredSeek reaches the row only for that),
+// and the statement's query plan.
+func (db *DB) CountReadsPeopleRows(ctx context.Context, filter string) (bool, string, error) {
+	var reads bool
+	var plan []string
+	err := db.read(ctx, func(tx *Tx) error {
+		l, err := tx.peopleListing(ctx, ListQuery{Filter: filter})
+		if err != nil {
+			return err
+		}
+		q, args := l.countSQL()
+		var root int64
+		if err := tx.QueryRowContext(ctx, `SELECT rootpage FROM sqlite_schema WHERE type = 'table' AND name = 'people'`).Scan(&root); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, "EXPLAIN "+q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		tables := map[string]bool{} // the cursors on the table
+		for rows.Next() {
+			var addr, p1, p2, p3, p5 any
+			var opcode, p4, comment any
+			if err := rows.Scan(&addr, &opcode, &p1, &p2, &p3, &p4, &p5, &comment); err != nil {
+				return err
+			}
+			switch op := fmt.Sprint(opcode); {
+			case op == "OpenRead" && fmt.Sprint(p2) == fmt.Sprint(root):
+				tables[fmt.Sprint(p1)] = true
+			case op == "Column" && tables[fmt.Sprint(p1)]:
+				reads = true
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		prows, err := tx.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
+		if err != nil {
+			return err
+		}
+		defer prows.Close()
+		for prows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := prows.Scan(&id, &parent, &unused, &detail); err != nil {
+				return err
+			}
+			plan = append(plan, detail)
+		}
+		return prows.Err()
+	})
+	return reads, strings.Join(plan, "; "), err
+}
