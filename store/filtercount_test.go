@@ -2,11 +2,7 @@ package store_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
-
-	"trithuc.gov.vn/trithuc/store"
-	"trithuc.gov.vn/trithuc/synth"
 )
 
 // Every list of up to 100,000 people counts its matches. The count of a
@@ -16,14 +12,7 @@ import (
 // 100,000 people (migration 32, issue 19).
 func TestFilteredCountsReadNoRows(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "counts.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := synth.Load(ctx, db, 1, 2000); err != nil {
-		t.Fatal(err)
-	}
+	db := loadedDB(t, 2000)
 	// With the planner's statistics, as a registry has them.
 	if err := db.Analyze(ctx); err != nil {
 		t.Fatal(err)
