@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"testing"
 )
 
 // DumpPeople describes every person as stored, by id, in text that two
@@ -91,9 +92,9 @@ func (db *DB) DumpPeople(ctx context.Context) (map[string]string, error) {
 // matches reads a column of the people table's rows rather than its
 // indexes alone (an index's DeferredSeek reaches the row only for that),
 // and the statement's query plan.
-func (db *DB) CountReadsPeopleRows(ctx context.Context, filter string) (bool, string, error) {
-	var reads bool
-	var plan []string
+func (db *DB) CountReadsPeopleRows(t testing.TB, filter string) (reads bool, plan string) {
+	t.Helper()
+	ctx := context.Background()
 	err := db.read(ctx, func(tx *Tx) error {
 		l, err := tx.peopleListing(ctx, ListQuery{Filter: filter})
 		if err != nil {
@@ -126,20 +127,11 @@ func (db *DB) CountReadsPeopleRows(ctx context.Context, filter string) (bool, st
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		prows, err := tx.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
-		if err != nil {
-			return err
-		}
-		defer prows.Close()
-		for prows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := prows.Scan(&id, &parent, &unused, &detail); err != nil {
-				return err
-			}
-			plan = append(plan, detail)
-		}
-		return prows.Err()
+		plan = queryPlan(t, tx, q, args...)
+		return nil
 	})
-	return reads, strings.Join(plan, "; "), err
+	if err != nil {
+		t.Fatalf("%s: %v", filter, err)
+	}
+	return reads, plan
 }
