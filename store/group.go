@@ -282,6 +282,7 @@ func (db *DB) applyGroup(group []*pendingWrite) []writeOutcome {
 		return outs
 	}
 	db.wrote()
+	db.nudgeCheckpoints()
 	db.queue.commits.Add(1)
 	appended := false
 	for _, i := range applied {

@@ -1,10 +1,35 @@
 package store
 
+/*
+// Declared here, as budget.go declares what it calls: the driver compiles
+// SQLite into the binary without putting its header on our include path.
+int sqlite3_config(int, ...);
+
+// SQLITE_CONFIG_STMTJRNL_SPILL: a C variadic call, which cgo cannot make.
+static int trithuc_stmt_journal_spill(int bytes) { return sqlite3_config(26, bytes); }
+*/
+import "C"
+
 import (
 	"context"
 	"database/sql"
 	"fmt"
 )
+
+// stmtJournalSpill is how much of a statement or savepoint journal SQLite
+// keeps in memory before writing it to a temporary file (64 KiB by
+// default). Every write of a group runs in a savepoint (group.go), which
+// journals the original of each page it changes: a create at 100,000
+// people journals about 130 KiB, so each went to a file, as many page
+// writes again as the WAL's. The journal is emptied when the savepoint
+// is released, so this bounds the memory of one write, not a group's; a
+// larger statement (a migration's UPDATE) still spills beyond it.
+const stmtJournalSpill = 4 << 20
+
+// stmtJournalConfig is what SQLite answered to the setting: SQLITE_OK (0)
+// unless SQLite was already initialised, which nothing does before the
+// package's init.
+var stmtJournalConfig = int(C.trithuc_stmt_journal_spill(stmtJournalSpill))
 
 // sqliteSoftHeapLimit bounds the memory SQLite keeps, across every
 // connection of the process: when its page caches, statements, sorts and

@@ -58,6 +58,10 @@ type DB struct {
 
 	// auditPeople remembers people's numbers in the trail (audit_people.go).
 	auditPeople personNums
+
+	// checkpoints copies the log into the file beside the writer
+	// (checkpoint.go).
+	checkpoints checkpointer
 }
 
 // Options are the choices of OpenWith.
@@ -101,7 +105,7 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, err
 	}
 
-	db.writer, err = sql.Open(driverName, dsn(abs, writerParams))
+	db.writer, err = sql.Open(writerDriver, dsn(abs, writerParams))
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
@@ -146,6 +150,10 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 	db.reader.SetConnMaxIdleTime(0)
 	db.reader.SetConnMaxLifetime(0)
 
+	if err := db.startCheckpoints(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if db.secret, err = db.loadSecret(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -167,8 +175,19 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 // (backup, health, recognise) open the plain "sqlite3".
 const driverName = "sqlite3_trithuc"
 
+// writerDriver is driverName for the writer's pool, whose connection
+// leaves most checkpoints to the checkpointer (checkpoint.go).
+const writerDriver = "sqlite3_trithuc_writer"
+
 func init() {
 	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: registerAuditFuncs})
+	sql.Register(writerDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		if err := registerAuditFuncs(c); err != nil {
+			return err
+		}
+		_, err := c.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint=%d", writerAutocheckpoint), nil)
+		return err
+	}})
 }
 
 // Pragmas go in the DSN because they are per connection: the driver runs
@@ -230,7 +249,7 @@ func (db *DB) Path() string { return db.path }
 // Close closes the database. Writes in flight finish first; the WAL is
 // checkpointed into the main file so that it can be copied on its own.
 func (db *DB) Close() error {
-	var errs []error
+	errs := []error{db.stopCheckpoints()}
 	if db.reader != nil {
 		errs = append(errs, db.reader.Close())
 	}

@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+)
+
+// A committed write reaches the database file while the server runs, from
+// the checkpointer, not from the writer's own checkpoint, which waits for
+// writerAutocheckpoint pages of log.
+func TestCheckpointerCopiesCommits(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	var pages int
+	if err := db.writer.QueryRowContext(ctx, `PRAGMA wal_autocheckpoint`).Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	if pages != writerAutocheckpoint {
+		t.Errorf("the writer checkpoints every %d pages, want %d", pages, writerAutocheckpoint)
+	}
+
+	p, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Nguyễn", GivenName: "An"}, CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strings.TrimPrefix(p.Name, "people/")
+	// The checkpointer runs within checkpointEvery of the commit; the
+	// deadline only stops a test that would hang.
+	for deadline := time.Now().Add(20 * time.Second); fileHolds(t, db.path, id) == 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the database file alone does not hold %s 20 s after its commit", p.Name)
+		}
+	}
+}
+
+// fileHolds counts the person's rows in a copy of the database file
+// without its log (none when the file does not hold the table yet).
+func fileHolds(t *testing.T, path, id string) int {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyPath := filepath.Join(t.TempDir(), "file-only.db")
+	if err := os.WriteFile(copyPath, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	file, err := sql.Open("sqlite3", dsn(copyPath, "mode=ro"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	// Before any checkpoint the file may not hold the schema either.
+	var n int
+	if err := file.QueryRow(`SELECT count(*) FROM people WHERE id = ?`, id).Scan(&n); err != nil {
+		return 0
+	}
+	return n
+}
+
+// Close stops the checkpointer before its own checkpoint, and twice is
+// harmless.
+func TestCloseStopsCheckpointer(t *testing.T) {
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreatePerson(context.Background(), &pb.Person{FamilyName: "Lê", GivenName: "Bình"}, CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.stopCheckpoints(); err != nil {
+		t.Errorf("stopping the checkpointer again: %v", err)
+	}
+	if _, err := os.Stat(db.path + "-wal"); err == nil {
+		if fi, _ := os.Stat(db.path + "-wal"); fi.Size() != 0 {
+			t.Errorf("the log holds %d bytes after Close, want it copied into the file", fi.Size())
+		}
+	}
+}
+
+// Savepoint journals stay in memory (memory.go): SQLite took the setting.
+func TestStatementJournalSetting(t *testing.T) {
+	if stmtJournalConfig != 0 {
+		t.Errorf("sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL) = %d, want SQLITE_OK", stmtJournalConfig)
+	}
+}
