@@ -73,7 +73,18 @@ func (tx *Tx) auditResource(name string) {
 
 // NewAuditEvent starts the event of a call that begins at t.
 func NewAuditEvent(t time.Time) *AuditEvent {
-	return &AuditEvent{ID: newID(), Time: t}
+	return &AuditEvent{ID: newEventID(t), Time: t}
+}
+
+// newEventID makes the id of an event at t: its time in microseconds,
+// eleven digits of base 36 (to the year 4700), then newID's sixteen
+// letters and digits. Ids in time order put each event at the end of the
+// index of audit_events' ids, one page written a group of writes, where
+// random ids wrote a page of that index for each write (a twentieth of
+// the pages a create writes at 100,000 people).
+func newEventID(t time.Time) string {
+	us := strconv.FormatInt(max(t.UnixMicro(), 0), 36)
+	return strings.Repeat("0", max(11-len(us), 0)) + us + newID()
 }
 
 // Stored reports whether the event is in the database: committed with the
@@ -173,7 +184,7 @@ func (a *auditInserter) event(ctx context.Context, ev *AuditEvent) error {
 	}
 	if ev.pk == 0 {
 		if ev.ID == "" {
-			ev.ID = newID()
+			ev.ID = newEventID(ev.Time)
 		}
 		var packed any
 		rows := ev.Resources

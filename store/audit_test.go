@@ -119,3 +119,30 @@ func TestWriteRecordsItsAuditEvent(t *testing.T) {
 		t.Errorf("error %v is not a store error", err)
 	}
 }
+
+// Event ids sort as their times do, so that a new event's id goes at the
+// end of the index of ids; they stay valid ids of auditEvents/{event}.
+func TestEventIDsInTimeOrder(t *testing.T) {
+	times := []time.Time{
+		time.Unix(0, 0),
+		time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2026, 12, 3, 17, 0, 0, 0, time.UTC),
+		time.Date(2026, 12, 3, 17, 0, 0, 1000, time.UTC),
+		time.Date(2026, 12, 3, 17, 0, 1, 0, time.UTC),
+		time.Date(2090, 1, 1, 0, 0, 0, 0, time.UTC),
+	}
+	var ids []string
+	for _, at := range times {
+		id := NewAuditEvent(at).ID
+		if !validID(id) || len(id) != 27 {
+			t.Errorf("the event id %q at %v is not a valid id of 27 characters", id, at)
+		}
+		ids = append(ids, id)
+	}
+	if !slices.IsSorted(ids) {
+		t.Errorf("event ids in time order do not sort: %q", ids)
+	}
+	if a, b := NewAuditEvent(times[2]).ID, NewAuditEvent(times[2]).ID; a == b {
+		t.Errorf("two events at the same time got one id %q", a)
+	}
+}
