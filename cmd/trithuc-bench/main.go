@@ -468,6 +468,9 @@ func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) e
 					if s.ops[t] == nil {
 						continue // a peer that does not run this scenario
 					}
+					if err := w.plain.Checkpoint(ctx); err != nil {
+						return fmt.Errorf("copying the log into %s before %s: %w", c.db, t, err)
+					}
 					profDone := make(chan error, 1)
 					prof := ""
 					if ch != nil && c.profileDir != "" && round == 0 && (t == targetGRPC || t == targetREST) && n == c.profileConc {
