@@ -169,10 +169,11 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 	return db, nil
 }
 
-// driverName is the driver of the store's two pools: SQLite with the
+// driverName is the driver of the store's reader pool: SQLite with the
 // functions the audit trail's queries call on every connection
-// (registerAuditFuncs). The connections that never read the trail
-// (backup, health, recognise) open the plain "sqlite3".
+// (registerAuditFuncs); the writer's pool has them too (writerDriver).
+// The connections that never read the trail (backup, health, recognise,
+// the checkpointer) open the plain "sqlite3".
 const driverName = "sqlite3_trithuc"
 
 // writerDriver is driverName for the writer's pool, whose connection
