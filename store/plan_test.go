@@ -35,3 +35,29 @@ func queryPlan(t testing.TB, q querier, query string, args ...any) string {
 	}
 	return strings.Join(steps, "; ")
 }
+
+// opcodes counts the instructions of each kind that EXPLAIN lists for
+// query: the tests that hold a statement to the work SQLite does per run
+// (a temporary b-tree is OpenEphemeral) read it.
+func opcodes(t testing.TB, q querier, query string, args ...any) map[string]int {
+	t.Helper()
+	rows, err := q.QueryContext(context.Background(), "EXPLAIN "+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	counts := map[string]int{}
+	for rows.Next() {
+		var addr, p1, p2, p3, p5 int
+		var op string
+		var p4, comment sql.NullString
+		if err := rows.Scan(&addr, &op, &p1, &p2, &p3, &p4, &p5, &comment); err != nil {
+			t.Fatal(err)
+		}
+		counts[op]++
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return counts
+}

@@ -15,7 +15,7 @@ import (
 // positions and, in the FULL view, qualifications, honours, works and
 // memberships) is read in the same statement as the rows it belongs to:
 // each kind is a correlated subquery that returns the person's rows as one
-// JSON array of arrays (SQLite's json_group_array), decoded here by the
+// JSON array of arrays (orderedArray), decoded here by the
 // same scan functions that read the kind's own rows. For one person, nine
 // statements cost more CPU in database/sql and cgo than SQLite spends
 // building the JSON; for a page, a statement per kind over the page's
@@ -41,14 +41,29 @@ const (
 )
 
 // childRowsExpr is a kind's rows of the person p as one JSON array, in the
-// order of of.
+// order they were added in.
 func (k *childKind[T]) childRowsExpr(where string) string {
-	q := `(SELECT json_group_array(json_array(` + childCommonColumns + `, ` + k.columns + `) ORDER BY c.pk) FROM ` +
-		k.collection + ` c ` + k.joins + ` WHERE c.person_pk = p.pk`
+	from := k.collection + ` c ` + k.joins + ` WHERE c.person_pk = p.pk`
 	if where != "" {
-		q += ` AND ` + where
+		from += ` AND ` + where
 	}
-	return q + `)`
+	return orderedArray(`json_array(`+childCommonColumns+`, `+k.columns+`)`, from+` ORDER BY c.pk`)
+}
+
+// orderedArray is the values of expr over the rows of from (the rest of a
+// SELECT: its tables, conditions and ORDER BY) as one JSON array, in
+// from's order. The order is the subquery's, not the aggregate's
+// (json_group_array(x ORDER BY y)): SQLite builds a temporary b-tree, with
+// a page cache of its own, for each aggregate ORDER BY and each statement,
+// and frees it at the statement's end; reading a FULL profile so built and
+// freed seven of them, which took half the read's CPU (BENCHMARKS.md, issue
+// 19, tenth pass). SQLite keeps a FROM subquery's ORDER BY when the outer
+// query aggregates with anything but count, min or max (select.c).
+//
+// The array is joined as text: a JSON value loses its subtype when it
+// leaves the subquery, so json_group_array would quote it as a string.
+func orderedArray(expr, from string) string {
+	return `(SELECT '[' || ifnull(group_concat(v), '') || ']' FROM (SELECT ` + expr + ` AS v FROM ` + from + `))`
 }
 
 // attachExprs are the expressions that read what the person p of the
@@ -59,16 +74,16 @@ func attachExprs(full bool) string {
 		positionsWhere = ""
 	}
 	e := `(SELECT json_group_array(json_array(orcid, civil_servant_code)) FROM person_identifiers WHERE person_pk = p.pk),
-	(SELECT json_group_array(json_array(field, code, is_primary) ORDER BY ordinal) FROM person_fields WHERE person_pk = p.pk),
-	(SELECT json_group_array(role ORDER BY role) FROM person_expert_roles WHERE person_pk = p.pk),
+	` + orderedArray(`json_array(field, code, is_primary)`, `person_fields WHERE person_pk = p.pk ORDER BY ordinal`) + `,
+	` + orderedArray(`role`, `person_expert_roles WHERE person_pk = p.pk ORDER BY role`) + `,
 	` + positionKind.childRowsExpr(positionsWhere)
 	if full {
 		e += `,
 	` + qualificationKind.childRowsExpr("") + `,
 	` + honorKind.childRowsExpr("") + `,
 	` + workKind.childRowsExpr("") + `,
-	(SELECT json_group_array(json_array(` + membershipColumns + `) ORDER BY m.pk)
-		FROM memberships m JOIN associations a ON a.pk = m.association_pk WHERE m.person_pk = p.pk)`
+	` + orderedArray(`json_array(`+membershipColumns+`)`,
+			`memberships m JOIN associations a ON a.pk = m.association_pk WHERE m.person_pk = p.pk ORDER BY m.pk`)
 	}
 	return e
 }
