@@ -7,11 +7,6 @@ int sqlite3_config(int, ...);
 
 // SQLITE_CONFIG_STMTJRNL_SPILL: a C variadic call, which cgo cannot make.
 static int trithuc_stmt_journal_spill(int bytes) { return sqlite3_config(26, bytes); }
-
-#include <malloc.h>
-static int trithuc_malloc_thresholds(int mmap, int trim) {
-	return mallopt(M_MMAP_THRESHOLD, mmap) && mallopt(M_TRIM_THRESHOLD, trim);
-}
 */
 import "C"
 
@@ -28,31 +23,15 @@ import (
 // people journals about 130 KiB, so each went to a file, as many page
 // writes again as the WAL's. The journal is emptied when the savepoint
 // is released, so this bounds the memory of one write, not a group's; a
-// larger statement (a migration's UPDATE) still spills beyond it.
+// larger statement (a migration's UPDATE) still spills beyond it. SQLite
+// allocates the journal as one block of this size, which internal/malloc's
+// thresholds keep in glibc's arenas from one write to the next.
 const stmtJournalSpill = 4 << 20
 
 // stmtJournalConfig is what SQLite answered to the setting: SQLITE_OK (0)
 // unless SQLite was already initialised, which nothing does before the
 // package's init.
 var stmtJournalConfig = int(C.trithuc_stmt_journal_spill(stmtJournalSpill))
-
-// mmapThreshold and trimThreshold keep the memory SQLite frees at the end
-// of each write's savepoint for the next one. SQLite gives a savepoint's
-// journal one block of stmtJournalSpill bytes; glibc maps a block that size
-// afresh each time (above its 128 KiB default mmapThreshold) or hands it
-// back to the kernel when freed (above trimThreshold), and the single
-// writer then page-faulted in again the pages it journals: 32 faults a
-// create at 100,000 people in the server, 5 with these (BENCHMARKS.md,
-// issue 19, tenth pass). The trim threshold
-// is twice the mmap threshold, as glibc makes it when it raises one itself.
-// What the process keeps this way is only memory it has already touched.
-const (
-	mmapThreshold = 2 * stmtJournalSpill
-	trimThreshold = 2 * mmapThreshold
-)
-
-// mallocConfig is what mallopt answered: 1 when glibc took both.
-var mallocConfig = int(C.trithuc_malloc_thresholds(C.int(mmapThreshold), C.int(trimThreshold)))
 
 // sqliteSoftHeapLimit bounds the memory SQLite keeps, across every
 // connection of the process: when its page caches, statements, sorts and

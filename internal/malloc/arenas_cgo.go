@@ -32,16 +32,22 @@ static void limit_arenas(void) {
 // statement ends. glibc returned the freed top of the arena to the kernel
 // at once, and the next statement faulted the same memory in again: about
 // 40 page faults a GetPerson, over half of its CPU in the store (issue 19).
-// Keeping up to 4 MiB free at the top of each arena, and serving blocks of
-// up to 4 MiB from the arenas rather than from mappings of their own,
-// reuses that memory instead: the two arenas and the main heap together
-// hold at most about 12 MiB more than they would have. Setting the trim
-// threshold turns off glibc's sliding mmap threshold, so both are set.
+// A write's savepoint journal is one block of SQLite's statement-journal
+// spill (4 MiB, store/memory.go); at an mmap threshold of 4 MiB glibc
+// mapped that block afresh for every write, and the single writer faulted
+// in each page it journaled: 32 faults a create in the server at 100,000
+// people, 5 with the block served from the arena (issue 19, tenth pass).
+// So blocks of up to 8 MiB come from the arenas rather than mappings of
+// their own, and up to 16 MiB free at the top of an arena stays there
+// (twice the mmap threshold, as glibc sets it when it slides the
+// threshold itself). Only memory already touched stays resident. Setting
+// the trim threshold turns off glibc's sliding mmap threshold, so both
+// are set.
 static void keep_freed(void) __attribute__((constructor));
 static void keep_freed(void) {
 #if defined(M_TRIM_THRESHOLD) && defined(M_MMAP_THRESHOLD)
-	mallopt(M_TRIM_THRESHOLD, 4 << 20);
-	mallopt(M_MMAP_THRESHOLD, 4 << 20);
+	mallopt(M_TRIM_THRESHOLD, 16 << 20);
+	mallopt(M_MMAP_THRESHOLD, 8 << 20);
 #endif
 }
 
