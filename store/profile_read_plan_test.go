@@ -1,10 +1,6 @@
 package store
 
-import (
-	"context"
-	"path/filepath"
-	"testing"
-)
+import "testing"
 
 // TestPersonReadBuildsNoTemporaryBTrees holds the one-statement read of a
 // profile to no temporary b-tree: SQLite makes one, with a page cache of
@@ -12,12 +8,7 @@ import (
 // every run, and frees it at the end, which took half the CPU of a FULL
 // read at 100,000 people (BENCHMARKS.md, issue 19, tenth pass).
 func TestPersonReadBuildsNoTemporaryBTrees(t *testing.T) {
-	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTest(t)
 	for _, full := range []bool{false, true} {
 		q := `SELECT ` + personColumns + `, ` + attachExprs(full) + ` FROM people p WHERE p.id = ?`
 		if n := opcodes(t, db.reader, q, "x")["OpenEphemeral"]; n != 0 {
