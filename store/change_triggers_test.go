@@ -30,8 +30,8 @@ func TestChangeTriggersBuildNoTemporaryBTrees(t *testing.T) {
 		triggers = append(triggers, tr)
 	}
 	rows.Close()
-	if len(triggers) < 30 {
-		t.Fatalf("found %d change triggers, want the feed's (36)", len(triggers))
+	if len(triggers) < 36 {
+		t.Fatalf("found %d change triggers, want at least the feed's 36", len(triggers))
 	}
 	values := regexp.MustCompile(`\b(NEW|OLD)\.\w+`)
 	for _, tr := range triggers {
@@ -39,10 +39,10 @@ func TestChangeTriggersBuildNoTemporaryBTrees(t *testing.T) {
 		if !ok {
 			_, body, ok = strings.Cut(tr.sql, " BEGIN")
 		}
-		body, _, _ = strings.Cut(body, "\nEND")
 		if !ok {
 			t.Fatalf("%s: no BEGIN in %q", tr.name, tr.sql)
 		}
+		body, _, _ = strings.Cut(body, "\nEND")
 		for _, stmt := range strings.Split(body, ";") {
 			if stmt = strings.TrimSpace(stmt); stmt == "" {
 				continue

@@ -56,8 +56,7 @@ func (k *childKind[T]) childRowsExpr(where string) string {
 // (json_group_array(x ORDER BY y)): SQLite builds a temporary b-tree, with
 // a page cache of its own, for each aggregate ORDER BY and each statement,
 // and frees it at the statement's end; reading a FULL profile so built and
-// freed seven of them, which took half the read's CPU (BENCHMARKS.md, issue
-// 19, tenth pass). SQLite keeps a FROM subquery's ORDER BY when the outer
+// freed seven of them (BENCHMARKS.md, issue 19, tenth pass). SQLite keeps a FROM subquery's ORDER BY when the outer
 // query aggregates with anything but count, min or max (select.c).
 //
 // The array is joined as text: a JSON value loses its subtype when it

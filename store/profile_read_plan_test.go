@@ -5,8 +5,8 @@ import "testing"
 // TestPersonReadBuildsNoTemporaryBTrees holds the one-statement read of a
 // profile to no temporary b-tree: SQLite makes one, with a page cache of
 // its own, for each ordered aggregate (json_group_array(x ORDER BY y)) on
-// every run, and frees it at the end, which took half the CPU of a FULL
-// read at 100,000 people (BENCHMARKS.md, issue 19, tenth pass).
+// every run, and frees it at the end: a FULL read built seven
+// (BENCHMARKS.md, issue 19, tenth pass).
 func TestPersonReadBuildsNoTemporaryBTrees(t *testing.T) {
 	db := openTest(t)
 	for _, full := range []bool{false, true} {
