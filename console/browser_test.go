@@ -121,18 +121,37 @@ func run(t *testing.T, tabCtx context.Context, actions ...action) {
 	ctx, cancel := context.WithTimeout(tabCtx, stepTimeout)
 	defer cancel()
 	if err := chromedp.Do(ctx, actions...); err != nil {
-		ctx, cancel := context.WithTimeout(tabCtx, stepTimeout)
-		defer cancel()
-		loc, _ := chromedp.Run(ctx, chromedp.Location())
-		msg, _ := chromedp.Run(ctx, chromedp.EvaluateAsDevTools[string](`(document.querySelector("#error") || {}).textContent || ""`))
-		// What the page showed, to tell a page that never came from one
-		// that came without what the step waited for.
-		text, _ := chromedp.Run(ctx, chromedp.EvaluateAsDevTools[string](`(document.querySelector("main") || document.body || {}).innerText || ""`))
-		if len(text) > 600 {
-			text = text[:600]
-		}
-		t.Fatalf("%v (the page is %s; its error: %q; it shows: %q)", err, loc, msg, text)
+		failStep(t, tabCtx, err)
 	}
+}
+
+// follow runs actions that load another page (a form's submit) and waits
+// for that page: a wait that started before the old page went could hold
+// on to the old page's elements and never see the new ones (it timed out
+// under a loaded machine with the results on the screen).
+func follow(t *testing.T, tabCtx context.Context, actions ...action) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(tabCtx, stepTimeout)
+	defer cancel()
+	if _, err := chromedp.RunResponse(ctx, actions...); err != nil {
+		failStep(t, tabCtx, err)
+	}
+}
+
+// failStep fails the test with err and what the page showed.
+func failStep(t *testing.T, tabCtx context.Context, err error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(tabCtx, stepTimeout)
+	defer cancel()
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	msg, _ := chromedp.Run(ctx, chromedp.EvaluateAsDevTools[string](`(document.querySelector("#error") || {}).textContent || ""`))
+	// What the page showed, to tell a page that never came from one
+	// that came without what the step waited for.
+	text, _ := chromedp.Run(ctx, chromedp.EvaluateAsDevTools[string](`(document.querySelector("main") || document.body || {}).innerText || ""`))
+	if len(text) > 600 {
+		text = text[:600]
+	}
+	t.Fatalf("%v (the page is %s; its error: %q; it shows: %q)", err, loc, msg, text)
 }
 
 // read returns what a value action gives.
