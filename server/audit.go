@@ -50,12 +50,17 @@ import (
 // all its cached pages), so on a read-only load the audit flushes alone
 // decide how warm the readers stay. At a million people, flushing every
 // 100 ms cost a quarter of ListPeople's throughput and a quarter of
-// SearchPeople's against flushing every 2 s (BENCHMARKS.md).
+// SearchPeople's against flushing every 2 s (BENCHMARKS.md). The size
+// bound is high for the same reason: at 500 events, 6,000 GetPerson calls
+// a second flushed 12 times a second, and each call read 5 pages from the
+// OS; at 5,000, 2.8 (issue 19, eleventh pass). A flush of 5,000 events
+// holds the writer for tens of milliseconds; the buffer holds at most
+// 20,000 (auditMaxPending), a few tens of MB.
 
 const (
 	auditFlushInterval = time.Second
-	auditFlushSize     = 500
-	auditMaxPending    = 10000
+	auditFlushSize     = 5000
+	auditMaxPending    = 20000
 )
 
 // requestIDHeader carries a call's request id back to the caller.

@@ -212,6 +212,10 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		grpc.MaxRecvMsgSize(max(cfg.MaxRequestBytes, cfg.MaxImportBytes)),
 		grpc.MaxHeaderListSize(maxHeaderBytes),
 		serverCodec(),
+		// Calls run on goroutines kept from call to call, whose stacks
+		// stay grown (stack.go); a call finding every worker busy gets a
+		// goroutine of its own, as without workers.
+		grpc.NumStreamWorkers(uint32(streamWorkers())),
 	)
 	opts = append(opts, s.grpcTransportOptions()...)
 	if cfg.TLS != nil {

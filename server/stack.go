@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"runtime"
 
 	"google.golang.org/grpc"
 )
@@ -35,3 +36,10 @@ func growStack(i int) byte {
 	var b [stackHeadroom]byte
 	return b[i%len(b)]
 }
+
+// streamWorkers is how many goroutines serve gRPC calls from call to call:
+// enough for the calls a loaded server holds at once, running or waiting
+// for a read slot (fairshare.go), so that a call seldom starts on a new
+// goroutine whose stack presizeStack must grow. Idle, a worker costs its
+// stack, which the collector shrinks.
+func streamWorkers() int { return 8 * runtime.GOMAXPROCS(0) }

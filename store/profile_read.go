@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
+	"sync"
 
 	"google.golang.org/protobuf/proto"
 
@@ -87,6 +88,16 @@ func attachExprs(full bool) string {
 	return e
 }
 
+// personReadQueries are loadPersonOneRead's statements, BASIC and FULL,
+// made once: building the text on each read was 2 % of a GetPerson's CPU
+// in the server (BENCHMARKS.md, issue 19, eleventh pass).
+var personReadQueries = sync.OnceValue(func() [2]string {
+	q := func(full bool) string {
+		return `SELECT ` + personColumns + `, ` + attachExprs(full) + ` FROM people p WHERE p.id = ?`
+	}
+	return [2]string{q(false), q(true)}
+})
+
 func attachColumnCount(full bool) int {
 	if full {
 		return fullColumns
@@ -103,7 +114,11 @@ func (tx *Tx) loadPersonOneRead(ctx context.Context, id string, view pb.PersonVi
 	for i := range cols {
 		dests[i] = &cols[i]
 	}
-	row := tx.QueryRowContext(ctx, `SELECT `+personColumns+`, `+attachExprs(full)+` FROM people p WHERE p.id = ?`, id)
+	query := personReadQueries()[0]
+	if full {
+		query = personReadQueries()[1]
+	}
+	row := tx.QueryRowContext(ctx, query, id)
 	r, err := scanPerson(row, dests...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errorf(NotFound, "", "people/%s does not exist", id)
