@@ -21,7 +21,8 @@ func goroutinesCreated(t *testing.T) uint64 {
 
 // Calls over gRPC run on the server's stream workers, whose stacks stay
 // grown from one call to the next, not each on a new goroutine whose stack
-// presizeStack grows again (6 % of a GetPerson's CPU, BENCHMARKS.md).
+// presizeStack grows again (3.8 % of a GetPerson's CPU, BENCHMARKS.md,
+// issue 19, eleventh pass).
 func TestCallsRunOnStreamWorkers(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
