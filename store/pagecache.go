@@ -109,7 +109,7 @@ static void tp_truncate(sqlite3_pcache *p, unsigned limit) {
 	}
 	tp_count(&tp_passed);
 	trithuc_pcache1.xTruncate(c->inner, limit);
-	if (c->max_key >= limit) c->max_key = limit - 1;
+	if (c->max_key >= limit) c->max_key = limit > 0 ? limit - 1 : 0;
 	if (c->lock_page >= limit) c->lock_keyed = 0;
 }
 
