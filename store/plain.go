@@ -255,7 +255,7 @@ func (l *PlainListing) Run(ctx context.Context) (int, error) {
 
 // Checkpoint copies the log into the database file, so that every target
 // of a benchmark starts from the same file: without it, a reader's page
-// lookups search the log the target before left (up to 10,000 pages
+// lookups search the log the target before left (up to 40,000 pages
 // after the server's writes), and the targets' order decides who pays.
 func (p *Plain) Checkpoint(ctx context.Context) error {
 	_, err := p.writer.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
