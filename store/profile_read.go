@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 
@@ -16,7 +18,7 @@ import (
 // positions and, in the FULL view, qualifications, honours, works and
 // memberships) is read in the same statement as the rows it belongs to:
 // each kind is a correlated subquery that returns the person's rows as one
-// JSON array of arrays (orderedArray), decoded here by the
+// JSON array of arrays (rowsArray), decoded here by the
 // same scan functions that read the kind's own rows. For one person, nine
 // statements cost more CPU in database/sql and cgo than SQLite spends
 // building the JSON; for a page, a statement per kind over the page's
@@ -41,29 +43,45 @@ const (
 	fullColumns  = colMemberships + 1
 )
 
-// childRowsExpr is a kind's rows of the person p as one JSON array, in the
-// order they were added in.
+// childRowsExpr is a kind's rows of the person p as one JSON array, in no
+// order: decodeChildren puts them in the order they were added in (pk,
+// the first column).
 func (k *childKind[T]) childRowsExpr(where string) string {
 	from := k.collection + ` c ` + k.joins + ` WHERE c.person_pk = p.pk`
 	if where != "" {
 		from += ` AND ` + where
 	}
-	return orderedArray(`json_array(`+childCommonColumns+`, `+k.columns+`)`, from+` ORDER BY c.pk`)
+	return rowsArray(`json_array(`+childCommonColumns+`, `+k.columns+`)`, from)
 }
 
-// orderedArray is the values of expr over the rows of from (the rest of a
-// SELECT: its tables, conditions and ORDER BY) as one JSON array, in
-// from's order. The order is the subquery's, not the aggregate's
-// (json_group_array(x ORDER BY y)): SQLite builds a temporary b-tree, with
-// a page cache of its own, for each aggregate ORDER BY and each statement,
-// and frees it at the statement's end; reading a FULL profile so built and
-// freed seven of them (BENCHMARKS.md, issue 19, tenth pass). SQLite keeps a FROM subquery's ORDER BY when the outer
-// query aggregates with anything but count, min or max (select.c).
-//
-// The array is joined as text: a JSON value loses its subtype when it
-// leaves the subquery, so json_group_array would quote it as a string.
-func orderedArray(expr, from string) string {
-	return `(SELECT '[' || ifnull(group_concat(v), '') || ']' FROM (SELECT ` + expr + ` AS v FROM ` + from + `))`
+// rowsArray is the values of expr over the rows of from (the rest of a
+// SELECT: its tables and conditions) as one JSON array, in no order: each
+// row begins with the number it is ordered by, and parseRowsInOrder sorts
+// them. Ordered in SQL, the read cost more: an aggregate ORDER BY
+// (json_group_array(x ORDER BY y)) builds a temporary b-tree, with a page
+// cache of its own, at each run (a FULL read built seven, BENCHMARKS.md,
+// issue 19, tenth pass), and an ORDER BY that no index gives, in a
+// subquery, a sorter (five, twelfth pass): the indexes that find a
+// person's rows order them by something else (positions by start date,
+// qualifications by id).
+func rowsArray(expr, from string) string {
+	return `(SELECT json_group_array(` + expr + `) FROM ` + from + `)`
+}
+
+// parseRowsInOrder reads what rowsArray made, in the order of the rows'
+// first values, integers.
+func parseRowsInOrder(text string) ([]jsonRow, error) {
+	rows, err := parseJSONRows(text)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		if len(r) == 0 || r[0].kind != 'i' {
+			return nil, fmt.Errorf("attached rows: a row that does not begin with an integer: %.40q", text)
+		}
+	}
+	slices.SortStableFunc(rows, func(a, b jsonRow) int { return cmp.Compare(a[0].i, b[0].i) })
+	return rows, nil
 }
 
 // attachExprs are the expressions that read what the person p of the
@@ -74,16 +92,16 @@ func attachExprs(full bool) string {
 		positionsWhere = ""
 	}
 	e := `(SELECT json_group_array(json_array(orcid, civil_servant_code)) FROM person_identifiers WHERE person_pk = p.pk),
-	` + orderedArray(`json_array(field, code, is_primary)`, `person_fields WHERE person_pk = p.pk ORDER BY ordinal`) + `,
-	` + orderedArray(`role`, `person_expert_roles WHERE person_pk = p.pk ORDER BY role`) + `,
+	` + rowsArray(`json_array(ordinal, field, code, is_primary)`, `person_fields WHERE person_pk = p.pk`) + `,
+	` + rowsArray(`role`, `person_expert_roles WHERE person_pk = p.pk`) + `,
 	` + positionKind.childRowsExpr(positionsWhere)
 	if full {
 		e += `,
 	` + qualificationKind.childRowsExpr("") + `,
 	` + honorKind.childRowsExpr("") + `,
 	` + workKind.childRowsExpr("") + `,
-	` + orderedArray(`json_array(`+membershipColumns+`)`,
-			`memberships m JOIN associations a ON a.pk = m.association_pk WHERE m.person_pk = p.pk ORDER BY m.pk`)
+	` + rowsArray(`json_array(`+membershipColumns+`)`,
+			`memberships m JOIN associations a ON a.pk = m.association_pk WHERE m.person_pk = p.pk`)
 	}
 	return e
 }
@@ -152,18 +170,18 @@ func decodeAttached(p *pb.Person, full bool, cols []string) ([]*membershipRow, e
 			return fail(err)
 		}
 	}
-	fields, err := parseJSONRows(cols[colFields])
+	fields, err := parseRowsInOrder(cols[colFields])
 	if err != nil {
 		return fail(err)
 	}
 	for _, r := range fields {
 		f := &pb.FieldOfExpertise{}
-		if err := r.Scan(&f.Field, &f.Code, &f.Primary); err != nil {
+		if err := r[1:].Scan(&f.Field, &f.Code, &f.Primary); err != nil {
 			return fail(err)
 		}
 		p.Fields = append(p.Fields, f)
 	}
-	roles, err := parseJSONRows(cols[colRoles])
+	roles, err := parseRowsInOrder(cols[colRoles])
 	if err != nil {
 		return fail(err)
 	}
@@ -192,7 +210,7 @@ func decodeAttached(p *pb.Person, full bool, cols []string) ([]*membershipRow, e
 	if p.Works, err = decodeChildren(workKind, cols[colWorks]); err != nil {
 		return fail(err)
 	}
-	ms, err := parseJSONRows(cols[colMemberships])
+	ms, err := parseRowsInOrder(cols[colMemberships])
 	if err != nil {
 		return fail(err)
 	}
@@ -208,7 +226,7 @@ func decodeAttached(p *pb.Person, full bool, cols []string) ([]*membershipRow, e
 }
 
 func decodeChildren[T proto.Message](k *childKind[T], text string) ([]T, error) {
-	rows, err := parseJSONRows(text)
+	rows, err := parseRowsInOrder(text)
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}
