@@ -75,9 +75,10 @@ func parseRowsInOrder(text string) ([]jsonRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range rows {
+	for i, r := range rows {
 		if len(r) == 0 || r[0].kind != 'i' {
-			return nil, fmt.Errorf("attached rows: a row that does not begin with an integer: %.40q", text)
+			// Not the text: it holds a profile, and the error is logged.
+			return nil, fmt.Errorf("attached rows: row %d does not begin with an integer", i)
 		}
 	}
 	slices.SortStableFunc(rows, func(a, b jsonRow) int { return cmp.Compare(a[0].i, b[0].i) })
