@@ -26,10 +26,7 @@ func goroutinesCreated(t *testing.T) uint64 {
 func TestCallsRunOnStreamWorkers(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	p, err := e.client.People.CreatePerson(ctx, &pb.CreatePersonRequest{Person: anh()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := e.createPerson(anh())
 	const calls = 400
 	before := goroutinesCreated(t)
 	for range calls {
