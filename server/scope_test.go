@@ -65,7 +65,7 @@ func (f *scopeFixture) noLeak(t *testing.T, where string, answer any) {
 		text = string(b)
 	}
 	for _, mark := range f.outsiderMarks {
-		if strings.Contains(text, mark) {
+		if holdsMark(text, mark) {
 			t.Errorf("%s: the answer holds %q of the person outside the scope:\n%s", where, mark, text)
 		}
 	}
