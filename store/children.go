@@ -366,8 +366,10 @@ func ymd(year, month, day int32) int64 {
 	return int64(year)*10000 + int64(month)*100 + int64(day)
 }
 
-// today is the YYYYMMDD of t.
+// today is the YYYYMMDD of t's date in Vietnam, whose calendar the dates
+// people type are in: from 17:00 UTC it is already the next day there.
 func today(t time.Time) int64 {
+	t = t.In(vietnam)
 	return ymd(int32(t.Year()), int32(t.Month()), int32(t.Day()))
 }
 

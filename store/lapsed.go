@@ -15,14 +15,14 @@ func (db *DB) EndLapsedPositions(ctx context.Context, audit *AuditEvent) (int64,
 	var n int64
 	err := db.read(ctx, func(tx *Tx) error {
 		return dbError(tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM positions WHERE `+lapsed+`)`,
-			today(tx.now.In(vietnam))).Scan(&n))
+			today(tx.now)).Scan(&n))
 	})
 	if err != nil || n == 0 {
 		return 0, err
 	}
 	err = db.write(ctx, false, audit, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE positions SET is_current = 0, update_time = ?, revision = revision + 1
-			WHERE `+lapsed, micros(tx.now), today(tx.now.In(vietnam)))
+			WHERE `+lapsed, micros(tx.now), today(tx.now))
 		if err != nil {
 			return dbError(err)
 		}

@@ -306,7 +306,7 @@ func (tx *Tx) approve(ctx context.Context, assoc *associationRow, r *membershipR
 	if msg != "" {
 		return &Error{Code: Internal, Message: "member number format", Err: errors.New(msg)}
 	}
-	year := tx.now.In(vietnam).Year()
+	year := int(tx.thisYear())
 	key := 0
 	if f.hasYear {
 		key = year

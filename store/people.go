@@ -542,7 +542,8 @@ func checkPersonFields(ctx context.Context, c checker, p *pb.Person) error {
 		v.add(personField+"given_name", "required: the person's given name (tên)")
 	}
 	if d := p.GetBirthDate(); d != nil {
-		checkBirthDate(&v, d, int32(tx.now.Year()), int32(tx.now.Month()), int32(tx.now.Day()))
+		now := tx.now.In(vietnam)
+		checkBirthDate(&v, d, int32(now.Year()), int32(now.Month()), int32(now.Day()))
 	}
 	if p.Ethnicity != "" {
 		if err := c.checkRef(ctx, &v, RefEthnicGroup, personField+"ethnicity", p.Ethnicity, time.Time{}); err != nil {

@@ -118,7 +118,7 @@ func prepareQualification(ctx context.Context, c checker, person *personRow, q *
 		}
 	}
 	if q.Year != 0 {
-		if q.Year > int32(c.base().now.Year()) {
+		if q.Year > c.base().thisYear() {
 			v.add(f+"year", "%d is in the future", q.Year)
 		}
 		if by := birthYear(person); by != 0 && q.Year < by+minQualificationAge {
@@ -333,7 +333,7 @@ var honorKind = &childKind[*pb.Honor]{
 			v.add(f+"title", "required: the honour's name")
 		}
 		if h.Year != 0 {
-			if h.Year > int32(c.base().now.Year()) {
+			if h.Year > c.base().thisYear() {
 				v.add(f+"year", "%d is in the future", h.Year)
 			}
 			if by := birthYear(person); by != 0 && h.Year < by {

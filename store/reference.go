@@ -36,6 +36,10 @@ func day(t time.Time) string { return t.Format(time.DateOnly) }
 // today is the date in Vietnam when tx began.
 func (tx *Tx) today() string { return day(tx.now.In(vietnam)) }
 
+// thisYear is the year in Vietnam when tx began: from 17:00 UTC on 31
+// December it is already the next.
+func (tx *Tx) thisYear() int32 { return int32(tx.now.In(vietnam).Year()) }
+
 // checkRef adds an Invalid error for field to v when code is not in list kind. For RefField the code is a field resource name ("fields/vn2008-502"). For RefAdminUnit the code must have been valid on the date `on` (zero time: valid at any time in its history).
 //
 // The date of on is taken in on's location: pass a civil date such as

@@ -153,7 +153,7 @@ func (db *DB) ConfirmProfileReview(ctx context.Context, name, etag, by string, e
 		switch {
 		case c.c.State != pb.ReviewCampaign_OPEN:
 			return errorf(FailedPrecondition, "name", "%s is closed; nothing more is confirmed in it", campaign)
-		case today(tx.now.In(vietnam)) > ymd(d.Year, d.Month, d.Day):
+		case today(tx.now) > ymd(d.Year, d.Month, d.Day):
 			return errorf(FailedPrecondition, "name", "%s ended on %04d-%02d-%02d; ask for the deadline to be extended", campaign, d.Year, d.Month, d.Day)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE profile_reviews SET confirm_time = ?, confirmer = ?, update_time = ?,

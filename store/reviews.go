@@ -214,7 +214,7 @@ func (db *DB) CreateReviewCampaign(ctx context.Context, c *pb.ReviewCampaign, o 
 			}
 			// Someone of two units is reviewed by the first that names them.
 			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO profile_reviews (campaign_pk, person_pk, organization_pk, create_time, update_time)
-				SELECT ?, p.pk, ?, ?, ? FROM people p WHERE `+personListed+` AND `+inUnitSQL("p.pk", under, today(tx.now.In(vietnam))),
+				SELECT ?, p.pk, ?, ?, ? FROM people p WHERE `+personListed+` AND `+inUnitSQL("p.pk", under, today(tx.now)),
 				pk, orgPK, now, now); err != nil {
 				return dbError(err)
 			}

@@ -48,7 +48,7 @@ func (tx *Tx) scopeCond(ctx context.Context, scope, personPK string) (string, er
 		if err != nil {
 			return "", err
 		}
-		return inUnitSQL(personPK, orgs, today(tx.now.In(vietnam))), nil
+		return inUnitSQL(personPK, orgs, today(tx.now)), nil
 	default:
 		assocs, err := tx.scopeAssociations(ctx, scope)
 		if err != nil {

@@ -52,7 +52,7 @@ func prepareWork(ctx context.Context, c checker, person *personRow, w *pb.Work) 
 		v.add(f+"doi", "only a PUBLICATION has a DOI; put a patent's or a decision's number in document_number")
 	}
 	if w.Year != 0 {
-		if w.Year > int32(c.base().now.Year()) {
+		if w.Year > c.base().thisYear() {
 			v.add(f+"year", "%d is in the future", w.Year)
 		}
 		if by := birthYear(person); by != 0 && w.Year < by+minQualificationAge {
