@@ -36,9 +36,11 @@ const (
 // Scan sets ids to the variables of name, in the pattern's order, and
 // reports whether name matches pattern with every variable a valid id
 // (ValidID). Full resource names (//service/...) name another service's
-// resources and match nothing. On a mismatch the ids are left as they are.
+// resources and match nothing, as does a name with a leading slash, which
+// the library's scanner would take for the same name without it. On a
+// mismatch the ids are left as they are.
 func Scan(name, pattern string, ids ...*string) bool {
-	if strings.HasPrefix(name, "//") {
+	if strings.HasPrefix(name, "/") {
 		return false
 	}
 	vals := make([]string, len(ids))
@@ -65,7 +67,7 @@ func Scan(name, pattern string, ids ...*string) bool {
 // membership by Association. It is "" when name does not begin so.
 func Ancestor(name, pattern string) string {
 	a, ok := resourcename.Ancestor(name, pattern)
-	if !ok || strings.HasPrefix(name, "//") {
+	if !ok || strings.HasPrefix(name, "/") {
 		return ""
 	}
 	return a
