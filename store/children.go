@@ -369,7 +369,7 @@ func ymd(year, month, day int32) int64 {
 // today is the YYYYMMDD of t's date in Vietnam, whose calendar the dates
 // people type are in: from 17:00 UTC it is already the next day there.
 func today(t time.Time) int64 {
-	t = t.In(vietnam)
+	t = t.In(Vietnam)
 	return ymd(int32(t.Year()), int32(t.Month()), int32(t.Day()))
 }
 

@@ -542,7 +542,7 @@ func checkPersonFields(ctx context.Context, c checker, p *pb.Person) error {
 		v.add(personField+"given_name", "required: the person's given name (tên)")
 	}
 	if d := p.GetBirthDate(); d != nil {
-		now := tx.now.In(vietnam)
+		now := tx.now.In(Vietnam)
 		checkBirthDate(&v, d, int32(now.Year()), int32(now.Month()), int32(now.Day()))
 	}
 	if p.Ethnicity != "" {

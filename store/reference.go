@@ -25,20 +25,20 @@ const (
 	RefAdminUnit          = refdata.AdminUnit
 )
 
-// vietnam is the time zone whose calendar dates administrative units
-// change on; a fixed offset, because Vietnam has no daylight saving time
+// Vietnam is the time zone of the calendar that the dates people type and
+// the days administrative units change on are in; a fixed offset, because Vietnam has no daylight saving time
 // and a fixed zone needs no time zone database on the host.
-var vietnam = time.FixedZone("ICT", 7*60*60)
+var Vietnam = time.FixedZone("ICT", 7*60*60)
 
 // day is a date as the reference tables keep it, YYYY-MM-DD.
 func day(t time.Time) string { return t.Format(time.DateOnly) }
 
 // today is the date in Vietnam when tx began.
-func (tx *Tx) today() string { return day(tx.now.In(vietnam)) }
+func (tx *Tx) today() string { return day(tx.now.In(Vietnam)) }
 
 // thisYear is the year in Vietnam when tx began: from 17:00 UTC on 31
 // December it is already the next.
-func (tx *Tx) thisYear() int32 { return int32(tx.now.In(vietnam).Year()) }
+func (tx *Tx) thisYear() int32 { return int32(tx.now.In(Vietnam).Year()) }
 
 // checkRef adds an Invalid error for field to v when code is not in list kind. For RefField the code is a field resource name ("fields/vn2008-502"). For RefAdminUnit the code must have been valid on the date `on` (zero time: valid at any time in its history).
 //

@@ -55,7 +55,7 @@ func (d statsDay) year() string { return strconv.Itoa(d.t.Year()) }
 
 // end is the first instant after the day in Vietnam, in microseconds.
 func (d statsDay) end() string {
-	t := time.Date(d.t.Year(), d.t.Month(), d.t.Day()+1, 0, 0, 0, 0, vietnam)
+	t := time.Date(d.t.Year(), d.t.Month(), d.t.Day()+1, 0, 0, 0, 0, Vietnam)
 	return strconv.FormatInt(micros(t), 10)
 }
 

@@ -53,6 +53,9 @@ var demoWorks = []*pb.Work{
 // the two years before now. It needs LoadMemberships' associations.
 func LoadExperts(ctx context.Context, db *store.DB, seed uint64, now time.Time) error {
 	const union = "associations/lien-hiep-hoi"
+	// The campaign's year and deadline are the province's, as the store
+	// checks them: at 18:00 UTC on 31 December it is already next year.
+	now = now.In(store.Vietnam)
 	r := rand.New(rand.NewPCG(seed, 0x6578706572))
 	members := map[string][]string{}
 	for _, ps := range demoPools {

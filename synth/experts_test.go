@@ -11,7 +11,9 @@ import (
 )
 
 // The demo's pools, members, engagements and works pass the store's
-// checks, and the finder answers from them.
+// checks, and the finder answers from them. It runs at 18:00 UTC on 31
+// December, when the province is already in the new year, as the store
+// checks the campaign's deadline: the demo's campaign must be that year's.
 func TestLoadExperts(t *testing.T) {
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
@@ -19,13 +21,15 @@ func TestLoadExperts(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	now := time.Date(2026, 12, 31, 18, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return now }
 	if err := Load(ctx, db, 3, 300); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := LoadMemberships(ctx, db, 3, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := LoadExperts(ctx, db, 3, time.Now()); err != nil {
+	if err := LoadExperts(ctx, db, 3, now); err != nil {
 		t.Fatal(err)
 	}
 	pools, _, err := db.ListExpertPools(ctx, "associations/lien-hiep-hoi", store.ListQuery{})
@@ -57,7 +61,7 @@ func TestLoadExperts(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Synthetic experts are few: about one in forty people is AVAILABLE.
-	noms, _, err := db.ListNominations(ctx, "honorCampaigns/tieu-bieu-"+itoa(time.Now().Year()), store.ListQuery{Filter: "state = SELECTED"})
+	noms, _, err := db.ListNominations(ctx, "honorCampaigns/tieu-bieu-2027", store.ListQuery{Filter: "state = SELECTED"})
 	if err != nil || len(noms) != 1 {
 		t.Errorf("the demo campaign's selection: %v %v", noms, err)
 	}
