@@ -12,6 +12,8 @@ import (
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"trithuc.gov.vn/trithuc/store"
 )
 
 func newFormToken() string {
@@ -85,10 +87,6 @@ func formatDate(d *date.Date) string {
 	return fmt.Sprintf("%02d/%02d/%d", d.Day, d.Month, d.Year)
 }
 
-// vnTime is Vietnam's time zone (UTC+7, no daylight saving), fixed so that
-// the console shows the same times whatever the machine's zone.
-var vnTime = time.FixedZone("ICT", 7*3600)
-
 func formatTime(t any) string {
 	var tt time.Time
 	switch v := t.(type) {
@@ -103,7 +101,7 @@ func formatTime(t any) string {
 	if tt.IsZero() {
 		return ""
 	}
-	return tt.In(vnTime).Format("02/01/2006 15:04")
+	return tt.In(store.Vietnam).Format("02/01/2006 15:04")
 }
 
 // idOf is the last part of a resource name: people/abc → abc.

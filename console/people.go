@@ -106,7 +106,7 @@ func (h *Handler) search(q *request) {
 	d := &searchData{Query: v, Q: v.Get("q"), Sort: v.Get("sort"), SortURLs: map[string]string{},
 		// Imports are not open to a unit's account.
 		CanEdit: canWritePeople(q.sess.Account) && q.sess.Account.Organization == ""}
-	filter := searchFilter(v, time.Now().In(vnTime))
+	filter := searchFilter(v, time.Now().In(store.Vietnam))
 	d.FilterText = filter
 	d.ExportURLs = map[string]string{}
 	for _, f := range []string{"csv", "xlsx"} {

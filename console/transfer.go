@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // Lists of people out (ExportPeople) and in (ImportPeople) as spreadsheets.
@@ -27,7 +28,7 @@ func (h *Handler) exportPeople(q *request) {
 	if v.Get("format") == "xlsx" {
 		format, name = pb.SpreadsheetFormat_XLSX, "danh-sach-tri-thuc.xlsx"
 	}
-	stream, err := h.transfer.ExportPeople(q.ctx(), &pb.ExportPeopleRequest{Filter: searchFilter(v, time.Now().In(vnTime)), Format: format})
+	stream, err := h.transfer.ExportPeople(q.ctx(), &pb.ExportPeopleRequest{Filter: searchFilter(v, time.Now().In(store.Vietnam)), Format: format})
 	if err == nil {
 		var first *httpbody.HttpBody
 		// A server stream's error comes with its first message.

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/grpc/codes"
@@ -16,6 +15,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // The Union and one member association, as most membership tests need
@@ -123,7 +123,7 @@ func TestMembershipLifeCycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	year := active.ApproveTime.AsTime().In(time.FixedZone("ICT", 7*3600)).Year()
+	year := active.ApproveTime.AsTime().In(store.Vietnam).Year()
 	if active.State != pb.Membership_ACTIVE || active.MemberNumber != fmt.Sprintf("HYH-%d-0001", year) || active.Etag == m.Etag {
 		t.Fatalf("approved: %v", active)
 	}
@@ -451,7 +451,7 @@ func TestAssociations(t *testing.T) {
 		t.Fatalf("REST patch: HTTP %d %v", code, body)
 	}
 	m = e.memberIn("associations/hoi-tin-hoc", pb.Membership_ACTIVE, 2)
-	if year := m.ApproveTime.AsTime().In(time.FixedZone("ICT", 7*3600)).Year(); m.MemberNumber != fmt.Sprintf("TH-%d-1", year) {
+	if year := m.ApproveTime.AsTime().In(store.Vietnam).Year(); m.MemberNumber != fmt.Sprintf("TH-%d-1", year) {
 		t.Errorf("member number %q after the format changed", m.MemberNumber)
 	}
 

@@ -17,6 +17,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 func TestRegisterDuplicates(t *testing.T) {
@@ -175,7 +176,7 @@ func TestParallelApprovals(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	year := time.Now().In(time.FixedZone("ICT", 7*3600)).Year()
+	year := time.Now().In(store.Vietnam).Year()
 	seen := map[int]bool{}
 	for _, num := range numbers {
 		var y, seq int
