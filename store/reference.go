@@ -26,8 +26,9 @@ const (
 )
 
 // Vietnam is the time zone of the calendar that the dates people type and
-// the days administrative units change on are in; a fixed offset, because Vietnam has no daylight saving time
-// and a fixed zone needs no time zone database on the host.
+// the days administrative units change on are in; a fixed offset, because
+// Vietnam has no daylight saving time and a fixed zone needs no time zone
+// database on the host.
 var Vietnam = time.FixedZone("ICT", 7*60*60)
 
 // day is a date as the reference tables keep it, YYYY-MM-DD.
