@@ -9,6 +9,7 @@ import (
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"trithuc.gov.vn/trithuc/labels"
 )
 
 // Edit forms are described once per resource, as the fields of its message
@@ -124,7 +125,7 @@ func viewFields(m proto.Message, form []formField, errs map[string]string, ch ch
 			vals := fd.Enum().Values()
 			for i := 0; i < vals.Len(); i++ {
 				ev := vals.Get(i)
-				l := label(string(ev.Name()))
+				l := labels.Of(string(ev.Name()))
 				if ev.Number() == 0 {
 					l = "—"
 				}

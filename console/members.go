@@ -7,6 +7,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
@@ -115,7 +116,7 @@ func (h *Handler) showMembership(q *request, failure string) {
 	for _, dup := range m.GetPossibleDuplicates() {
 		x := duplicate{}
 		for _, r := range dup.GetReasons() {
-			x.Reasons = append(x.Reasons, label(r))
+			x.Reasons = append(x.Reasons, labels.Of(r))
 		}
 		if p, err := h.people.GetPerson(ctx, &pb.GetPersonRequest{Name: dup.GetPerson(), View: pb.PersonView_PERSON_VIEW_FULL}); err == nil {
 			x.Person = p

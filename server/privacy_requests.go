@@ -8,6 +8,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
 )
@@ -89,12 +90,12 @@ func (s *privacyService) ExportPersonData(ctx context.Context, req *pb.ExportPer
 			break
 		}
 	}
-	out.Document = personDocument(out)
+	out.Document = personDocument(out, time.Now())
 	return out, nil
 }
 
 // personDocument is the export as a document a person can read.
-func personDocument(d *pb.PersonData) string {
+func personDocument(d *pb.PersonData, now time.Time) string {
 	var b strings.Builder
 	p := d.Person
 	line := func(label, value string) {
@@ -102,13 +103,15 @@ func personDocument(d *pb.PersonData) string {
 			fmt.Fprintf(&b, "- %s: %s\n", label, value)
 		}
 	}
-	ts := func(t interface{ AsTime() time.Time }) string { return t.AsTime().Format("2006-01-02 15:04") }
-	fmt.Fprintf(&b, "# Dữ liệu cá nhân về %s\n\n(%s, lập lúc %s UTC)\n\n## Hồ sơ\n\n", p.DisplayName, p.Name, time.Now().UTC().Format("2006-01-02 15:04"))
+	// Times as the person reads them: Vietnam's, day first.
+	vn := func(t time.Time) string { return t.In(store.Vietnam).Format("15:04 02/01/2006") }
+	ts := func(t interface{ AsTime() time.Time }) string { return vn(t.AsTime()) }
+	fmt.Fprintf(&b, "# Dữ liệu cá nhân về %s\n\n(%s, lập lúc %s, giờ Việt Nam)\n\n## Hồ sơ\n\n", p.DisplayName, p.Name, vn(now))
 	line("Họ và tên", p.DisplayName)
 	if bd := p.BirthDate; bd != nil {
 		line("Ngày sinh", fmt.Sprintf("%02d/%02d/%d", bd.Day, bd.Month, bd.Year))
 	}
-	line("Giới tính", p.Gender.String())
+	line("Giới tính", labels.Of(p.Gender))
 	line("Dân tộc", p.Ethnicity)
 	line("Số định danh", p.NationalId)
 	line("Thư điện tử", p.Email)
@@ -118,7 +121,7 @@ func personDocument(d *pb.PersonData) string {
 	if len(p.Qualifications) > 0 {
 		b.WriteString("\n## Trình độ\n\n")
 		for _, q := range p.Qualifications {
-			fmt.Fprintf(&b, "- %s %s %s (%d)\n", q.Kind, q.Level, q.Major, q.Year)
+			fmt.Fprintf(&b, "- %s %s %s (%d)\n", labels.Of(q.Kind), q.Level, q.Major, q.Year)
 		}
 	}
 	if len(p.Positions) > 0 {
@@ -130,7 +133,7 @@ func personDocument(d *pb.PersonData) string {
 	if len(p.Memberships) > 0 {
 		b.WriteString("\n## Hội viên\n\n")
 		for _, m := range p.Memberships {
-			fmt.Fprintf(&b, "- %s: %s %s\n", m.Name, m.State, m.MemberNumber)
+			fmt.Fprintf(&b, "- %s: %s %s\n", m.Name, labels.Of(m.State), m.MemberNumber)
 		}
 	}
 	b.WriteString("\n## Sự đồng ý\n\n")
@@ -139,7 +142,11 @@ func personDocument(d *pb.PersonData) string {
 		if c.WithdrawTime != nil {
 			state = "đã rút lúc " + ts(c.WithdrawTime)
 		}
-		fmt.Fprintf(&b, "- %v, căn cứ %s, văn bản %s, ngày %s, %s\n", c.Purposes, c.LegalBasis, c.TextVersion, ts(c.ConsentTime), state)
+		var purposes []string
+		for _, pu := range c.Purposes {
+			purposes = append(purposes, labels.Of(pu))
+		}
+		fmt.Fprintf(&b, "- %s, căn cứ %s, văn bản %s, lúc %s, %s\n", strings.Join(purposes, ", "), labels.Of(c.LegalBasis), c.TextVersion, ts(c.ConsentTime), state)
 	}
 	fmt.Fprintf(&b, "\n## Lịch sử thay đổi (%d)\n\n", len(d.Revisions))
 	for _, r := range d.Revisions {
@@ -152,7 +159,7 @@ func personDocument(d *pb.PersonData) string {
 	if len(d.DataSubjectRequests) > 0 {
 		b.WriteString("\n## Yêu cầu của chủ thể dữ liệu\n\n")
 		for _, r := range d.DataSubjectRequests {
-			fmt.Fprintf(&b, "- %s %s %s\n", r.Name, r.Kind, r.State)
+			fmt.Fprintf(&b, "- %s: %s, %s\n", r.Name, labels.Of(r.Kind), labels.Of(r.State))
 		}
 	}
 	return b.String()

@@ -341,6 +341,18 @@ func TestDataSubjectRequestsAndPurge(t *testing.T) {
 		len(data.Revisions) < 3 || len(data.DataSubjectRequests) != 1 || !strings.Contains(data.Document, "0912345678") {
 		t.Fatalf("the export: %v", data)
 	}
+	// The document is for the person to read: Vietnamese words, not the
+	// contract's names (TestPersonDocumentReadsInVietnamese).
+	for _, want := range []string{"Giới tính: Nam", "Lưu trong cơ sở dữ liệu", "Xem dữ liệu, Đã tiếp nhận", "giờ Việt Nam"} {
+		if !strings.Contains(data.Document, want) {
+			t.Errorf("the export's document lacks %q:\n%s", want, data.Document)
+		}
+	}
+	for _, name := range []string{"MALE", "REGISTRY", "RECEIVED", "UTC"} {
+		if strings.Contains(data.Document, name) {
+			t.Errorf("the export's document holds the contract's %q:\n%s", name, data.Document)
+		}
+	}
 	readers := map[string]bool{}
 	for _, ev := range data.AuditEvents {
 		readers[ev.Method] = true

@@ -1,0 +1,37 @@
+package server
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+)
+
+// The document of a person's data gives its times in Vietnam's time, day
+// first, and the contract's values in Vietnamese: at 18:00 UTC on 4
+// December it is 01:00 on the 5th for the person reading it.
+func TestPersonDocumentReadsInVietnamese(t *testing.T) {
+	at := time.Date(2026, 12, 4, 18, 30, 0, 0, time.UTC)
+	doc := personDocument(&pb.PersonData{
+		Person: &pb.Person{Name: "people/bao", DisplayName: "Lâm Quốc Bảo", Gender: pb.Person_MALE,
+			Memberships: []*pb.Membership{{Name: "associations/hyh/memberships/m1", State: pb.Membership_ACTIVE, MemberNumber: "HYH-1"}}},
+		Consents: []*pb.Consent{{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY, pb.Consent_CONTACT},
+			LegalBasis: pb.Consent_CONSENT, TextVersion: "2025-01", ConsentTime: timestamppb.New(at)}},
+		DataSubjectRequests: []*pb.DataSubjectRequest{{Name: "dataSubjectRequests/r1", Kind: pb.DataSubjectRequest_ERASURE,
+			State: pb.DataSubjectRequest_COMPLETED}},
+	}, time.Date(2026, 12, 4, 18, 0, 0, 0, time.UTC))
+	for _, want := range []string{
+		"lập lúc 01:00 05/12/2026, giờ Việt Nam",
+		"Giới tính: Nam",
+		"associations/hyh/memberships/m1: Đang sinh hoạt HYH-1",
+		"Lưu trong cơ sở dữ liệu, Liên hệ, căn cứ Sự đồng ý, văn bản 2025-01, lúc 01:30 05/12/2026, còn hiệu lực",
+		"dataSubjectRequests/r1: Xóa, Đã hoàn thành",
+	} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("the document lacks %q:\n%s", want, doc)
+		}
+	}
+}
