@@ -90,14 +90,47 @@ func (s *privacyService) ExportPersonData(ctx context.Context, req *pb.ExportPer
 			break
 		}
 	}
-	out.Document = personDocument(out, time.Now())
+	out.Document = personDocument(out, s.referenceNames(ctx, out.Person), time.Now())
 	return out, nil
 }
 
-// personDocument is the export as a document a person can read.
-func personDocument(d *pb.PersonData, now time.Time) string {
+// referenceNames are the names of the reference codes a profile holds, by
+// resource name, for its document: ethnicity, hometown and the
+// qualifications' levels. A code the lists do not hold stays a code.
+func (s *privacyService) referenceNames(ctx context.Context, p *pb.Person) map[string]string {
+	names := map[string]string{}
+	if p.Ethnicity != "" {
+		if e, err := s.db.GetEthnicGroup(ctx, "ethnicGroups/"+p.Ethnicity); err == nil {
+			names[e.Name] = e.NameVi
+		}
+	}
+	if p.Hometown != "" {
+		if u, err := s.db.GetAdministrativeUnit(ctx, "administrativeUnits/"+p.Hometown, nil); err == nil {
+			names[u.Name] = u.DisplayName
+		}
+	}
+	for _, q := range p.Qualifications {
+		if q.Level == "" {
+			continue
+		}
+		if l, err := s.db.GetQualificationLevel(ctx, "qualificationLevels/"+q.Level); err == nil {
+			names[l.Name] = l.NameVi
+		}
+	}
+	return names
+}
+
+// personDocument is the export as a document a person can read; names
+// are the reference codes' names (referenceNames).
+func personDocument(d *pb.PersonData, names map[string]string, now time.Time) string {
 	var b strings.Builder
 	p := d.Person
+	named := func(collection, code string) string {
+		if n := names[collection+"/"+code]; n != "" {
+			return n
+		}
+		return code
+	}
 	line := func(label, value string) {
 		if value != "" {
 			fmt.Fprintf(&b, "- %s: %s\n", label, value)
@@ -112,16 +145,16 @@ func personDocument(d *pb.PersonData, now time.Time) string {
 		line("Ngày sinh", fmt.Sprintf("%02d/%02d/%d", bd.Day, bd.Month, bd.Year))
 	}
 	line("Giới tính", labels.Of(p.Gender))
-	line("Dân tộc", p.Ethnicity)
+	line("Dân tộc", named("ethnicGroups", p.Ethnicity))
 	line("Số định danh", p.NationalId)
 	line("Thư điện tử", p.Email)
 	line("Điện thoại", p.Phone)
 	line("Địa chỉ", p.Address)
-	line("Quê quán", p.Hometown)
+	line("Quê quán", named("administrativeUnits", p.Hometown))
 	if len(p.Qualifications) > 0 {
 		b.WriteString("\n## Trình độ\n\n")
 		for _, q := range p.Qualifications {
-			fmt.Fprintf(&b, "- %s %s %s (%d)\n", labels.Of(q.Kind), q.Level, q.Major, q.Year)
+			fmt.Fprintf(&b, "- %s %s %s (%d)\n", labels.Of(q.Kind), named("qualificationLevels", q.Level), q.Major, q.Year)
 		}
 	}
 	if len(p.Positions) > 0 {

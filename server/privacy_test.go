@@ -343,12 +343,12 @@ func TestDataSubjectRequestsAndPurge(t *testing.T) {
 	}
 	// The document is for the person to read: Vietnamese words, not the
 	// contract's names (TestPersonDocumentReadsInVietnamese).
-	for _, want := range []string{"Giới tính: Nam", "Lưu trong cơ sở dữ liệu", "Xem dữ liệu, Đã tiếp nhận", "giờ Việt Nam"} {
+	for _, want := range []string{"Giới tính: Nam", "Văn bằng Thạc sĩ Nội khoa", "Lưu trong cơ sở dữ liệu", "Xem dữ liệu, Đã tiếp nhận", "giờ Việt Nam"} {
 		if !strings.Contains(data.Document, want) {
 			t.Errorf("the export's document lacks %q:\n%s", want, data.Document)
 		}
 	}
-	for _, name := range []string{"MALE", "REGISTRY", "RECEIVED", "UTC"} {
+	for _, name := range []string{"MALE", "REGISTRY", "RECEIVED", "UTC", "THAC_SI"} {
 		if strings.Contains(data.Document, name) {
 			t.Errorf("the export's document holds the contract's %q:\n%s", name, data.Document)
 		}
