@@ -22,7 +22,8 @@ func TestPersonDocumentReadsInVietnamese(t *testing.T) {
 				{Kind: pb.Qualification_DEGREE, Level: "KHONG_CO", Major: "Ngoại khoa", Year: 2005}},
 			Memberships: []*pb.Membership{{Name: "associations/hyh/memberships/m1", State: pb.Membership_ACTIVE, MemberNumber: "HYH-1"}}},
 		Consents: []*pb.Consent{{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY, pb.Consent_CONTACT},
-			LegalBasis: pb.Consent_CONSENT, TextVersion: "2025-01", ConsentTime: timestamppb.New(at)}},
+			LegalBasis: pb.Consent_CONSENT, TextVersion: "2025-01", ConsentTime: timestamppb.New(at)},
+			{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2024-01", ConsentTime: timestamppb.New(at)}},
 		DataSubjectRequests: []*pb.DataSubjectRequest{{Name: "dataSubjectRequests/r1", Kind: pb.DataSubjectRequest_ERASURE,
 			State: pb.DataSubjectRequest_COMPLETED}},
 	}, map[string]string{"ethnicGroups/01": "Kinh", "administrativeUnits/30742": "Phường Rạch Giá", "qualificationLevels/TIEN_SI": "Tiến sĩ"},
@@ -37,6 +38,7 @@ func TestPersonDocumentReadsInVietnamese(t *testing.T) {
 		"associations/hyh/memberships/m1: Đang sinh hoạt HYH-1",
 		"Lưu trong cơ sở dữ liệu, Liên hệ, căn cứ Sự đồng ý, văn bản 2025-01, lúc 01:30 05/12/2026, còn hiệu lực",
 		"dataSubjectRequests/r1: Xóa, Đã hoàn thành",
+		"- Lưu trong cơ sở dữ liệu, căn cứ Sự đồng ý, văn bản 2024-01", // no legal basis given: consent, the default
 	} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("the document lacks %q:\n%s", want, doc)

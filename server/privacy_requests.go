@@ -179,7 +179,11 @@ func personDocument(d *pb.PersonData, names map[string]string, now time.Time) st
 		for _, pu := range c.Purposes {
 			purposes = append(purposes, labels.Of(pu))
 		}
-		fmt.Fprintf(&b, "- %s, căn cứ %s, văn bản %s, lúc %s, %s\n", strings.Join(purposes, ", "), labels.Of(c.LegalBasis), c.TextVersion, ts(c.ConsentTime), state)
+		basis := c.LegalBasis
+		if basis == pb.Consent_LEGAL_BASIS_UNSPECIFIED {
+			basis = pb.Consent_CONSENT // the contract's default
+		}
+		fmt.Fprintf(&b, "- %s, căn cứ %s, văn bản %s, lúc %s, %s\n", strings.Join(purposes, ", "), labels.Of(basis), c.TextVersion, ts(c.ConsentTime), state)
 	}
 	fmt.Fprintf(&b, "\n## Lịch sử thay đổi (%d)\n\n", len(d.Revisions))
 	for _, r := range d.Revisions {
