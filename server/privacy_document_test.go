@@ -18,6 +18,7 @@ func TestPersonDocumentReadsInVietnamese(t *testing.T) {
 	at := time.Date(2026, 12, 4, 18, 30, 0, 0, time.UTC)
 	doc := personDocument(&pb.PersonData{
 		Person: &pb.Person{Name: "people/bao", DisplayName: "Lâm Quốc Bảo", Gender: pb.Person_MALE, Ethnicity: "01", Hometown: "30742",
+			Positions: []*pb.Position{{Title: "Bác sĩ", Organization: "organizations/bvdk", OrganizationName: "Bệnh viện Đa khoa tỉnh"}},
 			Qualifications: []*pb.Qualification{{Kind: pb.Qualification_DEGREE, Level: "TIEN_SI", Major: "Nội khoa", Year: 2010},
 				{Kind: pb.Qualification_DEGREE, Level: "KHONG_CO", Major: "Ngoại khoa", Year: 2005}},
 			Memberships: []*pb.Membership{{Name: "associations/hyh/memberships/m1", State: pb.Membership_ACTIVE, MemberNumber: "HYH-1"}}},
@@ -31,6 +32,7 @@ func TestPersonDocumentReadsInVietnamese(t *testing.T) {
 	for _, want := range []string{
 		"lập lúc 01:00 05/12/2026, giờ Việt Nam",
 		"Giới tính: Nam",
+		"- Bác sĩ, Bệnh viện Đa khoa tỉnh",
 		"Dân tộc: Kinh",
 		"Quê quán: Phường Rạch Giá",
 		"- Văn bằng Tiến sĩ Nội khoa (2010)",

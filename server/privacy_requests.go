@@ -160,7 +160,12 @@ func personDocument(d *pb.PersonData, names map[string]string, now time.Time) st
 	if len(p.Positions) > 0 {
 		b.WriteString("\n## Công tác\n\n")
 		for _, q := range p.Positions {
-			fmt.Fprintf(&b, "- %s, %s\n", q.Title, q.Organization)
+			// The server fills the name of a registered organization too.
+			org := q.OrganizationName
+			if org == "" {
+				org = q.Organization
+			}
+			fmt.Fprintf(&b, "- %s, %s\n", q.Title, org)
 		}
 	}
 	if len(p.Memberships) > 0 {
