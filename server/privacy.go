@@ -113,7 +113,7 @@ func (s *Server) hideRestricted(ctx context.Context, resp proto.Message) error {
 			people = append(people, d.Person)
 		}
 	}
-	restricted, err := s.db.RestrictedPeople(ctx, people)
+	restricted, err := s.restrictedOf(ctx, people)
 	if err != nil || len(restricted) == 0 {
 		return err
 	}
@@ -134,6 +134,15 @@ func (s *Server) hideRestricted(ctx context.Context, resp proto.Message) error {
 		r.Person = nil
 	}
 	return nil
+}
+
+// restrictedOf reports which of the people names are restricted, for
+// callers other than admins: the people an answer may not name.
+func (s *Server) restrictedOf(ctx context.Context, people []string) (map[string]bool, error) {
+	if !restrictionApplies(ctx) || len(people) == 0 {
+		return nil, nil
+	}
+	return s.db.RestrictedPeople(ctx, people)
 }
 
 func restrictionApplies(ctx context.Context) bool {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -14,6 +15,7 @@ import (
 
 	"trithuc.gov.vn/trithuc/client"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/transfer"
 )
 
 // TestRestrictedOnEveryReadPath restricts a member (a completed
@@ -205,5 +207,127 @@ func (e *env) exportAs(token string) []byte {
 			return b
 		}
 		b = append(b, chunk.Data...)
+	}
+}
+
+// An import by a caller other than an admin does not reach a restricted
+// person: a row that names them, by Mã hồ sơ or national ID, on any sheet,
+// is refused without quoting what is registered (a dry run was a free
+// look-up of the whole profile), a look-alike is not named, and nothing
+// changes. An admin's import still reaches them.
+func TestImportDoesNotReachRestricted(t *testing.T) {
+	f := newPrivacyFixture(t)
+	e, ctx := f.e, f.ctx
+	person := f.person.Name
+	id := strings.TrimPrefix(person, "people/")
+	req, err := e.client.Privacy.CreateDataSubjectRequest(ctx, &pb.CreateDataSubjectRequestRequest{DataSubjectRequest: &pb.DataSubjectRequest{
+		Kind: pb.DataSubjectRequest_RESTRICTION, Person: person, Requester: "Lâm Quốc Bảo"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.Privacy.TransitionDataSubjectRequest(ctx, &pb.TransitionDataSubjectRequestRequest{Name: req.Name,
+		State: pb.DataSubjectRequest_COMPLETED, Action: "restricted"}); err != nil {
+		t.Fatal(err)
+	}
+	file := sheets(t, []string{transfer.PeopleSheet, transfer.QualificationsSheet}, map[string][][]any{
+		transfer.PeopleSheet: {{"Mã hồ sơ", "Họ", "Tên đệm", "Tên", "Giới tính", "Ngày sinh", "Số CCCD", "Email"},
+			{person, "Vũ", "Văn", "Phúc", "Nữ", "01/01/1970", "", "x@example.vn"}, // 2: by Mã hồ sơ
+			{"", "Vũ", "Văn", "Phúc", "Nữ", "01/01/1970", "091079000456", ""},     // 3: by national ID
+			{"", "Lâm", "Quốc", "Bảo", "Nam", "02/11/1979", "", ""},               // 4: a look-alike
+			{"", "Trần", "", "Thử", "Nam", "1990", "", "bao.lam@example.vn"}},     // 5: the person's email
+		transfer.QualificationsSheet: {{"Số CCCD", "Loại", "Trình độ", "Chuyên ngành", "Năm"},
+			{"091079000456", "Bằng cấp", "TIEN_SI", "Nội khoa", 2020}}})
+	registered := []string{"Lâm", "Quốc", "Bảo", "MALE", "02/11/1979", "bao.lam", "0912345678", "Nội khoa\" registered"}
+	for _, mode := range []*pb.ImportPeopleRequest{{ValidateOnly: true}, {SkipInvalid: true, Overwrite: true}} {
+		mode.File = &httpbody.HttpBody{Data: file}
+		resp, _, err := e.importScoped(f.registrarTok, mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := protojson.Format(resp)
+		for _, v := range registered {
+			if strings.Contains(text, v) {
+				t.Errorf("validate_only=%v: the answer tells %q of the restricted person: %s", mode.ValidateOnly, v, text)
+			}
+		}
+		for _, p := range resp.Problems {
+			if (p.Sheet != transfer.PeopleSheet || p.Row != 2) && strings.Contains(protojson.Format(p), id) {
+				t.Errorf("validate_only=%v: row %d, which does not name them, names them: %v", mode.ValidateOnly, p.Row, p)
+			}
+		}
+		refused := problemsBySheet(resp, pb.ImportProblem_ERROR)
+		for _, at := range []string{transfer.PeopleSheet + "/2", transfer.PeopleSheet + "/3", transfer.QualificationsSheet + "/2"} {
+			if !strings.Contains(refused[at], "restricted") {
+				t.Errorf("validate_only=%v: %s is not refused as restricted: %q", mode.ValidateOnly, at, refused[at])
+			}
+		}
+		// The look-alike and the row with their email resemble someone
+		// restricted, unnamed, as a registration says.
+		if resp.Created != 0 || resp.Updated != 0 || resp.PossibleDuplicates != 2 {
+			t.Errorf("validate_only=%v: created %d, updated %d, look-alikes %d: want nothing created, two look-alikes",
+				mode.ValidateOnly, resp.Created, resp.Updated, resp.PossibleDuplicates)
+		}
+	}
+	got, err := e.client.People.GetPerson(ctx, &pb.GetPersonRequest{Name: person, View: pb.PersonView_PERSON_VIEW_FULL})
+	if err != nil || got.FamilyName != "Lâm" || got.Email != "bao.lam@example.vn" || len(got.Qualifications) != 1 {
+		t.Errorf("after the registrar's imports the person reads %v, %v: want them unchanged", got, err)
+	}
+	// An admin's import reaches them.
+	resp, st := e.importFile(&pb.ImportPeopleRequest{ValidateOnly: true, File: &httpbody.HttpBody{Data: file}})
+	if !strings.Contains(problemsBySheet(resp, pb.ImportProblem_CONFLICT)[transfer.PeopleSheet+"/2"], `"Lâm"`) {
+		t.Errorf("an admin's dry run does not list the conflicts with the restricted person: %v %v", protojson.Format(resp), st)
+	}
+}
+
+// A person who withholds their contact details (no CONTACT consent)
+// keeps them out of an import's answer to a registrar: a row's email or
+// phone is neither compared nor applied, even with overwrite, and a new
+// row with their email is not their look-alike, as a filter on it finds
+// nobody. Registration's look-alikes say the same.
+func TestImportDoesNotCompareWithheldContact(t *testing.T) {
+	f := newPrivacyFixture(t)
+	e, ctx := f.e, f.ctx
+	person := f.person.Name
+	consents, err := e.client.Privacy.ListConsents(ctx, &pb.ListConsentsRequest{Parent: person})
+	if err != nil || len(consents.Consents) != 1 {
+		t.Fatal(consents, err)
+	}
+	if _, err := e.client.Privacy.CreateConsent(ctx, &pb.CreateConsentRequest{Parent: person,
+		Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2026-01"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.Privacy.WithdrawConsent(ctx, &pb.WithdrawConsentRequest{Name: consents.Consents[0].Name}); err != nil {
+		t.Fatal(err)
+	}
+	// The same email and another one read alike: neither is compared.
+	for _, email := range []string{"bao.lam@example.vn", "other@example.vn"} {
+		file := workbook(t, []any{"Mã hồ sơ", "Họ", "Tên", "Email", "Điện thoại"}, []any{person, "Lâm", "Bảo", email, "0912345678"})
+		for _, mode := range []*pb.ImportPeopleRequest{{ValidateOnly: true}, {Overwrite: true}} {
+			mode.File = &httpbody.HttpBody{Data: file}
+			resp, _, err := e.importScoped(f.registrarTok, mode)
+			if err != nil {
+				t.Fatal(err)
+			}
+			conflicts := problemsBySheet(resp, pb.ImportProblem_CONFLICT)[transfer.PeopleSheet+"/2"]
+			if strings.Contains(protojson.Format(resp), "bao.lam") && email != "bao.lam@example.vn" ||
+				!strings.Contains(conflicts, "withholds") || strings.Count(conflicts, "withholds") != 2 || resp.Updated != 0 {
+				t.Errorf("%s, overwrite=%v: %s", email, mode.Overwrite, protojson.Format(resp))
+			}
+		}
+	}
+	admin, err := e.client.People.GetPerson(ctx, &pb.GetPersonRequest{Name: person})
+	if err != nil || admin.Email != "bao.lam@example.vn" || admin.Phone != "0912345678" {
+		t.Errorf("after the registrar's imports the contact details read %v, %v", admin, err)
+	}
+	// A new person with the withheld email is nobody's look-alike.
+	file := workbook(t, peopleHeader, []any{"Trần", "", "Thử", "Nam", "1990", "", "", "bao.lam@example.vn"})
+	resp, _, err := e.importScoped(f.registrarTok, &pb.ImportPeopleRequest{ValidateOnly: true, File: &httpbody.HttpBody{Data: file}})
+	if err != nil || resp.PossibleDuplicates != 0 || resp.Created != 1 {
+		t.Errorf("a new row with the withheld email: %v %v", protojson.Format(resp), err)
+	}
+	reg, err := f.registrar.Memberships.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: f.hyh.Name, ValidateOnly: true, Consent: consent(),
+		Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Trần", GivenName: "Thử", Email: "bao.lam@example.vn"}}})
+	if err != nil || len(reg.GetMembership().GetPossibleDuplicates()) != 0 {
+		t.Errorf("a registration with the withheld email: %v %v", reg, err)
 	}
 }

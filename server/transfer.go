@@ -198,7 +198,8 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 		a, _ := anypb.New(resp)
 		op.Response, _ = proto.Marshal(a)
 	}
-	err := t.db.Import(ctx, store.ImportOptions{Audit: auditEvent(ctx), DryRun: req.GetValidateOnly(), Overwrite: req.GetOverwrite(), Operation: op, Finish: finish},
+	err := t.db.Import(ctx, store.ImportOptions{Audit: auditEvent(ctx), DryRun: req.GetValidateOnly(), Overwrite: req.GetOverwrite(), Operation: op, Finish: finish,
+		Admin: !restrictionApplies(ctx)},
 		func(im *store.Importer) error {
 			for rows.Next() {
 				if err := ctx.Err(); err != nil {
@@ -287,14 +288,27 @@ func (t *transferService) importRow(ctx context.Context, im *store.Importer, per
 		resp.Unchanged++
 	case store.Duplicate:
 		resp.PossibleDuplicates++
+		restricted, err := t.s.restrictedOf(ctx, out.Duplicates)
+		if err != nil {
+			return false, err
+		}
 		for _, d := range out.Duplicates {
+			if restricted[d] {
+				problem(&pb.ImportProblem{Kind: pb.ImportProblem_POSSIBLE_DUPLICATE, Row: row,
+					Message: "resembles a registered person whose profile is restricted (same name and birth date, or same email), and was not created; only an admin may import it"})
+				continue
+			}
 			problem(&pb.ImportProblem{Kind: pb.ImportProblem_POSSIBLE_DUPLICATE, Row: row, Person: d,
 				Message: fmt.Sprintf("resembles %s (same name and birth date, or same email) and was not created; add the national ID or the Mã hồ sơ to match that person, or check that it is someone else", d)})
 		}
 	}
 	for _, c := range out.Conflicts {
+		msg := fmt.Sprintf("%s has %q registered; the file has %q, not applied (import with overwrite to replace it)", out.Person, c.Registered, c.Imported)
+		if c.Withheld {
+			msg = fmt.Sprintf("%s withholds their contact details (no consent to be contacted): the file's %q was neither compared nor applied; only an admin may change them", out.Person, c.Imported)
+		}
 		problem(&pb.ImportProblem{Kind: pb.ImportProblem_CONFLICT, Row: row, Column: columnOf(mapping, c.Field), Field: c.Field, Person: out.Person,
-			Message: fmt.Sprintf("%s has %q registered; the file has %q, not applied (import with overwrite to replace it)", out.Person, c.Registered, c.Imported)})
+			Message: msg})
 	}
 	return false, nil
 }

@@ -275,26 +275,42 @@ func (emptyRows) Row() (int, []string) { return 0, nil }
 func (emptyRows) Err() error           { return nil }
 func (emptyRows) Close() error         { return nil }
 
-// lookAlikes names the registered people a new member resembles, those
-// outside a limited caller's scope only by their number, as a
-// registration's answer does.
+// lookAlikes names the registered people a new member resembles; those
+// outside a limited caller's scope, and restricted ones for callers other
+// than admins, only by their number, as a registration's answer does.
 func (t *transferService) lookAlikes(ctx context.Context, people []string) string {
-	scope := scopeOf(ctx)
-	if scope == "" {
-		return strings.Join(people, ", ")
-	}
-	in, err := t.db.PeopleInScope(ctx, scope, people)
+	// What cannot be checked is not named: the answer errs on silence.
+	restricted, err := t.s.restrictedOf(ctx, people)
 	if err != nil {
-		in = map[string]bool{}
+		restricted = map[string]bool{}
+		for _, p := range people {
+			restricted[p] = true
+		}
+	}
+	in := map[string]bool{}
+	scope := scopeOf(ctx)
+	if scope != "" {
+		if in, err = t.db.PeopleInScope(ctx, scope, people); err != nil {
+			in = map[string]bool{}
+		}
 	}
 	var named []string
+	hidden, outside := 0, 0
 	for _, p := range people {
-		if in[p] {
+		switch {
+		case restricted[p]:
+			hidden++
+		case scope != "" && !in[p]:
+			outside++
+		default:
 			named = append(named, p)
 		}
 	}
-	if outside := len(people) - len(named); outside > 0 {
+	if outside > 0 {
 		named = append(named, fmt.Sprintf("%d registered people outside %s", outside, scope))
+	}
+	if hidden > 0 {
+		named = append(named, fmt.Sprintf("%d registered people whose profiles are restricted", hidden))
 	}
 	return strings.Join(named, ", ")
 }

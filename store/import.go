@@ -29,6 +29,11 @@ type ImportOptions struct {
 	// Audit is the event of the import, stored with its write and naming
 	// every person it creates or changes.
 	Audit *AuditEvent
+	// Admin is an administrator's import. Other callers' rows may not
+	// reach a restricted person, as no other write of theirs may
+	// (server/privacy.go), and never compare the contact details a person
+	// withholds (contact_allowed): the answer would tell the values.
+	Admin bool
 }
 
 // ImportAction is what an imported row did.
@@ -48,6 +53,9 @@ type Conflict struct {
 	Field      string // e.g. "person.email"
 	Registered string
 	Imported   string
+	// Withheld is a contact detail the person withholds from the caller:
+	// it was neither compared nor applied, and Registered is empty.
+	Withheld bool
 }
 
 // ImportOutcome is what one row did.
@@ -130,11 +138,17 @@ func (im *Importer) person(ctx context.Context, row *pb.Person) (*ImportOutcome,
 		if match, err = tx.livePerson(ctx, id); err != nil {
 			return nil, err
 		}
+		if err := im.reach(match, "person.name", true); err != nil {
+			return nil, err
+		}
 	case row.NationalId != "":
 		var id string
 		err := tx.QueryRowContext(ctx, `SELECT id FROM people WHERE national_id = ? AND delete_time IS NULL`, row.NationalId).Scan(&id)
 		if err == nil {
 			if match, err = tx.person(ctx, id); err != nil {
+				return nil, err
+			}
+			if err := im.reach(match, "person.national_id", false); err != nil {
 				return nil, err
 			}
 		} else if !errors.Is(err, sql.ErrNoRows) {
@@ -158,8 +172,11 @@ func (im *Importer) person(ctx context.Context, row *pb.Person) (*ImportOutcome,
 			}
 			out.Duplicates = append(out.Duplicates, r.person.Name)
 			// A row with nothing the registered person lacks is that person
-			// imported before: importing a file twice changes nothing.
-			if len(dups) == 1 && probe.NationalId == "" && len(diff(r.person, probe)) == 0 {
+			// imported before: importing a file twice changes nothing. Not
+			// said when the caller may not compare: a restricted person, or
+			// contact details the person withholds.
+			hidden := !im.o.Admin && (r.person.Restricted || !r.person.ContactAllowed && hasContact(probe))
+			if len(dups) == 1 && probe.NationalId == "" && !hidden && len(diff(r.person, probe)) == 0 {
 				return &ImportOutcome{Action: Unchanged, Person: r.person.Name}, nil
 			}
 		}
@@ -187,6 +204,17 @@ func (im *Importer) merge(ctx context.Context, r *personRow, row *pb.Person) (*I
 	if row.DisplayName == "" {
 		want.DisplayName = ""
 	}
+	if !have.ContactAllowed && !im.o.Admin {
+		// Whether a value is the same, different or absent would each
+		// tell something: a withheld detail is neither compared nor set.
+		w := want.ProtoReflect()
+		for _, name := range contactFields {
+			if fd := w.Descriptor().Fields().ByName(name); w.Has(fd) {
+				out.Conflicts = append(out.Conflicts, Conflict{Field: "person." + string(name), Imported: valueText(fd, w.Get(fd)), Withheld: true})
+				w.Clear(fd)
+			}
+		}
+	}
 	changed := false
 	for _, fd := range diff(have, want) {
 		hv, wv := have.ProtoReflect().Get(fd), want.ProtoReflect().Get(fd)
@@ -211,6 +239,27 @@ func (im *Importer) merge(ctx context.Context, r *personRow, row *pb.Person) (*I
 	tx.auditResource(have.Name)
 	out.Action = Updated
 	return out, nil
+}
+
+// reach refuses a row that meets a restricted person, for callers other
+// than admins. byName says the row named them by Mã hồ sơ, so the answer
+// may name them back; one found by national ID is not named.
+func (im *Importer) reach(r *personRow, field string, byName bool) error {
+	if im.o.Admin || !r.person.Restricted {
+		return nil
+	}
+	who := "the registered person with this national ID"
+	if byName {
+		who = r.person.Name
+	}
+	return errorf(FailedPrecondition, field, "%s is restricted: the consent its processing rested on was withdrawn, or the person asked for restriction; only an admin may import changes to them", who)
+}
+
+// contactFields are the contact details a person may withhold.
+var contactFields = []protoreflect.Name{"email", "phone", "address"}
+
+func hasContact(p *pb.Person) bool {
+	return p.Email != "" || p.Phone != "" || p.Address != ""
 }
 
 // importable are the fields an import may set.

@@ -108,7 +108,7 @@ func importChild[T proto.Message](ctx context.Context, im *Importer, k *childKin
 	return out, err
 }
 
-// personOf finds the live person ref names.
+// personOf finds the live person ref names, whom the row may reach.
 func (im *Importer) personOf(ctx context.Context, ref PersonRef) (*personRow, error) {
 	switch {
 	case ref.Name != "":
@@ -116,7 +116,11 @@ func (im *Importer) personOf(ctx context.Context, ref PersonRef) (*personRow, er
 		if err != nil {
 			return nil, err
 		}
-		return im.tx.livePerson(ctx, id)
+		r, err := im.tx.livePerson(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return r, im.reach(r, "person", true)
 	case ref.NationalID != "":
 		var id string
 		err := im.tx.QueryRowContext(ctx, `SELECT id FROM people WHERE national_id = ? AND delete_time IS NULL`, ref.NationalID).Scan(&id)
@@ -125,7 +129,11 @@ func (im *Importer) personOf(ctx context.Context, ref PersonRef) (*personRow, er
 		} else if err != nil {
 			return nil, dbError(err)
 		}
-		return im.tx.livePerson(ctx, id)
+		r, err := im.tx.livePerson(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return r, im.reach(r, "person.national_id", false)
 	}
 	return nil, errorf(Invalid, "person", "say whose record this is: the Mã hồ sơ (people/...) or the Số CCCD of the person")
 }

@@ -121,6 +121,9 @@ func (im *Importer) membership(ctx context.Context, row MembershipImport, scope 
 			if person, err = tx.livePerson(ctx, id); err != nil {
 				return nil, err
 			}
+			if err := im.reach(person, "person.national_id", false); err != nil {
+				return nil, err
+			}
 		case !errors.Is(err, sql.ErrNoRows):
 			return nil, dbError(err)
 		}

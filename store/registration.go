@@ -333,7 +333,9 @@ func (tx *Tx) possibleDuplicates(ctx context.Context, r *personRow) ([]*duplicat
 		return dbError(rows.Err())
 	}
 	if p.Email != "" {
-		err := scan(`SELECT pk FROM people WHERE email = ? COLLATE NOCASE AND delete_time IS NULL AND email != '' AND pk != ?`,
+		// A withheld email matches nothing, as in a filter: the answer
+		// would tell it.
+		err := scan(`SELECT pk FROM people WHERE email = ? COLLATE NOCASE AND delete_time IS NULL AND email != '' AND contact_allowed != 0 AND pk != ?`,
 			[]any{p.Email, r.pk}, func(s scanner) (int64, bool, error) {
 				var pk int64
 				err := s.Scan(&pk)
