@@ -11,6 +11,7 @@ import (
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protojson"
 
 	"trithuc.gov.vn/trithuc/client"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
@@ -361,5 +362,54 @@ func TestScopedKeyAddsOnlyItsPeopleToPools(t *testing.T) {
 	if _, err := f.reg.Experts.CreateExpertPoolMember(f.ctx, &pb.CreateExpertPoolMemberRequest{Parent: f.pool,
 		ExpertPoolMember: &pb.ExpertPoolMember{Person: ha.Name, Role: pb.Person_CRITIQUE}}); err != nil {
 		t.Fatalf("an unscoped registrar adding an expert: %v", err)
+	}
+}
+
+// A registrar key limited to the association reads its pools' members and
+// engagements without the people outside its scope: a pool keeps whoever
+// a caller without a limit put in it, and former members. Its own members
+// are named.
+func TestExpertPoolsWithinScope(t *testing.T) {
+	f := newExpertFixture(t)
+	e, ctx := f.e, f.ctx
+	if _, err := f.engage(t, f.binh, time.Now(), "", ""); err != nil {
+		t.Fatal(err)
+	}
+	reg := e.register(&pb.RegisterMemberRequest{Parent: "associations/lien-hiep", Applicant: &pb.RegisterMemberRequest_Person{Person: f.an}})
+	if _, err := e.client.Memberships.ApproveMembership(ctx, &pb.ApproveMembershipRequest{Name: reg.Membership.Name}); err != nil {
+		t.Fatal(err)
+	}
+	_, tok, err := e.db.CreateScopedKey(ctx, "Liên hiệp", RoleRegistrar, "associations/lien-hiep", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scoped := e.clientAs(tok)
+	members, err := scoped.Experts.ListExpertPoolMembers(ctx, &pb.ListExpertPoolMembersRequest{Parent: f.pool})
+	if err != nil || len(members.ExpertPoolMembers) != 4 {
+		t.Fatal(members, err)
+	}
+	engagements, err := scoped.Experts.ListEngagements(ctx, &pb.ListEngagementsRequest{Parent: f.pool})
+	if err != nil || len(engagements.Engagements) != 1 {
+		t.Fatal(engagements, err)
+	}
+	member, err := scoped.Experts.GetExpertPoolMember(ctx, &pb.GetExpertPoolMemberRequest{Name: members.ExpertPoolMembers[1].Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	engagement, err := scoped.Experts.GetEngagement(ctx, &pb.GetEngagementRequest{Name: engagements.Engagements[0].Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, restMembers := e.restAs(tok, "GET", "/v1/"+f.pool+"/members", nil)
+	_, restEngagements := e.restAs(tok, "GET", "/v1/"+f.pool+"/engagements", nil)
+	answers := protojson.Format(members) + protojson.Format(engagements) + protojson.Format(member) + protojson.Format(engagement) +
+		jsonText(restMembers) + jsonText(restEngagements)
+	for _, outside := range []string{f.binh, f.cuong, f.dung, "Nguyễn Bình", "Nguyễn Cường", "Nguyễn Dũng"} {
+		if strings.Contains(answers, strings.TrimPrefix(outside, "people/")) {
+			t.Errorf("the limited key's answers name %s, outside its scope:\n%s", outside, answers)
+		}
+	}
+	if !strings.Contains(protojson.Format(members), f.an) || !strings.Contains(jsonText(restMembers), "Nguyễn An") {
+		t.Errorf("the limited key's list does not name its own member %s:\n%s", f.an, answers)
 	}
 }

@@ -102,7 +102,7 @@ func (s *Server) hideRestricted(ctx context.Context, resp proto.Message) error {
 		return nil
 	}
 	var ms []*pb.Membership
-	collectMemberships(resp.ProtoReflect(), &ms)
+	collect(resp.ProtoReflect(), &ms)
 	if len(ms) == 0 {
 		return nil
 	}

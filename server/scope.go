@@ -291,12 +291,19 @@ func scopeOf(ctx context.Context) string {
 }
 
 // hideOutOfScope clears, in place, every name of a person outside scope
-// from the memberships that resp holds, however deep, and the profile a
-// registration returns with a member outside it.
+// from the memberships, expert pools' members and engagements that resp
+// holds, however deep, and the profile a registration returns with a
+// member outside it. A pool keeps the people put in it while they were
+// members, and people outside the association may be put there by a
+// caller without a scope.
 func (s *Server) hideOutOfScope(ctx context.Context, scope string, resp proto.Message) error {
 	var ms []*pb.Membership
-	collectMemberships(resp.ProtoReflect(), &ms)
-	if len(ms) == 0 {
+	var pms []*pb.ExpertPoolMember
+	var es []*pb.Engagement
+	collect(resp.ProtoReflect(), &ms)
+	collect(resp.ProtoReflect(), &pms)
+	collect(resp.ProtoReflect(), &es)
+	if len(ms)+len(pms)+len(es) == 0 {
 		return nil
 	}
 	var names []string
@@ -305,6 +312,12 @@ func (s *Server) hideOutOfScope(ctx context.Context, scope string, resp proto.Me
 		for _, d := range m.PossibleDuplicates {
 			names = append(names, d.Person)
 		}
+	}
+	for _, m := range pms {
+		names = append(names, m.Person)
+	}
+	for _, e := range es {
+		names = append(names, e.Person)
 	}
 	in, err := s.db.PeopleInScope(ctx, scope, names)
 	if err != nil {
@@ -324,14 +337,25 @@ func (s *Server) hideOutOfScope(ctx context.Context, scope string, resp proto.Me
 			}
 		}
 	}
+	for _, m := range pms {
+		if !in[m.Person] {
+			m.Person, m.DisplayName = "", ""
+		}
+	}
+	for _, e := range es {
+		if !in[e.Person] {
+			e.Person = ""
+		}
+	}
 	if r, ok := resp.(*pb.RegisterMemberResponse); ok && r.Membership.GetPerson() == "" {
 		r.Person = nil
 	}
 	return nil
 }
 
-func collectMemberships(m protoreflect.Message, out *[]*pb.Membership) {
-	if mm, ok := m.Interface().(*pb.Membership); ok {
+// collect appends the messages of type T in m, at any depth.
+func collect[T proto.Message](m protoreflect.Message, out *[]T) {
+	if mm, ok := m.Interface().(T); ok {
 		*out = append(*out, mm)
 		return
 	}
@@ -341,10 +365,10 @@ func collectMemberships(m protoreflect.Message, out *[]*pb.Membership) {
 		case fd.IsList():
 			l := v.List()
 			for i := 0; i < l.Len(); i++ {
-				collectMemberships(l.Get(i).Message(), out)
+				collect(l.Get(i).Message(), out)
 			}
 		default:
-			collectMemberships(v.Message(), out)
+			collect(v.Message(), out)
 		}
 		return true
 	})
