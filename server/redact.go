@@ -72,6 +72,15 @@ func checkRequestAccess(p *Principal, method string, req proto.Message) error {
 				return status.Errorf(codes.PermissionDenied, "the %s role reads basic views only: leave view unset or ask for the BASIC view", p.Role)
 			}
 		}
+		// A filter would answer of what the role may not read.
+		for _, name := range []protoreflect.Name{"filter", "order_by"} {
+			if fd := fields.ByName(name); fd != nil && fd.Kind() == protoreflect.StringKind && !fd.IsList() {
+				if path := fullViewReference(m.Get(fd).String()); path != "" {
+					return status.Errorf(codes.PermissionDenied,
+						"%s names %s, which only a person's FULL view shows, and the %s role reads basic views only; filter on current_positions for where people work now", name, path, p.Role)
+				}
+			}
+		}
 	}
 	if personalDataRoles[p.Role] {
 		return nil
@@ -97,6 +106,41 @@ func checkRequestAccess(p *Principal, method string, req proto.Message) error {
 // expression that names a field of names, or "". Quoted values are
 // skipped; the year of a year-only date may be named.
 func sensitiveReference(expr string, names map[string]pb.Sensitivity) string {
+	return firstPath(expr, func(segs []string) bool {
+		for k, seg := range segs {
+			sens, ok := names[seg]
+			if !ok {
+				continue
+			}
+			if sens == pb.Sensitivity_SENSITIVITY_PERSONAL_YEAR_ONLY && k+1 < len(segs) && segs[k+1] == "year" {
+				continue
+			}
+			return true
+		}
+		return false
+	})
+}
+
+// fullViewOnly are the parts of a person that only the FULL view shows.
+// The BASIC view shows the current positions, which filters name as
+// current_positions.
+var fullViewOnly = map[string]bool{"qualifications": true, "positions": true, "honors": true, "memberships": true, "works": true}
+
+// fullViewReference returns the first field path in a filter or order_by
+// expression that reaches into what only a person's FULL view shows, or "".
+func fullViewReference(expr string) string {
+	return firstPath(expr, func(segs []string) bool {
+		if segs[0] == "person" && len(segs) > 1 {
+			segs = segs[1:]
+		}
+		return fullViewOnly[segs[0]]
+	})
+}
+
+// firstPath returns the first field path of a filter or order_by
+// expression, outside quoted values, whose dotted segments match says
+// true of, or "".
+func firstPath(expr string, match func(segs []string) bool) string {
 	for i := 0; i < len(expr); {
 		c := expr[i]
 		switch {
@@ -114,16 +158,7 @@ func sensitiveReference(expr string, names map[string]pb.Sensitivity) string {
 			for j < len(expr) && (isIdentStart(expr[j]) || expr[j] >= '0' && expr[j] <= '9' || expr[j] == '.') {
 				j++
 			}
-			path := expr[i:j]
-			segs := strings.Split(path, ".")
-			for k, seg := range segs {
-				sens, ok := names[seg]
-				if !ok {
-					continue
-				}
-				if sens == pb.Sensitivity_SENSITIVITY_PERSONAL_YEAR_ONLY && k+1 < len(segs) && segs[k+1] == "year" {
-					continue
-				}
+			if path := expr[i:j]; match(strings.Split(path, ".")) {
 				return path
 			}
 			i = j

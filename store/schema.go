@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"maps"
+	"regexp"
+	"strings"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 
@@ -51,7 +53,16 @@ var (
 	joinHonors = &filter.Join{From: "honors h", On: "h.person_pk = p.pk"}
 	joinWorks  = &filter.Join{From: "works w", On: "w.person_pk = p.pk"}
 	joinIDs    = &filter.Join{From: "person_identifiers pid", On: "pid.person_pk = p.pk"}
+	// joinCurPos is the current positions alone: what a person's BASIC
+	// view shows of where they work, and so all a role that reads basic
+	// views only may filter on (server/redact.go).
+	joinCurPos = &filter.Join{From: "positions cpos LEFT JOIN organizations cpo ON cpo.pk = cpos.organization_pk",
+		On: "cpos.person_pk = p.pk AND cpos.is_current"}
 )
+
+// positionAlias are the aliases of positions.* in filters, as
+// current_positions.* spells them.
+var positionAlias = regexp.MustCompile(`\b(pos|po)\.`)
 
 // ranks are the ranks of the qualification levels and academic titles, as
 // the reference lists have them now, so that "master or above" means
@@ -195,6 +206,13 @@ func personSchema(r ranks) filter.Schema {
 		f := s[k]
 		f.Join = joinQuals
 		s[k] = f
+	}
+	for k, f := range s {
+		if rest, ok := strings.CutPrefix(k, "positions."); ok && rest != "current" {
+			f.SQL = positionAlias.ReplaceAllString(f.SQL, "c$1.")
+			f.Join = joinCurPos
+			s["current_positions."+rest] = f
+		}
 	}
 	return s
 }

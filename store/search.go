@@ -337,6 +337,10 @@ func mapTerms(terms []string, f func(string) string) []string {
 // SearchQuery is a SearchPeople request.
 type SearchQuery struct {
 	Query string
+	// NamesOnly finds the words in names alone, for a role that reads
+	// basic views only: the rest of the index holds what only a FULL view
+	// shows (qualifications, past positions, honours, works).
+	NamesOnly bool
 	ListQuery
 }
 
@@ -492,13 +496,17 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 		fetchKey:  "p.pk",
 		fetchFrom: "people p",
 	}
+	if q.NamesOnly {
+		l.with, l.withArgs, l.bands = bands[0].with, bands[0].withArgs, nil
+		l.query = queryChecksum("names", string(l.query))
+	}
 	if err := tx.addFilter(ctx, &l, q.Filter, personSchema); err != nil {
 		return listing{}, err
 	}
 	if err := tx.limitToScope(ctx, &l, q.Scope); err != nil {
 		return listing{}, err
 	}
-	if len(l.where) == 1 && len(l.args) == 0 {
+	if len(l.where) == 1 && len(l.args) == 0 && !q.NamesOnly {
 		// Neither a filter nor a scope: of the people rows the count
 		// needs only who is unlisted, usually a few. FTS5 counts its
 		// matches, less those people, instead of each match being
