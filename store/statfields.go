@@ -167,7 +167,7 @@ func (tx *Tx) fieldDimension(ctx context.Context, scheme string, level int) (*st
 	if !t.hasScheme(scheme) {
 		return nil, errorf(Invalid, "field_scheme", "no field is in scheme %q; give a scheme ListFields lists, such as %s", scheme, DefaultFieldScheme)
 	}
-	return &statDim{
+	d := &statDim{
 		kind: pb.ComputeStatisticsRequest_FIELD,
 		expr: "p.primary_field",
 		value: func(raw string) string {
@@ -178,5 +178,18 @@ func (tx *Tx) fieldDimension(ctx context.Context, scheme string, level int) (*st
 		},
 		name:  func(v string) string { return t.nodes[v].name },
 		order: byText,
-	}, nil
+	}
+	if level > 1 {
+		// The same counts one level up, or more, are a request away.
+		d.levels = func(v string) []string {
+			out := make([]string, level-1)
+			for l := range out {
+				if v != "" {
+					out[l] = t.atLevel(v, l+1)
+				}
+			}
+			return out
+		}
+	}
+	return d, nil
 }

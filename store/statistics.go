@@ -84,6 +84,10 @@ type statDim struct {
 	// top, when set, keeps that many values with the most people and
 	// counts the rest together as otherOrganizations.
 	top int
+	// levels, when set, gives the coarser levels of a value that other
+	// answers count by (a field's ancestors above the level asked), so
+	// that suppression keeps their sums from telling a hidden count.
+	levels func(value string) []string
 }
 
 // ComputeStatistics counts the live people q.Filter selects by q's
@@ -164,7 +168,7 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 		if err != nil {
 			return err
 		}
-		cells, totalSuppressed := suppress.Table(cells, len(dims), threshold)
+		cells, totalSuppressed := suppressCells(cells, dims, threshold)
 		sortCells(cells, dims)
 		total := 0
 		for _, c := range cells {
@@ -218,6 +222,17 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 		return nil
 	})
 	return out, err
+}
+
+// suppressCells hides the small counts of a table of dims, with the
+// coarser levels of a dimension that has them.
+func suppressCells(cells []*suppress.Cell, dims []*statDim, threshold int) ([]*suppress.Cell, bool) {
+	for i, d := range dims {
+		if d.levels != nil {
+			return suppress.NestedTable(cells, len(dims), threshold, suppress.Nesting{Dim: i, Levels: d.levels})
+		}
+	}
+	return suppress.Table(cells, len(dims), threshold)
 }
 
 // knownDimension reports whether d is a dimension of the contract.

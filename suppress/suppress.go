@@ -62,6 +62,11 @@ type suppressor struct {
 	dims        int
 	threshold   int
 	totalHidden bool
+	// finest, when set, is how many of the dimensions were asked for; the
+	// others are coarser levels of them (nested.go).
+	finest int
+	// consistent, when set, says which combinations of values can exist.
+	consistent func(values []string) bool
 	// The published marginals, and those of each cell by its index; nil
 	// until index makes them.
 	groups []*marginal
@@ -103,8 +108,14 @@ func Table(cells []*Cell, dims, threshold int) ([]*Cell, bool) {
 // whose sum reaches the threshold. The empty mask is the total.
 func (s *suppressor) marginals() []*marginal {
 	var out []*marginal
+	asked := 1<<s.dims - 1
+	if s.finest > 0 {
+		asked = 1<<s.finest - 1
+	}
 	for mask := 0; mask < 1<<s.dims-1; mask++ {
-		if mask == 0 && s.totalHidden {
+		if mask == 0 && s.totalHidden || mask&asked == asked {
+			// A mask holding every dimension asked for groups single
+			// cells: it publishes nothing.
 			continue
 		}
 		byKey := map[string]*marginal{}
@@ -333,7 +344,7 @@ func (s *suppressor) addEmpty(m *marginal, ok func(values []string) bool) bool {
 	var try func(d int) bool
 	try = func(d int) bool {
 		if d == s.dims {
-			if present[strings.Join(combo, "\x00")] || ok != nil && !ok(combo) {
+			if present[strings.Join(combo, "\x00")] || ok != nil && !ok(combo) || s.consistent != nil && !s.consistent(combo) {
 				return false
 			}
 			s.cells = append(s.cells, &Cell{Values: slices.Clone(combo), Suppressed: true})
