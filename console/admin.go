@@ -135,12 +135,11 @@ func (h *Handler) accountAction(q *request) {
 	name := "accounts/" + q.r.PathValue("id")
 	switch q.r.PathValue("action") {
 	case "disable":
-		a, err := h.accts.DisableAccount(q.ctx(), &pb.DisableAccountRequest{Name: name})
-		if err != nil {
+		if _, err := h.accts.DisableAccount(q.ctx(), &pb.DisableAccountRequest{Name: name}); err != nil {
 			q.fail(h, err)
 			return
 		}
-		q.redirect("/admin/accounts", "Đã khoá tài khoản "+a.GetEmail()+" và kết thúc các phiên của tài khoản.")
+		q.redirect("/admin/accounts", "account-disabled")
 	case "reset":
 		a, err := h.accts.ResetAccount(q.ctx(), &pb.ResetAccountRequest{Name: name})
 		if err != nil {
@@ -229,12 +228,11 @@ func (h *Handler) orgChoices(q *request) ([]option, map[string]string) {
 }
 
 func (h *Handler) revokeKey(q *request) {
-	k, err := h.accts.RevokeApiKey(q.ctx(), &pb.RevokeApiKeyRequest{Name: "apiKeys/" + q.r.PathValue("id")})
-	if err != nil {
+	if _, err := h.accts.RevokeApiKey(q.ctx(), &pb.RevokeApiKeyRequest{Name: "apiKeys/" + q.r.PathValue("id")}); err != nil {
 		q.fail(h, err)
 		return
 	}
-	q.redirect("/admin/keys", "Đã thu hồi khoá "+idOf(k.GetName())+"; khoá không dùng được nữa.")
+	q.redirect("/admin/keys", "key-revoked")
 }
 
 type auditData struct {

@@ -89,7 +89,7 @@ type loginData struct {
 
 func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, "login", http.StatusOK, &page{Title: "Đăng nhập", CSRF: h.preCSRF(w, r),
-		Flash: r.URL.Query().Get("ok"), Data: loginData{Next: safeNext(r.URL.Query().Get("next"))}})
+		Flash: flashes[r.URL.Query().Get("ok")], Data: loginData{Next: safeNext(r.URL.Query().Get("next"))}})
 }
 
 // safeNext keeps a redirect after signing in on this site.
@@ -143,7 +143,7 @@ func (h *Handler) logout(q *request) {
 	}
 	http.SetCookie(q.w, &http.Cookie{Name: h.sessionCookie(), Value: "", Path: "/", HttpOnly: true, Secure: h.opts.Secure,
 		SameSite: http.SameSiteStrictMode, MaxAge: -1})
-	http.Redirect(q.w, q.r, "/login?ok="+urlQuery("Bạn đã đăng xuất."), http.StatusSeeOther)
+	http.Redirect(q.w, q.r, "/login?ok=signed-out", http.StatusSeeOther)
 }
 
 type setPasswordData struct {
@@ -184,7 +184,7 @@ func (h *Handler) setPassword(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, "setpassword", http.StatusUnprocessableEntity, p)
 		return
 	}
-	a, err := h.db.SetPassword(r.Context(), token, pw)
+	_, err := h.db.SetPassword(r.Context(), token, pw)
 	var se *store.Error
 	switch {
 	case errors.As(err, &se) && se.Code == store.Invalid:
@@ -202,5 +202,5 @@ func (h *Handler) setPassword(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, "setpassword", http.StatusInternalServerError, p)
 		return
 	}
-	http.Redirect(w, r, "/login?ok="+urlQuery("Đã đặt mật khẩu cho "+a.Email+"; hãy đăng nhập."), http.StatusSeeOther)
+	http.Redirect(w, r, "/login?ok=password-set", http.StatusSeeOther)
 }

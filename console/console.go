@@ -279,7 +279,7 @@ func (q *request) show(h *Handler, name, nav, title string, p *page) {
 	p.Title, p.Nav, p.Account, p.CSRF = title, nav, q.sess.Account, q.sess.CSRF
 	p.Unit = q.unitName(h)
 	if p.Flash == "" {
-		p.Flash = q.r.URL.Query().Get("ok")
+		p.Flash = flashes[q.r.URL.Query().Get("ok")]
 	}
 	status := http.StatusOK
 	if p.Error != "" && q.r.Method == http.MethodPost {
@@ -296,14 +296,19 @@ func (q *request) fail(h *Handler, err error) {
 	h.render(q.w, q.r, "error", code, p)
 }
 
-// redirect sends the browser on after a form succeeded, with a message.
-func (q *request) redirect(to, flash string) {
-	if flash != "" {
+// redirect sends the browser on after a form succeeded, with the key of
+// its message in flashes.
+func (q *request) redirect(to, ok string) {
+	if _, known := flashes[ok]; ok != "" && !known {
+		q.h().log.ErrorContext(q.r.Context(), "console: no message for a redirect", "key", ok)
+		ok = ""
+	}
+	if ok != "" {
 		sep := "?"
 		if strings.Contains(to, "?") {
 			sep = "&"
 		}
-		to += sep + "ok=" + url.QueryEscape(flash)
+		to += sep + "ok=" + url.QueryEscape(ok)
 	}
 	http.Redirect(q.w, q.r, to, http.StatusSeeOther)
 }

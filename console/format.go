@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
-	"net/url"
 	"strings"
 	"time"
 
@@ -21,8 +20,6 @@ func newFormToken() string {
 	rand.Read(b)
 	return hex.EncodeToString(b)
 }
-
-func urlQuery(s string) string { return url.QueryEscape(s) }
 
 func formatDate(d *date.Date) string {
 	switch {

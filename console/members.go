@@ -1,7 +1,6 @@
 package console
 
 import (
-	"fmt"
 	"strings"
 
 	"google.golang.org/grpc/codes"
@@ -138,27 +137,24 @@ func (h *Handler) membershipAction(q *request) {
 	assoc, id := q.r.PathValue("assoc"), q.r.PathValue("m")
 	name := "associations/" + assoc + "/memberships/" + id
 	etag, reason := q.r.PostFormValue("etag"), strings.TrimSpace(q.r.PostFormValue("reason"))
-	var m *pb.Membership
 	var err error
 	var done string
 	switch q.r.PathValue("action") {
 	case "approve":
-		m, err = h.members.ApproveMembership(ctx, &pb.ApproveMembershipRequest{Name: name, Etag: etag, ConfirmDistinctPerson: q.r.PostFormValue("distinct") != ""})
-		if err == nil {
-			done = fmt.Sprintf("Đã duyệt. Số hội viên: %s", m.GetMemberNumber())
-		}
+		_, err = h.members.ApproveMembership(ctx, &pb.ApproveMembershipRequest{Name: name, Etag: etag, ConfirmDistinctPerson: q.r.PostFormValue("distinct") != ""})
+		done = "approved"
 	case "reject":
-		m, err = h.members.RejectMembership(ctx, &pb.RejectMembershipRequest{Name: name, Etag: etag, Reason: reason})
-		done = "Đã từ chối đơn đăng ký."
+		_, err = h.members.RejectMembership(ctx, &pb.RejectMembershipRequest{Name: name, Etag: etag, Reason: reason})
+		done = "rejected"
 	case "suspend":
-		m, err = h.members.SuspendMembership(ctx, &pb.SuspendMembershipRequest{Name: name, Etag: etag, Reason: reason})
-		done = "Đã tạm đình chỉ."
+		_, err = h.members.SuspendMembership(ctx, &pb.SuspendMembershipRequest{Name: name, Etag: etag, Reason: reason})
+		done = "suspended"
 	case "reinstate":
-		m, err = h.members.ReinstateMembership(ctx, &pb.ReinstateMembershipRequest{Name: name, Etag: etag, Reason: reason})
-		done = "Đã cho sinh hoạt trở lại."
+		_, err = h.members.ReinstateMembership(ctx, &pb.ReinstateMembershipRequest{Name: name, Etag: etag, Reason: reason})
+		done = "reinstated"
 	case "withdraw":
-		m, err = h.members.WithdrawMembership(ctx, &pb.WithdrawMembershipRequest{Name: name, Etag: etag, Reason: reason})
-		done = "Đã ghi nhận rút khỏi hội."
+		_, err = h.members.WithdrawMembership(ctx, &pb.WithdrawMembershipRequest{Name: name, Etag: etag, Reason: reason})
+		done = "withdrawn"
 	default:
 		q.fail(h, status.Error(codes.NotFound, "no such action"))
 		return
@@ -221,7 +217,7 @@ func (h *Handler) register(q *request) {
 				Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: in}, Notes: d.Notes,
 				Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: ConsentVersion}})
 			if err == nil {
-				q.redirect("/members/"+q.r.PathValue("assoc")+"/"+idOf(resp.GetMembership().GetName()), "Đã đăng ký; đơn đang chờ duyệt.")
+				q.redirect("/members/"+q.r.PathValue("assoc")+"/"+idOf(resp.GetMembership().GetName()), "registered")
 				return
 			}
 			p.Error, bad, _ = explain(err)

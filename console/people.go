@@ -266,7 +266,7 @@ func (h *Handler) editPerson(q *request) {
 		if len(bad) == 0 {
 			_, err = h.people.UpdatePerson(ctx, &pb.UpdatePersonRequest{Person: in, UpdateMask: &fieldmaskpb.FieldMask{Paths: maskOf(personForm)}})
 			if err == nil {
-				q.redirect(d.Back, "Đã lưu hồ sơ.")
+				q.redirect(d.Back, "person-saved")
 				return
 			}
 			p.Error, bad, _ = explain(err)
@@ -399,7 +399,7 @@ func (h *Handler) editChild(q *request) {
 				err = c.update(q, in, maskOf(form.fields))
 			}
 			if err == nil {
-				q.redirect(d.Back, "Đã lưu "+strings.ToLower(form.title)+".")
+				q.redirect(d.Back, strings.TrimSuffix(kind, "s")+"-saved")
 				return
 			}
 			p.Error, bad, _ = explain(err)

@@ -77,7 +77,7 @@ func (h *Handler) campaigns(q *request) {
 		if len(bad) == 0 {
 			made, err := h.reviews.CreateReviewCampaign(ctx, &pb.CreateReviewCampaignRequest{ReviewCampaign: c, ReviewCampaignId: d.ID})
 			if err == nil {
-				q.redirect("/reviews/"+idOf(made.GetName()), "Đã mở đợt rà soát.")
+				q.redirect("/reviews/"+idOf(made.GetName()), "campaign-opened")
 				return
 			}
 			var fields map[string]string
@@ -209,14 +209,14 @@ func (h *Handler) confirmReview(q *request) {
 	name := "reviewCampaigns/" + q.r.PathValue("id") + "/profileReviews/" + q.r.PathValue("person")
 	_, err := h.reviews.ConfirmProfileReview(q.ctx(), &pb.ConfirmProfileReviewRequest{Name: name, Etag: q.r.PostFormValue("etag")})
 	if status.Code(err) == codes.Aborted {
-		q.redirect(back, "Hồ sơ này vừa thay đổi trong lúc bạn xem nên chưa được xác nhận; hãy xem lại hồ sơ rồi xác nhận lần nữa.")
+		q.redirect(back, "review-changed")
 		return
 	}
 	if err != nil {
 		q.fail(h, err)
 		return
 	}
-	q.redirect(back, "Đã xác nhận hồ sơ.")
+	q.redirect(back, "review-confirmed")
 }
 
 func (h *Handler) closeCampaign(q *request) {
@@ -225,7 +225,7 @@ func (h *Handler) closeCampaign(q *request) {
 		q.fail(h, err)
 		return
 	}
-	q.redirect("/reviews/"+q.r.PathValue("id"), "Đã kết thúc đợt rà soát.")
+	q.redirect("/reviews/"+q.r.PathValue("id"), "campaign-closed")
 }
 
 // refuse says plainly that the signed-in account may not use a page, and

@@ -1,0 +1,53 @@
+package console_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func etagOf(body string) string {
+	const at = `name="etag" value="`
+	i := strings.Index(body, at)
+	if i < 0 {
+		return ""
+	}
+	rest := body[i+len(at):]
+	return rest[:strings.Index(rest, `"`)]
+}
+
+// Success messages are chosen by a key from the console's own table: a
+// link cannot put words of its own on a page as the console's.
+func TestSuccessMessagesAreKeyed(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(e.account("admin", ""))
+	const bait = "Tài khoản của bạn bị khoá; gọi 0900 000 000"
+	for _, path := range []string{"/people/anh?ok=" + url.QueryEscape(bait), "/login?ok=" + url.QueryEscape(bait)} {
+		if _, body := b.get(path); strings.Contains(body, "0900 000 000") || strings.Contains(body, `class="flash"`) {
+			t.Errorf("%s shows the link's text as a message", path)
+		}
+	}
+	resp, err := b.http.PostForm(e.base+"/people/anh/edit", func() url.Values {
+		_, body := b.get("/people/anh/edit")
+		return url.Values{"csrf": {csrfOf(body)}, "etag": {etagOf(body)}, "family_name": {"Nguyễn"}, "given_name": {"Anh"}}
+	}())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	to := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || to != "/people/anh?ok=person-saved" {
+		t.Fatalf("saving: HTTP %d to %q, want the profile with ok=person-saved", resp.StatusCode, to)
+	}
+	if _, body := b.get(to); !strings.Contains(body, `<p class="flash" role="status">Đã lưu hồ sơ.</p>`) {
+		t.Errorf("after saving, the profile does not say it was saved")
+	}
+	_, body := b.get("/people")
+	if code, _ := b.post("/logout", url.Values{"csrf": {csrfOf(body)}}); code != http.StatusSeeOther {
+		t.Fatalf("sign-out: HTTP %d", code)
+	}
+	if _, body := b.get("/login?ok=signed-out"); !strings.Contains(body, "Bạn đã đăng xuất.") {
+		t.Errorf("the sign-in page does not say the person signed out")
+	}
+}
