@@ -247,6 +247,11 @@ func (h *Handler) auditTrail(q *request) {
 	p := &page{Data: d}
 	resp, err := h.audit.ListAuditEvents(q.ctx(), &pb.ListAuditEventsRequest{PageSize: 100, PageToken: v.Get("page"),
 		Principal: d.Principal, Resource: d.Resource, Method: d.Method})
+	if status.Code(err) == codes.PermissionDenied {
+		// As the other admin pages: refused, not an empty trail.
+		q.fail(h, err)
+		return
+	}
 	if err != nil {
 		p.Error, p.Fields, _ = explain(err)
 	} else {

@@ -42,6 +42,9 @@ func TestAdminPagesGoThroughTheChain(t *testing.T) {
 	if code, _ := rb.get("/admin/keys"); code != http.StatusForbidden {
 		t.Errorf("a registrar lists keys: HTTP %d, want 403", code)
 	}
+	if code, body := rb.get("/admin/audit"); code != http.StatusForbidden || !strings.Contains(body, "không có quyền") || strings.Contains(body, `id="audit"`) {
+		t.Errorf("a registrar reads the audit trail: HTTP %d, want 403 with a message, as the other admin pages", code)
+	}
 	if all, _ := e.db.ListAccounts(ctx); len(all) != 1 {
 		t.Fatalf("after the registrar's refused post there are %d accounts, want 1", len(all))
 	}
