@@ -192,6 +192,7 @@ func (h *Handler) signedIn(fn func(*request)) http.HandlerFunc {
 			http.Error(w, "Phiên làm việc đã hết; hãy đăng nhập lại.", http.StatusUnauthorized)
 			return
 		}
+		q := &request{handler: h, w: w, r: r, sess: sess, secret: c.Value}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			msg := ""
 			if !h.sameOrigin(r) {
@@ -200,7 +201,7 @@ func (h *Handler) signedIn(fn func(*request)) http.HandlerFunc {
 				msg = msgStaleForm
 			}
 			if msg != "" {
-				h.render(w, r, "error", http.StatusForbidden, &page{Title: "Biểu mẫu bị từ chối", Error: msg, Account: sess.Account, CSRF: sess.CSRF})
+				q.errorPage(h, "Biểu mẫu bị từ chối", msg, http.StatusForbidden)
 				return
 			}
 		}
@@ -209,7 +210,7 @@ func (h *Handler) signedIn(fn func(*request)) http.HandlerFunc {
 				h.log.WarnContext(r.Context(), "console: recording session use", "err", err)
 			}
 		}
-		fn(&request{handler: h, w: w, r: r, sess: sess, secret: c.Value})
+		fn(q)
 	}
 }
 
@@ -291,8 +292,13 @@ func (q *request) show(h *Handler, name, nav, title string, p *page) {
 // fail shows an error page for a failed call.
 func (q *request) fail(h *Handler, err error) {
 	msg, _, code := explain(err)
-	p := &page{Error: msg}
-	p.Title, p.Account, p.CSRF = "Lỗi", q.sess.Account, q.sess.CSRF
+	q.errorPage(h, "Lỗi", msg, code)
+}
+
+// errorPage shows a message alone, with what every signed-in page has:
+// the account, the form token and the unit's banner.
+func (q *request) errorPage(h *Handler, title, msg string, code int) {
+	p := &page{Title: title, Error: msg, Account: q.sess.Account, CSRF: q.sess.CSRF, Unit: q.unitName(h)}
 	h.render(q.w, q.r, "error", code, p)
 }
 

@@ -231,9 +231,7 @@ func (h *Handler) closeCampaign(q *request) {
 // refuse says plainly that the signed-in account may not use a page, and
 // why, instead of the server's refusal in English.
 func (q *request) refuse(h *Handler, what, why string) {
-	p := &page{Error: what + ": " + why}
-	p.Title, p.Account, p.CSRF = what, q.sess.Account, q.sess.CSRF
-	h.render(q.w, q.r, "error", http.StatusForbidden, p)
+	q.errorPage(h, what, what+": "+why, http.StatusForbidden)
 }
 
 func init() {

@@ -101,6 +101,15 @@ func TestUnitAccountSeesItsUnit(t *testing.T) {
 			t.Errorf("%s for a unit's account: HTTP %d, want 403 saying why", path, code)
 		}
 	}
+	// Refusals are pages too: the unit's banner is on them.
+	for _, path := range []string{"/members", "/admin/accounts", "/people/" + strings.TrimPrefix(otherPerson(t, e), "people/")} {
+		if code, body = b.get(path); code != http.StatusForbidden || !strings.Contains(body, `id="unit-scope"`) {
+			t.Errorf("%s for a unit's account: HTTP %d, without the unit's banner", path, code)
+		}
+	}
+	if code, body = b.post("/people/anh/edit", url.Values{"csrf": {"not-the-token"}}); code != http.StatusForbidden || !strings.Contains(body, `id="unit-scope"`) {
+		t.Errorf("a refused form for a unit's account: HTTP %d, without the unit's banner", code)
+	}
 	// Its edit forms choose codes from the reference lists too.
 	if code, body = b.get("/people/anh/edit"); code != http.StatusOK || !strings.Contains(body, `<option value="05" selected>Khmer</option>`) {
 		t.Errorf("a unit's registrar editing its own person: HTTP %d, or no list of ethnic groups", code)
