@@ -29,6 +29,7 @@ import (
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
@@ -254,6 +255,9 @@ type page struct {
 	Refresh int
 	// Unit is the name of the organization the account is limited to.
 	Unit string
+	// Status is the page's HTTP status when not the usual one: a page
+	// whose query was refused is not 200.
+	Status int
 }
 
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, name string, status int, p *page) {
@@ -282,15 +286,23 @@ func (q *request) show(h *Handler, name, nav, title string, p *page) {
 	if p.Flash == "" {
 		p.Flash = flashes[q.r.URL.Query().Get("ok")]
 	}
-	status := http.StatusOK
-	if p.Error != "" && q.r.Method == http.MethodPost {
-		status = http.StatusUnprocessableEntity
+	code := http.StatusOK
+	switch {
+	case p.Status != 0:
+		code = p.Status
+	case p.Error != "" && q.r.Method == http.MethodPost:
+		code = http.StatusUnprocessableEntity
 	}
-	h.render(q.w, q.r, name, status, p)
+	h.render(q.w, q.r, name, code, p)
 }
 
-// fail shows an error page for a failed call.
+// fail shows an error page for a failed call. An error that is not the
+// server's status is the console's own fault, which the server has not
+// logged: the page says it has been.
 func (q *request) fail(h *Handler, err error) {
+	if _, ok := status.FromError(err); !ok {
+		h.log.ErrorContext(q.r.Context(), "console: internal error", "path", q.r.URL.Path, "err", err)
+	}
 	msg, _, code := explain(err)
 	q.errorPage(h, "Lỗi", msg, code)
 }

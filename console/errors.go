@@ -69,3 +69,15 @@ func explain(err error) (string, map[string]string, int) {
 	}
 	return msg, fields, code
 }
+
+// invalid is a mistake the console finds in what was typed before calling
+// the server, made like the server's own, so that explain shows it the
+// same way: next to its field, on a page answered 422.
+func invalid(field, msg string) error {
+	st := status.New(codes.InvalidArgument, msg)
+	if d, err := st.WithDetails(&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{
+		{Field: field, Description: msg}}}); err == nil {
+		st = d
+	}
+	return st.Err()
+}

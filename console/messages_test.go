@@ -17,6 +17,34 @@ func etagOf(body string) string {
 	return rest[:strings.Index(rest, `"`)]
 }
 
+// fieldError is the message shown next to a form's field, or "".
+func fieldError(body, field string) string {
+	at := `id="err-` + field + `">`
+	i := strings.Index(body, at)
+	if i < 0 {
+		return ""
+	}
+	rest := body[i+len(at):]
+	return rest[:strings.Index(rest, "<")]
+}
+
+// A date typed wrong on the statistics pages is the person's mistake, not
+// the system's: a 4xx page with the date's hint, next to the box on the
+// statistics form.
+func TestStatisticsDateTypedWrong(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(e.account("home_affairs", ""))
+	for _, path := range []string{"/stats?d1=GENDER&as_of=abc", "/stats/indicators?as_of=abc", "/stats.csv?d1=GENDER&as_of=abc"} {
+		code, body := b.get(path)
+		if code != http.StatusUnprocessableEntity || !strings.Contains(body, "không phải là ngày") || strings.Contains(body, "Lỗi hệ thống") {
+			t.Errorf("%s: HTTP %d, want 422 with the date's hint:\n%s", path, code, body)
+		}
+	}
+	if _, body := b.get("/stats?d1=GENDER&as_of=abc"); !strings.Contains(fieldError(body, "as_of"), "không phải là ngày") {
+		t.Errorf("the statistics form does not mark as_of")
+	}
+}
+
 // Success messages are chosen by a key from the console's own table: a
 // link cannot put words of its own on a page as the console's.
 func TestSuccessMessagesAreKeyed(t *testing.T) {

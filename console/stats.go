@@ -61,7 +61,7 @@ func statsRequest(v url.Values) (*pb.ComputeStatisticsRequest, error) {
 	if s := strings.TrimSpace(v.Get("as_of")); s != "" {
 		d, err := parseDate(s)
 		if err != nil {
-			return nil, err
+			return nil, invalid("as_of", err.Error())
 		}
 		req.AsOf = d
 	}
@@ -95,7 +95,7 @@ func (h *Handler) statistics(q *request) {
 			d.Resp, err = h.stats.ComputeStatistics(ctx, req)
 		}
 		if err != nil {
-			p.Error, p.Fields, _ = explain(err)
+			p.Error, p.Fields, p.Status = explain(err)
 		} else {
 			d.Computed, d.Threshold = true, d.Resp.GetSuppressionThreshold()
 			d.Chart = drawChart(d.Resp)
@@ -142,7 +142,7 @@ func (h *Handler) indicators(q *request) {
 	if s := q.r.URL.Query().Get("as_of"); s != "" {
 		var err error
 		if asOf, err = parseDate(s); err != nil {
-			q.fail(h, err)
+			q.fail(h, invalid("as_of", err.Error()))
 			return
 		}
 	}
