@@ -55,11 +55,10 @@ func roleOptions(roles []string) []option {
 }
 
 // fieldsOf keeps the form's names for the request's fields: the server
-// speaks of account.display_name, the form of name.
-func fieldsOf(fields map[string]string, prefix string) map[string]string {
+// speaks of display_name, the form of name.
+func fieldsOf(fields map[string]string) map[string]string {
 	out := map[string]string{}
 	for f, msg := range fields {
-		f = strings.TrimPrefix(f, prefix)
 		if f == "display_name" {
 			f = "name"
 		}
@@ -82,7 +81,7 @@ func (h *Handler) accounts(q *request) {
 		if err != nil {
 			var fields map[string]string
 			p.Error, fields, _ = explain(err)
-			p.Fields = fieldsOf(fields, "account.")
+			p.Fields = fieldsOf(fields)
 			if status.Code(err) == codes.PermissionDenied {
 				q.fail(h, err)
 				return
@@ -185,7 +184,7 @@ func (h *Handler) keys(q *request) {
 			}
 			var fields map[string]string
 			p.Error, fields, _ = explain(err)
-			p.Fields = fieldsOf(fields, "api_key.")
+			p.Fields = fieldsOf(fields)
 		} else {
 			d.Secret, d.Name, d.Association = k.GetKeyString(), "", ""
 			q.r.PostForm.Del("organization")

@@ -10,7 +10,7 @@ import (
 )
 
 // explain turns a failed call into a message for the page, the server's
-// messages about single fields by the field's path, and the HTTP status of
+// messages about single fields by the form's field, and the HTTP status of
 // the page that shows them. The server's own words are kept: they name the
 // field and say what to do.
 func explain(err error) (string, map[string]string, int) {
@@ -19,13 +19,7 @@ func explain(err error) (string, map[string]string, int) {
 	for _, d := range st.Details() {
 		if br, ok := d.(*errdetails.BadRequest); ok {
 			for _, v := range br.GetFieldViolations() {
-				f := v.GetField()
-				// A path inside the resource: "person.given_name" is the
-				// form's "given_name".
-				if i := strings.Index(f, "."); i >= 0 && (strings.HasPrefix(f, "person.") || strings.HasPrefix(f, "qualification.") ||
-					strings.HasPrefix(f, "position.") || strings.HasPrefix(f, "honor.") || strings.HasPrefix(f, "work.") || strings.HasPrefix(f, "new_person.")) {
-					f = f[i+1:]
-				}
+				f := fieldOf(v.GetField())
 				if fields[f] != "" {
 					fields[f] += "; "
 				}
@@ -68,6 +62,27 @@ func explain(err error) (string, map[string]string, int) {
 		code = http.StatusInternalServerError
 	}
 	return msg, fields, code
+}
+
+// resources are the request fields that hold the resource a form edits:
+// the server's person.given_name is the form's given_name.
+var resources = []string{"person.", "new_person.", "qualification.", "position.", "honor.", "work.",
+	"account.", "api_key.", "review_campaign."}
+
+// fieldOf is the form's field of a violation's path: the path inside the
+// resource, up to its first part, since a form shows a date in one box
+// (person.birth_date.day is birth_date, as_of.day is as_of).
+func fieldOf(path string) string {
+	for _, r := range resources {
+		if strings.HasPrefix(path, r) {
+			path = path[len(r):]
+			break
+		}
+	}
+	if i := strings.IndexAny(path, ".["); i >= 0 {
+		path = path[:i]
+	}
+	return path
 }
 
 // invalid is a mistake the console finds in what was typed before calling

@@ -7,6 +7,19 @@ import (
 	"testing"
 )
 
+// editPerson posts the person's edit form with the fields changed.
+func (b *browser) editPerson(changes url.Values) (int, string) {
+	b.t.Helper()
+	_, body := b.get("/people/anh/edit")
+	form := url.Values{"csrf": {csrfOf(body)}, "etag": {etagOf(body)}, "family_name": {"Nguyễn"}, "middle_name": {"Văn"},
+		"given_name": {"Anh"}, "gender": {"MALE"}, "birth_date": {"08/03/1985"}, "ethnicity": {"05"},
+		"national_id": {"079085001234"}, "email": {"anh.nguyen@example.vn"}, "work_location": {"IN_PROVINCE"}}
+	for k, v := range changes {
+		form[k] = v
+	}
+	return b.post("/people/anh/edit", form)
+}
+
 func etagOf(body string) string {
 	const at = `name="etag" value="`
 	i := strings.Index(body, at)
@@ -42,6 +55,21 @@ func TestStatisticsDateTypedWrong(t *testing.T) {
 	}
 	if _, body := b.get("/stats?d1=GENDER&as_of=abc"); !strings.Contains(fieldError(body, "as_of"), "không phải là ngày") {
 		t.Errorf("the statistics form does not mark as_of")
+	}
+}
+
+// A date the server refuses by its day or month marks the form's date box:
+// the server names birth_date.day, the form has birth_date.
+func TestDateRefusedMarksItsBox(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(e.account("admin", ""))
+	code, body := b.editPerson(url.Values{"birth_date": {"31/02/1985"}})
+	if msg := fieldError(body, "birth_date"); code != http.StatusUnprocessableEntity || msg == "" {
+		t.Errorf("31/02/1985: HTTP %d, birth_date marked %q, want 422 and the box marked", code, msg)
+	}
+	code, body = b.get("/stats?d1=GENDER&as_of=31/02/2024")
+	if msg := fieldError(body, "as_of"); code != http.StatusUnprocessableEntity || msg == "" {
+		t.Errorf("statistics as of 31/02/2024: HTTP %d, as_of marked %q", code, msg)
 	}
 }
 

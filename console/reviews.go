@@ -112,7 +112,6 @@ func (h *Handler) campaigns(q *request) {
 func fieldsOfCampaign(fields map[string]string) map[string]string {
 	out := map[string]string{}
 	for f, msg := range fields {
-		f = strings.TrimPrefix(f, "review_campaign.")
 		if f == "review_campaign_id" {
 			f = "id"
 		}
