@@ -1,6 +1,7 @@
 package console
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -11,42 +12,35 @@ import (
 
 // explain turns a failed call into a message for the page, the server's
 // messages about single fields by the form's field, and the HTTP status of
-// the page that shows them. The server's own words are kept: they name the
-// field and say what to do.
+// the page that shows them. What the console knows of the server's words
+// it says in Vietnamese (messages.go); the rest is kept as the server
+// wrote it, since it names the field and says what to do.
 func explain(err error) (string, map[string]string, int) {
 	st, _ := status.FromError(err)
-	fields := map[string]string{}
-	for _, d := range st.Details() {
-		if br, ok := d.(*errdetails.BadRequest); ok {
-			for _, v := range br.GetFieldViolations() {
-				f := fieldOf(v.GetField())
-				if fields[f] != "" {
-					fields[f] += "; "
-				}
-				fields[f] += v.GetDescription()
-			}
-		}
+	fields, detail := violations(st)
+	if detail == "" {
+		detail = st.Message()
 	}
 	msg := st.Message()
 	code := http.StatusBadRequest
 	switch st.Code() {
 	case codes.InvalidArgument, codes.OutOfRange:
-		msg = "Có thông tin chưa hợp lệ; xem các ô được đánh dấu. (" + msg + ")"
+		msg = "Có thông tin chưa hợp lệ: " + detail
 		code = http.StatusUnprocessableEntity
 	case codes.Aborted:
 		msg = "Hồ sơ này vừa được người khác sửa trong lúc bạn đang sửa, nên thay đổi của bạn chưa được lưu. Trang dưới đây là bản mới nhất; hãy xem lại và nhập lại thay đổi của bạn."
 		code = http.StatusConflict
 	case codes.NotFound:
-		msg = "Không tìm thấy: " + msg
+		msg = msgNotFound
 		code = http.StatusNotFound
 	case codes.PermissionDenied:
-		msg = "Bạn không có quyền làm việc này: " + msg
+		msg = sayDenied(msg)
 		code = http.StatusForbidden
 	case codes.Unauthenticated:
 		msg = "Phiên làm việc đã hết; hãy đăng nhập lại."
 		code = http.StatusUnauthorized
 	case codes.AlreadyExists:
-		msg = "Đã tồn tại: " + msg
+		msg = "Đã tồn tại: " + detail
 		code = http.StatusConflict
 	case codes.FailedPrecondition:
 		msg = "Chưa thể làm việc này: " + msg
@@ -62,6 +56,42 @@ func explain(err error) (string, map[string]string, int) {
 		code = http.StatusInternalServerError
 	}
 	return msg, fields, code
+}
+
+// violations are st's messages about single fields by the form's field,
+// and what the page's message says of them: the first in Vietnamese, with
+// its field's label when the console knows it, and how many more there
+// are; "" when the table does not know the first, whose English the
+// server's own summary then gives.
+func violations(st *status.Status) (map[string]string, string) {
+	fields := map[string]string{}
+	var first string
+	n := 0
+	for _, d := range st.Details() {
+		br, ok := d.(*errdetails.BadRequest)
+		if !ok {
+			continue
+		}
+		for _, v := range br.GetFieldViolations() {
+			msg, known := sayViolation(st.Code(), v.GetField(), v.GetDescription())
+			f := fieldOf(v.GetField())
+			if fields[f] != "" {
+				fields[f] += "; "
+			}
+			fields[f] += msg
+			if n == 0 && known {
+				first = msg
+				if l := fieldLabel(v.GetField()); l != "" {
+					first = l + ": " + msg
+				}
+			}
+			n++
+		}
+	}
+	if first != "" && n > 1 {
+		first += fmt.Sprintf(" (và %d lỗi khác)", n-1)
+	}
+	return fields, first
 }
 
 // resources are the request fields that hold the resource a form edits:

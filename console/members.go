@@ -160,10 +160,7 @@ func (h *Handler) membershipAction(q *request) {
 		return
 	}
 	if err != nil {
-		msg, fields, _ := explain(err)
-		for f, v := range fields {
-			msg += " " + f + ": " + v
-		}
+		msg, _, _ := explain(err)
 		h.showMembership(q, msg)
 		return
 	}

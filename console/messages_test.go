@@ -58,18 +58,81 @@ func TestStatisticsDateTypedWrong(t *testing.T) {
 	}
 }
 
-// A date the server refuses by its day or month marks the form's date box:
-// the server names birth_date.day, the form has birth_date.
+// A date the server refuses by its day or month marks the form's date box,
+// in Vietnamese: the server names birth_date.day, the form has birth_date.
 func TestDateRefusedMarksItsBox(t *testing.T) {
 	e := newEnv(t)
 	b := e.signIn(e.account("admin", ""))
 	code, body := b.editPerson(url.Values{"birth_date": {"31/02/1985"}})
-	if msg := fieldError(body, "birth_date"); code != http.StatusUnprocessableEntity || msg == "" {
-		t.Errorf("31/02/1985: HTTP %d, birth_date marked %q, want 422 and the box marked", code, msg)
+	if msg := fieldError(body, "birth_date"); code != http.StatusUnprocessableEntity || !strings.Contains(msg, "không có ngày") {
+		t.Errorf("31/02/1985: HTTP %d, birth_date marked %q, want 422 and the box marked in Vietnamese", code, msg)
 	}
 	code, body = b.get("/stats?d1=GENDER&as_of=31/02/2024")
-	if msg := fieldError(body, "as_of"); code != http.StatusUnprocessableEntity || msg == "" {
+	if msg := fieldError(body, "as_of"); code != http.StatusUnprocessableEntity || !strings.Contains(msg, "không có ngày") {
 		t.Errorf("statistics as of 31/02/2024: HTTP %d, as_of marked %q", code, msg)
+	}
+}
+
+// The server's English is said in Vietnamese where the console knows it:
+// the common mistakes on forms, and refusals of whole pages.
+func TestServerMessagesInVietnamese(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(e.account("admin", ""))
+	for _, tc := range []struct {
+		name, field, value, want string
+	}{
+		{"ErrEmail", "email", "khong-phai-email", "không phải là một địa chỉ email"},
+		{"ErrPhone", "phone", "gọi tôi", "số điện thoại gồm"},
+		{"ErrNationalID", "national_id", "123", "12 chữ số"},
+		{"ErrFuture", "birth_date", "01/01/2999", "tương lai"},
+		{"ErrDay", "birth_date", "30/02/1985", "không có ngày"},
+		{"ErrGivenName", "given_name", "", "cần điền"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, body := b.editPerson(url.Values{tc.field: {tc.value}})
+			msg := fieldError(body, tc.field)
+			if code != http.StatusUnprocessableEntity || !strings.Contains(msg, tc.want) {
+				t.Errorf("HTTP %d, %s marked %q, want 422 and %q", code, tc.field, msg, tc.want)
+			}
+			banner := body[strings.Index(body, `id="error"`):]
+			banner = banner[:strings.Index(banner, "</p>")]
+			if !strings.Contains(banner, tc.want) {
+				t.Errorf("the banner %q does not say it in Vietnamese", banner)
+			}
+		})
+	}
+	// The registration form's fields come back as new_person's.
+	_, body := b.get("/members/hoi-y-hoc/register")
+	code, body := b.post("/members/hoi-y-hoc/register", url.Values{"csrf": {csrfOf(body)}, "family_name": {"Phạm"},
+		"given_name": {"Châu"}, "email": {"chau@"}, "consent": {"on"}})
+	if msg := fieldError(body, "email"); code != http.StatusUnprocessableEntity || !strings.Contains(msg, "không phải là một địa chỉ email") {
+		t.Errorf("registering with a bad email: HTTP %d, email marked %q", code, msg)
+	}
+
+	for _, tc := range []struct {
+		name, path      string
+		code            int
+		want, notWanted string
+	}{
+		{"NotFound", "/people/khong-co-ai", http.StatusNotFound, "Không tìm thấy", "does not exist"},
+		{"BadPageToken", "/people?page=khong-phai-trang", http.StatusOK, "hãy tìm lại từ trang đầu", "page token"},
+		{"BadFilter", "/people?level=BOGUS", http.StatusOK, "bộ lọc", "has no level"},
+		{"NoWords", "/people?q=%21%21%21", http.StatusOK, "hãy gõ vài chữ", "some words"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, body := b.get(tc.path)
+			if code != tc.code || !strings.Contains(body, tc.want) || strings.Contains(body, tc.notWanted) {
+				t.Errorf("HTTP %d, want %d saying %q without %q:\n%s", code, tc.code, tc.want, tc.notWanted, body)
+			}
+		})
+	}
+
+	// A unit's account is told a profile is outside its unit, in words.
+	org := e.unitSetup()
+	u := e.signIn(e.unitAccount(b, "registrar", org))
+	code, body = u.get("/people/" + strings.TrimPrefix(otherPerson(t, e), "people/"))
+	if code != http.StatusForbidden || !strings.Contains(body, "ngoài phạm vi") || strings.Contains(body, "is limited to") {
+		t.Errorf("a profile outside the unit: HTTP %d:\n%s", code, body)
 	}
 }
 

@@ -58,7 +58,7 @@ func (h *Handler) campaigns(q *request) {
 	p := &page{Data: d}
 	if q.r.Method == http.MethodPost {
 		if !d.CanCreate {
-			q.fail(h, status.Error(codes.PermissionDenied, "chỉ quản trị viên và cán bộ không bị giới hạn mới mở được đợt rà soát"))
+			q.refuse(h, "Rà soát hồ sơ", "chỉ quản trị viên và cán bộ không bị giới hạn mới mở được đợt rà soát.")
 			return
 		}
 		d.DisplayName, d.ID, d.Deadline = strings.TrimSpace(q.r.PostFormValue("display_name")), strings.TrimSpace(q.r.PostFormValue("id")), strings.TrimSpace(q.r.PostFormValue("deadline"))
