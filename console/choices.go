@@ -9,6 +9,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
@@ -79,7 +80,8 @@ func (h *Handler) readList(ctx context.Context, list string) ([]option, error) {
 	var out []option
 	switch list {
 	case "levels":
-		// A qualification's level: a degree's level, or an academic title.
+		// A qualification's level: a degree's level, an academic title,
+		// or a level of a framework (political theory, languages, ...).
 		r, err := h.ref.ListQualificationLevels(ctx, &pb.ListQualificationLevelsRequest{PageSize: 5000})
 		if err != nil {
 			return nil, err
@@ -92,6 +94,16 @@ func (h *Handler) readList(ctx context.Context, list string) ([]option, error) {
 			return nil, err
 		}
 		out = append(out, titles...)
+		// The frameworks' levels, by kind, but those the list holds.
+		have := map[string]bool{}
+		for _, o := range out {
+			have[o.Value] = true
+		}
+		for _, l := range frameworkLevels {
+			if !have[l.code] {
+				out = append(out, option{Value: l.code, Label: l.vi + " (" + strings.ToLower(labels.Of(l.kind)) + ")"})
+			}
+		}
 	case "titles":
 		r, err := h.ref.ListAcademicTitles(ctx, &pb.ListAcademicTitlesRequest{PageSize: 5000})
 		if err != nil {

@@ -56,17 +56,18 @@ func idOf(name string) string {
 }
 
 var funcs = template.FuncMap{
-	"label":     labels.Of,
-	"date":      formatDate,
-	"time":      formatTime,
-	"id":        idOf,
-	"join":      strings.Join,
-	"add":       func(a, b int) int { return a + b },
-	"pct":       func(f float64) float64 { return f * 100 },
-	"rowLabels": rowLabels,
-	"field":     func(fields map[string]string, name string) string { return fields[name] },
-	"refName":   refName,
-	"role":      roleLabel,
+	"label":         labels.Of,
+	"date":          formatDate,
+	"time":          formatTime,
+	"id":            idOf,
+	"join":          strings.Join,
+	"add":           func(a, b int) int { return a + b },
+	"pct":           func(f float64) float64 { return f * 100 },
+	"rowLabels":     rowLabels,
+	"field":         func(fields map[string]string, name string) string { return fields[name] },
+	"refName":       refName,
+	"associationOf": associationOf,
+	"role":          roleLabel,
 	"selected": func(a, b any) template.HTMLAttr {
 		if fmt.Sprint(a) == fmt.Sprint(b) {
 			return "selected"

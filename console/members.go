@@ -78,13 +78,20 @@ func (h *Handler) desk(q *request) {
 type membershipData struct {
 	Association *pb.Association
 	M           *pb.Membership
-	Person      *pb.Person
+	Person      card
 	Duplicates  []duplicate
 }
 
 type duplicate struct {
-	Person  *pb.Person
+	Person  card
 	Reasons []string
+}
+
+// card is a person as the membership page shows them, with the names of
+// the codes it shows.
+type card struct {
+	*pb.Person
+	Names refNames
 }
 
 // membership shows one membership: the registered person, and beside them
@@ -107,23 +114,33 @@ func (h *Handler) showMembership(q *request, failure string) {
 		q.fail(h, err)
 		return
 	}
-	d := &membershipData{Association: a, M: m}
-	if d.Person, err = h.people.GetPerson(ctx, &pb.GetPersonRequest{Name: m.GetPerson(), View: pb.PersonView_PERSON_VIEW_FULL}); err != nil {
+	names := refNames{}
+	d := &membershipData{Association: a, M: m, Person: card{Names: names}}
+	if d.Person.Person, err = h.people.GetPerson(ctx, &pb.GetPersonRequest{Name: m.GetPerson(), View: pb.PersonView_PERSON_VIEW_FULL}); err != nil {
 		q.fail(h, err)
 		return
 	}
+	var levels []string
+	level := func(p *pb.Person) {
+		if l := p.GetHighestQualificationLevel(); l != "" {
+			levels = append(levels, refLevels+l)
+		}
+	}
+	level(d.Person.Person)
 	for _, dup := range m.GetPossibleDuplicates() {
-		x := duplicate{}
+		x := duplicate{Person: card{Names: names}}
 		for _, r := range dup.GetReasons() {
 			x.Reasons = append(x.Reasons, labels.Of(r))
 		}
 		if p, err := h.people.GetPerson(ctx, &pb.GetPersonRequest{Name: dup.GetPerson(), View: pb.PersonView_PERSON_VIEW_FULL}); err == nil {
-			x.Person = p
+			x.Person.Person = p
+			level(p)
 		} else {
-			x.Person = &pb.Person{Name: dup.GetPerson(), DisplayName: "(không xem được: " + status.Convert(err).Message() + ")"}
+			x.Person.Person = &pb.Person{Name: dup.GetPerson(), DisplayName: "(không xem được: " + status.Convert(err).Message() + ")"}
 		}
 		d.Duplicates = append(d.Duplicates, x)
 	}
+	h.lookup(ctx, names, levels)
 	q.show(h, "membership", "members", "Hội viên: "+d.Person.GetDisplayName(), &page{Data: d, Error: failure})
 }
 

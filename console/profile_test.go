@@ -73,3 +73,55 @@ func TestProfileShowsNamesWorksAndIdentifiers(t *testing.T) {
 		t.Errorf("the added work is not on the profile")
 	}
 }
+
+// Codes are shown by their names wherever a page shows them: a framework's
+// level (political theory) and an academic title on the profile, the
+// association of a membership, the highest level on the membership page,
+// the role in the audit trail.
+func TestCodesShownByName(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	for _, q := range []*pb.Qualification{
+		{Kind: pb.Qualification_POLITICAL_THEORY, Level: "SO_CAP", Year: 2015},
+		{Kind: pb.Qualification_ACADEMIC_TITLE, Level: "GIAO_SU", Year: 2020},
+		{Kind: pb.Qualification_DEGREE, Level: "TIEN_SI", Major: "Kinh tế", Year: 2018},
+	} {
+		if _, err := e.admin.People.CreateQualification(ctx, &pb.CreateQualificationRequest{Parent: "people/anh", Qualification: q}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reg, err := e.admin.Memberships.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: "associations/hoi-y-hoc",
+		Applicant: &pb.RegisterMemberRequest_Person{Person: "people/anh"},
+		Consent:   &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "test"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := e.signIn(e.account("admin", ""))
+	_, body := b.get("/people/anh")
+	for _, want := range []string{"<td>Sơ cấp</td>", "<td>Giáo sư</td>", "<td>Hội Y học tỉnh</td>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the profile lacks %s", want)
+		}
+	}
+	for _, code := range []string{">SO_CAP<", ">GIAO_SU<", ">associations/"} {
+		if strings.Contains(body, code) {
+			t.Errorf("the profile shows the code %s", code)
+		}
+	}
+	m := strings.TrimPrefix(reg.GetMembership().GetName(), "associations/")
+	code, body := b.get("/members/" + strings.Replace(m, "/memberships/", "/", 1))
+	if code != http.StatusOK || !strings.Contains(body, `<dd class="level">Tiến sĩ</dd>`) || strings.Contains(body, "TIEN_SI") {
+		t.Errorf("the membership page: HTTP %d, does not name the level", code)
+	}
+	// The framework's levels are in the edit form's list of levels.
+	qs, err := e.admin.People.ListQualifications(ctx, &pb.ListQualificationsRequest{Parent: "people/anh", Filter: "kind = POLITICAL_THEORY"})
+	if err != nil || len(qs.GetQualifications()) != 1 {
+		t.Fatalf("the political theory qualification: %v", err)
+	}
+	if _, body = b.get("/" + qs.GetQualifications()[0].GetName() + "/edit"); !strings.Contains(body, `<option value="SO_CAP" selected>Sơ cấp (lý luận chính trị)</option>`) {
+		t.Errorf("the edit form does not choose the level by its name")
+	}
+	if _, body = b.get("/admin/audit"); !strings.Contains(body, "<td>Quản trị viên</td>") || strings.Contains(body, "<td>admin</td>") {
+		t.Errorf("the audit trail shows roles by their codes")
+	}
+}

@@ -26,6 +26,50 @@ const (
 	refUnits     = "administrativeUnits/"
 )
 
+// refAssociations are associations, which a person's memberships name.
+const refAssociations = "associations/"
+
+// frameworkLevels are the levels of the national frameworks that
+// qualifications of the kinds without a reference list of their own take
+// (store/profile.go's kindLevels), with their Vietnamese names. A level the
+// list of qualification levels also holds (TRUNG_CAP) is named there.
+var frameworkLevels = []struct {
+	kind     pb.Qualification_Kind
+	code, vi string
+}{
+	{pb.Qualification_POLITICAL_THEORY, "SO_CAP", "Sơ cấp"},
+	{pb.Qualification_POLITICAL_THEORY, "TRUNG_CAP", "Trung cấp"},
+	{pb.Qualification_POLITICAL_THEORY, "CAO_CAP", "Cao cấp"},
+	{pb.Qualification_POLITICAL_THEORY, "CU_NHAN", "Cử nhân"},
+	{pb.Qualification_STATE_MANAGEMENT, "CHUYEN_VIEN", "Chuyên viên"},
+	{pb.Qualification_STATE_MANAGEMENT, "CHUYEN_VIEN_CHINH", "Chuyên viên chính"},
+	{pb.Qualification_STATE_MANAGEMENT, "CHUYEN_VIEN_CAO_CAP", "Chuyên viên cao cấp"},
+	{pb.Qualification_FOREIGN_LANGUAGE, "BAC_1", "Bậc 1"},
+	{pb.Qualification_FOREIGN_LANGUAGE, "BAC_2", "Bậc 2"},
+	{pb.Qualification_FOREIGN_LANGUAGE, "BAC_3", "Bậc 3"},
+	{pb.Qualification_FOREIGN_LANGUAGE, "BAC_4", "Bậc 4"},
+	{pb.Qualification_FOREIGN_LANGUAGE, "BAC_5", "Bậc 5"},
+	{pb.Qualification_FOREIGN_LANGUAGE, "BAC_6", "Bậc 6"},
+	{pb.Qualification_FOREIGN_LANGUAGE, "A1", "A1"},
+	{pb.Qualification_FOREIGN_LANGUAGE, "A2", "A2"},
+	{pb.Qualification_FOREIGN_LANGUAGE, "B1", "B1"},
+	{pb.Qualification_FOREIGN_LANGUAGE, "B2", "B2"},
+	{pb.Qualification_FOREIGN_LANGUAGE, "C1", "C1"},
+	{pb.Qualification_FOREIGN_LANGUAGE, "C2", "C2"},
+	{pb.Qualification_IT_SKILL, "CO_BAN", "Cơ bản"},
+	{pb.Qualification_IT_SKILL, "NANG_CAO", "Nâng cao"},
+}
+
+// frameworkLevel is the Vietnamese name of a framework's level, or "".
+func frameworkLevel(code string) string {
+	for _, l := range frameworkLevels {
+		if l.code == code {
+			return l.vi
+		}
+	}
+	return ""
+}
+
 // refName is the Vietnamese name of a code of a collection, or the code.
 func refName(names refNames, collection, code string) string {
 	if code == "" {
@@ -49,9 +93,21 @@ func (h *Handler) lookup(ctx context.Context, names refNames, resources []string
 		var err error
 		switch {
 		case strings.HasPrefix(r, refLevels):
+			// A qualification's level, as the edit form's list has it:
+			// a degree's, a framework's or an academic title.
 			var m *pb.QualificationLevel
 			m, err = h.ref.GetQualificationLevel(ctx, &pb.GetQualificationLevelRequest{Name: r})
 			vi = m.GetNameVi()
+			if err != nil {
+				code := strings.TrimPrefix(r, refLevels)
+				if vi = frameworkLevel(code); vi != "" {
+					err = nil
+				} else {
+					var t *pb.AcademicTitle
+					t, err = h.ref.GetAcademicTitle(ctx, &pb.GetAcademicTitleRequest{Name: refTitles + code})
+					vi = t.GetNameVi()
+				}
+			}
 		case strings.HasPrefix(r, refTitles):
 			var m *pb.AcademicTitle
 			m, err = h.ref.GetAcademicTitle(ctx, &pb.GetAcademicTitleRequest{Name: r})
@@ -71,6 +127,10 @@ func (h *Handler) lookup(ctx context.Context, names refNames, resources []string
 		case strings.HasPrefix(r, refUnits):
 			var m *pb.AdministrativeUnit
 			m, err = h.ref.GetAdministrativeUnit(ctx, &pb.GetAdministrativeUnitRequest{Name: r})
+			vi = m.GetDisplayName()
+		case strings.HasPrefix(r, refAssociations):
+			var m *pb.Association
+			m, err = h.members.GetAssociation(ctx, &pb.GetAssociationRequest{Name: r})
 			vi = m.GetDisplayName()
 		}
 		if err == nil {
@@ -103,6 +163,9 @@ func (h *Handler) profileNames(ctx context.Context, p *pb.Person) refNames {
 	for _, w := range p.GetWorks() {
 		rs = append(rs, w.GetField())
 	}
+	for _, m := range p.GetMemberships() {
+		rs = append(rs, associationOf(m.GetName()))
+	}
 	names := refNames{}
 	h.lookup(ctx, names, rs)
 	return names
@@ -119,4 +182,11 @@ func searchNames(d *searchData) refNames {
 		names[refTitles+o.Value] = o.Label
 	}
 	return names
+}
+
+// associationOf is the association of a membership's name:
+// associations/a/memberships/m → associations/a.
+func associationOf(membership string) string {
+	a, _, _ := strings.Cut(membership, "/memberships/")
+	return a
 }
