@@ -7,15 +7,16 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Server settings come from three places, the first that has one winning:
 // the command line, the environment (TRITHUC_ and the flag's name in upper
 // case with underscores: --grpc-addr is TRITHUC_GRPC_ADDR), and a
 // configuration file named by --config or $TRITHUC_CONFIG. The file holds
-// one `name = value` a line, named as the flags are, with # comments; a
-// value may be quoted as in Go. Every flag of serve is a setting, so the
-// three can never drift apart.
+// one `name = value` a line, named as the flags are, with # comments (on a
+// line of their own or after a value); a value may be quoted as in Go.
+// Every flag of serve is a setting, so the three can never drift apart.
 
 // envName is the environment variable of a flag.
 func envName(flagName string) string {
@@ -42,17 +43,37 @@ func applySettings(fs *flag.FlagSet, configFile string, lookupEnv func(string) (
 		}
 		if v, ok := lookupEnv(envName(f.Name)); ok {
 			if e := fs.Set(f.Name, v); e != nil {
-				err = usageError(fmt.Sprintf("$%s=%q: %v", envName(f.Name), v, e))
+				err = usageError(fmt.Sprintf("$%s=%q: %s", envName(f.Name), v, badValue(f, e)))
 			}
 			return
 		}
 		if s, ok := file[f.Name]; ok {
 			if e := fs.Set(f.Name, s.value); e != nil {
-				err = usageError(fmt.Sprintf("%s:%d: %s = %q: %v", configFile, s.line, f.Name, s.value, e))
+				err = usageError(fmt.Sprintf("%s:%d: %s = %q: %s", configFile, s.line, f.Name, s.value, badValue(f, e)))
 			}
 		}
 	})
 	return err
+}
+
+// badValue says what the value of setting f should have been: the flag
+// package says only "parse error" of a number or a duration.
+func badValue(f *flag.Flag, err error) string {
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return err.Error()
+	}
+	switch g.Get().(type) {
+	case bool:
+		return "want true or false"
+	case int, int64, uint, uint64:
+		return "want a whole number"
+	case float64:
+		return "want a number"
+	case time.Duration:
+		return "want a duration such as 90s, 15m or 720h"
+	}
+	return err.Error()
 }
 
 type fileSetting struct {
@@ -84,11 +105,17 @@ func readConfigFile(fs *flag.FlagSet, path string) (map[string]fileSetting, erro
 			return nil, usageError(fmt.Sprintf("%s:%d: %q is not a setting of trithuc serve (see trithuc serve --help)", path, n, name))
 		}
 		if strings.HasPrefix(value, `"`) {
-			uq, err := strconv.Unquote(value)
+			quoted, err := strconv.QuotedPrefix(value)
+			if rest := strings.TrimSpace(value[len(quoted):]); err == nil && rest != "" && !strings.HasPrefix(rest, "#") {
+				return nil, usageError(fmt.Sprintf("%s:%d: the quoted value of %s is followed by %q; put a # before a comment", path, n, name, rest))
+			}
+			uq, err := strconv.Unquote(quoted)
 			if err != nil {
 				return nil, usageError(fmt.Sprintf("%s:%d: the quoted value of %s is not closed or has a bad escape", path, n, name))
 			}
 			value = uq
+		} else {
+			value = uncomment(value)
 		}
 		if _, dup := out[name]; dup {
 			return nil, usageError(fmt.Sprintf("%s:%d: %s is set twice", path, n, name))
@@ -99,4 +126,16 @@ func readConfigFile(fs *flag.FlagSet, path string) (map[string]fileSetting, erro
 		return nil, fmt.Errorf("the configuration file %s: %w", path, err)
 	}
 	return out, nil
+}
+
+// uncomment cuts a trailing comment off an unquoted value: a # that
+// begins it or follows a space or a tab. A # inside a word stays, as in a
+// path like /srv/a#b.
+func uncomment(value string) string {
+	for i, r := range value {
+		if r == '#' && (i == 0 || value[i-1] == ' ' || value[i-1] == '\t') {
+			return strings.TrimSpace(value[:i])
+		}
+	}
+	return value
 }
