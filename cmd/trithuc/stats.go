@@ -137,6 +137,9 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if cf.output != "json" && cf.output != "table" {
 		return usageError("--output must be json or table")
 	}
+	if *csvOut && *xlsxOut {
+		return usageError("stats: give --csv or --xlsx, not both: each is a file of its own")
+	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	day, err := parseDay(*asOf)

@@ -100,6 +100,28 @@ func TestStatsCommand(t *testing.T) {
 	}
 }
 
+// Flags that contradict each other are refused before any call, so no
+// server is needed.
+func TestStatsFlagMistakes(t *testing.T) {
+	c := []string{"--server", "127.0.0.1:1", "--timeout", "1s"}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"ErrCSVAndXLSX", []string{"stats", "--by", "level", "--csv", "--xlsx"}, "--csv or --xlsx, not both"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := cli(t, append(tt.args, c...)...)
+			var ue usageError
+			if !errors.As(err, &ue) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("%q: %v, want a usage error saying %q", tt.args, err, tt.want)
+			}
+		})
+	}
+}
+
 // A count hidden to protect another reads "ẩn", not "<5", and the legend
 // says what each mark means.
 func TestPrintStatisticsMarks(t *testing.T) {
