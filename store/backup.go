@@ -75,7 +75,8 @@ func Restore(ctx context.Context, src, dest string, force bool) error {
 	if err := checkFile(ctx, src); err != nil {
 		return err
 	}
-	if _, err := os.Stat(dest); err == nil {
+	old, err := os.Stat(dest)
+	if err == nil {
 		if !force {
 			return fmt.Errorf("store: restore: %s exists; add --force to replace it", dest)
 		}
@@ -87,6 +88,12 @@ func Restore(ctx context.Context, src, dest string, force bool) error {
 	if err := copyFile(src, tmp); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("store: restore: %w", err)
+	}
+	if old != nil {
+		if err := keepOwnerAndMode(tmp, old); err != nil {
+			os.Remove(tmp)
+			return fmt.Errorf("store: restore: %w", err)
+		}
 	}
 	for _, suffix := range []string{"-wal", "-shm"} {
 		if err := os.Remove(dest + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -118,6 +125,21 @@ func checkNotInUse(ctx context.Context, path string) error {
 	return err
 }
 
+// keepOwnerAndMode gives the restored file at path the mode of the file it
+// replaces and, when this process may change it (as root), its owner and
+// group: the server's own user must still open the database that an
+// administrator restored with sudo.
+func keepOwnerAndMode(path string, was os.FileInfo) error {
+	if uid, gid, ok := fileOwner(was); ok && os.Geteuid() == 0 {
+		if err := os.Chown(path, uid, gid); err != nil {
+			return err
+		}
+	}
+	return os.Chmod(path, was.Mode().Perm())
+}
+
+// copyFile copies src to a new file dest, which only its owner may read:
+// a new database holds personal data.
 func copyFile(src, dest string) error {
 	in, err := os.Open(src)
 	if err != nil {

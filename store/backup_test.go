@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -81,5 +82,58 @@ func TestRelativePaths(t *testing.T) {
 	db.Close()
 	if err := Restore(ctx, "backup.db", "new.db", false); err != nil {
 		t.Fatalf("restoring from a relative path: %v", err)
+	}
+}
+
+// Restoring over a database keeps the file's mode and, as root, its owner
+// and group, so that the server's user can still open it; a new file is
+// its owner's only.
+func TestRestoreKeepsModeAndOwner(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := Open(ctx, filepath.Join(dir, "live.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(dir, "backup.db")
+	if err := db.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	dest := db.Path()
+	if err := os.Chmod(dest, 0o664); err != nil {
+		t.Fatal(err)
+	}
+	const nobody = 65534
+	asRoot := os.Geteuid() == 0
+	if asRoot {
+		if err := os.Chown(dest, nobody, nobody); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := Restore(ctx, backup, dest, true); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o664 {
+		t.Errorf("the restored file's mode is %o, want the replaced file's 664", fi.Mode().Perm())
+	}
+	if !asRoot {
+		t.Log("not root: the owner is not checked")
+	} else if uid, gid, _ := fileOwner(fi); uid != nobody || gid != nobody {
+		t.Errorf("the restored file is owned by %d:%d, want the replaced file's %d:%d", uid, gid, nobody, nobody)
+	}
+
+	fresh := filepath.Join(dir, "new.db")
+	if err := Restore(ctx, backup, fresh, false); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(fresh); err != nil {
+		t.Error(err)
+	} else if fi.Mode().Perm() != 0o600 {
+		t.Errorf("a new restored file has mode %o, want 600", fi.Mode().Perm())
 	}
 }
