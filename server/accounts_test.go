@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -18,6 +19,7 @@ func TestAccountService(t *testing.T) {
 	ctx := context.Background()
 	adminKey, _ := e.db.ListKeys(ctx)
 	admin := pb.NewAccountServiceClient(e.client.Conn())
+	e.association("hoi-y-hoc", &pb.Association{DisplayName: "Hội Y học", Code: "HYH"})
 
 	a, err := admin.CreateAccount(ctx, &pb.CreateAccountRequest{Account: &pb.Account{
 		Email: "Lan@SNV.example.vn", DisplayName: "Trần Thị Lan", Role: RoleRegistrar, Association: "associations/hoi-y-hoc"}})
@@ -175,4 +177,38 @@ func TestAccountServiceOrganizationLimit(t *testing.T) {
 	}
 	_, err = admin.CreateAccount(ctx, &pb.CreateAccountRequest{Account: &pb.Account{Email: "x@syt.example.vn", DisplayName: "X", Role: RoleAdmin, Organization: org.GetName()}})
 	wantCode(t, err, codes.InvalidArgument, "account.organization")
+}
+
+// A key or an account may be limited to an association that exists and is
+// not deleted, through gRPC and REST alike, as to an organization.
+func TestAccountServiceAssociationLimit(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	admin := pb.NewAccountServiceClient(e.client.Conn())
+	_, hyh := e.associations()
+	gone := e.association("hoi-cu", &pb.Association{DisplayName: "Hội cũ", Code: "HCU"})
+	if _, err := e.client.Memberships.DeleteAssociation(ctx, &pb.DeleteAssociationRequest{Name: gone.Name}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, association, says string }{
+		{"ErrUnknown", "associations/khongco", "no association is named associations/khongco"},
+		{"ErrDeleted", gone.Name, gone.Name + " is deleted"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := admin.CreateApiKey(ctx, &pb.CreateApiKeyRequest{ApiKey: &pb.ApiKey{DisplayName: "X", Role: RoleRegistrar, Association: tc.association}})
+			if status.Code(err) != codes.InvalidArgument || !strings.Contains(err.Error(), tc.says) {
+				t.Errorf("CreateApiKey: %v, want INVALID_ARGUMENT saying %q", err, tc.says)
+			}
+			_, err = admin.CreateAccount(ctx, &pb.CreateAccountRequest{Account: &pb.Account{Email: "x@example.vn", DisplayName: "X", Role: RoleRegistrar, Association: tc.association}})
+			wantCode(t, err, codes.InvalidArgument, "account.association")
+			code, body := e.rest("POST", "/v1/apiKeys", map[string]any{"displayName": "X", "role": RoleRegistrar, "association": tc.association})
+			if code != http.StatusBadRequest || !strings.Contains(fmt.Sprint(body["message"]), tc.says) {
+				t.Errorf("POST /v1/apiKeys: %d %v, want 400 saying %q", code, body, tc.says)
+			}
+		})
+	}
+	k, err := admin.CreateApiKey(ctx, &pb.CreateApiKeyRequest{ApiKey: &pb.ApiKey{DisplayName: "Hội Y học", Role: RoleRegistrar, Association: hyh.Name}})
+	if err != nil || k.GetAssociation() != hyh.Name {
+		t.Fatalf("CreateApiKey limited to %s: %v %v", hyh.Name, k, err)
+	}
 }

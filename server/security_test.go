@@ -44,6 +44,10 @@ func (e *env) callers() []caller {
 		k, tok := e.key(r)
 		cs = append(cs, caller{label: r, role: r, token: tok, principal: "key:" + k.ID})
 	}
+	// A key is limited only to an association that exists.
+	if _, err := e.db.CreateAssociation(context.Background(), &pb.Association{DisplayName: "Hội Tin học", Code: "HTH"}, store.CreateOptions{ID: "hoi-tin-hoc"}); err != nil {
+		e.t.Fatal(err)
+	}
 	k, tok, err := e.db.CreateScopedKey(context.Background(), "registrar of one association", RoleRegistrar, "associations/hoi-tin-hoc", time.Time{})
 	if err != nil {
 		e.t.Fatal(err)
@@ -261,13 +265,11 @@ func (e *env) restCall(token, verb, path, body string) (int, codes.Code) {
 func TestRoleMethodMatrix(t *testing.T) {
 	e := newEnv(t)
 	callers := e.callers()
-	// The limited registrar's association, with people/x, the placeholder
-	// of the REST paths below, as its member: the table is checked here,
-	// the scope itself by TestPersonScope and TestMembershipPermissions.
+	// The limited registrar's association (callers made it) has people/x,
+	// the placeholder of the REST paths below, as its member: the table is
+	// checked here, the scope itself by TestPersonScope and
+	// TestMembershipPermissions.
 	ctx := context.Background()
-	if _, err := e.db.CreateAssociation(ctx, &pb.Association{DisplayName: "Hội Tin học", Code: "HTH"}, store.CreateOptions{ID: "hoi-tin-hoc"}); err != nil {
-		t.Fatal(err)
-	}
 	if _, err := e.db.CreatePerson(ctx, &pb.Person{GivenName: "X"}, store.CreateOptions{ID: "x"}); err != nil {
 		t.Fatal(err)
 	}
@@ -433,6 +435,7 @@ func TestAssociationScope(t *testing.T) {
 	// The key carries its scope; until methods check it, a limited key may
 	// call only what the table opens to it.
 	e := newEnv(t)
+	e.association("hoi-tin-hoc", &pb.Association{DisplayName: "Hội Tin học", Code: "HTH"})
 	k, tok, err := e.db.CreateScopedKey(context.Background(), "Hội Tin học", RoleRegistrar, "associations/hoi-tin-hoc", time.Time{})
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"strings"
 )
 
@@ -71,8 +72,9 @@ func (tx *Tx) limitToScope(ctx context.Context, l *listing, scope string) error 
 }
 
 // checkScopeName checks the form of a key's or an account's scope, and
-// that an organization it names exists: a key limited to a mistyped
-// organization would see nobody and say nothing of why.
+// that the association or organization it names exists and is not
+// deleted: a key limited to a mistyped unit would see nobody and say
+// nothing of why.
 func (tx *Tx) checkScopeName(ctx context.Context, scope string) error {
 	switch {
 	case scope == "":
@@ -82,17 +84,31 @@ func (tx *Tx) checkScopeName(ctx context.Context, scope string) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.liveOrganization(ctx, id); err != nil {
-			return errorf(Invalid, "organization", "no organization is named %s; list them with ListOrganizations", scope)
-		}
-		return nil
+		r, err := tx.organization(ctx, id)
+		return scopeUnit(err, r != nil && r.deleted, "organization", scope, "ListOrganizations")
 	default:
 		id, ok := strings.CutPrefix(scope, "associations/")
 		if !ok || !validID(id) {
 			return errorf(Invalid, "association", "want an association's name, associations/{id}, not %q", scope)
 		}
-		return nil
+		r, err := tx.association(ctx, id)
+		return scopeUnit(err, r != nil && r.deleted, "association", scope, "ListAssociations")
 	}
+}
+
+// scopeUnit says why the unit a scope names will not do, as an invalid
+// field of the request; errors of the database pass as they are.
+func scopeUnit(err error, deleted bool, field, scope, list string) error {
+	var e *Error
+	switch {
+	case errors.As(err, &e) && e.Code == NotFound:
+		return errorf(Invalid, field, "no %s is named %s; list them with %s", field, scope, list)
+	case err != nil:
+		return err
+	case deleted:
+		return errorf(Invalid, field, "%s is deleted; undelete it first", scope)
+	}
+	return nil
 }
 
 // splitScope is a scope as the association or the organization it names.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -15,11 +16,32 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 func TestScopedKeys(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "k.db")
-	out, err := cli(t, "keys", "create", "--create", "--db", db, "--role", "registrar", "--name", "Hội Tin học", "--association", "associations/hoi-tin-hoc", "--expires", "720h")
+	// An association that does not exist is refused, as an organization
+	// is: a key limited to it would see nobody.
+	for _, args := range [][]string{
+		{"keys", "create", "--create", "--db", db, "--role", "registrar", "--name", "Hội Tin học", "--association", "associations/hoi-tin-hoc"},
+		{"users", "create", "--create", "--db", db, "--role", "registrar", "--email", "th@example.vn", "--name", "x", "--association", "associations/hoi-tin-hoc"},
+	} {
+		if out, err := cli(t, args...); err == nil || !strings.Contains(err.Error(), "no association is named associations/hoi-tin-hoc") {
+			t.Errorf("%s %s limited to no association: %v\n%s", args[0], args[1], err, out)
+		}
+	}
+	s, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateAssociation(context.Background(), &pb.Association{DisplayName: "Hội Tin học", Code: "HTH"}, store.CreateOptions{ID: "hoi-tin-hoc"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	out, err := cli(t, "keys", "create", "--db", db, "--role", "registrar", "--name", "Hội Tin học", "--association", "associations/hoi-tin-hoc", "--expires", "720h")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
