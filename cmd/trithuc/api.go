@@ -356,6 +356,11 @@ func runCollection(ctx context.Context, c *collection, args []string, stdout, st
 		}
 		return runDownload(ctx, cf, full, req, stdout)
 	}
+	// Columns that are not fields are refused before the call, not
+	// printed empty after it.
+	if _, err := tableColumns(rowType(v.method.Output()), vf.columns); err != nil {
+		return err
+	}
 	cl, err := cf.dial()
 	if err != nil {
 		return err
@@ -384,7 +389,7 @@ func runCollection(ctx context.Context, c *collection, args []string, stdout, st
 			return err
 		}
 	}
-	return printResult(stdout, cf.output, vf.columns, pages)
+	return printResult(stdout, stderr, cf.output, vf.columns, pages)
 }
 
 // verbFlagSet holds the flags of a collection's verb once parsed.

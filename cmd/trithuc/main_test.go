@@ -74,9 +74,16 @@ func serveDemo(t *testing.T, dir string, extra ...string) (addr, token string, s
 
 func cli(t *testing.T, args ...string) (string, error) {
 	t.Helper()
+	out, errOut, err := cliApart(t, args...)
+	return out + errOut, err
+}
+
+// cliApart is cli with stdout and stderr apart.
+func cliApart(t *testing.T, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), args, &out, &errOut)
-	return out.String() + errOut.String(), err
+	err = run(context.Background(), args, &out, &errOut)
+	return out.String(), errOut.String(), err
 }
 
 func TestDemoAndPeopleCommands(t *testing.T) {

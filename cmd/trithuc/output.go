@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"google.golang.org/genproto/googleapis/api/annotations"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -28,10 +29,11 @@ var defaultColumns = map[protoreflect.FullName][]string{
 }
 
 // printResult prints the responses of one call (several when --all followed
-// the pages).
-func printResult(w io.Writer, format, columns string, pages []proto.Message) error {
+// the pages) to w. When a list has more pages, it says how to get them: in
+// the table, or on errw for CSV and JSON, whose output stays clean data.
+func printResult(w, errw io.Writer, format, columns string, pages []proto.Message) error {
 	resp := pages[0]
-	items := itemsField(resp)
+	items := itemsField(resp.ProtoReflect().Descriptor())
 	if len(pages) > 1 && items != nil {
 		list := resp.ProtoReflect().Mutable(items).List()
 		for _, p := range pages[1:] {
@@ -43,6 +45,10 @@ func printResult(w io.Writer, format, columns string, pages []proto.Message) err
 		if fd := resp.ProtoReflect().Descriptor().Fields().ByName("next_page_token"); fd != nil {
 			resp.ProtoReflect().Clear(fd)
 		}
+	}
+	more := ""
+	if next := stringField(resp, "next_page_token"); items != nil && next != "" {
+		more = fmt.Sprintf("More: --page-token %s (or --all)\n", next)
 	}
 	if format == "json" {
 		b, err := jsonOut.Marshal(resp)
@@ -57,24 +63,28 @@ func printResult(w io.Writer, format, columns string, pages []proto.Message) err
 		}
 		out.WriteByte('\n')
 		_, err = w.Write(out.Bytes())
+		fmt.Fprint(errw, more)
 		return err
 	}
 
+	md := rowType(resp.ProtoReflect().Descriptor())
 	var rows []protoreflect.Message
-	var md protoreflect.MessageDescriptor
 	if items != nil {
 		list := resp.ProtoReflect().Get(items).List()
-		md = items.Message()
 		for i := 0; i < list.Len(); i++ {
 			rows = append(rows, list.Get(i).Message())
 		}
 	} else {
-		md = resp.ProtoReflect().Descriptor()
 		rows = append(rows, resp.ProtoReflect())
 	}
-	cols := tableColumns(md, columns)
+	cols, err := tableColumns(md, columns)
+	if err != nil {
+		return err
+	}
 	if format == "csv" {
-		return printCSV(w, cols, rows)
+		err := printCSV(w, cols, rows)
+		fmt.Fprint(errw, more)
+		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	header := make([]string, len(cols))
@@ -92,17 +102,15 @@ func printResult(w io.Writer, format, columns string, pages []proto.Message) err
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if items != nil {
-		if next := stringField(resp, "next_page_token"); next != "" {
-			fmt.Fprintf(w, "\nMore: --page-token %s (or --all)\n", next)
-		}
+	if more != "" {
+		fmt.Fprint(w, "\n"+more)
 	}
 	return nil
 }
 
 // printCSV prints rows as CSV for a spreadsheet or a script: the fields'
-// names as the header, then a line per item (every page with --all, and no
-// hint of more pages, which would be read as a row).
+// names as the header, then a line per item (every page with --all; the
+// hint of more pages goes to stderr, where it is not read as a row).
 func printCSV(w io.Writer, cols []string, rows []protoreflect.Message) error {
 	cw := csv.NewWriter(w)
 	cw.Write(cols)
@@ -117,29 +125,68 @@ func printCSV(w io.Writer, cols []string, rows []protoreflect.Message) error {
 	return cw.Error()
 }
 
-// itemsField is the repeated message field of a List response.
-func itemsField(m proto.Message) protoreflect.FieldDescriptor {
-	fields := m.ProtoReflect().Descriptor().Fields()
+// itemsField is the repeated field holding the items of an answer that is
+// a list: a List or Search response's (AIP-132, AIP-158: the first, beside
+// next_page_token), or the only one of an answer that is a collection and
+// not a resource (a batch get, AIP-231; a statistics table). A resource is
+// one row, whatever it repeats (a person's fields of expertise), and so is
+// an answer holding several lists (a person's data).
+func itemsField(md protoreflect.MessageDescriptor) protoreflect.FieldDescriptor {
+	var lists []protoreflect.FieldDescriptor
+	fields := md.Fields()
 	for i := 0; i < fields.Len(); i++ {
 		if fd := fields.Get(i); fd.IsList() && fd.Message() != nil {
-			return fd
+			lists = append(lists, fd)
 		}
+	}
+	switch {
+	case len(lists) == 0 || isResource(md):
+		return nil
+	case fields.ByName("next_page_token") != nil || len(lists) == 1:
+		return lists[0]
 	}
 	return nil
 }
 
-func tableColumns(md protoreflect.MessageDescriptor, columns string) []string {
+// isResource reports whether md is a resource (google.api.resource).
+func isResource(md protoreflect.MessageDescriptor) bool {
+	rd, _ := proto.GetExtension(md.Options(), annotations.E_Resource).(*annotations.ResourceDescriptor)
+	return rd.GetType() != ""
+}
+
+// rowType is the message a table of an answer md has a row of: its items'
+// for a list, its own otherwise.
+func rowType(md protoreflect.MessageDescriptor) protoreflect.MessageDescriptor {
+	if items := itemsField(md); items != nil {
+		return items.Message()
+	}
+	return md
+}
+
+// tableColumns are the columns of a table of md: the fields --columns
+// names, or the defaults. A column is a field's API name or its JSON name
+// (displayName), or a dotted path into a message field; an unknown one is
+// refused with the names md has, rather than printed empty.
+func tableColumns(md protoreflect.MessageDescriptor, columns string) ([]string, error) {
 	if columns != "" {
 		var cols []string
 		for _, c := range strings.Split(columns, ",") {
-			if c = strings.TrimSpace(c); c != "" {
-				cols = append(cols, c)
+			if c = strings.TrimSpace(c); c == "" {
+				continue
 			}
+			path, err := fieldPath(md, c)
+			if err != nil {
+				return nil, err
+			}
+			cols = append(cols, path)
 		}
-		return cols
+		if len(cols) == 0 {
+			return nil, usageError("--columns: name at least one field")
+		}
+		return cols, nil
 	}
 	if cols, ok := defaultColumns[md.FullName()]; ok {
-		return cols
+		return cols, nil
 	}
 	var cols []string
 	fields := md.Fields()
@@ -150,7 +197,35 @@ func tableColumns(md protoreflect.MessageDescriptor, columns string) []string {
 		}
 		cols = append(cols, string(fd.Name()))
 	}
-	return cols
+	return cols, nil
+}
+
+// fieldPath is the dotted path of API field names that column names in md.
+func fieldPath(md protoreflect.MessageDescriptor, column string) (string, error) {
+	parts := strings.Split(column, ".")
+	for i, part := range parts {
+		fields := md.Fields()
+		fd := fields.ByName(protoreflect.Name(part))
+		if fd == nil {
+			fd = fields.ByJSONName(part)
+		}
+		if fd == nil {
+			names := make([]string, fields.Len())
+			for j := range names {
+				names[j] = string(fields.Get(j).Name())
+			}
+			return "", usageError(fmt.Sprintf("--columns: %q: %s has no field %q; its fields: %s", column, md.Name(), part, strings.Join(names, ", ")))
+		}
+		parts[i] = string(fd.Name())
+		if i == len(parts)-1 {
+			break
+		}
+		if fd.Message() == nil || fd.IsList() || fd.IsMap() {
+			return "", usageError(fmt.Sprintf("--columns: %q: %s.%s holds no fields to pick from", column, md.Name(), fd.Name()))
+		}
+		md = fd.Message()
+	}
+	return strings.Join(parts, "."), nil
 }
 
 // cell renders the field at a dotted path for a table.

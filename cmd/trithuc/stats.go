@@ -240,7 +240,7 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 func printJSON(w io.Writer, m proto.Message) error {
-	return printResult(w, "json", "", []proto.Message{m})
+	return printResult(w, io.Discard, "json", "", []proto.Message{m})
 }
 
 // printStatistics prints an answer as an aligned table: the values' names,

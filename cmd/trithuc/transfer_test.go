@@ -53,14 +53,18 @@ func TestImportExportCommands(t *testing.T) {
 	defer stop()
 	c := []string{"--server", addr, "--token", token}
 
-	// --output csv on a list: a header of the fields, a line per item.
-	out, err := cli(t, append([]string{"people", "list", "--page-size", "5", "--output", "csv", "--columns", "name,family_name,gender"}, c...)...)
+	// --output csv on a list: a header of the fields, a line per item;
+	// the hint of more pages on stderr.
+	out, more, err := cliApart(t, append([]string{"people", "list", "--page-size", "5", "--output", "csv", "--columns", "name,family_name,gender"}, c...)...)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 	if err != nil || len(recs) != 6 || strings.Join(recs[0], ",") != "name,family_name,gender" || !strings.HasPrefix(recs[1][0], "people/") {
 		t.Fatalf("csv list (%v):\n%s", err, out)
+	}
+	if !strings.HasPrefix(more, "More: --page-token ") {
+		t.Errorf("csv list: stderr %q, want the hint of more pages", more)
 	}
 
 	// An import with a bad row imports nothing and names the cell.
