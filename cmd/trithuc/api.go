@@ -319,7 +319,7 @@ func runCollection(ctx context.Context, c *collection, args []string, stdout, st
 		fmt.Fprintf(stderr, "Usage: trithuc %s %s%s [flags]\n\n%sCalls %s.\n\nFlags:\n", c.name, v.name, arg, about, v.method.FullName())
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, interleave(fs, args[1:])); err != nil {
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	if cf.output != "json" && cf.output != "table" && cf.output != "csv" {
@@ -411,38 +411,6 @@ func verbFlags(fs *flag.FlagSet, v *verb) *verbFlagSet {
 	fs.StringVar(&vf.columns, "columns", "", "with --output table or csv: the `fields` to show, comma-separated")
 	vf.message = newMessageFlags(fs, v.method.Input())
 	return vf
-}
-
-// interleave lets flags follow the positional argument, as in
-// `trithuc people get abc --view full`, by moving the positional ones last.
-func interleave(fs *flag.FlagSet, args []string) []string {
-	var flags, pos []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			pos = append(pos, args[i+1:]...)
-			break
-		}
-		if !strings.HasPrefix(a, "-") || a == "-" {
-			pos = append(pos, a)
-			continue
-		}
-		flags = append(flags, a)
-		name := strings.TrimLeft(a, "-")
-		if strings.Contains(name, "=") {
-			continue
-		}
-		if f := fs.Lookup(name); f != nil {
-			if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && bf.IsBoolFlag() {
-				continue
-			}
-			if i+1 < len(args) {
-				flags = append(flags, args[i+1])
-				i++
-			}
-		}
-	}
-	return append(flags, pos...)
 }
 
 // positionalField is the request field the one positional argument fills.

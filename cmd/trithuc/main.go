@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	_ "trithuc.gov.vn/trithuc/internal/malloc" // the C allocator's settings, as the program loads
@@ -127,11 +128,49 @@ func isHelp(arg string) bool {
 }
 
 // parseFlags parses a command line; a mistake in it is a usageError (the
-// flag package has already printed what was wrong and the usage).
+// flag package has already printed what was wrong and the usage). Flags
+// may follow the positional arguments, in every command alike.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	err := fs.Parse(args)
+	err := fs.Parse(interleave(fs, args))
 	if err != nil && !errors.Is(err, flag.ErrHelp) {
 		return usageError(err.Error())
 	}
 	return err
+}
+
+// interleave lets flags follow the positional arguments, as in `trithuc
+// people get abc --view full` or `trithuc keys revoke ID --db t.db`, by
+// moving the positional ones last, after a "--" so that one starting with
+// a dash (given after "--") stays an argument.
+func interleave(fs *flag.FlagSet, args []string) []string {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			pos = append(pos, args[i+1:]...)
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			pos = append(pos, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		if f := fs.Lookup(name); f != nil {
+			if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && bf.IsBoolFlag() {
+				continue
+			}
+			if i+1 < len(args) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+		}
+	}
+	if len(pos) == 0 {
+		return flags
+	}
+	return append(append(flags, "--"), pos...)
 }

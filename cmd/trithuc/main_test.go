@@ -233,3 +233,42 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 		}
 	}
 }
+
+// Flags may follow the positional argument in the admin commands as in
+// the API's verbs (`trithuc people get abc --view full`).
+func TestFlagsAfterArguments(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	db := filepath.Join(dir, "t.db")
+	out, err := cli(t, "keys", "create", "--create", "--db", db, "--role", "admin", "--name", "a")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	id := strings.Split(lines[len(lines)-1], "_")[1]
+	if out, err := cli(t, "users", "create", "--db", db, "--email", "ten@example.vn", "--name", "Tên", "--role", "admin"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	backup := filepath.Join(dir, "b.db")
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"OKUsersReset", []string{"users", "reset", "ten@example.vn", "--db", db, "--url", "http://console.example"}, "http://console.example/"},
+		{"OKUsersDisable", []string{"users", "disable", "ten@example.vn", "--db", db}, "Disabled account ten@example.vn"},
+		{"OKKeysRevoke", []string{"keys", "revoke", id, "--db", db}, "Revoked key " + id},
+		{"OKBackup", []string{"backup", backup, "--db", db}, "Backed up"},
+		{"OKRestore", []string{"restore", backup, "--db", db, "--force"}, "Restored " + db},
+		// After --, an argument that starts with a dash is a file name.
+		{"OKDashedFile", []string{"backup", "--db", db, "--", "-b.db"}, "to -b.db"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := cli(t, tt.args...)
+			if err != nil || !strings.Contains(out, tt.want) {
+				t.Errorf("trithuc %s: %v\n%s\nwant %q", strings.Join(tt.args, " "), err, out, tt.want)
+			}
+		})
+	}
+}

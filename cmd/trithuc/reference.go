@@ -64,7 +64,7 @@ func runReference(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	list := fs.String("list", "", "the `list` to load: "+strings.Join(store.RefListNames(), ", "))
 	scheme := fs.String("scheme", "", "for --list fields: the classification `scheme` the fields belong to, e.g. vn2025")
 	dryRun := fs.Bool("dry-run", false, "check the file against the database and change nothing")
-	if err := parseFlags(fs, interleave(fs, args[1:])); err != nil {
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	kind, ok := store.RefKindByName(*list)

@@ -59,7 +59,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprint(stderr, importUsage)
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, interleave(fs, args)); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
