@@ -10,11 +10,21 @@ import (
 	"trithuc.gov.vn/trithuc/store"
 )
 
+// backupFlags adds the flags of backup to fs (completion too).
+func backupFlags(fs *flag.FlagSet) (dbPath *string) {
+	return fs.String("db", "trithuc.db", "the database `file` to back up; the server may keep running")
+}
+
+// restoreFlags adds the flags of restore to fs (completion too).
+func restoreFlags(fs *flag.FlagSet) (dbPath *string, force *bool) {
+	return fs.String("db", "trithuc.db", "the database `file` to replace"), fs.Bool("force", false, "replace an existing database")
+}
+
 // runBackup writes a consistent copy of a database, which may be in use.
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("trithuc backup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbPath := fs.String("db", "trithuc.db", "the database `file` to back up; the server may keep running")
+	dbPath := backupFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: trithuc backup [--db PATH] BACKUP_FILE\n\nWrites a consistent, compact copy of the database to a new file, online.")
 		fs.PrintDefaults()
@@ -44,8 +54,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("trithuc restore", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbPath := fs.String("db", "trithuc.db", "the database `file` to replace")
-	force := fs.Bool("force", false, "replace an existing database")
+	dbPath, force := restoreFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: trithuc restore [--db PATH] [--force] BACKUP_FILE\n\nChecks the backup, then replaces the database with it. Stop the server first.")
 		fs.PrintDefaults()

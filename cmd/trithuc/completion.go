@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -58,12 +59,6 @@ func runCompletion(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// adminCommands are the commands that are not collections, with their verbs.
-var adminCommands = map[string][]string{
-	"serve": nil, "keys": {"create", "list", "revoke"}, "reference": {"load"}, "backup": nil, "restore": nil,
-	"stats": {"indicators", "settings"}, "import": {"people", "template"}, "gen": nil, "health": nil, "version": nil, "help": nil, "completion": {"bash", "zsh"},
-}
-
 // complete answers the words that may follow args, whose last element is
 // the word being typed (maybe empty).
 func complete(args []string) []string {
@@ -89,7 +84,7 @@ func complete(args []string) []string {
 		if c := collections[args[0]]; c != nil {
 			out = c.verbNames()
 		} else {
-			out = adminCommands[args[0]]
+			out = adminCommands[args[0]].verbs
 		}
 	}
 	sort.Strings(out)
@@ -102,21 +97,35 @@ func complete(args []string) []string {
 	return match
 }
 
-// flagsOf is the flag set of the command that words start.
+// flagsOf is the flag set of the command that words start: an API verb's,
+// or an admin command's from the same code that parses them.
 func flagsOf(words []string) *flag.FlagSet {
+	if len(words) == 0 {
+		return nil
+	}
 	fs := flag.NewFlagSet("", flag.ContinueOnError)
-	switch {
-	case len(words) >= 2 && collections[words[0]] != nil:
-		v := collections[words[0]].verbs[words[1]]
-		if v == nil {
+	if c := collections[words[0]]; c != nil {
+		if len(words) < 2 || c.verbs[words[1]] == nil {
 			return nil
 		}
-		verbFlags(fs, v)
-	case len(words) >= 1 && words[0] == "serve":
-		var c serveConfig
-		c.flags(fs)
-		fs.String("config", "", "")
-	default:
+		v := c.verbs[words[1]]
+		if v.method.FullName() == importPeople {
+			// people import is import people.
+			words = []string{"import", "people"}
+		} else {
+			verbFlags(fs, v)
+			return fs
+		}
+	}
+	cmd, ok := adminCommands[words[0]]
+	if !ok || cmd.flags == nil {
+		return nil
+	}
+	verb := ""
+	if len(words) >= 2 && slices.Contains(cmd.verbs, words[1]) {
+		verb = words[1]
+	}
+	if !cmd.flags(fs, verb) {
 		return nil
 	}
 	return fs

@@ -23,6 +23,25 @@ func TestComplete(t *testing.T) {
 		{"OKVerbFlags", []string{"people", "list", "--f"}, []string{"--filter"}, []string{"--db"}},
 		{"OKServeFlags", []string{"serve", "--g"}, []string{"--grpc-addr"}, []string{"--filter"}},
 		{"OKUnknownCollection", []string{"nothing", "--"}, nil, []string{"--filter"}},
+		{"OKUsers", []string{"us"}, []string{"users"}, nil},
+		{"OKUsersVerbs", []string{"users", ""}, []string{"create", "list", "disable", "reset"}, nil},
+		// Admin commands complete the flags they parse, after their verb
+		// or argument too.
+		{"OKKeysCreateFlags", []string{"keys", "create", "--"}, []string{"--db", "--role", "--name", "--association", "--expires"}, nil},
+		{"OKKeysRevokeFlags", []string{"keys", "revoke", "abc", "--"}, []string{"--db"}, []string{"--role"}},
+		{"OKKeysNoVerb", []string{"keys", "--"}, nil, []string{"--db"}},
+		{"OKUsersResetFlags", []string{"users", "reset", "--"}, []string{"--db", "--url"}, []string{"--email"}},
+		{"OKUsersCreateFlags", []string{"users", "create", "--e"}, []string{"--email"}, nil},
+		{"OKBackupFlags", []string{"backup", "out.db", "--"}, []string{"--db"}, []string{"--force"}},
+		{"OKRestoreFlags", []string{"restore", "--f"}, []string{"--force"}, nil},
+		{"OKStatsFlags", []string{"stats", "--b"}, []string{"--by"}, nil},
+		{"OKStatsVerbFlags", []string{"stats", "settings", "--t"}, []string{"--threshold"}, nil},
+		{"OKGenFlags", []string{"gen", "--pe"}, []string{"--people"}, nil},
+		{"OKHealthFlags", []string{"health", "--s"}, []string{"--server", "--service"}, nil},
+		{"OKReferenceFlags", []string{"reference", "load", "--"}, []string{"--list", "--scheme", "--dry-run"}, nil},
+		{"OKImportPeopleFlags", []string{"import", "people", "--s"}, []string{"--skip-invalid", "--server"}, nil},
+		{"OKPeopleImportFlags", []string{"people", "import", "--s"}, []string{"--skip-invalid"}, nil},
+		{"OKImportTemplateFlags", []string{"import", "template", "--"}, []string{"--server"}, []string{"--dry-run"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -38,6 +57,29 @@ func TestComplete(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Every admin command completes flags for each of its verbs: they come
+// from the code that parses them, so none can be left out.
+func TestEveryAdminCommandCompletesFlags(t *testing.T) {
+	for name, c := range adminCommands {
+		if c.flags == nil {
+			continue
+		}
+		verbs := c.verbs
+		if len(verbs) == 0 || name == "stats" {
+			verbs = append([]string{""}, verbs...)
+		}
+		for _, verb := range verbs {
+			words := []string{name}
+			if verb != "" {
+				words = append(words, verb)
+			}
+			if got := complete(append(words, "--")); len(got) == 0 {
+				t.Errorf("trithuc %s -- completes no flag", strings.Join(words, " "))
+			}
+		}
 	}
 }
 

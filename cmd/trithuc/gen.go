@@ -45,37 +45,51 @@ is slower than the bulk path (a few hundred members a second);
 --memberships=false leaves it out. --api adds no memberships.
 `
 
+// genOptions are the flags of gen.
+type genOptions struct {
+	client                 clientFlags
+	dbPath                 string
+	api, memberships       bool
+	people, batch, workers int
+	seed                   uint64
+}
+
+// register adds the flags of gen to fs (completion too).
+func (o *genOptions) register(fs *flag.FlagSet) {
+	fs.StringVar(&o.dbPath, "db", "", "write straight into this database `file`")
+	fs.BoolVar(&o.api, "api", false, "write through a running server (see --server and --token)")
+	fs.IntVar(&o.people, "people", 0, "how many `people` to add")
+	fs.Uint64Var(&o.seed, "seed", 1, "the generator's `seed`: the same seed makes the same people")
+	fs.IntVar(&o.batch, "batch", synth.DefaultBatch, "profiles per transaction with --db")
+	fs.IntVar(&o.workers, "workers", 4, "concurrent calls with --api")
+	fs.BoolVar(&o.memberships, "memberships", true, "with --db, register about a third of the new people as members of the associations")
+	o.client.register(fs)
+}
+
 func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("trithuc gen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, genUsage); fs.PrintDefaults() }
-	dbPath := fs.String("db", "", "write straight into this database `file`")
-	api := fs.Bool("api", false, "write through a running server (see --server and --token)")
-	people := fs.Int("people", 0, "how many `people` to add")
-	seed := fs.Uint64("seed", 1, "the generator's `seed`: the same seed makes the same people")
-	batch := fs.Int("batch", synth.DefaultBatch, "profiles per transaction with --db")
-	workers := fs.Int("workers", 4, "concurrent calls with --api")
-	memberships := fs.Bool("memberships", true, "with --db, register about a third of the new people as members of the associations")
-	var cf clientFlags
-	cf.register(fs)
+	var o genOptions
+	o.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	switch {
 	case fs.NArg() > 0:
 		return usageError(fmt.Sprintf("gen takes no arguments, got %q", fs.Args()))
-	case *people <= 0:
+	case o.people <= 0:
 		return usageError("gen: --people must be positive")
-	case (*dbPath == "") == !*api:
+	case (o.dbPath == "") == !o.api:
 		return usageError("gen: give either --db PATH or --api")
-	case *batch <= 0 || *workers <= 0:
+	case o.batch <= 0 || o.workers <= 0:
 		return usageError("gen: --batch and --workers must be positive")
 	}
-	if *api {
-		return genAPI(ctx, &cf, *people, *seed, *workers, stdout, stderr)
+	if o.api {
+		return genAPI(ctx, &o.client, o.people, o.seed, o.workers, stdout, stderr)
 	}
 
-	db, err := store.Open(ctx, *dbPath)
+	db, err := store.Open(ctx, o.dbPath)
 	if err != nil {
 		return err
 	}
@@ -84,11 +98,11 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	// them with the time of their batch.
 	since := time.Now().UTC().Truncate(time.Microsecond)
 	last := time.Now()
-	st, err := synth.BulkLoad(ctx, db, synth.BulkOptions{Seed: *seed, People: *people, Batch: *batch,
+	st, err := synth.BulkLoad(ctx, db, synth.BulkOptions{Seed: o.seed, People: o.people, Batch: o.batch,
 		Progress: func(done int, elapsed time.Duration) {
-			if time.Since(last) >= 10*time.Second || done == *people {
+			if time.Since(last) >= 10*time.Second || done == o.people {
 				last = time.Now()
-				fmt.Fprintf(stderr, "gen: %d of %d people, %.0f people/s\n", done, *people, float64(done)/elapsed.Seconds())
+				fmt.Fprintf(stderr, "gen: %d of %d people, %.0f people/s\n", done, o.people, float64(done)/elapsed.Seconds())
 			}
 		}})
 	if err != nil {
@@ -97,11 +111,11 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fmt.Fprintf(stdout, "Added %d people (%d rows) and %d organizations to %s in %s: %.0f people/s; %.0f people/s in the store's transactions (%s).\n",
 		st.People, st.Rows, st.Organizations, db.Path(), st.Elapsed.Round(time.Millisecond),
 		float64(st.People)/st.Elapsed.Seconds(), float64(st.People)/st.Writing.Seconds(), st.Writing.Round(time.Millisecond))
-	if !*memberships {
+	if !o.memberships {
 		return nil
 	}
 	start := time.Now()
-	n, err := synth.LoadMemberships(ctx, db, *seed, fmt.Sprintf("create_time >= %q", since.Format(time.RFC3339Nano)))
+	n, err := synth.LoadMemberships(ctx, db, o.seed, fmt.Sprintf("create_time >= %q", since.Format(time.RFC3339Nano)))
 	if err != nil {
 		return fmt.Errorf("gen: memberships, after %d registered: %w", n, err)
 	}

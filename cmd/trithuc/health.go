@@ -17,14 +17,19 @@ needs no credential) and exits 0 when it does, 1 when it does not or does not
 answer: for container health checks and service managers.
 `
 
+// healthFlags adds the flags of health to fs (completion too).
+func healthFlags(fs *flag.FlagSet, f *clientFlags) (service *string) {
+	f.register(fs)
+	return fs.String("service", "", "the `service` to ask about; \"\" is the server as a whole")
+}
+
 // runHealth checks a server's health the way probes do, without a key.
 func runHealth(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var f clientFlags
 	fs := flag.NewFlagSet("trithuc health", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, healthUsage); fs.PrintDefaults() }
-	f.register(fs)
-	service := fs.String("service", "", "the `service` to ask about; \"\" is the server as a whole")
+	service := healthFlags(fs, &f)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

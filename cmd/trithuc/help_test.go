@@ -16,6 +16,7 @@ func TestHelpExitsZeroEverywhere(t *testing.T) {
 		{"keys", "list", "--help"}, {"reference", "--help"}, {"backup", "--help"}, {"restore", "--help"},
 		{"stats", "--help"}, {"gen", "--help"}, {"people", "--help"}, {"people", "list", "--help"},
 		{"memberships", "approve", "--help"}, {"health", "--help"}, {"completion", "--help"},
+		{"users", "--help"}, {"users", "reset", "--help"}, {"import", "template", "--help"},
 	} {
 		out, err := cli(t, args...)
 		if err != nil && !errors.Is(err, flag.ErrHelp) {

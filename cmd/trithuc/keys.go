@@ -27,6 +27,33 @@ organization, a unit (and those under it), with --organization: it then
 reads and keeps only the people who hold a current position there. Revoked and expired keys stop working at once.
 `
 
+// keysOptions are the flags of keys.
+type keysOptions struct {
+	db                                    string
+	create                                bool
+	role, name, association, organization string
+	expires                               time.Duration
+}
+
+// register adds the flags of `keys VERB` to fs; false when there is no such
+// verb. Completion calls it too, so that it offers what keys takes.
+func (o *keysOptions) register(fs *flag.FlagSet, verb string) bool {
+	fs.StringVar(&o.db, "db", "trithuc.db", "the database `file`")
+	fs.BoolVar(&o.create, "create", false, "make the database file when it does not exist")
+	switch verb {
+	case "create":
+		fs.StringVar(&o.role, "role", "", "the key's `role`: "+strings.Join(server.Roles, ", "))
+		fs.StringVar(&o.name, "name", "", "who or what the key is for")
+		fs.DurationVar(&o.expires, "expires", 0, "expire the key after this `duration` (e.g. 720h); 0 never")
+		fs.StringVar(&o.association, "association", "", "limit a registrar key to this association and those under it: associations/`ID`")
+		fs.StringVar(&o.organization, "organization", "", "limit a registrar or home_affairs key to the people of this organization and those under it: organizations/`ID`")
+	case "list", "revoke":
+	default:
+		return false
+	}
+	return true
+}
+
 func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprintf(stderr, keysUsage, strings.Join(server.Roles, ", "))
@@ -39,48 +66,37 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	verb, args := args[0], args[1:]
 	fs := flag.NewFlagSet("trithuc keys "+verb, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbPath := fs.String("db", "trithuc.db", "the database `file`")
-	create := fs.Bool("create", false, "make the database file when it does not exist")
-	var role, name, association, organization string
-	var expires time.Duration
-	switch verb {
-	case "create":
-		fs.StringVar(&role, "role", "", "the key's `role`: "+strings.Join(server.Roles, ", "))
-		fs.StringVar(&name, "name", "", "who or what the key is for")
-		fs.DurationVar(&expires, "expires", 0, "expire the key after this `duration` (e.g. 720h); 0 never")
-		fs.StringVar(&association, "association", "", "limit a registrar key to this association and those under it: associations/`ID`")
-		fs.StringVar(&organization, "organization", "", "limit a registrar or home_affairs key to the people of this organization and those under it: organizations/`ID`")
-	case "list", "revoke":
-	default:
+	var o keysOptions
+	if !o.register(fs, verb) {
 		fmt.Fprintf(stderr, keysUsage, strings.Join(server.Roles, ", "))
 		return usageError(fmt.Sprintf("keys: unknown verb %q", verb))
 	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	open := func() (*store.DB, error) { return openExisting(ctx, *dbPath, *create, stderr) }
+	open := func() (*store.DB, error) { return openExisting(ctx, o.db, o.create, stderr) }
 
 	switch verb {
 	case "create":
-		if !server.ValidRole(role) {
+		if !server.ValidRole(o.role) {
 			return usageError(fmt.Sprintf("keys create: --role must be one of %s", strings.Join(server.Roles, ", ")))
 		}
-		if strings.TrimSpace(name) == "" {
+		if strings.TrimSpace(o.name) == "" {
 			return usageError("keys create: --name is required: say who or what the key is for")
 		}
-		if expires < 0 {
+		if o.expires < 0 {
 			return usageError("keys create: --expires must not be negative")
 		}
-		if association != "" && role != server.RoleRegistrar {
+		if o.association != "" && o.role != server.RoleRegistrar {
 			return usageError("keys create: --association limits registrar keys only")
 		}
 		switch {
-		case organization != "" && association != "":
+		case o.organization != "" && o.association != "":
 			return usageError("keys create: give --association or --organization, not both")
-		case organization != "" && role != server.RoleRegistrar && role != server.RoleHomeAffairs:
+		case o.organization != "" && o.role != server.RoleRegistrar && o.role != server.RoleHomeAffairs:
 			return usageError("keys create: --organization limits registrar and home_affairs keys only")
-		case organization != "" && !strings.HasPrefix(organization, "organizations/"):
-			return usageError(fmt.Sprintf("keys create: --organization wants an organization's name, organizations/ID, not %q", organization))
+		case o.organization != "" && !strings.HasPrefix(o.organization, "organizations/"):
+			return usageError(fmt.Sprintf("keys create: --organization wants an organization's name, organizations/ID, not %q", o.organization))
 		}
 		db, err := open()
 		if err != nil {
@@ -88,10 +104,10 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		defer db.Close()
 		var exp time.Time
-		if expires > 0 {
-			exp = time.Now().Add(expires)
+		if o.expires > 0 {
+			exp = time.Now().Add(o.expires)
 		}
-		k, secret, err := db.CreateScopedKey(ctx, name, role, association+organization, exp)
+		k, secret, err := db.CreateScopedKey(ctx, o.name, o.role, o.association+o.organization, exp)
 		if err != nil {
 			return err
 		}

@@ -75,47 +75,90 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, usage, collectionsHelp())
 		return usageError("say what to do")
 	}
-	switch cmd, rest := args[0], args[1:]; cmd {
-	case "serve":
-		return runServe(ctx, rest, stdout, stderr)
-	case "keys":
-		return runKeys(ctx, rest, stdout, stderr)
-	case "users":
-		return runUsers(ctx, rest, stdout, stderr)
-	case "backup":
-		return runBackup(ctx, rest, stdout, stderr)
-	case "restore":
-		return runRestore(ctx, rest, stdout, stderr)
-	case "reference":
-		return runReference(ctx, rest, stdout, stderr)
-	case "stats":
-		return runStats(ctx, rest, stdout, stderr)
-	case "import":
-		return runImport(ctx, rest, stdout, stderr)
-	case "gen":
-		return runGen(ctx, rest, stdout, stderr)
-	case "health":
-		return runHealth(ctx, rest, stdout, stderr)
-	case "completion":
-		return runCompletion(rest, stdout, stderr)
+	cmd, rest := args[0], args[1:]
+	switch cmd {
 	case "__complete":
 		for _, w := range complete(rest) {
 			fmt.Fprintln(stdout, w)
 		}
 		return nil
-	case "help", "-h", "-help", "--help":
-		fmt.Fprintf(stdout, usage, collectionsHelp())
-		return nil
-	case "version", "--version", "-version":
+	case "-h", "-help", "--help":
+		cmd = "help"
+	case "--version", "-version":
+		cmd = "version"
+	}
+	if c, ok := adminCommands[cmd]; ok {
+		return c.run(ctx, rest, stdout, stderr)
+	}
+	if c := findCollection(cmd); c != nil {
+		return runCollection(ctx, c, rest, stdout, stderr)
+	}
+	fmt.Fprintf(stderr, usage, collectionsHelp())
+	return usageError(fmt.Sprintf("unknown command %q", cmd))
+}
+
+// adminCommand is a command that is not a collection of the API.
+type adminCommand struct {
+	run   func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+	verbs []string // the words that may follow it (optional for stats)
+	// flags adds to fs the flags of the command's verb ("" when none was
+	// given), by the same code the command parses them with; false when
+	// it takes none there. Completion offers them.
+	flags func(fs *flag.FlagSet, verb string) bool
+}
+
+// adminCommands are the commands that are not collections. run dispatches
+// through this table and completion reads it, so that a command cannot be
+// run without being completed.
+var adminCommands = map[string]adminCommand{
+	"serve": {run: runServe, flags: func(fs *flag.FlagSet, _ string) bool {
+		new(serveConfig).flags(fs)
+		configFlag(fs)
+		return true
+	}},
+	"keys": {run: runKeys, verbs: []string{"create", "list", "revoke"}, flags: func(fs *flag.FlagSet, verb string) bool {
+		return new(keysOptions).register(fs, verb)
+	}},
+	"users": {run: runUsers, verbs: []string{"create", "list", "disable", "reset"}, flags: func(fs *flag.FlagSet, verb string) bool {
+		return new(usersOptions).register(fs, verb)
+	}},
+	"reference": {run: runReference, verbs: []string{"load"}, flags: func(fs *flag.FlagSet, verb string) bool {
+		new(referenceOptions).register(fs)
+		return verb == "load"
+	}},
+	"backup":  {run: runBackup, flags: func(fs *flag.FlagSet, _ string) bool { backupFlags(fs); return true }},
+	"restore": {run: runRestore, flags: func(fs *flag.FlagSet, _ string) bool { restoreFlags(fs); return true }},
+	"stats": {run: runStats, verbs: []string{"indicators", "settings"}, flags: func(fs *flag.FlagSet, _ string) bool {
+		new(statsOptions).register(fs)
+		return true
+	}},
+	"import": {run: runImport, verbs: []string{"people", "template"}, flags: func(fs *flag.FlagSet, verb string) bool {
+		switch verb {
+		case "people":
+			new(importOptions).register(fs)
+		case "template":
+			new(clientFlags).register(fs)
+		default:
+			return false
+		}
+		return true
+	}},
+	"gen": {run: runGen, flags: func(fs *flag.FlagSet, _ string) bool { new(genOptions).register(fs); return true }},
+	"health": {run: runHealth, flags: func(fs *flag.FlagSet, _ string) bool {
+		healthFlags(fs, new(clientFlags))
+		return true
+	}},
+	"version": {run: func(_ context.Context, _ []string, stdout, _ io.Writer) error {
 		fmt.Fprintln(stdout, versionLine())
 		return nil
-	default:
-		if c := findCollection(cmd); c != nil {
-			return runCollection(ctx, c, rest, stdout, stderr)
-		}
-		fmt.Fprintf(stderr, usage, collectionsHelp())
-		return usageError(fmt.Sprintf("unknown command %q", cmd))
-	}
+	}},
+	"help": {run: func(_ context.Context, _ []string, stdout, _ io.Writer) error {
+		fmt.Fprintf(stdout, usage, collectionsHelp())
+		return nil
+	}},
+	"completion": {run: func(_ context.Context, args []string, stdout, stderr io.Writer) error {
+		return runCompletion(args, stdout, stderr)
+	}, verbs: []string{"bash", "zsh"}},
 }
 
 // isHelp reports whether arg asks for help.

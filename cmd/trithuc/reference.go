@@ -45,6 +45,21 @@ func referenceHelp() string {
 	return b.String()
 }
 
+// referenceOptions are the flags of reference load.
+type referenceOptions struct {
+	dbPath, list, scheme string
+	create, dryRun       bool
+}
+
+// register adds the flags of reference load to fs (completion too).
+func (o *referenceOptions) register(fs *flag.FlagSet) {
+	fs.StringVar(&o.dbPath, "db", "trithuc.db", "the database `file`")
+	fs.BoolVar(&o.create, "create", false, "make the database file when it does not exist")
+	fs.StringVar(&o.list, "list", "", "the `list` to load: "+strings.Join(store.RefListNames(), ", "))
+	fs.StringVar(&o.scheme, "scheme", "", "for --list fields: the classification `scheme` the fields belong to, e.g. vn2025")
+	fs.BoolVar(&o.dryRun, "dry-run", false, "check the file against the database and change nothing")
+}
+
 func runReference(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "load" {
 		fmt.Fprintf(stderr, referenceUsage, referenceHelp(), store.UnitKindNames())
@@ -59,23 +74,20 @@ func runReference(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs := flag.NewFlagSet("trithuc reference load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprintf(stderr, referenceUsage, referenceHelp(), store.UnitKindNames()) }
-	dbPath := fs.String("db", "trithuc.db", "the database `file`")
-	create := fs.Bool("create", false, "make the database file when it does not exist")
-	list := fs.String("list", "", "the `list` to load: "+strings.Join(store.RefListNames(), ", "))
-	scheme := fs.String("scheme", "", "for --list fields: the classification `scheme` the fields belong to, e.g. vn2025")
-	dryRun := fs.Bool("dry-run", false, "check the file against the database and change nothing")
+	var o referenceOptions
+	o.register(fs)
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
-	kind, ok := store.RefKindByName(*list)
+	kind, ok := store.RefKindByName(o.list)
 	switch {
-	case *list == "":
+	case o.list == "":
 		return usageError("reference load: --list is required: one of " + strings.Join(store.RefListNames(), ", "))
 	case !ok:
-		return usageError(fmt.Sprintf("reference load: unknown list %q; lists: %s", *list, strings.Join(store.RefListNames(), ", ")))
-	case kind == store.RefField && *scheme == "":
+		return usageError(fmt.Sprintf("reference load: unknown list %q; lists: %s", o.list, strings.Join(store.RefListNames(), ", ")))
+	case kind == store.RefField && o.scheme == "":
 		return usageError("reference load: --scheme is required for fields: the classification they belong to, e.g. vn2025")
-	case kind != store.RefField && *scheme != "":
+	case kind != store.RefField && o.scheme != "":
 		return usageError("reference load: --scheme is for fields only")
 	case fs.NArg() != 1:
 		return usageError("reference load: give one CSV file")
@@ -87,12 +99,12 @@ func runReference(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	defer f.Close()
 
-	db, err := openExisting(ctx, *dbPath, *create, stderr)
+	db, err := openExisting(ctx, o.dbPath, o.create, stderr)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	res, err := db.LoadReference(ctx, kind, *scheme, f, *dryRun)
+	res, err := db.LoadReference(ctx, kind, o.scheme, f, o.dryRun)
 	var bad store.Invalids
 	if errors.As(err, &bad) {
 		// Every problem, one a line, so that they can all be fixed at once.
@@ -104,11 +116,11 @@ func runReference(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	what := *list
-	if *scheme != "" {
-		what += " (scheme " + *scheme + ")"
+	what := o.list
+	if o.scheme != "" {
+		what += " (scheme " + o.scheme + ")"
 	}
-	if *dryRun {
+	if o.dryRun {
 		fmt.Fprintf(stdout, "Checked %s for %s: it would add %d, update %d and leave %d unchanged. Nothing was changed (--dry-run).\n",
 			file, what, res.Added, res.Updated, res.Unchanged)
 		return nil

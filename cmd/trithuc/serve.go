@@ -74,6 +74,12 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 		"how long the change feed keeps changes (a consumer with an older cursor reads the registry in full again); at least 168h, or 0 to keep them for good")
 }
 
+// configFlag adds --config to fs, the one flag of serve that is not a
+// setting itself.
+func configFlag(fs *flag.FlagSet) *string {
+	return fs.String("config", os.Getenv("TRITHUC_CONFIG"), "read settings not given as flags or in the environment from this `file` ($TRITHUC_CONFIG)")
+}
+
 // security makes the TLS configuration and the certificate roles the
 // flags ask for.
 func (c *serveConfig) security() (*tls.Config, *server.CertRoles, error) {
@@ -116,7 +122,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := flag.NewFlagSet("trithuc serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	c.flags(fs)
-	configFile := fs.String("config", os.Getenv("TRITHUC_CONFIG"), "read settings not given as flags or in the environment from this `file` ($TRITHUC_CONFIG)")
+	configFile := configFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -103,6 +103,32 @@ func parseDay(s string) (*date.Date, error) {
 	return &date.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}, nil
 }
 
+// statsOptions are the flags of stats, the same for its verbs.
+type statsOptions struct {
+	client                clientFlags
+	by, filter, asOf      string
+	fieldLevel, threshold int
+	fieldScheme, units    string
+	csv, xlsx             bool
+}
+
+// register adds the flags of stats to fs (completion too).
+func (o *statsOptions) register(fs *flag.FlagSet) {
+	o.client.register(fs)
+	// Tables by default here: figures are for reading.
+	o.client.output = "table"
+	fs.Lookup("output").DefValue = "table"
+	fs.StringVar(&o.by, "by", "", "the `dimensions` to break the counts down by, comma-separated")
+	fs.StringVar(&o.filter, "filter", "", "count only the people this `filter` selects")
+	fs.StringVar(&o.asOf, "as-of", "", "the `date` of ages and of historical units (default today)")
+	fs.IntVar(&o.fieldLevel, "field-level", 1, "for field: 1 for the six areas, 2 to 4 for the levels below, where the scheme has them")
+	fs.StringVar(&o.fieldScheme, "field-scheme", "", "for field: the scheme to count in, vn2008 (the default) or vn2025; fields coded in the other count through the crosswalk")
+	fs.StringVar(&o.units, "units", "current", "for unit: `current` workplaces, or 2024 for the districts before the 2025 reform")
+	fs.BoolVar(&o.csv, "csv", false, "print a CSV file for a spreadsheet instead of a table")
+	fs.BoolVar(&o.xlsx, "xlsx", false, "write an XLSX workbook instead of a table (> thongke.xlsx)")
+	fs.IntVar(&o.threshold, "threshold", 0, "with settings: the new suppression threshold (3 or more)")
+}
+
 func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	verb := ""
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -114,20 +140,9 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprint(stderr, statsUsage)
 		fs.PrintDefaults()
 	}
-	var cf clientFlags
-	cf.register(fs)
-	// Tables by default here: figures are for reading.
-	cf.output = "table"
-	fs.Lookup("output").DefValue = "table"
-	by := fs.String("by", "", "the `dimensions` to break the counts down by, comma-separated")
-	filter := fs.String("filter", "", "count only the people this `filter` selects")
-	asOf := fs.String("as-of", "", "the `date` of ages and of historical units (default today)")
-	fieldLevel := fs.Int("field-level", 1, "for field: 1 for the six areas, 2 to 4 for the levels below, where the scheme has them")
-	fieldScheme := fs.String("field-scheme", "", "for field: the scheme to count in, vn2008 (the default) or vn2025; fields coded in the other count through the crosswalk")
-	units := fs.String("units", "current", "for unit: `current` workplaces, or 2024 for the districts before the 2025 reform")
-	csvOut := fs.Bool("csv", false, "print a CSV file for a spreadsheet instead of a table")
-	xlsxOut := fs.Bool("xlsx", false, "write an XLSX workbook instead of a table (> thongke.xlsx)")
-	threshold := fs.Int("threshold", 0, "with settings: the new suppression threshold (3 or more)")
+	var o statsOptions
+	o.register(fs)
+	cf := &o.client
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -137,12 +152,12 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if cf.output != "json" && cf.output != "table" {
 		return usageError("--output must be json or table")
 	}
-	if *csvOut && *xlsxOut {
+	if o.csv && o.xlsx {
 		return usageError("stats: give --csv or --xlsx, not both: each is a file of its own")
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	day, err := parseDay(*asOf)
+	day, err := parseDay(o.asOf)
 	if err != nil {
 		return usageError(err.Error())
 	}
@@ -161,12 +176,12 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	var req *pb.ComputeStatisticsRequest
 	if verb == "" {
-		dims, err := parseDimensions(*by)
+		dims, err := parseDimensions(o.by)
 		if err != nil {
 			return usageError(err.Error())
 		}
-		req = &pb.ComputeStatisticsRequest{Dimensions: dims, Filter: *filter, AsOf: day, FieldLevel: int32(*fieldLevel), FieldScheme: *fieldScheme}
-		switch *units {
+		req = &pb.ComputeStatisticsRequest{Dimensions: dims, Filter: o.filter, AsOf: day, FieldLevel: int32(o.fieldLevel), FieldScheme: o.fieldScheme}
+		switch o.units {
 		case "current":
 		case "2024":
 			req.UnitVintage = pb.ComputeStatisticsRequest_HISTORY_2024
@@ -189,7 +204,7 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		var s *pb.StatisticsSettings
 		if set["threshold"] {
 			s, err = stats.UpdateStatisticsSettings(cctx, &pb.UpdateStatisticsSettingsRequest{
-				Settings:   &pb.StatisticsSettings{Name: "statisticsSettings", SuppressionThreshold: int32(*threshold)},
+				Settings:   &pb.StatisticsSettings{Name: "statisticsSettings", SuppressionThreshold: int32(o.threshold)},
 				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"suppression_threshold"}},
 			})
 		} else {
@@ -205,7 +220,7 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return nil
 
 	case verb == "indicators":
-		r, err := stats.GetIndicators(cctx, &pb.GetIndicatorsRequest{Filter: *filter, AsOf: day})
+		r, err := stats.GetIndicators(cctx, &pb.GetIndicatorsRequest{Filter: o.filter, AsOf: day})
 		if err != nil {
 			return callError(err)
 		}
@@ -215,9 +230,9 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		printIndicators(stdout, r)
 		return nil
 
-	case *csvOut || *xlsxOut:
+	case o.csv || o.xlsx:
 		format := pb.SpreadsheetFormat_CSV
-		if *xlsxOut {
+		if o.xlsx {
 			format = pb.SpreadsheetFormat_XLSX
 		}
 		r, err := stats.ExportStatistics(cctx, &pb.ExportStatisticsRequest{Dimensions: req.Dimensions, Filter: req.Filter,

@@ -34,6 +34,24 @@ and column. Without --skip-invalid one bad row imports nothing.
 Flags:
 `
 
+// importOptions are the flags of import people.
+type importOptions struct {
+	client                         clientFlags
+	dryRun, skip, overwrite, quiet bool
+	reportFile                     string
+}
+
+// register adds the flags of import people to fs (completion too, for
+// import people and people import alike).
+func (o *importOptions) register(fs *flag.FlagSet) {
+	o.client.register(fs)
+	fs.BoolVar(&o.dryRun, "dry-run", false, "check every row and report, changing nothing")
+	fs.BoolVar(&o.skip, "skip-invalid", false, "import the good rows and list the bad ones")
+	fs.BoolVar(&o.overwrite, "overwrite", false, "let imported values replace different registered ones")
+	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar")
+	fs.StringVar(&o.reportFile, "report", "", "when there are problems, save the file with its errors marked to this `xlsx` file")
+}
+
 // runImport is `trithuc import people FILE`: it starts the import, follows
 // its operation with a progress bar, and prints the outcome.
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -48,13 +66,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fs := flag.NewFlagSet("trithuc import people", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var cf clientFlags
-	cf.register(fs)
-	dryRun := fs.Bool("dry-run", false, "check every row and report, changing nothing")
-	skip := fs.Bool("skip-invalid", false, "import the good rows and list the bad ones")
-	overwrite := fs.Bool("overwrite", false, "let imported values replace different registered ones")
-	quiet := fs.Bool("quiet", false, "no progress bar")
-	reportFile := fs.String("report", "", "when there are problems, save the file with its errors marked to this `xlsx` file")
+	var o importOptions
+	o.register(fs)
+	cf := &o.client
 	fs.Usage = func() {
 		fmt.Fprint(stderr, importUsage)
 		fs.PrintDefaults()
@@ -85,13 +99,13 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	defer cl.Close()
 	cctx, cancel := context.WithTimeout(ctx, cf.timeout)
 	op, err := cl.Transfer.ImportPeople(cctx, &pb.ImportPeopleRequest{File: &httpbody.HttpBody{ContentType: ct, Data: data},
-		ValidateOnly: *dryRun, SkipInvalid: *skip, Overwrite: *overwrite}, grpc.MaxCallSendMsgSize(len(data)+1<<20))
+		ValidateOnly: o.dryRun, SkipInvalid: o.skip, Overwrite: o.overwrite}, grpc.MaxCallSendMsgSize(len(data)+1<<20))
 	cancel()
 	if err != nil {
 		return callError(err)
 	}
 	ops := longrunningpb.NewOperationsClient(cl.Conn())
-	bar := &progressBar{w: stderr, quiet: *quiet}
+	bar := &progressBar{w: stderr, quiet: o.quiet}
 	for !op.GetDone() {
 		bar.show(op)
 		select {
@@ -123,7 +137,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	bar.show(op)
 	bar.end()
 	err = printImport(stdout, cf.output, op)
-	if *reportFile != "" {
+	if o.reportFile != "" {
 		cctx, cancel := context.WithTimeout(ctx, cf.timeout)
 		defer cancel()
 		report, rerr := cl.Transfer.GetImportReport(cctx, &pb.GetImportReportRequest{Name: op.GetName()})
@@ -133,10 +147,10 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		case rerr != nil:
 			return errors.Join(err, callError(rerr))
 		default:
-			if werr := os.WriteFile(*reportFile, report.GetData(), 0o644); werr != nil {
+			if werr := os.WriteFile(o.reportFile, report.GetData(), 0o644); werr != nil {
 				return errors.Join(err, werr)
 			}
-			fmt.Fprintf(stderr, "the file with its errors marked: %s\n", *reportFile)
+			fmt.Fprintf(stderr, "the file with its errors marked: %s\n", o.reportFile)
 		}
 	}
 	return err

@@ -32,6 +32,35 @@ people who hold a current position there. --url is the console's address as peop
 http://127.0.0.1:8080).
 `
 
+// usersOptions are the flags of users.
+type usersOptions struct {
+	db                                                string
+	create                                            bool
+	email, name, role, association, organization, url string
+}
+
+// register adds the flags of `users VERB` to fs; false when there is no
+// such verb. Completion calls it too, so that it offers what users takes.
+func (o *usersOptions) register(fs *flag.FlagSet, verb string) bool {
+	fs.StringVar(&o.db, "db", "trithuc.db", "the database `file`")
+	fs.BoolVar(&o.create, "create", false, "make the database file when it does not exist")
+	switch verb {
+	case "create":
+		fs.StringVar(&o.email, "email", "", "the person's email `address`, which they sign in with")
+		fs.StringVar(&o.name, "name", "", "the person's name")
+		fs.StringVar(&o.role, "role", "", "the `role`: admin, registrar or home_affairs")
+		fs.StringVar(&o.association, "association", "", "limit a registrar to this association and those under it: associations/`ID`")
+		fs.StringVar(&o.organization, "organization", "", "limit a registrar or home_affairs to the people of this organization and those under it: organizations/`ID`")
+		fs.StringVar(&o.url, "url", "http://127.0.0.1:8080", "the console's `address` as people reach it, for the link")
+	case "reset":
+		fs.StringVar(&o.url, "url", "http://127.0.0.1:8080", "the console's `address` as people reach it, for the link")
+	case "list", "disable":
+	default:
+		return false
+	}
+	return true
+}
+
 func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	help := fmt.Sprintf(usersUsage, store.SetupLinkLifetime)
 	if len(args) == 0 {
@@ -45,52 +74,39 @@ func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	verb, args := args[0], args[1:]
 	fs := flag.NewFlagSet("trithuc users "+verb, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbPath := fs.String("db", "trithuc.db", "the database `file`")
-	create := fs.Bool("create", false, "make the database file when it does not exist")
-	var email, name, role, association, organization, base string
-	switch verb {
-	case "create":
-		fs.StringVar(&email, "email", "", "the person's email `address`, which they sign in with")
-		fs.StringVar(&name, "name", "", "the person's name")
-		fs.StringVar(&role, "role", "", "the `role`: admin, registrar or home_affairs")
-		fs.StringVar(&association, "association", "", "limit a registrar to this association and those under it: associations/`ID`")
-		fs.StringVar(&organization, "organization", "", "limit a registrar or home_affairs to the people of this organization and those under it: organizations/`ID`")
-		fs.StringVar(&base, "url", "http://127.0.0.1:8080", "the console's `address` as people reach it, for the link")
-	case "reset":
-		fs.StringVar(&base, "url", "http://127.0.0.1:8080", "the console's `address` as people reach it, for the link")
-	case "list", "disable":
-	default:
+	var o usersOptions
+	if !o.register(fs, verb) {
 		fmt.Fprint(stderr, help)
 		return usageError(fmt.Sprintf("users: unknown verb %q", verb))
 	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	open := func() (*store.DB, error) { return openExisting(ctx, *dbPath, *create, stderr) }
+	open := func() (*store.DB, error) { return openExisting(ctx, o.db, o.create, stderr) }
 	switch verb {
 	case "create":
 		switch {
-		case role != server.RoleAdmin && role != server.RoleRegistrar && role != server.RoleHomeAffairs:
+		case o.role != server.RoleAdmin && o.role != server.RoleRegistrar && o.role != server.RoleHomeAffairs:
 			return usageError("users create: --role must be admin, registrar or home_affairs")
-		case strings.TrimSpace(email) == "":
+		case strings.TrimSpace(o.email) == "":
 			return usageError("users create: --email is required")
-		case strings.TrimSpace(name) == "":
+		case strings.TrimSpace(o.name) == "":
 			return usageError("users create: --name is required")
-		case association != "" && role != server.RoleRegistrar:
+		case o.association != "" && o.role != server.RoleRegistrar:
 			return usageError("users create: --association limits registrars only")
-		case organization != "" && association != "":
+		case o.organization != "" && o.association != "":
 			return usageError("users create: give --association or --organization, not both")
-		case organization != "" && role != server.RoleRegistrar && role != server.RoleHomeAffairs:
+		case o.organization != "" && o.role != server.RoleRegistrar && o.role != server.RoleHomeAffairs:
 			return usageError("users create: --organization limits registrars and home_affairs only")
-		case organization != "" && !strings.HasPrefix(organization, "organizations/"):
-			return usageError(fmt.Sprintf("users create: --organization wants an organization's name, organizations/ID, not %q", organization))
+		case o.organization != "" && !strings.HasPrefix(o.organization, "organizations/"):
+			return usageError(fmt.Sprintf("users create: --organization wants an organization's name, organizations/ID, not %q", o.organization))
 		}
 		db, err := open()
 		if err != nil {
 			return err
 		}
 		defer db.Close()
-		a, token, err := db.CreateAccount(ctx, email, name, role, association+organization)
+		a, token, err := db.CreateAccount(ctx, o.email, o.name, o.role, o.association+o.organization)
 		if err != nil {
 			return err
 		}
@@ -99,7 +115,7 @@ func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			fmt.Fprintf(stdout, ", limited to %s", scope)
 		}
 		fmt.Fprintf(stdout, ". Send them this link to set their password (it works once, for %s):\n", store.SetupLinkLifetime)
-		fmt.Fprintln(stdout, console.SetupURL(base, token))
+		fmt.Fprintln(stdout, console.SetupURL(o.url, token))
 	case "list":
 		db, err := open()
 		if err != nil {
@@ -146,7 +162,7 @@ func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 		fmt.Fprintf(stdout, "Reset account %s: its password and sessions are gone. Send them this link to set a new password (it works once, for %s):\n", a.Email, store.SetupLinkLifetime)
-		fmt.Fprintln(stdout, console.SetupURL(base, token))
+		fmt.Fprintln(stdout, console.SetupURL(o.url, token))
 	}
 	return nil
 }
