@@ -175,6 +175,11 @@ func (s *accountService) CreateApiKey(ctx context.Context, req *pb.CreateApiKeyR
 	var expire time.Time
 	if in.ExpireTime != nil {
 		expire = in.GetExpireTime().AsTime()
+		// Checked here, not in the store: year 1 is Go's zero time, which
+		// the store reads as a key that never expires.
+		if !expire.After(s.db.Now()) {
+			return nil, badRequestField("api_key.expire_time", "must be in the future; leave it unset for a key that does not expire")
+		}
 	}
 	if err := checkLimit("api_key.", in.GetRole(), in.GetAssociation(), in.GetOrganization()); err != nil {
 		return nil, err

@@ -7,9 +7,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
@@ -210,5 +212,27 @@ func TestAccountServiceAssociationLimit(t *testing.T) {
 	k, err := admin.CreateApiKey(ctx, &pb.CreateApiKeyRequest{ApiKey: &pb.ApiKey{DisplayName: "Hội Y học", Role: RoleRegistrar, Association: hyh.Name}})
 	if err != nil || k.GetAssociation() != hyh.Name {
 		t.Fatalf("CreateApiKey limited to %s: %v %v", hyh.Name, k, err)
+	}
+}
+
+// TestCreateApiKeyExpireTime: a key's end date is in the future or unset.
+// Year 1 once read as Go's zero time, a key that never expires.
+func TestCreateApiKeyExpireTime(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	before, _ := e.db.ListKeys(ctx)
+	for _, expire := range []string{"0001-01-01T00:00:00Z", "2001-01-01T00:00:00Z"} {
+		code, body := e.rest("POST", "/v1/apiKeys", map[string]any{"role": "registrar", "displayName": "K0", "expireTime": expire})
+		wantREST(t, code, body, http.StatusBadRequest, "api_key.expire_time")
+	}
+	_, err := pb.NewAccountServiceClient(e.client.Conn()).CreateApiKey(ctx, &pb.CreateApiKeyRequest{ApiKey: &pb.ApiKey{
+		DisplayName: "K1", Role: RoleRegistrar, ExpireTime: timestamppb.New(time.Now().Add(-time.Minute))}})
+	wantCode(t, err, codes.InvalidArgument, "api_key.expire_time")
+	if after, _ := e.db.ListKeys(ctx); len(after) != len(before) {
+		t.Fatalf("refused creates left %d keys, want %d", len(after), len(before))
+	}
+	code, body := e.rest("POST", "/v1/apiKeys", map[string]any{"role": "registrar", "displayName": "K2", "expireTime": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)})
+	if code != http.StatusOK || body["expireTime"] == nil {
+		t.Fatalf("a key expiring in an hour: HTTP %d %v", code, body)
 	}
 }
