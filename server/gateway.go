@@ -3,9 +3,11 @@ package server
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -14,6 +16,8 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
+
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // incomingHeader forwards no HTTP header as gRPC metadata: the gateway
@@ -89,6 +93,42 @@ func (q *strictQuery) Parse(msg proto.Message, values url.Values, filter *utilit
 		}
 	}
 	return q.DefaultQueryParser.Parse(msg, values, filter)
+}
+
+// refuseQuery refuses a query string on the bindings whose generated
+// handler reads none (a body of "*", or a path that takes every field): the
+// gateway would drop it silently, and ?validateOnly=true on an undelete
+// would undelete.
+func refuseQuery(next runtime.HandlerFunc) runtime.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, params map[string]string) {
+		if r.URL.RawQuery == "" {
+			next(w, r, params)
+			return
+		}
+		routes := matchingRoutes(r.Method, r.URL.EscapedPath())
+		for _, rt := range routes {
+			if rt.query {
+				next(w, r, params)
+				return
+			}
+		}
+		if len(routes) == 0 {
+			// Not a binding of the contract (the operations' routes check
+			// their own parameters).
+			next(w, r, params)
+			return
+		}
+		keys := slices.Sorted(maps.Keys(r.URL.Query()))
+		if len(keys) == 0 {
+			keys = []string{r.URL.RawQuery}
+		}
+		key := keys[0]
+		text := "unknown query parameter: this method takes no query parameters"
+		if rt := routes[0]; rt.body == "*" && (rt.input.Fields().ByJSONName(key) != nil || rt.input.Fields().ByTextName(key) != nil) {
+			text = "goes in the request body: this method takes no query parameters"
+		}
+		writeStatus(w, r, status.Convert(withField(codes.InvalidArgument, &store.Error{Field: key, Message: text})), http.StatusBadRequest)
+	}
 }
 
 var (

@@ -16,6 +16,11 @@ import (
 type route struct {
 	method string
 	path   *regexp.Regexp
+	// query says whether the gateway reads the query string for this
+	// binding; body is the binding's body field ("*" for the whole request).
+	query bool
+	body  string
+	input protoreflect.MessageDescriptor
 }
 
 // contractRoutes are the REST bindings the .proto files declare, read from
@@ -34,7 +39,9 @@ var contractRoutes = func() []route {
 				}
 				for _, r := range append([]*annotations.HttpRule{rule}, rule.GetAdditionalBindings()...) {
 					if m, tmpl := httpRule(r); m != "" {
-						out = append(out, route{method: m, path: templateRegexp(tmpl)})
+						in := methods.Get(j).Input()
+						out = append(out, route{method: m, path: templateRegexp(tmpl),
+							query: readsQuery(in, r.GetBody(), tmpl), body: r.GetBody(), input: in})
 					}
 				}
 			}
@@ -58,6 +65,26 @@ func httpRule(r *annotations.HttpRule) (method, template string) {
 		return http.MethodPut, p.Put
 	}
 	return "", ""
+}
+
+// readsQuery says whether the generated gateway handler of a binding parses
+// the query string, by the generator's own rule (HasQueryParam): not when
+// the body is the whole request, nor when the path and the body take every
+// top-level field of the request.
+func readsQuery(in protoreflect.MessageDescriptor, body, tmpl string) bool {
+	if body == "*" {
+		return false
+	}
+	left := map[string]bool{}
+	for i := 0; i < in.Fields().Len(); i++ {
+		left[string(in.Fields().Get(i).Name())] = true
+	}
+	delete(left, body)
+	for _, v := range templateVar.FindAllString(tmpl, -1) {
+		field, _, _ := strings.Cut(strings.Trim(v, "{}"), "=")
+		delete(left, field)
+	}
+	return len(left) > 0
 }
 
 var templateVar = regexp.MustCompile(`\{[^}=]+(=([^}]*))?\}`)
@@ -95,6 +122,17 @@ func segmentsRegexp(sub string) string {
 		}
 	}
 	return strings.Join(parts, "/")
+}
+
+// matchingRoutes are the bindings of the contract for method on path.
+func matchingRoutes(method, path string) []route {
+	var out []route
+	for _, r := range contractRoutes {
+		if r.method == method && r.path.MatchString(path) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // allowedMethods lists the methods the contract allows on path, sorted.

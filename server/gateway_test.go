@@ -1,0 +1,60 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+)
+
+// TestQueryOnMethodsWithoutQuery: a binding whose generated handler reads
+// no query string (a body of "*", or a path that takes every field) refuses
+// one, naming the parameter, and changes nothing; before, the gateway
+// dropped it, and ?validateOnly=true on an undelete undeleted.
+func TestQueryOnMethodsWithoutQuery(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	org, err := e.client.Organizations.CreateOrganization(ctx, &pb.CreateOrganizationRequest{Organization: &pb.Organization{DisplayName: "Sở Y tế"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.Organizations.DeleteOrganization(ctx, &pb.DeleteOrganizationRequest{Name: org.GetName()}); err != nil {
+		t.Fatal(err)
+	}
+	p := e.createPerson(anh())
+	if _, err := e.client.People.DeletePerson(ctx, &pb.DeletePersonRequest{Name: p.GetName()}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, method, path string
+		body               any
+		field              string
+	}{
+		{"ErrUndeleteValidateOnly", "POST", "/v1/" + org.GetName() + ":undelete?validateOnly=true", map[string]any{}, "validateOnly"},
+		{"ErrUndeleteEtag", "POST", "/v1/" + p.GetName() + ":undelete?etag=bogus&validateOnly=true", map[string]any{}, "etag"},
+		{"ErrListConsents", "GET", "/v1/" + p.GetName() + "/consents?filter=((&orderBy=zzz&pageSize=-1&fitler=1", nil, "filter"},
+		{"ErrGetAcademicTitle", "GET", "/v1/academicTitles/GIAO_SU?fitler=1", nil, "fitler"},
+		{"ErrImportReport", "GET", "/v1/operations/abc:report?format=BOGUS", nil, "format"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, body := e.rest(c.method, c.path, c.body)
+			wantREST(t, code, body, http.StatusBadRequest, c.field)
+		})
+	}
+	if o, err := e.client.Organizations.GetOrganization(ctx, &pb.GetOrganizationRequest{Name: org.GetName()}); err != nil || o.GetDeleteTime() == nil {
+		t.Errorf("a refused undelete undeleted the organization: %v %v", o, err)
+	}
+	if got, err := e.client.People.GetPerson(ctx, &pb.GetPersonRequest{Name: p.GetName()}); err != nil || got.GetDeleteTime() == nil {
+		t.Errorf("a refused undelete undeleted the person: %v %v", got, err)
+	}
+	// Bindings that read the query string still do.
+	for _, ok := range []string{"/v1/people?pageSize=1&showDeleted=true", "/v1/" + p.GetName() + "?view=PERSON_VIEW_FULL", "/v1/academicTitles?pageSize=1"} {
+		if code, body := e.rest("GET", ok, nil); code != http.StatusOK {
+			t.Errorf("GET %s: HTTP %d %v", ok, code, body)
+		}
+	}
+	if code, body := e.rest("POST", "/v1/"+org.GetName()+":undelete", map[string]any{"validateOnly": true}); code != http.StatusOK {
+		t.Errorf("validateOnly in the body: HTTP %d %v", code, body)
+	}
+}
