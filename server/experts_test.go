@@ -413,3 +413,56 @@ func TestExpertPoolsWithinScope(t *testing.T) {
 		t.Errorf("the limited key's list does not name its own member %s:\n%s", f.an, answers)
 	}
 }
+
+// TestExpertPoolsOfDeletedAssociation: a deleted association's pools, their
+// members and engagements are not changed until it is undeleted, as its
+// memberships are not; they are still read.
+func TestExpertPoolsOfDeletedAssociation(t *testing.T) {
+	f := newExpertFixture(t)
+	eng, err := f.engage(t, f.an, time.Now(), f.dhkg, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	members, err := f.reg.Experts.ListExpertPoolMembers(f.ctx, &pb.ListExpertPoolMembersRequest{Parent: f.pool})
+	if err != nil || len(members.ExpertPoolMembers) != 4 {
+		t.Fatalf("members: %v %v", members, err)
+	}
+	dung := members.ExpertPoolMembers[3]
+	if _, err := f.reg.Experts.DeleteExpertPoolMember(f.ctx, &pb.DeleteExpertPoolMemberRequest{Name: dung.Name}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.e.client.Memberships.DeleteAssociation(f.ctx, &pb.DeleteAssociationRequest{Name: "associations/lien-hiep"}); err != nil {
+		t.Fatal(err)
+	}
+	member := members.ExpertPoolMembers[0]
+	for _, c := range []struct {
+		name, method, path string
+		body               any
+	}{
+		{"ErrCreateMember", "POST", "/v1/" + f.pool + "/members", map[string]any{"person": f.dung, "role": "CRITIQUE"}},
+		{"ErrUpdateMember", "PATCH", "/v1/" + member.Name + "?updateMask=status", map[string]any{"status": "INACTIVE"}},
+		{"ErrDeleteMember", "DELETE", "/v1/" + member.Name, nil},
+		{"ErrCreateEngagement", "POST", "/v1/" + f.pool + "/engagements", map[string]any{"person": f.binh, "matterTitle": "Phản biện",
+			"requestingAgency": "Sở Khoa học và Công nghệ", "role": "CRITIQUE", "startDate": map[string]any{"year": 2026, "month": 1, "day": 5}}},
+		{"ErrUpdateEngagement", "PATCH", "/v1/" + eng.Name + "?updateMask=rating", map[string]any{"rating": 5}},
+		{"ErrDeleteEngagement", "DELETE", "/v1/" + eng.Name, nil},
+		{"ErrUpdatePool", "PATCH", "/v1/" + f.pool + "?updateMask=display_name", map[string]any{"displayName": "Hội đồng mới"}},
+		{"ErrDeletePool", "DELETE", "/v1/" + f.pool + "?force=true", nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, body := f.e.rest(c.method, c.path, c.body)
+			wantREST(t, code, body, http.StatusNotFound)
+			if msg, _ := body["message"].(string); !strings.Contains(msg, "associations/lien-hiep is deleted") {
+				t.Errorf("message %q does not say the association is deleted", msg)
+			}
+		})
+	}
+	// Nothing changed, and it is all still read.
+	got, err := f.reg.Experts.ListExpertPoolMembers(f.ctx, &pb.ListExpertPoolMembersRequest{Parent: f.pool})
+	if err != nil || len(got.ExpertPoolMembers) != 3 || got.ExpertPoolMembers[0].Etag != member.Etag {
+		t.Fatalf("members after the refusals: %v %v", got, err)
+	}
+	if e, err := f.reg.Experts.GetEngagement(f.ctx, &pb.GetEngagementRequest{Name: eng.Name}); err != nil || e.Etag != eng.Etag {
+		t.Fatalf("the engagement after the refusals: %v %v", e, err)
+	}
+}

@@ -155,6 +155,9 @@ func (db *DB) CreateEngagement(ctx context.Context, parent string, e *pb.Engagem
 		if err != nil {
 			return err
 		}
+		if err := tx.liveUnder(ctx, parent); err != nil {
+			return err
+		}
 		personID, err := PersonID(e.Person, "engagement.person")
 		if err != nil {
 			return err
@@ -262,6 +265,9 @@ func (db *DB) UpdateEngagement(ctx context.Context, name string, o WriteOptions,
 		if err != nil {
 			return err
 		}
+		if err := tx.liveUnder(ctx, name); err != nil {
+			return err
+		}
 		if err := checkEtag(o.Etag, r.e.Etag, "engagement.etag"); err != nil {
 			return err
 		}
@@ -304,6 +310,9 @@ func (db *DB) DeleteEngagement(ctx context.Context, name string, o WriteOptions)
 	return db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
 		r, err := tx.engagement(ctx, name, "name")
 		if err != nil {
+			return err
+		}
+		if err := tx.liveUnder(ctx, name); err != nil {
 			return err
 		}
 		if err := checkEtag(o.Etag, r.e.Etag, "etag"); err != nil {

@@ -71,6 +71,15 @@ func (tx *Tx) poolByName(ctx context.Context, name, field string) (*poolRow, err
 	return tx.pool(ctx, assocID, id)
 }
 
+// liveUnder refuses a write under a deleted association: its pools, their
+// members and engagements stay as they are until it is undeleted, as its
+// memberships do (AIP-164). name is a well-formed name under it.
+func (tx *Tx) liveUnder(ctx context.Context, name string) error {
+	id, _, _ := strings.Cut(strings.TrimPrefix(name, "associations/"), "/")
+	_, err := tx.liveAssociation(ctx, id)
+	return err
+}
+
 func (tx *Tx) preparePool(ctx context.Context, p *pb.ExpertPool) ([]any, error) {
 	const f = "expert_pool."
 	p.DisplayName, p.Description = normText(p.DisplayName), normText(p.Description)
@@ -233,6 +242,9 @@ func (db *DB) UpdateExpertPool(ctx context.Context, name string, o WriteOptions,
 		if err != nil {
 			return err
 		}
+		if err := tx.liveUnder(ctx, name); err != nil {
+			return err
+		}
 		if err := checkEtag(o.Etag, r.p.Etag, "expert_pool.etag"); err != nil {
 			return err
 		}
@@ -263,6 +275,9 @@ func (db *DB) DeleteExpertPool(ctx context.Context, name string, force bool, o W
 	return db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
 		r, err := tx.poolByName(ctx, name, "name")
 		if err != nil {
+			return err
+		}
+		if err := tx.liveUnder(ctx, name); err != nil {
 			return err
 		}
 		if err := checkEtag(o.Etag, r.p.Etag, "etag"); err != nil {
@@ -360,6 +375,9 @@ func (db *DB) CreateExpertPoolMember(ctx context.Context, parent string, m *pb.E
 		}
 		pool, err := tx.poolByName(ctx, parent, "parent")
 		if err != nil {
+			return err
+		}
+		if err := tx.liveUnder(ctx, parent); err != nil {
 			return err
 		}
 		personID, err := PersonID(m.Person, "expert_pool_member.person")
@@ -474,6 +492,9 @@ func (db *DB) UpdateExpertPoolMember(ctx context.Context, name string, o WriteOp
 		if err != nil {
 			return err
 		}
+		if err := tx.liveUnder(ctx, name); err != nil {
+			return err
+		}
 		if err := checkEtag(o.Etag, r.m.Etag, "expert_pool_member.etag"); err != nil {
 			return err
 		}
@@ -504,6 +525,9 @@ func (db *DB) DeleteExpertPoolMember(ctx context.Context, name string, o WriteOp
 	return db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
 		r, err := tx.member(ctx, name, "name")
 		if err != nil {
+			return err
+		}
+		if err := tx.liveUnder(ctx, name); err != nil {
 			return err
 		}
 		if err := checkEtag(o.Etag, r.m.Etag, "etag"); err != nil {
