@@ -246,25 +246,14 @@ func (s *Server) validate(ctx context.Context, req any) error {
 
 // updateMaskFilter makes an Update request's validation skip the resource
 // fields its update_mask leaves out: they are ignored by the update, so
-// whatever they hold must not fail it (AIP-134). It returns nil when every
-// field counts: no mask, or "*".
+// whatever they hold must not fail it (AIP-134). Without a mask the fields
+// set are the mask, as the update applies them. It returns nil when every
+// field counts: a mask of "*", or no resource.
 func updateMaskFilter(req proto.Message) protovalidate.Filter {
 	m := req.ProtoReflect()
 	fields := m.Descriptor().Fields()
 	maskFD := fields.ByName("update_mask")
 	if maskFD == nil || maskFD.Message() == nil || maskFD.Message().FullName() != "google.protobuf.FieldMask" {
-		return nil
-	}
-	mask, _ := m.Get(maskFD).Message().Interface().(*fieldmaskpb.FieldMask)
-	paths := map[string]bool{}
-	for _, p := range mask.GetPaths() {
-		if p == "*" {
-			return nil
-		}
-		top, _, _ := strings.Cut(p, ".")
-		paths[top] = true
-	}
-	if len(paths) == 0 {
 		return nil
 	}
 	var resource protoreflect.Message
@@ -277,6 +266,23 @@ func updateMaskFilter(req proto.Message) protovalidate.Filter {
 	}
 	if resource == nil {
 		return nil
+	}
+	mask, _ := m.Get(maskFD).Message().Interface().(*fieldmaskpb.FieldMask)
+	paths := map[string]bool{}
+	for _, p := range mask.GetPaths() {
+		if p == "*" {
+			return nil
+		}
+		top, _, _ := strings.Cut(p, ".")
+		paths[top] = true
+	}
+	if len(paths) == 0 {
+		// The name says what to update, and is checked always.
+		paths["name"] = true
+		resource.Range(func(fd protoreflect.FieldDescriptor, _ protoreflect.Value) bool {
+			paths[string(fd.Name())] = true
+			return true
+		})
 	}
 	return protovalidate.FilterFunc(func(msg protoreflect.Message, d protoreflect.Descriptor) bool {
 		fd, ok := d.(protoreflect.FieldDescriptor)

@@ -68,10 +68,34 @@ func update[T proto.Message](ctx context.Context, mask *fieldmaskpb.FieldMask, r
 	}
 	out, err := do(str("name"), store.WriteOptions{Audit: auditEvent(ctx), Etag: str("etag"), ValidateOnly: validateOnly},
 		func(current T) error {
+			stored := proto.Clone(current)
 			fieldmask.Update(mask, current, resource)
+			keepServerSet(current, stored)
 			return nil
 		})
 	return out, grpcError(ctx, err)
+}
+
+// keepServerSet puts back in an updated resource what the client does not
+// set: its name, etag and output-only fields, which an update without a
+// mask or with "*" copies from the request (AIP-203: ignored in input).
+// What is left then differs from stored only where the client changed it,
+// which lets the store skip an update that changes nothing.
+func keepServerSet(updated, stored proto.Message) {
+	u, s := updated.ProtoReflect(), stored.ProtoReflect()
+	fields := u.Descriptor().Fields()
+	for i := 0; i < fields.Len(); i++ {
+		fd := fields.Get(i)
+		if fd.Name() != "etag" && !fieldbehavior.Has(fd, annotations.FieldBehavior_OUTPUT_ONLY) &&
+			!fieldbehavior.Has(fd, annotations.FieldBehavior_IDENTIFIER) {
+			continue
+		}
+		if s.Has(fd) {
+			u.Set(fd, s.Get(fd))
+		} else {
+			u.Clear(fd)
+		}
+	}
 }
 
 // listRequest is what every List request has (AIP-132).

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"trithuc.gov.vn/trithuc/names"
@@ -413,8 +414,13 @@ func (db *DB) UpdateAssociation(ctx context.Context, name string, o WriteOptions
 		if err := checkEtag(o.Etag, r.a.Etag, "association.etag"); err != nil {
 			return err
 		}
+		before := proto.Clone(r.a)
 		if err := apply(r.a); err != nil {
 			return err
+		}
+		if unchanged(before, r.a) {
+			out = r.a
+			return nil
 		}
 		vals, err := tx.prepareAssociation(ctx, id, r.a)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"trithuc.gov.vn/trithuc/names"
@@ -179,8 +180,13 @@ func (db *DB) UpdateHonorCampaign(ctx context.Context, name string, o WriteOptio
 			return err
 		}
 		selected := r.c.SelectedCount
+		before := proto.Clone(r.c)
 		if err := apply(r.c); err != nil {
 			return err
+		}
+		if unchanged(before, r.c) {
+			out = r.c
+			return nil
 		}
 		vals, err := prepareCampaign(r.c)
 		if err != nil {

@@ -296,6 +296,10 @@ func (k *childKind[T]) update(ctx context.Context, db *DB, name string, o WriteO
 		if err := apply(item); err != nil {
 			return err
 		}
+		if unchanged(before, item) {
+			out = item
+			return nil
+		}
 		vals, err := k.prepare(ctx, tx, person, item)
 		if err != nil {
 			return err

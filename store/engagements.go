@@ -272,6 +272,7 @@ func (db *DB) UpdateEngagement(ctx context.Context, name string, o WriteOptions,
 			return err
 		}
 		person, reason, org := r.e.Person, r.e.ConflictOverrideReason, r.e.MatterOrganization
+		before := proto.Clone(r.e)
 		if err := apply(r.e); err != nil {
 			return err
 		}
@@ -279,6 +280,10 @@ func (db *DB) UpdateEngagement(ctx context.Context, name string, o WriteOptions,
 			return errorf(Invalid, "engagement.person", "cannot change; record another engagement for the other expert")
 		}
 		r.e.ConflictOverrideReason = reason
+		if unchanged(before, r.e) {
+			out = r.e
+			return nil
+		}
 		vals, err := tx.prepareEngagement(ctx, r.e)
 		if err != nil {
 			return err

@@ -248,8 +248,13 @@ func (db *DB) UpdateExpertPool(ctx context.Context, name string, o WriteOptions,
 		if err := checkEtag(o.Etag, r.p.Etag, "expert_pool.etag"); err != nil {
 			return err
 		}
+		before := proto.Clone(r.p)
 		if err := apply(r.p); err != nil {
 			return err
+		}
+		if unchanged(before, r.p) {
+			out = r.p
+			return nil
 		}
 		vals, err := tx.preparePool(ctx, r.p)
 		if err != nil {
@@ -507,6 +512,10 @@ func (db *DB) UpdateExpertPoolMember(ctx context.Context, name string, o WriteOp
 		}
 		if r.m.Status == pb.ExpertPoolMember_STATUS_UNSPECIFIED {
 			r.m.Status = before.Status
+		}
+		if unchanged(before, r.m) {
+			out = r.m
+			return nil
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE expert_pool_members SET role = ?, status = ?, update_time = ?, revision = revision + 1
 			WHERE pk = ?`, int32(r.m.Role), int32(r.m.Status), micros(tx.now), r.pk); err != nil {

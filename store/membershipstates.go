@@ -369,6 +369,10 @@ func (db *DB) UpdateMembership(ctx context.Context, name string, o WriteOptions,
 		if err := v.err(); err != nil {
 			return err
 		}
+		if r.m.Notes = notes; unchanged(before, r.m) {
+			out = before
+			return nil
+		}
 		now := micros(tx.now)
 		if _, err := tx.ExecContext(ctx, `UPDATE memberships SET notes = ?, update_time = ?, revision = revision + 1 WHERE pk = ?`,
 			notes, now, r.pk); err != nil {

@@ -1,5 +1,7 @@
 package store
 
+import "google.golang.org/protobuf/proto"
+
 // The options every write takes beside its resource. Audit is explicit:
 // the store reads nothing of a call from its context.
 
@@ -28,6 +30,11 @@ type WriteOptions struct {
 	// Audit is the event of the call, stored with the write (DB.write).
 	Audit *AuditEvent
 }
+
+// unchanged says whether an update left a resource as it was read: then
+// nothing is written, and its etag and update_time stay, so that a request
+// that changes nothing does not make other clients' etags stale.
+func unchanged(before, after proto.Message) bool { return proto.Equal(before, after) }
 
 // checkEtag refuses a write whose etag is not the resource's current one.
 func checkEtag(want, have, field string) error {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"trithuc.gov.vn/trithuc/names"
@@ -283,8 +284,13 @@ func (db *DB) UpdateOrganization(ctx context.Context, name string, opts WriteOpt
 			return err
 		}
 		was := r.org.Sector
+		before := proto.Clone(r.org)
 		if err := apply(r.org); err != nil {
 			return err
+		}
+		if unchanged(before, r.org) {
+			out = r.org
+			return nil
 		}
 		vals, err := prepareOrganization(ctx, tx, id, r.org, was)
 		if err != nil {

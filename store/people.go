@@ -389,6 +389,10 @@ func (db *DB) UpdatePerson(ctx context.Context, name string, o WriteOptions, app
 		if err := apply(r.person); err != nil {
 			return err
 		}
+		if unchanged(before, r.person) {
+			out, err = tx.loadPerson(ctx, id, pb.PersonView_PERSON_VIEW_BASIC)
+			return err
+		}
 		if derived && r.person.DisplayName == oldDisplay {
 			r.person.DisplayName = ""
 		}

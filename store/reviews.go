@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"trithuc.gov.vn/trithuc/names"
@@ -287,6 +288,7 @@ func (db *DB) UpdateReviewCampaign(ctx context.Context, name string, o WriteOpti
 			return err
 		}
 		units := slices.Clone(r.c.Organizations)
+		before := proto.Clone(r.c)
 		if err := apply(r.c); err != nil {
 			return err
 		}
@@ -299,6 +301,10 @@ func (db *DB) UpdateReviewCampaign(ctx context.Context, name string, o WriteOpti
 		}
 		if r.c.State == pb.ReviewCampaign_CLOSED {
 			return errorf(FailedPrecondition, "review_campaign.name", "%s is closed", name)
+		}
+		if unchanged(before, r.c) {
+			out = r.c
+			return nil
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE review_campaigns SET display_name = ?, deadline = ?, update_time = ?,
 			revision = revision + 1 WHERE pk = ?`, r.c.DisplayName, deadline, micros(tx.now), r.pk); err != nil {

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 
+	"google.golang.org/protobuf/proto"
+
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
@@ -82,6 +84,7 @@ func (db *DB) UpdateStatisticsSettings(ctx context.Context, name string, o Write
 		if err := checkEtag(o.Etag, cur.Etag, "settings.etag"); err != nil {
 			return err
 		}
+		before := proto.Clone(cur)
 		if err := apply(cur); err != nil {
 			return err
 		}
@@ -89,6 +92,10 @@ func (db *DB) UpdateStatisticsSettings(ctx context.Context, name string, o Write
 		if t < MinSuppressionThreshold || t > MaxSuppressionThreshold {
 			return errorf(Invalid, "settings.suppression_threshold", "must be from %d to %d: smaller counts than %d would single people out",
 				MinSuppressionThreshold, MaxSuppressionThreshold, MinSuppressionThreshold)
+		}
+		if unchanged(before, cur) {
+			out = cur
+			return nil
 		}
 		rev, err := tx.setting(ctx, keyStatisticsRevision, 0)
 		if err != nil {
