@@ -1,8 +1,11 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"net/url"
@@ -129,6 +132,55 @@ func refuseQuery(next runtime.HandlerFunc) runtime.HandlerFunc {
 		}
 		writeStatus(w, r, status.Convert(withField(codes.InvalidArgument, &store.Error{Field: key, Message: text})), http.StatusBadRequest)
 	}
+}
+
+// refuseRename refuses a PATCH whose body names another resource than its
+// URL: the gateway would put the URL's name over it and update the URL's
+// resource. The body may repeat the URL's name, as a resource read back
+// and sent whole does: it is dropped, so that it does not reach the mask
+// the gateway makes of the body's fields, where a name is refused.
+func refuseRename(next runtime.HandlerFunc) runtime.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, params map[string]string) {
+		field, want := "", ""
+		for k, v := range params {
+			if strings.HasSuffix(k, ".name") {
+				field, want = k, v
+			}
+		}
+		if r.Method != http.MethodPatch || field == "" || r.Body == nil {
+			next(w, r, params)
+			return
+		}
+		body, err := io.ReadAll(r.Body)
+		// The gateway reads the body again, and reports what is wrong with it.
+		r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
+		var fields map[string]json.RawMessage
+		var name string
+		if err != nil || json.Unmarshal(body, &fields) != nil || string(fields["name"]) == "null" || json.Unmarshal(fields["name"], &name) != nil {
+			next(w, r, params)
+			return
+		}
+		if name != want {
+			writeStatus(w, r, status.Convert(badRequestField(field, fmt.Sprintf(
+				"is %q but the URL names %s: a resource's name cannot be changed", name, want))), http.StatusBadRequest)
+			return
+		}
+		delete(fields, "name")
+		if body, err = json.Marshal(fields); err == nil {
+			r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+		}
+		next(w, r, params)
+	}
+}
+
+// errReader fails with err, or ends when it is nil.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) {
+	if e.err == nil {
+		return 0, io.EOF
+	}
+	return 0, e.err
 }
 
 var (

@@ -299,7 +299,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		runtime.WithMetadata(ifMatchAnnotator),
 		runtime.WithForwardResponseOption(etagHeaders),
 		runtime.SetQueryParameterParser(&strictQuery{}),
-		runtime.WithMiddlewares(refuseQuery),
+		runtime.WithMiddlewares(refuseQuery, refuseRename),
 		runtime.WithErrorHandler(gatewayError),
 		runtime.WithRoutingErrorHandler(routingError),
 		runtime.WithHealthzEndpoint(healthpb.NewHealthClient(s.inproc)),

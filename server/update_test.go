@@ -82,3 +82,25 @@ func TestUpdateWithoutMask(t *testing.T) {
 		t.Fatalf("a change: HTTP %d %v (etag before %v)", code, body, before["etag"])
 	}
 }
+
+// TestPatchWithName: a PATCH body may carry the resource's own name, as a
+// resource read back and sent whole does; another name is refused, and
+// changes nothing.
+func TestPatchWithName(t *testing.T) {
+	e := newEnv(t)
+	p := e.createPerson(anh())
+	other := e.createPerson(&pb.Person{GivenName: "Xuân"})
+	code, body := e.rest("PATCH", "/v1/"+p.Name, map[string]any{"name": p.Name, "givenName": "Ánh Hồng"})
+	if code != http.StatusOK || body["givenName"] != "Ánh Hồng" {
+		t.Fatalf("PATCH with its own name: HTTP %d %v", code, body)
+	}
+	code, body = e.rest("PATCH", "/v1/"+p.Name, map[string]any{"name": other.Name, "givenName": "Ngọc"})
+	wantREST(t, code, body, http.StatusBadRequest, "person.name")
+	code, body = e.rest("PATCH", "/v1/"+p.Name+"?updateMask=given_name", map[string]any{"name": other.Name, "givenName": "Ngọc"})
+	wantREST(t, code, body, http.StatusBadRequest, "person.name")
+	for _, name := range []string{p.Name, other.Name} {
+		if _, got := e.rest("GET", "/v1/"+name, nil); got["givenName"] == "Ngọc" {
+			t.Errorf("a refused PATCH changed %s: %v", name, got)
+		}
+	}
+}
