@@ -74,6 +74,9 @@ func (s *changeService) ListChanges(ctx context.Context, req *pb.ListChangesRequ
 // (chain.go leaves it out of the fair share).
 func (s *changeService) WatchChanges(req *pb.WatchChangesRequest, stream grpc.ServerStreamingServer[pb.WatchChangesResponse]) error {
 	ctx := stream.Context()
+	if err := store.CheckChangeFilter(req.GetFilter()); err != nil {
+		return grpcError(ctx, err)
+	}
 	var after int64
 	var err error
 	if req.GetCursor() == "" {

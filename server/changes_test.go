@@ -207,3 +207,22 @@ func TestWatchEndsAtShutdown(t *testing.T) {
 	e.db.Close()
 	e.srv = nil
 }
+
+// A watch with a bad filter is refused before it sends anything: over
+// REST with an HTTP error, not a 200 whose body starts with a cursor.
+func TestWatchBadFilter(t *testing.T) {
+	e := newEnv(t)
+	stream, err := e.client.Changes.WatchChanges(context.Background(), &pb.WatchChangesRequest{Filter: "bogus=1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := stream.Recv()
+	if err == nil {
+		t.Fatalf("the watch sent %v before refusing its filter", first)
+	}
+	wantCode(t, err, codes.InvalidArgument, "filter")
+	code, body := e.rest("GET", "/v1/changes:watch?filter=bogus%3D1", nil)
+	if code != http.StatusBadRequest {
+		t.Fatalf("REST: HTTP %d %v, want 400", code, body)
+	}
+}

@@ -155,13 +155,28 @@ func enumMap(m map[string]int32) map[string]int64 {
 	return out
 }
 
+// CheckChangeFilter checks a filter of the feed: a watch refuses a bad one
+// before it sends its first cursor.
+func CheckChangeFilter(f string) error {
+	_, _, err := compileChangeFilter(f)
+	return err
+}
+
+func compileChangeFilter(f string) (string, []any, error) {
+	where, args, err := filter.Compile(f, changeSchema)
+	if err != nil {
+		return "", nil, errorf(Invalid, "filter", "%v", err)
+	}
+	return where, args, nil
+}
+
 // ListChanges reads the changes after q.After that the caller may see.
 // A cursor older than what the feed keeps, or newer than its newest
 // change, is FAILED_PRECONDITION.
 func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, error) {
-	where, args, err := filter.Compile(q.Filter, changeSchema)
+	where, args, err := compileChangeFilter(q.Filter)
 	if err != nil {
-		return nil, errorf(Invalid, "filter", "%v", err)
+		return nil, err
 	}
 	size := q.PageSize
 	if size <= 0 {
