@@ -45,11 +45,13 @@ func outgoingHeader(key string) (string, bool) {
 func outgoingTrailer(string) (string, bool) { return "", false }
 
 // limitBody refuses bodies over max bytes: at once when the request says its
-// length, and as the body is read when it does not.
+// length, and as the body is read when it does not. Either way the answer
+// is 413 with RESOURCE_EXHAUSTED, the code gRPC gives a message over the
+// limit.
 func limitBody(next http.Handler, max int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > max {
-			writeStatus(w, r, status.New(codes.InvalidArgument,
+			writeStatus(w, r, status.New(codes.ResourceExhausted,
 				fmt.Sprintf("the request body is %d bytes; the limit is %d", r.ContentLength, max)), http.StatusRequestEntityTooLarge)
 			return
 		}
@@ -173,6 +175,48 @@ func refuseRename(next runtime.HandlerFunc) runtime.HandlerFunc {
 	}
 }
 
+// plainStreamError gives a streaming call that fails before its first
+// message the google.rpc.Status body of every other error: the gateway
+// wraps it as {"error": ...}, the form of an error in the middle of a
+// stream, after a 200.
+func plainStreamError(next runtime.HandlerFunc) runtime.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, params map[string]string) {
+		for _, rt := range matchingRoutes(r.Method, r.URL.EscapedPath()) {
+			if rt.stream {
+				w = &streamError{ResponseWriter: w}
+				break
+			}
+		}
+		next(w, r, params)
+	}
+}
+
+type streamError struct {
+	http.ResponseWriter
+	failed, wrote bool
+}
+
+func (w *streamError) WriteHeader(code int) {
+	w.failed = !w.wrote && code >= 400
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *streamError) Write(b []byte) (int, error) {
+	first := !w.wrote
+	w.wrote = true
+	var chunk map[string]json.RawMessage
+	if first && w.failed && json.Unmarshal(b, &chunk) == nil && len(chunk) == 1 && chunk["error"] != nil {
+		if _, err := w.ResponseWriter.Write(chunk["error"]); err != nil {
+			return 0, err
+		}
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets the gateway flush the stream's messages.
+func (w *streamError) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // errReader fails with err, or ends when it is nil.
 type errReader struct{ err error }
 
@@ -197,6 +241,12 @@ var (
 // what to fix and name the field; errors from the server pass unchanged.
 func gatewayError(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
 	st := status.Convert(err)
+	if st.Code() == codes.InvalidArgument && strings.Contains(st.Message(), "request body too large") {
+		// The body was cut as it was read (limitBody).
+		runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, &runtime.HTTPStatusError{HTTPStatus: http.StatusRequestEntityTooLarge,
+			Err: status.Error(codes.ResourceExhausted, "the request body is over the size limit")})
+		return
+	}
 	if st.Code() == codes.InvalidArgument && len(st.Details()) == 0 {
 		st = friendlyDecodeError(st.Message())
 	}
@@ -212,8 +262,6 @@ func gatewayError(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshale
 func friendlyDecodeError(msg string) *status.Status {
 	field, text := "", msg
 	switch {
-	case strings.Contains(msg, "request body too large"):
-		text = "the request body is over the size limit"
 	case strings.HasSuffix(msg, "i/o timeout"):
 		// The HTTP server's ReadTimeout cut a body that came too slowly.
 		text = "the request body did not arrive in time: send the whole request at once"

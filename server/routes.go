@@ -21,6 +21,8 @@ type route struct {
 	query bool
 	body  string
 	input protoreflect.MessageDescriptor
+	// stream is set for a method that streams its answer.
+	stream bool
 }
 
 // contractRoutes are the REST bindings the .proto files declare, read from
@@ -41,7 +43,8 @@ var contractRoutes = func() []route {
 					if m, tmpl := httpRule(r); m != "" {
 						in := methods.Get(j).Input()
 						out = append(out, route{method: m, path: templateRegexp(tmpl),
-							query: readsQuery(in, r.GetBody(), tmpl), body: r.GetBody(), input: in})
+							query: readsQuery(in, r.GetBody(), tmpl), body: r.GetBody(), input: in,
+							stream: methods.Get(j).IsStreamingServer()})
 					}
 				}
 			}
