@@ -9,10 +9,14 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/grpc/codes"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 func TestIndicators(t *testing.T) {
@@ -289,5 +293,46 @@ func TestStatisticsSettings(t *testing.T) {
 	raw, _ := json.Marshal(body)
 	if strings.Contains(string(raw), `"10"`) {
 		t.Errorf("a number is quoted: %s", raw)
+	}
+}
+
+// TestFiguresDayInRange: statistics, indicators and reports are as on a day
+// from 1900 to today in Vietnam: figures of a day to come would be made up,
+// and a report of one would be frozen so.
+func TestFiguresDayInRange(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	now := time.Now().In(store.Vietnam)
+	tomorrow := now.AddDate(0, 0, 1)
+	for _, c := range []struct {
+		name  string
+		asOf  *date.Date
+		field string
+	}{
+		{"ErrYear3000", day(3000, 1, 1), "as_of"},
+		{"ErrTomorrow", dateOf(tomorrow), "as_of"},
+		{"ErrYear1800", day(1800, 1, 1), "as_of.year"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := e.client.Statistics.ComputeStatistics(ctx, &pb.ComputeStatisticsRequest{Dimensions: []dim{dGender}, AsOf: c.asOf})
+			wantCode(t, err, codes.InvalidArgument, c.field)
+			_, err = e.client.Statistics.GetIndicators(ctx, &pb.GetIndicatorsRequest{AsOf: c.asOf})
+			wantCode(t, err, codes.InvalidArgument, c.field)
+			_, err = e.client.Statistics.CreateReport(ctx, &pb.CreateReportRequest{
+				Report: &pb.Report{Template: pb.Report_YEARLY_WORKFORCE, AsOf: c.asOf}})
+			wantCode(t, err, codes.InvalidArgument, "report."+c.field)
+		})
+	}
+	code, body := e.rest("GET", "/v1/statistics:indicators?asOf.year=3000&asOf.month=1&asOf.day=1", nil)
+	wantREST(t, code, body, http.StatusBadRequest, "as_of")
+	code, body = e.rest("POST", "/v1/reports", map[string]any{"template": "YEARLY_WORKFORCE", "asOf": map[string]any{"year": 3000, "month": 1, "day": 1}})
+	wantREST(t, code, body, http.StatusBadRequest, "report.as_of")
+	ops, err := longrunningpb.NewOperationsClient(e.client.Conn()).ListOperations(ctx, &longrunningpb.ListOperationsRequest{Name: "operations"})
+	if err != nil || len(ops.Operations) != 0 {
+		t.Fatalf("refused reports started operations: %v %v", ops, err)
+	}
+	// Today is a day with figures.
+	if _, err := e.client.Statistics.GetIndicators(ctx, &pb.GetIndicatorsRequest{AsOf: dateOf(now)}); err != nil {
+		t.Fatalf("as of today: %v", err)
 	}
 }

@@ -22,7 +22,7 @@ func (db *DB) GetIndicators(ctx context.Context, filter, scope string, asOfDate 
 
 // indicators is GetIndicators within a read budget (0: none).
 func (db *DB) indicators(ctx context.Context, filter, limit string, asOfDate *date.Date, budget time.Duration) (*pb.GetIndicatorsResponse, error) {
-	asOf, err := asOfDay(asOfDate, "as_of")
+	asOf, err := figuresDay(asOfDate, "as_of", db.Now())
 	if err != nil {
 		return nil, err
 	}

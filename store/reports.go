@@ -33,7 +33,7 @@ var yearlyTables = []struct {
 }
 
 // CheckReport checks a report to make before the operation starts.
-func CheckReport(r *pb.Report, id string) error {
+func (db *DB) CheckReport(r *pb.Report, id string) error {
 	var v Invalids
 	if r == nil {
 		v.add("report", "required: the template and as_of of the report to make")
@@ -44,7 +44,7 @@ func CheckReport(r *pb.Report, id string) error {
 	}
 	if r.GetAsOf() == nil {
 		v.add("report.as_of", "required: the date the figures are as on")
-	} else if _, err := asOfDay(r.GetAsOf(), "report.as_of"); err != nil {
+	} else if _, err := figuresDay(r.GetAsOf(), "report.as_of", db.Now()); err != nil {
 		v = append(v, err.(*Error))
 	}
 	if id != "" && !validID(id) {
@@ -61,7 +61,7 @@ const ReportOperationKind = "create_report"
 
 // MakeReport computes a report's figures.
 func (db *DB) MakeReport(ctx context.Context, r *pb.Report, id string) (*pb.Report, error) {
-	if err := CheckReport(r, id); err != nil {
+	if err := db.CheckReport(r, id); err != nil {
 		return nil, err
 	}
 	if id == "" {

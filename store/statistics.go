@@ -117,7 +117,7 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 	if _, ok := pb.ComputeStatisticsRequest_UnitVintage_name[int32(q.UnitVintage)]; !ok {
 		v.add("unit_vintage", "must be CURRENT or HISTORY_2024")
 	}
-	asOf, err := asOfDay(q.AsOf, "as_of")
+	asOf, err := figuresDay(q.AsOf, "as_of", db.Now())
 	if err != nil {
 		v = append(v, err.(*Error))
 	}

@@ -70,6 +70,22 @@ func asOfDay(d *date.Date, field string) (string, error) {
 	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day), nil
 }
 
+// figuresDay is asOfDay for the day of statistics and reports: facts are
+// known up to today in Vietnam, and the registry's dates begin in 1900
+// (birth dates, degrees, positions), so a day outside these is a mistake.
+func figuresDay(d *date.Date, field string, now time.Time) (string, error) {
+	on, err := asOfDay(d, field)
+	switch today := day(now.In(Vietnam)); {
+	case err != nil || on == "":
+		return on, err
+	case d.Year < 1900:
+		return "", errorf(Invalid, field+".year", "%d is too early: the registry's dates begin in 1900", d.Year)
+	case on > today:
+		return "", errorf(Invalid, field, "%s is in the future: today in Vietnam is %s", on, today)
+	}
+	return on, nil
+}
+
 // UnitQuery is a ListAdministrativeUnits call.
 type UnitQuery struct {
 	ListQuery
