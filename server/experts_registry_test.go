@@ -94,6 +94,17 @@ func TestSearchExpertsAcrossPools(t *testing.T) {
 	wantCode(t, err, codes.NotFound)
 	_, err = f.reg.Experts.SearchExperts(ctx, &pb.SearchExpertsRequest{Name: "associations/*/expertPools/-"})
 	wantCode(t, err, codes.InvalidArgument, "name")
+	// A pool that no association has, or none in the caller's scope.
+	_, err = f.reg.Experts.SearchExperts(ctx, &pb.SearchExpertsRequest{Name: "associations/-/expertPools/nonexistent-pool"})
+	wantCode(t, err, codes.NotFound)
+	_, err = garden.Experts.SearchExperts(ctx, &pb.SearchExpertsRequest{Name: "associations/-/expertPools/nong-nghiep"})
+	wantCode(t, err, codes.NotFound)
+	// A unit that does not exist, as a field that does not.
+	_, err = f.reg.Experts.SearchExperts(ctx, &pb.SearchExpertsRequest{Name: "associations/-/expertPools/-", AdministrativeUnit: "abc"})
+	wantCode(t, err, codes.InvalidArgument, "administrative_unit")
+	if _, err = f.reg.Experts.SearchExperts(ctx, &pb.SearchExpertsRequest{Name: "associations/-/expertPools/-", AdministrativeUnit: "30742"}); err != nil {
+		t.Errorf("a unit that exists: %v", err)
+	}
 
 	// Over REST, the same.
 	code, body := e.rest("GET", "/v1/associations/-/expertPools/-:searchExperts?field="+url.QueryEscape("fields/vn2008-4"), nil)
@@ -109,4 +120,8 @@ func TestSearchExpertsAcrossPools(t *testing.T) {
 	}
 	code, body = e.restAs(gardenTok, "GET", "/v1/"+f.pool+":searchExperts", nil)
 	wantREST(t, code, body, http.StatusForbidden)
+	code, body = e.rest("GET", "/v1/associations/-/expertPools/-:searchExperts?administrativeUnit=abc", nil)
+	wantREST(t, code, body, http.StatusBadRequest, "administrative_unit")
+	code, body = e.rest("GET", "/v1/associations/-/expertPools/nonexistent-pool:searchExperts", nil)
+	wantREST(t, code, body, http.StatusNotFound)
 }

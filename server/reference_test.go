@@ -362,6 +362,16 @@ func TestReferenceBadInputs(t *testing.T) {
 			return err
 		}, "/v1/academicTitles?pageToken=" + strings.Repeat("A", 3000), codes.InvalidArgument, 400, []string{"page_token"}},
 		{"UnknownParameter", nil, "/v1/countries?fitler=JP", codes.InvalidArgument, 400, []string{"fitler"}},
+		// A list under a parent that does not exist is a mistake, not an
+		// empty list.
+		{"UnknownParentUnit", func() error {
+			_, err := ref.ListAdministrativeUnits(ctx, &pb.ListAdministrativeUnitsRequest{ParentCode: "99999"})
+			return err
+		}, "/v1/administrativeUnits?parentCode=99999", codes.InvalidArgument, 400, []string{"parent_code"}},
+		{"UnknownScheme", func() error {
+			_, err := ref.ListFields(ctx, &pb.ListFieldsRequest{Scheme: "bogus"})
+			return err
+		}, "/v1/fields?scheme=bogus", codes.InvalidArgument, 400, []string{"scheme"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -371,5 +381,12 @@ func TestReferenceBadInputs(t *testing.T) {
 			code, body := e.rest("GET", tc.rest, nil)
 			wantREST(t, code, body, tc.status, tc.fields...)
 		})
+	}
+	// A unit without units under it, a scheme without fields of a level:
+	// empty lists.
+	for _, ok := range []string{"/v1/administrativeUnits?parentCode=30742", "/v1/fields?scheme=vn2008&level=9"} {
+		if code, body := e.rest("GET", ok, nil); code != http.StatusOK {
+			t.Errorf("GET %s: HTTP %d %v", ok, code, body)
+		}
 	}
 }

@@ -388,19 +388,30 @@ func (db *DB) SearchExperts(ctx context.Context, poolName string, q ExpertQuery)
 		}
 		var v Invalids
 		where := []string{personListed, "p.availability = ?"}
+		inScope := "" // the condition on a pool that it is in the scope
 		if q.Scope != "" {
 			assocs, err := tx.scopeAssociations(ctx, q.Scope)
 			if err != nil {
 				return err
 			}
+			inScope = " AND association_pk IN (" + pkList(assocs) + ")"
 			if assocID == "" {
 				// A named association was checked against the scope
 				// before the call; every association is narrowed here.
-				member = append(member, "m.pool_pk IN (SELECT pk FROM expert_pools WHERE association_pk IN ("+pkList(assocs)+"))")
+				member = append(member, "m.pool_pk IN (SELECT pk FROM expert_pools WHERE 1"+inScope+")")
 			}
 			// A pool may hold experts from outside the scope, whom the
 			// limited key may not see (DESIGN.md §10).
 			where = append(where, inScopeSQL("p.pk", assocs))
+		}
+		if assocID == "" && poolID != "" {
+			// A pool named across associations must be in one (in the
+			// caller's scope), as one named in an association must be.
+			if known, err := tx.exists(ctx, `SELECT 1 FROM expert_pools WHERE id = ?`+inScope, poolID); err != nil {
+				return err
+			} else if !known {
+				return errorf(NotFound, "", "no association has a pool expertPools/%s; see ListExpertPools", poolID)
+			}
 		}
 		var args []any
 		if q.Availability == pb.Person_AVAILABILITY_UNSPECIFIED {
@@ -444,6 +455,9 @@ func (db *DB) SearchExperts(ctx context.Context, poolName string, q ExpertQuery)
 			where, args = append(where, "p.academic_title = ?"), append(args, q.AcademicTitle)
 		}
 		if q.AdministrativeUnit != "" {
+			if err := tx.checkRef(ctx, &v, RefAdminUnit, "administrative_unit", q.AdministrativeUnit, time.Time{}); err != nil {
+				return err
+			}
 			where, args = append(where, "p.current_unit = ?"), append(args, q.AdministrativeUnit)
 		}
 		if q.Role != pb.Person_EXPERT_ROLE_UNSPECIFIED {

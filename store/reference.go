@@ -320,6 +320,19 @@ func (db *DB) ListFields(ctx context.Context, q FieldQuery) ([]*pb.Field, Page, 
 			return nil, Page{}, err
 		}
 	}
+	if err == nil && q.Scheme != "" && len(fields) == 0 && q.PageToken == "" {
+		// Likewise for the scheme.
+		var known bool
+		if err := db.read(ctx, func(tx *Tx) (err error) {
+			known, err = tx.exists(ctx, `SELECT 1 FROM ref_fields WHERE scheme = ?`, q.Scheme)
+			return err
+		}); err != nil {
+			return nil, Page{}, err
+		}
+		if !known {
+			return nil, Page{}, errorf(Invalid, "scheme", "no field is in scheme %q; give a scheme ListFields lists, such as %s", q.Scheme, DefaultFieldScheme)
+		}
+	}
 	return fields, page, err
 }
 

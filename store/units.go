@@ -164,7 +164,14 @@ func (db *DB) ListAdministrativeUnits(ctx context.Context, q UnitQuery) ([]*pb.A
 			l.args = append(l.args, on, on)
 		}
 		var err error
-		units, page, err = list(ctx, tx, l, scanUnit)
+		if units, page, err = list(ctx, tx, l, scanUnit); err != nil || len(units) > 0 || q.ParentCode == "" || q.PageToken != "" {
+			return err
+		}
+		// No units under it, or no such unit: only the second is a mistake.
+		known, err := tx.exists(ctx, `SELECT 1 FROM ref_admin_units WHERE code = ?`, q.ParentCode)
+		if err == nil && !known {
+			err = errorf(Invalid, "parent_code", "there is no administrative unit %s; see ListAdministrativeUnits", q.ParentCode)
+		}
 		return err
 	})
 	return units, page, err
