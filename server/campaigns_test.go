@@ -136,3 +136,44 @@ func TestHonorCampaign(t *testing.T) {
 	_, err = e.clientAs(ha).Honors.CreateNomination(ctx, &pb.CreateNominationRequest{Parent: c.Name, Nomination: &pb.Nomination{Person: x.Name}})
 	wantCode(t, err, codes.PermissionDenied)
 }
+
+// TestUnknownPersonInBody: a person named in a request's body who does not
+// exist is the body's mistake: INVALID_ARGUMENT naming the field, as for
+// RegisterMember, not a NOT_FOUND that reads as if the URL's parent were
+// missing. Nothing is made.
+func TestUnknownPersonInBody(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.association("lien-hiep", &pb.Association{DisplayName: "Liên hiệp hội", Code: "LHH"})
+	pool, err := e.client.Experts.CreateExpertPool(ctx, &pb.CreateExpertPoolRequest{Parent: "associations/lien-hiep",
+		ExpertPool: &pb.ExpertPool{DisplayName: "Hội đồng"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := e.client.Honors.CreateHonorCampaign(ctx, &pb.CreateHonorCampaignRequest{HonorCampaign: &pb.HonorCampaign{
+		DisplayName: "Trí thức tiêu biểu", Year: int32(time.Now().Year()), Kind: pb.Honor_PROVINCIAL_HONOR, Quota: 1,
+		NominationDeadline: dateOf(time.Now().AddDate(0, 1, 0)), Issuer: "UBND tỉnh"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, path string
+		body       map[string]any
+		field      string
+	}{
+		{"Nomination", "/v1/" + c.Name + "/nominations", map[string]any{"person": "people/nope", "nominator": "Hội", "reason": "Đóng góp"}, "nomination.person"},
+		{"PoolMember", "/v1/" + pool.Name + "/members", map[string]any{"person": "people/nope"}, "expert_pool_member.person"},
+		{"DataSubjectRequest", "/v1/dataSubjectRequests", map[string]any{"kind": "ACCESS", "person": "people/nope", "requester": "Ai đó"}, "data_subject_request.person"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, body := e.rest("POST", tc.path, tc.body)
+			wantREST(t, code, body, http.StatusBadRequest, tc.field)
+		})
+	}
+	if n, err := e.client.Honors.ListNominations(ctx, &pb.ListNominationsRequest{Parent: c.Name}); err != nil || len(n.Nominations) != 0 {
+		t.Errorf("nominations: %v %v", n, err)
+	}
+	if r, err := e.client.Privacy.ListDataSubjectRequests(ctx, &pb.ListDataSubjectRequestsRequest{}); err != nil || len(r.DataSubjectRequests) != 0 {
+		t.Errorf("requests: %v %v", r, err)
+	}
+}

@@ -116,13 +116,12 @@ func TestExpertPoolMembersNeedAvailabilityAndConsent(t *testing.T) {
 		{"not available", f.busy, codes.FailedPrecondition},
 		{"no publication consent", f.noConsent, codes.FailedPrecondition},
 		{"already a member", f.an, codes.AlreadyExists},
-		{"nobody", "people/nobody", codes.NotFound},
+		{"nobody", "people/nobody", codes.InvalidArgument},
 	} {
 		_, err := f.reg.Experts.CreateExpertPoolMember(f.ctx, &pb.CreateExpertPoolMemberRequest{Parent: f.pool,
 			ExpertPoolMember: &pb.ExpertPoolMember{Person: tt.person}})
-		// FAILED_PRECONDITION and NOT_FOUND carry their message alone
-		// (errors.go).
-		if tt.code != codes.AlreadyExists {
+		// FAILED_PRECONDITION carries its message alone (errors.go).
+		if tt.code == codes.FailedPrecondition {
 			wantCode(t, err, tt.code)
 		} else {
 			wantCode(t, err, tt.code, "expert_pool_member.person")

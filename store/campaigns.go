@@ -306,7 +306,7 @@ func (db *DB) CreateNomination(ctx context.Context, parent string, n *pb.Nominat
 		}
 		person, err := tx.livePerson(ctx, personID)
 		if err != nil {
-			return reprefixNotFound(err, "nomination.person")
+			return missingReference(err, "nomination.person")
 		}
 		n.Nominator, n.Reason = normText(n.Nominator), normText(n.Reason)
 		var v Invalids

@@ -96,7 +96,7 @@ func (db *DB) CreateDataSubjectRequest(ctx context.Context, r *pb.DataSubjectReq
 	var out *pb.DataSubjectRequest
 	err = db.write(ctx, false, audit, func(tx *Tx) error {
 		if _, err := tx.person(ctx, personID); err != nil {
-			return err
+			return missingReference(err, f+"person")
 		}
 		due := tx.now.Add(DefaultDSRDue)
 		if r.DueTime != nil {

@@ -391,7 +391,7 @@ func (db *DB) CreateExpertPoolMember(ctx context.Context, parent string, m *pb.E
 		}
 		person, err := tx.livePerson(ctx, personID)
 		if err != nil {
-			return reprefixNotFound(err, "expert_pool_member.person")
+			return missingReference(err, "expert_pool_member.person")
 		}
 		if err := tx.checkExpertConsent(ctx, person, "expert_pool_member.person"); err != nil {
 			return err
@@ -430,13 +430,14 @@ func (db *DB) CreateExpertPoolMember(ctx context.Context, parent string, m *pb.E
 	return out, err
 }
 
-// reprefixNotFound names field in a NOT_FOUND of a referenced resource,
-// which is the request's mistake: INVALID_ARGUMENT would hide that it is
-// gone, so the code stays and the field is named.
-func reprefixNotFound(err error, field string) error {
+// missingReference turns the NOT_FOUND of a resource a request's field
+// refers to into INVALID_ARGUMENT naming the field, as RegisterMember's
+// person and a position's organization are: a bare NOT_FOUND reads as if
+// the resource the URL names were missing.
+func missingReference(err error, field string) error {
 	var se *Error
 	if errors.As(err, &se) && se.Code == NotFound && se.Field == "" {
-		return &Error{Code: NotFound, Field: field, Message: se.Message}
+		return &Error{Code: Invalid, Field: field, Message: se.Message, Withheld: se.Withheld}
 	}
 	return err
 }
