@@ -3,14 +3,17 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 
 	"buf.build/go/protovalidate"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/protoadapt"
+	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"trithuc.gov.vn/trithuc/store"
 )
@@ -120,8 +123,9 @@ func withDetails(code codes.Code, msg string, details ...protoadapt.MessageV1) e
 	return st.Err()
 }
 
-// validationError turns protovalidate's violations into a BadRequest.
-func validationError(err error) error {
+// validationError turns protovalidate's violations of req into a
+// BadRequest.
+func validationError(req protoreflect.MessageDescriptor, err error) error {
 	var ve *protovalidate.ValidationError
 	if !errors.As(err, &ve) {
 		return nil
@@ -129,7 +133,9 @@ func validationError(err error) error {
 	errs := make([]*store.Error, 0, len(ve.Violations))
 	for _, v := range ve.Violations {
 		msg := v.Proto.GetMessage()
-		if msg == "" {
+		if m, ok := enumMessage(req, v); ok {
+			msg = m
+		} else if msg == "" {
 			msg = "is not valid (" + v.Proto.GetRuleId() + ")"
 		}
 		errs = append(errs, &store.Error{
@@ -142,4 +148,53 @@ func validationError(err error) error {
 		return nil
 	}
 	return badRequest(errs...)
+}
+
+// enumMessage words a violation of enum.in or enum.not_in with the names
+// of the enum's values, which a client sends and reads: protovalidate's
+// message lists their numbers ("must be in list [2, 3]").
+func enumMessage(req protoreflect.MessageDescriptor, v *protovalidate.Violation) (string, bool) {
+	rule := v.Proto.GetRuleId()
+	if rule != "enum.in" && rule != "enum.not_in" || !v.RuleValue.IsValid() {
+		return "", false
+	}
+	// The violation of an item of a list has no field descriptor: the
+	// field is found by its path.
+	fd := v.FieldDescriptor
+	for _, el := range v.Proto.GetField().GetElements() {
+		if req == nil {
+			return "", false
+		}
+		fd = req.Fields().ByNumber(protoreflect.FieldNumber(el.GetFieldNumber()))
+		if fd == nil {
+			return "", false
+		}
+		req = fd.Message()
+	}
+	if fd == nil || fd.Enum() == nil {
+		return "", false
+	}
+	listed := map[protoreflect.EnumNumber]bool{}
+	for i, list := 0, v.RuleValue.List(); i < list.Len(); i++ {
+		listed[protoreflect.EnumNumber(list.Get(i).Int())] = true
+	}
+	values := fd.Enum().Values()
+	var want []string
+	for i := 0; i < values.Len(); i++ {
+		if ev := values.Get(i); listed[ev.Number()] == (rule == "enum.in") {
+			want = append(want, string(ev.Name()))
+		}
+	}
+	var got protoreflect.EnumNumber
+	if v.FieldValue.IsValid() {
+		got = v.FieldValue.Enum()
+	}
+	if got == 0 && !fd.IsList() {
+		return "required: one of " + strings.Join(want, ", "), true
+	}
+	name := strconv.Itoa(int(got))
+	if ev := values.ByNumber(got); ev != nil {
+		name = string(ev.Name())
+	}
+	return fmt.Sprintf("%s is not allowed here; want one of %s", name, strings.Join(want, ", ")), true
 }

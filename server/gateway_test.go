@@ -114,3 +114,32 @@ func TestErrorBodies(t *testing.T) {
 		})
 	}
 }
+
+// TestEnumMessages: a value an enum rule refuses is explained with the
+// values' names, which a client sends, not their numbers.
+func TestEnumMessages(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []struct {
+		name, method, path string
+		body               any
+		field, want        string
+	}{
+		{"Verify", "POST", "/v1/people/p1/qualifications/q1:verify", map[string]any{}, "state", "VERIFIED, REJECTED"},
+		{"Review", "POST", "/v1/honorCampaigns/c1/nominations/n1:review", map[string]any{"decision": "SELECTED"}, "decision", "SELECTED is not allowed"},
+		{"Transition", "POST", "/v1/dataSubjectRequests/r1:transition", map[string]any{"state": "RECEIVED"}, "state", "RECEIVED is not allowed"},
+		{"Template", "POST", "/v1/reports", map[string]any{"template": 0, "asOf": map[string]any{"year": 2025, "month": 1, "day": 1}}, "report.template", "YEARLY_WORKFORCE"},
+		{"ExpertRoles", "POST", "/v1/people", map[string]any{"givenName": "A", "expertRoles": []any{0}}, "person.expert_roles[0]", "CRITIQUE"},
+		{"PoolRoles", "POST", "/v1/associations/a1/expertPools", map[string]any{"displayName": "P", "roles": []any{0}}, "expert_pool.roles[0]", "CRITIQUE"},
+		{"Purposes", "POST", "/v1/people/p1/consents", map[string]any{"purposes": []any{0}, "textVersion": "1"}, "consent.purposes[0]", "REGISTRY"},
+		{"Dimensions", "GET", "/v1/statistics:compute?dimensions=0", nil, "dimensions[0]", "GENDER"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, body := e.rest(c.method, c.path, c.body)
+			wantREST(t, code, body, http.StatusBadRequest, c.field)
+			msg, _ := body["message"].(string)
+			if strings.Contains(msg, "list [") || !strings.Contains(msg, c.want) {
+				t.Errorf("message %q, want the names of the values (%s)", msg, c.want)
+			}
+		})
+	}
+}

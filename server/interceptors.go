@@ -237,7 +237,7 @@ func (s *Server) validate(ctx context.Context, req any) error {
 	if err == nil {
 		return nil
 	}
-	if st := validationError(err); st != nil {
+	if st := validationError(msg.ProtoReflect().Descriptor(), err); st != nil {
 		return st
 	}
 	slog.ErrorContext(ctx, "validating request", "method", callFrom(ctx).method, "err", err)
