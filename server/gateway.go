@@ -19,8 +19,6 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
-
-	"trithuc.gov.vn/trithuc/store"
 )
 
 // incomingHeader forwards no HTTP header as gRPC metadata: the gateway
@@ -123,17 +121,24 @@ func refuseQuery(next runtime.HandlerFunc) runtime.HandlerFunc {
 			next(w, r, params)
 			return
 		}
-		keys := slices.Sorted(maps.Keys(r.URL.Query()))
-		if len(keys) == 0 {
-			keys = []string{r.URL.RawQuery}
-		}
-		key := keys[0]
-		text := "unknown query parameter: this method takes no query parameters"
+		key := firstQueryKey(r)
+		text := noQuery
 		if rt := routes[0]; rt.body == "*" && (rt.input.Fields().ByJSONName(key) != nil || rt.input.Fields().ByTextName(key) != nil) {
 			text = "goes in the request body: this method takes no query parameters"
 		}
-		writeStatus(w, r, status.Convert(withField(codes.InvalidArgument, &store.Error{Field: key, Message: text})), http.StatusBadRequest)
+		writeStatus(w, r, status.Convert(badRequestField(key, text)), http.StatusBadRequest)
 	}
+}
+
+const noQuery = "unknown query parameter: this method takes no query parameters"
+
+// firstQueryKey is the first parameter of a request's query string, by
+// name.
+func firstQueryKey(r *http.Request) string {
+	if keys := slices.Sorted(maps.Keys(r.URL.Query())); len(keys) > 0 {
+		return keys[0]
+	}
+	return r.URL.RawQuery
 }
 
 // refuseRename refuses a PATCH whose body names another resource than its

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"google.golang.org/grpc/codes"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
@@ -141,5 +142,34 @@ func TestEnumMessages(t *testing.T) {
 				t.Errorf("message %q, want the names of the values (%s)", msg, c.want)
 			}
 		})
+	}
+}
+
+// TestOperationsInputs: the operations' routes, written by hand, check
+// their input as the generated ones do.
+func TestOperationsInputs(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []struct {
+		name, path, field string
+	}{
+		{"ErrNegativePageSize", "/v1/operations?pageSize=-1", "page_size"},
+		{"ErrPageSizeNotANumber", "/v1/operations?pageSize=abc", "page_size"},
+		{"ErrUnknownParameter", "/v1/operations?fitler=x", "fitler"},
+		{"ErrParameterOfGet", "/v1/operations/abc?view=FULL", "view"},
+		{"ErrLongName", "/v1/operations/" + strings.Repeat("a", 3000), "name"},
+		{"ErrDotsReport", "/v1/operations/..:report", "name"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, body := e.rest("GET", c.path, nil)
+			wantREST(t, code, body, http.StatusBadRequest, c.field)
+		})
+	}
+	_, err := longrunningpb.NewOperationsClient(e.client.Conn()).ListOperations(context.Background(),
+		&longrunningpb.ListOperationsRequest{Name: "operations", PageSize: -1})
+	wantCode(t, err, codes.InvalidArgument, "page_size")
+	for _, ok := range []string{"/v1/operations?pageSize=2000", "/v1/operations?page_size=1&filter="} {
+		if code, body := e.rest("GET", ok, nil); code != http.StatusOK {
+			t.Errorf("GET %s: HTTP %d %v", ok, code, body)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/emptypb"
 
+	"trithuc.gov.vn/trithuc/names"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
 )
@@ -23,10 +24,20 @@ type operationsService struct {
 	t *transferService
 }
 
-func (o *operationsService) get(ctx context.Context, name string) (*longrunningpb.Operation, error) {
+// operationID is the {id} of operations/{id}, or an error naming field.
+// The server makes the ids, all of the form of a resource's id.
+func operationID(name, field string) (string, error) {
 	id, ok := strings.CutPrefix(name, "operations/")
-	if !ok || id == "" {
-		return nil, fieldError("name", "want an operation's name, operations/{id}")
+	if !ok || !names.ValidID(id) {
+		return "", fieldError(field, "want an operation's name, operations/{id}, with an id of lower-case letters and digits")
+	}
+	return id, nil
+}
+
+func (o *operationsService) get(ctx context.Context, name string) (*longrunningpb.Operation, error) {
+	id, err := operationID(name, "name")
+	if err != nil {
+		return nil, err
 	}
 	op, err := o.t.db.GetOperation(ctx, id)
 	if err != nil {
@@ -56,8 +67,13 @@ func (o *operationsService) ListOperations(ctx context.Context, req *longrunning
 		return nil, fieldError("filter", "operations take no filter")
 	}
 	size := int(req.GetPageSize())
-	if size <= 0 || size > 1000 {
+	switch {
+	case size < 0:
+		return nil, fieldError("page_size", "must not be negative")
+	case size == 0:
 		size = 50
+	case size > 1000:
+		size = 1000
 	}
 	after := req.GetPageToken()
 	if after != "" && !strings.HasPrefix(after, "op:") {

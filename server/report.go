@@ -59,7 +59,10 @@ func importReport(file *httpbody.HttpBody, sheet string, problems []*pb.ImportPr
 // GetImportReport returns the report of an import: only its caller (and an
 // admin) may read it, as its operation.
 func (t *transferService) GetImportReport(ctx context.Context, req *pb.GetImportReportRequest) (*httpbody.HttpBody, error) {
-	id := strings.TrimPrefix(req.GetName(), "operations/")
+	id, err := operationID(req.GetName(), "name")
+	if err != nil {
+		return nil, err
+	}
 	owner, report, err := t.db.GetOperationReport(ctx, id)
 	if err != nil {
 		return nil, grpcError(ctx, err)

@@ -8,6 +8,7 @@ import (
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/grpc-ecosystem/grpc-gateway/v2/utilities"
 	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -105,12 +106,17 @@ func (s *Server) checkSize(method string, req any) error {
 // operationsGateway serves google.longrunning.Operations over REST. Its
 // generated code is not ours to generate (the proto is Google's), so these
 // few routes are written as the gateway writes them: a gRPC call over the
-// same in-memory connection, through the same interceptors.
+// same in-memory connection, through the same interceptors, with the query
+// string read by the same strict parser; only the listing takes one.
 func (s *Server) operationsGateway(gw *runtime.ServeMux) error {
 	client := longrunningpb.NewOperationsClient(s.inproc)
 	route := func(method, pattern, rpc string, call func(ctx context.Context, params map[string]string, r *http.Request) (proto.Message, error)) error {
 		return gw.HandlePath(method, pattern, func(w http.ResponseWriter, r *http.Request, params map[string]string) {
 			_, outbound := runtime.MarshalerForRequest(gw, r)
+			if r.URL.RawQuery != "" && rpc != "ListOperations" {
+				runtime.HTTPError(r.Context(), gw, outbound, w, r, fieldError(firstQueryKey(r), noQuery))
+				return
+			}
 			ctx, err := runtime.AnnotateContext(r.Context(), gw, r, "/google.longrunning.Operations/"+rpc, runtime.WithHTTPPathPattern(pattern))
 			if err != nil {
 				runtime.HTTPError(r.Context(), gw, outbound, w, r, err)
@@ -131,12 +137,14 @@ func (s *Server) operationsGateway(gw *runtime.ServeMux) error {
 			return client.GetOperation(ctx, &longrunningpb.GetOperationRequest{Name: "operations/" + p["id"]})
 		}),
 		route("GET", "/v1/operations", "ListOperations", func(ctx context.Context, p map[string]string, r *http.Request) (proto.Message, error) {
-			req := &longrunningpb.ListOperationsRequest{Name: "operations", PageToken: r.URL.Query().Get("pageToken"), Filter: r.URL.Query().Get("filter")}
-			if n := r.URL.Query().Get("pageSize"); n != "" {
-				if _, err := fmt.Sscan(n, &req.PageSize); err != nil {
-					return nil, fieldError("page_size", "want a whole number")
-				}
+			req := &longrunningpb.ListOperationsRequest{}
+			if err := runtime.PopulateQueryParameters(req, r.URL.Query(), utilities.NewDoubleArray(nil)); err != nil {
+				return nil, status.Errorf(codes.InvalidArgument, "%v", err)
 			}
+			if req.Name != "" {
+				return nil, fieldError("name", "unknown query parameter: the listing is of operations")
+			}
+			req.Name = "operations"
 			return client.ListOperations(ctx, req)
 		}),
 		route("DELETE", "/v1/operations/{id}", "DeleteOperation", func(ctx context.Context, p map[string]string, r *http.Request) (proto.Message, error) {
