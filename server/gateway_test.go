@@ -173,3 +173,36 @@ func TestOperationsInputs(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONBodies: a body is one JSON value in UTF-8, or refused with a
+// message that says what is wrong and where, and nothing is made.
+func TestJSONBodies(t *testing.T) {
+	e := newEnv(t)
+	p := e.createPerson(&pb.Person{GivenName: "Ánh"})
+	for _, c := range []struct{ name, method, path, body, says string }{
+		{"ErrTrailingWord", "POST", "/v1/people", `{"givenName":"A"} x`, "at byte 18"},
+		{"ErrTwoValues", "POST", "/v1/people", `{"givenName":"A"}{"x":1}`, "at byte 17"},
+		{"ErrCutShort", "POST", "/v1/people", `{`, "at byte 1"},
+		{"ErrTrailingComma", "POST", "/v1/people", `{"givenName":"A",}`, "at byte 17"},
+		{"ErrByteOrderMark", "POST", "/v1/people", "\uFEFF" + `{"givenName":"A"}`, "byte order mark"},
+		{"ErrNotUTF8", "POST", "/v1/people", "{\"givenName\":\"A\xff\"}", "not UTF-8, at byte 15"},
+		{"ErrPatchTrailing", "PATCH", "/v1/" + p.Name, `{"givenName":"B"} x`, "at byte 18"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, body := e.rest(c.method, c.path, c.body)
+			wantREST(t, code, body, http.StatusBadRequest)
+			if msg, _ := body["message"].(string); !strings.HasPrefix(msg, "the request body is not valid JSON") || !strings.Contains(msg, c.says) {
+				t.Errorf("message %q, want one that says %q", msg, c.says)
+			}
+		})
+	}
+	if got := e.count(); got != 1 {
+		t.Errorf("refused bodies left %d people, want 1", got)
+	}
+	if _, got := e.rest("GET", "/v1/"+p.Name, nil); got["givenName"] != "Ánh" {
+		t.Errorf("a refused PATCH changed the person: %v", got)
+	}
+	if code, body := e.rest("POST", "/v1/people", "{\"givenName\":\"A\"}\n"); code != http.StatusOK {
+		t.Errorf("a body ending in a newline: HTTP %d %v", code, body)
+	}
+}

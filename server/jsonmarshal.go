@@ -2,7 +2,12 @@ package server
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 )
@@ -65,3 +70,49 @@ var jsonBuffers = sync.Pool{New: func() any {
 	b := make([]byte, 0, 8<<10)
 	return &b
 }}
+
+// NewDecoder reads a request body whole and refuses what is not one JSON
+// value in UTF-8, saying where: runtime.JSONPb decodes the first value and
+// ignores what follows ({"givenName":"A"} x), and words its errors for Go
+// programmers ("unexpected EOF").
+func (m *fastJSONPb) NewDecoder(r io.Reader) runtime.Decoder {
+	return runtime.DecoderFunc(func(v any) error {
+		data, err := io.ReadAll(r)
+		if err != nil {
+			return err
+		}
+		if err := checkJSON(data); err != nil {
+			return err
+		}
+		return m.JSONPb.Unmarshal(data, v)
+	})
+}
+
+func checkJSON(data []byte) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		// No body: the gateway takes the request from the path and query.
+		return io.EOF
+	}
+	if bytes.HasPrefix(data, []byte("\uFEFF")) {
+		return errors.New("the request body is not valid JSON: it starts with a byte order mark, at byte 0; send UTF-8 without one")
+	}
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n == 1 {
+			return fmt.Errorf("the request body is not valid JSON: it is not UTF-8, at byte %d", i)
+		}
+		i += n
+	}
+	var syntax *json.SyntaxError
+	err := json.Unmarshal(data, new(json.RawMessage))
+	if !errors.As(err, &syntax) {
+		return err
+	}
+	// Offset counts the bytes read, the bad one included; bytes are
+	// counted from 0 here, as above.
+	at := syntax.Offset - 1
+	if syntax.Error() == "unexpected end of JSON input" {
+		at = int64(len(data))
+	}
+	return fmt.Errorf("the request body is not valid JSON: %s, at byte %d", syntax, at)
+}
