@@ -308,9 +308,15 @@ func routingError(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshale
 	var st *status.Status
 	// The path goes into the message, which must be UTF-8 to be sent.
 	path := strings.ToValidUTF8(r.URL.Path, "\uFFFD")
+	allowed := allowedMethods(r.URL.Path)
+	if httpStatus == http.StatusMethodNotAllowed && len(allowed) == 0 {
+		// The gateway's router took a custom verb for part of an id
+		// (POST people/x:bogus matched GET people/{id}): no method of the
+		// contract has this path.
+		httpStatus = http.StatusNotFound
+	}
 	switch httpStatus {
 	case http.StatusMethodNotAllowed:
-		allowed := allowedMethods(r.URL.Path)
 		w.Header().Set("Allow", strings.Join(allowed, ", "))
 		st = status.New(codes.Unimplemented, fmt.Sprintf("%s is not allowed on %s; allowed: %s",
 			strings.ToValidUTF8(r.Method, "\uFFFD"), path, strings.Join(allowed, ", ")))

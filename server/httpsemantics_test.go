@@ -35,6 +35,15 @@ func TestHTTPSemantics(t *testing.T) {
 			t.Errorf("PUT a person: %d, Allow %q; want 405, Allow \"DELETE, GET, PATCH\"", resp.StatusCode, resp.Header.Get("Allow"))
 		}
 	})
+	t.Run("UnknownVerbIs404", func(t *testing.T) {
+		// As /v1/people:bogus is: no method has the path, whatever the
+		// router made of it.
+		for _, path := range []string{"/v1/people:bogus", "/v1/people/abc:bogus", "/v1/people/abc/qualifications/q1:bogus"} {
+			if resp := do("POST", path, auth); resp.StatusCode != http.StatusNotFound || resp.Header.Get("Allow") != "" {
+				t.Errorf("POST %s: %d, Allow %q; want 404", path, resp.StatusCode, resp.Header.Get("Allow"))
+			}
+		}
+	})
 	t.Run("BearerChallenge", func(t *testing.T) {
 		resp := do("GET", "/v1/people", nil)
 		if got := resp.Header.Get("WWW-Authenticate"); resp.StatusCode != 401 || got != `Bearer realm="trithuc"` {
