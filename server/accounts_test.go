@@ -236,3 +236,44 @@ func TestCreateApiKeyExpireTime(t *testing.T) {
 		t.Fatalf("a key expiring in an hour: HTTP %d %v", code, body)
 	}
 }
+
+// TestRevokeAndDisableTwice: revoking a revoked key or disabling a
+// disabled account is FAILED_PRECONDITION, as a membership's state change
+// from a state it does not apply to is, and the first time stands.
+func TestRevokeAndDisableTwice(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	admin := pb.NewAccountServiceClient(e.client.Conn())
+	k, err := admin.CreateApiKey(ctx, &pb.CreateApiKeyRequest{ApiKey: &pb.ApiKey{DisplayName: "K", Role: RoleService}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, first := e.rest("POST", "/v1/"+k.Name+":revoke", map[string]any{})
+	if code != http.StatusOK || first["revokeTime"] == nil {
+		t.Fatalf("revoke: HTTP %d %v", code, first)
+	}
+	code, body := e.rest("POST", "/v1/"+k.Name+":revoke", map[string]any{})
+	wantREST(t, code, body, http.StatusBadRequest)
+	if body["code"] != float64(codes.FailedPrecondition) {
+		t.Errorf("revoking again: %v, want FAILED_PRECONDITION", body)
+	}
+	if _, got := e.rest("GET", "/v1/"+k.Name, nil); got["revokeTime"] != first["revokeTime"] {
+		t.Errorf("revoke time %v after revoking again, want %v", got["revokeTime"], first["revokeTime"])
+	}
+	code, body = e.rest("POST", "/v1/apiKeys/khongco:revoke", map[string]any{})
+	wantREST(t, code, body, http.StatusNotFound)
+
+	a, err := admin.CreateAccount(ctx, &pb.CreateAccountRequest{Account: &pb.Account{Email: "lan@example.vn", DisplayName: "Lan", Role: RoleHomeAffairs}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := admin.DisableAccount(ctx, &pb.DisableAccountRequest{Name: a.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = admin.DisableAccount(ctx, &pb.DisableAccountRequest{Name: a.Name})
+	wantCode(t, err, codes.FailedPrecondition)
+	if got, err := admin.GetAccount(ctx, &pb.GetAccountRequest{Name: a.Name}); err != nil || !got.DisableTime.AsTime().Equal(d.DisableTime.AsTime()) {
+		t.Errorf("disable time %v after disabling again, want %v (%v)", got.GetDisableTime(), d.DisableTime, err)
+	}
+}

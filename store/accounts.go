@@ -177,7 +177,13 @@ func (db *DB) DisableAccount(ctx context.Context, idOrEmail string) (*Account, e
 			}
 			return dbError(err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET disable_time = COALESCE(disable_time, ?), setup_hash = NULL WHERE id = ?`, micros(tx.now), a.ID); err != nil {
+		if a.Disabled() {
+			// As a membership's state changes are: the first disable
+			// stands, and its time with it.
+			return errorf(FailedPrecondition, "", "accounts/%s was disabled at %s; reset it to enable it again",
+				a.ID, a.DisableTime.UTC().Format(time.RFC3339))
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET disable_time = ?, setup_hash = NULL WHERE id = ?`, micros(tx.now), a.ID); err != nil {
 			return dbError(err)
 		}
 		a.DisableTime = tx.now

@@ -155,10 +155,19 @@ func (db *DB) RevokeKey(ctx context.Context, id string) error {
 		if err != nil {
 			return dbError(err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return errorf(NotFound, "id", "no live key has id %q", id)
+		if n, _ := res.RowsAffected(); n > 0 {
+			return nil
 		}
-		return nil
+		// Revoked already, and the first revocation stands, or no such key.
+		var revoked sql.NullInt64
+		err = tx.QueryRowContext(ctx, `SELECT revoke_time FROM api_keys WHERE id = ?`, id).Scan(&revoked)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return errorf(NotFound, "id", "no key has id %q", id)
+		case err != nil:
+			return dbError(err)
+		}
+		return errorf(FailedPrecondition, "", "apiKeys/%s was revoked at %s", id, fromMicros(revoked.Int64).UTC().Format(time.RFC3339))
 	})
 }
 
