@@ -95,7 +95,11 @@ func (q *strictQuery) Parse(msg proto.Message, values url.Values, filter *utilit
 			}
 		}
 	}
-	return q.DefaultQueryParser.Parse(msg, values, filter)
+	if err := q.DefaultQueryParser.Parse(msg, values, filter); err != nil {
+		return err
+	}
+	snakeMasks(msg)
+	return nil
 }
 
 // refuseQuery refuses a query string on the bindings whose generated

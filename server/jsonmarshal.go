@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/protobuf/proto"
 )
 
 // protoJSONAppender is a message with a generated JSON encoder
@@ -83,6 +84,9 @@ func (m *fastJSONPb) NewDecoder(r io.Reader) runtime.Decoder {
 		}
 		if err := checkJSON(data); err != nil {
 			return err
+		}
+		if msg, ok := v.(proto.Message); ok {
+			data = camelMasks(data, msg)
 		}
 		return m.JSONPb.Unmarshal(data, v)
 	})

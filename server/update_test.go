@@ -104,3 +104,34 @@ func TestPatchWithName(t *testing.T) {
 		}
 	}
 }
+
+// TestMaskSpellings: a REST client's masks take the fields' JSON names and
+// their proto names alike, in the query string of an update as in the body
+// of a restore (where protojson took only the JSON names).
+func TestMaskSpellings(t *testing.T) {
+	e := newEnv(t)
+	p := e.createPerson(&pb.Person{FamilyName: "Nguyễn", GivenName: "Ánh"})
+	code, body := e.rest("PATCH", "/v1/"+p.Name+"?updateMask=givenName", map[string]any{"givenName": "Bình", "familyName": "Trần"})
+	if code != http.StatusOK || body["givenName"] != "Bình" || body["familyName"] != "Nguyễn" {
+		t.Fatalf("updateMask=givenName: HTTP %d %v", code, body)
+	}
+	code, body = e.rest("PATCH", "/v1/"+p.Name+"?updateMask=given_name,familyName", map[string]any{"givenName": "Châu", "familyName": "Lê"})
+	if code != http.StatusOK || body["givenName"] != "Châu" || body["familyName"] != "Lê" {
+		t.Fatalf("updateMask=given_name,familyName: HTTP %d %v", code, body)
+	}
+	code, body = e.rest("GET", "/v1/"+p.Name+"/revisions?pageSize=1", nil)
+	revs, _ := body["personRevisions"].([]any)
+	if code != http.StatusOK || len(revs) != 1 {
+		t.Fatalf("revisions: HTTP %d %v", code, body)
+	}
+	rev := revs[0].(map[string]any)["name"].(string)
+	code, body = e.rest("POST", "/v1/"+rev+":restore", map[string]any{"fieldMask": "given_name,familyName"})
+	if code != http.StatusOK || body["givenName"] != "Bình" || body["familyName"] != "Nguyễn" {
+		t.Fatalf("restore with given_name,familyName: HTTP %d %v", code, body)
+	}
+	// A path of no field is still refused, in either place.
+	code, body = e.rest("PATCH", "/v1/"+p.Name+"?updateMask=nickName", map[string]any{"givenName": "X"})
+	wantREST(t, code, body, http.StatusBadRequest, "update_mask")
+	code, body = e.rest("POST", "/v1/"+rev+":restore", map[string]any{"fieldMask": "nick_name"})
+	wantREST(t, code, body, http.StatusBadRequest, "field_mask.paths[0]")
+}
