@@ -67,15 +67,7 @@ func (t *transferService) ImportPeople(ctx context.Context, req *pb.ImportPeople
 		wb.Close()
 		return nil, err
 	}
-	// The people sheet is the one so named, or else the first sheet unless
-	// that is a sheet of records: a workbook may hold records alone.
-	sheet := wb.Sheets()[0]
-	people := transfer.RecordSheetNamed(sheet) == nil
-	for _, name := range wb.Sheets() {
-		if name == transfer.PeopleSheet {
-			sheet, people = name, true
-		}
-	}
+	sheet, people := wb.PeopleSheetOf()
 	var rows transfer.Rows = emptyRows{}
 	if people {
 		if rows, err = wb.Rows(sheet); err != nil {

@@ -39,8 +39,11 @@ func (t *transferService) checkImportScope(ctx context.Context, wb *transfer.Wor
 		}
 		bad = append(bad, where+": "+msg)
 	}
+	peopleSheet, _ := wb.PeopleSheetOf()
 	for _, name := range wb.Sheets() {
-		if name == transfer.InstructionsSheet || name == transfer.ListsSheet {
+		// The template's instructions and lists hold no rows to import,
+		// unless the import reads people from them.
+		if (name == transfer.InstructionsSheet || name == transfer.ListsSheet) && name != peopleSheet {
 			continue
 		}
 		rows, err := wb.Rows(name)

@@ -180,3 +180,33 @@ func TestImportScopedToAnAssociation(t *testing.T) {
 		t.Fatalf("second import: %v %v %v", err, st, resp)
 	}
 }
+
+// A workbook without a people sheet whose first sheet bears the name of the
+// template's instructions or lists is read as people by the import, so the
+// scope check reads it too: a limited key may not update or create people
+// through it, nor learn anything of them from a dry run.
+func TestImportScopedFirstSheetNamedAsTemplates(t *testing.T) {
+	f := newScopeFixture(t)
+	e := f.e
+	for _, name := range []string{transfer.InstructionsSheet, transfer.ListsSheet} {
+		for _, row := range [][]any{{f.outsider.Name, "Trinh", "0988888888"}, {"", "Trinh", "0988888888"}} {
+			file := sheets(t, []string{name, transfer.MembershipsSheet}, map[string][][]any{
+				name: {{"Mã hồ sơ", "Tên", "Điện thoại"}, row}})
+			for _, mode := range []*pb.ImportPeopleRequest{{Overwrite: true}, {ValidateOnly: true, Overwrite: true}} {
+				mode.File = &httpbody.HttpBody{Data: file}
+				resp, st, err := e.importScoped(f.medicalTok, mode)
+				if err == nil {
+					t.Fatalf("sheet %q, row %v: imported: %v %v", name, row, st, resp)
+				}
+				wantCode(t, err, codes.PermissionDenied)
+				if msg := status.Convert(err).Message(); !strings.Contains(msg, `sheet "`+name+`", row 2`) {
+					t.Errorf("the refusal does not name the sheet and row: %q", msg)
+				}
+			}
+		}
+	}
+	if n := e.count(); n != 1 {
+		t.Errorf("refused imports changed the people: %d", n)
+	}
+	f.outOfReach(t, "after a refused import")
+}

@@ -118,6 +118,23 @@ func (w *Workbook) Sheets() []string {
 	return w.xlsx.GetSheetList()
 }
 
+// PeopleSheetOf is the sheet an import reads people from: the one named
+// PeopleSheet, or else the first sheet unless that is a sheet of records (a
+// workbook may hold records alone). The import and the scope check of a
+// limited key both ask it, so that what one reads the other checks.
+func (w *Workbook) PeopleSheetOf() (string, bool) {
+	sheets := w.Sheets()
+	for _, name := range sheets {
+		if name == PeopleSheet {
+			return name, true
+		}
+	}
+	if len(sheets) == 0 || RecordSheetNamed(sheets[0]) != nil {
+		return "", false
+	}
+	return sheets[0], true
+}
+
 // Rows iterates over a sheet.
 func (w *Workbook) Rows(sheet string) (Rows, error) {
 	if w.format == CSV {
