@@ -1,11 +1,13 @@
 package server
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -278,5 +280,40 @@ func TestExportRoundTripAndRedaction(t *testing.T) {
 	csv := string(e.export(ha, &pb.ExportPeopleRequest{Columns: []string{"family_name", "national_id", "birth_date"}}))
 	if strings.Contains(csv, "001080000001") || strings.Contains(csv, "15/03/1980") || !strings.Contains(csv, "Nguyễn,,1980") {
 		t.Errorf("home affairs export not redacted:\n%s", csv)
+	}
+}
+
+// noSheets is an XLSX file whose workbook lists no sheets.
+func noSheets(t *testing.T) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(workbook(t, peopleHeader)), int64(len(workbook(t, peopleHeader))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		r, _ := f.Open()
+		data, _ := io.ReadAll(r)
+		r.Close()
+		if f.Name == "xl/workbook.xml" {
+			data = regexp.MustCompile(`<sheets>.*</sheets>`).ReplaceAll(data, []byte("<sheets/>"))
+		}
+		w, _ := zw.Create(f.Name)
+		w.Write(data)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestImportWorkbookWithoutSheets(t *testing.T) {
+	e := newEnv(t)
+	_, err := pb.NewTransferServiceClient(e.client.Conn()).ImportPeople(context.Background(),
+		&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: noSheets(t)}})
+	wantCode(t, err, codes.InvalidArgument, "file")
+	if !strings.Contains(status.Convert(err).Message(), "the workbook has no sheets") {
+		t.Errorf("the refusal does not say why: %q", status.Convert(err).Message())
 	}
 }

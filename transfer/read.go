@@ -97,6 +97,10 @@ func Open(data []byte, format Format) (*Workbook, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: not an XLSX workbook (%v); save it as \"Excel Workbook (.xlsx)\"", ErrUnreadable, err)
 		}
+		if len(f.GetSheetList()) == 0 {
+			f.Close()
+			return nil, fmt.Errorf("%w: the workbook has no sheets", ErrUnreadable)
+		}
 		return &Workbook{format: XLSX, xlsx: f}, nil
 	}
 	return nil, fmt.Errorf("%w: send an XLSX workbook or a CSV file", ErrUnreadable)
