@@ -317,3 +317,27 @@ func TestImportWorkbookWithoutSheets(t *testing.T) {
 		t.Errorf("the refusal does not say why: %q", status.Convert(err).Message())
 	}
 }
+
+// A new person with a national ID of their own is created, though another
+// has the same name and birth date; a row without a national ID or Mã hồ
+// sơ that resembles someone is listed, not created.
+func TestImportNationalIDIsNotALookAlike(t *testing.T) {
+	e := newEnv(t)
+	first := workbook(t, peopleHeader, []any{"Nguyễn", "Văn", "An", "Nam", "15/03/1980", "", "001080000001", ""})
+	if _, st := e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: first}}); st != nil {
+		t.Fatal(st)
+	}
+	file := workbook(t, peopleHeader,
+		[]any{"Nguyễn", "Văn", "An", "Nam", "15/03/1980", "", "001080000002", ""}, // someone else
+		[]any{"Nguyễn", "Văn", "An", "Nam", "1980", "", "001080000003", ""},       // someone else, the year alone
+		[]any{"Nguyễn", "Văn", "An", "Nữ", "15/03/1980", "", "", ""})              // no key: a look-alike
+	resp, st := e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: file}, SkipInvalid: true})
+	if st != nil || resp.Created != 2 || resp.PossibleDuplicates != 1 {
+		t.Fatalf("created %d, look-alikes %d (%v): want 2 created and the row without a key listed", resp.GetCreated(), resp.GetPossibleDuplicates(), st)
+	}
+	for _, p := range resp.Problems {
+		if p.Row != 4 {
+			t.Errorf("row %d with its own national ID: %v", p.Row, p)
+		}
+	}
+}

@@ -158,6 +158,11 @@ func (im *Importer) person(ctx context.Context, row *pb.Person) (*ImportOutcome,
 	if match != nil {
 		return im.merge(ctx, match, row)
 	}
+	if row.NationalId != "" {
+		// A national ID nobody has is a new person, however like another
+		// they look: only a row without a key is checked for look-alikes.
+		return im.create(ctx, row)
+	}
 	probe := normalizePerson(proto.Clone(row).(*pb.Person))
 	dups, err := tx.possibleDuplicates(ctx, &personRow{person: probe})
 	if err != nil {
@@ -182,6 +187,10 @@ func (im *Importer) person(ctx context.Context, row *pb.Person) (*ImportOutcome,
 		}
 		return out, nil
 	}
+	return im.create(ctx, row)
+}
+
+func (im *Importer) create(ctx context.Context, row *pb.Person) (*ImportOutcome, error) {
 	name, err := im.bulk.createPerson(ctx, row)
 	if err != nil {
 		return nil, err
