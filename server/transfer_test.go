@@ -341,3 +341,36 @@ func TestImportNationalIDIsNotALookAlike(t *testing.T) {
 		}
 	}
 }
+
+// Names and places in other languages import and export as they are; text
+// in a legacy font is refused as that font, though a word of Unicode or a
+// dash stands beside it.
+func TestImportLegacyTextByWord(t *testing.T) {
+	e := newEnv(t)
+	header := []any{"Họ", "Tên", "Địa chỉ"}
+	good := workbook(t, header,
+		[]any{"Müller", "Jürgen", "Technische Universität München"},
+		[]any{"Peña", "José", "Søndre gate 5, Trondheim"})
+	resp, st := e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: good}})
+	if st != nil || resp.Created != 2 {
+		t.Fatalf("foreign names: %v %v", st, resp)
+	}
+	xlsx := e.export(e.token, &pb.ExportPeopleRequest{Format: pb.SpreadsheetFormat_XLSX})
+	if resp, st := e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: xlsx}}); st != nil || resp.Unchanged != 2 {
+		t.Fatalf("re-importing the export: %v %v", st, resp)
+	}
+	bad := workbook(t, header,
+		[]any{"NguyÔn Văn", "An", ""},
+		[]any{"Trần", "Bình", "Sè 5 ®\u00adêng Lª Lîi – TP Long Xuyªn"},
+		[]any{"Lê", "Ngäc", ""})
+	resp, st = e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: bad}})
+	if st == nil {
+		t.Fatalf("legacy text imported: %v", resp)
+	}
+	got := problemsAt(resp)
+	for row, want := range map[int32]string{2: "Nguyễn Văn", 3: "Số 5 đường Lê Lợi", 4: "Ngọc"} {
+		if !strings.Contains(got[row], "TCVN3") || !strings.Contains(got[row], want) {
+			t.Errorf("row %d: %q, want it refused as TCVN3 reading %q", row, got[row], want)
+		}
+	}
+}

@@ -22,7 +22,11 @@ func ParseText(s string) (string, error) {
 		return "", fmt.Errorf("the text %q looks typed in the TCVN3 (ABC) font encoding (it reads as %q); convert the file to Unicode (Unikey: Công cụ chuyển mã, TCVN3 → Unicode) and import it again",
 			s, FromTCVN3(s))
 	case VNI:
-		return "", fmt.Errorf("the text %q looks typed in the VNI font encoding; convert the file to Unicode (Unikey: Công cụ chuyển mã, VNI Windows → Unicode) and import it again", s)
+		return "", fmt.Errorf("the text %q looks typed in the VNI font encoding (it reads as %q); convert the file to Unicode (Unikey: Công cụ chuyển mã, VNI Windows → Unicode) and import it again",
+			s, FromVNI(s))
+	case TCVN3OrVNI:
+		return "", fmt.Errorf("the text %q looks typed in a legacy font encoding: in TCVN3 (ABC) it reads as %q, in VNI as %q; convert the file to Unicode from the one it was typed in (Unikey: Công cụ chuyển mã) and import it again",
+			s, FromTCVN3(s), FromVNI(s))
 	}
 	return s, nil
 }

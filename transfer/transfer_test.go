@@ -2,7 +2,6 @@ package transfer
 
 import (
 	"bytes"
-	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -49,40 +48,6 @@ func TestParseDate(t *testing.T) {
 				t.Errorf("FormatDate(%v) = %q does not read back", got, FormatDate(got))
 			}
 		}
-	}
-}
-
-func TestDetectLegacy(t *testing.T) {
-	for _, c := range []struct {
-		in   string
-		want Legacy
-	}{
-		{"Nguyễn Văn An", NotLegacy},
-		{"Hoàng Thị Thuý", NotLegacy},
-		{"Lê Hoà", NotLegacy},
-		{"Tiên Quân", NotLegacy},
-		{"Sơn Thị Sà Rết", NotLegacy},
-		{"Kiên Giang", NotLegacy},
-		{"NguyÔn V¨n An", TCVN3},
-		{"TrÇn ThÞ Hoµng", TCVN3},
-		{"§ç Quang", TCVN3},
-		{"Nguyeãn Vaên An", VNI},
-		{"Traàn Thò Hoa", VNI},
-		{"Ñoã Quang", VNI},
-	} {
-		if got := DetectLegacy(c.in); got != c.want {
-			t.Errorf("DetectLegacy(%q) = %v, want %v", c.in, got, c.want)
-		}
-	}
-	if got := FromTCVN3("NguyÔn V¨n An"); got != "Nguyễn Văn An" {
-		t.Errorf("FromTCVN3 = %q", got)
-	}
-	if got := FromTCVN3("TrÇn ThÞ Hoµng"); got != "Trần Thị Hoàng" {
-		t.Errorf("FromTCVN3 = %q", got)
-	}
-	_, err := ParseText("NguyÔn")
-	if err == nil || !strings.Contains(err.Error(), "TCVN3") || !strings.Contains(err.Error(), "Nguyễn") {
-		t.Errorf("ParseText of TCVN3 text: %v", err)
 	}
 }
 
