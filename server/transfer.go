@@ -126,11 +126,12 @@ func (t *transferService) ImportPeople(ctx context.Context, req *pb.ImportPeople
 		defer cancel()
 		defer wb.Close()
 		defer rows.Close()
-		t.runImport(runCtx, op, run, req, wb, records, sheet, rows, mapping)
+		code := t.runImport(runCtx, op, run, req, wb, records, sheet, rows, mapping)
 		if !ev.Stored() {
 			// Nothing committed (a dry run, refused rows, a failure): the
-			// run is still on record.
-			ev.Code = "OK"
+			// run is still on record, with its outcome and naming only the
+			// operation.
+			ev.Code = codeName(code)
 			t.s.audit.add(ev)
 		}
 		t.mu.Lock()
@@ -154,8 +155,10 @@ func estimateRows(wb *transfer.Workbook, sheet string, data []byte) int64 {
 // commits.
 var errRefused = errors.New("rows refused")
 
+// runImport runs an import and stores its end; it returns the code it
+// ended with.
 func (t *transferService) runImport(ctx context.Context, op *store.Operation, run *importRun, req *pb.ImportPeopleRequest,
-	wb *transfer.Workbook, records []*transfer.RecordSheet, sheet string, rows transfer.Rows, mapping *transfer.Mapping) {
+	wb *transfer.Workbook, records []*transfer.RecordSheet, sheet string, rows transfer.Rows, mapping *transfer.Mapping) codes.Code {
 	resp := &pb.ImportPeopleResponse{}
 	sheetProblem := func(sheet string, pr *pb.ImportProblem) {
 		if len(resp.Problems) < maxProblems {
@@ -231,25 +234,37 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 			}
 			return nil
 		})
+	code := codes.OK
 	switch {
 	case err == nil && !req.GetValidateOnly():
-		return // the operation was finished in the import's transaction
+		return code // the operation was finished in the import's transaction
 	case err == nil, errors.Is(err, errRefused):
 		finish(op)
+		if len(op.Error) > 0 {
+			code = codes.InvalidArgument
+		}
 	case errors.Is(err, context.Canceled):
+		code = codes.Canceled
 		op.Metadata, _ = proto.Marshal(run.metadata())
-		op.Error, _ = proto.Marshal(status.New(codes.Canceled, "the import was cancelled; nothing was imported").Proto())
+		op.Error, _ = proto.Marshal(status.New(code, "the import was cancelled; nothing was imported").Proto())
 	case errors.Is(err, transfer.ErrUnreadable):
+		code = codes.InvalidArgument
 		op.Metadata, _ = proto.Marshal(run.metadata())
-		op.Error, _ = proto.Marshal(status.New(codes.InvalidArgument, err.Error()+"; nothing was imported").Proto())
+		op.Error, _ = proto.Marshal(status.New(code, err.Error()+"; nothing was imported").Proto())
 	default:
 		slog.Error("import failed", "operation", op.ID, "err", err)
+		st := status.Convert(grpcError(ctx, err))
+		code = st.Code()
 		op.Metadata, _ = proto.Marshal(run.metadata())
-		op.Error, _ = proto.Marshal(status.Convert(grpcError(ctx, err)).Proto())
+		op.Error, _ = proto.Marshal(st.Proto())
 	}
-	if err := t.db.FinishOperation(context.WithoutCancel(ctx), op, auditEvent(ctx)); err != nil {
+	// Not under the import's audit event: a write stores its event as OK,
+	// and this one records an import that did not commit (the caller
+	// stores the event with the import's code).
+	if err := t.db.FinishOperation(context.WithoutCancel(ctx), op, nil); err != nil {
 		slog.Error("import: storing the end of the operation", "operation", op.ID, "err", err)
 	}
+	return code
 }
 
 // importRow checks a row as CreatePerson would and applies it. It reports

@@ -61,6 +61,19 @@ func (ev *AuditEvent) AddResources(names ...string) {
 	}
 }
 
+// dropResourcesAfter forgets the names added after the first n: those a
+// write added that did not commit (a dry run, a failure), which the event
+// must not claim it wrote.
+func (ev *AuditEvent) dropResourcesAfter(n int) {
+	if ev == nil || ev.pk != 0 || len(ev.Resources) <= n {
+		return
+	}
+	for _, r := range ev.Resources[n:] {
+		delete(ev.named, r)
+	}
+	ev.Resources = ev.Resources[:n]
+}
+
 // auditResource adds a resource that a write changes to the audit event
 // of its call, while it is not stored, so that the event stored with the
 // write names it: the store calls it for what a create makes, whose name

@@ -273,6 +273,15 @@ func (db *DB) write(ctx context.Context, dryRun bool, audit *AuditEvent, fn func
 	if err := db.refuseWrite(); err != nil {
 		return err
 	}
+	if audit != nil {
+		// What the write names is kept only if it commits.
+		n := len(audit.Resources)
+		defer func() {
+			if !audit.Stored() {
+				audit.dropResourcesAfter(n)
+			}
+		}()
+	}
 	if !dryRun {
 		return db.writeGrouped(ctx, audit, fn)
 	}

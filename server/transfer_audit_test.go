@@ -1,0 +1,64 @@
+package server
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/genproto/googleapis/api/httpbody"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+)
+
+// importEvent is the audit event of the import that operation names,
+// waited for: an import that did not commit records it after the
+// operation is done.
+func (e *env) importEvent(operation string) *pb.AuditEvent {
+	e.t.Helper()
+	for range 250 {
+		events, err := e.client.Audit.ListAuditEvents(context.Background(), &pb.ListAuditEventsRequest{Method: "ImportPeople", PageSize: 100})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		for _, ev := range events.AuditEvents {
+			if slices.Contains(ev.Resources, operation) {
+				return ev
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	e.t.Fatalf("no audit event names %s", operation)
+	return nil
+}
+
+// An import's audit event names what it wrote and ends with its outcome:
+// a dry run or a refused import names no person, since none was written.
+func TestImportAuditNamesWhatCommitted(t *testing.T) {
+	e := newEnv(t)
+	good := workbook(t, peopleHeader, []any{"Nguyễn", "Văn", "An", "Nam", "15/03/1980", "", "001080000001", ""})
+	for _, c := range []struct {
+		name   string
+		req    *pb.ImportPeopleRequest
+		code   string
+		people int
+	}{
+		{"a dry run", &pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: good}, ValidateOnly: true}, "OK", 0},
+		{"a refused import", &pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: badWorkbook(t)}}, "INVALID_ARGUMENT", 0},
+		{"a dry run of refused rows", &pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: badWorkbook(t)}, ValidateOnly: true}, "INVALID_ARGUMENT", 0},
+		{"an import", &pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: good}}, "OK", 1},
+	} {
+		op := e.importAs(e.token, c.req)
+		ev := e.importEvent(op)
+		people := 0
+		for _, r := range ev.Resources {
+			if strings.HasPrefix(r, "people/") {
+				people++
+			}
+		}
+		if ev.Code != c.code || people != c.people {
+			t.Errorf("%s: the audit event says %s and names %v; want %s and %d people", c.name, ev.Code, ev.Resources, c.code, c.people)
+		}
+	}
+}
