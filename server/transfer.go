@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"unicode/utf8"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/xuri/excelize/v2"
@@ -24,9 +25,12 @@ import (
 
 const (
 	importMethod = "/trithuc.v1.TransferService/ImportPeople"
-	// maxProblems bounds the problems an import reports; its counts stay
-	// exact.
-	maxProblems = 10000
+	// maxProblems bounds the problems an import reports, and
+	// maxProblemBytes their text, each at most maxProblemMessage: they are
+	// stored with the operation. Its counts stay exact.
+	maxProblems       = 10000
+	maxProblemBytes   = 2 << 20
+	maxProblemMessage = 1000
 )
 
 // transferService imports and exports spreadsheets. Imports run in the
@@ -160,10 +164,13 @@ var errRefused = errors.New("rows refused")
 func (t *transferService) runImport(ctx context.Context, op *store.Operation, run *importRun, req *pb.ImportPeopleRequest,
 	wb *transfer.Workbook, records []*transfer.RecordSheet, sheet string, rows transfer.Rows, mapping *transfer.Mapping) codes.Code {
 	resp := &pb.ImportPeopleResponse{}
+	kept := 0 // bytes of the problems' messages
 	sheetProblem := func(sheet string, pr *pb.ImportProblem) {
-		if len(resp.Problems) < maxProblems {
+		pr.Message = clip(pr.Message, maxProblemMessage)
+		if len(resp.Problems) < maxProblems && kept+len(pr.Message) <= maxProblemBytes {
 			pr.Sheet = sheet
 			resp.Problems = append(resp.Problems, pr)
+			kept += len(pr.Message)
 		}
 	}
 	problem := func(pr *pb.ImportProblem) { sheetProblem(sheet, pr) }
@@ -343,6 +350,19 @@ func rowProblems(ctx context.Context, err error, row int32, column func(field st
 		out = append(out, &pb.ImportProblem{Kind: pb.ImportProblem_ERROR, Row: row, Message: st.Message()})
 	}
 	return out, nil
+}
+
+// clip cuts s to at most n bytes, on a character's boundary, marking the
+// cut with "…".
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 func columnOf(m *transfer.Mapping, field string) string {

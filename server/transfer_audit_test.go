@@ -7,7 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"google.golang.org/genproto/googleapis/api/httpbody"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
@@ -60,5 +64,28 @@ func TestImportAuditNamesWhatCommitted(t *testing.T) {
 		if ev.Code != c.code || people != c.people {
 			t.Errorf("%s: the audit event says %s and names %v; want %s and %d people", c.name, ev.Code, ev.Resources, c.code, c.people)
 		}
+	}
+}
+
+// A cell of millions of characters is quoted in part: the problems stored
+// with the operation stay small whatever the file holds.
+func TestImportQuotesLongCellsInPart(t *testing.T) {
+	e := newEnv(t)
+	csv := "Họ;Tên\n" + strings.Repeat("NguyÔn ", 200000) + ";An\nTrần;" + strings.Repeat("x", 100000) + "\n"
+	conn := e.client.Conn()
+	op, err := pb.NewTransferServiceClient(conn).ImportPeople(context.Background(), &pb.ImportPeopleRequest{
+		File: &httpbody.HttpBody{ContentType: "text/csv", Data: []byte(csv)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op = e.wait(longrunningpb.NewOperationsClient(conn), op)
+	if op.GetError() == nil {
+		t.Fatalf("imported: %v", op)
+	}
+	if n := proto.Size(op.GetError()); n > 8<<10 {
+		t.Errorf("the operation's error is %d bytes", n)
+	}
+	if msg := status.FromProto(op.GetError()).Details(); !strings.Contains(protojson.Format(op.GetError()), "NguyÔn NguyÔn") || !strings.Contains(protojson.Format(op.GetError()), "…") {
+		t.Errorf("the error does not quote the cell's start: %v", msg)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"google.golang.org/genproto/googleapis/type/date"
 
@@ -19,16 +20,30 @@ func ParseText(s string) (string, error) {
 	s = strings.TrimSpace(vntext.NFC(s))
 	switch DetectLegacy(s) {
 	case TCVN3:
-		return "", fmt.Errorf("the text %q looks typed in the TCVN3 (ABC) font encoding (it reads as %q); convert the file to Unicode (Unikey: Công cụ chuyển mã, TCVN3 → Unicode) and import it again",
-			s, FromTCVN3(s))
+		return "", fmt.Errorf("the text %s looks typed in the TCVN3 (ABC) font encoding (it reads as %s); convert the file to Unicode (Unikey: Công cụ chuyển mã, TCVN3 → Unicode) and import it again",
+			quote(s), quote(FromTCVN3(s)))
 	case VNI:
-		return "", fmt.Errorf("the text %q looks typed in the VNI font encoding (it reads as %q); convert the file to Unicode (Unikey: Công cụ chuyển mã, VNI Windows → Unicode) and import it again",
-			s, FromVNI(s))
+		return "", fmt.Errorf("the text %s looks typed in the VNI font encoding (it reads as %s); convert the file to Unicode (Unikey: Công cụ chuyển mã, VNI Windows → Unicode) and import it again",
+			quote(s), quote(FromVNI(s)))
 	case TCVN3OrVNI:
-		return "", fmt.Errorf("the text %q looks typed in a legacy font encoding: in TCVN3 (ABC) it reads as %q, in VNI as %q; convert the file to Unicode from the one it was typed in (Unikey: Công cụ chuyển mã) and import it again",
-			s, FromTCVN3(s), FromVNI(s))
+		return "", fmt.Errorf("the text %s looks typed in a legacy font encoding: in TCVN3 (ABC) it reads as %s, in VNI as %s; convert the file to Unicode from the one it was typed in (Unikey: Công cụ chuyển mã) and import it again",
+			quote(s), quote(FromTCVN3(s)), quote(FromVNI(s)))
 	}
 	return s, nil
+}
+
+// maxQuoted is how much of a cell a message quotes: a cell may hold
+// millions of characters, and every message is stored with its import.
+const maxQuoted = 60
+
+// quote quotes a cell's text for a message, its first maxQuoted
+// characters when it is longer.
+func quote(s string) string {
+	if utf8.RuneCountInString(s) <= maxQuoted {
+		return strconv.Quote(s)
+	}
+	r := []rune(s)
+	return strconv.Quote(string(r[:maxQuoted])) + "…"
 }
 
 // excelEpoch is day 0 of Excel's serial dates (1899-12-30, which absorbs
@@ -47,7 +62,7 @@ func ParseDate(s string) (*date.Date, error) {
 	}
 	if n, err := strconv.ParseFloat(s, 64); err == nil && !strings.ContainsAny(s, "/-") {
 		if n != math.Trunc(n) && n < 1 {
-			return nil, fmt.Errorf("%q is not a date: write dd/mm/yyyy, or the year alone", s)
+			return nil, fmt.Errorf("%s is not a date: write dd/mm/yyyy, or the year alone", quote(s))
 		}
 		whole := int64(n)
 		if whole >= 1000 && whole <= 2999 && float64(whole) == n && !strings.Contains(s, ".") {
@@ -55,7 +70,7 @@ func ParseDate(s string) (*date.Date, error) {
 		}
 		// Serial 401768 is 31/12/2999, the last date a four-digit year writes.
 		if whole < 1 || whole > 401768 {
-			return nil, fmt.Errorf("%q is not a date: write dd/mm/yyyy, or the year alone", s)
+			return nil, fmt.Errorf("%s is not a date: write dd/mm/yyyy, or the year alone", quote(s))
 		}
 		t := excelEpoch.AddDate(0, 0, int(whole))
 		return &date.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}, nil
@@ -66,18 +81,18 @@ func ParseDate(s string) (*date.Date, error) {
 		m, err1 := strconv.Atoi(parts[0])
 		y, err2 := strconv.Atoi(parts[1])
 		if err1 != nil || err2 != nil || m < 1 || m > 12 || y < 1000 || y > 2999 {
-			return nil, fmt.Errorf("%q is not a date: write dd/mm/yyyy, mm/yyyy, or the year alone", s)
+			return nil, fmt.Errorf("%s is not a date: write dd/mm/yyyy, mm/yyyy, or the year alone", quote(s))
 		}
 		return &date.Date{Year: int32(y), Month: int32(m)}, nil
 	}
 	if len(parts) != 3 {
-		return nil, fmt.Errorf("%q is not a date: write dd/mm/yyyy, or the year alone", s)
+		return nil, fmt.Errorf("%s is not a date: write dd/mm/yyyy, or the year alone", quote(s))
 	}
 	var n [3]int
 	for i, p := range parts {
 		v, err := strconv.Atoi(p)
 		if err != nil || v < 0 {
-			return nil, fmt.Errorf("%q is not a date: write dd/mm/yyyy, or the year alone", s)
+			return nil, fmt.Errorf("%s is not a date: write dd/mm/yyyy, or the year alone", quote(s))
 		}
 		n[i] = v
 	}
@@ -86,13 +101,13 @@ func ParseDate(s string) (*date.Date, error) {
 		y, m, d = n[0], n[1], n[2]
 	}
 	if y < 1000 || y > 2999 {
-		return nil, fmt.Errorf("%q: write the year with four digits (dd/mm/yyyy)", s)
+		return nil, fmt.Errorf("%s: write the year with four digits (dd/mm/yyyy)", quote(s))
 	}
 	if m < 1 || m > 12 || d < 1 || d > 31 {
-		return nil, fmt.Errorf("%q is not a date: the day comes first, then the month (dd/mm/yyyy)", s)
+		return nil, fmt.Errorf("%s is not a date: the day comes first, then the month (dd/mm/yyyy)", quote(s))
 	}
 	if t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC); t.Day() != d {
-		return nil, fmt.Errorf("%q is not a date: month %d has no day %d", s, m, d)
+		return nil, fmt.Errorf("%s is not a date: month %d has no day %d", quote(s), m, d)
 	}
 	return &date.Date{Year: int32(y), Month: int32(m), Day: int32(d)}, nil
 }
@@ -127,7 +142,7 @@ func ParseDigits(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if strings.ContainsAny(s, "eE") {
 		if _, err := strconv.ParseFloat(s, 64); err == nil {
-			return "", fmt.Errorf("%q is a number in scientific notation and has lost digits; format the column as Text and type the number again", s)
+			return "", fmt.Errorf("%s is a number in scientific notation and has lost digits; format the column as Text and type the number again", quote(s))
 		}
 	}
 	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\'' }), nil
@@ -143,5 +158,5 @@ func choice[T ~int32](s string, values map[string]T) (T, error) {
 	if v, ok := values[vntext.Lower(s)]; ok {
 		return v, nil
 	}
-	return 0, fmt.Errorf("%q is not one of the values of the drop-down list", s)
+	return 0, fmt.Errorf("%s is not one of the values of the drop-down list", quote(s))
 }

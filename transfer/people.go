@@ -175,9 +175,9 @@ func MapHeader(header []string) (*Mapping, []CellError) {
 		j := findColumn(h)
 		switch {
 		case j < 0:
-			errs = append(errs, CellError{Column: h, Index: i, Msg: fmt.Sprintf("unknown column %q; the template's columns are: %s", h, strings.Join(Header(PeopleColumns), ", "))})
+			errs = append(errs, CellError{Column: h, Index: i, Msg: fmt.Sprintf("unknown column %s; the template's columns are: %s", quote(h), strings.Join(Header(PeopleColumns), ", "))})
 		case seen[j]:
-			errs = append(errs, CellError{Column: h, Index: i, Msg: fmt.Sprintf("column %q appears twice", h)})
+			errs = append(errs, CellError{Column: h, Index: i, Msg: fmt.Sprintf("column %s appears twice", quote(h))})
 		default:
 			seen[j] = true
 			m.fields[i] = j

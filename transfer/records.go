@@ -69,7 +69,7 @@ func ParseYear(cell string) (int32, error) {
 	}
 	n, err := strconv.ParseInt(strings.TrimSuffix(cell, ".0"), 10, 32)
 	if err != nil || n < 0 {
-		return 0, fmt.Errorf("%q is not a year: write it as 2015", cell)
+		return 0, fmt.Errorf("%s is not a year: write it as 2015", quote(cell))
 	}
 	return int32(n), nil
 }
@@ -280,9 +280,9 @@ func (s *RecordSheet) MapHeader(header []string) (*RecordMapping, []CellError) {
 			for _, c := range s.Columns {
 				all = append(all, c.Header)
 			}
-			errs = append(errs, CellError{Column: h, Index: i, Msg: fmt.Sprintf("unknown column %q of sheet %q; its columns are: %s, %s, %s", h, s.Name, refHeader, nidHeader, strings.Join(all, ", "))})
+			errs = append(errs, CellError{Column: h, Index: i, Msg: fmt.Sprintf("unknown column %s of sheet %q; its columns are: %s, %s, %s", quote(h), s.Name, refHeader, nidHeader, strings.Join(all, ", "))})
 		case seen[j]:
-			errs = append(errs, CellError{Column: h, Index: i, Msg: fmt.Sprintf("column %q appears twice", h)})
+			errs = append(errs, CellError{Column: h, Index: i, Msg: fmt.Sprintf("column %s appears twice", quote(h))})
 		default:
 			seen[j] = true
 			m.cols[i] = j

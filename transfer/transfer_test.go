@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -171,4 +172,20 @@ func FuzzCSV(f *testing.F) {
 			rows.Row()
 		}
 	})
+}
+
+// A message quotes a long cell in part: it is stored with the import.
+func TestMessagesQuoteLongCellsInPart(t *testing.T) {
+	long := strings.Repeat("ngày ", 100000)
+	for _, err := range []error{
+		func() error { _, err := ParseDate(long); return err }(),
+		func() error { _, err := ParseText(strings.Repeat("NguyÔn ", 100000)); return err }(),
+		func() error { _, err := choice(long, genders); return err }(),
+	} {
+		if err == nil {
+			t.Error("a long cell is accepted")
+		} else if len(err.Error()) > 600 || !strings.Contains(err.Error(), "…") {
+			t.Errorf("a message of %d bytes: %.200s", len(err.Error()), err)
+		}
+	}
 }
