@@ -113,7 +113,7 @@ func (o *operationsService) CancelOperation(ctx context.Context, req *longrunnin
 	run := o.t.runs[id]
 	o.t.mu.Unlock()
 	if run != nil {
-		run.cancel()
+		run.cancel(nil)
 	}
 	return &emptypb.Empty{}, nil
 }
@@ -138,10 +138,13 @@ func (o *operationsService) WaitOperation(ctx context.Context, req *longrunningp
 	}
 }
 
+// interruptedMessage ends an import the server's stop cut short.
+const interruptedMessage = "the server stopped while the import ran; nothing of it was imported; start it again"
+
 // failInterrupted ends the operations a previous run of the server left
 // running: their work was one transaction that never committed.
 func failInterrupted(ctx context.Context, db *store.DB) error {
-	st := status.New(codes.Aborted, "the server stopped while the import ran; nothing of it was imported; start it again")
+	st := status.New(codes.Aborted, interruptedMessage)
 	blob, err := proto.Marshal(st.Proto())
 	if err != nil {
 		return err

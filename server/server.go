@@ -149,6 +149,8 @@ type Server struct {
 	// draining is closed when Shutdown begins, to end the calls that
 	// would otherwise wait for ever (WatchChanges).
 	draining chan struct{}
+	// transfers runs imports, which Shutdown cancels.
+	transfers *transferService
 
 	touchState
 	transportState
@@ -236,6 +238,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	pb.RegisterAccountServiceServer(reg, &accountService{db: db})
 	pb.RegisterStatisticsServiceServer(reg, &statisticsService{db: db})
 	transfers := &transferService{s: s, db: db, runs: map[string]*importRun{}}
+	s.transfers = transfers
 	pb.RegisterTransferServiceServer(reg, transfers)
 	longrunningpb.RegisterOperationsServer(reg, &operationsService{t: transfers})
 	if err := failInterrupted(context.Background(), db); err != nil {
@@ -432,11 +435,15 @@ func (s *Server) MetricsAddr() string {
 }
 
 // Shutdown stops accepting calls and waits for the calls in flight to finish
-// until ctx is done; calls still running then are cancelled. The database is
-// left open: its owner closes it after.
+// until ctx is done; calls still running then are cancelled. Imports are
+// cancelled at once (nothing of them is imported). The database is left
+// open: its owner closes it after.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.health.Shutdown()
 	close(s.draining)
+	// An import may run for minutes, holding the writer that closing the
+	// database waits for: it is cancelled now, and rolls back.
+	s.transfers.stop()
 	// HTTP first: REST calls in flight still need the gRPC server behind
 	// the gateway.
 	httpErr := s.http.Shutdown(ctx)
@@ -456,6 +463,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.metricsHTTP.Shutdown(ctx)
 	}
 	close(s.healthStop)
+	// The imports end their operations and record their audit events.
+	s.transfers.wait(ctx)
 	if err := s.audit.close(s.started); err != nil {
 		s.log.Error("audit: events queued at shutdown could not be stored", "err", err)
 	}

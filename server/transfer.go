@@ -44,13 +44,44 @@ type transferService struct {
 
 	mu   sync.Mutex
 	runs map[string]*importRun
+	// stopped is set by stop, after which no import starts; running
+	// counts the imports' goroutines.
+	stopped bool
+	running sync.WaitGroup
+}
+
+// errServerStopped is the cause of an import cancelled by the server's
+// shutdown.
+var errServerStopped = errors.New("the server stopped")
+
+// stop cancels the imports running, and refuses new ones.
+func (t *transferService) stop() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.stopped = true
+	for _, run := range t.runs {
+		run.cancel(errServerStopped)
+	}
+}
+
+// wait waits until the imports stop has cancelled have ended, or ctx.
+func (t *transferService) wait(ctx context.Context) {
+	done := make(chan struct{})
+	go func() {
+		t.running.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
 }
 
 type importRun struct {
 	mu        sync.Mutex
 	principal string
 	meta      *pb.ImportPeopleMetadata
-	cancel    context.CancelFunc
+	cancel    context.CancelCauseFunc
 }
 
 func (r *importRun) metadata() *pb.ImportPeopleMetadata {
@@ -116,10 +147,14 @@ func (t *transferService) ImportPeople(ctx context.Context, req *pb.ImportPeople
 	ev := t.s.newAuditEvent(callFrom(ctx))
 	ev.Method = importMethod
 	ev.AddResources("operations/" + op.ID)
-	runCtx, cancel := context.WithCancel(withAuditEvent(context.WithoutCancel(ctx), ev))
+	runCtx, cancel := context.WithCancelCause(withAuditEvent(context.WithoutCancel(ctx), ev))
 	run := &importRun{principal: p.ID, meta: meta, cancel: cancel}
 	t.mu.Lock()
 	t.runs[op.ID] = run
+	if t.stopped {
+		cancel(errServerStopped)
+	}
+	t.running.Add(1)
 	t.mu.Unlock()
 	// The answer is the operation as created, made before the run starts:
 	// the run marks op done inside its transaction, before the commit, and
@@ -127,7 +162,8 @@ func (t *transferService) ImportPeople(ctx context.Context, req *pb.ImportPeople
 	// does not see yet (or ever, if the commit fails).
 	answer := t.operation(op, meta)
 	go func() {
-		defer cancel()
+		defer t.running.Done()
+		defer cancel(nil)
 		defer wb.Close()
 		defer rows.Close()
 		code := t.runImport(runCtx, op, run, req, wb, records, sheet, rows, mapping)
@@ -250,6 +286,10 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 		if len(op.Error) > 0 {
 			code = codes.InvalidArgument
 		}
+	case errors.Is(context.Cause(ctx), errServerStopped):
+		code = codes.Aborted
+		op.Metadata, _ = proto.Marshal(run.metadata())
+		op.Error, _ = proto.Marshal(status.New(code, interruptedMessage).Proto())
 	case errors.Is(err, context.Canceled):
 		code = codes.Canceled
 		op.Metadata, _ = proto.Marshal(run.metadata())

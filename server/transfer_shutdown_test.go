@@ -1,0 +1,71 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"google.golang.org/genproto/googleapis/api/httpbody"
+	"google.golang.org/grpc/codes"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+)
+
+// A server told to stop while an import runs cancels it: it stops within
+// its shutdown timeout, nothing is imported, and the operation reads as
+// failed when it starts again.
+func TestShutdownCancelsImports(t *testing.T) {
+	e := newEnv(t)
+	var b strings.Builder
+	b.WriteString("Họ;Tên;Số CCCD\n")
+	for i := range 20000 {
+		fmt.Fprintf(&b, "Nguyễn;An;0010800%05d\n", i)
+	}
+	conn := e.client.Conn()
+	op, err := pb.NewTransferServiceClient(conn).ImportPeople(context.Background(), &pb.ImportPeopleRequest{
+		File: &httpbody.HttpBody{ContentType: "text/csv", Data: []byte(b.String())}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := longrunningpb.NewOperationsClient(conn)
+	for {
+		got, err := ops.GetOperation(context.Background(), &longrunningpb.GetOperationRequest{Name: op.Name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		meta := &pb.ImportPeopleMetadata{}
+		got.Metadata.UnmarshalTo(meta)
+		if got.Done {
+			t.Fatalf("the import ended before the server was stopped: %v", got)
+		}
+		if meta.RowsRead > 0 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := e.srv.Shutdown(ctx); err != nil {
+		t.Errorf("shutdown: %v", err)
+	}
+	if err := e.db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	e.srv = nil
+	e.client.Close()
+
+	e.start(nil)
+	got, err := longrunningpb.NewOperationsClient(e.clientAs(e.token).Conn()).GetOperation(context.Background(), &longrunningpb.GetOperationRequest{Name: op.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Done || codes.Code(got.GetError().GetCode()) != codes.Aborted || !strings.Contains(got.GetError().GetMessage(), "the server stopped") {
+		t.Errorf("after the restart the import reads %v", got)
+	}
+	if n, err := e.db.CountPeople(context.Background(), false); err != nil || n != 0 {
+		t.Errorf("%d people imported, %v", n, err)
+	}
+}
