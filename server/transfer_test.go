@@ -374,3 +374,26 @@ func TestImportLegacyTextByWord(t *testing.T) {
 		}
 	}
 }
+
+// A national ID kept as a number, shown with its leading zeros, imports as
+// shown; a phone number that lost its leading zero is refused with why.
+func TestImportNumbersWithLeadingZeros(t *testing.T) {
+	e := newEnv(t)
+	f := excelize.NewFile()
+	f.SetSheetName("Sheet1", transfer.PeopleSheet)
+	f.SetSheetRow(transfer.PeopleSheet, "A1", &[]any{"Họ", "Tên", "Số CCCD", "Điện thoại"})
+	f.SetSheetRow(transfer.PeopleSheet, "A2", &[]any{"Nguyễn", "An", 1230000602, "0912345678"})
+	f.SetSheetRow(transfer.PeopleSheet, "A3", &[]any{"Trần", "Bình", "001080000002", 912345678})
+	zeros := "000000000000"
+	style, _ := f.NewStyle(&excelize.Style{CustomNumFmt: &zeros})
+	f.SetCellStyle(transfer.PeopleSheet, "C2", "C2", style)
+	var buf bytes.Buffer
+	f.WriteTo(&buf)
+	resp, st := e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: buf.Bytes()}, SkipInvalid: true})
+	if st != nil || resp.Created != 1 || e.personByNationalID("001230000602") == "" {
+		t.Fatalf("the national ID shown with its zeros: %v %v", st, resp)
+	}
+	if got := problemsAt(resp)[3]; !strings.Contains(got, "D (Điện thoại)") || !strings.Contains(got, "leading zero was probably lost") {
+		t.Errorf("the phone that lost its zero: %q", got)
+	}
+}

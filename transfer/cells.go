@@ -148,6 +148,33 @@ func ParseDigits(s string) (string, error) {
 	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\'' }), nil
 }
 
+// retype is the advice for an identifier a spreadsheet kept as a number,
+// which drops its leading zeros.
+const retype = "format the column as Text and type the number again"
+
+// ParseNationalID reads a national ID: 12 digits (CCCD) or 9 (CMND). A
+// number of digits between, or fewer, is one whose leading zeros a
+// spreadsheet dropped (CCCD numbers begin with the province code, 001 for
+// Hà Nội), which is said rather than refused as a wrong pattern.
+func ParseNationalID(s string) (string, error) {
+	id, err := ParseDigits(s)
+	if err != nil || !allDigits(id) || len(id) == 12 || len(id) == 9 || len(id) > 12 {
+		return id, err
+	}
+	return "", fmt.Errorf("%s has %d digits, not 12 (CCCD) or 9 (CMND): the leading zeros were probably lost; %s", quote(id), len(id), retype)
+}
+
+// ParsePhone reads a phone number. A Vietnamese number has 10 or 11
+// digits beginning with 0 (or +84): digits alone, 9 or 10 of them, not
+// beginning with 0, are a number whose leading zero a spreadsheet dropped.
+func ParsePhone(s string) (string, error) {
+	p, err := ParseText(s)
+	if err != nil || !allDigits(p) || (len(p) != 9 && len(p) != 10) || p[0] == '0' {
+		return p, err
+	}
+	return "", fmt.Errorf("%s does not begin with 0: the leading zero was probably lost; %s", quote(p), retype)
+}
+
 // choice reads a cell that names one of a few values, by its Vietnamese
 // label or its API name, in any case.
 func choice[T ~int32](s string, values map[string]T) (T, error) {

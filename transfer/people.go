@@ -79,11 +79,14 @@ var PeopleColumns = []Column{
 	}, func(p *pb.Person) string { return FormatDate(p.BirthDate) }),
 	codeCol("Dân tộc", "ethnicity", "ethnicity", func(p *pb.Person) *string { return &p.Ethnicity }),
 	col("Số CCCD", "national_id", 16, "", func(p *pb.Person, cell string) (err error) {
-		p.NationalId, err = ParseDigits(cell)
+		p.NationalId, err = ParseNationalID(cell)
 		return err
 	}, func(p *pb.Person) string { return p.NationalId }),
 	textCol("Email", "email", 26, func(p *pb.Person) *string { return &p.Email }),
-	textCol("Điện thoại", "phone", 16, func(p *pb.Person) *string { return &p.Phone }),
+	col("Điện thoại", "phone", 16, "", func(p *pb.Person, cell string) (err error) {
+		p.Phone, err = ParsePhone(cell)
+		return err
+	}, func(p *pb.Person) string { return p.Phone }),
 	codeCol("Quê quán", "hometown", "unit", func(p *pb.Person) *string { return &p.Hometown }),
 	textCol("Địa chỉ", "address", 30, func(p *pb.Person) *string { return &p.Address }),
 	col("Nơi làm việc", "work_location", 14, "work_location", func(p *pb.Person, cell string) (err error) {

@@ -148,16 +148,24 @@ func (w *Workbook) Rows(sheet string) (Rows, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: sheet %q: %v", ErrUnreadable, sheet, err)
 	}
-	return &xlsxRows{rows: r}, nil
+	shown, err := w.xlsx.Rows(sheet)
+	if err != nil {
+		r.Close()
+		return nil, fmt.Errorf("%w: sheet %q: %v", ErrUnreadable, sheet, err)
+	}
+	return &xlsxRows{rows: r, shown: shown}, nil
 }
 
 // xlsxRows streams a sheet: excelize's row iterator decodes one row at a
-// time, so memory does not grow with the number of rows.
+// time, so memory does not grow with the number of rows. A second
+// iterator reads the same rows as the spreadsheet shows them, for the
+// numbers whose format writes leading zeros (a national ID kept as a
+// number and shown as 001080000001).
 type xlsxRows struct {
-	rows  *excelize.Rows
-	n     int
-	cells []string
-	err   error
+	rows, shown *excelize.Rows
+	n           int
+	cells       []string
+	err         error
 }
 
 func (r *xlsxRows) Next() bool {
@@ -166,7 +174,34 @@ func (r *xlsxRows) Next() bool {
 	}
 	r.n++
 	r.cells, r.err = r.rows.Columns(excelize.Options{RawCellValue: true})
+	if r.shown.Next() {
+		if shown, err := r.shown.Columns(); err == nil {
+			keepLeadingZeros(r.cells, shown)
+		}
+	}
 	return r.err == nil
+}
+
+// keepLeadingZeros puts in cells the shown value of every whole number
+// that its format writes with leading zeros.
+func keepLeadingZeros(cells, shown []string) {
+	for i, c := range cells {
+		if i >= len(shown) || c == "" || !allDigits(c) || len(shown[i]) <= len(c) {
+			continue
+		}
+		if zeros, ok := strings.CutSuffix(shown[i], c); ok && strings.Trim(zeros, "0") == "" {
+			cells[i] = shown[i]
+		}
+	}
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func (r *xlsxRows) Row() (int, []string) { return r.n, r.cells }
@@ -178,7 +213,7 @@ func (r *xlsxRows) Err() error {
 	return r.rows.Error()
 }
 
-func (r *xlsxRows) Close() error { return r.rows.Close() }
+func (r *xlsxRows) Close() error { return errors.Join(r.rows.Close(), r.shown.Close()) }
 
 var bom = []byte("\xEF\xBB\xBF")
 

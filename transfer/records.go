@@ -318,7 +318,7 @@ func (m *RecordMapping) Record(cells []string) (ref, nationalID string, rec any,
 			ref, err = ParseText(cell)
 		case -2:
 			field = "person.national_id"
-			nationalID, err = ParseDigits(cell)
+			nationalID, err = ParseNationalID(cell)
 		default:
 			c := m.sheet.Columns[j]
 			field = m.sheet.Kind + "." + c.Field

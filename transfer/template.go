@@ -230,7 +230,7 @@ func writeRecordSheet(f *excelize.File, rs RecordSheet, listRange map[string]str
 		if err := f.SetColWidth(rs.Name, name, name, c.Width); err != nil {
 			return err
 		}
-		if c.Header == nidHeader {
+		if c.Header == nidHeader || strings.HasSuffix(c.Field, "phone") {
 			if err := f.SetCellStyle(rs.Name, name+"2", fmt.Sprintf("%s%d", name, templateRows+1), text); err != nil {
 				return err
 			}

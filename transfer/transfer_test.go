@@ -148,6 +148,7 @@ func FuzzParseDate(f *testing.F) {
 func FuzzPeopleRow(f *testing.F) {
 	f.Add("Nguyễn", "An", "01/02/1980", "Nam", "001080000123")
 	f.Add("NguyÔn", "Vaên", "29201", "nữ", "1.2E+11")
+	f.Add("Lê", "An", "1980.0", "Nam", "1230000602")
 	f.Fuzz(func(t *testing.T, a, b, c, d, e string) {
 		m, _ := MapHeader(Header(PeopleColumns))
 		p, _ := m.Person([]string{"", a, "", b, d, c, "", e})
@@ -186,6 +187,88 @@ func TestMessagesQuoteLongCellsInPart(t *testing.T) {
 			t.Error("a long cell is accepted")
 		} else if len(err.Error()) > 600 || !strings.Contains(err.Error(), "…") {
 			t.Errorf("a message of %d bytes: %.200s", len(err.Error()), err)
+		}
+	}
+}
+
+func TestIdentifiersKeepTheirLeadingZeros(t *testing.T) {
+	for _, c := range []struct {
+		in, want string
+		lost     bool
+	}{
+		{"001080000001", "001080000001", false},
+		{"012345678", "012345678", false},
+		{"1230000602", "", true}, // a CCCD kept as a number
+		{"12345678", "", true},   // a CMND kept as a number
+		{"12345", "", true},
+		{"", "", false},
+	} {
+		got, err := ParseNationalID(c.in)
+		if got != c.want || (err != nil) != c.lost || c.lost && !strings.Contains(err.Error(), "leading zeros were probably lost") {
+			t.Errorf("ParseNationalID(%q) = %q, %v", c.in, got, err)
+		}
+	}
+	for _, c := range []struct {
+		in, want string
+		lost     bool
+	}{
+		{"0912345678", "0912345678", false},
+		{"0912 345 678", "0912 345 678", false},
+		{"+84 912 345 678", "+84 912 345 678", false},
+		{"02963123456", "02963123456", false},
+		{"84912345678", "84912345678", false},
+		{"912345678", "", true},
+		{"2963123456", "", true},
+	} {
+		got, err := ParsePhone(c.in)
+		if got != c.want || (err != nil) != c.lost || c.lost && !strings.Contains(err.Error(), "leading zero was probably lost") {
+			t.Errorf("ParsePhone(%q) = %q, %v", c.in, got, err)
+		}
+	}
+
+	// A number whose format writes leading zeros reads as shown; a date
+	// reads as its serial, a plain number as it is.
+	f := excelize.NewFile()
+	f.SetSheetRow("Sheet1", "A1", &[]any{"Số CCCD", "Ngày sinh", "Điện thoại"})
+	f.SetSheetRow("Sheet1", "A2", &[]any{1230000602, 29201, 912345678})
+	zeros, _ := f.NewStyle(&excelize.Style{CustomNumFmt: func() *string { s := "000000000000"; return &s }()})
+	day, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
+	f.SetCellStyle("Sheet1", "A2", "A2", zeros)
+	f.SetCellStyle("Sheet1", "B2", "B2", day)
+	var buf bytes.Buffer
+	f.WriteTo(&buf)
+	rows := readAll(t, buf.Bytes(), XLSX)
+	if got := rows[1]; len(got) != 3 || got[0] != "001230000602" || got[1] != "29201" || got[2] != "912345678" {
+		t.Errorf("row 2 reads %q", got)
+	}
+}
+
+// The template's phone and national ID cells are text, on every sheet.
+func TestTemplateIdentifiersAreText(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteTemplate(&buf, map[string][]string{}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, sheet := range f.GetSheetList() {
+		header, _ := f.GetRows(sheet)
+		if len(header) == 0 {
+			continue
+		}
+		for i, h := range header[0] {
+			if h != "Số CCCD" && h != "Điện thoại" {
+				continue
+			}
+			cell, _ := excelize.CoordinatesToCellName(i+1, 2)
+			id, _ := f.GetCellStyle(sheet, cell)
+			st, _ := f.GetStyle(id)
+			if st == nil || st.NumFmt != 49 {
+				t.Errorf("sheet %q, %s (%s) is not text", sheet, cell, h)
+			}
 		}
 	}
 }
