@@ -127,6 +127,7 @@ func (t *transferService) ImportPeople(ctx context.Context, req *pb.ImportPeople
 			}
 			return nil, withDetails(codes.InvalidArgument, "the header row of the file is not the template's: "+errs[0].Msg, v)
 		}
+		mapping.SetDate1904(wb.Date1904())
 	default:
 		rows.Close()
 		wb.Close()

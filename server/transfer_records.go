@@ -81,6 +81,7 @@ func (t *transferService) importRecords(ctx context.Context, im *store.Importer,
 	}
 	_, header := rows.Row()
 	m, _ := rs.MapHeader(header)
+	m.SetDate1904(wb.Date1904())
 	for rows.Next() {
 		if err := ctx.Err(); err != nil {
 			return err

@@ -397,3 +397,30 @@ func TestImportNumbersWithLeadingZeros(t *testing.T) {
 		t.Errorf("the phone that lost its zero: %q", got)
 	}
 }
+
+// Dates read as the workbook counts them: a 1904 workbook's serials, a
+// year kept as the number 1980.0; a number that is no plausible date is
+// refused, not stored as a day of 1900.
+func TestImportDatesAsTheWorkbookCounts(t *testing.T) {
+	e := newEnv(t)
+	f := excelize.NewFile()
+	yes := true
+	f.SetWorkbookProps(&excelize.WorkbookPropsOptions{Date1904: &yes})
+	f.SetSheetName("Sheet1", transfer.PeopleSheet)
+	f.SetSheetRow(transfer.PeopleSheet, "A1", &[]any{"Họ", "Tên", "Ngày sinh", "Số CCCD"})
+	f.SetSheetRow(transfer.PeopleSheet, "A2", &[]any{"Nguyễn", "An", 27759, "001080000001"})
+	f.SetSheetRow(transfer.PeopleSheet, "A3", &[]any{"Trần", "Bình", 1980.0, "001080000002"})
+	f.SetSheetRow(transfer.PeopleSheet, "A4", &[]any{"Lê", "Chi", 15.3, "001080000003"})
+	var buf bytes.Buffer
+	f.WriteTo(&buf)
+	resp, st := e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: buf.Bytes()}, SkipInvalid: true})
+	if st != nil || resp.Created != 2 || !strings.Contains(problemsAt(resp)[4], "C (Ngày sinh)") {
+		t.Fatalf("%v %v", st, resp)
+	}
+	for nid, want := range map[string]string{"001080000001": "year:1980 month:1 day:1", "001080000002": "year:1980"} {
+		p, err := e.client.People.GetPerson(context.Background(), &pb.GetPersonRequest{Name: e.personByNationalID(nid)})
+		if err != nil || strings.Join(strings.Fields(p.GetBirthDate().String()), " ") != want {
+			t.Errorf("%s was born %v, want %s (%v)", nid, p.GetBirthDate(), want, err)
+		}
+	}
+}

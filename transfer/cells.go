@@ -50,29 +50,65 @@ func quote(s string) string {
 // Excel's fictitious 29 February 1900).
 var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 
-// ParseDate reads a date as a spreadsheet gives it: an Excel serial number,
-// dd/mm/yyyy (or with - or . between), yyyy-mm-dd, mm/yyyy (day 0), or a
-// year alone (month and day 0). A whole number from 1000 to 2999 is a year, not a serial: a
-// serial that small is a day in 1902..1908, and a year alone is what old
-// lists hold when the exact date is unknown.
+// Serials of the 1900 date system (Excel's default): the first that ParseDate
+// reads, 1 March 1900 (Excel counts a 29 February 1900 that never was, so
+// every earlier serial is a day off, and nothing in the registry is that
+// old), and the last, 31/12/2999 (the last date a four-digit year writes).
+// date1904 is what a serial of the 1904 system (a workbook's
+// <workbookPr date1904="1"/>, as old Mac Excel made them) adds to be one
+// of the 1900 system.
+const (
+	firstSerial = 61
+	lastSerial  = 401768
+	date1904    = 1462
+)
+
+// serial is the number s holds when ParseDate reads it as an Excel serial
+// date: a number, neither a year (below) nor a month and year ("3.1980").
+func serial(s string) (float64, bool) {
+	s = strings.TrimSpace(s)
+	if m, y, ok := strings.Cut(s, "."); ok && len(m) <= 2 && len(y) == 4 {
+		return 0, false
+	}
+	n, err := strconv.ParseFloat(s, 64)
+	if err != nil || strings.ContainsAny(s, "/-") || n >= 1000 && n < 3000 {
+		return 0, false
+	}
+	return n, true
+}
+
+// from1904 is a cell of a workbook of the 1904 date system as one of the
+// 1900 system: its serial dates shifted, the rest as it is.
+func from1904(s string) string {
+	if n, ok := serial(s); ok && n >= 0 && n <= lastSerial {
+		return strconv.FormatFloat(n+date1904, 'f', -1, 64)
+	}
+	return s
+}
+
+// ParseDate reads a date as a spreadsheet gives it: an Excel serial number
+// (of the 1900 system: see from1904), dd/mm/yyyy (or with - or . between),
+// yyyy-mm-dd, mm/yyyy (day 0), or a year alone (month and day 0). A whole
+// number from 1000 to 2999 ("1980", or "1980.0" as a spreadsheet may give
+// it) is a year, not a serial: a serial that small is a day in 1902..1908,
+// and a year alone is what old lists hold when the exact date is unknown.
 func ParseDate(s string) (*date.Date, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil, nil
 	}
-	if n, err := strconv.ParseFloat(s, 64); err == nil && !strings.ContainsAny(s, "/-") {
-		if n != math.Trunc(n) && n < 1 {
+	if n, err := strconv.ParseFloat(s, 64); err == nil && !strings.ContainsAny(s, "/-") && n >= 1000 && n < 3000 {
+		if n != math.Trunc(n) {
 			return nil, fmt.Errorf("%s is not a date: write dd/mm/yyyy, or the year alone", quote(s))
 		}
-		whole := int64(n)
-		if whole >= 1000 && whole <= 2999 && float64(whole) == n && !strings.Contains(s, ".") {
-			return &date.Date{Year: int32(whole)}, nil
-		}
-		// Serial 401768 is 31/12/2999, the last date a four-digit year writes.
-		if whole < 1 || whole > 401768 {
+		return &date.Date{Year: int32(n)}, nil
+	}
+	if n, ok := serial(s); ok {
+		// A fraction is a time of the day.
+		if !(n >= firstSerial && n < lastSerial+1) {
 			return nil, fmt.Errorf("%s is not a date: write dd/mm/yyyy, or the year alone", quote(s))
 		}
-		t := excelEpoch.AddDate(0, 0, int(whole))
+		t := excelEpoch.AddDate(0, 0, int(n))
 		return &date.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}, nil
 	}
 	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '-' || r == '.' })

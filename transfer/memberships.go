@@ -44,7 +44,7 @@ var (
 // membership row registers.
 func newPersonColumn(field string) RecordColumn {
 	c := PeopleColumns[findColumn(field)]
-	return RecordColumn{Header: c.Header, Field: "new_person." + c.Field, List: c.List, Width: c.Width,
+	return RecordColumn{Header: c.Header, Field: "new_person." + c.Field, List: c.List, Width: c.Width, date: c.date,
 		parse:  func(m any, cell string) error { return c.parse(m.(*MembershipRecord).NewPerson, cell) },
 		format: func(m any) string { return c.format(m.(*MembershipRecord).NewPerson) }}
 }

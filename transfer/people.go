@@ -21,6 +21,8 @@ type Column struct {
 	Width  float64
 	parse  func(p *pb.Person, cell string) error
 	format func(p *pb.Person) string
+	// date: the cell may be a serial date, of the workbook's date system.
+	date bool
 }
 
 var genders = map[string]pb.Person_Gender{"nam": pb.Person_MALE, "nữ": pb.Person_FEMALE, "male": pb.Person_MALE, "female": pb.Person_FEMALE}
@@ -73,10 +75,10 @@ var PeopleColumns = []Column{
 		p.Gender, err = choice(cell, genders)
 		return err
 	}, func(p *pb.Person) string { return genderLabels[p.Gender] }),
-	col("Ngày sinh", "birth_date", 14, "", func(p *pb.Person, cell string) (err error) {
+	{Header: "Ngày sinh", Field: "birth_date", Width: 14, date: true, parse: func(p *pb.Person, cell string) (err error) {
 		p.BirthDate, err = ParseDate(cell)
 		return err
-	}, func(p *pb.Person) string { return FormatDate(p.BirthDate) }),
+	}, format: func(p *pb.Person) string { return FormatDate(p.BirthDate) }},
 	codeCol("Dân tộc", "ethnicity", "ethnicity", func(p *pb.Person) *string { return &p.Ethnicity }),
 	col("Số CCCD", "national_id", 16, "", func(p *pb.Person, cell string) (err error) {
 		p.NationalId, err = ParseNationalID(cell)
@@ -160,9 +162,13 @@ type CellError struct {
 
 // Mapping says which column of a file holds which field.
 type Mapping struct {
-	headers []string
-	fields  []int // index in PeopleColumns per file column, -1 when unknown
+	headers  []string
+	fields   []int // index in PeopleColumns per file column, -1 when unknown
+	date1904 bool
 }
+
+// SetDate1904 says the workbook counts serial dates from 1904.
+func (m *Mapping) SetDate1904(on bool) { m.date1904 = on }
 
 // MapHeader reads a header row. Columns it does not know are refused: a
 // misspelt header must not leave a column silently unread.
@@ -230,6 +236,9 @@ func (m *Mapping) Person(cells []string) (*pb.Person, []CellError) {
 			continue
 		}
 		c := PeopleColumns[j]
+		if c.date && m.date1904 {
+			cell = from1904(cell)
+		}
 		if err := c.parse(p, cell); err != nil {
 			errs = append(errs, CellError{Column: m.headers[i], Index: i, Field: "person." + c.Field, Msg: err.Error()})
 		}

@@ -106,6 +106,16 @@ func Open(data []byte, format Format) (*Workbook, error) {
 	return nil, fmt.Errorf("%w: send an XLSX workbook or a CSV file", ErrUnreadable)
 }
 
+// Date1904 reports whether the workbook counts serial dates from 1904
+// (workbookPr date1904, as old Mac Excel saved them).
+func (w *Workbook) Date1904() bool {
+	if w.xlsx == nil {
+		return false
+	}
+	props, err := w.xlsx.GetWorkbookProps()
+	return err == nil && props.Date1904 != nil && *props.Date1904
+}
+
 // Close releases the workbook.
 func (w *Workbook) Close() error {
 	if w.xlsx != nil {

@@ -27,6 +27,7 @@ type RecordColumn struct {
 	Width               float64
 	parse               func(rec any, cell string) error
 	format              func(rec any) string
+	date                bool // as Column's
 }
 
 // RecordSheet is a sheet of records of one kind.
@@ -102,7 +103,7 @@ func rchoice[T any, E ~int32](header, field, list string, values map[string]E, g
 }
 
 func rdate[T any](header, field string, get func(T) **date.Date) RecordColumn {
-	return RecordColumn{Header: header, Field: field, Width: 14, parse: func(m any, cell string) (err error) {
+	return RecordColumn{Header: header, Field: field, Width: 14, date: true, parse: func(m any, cell string) (err error) {
 		*get(m.(T)), err = ParseDate(cell)
 		return err
 	}, format: func(m any) string { return FormatDate(*get(m.(T))) }}
@@ -245,10 +246,14 @@ func RecordSheetNamed(name string) *RecordSheet {
 // RecordMapping says which column of a sheet of records holds what; -1 is
 // the person's key, -2 the national ID, -3 unknown.
 type RecordMapping struct {
-	sheet   *RecordSheet
-	headers []string
-	cols    []int
+	sheet    *RecordSheet
+	headers  []string
+	cols     []int
+	date1904 bool
 }
+
+// SetDate1904 says the workbook counts serial dates from 1904.
+func (m *RecordMapping) SetDate1904(on bool) { m.date1904 = on }
 
 // MapRecordHeader reads the header row of a sheet of records.
 func (s *RecordSheet) MapHeader(header []string) (*RecordMapping, []CellError) {
@@ -322,6 +327,9 @@ func (m *RecordMapping) Record(cells []string) (ref, nationalID string, rec any,
 		default:
 			c := m.sheet.Columns[j]
 			field = m.sheet.Kind + "." + c.Field
+			if c.date && m.date1904 {
+				cell = from1904(cell)
+			}
 			err = c.parse(rec, cell)
 		}
 		if err != nil {

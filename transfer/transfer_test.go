@@ -34,6 +34,15 @@ func TestParseDate(t *testing.T) {
 		{"tháng 3", nil, true},
 		{"-5", nil, true},
 		{"1e9", nil, true},
+		{"1980.0", &date.Date{Year: 1980}, false}, // a year kept as a number
+		{"1980.5", nil, true},
+		{"03.1980", &date.Date{Year: 1980, Month: 3}, false},
+		{"15.3", nil, true}, // not a plausible date
+		{"60", nil, true},   // Excel's 29/02/1900, which never was
+		{"59", nil, true},
+		{"61", &date.Date{Year: 1900, Month: 3, Day: 1}, false},
+		{"NaN", nil, true},
+		{"Inf", nil, true},
 	} {
 		got, err := ParseDate(c.in)
 		if (err != nil) != c.bad {
@@ -130,7 +139,8 @@ func TestMapHeaderRefusesUnknownColumns(t *testing.T) {
 }
 
 func FuzzParseDate(f *testing.F) {
-	for _, s := range []string{"1975", "28/02/1980", "09/2025", "0/2025", "29201.5", "1980-02-01", "", "1e308", "9999999999999"} {
+	for _, s := range []string{"1975", "28/02/1980", "09/2025", "0/2025", "29201.5", "1980-02-01", "", "1e308", "9999999999999",
+		"1980.0", "15.3", "60", "61", "3.1980", "NaN", "-Inf", "2999.99"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -269,6 +279,37 @@ func TestTemplateIdentifiersAreText(t *testing.T) {
 			if st == nil || st.NumFmt != 49 {
 				t.Errorf("sheet %q, %s (%s) is not text", sheet, cell, h)
 			}
+		}
+	}
+}
+
+// A workbook of the 1904 date system (old Mac Excel) has its serial dates
+// read as it counts them; a year stays a year.
+func TestDate1904(t *testing.T) {
+	f := excelize.NewFile()
+	yes := true
+	f.SetWorkbookProps(&excelize.WorkbookPropsOptions{Date1904: &yes})
+	f.SetSheetName("Sheet1", PeopleSheet)
+	f.SetSheetRow(PeopleSheet, "A1", &[]any{"Họ", "Tên", "Ngày sinh"})
+	f.SetSheetRow(PeopleSheet, "A2", &[]any{"Nguyễn", "An", 27759})
+	f.SetSheetRow(PeopleSheet, "A3", &[]any{"Trần", "Bình", 1980})
+	var buf bytes.Buffer
+	f.WriteTo(&buf)
+	wb, err := Open(buf.Bytes(), XLSX)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wb.Close()
+	if !wb.Date1904() {
+		t.Fatal("the workbook's date system is not read")
+	}
+	rows := readAll(t, buf.Bytes(), XLSX)
+	m, _ := MapHeader(rows[0])
+	m.SetDate1904(wb.Date1904())
+	for i, want := range []*date.Date{{Year: 1980, Month: 1, Day: 1}, {Year: 1980}} {
+		p, errs := m.Person(rows[i+1])
+		if len(errs) > 0 || !proto.Equal(p.BirthDate, want) {
+			t.Errorf("row %d: %v %v, want %v", i+2, p.BirthDate, errs, want)
 		}
 	}
 }
