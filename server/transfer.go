@@ -199,7 +199,7 @@ var errRefused = errors.New("rows refused")
 // runImport runs an import and stores its end; it returns the code it
 // ended with.
 func (t *transferService) runImport(ctx context.Context, op *store.Operation, run *importRun, req *pb.ImportPeopleRequest,
-	wb *transfer.Workbook, records []*transfer.RecordSheet, sheet string, rows transfer.Rows, mapping *transfer.Mapping) codes.Code {
+	wb *transfer.Workbook, records []recordSheet, sheet string, rows transfer.Rows, mapping *transfer.Mapping) codes.Code {
 	resp := &pb.ImportPeopleResponse{}
 	kept := 0 // bytes of the problems' messages
 	sheetProblem := func(sheet string, pr *pb.ImportProblem) {

@@ -16,12 +16,19 @@ import (
 	"trithuc.gov.vn/trithuc/transfer"
 )
 
+// recordSheet is a sheet of records of a workbook: its name there, which
+// may be written otherwise than the template's ("Bang cap"), and its kind.
+type recordSheet struct {
+	name string
+	*transfer.RecordSheet
+}
+
 // recordSheets are the workbook's sheets of records (qualifications,
 // positions, honours, memberships, works), in the template's order, with
 // their header rows checked before the import starts: a wrong header is
 // refused at once, as the people sheet's is; and so is a workbook that a
 // key limited to an association may not import (transfer_scope.go).
-func (t *transferService) recordSheets(ctx context.Context, wb *transfer.Workbook) ([]*transfer.RecordSheet, error) {
+func (t *transferService) recordSheets(ctx context.Context, wb *transfer.Workbook) ([]recordSheet, error) {
 	out, err := recordSheets(wb)
 	if err != nil {
 		return nil, err
@@ -29,8 +36,8 @@ func (t *transferService) recordSheets(ctx context.Context, wb *transfer.Workboo
 	return out, t.checkImportScope(ctx, wb)
 }
 
-func recordSheets(wb *transfer.Workbook) ([]*transfer.RecordSheet, error) {
-	var out []*transfer.RecordSheet
+func recordSheets(wb *transfer.Workbook) ([]recordSheet, error) {
+	var out []recordSheet
 	for i := range transfer.RecordSheets {
 		rs := &transfer.RecordSheets[i]
 		name := ""
@@ -60,7 +67,7 @@ func recordSheets(wb *transfer.Workbook) ([]*transfer.RecordSheet, error) {
 			}
 			return nil, withDetails(codes.InvalidArgument, fmt.Sprintf("the header row of sheet %q is not the template's: %s", name, errs[0].Msg), v)
 		}
-		out = append(out, rs)
+		out = append(out, recordSheet{name, rs})
 	}
 	return out, nil
 }
@@ -69,9 +76,10 @@ func recordSheets(wb *transfer.Workbook) ([]*transfer.RecordSheet, error) {
 // same transaction, so that its rows may name people the people sheet adds
 // (by national ID). It counts rows as the people sheet does: created,
 // unchanged or refused.
-func (t *transferService) importRecords(ctx context.Context, im *store.Importer, wb *transfer.Workbook, rs *transfer.RecordSheet,
-	resp *pb.ImportPeopleResponse, problem func(sheet string, pr *pb.ImportProblem), progress func(bool)) error {
-	rows, err := wb.Rows(rs.Name)
+func (t *transferService) importRecords(ctx context.Context, im *store.Importer, wb *transfer.Workbook, rs recordSheet,
+	resp *pb.ImportPeopleResponse, sheetProblem func(sheet string, pr *pb.ImportProblem), progress func(bool)) error {
+	problem := func(pr *pb.ImportProblem) { sheetProblem(rs.name, pr) }
+	rows, err := wb.Rows(rs.name)
 	if err != nil {
 		return err
 	}
@@ -92,11 +100,11 @@ func (t *transferService) importRecords(ctx context.Context, im *store.Importer,
 		}
 		ref, nid, rec, cellErrs := m.Record(cells)
 		for _, e := range cellErrs {
-			problem(rs.Name, &pb.ImportProblem{Kind: pb.ImportProblem_ERROR, Row: int32(n), Column: columnName(e.Index, e.Column), Field: e.Field, Message: e.Msg})
+			problem(&pb.ImportProblem{Kind: pb.ImportProblem_ERROR, Row: int32(n), Column: columnName(e.Index, e.Column), Field: e.Field, Message: e.Msg})
 		}
 		refused := len(cellErrs) > 0
 		if !refused {
-			refused, err = t.importRecord(ctx, im, rs, store.PersonRef{Name: ref, NationalID: nid}, rec, int32(n), m, resp, problem)
+			refused, err = t.importRecord(ctx, im, store.PersonRef{Name: ref, NationalID: nid}, rec, int32(n), m, resp, problem)
 			if err != nil {
 				return err
 			}
@@ -112,8 +120,8 @@ func (t *transferService) importRecords(ctx context.Context, im *store.Importer,
 // importRecord checks a record as its Create method would (the request's
 // rules, then the store's create path) and applies it; a membership as
 // RegisterMember and the state changes would.
-func (t *transferService) importRecord(ctx context.Context, im *store.Importer, rs *transfer.RecordSheet, ref store.PersonRef,
-	rec any, row int32, m *transfer.RecordMapping, resp *pb.ImportPeopleResponse, problem func(string, *pb.ImportProblem)) (bool, error) {
+func (t *transferService) importRecord(ctx context.Context, im *store.Importer, ref store.PersonRef,
+	rec any, row int32, m *transfer.RecordMapping, resp *pb.ImportPeopleResponse, problem func(*pb.ImportProblem)) (bool, error) {
 	column := func(f string) string {
 		i := m.ColumnOf(f)
 		switch {
@@ -142,7 +150,7 @@ func (t *transferService) importRecord(ctx context.Context, im *store.Importer, 
 	case *pb.Work:
 		req = &pb.CreateWorkRequest{Parent: parent, Work: r}
 	case *transfer.MembershipRecord:
-		return t.importMembership(ctx, im, rs, ref, r, row, column, resp, problem)
+		return t.importMembership(ctx, im, ref, r, row, column, resp, problem)
 	}
 	err := t.s.validate(ctx, req)
 	var out *store.ChildOutcome
@@ -159,7 +167,7 @@ func (t *transferService) importRecord(ctx context.Context, im *store.Importer, 
 		}
 	}
 	if err != nil {
-		return rowRefused(ctx, err, row, column, func(p *pb.ImportProblem) { problem(rs.Name, p) })
+		return rowRefused(ctx, err, row, column, problem)
 	}
 	switch out.Action {
 	case store.Created:
@@ -198,9 +206,8 @@ func rowRefused(ctx context.Context, err error, row int32, column func(string) s
 // importMembership registers a membership row as RegisterMember would
 // (its request's rules on the new person and the notes, then the store's),
 // for the caller's scope.
-func (t *transferService) importMembership(ctx context.Context, im *store.Importer, rs *transfer.RecordSheet, ref store.PersonRef,
-	r *transfer.MembershipRecord, row int32, column func(string) string, resp *pb.ImportPeopleResponse, problem func(string, *pb.ImportProblem)) (bool, error) {
-	report := func(p *pb.ImportProblem) { problem(rs.Name, p) }
+func (t *transferService) importMembership(ctx context.Context, im *store.Importer, ref store.PersonRef,
+	r *transfer.MembershipRecord, row int32, column func(string) string, resp *pb.ImportPeopleResponse, report func(*pb.ImportProblem)) (bool, error) {
 	req := &pb.RegisterMemberRequest{Parent: r.Association, Notes: r.Notes,
 		Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: r.ConsentVersion}}
 	if ref.Name == "" {

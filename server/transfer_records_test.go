@@ -3,12 +3,14 @@ package server
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/unicode/norm"
 	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/grpc/codes"
 
@@ -167,4 +169,29 @@ func TestImportRecordSheets(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatal("the honour imported over REST never appeared")
+}
+
+// A sheet of records named otherwise than the template (without
+// diacritics, in capitals, decomposed) is read under its own name, and its
+// problems name it.
+func TestImportRecordSheetNamedOtherwise(t *testing.T) {
+	e := newEnv(t)
+	for i, name := range []string{"Bang cap", "BẰNG CẤP", norm.NFD.String(transfer.QualificationsSheet)} {
+		nid := fmt.Sprintf("00108000000%d", i)
+		file := sheets(t, []string{transfer.PeopleSheet, name}, map[string][][]any{
+			transfer.PeopleSheet: {peopleHeader, {"Nguyễn", "", "An", "Nam", "1980", "", nid, ""}},
+			name: {{"Số CCCD", "Loại", "Trình độ", "Chuyên ngành", "Năm"},
+				{nid, "Bằng cấp", "TIEN_SI", "Nội khoa", 2020},
+				{nid, "Bằng cấp", "TIEN_SI", "Ngoại khoa", "năm ngoái"}}})
+		resp, st := e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: file}, SkipInvalid: true})
+		if st != nil || resp.Created != 2 || resp.Refused != 1 {
+			t.Fatalf("sheet %q: %v %v", name, st, resp)
+		}
+		if p := problemsBySheet(resp, pb.ImportProblem_ERROR)[name+"/3"]; !strings.Contains(p, "Năm") {
+			t.Errorf("sheet %q: the problem of row 3 is not on it: %v", name, resp.Problems)
+		}
+		if q, _, _ := e.records(e.personByNationalID(nid)); q != 1 {
+			t.Errorf("sheet %q: %d qualifications", name, q)
+		}
+	}
 }
