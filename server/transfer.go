@@ -249,16 +249,22 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 					continue
 				}
 				person, cellErrs := mapping.Person(cells)
+				reported := map[string]bool{}
 				for _, e := range cellErrs {
 					problem(&pb.ImportProblem{Kind: pb.ImportProblem_ERROR, Row: int32(n), Column: columnName(e.Index, e.Column), Field: e.Field, Message: e.Msg})
+					reported[e.Field] = e.Field != ""
 				}
 				refused := len(cellErrs) > 0
-				if !refused {
-					var err error
+				var err error
+				if refused {
+					// Its other fields are checked all the same: a row's
+					// problems come at once, not one per attempt.
+					err = t.checkRow(ctx, im, person, int32(n), mapping, reported, problem)
+				} else {
 					refused, err = t.importRow(ctx, im, person, int32(n), mapping, resp, problem)
-					if err != nil {
-						return err
-					}
+				}
+				if err != nil {
+					return err
 				}
 				if refused {
 					resp.Refused++
@@ -319,11 +325,10 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 // whether the row was refused; an error is a failure of the import itself.
 func (t *transferService) importRow(ctx context.Context, im *store.Importer, person *pb.Person, row int32,
 	mapping *transfer.Mapping, resp *pb.ImportPeopleResponse, problem func(*pb.ImportProblem)) (bool, error) {
-	err := t.s.validate(ctx, &pb.CreatePersonRequest{Person: person})
-	var out *store.ImportOutcome
-	if err == nil {
-		out, err = im.Person(ctx, person)
+	if err := t.s.validate(ctx, &pb.CreatePersonRequest{Person: person}); err != nil {
+		return true, t.checkRow(ctx, im, person, row, mapping, map[string]bool{}, problem)
 	}
+	out, err := im.Person(ctx, person)
 	if err != nil {
 		problems, err := rowProblems(ctx, err, row, func(f string) string { return columnOf(mapping, f) })
 		if err != nil {
@@ -366,6 +371,38 @@ func (t *transferService) importRow(ctx context.Context, im *store.Importer, per
 			Message: msg})
 	}
 	return false, nil
+}
+
+// checkRow reports the problems of a row that is refused: those of the
+// request's rules, then of the store's checks of a new person, each field
+// once (reported holds the fields already reported). An error is a
+// failure of the import itself.
+func (t *transferService) checkRow(ctx context.Context, im *store.Importer, person *pb.Person, row int32,
+	mapping *transfer.Mapping, reported map[string]bool, problem func(*pb.ImportProblem)) error {
+	for _, check := range []func() error{
+		func() error { return t.s.validate(ctx, &pb.CreatePersonRequest{Person: person}) },
+		func() error { return im.CheckPerson(ctx, person) },
+	} {
+		err := check()
+		if err == nil {
+			continue
+		}
+		problems, err := rowProblems(ctx, err, row, func(f string) string { return columnOf(mapping, f) })
+		if err != nil {
+			return err
+		}
+		var fields []string
+		for _, p := range problems {
+			if !reported[p.Field] {
+				problem(p)
+				fields = append(fields, p.Field)
+			}
+		}
+		for _, f := range fields {
+			reported[f] = f != ""
+		}
+	}
+	return nil
 }
 
 // rowProblems reports a row the store refused as the problems of its

@@ -99,15 +99,27 @@ func (t *transferService) importRecords(ctx context.Context, im *store.Importer,
 			continue
 		}
 		ref, nid, rec, cellErrs := m.Record(cells)
+		reported := map[string]bool{}
 		for _, e := range cellErrs {
 			problem(&pb.ImportProblem{Kind: pb.ImportProblem_ERROR, Row: int32(n), Column: columnName(e.Index, e.Column), Field: e.Field, Message: e.Msg})
+			reported[e.Field] = e.Field != ""
 		}
+		person := store.PersonRef{Name: ref, NationalID: nid}
 		refused := len(cellErrs) > 0
-		if !refused {
-			refused, err = t.importRecord(ctx, im, store.PersonRef{Name: ref, NationalID: nid}, rec, int32(n), m, resp, problem)
-			if err != nil {
-				return err
+		if refused {
+			// The request's rules check the other cells all the same: a
+			// row's problems come at once.
+			if err := t.recordRules(ctx, person, rec); err != nil {
+				if _, err := rowRefused(ctx, err, int32(n), recordColumns(m), func(p *pb.ImportProblem) {
+					if !reported[p.Field] {
+						problem(p)
+					}
+				}); err != nil {
+					return err
+				}
 			}
+		} else if refused, err = t.importRecord(ctx, im, person, rec, int32(n), m, resp, problem); err != nil {
+			return err
 		}
 		if refused {
 			resp.Refused++
@@ -122,37 +134,11 @@ func (t *transferService) importRecords(ctx context.Context, im *store.Importer,
 // RegisterMember and the state changes would.
 func (t *transferService) importRecord(ctx context.Context, im *store.Importer, ref store.PersonRef,
 	rec any, row int32, m *transfer.RecordMapping, resp *pb.ImportPeopleResponse, problem func(*pb.ImportProblem)) (bool, error) {
-	column := func(f string) string {
-		i := m.ColumnOf(f)
-		switch {
-		case i >= 0:
-		case f == "person":
-			i = m.ColumnOf("person.name")
-		case strings.HasSuffix(f, ".national_id"):
-			i = m.ColumnOf("person.national_id")
-		}
-		if i >= 0 {
-			return columnName(i, m.Headers()[i])
-		}
-		return ""
-	}
-	// The parent is checked by the store; a placeholder satisfies the
-	// request's own rule for it.
-	const parent = "people/import"
-	var req proto.Message
-	switch r := rec.(type) {
-	case *pb.Qualification:
-		req = &pb.CreateQualificationRequest{Parent: parent, Qualification: r}
-	case *pb.Position:
-		req = &pb.CreatePositionRequest{Parent: parent, Position: r}
-	case *pb.Honor:
-		req = &pb.CreateHonorRequest{Parent: parent, Honor: r}
-	case *pb.Work:
-		req = &pb.CreateWorkRequest{Parent: parent, Work: r}
-	case *transfer.MembershipRecord:
+	column := recordColumns(m)
+	if r, ok := rec.(*transfer.MembershipRecord); ok {
 		return t.importMembership(ctx, im, ref, r, row, column, resp, problem)
 	}
-	err := t.s.validate(ctx, req)
+	err := t.recordRules(ctx, ref, rec)
 	var out *store.ChildOutcome
 	if err == nil {
 		switch r := rec.(type) {
@@ -176,6 +162,62 @@ func (t *transferService) importRecord(ctx context.Context, im *store.Importer, 
 		resp.Unchanged++
 	}
 	return false, nil
+}
+
+// recordColumns names the column of a sheet of records that holds a
+// field of a request.
+func recordColumns(m *transfer.RecordMapping) func(string) string {
+	return func(f string) string {
+		i := m.ColumnOf(f)
+		switch {
+		case i >= 0:
+		case f == "person":
+			i = m.ColumnOf("person.name")
+		case strings.HasSuffix(f, ".national_id"):
+			i = m.ColumnOf("person.national_id")
+		}
+		if i >= 0 {
+			return columnName(i, m.Headers()[i])
+		}
+		return ""
+	}
+}
+
+// recordRules checks a record by the rules of the request that creates
+// it; a membership's by RegisterMember's, its paths renamed to the row's.
+func (t *transferService) recordRules(ctx context.Context, ref store.PersonRef, rec any) error {
+	// The parent is checked by the store; a placeholder satisfies the
+	// request's own rule for it.
+	const parent = "people/import"
+	var req proto.Message
+	switch r := rec.(type) {
+	case *pb.Qualification:
+		req = &pb.CreateQualificationRequest{Parent: parent, Qualification: r}
+	case *pb.Position:
+		req = &pb.CreatePositionRequest{Parent: parent, Position: r}
+	case *pb.Honor:
+		req = &pb.CreateHonorRequest{Parent: parent, Honor: r}
+	case *pb.Work:
+		req = &pb.CreateWorkRequest{Parent: parent, Work: r}
+	case *transfer.MembershipRecord:
+		reg := &pb.RegisterMemberRequest{Parent: r.Association, Notes: r.Notes,
+			Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: r.ConsentVersion}}
+		if ref.Name == "" {
+			np := proto.Clone(r.NewPerson).(*pb.Person)
+			np.NationalId = ref.NationalID
+			reg.Applicant = &pb.RegisterMemberRequest_NewPerson{NewPerson: np}
+		} else {
+			reg.Applicant = &pb.RegisterMemberRequest_Person{Person: ref.Name}
+		}
+		err := t.s.validate(ctx, reg)
+		if err != nil {
+			// The request's paths are the row's.
+			err = renameViolations(err, map[string]string{"new_person.": "membership.new_person.", "notes": "membership.notes",
+				"consent.": "membership.consent.", "parent": "membership.association", "person": "person.name"})
+		}
+		return err
+	}
+	return t.s.validate(ctx, req)
 }
 
 // rowRefused reports the problems of a refused row; an error is a failure
@@ -208,22 +250,9 @@ func rowRefused(ctx context.Context, err error, row int32, column func(string) s
 // for the caller's scope.
 func (t *transferService) importMembership(ctx context.Context, im *store.Importer, ref store.PersonRef,
 	r *transfer.MembershipRecord, row int32, column func(string) string, resp *pb.ImportPeopleResponse, report func(*pb.ImportProblem)) (bool, error) {
-	req := &pb.RegisterMemberRequest{Parent: r.Association, Notes: r.Notes,
-		Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: r.ConsentVersion}}
-	if ref.Name == "" {
-		np := proto.Clone(r.NewPerson).(*pb.Person)
-		np.NationalId = ref.NationalID
-		req.Applicant = &pb.RegisterMemberRequest_NewPerson{NewPerson: np}
-	} else {
-		req.Applicant = &pb.RegisterMemberRequest_Person{Person: ref.Name}
-	}
 	var out *store.MembershipOutcome
-	err := t.s.validate(ctx, req)
-	if err != nil {
-		// The request's paths are the row's.
-		err = renameViolations(err, map[string]string{"new_person.": "membership.new_person.", "notes": "membership.notes",
-			"consent.": "membership.consent.", "parent": "membership.association", "person": "person.name"})
-	} else {
+	err := t.recordRules(ctx, ref, r)
+	if err == nil {
 		out, err = im.Membership(ctx, store.MembershipImport{Association: r.Association, Person: ref, NewPerson: r.NewPerson,
 			State: r.State, Reason: r.Reason, ConsentVersion: r.ConsentVersion, Notes: r.Notes}, scopeOf(ctx))
 	}

@@ -195,3 +195,22 @@ func TestImportRecordSheetNamedOtherwise(t *testing.T) {
 		}
 	}
 }
+
+// On a sheet of records too, a cell that cannot be read does not hide what
+// the request's rules find in the others.
+func TestImportRecordRowsProblemsTogether(t *testing.T) {
+	e := newEnv(t)
+	_, hyh := e.associations()
+	file := sheets(t, []string{transfer.MembershipsSheet}, map[string][][]any{transfer.MembershipsSheet: {membershipHeader,
+		{"", "091090000900", "Danh", "Sóc", "31/02/1990", hyh.Name, "Chờ duyệt", "", "2025-01", "not-an-email"}}})
+	resp, st := e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: file}, ValidateOnly: true})
+	if st == nil {
+		t.Fatalf("imported: %v", resp)
+	}
+	got := problemsBySheet(resp, pb.ImportProblem_ERROR)[transfer.MembershipsSheet+"/2"]
+	for _, want := range []string{"E (Ngày sinh)", "J (Email)"} {
+		if strings.Count(got, want+":") != 1 {
+			t.Errorf("%q, want one problem in %s", got, want)
+		}
+	}
+}

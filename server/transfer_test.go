@@ -424,3 +424,34 @@ func TestImportDatesAsTheWorkbookCounts(t *testing.T) {
 		}
 	}
 }
+
+// A row's problems are reported together: a cell that cannot be read does
+// not hide what the request's rules and the store's checks find in the
+// others.
+func TestImportReportsARowsProblemsTogether(t *testing.T) {
+	e := newEnv(t)
+	header := []any{"Họ", "Tên", "Ngày sinh", "Dân tộc", "Số CCCD", "Email"}
+	file := workbook(t, header,
+		[]any{"Lê", "", "31/02/1980", "5", "12345", "not-an-email"},
+		[]any{"Lê", "", "1980", "99", "", "not-an-email"},
+		[]any{"NguyÔn", "", "1980", "", "", ""})
+	resp, st := e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: file}, ValidateOnly: true})
+	if st == nil {
+		t.Fatalf("imported: %v", resp)
+	}
+	got := problemsAt(resp)
+	for row, want := range map[int32][]string{
+		2: {"B (Tên)", "C (Ngày sinh)", "D (Dân tộc)", "E (Số CCCD)", "F (Email)"},
+		3: {"B (Tên)", "D (Dân tộc)", "F (Email)"},
+		4: {"A (Họ)", "B (Tên)"},
+	} {
+		for _, w := range want {
+			if strings.Count(got[row], w+":") != 1 {
+				t.Errorf("row %d: %q, want one problem in %s", row, got[row], w)
+			}
+		}
+	}
+	if resp.Refused != 3 {
+		t.Errorf("refused %d rows, want 3", resp.Refused)
+	}
+}

@@ -126,6 +126,33 @@ func (im *Importer) Person(ctx context.Context, row *pb.Person) (*ImportOutcome,
 	return out, err
 }
 
+// CheckPerson runs, reading only, the store's checks of a new person on
+// a row that will not be applied (a cell of it could not be read, or the
+// request's rules refuse it), so that the row's problems are reported
+// together. A row naming a registered person, by Mã hồ sơ or a national
+// ID someone has, would fill them in rather than create: it is not
+// checked here.
+func (im *Importer) CheckPerson(ctx context.Context, row *pb.Person) error {
+	if row.Name != "" {
+		return nil
+	}
+	if row.NationalId != "" {
+		var one int
+		err := im.tx.QueryRowContext(ctx, `SELECT 1 FROM people WHERE national_id = ? AND delete_time IS NULL`, row.NationalId).Scan(&one)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return dbError(err)
+		}
+	}
+	p := proto.Clone(row).(*pb.Person)
+	if err := checkText(p); err != nil {
+		return err
+	}
+	return checkPersonFields(ctx, im.bulk, normalizePerson(p))
+}
+
 func (im *Importer) person(ctx context.Context, row *pb.Person) (*ImportOutcome, error) {
 	tx := im.tx
 	var match *personRow
