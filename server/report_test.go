@@ -109,3 +109,33 @@ func TestImportReport(t *testing.T) {
 	_, err = transferAs(ha).GetImportReport(context.Background(), &pb.GetImportReportRequest{Name: name})
 	wantCode(t, err, codes.PermissionDenied)
 }
+
+// A report has its errors in a column of their own, past every value of
+// the sheet, and imports again once corrected.
+func TestImportReportImportsAgain(t *testing.T) {
+	e := newEnv(t)
+	file := workbook(t, []any{"Họ", "Tên", "Số CCCD"}, []any{"Lê", "", "001080000001", nil, "ghi chú"})
+	name := e.importAs(e.token, &pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: file}})
+	report, err := e.client.Transfer.GetImportReport(context.Background(), &pb.GetImportReportRequest{Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(report.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	get := func(cell string) string { v, _ := f.GetCellValue(transfer.PeopleSheet, cell); return v }
+	if get("E2") != "ghi chú" || get("F1") != transfer.ErrorsHeader || !strings.Contains(get("F2"), "E: ") || !strings.Contains(get("F2"), "B (Tên)") {
+		t.Fatalf("the report: E2 %q, F1 %q, F2 %q", get("E2"), get("F1"), get("F2"))
+	}
+	f.SetCellStr(transfer.PeopleSheet, "B2", "An")
+	f.SetCellValue(transfer.PeopleSheet, "E2", nil)
+	corrected, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp, st := e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: corrected.Bytes()}}); st != nil || resp.Created != 1 {
+		t.Fatalf("the corrected report: %v %v", st, resp)
+	}
+}

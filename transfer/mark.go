@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,7 +18,8 @@ import (
 // MarkWorkbook is Report for an XLSX workbook of any size: on every sheet
 // with problems (one without a sheet is the people sheet's) the copy has the
 // same sheets, cells and formats, a column of each row's errors after the
-// header's last column, and the bad cells filled red. It does not load the
+// sheet's last used column, and the bad cells filled red (an empty one
+// too: a required value left out). It does not load the
 // sheet: its XML is read twice as a stream (once for the styles the bad
 // cells have, once to copy it with the marks), the other parts of the file
 // are copied as they are but for the styles, so that memory does not grow
@@ -55,10 +57,11 @@ func MarkWorkbook(data []byte, sheet string, problems []Problem) ([]byte, error)
 			continue // a problem of a sheet the file does not have
 		}
 		byPath[sheetPath] = m
-		// First pass: the header's width and the styles of the bad cells.
+		// First pass: the sheet's width and the styles of the bad cells.
 		if err := m.pass(zr, sheetPath, io.Discard, false); err != nil {
 			return nil, err
 		}
+		m.errCol, _ = excelize.ColumnNumberToName(m.width + 1)
 	}
 	styled := &marker{styles: styles}
 	stylesXML, err := styled.newStyles(zr)
@@ -150,8 +153,9 @@ func unmarshalPart(zr *zip.Reader, name string, v any) error {
 // marker copies a sheet's XML with the marks of a report.
 type marker struct {
 	byRow map[int][]Problem
-	// width is the number of columns of the first row; errCol is the
-	// column after them, which holds the errors.
+	// width is the last column any row uses; errCol is the column after
+	// it, which holds the errors: a column of its own, whatever cells lie
+	// past the header.
 	width  int
 	errCol string
 	// styles maps the style of a bad cell to its red copy; bold is the
@@ -161,8 +165,9 @@ type marker struct {
 }
 
 // pass reads the sheet's XML. The first pass (write false) learns the
-// header's width and the styles to copy; the second copies the XML to w,
-// byte for byte but for the marked rows.
+// sheet's width and the styles to copy; the second copies the XML to w,
+// byte for byte but for the marked rows: their bad cells restyled, the
+// bad cells they lack added empty and red, and their errors cell.
 func (m *marker) pass(zr *zip.Reader, sheetPath string, w io.Writer, write bool) error {
 	rc, err := zr.Open(sheetPath)
 	if err != nil {
@@ -177,6 +182,7 @@ func (m *marker) pass(zr *zip.Reader, sheetPath string, w io.Writer, write bool)
 		firstRow   = true
 		inFirst    bool
 		marked     map[string]bool // the bad columns of the current row
+		missing    []int           // those it has no cell for yet, in order
 		extra      bool            // the current row gets an errors cell
 		prefix     string
 		colsSeen   bool
@@ -223,21 +229,26 @@ func (m *marker) pass(zr *zip.Reader, sheetPath string, w io.Writer, write bool)
 				colN = 0
 				inFirst, firstRow = firstRow, false
 				prefix = t.Name.Space
-				marked = map[string]bool{}
+				marked, missing = map[string]bool{}, nil
 				for _, p := range m.byRow[rowN] {
-					if p.Column != "" {
+					if c, err := excelize.ColumnNameToNumber(p.Column); err == nil && !marked[p.Column] {
 						marked[p.Column] = true
+						missing = append(missing, c)
 					}
+				}
+				slices.Sort(missing)
+				if len(missing) > 0 && !write {
+					m.styles[0] = -1 // of the cells added
 				}
 				extra = inFirst || len(m.byRow[rowN]) > 0
 				if write && extra {
-					// The row's spans would leave out the new cell.
+					// The row's spans would leave out the new cells.
 					closed := out.selfClosing(start, end)
 					if err := out.replace(start, end, startTag(t, "spans", "", false)); err != nil {
 						return err
 					}
 					if closed {
-						if err := out.write(m.errorsCell(prefix, rowN, inFirst) + "</" + pfx(prefix) + "row>"); err != nil {
+						if err := out.write(m.emptyCells(prefix, rowN, &missing, m.width+1) + m.errorsCell(prefix, rowN, inFirst) + "</" + pfx(prefix) + "row>"); err != nil {
 							return err
 						}
 						extra = false
@@ -251,12 +262,22 @@ func (m *marker) pass(zr *zip.Reader, sheetPath string, w io.Writer, write bool)
 					}
 				}
 				colN = col
-				if inFirst {
-					m.width = max(m.width, col)
+				m.width = max(m.width, col)
+				if write && len(missing) > 0 && missing[0] <= col {
+					// The bad cells the row lacks before this one.
+					if err := out.upTo(start); err != nil {
+						return err
+					}
+					if err := out.write(m.emptyCells(prefix, rowN, &missing, col)); err != nil {
+						return err
+					}
 				}
 				name, _ := excelize.ColumnNumberToName(col)
 				if !marked[name] {
 					break
+				}
+				if len(missing) > 0 && missing[0] == col {
+					missing = missing[1:]
 				}
 				style, _ := strconv.Atoi(attr(t, "s"))
 				if !write {
@@ -274,12 +295,9 @@ func (m *marker) pass(zr *zip.Reader, sheetPath string, w io.Writer, write bool)
 					if err := out.upTo(start); err != nil {
 						return err
 					}
-					if err := out.write(m.errorsCell(prefix, rowN, inFirst)); err != nil {
+					if err := out.write(m.emptyCells(prefix, rowN, &missing, m.width+1) + m.errorsCell(prefix, rowN, inFirst)); err != nil {
 						return err
 					}
-				}
-				if inFirst && m.errCol == "" {
-					m.errCol, _ = excelize.ColumnNumberToName(m.width + 1)
 				}
 				extra = false
 			case "cols":
@@ -305,6 +323,18 @@ func (m *marker) pass(zr *zip.Reader, sheetPath string, w io.Writer, write bool)
 func (m *marker) colXML(prefix string) string {
 	k := m.width + 1
 	return fmt.Sprintf(`<%scol min="%d" max="%d" width="60" customWidth="1"/>`, pfx(prefix), k, k)
+}
+
+// emptyCells are the red empty cells of the columns in missing before
+// col, taken from it.
+func (m *marker) emptyCells(prefix string, row int, missing *[]int, col int) string {
+	var b strings.Builder
+	for len(*missing) > 0 && (*missing)[0] < col {
+		name, _ := excelize.ColumnNumberToName((*missing)[0])
+		fmt.Fprintf(&b, `<%sc r="%s%d" s="%d"/>`, pfx(prefix), name, row, m.styles[0])
+		*missing = (*missing)[1:]
+	}
+	return b.String()
 }
 
 // errorsCell is the cell of a row's errors, or the header's.

@@ -214,3 +214,108 @@ func peakHeap(fn func()) uint64 {
 	close(done)
 	return <-peak
 }
+
+// cellsInOrder fails when a row of the sheet's XML has a cell twice or out
+// of order, which Excel repairs with a prompt.
+func cellsInOrder(t *testing.T, report []byte, sheetPath string) {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(report), int64(len(report)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ws struct {
+		Rows []struct {
+			R     int `xml:"r,attr"`
+			Cells []struct {
+				R string `xml:"r,attr"`
+			} `xml:"c"`
+		} `xml:"sheetData>row"`
+	}
+	if err := unmarshalPart(zr, sheetPath, &ws); err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range ws.Rows {
+		last := 0
+		for _, c := range row.Cells {
+			col, _, err := excelize.CellNameToCoordinates(c.R)
+			if err != nil || col <= last {
+				t.Errorf("row %d: cell %s after column %d", row.R, c.R, last)
+			}
+			last = col
+		}
+	}
+}
+
+// The errors column comes after the last column any row uses, a bad cell
+// left empty is marked, and the report imports again once corrected: its
+// errors column is not read.
+func TestReportColumnsAndEmptyCells(t *testing.T) {
+	f := excelize.NewFile()
+	f.SetSheetRow("Sheet1", "A1", &[]any{"Họ", "Tên", "Ngày sinh"})
+	f.SetSheetRow("Sheet1", "A2", &[]any{"Lê", "", "31/02/1980", nil, "ghi chú"})
+	f.SetSheetRow("Sheet1", "A3", &[]any{"Trần", "Bình", "1980"})
+	var buf bytes.Buffer
+	f.WriteTo(&buf)
+	problems := []Problem{{Row: 2, Column: "B", Message: "B (Tên): required"}, {Row: 2, Column: "C", Message: "C (Ngày sinh): no such day"}}
+	for name, mark := range map[string]func() ([]byte, error){
+		"MarkWorkbook": func() ([]byte, error) { return MarkWorkbook(buf.Bytes(), "Sheet1", problems) },
+		"Report":       func() ([]byte, error) { return Report(buf.Bytes(), XLSX, "Sheet1", problems) },
+	} {
+		out, err := mark()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cellsInOrder(t, out, "xl/worksheets/sheet1.xml")
+		r, err := excelize.OpenReader(bytes.NewReader(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		get := func(cell string) string { v, _ := r.GetCellValue("Sheet1", cell); return v }
+		if get("E2") != "ghi chú" || get("F1") != ErrorsHeader || !strings.Contains(get("F2"), "required") {
+			t.Errorf("%s: E2 %q, F1 %q, F2 %q", name, get("E2"), get("F1"), get("F2"))
+		}
+		for _, cell := range []string{"B2", "C2"} {
+			id, _ := r.GetCellStyle("Sheet1", cell)
+			if st, _ := r.GetStyle(id); st == nil || len(st.Fill.Color) == 0 || st.Fill.Color[0] != "FFC7CE" {
+				t.Errorf("%s: %s is not marked", name, cell)
+			}
+		}
+		rows := readAll(t, out, XLSX)
+		if _, errs := MapHeader(rows[0]); len(errs) > 0 {
+			t.Errorf("%s: the report does not import again: %v", name, errs)
+		}
+		r.Close()
+	}
+}
+
+// A CSV file's rows are numbered as a spreadsheet shows them, one per
+// record, and its report keeps a value past the header.
+func TestCSVRowsAndReport(t *testing.T) {
+	data := []byte("Họ,Tên,Địa chỉ\nLê,An,\"Số 5\nđường Lê Lợi\"\n\nTrần,,,ghi chú\n")
+	var rows []int
+	r := newCSVRows(data)
+	for r.Next() {
+		n, _ := r.Row()
+		rows = append(rows, n)
+	}
+	if fmt.Sprint(rows) != "[1 2 4]" {
+		t.Errorf("rows numbered %v, want [1 2 4]", rows)
+	}
+	out, err := Report(data, CSV, PeopleSheet, []Problem{{Row: 4, Column: "B", Message: "B (Tên): required"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	get := func(cell string) string { v, _ := f.GetCellValue(PeopleSheet, cell); return v }
+	if get("D4") != "ghi chú" || get("E1") != ErrorsHeader || !strings.Contains(get("E4"), "required") || get("A4") != "Trần" {
+		t.Errorf("D4 %q, E1 %q, E4 %q, A4 %q", get("D4"), get("E1"), get("E4"), get("A4"))
+	}
+	id, _ := f.GetCellStyle(PeopleSheet, "B4")
+	if st, _ := f.GetStyle(id); st == nil || len(st.Fill.Color) == 0 {
+		t.Error("the empty required cell is not marked")
+	}
+}

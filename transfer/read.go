@@ -229,9 +229,13 @@ var bom = []byte("\xEF\xBB\xBF")
 
 type csvRows struct {
 	r     *csv.Reader
+	data  []byte
 	n     int
 	cells []string
 	err   error
+	// next is the line after the last record read, off where it begins.
+	next int
+	off  int64
 }
 
 // newCSVRows reads UTF-8 text with or without a byte order mark, separated
@@ -247,7 +251,7 @@ func newCSVRows(data []byte) *csvRows {
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	r.ReuseRecord = false
-	return &csvRows{r: r}
+	return &csvRows{r: r, data: data, next: 1}
 }
 
 func (r *csvRows) Next() bool {
@@ -262,8 +266,14 @@ func (r *csvRows) Next() bool {
 		r.err = fmt.Errorf("%w: %v", ErrUnreadable, err)
 		return false
 	}
+	// Rows are numbered as a spreadsheet shows the file: a record is one
+	// row, however many lines its quoted cells span, and a blank line is
+	// an empty row.
 	line, _ := r.r.FieldPos(0)
-	r.n = line
+	r.n += line - r.next + 1
+	off := r.r.InputOffset()
+	r.next += bytes.Count(r.data[r.off:off], []byte("\n"))
+	r.off = off
 	r.cells = rec
 	return true
 }

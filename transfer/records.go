@@ -263,7 +263,7 @@ func (s *RecordSheet) MapHeader(header []string) (*RecordMapping, []CellError) {
 	for i, h := range header {
 		m.cols[i] = -3
 		f := vntext.Fold(strings.TrimSpace(h))
-		if f == "" {
+		if f == "" || isErrorsHeader(h) {
 			continue
 		}
 		j := -3

@@ -7,10 +7,17 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"trithuc.gov.vn/trithuc/vntext"
 )
 
 // ErrorsHeader heads the column a report adds.
 const ErrorsHeader = "Lỗi"
+
+// isErrorsHeader reports whether h heads the errors column of a report.
+func isErrorsHeader(h string) bool {
+	return vntext.Fold(strings.TrimSpace(h)) == vntext.Fold(ErrorsHeader)
+}
 
 // Problem is one problem of an import as a report marks it.
 type Problem struct {
@@ -77,12 +84,12 @@ func markSheet(f *excelize.File, sheet string, byRow map[int][]Problem, bold int
 		order = append(order, row)
 	}
 	sort.Ints(order)
-	// The errors column follows the header's last column.
+	// The errors column follows the last column any row uses.
 	width := 0
 	if rows, err := f.Rows(sheet); err == nil {
-		if rows.Next() {
-			header, _ := rows.Columns()
-			width = len(header)
+		for rows.Next() {
+			cells, _ := rows.Columns()
+			width = max(width, len(cells))
 		}
 		rows.Close()
 	}
@@ -139,8 +146,9 @@ func messages(ps []Problem) string {
 }
 
 // csvReport streams a CSV file's rows into the people sheet of a new
-// workbook, each with its errors after the header's last column and its
-// bad cells filled red: a sheet being streamed cannot be changed after.
+// workbook, each with its errors after the last column any row uses and
+// its bad cells, empty or not, filled red: a sheet being streamed cannot
+// be changed after.
 func csvReport(data []byte, byRow map[int][]Problem) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -159,30 +167,27 @@ func csvReport(data []byte, byRow map[int][]Problem) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	width := 0
+	for rows := newCSVRows(data); rows.Next(); {
+		_, cells := rows.Row()
+		width = max(width, len(cells))
+	}
+	if err := sw.SetColWidth(width+1, width+1, 60); err != nil {
+		return nil, err
+	}
 	rows := newCSVRows(data)
-	width := -1
 	for rows.Next() {
 		n, cells := rows.Row()
-		if width < 0 {
-			width = len(cells)
-			if err := sw.SetColWidth(width+1, width+1, 60); err != nil {
-				return nil, err
-			}
-		}
-		row := make([]any, max(len(cells), width)+1)
+		row := make([]any, width+1)
 		for i := range row {
 			row[i] = excelize.Cell{}
 		}
 		for i, c := range cells {
 			row[i] = excelize.Cell{Value: c}
 		}
-		bad := map[string]bool{}
 		for _, p := range byRow[n] {
-			bad[p.Column] = true
-		}
-		for i := range cells {
-			if name, _ := excelize.ColumnNumberToName(i + 1); bad[name] {
-				row[i] = excelize.Cell{Value: cells[i], StyleID: red}
+			if i, err := excelize.ColumnNameToNumber(p.Column); err == nil && i <= width {
+				row[i-1] = excelize.Cell{Value: row[i-1].(excelize.Cell).Value, StyleID: red}
 			}
 		}
 		switch {

@@ -173,14 +173,22 @@ func FuzzPeopleRow(f *testing.F) {
 func FuzzCSV(f *testing.F) {
 	f.Add([]byte("\xEF\xBB\xBFHọ;Tên\n\"a;b\";c\n"))
 	f.Add([]byte("a,\"b\nc\",d"))
+	f.Add([]byte("Họ,Tên\r\n\r\nLê,\"An\r\nB\"\n\n\nx\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		wb, err := Open(data, CSV)
 		if err != nil {
 			return
 		}
 		rows, _ := wb.Rows("")
+		// Rows are numbered as a spreadsheet shows them: in order, none
+		// past the lines of the file.
+		last := 0
 		for rows.Next() {
-			rows.Row()
+			n, _ := rows.Row()
+			if n <= last || n > bytes.Count(data, []byte("\n"))+1 {
+				t.Fatalf("row %d after row %d", n, last)
+			}
+			last = n
 		}
 	})
 }
