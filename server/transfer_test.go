@@ -455,3 +455,26 @@ func TestImportReportsARowsProblemsTogether(t *testing.T) {
 		t.Errorf("refused %d rows, want 3", resp.Refused)
 	}
 }
+
+// An export with chosen columns imports again when it has the people's
+// names (Mã hồ sơ): it fills them in; without a name column it is refused
+// saying which columns it needs.
+func TestExportWithChosenColumnsRoundTrip(t *testing.T) {
+	e := newEnv(t)
+	file := workbook(t, []any{"Họ", "Tên", "Điện thoại"}, []any{"Lê", "An", "0912345678"}, []any{"Trần", "Bình", ""})
+	if _, st := e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: file}}); st != nil {
+		t.Fatal(st)
+	}
+	csv := e.export(e.token, &pb.ExportPeopleRequest{Columns: []string{"name", "phone"}})
+	resp, st := e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{ContentType: transfer.ContentTypeCSV, Data: csv}})
+	if st != nil || resp.Unchanged != 2 || resp.Created+resp.Updated != 0 {
+		t.Fatalf("re-importing name,phone: %v %v\n%s", st, resp, csv)
+	}
+	csv = e.export(e.token, &pb.ExportPeopleRequest{Columns: []string{"phone"}})
+	_, err := pb.NewTransferServiceClient(e.client.Conn()).ImportPeople(context.Background(),
+		&pb.ImportPeopleRequest{File: &httpbody.HttpBody{ContentType: transfer.ContentTypeCSV, Data: csv}})
+	wantCode(t, err, codes.InvalidArgument)
+	if msg := status.Convert(err).Message(); !strings.Contains(msg, "Mã hồ sơ") || !strings.Contains(msg, "chosen columns") {
+		t.Errorf("the refusal does not explain: %q", msg)
+	}
+}

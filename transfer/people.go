@@ -194,8 +194,10 @@ func MapHeader(header []string) (*Mapping, []CellError) {
 			m.fields[i] = j
 		}
 	}
-	if findIn(seen, "given_name") < 0 {
-		errs = append(errs, CellError{Index: -1, Msg: "the header has no column \"Tên\" (given_name): the first row must be the template's headers"})
+	// A file with Mã hồ sơ fills in registered people and needs no names
+	// (an export with chosen columns, say); any other names new people.
+	if findIn(seen, "given_name") < 0 && findIn(seen, "name") < 0 {
+		errs = append(errs, CellError{Index: -1, Msg: "the header has no column \"Tên\" (given_name), nor \"Mã hồ sơ\" (name) to fill in registered people: the first row must be the template's headers (an export with chosen columns imports when they include name or given_name)"})
 	}
 	return m, errs
 }
