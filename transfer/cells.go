@@ -21,13 +21,13 @@ func ParseText(s string) (string, error) {
 	switch DetectLegacy(s) {
 	case TCVN3:
 		return "", fmt.Errorf("the text %s looks typed in the TCVN3 (ABC) font encoding (it reads as %s); convert the file to Unicode (Unikey: Công cụ chuyển mã, TCVN3 → Unicode) and import it again",
-			quote(s), quote(FromTCVN3(s)))
+			quote(s), quote(FromTCVN3(head(s))))
 	case VNI:
 		return "", fmt.Errorf("the text %s looks typed in the VNI font encoding (it reads as %s); convert the file to Unicode (Unikey: Công cụ chuyển mã, VNI Windows → Unicode) and import it again",
-			quote(s), quote(FromVNI(s)))
+			quote(s), quote(FromVNI(head(s))))
 	case TCVN3OrVNI:
 		return "", fmt.Errorf("the text %s looks typed in a legacy font encoding: in TCVN3 (ABC) it reads as %s, in VNI as %s; convert the file to Unicode from the one it was typed in (Unikey: Công cụ chuyển mã) and import it again",
-			quote(s), quote(FromTCVN3(s)), quote(FromVNI(s)))
+			quote(s), quote(FromTCVN3(head(s))), quote(FromVNI(head(s))))
 	}
 	return s, nil
 }
@@ -44,6 +44,18 @@ func quote(s string) string {
 	}
 	r := []rune(s)
 	return strconv.Quote(string(r[:maxQuoted])) + "…"
+}
+
+// head is enough of s for a message to quote its reading in a legacy
+// font: VNI writes a letter in two characters.
+func head(s string) string {
+	n := 0
+	for i := range s {
+		if n++; n > 2*maxQuoted+2 {
+			return s[:i]
+		}
+	}
+	return s
 }
 
 // excelEpoch is day 0 of Excel's serial dates (1899-12-30, which absorbs

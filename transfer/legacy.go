@@ -45,11 +45,14 @@ func (l Legacy) String() string {
 // encoding. A word of real Vietnamese, of plain ASCII or of another
 // language (Müller, München) is no vote, so such words neither hide a
 // legacy word beside them nor are taken for one. The encoding with more
-// votes wins.
+// votes among the first maxWords words wins.
 func DetectLegacy(s string) Legacy {
-	var tcvn, vni, either int
+	var tcvn, vni, either, words int
 	for w := range legacyWords(s) {
-		if isSyllable(w) {
+		if words++; words > maxWords {
+			break
+		}
+		if len(w) > maxSyllable || isSyllable(w) {
 			continue
 		}
 		t, v := FromTCVN3(w), FromVNI(w)
@@ -73,6 +76,15 @@ func DetectLegacy(s string) Legacy {
 	}
 	return NotLegacy
 }
+
+// maxWords bounds the words DetectLegacy reads of a text: names and
+// addresses have a few, and a cell of millions must not cost seconds.
+const maxWords = 200
+
+// maxSyllable bounds the bytes of a syllable in UTF-8, in Unicode or
+// either legacy font (nghiêng, Nguyeãn): a longer word is none, and is
+// not converted to find out.
+const maxSyllable = 32
 
 // legacyWords yields the words of s that hold a character other than ASCII:
 // runs of letters, marks, and the Latin-1 symbols TCVN3 draws letters in
