@@ -19,33 +19,7 @@ import (
 // failed when it starts again.
 func TestShutdownCancelsImports(t *testing.T) {
 	e := newEnv(t)
-	var b strings.Builder
-	b.WriteString("Họ;Tên;Số CCCD\n")
-	for i := range 20000 {
-		fmt.Fprintf(&b, "Nguyễn;An;0010800%05d\n", i)
-	}
-	conn := e.client.Conn()
-	op, err := pb.NewTransferServiceClient(conn).ImportPeople(context.Background(), &pb.ImportPeopleRequest{
-		File: &httpbody.HttpBody{ContentType: "text/csv", Data: []byte(b.String())}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ops := longrunningpb.NewOperationsClient(conn)
-	for {
-		got, err := ops.GetOperation(context.Background(), &longrunningpb.GetOperationRequest{Name: op.Name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		meta := &pb.ImportPeopleMetadata{}
-		got.Metadata.UnmarshalTo(meta)
-		if got.Done {
-			t.Fatalf("the import ended before the server was stopped: %v", got)
-		}
-		if meta.RowsRead > 0 {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	op := e.startLongImport()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := e.srv.Shutdown(ctx); err != nil {
@@ -67,5 +41,56 @@ func TestShutdownCancelsImports(t *testing.T) {
 	}
 	if n, err := e.db.CountPeople(context.Background(), false); err != nil || n != 0 {
 		t.Errorf("%d people imported, %v", n, err)
+	}
+}
+
+// startLongImport starts an import of 20,000 new people and returns its
+// operation once it is running: far from done.
+func (e *env) startLongImport() *longrunningpb.Operation {
+	e.t.Helper()
+	var b strings.Builder
+	b.WriteString("Họ;Tên;Số CCCD\n")
+	for i := range 20000 {
+		fmt.Fprintf(&b, "Nguyễn;An;0010800%05d\n", i)
+	}
+	conn := e.client.Conn()
+	op, err := pb.NewTransferServiceClient(conn).ImportPeople(context.Background(), &pb.ImportPeopleRequest{
+		File: &httpbody.HttpBody{ContentType: "text/csv", Data: []byte(b.String())}})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	ops := longrunningpb.NewOperationsClient(conn)
+	for {
+		got, err := ops.GetOperation(context.Background(), &longrunningpb.GetOperationRequest{Name: op.Name})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		meta := &pb.ImportPeopleMetadata{}
+		got.Metadata.UnmarshalTo(meta)
+		if got.Done {
+			e.t.Fatalf("the import ended before it could be stopped: %v", got)
+		}
+		if meta.RowsRead > 0 {
+			return got
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// A cancelled import's audit event says so and names no person.
+func TestCancelledImportAudit(t *testing.T) {
+	e := newEnv(t)
+	op := e.startLongImport()
+	ops := longrunningpb.NewOperationsClient(e.client.Conn())
+	if _, err := ops.CancelOperation(context.Background(), &longrunningpb.CancelOperationRequest{Name: op.Name}); err != nil {
+		t.Fatal(err)
+	}
+	op = e.wait(ops, op)
+	if codes.Code(op.GetError().GetCode()) != codes.Canceled {
+		t.Fatalf("the cancelled import: %v", op)
+	}
+	ev := e.importEvent(op.Name)
+	if ev.Code != codeName(codes.Canceled) || len(ev.Resources) != 1 {
+		t.Errorf("the cancelled import's audit event says %s and names %v", ev.Code, ev.Resources)
 	}
 }
