@@ -107,16 +107,10 @@ func (t *transferService) importRecords(ctx context.Context, im *store.Importer,
 		person := store.PersonRef{Name: ref, NationalID: nid}
 		refused := len(cellErrs) > 0
 		if refused {
-			// The request's rules check the other cells all the same: a
-			// row's problems come at once.
-			if err := t.recordRules(ctx, person, rec); err != nil {
-				if _, err := rowRefused(ctx, err, int32(n), recordColumns(m), func(p *pb.ImportProblem) {
-					if !reported[p.Field] {
-						problem(p)
-					}
-				}); err != nil {
-					return err
-				}
+			// The other cells are checked all the same: a row's problems
+			// come at once.
+			if err := t.checkRecord(ctx, im, person, rec, int32(n), m, reported, problem); err != nil {
+				return err
 			}
 		} else if refused, err = t.importRecord(ctx, im, person, rec, int32(n), m, resp, problem); err != nil {
 			return err
@@ -162,6 +156,37 @@ func (t *transferService) importRecord(ctx context.Context, im *store.Importer, 
 		resp.Unchanged++
 	}
 	return false, nil
+}
+
+// checkRecord reports the problems of a record row that is refused: those
+// of its request's rules, then of the store's checks (a membership's, of
+// the request's rules only), each field once (reported holds the fields
+// already reported). An error is a failure of the import itself.
+func (t *transferService) checkRecord(ctx context.Context, im *store.Importer, ref store.PersonRef, rec any, row int32,
+	m *transfer.RecordMapping, reported map[string]bool, problem func(*pb.ImportProblem)) error {
+	checks := []func() error{func() error { return t.recordRules(ctx, ref, rec) }}
+	if msg, ok := rec.(proto.Message); ok {
+		checks = append(checks, func() error { return im.CheckRecord(ctx, ref, msg) })
+	}
+	for _, check := range checks {
+		err := check()
+		if err == nil {
+			continue
+		}
+		var fields []string
+		if _, err := rowRefused(ctx, err, row, recordColumns(m), func(p *pb.ImportProblem) {
+			if !reported[p.Field] {
+				problem(p)
+				fields = append(fields, p.Field)
+			}
+		}); err != nil {
+			return err
+		}
+		for _, f := range fields {
+			reported[f] = f != ""
+		}
+	}
+	return nil
 }
 
 // recordColumns names the column of a sheet of records that holds a

@@ -213,4 +213,28 @@ func TestImportRecordRowsProblemsTogether(t *testing.T) {
 			t.Errorf("%q, want one problem in %s", got, want)
 		}
 	}
+
+	// A qualification: its year cannot be read, and the store knows no
+	// such level; a position whose person does not exist.
+	file = sheets(t, []string{transfer.QualificationsSheet}, map[string][][]any{transfer.QualificationsSheet: {
+		{"Số CCCD", "Loại", "Trình độ", "Chuyên ngành", "Năm"},
+		{"001080000009", "Bằng cấp", "KHONG_CO", "Nội khoa", "năm ngoái"}}})
+	resp, st = e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: file}, ValidateOnly: true})
+	if st == nil {
+		t.Fatalf("imported: %v", resp)
+	}
+	got = problemsBySheet(resp, pb.ImportProblem_ERROR)[transfer.QualificationsSheet+"/2"]
+	for _, want := range []string{"A (Số CCCD)", "E (Năm)"} {
+		if strings.Count(got, want+":") != 1 {
+			t.Errorf("%q, want one problem in %s", got, want)
+		}
+	}
+	e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: workbook(t, peopleHeader, []any{"Lê", "", "An", "", "", "", "001080000009", ""})}})
+	resp, _ = e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: file}, ValidateOnly: true})
+	got = problemsBySheet(resp, pb.ImportProblem_ERROR)[transfer.QualificationsSheet+"/2"]
+	for _, want := range []string{"C (Trình độ)", "E (Năm)"} {
+		if strings.Count(got, want+":") != 1 {
+			t.Errorf("%q, want one problem in %s", got, want)
+		}
+	}
 }

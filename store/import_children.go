@@ -44,6 +44,33 @@ func (im *Importer) Honor(ctx context.Context, ref PersonRef, h *pb.Honor) (*Chi
 	return importChild(ctx, im, honorKind, ref, h)
 }
 
+// CheckRecord runs, reading only, the store's checks of a qualification,
+// position, honour or work on a row that will not be applied (a cell of it
+// could not be read), so that the row's problems are reported together:
+// whose record it is, and its fields as the create path checks them.
+func (im *Importer) CheckRecord(ctx context.Context, ref PersonRef, rec proto.Message) error {
+	switch r := rec.(type) {
+	case *pb.Qualification:
+		return checkChild(ctx, im, qualificationKind, ref, r)
+	case *pb.Position:
+		return checkChild(ctx, im, positionKind, ref, r)
+	case *pb.Honor:
+		return checkChild(ctx, im, honorKind, ref, r)
+	case *pb.Work:
+		return checkChild(ctx, im, workKind, ref, r)
+	}
+	return nil
+}
+
+func checkChild[T proto.Message](ctx context.Context, im *Importer, k *childKind[T], ref PersonRef, item T) error {
+	person, err := im.personOf(ctx, ref)
+	if err != nil {
+		return err
+	}
+	_, err = k.prepare(ctx, im.tx, person, proto.Clone(item).(T))
+	return err
+}
+
 // savepoint runs fn so that what it does is undone when it fails, and the
 // import goes on.
 func (im *Importer) savepoint(ctx context.Context, fn func() error) error {
