@@ -100,17 +100,7 @@ func TestContactDetailsFollowContactConsent(t *testing.T) {
 
 	// The registration's consent (REGISTRY, CONTACT) is withdrawn and a
 	// REGISTRY-only one recorded: the profile stays, contact does not.
-	consents, err := e.client.Privacy.ListConsents(ctx, &pb.ListConsentsRequest{Parent: person})
-	if err != nil || len(consents.Consents) != 1 {
-		t.Fatal(consents, err)
-	}
-	if _, err := e.client.Privacy.CreateConsent(ctx, &pb.CreateConsentRequest{Parent: person,
-		Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2026-01"}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.client.Privacy.WithdrawConsent(ctx, &pb.WithdrawConsentRequest{Name: consents.Consents[0].Name}); err != nil {
-		t.Fatal(err)
-	}
+	f.withholdContact(t)
 	for who, tok := range callers {
 		for what, shown := range reveals(tok) {
 			if shown {

@@ -164,6 +164,38 @@ func TestWithdrawnConsentRestricts(t *testing.T) {
 	}
 }
 
+// restrict completes a RESTRICTION request of the person: only admins
+// read them from then on.
+func (f *privacyFixture) restrict(t *testing.T) {
+	t.Helper()
+	req, err := f.e.client.Privacy.CreateDataSubjectRequest(f.ctx, &pb.CreateDataSubjectRequestRequest{DataSubjectRequest: &pb.DataSubjectRequest{
+		Kind: pb.DataSubjectRequest_RESTRICTION, Person: f.person.Name, Requester: "Lâm Quốc Bảo"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.e.client.Privacy.TransitionDataSubjectRequest(f.ctx, &pb.TransitionDataSubjectRequestRequest{Name: req.Name,
+		State: pb.DataSubjectRequest_COMPLETED, Action: "restricted"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// withholdContact withdraws the registration's consent (REGISTRY, CONTACT)
+// and records a REGISTRY-only one: the profile stays, contact does not.
+func (f *privacyFixture) withholdContact(t *testing.T) {
+	t.Helper()
+	consents, err := f.e.client.Privacy.ListConsents(f.ctx, &pb.ListConsentsRequest{Parent: f.person.Name})
+	if err != nil || len(consents.Consents) != 1 {
+		t.Fatal(consents, err)
+	}
+	if _, err := f.e.client.Privacy.CreateConsent(f.ctx, &pb.CreateConsentRequest{Parent: f.person.Name,
+		Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2026-01"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.e.client.Privacy.WithdrawConsent(f.ctx, &pb.WithdrawConsentRequest{Name: consents.Consents[0].Name}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func (f *privacyFixture) scopedToken(t *testing.T) string {
 	t.Helper()
 	_, tok, err := f.e.db.CreateScopedKey(f.ctx, "Hội Y học 2", RoleRegistrar, f.hyh.Name, time.Time{})

@@ -29,6 +29,22 @@ func (e *env) importAs(token string, req *pb.ImportPeopleRequest) string {
 	return e.wait(longrunningpb.NewOperationsClient(conn), op).Name
 }
 
+// reportOf reads the error report of the import name, with token's key,
+// as a workbook.
+func (e *env) reportOf(token, name string) *excelize.File {
+	e.t.Helper()
+	report, err := e.clientAs(token).Transfer.GetImportReport(context.Background(), &pb.GetImportReportRequest{Name: name})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(report.Data))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { f.Close() })
+	return f
+}
+
 func TestImportReport(t *testing.T) {
 	e := newEnv(t)
 	_, registrar := e.key("registrar")
@@ -80,15 +96,7 @@ func TestImportReport(t *testing.T) {
 	// A CSV file's report is a workbook of its rows.
 	csv := "Họ;Tên;Ngày sinh\nNguyễn;An;15/03/1980\nTrần;Bình;32/01/1980\n"
 	name2 := e.importAs(registrar, &pb.ImportPeopleRequest{File: &httpbody.HttpBody{ContentType: "text/csv", Data: []byte(csv)}, ValidateOnly: true})
-	report, err = transferAs(registrar).GetImportReport(context.Background(), &pb.GetImportReportRequest{Name: name2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := excelize.OpenReader(bytes.NewReader(report.Data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
+	g := e.reportOf(registrar, name2)
 	rows, _ := g.GetRows(transfer.PeopleSheet)
 	if len(rows) != 3 || len(rows[0]) != 4 || rows[0][3] != transfer.ErrorsHeader || !strings.Contains(rows[2][3], "C (Ngày sinh)") || len(rows[1]) != 3 {
 		t.Errorf("CSV report rows %q", rows)
@@ -116,15 +124,7 @@ func TestImportReportImportsAgain(t *testing.T) {
 	e := newEnv(t)
 	file := workbook(t, []any{"Họ", "Tên", "Số CCCD"}, []any{"Lê", "", "001080000001", nil, "ghi chú"})
 	name := e.importAs(e.token, &pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: file}})
-	report, err := e.client.Transfer.GetImportReport(context.Background(), &pb.GetImportReportRequest{Name: name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(report.Data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := e.reportOf(e.token, name)
 	get := func(cell string) string { v, _ := f.GetCellValue(transfer.PeopleSheet, cell); return v }
 	if get("E2") != "ghi chú" || get("F1") != transfer.ErrorsHeader || !strings.Contains(get("F2"), "E: ") || !strings.Contains(get("F2"), "B (Tên)") {
 		t.Fatalf("the report: E2 %q, F1 %q, F2 %q", get("E2"), get("F1"), get("F2"))

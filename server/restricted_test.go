@@ -145,15 +145,7 @@ func TestRestrictedOnEveryReadPath(t *testing.T) {
 		}
 	}
 
-	req, err := e.client.Privacy.CreateDataSubjectRequest(ctx, &pb.CreateDataSubjectRequestRequest{DataSubjectRequest: &pb.DataSubjectRequest{
-		Kind: pb.DataSubjectRequest_RESTRICTION, Person: person, Requester: "Lâm Quốc Bảo"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.client.Privacy.TransitionDataSubjectRequest(ctx, &pb.TransitionDataSubjectRequestRequest{Name: req.Name,
-		State: pb.DataSubjectRequest_COMPLETED, Action: "restricted"}); err != nil {
-		t.Fatal(err)
-	}
+	f.restrict(t)
 	for who, token := range callers {
 		for path, found := range seen(token) {
 			if found {
@@ -220,15 +212,7 @@ func TestImportDoesNotReachRestricted(t *testing.T) {
 	e, ctx := f.e, f.ctx
 	person := f.person.Name
 	id := strings.TrimPrefix(person, "people/")
-	req, err := e.client.Privacy.CreateDataSubjectRequest(ctx, &pb.CreateDataSubjectRequestRequest{DataSubjectRequest: &pb.DataSubjectRequest{
-		Kind: pb.DataSubjectRequest_RESTRICTION, Person: person, Requester: "Lâm Quốc Bảo"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.client.Privacy.TransitionDataSubjectRequest(ctx, &pb.TransitionDataSubjectRequestRequest{Name: req.Name,
-		State: pb.DataSubjectRequest_COMPLETED, Action: "restricted"}); err != nil {
-		t.Fatal(err)
-	}
+	f.restrict(t)
 	file := sheets(t, []string{transfer.PeopleSheet, transfer.QualificationsSheet}, map[string][][]any{
 		transfer.PeopleSheet: {{"Mã hồ sơ", "Họ", "Tên đệm", "Tên", "Giới tính", "Ngày sinh", "Số CCCD", "Email"},
 			{person, "Vũ", "Văn", "Phúc", "Nữ", "01/01/1970", "", "x@example.vn"}, // 2: by Mã hồ sơ
@@ -288,17 +272,7 @@ func TestImportDoesNotCompareWithheldContact(t *testing.T) {
 	f := newPrivacyFixture(t)
 	e, ctx := f.e, f.ctx
 	person := f.person.Name
-	consents, err := e.client.Privacy.ListConsents(ctx, &pb.ListConsentsRequest{Parent: person})
-	if err != nil || len(consents.Consents) != 1 {
-		t.Fatal(consents, err)
-	}
-	if _, err := e.client.Privacy.CreateConsent(ctx, &pb.CreateConsentRequest{Parent: person,
-		Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2026-01"}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.client.Privacy.WithdrawConsent(ctx, &pb.WithdrawConsentRequest{Name: consents.Consents[0].Name}); err != nil {
-		t.Fatal(err)
-	}
+	f.withholdContact(t)
 	// The same email and another one read alike: neither is compared.
 	for _, email := range []string{"bao.lam@example.vn", "other@example.vn"} {
 		file := workbook(t, []any{"Mã hồ sơ", "Họ", "Tên", "Email", "Điện thoại"}, []any{person, "Lâm", "Bảo", email, "0912345678"})

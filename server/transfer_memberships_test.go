@@ -225,15 +225,7 @@ func TestImportReportMarksEverySheet(t *testing.T) {
 			{"001080000001", "Sáng kiến", "Tưới", "10.1000/x"}}, // D2: a DOI on an initiative
 	}
 	name := e.importAs(e.token, &pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: sheets(t, names, rows)}})
-	report, err := e.client.Transfer.GetImportReport(context.Background(), &pb.GetImportReportRequest{Name: name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(report.Data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := e.reportOf(e.token, name)
 	for _, c := range []struct {
 		sheet, errCol, bad, good, says string
 	}{
