@@ -94,6 +94,22 @@ func (s *Server) checkMemberRestricted(ctx context.Context, membership string) e
 	return nil
 }
 
+// checkNominationRestricted is checkRestricted for a method about a
+// nomination: it is about its person.
+func (s *Server) checkNominationRestricted(ctx context.Context, nomination string) error {
+	if nomination == "" || !restrictionApplies(ctx) {
+		return nil
+	}
+	restricted, err := s.db.NominationRestricted(ctx, nomination)
+	if err != nil {
+		return grpcError(ctx, err)
+	}
+	if restricted {
+		return errRestricted("the person of " + nomination)
+	}
+	return nil
+}
+
 // hideRestricted clears, for callers other than admins, the restricted
 // people an answer's memberships name: the look-alikes of a registration,
 // and the person a registration linked by national ID.

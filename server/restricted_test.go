@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/grpc/codes"
@@ -15,6 +16,7 @@ import (
 
 	"trithuc.gov.vn/trithuc/client"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
 	"trithuc.gov.vn/trithuc/transfer"
 )
 
@@ -303,5 +305,46 @@ func TestImportDoesNotCompareWithheldContact(t *testing.T) {
 		Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Trần", GivenName: "Thử", Email: "bao.lam@example.vn"}}})
 	if err != nil || len(reg.GetMembership().GetPossibleDuplicates()) != 0 {
 		t.Errorf("a registration with the withheld email: %v %v", reg, err)
+	}
+}
+
+// Honours are about their people: a caller other than an admin may not
+// nominate a restricted person, nor read, review or select a nomination
+// of one (an admin's); the list leaves it out.
+func TestNominationsOfRestricted(t *testing.T) {
+	f := newPrivacyFixture(t)
+	e, ctx := f.e, f.ctx
+	year := int32(time.Now().In(store.Vietnam).Year())
+	c, err := e.client.Honors.CreateHonorCampaign(ctx, &pb.CreateHonorCampaignRequest{HonorCampaignId: "tieu-bieu", HonorCampaign: &pb.HonorCampaign{
+		DisplayName: "Trí thức tiêu biểu", Year: year, Kind: pb.Honor_PROVINCIAL_HONOR, Quota: 1,
+		NominationDeadline: dateOf(time.Now().AddDate(0, 1, 0)), Issuer: "UBND tỉnh An Giang"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := e.client.Honors.CreateNomination(ctx, &pb.CreateNominationRequest{Parent: c.Name, Nomination: &pb.Nomination{
+		Person: f.person.Name, Nominator: "Hội Y học", Reason: "Đóng góp"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.restrict(t)
+	_, err = f.registrar.Honors.CreateNomination(ctx, &pb.CreateNominationRequest{Parent: c.Name, NominationId: "lan-hai",
+		Nomination: &pb.Nomination{Person: f.person.Name, Nominator: "Hội Y học", Reason: "Đóng góp"}})
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = f.registrar.Honors.GetNomination(ctx, &pb.GetNominationRequest{Name: n.Name})
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = f.homeAffairs.Honors.GetNomination(ctx, &pb.GetNominationRequest{Name: n.Name})
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = f.registrar.Honors.ReviewNomination(ctx, &pb.ReviewNominationRequest{Name: n.Name, Decision: pb.Nomination_SHORTLISTED, Note: "x"})
+	wantCode(t, err, codes.PermissionDenied)
+	_, err = f.registrar.Honors.SelectNomination(ctx, &pb.SelectNominationRequest{Name: n.Name, DecisionNumber: "1/QĐ"})
+	wantCode(t, err, codes.PermissionDenied)
+	code, body := e.restAs(f.homeAffairsTok, "GET", "/v1/"+n.Name, nil)
+	wantREST(t, code, body, http.StatusForbidden)
+	list, err := f.homeAffairs.Honors.ListNominations(ctx, &pb.ListNominationsRequest{Parent: c.Name})
+	if err != nil || strings.Contains(protojson.Format(list), strings.TrimPrefix(f.person.Name, "people/")) {
+		t.Errorf("ListNominations names the restricted person: %v %v", list, err)
+	}
+	if got, err := e.client.Honors.GetNomination(ctx, &pb.GetNominationRequest{Name: n.Name}); err != nil || got.Person != f.person.Name {
+		t.Errorf("the admin's GetNomination: %v %v", got, err)
 	}
 }

@@ -102,6 +102,17 @@ func (s *Server) checkScope(ctx context.Context, method string, req any) error {
 			}
 		}
 	}
+	// Whatever the method's scope: a nomination is about its person, and
+	// a resource a request carries is about the people it refers to (a
+	// nomination's, a pool member's, an engagement's).
+	if err := s.checkNominationRestricted(ctx, names.Ancestor(requestName(msg), names.Nomination)); err != nil {
+		return err
+	}
+	for _, p := range carriedPeople(msg) {
+		if err := s.checkRestricted(ctx, method, p); err != nil {
+			return err
+		}
+	}
 	p := callFrom(ctx).principal
 	if p == nil || p.Association == "" && p.Organization == "" {
 		return nil

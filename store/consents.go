@@ -8,6 +8,7 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"trithuc.gov.vn/trithuc/names"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
@@ -336,6 +337,25 @@ func (db *DB) MemberRestricted(ctx context.Context, name string) (bool, error) {
 		err := tx.QueryRowContext(ctx, `SELECT p.restricted != 0 FROM memberships m
 			JOIN associations a ON a.pk = m.association_pk JOIN people p ON p.pk = m.person_pk
 			WHERE a.id = ? AND m.id = ?`, assocID, id).Scan(&restricted)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		return dbError(err)
+	})
+	return restricted, err
+}
+
+// NominationRestricted reports whether the person of the nomination name
+// is restricted; a name of no nomination is not.
+func (db *DB) NominationRestricted(ctx context.Context, name string) (bool, error) {
+	var campaignID, id string
+	if !names.Scan(name, names.Nomination, &campaignID, &id) {
+		return false, nil
+	}
+	var restricted bool
+	err := db.read(ctx, func(tx *Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT p.restricted != 0 FROM `+nominationFrom+`
+			WHERE c.id = ? AND n.id = ?`, campaignID, id).Scan(&restricted)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
