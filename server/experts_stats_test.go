@@ -71,4 +71,14 @@ func TestEngagementStatisticsSuppressed(t *testing.T) {
 			t.Errorf("REST row %v", m)
 		}
 	}
+
+	// A deleted person's engagements count no more, as every statistic
+	// leaves out the deleted and the restricted.
+	if _, err := f.e.client.People.DeletePerson(f.ctx, &pb.DeletePersonRequest{Name: f.an}); err != nil {
+		t.Fatal(err)
+	}
+	r, err = f.reg.Experts.ComputeEngagementStatistics(f.ctx, &pb.ComputeEngagementStatisticsRequest{Name: "associations/lien-hiep"})
+	if err != nil || r.Total == nil || *r.Total != 12 {
+		t.Errorf("after An's deletion: total %v, %v; want 12", r.GetTotal(), err)
+	}
 }

@@ -222,3 +222,40 @@ func TestReviewDeadline(t *testing.T) {
 		t.Errorf("after the extension: %v %v", r, err)
 	}
 }
+
+// A restricted person's review is left out of the list, as they are from
+// every list: a unit's caller sees nothing of them.
+func TestReviewsLeaveOutRestricted(t *testing.T) {
+	f := newUnitFixture(t)
+	admin, unit := f.reviews(""), f.reviews(f.regTok)
+	c, err := admin.CreateReviewCampaign(f.ctx, &pb.CreateReviewCampaignRequest{ReviewCampaign: &pb.ReviewCampaign{
+		DisplayName: "Rà soát", Deadline: &date.Date{Year: 2099, Month: 1, Day: 1}, Organizations: []string{f.health.Name}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := unit.ListProfileReviews(f.ctx, &pb.ListProfileReviewsRequest{Parent: c.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pv := f.e.client.Privacy
+	req, err := pv.CreateDataSubjectRequest(f.ctx, &pb.CreateDataSubjectRequestRequest{DataSubjectRequest: &pb.DataSubjectRequest{
+		Kind: pb.DataSubjectRequest_RESTRICTION, Person: f.inside.Name, Requester: "Trần Trong"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pv.TransitionDataSubjectRequest(f.ctx, &pb.TransitionDataSubjectRequestRequest{Name: req.Name,
+		State: pb.DataSubjectRequest_COMPLETED, Action: "restricted"}); err != nil {
+		t.Fatal(err)
+	}
+	for who, client := range map[string]pb.ReviewServiceClient{"the unit": unit, "the admin": admin} {
+		list, err := client.ListProfileReviews(f.ctx, &pb.ListProfileReviewsRequest{Parent: c.Name})
+		if err != nil || len(list.ProfileReviews) != len(before.ProfileReviews)-1 {
+			t.Errorf("%s: %d reviews, %v; want %d", who, len(list.GetProfileReviews()), err, len(before.ProfileReviews)-1)
+		}
+		for _, r := range list.GetProfileReviews() {
+			if r.Person == f.inside.Name {
+				t.Errorf("%s's list holds the restricted person's review", who)
+			}
+		}
+	}
+}

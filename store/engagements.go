@@ -532,7 +532,8 @@ func (db *DB) ComputeEngagementStatistics(ctx context.Context, name string, star
 				COALESCE((SELECT pf.field FROM person_fields pf WHERE pf.person_pk = e.person_pk AND pf.is_primary = 1), '') AS field,
 				e.role, COUNT(*)
 			FROM engagements e JOIN expert_pools ep ON ep.pk = e.pool_pk JOIN associations a ON a.pk = ep.association_pk
-			WHERE a.id = ? AND e.start_date / 10000 BETWEEN ? AND ?
+				JOIN people p ON p.pk = e.person_pk
+			WHERE a.id = ? AND e.start_date / 10000 BETWEEN ? AND ? AND `+personListed+`
 			GROUP BY 1, 2, 3`, assocID, startYear, last)
 		if err != nil {
 			return dbError(err)

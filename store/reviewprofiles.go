@@ -108,7 +108,8 @@ func (db *DB) ListProfileReviews(ctx context.Context, parent string, q ListQuery
 			return err
 		}
 		l := listing{from: profileReviewFrom, columns: profileReviewColumns, size: size, token: q.PageToken,
-			where: []string{"r.campaign_pk = ?"}, args: []any{c.pk},
+			// A restricted person is the admins' alone, as in every list.
+			where: []string{"r.campaign_pk = ?", personUnrestricted}, args: []any{c.pk},
 			terms: []orderTerm{{sortKey: sortKey{expr: "p.sort_key", kind: kindBlob}}, {sortKey: sortKey{expr: "r.pk", kind: kindInt}}},
 			query: queryChecksum("profile_reviews", parent, q.Filter, q.Scope)}
 		if err := tx.addFilter(ctx, &l, q.Filter, profileReviewSchema); err != nil {
