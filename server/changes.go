@@ -36,7 +36,7 @@ var feedTypes = map[string][]pb.Change_ResourceType{
 }
 
 func changeQuery(ctx context.Context, after int64, field, filter string, size int32) store.ChangeQuery {
-	q := store.ChangeQuery{After: after, CursorField: field, Filter: filter, PageSize: int(size)}
+	q := store.ChangeQuery{After: after, CursorField: field, Filter: filter, PageSize: int(size), HideRestricted: restrictionApplies(ctx)}
 	if p := callFrom(ctx).principal; p != nil {
 		role := p.Role
 		if p.Association != "" {

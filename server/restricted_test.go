@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	"trithuc.gov.vn/trithuc/client"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
@@ -346,5 +348,50 @@ func TestNominationsOfRestricted(t *testing.T) {
 	}
 	if got, err := e.client.Honors.GetNomination(ctx, &pb.GetNominationRequest{Name: n.Name}); err != nil || got.Person != f.person.Name {
 		t.Errorf("the admin's GetNomination: %v %v", got, err)
+	}
+}
+
+// The change feed keeps a restricted person to admins too: a caller other
+// than an admin reads of them only that they are gone (their restriction
+// told as DELETED, so that a copy drops them), nothing of their changes
+// before or after it, nor of their memberships'.
+func TestChangesOfRestricted(t *testing.T) {
+	f := newPrivacyFixture(t)
+	e, ctx := f.e, f.ctx
+	head, err := e.client.Changes.ListChanges(ctx, &pb.ListChangesRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, svcTok := e.key(RoleService)
+	update := func(phone string) {
+		t.Helper()
+		if _, err := e.client.People.UpdatePerson(ctx, &pb.UpdatePersonRequest{Person: &pb.Person{Name: f.person.Name, Phone: phone},
+			UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"phone"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	update("0900000001")
+	f.restrict(t)
+	update("0900000002")
+	if _, err := e.client.Memberships.SuspendMembership(ctx, &pb.SuspendMembershipRequest{Name: f.membership.Name, Reason: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	about := func(cs []*pb.Change) []string {
+		var out []string
+		for _, c := range cs {
+			if c.Resource == f.person.Name || strings.HasPrefix(c.Resource, f.person.Name+"/") || c.Resource == f.membership.Name {
+				out = append(out, c.Resource+" "+c.Kind.String()+" "+strings.Join(c.ChangedFields, ","))
+			}
+		}
+		return out
+	}
+	for who, tok := range map[string]string{"registrar": f.registrarTok, "home affairs": f.homeAffairsTok, "service": svcTok} {
+		got := about(feedOf(t, e.clientAs(tok).Changes, head.Cursor))
+		if want := []string{f.person.Name + " DELETED "}; !slices.Equal(got, want) {
+			t.Errorf("%s reads of the restricted person %q, want %q", who, got, want)
+		}
+	}
+	if got := about(feedOf(t, e.client.Changes, head.Cursor)); len(got) < 4 {
+		t.Errorf("the admin reads %q: want every change", got)
 	}
 }

@@ -127,6 +127,11 @@ type ChangeQuery struct {
 	// bound to: only changes of the people in its scope, and of the
 	// memberships of it and the associations under it.
 	Scope string
+	// HideRestricted is a caller other than an admin: the changes of a
+	// person restricted now, and of what they hold, are left out, but for
+	// the change that restricted them, told as their DELETED, so that a
+	// copy drops them (server/privacy.go).
+	HideRestricted bool
 }
 
 // ChangePage is one read of the feed.
@@ -226,7 +231,14 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 			conds = append(conds, "((c.type IN (1, 2, 3, 4, 8, 9) AND "+inScopeSQL("c.person_pk", assocs)+
 				") OR (c.type = 7 AND c.association_pk IN ("+pkList(assocs)+")))")
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT c.seq, c.change_time, c.resource, c.type, c.kind, c.fields
+		hidden := "0"
+		if q.HideRestricted {
+			// The restricted are few: the index of the unlisted holds them.
+			restricted := `(SELECT p.pk FROM people p INDEXED BY people_unlisted WHERE ` + personUnlisted + ` AND p.restricted != 0)`
+			hidden = "(c.person_pk IN " + restricted + ")"
+			conds = append(conds, "(NOT "+hidden+" OR c.type = 1 AND instr(c.fields, ',restricted,') > 0)")
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT c.seq, c.change_time, c.resource, c.type, c.kind, c.fields, `+hidden+`
 			FROM changes c WHERE `+strings.Join(conds, " AND ")+` ORDER BY c.seq LIMIT ?`, append(all, size+1)...)
 		if err != nil {
 			return dbError(err)
@@ -236,8 +248,13 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 			var seq, at int64
 			var resource, fields string
 			var typ, kind int32
-			if err := rows.Scan(&seq, &at, &resource, &typ, &kind, &fields); err != nil {
+			var restricted bool
+			if err := rows.Scan(&seq, &at, &resource, &typ, &kind, &fields, &restricted); err != nil {
 				return dbError(err)
+			}
+			if restricted {
+				// The person's restriction: gone, for this caller.
+				kind, fields = int32(pb.Change_DELETED), ""
 			}
 			if len(page.Changes) == size {
 				page.More = true
