@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
@@ -27,6 +28,16 @@ func TestChangesAfterPurge(t *testing.T) {
 	}
 	if _, err := e.client.People.CreateWork(ctx, &pb.CreateWorkRequest{Parent: name,
 		Work: &pb.Work{Kind: pb.Work_PATENT, Title: "Quy trình nhân giống lúa chịu mặn", Year: 2019, DocumentNumber: "VN-1-2019-01234"}}); err != nil {
+		t.Fatal(err)
+	}
+	// A current position and an honour: deleting the position updates
+	// the person (where they work) before their honour goes.
+	if _, err := e.client.People.CreatePosition(ctx, &pb.CreatePositionRequest{Parent: name, Position: &pb.Position{
+		OrganizationName: "Bệnh viện Đa khoa tỉnh", AdministrativeUnit: "30742", Title: "Bác sĩ", Current: true, Start: &date.Date{Year: 2025, Month: 8}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.People.CreateHonor(ctx, &pb.CreateHonorRequest{Parent: name, Honor: &pb.Honor{
+		Kind: pb.Honor_PROVINCIAL_HONOR, Title: "Bằng khen", Year: 2020, Issuer: "UBND tỉnh"}}); err != nil {
 		t.Fatal(err)
 	}
 	watchCtx, cancel := context.WithCancel(ctx)
@@ -81,6 +92,12 @@ func TestChangesAfterPurge(t *testing.T) {
 			}
 			if c.Resource == name && c.Kind == pb.Change_PURGED {
 				purged = i
+				if len(c.ChangedFields) > 0 {
+					t.Errorf("%s: the PURGED change names fields: %v", from, c.ChangedFields)
+				}
+			}
+			if i > 0 && c.Sequence != cs[i-1].Sequence+1 {
+				t.Errorf("%s: change %d has sequence %d after %d: a gap", from, i, c.Sequence, cs[i-1].Sequence)
 			}
 			if own {
 				js := protojson.Format(c)

@@ -92,6 +92,9 @@ func (db *DB) PurgePerson(ctx context.Context, name, dsrName, reason string, aud
 			}
 			removed[step.table] += n
 		}
+		if err := tx.purgedLast(ctx, name); err != nil {
+			return err
+		}
 		// A deleted entry leaves its words in the index's segments (even
 		// with secure-delete, a word left with no document stays) until
 		// they are merged: merge them all. This rewrites the indexes, a
@@ -113,6 +116,32 @@ func (db *DB) PurgePerson(ctx context.Context, name, dsrName, reason string, aud
 		return nil, err
 	}
 	return removed, nil
+}
+
+// purgedLast moves the person's change of this transaction after every
+// other: the purge's first deletions (their positions, their fields)
+// updated the person, which made their row of the feed then, and the
+// final DELETE made that row PURGED, so the changes of what they held
+// deleted in between followed it. The rows after it move down one, so
+// that the feed keeps no gap, and the PURGED row names no fields.
+func (tx *Tx) purgedLast(ctx context.Context, name string) error {
+	var seq, last int64
+	err := tx.QueryRowContext(ctx, `SELECT seq, (SELECT MAX(seq) FROM changes) FROM changes
+		WHERE seq > (SELECT start FROM change_clock) AND resource = ?`, name).Scan(&seq, &last)
+	if err != nil {
+		return dbError(err)
+	}
+	for _, q := range []string{
+		`UPDATE changes SET seq = -seq WHERE seq = ?1`,
+		// In ascending order, each row takes the number the one before it left.
+		`UPDATE changes SET seq = seq - 1 WHERE seq > ?1 AND seq <= ?2`,
+		`UPDATE changes SET seq = ?2, fields = ',' WHERE seq = -?1`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, seq, last); err != nil {
+			return dbError(err)
+		}
+	}
+	return nil
 }
 
 // Compact rebuilds the database file (VACUUM) and empties the write-ahead
