@@ -78,34 +78,20 @@ func (s *Server) checkRestricted(ctx context.Context, method, person string) err
 	return nil
 }
 
-// checkMemberRestricted is checkRestricted for a method about a
-// membership: the membership of a restricted person is theirs too.
-func (s *Server) checkMemberRestricted(ctx context.Context, membership string) error {
-	if membership == "" || !restrictionApplies(ctx) {
+// checkHolderRestricted is checkRestricted for a method about what a
+// person holds that is not under their name (a membership, a nomination):
+// restricted reports whether its person is restricted, and the refusal
+// names it as who.
+func (s *Server) checkHolderRestricted(ctx context.Context, name, who string, restricted func(context.Context, string) (bool, error)) error {
+	if name == "" || !restrictionApplies(ctx) {
 		return nil
 	}
-	restricted, err := s.db.MemberRestricted(ctx, membership)
+	is, err := restricted(ctx, name)
 	if err != nil {
 		return grpcError(ctx, err)
 	}
-	if restricted {
-		return errRestricted("the member of " + membership)
-	}
-	return nil
-}
-
-// checkNominationRestricted is checkRestricted for a method about a
-// nomination: it is about its person.
-func (s *Server) checkNominationRestricted(ctx context.Context, nomination string) error {
-	if nomination == "" || !restrictionApplies(ctx) {
-		return nil
-	}
-	restricted, err := s.db.NominationRestricted(ctx, nomination)
-	if err != nil {
-		return grpcError(ctx, err)
-	}
-	if restricted {
-		return errRestricted("the person of " + nomination)
+	if is {
+		return errRestricted(who + name)
 	}
 	return nil
 }

@@ -93,7 +93,7 @@ func (s *Server) checkScope(ctx context.Context, method string, req any) error {
 			return err
 		}
 	case s.perms[method].scope == onAssociation:
-		if err := s.checkMemberRestricted(ctx, names.Ancestor(requestName(msg), names.Membership)); err != nil {
+		if err := s.checkHolderRestricted(ctx, names.Ancestor(requestName(msg), names.Membership), "the member of ", s.db.MemberRestricted); err != nil {
 			return err
 		}
 		if r, ok := msg.(*pb.RegisterMemberRequest); ok {
@@ -105,7 +105,7 @@ func (s *Server) checkScope(ctx context.Context, method string, req any) error {
 	// Whatever the method's scope: a nomination is about its person, and
 	// a resource a request carries is about the people it refers to (a
 	// nomination's, a pool member's, an engagement's).
-	if err := s.checkNominationRestricted(ctx, names.Ancestor(requestName(msg), names.Nomination)); err != nil {
+	if err := s.checkHolderRestricted(ctx, names.Ancestor(requestName(msg), names.Nomination), "the person of ", s.db.NominationRestricted); err != nil {
 		return err
 	}
 	for _, p := range carriedPeople(msg) {
