@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 func TestHonorCampaign(t *testing.T) {
@@ -176,4 +177,43 @@ func TestUnknownPersonInBody(t *testing.T) {
 	if r, err := e.client.Privacy.ListDataSubjectRequests(ctx, &pb.ListDataSubjectRequestsRequest{}); err != nil || len(r.DataSubjectRequests) != 0 {
 		t.Errorf("requests: %v %v", r, err)
 	}
+}
+
+// Selecting is refused, as FAILED_PRECONDITION, when the state of things
+// stands in the way, not the request: a campaign of a year still ahead,
+// a nominee deleted since.
+func TestSelectionPreconditions(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	year := int32(time.Now().In(store.Vietnam).Year())
+	shortlisted := func(id string, campaignYear int32, person string) string {
+		t.Helper()
+		c, err := e.client.Honors.CreateHonorCampaign(ctx, &pb.CreateHonorCampaignRequest{HonorCampaignId: id, HonorCampaign: &pb.HonorCampaign{
+			DisplayName: "Tiêu biểu " + id, Year: campaignYear, Kind: pb.Honor_PROVINCIAL_HONOR, Quota: 3,
+			NominationDeadline: dateOf(time.Now().AddDate(0, 1, 0))}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := e.client.Honors.CreateNomination(ctx, &pb.CreateNominationRequest{Parent: c.Name, Nomination: &pb.Nomination{
+			Person: person, Nominator: "Hội", Reason: "Đóng góp"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.client.Honors.ReviewNomination(ctx, &pb.ReviewNominationRequest{Name: n.Name, Decision: pb.Nomination_SHORTLISTED, Note: "x"}); err != nil {
+			t.Fatal(err)
+		}
+		return n.Name
+	}
+	a := e.person(&pb.Person{FamilyName: "Lê", GivenName: "An"})
+	ahead := shortlisted("nam-sau", year+1, a.Name)
+	_, err := e.client.Honors.SelectNomination(ctx, &pb.SelectNominationRequest{Name: ahead, DecisionNumber: "1/QĐ"})
+	wantCode(t, err, codes.FailedPrecondition)
+
+	b := e.person(&pb.Person{FamilyName: "Lê", GivenName: "Bình"})
+	gone := shortlisted("nam-nay", year, b.Name)
+	if _, err := e.client.People.DeletePerson(ctx, &pb.DeletePersonRequest{Name: b.Name}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.client.Honors.SelectNomination(ctx, &pb.SelectNominationRequest{Name: gone, DecisionNumber: "1/QĐ"})
+	wantCode(t, err, codes.FailedPrecondition)
 }

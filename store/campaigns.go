@@ -485,9 +485,16 @@ func (db *DB) SelectNomination(ctx context.Context, name, decisionNumber, etag s
 		if c.c.SelectedCount >= c.c.Quota {
 			return errorf(FailedPrecondition, "", "%s has selected its quota of %d already", campaignName, c.c.Quota)
 		}
-		person, err := tx.livePerson(ctx, strings.TrimPrefix(r.n.Person, "people/"))
+		// What stands in the way is the state of things, not the request.
+		if c.c.Year > tx.thisYear() {
+			return errorf(FailedPrecondition, "", "%s is of %d, a year still ahead: its honours are conferred from 1 January %d", campaignName, c.c.Year, c.c.Year)
+		}
+		person, err := tx.person(ctx, strings.TrimPrefix(r.n.Person, "people/"))
 		if err != nil {
 			return err
+		}
+		if person.deleted {
+			return errorf(FailedPrecondition, "", "%s is deleted; undelete the person before selecting their nomination", r.n.Person)
 		}
 		h, err := honorKind.createTx(ctx, tx, person, "", &pb.Honor{Title: c.c.DisplayName, Kind: c.c.Kind, Year: c.c.Year,
 			Issuer: c.c.Issuer, DecisionNumber: decisionNumber})
