@@ -9,12 +9,13 @@ import (
 
 // honorsService runs the yearly honours campaigns (issue 17).
 type honorsService struct {
+	requests idempotency
 	pb.UnimplementedHonorsServiceServer
 	db *store.DB
 }
 
 func (s *honorsService) CreateHonorCampaign(ctx context.Context, req *pb.CreateHonorCampaignRequest) (*pb.HonorCampaign, error) {
-	return create(ctx, "CreateHonorCampaign", req, req.GetHonorCampaign(), req.GetHonorCampaignId(),
+	return create(ctx, s.requests, "CreateHonorCampaign", req, req.GetHonorCampaign(), req.GetHonorCampaignId(),
 		func(c *pb.HonorCampaign, o store.CreateOptions) (*pb.HonorCampaign, error) {
 			return s.db.CreateHonorCampaign(ctx, c, o)
 		})
@@ -41,7 +42,7 @@ func (s *honorsService) UpdateHonorCampaign(ctx context.Context, req *pb.UpdateH
 }
 
 func (s *honorsService) CreateNomination(ctx context.Context, req *pb.CreateNominationRequest) (*pb.Nomination, error) {
-	return create(ctx, "CreateNomination", req, req.GetNomination(), req.GetNominationId(),
+	return create(ctx, s.requests, "CreateNomination", req, req.GetNomination(), req.GetNominationId(),
 		func(n *pb.Nomination, o store.CreateOptions) (*pb.Nomination, error) {
 			return s.db.CreateNomination(ctx, req.GetParent(), n, o)
 		})

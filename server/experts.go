@@ -12,6 +12,7 @@ import (
 // expertService keeps the associations' expert pools, their members and
 // engagements, and finds experts (issue 17).
 type expertService struct {
+	requests idempotency
 	pb.UnimplementedExpertServiceServer
 	db *store.DB
 }
@@ -21,7 +22,7 @@ func writeOpts(ctx context.Context, etag string, validateOnly bool) store.WriteO
 }
 
 func (s *expertService) CreateExpertPool(ctx context.Context, req *pb.CreateExpertPoolRequest) (*pb.ExpertPool, error) {
-	return create(ctx, "CreateExpertPool", req, req.GetExpertPool(), req.GetExpertPoolId(),
+	return create(ctx, s.requests, "CreateExpertPool", req, req.GetExpertPool(), req.GetExpertPoolId(),
 		func(p *pb.ExpertPool, o store.CreateOptions) (*pb.ExpertPool, error) {
 			return s.db.CreateExpertPool(ctx, req.GetParent(), p, o)
 		})
@@ -53,7 +54,7 @@ func (s *expertService) DeleteExpertPool(ctx context.Context, req *pb.DeleteExpe
 }
 
 func (s *expertService) CreateExpertPoolMember(ctx context.Context, req *pb.CreateExpertPoolMemberRequest) (*pb.ExpertPoolMember, error) {
-	return create(ctx, "CreateExpertPoolMember", req, req.GetExpertPoolMember(), req.GetExpertPoolMemberId(),
+	return create(ctx, s.requests, "CreateExpertPoolMember", req, req.GetExpertPoolMember(), req.GetExpertPoolMemberId(),
 		func(m *pb.ExpertPoolMember, o store.CreateOptions) (*pb.ExpertPoolMember, error) {
 			return s.db.CreateExpertPoolMember(ctx, req.GetParent(), m, o)
 		})
@@ -85,7 +86,7 @@ func (s *expertService) DeleteExpertPoolMember(ctx context.Context, req *pb.Dele
 }
 
 func (s *expertService) CreateEngagement(ctx context.Context, req *pb.CreateEngagementRequest) (*pb.Engagement, error) {
-	return create(ctx, "CreateEngagement", req, req.GetEngagement(), req.GetEngagementId(),
+	return create(ctx, s.requests, "CreateEngagement", req, req.GetEngagement(), req.GetEngagementId(),
 		func(e *pb.Engagement, o store.CreateOptions) (*pb.Engagement, error) {
 			return s.db.CreateEngagement(ctx, req.GetParent(), e, o)
 		})

@@ -14,12 +14,13 @@ import (
 // scope is checked before a method runs, by the scope its line in the
 // permission table declares (scope.go).
 type membershipService struct {
+	requests idempotency
 	pb.UnimplementedMembershipServiceServer
 	db *store.DB
 }
 
 func (s *membershipService) CreateAssociation(ctx context.Context, req *pb.CreateAssociationRequest) (*pb.Association, error) {
-	return create(ctx, "CreateAssociation", req, req.GetAssociation(), req.GetAssociationId(),
+	return create(ctx, s.requests, "CreateAssociation", req, req.GetAssociation(), req.GetAssociationId(),
 		func(a *pb.Association, o store.CreateOptions) (*pb.Association, error) {
 			return s.db.CreateAssociation(ctx, a, o)
 		})
@@ -76,7 +77,7 @@ func (s *membershipService) RegisterMember(ctx context.Context, req *pb.Register
 		Positions: r.GetPositions(), Consent: r.GetConsent(), Notes: r.GetNotes()}
 	out, err := s.db.RegisterMember(ctx, r.GetParent(), reg, store.CreateOptions{
 		ID:           req.GetMembershipId(),
-		Request:      requestKey(ctx, "RegisterMember", req.GetRequestId(), req),
+		Request:      s.requests.key(ctx, "RegisterMember", req.GetRequestId(), req),
 		ValidateOnly: req.GetValidateOnly(),
 		Scope:        scopeOf(ctx),
 		Audit:        auditEvent(ctx),

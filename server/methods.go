@@ -1,6 +1,8 @@
 package server
 
 import (
+	"time"
+
 	"context"
 	"fmt"
 	"sort"
@@ -38,13 +40,13 @@ func clearServerSet(m proto.Message) {
 // create runs a standard Create: the resource's output-only fields and name
 // are the server's to set, so what the client sent there is dropped; a
 // request_id makes it idempotent.
-func create[T proto.Message](ctx context.Context, method string, req createRequest, resource T, id string,
+func create[T proto.Message](ctx context.Context, requests idempotency, method string, req createRequest, resource T, id string,
 	do func(T, store.CreateOptions) (T, error)) (T, error) {
 	r := proto.Clone(resource).(T)
 	clearServerSet(r)
 	out, err := do(r, store.CreateOptions{
 		ID:           id,
-		Request:      requestKey(ctx, method, req.GetRequestId(), req),
+		Request:      requests.key(ctx, method, req.GetRequestId(), req),
 		ValidateOnly: req.GetValidateOnly(),
 		Audit:        auditEvent(ctx),
 	})
@@ -119,11 +121,17 @@ func listQuery(req listRequest) store.ListQuery {
 	return q
 }
 
-// requestKey makes the idempotency key of a create that carries a
+// idempotency makes the keys of creates that carry a request_id, remembered
+// for the server's idempotency retention (Config.Retention.Idempotency).
+type idempotency struct {
+	keptFor time.Duration
+}
+
+// key makes the idempotency key of a create that carries a
 // request_id (AIP-155), or nil when it carries none. The payload digest
 // leaves out request_id and validate_only, which do not change what is
 // created.
-func requestKey(ctx context.Context, method, requestID string, req proto.Message) *store.RequestKey {
+func (r idempotency) key(ctx context.Context, method, requestID string, req proto.Message) *store.RequestKey {
 	if requestID == "" {
 		return nil
 	}
@@ -139,6 +147,7 @@ func requestKey(ctx context.Context, method, requestID string, req proto.Message
 		Method:    method,
 		RequestID: requestID,
 		Payload:   store.PayloadDigest(payload),
+		KeptFor:   r.keptFor,
 	}
 }
 

@@ -8,12 +8,13 @@ import (
 )
 
 type organizationService struct {
+	requests idempotency
 	pb.UnimplementedOrganizationServiceServer
 	db *store.DB
 }
 
 func (s *organizationService) CreateOrganization(ctx context.Context, req *pb.CreateOrganizationRequest) (*pb.Organization, error) {
-	return create(ctx, "CreateOrganization", req, req.GetOrganization(), req.GetOrganizationId(), func(o *pb.Organization, opts store.CreateOptions) (*pb.Organization, error) {
+	return create(ctx, s.requests, "CreateOrganization", req, req.GetOrganization(), req.GetOrganizationId(), func(o *pb.Organization, opts store.CreateOptions) (*pb.Organization, error) {
 		return s.db.CreateOrganization(ctx, o, opts)
 	})
 }

@@ -11,12 +11,13 @@ import (
 )
 
 type personService struct {
+	requests idempotency
 	pb.UnimplementedPersonServiceServer
 	db *store.DB
 }
 
 func (s *personService) CreatePerson(ctx context.Context, req *pb.CreatePersonRequest) (*pb.Person, error) {
-	return create(ctx, "CreatePerson", req, req.GetPerson(), req.GetPersonId(), func(p *pb.Person, o store.CreateOptions) (*pb.Person, error) {
+	return create(ctx, s.requests, "CreatePerson", req, req.GetPerson(), req.GetPersonId(), func(p *pb.Person, o store.CreateOptions) (*pb.Person, error) {
 		return s.db.CreatePerson(ctx, p, o)
 	})
 }

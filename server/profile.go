@@ -12,7 +12,7 @@ import (
 // The resources kept under a person: qualifications, positions, honours.
 
 func (s *personService) CreateQualification(ctx context.Context, req *pb.CreateQualificationRequest) (*pb.Qualification, error) {
-	return create(ctx, "CreateQualification", req, req.GetQualification(), req.GetQualificationId(),
+	return create(ctx, s.requests, "CreateQualification", req, req.GetQualification(), req.GetQualificationId(),
 		func(q *pb.Qualification, o store.CreateOptions) (*pb.Qualification, error) {
 			return s.db.CreateQualification(ctx, req.GetParent(), q, o)
 		})
@@ -49,7 +49,7 @@ func (s *personService) VerifyQualification(ctx context.Context, req *pb.VerifyQ
 }
 
 func (s *personService) CreatePosition(ctx context.Context, req *pb.CreatePositionRequest) (*pb.Position, error) {
-	return create(ctx, "CreatePosition", req, req.GetPosition(), req.GetPositionId(),
+	return create(ctx, s.requests, "CreatePosition", req, req.GetPosition(), req.GetPositionId(),
 		func(p *pb.Position, o store.CreateOptions) (*pb.Position, error) {
 			return s.db.CreatePosition(ctx, req.GetParent(), p, o)
 		})
@@ -81,7 +81,7 @@ func (s *personService) DeletePosition(ctx context.Context, req *pb.DeletePositi
 }
 
 func (s *personService) CreateHonor(ctx context.Context, req *pb.CreateHonorRequest) (*pb.Honor, error) {
-	return create(ctx, "CreateHonor", req, req.GetHonor(), req.GetHonorId(),
+	return create(ctx, s.requests, "CreateHonor", req, req.GetHonor(), req.GetHonorId(),
 		func(h *pb.Honor, o store.CreateOptions) (*pb.Honor, error) {
 			return s.db.CreateHonor(ctx, req.GetParent(), h, o)
 		})

@@ -145,3 +145,29 @@ func TestReadMethodsAreTheMigrationsReads(t *testing.T) {
 		}
 	}
 }
+
+// TestIdempotencyRetentionBetweenRuns: a request_id older than the
+// idempotency retention is not answered from its record even before the
+// daily run removes it; the retry makes a new create.
+func TestIdempotencyRetentionBetweenRuns(t *testing.T) {
+	const day = 24 * time.Hour
+	e := newEnvWith(t, func(c *Config) {
+		c.Retention = store.Retention{Idempotency: 7 * day}
+	})
+	waitFor(t, func() bool { return len(e.auditEvents(RetentionMethod)) == 1 })
+	ctx := context.Background()
+	create := &pb.CreatePersonRequest{Person: &pb.Person{GivenName: "An", FamilyName: "Lê"}, RequestId: "5d0c1e2a-7b3f-4c9d-8e6a-2f1b0c9d8e7a"}
+	first, err := e.client.People.CreatePerson(ctx, create)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().Add(8 * day)
+	e.db.Now = func() time.Time { return now }
+	again, err := e.client.People.CreatePerson(ctx, create)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Name == first.Name {
+		t.Errorf("eight days on, the retry answered the first create, %s, want a new person", first.Name)
+	}
+}

@@ -14,12 +14,13 @@ import (
 // onReviewedPerson, and ListQuery.Scope for the lists) and the progress of
 // its own units only.
 type reviewService struct {
+	requests idempotency
 	pb.UnimplementedReviewServiceServer
 	db *store.DB
 }
 
 func (s *reviewService) CreateReviewCampaign(ctx context.Context, req *pb.CreateReviewCampaignRequest) (*pb.ReviewCampaign, error) {
-	return create(ctx, "CreateReviewCampaign", req, req.GetReviewCampaign(), req.GetReviewCampaignId(),
+	return create(ctx, s.requests, "CreateReviewCampaign", req, req.GetReviewCampaign(), req.GetReviewCampaignId(),
 		func(c *pb.ReviewCampaign, o store.CreateOptions) (*pb.ReviewCampaign, error) {
 			return s.db.CreateReviewCampaign(ctx, c, o)
 		})

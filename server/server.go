@@ -226,14 +226,15 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	s.grpc = grpc.NewServer(opts...)
 	// Every service is reachable by the gateway in process as well (inproc.go).
 	reg := registrar{Server: s.grpc, inproc: s.inproc}
-	pb.RegisterPersonServiceServer(reg, &personService{db: db})
-	pb.RegisterOrganizationServiceServer(reg, &organizationService{db: db})
+	requests := idempotency{keptFor: cfg.Retention.Idempotency}
+	pb.RegisterPersonServiceServer(reg, &personService{db: db, requests: requests})
+	pb.RegisterOrganizationServiceServer(reg, &organizationService{db: db, requests: requests})
 	pb.RegisterChangeServiceServer(reg, &changeService{db: db, draining: s.draining})
 	pb.RegisterReferenceServiceServer(reg, &referenceService{db: db})
-	pb.RegisterMembershipServiceServer(reg, &membershipService{db: db})
-	pb.RegisterExpertServiceServer(reg, &expertService{db: db})
-	pb.RegisterHonorsServiceServer(reg, &honorsService{db: db})
-	pb.RegisterReviewServiceServer(reg, &reviewService{db: db})
+	pb.RegisterMembershipServiceServer(reg, &membershipService{db: db, requests: requests})
+	pb.RegisterExpertServiceServer(reg, &expertService{db: db, requests: requests})
+	pb.RegisterHonorsServiceServer(reg, &honorsService{db: db, requests: requests})
+	pb.RegisterReviewServiceServer(reg, &reviewService{db: db, requests: requests})
 	pb.RegisterAuditServiceServer(reg, &auditService{db: db, audit: s.audit})
 	pb.RegisterAccountServiceServer(reg, &accountService{db: db})
 	pb.RegisterStatisticsServiceServer(reg, &statisticsService{db: db})

@@ -12,7 +12,7 @@ import (
 // A person's works, handled as their honours are.
 
 func (s *personService) CreateWork(ctx context.Context, req *pb.CreateWorkRequest) (*pb.Work, error) {
-	return create(ctx, "CreateWork", req, req.GetWork(), req.GetWorkId(),
+	return create(ctx, s.requests, "CreateWork", req, req.GetWork(), req.GetWorkId(),
 		func(w *pb.Work, o store.CreateOptions) (*pb.Work, error) {
 			return s.db.CreateWork(ctx, req.GetParent(), w, o)
 		})

@@ -171,3 +171,38 @@ func TestRetentionIsTheOnlyWayToDeleteEvents(t *testing.T) {
 		t.Error("a cutoff outlived its transaction")
 	}
 }
+
+// TestExpiredRequestIsForgotten: a create's request_id is answered from its
+// record only for the retention the key carries, even before a retention
+// run removes the record; after that the id may make a new create, with the
+// same payload or another.
+func TestExpiredRequestIsForgotten(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := t0
+	db.Now = func() time.Time { return clock }
+	create := func(family string) *pb.Person {
+		t.Helper()
+		p, err := db.CreatePerson(ctx, &pb.Person{GivenName: "An", FamilyName: family}, CreateOptions{Request: &RequestKey{
+			Principal: "key:a", Method: "CreatePerson", RequestID: "r1", Payload: []byte(family), KeptFor: 7 * 24 * time.Hour}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	first := create("Lê")
+	clock = t0.Add(6 * 24 * time.Hour)
+	if again := create("Lê"); again.Name != first.Name {
+		t.Errorf("six days on, a retry made %s, want the first answer %s", again.Name, first.Name)
+	}
+	clock = t0.Add(8 * 24 * time.Hour)
+	second := create("Trần")
+	if second.Name == first.Name || second.FamilyName != "Trần" {
+		t.Errorf("eight days on, the id answered %s %s, want a new person", second.Name, second.FamilyName)
+	}
+	clock = clock.Add(time.Hour)
+	if again := create("Trần"); again.Name != second.Name {
+		t.Errorf("a retry of the new create made %s, want %s", again.Name, second.Name)
+	}
+}
