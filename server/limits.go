@@ -32,8 +32,21 @@ func (s *Server) capDeadline(ctx context.Context) (context.Context, func(), erro
 // limiters hold a token bucket per principal.
 type limiters struct {
 	mu sync.Mutex
-	m  map[string]*rate.Limiter
+	m  map[string]*limiter
 }
+
+// limiter is a principal's bucket, and when a call it refused was last
+// recorded in the audit trail.
+type limiter struct {
+	*rate.Limiter
+	recorded time.Time
+}
+
+// refusalsRecorded is how often a principal's calls refused by the rate
+// limit are recorded in the audit trail: the first of each second, so that
+// the trail shows who was held back, and when, without a flood of refused
+// calls filling it (and the writer) faster than allowed calls could.
+const refusalsRecorded = time.Second
 
 // rateLimit takes a token from the bucket of the call's principal, or
 // answers RESOURCE_EXHAUSTED saying when to try again. Calls that need no
@@ -46,7 +59,7 @@ func (s *Server) rateLimit(ctx context.Context) error {
 	s.limits.mu.Lock()
 	lim := s.limits.m[p.ID]
 	if lim == nil {
-		lim = rate.NewLimiter(rate.Limit(s.cfg.RateLimit), max(1, s.cfg.RateBurst))
+		lim = &limiter{Limiter: rate.NewLimiter(rate.Limit(s.cfg.RateLimit), max(1, s.cfg.RateBurst))}
 		s.limits.m[p.ID] = lim
 	}
 	s.limits.mu.Unlock()
@@ -58,7 +71,18 @@ func (s *Server) rateLimit(ctx context.Context) error {
 	}
 	r.CancelAt(now)
 	delay = delay.Round(time.Millisecond) + time.Millisecond
-	return withDetails(codes.ResourceExhausted,
+	err := withDetails(codes.ResourceExhausted,
 		fmt.Sprintf("too many calls: this credential may make %g calls a second (bursts of %d); retry in %s", s.cfg.RateLimit, max(1, s.cfg.RateBurst), delay),
 		&errdetails.RetryInfo{RetryDelay: durationpb.New(delay)})
+	s.limits.mu.Lock()
+	record := now.Sub(lim.recorded) >= refusalsRecorded
+	if record {
+		lim.recorded = now
+	}
+	s.limits.mu.Unlock()
+	if c := callFrom(ctx); record && s.audited(c.method) && s.audit.reserve() {
+		s.finishAudit(s.newAuditEvent(c), err)
+		s.audit.unreserve()
+	}
+	return err
 }

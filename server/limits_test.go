@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/emptypb"
 
+	"trithuc.gov.vn/trithuc/client"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
@@ -23,12 +24,19 @@ func TestRateLimit(t *testing.T) {
 	})
 	ctx := context.Background()
 	_, other := e.key(RoleService)
+	// Without retries: the client would wait out the RetryInfo (30 s at
+	// most) before giving up.
+	c, err := client.Dial(e.srv.GRPCAddr(), client.Options{Token: e.token, MaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
 	for i := 0; i < 3; i++ {
-		if _, err := e.client.People.ListPeople(ctx, &pb.ListPeopleRequest{}); err != nil {
+		if _, err := c.People.ListPeople(ctx, &pb.ListPeopleRequest{}); err != nil {
 			t.Fatalf("call %d within the burst: %v", i+1, err)
 		}
 	}
-	_, err := e.client.People.ListPeople(ctx, &pb.ListPeopleRequest{})
+	_, err = c.People.ListPeople(ctx, &pb.ListPeopleRequest{})
 	wantCode(t, err, codes.ResourceExhausted)
 	st := status.Convert(err)
 	if !strings.Contains(st.Message(), "retry in") {
@@ -56,6 +64,31 @@ func TestRateLimit(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("/healthz: HTTP %d", resp.StatusCode)
+	}
+
+	// The trail shows the refusals, the first of each second: a flood of
+	// refused calls does not fill it.
+	start := time.Now()
+	for i := 0; i < 50; i++ {
+		_, err := c.People.ListPeople(ctx, &pb.ListPeopleRequest{})
+		wantCode(t, err, codes.ResourceExhausted)
+	}
+	seconds := int(time.Since(start)/time.Second) + 1
+	_, admin := e.key(RoleAdmin)
+	events, err := e.clientAs(admin).Audit.ListAuditEvents(ctx, &pb.ListAuditEventsRequest{
+		Method: "ListPeople", Filter: `code = "RESOURCE_EXHAUSTED"`, PageSize: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two refusals before the loop (gRPC, REST) and fifty in it, within
+	// 1 + seconds windows of a second.
+	if n := len(events.AuditEvents); n < 1 || n > 1+seconds {
+		t.Errorf("%d refused calls in the trail, want one a second (1 to %d)", n, 1+seconds)
+	}
+	for _, ev := range events.AuditEvents {
+		if ev.Principal != events.AuditEvents[0].Principal {
+			t.Errorf("refusals recorded for %s and %s, want the one limited key", ev.Principal, events.AuditEvents[0].Principal)
+		}
 	}
 }
 

@@ -23,7 +23,6 @@ import (
 
 	"buf.build/go/protovalidate"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
-	"golang.org/x/time/rate"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
@@ -190,7 +189,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	for m, a := range permissions {
 		s.perms[m] = access{scope: a.scope, roles: append([]string(nil), a.roles...)}
 	}
-	s.limits.m = map[string]*rate.Limiter{}
+	s.limits.m = map[string]*limiter{}
 	if cfg.ReadSlots <= 0 {
 		cfg.ReadSlots = db.ReadPoolSize() - 1
 	}
