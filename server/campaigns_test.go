@@ -3,10 +3,13 @@ package server
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
@@ -216,4 +219,52 @@ func TestSelectionPreconditions(t *testing.T) {
 	}
 	_, err = e.client.Honors.SelectNomination(ctx, &pb.SelectNominationRequest{Name: gone, DecisionNumber: "1/QĐ"})
 	wantCode(t, err, codes.FailedPrecondition)
+}
+
+// TestConferredHonorStays: the honour a selection conferred cannot be
+// deleted (the nomination would name a missing honour and the campaign
+// count it in its quota); it can be corrected, and an honour entered by hand
+// can be deleted.
+func TestConferredHonorStays(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	year := int32(time.Now().In(store.Vietnam).Year())
+	a := e.person(&pb.Person{FamilyName: "Lê", GivenName: "An"})
+	c, err := e.client.Honors.CreateHonorCampaign(ctx, &pb.CreateHonorCampaignRequest{HonorCampaignId: "tieu-bieu", HonorCampaign: &pb.HonorCampaign{
+		DisplayName: "Tiêu biểu", Year: year, Kind: pb.Honor_PROVINCIAL_HONOR, Quota: 3,
+		NominationDeadline: dateOf(time.Now().AddDate(0, 1, 0))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := e.client.Honors.CreateNomination(ctx, &pb.CreateNominationRequest{Parent: c.Name, Nomination: &pb.Nomination{
+		Person: a.Name, Nominator: "Hội", Reason: "Đóng góp"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.Honors.ReviewNomination(ctx, &pb.ReviewNominationRequest{Name: n.Name, Decision: pb.Nomination_SHORTLISTED, Note: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	sel, err := e.client.Honors.SelectNomination(ctx, &pb.SelectNominationRequest{Name: n.Name, DecisionNumber: "7/QĐ-UBND"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.client.People.DeleteHonor(ctx, &pb.DeleteHonorRequest{Name: sel.Honor})
+	wantCode(t, err, codes.FailedPrecondition)
+	if err != nil && !strings.Contains(status.Convert(err).Message(), n.Name) {
+		t.Errorf("the refusal does not name the nomination: %v", err)
+	}
+	if _, err := e.client.People.GetHonor(ctx, &pb.GetHonorRequest{Name: sel.Honor}); err != nil {
+		t.Errorf("the conferred honour: %v", err)
+	}
+	if _, err := e.client.People.UpdateHonor(ctx, &pb.UpdateHonorRequest{Honor: &pb.Honor{Name: sel.Honor, Issuer: "UBND tỉnh"},
+		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"issuer"}}}); err != nil {
+		t.Errorf("correcting the conferred honour: %v", err)
+	}
+	own, err := e.client.People.CreateHonor(ctx, &pb.CreateHonorRequest{Parent: a.Name, Honor: &pb.Honor{Title: "Bằng khen", Year: year}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.People.DeleteHonor(ctx, &pb.DeleteHonorRequest{Name: own.Name}); err != nil {
+		t.Errorf("an honour entered by hand: %v", err)
+	}
 }

@@ -46,6 +46,9 @@ type childKind[T proto.Message] struct {
 	prepare func(ctx context.Context, c checker, person *personRow, item T) ([]any, error)
 	// changed keeps what the person derives from these resources current.
 	changed func(ctx context.Context, tx *Tx, personPK int64) error
+	// deletable, when set, refuses the deletion of an item that something
+	// else stands on (an honour a campaign conferred).
+	deletable func(ctx context.Context, tx *Tx, name string) error
 }
 
 // childRow is a child as stored.
@@ -339,6 +342,11 @@ func (k *childKind[T]) delete(ctx context.Context, db *DB, name string, o WriteO
 		}
 		if err := checkEtag(o.Etag, etag(k.name(r), r.revision), "etag"); err != nil {
 			return err
+		}
+		if k.deletable != nil {
+			if err := k.deletable(ctx, tx, name); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+k.collection+" WHERE pk = ?", r.pk); err != nil {
 			return dbError(err)

@@ -345,7 +345,25 @@ var honorKind = &childKind[*pb.Honor]{
 		}
 		return []any{h.Title, int32(h.Kind), h.Year, h.Issuer, h.DecisionNumber}, nil
 	},
-	changed: touchAndReindex,
+	changed:   touchAndReindex,
+	deletable: honorConferred,
+}
+
+// honorConferred refuses to delete an honour a campaign conferred: its
+// selected nomination names it, and the campaign counts it in its quota.
+// The honour's details may still be corrected.
+func honorConferred(ctx context.Context, tx *Tx, name string) error {
+	var campaign, nomination string
+	err := tx.QueryRowContext(ctx, `SELECT c.id, n.id FROM nominations n JOIN honor_campaigns c ON c.pk = n.campaign_pk
+		WHERE n.honor = ?`, name).Scan(&campaign, &nomination)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return dbError(err)
+	}
+	return errorf(FailedPrecondition, "", "%s was conferred by the selection of honorCampaigns/%s/nominations/%s and stays with it; correct its details with an update instead",
+		name, campaign, nomination)
 }
 
 // touchAndReindex marks a person changed and reindexes their text, for
