@@ -3,6 +3,7 @@ package console
 import (
 	"errors"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -12,49 +13,106 @@ import (
 	"trithuc.gov.vn/trithuc/store"
 )
 
-// Sign-in attempts are limited per account and per address, so that
-// passwords cannot be guessed at speed: a burst, then one attempt every so
-// often.
+// Failed sign-in attempts are limited, so that passwords cannot be guessed
+// at speed, without letting a stranger lock an account's owner out:
+//   - an account from one address: a burst of 5, then one a minute (the
+//     owner at another address is not held back by a guesser's failures);
+//   - an address, whatever the accounts: a burst of 20, then one every 10 s
+//     (spraying one password over many accounts);
+//   - an account from every address together: a burst of 100, then one
+//     every 30 s (guessing from many addresses; a guesser with that many
+//     can hold the owner back, which is the price of stopping them).
+//
+// Only failures take from the buckets, and an attempt is let through only
+// while every bucket it would take from has a token, so a refused attempt
+// costs nothing and records nothing: a flood of refused attempts cannot
+// grow the tables, and none can empty them.
 const (
-	accountBurst   = 5
-	accountEvery   = time.Minute
+	pairBurst      = 5
+	pairEvery      = time.Minute
 	addressBurst   = 20
 	addressEvery   = 10 * time.Second
-	maxLimitersKey = 10000
+	accountBurst   = 100
+	accountEvery   = 30 * time.Second
+	maxLimiterKeys = 100000
 )
 
 type signInLimits struct {
-	mu        sync.Mutex
-	accounts  map[string]*rate.Limiter
-	addresses map[string]*rate.Limiter
+	mu                       sync.Mutex
+	pairs, addresses, people buckets
 }
 
 func (l *signInLimits) init() {
-	l.accounts = map[string]*rate.Limiter{}
-	l.addresses = map[string]*rate.Limiter{}
+	l.pairs = buckets{m: map[string]*rate.Limiter{}, every: pairEvery, burst: pairBurst}
+	l.addresses = buckets{m: map[string]*rate.Limiter{}, every: addressEvery, burst: addressBurst}
+	l.people = buckets{m: map[string]*rate.Limiter{}, every: accountEvery, burst: accountBurst}
 }
 
-// allow takes one attempt from the account's and the address's buckets.
-func (l *signInLimits) allow(email, addr string) bool {
+// buckets are token buckets by key, of one rate. A key without a bucket has
+// a full one.
+type buckets struct {
+	m     map[string]*rate.Limiter
+	every time.Duration
+	burst int
+}
+
+func (b *buckets) has(k string, now time.Time) bool {
+	lim := b.m[k]
+	return lim == nil || lim.TokensAt(now) >= 1
+}
+
+// take takes a token from k's bucket, making it when it has none. Over
+// maxLimiterKeys buckets, the full ones (keys idle long enough to have
+// refilled) are forgotten first: they hold nothing a new bucket would not.
+func (b *buckets) take(k string, now time.Time) {
+	lim := b.m[k]
+	if lim == nil {
+		if len(b.m) >= maxLimiterKeys {
+			for key, l := range b.m {
+				if l.TokensAt(now) >= float64(b.burst) {
+					delete(b.m, key)
+				}
+			}
+		}
+		if len(b.m) >= maxLimiterKeys {
+			// As many addresses failing at once as this: the attempt
+			// is let through unrecorded rather than forgetting
+			// buckets that hold someone back.
+			return
+		}
+		lim = rate.NewLimiter(rate.Every(b.every), b.burst)
+		b.m[k] = lim
+	}
+	lim.AllowN(now, 1)
+}
+
+// network is the address an attempt is limited by: an IPv6 address's /64,
+// which one subscriber holds whole.
+func network(addr string) string {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil || !ip.Is6() || ip.Is4In6() {
+		return addr
+	}
+	p, _ := ip.Prefix(64)
+	return p.String()
+}
+
+// allowed says whether an attempt at account from addr may be tried now.
+func (l *signInLimits) allowed(account, addr string, now time.Time) bool {
+	account, addr = strings.ToLower(strings.TrimSpace(account)), network(addr)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	get := func(m map[string]*rate.Limiter, k string, every time.Duration, burst int) *rate.Limiter {
-		if len(m) > maxLimitersKey {
-			// Forgetting every bucket at once is cruder than evicting
-			// the oldest, and costs an attacker nothing they could not
-			// get by waiting.
-			clear(m)
-		}
-		lim := m[k]
-		if lim == nil {
-			lim = rate.NewLimiter(rate.Every(every), burst)
-			m[k] = lim
-		}
-		return lim
-	}
-	a := get(l.accounts, strings.ToLower(strings.TrimSpace(email)), accountEvery, accountBurst)
-	b := get(l.addresses, addr, addressEvery, addressBurst)
-	return a.Allow() && b.Allow()
+	return l.pairs.has(account+"\x00"+addr, now) && l.addresses.has(addr, now) && l.people.has(account, now)
+}
+
+// failed records a failed attempt at account from addr.
+func (l *signInLimits) failed(account, addr string, now time.Time) {
+	account, addr = strings.ToLower(strings.TrimSpace(account)), network(addr)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.pairs.take(account+"\x00"+addr, now)
+	l.addresses.take(addr, now)
+	l.people.take(account, now)
 }
 
 // The forms shown before signing in have no session to bind a CSRF token
@@ -110,12 +168,13 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusForbidden, msg)
 		return
 	}
-	if !h.signIn.allow(email, clientAddr(r)) {
+	if !h.signIn.allowed(email, clientAddr(r), time.Now()) {
 		fail(http.StatusTooManyRequests, "Quá nhiều lần đăng nhập sai; hãy đợi vài phút rồi thử lại.")
 		return
 	}
 	a, err := h.db.SignIn(r.Context(), email, password)
 	if errors.Is(err, store.ErrBadSignIn) {
+		h.signIn.failed(email, clientAddr(r), time.Now())
 		fail(http.StatusUnauthorized, "Sai email hoặc mật khẩu.")
 		return
 	}
@@ -172,11 +231,13 @@ func (h *Handler) setPassword(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, "setpassword", http.StatusForbidden, p)
 		return
 	}
-	if !h.signIn.allow("setup:"+token, clientAddr(r)) {
+	if !h.signIn.allowed("setup:"+token, clientAddr(r), time.Now()) {
 		p.Error = "Quá nhiều lần thử; hãy đợi vài phút."
 		h.render(w, r, "setpassword", http.StatusTooManyRequests, p)
 		return
 	}
+	// Every attempt counts here: a link is guessed, not a password.
+	h.signIn.failed("setup:"+token, clientAddr(r), time.Now())
 	pw := r.PostFormValue("password")
 	if pw != r.PostFormValue("password2") {
 		p.Fields = map[string]string{"password2": "Hai mật khẩu không giống nhau."}

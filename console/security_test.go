@@ -3,10 +3,14 @@ package console_test
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
@@ -254,5 +258,34 @@ func TestCrossSiteFormRefusedWithPlainMessage(t *testing.T) {
 	p, err := e.admin.People.GetPerson(context.Background(), &pb.GetPersonRequest{Name: "people/anh"})
 	if err != nil || p.FamilyName != "Nguyễn" {
 		t.Errorf("a refused form changed the person: %q %v", p.GetFamilyName(), err)
+	}
+}
+
+// TestGuesserDoesNotLockOutOwner: wrong passwords from one address hold
+// that address back (with 429), not the owner signing in from another.
+func TestGuesserDoesNotLockOutOwner(t *testing.T) {
+	e := newEnv(t)
+	email := e.account("admin", "")
+	from := func(ip string) *browser {
+		jar, _ := cookiejar.New(nil)
+		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+		return &browser{t: t, e: e, http: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+			Transport:     &http.Transport{DialContext: d.DialContext},
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	}
+	guesser := from("127.0.0.5")
+	_, body := guesser.get("/login")
+	tok := csrfOf(body)
+	last := 0
+	for i := 0; i < 8; i++ {
+		last, _ = guesser.post("/login", url.Values{"csrf": {tok}, "email": {email}, "password": {"sai " + strconv.Itoa(i)}})
+	}
+	if last != http.StatusTooManyRequests {
+		t.Errorf("the guesser's eighth attempt: HTTP %d, want 429", last)
+	}
+	owner := from("127.0.0.6")
+	_, body = owner.get("/login")
+	if code, _ := owner.post("/login", url.Values{"csrf": {csrfOf(body)}, "email": {email}, "password": {testPassword}}); code != http.StatusSeeOther {
+		t.Errorf("the owner from another address: HTTP %d, want 303 (signed in)", code)
 	}
 }
