@@ -323,10 +323,18 @@ func insertPerson(ctx context.Context, c checker, id string, p *pb.Person) (stri
 	} else if !validID(id) {
 		return "", 0, nil, errorf(Invalid, "person_id", "want 1 to 63 lower-case letters, digits and hyphens, starting with a letter")
 	}
-	if taken, err := tx.exists(ctx, `SELECT 1 FROM people WHERE id = ?`, id); err != nil {
-		return "", 0, nil, err
-	} else if taken {
+	// A purged person's name is never given again (migration 0034): a new
+	// person under it would inherit the old one's trail and requests.
+	var taken int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT 1 FROM people WHERE id = ?1),
+		(SELECT 2 FROM purged_people WHERE id = ?1), 0)`, id).Scan(&taken); err != nil {
+		return "", 0, nil, dbError(err)
+	}
+	switch taken {
+	case 1:
 		return "", 0, nil, errorf(AlreadyExists, "person_id", "people/%s already exists", id)
+	case 2:
+		return "", 0, nil, errorf(AlreadyExists, "person_id", "people/%s belonged to a person who was purged, and a purged person's name is never given again: choose another person_id, or leave it empty for the registry to choose", id)
 	}
 	if err := checkText(p); err != nil {
 		return "", 0, nil, err

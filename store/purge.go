@@ -10,8 +10,9 @@ import (
 // rows under them, the rows of the search indexes (whose FTS5 tables delete
 // securely, migration 0010), the statistics (kept on the people row), the
 // idempotency records whose answers name them, and the requester and
-// details of the requests about them. The write connection runs with
-// secure_delete, so freed space is overwritten. The audit trail stays as
+// details of the requests about them. Their id is kept (purged_people), so that
+// the name is never given to another person. The write connection runs
+// with secure_delete, so freed space is overwritten. The audit trail stays as
 // it is: its events hold resource names, principals and outcomes, never
 // values of a profile (audit.go), and the purge's own event, naming the
 // person and the request, is the tombstone.
@@ -48,9 +49,9 @@ var purgeSteps = []struct{ table, sql string }{
 
 // PurgePerson removes the person name for good, carrying out the COMPLETED
 // ERASURE request dsrName about them, and returns how many rows went from
-// each table. A purge without such a request is FAILED_PRECONDITION; a
-// person who does not exist, purged already or never registered, is
-// NOT_FOUND.
+// each table. A purge without such a request, or with one made before the
+// person was registered, is FAILED_PRECONDITION; a person who does not
+// exist, purged already or never registered, is NOT_FOUND.
 func (db *DB) PurgePerson(ctx context.Context, name, dsrName, reason string, audit *AuditEvent) (map[string]int64, error) {
 	personID, err := PersonID(name, "name")
 	if err != nil {
@@ -80,6 +81,13 @@ func (db *DB) PurgePerson(ctx context.Context, name, dsrName, reason string, aud
 		if err != nil {
 			return errorf(NotFound, "", "%s does not exist: purged already, or never registered", name)
 		}
+		// A request is about the person who held the name when it was
+		// made: one made before them was about another, purged before
+		// (names are never given again since migration 0034, but a
+		// database may hold one given before it).
+		if r.r.CreateTime.AsTime().Before(p.person.CreateTime.AsTime()) {
+			return errorf(FailedPrecondition, "data_subject_request", "%s was made before %s was registered: it was about a person purged before under the same name, and carries out no other purge", dsrName, name)
+		}
 		tx.auditResource(dsrName)
 		for _, step := range purgeSteps {
 			res, err := tx.ExecContext(ctx, step.sql, p.pk, name)
@@ -91,6 +99,10 @@ func (db *DB) PurgePerson(ctx context.Context, name, dsrName, reason string, aud
 				return dbError(err)
 			}
 			removed[step.table] += n
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO purged_people (id, purge_time) VALUES (?, ?)`,
+			personID, micros(tx.now)); err != nil {
+			return dbError(err)
 		}
 		if err := tx.purgedLast(ctx, name); err != nil {
 			return err

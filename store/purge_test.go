@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/genproto/googleapis/type/date"
 
@@ -130,4 +131,90 @@ func errCode(err error) Code {
 		return e.Code
 	}
 	return -1
+}
+
+// A purged person's name is never given again, and a request made before
+// the person holding a name was registered purges no one: it was about
+// the one purged before (a database may hold a name given again before
+// migration 0034, which takes the purged names from the purges' events).
+func TestPurgedNameNotReissued(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "reissue.db")
+	ctx := context.Background()
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { db.Close() }()
+	create := func(id string) (*pb.Person, error) {
+		return db.CreatePerson(ctx, &pb.Person{FamilyName: "Trần", GivenName: "Bình"}, CreateOptions{ID: id})
+	}
+	erasure := func(name string) string {
+		t.Helper()
+		r, err := db.CreateDataSubjectRequest(ctx, &pb.DataSubjectRequest{Kind: pb.DataSubjectRequest_ERASURE, Person: name, Requester: "Trần Bình"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.TransitionDataSubjectRequest(ctx, r.Name, pb.DataSubjectRequest_COMPLETED, "", "", WriteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		return r.Name
+	}
+	purge := func(name, dsr string) error {
+		ev := &AuditEvent{Time: time.Now(), Principal: "key:admin", Method: "/trithuc.v1.PrivacyService/PurgePerson", Code: "OK"}
+		ev.AddResources(name)
+		_, err := db.PurgePerson(ctx, name, dsr, "erasure", ev)
+		return err
+	}
+	p, err := create("tran-binh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := erasure(p.Name)
+	if err := purge(p.Name, first); err != nil {
+		t.Fatal(err)
+	}
+	for _, validateOnly := range []bool{true, false} {
+		_, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Trần", GivenName: "Bình"}, CreateOptions{ID: "tran-binh", ValidateOnly: validateOnly})
+		if e, ok := err.(*Error); !ok || e.Code != AlreadyExists || e.Field != "person_id" || !strings.Contains(e.Message, "purged") {
+			t.Fatalf("creating a purged person's name again (validate_only %v): %v", validateOnly, err)
+		}
+	}
+
+	// A database whose purged names were not kept, as before migration
+	// 0034, and which gave one again.
+	for _, q := range []string{`DROP TABLE purged_people`, `DELETE FROM schema_migrations WHERE version = 34`} {
+		if _, err := db.writer.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.writer.ExecContext(ctx, `CREATE TABLE purged_people (id TEXT PRIMARY KEY, purge_time INTEGER NOT NULL) STRICT, WITHOUT ROWID`); err != nil {
+		t.Fatal(err)
+	}
+	again, err := create("tran-binh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := purge(again.Name, first); errCode(err) != FailedPrecondition || !strings.Contains(err.Error(), "before") {
+		t.Fatalf("the first request, used, on the person given the name again: %v", err)
+	}
+	if err := purge(again.Name, erasure(again.Name)); err != nil {
+		t.Fatalf("a request of their own: %v", err)
+	}
+	// Migration 0034 from an older database: the names come from the
+	// purges' events.
+	for _, q := range []string{`DROP TABLE purged_people`, `DELETE FROM schema_migrations WHERE version = 34`} {
+		if _, err := db.writer.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	if db, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := create("tran-binh"); errCode(err) != AlreadyExists {
+		t.Fatalf("a name purged before migration 0034: %v", err)
+	}
+	if _, err := create("tran-binh-2"); err != nil {
+		t.Fatalf("another name: %v", err)
+	}
 }
