@@ -136,7 +136,7 @@ func (t *transferService) ImportPeople(ctx context.Context, req *pb.ImportPeople
 	meta := &pb.ImportPeopleMetadata{RowsTotal: estimateRows(wb, sheet, data), ValidateOnly: req.GetValidateOnly(),
 		SkipInvalid: req.GetSkipInvalid(), CreateTime: timestamppb.Now()}
 	meta.UpdateTime = meta.CreateTime
-	op := &store.Operation{ID: store.NewOperationID(), Kind: "import_people", Principal: p.ID}
+	op := &store.Operation{ID: store.NewOperationID(), Kind: store.ImportOperationKind, Principal: p.ID}
 	op.Metadata, _ = proto.Marshal(meta)
 	if err := t.db.CreateOperation(ctx, op, auditEvent(ctx)); err != nil {
 		rows.Close()

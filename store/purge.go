@@ -9,8 +9,9 @@ import (
 // Erasure. PurgePerson removes a person and every copy of their data: the
 // rows under them, the rows of the search indexes (whose FTS5 tables delete
 // securely, migration 0010), the statistics (kept on the people row), the
-// idempotency records whose answers name them, and the requester and
-// details of the requests about them. Their id is kept (purged_people), so that
+// idempotency records whose answers name them, the import operations that
+// hold their values (purge_operations.go), and the requester and details
+// of the requests about them. Their id is kept (purged_people), so that
 // the name is never given to another person. The write connection runs
 // with secure_delete, so freed space is overwritten. The audit trail stays as
 // it is: its events hold resource names, principals and outcomes, never
@@ -89,6 +90,13 @@ func (db *DB) PurgePerson(ctx context.Context, name, dsrName, reason string, aud
 			return errorf(FailedPrecondition, "data_subject_request", "%s was made before %s was registered: it was about a person purged before under the same name, and carries out no other purge", dsrName, name)
 		}
 		tx.auditResource(dsrName)
+		marks, err := tx.marksOf(ctx, p.pk, name, p.person)
+		if err != nil {
+			return err
+		}
+		if removed["operations"], err = tx.purgeImports(ctx, marks); err != nil {
+			return err
+		}
 		for _, step := range purgeSteps {
 			res, err := tx.ExecContext(ctx, step.sql, p.pk, name)
 			if err != nil {

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/xml"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +13,8 @@ import (
 	"time"
 
 	"google.golang.org/genproto/googleapis/type/date"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/vntext"
@@ -54,6 +59,26 @@ func TestPurgeLeavesNoTrace(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Imports that hold the person: one that changed them, named with
+	// them in its audit event alone (its report holds their family name,
+	// which is no mark); one whose problems quote them; a dry run whose
+	// report holds their row; one whose report holds the phone they had
+	// before. And one about the person kept, which stays.
+	imported := importHolding(t, db, nil, storedWorkbook(t, "Quảngxyzw", "Nữ"), func(im *Importer) error {
+		out, err := im.Person(ctx, &pb.Person{Name: gone.Name, FamilyName: "Quảngxyzw", GivenName: "Thuậnqvz", Gender: pb.Person_FEMALE})
+		if err == nil && out.Action != Updated {
+			t.Errorf("the import's row: %v, want it to update the person", out.Action)
+		}
+		return err
+	})
+	quoted := importHolding(t, db, problems(&pb.ImportProblem{Kind: pb.ImportProblem_CONFLICT, Person: gone.Name,
+		Message: gone.Name + ` has "purge.subject@example.vn" registered; the file has "x@example.vn"`}), nil, nil)
+	dryRun := importHolding(t, db, problems(&pb.ImportProblem{Row: 3, Message: "C (Tên): required"}),
+		storedWorkbook(t, "Quảngxyzw", "Thuậnqvz", "079199001122", "PURGE.Subject@example.vn"), nil)
+	oldPhone := importHolding(t, db, nil, storedWorkbook(t, "Quảngxyzw", "0955 667 788", "0955667788"), nil)
+	keptOp := importHolding(t, db, problems(&pb.ImportProblem{Kind: pb.ImportProblem_CONFLICT, Person: kept.Name,
+		Message: kept.Name + ` has "kept.subject@example.vn" registered`}), storedWorkbook(t, "Khươngkept", "079199003344"), nil)
+
 	// Without a completed ERASURE request about them, nothing is purged.
 	dsr, err := db.CreateDataSubjectRequest(ctx, &pb.DataSubjectRequest{Kind: pb.DataSubjectRequest_ERASURE, Person: gone.Name,
 		Requester: "Quảngxyzw Thuậnqvz", Details: "Xin xoá hồ sơ của Quảngxyzw"}, nil)
@@ -73,7 +98,8 @@ func TestPurgeLeavesNoTrace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for table, want := range map[string]int64{"people": 1, "qualifications": 1, "consents": 1, "requests": 2, "people_search": 1, "people_names": 1} {
+	for table, want := range map[string]int64{"people": 1, "qualifications": 1, "consents": 1, "requests": 2, "people_search": 1, "people_names": 1,
+		"operations": 4} {
 		if removed[table] != want {
 			t.Errorf("removed %d rows of %s, want %d (%v)", removed[table], table, want, removed)
 		}
@@ -83,6 +109,14 @@ func TestPurgeLeavesNoTrace(t *testing.T) {
 	}
 	if _, err := db.PurgePerson(ctx, gone.Name, dsr.Name, "again", nil); errCode(err) != NotFound {
 		t.Fatalf("a second purge: %v", err)
+	}
+	for _, op := range []string{imported, quoted, dryRun, oldPhone} {
+		if _, err := db.GetOperation(ctx, op); errCode(err) != NotFound {
+			t.Errorf("operations/%s, which held the person, after the purge: %v", op, err)
+		}
+	}
+	if _, err := db.GetOperation(ctx, keptOp); err != nil {
+		t.Errorf("the import about the person kept: %v", err)
 	}
 	if r, err := db.GetDataSubjectRequest(ctx, dsr.Name); err != nil || r.Requester != "" || r.Details != "" ||
 		!strings.Contains(strings.Join(r.Actions, "\n"), "purged: erasure requested") {
@@ -124,6 +158,69 @@ func TestPurgeLeavesNoTrace(t *testing.T) {
 			t.Errorf("the scan does not find %q of the person kept", v)
 		}
 	}
+}
+
+// importHolding stores a finished import operation with response and
+// report, after running rows as its import (whose audit event names the
+// operation and what the rows write) when rows is set; it returns the
+// operation's id.
+func importHolding(t *testing.T, db *DB, response, report []byte, rows func(im *Importer) error) string {
+	t.Helper()
+	ctx := context.Background()
+	op := &Operation{ID: NewOperationID(), Kind: ImportOperationKind, Principal: "key:test"}
+	if err := db.CreateOperation(ctx, op, nil); err != nil {
+		t.Fatal(err)
+	}
+	op.Response, op.Report = response, report
+	if rows == nil {
+		if err := db.FinishOperation(ctx, op, nil); err != nil {
+			t.Fatal(err)
+		}
+		return op.ID
+	}
+	ev := &AuditEvent{Time: time.Now(), Principal: "key:test", Method: "/trithuc.v1.TransferService/ImportPeople", Code: "OK"}
+	ev.AddResources("operations/" + op.ID)
+	if err := db.Import(ctx, ImportOptions{Audit: ev, Operation: op, Admin: true}, rows); err != nil {
+		t.Fatal(err)
+	}
+	return op.ID
+}
+
+// problems is an import's response listing them.
+func problems(list ...*pb.ImportProblem) []byte {
+	a, err := anypb.New(&pb.ImportPeopleResponse{Problems: list})
+	if err != nil {
+		panic(err)
+	}
+	b, err := proto.Marshal(a)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// storedWorkbook is a report's zip holding cells as shared strings,
+// stored without compression, so that a scan of the database file's
+// bytes sees them as a kept report would hold them.
+func storedWorkbook(t *testing.T, cells ...string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	w, err := z.CreateHeader(&zip.FileHeader{Name: "xl/sharedStrings.xml", Method: zip.Store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(w, `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`)
+	for _, c := range cells {
+		io.WriteString(w, "<si><t>")
+		xml.EscapeText(w, []byte(c))
+		io.WriteString(w, "</t></si>")
+	}
+	io.WriteString(w, "</sst>")
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 func errCode(err error) Code {
