@@ -17,7 +17,8 @@ import (
 // data, by when it must be answered, and what was done. The person is kept
 // by name so that a request outlives the purge it allowed.
 
-// DefaultDSRDue is how long a request may wait unless it says otherwise.
+// DefaultDSRDue is how long a request may wait: its due time, unless it
+// gives an earlier one.
 const DefaultDSRDue = 72 * time.Hour
 
 const dsrColumns = `r.pk, r.id, r.kind, r.person, r.requester, r.details, r.due_time, r.state, r.state_reason,
@@ -87,8 +88,14 @@ func (db *DB) CreateDataSubjectRequest(ctx context.Context, r *pb.DataSubjectReq
 	if strings.TrimSpace(r.Requester) == "" {
 		v.add(f+"requester", "required: who asked, as they named themselves")
 	}
-	if r.DueTime != nil && !r.DueTime.AsTime().After(db.Now()) {
+	// A due time may bring the legal time limit forward, never push it
+	// back: a request answered later is moved on with the reason for the
+	// delay (TransitionDataSubjectRequest), on the record.
+	if now := db.Now(); r.DueTime != nil && !r.DueTime.AsTime().After(now) {
 		v.add(f+"due_time", "is not in the future")
+	} else if r.DueTime != nil && r.DueTime.AsTime().After(now.Add(DefaultDSRDue)) {
+		v.add(f+"due_time", "is later than %d hours after the request is received, the time limit for answering it: "+
+			"leave it unset for that limit, and give the reason for a delay when moving the request on", int(DefaultDSRDue.Hours()))
 	}
 	if err := v.err(); err != nil {
 		return nil, err
