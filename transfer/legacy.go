@@ -178,6 +178,11 @@ func isSyllable(w string) bool {
 		if isRhyme(rest, tone, toned-len([]rune(in))) {
 			return true
 		}
+		// The u of qu is the glide of uy before a final: quỳnh, quýt
+		// are q and the rhymes uynh, uyt.
+		if in == "qu" && strings.HasPrefix(rest, "y") && len(rest) > 1 && isRhyme("u"+rest, tone, toned-1) {
+			return true
+		}
 	}
 	return false
 }
@@ -206,6 +211,10 @@ func spelt(in, rest string) bool {
 		return !front || first == 'i'
 	case "gi":
 		return first != 'i'
+	case "qu":
+		// The u of qu is a glide already: no o, u or ư glide follows
+		// (quốc, never quoác).
+		return first != 'o' && first != 'u' && first != 'ư'
 	case "b", "m", "p", "ph", "v":
 		// No glide after the lips: oa, oe only in borrowings.
 		return !strings.HasPrefix(rest, "oa") && !strings.HasPrefix(rest, "oă") && !strings.HasPrefix(rest, "oe")

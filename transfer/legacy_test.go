@@ -25,6 +25,15 @@ func TestDetectLegacy(t *testing.T) {
 		{"NGUYỄN VĂN AN", NotLegacy},
 		{"Y Moan Ênuôl", NotLegacy},
 		{"H'Hen Niê", NotLegacy},
+		// qu: its u is the glide of quỳnh, and no other glide follows it.
+		{"Quỳnh", NotLegacy},
+		{"Lê Quốc Quý", NotLegacy},
+		{"QUỲNH QUYẾT QUYỀN QUÝT QUÝCH", NotLegacy},
+		{"Quyønh", VNI},
+		{"Quúnh", TCVN3},
+		{"Quoác", VNI},
+		{"Nguyeãn Quoác Huøng", VNI},
+		{"São Paulo", NotLegacy},
 		// Other languages are not a legacy encoding.
 		{"Technische Universität München", NotLegacy},
 		{"Müller", NotLegacy},
