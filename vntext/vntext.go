@@ -21,7 +21,7 @@ func NFC(s string) string { return norm.NFC.String(s) }
 
 // Fold returns s without diacritics and in lower case, for search:
 // "Nguyễn Thị Đào" becomes "nguyen thi dao". Unicode does not decompose đ and
-// Đ, so they are mapped to d by hand.
+// Đ, so they are mapped to d by hand, as are Ð and ð.
 func Fold(s string) string {
 	// Most text is ASCII and precomposed Latin letters: fold those rune by
 	// rune from a table, and anything else the long way.
@@ -79,7 +79,10 @@ func foldSlow(s string) string {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 			continue
-		case r == 'đ' || r == 'Đ':
+		case r == 'đ' || r == 'Đ' || r == 'Ð' || r == 'ð':
+			// Ð (Eth) is a common stand-in for Đ in legacy and web
+			// text, and d is how ð is written without marks; ð with it,
+			// so that a word folds the same in either case.
 			b.WriteByte('d')
 		default:
 			b.WriteRune(unicode.ToLower(r))
