@@ -328,7 +328,7 @@ func (b *BulkTx) rows(ctx context.Context, profiles []BulkProfile) (*BulkRows, e
 
 		// The search document and the names, as reindexPerson makes them.
 		nameText := nameText(p.FamilyName, p.MiddleName, p.GivenName, p.DisplayName)
-		folded, exact := vntext.Fold(nameText), vntext.Lower(nameText)
+		folded, exact := vntext.Fold(nameText), vntext.Canonical(nameText)
 		names.rows = append(names.rows, []any{pk, exact, folded, namePairs(folded, exact)})
 		fieldList := make([]string, 0, len(fieldSet))
 		for f := range fieldSet {
@@ -343,7 +343,7 @@ func (b *BulkTx) rows(ctx context.Context, profiles []BulkProfile) (*BulkRows, e
 			other = append(other, fn...)
 		}
 		otherText := strings.Join(other, " ")
-		search.rows = append(search.rows, []any{pk, vntext.Lower(nameText), vntext.Fold(nameText), vntext.Lower(otherText), vntext.Fold(otherText)})
+		search.rows = append(search.rows, []any{pk, vntext.Canonical(nameText), vntext.Fold(nameText), vntext.Canonical(otherText), vntext.Fold(otherText)})
 
 		// One revision per person, "created by bulk load", holding the
 		// profile's own fields as recordRevision does for a create; what

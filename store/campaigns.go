@@ -308,7 +308,7 @@ func (db *DB) CreateNomination(ctx context.Context, parent string, n *pb.Nominat
 		if err != nil {
 			return missingReference(err, "nomination.person")
 		}
-		n.Nominator, n.Reason = normText(n.Nominator), normText(n.Reason)
+		n.Nominator, n.Reason = normText(n.Nominator), normProse(n.Reason)
 		var v Invalids
 		checkControl(&v, "nomination.", map[string]string{"nominator": n.Nominator})
 		if err := v.err(); err != nil {
@@ -441,7 +441,7 @@ func (db *DB) moveNomination(ctx context.Context, name string, to pb.Nomination_
 		}
 		decider, _ := tx.principal()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO nomination_decisions (nomination_pk, state, note, decider, decide_time)
-			VALUES (?, ?, ?, ?, ?)`, r.pk, int32(to), normText(note), decider, micros(tx.now)); err != nil {
+			VALUES (?, ?, ?, ?, ?)`, r.pk, int32(to), normProse(note), decider, micros(tx.now)); err != nil {
 			return dbError(err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE nominations SET state = ?, honor = ?, update_time = ?, revision = revision + 1 WHERE pk = ?`,
@@ -463,7 +463,7 @@ func (db *DB) ReviewNomination(ctx context.Context, name string, to pb.Nominatio
 	switch {
 	case to != pb.Nomination_SHORTLISTED && to != pb.Nomination_REJECTED:
 		return nil, errorf(Invalid, "decision", "must be SHORTLISTED or REJECTED; select with SelectNomination")
-	case to == pb.Nomination_REJECTED && normText(note) == "":
+	case to == pb.Nomination_REJECTED && normProse(note) == "":
 		return nil, errorf(Invalid, "note", "required to reject: say why")
 	}
 	return db.moveNomination(ctx, name, to, note, etag, audit, nil)

@@ -112,7 +112,7 @@ func (db *DB) CreateDataSubjectRequest(ctx context.Context, r *pb.DataSubjectReq
 		id, now := newID(), micros(tx.now)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO data_subject_requests (id, kind, person, requester, details,
 			due_time, state, actions, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, int32(r.Kind), r.Person, normText(r.Requester), normText(r.Details), micros(due),
+			id, int32(r.Kind), r.Person, normText(r.Requester), normProse(r.Details), micros(due),
 			int32(pb.DataSubjectRequest_RECEIVED), tx.action("received"), now, now); err != nil {
 			return dbError(err)
 		}
@@ -205,7 +205,7 @@ func (db *DB) TransitionDataSubjectRequest(ctx context.Context, name string, to 
 	if err != nil {
 		return nil, err
 	}
-	reason, what = normText(reason), normText(what)
+	reason, what = normProse(reason), normProse(what)
 	var out *pb.DataSubjectRequest
 	err = db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
 		r, err := tx.dsr(ctx, id)

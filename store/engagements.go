@@ -74,8 +74,11 @@ func (tx *Tx) engagement(ctx context.Context, name, field string) (*engagementRo
 // writable columns after the person and pool.
 func (tx *Tx) prepareEngagement(ctx context.Context, e *pb.Engagement) ([]any, error) {
 	const f = "engagement."
-	for _, s := range []*string{&e.MatterTitle, &e.RequestingAgency, &e.DecisionNumber, &e.DeclaredConflict, &e.ConflictOverrideReason, &e.Outcome} {
+	for _, s := range []*string{&e.MatterTitle, &e.RequestingAgency, &e.DecisionNumber} {
 		*s = normText(*s)
+	}
+	for _, s := range []*string{&e.DeclaredConflict, &e.ConflictOverrideReason, &e.Outcome} {
+		*s = normProse(*s)
 	}
 	var v Invalids
 	checkControl(&v, f, map[string]string{"matter_title": e.MatterTitle, "requesting_agency": e.RequestingAgency, "decision_number": e.DecisionNumber})

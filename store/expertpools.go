@@ -82,7 +82,7 @@ func (tx *Tx) liveUnder(ctx context.Context, name string) error {
 
 func (tx *Tx) preparePool(ctx context.Context, p *pb.ExpertPool) ([]any, error) {
 	const f = "expert_pool."
-	p.DisplayName, p.Description = normText(p.DisplayName), normText(p.Description)
+	p.DisplayName, p.Description = normText(p.DisplayName), normProse(p.Description)
 	var v Invalids
 	checkControl(&v, f, map[string]string{"display_name": p.DisplayName})
 	if p.DisplayName == "" {

@@ -102,7 +102,7 @@ func (db *DB) WithdrawMembership(ctx context.Context, name string, t Transition)
 // checkReason checks the reason given for a change of state, its field
 // named after prefix, and returns it as kept.
 func checkReason(prefix string, act action, reason string) (string, error) {
-	reason = normText(reason)
+	reason = normProse(reason)
 	var v Invalids
 	checkControl(&v, prefix, map[string]string{"reason": reason})
 	if reason == "" && (act.to == pb.Membership_REJECTED || act.to == pb.Membership_SUSPENDED) {
@@ -335,7 +335,7 @@ func (tx *Tx) approve(ctx context.Context, assoc *associationRow, r *membershipR
 	now := micros(tx.now)
 	_, err := tx.ExecContext(ctx, `UPDATE memberships SET state = ?, member_number = ?, approve_time = ?, state_time = ?,
 		state_reason = ?, duplicates_resolved = ?, link_confirmed = 1, update_time = ?, revision = revision + 1 WHERE pk = ?`,
-		int32(pb.Membership_ACTIVE), number, now, now, normText(t.Reason), resolved, now, r.pk)
+		int32(pb.Membership_ACTIVE), number, now, now, normProse(t.Reason), resolved, now, r.pk)
 	return dbError(err)
 }
 
@@ -363,7 +363,7 @@ func (db *DB) UpdateMembership(ctx context.Context, name string, o WriteOptions,
 		if err := apply(r.m); err != nil {
 			return err
 		}
-		notes := normText(r.m.Notes)
+		notes := normProse(r.m.Notes)
 		var v Invalids
 		checkControl(&v, "membership.", map[string]string{"notes": notes})
 		if err := v.err(); err != nil {

@@ -489,8 +489,8 @@ func personValues(p *pb.Person) []any {
 		p.Address, int32(p.Availability), int32(p.WorkLocation), p.WorkCountry}
 }
 
-// normalizePerson returns p with its text in NFC and without surrounding
-// space, and the display name derived when empty. Diacritics stay exactly as
+// normalizePerson returns p with its text as normText keeps it, and the
+// display name derived when empty. Diacritics stay exactly as
 // entered: "Nguyễn" typed with combining marks and precomposed is one name.
 func normalizePerson(p *pb.Person) *pb.Person {
 	for _, s := range []*string{&p.FamilyName, &p.MiddleName, &p.GivenName, &p.DisplayName,
@@ -518,9 +518,14 @@ func joinName(p *pb.Person) string {
 	return strings.Join(parts, " ")
 }
 
-func normText(s string) string {
-	return strings.TrimSpace(vntext.NFC(s))
-}
+// normText is short text (names, titles, codes) as it is kept: NFC,
+// trimmed, a space between words whatever space was typed, Đ for an Eth
+// typed for it (vntext.Clean). Names that look the same are the same.
+func normText(s string) string { return vntext.Clean(s) }
+
+// normProse is free text (notes, reasons, descriptions) as it is kept:
+// NFC and trimmed, its spacing as typed.
+func normProse(s string) string { return strings.TrimSpace(vntext.NFC(s)) }
 
 // personField prefixes the paths of a person's fields in errors: the person
 // is the "person" field of the requests that write one.

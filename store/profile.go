@@ -464,7 +464,7 @@ func (db *DB) VerifyQualification(ctx context.Context, name string, state pb.Ver
 		return nil, errorf(Invalid, "state", "must be VERIFIED or REJECTED")
 	}
 	return qualificationKind.update(ctx, db, name, o, func(q *pb.Qualification) error {
-		q.Verification = &pb.Verification{State: state, Verifier: verifier, Note: normText(note),
+		q.Verification = &pb.Verification{State: state, Verifier: verifier, Note: normProse(note),
 			VerifyTime: timestamppb.New(db.Now().UTC().Truncate(time.Microsecond))}
 		return nil
 	})

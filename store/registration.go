@@ -129,7 +129,7 @@ func (tx *Tx) registerMember(ctx context.Context, assocID string, reg Registrati
 	now := micros(tx.now)
 	res, err := tx.ExecContext(ctx, `INSERT INTO memberships (id, association_pk, person_pk, state, apply_time,
 		state_time, notes, create_time, update_time, link_confirmed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, assoc.pk, person.pk, int32(pb.Membership_PENDING), now, now, normText(reg.Notes), now, now, confirmed)
+		id, assoc.pk, person.pk, int32(pb.Membership_PENDING), now, now, normProse(reg.Notes), now, now, confirmed)
 	if err != nil {
 		return out, dbError(err)
 	}
@@ -301,7 +301,8 @@ type duplicate struct {
 }
 
 // possibleDuplicates finds the live people other than r with r's email, or
-// with r's family, middle and given names (in any case) and birth date.
+// with r's family, middle and given names (in any case, in any of their
+// spellings) and birth date.
 func (tx *Tx) possibleDuplicates(ctx context.Context, r *personRow) ([]*duplicate, error) {
 	p := r.person
 	byPK := map[int64]*duplicate{}
@@ -354,9 +355,11 @@ func (tx *Tx) possibleDuplicates(ctx context.Context, r *personRow) ([]*duplicat
 				if err := s.Scan(&pk, &family, &middle, &given); err != nil {
 					return 0, false, err
 				}
-				same := vntext.Lower(family) == vntext.Lower(p.FamilyName) &&
-					vntext.Lower(middle) == vntext.Lower(p.MiddleName) &&
-					vntext.Lower(given) == vntext.Lower(p.GivenName)
+				// As spelt, not as typed: HOÀ and Hòa, a no-break space,
+				// an Ð for a Đ (vntext.Canonical).
+				same := vntext.Canonical(family) == vntext.Canonical(p.FamilyName) &&
+					vntext.Canonical(middle) == vntext.Canonical(p.MiddleName) &&
+					vntext.Canonical(given) == vntext.Canonical(p.GivenName)
 				return pk, same, nil
 			}, pb.PossibleDuplicate_NAME_AND_BIRTH_DATE)
 		if err != nil {

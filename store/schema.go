@@ -112,17 +112,28 @@ func contactOnly(col string) string {
 	return "(CASE WHEN p.contact_allowed != 0 THEN " + col + " ELSE '' END)"
 }
 
+// str is a text field kept as normText keeps it, a value compared with it
+// tidied the same way, a prefix's last bare letter matching that letter
+// with any marks (vntext.Prefixes).
 func str(sql string) filter.Field {
-	return filter.Field{Type: filter.String, SQL: sql, Fold: vntext.NFC}
+	return filter.Field{Type: filter.String, SQL: sql, Fold: vntext.Tidy, Prefixes: vntext.Prefixes}
+}
+
+// name is a field of a person's name: equal to a value in any of its
+// spellings (hoà and hòa, vntext.Spellings).
+func name(sql string) filter.Field {
+	f := str(sql)
+	f.Expand = vntext.Spellings
+	return f
 }
 
 // personFields are a person's own fields, over the alias p of people.
 func personFields(r ranks, prefix string) filter.Schema {
 	s := filter.Schema{
-		"family_name":                 str("p.family_name"),
-		"middle_name":                 str("p.middle_name"),
-		"given_name":                  str("p.given_name"),
-		"display_name":                str("p.display_name"),
+		"family_name":                 name("p.family_name"),
+		"middle_name":                 name("p.middle_name"),
+		"given_name":                  name("p.given_name"),
+		"display_name":                name("p.display_name"),
 		"gender":                      {Type: filter.Enum, SQL: "p.gender", Enum: genderEnum},
 		"birth_date":                  {Type: filter.Date, SQL: "(p.birth_year * 10000 + p.birth_month * 100 + p.birth_day)"},
 		"birth_date.year":             {Type: filter.Int, SQL: "p.birth_year"},
@@ -180,11 +191,11 @@ func personSchema(r ranks) filter.Schema {
 
 		"positions.organization":                     {Type: filter.String, SQL: "IFNULL('organizations/' || po.id, '')", Join: joinPos},
 		"positions.organization.kind":                {Type: filter.Enum, SQL: "IFNULL(po.kind, 0)", Enum: orgKindEnum, Join: joinPos},
-		"positions.organization.sector":              {Type: filter.String, SQL: "IFNULL(po.sector, '')", Join: joinPos, Fold: vntext.NFC},
+		"positions.organization.sector":              {Type: filter.String, SQL: "IFNULL(po.sector, '')", Join: joinPos, Fold: vntext.Tidy, Prefixes: vntext.Prefixes},
 		"positions.organization.administrative_unit": {Type: filter.String, SQL: "IFNULL(po.administrative_unit, pos.administrative_unit)", Join: joinPos},
 		"positions.administrative_unit":              {Type: filter.String, SQL: "IFNULL(po.administrative_unit, pos.administrative_unit)", Join: joinPos},
 		"positions.country":                          {Type: filter.String, SQL: "IFNULL(po.country, pos.country)", Join: joinPos},
-		"positions.title":                            {Type: filter.String, SQL: "pos.title", Join: joinPos, Fold: vntext.NFC},
+		"positions.title":                            {Type: filter.String, SQL: "pos.title", Join: joinPos, Fold: vntext.Tidy, Prefixes: vntext.Prefixes},
 		"positions.employment_type":                  {Type: filter.Enum, SQL: "pos.employment_type", Enum: employmentEnum, Join: joinPos},
 		"positions.current":                          {Type: filter.Bool, SQL: "pos.is_current", Join: joinPos},
 		"positions.start":                            {Type: filter.Date, SQL: "pos.start_date", Join: joinPos},

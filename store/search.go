@@ -21,8 +21,9 @@ import (
 // changed no text, but migration 0029 made people_search anew without
 // positions, empty; version 5, after migration 0031, filled the index of
 // names with pairs of folded words (namepairs.go), and 6 adds the pairs
-// of words as typed.
-const searchVersion = 6
+// of words as typed. 7 spells the words as typed in their canonical form
+// (vntext.Canonical: hoà for hòa) and folds Ð like Đ.
+const searchVersion = 7
 
 // ensureSearchIndex rebuilds the derived text of every person when it was
 // made by an older version: a reindex of every profile (about 35 s for
@@ -99,7 +100,7 @@ func (tx *Tx) indexNames(ctx context.Context, pk int64, names string) error {
 	if err := tx.execIndex(ctx, `DELETE FROM people_names WHERE rowid = ?`, pk); err != nil {
 		return err
 	}
-	folded, exact := vntext.Fold(names), vntext.Lower(names)
+	folded, exact := vntext.Fold(names), vntext.Canonical(names)
 	return tx.execIndex(ctx, `INSERT INTO people_names(rowid, name_exact, name_folded, name_pairs) VALUES (?, ?, ?, ?)`,
 		pk, exact, folded, namePairs(folded, exact))
 }
@@ -231,7 +232,7 @@ func (tx *Tx) writeSearchDocument(ctx context.Context, pk int64, names string, o
 		return err
 	}
 	return tx.execIndex(ctx, `INSERT INTO people_search(rowid, name_exact, name_folded, other_exact, other_folded)
-		VALUES (?, ?, ?, ?, ?)`, pk, vntext.Lower(names), vntext.Fold(names), vntext.Lower(otherText), vntext.Fold(otherText))
+		VALUES (?, ?, ?, ?, ?)`, pk, vntext.Canonical(names), vntext.Fold(names), vntext.Canonical(otherText), vntext.Fold(otherText))
 }
 
 // searchTerms splits a query into words as the index's tokenizer does:
@@ -366,14 +367,15 @@ func (db *DB) SearchPeople(ctx context.Context, q SearchQuery, view pb.PersonVie
 }
 
 // spellTerms spells a query's words as the index holds them: without
-// diacritics, and as typed in lower case. Marks that compose with no
+// diacritics, and as typed in lower case with tone marks where
+// vntext.Canonical puts them, so that Hòa typed is Hoà stored. Marks that compose with no
 // letter before them are left out of the words as typed: FTS5 splits
 // words at some of them (U+0342), and two words in one phrase are more
 // than an index without positions can answer.
 func spellTerms(terms []string) (folded, exact []string) {
 	folded = mapTerms(terms, vntext.Fold)
 	exact = mapTerms(terms, func(t string) string {
-		return vntext.Lower(strings.Map(func(r rune) rune {
+		return vntext.Canonical(strings.Map(func(r rune) rune {
 			if unicode.Is(unicode.Mn, r) {
 				return -1
 			}

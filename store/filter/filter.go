@@ -96,6 +96,11 @@ type Field struct {
 	// values it stands for (an administrative unit: itself and the units in
 	// its area); the comparison holds for any of them.
 	Expand func(string) []string
+	// Prefixes, when set, maps the text before a trailing * (folded) to
+	// the prefixes it stands for (a last letter typed bare: that letter
+	// with any marks); the match holds for a value that starts with any
+	// of them.
+	Prefixes func(string) []string
 }
 
 // Join says how to reach the related rows of a field. A comparison on the
@@ -407,15 +412,44 @@ func (c *compiler) condition(n *node, f Field, op string) (string, bool, error) 
 	return f.SQL + " " + op + " ?", false, nil
 }
 
-// prefix compiles a match of the strings that start with p as a range, which
-// unlike LIKE needs no escaping, is case-sensitive and can use an index.
+// prefix compiles a match of the strings that start with p (or with any
+// of the prefixes Field.Prefixes makes of it) as ranges, which unlike LIKE
+// need no escaping, are case-sensitive and can use an index.
 func (c *compiler) prefix(f Field, p string, negate bool) (string, bool, error) {
-	p = fold(f, p)
-	cond, atomic := f.SQL+" >= ?", false
-	c.args = append(c.args, p)
-	if end, ok := prefixEnd(p); ok {
-		cond, atomic = "("+f.SQL+" >= ? AND "+f.SQL+" < ?)", true
-		c.args = append(c.args, end)
+	ps := []string{fold(f, p)}
+	if f.Prefixes != nil {
+		ps = f.Prefixes(ps[0])
+	}
+	type span struct{ from, to string } // to "" when unbounded
+	var spans []span
+	slices.Sort(ps)
+	for _, p := range slices.Compact(ps) {
+		to, ok := prefixEnd(p)
+		if !ok {
+			to = ""
+		}
+		// Ranges that meet are one: à and á are consecutive characters,
+		// and "Hà" ends where "Há" begins.
+		if n := len(spans); n > 0 && spans[n-1].to != "" && spans[n-1].to >= p {
+			if to == "" || spans[n-1].to < to {
+				spans[n-1].to = to
+			}
+			continue
+		}
+		spans = append(spans, span{p, to})
+	}
+	conds := make([]string, len(spans))
+	for i, sp := range spans {
+		conds[i] = f.SQL + " >= ?"
+		c.args = append(c.args, sp.from)
+		if sp.to != "" {
+			conds[i] = "(" + f.SQL + " >= ? AND " + f.SQL + " < ?)"
+			c.args = append(c.args, sp.to)
+		}
+	}
+	cond, atomic := conds[0], len(spans) == 1 && spans[0].to != ""
+	if len(conds) > 1 {
+		cond, atomic = "("+strings.Join(conds, " OR ")+")", true
 	}
 	if negate {
 		return not(cond, atomic), true, nil

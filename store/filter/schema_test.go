@@ -25,7 +25,7 @@ var (
 		"gender":          {Type: filter.Enum, SQL: "p.gender", Enum: map[string]int64{"GENDER_UNSPECIFIED": 0, "MALE": 1, "FEMALE": 2}},
 		"birth_date":      {Type: filter.Date, SQL: "(p.birth_year * 10000 + p.birth_month * 100 + p.birth_day)"},
 		"birth_date.year": {Type: filter.Int, SQL: "p.birth_year"},
-		"family_name":     {Type: filter.String, SQL: "p.family_name", Fold: vntext.NFC},
+		"family_name":     {Type: filter.String, SQL: "p.family_name", Fold: vntext.NFC, Prefixes: vntext.Prefixes},
 		"given_name":      {Type: filter.String, SQL: "p.given_name_fold", Fold: vntext.Fold},
 		"display_name":    {Type: filter.String, SQL: "p.display_name_fold", Fold: vntext.Fold},
 		"hometown":        {Type: filter.String, SQL: "p.hometown"},

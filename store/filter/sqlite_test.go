@@ -108,6 +108,15 @@ func TestCompileSelects(t *testing.T) {
 		{`family_name = "Nguyen*"`, nil},
 		{`family_name = "Tr*"`, []int64{2}},
 		{`family_name = "O'*"`, []int64{5}},
+		// The letter before the * typed bare is that letter with any
+		// marks (Field.Prefixes); letters before it are as typed.
+		{`family_name = "Le*"`, []int64{3}},
+		{`family_name = "Nguye*"`, []int64{1, 4}},
+		{`family_name = "Tra*"`, []int64{2}},
+		{`family_name != "Le*"`, []int64{1, 2, 4, 5}},
+		{`family_name = "Le*" OR family_name = "Tra*"`, []int64{2, 3}},
+		{`family_name = "Lê*"`, []int64{3}},
+		{`family_name = "Lế*"`, nil},
 		{`hometown:*`, []int64{1, 2, 4, 5}},
 		{`hometown = ""`, []int64{3}},
 
