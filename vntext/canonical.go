@@ -89,17 +89,45 @@ func Tones(s string) string {
 		return s
 	}
 	var b strings.Builder
-	b.Grow(len(s))
-	for _, seg := range segments(s) {
-		// A syllable whose tone moves is short and has a mark.
-		if len(seg) <= 10 && !isASCII(seg) {
-			if v, ok := placements(seg); ok {
-				seg = v[1]
-			}
+	done := 0 // s[:done] is in b, or nothing is when b is empty
+	for i, seg := range segmentsOf(s) {
+		if !movable(seg) {
+			continue
 		}
-		b.WriteString(seg)
+		if v, ok := placements(seg); ok && v[1] != seg {
+			b.WriteString(s[done:i])
+			b.WriteString(v[1])
+			done = i + len(seg)
+		}
 	}
+	if done == 0 {
+		return s
+	}
+	b.WriteString(s[done:])
 	return b.String()
+}
+
+// movable reports cheaply whether seg may be a syllable whose tone moves:
+// short, ending in a, e or y after an o or a u, one of them marked.
+func movable(seg string) bool {
+	if len(seg) > 10 || isASCII(seg) {
+		return false
+	}
+	r2, n := utf8.DecodeLastRuneInString(seg)
+	r1, _ := utf8.DecodeLastRuneInString(seg[:len(seg)-n])
+	b1, b2 := baseLetter(r1), baseLetter(r2)
+	return (b1 == 'o' && (b2 == 'a' || b2 == 'e')) || (b1 == 'u' && b2 == 'y')
+}
+
+// baseLetter is r folded when it folds to one ASCII letter, or 0.
+func baseLetter(r rune) byte {
+	switch {
+	case r < utf8.RuneSelf:
+		return byte(unicode.ToLower(r))
+	case r >= foldFirst && r < foldFirst+rune(len(foldTable)) && len(foldTable[r-foldFirst]) == 1:
+		return foldTable[r-foldFirst][0]
+	}
+	return 0
 }
 
 // maxSpellings bounds what Spellings returns: a name has a few syllables
@@ -113,7 +141,7 @@ const maxSpellings = 64
 // maxSpellings, the later words stay as they are in s.
 func Spellings(s string) []string {
 	out := []string{""}
-	for _, seg := range segments(NFC(s)) {
+	for _, seg := range segmentsOf(NFC(s)) {
 		alts := []string{seg}
 		if v, ok := placements(seg); ok {
 			alts = []string{seg, v[0]}
@@ -140,23 +168,25 @@ func Spellings(s string) []string {
 	return out
 }
 
-// segments splits s into its words (runs of letters and marks) and what
-// lies between them, in order: joined, they are s.
-func segments(s string) []string {
-	var out []string
-	start, inWord := 0, false
-	for i, r := range s {
-		w := unicode.IsLetter(r) || unicode.Is(unicode.M, r)
-		if i > 0 && w != inWord {
-			out = append(out, s[start:i])
-			start = i
+// segmentsOf yields the words of s (runs of letters and marks) and what
+// lies between them, in order, each with its byte offset.
+func segmentsOf(s string) func(yield func(int, string) bool) {
+	return func(yield func(int, string) bool) {
+		start, inWord := 0, false
+		for i, r := range s {
+			w := unicode.IsLetter(r) || unicode.Is(unicode.M, r)
+			if i > 0 && w != inWord {
+				if !yield(start, s[start:i]) {
+					return
+				}
+				start = i
+			}
+			inWord = w
 		}
-		inWord = w
+		if start < len(s) {
+			yield(start, s[start:])
+		}
 	}
-	if start < len(s) {
-		out = append(out, s[start:])
-	}
-	return out
 }
 
 // Vietnamese tone marks, as combining characters.
