@@ -518,13 +518,11 @@ func joinName(p *pb.Person) string {
 	return strings.Join(parts, " ")
 }
 
-// normText is short text (names, titles, codes) as it is kept: NFC,
-// trimmed, a space between words whatever space was typed, Đ for an Eth
-// typed for it (vntext.Clean). Names that look the same are the same.
+// normText is short text (names, titles, codes) as kept: vntext.Clean,
+// so that names that look the same are the same.
 func normText(s string) string { return vntext.Clean(s) }
 
-// normProse is free text (notes, reasons, descriptions) as it is kept:
-// NFC and trimmed, its spacing as typed.
+// normProse is free text (notes, reasons) as kept: NFC, trimmed.
 func normProse(s string) string { return strings.TrimSpace(vntext.NFC(s)) }
 
 // personField prefixes the paths of a person's fields in errors: the person
