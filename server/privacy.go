@@ -7,6 +7,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
+	"trithuc.gov.vn/trithuc/names"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
 )
@@ -78,20 +79,36 @@ func (s *Server) checkRestricted(ctx context.Context, method, person string) err
 	return nil
 }
 
+// holder is a resource a person holds that is not under their name: its
+// name's pattern, the store's lookup of whether its person is restricted,
+// and the words that name that person in a refusal.
+type holder struct {
+	pattern    string
+	restricted func(*store.DB, context.Context, string) (bool, error)
+	who        string
+}
+
+// holders are what checkHolderRestricted checks, for every method whose
+// request names one (server/scope.go).
+var holders = []holder{
+	{names.Membership, (*store.DB).MemberRestricted, "the member of "},
+	{names.Nomination, (*store.DB).NominationRestricted, "the person of "},
+	{names.PoolMember, (*store.DB).PoolMemberRestricted, "the expert of "},
+	{names.Engagement, (*store.DB).EngagementRestricted, "the expert of "},
+}
+
 // checkHolderRestricted is checkRestricted for a method about what a
-// person holds that is not under their name (a membership, a nomination):
-// restricted reports whether its person is restricted, and the refusal
-// names it as who.
-func (s *Server) checkHolderRestricted(ctx context.Context, name, who string, restricted func(context.Context, string) (bool, error)) error {
+// person holds that is not under their name: name, of h's kind.
+func (s *Server) checkHolderRestricted(ctx context.Context, name string, h holder) error {
 	if name == "" || !restrictionApplies(ctx) {
 		return nil
 	}
-	is, err := restricted(ctx, name)
+	is, err := h.restricted(s.db, ctx, name)
 	if err != nil {
 		return grpcError(ctx, err)
 	}
 	if is {
-		return errRestricted(who + name)
+		return errRestricted(h.who + name)
 	}
 	return nil
 }

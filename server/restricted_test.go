@@ -395,3 +395,78 @@ func TestChangesOfRestricted(t *testing.T) {
 		t.Errorf("the admin reads %q: want every change", got)
 	}
 }
+
+// A pool's member and an engagement are about their expert: once every
+// consent of the expert is withdrawn, a caller other than an admin may
+// neither read nor change them by name, over gRPC or REST, as their lists
+// already leave them out. An admin still may.
+func TestPoolMembersAndEngagementsOfRestricted(t *testing.T) {
+	f := newExpertFixture(t)
+	e, ctx := f.e, f.ctx
+	eng, err := f.engage(t, f.an, time.Now().AddDate(0, -1, 0), "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	members, err := e.client.Experts.ListExpertPoolMembers(ctx, &pb.ListExpertPoolMembersRequest{Parent: f.pool, Filter: `person = "` + f.an + `"`})
+	if err != nil || len(members.ExpertPoolMembers) != 1 {
+		t.Fatal(members, err)
+	}
+	member := members.ExpertPoolMembers[0].Name
+	_, homeTok := e.key(RoleHomeAffairs)
+	_, regTok := e.key(RoleRegistrar)
+	callers := map[string]*client.Client{"registrar": f.reg, "home_affairs": e.clientAs(homeTok)}
+	for who, c := range callers {
+		if _, err := c.Experts.GetExpertPoolMember(ctx, &pb.GetExpertPoolMemberRequest{Name: member}); err != nil {
+			t.Fatalf("%s, before the withdrawal: %v", who, err)
+		}
+	}
+
+	consents, err := e.client.Privacy.ListConsents(ctx, &pb.ListConsentsRequest{Parent: f.an})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range consents.Consents {
+		if _, err := e.client.Privacy.WithdrawConsent(ctx, &pb.WithdrawConsentRequest{Name: c.Name}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for who, c := range callers {
+		_, err := c.Experts.GetExpertPoolMember(ctx, &pb.GetExpertPoolMemberRequest{Name: member})
+		wantCode(t, err, codes.PermissionDenied)
+		_, err = c.Experts.GetEngagement(ctx, &pb.GetEngagementRequest{Name: eng.Name})
+		wantCode(t, err, codes.PermissionDenied)
+		_, err = c.Experts.UpdateEngagement(ctx, &pb.UpdateEngagementRequest{Engagement: &pb.Engagement{Name: eng.Name, Outcome: "Đạt"}, UpdateMask: mask("outcome")})
+		wantCode(t, err, codes.PermissionDenied)
+		_, err = c.Experts.UpdateExpertPoolMember(ctx, &pb.UpdateExpertPoolMemberRequest{
+			ExpertPoolMember: &pb.ExpertPoolMember{Name: member, Status: pb.ExpertPoolMember_INACTIVE}, UpdateMask: mask("status")})
+		wantCode(t, err, codes.PermissionDenied)
+		_, err = c.Experts.DeleteEngagement(ctx, &pb.DeleteEngagementRequest{Name: eng.Name})
+		wantCode(t, err, codes.PermissionDenied)
+		_, err = c.Experts.DeleteExpertPoolMember(ctx, &pb.DeleteExpertPoolMemberRequest{Name: member})
+		wantCode(t, err, codes.PermissionDenied)
+		if t.Failed() {
+			t.Fatalf("as %s", who)
+		}
+	}
+	for _, r := range []struct {
+		method, path string
+		body         map[string]any
+	}{
+		{"GET", "/v1/" + member, nil},
+		{"GET", "/v1/" + eng.Name, nil},
+		{"PATCH", "/v1/" + eng.Name + "?updateMask=outcome", map[string]any{"outcome": "Đạt"}},
+		{"PATCH", "/v1/" + member + "?updateMask=status", map[string]any{"status": "INACTIVE"}},
+	} {
+		code, body := e.restAs(regTok, r.method, r.path, r.body)
+		if code != http.StatusForbidden || strings.Contains(jsonText(body), f.an) {
+			t.Errorf("REST %s %s: %d %v", r.method, r.path, code, jsonText(body))
+		}
+	}
+	got, err := e.client.Experts.GetEngagement(ctx, &pb.GetEngagementRequest{Name: eng.Name})
+	if err != nil || got.Outcome != "" || got.Person != f.an {
+		t.Errorf("the admin reads the engagement as %v, %v: want it unchanged", got, err)
+	}
+	if m, err := e.client.Experts.GetExpertPoolMember(ctx, &pb.GetExpertPoolMemberRequest{Name: member}); err != nil || m.Status != pb.ExpertPoolMember_ACTIVE {
+		t.Errorf("the admin reads the member as %v, %v: want it unchanged", m, err)
+	}
+}

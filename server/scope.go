@@ -93,20 +93,20 @@ func (s *Server) checkScope(ctx context.Context, method string, req any) error {
 			return err
 		}
 	case s.perms[method].scope == onAssociation:
-		if err := s.checkHolderRestricted(ctx, names.Ancestor(requestName(msg), names.Membership), "the member of ", s.db.MemberRestricted); err != nil {
-			return err
-		}
 		if r, ok := msg.(*pb.RegisterMemberRequest); ok {
 			if err := s.checkRestricted(ctx, method, r.GetPerson()); err != nil {
 				return err
 			}
 		}
 	}
-	// Whatever the method's scope: a nomination is about its person, and
-	// a resource a request carries is about the people it refers to (a
-	// nomination's, a pool member's, an engagement's).
-	if err := s.checkHolderRestricted(ctx, names.Ancestor(requestName(msg), names.Nomination), "the person of ", s.db.NominationRestricted); err != nil {
-		return err
+	// Whatever the method's scope: what a person holds by another name
+	// (holders) is about them, and a resource a request carries is about
+	// the people it refers to (a nomination's, a pool member's, an
+	// engagement's).
+	for _, h := range holders {
+		if err := s.checkHolderRestricted(ctx, names.Ancestor(requestName(msg), h.pattern), h); err != nil {
+			return err
+		}
 	}
 	for _, p := range carriedPeople(msg) {
 		if err := s.checkRestricted(ctx, method, p); err != nil {

@@ -332,17 +332,9 @@ func (db *DB) MemberRestricted(ctx context.Context, name string) (bool, error) {
 	if err != nil {
 		return false, nil
 	}
-	var restricted bool
-	err = db.read(ctx, func(tx *Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT p.restricted != 0 FROM memberships m
-			JOIN associations a ON a.pk = m.association_pk JOIN people p ON p.pk = m.person_pk
-			WHERE a.id = ? AND m.id = ?`, assocID, id).Scan(&restricted)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		return dbError(err)
-	})
-	return restricted, err
+	return db.holderRestricted(ctx, `SELECT p.restricted != 0 FROM memberships m
+		JOIN associations a ON a.pk = m.association_pk JOIN people p ON p.pk = m.person_pk
+		WHERE a.id = ? AND m.id = ?`, assocID, id)
 }
 
 // NominationRestricted reports whether the person of the nomination name
@@ -352,10 +344,38 @@ func (db *DB) NominationRestricted(ctx context.Context, name string) (bool, erro
 	if !names.Scan(name, names.Nomination, &campaignID, &id) {
 		return false, nil
 	}
+	return db.holderRestricted(ctx, `SELECT p.restricted != 0 FROM `+nominationFrom+`
+		WHERE c.id = ? AND n.id = ?`, campaignID, id)
+}
+
+// PoolMemberRestricted reports whether the person of the expert pool's
+// member name is restricted; a name of no member is not.
+func (db *DB) PoolMemberRestricted(ctx context.Context, name string) (bool, error) {
+	var assocID, poolID, id string
+	if !names.Scan(name, names.PoolMember, &assocID, &poolID, &id) {
+		return false, nil
+	}
+	return db.holderRestricted(ctx, `SELECT p.restricted != 0 FROM `+memberFrom+`
+		WHERE a.id = ? AND ep.id = ? AND m.id = ?`, assocID, poolID, id)
+}
+
+// EngagementRestricted reports whether the expert of the engagement name
+// is restricted; a name of no engagement is not.
+func (db *DB) EngagementRestricted(ctx context.Context, name string) (bool, error) {
+	var assocID, poolID, id string
+	if !names.Scan(name, names.Engagement, &assocID, &poolID, &id) {
+		return false, nil
+	}
+	return db.holderRestricted(ctx, `SELECT p.restricted != 0 FROM `+engagementFrom+`
+		WHERE a.id = ? AND ep.id = ? AND e.id = ?`, assocID, poolID, id)
+}
+
+// holderRestricted runs query, which selects whether the person of one
+// row is restricted; no row is not.
+func (db *DB) holderRestricted(ctx context.Context, query string, args ...any) (bool, error) {
 	var restricted bool
 	err := db.read(ctx, func(tx *Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT p.restricted != 0 FROM `+nominationFrom+`
-			WHERE c.id = ? AND n.id = ?`, campaignID, id).Scan(&restricted)
+		err := tx.QueryRowContext(ctx, query, args...).Scan(&restricted)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
