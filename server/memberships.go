@@ -80,6 +80,7 @@ func (s *membershipService) RegisterMember(ctx context.Context, req *pb.Register
 		Request:      s.requests.key(ctx, "RegisterMember", req.GetRequestId(), req),
 		ValidateOnly: req.GetValidateOnly(),
 		Scope:        scopeOf(ctx),
+		Admin:        !restrictionApplies(ctx),
 		Audit:        auditEvent(ctx),
 	})
 	return out, grpcError(ctx, err)

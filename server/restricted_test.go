@@ -168,20 +168,87 @@ func TestRestrictedOnEveryReadPath(t *testing.T) {
 	_, err = f.registrar.Memberships.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: union.Name, Consent: consent(),
 		Applicant: &pb.RegisterMemberRequest_Person{Person: person}})
 	wantCode(t, err, codes.PermissionDenied)
-	byID, err := f.registrar.Memberships.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: union.Name, Consent: consent(),
+	// A registration that meets them by national ID is refused
+	// (TestRegistrationByIDDoesNotReachRestricted).
+	_, err = f.registrar.Memberships.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: union.Name, Consent: consent(),
 		Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: bao()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b, _ := protojson.Marshal(byID); !byID.LinkedExistingPerson || strings.Contains(string(b), id) {
-		t.Errorf("a registration linked to the restricted person by national ID answers %s", b)
-	}
+	wantCode(t, err, codes.FailedPrecondition)
 	code, body = e.restAs(f.registrarTok, "POST", "/v1/"+union.Name+"/memberships:register", map[string]any{
 		"newPerson": map[string]any{"familyName": "Lâm", "middleName": "Quốc", "givenName": "Bảo", "gender": "MALE",
 			"birthDate": map[string]any{"year": 1979, "month": 11, "day": 2}},
 		"consent": map[string]any{"purposes": []string{"REGISTRY"}, "textVersion": "2026-01"}})
 	if code != http.StatusOK || strings.Contains(jsonText(body), id) {
 		t.Errorf("REST: a look-alike's registration: %d %s", code, jsonText(body))
+	}
+}
+
+// A registration by a caller other than an admin that meets a restricted
+// person by national ID is refused, without saying who holds the ID, and
+// writes nothing: no membership, and no consent, which would lift a
+// restriction by withdrawn consents and answer with the whole profile. It
+// is so whichever way the person was restricted; an admin's registration
+// still links to them.
+func TestRegistrationByIDDoesNotReachRestricted(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		restrict func(f *privacyFixture)
+	}{
+		{"RESTRICTION request", func(f *privacyFixture) { f.restrict(t) }},
+		{"every consent withdrawn", func(f *privacyFixture) {
+			consents, err := f.e.client.Privacy.ListConsents(f.ctx, &pb.ListConsentsRequest{Parent: f.person.Name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range consents.Consents {
+				if _, err := f.e.client.Privacy.WithdrawConsent(f.ctx, &pb.WithdrawConsentRequest{Name: c.Name}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newPrivacyFixture(t)
+			e, ctx := f.e, f.ctx
+			union, id := "associations/lien-hiep", strings.TrimPrefix(f.person.Name, "people/")
+			tt.restrict(f)
+			before, err := e.client.Privacy.ListConsents(ctx, &pb.ListConsentsRequest{Parent: f.person.Name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			np := &pb.Person{FamilyName: "X", GivenName: "Y", NationalId: bao().NationalId}
+			for _, validateOnly := range []bool{true, false} {
+				for who, c := range map[string]*client.Client{"registrar": f.registrar, "association key": e.clientAs(f.scopedToken(t))} {
+					parent := union
+					if who == "association key" {
+						parent = f.hyh.Name
+					}
+					_, err := c.Memberships.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: parent, ValidateOnly: validateOnly,
+						Consent:   &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2025-01"},
+						Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: np}})
+					wantCode(t, err, codes.FailedPrecondition)
+					if msg := status.Convert(err).Message(); strings.Contains(msg, id) || !strings.Contains(msg, "restricted") {
+						t.Errorf("%s, validate_only=%v: %q", who, validateOnly, msg)
+					}
+				}
+			}
+			code, body := e.restAs(f.registrarTok, "POST", "/v1/"+union+"/memberships:register", map[string]any{
+				"newPerson": map[string]any{"familyName": "X", "givenName": "Y", "nationalId": bao().NationalId},
+				"consent":   map[string]any{"purposes": []string{"REGISTRY"}, "textVersion": "2025-01"}})
+			if code != http.StatusBadRequest || strings.Contains(jsonText(body), id) {
+				t.Errorf("REST: %d %s", code, jsonText(body))
+			}
+			p, err := e.client.People.GetPerson(ctx, &pb.GetPersonRequest{Name: f.person.Name, View: pb.PersonView_PERSON_VIEW_FULL})
+			after, err2 := e.client.Privacy.ListConsents(ctx, &pb.ListConsentsRequest{Parent: f.person.Name})
+			if err != nil || err2 != nil || !p.Restricted || len(p.Memberships) != 1 || len(after.Consents) != len(before.Consents) {
+				t.Errorf("after the refused registrations: restricted %v, memberships %v, consents %d (were %d): %v %v",
+					p.GetRestricted(), p.GetMemberships(), len(after.GetConsents()), len(before.Consents), err, err2)
+			}
+			admin, err := e.client.Memberships.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: union, ValidateOnly: true, Consent: consent(),
+				Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: np}})
+			if err != nil || !admin.LinkedExistingPerson || admin.Person.GetName() != f.person.Name {
+				t.Errorf("the admin's registration: %v %v", admin, err)
+			}
+		})
 	}
 }
 

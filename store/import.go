@@ -284,11 +284,19 @@ func (im *Importer) reach(r *personRow, field string, byName bool) error {
 	if im.o.Admin || !r.person.Restricted {
 		return nil
 	}
-	who := "the registered person with this national ID"
-	if byName {
-		who = r.person.Name
+	if !byName {
+		return errRestrictedByID(field, "import changes to them")
 	}
-	return errorf(FailedPrecondition, field, "%s is restricted: the consent its processing rested on was withdrawn, or the person asked for restriction; only an admin may import changes to them", who)
+	return errorf(FailedPrecondition, field, restrictedText, r.person.Name, "import changes to them")
+}
+
+const restrictedText = "%s is restricted: the consent its processing rested on was withdrawn, or the person asked for restriction; only an admin may %s"
+
+// errRestrictedByID refuses, to a caller other than an admin, a write
+// that meets a restricted person by the national ID at field, without
+// naming them; do is what only an admin may.
+func errRestrictedByID(field, do string) error {
+	return errorf(FailedPrecondition, field, restrictedText, "the registered person with this national ID", do)
 }
 
 // contactFields are the contact details a person may withhold.

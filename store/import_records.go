@@ -158,7 +158,7 @@ func (im *Importer) membership(ctx context.Context, row MembershipImport, scope 
 		np.NationalId = row.Person.NationalID
 		reg.NewPerson = np
 	}
-	res, err := tx.registerMember(ctx, assocID, reg, CreateOptions{Scope: scope})
+	res, err := tx.registerMember(ctx, assocID, reg, CreateOptions{Scope: scope, Admin: im.o.Admin})
 	if err != nil {
 		err = reprefix(err, "new_person.", f+"new_person.")
 		err = reprefix(err, "consent.", f+"consent.")

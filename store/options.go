@@ -17,6 +17,11 @@ type CreateOptions struct {
 	// empty for any other caller: RegisterMember does not confirm its link
 	// to a registered person outside it (store/scope.go).
 	Scope string
+	// Admin is an administrator's call. RegisterMember by anyone else
+	// does not link a new person to a restricted one by national ID: the
+	// registration's consent would lift a withdrawal's restriction, and
+	// its answer show the profile.
+	Admin bool
 	// Audit is the event of the call, stored with the write (DB.write).
 	Audit *AuditEvent
 }

@@ -74,7 +74,7 @@ func (tx *Tx) registerMember(ctx context.Context, assocID string, reg Registrati
 		return out, err
 	}
 	out = &pb.RegisterMemberResponse{}
-	person, err := tx.registrant(ctx, reg, out)
+	person, err := tx.registrant(ctx, reg, o.Admin, out)
 	if err != nil {
 		return out, err
 	}
@@ -225,8 +225,10 @@ func (tx *Tx) checkRegistration(reg Registration) (*pb.Consent, error) {
 }
 
 // registrant finds or creates the person a registration is for, and says
-// which in out.
-func (tx *Tx) registrant(ctx context.Context, reg Registration, out *pb.RegisterMemberResponse) (*personRow, error) {
+// which in out. A restricted person found by national ID is refused unless
+// admin, in the words of an import's row (Importer.reach), which do not
+// say who holds the ID.
+func (tx *Tx) registrant(ctx context.Context, reg Registration, admin bool, out *pb.RegisterMemberResponse) (*personRow, error) {
 	if reg.NewPerson == nil {
 		id, err := PersonID(reg.Person, "person")
 		if err != nil {
@@ -245,8 +247,12 @@ func (tx *Tx) registrant(ctx context.Context, reg Registration, out *pb.Register
 		err := tx.QueryRowContext(ctx, `SELECT id FROM people WHERE national_id = ? AND delete_time IS NULL`, nid).Scan(&id)
 		switch {
 		case err == nil:
-			out.LinkedExistingPerson = true
-			return tx.person(ctx, id)
+			r, err := tx.person(ctx, id)
+			if err != nil || admin || !r.person.Restricted {
+				out.LinkedExistingPerson = err == nil
+				return r, err
+			}
+			return nil, errRestrictedByID("new_person.national_id", "register them")
 		case !errors.Is(err, sql.ErrNoRows):
 			return nil, dbError(err)
 		}
@@ -404,7 +410,7 @@ func (db *DB) BulkRegisterMembers(ctx context.Context, members []BulkMember) err
 			if err != nil {
 				return at(err)
 			}
-			reg, err := tx.registerMember(ctx, assocID, m.Registration, CreateOptions{})
+			reg, err := tx.registerMember(ctx, assocID, m.Registration, CreateOptions{Admin: true})
 			if err != nil {
 				return at(err)
 			}
