@@ -404,7 +404,7 @@ func carriedPeople(req proto.Message) []string {
 		for j := 0; j < rfields.Len(); j++ {
 			rf := rfields.Get(j)
 			ref, _ := proto.GetExtension(rf.Options(), annotations.E_ResourceReference).(*annotations.ResourceReference)
-			if rf.Kind() == protoreflect.StringKind && !rf.IsList() && ref.GetType() == "trithuc.gov.vn/Person" && res.Get(rf).String() != "" {
+			if rf.Kind() == protoreflect.StringKind && !rf.IsList() && ref.GetType() == personType && res.Get(rf).String() != "" {
 				out = append(out, res.Get(rf).String())
 			}
 		}
