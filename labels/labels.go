@@ -26,6 +26,7 @@ var words = map[string]string{
 	"PROVINCIAL_HONOR": "Danh hiệu của tỉnh", "STATE_TITLE": "Danh hiệu nhà nước", "AWARD": "Giải thưởng",
 	"ORDER_OR_MEDAL": "Huân, huy chương", "CERTIFICATE_OF_MERIT": "Bằng khen", "OTHER_HONOR": "Khác",
 	"PENDING": "Chờ duyệt", "ACTIVE": "Đang sinh hoạt", "SUSPENDED": "Tạm đình chỉ", "WITHDRAWN": "Đã rút", "REJECTED": "Bị từ chối",
+	"INACTIVE": "Tạm không mời", "SUBMITTED": "Đã đề cử", "SHORTLISTED": "Vào danh sách xét chọn", "SELECTED": "Được chọn",
 	"EMAIL": "Trùng email", "NAME_AND_BIRTH_DATE": "Trùng họ tên và ngày sinh",
 	"REGISTRY": "Lưu trong cơ sở dữ liệu", "CONTACT": "Liên hệ", "PUBLICATION": "Công bố", "STATISTICS": "Thống kê",
 	"CONSENT": "Sự đồng ý", "PUBLIC_DUTY": "Nhiệm vụ công",

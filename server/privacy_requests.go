@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/protobuf/proto"
 
 	"trithuc.gov.vn/trithuc/labels"
@@ -90,6 +91,13 @@ func (s *privacyService) ExportPersonData(ctx context.Context, req *pb.ExportPer
 			break
 		}
 	}
+	// What they hold in expert pools and honours, which PurgePerson
+	// deletes with them, is theirs too.
+	held, err := s.db.PersonHoldings(ctx, name)
+	if err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	out.ExpertPoolMembers, out.Engagements, out.Nominations = held.PoolMembers, held.Engagements, held.Nominations
 	out.Document = personDocument(out, s.referenceNames(ctx, out.Person), time.Now())
 	return out, nil
 }
@@ -198,6 +206,33 @@ func personDocument(d *pb.PersonData, names map[string]string, now time.Time) st
 	for _, ev := range d.AuditEvents {
 		fmt.Fprintf(&b, "- %s %s (%s) %s %s\n", ts(ev.EventTime), ev.PrincipalName, ev.Role, ev.Method, ev.Code)
 	}
+	if len(d.ExpertPoolMembers) > 0 {
+		b.WriteString("\n## Nhóm chuyên gia\n\n")
+		for _, m := range d.ExpertPoolMembers {
+			fmt.Fprintf(&b, "- %s: %s\n", m.Name, joined(labels.Of(m.Role), labels.Of(m.Status)))
+		}
+	}
+	if len(d.Engagements) > 0 {
+		b.WriteString("\n## Công việc chuyên gia\n\n")
+		for _, e := range d.Engagements {
+			rating := ""
+			if e.Rating > 0 {
+				rating = fmt.Sprintf("đánh giá %d/5", e.Rating)
+			}
+			fmt.Fprintf(&b, "- %s: %s\n", e.Name, joined(e.MatterTitle, e.RequestingAgency, labels.Of(e.Role),
+				labeled("quyết định số", e.DecisionNumber), labeled("từ", dayOf(e.StartDate)), labeled("đến", dayOf(e.EndDate)),
+				labeled("xung đột lợi ích đã khai:", e.DeclaredConflict), labeled("kết quả:", e.Outcome), rating))
+		}
+	}
+	if len(d.Nominations) > 0 {
+		b.WriteString("\n## Đề cử khen thưởng\n\n")
+		for _, n := range d.Nominations {
+			fmt.Fprintf(&b, "- %s: %s\n", n.Name, joined(labels.Of(n.State), labeled("người đề cử:", n.Nominator), labeled("lý do:", n.Reason)))
+			for _, dec := range n.Decisions {
+				fmt.Fprintf(&b, "  - %s %s %s\n", ts(dec.DecideTime), dec.Decider, joined(labels.Of(dec.State), dec.Note))
+			}
+		}
+	}
 	if len(d.DataSubjectRequests) > 0 {
 		b.WriteString("\n## Yêu cầu của chủ thể dữ liệu\n\n")
 		for _, r := range d.DataSubjectRequests {
@@ -205,4 +240,36 @@ func personDocument(d *pb.PersonData, names map[string]string, now time.Time) st
 		}
 	}
 	return b.String()
+}
+
+// joined is the parts that are not empty, separated by commas.
+func joined(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// labeled is value after its label, or "" without a value.
+func labeled(label, value string) string {
+	if value == "" {
+		return ""
+	}
+	return label + " " + value
+}
+
+// dayOf is a date as a person in Vietnam writes it, day first; "" for none.
+func dayOf(d *date.Date) string {
+	switch {
+	case d == nil || d.Year == 0:
+		return ""
+	case d.Month == 0:
+		return fmt.Sprint(d.Year)
+	case d.Day == 0:
+		return fmt.Sprintf("%02d/%d", d.Month, d.Year)
+	}
+	return fmt.Sprintf("%02d/%02d/%d", d.Day, d.Month, d.Year)
 }

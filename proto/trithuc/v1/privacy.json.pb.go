@@ -280,6 +280,42 @@ func (x *PersonData) AppendProtoJSON(b []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
+	if len(x.ExpertPoolMembers) > 0 {
+		b = append(b, ",\"expertPoolMembers\":["...)
+		for _, v := range x.ExpertPoolMembers {
+			if b[len(b)-1] != '[' {
+				b = append(b, ',')
+			}
+			if b, err = v.AppendProtoJSON(b); err != nil {
+				return nil, err
+			}
+		}
+		b = append(b, ']')
+	}
+	if len(x.Engagements) > 0 {
+		b = append(b, ",\"engagements\":["...)
+		for _, v := range x.Engagements {
+			if b[len(b)-1] != '[' {
+				b = append(b, ',')
+			}
+			if b, err = v.AppendProtoJSON(b); err != nil {
+				return nil, err
+			}
+		}
+		b = append(b, ']')
+	}
+	if len(x.Nominations) > 0 {
+		b = append(b, ",\"nominations\":["...)
+		for _, v := range x.Nominations {
+			if b[len(b)-1] != '[' {
+				b = append(b, ',')
+			}
+			if b, err = v.AppendProtoJSON(b); err != nil {
+				return nil, err
+			}
+		}
+		b = append(b, ']')
+	}
 	if len(b) == start {
 		return append(b, '{', '}'), nil
 	}

@@ -588,7 +588,13 @@ type PersonData struct {
 	// The data-subject requests about them.
 	DataSubjectRequests []*DataSubjectRequest `protobuf:"bytes,5,rep,name=data_subject_requests,json=dataSubjectRequests,proto3" json:"data_subject_requests,omitempty"`
 	// The same, as a document a person can read (Markdown, in Vietnamese).
-	Document      string `protobuf:"bytes,6,opt,name=document,proto3" json:"document,omitempty"`
+	Document string `protobuf:"bytes,6,opt,name=document,proto3" json:"document,omitempty"`
+	// Their places in expert pools, oldest first.
+	ExpertPoolMembers []*ExpertPoolMember `protobuf:"bytes,7,rep,name=expert_pool_members,json=expertPoolMembers,proto3" json:"expert_pool_members,omitempty"`
+	// Their engagements as experts (matter, outcome, rating), oldest first.
+	Engagements []*Engagement `protobuf:"bytes,8,rep,name=engagements,proto3" json:"engagements,omitempty"`
+	// Their nominations for honours (reason, decisions), oldest first.
+	Nominations   []*Nomination `protobuf:"bytes,9,rep,name=nominations,proto3" json:"nominations,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -665,12 +671,33 @@ func (x *PersonData) GetDocument() string {
 	return ""
 }
 
+func (x *PersonData) GetExpertPoolMembers() []*ExpertPoolMember {
+	if x != nil {
+		return x.ExpertPoolMembers
+	}
+	return nil
+}
+
+func (x *PersonData) GetEngagements() []*Engagement {
+	if x != nil {
+		return x.Engagements
+	}
+	return nil
+}
+
+func (x *PersonData) GetNominations() []*Nomination {
+	if x != nil {
+		return x.Nominations
+	}
+	return nil
+}
+
 var File_trithuc_v1_privacy_proto protoreflect.FileDescriptor
 
 const file_trithuc_v1_privacy_proto_rawDesc = "" +
 	"\n" +
 	"\x18trithuc/v1/privacy.proto\x12\n" +
-	"trithuc.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctrithuc/v1/annotations.proto\x1a\x16trithuc/v1/audit.proto\x1a\x1btrithuc/v1/membership.proto\x1a\x17trithuc/v1/person.proto\x1a\x18trithuc/v1/profile.proto\"\xd3\x03\n" +
+	"trithuc.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctrithuc/v1/annotations.proto\x1a\x16trithuc/v1/audit.proto\x1a\x17trithuc/v1/expert.proto\x1a\x17trithuc/v1/honors.proto\x1a\x1btrithuc/v1/membership.proto\x1a\x17trithuc/v1/person.proto\x1a\x18trithuc/v1/profile.proto\"\xd3\x03\n" +
 	"\x0ePersonRevision\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12@\n" +
 	"\vcreate_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
@@ -723,7 +750,7 @@ const file_trithuc_v1_privacy_proto_rawDesc = "" +
 	"\vIN_PROGRESS\x10\x02\x12\r\n" +
 	"\tCOMPLETED\x10\x03\x12\v\n" +
 	"\aREFUSED\x10\x04:{\xeaAx\n" +
-	"!trithuc.gov.vn/DataSubjectRequest\x12*dataSubjectRequests/{data_subject_request}*\x13dataSubjectRequests2\x12dataSubjectRequest\"\xce\x02\n" +
+	"!trithuc.gov.vn/DataSubjectRequest\x12*dataSubjectRequests/{data_subject_request}*\x13dataSubjectRequests2\x12dataSubjectRequest\"\x90\x04\n" +
 	"\n" +
 	"PersonData\x12*\n" +
 	"\x06person\x18\x01 \x01(\v2\x12.trithuc.v1.PersonR\x06person\x12/\n" +
@@ -731,7 +758,10 @@ const file_trithuc_v1_privacy_proto_rawDesc = "" +
 	"\trevisions\x18\x03 \x03(\v2\x1a.trithuc.v1.PersonRevisionR\trevisions\x129\n" +
 	"\faudit_events\x18\x04 \x03(\v2\x16.trithuc.v1.AuditEventR\vauditEvents\x12R\n" +
 	"\x15data_subject_requests\x18\x05 \x03(\v2\x1e.trithuc.v1.DataSubjectRequestR\x13dataSubjectRequests\x12\x1a\n" +
-	"\bdocument\x18\x06 \x01(\tR\bdocumentB3Z1trithuc.gov.vn/trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"\bdocument\x18\x06 \x01(\tR\bdocument\x12L\n" +
+	"\x13expert_pool_members\x18\a \x03(\v2\x1c.trithuc.v1.ExpertPoolMemberR\x11expertPoolMembers\x128\n" +
+	"\vengagements\x18\b \x03(\v2\x16.trithuc.v1.EngagementR\vengagements\x128\n" +
+	"\vnominations\x18\t \x03(\v2\x16.trithuc.v1.NominationR\vnominationsB3Z1trithuc.gov.vn/trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_privacy_proto_rawDescOnce sync.Once
@@ -762,6 +792,9 @@ var file_trithuc_v1_privacy_proto_goTypes = []any{
 	(*Consent)(nil),               // 11: trithuc.v1.Consent
 	(*Work)(nil),                  // 12: trithuc.v1.Work
 	(*AuditEvent)(nil),            // 13: trithuc.v1.AuditEvent
+	(*ExpertPoolMember)(nil),      // 14: trithuc.v1.ExpertPoolMember
+	(*Engagement)(nil),            // 15: trithuc.v1.Engagement
+	(*Nomination)(nil),            // 16: trithuc.v1.Nomination
 }
 var file_trithuc_v1_privacy_proto_depIdxs = []int32{
 	6,  // 0: trithuc.v1.PersonRevision.create_time:type_name -> google.protobuf.Timestamp
@@ -783,11 +816,14 @@ var file_trithuc_v1_privacy_proto_depIdxs = []int32{
 	2,  // 16: trithuc.v1.PersonData.revisions:type_name -> trithuc.v1.PersonRevision
 	13, // 17: trithuc.v1.PersonData.audit_events:type_name -> trithuc.v1.AuditEvent
 	4,  // 18: trithuc.v1.PersonData.data_subject_requests:type_name -> trithuc.v1.DataSubjectRequest
-	19, // [19:19] is the sub-list for method output_type
-	19, // [19:19] is the sub-list for method input_type
-	19, // [19:19] is the sub-list for extension type_name
-	19, // [19:19] is the sub-list for extension extendee
-	0,  // [0:19] is the sub-list for field type_name
+	14, // 19: trithuc.v1.PersonData.expert_pool_members:type_name -> trithuc.v1.ExpertPoolMember
+	15, // 20: trithuc.v1.PersonData.engagements:type_name -> trithuc.v1.Engagement
+	16, // 21: trithuc.v1.PersonData.nominations:type_name -> trithuc.v1.Nomination
+	22, // [22:22] is the sub-list for method output_type
+	22, // [22:22] is the sub-list for method input_type
+	22, // [22:22] is the sub-list for extension type_name
+	22, // [22:22] is the sub-list for extension extendee
+	0,  // [0:22] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_privacy_proto_init() }
@@ -797,6 +833,8 @@ func file_trithuc_v1_privacy_proto_init() {
 	}
 	file_trithuc_v1_annotations_proto_init()
 	file_trithuc_v1_audit_proto_init()
+	file_trithuc_v1_expert_proto_init()
+	file_trithuc_v1_honors_proto_init()
 	file_trithuc_v1_membership_proto_init()
 	file_trithuc_v1_person_proto_init()
 	file_trithuc_v1_profile_proto_init()
