@@ -3,7 +3,9 @@ package main
 import (
 	"flag"
 	"os"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -54,5 +56,69 @@ func TestDockerfileLint(t *testing.T) {
 		if f := strings.Fields(line); len(f) > 1 && f[0] == "FROM" && (strings.HasSuffix(f[1], ":latest") || !strings.Contains(f[1], ":")) {
 			t.Errorf("unpinned base image: %s", line)
 		}
+	}
+}
+
+// The systemd unit's install header works as written: the unit runs as a
+// dynamic user, neither owner nor group of what is in /etc/trithuc, so every
+// directory there must let others in and every file it reads must be
+// readable by others; the one secret, the TLS key, stays root's alone and
+// reaches the service as a credential.
+func TestSystemdUnitInstallsWhatItsUserCanRead(t *testing.T) {
+	b, err := os.ReadFile("../../deploy/trithuc.service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	unit := string(b)
+	if !strings.Contains(unit, "\nDynamicUser=yes\n") {
+		t.Fatal("the unit no longer runs as a dynamic user: revisit this test")
+	}
+	installed := map[string]os.FileMode{}
+	for _, line := range strings.Split(unit, "\n") {
+		cmds, ok := strings.CutPrefix(line, "#   install ")
+		if !ok {
+			continue
+		}
+		for _, cmd := range strings.Split("install "+cmds, "&&") {
+			f := strings.Fields(cmd)
+			if len(f) == 0 || f[0] != "install" {
+				continue
+			}
+			var mode uint64 = 0o755 // install's default
+			for i := 1; i < len(f)-1; i++ {
+				if f[i] == "-m" {
+					if mode, err = strconv.ParseUint(f[i+1], 8, 32); err != nil {
+						t.Fatalf("%s: %v", cmd, err)
+					}
+				}
+			}
+			installed[f[len(f)-1]] = os.FileMode(mode)
+		}
+	}
+	reads := []string{"/etc/trithuc/trithuc.conf", "/etc/trithuc/tls.crt"}
+	for _, path := range reads {
+		mode, ok := installed[path]
+		if !ok {
+			t.Errorf("the install header does not install %s", path)
+			continue
+		}
+		if mode&0o004 == 0 {
+			t.Errorf("%s is installed %04o: the service's dynamic user cannot read it", path, mode)
+		}
+		dir := filepath.Dir(path)
+		if dmode, ok := installed[dir]; !ok || dmode&0o005 != 0o005 {
+			t.Errorf("%s is installed %04o (or not at all): the service's dynamic user cannot enter it", dir, dmode)
+		}
+	}
+	if mode := installed["/etc/trithuc/tls.key"]; mode != 0o600 {
+		t.Errorf("/etc/trithuc/tls.key is installed %04o, want 0600: the key is root's alone", mode)
+	}
+	for _, want := range []string{"LoadCredential=tls.key:/etc/trithuc/tls.key\n", "Environment=TRITHUC_TLS_KEY=%d/tls.key\n"} {
+		if !strings.Contains(unit, want) {
+			t.Errorf("the unit lacks %q: the key reaches the service as a credential", want)
+		}
+	}
+	if !strings.Contains(unit, "ExecStart=/usr/local/bin/trithuc serve --config /etc/trithuc/trithuc.conf\n") {
+		t.Error("the unit does not read /etc/trithuc/trithuc.conf: update this test's list of files it reads")
 	}
 }
