@@ -53,11 +53,14 @@ test:
 
 # generate deletes every generated file under proto/ and makes them anew from
 # the .proto files, offline: buf compiles, and the plugins are pinned in
-# tools/go.mod. The REST client is then generated from the OpenAPI document.
+# tools/go.mod. tools/openapidoc finishes the OpenAPI document (path
+# parameters named as the resource patterns name them, and the Operations
+# routes the gateway writes by hand); the REST client is then generated from it.
 generate:
 	find proto -name '*.pb.go' -o -name '*.pb.gw.go' -o -name '*.swagger.json' -o -name '*.binpb' | xargs -r rm
 	$(BUF) generate
 	$(BUF) build --exclude-imports --path proto/trithuc -o proto/trithuc/v1/descriptor.binpb
+	cd tools && $(GO) run ./openapidoc ../proto/trithuc/v1/trithuc.swagger.json ../proto/trithuc/v1/descriptor.binpb ../proto/longrunning.openapi.json
 	cd tools && $(GO) run ./openapi3 ../proto/trithuc/v1/trithuc.swagger.json ../examples/restclient/openapi3.json
 	$(OAPI_CODEGEN) -o examples/restclient/restclient.gen.go examples/restclient/openapi3.json
 

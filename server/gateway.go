@@ -120,8 +120,7 @@ func refuseQuery(next runtime.HandlerFunc) runtime.HandlerFunc {
 			}
 		}
 		if len(routes) == 0 {
-			// Not a binding of the contract (the operations' routes check
-			// their own parameters).
+			// Not a route of the API: the router answers it.
 			next(w, r, params)
 			return
 		}

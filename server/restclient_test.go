@@ -11,7 +11,7 @@ import (
 // TestGeneratedRESTClient calls a real server with the REST client that
 // oapi-codegen generates from /openapi.json (examples/restclient): the
 // document is complete enough for a client to be made from it and used.
-// Resource names are path segments (people/{people}/qualifications/
+// Resource names are path segments (people/{person}/qualifications/
 // {qualification}), so the client fills each id and never escapes a slash.
 func TestGeneratedRESTClient(t *testing.T) {
 	e := newEnv(t)

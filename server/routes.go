@@ -29,11 +29,16 @@ type route struct {
 }
 
 // contractRoutes are the REST bindings the .proto files declare, read from
-// their google.api.http options, so that the HTTP side can answer what the
-// gateway's router does not say: which methods a path allows (the Allow
-// header of a 405, and CORS preflights).
+// their google.api.http options, and the operations' routes written by hand
+// (operationsRoutes), so that the HTTP side can answer what the gateway's
+// router does not say: which methods a path allows (the Allow header of a
+// 405, and CORS preflights).
 var contractRoutes = func() []route {
 	var out []route
+	for _, r := range operationsRoutes {
+		out = append(out, route{method: r.method, path: templateRegexp(r.pattern),
+			query: r.rpc == "ListOperations", input: r.input, shape: templateShape(r.pattern)})
+	}
 	protoregistry.GlobalFiles.RangeFilesByPackage("trithuc.v1", func(fd protoreflect.FileDescriptor) bool {
 		for i := 0; i < fd.Services().Len(); i++ {
 			methods := fd.Services().Get(i).Methods()

@@ -308,8 +308,8 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		runtime.WithHealthzEndpoint(healthpb.NewHealthClient(s.inproc)),
 	)...)
 	// The operations' routes first: the gateway tries the routes registered
-	// last first, and GET /v1/operations/{id} would take an import's
-	// report, /v1/operations/{id}:report, for an operation's id.
+	// last first, and GET /v1/operations/{operation} would take an import's
+	// report, /v1/operations/{operation}:report, for an operation's id.
 	if err := s.operationsGateway(gw); err != nil {
 		return nil, err
 	}

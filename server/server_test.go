@@ -158,7 +158,7 @@ func TestOpenAPIServed(t *testing.T) {
 	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.Swagger != "2.0" || doc.Paths["/v1/people"]["post"] == nil || doc.Paths["/v1/people/{people}:undelete"] == nil {
+	if doc.Swagger != "2.0" || doc.Paths["/v1/people"]["post"] == nil || doc.Paths["/v1/people/{person}:undelete"] == nil {
 		t.Errorf("OpenAPI document lacks the people paths: %v", keys(doc.Paths))
 	}
 	code, body := e.rest("GET", "/v1/nothing-here", nil)

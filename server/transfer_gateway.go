@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"trithuc.gov.vn/trithuc/transfer"
 )
@@ -103,57 +104,62 @@ func (s *Server) checkSize(method string, req any) error {
 	return nil
 }
 
+// operationsRoute is one REST route of google.longrunning.Operations.
+type operationsRoute struct {
+	method, pattern, rpc string
+	input                protoreflect.MessageDescriptor
+	call                 func(ctx context.Context, c longrunningpb.OperationsClient, params map[string]string, r *http.Request) (proto.Message, error)
+}
+
+// operationsRoutes are the REST routes of google.longrunning.Operations,
+// which proto/longrunning.openapi.json documents. DeleteOperation has none:
+// operations are kept, and over gRPC it answers UNIMPLEMENTED, as
+// google.longrunning allows.
+var operationsRoutes = []operationsRoute{
+	{"GET", "/v1/operations/{operation}", "GetOperation", (&longrunningpb.GetOperationRequest{}).ProtoReflect().Descriptor(), func(ctx context.Context, c longrunningpb.OperationsClient, p map[string]string, r *http.Request) (proto.Message, error) {
+		return c.GetOperation(ctx, &longrunningpb.GetOperationRequest{Name: "operations/" + p["operation"]})
+	}},
+	{"GET", "/v1/operations", "ListOperations", (&longrunningpb.ListOperationsRequest{}).ProtoReflect().Descriptor(), func(ctx context.Context, c longrunningpb.OperationsClient, p map[string]string, r *http.Request) (proto.Message, error) {
+		req := &longrunningpb.ListOperationsRequest{}
+		if err := runtime.PopulateQueryParameters(req, r.URL.Query(), utilities.NewDoubleArray(nil)); err != nil {
+			return nil, status.Errorf(codes.InvalidArgument, "%v", err)
+		}
+		if req.Name != "" {
+			return nil, fieldError("name", "unknown query parameter: the listing is of operations")
+		}
+		req.Name = "operations"
+		return c.ListOperations(ctx, req)
+	}},
+	{"POST", "/v1/operations/{operation}:cancel", "CancelOperation", (&longrunningpb.CancelOperationRequest{}).ProtoReflect().Descriptor(), func(ctx context.Context, c longrunningpb.OperationsClient, p map[string]string, r *http.Request) (proto.Message, error) {
+		return c.CancelOperation(ctx, &longrunningpb.CancelOperationRequest{Name: "operations/" + p["operation"]})
+	}},
+}
+
 // operationsGateway serves google.longrunning.Operations over REST. Its
 // generated code is not ours to generate (the proto is Google's), so these
 // few routes are written as the gateway writes them: a gRPC call over the
 // same in-memory connection, through the same interceptors, with the query
-// string read by the same strict parser; only the listing takes one.
+// string read by the same strict parser; only the listing takes one
+// (refuseQuery refuses one elsewhere, as for every route of contractRoutes).
 func (s *Server) operationsGateway(gw *runtime.ServeMux) error {
 	client := longrunningpb.NewOperationsClient(s.inproc)
-	route := func(method, pattern, rpc string, call func(ctx context.Context, params map[string]string, r *http.Request) (proto.Message, error)) error {
-		return gw.HandlePath(method, pattern, func(w http.ResponseWriter, r *http.Request, params map[string]string) {
+	for _, rt := range operationsRoutes {
+		err := gw.HandlePath(rt.method, rt.pattern, func(w http.ResponseWriter, r *http.Request, params map[string]string) {
 			_, outbound := runtime.MarshalerForRequest(gw, r)
-			if r.URL.RawQuery != "" && rpc != "ListOperations" {
-				runtime.HTTPError(r.Context(), gw, outbound, w, r, fieldError(firstQueryKey(r), noQuery))
-				return
-			}
-			ctx, err := runtime.AnnotateContext(r.Context(), gw, r, "/google.longrunning.Operations/"+rpc, runtime.WithHTTPPathPattern(pattern))
+			ctx, err := runtime.AnnotateContext(r.Context(), gw, r, "/google.longrunning.Operations/"+rt.rpc, runtime.WithHTTPPathPattern(rt.pattern))
 			if err != nil {
 				runtime.HTTPError(r.Context(), gw, outbound, w, r, err)
 				return
 			}
 			var md runtime.ServerMetadata
 			ctx = runtime.NewServerMetadataContext(ctx, md)
-			resp, err := call(ctx, params, r)
+			resp, err := rt.call(ctx, client, params, r)
 			if err != nil {
 				runtime.HTTPError(ctx, gw, outbound, w, r, err)
 				return
 			}
 			runtime.ForwardResponseMessage(ctx, gw, outbound, w, r, resp)
 		})
-	}
-	for _, err := range []error{
-		route("GET", "/v1/operations/{id}", "GetOperation", func(ctx context.Context, p map[string]string, r *http.Request) (proto.Message, error) {
-			return client.GetOperation(ctx, &longrunningpb.GetOperationRequest{Name: "operations/" + p["id"]})
-		}),
-		route("GET", "/v1/operations", "ListOperations", func(ctx context.Context, p map[string]string, r *http.Request) (proto.Message, error) {
-			req := &longrunningpb.ListOperationsRequest{}
-			if err := runtime.PopulateQueryParameters(req, r.URL.Query(), utilities.NewDoubleArray(nil)); err != nil {
-				return nil, status.Errorf(codes.InvalidArgument, "%v", err)
-			}
-			if req.Name != "" {
-				return nil, fieldError("name", "unknown query parameter: the listing is of operations")
-			}
-			req.Name = "operations"
-			return client.ListOperations(ctx, req)
-		}),
-		route("DELETE", "/v1/operations/{id}", "DeleteOperation", func(ctx context.Context, p map[string]string, r *http.Request) (proto.Message, error) {
-			return client.DeleteOperation(ctx, &longrunningpb.DeleteOperationRequest{Name: "operations/" + p["id"]})
-		}),
-		route("POST", "/v1/operations/{id}:cancel", "CancelOperation", func(ctx context.Context, p map[string]string, r *http.Request) (proto.Message, error) {
-			return client.CancelOperation(ctx, &longrunningpb.CancelOperationRequest{Name: "operations/" + p["id"]})
-		}),
-	} {
 		if err != nil {
 			return fmt.Errorf("server: gateway: operations: %w", err)
 		}

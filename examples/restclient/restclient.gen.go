@@ -1514,27 +1514,27 @@ type ClientInterface interface {
 
 	// PersonServiceGetPerson Returns one person (https://google.aip.dev/131).
 	//
-	// Corresponds with GET /v1/people/{people} (the `PersonServiceGetPerson` operationId).
-	PersonServiceGetPerson(ctx context.Context, people string, params *PersonServiceGetPersonParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/people/{person} (the `PersonServiceGetPerson` operationId).
+	PersonServiceGetPerson(ctx context.Context, person string, params *PersonServiceGetPersonParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonServiceCreateQualificationWithBody Adds a qualification to a person (https://google.aip.dev/133).
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /v1/people/{people}/qualifications (the `PersonServiceCreateQualification` operationId).
-	PersonServiceCreateQualificationWithBody(ctx context.Context, people string, params *PersonServiceCreateQualificationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /v1/people/{person}/qualifications (the `PersonServiceCreateQualification` operationId).
+	PersonServiceCreateQualificationWithBody(ctx context.Context, person string, params *PersonServiceCreateQualificationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonServiceCreateQualification Adds a qualification to a person (https://google.aip.dev/133).
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with POST /v1/people/{people}/qualifications (the `PersonServiceCreateQualification` operationId).
-	PersonServiceCreateQualification(ctx context.Context, people string, params *PersonServiceCreateQualificationParams, body PersonServiceCreateQualificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /v1/people/{person}/qualifications (the `PersonServiceCreateQualification` operationId).
+	PersonServiceCreateQualification(ctx context.Context, person string, params *PersonServiceCreateQualificationParams, body PersonServiceCreateQualificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonServiceGetQualification Returns one qualification (https://google.aip.dev/131).
 	//
-	// Corresponds with GET /v1/people/{people}/qualifications/{qualification} (the `PersonServiceGetQualification` operationId).
-	PersonServiceGetQualification(ctx context.Context, people string, qualification string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /v1/people/{person}/qualifications/{qualification} (the `PersonServiceGetQualification` operationId).
+	PersonServiceGetQualification(ctx context.Context, person string, qualification string, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // PersonServiceCreatePersonWithBody Registers a person (https://google.aip.dev/133).
@@ -1573,9 +1573,9 @@ func (c *Client) PersonServiceCreatePerson(ctx context.Context, params *PersonSe
 
 // PersonServiceGetPerson Returns one person (https://google.aip.dev/131).
 //
-// Corresponds with GET /v1/people/{people} (the `PersonServiceGetPerson` operationId).
-func (c *Client) PersonServiceGetPerson(ctx context.Context, people string, params *PersonServiceGetPersonParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPersonServiceGetPersonRequest(c.Server, people, params)
+// Corresponds with GET /v1/people/{person} (the `PersonServiceGetPerson` operationId).
+func (c *Client) PersonServiceGetPerson(ctx context.Context, person string, params *PersonServiceGetPersonParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPersonServiceGetPersonRequest(c.Server, person, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1590,9 +1590,9 @@ func (c *Client) PersonServiceGetPerson(ctx context.Context, people string, para
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /v1/people/{people}/qualifications (the `PersonServiceCreateQualification` operationId).
-func (c *Client) PersonServiceCreateQualificationWithBody(ctx context.Context, people string, params *PersonServiceCreateQualificationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPersonServiceCreateQualificationRequestWithBody(c.Server, people, params, contentType, body)
+// Corresponds with POST /v1/people/{person}/qualifications (the `PersonServiceCreateQualification` operationId).
+func (c *Client) PersonServiceCreateQualificationWithBody(ctx context.Context, person string, params *PersonServiceCreateQualificationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPersonServiceCreateQualificationRequestWithBody(c.Server, person, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1607,9 +1607,9 @@ func (c *Client) PersonServiceCreateQualificationWithBody(ctx context.Context, p
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with POST /v1/people/{people}/qualifications (the `PersonServiceCreateQualification` operationId).
-func (c *Client) PersonServiceCreateQualification(ctx context.Context, people string, params *PersonServiceCreateQualificationParams, body PersonServiceCreateQualificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPersonServiceCreateQualificationRequest(c.Server, people, params, body)
+// Corresponds with POST /v1/people/{person}/qualifications (the `PersonServiceCreateQualification` operationId).
+func (c *Client) PersonServiceCreateQualification(ctx context.Context, person string, params *PersonServiceCreateQualificationParams, body PersonServiceCreateQualificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPersonServiceCreateQualificationRequest(c.Server, person, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1622,9 +1622,9 @@ func (c *Client) PersonServiceCreateQualification(ctx context.Context, people st
 
 // PersonServiceGetQualification Returns one qualification (https://google.aip.dev/131).
 //
-// Corresponds with GET /v1/people/{people}/qualifications/{qualification} (the `PersonServiceGetQualification` operationId).
-func (c *Client) PersonServiceGetQualification(ctx context.Context, people string, qualification string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPersonServiceGetQualificationRequest(c.Server, people, qualification)
+// Corresponds with GET /v1/people/{person}/qualifications/{qualification} (the `PersonServiceGetQualification` operationId).
+func (c *Client) PersonServiceGetQualification(ctx context.Context, person string, qualification string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPersonServiceGetQualificationRequest(c.Server, person, qualification)
 	if err != nil {
 		return nil, err
 	}
@@ -1727,12 +1727,12 @@ func NewPersonServiceCreatePersonRequestWithBody(server string, params *PersonSe
 }
 
 // NewPersonServiceGetPersonRequest constructs an http.Request for the PersonServiceGetPerson method
-func NewPersonServiceGetPersonRequest(server string, people string, params *PersonServiceGetPersonParams) (*http.Request, error) {
+func NewPersonServiceGetPersonRequest(server string, person string, params *PersonServiceGetPersonParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "people", people, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "person", person, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -1788,23 +1788,23 @@ func NewPersonServiceGetPersonRequest(server string, people string, params *Pers
 }
 
 // NewPersonServiceCreateQualificationRequest calls the generic PersonServiceCreateQualification builder with application/json body
-func NewPersonServiceCreateQualificationRequest(server string, people string, params *PersonServiceCreateQualificationParams, body PersonServiceCreateQualificationJSONRequestBody) (*http.Request, error) {
+func NewPersonServiceCreateQualificationRequest(server string, person string, params *PersonServiceCreateQualificationParams, body PersonServiceCreateQualificationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPersonServiceCreateQualificationRequestWithBody(server, people, params, "application/json", bodyReader)
+	return NewPersonServiceCreateQualificationRequestWithBody(server, person, params, "application/json", bodyReader)
 }
 
 // NewPersonServiceCreateQualificationRequestWithBody constructs an http.Request for the PersonServiceCreateQualification method, with any body, and a specified content type
-func NewPersonServiceCreateQualificationRequestWithBody(server string, people string, params *PersonServiceCreateQualificationParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewPersonServiceCreateQualificationRequestWithBody(server string, person string, params *PersonServiceCreateQualificationParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "people", people, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "person", person, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -1886,12 +1886,12 @@ func NewPersonServiceCreateQualificationRequestWithBody(server string, people st
 }
 
 // NewPersonServiceGetQualificationRequest constructs an http.Request for the PersonServiceGetQualification method
-func NewPersonServiceGetQualificationRequest(server string, people string, qualification string) (*http.Request, error) {
+func NewPersonServiceGetQualificationRequest(server string, person string, qualification string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "people", people, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "person", person, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -1988,29 +1988,29 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/people/{people} (the `PersonServiceGetPerson` operationId).
-	PersonServiceGetPersonWithResponse(ctx context.Context, people string, params *PersonServiceGetPersonParams, reqEditors ...RequestEditorFn) (*PersonServiceGetPersonResponse, error)
+	// Corresponds with GET /v1/people/{person} (the `PersonServiceGetPerson` operationId).
+	PersonServiceGetPersonWithResponse(ctx context.Context, person string, params *PersonServiceGetPersonParams, reqEditors ...RequestEditorFn) (*PersonServiceGetPersonResponse, error)
 
 	// PersonServiceCreateQualificationWithBodyWithResponse Adds a qualification to a person (https://google.aip.dev/133).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /v1/people/{people}/qualifications (the `PersonServiceCreateQualification` operationId).
-	PersonServiceCreateQualificationWithBodyWithResponse(ctx context.Context, people string, params *PersonServiceCreateQualificationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PersonServiceCreateQualificationResponse, error)
+	// Corresponds with POST /v1/people/{person}/qualifications (the `PersonServiceCreateQualification` operationId).
+	PersonServiceCreateQualificationWithBodyWithResponse(ctx context.Context, person string, params *PersonServiceCreateQualificationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PersonServiceCreateQualificationResponse, error)
 
 	// PersonServiceCreateQualificationWithResponse Adds a qualification to a person (https://google.aip.dev/133).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /v1/people/{people}/qualifications (the `PersonServiceCreateQualification` operationId).
-	PersonServiceCreateQualificationWithResponse(ctx context.Context, people string, params *PersonServiceCreateQualificationParams, body PersonServiceCreateQualificationJSONRequestBody, reqEditors ...RequestEditorFn) (*PersonServiceCreateQualificationResponse, error)
+	// Corresponds with POST /v1/people/{person}/qualifications (the `PersonServiceCreateQualification` operationId).
+	PersonServiceCreateQualificationWithResponse(ctx context.Context, person string, params *PersonServiceCreateQualificationParams, body PersonServiceCreateQualificationJSONRequestBody, reqEditors ...RequestEditorFn) (*PersonServiceCreateQualificationResponse, error)
 
 	// PersonServiceGetQualificationWithResponse Returns one qualification (https://google.aip.dev/131).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /v1/people/{people}/qualifications/{qualification} (the `PersonServiceGetQualification` operationId).
-	PersonServiceGetQualificationWithResponse(ctx context.Context, people string, qualification string, reqEditors ...RequestEditorFn) (*PersonServiceGetQualificationResponse, error)
+	// Corresponds with GET /v1/people/{person}/qualifications/{qualification} (the `PersonServiceGetQualification` operationId).
+	PersonServiceGetQualificationWithResponse(ctx context.Context, person string, qualification string, reqEditors ...RequestEditorFn) (*PersonServiceGetQualificationResponse, error)
 }
 
 type PersonServiceCreatePersonResponse struct {
@@ -2235,9 +2235,9 @@ func (c *ClientWithResponses) PersonServiceCreatePersonWithResponse(ctx context.
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/people/{people} (the `PersonServiceGetPerson` operationId).
-func (c *ClientWithResponses) PersonServiceGetPersonWithResponse(ctx context.Context, people string, params *PersonServiceGetPersonParams, reqEditors ...RequestEditorFn) (*PersonServiceGetPersonResponse, error) {
-	rsp, err := c.PersonServiceGetPerson(ctx, people, params, reqEditors...)
+// Corresponds with GET /v1/people/{person} (the `PersonServiceGetPerson` operationId).
+func (c *ClientWithResponses) PersonServiceGetPersonWithResponse(ctx context.Context, person string, params *PersonServiceGetPersonParams, reqEditors ...RequestEditorFn) (*PersonServiceGetPersonResponse, error) {
+	rsp, err := c.PersonServiceGetPerson(ctx, person, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2248,9 +2248,9 @@ func (c *ClientWithResponses) PersonServiceGetPersonWithResponse(ctx context.Con
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /v1/people/{people}/qualifications (the `PersonServiceCreateQualification` operationId).
-func (c *ClientWithResponses) PersonServiceCreateQualificationWithBodyWithResponse(ctx context.Context, people string, params *PersonServiceCreateQualificationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PersonServiceCreateQualificationResponse, error) {
-	rsp, err := c.PersonServiceCreateQualificationWithBody(ctx, people, params, contentType, body, reqEditors...)
+// Corresponds with POST /v1/people/{person}/qualifications (the `PersonServiceCreateQualification` operationId).
+func (c *ClientWithResponses) PersonServiceCreateQualificationWithBodyWithResponse(ctx context.Context, person string, params *PersonServiceCreateQualificationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PersonServiceCreateQualificationResponse, error) {
+	rsp, err := c.PersonServiceCreateQualificationWithBody(ctx, person, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2261,9 +2261,9 @@ func (c *ClientWithResponses) PersonServiceCreateQualificationWithBodyWithRespon
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /v1/people/{people}/qualifications (the `PersonServiceCreateQualification` operationId).
-func (c *ClientWithResponses) PersonServiceCreateQualificationWithResponse(ctx context.Context, people string, params *PersonServiceCreateQualificationParams, body PersonServiceCreateQualificationJSONRequestBody, reqEditors ...RequestEditorFn) (*PersonServiceCreateQualificationResponse, error) {
-	rsp, err := c.PersonServiceCreateQualification(ctx, people, params, body, reqEditors...)
+// Corresponds with POST /v1/people/{person}/qualifications (the `PersonServiceCreateQualification` operationId).
+func (c *ClientWithResponses) PersonServiceCreateQualificationWithResponse(ctx context.Context, person string, params *PersonServiceCreateQualificationParams, body PersonServiceCreateQualificationJSONRequestBody, reqEditors ...RequestEditorFn) (*PersonServiceCreateQualificationResponse, error) {
+	rsp, err := c.PersonServiceCreateQualification(ctx, person, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2274,9 +2274,9 @@ func (c *ClientWithResponses) PersonServiceCreateQualificationWithResponse(ctx c
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /v1/people/{people}/qualifications/{qualification} (the `PersonServiceGetQualification` operationId).
-func (c *ClientWithResponses) PersonServiceGetQualificationWithResponse(ctx context.Context, people string, qualification string, reqEditors ...RequestEditorFn) (*PersonServiceGetQualificationResponse, error) {
-	rsp, err := c.PersonServiceGetQualification(ctx, people, qualification, reqEditors...)
+// Corresponds with GET /v1/people/{person}/qualifications/{qualification} (the `PersonServiceGetQualification` operationId).
+func (c *ClientWithResponses) PersonServiceGetQualificationWithResponse(ctx context.Context, person string, qualification string, reqEditors ...RequestEditorFn) (*PersonServiceGetQualificationResponse, error) {
+	rsp, err := c.PersonServiceGetQualification(ctx, person, qualification, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
