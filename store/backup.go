@@ -20,13 +20,25 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 	if err != nil {
 		return fmt.Errorf("store: backup: %w", err)
 	}
-	if _, err := os.Stat(abs); err == nil {
+	// The copy holds personal data: made here, empty and readable by its
+	// owner only, it is never readable by others, as VACUUM INTO would make
+	// it (it writes into an empty file, and makes a new one 0644).
+	f, err := os.OpenFile(abs, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("store: backup: %s exists; give a new file name", dest)
+	}
+	if err != nil {
+		return fmt.Errorf("store: backup: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(abs)
+		return fmt.Errorf("store: backup: %w", err)
 	}
 	// A connection of its own: the read-only pool may not write the copy,
 	// and the writer must not be held for the length of a backup.
 	conn, err := sql.Open("sqlite3", dsn(db.path, "_busy_timeout=10000"))
 	if err != nil {
+		os.Remove(abs)
 		return fmt.Errorf("store: backup: %w", err)
 	}
 	defer conn.Close()
@@ -159,6 +171,21 @@ func copyFile(src, dest string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// createPrivate makes a new, empty database file that only its owner may
+// read, before SQLite opens it: SQLite would make it 0644 (less the
+// umask), and the -wal and -shm files it makes beside it take the
+// database file's mode. An existing file keeps its mode.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("store: cannot make the database file %s: %w", path, err)
+	}
+	return f.Close()
 }
 
 func syncDir(dir string) error {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
@@ -135,5 +136,51 @@ func TestRestoreKeepsModeAndOwner(t *testing.T) {
 		t.Error(err)
 	} else if fi.Mode().Perm() != 0o600 {
 		t.Errorf("a new restored file has mode %o, want 600", fi.Mode().Perm())
+	}
+}
+
+// The registry is personal data: a new database, its -wal and -shm files
+// and a backup are readable by their owner only, whatever the umask lets
+// SQLite give them.
+func TestNewFilesAreOwnerOnly(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := Open(ctx, filepath.Join(dir, "new.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Trần", GivenName: "Bình"}, CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(dir, "backup.db")
+	if err := db.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{db.Path(), db.Path() + "-wal", db.Path() + "-shm", backup} {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		if mode := fi.Mode().Perm(); mode != 0o600 {
+			t.Errorf("%s is %04o, want 0600", filepath.Base(path), mode)
+		}
+	}
+
+	// A database that exists keeps the mode its administrator gave it.
+	shared := filepath.Join(dir, "shared.db")
+	if err := os.WriteFile(shared, nil, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	sdb, err := Open(ctx, shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sdb.Close()
+	if fi, err := os.Stat(shared); err != nil || fi.Mode().Perm() != 0o640 {
+		t.Errorf("an existing database's mode changed: %v %v", fi.Mode(), err)
 	}
 }

@@ -100,6 +100,9 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 	if err := recognise(ctx, abs); err != nil {
 		return nil, err
 	}
+	if err := createPrivate(abs); err != nil {
+		return nil, err
+	}
 	db := &DB{path: abs, Now: time.Now}
 	if db.integrity, err = checkIntegrity(ctx, abs, opts.IntegrityCheckTime); err != nil {
 		return nil, err
