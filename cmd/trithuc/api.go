@@ -325,6 +325,11 @@ func runCollection(ctx context.Context, c *collection, args []string, stdout, st
 	if cf.output != "json" && cf.output != "table" && cf.output != "csv" {
 		return usageError("--output must be json, table or csv")
 	}
+	if writesFile(v) {
+		if err := refuseOutput(fs, c.name+" "+v.name); err != nil {
+			return err
+		}
+	}
 	switch {
 	case fs.NArg() > 1:
 		return usageError(fmt.Sprintf("%s %s: too many arguments: %q", c.name, v.name, fs.Args()))
@@ -346,9 +351,8 @@ func runCollection(ctx context.Context, c *collection, args []string, stdout, st
 	}
 
 	full := "/" + string(v.method.Parent().FullName()) + "/" + string(v.method.Name())
-	if v.method.IsStreamingServer() && v.method.Output().FullName() == "google.api.HttpBody" {
-		// A file, streamed in chunks (ExportPeople): --columns names its
-		// columns rather than a table's.
+	if v.method.IsStreamingServer() && writesFile(v) {
+		// A file, streamed in chunks (ExportPeople).
 		if vf.columns != "" && hasField(req, "columns") {
 			if err := mf.setPath(req, "columns", vf.columns); err != nil {
 				return usageError(err.Error())
@@ -408,9 +412,42 @@ func verbFlags(fs *flag.FlagSet, v *verb) *verbFlagSet {
 	if v.method.Input().Fields().ByName("page_token") != nil {
 		fs.BoolVar(&vf.all, "all", false, "fetch every page, not just the first")
 	}
-	fs.StringVar(&vf.columns, "columns", "", "with --output table or csv: the `fields` to show, comma-separated")
+	if writesFile(v) {
+		// The file is written as the server makes it: --columns, where the
+		// request has them, are the file's, and --output has no say.
+		fileOutput(fs)
+		if v.method.Input().Fields().ByName("columns") != nil {
+			fs.StringVar(&vf.columns, "columns", "", "the file's `columns`, comma-separated API field names (e.g. family_name,birth_date); the template's when empty")
+		}
+	} else {
+		fs.StringVar(&vf.columns, "columns", "", "with --output table or csv: the `fields` to show, comma-separated")
+	}
 	vf.message = newMessageFlags(fs, v.method.Input())
 	return vf
+}
+
+// fileOutput describes the --output of a command that writes a file: it
+// has no say there (refuseOutput refuses it).
+func fileOutput(fs *flag.FlagSet) {
+	out := fs.Lookup("output")
+	out.Usage, out.DefValue = "does not apply: the file is written to stdout as it is", ""
+}
+
+// refuseOutput refuses an --output given to a command that writes a file,
+// rather than ignore it.
+func refuseOutput(fs *flag.FlagSet, command string) error {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "output" })
+	if given {
+		return usageError(command + " writes a file to stdout as it is: --output does not apply (redirect stdout to the file)")
+	}
+	return nil
+}
+
+// writesFile says whether verb v answers with a file (google.api.HttpBody:
+// an export, the import template), which it writes to stdout as it is.
+func writesFile(v *verb) bool {
+	return v.method.Output().FullName() == "google.api.HttpBody"
 }
 
 // positionalField is the request field the one positional argument fills.

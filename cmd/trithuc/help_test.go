@@ -53,3 +53,31 @@ func TestFlagHelpFromTheContract(t *testing.T) {
 		}
 	}
 }
+
+// A verb that writes a file says what its --columns choose and that
+// --output has no say, and refuses --output rather than ignore it.
+func TestFileVerbsHelpAndOutput(t *testing.T) {
+	out, _ := cli(t, "people", "export", "--help")
+	if !strings.Contains(out, "the file's columns") || strings.Contains(out, "with --output table or csv") {
+		t.Errorf("people export --help misdescribes --columns:\n%s", out)
+	}
+	if !strings.Contains(out, "does not apply: the file is written to stdout as it is") || strings.Contains(out, "print results as") {
+		t.Errorf("people export --help misdescribes --output:\n%s", out)
+	}
+	for _, args := range [][]string{
+		{"people", "export", "--output", "csv"},
+		{"people", "export", "--output", "json"},
+		{"import", "template", "--output", "table"},
+	} {
+		_, err := cli(t, args...)
+		var ue usageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), "--output does not apply") {
+			t.Errorf("trithuc %s: %v, want a usage error saying --output does not apply", strings.Join(args, " "), err)
+		}
+	}
+	// A list keeps its table's columns.
+	out, _ = cli(t, "people", "list", "--help")
+	if !strings.Contains(out, "with --output table or csv: the fields to show") {
+		t.Errorf("people list --help lost its --columns:\n%s", out)
+	}
+}

@@ -279,6 +279,7 @@ func runTemplate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.SetOutput(stderr)
 	var cf clientFlags
 	cf.register(fs)
+	fileOutput(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: trithuc import template [flags] > mau.xlsx\n\nWrites the import template (TransferService.GetImportTemplate) to stdout.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -288,6 +289,9 @@ func runTemplate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	if fs.NArg() > 0 {
 		return usageError("import template takes no argument")
+	}
+	if err := refuseOutput(fs, "import template"); err != nil {
+		return err
 	}
 	cl, err := cf.dial()
 	if err != nil {
