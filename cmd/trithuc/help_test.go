@@ -81,3 +81,12 @@ func TestFileVerbsHelpAndOutput(t *testing.T) {
 		t.Errorf("people list --help lost its --columns:\n%s", out)
 	}
 }
+
+// stats --help names both marks of a withheld count as the table prints
+// them (printStatistics): "<N" below the threshold, "ẩn" to protect another.
+func TestStatsHelpNamesBothMarks(t *testing.T) {
+	out, _ := cli(t, "stats", "--help")
+	if !strings.Contains(out, `"<N"`) || !strings.Contains(out, `"ẩn"`) || strings.Contains(out, `and so are others`) {
+		t.Errorf("stats --help misdescribes the withheld counts:\n%s", out)
+	}
+}

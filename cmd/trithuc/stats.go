@@ -36,8 +36,9 @@ by one to three dimensions, comma-separated:
   honor       kind of the latest honour       honor-year  its year
   roles       expert roles                    sector      VSIC section of the workplace
 
-Counts below the suppression threshold (5 unless an administrator set
-another) are shown as "<5", and so are others that would give them away.
+Counts below the suppression threshold N (5 unless an administrator set
+another) are shown as "<N" ("<5"), and others withheld so that those
+cannot be worked out as "ẩn" (they may be of any size); a legend says so.
 --csv prints the same answer as a CSV file for a spreadsheet (UTF-8 with a
 byte-order mark, Vietnamese headers), --xlsx as a workbook with the two
 kinds of hidden count shaded apart and a legend. "stats indicators" prints the plan's
