@@ -201,8 +201,19 @@ func callEmpty(t *testing.T, conn *grpc.ClientConn, full string, token string) e
 var pathVarRE = regexp.MustCompile(`\{([^}=]+)(=([^}]*))?\}`)
 
 // restRequests are the REST requests of a method, made from its
-// google.api.http bindings with placeholder path values and an empty body.
+// google.api.http bindings (the operations' from operationsRoutes) with
+// placeholder path values and an empty body.
 func restRequests(md protoreflect.MethodDescriptor) [][3]string {
+	if md.Parent().FullName() == "google.longrunning.Operations" {
+		// Its routes are written by hand, not read from Google's proto.
+		var out [][3]string
+		for _, r := range operationsRoutes {
+			if r.rpc == string(md.Name()) {
+				out = append(out, [3]string{r.method, strings.ReplaceAll(r.pattern, "{operation}", "x"), ""})
+			}
+		}
+		return out
+	}
 	rule, _ := proto.GetExtension(md.Options(), annotations.E_Http).(*annotations.HttpRule)
 	if rule == nil {
 		return nil
