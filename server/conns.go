@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"golang.org/x/time/rate"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/health"
@@ -34,6 +33,10 @@ type TransportLimits struct {
 	// MaxWatchStreams is how many health Watch streams the server holds open
 	// at once, for all clients together.
 	MaxWatchStreams int
+	// MaxImportUploads is how many imports' files (ImportPeople, over gRPC
+	// and REST together) the server receives at once, each up to
+	// MaxImportBytes; more are refused RESOURCE_EXHAUSTED with a RetryInfo.
+	MaxImportUploads int
 	// HTTPReadTimeout is how long a REST client has to send a whole
 	// request, body included.
 	HTTPReadTimeout time.Duration
@@ -48,6 +51,7 @@ const (
 	DefaultMaxConnsPerAddress = 64
 	DefaultMaxStreamsPerConn  = 100
 	DefaultMaxWatchStreams    = 1000
+	DefaultMaxImportUploads   = 2
 	DefaultHTTPReadTimeout    = 30 * time.Second
 )
 
@@ -60,6 +64,9 @@ func (l TransportLimits) withDefaults(maxCall time.Duration) TransportLimits {
 	}
 	if l.MaxWatchStreams <= 0 {
 		l.MaxWatchStreams = DefaultMaxWatchStreams
+	}
+	if l.MaxImportUploads <= 0 {
+		l.MaxImportUploads = DefaultMaxImportUploads
 	}
 	if l.HTTPReadTimeout <= 0 {
 		l.HTTPReadTimeout = DefaultHTTPReadTimeout
@@ -99,7 +106,7 @@ type connLimitListener struct {
 	max     int
 	refused prometheus.Counter
 	log     func(msg string, args ...any)
-	warn    rate.Sometimes
+	warn    quietLog // under mu
 
 	mu   sync.Mutex
 	open map[string]int
@@ -118,14 +125,15 @@ func (l *connLimitListener) Accept() (net.Conn, error) {
 		l.mu.Lock()
 		n := l.open[host]
 		if n >= l.max {
+			// One line a minute at most: a flood of connections must not
+			// become a flood of log lines.
+			quiet, skipped := l.warn.skip(time.Now())
 			l.mu.Unlock()
 			c.Close()
 			l.refused.Inc()
-			// One line a minute at most: a flood of connections must not
-			// become a flood of log lines.
-			l.warn.Do(func() {
-				l.log("refusing connections: too many open from one address", "listener", l.name, "client", host, "limit", l.max)
-			})
+			if !quiet {
+				l.log("refusing connections: too many open from one address", "listener", l.name, "client", host, "limit", l.max, "not_logged", skipped)
+			}
 			continue
 		}
 		l.open[host] = n + 1
@@ -155,6 +163,10 @@ func (c *countedConn) Close() error {
 
 type transportState struct {
 	connsRefused *prometheus.CounterVec
+	// earlyRefusals, failures and imports are the gates' (gate.go).
+	earlyRefusals *prometheus.CounterVec
+	failures      *authFailures
+	imports       importSlots
 }
 
 func newConnsRefused(reg *prometheus.Registry) *prometheus.CounterVec {

@@ -15,8 +15,9 @@ import (
 )
 
 // What the HTTP side does before the gateway reads a request: time limits,
-// no body read without a credential, routes exactly as the contract
-// declares them, and text that is not UTF-8 refused as the client's mistake.
+// routes exactly as the contract declares them, and text that is not UTF-8
+// refused as the client's mistake. (No body is read without a valid
+// credential: gate.go.)
 
 // limitHTTP sets the HTTP server's time and stream limits. ReadTimeout
 // covers the whole request, body included, so a body sent a byte at a time
@@ -40,43 +41,6 @@ func (s *Server) gatewayRouting() []runtime.ServeMuxOption {
 		runtime.WithMiddlewares(invalidTextParams),
 		runtime.WithMetadata(invalidTextMetadata),
 	}
-}
-
-// credentialBeforeBody lets the gateway read a request's body only when
-// the request carries one credential of the form the server accepts. The
-// body of any other request is dropped unread and the request goes on
-// without it, so the server answers UNAUTHENTICATED as it does to every
-// call without a credential: logged, counted and audited the same way.
-// (No route that takes a body is public.)
-//
-// The key itself is checked only by the server's authenticate interceptor,
-// the one place that knows keys, expiry and revocation: a made-up key can
-// make the server read a body, but no more than MaxRequestBytes of it, as
-// over gRPC, where the message is read before any interceptor runs.
-func credentialBeforeBody(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body != nil && r.Body != http.NoBody && !oneWellFormedCredential(r) {
-			r.Body = http.NoBody
-			r.ContentLength = 0
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// oneWellFormedCredential mirrors the checks of authenticate that need no
-// database: exactly one credential, a verified client certificate or an
-// authorization header `Bearer <key>`.
-func oneWellFormedCredential(r *http.Request) bool {
-	cert := r.TLS != nil && len(r.TLS.VerifiedChains) > 0 && len(r.TLS.VerifiedChains[0]) > 0
-	auth := r.Header.Values("Authorization")
-	switch {
-	case cert:
-		return len(auth) == 0
-	case len(auth) != 1:
-		return false
-	}
-	scheme, token, ok := strings.Cut(strings.TrimSpace(auth[0]), " ")
-	return ok && strings.EqualFold(scheme, "Bearer") && strings.TrimSpace(token) != ""
 }
 
 // invalidTextMetadata carries the names of the REST parameters that were

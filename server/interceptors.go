@@ -49,6 +49,12 @@ type call struct {
 	// client is the caller's address: the gRPC peer's, or for REST the
 	// HTTP client's, as the gateway saw it.
 	client string
+	// refused is set when the call had no valid credential; quiet when
+	// that refusal is not logged, and suppressed, on the next refusal from
+	// the address that is, counts those not logged before it
+	// (authfailures.go).
+	refused, quiet bool
+	suppressed     int
 }
 
 type callKey struct{}
@@ -94,6 +100,9 @@ func (s *Server) newCall(ctx context.Context, method string) (context.Context, *
 }
 
 func (s *Server) logCall(ctx context.Context, c *call, start time.Time, err error) {
+	if c.quiet {
+		return
+	}
 	code := status.Code(err)
 	who := "anonymous"
 	if c.principal != nil {
@@ -103,8 +112,12 @@ func (s *Server) logCall(ctx context.Context, c *call, start time.Time, err erro
 	if code == codes.Internal || code == codes.Unknown || code == codes.DataLoss {
 		level = slog.LevelError
 	}
-	s.log.Log(ctx, level, "call", "method", c.method, "transport", c.transport(), "principal", who,
-		"code", code.String(), "duration", time.Since(start).Round(time.Microsecond), "request_id", c.id)
+	args := []any{"method", c.method, "transport", c.transport(), "principal", who,
+		"code", code.String(), "duration", time.Since(start).Round(time.Microsecond), "request_id", c.id}
+	if c.refused {
+		args = append(args, "client", c.client, "not_logged", c.suppressed)
+	}
+	s.log.Log(ctx, level, "call", args...)
 }
 
 func (s *Server) logUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
@@ -134,20 +147,38 @@ func (cs *contextStream) Context() context.Context { return cs.ctx }
 
 // authenticate establishes who calls from their one credential, an API key
 // sent as `authorization: Bearer <key>` or a client certificate, and records
-// it on the call. Nothing else a client sends can claim an identity.
+// it on the call. Nothing else a client sends can claim an identity. A
+// refusal counts against the caller's address (authfailures.go).
 func (s *Server) authenticate(ctx context.Context) error {
 	c := callFrom(ctx)
 	if s.isPublic(c.method) {
 		return nil
 	}
 	md, _ := metadata.FromIncomingContext(ctx)
+	p, err := s.credential(ctx, c, md)
+	if err != nil {
+		return s.failures.refuse(c, err)
+	}
+	c.principal = p
+	if id, ok := strings.CutPrefix(p.ID, "key:"); ok {
+		s.touchKey(ctx, id)
+	}
+	return nil
+}
+
+// credential is the principal of the one credential a call presents (its
+// metadata md, and its connection's certificate), or why there is none. It
+// is the one check of credentials: authenticate calls it for every call,
+// and the gRPC tap and the HTTP guard (gate.go) call it before a request is
+// read. A live key's lookup is cached (store/keycache.go), so that the
+// second check of a call costs a hash and a map lookup.
+func (s *Server) credential(ctx context.Context, c *call, md metadata.MD) (*Principal, error) {
 	if p, err := s.sessionPrincipal(ctx, c, md); p != nil || err != nil {
-		c.principal = p
-		return err
+		return p, err
 	}
 	cert, err := s.clientCertificate(ctx, c, md)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	vals := md.Get("authorization")
 	n := len(vals)
@@ -156,31 +187,24 @@ func (s *Server) authenticate(ctx context.Context) error {
 	}
 	switch {
 	case n == 0:
-		return status.Error(codes.Unauthenticated, "no credential: send an API key as the header `authorization: Bearer <key>`, or connect with a client certificate")
+		return nil, status.Error(codes.Unauthenticated, "no credential: send an API key as the header `authorization: Bearer <key>`, or connect with a client certificate")
 	case n > 1 && cert != nil:
-		return status.Error(codes.Unauthenticated, "more than one credential: the call has a client certificate and an authorization header; send one of them")
+		return nil, status.Error(codes.Unauthenticated, "more than one credential: the call has a client certificate and an authorization header; send one of them")
 	case n > 1:
-		return status.Error(codes.Unauthenticated, "more than one credential: send exactly one authorization header")
+		return nil, status.Error(codes.Unauthenticated, "more than one credential: send exactly one authorization header")
 	}
 	if cert != nil {
-		p, err := s.certPrincipal(cert)
-		if err != nil {
-			return err
-		}
-		c.principal = p
-		return nil
+		return s.certPrincipal(cert)
 	}
 	scheme, token, ok := strings.Cut(strings.TrimSpace(vals[0]), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-		return status.Error(codes.Unauthenticated, "malformed authorization header: want `Bearer <key>`")
+		return nil, status.Error(codes.Unauthenticated, "malformed authorization header: want `Bearer <key>`")
 	}
 	key, err := s.db.Authenticate(ctx, strings.TrimSpace(token))
 	if err != nil {
-		return grpcError(ctx, err)
+		return nil, grpcError(ctx, err)
 	}
-	c.principal = &Principal{ID: "key:" + key.ID, Name: key.Name, Role: key.Role, Association: key.Association, Organization: key.Organization}
-	s.touchKey(ctx, key.ID)
-	return nil
+	return &Principal{ID: "key:" + key.ID, Name: key.Name, Role: key.Role, Association: key.Association, Organization: key.Organization}, nil
 }
 
 // touchKey records a key's last use, at most once a minute per key, so that

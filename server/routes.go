@@ -26,6 +26,8 @@ type route struct {
 	stream bool
 	// shape is what every path it matches has in common (shapeOf).
 	shape string
+	// rpc is the gRPC method it calls (/trithuc.v1.PersonService/GetPerson).
+	rpc string
 }
 
 // contractRoutes are the REST bindings the .proto files declare, read from
@@ -41,7 +43,8 @@ var contractRoutes = func() []route {
 	}
 	protoregistry.GlobalFiles.RangeFilesByPackage("trithuc.v1", func(fd protoreflect.FileDescriptor) bool {
 		for i := 0; i < fd.Services().Len(); i++ {
-			methods := fd.Services().Get(i).Methods()
+			svc := fd.Services().Get(i)
+			methods := svc.Methods()
 			for j := 0; j < methods.Len(); j++ {
 				rule, _ := proto.GetExtension(methods.Get(j).Options(), annotations.E_Http).(*annotations.HttpRule)
 				if rule == nil {
@@ -52,7 +55,8 @@ var contractRoutes = func() []route {
 						in := methods.Get(j).Input()
 						out = append(out, route{method: m, path: templateRegexp(tmpl),
 							query: readsQuery(in, r.GetBody(), tmpl), body: r.GetBody(), input: in,
-							stream: methods.Get(j).IsStreamingServer(), shape: templateShape(tmpl)})
+							stream: methods.Get(j).IsStreamingServer(), shape: templateShape(tmpl),
+							rpc: "/" + string(svc.FullName()) + "/" + string(methods.Get(j).Name())})
 					}
 				}
 			}

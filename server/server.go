@@ -200,6 +200,9 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	s.audit = newAuditLog(db, cfg.Logger)
 	s.metrics = newMetrics(db)
 	s.connsRefused = newConnsRefused(s.metrics.registry)
+	s.earlyRefusals = newEarlyRefusals(s.metrics.registry)
+	s.failures = newAuthFailures(maxFailingAddresses)
+	s.imports = make(importSlots, cfg.MaxImportUploads)
 	s.registerHealthMetrics()
 	s.healthStop = make(chan struct{})
 	s.draining = make(chan struct{})
@@ -209,8 +212,11 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	opts := append([]grpc.ServerOption{grpc.ChainUnaryInterceptor(append([]grpc.UnaryServerInterceptor{presizeStack}, unary...)...),
 		grpc.ChainStreamInterceptor(stream...)},
 		// Messages up to the import limit are received; requestSizeUnary
-		// holds every other method to MaxRequestBytes.
+		// holds every other method to MaxRequestBytes once received. The
+		// tap (gate.go) lets no call without a valid credential send one,
+		// and no more than MaxImportUploads imports at once.
 		grpc.MaxRecvMsgSize(max(cfg.MaxRequestBytes, cfg.MaxImportBytes)),
+		grpc.InTapHandle(s.tap),
 		grpc.MaxHeaderListSize(maxHeaderBytes),
 		serverCodec(),
 		// Calls run on goroutines kept from call to call, whose stacks
@@ -338,8 +344,8 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(apispec.OpenAPI)
 	})
-	mux.Handle("/", credentialBeforeBody(limitBody(gw, int64(s.cfg.MaxRequestBytes))))
-	mux.Handle("POST /v1/people:import", credentialBeforeBody(limitBody(gw, int64(s.cfg.MaxImportBytes))))
+	mux.Handle("/", s.credentialBeforeBody(gw, limitBody(gw, int64(s.cfg.MaxRequestBytes))))
+	mux.Handle(importRoute, s.credentialBeforeBody(gw, limitBody(gw, int64(s.cfg.MaxImportBytes))))
 	// The web console (console.go) has its own paths; any other path is
 	// the API's, which answers in JSON.
 	con, err := s.consoleHandler()

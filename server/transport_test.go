@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -358,8 +359,15 @@ func TestBodyWithoutCredentialNotRead(t *testing.T) {
 			}
 		})
 	}
-	if !strings.Contains(e.logs.String(), "method=/trithuc.v1.PersonService/CreatePerson transport=rest principal=anonymous code=Unauthenticated") {
-		t.Error("the refused REST calls were not logged as calls")
+	// The first refusal from the address is logged; the others of its
+	// minute are counted (authfailures.go).
+	if !strings.Contains(e.logs.String(), "method=/trithuc.v1.PersonService/CreatePerson transport=grpc principal=anonymous code=Unauthenticated") {
+		t.Error("the refused call was not logged")
+	}
+	rec := httptest.NewRecorder()
+	e.srv.metrics.handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if want := `trithuc_calls_refused_unread_total{code="Unauthenticated",transport="rest"} 3`; !strings.Contains(rec.Body.String(), want) {
+		t.Errorf("/metrics lacks %s", want)
 	}
 }
 

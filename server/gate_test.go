@@ -1,0 +1,330 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"google.golang.org/genproto/googleapis/api/httpbody"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
+)
+
+// Tests of the gates before a request is read (gate.go) and of the
+// throttling of failed authentications (authfailures.go).
+
+// heapPeak samples the heap in use until stopped and returns how far it
+// rose above where it was when started: a sanity bound, not a benchmark.
+func heapPeak() (stop func() uint64) {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapInuse
+	var peak atomic.Uint64
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapInuse > peak.Load() {
+				peak.Store(ms.HeapInuse)
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(2 * time.Millisecond):
+			}
+		}
+	}()
+	return func() uint64 {
+		close(done)
+		<-stopped
+		if p := peak.Load(); p > base {
+			return p - base
+		}
+		return 0
+	}
+}
+
+const (
+	bigMessage = 50 << 20
+	// heapBound is what the heap may grow by while 8 big requests without
+	// a valid credential are refused: none of them should be read. Reading
+	// them took it past 400 MB.
+	heapBound = 150 << 20
+)
+
+func TestUnauthenticatedMessageNotReceived(t *testing.T) {
+	e := newEnv(t)
+	msg, err := proto.Marshal(&pb.CreatePersonRequest{Person: &pb.Person{FamilyName: strings.Repeat("a", bigMessage)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := grpc.NewClient(e.srv.GRPCAddr(), grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.MaxCallSendMsgSize(2*bigMessage), grpc.ForceCodec(rawCodec{})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	stop := heapPeak()
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			if i%2 == 1 {
+				ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer tt_fake_fake")
+			}
+			var reply []byte
+			errs[i] = conn.Invoke(ctx, "/trithuc.v1.PersonService/CreatePerson", msg, &reply)
+		}()
+	}
+	wg.Wait()
+	grew := stop()
+	for i, err := range errs {
+		if status.Code(err) != codes.Unauthenticated {
+			t.Errorf("call %d: %v, want UNAUTHENTICATED", i, err)
+		}
+	}
+	t.Logf("heap grew by %d MB", grew>>20)
+	if grew > heapBound {
+		t.Errorf("the heap grew by %d MB for calls without a valid credential; their messages were read", grew>>20)
+	}
+	// A valid key still gets its (small) call through the tap.
+	if _, err := e.client.People.ListPeople(context.Background(), &pb.ListPeopleRequest{}); err != nil {
+		t.Errorf("a valid key: %v", err)
+	}
+}
+
+func TestRESTBodyNotReadForMadeUpKey(t *testing.T) {
+	e := newEnv(t)
+	body := bytes.Repeat([]byte("Nguyễn;An;15/03/1980;001080000001\n"), bigMessage/36)
+	stop := heapPeak()
+	var wg sync.WaitGroup
+	answers := make([]int, 8)
+	for i := range answers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest("POST", e.base+"/v1/people:import?validateOnly=true", bytes.NewReader(body))
+			req.Header.Set("Authorization", "Bearer tt_fake_fake")
+			req.Header.Set("Content-Type", "text/csv")
+			resp, err := e.http.Do(req)
+			if err != nil {
+				// The server may close the connection while the client
+				// still sends the body it did not read.
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			answers[i] = resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	grew := stop()
+	answered := 0
+	for i, code := range answers {
+		if code != 0 {
+			answered++
+			if code != http.StatusUnauthorized {
+				t.Errorf("request %d: HTTP %d, want 401", i, code)
+			}
+		}
+	}
+	t.Logf("%d of %d answered; heap grew by %d MB", answered, len(answers), grew>>20)
+	if grew > heapBound {
+		t.Errorf("the heap grew by %d MB for imports with a made-up key; their bodies were read", grew>>20)
+	}
+	rec := httptest.NewRecorder()
+	e.srv.metrics.handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if want := fmt.Sprintf(`trithuc_calls_refused_unread_total{code="Unauthenticated",transport="rest"} %d`, len(answers)); !strings.Contains(rec.Body.String(), want) {
+		t.Errorf("/metrics lacks %s", want)
+	}
+}
+
+func TestImportUploadsLimited(t *testing.T) {
+	e := newEnvWith(t, func(c *Config) { c.MaxImportUploads = 1 })
+	csv := "\xEF\xBB\xBFHọ;Tên;Ngày sinh;Số CCCD\nNguyễn;An;15/03/1980;001080000001\n"
+	// A plain client: the project's retries what RetryInfo allows.
+	conn, err := grpc.NewClient(e.srv.GRPCAddr(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	auth := metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+e.token)
+	imports := pb.NewTransferServiceClient(conn)
+	importCSV := func() error {
+		_, err := imports.ImportPeople(auth, &pb.ImportPeopleRequest{ValidateOnly: true,
+			File: &httpbody.HttpBody{ContentType: "text/csv", Data: []byte(csv)}})
+		return err
+	}
+	postCSV := func() int {
+		req, _ := http.NewRequest("POST", e.base+"/v1/people:import?validateOnly=true", strings.NewReader(csv))
+		req.Header.Set("Authorization", "Bearer "+e.token)
+		req.Header.Set("Content-Type", "text/csv")
+		resp, err := e.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+
+	// An import whose message is still coming holds the one slot.
+	ctx, cancel := context.WithCancel(auth)
+	if _, err := conn.NewStream(ctx, &grpc.StreamDesc{ClientStreams: true}, importMethod); err != nil {
+		t.Fatal(err)
+	}
+	err = importCSV()
+	wantCode(t, err, codes.ResourceExhausted)
+	if retry := retryDelay(err); retry <= 0 {
+		t.Errorf("no RetryInfo in %v", err)
+	}
+	if code := postCSV(); code != http.StatusTooManyRequests {
+		t.Errorf("REST import while the slot is held: HTTP %d, want 429", code)
+	}
+	// Other calls are not held back.
+	if _, err := e.client.People.ListPeople(context.Background(), &pb.ListPeopleRequest{}); err != nil {
+		t.Errorf("a call while the slot is held: %v", err)
+	}
+	cancel()
+	eventually(t, "an import after the held one ended", importCSV)
+	if code := postCSV(); code != http.StatusOK {
+		t.Errorf("REST import after: HTTP %d", code)
+	}
+}
+
+func retryDelay(err error) time.Duration {
+	for _, d := range status.Convert(err).Details() {
+		if ri, ok := d.(*errdetails.RetryInfo); ok {
+			return ri.GetRetryDelay().AsDuration()
+		}
+	}
+	return 0
+}
+
+func TestFailedAuthenticationsThrottled(t *testing.T) {
+	e := newEnv(t)
+	conn, err := grpc.NewClient(e.srv.GRPCAddr(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	people := pb.NewPersonServiceClient(conn)
+	got := map[codes.Code]int{}
+	var last error
+	for i := 0; i < 3*authFailureBurst; i++ {
+		ctx := metadata.AppendToOutgoingContext(context.Background(), "authorization", fmt.Sprintf("Bearer tt_guess_%d", i))
+		_, last = people.GetPerson(ctx, &pb.GetPersonRequest{Name: "people/x"})
+		got[status.Code(last)]++
+	}
+	if got[codes.Unauthenticated] < authFailureBurst || got[codes.ResourceExhausted] == 0 || len(got) != 2 {
+		t.Errorf("codes of %d calls with made-up keys: %v, want %d or a few more UNAUTHENTICATED, then RESOURCE_EXHAUSTED",
+			3*authFailureBurst, got, authFailureBurst)
+	}
+	wantCode(t, last, codes.ResourceExhausted)
+	if retryDelay(last) <= 0 {
+		t.Errorf("no RetryInfo in %v", last)
+	}
+	if !strings.Contains(status.Convert(last).Message(), store.ErrBadKey.Error()) {
+		t.Errorf("the refusal does not say the key is bad: %q", status.Convert(last).Message())
+	}
+
+	// REST from the same address, with and without a body.
+	code, body := e.restAs("tt_guess_rest", "GET", "/v1/people", nil)
+	wantREST(t, code, body, http.StatusTooManyRequests)
+	code, body = e.restAs("tt_guess_rest", "POST", "/v1/people", map[string]any{"givenName": "An"})
+	wantREST(t, code, body, http.StatusTooManyRequests)
+
+	// A valid key from the same address is not held back.
+	if _, err := e.client.People.ListPeople(context.Background(), &pb.ListPeopleRequest{}); err != nil {
+		t.Errorf("a valid key from the throttled address: %v", err)
+	}
+	if code, body := e.rest("GET", "/v1/people", nil); code != http.StatusOK {
+		t.Errorf("a valid key over REST from the throttled address: HTTP %d %v", code, body)
+	}
+
+	// One line for all the refusals from the address this minute.
+	if n := strings.Count(e.logs.String(), "principal=anonymous"); n != 1 {
+		t.Errorf("%d log lines for %d refused calls from one address, want 1:\n%s", n, 3*authFailureBurst+2, e.logs.String())
+	}
+}
+
+func TestQuietLog(t *testing.T) {
+	t0 := time.Date(2025, 1, 1, 8, 0, 0, 0, time.UTC)
+	var q quietLog
+	for _, tc := range []struct {
+		at      time.Duration
+		skip    bool
+		skipped int
+	}{
+		{0, false, 0},
+		{time.Second, true, 0},
+		{30 * time.Second, true, 0},
+		{59 * time.Second, true, 0},
+		{time.Minute, false, 3},
+		{time.Minute + time.Second, true, 0},
+		{5 * time.Minute, false, 1},
+	} {
+		skip, skipped := q.skip(t0.Add(tc.at))
+		if skip != tc.skip || skipped != tc.skipped {
+			t.Errorf("at %s: skip %v, %d skipped; want %v, %d", tc.at, skip, skipped, tc.skip, tc.skipped)
+		}
+	}
+}
+
+func TestFailingAddressesBounded(t *testing.T) {
+	t0 := time.Date(2025, 1, 1, 8, 0, 0, 0, time.UTC)
+	a := newAuthFailures(2)
+	use := func(addr string, at time.Duration) *addressFailures {
+		f := a.get(addr, t0.Add(at))
+		f.used = t0.Add(at)
+		return f
+	}
+	use("10.0.0.1", 0)
+	use("10.0.0.2", 50*time.Second)
+	// Full: the idle address makes room, the active one stays.
+	use("10.0.0.3", 80*time.Second)
+	if a.addrs["10.0.0.1"] != nil || a.addrs["10.0.0.2"] == nil || a.addrs["10.0.0.3"] == nil {
+		t.Fatalf("after a sweep: %v", a.addrs)
+	}
+	// Full of active ones: a new address shares the overflow bucket.
+	if f := use("10.0.0.4", 81*time.Second); f != a.overflow || len(a.addrs) != 2 {
+		t.Errorf("a new address in a full map of active ones got its own bucket (%d remembered)", len(a.addrs))
+	}
+}
+
+func TestAddressKey(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"127.0.0.1", "127.0.0.1"},
+		{"2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"},
+		{"2001:db8:1:2:ffff::1", "2001:db8:1:2::/64"},
+		{"::ffff:10.0.0.1", "::ffff:10.0.0.1"},
+		{"gateway", "gateway"},
+	} {
+		if got := addressKey(tc.in); got != tc.want {
+			t.Errorf("addressKey(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
