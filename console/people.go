@@ -71,7 +71,11 @@ func searchFilter(v url.Values, now time.Time) string {
 		and = append(and, "academic_title.title = "+quote(s))
 	}
 	if s := v.Get("field"); s != "" {
-		and = append(and, "fields.code = "+quote(s))
+		// People are coded at sub-fields (202 under 2), and codes nest by
+		// prefix: the area's people are those whose codes start with it.
+		// The six areas are the same in every scheme, so people coded in
+		// vn2025 are found too.
+		and = append(and, "fields.code = "+quote(strings.TrimSuffix(s, "*")+"*"))
 	}
 	for _, k := range []string{"unit", "unit2024"} {
 		if s := v.Get(k); s != "" {
@@ -111,9 +115,11 @@ func (h *Handler) search(q *request) {
 	d.ExportURLs = map[string]string{}
 	for _, f := range []string{"csv", "xlsx"} {
 		nv := cloneValues(v)
+		// The export is the list as shown, in its order; the text query is
+		// not a filter, so the search page says the export follows the
+		// filters only.
 		nv.Del("q")
 		nv.Del("page")
-		nv.Del("sort")
 		nv.Set("format", f)
 		d.ExportURLs[f] = "/export?" + nv.Encode()
 	}
@@ -126,13 +132,8 @@ func (h *Handler) search(q *request) {
 			d.People, d.Total, d.Next = resp.GetPeople(), resp.GetTotalSize(), resp.GetNextPageToken()
 		}
 	} else {
-		order := "display_name"
-		switch d.Sort {
-		case "family_name", "highest_qualification_level desc", "display_name desc", "family_name desc":
-			order = d.Sort
-		}
 		var resp *pb.ListPeopleResponse
-		resp, err = h.people.ListPeople(ctx, &pb.ListPeopleRequest{Filter: filter, OrderBy: order, PageSize: pageSize,
+		resp, err = h.people.ListPeople(ctx, &pb.ListPeopleRequest{Filter: filter, OrderBy: peopleOrder(d.Sort), PageSize: pageSize,
 			PageToken: v.Get("page"), View: pb.PersonView_PERSON_VIEW_BASIC})
 		if err == nil {
 			d.People, d.Total, d.Next = resp.GetPeople(), resp.GetTotalSize(), resp.GetNextPageToken()
@@ -166,6 +167,16 @@ func (h *Handler) search(q *request) {
 	q.show(h, "search", "people", "Tìm kiếm", p)
 }
 
+// peopleOrder is the order_by of the list's sort choice: by name unless
+// another of the list's orders is chosen.
+func peopleOrder(sort string) string {
+	switch sort {
+	case "family_name", "highest_qualification_level desc", "display_name desc", "family_name desc":
+		return sort
+	}
+	return "display_name"
+}
+
 func cloneValues(v url.Values) url.Values {
 	out := url.Values{}
 	for k, vs := range v {
@@ -189,7 +200,10 @@ func (h *Handler) searchChoices(q *request, d *searchData) {
 			d.Titles = append(d.Titles, option{Value: t.GetCode(), Label: t.GetNameVi(), Selected: t.GetCode() == v.Get("title")})
 		}
 	}
-	if r, err := h.ref.ListFields(ctx, &pb.ListFieldsRequest{PageSize: 5000, Level: 1}); err == nil {
+	if r, err := h.ref.ListFields(ctx, &pb.ListFieldsRequest{PageSize: 5000, Level: 1,
+		// One scheme's areas: every scheme has the same six, by the same
+		// codes, and the filter finds people coded in either.
+		Scheme: store.DefaultFieldScheme}); err == nil {
 		for _, f := range r.GetFields() {
 			d.Fields = append(d.Fields, option{Value: f.GetCode(), Label: f.GetCode() + " " + f.GetNameVi(), Selected: f.GetCode() == v.Get("field")})
 		}

@@ -19,16 +19,18 @@ import (
 
 // Lists of people out (ExportPeople) and in (ImportPeople) as spreadsheets.
 
-// exportPeople downloads the people the search form's filters choose, as
-// the server exports them. The text query is not a filter the export
-// takes, so the search page says the export follows the filters only.
+// exportPeople downloads the people the search form's filters choose, in
+// the list's order, as the server exports them. The text query is not a
+// filter the export takes, so the search page says the export follows the
+// filters only.
 func (h *Handler) exportPeople(q *request) {
 	v := q.r.URL.Query()
 	format, name := pb.SpreadsheetFormat_CSV, "danh-sach-tri-thuc.csv"
 	if v.Get("format") == "xlsx" {
 		format, name = pb.SpreadsheetFormat_XLSX, "danh-sach-tri-thuc.xlsx"
 	}
-	stream, err := h.transfer.ExportPeople(q.ctx(), &pb.ExportPeopleRequest{Filter: searchFilter(v, time.Now().In(store.Vietnam)), Format: format})
+	stream, err := h.transfer.ExportPeople(q.ctx(), &pb.ExportPeopleRequest{Filter: searchFilter(v, time.Now().In(store.Vietnam)),
+		OrderBy: peopleOrder(v.Get("sort")), Format: format})
 	if err == nil {
 		var first *httpbody.HttpBody
 		// A server stream's error comes with its first message.

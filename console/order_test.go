@@ -1,0 +1,94 @@
+package console_test
+
+import (
+	"context"
+	"encoding/csv"
+	"html"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+)
+
+// The export links of the list download it in the list's order, whichever
+// order is chosen, not in the order people were registered.
+func TestExportFollowsTheListsOrder(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(e.account("admin", ""))
+	exportRE := regexp.MustCompile(`<a href="([^"]*)" id="export-csv"`)
+	for _, sort := range []string{"", "family_name desc"} {
+		t.Run("sort="+sort, func(t *testing.T) {
+			path := "/people"
+			if sort != "" {
+				path += "?sort=" + strings.ReplaceAll(sort, " ", "+")
+			}
+			_, page := b.get(path)
+			m := exportRE.FindStringSubmatch(page)
+			if m == nil {
+				t.Fatalf("%s has no CSV export link", path)
+			}
+			code, body := b.get(html.UnescapeString(m[1]))
+			if code != http.StatusOK {
+				t.Fatalf("export: HTTP %d", code)
+			}
+			rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff"))).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, r := range rows[1:] {
+				got = append(got, r[0])
+			}
+			order := sort
+			if order == "" {
+				order = "display_name"
+			}
+			list, err := e.admin.People.ListPeople(context.Background(), &pb.ListPeopleRequest{OrderBy: order})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []string
+			for _, p := range list.GetPeople() {
+				want = append(want, p.GetName())
+			}
+			if strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Errorf("export order %v, want the list's %v", got, want)
+			}
+		})
+	}
+}
+
+// The field filter offers each area once and finds the people coded at
+// fields under it.
+func TestFieldFilterFindsTheAreasPeople(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	for name, field := range map[string]string{"Trần Thị Bích": "fields/vn2008-202", "Lê Hoàng Đức": "fields/vn2008-101"} {
+		q := strings.Fields(name)
+		list, err := e.admin.People.ListPeople(ctx, &pb.ListPeopleRequest{Filter: `given_name = "` + q[2] + `" AND family_name = "` + q[0] + `"`})
+		if err != nil || len(list.GetPeople()) != 1 {
+			t.Fatalf("finding %s: %v", name, err)
+		}
+		p := list.GetPeople()[0]
+		p.Fields = []*pb.FieldOfExpertise{{Field: field, Primary: true}}
+		if _, err := e.admin.People.UpdatePerson(ctx, &pb.UpdatePersonRequest{Person: p,
+			UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"fields"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := e.signIn(e.account("admin", ""))
+	_, page := b.get("/people?field=2")
+	if n := strings.Count(page, ">2 Khoa học kỹ thuật và công nghệ</option>"); n != 1 {
+		t.Errorf("the field select lists area 2 %d times, want once", n)
+	}
+	if !strings.Contains(page, `<option value="2" selected>`) {
+		t.Errorf("the chosen area is not selected")
+	}
+	if !strings.Contains(page, ">Trần Thị Bích</a>") || strings.Contains(page, ">Lê Hoàng Đức</a>") {
+		t.Errorf("field 2 should find Bích (202) and not Đức (101):\n%s", page)
+	}
+}
