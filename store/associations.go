@@ -181,7 +181,7 @@ func (db *DB) AssociationAncestors(ctx context.Context, name string) ([]string, 
 }
 
 var associationSortKeys = map[string]sortKey{
-	"display_name": {expr: "a.display_name", kind: kindText},
+	"display_name": {expr: "a.sort_key", kind: kindBlob},
 	"code":         {expr: "a.code", kind: kindText},
 	"create_time":  {expr: "a.create_time", kind: kindInt},
 	"update_time":  {expr: "a.update_time", kind: kindInt},
@@ -273,7 +273,7 @@ func (db *DB) CreateAssociation(ctx context.Context, a *pb.Association, o Create
 		}
 		now := micros(tx.now)
 		res, err := tx.ExecContext(ctx, `INSERT INTO associations (id, display_name, short_name, code, parent_pk,
-			member_number_format, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			member_number_format, sort_key, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			append(append([]any{id}, vals...), now, now)...)
 		if err != nil {
 			return dbError(err)
@@ -300,7 +300,8 @@ func (db *DB) CreateAssociation(ctx context.Context, a *pb.Association, o Create
 }
 
 // prepareAssociation normalizes and checks an association about to be
-// written as id, and returns the values of its writable columns.
+// written as id, and returns the values of its writable columns (and its
+// sort key).
 func (tx *Tx) prepareAssociation(ctx context.Context, id string, a *pb.Association) ([]any, error) {
 	const f = "association."
 	for _, s := range []*string{&a.DisplayName, &a.ShortName, &a.Code, &a.Parent, &a.MemberNumberFormat} {
@@ -379,7 +380,7 @@ func (tx *Tx) prepareAssociation(ctx context.Context, id string, a *pb.Associati
 	case !errors.Is(err, sql.ErrNoRows):
 		return nil, dbError(err)
 	}
-	return []any{a.DisplayName, a.ShortName, a.Code, parentPK, a.MemberNumberFormat}, nil
+	return []any{a.DisplayName, a.ShortName, a.Code, parentPK, a.MemberNumberFormat, nameSortKey(a.DisplayName)}, nil
 }
 
 var associationCode = regexp.MustCompile(`^[A-Z][A-Z0-9]{0,9}$`)
@@ -427,7 +428,7 @@ func (db *DB) UpdateAssociation(ctx context.Context, name string, o WriteOptions
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE associations SET display_name = ?, short_name = ?, code = ?, parent_pk = ?,
-			member_number_format = ?, update_time = ?, revision = revision + 1 WHERE pk = ?`,
+			member_number_format = ?, sort_key = ?, update_time = ?, revision = revision + 1 WHERE pk = ?`,
 			append(vals, micros(tx.now), r.pk)...)
 		if err != nil {
 			return dbError(err)

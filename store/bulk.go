@@ -487,7 +487,7 @@ func bulkInsertError(err error) error {
 func (db *DB) BulkCreateOrganizations(ctx context.Context, orgs []BulkOrganization) error {
 	return db.write(ctx, false, nil, func(tx *Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO organizations (id, display_name, short_name, kind, sector,
-			administrative_unit, country, parent_pk, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			administrative_unit, country, parent_pk, sort_key, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return dbError(err)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"trithuc.gov.vn/trithuc/names"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/vntext"
 )
 
 const organizationColumns = `o.pk, o.id, o.display_name, o.short_name, o.kind, o.sector, o.administrative_unit,
@@ -111,8 +112,14 @@ func (db *DB) GetOrganization(ctx context.Context, name string) (*pb.Organizatio
 	return out, err
 }
 
+// nameSortKey orders organizations' and associations' names in Vietnamese
+// order (their sort_key columns): never NULL, which the column refuses.
+func nameSortKey(name string) []byte {
+	return append([]byte{}, vntext.SortKey(name)...)
+}
+
 var organizationSortKeys = map[string]sortKey{
-	"display_name": {expr: "o.display_name", kind: kindText},
+	"display_name": {expr: "o.sort_key", kind: kindBlob},
 	"create_time":  {expr: "o.create_time", kind: kindInt},
 	"update_time":  {expr: "o.update_time", kind: kindInt},
 }
@@ -179,7 +186,7 @@ func (db *DB) CreateOrganization(ctx context.Context, o *pb.Organization, opts C
 		}
 		now := micros(tx.now)
 		_, err = tx.ExecContext(ctx, `INSERT INTO organizations (id, display_name, short_name, kind, sector,
-			administrative_unit, country, parent_pk, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			administrative_unit, country, parent_pk, sort_key, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			append(append([]any{id}, vals...), now, now)...)
 		if err != nil {
 			return dbError(err)
@@ -199,7 +206,8 @@ func (db *DB) CreateOrganization(ctx context.Context, o *pb.Organization, opts C
 }
 
 // prepareOrganization normalizes and checks an organization about to be
-// written as id, and returns the values of its writable columns. wasSector
+// written as id, and returns the values of its writable columns (and its
+// sort key). wasSector
 // is the sector it has now: a text from before sectors were codes may stay.
 func prepareOrganization(ctx context.Context, c checker, id string, o *pb.Organization, wasSector string) ([]any, error) {
 	const f = "organization."
@@ -253,7 +261,8 @@ func prepareOrganization(ctx context.Context, c checker, id string, o *pb.Organi
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	return []any{o.DisplayName, o.ShortName, int32(o.Kind), o.Sector, o.AdministrativeUnit, o.Country, parentPK}, nil
+	return []any{o.DisplayName, o.ShortName, int32(o.Kind), o.Sector, o.AdministrativeUnit, o.Country, parentPK,
+		nameSortKey(o.DisplayName)}, nil
 }
 
 // ancestorIs reports whether the row of table (organizations or
@@ -297,7 +306,7 @@ func (db *DB) UpdateOrganization(ctx context.Context, name string, opts WriteOpt
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE organizations SET display_name = ?, short_name = ?, kind = ?, sector = ?,
-			administrative_unit = ?, country = ?, parent_pk = ?, update_time = ?, revision = revision + 1 WHERE pk = ?`,
+			administrative_unit = ?, country = ?, parent_pk = ?, sort_key = ?, update_time = ?, revision = revision + 1 WHERE pk = ?`,
 			append(vals, micros(tx.now), r.pk)...)
 		if err != nil {
 			return dbError(err)

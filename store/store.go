@@ -189,6 +189,10 @@ func init() {
 		if err := registerAuditFuncs(c); err != nil {
 			return err
 		}
+		// For migrations that backfill a sort key (0037).
+		if err := c.RegisterFunc("trithuc_sort_key", nameSortKey, true); err != nil {
+			return err
+		}
 		_, err := c.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint=%d", writerAutocheckpoint), nil)
 		return err
 	}})
