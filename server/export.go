@@ -46,6 +46,7 @@ func (t *transferService) ExportPeople(req *pb.ExportPeopleRequest, stream grpc.
 	sw, records := w.(transfer.SheetWriter)
 	records = records && len(req.GetColumns()) == 0
 	exported := map[string]string{} // Mã hồ sơ → national ID, as shown
+	var order []string              // Mã hồ sơ, in the people sheet's order
 	q := store.ListQuery{Filter: req.GetFilter(), OrderBy: req.GetOrderBy(), PageSize: 1000, Scope: scopeOf(ctx)}
 	for {
 		people, page, err := t.db.ListPeople(ctx, q, pb.PersonView_PERSON_VIEW_BASIC)
@@ -62,6 +63,7 @@ func (t *transferService) ExportPeople(req *pb.ExportPeopleRequest, stream grpc.
 			}
 			if records {
 				exported[person.Name] = person.NationalId
+				order = append(order, person.Name)
 			}
 			if err := w.Write(transfer.Cells(cols, person)); err != nil {
 				return grpcError(ctx, err)
@@ -73,7 +75,7 @@ func (t *transferService) ExportPeople(req *pb.ExportPeopleRequest, stream grpc.
 		q.PageToken = page.NextPageToken
 	}
 	if records {
-		if err := t.exportRecords(ctx, sw, exported); err != nil {
+		if err := t.exportRecords(ctx, sw, exported, order); err != nil {
 			return grpcError(ctx, err)
 		}
 	}

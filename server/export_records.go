@@ -15,8 +15,10 @@ import (
 // Mã hồ sơ → national ID as exported) in the template's order, each read
 // across people in one listing and redacted as every read; memberships
 // only for a caller who may list them, and only those that have not ended
-// (the states a membership sheet imports).
-func (t *transferService) exportRecords(ctx context.Context, w transfer.SheetWriter, exported map[string]string) error {
+// (the states a membership sheet imports). A sheet's rows follow the people
+// sheet's order (order, the Mã hồ sơ as exported), a person's records
+// together.
+func (t *transferService) exportRecords(ctx context.Context, w transfer.SheetWriter, exported map[string]string, order []string) error {
 	p := principal(ctx)
 	clear := !personalDataRoles[p.Role]
 	for i := range transfer.RecordSheets {
@@ -30,22 +32,23 @@ func (t *transferService) exportRecords(ctx context.Context, w transfer.SheetWri
 		if err := w.Write(rs.Header()); err != nil {
 			return err
 		}
+		rows := personRows{}
 		var err error
 		switch rs.Name {
 		case transfer.QualificationsSheet:
-			err = exportSheet(w, rs, exported, clear, func(q store.ListQuery) ([]*pb.Qualification, store.Page, error) {
+			err = exportSheet(rows, rs, exported, clear, func(q store.ListQuery) ([]*pb.Qualification, store.Page, error) {
 				return t.db.ListQualifications(ctx, "people/-", q)
 			})
 		case transfer.PositionsSheet:
-			err = exportSheet(w, rs, exported, clear, func(q store.ListQuery) ([]*pb.Position, store.Page, error) {
+			err = exportSheet(rows, rs, exported, clear, func(q store.ListQuery) ([]*pb.Position, store.Page, error) {
 				return t.db.ListPositions(ctx, "people/-", q)
 			})
 		case transfer.HonorsSheet:
-			err = exportSheet(w, rs, exported, clear, func(q store.ListQuery) ([]*pb.Honor, store.Page, error) {
+			err = exportSheet(rows, rs, exported, clear, func(q store.ListQuery) ([]*pb.Honor, store.Page, error) {
 				return t.db.ListHonors(ctx, "people/-", q)
 			})
 		case transfer.WorksSheet:
-			err = exportSheet(w, rs, exported, clear, func(q store.ListQuery) ([]*pb.Work, store.Page, error) {
+			err = exportSheet(rows, rs, exported, clear, func(q store.ListQuery) ([]*pb.Work, store.Page, error) {
 				return t.db.ListWorks(ctx, "people/-", q)
 			})
 		case transfer.MembershipsSheet:
@@ -60,15 +63,30 @@ func (t *transferService) exportRecords(ctx context.Context, w transfer.SheetWri
 				if clear {
 					m = redact(m).(*pb.Membership)
 				}
-				return w.Write(transfer.MembershipCells(m.GetPerson(), nid, m))
+				rows.add(m.GetPerson(), transfer.MembershipCells(m.GetPerson(), nid, m))
+				return nil
 			})
 		}
 		if err != nil {
 			return err
 		}
+		for _, person := range order {
+			for _, r := range rows[person] {
+				if err := w.Write(r); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	return nil
 }
+
+// personRows are a sheet's rows by person, in the order listed: a listing
+// across people comes in the order records were made, and the sheet is
+// written in the people sheet's order.
+type personRows map[string][][]string
+
+func (r personRows) add(person string, cells []string) { r[person] = append(r[person], cells) }
 
 func importable(s pb.Membership_State) bool {
 	for _, i := range transfer.ImportableStates {
@@ -79,8 +97,9 @@ func importable(s pb.Membership_State) bool {
 	return false
 }
 
-// exportSheet writes the records of the exported people that list gives.
-func exportSheet[T proto.Message](w transfer.Writer, rs *transfer.RecordSheet, exported map[string]string, clear bool,
+// exportSheet keeps the rows of the exported people's records that list
+// gives.
+func exportSheet[T proto.Message](rows personRows, rs *transfer.RecordSheet, exported map[string]string, clear bool,
 	list func(store.ListQuery) ([]T, store.Page, error)) error {
 	return eachPage(list, func(rec T) error {
 		name := rec.ProtoReflect().Get(rec.ProtoReflect().Descriptor().Fields().ByName("name")).String()
@@ -96,7 +115,8 @@ func exportSheet[T proto.Message](w transfer.Writer, rs *transfer.RecordSheet, e
 		if clear {
 			rec = redact(rec).(T)
 		}
-		return w.Write(rs.Cells(person, nid, rec))
+		rows.add(person, rs.Cells(person, nid, rec))
+		return nil
 	})
 }
 

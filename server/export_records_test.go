@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -111,4 +112,66 @@ func TestExportRoundTripOfEverySheet(t *testing.T) {
 		t.Errorf("an export of chosen columns has sheets %v", got)
 	}
 	h.Close()
+}
+
+// The sheets of records follow the people sheet's order, a person's
+// records together, whatever order the records were made in.
+func TestExportRecordSheetsFollowThePeopleOrder(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	_, hyh := e.associations()
+	var people []string
+	for _, p := range []*pb.Person{
+		{FamilyName: "Trần", MiddleName: "Văn", GivenName: "Cường", Gender: pb.Person_FEMALE},
+		{FamilyName: "Lê", MiddleName: "Thị", GivenName: "Anh", Gender: pb.Person_FEMALE},
+		{FamilyName: "Phạm", GivenName: "Bình", Gender: pb.Person_FEMALE},
+		{FamilyName: "Võ", GivenName: "Ánh", Gender: pb.Person_MALE},
+	} {
+		got, err := e.client.People.CreatePerson(ctx, &pb.CreatePersonRequest{Person: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		people = append(people, got.Name)
+	}
+	// Made in registration order, and Cường's second degree last.
+	for _, p := range append(slices.Clone(people), people[0]) {
+		if _, err := e.client.People.CreateQualification(ctx, &pb.CreateQualificationRequest{Parent: p, Qualification: &pb.Qualification{
+			Kind: pb.Qualification_DEGREE, Level: "DAI_HOC", Major: "Toán học"}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.client.People.CreateHonor(ctx, &pb.CreateHonorRequest{Parent: p, Honor: &pb.Honor{
+			Kind: pb.Honor_CERTIFICATE_OF_MERIT, Title: "Bằng khen", Year: 2020}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range people {
+		e.register(&pb.RegisterMemberRequest{Parent: hyh.Name, Applicant: &pb.RegisterMemberRequest_Person{Person: p}})
+	}
+
+	f, err := excelize.OpenReader(bytes.NewReader(e.export(e.token, &pb.ExportPeopleRequest{Format: pb.SpreadsheetFormat_XLSX,
+		OrderBy: "display_name", Filter: "gender = FEMALE"})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ids := func(sheet string) []string {
+		rows, _ := f.GetRows(sheet)
+		var out []string
+		for _, r := range rows[1:] {
+			out = append(out, r[slices.Index(rows[0], "Mã hồ sơ")])
+		}
+		return out
+	}
+	anh, binh, cuong := people[1], people[2], people[0]
+	if got, want := ids(transfer.PeopleSheet), []string{anh, binh, cuong}; !slices.Equal(got, want) {
+		t.Fatalf("people sheet %q, want %q", got, want)
+	}
+	for _, sheet := range []string{transfer.QualificationsSheet, transfer.HonorsSheet} {
+		if got, want := ids(sheet), []string{anh, binh, cuong, cuong}; !slices.Equal(got, want) {
+			t.Errorf("%s: %q, want the people sheet's order %q", sheet, got, want)
+		}
+	}
+	if got, want := ids(transfer.MembershipsSheet), []string{anh, binh, cuong}; !slices.Equal(got, want) {
+		t.Errorf("%s: %q, want the people sheet's order %q", transfer.MembershipsSheet, got, want)
+	}
 }
