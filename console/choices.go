@@ -11,6 +11,7 @@ import (
 
 	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/vntext"
 )
 
 // Edit forms offer reference codes as choices of Vietnamese names: people
@@ -128,6 +129,7 @@ func (h *Handler) readList(ctx context.Context, list string) ([]option, error) {
 		for _, c := range r.GetCountries() {
 			out = append(out, option{Value: c.GetCode(), Label: c.GetNameVi()})
 		}
+		byName(out)
 	case "sectors":
 		r, err := h.ref.ListSectors(ctx, &pb.ListSectorsRequest{PageSize: 5000})
 		if err != nil {
@@ -158,9 +160,12 @@ func (h *Handler) readList(ctx context.Context, list string) ([]option, error) {
 			if err != nil {
 				return nil, err
 			}
+			var units []option
 			for _, u := range r.GetAdministrativeUnits() {
-				out = append(out, option{Value: u.GetCode(), Label: u.GetDisplayName()})
+				units = append(units, option{Value: u.GetCode(), Label: u.GetDisplayName()})
 			}
+			byName(units)
+			out = append(out, units...)
 		}
 	case "organizations":
 		token := ""
@@ -179,6 +184,13 @@ func (h *Handler) readList(ctx context.Context, list string) ([]option, error) {
 	}
 	return out, nil
 }
+
+// byName puts a list keyed by names (countries, units) in the Vietnamese
+// order of its names, which is how people look for them: by code, "Đức"
+// comes 57th and "Hoa Kỳ" 233rd. Lists whose codes have an order of their
+// own (levels by rank, fields, ethnic groups and sectors as the official
+// lists number them) keep it. Organizations come ordered by the server.
+func byName(opts []option) { vntext.Sort(opts, func(o option) string { return o.Label }) }
 
 // entry is how a datalist shows an option, and how a text box holding its
 // code shows it again.

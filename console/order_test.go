@@ -6,6 +6,7 @@ import (
 	"html"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -91,4 +92,48 @@ func TestFieldFilterFindsTheAreasPeople(t *testing.T) {
 	if !strings.Contains(page, ">Trần Thị Bích</a>") || strings.Contains(page, ">Lê Hoàng Đức</a>") {
 		t.Errorf("field 2 should find Bích (202) and not Đức (101):\n%s", page)
 	}
+}
+
+// Lists keyed by names are offered in the Vietnamese order of the names.
+func TestCountriesAndUnitsOfferedByName(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(e.account("admin", ""))
+	_, page := b.get("/people/anh/edit")
+	sel := regexp.MustCompile(`(?s)<select name="work_country"[^>]*>(.*?)</select>`).FindStringSubmatch(page)
+	if sel == nil {
+		t.Fatal("the edit form has no country select")
+	}
+	optRE := regexp.MustCompile(`<option value="[^"]*"[^>]*>([^<]*)</option>`)
+	var countries []string
+	for _, m := range optRE.FindAllStringSubmatch(sel[1], -1) {
+		countries = append(countries, html.UnescapeString(m[1]))
+	}
+	if !inOrder(countries, "Dominica", "Đức", "Hoa Kỳ", "Việt Nam") {
+		t.Errorf("countries are not in Vietnamese order: %q", countries)
+	}
+	_, page = b.get("/people")
+	sel = regexp.MustCompile(`(?s)<select name="unit">(.*?)</select>`).FindStringSubmatch(page)
+	if sel == nil {
+		t.Fatal("the search form has no unit select")
+	}
+	var units []string
+	for _, m := range optRE.FindAllStringSubmatch(sel[1], -1) {
+		units = append(units, html.UnescapeString(m[1]))
+	}
+	if !inOrder(units, "Đặc khu Phú Quốc", "Phường Bình Đức", "Xã An Phú", "Xã Óc Eo", "Xã Ô Lâm") {
+		t.Errorf("units are not in Vietnamese order: %q", units)
+	}
+}
+
+// inOrder reports whether list holds want in that order.
+func inOrder(list []string, want ...string) bool {
+	at := -1
+	for _, w := range want {
+		i := slices.Index(list, w)
+		if i <= at {
+			return false
+		}
+		at = i
+	}
+	return true
 }

@@ -4,7 +4,9 @@
 package vntext
 
 import (
+	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -118,6 +120,23 @@ func SortKey(parts ...string) []byte {
 		buf.Reset()
 	}
 	return key
+}
+
+// Sort sorts s stably by the Vietnamese collation of each element's text
+// (Đức after Dominica, Ủy ban before Viện), working out each key once.
+func Sort[T any](s []T, text func(T) string) {
+	type keyed struct {
+		key []byte
+		v   T
+	}
+	ks := make([]keyed, len(s))
+	for i, v := range s {
+		ks[i] = keyed{SortKey(text(v)), v}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int { return bytes.Compare(a.key, b.key) })
+	for i := range ks {
+		s[i] = ks[i].v
+	}
 }
 
 // Hidden finds the first character in s that a reader cannot see or that

@@ -160,3 +160,17 @@ func FuzzHidden(f *testing.F) {
 		}
 	})
 }
+
+func TestSortByVietnameseCollation(t *testing.T) {
+	type country struct{ code, name string }
+	s := []country{{"DE", "Đức"}, {"DM", "Dominica"}, {"US", "Hoa Kỳ"}, {"AO", "Ăng-gô-la"}, {"AR", "Ác-hen-ti-na"}, {"AT", "Áo"}, {"DK", "Đan Mạch"}}
+	Sort(s, func(c country) string { return c.name })
+	var got []string
+	for _, c := range s {
+		got = append(got, c.name)
+	}
+	want := []string{"Ác-hen-ti-na", "Áo", "Ăng-gô-la", "Dominica", "Đan Mạch", "Đức", "Hoa Kỳ"}
+	if strings.Join(got, ", ") != strings.Join(want, ", ") {
+		t.Errorf("sorted %q, want %q", got, want)
+	}
+}
