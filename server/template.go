@@ -2,13 +2,16 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"slices"
 
 	"google.golang.org/genproto/googleapis/api/httpbody"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
 	"trithuc.gov.vn/trithuc/transfer"
+	"trithuc.gov.vn/trithuc/vntext"
 )
 
 // GetImportTemplate makes the import template from the reference data as it
@@ -29,6 +32,9 @@ func (t *transferService) GetImportTemplate(ctx context.Context, req *pb.GetImpo
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
+	// The province first, then its units (a code's length is its level).
+	vntext.Sort(units, (*pb.AdministrativeUnit).GetDisplayName)
+	slices.SortStableFunc(units, func(a, b *pb.AdministrativeUnit) int { return cmp.Compare(len(a.GetCode()), len(b.GetCode())) })
 	for _, u := range units {
 		lists["unit"] = append(lists["unit"], transfer.ListValue(u.GetCode(), u.GetDisplayName()))
 	}
@@ -36,6 +42,7 @@ func (t *transferService) GetImportTemplate(ctx context.Context, req *pb.GetImpo
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
+	vntext.Sort(countries, (*pb.Country).GetNameVi)
 	for _, c := range countries {
 		lists["country"] = append(lists["country"], transfer.ListValue(c.GetCode(), c.GetNameVi()))
 	}
@@ -57,14 +64,18 @@ func (t *transferService) GetImportTemplate(ctx context.Context, req *pb.GetImpo
 	for _, f := range fields {
 		lists["field"] = append(lists["field"], transfer.ListValue(f.GetName(), f.GetNameVi()))
 	}
-	orgs, err := every(q, func(q store.ListQuery) ([]*pb.Organization, store.Page, error) { return t.db.ListOrganizations(ctx, q) })
+	// Lists keyed by names (units, countries, organizations, associations)
+	// in the Vietnamese order of the names; the others keep their codes'
+	// order (levels by rank, fields and ethnic groups as numbered).
+	byName := store.ListQuery{PageSize: 1000, OrderBy: "display_name"}
+	orgs, err := every(byName, func(q store.ListQuery) ([]*pb.Organization, store.Page, error) { return t.db.ListOrganizations(ctx, q) })
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
 	for _, o := range orgs {
 		lists["organization"] = append(lists["organization"], transfer.ListValue(o.GetName(), o.GetDisplayName()))
 	}
-	assocs, err := every(q, func(q store.ListQuery) ([]*pb.Association, store.Page, error) { return t.db.ListAssociations(ctx, q) })
+	assocs, err := every(byName, func(q store.ListQuery) ([]*pb.Association, store.Page, error) { return t.db.ListAssociations(ctx, q) })
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -148,5 +149,35 @@ func TestImportTemplate(t *testing.T) {
 	code, _ := e.restAs(ha, "GET", "/v1/people:importTemplate", nil)
 	if code != http.StatusForbidden {
 		t.Errorf("home affairs over REST: %d", code)
+	}
+}
+
+// The template's lists keyed by names are in the Vietnamese order of the
+// names, not by code.
+func TestImportTemplateListsByName(t *testing.T) {
+	e := newEnv(t)
+	tmpl, err := e.client.Transfer.GetImportTemplate(context.Background(), &pb.GetImportTemplateRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(tmpl.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	lists := listValues(t, f)
+	for header, want := range map[string][]string{
+		"Quốc gia làm việc": {"DM - Dominica", "DE - Đức", "US - Hoa Kỳ", "VN - Việt Nam"},
+		"Quê quán":          {"30688 - Xã Óc Eo", "30577 - Xã Ô Lâm"},
+	} {
+		at := -1
+		for _, w := range want {
+			i := slices.Index(lists[header], w)
+			if i <= at {
+				t.Errorf("the drop-down of %s does not hold %q in that order: %q", header, want, lists[header])
+				break
+			}
+			at = i
+		}
 	}
 }
