@@ -10,12 +10,13 @@ import (
 
 // labelsGolden are the headers and labels of every dimension on the
 // workforce, as the store made them before they moved to the server
-// (commit ad68ba5): moving them changed nothing.
+// (commit ad68ba5): moving them changed nothing. Organizations and units
+// are in their names' Vietnamese order since.
 const labelsGolden = `HIGHEST_QUALIFICATION_LEVEL Trình độ cao nhất: CAO_DANG=Cao đẳng DAI_HOC=Đại học THAC_SI=Thạc sĩ TIEN_SI=Tiến sĩ =Chưa có văn bằng
 ACADEMIC_TITLE Học hàm: PHO_GIAO_SU=Phó giáo sư GIAO_SU=Giáo sư =Không có học hàm
 FIELD Lĩnh vực KH&CN: fields/vn2008-1=Khoa học tự nhiên fields/vn2008-3=Khoa học y, dược fields/vn2008-5=Khoa học xã hội =Chưa ghi lĩnh vực
-ADMINISTRATIVE_UNIT Đơn vị hành chính: 30742=Phường Rạch Giá 30760=Phường Vĩnh Thông 31078=Đặc khu Phú Quốc =Chưa ghi nhận
-ADMINISTRATIVE_UNIT Đơn vị hành chính: 899=Thành phố Rạch Giá 911=Thành phố Phú Quốc =Không xác định được huyện (2024)
+ADMINISTRATIVE_UNIT Đơn vị hành chính: 31078=Đặc khu Phú Quốc 30742=Phường Rạch Giá 30760=Phường Vĩnh Thông =Chưa ghi nhận
+ADMINISTRATIVE_UNIT Đơn vị hành chính: 911=Thành phố Phú Quốc 899=Thành phố Rạch Giá =Không xác định được huyện (2024)
 ORGANIZATION_KIND Loại hình tổ chức: STATE_AGENCY=Cơ quan nhà nước UNIVERSITY=Trường đại học, cao đẳng HOSPITAL=Bệnh viện ENTERPRISE=Doanh nghiệp =Không có hoặc chưa ghi nhận
 EMPLOYMENT_TYPE Loại hình công tác: CIVIL_SERVANT=Công chức PUBLIC_EMPLOYEE=Viên chức CONTRACT=Hợp đồng lao động PRIVATE_SECTOR=Khu vực tư nhân =Không có hoặc chưa ghi nhận
 WORK_LOCATION Nơi làm việc: IN_PROVINCE=Trong tỉnh ELSEWHERE_IN_VIETNAM=Nơi khác trong nước ABROAD=Nước ngoài =Chưa ghi nhận
@@ -23,7 +24,7 @@ GENDER Giới tính: MALE=Nam FEMALE=Nữ
 AGE_BAND Nhóm tuổi: UNDER_35=Dưới 35 tuổi 35_44=Từ 35 đến 44 tuổi 45_54=Từ 45 đến 54 tuổi 55_AND_OVER=Từ 55 tuổi trở lên =Chưa rõ ngày sinh
 ETHNICITY Dân tộc: 01=Kinh 05=Khmer 06=Hoa =Chưa ghi nhận
 MEMBERSHIP_STATE Trạng thái hội viên: =Không là hội viên
-ORGANIZATION Tổ chức: organizations/bv=Bệnh viện Đa khoa tỉnh Kiên Giang organizations/dn=Công ty Cổ phần Thủy sản Kiên Cường organizations/kgu=Trường Đại học Kiên Giang organizations/snv=Sở Nội vụ =Không có hoặc ngoài danh mục
+ORGANIZATION Tổ chức: organizations/bv=Bệnh viện Đa khoa tỉnh Kiên Giang organizations/dn=Công ty Cổ phần Thủy sản Kiên Cường organizations/snv=Sở Nội vụ organizations/kgu=Trường Đại học Kiên Giang =Không có hoặc ngoài danh mục
 ASSOCIATION Hội: =Không là hội viên
 HONOR_KIND Loại khen thưởng: =Chưa được khen thưởng
 HONOR_YEAR Năm khen thưởng: =Không có hoặc chưa rõ năm

@@ -101,3 +101,37 @@ func TestOrganizationSortKeysBackfilled(t *testing.T) {
 	db := reopen(t, old, path)
 	checkOrgOrder(t, db, vietnameseOrder)
 }
+
+// Statistics by organization list the rows by name, not by resource id.
+func TestStatisticsByOrganizationInNameOrder(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	orgs := map[string]string{"cty-a": "Ủy ban nhân dân tỉnh", "cd-b": "Viện Lúa", "bv-c": "Trường THPT", "tr-d": "Trạm Y tế"}
+	for id, name := range orgs {
+		if _, err := db.CreateOrganization(ctx, &pb.Organization{DisplayName: name}, CreateOptions{ID: id}); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 6 {
+			p, err := db.CreatePerson(ctx, &pb.Person{GivenName: name + string(rune('A'+i))}, CreateOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.CreatePosition(ctx, p.Name, &pb.Position{Organization: "organizations/" + id, Title: "Cán bộ", Current: true}, CreateOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	r, err := db.ComputeStatistics(ctx, StatsQuery{Dimensions: []Dimension{pb.ComputeStatisticsRequest_ORGANIZATION}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, row := range r.GetRows() {
+		if v := row.GetValues()[0]; v != "" {
+			got = append(got, orgs[v[len("organizations/"):]])
+		}
+	}
+	if want := []string{"Trạm Y tế", "Trường THPT", "Ủy ban nhân dân tỉnh", "Viện Lúa"}; !slices.Equal(got, want) {
+		t.Errorf("rows %q, want %q", got, want)
+	}
+}

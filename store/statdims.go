@@ -185,31 +185,36 @@ func (tx *Tx) unitDimension(ctx context.Context, on statsDay, vintage pb.Compute
 	if err != nil {
 		return nil, err
 	}
-	// Units are ordered as ListAdministrativeUnits lists them: by the
-	// length of their code (provinces, districts, communes), then by code.
-	order := func(v string) (int, string) {
-		if v == "" {
-			return unknownLast, ""
+	// Units are ordered by level, the length of their code (provinces,
+	// districts, communes), then by name in Vietnamese order.
+	orderBy := func(name func(string) string) func(string) (int, string) {
+		byName := byNameOrder(name)
+		return func(v string) (int, string) {
+			r, k := byName(v)
+			if v == "" {
+				return r, k
+			}
+			return len(v), k
 		}
-		return len(v), v
 	}
 
 	if vintage != pb.ComputeStatisticsRequest_HISTORY_2024 {
 		// Named as on the day: a unit of the day's position.
+		name := func(v string) string {
+			if u, ok := h.On(v, on.day); ok {
+				return u.Name
+			}
+			if u, ok := h.On(v, tx.today()); ok {
+				return u.Name
+			}
+			return ""
+		}
 		sd := &statDim{
 			kind:  pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT,
 			expr:  "p.current_unit",
 			value: asString,
-			name: func(v string) string {
-				if u, ok := h.On(v, on.day); ok {
-					return u.Name
-				}
-				if u, ok := h.On(v, tx.today()); ok {
-					return u.Name
-				}
-				return ""
-			},
-			order: order,
+			name:  name,
+			order: orderBy(name),
 		}
 		if on.dated {
 			sd.expr, sd.lookup = on.positionOn("IFNULL(ho.administrative_unit, h.administrative_unit)", "''"), true
@@ -218,6 +223,12 @@ func (tx *Tx) unitDimension(ctx context.Context, on statsDay, vintage pb.Compute
 	}
 
 	day := min(on.day, lastDay2024)
+	name2024 := func(v string) string {
+		if u, ok := h.On(v, lastDay2024); ok {
+			return u.Name
+		}
+		return ""
+	}
 	// A unit created after the day (a 2025 commune) counts under the
 	// district that the reference data names it a successor of, when
 	// exactly one does.
@@ -251,13 +262,8 @@ func (tx *Tx) unitDimension(ctx context.Context, on statsDay, vintage pb.Compute
 			}
 			return ""
 		},
-		name: func(v string) string {
-			if u, ok := h.On(v, lastDay2024); ok {
-				return u.Name
-			}
-			return ""
-		},
-		order: order,
+		name:  name2024,
+		order: orderBy(name2024),
 	}, nil
 }
 

@@ -4,10 +4,12 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"sync"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/vntext"
 )
 
 // The dimensions of where people work and what they are recognised for:
@@ -21,21 +23,43 @@ const (
 	otherOrganizations = "~other"
 )
 
-// namedDim reports resource names, labelled by their display names.
+// namedDim reports resource names, labelled by their display names and
+// in their Vietnamese order.
 func namedDim(kind Dimension, expr string, names map[string]string) *statDim {
+	name := func(v string) string { return names[v] }
+	byName := byNameOrder(name)
 	return &statDim{
 		kind: kind, expr: expr, lookup: true,
 		value: asString,
-		name:  func(v string) string { return names[v] },
+		name:  name,
 		order: func(v string) (int, string) {
-			switch v {
-			case "":
-				return unknownLast, ""
-			case otherOrganizations:
+			if v == otherOrganizations {
 				return unknownLast - 1, ""
 			}
-			return 0, v
+			return byName(v)
 		},
+	}
+}
+
+// byNameOrder orders values by the Vietnamese collation of their names
+// (then by value, for two of one name), "" last: rows of organizations or
+// units read as official lists do, "Trạm" before "Trường", where code or
+// id order means nothing to a reader. Each value's key is worked out once.
+func byNameOrder(name func(string) string) func(string) (int, string) {
+	var mu sync.Mutex
+	keys := map[string]string{}
+	return func(v string) (int, string) {
+		if v == "" {
+			return unknownLast, ""
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		k, ok := keys[v]
+		if !ok {
+			k = string(vntext.SortKey(name(v), v))
+			keys[v] = k
+		}
+		return 0, k
 	}
 }
 
