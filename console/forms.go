@@ -125,7 +125,7 @@ func viewFields(m proto.Message, form []formField, errs map[string]string, ch ch
 			vals := fd.Enum().Values()
 			for i := 0; i < vals.Len(); i++ {
 				ev := vals.Get(i)
-				l := labels.Of(string(ev.Name()))
+				l := labels.Of(ev)
 				if ev.Number() == 0 {
 					l = "—"
 				}

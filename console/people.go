@@ -11,8 +11,10 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
+	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
 )
@@ -55,6 +57,16 @@ func opts(selected string, pairs ...string) []option {
 	var out []option
 	for i := 0; i+1 < len(pairs); i += 2 {
 		out = append(out, option{Value: pairs[i], Label: pairs[i+1], Selected: pairs[i] == selected})
+	}
+	return out
+}
+
+// enumOpts are the choices of enum values, by their labels' words.
+func enumOpts(selected string, vals ...protoreflect.Enum) []option {
+	var out []option
+	for _, e := range vals {
+		name := string(e.Descriptor().Values().ByNumber(e.Number()).Name())
+		out = append(out, option{Value: name, Label: labels.Of(e), Selected: name == selected})
 	}
 	return out
 }
@@ -226,8 +238,8 @@ func (h *Handler) searchChoices(q *request, d *searchData) {
 			d.Orgs = append(d.Orgs, option{Value: o.GetName(), Label: o.GetDisplayName(), Selected: o.GetName() == v.Get("org")})
 		}
 	}
-	d.Genders = opts(v.Get("gender"), "MALE", "Nam", "FEMALE", "Nữ")
-	d.Work = opts(v.Get("work"), "IN_PROVINCE", "Trong tỉnh", "ELSEWHERE_IN_VIETNAM", "Nơi khác trong nước", "ABROAD", "Nước ngoài")
+	d.Genders = enumOpts(v.Get("gender"), pb.Person_MALE, pb.Person_FEMALE)
+	d.Work = enumOpts(v.Get("work"), pb.Person_IN_PROVINCE, pb.Person_ELSEWHERE_IN_VIETNAM, pb.Person_ABROAD)
 	for _, b := range ageBands {
 		b.Selected = b.Value == v.Get("age")
 		d.AgeBands = append(d.AgeBands, b)

@@ -80,8 +80,8 @@ func (h *Handler) statistics(q *request) {
 			d.Dims[i] = append(d.Dims[i], option{Value: dim.String(), Label: labels.Of(dim.String()), Selected: v.Get(k) == dim.String()})
 		}
 	}
-	d.Gender = opts(v.Get("gender"), "MALE", "Nam", "FEMALE", "Nữ")
-	d.Work = opts(v.Get("work"), "IN_PROVINCE", "Trong tỉnh", "ELSEWHERE_IN_VIETNAM", "Nơi khác trong nước", "ABROAD", "Nước ngoài")
+	d.Gender = enumOpts(v.Get("gender"), pb.Person_MALE, pb.Person_FEMALE)
+	d.Work = enumOpts(v.Get("work"), pb.Person_IN_PROVINCE, pb.Person_ELSEWHERE_IN_VIETNAM, pb.Person_ABROAD)
 	d.Vintage = opts(v.Get("vintage"), "CURRENT", "Đơn vị hiện nay", "HISTORY_2024", "Huyện năm 2024")
 	if r, err := h.ref.ListQualificationLevels(ctx, &pb.ListQualificationLevelsRequest{PageSize: 5000}); err == nil {
 		for _, l := range r.GetQualificationLevels() {

@@ -1,30 +1,35 @@
 // Package labels holds the Vietnamese words for the contract's enum
-// values, for what people read: the console's pages and the documents the
-// server writes for a person. Spreadsheets and statistics keep their own
-// tables, which also read the words back or name the empty value.
+// values: the one place the console's pages, the spreadsheets (the
+// template's drop-downs, exports, and the words imports read back), the
+// statistics and the documents the server writes for a person take them
+// from, so that one value has one word everywhere.
 package labels
 
 import (
 	"fmt"
+	"strings"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"trithuc.gov.vn/trithuc/vntext"
 )
 
-// words are the Vietnamese words for the contract's enum values.
+// words are the Vietnamese words for the contract's enum values, by the
+// value's name.
 var words = map[string]string{
 	"MALE": "Nam", "FEMALE": "Nữ",
 	"IN_PROVINCE": "Trong tỉnh", "ELSEWHERE_IN_VIETNAM": "Nơi khác trong nước", "ABROAD": "Nước ngoài",
 	"CONSULTING": "Tư vấn", "CRITIQUE": "Phản biện", "SOCIAL_ASSESSMENT": "Giám định xã hội",
 	"AVAILABLE": "Sẵn sàng", "LIMITED": "Hạn chế", "NOT_AVAILABLE": "Không sẵn sàng",
-	"DEGREE": "Văn bằng", "ACADEMIC_TITLE": "Học hàm", "PROFESSIONAL_CERTIFICATE": "Chứng chỉ nghề nghiệp",
+	"DEGREE": "Văn bằng", "ACADEMIC_TITLE": "Học hàm", "PROFESSIONAL_CERTIFICATE": "Chứng chỉ hành nghề",
 	"VOCATIONAL_CERTIFICATE": "Chứng chỉ nghề", "POLITICAL_THEORY": "Lý luận chính trị", "STATE_MANAGEMENT": "Quản lý nhà nước",
 	"FOREIGN_LANGUAGE": "Ngoại ngữ", "IT_SKILL": "Tin học",
-	"FULL_TIME": "Chính quy", "PART_TIME": "Vừa làm vừa học", "DISTANCE": "Từ xa", "OTHER_MODE": "Khác",
+	"FULL_TIME": "Chính quy", "PART_TIME": "Vừa làm vừa học", "DISTANCE": "Từ xa", "OTHER_MODE": "Hình thức khác",
 	"UNVERIFIED": "Chưa xác minh", "VERIFIED": "Đã xác minh",
-	"CIVIL_SERVANT": "Công chức", "PUBLIC_EMPLOYEE": "Viên chức", "CONTRACT": "Hợp đồng", "PRIVATE_SECTOR": "Khu vực tư nhân",
-	"SELF_EMPLOYED": "Tự làm chủ", "OTHER_EMPLOYMENT": "Khác",
-	"PROVINCIAL_HONOR": "Danh hiệu của tỉnh", "STATE_TITLE": "Danh hiệu nhà nước", "AWARD": "Giải thưởng",
-	"ORDER_OR_MEDAL": "Huân, huy chương", "CERTIFICATE_OF_MERIT": "Bằng khen", "OTHER_HONOR": "Khác",
+	"CIVIL_SERVANT": "Công chức", "PUBLIC_EMPLOYEE": "Viên chức", "CONTRACT": "Hợp đồng lao động", "PRIVATE_SECTOR": "Khu vực tư nhân",
+	"SELF_EMPLOYED": "Tự làm chủ", "OTHER_EMPLOYMENT": "Hình thức khác",
+	"PROVINCIAL_HONOR": "Trí thức tiêu biểu của tỉnh", "STATE_TITLE": "Danh hiệu vinh dự nhà nước", "AWARD": "Giải thưởng",
+	"ORDER_OR_MEDAL": "Huân chương, huy chương", "CERTIFICATE_OF_MERIT": "Bằng khen", "OTHER_HONOR": "Hình thức khác",
 	"PENDING": "Chờ duyệt", "ACTIVE": "Đang sinh hoạt", "SUSPENDED": "Tạm đình chỉ", "WITHDRAWN": "Đã rút", "REJECTED": "Bị từ chối",
 	"INACTIVE": "Tạm không mời", "SUBMITTED": "Đã đề cử", "SHORTLISTED": "Vào danh sách xét chọn", "SELECTED": "Được chọn",
 	"EMAIL": "Trùng email", "NAME_AND_BIRTH_DATE": "Trùng họ tên và ngày sinh",
@@ -41,10 +46,50 @@ var words = map[string]string{
 	"BELOW_THRESHOLD": "dưới ngưỡng công bố", "PROTECTS_ANOTHER": "ẩn để bảo vệ ô khác",
 }
 
-// Of is the Vietnamese word for an enum value (a protoreflect.Enum or its
-// name), or the name when there is none; "" for an enum's zero value.
+// qualified are the words for values whose name means something else in
+// another enum (a work's PUBLICATION is not a consent's), by full name.
+var qualified = map[protoreflect.FullName]string{
+	"trithuc.v1.Work.PUBLICATION": "Công bố khoa học",
+
+	"trithuc.v1.Organization.STATE_AGENCY":        "Cơ quan nhà nước",
+	"trithuc.v1.Organization.PUBLIC_SERVICE_UNIT": "Đơn vị sự nghiệp công lập",
+	"trithuc.v1.Organization.UNIVERSITY":          "Trường đại học, cao đẳng",
+	"trithuc.v1.Organization.RESEARCH_INSTITUTE":  "Viện nghiên cứu",
+	"trithuc.v1.Organization.HOSPITAL":            "Bệnh viện",
+	"trithuc.v1.Organization.SCHOOL":              "Trường phổ thông",
+	"trithuc.v1.Organization.ENTERPRISE":          "Doanh nghiệp",
+	"trithuc.v1.Organization.ASSOCIATION":         "Hội, tổ chức xã hội - nghề nghiệp",
+	"trithuc.v1.Organization.FOREIGN":             "Tổ chức nước ngoài",
+	"trithuc.v1.Organization.OTHER_KIND":          "Loại hình khác",
+}
+
+// former are the words that spreadsheets and pages of earlier versions
+// wrote for a value, by full name: an import reads them still, so that a
+// file exported then imports now.
+var former = map[protoreflect.FullName][]string{
+	"trithuc.v1.Person.ELSEWHERE_IN_VIETNAM":            {"Ngoài tỉnh"},
+	"trithuc.v1.Qualification.DEGREE":                   {"Bằng cấp"},
+	"trithuc.v1.Qualification.PROFESSIONAL_CERTIFICATE": {"Chứng chỉ chuyên môn", "Chứng chỉ nghề nghiệp"},
+	"trithuc.v1.Qualification.OTHER_MODE":               {"Khác"},
+	"trithuc.v1.Position.CONTRACT":                      {"Hợp đồng"},
+	"trithuc.v1.Position.OTHER_EMPLOYMENT":              {"Loại hình khác", "Khác"},
+	"trithuc.v1.Honor.PROVINCIAL_HONOR":                 {"Danh hiệu của tỉnh"},
+	"trithuc.v1.Honor.STATE_TITLE":                      {"Danh hiệu nhà nước"},
+	"trithuc.v1.Honor.ORDER_OR_MEDAL":                   {"Huân, huy chương"},
+	"trithuc.v1.Honor.OTHER_HONOR":                      {"Khác"},
+	"trithuc.v1.Work.PUBLICATION":                       {"Công bố"},
+	"trithuc.v1.Work.LEAD":                              {"Chủ trì"},
+	"trithuc.v1.Work.MEMBER":                            {"Tham gia"},
+	"trithuc.v1.Work.NATIONAL":                          {"Quốc gia"},
+	"trithuc.v1.Work.MINISTRY":                          {"Bộ, ngành"},
+	"trithuc.v1.Work.PROVINCE":                          {"Tỉnh"},
+	"trithuc.v1.Work.INSTITUTION":                       {"Cơ sở"},
+}
+
+// Of is the Vietnamese word for an enum value (a protoreflect.Enum, its
+// descriptor, or its name), or the name when there is none; "" for an
+// enum's zero value.
 func Of(v any) string {
-	var name string
 	switch e := v.(type) {
 	case protoreflect.Enum:
 		if e.Number() == 0 {
@@ -54,14 +99,59 @@ func Of(v any) string {
 		if d == nil {
 			return fmt.Sprint(e.Number())
 		}
-		name = string(d.Name())
+		return Of(d)
+	case protoreflect.EnumValueDescriptor:
+		if e.Number() == 0 {
+			return ""
+		}
+		if l, ok := qualified[e.FullName()]; ok {
+			return l
+		}
+		return Of(string(e.Name()))
 	case string:
-		name = e
+		if l, ok := words[e]; ok {
+			return l
+		}
+		return e
 	default:
 		return fmt.Sprint(v)
 	}
-	if l, ok := words[name]; ok {
-		return l
+}
+
+// List is the words of an enum's values, in the contract's order, the
+// zero value left out: the choices of a drop-down.
+func List(e protoreflect.EnumDescriptor) []string {
+	var out []string
+	vals := e.Values()
+	for i := 0; i < vals.Len(); i++ {
+		if vals.Get(i).Number() != 0 {
+			out = append(out, Of(vals.Get(i)))
+		}
 	}
-	return name
+	return out
+}
+
+// Reader maps what a cell may hold for a value of e, in lower case (as
+// vntext.Lower gives it), to the value: its word, the words earlier
+// versions wrote (former), and its API name.
+func Reader[T ~int32](e protoreflect.EnumDescriptor) map[string]T {
+	out := map[string]T{}
+	vals := e.Values()
+	for i := 0; i < vals.Len(); i++ {
+		d := vals.Get(i)
+		if d.Number() == 0 {
+			continue
+		}
+		out[strings.ToLower(string(d.Name()))] = T(d.Number())
+		for _, w := range former[d.FullName()] {
+			out[vntext.Lower(w)] = T(d.Number())
+		}
+	}
+	// Today's words win over an earlier word that another value had.
+	for i := 0; i < vals.Len(); i++ {
+		if d := vals.Get(i); d.Number() != 0 {
+			out[vntext.Lower(Of(d))] = T(d.Number())
+		}
+	}
+	return out
 }

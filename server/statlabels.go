@@ -3,6 +3,9 @@ package server
 import (
 	"strings"
 
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
@@ -37,39 +40,48 @@ var dimensionHeaders = map[statsDim]string{
 	pb.ComputeStatisticsRequest_SECTOR:                      "Ngành kinh tế",
 }
 
-// valueLabels are the Vietnamese names of a dimension's values that no
-// reference list names; "" is a person without a value.
+// valueLabels are the Vietnamese names of a dimension's values that
+// neither a reference list nor an enum names; "" is a person without a
+// value.
 var valueLabels = map[statsDim]map[string]string{
 	pb.ComputeStatisticsRequest_HIGHEST_QUALIFICATION_LEVEL: {"": "Chưa có văn bằng"},
 	pb.ComputeStatisticsRequest_ACADEMIC_TITLE:              {"": "Không có học hàm"},
 	pb.ComputeStatisticsRequest_ETHNICITY:                   {"": "Chưa ghi nhận"},
 	pb.ComputeStatisticsRequest_FIELD:                       {"": "Chưa ghi lĩnh vực"},
-	pb.ComputeStatisticsRequest_GENDER:                      {"MALE": "Nam", "FEMALE": "Nữ", "": "Chưa ghi nhận"},
-	pb.ComputeStatisticsRequest_WORK_LOCATION: {"IN_PROVINCE": "Trong tỉnh", "ELSEWHERE_IN_VIETNAM": "Nơi khác trong nước",
-		"ABROAD": "Nước ngoài", "": "Chưa ghi nhận"},
-	pb.ComputeStatisticsRequest_ORGANIZATION_KIND: {"STATE_AGENCY": "Cơ quan nhà nước", "PUBLIC_SERVICE_UNIT": "Đơn vị sự nghiệp công lập",
-		"UNIVERSITY": "Trường đại học, cao đẳng", "RESEARCH_INSTITUTE": "Viện nghiên cứu", "HOSPITAL": "Bệnh viện",
-		"SCHOOL": "Trường phổ thông", "ENTERPRISE": "Doanh nghiệp", "ASSOCIATION": "Hội, tổ chức xã hội - nghề nghiệp",
-		"FOREIGN": "Tổ chức nước ngoài", "OTHER_KIND": "Loại hình khác", "": "Không có hoặc chưa ghi nhận"},
-	pb.ComputeStatisticsRequest_EMPLOYMENT_TYPE: {"CIVIL_SERVANT": "Công chức", "PUBLIC_EMPLOYEE": "Viên chức",
-		"CONTRACT": "Hợp đồng lao động", "PRIVATE_SECTOR": "Khu vực tư nhân", "SELF_EMPLOYED": "Tự làm chủ",
-		"OTHER_EMPLOYMENT": "Hình thức khác", "": "Không có hoặc chưa ghi nhận"},
-	pb.ComputeStatisticsRequest_MEMBERSHIP_STATE: {"ACTIVE": "Đang sinh hoạt", "PENDING": "Chờ duyệt", "SUSPENDED": "Tạm đình chỉ",
-		"WITHDRAWN": "Đã rút", "REJECTED": "Bị từ chối", "": "Không là hội viên"},
+	pb.ComputeStatisticsRequest_GENDER:                      {"": "Chưa ghi nhận"},
+	pb.ComputeStatisticsRequest_WORK_LOCATION:               {"": "Chưa ghi nhận"},
+	pb.ComputeStatisticsRequest_ORGANIZATION_KIND:           {"": "Không có hoặc chưa ghi nhận"},
+	pb.ComputeStatisticsRequest_EMPLOYMENT_TYPE:             {"": "Không có hoặc chưa ghi nhận"},
+	pb.ComputeStatisticsRequest_MEMBERSHIP_STATE:            {"": "Không là hội viên"},
 	pb.ComputeStatisticsRequest_AGE_BAND: {"UNDER_35": "Dưới 35 tuổi", "35_44": "Từ 35 đến 44 tuổi", "45_54": "Từ 45 đến 54 tuổi",
 		"55_AND_OVER": "Từ 55 tuổi trở lên"},
 	pb.ComputeStatisticsRequest_ORGANIZATION: {"": "Không có hoặc ngoài danh mục", "~other": "Các tổ chức khác"},
 	pb.ComputeStatisticsRequest_ASSOCIATION:  {"": "Không là hội viên", "~other": "Các tổ chức khác"},
-	pb.ComputeStatisticsRequest_HONOR_KIND: {"PROVINCIAL_HONOR": "Trí thức tiêu biểu của tỉnh", "STATE_TITLE": "Danh hiệu vinh dự nhà nước",
-		"AWARD": "Giải thưởng", "ORDER_OR_MEDAL": "Huân chương, huy chương", "CERTIFICATE_OF_MERIT": "Bằng khen",
-		"OTHER_HONOR": "Hình thức khác", "": "Chưa được khen thưởng"},
-	pb.ComputeStatisticsRequest_HONOR_YEAR:  {"": "Không có hoặc chưa rõ năm"},
-	pb.ComputeStatisticsRequest_EXPERT_ROLE: {"": "Không có vai trò chuyên gia"},
-	pb.ComputeStatisticsRequest_SECTOR:      {"": "Không có hoặc chưa ghi nhận"},
+	pb.ComputeStatisticsRequest_HONOR_KIND:   {"": "Chưa được khen thưởng"},
+	pb.ComputeStatisticsRequest_HONOR_YEAR:   {"": "Không có hoặc chưa rõ năm"},
+	pb.ComputeStatisticsRequest_EXPERT_ROLE:  {"": "Không có vai trò chuyên gia"},
+	pb.ComputeStatisticsRequest_SECTOR:       {"": "Không có hoặc chưa ghi nhận"},
 }
 
-// expertRoleLabels name the roles EXPERT_ROLE joins with "+".
-var expertRoleLabels = map[string]string{"CONSULTING": "Tư vấn", "CRITIQUE": "Phản biện", "SOCIAL_ASSESSMENT": "Giám định xã hội"}
+// dimensionEnums are the enums whose values a dimension reports, named by
+// the labels package as the console and the spreadsheets name them.
+var dimensionEnums = map[statsDim]protoreflect.EnumDescriptor{
+	pb.ComputeStatisticsRequest_GENDER:            pb.Person_Gender(0).Descriptor(),
+	pb.ComputeStatisticsRequest_WORK_LOCATION:     pb.Person_WorkLocation(0).Descriptor(),
+	pb.ComputeStatisticsRequest_ORGANIZATION_KIND: pb.Organization_Kind(0).Descriptor(),
+	pb.ComputeStatisticsRequest_EMPLOYMENT_TYPE:   pb.Position_EmploymentType(0).Descriptor(),
+	pb.ComputeStatisticsRequest_MEMBERSHIP_STATE:  pb.Membership_State(0).Descriptor(),
+	pb.ComputeStatisticsRequest_HONOR_KIND:        pb.Honor_Kind(0).Descriptor(),
+}
+
+// enumLabel is the word of a value of e by its name, "" when e has no such
+// value.
+func enumLabel(e protoreflect.EnumDescriptor, name string) string {
+	if v := e.Values().ByName(protoreflect.Name(name)); v != nil {
+		return labels.Of(v)
+	}
+	return ""
+}
 
 // indicatorLabels are the Vietnamese names of the indicators.
 var indicatorLabels = map[pb.Indicator_Kind]string{
@@ -105,13 +117,16 @@ func valueLabel(d statsDim, v string, vintage pb.ComputeStatisticsRequest_UnitVi
 		if v != "" {
 			var ls []string
 			for _, r := range strings.Split(v, "+") {
-				ls = append(ls, cmpOr(expertRoleLabels[r], r))
+				ls = append(ls, cmpOr(enumLabel(pb.Person_ExpertRole(0).Descriptor(), r), r))
 			}
 			return strings.Join(ls, " + ")
 		}
 	}
 	if l, ok := valueLabels[d][v]; ok {
 		return l
+	}
+	if e, ok := dimensionEnums[d]; ok && v != "" {
+		return cmpOr(enumLabel(e, v), v)
 	}
 	return v
 }

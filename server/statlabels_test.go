@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
@@ -92,6 +95,28 @@ func TestStatisticsValueLabels(t *testing.T) {
 	} {
 		if got := valueLabel(c.d, c.v, 0); got != c.want {
 			t.Errorf("%v %q: %q, want %q", c.d, c.v, got, c.want)
+		}
+	}
+}
+
+// A value of an enum has the word the console and the spreadsheets give it
+// (the labels package's), not a word of the statistics' own.
+func TestStatisticsSayTheConsolesWords(t *testing.T) {
+	for _, c := range []struct {
+		d statsDim
+		v protoreflect.Enum
+	}{
+		{pb.ComputeStatisticsRequest_HONOR_KIND, pb.Honor_PROVINCIAL_HONOR},
+		{pb.ComputeStatisticsRequest_HONOR_KIND, pb.Honor_ORDER_OR_MEDAL},
+		{pb.ComputeStatisticsRequest_HONOR_KIND, pb.Honor_OTHER_HONOR},
+		{pb.ComputeStatisticsRequest_EMPLOYMENT_TYPE, pb.Position_CONTRACT},
+		{pb.ComputeStatisticsRequest_EMPLOYMENT_TYPE, pb.Position_OTHER_EMPLOYMENT},
+		{pb.ComputeStatisticsRequest_WORK_LOCATION, pb.Person_ELSEWHERE_IN_VIETNAM},
+		{pb.ComputeStatisticsRequest_ORGANIZATION_KIND, pb.Organization_ASSOCIATION},
+	} {
+		name := string(c.v.Descriptor().Values().ByNumber(c.v.Number()).Name())
+		if got, want := valueLabel(c.d, name, 0), labels.Of(c.v); got != want {
+			t.Errorf("%v %s: %q, the console says %q", c.d, name, got, want)
 		}
 	}
 }

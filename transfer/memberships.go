@@ -3,6 +3,7 @@ package transfer
 import (
 	"strings"
 
+	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
@@ -32,13 +33,14 @@ type MembershipRecord struct {
 // ImportableStates are the states a membership row may give.
 var ImportableStates = []pb.Membership_State{pb.Membership_PENDING, pb.Membership_ACTIVE, pb.Membership_SUSPENDED}
 
-var (
-	membershipStates = map[string]pb.Membership_State{
-		"chờ duyệt": pb.Membership_PENDING, "đang sinh hoạt": pb.Membership_ACTIVE, "tạm đình chỉ": pb.Membership_SUSPENDED,
-		"pending": pb.Membership_PENDING, "active": pb.Membership_ACTIVE, "suspended": pb.Membership_SUSPENDED,
+// membershipStateLabels are the words of the importable states.
+var membershipStateLabels = func() []string {
+	var out []string
+	for _, s := range ImportableStates {
+		out = append(out, labels.Of(s))
 	}
-	membershipStateLabels = []string{"Chờ duyệt", "Đang sinh hoạt", "Tạm đình chỉ"}
-)
+	return out
+}()
 
 // newPersonColumn is a column of the people sheet read into the person a
 // membership row registers.
@@ -61,7 +63,7 @@ var MembershipsSheetDef = RecordSheet{Name: MembershipsSheet, Kind: "membership"
 		newPersonColumn("email"),
 		newPersonColumn("phone"),
 		associationColumn(),
-		rchoice("Trạng thái", "state", "membership_state", membershipStates, func(r *MembershipRecord) *pb.Membership_State { return &r.State }),
+		rchoice("Trạng thái", "state", "membership_state", func(r *MembershipRecord) *pb.Membership_State { return &r.State }),
 		rtext("Lý do", "state_reason", 24, func(r *MembershipRecord) *string { return &r.Reason }),
 		rtext("Văn bản đồng ý", "consent", 16, func(r *MembershipRecord) *string { return &r.ConsentVersion }),
 		rtext("Ghi chú", "notes", 30, func(r *MembershipRecord) *string { return &r.Notes }),

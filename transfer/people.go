@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/vntext"
 )
@@ -25,16 +26,13 @@ type Column struct {
 	date bool
 }
 
-var genders = map[string]pb.Person_Gender{"nam": pb.Person_MALE, "nữ": pb.Person_FEMALE, "male": pb.Person_MALE, "female": pb.Person_FEMALE}
-var genderLabels = map[pb.Person_Gender]string{pb.Person_MALE: "Nam", pb.Person_FEMALE: "Nữ"}
-
-var workLocations = map[string]pb.Person_WorkLocation{
-	"trong tỉnh": pb.Person_IN_PROVINCE, "ngoài tỉnh": pb.Person_ELSEWHERE_IN_VIETNAM, "nước ngoài": pb.Person_ABROAD,
-	"in_province": pb.Person_IN_PROVINCE, "elsewhere_in_vietnam": pb.Person_ELSEWHERE_IN_VIETNAM, "abroad": pb.Person_ABROAD,
-}
-var workLocationLabels = map[pb.Person_WorkLocation]string{
-	pb.Person_IN_PROVINCE: "Trong tỉnh", pb.Person_ELSEWHERE_IN_VIETNAM: "Ngoài tỉnh", pb.Person_ABROAD: "Nước ngoài",
-}
+// The words of the enums' values are the labels package's, as the console
+// and the statistics say them; a cell may also hold an earlier word or the
+// API name.
+var (
+	genders       = labels.Reader[pb.Person_Gender](pb.Person_Gender(0).Descriptor())
+	workLocations = labels.Reader[pb.Person_WorkLocation](pb.Person_WorkLocation(0).Descriptor())
+)
 
 func text(get func(p *pb.Person) *string) (func(*pb.Person, string) error, func(*pb.Person) string) {
 	return func(p *pb.Person, cell string) error {
@@ -74,7 +72,7 @@ var PeopleColumns = []Column{
 	col("Giới tính", "gender", 10, "gender", func(p *pb.Person, cell string) (err error) {
 		p.Gender, err = choice(cell, genders)
 		return err
-	}, func(p *pb.Person) string { return genderLabels[p.Gender] }),
+	}, func(p *pb.Person) string { return labels.Of(p.Gender) }),
 	{Header: "Ngày sinh", Field: "birth_date", Width: 14, date: true, parse: func(p *pb.Person, cell string) (err error) {
 		p.BirthDate, err = ParseDate(cell)
 		return err
@@ -94,7 +92,7 @@ var PeopleColumns = []Column{
 	col("Nơi làm việc", "work_location", 14, "work_location", func(p *pb.Person, cell string) (err error) {
 		p.WorkLocation, err = choice(cell, workLocations)
 		return err
-	}, func(p *pb.Person) string { return workLocationLabels[p.WorkLocation] }),
+	}, func(p *pb.Person) string { return labels.Of(p.WorkLocation) }),
 	codeCol("Quốc gia làm việc", "work_country", "country", func(p *pb.Person) *string { return &p.WorkCountry }),
 }
 

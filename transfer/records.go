@@ -6,7 +6,9 @@ import (
 	"strings"
 
 	"google.golang.org/genproto/googleapis/type/date"
+	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/vntext"
 )
@@ -87,19 +89,28 @@ func ryear[T any](get func(T) *int32) RecordColumn {
 	}}
 }
 
-// rchoice is a column of a drop-down list of an enum's values; an export
-// writes the list's label of a value.
-func rchoice[T any, E ~int32](header, field, list string, values map[string]E, get func(T) *E) RecordColumn {
-	labels := map[E]string{}
+// rchoice is a column of a drop-down list of an enum's values (labels'
+// words); an export writes the word of a value, an import reads it, an
+// earlier word or the API name, for the values the list offers.
+func rchoice[T any, E interface {
+	~int32
+	protoreflect.Enum
+}](header, field, list string, get func(T) *E) RecordColumn {
+	var zero E
+	values := labels.Reader[E](zero.Descriptor())
+	offered := map[string]bool{}
 	for _, l := range FixedLists()[list] {
-		if v, ok := values[vntext.Lower(l)]; ok {
-			labels[v] = l
+		offered[l] = true
+	}
+	for k, v := range values {
+		if !offered[labels.Of(v)] {
+			delete(values, k)
 		}
 	}
 	return RecordColumn{Header: header, Field: field, List: list, Width: 20, parse: func(m any, cell string) (err error) {
 		*get(m.(T)), err = choice(cell, values)
 		return err
-	}, format: func(m any) string { return labels[*get(m.(T))] }}
+	}, format: func(m any) string { return labels.Of(*get(m.(T))) }}
 }
 
 func rdate[T any](header, field string, get func(T) **date.Date) RecordColumn {
@@ -109,61 +120,16 @@ func rdate[T any](header, field string, get func(T) **date.Date) RecordColumn {
 	}, format: func(m any) string { return FormatDate(*get(m.(T))) }}
 }
 
-// Labels of the kinds, as the drop-downs offer them.
-var (
-	qualificationKinds = map[string]pb.Qualification_Kind{
-		"bằng cấp": pb.Qualification_DEGREE, "học hàm": pb.Qualification_ACADEMIC_TITLE,
-		"chứng chỉ chuyên môn": pb.Qualification_PROFESSIONAL_CERTIFICATE, "chứng chỉ nghề": pb.Qualification_VOCATIONAL_CERTIFICATE,
-		"lý luận chính trị": pb.Qualification_POLITICAL_THEORY, "quản lý nhà nước": pb.Qualification_STATE_MANAGEMENT,
-		"ngoại ngữ": pb.Qualification_FOREIGN_LANGUAGE, "tin học": pb.Qualification_IT_SKILL,
-	}
-	honorKinds = map[string]pb.Honor_Kind{
-		"danh hiệu của tỉnh": pb.Honor_PROVINCIAL_HONOR, "danh hiệu nhà nước": pb.Honor_STATE_TITLE, "giải thưởng": pb.Honor_AWARD,
-		"huân, huy chương": pb.Honor_ORDER_OR_MEDAL, "bằng khen": pb.Honor_CERTIFICATE_OF_MERIT, "khác": pb.Honor_OTHER_HONOR,
-	}
-	yesNo      = map[string]yes{"có": 1, "không": 0, "x": 1}
-	studyModes = map[string]pb.Qualification_StudyMode{"chính quy": pb.Qualification_FULL_TIME, "vừa làm vừa học": pb.Qualification_PART_TIME,
-		"từ xa": pb.Qualification_DISTANCE, "hình thức khác": pb.Qualification_OTHER_MODE}
-	employmentTypes = map[string]pb.Position_EmploymentType{"công chức": pb.Position_CIVIL_SERVANT, "viên chức": pb.Position_PUBLIC_EMPLOYEE,
-		"hợp đồng lao động": pb.Position_CONTRACT, "khu vực tư nhân": pb.Position_PRIVATE_SECTOR, "tự làm chủ": pb.Position_SELF_EMPLOYED,
-		"loại hình khác": pb.Position_OTHER_EMPLOYMENT}
-	workKinds  = map[string]pb.Work_Kind{"công bố khoa học": pb.Work_PUBLICATION, "nhiệm vụ kh&cn": pb.Work_TASK, "sáng chế, giải pháp hữu ích": pb.Work_PATENT, "sáng kiến": pb.Work_INITIATIVE}
-	workRoles  = map[string]pb.Work_Role{"chủ trì": pb.Work_LEAD, "tham gia": pb.Work_MEMBER}
-	workLevels = map[string]pb.Work_Level{"quốc gia": pb.Work_NATIONAL, "bộ, ngành": pb.Work_MINISTRY, "tỉnh": pb.Work_PROVINCE, "cơ sở": pb.Work_INSTITUTION}
-)
+// yesNo reads a yes/no cell.
+var yesNo = map[string]yes{"có": 1, "không": 0, "x": 1}
 
 // yes is a yes/no cell: 1 for yes.
 type yes int32
 
-func init() {
-	// The API's enum names are read as well as the labels.
-	for n, v := range pb.Qualification_Kind_value {
-		qualificationKinds[strings.ToLower(n)] = pb.Qualification_Kind(v)
-	}
-	for n, v := range pb.Honor_Kind_value {
-		honorKinds[strings.ToLower(n)] = pb.Honor_Kind(v)
-	}
-	for n, v := range pb.Qualification_StudyMode_value {
-		studyModes[strings.ToLower(n)] = pb.Qualification_StudyMode(v)
-	}
-	for n, v := range pb.Position_EmploymentType_value {
-		employmentTypes[strings.ToLower(n)] = pb.Position_EmploymentType(v)
-	}
-	for n, v := range pb.Work_Kind_value {
-		workKinds[strings.ToLower(n)] = pb.Work_Kind(v)
-	}
-	for n, v := range pb.Work_Role_value {
-		workRoles[strings.ToLower(n)] = pb.Work_Role(v)
-	}
-	for n, v := range pb.Work_Level_value {
-		workLevels[strings.ToLower(n)] = pb.Work_Level(v)
-	}
-}
-
 // RecordSheets are the sheets of records, in the template's order.
 var RecordSheets = []RecordSheet{
 	{Name: QualificationsSheet, Kind: "qualification", New: func() any { return &pb.Qualification{} }, Columns: []RecordColumn{
-		rchoice("Loại", "kind", "qualification_kind", qualificationKinds, func(q *pb.Qualification) *pb.Qualification_Kind { return &q.Kind }),
+		rchoice("Loại", "kind", "qualification_kind", func(q *pb.Qualification) *pb.Qualification_Kind { return &q.Kind }),
 		rcode("Trình độ", "level", "level", func(q *pb.Qualification) *string { return &q.Level }),
 		rtext("Chuyên ngành", "major", 24, func(q *pb.Qualification) *string { return &q.Major }),
 		rcode("Lĩnh vực", "field", "field", func(q *pb.Qualification) *string { return &q.Field }),
@@ -171,7 +137,7 @@ var RecordSheets = []RecordSheet{
 		rcode("Quốc gia", "country", "country", func(q *pb.Qualification) *string { return &q.Country }),
 		ryear(func(q *pb.Qualification) *int32 { return &q.Year }),
 		rtext("Số văn bằng", "document_number", 16, func(q *pb.Qualification) *string { return &q.DocumentNumber }),
-		rchoice("Hình thức đào tạo", "mode_of_study", "study_mode", studyModes, func(q *pb.Qualification) *pb.Qualification_StudyMode { return &q.ModeOfStudy }),
+		rchoice("Hình thức đào tạo", "mode_of_study", "study_mode", func(q *pb.Qualification) *pb.Qualification_StudyMode { return &q.ModeOfStudy }),
 		rtext("Ngôn ngữ", "language", 10, func(q *pb.Qualification) *string { return &q.Language }),
 	}},
 	{Name: PositionsSheet, Kind: "position", New: func() any { return &pb.Position{} }, Columns: []RecordColumn{
@@ -179,7 +145,7 @@ var RecordSheets = []RecordSheet{
 		rtext("Tên cơ quan", "organization_name", 28, func(p *pb.Position) *string { return &p.OrganizationName }),
 		rtext("Chức vụ", "title", 20, func(p *pb.Position) *string { return &p.Title }),
 		rtext("Phòng ban", "department", 20, func(p *pb.Position) *string { return &p.Department }),
-		rchoice("Loại hình", "employment_type", "employment_type", employmentTypes, func(p *pb.Position) *pb.Position_EmploymentType { return &p.EmploymentType }),
+		rchoice("Loại hình", "employment_type", "employment_type", func(p *pb.Position) *pb.Position_EmploymentType { return &p.EmploymentType }),
 		rcode("Quốc gia", "country", "country", func(p *pb.Position) *string { return &p.Country }),
 		rcode("Đơn vị hành chính", "administrative_unit", "unit", func(p *pb.Position) *string { return &p.AdministrativeUnit }),
 		rdate("Từ ngày", "start", func(p *pb.Position) **date.Date { return &p.Start }),
@@ -197,18 +163,18 @@ var RecordSheets = []RecordSheet{
 	}},
 	{Name: HonorsSheet, Kind: "honor", New: func() any { return &pb.Honor{} }, Columns: []RecordColumn{
 		rtext("Danh hiệu", "title", 30, func(h *pb.Honor) *string { return &h.Title }),
-		rchoice("Loại", "kind", "honor_kind", honorKinds, func(h *pb.Honor) *pb.Honor_Kind { return &h.Kind }),
+		rchoice("Loại", "kind", "honor_kind", func(h *pb.Honor) *pb.Honor_Kind { return &h.Kind }),
 		ryear(func(h *pb.Honor) *int32 { return &h.Year }),
 		rtext("Cơ quan trao", "issuer", 24, func(h *pb.Honor) *string { return &h.Issuer }),
 		rtext("Số quyết định", "decision_number", 16, func(h *pb.Honor) *string { return &h.DecisionNumber }),
 	}},
 	MembershipsSheetDef,
 	{Name: WorksSheet, Kind: "work", New: func() any { return &pb.Work{} }, Columns: []RecordColumn{
-		rchoice("Loại", "kind", "work_kind", workKinds, func(w *pb.Work) *pb.Work_Kind { return &w.Kind }),
+		rchoice("Loại", "kind", "work_kind", func(w *pb.Work) *pb.Work_Kind { return &w.Kind }),
 		rtext("Tên công trình", "title", 40, func(w *pb.Work) *string { return &w.Title }),
 		ryear(func(w *pb.Work) *int32 { return &w.Year }),
-		rchoice("Vai trò", "role", "work_role", workRoles, func(w *pb.Work) *pb.Work_Role { return &w.Role }),
-		rchoice("Cấp", "level", "work_level", workLevels, func(w *pb.Work) *pb.Work_Level { return &w.Level }),
+		rchoice("Vai trò", "role", "work_role", func(w *pb.Work) *pb.Work_Role { return &w.Role }),
+		rchoice("Cấp", "level", "work_level", func(w *pb.Work) *pb.Work_Level { return &w.Level }),
 		rtext("DOI", "doi", 22, func(w *pb.Work) *string { return &w.Doi }),
 		rtext("Số bằng, quyết định", "document_number", 18, func(w *pb.Work) *string { return &w.DocumentNumber }),
 		rtext("Nơi công bố, cơ quan phê duyệt", "venue", 28, func(w *pb.Work) *string { return &w.Venue }),

@@ -7,6 +7,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
@@ -50,19 +51,17 @@ var ListTitles = map[string]string{
 // reference data.
 func FixedLists() map[string][]string {
 	return map[string][]string{
-		"gender": {genderLabels[pb.Person_MALE], genderLabels[pb.Person_FEMALE]},
-		"work_location": {workLocationLabels[pb.Person_IN_PROVINCE], workLocationLabels[pb.Person_ELSEWHERE_IN_VIETNAM],
-			workLocationLabels[pb.Person_ABROAD]},
-		"qualification_kind": {"Bằng cấp", "Học hàm", "Chứng chỉ chuyên môn", "Chứng chỉ nghề", "Lý luận chính trị",
-			"Quản lý nhà nước", "Ngoại ngữ", "Tin học"},
-		"honor_kind":       {"Danh hiệu của tỉnh", "Danh hiệu nhà nước", "Giải thưởng", "Huân, huy chương", "Bằng khen", "Khác"},
-		"yes_no":           {"Có", "Không"},
-		"membership_state": membershipStateLabels,
-		"study_mode":       {"Chính quy", "Vừa làm vừa học", "Từ xa", "Hình thức khác"},
-		"employment_type":  {"Công chức", "Viên chức", "Hợp đồng lao động", "Khu vực tư nhân", "Tự làm chủ", "Loại hình khác"},
-		"work_kind":        {"Công bố khoa học", "Nhiệm vụ KH&CN", "Sáng chế, giải pháp hữu ích", "Sáng kiến"},
-		"work_role":        {"Chủ trì", "Tham gia"},
-		"work_level":       {"Quốc gia", "Bộ, ngành", "Tỉnh", "Cơ sở"},
+		"gender":             labels.List(pb.Person_Gender(0).Descriptor()),
+		"work_location":      labels.List(pb.Person_WorkLocation(0).Descriptor()),
+		"qualification_kind": labels.List(pb.Qualification_Kind(0).Descriptor()),
+		"honor_kind":         labels.List(pb.Honor_Kind(0).Descriptor()),
+		"yes_no":             {"Có", "Không"},
+		"membership_state":   membershipStateLabels,
+		"study_mode":         labels.List(pb.Qualification_StudyMode(0).Descriptor()),
+		"employment_type":    labels.List(pb.Position_EmploymentType(0).Descriptor()),
+		"work_kind":          labels.List(pb.Work_Kind(0).Descriptor()),
+		"work_role":          labels.List(pb.Work_Role(0).Descriptor()),
+		"work_level":         labels.List(pb.Work_Level(0).Descriptor()),
 	}
 }
 
