@@ -189,7 +189,7 @@ func init() {
 		if err := registerAuditFuncs(c); err != nil {
 			return err
 		}
-		// For migrations that backfill a sort key (0037).
+		// For migrations that backfill a sort key (0035).
 		if err := c.RegisterFunc("trithuc_sort_key", nameSortKey, true); err != nil {
 			return err
 		}
