@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"unicode/utf8"
 
@@ -167,7 +168,9 @@ func (t *transferService) ImportPeople(ctx context.Context, req *pb.ImportPeople
 		defer cancel(nil)
 		defer wb.Close()
 		defer rows.Close()
-		code := t.runImport(runCtx, op, run, req, wb, records, sheet, rows, mapping)
+		code := t.guard(runCtx, op, run, func() codes.Code {
+			return t.runImport(runCtx, op, run, req, wb, records, sheet, rows, mapping)
+		})
 		if !ev.Stored() {
 			// Nothing committed (a dry run, refused rows, a failure): the
 			// run is still on record, with its outcome and naming only the
@@ -180,6 +183,29 @@ func (t *transferService) ImportPeople(ctx context.Context, req *pb.ImportPeople
 		t.mu.Unlock()
 	}()
 	return answer, nil
+}
+
+// guard runs an import's run and returns its code. A panic in it (a
+// fault of ours, or of a library on a strange file) ends the operation
+// INTERNAL, logged with its stack, instead of the process: nothing of a
+// run that panicked commits, its transaction is rolled back as the panic
+// leaves it.
+func (t *transferService) guard(ctx context.Context, op *store.Operation, run *importRun, fn func() codes.Code) (code codes.Code) {
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		t.s.log.Error("import: panic", "operation", op.ID, "panic", p, "stack", string(debug.Stack()))
+		code = codes.Internal
+		op.Metadata, _ = proto.Marshal(run.metadata())
+		op.Response, op.Report = nil, nil
+		op.Error, _ = proto.Marshal(status.Convert(errInternal).Proto())
+		if err := t.db.FinishOperation(context.WithoutCancel(ctx), op, nil); err != nil {
+			t.s.log.Error("import: storing the end of the operation", "operation", op.ID, "err", err)
+		}
+	}()
+	return fn()
 }
 
 // estimateRows is the number of data rows: the sheet's dimension for a

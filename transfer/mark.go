@@ -26,6 +26,10 @@ import (
 // with the rows (Report, through excelize, holds every cell of the sheet:
 // over a gigabyte for 100,000 rows).
 func MarkWorkbook(data []byte, sheet string, problems []Problem) ([]byte, error) {
+	data, err := withStyles(data)
+	if err != nil {
+		return nil, err
+	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, err

@@ -49,6 +49,10 @@ func Report(data []byte, format Format, people string, problems []Problem) ([]by
 	if format != XLSX {
 		return csvReport(data, bySheet[people])
 	}
+	data, err := withStyles(data)
+	if err != nil {
+		return nil, err
+	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzip})
 	if err != nil {
 		return nil, err

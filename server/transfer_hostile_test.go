@@ -1,0 +1,170 @@
+package server
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"google.golang.org/grpc/codes"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
+	"trithuc.gov.vn/trithuc/transfer"
+)
+
+// handmadeXLSX is a workbook as a tool other than Excel may write one: the
+// people sheet's rows (sheetData's content, inline strings) and no styles
+// part, unless extra adds parts (name → content; a sharedStrings or
+// styles part is declared).
+func handmadeXLSX(t *testing.T, rows string, extra map[string]string) []byte {
+	t.Helper()
+	ct := `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`
+	rels := `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>`
+	for name := range extra {
+		kind := strings.TrimSuffix(strings.TrimPrefix(name, "xl/"), ".xml")
+		ct += fmt.Sprintf(`<Override PartName="/%s" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.%s+xml"/>`, name, kind)
+		rels += fmt.Sprintf(`<Relationship Id="rId%s" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/%s" Target="%s.xml"/>`, kind, kind, kind)
+	}
+	parts := []struct{ name, text string }{
+		{"[Content_Types].xml", ct + `</Types>`},
+		{"_rels/.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`},
+		{"xl/workbook.xml", `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="` + transfer.PeopleSheet + `" sheetId="1" r:id="rId1"/></sheets></workbook>`},
+		{"xl/_rels/workbook.xml.rels", rels + `</Relationships>`},
+		{"xl/worksheets/sheet1.xml", `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` + rows + `</sheetData></worksheet>`},
+	}
+	for name, text := range extra {
+		parts = append(parts, struct{ name, text string }{name, text})
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, p := range parts {
+		w, err := zw.Create(p.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(p.text))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// inlineRow is a row of inline strings from column A; a cell may be
+// given as "REF=text" to sit elsewhere.
+func inlineRow(n int, cells ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `<row r="%d">`, n)
+	for i, c := range cells {
+		ref := fmt.Sprintf("%c%d", 'A'+i, n)
+		if r, text, ok := strings.Cut(c, "="); ok {
+			ref, c = r, text
+		}
+		fmt.Fprintf(&b, `<c r="%s" t="inlineStr"><is><t>%s</t></is></c>`, ref, c)
+	}
+	return b.String() + "</row>"
+}
+
+var handmadeHeader = inlineRow(1, "Họ", "Tên đệm", "Tên", "Giới tính", "Ngày sinh")
+
+// postImport sends a file to the REST import as the holder of token and
+// returns the answer's status and body.
+func (e *env) postImport(token, query string, data []byte) (int, map[string]any) {
+	e.t.Helper()
+	req, _ := http.NewRequest("POST", e.base+"/v1/people:import"+query, bytes.NewReader(data))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", transfer.ContentTypeXLSX)
+	res, err := e.http.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var body map[string]any
+	json.NewDecoder(res.Body).Decode(&body)
+	return res.StatusCode, body
+}
+
+// waitREST polls an operation over REST until it is done.
+func (e *env) waitREST(token string, op map[string]any) map[string]any {
+	e.t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); op["done"] != true; {
+		if time.Now().After(deadline) {
+			e.t.Fatalf("the operation did not end: %v", op)
+		}
+		time.Sleep(20 * time.Millisecond)
+		code, body := e.restAs(token, "GET", "/v1/"+op["name"].(string), nil)
+		if code != http.StatusOK {
+			e.t.Fatalf("GET operation: %d %v", code, body)
+		}
+		op = body
+	}
+	return op
+}
+
+// A workbook without a usable styles part (none, an empty one, one with
+// cell formats alone) and a bad row: the dry run ends with the row's
+// problem and a report to download, and the server goes on serving (the
+// report's styles once killed the process).
+func TestImportWorkbookWithoutStyles(t *testing.T) {
+	e := newEnv(t)
+	_, registrar := e.key("registrar")
+	rows := handmadeHeader + inlineRow(2, "Trần", "Văn", "Bình", "Nam", "99/99/1980")
+	for name, extra := range map[string]map[string]string{
+		"NoStylesPart":    nil,
+		"EmptyStyleSheet": {"xl/styles.xml": `<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>`},
+		"OnlyCellXfs":     {"xl/styles.xml": `<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs count="1"><xf numFmtId="99999" fontId="77" fillId="88" borderId="99"/></cellXfs></styleSheet>`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			code, op := e.postImport(registrar, "?validateOnly=true", handmadeXLSX(t, rows, extra))
+			if code != http.StatusOK {
+				t.Fatalf("POST: %d %v", code, op)
+			}
+			op = e.waitREST(registrar, op)
+			errBody, _ := op["error"].(map[string]any)
+			if errBody == nil || errBody["code"] != float64(codes.InvalidArgument) || !strings.Contains(fmt.Sprint(errBody), "E (Ngày sinh)") {
+				t.Fatalf("the dry run ended %v", op)
+			}
+			report, err := pb.NewTransferServiceClient(e.clientAs(registrar).Conn()).GetImportReport(context.Background(),
+				&pb.GetImportReportRequest{Name: op["name"].(string)})
+			if err != nil || len(report.Data) == 0 {
+				t.Fatalf("the report: %v", err)
+			}
+			if code, _ := e.rest("GET", "/v1/people", nil); code != http.StatusOK {
+				t.Fatalf("the server after the import: %d", code)
+			}
+		})
+	}
+}
+
+// A panic in an import's run ends its operation INTERNAL, logged with its
+// stack, and the process goes on.
+func TestImportPanicEndsTheOperation(t *testing.T) {
+	e := newEnv(t)
+	ts := e.srv.transfers
+	op := &store.Operation{ID: store.NewOperationID(), Kind: "import_people", Principal: "test"}
+	if err := e.db.CreateOperation(context.Background(), op, nil); err != nil {
+		t.Fatal(err)
+	}
+	run := &importRun{meta: &pb.ImportPeopleMetadata{RowsRead: 3}}
+	code := ts.guard(context.Background(), op, run, func() codes.Code { panic("a fault of a library") })
+	if code != codes.Internal {
+		t.Errorf("the run's code is %v", code)
+	}
+	got, err := longrunningpb.NewOperationsClient(e.client.Conn()).GetOperation(context.Background(), &longrunningpb.GetOperationRequest{Name: "operations/" + op.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Done || codes.Code(got.GetError().GetCode()) != codes.Internal || strings.Contains(got.GetError().GetMessage(), "library") {
+		t.Errorf("the operation after a panic: %v", got)
+	}
+	if logs := e.logs.String(); !strings.Contains(logs, "a fault of a library") || !strings.Contains(logs, "guard") {
+		t.Errorf("the panic is not logged with its stack: %s", logs)
+	}
+}
