@@ -130,8 +130,12 @@ func (t *transferService) ImportPeople(ctx context.Context, req *pb.ImportPeople
 		}
 		mapping.SetDate1904(wb.Date1904())
 	default:
+		err := rows.Err()
 		rows.Close()
 		wb.Close()
+		if err != nil {
+			return nil, fieldError("file", err.Error())
+		}
 		return nil, fieldError("file", "the file is empty: the first row must be the template's headers")
 	}
 	meta := &pb.ImportPeopleMetadata{RowsTotal: estimateRows(wb, sheet, data), ValidateOnly: req.GetValidateOnly(),

@@ -168,3 +168,29 @@ func TestImportPanicEndsTheOperation(t *testing.T) {
 		t.Errorf("the panic is not logged with its stack: %s", logs)
 	}
 }
+
+// A workbook whose cells lie past the last column or row a spreadsheet has
+// is the sender's mistake: INVALID_ARGUMENT saying where and what to do,
+// not INTERNAL, nor "the file is empty".
+func TestImportCellsPastTheSheet(t *testing.T) {
+	e := newEnv(t)
+	good := inlineRow(2, "Trần", "Văn", "Bình", "Nam", "15/03/1980")
+
+	// Read as the run reaches it: the operation ends with the row's place.
+	code, op := e.postImport(e.token, "?validateOnly=true", handmadeXLSX(t, handmadeHeader+good+inlineRow(3, "ZZZZZ3=x"), nil))
+	if code != http.StatusOK {
+		t.Fatalf("POST: %d %v", code, op)
+	}
+	op = e.waitREST(e.token, op)
+	errBody, _ := op["error"].(map[string]any)
+	msg, _ := errBody["message"].(string)
+	if errBody["code"] != float64(codes.InvalidArgument) || !strings.Contains(msg, "row 3") || !strings.Contains(msg, "column XFD") || !strings.Contains(msg, transfer.PeopleSheet) {
+		t.Errorf("a cell past the last column: %v", op)
+	}
+
+	// Before the header can be read: the answer says why.
+	code, body := e.postImport(e.token, "", handmadeXLSX(t, handmadeHeader+strings.ReplaceAll(good, "2\"", "2000000\""), nil))
+	if code != http.StatusBadRequest || !strings.Contains(fmt.Sprint(body), "1,048,576") {
+		t.Errorf("a row past the last row: %d %v", code, body)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -176,4 +177,41 @@ func fillOf(t *testing.T, data []byte, id int) string {
 		return ss.Fills[ss.Xfs[id].Fill].Fg.RGB
 	}
 	return ""
+}
+
+// Reading a workbook never panics, and a sheet it cannot read is an
+// ErrUnreadable (the sender's mistake), whatever the parts say. The seeds
+// are the shapes tools other than Excel write: no styles, cells past the
+// last column, rows past the last row, shared strings.
+func FuzzXLSXRows(f *testing.F) {
+	for _, h := range []handmade{
+		{},
+		{styles: handmadeStyles["EmptyStyleSheet"]},
+		{styles: handmadeStyles["XfsNameMissingFonts"]},
+		{rows: inlineRow(2, "Trần") + `<row r="3"><c r="ZZZZZ3" t="inlineStr"><is><t>x</t></is></c></row>`},
+		{rows: `<row r="2000000"><c r="A2000000" t="inlineStr"><is><t>x</t></is></c></row>`},
+		{rows: `<row r="2"><c r="A2" t="s"><v>1</v></c><c r="B2" t="s"><v>99</v></c></row>`, sst: `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>a</t></si><si/></sst>`},
+	} {
+		f.Add(h.bytes(f))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		wb, err := Open(data, XLSX)
+		if err != nil {
+			if !errors.Is(err, ErrUnreadable) {
+				t.Fatalf("Open: %v is not ErrUnreadable", err)
+			}
+			return
+		}
+		defer wb.Close()
+		rows, err := wb.Rows(PeopleSheet)
+		if err != nil {
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+		}
+		if err := rows.Err(); err != nil && !errors.Is(err, ErrUnreadable) {
+			t.Fatalf("reading: %v is not ErrUnreadable", err)
+		}
+	})
 }

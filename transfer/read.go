@@ -163,7 +163,7 @@ func (w *Workbook) Rows(sheet string) (Rows, error) {
 		r.Close()
 		return nil, fmt.Errorf("%w: sheet %q: %v", ErrUnreadable, sheet, err)
 	}
-	return &xlsxRows{rows: r, shown: shown}, nil
+	return &xlsxRows{sheet: sheet, rows: r, shown: shown}, nil
 }
 
 // xlsxRows streams a sheet: excelize's row iterator decodes one row at a
@@ -172,6 +172,7 @@ func (w *Workbook) Rows(sheet string) (Rows, error) {
 // numbers whose format writes leading zeros (a national ID kept as a
 // number and shown as 001080000001).
 type xlsxRows struct {
+	sheet       string
 	rows, shown *excelize.Rows
 	n           int
 	cells       []string
@@ -183,7 +184,10 @@ func (r *xlsxRows) Next() bool {
 		return false
 	}
 	r.n++
-	r.cells, r.err = r.rows.Columns(excelize.Options{RawCellValue: true})
+	if r.cells, r.err = r.rows.Columns(excelize.Options{RawCellValue: true}); r.err != nil {
+		r.err = r.unreadable(fmt.Sprintf("sheet %q, row %d", r.sheet, r.n), r.err)
+		return false
+	}
 	if r.shown.Next() {
 		if shown, err := r.shown.Columns(); err == nil {
 			keepLeadingZeros(r.cells, shown)
@@ -220,7 +224,23 @@ func (r *xlsxRows) Err() error {
 	if r.err != nil {
 		return r.err
 	}
-	return r.rows.Error()
+	if err := r.rows.Error(); err != nil {
+		return r.unreadable(fmt.Sprintf("sheet %q, after row %d", r.sheet, r.n), err)
+	}
+	return nil
+}
+
+// unreadable is an error of the sheet's XML, where it is and what to do: a
+// file whose cells lie past the last row or column a spreadsheet has was
+// not saved by one.
+func (r *xlsxRows) unreadable(where string, err error) error {
+	switch {
+	case errors.Is(err, excelize.ErrColumnNumber):
+		return fmt.Errorf("%w: %s: a cell lies past column XFD (16,384), the last a spreadsheet has; open the file in Excel and save it again", ErrUnreadable, where)
+	case errors.Is(err, excelize.ErrMaxRows):
+		return fmt.Errorf("%w: %s: a row lies past row 1,048,576, the last a spreadsheet has; open the file in Excel and save it again", ErrUnreadable, where)
+	}
+	return fmt.Errorf("%w: %s: %v", ErrUnreadable, where, err)
 }
 
 func (r *xlsxRows) Close() error { return errors.Join(r.rows.Close(), r.shown.Close()) }
