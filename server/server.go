@@ -243,7 +243,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	pb.RegisterAuditServiceServer(reg, &auditService{db: db, audit: s.audit})
 	pb.RegisterAccountServiceServer(reg, &accountService{db: db})
 	pb.RegisterStatisticsServiceServer(reg, &statisticsService{db: db})
-	transfers := &transferService{s: s, db: db, runs: map[string]*importRun{}}
+	transfers := &transferService{s: s, db: db, runs: map[string]*importRun{}, slots: make(chan struct{}, maxImportsAtOnce)}
 	s.transfers = transfers
 	pb.RegisterTransferServiceServer(reg, transfers)
 	longrunningpb.RegisterOperationsServer(reg, &operationsService{t: transfers})

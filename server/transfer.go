@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
@@ -17,6 +18,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/anypb"
+	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
@@ -32,6 +34,12 @@ const (
 	maxProblems       = 10000
 	maxProblemBytes   = 2 << 20
 	maxProblemMessage = 1000
+	// maxImportsAtOnce bounds the imports whose files are open, from the
+	// call's parsing to the run's end: an open workbook holds its shared
+	// strings (up to some 50 MB), and runs take the one writer in turn
+	// anyway. A caller beyond it is refused at once with RetryInfo.
+	maxImportsAtOnce = 2
+	importRetryDelay = 10 * time.Second
 )
 
 // transferService imports and exports spreadsheets. Imports run in the
@@ -49,7 +57,14 @@ type transferService struct {
 	// counts the imports' goroutines.
 	stopped bool
 	running sync.WaitGroup
+	// slots holds a token per import whose file is open.
+	slots chan struct{}
 }
+
+// errImportsBusy refuses an import while maxImportsAtOnce are open.
+var errImportsBusy = withDetails(codes.ResourceExhausted,
+	fmt.Sprintf("%d imports are running, the most the server runs at once; retry in %s", maxImportsAtOnce, importRetryDelay),
+	&errdetails.RetryInfo{RetryDelay: durationpb.New(importRetryDelay)})
 
 // errServerStopped is the cause of an import cancelled by the server's
 // shutdown.
@@ -93,6 +108,19 @@ func (r *importRun) metadata() *pb.ImportPeopleMetadata {
 
 func (t *transferService) ImportPeople(ctx context.Context, req *pb.ImportPeopleRequest) (*longrunningpb.Operation, error) {
 	p := principal(ctx)
+	select {
+	case t.slots <- struct{}{}:
+	default:
+		return nil, errImportsBusy
+	}
+	// The run gives the slot back when it ends; a call that starts none,
+	// when it returns.
+	started := false
+	defer func() {
+		if !started {
+			<-t.slots
+		}
+	}()
 	data := req.GetFile().GetData()
 	wb, err := transfer.Open(data, transfer.Sniff(req.GetFile().GetContentType(), data))
 	if err != nil {
@@ -167,7 +195,9 @@ func (t *transferService) ImportPeople(ctx context.Context, req *pb.ImportPeople
 	// an answer made after that would say done for an import that a read
 	// does not see yet (or ever, if the commit fails).
 	answer := t.operation(op, meta)
+	started = true
 	go func() {
+		defer func() { <-t.slots }()
 		defer t.running.Done()
 		defer cancel(nil)
 		defer wb.Close()

@@ -194,3 +194,67 @@ func TestImportCellsPastTheSheet(t *testing.T) {
 		t.Errorf("a row past the last row: %d %v", code, body)
 	}
 }
+
+// A small workbook that expands to millions of shared strings is refused
+// before they are indexed: INVALID_ARGUMENT saying what to do, at once.
+func TestImportSharedStringsBomb(t *testing.T) {
+	e := newEnv(t)
+	var sst strings.Builder
+	sst.WriteString(`<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>Họ</t></si><si><t>Tên</t></si>`)
+	sst.WriteString(strings.Repeat("<si/>", 3_000_000))
+	sst.WriteString(`</sst>`)
+	rows := `<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v>2999999</v></c></row>`
+	data := handmadeXLSX(t, rows, map[string]string{"xl/sharedStrings.xml": sst.String()})
+	if len(data) > 100<<10 {
+		t.Fatalf("the bomb is %d bytes", len(data))
+	}
+	code, body := e.postImport(e.token, "?validateOnly=true", data)
+	if code != http.StatusBadRequest || !strings.Contains(fmt.Sprint(body), "expands to too much") || !strings.Contains(fmt.Sprint(body), "save it again") {
+		t.Errorf("the bomb: %d %v", code, body)
+	}
+}
+
+// Imports beyond the few the server runs at once are refused with
+// RESOURCE_EXHAUSTED and when to retry; a slot is free again once an
+// import ends.
+func TestImportsAtOnceAreBounded(t *testing.T) {
+	e := newEnv(t)
+	var b strings.Builder
+	b.WriteString("Họ;Tên;Số CCCD\n")
+	for i := range 20000 {
+		fmt.Fprintf(&b, "Nguyễn;An;0010800%05d\n", i)
+	}
+	post := func() (int, map[string]any) {
+		req, _ := http.NewRequest("POST", e.base+"/v1/people:import?validateOnly=true", strings.NewReader(b.String()))
+		req.Header.Set("Authorization", "Bearer "+e.token)
+		req.Header.Set("Content-Type", "text/csv")
+		res, err := e.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var body map[string]any
+		json.NewDecoder(res.Body).Decode(&body)
+		return res.StatusCode, body
+	}
+	var ops []map[string]any
+	for range maxImportsAtOnce {
+		code, op := post()
+		if code != http.StatusOK {
+			t.Fatalf("import %d: %d %v", len(ops)+1, code, op)
+		}
+		ops = append(ops, op)
+	}
+	code, body := post()
+	if code != http.StatusTooManyRequests || !strings.Contains(fmt.Sprint(body), "RetryInfo") {
+		t.Errorf("an import beyond the bound: %d %v", code, body)
+	}
+	for _, op := range ops {
+		e.waitREST(e.token, op)
+	}
+	if code, op := post(); code != http.StatusOK {
+		t.Errorf("an import after the others ended: %d %v", code, op)
+	} else {
+		e.waitREST(e.token, op)
+	}
+}

@@ -75,10 +75,6 @@ type Workbook struct {
 	xlsx   *excelize.File
 }
 
-// maxUnzip bounds what an XLSX may unpack to, so that a zip bomb is refused
-// instead of filling the disk.
-const maxUnzip = 1 << 30
-
 // maxUnzipInMemory bounds a part of an XLSX held in memory while it is
 // read: a larger sheet or table of shared strings is unpacked to a
 // temporary file (removed by Close) and streamed from there.
@@ -93,6 +89,9 @@ func Open(data []byte, format Format) (*Workbook, error) {
 		}
 		return &Workbook{format: CSV, data: data}, nil
 	case XLSX:
+		if err := checkExpansion(data); err != nil {
+			return nil, err
+		}
 		f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzip, UnzipXMLSizeLimit: maxUnzipInMemory})
 		if err != nil {
 			return nil, fmt.Errorf("%w: not an XLSX workbook (%v); save it as \"Excel Workbook (.xlsx)\"", ErrUnreadable, err)
