@@ -300,9 +300,17 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 	err := t.db.Import(ctx, store.ImportOptions{Audit: auditEvent(ctx), DryRun: req.GetValidateOnly(), Overwrite: req.GetOverwrite(), Operation: op, Finish: finish,
 		Admin: !restrictionApplies(ctx)},
 		func(im *store.Importer) error {
+			// A dry run of people alone lets other writes in between
+			// slices of rows; records need the people the sheet creates.
+			yield := len(records) == 0
 			for rows.Next() {
 				if err := ctx.Err(); err != nil {
 					return err
+				}
+				if yield {
+					if err := im.Yield(ctx); err != nil {
+						return err
+					}
 				}
 				n, cells := rows.Row()
 				if transfer.Blank(cells) {

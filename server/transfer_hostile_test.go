@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
@@ -256,5 +258,66 @@ func TestImportsAtOnceAreBounded(t *testing.T) {
 		t.Errorf("an import after the others ended: %d %v", code, op)
 	} else {
 		e.waitREST(e.token, op)
+	}
+}
+
+// A dry run does not hold the writer for its whole run: a write made while
+// it runs is done before it ends, and the dry run still checks every row
+// and changes nothing.
+func TestDryRunLetsWritesIn(t *testing.T) {
+	e := newEnv(t)
+	var b strings.Builder
+	b.WriteString("Họ;Tên;Ngày sinh;Số CCCD\n")
+	const n = 20000
+	for i := range n - 1 {
+		fmt.Fprintf(&b, "Nguyễn;An;15/03/1980;0010800%05d\n", i)
+	}
+	b.WriteString("Trần;Bình;31/02/1980;\n") // the last row is bad
+	conn := e.client.Conn()
+	op, err := pb.NewTransferServiceClient(conn).ImportPeople(context.Background(), &pb.ImportPeopleRequest{ValidateOnly: true,
+		File: &httpbody.HttpBody{ContentType: "text/csv", Data: []byte(b.String())}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := longrunningpb.NewOperationsClient(conn)
+	for {
+		got, err := ops.GetOperation(context.Background(), &longrunningpb.GetOperationRequest{Name: op.Name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		meta := &pb.ImportPeopleMetadata{}
+		got.Metadata.UnmarshalTo(meta)
+		if got.Done {
+			t.Fatalf("the dry run ended before a write was tried: %v", got)
+		}
+		if meta.RowsRead > 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := e.client.People.CreatePerson(context.Background(), &pb.CreatePersonRequest{Person: &pb.Person{FamilyName: "Lê", GivenName: "Khách"}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ops.GetOperation(context.Background(), &longrunningpb.GetOperationRequest{Name: op.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta := &pb.ImportPeopleMetadata{}
+	got.Metadata.UnmarshalTo(meta)
+	if got.Done || meta.RowsRead == n {
+		t.Errorf("the write waited for the dry run to read every row: %v", meta)
+	}
+	got = e.wait(ops, got)
+	resp := &pb.ImportPeopleResponse{}
+	for _, d := range status.FromProto(got.GetError()).Details() {
+		if r, ok := d.(*pb.ImportPeopleResponse); ok {
+			resp = r
+		}
+	}
+	if resp.Created != n-1 || resp.Refused != 1 || len(resp.Problems) != 1 || resp.Problems[0].Row != n+1 {
+		t.Errorf("the dry run: created %d, refused %d, problems %v", resp.Created, resp.Refused, resp.Problems)
+	}
+	if c := e.count(); c != 1 {
+		t.Errorf("%d people after the dry run; want the one created beside it", c)
 	}
 }

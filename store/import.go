@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -73,23 +74,28 @@ type Importer struct {
 	tx   *Tx
 	bulk *BulkTx
 	o    ImportOptions
+	// A dry run's transaction: end rolls it back and gives the writer
+	// back; since is when it began.
+	end   func()
+	since time.Time
 }
+
+// dryRunSlice is how long a dry run holds the writer before Yield lets
+// the writes waiting for it in.
+const dryRunSlice = 200 * time.Millisecond
 
 // Import runs fn with an Importer in one write transaction: all of it
 // commits or none (a row that fails is rolled back to its savepoint, and the
 // caller decides whether the rest commits by what fn returns). A dry run
-// rolls everything back.
+// rolls everything back, and may hold the writer in slices (Yield).
 func (db *DB) Import(ctx context.Context, o ImportOptions, fn func(im *Importer) error) error {
-	// A dry run does everything and is rolled back by write.
-	return db.write(ctx, o.DryRun, o.Audit, func(tx *Tx) error {
+	if o.DryRun {
+		return db.dryImport(ctx, o, fn)
+	}
+	return db.write(ctx, false, o.Audit, func(tx *Tx) error {
 		im := &Importer{tx: tx, bulk: newBulkTx(tx), o: o}
 		if err := fn(im); err != nil {
 			return err
-		}
-		if o.DryRun {
-			// Nothing commits: the search index of the new people would
-			// only be rolled back.
-			return nil
 		}
 		if err := im.bulk.flushReindex(ctx); err != nil {
 			return err
@@ -102,6 +108,64 @@ func (db *DB) Import(ctx context.Context, o ImportOptions, fn func(im *Importer)
 		}
 		return nil
 	})
+}
+
+// dryImport runs fn as a real import would, in write transactions that
+// are rolled back: nothing commits (nor is the search index of the new
+// people written), and Yield ends one and begins the next.
+func (db *DB) dryImport(ctx context.Context, o ImportOptions, fn func(im *Importer) error) error {
+	if err := db.refuseWrite(); err != nil {
+		return err
+	}
+	if o.Audit != nil {
+		// Nothing it names is written.
+		n := len(o.Audit.Resources)
+		defer o.Audit.dropResourcesAfter(n)
+	}
+	im := &Importer{o: o}
+	defer im.rollback()
+	if err := im.begin(ctx, db); err != nil {
+		return err
+	}
+	return db.observe(fn(im))
+}
+
+func (im *Importer) begin(ctx context.Context, db *DB) error {
+	conn, end, err := beginTx(ctx, db.writer, "BEGIN IMMEDIATE")
+	if err != nil {
+		return db.observe(dbError(err))
+	}
+	im.end, im.since = end, time.Now()
+	im.tx = &Tx{conn: conn, db: db, now: db.Now().UTC().Truncate(time.Microsecond), audit: im.o.Audit, writing: true}
+	im.bulk = newBulkTx(im.tx)
+	if _, err := im.tx.beginChanges(ctx); err != nil {
+		return db.observe(err)
+	}
+	return nil
+}
+
+func (im *Importer) rollback() {
+	if im.end != nil {
+		im.end()
+		im.end = nil
+	}
+}
+
+// Yield lets the writes waiting for the writer in, when this is a dry run
+// that has held it for dryRunSlice: its transaction is rolled back and the
+// next begun. What the rows before did is forgotten: a later row no
+// longer finds the people they created (by national ID, as a look-alike,
+// or from another sheet), so the caller yields only in a file of people
+// alone, where that makes a row new rather than matched (see README). A
+// real import does not yield: it commits all or nothing, in one
+// transaction.
+func (im *Importer) Yield(ctx context.Context) error {
+	if !im.o.DryRun || time.Since(im.since) < dryRunSlice {
+		return nil
+	}
+	db := im.tx.db
+	im.rollback()
+	return im.begin(ctx, db)
 }
 
 // Person applies one row: it creates the person, or fills in the person the
