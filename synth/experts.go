@@ -75,11 +75,17 @@ func LoadExperts(ctx context.Context, db *store.DB, seed uint64, now time.Time) 
 			if len(p.Fields) == 0 || (len(p.ExpertRoles) == 0 && r.Float64() < 0.5) {
 				continue
 			}
+			// Works come after the first degree (at 22, as Profile has
+			// it): a young expert has fewer years of them, or none yet.
+			first := p.GetBirthDate().GetYear() + 22
 			for i := range 1 + r.IntN(3) {
 				w := proto.Clone(demoWorks[r.IntN(len(demoWorks))]).(*pb.Work)
-				w.Year = int32(now.Year() - 1 - r.IntN(10) - i)
+				w.Year = max(first, int32(now.Year()-1-r.IntN(10)-i))
 				if w.Kind == pb.Work_PUBLICATION {
 					w.Doi = fmt.Sprintf("10.22144/ctu.%d.%d", w.Year, r.IntN(1000))
+				}
+				if w.Year > int32(now.Year()-1) {
+					continue
 				}
 				if _, err := db.CreateWork(ctx, p.Name, w, store.CreateOptions{}); err != nil && !isCode(err, store.Invalid) {
 					return fmt.Errorf("work of %s: %w", p.Name, err)
