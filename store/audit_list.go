@@ -1,0 +1,314 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store/filter"
+)
+
+// Listing the audit trail: ListAuditEvents over both of its tables.
+
+// AuditQuery selects audit events; every condition given must hold.
+type AuditQuery struct {
+	// PageSize, PageToken and Filter (AIP-160, over auditEventSchema) as
+	// every listing has them; the trail has one order, newest first.
+	ListQuery
+	// The typed conditions of ListAuditEventsRequest, kept beside the
+	// filter. Principal is the event's principal exactly.
+	Principal string
+	// Resource matches events that name it or a resource under it.
+	Resource string
+	// Method is a full method, /package.Service/Method, or its last part.
+	Method string
+	// Start and End bound the event time: Start <= time < End; zero is
+	// unbounded.
+	Start, End time.Time
+}
+
+var (
+	fullMethodRE = regexp.MustCompile(`^/[A-Za-z0-9_.]+/[A-Za-z0-9_]+$`)
+	methodNameRE = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+)
+
+// auditEventSchema is what a filter of the audit trail may name.
+func auditEventSchema(ranks) filter.Schema {
+	text := func(sql string) filter.Field { return filter.Field{Type: filter.String, SQL: sql} }
+	return filter.Schema{
+		"principal":      text("e.principal"),
+		"principal_name": text("e.principal_name"),
+		"role":           text("e.role"),
+		"association":    text("e.association"),
+		"method":         text("e.method"),
+		"code":           text("e.code"),
+		"request_id":     text("e.request_id"),
+		"client_address": text("e.client_address"),
+		"transport":      text("e.transport"),
+		"event_time":     {Type: filter.Timestamp, SQL: "e.event_time"},
+		"resources": {Type: filter.String, SQL: "er.resource", Repeated: true,
+			Join: &filter.Join{From: "audit_names er", On: "er.event_pk = e.pk"}},
+	}
+}
+
+const auditEventColumns = `e.pk, e.id, e.event_time, e.principal, e.principal_name, e.role,
+	e.association, e.method, e.code, e.request_id, e.client_address, e.transport`
+
+// auditRow is a listed event and its row, whose resources are read after.
+type auditRow struct {
+	pk int64
+	ev *pb.AuditEvent
+	// t is the event's time in µs; compact, that it is of audit_reads,
+	// whose resources are read with it.
+	t       int64
+	compact bool
+	// nums are the packed people of a compact row, for resolvePeople.
+	nums []int64
+}
+
+func scanAuditEvent(s scanner, extra ...any) (auditRow, error) {
+	ev := &pb.AuditEvent{}
+	var pk, t int64
+	var id string
+	err := s.Scan(append([]any{&pk, &id, &t, &ev.Principal, &ev.PrincipalName, &ev.Role, &ev.Association,
+		&ev.Method, &ev.Code, &ev.RequestId, &ev.ClientAddress, &ev.Transport}, extra...)...)
+	ev.Name, ev.EventTime = "auditEvents/"+id, timestamppb.New(fromMicros(t))
+	return auditRow{pk: pk, ev: ev, t: t}, err
+}
+
+// ListAuditEvents lists audit events, newest first: the typed conditions
+// of q, then its filter, over both tables of the trail, audit_events and
+// audit_reads (audit_compact.go), merged in one order and one kind of page
+// token, (event_time, pk) descending, as the trail had in one table. The
+// pks of audit_reads (keys, above 2^60) never equal those of audit_events
+// (small), and in one microsecond come first.
+func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEvent, Page, error) {
+	size, err := pageSize(q.PageSize)
+	if err != nil {
+		return nil, Page{}, err
+	}
+	// Conditions over the columns both audit_events and the view
+	// audit_read_events have, then those of each table.
+	var where, eventsWhere, readWhere []string
+	var args, eventsArgs, readArgs []any
+	var v Invalids
+	// A principal or a full method is a number in audit_reads, compared
+	// without reading the string of every row.
+	const stringID = "(SELECT id FROM audit_strings WHERE value = ?)"
+	if q.Principal != "" {
+		eventsWhere, eventsArgs = append(eventsWhere, "e.principal = ?"), append(eventsArgs, q.Principal)
+		readWhere, readArgs = append(readWhere, "e.principal_id = "+stringID), append(readArgs, q.Principal)
+	}
+	if q.Resource != "" {
+		r := strings.TrimSuffix(q.Resource, "/")
+		if r == "" || strings.Contains(r, "//") {
+			v.add("resource", "want a resource name, for example people/abc, not %q", q.Resource)
+		}
+		// A name, or a name under it: between "r/" and "r0", '0' being the
+		// character after '/'; or, for a person or all people, the packed
+		// names of read events (packPeople).
+		named := `e.pk IN (SELECT event_pk FROM audit_event_resources
+			WHERE resource = ? OR (resource > ? AND resource < ?))`
+		namedArgs := []any{r, r + "/", r + "0"}
+		if id, ok := strings.CutPrefix(r, "people/"); ok && validID(id) {
+			named += ` OR instr(' ' || e.read_people || ' ', ?) > 0`
+			namedArgs = append(namedArgs, " "+id+" ")
+		} else if r == "people" {
+			named += ` OR e.read_people IS NOT NULL`
+		}
+		eventsWhere, eventsArgs = append(eventsWhere, "("+named+")"), append(eventsArgs, namedArgs...)
+		readNamed, readNamedArgs := readResourceSQL(r)
+		readWhere, readArgs = append(readWhere, readNamed), append(readArgs, readNamedArgs...)
+	}
+	switch {
+	case q.Method == "":
+	case fullMethodRE.MatchString(q.Method):
+		eventsWhere, eventsArgs = append(eventsWhere, "e.method = ?"), append(eventsArgs, q.Method)
+		readWhere, readArgs = append(readWhere, "e.method_id = "+stringID), append(readArgs, q.Method)
+	case methodNameRE.MatchString(q.Method):
+		where = append(where, `e.method LIKE ? ESCAPE '\'`)
+		args = append(args, `%/`+strings.ReplaceAll(q.Method, "_", `\_`))
+	default:
+		v.add("method", "want a method, /trithuc.v1.PersonService/GetPerson or GetPerson, not %q", q.Method)
+	}
+	var start, end string
+	if !q.Start.IsZero() {
+		where, args = append(where, "e.event_time >= ?"), append(args, micros(q.Start))
+		start = strconv.FormatInt(micros(q.Start), 10)
+		// The same bound on the key, which the planner can use.
+		if bound, ok := readKeyBound(micros(q.Start)); ok {
+			readWhere, readArgs = append(readWhere, "e.pk >= ?"), append(readArgs, bound)
+		}
+	}
+	if !q.End.IsZero() {
+		where, args = append(where, "e.event_time < ?"), append(args, micros(q.End))
+		end = strconv.FormatInt(micros(q.End), 10)
+		if bound, ok := readKeyBound(micros(q.End)); ok {
+			readWhere, readArgs = append(readWhere, "e.pk < ?"), append(readArgs, bound)
+		}
+	}
+	if err := v.err(); err != nil {
+		return nil, Page{}, err
+	}
+	l := listing{
+		columns: auditEventColumns,
+		where:   where,
+		args:    args,
+		terms: []orderTerm{
+			{sortKey: sortKey{expr: "e.event_time", kind: kindInt}, path: "event_time", desc: true},
+			{sortKey: sortKey{expr: "e.pk", kind: kindInt}, path: "pk", desc: true},
+		},
+		query: queryChecksum("auditEvents", q.Principal, q.Resource, q.Method, start, end, q.Filter),
+		size:  size,
+		token: q.PageToken,
+	}
+	var out []*pb.AuditEvent
+	var page Page
+	err = db.read(ctx, func(tx *Tx) error {
+		if err := tx.addFilter(ctx, &l, q.Filter, auditEventSchema); err != nil {
+			return err
+		}
+		if l.token != "" {
+			after, _, err := db.decodePageToken(l.token, l.query, l.terms)
+			if err != nil {
+				return err
+			}
+			cond, condArgs := afterSQL(l.terms, after)
+			l.where, l.args = append(l.where, cond), append(l.args, condArgs...)
+			// After (t, pk) in audit_reads: keys below pk when pk is a key
+			// of t, else below t's first key.
+			t, pk := after[0].(int64), after[1].(int64)
+			if bound, ok := readKeyBound(t); ok {
+				if pk>>readKeyShift == t {
+					bound = pk
+				}
+				readWhere, readArgs = append(readWhere, "e.pk < ?"), append(readArgs, bound)
+			}
+		}
+		events := l
+		events.from = "audit_events e"
+		events.where = append(slices.Clone(l.where), eventsWhere...)
+		events.args = append(slices.Clone(l.args), eventsArgs...)
+		rows, err := tx.auditPage(ctx, events.pageSQL(events.where), events.args, func(s scanner) (auditRow, error) {
+			var t, pk int64 // the sort keys, which the row has already
+			return scanAuditEvent(s, &t, &pk)
+		})
+		if err != nil {
+			return err
+		}
+		reads := l
+		reads.where = append(slices.Clone(l.where), readWhere...)
+		reads.args = append(slices.Clone(l.args), readArgs...)
+		readRows, err := tx.auditPage(ctx, `SELECT `+readEventColumns+` FROM audit_read_events e`+whereSQL(reads.where)+
+			fmt.Sprintf(` ORDER BY e.pk DESC LIMIT %d`, size+1), reads.args, scanReadEvent)
+		if err != nil {
+			return err
+		}
+		merged := mergeAuditRows(rows, readRows, size+1)
+		if len(merged) > size {
+			merged = merged[:size]
+			last := merged[size-1]
+			page.NextPageToken = db.encodePageToken(l.query, l.terms, []any{last.t, last.pk}, -1)
+		}
+		if l.token == "" && page.NextPageToken == "" {
+			// As every listing does when one page holds every match.
+			page.TotalSize = len(merged)
+		}
+		out = make([]*pb.AuditEvent, len(merged))
+		var old, compact []auditRow
+		for i, r := range merged {
+			out[i] = r.ev
+			if r.compact {
+				compact = append(compact, r)
+			} else {
+				old = append(old, r)
+			}
+		}
+		if err := tx.resolvePeople(ctx, compact); err != nil {
+			return err
+		}
+		return tx.auditResources(ctx, old)
+	})
+	if err != nil {
+		return nil, Page{}, err
+	}
+	return out, page, nil
+}
+
+// readKeyBound is the first key of audit_reads at or after the time us,
+// which bounds the keys of a time range; false past the last time a key
+// holds (the conditions on event_time still hold exactly without it).
+func readKeyBound(us int64) (int64, bool) {
+	return max(us, 0) << readKeyShift, us <= maxReadKeyMicros
+}
+
+// auditPage runs the page query of one table of the trail.
+func (tx *Tx) auditPage(ctx context.Context, query string, args []any, scan func(scanner) (auditRow, error)) ([]auditRow, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	defer rows.Close()
+	var out []auditRow
+	for rows.Next() {
+		r, err := scan(rows)
+		if err != nil {
+			return nil, dbError(err)
+		}
+		out = append(out, r)
+	}
+	return out, dbError(rows.Err())
+}
+
+// mergeAuditRows merges two pages in the trail's order, newest first, up
+// to n rows.
+func mergeAuditRows(a, b []auditRow, n int) []auditRow {
+	out := make([]auditRow, 0, min(n, len(a)+len(b)))
+	for len(out) < n && (len(a) > 0 || len(b) > 0) {
+		if len(b) == 0 || (len(a) > 0 && (a[0].t > b[0].t || (a[0].t == b[0].t && a[0].pk > b[0].pk))) {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return out
+}
+
+// auditResources fills in the resources of listed events, sorted by name.
+func (tx *Tx) auditResources(ctx context.Context, rows []auditRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	byPK := make(map[int64]*pb.AuditEvent, len(rows))
+	pks := make([]any, 0, len(rows))
+	for _, r := range rows {
+		byPK[r.pk] = r.ev
+		pks = append(pks, r.pk)
+	}
+	res, err := tx.QueryContext(ctx, `SELECT event_pk, resource FROM audit_names
+		WHERE event_pk IN (`+placeholders(len(pks))+`)`, pks...)
+	if err != nil {
+		return dbError(err)
+	}
+	defer res.Close()
+	for res.Next() {
+		var pk int64
+		var name string
+		if err := res.Scan(&pk, &name); err != nil {
+			return dbError(err)
+		}
+		ev := byPK[pk]
+		ev.Resources = append(ev.Resources, name)
+	}
+	for _, r := range rows {
+		slices.Sort(r.ev.Resources)
+	}
+	return dbError(res.Err())
+}
