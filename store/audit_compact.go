@@ -260,35 +260,61 @@ func (a *auditInserter) addNames(ctx context.Context, ev *AuditEvent) error {
 const readEventColumns = `e.pk, e.event_time, e.principal, e.principal_name, e.role, e.association,
 	e.method, e.code, e.request_id, e.client_address, e.transport, e.read_people, e.names`
 
-// scanReadEvent scans a row of audit_read_events: its people packed as
-// numbers (0027) are left in nums, for resolvePeople to name.
+// scanReadEvent scans a row of audit_read_events, its names as stored:
+// expand turns them into the event's resources once the row is listed.
 func scanReadEvent(s scanner) (auditRow, error) {
 	ev := &pb.AuditEvent{}
 	var pk, t int64
-	var people any
-	var names sql.NullString
+	row := auditRow{ev: ev, compact: true}
 	err := s.Scan(&pk, &t, &ev.Principal, &ev.PrincipalName, &ev.Role, &ev.Association,
-		&ev.Method, &ev.Code, &ev.RequestId, &ev.ClientAddress, &ev.Transport, &people, &names)
+		&ev.Method, &ev.Code, &ev.RequestId, &ev.ClientAddress, &ev.Transport, &row.people, &row.names)
 	if err != nil {
 		return auditRow{}, err
 	}
 	ev.Name, ev.EventTime = "auditEvents/"+readEventID(pk), timestamppb.New(fromMicros(t))
-	row := auditRow{pk: pk, ev: ev, t: t, compact: true}
-	switch p := people.(type) {
+	row.pk, row.t = pk, t
+	return row, nil
+}
+
+// countNames is how many names a compact row holds, without making them.
+func (r *auditRow) countNames() (int, error) {
+	n := 0
+	switch p := r.people.(type) {
+	case string:
+		n = strings.Count(p, " ") + 1
+	case []byte:
+		if _, err := peopleRuns(p, func(_, k int64) bool { n += int(k); return true }); err != nil {
+			return 0, &Error{Code: Internal, Message: "audit trail", Err: err}
+		}
+	}
+	if r.names.Valid {
+		n += strings.Count(r.names.String, " ") + 1
+	}
+	return n, nil
+}
+
+// expand makes a compact row's resources of its names as stored: its
+// people packed as numbers (0027) are left in nums, for resolvePeople to
+// name.
+func (r *auditRow) expand() error {
+	ev := r.ev
+	switch p := r.people.(type) {
 	case string:
 		for _, id := range strings.Split(p, " ") {
 			ev.Resources = append(ev.Resources, "people/"+id)
 		}
 	case []byte:
-		if row.nums, err = unpackPeopleNums(p); err != nil {
-			return auditRow{}, &Error{Code: Internal, Message: "audit trail", Err: err}
+		var err error
+		if r.nums, err = unpackPeopleNums(p); err != nil {
+			return &Error{Code: Internal, Message: "audit trail", Err: err}
 		}
 	}
-	if names.Valid {
-		ev.Resources = append(ev.Resources, strings.Split(names.String, " ")...)
+	if r.names.Valid {
+		ev.Resources = append(ev.Resources, strings.Split(r.names.String, " ")...)
 	}
+	r.people, r.names = nil, sql.NullString{}
 	slices.Sort(ev.Resources)
-	return row, nil
+	return nil
 }
 
 // readResourceSQL is the condition that a compact read event names r or
@@ -320,6 +346,9 @@ func (db *DB) GetAuditEvent(ctx context.Context, name string) (*pb.AuditEvent, e
 		if key, ok := readEventKey(id); ok {
 			row, err = scanReadEvent(tx.QueryRowContext(ctx, `SELECT `+readEventColumns+`
 				FROM audit_read_events e WHERE e.pk = ?`, key))
+			if err == nil {
+				err = row.expand()
+			}
 			if err == nil {
 				err = tx.resolvePeople(ctx, []auditRow{row})
 			}
