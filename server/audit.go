@@ -127,7 +127,7 @@ func (s *Server) auditStream(srv any, ss grpc.ServerStream, info *grpc.StreamSer
 	}
 	defer s.audit.unreserve()
 	ev := s.newAuditEvent(c)
-	as := &auditingStream{ServerStream: ss, ctx: withAuditEvent(ss.Context(), ev), ev: ev}
+	as := &auditingStream{ServerStream: ss, ctx: withAuditEvent(ss.Context(), ev), ev: ev, log: s.audit}
 	err := handler(srv, as)
 	s.finishAudit(ev, err)
 	return err
@@ -143,12 +143,13 @@ func (s *Server) finishAudit(ev *store.AuditEvent, err error) {
 }
 
 // auditingStream notes the resources of every message a stream receives
-// and sends.
+// and sends, and stores them in parts as they grow many (auditLog.cut).
 type auditingStream struct {
 	grpc.ServerStream
 	ctx context.Context
 	mu  sync.Mutex
 	ev  *store.AuditEvent
+	log *auditLog
 }
 
 func (as *auditingStream) Context() context.Context { return as.ctx }
@@ -168,6 +169,7 @@ func (as *auditingStream) SendMsg(m any) error {
 	if msg, ok := m.(proto.Message); ok && err == nil {
 		as.mu.Lock()
 		as.ev.AddResources(responseNames(msg, nil)...)
+		err = as.log.cut(as.ev)
 		as.mu.Unlock()
 	}
 	return err
@@ -317,6 +319,33 @@ func (a *auditLog) add(ev *store.AuditEvent) {
 		default:
 		}
 	}
+}
+
+// auditEventNames bounds the names one event of a stream holds: past it
+// the event is stored, and the call goes on in a new one with the same
+// request id (store.AuditEvent.Cut). Unbounded, a watch held every change
+// it ever sent in memory for its whole life, and then in one event (a
+// watch from the feed's start, 48,000 names; 200 such watches, 870 MB).
+const auditEventNames = 2000
+
+// cut stores the names ev holds as an event of their own, once they are
+// auditEventNames: the part of the call so far, with the code OK. The
+// call's last part has its outcome. It refuses, as a call is refused, when
+// the buffer has no room.
+func (a *auditLog) cut(ev *store.AuditEvent) error {
+	if ev == nil || len(ev.Resources) < auditEventNames {
+		return nil
+	}
+	if !a.reserve() {
+		return errAuditFull
+	}
+	defer a.unreserve()
+	part := ev.Cut(time.Now())
+	if !part.Stored() {
+		part.Code = codeName(codes.OK)
+	}
+	a.add(part)
+	return nil
 }
 
 // run flushes the queue until close.

@@ -34,7 +34,8 @@ func (s *Server) chain() []interceptor {
 	// A watch lives as long as its caller wants and is idle most of that
 	// time: it holds no read slot and has no deadline of ours. Each batch
 	// it sends is one short read of the store, bounded by the store's read
-	// budget like any other (server/changes.go).
+	// budget like any other, and the watches one principal, and everyone,
+	// may hold open are bounded (server/changes.go).
 	reads := selector.MatchFunc(func(ctx context.Context, c interceptors.CallMeta) bool {
 		return isRead(c.FullMethod()) && c.FullMethod() != watchChanges
 	})

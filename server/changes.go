@@ -2,10 +2,13 @@ package server
 
 import (
 	"context"
+	"fmt"
+	"sync"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
@@ -23,6 +26,54 @@ type changeService struct {
 	// draining ends the watches when the server shuts down: a graceful
 	// stop waits for the calls in flight, and a watch never ends by itself.
 	draining <-chan struct{}
+	watches  *watchLimit
+}
+
+// A watch lives as long as its caller likes, holding a goroutine, a batch
+// of changes and the audit event of what it sent. A consumer needs one; a
+// principal may hold a few (a restart that overlaps the old process, a
+// consumer per type), and the server a bounded number for everyone. With
+// no bound, one service key's 200 watches took the server to 870 MB.
+const (
+	maxWatchesPerPrincipal = 8
+	maxWatches             = 256
+)
+
+// watchLimit counts the watches open, per principal and in all.
+type watchLimit struct {
+	mu        sync.Mutex
+	each, all int
+	open      int
+	by        map[string]int
+}
+
+func newWatchLimit() *watchLimit {
+	return &watchLimit{each: maxWatchesPerPrincipal, all: maxWatches, by: map[string]int{}}
+}
+
+// acquire counts a watch of who, or refuses it, and returns its release.
+func (l *watchLimit) acquire(who string) (func(), error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if n := l.by[who]; n >= l.each {
+		return nil, status.Error(codes.ResourceExhausted, fmt.Sprintf(
+			"this credential has %d watches of the change feed open, as many as one may: a watch is meant to be one per consumer, "+
+				"following the feed for as long as it runs; end a watch you no longer read before opening another", n))
+	}
+	if l.open >= l.all {
+		return nil, status.Error(codes.ResourceExhausted, fmt.Sprintf(
+			"the server has %d watches of the change feed open, as many as it holds: try again later, or read the feed with ListChanges", l.open))
+	}
+	l.open++
+	l.by[who]++
+	return func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		l.open--
+		if l.by[who]--; l.by[who] == 0 {
+			delete(l.by, who)
+		}
+	}, nil
 }
 
 // feedTypes are the resource types each role may see changes of: what it
@@ -67,18 +118,59 @@ func (s *changeService) ListChanges(ctx context.Context, req *pb.ListChangesRequ
 	return out, nil
 }
 
+// What a watch holds while its caller does not read: the batch it read,
+// the message it sends, and the one before, which the transport keeps
+// until the caller's flow-control window takes it. gRPC encodes a message
+// into a pooled buffer of the next size up, 32 KB or else 1 MB: messages of
+// 1,000 changes (about 100 KB) held 2 MB a watch. A batch of 200 changes,
+// sent in messages of at most 16 KB, holds about 100 KB.
+const (
+	watchBatch        = 200
+	watchMessageBytes = 16 << 10
+)
+
+// sendChanges sends the changes of page in messages of at most
+// watchMessageBytes (or one change), each with the cursor after its last
+// change; the last with the page's cursor, past the changes the read
+// looked at but the caller does not see.
+func sendChanges(stream grpc.ServerStreamingServer[pb.WatchChangesResponse], page *store.ChangePage) error {
+	changes := page.Changes
+	for len(changes) > 0 {
+		n, size := 1, proto.Size(changes[0])
+		for ; n < len(changes); n++ {
+			if size += proto.Size(changes[n]); size > watchMessageBytes {
+				break
+			}
+		}
+		cursor := changes[n-1].Cursor
+		if n == len(changes) {
+			cursor = store.EncodeCursor(page.Next)
+		}
+		if err := stream.Send(&pb.WatchChangesResponse{Changes: changes[:n], Cursor: cursor}); err != nil {
+			return err
+		}
+		changes = changes[n:]
+	}
+	return nil
+}
+
 // WatchChanges sends what the feed holds after the cursor, then waits for
 // the next commit that appends changes and sends those. A watcher costs
 // one goroutine blocked on the store's shared signal while idle; each
 // batch is one short read, so the call holds no read slot between them
-// (chain.go leaves it out of the fair share).
+// (chain.go leaves it out of the fair share), and how many watches one
+// principal, and everyone, may hold open is bounded (watchLimit).
 func (s *changeService) WatchChanges(req *pb.WatchChangesRequest, stream grpc.ServerStreamingServer[pb.WatchChangesResponse]) error {
 	ctx := stream.Context()
 	if err := store.CheckChangeFilter(req.GetFilter()); err != nil {
 		return grpcError(ctx, err)
 	}
+	release, err := s.watches.acquire(principal(ctx).ID)
+	if err != nil {
+		return err
+	}
+	defer release()
 	var after int64
-	var err error
 	if req.GetCursor() == "" {
 		after, err = s.db.ChangeHead(ctx)
 		if err == nil {
@@ -90,7 +182,7 @@ func (s *changeService) WatchChanges(req *pb.WatchChangesRequest, stream grpc.Se
 	if err != nil {
 		return grpcError(ctx, err)
 	}
-	q := changeQuery(ctx, after, "cursor", req.GetFilter(), 1000)
+	q := changeQuery(ctx, after, "cursor", req.GetFilter(), watchBatch)
 	for {
 		signal := s.db.ChangeSignal()
 		page, err := s.db.ListChanges(ctx, q)
@@ -101,13 +193,11 @@ func (s *changeService) WatchChanges(req *pb.WatchChangesRequest, stream grpc.Se
 		if err != nil {
 			return grpcError(ctx, err)
 		}
-		if len(page.Changes) > 0 {
-			if err := stream.Send(&pb.WatchChangesResponse{Changes: page.Changes, Cursor: store.EncodeCursor(page.Next)}); err != nil {
-				if ctx.Err() != nil {
-					return nil
-				}
-				return err
+		if err := sendChanges(stream, page); err != nil {
+			if ctx.Err() != nil {
+				return nil
 			}
+			return err
 		}
 		q.After = page.Next
 		if page.More {

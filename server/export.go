@@ -69,6 +69,11 @@ func (t *transferService) ExportPeople(req *pb.ExportPeopleRequest, stream grpc.
 				return grpcError(ctx, err)
 			}
 		}
+		// Its audit event in parts, as a stream's (a workbook is sent
+		// only once whole).
+		if err := t.s.audit.cut(ev); err != nil {
+			return err
+		}
 		if page.NextPageToken == "" {
 			break
 		}

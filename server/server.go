@@ -148,6 +148,8 @@ type Server struct {
 	// draining is closed when Shutdown begins, to end the calls that
 	// would otherwise wait for ever (WatchChanges).
 	draining chan struct{}
+	// watches bounds the watches of the change feed (changes.go).
+	watches *watchLimit
 	// transfers runs imports, which Shutdown cancels.
 	transfers *transferService
 
@@ -234,7 +236,8 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	requests := idempotency{keptFor: cfg.Retention.Idempotency}
 	pb.RegisterPersonServiceServer(reg, &personService{db: db, requests: requests})
 	pb.RegisterOrganizationServiceServer(reg, &organizationService{db: db, requests: requests})
-	pb.RegisterChangeServiceServer(reg, &changeService{db: db, draining: s.draining})
+	s.watches = newWatchLimit()
+	pb.RegisterChangeServiceServer(reg, &changeService{db: db, draining: s.draining, watches: s.watches})
 	pb.RegisterReferenceServiceServer(reg, &referenceService{db: db})
 	pb.RegisterMembershipServiceServer(reg, &membershipService{db: db, requests: requests})
 	pb.RegisterExpertServiceServer(reg, &expertService{db: db, requests: requests})

@@ -82,6 +82,20 @@ func NewAuditEvent(t time.Time) *AuditEvent {
 	return &AuditEvent{ID: newEventID(t), Time: t}
 }
 
+// Cut returns the event as it stands, to be stored as one part of its
+// call, and makes ev the next part: the same call (principal, method,
+// request id, ...) from t on, naming nothing yet. A stream that shows
+// names without end (a watch, an export) is recorded in parts, so that
+// neither the event the server holds nor one the trail lists grows with
+// the stream's life.
+func (ev *AuditEvent) Cut(t time.Time) *AuditEvent {
+	part := *ev
+	*ev = AuditEvent{ID: newEventID(t), Time: t, Principal: part.Principal, PrincipalName: part.PrincipalName,
+		Role: part.Role, Association: part.Association, Method: part.Method, RequestID: part.RequestID,
+		ClientAddress: part.ClientAddress, Transport: part.Transport, Read: part.Read}
+	return &part
+}
+
 // newEventID makes the id of an event at t: its time in microseconds,
 // eleven digits of base 36 (to the year 4700), then newID's sixteen
 // letters and digits. Ids in time order put each event at the end of the
