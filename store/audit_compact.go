@@ -255,42 +255,74 @@ func (a *auditInserter) addNames(ctx context.Context, ev *AuditEvent) error {
 	return dbError(err)
 }
 
-// readEventColumns are the columns of audit_read_events a listing reads,
-// scanned by scanReadEvent.
-const readEventColumns = `e.pk, e.event_time, e.principal, e.principal_name, e.role, e.association,
-	e.method, e.code, e.request_id, e.client_address, e.transport, e.read_people, e.names`
+// readEventHead are the columns of audit_read_events a listing reads,
+// scanned by scanReadEventHead; readEventColumns those and its names as
+// stored, scanned by scanReadEvent. A listing reads the names of the rows
+// on its page only (readNames): a watch's event could hold 48,000.
+const (
+	readEventHead = `e.pk, e.event_time, e.principal, e.principal_name, e.role, e.association,
+	e.method, e.code, e.request_id, e.client_address, e.transport`
+	readEventColumns = readEventHead + `, e.read_people, e.names`
+)
 
-// scanReadEvent scans a row of audit_read_events, its names as stored:
-// expand turns them into the event's resources once the row is listed.
-func scanReadEvent(s scanner) (auditRow, error) {
+func scanReadEventHead(s scanner, extra ...any) (auditRow, error) {
 	ev := &pb.AuditEvent{}
 	var pk, t int64
-	row := auditRow{ev: ev, compact: true}
-	err := s.Scan(&pk, &t, &ev.Principal, &ev.PrincipalName, &ev.Role, &ev.Association,
-		&ev.Method, &ev.Code, &ev.RequestId, &ev.ClientAddress, &ev.Transport, &row.people, &row.names)
+	err := s.Scan(append([]any{&pk, &t, &ev.Principal, &ev.PrincipalName, &ev.Role, &ev.Association,
+		&ev.Method, &ev.Code, &ev.RequestId, &ev.ClientAddress, &ev.Transport}, extra...)...)
 	if err != nil {
 		return auditRow{}, err
 	}
 	ev.Name, ev.EventTime = "auditEvents/"+readEventID(pk), timestamppb.New(fromMicros(t))
-	row.pk, row.t = pk, t
-	return row, nil
+	return auditRow{pk: pk, ev: ev, t: t, compact: true}, nil
 }
 
-// countNames is how many names a compact row holds, without making them.
-func (r *auditRow) countNames() (int, error) {
-	n := 0
-	switch p := r.people.(type) {
-	case string:
-		n = strings.Count(p, " ") + 1
-	case []byte:
-		if _, err := peopleRuns(p, func(_, k int64) bool { n += int(k); return true }); err != nil {
-			return 0, &Error{Code: Internal, Message: "audit trail", Err: err}
+// scanReadEvent scans a row of audit_read_events with its names as
+// stored, which expand turns into the event's resources.
+func scanReadEvent(s scanner) (auditRow, error) {
+	var people any
+	var names sql.NullString
+	row, err := scanReadEventHead(s, &people, &names)
+	row.people, row.names = people, names
+	return row, err
+}
+
+// readNamesCount is how many names the row r of audit_reads holds,
+// counted without making them.
+const readNamesCount = `IFNULL(length(r.names) - length(replace(r.names, ' ', '')) + 1, 0) +
+	CASE typeof(r.people)
+		WHEN 'text' THEN length(r.people) - length(replace(r.people, ' ', '')) + 1
+		WHEN 'blob' THEN IFNULL(json_array_length(audit_people_nums(r.people)), 0)
+		ELSE 0 END`
+
+// readNames reads the names as stored of the compact rows among rows.
+func (tx *Tx) readNames(ctx context.Context, rows []auditRow) error {
+	byKey := map[int64]*auditRow{}
+	var keys []any
+	for i := range rows {
+		if rows[i].compact {
+			byKey[rows[i].pk] = &rows[i]
+			keys = append(keys, rows[i].pk)
 		}
 	}
-	if r.names.Valid {
-		n += strings.Count(r.names.String, " ") + 1
+	if len(keys) == 0 {
+		return nil
 	}
-	return n, nil
+	res, err := tx.QueryContext(ctx, `SELECT key, people, names FROM audit_reads WHERE key IN (`+placeholders(len(keys))+`)`, keys...)
+	if err != nil {
+		return dbError(err)
+	}
+	defer res.Close()
+	for res.Next() {
+		var key int64
+		var people any
+		var names sql.NullString
+		if err := res.Scan(&key, &people, &names); err != nil {
+			return dbError(err)
+		}
+		byKey[key].people, byKey[key].names = people, names
+	}
+	return dbError(res.Err())
 }
 
 // expand makes a compact row's resources of its names as stored: its

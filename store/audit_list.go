@@ -211,8 +211,8 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 		reads := l
 		reads.where = append(slices.Clone(l.where), readWhere...)
 		reads.args = append(slices.Clone(l.args), readArgs...)
-		readRows, err := tx.auditPage(ctx, `SELECT `+readEventColumns+` FROM audit_read_events e`+whereSQL(reads.where)+
-			fmt.Sprintf(` ORDER BY e.pk DESC LIMIT %d`, size+1), reads.args, scanReadEvent)
+		readRows, err := tx.auditPage(ctx, `SELECT `+readEventHead+` FROM audit_read_events e`+whereSQL(reads.where)+
+			fmt.Sprintf(` ORDER BY e.pk DESC LIMIT %d`, size+1), reads.args, func(s scanner) (auditRow, error) { return scanReadEventHead(s) })
 		if err != nil {
 			return err
 		}
@@ -229,6 +229,9 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 		if l.token == "" && page.NextPageToken == "" {
 			// As every listing does when one page holds every match.
 			page.TotalSize = len(merged)
+		}
+		if err := tx.readNames(ctx, merged); err != nil {
+			return err
 		}
 		out = make([]*pb.AuditEvent, len(merged))
 		var old, compact []auditRow
@@ -263,20 +266,19 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 const auditPageNames = 50000
 
 // fitAuditPage is how many of the rows, in order, one page holds within
-// auditPageNames, counting the names of each without reading them.
+// auditPageNames, counting the names of each without reading them, and
+// only up to the bound.
 func (tx *Tx) fitAuditPage(ctx context.Context, rows []auditRow) (int, error) {
 	total := 0
 	for i := range rows {
+		count := `SELECT ` + readNamesCount + ` FROM audit_reads r WHERE r.key = ?1`
+		if !rows[i].compact {
+			count = `SELECT (SELECT count(*) FROM audit_event_resources WHERE event_pk = ?1) +
+				IFNULL(length(e.read_people) - length(replace(e.read_people, ' ', '')) + 1, 0)
+				FROM audit_events e WHERE e.pk = ?1`
+		}
 		var n int
-		if rows[i].compact {
-			var err error
-			if n, err = rows[i].countNames(); err != nil {
-				return 0, err
-			}
-		} else if err := tx.QueryRowContext(ctx, `SELECT
-				(SELECT count(*) FROM audit_event_resources WHERE event_pk = ?1) +
-				IFNULL((SELECT length(read_people) - length(replace(read_people, ' ', '')) + 1 FROM audit_events WHERE pk = ?1), 0)`,
-			rows[i].pk).Scan(&n); err != nil {
+		if err := tx.QueryRowContext(ctx, count, rows[i].pk).Scan(&n); err != nil {
 			return 0, dbError(err)
 		}
 		if total += n; total > auditPageNames && i > 0 {
