@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"slices"
 	"testing"
 	"time"
 )
@@ -26,15 +28,31 @@ func TestAuditPageBoundedByNames(t *testing.T) {
 		ev.AddResources(names...)
 		evs = append(evs, ev)
 	}
+	changes := make([]string, 200000)
+	for i := range changes {
+		changes[i] = fmt.Sprintf("changes/%d", i+1)
+	}
 	add(true, ids[:1])
-	add(true, ids[:15000])      // audit_reads
-	add(false, ids[:15000])     // audit_events
-	add(true, ids[15000:30000]) // audit_reads
+	add(true, ids[:15000])     // audit_reads, people packed
+	add(false, ids[:15000])    // audit_events
+	add(true, changes[:15000]) // audit_reads, names as text
 	add(false, ids[30000:45000])
-	add(true, ids) // more than a page may carry
+	add(true, append(slices.Clone(ids), changes...)) // more than a page may carry
 	add(true, ids[1:2])
 	if err := db.AppendAudit(ctx, evs); err != nil {
 		t.Fatal(err)
+	}
+
+	// A generous sanity check: the first page, of one small event, reads
+	// no other event's names (the large one's are 2.6 MB as stored).
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if _, _, err := db.ListAuditEvents(ctx, AuditQuery{ListQuery: ListQuery{PageSize: 1000}}); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+		t.Errorf("the first page, of one event naming one person, allocated %d KB", n>>10)
 	}
 
 	// Newest first: the last small event alone (the next would pass the
