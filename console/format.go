@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"trithuc.gov.vn/trithuc/labels"
@@ -19,18 +18,6 @@ func newFormToken() string {
 	b := make([]byte, 24)
 	rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-func formatDate(d *date.Date) string {
-	switch {
-	case d == nil || d.Year == 0:
-		return ""
-	case d.Month == 0:
-		return fmt.Sprint(d.Year)
-	case d.Day == 0:
-		return fmt.Sprintf("%02d/%d", d.Month, d.Year)
-	}
-	return fmt.Sprintf("%02d/%02d/%d", d.Day, d.Month, d.Year)
 }
 
 func formatTime(t any) string {
@@ -57,7 +44,7 @@ func idOf(name string) string {
 
 var funcs = template.FuncMap{
 	"label":         labels.Of,
-	"date":          formatDate,
+	"date":          labels.Date,
 	"time":          formatTime,
 	"id":            idOf,
 	"join":          strings.Join,

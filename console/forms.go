@@ -141,7 +141,7 @@ func viewFields(m proto.Message, form []formField, errs map[string]string, ch ch
 		case fd.Message() != nil && fd.Message().FullName() == "google.type.Date":
 			v.Kind = "date"
 			if r.Has(fd) {
-				v.Value = formatDate(val.Message().Interface().(*date.Date))
+				v.Value = labels.Date(val.Message().Interface().(*date.Date))
 			}
 		default:
 			v.Kind, v.Value = "text", val.String()

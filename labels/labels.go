@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 
+	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"trithuc.gov.vn/trithuc/vntext"
@@ -154,4 +155,18 @@ func Reader[T ~int32](e protoreflect.EnumDescriptor) map[string]T {
 		}
 	}
 	return out
+}
+
+// Date is a date as a person in Vietnam writes it, day first (05/12/2026),
+// with what it has of month and day; "" for none.
+func Date(d *date.Date) string {
+	switch {
+	case d == nil || d.Year == 0:
+		return ""
+	case d.Month == 0:
+		return fmt.Sprint(d.Year)
+	case d.Day == 0:
+		return fmt.Sprintf("%02d/%d", d.Month, d.Year)
+	}
+	return fmt.Sprintf("%02d/%02d/%d", d.Day, d.Month, d.Year)
 }

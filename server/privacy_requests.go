@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/protobuf/proto"
 
 	"trithuc.gov.vn/trithuc/labels"
@@ -220,7 +219,7 @@ func personDocument(d *pb.PersonData, names map[string]string, now time.Time) st
 				rating = fmt.Sprintf("đánh giá %d/5", e.Rating)
 			}
 			fmt.Fprintf(&b, "- %s: %s\n", e.Name, joined(e.MatterTitle, e.RequestingAgency, labels.Of(e.Role),
-				labeled("quyết định số", e.DecisionNumber), labeled("từ", dayOf(e.StartDate)), labeled("đến", dayOf(e.EndDate)),
+				labeled("quyết định số", e.DecisionNumber), labeled("từ", labels.Date(e.StartDate)), labeled("đến", labels.Date(e.EndDate)),
 				labeled("xung đột lợi ích đã khai:", e.DeclaredConflict), labeled("kết quả:", e.Outcome), rating))
 		}
 	}
@@ -259,17 +258,4 @@ func labeled(label, value string) string {
 		return ""
 	}
 	return label + " " + value
-}
-
-// dayOf is a date as a person in Vietnam writes it, day first; "" for none.
-func dayOf(d *date.Date) string {
-	switch {
-	case d == nil || d.Year == 0:
-		return ""
-	case d.Month == 0:
-		return fmt.Sprint(d.Year)
-	case d.Day == 0:
-		return fmt.Sprintf("%02d/%d", d.Month, d.Year)
-	}
-	return fmt.Sprintf("%02d/%02d/%d", d.Day, d.Month, d.Year)
 }

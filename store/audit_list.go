@@ -201,7 +201,7 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 		events.from = "audit_events e"
 		events.where = append(slices.Clone(l.where), eventsWhere...)
 		events.args = append(slices.Clone(l.args), eventsArgs...)
-		rows, err := tx.auditPage(ctx, events.pageSQL(events.where), events.args, func(s scanner) (auditRow, error) {
+		rows, err := collectRows(ctx, tx, events.pageSQL(events.where), events.args, func(s scanner) (auditRow, error) {
 			var t, pk int64 // the sort keys, which the row has already
 			return scanAuditEvent(s, &t, &pk)
 		})
@@ -211,7 +211,7 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 		reads := l
 		reads.where = append(slices.Clone(l.where), readWhere...)
 		reads.args = append(slices.Clone(l.args), readArgs...)
-		readRows, err := tx.auditPage(ctx, `SELECT `+readEventHead+` FROM audit_read_events e`+whereSQL(reads.where)+
+		readRows, err := collectRows(ctx, tx, `SELECT `+readEventHead+` FROM audit_read_events e`+whereSQL(reads.where)+
 			fmt.Sprintf(` ORDER BY e.pk DESC LIMIT %d`, size+1), reads.args, func(s scanner) (auditRow, error) { return scanReadEventHead(s) })
 		if err != nil {
 			return err
@@ -293,24 +293,6 @@ func (tx *Tx) fitAuditPage(ctx context.Context, rows []auditRow) (int, error) {
 // holds (the conditions on event_time still hold exactly without it).
 func readKeyBound(us int64) (int64, bool) {
 	return max(us, 0) << readKeyShift, us <= maxReadKeyMicros
-}
-
-// auditPage runs the page query of one table of the trail.
-func (tx *Tx) auditPage(ctx context.Context, query string, args []any, scan func(scanner) (auditRow, error)) ([]auditRow, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, dbError(err)
-	}
-	defer rows.Close()
-	var out []auditRow
-	for rows.Next() {
-		r, err := scan(rows)
-		if err != nil {
-			return nil, dbError(err)
-		}
-		out = append(out, r)
-	}
-	return out, dbError(rows.Err())
 }
 
 // mergeAuditRows merges two pages in the trail's order, newest first, up

@@ -28,21 +28,21 @@ func (db *DB) PersonHoldings(ctx context.Context, name string) (*PersonHoldings,
 		if _, err := tx.person(ctx, id); err != nil {
 			return err
 		}
-		members, err := collectRows(ctx, tx, `SELECT `+memberColumns+` FROM `+memberFrom+` WHERE p.id = ? ORDER BY m.create_time, m.pk`, id, scanMember)
+		members, err := collectRows(ctx, tx, `SELECT `+memberColumns+` FROM `+memberFrom+` WHERE p.id = ? ORDER BY m.create_time, m.pk`, []any{id}, scanRow(scanMember))
 		if err != nil {
 			return err
 		}
 		for _, r := range members {
 			out.PoolMembers = append(out.PoolMembers, r.m)
 		}
-		engagements, err := collectRows(ctx, tx, `SELECT `+engagementColumns+` FROM `+engagementFrom+` WHERE p.id = ? ORDER BY e.create_time, e.pk`, id, scanEngagement)
+		engagements, err := collectRows(ctx, tx, `SELECT `+engagementColumns+` FROM `+engagementFrom+` WHERE p.id = ? ORDER BY e.create_time, e.pk`, []any{id}, scanRow(scanEngagement))
 		if err != nil {
 			return err
 		}
 		for _, r := range engagements {
 			out.Engagements = append(out.Engagements, r.e)
 		}
-		nominations, err := collectRows(ctx, tx, `SELECT `+nominationColumns+` FROM `+nominationFrom+` WHERE p.id = ? ORDER BY n.create_time, n.pk`, id, scanNomination)
+		nominations, err := collectRows(ctx, tx, `SELECT `+nominationColumns+` FROM `+nominationFrom+` WHERE p.id = ? ORDER BY n.create_time, n.pk`, []any{id}, scanRow(scanNomination))
 		if err != nil {
 			return err
 		}
@@ -58,8 +58,8 @@ func (db *DB) PersonHoldings(ctx context.Context, name string) (*PersonHoldings,
 }
 
 // collectRows scans every row of query with scan.
-func collectRows[R any](ctx context.Context, tx *Tx, query string, arg any, scan func(scanner, ...any) (R, error)) ([]R, error) {
-	rows, err := tx.QueryContext(ctx, query, arg)
+func collectRows[R any](ctx context.Context, tx *Tx, query string, args []any, scan func(scanner) (R, error)) ([]R, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, dbError(err)
 	}
@@ -73,4 +73,9 @@ func collectRows[R any](ctx context.Context, tx *Tx, query string, arg any, scan
 		out = append(out, r)
 	}
 	return out, dbError(rows.Err())
+}
+
+// scanRow is a scan of a row without extra columns.
+func scanRow[R any](scan func(scanner, ...any) (R, error)) func(scanner) (R, error) {
+	return func(s scanner) (R, error) { return scan(s) }
 }
