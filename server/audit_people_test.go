@@ -19,14 +19,7 @@ import (
 func TestAuditNamesPeopleShown(t *testing.T) {
 	f := newExpertFixture(t)
 	e, ctx := f.e, f.ctx
-	eng, err := f.engage(t, f.an, time.Now().AddDate(0, -1, 0), "", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	members, err := e.client.Experts.ListExpertPoolMembers(ctx, &pb.ListExpertPoolMembersRequest{Parent: f.pool, Filter: `person = "` + f.an + `"`})
-	if err != nil || len(members.ExpertPoolMembers) != 1 {
-		t.Fatal(members, err)
-	}
+	eng, member := f.engagedMember(t)
 	c, err := e.client.Honors.CreateHonorCampaign(ctx, &pb.CreateHonorCampaignRequest{HonorCampaign: &pb.HonorCampaign{
 		DisplayName: "Trí thức tiêu biểu", Year: int32(time.Now().Year()), Kind: pb.Honor_PROVINCIAL_HONOR, Quota: 1,
 		NominationDeadline: dateOf(time.Now().AddDate(0, 1, 0)), Issuer: "UBND tỉnh"}})
@@ -60,7 +53,7 @@ func TestAuditNamesPeopleShown(t *testing.T) {
 			return err
 		},
 		"GetExpertPoolMember": func() error {
-			_, err := home.Experts.GetExpertPoolMember(ctx, &pb.GetExpertPoolMemberRequest{Name: members.ExpertPoolMembers[0].Name})
+			_, err := home.Experts.GetExpertPoolMember(ctx, &pb.GetExpertPoolMemberRequest{Name: member})
 			return err
 		},
 		"ListNominations": func() error {

@@ -98,6 +98,21 @@ func newExpertFixture(t *testing.T) *expertFixture {
 	return f
 }
 
+// engagedMember engages An a month ago and gives the engagement and An's
+// place in the pool.
+func (f *expertFixture) engagedMember(t *testing.T) (eng *pb.Engagement, member string) {
+	t.Helper()
+	eng, err := f.engage(t, f.an, time.Now().AddDate(0, -1, 0), "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	members, err := f.e.client.Experts.ListExpertPoolMembers(f.ctx, &pb.ListExpertPoolMembersRequest{Parent: f.pool, Filter: `person = "` + f.an + `"`})
+	if err != nil || len(members.ExpertPoolMembers) != 1 {
+		t.Fatal(members, err)
+	}
+	return eng, members.ExpertPoolMembers[0].Name
+}
+
 func (f *expertFixture) engage(t *testing.T, person string, start time.Time, org, override string) (*pb.Engagement, error) {
 	t.Helper()
 	return f.reg.Experts.CreateEngagement(f.ctx, &pb.CreateEngagementRequest{Parent: f.pool, Engagement: &pb.Engagement{

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -93,15 +92,7 @@ func TestRegistrationByIDDoesNotReachRestricted(t *testing.T) {
 func TestPoolMembersAndEngagementsOfRestricted(t *testing.T) {
 	f := newExpertFixture(t)
 	e, ctx := f.e, f.ctx
-	eng, err := f.engage(t, f.an, time.Now().AddDate(0, -1, 0), "", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	members, err := e.client.Experts.ListExpertPoolMembers(ctx, &pb.ListExpertPoolMembersRequest{Parent: f.pool, Filter: `person = "` + f.an + `"`})
-	if err != nil || len(members.ExpertPoolMembers) != 1 {
-		t.Fatal(members, err)
-	}
-	member := members.ExpertPoolMembers[0].Name
+	eng, member := f.engagedMember(t)
 	_, homeTok := e.key(RoleHomeAffairs)
 	_, regTok := e.key(RoleRegistrar)
 	callers := map[string]*client.Client{"registrar": f.reg, "home_affairs": e.clientAs(homeTok)}
