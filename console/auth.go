@@ -23,10 +23,12 @@ import (
 //     every 30 s (guessing from many addresses; a guesser with that many
 //     can hold the owner back, which is the price of stopping them).
 //
-// Only failures take from the buckets, and an attempt is let through only
-// while every bucket it would take from has a token, so a refused attempt
-// costs nothing and records nothing: a flood of refused attempts cannot
-// grow the tables, and none can empty them.
+// An attempt let through takes a token from each bucket before its password
+// is checked (so that attempts sent at once cannot all pass the check
+// before the first has failed), and gives them back when it succeeds: only
+// failures cost. An attempt is let through only while every bucket has a
+// token, so a refused attempt costs nothing and records nothing: a flood of
+// refused attempts cannot grow the tables, and none can empty them.
 const (
 	pairBurst      = 5
 	pairEvery      = time.Minute
@@ -61,10 +63,11 @@ func (b *buckets) has(k string, now time.Time) bool {
 	return lim == nil || lim.TokensAt(now) >= 1
 }
 
-// take takes a token from k's bucket, making it when it has none. Over
+// take takes a token from k's bucket, making it when it has none, and
+// returns what gives it back (nil when none was taken). Over
 // maxLimiterKeys buckets, the full ones (keys idle long enough to have
 // refilled) are forgotten first: they hold nothing a new bucket would not.
-func (b *buckets) take(k string, now time.Time) {
+func (b *buckets) take(k string, now time.Time) *rate.Reservation {
 	lim := b.m[k]
 	if lim == nil {
 		if len(b.m) >= maxLimiterKeys {
@@ -78,12 +81,12 @@ func (b *buckets) take(k string, now time.Time) {
 			// As many addresses failing at once as this: the attempt
 			// is let through unrecorded rather than forgetting
 			// buckets that hold someone back.
-			return
+			return nil
 		}
 		lim = rate.NewLimiter(rate.Every(b.every), b.burst)
 		b.m[k] = lim
 	}
-	lim.AllowN(now, 1)
+	return lim.ReserveN(now, 1)
 }
 
 // network is the address an attempt is limited by: an IPv6 address's /64,
@@ -97,22 +100,36 @@ func network(addr string) string {
 	return p.String()
 }
 
-// allowed says whether an attempt at account from addr may be tried now.
-func (l *signInLimits) allowed(account, addr string, now time.Time) bool {
-	account, addr = strings.ToLower(strings.TrimSpace(account)), network(addr)
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.pairs.has(account+"\x00"+addr, now) && l.addresses.has(addr, now) && l.people.has(account, now)
+// attempt is a sign-in attempt let through, holding a token of each bucket.
+type attempt struct {
+	l     *signInLimits
+	now   time.Time
+	taken []*rate.Reservation
 }
 
-// failed records a failed attempt at account from addr.
-func (l *signInLimits) failed(account, addr string, now time.Time) {
+// try lets an attempt at account from addr through, taking a token from
+// each of its buckets, or says it may not be tried now.
+func (l *signInLimits) try(account, addr string, now time.Time) (*attempt, bool) {
 	account, addr = strings.ToLower(strings.TrimSpace(account)), network(addr)
+	pair := account + "\x00" + addr
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.pairs.take(account+"\x00"+addr, now)
-	l.addresses.take(addr, now)
-	l.people.take(account, now)
+	if !l.pairs.has(pair, now) || !l.addresses.has(addr, now) || !l.people.has(account, now) {
+		return nil, false
+	}
+	return &attempt{l: l, now: now, taken: []*rate.Reservation{
+		l.pairs.take(pair, now), l.addresses.take(addr, now), l.people.take(account, now)}}, true
+}
+
+// succeeded gives the attempt's tokens back: the password was right.
+func (a *attempt) succeeded() {
+	a.l.mu.Lock()
+	defer a.l.mu.Unlock()
+	for _, r := range a.taken {
+		if r != nil {
+			r.CancelAt(a.now)
+		}
+	}
 }
 
 // The forms shown before signing in have no session to bind a CSRF token
@@ -168,16 +185,17 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusForbidden, msg)
 		return
 	}
-	if !h.signIn.allowed(email, clientAddr(r), time.Now()) {
+	try, ok := h.signIn.try(email, clientAddr(r), time.Now())
+	if !ok {
 		fail(http.StatusTooManyRequests, "Quá nhiều lần đăng nhập sai; hãy đợi vài phút rồi thử lại.")
 		return
 	}
 	a, err := h.db.SignIn(r.Context(), email, password)
 	if errors.Is(err, store.ErrBadSignIn) {
-		h.signIn.failed(email, clientAddr(r), time.Now())
 		fail(http.StatusUnauthorized, "Sai email hoặc mật khẩu.")
 		return
 	}
+	try.succeeded()
 	if err != nil {
 		h.log.ErrorContext(r.Context(), "console: signing in", "err", err)
 		fail(http.StatusInternalServerError, "Lỗi hệ thống; hãy thử lại.")
@@ -231,13 +249,13 @@ func (h *Handler) setPassword(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, "setpassword", http.StatusForbidden, p)
 		return
 	}
-	if !h.signIn.allowed("setup:"+token, clientAddr(r), time.Now()) {
+	// Every attempt counts here, its tokens kept: a link is guessed, not
+	// a password.
+	if _, ok := h.signIn.try("setup:"+token, clientAddr(r), time.Now()); !ok {
 		p.Error = "Quá nhiều lần thử; hãy đợi vài phút."
 		h.render(w, r, "setpassword", http.StatusTooManyRequests, p)
 		return
 	}
-	// Every attempt counts here: a link is guessed, not a password.
-	h.signIn.failed("setup:"+token, clientAddr(r), time.Now())
 	pw := r.PostFormValue("password")
 	if pw != r.PostFormValue("password2") {
 		p.Fields = map[string]string{"password2": "Hai mật khẩu không giống nhau."}

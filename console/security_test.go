@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -287,5 +288,41 @@ func TestGuesserDoesNotLockOutOwner(t *testing.T) {
 	_, body = owner.get("/login")
 	if code, _ := owner.post("/login", url.Values{"csrf": {csrfOf(body)}, "email": {email}, "password": {testPassword}}); code != http.StatusSeeOther {
 		t.Errorf("the owner from another address: HTTP %d, want 303 (signed in)", code)
+	}
+}
+
+// TestGuessesAtOnceAreLimited: wrong passwords sent at once, before any has
+// been checked, get no more checks than the burst allows.
+func TestGuessesAtOnceAreLimited(t *testing.T) {
+	e := newEnv(t)
+	email := e.account("admin", "")
+	b := e.signIn(email)
+	_, body := b.get("/login")
+	tok := csrfOf(body)
+	codes := make(chan int, 20)
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := b.http.PostForm(e.base+"/login", url.Values{"csrf": {tok}, "email": {email}, "password": {"sai " + strconv.Itoa(i)}})
+			if err != nil {
+				codes <- 0
+				return
+			}
+			resp.Body.Close()
+			codes <- resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	checked := 0
+	for c := range codes {
+		if c == http.StatusUnauthorized {
+			checked++
+		}
+	}
+	if checked > 5 {
+		t.Errorf("%d of 20 wrong passwords sent at once were checked, want at most 5", checked)
 	}
 }
