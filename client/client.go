@@ -73,6 +73,9 @@ func Dial(addr string, o Options) (*Client, error) {
 	opts := []grpc.DialOption{
 		grpc.WithDefaultServiceConfig(serviceConfig(o.MaxAttempts)),
 		grpc.WithChainUnaryInterceptor(retryExhausted(o.MaxAttempts)),
+		// Answers may be larger than gRPC's default 4 MB: a page of full
+		// profiles, a person's ACCESS answer.
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(64 << 20)),
 	}
 	if o.TLS != nil {
 		opts = append(opts, grpc.WithTransportCredentials(credentials.NewTLS(o.TLS)))

@@ -81,24 +81,32 @@ func TestAuditNamesPeopleShown(t *testing.T) {
 			t.Errorf("the export of %s lists no %s that showed them", f.an, method)
 		}
 	}
-	// The search showed every candidate; it names each.
+	// The search showed every candidate: its event names each, while An's
+	// answer names An alone (whom else a read showed is theirs).
+	search, err := e.client.Audit.ListAuditEvents(ctx, &pb.ListAuditEventsRequest{Method: "SearchExperts", PageSize: 10})
+	if err != nil || len(search.AuditEvents) != 1 {
+		t.Fatalf("the search's events: %v, %v", search, err)
+	}
+	ev := search.AuditEvents[0]
+	// A read's event stays compact: its people packed as numbers
+	// (store/audit_people.go).
+	if !strings.HasPrefix(ev.Name, "auditEvents/r-") {
+		t.Errorf("the search's event %s is not a compact read event", ev.Name)
+	}
+	for _, p := range []string{f.an, f.binh, f.cuong} {
+		if !slices.Contains(ev.Resources, p) {
+			t.Errorf("the search's event names %v, not %s", ev.Resources, p)
+		}
+	}
 	for _, ev := range data.AuditEvents {
-		if ev.Method == "/trithuc.v1.ExpertService/SearchExperts" {
-			// A read's event stays compact: its people packed as numbers
-			// (store/audit_people.go).
-			if !strings.HasPrefix(ev.Name, "auditEvents/r-") {
-				t.Errorf("the search's event %s is not a compact read event", ev.Name)
-			}
-			for _, p := range []string{f.an, f.binh, f.cuong} {
-				if !slices.Contains(ev.Resources, p) {
-					t.Errorf("the search's event names %v, not %s", ev.Resources, p)
-				}
+		for _, r := range ev.Resources {
+			if r != f.an && !strings.HasPrefix(r, f.an+"/") && strings.HasPrefix(r, "people/") {
+				t.Errorf("%s's answer names %s in the event of %s", f.an, r, ev.Method)
 			}
 		}
 	}
 }
 
-// serviceOf is the service of the methods TestAuditNamesPeopleShown calls.
 func serviceOf(method string) string {
 	switch method {
 	case "ListNominations":

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -97,8 +98,33 @@ func (s *privacyService) ExportPersonData(ctx context.Context, req *pb.ExportPer
 		return nil, grpcError(ctx, err)
 	}
 	out.ExpertPoolMembers, out.Engagements, out.Nominations = held.PoolMembers, held.Engagements, held.Nominations
+	keepOwnResources(out)
 	out.Document = personDocument(out, s.referenceNames(ctx, out.Person), time.Now())
 	return out, nil
+}
+
+// keepOwnResources leaves in each audit event only the resources that are
+// the person's: the person, what lies under them, and what they hold by
+// another name. An event of a list or an export names everyone it showed,
+// whom the person's answer must not name (and whose names made a busy
+// person's answer larger than a gRPC message may be).
+func keepOwnResources(d *pb.PersonData) {
+	name := d.Person.GetName()
+	own := map[string]bool{}
+	for _, m := range d.ExpertPoolMembers {
+		own[m.Name] = true
+	}
+	for _, e := range d.Engagements {
+		own[e.Name] = true
+	}
+	for _, n := range d.Nominations {
+		own[n.Name] = true
+	}
+	for _, ev := range d.AuditEvents {
+		ev.Resources = slices.DeleteFunc(ev.Resources, func(r string) bool {
+			return r != name && !strings.HasPrefix(r, name+"/") && !own[r]
+		})
+	}
 }
 
 // referenceNames are the names of the reference codes a profile holds, by
