@@ -101,6 +101,9 @@ type Config struct {
 	// ChangesRetention is how long the change feed keeps changes
 	// (changes_retention.go); zero keeps them.
 	ChangesRetention time.Duration
+	// DryRunSlice is how long an import's dry run holds the writer before
+	// it lets the writes waiting in; store.DefaultDryRunSlice when 0.
+	DryRunSlice time.Duration
 }
 
 // DefaultMaxRequestBytes is the request size limit unless configured.

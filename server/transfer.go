@@ -298,7 +298,7 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 		op.Response, _ = proto.Marshal(a)
 	}
 	err := t.db.Import(ctx, store.ImportOptions{Audit: auditEvent(ctx), DryRun: req.GetValidateOnly(), Overwrite: req.GetOverwrite(), Operation: op, Finish: finish,
-		Admin: !restrictionApplies(ctx)},
+		Admin: !restrictionApplies(ctx), DryRunSlice: t.s.cfg.DryRunSlice},
 		func(im *store.Importer) error {
 			// A dry run of people alone lets other writes in between
 			// slices of rows; records need the people the sheet creates.

@@ -35,6 +35,9 @@ type ImportOptions struct {
 	// (server/privacy.go), and never compare the contact details a person
 	// withholds (contact_allowed): the answer would tell the values.
 	Admin bool
+	// DryRunSlice is how long a dry run holds the writer before Yield
+	// lets the writes waiting for it in; DefaultDryRunSlice when 0.
+	DryRunSlice time.Duration
 }
 
 // ImportAction is what an imported row did.
@@ -80,9 +83,9 @@ type Importer struct {
 	since time.Time
 }
 
-// dryRunSlice is how long a dry run holds the writer before Yield lets
-// the writes waiting for it in.
-const dryRunSlice = 200 * time.Millisecond
+// DefaultDryRunSlice is how long a dry run holds the writer before Yield
+// lets the writes waiting for it in, unless ImportOptions say otherwise.
+const DefaultDryRunSlice = 200 * time.Millisecond
 
 // Import runs fn with an Importer in one write transaction: all of it
 // commits or none (a row that fails is rolled back to its savepoint, and the
@@ -152,7 +155,7 @@ func (im *Importer) rollback() {
 }
 
 // Yield lets the writes waiting for the writer in, when this is a dry run
-// that has held it for dryRunSlice: its transaction is rolled back and the
+// that has held it for its slice (ImportOptions.DryRunSlice): its transaction is rolled back and the
 // next begun. What the rows before did is forgotten: a later row no
 // longer finds the people they created (by national ID, as a look-alike,
 // or from another sheet), so the caller yields only in a file of people
@@ -160,7 +163,11 @@ func (im *Importer) rollback() {
 // real import does not yield: it commits all or nothing, in one
 // transaction.
 func (im *Importer) Yield(ctx context.Context) error {
-	if !im.o.DryRun || time.Since(im.since) < dryRunSlice {
+	slice := im.o.DryRunSlice
+	if slice <= 0 {
+		slice = DefaultDryRunSlice
+	}
+	if !im.o.DryRun || time.Since(im.since) < slice {
 		return nil
 	}
 	db := im.tx.db
