@@ -297,12 +297,14 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 		a, _ := anypb.New(resp)
 		op.Response, _ = proto.Marshal(a)
 	}
+	// A dry run of people alone lets other writes in between slices of
+	// rows, unless two rows may name one person: the later must find what
+	// the earlier did, as in the import. Records need the people the
+	// sheet creates.
+	yield := req.GetValidateOnly() && len(records) == 0 && !repeats(wb, sheet, mapping)
 	err := t.db.Import(ctx, store.ImportOptions{Audit: auditEvent(ctx), DryRun: req.GetValidateOnly(), Overwrite: req.GetOverwrite(), Operation: op, Finish: finish,
 		Admin: !restrictionApplies(ctx), DryRunSlice: t.s.cfg.DryRunSlice},
 		func(im *store.Importer) error {
-			// A dry run of people alone lets other writes in between
-			// slices of rows; records need the people the sheet creates.
-			yield := len(records) == 0
 			for rows.Next() {
 				if err := ctx.Err(); err != nil {
 					return err
@@ -387,6 +389,22 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 		slog.Error("import: storing the end of the operation", "operation", op.ID, "err", err)
 	}
 	return code
+}
+
+// repeats reports whether rows of the people sheet may name one person
+// (transfer.Mapping.Repeats); a sheet it cannot read counts as having
+// them, and the import reports why.
+func repeats(wb *transfer.Workbook, sheet string, mapping *transfer.Mapping) bool {
+	if mapping == nil {
+		return false // no sheet of people
+	}
+	rows, err := wb.Rows(sheet)
+	if err != nil {
+		return true
+	}
+	defer rows.Close()
+	found, err := mapping.Repeats(rows)
+	return found || err != nil
 }
 
 // importRow checks a row as CreatePerson would and applies it. It reports

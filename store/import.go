@@ -157,11 +157,12 @@ func (im *Importer) rollback() {
 // Yield lets the writes waiting for the writer in, when this is a dry run
 // that has held it for its slice (ImportOptions.DryRunSlice): its transaction is rolled back and the
 // next begun. What the rows before did is forgotten: a later row no
-// longer finds the people they created (by national ID, as a look-alike,
-// or from another sheet), so the caller yields only in a file of people
-// alone, where that makes a row new rather than matched (see README). A
-// real import does not yield: it commits all or nothing, in one
-// transaction.
+// longer finds the people they created or changed (by Mã hồ sơ or
+// national ID, as a look-alike, or from another sheet), so the caller
+// yields only in a file of people alone none of whose rows may name the
+// person of another (transfer.Mapping.Repeats): there it reports what
+// the import would. A real import does not yield: it commits all or
+// nothing, in one transaction.
 func (im *Importer) Yield(ctx context.Context) error {
 	slice := im.o.DryRunSlice
 	if slice <= 0 {

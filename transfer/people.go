@@ -262,3 +262,86 @@ func (m *Mapping) ColumnOf(field string) int {
 	}
 	return -1
 }
+
+// Repeats reports whether two rows of a sheet of people (rows, header
+// first, as Workbook.Rows gives them) may name one person, as an import
+// would match them. The later row then finds what the earlier did (fills
+// in or conflicts with its values, or resembles it), so a dry run of such
+// a file runs in one transaction, as the import does
+// (store.Importer.Yield). A row repeats one before it when
+//   - they have the same Mã hồ sơ or national ID, or one has a Mã hồ sơ
+//     and the other a national ID alone (the registered person may have
+//     it);
+//   - the row has neither (only such a row is compared with look-alikes)
+//     and the same email in any case, or the same name as
+//     vntext.Canonical spells it and birth date; or, of a row with a key,
+//     the one of these two it has (the other may be the registered
+//     person's).
+//
+// It reads the rows in memory, outside any transaction.
+func (m *Mapping) Repeats(rows Rows) (bool, error) {
+	seen := map[string]bool{}
+	for header := true; rows.Next(); header = false {
+		_, cells := rows.Row()
+		if header || Blank(cells) {
+			continue
+		}
+		// A cell that cannot be read leaves its field empty; the row's
+		// other fields still count.
+		p, _ := m.Person(cells)
+		id, nid := vntext.Clean(p.Name), vntext.Clean(p.NationalId)
+		names := "names:" + vntext.Canonical(p.FamilyName) + "\x00" + vntext.Canonical(p.MiddleName) + "\x00" + vntext.Canonical(p.GivenName)
+		born := ""
+		if d := p.GetBirthDate(); d.GetYear() != 0 {
+			born = fmt.Sprintf("born:%d-%d-%d", d.Year, d.Month, d.Day)
+		}
+		// finds are what the row would find of a row before; keys, what
+		// it leaves for the rows after.
+		var finds, keys []string
+		if p.Email != "" {
+			email := "email:" + strings.ToLower(vntext.Clean(p.Email))
+			keys = append(keys, email)
+			if id == "" && nid == "" {
+				finds = append(finds, email)
+			}
+		}
+		switch {
+		case id == "" && nid == "":
+			if born != "" {
+				finds = append(finds, names+born, names, born)
+				keys = append(keys, names+born)
+			}
+		case id != "":
+			// The registered person may have a national ID that another
+			// row gives alone.
+			finds = append(finds, "id:"+id, "nid only")
+			keys = append(keys, "id:"+id, "by id")
+			if nid != "" {
+				finds = append(finds, "nid:"+nid)
+				keys = append(keys, "nid:"+nid)
+			}
+		default:
+			finds = append(finds, "nid:"+nid, "by id")
+			keys = append(keys, "nid:"+nid, "nid only")
+		}
+		if id != "" || nid != "" {
+			switch {
+			case p.GivenName != "" && born != "":
+				keys = append(keys, names+born)
+			case p.GivenName != "":
+				keys = append(keys, names)
+			case born != "":
+				keys = append(keys, born)
+			}
+		}
+		for _, k := range finds {
+			if seen[k] {
+				return true, nil
+			}
+		}
+		for _, k := range keys {
+			seen[k] = true
+		}
+	}
+	return false, rows.Err()
+}
