@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode"
 
 	"google.golang.org/protobuf/proto"
 
@@ -28,6 +29,7 @@ type personMarks struct {
 	name   string
 	emails []string // lower case
 	digits []string // national IDs and phones, digits alone
+	phones []string // the phones of digits
 }
 
 func (m *personMarks) add(p *pb.Person) {
@@ -43,23 +45,47 @@ func (m *personMarks) add(p *pb.Person) {
 			m.digits = append(m.digits, d)
 		}
 	}
+	if d := digitsOf(strings.TrimPrefix(p.Phone, "+")); len(d) >= 6 && !slices.Contains(m.phones, d) {
+		m.phones = append(m.phones, d)
+	}
 }
 
-// digitsOf is s without what separates the groups of a number as people
-// type it (spaces, dots, hyphens, brackets), or "" if s holds anything
-// else but digits.
+// isNumberSeparator reports whether r separates the groups of a number as
+// people type it: a space of any kind (the no-break space of a spreadsheet
+// copy too, as vntext.Clean reads spaces), a dot, a hyphen, a bracket.
+func isNumberSeparator(r rune) bool {
+	return r == ' ' || r == '.' || r == '-' || r == '(' || r == ')' || unicode.Is(unicode.Zs, r)
+}
+
+// digitsOf is s without what separates the groups of a number, or "" if s
+// holds anything else but digits.
 func digitsOf(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {
 		case r >= '0' && r <= '9':
 			b.WriteRune(r)
-		case r == ' ' || r == '.' || r == '-' || r == '(' || r == ')':
+		case isNumberSeparator(r):
 		default:
 			return ""
 		}
 	}
 	return b.String()
+}
+
+// numberRuns calls fn with each run of digits and separators in text, as
+// digits alone, until fn returns true: a value is found however its groups
+// were typed, and in a protobuf even when a length byte that reads as a
+// digit comes before it. It reports whether fn returned true.
+func numberRuns(text string, fn func(digits string) bool) bool {
+	for _, run := range strings.FieldsFunc(text, func(r rune) bool {
+		return !(r >= '0' && r <= '9' || isNumberSeparator(r))
+	}) {
+		if d := digitsOf(run); d != "" && fn(d) {
+			return true
+		}
+	}
+	return false
 }
 
 // in reports whether text holds one of the marks: the name (not as the
@@ -85,32 +111,28 @@ func (m *personMarks) in(text string) bool {
 			}
 		}
 	}
-	if len(m.digits) > 0 {
-		// Each run of digits and separators, as digits alone: a value is
-		// found however its groups were typed, and in a protobuf even when
-		// a length byte that reads as a digit comes before it.
-		for _, run := range strings.FieldsFunc(text, func(r rune) bool {
-			return !(r >= '0' && r <= '9' || r == ' ' || r == '.' || r == '-' || r == '(' || r == ')')
-		}) {
-			d := digitsOf(run)
-			for _, v := range m.digits {
-				if strings.Contains(d, v) {
-					return true
-				}
-			}
-		}
-	}
-	return false
+	return len(m.digits) > 0 && numberRuns(text, func(d string) bool {
+		return slices.ContainsFunc(m.digits, func(v string) bool { return strings.Contains(d, v) })
+	})
 }
 
 func isIDByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' }
 
 // inReport reports whether a report workbook holds a mark in one of its
-// cells; a report that is no workbook is searched as it is.
+// cells; a report that cannot be read is not known to be free of the
+// person.
 func (m *personMarks) inReport(report []byte) bool {
+	found, err := reportTexts(report, m.in)
+	return found || err != nil
+}
+
+// reportTexts calls fn with each text of a report workbook (a cell, or a
+// shared string) until fn returns true, and reports whether it did; a
+// report that is no workbook is one text.
+func reportTexts(report []byte, fn func(text string) bool) (bool, error) {
 	zr, err := zip.NewReader(bytes.NewReader(report), int64(len(report)))
 	if err != nil {
-		return m.in(string(report))
+		return fn(string(report)), nil
 	}
 	for _, f := range zr.File {
 		if !strings.HasSuffix(f.Name, ".xml") {
@@ -118,19 +140,19 @@ func (m *personMarks) inReport(report []byte) bool {
 		}
 		rc, err := f.Open()
 		if err != nil {
-			return true // unreadable: not known to be free of the person
+			return false, err
 		}
-		found, err := m.inXML(rc)
+		found, err := xmlTexts(rc, fn)
 		rc.Close()
 		if found || err != nil {
-			return true
+			return found, err
 		}
 	}
-	return false
+	return false, nil
 }
 
-// inXML looks in each text of an XML part: a cell, or a shared string.
-func (m *personMarks) inXML(r io.Reader) (bool, error) {
+// xmlTexts calls fn with each text of an XML part until it returns true.
+func xmlTexts(r io.Reader, fn func(text string) bool) (bool, error) {
 	d := xml.NewDecoder(r)
 	for {
 		tok, err := d.Token()
@@ -140,7 +162,7 @@ func (m *personMarks) inXML(r io.Reader) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		if t, ok := tok.(xml.CharData); ok && m.in(string(t)) {
+		if t, ok := tok.(xml.CharData); ok && fn(string(t)) {
 			return true, nil
 		}
 	}

@@ -63,7 +63,9 @@ func TestPurgeLeavesNoTrace(t *testing.T) {
 	// them in its audit event alone (its report holds their family name,
 	// which is no mark); one whose problems quote them; a dry run whose
 	// report holds their row; one whose report holds the phone they had
-	// before. And one about the person kept, which stays.
+	// before; a refused import whose report holds their national ID in
+	// groups a no-break space apart, as a spreadsheet copy types them.
+	// And one about the person kept, which stays.
 	imported := importHolding(t, db, nil, storedWorkbook(t, "Quảngxyzw", "Nữ"), func(im *Importer) error {
 		out, err := im.Person(ctx, &pb.Person{Name: gone.Name, FamilyName: "Quảngxyzw", GivenName: "Thuậnqvz", Gender: pb.Person_FEMALE})
 		if err == nil && out.Action != Updated {
@@ -76,6 +78,9 @@ func TestPurgeLeavesNoTrace(t *testing.T) {
 	dryRun := importHolding(t, db, problems(&pb.ImportProblem{Row: 3, Message: "C (Tên): required"}),
 		storedWorkbook(t, "Quảngxyzw", "Thuậnqvz", "079199001122", "PURGE.Subject@example.vn"), nil)
 	oldPhone := importHolding(t, db, nil, storedWorkbook(t, "Quảngxyzw", "0955 667 788", "0955667788"), nil)
+	const groupedID = "079\u00a0199\u00a0001\u00a0122"
+	grouped := importHolding(t, db, problems(&pb.ImportProblem{Row: 2, Message: "E (Ngày sinh): no such date"}),
+		storedWorkbook(t, "Quảngxyzw", groupedID), nil)
 	keptOp := importHolding(t, db, problems(&pb.ImportProblem{Kind: pb.ImportProblem_CONFLICT, Person: kept.Name,
 		Message: kept.Name + ` has "kept.subject@example.vn" registered`}), storedWorkbook(t, "Khươngkept", "079199003344"), nil)
 
@@ -99,7 +104,7 @@ func TestPurgeLeavesNoTrace(t *testing.T) {
 		t.Fatal(err)
 	}
 	for table, want := range map[string]int64{"people": 1, "qualifications": 1, "consents": 1, "requests": 2, "people_search": 1, "people_names": 1,
-		"operations": 4} {
+		"operations": 5} {
 		if removed[table] != want {
 			t.Errorf("removed %d rows of %s, want %d (%v)", removed[table], table, want, removed)
 		}
@@ -110,7 +115,7 @@ func TestPurgeLeavesNoTrace(t *testing.T) {
 	if _, err := db.PurgePerson(ctx, gone.Name, dsr.Name, "again", nil); errCode(err) != NotFound {
 		t.Fatalf("a second purge: %v", err)
 	}
-	for _, op := range []string{imported, quoted, dryRun, oldPhone} {
+	for _, op := range []string{imported, quoted, dryRun, oldPhone, grouped} {
 		if _, err := db.GetOperation(ctx, op); errCode(err) != NotFound {
 			t.Errorf("operations/%s, which held the person, after the purge: %v", op, err)
 		}
@@ -141,7 +146,7 @@ func TestPurgeLeavesNoTrace(t *testing.T) {
 	values := func(family, given, nationalID, email string, phones ...string) []string {
 		return append([]string{family, given, nationalID, email, family + " street"}, phones...)
 	}
-	gv := append(values("Quảngxyzw", "Thuậnqvz", "079199001122", "purge.subject@example.vn", "0955667788", "0911223344"),
+	gv := append(values("Quảngxyzw", "Thuậnqvz", "079199001122", "purge.subject@example.vn", "0955667788", "0911223344", groupedID),
 		"Vậtlýhạtnhânxyz", "vậtlýhạtnhânxyz", "vatlyhatnhanxyz")
 	// The search indexes hold the words in lower case, with and without
 	// their marks.
