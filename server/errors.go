@@ -49,8 +49,9 @@ func grpcError(ctx context.Context, err error) error {
 		slog.ErrorContext(ctx, "internal error", "err", err)
 		return errInternal
 	}
-	if se.Withheld != "" && scopeOf(ctx) != "" {
-		// The message names someone a limited caller may not learn of.
+	if se.Withheld != "" && (scopeOf(ctx) != "" || se.NamesRestricted && restrictionApplies(ctx)) {
+		// The message names someone a limited caller (or, restricted,
+		// any caller but an admin) may not learn of.
 		withheld := *se
 		withheld.Message = withheld.Withheld
 		se = &withheld

@@ -151,3 +151,54 @@ func TestPoolMembersAndEngagementsOfRestricted(t *testing.T) {
 		t.Errorf("the admin reads the member as %v, %v: want it unchanged", m, err)
 	}
 }
+
+// A create or an update that gives a person the national ID a restricted
+// person holds is refused without naming the holder, but to an admin, over
+// gRPC and REST, validate_only or not: the name would lead to a profile
+// only an admin may read.
+func TestNationalIDOfRestrictedNotNamed(t *testing.T) {
+	f := newPrivacyFixture(t)
+	e, ctx := f.e, f.ctx
+	id := strings.TrimPrefix(f.person.Name, "people/")
+	other, err := f.registrar.People.CreatePerson(ctx, &pb.CreatePersonRequest{Person: &pb.Person{FamilyName: "Trịnh", GivenName: "Khải"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.restrict(t)
+	nid := bao().NationalId
+	unnamed := func(what string, err error) {
+		t.Helper()
+		wantCode(t, err, codes.AlreadyExists, "person.national_id")
+		if msg := status.Convert(err).Message(); strings.Contains(msg, id) || !strings.Contains(msg, "restricted") {
+			t.Errorf("%s: %q names the holder, or does not say why", what, msg)
+		}
+	}
+	for _, validateOnly := range []bool{false, true} {
+		_, err := f.registrar.People.CreatePerson(ctx, &pb.CreatePersonRequest{ValidateOnly: validateOnly,
+			Person: &pb.Person{FamilyName: "X", GivenName: "Y", NationalId: nid}})
+		unnamed("CreatePerson", err)
+		_, err = f.registrar.People.UpdatePerson(ctx, &pb.UpdatePersonRequest{ValidateOnly: validateOnly,
+			Person: &pb.Person{Name: other.Name, NationalId: nid}, UpdateMask: mask("national_id")})
+		unnamed("UpdatePerson", err)
+	}
+	for _, r := range []struct{ method, path string }{
+		{"POST", "/v1/people"},
+		{"PATCH", "/v1/" + other.Name + "?updateMask=nationalId"},
+		{"PATCH", "/v1/" + other.Name + "?updateMask=nationalId&validateOnly=true"},
+	} {
+		body := map[string]any{"nationalId": nid}
+		if r.method == "POST" {
+			body = map[string]any{"familyName": "X", "givenName": "Y", "nationalId": nid}
+		}
+		code, got := e.restAs(f.registrarTok, r.method, r.path, body)
+		wantREST(t, code, got, http.StatusConflict, "person.national_id")
+		if msg := jsonText(got); strings.Contains(msg, id) || !strings.Contains(msg, "restricted") {
+			t.Errorf("REST %s %s: %s", r.method, r.path, msg)
+		}
+	}
+	_, err = e.client.People.CreatePerson(ctx, &pb.CreatePersonRequest{Person: &pb.Person{FamilyName: "X", GivenName: "Y", NationalId: nid}})
+	wantCode(t, err, codes.AlreadyExists, "person.national_id")
+	if msg := status.Convert(err).Message(); !strings.Contains(msg, f.person.Name) {
+		t.Errorf("the admin is not told who holds the ID: %q", msg)
+	}
+}

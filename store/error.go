@@ -56,7 +56,10 @@ type Error struct {
 	// Withheld, when set, is the message for a caller limited to a scope:
 	// Message names someone such a caller may not learn of.
 	Withheld string
-	Err      error
+	// NamesRestricted says that Message names a restricted person: then
+	// Withheld is for every caller but an admin.
+	NamesRestricted bool
+	Err             error
 }
 
 func (e *Error) Error() string {

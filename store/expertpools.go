@@ -437,7 +437,7 @@ func (db *DB) CreateExpertPoolMember(ctx context.Context, parent string, m *pb.E
 func missingReference(err error, field string) error {
 	var se *Error
 	if errors.As(err, &se) && se.Code == NotFound && se.Field == "" {
-		return &Error{Code: Invalid, Field: field, Message: se.Message, Withheld: se.Withheld}
+		return &Error{Code: Invalid, Field: field, Message: se.Message, Withheld: se.Withheld, NamesRestricted: se.NamesRestricted}
 	}
 	return err
 }

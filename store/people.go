@@ -593,8 +593,9 @@ func (tx *Tx) checkNationalIDFree(ctx context.Context, id, nationalID string) er
 		return nil
 	}
 	var other string
-	err := tx.QueryRowContext(ctx, `SELECT id FROM people WHERE national_id = ? AND delete_time IS NULL AND id != ?`,
-		nationalID, id).Scan(&other)
+	var restricted bool
+	err := tx.QueryRowContext(ctx, `SELECT id, restricted != 0 FROM people WHERE national_id = ? AND delete_time IS NULL AND id != ?`,
+		nationalID, id).Scan(&other, &restricted)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil
@@ -602,8 +603,15 @@ func (tx *Tx) checkNationalIDFree(ctx context.Context, id, nationalID string) er
 		return dbError(err)
 	}
 	// A limited caller learns that the ID is taken, not by whom: the
-	// holder may be outside its scope (Error.Withheld).
-	return &Error{Code: AlreadyExists, Field: personField + "national_id",
+	// holder may be outside its scope (Error.Withheld). A restricted
+	// holder is named to admins alone, in the words of a registration
+	// that meets them (errRestrictedByID).
+	e := &Error{Code: AlreadyExists, Field: personField + "national_id",
 		Message:  fmt.Sprintf("another person, people/%s, has this national ID", other),
 		Withheld: "another person has this national ID; ask a registrar without a limit to look into it"}
+	if restricted {
+		e.Withheld = fmt.Sprintf(restrictedText, "the registered person with this national ID", "look into it")
+		e.NamesRestricted = true
+	}
+	return e
 }
