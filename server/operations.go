@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/emptypb"
 
 	"trithuc.gov.vn/trithuc/names"
@@ -55,7 +56,47 @@ func (o *operationsService) get(ctx context.Context, name string) (*longrunningp
 	if run != nil && !op.Done {
 		meta = run.metadata()
 	}
-	return o.t.operation(op, meta), nil
+	out := o.t.operation(op, meta)
+	if restrictionApplies(ctx) {
+		withheld, err := o.t.db.ImportWithholds(ctx, op, nil)
+		if err != nil {
+			return nil, grpcError(ctx, err)
+		}
+		if withheld {
+			withholdProblems(out)
+		}
+	}
+	return out, nil
+}
+
+// withheldNote stands for the problems of an import that name or quote a
+// person the caller may no longer read (store.ImportWithholds).
+const withheldNote = "the problems of this import are withheld: they name or quote a person whose data is now restricted, or whose contact details are withheld; only an admin may read them"
+
+// withholdProblems replaces the problems of an import's answer, in its
+// response or its error's details, by withheldNote; the counts stay.
+func withholdProblems(op *longrunningpb.Operation) {
+	note := []*pb.ImportProblem{{Message: withheldNote}}
+	replace := func(a *anypb.Any) *anypb.Any {
+		resp := &pb.ImportPeopleResponse{}
+		if !a.MessageIs(resp) || a.UnmarshalTo(resp) != nil {
+			return a
+		}
+		resp.Problems = note
+		out, err := anypb.New(resp)
+		if err != nil {
+			return &anypb.Any{}
+		}
+		return out
+	}
+	switch r := op.Result.(type) {
+	case *longrunningpb.Operation_Response:
+		r.Response = replace(r.Response)
+	case *longrunningpb.Operation_Error:
+		for i, d := range r.Error.GetDetails() {
+			r.Error.Details[i] = replace(d)
+		}
+	}
 }
 
 func (o *operationsService) GetOperation(ctx context.Context, req *longrunningpb.GetOperationRequest) (*longrunningpb.Operation, error) {

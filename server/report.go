@@ -73,5 +73,18 @@ func (t *transferService) GetImportReport(ctx context.Context, req *pb.GetImport
 	if report == nil {
 		return nil, status.Errorf(codes.NotFound, "%s has no report: the import found no problem, or has not ended", req.GetName())
 	}
+	if restrictionApplies(ctx) {
+		op, err := t.db.GetOperation(ctx, id)
+		if err != nil {
+			return nil, grpcError(ctx, err)
+		}
+		withheld, err := t.db.ImportWithholds(ctx, op, report)
+		if err != nil {
+			return nil, grpcError(ctx, err)
+		}
+		if withheld {
+			return nil, status.Errorf(codes.PermissionDenied, "the report of %s names or quotes a person whose data is now restricted, or whose contact details are withheld; only an admin may read it", req.GetName())
+		}
+	}
 	return &httpbody.HttpBody{ContentType: transfer.ContentTypeXLSX, Data: report}, nil
 }

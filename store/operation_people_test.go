@@ -1,0 +1,143 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+)
+
+// An import withholds its problems (and, read with it, its report) from
+// callers other than admins when it names or quotes a restricted person, or
+// quotes the email or phone (now or before) of a person who withholds
+// them; by what it holds of them, however a number's groups are typed.
+func TestImportWithholds(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "w.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	create := func(given, nationalID, email, phone string) *pb.Person {
+		p, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Đinh", GivenName: given, NationalId: nationalID, Email: email, Phone: phone}, CreateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	restricted := create("Rạng", "079199005566", "rang@example.vn", "0977 111 222")
+	contact := create("Cúc", "079199006677", "cuc.old@example.vn", "0966 555 444")
+	open := create("Khoa", "079199007788", "khoa@example.vn", "0933 222 111")
+	if _, err := db.UpdatePerson(ctx, contact.Name, WriteOptions{}, func(p *pb.Person) error { p.Email = "cuc.new@example.vn"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	written := importHolding(t, db, nil, storedWorkbook(t, "Đinh", "Rạng", "Nam"), func(im *Importer) error {
+		_, err := im.Person(ctx, &pb.Person{Name: restricted.Name, FamilyName: "Đinh", GivenName: "Rạng", Gender: pb.Person_MALE})
+		return err
+	})
+	// Restricted: every consent withdrawn. Contact withheld: a consent on
+	// record that does not list CONTACT.
+	withhold := func() {
+		c, err := db.CreateConsent(ctx, restricted.Name, &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2025-01"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.WithdrawConsent(ctx, c.Name, WriteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.CreateConsent(ctx, contact.Name, &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2025-01"}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	conflict := func(person, quoted string) []byte {
+		return problems(&pb.ImportProblem{Kind: pb.ImportProblem_CONFLICT, Person: person,
+			Message: person + ` has "` + quoted + `" registered; the file has "x", not applied`})
+	}
+	bad := problems(&pb.ImportProblem{Row: 3, Message: "C (Tên): required"})
+	type withholdCase struct {
+		name       string
+		response   []byte
+		report     []byte
+		withReport bool
+		want       bool
+		op         *Operation
+	}
+	cases := []withholdCase{
+		{"OK, no one", bad, nil, false, false, nil},
+		{"OK, an open person's values", conflict(open.Name, "khoa@example.vn"), storedWorkbook(t, "079199007788", "0933 222 111"), true, false, nil},
+		{"OK, named, contact not quoted", conflict(contact.Name, "Đinh"), nil, false, false, nil},
+		{"OK, the report unread", bad, storedWorkbook(t, "079199005566"), false, false, nil},
+		{"restricted, named", conflict(restricted.Name, "Nam"), nil, false, true, nil},
+		{"restricted, national ID grouped by no-break spaces", bad, storedWorkbook(t, "079\u00a0199\u00a0005\u00a0566"), true, true, nil},
+		{"restricted, phone alone", bad, storedWorkbook(t, "0977.111.222"), true, true, nil},
+		{"restricted, email", bad, storedWorkbook(t, "RANG@example.vn"), true, true, nil},
+		{"contact, email before a correction", conflict(contact.Name, "cuc.old@example.vn"), nil, false, true, nil},
+		{"contact, phone", conflict(contact.Name, "0966 555 444"), nil, false, true, nil},
+		{"contact, email alone in the report", bad, storedWorkbook(t, "Cuc.New@example.vn"), true, true, nil},
+		{"a number too long to look up", bad, storedWorkbook(t, strings.Repeat("1234567890", 7)), true, true, nil},
+	}
+	// The imports are made before the people are restricted or withhold
+	// their contact details, as they quoted what they read then.
+	for i := range cases {
+		op, err := db.GetOperation(ctx, importHolding(t, db, cases[i].response, cases[i].report, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases[i].op = op
+	}
+	withhold()
+	// One made after names them back, as its file did, and is shown.
+	after, err := db.GetOperation(ctx, importHolding(t, db, conflict(restricted.Name, "is restricted"), nil, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases = append(cases, withholdCase{"OK, made after", nil, nil, false, false, after})
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			var report []byte
+			if tt.withReport {
+				report = tt.report
+			}
+			if got, err := db.ImportWithholds(ctx, tt.op, report); err != nil || got != tt.want {
+				t.Errorf("ImportWithholds = %v, %v; want %v", got, err, tt.want)
+			}
+		})
+	}
+
+	// The report of an import that wrote a person who is now restricted
+	// copies their row, though it holds no mark of them: its problems do
+	// not name them.
+	op, err := db.GetOperation(ctx, written)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, report, err := db.GetOperationReport(ctx, written)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.ImportWithholds(ctx, op, nil); err != nil || got {
+		t.Errorf("the problems of the import that wrote the person: %v %v, want them shown", got, err)
+	}
+	if got, err := db.ImportWithholds(ctx, op, report); err != nil || !got {
+		t.Errorf("the report of the import that wrote the person: %v %v, want it withheld", got, err)
+	}
+
+	// Each lookup reads an index, never the whole table.
+	err = db.read(ctx, func(tx *Tx) error {
+		for _, q := range personLookups {
+			plan := queryPlan(t, tx, personLookupSQL(q.from, q.where), `["1"]`)
+			for _, step := range strings.Split(plan, "; ") {
+				if strings.HasPrefix(step, "SCAN ") && !strings.Contains(step, "INDEX") {
+					t.Errorf("%s: %s", q.where, plan)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
