@@ -21,7 +21,7 @@ func (h *Handler) associations(q *request) {
 	if q.notForUnits(h, "Duyệt hội viên") {
 		return
 	}
-	resp, err := h.members.ListAssociations(q.ctx(), &pb.ListAssociationsRequest{PageSize: 1000})
+	resp, err := h.members.ListAssociations(q.ctx(), &pb.ListAssociationsRequest{PageSize: 1000, OrderBy: "display_name"})
 	if err != nil {
 		q.fail(h, err)
 		return

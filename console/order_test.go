@@ -137,3 +137,28 @@ func inOrder(list []string, want ...string) bool {
 	}
 	return true
 }
+
+// /members lists the associations in Vietnamese order of their names, not
+// in the order they were created: "Đ" after "D", "Â" after "A".
+func TestAssociationsInVietnameseOrder(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	for _, a := range []struct{ id, name, code string }{
+		{"hoi-dia-ly", "Hội Địa lý tỉnh", "HDL"}, {"hoi-duoc", "Hội Dược học tỉnh", "HDH"}, {"hoi-an", "Hội Ân nhân tỉnh", "HAN"},
+	} {
+		if _, err := e.admin.Memberships.CreateAssociation(ctx, &pb.CreateAssociationRequest{AssociationId: a.id,
+			Association: &pb.Association{DisplayName: a.name, Code: a.code}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := e.signIn(e.account("admin", ""))
+	_, page := b.get("/members")
+	var got []string
+	for _, m := range regexp.MustCompile(`<a href="/members/[^"]*">([^<]*)</a>`).FindAllStringSubmatch(page, -1) {
+		got = append(got, html.UnescapeString(m[1]))
+	}
+	want := []string{"Hội Ân nhân tỉnh", "Hội Dược học tỉnh", "Hội Địa lý tỉnh", "Hội Tin học tỉnh", "Hội Y học tỉnh"}
+	if !slices.Equal(got, want) {
+		t.Errorf("/members lists %q, want %q", got, want)
+	}
+}
