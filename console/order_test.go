@@ -162,3 +162,30 @@ func TestAssociationsInVietnameseOrder(t *testing.T) {
 		t.Errorf("/members lists %q, want %q", got, want)
 	}
 }
+
+// A dimension has one word: the picker's is the result table's header and
+// the CSV file's.
+func TestStatisticsDimensionsHaveOneWord(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(e.account("admin", ""))
+	for _, d := range []string{"HIGHEST_QUALIFICATION_LEVEL", "ACADEMIC_TITLE", "FIELD", "ADMINISTRATIVE_UNIT", "ORGANIZATION_KIND",
+		"EMPLOYMENT_TYPE", "WORK_LOCATION", "GENDER", "AGE_BAND", "ETHNICITY", "MEMBERSHIP_STATE"} {
+		_, page := b.get("/stats?d1=" + d)
+		m := regexp.MustCompile(`<option value="` + d + `" selected>([^<]*)</option>`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("/stats?d1=%s: the picker does not offer it", d)
+		}
+		picker := html.UnescapeString(m[1])
+		h := regexp.MustCompile(`<thead><tr><th>([^<]*)</th>`).FindStringSubmatch(page)
+		if h == nil {
+			t.Fatalf("/stats?d1=%s: no result table", d)
+		}
+		if got := html.UnescapeString(h[1]); got != picker {
+			t.Errorf("%s: the picker says %q, the table %q", d, picker, got)
+		}
+		_, body := b.get("/stats.csv?d1=" + d)
+		if header, _, _ := strings.Cut(strings.TrimPrefix(body, "\ufeff"), "\n"); !strings.Contains(header, ","+picker+",") {
+			t.Errorf("%s: the picker says %q, stats.csv's header is %q", d, picker, header)
+		}
+	}
+}

@@ -77,7 +77,7 @@ func (h *Handler) statistics(q *request) {
 	d := &statsData{AsOf: v.Get("as_of")}
 	for i, k := range []string{"d1", "d2", "d3"} {
 		for _, dim := range dimensions {
-			d.Dims[i] = append(d.Dims[i], option{Value: dim.String(), Label: labels.Of(dim.String()), Selected: v.Get(k) == dim.String()})
+			d.Dims[i] = append(d.Dims[i], option{Value: dim.String(), Label: labels.Of(dim), Selected: v.Get(k) == dim.String()})
 		}
 	}
 	d.Gender = enumOpts(v.Get("gender"), pb.Person_MALE, pb.Person_FEMALE)

@@ -38,9 +38,6 @@ var words = map[string]string{
 	"CONSENT": "Sự đồng ý", "PUBLIC_DUTY": "Nhiệm vụ công",
 	"ACCESS": "Xem dữ liệu", "CORRECTION": "Chỉnh sửa", "ERASURE": "Xóa", "RESTRICTION": "Hạn chế xử lý", "OBJECTION": "Phản đối xử lý",
 	"RECEIVED": "Đã tiếp nhận", "IN_PROGRESS": "Đang xử lý", "COMPLETED": "Đã hoàn thành", "REFUSED": "Bị từ chối",
-	"HIGHEST_QUALIFICATION_LEVEL": "Trình độ cao nhất", "FIELD": "Lĩnh vực", "ADMINISTRATIVE_UNIT": "Đơn vị hành chính",
-	"ORGANIZATION_KIND": "Loại cơ quan", "EMPLOYMENT_TYPE": "Loại hình công tác", "WORK_LOCATION": "Nơi làm việc",
-	"GENDER": "Giới tính", "AGE_BAND": "Nhóm tuổi", "ETHNICITY": "Dân tộc", "MEMBERSHIP_STATE": "Trạng thái hội viên",
 	"TASK": "Nhiệm vụ KH&CN", "PATENT": "Sáng chế, giải pháp hữu ích", "INITIATIVE": "Sáng kiến",
 	"LEAD": "Chủ trì, tác giả chính", "MEMBER": "Tham gia, đồng tác giả",
 	"NATIONAL": "Cấp quốc gia", "MINISTRY": "Cấp bộ, ngành", "PROVINCE": "Cấp tỉnh", "INSTITUTION": "Cấp cơ sở",
@@ -62,6 +59,26 @@ var qualified = map[protoreflect.FullName]string{
 	"trithuc.v1.Organization.ASSOCIATION":         "Hội, tổ chức xã hội - nghề nghiệp",
 	"trithuc.v1.Organization.FOREIGN":             "Tổ chức nước ngoài",
 	"trithuc.v1.Organization.OTHER_KIND":          "Loại hình khác",
+
+	// The statistics' dimensions: the console's picker, and the headers
+	// of the answers, the CSV and XLSX files and the reports.
+	"trithuc.v1.ComputeStatisticsRequest.HIGHEST_QUALIFICATION_LEVEL": "Trình độ cao nhất",
+	"trithuc.v1.ComputeStatisticsRequest.ACADEMIC_TITLE":              "Học hàm",
+	"trithuc.v1.ComputeStatisticsRequest.FIELD":                       "Lĩnh vực KH&CN",
+	"trithuc.v1.ComputeStatisticsRequest.ADMINISTRATIVE_UNIT":         "Đơn vị hành chính",
+	"trithuc.v1.ComputeStatisticsRequest.ORGANIZATION_KIND":           "Loại hình tổ chức",
+	"trithuc.v1.ComputeStatisticsRequest.EMPLOYMENT_TYPE":             "Loại hình công tác",
+	"trithuc.v1.ComputeStatisticsRequest.WORK_LOCATION":               "Nơi làm việc",
+	"trithuc.v1.ComputeStatisticsRequest.GENDER":                      "Giới tính",
+	"trithuc.v1.ComputeStatisticsRequest.AGE_BAND":                    "Nhóm tuổi",
+	"trithuc.v1.ComputeStatisticsRequest.ETHNICITY":                   "Dân tộc",
+	"trithuc.v1.ComputeStatisticsRequest.MEMBERSHIP_STATE":            "Trạng thái hội viên",
+	"trithuc.v1.ComputeStatisticsRequest.ORGANIZATION":                "Tổ chức",
+	"trithuc.v1.ComputeStatisticsRequest.ASSOCIATION":                 "Hội",
+	"trithuc.v1.ComputeStatisticsRequest.HONOR_KIND":                  "Loại khen thưởng",
+	"trithuc.v1.ComputeStatisticsRequest.HONOR_YEAR":                  "Năm khen thưởng",
+	"trithuc.v1.ComputeStatisticsRequest.EXPERT_ROLE":                 "Vai trò chuyên gia",
+	"trithuc.v1.ComputeStatisticsRequest.SECTOR":                      "Ngành kinh tế",
 }
 
 // former are the words that spreadsheets and pages of earlier versions

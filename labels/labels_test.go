@@ -91,3 +91,14 @@ func TestReaderTakesWordsEarlierWordsAndNames(t *testing.T) {
 		t.Errorf("a consent's PUBLICATION is %q", got)
 	}
 }
+
+// Every statistics dimension has a word: the picker's and the headers'.
+func TestEveryDimensionHasAWord(t *testing.T) {
+	vals := pb.ComputeStatisticsRequest_Dimension(0).Descriptor().Values()
+	for i := 0; i < vals.Len(); i++ {
+		v := vals.Get(i)
+		if v.Number() != 0 && Of(v) == string(v.Name()) {
+			t.Errorf("dimension %s has no word", v.Name())
+		}
+	}
+}

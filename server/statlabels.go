@@ -19,27 +19,6 @@ import (
 
 type statsDim = pb.ComputeStatisticsRequest_Dimension
 
-// dimensionHeaders are the dimensions' Vietnamese names, for column headers.
-var dimensionHeaders = map[statsDim]string{
-	pb.ComputeStatisticsRequest_HIGHEST_QUALIFICATION_LEVEL: "Trình độ cao nhất",
-	pb.ComputeStatisticsRequest_ACADEMIC_TITLE:              "Học hàm",
-	pb.ComputeStatisticsRequest_FIELD:                       "Lĩnh vực KH&CN",
-	pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT:         "Đơn vị hành chính",
-	pb.ComputeStatisticsRequest_ORGANIZATION_KIND:           "Loại hình tổ chức",
-	pb.ComputeStatisticsRequest_EMPLOYMENT_TYPE:             "Loại hình công tác",
-	pb.ComputeStatisticsRequest_WORK_LOCATION:               "Nơi làm việc",
-	pb.ComputeStatisticsRequest_GENDER:                      "Giới tính",
-	pb.ComputeStatisticsRequest_AGE_BAND:                    "Nhóm tuổi",
-	pb.ComputeStatisticsRequest_ETHNICITY:                   "Dân tộc",
-	pb.ComputeStatisticsRequest_MEMBERSHIP_STATE:            "Trạng thái hội viên",
-	pb.ComputeStatisticsRequest_ORGANIZATION:                "Tổ chức",
-	pb.ComputeStatisticsRequest_ASSOCIATION:                 "Hội",
-	pb.ComputeStatisticsRequest_HONOR_KIND:                  "Loại khen thưởng",
-	pb.ComputeStatisticsRequest_HONOR_YEAR:                  "Năm khen thưởng",
-	pb.ComputeStatisticsRequest_EXPERT_ROLE:                 "Vai trò chuyên gia",
-	pb.ComputeStatisticsRequest_SECTOR:                      "Ngành kinh tế",
-}
-
 // valueLabels are the Vietnamese names of a dimension's values that
 // neither a reference list nor an enum names; "" is a person without a
 // value.
@@ -150,7 +129,7 @@ func labelStatistics(r *pb.ComputeStatisticsResponse) {
 	}
 	for i, d := range r.Dimensions {
 		if r.DimensionLabels[i] == "" {
-			r.DimensionLabels[i] = dimensionHeaders[d]
+			r.DimensionLabels[i] = labels.Of(d)
 		}
 	}
 	for _, row := range r.Rows {
