@@ -74,3 +74,19 @@ func sheet(name string) *RecordSheet {
 	}
 	panic("no sheet " + name)
 }
+
+// The lists sheet heads a list of an enum that the statistics count by the
+// dimension's word, as the console and the statistics say it.
+func TestListTitlesSayTheDimensionsWords(t *testing.T) {
+	for list, d := range map[string]pb.ComputeStatisticsRequest_Dimension{
+		"gender":           pb.ComputeStatisticsRequest_GENDER,
+		"work_location":    pb.ComputeStatisticsRequest_WORK_LOCATION,
+		"employment_type":  pb.ComputeStatisticsRequest_EMPLOYMENT_TYPE,
+		"membership_state": pb.ComputeStatisticsRequest_MEMBERSHIP_STATE,
+		"honor_kind":       pb.ComputeStatisticsRequest_HONOR_KIND,
+	} {
+		if got, want := ListTitles[list], labels.Of(d); got != want {
+			t.Errorf("list %s is headed %q, want %q", list, got, want)
+		}
+	}
+}

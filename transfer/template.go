@@ -25,24 +25,25 @@ const (
 const templateRows = 10000
 
 // ListTitles are the reference lists a template offers, by the name a
-// Column's List gives, with their headers on the lists sheet.
+// Column's List gives, with their headers on the lists sheet; a list the
+// statistics count by says the dimension's word (labels).
 var ListTitles = map[string]string{
-	"gender":             "Giới tính",
+	"gender":             labels.Of(pb.ComputeStatisticsRequest_GENDER),
 	"ethnicity":          "Dân tộc",
 	"unit":               "Đơn vị hành chính",
-	"work_location":      "Nơi làm việc",
+	"work_location":      labels.Of(pb.ComputeStatisticsRequest_WORK_LOCATION),
 	"country":            "Quốc gia",
 	"level":              "Trình độ",
 	"field":              "Lĩnh vực",
 	"organization":       "Cơ quan",
 	"qualification_kind": "Loại bằng cấp",
-	"honor_kind":         "Loại khen thưởng",
+	"honor_kind":         labels.Of(pb.ComputeStatisticsRequest_HONOR_KIND),
 	"yes_no":             "Có/Không",
 	"association":        "Hội",
-	"membership_state":   "Trạng thái hội viên",
+	"membership_state":   labels.Of(pb.ComputeStatisticsRequest_MEMBERSHIP_STATE),
 	"work_kind":          "Loại công trình",
 	"study_mode":         "Hình thức đào tạo",
-	"employment_type":    "Loại hình công việc",
+	"employment_type":    labels.Of(pb.ComputeStatisticsRequest_EMPLOYMENT_TYPE),
 	"work_role":          "Vai trò",
 	"work_level":         "Cấp",
 }
