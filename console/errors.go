@@ -74,6 +74,11 @@ func violations(st *status.Status) (map[string]string, string) {
 		}
 		for _, v := range br.GetFieldViolations() {
 			msg, known := sayViolation(st.Code(), v.GetField(), v.GetDescription())
+			if !known {
+				// An import's file (its header row) is refused in words
+				// of the import's.
+				msg, known = sayImport(v.GetDescription())
+			}
 			f := fieldOf(v.GetField())
 			if fields[f] != "" {
 				fields[f] += "; "

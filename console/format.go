@@ -53,6 +53,7 @@ var funcs = template.FuncMap{
 	"rowLabels":     rowLabels,
 	"field":         func(fields map[string]string, name string) string { return fields[name] },
 	"refName":       refName,
+	"sayProblem":    sayProblem,
 	"associationOf": associationOf,
 	"role":          roleLabel,
 	"selected": func(a, b any) template.HTMLAttr {

@@ -58,6 +58,10 @@ var violationsVi = []struct {
 	{codes.InvalidArgument, "phone", "", "số điện thoại gồm 8 đến 20 chữ số, có thể có dấu + ở đầu và dấu cách, dấu chấm hoặc gạch ngang giữa các nhóm số"},
 	{codes.InvalidArgument, "national_id", "", "số định danh cá nhân gồm 12 chữ số (căn cước công dân), hoặc 9 chữ số (chứng minh nhân dân cũ)"},
 	{codes.AlreadyExists, "national_id", "", "số định danh cá nhân này đã có trong hồ sơ của một người khác"},
+	{codes.InvalidArgument, "", "ethnic group code", "cần mã dân tộc gồm hai chữ số, ví dụ 01 (Kinh) hoặc 05 (Khmer); hãy chọn trong danh sách"},
+	{codes.InvalidArgument, "", "administrative unit code", "cần mã đơn vị hành chính gồm 2 đến 5 chữ số, ví dụ 30742; hãy chọn trong danh sách"},
+	{codes.InvalidArgument, "", "ISO 3166-1", "cần mã quốc gia gồm hai chữ in hoa, ví dụ JP; hãy chọn trong danh sách"},
+	{codes.InvalidArgument, "", "ORCID", "mã ORCID gồm bốn nhóm bốn chữ số nối bằng gạch ngang, ký tự cuối là chữ số hoặc X, ví dụ 0000-0002-1825-0097"},
 	{codes.InvalidArgument, "", "want a full date", "cần một ngày đầy đủ: ngày/tháng/năm"},
 	{codes.InvalidArgument, "day", "has no day", "tháng này không có ngày đó"},
 	{codes.InvalidArgument, "month", "required when", "đã có ngày thì cần có tháng"},
@@ -65,6 +69,8 @@ var violationsVi = []struct {
 	{codes.InvalidArgument, "year", "required when", "đã có ngày hoặc tháng thì cần có năm"},
 	{codes.InvalidArgument, "year", "from 1900", "năm phải từ 1900 trở đi"},
 	{codes.InvalidArgument, "", "is in the future", "không thể là một ngày trong tương lai"},
+	{codes.InvalidArgument, "dimensions", "at least", "hãy chọn ít nhất một chiều thống kê"},
+	{codes.InvalidArgument, "dimensions", "", "mỗi chiều thống kê chỉ chọn một lần, nhiều nhất ba chiều"},
 	{codes.InvalidArgument, "", "required", "cần điền thông tin này"},
 }
 
@@ -122,4 +128,4 @@ func fieldLabel(path string) string {
 }
 
 // otherLabels name the fields of forms other than the edit forms.
-var otherLabels = map[string]string{"reason": "Lý do"}
+var otherLabels = map[string]string{"reason": "Lý do", "dimensions": "Chiều thống kê"}
