@@ -28,6 +28,7 @@ var notImportMessages = map[string]bool{
 	"the server stopped": true, "rows refused": true, // causes, not messages
 	"unknown column %q; the columns are the fields %s": true, // an export's columns
 	"%02d/%04d": true, "%02d/%02d/%04d": true,
+	"born:%d-%d-%d": true, // a key of Repeats, not a message
 }
 
 // Every format importSources write a message with has its Vietnamese in
