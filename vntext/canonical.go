@@ -228,8 +228,12 @@ func placements(w string) ([2]string, bool) {
 // stands for: p, and when p ends in a letter typed without a mark, p
 // ending in that letter with any marks ("Ha" also as "Hà", "Hă", "Hạ"…,
 // "D" also as "Đ"), so that the letters typed find every name they begin
-// whatever marks the next letter has. Earlier letters match as typed.
-// All are in NFC, p first.
+// whatever marks the next letter has. Earlier letters match as typed, but
+// for the tone of a syllable's oa, oe or uy, which may sit on either
+// vowel: when p ends in one of them typed bare, also with a tone on the
+// first ("Hoa" also as "Hòa", "Thuy" as "Thủy"); when p ends in one with
+// a tone, also with the tone on the other ("Hoà" as "Hòa"). All are in
+// NFC, p first.
 func Prefixes(p string) []string {
 	p = NFC(p)
 	last, size := utf8.DecodeLastRuneInString(p)
@@ -238,6 +242,43 @@ func Prefixes(p string) []string {
 	out = append(out, p)
 	for _, r := range marked {
 		out = append(out, p[:len(p)-size]+string(r))
+	}
+	return append(out, otherTonePlaces(p)...)
+}
+
+// otherTonePlaces returns p with the tone of its last two letters, when
+// they are oa, oe or uy, where the other spelling puts it: on the first
+// vowel when they are typed bare (any tone: Prefixes widens the tones of
+// the last letter), on the other vowel when one has a tone.
+func otherTonePlaces(p string) []string {
+	start := len(p)
+	for start > 0 {
+		r, n := utf8.DecodeLastRuneInString(p[:start])
+		if !unicode.IsLetter(r) && !unicode.Is(unicode.M, r) {
+			break
+		}
+		start -= n
+	}
+	word := p[start:]
+	if v, ok := placements(word); ok {
+		if v[0] == word {
+			return []string{p[:start] + v[1]}
+		}
+		return []string{p[:start] + v[0]}
+	}
+	if len(word) < 2 {
+		return nil
+	}
+	v1, v2 := rune(word[len(word)-2]), rune(word[len(word)-1])
+	if v1 >= utf8.RuneSelf || v2 >= utf8.RuneSelf {
+		return nil
+	}
+	if b1, b2 := baseLetter(v1), baseLetter(v2); !(b1 == 'o' && (b2 == 'a' || b2 == 'e') || b1 == 'u' && b2 == 'y') {
+		return nil
+	}
+	var out []string
+	for _, tone := range toneMarks {
+		out = append(out, p[:len(p)-2]+norm.NFC.String(string([]rune{v1, tone}))+string(v2))
 	}
 	return out
 }

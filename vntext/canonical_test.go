@@ -151,6 +151,19 @@ func TestPrefixes(t *testing.T) {
 	has("Ho", "Hò", "Hô", "Hơ", "Hờ")
 	has("D", "Đ", "Ð")
 	has("Mu", "Mü")
+	// The tone of oa, oe, uy on either vowel.
+	has("Hoa", "Hòa", "Hóa", "Hỏa", "Hõa", "Họa", "Hoà")
+	has("Thuy", "Thủy", "Thúy", "Thuỷ")
+	has("Khoe", "Khỏe")
+	has("Hoà", "Hòa")
+	has("Hòa", "Hoà")
+	has("Trần Thủy", "Trần Thuỷ")
+	has("HOA", "HÒA")
+	for p, not := range map[string]string{"Hoan": "Hòan", "Ho": "Hòa", "Hoà": "Hòà", "Thu": "Thủy"} {
+		if got := Prefixes(p); slices.Contains(got, not) {
+			t.Errorf("Prefixes(%q) holds %q", p, not)
+		}
+	}
 	for _, p := range []string{"Hà", "Hâ", "", "Ha ", "Đ", "12"} {
 		if got := Prefixes(p); len(got) != 1 || got[0] != p {
 			t.Errorf("Prefixes(%q) = %q, want only itself", p, got)

@@ -104,7 +104,10 @@ var collators = sync.Pool{New: func() any {
 // SortKey returns a key that orders by Vietnamese collation, comparing the
 // parts one after another: for people, given name, then middle name, then
 // family name, as official lists sort. Keys compare with bytes.Compare (or
-// SQLite's BINARY collation).
+// SQLite's BINARY collation). Each part is keyed as Clean keeps it with
+// its tones where Tones puts them, so that the spellings of one name
+// (Thuỷ and Thủy, Hoà and Hòa) sort as one, as they compare as one, and
+// the next part decides between them.
 func SortKey(parts ...string) []byte {
 	c := collators.Get().(*collate.Collator)
 	defer collators.Put(c)
@@ -116,7 +119,7 @@ func SortKey(parts ...string) []byte {
 			// sorts first whatever follows it.
 			key = append(key, 0, 0)
 		}
-		key = append(key, c.KeyFromString(&buf, p)...)
+		key = append(key, c.KeyFromString(&buf, Tones(Clean(p)))...)
 		buf.Reset()
 	}
 	return key

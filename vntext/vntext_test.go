@@ -77,6 +77,22 @@ func TestSortKeyByGivenThenMiddleThenFamily(t *testing.T) {
 	}
 }
 
+// The spellings of one name sort as one: the next part decides between
+// them, not where the tone sits, the space typed or an Eth for a Đ.
+func TestSortKeyOneNameOneKey(t *testing.T) {
+	for a, b := range map[string]string{"Thuỷ": "Thủy", "Hoà": "Hòa", "Khoẻ": "Khỏe", "Ðặng": "Đặng", "Thuỷ\u3000Tiên": "Thủy Tiên", " Văn\u00a0 Minh": "Văn Minh"} {
+		if !bytes.Equal(SortKey(a), SortKey(b)) {
+			t.Errorf("SortKey(%q) != SortKey(%q)", a, b)
+		}
+	}
+	if bytes.Compare(SortKey("Thủy", "An"), SortKey("Thuỷ", "Bình")) >= 0 || bytes.Compare(SortKey("Thuỷ", "An"), SortKey("Thủy", "Bình")) >= 0 {
+		t.Error("Thủy An and Thuỷ Bình: the middle name does not decide")
+	}
+	if bytes.Compare(SortKey("Ðặng"), SortKey("Dũng")) <= 0 {
+		t.Error("Ðặng sorts among the D's, not after them as Đặng")
+	}
+}
+
 // The fast path of Fold folds as the slow one does, every rune of the table
 // alone and among others, and text with what the table does not hold.
 func TestFoldFastPathIsExact(t *testing.T) {
