@@ -22,12 +22,16 @@ import (
 // positions, empty; version 5, after migration 0031, filled the index of
 // names with pairs of folded words (namepairs.go), and 6 adds the pairs
 // of words as typed. 7 spells the words as typed in their canonical form
-// (vntext.Canonical: hoà for hòa) and folds Ð like Đ.
-const searchVersion = 7
+// (vntext.Canonical: hoà for hòa) and folds Ð like Đ. 8 keys names with
+// their tones placed as vntext.Canonical places them (Thủy as Thuỷ), for
+// people, organizations and associations, after migration 0036 tidied
+// the stored text.
+const searchVersion = 8
 
-// ensureSearchIndex rebuilds the derived text of every person when it was
-// made by an older version: a reindex of every profile (about 35 s for
-// 100,000 people on the harness's machine), once, said to log when set.
+// ensureSearchIndex rebuilds the derived text of every person, and the
+// sort keys of organizations and associations, when it was made by an
+// older version: a reindex of every profile (about 35 s for 100,000 people
+// on the harness's machine), once, said to log when set.
 func (db *DB) ensureSearchIndex(ctx context.Context, log *slog.Logger) error {
 	var v int
 	err := db.writer.QueryRowContext(ctx, `SELECT COALESCE((SELECT value FROM settings WHERE key = 'search_version'), 0)`).Scan(&v)
@@ -46,6 +50,12 @@ func (db *DB) ensureSearchIndex(ctx context.Context, log *slog.Logger) error {
 		}
 		if err := tx.reindexAll(ctx); err != nil {
 			return err
+		}
+		for _, table := range []string{"organizations", "associations"} {
+			if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET sort_key = trithuc_sort_key(display_name)
+				WHERE sort_key != trithuc_sort_key(display_name)`); err != nil {
+				return dbError(err)
+			}
 		}
 		// Written a person at a time, the indexes are left in many
 		// segments, slower to read than those made before.

@@ -189,8 +189,12 @@ func init() {
 		if err := registerAuditFuncs(c); err != nil {
 			return err
 		}
-		// For migrations that backfill a sort key (0035).
+		// For migrations that backfill a sort key (0035) or tidy stored
+		// text (0036), and the search version's re-keying.
 		if err := c.RegisterFunc("trithuc_sort_key", nameSortKey, true); err != nil {
+			return err
+		}
+		if err := c.RegisterFunc("trithuc_clean", normText, true); err != nil {
 			return err
 		}
 		_, err := c.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint=%d", writerAutocheckpoint), nil)
