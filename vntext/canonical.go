@@ -248,8 +248,8 @@ func Prefixes(p string) []string {
 
 // otherTonePlaces returns p with the tone of its last two letters, when
 // they are oa, oe or uy, where the other spelling puts it: on the first
-// vowel when they are typed bare (any tone: Prefixes widens the tones of
-// the last letter), on the other vowel when one has a tone.
+// vowel, each tone in turn, when both are typed bare; on the other vowel
+// when one has a tone.
 func otherTonePlaces(p string) []string {
 	start := len(p)
 	for start > 0 {
