@@ -2,10 +2,11 @@ package transfer
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
+	"encoding/xml"
+	"errors"
 	"fmt"
-	"io"
+	"path"
 	"strings"
 )
 
@@ -14,17 +15,21 @@ import (
 // rows, a few MB) unpacks to well under these. Beyond them a small file
 // could take the server's memory or disk: excelize holds the shared
 // strings (whatever their length: 3,000,000 empty ones in a 24 KB file
-// took 375 MB) and every part but the sheets in memory.
+// took 480 MB) and every part but the sheets in memory, and any one text
+// whole (see maxText).
 const (
 	// maxUnzip bounds all the parts unpacked; sheets and shared strings
 	// over maxUnzipInMemory go to temporary files.
 	maxUnzip = 512 << 20
-	// maxSharedStrings bounds the distinct texts of the shared strings
-	// part, which excelize holds some 160 bytes each (50 MB at the
-	// bound): a person of the template has four or so texts of their own
-	// (national ID, email, phone, address; names repeat), so the bound is
-	// a file of some 75,000 people, more than a province registers.
-	maxSharedStrings = 300_000
+	// maxSharedStringsMemory bounds what the shared strings would take in
+	// memory, estimated as the bytes of their part and sharedStringCost
+	// bytes each (excelize's index of them, or its parsed items). 90,000
+	// people of the registry's export, saved by Excel with shared strings
+	// (442,120 distinct texts, a 23 MB part), come to 94 MB: the bound
+	// admits some 120,000 people (the whole workbook then reads in
+	// under 100 MB of heap).
+	maxSharedStringsMemory = 128 << 20
+	sharedStringCost       = 160
 	// maxInMemoryParts bounds the parts other than sheets and shared
 	// strings, which excelize reads whole.
 	maxInMemoryParts = 64 << 20
@@ -35,8 +40,9 @@ const (
 
 // checkExpansion refuses a workbook that would unpack to more than an
 // import needs, from the sizes its zip declares (Go's zip reader refuses a
-// part that unpacks to more than it declares) and the count of its shared
-// strings, before excelize indexes them.
+// part that unpacks to more than it declares), then from its XML parts,
+// streamed before excelize reads them: a text over maxText, a row over
+// maxRowText, shared strings over maxSharedStringsMemory.
 func checkExpansion(data []byte) error {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -47,17 +53,8 @@ func checkExpansion(data []byte) error {
 	for _, f := range zr.File {
 		size := f.UncompressedSize64
 		total += size
-		name := strings.ToLower(strings.ReplaceAll(f.Name, `\`, "/"))
-		switch {
-		case strings.HasPrefix(name, "xl/worksheets/sheet"):
-		case name == "xl/sharedstrings.xml":
-			n, err := countSharedStrings(f)
-			if err != nil {
-				return fmt.Errorf("%w: the shared strings part cannot be read (%v); %s", ErrUnreadable, err, what)
-			}
-			if n > maxSharedStrings {
-				return fmt.Errorf("%w: the workbook expands to too much: it holds more than 300,000 distinct texts; %s", ErrUnreadable, what)
-			}
+		switch name := partName(f); {
+		case strings.HasPrefix(name, "xl/worksheets/sheet"), name == sharedStringsPath:
 		case name == stylesPath && size > maxStyles:
 			return fmt.Errorf("%w: the workbook expands to too much: its styles part unpacks to %d MB, over %d MB; %s", ErrUnreadable, size>>20, maxStyles>>20, what)
 		default:
@@ -70,42 +67,98 @@ func checkExpansion(data []byte) error {
 	if inMemory > maxInMemoryParts {
 		return fmt.Errorf("%w: the workbook expands to too much: its parts other than sheets unpack to %d MB, over %d MB; %s", ErrUnreadable, inMemory>>20, maxInMemoryParts>>20, what)
 	}
+	for _, f := range zr.File {
+		name := partName(f)
+		if !strings.HasSuffix(name, ".xml") && !strings.HasSuffix(name, ".rels") {
+			continue // not parsed
+		}
+		s, err := scanPart(f)
+		var long *errTooLong
+		switch {
+		case errors.As(err, &long):
+			place := partPlace(zr, name)
+			if long.where != "" {
+				place += ", " + long.where + ","
+			}
+			return fmt.Errorf("%w: the workbook expands to too much: %s holds %s; shorten it, or %s", ErrUnreadable, place, long.what, what)
+		case errors.Is(err, errDTD):
+			return fmt.Errorf("%w: %s declares a document type, which spreadsheets do not; %s", ErrUnreadable, partPlace(zr, name), what)
+		case err != nil:
+			return fmt.Errorf("%w: %s cannot be read (%v); %s", ErrUnreadable, partPlace(zr, name), err, what)
+		}
+		if name != sharedStringsPath {
+			continue
+		}
+		if est := f.UncompressedSize64 + uint64(s.items)*sharedStringCost; est > maxSharedStringsMemory {
+			return fmt.Errorf("%w: the workbook expands to too much: its %d distinct texts (shared strings, %d MB) would take some %d MB to read, over %d MB; %s", ErrUnreadable, s.items, f.UncompressedSize64>>20, est>>20, maxSharedStringsMemory>>20, what)
+		}
+	}
 	return nil
 }
 
-// countSharedStrings counts the string items (si elements, in any
-// namespace prefix) of the shared strings part, as a stream.
-func countSharedStrings(f *zip.File) (int, error) {
+const sharedStringsPath = "xl/sharedstrings.xml"
+
+// partName is a part's path as compared here: lower case, with '/'.
+func partName(f *zip.File) string {
+	return strings.ToLower(strings.ReplaceAll(f.Name, `\`, "/"))
+}
+
+func scanPart(f *zip.File) (*textScan, error) {
 	rc, err := f.Open()
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	defer rc.Close()
-	br := bufio.NewReaderSize(rc, 64<<10)
-	n := 0
-	for {
-		if _, err := br.ReadSlice('<'); err != nil && err != bufio.ErrBufferFull {
-			if err == io.EOF {
-				return n, nil
-			}
-			return 0, err
-		} else if err == bufio.ErrBufferFull {
+	return scanXML(rc)
+}
+
+// partPlace names a part for an error: the sheet it holds, as the
+// workbook names it, or its path.
+func partPlace(zr *zip.Reader, name string) string {
+	if name == sharedStringsPath {
+		return "its shared strings"
+	}
+	var wb struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			ID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rels struct {
+		Rels []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	for _, f := range zr.File {
+		var v any
+		switch partName(f) {
+		case "xl/workbook.xml":
+			v = &wb
+		case "xl/_rels/workbook.xml.rels":
+			v = &rels
+		default:
 			continue
 		}
-		// The element's name, up to a prefix's colon: "si", "x:si".
-		name, _ := br.Peek(16)
-		end := bytes.IndexAny(name, " \t\r\n/>")
-		if end < 0 {
+		if b, err := readPart(f, maxText*16); err == nil {
+			xml.Unmarshal(b, v)
+		}
+	}
+	for _, r := range rels.Rels {
+		target := strings.ToLower(r.Target)
+		if strings.HasPrefix(target, "/") {
+			target = strings.TrimPrefix(target, "/")
+		} else {
+			target = path.Join("xl", target)
+		}
+		if target != name {
 			continue
 		}
-		name = name[:end]
-		if i := bytes.IndexByte(name, ':'); i >= 0 {
-			name = name[i+1:]
-		}
-		if string(name) == "si" {
-			if n++; n > maxSharedStrings {
-				return n, nil
+		for _, s := range wb.Sheets {
+			if s.ID == r.ID {
+				return fmt.Sprintf("sheet %q", s.Name)
 			}
 		}
 	}
+	return "part " + name
 }
