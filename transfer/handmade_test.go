@@ -191,6 +191,11 @@ func FuzzXLSXRows(f *testing.F) {
 		{rows: inlineRow(2, "Trần") + `<row r="3"><c r="ZZZZZ3" t="inlineStr"><is><t>x</t></is></c></row>`},
 		{rows: `<row r="2000000"><c r="A2000000" t="inlineStr"><is><t>x</t></is></c></row>`},
 		{rows: `<row r="2"><c r="A2" t="s"><v>1</v></c><c r="B2" t="s"><v>99</v></c></row>`, sst: `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>a</t></si><si/></sst>`},
+		// The markup a text may hide in (checkExpansion measures it).
+		{rows: `<row r="2"><c r="A2" t="inlineStr"><is><r><t><![CDATA[<a>]]></t></r><r><t xml:space='preserve'>b&gt;</t></r></is></c><!-- c> --><?pi x?></row>`},
+		{rows: `<row r="2"><c r="A2" t="inlineStr"><is><t>` + strings.Repeat("x", 70<<10) + `</t></is></c></row>`},
+		{rows: `<!DOCTYPE x [<!ENTITY a "b">]><row r="2"><c r="A2" t="inlineStr"><is><t>&a;</t></is></c></row>`},
+		{rows: `<row r="2"><c r="A2" t="s"><v>0</v></c></row>`, sst: `<x:sst xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:si><x:t><![CDATA[a]]]]><![CDATA[>]]></x:t></x:si></x:sst>`},
 	} {
 		f.Add(h.bytes(f))
 	}

@@ -190,13 +190,10 @@ func (s *textScan) tag(br *bufio.Reader) error {
 			body = chunk[:len(chunk)-1]
 		}
 		for _, b := range body {
-			switch {
-			case quote != 0:
-				if b == quote {
-					quote = 0
-				}
-			case b == '"' || b == '\'':
+			if quote == 0 && (b == '"' || b == '\'') {
 				quote = b
+			} else if b == quote {
+				quote = 0
 			}
 		}
 		if err == nil && quote == 0 {
@@ -210,8 +207,11 @@ func (s *textScan) tag(br *bufio.Reader) error {
 func (s *textScan) element(head []byte) {
 	end := bytes.HasPrefix(head, []byte("/"))
 	name := bytes.TrimPrefix(head, []byte("/"))
-	if i := bytes.IndexAny(name, " \t\r\n/>"); i >= 0 {
-		name = name[:i]
+	for i, b := range name {
+		if b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == '/' || b == '>' {
+			name = name[:i]
+			break
+		}
 	}
 	if i := bytes.IndexByte(name, ':'); i >= 0 {
 		name = name[i+1:]
