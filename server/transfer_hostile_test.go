@@ -216,6 +216,20 @@ func TestImportSharedStringsBomb(t *testing.T) {
 	}
 }
 
+// A small workbook with one very long text is refused before excelize
+// holds it (a 400 MB cell took 3 GB): INVALID_ARGUMENT naming the cell.
+func TestImportLongText(t *testing.T) {
+	e := newEnv(t)
+	data := handmadeXLSX(t, handmadeHeader+inlineRow(2, "Trần", strings.Repeat("a", 8<<20)), nil)
+	if len(data) > 100<<10 {
+		t.Fatalf("the workbook is %d bytes", len(data))
+	}
+	code, body := e.postImport(e.token, "?validateOnly=true", data)
+	if msg := fmt.Sprint(body); code != http.StatusBadRequest || !strings.Contains(msg, "cell B2") || !strings.Contains(msg, "64 KB") || !strings.Contains(msg, transfer.PeopleSheet) {
+		t.Errorf("a long text: %d %v", code, body)
+	}
+}
+
 // Imports beyond the few the server runs at once are refused with
 // RESOURCE_EXHAUSTED and when to retry; a slot is free again once an
 // import ends.

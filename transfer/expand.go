@@ -25,9 +25,10 @@ const (
 	// memory, estimated as the bytes of their part and sharedStringCost
 	// bytes each (excelize's index of them, or its parsed items). 90,000
 	// people of the registry's export, saved by Excel with shared strings
-	// (442,120 distinct texts, a 23 MB part), come to 94 MB: the bound
-	// admits some 120,000 people (the whole workbook then reads in
-	// under 100 MB of heap).
+	// (442,120 distinct texts, a 23 MB part), come to 94 MB (the whole
+	// workbook reads in some 80 MB of heap): the bound admits some
+	// 120,000 people. 800,000 empty strings, a few KB zipped, take the
+	// 128 MB.
 	maxSharedStringsMemory = 128 << 20
 	sharedStringCost       = 160
 	// maxInMemoryParts bounds the parts other than sheets and shared
