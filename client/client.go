@@ -62,6 +62,9 @@ type Client struct {
 	Privacy       pb.PrivacyServiceClient
 	Transfer      pb.TransferServiceClient
 	Changes       pb.ChangeServiceClient
+	// attempts is Options.MaxAttempts, for the calls the client retries
+	// itself (UploadImport).
+	attempts int
 }
 
 // Dial connects to the server at addr (host:port). The connection is made
@@ -90,7 +93,9 @@ func Dial(addr string, o Options) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("client: %w", err)
 	}
-	return New(conn), nil
+	c := New(conn)
+	c.attempts = o.MaxAttempts
+	return c, nil
 }
 
 // New wraps an existing connection.

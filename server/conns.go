@@ -33,10 +33,15 @@ type TransportLimits struct {
 	// MaxWatchStreams is how many health Watch streams the server holds open
 	// at once, for all clients together.
 	MaxWatchStreams int
-	// MaxImportUploads is how many imports' files (ImportPeople, over gRPC
-	// and REST together) the server receives at once, each up to
-	// MaxImportBytes; more are refused RESOURCE_EXHAUSTED with a RetryInfo.
+	// MaxImportUploads is how many imports' files (ImportPeople and
+	// UploadImport, over gRPC and REST together) the server receives at
+	// once, each up to MaxImportBytes and one a principal; more are
+	// refused RESOURCE_EXHAUSTED with a RetryInfo.
 	MaxImportUploads int
+	// ImportUploadTimeout is how long a gRPC import has, from its start,
+	// to send its whole file before it is cut and its slot freed (over
+	// REST, HTTPReadTimeout bounds the request); HTTPReadTimeout when 0.
+	ImportUploadTimeout time.Duration
 	// HTTPReadTimeout is how long a REST client has to send a whole
 	// request, body included.
 	HTTPReadTimeout time.Duration
@@ -70,6 +75,9 @@ func (l TransportLimits) withDefaults(maxCall time.Duration) TransportLimits {
 	}
 	if l.HTTPReadTimeout <= 0 {
 		l.HTTPReadTimeout = DefaultHTTPReadTimeout
+	}
+	if l.ImportUploadTimeout <= 0 {
+		l.ImportUploadTimeout = l.HTTPReadTimeout
 	}
 	if l.HTTPWriteTimeout <= 0 {
 		l.HTTPWriteTimeout = maxCall + 2*time.Minute
@@ -166,7 +174,7 @@ type transportState struct {
 	// earlyRefusals, failures and imports are the gates' (gate.go).
 	earlyRefusals *prometheus.CounterVec
 	failures      *authFailures
-	imports       importSlots
+	imports       *importSlots
 }
 
 func newConnsRefused(reg *prometheus.Registry) *prometheus.CounterVec {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -30,7 +31,8 @@ import (
 // checked by credential, the check authenticate makes (a live key is
 // cached, so the call's second check costs a map lookup). And both hold
 // the files of imports, the one request allowed past MaxRequestBytes, to
-// MaxImportUploads at once.
+// MaxImportUploads at once, one a principal, and only for callers whose
+// role may import.
 
 // tap refuses a gRPC call from the network that needs a credential and has
 // no valid one, before its message is read. It runs in the connection's
@@ -52,16 +54,55 @@ func (s *Server) tap(ctx context.Context, info *tap.Info) (context.Context, erro
 	if err != nil {
 		return nil, s.refuseEarly(ctx, c, err)
 	}
-	if c.method == importMethod {
+	if receivesFile(c.method) {
 		c.principal = p // for the log
-		release, err := s.imports.take()
+		release, err := s.takeImportSlot(p, c.method)
 		if err != nil {
 			return nil, s.refuseEarly(ctx, c, err)
 		}
-		// The stream's context ends when the call does.
+		// The stream's context ends when the call does, or when its file
+		// is late: a caller that opens the stream and sends nothing must
+		// not hold the slot for as long as it likes (the call's deadline
+		// starts only once its message arrives).
+		ctx, cancel := context.WithCancelCause(ctx)
+		d := &delivery{timer: time.AfterFunc(s.cfg.ImportUploadTimeout, func() {
+			cancel(status.Errorf(codes.DeadlineExceeded, "the import's file did not arrive within %s of the call's start: send it faster, or split it", s.cfg.ImportUploadTimeout))
+		})}
 		context.AfterFunc(ctx, release)
+		return context.WithValue(ctx, deliveryKey{}, d), nil
 	}
 	return ctx, nil
+}
+
+// receivesFile reports whether method receives the file of an import, the
+// one request allowed past MaxRequestBytes (over REST in one body, over
+// gRPC in chunks).
+func receivesFile(method string) bool {
+	return method == importMethod || method == uploadMethod
+}
+
+// takeImportSlot lets p send the file of an import to method: only when
+// its role may call method (the permission table, as authorize checks
+// it), so that a caller who may not import holds no slot; and one at a
+// time per principal, so that no one caller holds every slot.
+func (s *Server) takeImportSlot(p *Principal, method string) (release func(), err error) {
+	if err := s.permit(p, method); err != nil {
+		return nil, err
+	}
+	return s.imports.take(p.ID)
+}
+
+// delivery is the timer of a call holding an import slot until its file
+// has arrived.
+type delivery struct{ timer *time.Timer }
+
+type deliveryKey struct{}
+
+// fileDelivered stops the clock of the call's file: it has arrived.
+func fileDelivered(ctx context.Context) {
+	if d, ok := ctx.Value(deliveryKey{}).(*delivery); ok {
+		d.timer.Stop()
+	}
 }
 
 // credentialBeforeBody lets the gateway read a request's body only when
@@ -86,7 +127,7 @@ func (s *Server) credentialBeforeBody(gw *runtime.ServeMux, next http.Handler) h
 			return
 		}
 		if r.Pattern == importRoute {
-			release, err := s.imports.take()
+			release, err := s.takeImportSlot(p, importMethod)
 			if err != nil {
 				c.method, c.principal = importMethod, p // for the log
 				writeRefusal(gw, w, r, s.refuseEarly(r.Context(), c, err), c.id)
@@ -129,27 +170,49 @@ func writeRefusal(gw *runtime.ServeMux, w http.ResponseWriter, r *http.Request, 
 	gatewayError(ctx, gw, out, w, r, err)
 }
 
-// importSlots are the imports whose files the server may receive at once.
-type importSlots chan struct{}
+// importSlots are the imports whose files the server may receive at once,
+// each of a different principal.
+type importSlots struct {
+	mu   sync.Mutex
+	max  int
+	held map[string]bool // by principal
+}
+
+func newImportSlots(n int) *importSlots {
+	return &importSlots{max: n, held: map[string]bool{}}
+}
 
 // importRetry is when a refused import is told to try again.
 const importRetry = 5 * time.Second
 
-func (sl importSlots) take() (release func(), err error) {
-	select {
-	case sl <- struct{}{}:
-		return func() { <-sl }, nil
-	default:
+func (sl *importSlots) take(principal string) (release func(), err error) {
+	sl.mu.Lock()
+	defer sl.mu.Unlock()
+	switch {
+	case sl.held[principal]:
 		return nil, withDetails(codes.ResourceExhausted,
-			fmt.Sprintf("the server is receiving as many imports as it may at once (%d); retry in %s", cap(sl), importRetry),
+			fmt.Sprintf("this credential is already sending the file of an import; send one at a time (retry in %s)", importRetry),
+			&errdetails.RetryInfo{RetryDelay: durationpb.New(importRetry)})
+	case len(sl.held) >= sl.max:
+		return nil, withDetails(codes.ResourceExhausted,
+			fmt.Sprintf("the server is receiving as many imports as it may at once (%d); retry in %s", sl.max, importRetry),
 			&errdetails.RetryInfo{RetryDelay: durationpb.New(importRetry)})
 	}
+	sl.held[principal] = true
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			sl.mu.Lock()
+			delete(sl.held, principal)
+			sl.mu.Unlock()
+		})
+	}, nil
 }
 
 func newEarlyRefusals(reg *prometheus.Registry) *prometheus.CounterVec {
 	c := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "trithuc_calls_refused_unread_total",
-		Help: "Calls refused before their request was read: without a valid credential (Unauthenticated), after too many of those from one address or with every import slot taken (ResourceExhausted).",
+		Help: "Calls refused before their request was read: without a valid credential (Unauthenticated), an import by a role that may not import (PermissionDenied), after too many calls without a credential from one address or with every import slot taken, or one already held by the caller (ResourceExhausted).",
 	}, []string{"transport", "code"})
 	reg.MustRegister(c)
 	return c

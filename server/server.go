@@ -48,8 +48,9 @@ type Config struct {
 	HTTPAddr string
 	// MaxRequestBytes bounds a gRPC message or a REST request body.
 	MaxRequestBytes int
-	// MaxImportBytes bounds the file of an import (ImportPeople), the one
-	// request allowed to be larger; DefaultMaxImportBytes when 0.
+	// MaxImportBytes bounds the file of an import (ImportPeople over REST,
+	// UploadImport over gRPC), the one request allowed to be larger;
+	// DefaultMaxImportBytes when 0.
 	MaxImportBytes int
 	// Logger receives one line per call; slog.Default() when nil.
 	Logger *slog.Logger
@@ -207,7 +208,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	s.connsRefused = newConnsRefused(s.metrics.registry)
 	s.earlyRefusals = newEarlyRefusals(s.metrics.registry)
 	s.failures = newAuthFailures(maxFailingAddresses)
-	s.imports = make(importSlots, cfg.MaxImportUploads)
+	s.imports = newImportSlots(cfg.MaxImportUploads)
 	s.registerHealthMetrics()
 	s.healthStop = make(chan struct{})
 	s.draining = make(chan struct{})
@@ -216,11 +217,14 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	s.inproc = newInprocConn(unary)
 	opts := append([]grpc.ServerOption{grpc.ChainUnaryInterceptor(append([]grpc.UnaryServerInterceptor{presizeStack}, unary...)...),
 		grpc.ChainStreamInterceptor(stream...)},
-		// Messages up to the import limit are received; requestSizeUnary
-		// holds every other method to MaxRequestBytes once received. The
-		// tap (gate.go) lets no call without a valid credential send one,
-		// and no more than MaxImportUploads imports at once.
-		grpc.MaxRecvMsgSize(max(cfg.MaxRequestBytes, cfg.MaxImportBytes)),
+		// No message over MaxRequestBytes, for every method: grpc-go
+		// refuses one from its length prefix, before allocating it. An
+		// import's larger file comes to UploadImport in chunks (REST's
+		// imports take the in-process path, inproc.go, and their route
+		// has its own limit). The tap (gate.go) lets no call without a
+		// valid credential send a message, and no more than
+		// MaxImportUploads imports at once.
+		grpc.MaxRecvMsgSize(cfg.MaxRequestBytes),
 		grpc.InTapHandle(s.tap),
 		grpc.MaxHeaderListSize(maxHeaderBytes),
 		serverCodec(),

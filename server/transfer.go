@@ -28,6 +28,7 @@ import (
 
 const (
 	importMethod = "/trithuc.v1.TransferService/ImportPeople"
+	uploadMethod = "/trithuc.v1.TransferService/UploadImport"
 	// maxProblems bounds the problems an import reports, and
 	// maxProblemBytes their text, each at most maxProblemMessage: they are
 	// stored with the operation. Its counts stay exact.
@@ -107,6 +108,13 @@ func (r *importRun) metadata() *pb.ImportPeopleMetadata {
 }
 
 func (t *transferService) ImportPeople(ctx context.Context, req *pb.ImportPeopleRequest) (*longrunningpb.Operation, error) {
+	fileDelivered(ctx)
+	return t.startImport(ctx, req)
+}
+
+// startImport starts the import of req's file, whether it came whole
+// (ImportPeople) or in chunks (UploadImport), and answers its operation.
+func (t *transferService) startImport(ctx context.Context, req *pb.ImportPeopleRequest) (*longrunningpb.Operation, error) {
 	p := principal(ctx)
 	select {
 	case t.slots <- struct{}{}:

@@ -73,7 +73,7 @@ func TestImportQuotesLongCellsInPart(t *testing.T) {
 	e := newEnv(t)
 	csv := "Họ;Tên\n" + strings.Repeat("NguyÔn ", 200000) + ";An\nTrần;" + strings.Repeat("x", 100000) + "\n"
 	conn := e.client.Conn()
-	op, err := pb.NewTransferServiceClient(conn).ImportPeople(context.Background(), &pb.ImportPeopleRequest{
+	op, err := e.client.UploadImport(context.Background(), &pb.ImportPeopleRequest{
 		File: &httpbody.HttpBody{ContentType: "text/csv", Data: []byte(csv)}})
 	if err != nil {
 		t.Fatal(err)

@@ -67,8 +67,10 @@ func uploadMarshalers() runtime.ServeMuxOption {
 	}
 }
 
-// requestSizeUnary holds every method but ImportPeople to MaxRequestBytes:
-// the gRPC server receives messages up to the larger import limit.
+// requestSizeUnary holds every method but ImportPeople to MaxRequestBytes
+// on the in-process path of REST (inproc.go), where a request is a copy,
+// not a message the gRPC server's limit holds; REST's import route admits
+// a body up to the import limit.
 func (s *Server) requestSizeUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
 	if err := s.checkSize(info.FullMethod, req); err != nil {
 		return nil, err

@@ -54,7 +54,7 @@ func (e *env) startLongImport() *longrunningpb.Operation {
 		fmt.Fprintf(&b, "Nguyễn;An;0010800%05d\n", i)
 	}
 	conn := e.client.Conn()
-	op, err := pb.NewTransferServiceClient(conn).ImportPeople(context.Background(), &pb.ImportPeopleRequest{
+	op, err := e.client.UploadImport(context.Background(), &pb.ImportPeopleRequest{
 		File: &httpbody.HttpBody{ContentType: "text/csv", Data: []byte(b.String())}})
 	if err != nil {
 		e.t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/transfer"
@@ -72,7 +73,14 @@ func (e *env) wait(ops longrunningpb.OperationsClient, op *longrunningpb.Operati
 func (e *env) importFile(req *pb.ImportPeopleRequest) (*pb.ImportPeopleResponse, *status.Status) {
 	e.t.Helper()
 	conn := e.client.Conn()
-	op, err := pb.NewTransferServiceClient(conn).ImportPeople(context.Background(), req)
+	// A file that fits in a message goes whole, a larger one in chunks.
+	var op *longrunningpb.Operation
+	var err error
+	if proto.Size(req) < e.srv.cfg.MaxRequestBytes-1<<10 {
+		op, err = pb.NewTransferServiceClient(conn).ImportPeople(context.Background(), req)
+	} else {
+		op, err = e.client.UploadImport(context.Background(), req)
+	}
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ import (
 const importUsage = `Usage: trithuc import people FILE.xlsx|FILE.csv [--dry-run] [--skip-invalid] [--overwrite] [--report ERRORS.xlsx] [flags]
        trithuc import template [flags] > mau.xlsx
 
-Imports people from a workbook or a CSV file (TransferService.ImportPeople),
+Imports people from a workbook or a CSV file (TransferService.UploadImport),
 showing the operation's progress on stderr, then the problems by sheet, row
 and column. Without --skip-invalid one bad row imports nothing.
 
@@ -98,8 +98,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer cl.Close()
 	cctx, cancel := context.WithTimeout(ctx, cf.timeout)
-	op, err := cl.Transfer.ImportPeople(cctx, &pb.ImportPeopleRequest{File: &httpbody.HttpBody{ContentType: ct, Data: data},
-		ValidateOnly: o.dryRun, SkipInvalid: o.skip, Overwrite: o.overwrite}, grpc.MaxCallSendMsgSize(len(data)+1<<20))
+	// In chunks: over gRPC a message may be at most 4 MiB, a file 64 MiB.
+	op, err := cl.UploadImport(cctx, &pb.ImportPeopleRequest{File: &httpbody.HttpBody{ContentType: ct, Data: data},
+		ValidateOnly: o.dryRun, SkipInvalid: o.skip, Overwrite: o.overwrite})
 	cancel()
 	if err != nil {
 		return callError(err)

@@ -136,6 +136,17 @@ func TestImportExportCommands(t *testing.T) {
 		}
 	}
 
+	// A file over gRPC's 4 MiB message limit goes in chunks: both its
+	// people, the second after 5 MiB of blank lines, are imported.
+	big := filepath.Join(dir, "lon.csv")
+	if err := os.WriteFile(big, []byte("\xEF\xBB\xBFHọ;Tên;Ngày sinh;Số CCCD\nLý;Cường;15/03/1970;001070009901\n"+
+		strings.Repeat("\n", 5<<20)+"Hồ;Dung;16/04/1971;001071009902\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err = cli(t, append([]string{"import", "people", big, "--quiet", "--output", "table"}, c...)...)
+	if err != nil || !strings.Contains(out, "2 created") {
+		t.Fatalf("import of a file over 4 MiB: %v\n%s", err, out)
+	}
 	for _, args := range [][]string{{"import"}, {"import", "people"}, {"import", "people", "a", "b"}} {
 		if _, err := cli(t, args...); err == nil {
 			t.Errorf("trithuc %s: no error", strings.Join(args, " "))

@@ -84,6 +84,31 @@ func (x *ImportPeopleRequest) AppendProtoJSON(b []byte) ([]byte, error) {
 
 // AppendProtoJSON appends the message's JSON, as protojson.Marshal writes
 // it, to b. It fails where protojson would, and on nothing else.
+func (x *UploadImportRequest) AppendProtoJSON(b []byte) ([]byte, error) {
+	var err error
+	if x == nil {
+		return append(b, '{', '}'), nil
+	}
+	start := len(b)
+	switch v := x.Part.(type) {
+	case *UploadImportRequest_Request:
+		b = append(b, ",\"request\":"...)
+		if b, err = v.Request.AppendProtoJSON(b); err != nil {
+			return nil, err
+		}
+	case *UploadImportRequest_Chunk:
+		b = append(b, ",\"chunk\":"...)
+		b = appendProtoJSONBytes(b, v.Chunk)
+	}
+	if len(b) == start {
+		return append(b, '{', '}'), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendProtoJSON appends the message's JSON, as protojson.Marshal writes
+// it, to b. It fails where protojson would, and on nothing else.
 func (x *ImportPeopleMetadata) AppendProtoJSON(b []byte) ([]byte, error) {
 	var err error
 	if x == nil {

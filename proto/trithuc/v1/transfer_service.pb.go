@@ -134,7 +134,7 @@ func (x ImportProblem_Kind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ImportProblem_Kind.Descriptor instead.
 func (ImportProblem_Kind) EnumDescriptor() ([]byte, []int) {
-	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{5, 0}
+	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{6, 0}
 }
 
 // The request of TransferService.GetImportReport.
@@ -320,6 +320,95 @@ func (x *ImportPeopleRequest) GetOverwrite() bool {
 	return false
 }
 
+// A message of TransferService.UploadImport: the request first, then the
+// file's chunks.
+type UploadImportRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What the message carries.
+	//
+	// Types that are valid to be assigned to Part:
+	//
+	//	*UploadImportRequest_Request
+	//	*UploadImportRequest_Chunk
+	Part          isUploadImportRequest_Part `protobuf_oneof:"part"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UploadImportRequest) Reset() {
+	*x = UploadImportRequest{}
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UploadImportRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UploadImportRequest) ProtoMessage() {}
+
+func (x *UploadImportRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UploadImportRequest.ProtoReflect.Descriptor instead.
+func (*UploadImportRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *UploadImportRequest) GetPart() isUploadImportRequest_Part {
+	if x != nil {
+		return x.Part
+	}
+	return nil
+}
+
+func (x *UploadImportRequest) GetRequest() *ImportPeopleRequest {
+	if x != nil {
+		if x, ok := x.Part.(*UploadImportRequest_Request); ok {
+			return x.Request
+		}
+	}
+	return nil
+}
+
+func (x *UploadImportRequest) GetChunk() []byte {
+	if x != nil {
+		if x, ok := x.Part.(*UploadImportRequest_Chunk); ok {
+			return x.Chunk
+		}
+	}
+	return nil
+}
+
+type isUploadImportRequest_Part interface {
+	isUploadImportRequest_Part()
+}
+
+type UploadImportRequest_Request struct {
+	// The first message: the import's request. Its file has the content
+	// type, and may hold the file's first bytes (at most 1 MiB).
+	Request *ImportPeopleRequest `protobuf:"bytes,1,opt,name=request,proto3,oneof"`
+}
+
+type UploadImportRequest_Chunk struct {
+	// The file's next bytes.
+	Chunk []byte `protobuf:"bytes,2,opt,name=chunk,proto3,oneof"`
+}
+
+func (*UploadImportRequest_Request) isUploadImportRequest_Part() {}
+
+func (*UploadImportRequest_Chunk) isUploadImportRequest_Part() {}
+
 // The progress of an import: the metadata of its operation.
 type ImportPeopleMetadata struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -345,7 +434,7 @@ type ImportPeopleMetadata struct {
 
 func (x *ImportPeopleMetadata) Reset() {
 	*x = ImportPeopleMetadata{}
-	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[3]
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -357,7 +446,7 @@ func (x *ImportPeopleMetadata) String() string {
 func (*ImportPeopleMetadata) ProtoMessage() {}
 
 func (x *ImportPeopleMetadata) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[3]
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -370,7 +459,7 @@ func (x *ImportPeopleMetadata) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportPeopleMetadata.ProtoReflect.Descriptor instead.
 func (*ImportPeopleMetadata) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{3}
+	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *ImportPeopleMetadata) GetRowsTotal() int64 {
@@ -454,7 +543,7 @@ type ImportPeopleResponse struct {
 
 func (x *ImportPeopleResponse) Reset() {
 	*x = ImportPeopleResponse{}
-	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[4]
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -466,7 +555,7 @@ func (x *ImportPeopleResponse) String() string {
 func (*ImportPeopleResponse) ProtoMessage() {}
 
 func (x *ImportPeopleResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[4]
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -479,7 +568,7 @@ func (x *ImportPeopleResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportPeopleResponse.ProtoReflect.Descriptor instead.
 func (*ImportPeopleResponse) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{4}
+	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *ImportPeopleResponse) GetCreated() int64 {
@@ -555,7 +644,7 @@ type ImportProblem struct {
 
 func (x *ImportProblem) Reset() {
 	*x = ImportProblem{}
-	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[5]
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -567,7 +656,7 @@ func (x *ImportProblem) String() string {
 func (*ImportProblem) ProtoMessage() {}
 
 func (x *ImportProblem) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[5]
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -580,7 +669,7 @@ func (x *ImportProblem) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportProblem.ProtoReflect.Descriptor instead.
 func (*ImportProblem) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{5}
+	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ImportProblem) GetKind() ImportProblem_Kind {
@@ -650,7 +739,7 @@ type ExportPeopleRequest struct {
 
 func (x *ExportPeopleRequest) Reset() {
 	*x = ExportPeopleRequest{}
-	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[6]
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -662,7 +751,7 @@ func (x *ExportPeopleRequest) String() string {
 func (*ExportPeopleRequest) ProtoMessage() {}
 
 func (x *ExportPeopleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[6]
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -675,7 +764,7 @@ func (x *ExportPeopleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportPeopleRequest.ProtoReflect.Descriptor instead.
 func (*ExportPeopleRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{6}
+	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ExportPeopleRequest) GetFilter() string {
@@ -720,7 +809,11 @@ const file_trithuc_v1_transfer_service_proto_rawDesc = "" +
 	"\x04file\x18\x01 \x01(\v2\x14.google.api.HttpBodyB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\x04file\x12#\n" +
 	"\rvalidate_only\x18\x02 \x01(\bR\fvalidateOnly\x12!\n" +
 	"\fskip_invalid\x18\x03 \x01(\bR\vskipInvalid\x12\x1c\n" +
-	"\toverwrite\x18\x04 \x01(\bR\toverwrite\"\xdc\x02\n" +
+	"\toverwrite\x18\x04 \x01(\bR\toverwrite\"}\n" +
+	"\x13UploadImportRequest\x12;\n" +
+	"\arequest\x18\x01 \x01(\v2\x1f.trithuc.v1.ImportPeopleRequestH\x00R\arequest\x12!\n" +
+	"\x05chunk\x18\x02 \x01(\fB\t\xbaH\x06z\x04\x18\x80\x80@H\x00R\x05chunkB\x06\n" +
+	"\x04part\"\xdc\x02\n" +
 	"\x14ImportPeopleMetadata\x12\x1d\n" +
 	"\n" +
 	"rows_total\x18\x01 \x01(\x03R\trowsTotal\x12\x1b\n" +
@@ -762,10 +855,12 @@ const file_trithuc_v1_transfer_service_proto_rawDesc = "" +
 	"\x11SpreadsheetFormat\x12\"\n" +
 	"\x1eSPREADSHEET_FORMAT_UNSPECIFIED\x10\x00\x12\a\n" +
 	"\x03CSV\x10\x01\x12\b\n" +
-	"\x04XLSX\x10\x022\x8f\x04\n" +
+	"\x04XLSX\x10\x022\x93\x05\n" +
 	"\x0fTransferService\x12\x9e\x01\n" +
 	"\fImportPeople\x12\x1f.trithuc.v1.ImportPeopleRequest\x1a\x1d.google.longrunning.Operation\"N\xcaA,\n" +
-	"\x14ImportPeopleResponse\x12\x14ImportPeopleMetadata\x82\xd3\xe4\x93\x02\x19:\x04file\"\x11/v1/people:import\x12k\n" +
+	"\x14ImportPeopleResponse\x12\x14ImportPeopleMetadata\x82\xd3\xe4\x93\x02\x19:\x04file\"\x11/v1/people:import\x12\x81\x01\n" +
+	"\fUploadImport\x12\x1f.trithuc.v1.UploadImportRequest\x1a\x1d.google.longrunning.Operation\"/\xcaA,\n" +
+	"\x14ImportPeopleResponse\x12\x14ImportPeopleMetadata(\x01\x12k\n" +
 	"\fExportPeople\x12\x1f.trithuc.v1.ExportPeopleRequest\x1a\x14.google.api.HttpBody\"\"\xdaA\x06filter\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/people:export0\x01\x12z\n" +
 	"\x0fGetImportReport\x12\".trithuc.v1.GetImportReportRequest\x1a\x14.google.api.HttpBody\"-\xdaA\x04name\x82\xd3\xe4\x93\x02 \x12\x1e/v1/{name=operations/*}:report\x12r\n" +
 	"\x11GetImportTemplate\x12$.trithuc.v1.GetImportTemplateRequest\x1a\x14.google.api.HttpBody\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/people:importTemplateB3Z1trithuc.gov.vn/trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
@@ -783,43 +878,47 @@ func file_trithuc_v1_transfer_service_proto_rawDescGZIP() []byte {
 }
 
 var file_trithuc_v1_transfer_service_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_trithuc_v1_transfer_service_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_trithuc_v1_transfer_service_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_trithuc_v1_transfer_service_proto_goTypes = []any{
 	(SpreadsheetFormat)(0),           // 0: trithuc.v1.SpreadsheetFormat
 	(ImportProblem_Kind)(0),          // 1: trithuc.v1.ImportProblem.Kind
 	(*GetImportReportRequest)(nil),   // 2: trithuc.v1.GetImportReportRequest
 	(*GetImportTemplateRequest)(nil), // 3: trithuc.v1.GetImportTemplateRequest
 	(*ImportPeopleRequest)(nil),      // 4: trithuc.v1.ImportPeopleRequest
-	(*ImportPeopleMetadata)(nil),     // 5: trithuc.v1.ImportPeopleMetadata
-	(*ImportPeopleResponse)(nil),     // 6: trithuc.v1.ImportPeopleResponse
-	(*ImportProblem)(nil),            // 7: trithuc.v1.ImportProblem
-	(*ExportPeopleRequest)(nil),      // 8: trithuc.v1.ExportPeopleRequest
-	(*date.Date)(nil),                // 9: google.type.Date
-	(*httpbody.HttpBody)(nil),        // 10: google.api.HttpBody
-	(*timestamppb.Timestamp)(nil),    // 11: google.protobuf.Timestamp
-	(*longrunningpb.Operation)(nil),  // 12: google.longrunning.Operation
+	(*UploadImportRequest)(nil),      // 5: trithuc.v1.UploadImportRequest
+	(*ImportPeopleMetadata)(nil),     // 6: trithuc.v1.ImportPeopleMetadata
+	(*ImportPeopleResponse)(nil),     // 7: trithuc.v1.ImportPeopleResponse
+	(*ImportProblem)(nil),            // 8: trithuc.v1.ImportProblem
+	(*ExportPeopleRequest)(nil),      // 9: trithuc.v1.ExportPeopleRequest
+	(*date.Date)(nil),                // 10: google.type.Date
+	(*httpbody.HttpBody)(nil),        // 11: google.api.HttpBody
+	(*timestamppb.Timestamp)(nil),    // 12: google.protobuf.Timestamp
+	(*longrunningpb.Operation)(nil),  // 13: google.longrunning.Operation
 }
 var file_trithuc_v1_transfer_service_proto_depIdxs = []int32{
-	9,  // 0: trithuc.v1.GetImportTemplateRequest.as_of:type_name -> google.type.Date
-	10, // 1: trithuc.v1.ImportPeopleRequest.file:type_name -> google.api.HttpBody
-	11, // 2: trithuc.v1.ImportPeopleMetadata.create_time:type_name -> google.protobuf.Timestamp
-	11, // 3: trithuc.v1.ImportPeopleMetadata.update_time:type_name -> google.protobuf.Timestamp
-	7,  // 4: trithuc.v1.ImportPeopleResponse.problems:type_name -> trithuc.v1.ImportProblem
-	1,  // 5: trithuc.v1.ImportProblem.kind:type_name -> trithuc.v1.ImportProblem.Kind
-	0,  // 6: trithuc.v1.ExportPeopleRequest.format:type_name -> trithuc.v1.SpreadsheetFormat
-	4,  // 7: trithuc.v1.TransferService.ImportPeople:input_type -> trithuc.v1.ImportPeopleRequest
-	8,  // 8: trithuc.v1.TransferService.ExportPeople:input_type -> trithuc.v1.ExportPeopleRequest
-	2,  // 9: trithuc.v1.TransferService.GetImportReport:input_type -> trithuc.v1.GetImportReportRequest
-	3,  // 10: trithuc.v1.TransferService.GetImportTemplate:input_type -> trithuc.v1.GetImportTemplateRequest
-	12, // 11: trithuc.v1.TransferService.ImportPeople:output_type -> google.longrunning.Operation
-	10, // 12: trithuc.v1.TransferService.ExportPeople:output_type -> google.api.HttpBody
-	10, // 13: trithuc.v1.TransferService.GetImportReport:output_type -> google.api.HttpBody
-	10, // 14: trithuc.v1.TransferService.GetImportTemplate:output_type -> google.api.HttpBody
-	11, // [11:15] is the sub-list for method output_type
-	7,  // [7:11] is the sub-list for method input_type
-	7,  // [7:7] is the sub-list for extension type_name
-	7,  // [7:7] is the sub-list for extension extendee
-	0,  // [0:7] is the sub-list for field type_name
+	10, // 0: trithuc.v1.GetImportTemplateRequest.as_of:type_name -> google.type.Date
+	11, // 1: trithuc.v1.ImportPeopleRequest.file:type_name -> google.api.HttpBody
+	4,  // 2: trithuc.v1.UploadImportRequest.request:type_name -> trithuc.v1.ImportPeopleRequest
+	12, // 3: trithuc.v1.ImportPeopleMetadata.create_time:type_name -> google.protobuf.Timestamp
+	12, // 4: trithuc.v1.ImportPeopleMetadata.update_time:type_name -> google.protobuf.Timestamp
+	8,  // 5: trithuc.v1.ImportPeopleResponse.problems:type_name -> trithuc.v1.ImportProblem
+	1,  // 6: trithuc.v1.ImportProblem.kind:type_name -> trithuc.v1.ImportProblem.Kind
+	0,  // 7: trithuc.v1.ExportPeopleRequest.format:type_name -> trithuc.v1.SpreadsheetFormat
+	4,  // 8: trithuc.v1.TransferService.ImportPeople:input_type -> trithuc.v1.ImportPeopleRequest
+	5,  // 9: trithuc.v1.TransferService.UploadImport:input_type -> trithuc.v1.UploadImportRequest
+	9,  // 10: trithuc.v1.TransferService.ExportPeople:input_type -> trithuc.v1.ExportPeopleRequest
+	2,  // 11: trithuc.v1.TransferService.GetImportReport:input_type -> trithuc.v1.GetImportReportRequest
+	3,  // 12: trithuc.v1.TransferService.GetImportTemplate:input_type -> trithuc.v1.GetImportTemplateRequest
+	13, // 13: trithuc.v1.TransferService.ImportPeople:output_type -> google.longrunning.Operation
+	13, // 14: trithuc.v1.TransferService.UploadImport:output_type -> google.longrunning.Operation
+	11, // 15: trithuc.v1.TransferService.ExportPeople:output_type -> google.api.HttpBody
+	11, // 16: trithuc.v1.TransferService.GetImportReport:output_type -> google.api.HttpBody
+	11, // 17: trithuc.v1.TransferService.GetImportTemplate:output_type -> google.api.HttpBody
+	13, // [13:18] is the sub-list for method output_type
+	8,  // [8:13] is the sub-list for method input_type
+	8,  // [8:8] is the sub-list for extension type_name
+	8,  // [8:8] is the sub-list for extension extendee
+	0,  // [0:8] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_transfer_service_proto_init() }
@@ -827,13 +926,17 @@ func file_trithuc_v1_transfer_service_proto_init() {
 	if File_trithuc_v1_transfer_service_proto != nil {
 		return
 	}
+	file_trithuc_v1_transfer_service_proto_msgTypes[3].OneofWrappers = []any{
+		(*UploadImportRequest_Request)(nil),
+		(*UploadImportRequest_Chunk)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trithuc_v1_transfer_service_proto_rawDesc), len(file_trithuc_v1_transfer_service_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   7,
+			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -22,6 +22,7 @@ const _ = grpc.SupportPackageIsVersion9
 
 const (
 	TransferService_ImportPeople_FullMethodName      = "/trithuc.v1.TransferService/ImportPeople"
+	TransferService_UploadImport_FullMethodName      = "/trithuc.v1.TransferService/UploadImport"
 	TransferService_ExportPeople_FullMethodName      = "/trithuc.v1.TransferService/ExportPeople"
 	TransferService_GetImportReport_FullMethodName   = "/trithuc.v1.TransferService/GetImportReport"
 	TransferService_GetImportTemplate_FullMethodName = "/trithuc.v1.TransferService/GetImportTemplate"
@@ -52,6 +53,22 @@ type TransferServiceClient interface {
 	// skip_invalid is not set, it ends with an INVALID_ARGUMENT error whose
 	// details hold the same report, and nothing is imported.
 	ImportPeople(ctx context.Context, in *ImportPeopleRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error)
+	// Imports people as ImportPeople does, from a file sent in chunks: over
+	// gRPC a message may be at most 4 MiB, so a larger file comes this way
+	// (the CLI sends every file so). The first message is the request, with
+	// the file's content type and perhaps its first bytes; each message after
+	// it is a chunk of at most 1 MiB. The file may be up to the import limit
+	// (64 MiB); a chunk past it is refused with RESOURCE_EXHAUSTED. The whole
+	// file must arrive within the upload timeout (30 s by default) of the
+	// call's start. Over REST, ImportPeople takes files up to the import
+	// limit as the request body.
+	// (-- api-linter: core::0127::http-annotation=disabled
+	//
+	//	api-linter: core::0136::response-message-name=disabled
+	//	aip.dev/not-precedent: a client-streaming upload has no REST
+	//	binding (REST sends the whole file to ImportPeople's route), and
+	//	its operation is ImportPeople's, ending with the same response. --)
+	UploadImport(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[UploadImportRequest, longrunningpb.Operation], error)
 	// Exports people as CSV or XLSX, in the shape of the template, streamed in
 	// chunks. Fields the caller's role may not see are empty, as in every
 	// read, and every exported person is recorded as read in the audit trail.
@@ -103,9 +120,22 @@ func (c *transferServiceClient) ImportPeople(ctx context.Context, in *ImportPeop
 	return out, nil
 }
 
+func (c *transferServiceClient) UploadImport(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[UploadImportRequest, longrunningpb.Operation], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &TransferService_ServiceDesc.Streams[0], TransferService_UploadImport_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[UploadImportRequest, longrunningpb.Operation]{ClientStream: stream}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type TransferService_UploadImportClient = grpc.ClientStreamingClient[UploadImportRequest, longrunningpb.Operation]
+
 func (c *transferServiceClient) ExportPeople(ctx context.Context, in *ExportPeopleRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[httpbody.HttpBody], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	stream, err := c.cc.NewStream(ctx, &TransferService_ServiceDesc.Streams[0], TransferService_ExportPeople_FullMethodName, cOpts...)
+	stream, err := c.cc.NewStream(ctx, &TransferService_ServiceDesc.Streams[1], TransferService_ExportPeople_FullMethodName, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -167,6 +197,22 @@ type TransferServiceServer interface {
 	// skip_invalid is not set, it ends with an INVALID_ARGUMENT error whose
 	// details hold the same report, and nothing is imported.
 	ImportPeople(context.Context, *ImportPeopleRequest) (*longrunningpb.Operation, error)
+	// Imports people as ImportPeople does, from a file sent in chunks: over
+	// gRPC a message may be at most 4 MiB, so a larger file comes this way
+	// (the CLI sends every file so). The first message is the request, with
+	// the file's content type and perhaps its first bytes; each message after
+	// it is a chunk of at most 1 MiB. The file may be up to the import limit
+	// (64 MiB); a chunk past it is refused with RESOURCE_EXHAUSTED. The whole
+	// file must arrive within the upload timeout (30 s by default) of the
+	// call's start. Over REST, ImportPeople takes files up to the import
+	// limit as the request body.
+	// (-- api-linter: core::0127::http-annotation=disabled
+	//
+	//	api-linter: core::0136::response-message-name=disabled
+	//	aip.dev/not-precedent: a client-streaming upload has no REST
+	//	binding (REST sends the whole file to ImportPeople's route), and
+	//	its operation is ImportPeople's, ending with the same response. --)
+	UploadImport(grpc.ClientStreamingServer[UploadImportRequest, longrunningpb.Operation]) error
 	// Exports people as CSV or XLSX, in the shape of the template, streamed in
 	// chunks. Fields the caller's role may not see are empty, as in every
 	// read, and every exported person is recorded as read in the audit trail.
@@ -210,6 +256,9 @@ type UnimplementedTransferServiceServer struct{}
 
 func (UnimplementedTransferServiceServer) ImportPeople(context.Context, *ImportPeopleRequest) (*longrunningpb.Operation, error) {
 	return nil, status.Error(codes.Unimplemented, "method ImportPeople not implemented")
+}
+func (UnimplementedTransferServiceServer) UploadImport(grpc.ClientStreamingServer[UploadImportRequest, longrunningpb.Operation]) error {
+	return status.Error(codes.Unimplemented, "method UploadImport not implemented")
 }
 func (UnimplementedTransferServiceServer) ExportPeople(*ExportPeopleRequest, grpc.ServerStreamingServer[httpbody.HttpBody]) error {
 	return status.Error(codes.Unimplemented, "method ExportPeople not implemented")
@@ -258,6 +307,13 @@ func _TransferService_ImportPeople_Handler(srv interface{}, ctx context.Context,
 	}
 	return interceptor(ctx, in, info, handler)
 }
+
+func _TransferService_UploadImport_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(TransferServiceServer).UploadImport(&grpc.GenericServerStream[UploadImportRequest, longrunningpb.Operation]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type TransferService_UploadImportServer = grpc.ClientStreamingServer[UploadImportRequest, longrunningpb.Operation]
 
 func _TransferService_ExportPeople_Handler(srv interface{}, stream grpc.ServerStream) error {
 	m := new(ExportPeopleRequest)
@@ -327,6 +383,11 @@ var TransferService_ServiceDesc = grpc.ServiceDesc{
 		},
 	},
 	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "UploadImport",
+			Handler:       _TransferService_UploadImport_Handler,
+			ClientStreams: true,
+		},
 		{
 			StreamName:    "ExportPeople",
 			Handler:       _TransferService_ExportPeople_Handler,
