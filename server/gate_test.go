@@ -191,8 +191,10 @@ func TestImportUploadsLimited(t *testing.T) {
 		return resp.StatusCode
 	}
 
-	// An import whose message is still coming holds the one slot.
-	ctx, cancel := context.WithCancel(auth)
+	// An import whose message is still coming holds the one slot (another
+	// registrar's: a caller holds one slot at most).
+	_, other := e.key("registrar")
+	ctx, cancel := context.WithCancel(metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+other))
 	if _, err := conn.NewStream(ctx, &grpc.StreamDesc{ClientStreams: true}, importMethod); err != nil {
 		t.Fatal(err)
 	}
@@ -213,6 +215,104 @@ func TestImportUploadsLimited(t *testing.T) {
 	if code := postCSV(); code != http.StatusOK {
 		t.Errorf("REST import after: HTTP %d", code)
 	}
+}
+
+// stallImport opens an import stream with token and sends nothing more
+// than the request (UploadImport) or nothing at all (ImportPeople); the
+// stream's end (the server's answer) comes on the channel.
+func stallImport(t *testing.T, conn *grpc.ClientConn, token, method string) (cancel func(), ended <-chan error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+token))
+	cs, err := conn.NewStream(ctx, &grpc.StreamDesc{ClientStreams: true}, method)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if method == uploadMethod {
+		cs.SendMsg(&pb.UploadImportRequest{Part: &pb.UploadImportRequest_Request{Request: &pb.ImportPeopleRequest{
+			File: &httpbody.HttpBody{ContentType: "text/csv"}}}})
+	}
+	done := make(chan error, 1)
+	go func() { done <- cs.RecvMsg(&pb.UploadImportRequest{}) }()
+	return cancel, done
+}
+
+func TestImportSlotsGuarded(t *testing.T) {
+	e := newEnvWith(t, func(c *Config) { c.ImportUploadTimeout = time.Second })
+	conn, err := grpc.NewClient(e.srv.GRPCAddr(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	csv := "\xEF\xBB\xBFHọ;Tên;Ngày sinh;Số CCCD\nNguyễn;An;15/03/1980;001080000001\n"
+	importAs := func(token string) error {
+		ctx := metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+token)
+		_, err := pb.NewTransferServiceClient(conn).ImportPeople(ctx, &pb.ImportPeopleRequest{ValidateOnly: true,
+			File: &httpbody.HttpBody{ContentType: "text/csv", Data: []byte(csv)}})
+		return err
+	}
+
+	t.Run("ErrRoleMayNotImport", func(t *testing.T) {
+		// A service key's stalled imports are refused at once and take no
+		// slot: the registrar's import goes through.
+		_, service := e.key("service")
+		for _, m := range []string{importMethod, uploadMethod, importMethod} {
+			cancel, ended := stallImport(t, conn, service, m)
+			defer cancel()
+			select {
+			case err := <-ended:
+				wantCode(t, err, codes.PermissionDenied)
+			case <-time.After(500 * time.Millisecond):
+				t.Fatalf("a service key's %s stream was not refused", m)
+			}
+		}
+		if err := importAs(e.token); err != nil {
+			t.Errorf("an import after the service key's: %v", err)
+		}
+	})
+
+	t.Run("ErrSecondSlotOfOnePrincipal", func(t *testing.T) {
+		_, registrar := e.key("registrar")
+		cancel, _ := stallImport(t, conn, registrar, uploadMethod)
+		defer cancel()
+		eventually(t, "a registrar's second import refused", func() error {
+			err := importAs(registrar)
+			if status.Code(err) != codes.ResourceExhausted || !strings.Contains(status.Convert(err).Message(), "one at a time") {
+				return fmt.Errorf("the second import: %v, want RESOURCE_EXHAUSTED, one at a time", err)
+			}
+			return nil
+		})
+		// The other slot is someone else's to take.
+		if err := importAs(e.token); err != nil {
+			t.Errorf("another caller's import: %v", err)
+		}
+	})
+
+	t.Run("OKStalledUploadFreesSlot", func(t *testing.T) {
+		var ends []<-chan error
+		for range 2 {
+			_, registrar := e.key("registrar")
+			cancel, ended := stallImport(t, conn, registrar, uploadMethod)
+			defer cancel()
+			ends = append(ends, ended)
+		}
+		eventually(t, "both slots held", func() error {
+			if err := importAs(e.token); status.Code(err) != codes.ResourceExhausted {
+				return fmt.Errorf("an import while both slots are held: %v", err)
+			}
+			return nil
+		})
+		for _, ended := range ends {
+			select {
+			case err := <-ended:
+				if c := status.Code(err); c != codes.DeadlineExceeded && c != codes.Canceled {
+					t.Errorf("a stalled upload ended with %v, want DEADLINE_EXCEEDED or CANCELLED", err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("a stalled upload was not cut")
+			}
+		}
+		eventually(t, "an import after the stalled ones were cut", func() error { return importAs(e.token) })
+	})
 }
 
 func retryDelay(err error) time.Duration {
