@@ -49,12 +49,13 @@ type call struct {
 	// client is the caller's address: the gRPC peer's, or for REST the
 	// HTTP client's, as the gateway saw it.
 	client string
-	// refused is set when the call had no valid credential; quiet when
-	// that refusal is not logged, and suppressed, on the next refusal from
-	// the address that is, counts those not logged before it
+	// refused is set when the call had no valid credential, limited when
+	// the rate limit refused it (limits.go); quiet when that refusal is not
+	// logged, and suppressed, on the next refusal from the address (or of
+	// the principal) that is, counts those not logged before it
 	// (authfailures.go).
-	refused, quiet bool
-	suppressed     int
+	refused, limited, quiet bool
+	suppressed              int
 }
 
 type callKey struct{}
@@ -114,8 +115,11 @@ func (s *Server) logCall(ctx context.Context, c *call, start time.Time, err erro
 	}
 	args := []any{"method", c.method, "transport", c.transport(), "principal", who,
 		"code", code.String(), "duration", time.Since(start).Round(time.Microsecond), "request_id", c.id}
-	if c.refused {
+	switch {
+	case c.refused:
 		args = append(args, "client", c.client, "not_logged", c.suppressed)
+	case c.limited:
+		args = append(args, "not_logged", c.suppressed)
 	}
 	s.log.Log(ctx, level, "call", args...)
 }

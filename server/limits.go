@@ -35,11 +35,14 @@ type limiters struct {
 	m  map[string]*limiter
 }
 
-// limiter is a principal's bucket, and when a call it refused was last
-// recorded in the audit trail.
+// limiter is a principal's bucket, when a call it refused was last
+// recorded in the audit trail, and the log lines of its refusals: the
+// first a minute, with the number not logged since (one key's flood of
+// refused calls was 51,000 lines in 14 s).
 type limiter struct {
 	*rate.Limiter
 	recorded time.Time
+	log      quietLog
 }
 
 // refusalsRecorded is how often a principal's calls refused by the rate
@@ -74,13 +77,16 @@ func (s *Server) rateLimit(ctx context.Context) error {
 	err := withDetails(codes.ResourceExhausted,
 		fmt.Sprintf("too many calls: this credential may make %g calls a second (bursts of %d); retry in %s", s.cfg.RateLimit, max(1, s.cfg.RateBurst), delay),
 		&errdetails.RetryInfo{RetryDelay: durationpb.New(delay)})
+	c := callFrom(ctx)
 	s.limits.mu.Lock()
 	record := now.Sub(lim.recorded) >= refusalsRecorded
 	if record {
 		lim.recorded = now
 	}
+	c.limited = true
+	c.quiet, c.suppressed = lim.log.skip(now)
 	s.limits.mu.Unlock()
-	if c := callFrom(ctx); record && s.audited(c.method) && s.audit.reserve() {
+	if record && s.audited(c.method) && s.audit.reserve() {
 		s.finishAudit(s.newAuditEvent(c), err)
 		s.audit.unreserve()
 	}

@@ -90,6 +90,43 @@ func TestRateLimit(t *testing.T) {
 			t.Errorf("refusals recorded for %s and %s, want the one limited key", ev.Principal, events.AuditEvents[0].Principal)
 		}
 	}
+
+	// The log has one line for the 52 refusals this minute: the first.
+	var refusals []string
+	for _, line := range strings.Split(e.logs.String(), "\n") {
+		if strings.Contains(line, "code=ResourceExhausted") && strings.Contains(line, "method=/trithuc.v1.PersonService/ListPeople") {
+			refusals = append(refusals, line)
+		}
+	}
+	if len(refusals) != 1 || !strings.Contains(refusals[0], "not_logged=0") {
+		t.Errorf("%d log lines for 52 calls refused by the rate limit, want 1 saying not_logged=0:\n%s", len(refusals), strings.Join(refusals, "\n"))
+	}
+}
+
+func TestRateLimitQuietLog(t *testing.T) {
+	// The next line after a minute of quiet says how many were left out.
+	e := newEnvWith(t, func(c *Config) { c.RateLimit = 0.001; c.RateBurst = 1 })
+	c, err := client.Dial(e.srv.GRPCAddr(), client.Options{Token: e.token, MaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx := context.Background()
+	for range 5 {
+		c.People.ListPeople(ctx, &pb.ListPeopleRequest{})
+	}
+	e.srv.limits.mu.Lock()
+	for _, lim := range e.srv.limits.m {
+		lim.log.last = lim.log.last.Add(-quietInterval)
+	}
+	e.srv.limits.mu.Unlock()
+	c.People.ListPeople(ctx, &pb.ListPeopleRequest{})
+	if n := strings.Count(e.logs.String(), "code=ResourceExhausted"); n != 2 {
+		t.Errorf("%d lines for 5 refused calls a minute apart from the first, want 2:\n%s", n, e.logs.String())
+	}
+	if !strings.Contains(e.logs.String(), "not_logged=3") {
+		t.Errorf("the line after a minute does not count the 3 not logged:\n%s", e.logs.String())
+	}
 }
 
 func TestMaxCallDuration(t *testing.T) {
