@@ -20,7 +20,11 @@ import (
 // with a RetryInfo, and only the first refusal a minute from an address is
 // logged, with the number not logged since. A valid credential from the
 // same address is never held back (behind a proxy every client has the
-// proxy's address): the credential is checked first.
+// proxy's address): the credential is checked first. But once an address
+// is throttled, a key is checked only when it is a live key used in the
+// last second (store's key cache): a made-up one would cost a lookup
+// each, so it is refused unchecked, and so is a valid key not used lately
+// (its client retries after the RetryInfo's delay).
 
 // Failed authentications one address may make: a burst, refilled at a
 // rate a second.
@@ -88,6 +92,19 @@ func (a *authFailures) refuse(c *call, err error) error {
 		fmt.Sprintf("%s; too many calls without a valid credential came from this address (%d, then %d a second): retry in %s",
 			status.Convert(err).Message(), authFailureBurst, authFailureRate, delay),
 		&errdetails.RetryInfo{RetryDelay: durationpb.New(delay)})
+}
+
+// throttled reports whether client's address has failed too often for
+// now: its next failure would be refused RESOURCE_EXHAUSTED.
+func (a *authFailures) throttled(client string) bool {
+	now := time.Now()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	f := a.addrs[addressKey(client)]
+	if f == nil && len(a.addrs) >= a.max {
+		f = a.overflow
+	}
+	return f != nil && f.lim.TokensAt(now) < 1
 }
 
 // get is the failures of client's address; a.mu is held.

@@ -24,7 +24,6 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
-	"trithuc.gov.vn/trithuc/store"
 )
 
 // Tests of the gates before a request is read (gate.go) and of the
@@ -335,6 +334,13 @@ func TestFailedAuthenticationsThrottled(t *testing.T) {
 	got := map[codes.Code]int{}
 	var last error
 	for i := 0; i < 3*authFailureBurst; i++ {
+		if i%10 == 0 {
+			// A client with a valid key, busy as the guesses come: its key
+			// stays in the key cache.
+			if _, err := e.client.People.ListPeople(context.Background(), &pb.ListPeopleRequest{}); err != nil {
+				t.Fatalf("a valid key from the address: %v", err)
+			}
+		}
 		ctx := metadata.AppendToOutgoingContext(context.Background(), "authorization", fmt.Sprintf("Bearer tt_guess_%d", i))
 		_, last = people.GetPerson(ctx, &pb.GetPersonRequest{Name: "people/x"})
 		got[status.Code(last)]++
@@ -347,8 +353,8 @@ func TestFailedAuthenticationsThrottled(t *testing.T) {
 	if retryDelay(last) <= 0 {
 		t.Errorf("no RetryInfo in %v", last)
 	}
-	if !strings.Contains(status.Convert(last).Message(), store.ErrBadKey.Error()) {
-		t.Errorf("the refusal does not say the key is bad: %q", status.Convert(last).Message())
+	if !strings.Contains(status.Convert(last).Message(), "not checked") {
+		t.Errorf("the refusal does not say the key was not checked: %q", status.Convert(last).Message())
 	}
 
 	// REST from the same address, with and without a body.
@@ -368,6 +374,40 @@ func TestFailedAuthenticationsThrottled(t *testing.T) {
 	// One line for all the refusals from the address this minute.
 	if n := strings.Count(e.logs.String(), "principal=anonymous"); n != 1 {
 		t.Errorf("%d log lines for %d refused calls from one address, want 1:\n%s", n, 3*authFailureBurst+2, e.logs.String())
+	}
+}
+
+// Once an address is throttled, a key not in the key cache is refused
+// without a lookup: even a valid one, not used lately, is refused, while
+// one in use passes.
+func TestThrottledAddressNotLookedUp(t *testing.T) {
+	e := newEnv(t)
+	conn, err := grpc.NewClient(e.srv.GRPCAddr(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	people := pb.NewPersonServiceClient(conn)
+	as := func(token string) context.Context {
+		return metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+token)
+	}
+	_, unused := e.key(RoleRegistrar)
+	if _, err := people.ListPeople(as(e.token), &pb.ListPeopleRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; !e.srv.failures.throttled("127.0.0.1"); i++ {
+		if i > 10*authFailureBurst {
+			t.Fatal("the address is not throttled after many made-up keys")
+		}
+		people.GetPerson(as(fmt.Sprintf("tt_guess_%d", i)), &pb.GetPersonRequest{Name: "people/x"})
+	}
+	_, err = people.ListPeople(as(unused), &pb.ListPeopleRequest{})
+	wantCode(t, err, codes.ResourceExhausted)
+	if !strings.Contains(status.Convert(err).Message(), "not checked") {
+		t.Errorf("a key not in the cache from a throttled address: %v, want refused unchecked", err)
+	}
+	if _, err := people.ListPeople(as(e.token), &pb.ListPeopleRequest{}); err != nil {
+		t.Errorf("a key in use from the throttled address: %v", err)
 	}
 }
 

@@ -115,6 +115,14 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (*Key, error) {
 	return k, nil
 }
 
+// KeyCached reports whether the key whose secret is given is a live key
+// remembered from a recent lookup: a call whose key is not may cost a
+// lookup, which the server spares an address sending made-up keys.
+func (db *DB) KeyCached(secret string) bool {
+	k, _ := db.keys.get(string(hashKey(secret)), time.Now())
+	return k != nil
+}
+
 // TouchKey records that a key was used at t.
 func (db *DB) TouchKey(ctx context.Context, id string, t time.Time) error {
 	return db.write(ctx, false, nil, func(tx *Tx) error {
