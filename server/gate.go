@@ -55,8 +55,8 @@ func (s *Server) tap(ctx context.Context, info *tap.Info) (context.Context, erro
 		return nil, s.refuseEarly(ctx, c, err)
 	}
 	if receivesFile(c.method) {
-		c.principal = p // for the log
-		release, err := s.takeImportSlot(p, c.method)
+		c.principal = p // for the log and the audit trail
+		release, err := s.takeImportSlot(ctx, c)
 		if err != nil {
 			return nil, s.refuseEarly(ctx, c, err)
 		}
@@ -81,15 +81,22 @@ func receivesFile(method string) bool {
 	return method == importMethod || method == uploadMethod
 }
 
-// takeImportSlot lets p send the file of an import to method: only when
-// its role may call method (the permission table, as authorize checks
+// takeImportSlot lets c's principal send the file of an import: only when
+// its role may call c's method (the permission table, as authorize checks
 // it), so that a caller who may not import holds no slot; and one at a
-// time per principal, so that no one caller holds every slot.
-func (s *Server) takeImportSlot(p *Principal, method string) (release func(), err error) {
-	if err := s.permit(p, method); err != nil {
+// time per principal, so that no one caller holds every slot. A denied
+// call is treated as the chain treats it: held to the rate limit, then
+// recorded in the audit trail.
+func (s *Server) takeImportSlot(ctx context.Context, c *call) (release func(), err error) {
+	if err := s.permit(c.principal, c.method); err != nil {
+		c.id = newRequestID()
+		if lerr := s.rateLimit(context.WithValue(ctx, callKey{}, c)); lerr != nil {
+			return nil, lerr
+		}
+		s.auditRefusal(c, err)
 		return nil, err
 	}
-	return s.imports.take(p.ID)
+	return s.imports.take(c.principal.ID)
 }
 
 // delivery is the timer of a call holding an import slot until its file
@@ -127,9 +134,9 @@ func (s *Server) credentialBeforeBody(gw *runtime.ServeMux, next http.Handler) h
 			return
 		}
 		if r.Pattern == importRoute {
-			release, err := s.takeImportSlot(p, importMethod)
+			c.method, c.principal = importMethod, p // for the log and the audit trail
+			release, err := s.takeImportSlot(r.Context(), c)
 			if err != nil {
-				c.method, c.principal = importMethod, p // for the log
 				writeRefusal(gw, w, r, s.refuseEarly(r.Context(), c, err), c.id)
 				return
 			}
@@ -155,7 +162,9 @@ func restMethod(r *http.Request) string {
 // error to answer.
 func (s *Server) refuseEarly(ctx context.Context, c *call, err error) error {
 	err = s.failures.refuse(c, err)
-	c.id = newRequestID()
+	if c.id == "" {
+		c.id = newRequestID()
+	}
 	s.earlyRefusals.WithLabelValues(c.transport(), status.Code(err).String()).Inc()
 	s.logCall(ctx, c, c.start, err)
 	return err

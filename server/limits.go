@@ -86,9 +86,17 @@ func (s *Server) rateLimit(ctx context.Context) error {
 	c.limited = true
 	c.quiet, c.suppressed = lim.log.skip(now)
 	s.limits.mu.Unlock()
-	if record && s.audited(c.method) && s.audit.reserve() {
+	if record {
+		s.auditRefusal(c, err)
+	}
+	return err
+}
+
+// auditRefusal records in the audit trail a call refused before the audit
+// interceptor saw it, when its method is audited and the trail has room.
+func (s *Server) auditRefusal(c *call, err error) {
+	if s.audited(c.method) && s.audit.reserve() {
 		s.finishAudit(s.newAuditEvent(c), err)
 		s.audit.unreserve()
 	}
-	return err
 }

@@ -339,7 +339,9 @@ func TestRoleMethodMatrix(t *testing.T) {
 				}
 			}
 		}
-		if len(restRequests(md)) == 0 && strings.HasPrefix(m, "/trithuc.") {
+		// UploadImport is gRPC's way to send a large file; REST sends it
+		// to ImportPeople's route.
+		if len(restRequests(md)) == 0 && strings.HasPrefix(m, "/trithuc.") && m != uploadMethod {
 			t.Errorf("%s has no REST binding", m)
 		}
 	}
