@@ -21,10 +21,10 @@ import (
 // logged, with the number not logged since. A valid credential from the
 // same address is never held back (behind a proxy every client has the
 // proxy's address): the credential is checked first. But once an address
-// is throttled, a key is checked only when it is a live key used in the
-// last second (store's key cache): a made-up one would cost a lookup
-// each, so it is refused unchecked, and so is a valid key not used lately
-// (its client retries after the RetryInfo's delay).
+// is throttled, a key is checked only when it was found live within the
+// last day (store.DB.KeyKnown): a made-up one would cost a lookup each, so
+// it is refused unchecked, and so is a valid key not used for a day (its
+// client retries after the RetryInfo's delay).
 
 // Failed authentications one address may make: a burst, refilled at a
 // rate a second.

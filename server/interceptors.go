@@ -205,7 +205,7 @@ func (s *Server) credential(ctx context.Context, c *call, md metadata.MD) (*Prin
 		return nil, status.Error(codes.Unauthenticated, "malformed authorization header: want `Bearer <key>`")
 	}
 	secret := strings.TrimSpace(token)
-	if s.failures.throttled(c.client) && !s.db.KeyCached(secret) {
+	if s.failures.throttled(c.client) && !s.db.KeyKnown(secret) {
 		// A flood of made-up keys from the address: no lookup for them
 		// (authfailures.go).
 		return nil, status.Error(codes.Unauthenticated, "the API key was not checked")

@@ -21,7 +21,13 @@ type keyCache struct {
 	// does not put back what it read.
 	gen  uint64
 	keys map[string]cachedKey // by the secret's hash
+	// seen holds when each key found live was last found so, by the
+	// secret's hash, for a day: what Known answers.
+	seen map[string]time.Time
 }
+
+// keySeenFor is how long a key found live stays known.
+const keySeenFor = 24 * time.Hour
 
 type cachedKey struct {
 	key   Key
@@ -48,6 +54,18 @@ func (c *keyCache) put(hash string, k *Key, gen uint64, now time.Time) {
 		c.keys = make(map[string]cachedKey)
 	}
 	c.keys[hash] = cachedKey{key: *k, until: now.Add(keyCacheTTL)}
+	if c.seen == nil || len(c.seen) >= keyCacheSize {
+		c.seen = make(map[string]time.Time)
+	}
+	c.seen[hash] = now
+}
+
+// known reports whether the key of hash was found live within keySeenFor.
+func (c *keyCache) known(hash string, now time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t, ok := c.seen[hash]
+	return ok && now.Sub(t) < keySeenFor
 }
 
 // forget drops every remembered key.

@@ -115,12 +115,12 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (*Key, error) {
 	return k, nil
 }
 
-// KeyCached reports whether the key whose secret is given is a live key
-// remembered from a recent lookup: a call whose key is not may cost a
-// lookup, which the server spares an address sending made-up keys.
-func (db *DB) KeyCached(secret string) bool {
-	k, _ := db.keys.get(string(hashKey(secret)), time.Now())
-	return k != nil
+// KeyKnown reports whether the key whose secret is given was found live by
+// a lookup within the last day: a call whose key is not may cost a lookup,
+// which the server spares an address sending made-up keys. (A known key is
+// still looked up, so its revocation takes effect at once.)
+func (db *DB) KeyKnown(secret string) bool {
+	return db.keys.known(string(hashKey(secret)), time.Now())
 }
 
 // TouchKey records that a key was used at t.
