@@ -288,7 +288,7 @@ func TestDryRunLetsWritesIn(t *testing.T) {
 	}
 	b.WriteString("Trần;Bình;31/02/1980;\n") // the last row is bad
 	conn := e.client.Conn()
-	op, err := pb.NewTransferServiceClient(conn).ImportPeople(context.Background(), &pb.ImportPeopleRequest{ValidateOnly: true,
+	op, err := e.client.UploadImport(context.Background(), &pb.ImportPeopleRequest{ValidateOnly: true,
 		File: &httpbody.HttpBody{ContentType: "text/csv", Data: []byte(b.String())}})
 	if err != nil {
 		t.Fatal(err)
