@@ -3,10 +3,8 @@ package transfer
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/xml"
 	"errors"
 	"fmt"
-	"path"
 	"strings"
 )
 
@@ -119,46 +117,9 @@ func partPlace(zr *zip.Reader, name string) string {
 	if name == sharedStringsPath {
 		return "its shared strings"
 	}
-	var wb struct {
-		Sheets []struct {
-			Name string `xml:"name,attr"`
-			ID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
-		} `xml:"sheets>sheet"`
-	}
-	var rels struct {
-		Rels []struct {
-			ID     string `xml:"Id,attr"`
-			Target string `xml:"Target,attr"`
-		} `xml:"Relationship"`
-	}
-	for _, f := range zr.File {
-		var v any
-		switch partName(f) {
-		case "xl/workbook.xml":
-			v = &wb
-		case "xl/_rels/workbook.xml.rels":
-			v = &rels
-		default:
-			continue
-		}
-		if b, err := readPart(f, maxText*16); err == nil {
-			xml.Unmarshal(b, v)
-		}
-	}
-	for _, r := range rels.Rels {
-		target := strings.ToLower(r.Target)
-		if strings.HasPrefix(target, "/") {
-			target = strings.TrimPrefix(target, "/")
-		} else {
-			target = path.Join("xl", target)
-		}
-		if target != name {
-			continue
-		}
-		for _, s := range wb.Sheets {
-			if s.ID == r.ID {
-				return fmt.Sprintf("sheet %q", s.Name)
-			}
+	for _, s := range workbookSheets(zr, maxText*16) {
+		if s.part == name {
+			return fmt.Sprintf("sheet %q", s.name)
 		}
 	}
 	return "part " + name

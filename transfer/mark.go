@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"path"
 	"slices"
 	"strconv"
@@ -108,9 +109,16 @@ func MarkWorkbook(data []byte, sheet string, problems []Problem) ([]byte, error)
 
 const stylesPath = "xl/styles.xml"
 
-// sheetXMLPath finds the part that holds a sheet, through the workbook and
-// its relationships.
-func sheetXMLPath(zr *zip.Reader, sheet string) (string, error) {
+// sheetPart is a sheet of a workbook and the part (its path in the zip,
+// lower case) that holds it.
+type sheetPart struct {
+	name, part string
+}
+
+// workbookSheets lists a workbook's sheets and their parts, through the
+// workbook and its relationships, reading at most limit bytes of each:
+// the listing runs on files not yet checked too (expand.go).
+func workbookSheets(zr *zip.Reader, limit int64) []sheetPart {
 	var wb struct {
 		Sheets []struct {
 			Name string `xml:"name,attr"`
@@ -123,22 +131,46 @@ func sheetXMLPath(zr *zip.Reader, sheet string) (string, error) {
 			Target string `xml:"Target,attr"`
 		} `xml:"Relationship"`
 	}
-	if err := unmarshalPart(zr, "xl/workbook.xml", &wb); err != nil {
-		return "", err
-	}
-	if err := unmarshalPart(zr, "xl/_rels/workbook.xml.rels", &rels); err != nil {
-		return "", err
-	}
-	for _, s := range wb.Sheets {
-		if s.Name != sheet {
+	for _, f := range zr.File {
+		var v any
+		switch partName(f) {
+		case "xl/workbook.xml":
+			v = &wb
+		case "xl/_rels/workbook.xml.rels":
+			v = &rels
+		default:
 			continue
 		}
+		if b, err := readPart(f, limit); err == nil {
+			xml.Unmarshal(b, v)
+		}
+	}
+	var out []sheetPart
+	for _, s := range wb.Sheets {
 		for _, r := range rels.Rels {
-			if r.ID == s.ID {
-				if strings.HasPrefix(r.Target, "/") {
-					return strings.TrimPrefix(r.Target, "/"), nil
+			if r.ID != s.ID {
+				continue
+			}
+			target := strings.ToLower(r.Target)
+			if strings.HasPrefix(target, "/") {
+				target = strings.TrimPrefix(target, "/")
+			} else {
+				target = path.Join("xl", target)
+			}
+			out = append(out, sheetPart{name: s.Name, part: target})
+		}
+	}
+	return out
+}
+
+// sheetXMLPath finds the part that holds a sheet.
+func sheetXMLPath(zr *zip.Reader, sheet string) (string, error) {
+	for _, s := range workbookSheets(zr, math.MaxInt64) {
+		if s.name == sheet {
+			for _, f := range zr.File {
+				if partName(f) == s.part {
+					return f.Name, nil
 				}
-				return path.Join("xl", r.Target), nil
 			}
 		}
 	}
