@@ -166,11 +166,7 @@ func TestImportUploadsLimited(t *testing.T) {
 	e := newEnvWith(t, func(c *Config) { c.MaxImportUploads = 1 })
 	csv := "\xEF\xBB\xBFHọ;Tên;Ngày sinh;Số CCCD\nNguyễn;An;15/03/1980;001080000001\n"
 	// A plain client: the project's retries what RetryInfo allows.
-	conn, err := grpc.NewClient(e.srv.GRPCAddr(), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := e.bareConn()
 	auth := metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+e.token)
 	imports := pb.NewTransferServiceClient(conn)
 	importCSV := func() error {
@@ -197,7 +193,7 @@ func TestImportUploadsLimited(t *testing.T) {
 	if _, err := conn.NewStream(ctx, &grpc.StreamDesc{ClientStreams: true}, importMethod); err != nil {
 		t.Fatal(err)
 	}
-	err = importCSV()
+	err := importCSV()
 	wantCode(t, err, codes.ResourceExhausted)
 	if retry := retryDelay(err); retry <= 0 {
 		t.Errorf("no RetryInfo in %v", err)
@@ -237,11 +233,7 @@ func stallImport(t *testing.T, conn *grpc.ClientConn, token, method string) (can
 
 func TestImportSlotsGuarded(t *testing.T) {
 	e := newEnvWith(t, func(c *Config) { c.ImportUploadTimeout = time.Second })
-	conn, err := grpc.NewClient(e.srv.GRPCAddr(), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := e.bareConn()
 	csv := "\xEF\xBB\xBFHọ;Tên;Ngày sinh;Số CCCD\nNguyễn;An;15/03/1980;001080000001\n"
 	importAs := func(token string) error {
 		ctx := metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+token)
@@ -325,11 +317,7 @@ func retryDelay(err error) time.Duration {
 
 func TestFailedAuthenticationsThrottled(t *testing.T) {
 	e := newEnv(t)
-	conn, err := grpc.NewClient(e.srv.GRPCAddr(), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := e.bareConn()
 	people := pb.NewPersonServiceClient(conn)
 	got := map[codes.Code]int{}
 	var last error
@@ -382,11 +370,7 @@ func TestFailedAuthenticationsThrottled(t *testing.T) {
 // one in use passes.
 func TestThrottledAddressNotLookedUp(t *testing.T) {
 	e := newEnv(t)
-	conn, err := grpc.NewClient(e.srv.GRPCAddr(), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := e.bareConn()
 	people := pb.NewPersonServiceClient(conn)
 	as := func(token string) context.Context {
 		return metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+token)
@@ -405,7 +389,7 @@ func TestThrottledAddressNotLookedUp(t *testing.T) {
 		}
 		people.GetPerson(as(fmt.Sprintf("tt_guess_%d", i)), &pb.GetPersonRequest{Name: "people/x"})
 	}
-	_, err = people.ListPeople(as(unused), &pb.ListPeopleRequest{})
+	_, err := people.ListPeople(as(unused), &pb.ListPeopleRequest{})
 	wantCode(t, err, codes.ResourceExhausted)
 	if !strings.Contains(status.Convert(err).Message(), "not checked") {
 		t.Errorf("a key not in the cache from a throttled address: %v, want refused unchecked", err)
@@ -478,4 +462,16 @@ func TestAddressKey(t *testing.T) {
 			t.Errorf("addressKey(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
+}
+
+// bareConn is a gRPC connection to the server that sends no credential of
+// its own (a call adds what it wants in its metadata), closed with the test.
+func (e *env) bareConn() *grpc.ClientConn {
+	e.t.Helper()
+	conn, err := grpc.NewClient(e.srv.GRPCAddr(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { conn.Close() })
+	return conn
 }
