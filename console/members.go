@@ -11,10 +11,12 @@ import (
 )
 
 // ConsentText is what a person agrees to when registered through the
-// console; its version is recorded with the consent.
+// console; its version is recorded with the consent, so a new wording takes
+// a new version (console-2025-01 cited Decree 13/2023, repealed on
+// 1 January 2026 by Law 91/2025/QH15 and Decree 356/2025/NĐ-CP).
 const (
-	ConsentVersion = "console-2025-01"
-	ConsentText    = "Tôi đồng ý để Hội lưu giữ hồ sơ của tôi trong cơ sở dữ liệu đội ngũ trí thức của tỉnh và sử dụng để quản lý hội viên, theo Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân. Tôi có thể rút lại sự đồng ý bất cứ lúc nào."
+	ConsentVersion = "console-2026-01"
+	ConsentText    = "Tôi đồng ý để Hội lưu giữ hồ sơ của tôi trong cơ sở dữ liệu đội ngũ trí thức của tỉnh và sử dụng để quản lý hội viên, theo Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15 và Nghị định 356/2025/NĐ-CP. Tôi có thể rút lại sự đồng ý bất cứ lúc nào."
 )
 
 func (h *Handler) associations(q *request) {
