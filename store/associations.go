@@ -192,7 +192,7 @@ var joinAssociationFields = &filter.Join{From: "association_fields af", On: "af.
 // associationSchema is what ListAssociations filters on.
 func associationSchema(ranks) filter.Schema {
 	return filter.Schema{
-		"display_name": str("a.display_name"),
+		"display_name": sorted(str("a.display_name"), "a.sort_key"),
 		"short_name":   str("a.short_name"),
 		"code":         str("a.code"),
 		"parent":       str("IFNULL('associations/' || ap.id, '')"),

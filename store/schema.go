@@ -120,20 +120,35 @@ func str(sql string) filter.Field {
 }
 
 // name is a field of a person's name: equal to a value in any of its
-// spellings (hoà and hòa, vntext.Spellings).
-func name(sql string) filter.Field {
-	f := str(sql)
+// spellings (hoà and hòa, vntext.Spellings), and ordered by key, the
+// Vietnamese sort key (vntext.SortKey) of the name, alone or first of a
+// person's names.
+func name(sql, key string) filter.Field {
+	f := sorted(str(sql), key)
 	f.Expand = vntext.Spellings
+	return f
+}
+
+// sorted is f ordered by key, the Vietnamese sort key of its text (see
+// name): < <= > >= compare in the order order_by sorts, and a prefix typed
+// without marks matches the text that begins with it with any marks and
+// in any case (vntext.KeyStarts), as a range of keys, which an index on
+// the key column serves.
+func sorted(f filter.Field, key string) filter.Field {
+	f.Order = &filter.Order{SQL: key, Key: nameSortKey, Starts: vntext.KeyStarts}
 	return f
 }
 
 // personFields are a person's own fields, over the alias p of people.
 func personFields(r ranks, prefix string) filter.Schema {
 	s := filter.Schema{
-		"family_name":                 name("p.family_name"),
-		"middle_name":                 name("p.middle_name"),
-		"given_name":                  name("p.given_name"),
-		"display_name":                name("p.display_name"),
+		// The sort keys of people's names begin with the family name's key
+		// or the given name's. The middle and display names have none
+		// stored: their keys are made for each person read.
+		"family_name":                 name("p.family_name", "p.family_key"),
+		"middle_name":                 name("p.middle_name", "trithuc_sort_key(p.middle_name)"),
+		"given_name":                  name("p.given_name", "p.sort_key"),
+		"display_name":                name("p.display_name", "trithuc_sort_key(p.display_name)"),
 		"gender":                      {Type: filter.Enum, SQL: "p.gender", Enum: genderEnum},
 		"birth_date":                  {Type: filter.Date, SQL: "(p.birth_year * 10000 + p.birth_month * 100 + p.birth_day)"},
 		"birth_date.year":             {Type: filter.Int, SQL: "p.birth_year"},
@@ -304,7 +319,7 @@ func workSchema(r ranks) filter.Schema {
 // organizationSchema is what ListOrganizations filters on.
 func organizationSchema(ranks) filter.Schema {
 	return filter.Schema{
-		"display_name":        str("o.display_name"),
+		"display_name":        sorted(str("o.display_name"), "o.sort_key"),
 		"short_name":          str("o.short_name"),
 		"kind":                {Type: filter.Enum, SQL: "o.kind", Enum: orgKindEnum},
 		"sector":              str("o.sector"),

@@ -144,6 +144,11 @@ func scopedMembershipSchema(assocPKs []int64) func(ranks) filter.Schema {
 					f.Join = hide(f.Join, "p.pk")
 				} else {
 					f.SQL = "(CASE WHEN " + inScopeSQL("p.pk", assocPKs) + " THEN " + f.SQL + " END)"
+					if f.Order != nil {
+						o := *f.Order
+						o.SQL = "(CASE WHEN " + inScopeSQL("p.pk", assocPKs) + " THEN " + o.SQL + " END)"
+						f.Order = &o
+					}
 				}
 			default:
 				continue

@@ -174,7 +174,9 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 
 // driverName is the driver of the store's reader pool: SQLite with the
 // functions the audit trail's queries call on every connection
-// (registerAuditFuncs); the writer's pool has them too (writerDriver).
+// (registerAuditFuncs), and trithuc_sort_key, the Vietnamese sort key
+// that filters compare names without a stored key by (schema.go); the
+// writer's pool has them too (writerDriver).
 // The connections that never read the trail (backup, health, recognise,
 // the checkpointer) open the plain "sqlite3".
 const driverName = "sqlite3_trithuc"
@@ -184,22 +186,28 @@ const driverName = "sqlite3_trithuc"
 const writerDriver = "sqlite3_trithuc_writer"
 
 func init() {
-	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: registerAuditFuncs})
+	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: registerReaderFuncs})
 	sql.Register(writerDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		if err := registerAuditFuncs(c); err != nil {
+		// trithuc_sort_key also for migrations that backfill a sort key
+		// (0035), and the search version's re-keying.
+		if err := registerReaderFuncs(c); err != nil {
 			return err
 		}
-		// For migrations that backfill a sort key (0035) or tidy stored
-		// text (0036), and the search version's re-keying.
-		if err := c.RegisterFunc("trithuc_sort_key", nameSortKey, true); err != nil {
-			return err
-		}
+		// For migrations that tidy stored text (0036).
 		if err := c.RegisterFunc("trithuc_clean", normText, true); err != nil {
 			return err
 		}
 		_, err := c.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint=%d", writerAutocheckpoint), nil)
 		return err
 	}})
+}
+
+// registerReaderFuncs registers the functions of driverName on c.
+func registerReaderFuncs(c *sqlite3.SQLiteConn) error {
+	if err := registerAuditFuncs(c); err != nil {
+		return err
+	}
+	return c.RegisterFunc("trithuc_sort_key", nameSortKey, true)
 }
 
 // Pragmas go in the DSN because they are per connection: the driver runs

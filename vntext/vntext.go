@@ -125,6 +125,58 @@ func SortKey(parts ...string) []byte {
 	return key
 }
 
+// looseCollators key text at the first level alone: the letters, neither
+// tones nor case. Not safe for concurrent use, as collators.
+var looseCollators = sync.Pool{New: func() any {
+	return collate.New(language.Vietnamese, collate.Loose)
+}}
+
+// The Vietnamese letters that a letter typed without marks stands for
+// beside itself: those that the alphabet orders as letters of their own
+// (ă and â after a, đ after d...). Other marks, tones among them, weigh
+// only after the letters in a SortKey.
+var ownLetters = map[byte]string{'a': "ăâ", 'd': "đ", 'e': "ê", 'o': "ôơ", 'u': "ư"}
+
+// KeyStarts returns the starts of the SortKeys of the text that begins with
+// p, typed without marks, in any case and with any marks: "Nguyen" begins
+// Nguyễn and NGUYÊN, "Dang" Đặng, "Ho" Hồ, Hổ and Hơn. It returns nil for a p
+// with marks (or other letters beyond ASCII), which is to match as typed,
+// and an error, saying what to do, when p stands for more than maxSpellings
+// spellings. A SortKey begins with the weights of its letters at the first
+// level (collate.Loose), which these starts are.
+func KeyStarts(p string) ([][]byte, error) {
+	if !isASCII(p) {
+		return nil, nil
+	}
+	p = strings.ToLower(p)
+	n := 1
+	for i := 0; i < len(p); i++ {
+		if n *= 1 + utf8.RuneCountInString(ownLetters[p[i]]); n > maxSpellings {
+			return nil, fmt.Errorf("%q typed without marks stands for more than %d spellings; type it with its marks to match it as typed", p, maxSpellings)
+		}
+	}
+	spellings := []string{""}
+	for i := 0; i < len(p); i++ {
+		next := make([]string, 0, len(spellings)*(1+len(ownLetters[p[i]])))
+		for _, s := range spellings {
+			next = append(next, s+p[i:i+1])
+			for _, r := range ownLetters[p[i]] {
+				next = append(next, s+string(r))
+			}
+		}
+		spellings = next
+	}
+	c := looseCollators.Get().(*collate.Collator)
+	defer looseCollators.Put(c)
+	var buf collate.Buffer
+	starts := make([][]byte, len(spellings))
+	for i, s := range spellings {
+		starts[i] = append([]byte{}, c.KeyFromString(&buf, s)...)
+		buf.Reset()
+	}
+	return starts, nil
+}
+
 // Sort sorts s stably by the Vietnamese collation of each element's text
 // (Đức after Dominica, Ủy ban before Viện), working out each key once.
 func Sort[T any](s []T, text func(T) string) {

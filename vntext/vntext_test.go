@@ -190,3 +190,54 @@ func TestSortByVietnameseCollation(t *testing.T) {
 		t.Errorf("sorted %q, want %q", got, want)
 	}
 }
+
+// A prefix typed without marks stands for the SortKeys of the names that
+// begin with it with any marks and in any case, and of no others.
+func TestKeyStarts(t *testing.T) {
+	for _, tt := range []struct {
+		prefix      string
+		begins, not []string
+	}{
+		{"Nguyen", []string{"Nguyễn", "NGUYỄN", "nguyen", "Nguyên", "Nguyễn Văn", "Ngưyen"}, []string{"Ngô", "Nguy", "Ngu yen", "Nguyet"}},
+		{"Tran", []string{"Trần", "Trân", "Trăn", "Trang", "TRẦN"}, []string{"Tr", "Tạn", "Trin"}},
+		{"Dang", []string{"Đặng", "Dang", "Đằng", "ĐẶNG"}, []string{"Dan", "Dương"}},
+		{"Ho", []string{"Hồ", "Hổ", "Hơn", "Hoà", "Hòa", "Hô"}, []string{"H", "Hu", "Hà"}},
+		{"D", []string{"Đ", "D", "Dũng"}, []string{"E", "Ă"}},
+		{"Thuy", []string{"Thuỷ", "Thủy", "Thúy", "Thùy"}, []string{"Thu", "Thư"}},
+		{"Van Th", []string{"Văn Thị", "Vân Thanh"}, []string{"Văn", "VănThị"}},
+		{"", []string{"", "Ă", "Z"}, nil},
+	} {
+		starts, err := KeyStarts(tt.prefix)
+		if err != nil || starts == nil {
+			t.Fatalf("%q: %v, %v", tt.prefix, starts, err)
+		}
+		begins := func(name string) bool {
+			for _, s := range starts {
+				if bytes.HasPrefix(SortKey(name), s) {
+					return true
+				}
+			}
+			return false
+		}
+		for _, n := range tt.begins {
+			if !begins(n) {
+				t.Errorf("%q does not begin %q", tt.prefix, n)
+			}
+		}
+		for _, n := range tt.not {
+			if begins(n) {
+				t.Errorf("%q begins %q", tt.prefix, n)
+			}
+		}
+	}
+	// Typed with marks: as typed, by Prefixes.
+	for _, p := range []string{"Nguyễ", "Đ", "Hoà", "Gudrún"} {
+		if starts, err := KeyStarts(p); starts != nil || err != nil {
+			t.Errorf("%q: %v, %v; want none, to match as typed", p, starts, err)
+		}
+	}
+	// Too many spellings: say what to do.
+	if _, err := KeyStarts("Doan Duong Doan"); err == nil || !strings.Contains(err.Error(), "type it with its marks") {
+		t.Errorf("Doan Duong Doan: %v", err)
+	}
+}

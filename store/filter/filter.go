@@ -51,7 +51,8 @@ type Type int
 
 // Field types. The SQL column of each is described alongside.
 const (
-	// String is TEXT, compared byte by byte (SQLite's BINARY collation).
+	// String is TEXT, compared byte by byte (SQLite's BINARY collation),
+	// or by a collation key (Field.Order).
 	String Type = iota + 1
 	// Int is an INTEGER.
 	Int
@@ -101,6 +102,27 @@ type Field struct {
 	// with any marks); the match holds for a value that starts with any
 	// of them.
 	Prefixes func(string) []string
+	// Order, when set, orders a String field by a collation key rather
+	// than by code points: < <= > >= compare keys, and so may a prefix.
+	Order *Order
+}
+
+// Order is the collation order of a String field, by keys that compare
+// byte by byte, as a Vietnamese sort key (vntext.SortKey) orders names.
+type Order struct {
+	// SQL is the key of the field's value, a BLOB, as an SQLite
+	// expression under the rules of Field.SQL. It may go on past the key
+	// with two zero bytes (lower than any weight) and the keys of more
+	// text, as a key of a person's names in turn holds them all: the
+	// comparisons account for it.
+	SQL string
+	// Key is the key of a value.
+	Key func(string) []byte
+	// Starts, when set, maps the text before a trailing * to the starts
+	// of the keys of every value it is to match, or to nil when the text
+	// is to match as typed (by Prefixes, on SQL); an error says why the
+	// text cannot be matched, for the filter's author.
+	Starts func(string) ([][]byte, error)
 }
 
 // Join says how to reach the related rows of a field. A comparison on the
@@ -123,7 +145,8 @@ type Error struct {
 func (e *Error) Error() string { return fmt.Sprintf("column %d: %s", e.Pos, e.Msg) }
 
 // Compile turns filter into an SQL condition over the fields of s, with
-// the arguments for its placeholders (strings and int64s). The condition
+// the arguments for its placeholders (strings, int64s, and []bytes for
+// keys). The condition
 // may be joined to others with AND as it is. An empty filter gives an empty
 // condition. Mistakes in the filter are *Error; any other error is a
 // mistake in s.
@@ -337,9 +360,12 @@ func (c *compiler) condition(n *node, f Field, op string) (string, bool, error) 
 		}
 		if v.prefix {
 			if !equality {
-				return c.errAt(n.opOff, "a trailing * (a prefix match) works only with = and !=; write \\* for a star that is not a wildcard")
+				return c.errAt(n.opOff, "%s: a trailing * (a prefix match) works only with = and !=; write \\* for a star that is not a wildcard", path)
 			}
-			return c.prefix(f, strings.TrimSuffix(v.text, "*"), op == "!=")
+			return c.prefix(n, f, strings.TrimSuffix(v.text, "*"), op == "!=")
+		}
+		if f.Order != nil && !equality {
+			return c.ordered(f.Order, v.text, op)
 		}
 		arg = fold(f, v.text)
 		if f.Expand != nil && equality {
@@ -412,14 +438,55 @@ func (c *compiler) condition(n *node, f Field, op string) (string, bool, error) 
 	return f.SQL + " " + op + " ?", false, nil
 }
 
+// ordered compiles field op value, an ordering comparison, on the keys of
+// o. The key column holds the field's key k, or k followed by 0 0 and
+// more: so the values up to the value's key v are the columns below v 0 1.
+func (c *compiler) ordered(o *Order, value, op string) (string, bool, error) {
+	v := o.Key(value)
+	upTo := append(slices.Clip(v), 0, 1)
+	switch op {
+	case "<":
+		c.args = append(c.args, v)
+		return o.SQL + " < ?", false, nil
+	case "<=":
+		c.args = append(c.args, upTo)
+		return o.SQL + " < ?", false, nil
+	case ">":
+		c.args = append(c.args, upTo)
+		return o.SQL + " >= ?", false, nil
+	}
+	c.args = append(c.args, v)
+	return o.SQL + " >= ?", false, nil
+}
+
 // prefix compiles a match of the strings that start with p (or with any
 // of the prefixes Field.Prefixes makes of it) as ranges, which unlike LIKE
-// need no escaping, are case-sensitive and can use an index.
-func (c *compiler) prefix(f Field, p string, negate bool) (string, bool, error) {
+// need no escaping, are case-sensitive and can use an index; or, when
+// Field.Order has Starts for p, a match of the keys that start with them.
+func (c *compiler) prefix(n *node, f Field, p string, negate bool) (string, bool, error) {
+	if f.Order != nil && f.Order.Starts != nil {
+		starts, err := f.Order.Starts(fold(f, p))
+		if err != nil {
+			return c.errAt(n.val.off, "%s: %v", n.path, err)
+		}
+		if starts != nil {
+			ps := make([]string, len(starts))
+			for i, s := range starts {
+				ps[i] = string(s)
+			}
+			return c.ranges(f.Order.SQL, ps, func(s string) any { return []byte(s) }, negate)
+		}
+	}
 	ps := []string{fold(f, p)}
 	if f.Prefixes != nil {
 		ps = f.Prefixes(ps[0])
 	}
+	return c.ranges(f.SQL, ps, func(s string) any { return s }, negate)
+}
+
+// ranges compiles a match of the values of sql that start with any of ps,
+// each bound as arg makes it.
+func (c *compiler) ranges(sql string, ps []string, arg func(string) any, negate bool) (string, bool, error) {
 	type span struct{ from, to string } // to "" when unbounded
 	var spans []span
 	slices.Sort(ps)
@@ -439,18 +506,30 @@ func (c *compiler) prefix(f Field, p string, negate bool) (string, bool, error) 
 		spans = append(spans, span{p, to})
 	}
 	conds := make([]string, len(spans))
+	var args []any
 	for i, sp := range spans {
-		conds[i] = f.SQL + " >= ?"
-		c.args = append(c.args, sp.from)
+		conds[i] = sql + " >= ?"
+		args = append(args, arg(sp.from))
 		if sp.to != "" {
-			conds[i] = "(" + f.SQL + " >= ? AND " + f.SQL + " < ?)"
-			c.args = append(c.args, sp.to)
+			conds[i] = "(" + sql + " >= ? AND " + sql + " < ?)"
+			args = append(args, arg(sp.to))
 		}
 	}
 	cond, atomic := conds[0], len(spans) == 1 && spans[0].to != ""
 	if len(conds) > 1 {
-		cond, atomic = "("+strings.Join(conds, " OR ")+")", true
+		// One range around them all too: SQLite reads it from an index
+		// and tests the rows in it, where for the ranges alone it reads
+		// every row rather than look each up ("Nguyen*" on a key is four).
+		first, last := spans[0], spans[len(spans)-1]
+		around := sql + " >= ?"
+		c.args = append(c.args, arg(first.from))
+		if last.to != "" {
+			around += " AND " + sql + " < ?"
+			c.args = append(c.args, arg(last.to))
+		}
+		cond, atomic = "("+around+" AND ("+strings.Join(conds, " OR ")+"))", true
 	}
+	c.args = append(c.args, args...)
 	if negate {
 		return not(cond, atomic), true, nil
 	}

@@ -268,3 +268,50 @@ func TestCompileSchemaErrors(t *testing.T) {
 		}
 	}
 }
+
+// A field with an Order compares its key: the value's key, and below the
+// value's key followed by 0 1 for a column that goes on past the key; a
+// prefix that Starts takes is ranges of keys, inside one range around them.
+func TestCompileOrder(t *testing.T) {
+	key := func(s string) []byte { return []byte("k" + strings.ToLower(s)) }
+	s := filter.Schema{"name": {Type: filter.String, SQL: "p.name", Order: &filter.Order{
+		SQL: "p.name_key",
+		Key: key,
+		Starts: func(p string) ([][]byte, error) {
+			switch p {
+			case "As typed":
+				return nil, nil
+			case "Too many":
+				return nil, errors.New("too many spellings")
+			}
+			return [][]byte{key(p), []byte("m" + strings.ToLower(p))}, nil
+		},
+	}}}
+	for _, tt := range []struct {
+		filter string
+		where  string
+		args   []any
+	}{
+		{`name < "Ab"`, "p.name_key < ?", []any{[]byte("kab")}},
+		{`name <= "Ab"`, "p.name_key < ?", []any{[]byte("kab\x00\x01")}},
+		{`name > "Ab"`, "p.name_key >= ?", []any{[]byte("kab\x00\x01")}},
+		{`name >= "Ab"`, "p.name_key >= ?", []any{[]byte("kab")}},
+		{`name = "Ab"`, "p.name = ?", []any{"Ab"}},
+		{`name = "Ab*"`, "(p.name_key >= ? AND p.name_key < ? AND ((p.name_key >= ? AND p.name_key < ?) OR (p.name_key >= ? AND p.name_key < ?)))",
+			[]any{[]byte("kab"), []byte("mac"), []byte("kab"), []byte("kac"), []byte("mab"), []byte("mac")}},
+		{`name != "As typed*"`, "NOT (p.name >= ? AND p.name < ?)", []any{"As typed", "As typee"}},
+	} {
+		where, args, err := filter.Compile(tt.filter, s)
+		if err != nil || where != tt.where || !reflect.DeepEqual(args, tt.args) {
+			t.Errorf("%s:\n got %q %q %v\nwant %q %q", tt.filter, where, args, err, tt.where, tt.args)
+		}
+	}
+	for f, want := range map[string]string{
+		`name = "Too many*"`: "column 8: name: too many spellings",
+		`name < "Ab*"`:       "column 6: name: a trailing * (a prefix match) works only with = and !=",
+	} {
+		if _, _, err := filter.Compile(f, s); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v; want %q", f, err, want)
+		}
+	}
+}
