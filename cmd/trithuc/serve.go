@@ -42,6 +42,8 @@ type serveConfig struct {
 	corsOrigins     string
 	retention       store.Retention
 	changesKept     time.Duration
+	importUploads   int
+	dryRunSlice     time.Duration
 }
 
 func (c *serveConfig) flags(fs *flag.FlagSet) {
@@ -72,6 +74,10 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 		"how long a create's request_id is remembered, so that a retry answers the first result; at least 24h, or 0 to keep them for good")
 	fs.DurationVar(&c.changesKept, "changes-retention", server.DefaultChangesRetention,
 		"how long the change feed keeps changes (a consumer with an older cursor reads the registry in full again); at least 168h, or 0 to keep them for good")
+	fs.IntVar(&c.importUploads, "max-import-uploads", server.DefaultMaxImportUploads,
+		"how many imports' files the server receives at once, one a caller; more are refused RESOURCE_EXHAUSTED to retry later")
+	fs.DurationVar(&c.dryRunSlice, "dry-run-slice", store.DefaultDryRunSlice,
+		"how long an import's dry run holds the writer before it lets the writes waiting in")
 }
 
 // configFlag adds --config to fs, the one flag of serve that is not a
@@ -100,6 +106,10 @@ func (c *serveConfig) security() (*tls.Config, *server.CertRoles, error) {
 		return nil, nil, usageError(fmt.Sprintf("--idempotency-retention must be 0 (keep for good) or at least %s", store.MinIdempotencyRetention))
 	case c.changesKept < 0 || (c.changesKept > 0 && c.changesKept < server.MinChangesRetention):
 		return nil, nil, usageError(fmt.Sprintf("--changes-retention must be 0 (keep for good) or at least %s", server.MinChangesRetention))
+	case c.importUploads < 1:
+		return nil, nil, usageError(fmt.Sprintf("--max-import-uploads must be at least 1, got %d: with none no import could be sent", c.importUploads))
+	case c.dryRunSlice <= 0:
+		return nil, nil, usageError(fmt.Sprintf("--dry-run-slice must be positive (e.g. %s), got %s", store.DefaultDryRunSlice, c.dryRunSlice))
 	}
 	if c.tlsCert == "" {
 		return nil, nil, nil
@@ -167,24 +177,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	srv, err := server.New(db, server.Config{
-		GRPCAddr:        c.grpcAddr,
-		HTTPAddr:        c.httpAddr,
-		MaxRequestBytes: c.maxRequestBytes,
-		Logger:          log,
-		TLS:             tlsConfig,
-		CertRoles:       certRoles,
-		Insecure:        c.insecure,
-		RateLimit:       c.rateLimit,
-		RateBurst:       c.rateBurst,
-		MaxCallDuration: c.maxCallDuration,
-		MetricsAddr:     c.metricsAddr,
-		TransportLimits: server.TransportLimits{MaxConnsPerAddress: c.maxConns},
-		CORSOrigins:     origins,
-		Retention:       c.retention,
-
-		ChangesRetention: c.changesKept,
-	})
+	srv, err := server.New(db, c.serverConfig(log, tlsConfig, certRoles, origins))
 	if err != nil {
 		return err
 	}
@@ -212,6 +205,29 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// serverConfig is the server's configuration as the settings give it.
+func (c *serveConfig) serverConfig(log *slog.Logger, tlsConfig *tls.Config, certRoles *server.CertRoles, origins []string) server.Config {
+	return server.Config{
+		GRPCAddr:        c.grpcAddr,
+		HTTPAddr:        c.httpAddr,
+		MaxRequestBytes: c.maxRequestBytes,
+		Logger:          log,
+		TLS:             tlsConfig,
+		CertRoles:       certRoles,
+		Insecure:        c.insecure,
+		RateLimit:       c.rateLimit,
+		RateBurst:       c.rateBurst,
+		MaxCallDuration: c.maxCallDuration,
+		MetricsAddr:     c.metricsAddr,
+		TransportLimits: server.TransportLimits{MaxConnsPerAddress: c.maxConns, MaxImportUploads: c.importUploads},
+		CORSOrigins:     origins,
+		Retention:       c.retention,
+
+		ChangesRetention: c.changesKept,
+		DryRunSlice:      c.dryRunSlice,
+	}
 }
 
 // seedDemo fills an empty database with synthetic people, makes an admin key

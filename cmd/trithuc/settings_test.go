@@ -1,11 +1,16 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"trithuc.gov.vn/trithuc/server"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 func TestApplySettings(t *testing.T) {
@@ -94,4 +99,54 @@ func TestREADMEListsEverySetting(t *testing.T) {
 			t.Errorf("README's settings table has no row starting %s", row)
 		}
 	})
+}
+
+// The import settings reach the server's configuration, and a value that
+// would stop imports or make dry runs hold nothing is refused naming its
+// flag.
+func TestServeImportSettings(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		uploads int
+		slice   time.Duration
+		wantErr string
+	}{
+		{name: "OKDefaults", uploads: server.DefaultMaxImportUploads, slice: store.DefaultDryRunSlice},
+		{name: "OKFlags", args: []string{"--max-import-uploads", "5", "--dry-run-slice", "50ms"}, uploads: 5, slice: 50 * time.Millisecond},
+		{name: "OKEnv", env: map[string]string{"TRITHUC_MAX_IMPORT_UPLOADS": "3", "TRITHUC_DRY_RUN_SLICE": "1s"}, uploads: 3, slice: time.Second},
+		{name: "ErrNoUploads", args: []string{"--max-import-uploads", "0"}, wantErr: "--max-import-uploads must be at least 1"},
+		{name: "ErrNegativeUploads", args: []string{"--max-import-uploads", "-2"}, wantErr: "--max-import-uploads must be at least 1"},
+		{name: "ErrNoSlice", args: []string{"--dry-run-slice", "0s"}, wantErr: "--dry-run-slice must be positive"},
+		{name: "ErrNegativeSlice", env: map[string]string{"TRITHUC_DRY_RUN_SLICE": "-1s"}, wantErr: "--dry-run-slice must be positive"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c serveConfig
+			fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+			c.flags(fs)
+			if err := parseFlags(fs, tt.args); err != nil {
+				t.Fatal(err)
+			}
+			if err := applySettings(fs, "", func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }); err != nil {
+				t.Fatal(err)
+			}
+			_, _, err := c.security()
+			if tt.wantErr != "" {
+				var ue usageError
+				if !errors.As(err, &ue) || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want a usage error containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := c.serverConfig(nil, nil, nil, nil)
+			if cfg.MaxImportUploads != tt.uploads || cfg.DryRunSlice != tt.slice {
+				t.Errorf("MaxImportUploads %d, DryRunSlice %s; want %d, %s", cfg.MaxImportUploads, cfg.DryRunSlice, tt.uploads, tt.slice)
+			}
+		})
+	}
 }
