@@ -89,7 +89,9 @@ func (DataSubjectRequest_Kind) EnumDescriptor() ([]byte, []int) {
 	return file_trithuc_v1_privacy_proto_rawDescGZIP(), []int{2, 0}
 }
 
-// Where the request is: RECEIVED → IN_PROGRESS → COMPLETED or REFUSED.
+// Where the request is. It only moves on: RECEIVED → IN_PROGRESS →
+// COMPLETED or REFUSED, or RECEIVED straight to COMPLETED or REFUSED
+// when it is answered at once. COMPLETED and REFUSED are final.
 type DataSubjectRequest_State int32
 
 const (

@@ -873,13 +873,15 @@ type TransitionDataSubjectRequestRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// `dataSubjectRequests/{data_subject_request}`.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	// The state to move to: IN_PROGRESS, COMPLETED or REFUSED.
+	// The state to move to: IN_PROGRESS (from RECEIVED only), COMPLETED or
+	// REFUSED.
 	// (-- api-linter: core::0216::state-field-output-only=disabled
 	//
 	//	aip.dev/not-precedent: the state is also the filter of the desk's list;
 	//	it changes only through TransitionDataSubjectRequest. --)
 	State DataSubjectRequest_State `protobuf:"varint,2,opt,name=state,proto3,enum=trithuc.v1.DataSubjectRequest_State" json:"state,omitempty"`
-	// Why it is refused (required for REFUSED), or how it was completed.
+	// Why it is refused (required for REFUSED), or how it was completed;
+	// required for any move past the request's due time, to say why it is late.
 	Reason string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
 	// What was done, added to the request's actions.
 	Action string `protobuf:"bytes,4,opt,name=action,proto3" json:"action,omitempty"`

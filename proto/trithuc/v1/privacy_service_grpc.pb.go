@@ -86,8 +86,13 @@ type PrivacyServiceClient interface {
 	GetDataSubjectRequest(ctx context.Context, in *GetDataSubjectRequestRequest, opts ...grpc.CallOption) (*DataSubjectRequest, error)
 	// Lists data-subject requests, oldest first (https://google.aip.dev/132).
 	ListDataSubjectRequests(ctx context.Context, in *ListDataSubjectRequestsRequest, opts ...grpc.CallOption) (*ListDataSubjectRequestsResponse, error)
-	// Moves a data-subject request on: RECEIVED → IN_PROGRESS →
-	// COMPLETED or REFUSED (https://google.aip.dev/216).
+	// Moves a data-subject request on (https://google.aip.dev/216): a
+	// RECEIVED request to IN_PROGRESS, COMPLETED or REFUSED; an IN_PROGRESS
+	// one to COMPLETED or REFUSED. A COMPLETED or REFUSED request does not
+	// change, and only a RECEIVED one goes IN_PROGRESS: other moves are
+	// FAILED_PRECONDITION. REFUSED needs a reason, and so does any move past
+	// the request's due time. A COMPLETED RESTRICTION restricts the person's
+	// profile.
 	TransitionDataSubjectRequest(ctx context.Context, in *TransitionDataSubjectRequestRequest, opts ...grpc.CallOption) (*DataSubjectRequest, error)
 }
 
@@ -272,8 +277,13 @@ type PrivacyServiceServer interface {
 	GetDataSubjectRequest(context.Context, *GetDataSubjectRequestRequest) (*DataSubjectRequest, error)
 	// Lists data-subject requests, oldest first (https://google.aip.dev/132).
 	ListDataSubjectRequests(context.Context, *ListDataSubjectRequestsRequest) (*ListDataSubjectRequestsResponse, error)
-	// Moves a data-subject request on: RECEIVED → IN_PROGRESS →
-	// COMPLETED or REFUSED (https://google.aip.dev/216).
+	// Moves a data-subject request on (https://google.aip.dev/216): a
+	// RECEIVED request to IN_PROGRESS, COMPLETED or REFUSED; an IN_PROGRESS
+	// one to COMPLETED or REFUSED. A COMPLETED or REFUSED request does not
+	// change, and only a RECEIVED one goes IN_PROGRESS: other moves are
+	// FAILED_PRECONDITION. REFUSED needs a reason, and so does any move past
+	// the request's due time. A COMPLETED RESTRICTION restricts the person's
+	// profile.
 	TransitionDataSubjectRequest(context.Context, *TransitionDataSubjectRequestRequest) (*DataSubjectRequest, error)
 	mustEmbedUnimplementedPrivacyServiceServer()
 }
