@@ -185,9 +185,10 @@ func (t *transferService) startImport(ctx context.Context, req *pb.ImportPeopleR
 		return nil, grpcError(ctx, err)
 	}
 	// The run outlives the call; its audit event is the call's, naming the
-	// operation and, as it writes them, every person it creates or changes.
+	// method called (ImportPeople, or UploadImport for a file sent in
+	// chunks), the operation and, as it writes them, every person it
+	// creates or changes.
 	ev := t.s.newAuditEvent(callFrom(ctx))
-	ev.Method = importMethod
 	ev.AddResources("operations/" + op.ID)
 	runCtx, cancel := context.WithCancelCause(withAuditEvent(context.WithoutCancel(ctx), ev))
 	run := &importRun{principal: p.ID, meta: meta, cancel: cancel}

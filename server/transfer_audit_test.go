@@ -16,24 +16,25 @@ import (
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
-// importEvent is the audit event of the import that operation names,
-// waited for: an import that did not commit records it after the
-// operation is done.
+// importEvent is the audit event of the import that operation names
+// (ImportPeople's or UploadImport's, whichever was called), waited for: an
+// import that did not commit records it after the operation is done.
 func (e *env) importEvent(operation string) *pb.AuditEvent {
 	e.t.Helper()
 	for range 250 {
-		events, err := e.client.Audit.ListAuditEvents(context.Background(), &pb.ListAuditEventsRequest{Method: "ImportPeople", PageSize: 100})
+		events, err := e.client.Audit.ListAuditEvents(context.Background(), &pb.ListAuditEventsRequest{Resource: operation, PageSize: 100})
 		if err != nil {
 			e.t.Fatal(err)
 		}
 		for _, ev := range events.AuditEvents {
-			if slices.Contains(ev.Resources, operation) {
+			// Not the reads of the operation (GetOperation).
+			if ev.Method == importMethod || ev.Method == uploadMethod {
 				return ev
 			}
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	e.t.Fatalf("no audit event names %s", operation)
+	e.t.Fatalf("no audit event of an import names %s", operation)
 	return nil
 }
 
@@ -87,5 +88,39 @@ func TestImportQuotesLongCellsInPart(t *testing.T) {
 	}
 	if msg := status.FromProto(op.GetError()).Details(); !strings.Contains(protojson.Format(op.GetError()), "NguyÔn NguyÔn") || !strings.Contains(protojson.Format(op.GetError()), "…") {
 		t.Errorf("the error does not quote the cell's start: %v", msg)
+	}
+}
+
+// An import sent in chunks is audited as the method called: the event of
+// its run, naming the people it wrote, is UploadImport's, and no event of
+// ImportPeople names it.
+func TestUploadImportAuditedAsCalled(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	file := workbook(t, peopleHeader, []any{"Nguyễn", "Văn", "An", "Nam", "15/03/1980", "", "001080000001", ""})
+	op, err := e.client.UploadImport(ctx, &pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: file}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op = e.wait(longrunningpb.NewOperationsClient(e.client.Conn()), op)
+	if op.GetError() != nil {
+		t.Fatalf("the import ended with %v", status.FromProto(op.GetError()))
+	}
+	events := func(method string) (named, people bool) {
+		list, err := e.client.Audit.ListAuditEvents(ctx, &pb.ListAuditEventsRequest{Method: method, Resource: op.Name, PageSize: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range list.AuditEvents {
+			named = true
+			people = people || slices.ContainsFunc(ev.Resources, func(r string) bool { return strings.HasPrefix(r, "people/") })
+		}
+		return named, people
+	}
+	if _, people := events("UploadImport"); !people {
+		t.Error("no event of UploadImport names the people the import wrote")
+	}
+	if named, _ := events("ImportPeople"); named {
+		t.Error("an event of ImportPeople names the operation of an UploadImport")
 	}
 }
