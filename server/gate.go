@@ -86,7 +86,9 @@ func receivesFile(method string) bool {
 // it), so that a caller who may not import holds no slot; and one at a
 // time per principal, so that no one caller holds every slot. A denied
 // call is treated as the chain treats it: held to the rate limit, then
-// recorded in the audit trail.
+// recorded in the audit trail. A call refused for want of a slot is
+// recorded as the rate limit's refusals are, the first of each second of
+// its principal, so that a flood of them cannot fill the trail.
 func (s *Server) takeImportSlot(ctx context.Context, c *call) (release func(), err error) {
 	if err := s.permit(c.principal, c.method); err != nil {
 		c.id = newRequestID()
@@ -96,7 +98,12 @@ func (s *Server) takeImportSlot(ctx context.Context, c *call) (release func(), e
 		s.auditRefusal(c, err)
 		return nil, err
 	}
-	return s.imports.take(c.principal.ID)
+	release, err = s.imports.take(c.principal.ID)
+	if err != nil {
+		c.id = newRequestID()
+		s.auditRefusalEachSecond(s.limiterOf(c.principal.ID), c, err, time.Now())
+	}
+	return release, err
 }
 
 // delivery is the timer of a call holding an import slot until its file

@@ -306,6 +306,74 @@ func TestImportSlotsGuarded(t *testing.T) {
 	})
 }
 
+// A call refused for want of an import slot is in the audit trail, as the
+// rate limit's refusals are: the first of each second for each principal,
+// so that a flood of refused uploads does not fill it.
+func TestImportSlotRefusalsAudited(t *testing.T) {
+	e := newEnv(t)
+	conn := e.bareConn()
+	csv := "\xEF\xBB\xBFHọ;Tên;Ngày sinh;Số CCCD\nNguyễn;An;15/03/1980;001080000001\n"
+	ctx := context.Background()
+
+	// A registrar holding a slot is refused a second one, over and over.
+	_, registrar := e.key("registrar")
+	cancel, _ := stallImport(t, conn, registrar, uploadMethod)
+	defer cancel()
+	auth := metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+registrar)
+	start := time.Now()
+	eventually(t, "the registrar's second import refused", func() error {
+		_, err := pb.NewTransferServiceClient(conn).ImportPeople(auth, &pb.ImportPeopleRequest{ValidateOnly: true,
+			File: &httpbody.HttpBody{ContentType: "text/csv", Data: []byte(csv)}})
+		if status.Code(err) != codes.ResourceExhausted {
+			return fmt.Errorf("the second import: %v, want RESOURCE_EXHAUSTED", err)
+		}
+		return nil
+	})
+	for range 30 {
+		_, err := pb.NewTransferServiceClient(conn).ImportPeople(auth, &pb.ImportPeopleRequest{ValidateOnly: true,
+			File: &httpbody.HttpBody{ContentType: "text/csv", Data: []byte(csv)}})
+		wantCode(t, err, codes.ResourceExhausted)
+	}
+	seconds := int(time.Since(start)/time.Second) + 1
+
+	// With every slot held, an admin's REST import is refused too.
+	_, other := e.key("registrar")
+	cancelOther, _ := stallImport(t, conn, other, importMethod)
+	defer cancelOther()
+	var requestID string
+	eventually(t, "a REST import refused with every slot held", func() error {
+		req, _ := http.NewRequest("POST", e.base+"/v1/people:import?validateOnly=true", strings.NewReader(csv))
+		req.Header.Set("Authorization", "Bearer "+e.token)
+		req.Header.Set("Content-Type", "text/csv")
+		resp, err := e.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusTooManyRequests {
+			return fmt.Errorf("HTTP %d, want 429", resp.StatusCode)
+		}
+		requestID = resp.Header.Get("X-Request-Id")
+		return nil
+	})
+
+	events, err := e.client.Audit.ListAuditEvents(ctx, &pb.ListAuditEventsRequest{
+		Method: "ImportPeople", Filter: `code = "RESOURCE_EXHAUSTED"`, PageSize: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byRole := map[string][]*pb.AuditEvent{}
+	for _, ev := range events.AuditEvents {
+		byRole[ev.Role] = append(byRole[ev.Role], ev)
+	}
+	if n := len(byRole["registrar"]); n < 1 || n > seconds {
+		t.Errorf("%d of the registrar's refused imports in the trail, want one a second (1 to %d)", n, seconds)
+	}
+	if admin := byRole["admin"]; len(admin) != 1 || admin[0].RequestId != requestID || admin[0].Transport != "rest" {
+		t.Errorf("the admin's refused REST import is recorded as %v, want one event of request %s over rest", admin, requestID)
+	}
+}
+
 func retryDelay(err error) time.Duration {
 	for _, d := range status.Convert(err).Details() {
 		if ri, ok := d.(*errdetails.RetryInfo); ok {

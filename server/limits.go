@@ -35,10 +35,11 @@ type limiters struct {
 	m  map[string]*limiter
 }
 
-// limiter is a principal's bucket, when a call it refused was last
-// recorded in the audit trail, and the log lines of its refusals: the
-// first a minute, with the number not logged since (one key's flood of
-// refused calls was 51,000 lines in 14 s).
+// limiter is a principal's bucket, when a refused call of the principal
+// (by the bucket, or for want of an import slot) was last recorded in the
+// audit trail, and the log lines of its refusals: the first a minute, with
+// the number not logged since (one key's flood of refused calls was 51,000
+// lines in 14 s).
 type limiter struct {
 	*rate.Limiter
 	recorded time.Time
@@ -46,10 +47,23 @@ type limiter struct {
 }
 
 // refusalsRecorded is how often a principal's calls refused by the rate
-// limit are recorded in the audit trail: the first of each second, so that
-// the trail shows who was held back, and when, without a flood of refused
-// calls filling it (and the writer) faster than allowed calls could.
+// limit or for want of an import slot are recorded in the audit trail: the
+// first of each second, so that the trail shows who was held back, and
+// when, without a flood of refused calls filling it (and the writer)
+// faster than allowed calls could.
 const refusalsRecorded = time.Second
+
+// limiterOf is the bucket of the principal id, made at its first use.
+func (s *Server) limiterOf(id string) *limiter {
+	s.limits.mu.Lock()
+	defer s.limits.mu.Unlock()
+	lim := s.limits.m[id]
+	if lim == nil {
+		lim = &limiter{Limiter: rate.NewLimiter(rate.Limit(s.cfg.RateLimit), max(1, s.cfg.RateBurst))}
+		s.limits.m[id] = lim
+	}
+	return lim
+}
 
 // rateLimit takes a token from the bucket of the call's principal, or
 // answers RESOURCE_EXHAUSTED saying when to try again. Calls that need no
@@ -59,13 +73,7 @@ func (s *Server) rateLimit(ctx context.Context) error {
 	if s.cfg.RateLimit <= 0 || p == nil {
 		return nil
 	}
-	s.limits.mu.Lock()
-	lim := s.limits.m[p.ID]
-	if lim == nil {
-		lim = &limiter{Limiter: rate.NewLimiter(rate.Limit(s.cfg.RateLimit), max(1, s.cfg.RateBurst))}
-		s.limits.m[p.ID] = lim
-	}
-	s.limits.mu.Unlock()
+	lim := s.limiterOf(p.ID)
 	now := time.Now()
 	r := lim.ReserveN(now, 1)
 	delay := r.DelayFrom(now)
@@ -79,17 +87,27 @@ func (s *Server) rateLimit(ctx context.Context) error {
 		&errdetails.RetryInfo{RetryDelay: durationpb.New(delay)})
 	c := callFrom(ctx)
 	s.limits.mu.Lock()
+	c.limited = true
+	c.quiet, c.suppressed = lim.log.skip(now)
+	s.limits.mu.Unlock()
+	s.auditRefusalEachSecond(lim, c, err, now)
+	return err
+}
+
+// auditRefusalEachSecond records c, refused before the audit interceptor
+// saw it and held back rather than denied, when it is the first refused
+// call of its principal (whose bucket lim is) this second
+// (refusalsRecorded).
+func (s *Server) auditRefusalEachSecond(lim *limiter, c *call, err error, now time.Time) {
+	s.limits.mu.Lock()
 	record := now.Sub(lim.recorded) >= refusalsRecorded
 	if record {
 		lim.recorded = now
 	}
-	c.limited = true
-	c.quiet, c.suppressed = lim.log.skip(now)
 	s.limits.mu.Unlock()
 	if record {
 		s.auditRefusal(c, err)
 	}
-	return err
 }
 
 // auditRefusal records in the audit trail a call refused before the audit
