@@ -87,8 +87,9 @@ func receivesFile(method string) bool {
 // time per principal, so that no one caller holds every slot. A denied
 // call is treated as the chain treats it: held to the rate limit, then
 // recorded in the audit trail. A call refused for want of a slot is
-// recorded as the rate limit's refusals are, the first of each second of
-// its principal, so that a flood of them cannot fill the trail.
+// recorded and logged as the rate limit's refusals are, the first of each
+// second and of each minute of its principal, so that a flood of them
+// fills neither the trail nor the log.
 func (s *Server) takeImportSlot(ctx context.Context, c *call) (release func(), err error) {
 	if err := s.permit(c.principal, c.method); err != nil {
 		c.id = newRequestID()
@@ -101,7 +102,14 @@ func (s *Server) takeImportSlot(ctx context.Context, c *call) (release func(), e
 	release, err = s.imports.take(c.principal.ID)
 	if err != nil {
 		c.id = newRequestID()
-		s.auditRefusalEachSecond(s.limiterOf(c.principal.ID), c, err, time.Now())
+		lim, now := s.limiterOf(c.principal.ID), time.Now()
+		// Logged as the rate limit's refusals are, on the same clock of
+		// the principal: the first of each minute.
+		s.limits.mu.Lock()
+		c.limited = true
+		c.quiet, c.suppressed = lim.log.skip(now)
+		s.limits.mu.Unlock()
+		s.auditRefusalEachSecond(lim, c, err, now)
 	}
 	return release, err
 }

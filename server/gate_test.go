@@ -372,6 +372,18 @@ func TestImportSlotRefusalsAudited(t *testing.T) {
 	if admin := byRole["admin"]; len(admin) != 1 || admin[0].RequestId != requestID || admin[0].Transport != "rest" {
 		t.Errorf("the admin's refused REST import is recorded as %v, want one event of request %s over rest", admin, requestID)
 	}
+
+	// The log has one line for the registrar's refusals this minute, as
+	// for the rate limit's: a flood of them cannot flood the log either.
+	var lines []string
+	for _, line := range strings.Split(e.logs.String(), "\n") {
+		if strings.Contains(line, "code=ResourceExhausted") && strings.Contains(line, "principal="+byRole["registrar"][0].GetPrincipal()) {
+			lines = append(lines, line)
+		}
+	}
+	if len(lines) != 1 || !strings.Contains(lines[0], "not_logged=0") {
+		t.Errorf("%d log lines for 31 imports refused for want of a slot, want 1 saying not_logged=0:\n%s", len(lines), strings.Join(lines, "\n"))
+	}
 }
 
 func retryDelay(err error) time.Duration {

@@ -50,7 +50,7 @@ type call struct {
 	// HTTP client's, as the gateway saw it.
 	client string
 	// refused is set when the call had no valid credential, limited when
-	// the rate limit refused it (limits.go); quiet when that refusal is not
+	// the rate limit or the import slots refused it (limits.go, gate.go); quiet when that refusal is not
 	// logged, and suppressed, on the next refusal from the address (or of
 	// the principal) that is, counts those not logged before it
 	// (authfailures.go).
