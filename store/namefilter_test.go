@@ -215,3 +215,37 @@ func TestScopedMembershipNameKeysHidden(t *testing.T) {
 		}
 	}
 }
+
+// A name's prefix typed without marks may hold for much of the registry
+// ("Nguyen*" is some two people in five). A page in registration order
+// scans that order and stops at its LIMIT, rather than read the prefix's
+// range from the key's index and sort every match (seconds at a million
+// people); a page in name order reads the range in its order.
+func TestBroadNamePrefixPages(t *testing.T) {
+	db, _ := namesFilterTest(t, filterNames)
+	ctx := context.Background()
+	for _, filter := range []string{`family_name = "Nguyen*"`, `family_name = "Ng*"`, `family_name = "L*"`} {
+		for _, order := range []string{"", "family_name"} {
+			err := db.read(ctx, func(tx *Tx) error {
+				l, err := tx.peopleListing(ctx, ListQuery{Filter: filter, OrderBy: order})
+				if err != nil {
+					return err
+				}
+				for _, b := range l.pageBands() {
+					q, withArgs, _ := l.bandSQL(b, l.where, nil)
+					plan := queryPlan(t, tx, q, append(append([]any(nil), withArgs...), l.args...)...)
+					if strings.Contains(plan, "TEMP B-TREE") {
+						t.Errorf("%s ordered by %q: plan %s; want the page read in its order", filter, order, plan)
+					}
+					if order != "" && !strings.Contains(plan, "USING INDEX people_family_key (") {
+						t.Errorf("%s ordered by %q: plan %s; want a range of people_family_key", filter, order, plan)
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}

@@ -474,19 +474,30 @@ func (c *compiler) prefix(n *node, f Field, p string, negate bool) (string, bool
 			for i, s := range starts {
 				ps[i] = string(s)
 			}
-			return c.ranges(f.Order.SQL, ps, func(s string) any { return []byte(s) }, negate)
+			return c.ranges(f.Order.SQL, ps, func(s string) any { return []byte(s) }, negate, true)
 		}
 	}
 	ps := []string{fold(f, p)}
 	if f.Prefixes != nil {
 		ps = f.Prefixes(ps[0])
 	}
-	return c.ranges(f.SQL, ps, func(s string) any { return s }, negate)
+	return c.ranges(f.SQL, ps, func(s string) any { return s }, negate, false)
 }
 
 // ranges compiles a match of the values of sql that start with any of ps,
-// each bound as arg makes it.
-func (c *compiler) ranges(sql string, ps []string, arg func(string) any, negate bool) (string, bool, error) {
+// each bound as arg makes it. broad says the match may hold for much of
+// the table, as a name's prefix typed without marks does ("Nguyen*" is
+// some two people in five): its range tells SQLite so (likelihood), so
+// that a page in another order scans that order and stops at its LIMIT
+// rather than sort every match (seconds at a million people), while a
+// page in the key's order, or a count, still reads the key's index.
+func (c *compiler) ranges(sql string, ps []string, arg func(string) any, negate, broad bool) (string, bool, error) {
+	bound := func(op string) string {
+		if broad {
+			return "likelihood(" + sql + " " + op + " ?, 0.9)"
+		}
+		return sql + " " + op + " ?"
+	}
 	type span struct{ from, to string } // to "" when unbounded
 	var spans []span
 	slices.Sort(ps)
@@ -508,10 +519,18 @@ func (c *compiler) ranges(sql string, ps []string, arg func(string) any, negate 
 	conds := make([]string, len(spans))
 	var args []any
 	for i, sp := range spans {
-		conds[i] = sql + " >= ?"
+		if len(spans) > 1 {
+			conds[i] = sql + " >= ?"
+		} else {
+			conds[i] = bound(">=")
+		}
 		args = append(args, arg(sp.from))
 		if sp.to != "" {
-			conds[i] = "(" + sql + " >= ? AND " + sql + " < ?)"
+			if len(spans) > 1 {
+				conds[i] = "(" + sql + " >= ? AND " + sql + " < ?)"
+			} else {
+				conds[i] = "(" + bound(">=") + " AND " + bound("<") + ")"
+			}
 			args = append(args, arg(sp.to))
 		}
 	}
@@ -521,10 +540,10 @@ func (c *compiler) ranges(sql string, ps []string, arg func(string) any, negate 
 		// and tests the rows in it, where for the ranges alone it reads
 		// every row rather than look each up ("Nguyen*" on a key is four).
 		first, last := spans[0], spans[len(spans)-1]
-		around := sql + " >= ?"
+		around := bound(">=")
 		c.args = append(c.args, arg(first.from))
 		if last.to != "" {
-			around += " AND " + sql + " < ?"
+			around += " AND " + bound("<")
 			c.args = append(c.args, arg(last.to))
 		}
 		cond, atomic = "("+around+" AND ("+strings.Join(conds, " OR ")+"))", true

@@ -297,7 +297,9 @@ func TestCompileOrder(t *testing.T) {
 		{`name > "Ab"`, "p.name_key >= ?", []any{[]byte("kab\x00\x01")}},
 		{`name >= "Ab"`, "p.name_key >= ?", []any{[]byte("kab")}},
 		{`name = "Ab"`, "p.name = ?", []any{"Ab"}},
-		{`name = "Ab*"`, "(p.name_key >= ? AND p.name_key < ? AND ((p.name_key >= ? AND p.name_key < ?) OR (p.name_key >= ? AND p.name_key < ?)))",
+		// A key's prefix is broad: likelihood tells SQLite (store's
+		// TestBroadNamePrefixPages).
+		{`name = "Ab*"`, "(likelihood(p.name_key >= ?, 0.9) AND likelihood(p.name_key < ?, 0.9) AND ((p.name_key >= ? AND p.name_key < ?) OR (p.name_key >= ? AND p.name_key < ?)))",
 			[]any{[]byte("kab"), []byte("mac"), []byte("kab"), []byte("kac"), []byte("mab"), []byte("mac")}},
 		{`name != "As typed*"`, "NOT (p.name >= ? AND p.name < ?)", []any{"As typed", "As typee"}},
 	} {
