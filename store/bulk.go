@@ -146,7 +146,7 @@ func (b *BulkTx) fieldNamesOf(ctx context.Context, field string) ([]string, erro
 // The columns the bulk path writes, in the order of its values.
 var (
 	bulkPeopleColumns = []string{"pk", "id", "family_name", "middle_name", "given_name", "display_name",
-		"gender", "birth_year", "birth_month", "birth_day", "ethnicity", "national_id", "email", "phone", "hometown",
+		"gender", "birth_year", "birth_month", "birth_day", "ethnicity", "national_id", "email", "phone", "phone_key", "hometown",
 		"address", "availability", "work_location", "work_country", "create_time", "update_time", "revision",
 		"highest_level", "highest_level_rank", "academic_title", "academic_title_year", "sort_key", "family_key"}
 	bulkFieldColumns    = []string{"person_pk", "ordinal", "field", "code", "is_primary"}

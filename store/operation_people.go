@@ -124,12 +124,13 @@ func (t *textTokens) nationalIDs() []string {
 	return out
 }
 
-// phones are the runs a phone may be: 8 to 20 digits (person.proto).
-func (t *textTokens) phones() []string {
+// phoneKeys are the keys (phoneKey) of the phones the runs may be: 8 to
+// 20 digits (person.proto), and one more where a length byte comes before.
+func (t *textTokens) phoneKeys() []string {
 	var out []string
 	for d := range t.runs {
-		if len(d) >= 8 && len(d) <= 20 {
-			out = append(out, d)
+		if len(d) >= 8 && len(d) <= 21 {
+			out = append(out, runPhoneKeys(d)...)
 		}
 	}
 	return out
@@ -142,16 +143,12 @@ func (t *textTokens) quotesContact(m *personMarks) bool {
 		return true
 	}
 	for d := range t.runs {
-		if slices.ContainsFunc(m.phones, func(p string) bool { return strings.Contains(d, p) }) {
+		if slices.ContainsFunc(m.phones, func(k string) bool { return holdsPhone(d, k) }) {
 			return true
 		}
 	}
 	return false
 }
-
-// phoneDigits is the SQL of p.phone as digits alone (person.proto allows
-// a leading + and spaces, dots and hyphens between groups).
-const phoneDigits = `replace(replace(replace(replace(p.phone, ' ', ''), '.', ''), '-', ''), '+', '')`
 
 // ImportWithholds reports whether the import operation op (its problems:
 // its response and error) names or quotes a person whose data a caller
@@ -162,10 +159,10 @@ const phoneDigits = `replace(replace(replace(replace(p.phone, ' ', ''), '.', '')
 // names them only where its file did). With report, the report is read
 // too, and the people the import wrote (its audit event names them), whose
 // rows it copies. The people are found by their resource names, national
-// IDs and emails (indexed), and the restricted, who are few
-// (people_unlisted), by phone as well. A person known by none of these, a
-// row of names and dates alone, cannot be told from another and is not
-// found; a text that cannot be read withholds the operation.
+// IDs, emails and phones (each indexed; a phone however it was typed,
+// phoneKey). A person known by none of these, a row of names and dates
+// alone, cannot be told from another and is not found; a text that cannot
+// be read withholds the operation.
 func (db *DB) ImportWithholds(ctx context.Context, op *Operation, report []byte) (bool, error) {
 	if op.Kind != ImportOperationKind {
 		return false, nil
@@ -214,7 +211,7 @@ func (tx *Tx) addWrittenPeople(ctx context.Context, id string, t *textTokens) er
 }
 
 // personLookups find the people of tokens, each on an index: by name, by
-// national ID, by email, and the restricted by phone.
+// national ID, by email, and by phone.
 var personLookups = []struct {
 	from, where string
 	values      func(t *textTokens) []string
@@ -229,8 +226,7 @@ var personLookups = []struct {
 	{`people p`, `p.national_id IN (SELECT value FROM json_each(?)) AND p.delete_time IS NULL`, (*textTokens).nationalIDs},
 	{`people p`, `p.email COLLATE NOCASE IN (SELECT value FROM json_each(?)) AND p.delete_time IS NULL AND p.email != ''`,
 		func(t *textTokens) []string { return slices.Collect(maps.Keys(t.emails)) }},
-	{`people p INDEXED BY people_unlisted`, personUnlisted + ` AND p.restricted != 0 AND p.phone != '' AND ` + phoneDigits +
-		` IN (SELECT value FROM json_each(?))`, (*textTokens).phones},
+	{`people p`, `p.phone_key IN (SELECT value FROM json_each(?)) AND p.phone_key != ''`, (*textTokens).phoneKeys},
 }
 
 // personLookupSQL reads, of each person found, what tokensWithhold needs,

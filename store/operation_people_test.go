@@ -30,6 +30,8 @@ func TestImportWithholds(t *testing.T) {
 	restricted := create("Rạng", "079199005566", "rang@example.vn", "0977 111 222")
 	contact := create("Cúc", "079199006677", "cuc.old@example.vn", "0966 555 444")
 	open := create("Khoa", "079199007788", "khoa@example.vn", "0933 222 111")
+	// A phone stored with the country code, quoted as typed at home.
+	abroad := create("Lan", "079199008899", "lan@example.vn", "+84 944 333 222")
 	if _, err := db.UpdatePerson(ctx, contact.Name, WriteOptions{}, func(p *pb.Person) error { p.Email = "cuc.new@example.vn"; return nil }); err != nil {
 		t.Fatal(err)
 	}
@@ -47,8 +49,10 @@ func TestImportWithholds(t *testing.T) {
 		if _, err := db.WithdrawConsent(ctx, c.Name, WriteOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.CreateConsent(ctx, contact.Name, &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2025-01"}, nil); err != nil {
-			t.Fatal(err)
+		for _, p := range []*pb.Person{contact, abroad} {
+			if _, err := db.CreateConsent(ctx, p.Name, &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2025-01"}, nil); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 
@@ -77,6 +81,14 @@ func TestImportWithholds(t *testing.T) {
 		{"contact, email before a correction", conflict(contact.Name, "cuc.old@example.vn"), nil, false, true, nil},
 		{"contact, phone", conflict(contact.Name, "0966 555 444"), nil, false, true, nil},
 		{"contact, email alone in the report", bad, storedWorkbook(t, "Cuc.New@example.vn"), true, true, nil},
+		// By phone alone, typed otherwise than it is stored: the phone
+		// is the person's whoever they are, not the restricted alone.
+		{"contact, phone alone in the report, with the country code", bad, storedWorkbook(t, "+84 966.555.444"), true, true, nil},
+		{"contact, phone alone in the problems", problems(&pb.ImportProblem{Row: 4, Column: "I",
+			Message: `the file has "84 966-555-444"`}), nil, false, true, nil},
+		{"contact, phone stored with the country code, typed at home", bad, storedWorkbook(t, "0944.333.222"), true, true, nil},
+		{"restricted, phone with the country code", bad, storedWorkbook(t, "+84 977 111 222"), true, true, nil},
+		{"OK, an open person's phone with the country code", bad, storedWorkbook(t, "+84 933-222-111"), true, false, nil},
 		{"a number too long to look up", bad, storedWorkbook(t, strings.Repeat("1234567890", 7)), true, true, nil},
 	}
 	// The imports are made before the people are restricted or withhold

@@ -250,9 +250,9 @@ func insertPerson(ctx context.Context, c checker, id string, p *pb.Person) (stri
 	}
 	now := micros(tx.now)
 	res, err := tx.ExecContext(ctx, `INSERT INTO people (id, family_name, middle_name, given_name, display_name,
-		gender, birth_year, birth_month, birth_day, ethnicity, national_id, email, phone, hometown,
+		gender, birth_year, birth_month, birth_day, ethnicity, national_id, email, phone, phone_key, hometown,
 		address, availability, work_location, work_country, create_time, update_time, revision, sort_key, family_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
 		append([]any{id}, append(personValues(p), now, now,
 			vntext.SortKey(p.GivenName, p.MiddleName, p.FamilyName), vntext.SortKey(p.FamilyName, p.MiddleName, p.GivenName))...)...)
 	if err != nil {
@@ -329,7 +329,7 @@ func (tx *Tx) updatePerson(ctx context.Context, id string, pk int64, p *pb.Perso
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE people SET family_name = ?, middle_name = ?, given_name = ?,
 		display_name = ?, gender = ?, birth_year = ?, birth_month = ?, birth_day = ?, ethnicity = ?,
-		national_id = ?, email = ?, phone = ?, hometown = ?, address = ?, availability = ?,
+		national_id = ?, email = ?, phone = ?, phone_key = ?, hometown = ?, address = ?, availability = ?,
 		work_location = ?, work_country = ?, update_time = ?, revision = revision + 1
 		WHERE pk = ?`, append(personValues(p), micros(tx.now), pk)...)
 	if err != nil {
@@ -387,7 +387,7 @@ func personValues(p *pb.Person) []any {
 		nationalID = p.NationalId
 	}
 	return []any{p.FamilyName, p.MiddleName, p.GivenName, p.DisplayName, int32(p.Gender),
-		year, month, day, p.Ethnicity, nationalID, p.Email, p.Phone, p.Hometown,
+		year, month, day, p.Ethnicity, nationalID, p.Email, p.Phone, phoneKey(p.Phone), p.Hometown,
 		p.Address, int32(p.Availability), int32(p.WorkLocation), p.WorkCountry}
 }
 

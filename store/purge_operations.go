@@ -28,8 +28,8 @@ const ImportOperationKind = "import_people"
 type personMarks struct {
 	name   string
 	emails []string // lower case
-	digits []string // national IDs and phones, digits alone
-	phones []string // the phones of digits
+	digits []string // national IDs, digits alone
+	phones []string // phoneKey of each phone
 }
 
 func (m *personMarks) add(p *pb.Person) {
@@ -39,14 +39,12 @@ func (m *personMarks) add(p *pb.Person) {
 	if e := strings.ToLower(strings.TrimSpace(p.Email)); e != "" && !slices.Contains(m.emails, e) {
 		m.emails = append(m.emails, e)
 	}
-	for _, v := range []string{p.NationalId, p.Phone} {
-		// Six digits at least: fewer would match other numbers.
-		if d := digitsOf(v); len(d) >= 6 && !slices.Contains(m.digits, d) {
-			m.digits = append(m.digits, d)
-		}
+	// Six digits at least: fewer would match other numbers.
+	if d := digitsOf(p.NationalId); len(d) >= 6 && !slices.Contains(m.digits, d) {
+		m.digits = append(m.digits, d)
 	}
-	if d := digitsOf(strings.TrimPrefix(p.Phone, "+")); len(d) >= 6 && !slices.Contains(m.phones, d) {
-		m.phones = append(m.phones, d)
+	if k := phoneKey(p.Phone); len(k) >= 6 && !slices.Contains(m.phones, k) {
+		m.phones = append(m.phones, k)
 	}
 }
 
@@ -90,7 +88,7 @@ func numberRuns(text string, fn func(digits string) bool) bool {
 
 // in reports whether text holds one of the marks: the name (not as the
 // start of a longer one), an email in any case, or a number, its groups
-// separated or not.
+// separated or not (a phone with the country code or without, holdsPhone).
 func (m *personMarks) in(text string) bool {
 	for i := 0; ; {
 		j := strings.Index(text[i:], m.name)
@@ -111,8 +109,9 @@ func (m *personMarks) in(text string) bool {
 			}
 		}
 	}
-	return len(m.digits) > 0 && numberRuns(text, func(d string) bool {
-		return slices.ContainsFunc(m.digits, func(v string) bool { return strings.Contains(d, v) })
+	return len(m.digits)+len(m.phones) > 0 && numberRuns(text, func(d string) bool {
+		return slices.ContainsFunc(m.digits, func(v string) bool { return strings.Contains(d, v) }) ||
+			slices.ContainsFunc(m.phones, func(k string) bool { return holdsPhone(d, k) })
 	})
 }
 

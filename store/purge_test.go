@@ -64,8 +64,9 @@ func TestPurgeLeavesNoTrace(t *testing.T) {
 	// which is no mark); one whose problems quote them; a dry run whose
 	// report holds their row; one whose report holds the phone they had
 	// before; a refused import whose report holds their national ID in
-	// groups a no-break space apart, as a spreadsheet copy types them.
-	// And one about the person kept, which stays.
+	// groups a no-break space apart, as a spreadsheet copy types them; one
+	// whose report holds their phone alone, with the country code. And
+	// one about the person kept, which stays.
 	imported := importHolding(t, db, nil, storedWorkbook(t, "Quảngxyzw", "Nữ"), func(im *Importer) error {
 		out, err := im.Person(ctx, &pb.Person{Name: gone.Name, FamilyName: "Quảngxyzw", GivenName: "Thuậnqvz", Gender: pb.Person_FEMALE})
 		if err == nil && out.Action != Updated {
@@ -81,6 +82,8 @@ func TestPurgeLeavesNoTrace(t *testing.T) {
 	const groupedID = "079\u00a0199\u00a0001\u00a0122"
 	grouped := importHolding(t, db, problems(&pb.ImportProblem{Row: 2, Message: "E (Ngày sinh): no such date"}),
 		storedWorkbook(t, "Quảngxyzw", groupedID), nil)
+	intlPhone := importHolding(t, db, problems(&pb.ImportProblem{Row: 2, Message: "E (Ngày sinh): no such date"}),
+		storedWorkbook(t, "Trần", "+84 911.223.344"), nil)
 	keptOp := importHolding(t, db, problems(&pb.ImportProblem{Kind: pb.ImportProblem_CONFLICT, Person: kept.Name,
 		Message: kept.Name + ` has "kept.subject@example.vn" registered`}), storedWorkbook(t, "Khươngkept", "079199003344"), nil)
 
@@ -104,7 +107,7 @@ func TestPurgeLeavesNoTrace(t *testing.T) {
 		t.Fatal(err)
 	}
 	for table, want := range map[string]int64{"people": 1, "qualifications": 1, "consents": 1, "requests": 2, "people_search": 1, "people_names": 1,
-		"operations": 5} {
+		"operations": 6} {
 		if removed[table] != want {
 			t.Errorf("removed %d rows of %s, want %d (%v)", removed[table], table, want, removed)
 		}
@@ -115,7 +118,7 @@ func TestPurgeLeavesNoTrace(t *testing.T) {
 	if _, err := db.PurgePerson(ctx, gone.Name, dsr.Name, "again", nil); errCode(err) != NotFound {
 		t.Fatalf("a second purge: %v", err)
 	}
-	for _, op := range []string{imported, quoted, dryRun, oldPhone, grouped} {
+	for _, op := range []string{imported, quoted, dryRun, oldPhone, grouped, intlPhone} {
 		if _, err := db.GetOperation(ctx, op); errCode(err) != NotFound {
 			t.Errorf("operations/%s, which held the person, after the purge: %v", op, err)
 		}

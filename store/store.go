@@ -193,8 +193,12 @@ func init() {
 		if err := registerReaderFuncs(c); err != nil {
 			return err
 		}
-		// For migrations that tidy stored text (0036).
+		// For migrations that tidy stored text (0036) and key phones
+		// (0037).
 		if err := c.RegisterFunc("trithuc_clean", normText, true); err != nil {
+			return err
+		}
+		if err := c.RegisterFunc("trithuc_phone_key", phoneKey, true); err != nil {
 			return err
 		}
 		_, err := c.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint=%d", writerAutocheckpoint), nil)

@@ -147,7 +147,8 @@ func dbBefore(t *testing.T, suffix string) (old *DB, path string) {
 	path = filepath.Join(t.TempDir(), "old.db")
 	old = &DB{path: path, Now: time.Now}
 	var err error
-	old.writer, err = sql.Open("sqlite3", dsn(path, "_journal_mode=WAL&_txlock=immediate&_foreign_keys=on"))
+	// The writer's driver: migrations may call its functions (0035).
+	old.writer, err = sql.Open(writerDriver, dsn(path, "_journal_mode=WAL&_txlock=immediate&_foreign_keys=on"))
 	if err != nil {
 		t.Fatal(err)
 	}
