@@ -114,3 +114,50 @@ func TestImportOperationsWithholdPeople(t *testing.T) {
 		})
 	}
 }
+
+// An import that quotes a person who withholds their contact details by
+// their phone alone, typed otherwise than it is registered, is withheld as
+// well: a row of someone else carries the phone (a conflict naming the
+// other person quotes it) beside a bad row (the report holds it).
+func TestImportOperationWithheldByPhoneAlone(t *testing.T) {
+	f := newPrivacyFixture(t) // f.person's phone is 0912345678
+	e, ctx := f.e, f.ctx
+	const typed = "+84 912.345.678"
+	other, err := e.client.People.CreatePerson(ctx, &pb.CreatePersonRequest{Person: &pb.Person{
+		FamilyName: "Phạm", GivenName: "Minh", NationalId: "001080000009", Phone: "0900 000 001"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := append(append([]any{}, peopleHeader...), "Điện thoại")
+	name := e.importAs(f.registrarTok, &pb.ImportPeopleRequest{ValidateOnly: true, File: &httpbody.HttpBody{Data: workbook(t, header,
+		[]any{"Phạm", "", "Minh", "", "", "", "001080000009", "", typed},
+		[]any{"Trần", "", "", "Nam", "32/01/1980", "", "", "", ""})}})
+	ops := longrunningpb.NewOperationsClient(f.registrar.Conn())
+	text := func(op *longrunningpb.Operation) string {
+		b, _ := protojson.Marshal(op)
+		return string(b)
+	}
+	op, err := ops.GetOperation(ctx, &longrunningpb.GetOperationRequest{Name: name})
+	if s := text(op); err != nil || !strings.Contains(s, typed) || !strings.Contains(s, other.Name) || strings.Contains(s, f.person.Name) {
+		t.Fatalf("before: %s %v, want a conflict of %s quoting %q, and %s unnamed", s, err, other.Name, typed, f.person.Name)
+	}
+
+	f.withholdContact(t)
+	op, err = ops.GetOperation(ctx, &longrunningpb.GetOperationRequest{Name: name})
+	if s := text(op); err != nil || strings.Contains(s, typed) || !strings.Contains(s, "withheld") {
+		t.Errorf("GetOperation as the registrar: %s %v, want the problems withheld", s, err)
+	}
+	_, err = f.registrar.Transfer.GetImportReport(ctx, &pb.GetImportReportRequest{Name: name})
+	wantCode(t, err, codes.PermissionDenied)
+	code, body := e.restAs(f.registrarTok, "GET", "/v1/"+name+":report", nil)
+	if s := jsonText(body); code != http.StatusForbidden || !strings.Contains(s, "admin") {
+		t.Errorf("REST GET %s:report: %d %s", name, code, s)
+	}
+
+	// An admin reads them whole.
+	op, err = longrunningpb.NewOperationsClient(e.client.Conn()).GetOperation(ctx, &longrunningpb.GetOperationRequest{Name: name})
+	if err != nil || !strings.Contains(text(op), typed) {
+		t.Errorf("as an admin: %s %v", text(op), err)
+	}
+	e.reportOf(e.token, name)
+}

@@ -23,19 +23,25 @@ func TestPurgeTakesImportsAndName(t *testing.T) {
 	_, registrarTok := e.key(RoleRegistrar)
 	registrar := e.clientAs(registrarTok)
 	hoa, err := registrar.People.CreatePerson(ctx, &pb.CreatePersonRequest{PersonId: "le-thi-hoa", Person: &pb.Person{
-		FamilyName: "Lê", MiddleName: "Thị", GivenName: "Hoa", NationalId: "079185004455", Email: "hoa.le@example.vn"}})
+		FamilyName: "Lê", MiddleName: "Thị", GivenName: "Hoa", NationalId: "079185004455", Email: "hoa.le@example.vn",
+		Phone: "0987 654 321"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A dry run whose row matched her with another email (a conflict
 	// naming her) beside a bad row (a report holding her row); an import
-	// that filled in her gender (named with her in its audit event); and
-	// an import about someone else.
+	// that filled in her gender (named with her in its audit event); a
+	// refused row of someone else that holds her phone alone, typed with
+	// the country code (the report holds it); and an import about someone
+	// else.
 	dryRun := e.importAs(registrarTok, &pb.ImportPeopleRequest{ValidateOnly: true, File: &httpbody.HttpBody{Data: workbook(t, peopleHeader,
 		[]any{"Lê", "Thị", "Hoa", "Nữ", "", "", "079185004455", "hoa.khac@example.vn"},
 		[]any{"Trần", "", "", "Nam", "32/01/1980", "", "", ""})}})
 	filled := e.importAs(registrarTok, &pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: workbook(t, peopleHeader,
 		[]any{"Lê", "Thị", "Hoa", "Nữ", "", "", "079185004455", ""})}})
+	phoned := e.importAs(registrarTok, &pb.ImportPeopleRequest{ValidateOnly: true, File: &httpbody.HttpBody{Data: workbook(t,
+		append(append([]any{}, peopleHeader...), "Điện thoại"),
+		[]any{"Trần", "", "Bình", "Nam", "32/01/1980", "", "", "", "+84 987.654.321"})}})
 	other := e.importAs(registrarTok, &pb.ImportPeopleRequest{ValidateOnly: true, File: &httpbody.HttpBody{Data: workbook(t, peopleHeader,
 		[]any{"Phạm", "", "Minh", "Nam", "15/03/1980", "", "001080000009", ""},
 		[]any{"Trần", "", "", "Nam", "32/01/1980", "", "", ""})}})
@@ -54,12 +60,12 @@ func TestPurgeTakesImportsAndName(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Removed["operations"] != 2 {
-		t.Errorf("removed %d operations, want 2 (%v)", res.Removed["operations"], res.Removed)
+	if res.Removed["operations"] != 3 {
+		t.Errorf("removed %d operations, want 3 (%v)", res.Removed["operations"], res.Removed)
 	}
 
 	ops := longrunningpb.NewOperationsClient(registrar.Conn())
-	for _, name := range []string{dryRun, filled} {
+	for _, name := range []string{dryRun, filled, phoned} {
 		_, err := ops.GetOperation(ctx, &longrunningpb.GetOperationRequest{Name: name})
 		wantCode(t, err, codes.NotFound)
 		_, err = e.client.Transfer.GetImportReport(ctx, &pb.GetImportReportRequest{Name: name})
