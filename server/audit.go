@@ -321,30 +321,25 @@ func (a *auditLog) add(ev *store.AuditEvent) {
 	}
 }
 
-// auditEventNames bounds the names one event of a stream holds: past it
-// the event is stored, and the call goes on in a new one with the same
-// request id (store.AuditEvent.Cut). Unbounded, a watch held every change
-// it ever sent in memory for its whole life, and then in one event (a
-// watch from the feed's start, 48,000 names; 200 such watches, 870 MB).
-const auditEventNames = 2000
-
-// cut stores the names ev holds as an event of their own, once they are
-// auditEventNames: the part of the call so far, with the code OK. The
-// call's last part has its outcome. It refuses, as a call is refused, when
-// the buffer has no room.
+// cut stores the parts of store.AuditPartNames names that ev holds as
+// events of their own (store.AuditEvent.Cut), each with the code OK: a
+// stream's event is recorded in parts as it grows, the call's last part
+// with its outcome. Unbounded, a watch held every change it ever sent in
+// memory for its whole life, and then in one event (a watch from the
+// feed's start, 48,000 names; 200 such watches, 870 MB). It refuses, as a
+// call is refused, when the buffer has no room.
 func (a *auditLog) cut(ev *store.AuditEvent) error {
-	if ev == nil || len(ev.Resources) < auditEventNames {
-		return nil
+	for ev != nil && len(ev.Resources) >= store.AuditPartNames {
+		if !a.reserve() {
+			return errAuditFull
+		}
+		part := ev.Cut(time.Now()) // not nil: ev holds a part's names
+		if !part.Stored() {
+			part.Code = codeName(codes.OK)
+		}
+		a.add(part)
+		a.unreserve()
 	}
-	if !a.reserve() {
-		return errAuditFull
-	}
-	defer a.unreserve()
-	part := ev.Cut(time.Now())
-	if !part.Stored() {
-		part.Code = codeName(codes.OK)
-	}
-	a.add(part)
 	return nil
 }
 

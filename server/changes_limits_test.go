@@ -144,7 +144,7 @@ func TestLongStreamsAuditedInParts(t *testing.T) {
 	for _, ev := range callEvents(t, e, watch) {
 		stored += len(ev.Resources)
 	}
-	if stored < n-auditEventNames {
+	if stored < n-store.AuditPartNames {
 		t.Errorf("the open watch sent %d changes, and its stored audit events name %d", n, stored)
 	}
 	cancel()
@@ -219,7 +219,7 @@ func auditParts(t *testing.T, e *env, id string, names int) map[string]bool {
 	}
 	out := map[string]bool{}
 	for _, ev := range evs {
-		if len(ev.Resources) > auditEventNames+1000 || ev.Code != "OK" || ev.RequestId != id {
+		if len(ev.Resources) > store.AuditPartNames || ev.Code != "OK" || ev.RequestId != id {
 			t.Errorf("%s: %d names, %s, request %s", ev.Name, len(ev.Resources), ev.Code, ev.RequestId)
 		}
 		for _, r := range ev.Resources {

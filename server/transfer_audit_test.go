@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // importEvent is the audit event of the import that operation names
@@ -65,6 +67,35 @@ func TestImportAuditNamesWhatCommitted(t *testing.T) {
 		if ev.Code != c.code || people != c.people {
 			t.Errorf("%s: the audit event says %s and names %v; want %s and %d people", c.name, ev.Code, ev.Resources, c.code, c.people)
 		}
+	}
+}
+
+// An import of more people than one audit event names is recorded in
+// parts of the bound, with the call's request id, that together name
+// everyone it created.
+func TestImportAuditEventInParts(t *testing.T) {
+	e := newEnv(t)
+	n := store.AuditPartNames + 500
+	rows := [][]any{peopleHeader}
+	for i := range n {
+		rows = append(rows, []any{"Nguyễn", "Văn", "An", "Nam", "15/03/1980", "", fmt.Sprintf("001080%06d", i), ""})
+	}
+	// Through UploadImport: the file is larger than a unary call takes.
+	conn := e.client.Conn()
+	started, err := e.client.UploadImport(context.Background(), &pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: workbook(t, rows...)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := e.wait(longrunningpb.NewOperationsClient(conn), started).Name
+	named := auditParts(t, e, e.importEvent(op).RequestId, n+1)
+	people := 0
+	for name := range named {
+		if strings.HasPrefix(name, "people/") {
+			people++
+		}
+	}
+	if people != n || !named[op] {
+		t.Errorf("the import's events name %d people and the operation %v; want %d and true", people, named[op], n)
 	}
 }
 

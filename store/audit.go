@@ -82,18 +82,79 @@ func NewAuditEvent(t time.Time) *AuditEvent {
 	return &AuditEvent{ID: newEventID(t), Time: t}
 }
 
-// Cut returns the event as it stands, to be stored as one part of its
-// call, and makes ev the next part: the same call (principal, method,
-// request id, ...) from t on, naming nothing yet. A stream that shows
-// names without end (a watch, an export) is recorded in parts, so that
-// neither the event the server holds nor one the trail lists grows with
-// the stream's life.
+// AuditPartNames bounds the names one stored audit event holds. A call
+// that names more -- a watch of the change feed, an export, an import of
+// a hundred thousand people -- is stored in parts of this many (Cut), each
+// an event of the call with its request id, so that neither the event the
+// server holds nor one the trail lists, or a person's export reads, grows
+// with the call (a watch from the feed's start held 48,000 names; an
+// import, every person it wrote).
+const AuditPartNames = 2000
+
+// Cut returns the first AuditPartNames names of ev as an event of their
+// own, to be stored as one part of its call, and makes ev the next part:
+// the same call (principal, method, request id, ...) from t on, naming the
+// names after them; nil while ev holds fewer. The call's last part has its
+// outcome.
 func (ev *AuditEvent) Cut(t time.Time) *AuditEvent {
+	n := max(AuditPartNames, ev.stored)
+	if len(ev.Resources) < n {
+		return nil
+	}
+	rest := ev.Resources[n:]
 	part := *ev
+	part.Resources, part.named = ev.Resources[:n:n], nil
 	*ev = AuditEvent{ID: newEventID(t), Time: t, Principal: part.Principal, PrincipalName: part.PrincipalName,
 		Role: part.Role, Association: part.Association, Method: part.Method, RequestID: part.RequestID,
 		ClientAddress: part.ClientAddress, Transport: part.Transport, Read: part.Read}
+	ev.AddResources(rest...)
 	return &part
+}
+
+// cutAudit stores, in tx, the parts of AuditPartNames names that the event
+// of tx's write holds (Cut), with the code OK: a write that names people
+// without bound (an import) is recorded in parts as it goes. Only between
+// the savepoints of the write's rows: a part stored in one that is rolled
+// back would be lost while the event believed it stored. When the write
+// does not commit, rewind puts the event back as it was.
+func (tx *Tx) cutAudit(ctx context.Context) error {
+	ev := tx.audit
+	if ev == nil || ev.pk != 0 || len(ev.Resources) < AuditPartNames {
+		return nil
+	}
+	ins := &auditInserter{tx: tx}
+	defer ins.close()
+	for part := ev.Cut(time.Now()); part != nil; part = ev.Cut(time.Now()) {
+		part.Code = "OK"
+		if err := ins.event(ctx, part); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// auditMark is an event as a write found it, which rewind puts back.
+type auditMark struct {
+	id, code string
+	time     time.Time
+	names    []string
+}
+
+func (ev *AuditEvent) mark() auditMark {
+	n := len(ev.Resources)
+	return auditMark{id: ev.ID, code: ev.Code, time: ev.Time, names: ev.Resources[:n:n]}
+}
+
+// rewind forgets what a write that did not commit added to ev: the names
+// after those it had, and the parts it cut (cutAudit), whose rows rolled
+// back with it. The names m holds are as they were: names are only ever
+// appended after them, or cut off.
+func (ev *AuditEvent) rewind(m auditMark) {
+	if ev.ID == m.id {
+		ev.dropResourcesAfter(len(m.names))
+		return
+	}
+	ev.ID, ev.Code, ev.Time, ev.Resources, ev.named = m.id, m.code, m.time, slices.Clone(m.names), nil
 }
 
 // newEventID makes the id of an event at t: its time in microseconds,

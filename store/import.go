@@ -180,21 +180,11 @@ func (im *Importer) Yield(ctx context.Context) error {
 // row names (by people/{id} in Name, or by national ID). A row that fails
 // changes nothing and the import goes on.
 func (im *Importer) Person(ctx context.Context, row *pb.Person) (*ImportOutcome, error) {
-	// One name for every row's savepoint: they are not nested, and the
-	// same text is the same prepared statement.
-	const sp = "import_row"
-	if _, err := im.tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
-		return nil, dbError(err)
-	}
-	out, err := im.person(ctx, row)
-	if err != nil {
-		if _, rerr := im.tx.ExecContext(ctx, "ROLLBACK TO "+sp); rerr != nil {
-			return nil, errors.Join(err, dbError(rerr))
-		}
-	}
-	if _, rerr := im.tx.ExecContext(ctx, "RELEASE "+sp); rerr != nil {
-		return nil, errors.Join(err, dbError(rerr))
-	}
+	var out *ImportOutcome
+	err := im.savepoint(ctx, func() (err error) {
+		out, err = im.person(ctx, row)
+		return err
+	})
 	return out, err
 }
 

@@ -71,20 +71,32 @@ func checkChild[T proto.Message](ctx context.Context, im *Importer, k *childKind
 	return err
 }
 
-// savepoint runs fn so that what it does is undone when it fails, and the
-// import goes on.
+// savepoint runs fn, one row, so that what it does is undone when it
+// fails, and the import goes on. Between rows, the import's audit event
+// is stored in parts as it grows (Tx.cutAudit).
 func (im *Importer) savepoint(ctx context.Context, fn func() error) error {
+	if !im.o.DryRun {
+		if err := im.tx.cutAudit(ctx); err != nil {
+			return err
+		}
+	}
 	// One name for every row's savepoint: they are not nested, and the
 	// same text is the same prepared statement.
 	const sp = "import_row"
 	if _, err := im.tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
 		return dbError(err)
 	}
+	named := 0
+	if ev := im.tx.audit; ev != nil {
+		named = len(ev.Resources)
+	}
 	err := fn()
 	if err != nil {
 		if _, rerr := im.tx.ExecContext(ctx, "ROLLBACK TO "+sp); rerr != nil {
 			return errors.Join(err, dbError(rerr))
 		}
+		// Nor does the event name what the row did not write.
+		im.tx.audit.dropResourcesAfter(named)
 	}
 	if _, rerr := im.tx.ExecContext(ctx, "RELEASE "+sp); rerr != nil {
 		return errors.Join(err, dbError(rerr))

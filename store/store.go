@@ -298,10 +298,10 @@ func (db *DB) write(ctx context.Context, dryRun bool, audit *AuditEvent, fn func
 	}
 	if audit != nil {
 		// What the write names is kept only if it commits.
-		n := len(audit.Resources)
+		m := audit.mark()
 		defer func() {
 			if !audit.Stored() {
-				audit.dropResourcesAfter(n)
+				audit.rewind(m)
 			}
 		}()
 	}
