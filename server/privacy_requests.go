@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
@@ -72,16 +73,6 @@ func (s *privacyService) ExportPersonData(ctx context.Context, req *pb.ExportPer
 		}
 	}
 	for token := ""; ; {
-		page, err := s.audit.ListAuditEvents(ctx, &pb.ListAuditEventsRequest{Resource: name, PageSize: store.MaxPageSize, PageToken: token})
-		if err != nil {
-			return nil, err
-		}
-		out.AuditEvents = append(out.AuditEvents, page.AuditEvents...)
-		if token = page.NextPageToken; token == "" {
-			break
-		}
-	}
-	for token := ""; ; {
 		page, next, err := s.db.ListDataSubjectRequests(ctx, name, store.MaxPageSize, token)
 		if err != nil {
 			return nil, grpcError(ctx, err)
@@ -98,17 +89,57 @@ func (s *privacyService) ExportPersonData(ctx context.Context, req *pb.ExportPer
 		return nil, grpcError(ctx, err)
 	}
 	out.ExpertPoolMembers, out.Engagements, out.Nominations = held.PoolMembers, held.Engagements, held.Nominations
-	keepOwnResources(out)
+	if err := s.personAudit(ctx, out); err != nil {
+		return nil, err
+	}
 	out.Document = personDocument(out, s.referenceNames(ctx, out.Person), time.Now())
 	return out, nil
 }
 
-// keepOwnResources leaves in each audit event only the resources that are
-// the person's: the person, what lies under them, and what they hold by
-// another name. An event of a list or an export names everyone it showed,
-// whom the person's answer must not name (and whose names made a busy
-// person's answer larger than a gRPC message may be).
-func keepOwnResources(d *pb.PersonData) {
+// personAuditEvents bounds the audit events a person's export holds: the
+// newest, and of the older ones their count and time span. The trail
+// holds every call, and a person everyone looks up is named in millions
+// of read events: read whole, they made an answer of gigabytes. A
+// thousand shows who has been reading them lately; ListAuditEvents with
+// the person as resource pages through the rest.
+const personAuditEvents = 1000
+
+// personAudit fills in d's audit events: the newest personAuditEvents that
+// name the person, each keeping only the person's resources
+// (keepOwnResources) as it is read, and the count of the older ones and
+// the time of the oldest.
+func (s *privacyService) personAudit(ctx context.Context, d *pb.PersonData) error {
+	name := d.Person.GetName()
+	token := ""
+	for len(d.AuditEvents) < personAuditEvents {
+		page, err := s.audit.ListAuditEvents(ctx, &pb.ListAuditEventsRequest{Resource: name,
+			PageSize: int32(min(store.MaxPageSize, personAuditEvents-len(d.AuditEvents))), PageToken: token})
+		if err != nil {
+			return err
+		}
+		keepOwnResources(d, page.AuditEvents)
+		d.AuditEvents = append(d.AuditEvents, page.AuditEvents...)
+		if token = page.NextPageToken; token == "" {
+			return nil
+		}
+	}
+	older, err := s.db.CountAuditEvents(ctx, store.AuditQuery{Resource: name, ListQuery: store.ListQuery{PageToken: token}})
+	if err != nil {
+		return grpcError(ctx, err)
+	}
+	d.OlderAuditEventCount, d.OlderAuditEventsPartial = older.Events, older.Partial
+	if older.Events > 0 {
+		d.OldestAuditEventTime = timestamppb.New(older.Oldest)
+	}
+	return nil
+}
+
+// keepOwnResources leaves in each of events only the resources that are
+// the person's of d: the person, what lies under them, and what they hold
+// by another name. An event of a list or an export names everyone it
+// showed, whom the person's answer must not name (and whose names made a
+// busy person's answer larger than a gRPC message may be).
+func keepOwnResources(d *pb.PersonData, events []*pb.AuditEvent) {
 	name := d.Person.GetName()
 	own := map[string]bool{}
 	for _, m := range d.ExpertPoolMembers {
@@ -120,7 +151,7 @@ func keepOwnResources(d *pb.PersonData) {
 	for _, n := range d.Nominations {
 		own[n.Name] = true
 	}
-	for _, ev := range d.AuditEvents {
+	for _, ev := range events {
 		ev.Resources = slices.DeleteFunc(ev.Resources, func(r string) bool {
 			return r != name && !strings.HasPrefix(r, name+"/") && !own[r]
 		})
@@ -230,6 +261,18 @@ func personDocument(d *pb.PersonData, names map[string]string, now time.Time) st
 	fmt.Fprintf(&b, "\n## Ai đã đọc hoặc sửa (%d)\n\n", len(d.AuditEvents))
 	for _, ev := range d.AuditEvents {
 		fmt.Fprintf(&b, "- %s %s (%s) %s %s\n", ts(ev.EventTime), ev.PrincipalName, ev.Role, ev.Method, ev.Code)
+	}
+	// The older ones are counted, not listed (personAuditEvents).
+	switch n := d.OlderAuditEventCount; {
+	case n > 0 && len(d.AuditEvents) > 0:
+		count := fmt.Sprint(n)
+		if d.OlderAuditEventsPartial {
+			count = "ít nhất " + count
+		}
+		fmt.Fprintf(&b, "\nCùng %s lượt cũ hơn, không liệt kê ở đây: từ %s đến %s.\n", count,
+			ts(d.OldestAuditEventTime), ts(d.AuditEvents[len(d.AuditEvents)-1].EventTime))
+	case d.OlderAuditEventsPartial:
+		b.WriteString("\nCùng những lượt cũ hơn, không liệt kê ở đây.\n")
 	}
 	if len(d.ExpertPoolMembers) > 0 {
 		b.WriteString("\n## Nhóm chuyên gia\n\n")

@@ -99,108 +99,18 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 	if err != nil {
 		return nil, Page{}, err
 	}
-	// Conditions over the columns both audit_events and the view
-	// audit_read_events have, then those of each table.
-	var where, eventsWhere, readWhere []string
-	var args, eventsArgs, readArgs []any
-	var v Invalids
-	// A principal or a full method is a number in audit_reads, compared
-	// without reading the string of every row.
-	const stringID = "(SELECT id FROM audit_strings WHERE value = ?)"
-	if q.Principal != "" {
-		eventsWhere, eventsArgs = append(eventsWhere, "e.principal = ?"), append(eventsArgs, q.Principal)
-		readWhere, readArgs = append(readWhere, "e.principal_id = "+stringID), append(readArgs, q.Principal)
-	}
-	if q.Resource != "" {
-		r := strings.TrimSuffix(q.Resource, "/")
-		if r == "" || strings.Contains(r, "//") {
-			v.add("resource", "want a resource name, for example people/abc, not %q", q.Resource)
-		}
-		// A name, or a name under it: between "r/" and "r0", '0' being the
-		// character after '/'; or, for a person or all people, the packed
-		// names of read events (packPeople).
-		named := `e.pk IN (SELECT event_pk FROM audit_event_resources
-			WHERE resource = ? OR (resource > ? AND resource < ?))`
-		namedArgs := []any{r, r + "/", r + "0"}
-		if id, ok := strings.CutPrefix(r, "people/"); ok && validID(id) {
-			named += ` OR instr(' ' || e.read_people || ' ', ?) > 0`
-			namedArgs = append(namedArgs, " "+id+" ")
-		} else if r == "people" {
-			named += ` OR e.read_people IS NOT NULL`
-		}
-		eventsWhere, eventsArgs = append(eventsWhere, "("+named+")"), append(eventsArgs, namedArgs...)
-		readNamed, readNamedArgs := readResourceSQL(r)
-		readWhere, readArgs = append(readWhere, readNamed), append(readArgs, readNamedArgs...)
-	}
-	switch {
-	case q.Method == "":
-	case fullMethodRE.MatchString(q.Method):
-		eventsWhere, eventsArgs = append(eventsWhere, "e.method = ?"), append(eventsArgs, q.Method)
-		readWhere, readArgs = append(readWhere, "e.method_id = "+stringID), append(readArgs, q.Method)
-	case methodNameRE.MatchString(q.Method):
-		where = append(where, `e.method LIKE ? ESCAPE '\'`)
-		args = append(args, `%/`+strings.ReplaceAll(q.Method, "_", `\_`))
-	default:
-		v.add("method", "want a method, /trithuc.v1.PersonService/GetPerson or GetPerson, not %q", q.Method)
-	}
-	var start, end string
-	if !q.Start.IsZero() {
-		where, args = append(where, "e.event_time >= ?"), append(args, micros(q.Start))
-		start = strconv.FormatInt(micros(q.Start), 10)
-		// The same bound on the key, which the planner can use.
-		if bound, ok := readKeyBound(micros(q.Start)); ok {
-			readWhere, readArgs = append(readWhere, "e.pk >= ?"), append(readArgs, bound)
-		}
-	}
-	if !q.End.IsZero() {
-		where, args = append(where, "e.event_time < ?"), append(args, micros(q.End))
-		end = strconv.FormatInt(micros(q.End), 10)
-		if bound, ok := readKeyBound(micros(q.End)); ok {
-			readWhere, readArgs = append(readWhere, "e.pk < ?"), append(readArgs, bound)
-		}
-	}
-	if err := v.err(); err != nil {
+	sel, err := selectAudit(q)
+	if err != nil {
 		return nil, Page{}, err
 	}
-	l := listing{
-		columns: auditEventColumns,
-		where:   where,
-		args:    args,
-		terms: []orderTerm{
-			{sortKey: sortKey{expr: "e.event_time", kind: kindInt}, path: "event_time", desc: true},
-			{sortKey: sortKey{expr: "e.pk", kind: kindInt}, path: "pk", desc: true},
-		},
-		query: queryChecksum("auditEvents", q.Principal, q.Resource, q.Method, start, end, q.Filter),
-		size:  size,
-		token: q.PageToken,
-	}
+	sel.l.size = size
 	var out []*pb.AuditEvent
 	var page Page
 	err = db.read(ctx, func(tx *Tx) error {
-		if err := tx.addFilter(ctx, &l, q.Filter, auditEventSchema); err != nil {
+		events, reads, err := db.auditTables(ctx, tx, sel, q.Filter)
+		if err != nil {
 			return err
 		}
-		if l.token != "" {
-			after, _, err := db.decodePageToken(l.token, l.query, l.terms)
-			if err != nil {
-				return err
-			}
-			cond, condArgs := afterSQL(l.terms, after)
-			l.where, l.args = append(l.where, cond), append(l.args, condArgs...)
-			// After (t, pk) in audit_reads: keys below pk when pk is a key
-			// of t, else below t's first key.
-			t, pk := after[0].(int64), after[1].(int64)
-			if bound, ok := readKeyBound(t); ok {
-				if pk>>readKeyShift == t {
-					bound = pk
-				}
-				readWhere, readArgs = append(readWhere, "e.pk < ?"), append(readArgs, bound)
-			}
-		}
-		events := l
-		events.from = "audit_events e"
-		events.where = append(slices.Clone(l.where), eventsWhere...)
-		events.args = append(slices.Clone(l.args), eventsArgs...)
 		rows, err := collectRows(ctx, tx, events.pageSQL(events.where), events.args, func(s scanner) (auditRow, error) {
 			var t, pk int64 // the sort keys, which the row has already
 			return scanAuditEvent(s, &t, &pk)
@@ -208,9 +118,6 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 		if err != nil {
 			return err
 		}
-		reads := l
-		reads.where = append(slices.Clone(l.where), readWhere...)
-		reads.args = append(slices.Clone(l.args), readArgs...)
 		readRows, err := collectRows(ctx, tx, `SELECT `+readEventHead+` FROM audit_read_events e`+whereSQL(reads.where)+
 			fmt.Sprintf(` ORDER BY e.pk DESC LIMIT %d`, size+1), reads.args, func(s scanner) (auditRow, error) { return scanReadEventHead(s) })
 		if err != nil {
@@ -224,9 +131,9 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 		if n < len(merged) {
 			merged = merged[:n]
 			last := merged[n-1]
-			page.NextPageToken = db.encodePageToken(l.query, l.terms, []any{last.t, last.pk}, -1)
+			page.NextPageToken = db.encodePageToken(sel.l.query, sel.l.terms, []any{last.t, last.pk}, -1)
 		}
-		if l.token == "" && page.NextPageToken == "" {
+		if sel.l.token == "" && page.NextPageToken == "" {
 			// As every listing does when one page holds every match.
 			page.TotalSize = len(merged)
 		}
@@ -255,6 +162,131 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 		return nil, Page{}, err
 	}
 	return out, page, nil
+}
+
+// auditSelection is what a query of the trail selects, as conditions over
+// both of its tables, each read as e: those over the columns audit_events
+// and the view audit_read_events share (in l, with the trail's order and
+// the query's page token), and those of each table.
+type auditSelection struct {
+	l                      listing
+	eventsWhere, readWhere []string
+	eventsArgs, readArgs   []any
+}
+
+// selectAudit checks q's typed conditions and makes them SQL; its filter
+// and page token are applied in the read (auditTables).
+func selectAudit(q AuditQuery) (*auditSelection, error) {
+	sel := &auditSelection{}
+	var where []string
+	var args []any
+	var v Invalids
+	// A principal or a full method is a number in audit_reads, compared
+	// without reading the string of every row.
+	const stringID = "(SELECT id FROM audit_strings WHERE value = ?)"
+	if q.Principal != "" {
+		sel.eventsWhere, sel.eventsArgs = append(sel.eventsWhere, "e.principal = ?"), append(sel.eventsArgs, q.Principal)
+		sel.readWhere, sel.readArgs = append(sel.readWhere, "e.principal_id = "+stringID), append(sel.readArgs, q.Principal)
+	}
+	if q.Resource != "" {
+		r := strings.TrimSuffix(q.Resource, "/")
+		if r == "" || strings.Contains(r, "//") {
+			v.add("resource", "want a resource name, for example people/abc, not %q", q.Resource)
+		}
+		// A name, or a name under it: between "r/" and "r0", '0' being the
+		// character after '/'; or, for a person or all people, the packed
+		// names of read events (packPeople).
+		named := `e.pk IN (SELECT event_pk FROM audit_event_resources
+			WHERE resource = ? OR (resource > ? AND resource < ?))`
+		namedArgs := []any{r, r + "/", r + "0"}
+		if id, ok := strings.CutPrefix(r, "people/"); ok && validID(id) {
+			named += ` OR instr(' ' || e.read_people || ' ', ?) > 0`
+			namedArgs = append(namedArgs, " "+id+" ")
+		} else if r == "people" {
+			named += ` OR e.read_people IS NOT NULL`
+		}
+		sel.eventsWhere, sel.eventsArgs = append(sel.eventsWhere, "("+named+")"), append(sel.eventsArgs, namedArgs...)
+		readNamed, readNamedArgs := readResourceSQL(r)
+		sel.readWhere, sel.readArgs = append(sel.readWhere, readNamed), append(sel.readArgs, readNamedArgs...)
+	}
+	switch {
+	case q.Method == "":
+	case fullMethodRE.MatchString(q.Method):
+		sel.eventsWhere, sel.eventsArgs = append(sel.eventsWhere, "e.method = ?"), append(sel.eventsArgs, q.Method)
+		sel.readWhere, sel.readArgs = append(sel.readWhere, "e.method_id = "+stringID), append(sel.readArgs, q.Method)
+	case methodNameRE.MatchString(q.Method):
+		where = append(where, `e.method LIKE ? ESCAPE '\'`)
+		args = append(args, `%/`+strings.ReplaceAll(q.Method, "_", `\_`))
+	default:
+		v.add("method", "want a method, /trithuc.v1.PersonService/GetPerson or GetPerson, not %q", q.Method)
+	}
+	var start, end string
+	if !q.Start.IsZero() {
+		where, args = append(where, "e.event_time >= ?"), append(args, micros(q.Start))
+		start = strconv.FormatInt(micros(q.Start), 10)
+		// The same bound on the key, which the planner can use.
+		if bound, ok := readKeyBound(micros(q.Start)); ok {
+			sel.readWhere, sel.readArgs = append(sel.readWhere, "e.pk >= ?"), append(sel.readArgs, bound)
+		}
+	}
+	if !q.End.IsZero() {
+		where, args = append(where, "e.event_time < ?"), append(args, micros(q.End))
+		end = strconv.FormatInt(micros(q.End), 10)
+		if bound, ok := readKeyBound(micros(q.End)); ok {
+			sel.readWhere, sel.readArgs = append(sel.readWhere, "e.pk < ?"), append(sel.readArgs, bound)
+		}
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	sel.l = listing{
+		columns: auditEventColumns,
+		where:   where,
+		args:    args,
+		terms: []orderTerm{
+			{sortKey: sortKey{expr: "e.event_time", kind: kindInt}, path: "event_time", desc: true},
+			{sortKey: sortKey{expr: "e.pk", kind: kindInt}, path: "pk", desc: true},
+		},
+		query: queryChecksum("auditEvents", q.Principal, q.Resource, q.Method, start, end, q.Filter),
+		token: q.PageToken,
+	}
+	return sel, nil
+}
+
+// auditTables is what sel selects in tx, with the filter and after its
+// page token: events over audit_events e, reads over audit_read_events e.
+// sel is not changed.
+func (db *DB) auditTables(ctx context.Context, tx *Tx, sel *auditSelection, filter string) (events, reads listing, err error) {
+	l := sel.l
+	l.where, l.args = slices.Clone(l.where), slices.Clone(l.args)
+	readWhere, readArgs := slices.Clone(sel.readWhere), slices.Clone(sel.readArgs)
+	if err := tx.addFilter(ctx, &l, filter, auditEventSchema); err != nil {
+		return l, l, err
+	}
+	if l.token != "" {
+		after, _, err := db.decodePageToken(l.token, l.query, l.terms)
+		if err != nil {
+			return l, l, err
+		}
+		cond, condArgs := afterSQL(l.terms, after)
+		l.where, l.args = append(l.where, cond), append(l.args, condArgs...)
+		// After (t, pk) in audit_reads: keys below pk when pk is a key
+		// of t, else below t's first key.
+		t, pk := after[0].(int64), after[1].(int64)
+		if bound, ok := readKeyBound(t); ok {
+			if pk>>readKeyShift == t {
+				bound = pk
+			}
+			readWhere, readArgs = append(readWhere, "e.pk < ?"), append(readArgs, bound)
+		}
+	}
+	events, reads = l, l
+	events.from = "audit_events e"
+	events.where = append(slices.Clone(l.where), sel.eventsWhere...)
+	events.args = append(slices.Clone(l.args), sel.eventsArgs...)
+	reads.where = append(slices.Clone(l.where), readWhere...)
+	reads.args = append(slices.Clone(l.args), readArgs...)
+	return events, reads, nil
 }
 
 // auditPageNames bounds the names one page of the trail carries, beside

@@ -316,6 +316,22 @@ func (x *PersonData) AppendProtoJSON(b []byte) ([]byte, error) {
 		}
 		b = append(b, ']')
 	}
+	if x.OlderAuditEventCount != 0 {
+		b = append(b, ",\"olderAuditEventCount\":"...)
+		b = append(b, '"')
+		b = strconv.AppendInt(b, int64(x.OlderAuditEventCount), 10)
+		b = append(b, '"')
+	}
+	if x.OldestAuditEventTime != nil {
+		b = append(b, ",\"oldestAuditEventTime\":"...)
+		if b, err = appendProtoJSONTimestamp(b, x.OldestAuditEventTime); err != nil {
+			return nil, err
+		}
+	}
+	if x.OlderAuditEventsPartial {
+		b = append(b, ",\"olderAuditEventsPartial\":"...)
+		b = strconv.AppendBool(b, x.OlderAuditEventsPartial)
+	}
 	if len(b) == start {
 		return append(b, '{', '}'), nil
 	}

@@ -585,7 +585,8 @@ type PersonData struct {
 	// The revisions, oldest first.
 	Revisions []*PersonRevision `protobuf:"bytes,3,rep,name=revisions,proto3" json:"revisions,omitempty"`
 	// Who read or changed the profile or what it holds: the audit events
-	// that name them, newest first.
+	// that name them, newest first; the newest 1,000 at most, the older
+	// ones counted in older_audit_event_count.
 	AuditEvents []*AuditEvent `protobuf:"bytes,4,rep,name=audit_events,json=auditEvents,proto3" json:"audit_events,omitempty"`
 	// The data-subject requests about them.
 	DataSubjectRequests []*DataSubjectRequest `protobuf:"bytes,5,rep,name=data_subject_requests,json=dataSubjectRequests,proto3" json:"data_subject_requests,omitempty"`
@@ -596,9 +597,22 @@ type PersonData struct {
 	// Their engagements as experts (matter, outcome, rating), oldest first.
 	Engagements []*Engagement `protobuf:"bytes,8,rep,name=engagements,proto3" json:"engagements,omitempty"`
 	// Their nominations for honours (reason, decisions), oldest first.
-	Nominations   []*Nomination `protobuf:"bytes,9,rep,name=nominations,proto3" json:"nominations,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Nominations []*Nomination `protobuf:"bytes,9,rep,name=nominations,proto3" json:"nominations,omitempty"`
+	// How many audit events name them that are older than those in
+	// audit_events: ListAuditEvents with `resource` set to the person lists
+	// them all. The trail holds every call and a busy person is named in
+	// millions of events, so they are counted, newest first, within the
+	// time one read may take: when older_audit_events_partial is set, the
+	// count stopped there, and there are at least this many.
+	OlderAuditEventCount int64 `protobuf:"varint,10,opt,name=older_audit_event_count,json=olderAuditEventCount,proto3" json:"older_audit_event_count,omitempty"`
+	// The time of the oldest event older_audit_event_count counts; unset
+	// when it counts none. With the time of the last event in audit_events,
+	// the time span of the older ones.
+	OldestAuditEventTime *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=oldest_audit_event_time,json=oldestAuditEventTime,proto3" json:"oldest_audit_event_time,omitempty"`
+	// The count of older events stopped before the start of the trail.
+	OlderAuditEventsPartial bool `protobuf:"varint,12,opt,name=older_audit_events_partial,json=olderAuditEventsPartial,proto3" json:"older_audit_events_partial,omitempty"`
+	unknownFields           protoimpl.UnknownFields
+	sizeCache               protoimpl.SizeCache
 }
 
 func (x *PersonData) Reset() {
@@ -694,6 +708,27 @@ func (x *PersonData) GetNominations() []*Nomination {
 	return nil
 }
 
+func (x *PersonData) GetOlderAuditEventCount() int64 {
+	if x != nil {
+		return x.OlderAuditEventCount
+	}
+	return 0
+}
+
+func (x *PersonData) GetOldestAuditEventTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OldestAuditEventTime
+	}
+	return nil
+}
+
+func (x *PersonData) GetOlderAuditEventsPartial() bool {
+	if x != nil {
+		return x.OlderAuditEventsPartial
+	}
+	return false
+}
+
 var File_trithuc_v1_privacy_proto protoreflect.FileDescriptor
 
 const file_trithuc_v1_privacy_proto_rawDesc = "" +
@@ -752,7 +787,7 @@ const file_trithuc_v1_privacy_proto_rawDesc = "" +
 	"\vIN_PROGRESS\x10\x02\x12\r\n" +
 	"\tCOMPLETED\x10\x03\x12\v\n" +
 	"\aREFUSED\x10\x04:{\xeaAx\n" +
-	"!trithuc.gov.vn/DataSubjectRequest\x12*dataSubjectRequests/{data_subject_request}*\x13dataSubjectRequests2\x12dataSubjectRequest\"\x90\x04\n" +
+	"!trithuc.gov.vn/DataSubjectRequest\x12*dataSubjectRequests/{data_subject_request}*\x13dataSubjectRequests2\x12dataSubjectRequest\"\xd7\x05\n" +
 	"\n" +
 	"PersonData\x12*\n" +
 	"\x06person\x18\x01 \x01(\v2\x12.trithuc.v1.PersonR\x06person\x12/\n" +
@@ -763,7 +798,11 @@ const file_trithuc_v1_privacy_proto_rawDesc = "" +
 	"\bdocument\x18\x06 \x01(\tR\bdocument\x12L\n" +
 	"\x13expert_pool_members\x18\a \x03(\v2\x1c.trithuc.v1.ExpertPoolMemberR\x11expertPoolMembers\x128\n" +
 	"\vengagements\x18\b \x03(\v2\x16.trithuc.v1.EngagementR\vengagements\x128\n" +
-	"\vnominations\x18\t \x03(\v2\x16.trithuc.v1.NominationR\vnominationsB3Z1trithuc.gov.vn/trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
+	"\vnominations\x18\t \x03(\v2\x16.trithuc.v1.NominationR\vnominations\x125\n" +
+	"\x17older_audit_event_count\x18\n" +
+	" \x01(\x03R\x14olderAuditEventCount\x12Q\n" +
+	"\x17oldest_audit_event_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\x14oldestAuditEventTime\x12;\n" +
+	"\x1aolder_audit_events_partial\x18\f \x01(\bR\x17olderAuditEventsPartialB3Z1trithuc.gov.vn/trithuc/proto/trithuc/v1;trithucv1b\x06proto3"
 
 var (
 	file_trithuc_v1_privacy_proto_rawDescOnce sync.Once
@@ -821,11 +860,12 @@ var file_trithuc_v1_privacy_proto_depIdxs = []int32{
 	14, // 19: trithuc.v1.PersonData.expert_pool_members:type_name -> trithuc.v1.ExpertPoolMember
 	15, // 20: trithuc.v1.PersonData.engagements:type_name -> trithuc.v1.Engagement
 	16, // 21: trithuc.v1.PersonData.nominations:type_name -> trithuc.v1.Nomination
-	22, // [22:22] is the sub-list for method output_type
-	22, // [22:22] is the sub-list for method input_type
-	22, // [22:22] is the sub-list for extension type_name
-	22, // [22:22] is the sub-list for extension extendee
-	0,  // [0:22] is the sub-list for field type_name
+	6,  // 22: trithuc.v1.PersonData.oldest_audit_event_time:type_name -> google.protobuf.Timestamp
+	23, // [23:23] is the sub-list for method output_type
+	23, // [23:23] is the sub-list for method input_type
+	23, // [23:23] is the sub-list for extension type_name
+	23, // [23:23] is the sub-list for extension extendee
+	0,  // [0:23] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_privacy_proto_init() }
