@@ -187,7 +187,8 @@ func (t *transferService) startImport(ctx context.Context, req *pb.ImportPeopleR
 	// The run outlives the call; its audit event is the call's, naming the
 	// method called (ImportPeople, or UploadImport for a file sent in
 	// chunks), the operation and, as it writes them, every person it
-	// creates or changes.
+	// creates or changes (in parts of store.AuditPartNames names, stored
+	// with the import).
 	ev := t.s.newAuditEvent(callFrom(ctx))
 	ev.AddResources("operations/" + op.ID)
 	runCtx, cancel := context.WithCancelCause(withAuditEvent(context.WithoutCancel(ctx), ev))

@@ -28,7 +28,8 @@ type ImportOptions struct {
 	// Finish fills in the operation's final state after the rows.
 	Finish func(op *Operation)
 	// Audit is the event of the import, stored with its write and naming
-	// every person it creates or changes.
+	// every person it creates or changes: in parts of AuditPartNames
+	// names, stored as the rows go (Tx.cutAudit).
 	Audit *AuditEvent
 	// Admin is an administrator's import. Other callers' rows may not
 	// reach a restricted person, as no other write of theirs may
