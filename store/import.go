@@ -101,6 +101,11 @@ func (db *DB) Import(ctx context.Context, o ImportOptions, fn func(im *Importer)
 		if err := fn(im); err != nil {
 			return err
 		}
+		// A part of what the last rows named, before the event's last
+		// part is stored with the write: rows are cut before they run.
+		if err := tx.cutAudit(ctx); err != nil {
+			return err
+		}
 		if err := im.bulk.flushReindex(ctx); err != nil {
 			return err
 		}
