@@ -8,13 +8,15 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	"trithuc.gov.vn/trithuc/vimsg"
 )
 
 // explain turns a failed call into a message for the page, the server's
 // messages about single fields by the form's field, and the HTTP status of
 // the page that shows them. What the console knows of the server's words
-// it says in Vietnamese (messages.go); the rest is kept as the server
-// wrote it, since it names the field and says what to do.
+// it says in Vietnamese (messages.go, package vimsg); the rest is kept as
+// the server wrote it, since it names the field and says what to do.
 func explain(err error) (string, map[string]string, int) {
 	st, _ := status.FromError(err)
 	fields, detail := violations(st)
@@ -73,11 +75,11 @@ func violations(st *status.Status) (map[string]string, string) {
 			continue
 		}
 		for _, v := range br.GetFieldViolations() {
-			msg, known := sayViolation(st.Code(), v.GetField(), v.GetDescription())
+			msg, known := vimsg.Violation(st.Code(), v.GetField(), v.GetDescription())
 			if !known {
 				// An import's file (its header row) is refused in words
 				// of the import's.
-				msg, known = sayImport(v.GetDescription())
+				msg, known = vimsg.Import(v.GetDescription())
 			}
 			f := fieldOf(v.GetField())
 			if fields[f] != "" {

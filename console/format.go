@@ -12,6 +12,7 @@ import (
 
 	"trithuc.gov.vn/trithuc/labels"
 	"trithuc.gov.vn/trithuc/store"
+	"trithuc.gov.vn/trithuc/vimsg"
 )
 
 func newFormToken() string {
@@ -53,7 +54,7 @@ var funcs = template.FuncMap{
 	"rowLabels":     rowLabels,
 	"field":         func(fields map[string]string, name string) string { return fields[name] },
 	"refName":       refName,
-	"sayProblem":    sayProblem,
+	"sayProblem":    vimsg.Problem,
 	"associationOf": associationOf,
 	"role":          roleLabel,
 	"selected": func(a, b any) template.HTMLAttr {

@@ -1,4 +1,4 @@
-package console
+package vimsg
 
 import (
 	"go/ast"
@@ -124,7 +124,7 @@ func TestImportMessagesSayTheirValues(t *testing.T) {
 			values = append(values, s)
 			return s
 		})
-		vi, ok := sayImport(msg)
+		vi, ok := Import(msg)
 		if !ok {
 			t.Errorf("%q is not read back", msg)
 			continue
@@ -153,7 +153,7 @@ func TestImportMessagesNested(t *testing.T) {
 		{`"0912345" has 7 digits, not 12 (CCCD) or 9 (CMND): the leading zeros were probably lost; format the column as Text and type the number again`,
 			`"0912345" có 7 chữ số, không phải 12 (CCCD) hay 9 (CMND): có lẽ các số 0 ở đầu đã bị mất; hãy định dạng cột là Văn bản (Text) rồi gõ lại số.`},
 	} {
-		if got, _ := sayImport(c.en); got != c.vi {
+		if got, _ := Import(c.en); got != c.vi {
 			t.Errorf("%s\n got %s\nwant %s", c.en, got, c.vi)
 		}
 	}
@@ -172,7 +172,7 @@ func TestImportProblemOfAField(t *testing.T) {
 		{&pb.ImportProblem{Field: "person.national_id", Message: "no registered person has the national ID 079085001234, and no row of the people sheet adds one"},
 			"Chưa có người nào có Số CCCD 079085001234, và trang Người cũng không có dòng nào thêm người này."},
 	} {
-		if got := sayProblem(c.p); got != c.want {
+		if got := Problem(c.p); got != c.want {
 			t.Errorf("%s: %q, want %q", c.p.Message, got, c.want)
 		}
 	}

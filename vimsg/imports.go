@@ -1,4 +1,10 @@
-package console
+// Package vimsg says the server's English messages in Vietnamese: an
+// import's problems and the refusals of its file, and the messages about
+// single fields of a request. The API's contract keeps its messages
+// English for every client; the console's pages and the report of an
+// import a person downloads take their Vietnamese from here, so that one
+// message has one translation.
+package vimsg
 
 import (
 	"cmp"
@@ -13,11 +19,10 @@ import (
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
-// An import's problems carry their text only in English (the API's
-// contract for every client), so the console says them in Vietnamese by
-// their shape: the format the server, the transfer package or the store
-// wrote the message with. TestEveryImportMessageIsTranslated reads those
-// formats from the sources, so that a new one cannot pass untranslated.
+// An import's messages are said by their shape: the format the server,
+// the transfer package or the store wrote the message with.
+// TestEveryImportMessageIsTranslated reads those formats from the
+// sources, so that a new one cannot pass untranslated.
 
 // problemsVi are the Vietnamese of the import's messages, by the English
 // format the message was made with; %[n]s is the message's nth value.
@@ -74,11 +79,15 @@ var problemsVi = map[string]string{
 type problemShape struct {
 	re *regexp.Regexp
 	vi string
+	// wrapped are the values that are a wrapped error's message (%w):
+	// the shape fits only when the table knows them, so that "%w: %v"
+	// does not fit every message with a colon.
+	wrapped []bool
 }
 
 // problemShapes are problemsVi's formats as patterns, each value a group.
 var problemShapes = func() []problemShape {
-	verb := regexp.MustCompile(`%[sqvd]`)
+	verb := regexp.MustCompile(`%[sqvdw]`)
 	type shape struct {
 		problemShape
 		prefix, literal int
@@ -91,7 +100,10 @@ var problemShapes = func() []problemShape {
 			s.literal += len(parts[i])
 			parts[i] = regexp.QuoteMeta(parts[i])
 		}
-		s.problemShape = problemShape{regexp.MustCompile("^" + strings.Join(parts, "(.*?)") + "$"), vi}
+		for _, v := range verb.FindAllString(en, -1) {
+			s.wrapped = append(s.wrapped, v == "%w")
+		}
+		s.re, s.vi = regexp.MustCompile("^"+strings.Join(parts, "(.*?)")+"$"), vi
 		shapes = append(shapes, s)
 	}
 	// A message may fit two formats ("row 1, column %s: %s" holds a
@@ -107,9 +119,10 @@ var problemShapes = func() []problemShape {
 	return out
 }()
 
-// sayImport is an import's message in Vietnamese, and whether its shape is
+// Import is an import's message in Vietnamese, and whether its shape is
 // known; else the message itself.
-func sayImport(msg string) (string, bool) {
+func Import(msg string) (string, bool) {
+shapes:
 	for _, s := range problemShapes {
 		m := s.re.FindStringSubmatch(msg)
 		if m == nil {
@@ -117,6 +130,14 @@ func sayImport(msg string) (string, bool) {
 		}
 		args := make([]any, len(m)-1)
 		for i, v := range m[1:] {
+			if s.wrapped[i] {
+				vi, ok := Import(v)
+				if !ok {
+					continue shapes
+				}
+				args[i] = vi
+				continue
+			}
 			args[i] = sayValue(v)
 		}
 		return fmt.Sprintf(s.vi, args...), true
@@ -128,7 +149,7 @@ func sayImport(msg string) (string, bool) {
 // message, a list of them, or an enum value's name (a membership's
 // state); else the value as the message has it (a name, a cell).
 func sayValue(v string) string {
-	if vi, ok := sayImport(v); ok {
+	if vi, ok := Import(v); ok {
 		return vi
 	}
 	if l := labels.Of(v); l != v {
@@ -137,7 +158,7 @@ func sayValue(v string) string {
 	parts := strings.Split(v, ", ")
 	if len(parts) > 1 {
 		for i, p := range parts {
-			vi, ok := sayImport(p)
+			vi, ok := Import(p)
 			if !ok {
 				return v
 			}
@@ -148,22 +169,22 @@ func sayValue(v string) string {
 	return v
 }
 
-// sayProblem is an import problem's message in Vietnamese: by its shape,
+// Problem is an import problem's message in Vietnamese: by its shape,
 // else as the message of a field of a form (the request's and the store's
 // rules on a person), else as the server wrote it.
-func sayProblem(p *pb.ImportProblem) string {
+func Problem(p *pb.ImportProblem) string {
 	msg := p.GetMessage()
-	if vi, ok := sayImport(msg); ok {
+	if vi, ok := Import(msg); ok {
 		return vi
 	}
 	// A membership row's field the file has no column for is named first.
 	if rest, ok := strings.CutPrefix(msg, p.GetField()+": "); ok && p.GetField() != "" {
 		msg = rest
-		if vi, ok := sayImport(msg); ok {
+		if vi, ok := Import(msg); ok {
 			return vi
 		}
 	}
-	if vi, ok := sayViolation(codes.InvalidArgument, p.GetField(), msg); ok {
+	if vi, ok := Violation(codes.InvalidArgument, p.GetField(), msg); ok {
 		return vi
 	}
 	return p.GetMessage()
