@@ -134,6 +134,29 @@ func TestBrowserEndToEnd(t *testing.T) {
 		}
 	})
 
+	step("a file that is not a workbook is refused in Vietnamese", func(t *testing.T) {
+		notBook := filepath.Join(t.TempDir(), "hong.xlsx")
+		os.WriteFile(notBook, []byte("PK not a zip"), 0o644)
+		run(t, ctx,
+			chromedp.Navigate(e.base+"/imports"),
+			chromedp.WaitVisible("#file"),
+			chromedp.SetUploadFiles("#file", []string{notBook}),
+			chromedp.Click("#upload"),
+			chromedp.WaitVisible("#error"),
+			shot(dir, "09b-tep-hong"),
+		)
+		msg := read(t, ctx, chromedp.Text("#error"))
+		box := read(t, ctx, chromedp.Text(".field-error"))
+		if !strings.HasPrefix(msg, "Không nhập được tệp: Không đọc được tệp: tệp không phải là tệp Excel XLSX") || !strings.Contains(box, "Excel Workbook (.xlsx)") {
+			t.Errorf("the refusal says %q, next to the file %q", msg, box)
+		}
+		for _, english := range []string{"unreadable", "workbook", "save it"} {
+			if strings.Contains(msg, english) || strings.Contains(box, english) {
+				t.Errorf("the refusal says %q in English: %q, %q", english, msg, box)
+			}
+		}
+	})
+
 	step("import a file: dry run, then import", func(t *testing.T) {
 		files := t.TempDir()
 		bad, good := filepath.Join(files, "sai.csv"), filepath.Join(files, "dung.csv")

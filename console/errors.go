@@ -19,7 +19,7 @@ import (
 // the server wrote it, since it names the field and says what to do.
 func explain(err error) (string, map[string]string, int) {
 	st, _ := status.FromError(err)
-	fields, detail := violations(st)
+	fields, detail := violations(st, "")
 	if detail == "" {
 		detail = st.Message()
 	}
@@ -64,8 +64,9 @@ func explain(err error) (string, map[string]string, int) {
 // and what the page's message says of them: the first in Vietnamese, with
 // its field's label when the console knows it, and how many more there
 // are; "" when the table does not know the first, whose English the
-// server's own summary then gives.
-func violations(st *status.Status) (map[string]string, string) {
+// server's own summary then gives. A message the tables do not know is
+// unknown's words, if any, else the server's.
+func violations(st *status.Status, unknown string) (map[string]string, string) {
 	fields := map[string]string{}
 	var first string
 	n := 0
@@ -80,6 +81,9 @@ func violations(st *status.Status) (map[string]string, string) {
 				// An import's file (its header row) is refused in words
 				// of the import's.
 				msg, known = vimsg.Import(v.GetDescription())
+			}
+			if !known && unknown != "" {
+				msg = unknown
 			}
 			f := fieldOf(v.GetField())
 			if fields[f] != "" {
@@ -132,4 +136,57 @@ func invalid(field, msg string) error {
 		st = d
 	}
 	return st.Err()
+}
+
+// explainImport is explain for an import's file and run, whose page says
+// everything in Vietnamese: after lead, the server's words the tables know
+// (a file that is not a workbook, or too large to read; the run cut
+// short), else what the call's code means for an import, never the
+// server's English.
+func explainImport(err error, lead string) (string, map[string]string, int) {
+	st, _ := status.FromError(err)
+	msg, _, code := explain(err)
+	switch st.Code() {
+	case codes.PermissionDenied, codes.Unauthenticated:
+		return msg, nil, code // explain's own words
+	}
+	why, ok := importCodes[st.Code()]
+	if !ok {
+		why = fmt.Sprintf("lỗi không xác định (mã %d); chưa nhập gì.", st.Code())
+	}
+	fields, first := violations(st, why)
+	say, known := vimsg.Import(st.Message())
+	switch {
+	case known:
+	case first != "":
+		say = first
+	default:
+		say = why
+	}
+	return lead + say, fields, code
+}
+
+// The leads of explainImport's messages.
+const (
+	leadImport = "Không nhập được tệp: "
+	leadStatus = "Không xem được lần nhập: "
+)
+
+// importCodes say what a code means for an import whose message the
+// tables do not know.
+var importCodes = map[codes.Code]string{
+	codes.InvalidArgument:    "tệp không đúng như mẫu hoặc không đọc được; hãy kiểm tra tệp theo mẫu rồi tải lên lại.",
+	codes.OutOfRange:         "tệp có giá trị nằm ngoài giới hạn cho phép; hãy kiểm tra tệp theo mẫu rồi tải lên lại.",
+	codes.FailedPrecondition: "dữ liệu đã có không cho phép nhập tệp này lúc này; hãy xem lại tệp, hoặc liên hệ quản trị viên.",
+	codes.AlreadyExists:      "dữ liệu của tệp trùng với dữ liệu đã có.",
+	codes.NotFound:           "không tìm thấy; hãy kiểm tra lại đường dẫn.",
+	codes.ResourceExhausted:  "tệp quá lớn, hoặc máy chủ đang bận với các lần nhập khác; hãy thử lại sau ít phút, hoặc chia tệp thành nhiều tệp nhỏ hơn.",
+	codes.Canceled:           "việc nhập đã bị huỷ; chưa nhập gì.",
+	codes.Aborted:            "việc nhập bị gián đoạn nên chưa nhập gì; hãy nhập lại tệp.",
+	codes.Unavailable:        "hệ thống đang bận hoặc tạm ngừng; chưa nhập gì, hãy thử lại sau ít phút.",
+	codes.DeadlineExceeded:   "quá thời gian chờ; chưa nhập gì, hãy thử lại hoặc chia tệp thành nhiều tệp nhỏ hơn.",
+	codes.Unimplemented:      "hệ thống chưa hỗ trợ việc này.",
+	codes.Internal:           "lỗi hệ thống; lỗi đã được ghi lại, chưa nhập gì.",
+	codes.Unknown:            "lỗi hệ thống; lỗi đã được ghi lại, chưa nhập gì.",
+	codes.DataLoss:           "lỗi hệ thống: cơ sở dữ liệu bị hỏng; hãy báo quản trị viên.",
 }

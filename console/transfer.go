@@ -97,11 +97,14 @@ func (h *Handler) startImport(q *request) {
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxImportFile+1))
-	if err == nil && len(data) > maxImportFile {
-		err = errors.New("tệp lớn hơn 32 MB")
+	switch {
+	case err != nil:
+		h.log.ErrorContext(q.r.Context(), "console: reading an uploaded file", "err", err)
+		p.Error = "Không đọc được tệp đã tải lên; hãy tải lên lại."
+	case len(data) > maxImportFile:
+		p.Error = leadImport + "tệp lớn hơn 32 MB; hãy chia thành nhiều tệp nhỏ hơn."
 	}
-	if err != nil {
-		p.Error = "Không đọc được tệp: " + err.Error()
+	if p.Error != "" {
 		q.show(h, "imports", "people", "Nhập danh sách", p)
 		return
 	}
@@ -112,7 +115,7 @@ func (h *Handler) startImport(q *request) {
 	op, err := h.transfer.ImportPeople(q.ctx(), &pb.ImportPeopleRequest{File: &httpbody.HttpBody{ContentType: ct, Data: data},
 		ValidateOnly: d.ValidateOnly, SkipInvalid: d.SkipInvalid, Overwrite: d.Overwrite})
 	if err != nil {
-		p.Error, p.Fields, _ = explain(err)
+		p.Error, p.Fields, _ = explainImport(err, leadImport)
 		q.show(h, "imports", "people", "Nhập danh sách", p)
 		return
 	}
@@ -127,7 +130,8 @@ func (h *Handler) importStatus(q *request) {
 	}
 	op, err := h.ops.GetOperation(q.ctx(), &longrunningpb.GetOperationRequest{Name: "operations/" + q.r.PathValue("id")})
 	if err != nil {
-		q.fail(h, err)
+		msg, _, code := explainImport(err, leadStatus)
+		q.errorPage(h, "Lỗi", msg, code)
 		return
 	}
 	d := &importData{Name: op.GetName(), Done: op.GetDone(), Meta: &pb.ImportPeopleMetadata{}}
@@ -143,7 +147,7 @@ func (h *Handler) importStatus(q *request) {
 	switch {
 	case op.GetError() != nil:
 		st := status.FromProto(op.GetError())
-		d.Failed, _, _ = explain(st.Err())
+		d.Failed, _, _ = explainImport(st.Err(), leadImport)
 		for _, det := range st.Details() {
 			if r, ok := det.(*pb.ImportPeopleResponse); ok {
 				d.Result = r

@@ -1,6 +1,7 @@
 package console_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"html"
 	"io"
@@ -41,25 +42,87 @@ func (b *browser) uploadTo(name, content string) (int, string, string) {
 	return resp.StatusCode, string(raw), resp.Header.Get("Location")
 }
 
-// A wrong upload is refused on the form with what to do, and starts no
-// import.
+// A wrong upload is refused on the form with what to do, in Vietnamese
+// (the whole file's refusal, as the form's message and next to the file's
+// box), and starts no import.
 func TestImportRefusesBadFiles(t *testing.T) {
 	e := newEnv(t)
 	b := e.signIn(e.account("admin", ""))
 	for _, tc := range []struct{ name, file, content, want string }{
 		{"no file", "", "", "Hãy chọn một tệp XLSX hoặc CSV"},
 		{"not the template", "x.csv", "Tên gọi;Tuổi\nAn;40\n", "Dòng tiêu đề"},
-		{"empty", "x.csv", "", "empty"},
+		{"empty", "x.csv", "", "Không nhập được tệp: Tệp trống: dòng đầu tiên phải là dòng tiêu đề của mẫu."},
+		{"not a workbook", "x.xlsx", "PK not a zip", "Không nhập được tệp: Không đọc được tệp: tệp không phải là tệp Excel XLSX"},
+		{"not UTF-8", "x.csv", "H\xe4;T\xean\n", "Không đọc được tệp: tệp CSV không phải là văn bản UTF-8; hãy lưu lại tệp dưới dạng “CSV UTF-8”."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, body := b.upload(tc.file, tc.content)
+			body = html.UnescapeString(body)
 			if code != http.StatusUnprocessableEntity || !strings.Contains(body, tc.want) || !strings.Contains(body, `id="file"`) {
 				t.Errorf("HTTP %d, want 422 with %q on the form:\n%s", code, tc.want, body)
+			}
+			for _, english := range []string{"unreadable", "workbook", "save it", "empty", "the file"} {
+				if strings.Contains(body, english) {
+					t.Errorf("the refusal says %q in English:\n%s", english, body)
+				}
 			}
 		})
 	}
 	if code, _ := b.get("/imports/nosuchop"); code != http.StatusNotFound {
 		t.Errorf("an unknown import: HTTP %d, want 404", code)
+	}
+	if code, body := b.get("/imports/NOT-AN-ID"); code != http.StatusUnprocessableEntity || !strings.Contains(body, "Không xem được lần nhập") || strings.Contains(body, "operation") {
+		t.Errorf("an import's page of a wrong address: HTTP %d:\n%s", code, body)
+	}
+}
+
+// rawWorkbook is a workbook of one sheet, Người, of the rows given as
+// sheetData's XML, as a tool other than Excel could write it.
+func rawWorkbook(t *testing.T, rows string) []byte {
+	t.Helper()
+	const head = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`
+	const rels = `http://schemas.openxmlformats.org/package/2006/relationships`
+	parts := map[string]string{
+		"[Content_Types].xml":        head + `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
+		"_rels/.rels":                head + `<Relationships xmlns="` + rels + `"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+		"xl/_rels/workbook.xml.rels": head + `<Relationships xmlns="` + rels + `"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+		"xl/workbook.xml":            head + `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Người" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+		"xl/worksheets/sheet1.xml":   head + `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` + rows + `</sheetData></worksheet>`,
+	}
+	var b bytes.Buffer
+	w := zip.NewWriter(&b)
+	for name, body := range parts {
+		f, _ := w.Create(name)
+		f.Write([]byte(body))
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// An import whose file turns out unreadable as it runs ends in
+// Vietnamese on its page, as the transfer package said it in English.
+func TestImportFailureInVietnamese(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(e.account("admin", ""))
+	cell := func(ref, v string) string { return `<c r="` + ref + `" t="inlineStr"><is><t>` + v + `</t></is></c>` }
+	file := rawWorkbook(t, `<row r="1">`+cell("A1", "Họ")+cell("B1", "Tên")+`</row>`+
+		`<row r="2">`+cell("A2", "Lê")+cell("B2", "Hà")+`</row>`+
+		`<row r="1048577">`+cell("A1048577", "Võ")+`</row>`)
+	_, _, op := b.uploadTo("x.xlsx", string(file))
+	if !strings.HasPrefix(op, "/imports/") {
+		t.Fatalf("the upload sends to %q, not an import's page", op)
+	}
+	_, page := b.get(op)
+	for i := 0; strings.Contains(page, `id="import-progress"`) && i < 100; i++ {
+		time.Sleep(100 * time.Millisecond)
+		_, page = b.get(op)
+	}
+	failed := html.UnescapeString(regexp.MustCompile(`(?s)<p class="error" id="import-failed">(.*?)</p>`).FindStringSubmatch(page + `<p class="error" id="import-failed"></p>`)[1])
+	want := `Không nhập được tệp: Không đọc được tệp: trang "Người", dòng 2: có một dòng nằm sau dòng 1.048.576, dòng cuối cùng của bảng tính`
+	if !strings.HasPrefix(failed, want) || !strings.HasSuffix(failed, "Chưa nhập gì.") {
+		t.Errorf("the import's end says %q, want %q…", failed, want)
 	}
 }
 

@@ -75,11 +75,10 @@ func checkExpansion(data []byte) error {
 		var long *errTooLong
 		switch {
 		case errors.As(err, &long):
-			place := partPlace(zr, name)
 			if long.where != "" {
-				place += ", " + long.where + ","
+				return fmt.Errorf("%w: the workbook expands to too much: %s, %s, holds %s; shorten it, or %s", ErrUnreadable, partPlace(zr, name), long.where, long.what, what)
 			}
-			return fmt.Errorf("%w: the workbook expands to too much: %s holds %s; shorten it, or %s", ErrUnreadable, place, long.what, what)
+			return fmt.Errorf("%w: the workbook expands to too much: %s holds %s; shorten it, or %s", ErrUnreadable, partPlace(zr, name), long.what, what)
 		case errors.Is(err, errDTD):
 			return fmt.Errorf("%w: %s declares a document type, which spreadsheets do not; %s", ErrUnreadable, partPlace(zr, name), what)
 		case err != nil:
@@ -122,5 +121,5 @@ func partPlace(zr *zip.Reader, name string) string {
 			return fmt.Sprintf("sheet %q", s.name)
 		}
 	}
-	return "part " + name
+	return fmt.Sprintf("part %s", name)
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 )
@@ -109,9 +110,9 @@ func (s *textScan) text(n int64) error {
 	}
 	switch {
 	case s.node > maxText || s.value > maxText:
-		return &errTooLong{s.where(), "a text of more than 64 KB, longer than any field takes"}
+		return &errTooLong{where: s.where(), what: "a text of more than 64 KB, longer than any field takes"}
 	case s.row > maxRowText:
-		return &errTooLong{"row " + s.rowRef, "more than 1 MB of text, more than a row of fields takes"}
+		return &errTooLong{where: fmt.Sprintf("row %s", s.rowRef), what: "more than 1 MB of text, more than a row of fields takes"}
 	}
 	return nil
 }
@@ -119,7 +120,7 @@ func (s *textScan) text(n int64) error {
 // mark counts n bytes of the current tag, comment or PI.
 func (s *textScan) mark(n int64) error {
 	if s.markup += n; s.markup > maxText {
-		return &errTooLong{s.where(), "a tag or comment of more than 64 KB"}
+		return &errTooLong{where: s.where(), what: "a tag or comment of more than 64 KB"}
 	}
 	return nil
 }
@@ -127,11 +128,11 @@ func (s *textScan) mark(n int64) error {
 func (s *textScan) where() string {
 	switch {
 	case s.inValue && s.cell != "":
-		return "cell " + s.cell
+		return fmt.Sprintf("cell %s", s.cell)
 	case s.inValue && s.inItem:
-		return "string " + strconv.Itoa(s.items-1)
+		return fmt.Sprintf("string %d", s.items-1)
 	case s.inRow:
-		return "row " + s.rowRef
+		return fmt.Sprintf("row %s", s.rowRef)
 	}
 	return ""
 }
