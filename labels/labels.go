@@ -79,6 +79,11 @@ var qualified = map[protoreflect.FullName]string{
 	"trithuc.v1.ComputeStatisticsRequest.HONOR_YEAR":                  "Năm khen thưởng",
 	"trithuc.v1.ComputeStatisticsRequest.EXPERT_ROLE":                 "Vai trò chuyên gia",
 	"trithuc.v1.ComputeStatisticsRequest.SECTOR":                      "Ngành kinh tế",
+
+	// The kinds of an import's problems: its page and its report.
+	"trithuc.v1.ImportProblem.ERROR":              "Lỗi",
+	"trithuc.v1.ImportProblem.CONFLICT":           "Khác với dữ liệu đã có",
+	"trithuc.v1.ImportProblem.POSSIBLE_DUPLICATE": "Có thể trùng",
 }
 
 // former are the words that spreadsheets and pages of earlier versions

@@ -10,8 +10,10 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/transfer"
+	"trithuc.gov.vn/trithuc/vimsg"
 )
 
 // importReport is the annotated copy of an imported file, or nil when the
@@ -21,16 +23,18 @@ func importReport(file *httpbody.HttpBody, sheet string, problems []*pb.ImportPr
 	if len(problems) == 0 {
 		return nil
 	}
-	// Every sheet's problems are marked in the copy.
+	// Every sheet's problems are marked in the copy, in Vietnamese, as the
+	// console says them: the report is for the people who correct the
+	// file, the operation's problems keep the API's English.
 	var marks []transfer.Problem
 	for _, p := range problems {
 		letter, _, _ := strings.Cut(p.GetColumn(), " ")
-		msg := p.GetMessage()
+		msg := vimsg.Problem(p)
 		if p.GetColumn() != "" {
 			msg = p.GetColumn() + ": " + msg
 		}
 		if p.GetKind() != pb.ImportProblem_ERROR {
-			msg = fmt.Sprintf("[%s] %s", p.GetKind(), msg)
+			msg = fmt.Sprintf("[%s] %s", labels.Of(p.GetKind()), msg)
 		}
 		marks = append(marks, transfer.Problem{Sheet: p.GetSheet(), Row: int(p.GetRow()), Column: letter, Message: msg})
 	}

@@ -11,6 +11,7 @@ import (
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/xuri/excelize/v2"
 	"google.golang.org/genproto/googleapis/api/httpbody"
+	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/grpc/codes"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
@@ -69,9 +70,17 @@ func TestImportReport(t *testing.T) {
 	if get("I1") != transfer.ErrorsHeader || get("A2") != "Nguyễn" || get("I2") != "" || get("I3") != "" {
 		t.Errorf("report: I1 %q, A2 %q, I2 %q, I3 %q", get("I1"), get("A2"), get("I2"), get("I3"))
 	}
-	for cell, want := range map[string]string{"I4": "E (Ngày sinh): ", "I5": "TCVN3", "I6": "G (Số CCCD)", "I7": "C (Tên)", "I8": "ethnic"} {
+	// The problems are in Vietnamese, as the console says them: the
+	// report is for the people who correct the file.
+	for cell, want := range map[string]string{"I4": "E (Ngày sinh): \"31/02/1980\" không phải là ngày: tháng 2 không có ngày 31.",
+		"I5": "bảng mã TCVN3", "I6": "G (Số CCCD): \"12345\" có 5 chữ số, không phải 12 (CCCD)", "I7": "C (Tên): cần điền thông tin này", "I8": "cần mã dân tộc gồm hai chữ số"} {
 		if !strings.Contains(get(cell), want) {
 			t.Errorf("%s is %q, want it to say %q", cell, get(cell), want)
+		}
+		for _, english := range []string{"not a date", "looks typed", "must", "required", "ethnic", "value"} {
+			if strings.Contains(get(cell), english) {
+				t.Errorf("%s says %q in English: %q", cell, english, get(cell))
+			}
 		}
 	}
 	for cell, want := range map[string]bool{"E4": true, "G6": true, "F8": true, "E2": false, "E5": false} {
@@ -93,12 +102,15 @@ func TestImportReport(t *testing.T) {
 		t.Fatalf("REST report: %d %q", res.StatusCode, res.Header.Get("Content-Type"))
 	}
 
-	// A CSV file's report is a workbook of its rows.
-	csv := "Họ;Tên;Ngày sinh\nNguyễn;An;15/03/1980\nTrần;Bình;32/01/1980\n"
+	// A CSV file's report is a workbook of its rows; a problem that is
+	// not an error says its kind, in Vietnamese too.
+	lam := e.person(&pb.Person{FamilyName: "Đỗ", GivenName: "Lâm", BirthDate: &date.Date{Year: 1981, Month: 4, Day: 5}})
+	csv := "Họ;Tên;Ngày sinh;Email\nNguyễn;An;15/03/1980\nTrần;Bình;32/01/1980\nĐỗ;Lâm;05/04/1981;lam@example.vn\n"
 	name2 := e.importAs(registrar, &pb.ImportPeopleRequest{File: &httpbody.HttpBody{ContentType: "text/csv", Data: []byte(csv)}, ValidateOnly: true})
 	g := e.reportOf(registrar, name2)
 	rows, _ := g.GetRows(transfer.PeopleSheet)
-	if len(rows) != 3 || len(rows[0]) != 4 || rows[0][3] != transfer.ErrorsHeader || !strings.Contains(rows[2][3], "C (Ngày sinh)") || len(rows[1]) != 3 {
+	if len(rows) != 4 || len(rows[3]) != 5 || len(rows[0]) != 5 || rows[0][4] != transfer.ErrorsHeader || !strings.Contains(rows[2][4], "C (Ngày sinh): \"32/01/1980\" không phải là ngày") || len(rows[1]) != 3 ||
+		!strings.HasPrefix(rows[3][4], "[Có thể trùng] Giống người đã có "+lam.Name+" (trùng họ tên và ngày sinh") {
 		t.Errorf("CSV report rows %q", rows)
 	}
 
