@@ -92,3 +92,34 @@ func TestStatementJournalSetting(t *testing.T) {
 		t.Errorf("sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL) = %d, want SQLITE_OK", stmtJournalConfig)
 	}
 }
+
+// A write whose statement journal outgrows memory spills it to a file. At
+// 4 MiB in memory, every spill failed with SQLITE_FULL ("the server's
+// disk is full"): SQLite writes a journal's in-memory block to the file in
+// one write, and its unix VFS writes at most 128 KiB at once, so an
+// upgrade's migration that changed every person failed at a few thousand.
+func TestLargeStatementJournalSpills(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	err := db.write(ctx, false, nil, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `CREATE TABLE scratch (x BLOB NOT NULL);
+			WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
+			INSERT INTO scratch SELECT randomblob(400) FROM n`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// About 8 MB of pages change in one statement of a transaction: its
+	// statement journal holds their originals.
+	err = db.write(ctx, false, nil, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE scratch SET x = randomblob(400)`); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DROP TABLE scratch`)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("a statement changing 8 MB of pages: %v", err)
+	}
+}
