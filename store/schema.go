@@ -135,7 +135,7 @@ func name(sql, key string) filter.Field {
 // in any case (vntext.KeyStarts), as a range of keys, which an index on
 // the key column serves.
 func sorted(f filter.Field, key string) filter.Field {
-	f.Order = &filter.Order{SQL: key, Key: nameSortKey, Starts: vntext.KeyStarts}
+	f.Order = &filter.Order{SQL: key, Key: nameSortKey, Starts: vntext.KeyStarts, Loose: vntext.LooseKey}
 	return f
 }
 

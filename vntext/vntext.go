@@ -166,15 +166,22 @@ func KeyStarts(p string) ([][]byte, error) {
 		}
 		spellings = next
 	}
+	starts := make([][]byte, len(spellings))
+	for i, s := range spellings {
+		starts[i] = LooseKey(s)
+	}
+	return starts, nil
+}
+
+// LooseKey is how the SortKey of every text that begins with s begins: the
+// weights of s's letters at the first level (collate.Loose), with neither
+// tones nor case, so that a range of keys from it holds every such text
+// (and others that differ from s only in tones or case).
+func LooseKey(s string) []byte {
 	c := looseCollators.Get().(*collate.Collator)
 	defer looseCollators.Put(c)
 	var buf collate.Buffer
-	starts := make([][]byte, len(spellings))
-	for i, s := range spellings {
-		starts[i] = append([]byte{}, c.KeyFromString(&buf, s)...)
-		buf.Reset()
-	}
-	return starts, nil
+	return append([]byte{}, c.KeyFromString(&buf, s)...)
 }
 
 // Sort sorts s stably by the Vietnamese collation of each element's text

@@ -123,6 +123,10 @@ type Order struct {
 	// is to match as typed (by Prefixes, on SQL); an error says why the
 	// text cannot be matched, for the filter's author.
 	Starts func(string) ([][]byte, error)
+	// Loose, when set, is how the key of every value that begins with a
+	// text begins: a prefix matched as typed is then also held to that
+	// range of keys, which an index on the key reads in the key's order.
+	Loose func(string) []byte
 }
 
 // Join says how to reach the related rows of a field. A comparison on the
@@ -481,7 +485,30 @@ func (c *compiler) prefix(n *node, f Field, p string, negate bool) (string, bool
 	if f.Prefixes != nil {
 		ps = f.Prefixes(ps[0])
 	}
-	return c.ranges(f.SQL, ps, func(s string) any { return s }, negate, false)
+	if f.Order == nil || f.Order.Loose == nil || negate {
+		return c.ranges(f.SQL, ps, func(s string) any { return s }, negate, false)
+	}
+	// The keys of the names that begin with any of ps lie between the
+	// least of their loose keys and the end of the greatest: a page in
+	// name order reads that range of the key's index rather than test
+	// every name before it ("Trần*" by family_name read most of a
+	// million). Broad, as a bare prefix is.
+	keys := make([]string, len(ps))
+	for i, s := range ps {
+		keys[i] = string(f.Order.Loose(s))
+	}
+	lo, hi := slices.Min(keys), slices.Max(keys)
+	around := "likelihood(" + f.Order.SQL + " >= ?, 0.9)"
+	c.args = append(c.args, []byte(lo))
+	if end, ok := prefixEnd(hi); ok {
+		around += " AND likelihood(" + f.Order.SQL + " < ?, 0.9)"
+		c.args = append(c.args, []byte(end))
+	}
+	cond, _, err := c.ranges(f.SQL, ps, func(s string) any { return s }, false, false)
+	if err != nil {
+		return "", false, err
+	}
+	return "(" + around + " AND " + cond + ")", true, nil
 }
 
 // ranges compiles a match of the values of sql that start with any of ps,
