@@ -20,7 +20,9 @@ import (
 //   - a position counts while it ran: begun by the day (an unknown start
 //     counts as begun) and not ended before it (an end without its day lasts
 //     to the end of its month, one without its month to the end of its
-//     year);
+//     year); one recorded as not current ran at the latest to the day
+//     before it was last written, end or no end (positions.last_day,
+//     migration 0038);
 //   - a membership counts from its application, in the state it has had
 //     since state_time, and before that ACTIVE when approved, else PENDING;
 //   - an honour counts from its year.
@@ -96,11 +98,25 @@ func (d statsDay) titleOn() string     { return d.qualificationOn(titleKind, "le
 func (d statsDay) titleRankOn() string { return d.qualificationOn(titleKind, "level_rank", "0", "ASC") }
 
 // running is a condition on positions h: begun by the day and not ended
-// before it.
+// before it, by the last day migration 0038 keeps on every position.
 func (d statsDay) running(h string) string {
 	day := d.ymd()
-	return h + ".start_date <= " + day + " AND (" + h + ".end_date = 0 OR (CASE WHEN " + h + ".end_date % 100 != 0 THEN " + h +
-		".end_date WHEN " + h + ".end_date % 10000 != 0 THEN " + h + ".end_date + 31 ELSE " + h + ".end_date + 1231 END) >= " + day + ")"
+	return h + ".start_date <= " + day + " AND " + h + ".last_day >= " + day
+}
+
+// lastDayCovered is the last day a position's end (YYYYMMDD, whose month
+// and day may be 0) covers, as positions.last_day computes it for a
+// current position: an end without its day lasts to the end of its month,
+// one without its month to the end of its year. The result compares with
+// YYYYMMDD days but need not be one (20260231 for February 2026).
+func lastDayCovered(end int64) int64 {
+	switch {
+	case end%100 != 0:
+		return end
+	case end%10000 != 0:
+		return end + 31
+	}
+	return end + 1231
 }
 
 // positionOn is a value of the position a person held on the day (the

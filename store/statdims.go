@@ -235,21 +235,14 @@ func (tx *Tx) unitDimension(ctx context.Context, on statsDay, vintage pb.Compute
 	successorOf := h.DistrictsSucceeded()
 	// The position held on the day; on the last day of the districts, as
 	// kept on the people row.
-	expr, args := "p.unit_on_20250630", []any(nil)
+	expr, lookup := "p.unit_on_20250630", false
 	if day != lastDay2024 {
-		expr = `IFNULL((SELECT IFNULL(ho.administrative_unit, h.administrative_unit)
-			FROM positions h LEFT JOIN organizations ho ON ho.pk = h.organization_pk
-			WHERE h.person_pk = p.pk AND h.start_date <= ?
-			AND (h.end_date = 0 OR (CASE WHEN h.end_date % 100 != 0 THEN h.end_date
-				WHEN h.end_date % 10000 != 0 THEN h.end_date + 31 ELSE h.end_date + 1231 END) >= ?)
-			ORDER BY h.start_date DESC, h.pk DESC LIMIT 1), '')`
-		args = []any{ymdOf(day), ymdOf(day)}
+		expr, lookup = newStatsDay(day, true).positionOn("IFNULL(ho.administrative_unit, h.administrative_unit)", "''"), true
 	}
 	return &statDim{
 		kind:   pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT,
 		expr:   expr,
-		args:   args,
-		lookup: args != nil,
+		lookup: lookup,
 		value: func(code string) string {
 			if code == "" {
 				return ""
@@ -287,12 +280,6 @@ func (tx *Tx) unitHistory(ctx context.Context) (*refdata.UnitHistory, error) {
 		return nil, dbError(err)
 	}
 	return h, nil
-}
-
-// ymdOf turns YYYY-MM-DD into the YYYYMMDD integer positions keep.
-func ymdOf(day string) int64 {
-	n, _ := strconv.ParseInt(strings.ReplaceAll(day, "-", ""), 10, 64)
-	return n
 }
 
 // Age bands, youngest first.
