@@ -3,7 +3,8 @@ package store
 import "context"
 
 // EndLapsedPositions marks as no longer current every position whose end
-// date has passed (on Vietnam's calendar) but whose current flag was set
+// date has passed (on Vietnam's calendar: the day after the last day it
+// covers, positions.last_day) but whose current flag was set
 // when it was written: a contract that ran out with nobody editing the
 // profile. The triggers then keep what follows from the current positions
 // (the unit, the kind of workplace, the work location) and the change feed
@@ -11,7 +12,7 @@ import "context"
 // update; audit is the run's event, stored only when a position ended. It
 // returns how many positions ended.
 func (db *DB) EndLapsedPositions(ctx context.Context, audit *AuditEvent) (int64, error) {
-	const lapsed = `is_current = 1 AND end_date != 0 AND end_date <= ?`
+	const lapsed = `is_current = 1 AND end_date != 0 AND last_day < ?`
 	var n int64
 	err := db.read(ctx, func(tx *Tx) error {
 		return dbError(tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM positions WHERE `+lapsed+`)`,

@@ -240,8 +240,9 @@ func preparePosition(ctx context.Context, c checker, person *personRow, p *pb.Po
 	if by := birthYear(person); by != 0 && p.Start != nil && p.Start.Year < by+minQualificationAge {
 		v.add(f+"start", "%d is before the person could have held a position (born %d)", p.Start.Year, by)
 	}
-	// A position that ended is not current, whatever the request said.
-	if end != 0 && end <= today(c.base().now) {
+	// A position that ended is not current, whatever the request said: one
+	// ends when the last day its end covers has passed.
+	if end != 0 && lastDayCovered(end) < today(c.base().now) {
 		p.Current = false
 	}
 	var orgPK any

@@ -27,14 +27,15 @@ func (tx *Tx) scopeOrganizations(ctx context.Context, scope string) ([]int64, er
 // personPK gives holds a current position at one of the organizations
 // orgPKs on the day todayYMD (YYYYMMDD). Every number is the database's or
 // the clock's, never user text. A position that ended is current no more,
-// whatever its flag says (the flag is set when it is written).
+// whatever its flag says (the flag is set when it is written); one whose
+// end is today, or only a month or year, runs to that end's last day.
 func inUnitSQL(personPK string, orgPKs []int64, todayYMD int64) string {
 	if len(orgPKs) == 0 {
 		return "0"
 	}
 	return `EXISTS (SELECT 1 FROM positions su WHERE su.person_pk = ` + personPK +
-		` AND su.is_current = 1 AND (su.end_date = 0 OR su.end_date > ` + itoa(todayYMD) +
-		`) AND su.organization_pk IN (` + pkList(orgPKs) + `))`
+		` AND su.is_current = 1 AND su.last_day >= ` + itoa(todayYMD) +
+		` AND su.organization_pk IN (` + pkList(orgPKs) + `))`
 }
 
 // scopeCond is the condition that the person whose pk the SQL expression
