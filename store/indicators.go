@@ -2,17 +2,51 @@ package store
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/protobuf/proto"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/suppress"
 )
 
 // kinhCode is the ethnic group of the majority; every other recorded group
 // is a minority.
 const kinhCode = "01"
+
+// An indicator counts the people with some values of one dimension of
+// ComputeStatistics: its numerator is a sum of cells of the table by that
+// dimension, its denominator the table's total. It is computed from that
+// very table, as the same caller would get it (filter, scope, as_of), so
+// that it is published only where, set beside the table, it tells none of
+// the counts the table hides (suppress.SumsSafe).
+type indicatorSpec struct {
+	kind pb.Indicator_Kind
+	dim  Dimension
+	in   func(value string) bool
+}
+
+// indicatorSpecs are the plan's indicators, in the order of the answer;
+// master and doctor are the ranks of THAC_SI and TIEN_SI.
+func indicatorSpecs(levels map[string]int64, master, doctor int64) []indicatorSpec {
+	is := func(vs ...string) func(string) bool { return func(v string) bool { return slices.Contains(vs, v) } }
+	rankFrom := func(r int64) func(string) bool {
+		return func(v string) bool { rank, ok := levels[v]; return ok && rank >= r }
+	}
+	return []indicatorSpec{
+		{pb.Indicator_MASTER_OR_HIGHER, pb.ComputeStatisticsRequest_HIGHEST_QUALIFICATION_LEVEL, rankFrom(master)},
+		{pb.Indicator_DOCTORATE, pb.ComputeStatisticsRequest_HIGHEST_QUALIFICATION_LEVEL, rankFrom(doctor)},
+		{pb.Indicator_PROFESSORS, pb.ComputeStatisticsRequest_ACADEMIC_TITLE, func(v string) bool { return v != "" }},
+		{pb.Indicator_WOMEN, pb.ComputeStatisticsRequest_GENDER, is(pb.Person_FEMALE.String())},
+		{pb.Indicator_UNDER_35, pb.ComputeStatisticsRequest_AGE_BAND, is(ageBands[0].code)},
+		{pb.Indicator_ETHNIC_MINORITY, pb.ComputeStatisticsRequest_ETHNICITY, func(v string) bool { return v != "" && v != kinhCode }},
+		{pb.Indicator_WORKING_OUTSIDE_PROVINCE, pb.ComputeStatisticsRequest_WORK_LOCATION,
+			is(pb.Person_ELSEWHERE_IN_VIETNAM.String(), pb.Person_ABROAD.String())},
+	}
+}
 
 // GetIndicators computes the plan's indicators over the live people filter
 // selects, on asOf (today in Vietnam when nil).
@@ -36,7 +70,6 @@ func (db *DB) indicators(ctx context.Context, filter, limit string, asOfDate *da
 			asOf = tx.today()
 		}
 		on := newStatsDay(asOf, asOfDate != nil)
-		day := on.t
 		r, err := tx.ranks(ctx)
 		if err != nil {
 			return err
@@ -46,93 +79,111 @@ func (db *DB) indicators(ctx context.Context, filter, limit string, asOfDate *da
 		if !ok1 || !ok2 {
 			return errorf(FailedPrecondition, "", "the qualification levels list has no THAC_SI or TIEN_SI; reload it")
 		}
+		specs := indicatorSpecs(r.levels, master, doctor)
 		scope, err := tx.statsScope(ctx, filter, limit, on, threshold, true)
 		if err != nil {
 			return err
 		}
-		where, whereArgs := scope.where, scope.args
-		conds := []string{scope.listed}
-		if where != "" {
-			conds = append(conds, where)
+		// The table of each dimension, as ComputeStatistics makes it, all
+		// read in one pass.
+		var dims []*statDim
+		at := map[Dimension]int{}
+		for _, s := range specs {
+			if _, ok := at[s.dim]; ok {
+				continue
+			}
+			d, err := tx.statDimension(ctx, s.dim, "", on, StatsQuery{})
+			if err != nil {
+				return err
+			}
+			at[s.dim] = len(dims)
+			dims = append(dims, d)
 		}
-		from, rank, title, away := statsFrom(where, false)+whereSQL(conds), "p.highest_level_rank", "p.academic_title", "p.work_location"
-		if on.dated {
-			// Each person's level and title of the day, looked up once: LIMIT
-			// keeps SQLite from flattening the subquery into the sums, which
-			// would look the level up twice.
-			from = "(SELECT p.*, " + on.levelRankOn() + " AS dated_rank, " + on.titleOn() + " AS dated_title, " +
-				on.workLocationOn() + " AS dated_where FROM people p" +
-				whereSQL(conds) + " LIMIT -1) p"
-			rank, title, away = "p.dated_rank", "p.dated_title", "p.dated_where"
+		tables, den, err := tx.countEach(ctx, dims, scope.listed, scope.where, scope.args)
+		if err != nil {
+			return err
 		}
-		// One pass: the population and every numerator.
-		q := `SELECT COUNT(*),
-			IFNULL(SUM(` + rank + ` >= ?), 0),
-			IFNULL(SUM(` + rank + ` >= ?), 0),
-			IFNULL(SUM(` + title + ` != ''), 0),
-			IFNULL(SUM(p.gender = ?), 0),
-			IFNULL(SUM(p.birth_year != 0 AND ? - p.birth_year - ((p.birth_month * 100 + p.birth_day) > ?) < 35), 0),
-			IFNULL(SUM(p.ethnicity != '' AND p.ethnicity != ?), 0),
-			IFNULL(SUM(` + away + ` IN (?, ?)), 0)
-			FROM ` + from
-		args := []any{master, doctor, int32(pb.Person_FEMALE), day.Year(), int(day.Month())*100 + day.Day(), kinhCode,
-			int32(pb.Person_ELSEWHERE_IN_VIETNAM), int32(pb.Person_ABROAD)}
-		var den int
-		nums := make([]int, 7)
-		dest := []any{&den}
-		for i := range nums {
-			dest = append(dest, &nums[i])
+		for i, d := range dims {
+			tables[i], _ = suppressCells(tables[i], []*statDim{d}, threshold)
 		}
-		// The filter's placeholders follow the sums', in the subquery too.
-		args = append(args, whereArgs...)
-		if err := tx.QueryRowContext(ctx, q, args...).Scan(dest...); err != nil {
-			return dbError(err)
-		}
+
 		out = &pb.GetIndicatorsResponse{SuppressionThreshold: int32(threshold), AsOf: protoDate(asOf)}
-		kinds := []pb.Indicator_Kind{pb.Indicator_MASTER_OR_HIGHER, pb.Indicator_DOCTORATE, pb.Indicator_PROFESSORS,
-			pb.Indicator_WOMEN, pb.Indicator_UNDER_35, pb.Indicator_ETHNIC_MINORITY, pb.Indicator_WORKING_OUTSIDE_PROVINCE}
-		for i, k := range kinds {
-			out.Indicators = append(out.Indicators, indicator(k, nums[i], den, threshold))
-		}
-		// A doctorate is a master's or higher too: the holders of a master's
-		// alone are the difference of the two, which must not be small
-		// either.
-		m, d := out.Indicators[0], out.Indicators[1]
-		if !m.Suppressed && !d.Suppressed && small(nums[0]-nums[1], threshold) {
-			suppressIndicator(d)
-		}
-		// A filter that figures by ethnicity may not take (statsguard.go).
-		if scope.sensitiveErr != nil {
-			suppressIndicator(out.Indicators[5])
+		published := map[Dimension][]func(string) bool{}
+		for _, s := range specs {
+			ind := &pb.Indicator{Kind: s.kind}
+			out.Indicators = append(out.Indicators, ind)
+			if small(den, threshold) {
+				ind.Suppressed, ind.SuppressionReason = true, pb.SuppressionReason_BELOW_THRESHOLD
+				continue
+			}
+			ind.Denominator = proto.Int32(int32(den))
+			num := 0
+			for _, c := range tables[at[s.dim]] {
+				if s.in(c.Values[0]) {
+					num += c.Count
+				}
+			}
+			sets := append(slices.Clone(published[s.dim]), s.in)
+			switch {
+			case small(num, threshold):
+				ind.Suppressed, ind.SuppressionReason = true, pb.SuppressionReason_BELOW_THRESHOLD
+			case s.kind == pb.Indicator_ETHNIC_MINORITY && scope.sensitiveErr != nil:
+				// A filter that figures by ethnicity may not take
+				// (statsguard.go).
+				ind.Suppressed, ind.SuppressionReason = true, pb.SuppressionReason_PROTECTS_ANOTHER
+			case !suppress.SumsSafe(tables[at[s.dim]], threshold, sets):
+				// The rest, or a count the table hides, would be told.
+				ind.Suppressed, ind.SuppressionReason = true, pb.SuppressionReason_PROTECTS_ANOTHER
+			default:
+				published[s.dim] = sets
+				ind.Numerator = proto.Int32(int32(num))
+				if den > 0 {
+					ind.Share = proto.Float64(float64(num) / float64(den))
+				}
+			}
 		}
 		return nil
 	})
 	return out, err
 }
 
+// countEach counts the people the filter selects by each of dims alone:
+// a one-dimension table per dimension, as countCells would make it, all
+// from one read; and how many people there are.
+func (tx *Tx) countEach(ctx context.Context, dims []*statDim, listed, where string, whereArgs []any) ([][]*suppress.Cell, int, error) {
+	n, cols, err := tx.readValues(ctx, dims, listed, where, whereArgs)
+	tables := make([][]*suppress.Cell, len(dims))
+	if err != nil || n == 0 {
+		return tables, 0, err
+	}
+	for i, d := range dims {
+		// Runs of one raw value are counted before a map is looked up.
+		raw := map[string]int{}
+		last, run := "", 0
+		for v := range strings.SplitSeq(cols[i], "\x1f") {
+			if v != last && run > 0 {
+				raw[last] += run
+				run = 0
+			}
+			last = v
+			run++
+		}
+		raw[last] += run
+		byValue := map[string]*suppress.Cell{}
+		for r, count := range raw {
+			v := d.value(r)
+			c := byValue[v]
+			if c == nil {
+				c = &suppress.Cell{Values: []string{v}}
+				byValue[v] = c
+				tables[i] = append(tables[i], c)
+			}
+			c.Count += count
+		}
+		sortCells(tables[i], []*statDim{d})
+	}
+	return tables, n, nil
+}
+
 // small reports whether a count is one that suppression hides.
 func small(n, threshold int) bool { return n > 0 && n < threshold }
-
-// indicator makes an indicator, suppressed when its numerator or the rest
-// of its denominator is small; a small denominator is suppressed too.
-func indicator(k pb.Indicator_Kind, num, den, threshold int) *pb.Indicator {
-	ind := &pb.Indicator{Kind: k}
-	if small(den, threshold) {
-		ind.Suppressed = true
-		return ind
-	}
-	ind.Denominator = proto.Int32(int32(den))
-	if small(num, threshold) || small(den-num, threshold) {
-		ind.Suppressed = true
-		return ind
-	}
-	ind.Numerator = proto.Int32(int32(num))
-	if den > 0 {
-		ind.Share = proto.Float64(float64(num) / float64(den))
-	}
-	return ind
-}
-
-func suppressIndicator(ind *pb.Indicator) {
-	ind.Numerator, ind.Share, ind.Suppressed = nil, nil, true
-}

@@ -290,35 +290,9 @@ var columnRE = regexp.MustCompile(`\bp\.([a-z_0-9]+)`)
 // by sorting, which costs about three times as much per person as reading
 // the values out when the groups are few, as they are here.
 func (tx *Tx) countCells(ctx context.Context, dims []*statDim, listed, where string, whereArgs []any) ([]*suppress.Cell, error) {
-	sel := []string{"COUNT(*)"}
-	var args []any
-	lookups := false
-	for _, d := range dims {
-		sel = append(sel, "group_concat("+d.expr+", char(31))")
-		args = append(args, d.args...)
-		lookups = lookups || d.lookup
-	}
-	conds := []string{listed}
-	if where != "" {
-		conds = append(conds, where)
-		args = append(args, whereArgs...)
-	}
-	from := statsFrom(where, lookups)
-	if listed != personListed {
-		from = "people p" // dated: the registration and deletion times are not in the index
-	}
-	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + from + whereSQL(conds)
-	var n int
-	cols := make([]sql.NullString, len(dims))
-	dest := []any{&n}
-	for i := range cols {
-		dest = append(dest, &cols[i])
-	}
-	if err := tx.QueryRowContext(ctx, q, args...).Scan(dest...); err != nil {
-		return nil, dbError(err)
-	}
-	if n == 0 {
-		return nil, nil
+	n, rest, err := tx.readValues(ctx, dims, listed, where, whereArgs)
+	if err != nil || n == 0 {
+		return nil, err
 	}
 	// Each distinct raw value of a dimension gets a small number, and a
 	// combination of them a key: the counting needs no allocation per
@@ -330,10 +304,6 @@ func (tx *Tx) countCells(ctx context.Context, dims []*statDim, listed, where str
 	ds := make([]distinct, len(dims))
 	for i := range ds {
 		ds[i].index = map[string]int{}
-	}
-	rest := make([]string, len(dims))
-	for i := range cols {
-		rest[i] = cols[i].String
 	}
 	counts := map[uint64]int{}
 	// The value of the row before, and its number: rows come in runs of a
@@ -398,6 +368,44 @@ func (tx *Tx) countCells(ctx context.Context, dims []*statDim, listed, where str
 	}
 	sortCells(cells, dims)
 	return cells, nil
+}
+
+// readValues reads, in one query over people, the raw values of dims of
+// every person selected, as one string per dimension, the values
+// separated by US (char 31); and how many people there are.
+func (tx *Tx) readValues(ctx context.Context, dims []*statDim, listed, where string, whereArgs []any) (int, []string, error) {
+	sel := []string{"COUNT(*)"}
+	var args []any
+	lookups := false
+	for _, d := range dims {
+		sel = append(sel, "group_concat("+d.expr+", char(31))")
+		args = append(args, d.args...)
+		lookups = lookups || d.lookup
+	}
+	conds := []string{listed}
+	if where != "" {
+		conds = append(conds, where)
+		args = append(args, whereArgs...)
+	}
+	from := statsFrom(where, lookups)
+	if listed != personListed {
+		from = "people p" // dated: the registration and deletion times are not in the index
+	}
+	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + from + whereSQL(conds)
+	var n int
+	cols := make([]sql.NullString, len(dims))
+	dest := []any{&n}
+	for i := range cols {
+		dest = append(dest, &cols[i])
+	}
+	if err := tx.QueryRowContext(ctx, q, args...).Scan(dest...); err != nil {
+		return 0, nil, dbError(err)
+	}
+	rest := make([]string, len(dims))
+	for i := range cols {
+		rest[i] = cols[i].String
+	}
+	return n, rest, nil
 }
 
 // keepTop renames all but the top values of a dimension, by the people

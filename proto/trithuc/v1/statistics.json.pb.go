@@ -343,6 +343,10 @@ func (x *Indicator) AppendProtoJSON(b []byte) ([]byte, error) {
 		b = append(b, ",\"suppressed\":"...)
 		b = strconv.AppendBool(b, x.Suppressed)
 	}
+	if x.SuppressionReason != 0 {
+		b = append(b, ",\"suppressionReason\":"...)
+		b = appendProtoJSONEnum_SuppressionReason(b, x.SuppressionReason)
+	}
 	if len(b) == start {
 		return append(b, '{', '}'), nil
 	}

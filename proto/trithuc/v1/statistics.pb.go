@@ -1082,10 +1082,19 @@ type Indicator struct {
 	Share *float64 `protobuf:"fixed64,5,opt,name=share,proto3,oneof" json:"share,omitempty"`
 	// Whether the numerator (and so the share) is suppressed: when it, or
 	// the denominator less it, is above 0 and below the threshold, it would
-	// tell something about a few people.
-	Suppressed    bool `protobuf:"varint,6,opt,name=suppressed,proto3" json:"suppressed,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// tell something about a few people; and when, set beside the table
+	// ComputeStatistics gives by its dimension, it would tell a count the
+	// table suppressed.
+	Suppressed bool `protobuf:"varint,6,opt,name=suppressed,proto3" json:"suppressed,omitempty"`
+	// Why it is suppressed; unset when it is not. BELOW_THRESHOLD: the
+	// numerator, or the denominator, is itself from 1 to the threshold minus
+	// one. PROTECTS_ANOTHER: withheld so that a small count cannot be worked
+	// out (the rest of the denominator, or a count the table by its
+	// dimension suppressed), or, for ethnic minorities, because the filter
+	// is not one that figures by ethnicity take.
+	SuppressionReason SuppressionReason `protobuf:"varint,7,opt,name=suppression_reason,json=suppressionReason,proto3,enum=trithuc.v1.SuppressionReason" json:"suppression_reason,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *Indicator) Reset() {
@@ -1158,6 +1167,13 @@ func (x *Indicator) GetSuppressed() bool {
 		return x.Suppressed
 	}
 	return false
+}
+
+func (x *Indicator) GetSuppressionReason() SuppressionReason {
+	if x != nil {
+		return x.SuppressionReason
+	}
+	return SuppressionReason_SUPPRESSION_REASON_UNSPECIFIED
 }
 
 // A report: the figures of a template on a date, made once and frozen.
@@ -1717,7 +1733,7 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"indicators\x18\x01 \x03(\v2\x15.trithuc.v1.IndicatorR\n" +
 	"indicators\x123\n" +
 	"\x15suppression_threshold\x18\x02 \x01(\x05R\x14suppressionThreshold\x12&\n" +
-	"\x05as_of\x18\x03 \x01(\v2\x11.google.type.DateR\x04asOf\"\x9e\x03\n" +
+	"\x05as_of\x18\x03 \x01(\v2\x11.google.type.DateR\x04asOf\"\xec\x03\n" +
 	"\tIndicator\x12.\n" +
 	"\x04kind\x18\x01 \x01(\x0e2\x1a.trithuc.v1.Indicator.KindR\x04kind\x12\x14\n" +
 	"\x05label\x18\x02 \x01(\tR\x05label\x12!\n" +
@@ -1726,7 +1742,8 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\x05share\x18\x05 \x01(\x01H\x02R\x05share\x88\x01\x01\x12\x1e\n" +
 	"\n" +
 	"suppressed\x18\x06 \x01(\bR\n" +
-	"suppressed\"\x9d\x01\n" +
+	"suppressed\x12L\n" +
+	"\x12suppression_reason\x18\a \x01(\x0e2\x1d.trithuc.v1.SuppressionReasonR\x11suppressionReason\"\x9d\x01\n" +
 	"\x04Kind\x12\x14\n" +
 	"\x10KIND_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10MASTER_OR_HIGHER\x10\x01\x12\r\n" +
@@ -1865,40 +1882,41 @@ var file_trithuc_v1_statistics_proto_depIdxs = []int32{
 	12, // 14: trithuc.v1.GetIndicatorsResponse.indicators:type_name -> trithuc.v1.Indicator
 	21, // 15: trithuc.v1.GetIndicatorsResponse.as_of:type_name -> google.type.Date
 	3,  // 16: trithuc.v1.Indicator.kind:type_name -> trithuc.v1.Indicator.Kind
-	4,  // 17: trithuc.v1.Report.template:type_name -> trithuc.v1.Report.Template
-	21, // 18: trithuc.v1.Report.as_of:type_name -> google.type.Date
-	23, // 19: trithuc.v1.Report.create_time:type_name -> google.protobuf.Timestamp
-	14, // 20: trithuc.v1.Report.tables:type_name -> trithuc.v1.ReportTable
-	11, // 21: trithuc.v1.Report.indicators:type_name -> trithuc.v1.GetIndicatorsResponse
-	11, // 22: trithuc.v1.Report.previous_indicators:type_name -> trithuc.v1.GetIndicatorsResponse
-	7,  // 23: trithuc.v1.ReportTable.statistics:type_name -> trithuc.v1.ComputeStatisticsResponse
-	13, // 24: trithuc.v1.CreateReportRequest.report:type_name -> trithuc.v1.Report
-	23, // 25: trithuc.v1.CreateReportMetadata.create_time:type_name -> google.protobuf.Timestamp
-	13, // 26: trithuc.v1.ListReportsResponse.reports:type_name -> trithuc.v1.Report
-	5,  // 27: trithuc.v1.ExportReportRequest.format:type_name -> trithuc.v1.ExportReportRequest.Format
-	6,  // 28: trithuc.v1.StatisticsService.ComputeStatistics:input_type -> trithuc.v1.ComputeStatisticsRequest
-	9,  // 29: trithuc.v1.StatisticsService.ExportStatistics:input_type -> trithuc.v1.ExportStatisticsRequest
-	10, // 30: trithuc.v1.StatisticsService.GetIndicators:input_type -> trithuc.v1.GetIndicatorsRequest
-	15, // 31: trithuc.v1.StatisticsService.CreateReport:input_type -> trithuc.v1.CreateReportRequest
-	17, // 32: trithuc.v1.StatisticsService.GetReport:input_type -> trithuc.v1.GetReportRequest
-	18, // 33: trithuc.v1.StatisticsService.ListReports:input_type -> trithuc.v1.ListReportsRequest
-	20, // 34: trithuc.v1.StatisticsService.ExportReport:input_type -> trithuc.v1.ExportReportRequest
-	24, // 35: trithuc.v1.StatisticsService.GetStatisticsSettings:input_type -> trithuc.v1.GetStatisticsSettingsRequest
-	25, // 36: trithuc.v1.StatisticsService.UpdateStatisticsSettings:input_type -> trithuc.v1.UpdateStatisticsSettingsRequest
-	7,  // 37: trithuc.v1.StatisticsService.ComputeStatistics:output_type -> trithuc.v1.ComputeStatisticsResponse
-	26, // 38: trithuc.v1.StatisticsService.ExportStatistics:output_type -> google.api.HttpBody
-	11, // 39: trithuc.v1.StatisticsService.GetIndicators:output_type -> trithuc.v1.GetIndicatorsResponse
-	27, // 40: trithuc.v1.StatisticsService.CreateReport:output_type -> google.longrunning.Operation
-	13, // 41: trithuc.v1.StatisticsService.GetReport:output_type -> trithuc.v1.Report
-	19, // 42: trithuc.v1.StatisticsService.ListReports:output_type -> trithuc.v1.ListReportsResponse
-	26, // 43: trithuc.v1.StatisticsService.ExportReport:output_type -> google.api.HttpBody
-	28, // 44: trithuc.v1.StatisticsService.GetStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
-	28, // 45: trithuc.v1.StatisticsService.UpdateStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
-	37, // [37:46] is the sub-list for method output_type
-	28, // [28:37] is the sub-list for method input_type
-	28, // [28:28] is the sub-list for extension type_name
-	28, // [28:28] is the sub-list for extension extendee
-	0,  // [0:28] is the sub-list for field type_name
+	0,  // 17: trithuc.v1.Indicator.suppression_reason:type_name -> trithuc.v1.SuppressionReason
+	4,  // 18: trithuc.v1.Report.template:type_name -> trithuc.v1.Report.Template
+	21, // 19: trithuc.v1.Report.as_of:type_name -> google.type.Date
+	23, // 20: trithuc.v1.Report.create_time:type_name -> google.protobuf.Timestamp
+	14, // 21: trithuc.v1.Report.tables:type_name -> trithuc.v1.ReportTable
+	11, // 22: trithuc.v1.Report.indicators:type_name -> trithuc.v1.GetIndicatorsResponse
+	11, // 23: trithuc.v1.Report.previous_indicators:type_name -> trithuc.v1.GetIndicatorsResponse
+	7,  // 24: trithuc.v1.ReportTable.statistics:type_name -> trithuc.v1.ComputeStatisticsResponse
+	13, // 25: trithuc.v1.CreateReportRequest.report:type_name -> trithuc.v1.Report
+	23, // 26: trithuc.v1.CreateReportMetadata.create_time:type_name -> google.protobuf.Timestamp
+	13, // 27: trithuc.v1.ListReportsResponse.reports:type_name -> trithuc.v1.Report
+	5,  // 28: trithuc.v1.ExportReportRequest.format:type_name -> trithuc.v1.ExportReportRequest.Format
+	6,  // 29: trithuc.v1.StatisticsService.ComputeStatistics:input_type -> trithuc.v1.ComputeStatisticsRequest
+	9,  // 30: trithuc.v1.StatisticsService.ExportStatistics:input_type -> trithuc.v1.ExportStatisticsRequest
+	10, // 31: trithuc.v1.StatisticsService.GetIndicators:input_type -> trithuc.v1.GetIndicatorsRequest
+	15, // 32: trithuc.v1.StatisticsService.CreateReport:input_type -> trithuc.v1.CreateReportRequest
+	17, // 33: trithuc.v1.StatisticsService.GetReport:input_type -> trithuc.v1.GetReportRequest
+	18, // 34: trithuc.v1.StatisticsService.ListReports:input_type -> trithuc.v1.ListReportsRequest
+	20, // 35: trithuc.v1.StatisticsService.ExportReport:input_type -> trithuc.v1.ExportReportRequest
+	24, // 36: trithuc.v1.StatisticsService.GetStatisticsSettings:input_type -> trithuc.v1.GetStatisticsSettingsRequest
+	25, // 37: trithuc.v1.StatisticsService.UpdateStatisticsSettings:input_type -> trithuc.v1.UpdateStatisticsSettingsRequest
+	7,  // 38: trithuc.v1.StatisticsService.ComputeStatistics:output_type -> trithuc.v1.ComputeStatisticsResponse
+	26, // 39: trithuc.v1.StatisticsService.ExportStatistics:output_type -> google.api.HttpBody
+	11, // 40: trithuc.v1.StatisticsService.GetIndicators:output_type -> trithuc.v1.GetIndicatorsResponse
+	27, // 41: trithuc.v1.StatisticsService.CreateReport:output_type -> google.longrunning.Operation
+	13, // 42: trithuc.v1.StatisticsService.GetReport:output_type -> trithuc.v1.Report
+	19, // 43: trithuc.v1.StatisticsService.ListReports:output_type -> trithuc.v1.ListReportsResponse
+	26, // 44: trithuc.v1.StatisticsService.ExportReport:output_type -> google.api.HttpBody
+	28, // 45: trithuc.v1.StatisticsService.GetStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
+	28, // 46: trithuc.v1.StatisticsService.UpdateStatisticsSettings:output_type -> trithuc.v1.StatisticsSettings
+	38, // [38:47] is the sub-list for method output_type
+	29, // [29:38] is the sub-list for method input_type
+	29, // [29:29] is the sub-list for extension type_name
+	29, // [29:29] is the sub-list for extension extendee
+	0,  // [0:29] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_statistics_proto_init() }
