@@ -50,7 +50,7 @@ var funcs = template.FuncMap{
 	"id":            idOf,
 	"join":          strings.Join,
 	"add":           func(a, b int) int { return a + b },
-	"pct":           func(f float64) float64 { return f * 100 },
+	"percent":       func(share float64) string { return labels.Percent(share, 1) },
 	"rowLabels":     rowLabels,
 	"field":         func(fields map[string]string, name string) string { return fields[name] },
 	"refName":       refName,

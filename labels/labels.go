@@ -7,6 +7,7 @@ package labels
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"google.golang.org/genproto/googleapis/type/date"
@@ -192,3 +193,13 @@ func Date(d *date.Date) string {
 	}
 	return fmt.Sprintf("%02d/%02d/%d", d.Day, d.Month, d.Year)
 }
+
+// Decimal is a number as Vietnamese writes it, with places decimals after
+// a decimal comma: 36,4.
+func Decimal(x float64, places int) string {
+	return strings.Replace(strconv.FormatFloat(x, 'f', places, 64), ".", ",", 1)
+}
+
+// Percent is a share (from 0 to 1) in percent, as Vietnamese writes it:
+// 0.3636 with one place is 36,4%.
+func Percent(share float64, places int) string { return Decimal(100*share, places) + "%" }

@@ -102,3 +102,23 @@ func TestEveryDimensionHasAWord(t *testing.T) {
 		}
 	}
 }
+
+func TestPercentWithDecimalComma(t *testing.T) {
+	for _, c := range []struct {
+		share  float64
+		places int
+		want   string
+	}{
+		{0.3636, 1, "36,4%"},
+		{8.0 / 19, 2, "42,11%"},
+		{0, 2, "0,00%"},
+		{1, 1, "100,0%"},
+	} {
+		if got := Percent(c.share, c.places); got != c.want {
+			t.Errorf("Percent(%v, %d) = %q, want %q", c.share, c.places, got, c.want)
+		}
+	}
+	if got := Decimal(-1.254, 2); got != "-1,25" {
+		t.Errorf("Decimal(-1.254, 2) = %q", got)
+	}
+}

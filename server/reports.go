@@ -15,6 +15,7 @@ import (
 	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
 )
@@ -103,36 +104,96 @@ func writeLines(b *bytes.Buffer, lines [][]string) {
 	w.WriteAll(lines)
 }
 
-// indicatorLines are the indicators on as_of and a year before, with the
-// change; a suppressed figure reads "ẩn".
-func indicatorLines(r *pb.Report) [][]string {
-	lines := [][]string{{"Chỉ tiêu", "Tử số", "Mẫu số", "Tỷ lệ", "Tỷ lệ năm trước", "Thay đổi (điểm %)"}}
+// The indicators of a report as cells: text and marks (string), counts
+// (int), shares (share) and changes of a share (points), so that the CSV
+// writes them as Vietnamese does and the workbook as numbers.
+type (
+	share  float64 // from 0 to 1, shown in percent
+	points float64 // a change of a share, in percentage points
+)
+
+// noDataMark stands for a share with nobody to count: a denominator of 0
+// (a year back, before anyone was registered), which is not a count
+// withheld.
+const noDataMark = "–"
+
+// indicatorRows are the indicators on as_of and a year before, with the
+// change, then the legend of the marks: "<5" below the threshold, "ẩn"
+// withheld to protect another count, "–" no one to count.
+func indicatorRows(r *pb.Report) [][]any {
+	rows := [][]any{{"Chỉ tiêu", "Tử số", "Mẫu số", "Tỷ lệ", "Tỷ lệ năm trước", "Thay đổi (điểm %)"}}
+	below, legendBelow, legendProtects := suppressionLegend(int(r.GetIndicators().GetSuppressionThreshold()))
+	mark := func(ind *pb.Indicator) string {
+		if ind.GetSuppressionReason() == pb.SuppressionReason_BELOW_THRESHOLD {
+			return below
+		}
+		// Withheld to protect another; a report made before indicators
+		// said why reads so too.
+		return protectsMark
+	}
 	prev := map[pb.Indicator_Kind]*pb.Indicator{}
 	for _, ind := range r.GetPreviousIndicators().GetIndicators() {
 		prev[ind.GetKind()] = ind
 	}
-	share := func(ind *pb.Indicator) string {
-		if ind == nil || ind.Share == nil {
-			return protectsMark
-		}
-		return strconv.FormatFloat(100*ind.GetShare(), 'f', 2, 64) + "%"
-	}
-	num := func(n *int32) string {
+	count := func(ind *pb.Indicator, n *int32) any {
 		if n == nil {
-			return protectsMark
+			return mark(ind)
 		}
-		return strconv.Itoa(int(*n))
+		return int(*n)
+	}
+	noData := func(ind *pb.Indicator) bool { return ind.Share == nil && !ind.GetSuppressed() }
+	shareOf := func(ind *pb.Indicator) any {
+		switch {
+		case ind.Share != nil:
+			return share(ind.GetShare())
+		case noData(ind):
+			return noDataMark
+		}
+		return mark(ind)
 	}
 	for _, ind := range r.GetIndicators().GetIndicators() {
 		p := prev[ind.GetKind()]
-		change := protectsMark
-		if ind.Share != nil && p != nil && p.Share != nil {
-			change = strconv.FormatFloat(100*(ind.GetShare()-p.GetShare()), 'f', 2, 64)
+		if p == nil {
+			p = &pb.Indicator{Kind: ind.GetKind()}
 		}
-		lines = append(lines, []string{ind.GetLabel(), num(ind.Numerator), num(ind.Denominator), share(ind), share(p), change})
+		// Either share, with the other, would tell a withheld one.
+		var change any = protectsMark
+		switch {
+		case ind.Share != nil && p.Share != nil:
+			change = points(100 * (ind.GetShare() - p.GetShare()))
+		case noData(ind) || noData(p):
+			change = noDataMark
+		}
+		rows = append(rows, []any{ind.GetLabel(), count(ind, ind.Numerator), count(ind, ind.Denominator), shareOf(ind), shareOf(p), change})
 	}
-	return append(lines, []string{}, []string{"Ghi chú: " + protectsMark + " là số không công bố (dưới ngưỡng " +
-		strconv.Itoa(int(r.GetIndicators().GetSuppressionThreshold())) + " người, hoặc để không suy ra được số đó)."})
+	return append(rows, []any{}, []any{legendBelow + " " + legendProtects},
+		[]any{noDataMark + " là không có dữ liệu: không có ai trong mẫu số, nên không có tỷ lệ."})
+}
+
+// indicatorText is a cell of indicatorRows as the CSV writes it.
+func indicatorText(v any) string {
+	switch v := v.(type) {
+	case int:
+		return strconv.Itoa(v)
+	case share:
+		return labels.Percent(float64(v), 2)
+	case points:
+		return labels.Decimal(float64(v), 2)
+	}
+	return v.(string)
+}
+
+// indicatorLines are indicatorRows as text.
+func indicatorLines(r *pb.Report) [][]string {
+	var lines [][]string
+	for _, row := range indicatorRows(r) {
+		line := make([]string, len(row))
+		for i, v := range row {
+			line[i] = indicatorText(v)
+		}
+		lines = append(lines, line)
+	}
+	return lines
 }
 
 // reportXLSX is a workbook: a sheet per table, as the statistics CSV reads,
@@ -173,10 +234,7 @@ func reportXLSX(r *pb.Report) ([]byte, error) {
 			return nil, err
 		}
 	}
-	if _, err := f.NewSheet("Chỉ tiêu"); err != nil {
-		return nil, err
-	}
-	if err := put("Chỉ tiêu", indicatorLines(r)); err != nil {
+	if err := indicatorSheet(f, r); err != nil {
 		return nil, err
 	}
 	var b bytes.Buffer
@@ -184,4 +242,43 @@ func reportXLSX(r *pb.Report) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// indicatorSheet writes the indicators' sheet: counts as numbers, shares
+// as numbers shown in percent and changes as numbers of points, which the
+// spreadsheet shows with the reader's decimal mark.
+func indicatorSheet(f *excelize.File, r *pb.Report) error {
+	const sheet = "Chỉ tiêu"
+	if _, err := f.NewSheet(sheet); err != nil {
+		return err
+	}
+	percent, err := f.NewStyle(&excelize.Style{NumFmt: 10}) // 0.00%
+	if err != nil {
+		return err
+	}
+	decimal, err := f.NewStyle(&excelize.Style{NumFmt: 2}) // 0.00
+	if err != nil {
+		return err
+	}
+	for i, row := range indicatorRows(r) {
+		for j, v := range row {
+			cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			style := 0
+			switch x := v.(type) {
+			case share:
+				v, style = float64(x), percent
+			case points:
+				v, style = float64(x), decimal
+			}
+			if err := f.SetCellValue(sheet, cell, v); err != nil {
+				return err
+			}
+			if style != 0 {
+				if err := f.SetCellStyle(sheet, cell, cell, style); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }

@@ -3,6 +3,8 @@ package server
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
+	"slices"
 	"strings"
 	"testing"
 
@@ -115,4 +117,81 @@ func TestReports(t *testing.T) {
 	wantCode(t, err, codes.NotFound)
 	_, err = st.ListReports(ctx, &pb.ListReportsRequest{PageToken: "x"})
 	wantCode(t, err, codes.InvalidArgument, "page_token")
+}
+
+// The indicators of a report, exported: shares with the Vietnamese
+// decimal comma in the CSV and as numbers in percent in the workbook; a
+// share with no one to count (a year back, before anyone was registered)
+// is "–", explained as no data, not "ẩn".
+func TestReportIndicatorsExport(t *testing.T) {
+	e := newStatsEnv(t)
+	e.setThreshold(3)
+	ctx := context.Background()
+	st := e.client.Statistics
+	// The workforce was registered on 2005-01-01: on 2004-06-30, nobody.
+	op, err := st.CreateReport(ctx, &pb.CreateReportRequest{ReportId: "nam-2005",
+		Report: &pb.Report{Template: pb.Report_YEARLY_WORKFORCE, AsOf: day(2005, 6, 30)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if op = e.wait(longrunningpb.NewOperationsClient(e.client.Conn()), op); op.GetError() != nil {
+		t.Fatalf("operation failed: %v", op.GetError())
+	}
+
+	body, err := st.ExportReport(ctx, &pb.ExportReportRequest{Name: "reports/nam-2005", Format: pb.ExportReportRequest_CSV})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body.GetData(), []byte(utf8BOM))))
+	cr.FieldsPerRecord = -1
+	lines, err := cr.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]string{}
+	for _, l := range lines {
+		if len(l) == 6 {
+			rows[l[0]] = strings.Join(l[1:], " | ")
+		}
+	}
+	for label, want := range map[string]string{
+		"Tỷ lệ nữ":                "8 | 15 | 53,33% | – | –",
+		"Số giáo sư, phó giáo sư": "0 | 15 | 0,00% | – | –",
+	} {
+		if rows[label] != want {
+			t.Errorf("CSV %s: got %q, want %q", label, rows[label], want)
+		}
+	}
+	if text := string(body.GetData()); !strings.Contains(text, "– là không có dữ liệu") {
+		t.Errorf("the CSV file does not say what – means:\n%s", text)
+	}
+
+	body, err = st.ExportReport(ctx, &pb.ExportReportRequest{Name: "reports/nam-2005"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(body.GetData()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	const sheet = "Chỉ tiêu"
+	all, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := slices.IndexFunc(all, func(r []string) bool { return len(r) > 0 && r[0] == "Tỷ lệ nữ" })
+	if at < 0 {
+		t.Fatalf("no row of women in %q", all)
+	}
+	share, _ := excelize.CoordinatesToCellName(4, at+1)
+	typ, _ := f.GetCellType(sheet, share)
+	raw, _ := f.GetCellValue(sheet, share, excelize.Options{RawCellValue: true})
+	shown, _ := f.GetCellValue(sheet, share)
+	if typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber || !strings.HasPrefix(raw, "0.5333") || shown != "53.33%" {
+		t.Errorf("the women's share %s: type %v, value %q shown as %q; want the number 0.5333... in percent", share, typ, raw, shown)
+	}
+	if prev := all[at][4]; prev != "–" {
+		t.Errorf("the women's share a year back reads %q, want –", prev)
+	}
 }

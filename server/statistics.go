@@ -144,8 +144,7 @@ func newStatsTable(r *pb.ComputeStatisticsResponse) *statsTable {
 		t.header = append(t.header, "Mã "+lowerFirst(label), label)
 	}
 	t.header = append(t.header, "Số người")
-	threshold := int(r.GetSuppressionThreshold())
-	below := "<" + strconv.Itoa(threshold)
+	below, legendBelow, legendProtects := suppressionLegend(int(r.GetSuppressionThreshold()))
 	count := func(n *int32, reason pb.SuppressionReason) statsCount {
 		switch {
 		case n != nil:
@@ -165,11 +164,19 @@ func newStatsTable(r *pb.ComputeStatisticsResponse) *statsTable {
 	total := make([]string, len(t.header)-1)
 	total[0] = "Tổng cộng"
 	t.rows = append(t.rows, statsRow{labels: total, count: count(r.Total, r.GetTotalSuppressionReason())})
-	t.legendBelow = "Ghi chú: " + below + " là từ 1 đến " + strconv.Itoa(threshold-1) +
-		" người, không công bố để bảo vệ thông tin cá nhân;"
-	t.legendProtects = protectsMark + " là số không công bố để không suy ra được một số " + below +
-		" từ các số khác, có thể là số bất kỳ (kể cả số lớn hoặc 0)."
+	t.legendBelow, t.legendProtects = legendBelow, legendProtects
 	return t
+}
+
+// suppressionLegend is the mark of a count below threshold ("<5"), and
+// the legend of it and of protectsMark.
+func suppressionLegend(threshold int) (below, legendBelow, legendProtects string) {
+	below = "<" + strconv.Itoa(threshold)
+	legendBelow = "Ghi chú: " + below + " là từ 1 đến " + strconv.Itoa(threshold-1) +
+		" người, không công bố để bảo vệ thông tin cá nhân;"
+	legendProtects = protectsMark + " là số không công bố để không suy ra được một số " + below +
+		" từ các số khác, có thể là số bất kỳ (kể cả số lớn hoặc 0)."
+	return below, legendBelow, legendProtects
 }
 
 // protectsMark stands for a count withheld to protect another.

@@ -14,6 +14,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
+	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
@@ -291,22 +292,31 @@ func printStatistics(w io.Writer, r *pb.ComputeStatisticsResponse) {
 // printIndicators prints the indicators as a table, shares in percent.
 func printIndicators(w io.Writer, r *pb.GetIndicatorsResponse) {
 	rows := [][]string{{"Chỉ tiêu", "Tử số", "Mẫu số", "Tỷ lệ"}}
+	below := "<" + strconv.Itoa(int(r.GetSuppressionThreshold()))
 	for _, ind := range r.GetIndicators() {
-		num, den, share := "<"+strconv.Itoa(int(r.GetSuppressionThreshold())), "", ""
+		mark := below
+		if ind.GetSuppressionReason() == pb.SuppressionReason_PROTECTS_ANOTHER {
+			mark = "ẩn"
+		}
+		num, den, share := mark, mark, mark
 		if ind.Numerator != nil {
 			num = strconv.Itoa(int(ind.GetNumerator()))
 		}
 		if ind.Denominator != nil {
 			den = strconv.Itoa(int(ind.GetDenominator()))
 		}
-		if ind.Share != nil {
-			share = strings.Replace(strconv.FormatFloat(ind.GetShare()*100, 'f', 1, 64), ".", ",", 1) + "%"
+		switch {
+		case ind.Share != nil:
+			share = labels.Percent(ind.GetShare(), 1)
+		case !ind.GetSuppressed():
+			share = "–" // a denominator of 0
 		}
 		rows = append(rows, []string{ind.GetLabel(), num, den, share})
 	}
 	printTable(w, rows, 1)
 	d := r.GetAsOf()
-	fmt.Fprintf(w, "\nNgày tính: %04d-%02d-%02d.\n", d.GetYear(), d.GetMonth(), d.GetDay())
+	fmt.Fprintf(w, "\nNgày tính: %04d-%02d-%02d. %s: dưới %d người, không công bố. ẩn: không công bố để không suy ra được một số %s; có thể là số bất kỳ. –: không có dữ liệu (không có ai trong mẫu số).\n",
+		d.GetYear(), d.GetMonth(), d.GetDay(), below, r.GetSuppressionThreshold(), below)
 }
 
 // printTable aligns columns by their width in characters; the columns from
