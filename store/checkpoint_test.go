@@ -86,18 +86,23 @@ func TestCloseStopsCheckpointer(t *testing.T) {
 	}
 }
 
-// Savepoint journals stay in memory (memory.go): SQLite took the setting.
+// Savepoint journals stay in memory (memory.go): SQLite took the setting,
+// and the VFS of temporary files that lets them spill (tempvfs.go).
 func TestStatementJournalSetting(t *testing.T) {
 	if stmtJournalConfig != 0 {
 		t.Errorf("sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL) = %d, want SQLITE_OK", stmtJournalConfig)
 	}
+	if tempVFSRegistered != 0 {
+		t.Errorf("sqlite3_vfs_register = %d, want SQLITE_OK", tempVFSRegistered)
+	}
 }
 
-// A write whose statement journal outgrows memory spills it to a file. At
-// 4 MiB in memory, every spill failed with SQLITE_FULL ("the server's
-// disk is full"): SQLite writes a journal's in-memory block to the file in
-// one write, and its unix VFS writes at most 128 KiB at once, so an
-// upgrade's migration that changed every person failed at a few thousand.
+// A write whose statement journal outgrows memory spills it to a file.
+// Every spill failed with SQLITE_FULL ("the server's disk is full"):
+// SQLite writes a journal's 4 MiB in-memory block to the file in one
+// write, and its unix VFS writes at most 128 KiB at once, so an upgrade's
+// migration that changed every person failed at a few thousand. The
+// temporary files' VFS (tempvfs.go) writes in pieces.
 func TestLargeStatementJournalSpills(t *testing.T) {
 	db := openTest(t)
 	ctx := context.Background()

@@ -27,14 +27,10 @@ import (
 // allocates the journal as one block of this size, which internal/malloc's
 // thresholds keep in glibc's arenas from one write to the next.
 //
-// It must stay under 128 KiB: a spill writes that block to the file in one
-// write, and SQLite's unix VFS writes at most 128 KiB - 1 at once (it masks
-// the length), so at 4 MiB every spill failed with SQLITE_FULL, reported as
-// a full disk: an upgrade's migration that changed every person failed
-// (TestLargeStatementJournalSpills). So a create whose journal holds more
-// than 31 pages, as some at 100,000 people do (about 130 KiB), spills
-// again.
-const stmtJournalSpill = 128<<10 - 8
+// A journal that outgrows it is written to its file in one write, which
+// SQLite's unix VFS cannot make past 128 KiB: tempvfs.go has temporary
+// files write in pieces (TestLargeStatementJournalSpills).
+const stmtJournalSpill = 4 << 20
 
 // stmtJournalConfig is what SQLite answered to the setting: SQLITE_OK (0)
 // unless SQLite was already initialised, which nothing does before the
