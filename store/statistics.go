@@ -93,6 +93,18 @@ type statDim struct {
 // ComputeStatistics counts the live people q.Filter selects by q's
 // dimensions, and suppresses the small counts.
 func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeStatisticsResponse, error) {
+	out, err := db.statistics(ctx, q, nil)
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// statistics is ComputeStatistics, and with linked (the indexes of some of
+// q's dimensions, one of them ADMINISTRATIVE_UNIT), the answer by those
+// dimensions with the units as 2024 districts too, suppressed together
+// with it (statlinked.go): a report's two tables by unit.
+func (db *DB) statistics(ctx context.Context, q StatsQuery, linked []int) ([]*pb.ComputeStatisticsResponse, error) {
 	var v Invalids
 	switch {
 	case len(q.Dimensions) == 0:
@@ -129,7 +141,7 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 	if q.unbounded {
 		budget = 0
 	}
-	var out *pb.ComputeStatisticsResponse
+	var out []*pb.ComputeStatisticsResponse
 	err = db.readWithin(ctx, budget, func(tx *Tx) error {
 		threshold, err := tx.suppressionThreshold(ctx)
 		if err != nil {
@@ -164,75 +176,93 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 		if sensitive && scope.sensitiveErr != nil {
 			return scope.sensitiveErr
 		}
-		cells, err := tx.countCells(ctx, dims, scope.listed, scope.where, scope.args)
+		tables, err := tx.statTables(ctx, q, on, dims, scope, threshold, linked)
 		if err != nil {
 			return err
 		}
-		cells, totalSuppressed := suppressCells(cells, dims, threshold)
-		sortCells(cells, dims)
-		total := 0
-		for _, c := range cells {
-			total += c.Count
-		}
-		if scope.small {
-			// The rows would tell which values the few have.
-			cells = nil
-		} else if sensitive {
-			if cells, err = tx.guardEthnicityGroups(ctx, cells, dims, scope, threshold); err != nil {
-				return err
-			}
-		}
-
-		out = &pb.ComputeStatisticsResponse{
-			SuppressionThreshold: int32(threshold),
-			AsOf:                 protoDate(asOf),
-			TotalSuppressed:      totalSuppressed,
-		}
-		if !totalSuppressed {
-			out.Total = proto.Int32(int32(total))
-		} else {
-			out.TotalSuppressionReason = suppressionReason(small(total, threshold))
-		}
-		for _, d := range dims {
-			out.Dimensions = append(out.Dimensions, d.kind)
-			switch d.kind {
-			case pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT:
-				out.UnitVintage = cmp.Or(q.UnitVintage, pb.ComputeStatisticsRequest_CURRENT)
-			case pb.ComputeStatisticsRequest_FIELD:
-				out.FieldScheme = cmp.Or(q.FieldScheme, DefaultFieldScheme)
-			}
-		}
-		for _, c := range cells {
-			row := &pb.StatisticsRow{Values: c.Values, Suppressed: c.Suppressed}
-			if c.Suppressed {
-				row.SuppressionReason = suppressionReason(c.Primary)
-			}
-			for i, d := range dims {
-				name := ""
-				if d.name != nil {
-					name = d.name(c.Values[i])
+		for i, t := range tables {
+			if i == 0 && sensitive && !scope.small {
+				if t.cells, err = tx.guardEthnicityGroups(ctx, t.cells, t.dims, scope, threshold); err != nil {
+					return err
 				}
-				row.Labels = append(row.Labels, name)
 			}
-			if !c.Suppressed {
-				row.Count = proto.Int32(int32(c.Count))
+			tq := q
+			if i > 0 {
+				tq.UnitVintage = pb.ComputeStatisticsRequest_HISTORY_2024
 			}
-			out.Rows = append(out.Rows, row)
+			out = append(out, statsResponse(tq, t, threshold, asOf, scope.small))
 		}
 		return nil
 	})
 	return out, err
 }
 
-// suppressCells hides the small counts of a table of dims, with the
-// coarser levels of a dimension that has them.
-func suppressCells(cells []*suppress.Cell, dims []*statDim, threshold int) ([]*suppress.Cell, bool) {
-	for i, d := range dims {
-		if d.levels != nil {
-			return suppress.NestedTable(cells, len(dims), threshold, suppress.Nesting{Dim: i, Levels: d.levels})
+// statsResponse is the answer of a suppressed table. Its total is shown
+// whenever it reaches the threshold: other answers, a report's other
+// tables and the indicators' denominators show it anyway, so hiding it
+// would protect nothing. Where suppression could protect a small count
+// only by hiding it (every cell that could help is hidden already), the
+// rows are left out instead, as for a filter that selects a few.
+func statsResponse(q StatsQuery, t *statTable, threshold int, asOf string, few bool) *pb.ComputeStatisticsResponse {
+	cells := t.cells
+	sortCells(cells, t.dims)
+	total := t.total
+	totalSuppressed := t.totalHidden
+	if totalSuppressed && !small(total, threshold) {
+		totalSuppressed, cells = false, nil
+	}
+	if few {
+		// The rows would tell which values the few have.
+		cells = nil
+	}
+	out := &pb.ComputeStatisticsResponse{
+		SuppressionThreshold: int32(threshold),
+		AsOf:                 protoDate(asOf),
+		TotalSuppressed:      totalSuppressed,
+	}
+	if !totalSuppressed {
+		out.Total = proto.Int32(int32(total))
+	} else {
+		out.TotalSuppressionReason = suppressionReason(small(total, threshold))
+	}
+	for _, d := range t.dims {
+		out.Dimensions = append(out.Dimensions, d.kind)
+		switch d.kind {
+		case pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT:
+			out.UnitVintage = cmp.Or(q.UnitVintage, pb.ComputeStatisticsRequest_CURRENT)
+		case pb.ComputeStatisticsRequest_FIELD:
+			out.FieldScheme = cmp.Or(q.FieldScheme, DefaultFieldScheme)
 		}
 	}
-	return suppress.Table(cells, len(dims), threshold)
+	for _, c := range cells {
+		row := &pb.StatisticsRow{Values: c.Values, Suppressed: c.Suppressed}
+		if c.Suppressed {
+			row.SuppressionReason = suppressionReason(c.Primary)
+		}
+		for i, d := range t.dims {
+			name := ""
+			if d.name != nil {
+				name = d.name(c.Values[i])
+			}
+			row.Labels = append(row.Labels, name)
+		}
+		if !c.Suppressed {
+			row.Count = proto.Int32(int32(c.Count))
+		}
+		out.Rows = append(out.Rows, row)
+	}
+	return out
+}
+
+// nestings are the coarser levels of dims that other answers count by.
+func nestings(dims []*statDim) []suppress.Nesting {
+	var out []suppress.Nesting
+	for i, d := range dims {
+		if d.levels != nil {
+			out = append(out, suppress.Nesting{Dim: i, Levels: d.levels})
+		}
+	}
+	return out
 }
 
 // knownDimension reports whether d is a dimension of the contract.

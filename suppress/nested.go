@@ -1,6 +1,9 @@
 package suppress
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Nesting describes a table some of whose dimensions come in levels that
 // other answers publish too: a field of science counted at its second
@@ -19,51 +22,91 @@ type Nesting struct {
 }
 
 // NestedTable is Table for a table whose dimensions have coarser levels
-// that are published too. It first suppresses the table as Table does,
-// then the table with the coarser levels as dimensions of their own,
-// whose marginals are the coarser tables' cells and sums, and so on until
-// neither hides more. An empty combination it adds is one of values that
-// could hold people (its coarser levels are its values'). For the
+// that are published too (one Nesting a dimension). It first suppresses
+// the table as Table does, then the table with the coarser levels as
+// dimensions of their own, whose marginals are the coarser tables' cells
+// and sums, and so on until neither hides more. An empty combination it
+// adds is one of values that could hold people (its coarser levels are
+// its values', and every coarser answer has people there). For the
 // coarser tables it protects against chains of subtractions, as Table
 // does for three dimensions.
-func NestedTable(cells []*Cell, dims, threshold int, n Nesting) ([]*Cell, bool) {
+func NestedTable(cells []*Cell, dims, threshold int, ns ...Nesting) ([]*Cell, bool) {
+	if keep := varying(cells, dims); len(keep) < dims {
+		// As Table does; a dimension of one value has coarser levels of
+		// one value too, which add nothing either.
+		var kept []Nesting
+		for _, n := range ns {
+			if i := slices.Index(keep, n.Dim); i >= 0 {
+				kept = append(kept, Nesting{Dim: i, Levels: n.Levels})
+			}
+		}
+		r := project(cells, keep)
+		out, hidden := NestedTable(r.cells, len(keep), threshold, kept...)
+		return r.expand(out), hidden
+	}
 	cells, totalHidden := Table(cells, dims, threshold)
-	if len(cells) == 0 || n.Levels == nil || len(n.Levels(cells[0].Values[n.Dim])) == 0 {
+	if len(cells) == 0 {
 		return cells, totalHidden
 	}
-	levels := len(n.Levels(cells[0].Values[n.Dim]))
-	// coarse keys a cell by its values one level up: the coarser answer's
-	// cell it counts in.
-	coarse := func(values []string) string {
-		v := append(append([]string(nil), values[:dims]...), n.Levels(values[n.Dim])...)
-		v[n.Dim] = ""
+	var levels []int // of each nesting, in order
+	ns = slices.DeleteFunc(slices.Clone(ns), func(n Nesting) bool { return n.Levels == nil || len(n.Levels(cells[0].Values[n.Dim])) == 0 })
+	if len(ns) == 0 {
+		return cells, totalHidden
+	}
+	wideDims := dims
+	for _, n := range ns {
+		levels = append(levels, len(n.Levels(cells[0].Values[n.Dim])))
+		wideDims += levels[len(levels)-1]
+	}
+	widen := func(values []string) []string {
+		v := append([]string(nil), values[:dims]...)
+		for _, n := range ns {
+			v = append(v, n.Levels(values[n.Dim])...)
+		}
+		return v
+	}
+	// coarse keys a wide combination by the values of a coarser answer,
+	// which has the nested dimensions of blank one level up: the cell it
+	// counts in there.
+	coarse := func(wide []string, blank int) string {
+		v := slices.Clone(wide)
+		for i, n := range ns {
+			if blank&(1<<i) != 0 {
+				v[n.Dim] = ""
+			}
+		}
 		return strings.Join(v, "\x00")
 	}
-	// An empty cell added to protect another must sit in a coarser cell
-	// that has people: one the coarser answer lacks is known to be empty,
+	// An empty cell added to protect another must sit in coarser cells
+	// that have people: one a coarser answer lacks is known to be empty,
 	// and so is every cell in it.
 	peopled := map[string]bool{}
 	for _, c := range cells {
 		if c.Count > 0 {
-			peopled[coarse(c.Values)] = true
+			w := widen(c.Values)
+			for blank := 1; blank < 1<<len(ns); blank++ {
+				peopled[coarse(w, blank)] = true
+			}
 		}
 	}
 	consistent := func(values []string) bool {
-		for i, v := range n.Levels(values[n.Dim]) {
-			if values[dims+i] != v {
+		if !slices.Equal(widen(values[:dims]), values) {
+			return false
+		}
+		for blank := 1; blank < 1<<len(ns); blank++ {
+			if !peopled[coarse(values, blank)] {
 				return false
 			}
 		}
-		return peopled[coarse(values)]
+		return true
 	}
 	for {
 		before := hiddenCount(cells)
 		wide := make([]*Cell, len(cells))
 		for i, c := range cells {
-			wide[i] = &Cell{Values: append(append([]string(nil), c.Values...), n.Levels(c.Values[n.Dim])...),
-				Count: c.Count, Suppressed: c.Suppressed, Primary: c.Primary}
+			wide[i] = &Cell{Values: widen(c.Values), Count: c.Count, Suppressed: c.Suppressed, Primary: c.Primary, Guard: c.Guard}
 		}
-		s := &suppressor{cells: wide, dims: dims + levels, threshold: threshold, totalHidden: totalHidden, finest: dims,
+		s := &suppressor{cells: wide, dims: wideDims, threshold: threshold, totalHidden: totalHidden, finest: dims,
 			consistent: consistent}
 		for s.fixPeel() {
 		}

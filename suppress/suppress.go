@@ -54,7 +54,14 @@ type Cell struct {
 	Count      int
 	Suppressed bool // hidden from the answer
 	Primary    bool // hidden because the count itself is small
+	// Guard marks a cell hidden so that a hidden cell of another answer,
+	// which it is part of, cannot be worked out (linked.go): like a small
+	// one, it must not be worked out itself.
+	Guard bool
 }
+
+// protected reports whether a hidden cell must not be worked out.
+func (c *Cell) protected() bool { return c.Primary || c.Guard }
 
 // suppressor is one table being suppressed.
 type suppressor struct {
@@ -86,7 +93,17 @@ type marginal struct {
 // combinations added as hidden cells (of count 0), and whether the total
 // is hidden. A total from 1 to threshold-1 always is, and then every cell
 // too.
+//
+// A dimension with one value in the table (nobody has another, or nobody
+// has one recorded) adds nothing to it: the table is suppressed as the
+// table of the other dimensions, which holds the same counts, so that it
+// does not come out all hidden for want of a second row.
 func Table(cells []*Cell, dims, threshold int) ([]*Cell, bool) {
+	if keep := varying(cells, dims); len(keep) < dims {
+		r := project(cells, keep)
+		out, hidden := Table(r.cells, len(keep), threshold)
+		return r.expand(out), hidden
+	}
 	s := &suppressor{cells: cells, dims: dims, threshold: threshold}
 	total := 0
 	for _, c := range cells {
@@ -236,7 +253,7 @@ func (s *suppressor) fixPeel() bool {
 			}
 		}
 		for _, i := range found {
-			if !cells[i].Primary {
+			if !cells[i].protected() {
 				continue
 			}
 			chain := s.chainOf(i, via, map[int32]bool{}, nil)
@@ -402,7 +419,7 @@ func (s *suppressor) fixBridge() bool {
 	for _, i := range g.bridges() {
 		c := edges[i]
 		u, v := rowOf(c.Values[0]), colOf(c.Values[1])
-		if !c.Primary {
+		if !c.protected() {
 			continue
 		}
 		side := g.sideOf(u, i)

@@ -1,0 +1,163 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/suppress"
+)
+
+// Answers by unit and by 2024 district are suppressed together. The two
+// count the same people, each by the unit of a position (the current one
+// on the day, and the one held on the last day of the districts), so each
+// district's count is the sum of some units': of the units its people
+// work in now. A district's count less the units shown in it would tell
+// the one unit hidden there, and a district hidden to protect another
+// would be the sum of its units shown. So every answer by a unit is
+// counted by both, person by person, and suppressed with the other
+// (suppress.Linked): the units as the finer table, the districts a
+// coarser answer of it.
+//
+// Mostly a unit lies in one district. Where people who work in a unit now
+// were in several districts (they moved, or the 2025 commune was formed
+// from parts of two), the units and districts they join are taken as one
+// group, whose units' sum is its districts' sum: that is all the two
+// answers tell together.
+
+// statTable is one suppressed table of an answer.
+type statTable struct {
+	dims        []*statDim
+	cells       []*suppress.Cell
+	total       int
+	totalHidden bool
+}
+
+// statTables counts and suppresses the answer by dims; with linked, the
+// indexes of some of dims (one the unit), the answer by those, the unit as
+// its 2024 district, too, suppressed together with it.
+func (tx *Tx) statTables(ctx context.Context, q StatsQuery, on statsDay, dims []*statDim, scope *statsScope, threshold int,
+	linked []int) ([]*statTable, error) {
+	ui := slices.IndexFunc(dims, func(d *statDim) bool { return d.kind == pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT })
+	if ui < 0 {
+		cells, err := tx.countCells(ctx, dims, scope.listed, scope.where, scope.args)
+		if err != nil {
+			return nil, err
+		}
+		t := &statTable{dims: dims, cells: cells}
+		t.cells, t.totalHidden = suppress.NestedTable(cells, len(dims), threshold, nestings(dims)...)
+		return []*statTable{t.summed()}, nil
+	}
+	historic := q.UnitVintage == pb.ComputeStatisticsRequest_HISTORY_2024
+	other := pb.ComputeStatisticsRequest_HISTORY_2024
+	if historic {
+		other = pb.ComputeStatisticsRequest_CURRENT
+	}
+	partner, err := tx.unitDimension(ctx, on, other)
+	if err != nil {
+		return nil, err
+	}
+	n := len(dims)
+	joint, err := tx.countCells(ctx, append(slices.Clone(dims), partner), scope.listed, scope.where, scope.args)
+	if err != nil {
+		return nil, err
+	}
+	unitDims, districtDims := slices.Clone(dims), slices.Clone(dims)
+	unitOf, districtOf := func(v []string) string { return v[ui] }, func(v []string) string { return v[n] }
+	if historic {
+		unitDims[ui] = partner
+		unitOf, districtOf = districtOf, unitOf
+	} else {
+		districtDims[ui] = partner
+	}
+	// The groups: units and districts joined by someone counted in both.
+	parent := map[string]string{}
+	var group func(node string) string
+	group = func(node string) string {
+		p, ok := parent[node]
+		if !ok || p == node {
+			return node
+		}
+		r := group(p)
+		parent[node] = r
+		return r
+	}
+	for _, c := range joint {
+		a, b := group("u"+unitOf(c.Values)), group("d"+districtOf(c.Values))
+		if a != b {
+			parent[a] = b
+		}
+	}
+	// by counts the joint cells by the dimensions keep, the unit as
+	// at(values) gives it.
+	by := func(keep []int, at func([]string) string) []*suppress.Cell {
+		byKey := map[string]*suppress.Cell{}
+		var out []*suppress.Cell
+		for _, c := range joint {
+			v := make([]string, len(keep))
+			for j, i := range keep {
+				v[j] = c.Values[i]
+				if i == ui {
+					v[j] = at(c.Values)
+				}
+			}
+			k := strings.Join(v, "\x00")
+			if byKey[k] == nil {
+				byKey[k] = &suppress.Cell{Values: v}
+				out = append(out, byKey[k])
+			}
+			byKey[k].Count += c.Count
+		}
+		return out
+	}
+	// keyOf names the group a cell of the dimensions keep sums: its
+	// values, the unit's (or district's) group for the unit.
+	keyOf := func(keep []int, prefix string) func([]string) string {
+		return func(v []string) string {
+			k := slices.Clone(v)
+			k[slices.Index(keep, ui)] = group(prefix + k[slices.Index(keep, ui)])
+			return strings.Join(k, "\x00")
+		}
+	}
+	all := make([]int, n)
+	for i := range all {
+		all[i] = i
+	}
+	fineNest := append(nestings(unitDims), suppress.Nesting{Dim: ui, Levels: func(u string) []string { return []string{group("u" + u)} }})
+	coarse := []*suppress.Coarse{{Cells: by(all, districtOf), Dims: n, Nestings: nestings(districtDims),
+		Key: keyOf(all, "d"), FineKey: keyOf(all, "u")}}
+	var linkedDims []*statDim
+	if linked != nil {
+		for _, i := range linked {
+			linkedDims = append(linkedDims, districtDims[i])
+		}
+		fineKey := keyOf(linked, "u")
+		coarse = append(coarse, &suppress.Coarse{Cells: by(linked, districtOf), Dims: len(linked), Nestings: nestings(linkedDims),
+			Key: keyOf(linked, "d"), FineKey: func(v []string) string {
+				k := make([]string, len(linked))
+				for j, i := range linked {
+					k[j] = v[i]
+				}
+				return fineKey(k)
+			}})
+	}
+	fine, hidden := suppress.Linked(by(all, unitOf), n, threshold, fineNest, coarse)
+	asked := &statTable{dims: unitDims, cells: fine, totalHidden: hidden}
+	if historic {
+		asked = &statTable{dims: districtDims, cells: coarse[0].Cells, totalHidden: coarse[0].TotalHidden}
+	}
+	out := []*statTable{asked.summed()}
+	if linked != nil {
+		out = append(out, (&statTable{dims: linkedDims, cells: coarse[1].Cells, totalHidden: coarse[1].TotalHidden}).summed())
+	}
+	return out, nil
+}
+
+// summed sets the table's total.
+func (t *statTable) summed() *statTable {
+	for _, c := range t.cells {
+		t.total += c.Count
+	}
+	return t
+}

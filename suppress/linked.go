@@ -1,0 +1,76 @@
+package suppress
+
+import "cmp"
+
+// Linked answers: two answers that count the same people, one by finer
+// values than the other (by the current administrative unit, and by the
+// 2024 district the unit lies in), are each a way into the other. A
+// district's count less the published units in it is its hidden units'
+// sum: with one hidden, that one's count. And a district hidden to protect
+// another is its units' sum: with none of them hidden, it is shown.
+//
+// So the finer table is suppressed with the coarser answers' cells as
+// marginals (NestedTable: whenever one reaches the threshold it is taken
+// as published, whatever the coarser answer does with it), the coarser
+// answers as tables of their own, and then every hidden cell of a coarser
+// answer must have, among the finer cells it sums, one that is hidden and
+// cannot be worked out (a small one, or one hidden for the purpose, a
+// guard, which suppression then protects as it does a small one). Round
+// again until nothing changes.
+
+// Coarse is a coarser answer: its cells, counted, and how its cells and
+// the finer table's group together.
+type Coarse struct {
+	Cells    []*Cell
+	Dims     int
+	Nestings []Nesting
+	// Key names the group a coarse cell sums, FineKey the group of a
+	// finer cell: a coarse cell is the sum of the finer cells of its key,
+	// or, where the keys join several coarse cells (a unit whose people
+	// were in two districts), a part of it, the other coarse cells of the
+	// key being the rest.
+	Key, FineKey func(values []string) string
+	// TotalHidden is set by Linked.
+	TotalHidden bool
+}
+
+// Linked suppresses a finer table (its dimensions' coarser levels ns) and
+// coarser answers of the same people together, as above, and returns the
+// finer table's cells and whether its total is hidden; the coarser ones'
+// are left in each Coarse.
+func Linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse) ([]*Cell, bool) {
+	for {
+		var totalHidden bool
+		fine, totalHidden = NestedTable(fine, dims, threshold, ns...)
+		changed := false
+		for _, c := range coarse {
+			c.Cells, c.TotalHidden = NestedTable(c.Cells, c.Dims, threshold, c.Nestings...)
+			under := map[string][]*Cell{}
+			guarded := map[string]bool{}
+			for _, f := range fine {
+				k := c.FineKey(f.Values)
+				under[k] = append(under[k], f)
+				guarded[k] = guarded[k] || f.Suppressed && f.protected()
+			}
+			for _, cc := range c.Cells {
+				k := c.Key(cc.Values)
+				if !cc.Suppressed || guarded[k] || len(under[k]) == 0 {
+					continue
+				}
+				// The smallest hidden one, else the smallest visible.
+				var best *Cell
+				for _, f := range under[k] {
+					if best == nil || f.Suppressed && !best.Suppressed ||
+						f.Suppressed == best.Suppressed && cmp.Less(f.Count, best.Count) {
+						best = f
+					}
+				}
+				best.Suppressed, best.Guard = true, true
+				guarded[k], changed = true, true
+			}
+		}
+		if !changed {
+			return fine, totalHidden
+		}
+	}
+}
