@@ -1,6 +1,9 @@
 package suppress
 
-import "cmp"
+import (
+	"cmp"
+	"slices"
+)
 
 // Linked answers: two answers that count the same people, one by finer
 // values than the other (by the current administrative unit, and by the
@@ -9,10 +12,10 @@ import "cmp"
 // sum: with one hidden, that one's count. And a district hidden to protect
 // another is its units' sum: with none of them hidden, it is shown.
 //
-// So the finer table is suppressed with the coarser answers' cells as
-// marginals (NestedTable: whenever one reaches the threshold it is taken
-// as published, whatever the coarser answer does with it), the coarser
-// answers as tables of their own, and then every hidden cell of a coarser
+// So the coarser answers are suppressed as tables of their own, the finer
+// table with the coarser answers' cells as marginals (as NestedTable
+// does, but a cell the coarser answer hides is not taken as published),
+// and then every hidden cell of a coarser
 // answer must have, among the finer cells it sums, one that is hidden and
 // cannot be worked out (a small one, or one hidden for the purpose, a
 // guard, which suppression then protects as it does a small one). Round
@@ -40,11 +43,13 @@ type Coarse struct {
 // are left in each Coarse.
 func Linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse) ([]*Cell, bool) {
 	for {
-		var totalHidden bool
-		fine, totalHidden = NestedTable(fine, dims, threshold, ns...)
-		changed := false
 		for _, c := range coarse {
 			c.Cells, c.TotalHidden = NestedTable(c.Cells, c.Dims, threshold, c.Nestings...)
+		}
+		var totalHidden bool
+		fine, totalHidden = nestedTable(fine, dims, threshold, ns, hiddenGroups(fine, coarse))
+		changed := false
+		for _, c := range coarse {
 			under := map[string][]*Cell{}
 			guarded := map[string]bool{}
 			for _, f := range fine {
@@ -72,5 +77,35 @@ func Linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse) (
 		if !changed {
 			return fine, totalHidden
 		}
+	}
+}
+
+// hiddenGroups reports whether some cells of the finer table fine are
+// the cells of a coarser answer's group one of whose cells that answer
+// hides: their sum, which suppression of the finer table takes as
+// published (another answer's cell), is not.
+func hiddenGroups(fine []*Cell, coarse []*Coarse) func(cells []*Cell) bool {
+	size := make([]map[string]int, len(coarse))
+	hidden := make([]map[string]bool, len(coarse))
+	for i, c := range coarse {
+		size[i], hidden[i] = map[string]int{}, map[string]bool{}
+		for _, f := range fine {
+			size[i][c.FineKey(f.Values)]++
+		}
+		for _, cc := range c.Cells {
+			hidden[i][c.Key(cc.Values)] = hidden[i][c.Key(cc.Values)] || cc.Suppressed
+		}
+	}
+	return func(cells []*Cell) bool {
+		for i, c := range coarse {
+			k := c.FineKey(cells[0].Values)
+			if !hidden[i][k] || size[i][k] != len(cells) {
+				continue
+			}
+			if !slices.ContainsFunc(cells, func(f *Cell) bool { return c.FineKey(f.Values) != k }) {
+				return true
+			}
+		}
+		return false
 	}
 }

@@ -31,6 +31,12 @@ type Nesting struct {
 // coarser tables it protects against chains of subtractions, as Table
 // does for three dimensions.
 func NestedTable(cells []*Cell, dims, threshold int, ns ...Nesting) ([]*Cell, bool) {
+	return nestedTable(cells, dims, threshold, ns, nil)
+}
+
+// nestedTable is NestedTable, the coarser sums of the cells unpublished
+// reports not published.
+func nestedTable(cells []*Cell, dims, threshold int, ns []Nesting, unpublished func(cells []*Cell) bool) ([]*Cell, bool) {
 	if keep := varying(cells, dims); len(keep) < dims {
 		// As Table does; a dimension of one value has coarser levels of
 		// one value too, which add nothing either.
@@ -41,7 +47,23 @@ func NestedTable(cells []*Cell, dims, threshold int, ns ...Nesting) ([]*Cell, bo
 			}
 		}
 		r := project(cells, keep)
-		out, hidden := NestedTable(r.cells, len(keep), threshold, kept...)
+		var hook func([]*Cell) bool
+		if unpublished != nil {
+			orig := map[*Cell]*Cell{}
+			for i, c := range r.cells {
+				orig[c] = r.orig[i]
+			}
+			hook = func(ps []*Cell) bool {
+				cs := make([]*Cell, len(ps))
+				for i, p := range ps {
+					if cs[i] = orig[p]; cs[i] == nil {
+						return false
+					}
+				}
+				return unpublished(cs)
+			}
+		}
+		out, hidden := nestedTable(r.cells, len(keep), threshold, kept, hook)
 		return r.expand(out), hidden
 	}
 	cells, totalHidden := Table(cells, dims, threshold)
@@ -103,11 +125,24 @@ func NestedTable(cells []*Cell, dims, threshold int, ns ...Nesting) ([]*Cell, bo
 	for {
 		before := hiddenCount(cells)
 		wide := make([]*Cell, len(cells))
+		of := map[*Cell]*Cell{}
 		for i, c := range cells {
 			wide[i] = &Cell{Values: widen(c.Values), Count: c.Count, Suppressed: c.Suppressed, Primary: c.Primary, Guard: c.Guard}
+			of[wide[i]] = c
 		}
 		s := &suppressor{cells: wide, dims: wideDims, threshold: threshold, totalHidden: totalHidden, finest: dims,
 			consistent: consistent}
+		if unpublished != nil {
+			s.unpublished = func(ws []*Cell) bool {
+				fine := make([]*Cell, len(ws))
+				for i, w := range ws {
+					if fine[i] = of[w]; fine[i] == nil {
+						return false // an empty one added in this round
+					}
+				}
+				return unpublished(fine)
+			}
+		}
 		for s.fixPeel() {
 		}
 		for i, w := range s.cells {

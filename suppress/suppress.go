@@ -78,6 +78,9 @@ type suppressor struct {
 	// until index makes them.
 	groups []*marginal
 	ofCell [][]int32
+	// unpublished, when set, says that the sum of some cells that a
+	// marginal groups is not published after all (linked.go).
+	unpublished func(cells []*Cell) bool
 }
 
 // marginal is a published marginal: the cells whose values on the
@@ -158,7 +161,7 @@ func (s *suppressor) marginals() []*marginal {
 			for _, c := range m.cells {
 				sum += c.Count
 			}
-			if sum >= s.threshold {
+			if sum >= s.threshold && (s.unpublished == nil || !s.unpublished(m.cells)) {
 				out = append(out, m)
 			}
 		}
