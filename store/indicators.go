@@ -104,7 +104,8 @@ func (db *DB) indicators(ctx context.Context, filter, limit string, asOfDate *da
 			return err
 		}
 		for i, d := range dims {
-			tables[i], _ = suppressCells(tables[i], []*statDim{d}, threshold)
+			// As ComputeStatistics suppresses a table of d alone (statlinked.go).
+			tables[i], _ = suppress.NestedTable(tables[i], 1, threshold, nestings([]*statDim{d})...)
 		}
 
 		out = &pb.GetIndicatorsResponse{SuppressionThreshold: int32(threshold), AsOf: protoDate(asOf)}
