@@ -14,7 +14,8 @@ import (
 // Backup writes a consistent copy of the database to dest, a file that
 // must not exist yet, while the database stays in use: it reads one
 // snapshot (WAL lets writers go on meanwhile) and writes a compact copy
-// with VACUUM INTO.
+// with VACUUM INTO. It writes nothing to the database: one opened
+// ReadOnly, of an older schema, is copied as it is.
 func (db *DB) Backup(ctx context.Context, dest string) error {
 	abs, err := filepath.Abs(dest)
 	if err != nil {
@@ -34,9 +35,11 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 		os.Remove(abs)
 		return fmt.Errorf("store: backup: %w", err)
 	}
-	// A connection of its own: the read-only pool may not write the copy,
-	// and the writer must not be held for the length of a backup.
-	conn, err := sql.Open("sqlite3", dsn(db.path, "_busy_timeout=10000"))
+	// A connection of its own, read-only like the reader pool (VACUUM
+	// INTO writes only the copy), which a database opened read-only, or
+	// on a read-only mount, has too: the writer must not be held for the
+	// length of a backup.
+	conn, err := sql.Open("sqlite3", dsn(db.path, readParams(db.path)))
 	if err != nil {
 		os.Remove(abs)
 		return fmt.Errorf("store: backup: %w", err)
@@ -81,9 +84,11 @@ var ErrInUse = errors.New("the database is in use; stop the server first")
 // Restore replaces the database at dest with the backup at src, after
 // checking the backup. The server must be stopped: a database that some
 // connection holds is refused. Without force, an existing dest is refused
-// too. The replacement is atomic: dest is either the old database or the
-// backup, never a mix.
-func Restore(ctx context.Context, src, dest string, force bool) error {
+// too. The backup's copy is brought up to date (opened with opts: migrated,
+// its search index rebuilt) before it replaces dest, so that a backup that
+// fails to upgrade leaves dest as it was. The replacement is atomic: dest
+// is either the old database or the upgraded backup, never a mix.
+func Restore(ctx context.Context, src, dest string, force bool, opts Options) error {
 	if err := checkFile(ctx, src); err != nil {
 		return err
 	}
@@ -96,28 +101,44 @@ func Restore(ctx context.Context, src, dest string, force bool) error {
 			return err
 		}
 	}
-	tmp := dest + ".restoring"
-	if err := copyFile(src, tmp); err != nil {
-		os.Remove(tmp)
+	dir, err := os.Stat(filepath.Dir(dest))
+	if err != nil {
 		return fmt.Errorf("store: restore: %w", err)
 	}
-	if old != nil {
-		if err := keepOwnerAndMode(tmp, old); err != nil {
-			os.Remove(tmp)
-			return fmt.Errorf("store: restore: %w", err)
-		}
+	tmp := dest + ".restoring"
+	own := restoredOwner(old, dir, os.Geteuid())
+	if err := copyFile(src, tmp, own.apply); err != nil {
+		removeDatabase(tmp)
+		return fmt.Errorf("store: restore: %w", err)
+	}
+	// checkFile has checked the whole backup.
+	opts.IntegrityCheckTime, opts.ReadOnly, opts.KeepSchema = -1, false, false
+	db, err := OpenWith(ctx, tmp, opts)
+	if err == nil {
+		err = db.Close()
+	}
+	if err != nil {
+		removeDatabase(tmp)
+		return fmt.Errorf("store: restore: bringing the backup %s up to date failed, so %s was not replaced: %w", src, dest, err)
 	}
 	for _, suffix := range []string{"-wal", "-shm"} {
 		if err := os.Remove(dest + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
-			os.Remove(tmp)
+			removeDatabase(tmp)
 			return fmt.Errorf("store: restore: %w", err)
 		}
 	}
 	if err := os.Rename(tmp, dest); err != nil {
-		os.Remove(tmp)
+		removeDatabase(tmp)
 		return fmt.Errorf("store: restore: %w", err)
 	}
 	return syncDir(filepath.Dir(dest))
+}
+
+// removeDatabase removes a database file and its -wal and -shm files.
+func removeDatabase(path string) {
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(path + suffix)
+	}
 }
 
 // checkNotInUse takes the database's exclusive lock for a moment: it is
@@ -137,22 +158,45 @@ func checkNotInUse(ctx context.Context, path string) error {
 	return err
 }
 
-// keepOwnerAndMode gives the restored file at path the mode of the file it
-// replaces and, when this process may change it (as root), its owner and
-// group: the server's own user must still open the database that an
+// ownership is the owner, group and mode a restored file is given.
+type ownership struct {
+	uid, gid int
+	chown    bool // change the owner and group too
+	mode     os.FileMode
+}
+
+// restoredOwner is the ownership a restored file takes, made by a process
+// of user euid: the mode of the file it replaces (was) or, for a new file,
+// 0600; and, when the process may give files away (as root), the owner and
+// group of the file it replaces or, for a new one, of its directory (dir).
+// The server's own user must still open the database that an
 // administrator restored with sudo.
-func keepOwnerAndMode(path string, was os.FileInfo) error {
-	if uid, gid, ok := fileOwner(was); ok && os.Geteuid() == 0 {
-		if err := os.Chown(path, uid, gid); err != nil {
+func restoredOwner(was, dir os.FileInfo, euid int) ownership {
+	o := ownership{mode: 0o600}
+	from := dir
+	if was != nil {
+		o.mode, from = was.Mode().Perm(), was
+	}
+	if from != nil && euid == 0 {
+		o.uid, o.gid, o.chown = fileOwner(from)
+	}
+	return o
+}
+
+// apply gives the open file f its ownership.
+func (o ownership) apply(f *os.File) error {
+	if o.chown {
+		if err := f.Chown(o.uid, o.gid); err != nil {
 			return err
 		}
 	}
-	return os.Chmod(path, was.Mode().Perm())
+	return f.Chmod(o.mode)
 }
 
-// copyFile copies src to a new file dest, which only its owner may read:
-// a new database holds personal data.
-func copyFile(src, dest string) error {
+// copyFile copies src to a new file dest, which only its owner may read
+// (a new database holds personal data) until own, when not nil, changes
+// that.
+func copyFile(src, dest string, own func(*os.File) error) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
@@ -165,6 +209,12 @@ func copyFile(src, dest string) error {
 	if _, err := io.Copy(out, in); err != nil {
 		out.Close()
 		return err
+	}
+	if own != nil {
+		if err := own(out); err != nil {
+			out.Close()
+			return err
+		}
 	}
 	if err := out.Sync(); err != nil {
 		out.Close()

@@ -35,14 +35,14 @@ func TestBackupAndRestore(t *testing.T) {
 	}
 
 	// Restoring over a database in use is refused.
-	if err := Restore(ctx, backup, db.Path(), true); !errors.Is(err, ErrInUse) {
+	if err := Restore(ctx, backup, db.Path(), true, Options{}); !errors.Is(err, ErrInUse) {
 		t.Fatalf("restoring over an open database: %v", err)
 	}
-	if err := Restore(ctx, backup, db.Path(), false); err == nil {
+	if err := Restore(ctx, backup, db.Path(), false, Options{}); err == nil {
 		t.Fatal("restoring over an existing database without force")
 	}
 	db.Close()
-	if err := Restore(ctx, backup, db.Path(), true); err != nil {
+	if err := Restore(ctx, backup, db.Path(), true, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	db, err = Open(ctx, db.Path())
@@ -60,7 +60,7 @@ func TestBackupAndRestore(t *testing.T) {
 		t.Errorf("search after restoring: %v %v", found, err)
 	}
 
-	if err := Restore(ctx, filepath.Join(dir, "nothing.db"), filepath.Join(dir, "x.db"), false); err == nil {
+	if err := Restore(ctx, filepath.Join(dir, "nothing.db"), filepath.Join(dir, "x.db"), false, Options{}); err == nil {
 		t.Error("restoring from a file that is not a database")
 	}
 }
@@ -81,7 +81,7 @@ func TestRelativePaths(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	if err := Restore(ctx, "backup.db", "new.db", false); err != nil {
+	if err := Restore(ctx, "backup.db", "new.db", false, Options{}); err != nil {
 		t.Fatalf("restoring from a relative path: %v", err)
 	}
 }
@@ -112,7 +112,7 @@ func TestRestoreKeepsModeAndOwner(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := Restore(ctx, backup, dest, true); err != nil {
+	if err := Restore(ctx, backup, dest, true, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	fi, err := os.Stat(dest)
@@ -129,7 +129,7 @@ func TestRestoreKeepsModeAndOwner(t *testing.T) {
 	}
 
 	fresh := filepath.Join(dir, "new.db")
-	if err := Restore(ctx, backup, fresh, false); err != nil {
+	if err := Restore(ctx, backup, fresh, false, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if fi, err := os.Stat(fresh); err != nil {

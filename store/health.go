@@ -120,8 +120,12 @@ func (db *DB) observe(err error) error {
 	return err
 }
 
-// refuseWrite is the error of a write to a damaged database, or nil.
+// refuseWrite is the error of a write to a damaged database, or one
+// opened read-only, or nil.
 func (db *DB) refuseWrite() error {
+	if db.readOnly {
+		return &Error{Code: FailedPrecondition, Message: "the database was opened read-only: nothing was changed"}
+	}
 	if !db.health.bad.Load() {
 		return nil
 	}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mattn/go-sqlite3"
 )
@@ -63,14 +64,24 @@ func (db *DB) migrate(ctx context.Context, target int) error {
 	) STRICT`); err != nil {
 		return fmt.Errorf("store: migrations: %w", err)
 	}
-	var current int
-	if err := db.writer.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
-		return fmt.Errorf("store: migrations: %w", err)
+	current, err := schemaOf(ctx, db.writer)
+	if err != nil {
+		return err
 	}
-	if current > len(migrations) {
-		return fmt.Errorf("store: the database has schema version %d, newer than this binary's %d; use a newer trithuc", current, len(migrations))
+	if err := checkSchema(db.path, current, false); err != nil {
+		return err
+	}
+	// An upgrade's migrations are said, one by one: one can take minutes
+	// on a large registry. A new database's take no time worth saying.
+	log := db.log
+	if current == 0 {
+		log = nil
 	}
 	for _, m := range migrations[current:target] {
+		start := time.Now()
+		if log != nil {
+			log.Info("applying migration "+m.name, "from_version", current, "to_version", target)
+		}
 		err := db.write(ctx, false, nil, func(tx *Tx) error {
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return err
@@ -81,6 +92,10 @@ func (db *DB) migrate(ctx context.Context, target int) error {
 		})
 		if err != nil {
 			return fmt.Errorf("store: migration %s: %w", m.name, err)
+		}
+		if log != nil {
+			took := time.Since(start)
+			log.Info(fmt.Sprintf("applied migration %s in %.1fs", m.name, took.Seconds()), "seconds", took.Seconds())
 		}
 	}
 	return nil

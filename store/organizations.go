@@ -312,7 +312,7 @@ func (db *DB) UpdateOrganization(ctx context.Context, name string, opts WriteOpt
 			return dbError(err)
 		}
 		// The people who work there are found by its name.
-		if err := tx.reindexWhere(ctx, `SELECT DISTINCT person_pk FROM positions WHERE organization_pk = ?`, r.pk); err != nil {
+		if err := tx.reindexWhere(ctx, nil, `SELECT DISTINCT person_pk FROM positions WHERE organization_pk = ?`, r.pk); err != nil {
 			return err
 		}
 		r, err = tx.organization(ctx, id)

@@ -9,9 +9,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 )
 
 // applicationID is what trithuc writes into the application_id field of
@@ -27,10 +30,13 @@ var sqliteHeader = []byte("SQLite format 3\x00")
 // setting WAL mode and creating schema_migrations would already write to
 // another program's database. It accepts a missing or empty file, an empty
 // SQLite database and a trithuc database, and refuses anything else, or a
-// file or directory trithuc could not write, saying which and why.
-func recognise(ctx context.Context, path string) error {
+// file or directory trithuc could not write, saying which and why. When
+// readOnly is set the file must exist, and may be read-only.
+func recognise(ctx context.Context, path string, readOnly bool) error {
 	fi, err := os.Stat(path)
 	switch {
+	case errors.Is(err, os.ErrNotExist) && readOnly:
+		return fmt.Errorf("store: no database at %s", path)
 	case errors.Is(err, os.ErrNotExist):
 		dir := filepath.Dir(path)
 		if err := writable(dir); err != nil {
@@ -46,10 +52,10 @@ func recognise(ctx context.Context, path string) error {
 	}
 	// WAL mode writes the -wal and -shm files beside the database, so its
 	// directory must be writable too.
-	if err := writable(path); err != nil {
-		return fmt.Errorf("store: the database file %s is read-only (%v); trithuc needs to write to it: make it writable (and its file system read-write), or serve a writable copy", path, err)
+	if err := writable(path); err != nil && !readOnly {
+		return notWritable(path, fi, err, os.Geteuid())
 	}
-	if dir := filepath.Dir(path); writable(dir) != nil {
+	if dir := filepath.Dir(path); writable(dir) != nil && !readOnly {
 		return fmt.Errorf("store: the directory %s of the database file %s is read-only; SQLite writes its journal (%s-wal, %s-shm) there: make the directory writable", dir, path, filepath.Base(path), filepath.Base(path))
 	}
 	if fi.Size() == 0 {
@@ -130,4 +136,27 @@ func (db *DB) stamp(ctx context.Context) error {
 		return fmt.Errorf("store: marking %s as trithuc's: %w", db.path, err)
 	}
 	return nil
+}
+
+// notWritable is the error of a database file that access(2) said this
+// process, of user euid, may not write (err). A file another user owns
+// (one an administrator restored or copied as root, say) is named with its
+// owner, since making it writable means giving it to trithuc's user.
+func notWritable(path string, fi os.FileInfo, err error, euid int) error {
+	uid, _, ok := fileOwner(fi)
+	if !ok || uid == euid || errors.Is(err, syscall.EROFS) {
+		return fmt.Errorf("store: the database file %s is read-only (%v); trithuc needs to write to it: make it writable (and its file system read-write), or serve a writable copy", path, err)
+	}
+	owner, me := userName(uid), userName(euid)
+	return fmt.Errorf("store: the database file %s is owned by %s (uid %d) and not writable for the user trithuc runs as, %s (uid %d) (%v): give it to that user (chown %s %s) or run trithuc as %s", path, owner, uid, me, euid, err, me, path, owner)
+}
+
+// userName names the user uid: their login name, or the number when the
+// system does not know it.
+func userName(uid int) string {
+	id := strconv.Itoa(uid)
+	if u, err := user.LookupId(id); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return id
 }

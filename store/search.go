@@ -48,7 +48,7 @@ func (db *DB) ensureSearchIndex(ctx context.Context, log *slog.Logger) error {
 			log.Info("rebuilding the search index for this version; the service starts when it is done",
 				"people", people, "from_version", v, "to_version", searchVersion)
 		}
-		if err := tx.reindexAll(ctx); err != nil {
+		if err := tx.reindexAll(ctx, log); err != nil {
 			return err
 		}
 		for _, table := range []string{"organizations", "associations"} {
@@ -95,9 +95,24 @@ func (tx *Tx) optimizeSearchIndexes(ctx context.Context) error {
 	return nil
 }
 
-func (tx *Tx) reindexAll(ctx context.Context) error {
-	return tx.reindexWhere(ctx, `SELECT pk FROM people`)
+// reindexAll reindexes everyone, telling log (when not nil) how far it has
+// got every reindexProgress: at a million people it takes minutes.
+func (tx *Tx) reindexAll(ctx context.Context, log *slog.Logger) error {
+	var progress func(done, total int)
+	if log != nil {
+		last := time.Now()
+		progress = func(done, total int) {
+			if time.Since(last) >= reindexProgress {
+				last = time.Now()
+				log.Info("rebuilding the search index", "people_done", done, "people", total)
+			}
+		}
+	}
+	return tx.reindexWhere(ctx, progress, `SELECT pk FROM people`)
 }
+
+// reindexProgress is how often reindexAll tells how far it has got.
+var reindexProgress = 10 * time.Second
 
 // nameText is the text of a person's names that search matches.
 func nameText(family, middle, given, display string) string {
@@ -115,8 +130,9 @@ func (tx *Tx) indexNames(ctx context.Context, pk int64, names string) error {
 		pk, exact, folded, namePairs(folded, exact))
 }
 
-// reindexWhere reindexes the people whose pks query selects.
-func (tx *Tx) reindexWhere(ctx context.Context, query string, args ...any) error {
+// reindexWhere reindexes the people whose pks query selects, calling
+// progress (when not nil) after each.
+func (tx *Tx) reindexWhere(ctx context.Context, progress func(done, total int), query string, args ...any) error {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return dbError(err)
@@ -134,9 +150,12 @@ func (tx *Tx) reindexWhere(ctx context.Context, query string, args ...any) error
 	if err := rows.Err(); err != nil {
 		return dbError(err)
 	}
-	for _, pk := range pks {
+	for i, pk := range pks {
 		if err := tx.reindexPerson(ctx, pk); err != nil {
 			return err
+		}
+		if progress != nil {
+			progress(i+1, len(pks))
 		}
 	}
 	return nil

@@ -62,6 +62,11 @@ type DB struct {
 	// checkpoints copies the log into the file beside the writer
 	// (checkpoint.go).
 	checkpoints checkpointer
+
+	// readOnly: opened with Options.ReadOnly, without a writer.
+	readOnly bool
+	// log hears of long work at open (Options.Log); may be nil.
+	log *slog.Logger
 }
 
 // Options are the choices of OpenWith.
@@ -70,9 +75,23 @@ type Options struct {
 	// DefaultIntegrityCheckTime when 0. Negative skips the check, to read
 	// what is left of a damaged database.
 	IntegrityCheckTime time.Duration
-	// Log, when set, hears of long work at open: the search index
-	// rebuilt after an upgrade (a minute or more for a large registry).
+	// Log, when set, hears of long work at open: each migration, and the
+	// search index rebuilt after an upgrade (minutes for a large
+	// registry).
 	Log *slog.Logger
+	// ReadOnly opens the database for reading only, without a writer:
+	// nothing is migrated or written, and the file may be on a read-only
+	// mount or in use by a server of another version. A database of an
+	// older schema is opened as it is, for Backup to copy (reads that the
+	// older schema lacks the tables of fail); one that does not exist is
+	// refused.
+	ReadOnly bool
+	// KeepSchema refuses a database of an older schema instead of
+	// upgrading it, and leaves the rest of an upgrade (reference data,
+	// the search index, statistics) to `trithuc serve`: for admin
+	// commands, which may run beside a server of the older version that
+	// an upgraded file would stop. A new database is made as usual.
+	KeepSchema bool
 }
 
 // Open opens the database file at path, creating it when it does not exist,
@@ -97,13 +116,16 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 		}
 	}
 	// Before anything writes to the file (recognise.go, health.go).
-	if err := recognise(ctx, abs); err != nil {
+	if err := recognise(ctx, abs, opts.ReadOnly); err != nil {
 		return nil, err
+	}
+	if opts.ReadOnly {
+		return openReadOnly(ctx, abs, opts)
 	}
 	if err := createPrivate(abs); err != nil {
 		return nil, err
 	}
-	db := &DB{path: abs, Now: time.Now}
+	db := &DB{path: abs, Now: time.Now, log: opts.Log}
 	if db.integrity, err = checkIntegrity(ctx, abs, opts.IntegrityCheckTime); err != nil {
 		return nil, err
 	}
@@ -129,6 +151,14 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 		db.writer.Close()
 		return nil, err
 	}
+	from, err := schemaOf(ctx, db.writer)
+	if err == nil {
+		err = checkSchema(abs, from, opts.KeepSchema)
+	}
+	if err != nil {
+		db.writer.Close()
+		return nil, err
+	}
 	if err := db.migrate(ctx, len(migrations)); err != nil {
 		db.writer.Close()
 		return nil, err
@@ -137,21 +167,19 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 		db.writer.Close()
 		return nil, err
 	}
-	if err := db.seedReference(ctx); err != nil {
+	// The rest of an upgrade; a new database is made whole.
+	upgrade := !opts.KeepSchema || from == 0
+	if upgrade {
+		if err := db.seedReference(ctx); err != nil {
+			db.writer.Close()
+			return nil, err
+		}
+	}
+
+	if db.reader, err = openReader(abs); err != nil {
 		db.writer.Close()
 		return nil, err
 	}
-
-	db.reader, err = sql.Open(driverName, dsn(abs, readerParams))
-	if err != nil {
-		db.writer.Close()
-		return nil, fmt.Errorf("store: %w", err)
-	}
-	n := max(4, 2*runtime.GOMAXPROCS(0))
-	db.reader.SetMaxOpenConns(n)
-	db.reader.SetMaxIdleConns(n)
-	db.reader.SetConnMaxIdleTime(0)
-	db.reader.SetConnMaxLifetime(0)
 
 	if err := db.startCheckpoints(ctx); err != nil {
 		db.Close()
@@ -160,6 +188,9 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 	if db.secret, err = db.loadSecret(ctx); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if !upgrade {
+		return db, nil
 	}
 	if err := db.ensureSearchIndex(ctx, opts.Log); err != nil {
 		db.Close()
@@ -170,6 +201,20 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// openReader opens the reader pool of the database at path.
+func openReader(path string) (*sql.DB, error) {
+	reader, err := sql.Open(driverName, dsn(path, readParams(path)))
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	n := max(4, 2*runtime.GOMAXPROCS(0))
+	reader.SetMaxOpenConns(n)
+	reader.SetMaxIdleConns(n)
+	reader.SetConnMaxIdleTime(0)
+	reader.SetConnMaxLifetime(0)
+	return reader, nil
 }
 
 // driverName is the driver of the store's reader pool: SQLite with the
@@ -400,15 +445,24 @@ func dbError(err error) error {
 
 func (db *DB) loadSecret(ctx context.Context) ([]byte, error) {
 	var secret []byte
-	err := db.writer.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'page_token_secret'`).Scan(&secret)
+	conn := db.writer
+	if db.readOnly {
+		conn = db.reader
+	}
+	err := conn.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'page_token_secret'`).Scan(&secret)
 	if err == nil && len(secret) >= 32 {
 		return secret, nil
 	}
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) && !db.readOnly {
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	secret = make([]byte, 32)
 	rand.Read(secret)
+	if db.readOnly {
+		// Not kept: its page tokens last as long as this process, and
+		// an older schema's settings may lack it.
+		return secret, nil
+	}
 	err = db.write(ctx, false, nil, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES('page_token_secret', ?)
 			ON CONFLICT(key) DO UPDATE SET value = excluded.value`, secret)

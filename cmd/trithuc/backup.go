@@ -38,7 +38,10 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if _, err := os.Stat(*dbPath); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	db, err := store.Open(ctx, *dbPath)
+	// Read-only: the file of a running server of another version is not
+	// upgraded behind its back, and one of an older schema is copied as it
+	// is (restore upgrades it).
+	db, err := store.OpenWith(ctx, *dbPath, store.Options{ReadOnly: true, Log: stderrLog(stderr)})
 	if err != nil {
 		return err
 	}
@@ -56,7 +59,7 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.SetOutput(stderr)
 	dbPath, force := restoreFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: trithuc restore [--db PATH] [--force] BACKUP_FILE\n\nChecks the backup, then replaces the database with it. Stop the server first.")
+		fmt.Fprintln(stderr, "Usage: trithuc restore [--db PATH] [--force] BACKUP_FILE\n\nChecks the backup and brings a copy of it up to date (an older backup is\nmigrated), then replaces the database with it. Stop the server first.")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -65,15 +68,9 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if fs.NArg() != 1 {
 		return usageError("restore: give the backup file to restore from")
 	}
-	if err := store.Restore(ctx, fs.Arg(0), *dbPath, *force); err != nil {
-		return err
-	}
-	// Opening it brings an older backup's schema up to date.
-	db, err := store.Open(ctx, *dbPath)
-	if err != nil {
-		return err
-	}
-	if err := db.Close(); err != nil {
+	// Restore brings an older backup's schema up to date before it
+	// replaces the database, saying so on stderr.
+	if err := store.Restore(ctx, fs.Arg(0), *dbPath, *force, store.Options{Log: stderrLog(stderr)}); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Restored %s from %s.\n", *dbPath, fs.Arg(0))

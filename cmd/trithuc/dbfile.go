@@ -14,14 +14,21 @@ import (
 
 // openExisting opens the database an admin command works on. A mistyped
 // --db must not quietly create an empty database and act on it (a key made
-// there works nowhere): unless create is set, the file must exist. Long
-// work at open (the search index rebuilt after an upgrade) is said on
-// stderr.
-func openExisting(ctx context.Context, path string, create bool, stderr io.Writer) (*store.DB, error) {
-	if !create {
+// there works nowhere): unless create is set, the file must exist. An admin
+// command may run beside a server of the older version, so it refuses a
+// database of an older schema rather than upgrade it (store.KeepSchema);
+// one that only reads opens it read-only (readOnly), which a read-only
+// mount allows.
+func openExisting(ctx context.Context, path string, create, readOnly bool, stderr io.Writer) (*store.DB, error) {
+	if !create || readOnly {
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 			return nil, usageError(fmt.Sprintf("no database at %s: check --db (the server's database file; `trithuc serve` creates it), or add --create to make a new one", path))
 		}
 	}
-	return store.OpenWith(ctx, path, store.Options{Log: slog.New(slog.NewTextHandler(stderr, nil))})
+	return store.OpenWith(ctx, path, store.Options{KeepSchema: true, ReadOnly: readOnly, Log: stderrLog(stderr)})
+}
+
+// stderrLog is the logger of a command's long work: plain text on stderr.
+func stderrLog(stderr io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(stderr, nil))
 }

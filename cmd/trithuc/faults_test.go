@@ -136,7 +136,7 @@ func TestAdminCommandSaysSearchRebuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := cli(t, "keys", "list", "--db", path)
+	out, err := cli(t, "restore", "--db", path+".new", path)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}

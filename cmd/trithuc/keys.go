@@ -74,7 +74,8 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	open := func() (*store.DB, error) { return openExisting(ctx, o.db, o.create, stderr) }
+	// list only reads: it works on a read-only mount, and beside any server.
+	open := func() (*store.DB, error) { return openExisting(ctx, o.db, o.create, verb == "list", stderr) }
 
 	switch verb {
 	case "create":

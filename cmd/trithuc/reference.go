@@ -99,7 +99,7 @@ func runReference(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	defer f.Close()
 
-	db, err := openExisting(ctx, o.dbPath, o.create, stderr)
+	db, err := openExisting(ctx, o.dbPath, o.create, false, stderr)
 	if err != nil {
 		return err
 	}

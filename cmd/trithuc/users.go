@@ -82,7 +82,8 @@ func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	open := func() (*store.DB, error) { return openExisting(ctx, o.db, o.create, stderr) }
+	// list only reads: it works on a read-only mount, and beside any server.
+	open := func() (*store.DB, error) { return openExisting(ctx, o.db, o.create, verb == "list", stderr) }
 	switch verb {
 	case "create":
 		switch {
