@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -245,5 +246,55 @@ func TestReadOnlyMount(t *testing.T) {
 	}
 	if _, err := cli(t, "keys", "revoke", id, "--db", path); err == nil || !strings.Contains(err.Error(), "read-only") {
 		t.Errorf("keys revoke on a read-only mount: %v", err)
+	}
+}
+
+// serve, run as a user who may not write the database file that root
+// made, says whose the file is and whom it runs as.
+func TestServeNamesDatabaseOwner(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("not root: cannot run the server as another user")
+	}
+	const nobody = 65534
+	base := t.TempDir()
+	for _, d := range []string{filepath.Dir(base), base} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// This test binary is trithuc (TestMain), copied where nobody may run it.
+	bin := filepath.Join(base, "trithuc")
+	b, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(base, "data")
+	if err := os.Mkdir(data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(data, nobody, nobody); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(data, "t.db")
+	makeDatabase(t, path, "Lan") // root's, 0600
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin)
+	cmd.Env = append(os.Environ(), "TRITHUC_TEST_MAIN="+strings.Join([]string{"serve", "--db", path,
+		"--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, "\x1f"))
+	cmd.Dir = base
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
+	out, err := cmd.CombinedOutput()
+	if err == nil || ctx.Err() != nil {
+		t.Fatalf("served it (%v)\n%s", err, out)
+	}
+	for _, want := range []string{"is owned by root (uid 0) and not writable for the user trithuc runs as", "(uid 65534)"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("serve said:\n%s\nwant %q", out, want)
+		}
 	}
 }
