@@ -1,6 +1,8 @@
 package server
 
 import (
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
@@ -8,15 +10,22 @@ import (
 )
 
 // The health service says NOT_SERVING while the database cannot take
-// writes (damaged, disk full, read-only: store/health.go) or the audit
-// trail cannot take events, so that a load balancer or an operator's probe
-// sees it; the log says what to do, and the metrics say which.
+// writes (damaged, disk full, read-only, its file deleted or replaced:
+// store/health.go) or the audit trail cannot take events, so that a load
+// balancer or an operator's probe sees it; the log says what to do, and
+// the metrics say which. A database locked by another process still
+// serves reads, so health stays SERVING; the log and the metrics say it.
+
+// fileCheckEvery is how often the health loop looks whether the
+// database's path still names the open file, for a server that is not
+// writing (each group of writes looks too).
+const fileCheckEvery = 2 * time.Second
 
 // servingStatus is what health should say now.
 func (s *Server) servingStatus() healthpb.HealthCheckResponse_ServingStatus {
 	h, _ := s.db.Health()
 	full, _ := s.audit.state()
-	if h.State != store.Healthy || full {
+	if h.State != store.Healthy && h.State != store.Locked || full {
 		return healthpb.HealthCheckResponse_NOT_SERVING
 	}
 	return healthpb.HealthCheckResponse_SERVING
@@ -26,12 +35,17 @@ func (s *Server) servingStatus() healthpb.HealthCheckResponse_ServingStatus {
 // audit trail until the server shuts down.
 func (s *Server) watchHealth() {
 	last := store.Healthy
+	tick := time.NewTicker(fileCheckEvery)
+	defer tick.Stop()
 	for {
 		h, changed := s.db.Health()
 		if h.State != last {
-			if h.State == store.Healthy {
+			switch h.State {
+			case store.Healthy:
 				s.log.Info("database: writes succeed again", "was", last.String())
-			} else {
+			case store.Locked:
+				s.log.Warn("database: "+h.Action, "state", h.State.String())
+			default:
 				s.log.Error("database: "+h.Action, "state", h.State.String())
 			}
 			last = h.State
@@ -40,6 +54,8 @@ func (s *Server) watchHealth() {
 		select {
 		case <-changed:
 		case <-s.audit.changed:
+		case <-tick.C:
+			s.db.CheckFile()
 		case <-s.healthStop:
 			return
 		}
@@ -52,7 +68,7 @@ func (s *Server) registerHealthMetrics() {
 	for _, st := range store.States {
 		s.metrics.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name:        "trithuc_database_state",
-			Help:        "1 for the state the database is in: ok, disk_full, read_only (writes fail until fixed), corrupt (writes stopped: restore a backup).",
+			Help:        "1 for the state the database is in: ok, disk_full, read_only (writes fail until fixed), corrupt (writes stopped: restore a backup), missing or replaced (the file was deleted or replaced under the server: writes stopped), locked (another process holds the write lock: writes time out, reads work).",
 			ConstLabels: prometheus.Labels{"state": st.String()},
 		}, func() float64 {
 			if h, _ := s.db.Health(); h.State == st {

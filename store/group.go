@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -192,9 +193,17 @@ func (db *DB) applyGroup(group []*pendingWrite) []writeOutcome {
 		}
 	}
 	ctx := context.Background()
-	conn, end, err := beginTx(ctx, db.writer, "BEGIN IMMEDIATE")
+	// Writes to a file no longer at the database's path would be lost.
+	err := db.CheckFile()
+	var conn *sql.Conn
+	var end func()
+	if err == nil {
+		conn, end, err = beginTx(ctx, db.writer, "BEGIN IMMEDIATE")
+		if err != nil {
+			err = db.beginFailed(err)
+		}
+	}
 	if err != nil {
-		err = db.observe(dbError(err))
 		for i := range outs {
 			outs[i].err = err
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -30,10 +31,20 @@ const (
 	// Corrupt: SQLite found the file damaged. Writes stop for good, so
 	// that nothing is built on damaged pages; the file must be restored.
 	Corrupt
+	// Missing: the database's path names no file any more (deleted or
+	// moved away under the server); Replaced: it names another file.
+	// Writes would go to a file no one can open again, so they stop; they
+	// resume if the path names the open file again (health_file.go).
+	Missing
+	Replaced
+	// Locked: a write waited out busy_timeout for the write lock, which
+	// another process holds. Reads still work (WAL); it clears when a
+	// write commits again.
+	Locked
 )
 
 // States lists every state, for metrics.
-var States = []State{Healthy, DiskFull, ReadOnly, Corrupt}
+var States = []State{Healthy, DiskFull, ReadOnly, Corrupt, Missing, Replaced, Locked}
 
 func (s State) String() string {
 	switch s {
@@ -43,6 +54,12 @@ func (s State) String() string {
 		return "read_only"
 	case Corrupt:
 		return "corrupt"
+	case Missing:
+		return "missing"
+	case Replaced:
+		return "replaced"
+	case Locked:
+		return "locked"
 	}
 	return "ok"
 }
@@ -76,10 +93,18 @@ func (db *DB) Health() (Health, <-chan struct{}) {
 }
 
 func (db *DB) setHealth(state State, action string) {
+	db.changeHealth(state, action)
+}
+
+// changeHealth is setHealth, only from the states from when any are given.
+func (db *DB) changeHealth(state State, action string, from ...State) {
 	db.health.mu.Lock()
 	defer db.health.mu.Unlock()
 	// Nothing undoes damage but a restore.
 	if db.health.h.State == state || db.health.h.State == Corrupt {
+		return
+	}
+	if len(from) > 0 && !slices.Contains(from, db.health.h.State) {
 		return
 	}
 	db.health.h = Health{State: state, Action: action, Since: time.Now()}
@@ -96,6 +121,8 @@ const (
 	msgCorrupt  = "the database is damaged, so the server has stopped writing to it; nothing was changed: an operator must restore it from a backup"
 	msgDiskFull = "the server's disk is full; nothing was changed: try again once an operator has freed space"
 	msgReadOnly = "the server's database has become read-only; nothing was changed: try again once an operator has made it writable"
+	msgMissing  = "the server's database file has been deleted or replaced under it, so it has stopped writing; nothing was changed: an operator must put the file back or restart the server"
+	msgLocked   = "another program holds the database's write lock; nothing was changed: try again later"
 )
 
 // observe looks at what a statement returned: an error that says the file
@@ -107,6 +134,11 @@ func (db *DB) observe(err error) error {
 		return err
 	}
 	switch {
+	case sqe.Code == sqlite3.ErrCantOpen:
+		// A new connection cannot open the file: gone from its path?
+		if ferr := db.CheckFile(); ferr != nil {
+			return ferr
+		}
 	case sqe.Code == sqlite3.ErrCorrupt || sqe.Code == sqlite3.ErrNotADB:
 		db.setHealth(Corrupt, fmt.Sprintf("SQLite reports the database file %s damaged (%v); writes are stopped: stop the server and restore the last good backup with `trithuc restore --db %s --force BACKUP_FILE`", db.path, sqe, db.path))
 		return &Error{Code: DataLoss, Message: msgCorrupt, Err: err}
@@ -120,8 +152,8 @@ func (db *DB) observe(err error) error {
 	return err
 }
 
-// refuseWrite is the error of a write to a damaged database, or one
-// opened read-only, or nil.
+// refuseWrite is the error of a write to a damaged database, one whose
+// file is gone, or one opened read-only, or nil.
 func (db *DB) refuseWrite() error {
 	if db.readOnly {
 		return &Error{Code: FailedPrecondition, Message: "the database was opened read-only: nothing was changed"}
@@ -129,17 +161,22 @@ func (db *DB) refuseWrite() error {
 	if !db.health.bad.Load() {
 		return nil
 	}
-	if h, _ := db.Health(); h.State == Corrupt {
+	switch h, _ := db.Health(); h.State {
+	case Corrupt:
 		return &Error{Code: Unavailable, Message: msgCorrupt}
+	case Missing, Replaced:
+		return &Error{Code: Unavailable, Message: msgMissing}
 	}
 	return nil
 }
 
-// wrote notes that a write committed: the disk has room again.
+// wrote notes that a write committed: the disk has room again, the file
+// is writable, the lock was had. A commit says nothing of the path.
 func (db *DB) wrote() {
-	if db.health.bad.Load() {
-		db.setHealth(Healthy, "")
+	if !db.health.bad.Load() {
+		return
 	}
+	db.changeHealth(Healthy, "", DiskFull, ReadOnly, Locked)
 }
 
 // DefaultIntegrityCheckTime bounds the integrity check at Open unless

@@ -142,7 +142,7 @@ func (db *DB) dryImport(ctx context.Context, o ImportOptions, fn func(im *Import
 func (im *Importer) begin(ctx context.Context, db *DB) error {
 	conn, end, err := beginTx(ctx, db.writer, "BEGIN IMMEDIATE")
 	if err != nil {
-		return db.observe(dbError(err))
+		return db.beginFailed(err)
 	}
 	im.end, im.since = end, time.Now()
 	im.tx = &Tx{conn: conn, db: db, now: db.Now().UTC().Truncate(time.Microsecond), audit: im.o.Audit, writing: true}

@@ -42,6 +42,9 @@ type DB struct {
 	// health is what SQLite's answers said of the file (health.go).
 	health    health
 	integrity string
+	// file is the file opened, which the path must go on naming
+	// (health_file.go).
+	file os.FileInfo
 
 	// limits bound the cost of one read (budget.go).
 	limits readLimits
@@ -142,6 +145,10 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 	if err := db.writer.PingContext(ctx); err != nil {
 		db.writer.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	if err := db.noteFile(); err != nil {
+		db.writer.Close()
+		return nil, err
 	}
 	if err := checkFTS5(ctx, db.writer); err != nil {
 		db.writer.Close()
@@ -355,7 +362,7 @@ func (db *DB) write(ctx context.Context, dryRun bool, audit *AuditEvent, fn func
 	}
 	conn, end, err := beginTx(ctx, db.writer, "BEGIN IMMEDIATE")
 	if err != nil {
-		return db.observe(dbError(err))
+		return db.beginFailed(err)
 	}
 	defer end()
 	tx := &Tx{conn: conn, db: db, now: db.Now().UTC().Truncate(time.Microsecond), audit: audit, writing: true}

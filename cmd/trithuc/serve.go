@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -164,11 +165,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if check <= 0 {
 		check = -1 // store.Options: skip
 	}
+	// A wrong --db after a restart makes a new database without a word:
+	// an operator must hear of it.
+	_, statErr := os.Stat(c.db)
+	created := errors.Is(statErr, os.ErrNotExist)
 	db, err := store.OpenWith(ctx, c.db, store.Options{IntegrityCheckTime: check, Log: log})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if created {
+		log.Warn(fmt.Sprintf("no database at %s: created a new, empty one", db.Path()),
+			"hint", "if a database was expected there, stop the server and check --db")
+	}
 	if db.Integrity() != "ok" && db.Integrity() != "new database" {
 		log.Warn("the database's integrity was not checked at start", "check", db.Integrity())
 	}
