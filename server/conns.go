@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"sync"
@@ -188,14 +189,18 @@ func newConnsRefused(reg *prometheus.Registry) *prometheus.CounterVec {
 
 // watchLimitedHealth is the health service with a cap on Watch streams:
 // they need no credential and each holds memory for as long as the client
-// likes. Check and List are unaffected.
+// likes. Check and List are unaffected. A watch ends when the server
+// shuts down (draining), after telling the watcher NOT_SERVING: grpc-go's
+// health server leaves it open, and a graceful stop would wait the whole
+// shutdown timeout for it.
 type watchLimitedHealth struct {
 	*health.Server
-	slots chan struct{}
+	slots    chan struct{}
+	draining <-chan struct{}
 }
 
-func newWatchLimitedHealth(h *health.Server, max int) *watchLimitedHealth {
-	return &watchLimitedHealth{Server: h, slots: make(chan struct{}, max)}
+func newWatchLimitedHealth(h *health.Server, max int, draining <-chan struct{}) *watchLimitedHealth {
+	return &watchLimitedHealth{Server: h, slots: make(chan struct{}, max), draining: draining}
 }
 
 func (h *watchLimitedHealth) Watch(req *healthpb.HealthCheckRequest, stream healthpb.Health_WatchServer) error {
@@ -206,5 +211,49 @@ func (h *watchLimitedHealth) Watch(req *healthpb.HealthCheckRequest, stream heal
 			"too many health watches are open (the server holds %d); retry later, or poll Check instead", cap(h.slots)))
 	}
 	defer func() { <-h.slots }()
-	return h.Server.Watch(req, stream)
+	ctx, cancel := context.WithCancel(stream.Context())
+	defer cancel()
+	go func() {
+		select {
+		case <-h.draining:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	w := &drainableWatch{Health_WatchServer: stream, ctx: ctx, last: -1}
+	err := h.Server.Watch(req, w)
+	select {
+	case <-h.draining:
+	default:
+		return err
+	}
+	if stream.Context().Err() != nil {
+		return err
+	}
+	// Shutdown made every service NOT_SERVING before draining: the watcher
+	// hears it, if the watch did not send it already, then the stream ends.
+	if resp, cerr := h.Server.Check(stream.Context(), req); cerr == nil && resp.GetStatus() != w.last {
+		if err := stream.Send(resp); err != nil {
+			return err
+		}
+	}
+	return status.Error(codes.Unavailable, "the server is shutting down: watch again once it is back")
+}
+
+// drainableWatch is a Watch stream whose context ends at shutdown too, and
+// which remembers the status it sent last.
+type drainableWatch struct {
+	healthpb.Health_WatchServer
+	ctx  context.Context
+	last healthpb.HealthCheckResponse_ServingStatus
+}
+
+func (w *drainableWatch) Context() context.Context { return w.ctx }
+
+func (w *drainableWatch) Send(resp *healthpb.HealthCheckResponse) error {
+	if err := w.Health_WatchServer.Send(resp); err != nil {
+		return err
+	}
+	w.last = resp.GetStatus()
+	return nil
 }

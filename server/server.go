@@ -262,7 +262,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	}
 	pb.RegisterPrivacyServiceServer(reg, &privacyService{db: db, audit: &auditService{db: db, audit: s.audit}})
 	s.health = health.NewServer()
-	healthpb.RegisterHealthServer(reg, newWatchLimitedHealth(s.health, cfg.MaxWatchStreams))
+	healthpb.RegisterHealthServer(reg, newWatchLimitedHealth(s.health, cfg.MaxWatchStreams, s.draining))
 	reflection.Register(s.grpc)
 
 	// The gateway's connection to the gRPC server, in memory.
