@@ -380,11 +380,11 @@ func (s *Server) Start() error {
 	}
 	var err error
 	if s.grpcLis, err = net.Listen("tcp", s.cfg.GRPCAddr); err != nil {
-		return fmt.Errorf("server: gRPC: %w", err)
+		return &ListenError{Listener: "gRPC", Addr: s.cfg.GRPCAddr, Err: err}
 	}
 	if s.httpLis, err = net.Listen("tcp", s.cfg.HTTPAddr); err != nil {
 		s.grpcLis.Close()
-		return fmt.Errorf("server: HTTP: %w", err)
+		return &ListenError{Listener: "HTTP", Addr: s.cfg.HTTPAddr, Err: err}
 	}
 	s.grpcLis, s.httpLis = s.limitConns("grpc", s.grpcLis), s.limitConns("http", s.httpLis)
 	// No InitializeMetrics: it makes a series for every method and code
@@ -394,7 +394,7 @@ func (s *Server) Start() error {
 		if s.metricsLis, err = net.Listen("tcp", s.cfg.MetricsAddr); err != nil {
 			s.grpcLis.Close()
 			s.httpLis.Close()
-			return fmt.Errorf("server: metrics: %w", err)
+			return &ListenError{Listener: "metrics", Addr: s.cfg.MetricsAddr, Err: err}
 		}
 		s.metricsHTTP = &http.Server{Handler: s.metrics.handler(), ReadHeaderTimeout: 10 * time.Second}
 		s.serving.Add(1)
@@ -435,6 +435,16 @@ func (s *Server) Start() error {
 	s.health.SetServingStatus("", s.servingStatus())
 	return nil
 }
+
+// ListenError is a listener Start could not open (a port in use): Listener
+// ("gRPC", "HTTP" or "metrics") lets the command name its setting.
+type ListenError struct {
+	Listener, Addr string
+	Err            error
+}
+
+func (e *ListenError) Error() string { return "server: " + e.Listener + ": " + e.Err.Error() }
+func (e *ListenError) Unwrap() error { return e.Err }
 
 // GRPCAddr is the address the gRPC port listens on.
 func (s *Server) GRPCAddr() string { return s.grpcLis.Addr().String() }

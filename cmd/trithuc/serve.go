@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	"trithuc.gov.vn/trithuc/internal/malloc"
@@ -68,7 +69,7 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.integrityCheck, "integrity-check-time", store.DefaultIntegrityCheckTime,
 		"how long SQLite's quick_check of the database may take at start before serving unchecked; 0 skips it, to read what is left of a damaged database")
 	fs.StringVar(&c.corsOrigins, "cors-origins", "", "let web pages of these `origins` (comma-separated, e.g. https://portal.angiang.gov.vn) call the REST API from a browser; none when empty")
-	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at /metrics on this `address` (e.g. 127.0.0.1:9100); off when empty")
+	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at /metrics on this `address` (e.g. 127.0.0.1:9464); off when empty")
 	fs.DurationVar(&c.retention.AuditReads, "audit-read-retention", 365*24*time.Hour,
 		"how long the audit trail keeps the events of reads (writes' events stay for good); at least 720h, or 0 to keep them for good")
 	fs.DurationVar(&c.retention.Idempotency, "idempotency-retention", 7*24*time.Hour,
@@ -191,7 +192,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if err := srv.Start(); err != nil {
-		return err
+		return listenError(err)
 	}
 	log.Info("serving", "db", db.Path(), "grpc", srv.GRPCAddr(), "http", srv.HTTPAddr(), "schema", store.SchemaVersion(),
 		"tls", tlsConfig != nil, "client_certificates", certRoles.Len(), "gogc", gogc, "go_memory_limit_mib", gcLimit>>20)
@@ -214,6 +215,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// listenError names the setting to change when a port cannot be listened
+// on: a port another service took (node_exporter's 9100 was once our
+// example's metrics port) must not read as trithuc's own fault.
+func listenError(err error) error {
+	var le *server.ListenError
+	if !errors.As(err, &le) {
+		return err
+	}
+	setting := map[string]string{"gRPC": "grpc-addr", "HTTP": "http-addr", "metrics": "metrics-addr"}[le.Listener]
+	if errors.Is(le.Err, syscall.EADDRINUSE) {
+		return fmt.Errorf("--%s %s: address already in use; set %s to a free port", setting, le.Addr, setting)
+	}
+	return fmt.Errorf("--%s %s: %w; set %s to an address this host can listen on", setting, le.Addr, le.Err, setting)
 }
 
 // serverConfig is the server's configuration as the settings give it.

@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"flag"
+	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -46,5 +49,60 @@ func TestServeWarnsOfNewDatabase(t *testing.T) {
 	}
 	if log := serveLog(t, "--db", path); strings.Contains(log, "no database at") {
 		t.Errorf("the log warns of a new database at the second start:\n%s", log)
+	}
+}
+
+// A port in use stops serve with the setting to change, for each
+// listener.
+func TestServeNamesTheSettingOfAPortInUse(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	addr := taken.Addr().String()
+	for _, setting := range []string{"metrics-addr", "grpc-addr", "http-addr"} {
+		t.Run(setting, func(t *testing.T) {
+			args := []string{"serve", "--db", filepath.Join(t.TempDir(), "t.db"),
+				"--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--" + setting, addr}
+			var out, errOut syncBuffer
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			err := run(ctx, args, &out, &errOut)
+			want := "--" + setting + " " + addr + ": address already in use; set " + setting + " to a free port"
+			if err == nil || err.Error() != want {
+				t.Errorf("serve with %s taken: %v, want %q", setting, err, want)
+			}
+		})
+	}
+}
+
+// The shipped configuration's metrics port is none that the usual
+// exporters of a monitored host hold (node_exporter's 9100 made the unit
+// fail at every start there), and the README shows the same one.
+func TestShippedMetricsPortIsFree(t *testing.T) {
+	var c serveConfig
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	c.flags(fs)
+	settings, err := readConfigFile(fs, "../../deploy/trithuc.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := settings["metrics-addr"].value
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatalf("deploy/trithuc.conf: metrics-addr %q: %v", addr, err)
+	}
+	taken := map[string]string{"9090": "Prometheus", "9091": "Pushgateway", "9093": "Alertmanager",
+		"9100": "node_exporter", "9115": "blackbox_exporter", "9256": "process-exporter"}
+	if who, ok := taken[port]; ok {
+		t.Errorf("deploy/trithuc.conf: metrics-addr %s is %s's port", addr, who)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "--metrics-addr "+addr) {
+		t.Errorf("README does not show the shipped metrics address %s", addr)
 	}
 }
