@@ -175,7 +175,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
-	if created {
+	switch {
+	case created && c.demo:
+		// Expected: --demo's first start makes the database it seeds.
+		log.Info(fmt.Sprintf("no database at %s: created a new one for the demo", db.Path()))
+	case created:
 		log.Warn(fmt.Sprintf("no database at %s: created a new, empty one", db.Path()),
 			"hint", "if a database was expected there, stop the server and check --db")
 	}

@@ -50,6 +50,12 @@ func TestServeWarnsOfNewDatabase(t *testing.T) {
 	if log := serveLog(t, "--db", path); strings.Contains(log, "no database at") {
 		t.Errorf("the log warns of a new database at the second start:\n%s", log)
 	}
+	// --demo's first start makes its database: no warning, just a note.
+	demo := filepath.Join(t.TempDir(), "demo.db")
+	if log := serveLog(t, "--db", demo, "--demo", "--demo-people", "5"); strings.Contains(log, "level=WARN msg=\"no database") ||
+		!strings.Contains(log, "created a new one for the demo") {
+		t.Errorf("a --demo start of a new database logs:\n%s", log)
+	}
 }
 
 // A port in use stops serve with the setting to change, for each
