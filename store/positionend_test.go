@@ -11,13 +11,11 @@ import (
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
-// A position is current until the last day its end covers has passed: an
-// end of today, of this month or of this year leaves it current today,
-// whether sent when the position is created or in an update.
-func TestPositionCurrentUntilItsEndPasses(t *testing.T) {
-	db := openTest(t)
+// universityAndPerson registers a university and a person to hold
+// positions there.
+func universityAndPerson(t *testing.T, db *DB) (*pb.Organization, *pb.Person) {
+	t.Helper()
 	ctx := context.Background()
-	setDay(db, 2026, 12, 5)
 	org, err := db.CreateOrganization(ctx, &pb.Organization{DisplayName: "Trường Đại học", Kind: pb.Organization_UNIVERSITY, AdministrativeUnit: "30742"}, CreateOptions{ID: "dh"})
 	if err != nil {
 		t.Fatal(err)
@@ -26,6 +24,17 @@ func TestPositionCurrentUntilItsEndPasses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return org, p
+}
+
+// A position is current until the last day its end covers has passed: an
+// end of today, of this month or of this year leaves it current today,
+// whether sent when the position is created or in an update.
+func TestPositionCurrentUntilItsEndPasses(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	setDay(db, 2026, 12, 5)
+	org, p := universityAndPerson(t, db)
 	for _, c := range []struct {
 		name string
 		end  *date.Date
@@ -75,14 +84,7 @@ func TestEndLapsedPositionsPartialEnds(t *testing.T) {
 	ctx := context.Background()
 	// Written long before any of the ends, so that each is current.
 	setDay(db, 2025, 6, 1)
-	org, err := db.CreateOrganization(ctx, &pb.Organization{DisplayName: "Trường Đại học", Kind: pb.Organization_UNIVERSITY, AdministrativeUnit: "30742"}, CreateOptions{ID: "dh"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Lê", GivenName: "An"}, CreateOptions{ID: "le-an"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	org, p := universityAndPerson(t, db)
 	days := []struct {
 		m time.Month
 		d int
