@@ -59,6 +59,12 @@ func Linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse) (
 			}
 			for _, cc := range c.Cells {
 				k := c.Key(cc.Values)
+				if !cc.Suppressed && givesAway(under[k]) {
+					// Shown, it fixes the finer cells it sums, which the
+					// finer table cannot protect: all of them are hidden.
+					cc.Suppressed, changed = true, true
+					continue
+				}
 				if !cc.Suppressed || guarded[k] || len(under[k]) == 0 {
 					continue
 				}
@@ -78,6 +84,22 @@ func Linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse) (
 			return fine, totalHidden
 		}
 	}
+}
+
+// givesAway reports whether the finer cells a coarser cell sums are all
+// hidden, one must not be worked out, and the coarser count fixes each of
+// them: there is one, or they must all be 1 (a hidden cell holds someone,
+// as the finer table lists only what has people).
+func givesAway(fine []*Cell) bool {
+	sum, protected := 0, false
+	for _, f := range fine {
+		if !f.Suppressed {
+			return false
+		}
+		sum += f.Count
+		protected = protected || f.protected()
+	}
+	return protected && (len(fine) == 1 || sum == len(fine))
 }
 
 // hiddenGroups reports whether some cells of the finer table fine are

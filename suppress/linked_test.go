@@ -15,7 +15,7 @@ import (
 func TestLinkedUnitsAndDistrictsRandom(t *testing.T) {
 	const threshold = 3
 	r := rand.New(rand.NewPCG(1, 2))
-	for trial := range 3000 {
+	for trial := range 20000 {
 		nUnits := 2 + r.IntN(4)
 		var fine []*Cell
 		district := map[string]string{}
@@ -113,11 +113,15 @@ func workedOutLinked(fine, coarse []*Cell, district map[string]string, threshold
 			}
 			return
 		}
-		// Only that counts are not negative is used: that a hidden small
-		// one has someone, and fewer than the threshold, bounds a sum of
-		// several, which suppression does not protect across answers
-		// (README).
-		for n := 0; n <= left; n++ {
+		// A hidden unit holds someone (the answer lists only units with
+		// people), so it is at least 1. That a small one holds fewer than
+		// the threshold is not used: it bounds a sum of several, which
+		// suppression does not protect across answers (README).
+		lo := 0
+		if hidden[i].Count > 0 {
+			lo = 1
+		}
+		for n := lo; n <= left; n++ {
 			value[hidden[i]] = n
 			fill(i+1, left-n)
 		}

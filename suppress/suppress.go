@@ -90,6 +90,9 @@ type marginal struct {
 	key     []string // by dimension; "" where the mask does not fix it
 	cells   []*Cell
 	members []int32 // the cells' indexes in the table
+	// outside, for a derived marginal (derived.go), tells the
+	// combinations it holds from the rest of the marginal it is part of.
+	outside func(values []string) bool
 }
 
 // Table marks the cells to hide, and returns the table, with any empty
@@ -174,6 +177,9 @@ func (s *suppressor) marginals() []*marginal {
 // hidden.
 func (s *suppressor) index() {
 	s.groups = s.marginals()
+	if s.finest > 0 {
+		s.groups = append(s.groups, derived(s.groups, s.finest)...)
+	}
 	at := make(map[*Cell]int32, len(s.cells))
 	for i, c := range s.cells {
 		at[c] = int32(i)
@@ -209,19 +215,26 @@ func (s *suppressor) fixPeel() bool {
 		known[i], via[i] = !c.Suppressed, -1
 	}
 	unknown, rest := make([]int, len(groups)), make([]int, len(groups))
+	empty := make([]int, len(groups))
 	for gi, g := range groups {
 		for _, i := range g.members {
 			if !known[i] {
 				unknown[gi]++
 				rest[gi] += cells[i].Count
+				if cells[i].Count == 0 {
+					empty[gi]++
+				}
 			}
 		}
 	}
 	// A marginal gives its unknown cells away when there is one, or when
-	// they must all be 1 (their sum is their number). More than one, adding
-	// up to less than their number, means an empty one among them: none is
-	// given away.
-	gives := func(gi int) bool { return unknown[gi] == 1 || unknown[gi] > 1 && rest[gi] == unknown[gi] }
+	// they must all be 1 (their sum is their number, and none is an empty
+	// one added: then some other holds more, and taking them all for 1 is
+	// wrong). Adding up to less than their number means an empty one among
+	// them: none is given away.
+	gives := func(gi int) bool {
+		return unknown[gi] == 1 || unknown[gi] > 1 && rest[gi] == unknown[gi] && empty[gi] == 0
+	}
 	var queue []int
 	for gi := range groups {
 		if gives(gi) {
@@ -250,6 +263,9 @@ func (s *suppressor) fixPeel() bool {
 			for _, gj := range s.ofCell[i] {
 				unknown[gj]--
 				rest[gj] -= cells[i].Count
+				if cells[i].Count == 0 {
+					empty[gj]--
+				}
 				if gives(int(gj)) {
 					queue = append(queue, int(gj))
 				}
@@ -281,7 +297,7 @@ func (s *suppressor) fixPeel() bool {
 				continue
 			}
 			for _, gi := range chain {
-				if s.addEmpty(groups[gi], nil) {
+				if s.addEmpty(groups[gi], groups[gi].outside) {
 					return true
 				}
 			}
