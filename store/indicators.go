@@ -99,6 +99,13 @@ func (db *DB) indicators(ctx context.Context, filter, limit string, asOfDate *da
 			at[s.dim] = len(dims)
 			dims = append(dims, d)
 		}
+		// The denominator is the filter's total: withheld, as
+		// ComputeStatistics withholds it, when the filter selects people of
+		// a count a table without it hides (statpinned.go).
+		withheld, err := tx.filterSelectsHidden(ctx, filter, scope, threshold)
+		if err != nil {
+			return err
+		}
 		tables, den, err := tx.countEach(ctx, dims, scope.listed, scope.where, scope.args)
 		if err != nil {
 			return err
@@ -115,6 +122,10 @@ func (db *DB) indicators(ctx context.Context, filter, limit string, asOfDate *da
 			out.Indicators = append(out.Indicators, ind)
 			if small(den, threshold) {
 				ind.Suppressed, ind.SuppressionReason = true, pb.SuppressionReason_BELOW_THRESHOLD
+				continue
+			}
+			if withheld {
+				ind.Suppressed, ind.SuppressionReason = true, pinnedHiddenReason
 				continue
 			}
 			ind.Denominator = proto.Int32(int32(den))

@@ -176,9 +176,20 @@ func (db *DB) statistics(ctx context.Context, q StatsQuery, linked []int) ([]*pb
 		if sensitive && scope.sensitiveErr != nil {
 			return scope.sensitiveErr
 		}
-		tables, err := tx.statTables(ctx, q, on, dims, scope, threshold, linked)
+		// A filter pinning a dimension to values its table hides would
+		// tell them (statpinned.go).
+		withheld, err := tx.filterSelectsHidden(ctx, q.Filter, scope, threshold)
 		if err != nil {
 			return err
+		}
+		tables := []*statTable{{dims: dims, withheld: true}}
+		if !withheld || linked != nil {
+			if tables, err = tx.statTables(ctx, q, on, dims, scope, threshold, linked); err != nil {
+				return err
+			}
+			for _, t := range tables {
+				t.withheld = withheld
+			}
 		}
 		for i, t := range tables {
 			if i == 0 && sensitive && !scope.small {
@@ -215,14 +226,20 @@ func statsResponse(q StatsQuery, t *statTable, threshold int, asOf string, few b
 		// The rows would tell which values the few have.
 		cells = nil
 	}
+	if t.withheld {
+		totalSuppressed, cells = true, nil
+	}
 	out := &pb.ComputeStatisticsResponse{
 		SuppressionThreshold: int32(threshold),
 		AsOf:                 protoDate(asOf),
 		TotalSuppressed:      totalSuppressed,
 	}
-	if !totalSuppressed {
+	switch {
+	case !totalSuppressed:
 		out.Total = proto.Int32(int32(total))
-	} else {
+	case t.withheld:
+		out.TotalSuppressionReason = pinnedHiddenReason
+	default:
 		out.TotalSuppressionReason = suppressionReason(small(total, threshold))
 	}
 	for _, d := range t.dims {

@@ -32,6 +32,9 @@ type statTable struct {
 	cells       []*suppress.Cell
 	total       int
 	totalHidden bool
+	// withheld: the filter selects people of a count a table without it
+	// hides, so nothing is shown (statpinned.go).
+	withheld bool
 }
 
 // statTables counts and suppresses the answer by dims; with linked, the
