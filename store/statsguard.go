@@ -35,7 +35,10 @@ import (
 //     maxSensitiveConjuncts), and rule 2 holds for the filter with any of
 //     its comparisons dropped, and within every group of the answer's other
 //     dimensions; a group of the other dimensions held by a few is left out
-//     (listing its ethnic groups, even with hidden counts, would tell them).
+//     (listing its ethnic groups, even with hidden counts, would tell them);
+//  4. an answer whose filter selects people of a count that the table of
+//     a dimension it pins, made without that comparison, hides is withheld
+//     (statpinned.go).
 //
 // What this does not stop is written in README.md (Statistics).
 
