@@ -157,9 +157,18 @@ func (db *DB) lead() {
 	q.waiting = append(q.waiting[:0], q.waiting[n:]...)
 	q.mu.Unlock()
 
-	outs := db.applyGroup(group)
+	outs, locked := db.applyGroup(group)
 
 	q.mu.Lock()
+	var failed []*pendingWrite
+	if locked != nil {
+		// The writes that queued while this group waited out busy_timeout
+		// for another program's lock fail with it: each would otherwise
+		// wait its own busy_timeout in turn, a second write twice as long
+		// as the first, for a lock that was just found held. None of them
+		// began, so none is applied.
+		failed, q.waiting = q.waiting, nil
+	}
 	var next *pendingWrite
 	if len(q.waiting) > 0 {
 		next = q.waiting[0]
@@ -171,6 +180,9 @@ func (db *DB) lead() {
 	for i, w := range group {
 		w.done <- outs[i]
 	}
+	for _, w := range failed {
+		w.done <- writeOutcome{err: locked}
+	}
 	if next != nil {
 		next.done <- writeOutcome{lead: true}
 	}
@@ -178,9 +190,11 @@ func (db *DB) lead() {
 
 // applyGroup runs the group's writes in one transaction and commits it.
 // The transaction is no caller's: a caller that goes away stops only its
-// own write (Tx.stmtContext), never the group's transaction.
-func (db *DB) applyGroup(group []*pendingWrite) []writeOutcome {
-	outs := make([]writeOutcome, len(group))
+// own write (Tx.stmtContext), never the group's transaction. locked is
+// the group's error when its BEGIN waited out busy_timeout for another
+// program's lock.
+func (db *DB) applyGroup(group []*pendingWrite) (outs []writeOutcome, locked error) {
+	outs = make([]writeOutcome, len(group))
 	fail := func(err error, ws ...int) {
 		for _, i := range ws {
 			if outs[i].err == nil && outs[i].panicked == nil {
@@ -201,13 +215,16 @@ func (db *DB) applyGroup(group []*pendingWrite) []writeOutcome {
 		conn, end, err = beginTx(ctx, db.writer, "BEGIN IMMEDIATE")
 		if err != nil {
 			err = db.beginFailed(err)
+			if lockedOut(err) {
+				locked = err
+			}
 		}
 	}
 	if err != nil {
 		for i := range outs {
 			outs[i].err = err
 		}
-		return outs
+		return outs, locked
 	}
 	defer end()
 	alone := len(group) == 1
@@ -230,7 +247,7 @@ func (db *DB) applyGroup(group []*pendingWrite) []writeOutcome {
 			if _, err := conn.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
 				rollback(conn)
 				fail(db.observe(dbError(err)), all(group)...)
-				return outs
+				return outs, nil
 			}
 		}
 		tx := &Tx{conn: conn, db: db, now: db.Now().UTC().Truncate(time.Microsecond),
@@ -243,7 +260,7 @@ func (db *DB) applyGroup(group []*pendingWrite) []writeOutcome {
 					// error, a full disk): nothing of the group stands.
 					rollback(conn)
 					fail(db.observe(dbError(err)), all(group)...)
-					return outs
+					return outs, nil
 				}
 			}
 			applied = append(applied, i)
@@ -254,7 +271,7 @@ func (db *DB) applyGroup(group []*pendingWrite) []writeOutcome {
 		index.drop(queued)
 		if alone {
 			rollback(conn)
-			return outs
+			return outs, nil
 		}
 		_, rerr := conn.ExecContext(ctx, "ROLLBACK TO "+sp)
 		if rerr == nil {
@@ -268,19 +285,19 @@ func (db *DB) applyGroup(group []*pendingWrite) []writeOutcome {
 			for _, j := range all(group)[i+1:] {
 				outs[j].err = &Error{Code: Unavailable, Message: "the write was not saved; try again"}
 			}
-			return outs
+			return outs, nil
 		}
 	}
 	if len(applied) == 0 {
 		rollback(conn)
-		return outs
+		return outs, nil
 	}
 	tx := &Tx{conn: conn, db: db, writing: true}
 	for _, iw := range index.all() {
 		if _, err := tx.ExecContext(ctx, iw.query, iw.args...); err != nil {
 			rollback(conn)
 			fail(&Error{Code: Unavailable, Message: "the write was not saved because the search index could not take it; try again", Err: err}, applied...)
-			return outs
+			return outs, nil
 		}
 	}
 	if err := commit(conn); err != nil {
@@ -288,7 +305,7 @@ func (db *DB) applyGroup(group []*pendingWrite) []writeOutcome {
 		// data that may not be on disk.
 		rollback(conn)
 		fail(db.observe(dbError(err)), applied...)
-		return outs
+		return outs, nil
 	}
 	db.wrote()
 	db.nudgeCheckpoints()
@@ -300,7 +317,7 @@ func (db *DB) applyGroup(group []*pendingWrite) []writeOutcome {
 	if appended {
 		db.changesCommitted()
 	}
-	return outs
+	return outs, nil
 }
 
 // applyOne runs one write's function, stores its audit event and notes

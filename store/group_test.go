@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -407,5 +408,89 @@ func TestGroupWriteApartCommitsAlone(t *testing.T) {
 	}
 	if got := strings.Join(order, ""); got != "012345" {
 		t.Errorf("applied in the order %s, want the queue's", got)
+	}
+}
+
+// A write queued behind a group that met another program's write lock
+// fails with that group, with the same UNAVAILABLE error, instead of
+// waiting busy_timeout again: two writes took twice busy_timeout to fail.
+// None of them is applied, and the first write after the lock is let go
+// commits.
+func TestGroupLockedFailsQueuedWrites(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	other, err := sql.Open("sqlite3", dsn(db.path, "_busy_timeout=10000"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	lock, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Close()
+	if _, err := lock.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	before := db.queue.commits.Load()
+
+	type result struct {
+		err error
+		at  time.Time
+	}
+	create := func(name string, out chan<- result) {
+		_, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Khóa", GivenName: name}, CreateOptions{})
+		out <- result{err, time.Now()}
+	}
+	first, queued := make(chan result, 1), make(chan result, 2)
+	go create("Một", first)
+	// The first write leads: its group waits for the lock.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(time.Millisecond) {
+		db.queue.mu.Lock()
+		leading, waiting := db.queue.leading, len(db.queue.waiting)
+		db.queue.mu.Unlock()
+		if leading && waiting == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the first write never took the writer")
+		}
+	}
+	go create("Hai", queued)
+	go create("Ba", queued)
+	waitQueued(t, db, 2)
+
+	a := <-first
+	results := []result{a, <-queued, <-queued}
+	for i, r := range results {
+		var se *Error
+		if !errors.As(r.err, &se) || se.Code != Unavailable || se.Message != msgLocked {
+			t.Errorf("write %d: %v; want UNAVAILABLE %q", i, r.err, msgLocked)
+		}
+		// Before, each queued write waited busy_timeout of its own after
+		// the first failed; half of it is far beyond a slow machine's
+		// scheduling.
+		if late := r.at.Sub(a.at); late > busyTimeout/2 {
+			t.Errorf("write %d failed %v after the write that met the lock; want with it", i, late.Round(time.Millisecond))
+		}
+	}
+	if h, _ := db.Health(); h.State != Locked {
+		t.Errorf("state %v, want %v", h.State, Locked)
+	}
+	if n := db.queue.commits.Load() - before; n != 0 {
+		t.Errorf("%d groups committed while the lock was held", n)
+	}
+
+	if _, err := lock.ExecContext(ctx, "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Khóa", GivenName: "Bốn"}, CreateOptions{}); err != nil {
+		t.Fatalf("a write after the lock was let go: %v", err)
+	}
+	if n, _ := db.CountPeople(ctx, false); n != 1 {
+		t.Errorf("%d people, want only the write made after the lock", n)
+	}
+	if h, _ := db.Health(); h.State != Healthy {
+		t.Errorf("state %v after a commit, want %v", h.State, Healthy)
 	}
 }

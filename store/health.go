@@ -122,7 +122,7 @@ const (
 	msgDiskFull = "the server's disk is full; nothing was changed: try again once an operator has freed space"
 	msgReadOnly = "the server's database has become read-only; nothing was changed: try again once an operator has made it writable"
 	msgMissing  = "the server's database file has been deleted or replaced under it, so it has stopped writing; nothing was changed: an operator must put the file back or restart the server"
-	msgLocked   = "another program holds the database's write lock; nothing was changed: try again later"
+	msgLocked   = "another program holds the database's write lock; nothing was changed: try again later, and if this lasts, ask an operator to find the program using the database file"
 )
 
 // observe looks at what a statement returned: an error that says the file

@@ -64,12 +64,18 @@ func (db *DB) CheckFile() error {
 // lock (the store's own writes queue in Go, never in SQLite): the state
 // says so, for as long as no write commits.
 func (db *DB) beginFailed(err error) error {
-	var sqe sqlite3.Error
-	if errors.As(err, &sqe) && sqe.Code == sqlite3.ErrBusy {
+	if lockedOut(err) {
 		db.changeHealth(Locked, fmt.Sprintf("another process holds the database's write lock: %s; "+
 			"writes wait %v for it and then fail, reads still work: find the process (`fuser -v %s`) and end its transaction",
 			db.path, busyTimeout, db.path), Healthy)
 		return &Error{Code: Unavailable, Message: msgLocked, Err: err}
 	}
 	return db.observe(dbError(err))
+}
+
+// lockedOut says whether err, a BEGIN IMMEDIATE's (or what beginFailed
+// made of it), is busy_timeout waited out for another process's lock.
+func lockedOut(err error) bool {
+	var sqe sqlite3.Error
+	return errors.As(err, &sqe) && sqe.Code == sqlite3.ErrBusy
 }
