@@ -128,3 +128,67 @@ func TestLargeStatementJournalSpills(t *testing.T) {
 		t.Fatalf("a statement changing 8 MB of pages: %v", err)
 	}
 }
+
+// The log's file gives its space back: driven past walSizeLimit, it is
+// emptied once the writer rests, and not while a reader still needs it
+// (the TRUNCATE checkpoint waits for no one and is tried again at the
+// next rest). SQLite alone kept the file at its largest until Close.
+func TestLogShrinksAtRest(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	walSize := func() int64 {
+		fi, err := os.Stat(db.path + "-wal")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	// A reader of the snapshot before the large write: its pages stay
+	// in the log for it.
+	old, err := db.reader.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	if _, err := old.ExecContext(ctx, `BEGIN`); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := old.QueryRowContext(ctx, `SELECT count(*) FROM settings`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	// About 80 MB of pages in one write.
+	err = db.write(ctx, false, nil, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `CREATE TABLE scratch (x BLOB NOT NULL);
+			WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
+			INSERT INTO scratch SELECT randomblob(4000) FROM n`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if size := walSize(); size <= walSizeLimit {
+		t.Fatalf("the log holds %d bytes after the write, want more than %d", size, walSizeLimit)
+	}
+	// Rests pass while the reader holds its snapshot.
+	time.Sleep(3 * walTruncateIdle)
+	if size := walSize(); size <= walSizeLimit {
+		t.Errorf("the log was cut to %d bytes under a reader of an older snapshot", size)
+	}
+	if _, err := old.ExecContext(ctx, `ROLLBACK`); err != nil {
+		t.Fatal(err)
+	}
+	// A later rest, with no write, empties it.
+	for deadline := time.Now().Add(30 * time.Second); walSize() > walSizeLimit; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the log still holds %d bytes 30 s after the last write, want at most %d", walSize(), walSizeLimit)
+		}
+	}
+	var rows int
+	if err := db.reader.QueryRowContext(ctx, `SELECT count(*) FROM scratch`).Scan(&rows); err != nil || rows != 20000 {
+		t.Errorf("after the log was emptied: %d rows, %v; want 20000", rows, err)
+	}
+	if _, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Trần", GivenName: "Cúc"}, CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
