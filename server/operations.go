@@ -159,7 +159,10 @@ func (o *operationsService) CancelOperation(ctx context.Context, req *longrunnin
 	return &emptypb.Empty{}, nil
 }
 
-// WaitOperation polls until the operation is done or the wait ends.
+// WaitOperation polls until the operation is done or the wait ends. An
+// import that the server's stop has cancelled is waited for past the wait:
+// its caller learns that it ended ABORTED, which a call made after the
+// stop could not (Shutdown lets the calls in flight finish).
 func (o *operationsService) WaitOperation(ctx context.Context, req *longrunningpb.WaitOperationRequest) (*longrunningpb.Operation, error) {
 	wait := 30 * time.Second
 	if d := req.GetTimeout(); d != nil && d.AsDuration() > 0 && d.AsDuration() < wait {
@@ -168,7 +171,7 @@ func (o *operationsService) WaitOperation(ctx context.Context, req *longrunningp
 	deadline := time.Now().Add(wait)
 	for {
 		op, err := o.get(ctx, req.GetName())
-		if err != nil || op.Done || time.Now().After(deadline) {
+		if err != nil || op.Done || time.Now().After(deadline) && !o.t.stopping(strings.TrimPrefix(op.Name, "operations/")) {
 			return op, err
 		}
 		select {

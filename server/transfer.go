@@ -81,6 +81,13 @@ func (t *transferService) stop() {
 	}
 }
 
+// stopping reports whether the import id runs still, cancelled by stop.
+func (t *transferService) stopping(id string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.stopped && t.runs[id] != nil
+}
+
 // wait waits until the imports stop has cancelled have ended, or ctx.
 func (t *transferService) wait(ctx context.Context) {
 	done := make(chan struct{})

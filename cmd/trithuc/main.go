@@ -30,6 +30,7 @@ Usage:
   trithuc stats --by level,unit [--filter ...] [--as-of DATE] [--csv]    figures from a running server
   trithuc import people FILE.xlsx [--dry-run] [--skip-invalid]   with a progress bar
   trithuc import template > mau.xlsx               the import template
+  trithuc import status OPERATION                  how an import ended, or its progress
   trithuc gen --db PATH | --api  --people N [--seed S]   add synthetic profiles
   trithuc <collection> <verb> [NAME] [flags]    call the API of a running server
   trithuc version                               the version, commit, Go and SQLite
@@ -132,11 +133,11 @@ var adminCommands = map[string]adminCommand{
 		new(statsOptions).register(fs)
 		return true
 	}},
-	"import": {run: runImport, verbs: []string{"people", "template"}, flags: func(fs *flag.FlagSet, verb string) bool {
+	"import": {run: runImport, verbs: []string{"people", "template", "status"}, flags: func(fs *flag.FlagSet, verb string) bool {
 		switch verb {
 		case "people":
 			new(importOptions).register(fs)
-		case "template":
+		case "template", "status":
 			new(clientFlags).register(fs)
 		default:
 			return false

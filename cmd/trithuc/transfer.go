@@ -10,8 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
-	"unicode/utf8"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"google.golang.org/genproto/googleapis/api/httpbody"
@@ -26,10 +24,14 @@ import (
 
 const importUsage = `Usage: trithuc import people FILE.xlsx|FILE.csv [--dry-run] [--skip-invalid] [--overwrite] [--report ERRORS.xlsx] [flags]
        trithuc import template [flags] > mau.xlsx
+       trithuc import status OPERATION [flags]
 
 Imports people from a workbook or a CSV file (TransferService.UploadImport),
 showing the operation's progress on stderr, then the problems by sheet, row
-and column. Without --skip-invalid one bad row imports nothing.
+and column. Without --skip-invalid one bad row imports nothing, and so
+does an import that does not end well (cancelled, stopped by the server,
+failed): it then exits non-zero saying so. When the connection to the
+server is lost, "trithuc import status" reads the operation later.
 
 Flags:
 `
@@ -58,11 +60,14 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(args) > 0 && args[0] == "template" {
 		return runTemplate(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "status" {
+		return runImportStatus(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) > 0 && args[0] == "people" {
 		args = args[1:]
 	} else if len(args) == 0 || !isHelp(args[0]) {
 		fmt.Fprint(stderr, importUsage)
-		return usageError("import: say what to import: trithuc import people FILE, or import template")
+		return usageError("import: say what to import: trithuc import people FILE, or import template, or import status OPERATION")
 	}
 	fs := flag.NewFlagSet("trithuc import people", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -105,38 +110,12 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return callError(err)
 	}
-	ops := longrunningpb.NewOperationsClient(cl.Conn())
-	bar := &progressBar{w: stderr, quiet: o.quiet}
-	for !op.GetDone() {
-		bar.show(op)
-		select {
-		case <-ctx.Done():
-			// Interrupted: the import is cancelled rather than left running
-			// unseen; it imports nothing.
-			c, stop := context.WithTimeout(context.Background(), cf.timeout)
-			_, err := ops.CancelOperation(c, &longrunningpb.CancelOperationRequest{Name: op.GetName()})
-			stop()
-			bar.end()
-			if err != nil {
-				return callError(err)
-			}
-			return fmt.Errorf("interrupted: %s cancelled, nothing was imported", op.GetName())
-		case <-time.After(200 * time.Millisecond):
-		}
-		cctx, cancel := context.WithTimeout(ctx, cf.timeout)
-		next, err := ops.GetOperation(cctx, &longrunningpb.GetOperationRequest{Name: op.GetName()})
-		cancel()
-		if err != nil {
-			if ctx.Err() != nil {
-				continue
-			}
-			bar.end()
-			return callError(err)
-		}
-		op = next
-	}
-	bar.show(op)
+	bar := &progressBar{w: stderr, quiet: o.quiet, dryRun: o.dryRun}
+	op, err = followImport(ctx, cf, cl.Conn(), op, bar)
 	bar.end()
+	if err != nil {
+		return err
+	}
 	err = printImport(stdout, cf.output, op)
 	if o.reportFile != "" {
 		cctx, cancel := context.WithTimeout(ctx, cf.timeout)
@@ -157,26 +136,33 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return err
 }
 
-// printImport prints an ended import: its counts and problems, and its error
-// when it imported nothing.
+// printImport prints an ended import: its counts and problems, and, when it
+// imported nothing, why (importFailed).
 func printImport(w io.Writer, format string, op *longrunningpb.Operation) error {
-	resp := &pb.ImportPeopleResponse{}
+	var resp *pb.ImportPeopleResponse
 	var failed *status.Status
 	if e := op.GetError(); e != nil {
+		// Rows refused come with the counts and problems; an import cut
+		// short (stopped, cancelled, failed) with none to print.
 		failed = status.FromProto(e)
 		for _, d := range failed.Details() {
 			if r, ok := d.(*pb.ImportPeopleResponse); ok {
 				resp = r
 			}
 		}
-	} else if err := op.GetResponse().UnmarshalTo(resp); err != nil {
-		return err
+	} else {
+		resp = &pb.ImportPeopleResponse{}
+		if err := op.GetResponse().UnmarshalTo(resp); err != nil {
+			return err
+		}
 	}
-	if format == "json" {
+	switch {
+	case resp == nil:
+	case format == "json":
 		if err := printJSON(w, resp); err != nil {
 			return err
 		}
-	} else {
+	default:
 		applied := "applied"
 		if !resp.GetApplied() {
 			applied = "not applied"
@@ -193,47 +179,9 @@ func printImport(w io.Writer, format string, op *longrunningpb.Operation) error 
 		}
 	}
 	if failed != nil {
-		return errors.New(codeName(failed.Code()) + ": " + failed.Message())
+		return importFailed(op.GetName(), failed)
 	}
 	return nil
-}
-
-// progressBar draws an import's progress from its operation's metadata on
-// one line of stderr.
-type progressBar struct {
-	w     io.Writer
-	quiet bool
-	drawn bool
-	width int // of the line drawn last, which a shorter one must blank out
-}
-
-func (b *progressBar) show(op *longrunningpb.Operation) {
-	meta := &pb.ImportPeopleMetadata{}
-	if b.quiet || op.GetMetadata().UnmarshalTo(meta) != nil {
-		return
-	}
-	const width = 30
-	total, read := meta.GetRowsTotal(), meta.GetRowsRead()
-	var line string
-	if total == 0 || total < read {
-		// The file has not been read yet, or did not say how many rows it
-		// has (a workbook without its dimension): a count, without a bar.
-		line = fmt.Sprintf("%d rows read, %d refused", read, meta.GetRowsRefused())
-	} else {
-		filled := int(read * width / total)
-		line = fmt.Sprintf("[%s%s] %d/%d rows, %d refused", strings.Repeat("#", filled), strings.Repeat(" ", width-filled),
-			read, total, meta.GetRowsRefused())
-	}
-	n := utf8.RuneCountInString(line)
-	fmt.Fprintf(b.w, "\r%s%s", line, strings.Repeat(" ", max(b.width-n, 0)))
-	b.width = n
-	b.drawn = true
-}
-
-func (b *progressBar) end() {
-	if b.drawn {
-		fmt.Fprintln(b.w)
-	}
 }
 
 // runDownload calls a method that streams a file (google.api.HttpBody
