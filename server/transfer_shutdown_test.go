@@ -10,6 +10,7 @@ import (
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
@@ -41,6 +42,23 @@ func TestShutdownCancelsImports(t *testing.T) {
 	}
 	if n, err := e.db.CountPeople(context.Background(), false); err != nil || n != 0 {
 		t.Errorf("%d people imported, %v", n, err)
+	}
+}
+
+// A wait in flight while the server stops is answered, past its own
+// timeout, with the import the stop cancelled, ended ABORTED: once the
+// server has stopped, no call could learn how the import ended.
+func TestWaitOperationSeesStoppedImport(t *testing.T) {
+	e := newEnv(t)
+	op := e.startLongImport()
+	e.srv.transfers.stop()
+	got, err := longrunningpb.NewOperationsClient(e.client.Conn()).WaitOperation(context.Background(),
+		&longrunningpb.WaitOperationRequest{Name: op.Name, Timeout: durationpb.New(time.Nanosecond)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Done || codes.Code(got.GetError().GetCode()) != codes.Aborted {
+		t.Errorf("the wait answered %v, want the import ended ABORTED", got)
 	}
 }
 
