@@ -117,7 +117,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	err = printImport(stdout, cf.output, op)
-	if o.reportFile != "" {
+	// An import cut short (stopped, cancelled, failed) read no file to the
+	// end: it has no report, and its error says why.
+	if o.reportFile != "" && importResponse(op) != nil {
 		cctx, cancel := context.WithTimeout(ctx, cf.timeout)
 		defer cancel()
 		report, rerr := cl.Transfer.GetImportReport(cctx, &pb.GetImportReportRequest{Name: op.GetName()})
@@ -139,22 +141,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // printImport prints an ended import: its counts and problems, and, when it
 // imported nothing, why (importFailed).
 func printImport(w io.Writer, format string, op *longrunningpb.Operation) error {
-	var resp *pb.ImportPeopleResponse
-	var failed *status.Status
-	if e := op.GetError(); e != nil {
-		// Rows refused come with the counts and problems; an import cut
-		// short (stopped, cancelled, failed) with none to print.
-		failed = status.FromProto(e)
-		for _, d := range failed.Details() {
-			if r, ok := d.(*pb.ImportPeopleResponse); ok {
-				resp = r
-			}
-		}
-	} else {
-		resp = &pb.ImportPeopleResponse{}
-		if err := op.GetResponse().UnmarshalTo(resp); err != nil {
-			return err
-		}
+	resp := importResponse(op)
+	if resp == nil && op.GetError() == nil {
+		return fmt.Errorf("%s: the server's answer holds no import response", op.GetName())
 	}
 	switch {
 	case resp == nil:
@@ -178,10 +167,29 @@ func printImport(w io.Writer, format string, op *longrunningpb.Operation) error 
 			printTable(w, rows, 99)
 		}
 	}
-	if failed != nil {
-		return importFailed(op.GetName(), failed)
+	if e := op.GetError(); e != nil {
+		return importFailed(op.GetName(), status.FromProto(e))
 	}
 	return nil
+}
+
+// importResponse is what an ended import reports: its counts and problems,
+// in its response or, when rows were refused, its error's details. An
+// import cut short (stopped, cancelled, failed) has none: nil.
+func importResponse(op *longrunningpb.Operation) *pb.ImportPeopleResponse {
+	if e := op.GetError(); e != nil {
+		for _, d := range status.FromProto(e).Details() {
+			if r, ok := d.(*pb.ImportPeopleResponse); ok {
+				return r
+			}
+		}
+		return nil
+	}
+	resp := &pb.ImportPeopleResponse{}
+	if op.GetResponse().UnmarshalTo(resp) != nil {
+		return nil
+	}
+	return resp
 }
 
 // runDownload calls a method that streams a file (google.api.HttpBody
