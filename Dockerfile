@@ -3,7 +3,7 @@
 # unprivileged user, the database on a volume.
 #
 #   docker build -t trithuc .
-#   docker run -d --name trithuc -p 9090:9090 -p 8080:8080 -v trithuc-data:/var/lib/trithuc trithuc
+#   docker run -d --name trithuc -p 50051:50051 -p 8080:8080 -v trithuc-data:/var/lib/trithuc trithuc
 #   docker exec trithuc trithuc keys create --db /var/lib/trithuc/trithuc.db --role admin --name "Quản trị"
 
 FROM golang:1.26-bookworm AS build
@@ -31,13 +31,13 @@ VOLUME ["/var/lib/trithuc"]
 # mount a certificate and set TRITHUC_TLS_CERT, TRITHUC_TLS_KEY and
 # TRITHUC_INSECURE=false.
 ENV TRITHUC_DB=/var/lib/trithuc/trithuc.db \
-    TRITHUC_GRPC_ADDR=0.0.0.0:9090 \
+    TRITHUC_GRPC_ADDR=0.0.0.0:50051 \
     TRITHUC_HTTP_ADDR=0.0.0.0:8080 \
     TRITHUC_INSECURE=true \
     TRITHUC_LOG_FORMAT=json
-EXPOSE 9090 8080
+EXPOSE 50051 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["trithuc", "health", "--server", "127.0.0.1:9090"]
+  CMD ["trithuc", "health", "--server", "127.0.0.1:50051"]
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["trithuc"]
 CMD ["serve"]

@@ -5,7 +5,7 @@
 // ids so that retries are safe, iterates over list pages (All), and exposes
 // one typed client per service.
 //
-//	c, err := client.Dial("trithuc.internal:9090", client.Options{Token: key, TLS: &tls.Config{}})
+//	c, err := client.Dial("trithuc.internal:50051", client.Options{Token: key, TLS: &tls.Config{}})
 //	...
 //	p, err := c.People.GetPerson(ctx, &trithucv1.GetPersonRequest{Name: "people/abc"})
 package client
@@ -27,6 +27,12 @@ import (
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
+
+// DefaultAddr is where `trithuc serve` listens for gRPC unless told
+// otherwise (--grpc-addr), and so what its command-line client dials. Port
+// 50051 is gRPC's customary one; 9090, our first, is Prometheus's, which
+// often runs on the same host to scrape our metrics.
+const DefaultAddr = "127.0.0.1:50051"
 
 // Options say how to reach and authenticate to a server.
 type Options struct {

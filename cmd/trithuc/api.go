@@ -222,7 +222,7 @@ type clientFlags struct {
 func (f *clientFlags) register(fs *flag.FlagSet) {
 	def := os.Getenv("TRITHUC_SERVER")
 	if def == "" {
-		def = "127.0.0.1:9090"
+		def = client.DefaultAddr
 	}
 	fs.StringVar(&f.server, "server", def, "the server's gRPC `address` ($TRITHUC_SERVER)")
 	// The key's default is read from the environment only when dialling:

@@ -2,12 +2,15 @@ package main
 
 import (
 	"flag"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"trithuc.gov.vn/trithuc/client"
 )
 
 // The deployment files name settings that exist: the example configuration
@@ -120,5 +123,45 @@ func TestSystemdUnitInstallsWhatItsUserCanRead(t *testing.T) {
 	}
 	if !strings.Contains(unit, "ExecStart=/usr/local/bin/trithuc serve --config /etc/trithuc/trithuc.conf\n") {
 		t.Error("the unit does not read /etc/trithuc/trithuc.conf: update this test's list of files it reads")
+	}
+}
+
+// The files that repeat the default gRPC port (client.DefaultAddr, which
+// serve listens on and the client dials) repeat the one it is: the shipped
+// configuration, the container's address, published port, EXPOSE and
+// health check, and the README's sentences and commands.
+func TestDeploymentFilesUseTheDefaultGRPCPort(t *testing.T) {
+	_, port, err := net.SplitHostPort(client.DefaultAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(path string) string {
+		b, err := os.ReadFile("../../" + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for _, c := range []struct{ file, pattern string }{
+		{"deploy/trithuc.conf", `(?m)^grpc-addr = 127\.0\.0\.1:(\d+)$`},
+		{"deploy/trithuc.conf", `(?m)^# grpc-addr = 0\.0\.0\.0:(\d+)$`},
+		{"Dockerfile", `TRITHUC_GRPC_ADDR=0\.0\.0\.0:(\d+)`},
+		{"Dockerfile", `(?m)^EXPOSE (\d+) 8080$`},
+		{"Dockerfile", `"--server", "127\.0\.0\.1:(\d+)"`},
+		{"Dockerfile", `docker run .* -p (\d+):\d+ -p 8080:8080`},
+		{"Dockerfile", `docker run .* -p \d+:(\d+) -p 8080:8080`},
+		{"README.md", `docker run .* -p (\d+):\d+ -p 8080:8080`},
+		{"README.md", `docker run .* -p \d+:(\d+) -p 8080:8080`},
+		{"README.md", "`trithuc serve` listens on 127\\.0\\.0\\.1:(\\d+) \\(gRPC\\)"},
+		{"README.md", `health\.proto 127\.0\.0\.1:(\d+) grpc\.health`},
+		{"deploy/proto/grpc/health/v1/health.proto", `127\.0\.0\.1:(\d+) grpc\.health`},
+	} {
+		m := regexp.MustCompile(c.pattern).FindStringSubmatch(read(c.file))
+		switch {
+		case m == nil:
+			t.Errorf("%s has nothing matching %s: update this test", c.file, c.pattern)
+		case m[1] != port:
+			t.Errorf("%s: %q names port %s, want the default gRPC port %s", c.file, m[0], m[1], port)
+		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"syscall"
 
+	"trithuc.gov.vn/trithuc/client"
 	_ "trithuc.gov.vn/trithuc/internal/malloc" // the C allocator's settings, as the program loads
 )
 
@@ -41,7 +42,7 @@ Collections and their verbs (run "trithuc <collection>" to see its verbs and
 "trithuc <collection> <verb> -h" for its flags):
 %s
 Client flags (every collection command):
-  --server HOST:PORT   the server's gRPC address (default $TRITHUC_SERVER or 127.0.0.1:9090)
+  --server HOST:PORT   the server's gRPC address (default $TRITHUC_SERVER or ` + client.DefaultAddr + `)
   --token KEY          an API key (default $TRITHUC_TOKEN)
   --tls, --ca-file PEM connect with TLS, trusting the CAs in the file
   --cert PEM --key PEM authenticate with a client certificate instead of a key

@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"trithuc.gov.vn/trithuc/client"
 	"trithuc.gov.vn/trithuc/internal/malloc"
 	"trithuc.gov.vn/trithuc/server"
 	"trithuc.gov.vn/trithuc/store"
@@ -50,7 +51,7 @@ type serveConfig struct {
 
 func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.db, "db", "trithuc.db", "the SQLite database `file`; made on first start")
-	fs.StringVar(&c.grpcAddr, "grpc-addr", "127.0.0.1:9090", "gRPC listen `address`")
+	fs.StringVar(&c.grpcAddr, "grpc-addr", client.DefaultAddr, "gRPC listen `address`")
 	fs.StringVar(&c.httpAddr, "http-addr", "127.0.0.1:8080", "REST and OpenAPI listen `address`")
 	fs.BoolVar(&c.demo, "demo", false, "seed synthetic profiles into an empty database, make a key, and print commands to try")
 	fs.IntVar(&c.demoPeople, "demo-people", 300, "how many synthetic `people` --demo seeds")

@@ -83,10 +83,17 @@ func TestServeNamesTheSettingOfAPortInUse(t *testing.T) {
 	}
 }
 
-// The shipped configuration's metrics port is none that the usual
-// exporters of a monitored host hold (node_exporter's 9100 made the unit
-// fail at every start there), and the README shows the same one.
-func TestShippedMetricsPortIsFree(t *testing.T) {
+// monitoringPorts are the ports Prometheus and the exporters most hosts
+// run take by default (Prometheus's wiki, "Default port allocations").
+var monitoringPorts = map[string]string{"9090": "Prometheus", "9091": "Pushgateway", "9093": "Alertmanager",
+	"9094": "Alertmanager's cluster", "9100": "node_exporter", "9115": "blackbox_exporter", "9256": "process-exporter"}
+
+// The ports serve listens on by default and in the shipped configuration
+// are none that a monitored host's Prometheus or exporters hold (9090, our
+// first gRPC default, is Prometheus's; node_exporter's 9100 made the unit
+// fail at every start there), nor one another's, and the README shows the
+// shipped metrics address.
+func TestShippedPortsAreFree(t *testing.T) {
 	var c serveConfig
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	c.flags(fs)
@@ -94,21 +101,31 @@ func TestShippedMetricsPortIsFree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := settings["metrics-addr"].value
-	_, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		t.Fatalf("deploy/trithuc.conf: metrics-addr %q: %v", addr, err)
-	}
-	taken := map[string]string{"9090": "Prometheus", "9091": "Pushgateway", "9093": "Alertmanager",
-		"9100": "node_exporter", "9115": "blackbox_exporter", "9256": "process-exporter"}
-	if who, ok := taken[port]; ok {
-		t.Errorf("deploy/trithuc.conf: metrics-addr %s is %s's port", addr, who)
+	for where, addrs := range map[string]map[string]string{
+		"serve's defaults": {"grpc-addr": fs.Lookup("grpc-addr").DefValue, "http-addr": fs.Lookup("http-addr").DefValue},
+		"deploy/trithuc.conf": {"grpc-addr": settings["grpc-addr"].value, "http-addr": settings["http-addr"].value,
+			"metrics-addr": settings["metrics-addr"].value},
+	} {
+		used := map[string]string{}
+		for setting, addr := range addrs {
+			_, port, err := net.SplitHostPort(addr)
+			if err != nil {
+				t.Fatalf("%s: %s %q: %v", where, setting, addr, err)
+			}
+			if who, ok := monitoringPorts[port]; ok {
+				t.Errorf("%s: %s %s is %s's port", where, setting, addr, who)
+			}
+			if other, ok := used[port]; ok {
+				t.Errorf("%s: %s and %s share port %s", where, setting, other, port)
+			}
+			used[port] = setting
+		}
 	}
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(readme), "--metrics-addr "+addr) {
+	if addr := settings["metrics-addr"].value; !strings.Contains(string(readme), "--metrics-addr "+addr) {
 		t.Errorf("README does not show the shipped metrics address %s", addr)
 	}
 }

@@ -30,7 +30,7 @@ func TestApplySettings(t *testing.T) {
 		want    map[string]string
 		wantErr string
 	}{
-		{name: "OKDefaults", want: map[string]string{"grpc-addr": "127.0.0.1:9090", "db": "trithuc.db"}},
+		{name: "OKDefaults", want: map[string]string{"grpc-addr": "127.0.0.1:50051", "db": "trithuc.db"}},
 		{name: "OKFile", file: "# comment\ngrpc-addr = 0.0.0.0:9443\ndb = \"/var/lib/trithuc/trithuc.db\"\n\nrate-limit = 50\n",
 			want: map[string]string{"grpc-addr": "0.0.0.0:9443", "db": "/var/lib/trithuc/trithuc.db", "rate-limit": "50"}},
 		{name: "OKTrailingComments", file: "db = /tmp/x.db   # the main database\nrate-limit = 100 # per second\n" +
@@ -84,7 +84,8 @@ func TestApplySettings(t *testing.T) {
 	}
 }
 
-// README's table of settings names every flag of serve with its variable.
+// README's table of settings names every flag of serve with its variable
+// and its default.
 func TestREADMEListsEverySetting(t *testing.T) {
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
@@ -94,7 +95,11 @@ func TestREADMEListsEverySetting(t *testing.T) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	c.flags(fs)
 	fs.VisitAll(func(f *flag.Flag) {
-		row := "| `--" + f.Name + "` | `" + envName(f.Name) + "` |"
+		def := f.DefValue
+		if def == "" {
+			def = "(none)"
+		}
+		row := "| `--" + f.Name + "` | `" + envName(f.Name) + "` | `" + def + "` |"
 		if !strings.Contains(string(readme), row) {
 			t.Errorf("README's settings table has no row starting %s", row)
 		}

@@ -4,7 +4,7 @@
 // credential (so it holds only what that credential may see), and stores
 // the cursor with the rows in one transaction.
 //
-//	mirror -addr localhost:9090 -token $KEY -db mirror.db
+//	mirror -addr 127.0.0.1:50051 -token $KEY -db mirror.db
 package main
 
 import (
@@ -24,7 +24,7 @@ import (
 )
 
 func main() {
-	addr := flag.String("addr", "localhost:9090", "the server's gRPC address")
+	addr := flag.String("addr", client.DefaultAddr, "the server's gRPC address")
 	token := flag.String("token", os.Getenv("TRITHUC_TOKEN"), "an API key")
 	path := flag.String("db", "mirror.db", "the mirror's SQLite file")
 	flag.Parse()
