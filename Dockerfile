@@ -2,7 +2,7 @@
 # trithuc in a container: built with cgo (SQLite is compiled in), run as an
 # unprivileged user, the database on a volume.
 #
-#   docker build -t trithuc .
+#   make image           (docker build, given the version and commit)
 #   docker run -d --name trithuc -p 50051:50051 -p 8080:8080 -v trithuc-data:/var/lib/trithuc trithuc
 #   docker exec trithuc trithuc keys create --db /var/lib/trithuc/trithuc.db --role admin --name "Quản trị"
 
@@ -11,10 +11,12 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
+# .git stays out of the context (.dockerignore), so the Go toolchain cannot
+# stamp the commit: make image passes it and the version, and make build
+# links them in as every build of the Makefile does.
 ARG VERSION=devel
-RUN CGO_ENABLED=1 go build -trimpath -tags sqlite_fts5 \
-      -ldflags "-s -w -X trithuc.gov.vn/trithuc/version.Version=${VERSION}" \
-      -o /out/trithuc ./cmd/trithuc
+ARG COMMIT=
+RUN CGO_ENABLED=1 make build VERSION="${VERSION}" COMMIT="${COMMIT}" BIN=/out/trithuc
 
 FROM debian:bookworm-slim
 RUN apt-get update \

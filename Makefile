@@ -13,19 +13,26 @@ BUF  := $(GO) tool -modfile=tools/go.mod buf
 RESTCLIENT_OPS := PersonService_CreatePerson,PersonService_GetPerson,PersonService_CreateQualification,PersonService_GetQualification
 OAPI_CODEGEN := $(GO) tool -modfile=tools/go.mod oapi-codegen -package restclient -generate types,client -include-operation-ids $(RESTCLIENT_OPS)
 
-.PHONY: all build install release run test check generate lint fmt vet bench-small bench-100k bench-1m bench-bulk bench-go bench-hostile bench-import pocketbase
+.PHONY: all build install image release run test check generate lint fmt vet bench-small bench-100k bench-1m bench-bulk bench-go bench-hostile bench-import pocketbase
 
 all: check
 
 # The release a build reports (trithuc version): the nearest tag and the
-# commits since, or the commit alone.
+# commits since, or the commit alone; and the commit, "-dirty" when the tree
+# has changes (as the Go toolchain's own stamp says). Both are linked in,
+# not read from .git by the toolchain, so that a build without .git (the
+# container's, which is given them: make image) reports them too.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
-LDFLAGS  = -X trithuc.gov.vn/trithuc/version.Version=$(VERSION)
-# GOFLAGS on some machines turns the VCS stamp off; a release wants it.
-BUILDFLAGS = -tags $(TAGS) -trimpath -buildvcs=auto -ldflags "$(LDFLAGS)"
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)$(shell git status --porcelain 2>/dev/null | grep -q . && echo -dirty)
+LDFLAGS  = -X trithuc.gov.vn/trithuc/version.Version=$(VERSION) -X trithuc.gov.vn/trithuc/version.Commit=$(COMMIT)
+BUILDFLAGS = -tags $(TAGS) -trimpath -ldflags "$(LDFLAGS)"
+# Where make build puts the binary (the Dockerfile puts it in /out).
+BIN ?= bin/trithuc
+# The image make image tags, as IMAGE and IMAGE:VERSION.
+IMAGE ?= trithuc
 
 build:
-	$(GO) build $(BUILDFLAGS) -o bin/trithuc ./cmd/trithuc
+	$(GO) build $(BUILDFLAGS) -o $(BIN) ./cmd/trithuc
 
 # install puts trithuc on $(go env GOPATH)/bin (or $GOBIN).
 install:
@@ -44,6 +51,11 @@ release:
 		tar -C dist -czf $$d.tar.gz trithuc-$(VERSION)-linux-$$arch || exit 1; \
 	done
 	cd dist && sha256sum *.tar.gz > SHA256SUMS
+
+# image builds the container (Dockerfile). Its build context leaves .git
+# out, so the version and commit go in as build arguments.
+image:
+	docker build --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) -t $(IMAGE):$(VERSION) -t $(IMAGE) .
 
 run:
 	$(GO) run -tags $(TAGS) ./cmd/trithuc serve --demo

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -38,8 +39,8 @@ func TestDeploymentFilesNameRealSettings(t *testing.T) {
 	}
 }
 
-// A small lint of the Dockerfile for what matters here: the one build tag,
-// an unprivileged user, a volume for the database, and a health check that
+// A small lint of the Dockerfile for what matters here: the Makefile's
+// build (the one build tag, the version linked in), an unprivileged user, a volume for the database, and a health check that
 // needs no key.
 func TestDockerfileLint(t *testing.T) {
 	b, err := os.ReadFile("../../Dockerfile")
@@ -48,7 +49,7 @@ func TestDockerfileLint(t *testing.T) {
 	}
 	d := string(b)
 	for _, want := range []string{
-		"-tags sqlite_fts5", "CGO_ENABLED=1", "\nUSER trithuc\n", `VOLUME ["/var/lib/trithuc"]`,
+		"make build", "CGO_ENABLED=1", "\nUSER trithuc\n", `VOLUME ["/var/lib/trithuc"]`,
 		`CMD ["trithuc", "health"`, "--no-install-recommends", "rm -rf /var/lib/apt/lists/*",
 	} {
 		if !strings.Contains(d, want) {
@@ -163,5 +164,53 @@ func TestDeploymentFilesUseTheDefaultGRPCPort(t *testing.T) {
 		case m[1] != port:
 			t.Errorf("%s: %q names port %s, want the default gRPC port %s", c.file, m[0], m[1], port)
 		}
+	}
+}
+
+// A container build reports its version and commit though its context
+// leaves .git out: make image passes them as build arguments, and the
+// Dockerfile's build line, run as the build stage runs it (the arguments
+// in the environment, no VCS for the Go toolchain to read), makes a binary
+// whose `trithuc version` says them.
+func TestContainerBuildReportsVersionAndCommit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary as the Dockerfile does: minutes with a cold build cache")
+	}
+	mk, err := exec.LookPath("make")
+	if err != nil {
+		t.Skip("no make")
+	}
+	const version, commit = "v9.8.7-test", "0123456789abcdef0123456789abcdef01234567"
+	image, err := exec.Command(mk, "-s", "-n", "-C", "../..", "image", "VERSION="+version, "COMMIT="+commit).CombinedOutput()
+	if want := "--build-arg VERSION=" + version + " --build-arg COMMIT=" + commit; err != nil || !strings.Contains(string(image), want) {
+		t.Errorf("make image runs %q (%v), which does not pass %q", image, err, want)
+	}
+
+	dockerfile, err := os.ReadFile("../../Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var build string
+	for _, ins := range strings.Split(strings.ReplaceAll(string(dockerfile), "\\\n", " "), "\n") {
+		if line, ok := strings.CutPrefix(ins, "RUN "); ok && strings.Contains(line, "/out/trithuc") {
+			build = line
+		}
+	}
+	if build == "" {
+		t.Fatal("the Dockerfile has no RUN line that builds /out/trithuc: update this test")
+	}
+	bin := filepath.Join(t.TempDir(), "trithuc")
+	cmd := exec.Command("sh", "-c", strings.ReplaceAll(build, "/out/trithuc", bin))
+	cmd.Dir = "../.."
+	cmd.Env = append(os.Environ(), "VERSION="+version, "COMMIT="+commit, "GOFLAGS=-buildvcs=false")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the Dockerfile's build %q: %v\n%s", build, err, out)
+	}
+	out, err := exec.Command(bin, "version").CombinedOutput()
+	if err != nil {
+		t.Fatalf("trithuc version: %v\n%s", err, out)
+	}
+	if want := "trithuc " + version + " (commit " + commit + ", "; !strings.HasPrefix(string(out), want) {
+		t.Errorf("the container's build reports %q, want it to start %q", out, want)
 	}
 }
