@@ -38,19 +38,26 @@ build:
 install:
 	$(GO) install $(BUILDFLAGS) ./cmd/trithuc
 
-# release builds archives for linux/amd64 and linux/arm64 in dist/. cgo
+# release builds archives for linux/amd64 and linux/arm64 in $(DIST). cgo
 # needs a C compiler for each target: for arm64, Debian's
 # gcc-aarch64-linux-gnu (apt-get install gcc-aarch64-linux-gnu).
+# An archive holds bin/trithuc and RELEASE_FILES at the paths a checkout
+# has them after make build, so that the install lines of
+# deploy/trithuc.service and the README work as written in either
+# (cmd/trithuc/release_test.go checks that they do).
+DIST ?= dist
+RELEASE_ARCHES ?= amd64 arm64
+RELEASE_FILES := README.md deploy/trithuc.service deploy/trithuc.conf deploy/proto
 release:
-	rm -rf dist && mkdir -p dist
-	for arch in amd64 arm64; do \
+	rm -rf $(DIST) && mkdir -p $(DIST)
+	for arch in $(RELEASE_ARCHES); do \
 		cc=gcc; [ $$arch = arm64 ] && cc=aarch64-linux-gnu-gcc; \
-		d=dist/trithuc-$(VERSION)-linux-$$arch; mkdir -p $$d; \
-		CGO_ENABLED=1 GOOS=linux GOARCH=$$arch CC=$$cc $(GO) build $(BUILDFLAGS) -o $$d/trithuc ./cmd/trithuc || exit 1; \
-		cp README.md deploy/trithuc.service deploy/trithuc.conf $$d/; \
-		tar -C dist -czf $$d.tar.gz trithuc-$(VERSION)-linux-$$arch || exit 1; \
+		d=$(DIST)/trithuc-$(VERSION)-linux-$$arch; mkdir -p $$d/bin; \
+		CGO_ENABLED=1 GOOS=linux GOARCH=$$arch CC=$$cc $(GO) build $(BUILDFLAGS) -o $$d/bin/trithuc ./cmd/trithuc || exit 1; \
+		tar -cf - $(RELEASE_FILES) | tar -C $$d -xf - || exit 1; \
+		tar -C $(DIST) -czf $$d.tar.gz trithuc-$(VERSION)-linux-$$arch || exit 1; \
 	done
-	cd dist && sha256sum *.tar.gz > SHA256SUMS
+	cd $(DIST) && sha256sum *.tar.gz > SHA256SUMS
 
 # image builds the container (Dockerfile). Its build context leaves .git
 # out, so the version and commit go in as build arguments.
