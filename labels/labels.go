@@ -85,6 +85,7 @@ var qualified = map[protoreflect.FullName]string{
 	"trithuc.v1.ImportProblem.ERROR":              "Lỗi",
 	"trithuc.v1.ImportProblem.CONFLICT":           "Khác với dữ liệu đã có",
 	"trithuc.v1.ImportProblem.POSSIBLE_DUPLICATE": "Có thể trùng",
+	"trithuc.v1.ImportProblem.WARNING":            "Cảnh báo",
 }
 
 // former are the words that spreadsheets and pages of earlier versions

@@ -8,10 +8,8 @@ import (
 	"runtime/debug"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
-	"github.com/xuri/excelize/v2"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	spb "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc/codes"
@@ -336,12 +334,7 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 					continue
 				}
 				person, cellErrs := mapping.Person(cells)
-				reported := map[string]bool{}
-				for _, e := range cellErrs {
-					problem(&pb.ImportProblem{Kind: pb.ImportProblem_ERROR, Row: int32(n), Column: columnName(e.Index, e.Column), Field: e.Field, Message: e.Msg})
-					reported[e.Field] = e.Field != ""
-				}
-				refused := len(cellErrs) > 0
+				reported, refused := cellProblems(int32(n), cellErrs, problem)
 				var err error
 				if refused {
 					// Its other fields are checked all the same: a row's
@@ -531,39 +524,6 @@ func rowProblems(ctx context.Context, err error, row int32, column func(field st
 		out = append(out, &pb.ImportProblem{Kind: pb.ImportProblem_ERROR, Row: row, Message: st.Message()})
 	}
 	return out, nil
-}
-
-// clip cuts s to at most n bytes, on a character's boundary, marking the
-// cut with "…".
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n - len("…")
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
-
-func columnOf(m *transfer.Mapping, field string) string {
-	i := m.ColumnOf(field)
-	if i < 0 {
-		return ""
-	}
-	return columnName(i, m.Headers()[i])
-}
-
-// columnName is a column as a spreadsheet shows it: "F (Ngày sinh)".
-func columnName(i int, header string) string {
-	if i < 0 {
-		return ""
-	}
-	name, _ := excelize.ColumnNumberToName(i + 1)
-	if header == "" {
-		return name
-	}
-	return name + " (" + header + ")"
 }
 
 func fieldError(field, msg string) error {

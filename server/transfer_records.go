@@ -99,13 +99,8 @@ func (t *transferService) importRecords(ctx context.Context, im *store.Importer,
 			continue
 		}
 		ref, nid, rec, cellErrs := m.Record(cells)
-		reported := map[string]bool{}
-		for _, e := range cellErrs {
-			problem(&pb.ImportProblem{Kind: pb.ImportProblem_ERROR, Row: int32(n), Column: columnName(e.Index, e.Column), Field: e.Field, Message: e.Msg})
-			reported[e.Field] = e.Field != ""
-		}
+		reported, refused := cellProblems(int32(n), cellErrs, problem)
 		person := store.PersonRef{Name: ref, NationalID: nid}
-		refused := len(cellErrs) > 0
 		if refused {
 			// The other cells are checked all the same: a row's problems
 			// come at once.

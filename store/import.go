@@ -382,12 +382,17 @@ var importable = map[protoreflect.Name]bool{
 }
 
 // diff lists the importable fields that row sets to a value other than
-// have's.
+// have's. A phone is the same number however its groups were typed, or
+// whether a spreadsheet dropped its 0 (phoneKey): the registered one
+// stays as it was typed.
 func diff(have, row *pb.Person) []protoreflect.FieldDescriptor {
 	var out []protoreflect.FieldDescriptor
 	h := have.ProtoReflect()
 	row.ProtoReflect().Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
 		if !importable[fd.Name()] {
+			return true
+		}
+		if k := phoneKey(row.Phone); fd.Name() == "phone" && k != "" && phoneKey(have.Phone) == k {
 			return true
 		}
 		if !h.Has(fd) || !h.Get(fd).Equal(v) {

@@ -212,16 +212,31 @@ func ParseNationalID(s string) (string, error) {
 	return "", fmt.Errorf("%s has %d digits, not 12 (CCCD) or 9 (CMND): the leading zeros were probably lost; %s", quote(id), len(id), retype)
 }
 
-// ParsePhone reads a phone number. A Vietnamese number has 10 or 11
-// digits beginning with 0 (or +84): digits alone, 9 or 10 of them, not
-// beginning with 0, are a number whose leading zero a spreadsheet dropped.
+// ParsePhone reads a phone number. A Vietnamese number has 10 (mobile)
+// or 11 (landline) digits beginning with 0, or +84 for the 0. Digits
+// alone that Vietnam's numbering tells are such a number without its 0
+// (9 digits, 3, 5, 7, 8 or 9 first; 10 digits, 2 first), as a cell kept
+// as a number holds it, are the number with its 0, and a Warning says so.
+// Other digits alone, 9 or 10 of them, not beginning with 0, have lost
+// something that cannot be told, and are refused.
 func ParsePhone(s string) (string, error) {
 	p, err := ParseText(s)
 	if err != nil || !allDigits(p) || (len(p) != 9 && len(p) != 10) || p[0] == '0' {
 		return p, err
 	}
+	if vntext.ZeroLessPhone(p) {
+		return "0" + p, &Warning{Msg: fmt.Sprintf("%s has lost its leading 0, which a spreadsheet drops from a number: imported as %s; check it, and format the column as Text to keep the 0", quote(p), quote("0"+p))}
+	}
 	return "", fmt.Errorf("%s does not begin with 0: the leading zero was probably lost; %s", quote(p), retype)
 }
+
+// Warning is what a parser returns, beside the value, for a cell it read
+// otherwise than the cell writes it: the value is kept and the row is not
+// refused, and the import reports the warning so that someone checks it
+// (CellError.Warning).
+type Warning struct{ Msg string }
+
+func (w *Warning) Error() string { return w.Msg }
 
 // choice reads a cell that names one of a few values, by its Vietnamese
 // label or its API name, in any case.

@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -156,6 +157,15 @@ type CellError struct {
 	Index  int    // 0-based column index, -1 for the row
 	Field  string // the API field, e.g. "person.birth_date"
 	Msg    string
+	// Warning: the cell was read, otherwise than it is written (a
+	// Warning of its parser); the row is not refused for it.
+	Warning bool
+}
+
+// cellError is the problem err of a cell.
+func cellError(column string, index int, field string, err error) CellError {
+	var w *Warning
+	return CellError{Column: column, Index: index, Field: field, Msg: err.Error(), Warning: errors.As(err, &w)}
 }
 
 // Mapping says which column of a file holds which field.
@@ -222,7 +232,8 @@ func Blank(cells []string) bool {
 	return true
 }
 
-// Person reads a row into a person, and lists every cell it could not read.
+// Person reads a row into a person, and lists every cell it could not read
+// (and every one it read with a Warning).
 func (m *Mapping) Person(cells []string) (*pb.Person, []CellError) {
 	p := &pb.Person{}
 	var errs []CellError
@@ -242,7 +253,7 @@ func (m *Mapping) Person(cells []string) (*pb.Person, []CellError) {
 			cell = from1904(cell)
 		}
 		if err := c.parse(p, cell); err != nil {
-			errs = append(errs, CellError{Column: m.headers[i], Index: i, Field: "person." + c.Field, Msg: err.Error()})
+			errs = append(errs, cellError(m.headers[i], i, "person."+c.Field, err))
 		}
 	}
 	return p, errs

@@ -269,7 +269,7 @@ func (s *RecordSheet) MapHeader(header []string) (*RecordMapping, []CellError) {
 func (m *RecordMapping) Headers() []string { return m.headers }
 
 // Record reads a row: the person's key and national ID, the record, and
-// every cell it could not read.
+// every cell it could not read (or read with a Warning).
 func (m *RecordMapping) Record(cells []string) (ref, nationalID string, rec any, errs []CellError) {
 	rec = m.sheet.New()
 	for i, cell := range cells {
@@ -299,7 +299,7 @@ func (m *RecordMapping) Record(cells []string) (ref, nationalID string, rec any,
 			err = c.parse(rec, cell)
 		}
 		if err != nil {
-			errs = append(errs, CellError{Column: m.headers[i], Index: i, Field: field, Msg: err.Error()})
+			errs = append(errs, cellError(m.headers[i], i, field, err))
 		}
 	}
 	return ref, nationalID, rec, errs

@@ -67,6 +67,9 @@ var problemsVi = map[string]string{
 	"format the column as Text and type the number again":                                                            "hãy định dạng cột là Văn bản (Text) rồi gõ lại số",
 	"%s is not one of the values of the drop-down list":                                                              "%[1]s không có trong danh sách thả xuống; hãy chọn một giá trị trong danh sách.",
 
+	// A warning, not a refusal (transfer/cells.go).
+	"%s has lost its leading 0, which a spreadsheet drops from a number: imported as %s; check it, and format the column as Text to keep the 0": "%[1]s đã mất số 0 ở đầu (bảng tính bỏ số 0 ở đầu của một ô kiểu số): đã nhập thành %[2]s; hãy kiểm tra lại, và định dạng cột là Văn bản (Text) để giữ số 0.",
+
 	// The file refused, or its run ended, as a whole (server/transfer.go,
 	// server/operations.go).
 	"the file is empty: the first row must be the template's headers":                        "Tệp trống: dòng đầu tiên phải là dòng tiêu đề của mẫu.",

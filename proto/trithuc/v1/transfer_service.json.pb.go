@@ -345,6 +345,8 @@ func appendProtoJSONEnum_ImportProblem_Kind(b []byte, v ImportProblem_Kind) []by
 		return append(b, "\"CONFLICT\""...)
 	case 3:
 		return append(b, "\"POSSIBLE_DUPLICATE\""...)
+	case 4:
+		return append(b, "\"WARNING\""...)
 	}
 	return strconv.AppendInt(b, int64(v), 10)
 }

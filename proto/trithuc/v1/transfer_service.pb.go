@@ -92,6 +92,10 @@ const (
 	ImportProblem_CONFLICT ImportProblem_Kind = 2
 	// The row resembles a registered person and was not created.
 	ImportProblem_POSSIBLE_DUPLICATE ImportProblem_Kind = 3
+	// A value was read otherwise than the file writes it, and imported so
+	// (a phone number whose leading zero the spreadsheet dropped): the
+	// row is not refused; check the value.
+	ImportProblem_WARNING ImportProblem_Kind = 4
 )
 
 // Enum value maps for ImportProblem_Kind.
@@ -101,12 +105,14 @@ var (
 		1: "ERROR",
 		2: "CONFLICT",
 		3: "POSSIBLE_DUPLICATE",
+		4: "WARNING",
 	}
 	ImportProblem_Kind_value = map[string]int32{
 		"KIND_UNSPECIFIED":   0,
 		"ERROR":              1,
 		"CONFLICT":           2,
 		"POSSIBLE_DUPLICATE": 3,
+		"WARNING":            4,
 	}
 )
 
@@ -833,7 +839,7 @@ const file_trithuc_v1_transfer_service_proto_rawDesc = "" +
 	"\arefused\x18\x04 \x01(\x03R\arefused\x12/\n" +
 	"\x13possible_duplicates\x18\x05 \x01(\x03R\x12possibleDuplicates\x12\x18\n" +
 	"\aapplied\x18\x06 \x01(\bR\aapplied\x125\n" +
-	"\bproblems\x18\a \x03(\v2\x19.trithuc.v1.ImportProblemR\bproblems\"\x9a\x02\n" +
+	"\bproblems\x18\a \x03(\v2\x19.trithuc.v1.ImportProblemR\bproblems\"\xa7\x02\n" +
 	"\rImportProblem\x122\n" +
 	"\x04kind\x18\x01 \x01(\x0e2\x1e.trithuc.v1.ImportProblem.KindR\x04kind\x12\x14\n" +
 	"\x05sheet\x18\x02 \x01(\tR\x05sheet\x12\x10\n" +
@@ -841,12 +847,13 @@ const file_trithuc_v1_transfer_service_proto_rawDesc = "" +
 	"\x06column\x18\x04 \x01(\tR\x06column\x12\x14\n" +
 	"\x05field\x18\x05 \x01(\tR\x05field\x12\x18\n" +
 	"\amessage\x18\x06 \x01(\tR\amessage\x12\x16\n" +
-	"\x06person\x18\a \x01(\tR\x06person\"M\n" +
+	"\x06person\x18\a \x01(\tR\x06person\"Z\n" +
 	"\x04Kind\x12\x14\n" +
 	"\x10KIND_UNSPECIFIED\x10\x00\x12\t\n" +
 	"\x05ERROR\x10\x01\x12\f\n" +
 	"\bCONFLICT\x10\x02\x12\x16\n" +
-	"\x12POSSIBLE_DUPLICATE\x10\x03\"\xc1\x01\n" +
+	"\x12POSSIBLE_DUPLICATE\x10\x03\x12\v\n" +
+	"\aWARNING\x10\x04\"\xc1\x01\n" +
 	"\x13ExportPeopleRequest\x12 \n" +
 	"\x06filter\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12#\n" +
 	"\border_by\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x04R\aorderBy\x12\"\n" +

@@ -1,0 +1,64 @@
+package server
+
+import (
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/transfer"
+)
+
+// An import's problems name a sheet's cells as a spreadsheet shows them.
+
+// cellProblems reports the problems of a row's cells: a cell read with a
+// warning (a phone given its lost leading 0) as a WARNING, which refuses
+// nothing, the others as errors. It returns the fields of the errors
+// (checkRow reports each field once) and whether there is one.
+func cellProblems(row int32, cellErrs []transfer.CellError, problem func(*pb.ImportProblem)) (reported map[string]bool, refused bool) {
+	reported = map[string]bool{}
+	for _, e := range cellErrs {
+		kind := pb.ImportProblem_ERROR
+		if e.Warning {
+			kind = pb.ImportProblem_WARNING
+		} else {
+			reported[e.Field] = e.Field != ""
+			refused = true
+		}
+		problem(&pb.ImportProblem{Kind: kind, Row: row, Column: columnName(e.Index, e.Column), Field: e.Field, Message: e.Msg})
+	}
+	return reported, refused
+}
+
+// clip cuts s to at most n bytes, on a character's boundary, marking the
+// cut with "…".
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+func columnOf(m *transfer.Mapping, field string) string {
+	i := m.ColumnOf(field)
+	if i < 0 {
+		return ""
+	}
+	return columnName(i, m.Headers()[i])
+}
+
+// columnName is a column as a spreadsheet shows it: "F (Ngày sinh)".
+func columnName(i int, header string) string {
+	if i < 0 {
+		return ""
+	}
+	name, _ := excelize.ColumnNumberToName(i + 1)
+	if header == "" {
+		return name
+	}
+	return name + " (" + header + ")"
+}
