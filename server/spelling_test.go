@@ -224,6 +224,7 @@ func TestUpgradeTidiesStoredNames(t *testing.T) {
 		{"DROP VIEW person_work", nil},
 		{"CREATE VIEW person_work(person_pk, current_unit, current_org_kind, current_employment, unit_on_20250630) AS SELECT 0, '', 0, 0, ''", nil},
 		{"ALTER TABLE positions DROP COLUMN last_day", nil},
+		// 0039 rekeys phones alone: it runs again as it is.
 		{"UPDATE settings SET value = 7 WHERE key = 'search_version'", nil},
 	} {
 		if _, err := conn.Exec(stmt.sql, stmt.args...); err != nil {

@@ -384,25 +384,74 @@ func TestImportLegacyTextByWord(t *testing.T) {
 }
 
 // A national ID kept as a number, shown with its leading zeros, imports as
-// shown; a phone number that lost its leading zero is refused with why.
+// shown. A phone kept as a number has lost its leading 0: a Vietnamese
+// mobile (9 digits left, 3, 5, 7, 8 or 9 first) or landline (10 left, 2
+// first) imports with its 0 and a warning, in Vietnamese in the report; a
+// number too short is as typed; any other that lost its 0 is refused with
+// why. The registered phone is that number typed otherwise: no conflict.
 func TestImportNumbersWithLeadingZeros(t *testing.T) {
 	e := newEnv(t)
+	e.person(&pb.Person{FamilyName: "Võ", GivenName: "Em", NationalId: "001080000006", Phone: "0977 111 222"})
 	f := excelize.NewFile()
 	f.SetSheetName("Sheet1", transfer.PeopleSheet)
 	f.SetSheetRow(transfer.PeopleSheet, "A1", &[]any{"Họ", "Tên", "Số CCCD", "Điện thoại"})
 	f.SetSheetRow(transfer.PeopleSheet, "A2", &[]any{"Nguyễn", "An", 1230000602, "0912345678"})
 	f.SetSheetRow(transfer.PeopleSheet, "A3", &[]any{"Trần", "Bình", "001080000002", 912345678})
+	f.SetSheetRow(transfer.PeopleSheet, "A4", &[]any{"Lê", "Cúc", "001080000003", 2963841234})
+	f.SetSheetRow(transfer.PeopleSheet, "A5", &[]any{"Phạm", "Dũng", "001080000004", 123456789})
+	f.SetSheetRow(transfer.PeopleSheet, "A6", &[]any{"Hồ", "Giang", "001080000005", 12345678})
+	f.SetSheetRow(transfer.PeopleSheet, "A7", &[]any{"Võ", "Em", "001080000006", 977111222})
 	zeros := "000000000000"
 	style, _ := f.NewStyle(&excelize.Style{CustomNumFmt: &zeros})
 	f.SetCellStyle(transfer.PeopleSheet, "C2", "C2", style)
 	var buf bytes.Buffer
 	f.WriteTo(&buf)
-	resp, st := e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: buf.Bytes()}, SkipInvalid: true})
-	if st != nil || resp.Created != 1 || e.personByNationalID("001230000602") == "" {
-		t.Fatalf("the national ID shown with its zeros: %v %v", st, resp)
+	name := e.importAs(e.token, &pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: buf.Bytes()}, SkipInvalid: true})
+	op, err := longrunningpb.NewOperationsClient(e.client.Conn()).GetOperation(context.Background(), &longrunningpb.GetOperationRequest{Name: name})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := problemsAt(resp)[3]; !strings.Contains(got, "D (Điện thoại)") || !strings.Contains(got, "leading zero was probably lost") {
-		t.Errorf("the phone that lost its zero: %q", got)
+	resp := &pb.ImportPeopleResponse{}
+	if err := op.GetResponse().UnmarshalTo(resp); err != nil {
+		t.Fatalf("%v: %v", op, err)
+	}
+	if resp.Created != 4 || resp.Refused != 1 || resp.Unchanged != 1 || e.personByNationalID("001230000602") == "" {
+		t.Fatalf("the national ID shown with its zeros, the phones: %v", resp)
+	}
+	if got := problemsAt(resp); len(got) != 1 || !strings.Contains(got[5], "D (Điện thoại)") || !strings.Contains(got[5], "leading zero was probably lost") {
+		t.Errorf("the errors: %q, want row 5's phone refused, that lost its zero", got)
+	}
+	for nid, want := range map[string]string{"001080000002": "0912345678", "001080000003": "02963841234", "001080000005": "12345678", "001080000006": "0977 111 222"} {
+		if got := e.get(e.personByNationalID(nid), pb.PersonView_PERSON_VIEW_BASIC).Phone; got != want {
+			t.Errorf("the phone of %s is %q, want %q", nid, got, want)
+		}
+	}
+	warned := map[int32]string{}
+	for _, p := range resp.Problems {
+		if p.Kind == pb.ImportProblem_WARNING {
+			warned[p.Row] = p.Column + " " + p.Field + ": " + p.Message
+		}
+		if p.Kind == pb.ImportProblem_CONFLICT {
+			t.Errorf("a conflict: %v", p)
+		}
+	}
+	for row, want := range map[int32]string{3: `"912345678" has lost its leading 0`, 4: `"2963841234" has lost its leading 0`, 7: `"977111222" has lost its leading 0`} {
+		if !strings.HasPrefix(warned[row], "D (Điện thoại) person.phone: "+want) {
+			t.Errorf("row %d warns %q, want %q", row, warned[row], want)
+		}
+	}
+	if len(warned) != 3 {
+		t.Errorf("warnings %q, want rows 3, 4 and 7 alone", warned)
+	}
+	// The report says it in Vietnamese, tagged as a warning.
+	report := e.reportOf(e.token, name)
+	for cell, want := range map[string]string{
+		"E3": `[Cảnh báo] D (Điện thoại): "912345678" đã mất số 0 ở đầu (bảng tính bỏ số 0 ở đầu của một ô kiểu số): đã nhập thành "0912345678"`,
+		"E4": `[Cảnh báo] D (Điện thoại): "2963841234" đã mất số 0 ở đầu`,
+	} {
+		if got, _ := report.GetCellValue(transfer.PeopleSheet, cell); !strings.HasPrefix(got, want) {
+			t.Errorf("report %s: %q, want %q", cell, got, want)
+		}
 	}
 }
 

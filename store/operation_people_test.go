@@ -32,6 +32,10 @@ func TestImportWithholds(t *testing.T) {
 	open := create("Khoa", "079199007788", "khoa@example.vn", "0933 222 111")
 	// A phone stored with the country code, quoted as typed at home.
 	abroad := create("Lan", "079199008899", "lan@example.vn", "+84 944 333 222")
+	// Phones typed without their 0 (the API takes them as typed), and a
+	// landline.
+	zeroLess := create("Mai", "079199009900", "mai@example.vn", "988777666")
+	landline := create("Hà", "079199001122", "ha@example.vn", "0296 384 1234")
 	if _, err := db.UpdatePerson(ctx, contact.Name, WriteOptions{}, func(p *pb.Person) error { p.Email = "cuc.new@example.vn"; return nil }); err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +53,7 @@ func TestImportWithholds(t *testing.T) {
 		if _, err := db.WithdrawConsent(ctx, c.Name, WriteOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		for _, p := range []*pb.Person{contact, abroad} {
+		for _, p := range []*pb.Person{contact, abroad, zeroLess, landline} {
 			if _, err := db.CreateConsent(ctx, p.Name, &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2025-01"}, nil); err != nil {
 				t.Fatal(err)
 			}
@@ -89,6 +93,14 @@ func TestImportWithholds(t *testing.T) {
 		{"contact, phone stored with the country code, typed at home", bad, storedWorkbook(t, "0944.333.222"), true, true, nil},
 		{"restricted, phone with the country code", bad, storedWorkbook(t, "+84 977 111 222"), true, true, nil},
 		{"OK, an open person's phone with the country code", bad, storedWorkbook(t, "+84 933-222-111"), true, false, nil},
+		// A number cell has lost the 0 (912345678); a person may have
+		// typed it so: either way it is the number with its 0.
+		{"contact, phone without its 0 in the report", bad, storedWorkbook(t, "966555444"), true, true, nil},
+		{"contact, landline without its 0 in the problems", problems(&pb.ImportProblem{Row: 5, Column: "J",
+			Message: `"2963841234" has lost its leading 0`}), nil, false, true, nil},
+		{"contact, phone stored without its 0, quoted with it", bad, storedWorkbook(t, "0988 777 666"), true, true, nil},
+		{"contact, phone stored without its 0, quoted with the country code", bad, storedWorkbook(t, "+84 988.777.666"), true, true, nil},
+		{"OK, an open person's phone without its 0", bad, storedWorkbook(t, "933222111"), true, false, nil},
 		{"a number too long to look up", bad, storedWorkbook(t, strings.Repeat("1234567890", 7)), true, true, nil},
 	}
 	// The imports are made before the people are restricted or withhold

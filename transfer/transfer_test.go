@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 
@@ -155,6 +156,31 @@ func FuzzParseDate(f *testing.F) {
 	})
 }
 
+// FuzzParsePhone: a phone read (as it is, or with a lost 0 restored and
+// a warning) reads back as itself without a warning, as its export
+// imports again; a restored one is the cell's digits after a 0.
+func FuzzParsePhone(f *testing.F) {
+	for _, s := range []string{"0912345678", "912345678", "2963841234", "841234567", "123456789", "+84 912 345 678", "12345678", " 386123456\u00a0", "9.12345678E8", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := ParsePhone(s)
+		var w *Warning
+		switch {
+		case errors.As(err, &w):
+			d := strings.TrimPrefix(p, "0")
+			if p != "0"+d || !allDigits(d) || len(p) < 10 || len(p) > 11 || !strings.Contains(s, d) {
+				t.Fatalf("ParsePhone(%q) restores %q", s, p)
+			}
+		case err != nil:
+			return
+		}
+		if back, err := ParsePhone(p); back != p || err != nil {
+			t.Fatalf("ParsePhone(%q) = %q, which reads back as %q, %v", s, p, back, err)
+		}
+	})
+}
+
 func FuzzPeopleRow(f *testing.F) {
 	f.Add("Nguyễn", "An", "01/02/1980", "Nam", "001080000123")
 	f.Add("NguyÔn", "Vaên", "29201", "nữ", "1.2E+11")
@@ -226,22 +252,68 @@ func TestIdentifiersKeepTheirLeadingZeros(t *testing.T) {
 			t.Errorf("ParseNationalID(%q) = %q, %v", c.in, got, err)
 		}
 	}
+	// A phone: as it is, or with the 0 a number cell lost restored where
+	// Vietnam's numbering tells (a Warning: imported, not refused), or
+	// refused where it cannot be told.
+	const ok, warned, lost = "ok", "warned", "lost"
 	for _, c := range []struct {
-		in, want string
-		lost     bool
+		in, want, outcome string
 	}{
-		{"0912345678", "0912345678", false},
-		{"0912 345 678", "0912 345 678", false},
-		{"+84 912 345 678", "+84 912 345 678", false},
-		{"02963123456", "02963123456", false},
-		{"84912345678", "84912345678", false},
-		{"912345678", "", true},
-		{"2963123456", "", true},
+		{"0912345678", "0912345678", ok},
+		{"0912 345 678", "0912 345 678", ok},
+		{"+84 912 345 678", "+84 912 345 678", ok},
+		{"02963123456", "02963123456", ok},
+		{"84912345678", "84912345678", ok},
+		{"912345678", "0912345678", warned},
+		{" 386123456 ", "0386123456", warned},
+		{"2963123456", "02963123456", warned},
+		{"841234567", "0841234567", warned},
+		{"912 345 678", "912 345 678", ok}, // typed so by a person: as typed
+		{"12345678", "12345678", ok},       // too short to be one
+		{"3456789", "3456789", ok},
+		{"123456789", "", lost}, // no mobile begins 01, 04 or 06
+		{"612345678", "", lost},
+		{"9123456789", "", lost}, // 10 digits, 09 first: one too many
+		{"1623456789", "", lost}, // an 11-digit mobile of before 2018
+		{"", "", ok},
 	} {
 		got, err := ParsePhone(c.in)
-		if got != c.want || (err != nil) != c.lost || c.lost && !strings.Contains(err.Error(), "leading zero was probably lost") {
-			t.Errorf("ParsePhone(%q) = %q, %v", c.in, got, err)
+		var w *Warning
+		outcome := ok
+		switch {
+		case errors.As(err, &w):
+			outcome = warned
+			if !strings.Contains(err.Error(), "has lost its leading 0") || !strings.Contains(err.Error(), `imported as "`+got+`"`) {
+				t.Errorf("ParsePhone(%q) warns %q", c.in, err)
+			}
+		case err != nil:
+			outcome = lost
+			if !strings.Contains(err.Error(), "leading zero was probably lost") {
+				t.Errorf("ParsePhone(%q) refuses with %q", c.in, err)
+			}
 		}
+		if got != c.want || outcome != c.outcome {
+			t.Errorf("ParsePhone(%q) = %q, %v; want %q, %s", c.in, got, err, c.want, c.outcome)
+		}
+	}
+
+	// A row whose phone a number cell cut is read with the 0, its cell
+	// a warning; the people sheet and a membership's new person alike.
+	m, errs := MapHeader([]string{"Tên", "Điện thoại"})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	p, errs := m.Person([]string{"An", "912345678"})
+	if p.Phone != "0912345678" || len(errs) != 1 || !errs[0].Warning || errs[0].Field != "person.phone" || errs[0].Index != 1 {
+		t.Errorf("the row reads phone %q, problems %+v", p.Phone, errs)
+	}
+	rm, errs := MembershipsSheetDef.MapHeader([]string{"Số CCCD", "Tên", "Điện thoại"})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	_, _, rec, errs := rm.Record([]string{"001080000001", "An", "2963123456"})
+	if got := rec.(*MembershipRecord).NewPerson.Phone; got != "02963123456" || len(errs) != 1 || !errs[0].Warning {
+		t.Errorf("the membership row reads phone %q, problems %+v", got, errs)
 	}
 
 	// A number whose format writes leading zeros reads as shown; a date
