@@ -103,7 +103,7 @@ func changeQuery(ctx context.Context, after int64, field, filter string, size in
 }
 
 func (s *changeService) ListChanges(ctx context.Context, req *pb.ListChangesRequest) (*pb.ListChangesResponse, error) {
-	after, err := store.ParseCursor(req.GetPageToken(), "page_token")
+	after, err := s.db.ParseCursor(req.GetPageToken(), "page_token")
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
@@ -111,7 +111,7 @@ func (s *changeService) ListChanges(ctx context.Context, req *pb.ListChangesRequ
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
-	out := &pb.ListChangesResponse{Changes: page.Changes, Cursor: store.EncodeCursor(page.Next)}
+	out := &pb.ListChangesResponse{Changes: page.Changes, Cursor: s.db.EncodeCursor(page.Next)}
 	if page.More {
 		out.NextPageToken = out.Cursor
 	}
@@ -133,7 +133,7 @@ const (
 // watchMessageBytes (or one change), each with the cursor after its last
 // change; the last with the page's cursor, past the changes the read
 // looked at but the caller does not see.
-func sendChanges(stream grpc.ServerStreamingServer[pb.WatchChangesResponse], page *store.ChangePage) error {
+func (s *changeService) sendChanges(stream grpc.ServerStreamingServer[pb.WatchChangesResponse], page *store.ChangePage) error {
 	changes := page.Changes
 	for len(changes) > 0 {
 		n, size := 1, proto.Size(changes[0])
@@ -144,7 +144,7 @@ func sendChanges(stream grpc.ServerStreamingServer[pb.WatchChangesResponse], pag
 		}
 		cursor := changes[n-1].Cursor
 		if n == len(changes) {
-			cursor = store.EncodeCursor(page.Next)
+			cursor = s.db.EncodeCursor(page.Next)
 		}
 		if err := stream.Send(&pb.WatchChangesResponse{Changes: changes[:n], Cursor: cursor}); err != nil {
 			return err
@@ -174,10 +174,10 @@ func (s *changeService) WatchChanges(req *pb.WatchChangesRequest, stream grpc.Se
 	if req.GetCursor() == "" {
 		after, err = s.db.ChangeHead(ctx)
 		if err == nil {
-			err = stream.Send(&pb.WatchChangesResponse{Cursor: store.EncodeCursor(after)})
+			err = stream.Send(&pb.WatchChangesResponse{Cursor: s.db.EncodeCursor(after)})
 		}
 	} else {
-		after, err = store.ParseCursor(req.GetCursor(), "cursor")
+		after, err = s.db.ParseCursor(req.GetCursor(), "cursor")
 	}
 	if err != nil {
 		return grpcError(ctx, err)
@@ -193,7 +193,7 @@ func (s *changeService) WatchChanges(req *pb.WatchChangesRequest, stream grpc.Se
 		if err != nil {
 			return grpcError(ctx, err)
 		}
-		if err := sendChanges(stream, page); err != nil {
+		if err := s.sendChanges(stream, page); err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}

@@ -13,7 +13,6 @@ import (
 
 	"trithuc.gov.vn/trithuc/client"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
-	"trithuc.gov.vn/trithuc/store"
 )
 
 // burstWrites is how many writes TestChangesBurstRestartResume makes:
@@ -47,7 +46,7 @@ func TestChangesBurstRestartResume(t *testing.T) {
 	defer watcher.Close()
 	var mu sync.Mutex
 	var followed []*pb.Change
-	f := &client.Follower{Changes: watcher.Changes, Cursor: store.EncodeCursor(0),
+	f := &client.Follower{Changes: watcher.Changes, Cursor: e.db.EncodeCursor(0),
 		MinBackoff: 10 * time.Millisecond, MaxBackoff: 200 * time.Millisecond,
 		Handle: func(_ context.Context, c *pb.Change) error {
 			mu.Lock()
@@ -160,7 +159,7 @@ func TestChangesBurstRestartResume(t *testing.T) {
 	// every tenth cursor is right, for a tenth of the reading.
 	const page = 100
 	for i := len(all) - len(all)%10; i >= 0; i -= 10 {
-		cursor := store.EncodeCursor(0)
+		cursor := e.db.EncodeCursor(0)
 		if i > 0 {
 			cursor = all[i-1].Cursor
 		}

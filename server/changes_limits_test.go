@@ -116,7 +116,7 @@ func TestLongStreamsAuditedInParts(t *testing.T) {
 
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	st, err := e.client.Changes.WatchChanges(wctx, &pb.WatchChangesRequest{Cursor: store.EncodeCursor(0)})
+	st, err := e.client.Changes.WatchChanges(wctx, &pb.WatchChangesRequest{Cursor: e.db.EncodeCursor(0)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"google.golang.org/grpc/codes"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
-	"trithuc.gov.vn/trithuc/store"
 )
 
 // The server prunes the change feed at start (and daily) on the
@@ -45,18 +44,18 @@ func TestChangesRetentionPrunes(t *testing.T) {
 	// Past it: all three go, and the cursors before them are refused.
 	restart(91 * day)
 	waitFor(t, pruned)
-	oldest := store.EncodeCursor(3)
-	_, err := e.client.Changes.ListChanges(ctx, &pb.ListChangesRequest{PageToken: store.EncodeCursor(1)})
+	oldest := e.db.EncodeCursor(3)
+	_, err := e.client.Changes.ListChanges(ctx, &pb.ListChangesRequest{PageToken: e.db.EncodeCursor(1)})
 	wantCode(t, err, codes.FailedPrecondition)
 	if err == nil || !strings.Contains(err.Error(), oldest) {
 		t.Errorf("the error does not name the oldest cursor %s: %v", oldest, err)
 	}
-	code, body := e.rest("GET", "/v1/changes?pageToken="+store.EncodeCursor(0), nil)
+	code, body := e.rest("GET", "/v1/changes?pageToken="+e.db.EncodeCursor(0), nil)
 	wantREST(t, code, body, http.StatusBadRequest)
 	if !strings.Contains(body["message"].(string), oldest) {
 		t.Errorf("REST: the error does not name the oldest cursor: %v", body)
 	}
-	stream, err := e.client.Changes.WatchChanges(ctx, &pb.WatchChangesRequest{Cursor: store.EncodeCursor(2)})
+	stream, err := e.client.Changes.WatchChanges(ctx, &pb.WatchChangesRequest{Cursor: e.db.EncodeCursor(2)})
 	if err == nil {
 		_, err = stream.Recv()
 	}

@@ -15,7 +15,8 @@ import (
 // must not exist yet, while the database stays in use: it reads one
 // snapshot (WAL lets writers go on meanwhile) and writes a compact copy
 // with VACUUM INTO. It writes nothing to the database: one opened
-// ReadOnly, of an older schema, is copied as it is.
+// ReadOnly, of an older schema, is copied as it is, but for the copy's
+// change feed id (renewFeed).
 func (db *DB) Backup(ctx context.Context, dest string) error {
 	abs, err := filepath.Abs(dest)
 	if err != nil {
@@ -47,6 +48,10 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, abs); err != nil {
 		os.Remove(abs)
+		return fmt.Errorf("store: backup: %w", err)
+	}
+	if err := renewFeed(ctx, abs); err != nil {
+		removeDatabase(abs)
 		return fmt.Errorf("store: backup: %w", err)
 	}
 	return checkFile(ctx, abs)
@@ -108,6 +113,12 @@ func Restore(ctx context.Context, src, dest string, force bool, opts Options) er
 	tmp := dest + ".restoring"
 	own := restoredOwner(old, dir, os.Geteuid())
 	if err := copyFile(src, tmp, own.apply); err != nil {
+		removeDatabase(tmp)
+		return fmt.Errorf("store: restore: %w", err)
+	}
+	// Put back, the database hands out again sequence numbers of the
+	// feed that its followers have read past (cursor.go).
+	if err := renewFeed(ctx, tmp); err != nil {
 		removeDatabase(tmp)
 		return fmt.Errorf("store: restore: %w", err)
 	}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/base64"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,6 +31,10 @@ type feed struct {
 	// so that an idle watcher costs one goroutine and no buffer.
 	mu     sync.Mutex
 	signal chan struct{}
+	// id names the database's feed in its cursors, and feed1Through
+	// is the newest seq that cursors without one may hold (cursor.go).
+	id           string
+	feed1Through int64
 }
 
 // ChangeSignal returns a channel that is closed once a write that appended
@@ -86,29 +89,6 @@ func (tx *Tx) appendedChanges(ctx context.Context, start int64) (bool, error) {
 		return false, dbError(err)
 	}
 	return head > start, nil
-}
-
-// A cursor is a place in the feed: the changes after sequence number n.
-// It is opaque to callers so that what it holds may change.
-const cursorPrefix = "feed1:"
-
-// EncodeCursor makes the cursor of the changes after seq.
-func EncodeCursor(seq int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + strconv.FormatInt(seq, 10)))
-}
-
-// ParseCursor reads a cursor; "" is the start of the feed, 0.
-func ParseCursor(s, field string) (int64, error) {
-	if s == "" {
-		return 0, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	rest, ok := strings.CutPrefix(string(b), cursorPrefix)
-	n, perr := strconv.ParseInt(rest, 10, 64)
-	if err != nil || !ok || perr != nil || n < 0 {
-		return 0, errorf(Invalid, field, "is not a cursor of this feed; pass a Change's cursor or a response's cursor as given")
-	}
-	return n, nil
 }
 
 // ChangeQuery is what a caller asks of the feed, and what it may see.
@@ -200,11 +180,11 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 		case q.After < pruned:
 			return errorf(FailedPrecondition, q.CursorField,
 				"the feed no longer holds the changes after this cursor; the oldest cursor it holds is %q: read the registry in full, then follow the feed from a cursor taken before that read",
-				EncodeCursor(pruned))
+				tx.db.EncodeCursor(pruned))
 		case q.After > head:
 			return errorf(FailedPrecondition, q.CursorField,
 				"this cursor is past the newest change, %q: it comes from another database, or from before this one was restored from a backup; read the registry in full again",
-				EncodeCursor(head))
+				tx.db.EncodeCursor(head))
 		}
 		end := min(head, q.After+changeScan)
 		conds := []string{"c.seq > ? AND c.seq <= ?"}
@@ -263,7 +243,7 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 			page.Changes = append(page.Changes, &pb.Change{
 				Name:          "changes/" + strconv.FormatInt(seq, 10),
 				Sequence:      seq,
-				Cursor:        EncodeCursor(seq),
+				Cursor:        tx.db.EncodeCursor(seq),
 				ChangeTime:    timestamppb.New(fromMicros(at)),
 				Resource:      resource,
 				ResourceType:  pb.Change_ResourceType(typ),

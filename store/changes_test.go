@@ -176,7 +176,7 @@ func TestChangesRetention(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := db.ListChanges(ctx, ChangeQuery{After: 2, CursorField: "page_token"})
-	if errCode(err) != FailedPrecondition || !containsStr(err.Error(), EncodeCursor(3)) {
+	if errCode(err) != FailedPrecondition || !containsStr(err.Error(), db.EncodeCursor(3)) {
 		t.Errorf("a pruned cursor: %v", err)
 	}
 	if got := readFeed(t, db, ChangeQuery{After: 3}); len(got) != 1 || got[0].Sequence != 4 {
@@ -185,7 +185,7 @@ func TestChangesRetention(t *testing.T) {
 	if _, err := db.ListChanges(ctx, ChangeQuery{After: 99}); errCode(err) != FailedPrecondition {
 		t.Errorf("a cursor past the head: %v", err)
 	}
-	if _, err := ParseCursor("bm9wZQ", "cursor"); errCode(err) != Invalid {
+	if _, err := db.ParseCursor("bm9wZQ", "cursor"); errCode(err) != Invalid {
 		t.Errorf("a forged cursor: %v", err)
 	}
 }

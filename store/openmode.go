@@ -42,6 +42,10 @@ func openReadOnly(ctx context.Context, path string, opts Options) (*DB, error) {
 		db.reader.Close()
 		return nil, err
 	}
+	if err := db.loadFeed(ctx); err != nil {
+		db.reader.Close()
+		return nil, err
+	}
 	return db, nil
 }
 

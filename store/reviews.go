@@ -30,7 +30,7 @@ type reviewCampaignRow struct {
 	c            *pb.ReviewCampaign
 }
 
-func scanReviewCampaign(s scanner, extra ...any) (*reviewCampaignRow, error) {
+func (tx *Tx) scanReviewCampaign(s scanner, extra ...any) (*reviewCampaignRow, error) {
 	var r reviewCampaignRow
 	var c pb.ReviewCampaign
 	var id string
@@ -41,7 +41,7 @@ func scanReviewCampaign(s scanner, extra ...any) (*reviewCampaignRow, error) {
 	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
-	c.Deadline, c.State, c.StartCursor = dateOf(deadline), pb.ReviewCampaign_State(state), EncodeCursor(start)
+	c.Deadline, c.State, c.StartCursor = dateOf(deadline), pb.ReviewCampaign_State(state), tx.db.EncodeCursor(start)
 	if closeTime.Valid {
 		c.CloseTime = timestamppb.New(fromMicros(closeTime.Int64))
 	}
@@ -67,7 +67,7 @@ func (tx *Tx) reviewCampaign(ctx context.Context, name, field, scope string) (*r
 	if !names.Scan(name, names.ReviewCampaign, &id) {
 		return nil, errorf(Invalid, field, "want reviewCampaigns/{review_campaign}, not %q", name)
 	}
-	r, err := scanReviewCampaign(tx.QueryRowContext(ctx, `SELECT `+reviewCampaignColumns+` FROM review_campaigns c WHERE c.id = ?`, id))
+	r, err := tx.scanReviewCampaign(tx.QueryRowContext(ctx, `SELECT `+reviewCampaignColumns+` FROM review_campaigns c WHERE c.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errorf(NotFound, "", "%s does not exist", name)
 	}
@@ -260,7 +260,7 @@ func (db *DB) ListReviewCampaigns(ctx context.Context, q ListQuery) ([]*pb.Revie
 	var out []*pb.ReviewCampaign
 	var page Page
 	err = db.read(ctx, func(tx *Tx) error {
-		rows, p, err := list(ctx, tx, l, scanReviewCampaign)
+		rows, p, err := list(ctx, tx, l, tx.scanReviewCampaign)
 		if err != nil {
 			return err
 		}

@@ -196,6 +196,10 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := db.loadFeed(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if !upgrade {
 		return db, nil
 	}
