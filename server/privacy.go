@@ -60,6 +60,43 @@ func (s *privacyService) RestorePersonRevision(ctx context.Context, req *pb.Rest
 	return out, grpcError(ctx, err)
 }
 
+// checkRestrictions is checkScope's check of restrictions: a restricted
+// profile, and what is about it, is the administrators' alone, whatever
+// the caller's scope.
+func (s *Server) checkRestrictions(ctx context.Context, method string, msg proto.Message) error {
+	switch s.perms[method].scope {
+	case onPerson:
+		if err := s.checkRestricted(ctx, method, names.Ancestor(requestName(msg), names.Person)); err != nil {
+			return err
+		}
+	case onReviewedPerson:
+		if err := s.checkRestricted(ctx, method, reviewedPerson(requestName(msg))); err != nil {
+			return err
+		}
+	case onAssociation:
+		if r, ok := msg.(*pb.RegisterMemberRequest); ok {
+			if err := s.checkRestricted(ctx, method, r.GetPerson()); err != nil {
+				return err
+			}
+		}
+	}
+	// Whatever the method's scope: what a person holds by another name
+	// (holders) is about them, and a resource a request carries is about
+	// the people it refers to (a nomination's, a pool member's, an
+	// engagement's).
+	for _, h := range holders {
+		if err := s.checkHolderRestricted(ctx, names.Ancestor(requestName(msg), h.pattern), h); err != nil {
+			return err
+		}
+	}
+	for _, p := range carriedPeople(msg) {
+		if err := s.checkRestricted(ctx, method, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // checkRestricted keeps a restricted profile (store/consents.go) to admins:
 // any other caller of a method about one person gets PERMISSION_DENIED,
 // whatever the method, so that reading and writing stop together. Lists

@@ -76,43 +76,23 @@ func (s *Server) scopeHook() hook {
 	}}
 }
 
-// checkScope is the object-level check of a limited caller: the request
-// of method may name only what the caller's scope holds, by the scope the
-// method's line declares. Callers without a scope pass.
+// checkScope is the object-level check of a caller: the request of method
+// may name only what a limited caller's scope holds, by the scope the
+// method's line declares, and nothing restricted unless the caller is an
+// admin (privacy.go). The scope comes first: outside it, a limited caller
+// gets the same refusal whether the person exists, is restricted or not
+// (https://google.aip.dev/211).
 func (s *Server) checkScope(ctx context.Context, method string, req any) error {
 	msg, _ := req.(proto.Message)
-	// A restricted profile, and what is about it, is the administrators'
-	// alone, whatever the caller's scope (privacy.go).
-	switch {
-	case s.perms[method].scope == onPerson:
-		if err := s.checkRestricted(ctx, method, names.Ancestor(requestName(msg), names.Person)); err != nil {
-			return err
-		}
-	case s.perms[method].scope == onReviewedPerson:
-		if err := s.checkRestricted(ctx, method, reviewedPerson(requestName(msg))); err != nil {
-			return err
-		}
-	case s.perms[method].scope == onAssociation:
-		if r, ok := msg.(*pb.RegisterMemberRequest); ok {
-			if err := s.checkRestricted(ctx, method, r.GetPerson()); err != nil {
-				return err
-			}
-		}
+	if err := s.checkLimit(ctx, method, msg); err != nil {
+		return err
 	}
-	// Whatever the method's scope: what a person holds by another name
-	// (holders) is about them, and a resource a request carries is about
-	// the people it refers to (a nomination's, a pool member's, an
-	// engagement's).
-	for _, h := range holders {
-		if err := s.checkHolderRestricted(ctx, names.Ancestor(requestName(msg), h.pattern), h); err != nil {
-			return err
-		}
-	}
-	for _, p := range carriedPeople(msg) {
-		if err := s.checkRestricted(ctx, method, p); err != nil {
-			return err
-		}
-	}
+	return s.checkRestrictions(ctx, method, msg)
+}
+
+// checkLimit is checkScope's check of a limited caller's scope. Callers
+// without a scope pass.
+func (s *Server) checkLimit(ctx context.Context, method string, msg proto.Message) error {
 	p := callFrom(ctx).principal
 	if p == nil || p.Association == "" && p.Organization == "" {
 		return nil
