@@ -66,7 +66,9 @@ func (s *expertService) GetExpertPoolMember(ctx context.Context, req *pb.GetExpe
 }
 
 func (s *expertService) ListExpertPoolMembers(ctx context.Context, req *pb.ListExpertPoolMembersRequest) (*pb.ListExpertPoolMembersResponse, error) {
-	items, page, err := s.db.ListExpertPoolMembers(ctx, req.GetParent(), listQuery(req))
+	q := listQuery(req)
+	q.Scope = scopeOf(ctx)
+	items, page, err := s.db.ListExpertPoolMembers(ctx, req.GetParent(), q)
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
@@ -98,7 +100,9 @@ func (s *expertService) GetEngagement(ctx context.Context, req *pb.GetEngagement
 }
 
 func (s *expertService) ListEngagements(ctx context.Context, req *pb.ListEngagementsRequest) (*pb.ListEngagementsResponse, error) {
-	items, page, err := s.db.ListEngagements(ctx, req.GetParent(), listQuery(req))
+	q := listQuery(req)
+	q.Scope = scopeOf(ctx)
+	items, page, err := s.db.ListEngagements(ctx, req.GetParent(), q)
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}

@@ -246,7 +246,11 @@ func (db *DB) ListEngagements(ctx context.Context, parent string, q ListQuery) (
 			return err
 		}
 		l.where, l.args = []string{"e.pool_pk = ?", personListed}, []any{pool.pk}
-		if err := tx.addFilter(ctx, &l, q.Filter, engagementSchema); err != nil {
+		schema, err := tx.expertSchema(ctx, engagementSchema, q.Scope)
+		if err != nil {
+			return err
+		}
+		if err := tx.addFilter(ctx, &l, q.Filter, schema); err != nil {
 			return err
 		}
 		rows, p, err := list(ctx, tx, l, scanEngagement)

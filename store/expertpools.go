@@ -476,7 +476,11 @@ func (db *DB) ListExpertPoolMembers(ctx context.Context, parent string, q ListQu
 		}
 		// A restricted or deleted person is left out, as from every listing.
 		l.where, l.args = []string{"m.pool_pk = ?", personListed}, []any{pool.pk}
-		if err := tx.addFilter(ctx, &l, q.Filter, memberSchema); err != nil {
+		schema, err := tx.expertSchema(ctx, memberSchema, q.Scope)
+		if err != nil {
+			return err
+		}
+		if err := tx.addFilter(ctx, &l, q.Filter, schema); err != nil {
 			return err
 		}
 		rows, p, err := list(ctx, tx, l, scanMember)

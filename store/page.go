@@ -28,8 +28,9 @@ type ListQuery struct {
 	OrderBy     string
 	ShowDeleted bool
 	// Scope is the caller's limit, empty for none: the association a
-	// registrar key limited to one acts for (ListMemberships lets its filter
-	// and order see nothing of the people outside it), or the organization
+	// registrar key limited to one acts for (ListMemberships,
+	// ListExpertPoolMembers and ListEngagements let its filter and order see
+	// nothing of the people outside it), or the organization
 	// a unit's key or account is limited to; listings and searches of
 	// people answer within either.
 	Scope string

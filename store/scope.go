@@ -119,44 +119,74 @@ func (db *DB) PersonInScope(ctx context.Context, personName, scope string) (bool
 	return in[personName], err
 }
 
-// scopedMembershipSchema is membershipSchema for a registrar key limited to
-// the associations assocPKs: the fields of a member outside the scope
-// (person, person.*) and of look-alikes outside it
-// (possible_duplicates.person) match nothing, whatever they hold, so that
-// a filter cannot test them. A field's value becomes NULL, which every
-// comparison and its NOT leave unmatched; related rows are not reached.
-func scopedMembershipSchema(assocPKs []int64) func(ranks) filter.Schema {
+// scopedSchema is schema for a registrar key limited to the associations
+// assocPKs: the fields about a person outside the scope match nothing,
+// whatever they hold, so that a filter cannot test them. personOf gives,
+// for each field about a person, the SQL of that person's pk ("" for the
+// other fields). A field's value becomes NULL, which every comparison and
+// its NOT leave unmatched; related rows are not reached.
+func scopedSchema(schema func(ranks) filter.Schema, assocPKs []int64, personOf func(field string) string) func(ranks) filter.Schema {
 	return func(r ranks) filter.Schema {
-		s := membershipSchema(r)
+		s := schema(r)
 		joins := map[*filter.Join]*filter.Join{}
-		hide := func(j *filter.Join, personPK string) *filter.Join {
-			if joins[j] == nil {
-				joins[j] = &filter.Join{From: j.From, On: "(" + j.On + ") AND " + inScopeSQL(personPK, assocPKs)}
-			}
-			return joins[j]
-		}
 		for name, f := range s {
+			personPK := personOf(name)
 			switch {
-			case name == "possible_duplicates.person":
-				f.Join = hide(f.Join, "dp.pk")
-			case name == "person" || strings.HasPrefix(name, "person."):
-				if f.Join != nil {
-					f.Join = hide(f.Join, "p.pk")
-				} else {
-					f.SQL = "(CASE WHEN " + inScopeSQL("p.pk", assocPKs) + " THEN " + f.SQL + " END)"
-					if f.Order != nil {
-						o := *f.Order
-						o.SQL = "(CASE WHEN " + inScopeSQL("p.pk", assocPKs) + " THEN " + o.SQL + " END)"
-						f.Order = &o
-					}
-				}
-			default:
+			case personPK == "":
 				continue
+			case f.Join != nil:
+				if joins[f.Join] == nil {
+					joins[f.Join] = &filter.Join{From: f.Join.From, On: "(" + f.Join.On + ") AND " + inScopeSQL(personPK, assocPKs)}
+				}
+				f.Join = joins[f.Join]
+			default:
+				f.SQL = "(CASE WHEN " + inScopeSQL(personPK, assocPKs) + " THEN " + f.SQL + " END)"
+				if f.Order != nil {
+					o := *f.Order
+					o.SQL = "(CASE WHEN " + inScopeSQL(personPK, assocPKs) + " THEN " + o.SQL + " END)"
+					f.Order = &o
+				}
 			}
 			s[name] = f
 		}
 		return s
 	}
+}
+
+// scopedMembershipSchema is membershipSchema for a registrar key limited to
+// the associations assocPKs: the member's fields (person, person.*) and the
+// look-alikes' (possible_duplicates.person) are scopedSchema's.
+func scopedMembershipSchema(assocPKs []int64) func(ranks) filter.Schema {
+	return scopedSchema(membershipSchema, assocPKs, func(name string) string {
+		switch {
+		case name == "possible_duplicates.person":
+			return "dp.pk"
+		case name == "person" || strings.HasPrefix(name, "person."):
+			return "p.pk"
+		}
+		return ""
+	})
+}
+
+// expertSchema is the schema of a pool's members or engagements (whose
+// person is p) for the caller limited to scope, if any: a person outside
+// it is not matched by the person field (scopedSchema), as a membership's
+// member is not, since the answer leaves them unnamed
+// (server/scope.go, hideOutOfScope).
+func (tx *Tx) expertSchema(ctx context.Context, schema func(ranks) filter.Schema, scope string) (func(ranks) filter.Schema, error) {
+	if scope == "" {
+		return schema, nil
+	}
+	assocs, err := tx.scopeAssociations(ctx, scope)
+	if err != nil {
+		return nil, err
+	}
+	return scopedSchema(schema, assocs, func(name string) string {
+		if name == "person" {
+			return "p.pk"
+		}
+		return ""
+	}), nil
 }
 
 // scopedMembershipSortKeys is membershipSortKeys for a registrar key limited
