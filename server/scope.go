@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"strings"
@@ -127,6 +128,13 @@ func (s *Server) checkLimit(ctx context.Context, method string, msg proto.Messag
 				return err
 			}
 		}
+		// A pool's member or an engagement is about its expert, who may
+		// have left the scope since: the caller reads them unnamed
+		// (hideOutOfScope), but may not change them, nor learn from a
+		// refused change (the conflict rule's) where the expert works.
+		if !isRead(method) {
+			return s.checkExpertScope(ctx, p, requestName(msg))
+		}
 		return nil
 	}
 	return status.Errorf(codes.PermissionDenied, "this key is limited to %s and may not call %s, which declares no scope", p.scope(), method[1:])
@@ -167,6 +175,30 @@ func (s *Server) checkPeopleScope(ctx context.Context, p *Principal, people []st
 		}
 		return status.Errorf(codes.PermissionDenied,
 			"this key is limited to the members of %s and the associations under it; it may not act on %q", p.Association, person)
+	}
+	return nil
+}
+
+// checkExpertScope lets a caller limited to an association change the
+// pool's member or the engagement that name is, or is under, only while
+// its expert is in the scope. A name of none passes, for the method to
+// say NOT_FOUND: the association is the caller's.
+func (s *Server) checkExpertScope(ctx context.Context, p *Principal, name string) error {
+	held := cmp.Or(names.Ancestor(name, names.PoolMember), names.Ancestor(name, names.Engagement))
+	if held == "" {
+		return nil
+	}
+	person, err := s.db.ExpertOf(ctx, held)
+	if err != nil || person == "" {
+		return grpcError(ctx, err)
+	}
+	in, err := s.db.PeopleInScope(ctx, p.scope(), []string{person})
+	if err != nil {
+		return grpcError(ctx, err)
+	}
+	if !in[person] {
+		return status.Errorf(codes.PermissionDenied,
+			"this key is limited to the members of %s and the associations under it; it may not change %s, whose expert is not one of them", p.Association, held)
 	}
 	return nil
 }

@@ -124,7 +124,10 @@ func (tx *Tx) prepareEngagement(ctx context.Context, e *pb.Engagement) ([]any, e
 
 // checkConflict refuses an expert whose current organization owns the
 // matter, unless the engagement gives a reason to override; an override
-// names the organization in the call's audit event.
+// names the organization in the call's audit event. The refusal names no
+// one: the request names the expert or the engagement already, and a
+// name in it would tell where the person works to a caller who may not
+// see them.
 func (tx *Tx) checkConflict(ctx context.Context, personPK int64, e *pb.Engagement) error {
 	if e.MatterOrganization == "" {
 		return nil
@@ -137,8 +140,8 @@ func (tx *Tx) checkConflict(ctx context.Context, personPK int64, e *pb.Engagemen
 	}
 	if e.ConflictOverrideReason == "" {
 		return errorf(FailedPrecondition, "engagement.matter_organization",
-			"%s works at %s, which owns the matter: choose another expert, or give conflict_override_reason to engage them anyway (the override is audited)",
-			e.Person, e.MatterOrganization)
+			"the expert works at %s, which owns the matter: choose another expert, or give conflict_override_reason to engage them anyway (the override is audited)",
+			e.MatterOrganization)
 	}
 	tx.auditResource(e.MatterOrganization)
 	return nil

@@ -2,10 +2,13 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"maps"
 	"strconv"
 	"strings"
 
+	"trithuc.gov.vn/trithuc/names"
 	"trithuc.gov.vn/trithuc/store/filter"
 )
 
@@ -117,6 +120,33 @@ func (db *DB) PeopleInScope(ctx context.Context, scope string, names []string) (
 func (db *DB) PersonInScope(ctx context.Context, personName, scope string) (bool, error) {
 	in, err := db.PeopleInScope(ctx, scope, []string{personName})
 	return in[personName], err
+}
+
+// ExpertOf is the person (people/{person}) of the expert pool's member or
+// the engagement name, whom a limited key may change only while they are
+// in its scope; "" when name is neither, or names none.
+func (db *DB) ExpertOf(ctx context.Context, name string) (string, error) {
+	var assocID, poolID, id, query string
+	switch {
+	case names.Scan(name, names.PoolMember, &assocID, &poolID, &id):
+		query = `SELECT p.id FROM ` + memberFrom + ` WHERE a.id = ? AND ep.id = ? AND m.id = ?`
+	case names.Scan(name, names.Engagement, &assocID, &poolID, &id):
+		query = `SELECT p.id FROM ` + engagementFrom + ` WHERE a.id = ? AND ep.id = ? AND e.id = ?`
+	default:
+		return "", nil
+	}
+	var person string
+	err := db.read(ctx, func(tx *Tx) error {
+		err := tx.QueryRowContext(ctx, query, assocID, poolID, id).Scan(&person)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		return dbError(err)
+	})
+	if err != nil || person == "" {
+		return "", err
+	}
+	return "people/" + person, nil
 }
 
 // scopedSchema is schema for a registrar key limited to the associations

@@ -1,0 +1,158 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/genproto/googleapis/type/date"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+)
+
+// hiddenExpert is the expert fixture with a key limited to the Union
+// (tok) that engaged An, its member working at the university, before a
+// registrar without a limit withdrew An's membership: the pool and the
+// engagement keep An, whom the key may no longer see.
+func hiddenExpert(t *testing.T) (f *expertFixture, tok string, eng *pb.Engagement) {
+	f = newExpertFixture(t)
+	e, ctx := f.e, f.ctx
+	f.e.position(f.an, &pb.Position{Organization: f.dhkg, Title: "Giảng viên", Current: true, Start: &date.Date{Year: 2015}})
+	reg := e.register(&pb.RegisterMemberRequest{Parent: "associations/lien-hiep", Applicant: &pb.RegisterMemberRequest_Person{Person: f.an}})
+	if _, err := e.client.Memberships.ApproveMembership(ctx, &pb.ApproveMembershipRequest{Name: reg.Membership.Name}); err != nil {
+		t.Fatal(err)
+	}
+	_, tok, err := e.db.CreateScopedKey(ctx, "Liên hiệp", RoleRegistrar, "associations/lien-hiep", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err = e.clientAs(tok).Experts.CreateEngagement(ctx, &pb.CreateEngagementRequest{Parent: f.pool, Engagement: &pb.Engagement{
+		Person: f.an, MatterTitle: "Phản biện đề tài giống lúa chịu mặn", Role: pb.Person_CRITIQUE, StartDate: dateOf(time.Now())}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// While An is its member, the key meets the conflict rule, in words
+	// that need no name: the request names the expert.
+	code, body := e.restAs(tok, "PATCH", "/v1/"+eng.Name+"?updateMask=matter_organization", map[string]any{"matterOrganization": f.dhkg})
+	wantREST(t, code, body, http.StatusBadRequest)
+	if msg := body["message"].(string); !strings.Contains(msg, "owns the matter") || strings.Contains(msg, strings.TrimPrefix(f.an, "people/")) {
+		t.Errorf("the conflict refusal: %q", msg)
+	}
+	if _, err := e.client.Memberships.WithdrawMembership(ctx, &pb.WithdrawMembershipRequest{Name: reg.Membership.Name}); err != nil {
+		t.Fatal(err)
+	}
+	return f, tok, eng
+}
+
+// The person filter of a pool's members and engagements matches no one
+// outside the key's scope, as ListMemberships' does: else a key could
+// confirm who an unnamed member is, or search their id out.
+func TestExpertFiltersWithinScope(t *testing.T) {
+	f, tok, _ := hiddenExpert(t)
+	scoped := f.e.clientAs(tok)
+	an := strings.TrimPrefix(f.an, "people/")
+	for _, tt := range []struct {
+		name, filter string
+		unlimited    int // at least the members the filter matches for a registrar without a limit
+	}{
+		{"OK", "", 4},
+		{"ErrEqual", `person = "` + f.an + `"`, 1},
+		{"ErrEqualNeverMember", `person = "` + f.binh + `"`, 1},
+		{"ErrBelow", `person <= "` + f.an + `"`, 1},
+		{"ErrAbove", `person >= "people/"`, 4},
+		{"ErrPrefix", `person = "people/` + an[:1] + `*"`, 1},
+		{"ErrNot", `NOT person = "people/nobody"`, 4},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			want := 0
+			if tt.filter == "" {
+				want = 4 // the members stay, unnamed
+			}
+			all, err := f.reg.Experts.ListExpertPoolMembers(f.ctx, &pb.ListExpertPoolMembersRequest{Parent: f.pool, Filter: tt.filter})
+			if err != nil || len(all.ExpertPoolMembers) < tt.unlimited {
+				t.Fatalf("without a limit: %v %v", all, err)
+			}
+			members, err := scoped.Experts.ListExpertPoolMembers(f.ctx, &pb.ListExpertPoolMembersRequest{Parent: f.pool, Filter: tt.filter})
+			if err != nil || len(members.ExpertPoolMembers) != want {
+				t.Errorf("members matching %q: %v %v, want %d", tt.filter, members, err, want)
+			}
+			code, body := f.e.restAs(tok, "GET", "/v1/"+f.pool+"/members?filter="+url.QueryEscape(tt.filter), nil)
+			if got, _ := body["expertPoolMembers"].([]any); code != http.StatusOK || len(got) != want {
+				t.Errorf("REST members matching %q: %d %s", tt.filter, code, jsonText(body))
+			}
+			wantEng := 0
+			if tt.filter == "" {
+				wantEng = 1
+			}
+			engagements, err := scoped.Experts.ListEngagements(f.ctx, &pb.ListEngagementsRequest{Parent: f.pool, Filter: tt.filter})
+			if err != nil || len(engagements.Engagements) != wantEng {
+				t.Errorf("engagements matching %q: %v %v, want %d", tt.filter, engagements, err, wantEng)
+			}
+		})
+	}
+	all, err := f.reg.Experts.ListEngagements(f.ctx, &pb.ListEngagementsRequest{Parent: f.pool, Filter: `person = "` + f.an + `"`})
+	if err != nil || len(all.Engagements) != 1 || all.Engagements[0].Person != f.an {
+		t.Errorf("a registrar without a limit filtering engagements by person: %v %v", all, err)
+	}
+}
+
+// A key may not change, or probe by changing, an engagement or a pool's
+// member whose expert has left its scope: every change gets the same scope
+// refusal, before the conflict rule could say where the expert works. It
+// still reads the engagement, unnamed.
+func TestExpertOutsideScopeNotChanged(t *testing.T) {
+	f, tok, eng := hiddenExpert(t)
+	an := strings.TrimPrefix(f.an, "people/")
+	members, err := f.reg.Experts.ListExpertPoolMembers(f.ctx, &pb.ListExpertPoolMembersRequest{Parent: f.pool, Filter: `person = "` + f.an + `"`})
+	if err != nil || len(members.ExpertPoolMembers) != 1 {
+		t.Fatal(members, err)
+	}
+	member := members.ExpertPoolMembers[0].Name
+	first := ""
+	for _, c := range []struct {
+		name, method, target, query string
+		body                        any
+	}{
+		{"ErrOrganizationOfWork", "PATCH", eng.Name, "?updateMask=matter_organization", map[string]any{"matterOrganization": f.dhkg}},
+		{"ErrOtherOrganization", "PATCH", eng.Name, "?updateMask=matter_organization", map[string]any{"matterOrganization": f.sokhcn}},
+		{"ErrValidateOnly", "PATCH", eng.Name, "?updateMask=matter_organization&validateOnly=true", map[string]any{"matterOrganization": f.dhkg}},
+		{"ErrRating", "PATCH", eng.Name, "?updateMask=rating", map[string]any{"rating": 5}},
+		{"ErrDelete", "DELETE", eng.Name, "", nil},
+		{"ErrUpdateMember", "PATCH", member, "?updateMask=status", map[string]any{"status": "INACTIVE"}},
+		{"ErrDeleteMember", "DELETE", member, "", nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, body := f.e.restAs(tok, c.method, "/v1/"+c.target+c.query, c.body)
+			wantREST(t, code, body, http.StatusForbidden)
+			msg := body["message"].(string)
+			if !strings.Contains(msg, "this key is limited to") || strings.Contains(msg, an) || strings.Contains(msg, "works at") {
+				t.Errorf("%q, want the scope refusal, naming no one", msg)
+			}
+			msg = strings.ReplaceAll(msg, c.target, "TARGET")
+			if first == "" {
+				first = msg
+			} else if msg != first {
+				t.Errorf("the refusals differ: %q and %q", first, msg)
+			}
+		})
+	}
+	_, err = f.e.clientAs(tok).Experts.UpdateEngagement(f.ctx, &pb.UpdateEngagementRequest{
+		Engagement: &pb.Engagement{Name: eng.Name, MatterOrganization: f.dhkg}, UpdateMask: mask("matter_organization")})
+	wantCode(t, err, codes.PermissionDenied)
+	if msg := status.Convert(err).Message(); strings.Contains(msg, an) {
+		t.Errorf("gRPC: %q", msg)
+	}
+	got, err := f.e.clientAs(tok).Experts.GetEngagement(f.ctx, &pb.GetEngagementRequest{Name: eng.Name})
+	if err != nil || got.Person != "" || got.Rating != 0 || got.MatterOrganization != "" {
+		t.Errorf("the engagement after the refusals, as the key reads it: %v %v", got, err)
+	}
+	// A registrar without a limit still may.
+	if _, err := f.reg.Experts.UpdateEngagement(f.ctx, &pb.UpdateEngagementRequest{
+		Engagement: &pb.Engagement{Name: eng.Name, Rating: 4}, UpdateMask: mask("rating")}); err != nil {
+		t.Errorf("a registrar without a limit: %v", err)
+	}
+}
