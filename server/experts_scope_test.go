@@ -156,3 +156,29 @@ func TestExpertOutsideScopeNotChanged(t *testing.T) {
 		t.Errorf("a registrar without a limit: %v", err)
 	}
 }
+
+// An expert outside a limited key's scope is read unnamed, restricted or
+// not: refusing only a restricted one would tell the key so.
+func TestHiddenExpertReadAlikeRestricted(t *testing.T) {
+	f, tok, eng := hiddenExpert(t)
+	scoped := f.e.clientAs(tok)
+	read := func() string {
+		t.Helper()
+		got, err := scoped.Experts.GetEngagement(f.ctx, &pb.GetEngagementRequest{Name: eng.Name})
+		if err != nil {
+			return status.Code(err).String() + ": " + status.Convert(err).Message()
+		}
+		if got.Person != "" {
+			return "named " + got.Person
+		}
+		return "unnamed"
+	}
+	before := read()
+	if before != "unnamed" {
+		t.Fatalf("the hidden engagement reads %s", before)
+	}
+	restrictByRequest(t, f.e, f.an)
+	if after := read(); after != before {
+		t.Errorf("once the hidden expert is restricted, the engagement reads %q, not %q", after, before)
+	}
+}

@@ -85,7 +85,13 @@ func (s *Server) checkRestrictions(ctx context.Context, method string, msg proto
 	// the people it refers to (a nomination's, a pool member's, an
 	// engagement's).
 	for _, h := range holders {
-		if err := s.checkHolderRestricted(ctx, names.Ancestor(requestName(msg), h.pattern), h); err != nil {
+		name := names.Ancestor(requestName(msg), h.pattern)
+		// An expert outside a limited caller's scope is read unnamed,
+		// restricted or not: refusing only the restricted would say so.
+		if _, hidden, err := s.expertHidden(ctx, callFrom(ctx).principal, name); err != nil || hidden {
+			return err
+		}
+		if err := s.checkHolderRestricted(ctx, name, h); err != nil {
 			return err
 		}
 	}

@@ -184,23 +184,35 @@ func (s *Server) checkPeopleScope(ctx context.Context, p *Principal, people []st
 // its expert is in the scope. A name of none passes, for the method to
 // say NOT_FOUND: the association is the caller's.
 func (s *Server) checkExpertScope(ctx context.Context, p *Principal, name string) error {
-	held := cmp.Or(names.Ancestor(name, names.PoolMember), names.Ancestor(name, names.Engagement))
-	if held == "" {
-		return nil
-	}
-	person, err := s.db.ExpertOf(ctx, held)
-	if err != nil || person == "" {
-		return grpcError(ctx, err)
-	}
-	in, err := s.db.PeopleInScope(ctx, p.scope(), []string{person})
+	held, hidden, err := s.expertHidden(ctx, p, name)
 	if err != nil {
-		return grpcError(ctx, err)
+		return err
 	}
-	if !in[person] {
+	if hidden {
 		return status.Errorf(codes.PermissionDenied,
 			"this key is limited to the members of %s and the associations under it; it may not change %s, whose expert is not one of them", p.Association, held)
 	}
 	return nil
+}
+
+// expertHidden reports whether name is, or is under, a pool member or an
+// engagement whose expert is outside a limited caller p's scope: the
+// caller reads it unnamed (hideOutOfScope). held is that member or
+// engagement.
+func (s *Server) expertHidden(ctx context.Context, p *Principal, name string) (held string, hidden bool, err error) {
+	held = cmp.Or(names.Ancestor(name, names.PoolMember), names.Ancestor(name, names.Engagement))
+	if held == "" || p == nil || p.Association == "" && p.Organization == "" {
+		return held, false, nil
+	}
+	person, err := s.db.ExpertOf(ctx, held)
+	if err != nil || person == "" {
+		return held, false, grpcError(ctx, err)
+	}
+	in, err := s.db.PeopleInScope(ctx, p.scope(), []string{person})
+	if err != nil {
+		return held, false, grpcError(ctx, err)
+	}
+	return held, !in[person], nil
 }
 
 // batchNames are the names a batch request lists in its repeated
