@@ -59,12 +59,15 @@ func (tx *Tx) followPositions(ctx context.Context, id string, pk int64, p *pb.Pe
 	return dbError(err)
 }
 
-// workLocationOn is the location of the position a person held on the day,
-// over positions h; when none held then says where, 0 (not known then) for
-// a person whose positions say where at some time, and the typed value for
-// one whose never do.
+// workLocationOn is where a person worked on the day, by the rule the
+// triggers of 0023 keep today's by: the position held then (the latest
+// begun, as positionOn and person_location take it) when it says where;
+// otherwise the typed value, which carries no date and so is read as
+// recorded, as gender is. A value the current position gave is not typed:
+// on a day its position did not run, it is 0 (not known then). On today
+// this is people.work_location, so that answers as on today agree with
+// today's.
 func (d statsDay) workLocationOn() string {
-	return "IFNULL((SELECT l.work_location FROM positions h JOIN position_location l ON l.pk = h.pk WHERE h.person_pk = p.pk AND " +
-		d.running("h") + " AND l.work_location IS NOT NULL ORDER BY h.start_date DESC, h.pk DESC LIMIT 1), " +
-		"CASE WHEN EXISTS (SELECT 1 FROM position_location l WHERE l.person_pk = p.pk AND l.work_location IS NOT NULL) THEN 0 ELSE p.work_location END)"
+	return d.positionOn("(SELECT l.work_location FROM position_location l WHERE l.pk = h.pk)",
+		"CASE WHEN EXISTS (SELECT 1 FROM person_location c WHERE c.person_pk = p.pk) THEN 0 ELSE p.work_location END")
 }
