@@ -74,11 +74,25 @@ func CheckPassword(a *Account, password string) error {
 		return errorf(Invalid, "password", "Mật khẩu dài quá 72 byte.")
 	case commonPasswords[strings.ToLower(password)]:
 		return errorf(Invalid, "password", "Mật khẩu này quá phổ biến và dễ đoán; hãy chọn mật khẩu khác.")
-	case a != nil && (strings.EqualFold(password, a.Email) || strings.Contains(strings.ToLower(password), strings.ToLower(strings.SplitN(a.Email, "@", 2)[0]))):
-		return errorf(Invalid, "password", "Mật khẩu không được chứa địa chỉ email.")
+	}
+	if a == nil {
+		return nil
+	}
+	lower, email := strings.ToLower(password), strings.ToLower(a.Email)
+	local, _, _ := strings.Cut(email, "@")
+	switch {
+	case strings.Contains(lower, email):
+		return errorf(Invalid, "password", "Mật khẩu không được chứa địa chỉ email (%s).", email)
+	case utf8.RuneCountInString(local) >= minEmailLocalPart && strings.Contains(lower, local):
+		return errorf(Invalid, "password", "Mật khẩu không được chứa phần tên của địa chỉ email (%s).", local)
 	}
 	return nil
 }
+
+// minEmailLocalPart is the shortest name before an email's @ that a password
+// may not contain: short ones (tk@, ha@) are common and sit inside ordinary
+// words, so refusing them refuses good passwords and guards nothing.
+const minEmailLocalPart = 4
 
 func newToken(n int) string {
 	b := make([]byte, n)
