@@ -32,6 +32,7 @@ var refLists = map[string]string{
 	"field":               "fields",
 	"organization":        "organizations",
 	"administrative_unit": "units",
+	"hometown":            "units",
 }
 
 // datalists are the lists too long for a select.
@@ -49,6 +50,9 @@ type choices map[string][]option
 
 // refList is the reference list of field fd of a form, or "".
 func refList(fd protoreflect.FieldDescriptor) string {
+	if isFieldList(fd) {
+		return "fields"
+	}
 	if fd.Kind() != protoreflect.StringKind || fd.IsList() {
 		return ""
 	}
@@ -153,16 +157,24 @@ func (h *Handler) readList(ctx context.Context, list string) ([]option, error) {
 			}
 		}
 	case "units":
-		// The province's units today, and its districts before the 2025
-		// reform, which positions begun then name.
-		for _, asOf := range []*date.Date{nil, {Year: 2024, Month: 12, Day: 31}} {
-			r, err := h.ref.ListAdministrativeUnits(ctx, &pb.ListAdministrativeUnitsRequest{PageSize: 5000, ParentCode: provinceCode, AsOf: asOf})
-			if err != nil {
-				return nil, err
-			}
+		// The province's units today, its districts before the 2025
+		// reform, which positions begun then name, and the country's
+		// provinces, for a hometown or workplace elsewhere.
+		for _, group := range [][]*pb.ListAdministrativeUnitsRequest{
+			{{ParentCode: provinceCode}},
+			{{ParentCode: provinceCode, AsOf: &date.Date{Year: 2024, Month: 12, Day: 31}}},
+			{{Kind: pb.AdministrativeUnit_PROVINCE}, {Kind: pb.AdministrativeUnit_MUNICIPALITY}},
+		} {
 			var units []option
-			for _, u := range r.GetAdministrativeUnits() {
-				units = append(units, option{Value: u.GetCode(), Label: u.GetDisplayName()})
+			for _, q := range group {
+				q.PageSize = 5000
+				r, err := h.ref.ListAdministrativeUnits(ctx, q)
+				if err != nil {
+					return nil, err
+				}
+				for _, u := range r.GetAdministrativeUnits() {
+					units = append(units, option{Value: u.GetCode(), Label: u.GetDisplayName()})
+				}
 			}
 			byName(units)
 			out = append(out, units...)

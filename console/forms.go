@@ -32,7 +32,7 @@ type option struct {
 // fieldView is a field as a template shows it.
 type fieldView struct {
 	formField
-	Kind  string // text, int, date, enum, bool, datalist
+	Kind  string // text, int, date, enum, bool, datalist, checks, datalists
 	Value string
 	// List is the id of a datalist's entries, in Options.
 	List string
@@ -42,7 +42,11 @@ type fieldView struct {
 	OtherValue string
 	Checked    bool
 	Options    []option
-	Error      string
+	// Values are the boxes of a list of datalist entries (datalists), the
+	// Primary'th chosen as the main one.
+	Values  []string
+	Primary int
+	Error   string
 }
 
 var personForm = []formField{
@@ -56,6 +60,9 @@ var personForm = []formField{
 	{"email", "Email", ""},
 	{"phone", "Điện thoại", ""},
 	{"address", "Địa chỉ", ""},
+	{"hometown", "Quê quán", "gõ vài chữ của tên đơn vị hành chính rồi chọn trong danh sách"},
+	{"fields", "Lĩnh vực chuyên môn", "mỗi ô một lĩnh vực; gõ vài chữ của tên hoặc mã rồi chọn; đánh dấu lĩnh vực chính"},
+	{"expert_roles", "Vai trò chuyên gia", ""},
 	{"work_location", "Nơi làm việc", ""},
 	{"work_country", "Quốc gia làm việc", "khi làm việc ở nước ngoài"},
 	{"availability", "Sẵn sàng tham gia tư vấn, phản biện", ""},
@@ -120,6 +127,20 @@ func viewFields(m proto.Message, form []formField, errs map[string]string, ch ch
 		v := fieldView{formField: f, Error: errs[f.Name]}
 		val := r.Get(fd)
 		switch {
+		case fd.IsList() && fd.Kind() == protoreflect.EnumKind:
+			v.Kind = "checks"
+			on := map[protoreflect.EnumNumber]bool{}
+			for i := 0; i < val.List().Len(); i++ {
+				on[val.List().Get(i).Enum()] = true
+			}
+			vals := fd.Enum().Values()
+			for i := 0; i < vals.Len(); i++ {
+				if ev := vals.Get(i); ev.Number() != 0 {
+					v.Options = append(v.Options, option{Value: string(ev.Name()), Label: labels.Of(ev), Selected: on[ev.Number()]})
+				}
+			}
+		case isFieldList(fd):
+			fieldListView(&v, fd, val.List(), ch)
 		case fd.Kind() == protoreflect.EnumKind:
 			v.Kind = "enum"
 			vals := fd.Enum().Values()
@@ -164,6 +185,18 @@ func readForm(r *http.Request, m proto.Message, form []formField, ch choices) ma
 		fd := msg.Descriptor().Fields().ByName(protoreflect.Name(f.Name))
 		s := strings.TrimSpace(r.PostFormValue(f.Name))
 		switch {
+		case fd.IsList() && fd.Kind() == protoreflect.EnumKind:
+			list := msg.Mutable(fd).List()
+			for _, s := range r.PostForm[f.Name] {
+				ev := fd.Enum().Values().ByName(protoreflect.Name(s))
+				if ev == nil || ev.Number() == 0 {
+					bad[f.Name] = "lựa chọn không hợp lệ"
+					continue
+				}
+				list.Append(protoreflect.ValueOfEnum(ev.Number()))
+			}
+		case isFieldList(fd):
+			readFieldList(r, msg, fd, ch)
 		case fd.Kind() == protoreflect.EnumKind:
 			ev := fd.Enum().Values().ByName(protoreflect.Name(s))
 			if ev == nil && s != "" {
