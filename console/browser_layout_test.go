@@ -1,0 +1,102 @@
+package console_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
+)
+
+// TestBrowserPagesFitTheWindow loads the widest pages (the audit trail with
+// long names and addresses, statistics on three dimensions, the accounts)
+// at an office screen's width and a small window's: the page itself never
+// scrolls sideways; a wide table scrolls in its own box.
+func TestBrowserPagesFitTheWindow(t *testing.T) {
+	ctx := tab(t)
+	e := newEnv(t)
+	bg := context.Background()
+	const longID = "nguyen-thi-thanh-huong-vien-nghien-cuu-phat-trien-dong-bang-scl"
+	org, err := e.admin.Organizations.CreateOrganization(bg, &pb.CreateOrganizationRequest{OrganizationId: "vien-nghien-cuu-phat-trien-kinh-te-xa-hoi-dong-bang-songcuulong",
+		Organization: &pb.Organization{DisplayName: "Viện Nghiên cứu Phát triển Kinh tế - Xã hội vùng Đồng bằng sông Cửu Long"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.admin.People.CreatePerson(bg, &pb.CreatePersonRequest{PersonId: longID, Person: &pb.Person{
+		FamilyName: "Nguyễn", MiddleName: "Thị Thanh", GivenName: "Hương", Gender: pb.Person_FEMALE}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.admin.People.BatchGetPeople(bg, &pb.BatchGetPeopleRequest{Names: []string{"people/" + longID, "people/anh"}}); err != nil {
+		t.Fatal(err)
+	}
+	// What a day's calls leave that no test call makes: an account with a
+	// long address, over IPv6, from the REST gateway.
+	long := "user:nguyen.thi.thanh.huong.phong.to.chuc.can.bo@sokhoahocvacongnghe.angiang.gov.vn"
+	var events []*store.AuditEvent
+	for i := range 30 {
+		events = append(events, &store.AuditEvent{ID: fmt.Sprintf("wide%02d", i), Time: time.Now(), Principal: long,
+			PrincipalName: "Nguyễn Thị Thanh Hương", Role: "registrar", Method: "/trithuc.v1.MembershipService/BatchApproveMembershipRegistrations",
+			Resources: []string{"people/" + longID, org.GetName() + "/memberships/" + longID}, Code: "FAILED_PRECONDITION",
+			ClientAddress: "[2001:0db8:85a3:0000:0000:8a2e:0370:7334]:54321", Transport: "rest"})
+	}
+	if err := e.db.AppendAudit(bg, events); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.db.CreateAccount(bg, "nguyen.thi.thanh.huong.phong.to.chuc.can.bo@sokhoahocvacongnghe.angiang.gov.vn",
+		"Nguyễn Thị Thanh Hương", "registrar", org.GetName()); err != nil {
+		t.Fatal(err)
+	}
+	email := e.account("admin", "")
+	dir := screenshotDir(t)
+	run(t, ctx,
+		chromedp.Navigate(e.base+"/people"),
+		chromedp.WaitVisible("#email"),
+		chromedp.SendKeys("#email", email),
+		chromedp.SendKeys("#password", testPassword),
+		chromedp.Click("#signin"),
+		chromedp.WaitVisible("#q"),
+	)
+	pages := []struct{ name, path, ready string }{
+		{"nhat-ky", "/admin/audit", "#audit"},
+		{"thong-ke", "/stats?d1=HIGHEST_QUALIFICATION_LEVEL&d2=GENDER&d3=AGE_BAND", "#stats-table"},
+		{"tai-khoan", "/admin/accounts", "#accounts"},
+		{"tim-kiem", "/people", "#results"},
+		{"ho-so", "/people/" + longID, "#person-name"},
+		{"sua-ho-so", "/people/anh/edit", "#save"},
+	}
+	for _, width := range []int64{1024, 768} {
+		for _, p := range pages {
+			run(t, ctx,
+				chromedp.EmulateViewport(width, 800),
+				chromedp.Navigate(e.base+p.path),
+				chromedp.WaitVisible(p.ready),
+			)
+			sizes := read(t, ctx, chromedp.Evaluate[[]int64](`[document.documentElement.scrollWidth, window.innerWidth]`))
+			if sizes[0] > sizes[1] {
+				t.Errorf("%s at %d px: the page is %d px wide, wider than the window's %d", p.path, width, sizes[0], sizes[1])
+			}
+			run(t, ctx, window(dir, fmt.Sprintf("30-%s-%d", p.name, width)))
+		}
+	}
+	if t.Failed() {
+		t.Logf("screenshots in %s", dir)
+	}
+}
+
+// window saves what the window shows as dir/name.png: the page as seen on
+// a screen of that width, not the whole of a long page.
+func window(dir, name string) action {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		buf, err := chromedp.CaptureScreenshot()(ctx, tg)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644)
+	})
+}
