@@ -43,6 +43,7 @@ func (s *Server) chain() []interceptor {
 	deadline := around(s.capDeadline)
 	fair := around(s.fairShare)
 	return []interceptor{
+		slotHeld(),
 		{s.logUnary, s.logStream},
 		{s.metrics.calls.UnaryServerInterceptor(grpcprom.WithLabelsFromContext(transportLabel)),
 			s.metrics.calls.StreamServerInterceptor(grpcprom.WithLabelsFromContext(transportLabel))},

@@ -10,6 +10,7 @@ import (
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/peer"
@@ -65,9 +66,11 @@ func (s *Server) tap(ctx context.Context, info *tap.Info) (context.Context, erro
 		// not hold the slot for as long as it likes (the call's deadline
 		// starts only once its message arrives).
 		ctx, cancel := context.WithCancelCause(ctx)
-		d := &delivery{timer: time.AfterFunc(s.cfg.ImportUploadTimeout, func() {
+		d := &delivery{release: release, timer: time.AfterFunc(s.cfg.ImportUploadTimeout, func() {
 			cancel(status.Errorf(codes.DeadlineExceeded, "the import's file did not arrive within %s of the call's start: send it faster, or split it", s.cfg.ImportUploadTimeout))
 		})}
+		// The chain gives the slot back as the call ends (slotHeld);
+		// this, for a call that ends before the chain runs.
 		context.AfterFunc(ctx, release)
 		return context.WithValue(ctx, deliveryKey{}, d), nil
 	}
@@ -115,8 +118,33 @@ func (s *Server) takeImportSlot(ctx context.Context, c *call) (release func(), e
 }
 
 // delivery is the timer of a call holding an import slot until its file
-// has arrived.
-type delivery struct{ timer *time.Timer }
+// has arrived, and the slot's release.
+type delivery struct {
+	timer   *time.Timer
+	release func()
+}
+
+// slotHeld gives a call's import slot back when its handler, or the chain
+// refusing it, returns: before its answer is sent, so that the caller's
+// next import, sent on that answer, finds the slot free. (The stream's
+// context ends only after the answer has gone.)
+func slotHeld() interceptor {
+	done := func(ctx context.Context) {
+		if d, ok := ctx.Value(deliveryKey{}).(*delivery); ok {
+			d.release()
+		}
+	}
+	return interceptor{
+		unary: func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+			defer done(ctx)
+			return handler(ctx, req)
+		},
+		stream: func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+			defer done(ss.Context())
+			return handler(srv, ss)
+		},
+	}
+}
 
 type deliveryKey struct{}
 

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
@@ -554,4 +556,43 @@ func (e *env) bareConn() *grpc.ClientConn {
 	}
 	e.t.Cleanup(func() { conn.Close() })
 	return conn
+}
+
+// A caller's import slot is free again once the answer to its import has
+// come: an import sent on that answer, over either transport, is not
+// refused as a second one at a time. (The slot went back when the
+// stream's context ended, after the answer had gone.)
+func TestImportSlotFreeOnAnswer(t *testing.T) {
+	e := newEnv(t)
+	_, registrar := e.key("registrar")
+	conn := e.clientAs(registrar).Conn()
+	csv := "\xEF\xBB\xBFHọ;Tên;Ngày sinh\nNguyễn;An;15/03/1980\n"
+	ctx := context.Background()
+	ops := longrunningpb.NewOperationsClient(conn)
+	for i := range 60 {
+		op, err := pb.NewTransferServiceClient(conn).ImportPeople(ctx, &pb.ImportPeopleRequest{ValidateOnly: true,
+			File: &httpbody.HttpBody{ContentType: "text/csv", Data: []byte(csv)}})
+		if err != nil {
+			t.Fatalf("import %d over gRPC: %v", i, err)
+		}
+		req, _ := http.NewRequest("POST", e.base+"/v1/people:import?validateOnly=true", strings.NewReader(csv))
+		req.Header.Set("Authorization", "Bearer "+registrar)
+		req.Header.Set("Content-Type", "text/csv")
+		res, err := e.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("import %d over REST, sent on the gRPC one's answer: %d %s", i, res.StatusCode, body)
+		}
+		// Two imports run at once at most: both end before the next.
+		e.wait(ops, op)
+		var rest struct{ Name string }
+		if err := json.Unmarshal(body, &rest); err != nil {
+			t.Fatal(err)
+		}
+		e.wait(ops, &longrunningpb.Operation{Name: rest.Name})
+	}
 }
