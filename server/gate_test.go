@@ -278,6 +278,10 @@ func TestImportSlotsGuarded(t *testing.T) {
 		if err := importAs(e.token); err != nil {
 			t.Errorf("another caller's import: %v", err)
 		}
+		// The stalled one cut, its slot is free again (and the next test
+		// finds both free).
+		cancel()
+		eventually(t, "the registrar's slot free once its stalled import was cut", func() error { return importAs(registrar) })
 	})
 
 	t.Run("OKStalledUploadFreesSlot", func(t *testing.T) {
