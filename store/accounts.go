@@ -236,7 +236,7 @@ func (db *DB) SetupAccount(ctx context.Context, token string) (*Account, error) 
 	if errors.Is(err, sql.ErrNoRows) || err == nil && (a.Disabled() || !exp.Valid || !db.Now().Before(fromMicros(exp.Int64))) {
 		return nil, ErrBadSetupLink
 	}
-	return a, dbError(err)
+	return a, db.observe(dbError(err))
 }
 
 // SetPassword sets the password of the account whose one-time link token is
@@ -278,7 +278,7 @@ func (db *DB) SignIn(ctx context.Context, email, password string) (*Account, err
 	a, err := scanAccount(db.readRow(ctx, `SELECT `+accountColumns+`, password_hash FROM accounts WHERE email = ?`,
 		strings.ToLower(strings.TrimSpace(email))), &hash)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, dbError(err)
+		return nil, db.observe(dbError(err))
 	}
 	if a == nil || len(hash) == 0 {
 		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))

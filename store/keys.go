@@ -103,7 +103,7 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (*Key, error) {
 			return nil, ErrBadKey
 		}
 		if err != nil {
-			return nil, dbError(err)
+			return nil, db.observe(dbError(err))
 		}
 		if k.RevokeTime.IsZero() {
 			db.keys.put(string(hash), k, gen, now)

@@ -69,7 +69,7 @@ func (db *DB) GetOperation(ctx context.Context, id string) (*Operation, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errorf(NotFound, "name", "operations/%s does not exist", id)
 	}
-	return op, dbError(err)
+	return op, db.observe(dbError(err))
 }
 
 // GetOperationReport returns the report of operations/{id} and who started
@@ -79,7 +79,7 @@ func (db *DB) GetOperationReport(ctx context.Context, id string) (principal stri
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil, errorf(NotFound, "name", "operations/%s does not exist", id)
 	}
-	return principal, report, dbError(err)
+	return principal, report, db.observe(dbError(err))
 }
 
 // ListOperations returns the operations of principal ("" for everyone's),

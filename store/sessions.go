@@ -58,7 +58,7 @@ func (db *DB) Session(ctx context.Context, secret string, idle time.Duration) (*
 		return nil, ErrBadSession
 	}
 	if err != nil {
-		return nil, dbError(err)
+		return nil, db.observe(dbError(err))
 	}
 	s.Account, s.CreateTime, s.LastSeenTime, s.ExpireTime = a, fromMicros(create), fromMicros(seen), fromMicros(expire)
 	now := db.Now()

@@ -429,7 +429,9 @@ func (db *DB) readWithin(ctx context.Context, budget time.Duration, fn func(tx *
 }
 
 // readRow runs a query of one row on the reader pool outside any
-// transaction (SQLite gives the statement a snapshot of its own).
+// transaction (SQLite gives the statement a snapshot of its own). Its
+// callers pass their errors to observe, as read does: a new connection
+// that cannot open the file says why.
 func (db *DB) readRow(ctx context.Context, query string, args ...any) *sql.Row {
 	return db.reader.QueryRowContext(ctx, query, args...)
 }
