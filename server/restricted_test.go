@@ -391,4 +391,37 @@ func TestChangesOfRestricted(t *testing.T) {
 	if got := about(feedOf(t, e.client.Changes, head.Cursor)); len(got) < 4 {
 		t.Errorf("the admin reads %q: want every change", got)
 	}
+
+	// Everything else stays in their feed: the changes of organizations
+	// and associations, which have no person, over ListChanges and
+	// WatchChanges alike.
+	org, err := e.client.Organizations.CreateOrganization(ctx, &pb.CreateOrganizationRequest{Organization: &pb.Organization{DisplayName: "Sở Y tế"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.Memberships.UpdateAssociation(ctx, &pb.UpdateAssociationRequest{Association: &pb.Association{Name: f.hyh.Name, ShortName: "HYH"},
+		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"short_name"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := resources(feedOf(t, e.clientAs(f.homeAffairsTok).Changes, head.Cursor)); !slices.Contains(got, org.Name) || !slices.Contains(got, f.hyh.Name) {
+		t.Errorf("home affairs lists %q: the organization's or the association's change is missing", got)
+	}
+	for who, tok := range map[string]string{"home affairs": f.homeAffairsTok, "service": svcTok} {
+		c := e.clientAs(tok).Changes
+		filtered, err := c.ListChanges(ctx, &pb.ListChangesRequest{PageToken: head.Cursor, Filter: "resource_type = ORGANIZATION"})
+		if err != nil || len(filtered.Changes) != 1 || filtered.Changes[0].Resource != org.Name {
+			t.Errorf("%s lists the organizations' changes: %v %v", who, filtered, err)
+		}
+		// A watch that misses the change waits for the next: bound it.
+		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		stream, err := c.WatchChanges(wctx, &pb.WatchChangesRequest{Cursor: head.Cursor, Filter: "resource_type = ORGANIZATION"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := stream.Recv()
+		cancel()
+		if err != nil || len(m.Changes) != 1 || m.Changes[0].Resource != org.Name {
+			t.Errorf("%s watches the organizations' changes: %v %v", who, m, err)
+		}
+	}
 }

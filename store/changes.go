@@ -215,7 +215,10 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 		if q.HideRestricted {
 			// The restricted are few: the index of the unlisted holds them.
 			restricted := `(SELECT p.pk FROM people p INDEXED BY people_unlisted WHERE ` + personUnlisted + ` AND p.restricted != 0)`
-			hidden = "(c.person_pk IN " + restricted + ")"
+			// IS NOT NULL first: the changes of organizations and
+			// associations have no person, and NULL IN (a non-empty set)
+			// is NULL, which NOT would keep out of the feed too.
+			hidden = "(c.person_pk IS NOT NULL AND c.person_pk IN " + restricted + ")"
 			conds = append(conds, "(NOT "+hidden+" OR c.type = 1 AND instr(c.fields, ',restricted,') > 0)")
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT c.seq, c.change_time, c.resource, c.type, c.kind, c.fields, `+hidden+`

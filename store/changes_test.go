@@ -252,3 +252,72 @@ func TestChangesOfWorksAndIdentifiers(t *testing.T) {
 		t.Errorf("filtered on WORK: %q", summary(works))
 	}
 }
+
+// One restricted person hides their changes from a caller other than an
+// admin, and nothing else: the changes of organizations and associations
+// have no person, and stay in the feed (a NULL person is no restricted
+// person).
+func TestChangesRestrictedHidesOnlyTheirs(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	p, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Lê", GivenName: "Hạnh"}, CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	org, err := db.CreateOrganization(ctx, &pb.Organization{DisplayName: "Trường Đại học"}, CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := db.CreateAssociation(ctx, &pb.Association{DisplayName: "Hội Y học", Code: "HYH"}, CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.CreateConsent(ctx, p.Name, &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2026-01"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.WithdrawConsent(ctx, c.Name, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UpdateOrganization(ctx, org.Name, WriteOptions{}, func(o *pb.Organization) error { o.ShortName = "ĐH"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UpdateAssociation(ctx, a.Name, WriteOptions{}, func(a *pb.Association) error { a.DisplayName = "Hội Y học tỉnh"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UpdatePerson(ctx, p.Name, WriteOptions{}, func(p *pb.Person) error { p.Phone = "0900000001"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	kinds := func(cs []*pb.Change) []string {
+		var out []string
+		for _, c := range cs {
+			if !strings.HasPrefix(c.Resource, "people/") {
+				out = append(out, c.Kind.String()+" "+c.Resource)
+			}
+		}
+		return out
+	}
+	all := readFeed(t, db, ChangeQuery{})
+	hidden := readFeed(t, db, ChangeQuery{HideRestricted: true})
+	want := []string{"CREATED " + org.Name, "CREATED " + a.Name, "UPDATED " + org.Name, "UPDATED " + a.Name}
+	if got := kinds(all); !slices.Equal(got, want) {
+		t.Fatalf("the admin reads %q, want %q", got, want)
+	}
+	if got := kinds(hidden); !slices.Equal(got, want) {
+		t.Errorf("a caller other than an admin reads %q, want %q", got, want)
+	}
+	var theirs []string
+	for _, c := range hidden {
+		if strings.HasPrefix(c.Resource, p.Name) {
+			theirs = append(theirs, c.Kind.String())
+		}
+	}
+	if want := []string{"DELETED"}; !slices.Equal(theirs, want) {
+		t.Errorf("of the restricted person, a caller other than an admin reads %q, want %q", theirs, want)
+	}
+	for _, f := range []string{"resource_type = ORGANIZATION", "resource_type = ASSOCIATION"} {
+		if got := readFeed(t, db, ChangeQuery{Filter: f, HideRestricted: true}); len(got) != 2 {
+			t.Errorf("%s, restricted hidden: %q", f, summary(got))
+		}
+	}
+}
