@@ -136,12 +136,14 @@ func validationError(req protoreflect.MessageDescriptor, err error) error {
 		msg := v.Proto.GetMessage()
 		if m, ok := enumMessage(req, v); ok {
 			msg = m
+		} else if m, ok := oneofMessage(req, v); ok {
+			msg = m
 		} else if msg == "" {
 			msg = "is not valid (" + v.Proto.GetRuleId() + ")"
 		}
 		errs = append(errs, &store.Error{
 			Code:    store.Invalid,
-			Field:   protovalidate.FieldPathString(v.Proto.GetField()),
+			Field:   violationField(req, v),
 			Message: msg,
 		})
 	}
@@ -149,6 +151,54 @@ func validationError(req protoreflect.MessageDescriptor, err error) error {
 		return nil
 	}
 	return badRequest(errs...)
+}
+
+// violationField is the path of the field a violation is about. A rule of
+// a whole message (a CEL rule comparing two fields) has none; its id names
+// the field it reports on, `end_time.after_start_time`, as the ids of
+// fields' own rules do, so that the BadRequest names a field (AIP-193).
+func violationField(req protoreflect.MessageDescriptor, v *protovalidate.Violation) string {
+	if f := protovalidate.FieldPathString(v.Proto.GetField()); f != "" {
+		return f
+	}
+	id := v.Proto.GetRuleId()
+	i := strings.LastIndexByte(id, '.')
+	if i <= 0 {
+		return ""
+	}
+	path := id[:i]
+	// Only a path of req's fields: protovalidate's own ids (message.oneof)
+	// name no field.
+	md := req
+	for name := range strings.SplitSeq(path, ".") {
+		var fd protoreflect.FieldDescriptor
+		if md != nil {
+			fd = md.Fields().ByName(protoreflect.Name(name))
+		}
+		if fd == nil {
+			return ""
+		}
+		md = fd.Message()
+	}
+	return path
+}
+
+// oneofMessage words a required oneof left empty with the fields that
+// can fill it: protovalidate's message names none.
+func oneofMessage(req protoreflect.MessageDescriptor, v *protovalidate.Violation) (string, bool) {
+	els := v.Proto.GetField().GetElements()
+	if req == nil || v.Proto.GetRuleId() != "required" || v.FieldDescriptor != nil || len(els) != 1 {
+		return "", false
+	}
+	o := req.Oneofs().ByName(protoreflect.Name(els[0].GetFieldName()))
+	if o == nil {
+		return "", false
+	}
+	var names []string
+	for i := range o.Fields().Len() {
+		names = append(names, string(o.Fields().Get(i).Name()))
+	}
+	return "required: set one of " + strings.Join(names, ", "), true
 }
 
 // enumMessage words a violation of enum.in or enum.not_in with the names

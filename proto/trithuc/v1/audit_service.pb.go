@@ -227,7 +227,7 @@ var File_trithuc_v1_audit_service_proto protoreflect.FileDescriptor
 const file_trithuc_v1_audit_service_proto_rawDesc = "" +
 	"\n" +
 	"\x1etrithuc/v1/audit_service.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16trithuc/v1/audit.proto\"\xf5\x03\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16trithuc/v1/audit.proto\"\xfb\x03\n" +
 	"\x16ListAuditEventsRequest\x12$\n" +
 	"\tpage_size\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
 	"\n" +
@@ -238,9 +238,8 @@ const file_trithuc_v1_audit_service_proto_rawDesc = "" +
 	"\n" +
 	"start_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
 	"\bend_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\x12 \n" +
-	"\x06filter\x18\b \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter:\x87\x01\xbaH\x83\x01\x1a\x80\x01\n" +
-	"\n" +
-	"time_range\x12!end_time must be after start_time\x1aO!has(this.start_time) || !has(this.end_time) || this.start_time < this.end_time\"|\n" +
+	"\x06filter\x18\b \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter:\x8d\x01\xbaH\x89\x01\x1a\x86\x01\n" +
+	"\x19end_time.after_start_time\x12\x18must be after start_time\x1aO!has(this.start_time) || !has(this.end_time) || this.start_time < this.end_time\"|\n" +
 	"\x17ListAuditEventsResponse\x129\n" +
 	"\faudit_events\x18\x01 \x03(\v2\x16.trithuc.v1.AuditEventR\vauditEvents\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\x86\x01\n" +
