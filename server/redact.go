@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 
@@ -12,6 +13,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoregistry"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // Personal data, as the contract marks it with the trithuc.v1.sensitivity
@@ -72,34 +74,50 @@ func checkRequestAccess(p *Principal, method string, req proto.Message) error {
 				return status.Errorf(codes.PermissionDenied, "the %s role reads basic views only: leave view unset or ask for the BASIC view", p.Role)
 			}
 		}
-		// A filter would answer of what the role may not read.
-		for _, name := range []protoreflect.Name{"filter", "order_by"} {
-			if fd := fields.ByName(name); fd != nil && fd.Kind() == protoreflect.StringKind && !fd.IsList() {
-				if path := fullViewReference(m.Get(fd).String()); path != "" {
-					return status.Errorf(codes.PermissionDenied,
-						"%s names %s, which only a person's FULL view shows, and the %s role reads basic views only; filter on current_positions for where people work now", name, path, p.Role)
-				}
+	}
+	for _, name := range []protoreflect.Name{"filter", "order_by"} {
+		if fd := fields.ByName(name); fd != nil && fd.Kind() == protoreflect.StringKind && !fd.IsList() {
+			if path, why := refusedPath(p, m.Get(fd).String()); path != "" {
+				return status.Errorf(codes.PermissionDenied, "%s names %s, %s", name, path, why)
 			}
 		}
 	}
+	return nil
+}
+
+// refusedPath returns the first field path of a filter or order_by
+// expression that p may not name, and why; "" when p may name them all.
+func refusedPath(p *Principal, expr string) (path, why string) {
+	if expr == "" {
+		return "", ""
+	}
+	// A filter would answer of what the role may not read.
+	if basicViewRoles[p.Role] {
+		if path := fullViewReference(expr); path != "" {
+			return path, fmt.Sprintf("which only a person's FULL view shows, and the %s role reads basic views only; filter on current_positions for where people work now", p.Role)
+		}
+	}
 	if personalDataRoles[p.Role] {
+		return "", ""
+	}
+	if path := sensitiveReference(expr, sensitiveNames()); path != "" {
+		return path, fmt.Sprintf("which is personal data the %s role may not read, and so may not filter or order by", p.Role)
+	}
+	return "", ""
+}
+
+// mayFilter says which field paths the caller may name in a filter, as
+// refusedPath decides, for the store's hints of what to filter by; nil (all)
+// for a call without a principal.
+func mayFilter(ctx context.Context) store.FilterFields {
+	p := callFrom(ctx).principal
+	if p == nil {
 		return nil
 	}
-	for _, name := range []protoreflect.Name{"filter", "order_by"} {
-		fd := fields.ByName(name)
-		if fd == nil || fd.Kind() != protoreflect.StringKind || fd.IsList() {
-			continue
-		}
-		expr := m.Get(fd).String()
-		if expr == "" {
-			continue
-		}
-		if field := sensitiveReference(expr, sensitiveNames()); field != "" {
-			return status.Errorf(codes.PermissionDenied,
-				"%s names %s, which is personal data the %s role may not read, and so may not filter or order by", name, field, p.Role)
-		}
+	return func(path string) bool {
+		refused, _ := refusedPath(p, path)
+		return refused == ""
 	}
-	return nil
 }
 
 // sensitiveReference returns the first field path in a filter or order_by

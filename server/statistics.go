@@ -22,7 +22,7 @@ type statisticsService struct {
 	db *store.DB
 }
 
-func statsQuery(scope, filter string, dims []pb.ComputeStatisticsRequest_Dimension, req interface {
+func statsQuery(ctx context.Context, filter string, dims []pb.ComputeStatisticsRequest_Dimension, req interface {
 	GetAsOf() *date.Date
 	GetFieldLevel() int32
 	GetFieldScheme() string
@@ -35,12 +35,13 @@ func statsQuery(scope, filter string, dims []pb.ComputeStatisticsRequest_Dimensi
 		FieldLevel:  int(req.GetFieldLevel()),
 		FieldScheme: req.GetFieldScheme(),
 		UnitVintage: req.GetUnitVintage(),
-		Scope:       scope,
+		Scope:       scopeOf(ctx),
+		MayFilter:   mayFilter(ctx),
 	}
 }
 
 func (s *statisticsService) ComputeStatistics(ctx context.Context, req *pb.ComputeStatisticsRequest) (*pb.ComputeStatisticsResponse, error) {
-	out, err := s.db.ComputeStatistics(ctx, statsQuery(scopeOf(ctx), req.GetFilter(), req.GetDimensions(), req))
+	out, err := s.db.ComputeStatistics(ctx, statsQuery(ctx, req.GetFilter(), req.GetDimensions(), req))
 	labelStatistics(out)
 	return out, grpcError(ctx, err)
 }
@@ -48,7 +49,7 @@ func (s *statisticsService) ComputeStatistics(ctx context.Context, req *pb.Compu
 // ExportStatistics answers as ComputeStatistics does, as a CSV file or a
 // workbook.
 func (s *statisticsService) ExportStatistics(ctx context.Context, req *pb.ExportStatisticsRequest) (*httpbody.HttpBody, error) {
-	out, err := s.db.ComputeStatistics(ctx, statsQuery(scopeOf(ctx), req.GetFilter(), req.GetDimensions(), req))
+	out, err := s.db.ComputeStatistics(ctx, statsQuery(ctx, req.GetFilter(), req.GetDimensions(), req))
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
@@ -64,7 +65,7 @@ func (s *statisticsService) ExportStatistics(ctx context.Context, req *pb.Export
 }
 
 func (s *statisticsService) GetIndicators(ctx context.Context, req *pb.GetIndicatorsRequest) (*pb.GetIndicatorsResponse, error) {
-	out, err := s.db.GetIndicators(ctx, req.GetFilter(), scopeOf(ctx), req.GetAsOf())
+	out, err := s.db.GetIndicators(ctx, req.GetFilter(), scopeOf(ctx), mayFilter(ctx), req.GetAsOf())
 	labelIndicators(out)
 	return out, grpcError(ctx, err)
 }

@@ -49,13 +49,14 @@ func indicatorSpecs(levels map[string]int64, master, doctor int64) []indicatorSp
 }
 
 // GetIndicators computes the plan's indicators over the live people filter
-// selects, on asOf (today in Vietnam when nil).
-func (db *DB) GetIndicators(ctx context.Context, filter, scope string, asOfDate *date.Date) (*pb.GetIndicatorsResponse, error) {
-	return db.indicators(ctx, filter, scope, asOfDate, db.ReadBudget())
+// selects, on asOf (today in Vietnam when nil); may are the fields the
+// caller may filter by, for hints (nil: all).
+func (db *DB) GetIndicators(ctx context.Context, filter, scope string, may FilterFields, asOfDate *date.Date) (*pb.GetIndicatorsResponse, error) {
+	return db.indicators(ctx, filter, scope, may, asOfDate, db.ReadBudget())
 }
 
 // indicators is GetIndicators within a read budget (0: none).
-func (db *DB) indicators(ctx context.Context, filter, limit string, asOfDate *date.Date, budget time.Duration) (*pb.GetIndicatorsResponse, error) {
+func (db *DB) indicators(ctx context.Context, filter, limit string, may FilterFields, asOfDate *date.Date, budget time.Duration) (*pb.GetIndicatorsResponse, error) {
 	asOf, err := figuresDay(asOfDate, "as_of", db.Now())
 	if err != nil {
 		return nil, err
@@ -80,7 +81,7 @@ func (db *DB) indicators(ctx context.Context, filter, limit string, asOfDate *da
 			return errorf(FailedPrecondition, "", "the qualification levels list has no THAC_SI or TIEN_SI; reload it")
 		}
 		specs := indicatorSpecs(r.levels, master, doctor)
-		scope, err := tx.statsScope(ctx, filter, limit, on, threshold, true)
+		scope, err := tx.statsScope(ctx, filter, limit, on, threshold, true, may)
 		if err != nil {
 			return err
 		}

@@ -114,7 +114,7 @@ func TestIndicatorsKeepTheTablesHiddenCounts(t *testing.T) {
 			if got := strings.Join(table, " "); got != c.table {
 				t.Fatalf("the table by %v: got %s, want %s", c.dim, got, c.table)
 			}
-			ind, err := db.GetIndicators(ctx, "", "", nil)
+			ind, err := db.GetIndicators(ctx, "", "", nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

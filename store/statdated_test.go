@@ -209,7 +209,7 @@ func TestIndicatorsAsOfDatedFacts(t *testing.T) {
 		{&date.Date{Year: 2021, Month: 6, Day: 30}, map[pb.Indicator_Kind]string{pb.Indicator_PROFESSORS: "4/12", pb.Indicator_WOMEN: "12/12"}},
 		{&date.Date{Year: 2024, Month: 6, Day: 30}, map[pb.Indicator_Kind]string{pb.Indicator_MASTER_OR_HIGHER: "8/8", pb.Indicator_PROFESSORS: "4/8"}},
 	} {
-		r, err := h.db.GetIndicators(ctx, "", "", c.asOf)
+		r, err := h.db.GetIndicators(ctx, "", "", nil, c.asOf)
 		if err != nil {
 			t.Fatal(err)
 		}

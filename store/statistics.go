@@ -49,6 +49,9 @@ type StatsQuery struct {
 	// figure, and the base of the suppression rules, is drawn from the
 	// people within it.
 	Scope string
+	// MayFilter are the fields the caller may filter by, for the hints of
+	// a refused filter; all when nil.
+	MayFilter FilterFields
 
 	// unbounded lifts the read budget of a call: a report's figures are
 	// made in an operation no caller waits on (reports.go).
@@ -169,7 +172,7 @@ func (db *DB) statistics(ctx context.Context, q StatsQuery, linked []int) ([]*pb
 			}
 		}
 		on.fieldScheme = q.FieldScheme
-		scope, err := tx.statsScope(ctx, q.Filter, q.Scope, on, threshold, sensitive)
+		scope, err := tx.statsScope(ctx, q.Filter, q.Scope, on, threshold, sensitive, q.MayFilter)
 		if err != nil {
 			return err
 		}

@@ -212,7 +212,7 @@ func BenchmarkComputeStatistics(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			cpu := cpuTime()
 			for b.Loop() {
-				if _, err := db.GetIndicators(ctx, "", "", asOf); err != nil {
+				if _, err := db.GetIndicators(ctx, "", "", nil, asOf); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -60,6 +60,26 @@ var sensitiveFilterFields = []string{
 	"positions.organization.administrative_unit",
 }
 
+// FilterFields says which field paths the caller may name in a filter:
+// the server refuses the rest by role (personal data) before the store
+// reads the filter, so a hint of what to filter by lists only these. nil
+// means all.
+type FilterFields func(path string) bool
+
+// only is fields, less those the caller may not name.
+func (may FilterFields) only(fields []string) []string {
+	if may == nil {
+		return fields
+	}
+	var out []string
+	for _, f := range fields {
+		if may(f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // maxSensitiveConjuncts bounds the comparisons of a filter of an answer
 // about ethnicity: each subset of them is checked (rule 3).
 const maxSensitiveConjuncts = 4
@@ -74,6 +94,8 @@ type statsScope struct {
 	selected int // live people the filter selects
 	// small: the filter selects from 1 to threshold-1 people.
 	small bool
+	// may are the fields the caller may name, for hints.
+	may FilterFields
 	// sensitiveErr says why the filter cannot serve an answer about
 	// ethnicity; nil when it can.
 	sensitiveErr error
@@ -103,7 +125,7 @@ func statsSchema(r ranks) filter.Schema {
 }
 
 // compileStatsFilter compiles a statistics filter (rule 1).
-func (tx *Tx) compileStatsFilter(ctx context.Context, f string, on statsDay) (string, []any, error) {
+func (tx *Tx) compileStatsFilter(ctx context.Context, f string, on statsDay, may FilterFields) (string, []any, error) {
 	var units *refdata.UnitHistory
 	if f != "" {
 		var err error
@@ -118,7 +140,7 @@ func (tx *Tx) compileStatsFilter(ctx context.Context, f string, on statsDay) (st
 			if _, ok := personSchema(ranks{})[m[2]]; ok {
 				return "", nil, errorf(Invalid, "filter", "column %s: statistics cannot be filtered by %s: it picks people out, "+
 					"and two filters differing by a few people would tell about them; filter by what groups people: %s",
-					m[1], m[2], strings.Join(statsFilterFields, ", "))
+					m[1], m[2], strings.Join(may.only(statsFilterFields), ", "))
 			}
 		}
 	}
@@ -127,12 +149,12 @@ func (tx *Tx) compileStatsFilter(ctx context.Context, f string, on statsDay) (st
 
 // statsScope checks and compiles a statistics filter and counts what rules
 // 2 and 3 need; the sensitive checks run only when sensitive is set.
-func (tx *Tx) statsScope(ctx context.Context, f, limit string, on statsDay, threshold int, sensitive bool) (*statsScope, error) {
-	where, args, err := tx.compileStatsFilter(ctx, f, on)
+func (tx *Tx) statsScope(ctx context.Context, f, limit string, on statsDay, threshold int, sensitive bool, may FilterFields) (*statsScope, error) {
+	where, args, err := tx.compileStatsFilter(ctx, f, on, may)
 	if err != nil {
 		return nil, err
 	}
-	sc := &statsScope{on: on, listed: on.listed(), where: where, args: args}
+	sc := &statsScope{on: on, listed: on.listed(), where: where, args: args, may: may}
 	// A caller limited to a unit counts its people only: the base of
 	// every figure, and of the query-set-size rule, is the unit's.
 	if cond, err := tx.scopeCond(ctx, limit, "p.pk"); err != nil {
@@ -200,7 +222,7 @@ func (tx *Tx) sensitiveShape(ctx context.Context, f string, sc *statsScope) (err
 	for _, name := range shape.Fields {
 		if !slices.Contains(sensitiveFilterFields, name) {
 			return errorf(Invalid, "filter", "figures by ethnicity cannot be filtered by %s; only by %s",
-				name, strings.Join(sensitiveFilterFields, ", ")), nil
+				name, strings.Join(sc.may.only(sensitiveFilterFields), ", ")), nil
 		}
 	}
 	if shape.OrNot {
@@ -237,7 +259,7 @@ func (tx *Tx) sensitiveShape(ctx context.Context, f string, sc *statsScope) (err
 				keep = append(keep, c)
 			}
 		}
-		where, args, err := tx.compileStatsFilter(ctx, strings.Join(keep, " AND "), sc.on)
+		where, args, err := tx.compileStatsFilter(ctx, strings.Join(keep, " AND "), sc.on, sc.may)
 		if err != nil {
 			return nil, err
 		}
