@@ -14,10 +14,18 @@ import (
 	"trithuc.gov.vn/trithuc/vntext"
 )
 
-// ParseText trims a cell and puts it in NFC. Text typed in a legacy font
-// encoding is refused with what to do about it.
-func ParseText(s string) (string, error) {
-	s = strings.TrimSpace(vntext.NFC(s))
+// ParseText trims a cell and puts it in NFC, on one line (oneLine: its
+// lines joined by a space). Text typed in a legacy font encoding is
+// refused with what to do about it.
+func ParseText(s string) (string, error) { return parseText(s, " ") }
+
+// ParseAddress is ParseText for an address, whose lines are its parts
+// (house and street, ward, province): they are joined by ", ", as an
+// address is written on one line.
+func ParseAddress(s string) (string, error) { return parseText(s, ", ") }
+
+func parseText(s, sep string) (string, error) {
+	s = strings.TrimSpace(oneLine(vntext.NFC(s), sep))
 	switch DetectLegacy(s) {
 	case TCVN3:
 		return "", fmt.Errorf("the text %s looks typed in the TCVN3 (ABC) font encoding (it reads as %s); convert the file to Unicode (Unikey: Công cụ chuyển mã, TCVN3 → Unicode) and import it again",
@@ -30,6 +38,33 @@ func ParseText(s string) (string, error) {
 			quote(s), quote(FromTCVN3(head(s))), quote(FromVNI(head(s))))
 	}
 	return s, nil
+}
+
+// oneLine is s with its line breaks (a cell's Alt+Enter in Excel), and
+// the spaces around each, made sep; blank lines go. A line that ends in a
+// comma or another separator is followed by a space, not by a second
+// separator. The fields an import fills are of one line, and the store
+// refuses a line break as a control character; every other control
+// character is left for the checks to refuse.
+func oneLine(s, sep string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	var b strings.Builder
+	for _, line := range strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }) {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "":
+			continue
+		case b.Len() == 0:
+		case strings.ContainsAny(b.String()[b.Len()-1:], ",;:-"):
+			b.WriteByte(' ')
+		default:
+			b.WriteString(sep)
+		}
+		b.WriteString(line)
+	}
+	return b.String()
 }
 
 // maxQuoted is how much of a cell a message quotes: a cell may hold

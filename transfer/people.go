@@ -89,7 +89,10 @@ var PeopleColumns = []Column{
 		return err
 	}, func(p *pb.Person) string { return p.Phone }),
 	codeCol("Quê quán", "hometown", "unit", func(p *pb.Person) *string { return &p.Hometown }),
-	textCol("Địa chỉ", "address", 30, func(p *pb.Person) *string { return &p.Address }),
+	col("Địa chỉ", "address", 30, "", func(p *pb.Person, cell string) (err error) {
+		p.Address, err = ParseAddress(cell)
+		return err
+	}, func(p *pb.Person) string { return p.Address }),
 	col("Nơi làm việc", "work_location", 14, "work_location", func(p *pb.Person, cell string) (err error) {
 		p.WorkLocation, err = choice(cell, workLocations)
 		return err

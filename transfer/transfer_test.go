@@ -393,3 +393,31 @@ func TestDate1904(t *testing.T) {
 		}
 	}
 }
+
+// A cell's line breaks (Alt+Enter in Excel) are joined, not refused: an
+// address's lines are its parts, written on one line with commas; other
+// text is joined as words. Other control characters stay for the checks
+// to refuse.
+func TestCellsOnOneLine(t *testing.T) {
+	m, errs := MapHeader([]string{"Tên", "Địa chỉ", "Nơi làm việc"})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	for _, c := range []struct {
+		name, given, address, givenWant, addressWant string
+	}{
+		{"OK", "An", "Số 1 Trần Phú", "An", "Số 1 Trần Phú"},
+		{"AddressLines", "An", "Số 1 Trần Phú\nPhường Vĩnh Thanh", "An", "Số 1 Trần Phú, Phường Vĩnh Thanh"},
+		{"AddressCRLFAndBlankLines", "An", " Số 1 Trần Phú \r\n\r\n  Phường Vĩnh Thanh\rTỉnh An Giang\n", "An", "Số 1 Trần Phú, Phường Vĩnh Thanh, Tỉnh An Giang"},
+		{"AddressLineEndsInComma", "An", "Số 1 Trần Phú,\nPhường Vĩnh Thanh", "An", "Số 1 Trần Phú, Phường Vĩnh Thanh"},
+		{"NameLines", "Thị\nHoa", "", "Thị Hoa", ""},
+		{"OtherControlCharacterKept", "An", "Số 1\x07", "An", "Số 1\x07"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, errs := m.Person([]string{c.given, c.address, ""})
+			if len(errs) > 0 || p.GivenName != c.givenWant || p.Address != c.addressWant {
+				t.Errorf("%q, %q → %q, %q %v; want %q, %q", c.given, c.address, p.GivenName, p.Address, errs, c.givenWant, c.addressWant)
+			}
+		})
+	}
+}
