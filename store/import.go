@@ -231,7 +231,7 @@ func (im *Importer) person(ctx context.Context, row *pb.Person) (*ImportOutcome,
 			return nil, err
 		}
 		if match, err = tx.livePerson(ctx, id); err != nil {
-			return nil, err
+			return nil, namedBy(err, "person.name")
 		}
 		if err := im.reach(match, "person.name", true); err != nil {
 			return nil, err
@@ -367,6 +367,18 @@ func errRestrictedByID(field, do string) error {
 	return errorf(FailedPrecondition, field, restrictedText, "the registered person with this national ID", do)
 }
 
+// namedBy is err, a person not found, about the field of the row that
+// named them (its Mã hồ sơ), so that the import marks that cell.
+func namedBy(err error, field string) error {
+	var se *Error
+	if errors.As(err, &se) && se.Code == NotFound && se.Field == "" {
+		c := *se
+		c.Field = field
+		return &c
+	}
+	return err
+}
+
 // contactFields are the contact details a person may withhold.
 var contactFields = []protoreflect.Name{"email", "phone", "address"}
 
@@ -415,8 +427,13 @@ func valueText(fd protoreflect.FieldDescriptor, v protoreflect.Value) string {
 				GetMonth() int32
 				GetDay() int32
 			})
-			if dd.GetMonth() == 0 {
+			// As a cell writes it: the year alone, month and year, or
+			// the whole date.
+			switch {
+			case dd.GetMonth() == 0:
 				return fmt.Sprint(d.GetYear())
+			case dd.GetDay() == 0:
+				return fmt.Sprintf("%02d/%04d", dd.GetMonth(), d.GetYear())
 			}
 			return fmt.Sprintf("%02d/%02d/%04d", dd.GetDay(), dd.GetMonth(), d.GetYear())
 		}

@@ -157,7 +157,7 @@ func (im *Importer) personOf(ctx context.Context, ref PersonRef) (*personRow, er
 		}
 		r, err := im.tx.livePerson(ctx, id)
 		if err != nil {
-			return nil, err
+			return nil, namedBy(err, "person")
 		}
 		return r, im.reach(r, "person", true)
 	case ref.NationalID != "":
