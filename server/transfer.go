@@ -511,6 +511,12 @@ func rowProblems(ctx context.Context, err error, row int32, column func(field st
 	default:
 		return nil, err
 	}
+	// A NOT_FOUND carries no field; the store's names the one that named
+	// what does not exist (a Mã hồ sơ), so that its cell is marked.
+	var se *store.Error
+	if errors.As(err, &se) && se.Code == store.NotFound && se.Field != "" {
+		return []*pb.ImportProblem{{Kind: pb.ImportProblem_ERROR, Row: row, Column: column(se.Field), Field: se.Field, Message: st.Message()}}, nil
+	}
 	var out []*pb.ImportProblem
 	for _, d := range st.Details() {
 		if br, ok := d.(*errdetails.BadRequest); ok {
