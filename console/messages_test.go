@@ -87,6 +87,7 @@ func TestServerMessagesInVietnamese(t *testing.T) {
 		{"ErrFuture", "birth_date", "01/01/2999", "tương lai"},
 		{"ErrDay", "birth_date", "30/02/1985", "không có ngày"},
 		{"ErrGivenName", "given_name", "", "cần điền"},
+		{"ErrGivenNameTooLong", "given_name", strings.Repeat("A", 51), "tối đa 50 ký tự"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, body := b.editPerson(url.Values{tc.field: {tc.value}})
@@ -101,8 +102,15 @@ func TestServerMessagesInVietnamese(t *testing.T) {
 			}
 		})
 	}
+	// A limit of the request's rules names the field by its label.
+	_, body := b.editPerson(url.Values{"given_name": {strings.Repeat("A", 51)}})
+	banner := body[strings.Index(body, `id="error"`):]
+	if banner = banner[:strings.Index(banner, "</p>")]; !strings.Contains(banner, "Tên: tối đa 50 ký tự") || strings.Contains(banner, "given_name") {
+		t.Errorf("a given name too long: the banner %q", banner)
+	}
+
 	// The registration form's fields come back as new_person's.
-	_, body := b.get("/members/hoi-y-hoc/register")
+	_, body = b.get("/members/hoi-y-hoc/register")
 	code, body := b.post("/members/hoi-y-hoc/register", url.Values{"csrf": {csrfOf(body)}, "family_name": {"Phạm"},
 		"given_name": {"Châu"}, "email": {"chau@"}, "consent": {"on"}})
 	if msg := fieldError(body, "email"); code != http.StatusUnprocessableEntity || !strings.Contains(msg, "không phải là một địa chỉ email") {

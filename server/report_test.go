@@ -73,7 +73,7 @@ func TestImportReport(t *testing.T) {
 	// The problems are in Vietnamese, as the console says them: the
 	// report is for the people who correct the file.
 	for cell, want := range map[string]string{"I4": "E (Ngày sinh): \"31/02/1980\" không phải là ngày: tháng 2 không có ngày 31.",
-		"I5": "bảng mã TCVN3", "I6": "G (Số CCCD): \"12345\" có 5 chữ số, không phải 12 (CCCD)", "I7": "C (Tên): cần điền thông tin này", "I8": "cần mã dân tộc gồm hai chữ số"} {
+		"I5": "bảng mã TCVN3", "I6": "G (Số CCCD): \"12345\" có 5 chữ số, không phải 12 (CCCD)", "I7": "C (Tên): cần điền thông tin này", "I8": `F (Dân tộc): Không có mã dân tộc "99"; hãy chọn trong danh sách dân tộc.`} {
 		if !strings.Contains(get(cell), want) {
 			t.Errorf("%s is %q, want it to say %q", cell, get(cell), want)
 		}
