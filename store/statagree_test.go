@@ -181,11 +181,11 @@ func TestAsOfTodayAgreesWithToday(t *testing.T) {
 			t.Errorf("%s: today %v\nas on today %v %v", q.Filter, a, b, err)
 		}
 	}
-	a, err := db.GetIndicators(ctx, "", "", nil)
+	a, err := db.GetIndicators(ctx, "", "", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b, err := db.GetIndicators(ctx, "", "", today); err != nil || !proto.Equal(a, b) {
+	if b, err := db.GetIndicators(ctx, "", "", nil, today); err != nil || !proto.Equal(a, b) {
 		t.Errorf("indicators today %v\nas on today %v %v", a, b, err)
 	}
 	// The shapes read as README says: the position that says where, else

@@ -85,7 +85,7 @@ func (tx *Tx) filterSelectsHidden(ctx context.Context, f string, sc *statsScope,
 			continue
 		}
 		rest := strings.Join(slices.Delete(slices.Clone(shape.Conjuncts), i, i+1), " AND ")
-		where, args, err := tx.compileStatsFilter(ctx, rest, sc.on)
+		where, args, err := tx.compileStatsFilter(ctx, rest, sc.on, sc.may)
 		if err != nil {
 			return false, err
 		}

@@ -135,7 +135,7 @@ func TestIndicatorsFilterOnHiddenCell(t *testing.T) {
 		{`gender = FEMALE AND hometown = "30766"`, 6},
 		{"gender = MALE", 16},
 	} {
-		r, err := db.GetIndicators(ctx, c.filter, "", nil)
+		r, err := db.GetIndicators(ctx, c.filter, "", nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
