@@ -294,7 +294,10 @@ type ListChangesRequest struct {
 	// Where to read from: a cursor (a Change's cursor, a response's cursor
 	// or next_page_token). Empty reads from the first change ever made;
 	// FAILED_PRECONDITION, naming the oldest cursor still held, when the
-	// feed no longer holds the changes after it.
+	// feed no longer holds the changes after it, and FAILED_PRECONDITION
+	// too for a cursor of another feed (the database was restored from a
+	// backup since) or past the newest change: read the registry in full
+	// again, then follow from the cursor this feed gives.
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	// A filter (https://google.aip.dev/160) on `resource_type`, e.g.
 	// `resource_type = PERSON OR resource_type = ORGANIZATION`.
@@ -432,7 +435,8 @@ type WatchChangesRequest struct {
 	// Where to start: a cursor from a Change or a response. Empty starts at
 	// the newest change: the first response has no changes and carries the
 	// cursor to keep. FAILED_PRECONDITION, naming the oldest cursor still
-	// held, when the feed no longer holds the changes after it.
+	// held, when the feed no longer holds the changes after it, or for a
+	// cursor of another feed (restored since) or past the newest change.
 	Cursor string `protobuf:"bytes,1,opt,name=cursor,proto3" json:"cursor,omitempty"`
 	// A filter on `resource_type`, as in ListChanges.
 	Filter        string `protobuf:"bytes,2,opt,name=filter,proto3" json:"filter,omitempty"`
