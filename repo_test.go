@@ -95,3 +95,21 @@ func TestCIRunsTheREADMETestCommand(t *testing.T) {
 		t.Errorf(".ci/run runs %q, which the README does not give as a command", cmd)
 	}
 }
+
+// Every CSV file is written through transfer.CSVWriter, which quotes a
+// cell that would start a formula: no other code makes an encoding/csv
+// writer.
+func TestCSVIsWrittenThroughTransfer(t *testing.T) {
+	for _, f := range handWritten(t) {
+		if strings.HasSuffix(f, "_test.go") || f == filepath.Join("transfer", "csvcell.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(src, []byte("csv.NewWriter(")) {
+			t.Errorf("%s makes a CSV writer: use transfer.NewCSVWriter, which starts no formula", f)
+		}
+	}
+}

@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"strconv"
 
@@ -18,6 +17,7 @@ import (
 	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
+	"trithuc.gov.vn/trithuc/transfer"
 )
 
 // Reports: made by an operation, kept frozen, listed, and exported for a
@@ -83,12 +83,18 @@ func (s *statisticsService) ExportReport(ctx context.Context, req *pb.ExportRepo
 	if req.GetFormat() == pb.ExportReportRequest_CSV {
 		var b bytes.Buffer
 		b.WriteString(utf8BOM)
+		w := transfer.NewCSVWriter(&b, true)
 		for _, t := range r.GetTables() {
-			writeLines(&b, [][]string{{t.GetTitle()}})
-			b.Write(bytes.TrimPrefix(statisticsCSV(t.GetStatistics()), []byte(utf8BOM)))
-			writeLines(&b, [][]string{{}})
+			w.Write([]string{t.GetTitle()})
+			for _, line := range statsLines(t.GetStatistics()) {
+				w.Write(line)
+			}
+			w.Write([]string{})
 		}
-		writeLines(&b, indicatorLines(r))
+		for _, line := range indicatorLines(r) {
+			w.Write(line)
+		}
+		w.Flush()
 		return &httpbody.HttpBody{ContentType: "text/csv; charset=utf-8", Data: b.Bytes()}, nil
 	}
 	data, err := reportXLSX(r)
@@ -96,12 +102,6 @@ func (s *statisticsService) ExportReport(ctx context.Context, req *pb.ExportRepo
 		return nil, grpcError(ctx, &store.Error{Code: store.Internal, Message: "report workbook", Err: err})
 	}
 	return &httpbody.HttpBody{ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Data: data}, nil
-}
-
-func writeLines(b *bytes.Buffer, lines [][]string) {
-	w := csv.NewWriter(b)
-	w.UseCRLF = true
-	w.WriteAll(lines)
 }
 
 // The indicators of a report as cells: text and marks (string), counts
@@ -224,13 +224,7 @@ func reportXLSX(r *pb.Report) ([]byte, error) {
 		} else if _, err := f.NewSheet(sheet); err != nil {
 			return nil, err
 		}
-		cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(statisticsCSV(t.GetStatistics()), []byte(utf8BOM))))
-		cr.FieldsPerRecord = -1
-		lines, err := cr.ReadAll()
-		if err != nil {
-			return nil, err
-		}
-		if err := put(sheet, append([][]string{{t.GetTitle()}}, lines...)); err != nil {
+		if err := put(sheet, append([][]string{{t.GetTitle()}}, statsLines(t.GetStatistics())...)); err != nil {
 			return nil, err
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"encoding/csv"
 	"strconv"
 	"unicode"
 	"unicode/utf8"
@@ -102,18 +101,23 @@ const utf8BOM = "\ufeff"
 func statisticsCSV(r *pb.ComputeStatisticsResponse) []byte {
 	var b bytes.Buffer
 	b.WriteString(utf8BOM)
-	w := csv.NewWriter(&b)
-	w.UseCRLF = true
-	t := newStatsTable(r)
-	w.Write(t.header)
-	for _, row := range t.rows {
-		line := append([]string(nil), row.labels...)
-		w.Write(append(line, row.count.text))
+	w := transfer.NewCSVWriter(&b, true)
+	for _, line := range statsLines(r) {
+		w.Write(line)
 	}
-	w.Write([]string{})
-	w.Write([]string{t.legendBelow + " " + t.legendProtects})
 	w.Flush()
 	return b.Bytes()
+}
+
+// statsLines are the lines of statisticsCSV, as text.
+func statsLines(r *pb.ComputeStatisticsResponse) [][]string {
+	t := newStatsTable(r)
+	lines := [][]string{t.header}
+	for _, row := range t.rows {
+		line := append([]string(nil), row.labels...)
+		lines = append(lines, append(line, row.count.text))
+	}
+	return append(lines, []string{}, []string{t.legendBelow + " " + t.legendProtects})
 }
 
 // statsTable is an answer of ComputeStatistics laid out for a spreadsheet:

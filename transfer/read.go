@@ -293,6 +293,11 @@ func (r *csvRows) Next() bool {
 	off := r.r.InputOffset()
 	r.next += bytes.Count(r.data[r.off:off], []byte("\n"))
 	r.off = off
+	// A cell the export quoted so that it starts no formula reads as
+	// it was.
+	for i, c := range rec {
+		rec[i] = UnquoteCell(c)
+	}
 	r.cells = rec
 	return true
 }

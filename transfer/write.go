@@ -2,7 +2,6 @@ package transfer
 
 import (
 	"bytes"
-	"encoding/csv"
 	"io"
 
 	"github.com/xuri/excelize/v2"
@@ -30,7 +29,7 @@ func NewWriter(w io.Writer, format Format, sheet string) (Writer, error) {
 	if _, err := w.Write(bom); err != nil {
 		return nil, err
 	}
-	return &csvWriter{w: csv.NewWriter(w)}, nil
+	return NewCSVWriter(w, false), nil
 }
 
 // SheetWriter is a Writer of a workbook, which can go on to another sheet.
@@ -40,11 +39,6 @@ type SheetWriter interface {
 	// rows written next go to it.
 	NextSheet(name string) error
 }
-
-type csvWriter struct{ w *csv.Writer }
-
-func (c *csvWriter) Write(cells []string) error { return c.w.Write(cells) }
-func (c *csvWriter) Close() error               { c.w.Flush(); return c.w.Error() }
 
 // xlsxWriter streams rows into excelize's stream writer, which keeps them
 // in a temporary file rather than in memory. Every cell is text, so that

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +13,8 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"trithuc.gov.vn/trithuc/transfer"
 )
 
 // defaultColumns are the table columns of resources whose fields are too
@@ -112,7 +113,7 @@ func printResult(w, errw io.Writer, format, columns string, pages []proto.Messag
 // names as the header, then a line per item (every page with --all; the
 // hint of more pages goes to stderr, where it is not read as a row).
 func printCSV(w io.Writer, cols []string, rows []protoreflect.Message) error {
-	cw := csv.NewWriter(w)
+	cw := transfer.NewCSVWriter(w, false)
 	cw.Write(cols)
 	for _, r := range rows {
 		cells := make([]string, len(cols))
@@ -121,8 +122,7 @@ func printCSV(w io.Writer, cols []string, rows []protoreflect.Message) error {
 		}
 		cw.Write(cells)
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // itemsField is the repeated field holding the items of an answer that is
