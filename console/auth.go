@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -167,10 +168,24 @@ func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request) {
 		Flash: flashes[r.URL.Query().Get("ok")], Data: loginData{Next: safeNext(r.URL.Query().Get("next"))}})
 }
 
-// safeNext keeps a redirect after signing in on this site.
+// safeNext keeps a redirect after signing in on this site: a path of it,
+// or else the list of people. Browsers drop tabs and newlines from a URL
+// and read a backslash as a slash, so "/\t/evil.example" would leave the
+// site; a target with any of them, a scheme, a host, or a second slash
+// first is refused.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/people"
+	const home = "/people"
+	if next == "" || next[0] != '/' || len(next) > 1 && (next[1] == '/' || next[1] == '\\') {
+		return home
+	}
+	for i := 0; i < len(next); i++ {
+		if c := next[i]; c < 0x20 || c == 0x7f || c == '\\' {
+			return home
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return home
 	}
 	return next
 }
