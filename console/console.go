@@ -57,7 +57,19 @@ type Options struct {
 	Secure bool
 	Idle   time.Duration
 	Logger *slog.Logger
+	// MaxImportBytes bounds an imported file: the server's import limit,
+	// the same over the API and here.
+	MaxImportBytes int64
 }
+
+// ImportPattern is the route that receives an import's file, the one
+// request allowed past the server's request limit: the server lets its
+// body be up to the import limit and ImportFormBytes more, for the form's
+// other fields.
+const (
+	ImportPattern   = "POST /imports"
+	ImportFormBytes = 64 << 10
+)
 
 //go:embed templates/*.html static/*
 var assets embed.FS
@@ -91,6 +103,9 @@ func New(opts Options) (*Handler, error) {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
+	}
+	if opts.MaxImportBytes <= 0 {
+		return nil, errors.New("console: no import limit (Options.MaxImportBytes)")
 	}
 	h := &Handler{opts: opts, db: opts.DB, log: opts.Logger, mux: http.NewServeMux(), pages: map[string]*template.Template{},
 		people: pb.NewPersonServiceClient(opts.Conn), orgs: pb.NewOrganizationServiceClient(opts.Conn),
@@ -195,6 +210,13 @@ func (h *Handler) signedIn(fn func(*request)) http.HandlerFunc {
 		}
 		q := &request{handler: h, w: w, r: r, sess: sess, secret: c.Value}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			// A body sent without its length is cut at the limit as the
+			// form is read.
+			var tooLarge *http.MaxBytesError
+			if err := r.ParseMultipartForm(32 << 20); errors.As(err, &tooLarge) {
+				h.TooLarge(w, r, tooLarge.Limit)
+				return
+			}
 			msg := ""
 			if !h.sameOrigin(r) {
 				msg = msgOtherSite
@@ -312,6 +334,16 @@ func (q *request) fail(h *Handler, err error) {
 func (q *request) errorPage(h *Handler, title, msg string, code int) {
 	p := &page{Title: title, Error: msg, Account: q.sess.Account, CSRF: q.sess.CSRF, Unit: q.unitName(h)}
 	h.render(q.w, q.r, "error", code, p)
+}
+
+// TooLarge answers a form whose body is over max bytes, unread: an
+// import's file is named with the import limit, any other form with max.
+func (h *Handler) TooLarge(w http.ResponseWriter, r *http.Request, max int64) {
+	title, msg := "Biểu mẫu quá lớn", fmt.Sprintf("Biểu mẫu gửi lên lớn hơn %d MB nên chưa được gửi; không có gì bị thay đổi.", max>>20)
+	if r.Method+" "+r.URL.Path == ImportPattern {
+		title, msg = "Tệp quá lớn", leadImport+fmt.Sprintf("tệp lớn hơn %d MB, mức tối đa; hãy chia thành nhiều tệp nhỏ hơn rồi nhập lần lượt.", h.opts.MaxImportBytes>>20)
+	}
+	h.render(w, r, "error", http.StatusRequestEntityTooLarge, &page{Title: title, Error: msg})
 }
 
 // redirect sends the browser on after a form succeeded, with the key of

@@ -35,13 +35,23 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvWith(t, nil)
+}
+
+// newEnvWith is newEnv with a configuration that configure changes.
+func newEnvWith(t *testing.T, configure func(*server.Config)) *env {
+	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "trithuc.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(db, server.Config{GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0",
-		Logger: slog.New(slog.NewTextHandler(tlog{t}, nil))})
+	cfg := server.Config{GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0",
+		Logger: slog.New(slog.NewTextHandler(tlog{t}, nil))}
+	if configure != nil {
+		configure(&cfg)
+	}
+	srv, err := server.New(db, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

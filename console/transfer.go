@@ -56,9 +56,6 @@ func (h *Handler) exportPeople(q *request) {
 	q.fail(h, err)
 }
 
-// maxImportFile bounds an uploaded spreadsheet.
-const maxImportFile = 32 << 20
-
 type importData struct {
 	// The form's choices, kept when it is shown again.
 	ValidateOnly, SkipInvalid, Overwrite bool
@@ -90,19 +87,24 @@ func (h *Handler) startImport(q *request) {
 		Overwrite: q.r.PostFormValue("overwrite") != ""}
 	p := &page{Data: d}
 	f, hdr, err := q.r.FormFile("file")
+	if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
+		h.TooLarge(q.w, q.r, tooLarge.Limit)
+		return
+	}
 	if err != nil {
 		p.Error, p.Fields = "Hãy chọn một tệp XLSX hoặc CSV.", map[string]string{"file": "Chưa chọn tệp."}
 		q.show(h, "imports", "people", "Nhập danh sách", p)
 		return
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxImportFile+1))
+	data, err := io.ReadAll(io.LimitReader(f, h.opts.MaxImportBytes+1))
 	switch {
 	case err != nil:
 		h.log.ErrorContext(q.r.Context(), "console: reading an uploaded file", "err", err)
 		p.Error = "Không đọc được tệp đã tải lên; hãy tải lên lại."
-	case len(data) > maxImportFile:
-		p.Error = leadImport + "tệp lớn hơn 32 MB; hãy chia thành nhiều tệp nhỏ hơn."
+	case int64(len(data)) > h.opts.MaxImportBytes:
+		h.TooLarge(q.w, q.r, h.opts.MaxImportBytes)
+		return
 	}
 	if p.Error != "" {
 		q.show(h, "imports", "people", "Nhập danh sách", p)

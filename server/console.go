@@ -63,5 +63,7 @@ func (s *Server) consoleHandler() (*console.Handler, error) {
 		Secure: s.cfg.TLS != nil,
 		Idle:   s.consoleIdle(),
 		Logger: s.log,
+		// One import limit, over the API and in the console.
+		MaxImportBytes: int64(s.cfg.MaxImportBytes),
 	})
 }

@@ -42,20 +42,25 @@ func outgoingHeader(key string) (string, bool) {
 // outgoingTrailer sends no gRPC trailer as an HTTP trailer.
 func outgoingTrailer(string) (string, bool) { return "", false }
 
-// limitBody refuses bodies over max bytes: at once when the request says its
-// length, and as the body is read when it does not. Either way the answer
-// is 413 with RESOURCE_EXHAUSTED, the code gRPC gives a message over the
-// limit.
-func limitBody(next http.Handler, max int64) http.Handler {
+// limitBody refuses bodies over max bytes: at once with tooLarge when the
+// request says its length, and as the body is read when it does not (the
+// reader's *http.MaxBytesError, which next answers).
+func limitBody(next http.Handler, max int64, tooLarge func(w http.ResponseWriter, r *http.Request, max int64)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > max {
-			writeStatus(w, r, status.New(codes.ResourceExhausted,
-				fmt.Sprintf("the request body is %d bytes; the limit is %d", r.ContentLength, max)), http.StatusRequestEntityTooLarge)
+			tooLarge(w, r, max)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, max)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// bodyTooLarge is the API's answer to a body over the limit: 413 with
+// RESOURCE_EXHAUSTED, the code gRPC gives a message over the limit.
+func bodyTooLarge(w http.ResponseWriter, r *http.Request, max int64) {
+	writeStatus(w, r, status.New(codes.ResourceExhausted,
+		fmt.Sprintf("the request body is %d bytes; the limit is %d", r.ContentLength, max)), http.StatusRequestEntityTooLarge)
 }
 
 func writeStatus(w http.ResponseWriter, r *http.Request, st *status.Status, code int) {

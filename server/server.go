@@ -354,17 +354,18 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(apispec.OpenAPI)
 	})
-	mux.Handle("/", s.credentialBeforeBody(gw, limitBody(gw, int64(s.cfg.MaxRequestBytes))))
-	mux.Handle(importRoute, s.credentialBeforeBody(gw, limitBody(gw, int64(s.cfg.MaxImportBytes))))
-	// The web console (console.go) has its own paths; any other path is
-	// the API's, which answers in JSON.
+	mux.Handle("/", s.credentialBeforeBody(gw, limitBody(gw, int64(s.cfg.MaxRequestBytes), bodyTooLarge)))
+	mux.Handle(importRoute, s.credentialBeforeBody(gw, limitBody(gw, int64(s.cfg.MaxImportBytes), bodyTooLarge)))
+	// The web console (console.go) has its own paths, whose refusals are
+	// its pages; any other path is the API's, which answers in JSON.
 	con, err := s.consoleHandler()
 	if err != nil {
 		return nil, err
 	}
 	for _, path := range console.Paths {
-		mux.Handle(path, limitBody(con, int64(s.cfg.MaxRequestBytes)))
+		mux.Handle(path, limitBody(con, int64(s.cfg.MaxRequestBytes), con.TooLarge))
 	}
+	mux.Handle(console.ImportPattern, limitBody(con, int64(s.cfg.MaxImportBytes)+console.ImportFormBytes, con.TooLarge))
 	return cors(s.cfg.CORSOrigins, mux), nil
 }
 
