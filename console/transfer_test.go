@@ -135,7 +135,8 @@ func TestImportProblemsInVietnamese(t *testing.T) {
 	file := "Mã hồ sơ;Họ;Tên đệm;Tên;Ngày sinh;Địa chỉ\n" +
 		e.person.GetName() + ";Trần;Văn;Anh;08/03/1985;\n" + // a conflict on Họ
 		";Nguyễn;Văn;Anh;08/03/1985;Số 1 Lê Lợi, Rạch Giá\n" + // like a registered person
-		";Lê;Văn;NguyÔn;1970;\n" // TCVN3
+		";Lê;Văn;NguyÔn;1970;\n" + // TCVN3
+		";Võ;Văn;Bì\u202enh;1971;\n" // an invisible character
 	_, _, op := b.uploadTo("x.csv", file)
 	if !strings.HasPrefix(op, "/imports/") {
 		t.Fatalf("the upload sends to %q, not an import's page", op)
@@ -149,12 +150,12 @@ func TestImportProblemsInVietnamese(t *testing.T) {
 	if table == "" {
 		t.Fatalf("no problems table:\n%s", page)
 	}
-	for _, want := range []string{"đang ghi", "Giống người đã có", "bảng mã TCVN3"} {
+	for _, want := range []string{"đang ghi", "Giống người đã có", "bảng mã TCVN3", "ký tự ẩn U+202E"} {
 		if !strings.Contains(html.UnescapeString(table), want) {
 			t.Errorf("the problems lack %q:\n%s", want, table)
 		}
 	}
-	for _, english := range []string{"registered", "resembles", "looks typed", "import it again"} {
+	for _, english := range []string{"registered", "resembles", "looks typed", "import it again", "invisible"} {
 		if strings.Contains(table, english) {
 			t.Errorf("the problems say %q in English:\n%s", english, table)
 		}

@@ -73,6 +73,9 @@ var problemsVi = map[string]string{
 	// A warning, not a refusal (transfer/cells.go).
 	"%s has lost its leading 0, which a spreadsheet drops from a number: imported as %s; check it, and format the column as Text to keep the 0": "%[1]s đã mất số 0 ở đầu (bảng tính bỏ số 0 ở đầu của một ô kiểu số): đã nhập thành %[2]s; hãy kiểm tra lại, và định dạng cột là Văn bản (Text) để giữ số 0.",
 
+	// A text holding a character a reader cannot see (server/hidden.go).
+	"contains the invisible character %s at byte %d: remove it (it is often pasted from a word processor or a web page) and send the text again": "Có ký tự ẩn %[1]s (ở byte %[2]s của ô): hãy xoá ký tự này (nó thường bị dán vào khi sao chép từ trình soạn thảo văn bản hoặc trang web) rồi nhập lại.",
+
 	// The file refused, or its run ended, as a whole (server/transfer.go,
 	// server/operations.go).
 	"the file is empty: the first row must be the template's headers":                        "Tệp trống: dòng đầu tiên phải là dòng tiêu đề của mẫu.",
