@@ -346,6 +346,25 @@ func (h *Handler) TooLarge(w http.ResponseWriter, r *http.Request, max int64) {
 	h.render(w, r, "error", http.StatusRequestEntityTooLarge, &page{Title: title, Error: msg})
 }
 
+// SessionSecret is the secret of the browser's session, "" when it sends
+// none: the server's gate of import files (ImportPattern) finds by it
+// whose file it is before the body is read.
+func (h *Handler) SessionSecret(r *http.Request) string {
+	c, err := r.Cookie(h.sessionCookie())
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+// RefuseImport answers an import form that the server's gate refused
+// before its file was read: a role that may not import, or no free place
+// to receive it.
+func (h *Handler) RefuseImport(w http.ResponseWriter, r *http.Request, err error) {
+	msg, _, code := explainImport(err, leadImport)
+	h.render(w, r, "error", code, &page{Title: "Nhập danh sách", Error: msg})
+}
+
 // redirect sends the browser on after a form succeeded, with the key of
 // its message in flashes.
 func (q *request) redirect(to, ok string) {

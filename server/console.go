@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"net/http"
 	"time"
 
 	"google.golang.org/grpc/codes"
@@ -45,6 +46,35 @@ func (s *Server) sessionPrincipal(ctx context.Context, c *call, md metadata.MD) 
 	c.console = true
 	a := sess.Account
 	return &Principal{ID: "user:" + a.Email, Name: a.Name, Role: a.Role, Association: a.Association, Organization: a.Organization}, nil
+}
+
+// consoleImportGate holds the console's import form to the gate of the
+// API's import route (gate.go), before its file is read: the person's role
+// must be one that may import, and the file takes one of the places to
+// receive one (one a person). A request without a live session goes on to
+// the console, which answers it unread.
+func (s *Server) consoleImportGate(con *console.Handler, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		secret := con.SessionSecret(r)
+		if secret == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		c := &call{rest: true, method: importMethod, client: hostOf(r.RemoteAddr), start: time.Now()}
+		p, err := s.sessionPrincipal(r.Context(), c, metadata.Pairs(console.SessionMetadata, secret))
+		if err != nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		c.principal = p
+		release, err := s.takeImportSlot(r.Context(), c)
+		if err != nil {
+			con.RefuseImport(w, r, s.refuseEarly(r.Context(), c, err))
+			return
+		}
+		defer release()
+		next.ServeHTTP(w, r)
+	})
 }
 
 func (s *Server) consoleIdle() time.Duration {

@@ -365,7 +365,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 	for _, path := range console.Paths {
 		mux.Handle(path, limitBody(con, int64(s.cfg.MaxRequestBytes), con.TooLarge))
 	}
-	mux.Handle(console.ImportPattern, limitBody(con, int64(s.cfg.MaxImportBytes)+console.ImportFormBytes, con.TooLarge))
+	mux.Handle(console.ImportPattern, limitBody(s.consoleImportGate(con, con), int64(s.cfg.MaxImportBytes)+console.ImportFormBytes, con.TooLarge))
 	return cors(s.cfg.CORSOrigins, mux), nil
 }
 
