@@ -74,7 +74,7 @@ var problemsVi = map[string]string{
 	"%s has lost its leading 0, which a spreadsheet drops from a number: imported as %s; check it, and format the column as Text to keep the 0": "%[1]s đã mất số 0 ở đầu (bảng tính bỏ số 0 ở đầu của một ô kiểu số): đã nhập thành %[2]s; hãy kiểm tra lại, và định dạng cột là Văn bản (Text) để giữ số 0.",
 
 	// A text holding a character a reader cannot see (server/hidden.go).
-	"contains the invisible character %s at byte %d: remove it (it is often pasted from a word processor or a web page) and send the text again": "Có ký tự ẩn %[1]s (ở byte %[2]s của ô): hãy xoá ký tự này (nó thường bị dán vào khi sao chép từ trình soạn thảo văn bản hoặc trang web) rồi nhập lại.",
+	"contains the invisible character %s at byte %d: remove it (it is often pasted from a word processor or a web page) and send the text again": "Có một ký tự ẩn không nhìn thấy được (thường do dán từ trình soạn thảo văn bản hay trang web); hãy xoá ký tự đó rồi nhập lại.",
 
 	// The file refused, or its run ended, as a whole (server/transfer.go,
 	// server/operations.go).
@@ -206,13 +206,12 @@ var problemsVi = map[string]string{
 	"must contain no more than %s item(s)":                             "nhiều nhất %[1]s mục",
 	"repeated value must contain unique items":                         "mỗi giá trị chỉ được ghi một lần",
 	"does not match regex pattern `%s`":                                "không đúng dạng quy định (%[1]s)",
-	"must be 1 to 63 lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen":                                "cần 1 đến 63 chữ thường không dấu, chữ số hoặc dấu gạch ngang, bắt đầu bằng một chữ và không kết thúc bằng dấu gạch ngang",
-	"must be a person's resource name, people/{person}":                                                                                          "cần Mã hồ sơ dạng people/…",
-	"must be an association's resource name, associations/{association}":                                                                         "cần mã hội dạng associations/…",
-	"must be a DOI such as \"10.1000/xyz123\" (without https://doi.org/)":                                                                        "cần mã DOI như 10.1000/xyz123 (không kèm https://doi.org/)",
-	"must be an ISO 639-1 language code of two small letters, e.g. \"en\"":                                                                       "cần mã ngôn ngữ gồm hai chữ thường, ví dụ en (tiếng Anh)",
-	"%s is not allowed here; want one of %s":                                                                                                     "%[1]s không dùng được ở đây; hãy chọn một trong: %[2]s",
-	"contains the invisible character %s at byte %d: remove it (it is often pasted from a word processor or a web page) and send the text again": "Có một ký tự ẩn không nhìn thấy được (thường do dán từ trình soạn thảo văn bản hay trang web); hãy xoá ký tự đó rồi nhập lại.",
+	"must be 1 to 63 lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen": "cần 1 đến 63 chữ thường không dấu, chữ số hoặc dấu gạch ngang, bắt đầu bằng một chữ và không kết thúc bằng dấu gạch ngang",
+	"must be a person's resource name, people/{person}":                                                           "cần Mã hồ sơ dạng people/…",
+	"must be an association's resource name, associations/{association}":                                          "cần mã hội dạng associations/…",
+	"must be a DOI such as \"10.1000/xyz123\" (without https://doi.org/)":                                         "cần mã DOI như 10.1000/xyz123 (không kèm https://doi.org/)",
+	"must be an ISO 639-1 language code of two small letters, e.g. \"en\"":                                        "cần mã ngôn ngữ gồm hai chữ thường, ví dụ en (tiếng Anh)",
+	"%s is not allowed here; want one of %s":                                                                      "%[1]s không dùng được ở đây; hãy chọn một trong: %[2]s",
 }
 
 type problemShape struct {
