@@ -54,7 +54,8 @@ func create[T proto.Message](ctx context.Context, requests idempotency, method s
 }
 
 // update runs a standard Update: the mask is checked against the resource,
-// and applied to the stored resource inside the store's transaction.
+// and applied to the stored resource inside the store's transaction; what
+// the caller may not read it may not write (withheld.go).
 func update[T proto.Message](ctx context.Context, mask *fieldmaskpb.FieldMask, resource T, validateOnly bool,
 	do func(name string, o store.WriteOptions, apply func(T) error) (T, error)) (T, error) {
 	var zero T
@@ -71,8 +72,16 @@ func update[T proto.Message](ctx context.Context, mask *fieldmaskpb.FieldMask, r
 	out, err := do(str("name"), store.WriteOptions{Audit: auditEvent(ctx), Etag: str("etag"), ValidateOnly: validateOnly},
 		func(current T) error {
 			stored := proto.Clone(current)
+			// What the caller may not read depends on what is stored (a
+			// person's contact consent), so it is decided here, in the
+			// transaction (withheld.go).
+			withheld := withheldFields(callFrom(ctx).principal, stored)
+			if err := checkWithheld(mask, resource, withheld); err != nil {
+				return err
+			}
 			fieldmask.Update(mask, current, resource)
 			keepServerSet(current, stored)
+			keepWithheld(current, stored, withheld)
 			return nil
 		})
 	return out, grpcError(ctx, err)
