@@ -3,6 +3,8 @@ package console
 import (
 	"fmt"
 	"net/http"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,6 +18,12 @@ import (
 // they show; the same description reads the resource into the form, reads
 // the posted form into a message, and names the update mask. The server
 // validates: the form only turns text into the message's types.
+//
+// An update names in its mask only the fields the person changed: those
+// the posted form holds whose values differ from the resource as read when
+// the form is saved (changedPaths). A field the form did not show (one
+// withheld from the signed-in person), or a client left out, is not
+// written, so nobody erases what they were never shown.
 
 type formField struct {
 	Name  string // the message field, e.g. "given_name"
@@ -47,6 +55,9 @@ type fieldView struct {
 	Values  []string
 	Primary int
 	Error   string
+	// Withheld, when set, says why the field is not shown: the form has
+	// no box for it, and so never changes it.
+	Withheld string
 }
 
 var personForm = []formField{
@@ -175,19 +186,30 @@ func viewFields(m proto.Message, form []formField, errs map[string]string, ch ch
 	return out
 }
 
-// readForm sets the form's fields of m from the posted form. It returns
-// the fields whose text cannot be read as their type, with a message. A
-// field chosen from a reference list of ch is read back to its code.
+// readForm sets the form's fields of m from the posted form; a field the
+// form does not hold is left as m has it. It returns the fields whose text
+// cannot be read as their type, with a message. A field chosen from a
+// reference list of ch is read back to its code. Boxes to tick send
+// nothing when none is ticked, so edit.html sends an empty value beside
+// them, which says the form holds the field.
 func readForm(r *http.Request, m proto.Message, form []formField, ch choices) map[string]string {
 	bad := map[string]string{}
 	msg := m.ProtoReflect()
+	r.ParseForm() // done when the form's token was read; an error left it empty
 	for _, f := range form {
+		if _, held := r.PostForm[f.Name]; !held {
+			continue
+		}
 		fd := msg.Descriptor().Fields().ByName(protoreflect.Name(f.Name))
+		msg.Clear(fd)
 		s := strings.TrimSpace(r.PostFormValue(f.Name))
 		switch {
 		case fd.IsList() && fd.Kind() == protoreflect.EnumKind:
 			list := msg.Mutable(fd).List()
 			for _, s := range r.PostForm[f.Name] {
+				if s == "" {
+					continue
+				}
 				ev := fd.Enum().Values().ByName(protoreflect.Name(s))
 				if ev == nil || ev.Number() == 0 {
 					bad[f.Name] = "lựa chọn không hợp lệ"
@@ -209,7 +231,7 @@ func readForm(r *http.Request, m proto.Message, form []formField, ch choices) ma
 				msg.Clear(fd)
 			}
 		case fd.Kind() == protoreflect.BoolKind:
-			msg.Set(fd, protoreflect.ValueOfBool(s != ""))
+			msg.Set(fd, protoreflect.ValueOfBool(slices.ContainsFunc(r.PostForm[f.Name], func(v string) bool { return v != "" })))
 		case fd.Kind() == protoreflect.Int32Kind:
 			if s == "" {
 				msg.Clear(fd)
@@ -245,12 +267,43 @@ func readForm(r *http.Request, m proto.Message, form []formField, ch choices) ma
 	return bad
 }
 
-func maskOf(form []formField) []string {
+// changedPaths are the form's fields whose values in edited differ from
+// those in read, the resource as read: the update mask of a form saved.
+// They are compared as the form shows them, so that what the server keeps
+// beside a value (a field of expertise's code) or writes differently
+// (a unit's code for its name) is no change.
+func changedPaths(read, edited proto.Message, form []formField, ch choices) []string {
+	was, is := viewFields(read, form, nil, ch), viewFields(edited, form, nil, ch)
 	var paths []string
-	for _, f := range form {
-		paths = append(paths, f.Name)
+	for i, f := range form {
+		if !reflect.DeepEqual(was[i], is[i]) {
+			paths = append(paths, f.Name)
+		}
 	}
 	return paths
+}
+
+// changes is the update of m's fields paths: a message of m's type with
+// them, and its name and etag.
+func changes(m proto.Message, paths []string) proto.Message {
+	from := m.ProtoReflect()
+	out := from.New()
+	for _, p := range append([]string{"name", "etag"}, paths...) {
+		if fd := from.Descriptor().Fields().ByName(protoreflect.Name(p)); fd != nil && from.Has(fd) {
+			out.Set(fd, from.Get(fd))
+		}
+	}
+	return out.Interface()
+}
+
+// withhold shows the fields names of a form as withheld, for why, without
+// their boxes or values.
+func withhold(fields []fieldView, why string, names ...string) {
+	for i := range fields {
+		if slices.Contains(names, fields[i].Name) {
+			fields[i] = fieldView{formField: fields[i].formField, Withheld: why}
+		}
+	}
 }
 
 // parseDate reads dd/mm/yyyy, mm/yyyy, yyyy or yyyy-mm-dd.

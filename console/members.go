@@ -38,6 +38,8 @@ type deskRow struct {
 
 type deskData struct {
 	Association *pb.Association
+	// CanRegister shows the link to register a member (canWritePeople).
+	CanRegister bool
 	State       string
 	States      []option
 	Rows        []deskRow
@@ -65,7 +67,7 @@ func (h *Handler) desk(q *request) {
 		q.fail(h, err)
 		return
 	}
-	d := &deskData{Association: a, State: state,
+	d := &deskData{Association: a, State: state, CanRegister: canWritePeople(q.sess.Account),
 		States: opts(state, "PENDING", "Chờ duyệt", "ACTIVE", "Đang sinh hoạt", "SUSPENDED", "Tạm đình chỉ", "WITHDRAWN", "Đã rút", "REJECTED", "Bị từ chối")}
 	for _, m := range resp.GetMemberships() {
 		row := deskRow{M: m}
@@ -80,8 +82,10 @@ func (h *Handler) desk(q *request) {
 type membershipData struct {
 	Association *pb.Association
 	M           *pb.Membership
-	Person      card
-	Duplicates  []duplicate
+	// CanAct shows the actions on the membership (canWritePeople).
+	CanAct     bool
+	Person     card
+	Duplicates []duplicate
 }
 
 type duplicate struct {
@@ -117,7 +121,7 @@ func (h *Handler) showMembership(q *request, failure string) {
 		return
 	}
 	names := refNames{}
-	d := &membershipData{Association: a, M: m, Person: card{Names: names}}
+	d := &membershipData{Association: a, M: m, Person: card{Names: names}, CanAct: canWritePeople(q.sess.Account)}
 	if d.Person.Person, err = h.people.GetPerson(ctx, &pb.GetPersonRequest{Name: m.GetPerson(), View: pb.PersonView_PERSON_VIEW_FULL}); err != nil {
 		q.fail(h, err)
 		return
@@ -149,7 +153,7 @@ func (h *Handler) showMembership(q *request, failure string) {
 // membershipAction approves, rejects, suspends, reinstates or withdraws a
 // membership.
 func (h *Handler) membershipAction(q *request) {
-	if q.notForUnits(h, "Duyệt hội viên") {
+	if q.notForUnits(h, "Duyệt hội viên") || !q.mayWrite(h, "Duyệt hội viên") {
 		return
 	}
 	ctx := q.ctx()
@@ -207,7 +211,7 @@ type registerData struct {
 // register registers a new member: the person, and their consent to the
 // text shown.
 func (h *Handler) register(q *request) {
-	if q.notForUnits(h, "Duyệt hội viên") {
+	if q.notForUnits(h, "Duyệt hội viên") || !q.mayWrite(h, "Đăng ký hội viên") {
 		return
 	}
 	ctx := q.ctx()

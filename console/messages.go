@@ -12,6 +12,7 @@ import "strings"
 // likes; an unknown key shows nothing.
 var flashes = map[string]string{
 	"person-saved":        "Đã lưu hồ sơ.",
+	"unchanged":           "Không có gì thay đổi; chưa lưu gì.",
 	"qualification-saved": "Đã lưu trình độ.",
 	"position-saved":      "Đã lưu chức vụ, nơi công tác.",
 	"work-saved":          "Đã lưu công trình.",
@@ -39,6 +40,9 @@ const (
 	msgOutOfScope  = "Bạn không có quyền làm việc này: hồ sơ hoặc việc này nằm ngoài phạm vi của tài khoản của bạn."
 	msgRestricted  = "Bạn không có quyền làm việc này: hồ sơ này đang bị hạn chế xử lý (người đó đã rút lại sự đồng ý hoặc yêu cầu hạn chế), chỉ quản trị viên mới xem được."
 	msgNotYourRole = "Bạn không có quyền làm việc này: vai trò của tài khoản không cho phép. Nếu bạn cần việc này, hãy liên hệ quản trị viên."
+	// A form posted with contact details withheld from the account
+	// (contactWithheld): the server keeps them as they are.
+	msgContactRefused = "Bạn không có quyền sửa thông tin liên hệ của người này: người này không đồng ý cho dùng thông tin liên hệ, nên chỉ quản trị viên xem và sửa được. Không có gì bị thay đổi."
 )
 
 // sayDenied is a PERMISSION_DENIED's message in Vietnamese.
@@ -48,6 +52,8 @@ func sayDenied(msg string) string {
 		return msgOutOfScope
 	case strings.Contains(msg, "is restricted"):
 		return msgRestricted
+	case strings.Contains(msg, "no CONTACT consent"):
+		return msgContactRefused
 	}
 	return msgNotYourRole
 }

@@ -157,7 +157,7 @@ func TestSuccessMessagesAreKeyed(t *testing.T) {
 	}
 	resp, err := b.http.PostForm(e.base+"/people/anh/edit", func() url.Values {
 		_, body := b.get("/people/anh/edit")
-		return url.Values{"csrf": {csrfOf(body)}, "etag": {etagOf(body)}, "family_name": {"Nguyễn"}, "given_name": {"Anh"}}
+		return url.Values{"csrf": {csrfOf(body)}, "etag": {etagOf(body)}, "family_name": {"Nguyễn"}, "given_name": {"Anh"}, "orcid": {"0000-0002-1825-0097"}}
 	}())
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package console
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -250,14 +251,44 @@ func (h *Handler) searchChoices(q *request, d *searchData) {
 // Giang until 2025-06-30 and An Giang after.
 const provinceCode = "91"
 
+// canWritePeople reports whether the account may write people and what
+// they hold, and register and manage members (the server's table: admins
+// and registrars); the pages show the links, buttons and forms that do so
+// to such accounts only.
 func canWritePeople(a *store.Account) bool {
 	return a.Role == "admin" || a.Role == "registrar"
 }
 
+// mayWrite refuses a form of writes to an account that may not make them,
+// saying why; it reports whether the account may.
+func (q *request) mayWrite(h *Handler, what string) bool {
+	if canWritePeople(q.sess.Account) {
+		return true
+	}
+	q.errorPage(h, what, what+": "+msgNotYourRole, http.StatusForbidden)
+	return false
+}
+
+// contactWithheld reports whether p's contact details are withheld from
+// the account: p gave no CONTACT consent (Person.contact_allowed), and
+// only admins read them then. The form has no boxes for them.
+func contactWithheld(a *store.Account, p *pb.Person) bool {
+	return a.Role != "admin" && !p.GetContactAllowed()
+}
+
+// msgContactWithheld stands in the person's form for the boxes of the
+// contact details withheld from the account.
+const msgContactWithheld = "Người này không đồng ý cho dùng thông tin liên hệ; không thể xem hoặc sửa."
+
+var contactFields = []string{"email", "phone", "address"}
+
 type profileData struct {
 	Person  *pb.Person
 	CanEdit bool
-	Names   refNames
+	// ContactWithheld says that the person's contact details are withheld
+	// from the account (contactWithheld).
+	ContactWithheld bool
+	Names           refNames
 }
 
 func (h *Handler) profile(q *request) {
@@ -267,7 +298,7 @@ func (h *Handler) profile(q *request) {
 		return
 	}
 	q.show(h, "profile", "people", "Hồ sơ: "+p.GetDisplayName(), &page{Data: profileData{Person: p, CanEdit: canWritePeople(q.sess.Account),
-		Names: h.profileNames(q.ctx(), p)}})
+		ContactWithheld: contactWithheld(q.sess.Account, p), Names: h.profileNames(q.ctx(), p)}})
 }
 
 type editData struct {
@@ -275,8 +306,14 @@ type editData struct {
 	Fields                      []fieldView
 }
 
-// editPerson shows and saves the form of a person's own fields.
+// editPerson shows and saves the form of a person's own fields. Saving
+// writes what the person changed only (changedPaths), compared with the
+// profile as read now: when someone else changed it since the form was
+// shown, the etag refuses the update.
 func (h *Handler) editPerson(q *request) {
+	if !q.mayWrite(h, "Sửa hồ sơ") {
+		return
+	}
 	ctx := q.ctx()
 	name := "people/" + q.r.PathValue("id")
 	cur, err := h.people.GetPerson(ctx, &pb.GetPersonRequest{Name: name, View: pb.PersonView_PERSON_VIEW_BASIC})
@@ -288,11 +325,24 @@ func (h *Handler) editPerson(q *request) {
 		Heading: "Sửa hồ sơ: " + cur.GetDisplayName()}
 	p := &page{Data: d}
 	ch := h.loadChoices(ctx, cur, personForm)
+	show := func(m *pb.Person, etag string, bad map[string]string) {
+		d.Etag, d.Fields = etag, viewFields(m, personForm, bad, ch)
+		if contactWithheld(q.sess.Account, cur) {
+			withhold(d.Fields, msgContactWithheld, contactFields...)
+		}
+		q.show(h, "edit", "people", d.Heading, p)
+	}
 	if q.r.Method == "POST" {
-		in := &pb.Person{Name: name, Etag: q.r.PostFormValue("etag")}
+		in := proto.Clone(cur).(*pb.Person)
+		in.Etag = q.r.PostFormValue("etag")
 		bad := readForm(q.r, in, personForm, ch)
 		if len(bad) == 0 {
-			_, err = h.people.UpdatePerson(ctx, &pb.UpdatePersonRequest{Person: in, UpdateMask: &fieldmaskpb.FieldMask{Paths: maskOf(personForm)}})
+			mask := changedPaths(cur, in, personForm, ch)
+			if len(mask) == 0 {
+				q.redirect(d.Back, "unchanged")
+				return
+			}
+			_, err = h.people.UpdatePerson(ctx, &pb.UpdatePersonRequest{Person: changes(in, mask).(*pb.Person), UpdateMask: &fieldmaskpb.FieldMask{Paths: mask}})
 			if err == nil {
 				q.redirect(d.Back, "person-saved")
 				return
@@ -303,15 +353,13 @@ func (h *Handler) editPerson(q *request) {
 		}
 		if status.Code(err) == codes.Aborted {
 			// Someone else's change is what the form shows now.
-			d.Etag, d.Fields = cur.GetEtag(), viewFields(cur, personForm, nil, ch)
+			show(cur, cur.GetEtag(), nil)
 		} else {
-			d.Etag, d.Fields = in.GetEtag(), viewFields(in, personForm, bad, ch)
+			show(in, in.GetEtag(), bad)
 		}
-		q.show(h, "edit", "people", d.Heading, p)
 		return
 	}
-	d.Etag, d.Fields = cur.GetEtag(), viewFields(cur, personForm, nil, ch)
-	q.show(h, "edit", "people", d.Heading, p)
+	show(cur, cur.GetEtag(), nil)
 }
 
 // child is a qualification, position or honour: how to read, create and
@@ -383,8 +431,12 @@ var children = map[string]child{
 }
 
 // editChild shows and saves the form of a qualification, position or
-// honour, new or existing.
+// honour, new or existing; saving an existing one writes what the person
+// changed only, as editPerson does.
 func (h *Handler) editChild(q *request) {
+	if !q.mayWrite(h, "Sửa hồ sơ") {
+		return
+	}
 	kind, personID, childID := q.r.PathValue("kind"), q.r.PathValue("id"), q.r.PathValue("child")
 	c, ok := children[kind]
 	form := childForms[kind]
@@ -414,7 +466,7 @@ func (h *Handler) editChild(q *request) {
 	}
 	ch := h.loadChoices(q.ctx(), cur, form.fields)
 	if q.r.Method == "POST" {
-		in := c.empty()
+		in := proto.Clone(cur)
 		bad := readForm(q.r, in, form.fields, ch)
 		var err error
 		if len(bad) == 0 {
@@ -424,7 +476,12 @@ func (h *Handler) editChild(q *request) {
 				r := in.ProtoReflect()
 				r.Set(r.Descriptor().Fields().ByName("name"), protoValue(name))
 				r.Set(r.Descriptor().Fields().ByName("etag"), protoValue(q.r.PostFormValue("etag")))
-				err = c.update(q, in, maskOf(form.fields))
+				mask := changedPaths(cur, in, form.fields, ch)
+				if len(mask) == 0 {
+					q.redirect(d.Back, "unchanged")
+					return
+				}
+				err = c.update(q, changes(in, mask), mask)
 			}
 			if err == nil {
 				q.redirect(d.Back, strings.TrimSuffix(kind, "s")+"-saved")

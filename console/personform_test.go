@@ -80,8 +80,9 @@ func TestEditHometownFieldsAndRoles(t *testing.T) {
 		}
 	}
 
-	// Emptying them clears them.
-	if code, body = b.editPerson(url.Values{"hometown": {""}}); code != http.StatusSeeOther {
+	// Emptying them clears them: the boxes sent empty, no role ticked (the
+	// form sends an empty value beside the boxes to tick).
+	if code, body = b.editPerson(url.Values{"hometown": {""}, "fields": {"", "", ""}, "expert_roles": {""}}); code != http.StatusSeeOther {
 		t.Fatalf("clearing: HTTP %d\n%s", code, body)
 	}
 	if p, err = e.admin.People.GetPerson(ctx, &pb.GetPersonRequest{Name: "people/anh"}); err != nil ||
