@@ -45,13 +45,13 @@ func withheldFields(p *Principal, stored proto.Message) map[protoreflect.Name]st
 		fields := stored.ProtoReflect().Descriptor().Fields()
 		for i := 0; i < fields.Len(); i++ {
 			if fd := fields.Get(i); sensitivity(fd) != pb.Sensitivity_SENSITIVITY_UNSPECIFIED {
-				add(fd.Name(), fmt.Sprintf("is personal data the %s role may not read", p.Role))
+				add(fd.Name(), fmt.Sprintf("personal data the %s role may not read", p.Role))
 			}
 		}
 	}
 	if person, ok := stored.(*pb.Person); ok && p.Role != RoleAdmin && !person.GetContactAllowed() {
 		for _, name := range []protoreflect.Name{"email", "phone", "address"} {
-			add(name, fmt.Sprintf("is withheld from the %s role because the person gave no CONTACT consent", p.Role))
+			add(name, fmt.Sprintf("withheld from the %s role because the person gave no CONTACT consent", p.Role))
 		}
 	}
 	return out
@@ -83,13 +83,26 @@ func checkWithheld(mask *fieldmaskpb.FieldMask, resource proto.Message, withheld
 		return nil
 	}
 	sort.Strings(named)
+	byWhy := map[string][]string{}
 	var whys []string
 	for _, name := range named {
-		whys = append(whys, name+" "+withheld[protoreflect.Name(name)])
+		why := withheld[protoreflect.Name(name)]
+		if byWhy[why] == nil {
+			whys = append(whys, why)
+		}
+		byWhy[why] = append(byWhy[why], name)
+	}
+	var says []string
+	for _, why := range whys {
+		verb := "is"
+		if len(byWhy[why]) > 1 {
+			verb = "are"
+		}
+		says = append(says, fmt.Sprintf("%s %s %s", strings.Join(byWhy[why], ", "), verb, why))
 	}
 	return status.Errorf(codes.PermissionDenied,
-		"update_mask: %s: a caller may not change what it cannot read; leave %s out of the update_mask (an update_mask of \"*\" keeps it as stored)",
-		strings.Join(whys, "; "), strings.Join(named, ", "))
+		"update_mask: %s, and a caller may not change what it cannot read: leave %s out of the update_mask (\"*\" keeps what the caller cannot read as stored)",
+		strings.Join(says, "; "), strings.Join(named, ", "))
 }
 
 // keepWithheld puts back in an updated resource the withheld fields as

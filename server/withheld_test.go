@@ -71,7 +71,7 @@ func TestUpdateKeepsWithheldContact(t *testing.T) {
 				t.Fatalf("got %v, want PERMISSION_DENIED", err)
 			}
 			msg := status.Convert(err).Message()
-			for _, want := range []string{tc.field + " is withheld from the registrar role", "CONTACT consent"} {
+			for _, want := range []string{tc.field + " is withheld from the registrar role", "gave no CONTACT consent"} {
 				if !strings.Contains(msg, want) {
 					t.Errorf("the refusal %q does not say %q", msg, want)
 				}
@@ -154,7 +154,7 @@ func TestWithheldFieldsFollowRedaction(t *testing.T) {
 			mask := &fieldmaskpb.FieldMask{Paths: tc.paths}
 			err := checkWithheld(mask, in, withheld)
 			if tc.denied != "" {
-				if status.Code(err) != codes.PermissionDenied || !strings.Contains(status.Convert(err).Message(), tc.denied+" is ") {
+				if status.Code(err) != codes.PermissionDenied || !strings.Contains(status.Convert(err).Message(), "update_mask: "+tc.denied+" is ") {
 					t.Fatalf("got %v, want PERMISSION_DENIED naming %s", err, tc.denied)
 				}
 				return
