@@ -233,8 +233,8 @@ func TestIndicatorsAsOfDatedFacts(t *testing.T) {
 // counts the rest together.
 func TestKeepTop(t *testing.T) {
 	values := []string{"organizations/a", "organizations/b", "", "organizations/c", "organizations/d"}
-	// One dimension: the key is the value's index.
-	counts := map[uint64]int{0: 5, 1: 9, 2: 50, 3: 5, 4: 1}
+	// One dimension: the key holds the value's index.
+	counts := map[cellKey]int{{0}: 5, {1}: 9, {2}: 50, {3}: 5, {4}: 1}
 	keepTop(values, counts, 0, 2)
 	want := []string{"organizations/a", "organizations/b", "", otherOrganizations, otherOrganizations}
 	if strings.Join(values, " ") != strings.Join(want, " ") {

@@ -346,24 +346,29 @@ func (tx *Tx) countCells(ctx context.Context, dims []*statDim, listed, where str
 	}
 	// Each distinct raw value of a dimension gets a small number, and a
 	// combination of them a key: the counting needs no allocation per
-	// person.
+	// person. (The key holds a number per dimension: packing them into
+	// one integer merged values once a linked answer's partner made four
+	// dimensions.)
+	if len(dims) > maxCellDims {
+		return nil, &Error{Code: Internal, Message: "statistics", Err: fmt.Errorf("%d dimensions counted at once; at most %d", len(dims), maxCellDims)}
+	}
 	type distinct struct {
-		index map[string]int
+		index map[string]uint32
 		raw   []string
 	}
 	ds := make([]distinct, len(dims))
 	for i := range ds {
-		ds[i].index = map[string]int{}
+		ds[i].index = map[string]uint32{}
 	}
-	counts := map[uint64]int{}
+	counts := map[cellKey]int{}
 	// The value of the row before, and its number: rows come in runs of a
 	// value when the scan follows an index that starts with it.
-	last, lastK := make([]string, len(dims)), make([]int, len(dims))
+	last, lastK := make([]string, len(dims)), make([]int64, len(dims))
 	for i := range last {
 		lastK[i] = -1
 	}
 	for range n {
-		var key uint64
+		var key cellKey
 		for i := range dims {
 			var v string
 			if j := strings.IndexByte(rest[i], 31); j >= 0 {
@@ -372,20 +377,17 @@ func (tx *Tx) countCells(ctx context.Context, dims []*statDim, listed, where str
 				v, rest[i] = rest[i], ""
 			}
 			if lastK[i] >= 0 && v == last[i] {
-				key = key<<21 | uint64(lastK[i])
+				key[i] = uint32(lastK[i])
 				continue
 			}
 			k, ok := ds[i].index[v]
 			if !ok {
-				k = len(ds[i].raw)
-				if k == 1<<21 {
-					return nil, &Error{Code: Internal, Message: "statistics", Err: fmt.Errorf("more than %d values of %v", k, dims[i].kind)}
-				}
+				k = uint32(len(ds[i].raw))
 				ds[i].index[v] = k
 				ds[i].raw = append(ds[i].raw, v)
 			}
-			last[i], lastK[i] = v, k
-			key = key<<21 | uint64(k)
+			last[i], lastK[i] = v, int64(k)
+			key[i] = k
 		}
 		counts[key]++
 	}
@@ -396,16 +398,15 @@ func (tx *Tx) countCells(ctx context.Context, dims []*statDim, listed, where str
 			values[i] = append(values[i], d.value(raw))
 		}
 		if d.top > 0 {
-			keepTop(values[i], counts, len(dims)-1-i, d.top)
+			keepTop(values[i], counts, i, d.top)
 		}
 	}
 	byKey := map[string]*suppress.Cell{}
 	var cells []*suppress.Cell
 	for key, count := range counts {
 		vals := make([]string, len(dims))
-		for i := len(dims) - 1; i >= 0; i-- {
-			vals[i] = values[i][key&(1<<21-1)]
-			key >>= 21
+		for i := range dims {
+			vals[i] = values[i][key[i]]
 		}
 		k := strings.Join(vals, "\x00")
 		c := byKey[k]
@@ -419,6 +420,13 @@ func (tx *Tx) countCells(ctx context.Context, dims []*statDim, listed, where str
 	sortCells(cells, dims)
 	return cells, nil
 }
+
+// cellKey is a combination of dimensions' values, by their numbers in
+// countCells; maxCellDims the most dimensions counted at once (three asked
+// for, and a linked answer's partner).
+type cellKey [maxCellDims]uint32
+
+const maxCellDims = 5
 
 // readValues reads, in one query over people, the raw values of dims of
 // every person selected, as one string per dimension, the values
@@ -459,12 +467,12 @@ func (tx *Tx) readValues(ctx context.Context, dims []*statDim, listed, where str
 }
 
 // keepTop renames all but the top values of a dimension, by the people
-// they hold (ties by value), to otherOrganizations; "" stays. shift is
-// the dimension's place in the keys of counts, from the right.
-func keepTop(values []string, counts map[uint64]int, shift, top int) {
+// they hold (ties by value), to otherOrganizations; "" stays. dim is the
+// dimension's place in the keys of counts.
+func keepTop(values []string, counts map[cellKey]int, dim, top int) {
 	total := map[string]int{}
 	for key, n := range counts {
-		total[values[(key>>(21*shift))&(1<<21-1)]] += n
+		total[values[key[dim]]] += n
 	}
 	var vs []string
 	for v := range total {
