@@ -200,7 +200,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusForbidden, msg)
 		return
 	}
-	try, ok := h.signIn.try(email, clientAddr(r), time.Now())
+	try, ok := h.signIn.try(email, h.clientAddr(r), time.Now())
 	if !ok {
 		fail(http.StatusTooManyRequests, "Quá nhiều lần đăng nhập sai; hãy đợi vài phút rồi thử lại.")
 		return
@@ -216,13 +216,13 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusInternalServerError, "Lỗi hệ thống; hãy thử lại.")
 		return
 	}
-	_, secret, err := h.db.CreateSession(r.Context(), a, clientAddr(r))
+	_, secret, err := h.db.CreateSession(r.Context(), a, h.clientAddr(r))
 	if err != nil {
 		h.log.ErrorContext(r.Context(), "console: starting a session", "err", err)
 		fail(http.StatusInternalServerError, "Lỗi hệ thống; hãy thử lại.")
 		return
 	}
-	h.log.InfoContext(r.Context(), "console: signed in", "account", a.Email, "client", clientAddr(r))
+	h.log.InfoContext(r.Context(), "console: signed in", "account", a.Email, "client", h.clientAddr(r))
 	http.SetCookie(w, &http.Cookie{Name: h.sessionCookie(), Value: secret, Path: "/", HttpOnly: true, Secure: h.opts.Secure,
 		SameSite: http.SameSiteStrictMode, MaxAge: int(store.SessionLifetime / time.Second)})
 	http.Redirect(w, r, data.Next, http.StatusSeeOther)
@@ -266,7 +266,7 @@ func (h *Handler) setPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	// Every attempt counts here, its tokens kept: a link is guessed, not
 	// a password.
-	if _, ok := h.signIn.try("setup:"+token, clientAddr(r), time.Now()); !ok {
+	if _, ok := h.signIn.try("setup:"+token, h.clientAddr(r), time.Now()); !ok {
 		p.Error = "Quá nhiều lần thử; hãy đợi vài phút."
 		h.render(w, r, "setpassword", http.StatusTooManyRequests, p)
 		return

@@ -40,6 +40,12 @@ import (
 // that connection only.
 const SessionMetadata = "x-trithuc-session"
 
+// ClientMetadata carries the client address of the HTTP request behind a
+// call (the console's, or the REST gateway's) to the server over the
+// in-memory connection, where the audit trail and the log take it from.
+// The server reads it from that connection only.
+const ClientMetadata = "x-trithuc-client"
+
 // Paths are the patterns of http.ServeMux the console serves; the server
 // routes them to it.
 var Paths = []string{"/{$}", "/login", "/logout", "/set-password", "/people", "/people/", "/members", "/members/",
@@ -60,6 +66,11 @@ type Options struct {
 	// MaxImportBytes bounds an imported file: the server's import limit,
 	// the same over the API and here.
 	MaxImportBytes int64
+	// ClientAddress is the client address of a request, as the server
+	// finds it (behind a trusted proxy, the one the proxy names): the
+	// address the sign-in limits count and sessions and the audit trail
+	// record. The connection's address when nil.
+	ClientAddress func(*http.Request) string
 }
 
 // ImportPattern is the route that receives an import's file, the one
@@ -176,10 +187,13 @@ func (q *request) h() *Handler { return q.handler }
 
 // ctx is the context for calls to the server as the signed-in person.
 func (q *request) ctx() context.Context {
-	return metadata.AppendToOutgoingContext(q.r.Context(), SessionMetadata, q.secret, "x-forwarded-for", clientAddr(q.r))
+	return metadata.AppendToOutgoingContext(q.r.Context(), SessionMetadata, q.secret, ClientMetadata, q.h().clientAddr(q.r))
 }
 
-func clientAddr(r *http.Request) string {
+func (h *Handler) clientAddr(r *http.Request) string {
+	if h.opts.ClientAddress != nil {
+		return h.opts.ClientAddress(r)
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr

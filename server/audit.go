@@ -18,6 +18,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
+	"trithuc.gov.vn/trithuc/console"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
 )
@@ -196,18 +197,17 @@ func newRequestID() string {
 	return strings.ToLower(base32.StdEncoding.EncodeToString(b))
 }
 
-// forwardedFor is the client address of a REST call: the last entry of the
-// x-forwarded-for the gateway adds, which is the address of the HTTP
-// connection. Only calls from the gateway's in-memory connection get here,
-// so a client cannot set it.
-func forwardedFor(ctx context.Context) string {
+// gatewayClient is the client address of a call from the gateway or the
+// console: the address clientAddress gave their HTTP request, which they
+// pass as console.ClientMetadata. Only calls from the in-memory
+// connection get here, and no HTTP header becomes metadata there
+// (incomingHeader), so a client cannot set it.
+func gatewayClient(ctx context.Context) string {
 	md, _ := metadata.FromIncomingContext(ctx)
-	vals := md.Get("x-forwarded-for")
-	if len(vals) == 0 {
-		return ""
+	if vals := md.Get(console.ClientMetadata); len(vals) > 0 {
+		return vals[len(vals)-1]
 	}
-	parts := strings.Split(vals[len(vals)-1], ",")
-	return strings.TrimSpace(parts[len(parts)-1])
+	return ""
 }
 
 // hostOf is the host of a host:port address.

@@ -60,7 +60,7 @@ func (s *Server) consoleImportGate(con *console.Handler, next http.Handler) http
 			next.ServeHTTP(w, r)
 			return
 		}
-		c := &call{rest: true, method: importMethod, client: hostOf(r.RemoteAddr), start: time.Now()}
+		c := &call{rest: true, method: importMethod, client: s.httpClient(r), start: time.Now()}
 		p, err := s.sessionPrincipal(r.Context(), c, metadata.Pairs(console.SessionMetadata, secret))
 		if err != nil {
 			next.ServeHTTP(w, r)
@@ -93,6 +93,8 @@ func (s *Server) consoleHandler() (*console.Handler, error) {
 		Secure: s.cfg.TLS != nil,
 		Idle:   s.consoleIdle(),
 		Logger: s.log,
+		// One client address, over the API and in the console.
+		ClientAddress: s.httpClient,
 		// One import limit, over the API and in the console.
 		MaxImportBytes: int64(s.cfg.MaxImportBytes),
 	})

@@ -46,7 +46,7 @@ func (s *Server) tap(ctx context.Context, info *tap.Info) (context.Context, erro
 			// The gateway's streaming calls: the guard let them in.
 			return ctx, nil
 		}
-		c.client = hostOf(p.Addr.String())
+		c.client = s.grpcClient(p.Addr, info.Header)
 	}
 	if s.isPublic(c.method) {
 		return ctx, nil
@@ -167,9 +167,9 @@ func (s *Server) credentialBeforeBody(gw *runtime.ServeMux, next http.Handler) h
 			next.ServeHTTP(w, r)
 			return
 		}
-		c := &call{rest: true, client: hostOf(r.RemoteAddr), start: time.Now()}
+		c := &call{rest: true, client: s.httpClient(r), start: time.Now()}
 		// What the gateway would send the server as metadata.
-		md := metadata.Join(metadata.MD{"authorization": r.Header.Values("Authorization")}, gatewayMetadata(r.Context(), r))
+		md := metadata.Join(metadata.MD{"authorization": r.Header.Values("Authorization")}, s.gatewayMetadata(r.Context(), r))
 		p, err := s.credential(r.Context(), c, md)
 		if err != nil {
 			c.method = restMethod(r)

@@ -92,9 +92,10 @@ func (s *Server) newCall(ctx context.Context, method string) (context.Context, *
 	if p, ok := peer.FromContext(ctx); ok && p.Addr != nil {
 		if p.Addr.Network() == internalNetwork {
 			c.rest = true
-			c.client = forwardedFor(ctx)
+			c.client = gatewayClient(ctx)
 		} else {
-			c.client = hostOf(p.Addr.String())
+			md, _ := metadata.FromIncomingContext(ctx)
+			c.client = s.grpcClient(p.Addr, md)
 		}
 	}
 	return context.WithValue(ctx, callKey{}, c), c

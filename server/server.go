@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -83,6 +84,14 @@ type Config struct {
 	// may call the REST API from a browser; none when empty.
 	CORSOrigins []string
 
+	// TrustedProxies are the reverse proxies (see ParseTrustedProxies)
+	// whose ProxyHeader names the client of a request they forward
+	// (clientaddr.go); none when empty, and every client is then its
+	// connection's address. ProxyHeader is HeaderXForwardedFor (when
+	// empty) or HeaderForwarded.
+	TrustedProxies []netip.Prefix
+	ProxyHeader    string
+
 	// MetricsAddr, when set, is host:port of a listener of its own that
 	// serves Prometheus metrics at /metrics.
 	MetricsAddr string
@@ -133,6 +142,7 @@ type Server struct {
 	internal *bufconn.Listener
 	gwConn   *grpc.ClientConn // streaming calls of the gateway
 	inproc   *inprocConn      // every other call of the gateway and the console
+	proxies  *proxyTrust      // who says who the client is (clientaddr.go)
 	http     *http.Server
 
 	grpcLis, httpLis net.Listener
@@ -185,11 +195,16 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	if err := checkChangesRetention(cfg.ChangesRetention); err != nil {
 		return nil, fmt.Errorf("server: retention: %w", err)
 	}
+	header, err := canonicalProxyHeader(cfg.ProxyHeader)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
 	v, err := protovalidate.New()
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	s := &Server{cfg: cfg, db: db, log: cfg.Logger, validator: v}
+	s.proxies = &proxyTrust{trusted: cfg.TrustedProxies, header: header}
 	s.touched = map[string]time.Time{}
 	s.perms = map[string]access{}
 	for m, a := range permissions {
@@ -314,7 +329,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		runtime.WithIncomingHeaderMatcher(incomingHeader),
 		runtime.WithOutgoingHeaderMatcher(outgoingHeader),
 		runtime.WithOutgoingTrailerMatcher(outgoingTrailer),
-		runtime.WithMetadata(gatewayMetadata),
+		runtime.WithMetadata(s.gatewayMetadata),
 		runtime.WithMetadata(ifMatchAnnotator),
 		runtime.WithForwardResponseOption(etagHeaders),
 		runtime.SetQueryParameterParser(&strictQuery{}),

@@ -24,6 +24,7 @@ import (
 	"google.golang.org/grpc/peer"
 	"google.golang.org/grpc/status"
 
+	"trithuc.gov.vn/trithuc/console"
 	"trithuc.gov.vn/trithuc/vntext"
 )
 
@@ -131,14 +132,16 @@ func checkListenAddr(ctx context.Context, addr string) error {
 // refuses a call from the network that sends it.
 const certMetadata = "x-trithuc-client-cert-bin"
 
-// gatewayMetadata passes the REST client's verified certificate on to the
-// gRPC server. No HTTP header can set certMetadata: the gateway forwards
-// none (incomingHeader).
-func gatewayMetadata(_ context.Context, r *http.Request) metadata.MD {
+// gatewayMetadata passes the REST client's address (clientaddr.go) and
+// verified certificate on to the gRPC server. No HTTP header can set
+// either: the gateway forwards none (incomingHeader).
+func (s *Server) gatewayMetadata(_ context.Context, r *http.Request) metadata.MD {
+	md := metadata.Pairs(console.ClientMetadata, s.httpClient(r))
 	if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 || len(r.TLS.VerifiedChains[0]) == 0 {
-		return nil
+		return md
 	}
-	return metadata.Pairs(certMetadata, string(r.TLS.VerifiedChains[0][0].RawSubject))
+	md.Append(certMetadata, string(r.TLS.VerifiedChains[0][0].RawSubject))
+	return md
 }
 
 // clientCertificate returns the subject of the call's verified client

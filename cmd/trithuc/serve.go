@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"net/url"
 	"os"
 	"strings"
@@ -47,6 +48,10 @@ type serveConfig struct {
 	changesKept     time.Duration
 	importUploads   int
 	dryRunSlice     time.Duration
+	trustedProxies  string
+	proxyHeader     string
+	// proxies is trustedProxies read (security).
+	proxies []netip.Prefix
 }
 
 func (c *serveConfig) flags(fs *flag.FlagSet) {
@@ -70,6 +75,10 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.integrityCheck, "integrity-check-time", store.DefaultIntegrityCheckTime,
 		"how long SQLite's quick_check of the database may take at start before serving unchecked; 0 skips it, to read what is left of a damaged database")
 	fs.StringVar(&c.corsOrigins, "cors-origins", "", "let web pages of these `origins` (comma-separated, e.g. https://portal.angiang.gov.vn) call the REST API from a browser; none when empty")
+	fs.StringVar(&c.trustedProxies, "trusted-proxies", "",
+		"reverse proxies (comma-separated `addresses` and CIDR prefixes, e.g. 10.0.0.5,10.1.0.0/24) whose --trusted-proxy-header names the client of a request they forward; none when empty")
+	fs.StringVar(&c.proxyHeader, "trusted-proxy-header", server.HeaderXForwardedFor,
+		"the `header` the trusted proxies write the client's address in: X-Forwarded-For or Forwarded (RFC 7239); any other is the client's own word")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at /metrics on this `address` (e.g. 127.0.0.1:9464); off when empty")
 	fs.DurationVar(&c.retention.AuditReads, "audit-read-retention", 365*24*time.Hour,
 		"how long the audit trail keeps the events of reads (writes' events stay for good); at least 720h, or 0 to keep them for good")
@@ -113,6 +122,12 @@ func (c *serveConfig) security() (*tls.Config, *server.CertRoles, error) {
 		return nil, nil, usageError(fmt.Sprintf("--max-import-uploads must be at least 1, got %d: with none no import could be sent", c.importUploads))
 	case c.dryRunSlice <= 0:
 		return nil, nil, usageError(fmt.Sprintf("--dry-run-slice must be positive (e.g. %s), got %s", store.DefaultDryRunSlice, c.dryRunSlice))
+	case !strings.EqualFold(c.proxyHeader, server.HeaderXForwardedFor) && !strings.EqualFold(c.proxyHeader, server.HeaderForwarded):
+		return nil, nil, usageError(fmt.Sprintf("--trusted-proxy-header must be %s or %s (the header the proxy writes), got %q", server.HeaderXForwardedFor, server.HeaderForwarded, c.proxyHeader))
+	}
+	var err error
+	if c.proxies, err = server.ParseTrustedProxies(c.trustedProxies); err != nil {
+		return nil, nil, usageError("--trusted-proxies: " + err.Error())
 	}
 	if c.tlsCert == "" {
 		return nil, nil, nil
@@ -253,6 +268,8 @@ func (c *serveConfig) serverConfig(log *slog.Logger, tlsConfig *tls.Config, cert
 		MetricsAddr:     c.metricsAddr,
 		TransportLimits: server.TransportLimits{MaxConnsPerAddress: c.maxConns, MaxImportUploads: c.importUploads},
 		CORSOrigins:     origins,
+		TrustedProxies:  c.proxies,
+		ProxyHeader:     c.proxyHeader,
 		Retention:       c.retention,
 
 		ChangesRetention: c.changesKept,
