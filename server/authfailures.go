@@ -19,8 +19,9 @@ import (
 // address instead: past a burst the refusals become RESOURCE_EXHAUSTED
 // with a RetryInfo, and only the first refusal a minute from an address is
 // logged, with the number not logged since. A valid credential from the
-// same address is never held back (behind a proxy every client has the
-// proxy's address): the credential is checked first. But once an address
+// same address is never held back (behind a proxy that is not trusted,
+// clientaddr.go, every client has the proxy's address): the credential is
+// checked first. But once an address
 // is throttled, a key is checked only when it was found live within the
 // last day (store.DB.KeyKnown): a made-up one would cost a lookup each, so
 // it is refused unchecked, and so is a valid key not used for a day (its

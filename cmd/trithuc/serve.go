@@ -78,7 +78,7 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.trustedProxies, "trusted-proxies", "",
 		"reverse proxies (comma-separated `addresses` and CIDR prefixes, e.g. 10.0.0.5,10.1.0.0/24) whose --trusted-proxy-header names the client of a request they forward; none when empty")
 	fs.StringVar(&c.proxyHeader, "trusted-proxy-header", server.HeaderXForwardedFor,
-		"the `header` the trusted proxies write the client's address in: X-Forwarded-For or Forwarded (RFC 7239); any other is the client's own word")
+		"the `header` the trusted proxies write the client's address in: X-Forwarded-For or Forwarded (RFC 7239); the other is ignored")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at /metrics on this `address` (e.g. 127.0.0.1:9464); off when empty")
 	fs.DurationVar(&c.retention.AuditReads, "audit-read-retention", 365*24*time.Hour,
 		"how long the audit trail keeps the events of reads (writes' events stay for good); at least 720h, or 0 to keep them for good")

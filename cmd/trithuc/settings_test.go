@@ -155,3 +155,58 @@ func TestServeImportSettings(t *testing.T) {
 		})
 	}
 }
+
+// --trusted-proxies and --trusted-proxy-header reach the server's
+// configuration; a list that is not addresses and CIDR prefixes, or
+// another header, is refused at start naming its setting.
+func TestServeTrustedProxies(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		proxies string
+		header  string
+		wantErr string
+	}{
+		{name: "OKDefaults", header: server.HeaderXForwardedFor},
+		{name: "OKFlags", args: []string{"--trusted-proxies", "10.0.0.5, 10.1.0.0/24", "--trusted-proxy-header", "forwarded"},
+			proxies: "10.0.0.5/32 10.1.0.0/24", header: "forwarded"},
+		{name: "OKEnv", env: map[string]string{"TRITHUC_TRUSTED_PROXIES": "fd00::/8"}, proxies: "fd00::/8", header: server.HeaderXForwardedFor},
+		{name: "ErrHostName", args: []string{"--trusted-proxies", "nginx.local"}, wantErr: `--trusted-proxies: "nginx.local" is not an IP address or CIDR prefix`},
+		{name: "ErrBadCIDR", env: map[string]string{"TRITHUC_TRUSTED_PROXIES": "10.0.0.0/40"}, wantErr: `--trusted-proxies: "10.0.0.0/40" is not a CIDR prefix`},
+		{name: "ErrHostBits", args: []string{"--trusted-proxies", "10.0.0.5/8"}, wantErr: "--trusted-proxies: \"10.0.0.5/8\" has bits set past its prefix length; write 10.0.0.0/8"},
+		{name: "ErrHeader", args: []string{"--trusted-proxy-header", "X-Real-IP"}, wantErr: "--trusted-proxy-header must be X-Forwarded-For or Forwarded"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c serveConfig
+			fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+			c.flags(fs)
+			if err := parseFlags(fs, tt.args); err != nil {
+				t.Fatal(err)
+			}
+			if err := applySettings(fs, "", func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }); err != nil {
+				t.Fatal(err)
+			}
+			_, _, err := c.security()
+			if tt.wantErr != "" {
+				var ue usageError
+				if !errors.As(err, &ue) || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want a usage error containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := c.serverConfig(nil, nil, nil, nil)
+			var got []string
+			for _, p := range cfg.TrustedProxies {
+				got = append(got, p.String())
+			}
+			if strings.Join(got, " ") != tt.proxies || cfg.ProxyHeader != tt.header {
+				t.Errorf("TrustedProxies %v, ProxyHeader %q; want %s, %q", got, cfg.ProxyHeader, tt.proxies, tt.header)
+			}
+		})
+	}
+}
