@@ -50,6 +50,10 @@ func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
 			if p != p.Masked() {
 				return nil, fmt.Errorf("%q has bits set past its prefix length; write %s (or the single address %s)", s, p.Masked(), p.Addr())
 			}
+			if p.Addr().Is4In6() && p.Bits() >= 96 {
+				// Clients' addresses are compared unmapped.
+				p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+			}
 			out = append(out, p)
 			continue
 		}

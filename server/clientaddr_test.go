@@ -273,6 +273,7 @@ func TestParseTrustedProxies(t *testing.T) {
 		{name: "OKList", list: " 10.0.0.5, 10.1.0.0/24,,fd00::/8 ", want: []string{"10.0.0.5/32", "10.1.0.0/24", "fd00::/8"}},
 		{name: "OKIPv6Address", list: "2001:db8::1", want: []string{"2001:db8::1/128"}},
 		{name: "OKMapped", list: "::ffff:10.0.0.5", want: []string{"10.0.0.5/32"}},
+		{name: "OKMappedPrefix", list: "::ffff:10.0.0.0/104", want: []string{"10.0.0.0/8"}},
 		{name: "ErrHostName", list: "proxy.example.vn", wantErr: `"proxy.example.vn" is not an IP address or CIDR prefix`},
 		{name: "ErrBadPrefix", list: "10.0.0.0/33", wantErr: `"10.0.0.0/33" is not a CIDR prefix`},
 		{name: "ErrHostBits", list: "10.0.0.5/24", wantErr: "write 10.0.0.0/24"},
