@@ -14,8 +14,9 @@ const LapsedPositionsMethod = "/trithuc.server/EndLapsedPositions"
 
 // runLapsedPositions ends lapsed positions now and every day after, so
 // that what follows from a person's current positions (their unit, their
-// work location, a unit's scope) holds on today's answers as it does on
-// dated ones.
+// work location) follows on the profile too. Statistics and a unit's
+// scope do not wait for it: they read a position's last day
+// (store/statheld.go, store/unitscope.go).
 func (s *Server) runLapsedPositions() { s.everyDay(s.endLapsedPositions) }
 
 func (s *Server) endLapsedPositions(ctx context.Context) {

@@ -21,7 +21,10 @@ func (db *DB) StatValues(ctx context.Context, d Dimension, vintage pb.ComputeSta
 		if on == "" {
 			on = tx.today()
 		}
-		day := newStatsDay(on, asOf != nil)
+		day, err := tx.statsDayOf(ctx, on, asOf != nil)
+		if err != nil {
+			return err
+		}
 		sd, err := tx.statDimension(ctx, d, "", day, StatsQuery{UnitVintage: vintage})
 		if err != nil {
 			return err

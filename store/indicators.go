@@ -70,7 +70,10 @@ func (db *DB) indicators(ctx context.Context, filter, limit string, may FilterFi
 		if asOf == "" {
 			asOf = tx.today()
 		}
-		on := newStatsDay(asOf, asOfDate != nil)
+		on, err := tx.statsDayOf(ctx, asOf, asOfDate != nil)
+		if err != nil {
+			return err
+		}
 		r, err := tx.ranks(ctx)
 		if err != nil {
 			return err

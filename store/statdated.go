@@ -32,14 +32,18 @@ import (
 // no dates in the registry and are read as recorded.
 //
 // Without as_of the answer is today's, read from the columns the triggers
-// of 0007_stats.sql keep on people (one scan of an index); with it, by the
-// lookups below (one per person and dimension).
+// of 0007_stats.sql keep on people (one scan of an index), but for the
+// people whose current position does not run today (statheld.go); with it,
+// by the lookups below (one per person and dimension).
 
 // statsDay is the day an answer is as on.
 type statsDay struct {
 	day   string    // YYYY-MM-DD
 	t     time.Time // the day, at midnight UTC
 	dated bool      // as_of was given: facts as on the day
+	// flagsBehind: today, some current position does not run on the day,
+	// and its holder's stored columns are not the day's (statheld.go).
+	flagsBehind bool
 	// fieldScheme, when set, is the scheme the request counts fields in:
 	// a filter on fields.field then matches across schemes (fieldmatch.go).
 	fieldScheme string
@@ -161,23 +165,40 @@ func statsSchemaOn(d statsDay, units *refdata.UnitHistory, fields func(string) [
 				s[name] = f
 			}
 		}
-		if !d.dated {
+		// Where people work: the position held on the day, and today the
+		// columns kept from the current flags, while these hold
+		// (statheld.go).
+		where := s["work_location"]
+		where.SQL = d.held(where.SQL, d.workLocationOn())
+		s["work_location"] = where
+		if !d.dated && !d.flagsBehind {
 			return s
 		}
-		quals := &filter.Join{From: joinQuals.From, On: joinQuals.On + " AND " + d.heldQualification("q")}
 		// A position counts once begun; "current" is running on the day.
+		// Today, one not current does not run (it ran at the latest to
+		// the day before it was last written).
 		pos := &filter.Join{From: joinPos.From, On: joinPos.On + " AND pos.start_date <= " + d.ymd()}
+		cur := s["positions.current"]
+		cur.SQL = "(" + d.running("pos") + ")"
+		if !d.dated {
+			cur.SQL = "(pos.is_current AND " + d.running("pos") + ")"
+		}
+		s["positions.current"] = cur
+		quals := &filter.Join{From: joinQuals.From, On: joinQuals.On + " AND " + d.heldQualification("q")}
 		honors := &filter.Join{From: joinHonors.From, On: joinHonors.On + " AND " + d.heldHonor("h")}
 		for name, f := range s {
-			switch f.Join {
-			case joinQuals:
-				f.Join = quals
-			case joinPos:
+			switch {
+			case f.Join == joinPos:
 				f.Join = pos
-			case joinHonors:
+			case f.Join == joinQuals && d.dated:
+				f.Join = quals
+			case f.Join == joinHonors && d.dated:
 				f.Join = honors
 			}
 			s[name] = f
+		}
+		if !d.dated {
+			return s
 		}
 		lvl := s["highest_qualification_level"]
 		lvl.SQL = d.levelRankOn()
@@ -185,12 +206,6 @@ func statsSchemaOn(d statsDay, units *refdata.UnitHistory, fields func(string) [
 		title := s["academic_title.title"]
 		title.SQL = d.titleRankOn()
 		s["academic_title.title"] = title
-		where := s["work_location"]
-		where.SQL = d.workLocationOn()
-		s["work_location"] = where
-		cur := s["positions.current"]
-		cur.SQL = "(" + d.running("pos") + ")"
-		s["positions.current"] = cur
 		return s
 	}
 }

@@ -72,6 +72,12 @@ func (tx *Tx) statDimension(ctx context.Context, d Dimension, field string, on s
 		}
 		return sd
 	}
+	// held does for a column of the position held, which today is looked
+	// up too for the people whose current flag is behind (statheld.go).
+	held := func(sd *statDim, expr string) *statDim {
+		sd.expr, sd.lookup = on.held(sd.expr, expr), on.dated
+		return sd
+	}
 	switch d {
 	case pb.ComputeStatisticsRequest_HIGHEST_QUALIFICATION_LEVEL:
 		names, ranks, err := tx.refNames(ctx, `SELECT code, name_vi, rank FROM ref_qualification_levels`)
@@ -96,13 +102,13 @@ func (tx *Tx) statDimension(ctx context.Context, d Dimension, field string, on s
 	case pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT:
 		return tx.unitDimension(ctx, on, q.UnitVintage)
 	case pb.ComputeStatisticsRequest_ORGANIZATION_KIND:
-		return dated(enumDim(d, "p.current_org_kind", pb.Organization_Kind(0).Descriptor()),
+		return held(enumDim(d, "p.current_org_kind", pb.Organization_Kind(0).Descriptor()),
 			on.positionOn("IFNULL(ho.kind, 0)", "0")), nil
 	case pb.ComputeStatisticsRequest_EMPLOYMENT_TYPE:
-		return dated(enumDim(d, "p.current_employment", pb.Position_EmploymentType(0).Descriptor()),
+		return held(enumDim(d, "p.current_employment", pb.Position_EmploymentType(0).Descriptor()),
 			on.positionOn("h.employment_type", "0")), nil
 	case pb.ComputeStatisticsRequest_WORK_LOCATION:
-		return dated(enumDim(d, "p.work_location", pb.Person_WorkLocation(0).Descriptor()), on.workLocationOn()), nil
+		return held(enumDim(d, "p.work_location", pb.Person_WorkLocation(0).Descriptor()), on.workLocationOn()), nil
 	case pb.ComputeStatisticsRequest_GENDER:
 		return enumDim(d, "p.gender", pb.Person_Gender(0).Descriptor()), nil
 	case pb.ComputeStatisticsRequest_AGE_BAND:
@@ -209,17 +215,14 @@ func (tx *Tx) unitDimension(ctx context.Context, on statsDay, vintage pb.Compute
 			}
 			return ""
 		}
-		sd := &statDim{
-			kind:  pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT,
-			expr:  "p.current_unit",
-			value: asString,
-			name:  name,
-			order: orderBy(name),
-		}
-		if on.dated {
-			sd.expr, sd.lookup = on.positionOn("IFNULL(ho.administrative_unit, h.administrative_unit)", "''"), true
-		}
-		return sd, nil
+		return &statDim{
+			kind:   pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT,
+			expr:   on.held("p.current_unit", on.positionOn("IFNULL(ho.administrative_unit, h.administrative_unit)", "''")),
+			lookup: on.dated,
+			value:  asString,
+			name:   name,
+			order:  orderBy(name),
+		}, nil
 	}
 
 	day := min(on.day, lastDay2024)

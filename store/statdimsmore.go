@@ -88,11 +88,9 @@ func (tx *Tx) organizationDimension(ctx context.Context, on statsDay) (*statDim,
 	if err != nil {
 		return nil, err
 	}
-	expr := `IFNULL((SELECT IFNULL('organizations/' || o.id, '') FROM positions c LEFT JOIN organizations o ON o.pk = c.organization_pk
-		WHERE c.person_pk = p.pk AND c.is_current = 1 ORDER BY c.start_date DESC, c.pk DESC LIMIT 1), '')`
-	if on.dated {
-		expr = on.positionOn("IFNULL('organizations/' || ho.id, '')", "''")
-	}
+	expr := on.held(`IFNULL((SELECT IFNULL('organizations/' || o.id, '') FROM positions c LEFT JOIN organizations o ON o.pk = c.organization_pk
+		WHERE c.person_pk = p.pk AND c.is_current = 1 ORDER BY c.start_date DESC, c.pk DESC LIMIT 1), '')`,
+		on.positionOn("IFNULL('organizations/' || ho.id, '')", "''"))
 	d := namedDim(pb.ComputeStatisticsRequest_ORGANIZATION, expr, names)
 	d.top = topOrganizations
 	return d, nil

@@ -153,7 +153,10 @@ func (db *DB) statistics(ctx context.Context, q StatsQuery, linked []int) ([]*pb
 		if asOf == "" {
 			asOf = tx.today()
 		}
-		on := newStatsDay(asOf, q.AsOf != nil)
+		on, err := tx.statsDayOf(ctx, asOf, q.AsOf != nil)
+		if err != nil {
+			return err
+		}
 		var dims []*statDim
 		for i, d := range q.Dimensions {
 			sd, err := tx.statDimension(ctx, d, fmt.Sprintf("dimensions[%d]", i), on, q)
@@ -308,12 +311,15 @@ func dimensionNames() string {
 // SQLite does not choose a partial index for a whole scan by itself, and
 // this says it must (an error, not a slow answer, if the index were gone).
 // Otherwise, and when a value is looked up in another table for every
-// person (quicker in the order of the rows), the planner chooses.
+// person (quicker in the order of the rows), the planner chooses. A filter
+// joins with EXISTS; the pk, which today's answers read where a flag is
+// behind (statheld.go, which looks up only those few), is the rowid that
+// every index holds.
 func statsFrom(where string, lookups bool) string {
 	if !lookups && !strings.Contains(where, "EXISTS") {
 		covered := true
 		for _, m := range columnRE.FindAllStringSubmatch(where, -1) {
-			covered = covered && slices.Contains(statisticsColumns, m[1])
+			covered = covered && (m[1] == "pk" || slices.Contains(statisticsColumns, m[1]))
 		}
 		if covered {
 			return "people p INDEXED BY people_statistics"

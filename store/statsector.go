@@ -15,11 +15,9 @@ func (tx *Tx) sectorDimension(ctx context.Context, on statsDay) (*statDim, error
 	if err != nil {
 		return nil, err
 	}
-	expr := `IFNULL((SELECT IFNULL(o.sector, '') FROM positions c LEFT JOIN organizations o ON o.pk = c.organization_pk
-		WHERE c.person_pk = p.pk AND c.is_current = 1 ORDER BY c.start_date DESC, c.pk DESC LIMIT 1), '')`
-	if on.dated {
-		expr = on.positionOn("IFNULL(ho.sector, '')", "''")
-	}
+	expr := on.held(`IFNULL((SELECT IFNULL(o.sector, '') FROM positions c LEFT JOIN organizations o ON o.pk = c.organization_pk
+		WHERE c.person_pk = p.pk AND c.is_current = 1 ORDER BY c.start_date DESC, c.pk DESC LIMIT 1), '')`,
+		on.positionOn("IFNULL(ho.sector, '')", "''"))
 	d := codeDim(pb.ComputeStatisticsRequest_SECTOR, expr, names, ranks)
 	d.lookup = true
 	return d, nil

@@ -69,5 +69,5 @@ func (tx *Tx) followPositions(ctx context.Context, id string, pk int64, p *pb.Pe
 // today's.
 func (d statsDay) workLocationOn() string {
 	return d.positionOn("(SELECT l.work_location FROM position_location l WHERE l.pk = h.pk)",
-		"CASE WHEN EXISTS (SELECT 1 FROM person_location c WHERE c.person_pk = p.pk) THEN 0 ELSE p.work_location END")
+		"IFNULL((SELECT 0 FROM person_location c WHERE c.person_pk = p.pk), p.work_location)")
 }
