@@ -159,11 +159,14 @@ func fileDelivered(ctx context.Context) {
 // the request carries a valid credential; any other is answered 401 (or
 // 429, after too many from its address) with its body unread. Requests
 // without a body go on: the chain refuses them as it refuses every call.
+// "Without a body" is ContentLength 0, which the server enforces: HTTP/1.1
+// gives such a request http.NoBody, but HTTP/2 gives it a Body that is not
+// NoBody (and -1, like chunked HTTP/1.1, for a body of unknown length).
 // An import's request holds an import slot while its file is read and the
 // import starts.
 func (s *Server) credentialBeforeBody(gw *runtime.ServeMux, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body == nil || r.Body == http.NoBody {
+		if r.ContentLength == 0 {
 			next.ServeHTTP(w, r)
 			return
 		}
