@@ -31,7 +31,8 @@ VOLUME ["/var/lib/trithuc"]
 # The container's ports are published to the host or a TLS-terminating
 # proxy, so it listens on every interface without TLS. To serve TLS itself,
 # mount a certificate and set TRITHUC_TLS_CERT, TRITHUC_TLS_KEY and
-# TRITHUC_INSECURE=false.
+# TRITHUC_INSECURE=false: trithuc health, below, then connects with TLS
+# and accepts that certificate (it reads TRITHUC_TLS_CERT too).
 ENV TRITHUC_DB=/var/lib/trithuc/trithuc.db \
     TRITHUC_GRPC_ADDR=0.0.0.0:50051 \
     TRITHUC_HTTP_ADDR=0.0.0.0:8080 \

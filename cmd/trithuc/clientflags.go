@@ -1,17 +1,24 @@
 package main
 
 import (
+	"bytes"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/pem"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
 	"time"
 
 	"trithuc.gov.vn/trithuc/client"
 )
 
-// clientFlags are the flags every collection command takes.
+// clientFlags are the flags every collection command takes. Those that
+// say where and how to connect default to the environment, as a container
+// or a service manager sets it: $TRITHUC_SERVER, $TRITHUC_TLS,
+// $TRITHUC_CA_FILE (and the key, $TRITHUC_TOKEN).
 type clientFlags struct {
 	server  string
 	token   string
@@ -25,6 +32,11 @@ type clientFlags struct {
 	anonymous bool
 	// attempts is client.Options.MaxAttempts: 0 for the client's default.
 	attempts int
+	// serverCert, when set, is the one certificate the server may present
+	// (health's check of the server it runs beside).
+	serverCert string
+	// envErr is a variable of the environment that could not be read.
+	envErr error
 }
 
 func (f *clientFlags) register(fs *flag.FlagSet) {
@@ -37,15 +49,30 @@ func (f *clientFlags) register(fs *flag.FlagSet) {
 	// a flag's default is printed in every help and usage text, and a
 	// secret must never be.
 	fs.StringVar(&f.token, "token", "", "an API `key` (default $TRITHUC_TOKEN)")
-	fs.BoolVar(&f.tls, "tls", false, "connect with TLS")
-	fs.StringVar(&f.caFile, "ca-file", "", "trust the server certificates this PEM `file` signs (implies --tls)")
+	useTLS := false
+	if v, ok := os.LookupEnv("TRITHUC_TLS"); ok && v != "" {
+		var err error
+		if useTLS, err = strconv.ParseBool(v); err != nil {
+			f.envErr = usageError(fmt.Sprintf("$TRITHUC_TLS=%q: want true or false", v))
+		}
+	}
+	fs.BoolVar(&f.tls, "tls", useTLS, "connect with TLS ($TRITHUC_TLS)")
+	fs.StringVar(&f.caFile, "ca-file", os.Getenv("TRITHUC_CA_FILE"), "trust the server certificates this PEM `file` signs (implies --tls; $TRITHUC_CA_FILE)")
 	fs.StringVar(&f.cert, "cert", "", "authenticate with the client certificate in this PEM `file`, instead of a key (with --key; implies --tls)")
 	fs.StringVar(&f.key, "key", "", "the PEM private key `file` of --cert")
 	fs.StringVar(&f.output, "output", "json", "print results as `json`, table or csv (a list's items, one a line)")
 	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "give up on a call after this `duration`")
 }
 
+// tlsChosen reports whether the flags or the environment ask for TLS.
+func (f *clientFlags) tlsChosen() bool {
+	return f.tls || f.caFile != "" || f.cert != ""
+}
+
 func (f *clientFlags) dial() (*client.Client, error) {
+	if f.envErr != nil {
+		return nil, f.envErr
+	}
 	switch {
 	case f.anonymous:
 		f.token = ""
@@ -60,7 +87,8 @@ func (f *clientFlags) dial() (*client.Client, error) {
 		// A call with two credentials is refused: the certificate wins.
 		o.Token = ""
 	}
-	if f.tls || f.caFile != "" || f.cert != "" {
+	switch {
+	case f.tlsChosen():
 		o.TLS = &tls.Config{MinVersion: tls.VersionTLS12}
 		if f.cert != "" {
 			cert, err := tls.LoadX509KeyPair(f.cert, f.key)
@@ -80,7 +108,41 @@ func (f *clientFlags) dial() (*client.Client, error) {
 			}
 			o.TLS.RootCAs = pool
 		}
+	case f.serverCert != "":
+		var err error
+		if o.TLS, err = trustOnly(f.serverCert); err != nil {
+			return nil, err
+		}
 	}
 	return client.Dial(f.server, o)
 }
 
+// trustOnly is a TLS configuration that accepts the one certificate, the
+// first in the PEM file certFile, whatever names it holds: a server's own
+// certificate is issued for the names its clients use, which the address
+// of a check beside it (127.0.0.1) need not be among.
+func trustOnly(certFile string) (*tls.Config, error) {
+	b, err := os.ReadFile(certFile)
+	if err != nil {
+		return nil, err
+	}
+	block, _ := pem.Decode(b)
+	if block == nil || block.Type != "CERTIFICATE" {
+		return nil, fmt.Errorf("%s holds no PEM certificate", certFile)
+	}
+	want := block.Bytes
+	return &tls.Config{
+		MinVersion: tls.VersionTLS12,
+		// The name and chain checks are replaced by the comparison below.
+		InsecureSkipVerify: true,
+		VerifyConnection: func(cs tls.ConnectionState) error {
+			if len(cs.PeerCertificates) == 0 || !bytes.Equal(cs.PeerCertificates[0].Raw, want) {
+				return errors.New("the server's certificate is not the one in " + certFile)
+			}
+			if now := time.Now(); now.After(cs.PeerCertificates[0].NotAfter) {
+				return fmt.Errorf("the server's certificate %s expired at %s", certFile, cs.PeerCertificates[0].NotAfter.Format(time.RFC3339))
+			}
+			return nil
+		},
+	}, nil
+}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
@@ -15,6 +16,11 @@ const healthUsage = `Usage: trithuc health [--server HOST:PORT] [--tls [--ca-fil
 Asks a running server whether it serves (grpc.health.v1.Health/Check, which
 needs no credential) and exits 0 when it does, 1 when it does not or does not
 answer: for container health checks and service managers.
+
+Beside a server that serves TLS, health needs no setting of its own: given
+none of --tls, --ca-file and --cert (nor $TRITHUC_TLS, $TRITHUC_CA_FILE),
+and with $TRITHUC_TLS_CERT set, as serve reads it, health connects with TLS
+and accepts exactly that certificate, whatever names it holds.
 `
 
 // healthFlags adds the flags of health to fs (completion too).
@@ -35,6 +41,11 @@ func runHealth(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	// Health needs no key, and a probe must not depend on one.
 	f.anonymous = true
+	if cert := os.Getenv("TRITHUC_TLS_CERT"); cert != "" && !f.tlsChosen() {
+		// Run where the server runs (its container, its unit): it serves
+		// TLS with this certificate.
+		f.serverCert = cert
+	}
 	c, err := f.dial()
 	if err != nil {
 		return err
