@@ -232,7 +232,11 @@ type auditLog struct {
 	closed                  bool
 	// failing: the last flush failed; full: a call was refused since.
 	failing, full bool
-	refused       atomic.Int64
+	// While flushes fail (each second), the log says so once a minute:
+	// when it last did, and the failures since.
+	complained time.Time
+	failures   int
+	refused    atomic.Int64
 	// changed is signalled when full changes, for health.
 	changed chan struct{}
 
@@ -380,10 +384,17 @@ func (a *auditLog) flush() error {
 		// is full.
 		a.pending = append(batch, a.pending...)
 		a.failing = true
-		a.log.Error("audit: storing events; will retry", "events", len(batch), "err", err)
+		a.failures++
+		if now := time.Now(); now.Sub(a.complained) >= time.Minute {
+			a.log.Error("audit: storing events; will retry", "events", len(a.pending), "failed_tries", a.failures, "err", err)
+			a.complained, a.failures = now, 0
+		}
 		return err
 	}
-	a.failing = false
+	if a.failing && a.failures > 0 {
+		a.log.Info("audit: events are stored again", "failed_tries", a.failures)
+	}
+	a.failing, a.complained, a.failures = false, time.Time{}, 0
 	if a.full {
 		a.full = false
 		a.log.Info("audit: events are stored again; audited calls are served")

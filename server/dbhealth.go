@@ -17,8 +17,9 @@ import (
 // serves reads, so health stays SERVING; the log and the metrics say it.
 
 // fileCheckEvery is how often the health loop looks whether the
-// database's path still names the open file, for a server that is not
-// writing (each group of writes looks too).
+// database's path still names the open file, and whether a full disk or a
+// read-only file has been fixed, for a server that is not writing (each
+// group of writes looks at the path; each commit clears the others).
 const fileCheckEvery = 2 * time.Second
 
 // servingStatus is what health should say now.
@@ -56,6 +57,8 @@ func (s *Server) watchHealth() {
 		case <-s.audit.changed:
 		case <-tick.C:
 			s.db.CheckFile()
+			// No call may come to write while health says NOT_SERVING.
+			s.db.CheckWritable()
 		case <-s.healthStop:
 			return
 		}

@@ -23,10 +23,11 @@ type State int
 const (
 	Healthy State = iota
 	// DiskFull: the last write failed for want of space. It clears when a
-	// write commits again.
+	// write commits again, or space is freed (CheckWritable).
 	DiskFull
 	// ReadOnly: the file or its file system became read-only under the
-	// server. It clears when a write commits again.
+	// server. It clears when a write commits again, or the file is
+	// writable again (CheckWritable).
 	ReadOnly
 	// Corrupt: SQLite found the file damaged. Writes stop for good, so
 	// that nothing is built on damaged pages; the file must be restored.
@@ -79,6 +80,9 @@ type health struct {
 	mu      sync.Mutex
 	h       Health
 	changed chan struct{} // closed and replaced at every change
+	// freeWhenFull is the free space when a write last found the disk
+	// full (health_space.go).
+	freeWhenFull uint64
 }
 
 // Health returns the database's state, and a channel closed when it next
@@ -143,6 +147,7 @@ func (db *DB) observe(err error) error {
 		db.setHealth(Corrupt, fmt.Sprintf("SQLite reports the database file %s damaged (%v); writes are stopped: stop the server and restore the last good backup with `trithuc restore --db %s --force BACKUP_FILE`", db.path, sqe, db.path))
 		return &Error{Code: DataLoss, Message: msgCorrupt, Err: err}
 	case sqe.Code == sqlite3.ErrFull || sqe.SystemErrno == syscall.ENOSPC:
+		db.noteFull()
 		db.setHealth(DiskFull, fmt.Sprintf("the disk holding the database file %s is full; writes fail until space is freed on it, then resume by themselves", db.path))
 		return &Error{Code: Unavailable, Message: msgDiskFull, Err: err}
 	case sqe.Code == sqlite3.ErrReadonly || sqe.SystemErrno == syscall.EROFS:

@@ -1,0 +1,91 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
+)
+
+// A full disk found by a write that no call waits on (a key's use, a
+// retention pass) leaves nothing to retry: once space is freed, health
+// must say SERVING without any call, for a load balancer or a readiness
+// probe sends none to a server that says NOT_SERVING. While the disk is
+// still full it must not.
+func TestDiskFullRecoversWithoutCalls(t *testing.T) {
+	ctx := context.Background()
+	dir := mountTmpfs(t, "8m")
+	e := newEnvAt(t, filepath.Join(dir, "trithuc.db"))
+	filler := fill(t, dir)
+	var err error
+	for i := 0; i < 500 && err == nil; i++ {
+		_, _, err = e.srv.db.CreateKey(ctx, strings.Repeat("a long name that takes room ", 30), "admin", time.Time{})
+	}
+	if h, _ := e.srv.db.Health(); err == nil || h.State != store.DiskFull {
+		t.Fatalf("writes on a full disk: %v, state %v", err, h.State)
+	}
+	e.waitHealth(healthpb.HealthCheckResponse_NOT_SERVING)
+	if _, n := e.srv.audit.state(); n != 0 {
+		t.Fatalf("%d audit events wait; the test wants nothing to retry", n)
+	}
+
+	time.Sleep(fileCheckEvery + fileCheckEvery/2)
+	if got := e.srv.servingStatus(); got != healthpb.HealthCheckResponse_NOT_SERVING {
+		t.Errorf("health says %v while the disk is still full", got)
+	}
+
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	e.waitHealth(healthpb.HealthCheckResponse_SERVING)
+	if !strings.Contains(e.logs.String(), "database: writes succeed again") {
+		t.Errorf("the log does not say writes succeed again:\n%s", e.logs.String())
+	}
+	if _, err := e.client.People.CreatePerson(ctx, &pb.CreatePersonRequest{Person: anh()}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// While audit events cannot be stored, the flush fails each second; the
+// log says so once a minute, with the count, not each second.
+func TestAuditRetryLoggedOncePerMinute(t *testing.T) {
+	e := newEnv(t)
+	// The file moved away: writes, the audit's too, are refused.
+	if err := os.Rename(e.path, e.path+".away"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.srv.db.CheckFile(); err == nil {
+		t.Fatal("writes are not refused with the file moved away")
+	}
+	// A call's event, queued as the chain queues it.
+	if !e.srv.audit.reserve() {
+		t.Fatal("no room in the audit buffer")
+	}
+	e.srv.audit.add(&store.AuditEvent{ID: "retry", Time: time.Now(), Principal: "key:test", Role: RoleAdmin,
+		Method: "/trithuc.v1.PersonService/CreatePerson", Code: "OK", RequestID: "retry", Transport: "grpc"})
+	e.srv.audit.unreserve()
+	time.Sleep(4*auditFlushInterval + auditFlushInterval/2)
+	if n := strings.Count(e.logs.String(), "audit: storing events; will retry"); n != 1 {
+		t.Errorf("the failing flush was logged %d times in 4 s, want once:\n%s", n, e.logs.String())
+	}
+	if err := os.Rename(e.path+".away", e.path); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the events stored again", func() error {
+		if _, n := e.srv.audit.state(); n != 0 {
+			return fmt.Errorf("%d events wait", n)
+		}
+		return nil
+	})
+	if !strings.Contains(e.logs.String(), "audit: events are stored again") {
+		t.Errorf("the log does not say the events are stored again:\n%s", e.logs.String())
+	}
+}

@@ -1,0 +1,59 @@
+package store
+
+import (
+	"path/filepath"
+)
+
+// A full disk or a read-only file clears when a write commits again; but
+// behind a load balancer or a readiness probe that routes on health, no
+// call reaches a server that says NOT_SERVING, so nothing writes and it
+// would never recover. CheckWritable, which the server's health loop runs,
+// looks for itself. A small commit is no proof that space is back (a write
+// into the log's pages already on disk commits on a full disk); free space
+// on the file system, grown since the write that failed, is.
+
+// spaceMargin is the room freed since a write found the disk full that
+// counts as space again: a few transactions' worth, so that health does
+// not turn SERVING on a few freed blocks and back at the next write.
+const spaceMargin = 1 << 20
+
+// noteFull remembers the free space on the database's file system when a
+// write failed for want of it (a disk that is full for SQLite, under a
+// quota or its max_page_count, may show free space: only more counts).
+func (db *DB) noteFull() {
+	free, err := freeSpace(filepath.Dir(db.path))
+	if err != nil {
+		return
+	}
+	db.health.mu.Lock()
+	db.health.freeWhenFull = free
+	db.health.mu.Unlock()
+}
+
+// CheckWritable sets the state back to Healthy when the disk is full and
+// space has been freed on it since, or the file read-only and writable
+// again. Writes are never refused for either state: this only makes
+// health say what the next write would find.
+func (db *DB) CheckWritable() {
+	if !db.health.bad.Load() {
+		return
+	}
+	h, _ := db.Health()
+	switch h.State {
+	case DiskFull:
+		free, err := freeSpace(filepath.Dir(db.path))
+		db.health.mu.Lock()
+		was := db.health.freeWhenFull
+		db.health.mu.Unlock()
+		if err == nil && free >= was+spaceMargin {
+			db.changeHealth(Healthy, "", DiskFull)
+		}
+	case ReadOnly:
+		for _, p := range []string{filepath.Dir(db.path), db.path, db.path + "-wal", db.path + "-shm"} {
+			if err := writable(p); err != nil && !isNotExist(err) {
+				return
+			}
+		}
+		db.changeHealth(Healthy, "", ReadOnly)
+	}
+}
