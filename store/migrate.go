@@ -91,7 +91,7 @@ func (db *DB) migrate(ctx context.Context, target int) error {
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("store: migration %s: %w", m.name, err)
+			return migrationFailed(db.path, m, current, err)
 		}
 		if log != nil {
 			took := time.Since(start)
@@ -99,6 +99,20 @@ func (db *DB) migrate(ctx context.Context, target int) error {
 		}
 	}
 	return nil
+}
+
+// migrationFailed is the error of migration m, the database having been
+// at schema version from before the upgrade: what state it is left in,
+// and the two ways on, since a release refuses a schema newer than its own.
+func migrationFailed(path string, m migration, from int, err error) error {
+	at := m.version - 1
+	back := fmt.Sprintf("it is unchanged, at schema version %d: the release that ran on it before can still serve it", at)
+	if at > from {
+		back = fmt.Sprintf("it is at schema version %d, between the old release's %d and this binary's %d, which the old release refuses: "+
+			"to go back to it, restore the backup taken before the upgrade (`trithuc restore --db %s --force BACKUP_FILE`)", at, from, len(migrations), path)
+	}
+	return fmt.Errorf("store: migration %s of the database %s failed: %w. Fix the cause (free disk space, for one) and start this binary again to finish the upgrade; %s",
+		m.name, path, err, back)
 }
 
 // SQLiteVersion is the version of the SQLite library compiled in.

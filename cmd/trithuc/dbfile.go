@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"runtime"
 
 	"trithuc.gov.vn/trithuc/store"
 )
@@ -31,4 +32,20 @@ func openExisting(ctx context.Context, path string, create, readOnly bool, stder
 // stderrLog is the logger of a command's long work: plain text on stderr.
 func stderrLog(stderr io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(stderr, nil))
+}
+
+// openToOthers lists the database's files (with its -wal and -shm) that
+// its group or other users may read or write: this release makes them
+// 0600, but a file an older one made may be 0644.
+func openToOthers(path string) []string {
+	if runtime.GOOS == "windows" {
+		return nil // no Unix modes to judge
+	}
+	var open []string
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			open = append(open, p)
+		}
+	}
+	return open
 }

@@ -199,6 +199,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		log.Warn(fmt.Sprintf("no database at %s: created a new, empty one", db.Path()),
 			"hint", "if a database was expected there, stop the server and check --db")
 	}
+	if open := openToOthers(db.Path()); len(open) > 0 {
+		log.Warn(fmt.Sprintf("the database file %s is readable by other users of this machine; it holds personal data", open[0]),
+			"files", strings.Join(open, " "), "hint", "chmod 600 "+strings.Join(open, " "))
+	}
 	if db.Integrity() != "ok" && db.Integrity() != "new database" {
 		log.Warn("the database's integrity was not checked at start", "check", db.Integrity())
 	}
