@@ -2,11 +2,7 @@
 
 package store
 
-import (
-	"errors"
-	"io/fs"
-	"syscall"
-)
+import "syscall"
 
 // freeSpace is the room on the file system holding dir that this process
 // may use (statfs(2): blocks available to unprivileged users).
@@ -17,5 +13,3 @@ func freeSpace(dir string) (uint64, error) {
 	}
 	return uint64(st.Bavail) * uint64(st.Bsize), nil
 }
-
-func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"errors"
+	"io/fs"
 	"path/filepath"
 )
 
@@ -50,7 +52,7 @@ func (db *DB) CheckWritable() {
 		}
 	case ReadOnly:
 		for _, p := range []string{filepath.Dir(db.path), db.path, db.path + "-wal", db.path + "-shm"} {
-			if err := writable(p); err != nil && !isNotExist(err) {
+			if err := writable(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return
 			}
 		}
