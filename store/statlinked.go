@@ -24,7 +24,9 @@ import (
 // were in several districts (they moved, or the 2025 commune was formed
 // from parts of two), the units and districts they join are taken as one
 // group, whose units' sum is its districts' sum: that is all the two
-// answers tell together.
+// answers tell together. A district that is one of several in its group
+// is not the sum of any units, so it needs no hidden unit to guard it:
+// the group's sum is taken as published, in both answers.
 
 // statTable is one suppressed table of an answer.
 type statTable struct {
@@ -128,8 +130,11 @@ func (tx *Tx) statTables(ctx context.Context, q StatsQuery, on statsDay, dims []
 		all[i] = i
 	}
 	fineNest := append(nestings(unitDims), suppress.Nesting{Dim: ui, Levels: func(u string) []string { return []string{group("u" + u)} }})
+	joined := func(at int) suppress.Nesting {
+		return suppress.Nesting{Dim: at, Levels: func(d string) []string { return []string{group("d" + d)} }}
+	}
 	coarse := []*suppress.Coarse{{Cells: by(all, districtOf), Dims: n, Nestings: nestings(districtDims),
-		Key: keyOf(all, "d"), FineKey: keyOf(all, "u")}}
+		Key: keyOf(all, "d"), FineKey: keyOf(all, "u"), Joined: joined(ui)}}
 	var linkedDims []*statDim
 	if linked != nil {
 		for _, i := range linked {
@@ -137,7 +142,7 @@ func (tx *Tx) statTables(ctx context.Context, q StatsQuery, on statsDay, dims []
 		}
 		fineKey := keyOf(linked, "u")
 		coarse = append(coarse, &suppress.Coarse{Cells: by(linked, districtOf), Dims: len(linked), Nestings: nestings(linkedDims),
-			Key: keyOf(linked, "d"), FineKey: func(v []string) string {
+			Key: keyOf(linked, "d"), Joined: joined(slices.Index(linked, ui)), FineKey: func(v []string) string {
 				k := make([]string, len(linked))
 				for j, i := range linked {
 					k[j] = v[i]

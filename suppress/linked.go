@@ -20,7 +20,15 @@ import (
 // cannot be worked out (a small one, or one hidden for the purpose, a
 // guard, which suppression then protects as it does a small one). Round
 // again until nothing changes.
-
+//
+// That holds where a coarser cell is the sum of finer cells, the only one
+// of its group (key). Where a group joins several coarser cells (a unit
+// whose people were in two districts), each is only a part of the
+// group's sum, and subtraction across the answers reaches that sum and no
+// more: the group's sum is then taken as published in both answers (it
+// often is: one group of every district is a one-way marginal), each
+// protects its own small cells against it, and no guard is forced, since
+// a hidden finer cell would make nothing unknown that was known.
 // Coarse is a coarser answer: its cells, counted, and how its cells and
 // the finer table's group together.
 type Coarse struct {
@@ -33,6 +41,11 @@ type Coarse struct {
 	// were in two districts), a part of it, the other coarse cells of the
 	// key being the rest.
 	Key, FineKey func(values []string) string
+	// Joined, when set, is the dimension whose values join into groups
+	// and the group of each value (one level), as Key has it: the coarse
+	// answer is suppressed with the sums of the groups of several cells
+	// as marginals.
+	Joined Nesting
 	// TotalHidden is set by Linked.
 	TotalHidden bool
 }
@@ -42,14 +55,97 @@ type Coarse struct {
 // finer table's cells and whether its total is hidden; the coarser ones'
 // are left in each Coarse.
 func Linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse) ([]*Cell, bool) {
-	for {
-		for _, c := range coarse {
-			c.Cells, c.TotalHidden = NestedTable(c.Cells, c.Dims, threshold, c.Nestings...)
+	// Whether a key's coarser cells are one, the sum of its finer cells;
+	// decided on the counts, before any empty cell is added.
+	exact := make([]map[string]bool, len(coarse))
+	for i, c := range coarse {
+		parts := map[string]int{}
+		for _, cc := range c.Cells {
+			if cc.Count > 0 {
+				parts[c.Key(cc.Values)]++
+			}
 		}
+		exact[i] = map[string]bool{}
+		for k, n := range parts {
+			exact[i][k] = n == 1
+		}
+	}
+	for {
+		for i, c := range coarse {
+			cns := c.Nestings
+			if c.Joined.Levels != nil {
+				cns = append(slices.Clone(cns), c.Joined)
+			}
+			// A way to a small count of the coarser answer that it
+			// cannot break, through the sum of a group of several cells
+			// (taken as published, though the finer answer may not tell
+			// it), leaves its rows out (for one or two dimensions, as
+			// for the finer table below).
+			stuck := false
+			var totalHidden bool
+			c.Cells, totalHidden = nestedTable(c.Cells, c.Dims, threshold, cns, &links{
+				// An exact key's sum is its one coarser cell, published
+				// only through the finer answer: the guards see to it.
+				unpublished: func(cells []*Cell) bool {
+					k, ok := sameKey(cells, c.Key)
+					return ok && exact[i][k]
+				},
+				// Even a small one: cells that must all be 1 (their sum
+				// is their number) would be told by it.
+				published: func(cells []*Cell) bool {
+					k, ok := sameKey(cells, c.Key)
+					return ok && len(cells) > 1 && !exact[i][k]
+				},
+				stuck: func(sums [][]*Cell) {
+					for _, cells := range sums {
+						if k, ok := sameKey(cells, c.Key); ok && !exact[i][k] {
+							stuck = true
+						}
+					}
+				},
+			})
+			c.TotalHidden = c.TotalHidden || totalHidden || stuck && c.Dims <= 2
+		}
+		// A way to a small finer count, through a group's sum, that the
+		// finer table cannot break (every cell on it is hidden, and no
+		// empty one may be added: the coarser answer tells which groups
+		// have nobody) is broken by hiding the shown coarser cells whose
+		// sums are on it, else by leaving the finer table's rows out
+		// (its total hidden). For three dimensions, whose protection is
+		// against the ways within the answer itself, it is left, as
+		// NestedTable leaves it.
+		stuck := make([]map[string]bool, len(coarse))
+		for i := range stuck {
+			stuck[i] = map[string]bool{}
+		}
+		leftOut := false
 		var totalHidden bool
-		fine, totalHidden = nestedTable(fine, dims, threshold, ns, hiddenGroups(fine, coarse))
+		fine, totalHidden = nestedTable(fine, dims, threshold, ns, &links{
+			unpublished: hiddenGroups(fine, coarse, exact),
+			stuck: func(sums [][]*Cell) {
+				linked, broken := false, false
+				for _, cells := range sums {
+					for i, c := range coarse {
+						k, ok := sameKey(cells, c.FineKey)
+						linked = linked || ok
+						if ok && exact[i][k] && shown(c, k) {
+							stuck[i][k], broken = true, true
+						}
+					}
+				}
+				leftOut = leftOut || linked && !broken
+			},
+		})
+		if leftOut && !totalHidden && dims <= 2 {
+			return fine, true
+		}
 		changed := false
-		for _, c := range coarse {
+		for i, c := range coarse {
+			for _, cc := range c.Cells {
+				if k := c.Key(cc.Values); stuck[i][k] && !cc.Suppressed {
+					cc.Suppressed, changed = true, true
+				}
+			}
 			under := map[string][]*Cell{}
 			guarded := map[string]bool{}
 			for _, f := range fine {
@@ -59,6 +155,9 @@ func Linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse) (
 			}
 			for _, cc := range c.Cells {
 				k := c.Key(cc.Values)
+				if !exact[i][k] {
+					continue // a part of its group's sum, published (above)
+				}
 				if !cc.Suppressed && givesAway(under[k]) {
 					// Shown, it fixes the finer cells it sums, which the
 					// finer table cannot protect: all of them are hidden.
@@ -86,6 +185,17 @@ func Linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse) (
 	}
 }
 
+// shown reports whether a cell of c of key k is shown.
+func shown(c *Coarse, k string) bool {
+	return slices.ContainsFunc(c.Cells, func(cc *Cell) bool { return !cc.Suppressed && c.Key(cc.Values) == k })
+}
+
+// sameKey is the key of cells when they all have the same.
+func sameKey(cells []*Cell, key func([]string) string) (string, bool) {
+	k := key(cells[0].Values)
+	return k, !slices.ContainsFunc(cells, func(c *Cell) bool { return key(c.Values) != k })
+}
+
 // givesAway reports whether the finer cells a coarser cell sums are all
 // hidden, one must not be worked out, and the coarser count fixes each of
 // them: there is one, or they must all be 1 (a hidden cell holds someone,
@@ -103,10 +213,11 @@ func givesAway(fine []*Cell) bool {
 }
 
 // hiddenGroups reports whether some cells of the finer table fine are
-// the cells of a coarser answer's group one of whose cells that answer
-// hides: their sum, which suppression of the finer table takes as
-// published (another answer's cell), is not.
-func hiddenGroups(fine []*Cell, coarse []*Coarse) func(cells []*Cell) bool {
+// the cells of a coarser answer's exact group (exact, by coarser answer)
+// whose one cell that answer hides: their sum, which suppression of the
+// finer table takes as published (another answer's cell), is not. The
+// sum of a group of several coarser cells stays published (Linked).
+func hiddenGroups(fine []*Cell, coarse []*Coarse, exact []map[string]bool) func(cells []*Cell) bool {
 	size := make([]map[string]int, len(coarse))
 	hidden := make([]map[string]bool, len(coarse))
 	for i, c := range coarse {
@@ -121,7 +232,7 @@ func hiddenGroups(fine []*Cell, coarse []*Coarse) func(cells []*Cell) bool {
 	return func(cells []*Cell) bool {
 		for i, c := range coarse {
 			k := c.FineKey(cells[0].Values)
-			if !hidden[i][k] || size[i][k] != len(cells) {
+			if !exact[i][k] || !hidden[i][k] || size[i][k] != len(cells) {
 				continue
 			}
 			if !slices.ContainsFunc(cells, func(f *Cell) bool { return c.FineKey(f.Values) != k }) {

@@ -34,9 +34,9 @@ func NestedTable(cells []*Cell, dims, threshold int, ns ...Nesting) ([]*Cell, bo
 	return nestedTable(cells, dims, threshold, ns, nil)
 }
 
-// nestedTable is NestedTable, the coarser sums of the cells unpublished
-// reports not published.
-func nestedTable(cells []*Cell, dims, threshold int, ns []Nesting, unpublished func(cells []*Cell) bool) ([]*Cell, bool) {
+// nestedTable is NestedTable, with what linked answers say of the
+// coarser sums (l, nil for none).
+func nestedTable(cells []*Cell, dims, threshold int, ns []Nesting, l *links) ([]*Cell, bool) {
 	if keep := varying(cells, dims); len(keep) < dims {
 		// As Table does; a dimension of one value has coarser levels of
 		// one value too, which add nothing either.
@@ -47,33 +47,20 @@ func nestedTable(cells []*Cell, dims, threshold int, ns []Nesting, unpublished f
 			}
 		}
 		r := project(cells, keep)
-		var hook func([]*Cell) bool
-		if unpublished != nil {
-			orig := map[*Cell]*Cell{}
-			for i, c := range r.cells {
-				orig[c] = r.orig[i]
-			}
-			hook = func(ps []*Cell) bool {
-				cs := make([]*Cell, len(ps))
-				for i, p := range ps {
-					if cs[i] = orig[p]; cs[i] == nil {
-						return false
-					}
-				}
-				return unpublished(cs)
-			}
+		orig := map[*Cell]*Cell{}
+		for i, c := range r.cells {
+			orig[c] = r.orig[i]
 		}
-		out, hidden := nestedTable(r.cells, len(keep), threshold, kept, hook)
+		out, hidden := nestedTable(r.cells, len(keep), threshold, kept, l.through(func(c *Cell) *Cell { return orig[c] }))
 		return r.expand(out), hidden
 	}
-	cells, totalHidden := Table(cells, dims, threshold)
 	if len(cells) == 0 {
-		return cells, totalHidden
+		return Table(cells, dims, threshold)
 	}
 	var levels []int // of each nesting, in order
 	ns = slices.DeleteFunc(slices.Clone(ns), func(n Nesting) bool { return n.Levels == nil || len(n.Levels(cells[0].Values[n.Dim])) == 0 })
 	if len(ns) == 0 {
-		return cells, totalHidden
+		return Table(cells, dims, threshold)
 	}
 	wideDims := dims
 	for _, n := range ns {
@@ -122,6 +109,9 @@ func nestedTable(cells []*Cell, dims, threshold int, ns []Nesting, unpublished f
 		}
 		return true
 	}
+	// The table itself adds empty cells only there too.
+	narrow := func(values []string) bool { return consistent(widen(values)) }
+	cells, totalHidden := tableWithin(cells, dims, threshold, narrow)
 	for {
 		before := hiddenCount(cells)
 		wide := make([]*Cell, len(cells))
@@ -132,17 +122,8 @@ func nestedTable(cells []*Cell, dims, threshold int, ns []Nesting, unpublished f
 		}
 		s := &suppressor{cells: wide, dims: wideDims, threshold: threshold, totalHidden: totalHidden, finest: dims,
 			consistent: consistent}
-		if unpublished != nil {
-			s.unpublished = func(ws []*Cell) bool {
-				fine := make([]*Cell, len(ws))
-				for i, w := range ws {
-					if fine[i] = of[w]; fine[i] == nil {
-						return false // an empty one added in this round
-					}
-				}
-				return unpublished(fine)
-			}
-		}
+		// An empty cell added in this round is none of the table's.
+		s.links = l.through(func(w *Cell) *Cell { return of[w] })
 		for s.fixPeel() {
 		}
 		for i, w := range s.cells {
@@ -160,7 +141,7 @@ func nestedTable(cells []*Cell, dims, threshold int, ns []Nesting, unpublished f
 		// What the coarser levels hid may open new ways in the table
 		// itself (its rows and columns, for two dimensions).
 		var hidden bool
-		cells, hidden = Table(cells, dims, threshold)
+		cells, hidden = tableWithin(cells, dims, threshold, narrow)
 		totalHidden = totalHidden || hidden
 		if hiddenCount(cells) == widened {
 			break

@@ -78,9 +78,61 @@ type suppressor struct {
 	// until index makes them.
 	groups []*marginal
 	ofCell [][]int32
-	// unpublished, when set, says that the sum of some cells that a
-	// marginal groups is not published after all (linked.go).
+	// links, when set, are what answers suppressed with this one say of
+	// its marginals (linked.go).
+	links *links
+}
+
+// links are what answers suppressed with a table (linked.go) say of sums
+// of its cells: unpublished, that a sum a marginal by a coarser level
+// would publish is not published after all (the same cells grouped by
+// the dimensions asked for are a one-way answer's, published); stuck is told the sums on a way to a small count
+// that the table cannot break (the cells of each), so that they hide what
+// publishes them.
+type links struct {
 	unpublished func(cells []*Cell) bool
+	// published, when set, says that such a sum is published whatever
+	// its size.
+	published func(cells []*Cell) bool
+	stuck     func(sums [][]*Cell)
+}
+
+// through is l for a table whose cells orig maps to the cells l knows
+// (nil for a cell it does not know: an empty one added).
+func (l *links) through(orig func(*Cell) *Cell) *links {
+	if l == nil {
+		return nil
+	}
+	mapped := func(cells []*Cell) ([]*Cell, bool) {
+		out := make([]*Cell, len(cells))
+		for i, c := range cells {
+			if out[i] = orig(c); out[i] == nil {
+				return nil, false
+			}
+		}
+		return out, true
+	}
+	return &links{
+		unpublished: func(cells []*Cell) bool {
+			cs, ok := mapped(cells)
+			return ok && l.unpublished != nil && l.unpublished(cs)
+		},
+		published: func(cells []*Cell) bool {
+			cs, ok := mapped(cells)
+			return ok && l.published != nil && l.published(cs)
+		},
+		stuck: func(sums [][]*Cell) {
+			var out [][]*Cell
+			for _, cells := range sums {
+				if cs, ok := mapped(cells); ok {
+					out = append(out, cs)
+				}
+			}
+			if l.stuck != nil {
+				l.stuck(out)
+			}
+		},
+	}
 }
 
 // marginal is a published marginal: the cells whose values on the
@@ -105,12 +157,18 @@ type marginal struct {
 // table of the other dimensions, which holds the same counts, so that it
 // does not come out all hidden for want of a second row.
 func Table(cells []*Cell, dims, threshold int) ([]*Cell, bool) {
+	return tableWithin(cells, dims, threshold, nil)
+}
+
+// tableWithin is Table, adding only empty cells that consistent accepts (any
+// when nil; consistent is not applied to a table of fewer dimensions).
+func tableWithin(cells []*Cell, dims, threshold int, consistent func(values []string) bool) ([]*Cell, bool) {
 	if keep := varying(cells, dims); len(keep) < dims {
 		r := project(cells, keep)
 		out, hidden := Table(r.cells, len(keep), threshold)
 		return r.expand(out), hidden
 	}
-	s := &suppressor{cells: cells, dims: dims, threshold: threshold}
+	s := &suppressor{cells: cells, dims: dims, threshold: threshold, consistent: consistent}
 	total := 0
 	for _, c := range cells {
 		total += c.Count
@@ -164,7 +222,8 @@ func (s *suppressor) marginals() []*marginal {
 			for _, c := range m.cells {
 				sum += c.Count
 			}
-			if sum >= s.threshold && (s.unpublished == nil || !s.unpublished(m.cells)) {
+			linked := s.links != nil && mask&^asked != 0
+			if sum >= s.threshold && !(linked && s.links.unpublished(m.cells)) || linked && s.links.published(m.cells) {
 				out = append(out, m)
 			}
 		}
@@ -308,7 +367,15 @@ func (s *suppressor) fixPeel() bool {
 				}
 			}
 			// Nothing here can protect it: the marginals of other
-			// answers fix it, whatever this one hides.
+			// answers fix it, whatever this one hides; a linked answer
+			// may hide them.
+			if s.links != nil {
+				var sums [][]*Cell
+				for _, gi := range chain {
+					sums = append(sums, groups[gi].cells)
+				}
+				s.links.stuck(sums)
+			}
 		}
 	}
 	return changed
@@ -405,7 +472,8 @@ func (s *suppressor) addEmpty(m *marginal, ok func(values []string) bool) bool {
 // fixBridge applies rule 2 to a two-way table: it finds a hidden small
 // cell that the row and column totals fix, and hides the smallest visible
 // cell that puts it on a cycle, or adds an empty one that does, or else
-// hides the smallest visible cell of its row or column, or of the table.
+// hides the smallest visible cell of its row or column, or of the table,
+// or else the total.
 // It reports whether it changed anything.
 func (s *suppressor) fixBridge() bool {
 	rowSum, colSum := map[string]int{}, map[string]int{}
@@ -467,6 +535,12 @@ func (s *suppressor) fixBridge() bool {
 				d.Suppressed = true
 				return true
 			}
+		}
+		if !s.totalHidden {
+			// Nothing is left to hide, nor an empty cell to add: the
+			// total, which the unpublished rows and columns sum.
+			s.totalHidden = true
+			return true
 		}
 	}
 	return false

@@ -1,0 +1,345 @@
+package suppress
+
+import (
+	"fmt"
+	"math/big"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// In random registries where a unit's people were in one or two
+// districts, which join units and districts into groups, no small count
+// of either answer, by unit (and kind) or by district (and kind), can be
+// worked out from both. Published: the visible cells, the totals and the
+// marginals that reach the threshold of each answer, and that a group's
+// units add up to its districts, kind by kind. By unit alone every
+// filling of the hidden cells that agrees with that is tried, and each
+// small count must have two possible values; by unit and kind, as the
+// package promises for two dimensions, no small count may follow from a
+// linear combination of the published figures.
+func TestLinkedJoinedGroupsRandom(t *testing.T) {
+	const threshold = 3
+	r := rand.New(rand.NewPCG(3, 4))
+	for trial := range 6000 {
+		kinds := 1 + trial%2
+		nUnits, nDistricts := 2+r.IntN(3), 1+r.IntN(3)
+		if kinds == 2 {
+			nUnits = 2 + r.IntN(2)
+		}
+		type joint struct{ unit, district, kind string }
+		counts := map[joint]int{}
+		parent := map[string]string{}
+		var root func(string) string
+		root = func(x string) string {
+			if p, ok := parent[x]; ok && p != x {
+				return root(p)
+			}
+			return x
+		}
+		for u := range nUnits {
+			ds := []int{r.IntN(nDistricts)}
+			if r.IntN(2) == 0 {
+				ds = append(ds, r.IntN(nDistricts))
+			}
+			for _, d := range ds {
+				for k := range kinds {
+					n := r.IntN(7)
+					if kinds == 1 {
+						n = 1 + r.IntN(5)
+					}
+					counts[joint{fmt.Sprint("u", u), fmt.Sprint("d", d), fmt.Sprint("k", k)}] += n
+				}
+			}
+		}
+		for j, n := range counts {
+			if n > 0 {
+				if a, b := root(j.unit), root(j.district); a != b {
+					parent[a] = b
+				}
+			}
+		}
+		by := func(at func(joint) string) []*Cell {
+			cells := map[string]*Cell{}
+			var out []*Cell
+			for u := range nUnits {
+				for d := range nDistricts {
+					for k := range kinds {
+						j := joint{fmt.Sprint("u", u), fmt.Sprint("d", d), fmt.Sprint("k", k)}
+						if counts[j] == 0 {
+							continue
+						}
+						v := []string{at(j)}
+						if kinds > 1 {
+							v = append(v, j.kind)
+						}
+						key := strings.Join(v, "\x00")
+						if cells[key] == nil {
+							cells[key] = &Cell{Values: v}
+							out = append(out, cells[key])
+						}
+						cells[key].Count += counts[j]
+					}
+				}
+			}
+			return out
+		}
+		fine := by(func(j joint) string { return j.unit })
+		coarseCells := by(func(j joint) string { return j.district })
+		if len(fine) == 0 || !slices.ContainsFunc(fine, func(c *Cell) bool { return c.Values[0] != fine[0].Values[0] }) ||
+			!slices.ContainsFunc(coarseCells, func(c *Cell) bool { return c.Values[0] != coarseCells[0].Values[0] }) {
+			// One unit or one district: that answer is the table of the
+			// others, whose one-way marginals the other answer's rules
+			// take as published though this one hides them.
+			continue
+		}
+		keyOf := func(v []string) string {
+			k := append([]string{root(v[0])}, v[1:]...)
+			return strings.Join(k, "\x00")
+		}
+		group := func(v string) []string { return []string{root(v)} }
+		co := &Coarse{Cells: coarseCells, Dims: kinds, Key: keyOf, FineKey: keyOf, Joined: Nesting{Dim: 0, Levels: group}}
+		fine, hidden := Linked(fine, kinds, threshold, []Nesting{{Dim: 0, Levels: group}}, []*Coarse{co})
+		if hidden || co.TotalHidden {
+			continue
+		}
+		got := workedOutJoined(fine, co.Cells, keyOf, threshold, kinds == 1)
+		if got != "" {
+			var b strings.Builder
+			for _, c := range fine {
+				fmt.Fprintf(&b, "%v[%s]=%d%s ", c.Values, root(c.Values[0]), c.Count, mark(c))
+			}
+			for _, c := range co.Cells {
+				fmt.Fprintf(&b, "%v[%s]=%d%s ", c.Values, root(c.Values[0]), c.Count, mark(c))
+			}
+			t.Fatalf("trial %d: %s worked out from %s", trial, got, b.String())
+		}
+	}
+}
+
+// sumIs says that the plus cells less the minus cells add up to value.
+type sumIs struct {
+	plus, minus []*Cell
+	value       int
+}
+
+// workedOutJoined names a small count of fine or coarse with one possible
+// value (by enumeration, else by linear combination), "" when there is
+// none. Both tables have the unit (district) as their first dimension;
+// key groups a cell of either with the cells of the other that add up to
+// the same.
+func workedOutJoined(fine, coarse []*Cell, key func([]string) string, threshold int, enumerate bool) string {
+	var sums []sumIs
+	// The marginals of each table that reach the threshold, the total
+	// among them; a cell is a marginal of one cell when shown.
+	// A dimension of one value in a table adds nothing to it: a marginal
+	// by the others is a cell (degenerate.go).
+	for _, table := range [][]*Cell{fine, coarse} {
+		dims := len(table[0].Values)
+		every := 0
+		for _, d := range varying(table, dims) {
+			every |= 1 << d
+		}
+		for mask := 0; mask < 1<<dims; mask++ {
+			by := map[string]*sumIs{}
+			var order []string
+			for _, c := range table {
+				k := keyOf(c.Values, mask)
+				if by[k] == nil {
+					by[k] = &sumIs{}
+					order = append(order, k)
+				}
+				by[k].plus = append(by[k].plus, c)
+				by[k].value += c.Count
+			}
+			for _, k := range order {
+				s := by[k]
+				cell := mask&every == every
+				if cell && len(s.plus) == 1 && !s.plus[0].Suppressed || !cell && s.value >= threshold {
+					sums = append(sums, *s)
+				}
+			}
+		}
+	}
+	byKey := map[string]*sumIs{}
+	for _, c := range fine {
+		k := key(c.Values)
+		if byKey[k] == nil {
+			byKey[k] = &sumIs{}
+		}
+		byKey[k].plus = append(byKey[k].plus, c)
+	}
+	for _, c := range coarse {
+		k := key(c.Values)
+		if byKey[k] == nil {
+			byKey[k] = &sumIs{}
+		}
+		byKey[k].minus = append(byKey[k].minus, c)
+	}
+	for _, s := range byKey {
+		sums = append(sums, *s)
+	}
+	var hidden []*Cell
+	total := 0
+	for _, c := range fine {
+		total += c.Count
+	}
+	for _, c := range append(append([]*Cell(nil), fine...), coarse...) {
+		if c.Suppressed {
+			hidden = append(hidden, c)
+		}
+	}
+	if !enumerate {
+		for _, c := range linearlyFixed(sums, hidden) {
+			if c.Primary {
+				return fmt.Sprintf("%v = %d", c.Values, c.Count)
+			}
+		}
+		return ""
+	}
+	value := map[*Cell]int{}
+	set := map[*Cell]bool{}
+	for _, c := range fine {
+		if !c.Suppressed {
+			value[c], set[c] = c.Count, true
+		}
+	}
+	for _, c := range coarse {
+		if !c.Suppressed {
+			value[c], set[c] = c.Count, true
+		}
+	}
+	seen := map[*Cell]map[int]bool{}
+	// holds reports whether no sum is broken by the cells set so far.
+	holds := func() bool {
+		for _, s := range sums {
+			got, done := 0, true
+			for _, c := range s.plus {
+				got += value[c]
+				done = done && set[c]
+			}
+			if len(s.minus) == 0 && got > s.value {
+				return false
+			}
+			for _, c := range s.minus {
+				got -= value[c]
+				done = done && set[c]
+			}
+			if done && got != s.value {
+				return false
+			}
+		}
+		return true
+	}
+	settled := func() bool {
+		for _, c := range hidden {
+			if c.Primary && len(seen[c]) < 2 {
+				return false
+			}
+		}
+		return true
+	}
+	var fill func(i int) bool
+	fill = func(i int) bool {
+		if i == len(hidden) {
+			for _, c := range hidden {
+				if seen[c] == nil {
+					seen[c] = map[int]bool{}
+				}
+				seen[c][value[c]] = true
+			}
+			return settled()
+		}
+		// A hidden cell of people holds someone (the answers list only
+		// what has people); an empty one added may hold nobody.
+		lo := 0
+		if hidden[i].Count > 0 {
+			lo = 1
+		}
+		for n := lo; n <= total; n++ {
+			value[hidden[i]], set[hidden[i]] = n, true
+			if holds() && fill(i+1) {
+				return true
+			}
+		}
+		set[hidden[i]] = false
+		value[hidden[i]] = 0
+		return false
+	}
+	fill(0)
+	for _, c := range hidden {
+		if c.Primary && len(seen[c]) < 2 {
+			return fmt.Sprintf("%v = %v", c.Values, seen[c])
+		}
+	}
+	return ""
+}
+
+// linearlyFixed lists the cells of vars whose value follows from the sums
+// (the cells not in vars known) by a linear combination.
+func linearlyFixed(sums []sumIs, vars []*Cell) []*Cell {
+	index := map[*Cell]int{}
+	for i, c := range vars {
+		index[c] = i
+	}
+	var rows [][]*big.Rat
+	for _, s := range sums {
+		row := make([]*big.Rat, len(vars))
+		for i := range row {
+			row[i] = new(big.Rat)
+		}
+		for sign, cells := range [][]*Cell{s.plus, s.minus} {
+			for _, c := range cells {
+				if i, ok := index[c]; ok {
+					row[i].Add(row[i], big.NewRat(int64(1-2*sign), 1))
+				}
+			}
+		}
+		rows = append(rows, row)
+	}
+	pivotOf := map[int]int{}
+	r := 0
+	for col := 0; col < len(vars) && r < len(rows); col++ {
+		p := -1
+		for i := r; i < len(rows); i++ {
+			if rows[i][col].Sign() != 0 {
+				p = i
+				break
+			}
+		}
+		if p < 0 {
+			continue
+		}
+		rows[r], rows[p] = rows[p], rows[r]
+		inv := new(big.Rat).Inv(rows[r][col])
+		for j := range rows[r] {
+			rows[r][j].Mul(rows[r][j], inv)
+		}
+		for i := range rows {
+			if i == r || rows[i][col].Sign() == 0 {
+				continue
+			}
+			f := new(big.Rat).Set(rows[i][col])
+			for j := range rows[i] {
+				rows[i][j].Sub(rows[i][j], new(big.Rat).Mul(f, rows[r][j]))
+			}
+		}
+		pivotOf[col] = r
+		r++
+	}
+	var out []*Cell
+	for col, row := range pivotOf {
+		alone := true
+		for j, v := range rows[row] {
+			if j != col && v.Sign() != 0 {
+				alone = false
+				break
+			}
+		}
+		if alone {
+			out = append(out, vars[col])
+		}
+	}
+	return out
+}
