@@ -137,11 +137,15 @@ func (tx *Tx) compileStatsFilter(ctx context.Context, f string, on statsDay, may
 	var se *Error
 	if errors.As(err, &se) && se.Code == Invalid {
 		if m := unknownFieldRE.FindStringSubmatch(se.Message); m != nil {
+			hint := strings.Join(may.only(statsFilterFields), ", ")
 			if _, ok := personSchema(ranks{})[m[2]]; ok {
 				return "", nil, errorf(Invalid, "filter", "column %s: statistics cannot be filtered by %s: it picks people out, "+
 					"and two filters differing by a few people would tell about them; filter by what groups people: %s",
-					m[1], m[2], strings.Join(may.only(statsFilterFields), ", "))
+					m[1], m[2], hint)
 			}
+			// The compiler's own hint lists every field of the schema,
+			// some of which the caller's role may not name.
+			return "", nil, errorf(Invalid, "filter", "column %s: unknown field %q; filters may name %s", m[1], m[2], hint)
 		}
 	}
 	return where, args, err
