@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -136,9 +137,14 @@ func TestStatisticsSuppression(t *testing.T) {
 				t.Fatalf("%s: threshold %d", name, r.GetSuppressionThreshold())
 			}
 			cells := cellsOf(r)
+			// Rows left out: at 3, unit 31078's two, alone in its row,
+			// could be protected only by an empty cell that the answer
+			// by 2024 district shows to be empty.
+			leftOut := len(cells) == 0 && r.Total != nil && slices.Contains(pair.dims, dUnit)
 			for k, n := range pair.truth {
 				c, ok := cells[k]
 				switch {
+				case !ok && leftOut:
 				case !ok:
 					t.Errorf("%s: no row %s", name, k)
 				case n < int(threshold) && c != nil:
