@@ -242,3 +242,55 @@ func hiddenGroups(fine []*Cell, coarse []*Coarse, exact []map[string]bool) func(
 		return false
 	}
 }
+
+// links are what answers suppressed with a table (Linked) say of sums of
+// its cells: unpublished, that a sum a marginal by a coarser level would
+// publish is not published after all (the same cells grouped by the
+// dimensions asked for are a one-way answer's, published); stuck is told
+// the sums on a way to a small count that the table cannot break (the
+// cells of each), so that they hide what publishes them.
+type links struct {
+	unpublished func(cells []*Cell) bool
+	// published, when set, says that such a sum is published whatever
+	// its size.
+	published func(cells []*Cell) bool
+	stuck     func(sums [][]*Cell)
+}
+
+// through is l for a table whose cells orig maps to the cells l knows
+// (nil for a cell it does not know: an empty one added).
+func (l *links) through(orig func(*Cell) *Cell) *links {
+	if l == nil {
+		return nil
+	}
+	mapped := func(cells []*Cell) ([]*Cell, bool) {
+		out := make([]*Cell, len(cells))
+		for i, c := range cells {
+			if out[i] = orig(c); out[i] == nil {
+				return nil, false
+			}
+		}
+		return out, true
+	}
+	return &links{
+		unpublished: func(cells []*Cell) bool {
+			cs, ok := mapped(cells)
+			return ok && l.unpublished != nil && l.unpublished(cs)
+		},
+		published: func(cells []*Cell) bool {
+			cs, ok := mapped(cells)
+			return ok && l.published != nil && l.published(cs)
+		},
+		stuck: func(sums [][]*Cell) {
+			var out [][]*Cell
+			for _, cells := range sums {
+				if cs, ok := mapped(cells); ok {
+					out = append(out, cs)
+				}
+			}
+			if l.stuck != nil {
+				l.stuck(out)
+			}
+		},
+	}
+}

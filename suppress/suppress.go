@@ -3,7 +3,6 @@
 package suppress
 
 import (
-	"cmp"
 	"slices"
 	"strings"
 )
@@ -81,58 +80,6 @@ type suppressor struct {
 	// links, when set, are what answers suppressed with this one say of
 	// its marginals (linked.go).
 	links *links
-}
-
-// links are what answers suppressed with a table (linked.go) say of sums
-// of its cells: unpublished, that a sum a marginal by a coarser level
-// would publish is not published after all (the same cells grouped by
-// the dimensions asked for are a one-way answer's, published); stuck is told the sums on a way to a small count
-// that the table cannot break (the cells of each), so that they hide what
-// publishes them.
-type links struct {
-	unpublished func(cells []*Cell) bool
-	// published, when set, says that such a sum is published whatever
-	// its size.
-	published func(cells []*Cell) bool
-	stuck     func(sums [][]*Cell)
-}
-
-// through is l for a table whose cells orig maps to the cells l knows
-// (nil for a cell it does not know: an empty one added).
-func (l *links) through(orig func(*Cell) *Cell) *links {
-	if l == nil {
-		return nil
-	}
-	mapped := func(cells []*Cell) ([]*Cell, bool) {
-		out := make([]*Cell, len(cells))
-		for i, c := range cells {
-			if out[i] = orig(c); out[i] == nil {
-				return nil, false
-			}
-		}
-		return out, true
-	}
-	return &links{
-		unpublished: func(cells []*Cell) bool {
-			cs, ok := mapped(cells)
-			return ok && l.unpublished != nil && l.unpublished(cs)
-		},
-		published: func(cells []*Cell) bool {
-			cs, ok := mapped(cells)
-			return ok && l.published != nil && l.published(cs)
-		},
-		stuck: func(sums [][]*Cell) {
-			var out [][]*Cell
-			for _, cells := range sums {
-				if cs, ok := mapped(cells); ok {
-					out = append(out, cs)
-				}
-			}
-			if l.stuck != nil {
-				l.stuck(out)
-			}
-		},
-	}
 }
 
 // marginal is a published marginal: the cells whose values on the
@@ -544,115 +491,4 @@ func (s *suppressor) fixBridge() bool {
 		}
 	}
 	return false
-}
-
-// graph is an undirected multigraph whose edges have ids.
-type graph struct {
-	ids   map[string]int
-	adj   [][]halfEdge
-	names []string
-}
-
-type halfEdge struct{ to, id int }
-
-func newGraph() *graph { return &graph{ids: map[string]int{}} }
-
-func (g *graph) vertex(name string) int {
-	if i, ok := g.ids[name]; ok {
-		return i
-	}
-	g.ids[name] = len(g.adj)
-	g.adj = append(g.adj, nil)
-	g.names = append(g.names, name)
-	return len(g.adj) - 1
-}
-
-func (g *graph) add(u, v string, id int) {
-	a, b := g.vertex(u), g.vertex(v)
-	g.adj[a] = append(g.adj[a], halfEdge{b, id})
-	g.adj[b] = append(g.adj[b], halfEdge{a, id})
-}
-
-// bridges returns the ids of the edges whose removal disconnects their
-// ends, in increasing order (Tarjan's low-link, iteratively).
-func (g *graph) bridges() []int {
-	n := len(g.adj)
-	disc, low := make([]int, n), make([]int, n)
-	for i := range disc {
-		disc[i] = -1
-	}
-	type frame struct{ v, parentEdge, next int }
-	var out []int
-	time := 0
-	for root := 0; root < n; root++ {
-		if disc[root] >= 0 {
-			continue
-		}
-		stack := []frame{{root, -1, 0}}
-		disc[root], low[root] = time, time
-		time++
-		for len(stack) > 0 {
-			f := &stack[len(stack)-1]
-			if f.next < len(g.adj[f.v]) {
-				e := g.adj[f.v][f.next]
-				f.next++
-				if e.id == f.parentEdge {
-					continue
-				}
-				if disc[e.to] < 0 {
-					disc[e.to], low[e.to] = time, time
-					time++
-					stack = append(stack, frame{e.to, e.id, 0})
-				} else {
-					low[f.v] = min(low[f.v], disc[e.to])
-				}
-				continue
-			}
-			stack = stack[:len(stack)-1]
-			if len(stack) > 0 {
-				p := &stack[len(stack)-1]
-				low[p.v] = min(low[p.v], low[f.v])
-				if low[f.v] > disc[p.v] {
-					out = append(out, f.parentEdge)
-				}
-			}
-		}
-	}
-	slices.SortFunc(out, cmp.Compare)
-	return out
-}
-
-// sideOf splits the component of vertex u without edge cut: the vertices
-// reached from u get 1, those reached from the other end of cut 2; the
-// others, and names the graph does not have, 0.
-func (g *graph) sideOf(u string, cut int) map[string]int {
-	side := map[string]int{}
-	mark := func(from, value int) {
-		if _, ok := side[g.names[from]]; ok {
-			return
-		}
-		side[g.names[from]] = value
-		queue := []int{from}
-		for len(queue) > 0 {
-			v := queue[0]
-			queue = queue[1:]
-			for _, e := range g.adj[v] {
-				if e.id == cut {
-					continue
-				}
-				if _, ok := side[g.names[e.to]]; !ok {
-					side[g.names[e.to]] = value
-					queue = append(queue, e.to)
-				}
-			}
-		}
-	}
-	start := g.ids[u]
-	mark(start, 1)
-	for _, e := range g.adj[start] {
-		if e.id == cut {
-			mark(e.to, 2)
-		}
-	}
-	return side
 }
