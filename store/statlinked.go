@@ -51,7 +51,7 @@ func (tx *Tx) statTables(ctx context.Context, q StatsQuery, on statsDay, dims []
 			return nil, err
 		}
 		t := &statTable{dims: dims, cells: cells}
-		t.cells, t.totalHidden = suppress.NestedTable(cells, len(dims), threshold, nestings(dims)...)
+		t.cells, t.totalHidden = suppress.NestedTableOneWay(cells, len(dims), threshold, oneWayHidden(cells, dims, threshold), nestings(dims)...)
 		return []*statTable{t.summed()}, nil
 	}
 	historic := q.UnitVintage == pb.ComputeStatisticsRequest_HISTORY_2024
@@ -168,4 +168,40 @@ func (t *statTable) summed() *statTable {
 		t.total += c.Count
 	}
 	return t
+}
+
+// oneWayHidden is, for an answer by several dimensions, the values that
+// the answer by each dimension alone (with the same filter) hides, as it
+// is suppressed: their rows' sums are not published, though they reach
+// the threshold (an associate professors' 8 hidden to protect the
+// professors' 2 would give those away in the table by level and title).
+// nil for one dimension, or when a one-way total is hidden.
+func oneWayHidden(cells []*suppress.Cell, dims []*statDim, threshold int) []map[string]bool {
+	if len(dims) < 2 {
+		return nil
+	}
+	out := make([]map[string]bool, len(dims))
+	for d := range dims {
+		byValue := map[string]*suppress.Cell{}
+		var one []*suppress.Cell
+		for _, c := range cells {
+			v := c.Values[d]
+			if byValue[v] == nil {
+				byValue[v] = &suppress.Cell{Values: []string{v}}
+				one = append(one, byValue[v])
+			}
+			byValue[v].Count += c.Count
+		}
+		one, hidden := suppress.NestedTable(one, 1, threshold, nestings(dims[d:d+1])...)
+		if hidden {
+			return nil
+		}
+		out[d] = map[string]bool{}
+		for _, c := range one {
+			if c.Suppressed {
+				out[d][c.Values[0]] = true
+			}
+		}
+	}
+	return out
 }

@@ -255,6 +255,10 @@ type links struct {
 	// its size.
 	published func(cells []*Cell) bool
 	stuck     func(sums [][]*Cell)
+	// oneWay, when set, is by dimension asked for the values that the
+	// answer by that dimension alone hides: their rows' sums are not
+	// published, only the sum of them all (the total less the others).
+	oneWay []map[string]bool
 }
 
 // through is l for a table whose cells orig maps to the cells l knows
@@ -273,6 +277,7 @@ func (l *links) through(orig func(*Cell) *Cell) *links {
 		return out, true
 	}
 	return &links{
+		oneWay: l.oneWay,
 		unpublished: func(cells []*Cell) bool {
 			cs, ok := mapped(cells)
 			return ok && l.unpublished != nil && l.unpublished(cs)

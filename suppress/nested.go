@@ -34,6 +34,15 @@ func NestedTable(cells []*Cell, dims, threshold int, ns ...Nesting) ([]*Cell, bo
 	return nestedTable(cells, dims, threshold, ns, nil)
 }
 
+// NestedTableOneWay is NestedTable knowing what the answers by each
+// dimension alone hide (oneWay, by dimension: the values hidden): such a
+// row's sum is not taken as published, though it reaches the threshold,
+// only the sum of the hidden rows together, which the total less the
+// others gives.
+func NestedTableOneWay(cells []*Cell, dims, threshold int, oneWay []map[string]bool, ns ...Nesting) ([]*Cell, bool) {
+	return nestedTable(cells, dims, threshold, ns, &links{oneWay: oneWay})
+}
+
 // nestedTable is NestedTable, with what linked answers say of the
 // coarser sums (l, nil for none).
 func nestedTable(cells []*Cell, dims, threshold int, ns []Nesting, l *links) ([]*Cell, bool) {
@@ -51,8 +60,16 @@ func nestedTable(cells []*Cell, dims, threshold int, ns []Nesting, l *links) ([]
 		for i, c := range r.cells {
 			orig[c] = r.orig[i]
 		}
-		out, hidden := nestedTable(r.cells, len(keep), threshold, kept, l.through(func(c *Cell) *Cell { return orig[c] }))
+		pl := l.through(func(c *Cell) *Cell { return orig[c] })
+		if pl != nil {
+			pl.oneWay = keptOneWay(l.oneWay, keep)
+		}
+		out, hidden := nestedTable(r.cells, len(keep), threshold, kept, pl)
 		return r.expand(out), hidden
+	}
+	var oneWay []map[string]bool
+	if l != nil {
+		oneWay = l.oneWay
 	}
 	if len(cells) == 0 {
 		return Table(cells, dims, threshold)
@@ -60,7 +77,7 @@ func nestedTable(cells []*Cell, dims, threshold int, ns []Nesting, l *links) ([]
 	var levels []int // of each nesting, in order
 	ns = slices.DeleteFunc(slices.Clone(ns), func(n Nesting) bool { return n.Levels == nil || len(n.Levels(cells[0].Values[n.Dim])) == 0 })
 	if len(ns) == 0 {
-		return Table(cells, dims, threshold)
+		return tableWithin(cells, dims, threshold, nil, oneWay)
 	}
 	wideDims := dims
 	for _, n := range ns {
@@ -111,7 +128,7 @@ func nestedTable(cells []*Cell, dims, threshold int, ns []Nesting, l *links) ([]
 	}
 	// The table itself adds empty cells only there too.
 	narrow := func(values []string) bool { return consistent(widen(values)) }
-	cells, totalHidden := tableWithin(cells, dims, threshold, narrow)
+	cells, totalHidden := tableWithin(cells, dims, threshold, narrow, oneWay)
 	for {
 		before := hiddenCount(cells)
 		wide := make([]*Cell, len(cells))
@@ -141,7 +158,7 @@ func nestedTable(cells []*Cell, dims, threshold int, ns []Nesting, l *links) ([]
 		// What the coarser levels hid may open new ways in the table
 		// itself (its rows and columns, for two dimensions).
 		var hidden bool
-		cells, hidden = tableWithin(cells, dims, threshold, narrow)
+		cells, hidden = tableWithin(cells, dims, threshold, narrow, oneWay)
 		totalHidden = totalHidden || hidden
 		if hiddenCount(cells) == widened {
 			break

@@ -3,6 +3,7 @@
 package suppress
 
 import (
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -19,7 +20,11 @@ import (
 //   - every marginal of the table, the sum over the cells that share the
 //     values of some of the dimensions (a row or a column total of a
 //     two-way table), as if another request had asked for it: a marginal is
-//     taken as published whenever it is not itself below the threshold.
+//     taken as published whenever it is not itself below the threshold;
+//     or, when what the answers by one dimension alone hide is known
+//     (NestedTableOneWay), a row of such an answer whenever that answer
+//     shows it, the rows it hides taken together as one marginal (the
+//     total less the rows shown).
 //
 // The rules, applied until nothing changes:
 //
@@ -104,18 +109,23 @@ type marginal struct {
 // table of the other dimensions, which holds the same counts, so that it
 // does not come out all hidden for want of a second row.
 func Table(cells []*Cell, dims, threshold int) ([]*Cell, bool) {
-	return tableWithin(cells, dims, threshold, nil)
+	return tableWithin(cells, dims, threshold, nil, nil)
 }
 
 // tableWithin is Table, adding only empty cells that consistent accepts (any
-// when nil; consistent is not applied to a table of fewer dimensions).
-func tableWithin(cells []*Cell, dims, threshold int, consistent func(values []string) bool) ([]*Cell, bool) {
+// when nil; consistent is not applied to a table of fewer dimensions),
+// with what the one-way answers hide (oneWay, by dimension; nil when not
+// known).
+func tableWithin(cells []*Cell, dims, threshold int, consistent func(values []string) bool, oneWay []map[string]bool) ([]*Cell, bool) {
 	if keep := varying(cells, dims); len(keep) < dims {
 		r := project(cells, keep)
-		out, hidden := Table(r.cells, len(keep), threshold)
+		out, hidden := tableWithin(r.cells, len(keep), threshold, nil, keptOneWay(oneWay, keep))
 		return r.expand(out), hidden
 	}
 	s := &suppressor{cells: cells, dims: dims, threshold: threshold, consistent: consistent}
+	if oneWay != nil {
+		s.links = &links{oneWay: oneWay}
+	}
 	total := 0
 	for _, c := range cells {
 		total += c.Count
@@ -129,6 +139,20 @@ func tableWithin(cells []*Cell, dims, threshold int, consistent func(values []st
 	for s.fixPeel() || dims == 2 && s.fixBridge() {
 	}
 	return s.cells, s.totalHidden
+}
+
+// keptOneWay is oneWay for the dimensions keep of a table.
+func keptOneWay(oneWay []map[string]bool, keep []int) []map[string]bool {
+	if oneWay == nil {
+		return nil
+	}
+	out := make([]map[string]bool, len(keep))
+	for i, d := range keep {
+		if d < len(oneWay) {
+			out[i] = oneWay[d]
+		}
+	}
+	return out
 }
 
 // marginals lists the published marginals: for every proper subset of the
@@ -164,18 +188,50 @@ func (s *suppressor) marginals() []*marginal {
 			}
 			m.cells = append(m.cells, c)
 		}
+		oneWay := s.oneWayHidden(mask)
+		var rest *marginal // the one-way answer's hidden rows together
+		restValues := map[string]bool{}
 		for _, m := range order {
 			sum := 0
 			for _, c := range m.cells {
 				sum += c.Count
 			}
 			linked := s.links != nil && mask&^asked != 0
-			if sum >= s.threshold && !(linked && s.links.unpublished(m.cells)) || linked && s.links.published(m.cells) {
+			if oneWay != nil && (sum < s.threshold || oneWay[m.key[bits.TrailingZeros(uint(mask))]]) {
+				d := bits.TrailingZeros(uint(mask))
+				if rest == nil {
+					// An empty cell added for it goes in one of its rows.
+					rest = &marginal{key: make([]string, s.dims), outside: func(values []string) bool { return restValues[values[d]] }}
+				}
+				restValues[m.key[d]] = true
+				rest.cells = append(rest.cells, m.cells...)
+				continue
+			}
+			if sum >= s.threshold && !(linked && s.links.unpublished != nil && s.links.unpublished(m.cells)) ||
+				linked && s.links.published != nil && s.links.published(m.cells) {
 				out = append(out, m)
 			}
 		}
+		if rest != nil && !s.totalHidden && len(rest.cells) < len(s.cells) {
+			// Their sum is the total less the rows shown; hiding the
+			// total hides it too.
+			out = append(out, rest)
+		}
 	}
 	return out
+}
+
+// oneWayHidden is, for a mask of one dimension asked for, the values its
+// one-way answer hides, when known (links.oneWay); nil otherwise.
+func (s *suppressor) oneWayHidden(mask int) map[string]bool {
+	if s.links == nil || s.links.oneWay == nil || bits.OnesCount(uint(mask)) != 1 {
+		return nil
+	}
+	d := bits.TrailingZeros(uint(mask))
+	if d >= len(s.links.oneWay) || d >= s.dims || s.finest > 0 && d >= s.finest {
+		return nil
+	}
+	return s.links.oneWay[d]
 }
 
 // index numbers the cells and lists the published marginals each belongs
@@ -316,7 +372,7 @@ func (s *suppressor) fixPeel() bool {
 			// Nothing here can protect it: the marginals of other
 			// answers fix it, whatever this one hides; a linked answer
 			// may hide them.
-			if s.links != nil {
+			if s.links != nil && s.links.stuck != nil {
 				var sums [][]*Cell
 				for _, gi := range chain {
 					sums = append(sums, groups[gi].cells)
@@ -431,9 +487,11 @@ func (s *suppressor) fixBridge() bool {
 	// Vertices: a published row or column by its value; the others merged
 	// into one per side, whose sum the total gives; or, when the total is
 	// hidden too, into one vertex for both sides whose sum nobody knows.
+	rowsHidden, colsHidden := s.oneWayHidden(1), s.oneWayHidden(2)
 	vertex := func(side byte, value string, sum int) string {
+		hidden := side == 'r' && rowsHidden[value] || side == 'c' && colsHidden[value]
 		switch {
-		case sum >= s.threshold:
+		case sum >= s.threshold && !hidden:
 			return string(side) + ":" + value
 		case !s.totalHidden:
 			return string(side) + "*"
