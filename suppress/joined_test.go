@@ -298,48 +298,5 @@ func linearlyFixed(sums []sumIs, vars []*Cell) []*Cell {
 		}
 		rows = append(rows, row)
 	}
-	pivotOf := map[int]int{}
-	r := 0
-	for col := 0; col < len(vars) && r < len(rows); col++ {
-		p := -1
-		for i := r; i < len(rows); i++ {
-			if rows[i][col].Sign() != 0 {
-				p = i
-				break
-			}
-		}
-		if p < 0 {
-			continue
-		}
-		rows[r], rows[p] = rows[p], rows[r]
-		inv := new(big.Rat).Inv(rows[r][col])
-		for j := range rows[r] {
-			rows[r][j].Mul(rows[r][j], inv)
-		}
-		for i := range rows {
-			if i == r || rows[i][col].Sign() == 0 {
-				continue
-			}
-			f := new(big.Rat).Set(rows[i][col])
-			for j := range rows[i] {
-				rows[i][j].Sub(rows[i][j], new(big.Rat).Mul(f, rows[r][j]))
-			}
-		}
-		pivotOf[col] = r
-		r++
-	}
-	var out []*Cell
-	for col, row := range pivotOf {
-		alone := true
-		for j, v := range rows[row] {
-			if j != col && v.Sign() != 0 {
-				alone = false
-				break
-			}
-		}
-		if alone {
-			out = append(out, vars[col])
-		}
-	}
-	return out
+	return fixedBy(rows, vars)
 }

@@ -69,7 +69,13 @@ func determined(cells []*Cell, dims, threshold int, totalHidden bool) []*Cell {
 			rows = append(rows, row)
 		}
 	}
-	// Reduced row echelon form.
+	return fixedBy(rows, vars)
+}
+
+// fixedBy brings rows, linear equations over the cells of vars, to
+// reduced row echelon form over the rationals and lists the cells that a
+// row fixes alone: those the equations determine exactly.
+func fixedBy(rows [][]*big.Rat, vars []*Cell) []*Cell {
 	pivotOf := map[int]int{} // column -> row
 	r := 0
 	for col := 0; col < len(vars) && r < len(rows); col++ {
