@@ -128,27 +128,10 @@ func TestServeImportSettings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var c serveConfig
-			fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-			c.flags(fs)
-			if err := parseFlags(fs, tt.args); err != nil {
-				t.Fatal(err)
-			}
-			if err := applySettings(fs, "", func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }); err != nil {
-				t.Fatal(err)
-			}
-			_, _, err := c.security()
-			if tt.wantErr != "" {
-				var ue usageError
-				if !errors.As(err, &ue) || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want a usage error containing %q", err, tt.wantErr)
-				}
+			cfg, ok := serveSettings(t, tt.args, tt.env, tt.wantErr)
+			if !ok {
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			cfg := c.serverConfig(nil, nil, nil, nil)
 			if cfg.MaxImportUploads != tt.uploads || cfg.DryRunSlice != tt.slice {
 				t.Errorf("MaxImportUploads %d, DryRunSlice %s; want %d, %s", cfg.MaxImportUploads, cfg.DryRunSlice, tt.uploads, tt.slice)
 			}
@@ -179,27 +162,10 @@ func TestServeTrustedProxies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var c serveConfig
-			fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-			c.flags(fs)
-			if err := parseFlags(fs, tt.args); err != nil {
-				t.Fatal(err)
-			}
-			if err := applySettings(fs, "", func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }); err != nil {
-				t.Fatal(err)
-			}
-			_, _, err := c.security()
-			if tt.wantErr != "" {
-				var ue usageError
-				if !errors.As(err, &ue) || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want a usage error containing %q", err, tt.wantErr)
-				}
+			cfg, ok := serveSettings(t, tt.args, tt.env, tt.wantErr)
+			if !ok {
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			cfg := c.serverConfig(nil, nil, nil, nil)
 			var got []string
 			for _, p := range cfg.TrustedProxies {
 				got = append(got, p.String())
@@ -209,4 +175,32 @@ func TestServeTrustedProxies(t *testing.T) {
 			}
 		})
 	}
+}
+
+// serveSettings parses serve's flags args and environment env into the
+// server's configuration. When wantErr is set it checks that the settings
+// are refused with a usage error containing it, and reports false.
+func serveSettings(t *testing.T, args []string, env map[string]string, wantErr string) (server.Config, bool) {
+	t.Helper()
+	var c serveConfig
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	c.flags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		t.Fatal(err)
+	}
+	if err := applySettings(fs, "", func(k string) (string, bool) { v, ok := env[k]; return v, ok }); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := c.security()
+	if wantErr != "" {
+		var ue usageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), wantErr) {
+			t.Fatalf("err = %v, want a usage error containing %q", err, wantErr)
+		}
+		return server.Config{}, false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.serverConfig(nil, nil, nil, nil), true
 }
