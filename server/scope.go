@@ -131,8 +131,10 @@ func (s *Server) checkLimit(ctx context.Context, method string, msg proto.Messag
 		// A pool's member or an engagement is about its expert, who may
 		// have left the scope since: the caller reads them unnamed
 		// (hideOutOfScope), but may not change them, nor learn from a
-		// refused change (the conflict rule's) where the expert works.
-		if !isRead(method) {
+		// refused change (the conflict rule's) where the expert works. It
+		// may take such a member out of its pool: that tells nothing, and
+		// the pool is the association's.
+		if !isRead(method) && method != deletePoolMember {
 			return s.checkExpertScope(ctx, p, requestName(msg))
 		}
 		return nil
@@ -194,6 +196,8 @@ func (s *Server) checkExpertScope(ctx context.Context, p *Principal, name string
 	}
 	return nil
 }
+
+const deletePoolMember = "/trithuc.v1.ExpertService/DeleteExpertPoolMember"
 
 // expertHidden reports whether name is, or is under, a pool member or an
 // engagement whose expert is outside a limited caller p's scope: the
