@@ -34,17 +34,8 @@ func TestMain(m *testing.M) {
 // returned OK before the kill is in the database after it.
 func TestAcknowledgedWritesSurviveKill9(t *testing.T) {
 	dir := t.TempDir()
-	dbPath := filepath.Join(dir, "t.db")
+	dbPath, key := adminDatabase(t, dir)
 	ctx := context.Background()
-	db, err := store.Open(ctx, dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, key, err := db.CreateKey(ctx, "test", "admin", time.Time{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
 
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), "TRITHUC_TEST_MAIN="+strings.Join([]string{"serve", "--db", dbPath,
@@ -122,7 +113,7 @@ func TestAcknowledgedWritesSurviveKill9(t *testing.T) {
 	close(stop)
 	wg.Wait()
 
-	db, err = store.Open(ctx, dbPath)
+	db, err := store.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatalf("reopening after kill -9: %v", err)
 	}
@@ -138,4 +129,21 @@ func TestAcknowledgedWritesSurviveKill9(t *testing.T) {
 		}
 	}
 	t.Logf("%d acknowledged creates, all kept", len(acked))
+}
+
+// adminDatabase makes a database t.db in dir with an admin key, closed
+// again, for a server started as a child process: its path and the key.
+func adminDatabase(t *testing.T, dir string) (path, key string) {
+	t.Helper()
+	path = filepath.Join(dir, "t.db")
+	db, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, key, err = db.CreateKey(context.Background(), "test", "admin", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	return path, key
 }

@@ -126,17 +126,8 @@ func TestImportStoppedByServer(t *testing.T) {
 // import ended.
 func TestImportCutByCrash(t *testing.T) {
 	dir := t.TempDir()
-	dbPath := filepath.Join(dir, "t.db")
+	dbPath, key := adminDatabase(t, dir)
 	ctx := context.Background()
-	db, err := store.Open(ctx, dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, key, err := db.CreateKey(ctx, "test", "admin", time.Time{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -173,7 +164,7 @@ func TestImportCutByCrash(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), op+": ABORTED: the import was stopped by the server") {
 		t.Errorf("import status %s: %v\n%s", op, err, out)
 	}
-	db, err = store.Open(ctx, dbPath)
+	db, err := store.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
