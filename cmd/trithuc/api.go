@@ -244,8 +244,8 @@ func runCollection(ctx context.Context, c *collection, args []string, stdout, st
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
-	if cf.output != "json" && cf.output != "table" && cf.output != "csv" {
-		return usageError("--output must be json, table or csv")
+	if err := cf.checkOutput("csv"); err != nil {
+		return err
 	}
 	if writesFile(v) {
 		if err := refuseOutput(fs, c.name+" "+v.name); err != nil {

@@ -9,7 +9,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"trithuc.gov.vn/trithuc/client"
@@ -65,6 +67,19 @@ func (f *clientFlags) register(fs *flag.FlagSet) {
 }
 
 // tlsChosen reports whether the flags or the environment ask for TLS.
+// checkOutput refuses an --output the command does not print: it prints
+// json, table, and the forms listed in more.
+func (f *clientFlags) checkOutput(more ...string) error {
+	forms := append([]string{"json", "table"}, more...)
+	if slices.Contains(forms, f.output) {
+		return nil
+	}
+	if len(more) == 0 {
+		return usageError("--output must be json or table")
+	}
+	return usageError("--output must be " + strings.Join(forms[:len(forms)-1], ", ") + " or " + forms[len(forms)-1])
+}
+
 func (f *clientFlags) tlsChosen() bool {
 	return f.tls || f.caFile != "" || f.cert != ""
 }

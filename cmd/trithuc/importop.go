@@ -157,8 +157,8 @@ func runImportStatus(ctx context.Context, args []string, stdout, stderr io.Write
 		fs.Usage()
 		return usageError("import status: give one operation's name")
 	}
-	if cf.output != "json" && cf.output != "table" {
-		return usageError("--output must be json or table")
+	if err := cf.checkOutput(); err != nil {
+		return err
 	}
 	name := fs.Arg(0)
 	if !strings.HasPrefix(name, "operations/") {

@@ -151,8 +151,8 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if fs.NArg() > 0 {
 		return usageError(fmt.Sprintf("stats: unexpected arguments %q", fs.Args()))
 	}
-	if cf.output != "json" && cf.output != "table" {
-		return usageError("--output must be json or table")
+	if err := cf.checkOutput(); err != nil {
+		return err
 	}
 	if o.csv && o.xlsx {
 		return usageError("stats: give --csv or --xlsx, not both: each is a file of its own")

@@ -85,8 +85,8 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fs.Usage()
 		return usageError("import people: give one file")
 	}
-	if cf.output != "json" && cf.output != "table" {
-		return usageError("--output must be json or table")
+	if err := cf.checkOutput(); err != nil {
+		return err
 	}
 	path := fs.Arg(0)
 	data, err := os.ReadFile(path)
