@@ -204,3 +204,30 @@ func serveSettings(t *testing.T, args []string, env map[string]string, wantErr s
 	}
 	return c.serverConfig(nil, nil, nil, nil), true
 }
+
+// --output is refused, naming the forms the command prints, when it
+// prints no such form.
+func TestCheckOutput(t *testing.T) {
+	for _, tt := range []struct {
+		name, output string
+		more         []string
+		wantErr      string
+	}{
+		{"OKJSON", "json", nil, ""},
+		{"OKTable", "table", nil, ""},
+		{"OKCSV", "csv", []string{"csv"}, ""},
+		{"ErrCSV", "csv", nil, "--output must be json or table"},
+		{"ErrXML", "xml", []string{"csv"}, "--output must be json, table or csv"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := (&clientFlags{output: tt.output}).checkOutput(tt.more...)
+			var ue usageError
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Errorf("err = %v", err)
+			case tt.wantErr != "" && (!errors.As(err, &ue) || err.Error() != tt.wantErr):
+				t.Errorf("err = %v, want the usage error %q", err, tt.wantErr)
+			}
+		})
+	}
+}
