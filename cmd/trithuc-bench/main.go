@@ -312,7 +312,6 @@ func benchBulk(ctx context.Context, c *config, rep *report, n int, reuse bool, s
 	return ctx.Err()
 }
 
-// benchCalls runs every scenario against the server and the ceilings.
 // settle waits, at most 10 s, until the process pid uses less than 5 % of
 // a core.
 func settle(pid int) {
@@ -325,9 +324,21 @@ func settle(pid int) {
 	}
 }
 
+// flushWrites has the kernel write every dirty page to disk before a run,
+// so that no run pays for another's deferred writes. PocketBase commits
+// without an fsync (synchronous=NORMAL): its pages reach the disk when
+// the kernel writes them back, seconds later, in the next target's run,
+// and so do the pages of a database file just copied. trithuc's commits
+// (synchronous=FULL) then wait behind them: an fsync on ext4 commits the
+// file system's journal, which waits for the other files' data. Creates
+// measured right after PocketBase's ran at half the rate of creates
+// measured after a sync (921 against 1,922 a second, BENCHMARKS.md).
+func flushWrites() { syscall.Sync() }
+
 // auditFlush is longer than the server's audit flush interval.
 const auditFlush = 1500 * time.Millisecond
 
+// benchCalls runs every scenario against the server and the ceilings.
 func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) error {
 	w := &world{
 		http:    &http.Client{Transport: &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256, IdleConnTimeout: time.Minute}},
@@ -471,6 +482,7 @@ func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) e
 					if err := w.plain.Checkpoint(ctx); err != nil {
 						return fmt.Errorf("copying the log into %s before %s: %w", c.db, t, err)
 					}
+					flushWrites()
 					profDone := make(chan error, 1)
 					prof := ""
 					if ch != nil && c.profileDir != "" && round == 0 && (t == targetGRPC || t == targetREST) && n == c.profileConc {

@@ -170,7 +170,7 @@ func (r *report) write(w io.Writer) {
 	fmt.Fprintf(w, "Machine: %s, %d cores (GOMAXPROCS %d), %s memory; %s; %s.  \n", m.CPU, m.Cores, m.GOMAXPROCS, m.MemTotal, m.Go, m.OS)
 	fmt.Fprintf(w, "Load average (1, 5, 15 min): %s at the start, %s at the end; the 1-minute one during the run: min %.2f, mean %.2f, max %.2f.  \n",
 		r.loads.start, r.loads.end, r.loads.during.Min, r.loads.during.Mean, r.loads.during.Max)
-	fmt.Fprintf(w, "Each run: the database's log copied into its file, %s warm-up, then %s measured, closed loop (each caller calls again when its call returns).", r.cfg.warmup, r.cfg.duration)
+	fmt.Fprintf(w, "Each run: the database's log copied into its file and the machine's pending writes flushed (sync), %s warm-up, then %s measured, closed loop (each caller calls again when its call returns).", r.cfg.warmup, r.cfg.duration)
 	if r.cfg.rounds > 1 {
 		fmt.Fprintf(w, " The targets of a scenario ran back to back %d times; each row is a target's median round by calls/s (errors over every round), and each ratio the median of the rounds' ratios, each within one round.", r.cfg.rounds)
 	}
