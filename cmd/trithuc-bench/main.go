@@ -327,12 +327,10 @@ func settle(pid int) {
 // flushWrites has the kernel write every dirty page to disk before a run,
 // so that no run pays for another's deferred writes. PocketBase commits
 // without an fsync (synchronous=NORMAL): its pages reach the disk when
-// the kernel writes them back, seconds later, in the next target's run,
-// and so do the pages of a database file just copied. trithuc's commits
-// (synchronous=FULL) then wait behind them: an fsync on ext4 commits the
-// file system's journal, which waits for the other files' data. Creates
-// measured right after PocketBase's ran at half the rate of creates
-// measured after a sync (921 against 1,922 a second, BENCHMARKS.md).
+// the kernel writes them back, seconds later, during the next target's
+// run, and so do the pages of a database file just copied; an fsync of
+// trithuc's (synchronous=FULL) on ext4 commits the file system's journal,
+// which may wait for them.
 func flushWrites() { syscall.Sync() }
 
 // auditFlush is longer than the server's audit flush interval.
