@@ -1,9 +1,11 @@
 package server
 
 import (
+	"strings"
 	"testing"
 
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
@@ -90,5 +92,31 @@ func TestScopedLinkConsentUnconfirmed(t *testing.T) {
 	f.confirmBrings(t, withheld.Membership.Name)
 	if !contactShown(f.outsider.Name) {
 		t.Error("the confirmed registration's CONTACT consent does not count")
+	}
+}
+
+// A registration refused because the person named already holds an open
+// membership does not tell a limited key which of its association's
+// memberships, whose person it is not shown, is theirs: that would tie the
+// person, and the national ID the membership was registered with, to it.
+func TestScopedLinkConflictNamesNoMembership(t *testing.T) {
+	f := newScopeFixture(t)
+	reg, err := f.medical.Memberships.RegisterMember(f.ctx, &pb.RegisterMemberRequest{Parent: f.hyh.Name, Consent: consent(),
+		Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Khác", GivenName: "Tên", NationalId: f.outsiderNationlID}}})
+	if err != nil || reg.Membership.Person != "" {
+		t.Fatalf("the link: %v %v", reg, err)
+	}
+	_, err = f.medical.Memberships.RegisterMember(f.ctx, &pb.RegisterMemberRequest{Parent: f.hyh.Name, Consent: consent(),
+		Applicant: &pb.RegisterMemberRequest_Person{Person: f.outsider.Name}})
+	wantCode(t, err, codes.AlreadyExists, "person")
+	if msg := status.Convert(err).Message(); strings.Contains(msg, reg.Membership.Name) || strings.Contains(msg, "PENDING") {
+		t.Errorf("the refusal ties %s to the membership whose person the key is not shown: %q", f.outsider.Name, msg)
+	}
+	// A registrar without a limit is told which.
+	_, err = f.e.client.Memberships.RegisterMember(f.ctx, &pb.RegisterMemberRequest{Parent: f.hyh.Name, Consent: consent(),
+		Applicant: &pb.RegisterMemberRequest_Person{Person: f.outsider.Name}})
+	wantCode(t, err, codes.AlreadyExists, "person")
+	if msg := status.Convert(err).Message(); !strings.Contains(msg, reg.Membership.Name) {
+		t.Errorf("the refusal to a registrar without a limit does not name the membership: %q", msg)
 	}
 }

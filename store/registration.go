@@ -103,6 +103,12 @@ func (tx *Tx) registerMember(ctx context.Context, assocID string, reg Registrati
 				who = "the registered person with this national ID"
 			}
 		}
+		if !confirmed {
+			// The open membership is one whose person a limited key is
+			// not shown: naming it would tie the person to it.
+			return out, errorf(AlreadyExists, field, "%s already has a membership of associations/%s that has not ended; a registrar without a limit can tell which",
+				who, assocID)
+		}
 		return out, errorf(AlreadyExists, field, "%s already has a %s membership of associations/%s: associations/%s/memberships/%s",
 			who, pb.Membership_State(state), assocID, assocID, open)
 	case !errors.Is(err, sql.ErrNoRows):
