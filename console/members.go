@@ -206,6 +206,8 @@ type registerData struct {
 	ConsentText string
 	Consented   bool
 	Notes       string
+	// RequestID is the form's request id (formRequestID).
+	RequestID string
 }
 
 // register registers a new member: the person, and their consent to the
@@ -221,7 +223,7 @@ func (h *Handler) register(q *request) {
 		q.fail(h, err)
 		return
 	}
-	d := &registerData{Association: a, ConsentText: ConsentText}
+	d := &registerData{Association: a, ConsentText: ConsentText, RequestID: q.formRequestID()}
 	p := &page{Data: d}
 	in := &pb.Person{}
 	ch := h.loadChoices(ctx, in, registerForm)
@@ -234,13 +236,16 @@ func (h *Handler) register(q *request) {
 		if len(bad) == 0 {
 			var resp *pb.RegisterMemberResponse
 			resp, err = h.members.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: parent,
-				Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: in}, Notes: d.Notes,
+				Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: in}, Notes: d.Notes, RequestId: d.RequestID,
 				Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: ConsentVersion}})
 			if err == nil {
 				q.redirect("/members/"+q.r.PathValue("assoc")+"/"+idOf(resp.GetMembership().GetName()), "registered")
 				return
 			}
 			p.Error, bad, _ = explain(err)
+			if requestIDReused(err) {
+				d.RequestID = newFormToken()
+			}
 		} else {
 			p.Error = "Có thông tin chưa hợp lệ; xem các ô được đánh dấu."
 		}

@@ -303,7 +303,9 @@ func (h *Handler) profile(q *request) {
 
 type editData struct {
 	Action, Back, Heading, Etag string
-	Fields                      []fieldView
+	// RequestID is a new child's form's request id (formRequestID).
+	RequestID string
+	Fields    []fieldView
 }
 
 // editPerson shows and saves the form of a person's own fields. Saving
@@ -366,7 +368,7 @@ func (h *Handler) editPerson(q *request) {
 // update one through PersonService.
 type child struct {
 	get    func(q *request, name string) (proto.Message, error)
-	create func(q *request, parent string, m proto.Message) error
+	create func(q *request, parent, requestID string, m proto.Message) error
 	update func(q *request, m proto.Message, mask []string) error
 	empty  func() proto.Message
 }
@@ -376,8 +378,8 @@ var children = map[string]child{
 		get: func(q *request, name string) (proto.Message, error) {
 			return q.h().people.GetQualification(q.ctx(), &pb.GetQualificationRequest{Name: name})
 		},
-		create: func(q *request, parent string, m proto.Message) error {
-			_, err := q.h().people.CreateQualification(q.ctx(), &pb.CreateQualificationRequest{Parent: parent, Qualification: m.(*pb.Qualification)})
+		create: func(q *request, parent, requestID string, m proto.Message) error {
+			_, err := q.h().people.CreateQualification(q.ctx(), &pb.CreateQualificationRequest{Parent: parent, Qualification: m.(*pb.Qualification), RequestId: requestID})
 			return err
 		},
 		update: func(q *request, m proto.Message, mask []string) error {
@@ -390,8 +392,8 @@ var children = map[string]child{
 		get: func(q *request, name string) (proto.Message, error) {
 			return q.h().people.GetPosition(q.ctx(), &pb.GetPositionRequest{Name: name})
 		},
-		create: func(q *request, parent string, m proto.Message) error {
-			_, err := q.h().people.CreatePosition(q.ctx(), &pb.CreatePositionRequest{Parent: parent, Position: m.(*pb.Position)})
+		create: func(q *request, parent, requestID string, m proto.Message) error {
+			_, err := q.h().people.CreatePosition(q.ctx(), &pb.CreatePositionRequest{Parent: parent, Position: m.(*pb.Position), RequestId: requestID})
 			return err
 		},
 		update: func(q *request, m proto.Message, mask []string) error {
@@ -404,8 +406,8 @@ var children = map[string]child{
 		get: func(q *request, name string) (proto.Message, error) {
 			return q.h().people.GetWork(q.ctx(), &pb.GetWorkRequest{Name: name})
 		},
-		create: func(q *request, parent string, m proto.Message) error {
-			_, err := q.h().people.CreateWork(q.ctx(), &pb.CreateWorkRequest{Parent: parent, Work: m.(*pb.Work)})
+		create: func(q *request, parent, requestID string, m proto.Message) error {
+			_, err := q.h().people.CreateWork(q.ctx(), &pb.CreateWorkRequest{Parent: parent, Work: m.(*pb.Work), RequestId: requestID})
 			return err
 		},
 		update: func(q *request, m proto.Message, mask []string) error {
@@ -418,8 +420,8 @@ var children = map[string]child{
 		get: func(q *request, name string) (proto.Message, error) {
 			return q.h().people.GetHonor(q.ctx(), &pb.GetHonorRequest{Name: name})
 		},
-		create: func(q *request, parent string, m proto.Message) error {
-			_, err := q.h().people.CreateHonor(q.ctx(), &pb.CreateHonorRequest{Parent: parent, Honor: m.(*pb.Honor)})
+		create: func(q *request, parent, requestID string, m proto.Message) error {
+			_, err := q.h().people.CreateHonor(q.ctx(), &pb.CreateHonorRequest{Parent: parent, Honor: m.(*pb.Honor), RequestId: requestID})
 			return err
 		},
 		update: func(q *request, m proto.Message, mask []string) error {
@@ -448,6 +450,9 @@ func (h *Handler) editChild(q *request) {
 	name := parent + "/" + kind + "/" + childID
 	d := &editData{Back: "/people/" + personID, Heading: form.title + " — thêm mới"}
 	d.Action = "/people/" + personID + "/" + kind + "/new"
+	if childID == "" {
+		d.RequestID = q.formRequestID()
+	}
 	var cur proto.Message = c.empty()
 	if childID != "" {
 		m, err := c.get(q, name)
@@ -471,7 +476,10 @@ func (h *Handler) editChild(q *request) {
 		var err error
 		if len(bad) == 0 {
 			if childID == "" {
-				err = c.create(q, parent, in)
+				err = c.create(q, parent, d.RequestID, in)
+				if requestIDReused(err) {
+					d.RequestID = newFormToken()
+				}
 			} else {
 				r := in.ProtoReflect()
 				r.Set(r.Descriptor().Fields().ByName("name"), protoValue(name))

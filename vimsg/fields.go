@@ -20,6 +20,7 @@ var violationsVi = []struct {
 	has   string
 	vi    string
 }{
+	{codes.InvalidArgument, "request_id", "already used", "biểu mẫu này đã được lưu một lần, với nội dung khác; nếu bạn muốn thêm một mục nữa, hãy bấm lưu lần nữa"},
 	{codes.InvalidArgument, "page_token", "", "đường dẫn sang trang sau đã cũ hoặc không đúng; hãy tìm lại từ trang đầu"},
 	{codes.InvalidArgument, "filter", "", "một lựa chọn của bộ lọc không hợp lệ; hãy chọn lại"},
 	{codes.InvalidArgument, "query", "required", "hãy gõ vài chữ để tìm, ví dụ họ tên, chuyên ngành hoặc nơi công tác"},
