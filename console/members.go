@@ -43,7 +43,14 @@ type deskData struct {
 	State       string
 	States      []option
 	Rows        []deskRow
+	// Total counts the memberships in the state; NextURL, when set, is
+	// the next page of them.
+	Total   int32
+	NextURL string
 }
+
+// deskPageSize is how many memberships a page of the desk shows.
+const deskPageSize = 200
 
 // desk is an association's membership desk: its memberships in one state,
 // the PENDING queue first.
@@ -62,13 +69,23 @@ func (h *Handler) desk(q *request) {
 	if pb.Membership_State_value[state] == 0 {
 		state = "PENDING"
 	}
-	resp, err := h.members.ListMemberships(ctx, &pb.ListMembershipsRequest{Parent: parent, Filter: "state = " + state, PageSize: 200})
+	v := q.r.URL.Query()
+	resp, err := h.members.ListMemberships(ctx, &pb.ListMembershipsRequest{Parent: parent, Filter: "state = " + state,
+		PageSize: deskPageSize, PageToken: v.Get("page")})
 	if err != nil {
 		q.fail(h, err)
 		return
 	}
-	d := &deskData{Association: a, State: state, CanRegister: canWritePeople(q.sess.Account),
+	d := &deskData{Association: a, State: state, CanRegister: canWritePeople(q.sess.Account), Total: resp.GetTotalSize(),
 		States: opts(state, "PENDING", "Chờ duyệt", "ACTIVE", "Đang sinh hoạt", "SUSPENDED", "Tạm đình chỉ", "WITHDRAWN", "Đã rút", "REJECTED", "Bị từ chối")}
+	// An association has thousands of members: the desk shows them a page
+	// at a time, never the first page alone.
+	if t := resp.GetNextPageToken(); t != "" {
+		nv := cloneValues(v)
+		nv.Set("state", state)
+		nv.Set("page", t)
+		d.NextURL = "/members/" + q.r.PathValue("assoc") + "?" + nv.Encode()
+	}
 	for _, m := range resp.GetMemberships() {
 		row := deskRow{M: m}
 		if p, err := h.people.GetPerson(ctx, &pb.GetPersonRequest{Name: m.GetPerson(), View: pb.PersonView_PERSON_VIEW_BASIC}); err == nil {
