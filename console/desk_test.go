@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -57,5 +58,74 @@ func TestDeskPagesThroughEveryMember(t *testing.T) {
 	}
 	if len(seen) != n {
 		t.Errorf("the desk showed %d of %d pending registrations", len(seen), n)
+	}
+}
+
+// A registered person's national ID on the registration form links the
+// registration to them, and an approval of a look-alike is refused in
+// words the page's boxes answer, not the API's field name.
+func TestRegisterFormLinksByNationalIDAndSaysHowToApprove(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	b := e.signIn(e.account("registrar", ""))
+	_, body := b.get("/members/hoi-y-hoc/register")
+	if !strings.Contains(body, `name="national_id"`) {
+		t.Error("the registration form has no box for the national ID")
+	}
+	code, _ := b.post("/members/hoi-y-hoc/register", url.Values{"csrf": {csrfOf(body)}, "family_name": {"Nguyễn"},
+		"middle_name": {"Văn"}, "given_name": {"Anh"}, "national_id": {"079085001234"}, "consent": {"on"}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("registering by national ID: HTTP %d", code)
+	}
+	ms, err := e.admin.Memberships.ListMemberships(ctx, &pb.ListMembershipsRequest{Parent: "associations/hoi-y-hoc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms.GetMemberships()) != 1 || ms.GetMemberships()[0].GetPerson() != e.person.GetName() {
+		t.Errorf("registering a registered person's national ID: %v, want one membership of %s", ms.GetMemberships(), e.person.GetName())
+	}
+
+	reg, err := e.admin.Memberships.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: "associations/hoi-tin-hoc",
+		Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Nguyễn", MiddleName: "Văn", GivenName: "Anh",
+			BirthDate: e.person.GetBirthDate()}},
+		Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "test"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := reg.GetMembership()
+	path := "/members/hoi-tin-hoc/" + m.GetName()[strings.LastIndex(m.GetName(), "/")+1:]
+	_, body = b.get(path)
+	code, body = b.post(path+"/approve", url.Values{"csrf": {csrfOf(body)}, "etag": {m.GetEtag()}})
+	if code < 400 || !strings.Contains(body, "Tôi đã đối chiếu: đây là người khác…” rồi bấm Duyệt") {
+		t.Errorf("approving a look-alike: HTTP %d, want a refusal saying to tick the box", code)
+	}
+	if strings.Contains(body, "confirm_distinct_person") || strings.Contains(body, "may be a duplicate") {
+		t.Errorf("approving a look-alike: the page says the server's English")
+	}
+}
+
+// An account limited to an association registers a registered person by
+// their national ID: the registration is made and its page shows, without
+// the profile, which the registration does not bring into scope.
+func TestScopedRegisterByNationalIDShowsTheMembership(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(e.account("registrar", "associations/hoi-y-hoc"))
+	_, body := b.get("/members/hoi-y-hoc/register")
+	code, _ := b.post("/members/hoi-y-hoc/register", url.Values{"csrf": {csrfOf(body)}, "family_name": {"Nguyễn"},
+		"given_name": {"Anh"}, "national_id": {"079085001234"}, "consent": {"on"}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("registering by national ID: HTTP %d", code)
+	}
+	ms, err := e.admin.Memberships.ListMemberships(context.Background(), &pb.ListMembershipsRequest{Parent: "associations/hoi-y-hoc"})
+	if err != nil || len(ms.GetMemberships()) != 1 {
+		t.Fatalf("memberships: %v, %v", ms, err)
+	}
+	m := ms.GetMemberships()[0].GetName()
+	code, body = b.get("/members/hoi-y-hoc/" + m[strings.LastIndex(m, "/")+1:])
+	if code != http.StatusOK || !strings.Contains(body, "không xem được") {
+		t.Errorf("the membership's page: HTTP %d, want 200 without the profile: %s", code, body)
+	}
+	if strings.Contains(body, "079085001234") || strings.Contains(body, "1985") {
+		t.Errorf("the membership's page shows the profile outside the account's scope")
 	}
 }

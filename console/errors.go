@@ -45,7 +45,7 @@ func explain(err error) (string, map[string]string, int) {
 		msg = "Đã tồn tại: " + detail
 		code = http.StatusConflict
 	case codes.FailedPrecondition:
-		msg = "Chưa thể làm việc này: " + msg
+		msg = sayPrecondition("Chưa thể làm việc này: ", msg)
 		code = http.StatusConflict
 	case codes.ResourceExhausted:
 		msg = "Quá nhiều yêu cầu; hãy thử lại sau ít phút."

@@ -139,7 +139,14 @@ func (h *Handler) showMembership(q *request, failure string) {
 	}
 	names := refNames{}
 	d := &membershipData{Association: a, M: m, Person: card{Names: names}, CanAct: canWritePeople(q.sess.Account)}
-	if d.Person.Person, err = h.people.GetPerson(ctx, &pb.GetPersonRequest{Name: m.GetPerson(), View: pb.PersonView_PERSON_VIEW_FULL}); err != nil {
+	// A registration linked by national ID to someone outside an
+	// account's scope does not bring them into it (DESIGN.md §10): the
+	// membership is the account's, the profile (and its name) is not.
+	if m.GetPerson() == "" {
+		d.Person.Person = &pb.Person{DisplayName: "(không xem được: " + msgOutOfScope + ")"}
+	} else if d.Person.Person, err = h.people.GetPerson(ctx, &pb.GetPersonRequest{Name: m.GetPerson(), View: pb.PersonView_PERSON_VIEW_FULL}); status.Code(err) == codes.PermissionDenied {
+		d.Person.Person = &pb.Person{Name: m.GetPerson(), DisplayName: "(không xem được: " + sayDenied(status.Convert(err).Message()) + ")"}
+	} else if err != nil {
 		q.fail(h, err)
 		return
 	}
@@ -213,6 +220,9 @@ var registerForm = []formField{
 	{"given_name", "Tên", ""},
 	{"gender", "Giới tính", ""},
 	{"birth_date", "Ngày sinh", "ngày/tháng/năm"},
+	// A registered person's national ID links the registration to them
+	// (RegisterMember), rather than creating a second profile.
+	{"national_id", "Số định danh cá nhân", "12 chữ số; nếu người này đã có hồ sơ, đơn sẽ gắn với hồ sơ đó"},
 	{"email", "Email", ""},
 	{"phone", "Điện thoại", ""},
 }

@@ -45,6 +45,26 @@ const (
 	msgContactRefused = "Bạn không có quyền sửa thông tin liên hệ của người này: người này không đồng ý cho dùng thông tin liên hệ, nên chỉ quản trị viên xem và sửa được. Không có gì bị thay đổi."
 )
 
+// Refusals of an approval the membership page answers (store's
+// ApproveMembership): the server's words name the API's field, which the
+// page offers as a box to tick.
+const (
+	msgMayBeDuplicate   = "Chưa duyệt: người đăng ký có thể trùng với một người đã có (xem các hồ sơ “Có thể trùng” bên cạnh). Nếu là người khác, hãy đánh dấu ô “Tôi đã đối chiếu: đây là người khác…” rồi bấm Duyệt; nếu là cùng một người, hãy từ chối đơn này rồi đăng ký lại với số định danh cá nhân của người đó, để đơn gắn với hồ sơ đã có."
+	msgDuplicateOutside = "Chưa duyệt: người đăng ký có thể trùng với người đã có nằm ngoài phạm vi của tài khoản của bạn; cán bộ của Liên hiệp hội (tài khoản không giới hạn theo hội) cần đối chiếu và duyệt đơn này."
+)
+
+// sayPrecondition is a FAILED_PRECONDITION's message in Vietnamese when
+// the console knows it, else the server's words after lead.
+func sayPrecondition(lead, msg string) string {
+	switch {
+	case strings.Contains(msg, "may be a duplicate of") && strings.Contains(msg, "outside"):
+		return msgDuplicateOutside
+	case strings.Contains(msg, "may be a duplicate:"):
+		return msgMayBeDuplicate
+	}
+	return lead + msg
+}
+
 // sayDenied is a PERMISSION_DENIED's message in Vietnamese.
 func sayDenied(msg string) string {
 	switch {
