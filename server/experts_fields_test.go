@@ -68,3 +68,32 @@ func TestSearchExpertsAcrossFieldSchemes(t *testing.T) {
 		}
 	}
 }
+
+// A search by the unit of the workplace takes a province or a district for
+// the units in its area, as a statistics filter does: Bình works in
+// Phường Rạch Giá (30742), which is in An Giang (91) and was in Thành phố
+// Rạch Giá (899) until 2025.
+func TestSearchExpertsByUnitCoversItsArea(t *testing.T) {
+	f := newExpertFixture(t)
+	for _, tt := range []struct {
+		unit string
+		want []string
+	}{
+		{"30742", []string{f.binh}},
+		{"91", []string{f.binh}},
+		{"899", []string{f.binh}},
+		{"30760", nil},
+	} {
+		resp, err := f.reg.Experts.SearchExperts(f.ctx, &pb.SearchExpertsRequest{Name: f.pool, AdministrativeUnit: tt.unit})
+		if err != nil {
+			t.Fatalf("unit %s: %v", tt.unit, err)
+		}
+		var got []string
+		for _, c := range resp.GetExperts() {
+			got = append(got, c.GetPerson())
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("experts working in unit %s: %v, want %v", tt.unit, got, tt.want)
+		}
+	}
+}

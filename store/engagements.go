@@ -468,7 +468,18 @@ func (db *DB) SearchExperts(ctx context.Context, poolName string, q ExpertQuery)
 			if err := tx.checkRef(ctx, &v, RefAdminUnit, "administrative_unit", q.AdministrativeUnit, time.Time{}); err != nil {
 				return err
 			}
-			where, args = append(where, "p.current_unit = ?"), append(args, q.AdministrativeUnit)
+			// A province or district stands for the units in its area
+			// today, as in a statistics filter: the experts of An Giang,
+			// or of a 2024 district, are those working in its communes.
+			units, err := tx.unitHistory(ctx)
+			if err != nil {
+				return err
+			}
+			in := units.Under(q.AdministrativeUnit, tx.today())
+			where = append(where, "p.current_unit IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(in)), ", ")+")")
+			for _, u := range in {
+				args = append(args, u)
+			}
 		}
 		if q.Role != pb.Person_EXPERT_ROLE_UNSPECIFIED {
 			member, memberArgs = append(member, "(m.role = ? OR (m.role = 0 AND EXISTS (SELECT 1 FROM person_expert_roles r WHERE r.person_pk = m.person_pk AND r.role = ?)))"),
