@@ -368,10 +368,12 @@ func (tx *Tx) possibleDuplicates(ctx context.Context, r *personRow) ([]*duplicat
 					return 0, false, err
 				}
 				// As spelt, not as typed: HOÀ and Hòa, a no-break space,
-				// an Ð for a Đ (vntext.Canonical).
-				same := vntext.Canonical(family) == vntext.Canonical(p.FamilyName) &&
-					vntext.Canonical(middle) == vntext.Canonical(p.MiddleName) &&
-					vntext.Canonical(given) == vntext.Canonical(p.GivenName)
+				// an Ð for a Đ (vntext.Canonical); and with or without
+				// marks, since a name typed without Vietnamese input
+				// (Lam Quoc Bao) is most often the same person's, and a
+				// possible duplicate is only checked, never merged.
+				like := func(a, b string) bool { return vntext.Fold(vntext.Canonical(a)) == vntext.Fold(vntext.Canonical(b)) }
+				same := like(family, p.FamilyName) && like(middle, p.MiddleName) && like(given, p.GivenName)
 				return pk, same, nil
 			}, pb.PossibleDuplicate_NAME_AND_BIRTH_DATE)
 		if err != nil {
