@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 )
 
@@ -55,16 +56,28 @@ func (tx *Tx) personHasFieldUnder(ctx context.Context, name string, primary bool
 // fieldsAcross expands a statistics filter's fields.field when the request
 // counts fields in a scheme: a field matches as FIELD would count it there,
 // with the fields under it and those the crosswalk pairs with them in the
-// other scheme. nil (exact match, as before) without a scheme.
-func (tx *Tx) fieldsAcross(ctx context.Context, scheme string) func(string) []string {
-	if scheme == "" {
-		return nil
-	}
-	return func(name string) []string {
+// other scheme; without a scheme, only itself. Either way a field no scheme
+// lists is an error: a statistic would count no one under it, as if it
+// were a figure.
+func (tx *Tx) fieldsAcross(ctx context.Context, scheme string) func(string) ([]string, error) {
+	return func(name string) ([]string, error) {
+		if name == "" {
+			return []string{name}, nil
+		}
+		t, err := tx.readFieldTree(ctx)
+		if err != nil {
+			return []string{name}, nil // matched exactly; the count reads the tables
+		}
+		if _, ok := t.nodes[name]; !ok {
+			return nil, fmt.Errorf("there is no field %q in the field lists; write a field's name as fields/vn2008-5 (see ListFields)", name)
+		}
+		if scheme == "" {
+			return []string{name}, nil
+		}
 		names, err := tx.fieldsUnder(ctx, name)
 		if err != nil {
-			return nil // matched exactly, as without a scheme
+			return []string{name}, nil
 		}
-		return names
+		return names, nil
 	}
 }

@@ -125,7 +125,7 @@ func str(sql string) filter.Field {
 // person's names.
 func name(sql, key string) filter.Field {
 	f := sorted(str(sql), key)
-	f.Expand = vntext.Spellings
+	f.Expand = func(s string) ([]string, error) { return vntext.Spellings(s), nil }
 	return f
 }
 

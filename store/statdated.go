@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -148,7 +149,7 @@ func (d statsDay) heldHonor(h string) string {
 // statsSchemaOn is the statistics filter schema read as on the day: the
 // related rows a filter reaches are those of the day, and the derived
 // level and title those held then.
-func statsSchemaOn(d statsDay, units *refdata.UnitHistory, fields func(string) []string) func(ranks) filter.Schema {
+func statsSchemaOn(d statsDay, units *refdata.UnitHistory, fields func(string) ([]string, error)) func(ranks) filter.Schema {
 	return func(r ranks) filter.Schema {
 		s := statsSchema(r)
 		if fields != nil {
@@ -157,11 +158,17 @@ func statsSchemaOn(d statsDay, units *refdata.UnitHistory, fields func(string) [
 			s["fields.field"] = f
 		}
 		// A province or district stands for the units in its area, as it
-		// stood on the day.
+		// stood on the day; a code no version of the list has counts no
+		// one, which a typo must not pass for.
 		if units != nil {
 			for _, name := range []string{"hometown", "positions.administrative_unit", "positions.organization.administrative_unit"} {
 				f := s[name]
-				f.Expand = func(code string) []string { return units.Under(code, d.day) }
+				f.Expand = func(code string) ([]string, error) {
+					if _, ok := units.On(code, d.day); !ok && code != "" {
+						return nil, fmt.Errorf("there is no administrative unit %q, now or before 2025; write its code, as \"91\" for the province (see ListAdministrativeUnits)", code)
+					}
+					return units.Under(code, d.day), nil
+				}
 				s[name] = f
 			}
 		}

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,5 +85,42 @@ func TestStatisticsFilterByUnitArea(t *testing.T) {
 		if got := count(c.filter, c.asOf); got != c.want {
 			t.Errorf("%s on %v: %d, want %d", c.filter, c.asOf, got, c.want)
 		}
+	}
+}
+
+// A statistics filter naming a unit or a field that no list has is
+// refused, naming the code, rather than counting no one as if that were a
+// figure; a code that exists, and "" (not recorded), are taken.
+func TestStatisticsFilterUnknownCode(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	for _, c := range []struct {
+		name, filter, scheme, want string // want: "" for accepted
+	}{
+		{"OK province", `hometown = "91"`, "", ""},
+		{"OK 2024 district", `positions.administrative_unit = "906"`, "", ""},
+		{"OK not recorded", `hometown = ""`, "", ""},
+		{"OK field", `fields.field = "fields/vn2008-5"`, "", ""},
+		{"OK field in scheme", `fields.field = "fields/vn2025-1"`, "vn2025", ""},
+		{"ErrUnknownHometown", `hometown = "99999"`, "", `"99999"`},
+		{"ErrUnknownUnitNot", `positions.administrative_unit != "abc"`, "", `"abc"`},
+		{"ErrUnknownOrgUnit", `positions.organization.administrative_unit = "9100"`, "", `"9100"`},
+		{"ErrUnknownField", `fields.field = "fields/vn2008-999"`, "", `"fields/vn2008-999"`},
+		{"ErrUnknownFieldInScheme", `fields.field = "fields/vn2008-999"`, "vn2025", `"fields/vn2008-999"`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := db.ComputeStatistics(ctx, StatsQuery{Filter: c.filter, FieldScheme: c.scheme,
+				Dimensions: []Dimension{pb.ComputeStatisticsRequest_GENDER}})
+			if c.want == "" {
+				if err != nil {
+					t.Fatalf("%s: %v", c.filter, err)
+				}
+				return
+			}
+			var se *Error
+			if !errors.As(err, &se) || se.Code != Invalid || se.Field != "filter" || !strings.Contains(se.Message, c.want) {
+				t.Fatalf("%s: %v, want INVALID_ARGUMENT on filter naming %s", c.filter, err, c.want)
+			}
+		})
 	}
 }

@@ -95,8 +95,10 @@ type Field struct {
 	Repeated bool
 	// Expand, when set, maps a String value compared with = or != to the
 	// values it stands for (an administrative unit: itself and the units in
-	// its area); the comparison holds for any of them.
-	Expand func(string) []string
+	// its area); the comparison holds for any of them. An error says the
+	// value stands for nothing (a code no list has), for the filter's
+	// author: a typo would otherwise match no one, silently.
+	Expand func(string) ([]string, error)
 	// Prefixes, when set, maps the text before a trailing * (folded) to
 	// the prefixes it stands for (a last letter typed bare: that letter
 	// with any marks); the match holds for a value that starts with any
@@ -373,7 +375,11 @@ func (c *compiler) condition(n *node, f Field, op string) (string, bool, error) 
 		}
 		arg = fold(f, v.text)
 		if f.Expand != nil && equality {
-			if vals := f.Expand(arg.(string)); len(vals) > 1 {
+			vals, err := f.Expand(arg.(string))
+			if err != nil {
+				return c.errAt(v.off, "%s: %v", path, err)
+			}
+			if len(vals) > 1 {
 				slices.Sort(vals)
 				in := "IN"
 				if op == "!=" {
