@@ -27,7 +27,7 @@ import (
 const reportOperationKind = store.ReportOperationKind
 
 func (s *statisticsService) CreateReport(ctx context.Context, req *pb.CreateReportRequest) (*longrunningpb.Operation, error) {
-	if err := s.db.CheckReport(req.GetReport(), req.GetReportId()); err != nil {
+	if err := s.db.CheckReport(ctx, req.GetReport(), req.GetReportId()); err != nil {
 		return nil, grpcError(ctx, err)
 	}
 	if id := req.GetReportId(); id != "" {

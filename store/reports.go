@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/protobuf/proto"
@@ -32,25 +34,54 @@ var yearlyTables = []struct {
 		pb.ComputeStatisticsRequest_HIGHEST_QUALIFICATION_LEVEL, pb.ComputeStatisticsRequest_ACADEMIC_TITLE}}},
 }
 
-// CheckReport checks a report to make before the operation starts.
-func (db *DB) CheckReport(r *pb.Report, id string) error {
+// CheckReport checks a report to make before the operation starts. A
+// report as on a day before the registry's first profile was registered
+// would count no one and be kept so, frozen: it is refused, saying from
+// when the registry has figures.
+func (db *DB) CheckReport(ctx context.Context, r *pb.Report, id string) error {
+	on, err := db.checkReport(r, id)
+	if err != nil || on == "" {
+		return err
+	}
+	var first sql.NullInt64
+	if err := db.read(ctx, func(tx *Tx) error {
+		return dbError(tx.QueryRowContext(ctx, `SELECT MIN(create_time) FROM people`).Scan(&first))
+	}); err != nil {
+		return err
+	}
+	if !first.Valid {
+		return errorf(FailedPrecondition, "report.as_of", "report.as_of: the registry holds no one yet: a report would count no one; register or import people first")
+	}
+	if since := day(time.UnixMicro(first.Int64).In(Vietnam)); on < since {
+		return errorf(FailedPrecondition, "report.as_of",
+			"report.as_of: %s is before anyone was registered: the registry's first profile was registered on %s, so a report as on that date would count no one; choose %s or later",
+			on, since, since)
+	}
+	return nil
+}
+
+// checkReport checks the request alone and returns its day.
+func (db *DB) checkReport(r *pb.Report, id string) (string, error) {
 	var v Invalids
 	if r == nil {
 		v.add("report", "required: the template and as_of of the report to make")
-		return v.err()
+		return "", v.err()
 	}
 	if r.GetTemplate() != pb.Report_YEARLY_WORKFORCE {
 		v.add("report.template", "must be YEARLY_WORKFORCE")
 	}
+	on := ""
 	if r.GetAsOf() == nil {
 		v.add("report.as_of", "required: the date the figures are as on")
-	} else if _, err := figuresDay(r.GetAsOf(), "report.as_of", db.Now()); err != nil {
+	} else if d, err := figuresDay(r.GetAsOf(), "report.as_of", db.Now()); err != nil {
 		v = append(v, err.(*Error))
+	} else {
+		on = d
 	}
 	if id != "" && !validID(id) {
 		v.add("report_id", "must be 1 to 63 lower-case letters, digits and hyphens, starting with a letter")
 	}
-	return v.err()
+	return on, v.err()
 }
 
 // ReportOperationKind is the kind of the operation that makes a report.
@@ -61,7 +92,7 @@ const ReportOperationKind = "create_report"
 
 // MakeReport computes a report's figures.
 func (db *DB) MakeReport(ctx context.Context, r *pb.Report, id string) (*pb.Report, error) {
-	if err := db.CheckReport(r, id); err != nil {
+	if _, err := db.checkReport(r, id); err != nil {
 		return nil, err
 	}
 	if id == "" {
