@@ -9,6 +9,7 @@ import (
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/xuri/excelize/v2"
 	"google.golang.org/genproto/googleapis/api/httpbody"
+	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/anypb"
@@ -84,6 +85,10 @@ func (s *statisticsService) ExportReport(ctx context.Context, req *pb.ExportRepo
 		var b bytes.Buffer
 		b.WriteString(utf8BOM)
 		w := transfer.NewCSVWriter(&b, true)
+		for _, line := range reportHeading(r) {
+			w.Write([]string{line})
+		}
+		w.Write([]string{})
 		for _, t := range r.GetTables() {
 			w.Write([]string{t.GetTitle()})
 			for _, line := range statsLines(t.GetStatistics()) {
@@ -196,39 +201,46 @@ func indicatorLines(r *pb.Report) [][]string {
 	return lines
 }
 
-// reportXLSX is a workbook: a sheet per table, as the statistics CSV reads,
+// reportHeading is what a report's file says first: the template, the
+// day its figures are as on and the day it was made, as Vietnamese writes
+// dates, so that a printed page or a file passed on says what it counts.
+func reportHeading(r *pb.Report) []string {
+	made := ""
+	if t := r.GetCreateTime(); t != nil {
+		d := t.AsTime().In(store.Vietnam)
+		made = " Lập ngày " + labels.Date(&date.Date{Year: int32(d.Year()), Month: int32(d.Month()), Day: int32(d.Day())}) + "."
+	}
+	return []string{"BÁO CÁO NĂM VỀ ĐỘI NGŨ TRÍ THỨC", asOfLine(r.GetAsOf()) + made}
+}
+
+// reportXLSX is a workbook: a sheet per table, laid out as the statistics'
+// workbook (statsSheet) under the report's heading and the table's title,
 // and one of the indicators.
 func reportXLSX(r *pb.Report) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
-	put := func(sheet string, lines [][]string) error {
-		for i, line := range lines {
-			cells := make([]any, len(line))
-			for j, c := range line {
-				cells[j] = c
-				if n, err := strconv.Atoi(c); err == nil {
-					cells[j] = n
-				}
-			}
-			cell, _ := excelize.CoordinatesToCellName(1, i+1)
-			if err := f.SetSheetRow(sheet, cell, &cells); err != nil {
-				return err
-			}
-		}
-		return nil
+	st, err := newSheetStyles(f)
+	if err != nil {
+		return nil, err
 	}
 	for i, t := range r.GetTables() {
 		sheet := fmt.Sprintf("Bảng %d", i+1)
 		if i == 0 {
-			f.SetSheetName("Sheet1", sheet)
+			if err := f.SetSheetName("Sheet1", sheet); err != nil {
+				return nil, err
+			}
 		} else if _, err := f.NewSheet(sheet); err != nil {
 			return nil, err
 		}
-		if err := put(sheet, append([][]string{{t.GetTitle()}}, statsLines(t.GetStatistics())...)); err != nil {
+		top, err := sheetHeading(f, st, sheet, r, fmt.Sprintf("Bảng %d. %s", i+1, t.GetTitle()))
+		if err != nil {
+			return nil, err
+		}
+		if err := statsSheet(f, st, sheet, top, t.GetStatistics()); err != nil {
 			return nil, err
 		}
 	}
-	if err := indicatorSheet(f, r); err != nil {
+	if err := indicatorSheet(f, st, r); err != nil {
 		return nil, err
 	}
 	var b bytes.Buffer
@@ -238,12 +250,34 @@ func reportXLSX(r *pb.Report) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// sheetHeading writes the report's heading and a title at the top of a
+// sheet and returns the row its table starts at.
+func sheetHeading(f *excelize.File, st sheetStyles, sheet string, r *pb.Report, title string) (int, error) {
+	lines := append(reportHeading(r), title)
+	for i, line := range lines {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetCellStr(sheet, cell, line); err != nil {
+			return 0, err
+		}
+		if i != 1 {
+			if err := f.SetCellStyle(sheet, cell, cell, st["title"]); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return len(lines) + 2, nil
+}
+
 // indicatorSheet writes the indicators' sheet: counts as numbers, shares
 // as numbers shown in percent and changes as numbers of points, which the
 // spreadsheet shows with the reader's decimal mark.
-func indicatorSheet(f *excelize.File, r *pb.Report) error {
+func indicatorSheet(f *excelize.File, st sheetStyles, r *pb.Report) error {
 	const sheet = "Chỉ tiêu"
 	if _, err := f.NewSheet(sheet); err != nil {
+		return err
+	}
+	top, err := sheetHeading(f, st, sheet, r, "Các chỉ tiêu")
+	if err != nil {
 		return err
 	}
 	percent, err := f.NewStyle(&excelize.Style{NumFmt: 10}) // 0.00%
@@ -254,18 +288,24 @@ func indicatorSheet(f *excelize.File, r *pb.Report) error {
 	if err != nil {
 		return err
 	}
-	for i, row := range indicatorRows(r) {
+	rows := indicatorRows(r)
+	for i, row := range rows {
 		for j, v := range row {
-			cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			cell, _ := excelize.CoordinatesToCellName(j+1, top+i)
 			style := 0
 			switch x := v.(type) {
 			case share:
 				v, style = float64(x), percent
 			case points:
 				v, style = float64(x), decimal
+			case int:
+				style = st["count"]
 			}
 			if err := f.SetCellValue(sheet, cell, v); err != nil {
 				return err
+			}
+			if i == 0 {
+				style = st["header"]
 			}
 			if style != 0 {
 				if err := f.SetCellStyle(sheet, cell, cell, style); err != nil {
@@ -274,5 +314,11 @@ func indicatorSheet(f *excelize.File, r *pb.Report) error {
 			}
 		}
 	}
-	return nil
+	if err := f.SetColWidth(sheet, "A", "A", 48); err != nil {
+		return err
+	}
+	if err := f.SetColWidth(sheet, "B", "F", 14); err != nil {
+		return err
+	}
+	return printSetup(f, sheet, top)
 }

@@ -11,6 +11,7 @@ import (
 	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/genproto/googleapis/type/date"
 
+	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
 	"trithuc.gov.vn/trithuc/transfer"
@@ -117,7 +118,11 @@ func statsLines(r *pb.ComputeStatisticsResponse) [][]string {
 		line := append([]string(nil), row.labels...)
 		lines = append(lines, append(line, row.count.text))
 	}
-	return append(lines, []string{}, []string{t.legendBelow + " " + t.legendProtects})
+	lines = append(lines, []string{}, []string{t.legendBelow + " " + t.legendProtects})
+	if t.asOf != "" {
+		lines = append(lines, []string{t.asOf})
+	}
+	return lines
 }
 
 // statsTable is an answer of ComputeStatistics laid out for a spreadsheet:
@@ -128,6 +133,9 @@ type statsTable struct {
 	rows   []statsRow
 	// The legend of the two marks of a suppressed count.
 	legendBelow, legendProtects string
+	// The date the figures are as on, as a line under the legend: a file
+	// passed on says which day it counts.
+	asOf string
 }
 
 type statsRow struct {
@@ -170,7 +178,17 @@ func newStatsTable(r *pb.ComputeStatisticsResponse) *statsTable {
 	total[0] = "Tổng cộng"
 	t.rows = append(t.rows, statsRow{labels: total, count: count(r.Total, r.GetTotalSuppressionReason())})
 	t.legendBelow, t.legendProtects = legendBelow, legendProtects
+	t.asOf = asOfLine(r.GetAsOf())
 	return t
+}
+
+// asOfLine says the day figures are as on, as Vietnamese writes a date;
+// "" when the answer has none.
+func asOfLine(d *date.Date) string {
+	if d.GetYear() == 0 {
+		return ""
+	}
+	return "Số liệu tính đến ngày " + labels.Date(d) + "."
 }
 
 // suppressionLegend is the mark of a count below threshold ("<5"), and

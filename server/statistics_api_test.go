@@ -164,11 +164,14 @@ func TestStatisticsREST(t *testing.T) {
 			t.Errorf("line %d: got %q, want %q", i+1, lines[min(i, len(lines)-1)], w)
 		}
 	}
-	if last := lines[len(lines)-3]; last != "Tổng cộng,,,,15" {
+	if last := lines[len(lines)-4]; last != "Tổng cộng,,,,15" {
 		t.Errorf("total line %q", last)
 	}
-	if legend := lines[len(lines)-1]; !strings.Contains(legend, "Ghi chú: <5 là từ 1 đến 4 người") {
+	if legend := lines[len(lines)-2]; !strings.Contains(legend, "Ghi chú: <5 là từ 1 đến 4 người") {
 		t.Errorf("legend %q", legend)
+	}
+	if asOf := lines[len(lines)-1]; !strings.HasPrefix(asOf, "Số liệu tính đến ngày ") {
+		t.Errorf("the last line %q does not say the day the figures are as on", asOf)
 	}
 	// Only the total and the rows: 8 combinations people have.
 	if len(lines) < 10 {
