@@ -284,9 +284,8 @@ func printStatistics(w io.Writer, r *pb.ComputeStatisticsResponse) {
 	total[len(total)-1] = count(r.Total, r.GetTotalSuppressionReason())
 	rows = append(rows, total)
 	printTable(w, rows, len(header)-1)
-	d := r.GetAsOf()
-	fmt.Fprintf(w, "\nNgày tính: %04d-%02d-%02d. %s: dưới %d người, không công bố. ẩn: không công bố để không suy ra được một số %s; có thể là số bất kỳ.\n",
-		d.GetYear(), d.GetMonth(), d.GetDay(), hidden, r.GetSuppressionThreshold(), hidden)
+	fmt.Fprintf(w, "\nNgày tính: %s. %s: dưới %d người, không công bố. ẩn: không công bố để không suy ra được một số %s; có thể là số bất kỳ.\n",
+		labels.Date(r.GetAsOf()), hidden, r.GetSuppressionThreshold(), hidden)
 }
 
 // printIndicators prints the indicators as a table, shares in percent.
@@ -314,9 +313,8 @@ func printIndicators(w io.Writer, r *pb.GetIndicatorsResponse) {
 		rows = append(rows, []string{ind.GetLabel(), num, den, share})
 	}
 	printTable(w, rows, 1)
-	d := r.GetAsOf()
-	fmt.Fprintf(w, "\nNgày tính: %04d-%02d-%02d. %s: dưới %d người, không công bố. ẩn: không công bố để không suy ra được một số %s; có thể là số bất kỳ. –: không có dữ liệu (không có ai trong mẫu số).\n",
-		d.GetYear(), d.GetMonth(), d.GetDay(), below, r.GetSuppressionThreshold(), below)
+	fmt.Fprintf(w, "\nNgày tính: %s. %s: dưới %d người, không công bố. ẩn: không công bố để không suy ra được một số %s; có thể là số bất kỳ. –: không có dữ liệu (không có ai trong mẫu số).\n",
+		labels.Date(r.GetAsOf()), below, r.GetSuppressionThreshold(), below)
 }
 
 // printTable aligns columns by their width in characters; the columns from
