@@ -185,6 +185,11 @@ var problemsVi = map[string]string{
 	"%s already has a %s membership of associations/%s: associations/%s/memberships/%s": "%[1]s đã có đơn ở trạng thái “%[2]s” của hội associations/%[3]s: associations/%[4]s/memberships/%[5]s.",
 	"%s is %s and its consent was already withdrawn":                                    "%[1]s đang ở trạng thái “%[2]s” và sự đồng ý đã được rút lại.",
 	"%s is deleted; undelete the person first":                                          "%[1]s đã bị xoá; hãy khôi phục hồ sơ trước.",
+
+	// The same refusal to a limited key, of a membership whose person it
+	// is not shown.
+	"%s already has a membership of associations/%s that has not ended; a registrar without a limit can tell which": "%[1]s đã có một đơn chưa kết thúc của hội associations/%[2]s; cán bộ đăng ký không bị giới hạn trong một hội mới biết đó là đơn nào.",
+
 	"%s links the registration to a person registered outside %s; a registrar not limited to an association must approve it, which confirms the link":                                            "%[1]s gắn đơn đăng ký với một người đã có ngoài phạm vi %[2]s; cần một cán bộ đăng ký không bị giới hạn trong một hội duyệt đơn này, việc duyệt xác nhận mối liên kết đó.",
 	"%s may be a duplicate: %s resembles %s. If they are different people, approve with confirm_distinct_person; if the same, reject this registration and register the existing person instead": "%[1]s có thể bị trùng: %[2]s giống %[3]s. Nếu là hai người khác nhau, hãy duyệt và xác nhận là người khác; nếu là cùng một người, hãy từ chối đơn này và đăng ký cho người đã có.",
 	"associations/%s: no free member number in the format %q after %d tries; change the format":                                                                                                  "Hội associations/%[1]s: không còn số hội viên trống theo mẫu %[2]s sau %[3]s lần thử; hãy đổi mẫu số hội viên.",
