@@ -291,8 +291,15 @@ func (t *transferService) importMembership(ctx context.Context, im *store.Import
 				out.Membership, t.lookAlikes(ctx, out.Duplicates))})
 	}
 	for _, c := range out.Conflicts {
-		report(&pb.ImportProblem{Kind: pb.ImportProblem_CONFLICT, Row: row, Column: column(c.Field), Field: c.Field,
-			Message: fmt.Sprintf("%s is %s; the file has %s, not applied: change a membership's state with ApproveMembership, SuspendMembership or ReinstateMembership", out.Membership, c.Registered, c.Imported)})
+		msg := fmt.Sprintf("%s is %s; the file has %s, not applied: change a membership's state with ApproveMembership, SuspendMembership or ReinstateMembership", out.Membership, c.Registered, c.Imported)
+		if c.Withheld {
+			who := ref.Name
+			if who == "" {
+				who = "the registered person with this national ID"
+			}
+			msg = fmt.Sprintf("%s already has a membership of %s that has not ended: the file's %s was neither compared nor applied; a registrar without a limit can tell which, and change its state", who, r.Association, c.Imported)
+		}
+		report(&pb.ImportProblem{Kind: pb.ImportProblem_CONFLICT, Row: row, Column: column(c.Field), Field: c.Field, Message: msg})
 	}
 	return false, nil
 }

@@ -17,6 +17,7 @@ import (
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/transfer"
+	"trithuc.gov.vn/trithuc/vimsg"
 )
 
 // importAs imports file with token over gRPC: the call's error, or the
@@ -209,4 +210,58 @@ func TestImportScopedFirstSheetNamedAsTemplates(t *testing.T) {
 		t.Errorf("refused imports changed the people: %d", n)
 	}
 	f.outOfReach(t, "after a refused import")
+}
+
+// A membership row that names, by national ID, someone outside a limited
+// key's scope who already holds a membership of the association that has
+// not ended is told so, and nothing of which membership it is nor of its
+// state, whatever state the file gives: the key is shown that membership
+// without its person, and naming it, or comparing states with it, would
+// tie the national ID to it. A registrar without a limit is told which.
+func TestImportScopedHiddenMembershipNamesNone(t *testing.T) {
+	f := newScopeFixture(t)
+	e := f.e
+	reg, err := f.medical.Memberships.RegisterMember(f.ctx, &pb.RegisterMemberRequest{Parent: f.hyh.Name, Consent: consent(),
+		Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Khác", GivenName: "Tên", NationalId: f.outsiderNationlID}}})
+	if err != nil || reg.Membership.Person != "" {
+		t.Fatalf("the link: %v %v", reg, err)
+	}
+	file := sheets(t, []string{transfer.MembershipsSheet}, map[string][][]any{transfer.MembershipsSheet: {membershipHeader,
+		{"", f.outsiderNationlID, "", "", "", f.hyh.Name, "Đang sinh hoạt", "", "2025-01"},
+		{"", f.outsiderNationlID, "", "", "", f.hyh.Name, "Chờ duyệt", "", "2025-01"}}})
+	id := strings.TrimPrefix(reg.Membership.Name, f.hyh.Name+"/memberships/")
+	for _, mode := range []*pb.ImportPeopleRequest{{ValidateOnly: true, SkipInvalid: true}, {}} {
+		mode.File = &httpbody.HttpBody{Data: file}
+		resp, st, err := e.importScoped(f.medicalTok, mode)
+		if err != nil || st != nil || resp.Unchanged != 2 || resp.Refused != 0 {
+			t.Fatalf("import: %v %v %v", err, st, resp)
+		}
+		f.noLeak(t, "the import of a hidden membership", resp)
+		got := problemsBySheet(resp, pb.ImportProblem_CONFLICT)
+		for _, row := range []string{"/2", "/3"} {
+			p := got[transfer.MembershipsSheet+row]
+			if !strings.Contains(p, "G (Trạng thái)") || !strings.Contains(p, "already has a membership of "+f.hyh.Name+" that has not ended") {
+				t.Errorf("row %s: %q", row, p)
+			}
+			if strings.Contains(p, id) || strings.Contains(p, " is PENDING") {
+				t.Errorf("row %s names the membership whose person the key is not shown, or its state: %q", row, p)
+			}
+		}
+		for _, p := range resp.Problems {
+			if vi := vimsg.Problem(p); vi == p.Message {
+				t.Errorf("not said in Vietnamese: %q", p.Message)
+			}
+		}
+	}
+	// A registrar without a limit is told which, and its state.
+	_, tok, err := e.db.CreateScopedKey(f.ctx, "Sở Nội vụ", RoleRegistrar, "", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, st, err := e.importScoped(tok, &pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: file}, ValidateOnly: true})
+	if err != nil || st != nil || resp.Unchanged != 2 {
+		t.Fatalf("import without a limit: %v %v %v", err, st, resp)
+	}
+	wantProblems(t, resp, pb.ImportProblem_CONFLICT, map[string]string{
+		transfer.MembershipsSheet + "/2": reg.Membership.Name + " is PENDING; the file has ACTIVE"})
 }

@@ -58,7 +58,8 @@ type Conflict struct {
 	Field      string // e.g. "person.email"
 	Registered string
 	Imported   string
-	// Withheld is a contact detail the person withholds from the caller:
+	// Withheld is a contact detail the person withholds from the caller,
+	// or the state of a membership whose person the caller is not shown:
 	// it was neither compared nor applied, and Registered is empty.
 	Withheld bool
 }

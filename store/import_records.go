@@ -38,7 +38,9 @@ type MembershipImport struct {
 // the person already holds a membership of the association that has not
 // ended; Conflicts then lists a state that differs from the row's, which
 // the import does not change (that is what the state-changing methods,
-// with their reasons, are for).
+// with their reasons, are for). When the caller is not shown the person
+// (a limited key, someone outside its scope), Membership is empty and
+// Conflicts holds the row's state, Withheld: neither compared nor applied.
 type MembershipOutcome struct {
 	Action     ImportAction
 	Membership string
@@ -135,6 +137,17 @@ func (im *Importer) membership(ctx context.Context, row MembershipImport, scope 
 			assoc.pk, person.pk).Scan(&id, &have)
 		switch {
 		case err == nil:
+			shown, err := tx.shownTo(ctx, scope, person.person.Name)
+			if err != nil {
+				return nil, err
+			}
+			if !shown {
+				// The key is shown this membership without its person:
+				// naming it, or whether its state is the file's, would
+				// tie the person to it, as RegisterMember's refusal
+				// would (registration.go).
+				return &MembershipOutcome{Action: Unchanged, Conflicts: []Conflict{{Field: f + "state", Imported: state.String(), Withheld: true}}}, nil
+			}
 			out := &MembershipOutcome{Action: Unchanged, Membership: "associations/" + assocID + "/memberships/" + id}
 			if pb.Membership_State(have) != state {
 				out.Conflicts = append(out.Conflicts, Conflict{Field: f + "state", Registered: pb.Membership_State(have).String(), Imported: state.String()})

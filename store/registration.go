@@ -81,13 +81,11 @@ func (tx *Tx) registerMember(ctx context.Context, assocID string, reg Registrati
 	// A limited key that links the registration to someone it did not
 	// create gains no access to them (store/scope.go), unless they are in
 	// its scope already.
-	confirmed := out.PersonCreated || o.Scope == ""
+	confirmed := out.PersonCreated
 	if !confirmed {
-		in, err := tx.peopleInScope(ctx, o.Scope, []string{person.person.Name})
-		if err != nil {
+		if confirmed, err = tx.shownTo(ctx, o.Scope, person.person.Name); err != nil {
 			return out, err
 		}
-		confirmed = in[person.person.Name]
 	}
 	// One membership of an association that has not ended per person.
 	var open string

@@ -101,6 +101,16 @@ func (tx *Tx) peopleInScope(ctx context.Context, scope string, names []string) (
 	return in, dbError(rows.Err())
 }
 
+// shownTo says whether a caller acting for scope ("" when not limited) is
+// shown the person (people/{person}).
+func (tx *Tx) shownTo(ctx context.Context, scope, person string) (bool, error) {
+	if scope == "" {
+		return true, nil
+	}
+	in, err := tx.peopleInScope(ctx, scope, []string{person})
+	return in[person], err
+}
+
 // PeopleInScope returns which of the people/{person} names are in the scope
 // of a caller limited to scope (an association or an organization); names that are not
 // people's, or of nobody, are not.

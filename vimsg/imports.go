@@ -41,6 +41,8 @@ var problemsVi = map[string]string{
 	"%s is %s; the file has %s, not applied: change a membership's state with ApproveMembership, SuspendMembership or ReinstateMembership": "Đơn %[1]s đang ở trạng thái “%[2]s”; tệp ghi “%[3]s”, chưa thay: hãy đổi trạng thái hội viên ở trang Duyệt hội viên (duyệt, tạm đình chỉ hoặc cho sinh hoạt trở lại).",
 	"%d registered people outside %s":                    "%[1]s người đã có ngoài phạm vi %[2]s",
 	"%d registered people whose profiles are restricted": "%[1]s người đã có mà hồ sơ đang bị hạn chế xử lý",
+	// A limited key's row about a membership whose person it is not shown.
+	"%s already has a membership of %s that has not ended: the file's %s was neither compared nor applied; a registrar without a limit can tell which, and change its state": "%[1]s đã có một đơn chưa kết thúc của hội %[2]s: trạng thái “%[3]s” của tệp không được đối chiếu và không được ghi; cán bộ đăng ký không bị giới hạn trong một hội mới biết đó là đơn nào và đổi được trạng thái của đơn.",
 
 	// The header row (server/transfer.go, server/transfer_records.go).
 	"row 1, column %s: %s":                                       "Dòng 1, cột %[1]s: %[2]s",

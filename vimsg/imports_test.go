@@ -64,6 +64,8 @@ func TestImportMessagesNested(t *testing.T) {
 			`Đã ghi nhận đơn associations/a/memberships/m; người mới trong đơn giống people/x, 2 người đã có mà hồ sơ đang bị hạn chế xử lý (trùng họ tên và ngày sinh, hoặc trùng email): hãy kiểm tra trước khi duyệt.`},
 		{`associations/a/memberships/m is ACTIVE; the file has SUSPENDED, not applied: change a membership's state with ApproveMembership, SuspendMembership or ReinstateMembership`,
 			`Đơn associations/a/memberships/m đang ở trạng thái “Đang sinh hoạt”; tệp ghi “Tạm đình chỉ”, chưa thay: hãy đổi trạng thái hội viên ở trang Duyệt hội viên (duyệt, tạm đình chỉ hoặc cho sinh hoạt trở lại).`},
+		{`the registered person with this national ID already has a membership of associations/a that has not ended: the file's ACTIVE was neither compared nor applied; a registrar without a limit can tell which, and change its state`,
+			`Người đã có với Số CCCD này đã có một đơn chưa kết thúc của hội associations/a: trạng thái “Đang sinh hoạt” của tệp không được đối chiếu và không được ghi; cán bộ đăng ký không bị giới hạn trong một hội mới biết đó là đơn nào và đổi được trạng thái của đơn.`},
 		{`"0912345" has 7 digits, not 12 (CCCD) or 9 (CMND): the leading zeros were probably lost; format the column as Text and type the number again`,
 			`"0912345" có 7 chữ số, không phải 12 (CCCD) hay 9 (CMND): có lẽ các số 0 ở đầu đã bị mất; hãy định dạng cột là Văn bản (Text) rồi gõ lại số.`},
 	} {
