@@ -25,12 +25,12 @@ type accountsData struct {
 	Accounts    []*pb.Account
 	Roles       []option
 	Email, Name string
-	Association string
 	Link        string
-	// Orgs are the organizations an account may be limited to, the chosen
-	// one selected; OrgNames name them in the list.
-	Orgs     []option
-	OrgNames map[string]string
+	// Orgs and Assocs are the organizations and associations an account
+	// may be limited to, the chosen one selected; OrgNames name both in
+	// the list, by resource name.
+	Orgs, Assocs []option
+	OrgNames     map[string]string
 }
 
 // SetupURL is the link that sets an account's password, on the site base.
@@ -46,10 +46,16 @@ func siteBase(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-func roleOptions(roles []string) []option {
+// roleOptions are the roles to choose from, the one posted chosen: a form
+// returned with an error must not fall back to the first, admin.
+func roleOptions(roles []string, r *http.Request) []option {
+	chosen := ""
+	if r.PostForm != nil {
+		chosen = r.PostForm.Get("role")
+	}
 	var out []option
-	for _, r := range roles {
-		out = append(out, option{Value: r, Label: roleLabel(r)})
+	for _, role := range roles {
+		out = append(out, option{Value: role, Label: roleLabel(role), Selected: role == chosen})
 	}
 	return out
 }
@@ -68,16 +74,16 @@ func fieldsOf(fields map[string]string) map[string]string {
 }
 
 func (h *Handler) accounts(q *request) {
-	d := &accountsData{Roles: roleOptions(accountRoles)}
+	d := &accountsData{}
 	p := &page{Data: d}
 	if q.r.Method == "POST" {
-		d.Email, d.Name, d.Association = q.r.PostFormValue("email"), q.r.PostFormValue("name"), q.r.PostFormValue("association")
-		role, org := q.r.PostFormValue("role"), q.r.PostFormValue("organization")
+		d.Email, d.Name = q.r.PostFormValue("email"), q.r.PostFormValue("name")
+		role, org, assoc := q.r.PostFormValue("role"), q.r.PostFormValue("organization"), q.r.PostFormValue("association")
 		if role != "registrar" {
-			d.Association = ""
+			assoc = ""
 		}
 		a, err := h.accts.CreateAccount(q.ctx(), &pb.CreateAccountRequest{Account: &pb.Account{
-			Email: d.Email, DisplayName: d.Name, Role: role, Association: d.Association, Organization: org}})
+			Email: d.Email, DisplayName: d.Name, Role: role, Association: assoc, Organization: org}})
 		if err != nil {
 			var fields map[string]string
 			p.Error, fields, _ = explain(err)
@@ -88,15 +94,16 @@ func (h *Handler) accounts(q *request) {
 			}
 		} else {
 			d.Link = SetupURL(siteBase(q.r), a.GetSetupToken())
-			d.Email, d.Name, d.Association = "", "", ""
-			q.r.PostForm.Del("organization")
+			d.Email, d.Name = "", ""
+			clearChoices(q.r)
 			p.Flash = "Đã tạo tài khoản " + a.GetEmail() + ". Gửi cho người đó đường dẫn dưới đây (dùng một lần, hết hạn sau 72 giờ)."
 		}
 	}
 	if !h.listAccounts(q, d) {
 		return
 	}
-	d.Orgs, d.OrgNames = h.orgChoices(q)
+	d.Roles = roleOptions(accountRoles, q.r)
+	d.Orgs, d.Assocs, d.OrgNames = h.scopeChoices(q)
 	q.show(h, "accounts", "admin", "Tài khoản", p)
 }
 
@@ -145,11 +152,12 @@ func (h *Handler) accountAction(q *request) {
 			q.fail(h, err)
 			return
 		}
-		d := &accountsData{Roles: roleOptions(accountRoles), Link: SetupURL(siteBase(q.r), a.GetSetupToken())}
+		clearChoices(q.r)
+		d := &accountsData{Roles: roleOptions(accountRoles, q.r), Link: SetupURL(siteBase(q.r), a.GetSetupToken())}
 		if !h.listAccounts(q, d) {
 			return
 		}
-		d.Orgs, d.OrgNames = h.orgChoices(q)
+		d.Orgs, d.Assocs, d.OrgNames = h.scopeChoices(q)
 		q.show(h, "accounts", "admin", "Tài khoản", &page{Data: d, Flash: "Đã đặt lại mật khẩu của " + a.GetEmail() + ". Gửi cho người đó đường dẫn dưới đây."})
 	default:
 		q.fail(h, status.Error(codes.NotFound, "no such action"))
@@ -157,26 +165,26 @@ func (h *Handler) accountAction(q *request) {
 }
 
 type keysData struct {
-	Keys              []*pb.ApiKey
-	Roles             []option
-	Name, Association string
-	Orgs              []option
-	OrgNames          map[string]string
+	Keys         []*pb.ApiKey
+	Roles        []option
+	Name         string
+	Orgs, Assocs []option
+	OrgNames     map[string]string
 	// Secret is the new key's, shown this once.
 	Secret string
 }
 
 func (h *Handler) keys(q *request) {
-	d := &keysData{Roles: roleOptions(keyRoles)}
+	d := &keysData{}
 	p := &page{Data: d}
 	if q.r.Method == "POST" {
-		d.Name, d.Association = q.r.PostFormValue("name"), q.r.PostFormValue("association")
-		role, org := q.r.PostFormValue("role"), q.r.PostFormValue("organization")
+		d.Name = q.r.PostFormValue("name")
+		role, org, assoc := q.r.PostFormValue("role"), q.r.PostFormValue("organization"), q.r.PostFormValue("association")
 		if role != "registrar" {
-			d.Association = ""
+			assoc = ""
 		}
 		k, err := h.accts.CreateApiKey(q.ctx(), &pb.CreateApiKeyRequest{ApiKey: &pb.ApiKey{DisplayName: d.Name, Role: role,
-			Association: d.Association, Organization: org}})
+			Association: assoc, Organization: org}})
 		if err != nil {
 			if status.Code(err) == codes.PermissionDenied {
 				q.fail(h, err)
@@ -186,8 +194,8 @@ func (h *Handler) keys(q *request) {
 			p.Error, fields, _ = explain(err)
 			p.Fields = fieldsOf(fields)
 		} else {
-			d.Secret, d.Name, d.Association = k.GetKeyString(), "", ""
-			q.r.PostForm.Del("organization")
+			d.Secret, d.Name = k.GetKeyString(), ""
+			clearChoices(q.r)
 			p.Flash = "Đã tạo khoá " + idOf(k.GetName()) + ". Chép khoá dưới đây và giao cho người giữ: khoá chỉ hiện một lần này."
 		}
 	}
@@ -203,27 +211,48 @@ func (h *Handler) keys(q *request) {
 			break
 		}
 	}
-	d.Orgs, d.OrgNames = h.orgChoices(q)
+	d.Roles = roleOptions(keyRoles, q.r)
+	d.Orgs, d.Assocs, d.OrgNames = h.scopeChoices(q)
 	q.show(h, "keys", "admin", "Khoá API", p)
 }
 
-// orgChoices are the organizations an account or key may be limited to,
-// the posted one selected, and their names by resource name.
-func (h *Handler) orgChoices(q *request) ([]option, map[string]string) {
-	names := map[string]string{}
-	opts, err := h.readList(q.ctx(), "organizations")
-	if err != nil {
-		return nil, names
+// scopeChoices are the organizations and the associations an account or
+// key may be limited to, the posted ones selected, and their names by
+// resource name: the lists show names, never associations/… codes.
+func (h *Handler) scopeChoices(q *request) (orgs, assocs []option, names map[string]string) {
+	names = map[string]string{}
+	chosen := func(field string) string {
+		if q.r.PostForm == nil {
+			return ""
+		}
+		return q.r.PostForm.Get(field)
 	}
-	chosen := ""
-	if q.r.PostForm != nil {
-		chosen = q.r.PostForm.Get("organization")
+	if opts, err := h.readList(q.ctx(), "organizations"); err == nil {
+		orgs = opts
 	}
-	for i, o := range opts {
-		names[o.Value] = o.Label
-		opts[i].Selected = o.Value == chosen
+	if resp, err := h.members.ListAssociations(q.ctx(), &pb.ListAssociationsRequest{PageSize: 1000, OrderBy: "display_name"}); err == nil {
+		for _, a := range resp.GetAssociations() {
+			assocs = append(assocs, option{Value: a.GetName(), Label: a.GetDisplayName()})
+		}
 	}
-	return opts, names
+	for _, list := range []struct {
+		opts  []option
+		field string
+	}{{orgs, "organization"}, {assocs, "association"}} {
+		for i, o := range list.opts {
+			names[o.Value] = o.Label
+			list.opts[i].Selected = o.Value == chosen(list.field)
+		}
+	}
+	return orgs, assocs, names
+}
+
+// clearChoices forgets the choices of a form that succeeded, so that the
+// next one starts afresh.
+func clearChoices(r *http.Request) {
+	for _, f := range []string{"role", "organization", "association"} {
+		r.PostForm.Del(f)
+	}
 }
 
 func (h *Handler) revokeKey(q *request) {

@@ -111,3 +111,42 @@ func TestAdminPagesGoThroughTheChain(t *testing.T) {
 		t.Errorf("audit of RevokeApiKey: %v", evs)
 	}
 }
+
+// A form returned with a mistake keeps the role, the association and the
+// unit chosen: falling back to the first role would make the next try an
+// administrator's account or key. Associations are chosen, and listed, by
+// name, never by their associations/… code.
+func TestAdminFormsKeepTheChoicesAfterAMistake(t *testing.T) {
+	e := newEnv(t)
+	ab := e.signIn(e.account("admin", ""))
+	selected := func(body, field, value string) bool {
+		sel := regexp.MustCompile(`(?s)<select name="` + field + `"[^>]*>.*?</select>`).FindString(body)
+		return strings.Contains(sel, `value="`+value+`" selected`)
+	}
+	for _, c := range []struct{ page, bad string }{
+		{"/admin/accounts", "email"},
+		{"/admin/keys", "name"},
+	} {
+		_, body := ab.get(c.page)
+		if !strings.Contains(body, ">Hội Y học tỉnh</option>") || strings.Contains(body, `placeholder="associations/`) {
+			t.Errorf("%s: the associations are not a list of names", c.page)
+		}
+		form := url.Values{"csrf": {csrfOf(body)}, "email": {"moi@example.vn"}, "name": {"Người mới"}, "role": {"registrar"},
+			"association": {"associations/hoi-y-hoc"}}
+		form.Set(c.bad, "")
+		code, body := ab.post(c.page, form)
+		if code != http.StatusUnprocessableEntity {
+			t.Fatalf("%s with %s empty: HTTP %d, want 422", c.page, c.bad, code)
+		}
+		if !selected(body, "role", "registrar") || !selected(body, "association", "associations/hoi-y-hoc") {
+			t.Errorf("%s returned with a mistake lost the role or the association chosen", c.page)
+		}
+		form.Set(c.bad, map[string]string{"email": "moi@example.vn", "name": "Cổng hội"}[c.bad])
+		if code, body = ab.post(c.page, form); code != http.StatusOK || !strings.Contains(body, "<td>Hội Y học tỉnh</td>") {
+			t.Errorf("%s: HTTP %d, want the new one listed with its association's name", c.page, code)
+		}
+		if selected(body, "role", "registrar") || selected(body, "association", "associations/hoi-y-hoc") {
+			t.Errorf("%s after a success still has the last choices", c.page)
+		}
+	}
+}
