@@ -69,8 +69,9 @@ func TestBrowserPagesFitTheWindow(t *testing.T) {
 		{"tim-kiem", "/people", "#results"},
 		{"ho-so", "/people/" + longID, "#person-name"},
 		{"sua-ho-so", "/people/anh/edit", "#save"},
+		{"loc", "/people?level=THAC_SI", "#results"},
 	}
-	for _, width := range []int64{1024, 768} {
+	for _, width := range []int64{1366, 1024, 768} {
 		for _, p := range pages {
 			run(t, ctx,
 				chromedp.EmulateViewport(width, 800),
@@ -81,6 +82,9 @@ func TestBrowserPagesFitTheWindow(t *testing.T) {
 			if sizes[0] > sizes[1] {
 				t.Errorf("%s at %d px: the page is %d px wide, wider than the window's %d", p.path, width, sizes[0], sizes[1])
 			}
+			for _, fault := range read(t, ctx, chromedp.Evaluate[[]string](layoutFaults)) {
+				t.Errorf("%s at %d px: %s", p.path, width, fault)
+			}
 			run(t, ctx, window(dir, fmt.Sprintf("30-%s-%d", p.name, width)))
 		}
 	}
@@ -88,6 +92,30 @@ func TestBrowserPagesFitTheWindow(t *testing.T) {
 		t.Logf("screenshots in %s", dir)
 	}
 }
+
+// layoutFaults lists what a person would see wrong on the page: a menu
+// entry broken over two lines, a menu not on one line from 1024 px on (the
+// header's other half, the name, shortens instead), a box sticking out of
+// its label (a select of long names), and the accounts' table needing a
+// sideways scroll for its buttons.
+const layoutFaults = `(() => {
+  const out = [];
+  const links = [...document.querySelectorAll("header nav a")];
+  const line = parseFloat(getComputedStyle(document.body).lineHeight);
+  for (const a of links) {
+    if (a.getBoundingClientRect().height > 1.5 * line) out.push("the menu's " + JSON.stringify(a.textContent) + " is on two lines");
+  }
+  if (innerWidth >= 1024 && new Set(links.map(a => Math.round(a.getBoundingClientRect().top))).size > 1) out.push("the menu is on more than one line");
+  const header = document.querySelector("header").getBoundingClientRect();
+  if (innerWidth >= 1024 && header.height > 3 * line) out.push("the header is " + Math.round(header.height) + " px high");
+  for (const s of document.querySelectorAll("label select, label input")) {
+    const l = s.closest("label").getBoundingClientRect(), r = s.getBoundingClientRect();
+    if (s.offsetParent && r.right > l.right + 1) out.push((s.name || s.id) + " sticks out of its label by " + Math.round(r.right - l.right) + " px");
+  }
+  const acc = document.querySelector("#accounts");
+  if (acc && acc.parentElement.scrollWidth > acc.parentElement.clientWidth) out.push("the accounts' table scrolls sideways by " + (acc.parentElement.scrollWidth - acc.parentElement.clientWidth) + " px");
+  return out;
+})()`
 
 // window saves what the window shows as dir/name.png: the page as seen on
 // a screen of that width, not the whole of a long page.
