@@ -20,7 +20,9 @@ import (
 // clientFlags are the flags every collection command takes. Those that
 // say where and how to connect default to the environment, as a container
 // or a service manager sets it: $TRITHUC_SERVER, $TRITHUC_TLS,
-// $TRITHUC_CA_FILE (and the key, $TRITHUC_TOKEN).
+// $TRITHUC_CA_FILE, the client certificate's $TRITHUC_CERT and
+// $TRITHUC_KEY (files, not secrets: their names may be printed), and the
+// API key, $TRITHUC_TOKEN.
 type clientFlags struct {
 	server  string
 	token   string
@@ -60,8 +62,8 @@ func (f *clientFlags) register(fs *flag.FlagSet) {
 	}
 	fs.BoolVar(&f.tls, "tls", useTLS, "connect with TLS ($TRITHUC_TLS)")
 	fs.StringVar(&f.caFile, "ca-file", os.Getenv("TRITHUC_CA_FILE"), "trust the server certificates this PEM `file` signs (implies --tls; $TRITHUC_CA_FILE)")
-	fs.StringVar(&f.cert, "cert", "", "authenticate with the client certificate in this PEM `file`, instead of a key (with --key; implies --tls)")
-	fs.StringVar(&f.key, "key", "", "the PEM private key `file` of --cert")
+	fs.StringVar(&f.cert, "cert", os.Getenv("TRITHUC_CERT"), "authenticate with the client certificate in this PEM `file`, instead of a key (with --key; implies --tls; $TRITHUC_CERT)")
+	fs.StringVar(&f.key, "key", os.Getenv("TRITHUC_KEY"), "the PEM private key `file` of --cert ($TRITHUC_KEY)")
 	fs.StringVar(&f.output, "output", "json", "print results as `json`, table or csv (a list's items, one a line)")
 	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "give up on a call after this `duration`")
 }

@@ -18,7 +18,8 @@ needs no credential) and exits 0 when it does, 1 when it does not or does not
 answer: for container health checks and service managers.
 
 Beside a server that serves TLS, health needs no setting of its own: given
-none of --tls, --ca-file and --cert (nor $TRITHUC_TLS, $TRITHUC_CA_FILE),
+none of --tls, --ca-file and --cert (nor $TRITHUC_TLS, $TRITHUC_CA_FILE,
+$TRITHUC_CERT),
 and with $TRITHUC_TLS_CERT set, as serve reads it, health connects with TLS
 and accepts exactly that certificate, whatever names it holds.
 `

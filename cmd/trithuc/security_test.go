@@ -153,6 +153,22 @@ func TestServeTLSAndClientCertificates(t *testing.T) {
 	if err != nil || !strings.Contains(out, `"people/`) || strings.Contains(out, `"national_id"`) {
 		t.Fatalf("a client certificate of the service role: %v\n%s", err, out)
 	}
+	// The certificate from the environment, as a service's unit sets it,
+	// like the server, the CA and the key.
+	t.Run("FromEnvironment", func(t *testing.T) {
+		for k, v := range map[string]string{"TRITHUC_SERVER": addr, "TRITHUC_CA_FILE": f("ca.pem"),
+			"TRITHUC_CERT": f("client.pem"), "TRITHUC_KEY": f("client.key"), "TRITHUC_TOKEN": ""} {
+			t.Setenv(k, v)
+		}
+		out, err := cli(t, "people", "list", "--page-size", "2")
+		if err != nil || !strings.Contains(out, `"people/`) || strings.Contains(out, `"national_id"`) {
+			t.Errorf("$TRITHUC_CERT and $TRITHUC_KEY of the service role: %v\n%s", err, out)
+		}
+		t.Setenv("TRITHUC_KEY", "")
+		if _, err := cli(t, "people", "list"); err == nil || !strings.Contains(err.Error(), "go together") {
+			t.Errorf("$TRITHUC_CERT without a key: %v, want the two asked for together", err)
+		}
+	})
 	_, err = cli(t, append([]string{"people", "create", "--given-name", "X"}, withCert...)...)
 	if err == nil || !strings.Contains(err.Error(), "PERMISSION_DENIED") {
 		t.Errorf("a create with the service certificate: %v", err)
