@@ -189,3 +189,29 @@ func TestStatisticsDimensionsHaveOneWord(t *testing.T) {
 		}
 	}
 }
+
+// The count above the list says how many were found in words a person
+// reads: none is "none", not "0 on this page", and a search refused (a
+// query of quotes only) shows its reason without a count.
+func TestSearchCountSaysNone(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(e.account("home_affairs", ""))
+	count := regexp.MustCompile(`id="count"[^>]*>([^<]*)<`)
+	for _, tc := range []struct{ name, query, want string }{
+		{"OKNoneFound", "?q=xyzzyquux", "Không có ai khớp"},
+		{"OKNoneFiltered", "?gender=FEMALE&level=TIEN_SI_KHOA_HOC", "Không có ai khớp"},
+		{"OKFound", "?q=nguyen", "2 người"},
+		{"NoCountOnError", "?q=%22", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, body := b.get("/people" + tc.query)
+			m := count.FindStringSubmatch(body)
+			switch {
+			case tc.want == "" && m != nil:
+				t.Errorf("a refused search shows the count %q", m[1])
+			case tc.want != "" && (m == nil || !strings.HasPrefix(m[1], tc.want)):
+				t.Errorf("count %v, want it to begin %q", m, tc.want)
+			}
+		})
+	}
+}
