@@ -413,6 +413,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /people/{id}/{kind}/new", h.signedIn(h.editChild))
 	m.HandleFunc("GET /people/{id}/{kind}/{child}/edit", h.signedIn(h.editChild))
 	m.HandleFunc("POST /people/{id}/{kind}/{child}/edit", h.signedIn(h.editChild))
+	m.HandleFunc("POST /people/{id}/{kind}/{child}/delete", h.signedIn(h.deleteChild))
 
 	m.HandleFunc("GET /export", h.signedIn(h.exportPeople))
 	m.HandleFunc("GET /imports", h.signedIn(h.importPage))

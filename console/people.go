@@ -306,6 +306,9 @@ type editData struct {
 	// RequestID is a new child's form's request id (formRequestID).
 	RequestID string
 	Fields    []fieldView
+	// Delete, for an existing qualification, position, work or honour,
+	// is where its deletion is posted (deleteChild).
+	Delete string
 }
 
 // editPerson shows and saves the form of a person's own fields. Saving
@@ -462,6 +465,7 @@ func (h *Handler) editChild(q *request) {
 		}
 		cur = m
 		d.Action = "/people/" + personID + "/" + kind + "/" + childID + "/edit"
+		d.Delete = "/people/" + personID + "/" + kind + "/" + childID + "/delete"
 		d.Heading = form.title + " — sửa"
 	}
 	p := &page{Data: d}
