@@ -418,6 +418,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /export", h.signedIn(h.exportPeople))
 	m.HandleFunc("GET /imports", h.signedIn(h.importPage))
 	m.HandleFunc("POST /imports", h.signedIn(h.startImport))
+	m.HandleFunc("GET /imports/template", h.signedIn(h.importTemplate))
 	m.HandleFunc("GET /imports/{id}", h.signedIn(h.importStatus))
 
 	m.HandleFunc("GET /members", h.signedIn(h.associations))

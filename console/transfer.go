@@ -56,6 +56,23 @@ func (h *Handler) exportPeople(q *request) {
 	q.fail(h, err)
 }
 
+// importTemplate downloads the workbook to fill in for an import: its
+// columns, drop-down lists and a sheet per kind of record, as the server
+// makes it (GetImportTemplate). The import page says the file follows it.
+func (h *Handler) importTemplate(q *request) {
+	if q.notForUnits(h, "Tải tệp mẫu") {
+		return
+	}
+	body, err := h.transfer.GetImportTemplate(q.ctx(), &pb.GetImportTemplateRequest{})
+	if err != nil {
+		q.fail(h, err)
+		return
+	}
+	q.w.Header().Set("Content-Type", body.GetContentType())
+	q.w.Header().Set("Content-Disposition", `attachment; filename="mau-nhap-danh-sach-tri-thuc.xlsx"`)
+	q.w.Write(body.GetData())
+}
+
 type importData struct {
 	// The form's choices, kept when it is shown again.
 	ValidateOnly, SkipInvalid, Overwrite bool

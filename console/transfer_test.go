@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // upload posts the import form with a file (none when name is "").
@@ -170,5 +172,29 @@ func TestStatisticsRefusalInVietnamese(t *testing.T) {
 	_, page := b.get("/stats?d1=BOGUS")
 	if !strings.Contains(page, "Chiều thống kê: hãy chọn ít nhất một chiều thống kê") || strings.Contains(page, "must contain") {
 		t.Errorf("/stats?d1=BOGUS does not say in Vietnamese what to do:\n%s", page)
+	}
+}
+
+// The import page's "tệp mẫu" is the template to fill in: a workbook whose
+// people sheet has the columns an import reads.
+func TestImportPageOffersTheTemplate(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(e.account("registrar", ""))
+	_, page := b.get("/imports")
+	link := regexp.MustCompile(`href="([^"]+)" id="import-template"`).FindStringSubmatch(page)
+	if link == nil {
+		t.Fatal("the import page has no link to the template it asks the file to follow")
+	}
+	code, body := b.get(link[1])
+	if code != http.StatusOK {
+		t.Fatalf("the template: HTTP %d", code)
+	}
+	f, err := excelize.OpenReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("the template is not a workbook: %v", err)
+	}
+	defer f.Close()
+	if head, err := f.GetCellValue("Người", "B1"); err != nil || head != "Họ" {
+		t.Errorf("the template's people sheet begins %q (%v), want the column Họ", head, err)
 	}
 }
