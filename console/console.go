@@ -219,7 +219,10 @@ func (h *Handler) signedIn(fn func(*request)) http.HandlerFunc {
 				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}
-			http.Error(w, "Phiên làm việc đã hết; hãy đăng nhập lại.", http.StatusUnauthorized)
+			// A form sent after the session ended: a page that says
+			// so, and signs in again to the form.
+			h.render(w, r, "error", http.StatusUnauthorized, &page{Title: "Phiên làm việc đã hết", Error: msgSessionEnded,
+				Data: errorLinks(r, "/login?next="+url.QueryEscape(safeNext(backTo(r))))})
 			return
 		}
 		q := &request{handler: h, w: w, r: r, sess: sess, secret: c.Value}
@@ -255,8 +258,9 @@ func (h *Handler) signedIn(fn func(*request)) http.HandlerFunc {
 // CSRF tells them nothing, so the messages say what happened and what to
 // do, and that nothing was changed.
 const (
-	msgOtherSite = "Yêu cầu này được gửi đến từ một trang web khác, không phải từ trang của Cơ sở dữ liệu trí thức, nên đã bị từ chối để bảo vệ tài khoản của bạn; không có gì bị thay đổi. Nếu chính bạn vừa bấm gửi, hãy mở trang này trực tiếp (gõ địa chỉ hoặc dùng dấu trang), tải lại trang rồi thử lại."
-	msgStaleForm = "Biểu mẫu này đã cũ hoặc không còn khớp với phiên đăng nhập của bạn (có thể trang đã mở từ lâu, hoặc bạn vừa đăng nhập lại), nên chưa được gửi; không có gì bị thay đổi. Hãy tải lại trang rồi thử lại."
+	msgOtherSite    = "Yêu cầu này được gửi đến từ một trang web khác, không phải từ trang của Cơ sở dữ liệu trí thức, nên đã bị từ chối để bảo vệ tài khoản của bạn; không có gì bị thay đổi. Nếu chính bạn vừa bấm gửi, hãy mở trang này trực tiếp (gõ địa chỉ hoặc dùng dấu trang), tải lại trang rồi thử lại."
+	msgSessionEnded = "Phiên làm việc đã hết (sau một thời gian không dùng, hoặc bạn đã đăng xuất) nên biểu mẫu chưa được gửi; không có gì bị thay đổi. Hãy đăng nhập lại rồi nhập lại."
+	msgStaleForm    = "Biểu mẫu này đã cũ hoặc không còn khớp với phiên đăng nhập của bạn (có thể trang đã mở từ lâu, hoặc bạn vừa đăng nhập lại), nên chưa được gửi; không có gì bị thay đổi. Hãy tải lại trang rồi thử lại."
 )
 
 // sameOrigin refuses a form posted from another site when the browser says
@@ -346,8 +350,35 @@ func (q *request) fail(h *Handler, err error) {
 // errorPage shows a message alone, with what every signed-in page has:
 // the account, the form token and the unit's banner.
 func (q *request) errorPage(h *Handler, title, msg string, code int) {
-	p := &page{Title: title, Error: msg, Account: q.sess.Account, CSRF: q.sess.CSRF, Unit: q.unitName(h)}
+	p := &page{Title: title, Error: msg, Account: q.sess.Account, CSRF: q.sess.CSRF, Unit: q.unitName(h), Data: errorLinks(q.r, "")}
 	h.render(q.w, q.r, "error", code, p)
+}
+
+// errorPageLinks are the ways on from an error page. The strict
+// Content-Security-Policy runs no script, not even a javascript: link,
+// so "back" is a link to the page the browser came from, on this site.
+type errorPageLinks struct {
+	Back string
+	// Login signs in again, then returns to the page before.
+	Login string
+}
+
+func errorLinks(r *http.Request, login string) *errorPageLinks {
+	l := &errorPageLinks{Login: login}
+	if b := backTo(r); b != "" && b != r.URL.RequestURI() {
+		l.Back = safeNext(b)
+	}
+	return l
+}
+
+// backTo is the path and query of the page the request came from (its
+// Referer) when that page is this site's, or "".
+func backTo(r *http.Request) string {
+	u, err := url.Parse(r.Referer())
+	if err != nil || u.Host != r.Host {
+		return ""
+	}
+	return u.RequestURI()
 }
 
 // TooLarge answers a form whose body is over max bytes, unread: an
