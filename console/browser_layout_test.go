@@ -97,7 +97,8 @@ func TestBrowserPagesFitTheWindow(t *testing.T) {
 // entry broken over two lines, a menu not on one line from 1024 px on (the
 // header's other half, the name, shortens instead), a box sticking out of
 // its label (a select of long names), and the accounts' table needing a
-// sideways scroll for its buttons.
+// sideways scroll for its buttons, and a box without a label, which a
+// screen reader names by its placeholder at best.
 const layoutFaults = `(() => {
   const out = [];
   const links = [...document.querySelectorAll("header nav a")];
@@ -111,6 +112,9 @@ const layoutFaults = `(() => {
   for (const s of document.querySelectorAll("label select, label input")) {
     const l = s.closest("label").getBoundingClientRect(), r = s.getBoundingClientRect();
     if (s.offsetParent && r.right > l.right + 1) out.push((s.name || s.id) + " sticks out of its label by " + Math.round(r.right - l.right) + " px");
+  }
+  for (const c of document.querySelectorAll("main input, main select, main textarea")) {
+    if (c.type !== "hidden" && !c.labels.length && !c.getAttribute("aria-label")) out.push((c.name || c.id) + " has no label for a screen reader");
   }
   const acc = document.querySelector("#accounts");
   if (acc && acc.parentElement.scrollWidth > acc.parentElement.clientWidth) out.push("the accounts' table scrolls sideways by " + (acc.parentElement.scrollWidth - acc.parentElement.clientWidth) + " px");
