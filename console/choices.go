@@ -261,5 +261,29 @@ func readChoice(s string, opts []option) string {
 			return o.Value
 		}
 	}
+	// A name typed without its accents, which the browser's suggestions
+	// do not match ("khoa hoc may tinh"): the one entry whose name, less
+	// its leading code, folds to it.
+	want, found := strings.Join(strings.Fields(vntext.Fold(s)), " "), ""
+	if want == "" {
+		return s
+	}
+	for _, o := range opts {
+		name := vntext.Fold(o.Label)
+		// A field's name begins with its number: "102 Khoa học máy tính…".
+		if code, rest, ok := strings.Cut(name, " "); ok && strings.Trim(code, "0123456789.") == "" && rest == want {
+			name = rest
+		}
+		if name != want {
+			continue
+		}
+		if found != "" && found != o.Value {
+			return s // two entries fold alike: the person must choose
+		}
+		found = o.Value
+	}
+	if found != "" {
+		return found
+	}
 	return s
 }
