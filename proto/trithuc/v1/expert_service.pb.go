@@ -1278,7 +1278,10 @@ type SearchExpertsRequest struct {
 	QualificationLevel string `protobuf:"bytes,3,opt,name=qualification_level,json=qualificationLevel,proto3" json:"qualification_level,omitempty"`
 	// An academic title the expert must hold: GIAO_SU or PHO_GIAO_SU.
 	AcademicTitle string `protobuf:"bytes,4,opt,name=academic_title,json=academicTitle,proto3" json:"academic_title,omitempty"`
-	// The administrative unit of the expert's current workplace.
+	// The code of an administrative unit the expert's current workplace is
+	// in, e.g. "30742" (a ward). A province or a 2024 district stands for the
+	// units in its area today, as in a statistics filter: "91" finds everyone
+	// working in An Giang.
 	AdministrativeUnit string `protobuf:"bytes,5,opt,name=administrative_unit,json=administrativeUnit,proto3" json:"administrative_unit,omitempty"`
 	// The availability wanted; AVAILABLE when unset.
 	Availability Person_Availability `protobuf:"varint,6,opt,name=availability,proto3,enum=trithuc.v1.Person_Availability" json:"availability,omitempty"`
