@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -19,6 +20,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // incomingHeader forwards no HTTP header as gRPC metadata: the gateway
@@ -76,34 +78,71 @@ func writeStatus(w http.ResponseWriter, r *http.Request, st *status.Status, code
 
 // strictQuery refuses query parameters that name no field of the request,
 // as unknown JSON fields are refused: a misspelt "fitler" must not return
-// everything as if no filter had been asked for.
+// everything as if no filter had been asked for. It refuses a value an enum
+// parameter does not take with the values it does, which the gateway's
+// parser does not name.
 type strictQuery struct{ runtime.DefaultQueryParser }
 
 func (q *strictQuery) Parse(msg proto.Message, values url.Values, filter *utilities.DoubleArray) error {
-	for key := range values {
+	for key, vs := range values {
 		path, _, _ := strings.Cut(key, "[")
 		m := msg.ProtoReflect().Descriptor()
+		var fd protoreflect.FieldDescriptor
+		var names []string
 		for _, part := range strings.Split(path, ".") {
 			if m == nil {
 				return fmt.Errorf("unknown query parameter %q", key)
 			}
-			fd := m.Fields().ByTextName(part)
+			fd = m.Fields().ByTextName(part)
 			if fd == nil {
 				fd = m.Fields().ByJSONName(part)
 			}
 			if fd == nil {
 				return fmt.Errorf("unknown query parameter %q", key)
 			}
+			names = append(names, fd.TextName())
 			m = nil
 			if fd.Message() != nil && !fd.IsList() && !fd.IsMap() {
 				m = fd.Message()
 			}
+		}
+		if err := checkEnumParam(strings.Join(names, "."), fd, vs); err != nil {
+			return err
 		}
 	}
 	if err := q.DefaultQueryParser.Parse(msg, values, filter); err != nil {
 		return err
 	}
 	snakeMasks(msg)
+	return nil
+}
+
+// checkEnumParam refuses a value of the enum query parameter fd, which the
+// gateway takes by name or number, that names none of the enum's values.
+func checkEnumParam(param string, fd protoreflect.FieldDescriptor, vs []string) error {
+	if fd.Enum() == nil || fd.IsMap() {
+		return nil
+	}
+	values := fd.Enum().Values()
+	for _, v := range vs {
+		if values.ByName(protoreflect.Name(v)) != nil {
+			continue
+		}
+		if n, err := strconv.ParseInt(v, 10, 32); err == nil && values.ByNumber(protoreflect.EnumNumber(n)) != nil {
+			continue
+		}
+		// The zero value stands for "unset" (AIP-126): not one to offer.
+		var want []string
+		for i := range values.Len() {
+			if ev := values.Get(i); ev.Number() != 0 {
+				want = append(want, string(ev.Name()))
+			}
+		}
+		if len(v) > 64 {
+			v = v[:64] + "…"
+		}
+		return fmt.Errorf("query parameter %s must be one of %s, not %q", param, strings.Join(want, ", "), strings.ToValidUTF8(v, "\uFFFD"))
+	}
 	return nil
 }
 
@@ -246,6 +285,7 @@ var (
 	syntaxErrorRE   = regexp.MustCompile(`syntax error \(line (\d+):(\d+)\)`)
 	typeMismatchRE  = regexp.MustCompile(`^type mismatch, parameter: ([^,]+), error: `)
 	parsingFieldRE  = regexp.MustCompile(`^parsing (?:field|list) "([^"]+)": `)
+	enumParamRE     = regexp.MustCompile(`^query parameter (\S+) must be one of `)
 	protoPositionRE = regexp.MustCompile(`^proto:\s*(\(line \d+:\d+\):\s*)?`)
 )
 
@@ -290,6 +330,9 @@ func friendlyDecodeError(msg string) *status.Status {
 	case typeMismatchRE.MatchString(msg):
 		field = typeMismatchRE.FindStringSubmatch(msg)[1]
 		text = fmt.Sprintf("query parameter %s has a value of the wrong type", field)
+	case enumParamRE.MatchString(msg):
+		// Worded by checkEnumParam.
+		field = enumParamRE.FindStringSubmatch(msg)[1]
 	case parsingFieldRE.MatchString(msg):
 		field = parsingFieldRE.FindStringSubmatch(msg)[1]
 		text = fmt.Sprintf("query parameter %s has a value of the wrong type", field)

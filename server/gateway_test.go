@@ -206,3 +206,33 @@ func TestJSONBodies(t *testing.T) {
 		t.Errorf("a body ending in a newline: HTTP %d %v", code, body)
 	}
 }
+
+// TestEnumQueryParameters: a query parameter of an enum type given a value
+// the enum does not have is refused with the parameter's name and the
+// values it takes, read from the enum, whatever the parameter.
+func TestEnumQueryParameters(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []struct {
+		name, path, field string
+		want              []string
+	}{
+		{"ErrGetView", "/v1/people/p1?view=FULL", "view", []string{"PERSON_VIEW_BASIC, PERSON_VIEW_FULL", `"FULL"`}},
+		{"ErrListView", "/v1/people?view=full", "view", []string{"PERSON_VIEW_BASIC, PERSON_VIEW_FULL"}},
+		{"ErrDimensionName", "/v1/statistics:compute?dimensions=GENDER&dimensions=SEX", "dimensions", []string{"GENDER", "ACADEMIC_TITLE", `"SEX"`}},
+		{"ErrDimensionNumber", "/v1/statistics:compute?dimensions=999", "dimensions", []string{"GENDER", `"999"`}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, body := e.rest("GET", c.path, nil)
+			wantREST(t, code, body, http.StatusBadRequest, c.field)
+			msg, _ := body["message"].(string)
+			if !strings.Contains(msg, "query parameter "+c.field) || strings.Contains(msg, "UNSPECIFIED") {
+				t.Errorf("message %q, want one naming %s and no UNSPECIFIED value", msg, c.field)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("message %q, want it to say %s", msg, w)
+				}
+			}
+		})
+	}
+}
