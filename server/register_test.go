@@ -330,3 +330,19 @@ func TestRegisterMemberValidation(t *testing.T) {
 	err = reg(&pb.RegisterMemberRequest{Applicant: np(&pb.Person{GivenName: "B"}), MembershipId: "hv-0001"})
 	wantCode(t, err, codes.AlreadyExists, "membership_id")
 }
+
+// A second registration of a member is refused with the open membership
+// and its state named as the API names it.
+func TestRegisterMemberTwice(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	ms := e.client.Memberships
+	_, hyh := e.associations()
+	m := e.memberIn(hyh.Name, pb.Membership_ACTIVE, 1)
+	_, err := ms.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: hyh.Name, Applicant: &pb.RegisterMemberRequest_Person{Person: m.Person}, Consent: consent()})
+	wantCode(t, err, codes.AlreadyExists, "person")
+	want := "person: " + m.Person + " already has a membership of " + hyh.Name + " that is ACTIVE: " + m.Name
+	if msg := status.Convert(err).Message(); msg != want {
+		t.Errorf("message %q, want %q", msg, want)
+	}
+}

@@ -107,8 +107,8 @@ func (tx *Tx) registerMember(ctx context.Context, assocID string, reg Registrati
 			return out, errorf(AlreadyExists, field, "%s already has a membership of associations/%s that has not ended; a registrar without a limit can tell which",
 				who, assocID)
 		}
-		return out, errorf(AlreadyExists, field, "%s already has a %s membership of associations/%s: associations/%s/memberships/%s",
-			who, pb.Membership_State(state), assocID, assocID, open)
+		return out, errorf(AlreadyExists, field, "%s already has a membership of associations/%s that is %s: associations/%s/memberships/%s",
+			who, assocID, pb.Membership_State(state), assocID, open)
 	case !errors.Is(err, sql.ErrNoRows):
 		return out, dbError(err)
 	}

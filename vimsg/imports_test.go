@@ -66,6 +66,10 @@ func TestImportMessagesNested(t *testing.T) {
 			`Đơn associations/a/memberships/m đang ở trạng thái “Đang sinh hoạt”; tệp ghi “Tạm đình chỉ”, chưa thay: hãy đổi trạng thái hội viên ở trang Duyệt hội viên (duyệt, tạm đình chỉ hoặc cho sinh hoạt trở lại).`},
 		{`the registered person with this national ID already has a membership of associations/a that has not ended: the file's ACTIVE was neither compared nor applied; a registrar without a limit can tell which, and change its state`,
 			`Người đã có với Số CCCD này đã có một đơn chưa kết thúc của hội associations/a: trạng thái “Đang sinh hoạt” của tệp không được đối chiếu và không được ghi; cán bộ đăng ký không bị giới hạn trong một hội mới biết đó là đơn nào và đổi được trạng thái của đơn.`},
+		{`people/x already has a membership of associations/a that is ACTIVE: associations/a/memberships/m`,
+			`people/x đã có đơn ở trạng thái “Đang sinh hoạt” của hội associations/a: associations/a/memberships/m.`},
+		{`the registered person with this national ID already has a membership of associations/a that has not ended; a registrar without a limit can tell which`,
+			`Người đã có với Số CCCD này đã có một đơn chưa kết thúc của hội associations/a; cán bộ đăng ký không bị giới hạn trong một hội mới biết đó là đơn nào.`},
 		{`"0912345" has 7 digits, not 12 (CCCD) or 9 (CMND): the leading zeros were probably lost; format the column as Text and type the number again`,
 			`"0912345" có 7 chữ số, không phải 12 (CCCD) hay 9 (CMND): có lẽ các số 0 ở đầu đã bị mất; hãy định dạng cột là Văn bản (Text) rồi gõ lại số.`},
 	} {
