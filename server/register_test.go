@@ -346,3 +346,27 @@ func TestRegisterMemberTwice(t *testing.T) {
 		t.Errorf("message %q, want %q", msg, want)
 	}
 }
+
+// A deleted person is a state of the registry, not a fault of the request:
+// registering them is refused as reinstating their membership is, with
+// what to do first (AIP-193).
+func TestRegisterDeletedPerson(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	ms := e.client.Memberships
+	union, hyh := e.associations()
+	m := e.memberIn(hyh.Name, pb.Membership_SUSPENDED, 1)
+	if _, err := e.client.People.DeletePerson(ctx, &pb.DeletePersonRequest{Name: m.Person}); err != nil {
+		t.Fatal(err)
+	}
+	_, reinstate := ms.ReinstateMembership(ctx, &pb.ReinstateMembershipRequest{Name: m.Name})
+	wantCode(t, reinstate, codes.FailedPrecondition)
+	_, register := ms.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: union.Name, Applicant: &pb.RegisterMemberRequest_Person{Person: m.Person}, Consent: consent()})
+	wantCode(t, register, codes.FailedPrecondition)
+	want := m.Person + " is deleted; undelete the person first"
+	for _, err := range []error{reinstate, register} {
+		if msg := status.Convert(err).Message(); msg != want {
+			t.Errorf("message %q, want %q", msg, want)
+		}
+	}
+}

@@ -238,10 +238,15 @@ func (tx *Tx) registrant(ctx context.Context, reg Registration, admin bool, out 
 		if err != nil {
 			return nil, err
 		}
-		r, err := tx.livePerson(ctx, id)
+		r, err := tx.person(ctx, id)
 		var se *Error
 		if errors.As(err, &se) && se.Code == NotFound {
 			return nil, errorf(Invalid, "person", "%s", se.Message)
+		}
+		if err == nil && r.deleted {
+			// A state of the registry, as when a membership of a
+			// deleted person is approved or reinstated.
+			return nil, errorf(FailedPrecondition, "person", "%s is deleted; undelete the person first", r.person.Name)
 		}
 		return r, err
 	}
