@@ -34,7 +34,9 @@ func (s *expertService) GetExpertPool(ctx context.Context, req *pb.GetExpertPool
 }
 
 func (s *expertService) ListExpertPools(ctx context.Context, req *pb.ListExpertPoolsRequest) (*pb.ListExpertPoolsResponse, error) {
-	items, page, err := s.db.ListExpertPools(ctx, req.GetParent(), listQuery(req))
+	q := listQuery(req)
+	q.Scope = scopeOf(ctx)
+	items, page, err := s.db.ListExpertPools(ctx, req.GetParent(), q)
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"trithuc.gov.vn/trithuc/client"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
@@ -188,5 +190,64 @@ func TestHiddenExpertReadAlikeRestricted(t *testing.T) {
 	restrictByRequest(t, f.e, f.an)
 	if after := read(); after != before {
 		t.Errorf("once the hidden expert is restricted, the engagement reads %q, not %q", after, before)
+	}
+}
+
+// ListExpertPools reads every association's pools under associations/-
+// (AIP-159), as SearchExperts searches them: a key limited to an
+// association only those of it and the associations under it, and no
+// deleted association's.
+func TestListExpertPoolsAcrossAssociations(t *testing.T) {
+	f := newExpertFixture(t)
+	e, ctx := f.e, f.ctx
+	pool := func(assoc, id string) string {
+		p, err := f.reg.Experts.CreateExpertPool(ctx, &pb.CreateExpertPoolRequest{Parent: assoc, ExpertPoolId: id,
+			ExpertPool: &pb.ExpertPool{DisplayName: "Hội đồng " + id}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Name
+	}
+	under := e.association("hoi-nong-dan", &pb.Association{DisplayName: "Hội Nông học", Code: "HND", Parent: "associations/lien-hiep"})
+	other := e.association("hoi-khac", &pb.Association{DisplayName: "Hội khác", Code: "HK"})
+	underPool, otherPool := pool(under.Name, "lua-gao"), pool(other.Name, "y-te")
+	_, tok, err := e.db.CreateScopedKey(ctx, "Liên hiệp", RoleRegistrar, "associations/lien-hiep", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := func(c *client.Client) []string {
+		t.Helper()
+		var got []string
+		req := &pb.ListExpertPoolsRequest{Parent: "associations/-", PageSize: 1}
+		for {
+			resp, err := c.Experts.ListExpertPools(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range resp.ExpertPools {
+				got = append(got, p.Name)
+			}
+			if req.PageToken = resp.NextPageToken; req.PageToken == "" {
+				return got
+			}
+		}
+	}
+	if got, want := list(f.reg), []string{f.pool, underPool, otherPool}; !slices.Equal(got, want) {
+		t.Errorf("every association's pools: %v, want %v", got, want)
+	}
+	if got, want := list(e.clientAs(tok)), []string{f.pool, underPool}; !slices.Equal(got, want) {
+		t.Errorf("a limited key's pools across associations: %v, want %v", got, want)
+	}
+	_, err = e.clientAs(tok).Experts.ListExpertPools(ctx, &pb.ListExpertPoolsRequest{Parent: other.Name})
+	wantCode(t, err, codes.PermissionDenied)
+	code, body := e.restAs(tok, "GET", "/v1/associations/-/expertPools", nil)
+	if code != http.StatusOK || !strings.Contains(jsonText(body), underPool) || strings.Contains(jsonText(body), otherPool) {
+		t.Errorf("REST, limited: HTTP %d %v", code, body)
+	}
+	if _, err := e.client.Memberships.DeleteAssociation(ctx, &pb.DeleteAssociationRequest{Name: other.Name}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := list(f.reg), []string{f.pool, underPool}; !slices.Equal(got, want) {
+		t.Errorf("after deleting %s: %v, want %v", other.Name, got, want)
 	}
 }

@@ -112,9 +112,9 @@ func (s *Server) checkLimit(ctx context.Context, method string, msg proto.Messag
 			// authorize lets no unit's caller get here.
 			return status.Errorf(codes.PermissionDenied, "this key is limited to %s and may not act on associations", p.Organization)
 		}
-		if r, ok := msg.(*pb.SearchExpertsRequest); ok && strings.HasPrefix(r.GetName(), "associations/-/") {
-			// A search of every association: the store narrows it to the
-			// caller's scope (ExpertQuery.Scope).
+		if acrossAssociations(msg) {
+			// A read of every association's: the store narrows it to the
+			// caller's scope (ExpertQuery.Scope, ListQuery.Scope).
 			return nil
 		}
 		if err := checkAssociationScope(ctx, names.Ancestor(requestName(msg), names.Association), s.db.AssociationAncestors); err != nil {
@@ -140,6 +140,20 @@ func (s *Server) checkLimit(ctx context.Context, method string, msg proto.Messag
 		return nil
 	}
 	return status.Errorf(codes.PermissionDenied, "this key is limited to %s and may not call %s, which declares no scope", p.scope(), method[1:])
+}
+
+// acrossAssociations says whether msg reads under every association
+// (associations/-, AIP-159) by a method whose store narrows such a read to
+// a limited caller's scope. ListMemberships does not: a limited key is
+// refused associations/- there.
+func acrossAssociations(msg proto.Message) bool {
+	switch r := msg.(type) {
+	case *pb.SearchExpertsRequest:
+		return strings.HasPrefix(r.GetName(), "associations/-/")
+	case *pb.ListExpertPoolsRequest:
+		return r.GetParent() == "associations/-"
+	}
+	return false
 }
 
 // scope is what p is limited to: an association, an organization, or ""

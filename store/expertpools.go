@@ -190,22 +190,42 @@ func poolSchema(ranks) filter.Schema {
 	}
 }
 
+// ListExpertPools lists the pools of the association parent, or of every
+// live association when parent is associations/- (AIP-159); q.Scope, a
+// limited key's association, narrows every association to it and those
+// under it, as in SearchExperts.
 func (db *DB) ListExpertPools(ctx context.Context, parent string, q ListQuery) ([]*pb.ExpertPool, Page, error) {
-	assocID, err := AssociationID(parent, "parent")
-	if err != nil {
-		return nil, Page{}, err
+	var assocID string
+	if parent != "associations/-" {
+		var err error
+		if assocID, err = AssociationID(parent, "parent"); err != nil {
+			return nil, Page{}, err
+		}
 	}
 	var out []*pb.ExpertPool
 	var page Page
-	err = db.read(ctx, func(tx *Tx) error {
-		if _, err := tx.association(ctx, assocID); err != nil {
-			return err
-		}
+	err := db.read(ctx, func(tx *Tx) error {
 		l, err := simpleListing(q, "expert_pools", parent, poolFrom, poolColumns, "ep")
 		if err != nil {
 			return err
 		}
-		l.where, l.args = []string{"a.id = ?"}, []any{assocID}
+		if assocID != "" {
+			if _, err := tx.association(ctx, assocID); err != nil {
+				return err
+			}
+			l.where, l.args = []string{"a.id = ?"}, []any{assocID}
+		} else {
+			l.where = []string{"a.delete_time IS NULL"}
+			if q.Scope != "" {
+				// Every association's, narrowed to the scope; a named
+				// one was checked against it before the call.
+				assocs, err := tx.scopeAssociations(ctx, q.Scope)
+				if err != nil {
+					return err
+				}
+				l.where = append(l.where, "a.pk IN ("+pkList(assocs)+")")
+			}
+		}
 		if err := tx.addFilter(ctx, &l, q.Filter, poolSchema); err != nil {
 			return err
 		}

@@ -161,7 +161,9 @@ func (x *GetExpertPoolRequest) GetName() string {
 // The request for ListExpertPools.
 type ListExpertPoolsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The parent, `associations/{association}`.
+	// The parent, `associations/{association}`, or `associations/-` for
+	// every association's (https://google.aip.dev/159): for a key limited
+	// to an association, those of it and of the associations under it.
 	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
 	// The most to return: 50 when 0; more than 1000 counts as 1000.
 	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
@@ -1701,10 +1703,10 @@ const file_trithuc_v1_expert_service_proto_rawDesc = "" +
 	"\x14GetExpertPoolRequest\x12\xe5\x01\n" +
 	"\x04name\x18\x01 \x01(\tB\xd0\x01\xe0A\x02\xfaA\x1b\n" +
 	"\x19trithuc.gov.vn/ExpertPool\xbaH\xab\x01\xba\x01\xa7\x01\n" +
-	"\vname.format\x12<must be associations/{association}/expertPools/{expert_pool}\x1aZthis.matches('^associations/[a-z0-9][a-z0-9-]{0,62}/expertPools/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\"\xdc\x02\n" +
-	"\x16ListExpertPoolsRequest\x12\xab\x01\n" +
-	"\x06parent\x18\x01 \x01(\tB\x92\x01\xe0A\x02\xfaA\x1b\x12\x19trithuc.gov.vn/ExpertPool\xbaHn\xba\x01k\n" +
-	"\rparent.format\x12\"must be associations/{association}\x1a6this.matches('^associations/[a-z0-9][a-z0-9-]{0,62}$')R\x06parent\x12$\n" +
+	"\vname.format\x12<must be associations/{association}/expertPools/{expert_pool}\x1aZthis.matches('^associations/[a-z0-9][a-z0-9-]{0,62}/expertPools/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\"\x8d\x03\n" +
+	"\x16ListExpertPoolsRequest\x12\xdc\x01\n" +
+	"\x06parent\x18\x01 \x01(\tB\xc3\x01\xe0A\x02\xfaA\x1b\x12\x19trithuc.gov.vn/ExpertPool\xbaH\x9e\x01\xba\x01\x9a\x01\n" +
+	"\rparent.format\x12Mmust be associations/{association}, or associations/- for every association's\x1a:this.matches('^associations/([a-z0-9][a-z0-9-]{0,62}|-)$')R\x06parent\x12$\n" +
 	"\tpage_size\x18\x02 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\x12 \n" +
