@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/xuri/excelize/v2"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -31,14 +30,7 @@ func TestReportExportLayout(t *testing.T) {
 		t.Errorf("a report before anyone was registered: %v, want FAILED_PRECONDITION saying the first was on 2005-01-01", err)
 	}
 
-	op, err := st.CreateReport(ctx, &pb.CreateReportRequest{ReportId: "nam-2025",
-		Report: &pb.Report{Template: pb.Report_YEARLY_WORKFORCE, AsOf: day(2025, 12, 31)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if op = e.wait(longrunningpb.NewOperationsClient(e.client.Conn()), op); op.GetError() != nil {
-		t.Fatalf("operation failed: %v", op.GetError())
-	}
+	e.makeReport(t, "nam-2025")
 	const asOf = "Số liệu tính đến ngày 31/12/2025."
 
 	body, err := st.ExportReport(ctx, &pb.ExportReportRequest{Name: "reports/nam-2025", Format: pb.ExportReportRequest_CSV})

@@ -16,6 +16,26 @@ import (
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
+// makeReport makes the yearly report as on 31 December 2025 as id (the
+// server's id when empty), waiting for its operation.
+func (e *statsEnv) makeReport(t *testing.T, id string) *pb.Report {
+	t.Helper()
+	op, err := e.client.Statistics.CreateReport(context.Background(), &pb.CreateReportRequest{ReportId: id,
+		Report: &pb.Report{Template: pb.Report_YEARLY_WORKFORCE, AsOf: day(2025, 12, 31)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op = e.wait(longrunningpb.NewOperationsClient(e.client.Conn()), op)
+	if op.GetError() != nil {
+		t.Fatalf("operation failed: %v", op.GetError())
+	}
+	r := &pb.Report{}
+	if err := op.GetResponse().UnmarshalTo(r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 // A report is made by an operation, frozen once made, listed, and exported
 // as XLSX and CSV with suppression applied and explained.
 func TestReports(t *testing.T) {
@@ -23,25 +43,7 @@ func TestReports(t *testing.T) {
 	e.setThreshold(3)
 	ctx := context.Background()
 	st := e.client.Statistics
-	ops := longrunningpb.NewOperationsClient(e.client.Conn())
-	make := func(id string) *pb.Report {
-		t.Helper()
-		op, err := st.CreateReport(ctx, &pb.CreateReportRequest{ReportId: id,
-			Report: &pb.Report{Template: pb.Report_YEARLY_WORKFORCE, AsOf: day(2025, 12, 31)}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		op = e.wait(ops, op)
-		if op.GetError() != nil {
-			t.Fatalf("operation failed: %v", op.GetError())
-		}
-		r := &pb.Report{}
-		if err := op.GetResponse().UnmarshalTo(r); err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
-	r := make("nam-2025")
+	r := e.makeReport(t, "nam-2025")
 	if r.GetName() != "reports/nam-2025" || len(r.GetTables()) != 3 || len(r.GetIndicators().GetIndicators()) != 7 ||
 		len(r.GetPreviousIndicators().GetIndicators()) != 7 {
 		t.Fatalf("report %v", r)
@@ -61,7 +63,7 @@ func TestReports(t *testing.T) {
 	}
 	// The same date again gives the same figures: the new person was
 	// registered after it.
-	again := make("")
+	again := e.makeReport(t, "")
 	for i, table := range again.GetTables() {
 		if !proto.Equal(table, r.GetTables()[i]) {
 			t.Errorf("table %d differs on the same date", i+1)
