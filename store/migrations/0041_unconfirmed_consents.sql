@@ -12,7 +12,10 @@ DROP TRIGGER IF EXISTS consents_restrict_insert;
 DROP TRIGGER IF EXISTS consents_restrict_update;
 DROP TRIGGER IF EXISTS consents_contact_insert;
 DROP TRIGGER IF EXISTS consents_contact_update;
+DROP TRIGGER IF EXISTS consents_flags_insert;
+DROP TRIGGER IF EXISTS consents_flags_update;
 DROP TRIGGER IF EXISTS memberships_link_confirmed;
+DROP VIEW IF EXISTS consent_flags;
 DROP VIEW IF EXISTS consents_counted;
 
 CREATE VIEW consents_counted AS
@@ -20,30 +23,31 @@ CREATE VIEW consents_counted AS
 	WHERE c.membership_pk IS NULL
 		OR EXISTS (SELECT 1 FROM memberships m WHERE m.pk = c.membership_pk AND m.link_confirmed = 1);
 
-CREATE TRIGGER consents_restrict_insert AFTER INSERT ON consents BEGIN
-	UPDATE people SET restricted = (restricted & ~1)
-		| (EXISTS (SELECT 1 FROM consents_counted c WHERE c.person_pk = NEW.person_pk)
-			AND NOT EXISTS (SELECT 1 FROM consents_counted c WHERE c.person_pk = NEW.person_pk AND c.withdraw_time IS NULL
-				AND (c.legal_basis = 2 OR ',' || c.purposes || ',' LIKE '%,1,%')))
+-- What a person's counted consents make of the two flags, in one place:
+-- withdrawn (restricted's bit 1) when there are consents and none in force
+-- is for the registry (purpose 1) or a legal duty (basis 2); contact
+-- allowed when there are none, or one in force is for contact (purpose 2)
+-- or a legal duty.
+CREATE VIEW consent_flags AS
+	SELECT p.pk AS person_pk,
+		(EXISTS (SELECT 1 FROM consents_counted c WHERE c.person_pk = p.pk)
+			AND NOT EXISTS (SELECT 1 FROM consents_counted c WHERE c.person_pk = p.pk AND c.withdraw_time IS NULL
+				AND (c.legal_basis = 2 OR ',' || c.purposes || ',' LIKE '%,1,%'))) AS withdrawn,
+		(NOT EXISTS (SELECT 1 FROM consents_counted c WHERE c.person_pk = p.pk)
+			OR EXISTS (SELECT 1 FROM consents_counted c WHERE c.person_pk = p.pk AND c.withdraw_time IS NULL
+				AND (c.legal_basis = 2 OR ',' || c.purposes || ',' LIKE '%,2,%'))) AS contact_allowed
+	FROM people p;
+
+CREATE TRIGGER consents_flags_insert AFTER INSERT ON consents BEGIN
+	UPDATE people SET
+		restricted = (restricted & ~1) | (SELECT f.withdrawn FROM consent_flags f WHERE f.person_pk = NEW.person_pk),
+		contact_allowed = (SELECT f.contact_allowed FROM consent_flags f WHERE f.person_pk = NEW.person_pk)
 	WHERE pk = NEW.person_pk;
 END;
-CREATE TRIGGER consents_restrict_update AFTER UPDATE ON consents BEGIN
-	UPDATE people SET restricted = (restricted & ~1)
-		| (EXISTS (SELECT 1 FROM consents_counted c WHERE c.person_pk = NEW.person_pk)
-			AND NOT EXISTS (SELECT 1 FROM consents_counted c WHERE c.person_pk = NEW.person_pk AND c.withdraw_time IS NULL
-				AND (c.legal_basis = 2 OR ',' || c.purposes || ',' LIKE '%,1,%')))
-	WHERE pk = NEW.person_pk;
-END;
-CREATE TRIGGER consents_contact_insert AFTER INSERT ON consents BEGIN
-	UPDATE people SET contact_allowed = NOT EXISTS (SELECT 1 FROM consents_counted c WHERE c.person_pk = NEW.person_pk)
-		OR EXISTS (SELECT 1 FROM consents_counted c WHERE c.person_pk = NEW.person_pk AND c.withdraw_time IS NULL
-			AND (c.legal_basis = 2 OR ',' || c.purposes || ',' LIKE '%,2,%'))
-	WHERE pk = NEW.person_pk;
-END;
-CREATE TRIGGER consents_contact_update AFTER UPDATE ON consents BEGIN
-	UPDATE people SET contact_allowed = NOT EXISTS (SELECT 1 FROM consents_counted c WHERE c.person_pk = NEW.person_pk)
-		OR EXISTS (SELECT 1 FROM consents_counted c WHERE c.person_pk = NEW.person_pk AND c.withdraw_time IS NULL
-			AND (c.legal_basis = 2 OR ',' || c.purposes || ',' LIKE '%,2,%'))
+CREATE TRIGGER consents_flags_update AFTER UPDATE ON consents BEGIN
+	UPDATE people SET
+		restricted = (restricted & ~1) | (SELECT f.withdrawn FROM consent_flags f WHERE f.person_pk = NEW.person_pk),
+		contact_allowed = (SELECT f.contact_allowed FROM consent_flags f WHERE f.person_pk = NEW.person_pk)
 	WHERE pk = NEW.person_pk;
 END;
 
@@ -51,23 +55,13 @@ END;
 CREATE TRIGGER memberships_link_confirmed AFTER UPDATE OF link_confirmed ON memberships
 WHEN NEW.link_confirmed IS NOT OLD.link_confirmed BEGIN
 	UPDATE people SET
-		restricted = (restricted & ~1)
-			| (EXISTS (SELECT 1 FROM consents_counted c WHERE c.person_pk = NEW.person_pk)
-				AND NOT EXISTS (SELECT 1 FROM consents_counted c WHERE c.person_pk = NEW.person_pk AND c.withdraw_time IS NULL
-					AND (c.legal_basis = 2 OR ',' || c.purposes || ',' LIKE '%,1,%'))),
-		contact_allowed = NOT EXISTS (SELECT 1 FROM consents_counted c WHERE c.person_pk = NEW.person_pk)
-			OR EXISTS (SELECT 1 FROM consents_counted c WHERE c.person_pk = NEW.person_pk AND c.withdraw_time IS NULL
-				AND (c.legal_basis = 2 OR ',' || c.purposes || ',' LIKE '%,2,%'))
+		restricted = (restricted & ~1) | (SELECT f.withdrawn FROM consent_flags f WHERE f.person_pk = NEW.person_pk),
+		contact_allowed = (SELECT f.contact_allowed FROM consent_flags f WHERE f.person_pk = NEW.person_pk)
 	WHERE pk = NEW.person_pk;
 END;
 
 -- People whose flags such a consent set already.
 UPDATE people SET
-	restricted = (restricted & ~1)
-		| (EXISTS (SELECT 1 FROM consents_counted c WHERE c.person_pk = people.pk)
-			AND NOT EXISTS (SELECT 1 FROM consents_counted c WHERE c.person_pk = people.pk AND c.withdraw_time IS NULL
-				AND (c.legal_basis = 2 OR ',' || c.purposes || ',' LIKE '%,1,%'))),
-	contact_allowed = NOT EXISTS (SELECT 1 FROM consents_counted c WHERE c.person_pk = people.pk)
-		OR EXISTS (SELECT 1 FROM consents_counted c WHERE c.person_pk = people.pk AND c.withdraw_time IS NULL
-			AND (c.legal_basis = 2 OR ',' || c.purposes || ',' LIKE '%,2,%'))
+	restricted = (restricted & ~1) | (SELECT f.withdrawn FROM consent_flags f WHERE f.person_pk = people.pk),
+	contact_allowed = (SELECT f.contact_allowed FROM consent_flags f WHERE f.person_pk = people.pk)
 WHERE pk IN (SELECT c.person_pk FROM consents c JOIN memberships m ON m.pk = c.membership_pk WHERE m.link_confirmed = 0);
