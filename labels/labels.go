@@ -13,6 +13,7 @@ import (
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/vntext"
 )
 
@@ -86,6 +87,9 @@ var qualified = map[protoreflect.FullName]string{
 	"trithuc.v1.ImportProblem.CONFLICT":           "Khác với dữ liệu đã có",
 	"trithuc.v1.ImportProblem.POSSIBLE_DUPLICATE": "Có thể trùng",
 	"trithuc.v1.ImportProblem.WARNING":            "Cảnh báo",
+
+	// The templates of reports: the console's list of reports.
+	"trithuc.v1.Report.YEARLY_WORKFORCE": "Báo cáo năm về đội ngũ trí thức",
 }
 
 // former are the words that spreadsheets and pages of earlier versions
@@ -204,3 +208,8 @@ func Decimal(x float64, places int) string {
 // Percent is a share (from 0 to 1) in percent, as Vietnamese writes it:
 // 0.3636 with one place is 36,4%.
 func Percent(share float64, places int) string { return Decimal(100*share, places) + "%" }
+
+// Counts says whether an indicator is a number of people (Số giáo sư, phó
+// giáo sư) rather than a share: tables show it among counts, never in a
+// column of shares, where its mark "<5" would read as under 5 percent.
+func Counts(k pb.Indicator_Kind) bool { return k == pb.Indicator_PROFESSORS }

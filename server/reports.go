@@ -122,11 +122,17 @@ type (
 // withheld.
 const noDataMark = "–"
 
+// indicatorHeader begins the header rows of the indicators' tables.
+const indicatorHeader = "Chỉ tiêu"
+
 // indicatorRows are the indicators on as_of and a year before, with the
-// change, then the legend of the marks: "<5" below the threshold, "ẩn"
-// withheld to protect another count, "–" no one to count.
+// change: the shares, then under a header of their own the counts
+// (labels.Counts), whose values and change are numbers of people; then
+// the legend of the marks: "<5" below the threshold, "ẩn" withheld to
+// protect another count, "–" no one to count.
 func indicatorRows(r *pb.Report) [][]any {
-	rows := [][]any{{"Chỉ tiêu", "Tử số", "Mẫu số", "Tỷ lệ", "Tỷ lệ năm trước", "Thay đổi (điểm %)"}}
+	shares := [][]any{{indicatorHeader, "Tử số", "Mẫu số", "Tỷ lệ", "Tỷ lệ năm trước", "Thay đổi (điểm %)"}}
+	counts := [][]any{{indicatorHeader, "Số người", "Số người năm trước", "Thay đổi (người)"}}
 	below, legendBelow, legendProtects := suppressionLegend(int(r.GetIndicators().GetSuppressionThreshold()))
 	mark := func(ind *pb.Indicator) string {
 		if ind.GetSuppressionReason() == pb.SuppressionReason_BELOW_THRESHOLD {
@@ -141,10 +147,13 @@ func indicatorRows(r *pb.Report) [][]any {
 		prev[ind.GetKind()] = ind
 	}
 	count := func(ind *pb.Indicator, n *int32) any {
-		if n == nil {
-			return mark(ind)
+		switch {
+		case n != nil:
+			return int(*n)
+		case !ind.GetSuppressed():
+			return noDataMark // not in a report made before the indicator
 		}
-		return int(*n)
+		return mark(ind)
 	}
 	noData := func(ind *pb.Indicator) bool { return ind.Share == nil && !ind.GetSuppressed() }
 	shareOf := func(ind *pb.Indicator) any {
@@ -161,15 +170,29 @@ func indicatorRows(r *pb.Report) [][]any {
 		if p == nil {
 			p = &pb.Indicator{Kind: ind.GetKind()}
 		}
-		// Either share, with the other, would tell a withheld one.
+		// Either figure, with the other, would tell a withheld one.
 		var change any = protectsMark
+		if labels.Counts(ind.GetKind()) {
+			switch {
+			case ind.Numerator != nil && p.Numerator != nil:
+				change = int(ind.GetNumerator() - p.GetNumerator())
+			case !ind.GetSuppressed() && ind.Numerator == nil || !p.GetSuppressed() && p.Numerator == nil:
+				change = noDataMark
+			}
+			counts = append(counts, []any{ind.GetLabel(), count(ind, ind.Numerator), count(p, p.Numerator), change})
+			continue
+		}
 		switch {
 		case ind.Share != nil && p.Share != nil:
 			change = points(100 * (ind.GetShare() - p.GetShare()))
 		case noData(ind) || noData(p):
 			change = noDataMark
 		}
-		rows = append(rows, []any{ind.GetLabel(), count(ind, ind.Numerator), count(ind, ind.Denominator), shareOf(ind), shareOf(p), change})
+		shares = append(shares, []any{ind.GetLabel(), count(ind, ind.Numerator), count(ind, ind.Denominator), shareOf(ind), shareOf(p), change})
+	}
+	rows := shares
+	if len(counts) > 1 {
+		rows = append(append(rows, []any{}), counts...)
 	}
 	return append(rows, []any{}, []any{legendBelow + " " + legendProtects},
 		[]any{noDataMark + " là không có dữ liệu: không có ai trong mẫu số, nên không có tỷ lệ."})
@@ -304,8 +327,8 @@ func indicatorSheet(f *excelize.File, st sheetStyles, r *pb.Report) error {
 			if err := f.SetCellValue(sheet, cell, v); err != nil {
 				return err
 			}
-			if i == 0 {
-				style = st["header"]
+			if row[0] == indicatorHeader {
+				style = st["header"] // the shares' header, and the counts'
 			}
 			if style != 0 {
 				if err := f.SetCellStyle(sheet, cell, cell, style); err != nil {

@@ -11,6 +11,7 @@ import (
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/xuri/excelize/v2"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
@@ -95,6 +96,26 @@ func TestReports(t *testing.T) {
 			t.Errorf("the CSV file lacks %q", want)
 		}
 	}
+	// Two professors, below the threshold: their number reads <3 under
+	// the counts' header, not in a column of shares, where it would read
+	// as under 3 percent.
+	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(text, utf8BOM)))
+	cr.FieldsPerRecord = -1
+	lines, err := cr.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := slices.IndexFunc(lines, func(l []string) bool { return len(l) > 0 && l[0] == "Số giáo sư, phó giáo sư" })
+	if got, want := strings.Join(lines[max(at-1, 0)], "|")+" / "+strings.Join(lines[max(at, 0)], "|"),
+		"Chỉ tiêu|Số người|Số người năm trước|Thay đổi (người) / Số giáo sư, phó giáo sư|<3|<3|ẩn"; at < 0 || got != want {
+		t.Errorf("the professors in the CSV file: %q, want %q", got, want)
+	}
+	if creator := r.GetCreator(); !strings.HasPrefix(creator, "key:") {
+		t.Errorf("the report's creator is %q, want the key that made it", creator)
+	}
+	if got := list.GetReports()[0].GetCreator(); got != r.GetCreator() {
+		t.Errorf("the list names the creator %q, want %q", got, r.GetCreator())
+	}
 	// XLSX: a sheet per table and one of the indicators.
 	body, err = st.ExportReport(ctx, &pb.ExportReportRequest{Name: r.GetName()})
 	if err != nil {
@@ -152,13 +173,15 @@ func TestReportIndicatorsExport(t *testing.T) {
 	}
 	rows := map[string]string{}
 	for _, l := range lines {
-		if len(l) == 6 {
+		if len(l) == 6 || len(l) == 4 {
 			rows[l[0]] = strings.Join(l[1:], " | ")
 		}
 	}
+	// The number of professors is a count: this year's, last year's and
+	// the change, in people, not a share of everyone.
 	for label, want := range map[string]string{
 		"Tỷ lệ nữ":                "8 | 15 | 53,33% | – | –",
-		"Số giáo sư, phó giáo sư": "0 | 15 | 0,00% | – | –",
+		"Số giáo sư, phó giáo sư": "0 | 0 | 0",
 	} {
 		if rows[label] != want {
 			t.Errorf("CSV %s: got %q, want %q", label, rows[label], want)
@@ -195,5 +218,24 @@ func TestReportIndicatorsExport(t *testing.T) {
 	}
 	if prev := all[at][4]; prev != "–" {
 		t.Errorf("the women's share a year back reads %q, want –", prev)
+	}
+}
+
+// A report id that is not one is refused naming report_id in words, as
+// the ids of other resources are, never with the rule's regular
+// expression.
+func TestReportIDRefusedInWords(t *testing.T) {
+	e := newEnv(t)
+	st := e.client.Statistics
+	for _, id := range []string{"Nam-2025", "2025", "nam_2025", "nam-", "-nam", strings.Repeat("a", 64)} {
+		t.Run(id, func(t *testing.T) {
+			_, err := st.CreateReport(context.Background(), &pb.CreateReportRequest{ReportId: id,
+				Report: &pb.Report{Template: pb.Report_YEARLY_WORKFORCE, AsOf: day(2025, 12, 31)}})
+			wantCode(t, err, codes.InvalidArgument, "report_id")
+			msg := status.Convert(err).Message()
+			if strings.Contains(msg, "regex") || !strings.Contains(msg, "lower-case letters, digits and hyphens") {
+				t.Errorf("the refusal says %q", msg)
+			}
+		})
 	}
 }

@@ -148,7 +148,7 @@ func (db *DB) FinishReport(ctx context.Context, op *Operation, r *pb.Report) err
 		} else if !errors.Is(err, errNoReport) {
 			return err
 		}
-		r.CreateTime = timestamppb.New(tx.now)
+		r.CreateTime, r.Creator = timestamppb.New(tx.now), op.Principal
 		a, err := anypb.New(r)
 		if err == nil {
 			op.Response, err = proto.Marshal(a)
@@ -168,7 +168,7 @@ func (tx *Tx) reports(ctx context.Context, before int64, f func(pk int64, r *pb.
 	if before <= 0 {
 		before = 1 << 62
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT pk, response FROM operations
+	rows, err := tx.QueryContext(ctx, `SELECT pk, principal, response FROM operations
 		WHERE kind = ? AND done = 1 AND response IS NOT NULL AND pk < ? ORDER BY pk DESC`, ReportOperationKind, before)
 	if err != nil {
 		return dbError(err)
@@ -176,14 +176,19 @@ func (tx *Tx) reports(ctx context.Context, before int64, f func(pk int64, r *pb.
 	defer rows.Close()
 	for rows.Next() {
 		var pk int64
+		var who string
 		var body []byte
-		if err := rows.Scan(&pk, &body); err != nil {
+		if err := rows.Scan(&pk, &who, &body); err != nil {
 			return dbError(err)
 		}
 		a := &anypb.Any{}
 		r := &pb.Report{}
 		if proto.Unmarshal(body, a) != nil || a.UnmarshalTo(r) != nil {
 			continue
+		}
+		if r.Creator == "" {
+			// Made before reports kept their maker: the operation's.
+			r.Creator = who
 		}
 		if !f(pk, r) {
 			break
@@ -247,7 +252,8 @@ func (db *DB) ListReports(ctx context.Context, size int, token string) ([]*pb.Re
 				next = strconv.FormatInt(pk+1, 10)
 				return false
 			}
-			out = append(out, &pb.Report{Name: r.GetName(), Template: r.GetTemplate(), AsOf: r.GetAsOf(), CreateTime: r.GetCreateTime()})
+			out = append(out, &pb.Report{Name: r.GetName(), Template: r.GetTemplate(), AsOf: r.GetAsOf(), CreateTime: r.GetCreateTime(),
+				Creator: r.GetCreator()})
 			return true
 		})
 	})

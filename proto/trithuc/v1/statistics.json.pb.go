@@ -408,6 +408,12 @@ func (x *Report) AppendProtoJSON(b []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
+	if x.Creator != "" {
+		b = append(b, ",\"creator\":"...)
+		if b, err = appendProtoJSONString(b, x.Creator); err != nil {
+			return nil, err
+		}
+	}
 	if len(b) == start {
 		return append(b, '{', '}'), nil
 	}

@@ -1196,8 +1196,11 @@ type Report struct {
 	Indicators *GetIndicatorsResponse `protobuf:"bytes,6,opt,name=indicators,proto3" json:"indicators,omitempty"`
 	// The indicators a year before as_of, for the changes.
 	PreviousIndicators *GetIndicatorsResponse `protobuf:"bytes,7,opt,name=previous_indicators,json=previousIndicators,proto3" json:"previous_indicators,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// Who made it: the principal that started CreateReport, `user:{email}`
+	// or `key:{id}`.
+	Creator       string `protobuf:"bytes,8,opt,name=creator,proto3" json:"creator,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Report) Reset() {
@@ -1277,6 +1280,13 @@ func (x *Report) GetPreviousIndicators() *GetIndicatorsResponse {
 		return x.PreviousIndicators
 	}
 	return nil
+}
+
+func (x *Report) GetCreator() string {
+	if x != nil {
+		return x.Creator
+	}
+	return ""
 }
 
 // A table of a report.
@@ -1757,7 +1767,7 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\n" +
 	"_numeratorB\x0e\n" +
 	"\f_denominatorB\b\n" +
-	"\x06_share\"\xb0\x04\n" +
+	"\x06_share\"\xcf\x04\n" +
 	"\x06Report\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12I\n" +
 	"\btemplate\x18\x02 \x01(\x0e2\x1b.trithuc.v1.Report.TemplateB\x10\xe0A\x02\xe0A\x05\xbaH\a\x82\x01\x04\x10\x01 \x00R\btemplate\x12.\n" +
@@ -1768,7 +1778,8 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\n" +
 	"indicators\x18\x06 \x01(\v2!.trithuc.v1.GetIndicatorsResponseB\x03\xe0A\x03R\n" +
 	"indicators\x12W\n" +
-	"\x13previous_indicators\x18\a \x01(\v2!.trithuc.v1.GetIndicatorsResponseB\x03\xe0A\x03R\x12previousIndicators\":\n" +
+	"\x13previous_indicators\x18\a \x01(\v2!.trithuc.v1.GetIndicatorsResponseB\x03\xe0A\x03R\x12previousIndicators\x12\x1d\n" +
+	"\acreator\x18\b \x01(\tB\x03\xe0A\x03R\acreator\":\n" +
 	"\bTemplate\x12\x18\n" +
 	"\x14TEMPLATE_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10YEARLY_WORKFORCE\x10\x01:=\xeaA:\n" +
@@ -1777,10 +1788,11 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\x05title\x18\x01 \x01(\tR\x05title\x12E\n" +
 	"\n" +
 	"statistics\x18\x02 \x01(\v2%.trithuc.v1.ComputeStatisticsResponseR\n" +
-	"statistics\"\x92\x01\n" +
+	"statistics\"\xaf\x02\n" +
 	"\x13CreateReportRequest\x12/\n" +
-	"\x06report\x18\x01 \x01(\v2\x12.trithuc.v1.ReportB\x03\xe0A\x02R\x06report\x12J\n" +
-	"\treport_id\x18\x02 \x01(\tB-\xbaH*r(\x18?2$^([a-z]([a-z0-9-]{0,61}[a-z0-9])?)?$R\breportId\"S\n" +
+	"\x06report\x18\x01 \x01(\v2\x12.trithuc.v1.ReportB\x03\xe0A\x02R\x06report\x12\xe6\x01\n" +
+	"\treport_id\x18\x02 \x01(\tB\xc8\x01\xbaH\xc4\x01\xba\x01\xc0\x01\n" +
+	"\x10report_id.format\x12kmust be 1 to 63 lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen\x1a?this == '' || this.matches('^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$')R\breportId\"S\n" +
 	"\x14CreateReportMetadata\x12;\n" +
 	"\vcreate_time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\"E\n" +
