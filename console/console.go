@@ -49,7 +49,7 @@ const ClientMetadata = "x-trithuc-client"
 // Paths are the patterns of http.ServeMux the console serves; the server
 // routes them to it.
 var Paths = []string{"/{$}", "/login", "/logout", "/set-password", "/people", "/people/", "/members", "/members/",
-	"/stats", "/stats.csv", "/stats.xlsx", "/stats/", "/admin/", "/static/", "/export", "/imports", "/imports/", "/reviews", "/reviews/"}
+	"/stats", "/stats.csv", "/stats.xlsx", "/stats/", "/admin/", "/static/", "/export", "/imports", "/imports/", "/reviews", "/reviews/", "/reports", "/reports/"}
 
 // DefaultIdleTimeout ends a session unused this long.
 const DefaultIdleTimeout = 30 * time.Minute
@@ -463,6 +463,11 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /stats.csv", h.signedIn(h.statisticsCSV))
 	m.HandleFunc("GET /stats.xlsx", h.signedIn(h.statisticsXLSX))
 	m.HandleFunc("GET /stats/indicators", h.signedIn(h.indicators))
+
+	m.HandleFunc("GET /reports", h.signedIn(h.reports))
+	m.HandleFunc("POST /reports", h.signedIn(h.reports))
+	m.HandleFunc("GET /reports/operations/{op}", h.signedIn(h.reportRun))
+	m.HandleFunc("GET /reports/{id}", h.signedIn(h.report))
 
 	m.HandleFunc("GET /reviews", h.signedIn(h.campaigns))
 	m.HandleFunc("POST /reviews", h.signedIn(h.campaigns))

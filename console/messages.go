@@ -1,6 +1,9 @@
 package console
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // What the console says in its own words: the messages after a form
 // succeeded, and the server's refusals of whole pages, which are English,
@@ -35,6 +38,7 @@ var flashes = map[string]string{
 	"review-changed":        "Hồ sơ này vừa thay đổi trong lúc bạn xem nên chưa được xác nhận; hãy xem lại hồ sơ rồi xác nhận lần nữa.",
 	"signed-out":            "Bạn đã đăng xuất.",
 	"password-set":          "Đã đặt mật khẩu; hãy đăng nhập bằng email và mật khẩu mới.",
+	"report-made":           "Đã lập báo cáo; số liệu của báo cáo giữ nguyên như lúc lập.",
 }
 
 // Refusals, by words of the server's message: the server's text names
@@ -60,6 +64,9 @@ const (
 // sayPrecondition is a FAILED_PRECONDITION's message in Vietnamese when
 // the console knows it, else the server's words after lead.
 func sayPrecondition(lead, msg string) string {
+	if why, ok := sayReportDay(msg); ok {
+		return "Chưa lập được báo cáo: " + why + "."
+	}
 	switch {
 	case strings.Contains(msg, "may be a duplicate of") && strings.Contains(msg, "outside"):
 		return msgDuplicateOutside
@@ -105,4 +112,23 @@ func fieldLabel(path string) string {
 }
 
 // otherLabels name the fields of forms other than the edit forms.
-var otherLabels = map[string]string{"reason": "Lý do", "dimensions": "Chiều thống kê"}
+var otherLabels = map[string]string{"reason": "Lý do", "dimensions": "Chiều thống kê", "as_of": "Tính đến ngày",
+	"report_id": "Mã báo cáo"}
+
+// firstRegistered finds the day of the registry's first profile in
+// CreateReport's refusal of a date before it (store.CheckReport).
+var firstRegistered = regexp.MustCompile(`first profile was registered on (\d{4})-(\d{2})-(\d{2})`)
+
+// sayReportDay is CreateReport's refusal of a date on which nobody was
+// registered yet, about the date's box, in Vietnamese.
+func sayReportDay(msg string) (string, bool) {
+	if m := firstRegistered.FindStringSubmatch(msg); m != nil {
+		first := m[3] + "/" + m[2] + "/" + m[1]
+		return "ngày này trước khi có người đầu tiên được đăng ký vào cơ sở dữ liệu (ngày " + first +
+			"), nên báo cáo sẽ không đếm được ai; hãy chọn từ ngày " + first + " trở đi", true
+	}
+	if strings.Contains(msg, "the registry holds no one yet") {
+		return "cơ sở dữ liệu chưa có ai, nên báo cáo sẽ không đếm được ai; hãy đăng ký hoặc nhập hồ sơ trước", true
+	}
+	return "", false
+}

@@ -30,6 +30,7 @@ var violationsVi = []struct {
 	{codes.InvalidArgument, "phone", "", "số điện thoại gồm 8 đến 20 chữ số, có thể có dấu + ở đầu và dấu cách, dấu chấm hoặc gạch ngang giữa các nhóm số"},
 	{codes.InvalidArgument, "national_id", "", "số định danh cá nhân gồm 12 chữ số (căn cước công dân), hoặc 9 chữ số (chứng minh nhân dân cũ)"},
 	{codes.AlreadyExists, "national_id", "", "số định danh cá nhân này đã có trong hồ sơ của một người khác"},
+	{codes.AlreadyExists, "report_id", "", "đã có một báo cáo mang mã này; báo cáo đã lập không thay đổi được, hãy chọn mã khác hoặc để trống"},
 	{codes.InvalidArgument, "", "ethnic group code", "cần mã dân tộc gồm hai chữ số, ví dụ 01 (Kinh) hoặc 05 (Khmer); hãy chọn trong danh sách"},
 	{codes.InvalidArgument, "", "unknown administrative unit code", "không có đơn vị hành chính nào mang mã này; hãy gõ vài chữ của tên rồi chọn trong danh sách"},
 	{codes.InvalidArgument, "", "administrative unit code", "cần mã đơn vị hành chính gồm 2 đến 5 chữ số, ví dụ 30742; hãy chọn trong danh sách"},

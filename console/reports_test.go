@@ -1,0 +1,89 @@
+package console_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+)
+
+// registeredIn registers twelve people as on 1 January of year, so that
+// a report as on a later day counts enough of them to show figures.
+func (e *env) registeredIn(year int) {
+	e.t.Helper()
+	e.db.Now = func() time.Time { return time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC) }
+	defer func() { e.db.Now = time.Now }()
+	for i, given := range []string{"Hùng", "Lan", "Minh", "Mai", "Tuấn", "Hoa", "Dũng", "Thảo", "Nam", "Hương", "Sơn", "Ngọc"} {
+		gender := pb.Person_MALE
+		if i%2 == 1 {
+			gender = pb.Person_FEMALE
+		}
+		if _, err := e.admin.People.CreatePerson(context.Background(), &pb.CreatePersonRequest{Person: &pb.Person{
+			FamilyName: "Phạm", GivenName: given, Gender: gender}}); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+}
+
+// The report form's refusals are said in Vietnamese next to their box,
+// and the box keeps what was typed.
+func TestReportFormRefusals(t *testing.T) {
+	e := newEnv(t)
+	e.registeredIn(2020)
+	b := e.signIn(e.account("home_affairs", ""))
+	_, form := b.get("/reports")
+	csrf := csrfOf(form)
+	code, _ := b.post("/reports", url.Values{"csrf": {csrf}, "as_of": {"31/12/2024"}, "report_id": {"nam-2024"}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("making a report: HTTP %d", code)
+	}
+	for _, c := range []struct {
+		name, asOf, id, field, want string
+	}{
+		{"ErrBeforeAnyone", "01/01/2010", "", "as_of", "trước khi có người đầu tiên được đăng ký vào cơ sở dữ liệu (ngày 01/01/2020)"},
+		{"ErrFuture", "01/01/2999", "", "as_of", "không thể là một ngày trong tương lai"},
+		{"ErrNotADate", "ba mươi mốt", "", "as_of", "không phải là ngày"},
+		{"ErrNoDay", "2024", "", "as_of", "ngày đầy đủ"},
+		{"ErrBadID", "31/12/2024", "Nam_2024", "report_id", "chữ thường không dấu"},
+		{"ErrTakenID", "31/12/2024", "nam-2024", "report_id", "đã có một báo cáo mang mã này"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, body := b.post("/reports", url.Values{"csrf": {csrf}, "as_of": {c.asOf}, "report_id": {c.id}})
+			if msg := fieldError(body, c.field); code < 400 || code >= 500 || !strings.Contains(msg, c.want) {
+				t.Errorf("HTTP %d, %s says %q, want %q", code, c.field, msg, c.want)
+			}
+			for _, english := range []string{"regex", "must be", "exists", "before anyone", "is in the future"} {
+				if strings.Contains(body, english) {
+					t.Errorf("the page says %q in English", english)
+				}
+			}
+			if !strings.Contains(body, `id="as_of" value="`+c.asOf+`"`) || !strings.Contains(body, `id="report_id" value="`+c.id+`"`) {
+				t.Errorf("the form does not keep %q and %q", c.asOf, c.id)
+			}
+		})
+	}
+}
+
+// The menu offers the yearly report to home affairs and admins, not to a
+// registrar, whom the server refuses with the console's permission page.
+func TestReportsMenuByRole(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []struct {
+		role string
+		want bool
+	}{{"home_affairs", true}, {"admin", true}, {"registrar", false}} {
+		b := e.signIn(e.account(c.role, ""))
+		_, body := b.get("/people")
+		if got := strings.Contains(body, `href="/reports"`); got != c.want {
+			t.Errorf("%s: the menu offers the yearly report: %v, want %v", c.role, got, c.want)
+		}
+		code, page := b.get("/reports")
+		if c.want && code != http.StatusOK || !c.want && (code != http.StatusForbidden || !strings.Contains(page, "vai trò của tài khoản không cho phép")) {
+			t.Errorf("%s: /reports is HTTP %d", c.role, code)
+		}
+	}
+}
