@@ -69,21 +69,29 @@ func TestReportFormRefusals(t *testing.T) {
 }
 
 // The menu offers the yearly report to home affairs and admins, not to a
-// registrar, whom the server refuses with the console's permission page.
+// registrar, whom the server refuses with the console's permission page,
+// nor to a unit's account, which the page refuses saying why.
 func TestReportsMenuByRole(t *testing.T) {
 	e := newEnv(t)
+	admin := e.signIn(e.account("admin", ""))
 	for _, c := range []struct {
-		role string
+		who  string
+		b    *browser
 		want bool
-	}{{"home_affairs", true}, {"admin", true}, {"registrar", false}} {
-		b := e.signIn(e.account(c.role, ""))
-		_, body := b.get("/people")
+		page string // what a refusal says
+	}{
+		{"admin", admin, true, ""},
+		{"home_affairs", e.signIn(e.account("home_affairs", "")), true, ""},
+		{"registrar", e.signIn(e.account("registrar", "")), false, "vai trò của tài khoản không cho phép"},
+		{"a unit's home_affairs", e.signIn(e.unitAccount(admin, "home_affairs", e.unitSetup())), false, "không dùng được trang này"},
+	} {
+		_, body := c.b.get("/people")
 		if got := strings.Contains(body, `href="/reports"`); got != c.want {
-			t.Errorf("%s: the menu offers the yearly report: %v, want %v", c.role, got, c.want)
+			t.Errorf("%s: the menu offers the yearly report: %v, want %v", c.who, got, c.want)
 		}
-		code, page := b.get("/reports")
-		if c.want && code != http.StatusOK || !c.want && (code != http.StatusForbidden || !strings.Contains(page, "vai trò của tài khoản không cho phép")) {
-			t.Errorf("%s: /reports is HTTP %d", c.role, code)
+		code, page := c.b.get("/reports")
+		if c.want && code != http.StatusOK || !c.want && (code != http.StatusForbidden || !strings.Contains(page, c.page)) {
+			t.Errorf("%s: /reports is HTTP %d", c.who, code)
 		}
 	}
 }
