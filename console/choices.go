@@ -11,6 +11,7 @@ import (
 
 	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/refdata"
 	"trithuc.gov.vn/trithuc/vntext"
 )
 
@@ -262,28 +263,19 @@ func readChoice(s string, opts []option) string {
 		}
 	}
 	// A name typed without its accents, which the browser's suggestions
-	// do not match ("khoa hoc may tinh"): the one entry whose name, less
-	// its leading code, folds to it.
-	want, found := strings.Join(strings.Fields(vntext.Fold(s)), " "), ""
-	if want == "" {
-		return s
+	// do not match ("khoa hoc may tinh"), as the import reads one
+	// (refdata.Lookup): the one entry it names, with or without its
+	// leading code ("102 Khoa học máy tính…"). Two alike are for the
+	// person to choose.
+	entries := make([]refdata.Entry, len(opts))
+	for i, o := range opts {
+		entries[i] = refdata.Entry{Code: o.Value, Names: []string{o.Label}}
+		if code, rest, ok := strings.Cut(o.Label, " "); ok && strings.Trim(code, "0123456789.") == "" {
+			entries[i].Names = append(entries[i].Names, rest)
+		}
 	}
-	for _, o := range opts {
-		name := vntext.Fold(o.Label)
-		// A field's name begins with its number: "102 Khoa học máy tính…".
-		if code, rest, ok := strings.Cut(name, " "); ok && strings.Trim(code, "0123456789.") == "" && rest == want {
-			name = rest
-		}
-		if name != want {
-			continue
-		}
-		if found != "" && found != o.Value {
-			return s // two entries fold alike: the person must choose
-		}
-		found = o.Value
-	}
-	if found != "" {
-		return found
+	if found := refdata.Lookup(s, entries); len(found) == 1 {
+		return found[0].Code
 	}
 	return s
 }

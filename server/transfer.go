@@ -144,6 +144,11 @@ func (t *transferService) startImport(ctx context.Context, req *pb.ImportPeopleR
 		wb.Close()
 		return nil, err
 	}
+	names, err := t.importNames(ctx)
+	if err != nil {
+		wb.Close()
+		return nil, grpcError(ctx, err)
+	}
 	sheet, people := wb.PeopleSheetOf()
 	var rows transfer.Rows = emptyRows{}
 	if people {
@@ -170,6 +175,7 @@ func (t *transferService) startImport(ctx context.Context, req *pb.ImportPeopleR
 			return nil, withDetails(codes.InvalidArgument, "the header row of the file is not the template's: "+errs[0].Msg, v)
 		}
 		mapping.SetDate1904(wb.Date1904())
+		mapping.SetNames(names)
 	default:
 		err := rows.Err()
 		rows.Close()
@@ -218,7 +224,7 @@ func (t *transferService) startImport(ctx context.Context, req *pb.ImportPeopleR
 		defer wb.Close()
 		defer rows.Close()
 		code := t.guard(runCtx, op, run, func() codes.Code {
-			return t.runImport(runCtx, op, run, req, wb, records, sheet, rows, mapping)
+			return t.runImport(runCtx, op, run, req, wb, records, names, sheet, rows, mapping)
 		})
 		if !ev.Stored() {
 			// Nothing committed (a dry run, refused rows, a failure): the
@@ -274,7 +280,7 @@ var errRefused = errors.New("rows refused")
 // runImport runs an import and stores its end; it returns the code it
 // ended with.
 func (t *transferService) runImport(ctx context.Context, op *store.Operation, run *importRun, req *pb.ImportPeopleRequest,
-	wb *transfer.Workbook, records []recordSheet, sheet string, rows transfer.Rows, mapping *transfer.Mapping) codes.Code {
+	wb *transfer.Workbook, records []recordSheet, names transfer.Names, sheet string, rows transfer.Rows, mapping *transfer.Mapping) codes.Code {
 	resp := &pb.ImportPeopleResponse{}
 	kept := 0 // bytes of the problems' messages
 	sheetProblem := func(sheet string, pr *pb.ImportProblem) {
@@ -355,7 +361,7 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 				return err
 			}
 			for _, rs := range records {
-				if err := t.importRecords(ctx, im, wb, rs, resp, sheetProblem, progress); err != nil {
+				if err := t.importRecords(ctx, im, wb, rs, names, resp, sheetProblem, progress); err != nil {
 					return err
 				}
 			}

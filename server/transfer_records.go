@@ -12,6 +12,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/refdata"
 	"trithuc.gov.vn/trithuc/store"
 	"trithuc.gov.vn/trithuc/transfer"
 )
@@ -76,7 +77,7 @@ func recordSheets(wb *transfer.Workbook) ([]recordSheet, error) {
 // same transaction, so that its rows may name people the people sheet adds
 // (by national ID). It counts rows as the people sheet does: created,
 // unchanged or refused.
-func (t *transferService) importRecords(ctx context.Context, im *store.Importer, wb *transfer.Workbook, rs recordSheet,
+func (t *transferService) importRecords(ctx context.Context, im *store.Importer, wb *transfer.Workbook, rs recordSheet, names transfer.Names,
 	resp *pb.ImportPeopleResponse, sheetProblem func(sheet string, pr *pb.ImportProblem), progress func(bool)) error {
 	problem := func(pr *pb.ImportProblem) { sheetProblem(rs.name, pr) }
 	rows, err := wb.Rows(rs.name)
@@ -90,6 +91,7 @@ func (t *transferService) importRecords(ctx context.Context, im *store.Importer,
 	_, header := rows.Row()
 	m, _ := rs.MapHeader(header)
 	m.SetDate1904(wb.Date1904())
+	m.SetNames(names)
 	for rows.Next() {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -377,4 +379,15 @@ func (t *transferService) lookAlikes(ctx context.Context, people []string) strin
 		named = append(named, fmt.Sprintf("%d registered people whose profiles are restricted", hidden))
 	}
 	return strings.Join(named, ", ")
+}
+
+// importNames are the reference lists whose names an import reads as
+// their codes (transfer.Names), by the template's lists.
+func (t *transferService) importNames(ctx context.Context) (transfer.Names, error) {
+	n, err := t.db.ReferenceNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return transfer.Names{"ethnicity": refdata.NewIndex(n.Ethnic), "country": refdata.NewIndex(n.Countries),
+		"unit": refdata.NewIndex(n.Units), "level": refdata.NewIndex(n.Levels), "field": refdata.NewIndex(n.Fields)}, nil
 }

@@ -176,7 +176,12 @@ type Mapping struct {
 	headers  []string
 	fields   []int // index in PeopleColumns per file column, -1 when unknown
 	date1904 bool
+	names    Names
 }
+
+// SetNames gives the reference lists whose names the columns of codes
+// read (Names); without them a cell must hold the code.
+func (m *Mapping) SetNames(n Names) { m.names = n }
 
 // SetDate1904 says the workbook counts serial dates from 1904.
 func (m *Mapping) SetDate1904(on bool) { m.date1904 = on }
@@ -255,7 +260,11 @@ func (m *Mapping) Person(cells []string) (*pb.Person, []CellError) {
 		if c.date && m.date1904 {
 			cell = from1904(cell)
 		}
-		if err := c.parse(p, cell); err != nil {
+		cell, err := m.names.read(c.List, cell)
+		if err == nil {
+			err = c.parse(p, cell)
+		}
+		if err != nil {
 			errs = append(errs, cellError(m.headers[i], i, "person."+c.Field, err))
 		}
 	}

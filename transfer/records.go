@@ -216,10 +216,14 @@ type RecordMapping struct {
 	headers  []string
 	cols     []int
 	date1904 bool
+	names    Names
 }
 
 // SetDate1904 says the workbook counts serial dates from 1904.
 func (m *RecordMapping) SetDate1904(on bool) { m.date1904 = on }
+
+// SetNames is Mapping.SetNames for a sheet of records.
+func (m *RecordMapping) SetNames(n Names) { m.names = n }
 
 // MapRecordHeader reads the header row of a sheet of records.
 func (s *RecordSheet) MapHeader(header []string) (*RecordMapping, []CellError) {
@@ -296,7 +300,9 @@ func (m *RecordMapping) Record(cells []string) (ref, nationalID string, rec any,
 			if c.date && m.date1904 {
 				cell = from1904(cell)
 			}
-			err = c.parse(rec, cell)
+			if cell, err = m.names.read(c.List, cell); err == nil {
+				err = c.parse(rec, cell)
+			}
 		}
 		if err != nil {
 			errs = append(errs, cellError(m.headers[i], i, field, err))

@@ -141,6 +141,16 @@ var problemsVi = map[string]string{
 	"%s is listed twice":                                     "%[1]s được ghi hai lần.",
 	"exactly one field must be primary; %d are":              "Cần đúng một lĩnh vực chính; đang có %[1]s.",
 	"the database was opened read-only: nothing was changed": "Cơ sở dữ liệu đang mở ở chế độ chỉ đọc: chưa thay đổi gì.",
+	// A reference list's entry named, not coded (transfer/names.go); the
+	// lists' names and how to find them are said as values.
+	"%s names more than one %s: %s; write the code of the one meant":                             "%[1]s là tên của nhiều %[2]s: %[3]s; hãy ghi mã của %[2]s cần chọn.",
+	"no %s has the code or name %s; write its code: see %s (trithuc %s list)":                    "Không có %[1]s nào có mã hoặc tên %[2]s; hãy ghi mã: xem %[3]s (lệnh trithuc %[4]s list).",
+	"no %s has the code or name %s (did you mean %s?); write its code: see %s (trithuc %s list)": "Không có %[1]s nào có mã hoặc tên %[2]s (có phải là %[3]s không?); hãy ghi mã: xem %[4]s (lệnh trithuc %[5]s list).",
+	"administrative unit":     "đơn vị hành chính",
+	"field":                   "lĩnh vực",
+	"ListAdministrativeUnits": "danh sách đơn vị hành chính",
+	"ListFields":              "danh sách lĩnh vực",
+
 	// Codes of the reference lists (store/reference.go); the names of
 	// the lists and how to find them are said as values.
 	"unknown %s code %q%s; see %s":     "Không có mã %[1]s %[2]s%[3]s; hãy chọn trong %[4]s.",

@@ -1,0 +1,185 @@
+package refdata
+
+import (
+	"strings"
+	"unicode"
+
+	"trithuc.gov.vn/trithuc/vntext"
+)
+
+// Entry is an entry of a reference list as a name typed for it is looked
+// up: its code and the names it goes by (Vietnamese, English...).
+type Entry struct {
+	Code  string
+	Names []string
+}
+
+// NameKey is how a name is compared when it is typed by hand: without
+// diacritics, case, spaces or punctuation, so that "Nhat Ban", "nhật bản"
+// and "Nhật  Bản" are one name, as are "Ê Đê" and "Ê-đê".
+func NameKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return r
+		}
+		return -1
+	}, vntext.Fold(s))
+}
+
+// exactKey is a name as written, less case and extra spaces: it tells
+// apart names that differ only in their diacritics ("Xã Châu Thành" and
+// "Xã Chau Thanh").
+func exactKey(s string) string { return strings.Join(strings.Fields(vntext.Lower(s)), " ") }
+
+// Index is a list's entries ready to be looked up by code and name, for
+// a list read many times (an import's every row).
+type Index struct {
+	entries           []Entry
+	codes, upperCodes map[string][]int // by code, and in upper case
+	exact, keys       map[string][]int // by exactKey and NameKey of each name
+}
+
+// NewIndex indexes entries.
+func NewIndex(entries []Entry) *Index {
+	x := &Index{entries: entries, codes: map[string][]int{}, upperCodes: map[string][]int{},
+		exact: map[string][]int{}, keys: map[string][]int{}}
+	for i, e := range entries {
+		x.codes[e.Code] = append(x.codes[e.Code], i)
+		u := strings.ToUpper(e.Code)
+		x.upperCodes[u] = append(x.upperCodes[u], i)
+		for _, n := range e.Names {
+			x.exact[exactKey(n)] = append(x.exact[exactKey(n)], i)
+			if k := NameKey(n); k != "" {
+				x.keys[k] = append(x.keys[k], i)
+			}
+		}
+	}
+	return x
+}
+
+// Len is the number of entries.
+func (x *Index) Len() int { return len(x.entries) }
+
+// Code returns the entry whose code s is, as written or in another case
+// ("jp" for JP) when only one code is it so.
+func (x *Index) Code(s string) (string, bool) {
+	if _, ok := x.codes[s]; ok {
+		return s, true
+	}
+	if found := x.of(x.upperCodes[strings.ToUpper(s)]); len(found) == 1 {
+		return found[0].Code, true
+	}
+	return "", false
+}
+
+// Lookup returns the entries that s names: those with a name that is s
+// as written (in any case), or else those with a name that is s typed
+// without diacritics or in other spacing (NameKey). One entry is the one
+// meant; more are for the person to choose from, by code; none, that s
+// names no entry. An entry listed under several names counts once.
+func (x *Index) Lookup(s string) []Entry {
+	key := NameKey(s)
+	if key == "" {
+		return nil
+	}
+	if found := x.of(x.exact[exactKey(s)]); len(found) == 1 {
+		return found
+	}
+	return x.of(x.keys[key])
+}
+
+// of is the entries at is, one per code.
+func (x *Index) of(is []int) []Entry {
+	var out []Entry
+	for _, i := range is {
+		out = addEntry(out, x.entries[i])
+	}
+	return out
+}
+
+// Lookup is Index.Lookup of entries, for a list looked up once.
+func Lookup(s string, entries []Entry) []Entry { return NewIndex(entries).Lookup(s) }
+
+// addEntry adds e to es unless an entry of its code is there.
+func addEntry(es []Entry, e Entry) []Entry {
+	for _, x := range es {
+		if x.Code == e.Code {
+			return es
+		}
+	}
+	return append(es, e)
+}
+
+// Near returns, for a name that names no entry, up to max entries with a
+// name a typing slip or another spelling away from it ("Khome" for
+// "Khmer"): within an edit distance of NameKeys of 1 for short names, 2
+// for longer ones. They are suggestions for a message, never taken for s.
+func (x *Index) Near(s string, max int) []Entry {
+	key := []rune(NameKey(s))
+	if len(key) < 3 || len(key) > 64 {
+		return nil
+	}
+	limit := 1
+	if len(key) >= 5 {
+		limit = 2
+	}
+	var out []Entry
+	for _, e := range x.entries {
+		for _, n := range e.Names {
+			k := []rune(NameKey(n))
+			if len(k) < 3 || abs(len(k)-len(key)) > limit || distance(key, k) > limit {
+				continue
+			}
+			if out = addEntry(out, e); len(out) == max {
+				return out
+			}
+			break
+		}
+	}
+	return out
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// distance is the Levenshtein distance of a and b.
+func distance(a, b []rune) int {
+	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// unitPrefixes are the words a unit's name begins with that say its kind,
+// longest first: a name is often written without them ("Rạch Giá" for
+// "Thành phố Rạch Giá").
+var unitPrefixes = []string{"thanh pho", "thi tran", "dac khu", "thi xa", "huyen", "phuong", "quan", "tinh", "xa"}
+
+// UnitShortName is a unit's name without the word of its kind ("Rạch
+// Giá" of "Thành phố Rạch Giá"), or "" when it has none.
+func UnitShortName(name string) string {
+	words := strings.Fields(name)
+	for _, p := range unitPrefixes {
+		n := len(strings.Fields(p))
+		if len(words) > n && vntext.Fold(strings.Join(words[:n], " ")) == p {
+			return strings.Join(words[n:], " ")
+		}
+	}
+	return ""
+}

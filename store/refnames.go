@@ -1,0 +1,112 @@
+package store
+
+import (
+	"context"
+
+	"trithuc.gov.vn/trithuc/refdata"
+)
+
+// RefNames are the entries of the reference lists as names typed by hand
+// are looked up in them (refdata.Lookup): an import reads "Khmer" or
+// "Nhat Ban" as the code the file means.
+type RefNames struct {
+	// Levels are the qualification levels and the academic titles: a
+	// qualification's level is a code of either.
+	Levels    []refdata.Entry
+	Fields    []refdata.Entry // codes are names, fields/{scheme}-{code}
+	Ethnic    []refdata.Entry
+	Countries []refdata.Entry
+	// Units are every version of every unit, whatever its dates (a
+	// hometown or a past position names units since merged), by its name
+	// and by its name without the word of its kind ("Rạch Giá").
+	Units []refdata.Entry
+}
+
+// ReferenceNames reads the reference lists' codes and names, in one read.
+func (db *DB) ReferenceNames(ctx context.Context) (*RefNames, error) {
+	out := &RefNames{}
+	err := db.read(ctx, func(tx *Tx) error {
+		// Each query gives a code and its names; an empty name is none.
+		lists := []struct {
+			to    *[]refdata.Entry
+			query string
+		}{
+			{&out.Levels, `SELECT code, name_vi, name_en, '' FROM ref_qualification_levels ORDER BY rank`},
+			{&out.Levels, `SELECT code, name_vi, name_en, abbrev_vi FROM ref_academic_titles ORDER BY rank`},
+			{&out.Ethnic, `SELECT code, name_vi, '', '' FROM ref_ethnic_groups ORDER BY code`},
+			{&out.Countries, `SELECT code, name_vi, name_en, '' FROM ref_countries ORDER BY code`},
+			{&out.Units, `SELECT code, name, '', '' FROM ref_admin_units ORDER BY length(code), code, valid_from`},
+		}
+		for _, l := range lists {
+			rows, err := tx.QueryContext(ctx, l.query)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var code string
+				names := make([]string, 3)
+				if err := rows.Scan(&code, &names[0], &names[1], &names[2]); err != nil {
+					rows.Close()
+					return err
+				}
+				if l.to == &out.Units {
+					names[1] = refdata.UnitShortName(names[0])
+				}
+				*l.to = append(*l.to, refdata.Entry{Code: code, Names: nonEmpty(names)})
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+		return tx.fieldEntries(ctx, out)
+	})
+	return out, err
+}
+
+// fieldEntries reads the fields into out. A field of the default scheme
+// goes by its names and its code alone ("102"); one of another scheme, by
+// those of its names that no field of the default scheme has, so that a
+// name both schemes give is the default scheme's field, as the template's
+// and the console's lists offer it.
+func (tx *Tx) fieldEntries(ctx context.Context, out *RefNames) error {
+	rows, err := tx.QueryContext(ctx, `SELECT scheme, code, name_vi, name_en FROM ref_fields
+		ORDER BY scheme <> ?, scheme, code`, DefaultFieldScheme)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	taken := map[string]bool{}
+	for rows.Next() {
+		var scheme, code, vi, en string
+		if err := rows.Scan(&scheme, &code, &vi, &en); err != nil {
+			return err
+		}
+		names := []string{vi, en}
+		if scheme == DefaultFieldScheme {
+			names = append(names, code)
+			for _, n := range names {
+				taken[refdata.NameKey(n)] = true
+			}
+		} else {
+			names = names[:0]
+			for _, n := range []string{vi, en} {
+				if !taken[refdata.NameKey(n)] {
+					names = append(names, n)
+				}
+			}
+		}
+		out.Fields = append(out.Fields, refdata.Entry{Code: fieldName(scheme, code), Names: nonEmpty(names)})
+	}
+	return rows.Err()
+}
+
+func nonEmpty(names []string) []string {
+	out := names[:0]
+	for _, n := range names {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
