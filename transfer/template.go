@@ -75,7 +75,7 @@ var instructions = []string{
 	"3. Mã hồ sơ: để trống khi thêm người mới; khi sửa, ghi đúng mã (people/...) như trong tệp xuất.",
 	"4. Ngày sinh: dd/mm/yyyy, hoặc chỉ năm (ví dụ 1980).",
 	"5. Số CCCD, Điện thoại: các ô đã định dạng văn bản để giữ số 0 ở đầu; không nhập dạng số.",
-	"6. Dân tộc, Quê quán, Quốc gia làm việc, Giới tính, Nơi làm việc: chọn trong danh sách thả xuống (có thể chỉ ghi mã, ví dụ 05 cho Khmer).",
+	"6. Dân tộc, Quê quán, Quốc gia làm việc, Giới tính, Nơi làm việc: chọn trong danh sách thả xuống, hoặc chỉ ghi mã (ví dụ 05) hay tên trong danh sách, có dấu hoặc không dấu (ví dụ Khmer, Nhat Ban); tên trùng với nhiều mục thì ghi mã.",
 	"7. Quốc gia làm việc: chỉ khi Nơi làm việc là Nước ngoài.",
 	"8. Gõ chữ bằng Unicode. Văn bản gõ bằng phông TCVN3 (ABC) hoặc VNI bị từ chối: chuyển mã bằng Unikey (Công cụ chuyển mã) trước khi nhập.",
 	"9. Kiểm tra trước bằng chế độ chạy thử (validateOnly, hoặc trithuc import people TỆP --dry-run): mọi lỗi được báo theo trang, dòng và cột.",
