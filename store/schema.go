@@ -227,6 +227,9 @@ func personSchema(r ranks) filter.Schema {
 		"works.document_number": {Type: filter.String, SQL: "w.document_number", Join: joinWorks},
 		"works.field":           {Type: filter.String, SQL: "w.field", Join: joinWorks},
 		"orcid":                 {Type: filter.String, SQL: "pid.orcid", Join: joinIDs},
+		// With show_deleted, delete_time:* lists the deleted alone (the
+		// console's "Hồ sơ đã xoá"); without it the listing holds none.
+		"delete_time": {Type: filter.Timestamp, SQL: "IFNULL(p.delete_time, 0)"},
 	})
 	for _, k := range []string{"qualifications.major", "qualifications.institution"} {
 		f := s[k]
