@@ -438,6 +438,11 @@ func (h *Handler) routes() {
 
 	m.HandleFunc("GET /people", h.signedIn(h.search))
 	m.HandleFunc("GET /people/{id}", h.signedIn(h.profile))
+	m.HandleFunc("GET /people/new", h.signedIn(h.newPerson))
+	m.HandleFunc("POST /people/new", h.signedIn(h.newPerson))
+	m.HandleFunc("GET /people/{id}/delete", h.signedIn(h.deletePerson))
+	m.HandleFunc("POST /people/{id}/delete", h.signedIn(h.deletePerson))
+	m.HandleFunc("POST /people/{id}/undelete", h.signedIn(h.undeletePerson))
 	m.HandleFunc("GET /people/{id}/edit", h.signedIn(h.editPerson))
 	m.HandleFunc("POST /people/{id}/edit", h.signedIn(h.editPerson))
 	m.HandleFunc("GET /people/{id}/{kind}/new", h.signedIn(h.editChild))

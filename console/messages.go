@@ -15,6 +15,9 @@ import (
 // likes; an unknown key shows nothing.
 var flashes = map[string]string{
 	"person-saved":          "Đã lưu hồ sơ.",
+	"person-created":        "Đã thêm người. Hãy bổ sung trình độ, quá trình công tác… ở dưới.",
+	"person-deleted":        "Đã xoá hồ sơ (xoá tạm): hồ sơ nằm trong mục “Hồ sơ đã xoá” và khôi phục được.",
+	"person-restored":       "Đã khôi phục hồ sơ.",
 	"unchanged":             "Không có gì thay đổi; chưa lưu gì.",
 	"qualification-saved":   "Đã lưu trình độ.",
 	"position-saved":        "Đã lưu chức vụ, nơi công tác.",

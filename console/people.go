@@ -49,6 +49,11 @@ type searchData struct {
 	Work       []option
 	CanEdit    bool
 	FilterText string
+	// Deleted lists the deleted people (the tab "Hồ sơ đã xoá", shown when
+	// CanSeeDeleted), whom a search by text does not find.
+	Deleted, CanSeeDeleted bool
+	// CanCreate shows the link to a new person's form.
+	CanCreate bool
 	// ExportURLs download the filters' people, by format.
 	ExportURLs map[string]string
 	Names      refNames
@@ -122,9 +127,19 @@ func (h *Handler) search(q *request) {
 	v := q.r.URL.Query()
 	d := &searchData{Query: v, Q: v.Get("q"), Sort: v.Get("sort"), SortURLs: map[string]string{},
 		// Imports are not open to a unit's account.
-		CanEdit: canWritePeople(q.sess.Account) && q.sess.Account.Organization == ""}
+		CanEdit:       canWritePeople(q.sess.Account) && q.sess.Account.Organization == "",
+		CanSeeDeleted: canWritePeople(q.sess.Account), CanCreate: canCreatePeople(q.sess.Account)}
+	d.Deleted = d.CanSeeDeleted && v.Get("deleted") != ""
 	filter := searchFilter(v, time.Now().In(store.Vietnam))
 	d.FilterText = filter
+	if d.Deleted {
+		d.Q = ""
+		// The form's filters are ANDs alone: one more binds to them all.
+		if filter != "" {
+			filter += " AND "
+		}
+		filter += "delete_time:*"
+	}
 	d.ExportURLs = map[string]string{}
 	for _, f := range []string{"csv", "xlsx"} {
 		nv := cloneValues(v)
@@ -147,7 +162,7 @@ func (h *Handler) search(q *request) {
 	} else {
 		var resp *pb.ListPeopleResponse
 		resp, err = h.people.ListPeople(ctx, &pb.ListPeopleRequest{Filter: filter, OrderBy: peopleOrder(d.Sort), PageSize: pageSize,
-			PageToken: v.Get("page"), View: pb.PersonView_PERSON_VIEW_BASIC})
+			PageToken: v.Get("page"), View: pb.PersonView_PERSON_VIEW_BASIC, ShowDeleted: d.Deleted})
 		if err == nil {
 			d.People, d.Total, d.Next = resp.GetPeople(), resp.GetTotalSize(), resp.GetNextPageToken()
 		}
@@ -283,21 +298,30 @@ const msgContactWithheld = "Người này không đồng ý cho dùng thông tin
 var contactFields = []string{"email", "phone", "address"}
 
 type profileData struct {
-	Person  *pb.Person
-	CanEdit bool
+	Person *pb.Person
+	// CanEdit shows the links that edit a live profile; CanDelete the
+	// deletion of a live one and the restoring of a deleted one.
+	CanEdit, CanDelete bool
 	// ContactWithheld says that the person's contact details are withheld
 	// from the account (contactWithheld).
 	ContactWithheld bool
 	Names           refNames
 }
 
-func (h *Handler) profile(q *request) {
+func (h *Handler) profile(q *request) { h.showProfile(q, "", 0) }
+
+// showProfile shows a profile, with the message and status of a form
+// about it that failed, if any.
+func (h *Handler) showProfile(q *request, failure string, code int) {
 	p, err := h.people.GetPerson(q.ctx(), &pb.GetPersonRequest{Name: "people/" + q.r.PathValue("id"), View: pb.PersonView_PERSON_VIEW_FULL})
 	if err != nil {
 		q.fail(h, err)
 		return
 	}
-	q.show(h, "profile", "people", "Hồ sơ: "+p.GetDisplayName(), &page{Data: profileData{Person: p, CanEdit: canWritePeople(q.sess.Account),
+	// A deleted profile is read only, until restored.
+	live := p.GetDeleteTime() == nil
+	q.show(h, "profile", "people", "Hồ sơ: "+p.GetDisplayName(), &page{Error: failure, Status: code, Data: profileData{Person: p,
+		CanEdit: live && canWritePeople(q.sess.Account), CanDelete: canDeletePeople(q.sess.Account),
 		ContactWithheld: contactWithheld(q.sess.Account, p), Names: h.profileNames(q.ctx(), p)}})
 }
 
@@ -309,6 +333,9 @@ type editData struct {
 	// Delete, for an existing qualification, position, work or honour,
 	// is where its deletion is posted (deleteChild).
 	Delete string
+	// Duplicates, for a new person, are the people the server says hold
+	// what was typed (holders).
+	Duplicates []*pb.Person
 }
 
 // editPerson shows and saves the form of a person's own fields. Saving
