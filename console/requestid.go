@@ -8,7 +8,7 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-// A form that creates something (a registration, a qualification, a
+// A form that creates something (a registration, a person, a qualification, a
 // position, a work, an honour) carries a request id (AIP-155) made when
 // the form was shown, so that the same form sent twice — a double click,
 // the browser sending it again after Back or a reload — creates one thing:
