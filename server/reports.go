@@ -31,17 +31,20 @@ func (s *statisticsService) CreateReport(ctx context.Context, req *pb.CreateRepo
 	if err := s.db.CheckReport(ctx, req.GetReport(), req.GetReportId()); err != nil {
 		return nil, grpcError(ctx, err)
 	}
-	if id := req.GetReportId(); id != "" {
-		if _, err := s.db.GetReport(ctx, "reports/"+id); err == nil {
-			return nil, grpcError(ctx, &store.Error{Code: store.AlreadyExists, Field: "report_id",
-				Message: "reports/" + id + " exists; reports are frozen: choose another id"})
-		}
-	}
 	meta := &pb.CreateReportMetadata{CreateTime: timestamppb.Now()}
 	op := &store.Operation{ID: store.NewOperationID(), Kind: reportOperationKind, Principal: principal(ctx).ID}
 	op.Metadata, _ = proto.Marshal(meta)
-	if err := s.db.CreateOperation(ctx, op, auditEvent(ctx)); err != nil {
+	out := &longrunningpb.Operation{Name: "operations/" + op.ID}
+	out.Metadata, _ = anypb.New(meta)
+	// A repeat of a request_id is answered the first operation, which
+	// makes (or made) the report, and starts none.
+	started, err := s.db.StartReport(ctx, op, out, store.CreateOptions{ID: req.GetReportId(),
+		Request: s.requests.key(ctx, "CreateReport", req.GetRequestId(), req), Audit: auditEvent(ctx)})
+	if err != nil {
 		return nil, grpcError(ctx, err)
+	}
+	if !started {
+		return out, nil
 	}
 	report := proto.Clone(req.GetReport()).(*pb.Report)
 	runCtx := context.WithoutCancel(ctx)
@@ -58,8 +61,6 @@ func (s *statisticsService) CreateReport(ctx context.Context, req *pb.CreateRepo
 			s.db.FinishOperation(runCtx, op, nil)
 		}
 	}()
-	out := &longrunningpb.Operation{Name: "operations/" + op.ID}
-	out.Metadata, _ = anypb.New(meta)
 	return out, nil
 }
 

@@ -239,3 +239,76 @@ func TestReportIDRefusedInWords(t *testing.T) {
 		})
 	}
 }
+
+// CreateReport with a request_id (AIP-155): a repeat, while the report is
+// being made or after, answers the first operation and makes no second
+// report, even when the first report has taken the report_id by then; the
+// same id with another request is refused, and changes nothing.
+func TestCreateReportIdempotent(t *testing.T) {
+	e := newStatsEnv(t)
+	ctx := context.Background()
+	st := e.client.Statistics
+	ops := longrunningpb.NewOperationsClient(e.client.Conn())
+	reports := func() []string {
+		t.Helper()
+		l, err := st.ListReports(ctx, &pb.ListReportsRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, r := range l.GetReports() {
+			names = append(names, r.GetName())
+		}
+		return names
+	}
+	for _, c := range []struct{ name, reportID, requestID string }{
+		{"ServerNamed", "", "bao-cao-2025:1"},
+		{"Named", "nam-2025", "bao-cao-2025:2"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			before := len(reports())
+			req := &pb.CreateReportRequest{ReportId: c.reportID, RequestId: c.requestID,
+				Report: &pb.Report{Template: pb.Report_YEARLY_WORKFORCE, AsOf: day(2025, 12, 31)}}
+			first, err := st.CreateReport(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := st.CreateReport(ctx, req)
+			if err != nil || !proto.Equal(again, first) {
+				t.Fatalf("a repeat while the report is made: %v, %v; want the first operation %v", again, err, first)
+			}
+			done := e.wait(ops, first)
+			if done.GetError() != nil {
+				t.Fatalf("operation failed: %v", done.GetError())
+			}
+			again, err = st.CreateReport(ctx, req)
+			if err != nil || again.GetName() != first.GetName() {
+				t.Fatalf("a repeat once the report is made: %v, %v; want the first operation %s", again, err, first.GetName())
+			}
+			if got := reports(); len(got) != before+1 {
+				t.Errorf("the request sent three times made %d reports, want 1: %v", len(got)-before, got)
+			}
+
+			changed := proto.Clone(req).(*pb.CreateReportRequest)
+			changed.Report.AsOf = day(2024, 12, 31)
+			changed.ReportId = ""
+			_, err = st.CreateReport(ctx, changed)
+			wantCode(t, err, codes.InvalidArgument, "request_id")
+			if got := reports(); len(got) != before+1 {
+				t.Errorf("a reused request_id made a report: %v", got)
+			}
+		})
+	}
+
+	for _, c := range []struct{ name, requestID string }{
+		{"ErrTooLong", strings.Repeat("a", 65)},
+		{"ErrSpace", "bao cao"},
+		{"ErrDiacritics", "báo-cáo"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := st.CreateReport(ctx, &pb.CreateReportRequest{RequestId: c.requestID,
+				Report: &pb.Report{Template: pb.Report_YEARLY_WORKFORCE, AsOf: day(2025, 12, 31)}})
+			wantCode(t, err, codes.InvalidArgument, "request_id")
+		})
+	}
+}

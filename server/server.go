@@ -267,7 +267,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	pb.RegisterReviewServiceServer(reg, &reviewService{db: db, requests: requests})
 	pb.RegisterAuditServiceServer(reg, &auditService{db: db, audit: s.audit})
 	pb.RegisterAccountServiceServer(reg, &accountService{db: db})
-	pb.RegisterStatisticsServiceServer(reg, &statisticsService{db: db})
+	pb.RegisterStatisticsServiceServer(reg, &statisticsService{db: db, requests: requests})
 	transfers := &transferService{s: s, db: db, runs: map[string]*importRun{}, slots: make(chan struct{}, maxImportsAtOnce)}
 	s.transfers = transfers
 	pb.RegisterTransferServiceServer(reg, transfers)

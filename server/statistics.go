@@ -19,7 +19,8 @@ import (
 
 type statisticsService struct {
 	pb.UnimplementedStatisticsServiceServer
-	db *store.DB
+	db       *store.DB
+	requests idempotency
 }
 
 func statsQuery(ctx context.Context, filter string, dims []pb.ComputeStatisticsRequest_Dimension, req interface {

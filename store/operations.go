@@ -31,12 +31,14 @@ func NewOperationID() string { return newID() }
 
 // CreateOperation stores a new, running operation.
 func (db *DB) CreateOperation(ctx context.Context, op *Operation, audit *AuditEvent) error {
-	return db.write(ctx, false, audit, func(tx *Tx) error {
-		op.CreateTime, op.UpdateTime = tx.now, tx.now
-		_, err := tx.ExecContext(ctx, `INSERT INTO operations (id, kind, principal, create_time, update_time, done, metadata)
-			VALUES (?, ?, ?, ?, ?, 0, ?)`, op.ID, op.Kind, op.Principal, micros(tx.now), micros(tx.now), op.Metadata)
-		return dbError(err)
-	})
+	return db.write(ctx, false, audit, func(tx *Tx) error { return tx.createOperation(ctx, op) })
+}
+
+func (tx *Tx) createOperation(ctx context.Context, op *Operation) error {
+	op.CreateTime, op.UpdateTime = tx.now, tx.now
+	_, err := tx.ExecContext(ctx, `INSERT INTO operations (id, kind, principal, create_time, update_time, done, metadata)
+		VALUES (?, ?, ?, ?, ?, 0, ?)`, op.ID, op.Kind, op.Principal, micros(tx.now), micros(tx.now), op.Metadata)
+	return dbError(err)
 }
 
 // FinishOperation stores the final state of op.

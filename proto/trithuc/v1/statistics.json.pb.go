@@ -468,6 +468,12 @@ func (x *CreateReportRequest) AppendProtoJSON(b []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
+	if x.RequestId != "" {
+		b = append(b, ",\"requestId\":"...)
+		if b, err = appendProtoJSONString(b, x.RequestId); err != nil {
+			return nil, err
+		}
+	}
 	if len(b) == start {
 		return append(b, '{', '}'), nil
 	}

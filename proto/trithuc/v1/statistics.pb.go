@@ -1350,7 +1350,16 @@ type CreateReportRequest struct {
 	// The report to make: its template and as_of.
 	Report *Report `protobuf:"bytes,1,opt,name=report,proto3" json:"report,omitempty"`
 	// The {report} in reports/{report}; the service picks one when empty.
-	ReportId      string `protobuf:"bytes,2,opt,name=report_id,json=reportId,proto3" json:"report_id,omitempty"`
+	ReportId string `protobuf:"bytes,2,opt,name=report_id,json=reportId,proto3" json:"report_id,omitempty"`
+	// A unique id for this request (https://google.aip.dev/155), typically a
+	// UUID. Repeating a request with the same id returns the first
+	// operation, and so its report, instead of making a second report.
+	// (-- api-linter: core::0155::request-id-format=disabled
+	//
+	//	aip.dev/not-precedent: trithuc accepts any client id of up to 64
+	//	letters, digits and ._:- (the pattern above), not only UUIDv4, and
+	//	clients already send such ids. --)
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1395,6 +1404,13 @@ func (x *CreateReportRequest) GetReport() *Report {
 func (x *CreateReportRequest) GetReportId() string {
 	if x != nil {
 		return x.ReportId
+	}
+	return ""
+}
+
+func (x *CreateReportRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
 	}
 	return ""
 }
@@ -1788,11 +1804,13 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\x05title\x18\x01 \x01(\tR\x05title\x12E\n" +
 	"\n" +
 	"statistics\x18\x02 \x01(\v2%.trithuc.v1.ComputeStatisticsResponseR\n" +
-	"statistics\"\xaf\x02\n" +
+	"statistics\"\xee\x02\n" +
 	"\x13CreateReportRequest\x12/\n" +
 	"\x06report\x18\x01 \x01(\v2\x12.trithuc.v1.ReportB\x03\xe0A\x02R\x06report\x12\xe6\x01\n" +
 	"\treport_id\x18\x02 \x01(\tB\xc8\x01\xbaH\xc4\x01\xba\x01\xc0\x01\n" +
-	"\x10report_id.format\x12kmust be 1 to 63 lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen\x1a?this == '' || this.matches('^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$')R\breportId\"S\n" +
+	"\x10report_id.format\x12kmust be 1 to 63 lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen\x1a?this == '' || this.matches('^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$')R\breportId\x12=\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tB\x1e\xbaH\x1b\xd8\x01\x01r\x16\x18@2\x12^[A-Za-z0-9._:-]+$R\trequestId\"S\n" +
 	"\x14CreateReportMetadata\x12;\n" +
 	"\vcreate_time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\"E\n" +
