@@ -29,6 +29,9 @@ const reportsPageSize = 50
 type reportsData struct {
 	// The form's values, kept when it is shown again.
 	AsOf, ReportID string
+	// RequestID is the form's request id (formRequestID): the form sent
+	// twice makes one report.
+	RequestID string
 
 	Reports []reportRow
 	NextURL string
@@ -53,7 +56,7 @@ func (h *Handler) reports(q *request) {
 	}
 	// The year just ended: what the yearly report is usually about.
 	last := time.Now().In(store.Vietnam).Year() - 1
-	d := &reportsData{AsOf: fmt.Sprintf("31/12/%d", last)}
+	d := &reportsData{AsOf: fmt.Sprintf("31/12/%d", last), RequestID: q.formRequestID()}
 	p := &page{Data: d}
 	if q.r.Method == "POST" {
 		d.AsOf, d.ReportID = strings.TrimSpace(q.r.PostFormValue("as_of")), strings.TrimSpace(q.r.PostFormValue("report_id"))
@@ -63,6 +66,9 @@ func (h *Handler) reports(q *request) {
 			return
 		}
 		p.Error, p.Fields, p.Status = explainReport(err)
+		if requestIDReused(err) {
+			d.RequestID = newFormToken()
+		}
 	}
 	if !h.listReports(q, d) {
 		return
@@ -80,7 +86,7 @@ func (h *Handler) startReport(q *request, d *reportsData) (string, error) {
 			return "", invalid("as_of", err.Error())
 		}
 	}
-	op, err := h.stats.CreateReport(q.ctx(), &pb.CreateReportRequest{ReportId: d.ReportID,
+	op, err := h.stats.CreateReport(q.ctx(), &pb.CreateReportRequest{ReportId: d.ReportID, RequestId: d.RequestID,
 		Report: &pb.Report{Template: pb.Report_YEARLY_WORKFORCE, AsOf: asOf}})
 	if err != nil {
 		return "", err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // registeredIn registers twelve people as on 1 January of year, so that
@@ -93,5 +94,75 @@ func TestReportsMenuByRole(t *testing.T) {
 		if c.want && code != http.StatusOK || !c.want && (code != http.StatusForbidden || !strings.Contains(page, c.page)) {
 			t.Errorf("%s: /reports is HTTP %d", c.who, code)
 		}
+	}
+}
+
+// The report form sent twice (a double click, a reload) makes one report:
+// it carries a request id made when the page was shown. Sent again
+// changed, it makes none and says why; the form shown then makes one.
+func TestReportFormSentTwiceMakesOne(t *testing.T) {
+	e := newEnv(t)
+	e.registeredIn(2020)
+	ctx := context.Background()
+	b := e.signIn(e.account("home_affairs", ""))
+	// reports waits for the report operations to end and returns the
+	// reports made.
+	reports := func() (ops int, names []string) {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			all, err := e.db.ListOperations(ctx, "", 100, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ops = 0
+			running := false
+			for _, op := range all {
+				if op.Kind == store.ReportOperationKind {
+					ops++
+					running = running || !op.Done
+				}
+			}
+			if !running {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the report's operation did not end")
+			}
+		}
+		l, err := e.admin.Statistics.ListReports(ctx, &pb.ListReportsRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range l.GetReports() {
+			names = append(names, r.GetName())
+		}
+		return ops, names
+	}
+
+	_, body := b.get("/reports")
+	form := sentForm(t, body, url.Values{"as_of": {"31/12/2024"}, "report_id": {""}})
+	for range 2 {
+		if code, _ := b.post("/reports", form); code != http.StatusSeeOther {
+			t.Fatalf("making a report: HTTP %d", code)
+		}
+	}
+	if ops, names := reports(); ops != 1 || len(names) != 1 {
+		t.Errorf("the report form sent twice started %d operations and made %d reports, want 1: %v", ops, len(names), names)
+	}
+
+	form.Set("as_of", "30/06/2024")
+	code, body := b.post("/reports", form)
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "đã được lưu một lần") {
+		t.Fatalf("the sent form sent again changed: HTTP %d, want 422 saying it was sent", code)
+	}
+	again := sentForm(t, body, form)
+	if again.Get("request_id") == form.Get("request_id") {
+		t.Fatal("the form shown again keeps the used request_id")
+	}
+	if code, _ := b.post("/reports", again); code != http.StatusSeeOther {
+		t.Fatalf("sending the form shown again: HTTP %d", code)
+	}
+	if _, names := reports(); len(names) != 2 {
+		t.Errorf("sending the form shown again: %d reports, want 2: %v", len(names), names)
 	}
 }
