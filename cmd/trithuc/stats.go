@@ -288,9 +288,13 @@ func printStatistics(w io.Writer, r *pb.ComputeStatisticsResponse) {
 		labels.Date(r.GetAsOf()), hidden, r.GetSuppressionThreshold(), hidden)
 }
 
-// printIndicators prints the indicators as a table, shares in percent.
+// printIndicators prints the indicators as a table, shares in percent,
+// then apart the counts (labels.Counts) under a header of their own, as a
+// report's files lay them out: a count's mark "<5" in the share column
+// would read as under 5 percent.
 func printIndicators(w io.Writer, r *pb.GetIndicatorsResponse) {
-	rows := [][]string{{"Chỉ tiêu", "Tử số", "Mẫu số", "Tỷ lệ"}}
+	shares := [][]string{{"Chỉ tiêu", "Tử số", "Mẫu số", "Tỷ lệ"}}
+	counts := [][]string{{"Chỉ tiêu", "Số người"}}
 	below := "<" + strconv.Itoa(int(r.GetSuppressionThreshold()))
 	for _, ind := range r.GetIndicators() {
 		mark := below
@@ -301,6 +305,10 @@ func printIndicators(w io.Writer, r *pb.GetIndicatorsResponse) {
 		if ind.Numerator != nil {
 			num = strconv.Itoa(int(ind.GetNumerator()))
 		}
+		if labels.Counts(ind.GetKind()) {
+			counts = append(counts, []string{ind.GetLabel(), num})
+			continue
+		}
 		if ind.Denominator != nil {
 			den = strconv.Itoa(int(ind.GetDenominator()))
 		}
@@ -310,9 +318,13 @@ func printIndicators(w io.Writer, r *pb.GetIndicatorsResponse) {
 		case !ind.GetSuppressed():
 			share = "–" // a denominator of 0
 		}
-		rows = append(rows, []string{ind.GetLabel(), num, den, share})
+		shares = append(shares, []string{ind.GetLabel(), num, den, share})
 	}
-	printTable(w, rows, 1)
+	printTable(w, shares, 1)
+	if len(counts) > 1 {
+		fmt.Fprintln(w)
+		printTable(w, counts, 1)
+	}
 	fmt.Fprintf(w, "\nNgày tính: %s. %s: dưới %d người, không công bố. ẩn: không công bố để không suy ra được một số %s; có thể là số bất kỳ. –: không có dữ liệu (không có ai trong mẫu số).\n",
 		labels.Date(r.GetAsOf()), below, r.GetSuppressionThreshold(), below)
 }

@@ -65,6 +65,9 @@ func TestStatsCommand(t *testing.T) {
 	if err != nil || !strings.Contains(out, "Tỷ lệ nữ") || !strings.Contains(out, "100,0%") {
 		t.Errorf("indicators: %v\n%s", err, out)
 	}
+	if _, header := professors(out); !strings.Contains(header, "Số người") || strings.Contains(header, "Tỷ lệ") {
+		t.Errorf("indicators: the professors are printed under %q, want a count's header:\n%s", header, out)
+	}
 
 	// The threshold: never below 3.
 	_, err = cli(t, append([]string{"stats", "settings", "--threshold", "2"}, c...)...)
@@ -139,5 +142,41 @@ func TestPrintStatisticsMarks(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("no %q in\n%s", want, out)
 		}
+	}
+}
+
+// professors is the line of the number of professors in printed
+// indicators, with the header of its table.
+func professors(out string) (line, header string) {
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "Chỉ tiêu") {
+			header = l
+		}
+		if strings.HasPrefix(l, "Số giáo sư, phó giáo sư") {
+			return l, header
+		}
+	}
+	return "", ""
+}
+
+// The number of professors is a count (labels.Counts), not a share: it is
+// printed apart under "Số người", so that its mark "<5" does not stand in
+// the share column, where it would read as under 5 percent.
+func TestPrintIndicatorsCounts(t *testing.T) {
+	num, den, share := int32(12), int32(40), 0.3
+	var b strings.Builder
+	printIndicators(&b, &pb.GetIndicatorsResponse{SuppressionThreshold: 5, Indicators: []*pb.Indicator{
+		{Kind: pb.Indicator_WOMEN, Label: "Tỷ lệ nữ", Numerator: &num, Denominator: &den, Share: &share},
+		{Kind: pb.Indicator_PROFESSORS, Label: "Số giáo sư, phó giáo sư", Suppressed: true,
+			SuppressionReason: pb.SuppressionReason_BELOW_THRESHOLD},
+	}})
+	out := b.String()
+	line, header := professors(out)
+	if got := strings.Fields(strings.TrimPrefix(line, "Số giáo sư, phó giáo sư")); strings.Join(got, "|") != "<5" ||
+		strings.Join(strings.Fields(header), " ") != "Chỉ tiêu Số người" {
+		t.Errorf("the professors read %q under %q, want <5 alone under Chỉ tiêu, Số người; in\n%s", line, header, out)
+	}
+	if !strings.Contains(out, "Tỷ lệ nữ") || !strings.Contains(out, "30,0%") {
+		t.Errorf("the shares are gone:\n%s", out)
 	}
 }
