@@ -10,8 +10,7 @@ import (
 
 // A form that creates something (a registration, a person, a qualification, a
 // position, a work, an honour, a yearly report) carries a request id
-// (AIP-155) made when
-// the form was shown, so that the same form sent twice — a double click,
+// (AIP-155) made when the form was shown, so that the same form sent twice — a double click,
 // the browser sending it again after Back or a reload — creates one thing:
 // the server answers the repeat with what the first created.
 
