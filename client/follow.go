@@ -18,9 +18,13 @@ import (
 // connection or the server goes away. A change is handled at least once:
 // after a crash between Handle and Save the same changes come again, so
 // Handle must be idempotent (read the resource and upsert, or delete).
+// With Resync set, it also mends a copy that the feed cannot bring up to
+// date, reading the registry in full (a new copy, a restore, a cursor
+// older than what the feed keeps).
 type Follower struct {
 	Changes pb.ChangeServiceClient
-	// Cursor is where to start; "" starts at the newest change.
+	// Cursor is where to start; "" starts at the newest change, after
+	// Resync when that is set.
 	Cursor string
 	// Filter is a filter on resource_type, as ListChanges takes.
 	Filter string
@@ -28,19 +32,33 @@ type Follower struct {
 	Handle func(ctx context.Context, c *pb.Change) error
 	// Save, when set, stores the cursor after each batch handled.
 	Save func(ctx context.Context, cursor string) error
+	// Resync, when set, is called when there is no cursor to start from
+	// and when the server refuses the cursor (FAILED_PRECONDITION: the
+	// feed no longer holds the changes after it, or it is of another
+	// feed, as after a restore from a backup). It is given the cursor of
+	// the newest change, taken before it runs: it reads what the copy
+	// holds in full, replaces the copy with it and stores the cursor with
+	// it, and the follower goes on from that cursor, so that what is
+	// committed during the read comes again as changes. Without it, such
+	// a cursor ends Run.
+	Resync func(ctx context.Context, cursor string) error
 	// MinBackoff and MaxBackoff bound the wait before a reconnection;
 	// 100 ms and 30 s when 0.
 	MinBackoff, MaxBackoff time.Duration
+
+	// resync is whether Resync is due, at the next watch's first message.
+	resync bool
 }
 
 // Run follows the feed until ctx ends (it then returns nil) or an error
 // retrying cannot mend: the cursor is no longer held or is not this
-// feed's (FAILED_PRECONDITION, INVALID_ARGUMENT), the credential may not
-// read the feed, or Handle or Save failed.
+// feed's (FAILED_PRECONDITION without Resync, INVALID_ARGUMENT), the
+// credential may not read the feed, or Handle, Save or Resync failed.
 func (f *Follower) Run(ctx context.Context) error {
 	wait := cmpOr(f.MinBackoff, 100*time.Millisecond)
 	limit := cmpOr(f.MaxBackoff, 30*time.Second)
 	backoff := wait
+	f.resync = f.Resync != nil && f.Cursor == ""
 	for {
 		progressed, err := f.watch(ctx)
 		if ctx.Err() != nil {
@@ -57,7 +75,14 @@ func (f *Follower) Run(ctx context.Context) error {
 			}
 		}
 		switch status.Code(err) {
-		case codes.FailedPrecondition, codes.InvalidArgument, codes.PermissionDenied, codes.Unauthenticated:
+		case codes.FailedPrecondition:
+			if f.Resync == nil || f.resync {
+				return err
+			}
+			// Watching without a cursor, the next watch first sends the
+			// newest change's cursor: Resync runs from there.
+			f.resync, f.Cursor = true, ""
+		case codes.InvalidArgument, codes.PermissionDenied, codes.Unauthenticated:
 			return err
 		}
 		if progressed {
@@ -94,6 +119,15 @@ func (f *Follower) watch(ctx context.Context) (bool, error) {
 			return progressed, err
 		}
 		progressed = true
+		if f.resync {
+			// A watch without a cursor sends the newest change's cursor
+			// first, alone.
+			if err := f.Resync(ctx, m.Cursor); err != nil {
+				return progressed, &handlerError{err}
+			}
+			f.resync, f.Cursor = false, m.Cursor
+			continue
+		}
 		for _, c := range m.Changes {
 			if err := f.Handle(ctx, c); err != nil {
 				return progressed, &handlerError{err}

@@ -58,7 +58,7 @@ func TestChangesAfterRestore(t *testing.T) {
 	wantCode(t, err, codes.FailedPrecondition)
 
 	// The cursor before the first change is every feed's: a new
-	// follower (examples/mirror) starts from it.
+	// follower of an earlier examples/mirror starts from it.
 	if got := feedOf(t, e.client.Changes, "ZmVlZDE6MA"); len(got) != 2 || got[1].Resource != chi.Name {
 		t.Errorf("from the first change: %q", summaryOf(got))
 	}

@@ -26,8 +26,8 @@ const cursorPrefix = "feed2:"
 // had a feed when it was first given an id (by an upgrade) goes on taking
 // them, up to the newest seq it had then ('changes_feed1_through'): it
 // handed them out. Its backups and restores take none but "feed1:0",
-// before the first change, which is every feed's (examples/mirror starts
-// there).
+// before the first change, which is every feed's (followers of earlier
+// versions of examples/mirror start there).
 const feed1Prefix = "feed1:"
 
 // EncodeCursor makes the cursor of the changes after seq.

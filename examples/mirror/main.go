@@ -2,7 +2,11 @@
 // sync with a trithuc server through the change feed: it follows the feed
 // from the cursor it stored, reads each changed person with its own
 // credential (so it holds only what that credential may see), and stores
-// the cursor with the rows in one transaction.
+// the cursor with the rows in one transaction. A new mirror, and one whose
+// cursor the server refuses (after a restore of the server's database
+// from a backup, or when the mirror was stopped for longer than the feed
+// keeps changes), reads every person the credential may list and follows
+// on from a cursor taken before that read.
 //
 //	mirror -addr 127.0.0.1:50051 -token $KEY -db mirror.db
 package main
@@ -68,27 +72,57 @@ func (m *mirror) cursor() (string, error) {
 	return c, err
 }
 
-// follow runs until ctx ends. A new mirror follows from the first change,
-// which is a full copy while the feed holds every change.
+// follow runs until ctx ends. A new mirror starts with a full copy.
 func (m *mirror) follow(ctx context.Context, c *client.Client) error {
 	cur, err := m.cursor()
 	if err != nil {
 		return err
 	}
-	if cur == "" {
-		cur = firstCursor
-	}
 	f := &client.Follower{Changes: c.Changes, Cursor: cur, Filter: "resource_type = PERSON",
 		Handle: func(ctx context.Context, ch *pb.Change) error { return m.apply(ctx, c, ch) },
 		Save: func(ctx context.Context, cursor string) error {
-			_, err := m.db.ExecContext(ctx, `INSERT INTO cursor VALUES (1, ?) ON CONFLICT(one) DO UPDATE SET value = excluded.value`, cursor)
+			_, err := m.db.ExecContext(ctx, saveCursor, cursor)
 			return err
-		}}
+		},
+		Resync: func(ctx context.Context, cursor string) error { return m.resync(ctx, c, cursor) }}
 	return f.Run(ctx)
 }
 
-// firstCursor is the cursor before the first change (sequence 0).
-const firstCursor = "ZmVlZDE6MA"
+const saveCursor = `INSERT INTO cursor VALUES (1, ?) ON CONFLICT(one) DO UPDATE SET value = excluded.value`
+
+// resync replaces the table with every person the credential lists, and
+// the cursor with the one taken before the read, in one transaction: the
+// people the server no longer has (a restore took them away) go, and
+// what changed during the read comes again from the feed.
+func (m *mirror) resync(ctx context.Context, c *client.Client, cursor string) error {
+	log.Printf("reading the registry in full, then following the feed from %s", cursor)
+	tx, err := m.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM people`); err != nil {
+		return err
+	}
+	n := 0
+	for p, err := range client.All(ctx, &pb.ListPeopleRequest{PageSize: 1000}, c.People.ListPeople, (*pb.ListPeopleResponse).GetPeople) {
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO people VALUES (?, ?, ?)`, p.Name, p.DisplayName, p.Etag); err != nil {
+			return err
+		}
+		n++
+	}
+	if _, err := tx.ExecContext(ctx, saveCursor, cursor); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	log.Printf("read %d people", n)
+	return nil
+}
 
 // apply reads the person a change names and stores or removes them.
 func (m *mirror) apply(ctx context.Context, c *client.Client, ch *pb.Change) error {

@@ -109,8 +109,16 @@ func TestMirrorFollowsThroughRestart(t *testing.T) {
 	src.start()
 	burst(2)
 
+	waitSynced(t, m, writer)
+}
+
+// waitSynced waits until the mirror holds the people the source lists, with
+// their etags.
+func waitSynced(t *testing.T, m *mirror, source *client.Client) {
+	t.Helper()
+	ctx := context.Background()
 	want := map[string]string{}
-	for p, err := range client.All(ctx, &pb.ListPeopleRequest{PageSize: 1000}, writer.People.ListPeople, (*pb.ListPeopleResponse).GetPeople) {
+	for p, err := range client.All(ctx, &pb.ListPeopleRequest{PageSize: 1000}, source.People.ListPeople, (*pb.ListPeopleResponse).GetPeople) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -134,7 +142,7 @@ func TestMirrorFollowsThroughRestart(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatalf("the mirror holds %d people, the source %d", len(got), len(want))
+	t.Fatalf("the mirror holds %d people, the source %d:\n%v\n%v", len(got), len(want), got, want)
 }
 
 func equal(a, b map[string]string) bool {
@@ -147,4 +155,136 @@ func equal(a, b map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// fixture is a source with an admin client and a service key to mirror
+// with.
+func fixture(t *testing.T) (src *source, writer *client.Client, svcKey string) {
+	t.Helper()
+	src = &source{t: t, path: filepath.Join(t.TempDir(), "source.db"), addr: "127.0.0.1:0"}
+	src.start()
+	t.Cleanup(func() { src.stop() })
+	_, admin, err := src.db.CreateKey(context.Background(), "test", "admin", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, svcKey, err = src.db.CreateKey(context.Background(), "mirror", "service", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	writer, err = client.Dial(src.addr, client.Options{Token: admin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { writer.Close() })
+	return src, writer, svcKey
+}
+
+// run follows the source with a mirror until the test ends or stop is
+// called; following must end well.
+func run(t *testing.T, m *mirror, addr, key string) (stop func()) {
+	t.Helper()
+	reader, err := client.Dial(addr, client.Options{Token: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- m.follow(ctx, reader) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("following: %v", err)
+			}
+			reader.Close()
+		})
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+func create(t *testing.T, c *client.Client, given string) *pb.Person {
+	t.Helper()
+	p, err := c.People.CreatePerson(context.Background(), &pb.CreatePersonRequest{Person: &pb.Person{FamilyName: "Lê", GivenName: given}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// A restore of the source's database is another feed, which refuses the
+// mirror's cursor: the mirror reads the registry in full again, dropping
+// the person the restore took away and taking back the one it undid the
+// deletion of, and follows on.
+func TestMirrorResyncsAfterRestore(t *testing.T) {
+	ctx := context.Background()
+	src, writer, svcKey := fixture(t)
+	an := create(t, writer, "An")
+	create(t, writer, "Bình")
+	m, err := openMirror(filepath.Join(t.TempDir(), "mirror.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, m, src.addr, svcKey)
+	waitSynced(t, m, writer)
+
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if err := src.db.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	create(t, writer, "Chi")
+	if _, err := writer.People.DeletePerson(ctx, &pb.DeletePersonRequest{Name: an.Name}); err != nil {
+		t.Fatal(err)
+	}
+	waitSynced(t, m, writer)
+
+	src.stop()
+	if err := store.Restore(ctx, backup, src.path, true, store.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	src.start()
+	create(t, writer, "Dung")
+	waitSynced(t, m, writer)
+}
+
+// A mirror started on a feed that no longer holds its first changes, and
+// one stopped for longer than the feed keeps changes, read the registry
+// in full and follow on.
+func TestMirrorAfterPruning(t *testing.T) {
+	ctx := context.Background()
+	src, writer, svcKey := fixture(t)
+	an := create(t, writer, "An")
+	create(t, writer, "Bình")
+	offline, err := openMirror(filepath.Join(t.TempDir(), "offline.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := run(t, offline, src.addr, svcKey)
+	waitSynced(t, offline, writer)
+	stop()
+
+	create(t, writer, "Chi")
+	if _, err := writer.People.DeletePerson(ctx, &pb.DeletePersonRequest{Name: an.Name}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := src.db.PruneChanges(ctx, time.Now().Add(time.Hour)); err != nil || n == 0 {
+		t.Fatalf("pruning: %d, %v", n, err)
+	}
+
+	fresh, err := openMirror(filepath.Join(t.TempDir(), "fresh.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, fresh, src.addr, svcKey)
+	run(t, offline, src.addr, svcKey)
+	dung := create(t, writer, "Dung")
+	waitSynced(t, fresh, writer)
+	waitSynced(t, offline, writer)
+	if _, err := writer.People.DeletePerson(ctx, &pb.DeletePersonRequest{Name: dung.Name}); err != nil {
+		t.Fatal(err)
+	}
+	waitSynced(t, fresh, writer)
+	waitSynced(t, offline, writer)
 }
