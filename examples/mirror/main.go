@@ -2,11 +2,11 @@
 // sync with a trithuc server through the change feed: it follows the feed
 // from the cursor it stored, reads each changed person with its own
 // credential (so it holds only what that credential may see), and stores
-// the cursor with the rows in one transaction. A new mirror, and one whose
-// cursor the server refuses (after a restore of the server's database
-// from a backup, or when the mirror was stopped for longer than the feed
-// keeps changes), reads every person the credential may list and follows
-// on from a cursor taken before that read.
+// the cursor with the rows in one transaction. When the server refuses its
+// cursor (after a restore of the server's database from a backup, or when
+// the mirror was stopped for longer than the feed keeps changes), it
+// reads every person the credential may list and follows on from a cursor
+// taken before that read.
 //
 //	mirror -addr 127.0.0.1:50051 -token $KEY -db mirror.db
 package main
@@ -15,6 +15,7 @@ import (
 	"context"
 	"database/sql"
 	"flag"
+	"fmt"
 	"log"
 	"os"
 	"os/signal"
@@ -72,11 +73,17 @@ func (m *mirror) cursor() (string, error) {
 	return c, err
 }
 
-// follow runs until ctx ends. A new mirror starts with a full copy.
+// follow runs until ctx ends. A new mirror follows from the first change,
+// which is a full copy while the feed holds every change, and works for a
+// key limited to an association, which may not list people; when the
+// feed no longer holds it, it reads the registry in full.
 func (m *mirror) follow(ctx context.Context, c *client.Client) error {
 	cur, err := m.cursor()
 	if err != nil {
 		return err
+	}
+	if cur == "" {
+		cur = firstCursor
 	}
 	f := &client.Follower{Changes: c.Changes, Cursor: cur, Filter: "resource_type = PERSON",
 		Handle: func(ctx context.Context, ch *pb.Change) error { return m.apply(ctx, c, ch) },
@@ -87,6 +94,10 @@ func (m *mirror) follow(ctx context.Context, c *client.Client) error {
 		Resync: func(ctx context.Context, cursor string) error { return m.resync(ctx, c, cursor) }}
 	return f.Run(ctx)
 }
+
+// firstCursor is the cursor before the first change (sequence 0), every
+// feed's.
+const firstCursor = "ZmVlZDE6MA"
 
 const saveCursor = `INSERT INTO cursor VALUES (1, ?) ON CONFLICT(one) DO UPDATE SET value = excluded.value`
 
@@ -107,7 +118,7 @@ func (m *mirror) resync(ctx context.Context, c *client.Client, cursor string) er
 	n := 0
 	for p, err := range client.All(ctx, &pb.ListPeopleRequest{PageSize: 1000}, c.People.ListPeople, (*pb.ListPeopleResponse).GetPeople) {
 		if err != nil {
-			return err
+			return fmt.Errorf("reading the registry in full (ListPeople): %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO people VALUES (?, ?, ?)`, p.Name, p.DisplayName, p.Etag); err != nil {
 			return err

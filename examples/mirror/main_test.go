@@ -288,3 +288,40 @@ func TestMirrorAfterPruning(t *testing.T) {
 	waitSynced(t, fresh, writer)
 	waitSynced(t, offline, writer)
 }
+
+// A Follower with Resync and no cursor reads in full first, given the
+// cursor it then follows from, and is handed the changes after it.
+func TestFollowerWithoutCursorResyncs(t *testing.T) {
+	src, writer, svcKey := fixture(t)
+	create(t, writer, "An")
+	reader, err := client.Dial(src.addr, client.Options{Token: svcKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	resynced := make(chan string, 1)
+	handled := make(chan string, 10)
+	f := &client.Follower{Changes: reader.Changes,
+		Resync: func(ctx context.Context, cursor string) error { resynced <- cursor; return nil },
+		Handle: func(ctx context.Context, c *pb.Change) error { handled <- c.Resource; return nil }}
+	go f.Run(ctx)
+	select {
+	case cur := <-resynced:
+		if head, _ := src.db.ChangeHead(ctx); cur != src.db.EncodeCursor(head) {
+			t.Errorf("Resync was given %q, not the newest change's cursor", cur)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no Resync")
+	}
+	bich := create(t, writer, "Bích")
+	select {
+	case got := <-handled:
+		if got != bich.Name {
+			t.Errorf("handled %s first, want %s", got, bich.Name)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("nothing handled after Resync")
+	}
+}
