@@ -142,6 +142,12 @@ func (s *changeService) sendChanges(stream grpc.ServerStreamingServer[pb.WatchCh
 				break
 			}
 		}
+		// The changes of one seq (a membership's and the DELETED of the
+		// person it took out of the caller's scope) go in one message,
+		// whose cursor is past them both.
+		for n < len(changes) && changes[n].Sequence == changes[n-1].Sequence {
+			n++
+		}
 		cursor := changes[n-1].Cursor
 		if n == len(changes) {
 			cursor = s.db.EncodeCursor(page.Next)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -203,13 +204,19 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 				return err
 			}
 			conds = append(conds, "c.type IN (1, 2, 3, 4) AND "+cond)
-		} else if q.Scope != "" {
+		}
+		var left string
+		var leftArgs []any
+		if q.Scope != "" && !strings.HasPrefix(q.Scope, "organizations/") {
 			assocs, err := tx.scopeAssociations(ctx, q.Scope)
 			if err != nil {
 				return err
 			}
 			conds = append(conds, "((c.type IN (1, 2, 3, 4, 8, 9) AND "+inScopeSQL("c.person_pk", assocs)+
 				") OR (c.type = 7 AND c.association_pk IN ("+pkList(assocs)+")))")
+			if typeSeen(q.Types, pb.Change_PERSON) {
+				left, leftArgs = leftScopeSQL(assocs, where), append([]any{q.After, end}, args...)
+			}
 		}
 		hidden := "0"
 		if q.HideRestricted {
@@ -221,12 +228,20 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 			hidden = "(c.person_pk IS NOT NULL AND c.person_pk IN " + restricted + ")"
 			conds = append(conds, "(NOT "+hidden+" OR c.type = 1 AND instr(c.fields, ',restricted,') > 0)")
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT c.seq, c.change_time, c.resource, c.type, c.kind, c.fields, `+hidden+`
-			FROM changes c WHERE `+strings.Join(conds, " AND ")+` ORDER BY c.seq LIMIT ?`, append(all, size+1)...)
+		query := `SELECT c.seq, c.change_time, c.resource, c.type, c.kind, c.fields, ` + hidden + `
+			FROM changes c WHERE ` + strings.Join(conds, " AND ")
+		if left != "" {
+			query += " UNION ALL " + left
+			all = append(all, leftArgs...)
+		}
+		// A membership's change comes before the DELETED of its person
+		// that it brings (leftScopeSQL), which has its seq.
+		rows, err := tx.QueryContext(ctx, query+` ORDER BY 1, 4 DESC LIMIT ?`, append(all, size+2)...)
 		if err != nil {
 			return dbError(err)
 		}
 		defer rows.Close()
+		var got []*pb.Change
 		for rows.Next() {
 			var seq, at int64
 			var resource, fields string
@@ -239,11 +254,7 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 				// The person's restriction: gone, for this caller.
 				kind, fields = int32(pb.Change_DELETED), ""
 			}
-			if len(page.Changes) == size {
-				page.More = true
-				break
-			}
-			page.Changes = append(page.Changes, &pb.Change{
+			got = append(got, &pb.Change{
 				Name:          "changes/" + strconv.FormatInt(seq, 10),
 				Sequence:      seq,
 				Cursor:        tx.db.EncodeCursor(seq),
@@ -257,6 +268,11 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 		if err := rows.Err(); err != nil {
 			return dbError(err)
 		}
+		page.Changes = got
+		if len(got) > size {
+			page.Changes = got[:pageCut(got, size)]
+			page.More = true
+		}
 		page.Next = end
 		if page.More {
 			page.Next = page.Changes[len(page.Changes)-1].Sequence
@@ -268,6 +284,52 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 		return nil, err
 	}
 	return page, nil
+}
+
+// pageCut is how many of got (more than size, in seq order) a page of
+// size takes: size, but that a page never ends between two changes of one
+// seq, since the next page starts after the seq of its last. The page
+// ends before them, or, when they are all it holds, takes both.
+func pageCut(got []*pb.Change, size int) int {
+	seq := got[size].Sequence
+	i := size
+	for i > 0 && got[i-1].Sequence == seq {
+		i--
+	}
+	if i > 0 {
+		return i
+	}
+	for i < len(got) && got[i].Sequence == seq {
+		i++
+	}
+	return i
+}
+
+// leftScopeSQL selects, for a registrar key limited to the associations
+// assocs, the DELETED of each person named by a change of one of their
+// memberships who is no longer in its scope, though a confirmed link made
+// them a member (they were in it). Without it the key's copy would keep
+// the person, whose own changes it no longer sees, for good. The filter
+// where applies to it as to the feed's own rows; its arguments are the
+// range's bounds, then the filter's.
+func leftScopeSQL(assocs []int64, where string) string {
+	in := pkList(assocs)
+	q := `SELECT c.seq, c.change_time, c.resource, c.type, c.kind, c.fields, 0 FROM (
+		SELECT m.seq AS seq, m.change_time AS change_time, 'people/' || p.id AS resource,
+			1 AS type, 3 AS kind, '' AS fields
+		FROM changes m JOIN people p ON p.pk = m.person_pk
+		WHERE m.seq > ? AND m.seq <= ? AND m.type = 7 AND m.association_pk IN (` + in + `)
+			AND NOT ` + inScopeSQL("p.pk", assocs) + `
+			AND EXISTS (SELECT 1 FROM memberships lm WHERE lm.person_pk = p.pk AND lm.link_confirmed = 1
+				AND lm.association_pk IN (` + in + `))) c`
+	if where != "" {
+		q += " WHERE (" + where + ")"
+	}
+	return q
+}
+
+func typeSeen(types []pb.Change_ResourceType, t pb.Change_ResourceType) bool {
+	return types == nil || slices.Contains(types, t)
 }
 
 func splitFields(s string) []string {

@@ -1,0 +1,86 @@
+package server
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+)
+
+// A person whose membership ends leaves the scope of a registrar key
+// limited to the association: its feed then tells of the person's
+// DELETED, also to a follower of people alone, so that its copy drops
+// them as the key can no longer read them. Someone linked by the key but
+// never confirmed, whose membership is rejected, was never in its scope
+// and is not named.
+func TestChangesTellLeavingTheScope(t *testing.T) {
+	f := newScopeFixture(t)
+	e, ctx := f.e, f.ctx
+	member := e.register(&pb.RegisterMemberRequest{Parent: f.hyh.Name, Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Lê", GivenName: "Hoa"}}})
+	stays := e.register(&pb.RegisterMemberRequest{Parent: f.hyh.Name, Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Lê", GivenName: "Mai"}}})
+	out := bao()
+	out.FamilyName, out.GivenName = "Khác", "Tên"
+	linked, err := f.medical.Memberships.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: f.hyh.Name, Consent: consent(),
+		Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: out}})
+	if err != nil || !linked.LinkedExistingPerson {
+		t.Fatalf("linking the outsider: %v %v", linked, err)
+	}
+	cursor := feedOf(t, f.medical.Changes, "")
+	from := cursor[len(cursor)-1].Cursor
+
+	if _, err := e.client.Memberships.WithdrawMembership(ctx, &pb.WithdrawMembershipRequest{Name: member.Membership.Name}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.Memberships.RejectMembership(ctx, &pb.RejectMembershipRequest{Name: linked.Membership.Name, Reason: "Trùng hồ sơ"}); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, filter := range []string{"", "resource_type = PERSON"} {
+		var got []*pb.Change
+		token := from
+		for {
+			r, err := f.medical.Changes.ListChanges(ctx, &pb.ListChangesRequest{PageToken: token, Filter: filter, PageSize: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, r.Changes...)
+			token = r.Cursor
+			if r.NextPageToken == "" {
+				break
+			}
+		}
+		told := false
+		for _, c := range got {
+			f.noLeak(t, "ListChanges", c)
+			if c.Resource == member.Person.Name {
+				told = c.Kind == pb.Change_DELETED && c.ResourceType == pb.Change_PERSON
+			}
+			if c.Resource == stays.Person.Name {
+				t.Errorf("filter %q: a change of %s, who is still a member: %v", filter, c.Resource, c)
+			}
+		}
+		if !told {
+			t.Errorf("filter %q: the feed does not tell that %s left the scope: %q", filter, member.Person.Name, summaryOf(got))
+		}
+	}
+
+	// A watch tells it too.
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	stream, err := f.medical.Changes.WatchChanges(wctx, &pb.WatchChangesRequest{Cursor: from, Filter: "resource_type = PERSON"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := stream.Recv()
+	if err != nil || len(m.Changes) != 1 || m.Changes[0].Resource != member.Person.Name || m.Changes[0].Kind != pb.Change_DELETED {
+		t.Errorf("watch: %v %v", m, err)
+	}
+
+	// The admin's feed holds the changes as they were written.
+	for _, c := range feedOf(t, e.client.Changes, "") {
+		if c.ResourceType == pb.Change_PERSON && c.Kind == pb.Change_DELETED {
+			t.Errorf("the admin's feed: %v", c)
+		}
+	}
+}
