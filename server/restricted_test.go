@@ -388,6 +388,21 @@ func TestChangesOfRestricted(t *testing.T) {
 			t.Errorf("%s reads of the restricted person %q, want %q", who, got, want)
 		}
 	}
+	// A key limited to the association that the restricted person then
+	// leaves reads of them but DELETED too: a follower that catches up
+	// after both drops its copy.
+	if _, err := e.client.Memberships.WithdrawMembership(ctx, &pb.WithdrawMembershipRequest{Name: f.membership.Name}); err != nil {
+		t.Fatal(err)
+	}
+	got := about(feedOf(t, f.scoped.Changes, head.Cursor))
+	if len(got) == 0 {
+		t.Errorf("the association's key is not told that the restricted person is gone")
+	}
+	for _, c := range got {
+		if c != f.person.Name+" DELETED " {
+			t.Errorf("the association's key reads of the restricted person %q", got)
+		}
+	}
 	if got := about(feedOf(t, e.client.Changes, head.Cursor)); len(got) < 4 {
 		t.Errorf("the admin reads %q: want every change", got)
 	}

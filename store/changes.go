@@ -215,7 +215,7 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 			conds = append(conds, "((c.type IN (1, 2, 3, 4, 8, 9) AND "+inScopeSQL("c.person_pk", assocs)+
 				") OR (c.type = 7 AND c.association_pk IN ("+pkList(assocs)+")))")
 			if typeSeen(q.Types, pb.Change_PERSON) {
-				left, leftArgs = leftScopeSQL(assocs, where, q.HideRestricted), append([]any{q.After, end}, args...)
+				left, leftArgs = leftScopeSQL(assocs, where), append([]any{q.After, end}, args...)
 			}
 		}
 		hidden := "0"
@@ -311,19 +311,14 @@ func pageCut(got []*pb.Change, size int) int {
 // them a member (they were in it). Without it the key's copy would keep
 // the person, whose own changes it no longer sees, for good. The filter
 // where applies to it as to the feed's own rows; its arguments are the
-// range's bounds, then the filter's. A restricted person, told of as
-// DELETED when restricted, is left out with the rest of their changes.
-func leftScopeSQL(assocs []int64, where string, hideRestricted bool) string {
+// range's bounds, then the filter's.
+func leftScopeSQL(assocs []int64, where string) string {
 	in := pkList(assocs)
-	restricted := ""
-	if hideRestricted {
-		restricted = " AND p.restricted = 0"
-	}
 	q := `SELECT c.seq, c.change_time, c.resource, c.type, c.kind, c.fields, 0 FROM (
 		SELECT m.seq AS seq, m.change_time AS change_time, 'people/' || p.id AS resource,
 			1 AS type, 3 AS kind, '' AS fields
 		FROM changes m JOIN people p ON p.pk = m.person_pk
-		WHERE m.seq > ? AND m.seq <= ? AND m.type = 7 AND m.association_pk IN (` + in + `)` + restricted + `
+		WHERE m.seq > ? AND m.seq <= ? AND m.type = 7 AND m.association_pk IN (` + in + `)
 			AND NOT ` + inScopeSQL("p.pk", assocs) + `
 			AND EXISTS (SELECT 1 FROM memberships lm WHERE lm.person_pk = p.pk AND lm.link_confirmed = 1
 				AND lm.association_pk IN (` + in + `))) c`
