@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/genproto/googleapis/type/date"
+
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
@@ -82,5 +84,29 @@ func TestChangesTellLeavingTheScope(t *testing.T) {
 		if c.ResourceType == pb.Change_PERSON && c.Kind == pb.Change_DELETED {
 			t.Errorf("the admin's feed: %v", c)
 		}
+	}
+}
+
+// A person whose position at an organization ends leaves the scope of a
+// key limited to it: its feed tells of the person's DELETED. Someone who
+// never worked there, whose position elsewhere ends, is not named.
+func TestChangesTellLeavingTheUnit(t *testing.T) {
+	f := newUnitFixture(t)
+	head := feedOf(t, f.ha.Changes, "")
+	from := head[len(head)-1].Cursor
+	for _, p := range []*pb.Position{f.leaverPos, f.outsideP} {
+		if _, err := f.e.client.People.UpdatePosition(f.ctx, &pb.UpdatePositionRequest{
+			Position: &pb.Position{Name: p.Name, End: &date.Date{Year: 2024, Month: 12, Day: 31}, Current: false}, UpdateMask: mask("end", "current")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := feedOf(t, f.ha.Changes, from)
+	told := false
+	for _, c := range got {
+		f.noLeak(t, "ListChanges", c.Resource)
+		told = told || c.Resource == f.leaver.Name && c.Kind == pb.Change_DELETED
+	}
+	if !told {
+		t.Errorf("the feed does not tell that %s left the unit: %q", f.leaver.Name, summaryOf(got))
 	}
 }

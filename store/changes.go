@@ -197,26 +197,35 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 		if q.Types != nil {
 			conds = append(conds, "c.type IN ("+typeList(q.Types)+")")
 		}
+		// left selects the DELETED of the people who left the caller's
+		// scope (leftScopeSQL).
+		var left string
 		if strings.HasPrefix(q.Scope, "organizations/") {
 			// A unit sees the changes of its people, as they are now.
-			cond, err := tx.scopeCond(ctx, q.Scope, "c.person_pk")
+			orgs, err := tx.scopeOrganizations(ctx, q.Scope)
 			if err != nil {
 				return err
 			}
-			conds = append(conds, "c.type IN (1, 2, 3, 4) AND "+cond)
-		}
-		var left string
-		var leftArgs []any
-		if q.Scope != "" && !strings.HasPrefix(q.Scope, "organizations/") {
+			conds = append(conds, "c.type IN (1, 2, 3, 4) AND "+inUnitSQL("c.person_pk", orgs, today(tx.now)))
+			// A position there that ended (its current flag or its end
+			// changed): they held it, current.
+			left = leftScopeSQL(`m.type = 3 AND m.kind = 2 AND (instr(m.fields, ',current,') > 0 OR instr(m.fields, ',end,') > 0)
+				AND EXISTS (SELECT 1 FROM positions lp WHERE lp.person_pk = p.pk AND m.resource = 'people/' || p.id || '/positions/' || lp.id
+					AND lp.organization_pk IN (`+pkList(orgs)+`))`, inUnitSQL("p.pk", orgs, today(tx.now)), where)
+		} else if q.Scope != "" {
 			assocs, err := tx.scopeAssociations(ctx, q.Scope)
 			if err != nil {
 				return err
 			}
 			conds = append(conds, "((c.type IN (1, 2, 3, 4, 8, 9) AND "+inScopeSQL("c.person_pk", assocs)+
 				") OR (c.type = 7 AND c.association_pk IN ("+pkList(assocs)+")))")
-			if typeSeen(q.Types, pb.Change_PERSON) {
-				left, leftArgs = leftScopeSQL(assocs, where), append([]any{q.After, end}, args...)
-			}
+			// A change of a membership of theirs, with a confirmed link.
+			left = leftScopeSQL(`m.type = 7 AND m.association_pk IN (`+pkList(assocs)+`)
+				AND EXISTS (SELECT 1 FROM memberships lm WHERE lm.person_pk = p.pk AND lm.link_confirmed = 1
+					AND lm.association_pk IN (`+pkList(assocs)+`))`, inScopeSQL("p.pk", assocs), where)
+		}
+		if !typeSeen(q.Types, pb.Change_PERSON) {
+			left = ""
 		}
 		hidden := "0"
 		if q.HideRestricted {
@@ -232,7 +241,7 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 			FROM changes c WHERE ` + strings.Join(conds, " AND ")
 		if left != "" {
 			query += " UNION ALL " + left
-			all = append(all, leftArgs...)
+			all = append(append(all, q.After, end), args...)
 		}
 		// A membership's change comes before the DELETED of its person
 		// that it brings (leftScopeSQL), which has its seq.
@@ -305,23 +314,21 @@ func pageCut(got []*pb.Change, size int) int {
 	return i
 }
 
-// leftScopeSQL selects, for a registrar key limited to the associations
-// assocs, the DELETED of each person named by a change of one of their
-// memberships who is no longer in its scope, though a confirmed link made
-// them a member (they were in it). Without it the key's copy would keep
-// the person, whose own changes it no longer sees, for good. The filter
-// where applies to it as to the feed's own rows; its arguments are the
-// range's bounds, then the filter's.
-func leftScopeSQL(assocs []int64, where string) string {
-	in := pkList(assocs)
+// leftScopeSQL selects the DELETED of each person p named by a change m
+// of the feed that took them out of a limited key's scope: one that
+// matches cond (a change of what put them in the scope, which they were
+// in) when inScope, the scope's condition on p.pk, no longer holds. Such
+// a key sees the changes of the people in its scope as it is now; without
+// these, its copy would keep the person, whose own changes it no longer
+// sees, for good. The DELETED has the change's seq. The filter where
+// applies to it as to the feed's own rows; its arguments are the range's
+// bounds, then the filter's.
+func leftScopeSQL(cond, inScope, where string) string {
 	q := `SELECT c.seq, c.change_time, c.resource, c.type, c.kind, c.fields, 0 FROM (
 		SELECT m.seq AS seq, m.change_time AS change_time, 'people/' || p.id AS resource,
 			1 AS type, 3 AS kind, '' AS fields
 		FROM changes m JOIN people p ON p.pk = m.person_pk
-		WHERE m.seq > ? AND m.seq <= ? AND m.type = 7 AND m.association_pk IN (` + in + `)
-			AND NOT ` + inScopeSQL("p.pk", assocs) + `
-			AND EXISTS (SELECT 1 FROM memberships lm WHERE lm.person_pk = p.pk AND lm.link_confirmed = 1
-				AND lm.association_pk IN (` + in + `))) c`
+		WHERE m.seq > ? AND m.seq <= ? AND ` + cond + ` AND NOT ` + inScope + `) c`
 	if where != "" {
 		q += " WHERE (" + where + ")"
 	}
