@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"os"
 
 	"trithuc.gov.vn/trithuc/store"
@@ -35,7 +37,9 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if fs.NArg() != 1 {
 		return usageError("backup: give the file to write the backup to")
 	}
-	if _, err := os.Stat(*dbPath); err != nil {
+	if _, err := os.Stat(*dbPath); errors.Is(err, iofs.ErrNotExist) {
+		return fmt.Errorf("backup: no database at %s; give its path with --db", *dbPath)
+	} else if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
 	// Read-only: the file of a running server of another version is not
@@ -67,6 +71,9 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	if fs.NArg() != 1 {
 		return usageError("restore: give the backup file to restore from")
+	}
+	if _, err := os.Stat(fs.Arg(0)); errors.Is(err, iofs.ErrNotExist) {
+		return fmt.Errorf("restore: no backup at %s; give the path of the backup file", fs.Arg(0))
 	}
 	// Restore brings an older backup's schema up to date before it
 	// replaces the database, saying so on stderr.
