@@ -136,18 +136,7 @@ const (
 func (s *changeService) sendChanges(stream grpc.ServerStreamingServer[pb.WatchChangesResponse], page *store.ChangePage) error {
 	changes := page.Changes
 	for len(changes) > 0 {
-		n, size := 1, proto.Size(changes[0])
-		for ; n < len(changes); n++ {
-			if size += proto.Size(changes[n]); size > watchMessageBytes {
-				break
-			}
-		}
-		// The changes of one seq (a membership's and the DELETED of the
-		// person it took out of the caller's scope) go in one message,
-		// whose cursor is past them both.
-		for n < len(changes) && changes[n].Sequence == changes[n-1].Sequence {
-			n++
-		}
+		n := messageLen(changes)
 		cursor := changes[n-1].Cursor
 		if n == len(changes) {
 			cursor = s.db.EncodeCursor(page.Next)
@@ -158,6 +147,24 @@ func (s *changeService) sendChanges(stream grpc.ServerStreamingServer[pb.WatchCh
 		changes = changes[n:]
 	}
 	return nil
+}
+
+// messageLen is how many of changes the next message takes: as many as
+// fit in watchMessageBytes, at least one, and never some of the changes of
+// one seq (a membership's and the DELETED of the person it took out of
+// the caller's scope) without the rest, since the message's cursor is
+// past its last seq.
+func messageLen(changes []*pb.Change) int {
+	n, size := 1, proto.Size(changes[0])
+	for ; n < len(changes); n++ {
+		if size += proto.Size(changes[n]); size > watchMessageBytes {
+			break
+		}
+	}
+	for n < len(changes) && changes[n].Sequence == changes[n-1].Sequence {
+		n++
+	}
+	return n
 }
 
 // WatchChanges sends what the feed holds after the cursor, then waits for

@@ -2,10 +2,13 @@ package server
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"google.golang.org/genproto/googleapis/type/date"
+	"google.golang.org/protobuf/proto"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
@@ -108,5 +111,37 @@ func TestChangesTellLeavingTheUnit(t *testing.T) {
 	}
 	if !told {
 		t.Errorf("the feed does not tell that %s left the unit: %q", f.leaver.Name, summaryOf(got))
+	}
+}
+
+// A watch's message holds as many changes as fit in 16 KB, and never ends
+// between two changes of one seq.
+func TestMessageLen(t *testing.T) {
+	change := func(seq int64) *pb.Change {
+		return &pb.Change{Sequence: seq, Resource: "people/" + strings.Repeat("x", 1000)}
+	}
+	fit := watchMessageBytes / proto.Size(change(1))
+	for _, tc := range []struct {
+		name  string
+		pairs []int // indexes i where changes i and i+1 share a seq
+		want  int
+	}{
+		{"OK", nil, fit},
+		{"PairAcrossTheEnd", []int{fit - 1}, fit + 1},
+		{"PairBeforeTheEnd", []int{fit - 3}, fit},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var cs []*pb.Change
+			seq := int64(0)
+			for i := range 2 * fit {
+				if !slices.Contains(tc.pairs, i-1) {
+					seq++
+				}
+				cs = append(cs, change(seq))
+			}
+			if n := messageLen(cs); n != tc.want {
+				t.Errorf("messageLen = %d, want %d", n, tc.want)
+			}
+		})
 	}
 }
