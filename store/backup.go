@@ -132,6 +132,9 @@ func Restore(ctx context.Context, src, dest string, force bool, opts Options) er
 		removeDatabase(tmp)
 		return fmt.Errorf("store: restore: bringing the backup %s up to date failed, so %s was not replaced: %w", src, dest, err)
 	}
+	if old != nil {
+		warnPurgedBack(ctx, opts, dest, tmp)
+	}
 	for _, suffix := range []string{"-wal", "-shm"} {
 		if err := os.Remove(dest + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
 			removeDatabase(tmp)
