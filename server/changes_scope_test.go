@@ -56,8 +56,13 @@ func TestChangesTellLeavingTheScope(t *testing.T) {
 			}
 		}
 		told := false
+		names := map[string]bool{}
 		for _, c := range got {
 			f.noLeak(t, "ListChanges", c)
+			if names[c.Name] {
+				t.Errorf("filter %q: two changes are named %s", filter, c.Name)
+			}
+			names[c.Name] = true
 			if c.Resource == member.Person.Name {
 				told = c.Kind == pb.Change_DELETED && c.ResourceType == pb.Change_PERSON
 			}

@@ -263,8 +263,14 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 				// The person's restriction: gone, for this caller.
 				kind, fields = int32(pb.Change_DELETED), ""
 			}
+			name := "changes/" + strconv.FormatInt(seq, 10)
+			if n := len(got); n > 0 && got[n-1].Sequence == seq {
+				// The DELETED a change brings of a person who left the
+				// caller's scope shares its seq, not its name.
+				name += "-" + strconv.Itoa(sameSeq(got, seq))
+			}
 			got = append(got, &pb.Change{
-				Name:          "changes/" + strconv.FormatInt(seq, 10),
+				Name:          name,
 				Sequence:      seq,
 				Cursor:        tx.db.EncodeCursor(seq),
 				ChangeTime:    timestamppb.New(fromMicros(at)),
@@ -293,6 +299,15 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 		return nil, err
 	}
 	return page, nil
+}
+
+// sameSeq is how many of got, the last ones, have seq.
+func sameSeq(got []*pb.Change, seq int64) int {
+	n := 0
+	for i := len(got) - 1; i >= 0 && got[i].Sequence == seq; i-- {
+		n++
+	}
+	return n
 }
 
 // pageCut is how many of got (more than size, in seq order) a page of

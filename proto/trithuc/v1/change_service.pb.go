@@ -175,10 +175,16 @@ func (Change_Kind) EnumDescriptor() ([]byte, []int) {
 // One committed change of one resource.
 type Change struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The change's name, `changes/{change}`, its place in the feed.
+	// The change's name, `changes/{change}`, its place in the feed:
+	// `changes/{sequence}`, or `changes/{sequence}-1` for the DELETED of a
+	// person that a change brings to a key limited to an association or an
+	// organization, when that change took the person out of its scope.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// Its sequence number: changes are numbered 1, 2, 3... in commit order,
-	// without gaps in what a caller allowed to read everything sees.
+	// without gaps in what a caller allowed to read everything sees. A
+	// person's DELETED brought by the change that took them out of a
+	// limited key's scope has that change's number, and follows it on the
+	// same page.
 	Sequence int64 `protobuf:"varint,2,opt,name=sequence,proto3" json:"sequence,omitempty"`
 	// A cursor: pass it as page_token (ListChanges) or cursor
 	// (WatchChanges) to read the changes after this one.
