@@ -316,7 +316,10 @@ func TestImportSlotsGuarded(t *testing.T) {
 // rate limit's refusals are: the first of each second for each principal,
 // so that a flood of refused uploads does not fill it.
 func TestImportSlotRefusalsAudited(t *testing.T) {
-	e := newEnv(t)
+	// The stalled imports must hold their slots to the end: by default a
+	// stalled upload is cut after 30 s, which a loaded machine's 30
+	// refusals and two waits can pass (the REST import then got a slot).
+	e := newEnvWith(t, func(c *Config) { c.ImportUploadTimeout = 5 * time.Minute })
 	conn := e.bareConn()
 	csv := "\xEF\xBB\xBFHọ;Tên;Ngày sinh;Số CCCD\nNguyễn;An;15/03/1980;001080000001\n"
 	ctx := context.Background()
