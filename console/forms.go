@@ -186,6 +186,20 @@ func viewFields(m proto.Message, form []formField, errs map[string]string, ch ch
 	return out
 }
 
+// viewPosted is viewFields of m as read from the posted form r, with errs:
+// a box whose text could not be read (a date, a number) shows it again as
+// typed, since m cannot hold it, so that the person corrects it rather
+// than typing it anew.
+func viewPosted(r *http.Request, m proto.Message, form []formField, errs map[string]string, ch choices) []fieldView {
+	fields := viewFields(m, form, errs, ch)
+	for i, f := range fields {
+		if _, held := r.PostForm[f.Name]; held && f.Error != "" && (f.Kind == "date" || f.Kind == "int") && f.Value == "" {
+			fields[i].Value = strings.TrimSpace(r.PostFormValue(f.Name))
+		}
+	}
+	return fields
+}
+
 // readForm sets the form's fields of m from the posted form; a field the
 // form does not hold is left as m has it. It returns the fields whose text
 // cannot be read as their type, with a message. A field chosen from a

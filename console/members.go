@@ -277,7 +277,7 @@ func (h *Handler) register(q *request) {
 			p.Error = "Có thông tin chưa hợp lệ; xem các ô được đánh dấu."
 		}
 		p.Fields = bad
-		d.Fields = viewFields(in, registerForm, bad, ch)
+		d.Fields = viewPosted(q.r, in, registerForm, bad, ch)
 		q.show(h, "register", "members", "Đăng ký hội viên", p)
 		return
 	}

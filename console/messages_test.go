@@ -178,3 +178,40 @@ func TestSuccessMessagesAreKeyed(t *testing.T) {
 		t.Errorf("the sign-in page does not say the person signed out")
 	}
 }
+
+// A form with several mistakes marks each box in one go, keeping what was
+// typed: the server names every bad field of a stage of its checks
+// (google.rpc.BadRequest), the .proto's rules before the store's, and the
+// console reads its own boxes before either; it asks again for the fields
+// not yet marked.
+func TestEveryMistakeMarkedAtOnce(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(e.account("admin", ""))
+	for _, tc := range []struct {
+		name  string
+		typed map[string]string
+	}{
+		{"EmailAndNoSuchDay", map[string]string{"email": "anh.nguyen@", "birth_date": "31/02/1990"}},
+		{"DateNotReadAndEmail", map[string]string{"email": "anh.nguyen@", "birth_date": "ba mươi"}},
+		{"EmailPhoneAndNoSuchDay", map[string]string{"email": "anh.nguyen@", "phone": "12", "birth_date": "30/02/1990"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			form := url.Values{}
+			for f, v := range tc.typed {
+				form.Set(f, v)
+			}
+			code, body := b.editPerson(form)
+			if code != http.StatusUnprocessableEntity {
+				t.Fatalf("HTTP %d, want 422", code)
+			}
+			for field, typed := range tc.typed {
+				if fieldError(body, field) == "" {
+					t.Errorf("%s is not marked", field)
+				}
+				if !strings.Contains(body, `id="f-`+field+`" value="`+typed+`"`) {
+					t.Errorf("%s does not keep %q", field, typed)
+				}
+			}
+		})
+	}
+}

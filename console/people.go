@@ -1,9 +1,11 @@
 package console
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -358,7 +360,7 @@ func (h *Handler) editPerson(q *request) {
 	p := &page{Data: d}
 	ch := h.loadChoices(ctx, cur, personForm)
 	show := func(m *pb.Person, etag string, bad map[string]string) {
-		d.Etag, d.Fields = etag, viewFields(m, personForm, bad, ch)
+		d.Etag, d.Fields = etag, viewPosted(q.r, m, personForm, bad, ch)
 		if contactWithheld(q.sess.Account, cur) {
 			withhold(d.Fields, msgContactWithheld, contactFields...)
 		}
@@ -368,8 +370,8 @@ func (h *Handler) editPerson(q *request) {
 		in := proto.Clone(cur).(*pb.Person)
 		in.Etag = q.r.PostFormValue("etag")
 		bad := readForm(q.r, in, personForm, ch)
+		mask := changedPaths(cur, in, personForm, ch)
 		if len(bad) == 0 {
-			mask := changedPaths(cur, in, personForm, ch)
 			if len(mask) == 0 {
 				q.redirect(d.Back, "unchanged")
 				return
@@ -383,6 +385,9 @@ func (h *Handler) editPerson(q *request) {
 		} else {
 			p.Error = "Có thông tin chưa hợp lệ; xem các ô được đánh dấu."
 		}
+		if len(bad) > 0 && status.Code(err) != codes.Aborted {
+			h.moreMistakes(ctx, in, mask, bad)
+		}
 		if status.Code(err) == codes.Aborted {
 			// Someone else's change is what the form shows now.
 			show(cur, cur.GetEtag(), nil)
@@ -392,6 +397,42 @@ func (h *Handler) editPerson(q *request) {
 		return
 	}
 	show(cur, cur.GetEtag(), nil)
+}
+
+// moreMistakes marks in bad what the server finds wrong in the form's
+// other changed fields (mask) of in. The server checks a request in
+// stages (the .proto's rules, then the store's) and answers with the
+// mistakes of the first stage that finds any; the console reads its own
+// boxes before either. So that every mistake is marked in one go, it asks
+// again, validate_only, leaving out the fields already marked, until no
+// new one is found.
+func (h *Handler) moreMistakes(ctx context.Context, in *pb.Person, mask []string, bad map[string]string) {
+	for range mask {
+		var rest []string
+		for _, f := range mask {
+			if _, marked := bad[f]; !marked {
+				rest = append(rest, f)
+			}
+		}
+		if len(rest) == 0 {
+			return
+		}
+		_, err := h.people.UpdatePerson(ctx, &pb.UpdatePersonRequest{Person: changes(in, rest).(*pb.Person),
+			UpdateMask: &fieldmaskpb.FieldMask{Paths: rest}, ValidateOnly: true})
+		if status.Code(err) != codes.InvalidArgument {
+			return
+		}
+		_, more, _ := explain(err)
+		found := false
+		for f, msg := range more {
+			if _, marked := bad[f]; !marked && slices.Contains(rest, f) {
+				bad[f], found = msg, true
+			}
+		}
+		if !found {
+			return
+		}
+	}
 }
 
 // child is a qualification, position or honour: how to read, create and
@@ -533,7 +574,7 @@ func (h *Handler) editChild(q *request) {
 		if status.Code(err) == codes.Aborted {
 			d.Etag, d.Fields = etagOf(cur), viewFields(cur, form.fields, nil, ch)
 		} else {
-			d.Etag, d.Fields = q.r.PostFormValue("etag"), viewFields(in, form.fields, bad, ch)
+			d.Etag, d.Fields = q.r.PostFormValue("etag"), viewPosted(q.r, in, form.fields, bad, ch)
 		}
 		q.show(h, "edit", "people", d.Heading, p)
 		return

@@ -73,7 +73,7 @@ func (h *Handler) newPerson(q *request) {
 		}
 		p.Fields = bad
 	}
-	d.Fields = viewFields(in, personForm, bad, ch)
+	d.Fields = viewPosted(q.r, in, personForm, bad, ch)
 	q.show(h, "edit", "people", d.Heading, p)
 }
 
