@@ -12,13 +12,15 @@ import (
 	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/refdata"
+	"trithuc.gov.vn/trithuc/store"
 	"trithuc.gov.vn/trithuc/vntext"
 )
 
 // Edit forms offer reference codes as choices of Vietnamese names: people
 // do not know that a master's degree is THAC_SI. Short lists are selects;
 // long ones (fields of expertise, administrative units) are a text box
-// with a datalist, whose entries read "Tên (mã)". What is typed there is
+// with a datalist, whose entries read "Tên (mã)" (a field's "mã Tên",
+// entry). What is typed there is
 // read back to a code (readChoice); anything else goes to the server as
 // typed, and the server's validation says what is wrong with it.
 
@@ -151,7 +153,7 @@ func (h *Handler) readList(ctx context.Context, list string) ([]option, error) {
 				return nil, err
 			}
 			for _, f := range r.GetFields() {
-				out = append(out, option{Value: f.GetName(), Label: f.GetCode() + " " + f.GetNameVi()})
+				out = append(out, option{Value: f.GetName(), Label: fieldEntry(f)})
 			}
 			if token = r.GetNextPageToken(); token == "" {
 				break
@@ -205,9 +207,30 @@ func (h *Handler) readList(ctx context.Context, list string) ([]option, error) {
 // lists number them) keep it. Organizations come ordered by the server.
 func byName(opts []option) { vntext.Sort(opts, func(o option) string { return o.Label }) }
 
-// entry is how a datalist shows an option, and how a text box holding its
-// code shows it again.
-func entry(o option) string { return o.Label + " (" + o.Value + ")" }
+// entry is how a datalist of list shows an option, and how a text box
+// holding its code shows it again: "Tên (mã)", since units' names repeat
+// (a district of 2024 and a commune of 2025, a Xã Châu Thành in several
+// provinces). A field's entry is unique without its resource name
+// (fieldEntry), which means nothing to a clerk.
+func entry(list string, o option) string {
+	if list == "fields" {
+		return o.Label
+	}
+	return o.Label + " (" + o.Value + ")"
+}
+
+// fieldEntry is a field as the forms offer it: the classification's code
+// and Vietnamese name ("102 Khoa học máy tính và thông tin"), and for a
+// scheme other than the default the scheme's year, since the six areas
+// are in every scheme by the same codes and names ("1 Khoa học tự nhiên
+// (danh mục 2025)").
+func fieldEntry(f *pb.Field) string {
+	s := f.GetCode() + " " + f.GetNameVi()
+	if f.GetScheme() != store.DefaultFieldScheme {
+		s += " (danh mục " + strings.TrimPrefix(f.GetScheme(), "vn") + ")"
+	}
+	return s
+}
 
 // choiceView makes v, a text field holding a code, a select or a datalist
 // of the list's names with the code chosen. A code the list does not hold
@@ -218,9 +241,9 @@ func choiceView(v *fieldView, list string, opts []option) {
 		v.Options = nil
 		for _, o := range opts {
 			if o.Value == v.Value {
-				v.Value = entry(o)
+				v.Value = entry(list, o)
 			}
-			v.Options = append(v.Options, option{Value: entry(o)})
+			v.Options = append(v.Options, option{Value: entry(list, o)})
 		}
 		return
 	}

@@ -36,7 +36,7 @@ func TestEditFormsOfferReferenceNames(t *testing.T) {
 		t.Errorf("the form still asks for a typed code")
 	}
 	// The datalist's entry for 5.02 as the browser would put it in the box.
-	m := regexp.MustCompile(`<option value="([^"]*\(fields/vn2008-502\))">`).FindStringSubmatch(body)
+	m := regexp.MustCompile(`<option value="(502 [^"]*)">`).FindStringSubmatch(body)
 	if m == nil {
 		t.Fatal("the fields' datalist has no entry for fields/vn2008-502")
 	}

@@ -40,7 +40,7 @@ func fieldListView(v *fieldView, fd protoreflect.FieldDescriptor, list protorefl
 		shown := m.Get(field).String()
 		for _, o := range opts {
 			if o.Value == shown {
-				shown = entry(o)
+				shown = entry("fields", o)
 				break
 			}
 		}
@@ -50,7 +50,7 @@ func fieldListView(v *fieldView, fd protoreflect.FieldDescriptor, list protorefl
 		v.Values = append(v.Values, "")
 	}
 	for _, o := range opts {
-		v.Options = append(v.Options, option{Value: entry(o)})
+		v.Options = append(v.Options, option{Value: entry("fields", o)})
 	}
 }
 

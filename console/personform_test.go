@@ -30,7 +30,7 @@ func TestEditHometownFieldsAndRoles(t *testing.T) {
 	_, body := b.get("/people/anh/edit")
 	for _, want := range []string{
 		`<label for="f-hometown">Quê quán</label>`, `id="f-hometown" value="Phường Bình Đức (30292)" list="list-units"`,
-		`<label for="f-fields">Lĩnh vực chuyên môn</label>`, `id="f-fields" value="502 Kinh tế và kinh doanh (fields/vn2008-502)" list="list-fields"`,
+		`<label for="f-fields">Lĩnh vực chuyên môn</label>`, `id="f-fields" value="502 Kinh tế và kinh doanh" list="list-fields"`,
 		`name="fields_primary" value="0" checked`, `id="f-fields-3" value=""`,
 		`<label for="f-expert_roles">Vai trò chuyên gia</label>`,
 		`value="CONSULTING" id="f-expert_roles" > Tư vấn`, `value="CRITIQUE" id="f-expert_roles-CRITIQUE" > Phản biện`,
@@ -73,7 +73,7 @@ func TestEditHometownFieldsAndRoles(t *testing.T) {
 	}
 	// The form shows them again as saved.
 	_, body = b.get("/people/anh/edit")
-	for _, want := range []string{`value="Xã Óc Eo (30688)"`, `id="f-fields-1" value="301 Y học cơ sở (fields/vn2008-301)" list="list-fields" autocomplete="off" aria-label="Lĩnh vực chuyên môn 1"> <label class="check"><input type="radio" name="fields_primary" value="1" checked>`,
+	for _, want := range []string{`value="Xã Óc Eo (30688)"`, `id="f-fields-1" value="301 Y học cơ sở" list="list-fields" autocomplete="off" aria-label="Lĩnh vực chuyên môn 1"> <label class="check"><input type="radio" name="fields_primary" value="1" checked>`,
 		`value="SOCIAL_ASSESSMENT" id="f-expert_roles-SOCIAL_ASSESSMENT" checked> Giám định xã hội`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the form after saving lacks %s", want)
@@ -101,7 +101,7 @@ func TestEditHometownFieldsAndRoles(t *testing.T) {
 		{"ErrHometownUnknown", url.Values{"hometown": {"99999"}}, "hometown", "Quê quán", "không có đơn vị hành chính nào mang mã này"},
 		{"ErrFieldNotInList", url.Values{"fields": {"Lĩnh vực không có"}}, "fields", "Lĩnh vực chuyên môn", "không phải là một lĩnh vực của danh mục"},
 		{"ErrFieldUnknown", url.Values{"fields": {"fields/vn2008-999"}}, "fields", "Lĩnh vực chuyên môn", "danh mục không có lĩnh vực này"},
-		{"ErrFieldTwice", url.Values{"fields": {"301 Y học cơ sở (fields/vn2008-301)", "301 Y học cơ sở (fields/vn2008-301)"}}, "fields", "Lĩnh vực chuyên môn", "một lĩnh vực được ghi hai lần"},
+		{"ErrFieldTwice", url.Values{"fields": {"301 Y học cơ sở", "301 Y học cơ sở"}}, "fields", "Lĩnh vực chuyên môn", "một lĩnh vực được ghi hai lần"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, body := b.editPerson(tc.form)
@@ -128,4 +128,60 @@ func TestEditHometownFieldsAndRoles(t *testing.T) {
 			t.Errorf("HTTP %d, message %q", code, fieldError(body, "expert_roles"))
 		}
 	})
+}
+
+// A person's fields of expertise are shown in their boxes and offered by
+// the classification's code and Vietnamese name, never by their resource
+// names (fields/vn2008-102), which mean nothing to a clerk; an area of
+// another scheme says its scheme. What is shown, or a name typed without
+// accents, is read back to the field.
+func TestFieldsShownByName(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if _, err := e.admin.People.UpdatePerson(ctx, &pb.UpdatePersonRequest{Person: &pb.Person{Name: "people/anh",
+		Fields: []*pb.FieldOfExpertise{{Field: "fields/vn2008-102", Primary: true}, {Field: "fields/vn2025-1"}}},
+		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"fields"}}}); err != nil {
+		t.Fatal(err)
+	}
+	b := e.signIn(e.account("admin", ""))
+	_, body := b.get("/people/anh/edit")
+	for _, want := range []string{`id="f-fields" value="102 Khoa học máy tính và thông tin" list="list-fields"`,
+		`id="f-fields-1" value="1 Khoa học tự nhiên (danh mục 2025)" list="list-fields"`,
+		`<option value="1 Khoa học tự nhiên">`, `<option value="502 Kinh tế và kinh doanh">`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the person's form lacks %s", want)
+		}
+	}
+	if strings.Contains(body, "(fields/") {
+		t.Errorf("the person's form shows a field's resource name")
+	}
+	saved := func() []string {
+		t.Helper()
+		p, err := e.admin.People.GetPerson(ctx, &pb.GetPersonRequest{Name: "people/anh"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, f := range p.GetFields() {
+			out = append(out, f.GetField())
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		typed []string
+		want  []string
+	}{
+		{"OKAsShown", []string{"102 Khoa học máy tính và thông tin", "1 Khoa học tự nhiên (danh mục 2025)"}, []string{"fields/vn2008-102", "fields/vn2025-1"}},
+		{"OKWithoutAccents", []string{"khoa hoc may tinh va thong tin", "1 Khoa học tự nhiên"}, []string{"fields/vn2008-102", "fields/vn2008-1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if code, body := b.editPerson(url.Values{"fields": tc.typed, "fields_primary": {"0"}}); code != http.StatusSeeOther {
+				t.Fatalf("saving: HTTP %d\n%s", code, body)
+			}
+			if got := saved(); !slices.Equal(got, tc.want) {
+				t.Errorf("saved %q, want %q", got, tc.want)
+			}
+		})
+	}
 }

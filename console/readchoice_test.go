@@ -19,6 +19,7 @@ func TestReadChoice(t *testing.T) {
 		want     string
 	}{
 		{"OKEntry", "102 Khoa học máy tính và thông tin (fields/vn2008-102)", fields, "fields/vn2008-102"},
+		{"OKLabel", "102 Khoa học máy tính và thông tin", fields, "fields/vn2008-102"},
 		{"OKCode", "fields/vn2008-1", fields, "fields/vn2008-1"},
 		{"OKName", "102 khoa học máy tính và thông tin", fields, "fields/vn2008-102"},
 		{"OKNameWithoutAccents", "khoa hoc may tinh va thong tin", fields, "fields/vn2008-102"},
