@@ -234,6 +234,7 @@ func (h *Handler) scopeChoices(q *request) (orgs, assocs []option, names map[str
 		for _, a := range resp.GetAssociations() {
 			assocs = append(assocs, option{Value: a.GetName(), Label: a.GetDisplayName()})
 		}
+		byName(assocs, option.label)
 	}
 	for _, list := range []struct {
 		opts  []option

@@ -136,7 +136,7 @@ func (h *Handler) readList(ctx context.Context, list string) ([]option, error) {
 		for _, c := range r.GetCountries() {
 			out = append(out, option{Value: c.GetCode(), Label: c.GetNameVi()})
 		}
-		byName(out)
+		byName(out, option.label)
 	case "sectors":
 		r, err := h.ref.ListSectors(ctx, &pb.ListSectorsRequest{PageSize: 5000})
 		if err != nil {
@@ -179,7 +179,7 @@ func (h *Handler) readList(ctx context.Context, list string) ([]option, error) {
 					units = append(units, option{Value: u.GetCode(), Label: u.GetDisplayName()})
 				}
 			}
-			byName(units)
+			byName(units, option.label)
 			out = append(out, units...)
 		}
 	case "organizations":
@@ -196,16 +196,22 @@ func (h *Handler) readList(ctx context.Context, list string) ([]option, error) {
 				break
 			}
 		}
+		byName(out, option.label)
 	}
 	return out, nil
 }
 
-// byName puts a list keyed by names (countries, units) in the Vietnamese
-// order of its names, which is how people look for them: by code, "Đức"
-// comes 57th and "Hoa Kỳ" 233rd. Lists whose codes have an order of their
-// own (levels by rank, fields, ethnic groups and sectors as the official
-// lists number them) keep it. Organizations come ordered by the server.
-func byName(opts []option) { vntext.Sort(opts, func(o option) string { return o.Label }) }
+// byName puts a list keyed by names (countries, units, organizations,
+// associations) in the Vietnamese order of its names, which is how people
+// look for them: by code, "Đức" comes 57th and "Hoa Kỳ" 233rd. Numbers in
+// names compare as numbers ("Trạm Y tế số 2" before "số 10"), which the
+// server's order by display_name does not do, so the console sorts every
+// list of names itself, with vntext.Sort. Lists whose codes have an order
+// of their own (levels by rank, fields, ethnic groups and sectors as the
+// official lists number them) keep it.
+func byName[T any](list []T, name func(T) string) { vntext.Sort(list, name) }
+
+func (o option) label() string { return o.Label }
 
 // entry is how a datalist of list shows an option, and how a text box
 // holding its code shows it again: "Tên (mã)", since units' names repeat

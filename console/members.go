@@ -28,6 +28,7 @@ func (h *Handler) associations(q *request) {
 		q.fail(h, err)
 		return
 	}
+	byName(resp.Associations, (*pb.Association).GetDisplayName)
 	q.show(h, "associations", "members", "Duyệt hội viên", &page{Data: resp.GetAssociations()})
 }
 

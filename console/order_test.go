@@ -215,3 +215,59 @@ func TestSearchCountSaysNone(t *testing.T) {
 		})
 	}
 }
+
+// Lists of names are in Vietnamese order with numbers compared as numbers:
+// "Trạm Y tế số 2" before "Trạm Y tế số 10", wherever the console lists
+// organizations or associations.
+func TestNamesWithNumbersInOrder(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	orgs := []string{"Trạm Y tế số 10", "Trạm Y tế số 2", "Đại học An Giang", "Trạm Y tế số 1", "Bệnh viện Đa khoa"}
+	for i, name := range orgs {
+		if _, err := e.admin.Organizations.CreateOrganization(ctx, &pb.CreateOrganizationRequest{OrganizationId: "org-" + string(rune('a'+i)),
+			Organization: &pb.Organization{DisplayName: name}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, name := range []string{"Chi hội số 10", "Chi hội số 9"} {
+		if _, err := e.admin.Memberships.CreateAssociation(ctx, &pb.CreateAssociationRequest{AssociationId: "chi-hoi-" + string(rune('a'+i)),
+			Association: &pb.Association{DisplayName: name, Code: "CH" + string(rune('A'+i))}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantOrgs := []string{"Bệnh viện Đa khoa", "Đại học An Giang", "Trạm Y tế số 1", "Trạm Y tế số 2", "Trạm Y tế số 10"}
+	b := e.signIn(e.account("admin", ""))
+	optRE := regexp.MustCompile(`<option value="[^"]*"[^>]*>([^<]*)</option>`)
+	for _, tc := range []struct{ name, path, sel string }{
+		{"SearchFilter", "/people", `<select name="org"[^>]*>`},
+		{"PositionForm", "/people/anh/positions/new", `<select name="organization"[^>]*>`},
+		{"AccountForm", "/admin/accounts", `<select name="organization"[^>]*>`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, page := b.get(tc.path)
+			sel := regexp.MustCompile(`(?s)` + tc.sel + `(.*?)</select>`).FindStringSubmatch(page)
+			if sel == nil {
+				t.Fatalf("%s has no select %s", tc.path, tc.sel)
+			}
+			var got []string
+			for _, m := range optRE.FindAllStringSubmatch(sel[1], -1) {
+				if name := html.UnescapeString(m[1]); slices.Contains(orgs, name) {
+					got = append(got, name)
+				}
+			}
+			if !slices.Equal(got, wantOrgs) {
+				t.Errorf("%s lists %q, want %q", tc.path, got, wantOrgs)
+			}
+		})
+	}
+	t.Run("Associations", func(t *testing.T) {
+		_, page := b.get("/members")
+		var got []string
+		for _, m := range regexp.MustCompile(`<a href="/members/[^"]*">([^<]*)</a>`).FindAllStringSubmatch(page, -1) {
+			got = append(got, html.UnescapeString(m[1]))
+		}
+		if !inOrder(got, "Chi hội số 9", "Chi hội số 10") {
+			t.Errorf("/members lists %q", got)
+		}
+	})
+}

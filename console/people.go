@@ -242,18 +242,19 @@ func (h *Handler) searchChoices(q *request, d *searchData) {
 		for _, u := range r.GetAdministrativeUnits() {
 			d.Units = append(d.Units, option{Value: u.GetCode(), Label: u.GetDisplayName(), Selected: u.GetCode() == v.Get("unit")})
 		}
-		byName(d.Units)
+		byName(d.Units, option.label)
 	}
 	if r, err := h.ref.ListAdministrativeUnits(ctx, &pb.ListAdministrativeUnitsRequest{PageSize: 5000, ParentCode: provinceCode,
 		AsOf: &date.Date{Year: 2024, Month: 12, Day: 31}}); err == nil {
 		for _, u := range r.GetAdministrativeUnits() {
 			d.Units2024 = append(d.Units2024, option{Value: u.GetCode(), Label: u.GetDisplayName(), Selected: u.GetCode() == v.Get("unit2024")})
 		}
-		byName(d.Units2024)
+		byName(d.Units2024, option.label)
 	}
-	if r, err := h.orgs.ListOrganizations(ctx, &pb.ListOrganizationsRequest{PageSize: 1000, OrderBy: "display_name"}); err == nil {
-		for _, o := range r.GetOrganizations() {
-			d.Orgs = append(d.Orgs, option{Value: o.GetName(), Label: o.GetDisplayName(), Selected: o.GetName() == v.Get("org")})
+	if orgs, err := h.readList(ctx, "organizations"); err == nil {
+		for _, o := range orgs {
+			o.Selected = o.Value == v.Get("org")
+			d.Orgs = append(d.Orgs, o)
 		}
 	}
 	d.Genders = enumOpts(v.Get("gender"), pb.Person_MALE, pb.Person_FEMALE)

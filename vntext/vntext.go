@@ -111,6 +111,18 @@ var collators = sync.Pool{New: func() any {
 func SortKey(parts ...string) []byte {
 	c := collators.Get().(*collate.Collator)
 	defer collators.Put(c)
+	return sortKey(c, parts)
+}
+
+// numericCollators compare runs of digits as numbers ("số 2" before "số
+// 10"), for lists sorted in memory. SortKey, whose keys the store keeps
+// and searches by prefix, stays without: a stored key must not change.
+var numericCollators = sync.Pool{New: func() any {
+	return collate.New(language.Vietnamese, collate.Numeric)
+}}
+
+// sortKey is SortKey by collator c.
+func sortKey(c *collate.Collator, parts []string) []byte {
 	var buf collate.Buffer
 	var key []byte
 	for i, p := range parts {
@@ -185,15 +197,18 @@ func LooseKey(s string) []byte {
 }
 
 // Sort sorts s stably by the Vietnamese collation of each element's text
-// (Đức after Dominica, Ủy ban before Viện), working out each key once.
+// (Đức after Dominica, Ủy ban before Viện), with numbers compared as
+// numbers (Trạm Y tế số 2 before số 10), working out each key once.
 func Sort[T any](s []T, text func(T) string) {
 	type keyed struct {
 		key []byte
 		v   T
 	}
+	c := numericCollators.Get().(*collate.Collator)
+	defer numericCollators.Put(c)
 	ks := make([]keyed, len(s))
 	for i, v := range s {
-		ks[i] = keyed{SortKey(text(v)), v}
+		ks[i] = keyed{sortKey(c, []string{text(v)}), v}
 	}
 	slices.SortStableFunc(ks, func(a, b keyed) int { return bytes.Compare(a.key, b.key) })
 	for i := range ks {

@@ -3,6 +3,7 @@ package vntext
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -239,5 +240,16 @@ func TestKeyStarts(t *testing.T) {
 	// Too many spellings: say what to do.
 	if _, err := KeyStarts("Doan Duong Doan"); err == nil || !strings.Contains(err.Error(), "type it with its marks") {
 		t.Errorf("Doan Duong Doan: %v", err)
+	}
+}
+
+// Sort orders names in Vietnamese, numbers in them as numbers.
+func TestSortNumbersAsNumbers(t *testing.T) {
+	want := []string{"Dominica", "Đức", "Trạm Y tế số 1", "Trạm Y tế số 2", "Trạm Y tế số 10", "Trường THCS số 3", "Ủy ban", "Viện"}
+	got := slices.Clone(want)
+	slices.Reverse(got)
+	Sort(got, func(s string) string { return s })
+	if !slices.Equal(got, want) {
+		t.Errorf("sorted %q, want %q", got, want)
 	}
 }
