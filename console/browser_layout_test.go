@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"google.golang.org/genproto/googleapis/type/date"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
@@ -31,6 +32,33 @@ func TestBrowserPagesFitTheWindow(t *testing.T) {
 	if _, err := e.admin.People.CreatePerson(bg, &pb.CreatePersonRequest{PersonId: longID, Person: &pb.Person{
 		FamilyName: "Nguyễn", MiddleName: "Thị Thanh", GivenName: "Hương", Gender: pb.Person_FEMALE}}); err != nil {
 		t.Fatal(err)
+	}
+	// A profile with two entries of each kind, each with its edit link.
+	for _, q := range []*pb.Qualification{
+		{Kind: pb.Qualification_DEGREE, Level: "THAC_SI", Major: "Kinh tế", Year: 2015},
+		{Kind: pb.Qualification_DEGREE, Level: "TIEN_SI", Major: "Kinh tế", Year: 2021},
+	} {
+		if _, err := e.admin.People.CreateQualification(bg, &pb.CreateQualificationRequest{Parent: "people/" + longID, Qualification: q}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []*pb.Position{
+		{Title: "Nghiên cứu viên", Organization: org.GetName(), Start: &date.Date{Year: 2010}, End: &date.Date{Year: 2018}},
+		{Title: "Trưởng phòng", Organization: org.GetName(), Start: &date.Date{Year: 2018}, Current: true},
+	} {
+		if _, err := e.admin.People.CreatePosition(bg, &pb.CreatePositionRequest{Parent: "people/" + longID, Position: p}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, h := range []*pb.Honor{{Title: "Chiến sĩ thi đua cơ sở", Year: 2019}, {Title: "Chiến sĩ thi đua cơ sở", Year: 2022}} {
+		if _, err := e.admin.People.CreateHonor(bg, &pb.CreateHonorRequest{Parent: "people/" + longID, Honor: h}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, w := range []*pb.Work{{Title: "Kinh tế vùng Đồng bằng sông Cửu Long", Kind: pb.Work_PUBLICATION, Year: 2016}, {Title: "Chuyển đổi số ở nông thôn", Kind: pb.Work_TASK, Year: 2023}} {
+		if _, err := e.admin.People.CreateWork(bg, &pb.CreateWorkRequest{Parent: "people/" + longID, Work: w}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, err := e.admin.People.BatchGetPeople(bg, &pb.BatchGetPeopleRequest{Names: []string{"people/" + longID, "people/anh"}}); err != nil {
 		t.Fatal(err)
@@ -97,8 +125,10 @@ func TestBrowserPagesFitTheWindow(t *testing.T) {
 // entry broken over two lines, a menu not on one line from 1024 px on (the
 // header's other half, the name, shortens instead), a box sticking out of
 // its label (a select of long names), and the accounts' table needing a
-// sideways scroll for its buttons, and a box without a label, which a
-// screen reader names by its placeholder at best.
+// sideways scroll for its buttons, a box without a label, which a
+// screen reader names by its placeholder at best, and links of one name
+// to different pages ("Sửa" on every row), which a screen reader's list
+// of links cannot tell apart.
 const layoutFaults = `(() => {
   const out = [];
   const links = [...document.querySelectorAll("header nav a")];
@@ -115,6 +145,16 @@ const layoutFaults = `(() => {
   }
   for (const c of document.querySelectorAll("main input, main select, main textarea")) {
     if (c.type !== "hidden" && !c.labels.length && !c.getAttribute("aria-label")) out.push((c.name || c.id) + " has no label for a screen reader");
+  }
+  const named = new Map();
+  for (const a of document.querySelectorAll("main a[href]")) {
+    const name = (a.getAttribute("aria-label") || a.textContent).trim().replace(/\s+/g, " ");
+    const to = named.get(name);
+    if (to === undefined) named.set(name, a.getAttribute("href"));
+    else if (to !== null && to !== a.getAttribute("href")) {
+      out.push("links named " + JSON.stringify(name) + " lead to different pages; a screen reader cannot tell them apart");
+      named.set(name, null);
+    }
   }
   const acc = document.querySelector("#accounts");
   if (acc && acc.parentElement.scrollWidth > acc.parentElement.clientWidth) out.push("the accounts' table scrolls sideways by " + (acc.parentElement.scrollWidth - acc.parentElement.clientWidth) + " px");

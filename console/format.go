@@ -38,6 +38,20 @@ func formatTime(t any) string {
 	return tt.In(store.Vietnam).Format("02/01/2006 15:04")
 }
 
+// entryName names an entry of a profile for a screen reader, in an edit
+// link's aria-label ("Sửa trình độ: Thạc sĩ Kinh tế, 2015"): its parts
+// that are set, joined by commas. A link's text alone, "Sửa", repeated on
+// every row, does not say which entry it edits.
+func entryName(parts ...any) string {
+	var out []string
+	for _, p := range parts {
+		if s := strings.Join(strings.Fields(fmt.Sprint(p)), " "); s != "" && s != "0" {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
 // idOf is the last part of a resource name: people/abc → abc.
 func idOf(name string) string {
 	return name[strings.LastIndex(name, "/")+1:]
@@ -54,6 +68,7 @@ var funcs = template.FuncMap{
 	"rowLabels":     rowLabels,
 	"field":         func(fields map[string]string, name string) string { return fields[name] },
 	"refName":       refName,
+	"entryName":     entryName,
 	"sayProblem":    vimsg.Problem,
 	"associationOf": associationOf,
 	"role":          roleLabel,

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
@@ -123,5 +124,27 @@ func TestCodesShownByName(t *testing.T) {
 	}
 	if _, body = b.get("/admin/audit"); !strings.Contains(body, "<td>Quản trị viên</td>") || strings.Contains(body, "<td>admin</td>") {
 		t.Errorf("the audit trail shows roles by their codes")
+	}
+}
+
+// Each edit link of a profile names its entry for a screen reader: the
+// link's text, "Sửa", is the same on every row.
+func TestEditLinksNameTheirEntry(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if _, err := e.admin.People.CreateHonor(ctx, &pb.CreateHonorRequest{Parent: "people/anh", Honor: &pb.Honor{Title: "Chiến sĩ thi đua cơ sở", Year: 2019}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.admin.People.CreatePosition(ctx, &pb.CreatePositionRequest{Parent: "people/anh", Position: &pb.Position{
+		Title: "Trưởng phòng", OrganizationName: "Sở Y tế", Start: &date.Date{Year: 2018, Month: 3}, Current: true}}); err != nil {
+		t.Fatal(err)
+	}
+	b := e.signIn(e.account("admin", ""))
+	_, body := b.get("/people/anh")
+	for _, want := range []string{`aria-label="Sửa trình độ: Thạc sĩ Kinh tế, 2012"`, `aria-label="Sửa khen thưởng: Chiến sĩ thi đua cơ sở, 2019"`,
+		`aria-label="Sửa công tác: Trưởng phòng, Sở Y tế, 03/2018"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the profile lacks %s", want)
+		}
 	}
 }

@@ -162,6 +162,10 @@ func TestReviewCampaignPages(t *testing.T) {
 	if code != http.StatusOK || !strings.Contains(body, `id="confirm-anh"`) || !strings.Contains(body, `href="/people/anh/edit"`) {
 		t.Fatalf("the unit's reviews: HTTP %d, without a Confirm button and an edit link for Anh", code)
 	}
+	// Each row's link and button name the person, for a screen reader.
+	if !strings.Contains(body, `aria-label="Sửa hồ sơ: Nguyễn Văn Anh"`) || !strings.Contains(body, `aria-label="Xác nhận hồ sơ đúng: Nguyễn Văn Anh"`) {
+		t.Errorf("the unit's reviews: the row's link and button do not name Anh")
+	}
 	if !strings.Contains(body, `<td class="num" id="total-confirmed">0</td>`) {
 		t.Errorf("progress before confirming is not 0 confirmed")
 	}
