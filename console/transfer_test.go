@@ -198,3 +198,27 @@ func TestImportPageOffersTheTemplate(t *testing.T) {
 		t.Errorf("the template's people sheet begins %q (%v), want the column Họ", head, err)
 	}
 }
+
+// The import's page lists a row's problems in the order of its columns,
+// as the clerk corrects the file, though they are found in another.
+func TestImportProblemsInColumnOrder(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(e.account("admin", ""))
+	_, _, op := b.uploadTo("x.csv", "Họ;Tên;Ngày sinh;Dân tộc;Số CCCD;Email\nLê;;31/02/1980;99;12345;not-an-email\n")
+	if !strings.HasPrefix(op, "/imports/") {
+		t.Fatalf("the upload sends to %q, not an import's page", op)
+	}
+	_, page := b.get(op)
+	for i := 0; strings.Contains(page, `id="import-progress"`) && i < 100; i++ {
+		time.Sleep(100 * time.Millisecond)
+		_, page = b.get(op)
+	}
+	table := regexp.MustCompile(`(?s)<table class="list" id="import-problems">.*?</table>`).FindString(page)
+	var cols []string
+	for _, m := range regexp.MustCompile(`<td>2</td><td>([A-Z]+) `).FindAllStringSubmatch(table, -1) {
+		cols = append(cols, m[1])
+	}
+	if got := strings.Join(cols, ","); got != "B,C,D,E,F" {
+		t.Errorf("row 2's problems are in columns %s, want B,C,D,E,F:\n%s", got, table)
+	}
+}

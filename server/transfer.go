@@ -304,6 +304,9 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 		run.mu.Unlock()
 	}
 	finish := func(op *store.Operation) {
+		// Found by check (a cell, the request's rules, the store's) and
+		// the people sheet first; said as the file is corrected.
+		inFileOrder(resp.Problems, wb.Sheets())
 		resp.Applied = !req.GetValidateOnly() && (resp.Refused == 0 || req.GetSkipInvalid())
 		op.Metadata, _ = proto.Marshal(run.metadata())
 		op.Report = importReport(req.GetFile(), sheet, resp.Problems)

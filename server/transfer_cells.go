@@ -1,6 +1,9 @@
 package server
 
 import (
+	"cmp"
+	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -28,6 +31,36 @@ func cellProblems(row int32, cellErrs []transfer.CellError, problem func(*pb.Imp
 		problem(&pb.ImportProblem{Kind: kind, Row: row, Column: columnName(e.Index, e.Column), Field: e.Field, Message: e.Msg})
 	}
 	return reported, refused
+}
+
+// inFileOrder sorts an import's problems as a clerk corrects the file:
+// by sheet in the file's order, row, and column, a row's problems without
+// a column (the whole row's) after those of its cells; problems of one
+// cell keep the order they were found in. The answer, the report and the
+// console all list them so.
+func inFileOrder(problems []*pb.ImportProblem, sheets []string) {
+	sheetAt := func(s string) int {
+		if i := slices.Index(sheets, s); i >= 0 {
+			return i
+		}
+		return len(sheets)
+	}
+	slices.SortStableFunc(problems, func(a, b *pb.ImportProblem) int {
+		return cmp.Or(cmp.Compare(sheetAt(a.GetSheet()), sheetAt(b.GetSheet())),
+			cmp.Compare(a.GetRow(), b.GetRow()),
+			cmp.Compare(columnNumber(a.GetColumn()), columnNumber(b.GetColumn())))
+	})
+}
+
+// columnNumber is the number of a column as columnName writes it (1 for
+// "A (Họ)"); a problem of the whole row, without one, comes after all.
+func columnNumber(column string) int {
+	letter, _, _ := strings.Cut(column, " ")
+	n, err := excelize.ColumnNameToNumber(letter)
+	if err != nil {
+		return excelize.MaxColumns + 1
+	}
+	return n
 }
 
 // clip cuts s to at most n bytes, on a character's boundary, marking the

@@ -541,7 +541,8 @@ type ImportPeopleResponse struct {
 	// an import whose rows were wrong without skip_invalid.
 	Applied bool `protobuf:"varint,6,opt,name=applied,proto3" json:"applied,omitempty"`
 	// Every problem, by sheet, row and column (at most 10,000; the counts are
-	// exact).
+	// exact), in the order of the file: sheets as it orders them, rows, a
+	// row's columns left to right, the whole row's problems after them.
 	Problems      []*ImportProblem `protobuf:"bytes,7,rep,name=problems,proto3" json:"problems,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
