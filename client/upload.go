@@ -23,8 +23,12 @@ const uploadChunk = 32 << 10
 // (TransferService.UploadImport): over gRPC a message may be at most
 // 4 MiB, a file up to the import limit, 64 MiB. Like the unary calls, it
 // is tried again when the server refuses it for now with a RetryInfo
-// (every import slot taken), after the delay it asks for.
+// (every import slot taken), after the delay it asks for. As a unary
+// create does, a request without a request_id gets one before the first
+// attempt, kept for every attempt and in req: sent again, it is answered
+// the first import's operation, never a second import.
 func (c *Client) UploadImport(ctx context.Context, req *pb.ImportPeopleRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error) {
+	setRequestID(req.ProtoReflect())
 	attempts := c.attempts
 	if attempts == 0 {
 		attempts = 4

@@ -268,7 +268,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	pb.RegisterAuditServiceServer(reg, &auditService{db: db, audit: s.audit})
 	pb.RegisterAccountServiceServer(reg, &accountService{db: db})
 	pb.RegisterStatisticsServiceServer(reg, &statisticsService{db: db, requests: requests})
-	transfers := &transferService{s: s, db: db, runs: map[string]*importRun{}, slots: make(chan struct{}, maxImportsAtOnce)}
+	transfers := &transferService{s: s, db: db, requests: requests, runs: map[string]*importRun{}, slots: make(chan struct{}, maxImportsAtOnce)}
 	s.transfers = transfers
 	pb.RegisterTransferServiceServer(reg, transfers)
 	longrunningpb.RegisterOperationsServer(reg, &operationsService{t: transfers})

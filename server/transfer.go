@@ -47,8 +47,9 @@ const (
 // holds the one write connection, so progress cannot be written as it goes).
 type transferService struct {
 	pb.UnimplementedTransferServiceServer
-	s  *Server
-	db *store.DB
+	s        *Server
+	db       *store.DB
+	requests idempotency
 
 	mu   sync.Mutex
 	runs map[string]*importRun
@@ -190,10 +191,20 @@ func (t *transferService) startImport(ctx context.Context, req *pb.ImportPeopleR
 	meta.UpdateTime = meta.CreateTime
 	op := &store.Operation{ID: store.NewOperationID(), Kind: store.ImportOperationKind, Principal: p.ID}
 	op.Metadata, _ = proto.Marshal(meta)
-	if err := t.db.CreateOperation(ctx, op, auditEvent(ctx)); err != nil {
+	// The answer is the operation as created, made before the run starts:
+	// the run marks op done inside its transaction, before the commit, and
+	// an answer made after that would say done for an import that a read
+	// does not see yet (or ever, if the commit fails). A repeat of a
+	// request_id is answered the first operation, and starts none.
+	answer := t.operation(op, meta)
+	fresh, err := t.db.StartOperation(ctx, op, answer, store.CreateOptions{Request: t.requestKey(ctx, req), Audit: auditEvent(ctx)})
+	if err != nil || !fresh {
 		rows.Close()
 		wb.Close()
-		return nil, grpcError(ctx, err)
+		if err != nil {
+			return nil, grpcError(ctx, err)
+		}
+		return answer, nil
 	}
 	// The run outlives the call; its audit event is the call's, naming the
 	// method called (ImportPeople, or UploadImport for a file sent in
@@ -211,11 +222,6 @@ func (t *transferService) startImport(ctx context.Context, req *pb.ImportPeopleR
 	}
 	t.running.Add(1)
 	t.mu.Unlock()
-	// The answer is the operation as created, made before the run starts:
-	// the run marks op done inside its transaction, before the commit, and
-	// an answer made after that would say done for an import that a read
-	// does not see yet (or ever, if the commit fails).
-	answer := t.operation(op, meta)
 	started = true
 	go func() {
 		defer func() { <-t.slots }()

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"time"
+
+	"google.golang.org/protobuf/proto"
 )
 
 // Operation is a long-running operation as stored. Metadata, Response and
@@ -32,6 +34,41 @@ func NewOperationID() string { return newID() }
 // CreateOperation stores a new, running operation.
 func (db *DB) CreateOperation(ctx context.Context, op *Operation, audit *AuditEvent) error {
 	return db.write(ctx, false, audit, func(tx *Tx) error { return tx.createOperation(ctx, op) })
+}
+
+// StartOperation stores op, a new running operation, and answer, what
+// the caller is told of it. With o.Request, a repeat of the request is not
+// started again: answer is then the first one's, and started false.
+func (db *DB) StartOperation(ctx context.Context, op *Operation, answer proto.Message, o CreateOptions) (started bool, err error) {
+	return db.startOperation(ctx, op, answer, o, nil)
+}
+
+// startOperation is StartOperation, with check run after a repeat is
+// recalled and before op is stored (a check of what a repeat may have
+// made meanwhile must not refuse it).
+func (db *DB) startOperation(ctx context.Context, op *Operation, answer proto.Message, o CreateOptions, check func(tx *Tx) error) (started bool, err error) {
+	err = db.write(ctx, false, o.Audit, func(tx *Tx) error {
+		started = false // a group's failed attempt is run again alone
+		if o.Request != nil {
+			if found, err := tx.recall(ctx, o.Request, answer); err != nil || found {
+				return err
+			}
+		}
+		if check != nil {
+			if err := check(tx); err != nil {
+				return err
+			}
+		}
+		if err := tx.createOperation(ctx, op); err != nil {
+			return err
+		}
+		started = true
+		if o.Request != nil {
+			return tx.remember(ctx, o.Request, answer)
+		}
+		return nil
+	})
+	return started && err == nil, err
 }
 
 func (tx *Tx) createOperation(ctx context.Context, op *Operation) error {

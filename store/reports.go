@@ -96,32 +96,19 @@ const ReportOperationKind = "create_report"
 // o.Request, a repeat of the request is not started again: answer is
 // then the first one's, and started false.
 func (db *DB) StartReport(ctx context.Context, op *Operation, answer proto.Message, o CreateOptions) (started bool, err error) {
-	err = db.write(ctx, false, o.Audit, func(tx *Tx) error {
-		started = false // a group's failed attempt is run again alone
-		if o.Request != nil {
-			// Before the name's check: the first request's report may
-			// have that name by now.
-			if found, err := tx.recall(ctx, o.Request, answer); err != nil || found {
-				return err
-			}
+	// The name's check after the recall: the first request's report may
+	// have that name by now.
+	return db.startOperation(ctx, op, answer, o, func(tx *Tx) error {
+		if o.ID == "" {
+			return nil
 		}
-		if o.ID != "" {
-			if _, _, err := tx.report(ctx, "reports/"+o.ID); err == nil {
-				return errorf(AlreadyExists, "report_id", "reports/%s exists; reports are frozen: choose another id", o.ID)
-			} else if !errors.Is(err, errNoReport) {
-				return err
-			}
-		}
-		if err := tx.createOperation(ctx, op); err != nil {
+		if _, _, err := tx.report(ctx, "reports/"+o.ID); err == nil {
+			return errorf(AlreadyExists, "report_id", "reports/%s exists; reports are frozen: choose another id", o.ID)
+		} else if !errors.Is(err, errNoReport) {
 			return err
-		}
-		started = true
-		if o.Request != nil {
-			return tx.remember(ctx, o.Request, answer)
 		}
 		return nil
 	})
-	return started && err == nil, err
 }
 
 // MakeReport computes a report's figures.

@@ -75,6 +75,12 @@ func (x *ImportPeopleRequest) AppendProtoJSON(b []byte) ([]byte, error) {
 		b = append(b, ",\"overwrite\":"...)
 		b = strconv.AppendBool(b, x.Overwrite)
 	}
+	if x.RequestId != "" {
+		b = append(b, ",\"requestId\":"...)
+		if b, err = appendProtoJSONString(b, x.RequestId); err != nil {
+			return nil, err
+		}
+	}
 	if len(b) == start {
 		return append(b, '{', '}'), nil
 	}

@@ -263,7 +263,19 @@ type ImportPeopleRequest struct {
 	SkipInvalid bool `protobuf:"varint,3,opt,name=skip_invalid,json=skipInvalid,proto3" json:"skip_invalid,omitempty"`
 	// Let imported values replace different registered ones; by default such
 	// a difference is listed as a conflict and not applied.
-	Overwrite     bool `protobuf:"varint,4,opt,name=overwrite,proto3" json:"overwrite,omitempty"`
+	Overwrite bool `protobuf:"varint,4,opt,name=overwrite,proto3" json:"overwrite,omitempty"`
+	// A unique id for this request (https://google.aip.dev/155), typically a
+	// UUID. Repeating a request with the same id, file and options returns
+	// the first operation instead of importing the file again; the same id
+	// with another file or options is INVALID_ARGUMENT. A dry run
+	// (validate_only) is neither remembered nor answered so: it changes
+	// nothing, and a later import with its id must not be answered with it.
+	// (-- api-linter: core::0155::request-id-format=disabled
+	//
+	//	aip.dev/not-precedent: trithuc accepts any client id of up to 64
+	//	letters, digits and ._:- (the pattern above), not only UUIDv4, and
+	//	clients already send such ids. --)
+	RequestId     string `protobuf:"bytes,5,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -324,6 +336,13 @@ func (x *ImportPeopleRequest) GetOverwrite() bool {
 		return x.Overwrite
 	}
 	return false
+}
+
+func (x *ImportPeopleRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
 }
 
 // A message of TransferService.UploadImport: the request first, then the
@@ -811,12 +830,14 @@ const file_trithuc_v1_transfer_service_proto_rawDesc = "" +
 	"\x16GetImportReportRequest\x123\n" +
 	"\x04name\x18\x01 \x01(\tB\x1f\xe0A\x02\xbaH\x19r\x17\x18\xc8\x012\x12^operations/[^/]+$R\x04name\"B\n" +
 	"\x18GetImportTemplateRequest\x12&\n" +
-	"\x05as_of\x18\x01 \x01(\v2\x11.google.type.DateR\x04asOf\"\xb0\x01\n" +
+	"\x05as_of\x18\x01 \x01(\v2\x11.google.type.DateR\x04asOf\"\xef\x01\n" +
 	"\x13ImportPeopleRequest\x123\n" +
 	"\x04file\x18\x01 \x01(\v2\x14.google.api.HttpBodyB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\x04file\x12#\n" +
 	"\rvalidate_only\x18\x02 \x01(\bR\fvalidateOnly\x12!\n" +
 	"\fskip_invalid\x18\x03 \x01(\bR\vskipInvalid\x12\x1c\n" +
-	"\toverwrite\x18\x04 \x01(\bR\toverwrite\"}\n" +
+	"\toverwrite\x18\x04 \x01(\bR\toverwrite\x12=\n" +
+	"\n" +
+	"request_id\x18\x05 \x01(\tB\x1e\xbaH\x1b\xd8\x01\x01r\x16\x18@2\x12^[A-Za-z0-9._:-]+$R\trequestId\"}\n" +
 	"\x13UploadImportRequest\x12;\n" +
 	"\arequest\x18\x01 \x01(\v2\x1f.trithuc.v1.ImportPeopleRequestH\x00R\arequest\x12!\n" +
 	"\x05chunk\x18\x02 \x01(\fB\t\xbaH\x06z\x04\x18\x80\x80@H\x00R\x05chunkB\x06\n" +
