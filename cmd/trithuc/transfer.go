@@ -104,6 +104,8 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	defer cl.Close()
 	cctx, cancel := context.WithTimeout(ctx, cf.timeout)
 	// In chunks: over gRPC a message may be at most 4 MiB, a file 64 MiB.
+	// The client gives the request a request_id, one per invocation: a
+	// retry of its own is answered the first import, never a second.
 	op, err := cl.UploadImport(cctx, &pb.ImportPeopleRequest{File: &httpbody.HttpBody{ContentType: ct, Data: data},
 		ValidateOnly: o.dryRun, SkipInvalid: o.skip, Overwrite: o.overwrite})
 	cancel()

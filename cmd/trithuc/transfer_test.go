@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"os"
 	"path/filepath"
@@ -194,5 +195,38 @@ func TestProgressBarRedrawsWholeLine(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "0/0 rows") {
 		t.Errorf("a bar without a total: %q", out.String())
+	}
+}
+
+// trithuc import sends a request_id, one per invocation (the client makes
+// it before the first attempt): its own retries are answered the first
+// import. The server remembers it for an import, not for a dry run.
+func TestImportCommandSendsARequestID(t *testing.T) {
+	dir := t.TempDir()
+	addr, token, stop := serveDemo(t, dir)
+	defer stop()
+	c := []string{"--server", addr, "--token", token, "--quiet"}
+	file := filepath.Join(dir, "ds.xlsx")
+	writeWorkbook(t, file, []any{"Họ", "Tên", "Ngày sinh"}, []any{"Lê", "Hà", "1980"})
+	remembered := func() int {
+		t.Helper()
+		db, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, "t.db")+"?mode=ro")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var n int
+		if err := db.QueryRow(`SELECT count(*) FROM requests WHERE method = 'ImportPeople'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for i, args := range [][]string{{"--dry-run"}, {}, {}} {
+		if out, err := cli(t, append(append([]string{"import", "people", file}, args...), c...)...); err != nil {
+			t.Fatalf("import %v: %v\n%s", args, err, out)
+		}
+		if n, want := remembered(), i; n != want {
+			t.Errorf("after import %d %v: %d requests remembered, want %d", i, args, n, want)
+		}
 	}
 }
