@@ -9,10 +9,11 @@ import (
 )
 
 // A form that creates something (a registration, a person, a qualification, a
-// position, a work, an honour, a yearly report) carries a request id
-// (AIP-155) made when the form was shown, so that the same form sent twice — a double click,
-// the browser sending it again after Back or a reload — creates one thing:
-// the server answers the repeat with what the first created.
+// position, a work, an honour, a yearly report, an import) carries a request
+// id (AIP-155) made when the form was shown, so that the same form sent twice
+// — a double click, the browser sending it again after Back or a reload —
+// creates one thing: the server answers the repeat with what the first
+// created.
 
 var requestIDRE = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
 

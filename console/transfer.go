@@ -76,6 +76,9 @@ func (h *Handler) importTemplate(q *request) {
 type importData struct {
 	// The form's choices, kept when it is shown again.
 	ValidateOnly, SkipInvalid, Overwrite bool
+	// RequestID is the form's request id (formRequestID): the form sent
+	// twice imports the file once.
+	RequestID string
 
 	// The import, once started.
 	Name     string
@@ -91,7 +94,7 @@ func (h *Handler) importPage(q *request) {
 	if q.notForUnits(h, "Nhập danh sách từ tệp") {
 		return
 	}
-	q.show(h, "imports", "people", "Nhập danh sách", &page{Data: &importData{ValidateOnly: true}})
+	q.show(h, "imports", "people", "Nhập danh sách", &page{Data: &importData{ValidateOnly: true, RequestID: q.formRequestID()}})
 }
 
 // startImport sends the uploaded file to ImportPeople and shows the
@@ -101,7 +104,7 @@ func (h *Handler) startImport(q *request) {
 		return
 	}
 	d := &importData{ValidateOnly: q.r.PostFormValue("validate_only") != "", SkipInvalid: q.r.PostFormValue("skip_invalid") != "",
-		Overwrite: q.r.PostFormValue("overwrite") != ""}
+		Overwrite: q.r.PostFormValue("overwrite") != "", RequestID: q.formRequestID()}
 	p := &page{Data: d}
 	f, hdr, err := q.r.FormFile("file")
 	if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
@@ -132,9 +135,12 @@ func (h *Handler) startImport(q *request) {
 		ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	}
 	op, err := h.transfer.ImportPeople(q.ctx(), &pb.ImportPeopleRequest{File: &httpbody.HttpBody{ContentType: ct, Data: data},
-		ValidateOnly: d.ValidateOnly, SkipInvalid: d.SkipInvalid, Overwrite: d.Overwrite})
+		ValidateOnly: d.ValidateOnly, SkipInvalid: d.SkipInvalid, Overwrite: d.Overwrite, RequestId: d.RequestID})
 	if err != nil {
 		p.Error, p.Fields, _ = explainImport(err, leadImport)
+		if requestIDReused(err) {
+			d.RequestID = newFormToken()
+		}
 		q.show(h, "imports", "people", "Nhập danh sách", p)
 		return
 	}

@@ -3,16 +3,20 @@ package console_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"html"
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // upload posts the import form with a file (none when name is "").
@@ -220,5 +224,75 @@ func TestImportProblemsInColumnOrder(t *testing.T) {
 	}
 	if got := strings.Join(cols, ","); got != "B,C,D,E,F" {
 		t.Errorf("row 2's problems are in columns %s, want B,C,D,E,F:\n%s", got, table)
+	}
+}
+
+// postImport posts the import form with form's fields and a file.
+func (b *browser) postImport(form url.Values, name, content string) (int, string, string) {
+	b.t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	for k, vs := range form {
+		for _, v := range vs {
+			w.WriteField(k, v)
+		}
+	}
+	f, _ := w.CreateFormFile("file", name)
+	f.Write([]byte(content))
+	w.Close()
+	resp, err := b.http.Post(b.e.base+"/imports", w.FormDataContentType(), &body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(raw), resp.Header.Get("Location")
+}
+
+// The import form sent twice (a double click, a reload) imports the file
+// once: it carries a request id made when the page was shown. Sent again
+// with another file, it imports nothing and says why; the form shown then
+// imports it.
+func TestImportFormSentTwiceImportsOnce(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(e.account("admin", ""))
+	imports := func() int {
+		t.Helper()
+		ops, err := e.db.ListOperations(context.Background(), "", 100, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, op := range ops {
+			if op.Kind == store.ImportOperationKind {
+				n++
+			}
+		}
+		return n
+	}
+	_, page := b.get("/imports")
+	form := sentForm(t, page, url.Values{})
+	var where []string
+	for range 2 {
+		code, _, to := b.postImport(form, "ds.csv", "Họ;Tên;Ngày sinh\nLê;Hà;1980\n")
+		if code != http.StatusSeeOther || !strings.HasPrefix(to, "/imports/") {
+			t.Fatalf("importing: HTTP %d to %q", code, to)
+		}
+		where = append(where, to)
+	}
+	if where[1] != where[0] || imports() != 1 {
+		t.Errorf("the form sent twice went to %v and started %d imports, want one", where, imports())
+	}
+
+	code, body, _ := b.postImport(form, "ds.csv", "Họ;Tên;Ngày sinh\nVõ;Em;1981\n")
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "đã được lưu một lần") || imports() != 1 {
+		t.Fatalf("the sent form sent again with another file: HTTP %d, %d imports; want 422 saying it was sent", code, imports())
+	}
+	again := sentForm(t, body, url.Values{})
+	if again.Get("request_id") == form.Get("request_id") {
+		t.Fatal("the form shown again keeps the used request_id")
+	}
+	if code, _, to := b.postImport(again, "ds.csv", "Họ;Tên;Ngày sinh\nVõ;Em;1981\n"); code != http.StatusSeeOther || to == where[0] || imports() != 2 {
+		t.Fatalf("sending the form shown again: HTTP %d to %q, %d imports", code, to, imports())
 	}
 }
