@@ -53,6 +53,12 @@ var (
 	joinHonors = &filter.Join{From: "honors h", On: "h.person_pk = p.pk"}
 	joinWorks  = &filter.Join{From: "works w", On: "w.person_pk = p.pk"}
 	joinIDs    = &filter.Join{From: "person_identifiers pid", On: "pid.person_pk = p.pk"}
+	// joinMemberships is a person's memberships of the associations that
+	// are not deleted, as ListMemberships across associations has them.
+	// A caller limited to a scope reaches only its people's (limitToScope,
+	// scopedSchema), so the join itself needs no scope.
+	joinMemberships = &filter.Join{From: "memberships pm JOIN associations pma ON pma.pk = pm.association_pk AND pma.delete_time IS NULL",
+		On: "pm.person_pk = p.pk"}
 	// joinCurPos is the current positions alone: what a person's BASIC
 	// view shows of where they work, and so all a role that reads basic
 	// views only may filter on (server/redact.go).
@@ -227,6 +233,11 @@ func personSchema(r ranks) filter.Schema {
 		"works.document_number": {Type: filter.String, SQL: "w.document_number", Join: joinWorks},
 		"works.field":           {Type: filter.String, SQL: "w.field", Join: joinWorks},
 		"orcid":                 {Type: filter.String, SQL: "pid.orcid", Join: joinIDs},
+		// memberships.association = "associations/a" AND memberships.state
+		// = ACTIVE: the association's active members (the console's
+		// membership desk exports them so).
+		"memberships.association": {Type: filter.String, SQL: "('associations/' || pma.id)", Join: joinMemberships},
+		"memberships.state":       {Type: filter.Enum, SQL: "pm.state", Enum: membershipStateEnum, Join: joinMemberships},
 		// With show_deleted, delete_time:* lists the deleted alone (the
 		// console's "Hồ sơ đã xoá"); without it the listing holds none.
 		"delete_time": {Type: filter.Timestamp, SQL: "IFNULL(p.delete_time, 0)"},
