@@ -45,7 +45,7 @@ var permissions = map[string]access{
 
 	"/trithuc.v1.PersonService/CreatePerson":   may(unscoped, RoleRegistrar),
 	"/trithuc.v1.PersonService/GetPerson":      may(onPerson, RoleRegistrar, RoleHomeAffairs, RoleService, scopedRegistrar, unitLimited),
-	"/trithuc.v1.PersonService/ListPeople":     may(filtered, RoleRegistrar, RoleHomeAffairs, RoleService, unitLimited),
+	"/trithuc.v1.PersonService/ListPeople":     may(filtered, RoleRegistrar, RoleHomeAffairs, RoleService, scopedRegistrar, unitLimited),
 	"/trithuc.v1.PersonService/UpdatePerson":   may(onPerson, RoleRegistrar, scopedRegistrar, unitLimited),
 	"/trithuc.v1.PersonService/DeletePerson":   may(onPerson),
 	"/trithuc.v1.PersonService/UndeletePerson": may(onPerson),
@@ -225,11 +225,12 @@ var permissions = map[string]access{
 	// Spreadsheets: the registrar imports people; a key limited to an
 	// association imports only memberships of its scope, which the import
 	// checks row by row (transfer_scope.go: the request is a file); an
-	// export is a read of every exported person, redacted as every read.
+	// export is a read of every exported person, redacted as every read,
+	// a limited caller's of the people of its scope (as ListPeople).
 	// Operations: each caller sees only its own (operations.go).
 	"/trithuc.v1.TransferService/ImportPeople":       may(unscoped, RoleRegistrar, scopedRegistrar),
 	"/trithuc.v1.TransferService/UploadImport":       may(unscoped, RoleRegistrar, scopedRegistrar),
-	"/trithuc.v1.TransferService/ExportPeople":       may(filtered, RoleRegistrar, RoleHomeAffairs, unitLimited),
+	"/trithuc.v1.TransferService/ExportPeople":       may(filtered, RoleRegistrar, RoleHomeAffairs, scopedRegistrar, unitLimited),
 	"/trithuc.v1.TransferService/GetImportTemplate":  may(unscoped, RoleRegistrar, scopedRegistrar),
 	"/trithuc.v1.TransferService/GetImportReport":    may(unscoped, RoleRegistrar, scopedRegistrar),
 	"/google.longrunning.Operations/GetOperation":    may(unscoped, RoleRegistrar, RoleHomeAffairs, scopedRegistrar),

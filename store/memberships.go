@@ -264,7 +264,8 @@ var membershipSortKeys = map[string]sortKey{
 // ListMemberships lists an association's memberships, or every
 // association's when parent is associations/-, in registration order or in
 // q.OrderBy's. Memberships of deleted people are left out, and across
-// associations those of deleted associations.
+// associations those of deleted associations, and for q.Scope those of
+// associations outside it.
 func (db *DB) ListMemberships(ctx context.Context, parent string, q ListQuery) ([]*pb.Membership, Page, error) {
 	size, err := pageSize(q.PageSize)
 	if err != nil {
@@ -280,9 +281,9 @@ func (db *DB) ListMemberships(ctx context.Context, parent string, q ListQuery) (
 	var page Page
 	err = db.read(ctx, func(tx *Tx) error {
 		schema, keys := membershipSchema, membershipSortKeys
+		var assocs []int64
 		if q.Scope != "" {
-			assocs, err := tx.scopeAssociations(ctx, q.Scope)
-			if err != nil {
+			if assocs, err = tx.scopeAssociations(ctx, q.Scope); err != nil {
 				return err
 			}
 			schema, keys = scopedMembershipSchema(assocs), scopedMembershipSortKeys(assocs)
@@ -307,6 +308,11 @@ func (db *DB) ListMemberships(ctx context.Context, parent string, q ListQuery) (
 			l.where, l.args = append(l.where, "a.id = ?"), []any{assocID}
 		} else {
 			l.where = append(l.where, "a.delete_time IS NULL")
+			if q.Scope != "" {
+				// Across associations, a limited caller's are those of its
+				// scope (the sheet of memberships of its export).
+				l.where = append(l.where, inAssociationsSQL("m.association_pk", assocs))
+			}
 		}
 		if err := tx.addFilter(ctx, &l, q.Filter, schema); err != nil {
 			return err

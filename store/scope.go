@@ -61,12 +61,21 @@ func inScopeSQL(personPK string, assocPKs []int64) string {
 	if len(assocPKs) == 0 {
 		return "0"
 	}
+	return `EXISTS (SELECT 1 FROM memberships sm WHERE sm.person_pk = ` + personPK +
+		` AND sm.state IN (1, 2, 3) AND sm.link_confirmed = 1 AND ` + inAssociationsSQL("sm.association_pk", assocPKs) + `)`
+}
+
+// inAssociationsSQL is the condition that the SQL expression assocPK is
+// one of assocPKs, the database's own integers.
+func inAssociationsSQL(assocPK string, assocPKs []int64) string {
+	if len(assocPKs) == 0 {
+		return "0"
+	}
 	nums := make([]string, len(assocPKs))
 	for i, pk := range assocPKs {
 		nums[i] = strconv.FormatInt(pk, 10)
 	}
-	return `EXISTS (SELECT 1 FROM memberships sm WHERE sm.person_pk = ` + personPK +
-		` AND sm.state IN (1, 2, 3) AND sm.link_confirmed = 1 AND sm.association_pk IN (` + strings.Join(nums, ", ") + `))`
+	return assocPK + " IN (" + strings.Join(nums, ", ") + ")"
 }
 
 // peopleInScope returns which of the people/{person} names are in scope.
