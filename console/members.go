@@ -1,6 +1,7 @@
 package console
 
 import (
+	"net/url"
 	"strings"
 
 	"google.golang.org/grpc/codes"
@@ -48,6 +49,9 @@ type deskData struct {
 	// the next page of them.
 	Total   int32
 	NextURL string
+	// ExportURLs download the members in the state with their profiles,
+	// by format (ExportPeople, filtered on memberships).
+	ExportURLs map[string]string
 }
 
 // deskPageSize is how many memberships a page of the desk shows.
@@ -86,6 +90,10 @@ func (h *Handler) desk(q *request) {
 		nv.Set("state", state)
 		nv.Set("page", t)
 		d.NextURL = "/members/" + q.r.PathValue("assoc") + "?" + nv.Encode()
+	}
+	d.ExportURLs = map[string]string{}
+	for _, f := range []string{"csv", "xlsx"} {
+		d.ExportURLs[f] = "/export?" + url.Values{"member_of": {q.r.PathValue("assoc")}, "member_state": {state}, "format": {f}}.Encode()
 	}
 	for _, m := range resp.GetMemberships() {
 		row := deskRow{M: m}

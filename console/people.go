@@ -105,6 +105,14 @@ func searchFilter(v url.Values, now time.Time) string {
 	if s := v.Get("org"); s != "" {
 		and = append(and, "positions.organization = "+quote(s)+" AND positions.current = true")
 	}
+	// An association's members in a state: the membership desk's export.
+	// ANDed, the two hold for one membership.
+	if s := v.Get("member_of"); s != "" {
+		and = append(and, "memberships.association = "+quote("associations/"+s))
+	}
+	if s := v.Get("member_state"); pb.Membership_State_value[s] != 0 {
+		and = append(and, "memberships.state = "+s)
+	}
 	if s := v.Get("gender"); s == "MALE" || s == "FEMALE" {
 		and = append(and, "gender = "+s)
 	}
