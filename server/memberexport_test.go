@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+	"google.golang.org/grpc/codes"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/transfer"
@@ -83,6 +84,12 @@ func TestExportAssociationMembers(t *testing.T) {
 		t.Errorf("REST ListPeople by membership: %d %v; want 2", code, body)
 	}
 	f.noLeak(t, "REST ListPeople", body)
+
+	// A role that reads basic views only may not filter on memberships,
+	// which only the FULL view shows (redact.go, fullViewOnly).
+	_, svc := e.key(RoleService)
+	_, err = e.clientAs(svc).People.ListPeople(f.ctx, &pb.ListPeopleRequest{Filter: activeMembers})
+	wantCode(t, err, codes.PermissionDenied)
 
 	// The workbook in the template's shape carries the members'
 	// memberships of the key's associations only, so that it imports back
