@@ -56,9 +56,15 @@ var (
 	// joinMemberships is a person's memberships of the associations that
 	// are not deleted, as ListMemberships across associations has them.
 	// A caller limited to a scope reaches only its people's (limitToScope,
-	// scopedSchema), so the join itself needs no scope.
-	joinMemberships = &filter.Join{From: "memberships pm JOIN associations pma ON pma.pk = pm.association_pk AND pma.delete_time IS NULL",
-		On: "pm.person_pk = p.pk"}
+	// scopedSchema), so the join itself needs no scope. It reads the
+	// person's few memberships, then each one's association by its pk
+	// (INDEXED BY, CROSS JOIN, NOT INDEXED): by the index of states,
+	// SQLite read every active member for each person, more than 2 s a
+	// page at 30,000 people with 6,000 members; by the index of codes,
+	// every association for each membership.
+	joinMemberships = &filter.Join{
+		From: "memberships pm INDEXED BY memberships_person CROSS JOIN associations pma NOT INDEXED ON pma.pk = pm.association_pk AND pma.delete_time IS NULL",
+		On:   "pm.person_pk = p.pk"}
 	// joinCurPos is the current positions alone: what a person's BASIC
 	// view shows of where they work, and so all a role that reads basic
 	// views only may filter on (server/redact.go).
