@@ -91,8 +91,10 @@ var ErrInUse = errors.New("the database is in use; stop the server first")
 // connection holds is refused. Without force, an existing dest is refused
 // too. The backup's copy is brought up to date (opened with opts: migrated,
 // its search index rebuilt) before it replaces dest, so that a backup that
-// fails to upgrade leaves dest as it was. The replacement is atomic: dest
-// is either the old database or the upgraded backup, never a mix.
+// fails to upgrade leaves dest as it was; then the people dest purged
+// since the backup was taken are purged again in it (restore_purged.go).
+// The replacement is atomic: dest is either the old database or the
+// upgraded backup, never a mix.
 func Restore(ctx context.Context, src, dest string, force bool, opts Options) error {
 	if err := checkFile(ctx, src); err != nil {
 		return err
@@ -125,15 +127,22 @@ func Restore(ctx context.Context, src, dest string, force bool, opts Options) er
 	// checkFile has checked the whole backup.
 	opts.IntegrityCheckTime, opts.ReadOnly, opts.KeepSchema = -1, false, false
 	db, err := OpenWith(ctx, tmp, opts)
-	if err == nil {
-		err = db.Close()
-	}
 	if err != nil {
 		removeDatabase(tmp)
 		return fmt.Errorf("store: restore: bringing the backup %s up to date failed, so %s was not replaced: %w", src, dest, err)
 	}
+	// Before the copy takes dest's place: an erasure stands whatever
+	// backup is put back (restore_purged.go).
 	if old != nil {
-		warnPurgedBack(ctx, opts, dest, tmp)
+		if _, err := db.reapplyPurges(ctx, opts, src, dest); err != nil {
+			db.Close()
+			removeDatabase(tmp)
+			return fmt.Errorf("store: restore: purging again the people %s purged since the backup %s was taken failed, so %s was not replaced: %w", dest, src, dest, err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		removeDatabase(tmp)
+		return fmt.Errorf("store: restore: %w", err)
 	}
 	for _, suffix := range []string{"-wal", "-shm"} {
 		if err := os.Remove(dest + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {

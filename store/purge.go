@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"strings"
+	"time"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
@@ -62,7 +64,7 @@ func (db *DB) PurgePerson(ctx context.Context, name, dsrName, reason string, aud
 	if err != nil {
 		return nil, err
 	}
-	removed := map[string]int64{}
+	var removed map[string]int64
 	// Apart: it deletes from the full-text indexes and merges them, which
 	// a group's queued index writes must not follow (group.go).
 	err = db.writeApart(ctx, audit, func(tx *Tx) error {
@@ -90,39 +92,8 @@ func (db *DB) PurgePerson(ctx context.Context, name, dsrName, reason string, aud
 			return errorf(FailedPrecondition, "data_subject_request", "%s was made before %s was registered: it was about a person purged before under the same name, and carries out no other purge", dsrName, name)
 		}
 		tx.auditResource(dsrName)
-		marks, err := tx.marksOf(ctx, p.pk, name, p.person)
-		if err != nil {
+		if removed, err = tx.purge(ctx, p, name, tx.now); err != nil {
 			return err
-		}
-		if removed["operations"], err = tx.purgeImports(ctx, marks); err != nil {
-			return err
-		}
-		for _, step := range purgeSteps {
-			res, err := tx.ExecContext(ctx, step.sql, p.pk, name)
-			if err != nil {
-				return dbError(err)
-			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return dbError(err)
-			}
-			removed[step.table] += n
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO purged_people (id, purge_time) VALUES (?, ?)`,
-			personID, micros(tx.now)); err != nil {
-			return dbError(err)
-		}
-		if err := tx.purgedLast(ctx, name); err != nil {
-			return err
-		}
-		// A deleted entry leaves its words in the index's segments (even
-		// with secure-delete, a word left with no document stays) until
-		// they are merged: merge them all. This rewrites the indexes, a
-		// cost a rare purge can bear.
-		for _, fts := range []string{"people_search", "people_names"} {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO `+fts+`(`+fts+`) VALUES ('optimize')`); err != nil {
-				return dbError(err)
-			}
 		}
 		// The requests about the person stay, as the record of what was
 		// asked and done, without who asked or what they wrote.
@@ -136,6 +107,57 @@ func (db *DB) PurgePerson(ctx context.Context, name, dsrName, reason string, aud
 		return nil, err
 	}
 	return removed, nil
+}
+
+// purge is the body of a purge, which PurgePerson runs for an ERASURE
+// request and Restore runs again for a person purged since the backup was
+// taken (restore_purged.go): it removes the person p, of name name, and
+// everything of theirs, records their id in purged_people as purged at
+// purgeTime, and returns how many rows went from each table. What is
+// said of the requests about them is the caller's.
+func (tx *Tx) purge(ctx context.Context, p *personRow, name string, purgeTime time.Time) (map[string]int64, error) {
+	removed := map[string]int64{}
+	marks, err := tx.marksOf(ctx, p.pk, name, p.person)
+	if err != nil {
+		return nil, err
+	}
+	if removed["operations"], err = tx.purgeImports(ctx, marks); err != nil {
+		return nil, err
+	}
+	for _, step := range purgeSteps {
+		res, err := tx.ExecContext(ctx, step.sql, p.pk, name)
+		if err != nil {
+			return nil, dbError(err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return nil, dbError(err)
+		}
+		removed[step.table] += n
+	}
+	if err := tx.recordPurged(ctx, strings.TrimPrefix(name, "people/"), purgeTime); err != nil {
+		return nil, err
+	}
+	if err := tx.purgedLast(ctx, name); err != nil {
+		return nil, err
+	}
+	// A deleted entry leaves its words in the index's segments (even
+	// with secure-delete, a word left with no document stays) until
+	// they are merged: merge them all. This rewrites the indexes, a
+	// cost a rare purge can bear.
+	for _, fts := range []string{"people_search", "people_names"} {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO `+fts+`(`+fts+`) VALUES ('optimize')`); err != nil {
+			return nil, dbError(err)
+		}
+	}
+	return removed, nil
+}
+
+// recordPurged keeps the id of a person purged at t, so that it is never
+// given again.
+func (tx *Tx) recordPurged(ctx context.Context, id string, t time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO purged_people (id, purge_time) VALUES (?, ?)`, id, micros(t))
+	return dbError(err)
 }
 
 // purgedLast moves the person's change of this transaction after every
