@@ -126,10 +126,10 @@ func (db *DB) reapplyPurges(ctx context.Context, opts Options, src, dest string)
 		}
 		held := false
 		err := db.writeApart(ctx, ev, func(tx *Tx) error {
+			tx.auditResource(name)
 			p, err := tx.person(ctx, pg.id)
 			if err == nil {
 				held = true
-				tx.auditResource(name)
 				if _, err := tx.purge(ctx, p, name, fromMicros(pg.time)); err != nil {
 					return err
 				}
