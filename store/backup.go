@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
 )
 
 // Backup writes a consistent copy of the database to dest, a file that
@@ -177,6 +179,13 @@ func checkNotInUse(ctx context.Context, path string) error {
 	_, err = conn.ExecContext(ctx, `BEGIN EXCLUSIVE; COMMIT;`)
 	if err != nil && (strings.Contains(err.Error(), "locked") || strings.Contains(err.Error(), "busy")) {
 		return ErrInUse
+	}
+	var se sqlite3.Error
+	if errors.As(err, &se) && (se.Code == sqlite3.ErrNotADB || se.Code == sqlite3.ErrCorrupt) {
+		// Damaged past reading its first page: what a restore is for.
+		// SQLite took no lock it could hold, and no server serves such a
+		// file (it stops at the first damage it meets).
+		return nil
 	}
 	return err
 }

@@ -194,3 +194,49 @@ func TestRestoreOverUnreadableDatabaseSaysPurgesUnchecked(t *testing.T) {
 		t.Errorf("the backup is not put back: %v", err)
 	}
 }
+
+// A database damaged past opening (its header and schema overwritten) is
+// what restore is for (README): the check that no server holds it must
+// not refuse it for being unreadable.
+func TestRestoreOverDatabaseDamagedPastOpening(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "t.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Lê", GivenName: "An"}, CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(dir, "b.db")
+	if err := db.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for name, at := range map[string]int64{"header": 0, "schema": 100} {
+		t.Run(name, func(t *testing.T) {
+			f, err := os.OpenFile(path, os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.WriteAt(bytes.Repeat([]byte{0xa5}, 4096), at); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+			var log bytes.Buffer
+			if err := Restore(ctx, backup, path, true, Options{Log: slog.New(slog.NewTextHandler(&log, nil))}); err != nil {
+				t.Fatalf("restore over a database damaged in its %s: %v", name, err)
+			}
+			db, err := Open(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if _, err := db.GetPerson(ctx, p.Name, pb.PersonView_PERSON_VIEW_BASIC); err != nil {
+				t.Errorf("after the restore: %v", err)
+			}
+		})
+	}
+}
