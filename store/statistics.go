@@ -501,7 +501,9 @@ func keepTop(values []string, counts map[cellKey]int, dim, top int) {
 	}
 }
 
-// sortCells puts cells in the order of their values.
+// sortCells puts cells in the order of their values, the values' text
+// last, so that the order is one whatever the order they came in (the
+// ties of suppression are broken by it: statTables).
 func sortCells(cells []*suppress.Cell, dims []*statDim) {
 	slices.SortFunc(cells, func(a, b *suppress.Cell) int {
 		for i, d := range dims {
@@ -511,7 +513,7 @@ func sortCells(cells []*suppress.Cell, dims []*statDim) {
 				return c
 			}
 		}
-		return 0
+		return slices.Compare(a.Values, b.Values)
 	})
 }
 

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -42,7 +43,64 @@ type statTable struct {
 // statTables counts and suppresses the answer by dims; with linked, the
 // indexes of some of dims (one the unit), the answer by those, the unit as
 // its 2024 district, too, suppressed together with it.
+//
+// Suppression breaks its ties (which of two equal cells to hide) by the
+// order of the dimensions and cells it is given: were that the request's,
+// an answer and its transposition would hide different cells, and together
+// tell which hidden ones are empty, or a small count. So it is given one
+// order whatever the request's: the dimensions by their number in the
+// contract, the cells by their values (sortCells); the tables are put back
+// in the request's order after.
 func (tx *Tx) statTables(ctx context.Context, q StatsQuery, on statsDay, dims []*statDim, scope *statsScope, threshold int,
+	linked []int) ([]*statTable, error) {
+	order := make([]int, len(dims)) // the request's index of each canonical dimension
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(dims[a].kind, dims[b].kind) })
+	canonical, at := make([]*statDim, len(dims)), make([]int, len(dims))
+	for j, i := range order {
+		canonical[j], at[i] = dims[i], j
+	}
+	var canonicalLinked []int
+	for _, i := range linked {
+		canonicalLinked = append(canonicalLinked, at[i])
+	}
+	slices.Sort(canonicalLinked)
+	tables, err := tx.suppressTables(ctx, q, on, canonical, scope, threshold, canonicalLinked)
+	if err != nil {
+		return nil, err
+	}
+	tables[0].reorder(at)
+	if len(tables) > 1 {
+		from := make([]int, len(linked))
+		for k, i := range linked {
+			from[k] = slices.Index(canonicalLinked, at[i])
+		}
+		tables[1].reorder(from)
+	}
+	return tables, nil
+}
+
+// reorder puts the table's dimensions, and its cells' values, in another
+// order: from[i] is the place in t.dims of the new order's i-th.
+func (t *statTable) reorder(from []int) {
+	dims := make([]*statDim, len(from))
+	for i, j := range from {
+		dims[i] = t.dims[j]
+	}
+	t.dims = dims
+	for _, c := range t.cells {
+		v := make([]string, len(from))
+		for i, j := range from {
+			v[i] = c.Values[j]
+		}
+		c.Values = v
+	}
+}
+
+// suppressTables is statTables with dims in the canonical order.
+func (tx *Tx) suppressTables(ctx context.Context, q StatsQuery, on statsDay, dims []*statDim, scope *statsScope, threshold int,
 	linked []int) ([]*statTable, error) {
 	ui := slices.IndexFunc(dims, func(d *statDim) bool { return d.kind == pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT })
 	if ui < 0 {
@@ -95,8 +153,8 @@ func (tx *Tx) statTables(ctx context.Context, q StatsQuery, on statsDay, dims []
 		}
 	}
 	// by counts the joint cells by the dimensions keep, the unit as
-	// at(values) gives it.
-	by := func(keep []int, at func([]string) string) []*suppress.Cell {
+	// at(values) gives it, in the order of their values by dims.
+	by := func(keep []int, at func([]string) string, dims []*statDim) []*suppress.Cell {
 		byKey := map[string]*suppress.Cell{}
 		var out []*suppress.Cell
 		for _, c := range joint {
@@ -114,6 +172,7 @@ func (tx *Tx) statTables(ctx context.Context, q StatsQuery, on statsDay, dims []
 			}
 			byKey[k].Count += c.Count
 		}
+		sortCells(out, dims)
 		return out
 	}
 	// keyOf names the group a cell of the dimensions keep sums: its
@@ -133,7 +192,7 @@ func (tx *Tx) statTables(ctx context.Context, q StatsQuery, on statsDay, dims []
 	joined := func(at int) suppress.Nesting {
 		return suppress.Nesting{Dim: at, Levels: func(d string) []string { return []string{group("d" + d)} }}
 	}
-	coarse := []*suppress.Coarse{{Cells: by(all, districtOf), Dims: n, Nestings: nestings(districtDims),
+	coarse := []*suppress.Coarse{{Cells: by(all, districtOf, districtDims), Dims: n, Nestings: nestings(districtDims),
 		Key: keyOf(all, "d"), FineKey: keyOf(all, "u"), Joined: joined(ui)}}
 	var linkedDims []*statDim
 	if linked != nil {
@@ -141,7 +200,7 @@ func (tx *Tx) statTables(ctx context.Context, q StatsQuery, on statsDay, dims []
 			linkedDims = append(linkedDims, districtDims[i])
 		}
 		fineKey := keyOf(linked, "u")
-		coarse = append(coarse, &suppress.Coarse{Cells: by(linked, districtOf), Dims: len(linked), Nestings: nestings(linkedDims),
+		coarse = append(coarse, &suppress.Coarse{Cells: by(linked, districtOf, linkedDims), Dims: len(linked), Nestings: nestings(linkedDims),
 			Key: keyOf(linked, "d"), Joined: joined(slices.Index(linked, ui)), FineKey: func(v []string) string {
 				k := make([]string, len(linked))
 				for j, i := range linked {
@@ -150,7 +209,7 @@ func (tx *Tx) statTables(ctx context.Context, q StatsQuery, on statsDay, dims []
 				return fineKey(k)
 			}})
 	}
-	fine, hidden := suppress.Linked(by(all, unitOf), n, threshold, fineNest, coarse)
+	fine, hidden := suppress.Linked(by(all, unitOf, unitDims), n, threshold, fineNest, coarse)
 	asked := &statTable{dims: unitDims, cells: fine, totalHidden: hidden}
 	if historic {
 		asked = &statTable{dims: districtDims, cells: coarse[0].Cells, totalHidden: coarse[0].TotalHidden}
@@ -192,6 +251,8 @@ func oneWayHidden(cells []*suppress.Cell, dims []*statDim, threshold int) []map[
 			}
 			byValue[v].Count += c.Count
 		}
+		// In the order the answer by the dimension alone has them.
+		sortCells(one, dims[d:d+1])
 		one, hidden := suppress.NestedTable(one, 1, threshold, nestings(dims[d:d+1])...)
 		if hidden {
 			return nil
