@@ -138,7 +138,7 @@ func nestedTable(cells []*Cell, dims, threshold int, ns []Nesting, l *links) ([]
 			of[wide[i]] = c
 		}
 		s := &suppressor{cells: wide, dims: wideDims, threshold: threshold, totalHidden: totalHidden, finest: dims,
-			consistent: consistent}
+			consistent: consistent, widen: widen}
 		// An empty cell added in this round is none of the table's.
 		s.links = l.through(func(w *Cell) *Cell { return of[w] })
 		for s.fixPeel() {

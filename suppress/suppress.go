@@ -78,6 +78,12 @@ type suppressor struct {
 	finest int
 	// consistent, when set, says which combinations of values can exist.
 	consistent func(values []string) bool
+	// widen, when set (with finest), gives a combination of the asked
+	// dimensions its coarser levels: the only values of those that
+	// consistent accepts (nested.go).
+	widen func(values []string) []string
+	// empty is what addEmpty knows of the cells; nil until it is asked.
+	empty *emptyIndex
 	// The published marginals, and those of each cell by its index; nil
 	// until index makes them.
 	groups []*marginal
@@ -424,52 +430,6 @@ func smallestVisible(cells []*Cell) *Cell {
 		}
 	}
 	return best
-}
-
-// addEmpty adds to marginal m a hidden cell of count 0: the first
-// combination, of values that the table has on the dimensions m leaves
-// free, that the table does not have; when ok is set, only one it accepts.
-// It reports whether it found one.
-func (s *suppressor) addEmpty(m *marginal, ok func(values []string) bool) bool {
-	present := map[string]bool{}
-	values := make([][]string, s.dims)
-	seen := make([]map[string]bool, s.dims)
-	for d := range seen {
-		seen[d] = map[string]bool{}
-	}
-	for _, c := range s.cells {
-		present[strings.Join(c.Values, "\x00")] = true
-		for d, v := range c.Values {
-			if !seen[d][v] {
-				seen[d][v] = true
-				values[d] = append(values[d], v)
-			}
-		}
-	}
-	combo := make([]string, s.dims)
-	var try func(d int) bool
-	try = func(d int) bool {
-		if d == s.dims {
-			if present[strings.Join(combo, "\x00")] || ok != nil && !ok(combo) || s.consistent != nil && !s.consistent(combo) {
-				return false
-			}
-			s.cells = append(s.cells, &Cell{Values: slices.Clone(combo), Suppressed: true})
-			s.groups = nil
-			return true
-		}
-		if m.mask&(1<<d) != 0 {
-			combo[d] = m.key[d]
-			return try(d + 1)
-		}
-		for _, v := range values[d] {
-			combo[d] = v
-			if try(d + 1) {
-				return true
-			}
-		}
-		return false
-	}
-	return try(0)
 }
 
 // fixBridge applies rule 2 to a two-way table: it finds a hidden small
