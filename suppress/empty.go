@@ -1,6 +1,7 @@
 package suppress
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -10,7 +11,9 @@ import (
 // made again only once cells were added; and the marginals for which it
 // found no cell while the table had that many. A three-way answer asks
 // thousands of times, most of them in vain (5,474 calls for 400 people),
-// and making these anew each time was most of its CPU.
+// and making these anew each time was most of its CPU. (A marginal
+// without a condition of its own, found to have no cell, has none once
+// cells are added too: suppressor.noEmpty.)
 type emptyIndex struct {
 	cells   int
 	present map[string]bool
@@ -49,7 +52,14 @@ func (s *suppressor) emptyIndex() *emptyIndex {
 // (its marginal's outside, or a new marginal each time).
 func (s *suppressor) addEmpty(m *marginal, ok func(values []string) bool) bool {
 	e := s.emptyIndex()
-	if e.none[m] {
+	// Cells added take combinations away and bring no new values, so a
+	// marginal without a condition that had none has none after; what
+	// ok accepts may change with what is published.
+	var plain string
+	if ok == nil {
+		plain = fmt.Sprint(m.mask, "\x00", strings.Join(m.key, "\x00"))
+	}
+	if e.none[m] || ok == nil && s.noEmpty[plain] {
 		return false
 	}
 	// Only the asked dimensions are tried when widen gives the rest:
@@ -96,5 +106,11 @@ func (s *suppressor) addEmpty(m *marginal, ok func(values []string) bool) bool {
 		return true
 	}
 	e.none[m] = true
+	if ok == nil {
+		if s.noEmpty == nil {
+			s.noEmpty = map[string]bool{}
+		}
+		s.noEmpty[plain] = true
+	}
 	return false
 }

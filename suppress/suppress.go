@@ -83,7 +83,10 @@ type suppressor struct {
 	// consistent accepts (nested.go).
 	widen func(values []string) []string
 	// empty is what addEmpty knows of the cells; nil until it is asked.
-	empty *emptyIndex
+	// noEmpty holds the marginals without a condition of their own in
+	// which it found no empty cell to add (by mask and key).
+	empty   *emptyIndex
+	noEmpty map[string]bool
 	// The published marginals, and those of each cell by its index; nil
 	// until index makes them.
 	groups []*marginal
