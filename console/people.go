@@ -59,6 +59,9 @@ type searchData struct {
 	// ExportURLs download the filters' people, by format.
 	ExportURLs map[string]string
 	Names      refNames
+	// Association names the association the account is limited to: its
+	// lists and counts are of the people in its scope alone.
+	Association string
 }
 
 func opts(selected string, pairs ...string) []option {
@@ -199,6 +202,12 @@ func (h *Handler) search(q *request) {
 			nv.Set("sort", s)
 		}
 		d.SortURLs[strings.TrimSuffix(s, " desc")] = "/people?" + nv.Encode()
+	}
+	if a := q.sess.Account.Association; a != "" {
+		d.Association = a
+		if r, err := h.members.GetAssociation(ctx, &pb.GetAssociationRequest{Name: a}); err == nil && r.GetDisplayName() != "" {
+			d.Association = r.GetDisplayName()
+		}
 	}
 	h.searchChoices(q, d)
 	d.Names = searchNames(d)

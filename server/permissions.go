@@ -49,7 +49,10 @@ var permissions = map[string]access{
 	"/trithuc.v1.PersonService/UpdatePerson":   may(onPerson, RoleRegistrar, scopedRegistrar, unitLimited),
 	"/trithuc.v1.PersonService/DeletePerson":   may(onPerson),
 	"/trithuc.v1.PersonService/UndeletePerson": may(onPerson),
-	"/trithuc.v1.PersonService/SearchPeople":   may(filtered, RoleRegistrar, RoleHomeAffairs, RoleService, unitLimited),
+	// A limited caller searches as it lists: within its scope, by the
+	// store's one condition (ListQuery.Scope), its counts and page tokens
+	// too.
+	"/trithuc.v1.PersonService/SearchPeople": may(filtered, RoleRegistrar, RoleHomeAffairs, RoleService, scopedRegistrar, unitLimited),
 	// Many names in one request: a unit's caller may name only its people.
 	"/trithuc.v1.PersonService/BatchGetPeople": may(onPeople, RoleRegistrar, RoleHomeAffairs, RoleService, unitLimited),
 
