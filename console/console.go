@@ -438,8 +438,11 @@ func (h *Handler) routes() {
 
 	m.HandleFunc("GET /people", h.signedIn(h.search))
 	m.HandleFunc("GET /people/{id}", h.signedIn(h.profile))
-	m.HandleFunc("GET /people/new", h.signedIn(h.newPerson))
-	m.HandleFunc("POST /people/new", h.signedIn(h.newPerson))
+	// The form for a new person is where no person is: "-" is no one's
+	// id (AIP-122 ids start with a letter), while "new" may be one, whose
+	// profile is at /people/new like everyone's.
+	m.HandleFunc("GET "+newPersonPath, h.signedIn(h.newPerson))
+	m.HandleFunc("POST "+newPersonPath, h.signedIn(h.newPerson))
 	m.HandleFunc("GET /people/{id}/delete", h.signedIn(h.deletePerson))
 	m.HandleFunc("POST /people/{id}/delete", h.signedIn(h.deletePerson))
 	m.HandleFunc("POST /people/{id}/undelete", h.signedIn(h.undeletePerson))

@@ -38,6 +38,9 @@ const (
 	msgNotForScoped = "Bạn không có quyền làm việc này: tài khoản của bạn chỉ dùng trong phạm vi một hội hoặc một đơn vị, nên không thêm người mới được. Hãy đăng ký hội viên, hoặc liên hệ cán bộ của Liên hiệp hội (tài khoản không giới hạn)."
 )
 
+// newPersonPath is the form of a new person (console.go's routes).
+const newPersonPath = "/people/-/new"
+
 // newPerson shows and saves the form of a new person: the edit form's
 // fields, with a request id made when the form is shown, so that the form
 // sent twice creates one person. A national ID someone already holds is
@@ -51,7 +54,7 @@ func (h *Handler) newPerson(q *request) {
 		return
 	}
 	ctx := q.ctx()
-	d := &editData{Action: "/people/new", Back: "/people", Heading: "Thêm người", RequestID: q.formRequestID()}
+	d := &editData{Action: newPersonPath, Back: "/people", Heading: "Thêm người", RequestID: q.formRequestID()}
 	p := &page{Data: d}
 	in := &pb.Person{}
 	ch := h.loadChoices(ctx, in, personForm)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -57,7 +58,7 @@ func TestPersonLifeActionsByRole(t *testing.T) {
 			if tc.role != "home_affairs" {
 				marks("/people/da-xoa", map[string]bool{`id="deleted"`: true, `id="undelete"`: tc.delete, `id="edit-person"`: false})
 			}
-			refused := map[string]bool{"/people/new": !tc.create, "/people/anh/delete": !tc.delete}
+			refused := map[string]bool{"/people/-/new": !tc.create, "/people/anh/delete": !tc.delete}
 			for path, refuse := range refused {
 				code, body := b.get(path)
 				if refuse && (code != http.StatusForbidden || !strings.Contains(body, "vai trò của tài khoản không cho phép")) {
@@ -88,10 +89,10 @@ func TestNewPersonForm(t *testing.T) {
 	ctx := context.Background()
 	b := e.signIn(e.account("registrar", ""))
 
-	_, body := b.get("/people/new")
+	_, body := b.get("/people/-/new")
 	form := sentForm(t, body, url.Values{"family_name": {"Võ"}, "middle_name": {"Thị"}, "given_name": {"Sáu"},
 		"gender": {"FEMALE"}, "birth_date": {"15/07/1987"}, "national_id": {"079085001234"}})
-	code, body := b.post("/people/new", form)
+	code, body := b.post("/people/-/new", form)
 	if code != http.StatusUnprocessableEntity && code != http.StatusConflict {
 		t.Fatalf("a national ID someone holds: HTTP %d", code)
 	}
@@ -106,7 +107,7 @@ func TestNewPersonForm(t *testing.T) {
 	form.Set("national_id", "079087004321")
 	var where []string
 	for range 2 {
-		code, _ := b.post("/people/new", form)
+		code, _ := b.post("/people/-/new", form)
 		if code != http.StatusSeeOther {
 			t.Fatalf("creating: HTTP %d", code)
 		}
@@ -151,5 +152,36 @@ func TestDeletePersonStaleIsRefused(t *testing.T) {
 		t.Fatalf("a stale deletion deleted: %v", err)
 	} else if !strings.Contains(body, `name="etag" value="`+p.Etag+`"`) {
 		t.Errorf("the page shown again does not carry the current etag")
+	}
+}
+
+// A person whose id is "new", which the API accepts (AIP-122), opens at
+// /people/new like everyone else; the form for a new person is where no
+// person's id can be, and the search page links to it.
+func TestPersonNamedNewOpens(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.admin.People.CreatePerson(context.Background(), &pb.CreatePersonRequest{PersonId: "new",
+		Person: &pb.Person{FamilyName: "Hà", MiddleName: "Minh", GivenName: "Tân"}}); err != nil {
+		t.Fatalf("CreatePerson with person_id new: %v", err)
+	}
+	b := e.signIn(e.account("registrar", ""))
+	_, body := b.get("/people?q=ha+minh+tan")
+	if !strings.Contains(body, `<a href="/people/new">Hà Minh Tân</a>`) {
+		t.Fatalf("the search does not link to people/new:\n%s", body)
+	}
+	if code, body := b.get("/people/new"); code != http.StatusOK || !strings.Contains(body, `id="person-name"`) || !strings.Contains(body, "Hà Minh Tân") {
+		t.Errorf("GET /people/new: HTTP %d, not the profile of people/new", code)
+	}
+	m := regexp.MustCompile(`<a href="([^"]+)" id="new-person"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("the search page has no link to a new person's form")
+	}
+	code, form := b.get(m[1])
+	if code != http.StatusOK || !strings.Contains(form, `id="f-given_name"`) {
+		t.Fatalf("GET %s: HTTP %d, not the form of a new person", m[1], code)
+	}
+	code, _ = b.post(m[1], sentForm(t, form, url.Values{"family_name": {"Lý"}, "given_name": {"Năm"}}))
+	if code != http.StatusSeeOther {
+		t.Errorf("POST %s: HTTP %d, want the new person created", m[1], code)
 	}
 }
