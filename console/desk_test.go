@@ -42,7 +42,7 @@ func TestDeskPagesThroughEveryMember(t *testing.T) {
 		if code != http.StatusOK {
 			t.Fatalf("%s: HTTP %d", path, code)
 		}
-		if pages == 0 && !strings.Contains(body, fmt.Sprintf(`id="count">%d hồ sơ`, n)) {
+		if pages == 0 && !strings.Contains(body, fmt.Sprintf(`id="count">%d lượt đăng ký`, n)) {
 			t.Errorf("the desk does not say it holds %d registrations", n)
 		}
 		for _, m := range rowRE.FindAllStringSubmatch(body, -1) {

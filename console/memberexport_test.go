@@ -4,7 +4,9 @@ import (
 	"context"
 	"html"
 	"net/http"
+	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -73,4 +75,96 @@ func TestDeskExportsMembers(t *testing.T) {
 	if _, file := b.get(html.UnescapeString(m[1])); !strings.Contains(file, "Đỗ,,Khang") || strings.Contains(file, "Hoa") {
 		t.Errorf("the export of the pending members:\n%s", file)
 	}
+}
+
+// The desk counts memberships, its export people: a person rejected twice
+// is two of the desk's rows and one of the export's, and an account limited
+// to the association exports only the people whose profiles it may read.
+// The page says how many people the export holds, and that number is the
+// file's rows.
+func TestDeskCountAndExportAgree(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	register := func(applicant *pb.RegisterMemberRequest) string {
+		t.Helper()
+		applicant.Parent = "associations/hoi-tin-hoc"
+		applicant.Consent = &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "test"}
+		r, err := e.admin.Memberships.RegisterMember(ctx, applicant)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Membership.Name
+	}
+	reject := func(m string) {
+		t.Helper()
+		if _, err := e.admin.Memberships.RejectMembership(ctx, &pb.RejectMembershipRequest{Name: m, Reason: "Thiếu hồ sơ"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	twice := register(&pb.RegisterMemberRequest{Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Phạm", GivenName: "Hai"}}})
+	reject(twice)
+	m, err := e.admin.Memberships.GetMembership(ctx, &pb.GetMembershipRequest{Name: twice})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reject(register(&pb.RegisterMemberRequest{Applicant: &pb.RegisterMemberRequest_Person{Person: m.Person}}))
+	reject(register(&pb.RegisterMemberRequest{Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Đinh", GivenName: "Một"}}}))
+	register(&pb.RegisterMemberRequest{Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Cao", GivenName: "Chờ"}}})
+
+	exportRows := func(b *browser, body string) int {
+		t.Helper()
+		link := regexp.MustCompile(`<a href="([^"]+)" id="export-csv"`).FindStringSubmatch(body)
+		if link == nil {
+			t.Fatal("the desk has no CSV export link")
+		}
+		code, file := b.get(html.UnescapeString(link[1]))
+		if code != http.StatusOK {
+			t.Fatalf("the export: HTTP %d", code)
+		}
+		return strings.Count(strings.TrimSpace(file), "\n")
+	}
+	said := func(body, id string) string {
+		t.Helper()
+		m := regexp.MustCompile(`id="` + id + `"[^>]*>([^<]*)<`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("the desk has no #%s", id)
+		}
+		return strings.TrimSpace(m[1])
+	}
+	check := func(who string, b *browser, state string, desk, people int) {
+		t.Helper()
+		code, body := b.get("/members/hoi-tin-hoc?state=" + state)
+		if code != http.StatusOK {
+			t.Fatalf("%s, the %s desk: HTTP %d", who, state, code)
+		}
+		if rows := strings.Count(body[strings.Index(body, `id="queue"`):], `<tr>`) - 1; rows != desk {
+			t.Errorf("%s, the %s desk lists %d memberships, want %d", who, state, rows, desk)
+		}
+		if got, want := said(body, "count"), strconv.Itoa(desk)+" lượt đăng ký"; !strings.HasPrefix(got, want) {
+			t.Errorf("%s, the %s desk's count says %q, want %q", who, state, got, want)
+		}
+		if n := exportRows(b, body); n != people {
+			t.Errorf("%s, the %s export holds %d people, want %d", who, state, n, people)
+		}
+		if got, want := said(body, "export-count"), strconv.Itoa(people)+" người"; !strings.HasPrefix(got, want) {
+			t.Errorf("%s, the %s desk says its export holds %q, want %q", who, state, got, want)
+		}
+		if differ := strings.Contains(body, `id="export-differs"`); differ != (desk != people) {
+			t.Errorf("%s, the %s desk explains a difference: %v, want %v", who, state, differ, desk != people)
+		}
+	}
+	admin := e.signIn(e.account("admin", ""))
+	check("an admin", admin, "REJECTED", 3, 2)
+	check("an admin", admin, "PENDING", 1, 1)
+
+	// A registration the limited account makes of someone already in the
+	// registry is not its to read: on its desk, not in its export.
+	limited := e.signIn(e.account("registrar", "associations/hoi-tin-hoc"))
+	_, body := limited.get("/members/hoi-tin-hoc/register")
+	if code, _ := limited.post("/members/hoi-tin-hoc/register", url.Values{"csrf": {csrfOf(body)}, "family_name": {"Nguyễn"},
+		"given_name": {"Anh"}, "national_id": {"079085001234"}, "consent": {"on"}}); code != http.StatusSeeOther {
+		t.Fatalf("registering by national ID: HTTP %d", code)
+	}
+	check("a limited account", limited, "PENDING", 2, 1)
+	check("a limited account", limited, "REJECTED", 3, 0)
 }

@@ -3,12 +3,14 @@ package console
 import (
 	"net/url"
 	"strings"
+	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // ConsentText is what a person agrees to when registered through the
@@ -52,6 +54,11 @@ type deskData struct {
 	// ExportURLs download the members in the state with their profiles,
 	// by format (ExportPeople, filtered on memberships).
 	ExportURLs map[string]string
+	// ExportCount is how many people the export holds, when counted
+	// (ExportCounted); ExportDiffers says it is not the desk's count, and
+	// Limited that the account is limited to an association.
+	ExportCount                           int32
+	ExportCounted, ExportDiffers, Limited bool
 }
 
 // deskPageSize is how many memberships a page of the desk shows.
@@ -92,8 +99,11 @@ func (h *Handler) desk(q *request) {
 		d.NextURL = "/members/" + q.r.PathValue("assoc") + "?" + nv.Encode()
 	}
 	d.ExportURLs = map[string]string{}
+	export := url.Values{"member_of": {q.r.PathValue("assoc")}, "member_state": {state}}
 	for _, f := range []string{"csv", "xlsx"} {
-		d.ExportURLs[f] = "/export?" + url.Values{"member_of": {q.r.PathValue("assoc")}, "member_state": {state}, "format": {f}}.Encode()
+		nv := cloneValues(export)
+		nv.Set("format", f)
+		d.ExportURLs[f] = "/export?" + nv.Encode()
 	}
 	for _, m := range resp.GetMemberships() {
 		row := deskRow{M: m}
@@ -102,7 +112,28 @@ func (h *Handler) desk(q *request) {
 		}
 		d.Rows = append(d.Rows, row)
 	}
+	h.countExport(q, d, export)
 	q.show(h, "desk", "members", "Duyệt hội viên: "+a.GetDisplayName(), &page{Data: d})
+}
+
+// countExport says how many people the desk's export holds. The desk
+// counts memberships, the export people: one rejected twice is two rows
+// here and one there, and an account limited to an association exports
+// only the people it may read (not someone whose link it has not had
+// confirmed, nor those withdrawn or rejected). The count is the export's
+// own listing (ListPeople, the same filter and scope as ExportPeople);
+// a registry too large to count leaves it out.
+func (h *Handler) countExport(q *request, d *deskData, export url.Values) {
+	d.Limited = q.sess.Account.Association != ""
+	resp, err := h.people.ListPeople(q.ctx(), &pb.ListPeopleRequest{Filter: searchFilter(export, time.Now().In(store.Vietnam)), PageSize: 1})
+	if err != nil || resp.GetTotalSize() == 0 && resp.GetNextPageToken() != "" {
+		return
+	}
+	desk := d.Total
+	if desk == 0 {
+		desk = int32(len(d.Rows))
+	}
+	d.ExportCount, d.ExportCounted, d.ExportDiffers = resp.GetTotalSize(), true, resp.GetTotalSize() != desk
 }
 
 type membershipData struct {
