@@ -101,7 +101,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 
 	step("register and approve a member", func(t *testing.T) {
 		run(t, ctx,
-			chromedp.Navigate(e.base+"/members/hoi-y-hoc/register"),
+			chromedp.Navigate(e.base+"/members/hoi-y-hoc/-/register"),
 			chromedp.WaitVisible("#f-given_name"),
 			chromedp.SendKeys("#f-family_name", "Phạm"),
 			chromedp.SendKeys("#f-middle_name", "Minh"),

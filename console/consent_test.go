@@ -11,7 +11,7 @@ import (
 func TestRegistrationConsentCitesLawInForce(t *testing.T) {
 	e := newEnv(t)
 	b := e.signIn(e.account("admin", ""))
-	_, body := b.get("/members/hoi-y-hoc/register")
+	_, body := b.get("/members/hoi-y-hoc/-/register")
 	i := strings.Index(body, `id="consent-text"`)
 	if i < 0 {
 		t.Fatal("the registration form shows no consent text")

@@ -462,8 +462,9 @@ func (h *Handler) routes() {
 
 	m.HandleFunc("GET /members", h.signedIn(h.associations))
 	m.HandleFunc("GET /members/{assoc}", h.signedIn(h.desk))
-	m.HandleFunc("GET /members/{assoc}/register", h.signedIn(h.register))
-	m.HandleFunc("POST /members/{assoc}/register", h.signedIn(h.register))
+	// As a new person's form: "register" may be a membership's id.
+	m.HandleFunc("GET /members/{assoc}/-/register", h.signedIn(h.register))
+	m.HandleFunc("POST /members/{assoc}/-/register", h.signedIn(h.register))
 	m.HandleFunc("GET /members/{assoc}/{m}", h.signedIn(h.membership))
 	m.HandleFunc("POST /members/{assoc}/{m}/{action}", h.signedIn(h.membershipAction))
 

@@ -195,7 +195,7 @@ func TestHomeAffairsSeesNoWriteActions(t *testing.T) {
 		})
 	}
 	b := browsers["home_affairs"]
-	for _, path := range []string{"/people/anh/edit", qual, "/people/anh/works/new", "/members/hoi-y-hoc/register"} {
+	for _, path := range []string{"/people/anh/edit", qual, "/people/anh/works/new", "/members/hoi-y-hoc/-/register"} {
 		if code, body := b.get(path); code != http.StatusForbidden || !strings.Contains(body, "vai trò của tài khoản không cho phép") {
 			t.Errorf("GET %s: HTTP %d, want 403 saying the role may not", path, code)
 		}

@@ -68,11 +68,11 @@ func TestRegisterFormLinksByNationalIDAndSaysHowToApprove(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	b := e.signIn(e.account("registrar", ""))
-	_, body := b.get("/members/hoi-y-hoc/register")
+	_, body := b.get("/members/hoi-y-hoc/-/register")
 	if !strings.Contains(body, `name="national_id"`) {
 		t.Error("the registration form has no box for the national ID")
 	}
-	code, _ := b.post("/members/hoi-y-hoc/register", url.Values{"csrf": {csrfOf(body)}, "family_name": {"Nguyễn"},
+	code, _ := b.post("/members/hoi-y-hoc/-/register", url.Values{"csrf": {csrfOf(body)}, "family_name": {"Nguyễn"},
 		"middle_name": {"Văn"}, "given_name": {"Anh"}, "national_id": {"079085001234"}, "consent": {"on"}})
 	if code != http.StatusSeeOther {
 		t.Fatalf("registering by national ID: HTTP %d", code)
@@ -110,8 +110,8 @@ func TestRegisterFormLinksByNationalIDAndSaysHowToApprove(t *testing.T) {
 func TestScopedRegisterByNationalIDShowsTheMembership(t *testing.T) {
 	e := newEnv(t)
 	b := e.signIn(e.account("registrar", "associations/hoi-y-hoc"))
-	_, body := b.get("/members/hoi-y-hoc/register")
-	code, _ := b.post("/members/hoi-y-hoc/register", url.Values{"csrf": {csrfOf(body)}, "family_name": {"Nguyễn"},
+	_, body := b.get("/members/hoi-y-hoc/-/register")
+	code, _ := b.post("/members/hoi-y-hoc/-/register", url.Values{"csrf": {csrfOf(body)}, "family_name": {"Nguyễn"},
 		"given_name": {"Anh"}, "national_id": {"079085001234"}, "consent": {"on"}})
 	if code != http.StatusSeeOther {
 		t.Fatalf("registering by national ID: HTTP %d", code)
@@ -127,5 +127,31 @@ func TestScopedRegisterByNationalIDShowsTheMembership(t *testing.T) {
 	}
 	if strings.Contains(body, "079085001234") || strings.Contains(body, "1985") {
 		t.Errorf("the membership's page shows the profile outside the account's scope")
+	}
+}
+
+// A membership whose id is "register", which RegisterMember accepts,
+// opens at /members/{a}/register like every membership; the form of a
+// registration is where no membership's id can be, and the desk links
+// to it.
+func TestMembershipNamedRegisterOpens(t *testing.T) {
+	e := newEnv(t)
+	r, err := e.admin.Memberships.RegisterMember(context.Background(), &pb.RegisterMemberRequest{Parent: "associations/hoi-y-hoc",
+		MembershipId: "register", Applicant: &pb.RegisterMemberRequest_Person{Person: e.person.Name},
+		Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "test"}})
+	if err != nil || r.Membership.Name != "associations/hoi-y-hoc/memberships/register" {
+		t.Fatalf("RegisterMember with membership_id register: %v %v", r, err)
+	}
+	b := e.signIn(e.account("registrar", ""))
+	if code, body := b.get("/members/hoi-y-hoc/register"); code != http.StatusOK || !strings.Contains(body, "Nguyễn Văn Anh") || strings.Contains(body, `name="consent"`) {
+		t.Errorf("GET /members/hoi-y-hoc/register: HTTP %d, not the page of the membership register", code)
+	}
+	_, body := b.get("/members/hoi-y-hoc")
+	m := regexp.MustCompile(`<a href="([^"]+)" id="register"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("the desk has no link to the registration form")
+	}
+	if code, form := b.get(m[1]); code != http.StatusOK || !strings.Contains(form, `name="consent"`) {
+		t.Errorf("GET %s: HTTP %d, not the registration form", m[1], code)
 	}
 }

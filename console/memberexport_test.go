@@ -160,8 +160,8 @@ func TestDeskCountAndExportAgree(t *testing.T) {
 	// A registration the limited account makes of someone already in the
 	// registry is not its to read: on its desk, not in its export.
 	limited := e.signIn(e.account("registrar", "associations/hoi-tin-hoc"))
-	_, body := limited.get("/members/hoi-tin-hoc/register")
-	if code, _ := limited.post("/members/hoi-tin-hoc/register", url.Values{"csrf": {csrfOf(body)}, "family_name": {"Nguyễn"},
+	_, body := limited.get("/members/hoi-tin-hoc/-/register")
+	if code, _ := limited.post("/members/hoi-tin-hoc/-/register", url.Values{"csrf": {csrfOf(body)}, "family_name": {"Nguyễn"},
 		"given_name": {"Anh"}, "national_id": {"079085001234"}, "consent": {"on"}}); code != http.StatusSeeOther {
 		t.Fatalf("registering by national ID: HTTP %d", code)
 	}

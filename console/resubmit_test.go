@@ -42,12 +42,12 @@ func TestCreateFormSentTwiceCreatesOnce(t *testing.T) {
 	ctx := context.Background()
 	b := e.signIn(e.account("registrar", ""))
 
-	_, body := b.get("/members/hoi-tin-hoc/register")
+	_, body := b.get("/members/hoi-tin-hoc/-/register")
 	form := sentForm(t, body, url.Values{"family_name": {"Trương"}, "middle_name": {"Thị"}, "given_name": {"Mai"},
 		"gender": {"FEMALE"}, "birth_date": {"03/04/1990"}, "consent": {"on"}})
 	var where []string
 	for range 2 {
-		code, _ := b.post("/members/hoi-tin-hoc/register", form)
+		code, _ := b.post("/members/hoi-tin-hoc/-/register", form)
 		if code != http.StatusSeeOther {
 			t.Fatalf("registering: HTTP %d", code)
 		}
