@@ -140,15 +140,15 @@ func (t *transferService) startImport(ctx context.Context, req *pb.ImportPeopleR
 	if err != nil {
 		return nil, fieldError("file", err.Error())
 	}
-	records, err := t.recordSheets(ctx, wb)
-	if err != nil {
-		wb.Close()
-		return nil, err
-	}
 	names, err := t.importNames(ctx)
 	if err != nil {
 		wb.Close()
 		return nil, grpcError(ctx, err)
+	}
+	records, err := t.recordSheets(ctx, wb, names)
+	if err != nil {
+		wb.Close()
+		return nil, err
 	}
 	sheet, people := wb.PeopleSheetOf()
 	var rows transfer.Rows = emptyRows{}

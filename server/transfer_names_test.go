@@ -2,10 +2,13 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
 	"google.golang.org/genproto/googleapis/api/httpbody"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/transfer"
@@ -93,5 +96,103 @@ func TestImportReadsReferenceNames(t *testing.T) {
 	}
 	if q := cuong.Qualifications[0]; q.Level != "THAC_SI" || q.Field != "fields/vn2008-102" || q.Country != "JP" {
 		t.Errorf("Cường's qualification: level %q, field %q, country %q; want THAC_SI, fields/vn2008-102, JP", q.Level, q.Field, q.Country)
+	}
+}
+
+// A province's sheets name workplaces and associations by their names: a
+// position's Cơ quan and a membership's Hội read the registered one's
+// display name, with or without diacritics, in any case; a name of several
+// is refused naming them, one of none with the names it is near, by row
+// and column, in Vietnamese as well.
+func TestImportReadsOrganizationAndAssociationNames(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	org := func(id, name string) *pb.Organization {
+		o, err := e.client.Organizations.CreateOrganization(ctx, &pb.CreateOrganizationRequest{OrganizationId: id, Organization: &pb.Organization{DisplayName: name}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	khcn := org("so-khcn", "Sở Khoa học và Công nghệ")
+	org("bvdk-rach-gia", "Bệnh viện Đa khoa")
+	org("bvdk-ha-tien", "Bệnh viện Đa khoa")
+	_, hyh := e.associations()
+
+	names := []string{transfer.PeopleSheet, transfer.PositionsSheet, transfer.MembershipsSheet}
+	rows := map[string][][]any{
+		transfer.PeopleSheet: {peopleHeader, {"Nguyễn", "Văn", "An", "Nam", "15/03/1980", "Kinh", "001080000001", ""}},
+		transfer.PositionsSheet: {{"Số CCCD", "Cơ quan", "Chức vụ"},
+			{"001080000001", "Sở Khoa học và Công nghệ", "Giám đốc"},     // 2: the name
+			{"001080000001", "so khoa hoc  va cong nghe", "Chuyên viên"}, // 3: without diacritics, in other case and spacing
+			{"001080000001", "benh vien da khoa", "Bác sĩ"},              // 4: the name of two
+			{"001080000001", "Sở Khoa học Công nghệ", "Phó giám đốc"},    // 5: a slip away from one
+			{"001080000001", "Công ty Không Có", "Kế toán"},              // 6: of none
+		},
+		transfer.MembershipsSheet: {membershipHeader,
+			{"", "001080000001", "", "", "", "hoi y hoc tinh kien giang", "Chờ duyệt", "", "2025-01"}, // 2: without diacritics
+			{"", "001080000001", "", "", "", "Hội Sử học", "Chờ duyệt", "", "2025-01"},                // 3: of none
+		},
+	}
+	file := &httpbody.HttpBody{ContentType: transfer.ContentTypeXLSX, Data: sheets(t, names, rows)}
+	resp, st := e.importFile(&pb.ImportPeopleRequest{File: file, SkipInvalid: true})
+	if st != nil || resp.Created != 4 || resp.Refused != 4 { // a person, two positions, a membership
+		t.Fatalf("import: %v, %v", st, resp)
+	}
+	said := map[string]string{}
+	for _, p := range resp.Problems {
+		said[fmt.Sprintf("%s/%d", p.Sheet, p.Row)] += p.Column + ": " + p.Message + " / " + vimsg.Problem(p) + "; "
+	}
+	for where, want := range map[string][]string{
+		transfer.PositionsSheet + "/4": {"B (Cơ quan)", `"benh vien da khoa" names more than one organization`,
+			"organizations/bvdk-rach-gia (Bệnh viện Đa khoa)", "organizations/bvdk-ha-tien (Bệnh viện Đa khoa)", "là tên của nhiều cơ quan"},
+		transfer.PositionsSheet + "/5": {"B (Cơ quan)", `no organization has the code or name "Sở Khoa học Công nghệ" (did you mean organizations/so-khcn (Sở Khoa học và Công nghệ)?)`,
+			"trithuc organizations list", "Không có cơ quan nào có mã hoặc tên", "có phải là organizations/so-khcn"},
+		transfer.PositionsSheet + "/6": {"B (Cơ quan)", `no organization has the code or name "Công ty Không Có"; write its code: see ListOrganizations`,
+			"danh sách cơ quan, mã dạng organizations/…"},
+		transfer.MembershipsSheet + "/3": {"F (Hội)", `no association has the code or name "Hội Sử học"`, "Không có hội nào có mã hoặc tên"},
+	} {
+		for _, w := range want {
+			if !strings.Contains(said[where], w) {
+				t.Errorf("%s: %q lacks %q", where, said[where], w)
+			}
+		}
+	}
+	if len(said) != 4 {
+		t.Errorf("problems in %d rows, want 4: %v", len(said), said)
+	}
+	an := e.personByNationalID("001080000001")
+	ps, err := e.client.People.ListPositions(ctx, &pb.ListPositionsRequest{Parent: an})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps.Positions) != 2 || ps.Positions[0].Organization != khcn.Name || ps.Positions[1].Organization != khcn.Name {
+		t.Errorf("positions %v, want two at %s", ps.Positions, khcn.Name)
+	}
+	if ms := e.memberships(hyh.Name, ""); len(ms) != 1 || ms[0].Person != an {
+		t.Errorf("memberships of %s: %v, want %s's", hyh.Name, ms, an)
+	}
+}
+
+// A registrar key limited to an association names it by its name too, and
+// a name of another association is outside its scope, as its resource
+// name is: the associations are what such a key may list.
+func TestImportScopedReadsAssociationNames(t *testing.T) {
+	f := newScopeFixture(t)
+	file := func(association string) *httpbody.HttpBody {
+		return &httpbody.HttpBody{Data: sheets(t, []string{transfer.MembershipsSheet}, map[string][][]any{transfer.MembershipsSheet: {membershipHeader,
+			{"", "091090000901", "Lê", "An", "1990", association, "Chờ duyệt", "", "2025-01"}}})}
+	}
+	_, _, err := f.e.importScoped(f.medicalTok, &pb.ImportPeopleRequest{File: file("Hội Kinh tế"), ValidateOnly: true})
+	wantCode(t, err, codes.PermissionDenied)
+	if msg := status.Convert(err).Message(); !strings.Contains(msg, `sheet "Hội viên", row 2, column F (Hội)`) || !strings.Contains(msg, f.kt.Name) {
+		t.Errorf("another association by name: %q", msg)
+	}
+	resp, st, err := f.e.importScoped(f.medicalTok, &pb.ImportPeopleRequest{File: file("hoi y hoc tinh kien giang")})
+	if err != nil || st != nil || resp.Created != 1 {
+		t.Fatalf("its association by name: %v %v %v", err, st, resp)
+	}
+	if ms := f.e.memberships(f.hyh.Name, ""); len(ms) != 1 {
+		t.Errorf("memberships of %s: %v", f.hyh.Name, ms)
 	}
 }

@@ -28,13 +28,14 @@ type recordSheet struct {
 // positions, honours, memberships, works), in the template's order, with
 // their header rows checked before the import starts: a wrong header is
 // refused at once, as the people sheet's is; and so is a workbook that a
-// key limited to an association may not import (transfer_scope.go).
-func (t *transferService) recordSheets(ctx context.Context, wb *transfer.Workbook) ([]recordSheet, error) {
+// key limited to an association may not import (transfer_scope.go), its
+// cells read with names as the import reads them.
+func (t *transferService) recordSheets(ctx context.Context, wb *transfer.Workbook, names transfer.Names) ([]recordSheet, error) {
 	out, err := recordSheets(wb)
 	if err != nil {
 		return nil, err
 	}
-	return out, t.checkImportScope(ctx, wb)
+	return out, t.checkImportScope(ctx, wb, names)
 }
 
 func recordSheets(wb *transfer.Workbook) ([]recordSheet, error) {
@@ -382,12 +383,35 @@ func (t *transferService) lookAlikes(ctx context.Context, people []string) strin
 }
 
 // importNames are the reference lists whose names an import reads as
-// their codes (transfer.Names), by the template's lists.
+// their codes (transfer.Names), by the template's lists; and the
+// registered organizations and associations by display name, each only
+// for a caller who may list them: a refusal names those a name is near,
+// which the caller must be able to read (a key limited to an association
+// reads the associations, not the organizations, whose column it does not
+// import anyway).
 func (t *transferService) importNames(ctx context.Context) (transfer.Names, error) {
 	n, err := t.db.ReferenceNames(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return transfer.Names{"ethnicity": refdata.NewIndex(n.Ethnic), "country": refdata.NewIndex(n.Countries),
-		"unit": refdata.NewIndex(n.Units), "level": refdata.NewIndex(n.Levels), "field": refdata.NewIndex(n.Fields)}, nil
+	out := transfer.Names{"ethnicity": refdata.NewIndex(n.Ethnic), "country": refdata.NewIndex(n.Countries),
+		"unit": refdata.NewIndex(n.Units), "level": refdata.NewIndex(n.Levels), "field": refdata.NewIndex(n.Fields)}
+	p := principal(ctx)
+	for _, l := range []struct {
+		list, method string
+		entries      func(context.Context) ([]refdata.Entry, error)
+	}{
+		{"organization", "/trithuc.v1.OrganizationService/ListOrganizations", t.db.OrganizationNames},
+		{"association", "/trithuc.v1.MembershipService/ListAssociations", t.db.AssociationNames},
+	} {
+		if !t.s.mayCall(p, l.method) {
+			continue
+		}
+		es, err := l.entries(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out[l.list] = refdata.NewIndex(es)
+	}
+	return out, nil
 }

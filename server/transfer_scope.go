@@ -23,7 +23,7 @@ const maxScopeProblems = 20
 // registered as RegisterMember registers them for such a key. A workbook
 // that holds anything else is refused whole, before anything is read in,
 // with every cell at fault (PERMISSION_DENIED, as RegisterMember answers).
-func (t *transferService) checkImportScope(ctx context.Context, wb *transfer.Workbook) error {
+func (t *transferService) checkImportScope(ctx context.Context, wb *transfer.Workbook, names transfer.Names) error {
 	p := callFrom(ctx).principal
 	if p == nil || p.Association == "" {
 		return nil
@@ -50,7 +50,7 @@ func (t *transferService) checkImportScope(ctx context.Context, wb *transfer.Wor
 		if err != nil {
 			return fieldError("file", err.Error())
 		}
-		err = t.scopeOfSheet(ctx, name, rows, add)
+		err = t.scopeOfSheet(ctx, name, rows, names, add)
 		rows.Close()
 		if err != nil {
 			return err
@@ -67,7 +67,7 @@ func (t *transferService) checkImportScope(ctx context.Context, wb *transfer.Wor
 }
 
 // scopeOfSheet adds what of one sheet a limited key may not import.
-func (t *transferService) scopeOfSheet(ctx context.Context, name string, rows transfer.Rows, add func(sheet string, row int, col, msg string)) error {
+func (t *transferService) scopeOfSheet(ctx context.Context, name string, rows transfer.Rows, names transfer.Names, add func(sheet string, row int, col, msg string)) error {
 	p := callFrom(ctx).principal
 	rs := transfer.RecordSheetNamed(name)
 	if rs == nil || rs.Name != transfer.MembershipsSheet {
@@ -92,6 +92,9 @@ func (t *transferService) scopeOfSheet(ctx context.Context, name string, rows tr
 	if len(errs) > 0 {
 		return nil // the header's problems are reported as everyone's
 	}
+	// An association named by its display name is checked as the one it
+	// names; a name the import refuses is no association to check.
+	m.SetNames(names)
 	refCol, assocCol := m.ColumnOf("person.name"), m.ColumnOf("membership.association")
 	for rows.Next() {
 		n, cells := rows.Row()

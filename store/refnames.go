@@ -110,3 +110,37 @@ func nonEmpty(names []string) []string {
 	}
 	return out
 }
+
+// OrganizationNames are the organizations not deleted, by resource name
+// and display name, as an import reads a position's organization named
+// by its display name.
+func (db *DB) OrganizationNames(ctx context.Context) ([]refdata.Entry, error) {
+	return db.registeredNames(ctx, `SELECT 'organizations/' || id, display_name FROM organizations
+		WHERE delete_time IS NULL ORDER BY pk`)
+}
+
+// AssociationNames are the associations not deleted, as OrganizationNames.
+func (db *DB) AssociationNames(ctx context.Context) ([]refdata.Entry, error) {
+	return db.registeredNames(ctx, `SELECT 'associations/' || id, display_name FROM associations
+		WHERE delete_time IS NULL ORDER BY pk`)
+}
+
+func (db *DB) registeredNames(ctx context.Context, query string) ([]refdata.Entry, error) {
+	var out []refdata.Entry
+	err := db.read(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, query)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var name, display string
+			if err := rows.Scan(&name, &display); err != nil {
+				return err
+			}
+			out = append(out, refdata.Entry{Code: name, Names: nonEmpty([]string{display})})
+		}
+		return rows.Err()
+	})
+	return out, err
+}

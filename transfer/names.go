@@ -22,17 +22,24 @@ type Names map[string]*refdata.Index
 // code nor name is left for the store's check, which says the code is
 // unknown; any other is refused here, with the codes a typing slip away.
 // An open list takes text of its own: a certificate's level ("B2") is not
-// in the list of levels.
+// in the list of levels. The registered organizations and associations
+// are lists too, by display name, whose codes are resource names; their
+// id alone ("so-noi-vu") is read as the resource name (prefix).
 var nameLists = map[string]struct {
 	title, see, cli string
 	code            *regexp.Regexp
 	open            bool
+	prefix          string
 }{
 	"ethnicity": {title: "ethnic group", see: "ListEthnicGroups", cli: "ethnicGroups", code: regexp.MustCompile(`^[0-9]{1,3}$`)},
 	"country":   {title: "country", see: "ListCountries", cli: "countries", code: regexp.MustCompile(`^[A-Za-z]{2}$`)},
 	"unit":      {title: "administrative unit", see: "ListAdministrativeUnits", cli: "administrativeUnits", code: regexp.MustCompile(`^[0-9]{1,6}$`)},
 	"field":     {title: "field", see: "ListFields", cli: "fields", code: regexp.MustCompile(`^(fields/.*|[0-9][0-9.]*)$`)},
 	"level":     {title: "qualification level", see: "ListQualificationLevels", cli: "qualificationLevels", open: true},
+	"organization": {title: "organization", see: "ListOrganizations", cli: "organizations", prefix: "organizations/",
+		code: regexp.MustCompile(`^(organizations/.*|[a-z0-9][a-z0-9-]*)$`)},
+	"association": {title: "association", see: "ListAssociations", cli: "associations", prefix: "associations/",
+		code: regexp.MustCompile(`^(associations/.*|[a-z0-9][a-z0-9-]*)$`)},
 }
 
 // maxCandidates is how many entries a message about a name lists.
@@ -56,6 +63,9 @@ func (n Names) read(list, cell string) (string, error) {
 	code := ParseCode(s)
 	if c, ok := x.Code(code); ok {
 		return c, nil // "05", "05 - Khmer", "jp"
+	}
+	if c, ok := x.Code(spec.prefix + code); ok && spec.prefix != "" {
+		return c, nil // "so-noi-vu" for organizations/so-noi-vu
 	}
 	switch found := x.Lookup(s); {
 	case len(found) == 1:

@@ -21,6 +21,12 @@ var testNames = names(map[string][]refdata.Entry{
 		{Code: "PHO_GIAO_SU", Names: []string{"Phó giáo sư", "Associate Professor", "PGS"}}},
 	"field": {{Code: "fields/vn2008-102", Names: []string{"Khoa học máy tính và thông tin", "Computer and information sciences", "102"}},
 		{Code: "fields/vn2008-103", Names: []string{"Vật lý", "Physical sciences", "103"}}},
+	// The registered organizations and associations, by display name.
+	"organization": {{Code: "organizations/so-noi-vu", Names: []string{"Sở Nội vụ"}},
+		{Code: "organizations/dhkg", Names: []string{"Trường Đại học Kiên Giang"}},
+		{Code: "organizations/bvdk-rach-gia", Names: []string{"Bệnh viện Đa khoa"}}, {Code: "organizations/bvdk-ha-tien", Names: []string{"Bệnh viện đa khoa"}}},
+	"association": {{Code: "associations/hoi-y-hoc", Names: []string{"Hội Y học Kiên Giang"}},
+		{Code: "associations/hoi-tin-hoc", Names: []string{"Hội Tin học"}}},
 })
 
 func names(lists map[string][]refdata.Entry) Names {
@@ -58,7 +64,24 @@ func TestNamesRead(t *testing.T) {
 		{"KeptUnknownCountryCode", "country", "XK", "XK", nil}, // likewise
 		{"KeptUnknownField", "field", "fields/vn2008-9", "fields/vn2008-9", nil},
 		{"KeptOtherLevel", "level", "B2", "B2", nil}, // a certificate's level of its own
-		{"KeptWithoutList", "organization", "Sở Nội vụ", "Sở Nội vụ", nil},
+		{"KeptWithoutList", "sector", "Sở Nội vụ", "Sở Nội vụ", nil},
+		{"OKOrganizationName", "organization", "Sở Nội vụ", "organizations/so-noi-vu", nil},
+		{"OKOrganizationNameWithoutMarks", "organization", "SO  NOI VU", "organizations/so-noi-vu", nil},
+		{"OKOrganizationNameInAnyCase", "organization", "trường đại học kiên giang", "organizations/dhkg", nil},
+		{"OKOrganizationDropDown", "organization", "organizations/dhkg - Trường Đại học Kiên Giang", "organizations/dhkg", nil},
+		{"OKOrganizationResourceName", "organization", "organizations/so-noi-vu", "organizations/so-noi-vu", nil},
+		{"OKOrganizationID", "organization", "dhkg", "organizations/dhkg", nil},
+		{"OKAssociationName", "association", "Hoi y hoc Kien Giang", "associations/hoi-y-hoc", nil},
+		{"OKAssociationID", "association", "hoi-tin-hoc", "associations/hoi-tin-hoc", nil},
+		{"KeptUnknownOrganization", "organization", "organizations/khong-co", "organizations/khong-co", nil}, // the store says it does not exist
+		{"KeptUnknownOrganizationID", "organization", "khong-co", "khong-co", nil},
+		{"ErrOrganizationAmbiguous", "organization", "benh vien da khoa", "", []string{`"benh vien da khoa" names more than one organization`,
+			"organizations/bvdk-rach-gia (Bệnh viện Đa khoa)", "organizations/bvdk-ha-tien (Bệnh viện đa khoa)"}},
+		{"ErrOrganizationUnknownNear", "organization", "So Noi Vuu", "", []string{`no organization has the code or name "So Noi Vuu"`,
+			"did you mean organizations/so-noi-vu (Sở Nội vụ)?", "ListOrganizations", "trithuc organizations list"}},
+		{"ErrOrganizationUnknown", "organization", "Công ty ABC", "", []string{`no organization has the code or name "Công ty ABC"; write its code`, "ListOrganizations"}},
+		{"ErrAssociationUnknownNear", "association", "Hội Tin hok", "", []string{`no association has the code or name "Hội Tin hok"`,
+			"did you mean associations/hoi-tin-hoc (Hội Tin học)?", "ListAssociations", "trithuc associations list"}},
 		{"ErrAmbiguous", "unit", "Rach Gia", "", []string{`"Rach Gia" names more than one administrative unit`, "899 (Thành phố Rạch Giá)", "30742 (Phường Rạch Giá)", "write the code"}},
 		{"ErrUnknownNear", "ethnicity", "Khơ-me", "", []string{`no ethnic group has the code or name "Khơ-me"`, "did you mean 05 (Khmer)?", "ListEthnicGroups", "trithuc ethnicGroups list"}},
 		{"ErrUnknown", "country", "Xứ Wales", "", []string{`no country has the code or name "Xứ Wales"; write its code`, "ListCountries", "trithuc countries list"}},
@@ -112,14 +135,43 @@ func TestPersonReadsNames(t *testing.T) {
 	}
 }
 
+// A position's Cơ quan and a membership's Hội read the registered
+// organization's and association's display name; a name of none is
+// refused in its column, and the record names no organization.
+func TestRecordsReadOrganizationAndAssociationNames(t *testing.T) {
+	pm, errs := RecordSheetNamed(PositionsSheet).MapHeader([]string{"Số CCCD", "Cơ quan", "Chức vụ"})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	pm.SetNames(testNames)
+	_, _, rec, errs := pm.Record([]string{"001080000001", "so noi vu", "Giám đốc"})
+	if p := rec.(*pb.Position); len(errs) > 0 || p.Organization != "organizations/so-noi-vu" {
+		t.Errorf("got %v, %v; want organizations/so-noi-vu", p, errs)
+	}
+	_, _, rec, errs = pm.Record([]string{"001080000001", "Công ty ABC", "Giám đốc"})
+	if p := rec.(*pb.Position); len(errs) != 1 || errs[0].Field != "position.organization" || errs[0].Index != 1 || p.Organization != "" {
+		t.Errorf("got %v, %v; want one error in column Cơ quan", p, errs)
+	}
+	mm, errs := RecordSheetNamed(MembershipsSheet).MapHeader([]string{"Số CCCD", "Hội", "Văn bản đồng ý"})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	mm.SetNames(testNames)
+	_, _, rec, errs = mm.Record([]string{"001080000001", "HỘI TIN HỌC", "2025-01"})
+	if r := rec.(*MembershipRecord); len(errs) > 0 || r.Association != "associations/hoi-tin-hoc" {
+		t.Errorf("got %v, %v; want associations/hoi-tin-hoc", r, errs)
+	}
+}
+
 // FuzzNamesRead: a cell of a column of codes, whatever it holds, is read
 // without a panic as an entry's code, the cell as it is, or a refusal
 // that quotes no more than a message quotes of a cell.
 func FuzzNamesRead(f *testing.F) {
-	for _, s := range []string{"Kinh", "khmer", "Nhat Ban", "05 - Khmer", "Rạch Giá", "Khơ-me", "", " - ", "jp", "fields/vn2008-1", "\x00", "Ê\u0301", strings.Repeat("á", 200)} {
+	for _, s := range []string{"Kinh", "khmer", "Nhat Ban", "05 - Khmer", "Rạch Giá", "Khơ-me", "", " - ", "jp", "fields/vn2008-1", "\x00", "Ê\u0301", strings.Repeat("á", 200),
+		"so noi vu", "Bệnh viện Đa khoa", "organizations/dhkg - Trường Đại học Kiên Giang", "dhkg", "khong-co", "associations/", "Hội Tin hok"} {
 		f.Add(s)
 	}
-	lists := []string{"ethnicity", "country", "unit", "level", "field"}
+	lists := []string{"ethnicity", "country", "unit", "level", "field", "organization", "association"}
 	f.Fuzz(func(t *testing.T, cell string) {
 		for _, list := range lists {
 			got, err := testNames.read(list, cell)

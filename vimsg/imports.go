@@ -150,6 +150,12 @@ var problemsVi = map[string]string{
 	"field":                   "lĩnh vực",
 	"ListAdministrativeUnits": "danh sách đơn vị hành chính",
 	"ListFields":              "danh sách lĩnh vực",
+	// The registered organizations and associations, named by display
+	// name; their codes are their resource names.
+	"organization":      "cơ quan",
+	"association":       "hội",
+	"ListOrganizations": "danh sách cơ quan, mã dạng organizations/…",
+	"ListAssociations":  "danh sách hội, mã dạng associations/…",
 
 	// Codes of the reference lists (store/reference.go); the names of
 	// the lists and how to find them are said as values.

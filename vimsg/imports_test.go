@@ -70,6 +70,12 @@ func TestImportMessagesNested(t *testing.T) {
 			`people/x đã có đơn ở trạng thái “Đang sinh hoạt” của hội associations/a: associations/a/memberships/m.`},
 		{`the registered person with this national ID already has a membership of associations/a that has not ended; a registrar without a limit can tell which`,
 			`Người đã có với Số CCCD này đã có một đơn chưa kết thúc của hội associations/a; cán bộ đăng ký không bị giới hạn trong một hội mới biết đó là đơn nào.`},
+		{`"benh vien da khoa" names more than one organization: organizations/bvdk-rach-gia (Bệnh viện Đa khoa), organizations/bvdk-ha-tien (Bệnh viện đa khoa); write the code of the one meant`,
+			`"benh vien da khoa" là tên của nhiều cơ quan: organizations/bvdk-rach-gia (Bệnh viện Đa khoa), organizations/bvdk-ha-tien (Bệnh viện đa khoa); hãy ghi mã của cơ quan cần chọn.`},
+		{`no organization has the code or name "So Noi Vuu" (did you mean organizations/so-noi-vu (Sở Nội vụ)?); write its code: see ListOrganizations (trithuc organizations list)`,
+			`Không có cơ quan nào có mã hoặc tên "So Noi Vuu" (có phải là organizations/so-noi-vu (Sở Nội vụ) không?); hãy ghi mã: xem danh sách cơ quan, mã dạng organizations/… (lệnh trithuc organizations list).`},
+		{`no association has the code or name "Hội Sử học"; write its code: see ListAssociations (trithuc associations list)`,
+			`Không có hội nào có mã hoặc tên "Hội Sử học"; hãy ghi mã: xem danh sách hội, mã dạng associations/… (lệnh trithuc associations list).`},
 		{`"0912345" has 7 digits, not 12 (CCCD) or 9 (CMND): the leading zeros were probably lost; format the column as Text and type the number again`,
 			`"0912345" có 7 chữ số, không phải 12 (CCCD) hay 9 (CMND): có lẽ các số 0 ở đầu đã bị mất; hãy định dạng cột là Văn bản (Text) rồi gõ lại số.`},
 	} {
