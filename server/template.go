@@ -68,12 +68,16 @@ func (t *transferService) GetImportTemplate(ctx context.Context, req *pb.GetImpo
 	// in the Vietnamese order of the names; the others keep their codes'
 	// order (levels by rank, fields and ethnic groups as numbered).
 	byName := store.ListQuery{PageSize: 1000, OrderBy: "display_name"}
-	orgs, err := every(byName, func(q store.ListQuery) ([]*pb.Organization, store.Page, error) { return t.db.ListOrganizations(ctx, q) })
-	if err != nil {
-		return nil, grpcError(ctx, err)
-	}
-	for _, o := range orgs {
-		lists["organization"] = append(lists["organization"], transfer.ListValue(o.GetName(), o.GetDisplayName()))
+	// The organizations only for a caller who may list them: a key
+	// limited to an association may not, nor import positions.
+	if t.s.mayCall(principal(ctx), "/trithuc.v1.OrganizationService/ListOrganizations") {
+		orgs, err := every(byName, func(q store.ListQuery) ([]*pb.Organization, store.Page, error) { return t.db.ListOrganizations(ctx, q) })
+		if err != nil {
+			return nil, grpcError(ctx, err)
+		}
+		for _, o := range orgs {
+			lists["organization"] = append(lists["organization"], transfer.ListValue(o.GetName(), o.GetDisplayName()))
+		}
 	}
 	assocs, err := every(byName, func(q store.ListQuery) ([]*pb.Association, store.Page, error) { return t.db.ListAssociations(ctx, q) })
 	if err != nil {

@@ -1,11 +1,14 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
 	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -194,5 +197,38 @@ func TestImportScopedReadsAssociationNames(t *testing.T) {
 	}
 	if ms := f.e.memberships(f.hyh.Name, ""); len(ms) != 1 {
 		t.Errorf("memberships of %s: %v", f.hyh.Name, ms)
+	}
+}
+
+// The template offers the organizations only to a caller who may list
+// them: a key limited to an association may not (nor import positions).
+func TestImportTemplateOffersOrganizationsToWhoMayListThem(t *testing.T) {
+	f := newScopeFixture(t)
+	o, err := f.e.client.Organizations.CreateOrganization(f.ctx, &pb.CreateOrganizationRequest{OrganizationId: "so-khcn",
+		Organization: &pb.Organization{DisplayName: "Sở Khoa học và Công nghệ"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		who, token string
+		offered    bool
+	}{{"an admin", f.e.token, true}, {"a key limited to an association", f.medicalTok, false}} {
+		tmpl, err := f.e.clientAs(c.token).Transfer.GetImportTemplate(f.ctx, &pb.GetImportTemplateRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := excelize.OpenReader(bytes.NewReader(tmpl.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lists, _ := x.GetRows(transfer.ListsSheet)
+		x.Close()
+		var all []string
+		for _, r := range lists {
+			all = append(all, r...)
+		}
+		if got := slices.Contains(all, transfer.ListValue(o.Name, o.DisplayName)); got != c.offered {
+			t.Errorf("%s's template offers %s: %v, want %v", c.who, o.Name, got, c.offered)
+		}
 	}
 }
