@@ -166,6 +166,17 @@ func distance(a, b []rune) int {
 	return prev[len(b)]
 }
 
+// ethnicAliases are spellings in common use of ethnic groups' names that
+// the list (the GSO's, of 2008) does not give, by the name it gives: the
+// Khmer of the Mekong delta write theirs Khơ-me, Khơ me or Khơme as well.
+// A name typed is compared by its NameKey, so one spelling stands for its
+// variants in spacing and diacritics ("Khome").
+var ethnicAliases = map[string][]string{"Khmer": {"Khơ-me", "Khơ me", "Khơme"}}
+
+// EthnicAliases are the spellings in common use of the ethnic group of
+// that name, besides it.
+func EthnicAliases(name string) []string { return ethnicAliases[name] }
+
 // unitPrefixes are the words a unit's name begins with that say its kind,
 // longest first: a name is often written without them ("Rạch Giá" for
 // "Thành phố Rạch Giá").

@@ -14,7 +14,7 @@ type RefNames struct {
 	// qualification's level is a code of either.
 	Levels    []refdata.Entry
 	Fields    []refdata.Entry // codes are names, fields/{scheme}-{code}
-	Ethnic    []refdata.Entry
+	Ethnic    []refdata.Entry // by their names and those in common use (refdata.EthnicAliases)
 	Countries []refdata.Entry
 	// Units are every version of every unit, whatever its dates (a
 	// hometown or a past position names units since merged), by its name
@@ -49,8 +49,11 @@ func (db *DB) ReferenceNames(ctx context.Context) (*RefNames, error) {
 					rows.Close()
 					return err
 				}
-				if l.to == &out.Units {
+				switch l.to {
+				case &out.Units:
 					names[1] = refdata.UnitShortName(names[0])
+				case &out.Ethnic:
+					names = append(names, refdata.EthnicAliases(names[0])...)
 				}
 				*l.to = append(*l.to, refdata.Entry{Code: code, Names: nonEmpty(names)})
 			}

@@ -10,7 +10,8 @@ import (
 
 // The seeded lists' names name their entries: a field's name both schemes
 // give names the default scheme's field, a unit goes by its name without
-// its kind's word, an academic title by its abbreviation.
+// its kind's word, an academic title by its abbreviation, an ethnic group
+// by the spellings of its name in common use.
 func TestReferenceNames(t *testing.T) {
 	db := openTest(t)
 	n, err := db.ReferenceNames(context.Background())
@@ -23,6 +24,10 @@ func TestReferenceNames(t *testing.T) {
 		want []string
 	}{
 		{n.Ethnic, "Khmer", []string{"05"}},
+		{n.Ethnic, "Khơ-me", []string{"05"}}, // the spellings in common use
+		{n.Ethnic, "Khơ me", []string{"05"}},
+		{n.Ethnic, "khơme", []string{"05"}},
+		{n.Ethnic, "Kho me", []string{"05"}},
 		{n.Countries, "Nhat Ban", []string{"JP"}},
 		{n.Countries, "Japan", []string{"JP"}},
 		{n.Levels, "Thạc sĩ", []string{"THAC_SI"}},

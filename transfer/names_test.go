@@ -83,7 +83,7 @@ func TestNamesRead(t *testing.T) {
 		{"ErrAssociationUnknownNear", "association", "Hội Tin hok", "", []string{`no association has the code or name "Hội Tin hok"`,
 			"did you mean associations/hoi-tin-hoc (Hội Tin học)?", "ListAssociations", "trithuc associations list"}},
 		{"ErrAmbiguous", "unit", "Rach Gia", "", []string{`"Rach Gia" names more than one administrative unit`, "899 (Thành phố Rạch Giá)", "30742 (Phường Rạch Giá)", "write the code"}},
-		{"ErrUnknownNear", "ethnicity", "Khơ-me", "", []string{`no ethnic group has the code or name "Khơ-me"`, "did you mean 05 (Khmer)?", "ListEthnicGroups", "trithuc ethnicGroups list"}},
+		{"ErrUnknownNear", "ethnicity", "Khme", "", []string{`no ethnic group has the code or name "Khme"`, "did you mean 05 (Khmer)?", "ListEthnicGroups", "trithuc ethnicGroups list"}},
 		{"ErrUnknown", "country", "Xứ Wales", "", []string{`no country has the code or name "Xứ Wales"; write its code`, "ListCountries", "trithuc countries list"}},
 		{"ErrUnknownUnit", "unit", "Huyện Hòn Đất", "", []string{"no administrative unit", "ListAdministrativeUnits", "trithuc administrativeUnits list"}},
 	} {
