@@ -100,15 +100,17 @@ func FuzzParseYear(f *testing.F) {
 }
 
 // FuzzRecordRow reads a row of every sheet of records from arbitrary
-// cells: it never panics, and what it reads writes back as cells that
+// cells, names of the lists' entries too: it never panics, and what it reads writes back as cells that
 // read the same.
 func FuzzRecordRow(f *testing.F) {
 	f.Add("people/a", "091080000001", "Bằng khen", "2020", "Đang sinh hoạt", "10/2025")
 	f.Add("", "1.2E+11", "NguyÔn", "x", "Có", "31/02/1980")
+	f.Add("", "091080000001", "so noi vu", "Benh vien da khoa", "Hội Tin học", "dhkg") // named, not coded
 	f.Fuzz(func(t *testing.T, a, b, c, d, e, g string) {
 		for i := range RecordSheets {
 			rs := &RecordSheets[i]
 			m, _ := rs.MapHeader(rs.Header())
+			m.SetNames(testNames)
 			cells := make([]string, len(rs.Header()))
 			for j, v := range []string{a, b, c, d, e, g} {
 				cells[(j*3+i)%len(cells)] = v
