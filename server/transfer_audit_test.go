@@ -24,14 +24,22 @@ import (
 func (e *env) importEvent(operation string) *pb.AuditEvent {
 	e.t.Helper()
 	for range 250 {
-		events, err := e.client.Audit.ListAuditEvents(context.Background(), &pb.ListAuditEventsRequest{Resource: operation, PageSize: 100})
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		for _, ev := range events.AuditEvents {
-			// Not the reads of the operation (GetOperation).
-			if ev.Method == importMethod || ev.Method == uploadMethod {
-				return ev
+		// Every page: on a loaded machine the test's polls of the
+		// operation (GetOperation, newer) can fill more than one.
+		token := ""
+		for {
+			events, err := e.client.Audit.ListAuditEvents(context.Background(), &pb.ListAuditEventsRequest{Resource: operation, PageSize: 100, PageToken: token})
+			if err != nil {
+				e.t.Fatal(err)
+			}
+			for _, ev := range events.AuditEvents {
+				// Not the reads of the operation (GetOperation).
+				if ev.Method == importMethod || ev.Method == uploadMethod {
+					return ev
+				}
+			}
+			if token = events.NextPageToken; token == "" {
+				break
 			}
 		}
 		time.Sleep(20 * time.Millisecond)
