@@ -183,35 +183,49 @@ func TestSuccessMessagesAreKeyed(t *testing.T) {
 // typed: the server names every bad field of a stage of its checks
 // (google.rpc.BadRequest), the .proto's rules before the store's, and the
 // console reads its own boxes before either; it asks again for the fields
-// not yet marked.
+// not yet marked. So does a new person's form, a name left empty too.
 func TestEveryMistakeMarkedAtOnce(t *testing.T) {
 	e := newEnv(t)
 	b := e.signIn(e.account("admin", ""))
-	for _, tc := range []struct {
-		name  string
-		typed map[string]string
-	}{
-		{"EmailAndNoSuchDay", map[string]string{"email": "anh.nguyen@", "birth_date": "31/02/1990"}},
-		{"DateNotReadAndEmail", map[string]string{"email": "anh.nguyen@", "birth_date": "ba mươi"}},
-		{"EmailPhoneAndNoSuchDay", map[string]string{"email": "anh.nguyen@", "phone": "12", "birth_date": "30/02/1990"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			form := url.Values{}
-			for f, v := range tc.typed {
-				form.Set(f, v)
-			}
-			code, body := b.editPerson(form)
-			if code != http.StatusUnprocessableEntity {
-				t.Fatalf("HTTP %d, want 422", code)
-			}
-			for field, typed := range tc.typed {
-				if fieldError(body, field) == "" {
-					t.Errorf("%s is not marked", field)
+	newPerson := func(typed url.Values) (int, string) {
+		_, body := b.get("/people/new")
+		form := url.Values{"family_name": {"Võ"}, "given_name": {"Sáu"}}
+		for k, v := range typed {
+			form[k] = v
+		}
+		return b.post("/people/new", sentForm(t, body, form))
+	}
+	for _, form := range []struct {
+		name string
+		post func(url.Values) (int, string)
+	}{{"Edit", b.editPerson}, {"New", newPerson}} {
+		for _, tc := range []struct {
+			name  string
+			typed map[string]string
+		}{
+			{"EmailAndNoSuchDay", map[string]string{"email": "anh.nguyen@", "birth_date": "31/02/1990"}},
+			{"DateNotReadAndEmail", map[string]string{"email": "anh.nguyen@", "birth_date": "ba mươi"}},
+			{"EmailPhoneAndNoSuchDay", map[string]string{"email": "anh.nguyen@", "phone": "12", "birth_date": "30/02/1990"}},
+			{"NoNameAndNoSuchDay", map[string]string{"given_name": "", "birth_date": "31/02/1990"}},
+		} {
+			t.Run(form.name+"/"+tc.name, func(t *testing.T) {
+				sent := url.Values{}
+				for f, v := range tc.typed {
+					sent.Set(f, v)
 				}
-				if !strings.Contains(body, `id="f-`+field+`" value="`+typed+`"`) {
-					t.Errorf("%s does not keep %q", field, typed)
+				code, body := form.post(sent)
+				if code != http.StatusUnprocessableEntity {
+					t.Fatalf("HTTP %d, want 422", code)
 				}
-			}
-		})
+				for field, typed := range tc.typed {
+					if fieldError(body, field) == "" {
+						t.Errorf("%s is not marked", field)
+					}
+					if !strings.Contains(body, `id="f-`+field+`" value="`+typed+`"`) {
+						t.Errorf("%s does not keep %q", field, typed)
+					}
+				}
+			})
+		}
 	}
 }

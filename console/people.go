@@ -1,7 +1,6 @@
 package console
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -404,7 +403,11 @@ func (h *Handler) editPerson(q *request) {
 			p.Error = "Có thông tin chưa hợp lệ; xem các ô được đánh dấu."
 		}
 		if len(bad) > 0 && status.Code(err) != codes.Aborted {
-			h.moreMistakes(ctx, in, mask, bad)
+			moreMistakes(mask, bad, func(rest []string) error {
+				_, err := h.people.UpdatePerson(ctx, &pb.UpdatePersonRequest{Person: changes(in, rest).(*pb.Person),
+					UpdateMask: &fieldmaskpb.FieldMask{Paths: rest}, ValidateOnly: true})
+				return err
+			})
 		}
 		if status.Code(err) == codes.Aborted {
 			// Someone else's change is what the form shows now.
@@ -418,13 +421,13 @@ func (h *Handler) editPerson(q *request) {
 }
 
 // moreMistakes marks in bad what the server finds wrong in the form's
-// other changed fields (mask) of in. The server checks a request in
-// stages (the .proto's rules, then the store's) and answers with the
-// mistakes of the first stage that finds any; the console reads its own
-// boxes before either. So that every mistake is marked in one go, it asks
-// again, validate_only, leaving out the fields already marked, until no
-// new one is found.
-func (h *Handler) moreMistakes(ctx context.Context, in *pb.Person, mask []string, bad map[string]string) {
+// other changed fields (mask). The server checks a request in stages (the
+// .proto's rules, then the store's) and answers with the mistakes of the
+// first stage that finds any; the console reads its own boxes before
+// either. So that every mistake is marked in one go, it asks again with
+// check (a validate_only request of the fields rest), leaving out the
+// fields already marked, until no new one is found.
+func moreMistakes(mask []string, bad map[string]string, check func(rest []string) error) {
 	for range mask {
 		var rest []string
 		for _, f := range mask {
@@ -435,8 +438,7 @@ func (h *Handler) moreMistakes(ctx context.Context, in *pb.Person, mask []string
 		if len(rest) == 0 {
 			return
 		}
-		_, err := h.people.UpdatePerson(ctx, &pb.UpdatePersonRequest{Person: changes(in, rest).(*pb.Person),
-			UpdateMask: &fieldmaskpb.FieldMask{Paths: rest}, ValidateOnly: true})
+		err := check(rest)
 		if status.Code(err) != codes.InvalidArgument {
 			return
 		}

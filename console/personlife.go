@@ -74,6 +74,18 @@ func (h *Handler) newPerson(q *request) {
 		} else {
 			p.Error = "Có thông tin chưa hợp lệ; xem các ô được đánh dấu."
 		}
+		if len(bad) > 0 {
+			moreMistakes(changedPaths(&pb.Person{}, in, personForm, ch), bad, func(rest []string) error {
+				m := changes(in, rest).(*pb.Person)
+				if m.GetGivenName() == "" {
+					// A stand-in for the required name, marked already,
+					// so that the server checks the other fields past it.
+					m.GivenName = "A"
+				}
+				_, err := h.people.CreatePerson(ctx, &pb.CreatePersonRequest{Person: m, ValidateOnly: true})
+				return err
+			})
+		}
 		p.Fields = bad
 	}
 	d.Fields = viewPosted(q.r, in, personForm, bad, ch)
