@@ -3,6 +3,7 @@ package transfer
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -274,7 +275,9 @@ type Warning struct{ Msg string }
 func (w *Warning) Error() string { return w.Msg }
 
 // choice reads a cell that names one of a few values, by its Vietnamese
-// label or its API name, in any case.
+// label or its API name, in any case, and with or without its diacritics
+// ("Nu" for Nữ), as the template's instructions say, when that names one
+// value only.
 func choice[T ~int32](s string, values map[string]T) (T, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -282,6 +285,15 @@ func choice[T ~int32](s string, values map[string]T) (T, error) {
 	}
 	if v, ok := values[vntext.Lower(s)]; ok {
 		return v, nil
+	}
+	folded, found := vntext.Fold(s), []T(nil)
+	for k, v := range values {
+		if vntext.Fold(k) == folded && !slices.Contains(found, v) {
+			found = append(found, v)
+		}
+	}
+	if len(found) == 1 {
+		return found[0], nil
 	}
 	return 0, fmt.Errorf("%s is not one of the values of the drop-down list", quote(s))
 }

@@ -90,3 +90,47 @@ func TestListTitlesSayTheDimensionsWords(t *testing.T) {
 		}
 	}
 }
+
+// The template's instructions say a drop-down's value may be typed with
+// or without its diacritics (Giới tính, Nơi làm việc), as a clerk types
+// it in a CSV file or on a keyboard without Vietnamese: "Nu" is Nữ. A
+// word that is no value, marks or not, is still refused.
+func TestEnumCellsWithoutDiacritics(t *testing.T) {
+	m, errs := MapHeader([]string{"Tên", "Giới tính", "Nơi làm việc"})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	for _, c := range []struct {
+		gender, where string
+		wantG         pb.Person_Gender
+		wantW         pb.Person_WorkLocation
+	}{
+		{"Nu", "Trong tinh", pb.Person_FEMALE, pb.Person_IN_PROVINCE},
+		{"NU", "noi khac trong nuoc", pb.Person_FEMALE, pb.Person_ELSEWHERE_IN_VIETNAM},
+		{"nam", "Nuoc ngoai", pb.Person_MALE, pb.Person_ABROAD},
+		{"Nữ", "Ngoai tinh", pb.Person_FEMALE, pb.Person_ELSEWHERE_IN_VIETNAM},
+	} {
+		p, errs := m.Person([]string{"An", c.gender, c.where})
+		if len(errs) > 0 || p.Gender != c.wantG || p.WorkLocation != c.wantW {
+			t.Errorf("%q, %q read as %v, %v %v", c.gender, c.where, p.Gender, p.WorkLocation, errs)
+		}
+	}
+	if _, errs := m.Person([]string{"An", "Nuu", ""}); len(errs) == 0 {
+		t.Error(`"Nuu" is read as a gender`)
+	}
+
+	s := sheet(PositionsSheet)
+	pm := s.mapHeaderOrDie(t)
+	col := pm.ColumnOf("position.current")
+	if col < 0 {
+		t.Fatal("no position.current")
+	}
+	for cell, want := range map[string]bool{"Co": true, "khong": false} {
+		cells := make([]string, len(s.Header()))
+		cells[0], cells[col] = "people/x", cell
+		_, _, rec, errs := pm.Record(cells)
+		if len(errs) > 0 || rec.(*pb.Position).Current != want {
+			t.Errorf("Hiện tại %q reads as %v %v", cell, rec, errs)
+		}
+	}
+}
