@@ -332,6 +332,7 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 	// the earlier did, as in the import. Records need the people the
 	// sheet creates.
 	yield := req.GetValidateOnly() && len(records) == 0 && !repeats(wb, sheet, mapping)
+	var ids transfer.NationalIDs
 	err := t.db.Import(ctx, store.ImportOptions{Audit: auditEvent(ctx), DryRun: req.GetValidateOnly(), Overwrite: req.GetOverwrite(), Operation: op, Finish: finish,
 		Admin: !restrictionApplies(ctx), DryRunSlice: t.s.cfg.DryRunSlice},
 		func(im *store.Importer) error {
@@ -349,6 +350,9 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 					continue
 				}
 				person, cellErrs := mapping.Person(cells)
+				if e := ids.Check(mapping, n, person); e != nil {
+					cellErrs = append(cellErrs, *e)
+				}
 				reported, refused := cellProblems(int32(n), cellErrs, problem)
 				var err error
 				if refused {
