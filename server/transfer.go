@@ -186,7 +186,7 @@ func (t *transferService) startImport(ctx context.Context, req *pb.ImportPeopleR
 		}
 		return nil, fieldError("file", "the file is empty: the first row must be the template's headers")
 	}
-	meta := &pb.ImportPeopleMetadata{RowsTotal: estimateRows(wb, sheet, data), ValidateOnly: req.GetValidateOnly(),
+	meta := &pb.ImportPeopleMetadata{RowsTotal: estimateRows(wb, sheet, people, records, data), ValidateOnly: req.GetValidateOnly(),
 		SkipInvalid: req.GetSkipInvalid(), CreateTime: timestamppb.Now()}
 	meta.UpdateTime = meta.CreateTime
 	op := &store.Operation{ID: store.NewOperationID(), Kind: store.ImportOperationKind, Principal: p.ID}
@@ -269,14 +269,24 @@ func (t *transferService) guard(ctx context.Context, op *store.Operation, run *i
 	return fn()
 }
 
-// estimateRows is the number of data rows: the sheet's dimension for a
-// workbook, the lines for a CSV file.
-func estimateRows(wb *transfer.Workbook, sheet string, data []byte) int64 {
-	n := wb.DataRows(sheet, data)
-	if n < 0 {
-		return 0
+// estimateRows is the number of data rows the import reads, of the
+// people sheet (when people) and of the sheets of records: the sheets'
+// dimensions for a workbook, the lines for a CSV file. It is 0, unknown,
+// when a sheet's is (a workbook written without dimensions), rather than
+// a total the rows read would pass.
+func estimateRows(wb *transfer.Workbook, sheet string, people bool, records []recordSheet, data []byte) int64 {
+	var total int64
+	if people {
+		total = wb.DataRows(sheet, data)
 	}
-	return n
+	for _, rs := range records {
+		n := wb.DataRows(rs.name, data)
+		if n < 0 || total < 0 {
+			return 0
+		}
+		total += n
+	}
+	return max(total, 0)
 }
 
 // errRefused ends an all-or-nothing import that has bad rows: nothing
