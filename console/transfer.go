@@ -85,7 +85,8 @@ type importData struct {
 	Done     bool
 	Meta     *pb.ImportPeopleMetadata
 	Result   *pb.ImportPeopleResponse
-	Percent  int64
+	Percent  int64 // of the rows read, -1 when the total is not known
+	Progress string
 	Failed   string
 	Problems []*pb.ImportProblem
 }
@@ -162,8 +163,9 @@ func (h *Handler) importStatus(q *request) {
 	d := &importData{Name: op.GetName(), Done: op.GetDone(), Meta: &pb.ImportPeopleMetadata{}}
 	op.GetMetadata().UnmarshalTo(d.Meta)
 	d.ValidateOnly, d.SkipInvalid = d.Meta.GetValidateOnly(), d.Meta.GetSkipInvalid()
-	if t := d.Meta.GetRowsTotal(); t > 0 {
-		d.Percent = min(100, d.Meta.GetRowsRead()*100/t)
+	d.Progress, d.Percent = progressOf(d.Meta), -1
+	if t := d.Meta.GetRowsTotal(); t > 0 && d.Meta.GetRowsRead() <= t {
+		d.Percent = d.Meta.GetRowsRead() * 100 / t
 	}
 	p := &page{Data: d}
 	if !d.Done {
@@ -189,4 +191,16 @@ func (h *Handler) importStatus(q *request) {
 	}
 	d.Problems = d.Result.GetProblems()
 	q.show(h, "import", "people", "Kết quả nhập danh sách", p)
+}
+
+// progressOf says how far an import has read: of the total the server
+// estimated, or, when it has none (a workbook that records no sheet
+// sizes) or the rows passed it, the rows read alone.
+func progressOf(m *pb.ImportPeopleMetadata) string {
+	read, total := m.GetRowsRead(), m.GetRowsTotal()
+	of := fmt.Sprintf("%d dòng", read)
+	if total > 0 && read <= total {
+		of = fmt.Sprintf("%d / khoảng %d dòng (%d%%)", read, total, read*100/total)
+	}
+	return fmt.Sprintf("Đang xử lý: đã đọc %s, %d dòng đúng, %d dòng sai. Trang tự tải lại.", of, m.GetRowsAccepted(), m.GetRowsRefused())
 }
