@@ -294,13 +294,16 @@ func readChoice(s string, opts []option) string {
 	// A name typed without its accents, which the browser's suggestions
 	// do not match ("khoa hoc may tinh"), as the import reads one
 	// (refdata.Lookup): the one entry it names, with or without its
-	// leading code ("102 Khoa học máy tính…"). Two alike are for the
-	// person to choose.
+	// leading code ("102 Khoa học máy tính…"), a unit's without the word
+	// of its kind ("Long Xuyên"). Two alike are for the person to choose.
 	entries := make([]refdata.Entry, len(opts))
 	for i, o := range opts {
 		entries[i] = refdata.Entry{Code: o.Value, Names: []string{o.Label}}
 		if code, rest, ok := strings.Cut(o.Label, " "); ok && strings.Trim(code, "0123456789.") == "" {
 			entries[i].Names = append(entries[i].Names, rest)
+		}
+		if short := refdata.UnitShortName(o.Label); short != "" {
+			entries[i].Names = append(entries[i].Names, short)
 		}
 	}
 	if found := refdata.Lookup(s, entries); len(found) == 1 {

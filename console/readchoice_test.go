@@ -12,6 +12,8 @@ func TestReadChoice(t *testing.T) {
 		{Value: "30316", Label: "Phường Châu Đốc"},
 		{Value: "1", Label: "Xã Châu Thành"},
 		{Value: "2", Label: "Xã Chau Thanh"},
+		{Value: "30301", Label: "Phường Mỹ Thới"},
+		{Value: "3", Label: "Xã Mỹ Thới"},
 	}
 	for _, tc := range []struct {
 		name, in string
@@ -26,7 +28,10 @@ func TestReadChoice(t *testing.T) {
 		{"OKNameWithoutAccentsAndCode", "102 khoa hoc may tinh va thong tin", fields, "fields/vn2008-102"},
 		{"OKUnitWithoutAccents", "  phuong  chau doc ", units, "30316"},
 		{"OKUnitD", "Phuong Binh Duc", units, "30292"},
+		{"OKUnitWithoutItsKind", "Bình Đức", units, "30292"},
+		{"OKUnitWithoutItsKindNorAccents", "chau doc", units, "30316"},
 		{"KeptTwoFoldAlike", "xa chau thanh", units, "xa chau thanh"},
+		{"KeptTwoAlikeWithoutTheirKind", "Mỹ Thới", units, "Mỹ Thới"},
 		{"KeptPartOfAName", "khoa hoc", fields, "khoa hoc"},
 		{"KeptUnknown", "Vật lý", fields, "Vật lý"},
 		{"KeptEmpty", "", fields, ""},
