@@ -16,7 +16,7 @@ import (
 // Creating, deleting and restoring people follow the server's table: an
 // admin does all three; a registrar creates and sees the deleted, but
 // neither deletes nor restores; home_affairs does none, sees no link or
-// button for them, and the pages refuse it.
+// button for them, and the pages refuse it, the import's form too.
 func TestPersonLifeActionsByRole(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
@@ -58,7 +58,7 @@ func TestPersonLifeActionsByRole(t *testing.T) {
 			if tc.role != "home_affairs" {
 				marks("/people/da-xoa", map[string]bool{`id="deleted"`: true, `id="undelete"`: tc.delete, `id="edit-person"`: false})
 			}
-			refused := map[string]bool{"/people/-/new": !tc.create, "/people/anh/delete": !tc.delete}
+			refused := map[string]bool{"/people/-/new": !tc.create, "/people/anh/delete": !tc.delete, "/imports": !tc.create}
 			for path, refuse := range refused {
 				code, body := b.get(path)
 				if refuse && (code != http.StatusForbidden || !strings.Contains(body, "vai trò của tài khoản không cho phép")) {

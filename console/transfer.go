@@ -92,7 +92,7 @@ type importData struct {
 }
 
 func (h *Handler) importPage(q *request) {
-	if q.notForUnits(h, "Nhập danh sách từ tệp") {
+	if q.notForUnits(h, "Nhập danh sách từ tệp") || !q.mayWrite(h, "Nhập danh sách từ tệp") {
 		return
 	}
 	q.show(h, "imports", "people", "Nhập danh sách", &page{Data: &importData{ValidateOnly: true, RequestID: q.formRequestID()}})
@@ -101,7 +101,9 @@ func (h *Handler) importPage(q *request) {
 // startImport sends the uploaded file to ImportPeople and shows the
 // operation's page, which follows its progress.
 func (h *Handler) startImport(q *request) {
-	if q.notForUnits(h, "Nhập danh sách từ tệp") {
+	// A role that may not import is refused as its form is, in the
+	// console's words, before the file goes to the server.
+	if q.notForUnits(h, "Nhập danh sách từ tệp") || !q.mayWrite(h, "Nhập danh sách từ tệp") {
 		return
 	}
 	d := &importData{ValidateOnly: q.r.PostFormValue("validate_only") != "", SkipInvalid: q.r.PostFormValue("skip_invalid") != "",
