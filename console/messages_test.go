@@ -188,12 +188,12 @@ func TestEveryMistakeMarkedAtOnce(t *testing.T) {
 	e := newEnv(t)
 	b := e.signIn(e.account("admin", ""))
 	newPerson := func(typed url.Values) (int, string) {
-		_, body := b.get("/people/new")
+		_, body := b.get("/people/-/new")
 		form := url.Values{"family_name": {"Võ"}, "given_name": {"Sáu"}}
 		for k, v := range typed {
 			form[k] = v
 		}
-		return b.post("/people/new", sentForm(t, body, form))
+		return b.post("/people/-/new", sentForm(t, body, form))
 	}
 	for _, form := range []struct {
 		name string
