@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -65,6 +66,10 @@ func TestChangesTellLeavingTheScope(t *testing.T) {
 			names[c.Name] = true
 			if c.Resource == member.Person.Name {
 				told = c.Kind == pb.Change_DELETED && c.ResourceType == pb.Change_PERSON
+				// One name whatever the filter leaves of the pair.
+				if want := fmt.Sprintf("changes/%d-1", c.Sequence); told && c.Name != want {
+					t.Errorf("filter %q: the DELETED of %s is named %s, want %s", filter, c.Resource, c.Name, want)
+				}
 			}
 			if c.Resource == stays.Person.Name {
 				t.Errorf("filter %q: a change of %s, who is still a member: %v", filter, c.Resource, c)
@@ -112,7 +117,14 @@ func TestChangesTellLeavingTheUnit(t *testing.T) {
 	told := false
 	for _, c := range got {
 		f.noLeak(t, "ListChanges", c.Resource)
-		told = told || c.Resource == f.leaver.Name && c.Kind == pb.Change_DELETED
+		if c.Resource == f.leaver.Name && c.Kind == pb.Change_DELETED {
+			told = true
+			// Its name is the DELETED's own, though the change that
+			// brought it is not the key's to see.
+			if want := fmt.Sprintf("changes/%d-1", c.Sequence); c.Name != want {
+				t.Errorf("the DELETED of %s is named %s, want %s", c.Resource, c.Name, want)
+			}
+		}
 	}
 	if !told {
 		t.Errorf("the feed does not tell that %s left the unit: %q", f.leaver.Name, summaryOf(got))

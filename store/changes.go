@@ -237,15 +237,15 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 			hidden = "(c.person_pk IS NOT NULL AND c.person_pk IN " + restricted + ")"
 			conds = append(conds, "(NOT "+hidden+" OR c.type = 1 AND instr(c.fields, ',restricted,') > 0)")
 		}
-		query := `SELECT c.seq, c.change_time, c.resource, c.type, c.kind, c.fields, ` + hidden + `
+		query := `SELECT c.seq, c.change_time, c.resource, c.type, c.kind, c.fields, ` + hidden + `, 0
 			FROM changes c WHERE ` + strings.Join(conds, " AND ")
 		if left != "" {
 			query += " UNION ALL " + left
 			all = append(append(all, q.After, end), args...)
 		}
-		// A membership's change comes before the DELETED of its person
-		// that it brings (leftScopeSQL), which has its seq.
-		rows, err := tx.QueryContext(ctx, query+` ORDER BY 1, 4 DESC LIMIT ?`, append(all, size+2)...)
+		// A change comes before the DELETED of its person that it brings
+		// (leftScopeSQL, the last column), which has its seq.
+		rows, err := tx.QueryContext(ctx, query+` ORDER BY 1, 8 LIMIT ?`, append(all, size+2)...)
 		if err != nil {
 			return dbError(err)
 		}
@@ -255,8 +255,8 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 			var seq, at int64
 			var resource, fields string
 			var typ, kind int32
-			var restricted bool
-			if err := rows.Scan(&seq, &at, &resource, &typ, &kind, &fields, &restricted); err != nil {
+			var restricted, brought bool
+			if err := rows.Scan(&seq, &at, &resource, &typ, &kind, &fields, &restricted, &brought); err != nil {
 				return dbError(err)
 			}
 			if restricted {
@@ -264,10 +264,11 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 				kind, fields = int32(pb.Change_DELETED), ""
 			}
 			name := "changes/" + strconv.FormatInt(seq, 10)
-			if n := len(got); n > 0 && got[n-1].Sequence == seq {
+			if brought {
 				// The DELETED a change brings of a person who left the
-				// caller's scope shares its seq, not its name.
-				name += "-" + strconv.Itoa(sameSeq(got, seq))
+				// caller's scope shares its seq, not its name; its name is
+				// the same whether the caller sees that change or not.
+				name += "-1"
 			}
 			got = append(got, &pb.Change{
 				Name:          name,
@@ -301,15 +302,6 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 	return page, nil
 }
 
-// sameSeq is how many of got, the last ones, have seq.
-func sameSeq(got []*pb.Change, seq int64) int {
-	n := 0
-	for i := len(got) - 1; i >= 0 && got[i].Sequence == seq; i-- {
-		n++
-	}
-	return n
-}
-
 // pageCut is how many of got (more than size, in seq order) a page of
 // size takes: size, but that a page never ends between two changes of one
 // seq, since the next page starts after the seq of its last. The page
@@ -339,7 +331,7 @@ func pageCut(got []*pb.Change, size int) int {
 // applies to it as to the feed's own rows; its arguments are the range's
 // bounds, then the filter's.
 func leftScopeSQL(cond, inScope, where string) string {
-	q := `SELECT c.seq, c.change_time, c.resource, c.type, c.kind, c.fields, 0 FROM (
+	q := `SELECT c.seq, c.change_time, c.resource, c.type, c.kind, c.fields, 0, 1 FROM (
 		SELECT m.seq AS seq, m.change_time AS change_time, 'people/' || p.id AS resource,
 			1 AS type, 3 AS kind, '' AS fields
 		FROM changes m JOIN people p ON p.pk = m.person_pk
