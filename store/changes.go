@@ -15,7 +15,7 @@ import (
 	"trithuc.gov.vn/trithuc/store/filter"
 )
 
-// The change feed (migrations 0015, 0018, 0019): triggers append a row to changes for
+// The change feed (migrations 0015, 0018, 0019, 0043): triggers append a row to changes for
 // every write of a person, what they hold, an organization, an association
 // or a membership, in the write's transaction. This file marks where each
 // write transaction begins (so that the triggers merge a resource's rows
@@ -104,9 +104,10 @@ type ChangeQuery struct {
 	PageSize int
 	// Types are the resource types the caller may see; all when nil.
 	Types []pb.Change_ResourceType
-	// Scope, when set, is the association a limited registrar key is
-	// bound to: only changes of the people in its scope, and of the
-	// memberships of it and the associations under it.
+	// Scope, when set, is the association or organization a limited key
+	// is bound to: only changes of the people in its scope (and of the
+	// memberships of an association and of those under it), and the
+	// DELETED of those who left it (leftScopeSQL).
 	Scope string
 	// HideRestricted is a caller other than an admin: the changes of a
 	// person restricted now, and of what they hold, are left out, but for
@@ -207,11 +208,10 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 				return err
 			}
 			conds = append(conds, "c.type IN (1, 2, 3, 4) AND "+inUnitSQL("c.person_pk", orgs, today(tx.now)))
-			// A position there that ended (its current flag or its end
-			// changed): they held it, current.
-			left = leftScopeSQL(`m.type = 3 AND m.kind = 2 AND (instr(m.fields, ',current,') > 0 OR instr(m.fields, ',end,') > 0)
-				AND EXISTS (SELECT 1 FROM positions lp WHERE lp.person_pk = p.pk AND m.resource = 'people/' || p.id || '/positions/' || lp.id
-					AND lp.organization_pk IN (`+pkList(orgs)+`))`, inUnitSQL("p.pk", orgs, today(tx.now)), where)
+			// A change of a position that was current there before it
+			// (ended, deleted, moved elsewhere: migration 0043).
+			left = leftScopeSQL(`m.type = 3 AND m.organization_pk IN (`+pkList(orgs)+`)`,
+				inUnitSQL("p.pk", orgs, today(tx.now)), where)
 		} else if q.Scope != "" {
 			assocs, err := tx.scopeAssociations(ctx, q.Scope)
 			if err != nil {
