@@ -131,3 +131,60 @@ func listAll(t *testing.T, c pb.ChangeServiceClient, token, filter string) []*pb
 		}
 	}
 }
+
+// A person of the unit purged is told as PURGED to its key too, also to a
+// follower of people alone, though nothing of them is left to place them
+// in the unit: its copy drops them. A person purged who never worked
+// there is not named. So it is to a key limited to an association, of a
+// member purged.
+func TestChangesTellPurgeToTheUnit(t *testing.T) {
+	f := newUnitFixture(t)
+	last, _ := f.worker(f.health, "Cuối")
+	head := feedOf(t, f.ha.Changes, "")
+	from := head[len(head)-1].Cursor
+	purge(t, f.e, f.leaver.Name)
+	purge(t, f.e, f.outside.Name)
+	// The newest pk is given again: its new holder, outside the unit, is
+	// not named by the changes of the positions of the one purged.
+	purge(t, f.e, last.Name)
+	f.e.createPerson(&pb.Person{FamilyName: "Lê", GivenName: "Mới"})
+	for _, filter := range []string{"", "resource_type = PERSON"} {
+		got := listAll(t, f.ha.Changes, from, filter)
+		want := []string{"PURGED " + f.leaver.Name, "PURGED " + last.Name}
+		if s := summaryOf(got); !slices.Equal(s, want) {
+			t.Errorf("filter %q: the unit's feed: %q, want %q", filter, s, want)
+		}
+	}
+
+	s := newScopeFixture(t)
+	member := s.e.register(&pb.RegisterMemberRequest{Parent: s.hyh.Name, Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Lê", GivenName: "Hoa"}}})
+	other := s.e.createPerson(&pb.Person{FamilyName: "Lê", GivenName: "Khác"})
+	head = feedOf(t, s.medical.Changes, "")
+	from = head[len(head)-1].Cursor
+	purge(t, s.e, member.Person.Name)
+	purge(t, s.e, other.Name)
+	got := listAll(t, s.medical.Changes, from, "resource_type = PERSON")
+	if s := summaryOf(got); !slices.Equal(s, []string{"PURGED " + member.Person.Name}) {
+		t.Errorf("the association's feed: %q, want the PURGED of %s", s, member.Person.Name)
+	}
+}
+
+// purge erases a person, on a completed request.
+func purge(t *testing.T, e *env, name string) {
+	t.Helper()
+	ctx := context.Background()
+	pv := e.client.Privacy
+	erase, err := pv.CreateDataSubjectRequest(ctx, &pb.CreateDataSubjectRequestRequest{DataSubjectRequest: &pb.DataSubjectRequest{
+		Kind: pb.DataSubjectRequest_ERASURE, Person: name, Requester: "Trần Rời"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []pb.DataSubjectRequest_State{pb.DataSubjectRequest_IN_PROGRESS, pb.DataSubjectRequest_COMPLETED} {
+		if _, err := pv.TransitionDataSubjectRequest(ctx, &pb.TransitionDataSubjectRequestRequest{Name: erase.Name, State: s}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := pv.PurgePerson(ctx, &pb.PurgePersonRequest{Name: name, DataSubjectRequest: erase.Name, Reason: "erasure"}); err != nil {
+		t.Fatal(err)
+	}
+}

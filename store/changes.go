@@ -207,18 +207,33 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 			if err != nil {
 				return err
 			}
-			conds = append(conds, "c.type IN (1, 2, 3, 4) AND "+inUnitSQL("c.person_pk", orgs, today(tx.now)))
+			// And the purge of one of them, though it left nothing to place
+			// them there but the changes of their positions: their id is
+			// never given again.
+			conds = append(conds, "c.type IN (1, 2, 3, 4) AND ("+inUnitSQL("c.person_pk", orgs, today(tx.now))+
+				` OR c.type = 1 AND c.kind = 5 AND EXISTS (SELECT 1 FROM changes pc
+					WHERE pc.resource > c.resource || '/positions/' AND pc.resource < c.resource || '/positions0'
+					AND pc.seq < c.seq AND pc.type = 3 AND pc.organization_pk IN (`+pkList(orgs)+`)))`)
 			// A change of a position that was current there before it
-			// (ended, deleted, moved elsewhere: migration 0043).
-			left = leftScopeSQL(`m.type = 3 AND m.organization_pk IN (`+pkList(orgs)+`)`,
+			// (ended, deleted, moved elsewhere: migration 0043), of the
+			// person p, whose pk a purged person may have had.
+			left = leftScopeSQL(`m.type = 3 AND m.organization_pk IN (`+pkList(orgs)+`)
+				AND substr(m.resource, 1, length(p.id) + 8) = 'people/' || p.id || '/'`,
 				inUnitSQL("p.pk", orgs, today(tx.now)), where)
 		} else if q.Scope != "" {
 			assocs, err := tx.scopeAssociations(ctx, q.Scope)
 			if err != nil {
 				return err
 			}
+			// And the purge of a member, which deleted the memberships
+			// that placed them there: those of the person who had their pk
+			// then (after its creation; a pk may be given again).
 			conds = append(conds, "((c.type IN (1, 2, 3, 4, 8, 9) AND "+inScopeSQL("c.person_pk", assocs)+
-				") OR (c.type = 7 AND c.association_pk IN ("+pkList(assocs)+")))")
+				") OR (c.type = 7 AND c.association_pk IN ("+pkList(assocs)+`))
+				OR c.type = 1 AND c.kind = 5 AND EXISTS (SELECT 1 FROM changes pc WHERE pc.person_pk = c.person_pk
+					AND pc.seq < c.seq AND pc.type = 7 AND pc.kind = 3 AND pc.association_pk IN (`+pkList(assocs)+`)
+					AND pc.seq > IFNULL((SELECT MAX(x.seq) FROM changes x WHERE x.person_pk = c.person_pk
+						AND x.seq < c.seq AND x.type = 1 AND x.kind = 1), 0)))`)
 			// A change of a membership of theirs, with a confirmed link.
 			left = leftScopeSQL(`m.type = 7 AND m.association_pk IN (`+pkList(assocs)+`)
 				AND EXISTS (SELECT 1 FROM memberships lm WHERE lm.person_pk = p.pk AND lm.link_confirmed = 1
