@@ -184,7 +184,7 @@ type Change struct {
 	// without gaps in what a caller allowed to read everything sees. A
 	// person's DELETED brought by the change that took them out of a
 	// limited key's scope has that change's number, and follows it on the
-	// same page.
+	// same page when the key sees that change too.
 	Sequence int64 `protobuf:"varint,2,opt,name=sequence,proto3" json:"sequence,omitempty"`
 	// A cursor: pass it as page_token (ListChanges) or cursor
 	// (WatchChanges) to read the changes after this one.

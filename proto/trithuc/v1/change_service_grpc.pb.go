@@ -38,7 +38,8 @@ const (
 // hold. A caller sees the changes of what its role may read (people and
 // organizations for internal services; a registrar key limited to an
 // association, the changes of the people in its scope and of its
-// association's memberships).
+// association's memberships; a key limited to an organization, those of
+// the people in its scope and of what they hold).
 // (-- api-linter: core::0121::resource-must-support-get=disabled
 //
 //	aip.dev/not-precedent: a change is read in order from a cursor; one
@@ -108,7 +109,8 @@ type ChangeService_WatchChangesClient = grpc.ServerStreamingClient[WatchChangesR
 // hold. A caller sees the changes of what its role may read (people and
 // organizations for internal services; a registrar key limited to an
 // association, the changes of the people in its scope and of its
-// association's memberships).
+// association's memberships; a key limited to an organization, those of
+// the people in its scope and of what they hold).
 // (-- api-linter: core::0121::resource-must-support-get=disabled
 //
 //	aip.dev/not-precedent: a change is read in order from a cursor; one
