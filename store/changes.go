@@ -15,7 +15,7 @@ import (
 	"trithuc.gov.vn/trithuc/store/filter"
 )
 
-// The change feed (migrations 0015, 0018, 0019, 0043): triggers append a row to changes for
+// The change feed (migrations 0015, 0018, 0019, 0042): triggers append a row to changes for
 // every write of a person, what they hold, an organization, an association
 // or a membership, in the write's transaction. This file marks where each
 // write transaction begins (so that the triggers merge a resource's rows
@@ -215,7 +215,7 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 					WHERE pc.resource > c.resource || '/positions/' AND pc.resource < c.resource || '/positions0'
 					AND pc.seq < c.seq AND pc.type = 3 AND pc.organization_pk IN (`+pkList(orgs)+`)))`)
 			// A change of a position that was current there before it
-			// (ended, deleted, moved elsewhere: migration 0043), of the
+			// (ended, deleted, moved elsewhere: migration 0042), of the
 			// person p, whose pk a purged person may have had.
 			left = leftScopeSQL(`m.type = 3 AND m.organization_pk IN (`+pkList(orgs)+`)
 				AND substr(m.resource, 1, length(p.id) + 8) = 'people/' || p.id || '/'`,

@@ -14,10 +14,10 @@ import (
 
 // A key limited to an organization is told the DELETED of each person a
 // change of a position took out of its scope: a position ended on the
-// profile before migration 0043 (which keeps the organization such a
+// profile before migration 0042 (which keeps the organization such a
 // change concerns; it fills it for the changes before it), one ended by
 // the daily run, one deleted after it.
-func TestChangesTellUnitLeaversAcrossMigration0043(t *testing.T) {
+func TestChangesTellUnitLeaversAcrossMigration0042(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "feed.db")
 	ctx := context.Background()
 	db, err := Open(ctx, path)
@@ -54,12 +54,12 @@ func TestChangesTellUnitLeaversAcrossMigration0043(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	// As a version before 0043 left it.
+	// As a version before 0042 left it.
 	for _, q := range []string{
 		`DROP TRIGGER positions_change_update`,
 		`DROP TRIGGER positions_change_delete`,
 		`ALTER TABLE changes DROP COLUMN organization_pk`,
-		`DELETE FROM schema_migrations WHERE version >= 43`,
+		`DELETE FROM schema_migrations WHERE version >= 42`,
 	} {
 		if _, err := db.writer.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)

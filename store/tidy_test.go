@@ -87,8 +87,8 @@ func TestOpenTidiesTextOfOldVersions(t *testing.T) {
 		{"CREATE VIEW person_work(person_pk, current_unit, current_org_kind, current_employment, unit_on_20250630) AS SELECT 0, '', 0, 0, ''", nil},
 		{"ALTER TABLE positions DROP COLUMN last_day", nil},
 		// 0039 rekeys phones alone: it runs again as it is.
-		// 0043 undone, as it runs again: its column, and its triggers,
-		// which write it (0043 makes them again).
+		// 0042 undone, as it runs again: its column, and its triggers,
+		// which write it (0042 makes them again).
 		{"DROP TRIGGER positions_change_update", nil},
 		{"DROP TRIGGER positions_change_delete", nil},
 		{"ALTER TABLE changes DROP COLUMN organization_pk", nil},

@@ -9,7 +9,7 @@
 -- transaction merges into the row and keeps it). The changes before this
 -- migration that ended a position (its current flag or end) take the
 -- organization it is at now, as the feed read them until now.
--- 0043 runs once; the tests that replay migrations drop the column first.
+-- 0042 runs once; the tests that replay migrations drop the column first.
 ALTER TABLE changes ADD COLUMN organization_pk INTEGER;
 
 UPDATE changes SET organization_pk = (SELECT lp.organization_pk FROM positions lp JOIN people p ON p.pk = lp.person_pk
