@@ -74,9 +74,9 @@ func (m *mirror) cursor() (string, error) {
 }
 
 // follow runs until ctx ends. A new mirror follows from the first change,
-// which is a full copy while the feed holds every change, and works for a
-// key limited to an association, which may not list people; when the
-// feed no longer holds it, it reads the registry in full.
+// which is a full copy while the feed holds every change; when the feed
+// no longer holds it, it reads the registry in full (a limited key, the
+// people of its scope).
 func (m *mirror) follow(ctx context.Context, c *client.Client) error {
 	cur, err := m.cursor()
 	if err != nil {

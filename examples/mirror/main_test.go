@@ -325,3 +325,74 @@ func TestFollowerWithoutCursorResyncs(t *testing.T) {
 		t.Fatal("nothing handled after Resync")
 	}
 }
+
+// A registrar key limited to an association mirrors the people of its
+// scope: from the first change, and, after the feed no longer holds a
+// stopped mirror's cursor, by reading its scope in full (ListPeople,
+// which such a key may call), leaving out the people of another
+// association.
+func TestMirrorOfAnAssociationsKeyResyncs(t *testing.T) {
+	ctx := context.Background()
+	src, writer, _ := fixture(t)
+	association := func(id, name, code string) string {
+		a, err := writer.Memberships.CreateAssociation(ctx, &pb.CreateAssociationRequest{AssociationId: id,
+			Association: &pb.Association{DisplayName: name, Code: code}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.Name
+	}
+	medical, economic := association("hoi-y-hoc", "Hội Y học", "HYH"), association("hoi-kinh-te", "Hội Kinh tế", "HKT")
+	member := func(assoc, given, nid string) string {
+		r, err := writer.Memberships.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: assoc,
+			Consent:   &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2025-01"},
+			Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Lê", GivenName: given, NationalId: nid}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Membership.Person
+	}
+	an := member(medical, "An", "091185000001")
+	member(economic, "Bình", "091185000002")
+	_, key, err := src.db.CreateScopedKey(ctx, "Hội Y học", "registrar", medical, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scoped, err := client.Dial(src.addr, client.Options{Token: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer scoped.Close()
+
+	m, err := openMirror(filepath.Join(t.TempDir(), "mirror.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := run(t, m, src.addr, key)
+	waitSynced(t, m, scoped)
+	stop()
+	if _, err := writer.People.DeletePerson(ctx, &pb.DeletePersonRequest{Name: an}); err != nil {
+		t.Fatal(err)
+	}
+	member(medical, "Chi", "091185000003")
+	member(economic, "Dung", "091185000004")
+	if n, err := src.db.PruneChanges(ctx, time.Now().Add(time.Hour)); err != nil || n == 0 {
+		t.Fatalf("pruning: %d, %v", n, err)
+	}
+	run(t, m, src.addr, key)
+	waitSynced(t, m, scoped)
+	var names []string
+	rows, err := m.db.Query(`SELECT display_name FROM people ORDER BY display_name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		names = append(names, n)
+	}
+	if len(names) != 1 || names[0] != "Lê Chi" {
+		t.Errorf("the association's mirror holds %v, want Lê Chi alone", names)
+	}
+}
