@@ -13,8 +13,9 @@ import (
 // (a dimension from finest on) are taken: what those answers hide is
 // known (unpublished), where this table's own marginals are taken as
 // published whenever they reach the threshold, which their subtraction
-// would turn into hiding far more than any answer shows.
-func derived(groups []*marginal, finest int) []*marginal {
+// would turn into hiding far more than any answer shows. looked is how
+// many cells it looked at.
+func derived(groups []*marginal, finest int) (out []*marginal, looked int) {
 	asked := 1<<finest - 1
 	byMask := map[int]map[string]bool{}
 	var masks []int
@@ -26,12 +27,12 @@ func derived(groups []*marginal, finest int) []*marginal {
 		byMask[g.mask][strings.Join(g.key, "\x00")] = true
 	}
 	slices.Sort(masks)
-	var out []*marginal
 	for _, g := range groups {
 		for _, mask := range masks {
 			if mask == g.mask || mask&g.mask != g.mask || mask&^asked == 0 {
 				continue
 			}
+			looked += len(g.cells)
 			published := byMask[mask]
 			outside := func(values []string) bool { return !published[keyOf(values, mask)] }
 			var cells []*Cell
@@ -46,7 +47,7 @@ func derived(groups []*marginal, finest int) []*marginal {
 			out = append(out, &marginal{mask: g.mask, key: g.key, cells: cells, outside: outside})
 		}
 	}
-	return out
+	return out, looked
 }
 
 // keyOf is the key of a marginal of mask holding values.

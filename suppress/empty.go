@@ -28,6 +28,7 @@ func (s *suppressor) emptyIndex() *emptyIndex {
 	}
 	e := &emptyIndex{cells: len(s.cells), present: map[string]bool{}, values: make([][]string, s.dims),
 		none: map[*marginal]bool{}}
+	s.work.spend(len(s.cells))
 	seen := make([]map[string]bool, s.dims)
 	for d := range seen {
 		seen[d] = map[string]bool{}
@@ -62,6 +63,9 @@ func (s *suppressor) addEmpty(m *marginal, ok func(values []string) bool) bool {
 	if e.none[m] || ok == nil && s.noEmpty[plain] {
 		return false
 	}
+	// Each combination tried is a step; once the allowance is spent the
+	// search stops, and what it found is not remembered.
+	spent := false
 	// Only the asked dimensions are tried when widen gives the rest:
 	// consistent refuses every other value of the coarser levels, so the
 	// cell found is the same, and trying them all made a three-way
@@ -73,6 +77,9 @@ func (s *suppressor) addEmpty(m *marginal, ok func(values []string) bool) bool {
 	combo := make([]string, free)
 	var try func(d int) bool
 	try = func(d int) bool {
+		if spent = spent || !s.work.spend(1); spent {
+			return false
+		}
 		if d == free {
 			values := combo
 			if free < s.dims {
@@ -104,6 +111,9 @@ func (s *suppressor) addEmpty(m *marginal, ok func(values []string) bool) bool {
 	}
 	if try(0) {
 		return true
+	}
+	if spent {
+		return false
 	}
 	e.none[m] = true
 	if ok == nil {

@@ -55,6 +55,11 @@ type Coarse struct {
 // finer table's cells and whether its total is hidden; the coarser ones'
 // are left in each Coarse.
 func Linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse) ([]*Cell, bool) {
+	return linked(fine, dims, threshold, ns, coarse, nil)
+}
+
+// linked is Linked, spending work (nil for no bound).
+func linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse, work *Allowance) ([]*Cell, bool) {
 	// Whether a key's coarser cells are one, the sum of its finer cells;
 	// decided on the counts, before any empty cell is added.
 	exact := make([]map[string]bool, len(coarse))
@@ -70,7 +75,7 @@ func Linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse) (
 			exact[i][k] = n == 1
 		}
 	}
-	for {
+	for !work.over() {
 		for i, c := range coarse {
 			cns := c.Nestings
 			if c.Joined.Levels != nil {
@@ -103,7 +108,7 @@ func Linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse) (
 						}
 					}
 				},
-			})
+			}, work)
 			c.TotalHidden = c.TotalHidden || totalHidden || stuck && c.Dims <= 2
 		}
 		// A way to a small finer count, through a group's sum, that the
@@ -135,12 +140,14 @@ func Linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse) (
 				}
 				leftOut = leftOut || linked && !broken
 			},
-		})
+		}, work)
 		if leftOut && !totalHidden && dims <= 2 {
 			return fine, true
 		}
 		changed := false
 		for i, c := range coarse {
+			// The round looks at the fine cells and the coarse ones.
+			work.spend(len(fine) + len(c.Cells))
 			for _, cc := range c.Cells {
 				if k := c.Key(cc.Values); stuck[i][k] && !cc.Suppressed {
 					cc.Suppressed, changed = true, true
@@ -183,6 +190,7 @@ func Linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse) (
 			return fine, totalHidden
 		}
 	}
+	return fine, false // the allowance is spent: the caller discards it
 }
 
 // shown reports whether a cell of c of key k is shown.

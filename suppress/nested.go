@@ -31,7 +31,7 @@ type Nesting struct {
 // coarser tables it protects against chains of subtractions, as Table
 // does for three dimensions.
 func NestedTable(cells []*Cell, dims, threshold int, ns ...Nesting) ([]*Cell, bool) {
-	return nestedTable(cells, dims, threshold, ns, nil)
+	return nestedTable(cells, dims, threshold, ns, nil, nil)
 }
 
 // NestedTableOneWay is NestedTable knowing what the answers by each
@@ -40,12 +40,12 @@ func NestedTable(cells []*Cell, dims, threshold int, ns ...Nesting) ([]*Cell, bo
 // only the sum of the hidden rows together, which the total less the
 // others gives.
 func NestedTableOneWay(cells []*Cell, dims, threshold int, oneWay []map[string]bool, ns ...Nesting) ([]*Cell, bool) {
-	return nestedTable(cells, dims, threshold, ns, &links{oneWay: oneWay})
+	return nestedTable(cells, dims, threshold, ns, &links{oneWay: oneWay}, nil)
 }
 
 // nestedTable is NestedTable, with what linked answers say of the
-// coarser sums (l, nil for none).
-func nestedTable(cells []*Cell, dims, threshold int, ns []Nesting, l *links) ([]*Cell, bool) {
+// coarser sums (l, nil for none), spending work (nil for no bound).
+func nestedTable(cells []*Cell, dims, threshold int, ns []Nesting, l *links, work *Allowance) ([]*Cell, bool) {
 	if keep := varying(cells, dims); len(keep) < dims {
 		// As Table does; a dimension of one value has coarser levels of
 		// one value too, which add nothing either.
@@ -64,7 +64,7 @@ func nestedTable(cells []*Cell, dims, threshold int, ns []Nesting, l *links) ([]
 		if pl != nil {
 			pl.oneWay = keptOneWay(l.oneWay, keep)
 		}
-		out, hidden := nestedTable(r.cells, len(keep), threshold, kept, pl)
+		out, hidden := nestedTable(r.cells, len(keep), threshold, kept, pl, work)
 		return r.expand(out), hidden
 	}
 	var oneWay []map[string]bool
@@ -72,12 +72,12 @@ func nestedTable(cells []*Cell, dims, threshold int, ns []Nesting, l *links) ([]
 		oneWay = l.oneWay
 	}
 	if len(cells) == 0 {
-		return Table(cells, dims, threshold)
+		return tableWithin(cells, dims, threshold, nil, nil, work)
 	}
 	var levels []int // of each nesting, in order
 	ns = slices.DeleteFunc(slices.Clone(ns), func(n Nesting) bool { return n.Levels == nil || len(n.Levels(cells[0].Values[n.Dim])) == 0 })
 	if len(ns) == 0 {
-		return tableWithin(cells, dims, threshold, nil, oneWay)
+		return tableWithin(cells, dims, threshold, nil, oneWay, work)
 	}
 	wideDims := dims
 	for _, n := range ns {
@@ -107,6 +107,7 @@ func nestedTable(cells []*Cell, dims, threshold int, ns []Nesting, l *links) ([]
 	// that have people: one a coarser answer lacks is known to be empty,
 	// and so is every cell in it.
 	peopled := map[string]bool{}
+	work.spend(len(cells) << len(ns))
 	for _, c := range cells {
 		if c.Count > 0 {
 			w := widen(c.Values)
@@ -128,8 +129,9 @@ func nestedTable(cells []*Cell, dims, threshold int, ns []Nesting, l *links) ([]
 	}
 	// The table itself adds empty cells only there too.
 	narrow := func(values []string) bool { return consistent(widen(values)) }
-	cells, totalHidden := tableWithin(cells, dims, threshold, narrow, oneWay)
-	for {
+	cells, totalHidden := tableWithin(cells, dims, threshold, narrow, oneWay, work)
+	for !work.over() {
+		work.spend(len(cells))
 		before := hiddenCount(cells)
 		wide := make([]*Cell, len(cells))
 		of := map[*Cell]*Cell{}
@@ -138,10 +140,10 @@ func nestedTable(cells []*Cell, dims, threshold int, ns []Nesting, l *links) ([]
 			of[wide[i]] = c
 		}
 		s := &suppressor{cells: wide, dims: wideDims, threshold: threshold, totalHidden: totalHidden, finest: dims,
-			consistent: consistent, widen: widen}
+			consistent: consistent, widen: widen, work: work}
 		// An empty cell added in this round is none of the table's.
 		s.links = l.through(func(w *Cell) *Cell { return of[w] })
-		for s.fixPeel() {
+		for !work.over() && s.fixPeel() {
 		}
 		for i, w := range s.cells {
 			if i < len(cells) {
@@ -158,7 +160,7 @@ func nestedTable(cells []*Cell, dims, threshold int, ns []Nesting, l *links) ([]
 		// What the coarser levels hid may open new ways in the table
 		// itself (its rows and columns, for two dimensions).
 		var hidden bool
-		cells, hidden = tableWithin(cells, dims, threshold, narrow, oneWay)
+		cells, hidden = tableWithin(cells, dims, threshold, narrow, oneWay, work)
 		totalHidden = totalHidden || hidden
 		if hiddenCount(cells) == widened {
 			break

@@ -94,6 +94,8 @@ type suppressor struct {
 	// links, when set, are what answers suppressed with this one say of
 	// its marginals (linked.go).
 	links *links
+	// work is what the suppression may still do (allowance.go).
+	work *Allowance
 }
 
 // marginal is a published marginal: the cells whose values on the
@@ -118,20 +120,22 @@ type marginal struct {
 // table of the other dimensions, which holds the same counts, so that it
 // does not come out all hidden for want of a second row.
 func Table(cells []*Cell, dims, threshold int) ([]*Cell, bool) {
-	return tableWithin(cells, dims, threshold, nil, nil)
+	return tableWithin(cells, dims, threshold, nil, nil, nil)
 }
 
 // tableWithin is Table, adding only empty cells that consistent accepts (any
 // when nil; consistent is not applied to a table of fewer dimensions),
 // with what the one-way answers hide (oneWay, by dimension; nil when not
-// known).
-func tableWithin(cells []*Cell, dims, threshold int, consistent func(values []string) bool, oneWay []map[string]bool) ([]*Cell, bool) {
+// known), spending work (nil for no bound): once it is spent, it stops
+// with the table incomplete.
+func tableWithin(cells []*Cell, dims, threshold int, consistent func(values []string) bool, oneWay []map[string]bool,
+	work *Allowance) ([]*Cell, bool) {
 	if keep := varying(cells, dims); len(keep) < dims {
 		r := project(cells, keep)
-		out, hidden := tableWithin(r.cells, len(keep), threshold, nil, keptOneWay(oneWay, keep))
+		out, hidden := tableWithin(r.cells, len(keep), threshold, nil, keptOneWay(oneWay, keep), work)
 		return r.expand(out), hidden
 	}
-	s := &suppressor{cells: cells, dims: dims, threshold: threshold, consistent: consistent}
+	s := &suppressor{cells: cells, dims: dims, threshold: threshold, consistent: consistent, work: work}
 	if oneWay != nil {
 		s.links = &links{oneWay: oneWay}
 	}
@@ -145,7 +149,7 @@ func tableWithin(cells []*Cell, dims, threshold int, consistent func(values []st
 	if total > 0 && total < threshold {
 		return s.cells, true
 	}
-	for s.fixPeel() || dims == 2 && s.fixBridge() {
+	for !work.over() && (s.fixPeel() || dims == 2 && s.fixBridge()) {
 	}
 	return s.cells, s.totalHidden
 }
@@ -247,9 +251,13 @@ func (s *suppressor) oneWayHidden(mask int) map[string]bool {
 // to, for fixPeel; it is made again when cells are added or the total is
 // hidden.
 func (s *suppressor) index() {
+	// marginals looks at every cell once a mask.
+	s.work.spend(len(s.cells) << s.dims)
 	s.groups = s.marginals()
 	if s.finest > 0 {
-		s.groups = append(s.groups, derived(s.groups, s.finest)...)
+		more, looked := derived(s.groups, s.finest)
+		s.work.spend(looked)
+		s.groups = append(s.groups, more...)
 	}
 	at := make(map[*Cell]int32, len(s.cells))
 	for i, c := range s.cells {
@@ -257,6 +265,7 @@ func (s *suppressor) index() {
 	}
 	s.ofCell = make([][]int32, len(s.cells))
 	for gi, g := range s.groups {
+		s.work.spend(len(g.cells))
 		g.members = make([]int32, len(g.cells))
 		for j, c := range g.cells {
 			i := at[c]
@@ -280,6 +289,15 @@ func (s *suppressor) fixPeel() bool {
 		s.index()
 	}
 	cells, groups := s.cells, s.groups
+	// A pass looks at each cell of each marginal about twice: once here,
+	// once when it becomes known.
+	members := len(cells)
+	for _, g := range groups {
+		members += 2 * len(g.members)
+	}
+	if !s.work.spend(members) {
+		return false
+	}
 	known := make([]bool, len(cells))
 	via := make([]int32, len(cells)) // the marginal that gave a cell away
 	for i, c := range cells {
@@ -354,6 +372,9 @@ func (s *suppressor) fixPeel() bool {
 			var candidates []int32
 			for _, gi := range chain {
 				candidates = append(candidates, groups[gi].members...)
+			}
+			if !s.work.spend(len(candidates)) {
+				return false
 			}
 			if d := s.smallestVisibleOf(candidates); d >= 0 {
 				cells[d].Suppressed = true
@@ -442,6 +463,9 @@ func smallestVisible(cells []*Cell) *Cell {
 // or else the total.
 // It reports whether it changed anything.
 func (s *suppressor) fixBridge() bool {
+	if !s.work.spend(len(s.cells)) {
+		return false
+	}
 	rowSum, colSum := map[string]int{}, map[string]int{}
 	for _, c := range s.cells {
 		rowSum[c.Values[0]] += c.Count
@@ -476,6 +500,9 @@ func (s *suppressor) fixBridge() bool {
 		u, v := rowOf(c.Values[0]), colOf(c.Values[1])
 		if !c.protected() {
 			continue
+		}
+		if !s.work.spend(len(s.cells)) {
+			return false
 		}
 		side := g.sideOf(u, i)
 		across := func(row, col string) bool { return side[rowOf(row)]*side[colOf(col)] == 2 }

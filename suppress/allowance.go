@@ -1,0 +1,97 @@
+package suppress
+
+import "errors"
+
+// The work of secondary suppression grows faster than the cells: each
+// empty cell added makes the marginals again, and a three-way answer of a
+// few thousand cells can take seconds of CPU. A caller that must answer
+// within a bound (a read that anyone may ask for) gives the suppression an
+// Allowance of work, counted in steps (a cell looked at, a combination of
+// values tried for an empty cell): a count, not a clock, so that the same
+// table is refused or not whatever the load of the machine.
+
+// ErrAllowance is the error of a suppression that would need more work
+// than its allowance: what it has marked is incomplete, and must not be
+// shown.
+var ErrAllowance = errors.New("suppress: the work allowance is spent")
+
+// Allowance is the work the suppressions of one answer may do together.
+// A nil *Allowance bounds nothing and counts nothing.
+type Allowance struct {
+	limit int64 // 0: counts without a bound
+	spent int64
+}
+
+// NewAllowance is an allowance of steps; 0 or less counts the work
+// without bounding it (Spent tells how much it was).
+func NewAllowance(steps int64) *Allowance {
+	return &Allowance{limit: max(0, steps)}
+}
+
+// Spent is the work done so far, in steps.
+func (a *Allowance) Spent() int64 {
+	if a == nil {
+		return 0
+	}
+	return a.spent
+}
+
+// spend charges n steps and reports whether the allowance still holds.
+func (a *Allowance) spend(n int) bool {
+	if a == nil {
+		return true
+	}
+	a.spent += int64(n)
+	return !a.over()
+}
+
+// over reports whether more was spent than allowed.
+func (a *Allowance) over() bool {
+	return a != nil && a.limit > 0 && a.spent > a.limit
+}
+
+// err is ErrAllowance once more was spent than allowed.
+func (a *Allowance) err() error {
+	if a.over() {
+		return ErrAllowance
+	}
+	return nil
+}
+
+// Table is Table within the allowance: ErrAllowance, and no table, when
+// it would need more.
+func (a *Allowance) Table(cells []*Cell, dims, threshold int) ([]*Cell, bool, error) {
+	out, hidden := tableWithin(cells, dims, threshold, nil, nil, a)
+	if err := a.err(); err != nil {
+		return nil, false, err
+	}
+	return out, hidden, nil
+}
+
+// NestedTable is NestedTable within the allowance.
+func (a *Allowance) NestedTable(cells []*Cell, dims, threshold int, ns ...Nesting) ([]*Cell, bool, error) {
+	out, hidden := nestedTable(cells, dims, threshold, ns, nil, a)
+	if err := a.err(); err != nil {
+		return nil, false, err
+	}
+	return out, hidden, nil
+}
+
+// NestedTableOneWay is NestedTableOneWay within the allowance.
+func (a *Allowance) NestedTableOneWay(cells []*Cell, dims, threshold int, oneWay []map[string]bool, ns ...Nesting) ([]*Cell, bool, error) {
+	out, hidden := nestedTable(cells, dims, threshold, ns, &links{oneWay: oneWay}, a)
+	if err := a.err(); err != nil {
+		return nil, false, err
+	}
+	return out, hidden, nil
+}
+
+// Linked is Linked within the allowance; the coarser answers' cells are
+// incomplete too when it returns ErrAllowance.
+func (a *Allowance) Linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse) ([]*Cell, bool, error) {
+	out, hidden := linked(fine, dims, threshold, ns, coarse, a)
+	if err := a.err(); err != nil {
+		return nil, false, err
+	}
+	return out, hidden, nil
+}
