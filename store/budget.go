@@ -71,6 +71,8 @@ import (
 	"unsafe"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
+
+	"trithuc.gov.vn/trithuc/suppress"
 )
 
 // A read's cost is bounded inside SQLite: each read transaction may use at
@@ -106,6 +108,9 @@ var ErrBudget = errors.New("store: read budget exhausted")
 type readLimits struct {
 	// budget of a read: 0 DefaultReadBudget, < 0 none.
 	budget atomic.Int64
+	// suppression is the work allowance of a statistics answer's
+	// suppression: 0 DefaultSuppressionAllowance, < 0 none.
+	suppression atomic.Int64
 }
 
 // SetReadBudget bounds the SQLite CPU time of every read transaction; 0 or
@@ -127,6 +132,66 @@ func (db *DB) ReadBudget() time.Duration {
 	default:
 		return d
 	}
+}
+
+// The small-cell suppression of a statistics answer runs in Go, after
+// SQLite counted, so the read budget does not bound it; its work grows
+// faster than the cells (each empty cell it adds makes the marginals
+// again). It gets an allowance of its own, counted in steps
+// (suppress.Allowance) rather than time, so that an answer is refused or
+// not whatever the machine's load.
+
+// DefaultSuppressionAllowance is how many steps of suppression one
+// statistics, indicators or engagement statistics call may use unless
+// SetSuppressionAllowance says otherwise: eleven times the most a table of
+// the suppress tests needs (0.9 million), twice the largest table of a
+// report of 5,000 people (5.5 million, which reports need not keep to);
+// unit by ethnicity by organization for 20,000 people needs 24 million,
+// 4.4 s of CPU. A step is some 0.2 to 0.3 µs, so the allowance is about
+// the read budget's 2 s.
+const DefaultSuppressionAllowance = 10_000_000
+
+// SetSuppressionAllowance bounds the steps of suppression of every
+// statistics and indicators call; 0 restores the default, less than 0
+// removes the bound. Reports (MakeReport) are never bounded.
+func (db *DB) SetSuppressionAllowance(steps int64) {
+	db.limits.suppression.Store(steps)
+}
+
+// SuppressionAllowance is the steps of suppression one call may use; 0
+// means no bound.
+func (db *DB) SuppressionAllowance() int64 {
+	switch n := db.limits.suppression.Load(); {
+	case n == 0:
+		return DefaultSuppressionAllowance
+	case n < 0:
+		return 0
+	default:
+		return n
+	}
+}
+
+// suppressionWork is the allowance of one call's suppression; nil, no
+// bound, for a report's (unbounded) or when the bound is lifted.
+func (db *DB) suppressionWork(unbounded bool) *suppress.Allowance {
+	n := db.SuppressionAllowance()
+	if unbounded || n == 0 {
+		return nil
+	}
+	return suppress.NewAllowance(n)
+}
+
+// suppressionError turns the error of a suppression that ran out of its
+// allowance into one that tells the caller what to ask instead; other
+// errors pass unchanged.
+func suppressionError(err error) error {
+	if !errors.Is(err, suppress.ErrAllowance) {
+		return err
+	}
+	return &Error{Code: ResourceExhausted,
+		Message: "the answer has too many small counts to protect within the work one call may use; " +
+			"ask for fewer dimensions, a coarser unit or field level, or a narrower filter",
+		Err: err}
 }
 
 // SetReadPoolSize sets how many read connections the database keeps open

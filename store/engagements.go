@@ -573,7 +573,10 @@ func (db *DB) ComputeEngagementStatistics(ctx context.Context, name string, star
 		if err := rows.Err(); err != nil {
 			return dbError(err)
 		}
-		cells, totalSuppressed := suppress.Table(cells, 3, threshold)
+		cells, totalSuppressed, err := db.suppressionWork(false).Table(cells, 3, threshold)
+		if err != nil {
+			return suppressionError(err)
+		}
 		out = &pb.ComputeEngagementStatisticsResponse{SuppressionThreshold: int32(threshold), TotalSuppressed: totalSuppressed}
 		total := 0
 		for _, c := range cells {

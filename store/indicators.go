@@ -52,11 +52,13 @@ func indicatorSpecs(levels map[string]int64, master, doctor int64) []indicatorSp
 // selects, on asOf (today in Vietnam when nil); may are the fields the
 // caller may filter by, for hints (nil: all).
 func (db *DB) GetIndicators(ctx context.Context, filter, scope string, may FilterFields, asOfDate *date.Date) (*pb.GetIndicatorsResponse, error) {
-	return db.indicators(ctx, filter, scope, may, asOfDate, db.ReadBudget())
+	return db.indicators(ctx, filter, scope, may, asOfDate, db.ReadBudget(), db.suppressionWork(false))
 }
 
-// indicators is GetIndicators within a read budget (0: none).
-func (db *DB) indicators(ctx context.Context, filter, limit string, may FilterFields, asOfDate *date.Date, budget time.Duration) (*pb.GetIndicatorsResponse, error) {
+// indicators is GetIndicators within a read budget (0: none) and an
+// allowance of suppression work (nil: none).
+func (db *DB) indicators(ctx context.Context, filter, limit string, may FilterFields, asOfDate *date.Date, budget time.Duration,
+	work *suppress.Allowance) (*pb.GetIndicatorsResponse, error) {
 	asOf, err := figuresDay(asOfDate, "as_of", db.Now())
 	if err != nil {
 		return nil, err
@@ -106,7 +108,7 @@ func (db *DB) indicators(ctx context.Context, filter, limit string, may FilterFi
 		// The denominator is the filter's total: withheld, as
 		// ComputeStatistics withholds it, when the filter selects people of
 		// a count a table without it hides (statpinned.go).
-		withheld, err := tx.filterSelectsHidden(ctx, filter, scope, threshold)
+		withheld, err := tx.filterSelectsHidden(ctx, filter, scope, threshold, work)
 		if err != nil {
 			return err
 		}
@@ -116,7 +118,9 @@ func (db *DB) indicators(ctx context.Context, filter, limit string, may FilterFi
 		}
 		for i, d := range dims {
 			// As ComputeStatistics suppresses a table of d alone (statlinked.go).
-			tables[i], _ = suppress.NestedTable(tables[i], 1, threshold, nestings([]*statDim{d})...)
+			if tables[i], _, err = work.NestedTable(tables[i], 1, threshold, nestings([]*statDim{d})...); err != nil {
+				return suppressionError(err)
+			}
 		}
 
 		out = &pb.GetIndicatorsResponse{SuppressionThreshold: int32(threshold), AsOf: protoDate(asOf)}

@@ -145,7 +145,7 @@ func (db *DB) MakeReport(ctx context.Context, r *pb.Report, id string) (*pb.Repo
 		i += len(s) - 1
 	}
 	var err error
-	if out.Indicators, err = db.indicators(ctx, "", "", nil, r.GetAsOf(), 0); err != nil {
+	if out.Indicators, err = db.indicators(ctx, "", "", nil, r.GetAsOf(), 0, nil); err != nil {
 		return nil, err
 	}
 	prev := proto.Clone(r.GetAsOf()).(*date.Date)
@@ -153,7 +153,7 @@ func (db *DB) MakeReport(ctx context.Context, r *pb.Report, id string) (*pb.Repo
 	if prev.Month == 2 && prev.Day == 29 {
 		prev.Day = 28
 	}
-	if out.PreviousIndicators, err = db.indicators(ctx, "", "", nil, prev, 0); err != nil {
+	if out.PreviousIndicators, err = db.indicators(ctx, "", "", nil, prev, 0, nil); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -53,8 +53,9 @@ type StatsQuery struct {
 	// a refused filter; all when nil.
 	MayFilter FilterFields
 
-	// unbounded lifts the read budget of a call: a report's figures are
-	// made in an operation no caller waits on (reports.go).
+	// unbounded lifts the read budget of a call, and the allowance of its
+	// suppression: a report's figures are made in an operation no caller
+	// waits on (reports.go).
 	unbounded bool
 }
 
@@ -144,6 +145,8 @@ func (db *DB) statistics(ctx context.Context, q StatsQuery, linked []int) ([]*pb
 	if q.unbounded {
 		budget = 0
 	}
+	// One allowance for every suppression the answer makes.
+	work := db.suppressionWork(q.unbounded)
 	var out []*pb.ComputeStatisticsResponse
 	err = db.readWithin(ctx, budget, func(tx *Tx) error {
 		threshold, err := tx.suppressionThreshold(ctx)
@@ -184,13 +187,13 @@ func (db *DB) statistics(ctx context.Context, q StatsQuery, linked []int) ([]*pb
 		}
 		// A filter pinning a dimension to values its table hides would
 		// tell them (statpinned.go).
-		withheld, err := tx.filterSelectsHidden(ctx, q.Filter, scope, threshold)
+		withheld, err := tx.filterSelectsHidden(ctx, q.Filter, scope, threshold, work)
 		if err != nil {
 			return err
 		}
 		tables := []*statTable{{dims: dims, withheld: true}}
 		if !withheld || linked != nil {
-			if tables, err = tx.statTables(ctx, q, on, dims, scope, threshold, linked); err != nil {
+			if tables, err = tx.statTables(ctx, q, on, dims, scope, threshold, linked, work); err != nil {
 				return err
 			}
 			for _, t := range tables {

@@ -51,8 +51,11 @@ type statTable struct {
 // order whatever the request's: the dimensions by their number in the
 // contract, the cells by their values (sortCells); the tables are put back
 // in the request's order after.
+//
+// Suppression spends work (nil: no bound); a ResourceExhausted error says
+// it would need more.
 func (tx *Tx) statTables(ctx context.Context, q StatsQuery, on statsDay, dims []*statDim, scope *statsScope, threshold int,
-	linked []int) ([]*statTable, error) {
+	linked []int, work *suppress.Allowance) ([]*statTable, error) {
 	order := make([]int, len(dims)) // the request's index of each canonical dimension
 	for i := range order {
 		order[i] = i
@@ -67,7 +70,7 @@ func (tx *Tx) statTables(ctx context.Context, q StatsQuery, on statsDay, dims []
 		canonicalLinked = append(canonicalLinked, at[i])
 	}
 	slices.Sort(canonicalLinked)
-	tables, err := tx.suppressTables(ctx, q, on, canonical, scope, threshold, canonicalLinked)
+	tables, err := tx.suppressTables(ctx, q, on, canonical, scope, threshold, canonicalLinked, work)
 	if err != nil {
 		return nil, err
 	}
@@ -101,15 +104,21 @@ func (t *statTable) reorder(from []int) {
 
 // suppressTables is statTables with dims in the canonical order.
 func (tx *Tx) suppressTables(ctx context.Context, q StatsQuery, on statsDay, dims []*statDim, scope *statsScope, threshold int,
-	linked []int) ([]*statTable, error) {
+	linked []int, work *suppress.Allowance) ([]*statTable, error) {
 	ui := slices.IndexFunc(dims, func(d *statDim) bool { return d.kind == pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT })
 	if ui < 0 {
 		cells, err := tx.countCells(ctx, dims, scope.listed, scope.where, scope.args)
 		if err != nil {
 			return nil, err
 		}
+		oneWay, err := oneWayHidden(cells, dims, threshold, work)
+		if err != nil {
+			return nil, err
+		}
 		t := &statTable{dims: dims, cells: cells}
-		t.cells, t.totalHidden = suppress.NestedTableOneWay(cells, len(dims), threshold, oneWayHidden(cells, dims, threshold), nestings(dims)...)
+		if t.cells, t.totalHidden, err = work.NestedTableOneWay(cells, len(dims), threshold, oneWay, nestings(dims)...); err != nil {
+			return nil, suppressionError(err)
+		}
 		return []*statTable{t.summed()}, nil
 	}
 	historic := q.UnitVintage == pb.ComputeStatisticsRequest_HISTORY_2024
@@ -209,7 +218,10 @@ func (tx *Tx) suppressTables(ctx context.Context, q StatsQuery, on statsDay, dim
 				return fineKey(k)
 			}})
 	}
-	fine, hidden := suppress.Linked(by(all, unitOf, unitDims), n, threshold, fineNest, coarse)
+	fine, hidden, err := work.Linked(by(all, unitOf, unitDims), n, threshold, fineNest, coarse)
+	if err != nil {
+		return nil, suppressionError(err)
+	}
 	asked := &statTable{dims: unitDims, cells: fine, totalHidden: hidden}
 	if historic {
 		asked = &statTable{dims: districtDims, cells: coarse[0].Cells, totalHidden: coarse[0].TotalHidden}
@@ -235,9 +247,9 @@ func (t *statTable) summed() *statTable {
 // the threshold (an associate professors' 8 hidden to protect the
 // professors' 2 would give those away in the table by level and title).
 // nil for one dimension, or when a one-way total is hidden.
-func oneWayHidden(cells []*suppress.Cell, dims []*statDim, threshold int) []map[string]bool {
+func oneWayHidden(cells []*suppress.Cell, dims []*statDim, threshold int, work *suppress.Allowance) ([]map[string]bool, error) {
 	if len(dims) < 2 {
-		return nil
+		return nil, nil
 	}
 	out := make([]map[string]bool, len(dims))
 	for d := range dims {
@@ -253,9 +265,12 @@ func oneWayHidden(cells []*suppress.Cell, dims []*statDim, threshold int) []map[
 		}
 		// In the order the answer by the dimension alone has them.
 		sortCells(one, dims[d:d+1])
-		one, hidden := suppress.NestedTable(one, 1, threshold, nestings(dims[d:d+1])...)
+		one, hidden, err := work.NestedTable(one, 1, threshold, nestings(dims[d:d+1])...)
+		if err != nil {
+			return nil, suppressionError(err)
+		}
 		if hidden {
-			return nil
+			return nil, nil
 		}
 		out[d] = map[string]bool{}
 		for _, c := range one {
@@ -264,5 +279,5 @@ func oneWayHidden(cells []*suppress.Cell, dims []*statDim, threshold int) []map[
 			}
 		}
 	}
-	return out
+	return out, nil
 }

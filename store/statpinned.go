@@ -59,7 +59,8 @@ var filterDimensions = map[string][]Dimension{
 // filterSelectsHidden reports whether the people sc selects include some
 // of a count that the table of a dimension its filter f pins, made
 // without that comparison, hides.
-func (tx *Tx) filterSelectsHidden(ctx context.Context, f string, sc *statsScope, threshold int) (bool, error) {
+// The tables' suppression spends work.
+func (tx *Tx) filterSelectsHidden(ctx context.Context, f string, sc *statsScope, threshold int, work *suppress.Allowance) (bool, error) {
 	if sc.where == "" || sc.small || sc.selected == 0 {
 		// A filter that selects a few is suppressed whole already.
 		return false, nil
@@ -90,7 +91,7 @@ func (tx *Tx) filterSelectsHidden(ctx context.Context, f string, sc *statsScope,
 			return false, err
 		}
 		without := &statsScope{on: sc.on, listed: sc.listed, where: where, args: args}
-		hidden, err := tx.pinsHidden(ctx, kinds, sc, without, threshold)
+		hidden, err := tx.pinsHidden(ctx, kinds, sc, without, threshold, work)
 		if err != nil || hidden {
 			return hidden, err
 		}
@@ -100,7 +101,7 @@ func (tx *Tx) filterSelectsHidden(ctx context.Context, f string, sc *statsScope,
 
 // pinsHidden reports whether the people sc selects include some of a
 // count hidden in a table of kinds for the people of without.
-func (tx *Tx) pinsHidden(ctx context.Context, kinds []Dimension, sc, without *statsScope, threshold int) (bool, error) {
+func (tx *Tx) pinsHidden(ctx context.Context, kinds []Dimension, sc, without *statsScope, threshold int, work *suppress.Allowance) (bool, error) {
 	var dims []*statDim // the tables suppressed alone
 	var units []*statDim
 	for _, k := range kinds {
@@ -139,14 +140,17 @@ func (tx *Tx) pinsHidden(ctx context.Context, kinds []Dimension, sc, without *st
 	}
 	for i, d := range dims {
 		// As ComputeStatistics suppresses a table of d alone (statlinked.go).
-		cells, totalHidden := suppress.NestedTable(base[i], 1, threshold, nestings([]*statDim{d})...)
+		cells, totalHidden, err := work.NestedTable(base[i], 1, threshold, nestings([]*statDim{d})...)
+		if err != nil {
+			return false, suppressionError(err)
+		}
 		if takesHidden(cells, totalHidden || small(total, threshold), selected[i], d.levels) {
 			return true, nil
 		}
 	}
 	if units != nil {
 		// The unit and the 2024 district, suppressed together.
-		ts, err := tx.statTables(ctx, StatsQuery{}, sc.on, units[:1], without, threshold, []int{0})
+		ts, err := tx.statTables(ctx, StatsQuery{}, sc.on, units[:1], without, threshold, []int{0}, work)
 		if err != nil {
 			return false, err
 		}
