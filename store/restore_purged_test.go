@@ -147,37 +147,17 @@ func purgeTime(t *testing.T, db *DB, name string) int64 {
 // back, and says the purges since it could not be checked.
 func TestRestoreOverUnreadableDatabaseSaysPurgesUnchecked(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "t.db")
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Lê", GivenName: "An"}, CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	backup := filepath.Join(dir, "b.db")
-	if err := db.Backup(ctx, backup); err != nil {
-		t.Fatal(err)
-	}
+	db, path, backup, p := backedUpPerson(t)
 	// Damaged where purged_people is: it opens, that table does not read.
 	var root, size int64
-	err = db.read(ctx, func(tx *Tx) error {
+	err := db.read(ctx, func(tx *Tx) error {
 		return tx.QueryRowContext(ctx, `SELECT rootpage, (SELECT page_size FROM pragma_page_size) FROM sqlite_master WHERE name = 'purged_people'`).Scan(&root, &size)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.WriteAt(bytes.Repeat([]byte{0xff}, int(size)), (root-1)*size); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	overwrite(t, path, bytes.Repeat([]byte{0xff}, int(size)), (root-1)*size)
 	var log bytes.Buffer
 	if err := Restore(ctx, backup, path, true, Options{Log: slog.New(slog.NewTextHandler(&log, nil))}); err != nil {
 		t.Fatal(err)
@@ -200,31 +180,11 @@ func TestRestoreOverUnreadableDatabaseSaysPurgesUnchecked(t *testing.T) {
 // not refuse it for being unreadable.
 func TestRestoreOverDatabaseDamagedPastOpening(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "t.db")
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Lê", GivenName: "An"}, CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	backup := filepath.Join(dir, "b.db")
-	if err := db.Backup(ctx, backup); err != nil {
-		t.Fatal(err)
-	}
+	db, path, backup, p := backedUpPerson(t)
 	db.Close()
 	for name, at := range map[string]int64{"header": 0, "schema": 100} {
 		t.Run(name, func(t *testing.T) {
-			f, err := os.OpenFile(path, os.O_WRONLY, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := f.WriteAt(bytes.Repeat([]byte{0xa5}, 4096), at); err != nil {
-				t.Fatal(err)
-			}
-			f.Close()
+			overwrite(t, path, bytes.Repeat([]byte{0xa5}, 4096), at)
 			var log bytes.Buffer
 			if err := Restore(ctx, backup, path, true, Options{Log: slog.New(slog.NewTextHandler(&log, nil))}); err != nil {
 				t.Fatalf("restore over a database damaged in its %s: %v", name, err)
@@ -238,5 +198,38 @@ func TestRestoreOverDatabaseDamagedPastOpening(t *testing.T) {
 				t.Errorf("after the restore: %v", err)
 			}
 		})
+	}
+}
+
+// backedUpPerson is a database at path holding one person, p, and a
+// backup of it; the caller closes db.
+func backedUpPerson(t *testing.T) (db *DB, path, backup string, p *pb.Person) {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	path, backup = filepath.Join(dir, "t.db"), filepath.Join(dir, "b.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err = db.CreatePerson(ctx, &pb.Person{FamilyName: "Lê", GivenName: "An"}, CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	return db, path, backup, p
+}
+
+// overwrite writes data over the file at path from offset at.
+func overwrite(t *testing.T, path string, data []byte, at int64) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteAt(data, at); err != nil {
+		t.Fatal(err)
 	}
 }
