@@ -47,20 +47,7 @@ func TestChangesAfterPurge(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	pv := e.client.Privacy
-	erase, err := pv.CreateDataSubjectRequest(ctx, &pb.CreateDataSubjectRequestRequest{DataSubjectRequest: &pb.DataSubjectRequest{
-		Kind: pb.DataSubjectRequest_ERASURE, Person: name, Requester: "Lâm Quốc Bảo"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range []pb.DataSubjectRequest_State{pb.DataSubjectRequest_IN_PROGRESS, pb.DataSubjectRequest_COMPLETED} {
-		if _, err := pv.TransitionDataSubjectRequest(ctx, &pb.TransitionDataSubjectRequestRequest{Name: erase.Name, State: s}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := pv.PurgePerson(ctx, &pb.PurgePersonRequest{Name: name, DataSubjectRequest: erase.Name, Reason: "erasure"}); err != nil {
-		t.Fatal(err)
-	}
+	purge(t, e, name)
 
 	// Writes that name the purged person after: each refused, none a change.
 	_, err = e.client.People.UpdatePerson(ctx, &pb.UpdatePersonRequest{Person: &pb.Person{Name: name, GivenName: "Bảo"},
