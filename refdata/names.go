@@ -177,6 +177,54 @@ var ethnicAliases = map[string][]string{"Khmer": {"Khơ-me", "Khơ me", "Khơme"
 // that name, besides it.
 func EthnicAliases(name string) []string { return ethnicAliases[name] }
 
+// levelAliases are the titles of degrees in common use that name a
+// qualification level, by the level's name in the list (the national
+// qualifications framework's, of Decision 1982/QĐ-TTg): a university
+// degree is written by its title (Cử nhân, Kỹ sư, Bác sĩ...) as often as
+// Đại học. The specialist doctors' grades (Bác sĩ chuyên khoa I, II) are
+// no level of the framework, and are not read as one.
+var levelAliases = map[string][]string{
+	"Đại học": {"Cử nhân", "Kỹ sư", "Bác sĩ", "Dược sĩ", "Kiến trúc sư"},
+}
+
+// LevelAliases are the titles of degrees in common use that name the
+// qualification level of that name, besides it.
+func LevelAliases(name string) []string { return levelAliases[name] }
+
+// IsLevelAlias says whether s is one of the titles of LevelAliases
+// (compared by NameKey).
+func IsLevelAlias(s string) bool {
+	k := NameKey(s)
+	for _, names := range levelAliases {
+		for _, n := range names {
+			if NameKey(n) == k {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Languages are the languages of foreign-language certificates most
+// often named in Vietnamese ("Tiếng Nhật", or "Nhật"), by ISO 639-1
+// code, and in English. Other languages are written by their code.
+var Languages = []Entry{
+	{Code: "en", Names: []string{"Tiếng Anh", "Anh", "English"}},
+	{Code: "fr", Names: []string{"Tiếng Pháp", "Pháp", "French"}},
+	{Code: "zh", Names: []string{"Tiếng Trung", "Tiếng Trung Quốc", "Tiếng Hoa", "Trung", "Hoa", "Chinese"}},
+	{Code: "ja", Names: []string{"Tiếng Nhật", "Nhật", "Japanese"}},
+	{Code: "ko", Names: []string{"Tiếng Hàn", "Tiếng Hàn Quốc", "Hàn", "Korean"}},
+	{Code: "ru", Names: []string{"Tiếng Nga", "Nga", "Russian"}},
+	{Code: "de", Names: []string{"Tiếng Đức", "Đức", "German"}},
+	{Code: "es", Names: []string{"Tiếng Tây Ban Nha", "Tây Ban Nha", "Spanish"}},
+	{Code: "it", Names: []string{"Tiếng Ý", "Tiếng Italia", "Italian"}},
+	{Code: "pt", Names: []string{"Tiếng Bồ Đào Nha", "Bồ Đào Nha", "Portuguese"}},
+	{Code: "th", Names: []string{"Tiếng Thái", "Thai"}},
+	{Code: "lo", Names: []string{"Tiếng Lào", "Lào", "Lao"}},
+	{Code: "km", Names: []string{"Tiếng Khmer", "Tiếng Khơ-me", "Khmer"}},
+	{Code: "vi", Names: []string{"Tiếng Việt", "Vietnamese"}},
+}
+
 // unitPrefixes are the words a unit's name begins with that say its kind,
 // longest first: a name is often written without them ("Rạch Giá" for
 // "Thành phố Rạch Giá").

@@ -131,6 +131,10 @@ func (t *transferService) importRecord(ctx context.Context, im *store.Importer, 
 		return t.importMembership(ctx, im, ref, r, row, column, resp, problem)
 	}
 	err := t.recordRules(ctx, ref, rec)
+	if err != nil && status.Code(err) == codes.InvalidArgument {
+		// The store's checks are said too: a row's problems come at once.
+		return true, t.checkRecord(ctx, im, ref, rec, row, m, map[string]bool{}, problem)
+	}
 	var out *store.ChildOutcome
 	if err == nil {
 		switch r := rec.(type) {
@@ -158,30 +162,30 @@ func (t *transferService) importRecord(ctx context.Context, im *store.Importer, 
 
 // checkRecord reports the problems of a record row that is refused: those
 // of its request's rules, then of the store's checks (a membership's, of
-// the request's rules only), each field once (reported holds the fields
-// already reported). An error is a failure of the import itself.
+// the request's rules only). A field whose cell could not be read
+// (reported holds them) is not reported again; one the rules refuse is,
+// when the store says something else of it: a language that is no code
+// on a degree is both no code and on the wrong kind of qualification.
+// An error is a failure of the import itself.
 func (t *transferService) checkRecord(ctx context.Context, im *store.Importer, ref store.PersonRef, rec any, row int32,
 	m *transfer.RecordMapping, reported map[string]bool, problem func(*pb.ImportProblem)) error {
 	checks := []func() error{func() error { return t.recordRules(ctx, ref, rec) }}
 	if msg, ok := rec.(proto.Message); ok {
 		checks = append(checks, func() error { return im.CheckRecord(ctx, ref, msg) })
 	}
+	said := map[string]bool{}
 	for _, check := range checks {
 		err := check()
 		if err == nil {
 			continue
 		}
-		var fields []string
 		if _, err := rowRefused(ctx, err, row, recordColumns(m), func(p *pb.ImportProblem) {
-			if !reported[p.Field] {
+			if !reported[p.Field] && !said[p.Field+"\x00"+p.Message] {
 				problem(p)
-				fields = append(fields, p.Field)
+				said[p.Field+"\x00"+p.Message] = true
 			}
 		}); err != nil {
 			return err
-		}
-		for _, f := range fields {
-			reported[f] = f != ""
 		}
 	}
 	return nil
@@ -395,7 +399,8 @@ func (t *transferService) importNames(ctx context.Context) (transfer.Names, erro
 		return nil, err
 	}
 	out := transfer.Names{"ethnicity": refdata.NewIndex(n.Ethnic), "country": refdata.NewIndex(n.Countries),
-		"unit": refdata.NewIndex(n.Units), "level": refdata.NewIndex(n.Levels), "field": refdata.NewIndex(n.Fields)}
+		"unit": refdata.NewIndex(n.Units), "level": refdata.NewIndex(n.Levels), "field": refdata.NewIndex(n.Fields),
+		"language": refdata.NewIndex(refdata.Languages)}
 	p := principal(ctx)
 	for _, l := range []struct {
 		list, method string

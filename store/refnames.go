@@ -11,7 +11,8 @@ import (
 // "Nhat Ban" as the code the file means.
 type RefNames struct {
 	// Levels are the qualification levels and the academic titles: a
-	// qualification's level is a code of either.
+	// qualification's level is a code of either. A level goes by the
+	// titles of its degrees too (refdata.LevelAliases).
 	Levels    []refdata.Entry
 	Fields    []refdata.Entry // codes are names, fields/{scheme}-{code}
 	Ethnic    []refdata.Entry // by their names and those in common use (refdata.EthnicAliases)
@@ -54,6 +55,8 @@ func (db *DB) ReferenceNames(ctx context.Context) (*RefNames, error) {
 					names[1] = refdata.UnitShortName(names[0])
 				case &out.Ethnic:
 					names = append(names, refdata.EthnicAliases(names[0])...)
+				case &out.Levels:
+					names = append(names, refdata.LevelAliases(names[0])...)
 				}
 				*l.to = append(*l.to, refdata.Entry{Code: code, Names: nonEmpty(names)})
 			}

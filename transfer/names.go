@@ -36,6 +36,9 @@ var nameLists = map[string]struct {
 	"unit":      {title: "administrative unit", see: "ListAdministrativeUnits", cli: "administrativeUnits", code: regexp.MustCompile(`^[0-9]{1,6}$`)},
 	"field":     {title: "field", see: "ListFields", cli: "fields", code: regexp.MustCompile(`^(fields/.*|[0-9][0-9.]*)$`)},
 	"level":     {title: "qualification level", see: "ListQualificationLevels", cli: "qualificationLevels", open: true},
+	// A language the list does not name is written by its ISO 639-1 code,
+	// which the request's rules check.
+	"language": {title: "language", open: true},
 	"organization": {title: "organization", see: "ListOrganizations", cli: "organizations", prefix: "organizations/",
 		code: regexp.MustCompile(`^(organizations/.*|[a-z0-9][a-z0-9-]*)$`)},
 	"association": {title: "association", see: "ListAssociations", cli: "associations", prefix: "associations/",

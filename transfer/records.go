@@ -10,6 +10,7 @@ import (
 
 	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/refdata"
 	"trithuc.gov.vn/trithuc/vntext"
 )
 
@@ -138,7 +139,7 @@ var RecordSheets = []RecordSheet{
 		ryear(func(q *pb.Qualification) *int32 { return &q.Year }),
 		rtext("Số văn bằng", "document_number", 16, func(q *pb.Qualification) *string { return &q.DocumentNumber }),
 		rchoice("Hình thức đào tạo", "mode_of_study", "study_mode", func(q *pb.Qualification) *pb.Qualification_StudyMode { return &q.ModeOfStudy }),
-		rtext("Ngôn ngữ", "language", 10, func(q *pb.Qualification) *string { return &q.Language }),
+		withWidth(10, rcode("Ngôn ngữ", "language", "language", func(q *pb.Qualification) *string { return &q.Language })),
 	}},
 	{Name: PositionsSheet, Kind: "position", New: func() any { return &pb.Position{} }, Columns: []RecordColumn{
 		organizationColumn(),
@@ -180,6 +181,11 @@ var RecordSheets = []RecordSheet{
 		rtext("Nơi công bố, cơ quan phê duyệt", "venue", 28, func(w *pb.Work) *string { return &w.Venue }),
 		rcode("Lĩnh vực", "field", "field", func(w *pb.Work) *string { return &w.Field }),
 	}},
+}
+
+func withWidth(w float64, c RecordColumn) RecordColumn {
+	c.Width = w
+	return c
 }
 
 // organizationColumn is a position's registered organization, by name
@@ -308,7 +314,28 @@ func (m *RecordMapping) Record(cells []string) (ref, nationalID string, rec any,
 			errs = append(errs, cellError(m.headers[i], i, field, err))
 		}
 	}
+	keepTitle(m, cells, rec)
 	return ref, nationalID, rec, errs
+}
+
+// keepTitle keeps as written a degree's title (Cử nhân) in the level of
+// a qualification of another kind: the title names a level of the
+// national framework (refdata.LevelAliases), which a political theory
+// certificate's Cử nhân is not.
+func keepTitle(m *RecordMapping, cells []string, rec any) {
+	q, ok := rec.(*pb.Qualification)
+	if !ok {
+		return
+	}
+	switch q.Kind {
+	case pb.Qualification_KIND_UNSPECIFIED, pb.Qualification_DEGREE, pb.Qualification_ACADEMIC_TITLE:
+		return
+	}
+	if i := m.ColumnOf("qualification.level"); i >= 0 && i < len(cells) && refdata.IsLevelAlias(cells[i]) {
+		if s, err := ParseText(cells[i]); err == nil {
+			q.Level = s
+		}
+	}
 }
 
 // ColumnOf returns the index in the file of an API field path such as

@@ -1,0 +1,125 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"google.golang.org/genproto/googleapis/api/httpbody"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/transfer"
+	"trithuc.gov.vn/trithuc/vimsg"
+)
+
+// saidAt is every problem of resp, in English and in Vietnamese, by
+// "sheet/row".
+func saidAt(resp *pb.ImportPeopleResponse) map[string]string {
+	out := map[string]string{}
+	for _, p := range resp.GetProblems() {
+		out[fmt.Sprintf("%s/%d", p.Sheet, p.Row)] += p.Column + ": " + p.Message + " / " + vimsg.Problem(p) + "; "
+	}
+	return out
+}
+
+// A degree is written by its title as often as by its level: Cử nhân,
+// Kỹ sư, Bác sĩ, Dược sĩ and Kiến trúc sư are Đại học. A specialist
+// doctor's grade is no level of the framework, and is refused as one; a
+// political theory certificate's Cử nhân is not read as Đại học.
+func TestImportReadsDegreeTitles(t *testing.T) {
+	e := newEnv(t)
+	titles := map[string]string{"Cử nhân": "DAI_HOC", "Kỹ sư": "DAI_HOC", "Bác sĩ": "DAI_HOC", "Dược sĩ": "DAI_HOC",
+		"kien truc su": "DAI_HOC", "Thạc sĩ": "THAC_SI", "Tiến sĩ": "TIEN_SI", "Tiến sĩ khoa học": "TIEN_SI_KHOA_HOC"}
+	q := [][]any{{"Số CCCD", "Loại", "Trình độ", "Chuyên ngành"}}
+	for title := range titles {
+		q = append(q, []any{"001080000001", "Bằng cấp", title, "Ngành của " + title})
+	}
+	n := len(q) // the last row's number
+	q = append(q, []any{"001080000001", "Bằng cấp", "Bác sĩ chuyên khoa II", "Nội khoa"},
+		[]any{"001080000001", "Lý luận chính trị", "Cử nhân", ""})
+	names := []string{transfer.PeopleSheet, transfer.QualificationsSheet}
+	rows := map[string][][]any{
+		transfer.PeopleSheet:         {peopleHeader, {"Nguyễn", "Văn", "An", "Nam", "15/03/1980", "Kinh", "001080000001", ""}},
+		transfer.QualificationsSheet: q,
+	}
+	resp, st := e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: sheets(t, names, rows)}, SkipInvalid: true})
+	if st != nil || resp.Created != int64(1+len(titles)) || resp.Refused != 2 {
+		t.Fatalf("import: %v, %v", st, resp)
+	}
+	said := saidAt(resp)
+	for where, want := range map[string]string{
+		fmt.Sprintf("%s/%d", transfer.QualificationsSheet, n+1): `unknown qualification level code "Bác sĩ chuyên khoa II"`,
+		fmt.Sprintf("%s/%d", transfer.QualificationsSheet, n+2): `"Cử nhân" is not a level of POLITICAL_THEORY`,
+	} {
+		if !strings.Contains(said[where], want) {
+			t.Errorf("%s: %q lacks %q", where, said[where], want)
+		}
+	}
+	qs, err := e.client.People.ListQualifications(context.Background(), &pb.ListQualificationsRequest{Parent: e.personByNationalID("001080000001")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, q := range qs.Qualifications {
+		got[strings.TrimPrefix(q.Major, "Ngành của ")] = q.Level
+	}
+	for title, level := range titles {
+		if got[title] != level {
+			t.Errorf("%s: level %q, want %s", title, got[title], level)
+		}
+	}
+}
+
+// A language is read by its Vietnamese name; a language on a degree is
+// refused for both of its problems at once: no code, and not a language
+// certificate.
+func TestImportReadsLanguageNames(t *testing.T) {
+	e := newEnv(t)
+	names := []string{transfer.PeopleSheet, transfer.QualificationsSheet}
+	rows := map[string][][]any{
+		transfer.PeopleSheet: {peopleHeader, {"Nguyễn", "Văn", "An", "Nam", "15/03/1980", "Kinh", "001080000001", ""}},
+		transfer.QualificationsSheet: {{"Số CCCD", "Loại", "Trình độ", "Ngôn ngữ"},
+			{"001080000001", "Ngoại ngữ", "N2", "Tiếng Nhật"},        // 2: read as ja; N2 is no level of the framework
+			{"001080000001", "Ngoại ngữ", "B2", "tieng anh"},         // 3
+			{"001080000001", "Ngoại ngữ", "C1", "Tiếng Đức"},         // 4
+			{"001080000001", "Ngoại ngữ", "B1", "Tiếng Klingon"},     // 5: no language of the list, nor a code
+			{"001080000001", "Bằng cấp", "Thạc sĩ", "Tiếng Nhật"},    // 6: on a degree
+			{"001080000001", "Bằng cấp", "Thạc sĩ", "Tiếng Klingon"}, // 7: both
+		},
+	}
+	resp, st := e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: sheets(t, names, rows)}, SkipInvalid: true})
+	if st != nil || resp.Refused != 4 {
+		t.Fatalf("import: %v, %v", st, resp)
+	}
+	said := saidAt(resp)
+	at := func(row int) string { return fmt.Sprintf("%s/%d", transfer.QualificationsSheet, row) }
+	for where, want := range map[string][]string{
+		at(2): {`"N2" is not a level of FOREIGN_LANGUAGE`},
+		at(5): {"ISO 639-1", "cần mã ngôn ngữ"},
+		at(6): {"only a FOREIGN_LANGUAGE qualification has a language", "Chỉ trình độ ngoại ngữ mới ghi ngôn ngữ"},
+		at(7): {"ISO 639-1", "only a FOREIGN_LANGUAGE qualification has a language"},
+	} {
+		for _, w := range want {
+			if !strings.Contains(said[where], w) {
+				t.Errorf("%s: %q lacks %q", where, said[where], w)
+			}
+		}
+	}
+	for _, row := range []int{2, 6} {
+		if strings.Contains(said[at(row)], "ISO 639-1") {
+			t.Errorf("row %d: Tiếng Nhật not read as ja: %q", row, said[at(row)])
+		}
+	}
+	qs, err := e.client.People.ListQualifications(context.Background(), &pb.ListQualificationsRequest{Parent: e.personByNationalID("001080000001")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var langs []string
+	for _, q := range qs.Qualifications {
+		langs = append(langs, q.Language)
+	}
+	if strings.Join(langs, " ") != "en de" {
+		t.Errorf("languages %v, want en de", langs)
+	}
+}
