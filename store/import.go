@@ -320,6 +320,9 @@ func (im *Importer) merge(ctx context.Context, r *personRow, row *pb.Person) (*I
 			}
 		}
 	}
+	if err := checkMerged(ctx, im.bulk, have, want); err != nil {
+		return nil, err
+	}
 	changed := false
 	for _, fd := range diff(have, want) {
 		hv, wv := have.ProtoReflect().Get(fd), want.ProtoReflect().Get(fd)
@@ -344,6 +347,37 @@ func (im *Importer) merge(ctx context.Context, r *personRow, row *pb.Person) (*I
 	tx.auditResource(have.Name)
 	out.Action = Updated
 	return out, nil
+}
+
+// checkMerged refuses a row whose values for a registered person cannot
+// be (a birth date in the future, an unknown code), whether they would
+// fill in, overwrite or be a conflict: checked as the person with them
+// applied, only the fields the row would change are judged, so that what
+// is registered already does not refuse a row that repeats it.
+func checkMerged(ctx context.Context, c checker, have, want *pb.Person) error {
+	changes := diff(have, want)
+	if len(changes) == 0 {
+		return nil
+	}
+	merged := proto.Clone(have).(*pb.Person)
+	for _, fd := range changes {
+		merged.ProtoReflect().Set(fd, want.ProtoReflect().Get(fd))
+	}
+	err := checkPersonFields(ctx, c, merged)
+	var v Invalids
+	if !errors.As(err, &v) {
+		return err
+	}
+	var mine Invalids
+	for _, e := range v {
+		for _, fd := range changes {
+			if f := personField + string(fd.Name()); e.Field == f || strings.HasPrefix(e.Field, f+".") {
+				mine = append(mine, e)
+				break
+			}
+		}
+	}
+	return mine.err()
 }
 
 // reach refuses a row that meets a restricted person, for callers other
