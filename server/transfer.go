@@ -326,8 +326,13 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 		resp.Applied = !req.GetValidateOnly() && (resp.Refused == 0 || req.GetSkipInvalid())
 		op.Metadata, _ = proto.Marshal(run.metadata())
 		op.Report = importReport(req.GetFile(), sheet, resp.Problems)
+		if meta := run.metadata(); meta.RowsRead == 0 {
+			// A template sent as it is: say so, rather than count nothing.
+			op.Error, _ = proto.Marshal(status.Convert(fieldError("file", noRows)).Proto())
+			return
+		}
 		if resp.Refused > 0 && !req.GetSkipInvalid() {
-			st := status.New(codes.InvalidArgument, fmt.Sprintf("%d rows have errors; nothing was imported. Correct them, or import with skip_invalid to import the good rows", resp.Refused))
+			st := status.New(codes.InvalidArgument, refusedRows(resp.Refused))
 			if d, err := st.WithDetails(resp); err == nil {
 				st = d
 			}
@@ -594,4 +599,17 @@ func (t *transferService) operation(op *store.Operation, meta *pb.ImportPeopleMe
 		}
 	}
 	return out
+}
+
+// noRows is the end of an import of a file whose sheets have their
+// header rows and nothing under them.
+const noRows = "the file has no rows to import: fill in the rows under the header row of the people sheet or of a sheet of records"
+
+// refusedRows is the message of an import that refused n rows and so
+// imported nothing.
+func refusedRows(n int64) string {
+	if n == 1 {
+		return "1 row has errors; nothing was imported. Correct it, or import with skip_invalid to import the good rows"
+	}
+	return fmt.Sprintf("%d rows have errors; nothing was imported. Correct them, or import with skip_invalid to import the good rows", n)
 }

@@ -45,6 +45,7 @@ var violationsVi = []struct {
 	{codes.InvalidArgument, "month", "1 to 12", "tháng phải từ 1 đến 12"},
 	{codes.InvalidArgument, "year", "required when", "đã có ngày hoặc tháng thì cần có năm"},
 	{codes.InvalidArgument, "year", "from 1900", "năm phải từ 1900 trở đi"},
+	{codes.InvalidArgument, "year", "is in the future", "không thể là một năm trong tương lai"},
 	{codes.InvalidArgument, "", "is in the future", "không thể là một ngày trong tương lai"},
 	{codes.InvalidArgument, "dimensions", "at least", "hãy chọn ít nhất một chiều thống kê"},
 	{codes.InvalidArgument, "dimensions", "", "mỗi chiều thống kê chỉ chọn một lần, nhiều nhất ba chiều"},

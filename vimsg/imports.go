@@ -81,12 +81,13 @@ var problemsVi = map[string]string{
 
 	// The file refused, or its run ended, as a whole (server/transfer.go,
 	// server/operations.go).
-	"the file is empty: the first row must be the template's headers":                        "Tệp trống: dòng đầu tiên phải là dòng tiêu đề của mẫu.",
-	"%d imports are running, the most the server runs at once; retry in %s":                  "Máy chủ đang chạy %[1]s lần nhập, nhiều nhất có thể cùng lúc; hãy thử lại sau %[2]s.",
-	"the import was cancelled; nothing was imported":                                         "Việc nhập đã bị huỷ; chưa nhập gì.",
-	"%s; nothing was imported":                                                               "%[1]s Chưa nhập gì.",
-	"the server stopped while the import ran; nothing of it was imported; start it again":    "Máy chủ đã dừng khi đang nhập nên chưa nhập gì; hãy nhập lại tệp.",
-	"want an operation's name, operations/{id}, with an id of lower-case letters and digits": "Địa chỉ này không phải của một lần nhập (mã lần nhập chỉ gồm chữ thường và chữ số); hãy mở lại từ trang Nhập danh sách.",
+	"the file is empty: the first row must be the template's headers":                                                    "Tệp trống: dòng đầu tiên phải là dòng tiêu đề của mẫu.",
+	"the file has no rows to import: fill in the rows under the header row of the people sheet or of a sheet of records": "Tệp không có dòng nào để nhập: hãy điền các dòng dưới dòng tiêu đề của trang Người hoặc của một trang hồ sơ (Bằng cấp, Chức vụ...).",
+	"%d imports are running, the most the server runs at once; retry in %s":                                              "Máy chủ đang chạy %[1]s lần nhập, nhiều nhất có thể cùng lúc; hãy thử lại sau %[2]s.",
+	"the import was cancelled; nothing was imported":                                                                     "Việc nhập đã bị huỷ; chưa nhập gì.",
+	"%s; nothing was imported": "%[1]s Chưa nhập gì.",
+	"the server stopped while the import ran; nothing of it was imported; start it again":                                                                                    "Máy chủ đã dừng khi đang nhập nên chưa nhập gì; hãy nhập lại tệp.",
+	"want an operation's name, operations/{id}, with an id of lower-case letters and digits":                                                                                 "Địa chỉ này không phải của một lần nhập (mã lần nhập chỉ gồm chữ thường và chữ số); hãy mở lại từ trang Nhập danh sách.",
 	"the problems of this import are withheld: they name or quote a person whose data is now restricted, or whose contact details are withheld; only an admin may read them": "Các vấn đề của lần nhập này không được hiển thị: chúng nêu tên hoặc trích thông tin của một người nay đang bị hạn chế xử lý, hoặc giữ kín thông tin liên hệ; chỉ quản trị viên mới xem được.",
 
 	// A file that is not a workbook or CSV file, or that unpacks to too
@@ -218,8 +219,10 @@ var problemsVi = map[string]string{
 
 	// The request's rules (protovalidate's messages, server/errors.go and
 	// server/hidden.go), about single fields: the column names the field.
-	"must be at most %s characters":                                    "tối đa %[1]s ký tự; hãy viết ngắn lại",
-	"must be at least %s characters":                                   "cần ít nhất %[1]s ký tự",
+	"must be at most %s characters":  "tối đa %[1]s ký tự; hãy viết ngắn lại",
+	"must be at least %s characters": "cần ít nhất %[1]s ký tự",
+	// min_len 1 refuses only an empty text: the cell is required.
+	"must be at least 1 characters":                                    "bắt buộc, chưa điền",
 	"must be less than or equal to %s":                                 "không được lớn hơn %[1]s",
 	"must be greater than or equal to %s":                              "không được nhỏ hơn %[1]s",
 	"must be greater than or equal to %s and less than %s":             "phải từ %[1]s đến dưới %[2]s",

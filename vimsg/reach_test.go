@@ -69,6 +69,7 @@ var notProblems = map[string]string{
 	"%s":                          "another message, passed on",
 	"the server stopped":          "a cause, not a message",
 	"%d rows have errors; nothing was imported. Correct them, or import with skip_invalid to import the good rows": "importStatus's own sentence",
+	"1 row has errors; nothing was imported. Correct it, or import with skip_invalid to import the good rows":      "importStatus's own sentence",
 	"unknown column %q; the columns are the fields %s":                                                             "an export's columns",
 	"the request is not a valid %s protobuf message: %s":                                                           "a malformed request: an import's rows are made in the server",
 	"parameter %s is not valid UTF-8 text: percent-encode the text's UTF-8 bytes":                                  "REST parameters: an import's rows are made in the server",

@@ -96,6 +96,14 @@ func TestImportExportCommands(t *testing.T) {
 		t.Fatalf("people import --dry-run: %v\n%s", err, out)
 	}
 
+	// The template sent as it is says it has no rows, not "{}".
+	empty := filepath.Join(dir, "mau.xlsx")
+	writeWorkbook(t, empty, []any{"Họ", "Tên đệm", "Tên", "Giới tính", "Ngày sinh", "Số CCCD"})
+	out, err = cli(t, append([]string{"import", "people", empty, "--dry-run", "--quiet"}, c...)...)
+	if err == nil || !strings.Contains(err.Error(), "the file has no rows to import") || strings.Contains(out, "{}") {
+		t.Errorf("import of the empty template: %v\n%s", err, out)
+	}
+
 	// Export as XLSX to stdout: the filter's people, in the template's
 	// columns.
 	var xlsx, errOut bytes.Buffer
