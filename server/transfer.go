@@ -600,16 +600,3 @@ func (t *transferService) operation(op *store.Operation, meta *pb.ImportPeopleMe
 	}
 	return out
 }
-
-// noRows is the end of an import of a file whose sheets have their
-// header rows and nothing under them.
-const noRows = "the file has no rows to import: fill in the rows under the header row of the people sheet or of a sheet of records"
-
-// refusedRows is the message of an import that refused n rows and so
-// imported nothing.
-func refusedRows(n int64) string {
-	if n == 1 {
-		return "1 row has errors; nothing was imported. Correct it, or import with skip_invalid to import the good rows"
-	}
-	return fmt.Sprintf("%d rows have errors; nothing was imported. Correct them, or import with skip_invalid to import the good rows", n)
-}
