@@ -128,7 +128,7 @@ func sayReportDay(msg string) (string, bool) {
 	if m := firstRegistered.FindStringSubmatch(msg); m != nil {
 		first := m[3] + "/" + m[2] + "/" + m[1]
 		return "ngày này trước khi có người đầu tiên được đăng ký vào cơ sở dữ liệu (ngày " + first +
-			"), nên báo cáo sẽ không đếm được ai; hãy chọn từ ngày " + first + " trở đi", true
+			"), nên báo cáo sẽ không đếm được ai; hãy chọn từ ngày " + first + " trở đi, hoặc nhập danh sách cũ có ghi Ngày vào danh sách của từng người", true
 	}
 	if strings.Contains(msg, "the registry holds no one yet") {
 		return "cơ sở dữ liệu chưa có ai, nên báo cáo sẽ không đếm được ai; hãy đăng ký hoặc nhập hồ sơ trước", true

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
@@ -39,6 +40,11 @@ type ImportOptions struct {
 	// DryRunSlice is how long a dry run holds the writer before Yield
 	// lets the writes waiting for it in; DefaultDryRunSlice when 0.
 	DryRunSlice time.Duration
+	// RegistryDate, when set, is the registry date of the people the
+	// import creates from rows that give none (registrydate.go): the day
+	// the lists the file comes from had them. Checked by
+	// CheckImportRegistryDate before the import starts.
+	RegistryDate *date.Date
 }
 
 // ImportAction is what an imported row did.
@@ -215,7 +221,7 @@ func (im *Importer) CheckPerson(ctx context.Context, row *pb.Person) error {
 			return dbError(err)
 		}
 	}
-	p := proto.Clone(row).(*pb.Person)
+	p := im.withRegistryDate(proto.Clone(row).(*pb.Person))
 	if err := checkText(p); err != nil {
 		return err
 	}
@@ -287,7 +293,7 @@ func (im *Importer) person(ctx context.Context, row *pb.Person) (*ImportOutcome,
 }
 
 func (im *Importer) create(ctx context.Context, row *pb.Person) (*ImportOutcome, error) {
-	name, err := im.bulk.createPerson(ctx, row)
+	name, err := im.bulk.createPerson(ctx, im.withRegistryDate(row))
 	if err != nil {
 		return nil, err
 	}

@@ -26,7 +26,7 @@ const personColumns = `p.pk, p.id, p.family_name, p.middle_name, p.given_name, p
 	p.birth_year, p.birth_month, p.birth_day, p.ethnicity, COALESCE(p.national_id, ''), p.email, p.phone,
 	p.hometown, p.create_time, p.update_time, p.delete_time, p.revision, p.address, p.availability,
 	p.work_location, p.work_country, p.highest_level, p.academic_title, p.academic_title_year, p.restricted != 0,
-	p.contact_allowed != 0`
+	p.contact_allowed != 0, p.registry_start`
 
 // personRow is a person as stored, with the keys the store needs beside it.
 type personRow struct {
@@ -45,6 +45,7 @@ func scanPerson(s scanner, extra ...any) (*personRow, error) {
 		year, month, day     int32
 		createTime, updateTm int64
 		deleteTime           sql.NullInt64
+		registryStart        sql.NullInt64
 		availability, where  int32
 		title                string
 		titleYear            int32
@@ -53,7 +54,7 @@ func scanPerson(s scanner, extra ...any) (*personRow, error) {
 		&year, &month, &day, &p.Ethnicity, &p.NationalId, &p.Email, &p.Phone,
 		&p.Hometown, &createTime, &updateTm, &deleteTime, &r.revision, &p.Address, &availability,
 		&where, &p.WorkCountry, &p.HighestQualificationLevel, &title, &titleYear, &p.Restricted,
-		&p.ContactAllowed}
+		&p.ContactAllowed, &registryStart}
 	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -68,6 +69,7 @@ func scanPerson(s scanner, extra ...any) (*personRow, error) {
 		p.BirthDate = &date.Date{Year: year, Month: month, Day: day}
 	}
 	p.CreateTime = timestamppb.New(fromMicros(createTime))
+	p.RegistryDate = registryDate(registryStart, createTime)
 	p.UpdateTime = timestamppb.New(fromMicros(updateTm))
 	if deleteTime.Valid {
 		p.DeleteTime = timestamppb.New(fromMicros(deleteTime.Int64))
@@ -251,14 +253,20 @@ func insertPerson(ctx context.Context, c checker, id string, p *pb.Person) (stri
 	now := micros(tx.now)
 	res, err := tx.ExecContext(ctx, `INSERT INTO people (id, family_name, middle_name, given_name, display_name,
 		gender, birth_year, birth_month, birth_day, ethnicity, national_id, email, phone, phone_key, hometown,
-		address, availability, work_location, work_country, create_time, update_time, revision, sort_key, family_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+		address, availability, work_location, work_country, create_time, update_time, revision, sort_key, family_key,
+		registry_start)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
 		append([]any{id}, append(personValues(p), now, now,
-			vntext.SortKey(p.GivenName, p.MiddleName, p.FamilyName), vntext.SortKey(p.FamilyName, p.MiddleName, p.GivenName))...)...)
+			vntext.SortKey(p.GivenName, p.MiddleName, p.FamilyName), vntext.SortKey(p.FamilyName, p.MiddleName, p.GivenName),
+			registryStart(p))...)...)
 	if err != nil {
 		return "", 0, nil, dbError(err)
 	}
 	tx.auditResource("people/" + id)
+	if p.RegistryDate == nil {
+		// As a read gives it back (revisions hold p).
+		p.RegistryDate = registryDate(sql.NullInt64{}, now)
+	}
 	pk, err := res.LastInsertId()
 	if err != nil {
 		return "", 0, nil, dbError(err)
@@ -297,6 +305,9 @@ func (db *DB) UpdatePerson(ctx context.Context, name string, o WriteOptions, app
 		oldDisplay := r.person.DisplayName
 		derived := oldDisplay == joinName(r.person)
 		if err := apply(r.person); err != nil {
+			return err
+		}
+		if err := keepRegistryDate(before.(*pb.Person), r.person); err != nil {
 			return err
 		}
 		if unchanged(before, r.person) {
@@ -468,6 +479,9 @@ func checkPersonFields(ctx context.Context, c checker, p *pb.Person) error {
 	if d := p.GetBirthDate(); d != nil {
 		now := tx.now.In(Vietnam)
 		checkBirthDate(&v, d, int32(now.Year()), int32(now.Month()), int32(now.Day()))
+	}
+	if d := p.GetRegistryDate(); d != nil {
+		checkRegistryDate(&v, d, personField+"registry_date", today(tx.now))
 	}
 	if p.Ethnicity != "" {
 		if err := c.checkRef(ctx, &v, RefEthnicGroup, personField+"ethnicity", p.Ethnicity, time.Time{}); err != nil {

@@ -35,9 +35,10 @@ var yearlyTables = []struct {
 }
 
 // CheckReport checks a report to make before the operation starts. A
-// report as on a day before the registry's first profile was registered
-// would count no one and be kept so, frozen: it is refused, saying from
-// when the registry has figures.
+// report as on a day before the registry's earliest registry date (the
+// day from which its first person counts, registrydate.go) would count no
+// one and be kept so, frozen: it is refused, saying from when the
+// registry has figures.
 func (db *DB) CheckReport(ctx context.Context, r *pb.Report, id string) error {
 	on, err := db.checkReport(r, id)
 	if err != nil || on == "" {
@@ -45,7 +46,7 @@ func (db *DB) CheckReport(ctx context.Context, r *pb.Report, id string) error {
 	}
 	var first sql.NullInt64
 	if err := db.read(ctx, func(tx *Tx) error {
-		return dbError(tx.QueryRowContext(ctx, `SELECT MIN(create_time) FROM people`).Scan(&first))
+		return dbError(tx.QueryRowContext(ctx, `SELECT MIN(COALESCE(registry_start, create_time)) FROM people`).Scan(&first))
 	}); err != nil {
 		return err
 	}
@@ -54,7 +55,7 @@ func (db *DB) CheckReport(ctx context.Context, r *pb.Report, id string) error {
 	}
 	if since := day(time.UnixMicro(first.Int64).In(Vietnam)); on < since {
 		return errorf(FailedPrecondition, "report.as_of",
-			"report.as_of: %s is before anyone was registered: the registry's first profile was registered on %s, so a report as on that date would count no one; choose %s or later",
+			"report.as_of: %s is before anyone was registered: the registry's first profile was registered on %s (the earliest registry_date, Ngày vào danh sách), so a report as on that date would count no one; choose %s or later, or import the people with the registry date their earlier lists had them from",
 			on, since, since)
 	}
 	return nil

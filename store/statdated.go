@@ -15,7 +15,8 @@ import (
 // as it stood on that day, so that a past year's figures come out the same
 // whenever they are asked for (issue 21).
 //
-//   - a person counts once registered (create_time) and until deleted;
+//   - a person counts from their registry date (registry_start, migration
+//     0047, else create_time: registrydate.go) and until deleted;
 //   - a degree or academic title counts from its year (an unknown year, 0,
 //     counts: it is held now and nothing says since when);
 //   - a position counts while it ran: begun by the day (an unknown start
@@ -71,7 +72,7 @@ func (d statsDay) listed() string {
 	if !d.dated {
 		return personListed
 	}
-	return "p.create_time < " + d.end() + " AND (p.delete_time IS NULL OR p.delete_time >= " + d.end() + ") AND " + personUnrestricted
+	return "COALESCE(p.registry_start, p.create_time) < " + d.end() + " AND (p.delete_time IS NULL OR p.delete_time >= " + d.end() + ") AND " + personUnrestricted
 }
 
 var (

@@ -93,6 +93,8 @@ func TestOpenTidiesTextOfOldVersions(t *testing.T) {
 		{"DROP TRIGGER positions_change_delete", nil},
 		{"ALTER TABLE changes DROP COLUMN organization_pk", nil},
 		{"UPDATE settings SET value = 7 WHERE key = 'search_version'", nil},
+		// And 0047.
+		{"ALTER TABLE people DROP COLUMN registry_start", nil},
 	} {
 		if _, err := db.writer.ExecContext(ctx, stmt.sql, stmt.args...); err != nil {
 			t.Fatal(err)

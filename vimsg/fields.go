@@ -39,6 +39,7 @@ var violationsVi = []struct {
 	{codes.InvalidArgument, "field", "unknown field", "danh mục không có lĩnh vực này; hãy gõ vài chữ của tên hoặc mã rồi chọn trong danh sách"},
 	{codes.InvalidArgument, "field", "is listed twice", "một lĩnh vực được ghi hai lần; mỗi lĩnh vực chỉ ghi một lần"},
 	{codes.InvalidArgument, "", "ORCID", "mã ORCID gồm bốn nhóm bốn chữ số nối bằng gạch ngang, ký tự cuối là chữ số hoặc X, ví dụ 0000-0002-1825-0097"},
+	{codes.InvalidArgument, "registry_date", "cannot be changed", "ngày vào danh sách không sửa được sau khi hồ sơ đã được ghi: các báo cáo theo ngày tính người này từ ngày đó"},
 	{codes.InvalidArgument, "", "want a full date", "cần một ngày đầy đủ: ngày/tháng/năm"},
 	{codes.InvalidArgument, "day", "has no day", "tháng này không có ngày đó"},
 	{codes.InvalidArgument, "month", "required when", "đã có ngày thì cần có tháng"},

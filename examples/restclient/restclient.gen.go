@@ -1001,6 +1001,19 @@ type V1Person struct {
 	// Qualifications In the FULL view: every qualification.
 	Qualifications *[]V1Qualification `json:"qualifications,omitempty"`
 
+	// RegistryDate * A full date, with non-zero year, month, and day values.
+	// * A month and day, with a zero year (for example, an anniversary).
+	// * A year on its own, with a zero month and a zero day.
+	// * A year and month, with a zero day (for example, a credit card expiration
+	//   date).
+	//
+	// Related types:
+	//
+	// * [google.type.TimeOfDay][google.type.TimeOfDay]
+	// * [google.type.DateTime][google.type.DateTime]
+	// * [google.protobuf.Timestamp][google.protobuf.Timestamp]
+	RegistryDate *TypeDate `json:"registryDate,omitempty"`
+
 	// Restricted The processing of the profile is restricted: every consent it rested on
 	// is withdrawn, or the person asked for restriction. Only admins read a
 	// restricted profile; listings, search, exports and statistics leave it

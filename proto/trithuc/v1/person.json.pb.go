@@ -199,6 +199,12 @@ func (x *Person) AppendProtoJSON(b []byte) ([]byte, error) {
 		}
 		b = append(b, ']')
 	}
+	if x.RegistryDate != nil {
+		b = append(b, ",\"registryDate\":"...)
+		if b, err = appendProtoJSON_google_type_Date(b, x.RegistryDate); err != nil {
+			return nil, err
+		}
+	}
 	if x.CreateTime != nil {
 		b = append(b, ",\"createTime\":"...)
 		if b, err = appendProtoJSONTimestamp(b, x.CreateTime); err != nil {

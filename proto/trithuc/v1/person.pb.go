@@ -419,6 +419,15 @@ type Person struct {
 	//	resources in the FULL view, so one call returns a whole profile;
 	//	each child is still its own resource. --)
 	Memberships []*Membership `protobuf:"bytes,36,rep,name=memberships,proto3" json:"memberships,omitempty"`
+	// Ngày vào danh sách: the day from which the person counts in the
+	// registry's figures as on a date (statistics, indicators and reports
+	// with as_of), which may be earlier than their registration: a province
+	// that imports its earlier lists gives the day each person was on them.
+	// A whole date, from 1900 to today. Unset on create, it is the day of
+	// registration (in Vietnam), and it is always set on output. It cannot
+	// be changed once the person is registered, so that a report made again
+	// for the same day gives the same figures.
+	RegistryDate *date.Date `protobuf:"bytes,42,opt,name=registry_date,json=registryDate,proto3" json:"registry_date,omitempty"`
 	// When the person was registered.
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,20,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	// When the profile last changed.
@@ -664,6 +673,13 @@ func (x *Person) GetMemberships() []*Membership {
 	return nil
 }
 
+func (x *Person) GetRegistryDate() *date.Date {
+	if x != nil {
+		return x.RegistryDate
+	}
+	return nil
+}
+
 func (x *Person) GetCreateTime() *timestamppb.Timestamp {
 	if x != nil {
 		return x.CreateTime
@@ -732,7 +748,7 @@ var File_trithuc_v1_person_proto protoreflect.FileDescriptor
 const file_trithuc_v1_person_proto_rawDesc = "" +
 	"\n" +
 	"\x17trithuc/v1/person.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x1ctrithuc/v1/annotations.proto\x1a\x1btrithuc/v1/membership.proto\x1a\x18trithuc/v1/profile.proto\"\xe7\x19\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x1ctrithuc/v1/annotations.proto\x1a\x1btrithuc/v1/membership.proto\x1a\x18trithuc/v1/profile.proto\"\xa4\x1a\n" +
 	"\x06Person\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12(\n" +
 	"\vfamily_name\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x182R\n" +
@@ -771,7 +787,8 @@ const file_trithuc_v1_person_proto_rawDesc = "" +
 	"\x0equalifications\x18! \x03(\v2\x19.trithuc.v1.QualificationB\x03\xe0A\x03R\x0equalifications\x127\n" +
 	"\tpositions\x18\" \x03(\v2\x14.trithuc.v1.PositionB\x03\xe0A\x03R\tpositions\x12.\n" +
 	"\x06honors\x18# \x03(\v2\x11.trithuc.v1.HonorB\x03\xe0A\x03R\x06honors\x12=\n" +
-	"\vmemberships\x18$ \x03(\v2\x16.trithuc.v1.MembershipB\x03\xe0A\x03R\vmemberships\x12@\n" +
+	"\vmemberships\x18$ \x03(\v2\x16.trithuc.v1.MembershipB\x03\xe0A\x03R\vmemberships\x12;\n" +
+	"\rregistry_date\x18* \x01(\v2\x11.google.type.DateB\x03\xe0A\x05R\fregistryDate\x12@\n" +
 	"\vcreate_time\x18\x14 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"createTime\x12@\n" +
 	"\vupdate_time\x18\x15 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
@@ -862,15 +879,16 @@ var file_trithuc_v1_person_proto_depIdxs = []int32{
 	9,  // 9: trithuc.v1.Person.positions:type_name -> trithuc.v1.Position
 	11, // 10: trithuc.v1.Person.honors:type_name -> trithuc.v1.Honor
 	12, // 11: trithuc.v1.Person.memberships:type_name -> trithuc.v1.Membership
-	13, // 12: trithuc.v1.Person.create_time:type_name -> google.protobuf.Timestamp
-	13, // 13: trithuc.v1.Person.update_time:type_name -> google.protobuf.Timestamp
-	13, // 14: trithuc.v1.Person.delete_time:type_name -> google.protobuf.Timestamp
-	14, // 15: trithuc.v1.Person.works:type_name -> trithuc.v1.Work
-	16, // [16:16] is the sub-list for method output_type
-	16, // [16:16] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	6,  // 12: trithuc.v1.Person.registry_date:type_name -> google.type.Date
+	13, // 13: trithuc.v1.Person.create_time:type_name -> google.protobuf.Timestamp
+	13, // 14: trithuc.v1.Person.update_time:type_name -> google.protobuf.Timestamp
+	13, // 15: trithuc.v1.Person.delete_time:type_name -> google.protobuf.Timestamp
+	14, // 16: trithuc.v1.Person.works:type_name -> trithuc.v1.Work
+	17, // [17:17] is the sub-list for method output_type
+	17, // [17:17] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_person_proto_init() }

@@ -81,6 +81,12 @@ func (x *ImportPeopleRequest) AppendProtoJSON(b []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
+	if x.RegistryDate != nil {
+		b = append(b, ",\"registryDate\":"...)
+		if b, err = appendProtoJSON_google_type_Date(b, x.RegistryDate); err != nil {
+			return nil, err
+		}
+	}
 	if len(b) == start {
 		return append(b, '{', '}'), nil
 	}

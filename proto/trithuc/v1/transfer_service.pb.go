@@ -275,7 +275,13 @@ type ImportPeopleRequest struct {
 	//	aip.dev/not-precedent: trithuc accepts any client id of up to 64
 	//	letters, digits and ._:- (the pattern above), not only UUIDv4, and
 	//	clients already send such ids. --)
-	RequestId     string `protobuf:"bytes,5,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	RequestId string `protobuf:"bytes,5,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The registry date (Ngày vào danh sách, Person.registry_date) of the
+	// people the file registers whose row leaves that column empty: the day
+	// from which the lists the file comes from have them. Unset, such people
+	// count from the day of the import. People the file fills in keep
+	// theirs.
+	RegistryDate  *date.Date `protobuf:"bytes,6,opt,name=registry_date,json=registryDate,proto3" json:"registry_date,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -343,6 +349,13 @@ func (x *ImportPeopleRequest) GetRequestId() string {
 		return x.RequestId
 	}
 	return ""
+}
+
+func (x *ImportPeopleRequest) GetRegistryDate() *date.Date {
+	if x != nil {
+		return x.RegistryDate
+	}
+	return nil
 }
 
 // A message of TransferService.UploadImport: the request first, then the
@@ -830,14 +843,15 @@ const file_trithuc_v1_transfer_service_proto_rawDesc = "" +
 	"\x16GetImportReportRequest\x123\n" +
 	"\x04name\x18\x01 \x01(\tB\x1f\xe0A\x02\xbaH\x19r\x17\x18\xc8\x012\x12^operations/[^/]+$R\x04name\"B\n" +
 	"\x18GetImportTemplateRequest\x12&\n" +
-	"\x05as_of\x18\x01 \x01(\v2\x11.google.type.DateR\x04asOf\"\xef\x01\n" +
+	"\x05as_of\x18\x01 \x01(\v2\x11.google.type.DateR\x04asOf\"\xa7\x02\n" +
 	"\x13ImportPeopleRequest\x123\n" +
 	"\x04file\x18\x01 \x01(\v2\x14.google.api.HttpBodyB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\x04file\x12#\n" +
 	"\rvalidate_only\x18\x02 \x01(\bR\fvalidateOnly\x12!\n" +
 	"\fskip_invalid\x18\x03 \x01(\bR\vskipInvalid\x12\x1c\n" +
 	"\toverwrite\x18\x04 \x01(\bR\toverwrite\x12=\n" +
 	"\n" +
-	"request_id\x18\x05 \x01(\tB\x1e\xbaH\x1b\xd8\x01\x01r\x16\x18@2\x12^[A-Za-z0-9._:-]+$R\trequestId\"}\n" +
+	"request_id\x18\x05 \x01(\tB\x1e\xbaH\x1b\xd8\x01\x01r\x16\x18@2\x12^[A-Za-z0-9._:-]+$R\trequestId\x126\n" +
+	"\rregistry_date\x18\x06 \x01(\v2\x11.google.type.DateR\fregistryDate\"}\n" +
 	"\x13UploadImportRequest\x12;\n" +
 	"\arequest\x18\x01 \x01(\v2\x1f.trithuc.v1.ImportPeopleRequestH\x00R\arequest\x12!\n" +
 	"\x05chunk\x18\x02 \x01(\fB\t\xbaH\x06z\x04\x18\x80\x80@H\x00R\x05chunkB\x06\n" +
@@ -927,27 +941,28 @@ var file_trithuc_v1_transfer_service_proto_goTypes = []any{
 var file_trithuc_v1_transfer_service_proto_depIdxs = []int32{
 	10, // 0: trithuc.v1.GetImportTemplateRequest.as_of:type_name -> google.type.Date
 	11, // 1: trithuc.v1.ImportPeopleRequest.file:type_name -> google.api.HttpBody
-	4,  // 2: trithuc.v1.UploadImportRequest.request:type_name -> trithuc.v1.ImportPeopleRequest
-	12, // 3: trithuc.v1.ImportPeopleMetadata.create_time:type_name -> google.protobuf.Timestamp
-	12, // 4: trithuc.v1.ImportPeopleMetadata.update_time:type_name -> google.protobuf.Timestamp
-	8,  // 5: trithuc.v1.ImportPeopleResponse.problems:type_name -> trithuc.v1.ImportProblem
-	1,  // 6: trithuc.v1.ImportProblem.kind:type_name -> trithuc.v1.ImportProblem.Kind
-	0,  // 7: trithuc.v1.ExportPeopleRequest.format:type_name -> trithuc.v1.SpreadsheetFormat
-	4,  // 8: trithuc.v1.TransferService.ImportPeople:input_type -> trithuc.v1.ImportPeopleRequest
-	5,  // 9: trithuc.v1.TransferService.UploadImport:input_type -> trithuc.v1.UploadImportRequest
-	9,  // 10: trithuc.v1.TransferService.ExportPeople:input_type -> trithuc.v1.ExportPeopleRequest
-	2,  // 11: trithuc.v1.TransferService.GetImportReport:input_type -> trithuc.v1.GetImportReportRequest
-	3,  // 12: trithuc.v1.TransferService.GetImportTemplate:input_type -> trithuc.v1.GetImportTemplateRequest
-	13, // 13: trithuc.v1.TransferService.ImportPeople:output_type -> google.longrunning.Operation
-	13, // 14: trithuc.v1.TransferService.UploadImport:output_type -> google.longrunning.Operation
-	11, // 15: trithuc.v1.TransferService.ExportPeople:output_type -> google.api.HttpBody
-	11, // 16: trithuc.v1.TransferService.GetImportReport:output_type -> google.api.HttpBody
-	11, // 17: trithuc.v1.TransferService.GetImportTemplate:output_type -> google.api.HttpBody
-	13, // [13:18] is the sub-list for method output_type
-	8,  // [8:13] is the sub-list for method input_type
-	8,  // [8:8] is the sub-list for extension type_name
-	8,  // [8:8] is the sub-list for extension extendee
-	0,  // [0:8] is the sub-list for field type_name
+	10, // 2: trithuc.v1.ImportPeopleRequest.registry_date:type_name -> google.type.Date
+	4,  // 3: trithuc.v1.UploadImportRequest.request:type_name -> trithuc.v1.ImportPeopleRequest
+	12, // 4: trithuc.v1.ImportPeopleMetadata.create_time:type_name -> google.protobuf.Timestamp
+	12, // 5: trithuc.v1.ImportPeopleMetadata.update_time:type_name -> google.protobuf.Timestamp
+	8,  // 6: trithuc.v1.ImportPeopleResponse.problems:type_name -> trithuc.v1.ImportProblem
+	1,  // 7: trithuc.v1.ImportProblem.kind:type_name -> trithuc.v1.ImportProblem.Kind
+	0,  // 8: trithuc.v1.ExportPeopleRequest.format:type_name -> trithuc.v1.SpreadsheetFormat
+	4,  // 9: trithuc.v1.TransferService.ImportPeople:input_type -> trithuc.v1.ImportPeopleRequest
+	5,  // 10: trithuc.v1.TransferService.UploadImport:input_type -> trithuc.v1.UploadImportRequest
+	9,  // 11: trithuc.v1.TransferService.ExportPeople:input_type -> trithuc.v1.ExportPeopleRequest
+	2,  // 12: trithuc.v1.TransferService.GetImportReport:input_type -> trithuc.v1.GetImportReportRequest
+	3,  // 13: trithuc.v1.TransferService.GetImportTemplate:input_type -> trithuc.v1.GetImportTemplateRequest
+	13, // 14: trithuc.v1.TransferService.ImportPeople:output_type -> google.longrunning.Operation
+	13, // 15: trithuc.v1.TransferService.UploadImport:output_type -> google.longrunning.Operation
+	11, // 16: trithuc.v1.TransferService.ExportPeople:output_type -> google.api.HttpBody
+	11, // 17: trithuc.v1.TransferService.GetImportReport:output_type -> google.api.HttpBody
+	11, // 18: trithuc.v1.TransferService.GetImportTemplate:output_type -> google.api.HttpBody
+	14, // [14:19] is the sub-list for method output_type
+	9,  // [9:14] is the sub-list for method input_type
+	9,  // [9:9] is the sub-list for extension type_name
+	9,  // [9:9] is the sub-list for extension extendee
+	0,  // [0:9] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_transfer_service_proto_init() }
