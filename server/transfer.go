@@ -122,6 +122,9 @@ func (t *transferService) ImportPeople(ctx context.Context, req *pb.ImportPeople
 // (ImportPeople) or in chunks (UploadImport), and answers its operation.
 func (t *transferService) startImport(ctx context.Context, req *pb.ImportPeopleRequest) (*longrunningpb.Operation, error) {
 	p := principal(ctx)
+	if err := t.db.CheckImportRegistryDate(req.GetRegistryDate(), "registry_date"); err != nil {
+		return nil, grpcError(ctx, err)
+	}
 	select {
 	case t.slots <- struct{}{}:
 	default:
@@ -349,7 +352,7 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 	yield := req.GetValidateOnly() && len(records) == 0 && !repeats(wb, sheet, mapping)
 	var ids transfer.NationalIDs
 	err := t.db.Import(ctx, store.ImportOptions{Audit: auditEvent(ctx), DryRun: req.GetValidateOnly(), Overwrite: req.GetOverwrite(), Operation: op, Finish: finish,
-		Admin: !restrictionApplies(ctx), DryRunSlice: t.s.cfg.DryRunSlice},
+		Admin: !restrictionApplies(ctx), DryRunSlice: t.s.cfg.DryRunSlice, RegistryDate: req.GetRegistryDate()},
 		func(im *store.Importer) error {
 			for rows.Next() {
 				if err := ctx.Err(); err != nil {

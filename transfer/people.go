@@ -98,6 +98,12 @@ var PeopleColumns = []Column{
 		return err
 	}, func(p *pb.Person) string { return labels.Of(p.WorkLocation) }),
 	codeCol("Quốc gia làm việc", "work_country", "country", func(p *pb.Person) *string { return &p.WorkCountry }),
+	// The day from which a new person counts in the figures as on a date;
+	// a registered person keeps theirs (store/registrydate.go).
+	{Header: "Ngày vào danh sách", Field: "registry_date", Width: 16, date: true, parse: func(p *pb.Person, cell string) (err error) {
+		p.RegistryDate, err = ParseDate(cell)
+		return err
+	}, format: func(p *pb.Person) string { return FormatDate(p.RegistryDate) }},
 }
 
 // Header returns the headers of cols.

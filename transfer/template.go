@@ -84,6 +84,7 @@ var instructions = []string{
 	"12. Trang \"" + MembershipsSheet + "\": mỗi dòng đăng ký một người vào một hội (như đăng ký hội viên qua API): ghi Mã hồ sơ hoặc Số CCCD của người đã có; người chưa có thì ghi Số CCCD cùng Họ, Tên đệm, Tên, Ngày sinh... để đăng ký mới. Trạng thái: Chờ duyệt (mặc định), Đang sinh hoạt (được duyệt, cấp số hội viên) hoặc Tạm đình chỉ (ghi Lý do). Văn bản đồng ý: phiên bản văn bản người đó đã đồng ý cho xử lý dữ liệu (ví dụ 2025-01), bắt buộc.",
 	"13. Tài khoản chỉ được quản lý một hội chỉ nhập được trang \"" + MembershipsSheet + "\", với hội viên của hội đó (và các hội trực thuộc).",
 	"14. Cơ quan (trang \"" + PositionsSheet + "\") và Hội (trang \"" + MembershipsSheet + "\"): chọn trong danh sách thả xuống, hoặc ghi tên đã đăng ký, có dấu hoặc không dấu (ví dụ So Khoa hoc va Cong nghe); tên trùng với nhiều cơ quan hay hội thì chọn trong danh sách.",
+	"15. Ngày vào danh sách: ngày người đó có tên trong danh sách trí thức mà tệp được lập từ đó, dd/mm/yyyy (đủ ngày, tháng, năm), để số liệu và báo cáo tính đến một ngày đã qua (ví dụ báo cáo năm ngày 31/12) có người đó. Để trống thì là ngày chung ghi khi nhập (trithuc import people TỆP --registry-date dd/mm/yyyy), không có thì là ngày nhập. Chỉ dùng khi thêm người mới; người đã có giữ ngày của họ, không sửa được.",
 }
 
 // WriteTemplate writes the import template to w: the people sheet with its
