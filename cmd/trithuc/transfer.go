@@ -22,7 +22,7 @@ import (
 	"trithuc.gov.vn/trithuc/transfer"
 )
 
-const importUsage = `Usage: trithuc import people FILE.xlsx|FILE.csv [--dry-run] [--skip-invalid] [--overwrite] [--report ERRORS.xlsx] [flags]
+const importUsage = `Usage: trithuc import people FILE.xlsx|FILE.csv [--dry-run] [--skip-invalid] [--overwrite] [--registry-date DD/MM/YYYY] [--report ERRORS.xlsx] [flags]
        trithuc import template [flags] > mau.xlsx
        trithuc import status OPERATION [flags]
 
@@ -33,6 +33,11 @@ does an import that does not end well (cancelled, stopped by the server,
 failed): it then exits non-zero saying so. When the connection to the
 server is lost, "trithuc import status" reads the operation later.
 
+--registry-date is the day the lists the file comes from had its people
+(Ngày vào danh sách): the people it registers count from it in the
+figures and reports as on a date, unless their row gives a date of its
+own; without it they count from the day of the import.
+
 Flags:
 `
 
@@ -41,6 +46,7 @@ type importOptions struct {
 	client                         clientFlags
 	dryRun, skip, overwrite, quiet bool
 	reportFile                     string
+	registryDate                   string
 }
 
 // register adds the flags of import people to fs (completion too, for
@@ -52,6 +58,7 @@ func (o *importOptions) register(fs *flag.FlagSet) {
 	fs.BoolVar(&o.overwrite, "overwrite", false, "let imported values replace different registered ones")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar")
 	fs.StringVar(&o.reportFile, "report", "", "when there are problems, save the file with its errors marked to this `xlsx` file")
+	fs.StringVar(&o.registryDate, "registry-date", "", "the `DD/MM/YYYY` the new people count from (Ngày vào danh sách) when their row gives none; the day of the import when empty")
 }
 
 // runImport is `trithuc import people FILE`: it starts the import, follows
@@ -88,6 +95,10 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := cf.checkOutput(); err != nil {
 		return err
 	}
+	registryDate, err := transfer.ParseDate(o.registryDate)
+	if err != nil || registryDate != nil && (registryDate.Month == 0 || registryDate.Day == 0) {
+		return usageError(fmt.Sprintf("--registry-date: %q is not a whole date: write DD/MM/YYYY, e.g. 01/06/2025", o.registryDate))
+	}
 	path := fs.Arg(0)
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -107,7 +118,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	// The client gives the request a request_id, one per invocation: a
 	// retry of its own is answered the first import, never a second.
 	op, err := cl.UploadImport(cctx, &pb.ImportPeopleRequest{File: &httpbody.HttpBody{ContentType: ct, Data: data},
-		ValidateOnly: o.dryRun, SkipInvalid: o.skip, Overwrite: o.overwrite})
+		ValidateOnly: o.dryRun, SkipInvalid: o.skip, Overwrite: o.overwrite, RegistryDate: registryDate})
 	cancel()
 	if err != nil {
 		return callError(err)

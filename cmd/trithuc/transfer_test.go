@@ -238,3 +238,27 @@ func TestImportCommandSendsARequestID(t *testing.T) {
 		}
 	}
 }
+
+// --registry-date gives the people an import registers the day they count
+// from when their row gives none; a date that is not whole is refused
+// before anything is sent.
+func TestImportRegistryDateFlag(t *testing.T) {
+	dir := t.TempDir()
+	addr, token, stop := serveDemo(t, dir)
+	defer stop()
+	c := []string{"--server", addr, "--token", token}
+	file := filepath.Join(dir, "ds.xlsx")
+	writeWorkbook(t, file, []any{"Họ", "Tên", "Số CCCD", "Ngày vào danh sách"},
+		[]any{"Quách", "Ngày", "091080000011", ""},
+		[]any{"Quách", "Riêng", "091080000012", "15/01/2024"})
+	if out, err := cli(t, append([]string{"import", "people", file, "--registry-date", "2024"}, c...)...); err == nil || !strings.Contains(err.Error(), "--registry-date") {
+		t.Fatalf("--registry-date 2024: %v\n%s", err, out)
+	}
+	if out, err := cli(t, append([]string{"import", "people", file, "--quiet", "--registry-date", "01/06/2023", "--output", "table"}, c...)...); err != nil || !strings.Contains(out, "2 created") {
+		t.Fatalf("import --registry-date: %v\n%s", err, out)
+	}
+	out, err := cli(t, append([]string{"people", "list", "--filter", `family_name = "Quách"`, "--order-by", "given_name", "--output", "csv", "--columns", "given_name,registry_date"}, c...)...)
+	if err != nil || !strings.Contains(out, "Ngày,2023-06-01") || !strings.Contains(out, "Riêng,2024-01-15") {
+		t.Fatalf("the registry dates: %v\n%s", err, out)
+	}
+}
