@@ -11,6 +11,7 @@ import (
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"google.golang.org/genproto/googleapis/api/httpbody"
+	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/grpc/status"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
@@ -76,6 +77,9 @@ func (h *Handler) importTemplate(q *request) {
 type importData struct {
 	// The form's choices, kept when it is shown again.
 	ValidateOnly, SkipInvalid, Overwrite bool
+	// RegistryDate is the Ngày vào danh sách of the new people whose row
+	// gives none, as typed (ImportPeopleRequest.registry_date).
+	RegistryDate string
 	// RequestID is the form's request id (formRequestID): the form sent
 	// twice imports the file once.
 	RequestID string
@@ -107,8 +111,18 @@ func (h *Handler) startImport(q *request) {
 		return
 	}
 	d := &importData{ValidateOnly: q.r.PostFormValue("validate_only") != "", SkipInvalid: q.r.PostFormValue("skip_invalid") != "",
-		Overwrite: q.r.PostFormValue("overwrite") != "", RequestID: q.formRequestID()}
+		Overwrite: q.r.PostFormValue("overwrite") != "", RequestID: q.formRequestID(),
+		RegistryDate: strings.TrimSpace(q.r.PostFormValue("registry_date"))}
 	p := &page{Data: d}
+	var registryDate *date.Date
+	if d.RegistryDate != "" {
+		var err error
+		if registryDate, err = parseDate(d.RegistryDate); err != nil {
+			p.Error, p.Fields = "Ngày vào danh sách chưa đúng.", map[string]string{"registry_date": err.Error()}
+			q.show(h, "imports", "people", "Nhập danh sách", p)
+			return
+		}
+	}
 	f, hdr, err := q.r.FormFile("file")
 	if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
 		h.TooLarge(q.w, q.r, tooLarge.Limit)
@@ -138,7 +152,8 @@ func (h *Handler) startImport(q *request) {
 		ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	}
 	op, err := h.transfer.ImportPeople(q.ctx(), &pb.ImportPeopleRequest{File: &httpbody.HttpBody{ContentType: ct, Data: data},
-		ValidateOnly: d.ValidateOnly, SkipInvalid: d.SkipInvalid, Overwrite: d.Overwrite, RequestId: d.RequestID})
+		ValidateOnly: d.ValidateOnly, SkipInvalid: d.SkipInvalid, Overwrite: d.Overwrite, RequestId: d.RequestID,
+		RegistryDate: registryDate})
 	if err != nil {
 		p.Error, p.Fields, _ = explainImport(err, leadImport)
 		if requestIDReused(err) {
