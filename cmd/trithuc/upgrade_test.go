@@ -58,6 +58,8 @@ func makeOlder(t *testing.T, path string, broken bool) {
 		`DROP TRIGGER positions_change_update`,
 		`DROP TRIGGER positions_change_delete`,
 		`ALTER TABLE changes DROP COLUMN organization_pk`,
+		// 0043 undone.
+		`ALTER TABLE people DROP COLUMN registry_start`,
 	}
 	if !broken {
 		stmts = append(stmts, `DROP INDEX people_phone_key`, `ALTER TABLE people DROP COLUMN phone_key`)
