@@ -16,7 +16,7 @@ import (
 // their registration unless their create said otherwise, as a province
 // that imports the lists it kept before does. It never changes after the
 // create, so that a report made again for a day gives the same figures.
-// people.registry_start (migration 0047) keeps the first instant of the
+// people.registry_start (migration 0043) keeps the first instant of the
 // day in Vietnam, NULL for the day of registration.
 
 // checkRegistryDate checks a registry date given on a create, against

@@ -16,7 +16,7 @@ import (
 // whenever they are asked for (issue 21).
 //
 //   - a person counts from their registry date (registry_start, migration
-//     0047, else create_time: registrydate.go) and until deleted;
+//     0043, else create_time: registrydate.go) and until deleted;
 //   - a degree or academic title counts from its year (an unknown year, 0,
 //     counts: it is held now and nothing says since when);
 //   - a position counts while it ran: begun by the day (an unknown start
