@@ -227,7 +227,8 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 			}
 			// And the purge of a member, which deleted the memberships
 			// that placed them there: those of the person who had their pk
-			// then (after its creation; a pk may be given again).
+			// then (after its creation; a pk may be given again). The
+			// purge's changes of the others keep no person (purge.go).
 			conds = append(conds, "((c.type IN (1, 2, 3, 4, 8, 9) AND "+inScopeSQL("c.person_pk", assocs)+
 				") OR (c.type = 7 AND c.association_pk IN ("+pkList(assocs)+`))
 				OR c.type = 1 AND c.kind = 5 AND EXISTS (SELECT 1 FROM changes pc WHERE pc.person_pk = c.person_pk

@@ -124,6 +124,10 @@ func (tx *Tx) purge(ctx context.Context, p *personRow, name string, purgeTime ti
 	if removed["operations"], err = tx.purgeImports(ctx, marks); err != nil {
 		return nil, err
 	}
+	unplaced, err := tx.unplacedMemberships(ctx, p.pk)
+	if err != nil {
+		return nil, err
+	}
 	for _, step := range purgeSteps {
 		res, err := tx.ExecContext(ctx, step.sql, p.pk, name)
 		if err != nil {
@@ -134,6 +138,9 @@ func (tx *Tx) purge(ctx context.Context, p *personRow, name string, purgeTime ti
 			return nil, dbError(err)
 		}
 		removed[step.table] += n
+	}
+	if err := tx.changesOfNoPerson(ctx, unplaced); err != nil {
+		return nil, err
 	}
 	if err := tx.recordPurged(ctx, strings.TrimPrefix(name, "people/"), purgeTime); err != nil {
 		return nil, err
@@ -151,6 +158,44 @@ func (tx *Tx) purge(ctx context.Context, p *personRow, name string, purgeTime ti
 		}
 	}
 	return removed, nil
+}
+
+// unplacedMemberships returns the names of the memberships of the person
+// pk that do not place them in their association's scope (placesInScopeSQL):
+// a link not confirmed, or a membership ended.
+func (tx *Tx) unplacedMemberships(ctx context.Context, pk int64) ([]any, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT 'associations/' || a.id || '/memberships/' || m.id
+		FROM memberships m JOIN associations a ON a.pk = m.association_pk
+		WHERE m.person_pk = ? AND NOT (`+placesInScopeSQL("m")+`)`, pk)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	defer rows.Close()
+	var out []any
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, dbError(err)
+		}
+		out = append(out, name)
+	}
+	return out, dbError(rows.Err())
+}
+
+// changesOfNoPerson takes the person off this transaction's changes of the
+// memberships named: an association's key is told a purged person's PURGED
+// by the deletion of a membership of theirs in its associations
+// (ListChanges), which must be one that placed them in its scope. One
+// linked to them unconfirmed never did, and its key, to which the
+// membership does not name them, would learn who they are.
+func (tx *Tx) changesOfNoPerson(ctx context.Context, memberships []any) error {
+	if len(memberships) == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE changes SET person_pk = NULL
+		WHERE seq > (SELECT start FROM change_clock) AND type = 7 AND resource IN (?`+strings.Repeat(", ?", len(memberships)-1)+`)`,
+		memberships...)
+	return dbError(err)
 }
 
 // recordPurged keeps the id of a person purged at t, so that it is never

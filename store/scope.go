@@ -62,7 +62,14 @@ func inScopeSQL(personPK string, assocPKs []int64) string {
 		return "0"
 	}
 	return `EXISTS (SELECT 1 FROM memberships sm WHERE sm.person_pk = ` + personPK +
-		` AND sm.state IN (1, 2, 3) AND sm.link_confirmed = 1 AND ` + inAssociationsSQL("sm.association_pk", assocPKs) + `)`
+		` AND ` + placesInScopeSQL("sm") + ` AND ` + inAssociationsSQL("sm.association_pk", assocPKs) + `)`
+}
+
+// placesInScopeSQL is the condition that the membership m (an alias)
+// places its person in its association's scope: pending, active or
+// suspended, with its link to the person confirmed.
+func placesInScopeSQL(m string) string {
+	return m + `.state IN (1, 2, 3) AND ` + m + `.link_confirmed = 1`
 }
 
 // inAssociationsSQL is the condition that the SQL expression assocPK is
