@@ -209,7 +209,9 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 			}
 			// And the purge of one of them, though it left nothing to place
 			// them there but the changes of their positions: their id is
-			// never given again.
+			// never given again. Of those, the purge left the
+			// organization only on its deletions of the positions that
+			// placed them there then (purge.go).
 			conds = append(conds, "c.type IN (1, 2, 3, 4) AND ("+inUnitSQL("c.person_pk", orgs, today(tx.now))+
 				` OR c.type = 1 AND c.kind = 5 AND EXISTS (SELECT 1 FROM changes pc
 					WHERE pc.resource > c.resource || '/positions/' AND pc.resource < c.resource || '/positions0'

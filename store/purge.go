@@ -128,6 +128,10 @@ func (tx *Tx) purge(ctx context.Context, p *personRow, name string, purgeTime ti
 	if err != nil {
 		return nil, err
 	}
+	placing, err := tx.placingPositions(ctx, p.pk, name)
+	if err != nil {
+		return nil, err
+	}
 	for _, step := range purgeSteps {
 		res, err := tx.ExecContext(ctx, step.sql, p.pk, name)
 		if err != nil {
@@ -140,6 +144,9 @@ func (tx *Tx) purge(ctx context.Context, p *personRow, name string, purgeTime ti
 		removed[step.table] += n
 	}
 	if err := tx.changesOfNoPerson(ctx, unplaced); err != nil {
+		return nil, err
+	}
+	if err := tx.changesOfNoUnit(ctx, name, placing); err != nil {
 		return nil, err
 	}
 	if err := tx.recordPurged(ctx, strings.TrimPrefix(name, "people/"), purgeTime); err != nil {
@@ -195,6 +202,45 @@ func (tx *Tx) changesOfNoPerson(ctx context.Context, memberships []any) error {
 	_, err := tx.ExecContext(ctx, `UPDATE changes SET person_pk = NULL
 		WHERE seq > (SELECT start FROM change_clock) AND type = 7 AND resource IN (?`+strings.Repeat(", ?", len(memberships)-1)+`)`,
 		memberships...)
+	return dbError(err)
+}
+
+// placingPositions returns the names of the positions of the person pk,
+// of name name, that place them in their organization's scope today
+// (placesInUnitSQL).
+func (tx *Tx) placingPositions(ctx context.Context, pk int64, name string) ([]any, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT ? || '/positions/' || pos.id FROM positions pos
+		WHERE pos.person_pk = ? AND `+placesInUnitSQL("pos", today(tx.now)), name, pk)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	defer rows.Close()
+	var out []any
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, dbError(err)
+		}
+		out = append(out, n)
+	}
+	return out, dbError(rows.Err())
+}
+
+// changesOfNoUnit takes the organization off every change of the purged
+// person's positions (migration 0042's column) but this transaction's of
+// the positions placing: an organization's key is told the PURGED by such
+// a change (ListChanges), which must be the deletion of a position that
+// placed them in its scope when purged. An older one may be at an
+// organization that came under the unit after they left it, or a position
+// current but past its end: the key never could read them.
+func (tx *Tx) changesOfNoUnit(ctx context.Context, name string, placing []any) error {
+	keep := "0"
+	if len(placing) > 0 {
+		keep = `seq > (SELECT start FROM change_clock) AND resource IN (?` + strings.Repeat(", ?", len(placing)-1) + `)`
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE changes SET organization_pk = NULL
+		WHERE resource > ? || '/positions/' AND resource < ? || '/positions0' AND type = 3
+		AND organization_pk IS NOT NULL AND NOT (`+keep+`)`, append([]any{name, name}, placing...)...)
 	return dbError(err)
 }
 

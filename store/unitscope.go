@@ -34,8 +34,14 @@ func inUnitSQL(personPK string, orgPKs []int64, todayYMD int64) string {
 		return "0"
 	}
 	return `EXISTS (SELECT 1 FROM positions su WHERE su.person_pk = ` + personPK +
-		` AND su.is_current = 1 AND su.last_day >= ` + itoa(todayYMD) +
-		` AND su.organization_pk IN (` + pkList(orgPKs) + `))`
+		` AND ` + placesInUnitSQL("su", todayYMD) + ` AND su.organization_pk IN (` + pkList(orgPKs) + `))`
+}
+
+// placesInUnitSQL is the condition that the position pos (an alias)
+// places its person in its organization's scope on the day todayYMD:
+// current, and not past its last day.
+func placesInUnitSQL(pos string, todayYMD int64) string {
+	return pos + `.is_current = 1 AND ` + pos + `.last_day >= ` + itoa(todayYMD)
 }
 
 // scopeCond is the condition that the person whose pk the SQL expression
