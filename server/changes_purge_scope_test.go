@@ -2,6 +2,7 @@ package server
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"google.golang.org/genproto/googleapis/type/date"
@@ -66,5 +67,40 @@ func TestChangesPurgeOfOneNeverInTheUnit(t *testing.T) {
 		if s, want := summaryOf(got), []string{"PURGED " + f.inside.Name}; !slices.Equal(s, want) {
 			t.Errorf("filter %q: the unit's feed: %q, want %q", filter, s, want)
 		}
+	}
+}
+
+// The newest person's internal number is given again after their purge:
+// the changes of the one purged, outside a limited key's scope, are not
+// shown to it because the next holder of that number is in it.
+func TestChangesOfOnePurgedNotOfTheNextHolder(t *testing.T) {
+	f := newUnitFixture(t)
+	gone, _ := f.worker(f.education, "Đã xoá")
+	purge(t, f.e, gone.Name)
+	next, _ := f.worker(f.health, "Kế")
+	seen := false
+	for _, c := range listAll(t, f.ha.Changes, "", "") {
+		if c.Resource == gone.Name || strings.HasPrefix(c.Resource, gone.Name+"/") {
+			t.Errorf("the unit's feed tells of %s, who never worked there: %s %s", gone.Name, c.Kind, c.Resource)
+		}
+		seen = seen || c.Resource == next.Name
+	}
+	if !seen {
+		t.Errorf("the unit's feed does not tell of %s, who works there", next.Name)
+	}
+
+	s := newScopeFixture(t)
+	left := s.e.register(&pb.RegisterMemberRequest{Parent: s.kt.Name, Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Lê", GivenName: "Khác"}}})
+	purge(t, s.e, left.Person.Name)
+	member := s.e.register(&pb.RegisterMemberRequest{Parent: s.hyh.Name, Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Lê", GivenName: "Hoa"}}})
+	seen = false
+	for _, c := range listAll(t, s.medical.Changes, "", "") {
+		if c.Resource == left.Person.Name || strings.HasPrefix(c.Resource, left.Person.Name+"/") {
+			t.Errorf("the association's feed tells of %s, never its member: %s %s", left.Person.Name, c.Kind, c.Resource)
+		}
+		seen = seen || c.Resource == member.Person.Name
+	}
+	if !seen {
+		t.Errorf("the association's feed does not tell of %s, its member", member.Person.Name)
 	}
 }

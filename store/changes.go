@@ -212,7 +212,7 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 			// never given again. Of those, the purge left the
 			// organization only on its deletions of the positions that
 			// placed them there then (purge.go).
-			conds = append(conds, "c.type IN (1, 2, 3, 4) AND ("+inUnitSQL("c.person_pk", orgs, today(tx.now))+
+			conds = append(conds, "c.type IN (1, 2, 3, 4) AND ("+inUnitSQL("c.person_pk", orgs, today(tx.now))+" AND "+ownChangeSQL+
 				` OR c.type = 1 AND c.kind = 5 AND EXISTS (SELECT 1 FROM changes pc
 					WHERE pc.resource > c.resource || '/positions/' AND pc.resource < c.resource || '/positions0'
 					AND pc.seq < c.seq AND pc.type = 3 AND pc.organization_pk IN (`+pkList(orgs)+`)))`)
@@ -231,7 +231,7 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 			// that placed them there: those of the person who had their pk
 			// then (after its creation; a pk may be given again). The
 			// purge's changes of the others keep no person (purge.go).
-			conds = append(conds, "((c.type IN (1, 2, 3, 4, 8, 9) AND "+inScopeSQL("c.person_pk", assocs)+
+			conds = append(conds, "((c.type IN (1, 2, 3, 4, 8, 9) AND "+inScopeSQL("c.person_pk", assocs)+" AND "+ownChangeSQL+
 				") OR (c.type = 7 AND c.association_pk IN ("+pkList(assocs)+`))
 				OR c.type = 1 AND c.kind = 5 AND EXISTS (SELECT 1 FROM changes pc WHERE pc.person_pk = c.person_pk
 					AND pc.seq < c.seq AND pc.type = 7 AND pc.kind = 3 AND pc.association_pk IN (`+pkList(assocs)+`)
@@ -338,6 +338,14 @@ func pageCut(got []*pb.Change, size int) int {
 	}
 	return i
 }
+
+// ownChangeSQL is the condition that the change c is of the person whose
+// pk it holds, or of what they hold. A purged person's pk is given again
+// (to the next person registered, when theirs was the highest): the
+// changes of the one purged are not shown to a limited key for the scope
+// of the next holder, whom they do not name.
+const ownChangeSQL = `EXISTS (SELECT 1 FROM people cp WHERE cp.pk = c.person_pk
+	AND substr(c.resource || '/', 1, length(cp.id) + 8) = 'people/' || cp.id || '/')`
 
 // leftScopeSQL selects the DELETED of each person p named by a change m
 // of the feed that took them out of a limited key's scope: one that
