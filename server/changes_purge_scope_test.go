@@ -104,3 +104,43 @@ func TestChangesOfOnePurgedNotOfTheNextHolder(t *testing.T) {
 		t.Errorf("the association's feed does not tell of %s, its member", member.Person.Name)
 	}
 }
+
+// Nor is a key of an organization told the DELETED of someone whose
+// position at another organization ended before that one came under it:
+// they never were in its scope. A position ended there after is told.
+func TestChangesNoDeletedOfOneWhoLeftBeforeTheMove(t *testing.T) {
+	f := newUnitFixture(t)
+	e, ctx := f.e, f.ctx
+	clinic := f.org("tram-y-te", "Trạm Y tế xã", "")
+	end := func(pos *pb.Position) {
+		t.Helper()
+		if _, err := e.client.People.UpdatePosition(ctx, &pb.UpdatePositionRequest{
+			Position:   &pb.Position{Name: pos.Name, Current: false, End: &date.Date{Year: 2020, Month: 6}},
+			UpdateMask: mask("current", "end")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	head := feedOf(t, f.ha.Changes, "")
+	from := head[len(head)-1].Cursor
+	former, pos := f.worker(clinic, "Trước")
+	end(pos)
+	if _, err := e.client.Organizations.UpdateOrganization(ctx, &pb.UpdateOrganizationRequest{
+		Organization: &pb.Organization{Name: clinic.Name, Parent: f.health.Name}, UpdateMask: mask("parent")}); err != nil {
+		t.Fatal(err)
+	}
+	after, pos := f.worker(clinic, "Sau")
+	end(pos)
+
+	for _, filter := range []string{"", "resource_type = PERSON"} {
+		told := map[string]bool{}
+		for _, c := range listAll(t, f.ha.Changes, from, filter) {
+			if c.Resource == former.Name || strings.HasPrefix(c.Resource, former.Name+"/") {
+				t.Errorf("filter %q: the unit's feed tells of %s, who left before the clinic came under it: %s %s", filter, former.Name, c.Kind, c.Resource)
+			}
+			told[c.Resource] = told[c.Resource] || c.Kind == pb.Change_DELETED
+		}
+		if !told[after.Name] {
+			t.Errorf("filter %q: the unit's feed does not tell that %s left it", filter, after.Name)
+		}
+	}
+}

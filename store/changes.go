@@ -219,7 +219,13 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 			// A change of a position that was current there before it
 			// (ended, deleted, moved elsewhere: migration 0042), of the
 			// person p, whose pk a purged person may have had.
-			left = leftScopeSQL(`m.type = 3 AND m.organization_pk IN (`+pkList(orgs)+`)
+			// Not one before its organization came under the unit: they
+			// were never in its scope.
+			joined, err := tx.unitJoinedSQL(ctx, q.Scope, "m.organization_pk")
+			if err != nil {
+				return err
+			}
+			left = leftScopeSQL(`m.type = 3 AND m.organization_pk IN (`+pkList(orgs)+`) AND m.seq > `+joined+`
 				AND substr(m.resource, 1, length(p.id) + 8) = 'people/' || p.id || '/'`,
 				inUnitSQL("p.pk", orgs, today(tx.now)), where)
 		} else if q.Scope != "" {

@@ -125,3 +125,40 @@ func splitScope(scope string) (association, organization string) {
 	}
 	return scope, ""
 }
+
+// unitJoinedSQL is an SQL expression of the organization pk that orgPK
+// gives: the seq of the latest change of the feed that moved it, or an
+// organization between it and the unit scope names, to a new parent; 0
+// when none did. A change of a position there before that seq was not in
+// the unit's scope then, whatever its organization is under now.
+func (tx *Tx) unitJoinedSQL(ctx context.Context, scope, orgPK string) (string, error) {
+	id, err := OrganizationID(scope, "scope")
+	if err != nil {
+		return "0", nil
+	}
+	rows, err := tx.QueryContext(ctx, `WITH RECURSIVE down(pk, joined, depth) AS (
+			SELECT pk, 0, 0 FROM organizations WHERE id = ?
+			UNION ALL SELECT t.pk, MAX(down.joined, IFNULL((SELECT MAX(ch.seq) FROM changes ch
+				WHERE ch.resource = 'organizations/' || t.id AND ch.type = 5 AND instr(ch.fields, ',parent,') > 0), 0)), down.depth + 1
+			FROM organizations t JOIN down ON t.parent_pk = down.pk WHERE down.depth < 100)
+		SELECT pk, joined FROM down WHERE joined > 0`, id)
+	if err != nil {
+		return "", dbError(err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var pk, joined int64
+		if err := rows.Scan(&pk, &joined); err != nil {
+			return "", dbError(err)
+		}
+		b.WriteString(" WHEN " + itoa(pk) + " THEN " + itoa(joined))
+	}
+	if err := rows.Err(); err != nil {
+		return "", dbError(err)
+	}
+	if b.Len() == 0 {
+		return "0", nil
+	}
+	return "(CASE " + orgPK + b.String() + " ELSE 0 END)", nil
+}
