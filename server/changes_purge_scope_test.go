@@ -144,3 +144,40 @@ func TestChangesNoDeletedOfOneWhoLeftBeforeTheMove(t *testing.T) {
 		}
 	}
 }
+
+// So is a key of an association not told the DELETED of someone who
+// withdrew from another association before that one came under its own.
+func TestChangesNoDeletedOfOneWhoWithdrewBeforeTheMove(t *testing.T) {
+	f := newScopeFixture(t)
+	e, ctx := f.e, f.ctx
+	club := e.association("cau-lac-bo", &pb.Association{DisplayName: "Câu lạc bộ Y", Code: "CLBY"})
+	withdraw := func(m string) {
+		t.Helper()
+		if _, err := e.client.Memberships.WithdrawMembership(ctx, &pb.WithdrawMembershipRequest{Name: m}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	head := feedOf(t, e.client.Changes, "")
+	from := head[len(head)-1].Cursor
+	former := e.register(&pb.RegisterMemberRequest{Parent: club.Name, Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Lê", GivenName: "Trước"}}})
+	withdraw(former.Membership.Name)
+	if _, err := e.client.Memberships.UpdateAssociation(ctx, &pb.UpdateAssociationRequest{
+		Association: &pb.Association{Name: club.Name, Parent: f.hyh.Name}, UpdateMask: mask("parent")}); err != nil {
+		t.Fatal(err)
+	}
+	after := e.register(&pb.RegisterMemberRequest{Parent: club.Name, Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Lê", GivenName: "Sau"}}})
+	withdraw(after.Membership.Name)
+
+	for _, filter := range []string{"", "resource_type = PERSON"} {
+		told := map[string]bool{}
+		for _, c := range listAll(t, f.medical.Changes, from, filter) {
+			if c.Resource == former.Person.Name || strings.HasPrefix(c.Resource, former.Person.Name+"/") {
+				t.Errorf("filter %q: the association's feed tells of %s, who withdrew before the club came under it: %s %s", filter, former.Person.Name, c.Kind, c.Resource)
+			}
+			told[c.Resource] = told[c.Resource] || c.Kind == pb.Change_DELETED
+		}
+		if !told[after.Person.Name] {
+			t.Errorf("filter %q: the association's feed does not tell that %s left it", filter, after.Person.Name)
+		}
+	}
+}

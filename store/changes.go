@@ -221,7 +221,7 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 			// person p, whose pk a purged person may have had.
 			// Not one before its organization came under the unit: they
 			// were never in its scope.
-			joined, err := tx.unitJoinedSQL(ctx, q.Scope, "m.organization_pk")
+			joined, err := tx.scopeJoinedSQL(ctx, q.Scope, "m.organization_pk")
 			if err != nil {
 				return err
 			}
@@ -243,8 +243,13 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 					AND pc.seq < c.seq AND pc.type = 7 AND pc.kind = 3 AND pc.association_pk IN (`+pkList(assocs)+`)
 					AND pc.seq > IFNULL((SELECT MAX(x.seq) FROM changes x WHERE x.person_pk = c.person_pk
 						AND x.seq < c.seq AND x.type = 1 AND x.kind = 1), 0)))`)
-			// A change of a membership of theirs, with a confirmed link.
-			left = leftScopeSQL(`m.type = 7 AND m.association_pk IN (`+pkList(assocs)+`)
+			// A change of a membership of theirs, with a confirmed link,
+			// after its association came under the key's.
+			joined, err := tx.scopeJoinedSQL(ctx, q.Scope, "m.association_pk")
+			if err != nil {
+				return err
+			}
+			left = leftScopeSQL(`m.type = 7 AND m.association_pk IN (`+pkList(assocs)+`) AND m.seq > `+joined+`
 				AND EXISTS (SELECT 1 FROM memberships lm WHERE lm.person_pk = p.pk AND lm.link_confirmed = 1
 					AND lm.association_pk IN (`+pkList(assocs)+`))`, inScopeSQL("p.pk", assocs), where)
 		}

@@ -126,22 +126,19 @@ func splitScope(scope string) (association, organization string) {
 	return scope, ""
 }
 
-// unitJoinedSQL is an SQL expression of the organization pk that orgPK
-// gives: the seq of the latest change of the feed that moved it, or an
-// organization between it and the unit scope names, to a new parent; 0
-// when none did. A change of a position there before that seq was not in
-// the unit's scope then, whatever its organization is under now.
-func (tx *Tx) unitJoinedSQL(ctx context.Context, scope, orgPK string) (string, error) {
-	id, err := OrganizationID(scope, "scope")
-	if err != nil {
-		return "0", nil
-	}
+// joinedSQL is an SQL expression of the pk that expr gives of an
+// organization or an association under the scope's (table, of feed type
+// typ, by id): the seq of the latest change of the feed that moved it, or
+// one between it and the scope's, to a new parent; 0 when none did. A
+// change there before that seq was not in the scope then, whatever it is
+// under now.
+func (tx *Tx) joinedSQL(ctx context.Context, table string, typ int, id, expr string) (string, error) {
 	rows, err := tx.QueryContext(ctx, `WITH RECURSIVE down(pk, joined, depth) AS (
-			SELECT pk, 0, 0 FROM organizations WHERE id = ?
+			SELECT pk, 0, 0 FROM `+table+` WHERE id = ?1
 			UNION ALL SELECT t.pk, MAX(down.joined, IFNULL((SELECT MAX(ch.seq) FROM changes ch
-				WHERE ch.resource = 'organizations/' || t.id AND ch.type = 5 AND instr(ch.fields, ',parent,') > 0), 0)), down.depth + 1
-			FROM organizations t JOIN down ON t.parent_pk = down.pk WHERE down.depth < 100)
-		SELECT pk, joined FROM down WHERE joined > 0`, id)
+				WHERE ch.resource = ?2 || '/' || t.id AND ch.type = ?3 AND instr(ch.fields, ',parent,') > 0), 0)), down.depth + 1
+			FROM `+table+` t JOIN down ON t.parent_pk = down.pk WHERE down.depth < 100)
+		SELECT pk, joined FROM down WHERE joined > 0`, id, table, typ)
 	if err != nil {
 		return "", dbError(err)
 	}
@@ -160,5 +157,14 @@ func (tx *Tx) unitJoinedSQL(ctx context.Context, scope, orgPK string) (string, e
 	if b.Len() == 0 {
 		return "0", nil
 	}
-	return "(CASE " + orgPK + b.String() + " ELSE 0 END)", nil
+	return "(CASE " + expr + b.String() + " ELSE 0 END)", nil
+}
+
+// scopeJoinedSQL is joinedSQL of the organization or association scope
+// names, a unit's or an association's.
+func (tx *Tx) scopeJoinedSQL(ctx context.Context, scope, expr string) (string, error) {
+	if id, ok := strings.CutPrefix(scope, "organizations/"); ok {
+		return tx.joinedSQL(ctx, "organizations", 5, id, expr)
+	}
+	return tx.joinedSQL(ctx, "associations", 6, strings.TrimPrefix(scope, "associations/"), expr)
 }
