@@ -30,22 +30,7 @@ func (b *browser) upload(name, content string) (int, string) {
 func (b *browser) uploadTo(name, content string) (int, string, string) {
 	b.t.Helper()
 	_, page := b.get("/imports")
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	w.WriteField("csrf", csrfOf(page))
-	w.WriteField("validate_only", "1")
-	if name != "" {
-		f, _ := w.CreateFormFile("file", name)
-		f.Write([]byte(content))
-	}
-	w.Close()
-	resp, err := b.http.Post(b.e.base+"/imports", w.FormDataContentType(), &body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(raw), resp.Header.Get("Location")
+	return b.postImport(url.Values{"csrf": {csrfOf(page)}, "validate_only": {"1"}}, name, content)
 }
 
 // A wrong upload is refused on the form with what to do, in Vietnamese
@@ -227,7 +212,8 @@ func TestImportProblemsInColumnOrder(t *testing.T) {
 	}
 }
 
-// postImport posts the import form with form's fields and a file.
+// postImport posts the import form with form's fields and a file (none
+// when name is empty).
 func (b *browser) postImport(form url.Values, name, content string) (int, string, string) {
 	b.t.Helper()
 	var body bytes.Buffer
@@ -237,8 +223,10 @@ func (b *browser) postImport(form url.Values, name, content string) (int, string
 			w.WriteField(k, v)
 		}
 	}
-	f, _ := w.CreateFormFile("file", name)
-	f.Write([]byte(content))
+	if name != "" {
+		f, _ := w.CreateFormFile("file", name)
+		f.Write([]byte(content))
+	}
 	w.Close()
 	resp, err := b.http.Post(b.e.base+"/imports", w.FormDataContentType(), &body)
 	if err != nil {
