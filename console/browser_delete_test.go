@@ -33,11 +33,7 @@ func TestBrowserDeletesAQualification(t *testing.T) {
 	}
 
 	run(t, ctx,
-		chromedp.Navigate(e.base+edit),
-		chromedp.WaitVisible("#email"),
-		chromedp.SendKeys("#email", email),
-		chromedp.SendKeys("#password", testPassword),
-		chromedp.Click("#signin"),
+		signInTasks(e.base+edit, email),
 		chromedp.WaitVisible("#delete"),
 		// Not ticked: the browser keeps the page.
 		chromedp.Click("#delete"),

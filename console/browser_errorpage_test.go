@@ -17,11 +17,7 @@ func TestBrowserErrorPagesLeadOn(t *testing.T) {
 	e := newEnv(t)
 	email := e.account("registrar", "")
 	run(t, ctx,
-		chromedp.Navigate(e.base+"/people/anh"),
-		chromedp.WaitVisible("#email"),
-		chromedp.SendKeys("#email", email),
-		chromedp.SendKeys("#password", testPassword),
-		chromedp.Click("#signin"),
+		signInTasks(e.base+"/people/anh", email),
 		chromedp.WaitVisible("#person-name"),
 	)
 	follow(t, ctx, chromedp.Evaluate[chromedp.Void](`location.href = "/people/khong-co-ai"`))

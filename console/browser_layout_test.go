@@ -83,11 +83,7 @@ func TestBrowserPagesFitTheWindow(t *testing.T) {
 	email := e.account("admin", "")
 	dir := screenshotDir(t)
 	run(t, ctx,
-		chromedp.Navigate(e.base+"/people"),
-		chromedp.WaitVisible("#email"),
-		chromedp.SendKeys("#email", email),
-		chromedp.SendKeys("#password", testPassword),
-		chromedp.Click("#signin"),
+		signInTasks(e.base+"/people", email),
 		chromedp.WaitVisible("#q"),
 	)
 	pages := []struct{ name, path, ready string }{

@@ -31,11 +31,7 @@ func TestBrowserCreateDeleteRestorePerson(t *testing.T) {
 	}
 
 	run(t, ctx,
-		chromedp.Navigate(e.base+"/people"),
-		chromedp.WaitVisible("#email"),
-		chromedp.SendKeys("#email", email),
-		chromedp.SendKeys("#password", testPassword),
-		chromedp.Click("#signin"),
+		signInTasks(e.base+"/people", email),
 		chromedp.WaitVisible("#new-person"),
 	)
 	follow(t, ctx, chromedp.Click("#new-person"))
@@ -123,11 +119,7 @@ func TestBrowserCreateDeleteRestorePerson(t *testing.T) {
 	ha := e.account("home_affairs", "")
 	follow(t, ctx, chromedp.Click("#logout"))
 	run(t, ctx,
-		chromedp.Navigate(e.base+"/people/"+id),
-		chromedp.WaitVisible("#email"),
-		chromedp.SendKeys("#email", ha),
-		chromedp.SendKeys("#password", testPassword),
-		chromedp.Click("#signin"),
+		signInTasks(e.base+"/people/"+id, ha),
 		chromedp.WaitVisible("#person-name"),
 	)
 	for _, sel := range []string{"#delete-person", "#undelete", "#edit-person"} {

@@ -31,11 +31,7 @@ func TestBrowserYearlyReport(t *testing.T) {
 
 	step("sign in and open the reports", func(t *testing.T) {
 		run(t, ctx,
-			chromedp.Navigate(e.base+"/people"),
-			chromedp.WaitVisible("#email"),
-			chromedp.SendKeys("#email", email),
-			chromedp.SendKeys("#password", testPassword),
-			chromedp.Click("#signin"),
+			signInTasks(e.base+"/people", email),
 			chromedp.WaitVisible("#nav-reports"),
 			chromedp.Click("#nav-reports"),
 			chromedp.WaitVisible("#as_of"),

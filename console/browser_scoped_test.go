@@ -42,11 +42,7 @@ func TestBrowserScopedSearch(t *testing.T) {
 	dir := screenshotDir(t)
 
 	run(t, ctx,
-		chromedp.Navigate(e.base+"/people"),
-		chromedp.WaitVisible("#email"),
-		chromedp.SendKeys("#email", email),
-		chromedp.SendKeys("#password", testPassword),
-		chromedp.Click("#signin"),
+		signInTasks(e.base+"/people", email),
 		chromedp.WaitVisible("#q"),
 		chromedp.SendKeys("#q", "pham thi hoa"),
 	)

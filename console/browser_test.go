@@ -116,6 +116,26 @@ func shot(dir, name string) action {
 // fails the step with its name instead of the whole test's deadline.
 const stepTimeout = 30 * time.Second
 
+// signInTasks opens url, whose sign-in page it is sent to, and signs in
+// as email with the test password; the console sends it back to url.
+func signInTasks(url, email string) action {
+	steps := []action{
+		chromedp.Navigate(url),
+		chromedp.WaitVisible("#email"),
+		chromedp.SendKeys("#email", email),
+		chromedp.SendKeys("#password", testPassword),
+		chromedp.Click("#signin"),
+	}
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		for _, step := range steps {
+			if _, err := step(ctx, tg); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 func run(t *testing.T, tabCtx context.Context, actions ...action) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(tabCtx, stepTimeout)

@@ -45,11 +45,7 @@ func TestBrowserUnitReview(t *testing.T) {
 
 	step("sign in as the unit", func(t *testing.T) {
 		run(t, ctx,
-			chromedp.Navigate(e.base+"/people"),
-			chromedp.WaitVisible("#email"),
-			chromedp.SendKeys("#email", email),
-			chromedp.SendKeys("#password", testPassword),
-			chromedp.Click("#signin"),
+			signInTasks(e.base+"/people", email),
 			chromedp.WaitVisible("#unit-scope"),
 			shot(dir, "20-don-vi-tim-kiem"),
 		)
