@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -109,5 +110,59 @@ func TestImportedListsMakeLastYearsReport(t *testing.T) {
 	}
 	if n := r.GetTables()[0].GetStatistics().GetTotal(); n != 5 {
 		t.Errorf("the report as on %v counts %d, want the 5 on the lists then", endOfLast, n)
+	}
+}
+
+// A row that names a registered person and gives another Ngày vào danh
+// sách is a conflict at that cell, with overwrite too: the date never
+// changes. The same date, or none, is no conflict.
+func TestImportRegistryDateOfRegisteredPerson(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	last := time.Now().In(store.Vietnam).Year() - 1
+	xlsx := func(rows ...[]any) *httpbody.HttpBody {
+		return &httpbody.HttpBody{ContentType: transfer.ContentTypeXLSX, Data: workbook(t, rows...)}
+	}
+	header := []any{"Họ", "Tên", "Số CCCD", "Ngày vào danh sách"}
+	own := fmt.Sprintf("01/06/%d", last)
+	if resp, s := e.importFile(&pb.ImportPeopleRequest{File: xlsx(header, []any{"Nguyễn", "An", "091080000001", own})}); s != nil || resp.GetCreated() != 1 {
+		t.Fatalf("import: %v, %v", resp, s)
+	}
+	for _, c := range []struct {
+		cell      string
+		overwrite bool
+		conflict  bool
+	}{
+		{own, false, false},
+		{"", false, false},
+		{fmt.Sprintf("02/06/%d", last), false, true},
+		{fmt.Sprintf("01/01/%d", last), true, true},
+	} {
+		resp, _ := e.importFile(&pb.ImportPeopleRequest{Overwrite: c.overwrite, RegistryDate: day(int32(last), 3, 1),
+			File: xlsx(header, []any{"Nguyễn", "An", "091080000001", c.cell})})
+		var got []*pb.ImportProblem
+		for _, p := range resp.GetProblems() {
+			if p.GetKind() == pb.ImportProblem_CONFLICT {
+				got = append(got, p)
+			}
+		}
+		switch {
+		case !c.conflict && len(got) != 0:
+			t.Errorf("%q: conflicts %v, want none", c.cell, got)
+		case c.conflict && (len(got) != 1 || got[0].GetColumn() != "D (Ngày vào danh sách)" || got[0].GetField() != "person.registry_date" ||
+			!strings.Contains(got[0].GetMessage(), own) || !strings.Contains(got[0].GetMessage(), c.cell)):
+			t.Errorf("%q (overwrite %v): conflicts %v, want one at D (Ngày vào danh sách) quoting %s and %s", c.cell, c.overwrite, got, own, c.cell)
+		}
+		people, err := e.client.People.ListPeople(ctx, &pb.ListPeopleRequest{Filter: `national_id = "091080000001"`})
+		if err != nil || len(people.GetPeople()) != 1 {
+			t.Fatalf("list: %v, %v", people, err)
+		}
+		got1, err := e.client.People.GetPerson(ctx, &pb.GetPersonRequest{Name: people.People[0].Name, View: pb.PersonView_PERSON_VIEW_FULL})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := got1.GetRegistryDate(); d.GetYear() != int32(last) || d.GetMonth() != 6 || d.GetDay() != 1 {
+			t.Errorf("after %q: registry_date %v, want 01/06/%d kept", c.cell, d, last)
+		}
 	}
 }

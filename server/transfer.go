@@ -499,6 +499,8 @@ func (t *transferService) importRow(ctx context.Context, im *store.Importer, per
 		msg := fmt.Sprintf("%s has %q registered; the file has %q, not applied (import with overwrite to replace it)", out.Person, c.Registered, c.Imported)
 		if c.Withheld {
 			msg = fmt.Sprintf("%s withholds their contact details (no consent to be contacted): the file's %q was neither compared nor applied; only an admin may change them", out.Person, c.Imported)
+		} else if c.Immutable {
+			msg = fmt.Sprintf("%s is on the lists from %s; the file has %s, not applied: a registry date never changes once the person is registered", out.Person, c.Registered, c.Imported)
 		}
 		problem(&pb.ImportProblem{Kind: pb.ImportProblem_CONFLICT, Row: row, Column: columnOf(mapping, c.Field), Field: c.Field, Person: out.Person,
 			Message: msg})

@@ -68,6 +68,9 @@ type Conflict struct {
 	// or the state of a membership whose person the caller is not shown:
 	// it was neither compared nor applied, and Registered is empty.
 	Withheld bool
+	// Immutable is a value that never changes once the person is
+	// registered (the registry date): not applied, even with Overwrite.
+	Immutable bool
 }
 
 // ImportOutcome is what one row did.
@@ -329,6 +332,11 @@ func (im *Importer) merge(ctx context.Context, r *personRow, row *pb.Person) (*I
 	if err := checkMerged(ctx, im.bulk, have, want); err != nil {
 		return nil, err
 	}
+	if d := row.GetRegistryDate(); d != nil && !proto.Equal(d, have.RegistryDate) {
+		// Only the row's own cell: the import's date is for new people.
+		out.Conflicts = append(out.Conflicts, Conflict{Field: personField + "registry_date",
+			Registered: dateCell(have.RegistryDate), Imported: dateCell(d), Immutable: true})
+	}
 	changed := false
 	for _, fd := range diff(have, want) {
 		hv, wv := have.ProtoReflect().Get(fd), want.ProtoReflect().Get(fd)
@@ -454,6 +462,11 @@ func diff(have, row *pb.Person) []protoreflect.FieldDescriptor {
 		return true
 	})
 	return out
+}
+
+// dateCell is a whole date as a cell writes it.
+func dateCell(d *date.Date) string {
+	return fmt.Sprintf("%02d/%02d/%04d", d.GetDay(), d.GetMonth(), d.GetYear())
 }
 
 func valueText(fd protoreflect.FieldDescriptor, v protoreflect.Value) string {
