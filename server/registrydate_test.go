@@ -166,3 +166,36 @@ func TestImportRegistryDateOfRegisteredPerson(t *testing.T) {
 		}
 	}
 }
+
+// A new person registered by a row of the Hội viên sheet gets the
+// import's registry date, as a new person of the people sheet does.
+func TestImportRegistryDateOfNewMember(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	_, hyh := e.associations()
+	last := int32(time.Now().In(store.Vietnam).Year() - 1)
+	names := []string{transfer.PeopleSheet, transfer.MembershipsSheet}
+	rows := map[string][][]any{
+		transfer.PeopleSheet: {{"Họ", "Tên", "Số CCCD"}, {"Nguyễn", "An", "091080000011"}},
+		transfer.MembershipsSheet: {membershipHeader,
+			{"", "091090000012", "Thạch", "Sa", "12/05/1990", hyh.Name, "Chờ duyệt", "", "2025-01"}},
+	}
+	resp, s := e.importFile(&pb.ImportPeopleRequest{RegistryDate: day(last, 3, 1),
+		File: &httpbody.HttpBody{ContentType: transfer.ContentTypeXLSX, Data: sheets(t, names, rows)}})
+	if s != nil || resp.GetCreated() != 2 {
+		t.Fatalf("import: %v, %v; want 2 created", resp, s)
+	}
+	for _, nid := range []string{"091080000011", "091090000012"} {
+		people, err := e.client.People.ListPeople(ctx, &pb.ListPeopleRequest{Filter: fmt.Sprintf("national_id = %q", nid)})
+		if err != nil || len(people.GetPeople()) != 1 {
+			t.Fatalf("%s: %v, %v", nid, people, err)
+		}
+		p, err := e.client.People.GetPerson(ctx, &pb.GetPersonRequest{Name: people.People[0].Name, View: pb.PersonView_PERSON_VIEW_FULL})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := p.GetRegistryDate(); d.GetYear() != last || d.GetMonth() != 3 || d.GetDay() != 1 {
+			t.Errorf("%s: registry_date %v, want 01/03/%d", nid, d, last)
+		}
+	}
+}

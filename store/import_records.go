@@ -169,7 +169,9 @@ func (im *Importer) membership(ctx context.Context, row MembershipImport, scope 
 			np = &pb.Person{}
 		}
 		np.NationalId = row.Person.NationalID
-		reg.NewPerson = np
+		// The import's registry date, as a new person of the people
+		// sheet gets it; a registered person keeps theirs.
+		reg.NewPerson = im.withRegistryDate(np)
 	}
 	res, err := tx.registerMember(ctx, assocID, reg, CreateOptions{Scope: scope, Admin: im.o.Admin})
 	if err != nil {
