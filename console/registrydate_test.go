@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/genproto/googleapis/type/date"
+
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
@@ -52,5 +54,19 @@ func TestImportFormRegistryDate(t *testing.T) {
 			break
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// The person's page shows their Ngày vào danh sách, dd/mm/yyyy as the
+// other dates.
+func TestProfileShowsRegistryDate(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.admin.People.CreatePerson(context.Background(), &pb.CreatePersonRequest{PersonId: "lan", Person: &pb.Person{
+		FamilyName: "Lê", GivenName: "Lan", RegistryDate: &date.Date{Year: 2024, Month: 3, Day: 5}}}); err != nil {
+		t.Fatal(err)
+	}
+	_, body := e.signIn(e.account("registrar", "")).get("/people/lan")
+	if want := `<dt>Ngày vào danh sách</dt><dd id="registry-date">05/03/2024</dd>`; !strings.Contains(html.UnescapeString(body), want) {
+		t.Errorf("the profile lacks %s:\n%s", want, body)
 	}
 }
