@@ -199,3 +199,36 @@ func TestImportRegistryDateOfNewMember(t *testing.T) {
 		}
 	}
 }
+
+// A row without a national ID or Mã hồ sơ that looks like one registered
+// person (name and birth date) is that person imported again only when it
+// says nothing else: another Ngày vào danh sách makes it a possible
+// duplicate to look at, not "unchanged".
+func TestImportRegistryDateOfALookAlike(t *testing.T) {
+	e := newEnv(t)
+	last := time.Now().In(store.Vietnam).Year() - 1
+	xlsx := func(rows ...[]any) *httpbody.HttpBody {
+		return &httpbody.HttpBody{ContentType: transfer.ContentTypeXLSX, Data: workbook(t, rows...)}
+	}
+	header := []any{"Họ", "Tên", "Ngày sinh", "Ngày vào danh sách"}
+	own := fmt.Sprintf("01/06/%d", last)
+	if resp, s := e.importFile(&pb.ImportPeopleRequest{File: xlsx(header, []any{"Lâm", "Bảo", "12/05/1980", own})}); s != nil || resp.GetCreated() != 1 {
+		t.Fatalf("import: %v, %v", resp, s)
+	}
+	for _, c := range []struct {
+		cell      string
+		unchanged bool
+	}{
+		{own, true},
+		{"", true},
+		{fmt.Sprintf("02/06/%d", last), false},
+	} {
+		resp, s := e.importFile(&pb.ImportPeopleRequest{SkipInvalid: true, File: xlsx(header, []any{"Lâm", "Bảo", "12/05/1980", c.cell})})
+		if s != nil {
+			t.Fatalf("%q: %v", c.cell, s)
+		}
+		if got := resp.GetUnchanged() == 1; got != c.unchanged || resp.GetCreated() != 0 {
+			t.Errorf("%q: %d unchanged, %d created (problems %v); want unchanged %v, none created", c.cell, resp.GetUnchanged(), resp.GetCreated(), resp.GetProblems(), c.unchanged)
+		}
+	}
+}

@@ -286,7 +286,10 @@ func (im *Importer) person(ctx context.Context, row *pb.Person) (*ImportOutcome,
 			// said when the caller may not compare: a restricted person, or
 			// contact details the person withholds.
 			hidden := !im.o.Admin && (r.person.Restricted || !r.person.ContactAllowed && hasContact(probe))
-			if len(dups) == 1 && probe.NationalId == "" && !hidden && len(diff(r.person, probe)) == 0 {
+			// Nor when the row gives another registry date, which no
+			// import changes: it may be another person.
+			sameDay := row.GetRegistryDate() == nil || proto.Equal(row.GetRegistryDate(), r.person.RegistryDate)
+			if len(dups) == 1 && probe.NationalId == "" && !hidden && sameDay && len(diff(r.person, probe)) == 0 {
 				return &ImportOutcome{Action: Unchanged, Person: r.person.Name}, nil
 			}
 		}
