@@ -76,12 +76,7 @@ func TestIndicatorsKeepTheTablesHiddenCounts(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			db := openTest(t)
 			ctx := context.Background()
-			if _, err := db.UpdateStatisticsSettings(ctx, statisticsSettingsName, WriteOptions{}, func(s *pb.StatisticsSettings) error {
-				s.SuppressionThreshold = 3
-				return nil
-			}); err != nil {
-				t.Fatal(err)
-			}
+			setThreshold(t, db, 3)
 			i := 0
 			for _, g := range c.people {
 				for range g.n {

@@ -86,12 +86,7 @@ func TestRegistryDateCountsFrom(t *testing.T) {
 	ctx := context.Background()
 	db.Now = func() time.Time { return time.Date(2026, 3, 1, 3, 0, 0, 0, time.UTC) }
 	// Three each, so that no count is below the threshold.
-	if _, err := db.UpdateStatisticsSettings(ctx, statisticsSettingsName, WriteOptions{}, func(s *pb.StatisticsSettings) error {
-		s.SuppressionThreshold = 3
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	setThreshold(t, db, 3)
 	listed := &date.Date{Year: 2025, Month: 6, Day: 1}
 	var early, late []*pb.Person
 	for i := range 3 {

@@ -38,11 +38,7 @@ func TestStatisticsFinishedPositionAsOfToday(t *testing.T) {
 		}
 	}
 	setDay(db, 2015, 1, 1)
-	_, err := db.UpdateStatisticsSettings(ctx, statisticsSettingsName, WriteOptions{}, func(s *pb.StatisticsSettings) error {
-		s.SuppressionThreshold = 3
-		return nil
-	})
-	must(err)
+	setThreshold(t, db, 3)
 	uni, err := db.CreateOrganization(ctx, &pb.Organization{DisplayName: "Trường Đại học", Kind: pb.Organization_UNIVERSITY, AdministrativeUnit: "30742"}, CreateOptions{ID: "dh-a"})
 	must(err)
 	hosp, err := db.CreateOrganization(ctx, &pb.Organization{DisplayName: "Bệnh viện", Kind: pb.Organization_HOSPITAL, AdministrativeUnit: "30760"}, CreateOptions{ID: "bv-b"})

@@ -61,12 +61,7 @@ func TestMembershipStateDimension(t *testing.T) {
 	if _, err := db.WithdrawMembership(ctx, member(people[0], assocs[1]), Transition{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.UpdateStatisticsSettings(ctx, statisticsSettingsName, WriteOptions{}, func(s *pb.StatisticsSettings) error {
-		s.SuppressionThreshold = 3
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	setThreshold(t, db, 3)
 	r, err := db.ComputeStatistics(ctx, q)
 	if err != nil {
 		t.Fatal(err)
@@ -84,5 +79,16 @@ func TestMembershipStateDimension(t *testing.T) {
 	want := "FEMALE/ACTIVE=6, FEMALE/PENDING=3, FEMALE/REJECTED=*, FEMALE/=*"
 	if strings.Join(got, ", ") != want {
 		t.Errorf("got  %s\nwant %s", strings.Join(got, ", "), want)
+	}
+}
+
+// setThreshold sets the suppression threshold of db's statistics.
+func setThreshold(t *testing.T, db *DB, threshold int32) {
+	t.Helper()
+	if _, err := db.UpdateStatisticsSettings(context.Background(), statisticsSettingsName, WriteOptions{}, func(s *pb.StatisticsSettings) error {
+		s.SuppressionThreshold = threshold
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -21,12 +21,7 @@ func linkedUnits(t *testing.T) *DB {
 	db := openTest(t)
 	ctx := context.Background()
 	db.Now = func() time.Time { return time.Date(2026, 3, 1, 3, 0, 0, 0, time.UTC) }
-	if _, err := db.UpdateStatisticsSettings(ctx, statisticsSettingsName, WriteOptions{}, func(s *pb.StatisticsSettings) error {
-		s.SuppressionThreshold = 3
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	setThreshold(t, db, 3)
 	for _, o := range []struct {
 		unit string
 		n    int

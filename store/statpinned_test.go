@@ -33,12 +33,7 @@ func pinnedFixture(t *testing.T) (*DB, context.Context) {
 	add(2, pb.Person_GENDER_UNSPECIFIED, "30742")
 	add(6, pb.Person_MALE, "30766")
 	add(6, pb.Person_FEMALE, "30766")
-	if _, err := db.UpdateStatisticsSettings(ctx, statisticsSettingsName, WriteOptions{}, func(s *pb.StatisticsSettings) error {
-		s.SuppressionThreshold = 3
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	setThreshold(t, db, 3)
 	return db, ctx
 }
 

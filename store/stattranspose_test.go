@@ -32,12 +32,7 @@ func TestSuppressionIgnoresDimensionOrder(t *testing.T) {
 		db.Now = func() time.Time { return time.Date(2026, 3, 1, 3, 0, 0, 0, time.UTC) }
 		db.SetReadBudget(0)
 		bulkLoad(t, db, 400, 7)
-		if _, err := db.UpdateStatisticsSettings(ctx, statisticsSettingsName, WriteOptions{}, func(s *pb.StatisticsSettings) error {
-			s.SuppressionThreshold = threshold
-			return nil
-		}); err != nil {
-			t.Fatal(err)
-		}
+		setThreshold(t, db, threshold)
 		sets := [][]Dimension{{level, unit}, {gender, level}, {level, field}, {unit, gender}, {field, age},
 			{level, unit, gender}, {gender, age, level}}
 		for _, set := range sets {

@@ -19,12 +19,7 @@ func TestStatisticsFilterByUnitArea(t *testing.T) {
 	db := openTest(t)
 	ctx := context.Background()
 	db.Now = func() time.Time { return time.Date(2025, 8, 1, 3, 0, 0, 0, time.UTC) }
-	if _, err := db.UpdateStatisticsSettings(ctx, statisticsSettingsName, WriteOptions{}, func(s *pb.StatisticsSettings) error {
-		s.SuppressionThreshold = 3
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	setThreshold(t, db, 3)
 	// Four born in each: Xã Giồng Riềng (2025, formed from Huyện Giồng
 	// Riềng), Huyện Giồng Riềng (2024), Phường Long Xuyên (2025, formed
 	// from the former An Giang), Thành phố Rạch Giá (2024). Each works in
