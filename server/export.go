@@ -27,6 +27,13 @@ func (t *transferService) ExportPeople(req *pb.ExportPeopleRequest, stream grpc.
 	if req.GetFormat() == pb.SpreadsheetFormat_XLSX {
 		format, ct = transfer.XLSX, transfer.ContentTypeXLSX
 	}
+	// Codes as the template's drop-downs show them ("01 - Kinh"), for
+	// people to read; a unit since merged by its last name.
+	lists, err := t.templateLists(ctx, store.UnitQuery{ShowHistory: true})
+	if err != nil {
+		return grpcError(ctx, err)
+	}
+	labels := transfer.LabelsOf(lists)
 	p := principal(ctx)
 	ev := auditEvent(ctx)
 	out, flush := transfer.NewChunker(exportChunk, func(b []byte) error {
@@ -65,7 +72,7 @@ func (t *transferService) ExportPeople(req *pb.ExportPeopleRequest, stream grpc.
 				exported[person.Name] = person.NationalId
 				order = append(order, person.Name)
 			}
-			if err := w.Write(transfer.Cells(cols, person)); err != nil {
+			if err := w.Write(labels.Cells(cols, person)); err != nil {
 				return grpcError(ctx, err)
 			}
 		}
@@ -80,7 +87,7 @@ func (t *transferService) ExportPeople(req *pb.ExportPeopleRequest, stream grpc.
 		q.PageToken = page.NextPageToken
 	}
 	if records {
-		if err := t.exportRecords(ctx, sw, exported, order); err != nil {
+		if err := t.exportRecords(ctx, sw, labels, exported, order); err != nil {
 			return grpcError(ctx, err)
 		}
 	}

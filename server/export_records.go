@@ -17,8 +17,8 @@ import (
 // only for a caller who may list them, and only those that have not ended
 // (the states a membership sheet imports). A sheet's rows follow the people
 // sheet's order (order, the Mã hồ sơ as exported), a person's records
-// together.
-func (t *transferService) exportRecords(ctx context.Context, w transfer.SheetWriter, exported map[string]string, order []string) error {
+// together; codes as labels show them.
+func (t *transferService) exportRecords(ctx context.Context, w transfer.SheetWriter, labels transfer.Labels, exported map[string]string, order []string) error {
 	p := principal(ctx)
 	clear := !personalDataRoles[p.Role]
 	for i := range transfer.RecordSheets {
@@ -36,19 +36,19 @@ func (t *transferService) exportRecords(ctx context.Context, w transfer.SheetWri
 		var err error
 		switch rs.Name {
 		case transfer.QualificationsSheet:
-			err = exportSheet(rows, rs, exported, clear, func(q store.ListQuery) ([]*pb.Qualification, store.Page, error) {
+			err = exportSheet(rows, rs, labels, exported, clear, func(q store.ListQuery) ([]*pb.Qualification, store.Page, error) {
 				return t.db.ListQualifications(ctx, "people/-", q)
 			})
 		case transfer.PositionsSheet:
-			err = exportSheet(rows, rs, exported, clear, func(q store.ListQuery) ([]*pb.Position, store.Page, error) {
+			err = exportSheet(rows, rs, labels, exported, clear, func(q store.ListQuery) ([]*pb.Position, store.Page, error) {
 				return t.db.ListPositions(ctx, "people/-", q)
 			})
 		case transfer.HonorsSheet:
-			err = exportSheet(rows, rs, exported, clear, func(q store.ListQuery) ([]*pb.Honor, store.Page, error) {
+			err = exportSheet(rows, rs, labels, exported, clear, func(q store.ListQuery) ([]*pb.Honor, store.Page, error) {
 				return t.db.ListHonors(ctx, "people/-", q)
 			})
 		case transfer.WorksSheet:
-			err = exportSheet(rows, rs, exported, clear, func(q store.ListQuery) ([]*pb.Work, store.Page, error) {
+			err = exportSheet(rows, rs, labels, exported, clear, func(q store.ListQuery) ([]*pb.Work, store.Page, error) {
 				return t.db.ListWorks(ctx, "people/-", q)
 			})
 		case transfer.MembershipsSheet:
@@ -63,7 +63,7 @@ func (t *transferService) exportRecords(ctx context.Context, w transfer.SheetWri
 				if clear {
 					m = redact(m).(*pb.Membership)
 				}
-				rows.add(m.GetPerson(), transfer.MembershipCells(m.GetPerson(), nid, m))
+				rows.add(m.GetPerson(), labels.Record(rs, transfer.MembershipCells(m.GetPerson(), nid, m)))
 				return nil
 			})
 		}
@@ -99,7 +99,7 @@ func importable(s pb.Membership_State) bool {
 
 // exportSheet keeps the rows of the exported people's records that list
 // gives.
-func exportSheet[T proto.Message](rows personRows, rs *transfer.RecordSheet, exported map[string]string, clear bool,
+func exportSheet[T proto.Message](rows personRows, rs *transfer.RecordSheet, labels transfer.Labels, exported map[string]string, clear bool,
 	list func(store.ListQuery) ([]T, store.Page, error)) error {
 	return eachPage(list, func(rec T) error {
 		name := rec.ProtoReflect().Get(rec.ProtoReflect().Descriptor().Fields().ByName("name")).String()
@@ -115,7 +115,7 @@ func exportSheet[T proto.Message](rows personRows, rs *transfer.RecordSheet, exp
 		if clear {
 			rec = redact(rec).(T)
 		}
-		rows.add(person, rs.Cells(person, nid, rec))
+		rows.add(person, labels.Record(rs, rs.Cells(person, nid, rec)))
 		return nil
 	})
 }

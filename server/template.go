@@ -17,21 +17,46 @@ import (
 // GetImportTemplate makes the import template from the reference data as it
 // is now (the units valid on as_of).
 func (t *transferService) GetImportTemplate(ctx context.Context, req *pb.GetImportTemplateRequest) (*httpbody.HttpBody, error) {
+	lists, err := t.templateLists(ctx, store.UnitQuery{AsOf: req.GetAsOf()})
+	if err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	var buf bytes.Buffer
+	if err := transfer.WriteTemplate(&buf, lists); err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	return &httpbody.HttpBody{ContentType: transfer.ContentTypeXLSX, Data: buf.Bytes()}, nil
+}
+
+// templateLists are the template's drop-down lists, of the values the
+// caller may read, with the units uq lists (of a day, or every version);
+// an export writes a code as its list shows it (transfer.Labels). A unit
+// is named by its latest version in uq.
+func (t *transferService) templateLists(ctx context.Context, uq store.UnitQuery) (map[string][]string, error) {
 	lists := transfer.FixedLists()
 	q := store.ListQuery{PageSize: 1000}
 	ethnic, err := every(q, func(q store.ListQuery) ([]*pb.EthnicGroup, store.Page, error) { return t.db.ListEthnicGroups(ctx, q) })
 	if err != nil {
-		return nil, grpcError(ctx, err)
+		return nil, err
 	}
 	for _, e := range ethnic {
 		lists["ethnicity"] = append(lists["ethnicity"], transfer.ListValue(e.GetCode(), e.GetNameVi()))
 	}
 	units, err := every(q, func(q store.ListQuery) ([]*pb.AdministrativeUnit, store.Page, error) {
-		return t.db.ListAdministrativeUnits(ctx, store.UnitQuery{ListQuery: q, AsOf: req.GetAsOf()})
+		uq.ListQuery = q
+		return t.db.ListAdministrativeUnits(ctx, uq)
 	})
 	if err != nil {
-		return nil, grpcError(ctx, err)
+		return nil, err
 	}
+	// A code's versions come together, by date: the last names it.
+	latest := units[:0]
+	for i, u := range units {
+		if i+1 == len(units) || units[i+1].GetCode() != u.GetCode() {
+			latest = append(latest, u)
+		}
+	}
+	units = latest
 	// The province first, then its units (a code's length is its level).
 	vntext.Sort(units, (*pb.AdministrativeUnit).GetDisplayName)
 	slices.SortStableFunc(units, func(a, b *pb.AdministrativeUnit) int { return cmp.Compare(len(a.GetCode()), len(b.GetCode())) })
@@ -40,7 +65,7 @@ func (t *transferService) GetImportTemplate(ctx context.Context, req *pb.GetImpo
 	}
 	countries, err := every(q, func(q store.ListQuery) ([]*pb.Country, store.Page, error) { return t.db.ListCountries(ctx, q) })
 	if err != nil {
-		return nil, grpcError(ctx, err)
+		return nil, err
 	}
 	vntext.Sort(countries, (*pb.Country).GetNameVi)
 	for _, c := range countries {
@@ -50,16 +75,26 @@ func (t *transferService) GetImportTemplate(ctx context.Context, req *pb.GetImpo
 		return t.db.ListQualificationLevels(ctx, q)
 	})
 	if err != nil {
-		return nil, grpcError(ctx, err)
+		return nil, err
 	}
 	for _, l := range levels {
 		lists["level"] = append(lists["level"], transfer.ListValue(l.GetCode(), l.GetNameVi()))
+	}
+	// An academic title's qualification takes a title as its level.
+	titles, err := every(q, func(q store.ListQuery) ([]*pb.AcademicTitle, store.Page, error) {
+		return t.db.ListAcademicTitles(ctx, q)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range titles {
+		lists["level"] = append(lists["level"], transfer.ListValue(a.GetCode(), a.GetNameVi()))
 	}
 	fields, err := every(q, func(q store.ListQuery) ([]*pb.Field, store.Page, error) {
 		return t.db.ListFields(ctx, store.FieldQuery{ListQuery: q})
 	})
 	if err != nil {
-		return nil, grpcError(ctx, err)
+		return nil, err
 	}
 	for _, f := range fields {
 		lists["field"] = append(lists["field"], transfer.ListValue(f.GetName(), f.GetNameVi()))
@@ -73,7 +108,7 @@ func (t *transferService) GetImportTemplate(ctx context.Context, req *pb.GetImpo
 	if t.s.mayCall(principal(ctx), "/trithuc.v1.OrganizationService/ListOrganizations") {
 		orgs, err := every(byName, func(q store.ListQuery) ([]*pb.Organization, store.Page, error) { return t.db.ListOrganizations(ctx, q) })
 		if err != nil {
-			return nil, grpcError(ctx, err)
+			return nil, err
 		}
 		for _, o := range orgs {
 			lists["organization"] = append(lists["organization"], transfer.ListValue(o.GetName(), o.GetDisplayName()))
@@ -81,7 +116,7 @@ func (t *transferService) GetImportTemplate(ctx context.Context, req *pb.GetImpo
 	}
 	assocs, err := every(byName, func(q store.ListQuery) ([]*pb.Association, store.Page, error) { return t.db.ListAssociations(ctx, q) })
 	if err != nil {
-		return nil, grpcError(ctx, err)
+		return nil, err
 	}
 	for _, a := range assocs {
 		// A key limited to an association is offered the associations it
@@ -91,11 +126,7 @@ func (t *transferService) GetImportTemplate(ctx context.Context, req *pb.GetImpo
 		}
 		lists["association"] = append(lists["association"], transfer.ListValue(a.GetName(), a.GetDisplayName()))
 	}
-	var buf bytes.Buffer
-	if err := transfer.WriteTemplate(&buf, lists); err != nil {
-		return nil, grpcError(ctx, err)
-	}
-	return &httpbody.HttpBody{ContentType: transfer.ContentTypeXLSX, Data: buf.Bytes()}, nil
+	return lists, nil
 }
 
 // every reads every page of a reference list.

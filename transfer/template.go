@@ -217,6 +217,52 @@ func ListValue(code, label string) string {
 	return code + " - " + label
 }
 
+// Labels are the values of the template's lists of codes (ListValue's
+// "05 - Khmer") by list and code: an export writes a code as the
+// drop-down shows it, for people to read, and an import reads it back as
+// the code. A code its list does not offer stays as it is.
+type Labels map[string]map[string]string
+
+// LabelsOf indexes the template's lists (server's templateLists).
+func LabelsOf(lists map[string][]string) Labels {
+	out := Labels{}
+	for list, values := range lists {
+		if _, coded := nameLists[list]; !coded {
+			continue // the enums' words, written as they are
+		}
+		out[list] = map[string]string{}
+		for _, v := range values {
+			out[list][ParseCode(v)] = v
+		}
+	}
+	return out
+}
+
+func (l Labels) label(list, cell string) string {
+	if v, ok := l[list][cell]; ok {
+		return v
+	}
+	return cell
+}
+
+// Cells is Cells with the codes as the drop-downs show them.
+func (l Labels) Cells(cols []Column, p *pb.Person) []string {
+	out := Cells(cols, p)
+	for i, c := range cols {
+		out[i] = l.label(c.List, out[i])
+	}
+	return out
+}
+
+// Record is a row of s (RecordSheet.Cells, MembershipCells) with the
+// codes as the drop-downs show them.
+func (l Labels) Record(s *RecordSheet, row []string) []string {
+	for i, c := range s.Columns {
+		row[2+i] = l.label(c.List, row[2+i])
+	}
+	return row
+}
+
 // writeRecordSheet adds a sheet of records: the person's key and national
 // ID, then the kind's columns, with their drop-downs.
 func writeRecordSheet(f *excelize.File, rs RecordSheet, listRange map[string]string, bold, text int) error {
