@@ -42,10 +42,23 @@ type reportRow struct {
 	Creator string
 }
 
-// madeBy is who made a report as a person reads it: an account's email,
-// else the principal (key:…).
-func madeBy(principal string) string {
-	return strings.TrimPrefix(principal, "user:")
+// madeBy is who made a report as a person reads it, by the names it was
+// made under: an account's name and email, a key's display name; a report
+// made before reports kept names, the account's email or the key's id.
+func madeBy(r *pb.Report) string {
+	who, name := r.GetCreator(), r.GetCreatorDisplayName()
+	email, account := strings.CutPrefix(who, "user:")
+	switch {
+	case account && name != "":
+		return name + " (" + email + ")"
+	case account:
+		return email
+	case strings.HasPrefix(who, "key:") && name != "":
+		return "Khoá API " + name
+	case name != "":
+		return name
+	}
+	return who
 }
 
 // reports lists the reports made, the latest first, under the form that
@@ -104,7 +117,7 @@ func (h *Handler) listReports(q *request, d *reportsData) bool {
 		return false
 	}
 	for _, r := range resp.GetReports() {
-		d.Reports = append(d.Reports, reportRow{R: r, Creator: madeBy(r.GetCreator())})
+		d.Reports = append(d.Reports, reportRow{R: r, Creator: madeBy(r)})
 	}
 	if t := resp.GetNextPageToken(); t != "" {
 		nv := cloneValues(v)
@@ -204,7 +217,7 @@ func (h *Handler) report(q *request) {
 		q.fail(h, err)
 		return
 	}
-	d := &reportData{R: r, Creator: madeBy(r.GetCreator()), Legend: r.GetIndicators().GetSuppressionThreshold(),
+	d := &reportData{R: r, Creator: madeBy(r), Legend: r.GetIndicators().GetSuppressionThreshold(),
 		XLSXURL: "/reports/" + url.PathEscape(id) + ".xlsx", CSVURL: "/reports/" + url.PathEscape(id) + ".csv"}
 	d.Shares, d.Counts = indicatorCells(r)
 	q.show(h, "report", "reports", reportsTitle+" tính đến "+labels.Date(r.GetAsOf()), &page{Data: d})

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/genproto/googleapis/type/date"
+
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
 )
@@ -164,5 +166,49 @@ func TestReportFormSentTwiceMakesOne(t *testing.T) {
 	}
 	if _, names := reports(); len(names) != 2 {
 		t.Errorf("sending the form shown again: %d reports, want 2: %v", len(names), names)
+	}
+}
+
+// The reports' pages name a report's maker as a reader knows them: an
+// account's name and email, a key's display name, not key:….
+func TestReportsNameTheirMakers(t *testing.T) {
+	e := newEnv(t)
+	e.registeredIn(2020)
+	ctx := context.Background()
+	made := func(name string) {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			if _, err := e.admin.Statistics.GetReport(ctx, &pb.GetReportRequest{Name: name}); err == nil {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s was not made", name)
+			}
+		}
+	}
+	if _, err := e.admin.Statistics.CreateReport(ctx, &pb.CreateReportRequest{ReportId: "bang-khoa",
+		Report: &pb.Report{Template: pb.Report_YEARLY_WORKFORCE, AsOf: &date.Date{Year: 2024, Month: 12, Day: 31}}}); err != nil {
+		t.Fatal(err)
+	}
+	made("reports/bang-khoa")
+	b := e.signIn(e.account("home_affairs", ""))
+	_, body := b.get("/reports")
+	form := sentForm(t, body, url.Values{"as_of": {"31/12/2024"}, "report_id": {"bang-tai-khoan"}})
+	if code, _ := b.post("/reports", form); code != http.StatusSeeOther {
+		t.Fatalf("making a report: HTTP %d", code)
+	}
+	made("reports/bang-tai-khoan")
+
+	_, body = b.get("/reports")
+	for _, want := range []string{"<td>Khoá API test admin</td>", "<td>Cán bộ home_affairs (home-affairs@example.vn)</td>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the list of reports lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "key:") {
+		t.Errorf("the list of reports names a key by its id")
+	}
+	if _, body = b.get("/reports/bang-khoa"); !strings.Contains(body, `người lập <span id="report-creator">Khoá API test admin</span>`) {
+		t.Errorf("the report's page does not name its maker by name")
 	}
 }

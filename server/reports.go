@@ -48,11 +48,16 @@ func (s *statisticsService) CreateReport(ctx context.Context, req *pb.CreateRepo
 	}
 	report := proto.Clone(req.GetReport()).(*pb.Report)
 	runCtx := context.WithoutCancel(ctx)
+	// Its maker by name, as the audit trail names them: its readers
+	// (home affairs, admins) may make reports too, and the maker of one
+	// is one of them.
+	maker := principal(ctx).Name
 	go func() {
 		r, err := s.db.MakeReport(runCtx, report, req.GetReportId())
 		if err == nil {
 			// Frozen with its labels, as it was presented when made.
 			labelReport(r)
+			r.CreatorDisplayName = maker
 			err = s.db.FinishReport(runCtx, op, r)
 		}
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/xuri/excelize/v2"
@@ -14,6 +15,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
+	"trithuc.gov.vn/trithuc/client"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
@@ -310,5 +312,41 @@ func TestCreateReportIdempotent(t *testing.T) {
 				Report: &pb.Report{Template: pb.Report_YEARLY_WORKFORCE, AsOf: day(2025, 12, 31)}})
 			wantCode(t, err, codes.InvalidArgument, "request_id")
 		})
+	}
+}
+
+// A report names its maker as a reader knows them: the key's display
+// name, as it was when the report was made, to every reader of reports.
+func TestReportNamesItsMaker(t *testing.T) {
+	e := newStatsEnv(t)
+	ctx := context.Background()
+	k, secret, err := e.db.CreateKey(ctx, "Báo cáo năm Sở Nội vụ", RoleHomeAffairs, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	maker := e.clientAs(secret)
+	op, err := maker.Statistics.CreateReport(ctx, &pb.CreateReportRequest{ReportId: "nam-2025",
+		Report: &pb.Report{Template: pb.Report_YEARLY_WORKFORCE, AsOf: day(2025, 12, 31)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if op = e.wait(longrunningpb.NewOperationsClient(maker.Conn()), op); op.GetError() != nil {
+		t.Fatal(op.GetError())
+	}
+	_, reader := e.key(RoleHomeAffairs)
+	for who, c := range map[string]*client.Client{"admin": e.client, "home affairs": e.clientAs(reader)} {
+		r, err := c.Statistics.GetReport(ctx, &pb.GetReportRequest{Name: "reports/nam-2025"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := c.Statistics.ListReports(ctx, &pb.ListReportsRequest{})
+		if err != nil || len(list.GetReports()) != 1 {
+			t.Fatalf("%s lists %v, %v", who, list, err)
+		}
+		for _, got := range []*pb.Report{r, list.GetReports()[0]} {
+			if got.GetCreator() != "key:"+k.ID || got.GetCreatorDisplayName() != "Báo cáo năm Sở Nội vụ" {
+				t.Errorf("%s reads the maker as %q, %q", who, got.GetCreator(), got.GetCreatorDisplayName())
+			}
+		}
 	}
 }

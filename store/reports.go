@@ -275,7 +275,7 @@ func (db *DB) ListReports(ctx context.Context, size int, token string) ([]*pb.Re
 				return false
 			}
 			out = append(out, &pb.Report{Name: r.GetName(), Template: r.GetTemplate(), AsOf: r.GetAsOf(), CreateTime: r.GetCreateTime(),
-				Creator: r.GetCreator()})
+				Creator: r.GetCreator(), CreatorDisplayName: r.GetCreatorDisplayName()})
 			return true
 		})
 	})

@@ -414,6 +414,12 @@ func (x *Report) AppendProtoJSON(b []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
+	if x.CreatorDisplayName != "" {
+		b = append(b, ",\"creatorDisplayName\":"...)
+		if b, err = appendProtoJSONString(b, x.CreatorDisplayName); err != nil {
+			return nil, err
+		}
+	}
 	if len(b) == start {
 		return append(b, '{', '}'), nil
 	}

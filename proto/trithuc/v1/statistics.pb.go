@@ -1198,9 +1198,13 @@ type Report struct {
 	PreviousIndicators *GetIndicatorsResponse `protobuf:"bytes,7,opt,name=previous_indicators,json=previousIndicators,proto3" json:"previous_indicators,omitempty"`
 	// Who made it: the principal that started CreateReport, `user:{email}`
 	// or `key:{id}`.
-	Creator       string `protobuf:"bytes,8,opt,name=creator,proto3" json:"creator,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Creator string `protobuf:"bytes,8,opt,name=creator,proto3" json:"creator,omitempty"`
+	// The creator as a reader knows them: the account's name or the key's
+	// display name, as it was when the report was made (as the audit trail
+	// names a principal). Empty for a report made before reports kept it.
+	CreatorDisplayName string `protobuf:"bytes,9,opt,name=creator_display_name,json=creatorDisplayName,proto3" json:"creator_display_name,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *Report) Reset() {
@@ -1285,6 +1289,13 @@ func (x *Report) GetPreviousIndicators() *GetIndicatorsResponse {
 func (x *Report) GetCreator() string {
 	if x != nil {
 		return x.Creator
+	}
+	return ""
+}
+
+func (x *Report) GetCreatorDisplayName() string {
+	if x != nil {
+		return x.CreatorDisplayName
 	}
 	return ""
 }
@@ -1783,7 +1794,7 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\n" +
 	"_numeratorB\x0e\n" +
 	"\f_denominatorB\b\n" +
-	"\x06_share\"\xcf\x04\n" +
+	"\x06_share\"\x86\x05\n" +
 	"\x06Report\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12I\n" +
 	"\btemplate\x18\x02 \x01(\x0e2\x1b.trithuc.v1.Report.TemplateB\x10\xe0A\x02\xe0A\x05\xbaH\a\x82\x01\x04\x10\x01 \x00R\btemplate\x12.\n" +
@@ -1795,7 +1806,8 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"indicators\x18\x06 \x01(\v2!.trithuc.v1.GetIndicatorsResponseB\x03\xe0A\x03R\n" +
 	"indicators\x12W\n" +
 	"\x13previous_indicators\x18\a \x01(\v2!.trithuc.v1.GetIndicatorsResponseB\x03\xe0A\x03R\x12previousIndicators\x12\x1d\n" +
-	"\acreator\x18\b \x01(\tB\x03\xe0A\x03R\acreator\":\n" +
+	"\acreator\x18\b \x01(\tB\x03\xe0A\x03R\acreator\x125\n" +
+	"\x14creator_display_name\x18\t \x01(\tB\x03\xe0A\x03R\x12creatorDisplayName\":\n" +
 	"\bTemplate\x12\x18\n" +
 	"\x14TEMPLATE_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10YEARLY_WORKFORCE\x10\x01:=\xeaA:\n" +
