@@ -50,13 +50,15 @@ const maxCandidates = 8
 
 // read reads a cell of a column of list as a code of the list: the code
 // (in any case), the drop-down's "code - name", or a name of one entry.
-// A cell that is neither is returned as it is, for the column's parser
-// and the store to judge, when list takes text of its own or the cell has
-// a code's shape; else it is refused, saying what was read and how to
-// find the code. A list without entries reads every cell as it is.
+// A cell that is neither is returned for the column's parser and the
+// store to judge: whole when list takes text of its own ("IELTS - 7.0"
+// is a level, not the code IELTS), its code part when it has a code's
+// shape; else it is refused, saying what was read and how to find the
+// code. A list without entries reads a cell's code part. Only read cuts
+// "code - name": the columns' parsers keep what it gives them.
 func (n Names) read(list, cell string) (string, error) {
 	x, spec := n[list], nameLists[list]
-	if x == nil || x.Len() == 0 || spec.title == "" {
+	if spec.title == "" {
 		return cell, nil
 	}
 	s, err := ParseText(cell)
@@ -64,6 +66,12 @@ func (n Names) read(list, cell string) (string, error) {
 		return cell, nil // the column's parser says what is wrong
 	}
 	code := ParseCode(s)
+	if x == nil || x.Len() == 0 {
+		if spec.open {
+			return cell, nil
+		}
+		return code, nil // "05 - Khmer" when no list is at hand
+	}
 	if c, ok := x.Code(code); ok {
 		return c, nil // "05", "05 - Khmer", "jp"
 	}
@@ -76,8 +84,11 @@ func (n Names) read(list, cell string) (string, error) {
 	case len(found) > 1:
 		return "", fmt.Errorf("%s names more than one %s: %s; write the code of the one meant", quote(s), spec.title, candidates(found))
 	}
-	if spec.open || spec.code != nil && spec.code.MatchString(code) {
-		return cell, nil
+	if spec.open {
+		return cell, nil // "IELTS - 7.0" is a level of its own, kept whole
+	}
+	if spec.code != nil && spec.code.MatchString(code) {
+		return code, nil // the store says the code is unknown
 	}
 	if near := x.Near(s, 3); len(near) > 0 {
 		return "", fmt.Errorf("no %s has the code or name %s (did you mean %s?); write its code: see %s (trithuc %s list)",

@@ -56,7 +56,7 @@ func textCol(header, field string, width float64, get func(p *pb.Person) *string
 
 func codeCol(header, field, list string, get func(p *pb.Person) *string) Column {
 	return col(header, field, 18, list, func(p *pb.Person, cell string) error {
-		s, err := ParseText(ParseCode(cell))
+		s, err := ParseText(cell) // Names.read took the code from "code - name"
 		*get(p) = s
 		return err
 	}, func(p *pb.Person) string { return *get(p) })

@@ -59,7 +59,7 @@ func rtext[T any](header, field string, width float64, get func(T) *string) Reco
 
 func rcode[T any](header, field, list string, get func(T) *string) RecordColumn {
 	return RecordColumn{Header: header, Field: field, List: list, Width: 22, parse: func(m any, cell string) error {
-		s, err := ParseText(ParseCode(cell))
+		s, err := ParseText(cell) // Names.read took the code from "code - name"
 		*get(m.(T)) = s
 		return err
 	}, format: func(m any) string { return *get(m.(T)) }}
