@@ -121,29 +121,22 @@ func (db *DB) MakeReport(ctx context.Context, r *pb.Report, id string) (*pb.Repo
 		id = newID()
 	}
 	out := &pb.Report{Name: "reports/" + id, Template: r.GetTemplate(), AsOf: r.GetAsOf()}
-	for i := 0; i < len(yearlyTables); i++ {
-		t := yearlyTables[i]
+	for _, t := range yearlyTables {
 		q := t.q
 		q.AsOf = r.GetAsOf()
 		// Made in an operation no caller waits on: answers as on a date
 		// look up every person's facts, seconds at a million people
 		// (BENCHMARKS.md), past a call's read budget.
 		q.unbounded = true
-		// The table by 2024 district counts the people of the table by
-		// unit by district: the two are suppressed together, so that
-		// neither tells what the other hides (statlinked.go).
-		var linked []int
-		if i == 0 {
-			linked = []int{0, 2}
-		}
-		s, err := db.statistics(ctx, q, linked)
+		// Each table is ComputeStatistics' answer, suppression included:
+		// a table suppressed otherwise (the one by 2024 district with the
+		// one by unit, as it once was) hides other cells than the call,
+		// and the two together tell what each hides.
+		s, err := db.ComputeStatistics(ctx, q)
 		if err != nil {
 			return nil, err
 		}
-		for j, s := range s {
-			out.Tables = append(out.Tables, &pb.ReportTable{Title: yearlyTables[i+j].title, Statistics: s})
-		}
-		i += len(s) - 1
+		out.Tables = append(out.Tables, &pb.ReportTable{Title: t.title, Statistics: s})
 	}
 	var err error
 	if out.Indicators, err = db.indicators(ctx, "", "", nil, r.GetAsOf(), 0, nil); err != nil {

@@ -97,18 +97,6 @@ type statDim struct {
 // ComputeStatistics counts the live people q.Filter selects by q's
 // dimensions, and suppresses the small counts.
 func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeStatisticsResponse, error) {
-	out, err := db.statistics(ctx, q, nil)
-	if err != nil {
-		return nil, err
-	}
-	return out[0], nil
-}
-
-// statistics is ComputeStatistics, and with linked (the indexes of some of
-// q's dimensions, one of them ADMINISTRATIVE_UNIT), the answer by those
-// dimensions with the units as 2024 districts too, suppressed together
-// with it (statlinked.go): a report's two tables by unit.
-func (db *DB) statistics(ctx context.Context, q StatsQuery, linked []int) ([]*pb.ComputeStatisticsResponse, error) {
 	var v Invalids
 	switch {
 	case len(q.Dimensions) == 0:
@@ -147,7 +135,7 @@ func (db *DB) statistics(ctx context.Context, q StatsQuery, linked []int) ([]*pb
 	}
 	// One allowance for every suppression the answer makes.
 	work := db.suppressionWork(q.unbounded)
-	var out []*pb.ComputeStatisticsResponse
+	var out *pb.ComputeStatisticsResponse
 	err = db.readWithin(ctx, budget, func(tx *Tx) error {
 		threshold, err := tx.suppressionThreshold(ctx)
 		if err != nil {
@@ -191,27 +179,20 @@ func (db *DB) statistics(ctx context.Context, q StatsQuery, linked []int) ([]*pb
 		if err != nil {
 			return err
 		}
-		tables := []*statTable{{dims: dims, withheld: true}}
-		if !withheld || linked != nil {
-			if tables, err = tx.statTables(ctx, q, on, dims, scope, threshold, linked, work); err != nil {
+		t := &statTable{dims: dims, withheld: true}
+		if !withheld {
+			tables, err := tx.statTables(ctx, q, on, dims, scope, threshold, nil, work)
+			if err != nil {
 				return err
 			}
-			for _, t := range tables {
-				t.withheld = withheld
-			}
-		}
-		for i, t := range tables {
-			if i == 0 && sensitive && !scope.small {
+			t = tables[0]
+			if sensitive && !scope.small {
 				if t.cells, err = tx.guardEthnicityGroups(ctx, t.cells, t.dims, scope, threshold); err != nil {
 					return err
 				}
 			}
-			tq := q
-			if i > 0 {
-				tq.UnitVintage = pb.ComputeStatisticsRequest_HISTORY_2024
-			}
-			out = append(out, statsResponse(tq, t, threshold, asOf, scope.small))
 		}
+		out = statsResponse(q, t, threshold, asOf, scope.small)
 		return nil
 	})
 	return out, err
