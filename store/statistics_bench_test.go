@@ -27,6 +27,7 @@ var (
 	statsPeople   = flag.Int("stats-people", 100000, "people in the registry of BenchmarkComputeStatistics")
 	statsNoBudget = flag.Bool("stats-no-budget", false, "lift the read budget in BenchmarkComputeStatistics, to time calls that exceed it")
 	statsDB       = flag.String("stats-db", "", "a database `file` for BenchmarkComputeStatistics, loaded when it does not exist and kept")
+	statsAsOf     = flag.String("stats-as-of", "2024-12-31", "the `day` BenchmarkMakeReport's report, and the answer by 2024 district as on a day, are as on (a database made by trithuc-bench registered its people the day it was made)")
 )
 
 // bulkLoad writes n people with their primary field, a current position
@@ -194,6 +195,10 @@ func BenchmarkComputeStatistics(b *testing.B) {
 		{"dated level,unit,gender", StatsQuery{Dimensions: []Dimension{level, unit, pb.ComputeStatisticsRequest_GENDER}, AsOf: in2020}},
 		{"dated level,orgkind,employment", StatsQuery{Dimensions: []Dimension{level, pb.ComputeStatisticsRequest_ORGANIZATION_KIND,
 			pb.ComputeStatisticsRequest_EMPLOYMENT_TYPE}, AsOf: in2020}},
+		// The yearly report's table by 2024 district (BenchmarkMakeReport's
+		// day): a call of its own, within the read budget.
+		{"dated level,unit-2024", StatsQuery{Dimensions: []Dimension{level, unit}, UnitVintage: pb.ComputeStatisticsRequest_HISTORY_2024,
+			AsOf: benchAsOf(b)}},
 		{"dated level,unit/province", StatsQuery{Dimensions: []Dimension{level, unit}, AsOf: in2020,
 			Filter: `positions.current = true AND positions.administrative_unit = "91"`}},
 		{"organization,level", StatsQuery{Dimensions: []Dimension{pb.ComputeStatisticsRequest_ORGANIZATION, level}}},
@@ -219,6 +224,15 @@ func BenchmarkComputeStatistics(b *testing.B) {
 			reportCPU(b, cpu)
 		})
 	}
+}
+
+// benchAsOf is --stats-as-of.
+func benchAsOf(tb testing.TB) *date.Date {
+	t, err := time.Parse(time.DateOnly, *statsAsOf)
+	if err != nil {
+		tb.Fatalf("--stats-as-of: %v", err)
+	}
+	return &date.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}
 }
 
 // cpuTime is the CPU time the process has used: on a machine shared with
