@@ -97,6 +97,27 @@ type statDim struct {
 // ComputeStatistics counts the live people q.Filter selects by q's
 // dimensions, and suppresses the small counts.
 func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeStatisticsResponse, error) {
+	asOf, err := db.checkStatistics(q)
+	if err != nil {
+		return nil, err
+	}
+	budget := db.ReadBudget()
+	if q.unbounded {
+		budget = 0
+	}
+	var out *pb.ComputeStatisticsResponse
+	err = db.readWithin(ctx, budget, func(tx *Tx) error {
+		var err error
+		// One allowance for every suppression the answer makes.
+		out, err = tx.computeStatistics(ctx, q, asOf, db.suppressionWork(q.unbounded))
+		return err
+	})
+	return out, err
+}
+
+// checkStatistics checks q, and returns the day it is as on ("" for
+// today).
+func (db *DB) checkStatistics(q StatsQuery) (string, error) {
 	var v Invalids
 	switch {
 	case len(q.Dimensions) == 0:
@@ -125,77 +146,68 @@ func (db *DB) ComputeStatistics(ctx context.Context, q StatsQuery) (*pb.ComputeS
 	if err != nil {
 		v = append(v, err.(*Error))
 	}
-	if err := v.err(); err != nil {
+	return asOf, v.err()
+}
+
+// computeStatistics is ComputeStatistics in tx, q checked, as on asOf
+// ("" for today), its suppressions spending work.
+func (tx *Tx) computeStatistics(ctx context.Context, q StatsQuery, asOf string, work *suppress.Allowance) (*pb.ComputeStatisticsResponse, error) {
+	threshold, err := tx.suppressionThreshold(ctx)
+	if err != nil {
 		return nil, err
 	}
-
-	budget := db.ReadBudget()
-	if q.unbounded {
-		budget = 0
+	if asOf == "" {
+		asOf = tx.today()
 	}
-	// One allowance for every suppression the answer makes.
-	work := db.suppressionWork(q.unbounded)
-	var out *pb.ComputeStatisticsResponse
-	err = db.readWithin(ctx, budget, func(tx *Tx) error {
-		threshold, err := tx.suppressionThreshold(ctx)
+	on, err := tx.statsDayOf(ctx, asOf, q.AsOf != nil)
+	if err != nil {
+		return nil, err
+	}
+	var dims []*statDim
+	for i, d := range q.Dimensions {
+		sd, err := tx.statDimension(ctx, d, fmt.Sprintf("dimensions[%d]", i), on, q)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if asOf == "" {
-			asOf = tx.today()
+		dims = append(dims, sd)
+	}
+	sensitive := sensitiveDims(q.Dimensions)
+	if sensitive {
+		// The groups of the other dimensions are compared across
+		// filters (statsguard.go): "the rest" of ORGANIZATION could
+		// hold other organizations under each, so each is kept.
+		for _, d := range dims {
+			d.top = 0
 		}
-		on, err := tx.statsDayOf(ctx, asOf, q.AsOf != nil)
+	}
+	on.fieldScheme = q.FieldScheme
+	scope, err := tx.statsScope(ctx, q.Filter, q.Scope, on, threshold, sensitive, q.MayFilter)
+	if err != nil {
+		return nil, err
+	}
+	if sensitive && scope.sensitiveErr != nil {
+		return nil, scope.sensitiveErr
+	}
+	// A filter pinning a dimension to values its table hides would
+	// tell them (statpinned.go).
+	withheld, err := tx.filterSelectsHidden(ctx, q.Filter, scope, threshold, work)
+	if err != nil {
+		return nil, err
+	}
+	t := &statTable{dims: dims, withheld: true}
+	if !withheld {
+		tables, err := tx.statTables(ctx, q, on, dims, scope, threshold, nil, work)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		var dims []*statDim
-		for i, d := range q.Dimensions {
-			sd, err := tx.statDimension(ctx, d, fmt.Sprintf("dimensions[%d]", i), on, q)
-			if err != nil {
-				return err
-			}
-			dims = append(dims, sd)
-		}
-		sensitive := sensitiveDims(q.Dimensions)
-		if sensitive {
-			// The groups of the other dimensions are compared across
-			// filters (statsguard.go): "the rest" of ORGANIZATION could
-			// hold other organizations under each, so each is kept.
-			for _, d := range dims {
-				d.top = 0
-			}
-		}
-		on.fieldScheme = q.FieldScheme
-		scope, err := tx.statsScope(ctx, q.Filter, q.Scope, on, threshold, sensitive, q.MayFilter)
-		if err != nil {
-			return err
-		}
-		if sensitive && scope.sensitiveErr != nil {
-			return scope.sensitiveErr
-		}
-		// A filter pinning a dimension to values its table hides would
-		// tell them (statpinned.go).
-		withheld, err := tx.filterSelectsHidden(ctx, q.Filter, scope, threshold, work)
-		if err != nil {
-			return err
-		}
-		t := &statTable{dims: dims, withheld: true}
-		if !withheld {
-			tables, err := tx.statTables(ctx, q, on, dims, scope, threshold, nil, work)
-			if err != nil {
-				return err
-			}
-			t = tables[0]
-			if sensitive && !scope.small {
-				if t.cells, err = tx.guardEthnicityGroups(ctx, t.cells, t.dims, scope, threshold); err != nil {
-					return err
-				}
+		t = tables[0]
+		if sensitive && !scope.small {
+			if t.cells, err = tx.guardEthnicityGroups(ctx, t.cells, t.dims, scope, threshold); err != nil {
+				return nil, err
 			}
 		}
-		out = statsResponse(q, t, threshold, asOf, scope.small)
-		return nil
-	})
-	return out, err
+	}
+	return statsResponse(q, t, threshold, asOf, scope.small), nil
 }
 
 // statsResponse is the answer of a suppressed table. Its total is shown
