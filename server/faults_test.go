@@ -201,7 +201,9 @@ func fill(t *testing.T, dir string) string {
 // served unrecorded or left waiting; once space is freed all resume.
 func TestDiskFull(t *testing.T) {
 	ctx := context.Background()
-	dir := mountTmpfs(t, "3m")
+	// Room for a filler of more than the 1 MiB that health waits to see
+	// freed (store/health_space.go).
+	dir := mountTmpfs(t, "8m")
 	e := newEnvAt(t, filepath.Join(dir, "trithuc.db"))
 	filler := fill(t, dir)
 

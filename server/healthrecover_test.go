@@ -89,3 +89,53 @@ func TestAuditRetryLoggedOncePerMinute(t *testing.T) {
 		t.Errorf("the log does not say the events are stored again:\n%s", e.logs.String())
 	}
 }
+
+// A write that fits in the log's pages already on disk commits on a full
+// disk (SQLite writes the log over from its start once a checkpoint has
+// copied it all); health must not turn SERVING on it, only for the next
+// larger write to find the disk full again. It turns SERVING once space
+// is freed.
+func TestDiskFullStaysNotServingWhileSmallWritesCommit(t *testing.T) {
+	ctx := context.Background()
+	dir := mountTmpfs(t, "8m")
+	e := newEnvAt(t, filepath.Join(dir, "trithuc.db"))
+	if _, _, err := e.srv.db.CreateKey(ctx, "before", "admin", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	// Let the checkpointer copy the log, so that the next write starts it
+	// again from the beginning of its file.
+	time.Sleep(500 * time.Millisecond)
+	filler := fill(t, dir)
+	big := strings.Repeat("a name larger than the disk ", 8<<20/28)
+	if _, _, err := e.srv.db.CreateKey(ctx, big, "admin", time.Time{}); err == nil {
+		t.Fatal("a write larger than the disk committed")
+	}
+	if h, _ := e.srv.db.Health(); h.State != store.DiskFull {
+		t.Fatalf("state %v after a write larger than the disk, want disk_full", h.State)
+	}
+	committed := 0
+	for i := 0; i < 20 && committed < 3; i++ {
+		if _, _, err := e.srv.db.CreateKey(ctx, "k", "admin", time.Time{}); err != nil {
+			time.Sleep(300 * time.Millisecond)
+			continue
+		}
+		committed++
+		if h, _ := e.srv.db.Health(); h.State != store.DiskFull {
+			t.Fatalf("a small write committed on the still full disk and the state became %v", h.State)
+		}
+	}
+	if committed == 0 {
+		t.Fatal("no small write committed on the full disk: the test shows nothing")
+	}
+	if got := e.srv.servingStatus(); got != healthpb.HealthCheckResponse_NOT_SERVING {
+		t.Errorf("health says %v while the disk is still full", got)
+	}
+
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	e.waitHealth(healthpb.HealthCheckResponse_SERVING)
+	if _, _, err := e.srv.db.CreateKey(ctx, strings.Repeat("a long name that takes room ", 30), "admin", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -22,8 +22,9 @@ type State int
 
 const (
 	Healthy State = iota
-	// DiskFull: the last write failed for want of space. It clears when a
-	// write commits again, or space is freed (CheckWritable).
+	// DiskFull: the last write failed for want of space. It clears when
+	// space is freed on the file system (CheckWritable, or a commit that
+	// looks), not at any commit (health_space.go).
 	DiskFull
 	// ReadOnly: the file or its file system became read-only under the
 	// server. It clears when a write commits again, or the file is
@@ -175,13 +176,20 @@ func (db *DB) refuseWrite() error {
 	return nil
 }
 
-// wrote notes that a write committed: the disk has room again, the file
-// is writable, the lock was had. A commit says nothing of the path.
+// wrote notes that a write committed: the file is writable, the lock was
+// had. A commit says nothing of the path, nor of space: a small one fits
+// in the log's pages a failed write left on a full disk (health_space.go).
 func (db *DB) wrote() {
 	if !db.health.bad.Load() {
 		return
 	}
-	db.changeHealth(Healthy, "", DiskFull, ReadOnly, Locked)
+	if h, _ := db.Health(); h.State == DiskFull {
+		if freed, known := db.spaceFreed(); freed || !known {
+			db.changeHealth(Healthy, "", DiskFull)
+		}
+		return
+	}
+	db.changeHealth(Healthy, "", ReadOnly, Locked)
 }
 
 // DefaultIntegrityCheckTime bounds the integrity check at Open unless

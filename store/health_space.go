@@ -12,7 +12,9 @@ import (
 // would never recover. CheckWritable, which the server's health loop runs,
 // looks for itself. A small commit is no proof that space is back (a write
 // into the log's pages already on disk commits on a full disk); free space
-// on the file system, grown since the write that failed, is.
+// on the file system, grown since the write that failed, is; so a commit
+// clears the state only if that is so too (wrote), lest health turn
+// SERVING on the audit trail's small flush and back at the next write.
 
 // spaceMargin is the room freed since a write found the disk full that
 // counts as space again: a few transactions' worth, so that health does
@@ -43,11 +45,7 @@ func (db *DB) CheckWritable() {
 	h, _ := db.Health()
 	switch h.State {
 	case DiskFull:
-		free, err := freeSpace(filepath.Dir(db.path))
-		db.health.mu.Lock()
-		was := db.health.freeWhenFull
-		db.health.mu.Unlock()
-		if err == nil && free >= was+spaceMargin {
+		if freed, _ := db.spaceFreed(); freed {
 			db.changeHealth(Healthy, "", DiskFull)
 		}
 	case ReadOnly:
@@ -58,4 +56,18 @@ func (db *DB) CheckWritable() {
 		}
 		db.changeHealth(Healthy, "", ReadOnly)
 	}
+}
+
+// spaceFreed says whether the free space on the database's file system
+// has grown by spaceMargin since a write found the disk full, and whether
+// it could tell (known is false where the system says nothing of space).
+func (db *DB) spaceFreed() (freed, known bool) {
+	free, err := freeSpace(filepath.Dir(db.path))
+	if err != nil {
+		return false, false
+	}
+	db.health.mu.Lock()
+	was := db.health.freeWhenFull
+	db.health.mu.Unlock()
+	return free >= was+spaceMargin, true
 }

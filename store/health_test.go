@@ -12,9 +12,10 @@ import (
 	"time"
 )
 
-// A write that finds the disk full says so, the database's state says
-// disk_full, and the first write that commits after clears it. SQLite's
-// max_page_count gives the full disk without a file system of its own.
+// A write that finds the disk full says so, and the database's state says
+// disk_full. SQLite's max_page_count gives the full disk without a file
+// system of its own; that it clears once space is freed on the file
+// system, and only then, is tested on a tmpfs (server/healthrecover_test.go).
 func TestDiskFullIsReported(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
@@ -35,15 +36,6 @@ func TestDiskFullIsReported(t *testing.T) {
 	}
 	if h, _ := db.Health(); h.State != DiskFull || !strings.Contains(h.Action, db.Path()) {
 		t.Errorf("health %+v, want disk_full naming the file", h)
-	}
-	if _, err := db.writer.Exec(`PRAGMA max_page_count = 1073741823`); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := db.CreateKey(ctx, "after", "admin", time.Time{}); err != nil {
-		t.Fatal(err)
-	}
-	if h, _ := db.Health(); h.State != Healthy {
-		t.Errorf("health %+v after a write committed, want ok", h)
 	}
 }
 
