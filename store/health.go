@@ -27,8 +27,8 @@ const (
 	// looks), not at any commit (health_space.go).
 	DiskFull
 	// ReadOnly: the file or its file system became read-only under the
-	// server. It clears when a write commits again, or the file is
-	// writable again (CheckWritable).
+	// server. It clears when a write commits again, a caller's or the one
+	// CheckWritable tries.
 	ReadOnly
 	// Corrupt: SQLite found the file damaged. Writes stop for good, so
 	// that nothing is built on damaged pages; the file must be restored.
@@ -152,7 +152,8 @@ func (db *DB) observe(err error) error {
 		db.setHealth(DiskFull, fmt.Sprintf("the disk holding the database file %s is full; writes fail until space is freed on it, then resume by themselves", db.path))
 		return &Error{Code: Unavailable, Message: msgDiskFull, Err: err}
 	case sqe.Code == sqlite3.ErrReadonly || sqe.SystemErrno == syscall.EROFS:
-		db.setHealth(ReadOnly, fmt.Sprintf("the database file %s has become read-only (%v); writes fail until its file system is read-write and the file writable again", db.path, sqe))
+		db.setHealth(ReadOnly, fmt.Sprintf("the database file %s has become read-only (%v); writes fail until its file system is read-write and the file writable again "+
+			"(one Linux made read-only at an error stays so until unmounted: stop the server, check the file system, mount it and start again)", db.path, sqe))
 		return &Error{Code: Unavailable, Message: msgReadOnly, Err: err}
 	}
 	return err

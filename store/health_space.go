@@ -1,7 +1,9 @@
 package store
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 )
@@ -35,9 +37,9 @@ func (db *DB) noteFull() {
 }
 
 // CheckWritable sets the state back to Healthy when the disk is full and
-// space has been freed on it since, or the file read-only and writable
-// again. Writes are never refused for either state: this only makes
-// health say what the next write would find.
+// space has been freed on it since, or the file read-only and a write to
+// it commits again. Writes are never refused for either state: this only
+// makes health say what the next write would find.
 func (db *DB) CheckWritable() {
 	if !db.health.bad.Load() {
 		return
@@ -54,8 +56,28 @@ func (db *DB) CheckWritable() {
 				return
 			}
 		}
-		db.changeHealth(Healthy, "", ReadOnly)
+		db.probeWrite()
 	}
+}
+
+// probeWrite commits a write that changes nothing (the header's
+// user_version, which trithuc does not use, set to what it is): its
+// commit clears ReadOnly (wrote), its failure keeps it (observe). access(2)
+// says only what the modes and the mount's flags allow: after an error,
+// ext4 (errors=remount-ro) fails every write with EROFS until it is
+// unmounted, while its mount still says rw and access says writable; health
+// turned SERVING every 2 s on that, and back at the next write.
+func (db *DB) probeWrite() {
+	ctx, cancel := context.WithTimeout(context.Background(), busyTimeout)
+	defer cancel()
+	db.write(ctx, false, nil, func(tx *Tx) error {
+		var v int64
+		if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil {
+			return dbError(err)
+		}
+		_, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, v))
+		return dbError(err)
+	})
 }
 
 // spaceFreed says whether the free space on the database's file system

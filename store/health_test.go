@@ -127,3 +127,39 @@ func TestIntegrityCheckBounded(t *testing.T) {
 		t.Errorf("Integrity() = %q after a check cut short", db.Integrity())
 	}
 }
+
+// A database whose writes fail read-only says read_only, keeps saying it
+// while the file's modes and mount would let it write but writes still
+// fail, and says ok again, with no write of a caller, once a write
+// commits. No file system can be made read-write again under a server's
+// open files (Linux refuses to remount one read-only that has files open
+// to write, and keeps one made read-only by an error so until it is
+// unmounted: server/readonly_test.go), so SQLite's query_only stands in
+// for the cause and its end.
+func TestReadOnlyRecoversWhenWritesCommit(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	if _, err := db.writer.Exec(`PRAGMA query_only = 1`); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := db.CreateKey(ctx, "refused", "admin", time.Time{})
+	var se *Error
+	if !errors.As(err, &se) || se.Code != Unavailable || !strings.Contains(se.Message, "read-only") {
+		t.Fatalf("a write to a read-only database returned %v, want Unavailable saying it is read-only", err)
+	}
+	if h, _ := db.Health(); h.State != ReadOnly || !strings.Contains(h.Action, db.Path()) {
+		t.Fatalf("health %+v, want read_only naming the file", h)
+	}
+	// The file and its directory are writable by their modes.
+	db.CheckWritable()
+	if h, _ := db.Health(); h.State != ReadOnly {
+		t.Errorf("state %v while writes still fail, want read_only", h.State)
+	}
+	if _, err := db.writer.Exec(`PRAGMA query_only = 0`); err != nil {
+		t.Fatal(err)
+	}
+	db.CheckWritable()
+	if h, _ := db.Health(); h.State != Healthy {
+		t.Errorf("state %v once writes commit again, want ok", h.State)
+	}
+}
