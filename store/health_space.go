@@ -8,15 +8,16 @@ import (
 	"path/filepath"
 )
 
-// A full disk or a read-only file clears when a write commits again; but
-// behind a load balancer or a readiness probe that routes on health, no
-// call reaches a server that says NOT_SERVING, so nothing writes and it
-// would never recover. CheckWritable, which the server's health loop runs,
-// looks for itself. A small commit is no proof that space is back (a write
-// into the log's pages already on disk commits on a full disk); free space
-// on the file system, grown since the write that failed, is; so a commit
-// clears the state only if that is so too (wrote), lest health turn
-// SERVING on the audit trail's small flush and back at the next write.
+// A read-only file clears when a write commits again, a full disk when
+// space is back; but behind a load balancer or a readiness probe that
+// routes on health, no call reaches a server that says NOT_SERVING, so
+// nothing writes and it would never recover. CheckWritable, which the
+// server's health loop runs, looks for itself. A small commit is no proof
+// that space is back (a write into the log's pages already on disk commits
+// on a full disk); free space on the file system, grown since the write
+// that failed, is; so a commit clears disk_full only if that is so too
+// (wrote), lest health turn SERVING on the audit trail's small flush and
+// back at the next write.
 
 // spaceMargin is the room freed since a write found the disk full that
 // counts as space again: a few transactions' worth, so that health does
