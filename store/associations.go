@@ -427,6 +427,10 @@ func (db *DB) UpdateAssociation(ctx context.Context, name string, o WriteOptions
 		if err != nil {
 			return err
 		}
+		parent, err := tx.parentOf(ctx, "associations", r.pk)
+		if err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `UPDATE associations SET display_name = ?, short_name = ?, code = ?, parent_pk = ?,
 			member_number_format = ?, sort_key = ?, update_time = ?, revision = revision + 1 WHERE pk = ?`,
 			append(vals, micros(tx.now), r.pk)...)
@@ -434,6 +438,9 @@ func (db *DB) UpdateAssociation(ctx context.Context, name string, o WriteOptions
 			return dbError(err)
 		}
 		if err := tx.writeAssociationFields(ctx, r.pk, r.a.Fields); err != nil {
+			return err
+		}
+		if err := tx.tellScopeMove(ctx, "associations", r.pk, parent); err != nil {
 			return err
 		}
 		r, err = tx.association(ctx, id)

@@ -189,7 +189,9 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 				tx.db.EncodeCursor(head))
 		}
 		end := min(head, q.After+changeScan)
-		conds := []string{"c.seq > ? AND c.seq <= ?"}
+		// Type 0 marks the moves of organizations and associations
+		// (scopemoves.go): no caller sees them as they are.
+		conds := []string{"c.seq > ? AND c.seq <= ? AND c.type != 0"}
 		all := []any{q.After, end}
 		if where != "" {
 			conds = append(conds, "("+where+")")
@@ -198,12 +200,32 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 		if q.Types != nil {
 			conds = append(conds, "c.type IN ("+typeList(q.Types)+")")
 		}
-		// left selects the DELETED of the people who left the caller's
-		// scope (leftScopeSQL).
-		var left string
+		// brought selects the DELETED of the people who left the caller's
+		// scope (leftScopeSQL), and the DELETED and UPDATED of those a move
+		// took out of it or into it (movedSQL).
+		var brought []string
+		var moved movedScope
+		if q.Scope != "" {
+			pk, err := tx.scopePK(ctx, q.Scope)
+			if err != nil {
+				return err
+			}
+			moved = movedScope{pk: pk, kind: assocMoveKind, col: "association_pk"}
+		}
 		if strings.HasPrefix(q.Scope, "organizations/") {
+			moved.kind, moved.col = orgMoveKind, "organization_pk"
 			// A unit sees the changes of its people, as they are now.
 			orgs, err := tx.scopeOrganizations(ctx, q.Scope)
+			if err != nil {
+				return err
+			}
+			// The organization a change of a position was at was under
+			// the unit then (underAtSQL).
+			under := func(expr, seq string) (string, error) {
+				joined, err := tx.scopeJoinedSQL(ctx, q.Scope, expr)
+				return moved.underAtSQL(expr, seq, orgs, joined), err
+			}
+			purgedAt, err := under("pc.organization_pk", "pc.seq")
 			if err != nil {
 				return err
 			}
@@ -215,19 +237,20 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 			conds = append(conds, "c.type IN (1, 2, 3, 4) AND ("+inUnitSQL("c.person_pk", orgs, today(tx.now))+" AND "+ownChangeSQL+
 				` OR c.type = 1 AND c.kind = 5 AND EXISTS (SELECT 1 FROM changes pc
 					WHERE pc.resource > c.resource || '/positions/' AND pc.resource < c.resource || '/positions0'
-					AND pc.seq < c.seq AND pc.type = 3 AND pc.organization_pk IN (`+pkList(orgs)+`)))`)
+					AND pc.seq < c.seq AND pc.type = 3 AND pc.organization_pk IS NOT NULL AND `+purgedAt+`))`)
 			// A change of a position that was current there before it
 			// (ended, deleted, moved elsewhere: migration 0042), of the
 			// person p, whose pk a purged person may have had.
-			// Not one before its organization came under the unit: they
-			// were never in its scope.
-			joined, err := tx.scopeJoinedSQL(ctx, q.Scope, "m.organization_pk")
+			// Not one while its organization was not under the unit: they
+			// were not in its scope.
+			at, err := under("m.organization_pk", "m.seq")
 			if err != nil {
 				return err
 			}
-			left = leftScopeSQL(`m.type = 3 AND m.organization_pk IN (`+pkList(orgs)+`) AND m.seq > `+joined+`
-				AND substr(m.resource, 1, length(p.id) + 8) = 'people/' || p.id || '/'`,
-				inUnitSQL("p.pk", orgs, today(tx.now)), where)
+			inUnit := inUnitSQL("p.pk", orgs, today(tx.now))
+			brought = append(brought, leftScopeSQL(`m.type = 3 AND m.organization_pk IS NOT NULL AND `+at+`
+				AND substr(m.resource, 1, length(p.id) + 8) = 'people/' || p.id || '/'`, inUnit, where),
+				moved.movedSQL(inUnit, q.HideRestricted, where))
 		} else if q.Scope != "" {
 			assocs, err := tx.scopeAssociations(ctx, q.Scope)
 			if err != nil {
@@ -244,17 +267,19 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 					AND pc.seq > IFNULL((SELECT MAX(x.seq) FROM changes x WHERE x.person_pk = c.person_pk
 						AND x.seq < c.seq AND x.type = 1 AND x.kind = 1), 0)))`)
 			// A change of a membership of theirs, with a confirmed link,
-			// after its association came under the key's.
+			// while its association was under the key's.
 			joined, err := tx.scopeJoinedSQL(ctx, q.Scope, "m.association_pk")
 			if err != nil {
 				return err
 			}
-			left = leftScopeSQL(`m.type = 7 AND m.association_pk IN (`+pkList(assocs)+`) AND m.seq > `+joined+`
+			inScope := inScopeSQL("p.pk", assocs)
+			brought = append(brought, leftScopeSQL(`m.type = 7 AND m.association_pk IS NOT NULL AND `+moved.underAtSQL("m.association_pk", "m.seq", assocs, joined)+`
 				AND EXISTS (SELECT 1 FROM memberships lm WHERE lm.person_pk = p.pk AND lm.link_confirmed = 1
-					AND lm.association_pk IN (`+pkList(assocs)+`))`, inScopeSQL("p.pk", assocs), where)
+					AND lm.association_pk = m.association_pk)`, inScope, where),
+				moved.movedSQL(inScope, q.HideRestricted, where))
 		}
 		if !typeSeen(q.Types, pb.Change_PERSON) {
-			left = ""
+			brought = nil
 		}
 		hidden := "0"
 		if q.HideRestricted {
@@ -268,8 +293,8 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 		}
 		query := `SELECT c.seq, c.change_time, c.resource, c.type, c.kind, c.fields, ` + hidden + `, 0
 			FROM changes c WHERE ` + strings.Join(conds, " AND ")
-		if left != "" {
-			query += " UNION ALL " + left
+		for _, b := range brought {
+			query += " UNION ALL " + b
 			all = append(append(all, q.After, end), args...)
 		}
 		// A change comes before the DELETED of its person that it brings

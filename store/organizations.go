@@ -305,6 +305,10 @@ func (db *DB) UpdateOrganization(ctx context.Context, name string, opts WriteOpt
 		if err != nil {
 			return err
 		}
+		parent, err := tx.parentOf(ctx, "organizations", r.pk)
+		if err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `UPDATE organizations SET display_name = ?, short_name = ?, kind = ?, sector = ?,
 			administrative_unit = ?, country = ?, parent_pk = ?, sort_key = ?, update_time = ?, revision = revision + 1 WHERE pk = ?`,
 			append(vals, micros(tx.now), r.pk)...)
@@ -313,6 +317,9 @@ func (db *DB) UpdateOrganization(ctx context.Context, name string, opts WriteOpt
 		}
 		// The people who work there are found by its name.
 		if err := tx.reindexWhere(ctx, nil, `SELECT DISTINCT person_pk FROM positions WHERE organization_pk = ?`, r.pk); err != nil {
+			return err
+		}
+		if err := tx.tellScopeMove(ctx, "organizations", r.pk, parent); err != nil {
 			return err
 		}
 		r, err = tx.organization(ctx, id)

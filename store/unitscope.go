@@ -129,14 +129,16 @@ func splitScope(scope string) (association, organization string) {
 // joinedSQL is an SQL expression of the pk that expr gives of an
 // organization or an association under the scope's (table, of feed type
 // typ, by id): the seq of the latest change of the feed that moved it, or
-// one between it and the scope's, to a new parent; 0 when none did. A
-// change there before that seq was not in the scope then, whatever it is
-// under now.
+// one between it and the scope's, to a new parent, before migration 0044;
+// 0 when none did. A change there before that seq was not in the scope
+// then, whatever it is under now. A move since marks whether it was
+// (underAtSQL).
 func (tx *Tx) joinedSQL(ctx context.Context, table string, typ int, id, expr string) (string, error) {
 	rows, err := tx.QueryContext(ctx, `WITH RECURSIVE down(pk, joined, depth) AS (
 			SELECT pk, 0, 0 FROM `+table+` WHERE id = ?1
 			UNION ALL SELECT t.pk, MAX(down.joined, IFNULL((SELECT MAX(ch.seq) FROM changes ch
-				WHERE ch.resource = ?2 || '/' || t.id AND ch.type = ?3 AND instr(ch.fields, ',parent,') > 0), 0)), down.depth + 1
+				WHERE ch.resource = ?2 || '/' || t.id AND ch.type = ?3 AND instr(ch.fields, ',parent,') > 0
+				AND ch.seq <= IFNULL((SELECT value FROM settings WHERE key = 'scope_moves_from'), 9223372036854775807)), 0)), down.depth + 1
 			FROM `+table+` t JOIN down ON t.parent_pk = down.pk WHERE down.depth < 100)
 		SELECT pk, joined FROM down WHERE joined > 0`, id, table, typ)
 	if err != nil {

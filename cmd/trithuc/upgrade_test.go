@@ -57,6 +57,8 @@ func makeOlder(t *testing.T, path string, broken bool) {
 		// which write it (0042 makes them again).
 		`DROP TRIGGER positions_change_update`,
 		`DROP TRIGGER positions_change_delete`,
+		// 0044's index of the column, which runs again after it.
+		`DROP INDEX changes_moved_organization`,
 		`ALTER TABLE changes DROP COLUMN organization_pk`,
 		// 0043 undone.
 		`ALTER TABLE people DROP COLUMN registry_start`,
