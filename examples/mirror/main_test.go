@@ -6,9 +6,13 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
+
+	"google.golang.org/genproto/googleapis/type/date"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	"trithuc.gov.vn/trithuc/client"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
@@ -394,5 +398,74 @@ func TestMirrorOfAnAssociationsKeyResyncs(t *testing.T) {
 	}
 	if len(names) != 1 || names[0] != "Lê Chi" {
 		t.Errorf("the association's mirror holds %v, want Lê Chi alone", names)
+	}
+}
+
+// A key limited to an organization mirrors the people of its unit: an
+// organization moved out of it takes its people out of the mirror, and
+// one moved under it brings its people in, though none of them changed.
+func TestMirrorOfAUnitsKeyFollowsMoves(t *testing.T) {
+	ctx := context.Background()
+	src, writer, _ := fixture(t)
+	org := func(id, name, parent string) string {
+		o, err := writer.Organizations.CreateOrganization(ctx, &pb.CreateOrganizationRequest{OrganizationId: id,
+			Organization: &pb.Organization{DisplayName: name, Parent: parent}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o.Name
+	}
+	worker := func(org, given string) {
+		p := create(t, writer, given)
+		if _, err := writer.People.CreatePosition(ctx, &pb.CreatePositionRequest{Parent: p.Name, Position: &pb.Position{
+			Organization: org, Title: "Bác sĩ", Start: &date.Date{Year: 2015, Month: 1, Day: 1}, Current: true}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	move := func(org, parent string) {
+		if _, err := writer.Organizations.UpdateOrganization(ctx, &pb.UpdateOrganizationRequest{
+			Organization: &pb.Organization{Name: org, Parent: parent}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"parent"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	health, education := org("so-y-te", "Sở Y tế", ""), org("so-gd", "Sở Giáo dục", "")
+	clinic := org("tram-y-te", "Trạm Y tế", health)
+	lab := org("phong-thi-nghiem", "Phòng thí nghiệm", education)
+	worker(health, "An")
+	worker(clinic, "Bình")
+	worker(clinic, "Chi")
+	worker(lab, "Dung")
+	_, key, err := src.db.CreateScopedKey(ctx, "Sở Y tế", "registrar", health, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scoped, err := client.Dial(src.addr, client.Options{Token: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer scoped.Close()
+	m, err := openMirror(filepath.Join(t.TempDir(), "mirror.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, m, src.addr, key)
+	waitSynced(t, m, scoped)
+
+	move(clinic, education)
+	move(lab, health)
+	waitSynced(t, m, scoped)
+	var names []string
+	rows, err := m.db.Query(`SELECT display_name FROM people ORDER BY display_name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		names = append(names, n)
+	}
+	if want := []string{"Lê An", "Lê Dung"}; !slices.Equal(names, want) {
+		t.Errorf("the unit's mirror holds %v, want %v", names, want)
 	}
 }
