@@ -156,3 +156,58 @@ func TestChangesDeletedBeforeAMoveOutAndBack(t *testing.T) {
 		}
 	}
 }
+
+// So an association moved out of a key's association takes its members
+// out of the key's scope (their DELETED), one moved under it brings its
+// members in (their UPDATED), and one moved out and back hides no
+// DELETED of its earlier time there; the outsider is never named.
+func TestChangesTellAnAssociationsMove(t *testing.T) {
+	f := newScopeFixture(t)
+	e, ctx := f.e, f.ctx
+	move := func(a *pb.Association, parent string) {
+		t.Helper()
+		if _, err := e.client.Memberships.UpdateAssociation(ctx, &pb.UpdateAssociationRequest{
+			Association: &pb.Association{Name: a.Name, Parent: parent}, UpdateMask: mask("parent")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	member := func(a *pb.Association, given string) *pb.RegisterMemberResponse {
+		return e.register(&pb.RegisterMemberRequest{Parent: a.Name, Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Lê", GivenName: given}}})
+	}
+	club := e.association("cau-lac-bo", &pb.Association{DisplayName: "Câu lạc bộ Y", Code: "CLBY", Parent: f.hyh.Name})
+	branch := e.association("chi-hoi", &pb.Association{DisplayName: "Chi hội Kinh tế", Code: "CHKT", Parent: f.kt.Name})
+	gone := member(club, "Đi")
+	withdrawn := member(club, "Rút")
+	came := member(branch, "Đến")
+	from := headOf(t, f.medical.Changes)
+
+	if _, err := e.client.Memberships.WithdrawMembership(ctx, &pb.WithdrawMembershipRequest{Name: withdrawn.Membership.Name}); err != nil {
+		t.Fatal(err)
+	}
+	move(club, f.kt.Name)
+	move(branch, f.hyh.Name)
+	for _, filter := range []string{"", "resource_type = PERSON"} {
+		got := listAll(t, f.medical.Changes, from, filter)
+		for _, c := range got {
+			f.noLeak(t, "ListChanges "+filter, c)
+		}
+		last := personChanges(t, got)
+		for p, want := range map[string]pb.Change_Kind{
+			gone.Person.Name: pb.Change_DELETED, withdrawn.Person.Name: pb.Change_DELETED, came.Person.Name: pb.Change_UPDATED,
+		} {
+			if last[p] != want {
+				t.Errorf("filter %q: the association's feed tells %s of %s, want %s: %q", filter, last[p], p, want, summaryOf(got))
+			}
+		}
+	}
+
+	move(club, f.hyh.Name)
+	got := listAll(t, f.medical.Changes, from, "resource_type = PERSON")
+	told := false
+	for _, c := range got {
+		told = told || c.Resource == withdrawn.Person.Name && c.Kind == pb.Change_DELETED
+	}
+	if !told {
+		t.Errorf("after the club came back, the association's feed does not tell that %s withdrew: %q", withdrawn.Person.Name, summaryOf(got))
+	}
+}
