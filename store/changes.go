@@ -15,7 +15,7 @@ import (
 	"trithuc.gov.vn/trithuc/store/filter"
 )
 
-// The change feed (migrations 0015, 0018, 0019, 0042): triggers append a row to changes for
+// The change feed (migrations 0015, 0018, 0019, 0042, 0044): triggers append a row to changes for
 // every write of a person, what they hold, an organization, an association
 // or a membership, in the write's transaction. This file marks where each
 // write transaction begins (so that the triggers merge a resource's rows
@@ -106,8 +106,10 @@ type ChangeQuery struct {
 	Types []pb.Change_ResourceType
 	// Scope, when set, is the association or organization a limited key
 	// is bound to: only changes of the people in its scope (and of the
-	// memberships of an association and of those under it), and the
-	// DELETED of those who left it (leftScopeSQL).
+	// memberships of an association and of those under it), the
+	// DELETED of those who left it (leftScopeSQL), and of those a move of
+	// an organization or association took out of it or into it
+	// (scopemoves.go).
 	Scope string
 	// HideRestricted is a caller other than an admin: the changes of a
 	// person restricted now, and of what they hold, are left out, but for
