@@ -200,6 +200,19 @@ func TestChangesTellAnAssociationsMove(t *testing.T) {
 			}
 		}
 	}
+	// And its memberships, which the key reads as those of its
+	// associations: a copy drops those of the club and reads the branch's.
+	last := map[string]pb.Change_Kind{}
+	for _, c := range listAll(t, f.medical.Changes, from, "resource_type = MEMBERSHIP") {
+		last[c.Resource] = c.Kind
+	}
+	for m, want := range map[string]pb.Change_Kind{
+		gone.Membership.Name: pb.Change_DELETED, withdrawn.Membership.Name: pb.Change_DELETED, came.Membership.Name: pb.Change_UPDATED,
+	} {
+		if last[m] != want {
+			t.Errorf("the association's feed of memberships tells %s of %s, want %s", last[m], m, want)
+		}
+	}
 
 	move(club, f.hyh.Name)
 	got := listAll(t, f.medical.Changes, from, "resource_type = PERSON")

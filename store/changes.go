@@ -283,14 +283,13 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 		if !typeSeen(q.Types, pb.Change_PERSON) {
 			brought = nil
 		}
-		hidden := "0"
+		if strings.HasPrefix(q.Scope, "associations/") && typeSeen(q.Types, pb.Change_MEMBERSHIP) {
+			// The memberships a move took out of the key's associations or
+			// brought under them.
+			brought = append(brought, moved.movedMembershipsSQL(hiddenSQL(q.HideRestricted, "m.person_pk"), where))
+		}
+		hidden := hiddenSQL(q.HideRestricted, "c.person_pk")
 		if q.HideRestricted {
-			// The restricted are few: the index of the unlisted holds them.
-			restricted := `(SELECT p.pk FROM people p INDEXED BY people_unlisted WHERE ` + personUnlisted + ` AND p.restricted != 0)`
-			// IS NOT NULL first: the changes of organizations and
-			// associations have no person, and NULL IN (a non-empty set)
-			// is NULL, which NOT would keep out of the feed too.
-			hidden = "(c.person_pk IS NOT NULL AND c.person_pk IN " + restricted + ")"
 			conds = append(conds, "(NOT "+hidden+" OR c.type = 1 AND instr(c.fields, ',restricted,') > 0)")
 		}
 		query := `SELECT c.seq, c.change_time, c.resource, c.type, c.kind, c.fields, ` + hidden + `, 0
@@ -356,6 +355,21 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 		return nil, err
 	}
 	return page, nil
+}
+
+// hiddenSQL is the condition that the person whose pk the SQL expression
+// personPK gives is restricted, when hide (a caller other than an admin),
+// else "0".
+func hiddenSQL(hide bool, personPK string) string {
+	if !hide {
+		return "0"
+	}
+	// The restricted are few: the index of the unlisted holds them.
+	restricted := `(SELECT p.pk FROM people p INDEXED BY people_unlisted WHERE ` + personUnlisted + ` AND p.restricted != 0)`
+	// IS NOT NULL first: the changes of organizations and associations
+	// have no person, and NULL IN (a non-empty set) is NULL, which NOT
+	// would keep out of the feed too.
+	return "(" + personPK + " IS NOT NULL AND " + personPK + " IN " + restricted + ")"
 }
 
 // pageCut is how many of got (more than size, in seq order) a page of

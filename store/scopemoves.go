@@ -21,7 +21,12 @@ import (
 //   - one for each organization under it and itself, resource
 //     scope:organizations/{id}, its pk in organization_pk (association_pk),
 //     from which ListChanges knows under which units it was at the time
-//     of an older change (underAtSQL).
+//     of an older change (underAtSQL);
+//   - for an association, one for each membership of it and of those
+//     under it, resource scope:associations/{a}/memberships/{m}, its
+//     person in person_pk, from which ListChanges tells a key of an
+//     association it left its DELETED, and of one it came under its
+//     UPDATED: a key reads the memberships of its associations.
 //
 // Their kind is the feed type of what moved (5 or 6) and their fields the
 // scopes left, -{pk}, and entered, +{pk}: a scope's pk is its own.
@@ -75,9 +80,15 @@ func (tx *Tx) tellScopeMove(ctx context.Context, table string, pk int64, was sql
 		pk, at, kind, fields); err != nil {
 		return dbError(err)
 	}
-	_, err = tx.ExecContext(ctx, down+`INSERT INTO changes (change_time, resource, type, kind, fields, `+col+`)
+	if _, err := tx.ExecContext(ctx, down+`INSERT INTO changes (change_time, resource, type, kind, fields, `+col+`)
 		SELECT ?2, 'scope:`+table+`/' || t.id, 0, ?3, ?4, t.pk FROM `+table+` t WHERE t.pk IN (SELECT pk FROM down) ORDER BY t.pk`,
-		pk, at, kind, fields)
+		pk, at, kind, fields); err != nil || table != "associations" {
+		return dbError(err)
+	}
+	_, err = tx.ExecContext(ctx, down+`INSERT INTO changes (change_time, resource, type, kind, fields, person_pk)
+		SELECT ?2, 'scope:associations/' || a.id || '/memberships/' || ms.id, 0, ?3, ?4, ms.person_pk
+		FROM memberships ms JOIN associations a ON a.pk = ms.association_pk
+		WHERE ms.association_pk IN (SELECT pk FROM down) ORDER BY ms.pk`, pk, at, kind, fields)
 	return dbError(err)
 }
 
@@ -174,6 +185,25 @@ func (s movedScope) movedSQL(inScope string, hideRestricted bool, where string) 
 			AND substr(m.resource, 1, ` + itoa(int64(len(movedPersonRes))) + `) = '` + movedPersonRes + `'
 			AND (instr(m.fields, ` + s.left() + `) > 0 AND NOT ` + inScope + `
 				OR instr(m.fields, ` + s.entered() + `) > 0 AND ` + inScope + ` AND ` + shown + `)) c`
+	if where != "" {
+		q += " WHERE (" + where + ")"
+	}
+	return q
+}
+
+// movedMembershipsSQL selects, as movedSQL does, the changes the marks of
+// an association's move bring of its memberships: the DELETED of each
+// when the move took it out of the scope, and its UPDATED when it
+// brought it in, so that a copy drops or reads it; but for a restricted
+// member's, when hidden, the condition on m.person_pk that leaves out
+// the changes of the restricted ("0" for none).
+func (s movedScope) movedMembershipsSQL(hidden, where string) string {
+	q := `SELECT c.seq, c.change_time, c.resource, c.type, c.kind, c.fields, 0, 1 FROM (
+		SELECT m.seq AS seq, m.change_time AS change_time, substr(m.resource, 7) AS resource, 7 AS type,
+			CASE WHEN instr(m.fields, ` + s.left() + `) > 0 THEN 3 ELSE 2 END AS kind, '' AS fields
+		FROM changes m
+		WHERE m.seq > ? AND m.seq <= ? AND m.type = 0 AND m.kind = ` + itoa(assocMoveKind) + ` AND m.person_pk IS NOT NULL
+			AND (instr(m.fields, ` + s.left() + `) > 0 OR instr(m.fields, ` + s.entered() + `) > 0) AND NOT ` + hidden + `) c`
 	if where != "" {
 		q += " WHERE (" + where + ")"
 	}
