@@ -22,6 +22,21 @@ func (f *unitFixture) moveOrg(org *pb.Organization, parent string) {
 	}
 }
 
+// restrictPerson completes a RESTRICTION request of the person.
+func restrictPerson(t *testing.T, e *env, name string) {
+	t.Helper()
+	ctx := context.Background()
+	req, err := e.client.Privacy.CreateDataSubjectRequest(ctx, &pb.CreateDataSubjectRequestRequest{DataSubjectRequest: &pb.DataSubjectRequest{
+		Kind: pb.DataSubjectRequest_RESTRICTION, Person: name, Requester: "Trần Hạn"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.Privacy.TransitionDataSubjectRequest(ctx, &pb.TransitionDataSubjectRequestRequest{Name: req.Name,
+		State: pb.DataSubjectRequest_COMPLETED, Action: "restricted"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // headOf is the cursor after every change c's caller sees now.
 func headOf(t *testing.T, c pb.ChangeServiceClient) string {
 	t.Helper()
@@ -84,6 +99,9 @@ func TestChangesTellAnOrganizationsMove(t *testing.T) {
 	e.position(both.Name, &pb.Position{Organization: f.hospital.Name, Title: "Trưởng khoa", Start: &date.Date{Year: 2016, Month: 1, Day: 1}, Current: true})
 	lab := f.org("phong-thi-nghiem", "Phòng thí nghiệm", f.education.Name)
 	chemist, _ := f.worker(lab, "Hoá")
+	// Restricted: the admins' alone, whatever scope they come into.
+	hidden, _ := f.worker(lab, "Hạn chế")
+	restrictPerson(t, e, hidden.Name)
 	fromHealth, fromEdu := headOf(t, f.ha.Changes), headOf(t, edu.Changes)
 
 	f.moveOrg(clinic, f.education.Name)
@@ -102,8 +120,10 @@ func TestChangesTellAnOrganizationsMove(t *testing.T) {
 				t.Errorf("filter %q: the unit's feed tells %s of %s, want %s: %q", filter, last[p], p, want, summaryOf(got))
 			}
 		}
-		if _, ok := last[both.Name]; ok {
-			t.Errorf("filter %q: the unit's feed names %s, who still works in it: %q", filter, both.Name, summaryOf(got))
+		for _, p := range []string{both.Name, hidden.Name} {
+			if _, ok := last[p]; ok {
+				t.Errorf("filter %q: the unit's feed names %s: %q", filter, p, summaryOf(got))
+			}
 		}
 
 		got = listAll(t, edu.Changes, fromEdu, filter)
@@ -116,6 +136,11 @@ func TestChangesTellAnOrganizationsMove(t *testing.T) {
 			}
 		}
 		for _, c := range got {
+			// The restricted, in the school's scope before, leave it as
+			// anyone does (their restriction was told as their DELETED).
+			if c.Resource == hidden.Name && c.Kind == pb.Change_DELETED {
+				continue
+			}
 			if !slices.Contains([]string{nurse.Name, doctor.Name, both.Name, chemist.Name}, c.Resource) {
 				t.Errorf("filter %q: the school's feed tells of %s: %q", filter, c.Resource, summaryOf(got))
 			}
