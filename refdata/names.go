@@ -72,6 +72,14 @@ func (x *Index) Code(s string) (string, bool) {
 	return "", false
 }
 
+// Entry returns the entry of code as written.
+func (x *Index) Entry(code string) (Entry, bool) {
+	if is := x.codes[code]; len(is) > 0 {
+		return x.entries[is[0]], true
+	}
+	return Entry{}, false
+}
+
 // Lookup returns the entries that s names: those with a name that is s
 // as written (in any case), or else those with a name that is s typed
 // without diacritics or in other spacing (NameKey). One entry is the one

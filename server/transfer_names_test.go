@@ -178,6 +178,85 @@ func TestImportReadsOrganizationAndAssociationNames(t *testing.T) {
 	}
 }
 
+// Staff name organizations and associations by their short names ("SYT")
+// as often as by their display names: a position's Cơ quan and a
+// membership's Hội read a short name (and an association's code) that is
+// one's alone; one that several have, or that is another's id, is refused
+// naming them.
+func TestImportReadsShortNames(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	org := func(id, name, short string) *pb.Organization {
+		o, err := e.client.Organizations.CreateOrganization(ctx, &pb.CreateOrganizationRequest{OrganizationId: id,
+			Organization: &pb.Organization{DisplayName: name, ShortName: short}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	syt := org("so-y-te", "Sở Y tế", "SYT")
+	khcn := org("so-khcn", "Sở Khoa học và Công nghệ", "SKHCN")
+	org("bvdk-rach-gia", "Bệnh viện Đa khoa Rạch Giá", "BVĐK")
+	org("bvdk-ha-tien", "Bệnh viện Đa khoa Hà Tiên", "BVĐK")
+	org("snv", "Sở Nội vụ", "")
+	org("so-nong-nghiep", "Sở Nông nghiệp", "SNV") // a slip of someone's, the id of another
+	union, hyh := e.associations()
+
+	names := []string{transfer.PeopleSheet, transfer.PositionsSheet, transfer.MembershipsSheet}
+	rows := map[string][][]any{
+		transfer.PeopleSheet: {peopleHeader, {"Nguyễn", "Văn", "An", "Nam", "15/03/1980", "Kinh", "001080000001", ""}},
+		transfer.PositionsSheet: {{"Số CCCD", "Cơ quan", "Chức vụ"},
+			{"001080000001", "SYT", "Giám đốc"},      // 2: a short name
+			{"001080000001", "skhcn", "Chuyên viên"}, // 3: in other case
+			{"001080000001", "BVDK", "Bác sĩ"},       // 4: the short name of two
+			{"001080000001", "SNV", "Kế toán"},       // 5: one's short name, another's id
+		},
+		transfer.MembershipsSheet: {membershipHeader,
+			{"", "001080000001", "", "", "", "Hội Y học", "Chờ duyệt", "", "2025-01"}, // 2: the short name
+			{"", "001080000001", "", "", "", "LHH", "Chờ duyệt", "", "2025-01"},       // 3: the code
+			{"", "001080000001", "", "", "", "SYT", "Chờ duyệt", "", "2025-01"},       // 4: an organization's
+		},
+	}
+	file := &httpbody.HttpBody{ContentType: transfer.ContentTypeXLSX, Data: sheets(t, names, rows)}
+	resp, st := e.importFile(&pb.ImportPeopleRequest{File: file, SkipInvalid: true})
+	if st != nil || resp.Created != 5 || resp.Refused != 3 { // a person, two positions, two memberships
+		t.Fatalf("import: %v, %v", st, resp)
+	}
+	said := map[string]string{}
+	for _, p := range resp.Problems {
+		said[fmt.Sprintf("%s/%d", p.Sheet, p.Row)] += p.Column + ": " + p.Message + " / " + vimsg.Problem(p) + "; "
+	}
+	for where, want := range map[string][]string{
+		transfer.PositionsSheet + "/4": {"B (Cơ quan)", `"BVDK" names more than one organization`,
+			"organizations/bvdk-rach-gia (Bệnh viện Đa khoa Rạch Giá)", "organizations/bvdk-ha-tien (Bệnh viện Đa khoa Hà Tiên)", "là tên của nhiều cơ quan"},
+		transfer.PositionsSheet + "/5": {"B (Cơ quan)", `"SNV" names more than one organization`,
+			"organizations/snv (Sở Nội vụ)", "organizations/so-nong-nghiep (Sở Nông nghiệp)"},
+		transfer.MembershipsSheet + "/4": {"F (Hội)", `no association has the code or name "SYT"`},
+	} {
+		for _, w := range want {
+			if !strings.Contains(said[where], w) {
+				t.Errorf("%s: %q lacks %q", where, said[where], w)
+			}
+		}
+	}
+	if len(said) != 3 {
+		t.Errorf("problems in %d rows, want 3: %v", len(said), said)
+	}
+	an := e.personByNationalID("001080000001")
+	ps, err := e.client.People.ListPositions(ctx, &pb.ListPositionsRequest{Parent: an})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps.Positions) != 2 || ps.Positions[0].Organization != syt.Name || ps.Positions[1].Organization != khcn.Name {
+		t.Errorf("positions %v, want at %s and %s", ps.Positions, syt.Name, khcn.Name)
+	}
+	for _, a := range []*pb.Association{hyh, union} {
+		if ms := e.memberships(a.Name, ""); len(ms) != 1 || ms[0].Person != an {
+			t.Errorf("memberships of %s: %v, want %s's", a.Name, ms, an)
+		}
+	}
+}
+
 // A registrar key limited to an association names it by its name too, and
 // a name of another association is outside its scope, as its resource
 // name is: the associations are what such a key may list.
@@ -191,6 +270,17 @@ func TestImportScopedReadsAssociationNames(t *testing.T) {
 	wantCode(t, err, codes.PermissionDenied)
 	if msg := status.Convert(err).Message(); !strings.Contains(msg, `sheet "Hội viên", row 2, column F (Hội)`) || !strings.Contains(msg, f.kt.Name) {
 		t.Errorf("another association by name: %q", msg)
+	}
+	// An organization's short name is no association's; the refusal names
+	// no organization, which such a key may not list.
+	if _, err := f.e.client.Organizations.CreateOrganization(f.ctx, &pb.CreateOrganizationRequest{OrganizationId: "so-y-te",
+		Organization: &pb.Organization{DisplayName: "Sở Y tế", ShortName: "HYHH"}}); err != nil {
+		t.Fatal(err)
+	}
+	refused, st, err := f.e.importScoped(f.medicalTok, &pb.ImportPeopleRequest{File: file("HYHH"), ValidateOnly: true})
+	if err != nil || st == nil || len(refused.Problems) != 1 || !strings.Contains(refused.Problems[0].Message, `no association has the code or name "HYHH"`) ||
+		strings.Contains(refused.Problems[0].Message, "organizations/") {
+		t.Errorf("an organization's short name: %v %v %v", err, st, refused)
 	}
 	resp, st, err := f.e.importScoped(f.medicalTok, &pb.ImportPeopleRequest{File: file("hoi y hoc tinh kien giang")})
 	if err != nil || st != nil || resp.Created != 1 {

@@ -117,20 +117,23 @@ func nonEmpty(names []string) []string {
 	return out
 }
 
-// OrganizationNames are the organizations not deleted, by resource name
-// and display name, as an import reads a position's organization named
-// by its display name.
+// OrganizationNames are the organizations not deleted, by resource name,
+// display name and short name ("SYT"), as an import reads a position's
+// organization named by either name.
 func (db *DB) OrganizationNames(ctx context.Context) ([]refdata.Entry, error) {
-	return db.registeredNames(ctx, `SELECT 'organizations/' || id, display_name FROM organizations
+	return db.registeredNames(ctx, `SELECT 'organizations/' || id, display_name, short_name FROM organizations
 		WHERE delete_time IS NULL ORDER BY pk`)
 }
 
-// AssociationNames are the associations not deleted, as OrganizationNames.
+// AssociationNames are the associations not deleted, as OrganizationNames,
+// and by their code too ("HYH"), which members know from their numbers.
 func (db *DB) AssociationNames(ctx context.Context) ([]refdata.Entry, error) {
-	return db.registeredNames(ctx, `SELECT 'associations/' || id, display_name FROM associations
+	return db.registeredNames(ctx, `SELECT 'associations/' || id, display_name, short_name, code FROM associations
 		WHERE delete_time IS NULL ORDER BY pk`)
 }
 
+// registeredNames reads query's rows as entries: a resource name, then
+// its names, the display name first (a message names the entry by it).
 func (db *DB) registeredNames(ctx context.Context, query string) ([]refdata.Entry, error) {
 	var out []refdata.Entry
 	err := db.read(ctx, func(tx *Tx) error {
@@ -139,12 +142,20 @@ func (db *DB) registeredNames(ctx context.Context, query string) ([]refdata.Entr
 			return err
 		}
 		defer rows.Close()
+		cols, err := rows.Columns()
+		if err != nil {
+			return err
+		}
 		for rows.Next() {
-			var name, display string
-			if err := rows.Scan(&name, &display); err != nil {
+			row := make([]string, len(cols))
+			dest := make([]any, len(cols))
+			for i := range row {
+				dest[i] = &row[i]
+			}
+			if err := rows.Scan(dest...); err != nil {
 				return err
 			}
-			out = append(out, refdata.Entry{Code: name, Names: nonEmpty([]string{display})})
+			out = append(out, refdata.Entry{Code: row[0], Names: nonEmpty(row[1:])})
 		}
 		return rows.Err()
 	})

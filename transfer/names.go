@@ -23,8 +23,9 @@ type Names map[string]*refdata.Index
 // unknown; any other is refused here, with the codes a typing slip away.
 // An open list takes text of its own: a certificate's level ("B2") is not
 // in the list of levels. The registered organizations and associations
-// are lists too, by display name, whose codes are resource names; their
-// id alone ("so-noi-vu") is read as the resource name (prefix).
+// are lists too, by display name and short name, whose codes are resource
+// names; their id alone ("so-noi-vu") is read as the resource name
+// (prefix).
 var nameLists = map[string]struct {
 	title, see, cli string
 	code            *regexp.Regexp
@@ -76,7 +77,19 @@ func (n Names) read(list, cell string) (string, error) {
 		return c, nil // "05", "05 - Khmer", "jp"
 	}
 	if c, ok := x.Code(spec.prefix + code); ok && spec.prefix != "" {
-		return c, nil // "so-noi-vu" for organizations/so-noi-vu
+		// "so-noi-vu" for organizations/so-noi-vu; unless it is another's
+		// name too (a short name "SNV" of one, the id "snv" of another).
+		if found := x.Lookup(s); len(found) > 0 && (len(found) > 1 || found[0].Code != c) {
+			e, _ := x.Entry(c)
+			all := []refdata.Entry{e}
+			for _, f := range found {
+				if f.Code != c {
+					all = append(all, f)
+				}
+			}
+			return "", fmt.Errorf("%s names more than one %s: %s; write the code of the one meant", quote(s), spec.title, candidates(all))
+		}
+		return c, nil
 	}
 	switch found := x.Lookup(s); {
 	case len(found) == 1:
