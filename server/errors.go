@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/protoadapt"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	"trithuc.gov.vn/trithuc/store"
 )
@@ -68,6 +69,9 @@ func grpcError(ctx context.Context, err error) error {
 	case store.FailedPrecondition:
 		return status.Error(codes.FailedPrecondition, se.Message)
 	case store.Unavailable:
+		if se.RetryAfter > 0 {
+			return withDetails(codes.Unavailable, se.Message, &errdetails.RetryInfo{RetryDelay: durationpb.New(se.RetryAfter)})
+		}
 		return status.Error(codes.Unavailable, se.Message)
 	case store.DataLoss:
 		slog.ErrorContext(ctx, "database damaged", "err", err)

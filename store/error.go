@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Code says what kind of failure an Error is. The server maps each to a gRPC
@@ -59,7 +60,10 @@ type Error struct {
 	// NamesRestricted says that Message names a restricted person: then
 	// Withheld is for every caller but an admin.
 	NamesRestricted bool
-	Err             error
+	// RetryAfter, when set, is how long a caller should wait before
+	// trying again (an Unavailable write waiting behind an import).
+	RetryAfter time.Duration
+	Err        error
 }
 
 func (e *Error) Error() string {

@@ -48,6 +48,9 @@ type writeQueue struct {
 	// limit, when set, is maxGroup instead (the benchmark sets 1 to
 	// compare with a commit per write).
 	limit int
+	// importing is set while an import's transaction holds the writer
+	// (importwait.go).
+	importing atomic.Bool
 }
 
 type pendingWrite struct {
@@ -97,13 +100,22 @@ func (db *DB) queueWrite(w *pendingWrite) error {
 	lead := !q.leading
 	q.leading = true
 	q.mu.Unlock()
+	early, stop := q.answerEarly(ctx)
+	defer stop()
 	for {
 		if lead {
 			db.lead()
+			lead = false
 		}
 		var out writeOutcome
 		select {
 		case out = <-w.done:
+		case <-early:
+			if q.importing.Load() && q.withdraw(w) {
+				return errImportHoldsWriter
+			}
+			early = nil // no import now: wait on, to the deadline
+			continue
 		case <-ctx.Done():
 			if q.withdraw(w) {
 				return ctx.Err()

@@ -107,6 +107,7 @@ func (db *DB) Import(ctx context.Context, o ImportOptions, fn func(im *Importer)
 		return db.dryImport(ctx, o, fn)
 	}
 	return db.write(ctx, false, o.Audit, func(tx *Tx) error {
+		defer db.queue.holdWriter()()
 		im := &Importer{tx: tx, bulk: newBulkTx(tx), o: o}
 		if err := fn(im); err != nil {
 			return err
