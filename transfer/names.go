@@ -31,10 +31,14 @@ var nameLists = map[string]struct {
 	code            *regexp.Regexp
 	open            bool
 	prefix          string
+	// upper lists have upper-case codes: a code typed in lower case
+	// ("xy") is the code, and only the store's "unknown" is said of it,
+	// not also that it is not in capitals.
+	upper bool
 }{
 	"ethnicity": {title: "ethnic group", see: "ListEthnicGroups", cli: "ethnicGroups", code: regexp.MustCompile(`^[0-9]{1,3}$`)},
-	"country":   {title: "country", see: "ListCountries", cli: "countries", code: regexp.MustCompile(`^[A-Za-z]{2}$`)},
-	"unit":      {title: "administrative unit", see: "ListAdministrativeUnits", cli: "administrativeUnits", code: regexp.MustCompile(`^[0-9]{1,6}$`)},
+	"country":   {title: "country", see: "ListCountries", cli: "countries", code: regexp.MustCompile(`^[A-Za-z]{2}$`), upper: true},
+	"unit":      {title: "administrative unit", see: "ListAdministrativeUnits", cli: "administrativeUnits", code: regexp.MustCompile(`^[0-9]{2,5}$`)},
 	"field":     {title: "field", see: "ListFields", cli: "fields", code: regexp.MustCompile(`^(fields/.*|[0-9][0-9.]*)$`)},
 	"level":     {title: "qualification level", see: "ListQualificationLevels", cli: "qualificationLevels", open: true},
 	// A language the list does not name is written by its ISO 639-1 code,
@@ -101,6 +105,9 @@ func (n Names) read(list, cell string) (string, error) {
 		return cell, nil // "IELTS - 7.0" is a level of its own, kept whole
 	}
 	if spec.code != nil && spec.code.MatchString(code) {
+		if spec.upper {
+			return strings.ToUpper(code), nil
+		}
 		return code, nil // the store says the code is unknown
 	}
 	if near := x.Near(s, 3); len(near) > 0 {

@@ -197,7 +197,7 @@ func FuzzNamesRead(f *testing.F) {
 				}
 				continue
 			}
-			if s, _ := ParseText(cell); got == cell || got == ParseCode(s) {
+			if s, _ := ParseText(cell); got == cell || strings.EqualFold(got, ParseCode(s)) {
 				continue
 			}
 			if c, ok := testNames[list].Code(got); !ok || c != got {

@@ -65,6 +65,9 @@ func rcode[T any](header, field, list string, get func(T) *string) RecordColumn 
 	}, format: func(m any) string { return *get(m.(T)) }}
 }
 
+// maxYear is the API's bound on a record's year.
+const maxYear = 2200
+
 // ParseYear reads a year alone: "2015", or 2015 as a spreadsheet's number.
 func ParseYear(cell string) (int32, error) {
 	cell = strings.TrimSpace(cell)
@@ -72,8 +75,13 @@ func ParseYear(cell string) (int32, error) {
 		return 0, nil
 	}
 	n, err := strconv.ParseInt(strings.TrimSuffix(cell, ".0"), 10, 32)
-	if err != nil || n < 0 {
+	if err != nil || n < 0 || n > 9999 {
 		return 0, fmt.Errorf("%s is not a year: write it as 2015", quote(cell))
+	}
+	if n > maxYear {
+		// Said here, once: the API's bound would say it too, in its own
+		// words, beside the store's.
+		return 0, fmt.Errorf("%d is in the future", n)
 	}
 	return int32(n), nil
 }
