@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"trithuc.gov.vn/trithuc/labels"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
 	"trithuc.gov.vn/trithuc/vimsg"
 )
@@ -57,6 +58,11 @@ func idOf(name string) string {
 	return name[strings.LastIndex(name, "/")+1:]
 }
 
+// sayCount says, in Vietnamese, the first problem an import counted.
+func sayCount(c *pb.ImportProblemCount) string {
+	return vimsg.Problem(&pb.ImportProblem{Kind: c.GetKind(), Column: c.GetColumn(), Field: c.GetField(), Message: c.GetFirstMessage()})
+}
+
 var funcs = template.FuncMap{
 	"label":         labels.Of,
 	"date":          labels.Date,
@@ -70,6 +76,7 @@ var funcs = template.FuncMap{
 	"refName":       refName,
 	"entryName":     entryName,
 	"sayProblem":    vimsg.Problem,
+	"sayCount":      sayCount,
 	"associationOf": associationOf,
 	"role":          roleLabel,
 	"selected": func(a, b any) template.HTMLAttr {

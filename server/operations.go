@@ -83,6 +83,9 @@ func withholdProblems(op *longrunningpb.Operation) {
 			return a
 		}
 		resp.Problems = note
+		for _, c := range resp.ProblemCounts {
+			c.FirstMessage = "" // it may quote the person too
+		}
 		out, err := anypb.New(resp)
 		if err != nil {
 			return &anypb.Any{}

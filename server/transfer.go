@@ -302,8 +302,11 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 	wb *transfer.Workbook, records []recordSheet, names transfer.Names, sheet string, rows transfer.Rows, mapping *transfer.Mapping) codes.Code {
 	resp := &pb.ImportPeopleResponse{}
 	kept := 0 // bytes of the problems' messages
+	counts := problemCounts{}
 	sheetProblem := func(sheet string, pr *pb.ImportProblem) {
 		pr.Message = clip(pr.Message, maxProblemMessage)
+		resp.ProblemsFound++
+		counts.add(sheet, pr)
 		if len(resp.Problems) < maxProblems && kept+len(pr.Message) <= maxProblemBytes {
 			pr.Sheet = sheet
 			resp.Problems = append(resp.Problems, pr)
@@ -326,6 +329,11 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 		// Found by check (a cell, the request's rules, the store's) and
 		// the people sheet first; said as the file is corrected.
 		inFileOrder(resp.Problems, wb.Sheets())
+		if resp.ProblemsFound > int64(len(resp.Problems)) {
+			// Not all are listed: what a column's mistake made on every
+			// row comes to is said by the counts.
+			resp.ProblemCounts = counts.list()
+		}
 		resp.Applied = !req.GetValidateOnly() && (resp.Refused == 0 || req.GetSkipInvalid())
 		op.Metadata, _ = proto.Marshal(run.metadata())
 		op.Report = importReport(req.GetFile(), sheet, resp.Problems)

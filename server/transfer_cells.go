@@ -109,3 +109,36 @@ func refusedRows(n int64) string {
 	}
 	return fmt.Sprintf("%d rows have errors; nothing was imported. Correct them, or import with skip_invalid to import the good rows", n)
 }
+
+// problemCounts counts an import's problems by sheet, column and kind,
+// for an import that finds more than it lists (maxProblems).
+type problemCounts map[problemCountKey]*pb.ImportProblemCount
+
+type problemCountKey struct {
+	sheet, column string
+	kind          pb.ImportProblem_Kind
+}
+
+func (c problemCounts) add(sheet string, pr *pb.ImportProblem) {
+	k := problemCountKey{sheet, pr.GetColumn(), pr.GetKind()}
+	n := c[k]
+	if n == nil {
+		n = &pb.ImportProblemCount{Sheet: sheet, Column: pr.GetColumn(), Field: pr.GetField(), Kind: pr.GetKind(),
+			FirstRow: pr.GetRow(), FirstMessage: pr.GetMessage()}
+		c[k] = n
+	}
+	n.Count++
+}
+
+// list is the counts, most first, then by sheet and column.
+func (c problemCounts) list() []*pb.ImportProblemCount {
+	out := make([]*pb.ImportProblemCount, 0, len(c))
+	for _, n := range c {
+		out = append(out, n)
+	}
+	slices.SortFunc(out, func(a, b *pb.ImportProblemCount) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Sheet, b.Sheet),
+			cmp.Compare(columnNumber(a.Column), columnNumber(b.Column)), cmp.Compare(a.Kind, b.Kind))
+	})
+	return out
+}

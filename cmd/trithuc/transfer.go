@@ -179,6 +179,16 @@ func printImport(w io.Writer, format string, op *longrunningpb.Operation) error 
 			fmt.Fprintln(w)
 			printTable(w, rows, 99)
 		}
+		if counts := resp.GetProblemCounts(); len(counts) > 0 {
+			// Not all are listed: a column's mistake is said by its count.
+			fmt.Fprintf(w, "\n%d problems found, the first %d listed; by column:\n", resp.GetProblemsFound(), len(resp.GetProblems()))
+			rows := [][]string{{"SHEET", "COLUMN", "KIND", "COUNT", "FIRST ROW", "FIRST PROBLEM"}}
+			for _, c := range counts {
+				rows = append(rows, []string{c.GetSheet(), c.GetColumn(), c.GetKind().String(), strconv.FormatInt(c.GetCount(), 10),
+					strconv.Itoa(int(c.GetFirstRow())), c.GetFirstMessage()})
+			}
+			printTable(w, rows, 99)
+		}
 	}
 	if e := op.GetError(); e != nil {
 		return importFailed(op.GetName(), status.FromProto(e))

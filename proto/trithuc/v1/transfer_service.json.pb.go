@@ -232,6 +232,77 @@ func (x *ImportPeopleResponse) AppendProtoJSON(b []byte) ([]byte, error) {
 		}
 		b = append(b, ']')
 	}
+	if x.ProblemsFound != 0 {
+		b = append(b, ",\"problemsFound\":"...)
+		b = append(b, '"')
+		b = strconv.AppendInt(b, int64(x.ProblemsFound), 10)
+		b = append(b, '"')
+	}
+	if len(x.ProblemCounts) > 0 {
+		b = append(b, ",\"problemCounts\":["...)
+		for _, v := range x.ProblemCounts {
+			if b[len(b)-1] != '[' {
+				b = append(b, ',')
+			}
+			if b, err = v.AppendProtoJSON(b); err != nil {
+				return nil, err
+			}
+		}
+		b = append(b, ']')
+	}
+	if len(b) == start {
+		return append(b, '{', '}'), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendProtoJSON appends the message's JSON, as protojson.Marshal writes
+// it, to b. It fails where protojson would, and on nothing else.
+func (x *ImportProblemCount) AppendProtoJSON(b []byte) ([]byte, error) {
+	var err error
+	if x == nil {
+		return append(b, '{', '}'), nil
+	}
+	start := len(b)
+	if x.Sheet != "" {
+		b = append(b, ",\"sheet\":"...)
+		if b, err = appendProtoJSONString(b, x.Sheet); err != nil {
+			return nil, err
+		}
+	}
+	if x.Column != "" {
+		b = append(b, ",\"column\":"...)
+		if b, err = appendProtoJSONString(b, x.Column); err != nil {
+			return nil, err
+		}
+	}
+	if x.Field != "" {
+		b = append(b, ",\"field\":"...)
+		if b, err = appendProtoJSONString(b, x.Field); err != nil {
+			return nil, err
+		}
+	}
+	if x.Kind != 0 {
+		b = append(b, ",\"kind\":"...)
+		b = appendProtoJSONEnum_ImportProblem_Kind(b, x.Kind)
+	}
+	if x.Count != 0 {
+		b = append(b, ",\"count\":"...)
+		b = append(b, '"')
+		b = strconv.AppendInt(b, int64(x.Count), 10)
+		b = append(b, '"')
+	}
+	if x.FirstRow != 0 {
+		b = append(b, ",\"firstRow\":"...)
+		b = strconv.AppendInt(b, int64(x.FirstRow), 10)
+	}
+	if x.FirstMessage != "" {
+		b = append(b, ",\"firstMessage\":"...)
+		if b, err = appendProtoJSONString(b, x.FirstMessage); err != nil {
+			return nil, err
+		}
+	}
 	if len(b) == start {
 		return append(b, '{', '}'), nil
 	}

@@ -140,7 +140,7 @@ func (x ImportProblem_Kind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ImportProblem_Kind.Descriptor instead.
 func (ImportProblem_Kind) EnumDescriptor() ([]byte, []int) {
-	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{6, 0}
+	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{7, 0}
 }
 
 // The request of TransferService.GetImportReport.
@@ -575,7 +575,14 @@ type ImportPeopleResponse struct {
 	// Every problem, by sheet, row and column (at most 10,000; the counts are
 	// exact), in the order of the file: sheets as it orders them, rows, a
 	// row's columns left to right, the whole row's problems after them.
-	Problems      []*ImportProblem `protobuf:"bytes,7,rep,name=problems,proto3" json:"problems,omitempty"`
+	Problems []*ImportProblem `protobuf:"bytes,7,rep,name=problems,proto3" json:"problems,omitempty"`
+	// The problems found, listed in problems or not: more than problems
+	// holds when the import found more than it lists.
+	ProblemsFound int64 `protobuf:"varint,8,opt,name=problems_found,json=problemsFound,proto3" json:"problems_found,omitempty"`
+	// When the import found more problems than it lists: every problem
+	// found, counted by sheet, column and kind (a column's mistake made on
+	// every row is one entry), most first.
+	ProblemCounts []*ImportProblemCount `protobuf:"bytes,9,rep,name=problem_counts,json=problemCounts,proto3" json:"problem_counts,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -659,6 +666,121 @@ func (x *ImportPeopleResponse) GetProblems() []*ImportProblem {
 	return nil
 }
 
+func (x *ImportPeopleResponse) GetProblemsFound() int64 {
+	if x != nil {
+		return x.ProblemsFound
+	}
+	return 0
+}
+
+func (x *ImportPeopleResponse) GetProblemCounts() []*ImportProblemCount {
+	if x != nil {
+		return x.ProblemCounts
+	}
+	return nil
+}
+
+// How many problems of a kind an import found in a column of a sheet.
+type ImportProblemCount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The sheet ("" for a CSV file).
+	Sheet string `protobuf:"bytes,1,opt,name=sheet,proto3" json:"sheet,omitempty"`
+	// The column, as ImportProblem.column; empty for problems of whole
+	// rows.
+	Column string `protobuf:"bytes,2,opt,name=column,proto3" json:"column,omitempty"`
+	// The API field, as ImportProblem.field.
+	Field string `protobuf:"bytes,3,opt,name=field,proto3" json:"field,omitempty"`
+	// What kind of problem.
+	Kind ImportProblem_Kind `protobuf:"varint,4,opt,name=kind,proto3,enum=trithuc.v1.ImportProblem_Kind" json:"kind,omitempty"`
+	// How many.
+	Count int64 `protobuf:"varint,5,opt,name=count,proto3" json:"count,omitempty"`
+	// The first such problem's row.
+	FirstRow int32 `protobuf:"varint,6,opt,name=first_row,json=firstRow,proto3" json:"first_row,omitempty"`
+	// The first such problem's message.
+	FirstMessage  string `protobuf:"bytes,7,opt,name=first_message,json=firstMessage,proto3" json:"first_message,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportProblemCount) Reset() {
+	*x = ImportProblemCount{}
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportProblemCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportProblemCount) ProtoMessage() {}
+
+func (x *ImportProblemCount) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportProblemCount.ProtoReflect.Descriptor instead.
+func (*ImportProblemCount) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *ImportProblemCount) GetSheet() string {
+	if x != nil {
+		return x.Sheet
+	}
+	return ""
+}
+
+func (x *ImportProblemCount) GetColumn() string {
+	if x != nil {
+		return x.Column
+	}
+	return ""
+}
+
+func (x *ImportProblemCount) GetField() string {
+	if x != nil {
+		return x.Field
+	}
+	return ""
+}
+
+func (x *ImportProblemCount) GetKind() ImportProblem_Kind {
+	if x != nil {
+		return x.Kind
+	}
+	return ImportProblem_KIND_UNSPECIFIED
+}
+
+func (x *ImportProblemCount) GetCount() int64 {
+	if x != nil {
+		return x.Count
+	}
+	return 0
+}
+
+func (x *ImportProblemCount) GetFirstRow() int32 {
+	if x != nil {
+		return x.FirstRow
+	}
+	return 0
+}
+
+func (x *ImportProblemCount) GetFirstMessage() string {
+	if x != nil {
+		return x.FirstMessage
+	}
+	return ""
+}
+
 // One problem of an import.
 type ImportProblem struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -683,7 +805,7 @@ type ImportProblem struct {
 
 func (x *ImportProblem) Reset() {
 	*x = ImportProblem{}
-	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[6]
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -695,7 +817,7 @@ func (x *ImportProblem) String() string {
 func (*ImportProblem) ProtoMessage() {}
 
 func (x *ImportProblem) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[6]
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -708,7 +830,7 @@ func (x *ImportProblem) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportProblem.ProtoReflect.Descriptor instead.
 func (*ImportProblem) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{6}
+	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ImportProblem) GetKind() ImportProblem_Kind {
@@ -778,7 +900,7 @@ type ExportPeopleRequest struct {
 
 func (x *ExportPeopleRequest) Reset() {
 	*x = ExportPeopleRequest{}
-	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[7]
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -790,7 +912,7 @@ func (x *ExportPeopleRequest) String() string {
 func (*ExportPeopleRequest) ProtoMessage() {}
 
 func (x *ExportPeopleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[7]
+	mi := &file_trithuc_v1_transfer_service_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -803,7 +925,7 @@ func (x *ExportPeopleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportPeopleRequest.ProtoReflect.Descriptor instead.
 func (*ExportPeopleRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{7}
+	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ExportPeopleRequest) GetFilter() string {
@@ -867,7 +989,7 @@ const file_trithuc_v1_transfer_service_proto_rawDesc = "" +
 	"\vcreate_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"updateTime\"\x84\x02\n" +
+	"updateTime\"\xf2\x02\n" +
 	"\x14ImportPeopleResponse\x12\x18\n" +
 	"\acreated\x18\x01 \x01(\x03R\acreated\x12\x18\n" +
 	"\aupdated\x18\x02 \x01(\x03R\aupdated\x12\x1c\n" +
@@ -875,7 +997,17 @@ const file_trithuc_v1_transfer_service_proto_rawDesc = "" +
 	"\arefused\x18\x04 \x01(\x03R\arefused\x12/\n" +
 	"\x13possible_duplicates\x18\x05 \x01(\x03R\x12possibleDuplicates\x12\x18\n" +
 	"\aapplied\x18\x06 \x01(\bR\aapplied\x125\n" +
-	"\bproblems\x18\a \x03(\v2\x19.trithuc.v1.ImportProblemR\bproblems\"\xa7\x02\n" +
+	"\bproblems\x18\a \x03(\v2\x19.trithuc.v1.ImportProblemR\bproblems\x12%\n" +
+	"\x0eproblems_found\x18\b \x01(\x03R\rproblemsFound\x12E\n" +
+	"\x0eproblem_counts\x18\t \x03(\v2\x1e.trithuc.v1.ImportProblemCountR\rproblemCounts\"\xe4\x01\n" +
+	"\x12ImportProblemCount\x12\x14\n" +
+	"\x05sheet\x18\x01 \x01(\tR\x05sheet\x12\x16\n" +
+	"\x06column\x18\x02 \x01(\tR\x06column\x12\x14\n" +
+	"\x05field\x18\x03 \x01(\tR\x05field\x122\n" +
+	"\x04kind\x18\x04 \x01(\x0e2\x1e.trithuc.v1.ImportProblem.KindR\x04kind\x12\x14\n" +
+	"\x05count\x18\x05 \x01(\x03R\x05count\x12\x1b\n" +
+	"\tfirst_row\x18\x06 \x01(\x05R\bfirstRow\x12#\n" +
+	"\rfirst_message\x18\a \x01(\tR\ffirstMessage\"\xa7\x02\n" +
 	"\rImportProblem\x122\n" +
 	"\x04kind\x18\x01 \x01(\x0e2\x1e.trithuc.v1.ImportProblem.KindR\x04kind\x12\x14\n" +
 	"\x05sheet\x18\x02 \x01(\tR\x05sheet\x12\x10\n" +
@@ -921,7 +1053,7 @@ func file_trithuc_v1_transfer_service_proto_rawDescGZIP() []byte {
 }
 
 var file_trithuc_v1_transfer_service_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_trithuc_v1_transfer_service_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
+var file_trithuc_v1_transfer_service_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
 var file_trithuc_v1_transfer_service_proto_goTypes = []any{
 	(SpreadsheetFormat)(0),           // 0: trithuc.v1.SpreadsheetFormat
 	(ImportProblem_Kind)(0),          // 1: trithuc.v1.ImportProblem.Kind
@@ -931,38 +1063,41 @@ var file_trithuc_v1_transfer_service_proto_goTypes = []any{
 	(*UploadImportRequest)(nil),      // 5: trithuc.v1.UploadImportRequest
 	(*ImportPeopleMetadata)(nil),     // 6: trithuc.v1.ImportPeopleMetadata
 	(*ImportPeopleResponse)(nil),     // 7: trithuc.v1.ImportPeopleResponse
-	(*ImportProblem)(nil),            // 8: trithuc.v1.ImportProblem
-	(*ExportPeopleRequest)(nil),      // 9: trithuc.v1.ExportPeopleRequest
-	(*date.Date)(nil),                // 10: google.type.Date
-	(*httpbody.HttpBody)(nil),        // 11: google.api.HttpBody
-	(*timestamppb.Timestamp)(nil),    // 12: google.protobuf.Timestamp
-	(*longrunningpb.Operation)(nil),  // 13: google.longrunning.Operation
+	(*ImportProblemCount)(nil),       // 8: trithuc.v1.ImportProblemCount
+	(*ImportProblem)(nil),            // 9: trithuc.v1.ImportProblem
+	(*ExportPeopleRequest)(nil),      // 10: trithuc.v1.ExportPeopleRequest
+	(*date.Date)(nil),                // 11: google.type.Date
+	(*httpbody.HttpBody)(nil),        // 12: google.api.HttpBody
+	(*timestamppb.Timestamp)(nil),    // 13: google.protobuf.Timestamp
+	(*longrunningpb.Operation)(nil),  // 14: google.longrunning.Operation
 }
 var file_trithuc_v1_transfer_service_proto_depIdxs = []int32{
-	10, // 0: trithuc.v1.GetImportTemplateRequest.as_of:type_name -> google.type.Date
-	11, // 1: trithuc.v1.ImportPeopleRequest.file:type_name -> google.api.HttpBody
-	10, // 2: trithuc.v1.ImportPeopleRequest.registry_date:type_name -> google.type.Date
+	11, // 0: trithuc.v1.GetImportTemplateRequest.as_of:type_name -> google.type.Date
+	12, // 1: trithuc.v1.ImportPeopleRequest.file:type_name -> google.api.HttpBody
+	11, // 2: trithuc.v1.ImportPeopleRequest.registry_date:type_name -> google.type.Date
 	4,  // 3: trithuc.v1.UploadImportRequest.request:type_name -> trithuc.v1.ImportPeopleRequest
-	12, // 4: trithuc.v1.ImportPeopleMetadata.create_time:type_name -> google.protobuf.Timestamp
-	12, // 5: trithuc.v1.ImportPeopleMetadata.update_time:type_name -> google.protobuf.Timestamp
-	8,  // 6: trithuc.v1.ImportPeopleResponse.problems:type_name -> trithuc.v1.ImportProblem
-	1,  // 7: trithuc.v1.ImportProblem.kind:type_name -> trithuc.v1.ImportProblem.Kind
-	0,  // 8: trithuc.v1.ExportPeopleRequest.format:type_name -> trithuc.v1.SpreadsheetFormat
-	4,  // 9: trithuc.v1.TransferService.ImportPeople:input_type -> trithuc.v1.ImportPeopleRequest
-	5,  // 10: trithuc.v1.TransferService.UploadImport:input_type -> trithuc.v1.UploadImportRequest
-	9,  // 11: trithuc.v1.TransferService.ExportPeople:input_type -> trithuc.v1.ExportPeopleRequest
-	2,  // 12: trithuc.v1.TransferService.GetImportReport:input_type -> trithuc.v1.GetImportReportRequest
-	3,  // 13: trithuc.v1.TransferService.GetImportTemplate:input_type -> trithuc.v1.GetImportTemplateRequest
-	13, // 14: trithuc.v1.TransferService.ImportPeople:output_type -> google.longrunning.Operation
-	13, // 15: trithuc.v1.TransferService.UploadImport:output_type -> google.longrunning.Operation
-	11, // 16: trithuc.v1.TransferService.ExportPeople:output_type -> google.api.HttpBody
-	11, // 17: trithuc.v1.TransferService.GetImportReport:output_type -> google.api.HttpBody
-	11, // 18: trithuc.v1.TransferService.GetImportTemplate:output_type -> google.api.HttpBody
-	14, // [14:19] is the sub-list for method output_type
-	9,  // [9:14] is the sub-list for method input_type
-	9,  // [9:9] is the sub-list for extension type_name
-	9,  // [9:9] is the sub-list for extension extendee
-	0,  // [0:9] is the sub-list for field type_name
+	13, // 4: trithuc.v1.ImportPeopleMetadata.create_time:type_name -> google.protobuf.Timestamp
+	13, // 5: trithuc.v1.ImportPeopleMetadata.update_time:type_name -> google.protobuf.Timestamp
+	9,  // 6: trithuc.v1.ImportPeopleResponse.problems:type_name -> trithuc.v1.ImportProblem
+	8,  // 7: trithuc.v1.ImportPeopleResponse.problem_counts:type_name -> trithuc.v1.ImportProblemCount
+	1,  // 8: trithuc.v1.ImportProblemCount.kind:type_name -> trithuc.v1.ImportProblem.Kind
+	1,  // 9: trithuc.v1.ImportProblem.kind:type_name -> trithuc.v1.ImportProblem.Kind
+	0,  // 10: trithuc.v1.ExportPeopleRequest.format:type_name -> trithuc.v1.SpreadsheetFormat
+	4,  // 11: trithuc.v1.TransferService.ImportPeople:input_type -> trithuc.v1.ImportPeopleRequest
+	5,  // 12: trithuc.v1.TransferService.UploadImport:input_type -> trithuc.v1.UploadImportRequest
+	10, // 13: trithuc.v1.TransferService.ExportPeople:input_type -> trithuc.v1.ExportPeopleRequest
+	2,  // 14: trithuc.v1.TransferService.GetImportReport:input_type -> trithuc.v1.GetImportReportRequest
+	3,  // 15: trithuc.v1.TransferService.GetImportTemplate:input_type -> trithuc.v1.GetImportTemplateRequest
+	14, // 16: trithuc.v1.TransferService.ImportPeople:output_type -> google.longrunning.Operation
+	14, // 17: trithuc.v1.TransferService.UploadImport:output_type -> google.longrunning.Operation
+	12, // 18: trithuc.v1.TransferService.ExportPeople:output_type -> google.api.HttpBody
+	12, // 19: trithuc.v1.TransferService.GetImportReport:output_type -> google.api.HttpBody
+	12, // 20: trithuc.v1.TransferService.GetImportTemplate:output_type -> google.api.HttpBody
+	16, // [16:21] is the sub-list for method output_type
+	11, // [11:16] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_transfer_service_proto_init() }
@@ -980,7 +1115,7 @@ func file_trithuc_v1_transfer_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trithuc_v1_transfer_service_proto_rawDesc), len(file_trithuc_v1_transfer_service_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   8,
+			NumMessages:   9,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
