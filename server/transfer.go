@@ -360,7 +360,7 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 	yield := req.GetValidateOnly() && len(records) == 0 && !repeats(wb, sheet, mapping)
 	var ids transfer.NationalIDs
 	err := t.db.Import(ctx, store.ImportOptions{Audit: auditEvent(ctx), DryRun: req.GetValidateOnly(), Overwrite: req.GetOverwrite(), Operation: op, Finish: finish,
-		Admin: !restrictionApplies(ctx), DryRunSlice: t.s.cfg.DryRunSlice, RegistryDate: req.GetRegistryDate()},
+		Admin: !restrictionApplies(ctx), DryRunSlice: t.s.cfg.DryRunSlice, Yields: yield, RegistryDate: req.GetRegistryDate()},
 		func(im *store.Importer) error {
 			for rows.Next() {
 				if err := ctx.Err(); err != nil {

@@ -159,6 +159,9 @@ func (db *DB) lead() {
 	if q.limit > 0 {
 		n = min(n, q.limit)
 	}
+	if q.importing.Load() {
+		n = min(n, 1) // its wait for the writer is its own (importwait.go)
+	}
 	for i, w := range q.waiting[:n] {
 		if w.apart {
 			n = max(i, 1)
@@ -224,8 +227,8 @@ func (db *DB) applyGroup(group []*pendingWrite) (outs []writeOutcome, locked err
 	var conn *sql.Conn
 	var end func()
 	if err == nil {
-		conn, end, err = beginTx(ctx, db.writer, "BEGIN IMMEDIATE")
-		if err != nil {
+		conn, end, err = db.beginGroup(group)
+		if err != nil && err != errImportHoldsWriter {
 			err = db.beginFailed(err)
 			if lockedOut(err) {
 				locked = err

@@ -40,6 +40,10 @@ type ImportOptions struct {
 	// DryRunSlice is how long a dry run holds the writer before Yield
 	// lets the writes waiting for it in; DefaultDryRunSlice when 0.
 	DryRunSlice time.Duration
+	// Yields says that a dry run calls Yield: it lets the writes waiting
+	// in every slice, and so does not count as holding the writer
+	// (importwait.go).
+	Yields bool
 	// RegistryDate, when set, is the registry date of the people the
 	// import creates from rows that give none (registrydate.go): the day
 	// the lists the file comes from had them. Checked by
@@ -141,6 +145,9 @@ func (db *DB) dryImport(ctx context.Context, o ImportOptions, fn func(im *Import
 		// Nothing it names is written.
 		n := len(o.Audit.Resources)
 		defer o.Audit.dropResourcesAfter(n)
+	}
+	if !o.Yields {
+		defer db.queue.holdWriter()()
 	}
 	im := &Importer{o: o}
 	defer im.rollback()
