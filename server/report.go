@@ -19,7 +19,8 @@ import (
 // importReport is the annotated copy of an imported file, or nil when the
 // import found no problem. A report that cannot be made is logged, not
 // fatal: the problems are in the operation's answer all the same.
-func importReport(file *httpbody.HttpBody, sheet string, problems []*pb.ImportProblem) []byte {
+func importReport(file *httpbody.HttpBody, sheet string, resp *pb.ImportPeopleResponse) []byte {
+	problems := resp.GetProblems()
 	if len(problems) == 0 {
 		return nil
 	}
@@ -40,6 +41,11 @@ func importReport(file *httpbody.HttpBody, sheet string, problems []*pb.ImportPr
 	}
 	if len(marks) == 0 {
 		return nil
+	}
+	if note := cappedNote(resp); note != "" {
+		// Under the errors header of the first sheet marked, which the
+		// file has.
+		marks = append(marks, transfer.Problem{Sheet: problems[0].GetSheet(), Row: 1, Message: note})
 	}
 	data := file.GetData()
 	format := transfer.Sniff(file.GetContentType(), data)
@@ -91,4 +97,40 @@ func (t *transferService) GetImportReport(ctx context.Context, req *pb.GetImport
 		}
 	}
 	return &httpbody.HttpBody{ContentType: transfer.ContentTypeXLSX, Data: report}, nil
+}
+
+// maxNotedCounts bounds the counts a report's note names.
+const maxNotedCounts = 10
+
+// cappedNote says, in a report of an import that found more problems than
+// it lists, that only the first are marked and how many there are of
+// each kind in each column; "" for one that lists them all.
+func cappedNote(resp *pb.ImportPeopleResponse) string {
+	counts := resp.GetProblemCounts()
+	if len(counts) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Chỉ đánh dấu %d vấn đề đầu tiên trong %d vấn đề của tệp. Theo cột:", len(resp.GetProblems()), resp.GetProblemsFound())
+	for i, c := range counts {
+		if i == maxNotedCounts {
+			fmt.Fprintf(&b, "\n… (%d cột khác; xem kết quả nhập)", len(counts)-i)
+			break
+		}
+		where := c.GetColumn()
+		if where == "" {
+			where = "cả dòng"
+		}
+		if c.GetSheet() != "" {
+			where = fmt.Sprintf("trang %q, %s", c.GetSheet(), where)
+		}
+		fmt.Fprintf(&b, "\n%s: %d (%s, từ dòng %d: %s)", where, c.GetCount(), labels.Of(c.GetKind()), c.GetFirstRow(),
+			sayCountVi(c))
+	}
+	return b.String()
+}
+
+// sayCountVi is the first problem of a count in Vietnamese.
+func sayCountVi(c *pb.ImportProblemCount) string {
+	return vimsg.Problem(&pb.ImportProblem{Kind: c.GetKind(), Column: c.GetColumn(), Field: c.GetField(), Message: c.GetFirstMessage()})
 }

@@ -336,7 +336,7 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 		}
 		resp.Applied = !req.GetValidateOnly() && (resp.Refused == 0 || req.GetSkipInvalid())
 		op.Metadata, _ = proto.Marshal(run.metadata())
-		op.Report = importReport(req.GetFile(), sheet, resp.Problems)
+		op.Report = importReport(req.GetFile(), sheet, resp)
 		if meta := run.metadata(); meta.RowsRead == 0 {
 			// A template sent as it is: say so, rather than count nothing.
 			op.Error, _ = proto.Marshal(status.Convert(fieldError("file", noRows)).Proto())

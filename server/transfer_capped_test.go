@@ -1,10 +1,14 @@
 package server
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"github.com/xuri/excelize/v2"
 	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/grpc/codes"
 
@@ -43,6 +47,45 @@ func TestImportCountsTheProblemsItDoesNotList(t *testing.T) {
 		if c.Column != want.column || c.Count != n || c.Kind != pb.ImportProblem_ERROR || c.FirstRow != 2 || !strings.Contains(c.FirstMessage, want.message) {
 			t.Errorf("count %d: %v, want %d of %s from row 2 saying %q", i, c, n, want.column, want.message)
 		}
+	}
+
+	// The report marks the problems listed, and says under its errors
+	// header that there are more, and how many in each column.
+	rows := [][]any{peopleHeader}
+	for i := range n {
+		rows = append(rows, []any{"Nguyễn", "", "An", "Nam", "31/02/1980", "", "", fmt.Sprintf("an%d@", i)})
+	}
+	upload := func(file *httpbody.HttpBody) string {
+		op, err := e.client.UploadImport(context.Background(), &pb.ImportPeopleRequest{ValidateOnly: true, File: file})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e.wait(longrunningpb.NewOperationsClient(e.client.Conn()), op).Name
+	}
+	name := upload(&httpbody.HttpBody{Data: workbook(t, rows...)})
+	for _, f := range []*excelize.File{e.reportOf(e.token, name), e.reportOf(e.token, upload(&httpbody.HttpBody{ContentType: "text/csv", Data: []byte(b.String())}))} {
+		sheet := f.GetSheetName(0)
+		cols, _ := f.GetCols(sheet)
+		header := ""
+		if len(cols) > 0 {
+			header = cols[len(cols)-1][0]
+		}
+		for _, want := range []string{"Lỗi\n", fmt.Sprintf("Chỉ đánh dấu %d vấn đề đầu tiên trong %d vấn đề của tệp", maxProblems, 2*n),
+			fmt.Sprintf("(Ngày sinh): %d (", n), "không phải là một địa chỉ email"} {
+			if !strings.Contains(header, want) {
+				t.Errorf("%s: the errors header %q lacks %q", sheet, header, want)
+			}
+		}
+	}
+	// Its errors column is not read again as a column of the file.
+	data := e.reportOf(e.token, name)
+	var buf bytes.Buffer
+	if _, err := data.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	again, st := e.importFile(&pb.ImportPeopleRequest{ValidateOnly: true, File: &httpbody.HttpBody{Data: buf.Bytes()}})
+	if st == nil || again.ProblemsFound != 2*n {
+		t.Errorf("the report imported again: %v, %d problems", st, again.ProblemsFound)
 	}
 
 	small := "Họ;Tên;Ngày sinh\nNguyễn;An;31/02/1980\n"

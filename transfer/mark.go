@@ -377,7 +377,7 @@ func (m *marker) emptyCells(prefix string, row int, missing *[]int, col int) str
 func (m *marker) errorsCell(prefix string, row int, header bool) string {
 	text, style := messages(m.byRow[row]), ""
 	if header {
-		text, style = ErrorsHeader, fmt.Sprintf(` s="%d"`, m.bold)
+		text, style = errorsHeader(m.byRow[row]), fmt.Sprintf(` s="%d"`, m.bold)
 	}
 	var b strings.Builder
 	xml.EscapeText(&b, []byte(text))

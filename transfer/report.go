@@ -14,9 +14,21 @@ import (
 // ErrorsHeader heads the column a report adds.
 const ErrorsHeader = "Lỗi"
 
-// isErrorsHeader reports whether h heads the errors column of a report.
+// isErrorsHeader reports whether h heads the errors column of a report:
+// its first line (a note of the whole sheet may follow, errorsHeader).
 func isErrorsHeader(h string) bool {
-	return vntext.Fold(strings.TrimSpace(h)) == vntext.Fold(ErrorsHeader)
+	first, _, _ := strings.Cut(h, "\n")
+	return vntext.Fold(strings.TrimSpace(first)) == vntext.Fold(ErrorsHeader)
+}
+
+// errorsHeader is the header of the errors column, and under it the
+// messages of the header row's problems: notes of the whole sheet (that
+// not all the import's problems are marked).
+func errorsHeader(notes []Problem) string {
+	if len(notes) == 0 {
+		return ErrorsHeader
+	}
+	return ErrorsHeader + "\n" + messages(notes)
 }
 
 // Problem is one problem of an import as a report marks it.
@@ -98,7 +110,7 @@ func markSheet(f *excelize.File, sheet string, byRow map[int][]Problem, bold int
 		rows.Close()
 	}
 	errCol, _ := excelize.ColumnNumberToName(width + 1)
-	if err := f.SetCellStr(sheet, errCol+"1", ErrorsHeader); err != nil {
+	if err := f.SetCellStr(sheet, errCol+"1", errorsHeader(byRow[1])); err != nil {
 		return err
 	}
 	if err := f.SetCellStyle(sheet, errCol+"1", errCol+"1", bold); err != nil {
@@ -133,6 +145,9 @@ func markSheet(f *excelize.File, sheet string, byRow map[int][]Problem, bold int
 					return err
 				}
 			}
+		}
+		if row == 1 {
+			continue // said under the header
 		}
 		if err := f.SetCellStr(sheet, fmt.Sprintf("%s%d", errCol, row), messages(byRow[row])); err != nil {
 			return err
@@ -196,7 +211,7 @@ func csvReport(data []byte, byRow map[int][]Problem) ([]byte, error) {
 		}
 		switch {
 		case n == 1:
-			row[width] = excelize.Cell{Value: ErrorsHeader, StyleID: bold}
+			row[width] = excelize.Cell{Value: errorsHeader(byRow[n]), StyleID: bold}
 		case len(byRow[n]) > 0:
 			row[width] = excelize.Cell{Value: messages(byRow[n])}
 		}
