@@ -94,3 +94,37 @@ func TestImportCountsTheProblemsItDoesNotList(t *testing.T) {
 		t.Errorf("an import listing its every problem: found %d, listed %d, counts %v", resp.ProblemsFound, len(resp.Problems), resp.ProblemCounts)
 	}
 }
+
+// The counts of an import's problems quote a cell as its problems do:
+// once the person a count's first message quotes is restricted, its
+// caller reads the counts without their messages.
+func TestImportCountsWithheldWithTheProblems(t *testing.T) {
+	f := newPrivacyFixture(t)
+	rows := [][]any{peopleHeader, {"Lâm", "Quốc", "Bảo", "Nam", "", "", bao().NationalId, "khac@example.vn"}}
+	for i := range maxProblems / 2 {
+		rows = append(rows, []any{"Trần", "", "An", "Nam", "32/01/1980", "", "", fmt.Sprintf("an%d@", i)})
+	}
+	op, err := f.registrar.UploadImport(f.ctx, &pb.ImportPeopleRequest{ValidateOnly: true, File: &httpbody.HttpBody{Data: workbook(t, rows...)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := longrunningpb.NewOperationsClient(f.registrar.Conn())
+	op = f.e.wait(ops, op)
+	if !strings.Contains(fmt.Sprint(op.GetError().GetDetails()), "bao.lam@example.vn") {
+		t.Fatalf("the import does not quote the registered email: %v", op.GetError())
+	}
+	f.restrict(t)
+	op, err = ops.GetOperation(f.ctx, &longrunningpb.GetOperationRequest{Name: op.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := &pb.ImportPeopleResponse{}
+	for _, d := range op.GetError().GetDetails() {
+		if d.MessageIs(resp) {
+			d.UnmarshalTo(resp)
+		}
+	}
+	if s := fmt.Sprint(resp); strings.Contains(s, "bao.lam@example.vn") || len(resp.ProblemCounts) == 0 || resp.ProblemsFound != maxProblems+1 {
+		t.Errorf("the import read once Bảo is restricted: %s", s)
+	}
+}
