@@ -12,6 +12,10 @@ import (
 	"trithuc.gov.vn/trithuc/vimsg"
 )
 
+// importHoldsWrites is what the server says of a write refused while an
+// import holds the writer (store/importwait.go).
+const importHoldsWrites = "an import of a file is running"
+
 // explain turns a failed call into a message for the page, the server's
 // messages about single fields by the form's field, and the HTTP status of
 // the page that shows them. What the console knows of the server's words
@@ -52,6 +56,9 @@ func explain(err error) (string, map[string]string, int) {
 		code = http.StatusTooManyRequests
 	case codes.Unavailable, codes.DeadlineExceeded:
 		msg = "Hệ thống đang bận; hãy thử lại."
+		if strings.Contains(st.Message(), importHoldsWrites) {
+			msg = "Đang nhập một danh sách từ tệp: việc ghi phải chờ đến khi nhập xong, nên thay đổi của bạn chưa được lưu. Hãy thử lại sau ít phút."
+		}
 		code = http.StatusServiceUnavailable
 	case codes.Internal, codes.Unknown:
 		msg = "Lỗi hệ thống; lỗi đã được ghi lại."
