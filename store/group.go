@@ -48,9 +48,9 @@ type writeQueue struct {
 	// limit, when set, is maxGroup instead (the benchmark sets 1 to
 	// compare with a commit per write).
 	limit int
-	// importing is set while an import's transaction holds the writer
-	// (importwait.go).
-	importing atomic.Bool
+	// importing counts the imports whose transactions hold, or wait for,
+	// the writer (importwait.go): two dry runs may run at once.
+	importing atomic.Int32
 }
 
 type pendingWrite struct {
@@ -111,7 +111,7 @@ func (db *DB) queueWrite(w *pendingWrite) error {
 		select {
 		case out = <-w.done:
 		case <-early:
-			if q.importing.Load() && q.withdraw(w) {
+			if q.importing.Load() > 0 && q.withdraw(w) {
 				return errImportHoldsWriter
 			}
 			early = nil // no import now: wait on, to the deadline
@@ -159,7 +159,7 @@ func (db *DB) lead() {
 	if q.limit > 0 {
 		n = min(n, q.limit)
 	}
-	if q.importing.Load() {
+	if q.importing.Load() > 0 {
 		n = min(n, 1) // its wait for the writer is its own (importwait.go)
 	}
 	for i, w := range q.waiting[:n] {

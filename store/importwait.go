@@ -52,7 +52,7 @@ func (q *writeQueue) answerEarly(ctx context.Context) (<-chan time.Time, func())
 // import holds the writer waits for it until its earlyDeadline.
 func (db *DB) beginGroup(group []*pendingWrite) (*sql.Conn, func(), error) {
 	ctx := context.Background()
-	if early, ok := earlyDeadline(group[0].ctx); ok && len(group) == 1 && db.queue.importing.Load() {
+	if early, ok := earlyDeadline(group[0].ctx); ok && len(group) == 1 && db.queue.importing.Load() > 0 {
 		var cancel func()
 		ctx, cancel = context.WithDeadline(ctx, early)
 		defer cancel()
@@ -66,6 +66,6 @@ func (db *DB) beginGroup(group []*pendingWrite) (*sql.Conn, func(), error) {
 
 // holdWriter marks the writer held by an import until the returned func.
 func (q *writeQueue) holdWriter() func() {
-	q.importing.Store(true)
-	return func() { q.importing.Store(false) }
+	q.importing.Add(1)
+	return func() { q.importing.Add(-1) }
 }
