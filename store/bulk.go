@@ -148,7 +148,8 @@ var (
 	bulkPeopleColumns = []string{"pk", "id", "family_name", "middle_name", "given_name", "display_name",
 		"gender", "birth_year", "birth_month", "birth_day", "ethnicity", "national_id", "email", "phone", "phone_key", "hometown",
 		"address", "availability", "work_location", "work_country", "create_time", "update_time", "revision",
-		"highest_level", "highest_level_rank", "academic_title", "academic_title_year", "sort_key", "family_key"}
+		"highest_level", "highest_level_rank", "academic_title", "academic_title_year", "sort_key", "family_key",
+		"middle_key", "display_key"}
 	bulkFieldColumns    = []string{"person_pk", "ordinal", "field", "code", "is_primary"}
 	bulkRoleColumns     = []string{"person_pk", "role"}
 	bulkSearchColumns   = []string{"rowid", "name_exact", "name_folded", "other_exact", "other_folded"}
@@ -324,7 +325,8 @@ func (b *BulkTx) rows(ctx context.Context, profiles []BulkProfile) (*BulkRows, e
 		}
 		people.rows = append(people.rows, append(append([]any{pk, id}, personValues(p)...),
 			now, now, 1, d.level, d.levelRank, d.title, d.titleYear,
-			vntext.SortKey(p.GivenName, p.MiddleName, p.FamilyName), vntext.SortKey(p.FamilyName, p.MiddleName, p.GivenName)))
+			vntext.SortKey(p.GivenName, p.MiddleName, p.FamilyName), vntext.SortKey(p.FamilyName, p.MiddleName, p.GivenName),
+			nameSortKey(p.MiddleName), nameSortKey(p.DisplayName)))
 
 		// The search document and the names, as reindexPerson makes them.
 		nameText := nameText(p.FamilyName, p.MiddleName, p.GivenName, p.DisplayName)

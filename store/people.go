@@ -254,11 +254,11 @@ func insertPerson(ctx context.Context, c checker, id string, p *pb.Person) (stri
 	res, err := tx.ExecContext(ctx, `INSERT INTO people (id, family_name, middle_name, given_name, display_name,
 		gender, birth_year, birth_month, birth_day, ethnicity, national_id, email, phone, phone_key, hometown,
 		address, availability, work_location, work_country, create_time, update_time, revision, sort_key, family_key,
-		registry_start)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
+		middle_key, display_key, registry_start)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`,
 		append([]any{id}, append(personValues(p), now, now,
 			vntext.SortKey(p.GivenName, p.MiddleName, p.FamilyName), vntext.SortKey(p.FamilyName, p.MiddleName, p.GivenName),
-			registryStart(p))...)...)
+			nameSortKey(p.MiddleName), nameSortKey(p.DisplayName), registryStart(p))...)...)
 	if err != nil {
 		return "", 0, nil, dbError(err)
 	}

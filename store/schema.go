@@ -151,16 +151,25 @@ func sorted(f filter.Field, key string) filter.Field {
 	return f
 }
 
+// wholeKey is f, a name whose key column holds its key alone, so that
+// an equality reads the index of the key as well (filter.Order.Whole).
+func wholeKey(f filter.Field) filter.Field {
+	o := *f.Order
+	o.Whole = true
+	f.Order = &o
+	return f
+}
+
 // personFields are a person's own fields, over the alias p of people.
 func personFields(r ranks, prefix string) filter.Schema {
 	s := filter.Schema{
 		// The sort keys of people's names begin with the family name's key
-		// or the given name's. The middle and display names have none
-		// stored: their keys are made for each person read.
+		// or the given name's; the middle and display names have keys of
+		// their own (0046), which an equality reads too.
 		"family_name":                 name("p.family_name", "p.family_key"),
-		"middle_name":                 name("p.middle_name", "trithuc_sort_key(p.middle_name)"),
+		"middle_name":                 wholeKey(name("p.middle_name", "p.middle_key")),
 		"given_name":                  name("p.given_name", "p.sort_key"),
-		"display_name":                name("p.display_name", "trithuc_sort_key(p.display_name)"),
+		"display_name":                wholeKey(name("p.display_name", "p.display_key")),
 		"gender":                      {Type: filter.Enum, SQL: "p.gender", Enum: genderEnum},
 		"birth_date":                  {Type: filter.Date, SQL: "(p.birth_year * 10000 + p.birth_month * 100 + p.birth_day)"},
 		"birth_date.year":             {Type: filter.Int, SQL: "p.birth_year"},

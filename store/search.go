@@ -171,11 +171,13 @@ func (tx *Tx) reindexPerson(ctx context.Context, pk int64) error {
 	if err != nil {
 		return dbError(err)
 	}
-	// Most writes leave the names as they were: then the row and its two
-	// indexes are not written again.
+	// Most writes leave the names as they were: then the row and its
+	// indexes of keys are not written again.
 	sortKey, familyKey := vntext.SortKey(given, middle, family), vntext.SortKey(family, middle, given)
-	_, err = tx.ExecContext(ctx, `UPDATE people SET sort_key = ?1, family_key = ?2 WHERE pk = ?3 AND (sort_key != ?1 OR family_key != ?2)`,
-		sortKey, familyKey, pk)
+	middleKey, displayKey := nameSortKey(middle), nameSortKey(display)
+	_, err = tx.ExecContext(ctx, `UPDATE people SET sort_key = ?1, family_key = ?2, middle_key = ?3, display_key = ?4
+		WHERE pk = ?5 AND (sort_key != ?1 OR family_key != ?2 OR middle_key != ?3 OR display_key != ?4)`,
+		sortKey, familyKey, middleKey, displayKey, pk)
 	if err != nil {
 		return dbError(err)
 	}

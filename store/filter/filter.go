@@ -129,6 +129,11 @@ type Order struct {
 	// text begins: a prefix matched as typed is then also held to that
 	// range of keys, which an index on the key reads in the key's order.
 	Loose func(string) []byte
+	// Whole says that SQL is the key of the value alone, with nothing
+	// after it: a value equal to another has its key, so an equality
+	// also compares keys, which an index on the key reads in the order
+	// of the rows.
+	Whole bool
 }
 
 // Join says how to reach the related rows of a field. A comparison on the
@@ -374,22 +379,38 @@ func (c *compiler) condition(n *node, f Field, op string) (string, bool, error) 
 			return c.ordered(f.Order, v.text, op)
 		}
 		arg = fold(f, v.text)
+		vals := []string{arg.(string)}
 		if f.Expand != nil && equality {
-			vals, err := f.Expand(arg.(string))
-			if err != nil {
+			var err error
+			if vals, err = f.Expand(arg.(string)); err != nil {
 				return c.errAt(v.off, "%s: %v", path, err)
 			}
-			if len(vals) > 1 {
-				slices.Sort(vals)
-				in := "IN"
-				if op == "!=" {
-					in = "NOT IN"
-				}
-				for _, val := range vals {
-					c.args = append(c.args, val)
-				}
-				return f.SQL + " " + in + " (?" + strings.Repeat(", ?", len(vals)-1) + ")", false, nil
+			slices.Sort(vals)
+		}
+		if len(vals) <= 1 {
+			vals = []string{arg.(string)} // as before: the value as typed
+		}
+		var keys string
+		if f.Order != nil && f.Order.Whole && op == "=" {
+			keys = c.keys(f.Order, vals) + " AND "
+		}
+		if len(vals) > 1 {
+			in := "IN"
+			if op == "!=" {
+				in = "NOT IN"
 			}
+			for _, val := range vals {
+				c.args = append(c.args, val)
+			}
+			cond := f.SQL + " " + in + " (?" + strings.Repeat(", ?", len(vals)-1) + ")"
+			if keys != "" {
+				return "(" + keys + cond + ")", true, nil
+			}
+			return cond, false, nil
+		}
+		if keys != "" {
+			c.args = append(c.args, arg)
+			return "(" + keys + f.SQL + " = ?)", true, nil
 		}
 	case Int:
 		if v.kind != tokNumber {
@@ -446,6 +467,24 @@ func (c *compiler) condition(n *node, f Field, op string) (string, bool, error) 
 	}
 	c.args = append(c.args, arg)
 	return f.SQL + " " + op + " ?", false, nil
+}
+
+// keys compiles the condition that the key o.SQL is one of those of vals,
+// which every value equal to one of them meets.
+func (c *compiler) keys(o *Order, vals []string) string {
+	var ks []string
+	for _, v := range vals {
+		ks = append(ks, string(o.Key(v)))
+	}
+	slices.Sort(ks)
+	ks = slices.Compact(ks)
+	for _, k := range ks {
+		c.args = append(c.args, []byte(k))
+	}
+	if len(ks) == 1 {
+		return o.SQL + " = ?"
+	}
+	return o.SQL + " IN (?" + strings.Repeat(", ?", len(ks)-1) + ")"
 }
 
 func fold(f Field, s string) string {
