@@ -180,6 +180,14 @@ func statsSchemaOn(d statsDay, units *refdata.UnitHistory, fields func(string) (
 		where.SQL = d.held(where.SQL, d.workLocationOn())
 		s["work_location"] = where
 		if !d.dated && !d.flagsBehind {
+			// The current positions, mirrored in columns of people while
+			// the flags hold (statheld.go).
+			for name, f := range s {
+				if f.Join == joinPos {
+					f.Join = joinHeldPos
+					s[name] = f
+				}
+			}
 			return s
 		}
 		// A position counts once begun; "current" is running on the day.

@@ -312,7 +312,9 @@ func dimensionNames() string {
 // behind (statheld.go, which looks up only those few), is the rowid that
 // every index holds.
 func statsFrom(where string, lookups bool) string {
-	if !lookups && !strings.Contains(where, "EXISTS") {
+	// The positions of the few who hold several current ones are looked
+	// up for them alone (joinHeldPos).
+	if !lookups && strings.Count(where, "EXISTS") == strings.Count(where, joinHeldPos.Held.Lookup()) {
 		covered := true
 		for _, m := range columnRE.FindAllStringSubmatch(where, -1) {
 			covered = covered && (m[1] == "pk" || slices.Contains(statisticsColumns, m[1]))
@@ -324,10 +326,10 @@ func statsFrom(where string, lookups bool) string {
 	return "people p"
 }
 
-// statisticsColumns are the columns of people_statistics (0007_stats.sql).
+// statisticsColumns are the columns of people_statistics (0007_stats.sql, 0046).
 var statisticsColumns = []string{"highest_level", "highest_level_rank", "academic_title", "primary_field",
 	"current_unit", "current_org_kind", "current_employment", "unit_on_20250630", "work_location", "gender",
-	"birth_year", "birth_month", "birth_day", "ethnicity"}
+	"birth_year", "birth_month", "birth_day", "ethnicity", "current_positions"}
 
 var columnRE = regexp.MustCompile(`\bp\.([a-z_0-9]+)`)
 

@@ -187,7 +187,17 @@ func (tx *Tx) statsScope(ctx context.Context, f, limit string, on statsDay, thre
 	for i := range counts {
 		dest[i] = &counts[i]
 	}
-	q := "SELECT " + strings.Join(sel, ", ") + " FROM people p WHERE " + sc.listed
+	// As readValues reads people: from the index of statistics when it
+	// holds every column the filters name.
+	from := "people p"
+	if sc.listed == personListed {
+		wheres := []string{where}
+		for _, w := range sc.wider {
+			wheres = append(wheres, w.where)
+		}
+		from = statsFrom(strings.Join(wheres, " AND "), false)
+	}
+	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + from + " WHERE " + sc.listed
 	if err := tx.QueryRowContext(ctx, q, qargs...).Scan(dest...); err != nil {
 		return nil, dbError(err)
 	}

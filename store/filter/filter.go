@@ -141,6 +141,39 @@ type Order struct {
 type Join struct {
 	From string // for example "qualifications q"
 	On   string // for example "q.person_pk = p.pk AND q.delete_time IS NULL"
+	// Held, when set, is one of the rows that columns of the outer row
+	// mirror, so that most outer rows need not look theirs up.
+	Held *Held
+}
+
+// Held is the related row of a kind that the outer row mirrors in columns
+// of its own while it has just one: a person's current position, in the
+// columns of people that statistics read. Comparisons joined by AND on the
+// rows of its Join, one of them Current = true and the others on Fields
+// alone, hold for one current row exactly when
+//
+//	CASE WHEN <Count> > 1 THEN EXISTS (...) ELSE <Count> = 1 AND <the comparisons on the mirror> END
+//
+// which looks rows up only for the outer rows with several; Current =
+// true alone holds when Count > 0. The columns must always agree with the
+// rows (triggers keep them).
+type Held struct {
+	Current string            // the path of a Bool field: the rows where it is true
+	Count   string            // how many such rows the outer row has, as SQL
+	Fields  map[string]string // by path, a field's SQL on the mirrored row, over the outer row
+}
+
+// Lookup is the text that begins a lookup of the rows in a condition
+// compiled with h: a caller that reads the outer rows can tell lookups
+// that run for every row from these, which run for the few.
+func (h *Held) Lookup() string { return "WHEN " + h.Count + " > 1 THEN EXISTS" }
+
+// current reports whether n is Current = true (or != false).
+func (h *Held) current(n *node) bool {
+	if n.path != h.Current || n.val.kind != tokName {
+		return false
+	}
+	return n.op == "=" && n.val.text == "true" || n.op == "!=" && n.val.text == "false"
 }
 
 // Schema is the fields a filter may name, by dotted path, for example
@@ -223,6 +256,7 @@ func (c *compiler) and(n *node) (string, bool, error) {
 		join  *Join
 		conds []string
 		args  []any
+		nodes []*node
 	}
 	var parts []*part
 	groups := map[*Join]*part{}
@@ -235,9 +269,10 @@ func (c *compiler) and(n *node) (string, bool, error) {
 			if g := groups[j]; g != nil {
 				g.conds = append(g.conds, cond)
 				g.args = append(g.args, c.args...)
+				g.nodes = append(g.nodes, k)
 				continue
 			}
-			g := &part{join: j, conds: []string{cond}, args: c.args}
+			g := &part{join: j, conds: []string{cond}, args: c.args, nodes: []*node{k}}
 			groups[j] = g
 			parts = append(parts, g)
 			continue
@@ -247,6 +282,22 @@ func (c *compiler) and(n *node) (string, bool, error) {
 			return "", false, err
 		}
 		parts = append(parts, &part{sql: sql, args: c.args})
+	}
+	for _, p := range parts {
+		if p.join != nil && p.join.Held != nil {
+			c.args = nil
+			sql, looks, ok, err := c.held(p.join, p.nodes, exists(p.join, strings.Join(p.conds, " AND ")))
+			if err != nil {
+				return "", false, err
+			}
+			if ok {
+				p.sql, p.join = sql, nil
+				if !looks {
+					p.args = nil
+				}
+				p.args = append(p.args, c.args...)
+			}
+		}
 	}
 	c.args = outer
 	sqls := make([]string, len(parts))
@@ -258,6 +309,41 @@ func (c *compiler) and(n *node) (string, bool, error) {
 		c.args = append(c.args, p.args...)
 	}
 	return "(" + strings.Join(sqls, " AND ") + ")", true, nil
+}
+
+// held compiles the comparisons nodes on the rows of j, whose lookup is
+// lookup (its arguments already given), through j.Held when they are of
+// its form; ok is false when they are not, looks whether sql holds lookup.
+func (c *compiler) held(j *Join, nodes []*node, lookup string) (sql string, looks, ok bool, err error) {
+	h := j.Held
+	var rest []*node
+	current := false
+	for _, n := range nodes {
+		switch {
+		case h.current(n):
+			current = true
+		case h.Fields[n.path] != "":
+			rest = append(rest, n)
+		default:
+			return "", false, false, nil
+		}
+	}
+	if !current {
+		return "", false, false, nil
+	}
+	if len(rest) == 0 {
+		return "(" + h.Count + " > 0)", false, true, nil
+	}
+	conds := make([]string, len(rest))
+	for i, n := range rest {
+		f := c.schema[n.path]
+		f.SQL, f.Join = h.Fields[n.path], nil
+		if conds[i], _, err = c.condition(n, f, n.op); err != nil {
+			return "", false, false, err
+		}
+	}
+	return "(CASE " + strings.TrimSuffix(h.Lookup(), "EXISTS") + lookup +
+		" ELSE " + h.Count + " = 1 AND " + strings.Join(conds, " AND ") + " END)", true, true, nil
 }
 
 // joined compiles n, when it is a plain comparison on a field of related
@@ -325,6 +411,9 @@ func (c *compiler) compare(n *node) (string, bool, error) {
 			return c.errAt(n.opOff, "%s holds a single value, so : (contains) does not apply; compare it with =, or write %s:* to test that it is set", n.path, n.path)
 		}
 		op = "="
+	}
+	if f.Join != nil && f.Join.Held != nil && f.Join.Held.current(n) {
+		return "(" + f.Join.Held.Count + " > 0)", true, nil
 	}
 	cond, atomic, err := c.condition(n, f, op)
 	if err != nil || f.Join == nil {
