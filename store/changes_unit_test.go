@@ -63,6 +63,16 @@ func TestChangesTellUnitLeaversAcrossMigration0042(t *testing.T) {
 		`ALTER TABLE changes DROP COLUMN organization_pk`,
 		// And 0043, which runs again after it.
 		`ALTER TABLE people DROP COLUMN registry_start`,
+		// 0046 undone: its triggers (it makes them again), indexes and columns.
+		`DROP TRIGGER positions_work_insert`,
+		`DROP TRIGGER positions_work_update`,
+		`DROP TRIGGER positions_work_delete`,
+		`DROP INDEX people_middle_key`,
+		`DROP INDEX people_display_key`,
+		`DROP INDEX people_statistics`,
+		`ALTER TABLE people DROP COLUMN middle_key`,
+		`ALTER TABLE people DROP COLUMN display_key`,
+		`ALTER TABLE people DROP COLUMN current_positions`,
 		`DELETE FROM schema_migrations WHERE version >= 42`,
 	} {
 		if _, err := db.writer.ExecContext(ctx, q); err != nil {

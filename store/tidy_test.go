@@ -97,6 +97,16 @@ func TestOpenTidiesTextOfOldVersions(t *testing.T) {
 		{"UPDATE settings SET value = 7 WHERE key = 'search_version'", nil},
 		// And 0043.
 		{"ALTER TABLE people DROP COLUMN registry_start", nil},
+		// 0046 undone: its triggers (it makes them again), indexes and columns.
+		{"DROP TRIGGER positions_work_insert", nil},
+		{"DROP TRIGGER positions_work_update", nil},
+		{"DROP TRIGGER positions_work_delete", nil},
+		{"DROP INDEX people_middle_key", nil},
+		{"DROP INDEX people_display_key", nil},
+		{"DROP INDEX people_statistics", nil},
+		{"ALTER TABLE people DROP COLUMN middle_key", nil},
+		{"ALTER TABLE people DROP COLUMN display_key", nil},
+		{"ALTER TABLE people DROP COLUMN current_positions", nil},
 	} {
 		if _, err := db.writer.ExecContext(ctx, stmt.sql, stmt.args...); err != nil {
 			t.Fatal(err)

@@ -62,6 +62,16 @@ func makeOlder(t *testing.T, path string, broken bool) {
 		`ALTER TABLE changes DROP COLUMN organization_pk`,
 		// 0043 undone.
 		`ALTER TABLE people DROP COLUMN registry_start`,
+		// 0046 undone: its triggers (it makes them again), indexes and columns.
+		`DROP TRIGGER positions_work_insert`,
+		`DROP TRIGGER positions_work_update`,
+		`DROP TRIGGER positions_work_delete`,
+		`DROP INDEX people_middle_key`,
+		`DROP INDEX people_display_key`,
+		`DROP INDEX people_statistics`,
+		`ALTER TABLE people DROP COLUMN middle_key`,
+		`ALTER TABLE people DROP COLUMN display_key`,
+		`ALTER TABLE people DROP COLUMN current_positions`,
 	}
 	if !broken {
 		stmts = append(stmts, `DROP INDEX people_phone_key`, `ALTER TABLE people DROP COLUMN phone_key`)

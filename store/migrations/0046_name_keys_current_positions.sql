@@ -32,29 +32,30 @@ LEFT JOIN positions c ON c.pk = (SELECT c2.pk FROM positions c2 WHERE c2.person_
 	ORDER BY c2.start_date DESC, c2.pk DESC LIMIT 1)
 LEFT JOIN organizations o ON o.pk = c.organization_pk;
 
--- One write of the person's row, as before, with the count in it.
-DROP TRIGGER positions_work_insert;
+-- One write of the person's row, as before, with the count in it. (IF
+-- EXISTS: tests that run migrations again undo this one by dropping them.)
+DROP TRIGGER IF EXISTS positions_work_insert;
 CREATE TRIGGER positions_work_insert AFTER INSERT ON positions BEGIN
 	UPDATE people SET (current_unit, current_org_kind, current_employment, unit_on_20250630, current_positions) =
 		(SELECT current_unit, current_org_kind, current_employment, unit_on_20250630, current_positions FROM person_work WHERE person_pk = people.pk)
 	WHERE pk = NEW.person_pk;
 END;
 
-DROP TRIGGER positions_work_update;
+DROP TRIGGER IF EXISTS positions_work_update;
 CREATE TRIGGER positions_work_update AFTER UPDATE ON positions BEGIN
 	UPDATE people SET (current_unit, current_org_kind, current_employment, unit_on_20250630, current_positions) =
 		(SELECT current_unit, current_org_kind, current_employment, unit_on_20250630, current_positions FROM person_work WHERE person_pk = people.pk)
 	WHERE pk IN (OLD.person_pk, NEW.person_pk);
 END;
 
-DROP TRIGGER positions_work_delete;
+DROP TRIGGER IF EXISTS positions_work_delete;
 CREATE TRIGGER positions_work_delete AFTER DELETE ON positions BEGIN
 	UPDATE people SET (current_unit, current_org_kind, current_employment, unit_on_20250630, current_positions) =
 		(SELECT current_unit, current_org_kind, current_employment, unit_on_20250630, current_positions FROM person_work WHERE person_pk = people.pk)
 	WHERE pk = OLD.person_pk;
 END;
 
-DROP INDEX people_statistics;
+DROP INDEX IF EXISTS people_statistics;
 
 -- The function gives NULL for an empty name, whose key is empty.
 UPDATE people SET middle_key = IFNULL(trithuc_sort_key(middle_name), x''), display_key = IFNULL(trithuc_sort_key(display_name), x''),
@@ -66,8 +67,3 @@ CREATE INDEX people_statistics ON people(highest_level, highest_level_rank, acad
 CREATE INDEX people_middle_key ON people(middle_key) WHERE delete_time IS NULL;
 CREATE INDEX people_display_key ON people(display_key) WHERE delete_time IS NULL;
 
--- The planner's figures for the new indexes, as ANALYZE left the others
--- (dropping people_statistics dropped its own).
-ANALYZE people_statistics;
-ANALYZE people_middle_key;
-ANALYZE people_display_key;
