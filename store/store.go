@@ -231,8 +231,8 @@ func openReader(path string) (*sql.DB, error) {
 // driverName is the driver of the store's reader pool: SQLite with the
 // functions the audit trail's queries call on every connection
 // (registerAuditFuncs), and trithuc_sort_key, the Vietnamese sort key
-// that filters compare names without a stored key by (schema.go); the
-// writer's pool has them too (writerDriver).
+// (every name filters compare has its key stored since 0046; tests check
+// the stored keys by it); the writer's pool has them too (writerDriver).
 // The connections that never read the trail (backup, health, recognise,
 // the checkpointer) open the plain "sqlite3".
 const driverName = "sqlite3_trithuc"
