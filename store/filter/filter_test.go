@@ -317,3 +317,62 @@ func TestCompileOrder(t *testing.T) {
 		}
 	}
 }
+
+// A whole key (Order.Whole) is compared by = as well, once per distinct
+// key of the values; != and prefixes compare as before.
+func TestCompileWholeKey(t *testing.T) {
+	key := func(s string) []byte { return []byte("k" + strings.ToLower(s)) }
+	s := filter.Schema{"name": {Type: filter.String, SQL: "p.name", Order: &filter.Order{SQL: "p.name_key", Key: key, Whole: true},
+		Expand: func(v string) ([]string, error) { return []string{v, strings.ToUpper(v)}, nil }}}
+	for _, tt := range []struct {
+		filter string
+		where  string
+		args   []any
+	}{
+		{`name = "Ab"`, "(p.name_key = ? AND p.name IN (?, ?))", []any{[]byte("kab"), "AB", "Ab"}},
+		{`name != "Ab"`, "p.name NOT IN (?, ?)", []any{"AB", "Ab"}},
+		{`name = "Ab" AND name = "Cd"`, "((p.name_key = ? AND p.name IN (?, ?)) AND (p.name_key = ? AND p.name IN (?, ?)))",
+			[]any{[]byte("kab"), "AB", "Ab", []byte("kcd"), "CD", "Cd"}},
+	} {
+		where, args, err := filter.Compile(tt.filter, s)
+		if err != nil || where != tt.where || !reflect.DeepEqual(args, tt.args) {
+			t.Errorf("%s:\n got %q %q %v\nwant %q %q", tt.filter, where, args, err, tt.where, tt.args)
+		}
+	}
+}
+
+// Comparisons on a held row (Join.Held) read the outer row's columns, and
+// look the rows up only where there are several; the arguments follow the
+// SQL's order.
+func TestCompileHeld(t *testing.T) {
+	j := &filter.Join{From: "positions pos", On: "pos.person_pk = p.pk",
+		Held: &filter.Held{Current: "pos.current", Count: "p.n", Fields: map[string]string{"pos.unit": "p.unit"}}}
+	s := filter.Schema{
+		"pos.current": {Type: filter.Bool, SQL: "pos.is_current", Join: j},
+		"pos.unit":    {Type: filter.String, SQL: "pos.unit", Join: j},
+		"pos.title":   {Type: filter.String, SQL: "pos.title", Join: j},
+		"gender":      {Type: filter.Int, SQL: "p.gender"},
+	}
+	const lookup = "EXISTS (SELECT 1 FROM positions pos WHERE (pos.person_pk = p.pk) AND "
+	for _, tt := range []struct {
+		filter string
+		where  string
+		args   []any
+	}{
+		{`pos.current = true`, "(p.n > 0)", nil},
+		{`pos.current != false AND gender = 1`, "((p.n > 0) AND p.gender = ?)", []any{int64(1)}},
+		{`NOT pos.current = true`, "NOT (p.n > 0)", nil},
+		{`pos.current = false`, lookup + "pos.is_current = ?)", []any{int64(0)}},
+		{`gender = 2 AND pos.current = true AND pos.unit = "x"`,
+			"(p.gender = ? AND (CASE WHEN p.n > 1 THEN " + lookup + "pos.is_current = ? AND pos.unit = ?) ELSE p.n = 1 AND p.unit = ? END))",
+			[]any{int64(2), int64(1), "x", "x"}},
+		// Not held: a field the columns do not mirror, or no Current.
+		{`pos.current = true AND pos.title = "x"`, "(" + lookup + "pos.is_current = ? AND pos.title = ?))", []any{int64(1), "x"}},
+		{`pos.unit = "x"`, lookup + "pos.unit = ?)", []any{"x"}},
+	} {
+		where, args, err := filter.Compile(tt.filter, s)
+		if err != nil || where != tt.where || !reflect.DeepEqual(args, tt.args) {
+			t.Errorf("%s:\n got %q %#v %v\nwant %q %#v", tt.filter, where, args, err, tt.where, tt.args)
+		}
+	}
+}
