@@ -238,7 +238,7 @@ func TestUpgradeTidiesStoredNames(t *testing.T) {
 		{"UPDATE settings SET value = 7 WHERE key = 'search_version'", nil},
 		// And 0043.
 		{"ALTER TABLE people DROP COLUMN registry_start", nil},
-		// 0046 undone: its triggers (it makes them again), indexes and columns.
+		// 0045 undone: its triggers (it makes them again), indexes and columns.
 		{"DROP TRIGGER positions_work_insert", nil},
 		{"DROP TRIGGER positions_work_update", nil},
 		{"DROP TRIGGER positions_work_delete", nil},

@@ -63,7 +63,7 @@ func TestChangesTellUnitLeaversAcrossMigration0042(t *testing.T) {
 		`ALTER TABLE changes DROP COLUMN organization_pk`,
 		// And 0043, which runs again after it.
 		`ALTER TABLE people DROP COLUMN registry_start`,
-		// 0046 undone: its triggers (it makes them again), indexes and columns.
+		// 0045 undone: its triggers (it makes them again), indexes and columns.
 		`DROP TRIGGER positions_work_insert`,
 		`DROP TRIGGER positions_work_update`,
 		`DROP TRIGGER positions_work_delete`,

@@ -9,7 +9,7 @@ import (
 )
 
 // The filters that read every person at a million people before migration
-// 0046: on the middle and display names (a first page of ListPeople, with
+// 0045: on the middle and display names (a first page of ListPeople, with
 // its count), and today's statistics on the current positions. On a copy
 // of a large registry (Open migrates it):
 //

@@ -76,7 +76,7 @@ var nameKeyFilters = []string{
 }
 
 // The middle and display names compare by their stored keys and select
-// exactly whom keying every name as it is read (their keys before 0046)
+// exactly whom keying every name as it is read (their keys before 0045)
 // selects.
 func TestNameKeysSelectAsKeyedOnRead(t *testing.T) {
 	db := nameKeysTest(t)

@@ -165,7 +165,7 @@ func personFields(r ranks, prefix string) filter.Schema {
 	s := filter.Schema{
 		// The sort keys of people's names begin with the family name's key
 		// or the given name's; the middle and display names have keys of
-		// their own (0046), which an equality reads too.
+		// their own (0045), which an equality reads too.
 		"family_name":                 name("p.family_name", "p.family_key"),
 		"middle_name":                 wholeKey(name("p.middle_name", "p.middle_key")),
 		"given_name":                  name("p.given_name", "p.sort_key"),

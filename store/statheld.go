@@ -66,7 +66,7 @@ func (d statsDay) held(stored, lookup string) string {
 
 // joinHeldPos is the positions of today's statistics filters: a comparison
 // on a current position reads the columns of people that mirror it, and
-// looks positions up only for the few people who hold several (0046,
+// looks positions up only for the few people who hold several (0045,
 // filter.Held). Looking up every person's positions, in each pass an
 // answer makes, took 5.2 s at a million people (BENCHMARKS.md).
 var joinHeldPos = &filter.Join{From: joinPos.From, On: joinPos.On, Held: &filter.Held{

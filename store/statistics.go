@@ -326,7 +326,7 @@ func statsFrom(where string, lookups bool) string {
 	return "people p"
 }
 
-// statisticsColumns are the columns of people_statistics (0007_stats.sql, 0046).
+// statisticsColumns are the columns of people_statistics (0007_stats.sql, 0045).
 var statisticsColumns = []string{"highest_level", "highest_level_rank", "academic_title", "primary_field",
 	"current_unit", "current_org_kind", "current_employment", "unit_on_20250630", "work_location", "gender",
 	"birth_year", "birth_month", "birth_day", "ethnicity", "current_positions"}

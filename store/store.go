@@ -231,7 +231,7 @@ func openReader(path string) (*sql.DB, error) {
 // driverName is the driver of the store's reader pool: SQLite with the
 // functions the audit trail's queries call on every connection
 // (registerAuditFuncs), and trithuc_sort_key, the Vietnamese sort key
-// (every name filters compare has its key stored since 0046; tests check
+// (every name filters compare has its key stored since 0045; tests check
 // the stored keys by it); the writer's pool has them too (writerDriver).
 // The connections that never read the trail (backup, health, recognise,
 // the checkpointer) open the plain "sqlite3".

@@ -62,7 +62,7 @@ func makeOlder(t *testing.T, path string, broken bool) {
 		`ALTER TABLE changes DROP COLUMN organization_pk`,
 		// 0043 undone.
 		`ALTER TABLE people DROP COLUMN registry_start`,
-		// 0046 undone: its triggers (it makes them again), indexes and columns.
+		// 0045 undone: its triggers (it makes them again), indexes and columns.
 		`DROP TRIGGER positions_work_insert`,
 		`DROP TRIGGER positions_work_update`,
 		`DROP TRIGGER positions_work_delete`,
