@@ -2,6 +2,7 @@ package console
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -31,13 +32,42 @@ func (h *Handler) associations(q *request) {
 		q.fail(h, err)
 		return
 	}
-	byName(resp.Associations, (*pb.Association).GetDisplayName)
-	q.show(h, "associations", "members", "Duyệt hội viên", &page{Data: resp.GetAssociations()})
+	list := inScope(resp.GetAssociations(), q.sess.Account.Association)
+	byName(list, (*pb.Association).GetDisplayName)
+	q.show(h, "associations", "members", "Duyệt hội viên", &page{Data: list})
+}
+
+// inScope are the associations whose desks an account limited to scope
+// may open: scope and those under it. Every role reads every association,
+// but a desk of another refuses the account, so listing it leads nowhere.
+func inScope(all []*pb.Association, scope string) []*pb.Association {
+	if scope == "" {
+		return all
+	}
+	parent := map[string]string{}
+	for _, a := range all {
+		parent[a.GetName()] = a.GetParent()
+	}
+	var out []*pb.Association
+	for _, a := range all {
+		// The depth bound stops at a cycle of parents, which the store
+		// should not hold anyway.
+		for n, depth := a.GetName(), 0; n != "" && depth <= len(all); n, depth = parent[n], depth+1 {
+			if n == scope {
+				out = append(out, a)
+				break
+			}
+		}
+	}
+	return out
 }
 
 type deskRow struct {
 	M      *pb.Membership
 	Person *pb.Person
+	// Hidden names, in words, a member the account may not see, so
+	// that the row's link to the membership has a text.
+	Hidden string
 }
 
 type deskData struct {
@@ -107,8 +137,12 @@ func (h *Handler) desk(q *request) {
 	}
 	for _, m := range resp.GetMemberships() {
 		row := deskRow{M: m}
-		if p, err := h.people.GetPerson(ctx, &pb.GetPersonRequest{Name: m.GetPerson(), View: pb.PersonView_PERSON_VIEW_BASIC}); err == nil {
+		if m.GetPerson() == "" {
+			row.Hidden = hiddenRow(m)
+		} else if p, err := h.people.GetPerson(ctx, &pb.GetPersonRequest{Name: m.GetPerson(), View: pb.PersonView_PERSON_VIEW_BASIC}); err == nil {
 			row.Person = p
+		} else if status.Code(err) == codes.PermissionDenied {
+			row.Hidden = hiddenRow(m)
 		}
 		d.Rows = append(d.Rows, row)
 	}
@@ -183,9 +217,15 @@ func (h *Handler) showMembership(q *request, failure string) {
 	// account's scope does not bring them into it (DESIGN.md §10): the
 	// membership is the account's, the profile (and its name) is not.
 	if m.GetPerson() == "" {
-		d.Person.Person = &pb.Person{DisplayName: "(không xem được: " + msgOutOfScope + ")"}
+		d.Person.Person = &pb.Person{DisplayName: hiddenMember(m)}
 	} else if d.Person.Person, err = h.people.GetPerson(ctx, &pb.GetPersonRequest{Name: m.GetPerson(), View: pb.PersonView_PERSON_VIEW_FULL}); status.Code(err) == codes.PermissionDenied {
-		d.Person.Person = &pb.Person{Name: m.GetPerson(), DisplayName: "(không xem được: " + sayDenied(status.Convert(err).Message()) + ")"}
+		say := sayDenied(status.Convert(err).Message())
+		if say == msgOutOfScope {
+			say = hiddenMember(m)
+		} else {
+			say = "(không xem được: " + say + ")"
+		}
+		d.Person.Person = &pb.Person{Name: m.GetPerson(), DisplayName: say}
 	} else if err != nil {
 		q.fail(h, err)
 		return
@@ -202,16 +242,39 @@ func (h *Handler) showMembership(q *request, failure string) {
 		for _, r := range dup.GetReasons() {
 			x.Reasons = append(x.Reasons, labels.Of(r))
 		}
-		if p, err := h.people.GetPerson(ctx, &pb.GetPersonRequest{Name: dup.GetPerson(), View: pb.PersonView_PERSON_VIEW_FULL}); err == nil {
+		// A look-alike outside a limited account's scope comes without
+		// its name (DESIGN.md §10): there is nothing to read.
+		if dup.GetPerson() == "" {
+			x.Person.Person = &pb.Person{DisplayName: cardOutside}
+		} else if p, err := h.people.GetPerson(ctx, &pb.GetPersonRequest{Name: dup.GetPerson(), View: pb.PersonView_PERSON_VIEW_FULL}); err == nil {
 			x.Person.Person = p
 			level(p)
 		} else {
-			x.Person.Person = &pb.Person{Name: dup.GetPerson(), DisplayName: "(không xem được: " + status.Convert(err).Message() + ")"}
+			msg, _, _ := explain(err)
+			x.Person.Person = &pb.Person{Name: dup.GetPerson(), DisplayName: "(không xem được: " + msg + ")"}
 		}
 		d.Duplicates = append(d.Duplicates, x)
 	}
 	h.lookup(ctx, names, levels)
 	q.show(h, "membership", "members", "Hội viên: "+d.Person.GetDisplayName(), &page{Data: d, Error: failure})
+}
+
+// hiddenMember is what stands for the name of a member the account may
+// not see: one whose link awaits an approval by the Union, or one whose
+// membership has ended.
+func hiddenMember(m *pb.Membership) string {
+	if m.GetState() == pb.Membership_PENDING {
+		return cardLinkedOutside
+	}
+	return cardEnded
+}
+
+// hiddenRow is hiddenMember in a few words, for a row of the desk.
+func hiddenRow(m *pb.Membership) string {
+	if m.GetState() == pb.Membership_PENDING {
+		return deskLinkedOutside
+	}
+	return deskEnded
 }
 
 // membershipAction approves, rejects, suspends, reinstates or withdraws a
@@ -275,6 +338,24 @@ type registerData struct {
 	Notes       string
 	// RequestID is the form's request id (formRequestID).
 	RequestID string
+	// Existing is the page of the membership a refused registration
+	// names: the person is a member already.
+	Existing string
+}
+
+// existingMembershipRE finds the membership RegisterMember's refusal of
+// someone already a member names (store's register), when it names it.
+var existingMembershipRE = regexp.MustCompile(`already has a membership of .* (associations/[a-z0-9-]+)/memberships/([a-z0-9-]+)$`)
+
+// existingMembership is the console's page of the membership that err
+// says the person holds in parent, or "".
+func existingMembership(err error, parent string) string {
+	st, _ := status.FromError(err)
+	m := existingMembershipRE.FindStringSubmatch(st.Message())
+	if st.Code() != codes.AlreadyExists || m == nil || m[1] != parent {
+		return ""
+	}
+	return "/members/" + idOf(m[1]) + "/" + m[2]
 }
 
 // register registers a new member: the person, and their consent to the
@@ -310,6 +391,7 @@ func (h *Handler) register(q *request) {
 				return
 			}
 			p.Error, bad, _ = explain(err)
+			d.Existing = existingMembership(err, parent)
 			if requestIDReused(err) {
 				d.RequestID = newFormToken()
 			}

@@ -62,6 +62,22 @@ const (
 const (
 	msgMayBeDuplicate   = "Chưa duyệt: người đăng ký có thể trùng với một người đã có (xem các hồ sơ “Có thể trùng” bên cạnh). Nếu là người khác, hãy đánh dấu ô “Tôi đã đối chiếu: đây là người khác…” rồi bấm Duyệt; nếu là cùng một người, hãy từ chối đơn này rồi đăng ký lại với số định danh cá nhân của người đó, để đơn gắn với hồ sơ đã có."
 	msgDuplicateOutside = "Chưa duyệt: người đăng ký có thể trùng với người đã có nằm ngoài phạm vi của tài khoản của bạn; cán bộ của Liên hiệp hội (tài khoản không giới hạn theo hội) cần đối chiếu và duyệt đơn này."
+	msgLinkedOutside    = "Chưa duyệt: đơn này gắn với hồ sơ đã có của một người (cùng số định danh cá nhân) chưa thuộc hội của bạn; cán bộ của Liên hiệp hội (tài khoản không giới hạn theo hội) cần duyệt đơn này, việc duyệt xác nhận người đó là hội viên của hội."
+)
+
+// What the membership page says in place of a profile an account limited
+// to an association may not see (DESIGN.md §10).
+const (
+	// The registration linked by national ID to someone registered
+	// outside the account's scope, until an approval confirms the link.
+	cardLinkedOutside = "(người đã có hồ sơ trong cơ sở dữ liệu, chưa thuộc hội của bạn: hồ sơ không xem được cho đến khi cán bộ của Liên hiệp hội duyệt đơn)"
+	// A membership that has ended: its person has left the scope.
+	cardEnded = "(không xem được hồ sơ: người này không còn thuộc hội của bạn)"
+	// A look-alike outside the account's scope.
+	cardOutside = "(một người đã có hồ sơ, ngoài phạm vi của tài khoản của bạn: không xem được)"
+	// The same on a row of the desk.
+	deskLinkedOutside = "(người đã có hồ sơ, chờ Liên hiệp hội duyệt)"
+	deskEnded         = "(không còn thuộc hội)"
 )
 
 // sayPrecondition is a FAILED_PRECONDITION's message in Vietnamese when
@@ -75,6 +91,8 @@ func sayPrecondition(lead, msg string) string {
 		return msgDuplicateOutside
 	case strings.Contains(msg, "may be a duplicate:"):
 		return msgMayBeDuplicate
+	case strings.Contains(msg, "links the registration to a person registered outside"):
+		return msgLinkedOutside
 	}
 	return lead + msg
 }

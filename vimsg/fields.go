@@ -29,6 +29,9 @@ var violationsVi = []struct {
 	{codes.InvalidArgument, "email", "", "không phải là một địa chỉ email; hãy viết như ten@example.vn"},
 	{codes.InvalidArgument, "phone", "", "số điện thoại gồm 8 đến 20 chữ số, có thể có dấu + ở đầu và dấu cách, dấu chấm hoặc gạch ngang giữa các nhóm số"},
 	{codes.InvalidArgument, "national_id", "", "số định danh cá nhân gồm 12 chữ số (căn cước công dân), hoặc 9 chữ số (chứng minh nhân dân cũ)"},
+	// RegisterMember's refusal of someone who is already a member: the ID
+	// is theirs, and the registration is what exists (store's register).
+	{codes.AlreadyExists, "national_id", "already has a membership", "người có số định danh cá nhân này đã có đơn chưa kết thúc (chờ duyệt, đang sinh hoạt hoặc tạm đình chỉ) ở hội này; không cần đăng ký lại, hãy xem đơn đó trong danh sách của hội"},
 	{codes.AlreadyExists, "national_id", "", "số định danh cá nhân này đã có trong hồ sơ của một người khác"},
 	{codes.AlreadyExists, "report_id", "", "đã có một báo cáo mang mã này; báo cáo đã lập không thay đổi được, hãy chọn mã khác hoặc để trống"},
 	{codes.InvalidArgument, "", "ethnic group code", "cần mã dân tộc gồm hai chữ số, ví dụ 01 (Kinh) hoặc 05 (Khmer); hãy chọn trong danh sách"},

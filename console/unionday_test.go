@@ -1,0 +1,156 @@
+package console_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+)
+
+// registerForm posts the registration form of assoc as b.
+func registerForm(b *browser, assoc string, form url.Values) (int, string) {
+	b.t.Helper()
+	_, body := b.get("/members/" + assoc + "/-/register")
+	form.Set("csrf", csrfOf(body))
+	form.Set("consent", "on")
+	return b.post("/members/"+assoc+"/-/register", form)
+}
+
+// Registering again someone who is already a member, by their national
+// ID, was refused as "the national ID is in another person's profile",
+// which it is not: the person is theirs, and the membership exists. The
+// page says so and links to it when the account may see it.
+func TestRegisterAMemberAgainSaysTheyAreOne(t *testing.T) {
+	e := newEnv(t)
+	form := func() url.Values {
+		return url.Values{"family_name": {"Nguyễn"}, "middle_name": {"Văn"}, "given_name": {"Anh"}, "national_id": {"079085001234"}}
+	}
+	for _, tc := range []struct {
+		name, association string
+		link              bool
+	}{
+		{"the Union's registrar", "", true},
+		{"an association's registrar", "associations/hoi-y-hoc", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.association != "" {
+				e = newEnv(t)
+			}
+			b := e.signIn(e.account("registrar", tc.association))
+			if code, _ := registerForm(b, "hoi-y-hoc", form()); code != http.StatusSeeOther {
+				t.Fatalf("the first registration: HTTP %d", code)
+			}
+			code, body := registerForm(b, "hoi-y-hoc", form())
+			if code < 400 {
+				t.Fatalf("the second registration: HTTP %d, want a refusal", code)
+			}
+			if strings.Contains(body, "hồ sơ của một người khác") || !strings.Contains(body, "đã có đơn chưa kết thúc") {
+				t.Errorf("the refusal does not say the person is a member already: %s", errorOf(body))
+			}
+			ms, err := e.admin.Memberships.ListMemberships(context.Background(), &pb.ListMembershipsRequest{Parent: "associations/hoi-y-hoc"})
+			if err != nil || len(ms.GetMemberships()) != 1 {
+				t.Fatalf("memberships: %v %v, want one", ms, err)
+			}
+			m := ms.GetMemberships()[0].GetName()
+			link := `<a href="/members/hoi-y-hoc/` + m[strings.LastIndex(m, "/")+1:] + `">`
+			if got := strings.Contains(body, link); got != tc.link {
+				t.Errorf("the refusal links to the membership: %v, want %v", got, tc.link)
+			}
+		})
+	}
+}
+
+// errorOf is a page's message of error.
+func errorOf(body string) string {
+	if m := regexp.MustCompile(`id="error">([^<]*)`).FindStringSubmatch(body); m != nil {
+		return m[1]
+	}
+	return "(no error)"
+}
+
+// An association's account registers someone registered elsewhere by
+// national ID, and a look-alike of them: the membership pages said the
+// API's English ("links the registration to a person registered
+// outside…", "name: must be a person's resource name"), and the desk's
+// rows of them were links without a text.
+func TestScopedMembershipPagesSayWhyInWords(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(e.account("registrar", "associations/hoi-y-hoc"))
+	if code, _ := registerForm(b, "hoi-y-hoc", url.Values{"family_name": {"Nguyễn"}, "middle_name": {"Văn"},
+		"given_name": {"Anh"}, "national_id": {"079085001234"}}); code != http.StatusSeeOther {
+		t.Fatalf("registering by national ID: HTTP %d", code)
+	}
+	if code, _ := registerForm(b, "hoi-y-hoc", url.Values{"family_name": {"Nguyen"}, "middle_name": {"Van"},
+		"given_name": {"Anh"}, "birth_date": {"08/03/1985"}}); code != http.StatusSeeOther {
+		t.Fatalf("registering a look-alike: HTTP %d", code)
+	}
+	english := []string{"links the registration", "registered outside", "resource name", "must be", "people/{person}"}
+	_, desk := b.get("/members/hoi-y-hoc")
+	rows := regexp.MustCompile(`<a href="(/members/hoi-y-hoc/[a-z0-9]+)">([^<]*)</a>`).FindAllStringSubmatch(desk, -1)
+	if len(rows) != 2 {
+		t.Fatalf("the desk shows %d registrations, want 2", len(rows))
+	}
+	for _, r := range rows {
+		if strings.TrimSpace(r[2]) == "" {
+			t.Errorf("the desk's row of %s is a link without a text", r[1])
+		}
+		_, body := b.get(r[1])
+		for _, w := range english {
+			if strings.Contains(body, w) {
+				t.Errorf("%s says the server's English %q", r[1], w)
+			}
+		}
+		if strings.Contains(body, "079085001234") {
+			t.Errorf("%s shows the national ID of someone outside the account's scope", r[1])
+		}
+		etag := regexp.MustCompile(`name="etag" value="([^"]+)"`).FindStringSubmatch(body)
+		if etag == nil {
+			t.Fatalf("%s has no approval form", r[1])
+		}
+		code, body := b.post(r[1]+"/approve", url.Values{"csrf": {csrfOf(body)}, "etag": {etag[1]}, "distinct": {"on"}})
+		if code < 400 || !strings.Contains(errorOf(body), "Liên hiệp hội") {
+			t.Errorf("approving %s: HTTP %d %q, want a refusal saying the Union approves it", r[1], code, errorOf(body))
+		}
+		for _, w := range english {
+			if strings.Contains(errorOf(body), w) {
+				t.Errorf("approving %s: the refusal says the server's English %q", r[1], w)
+			}
+		}
+	}
+}
+
+// An account limited to an association listed every association on
+// "Duyệt hội viên", and every other one's desk refused it.
+func TestScopedAssociationListHoldsItsOwn(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.admin.Memberships.CreateAssociation(context.Background(), &pb.CreateAssociationRequest{AssociationId: "hoi-dieu-duong",
+		Association: &pb.Association{DisplayName: "Hội Điều dưỡng tỉnh", Code: "HDD", Parent: "associations/hoi-y-hoc"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		association string
+		want        []string
+	}{
+		{"", []string{"hoi-dieu-duong", "hoi-tin-hoc", "hoi-y-hoc"}},
+		{"associations/hoi-y-hoc", []string{"hoi-dieu-duong", "hoi-y-hoc"}},
+		{"associations/hoi-dieu-duong", []string{"hoi-dieu-duong"}},
+	} {
+		b := e.signIn(e.account("registrar", tc.association))
+		_, body := b.get("/members")
+		var got []string
+		for _, m := range regexp.MustCompile(`<a href="/members/([a-z0-9-]+)">`).FindAllStringSubmatch(body, -1) {
+			got = append(got, m[1])
+			if code, _ := b.get("/members/" + m[1]); code != http.StatusOK {
+				t.Errorf("%q: the list links to /members/%s, which answers HTTP %d", tc.association, m[1], code)
+			}
+		}
+		if strings.Join(slices.Sorted(slices.Values(got)), " ") != strings.Join(tc.want, " ") {
+			t.Errorf("%q: the list holds %v, want %v", tc.association, got, tc.want)
+		}
+	}
+}
