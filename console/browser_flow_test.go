@@ -109,6 +109,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 			chromedp.SendKeys("#f-birth_date", "12/05/1988"),
 			chromedp.SendKeys("#f-email", "chau.pham@example.vn"),
 			chromedp.Click("#consent"),
+			chromedp.Click("#contact"),
 			shot(dir, "06-dang-ky-hoi-vien"),
 			chromedp.Click("#save"),
 			chromedp.WaitVisible("#approve"),

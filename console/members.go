@@ -19,9 +19,17 @@ import (
 // a new version (console-2025-01 cited Decree 13/2023, repealed on
 // 1 January 2026 by Law 91/2025/QH15 and Decree 356/2025/NĐ-CP).
 const (
-	ConsentVersion = "console-2026-01"
+	ConsentVersion = "console-2026-02"
 	ConsentText    = "Tôi đồng ý để Hội lưu giữ hồ sơ của tôi trong cơ sở dữ liệu đội ngũ trí thức của tỉnh và sử dụng để quản lý hội viên, theo Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15 và Nghị định 356/2025/NĐ-CP. Tôi có thể rút lại sự đồng ý bất cứ lúc nào."
+	// ContactConsentText is the CONTACT purpose, agreed to apart
+	// (console-2026-02 added it): without it the email and phone typed
+	// on the form are withheld from the registrars who typed them.
+	ContactConsentText = "Tôi đồng ý để Hội dùng email, số điện thoại và địa chỉ của tôi để liên hệ với tôi."
 )
+
+// msgContactNeedsConsent refuses an email or phone given without the
+// CONTACT consent, which would keep them from everyone but admins.
+const msgContactNeedsConsent = "Đã ghi email hoặc điện thoại nhưng người đăng ký chưa đồng ý cho dùng thông tin liên hệ: hãy đánh dấu ô này, hoặc xoá email và điện thoại (không có sự đồng ý này, cán bộ của hội không xem được chúng)."
 
 func (h *Handler) associations(q *request) {
 	if q.notForUnits(h, "Duyệt hội viên") {
@@ -335,6 +343,9 @@ type registerData struct {
 	Fields      []fieldView
 	ConsentText string
 	Consented   bool
+	// ContactText is ContactConsentText; Contact says it was agreed to.
+	ContactText string
+	Contact     bool
 	Notes       string
 	// RequestID is the form's request id (formRequestID).
 	RequestID string
@@ -371,7 +382,7 @@ func (h *Handler) register(q *request) {
 		q.fail(h, err)
 		return
 	}
-	d := &registerData{Association: a, ConsentText: ConsentText, RequestID: q.formRequestID()}
+	d := &registerData{Association: a, ConsentText: ConsentText, ContactText: ContactConsentText, RequestID: q.formRequestID()}
 	p := &page{Data: d}
 	in := &pb.Person{}
 	ch := h.loadChoices(ctx, in, registerForm)
@@ -381,11 +392,19 @@ func (h *Handler) register(q *request) {
 		if !d.Consented {
 			bad["consent"] = "Cần có sự đồng ý của người đăng ký."
 		}
+		d.Contact = q.r.PostFormValue("contact") != ""
+		if !d.Contact && (in.GetEmail() != "" || in.GetPhone() != "") {
+			bad["contact"] = msgContactNeedsConsent
+		}
+		purposes := []pb.Consent_Purpose{pb.Consent_REGISTRY}
+		if d.Contact {
+			purposes = append(purposes, pb.Consent_CONTACT)
+		}
 		if len(bad) == 0 {
 			var resp *pb.RegisterMemberResponse
 			resp, err = h.members.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: parent,
 				Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: in}, Notes: d.Notes, RequestId: d.RequestID,
-				Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: ConsentVersion}})
+				Consent: &pb.Consent{Purposes: purposes, TextVersion: ConsentVersion}})
 			if err == nil {
 				q.redirect("/members/"+q.r.PathValue("assoc")+"/"+idOf(resp.GetMembership().GetName()), "registered")
 				return

@@ -154,3 +154,48 @@ func TestScopedAssociationListHoldsItsOwn(t *testing.T) {
 		}
 	}
 }
+
+// The registration form took an email and a phone but recorded consent
+// for REGISTRY alone, so the registrar who typed them saw them withheld
+// ("Người này không đồng ý cho dùng thông tin liên hệ") at once. The form
+// asks for the CONTACT consent, and refuses contact details without it.
+func TestRegisterFormAsksForContactConsent(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(e.account("registrar", "associations/hoi-y-hoc"))
+	person := url.Values{"family_name": {"Phạm"}, "middle_name": {"Minh"}, "given_name": {"Châu"}, "birth_date": {"12/05/1988"},
+		"email": {"chau.pham@example.vn"}, "phone": {"0913 123 456"}}
+	code, body := registerForm(b, "hoi-y-hoc", person)
+	if code < 400 || !strings.Contains(body, `id="err-contact"`) {
+		t.Errorf("an email without the CONTACT consent: HTTP %d, want a refusal next to the consent's box", code)
+	}
+	ms, err := e.admin.Memberships.ListMemberships(context.Background(), &pb.ListMembershipsRequest{Parent: "associations/hoi-y-hoc"})
+	if err != nil || len(ms.GetMemberships()) != 0 {
+		t.Fatalf("refused, and yet registered: %v %v", ms, err)
+	}
+	person.Set("contact", "on")
+	resp, err := b.http.PostForm(e.base+"/members/hoi-y-hoc/-/register", func() url.Values {
+		_, form := b.get("/members/hoi-y-hoc/-/register")
+		person.Set("csrf", csrfOf(form))
+		person.Set("consent", "on")
+		return person
+	}())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("registering with the CONTACT consent: HTTP %d", resp.StatusCode)
+	}
+	code, body = b.get(resp.Header.Get("Location"))
+	if code != http.StatusOK || !strings.Contains(body, "chau.pham@example.vn") {
+		t.Errorf("the membership's page: HTTP %d, without the email the registrar typed", code)
+	}
+	ms, err = e.admin.Memberships.ListMemberships(context.Background(), &pb.ListMembershipsRequest{Parent: "associations/hoi-y-hoc"})
+	if err != nil || len(ms.GetMemberships()) != 1 {
+		t.Fatalf("memberships: %v %v", ms, err)
+	}
+	p, err := e.admin.People.GetPerson(context.Background(), &pb.GetPersonRequest{Name: ms.GetMemberships()[0].GetPerson(), View: pb.PersonView_PERSON_VIEW_FULL})
+	if err != nil || p.GetPhone() == "" {
+		t.Errorf("the person registered: %v %v, want their phone", p, err)
+	}
+}
