@@ -112,7 +112,7 @@ func TestServerMessagesInVietnamese(t *testing.T) {
 	// The registration form's fields come back as new_person's.
 	_, body = b.get("/members/hoi-y-hoc/-/register")
 	code, body := b.post("/members/hoi-y-hoc/-/register", url.Values{"csrf": {csrfOf(body)}, "family_name": {"Phạm"},
-		"given_name": {"Châu"}, "email": {"chau@"}, "consent": {"on"}})
+		"given_name": {"Châu"}, "email": {"chau@"}, "consent": {"on"}, "contact": {"on"}})
 	if msg := fieldError(body, "email"); code != http.StatusUnprocessableEntity || !strings.Contains(msg, "không phải là một địa chỉ email") {
 		t.Errorf("registering with a bad email: HTTP %d, email marked %q", code, msg)
 	}
