@@ -406,7 +406,11 @@ func (h *Handler) register(q *request) {
 				Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: in}, Notes: d.Notes, RequestId: d.RequestID,
 				Consent: &pb.Consent{Purposes: purposes, TextVersion: ConsentVersion}})
 			if err == nil {
-				q.redirect("/members/"+q.r.PathValue("assoc")+"/"+idOf(resp.GetMembership().GetName()), "registered")
+				done := "registered"
+				if resp.GetLinkedExistingPerson() {
+					done = "registered-linked"
+				}
+				q.redirect("/members/"+q.r.PathValue("assoc")+"/"+idOf(resp.GetMembership().GetName()), done)
 				return
 			}
 			p.Error, bad, _ = explain(err)

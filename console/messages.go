@@ -28,20 +28,24 @@ var flashes = map[string]string{
 	"work-deleted":          "Đã xoá công trình.",
 	"honor-deleted":         "Đã xoá khen thưởng.",
 	"registered":            "Đã đăng ký; đơn đang chờ duyệt.",
-	"approved":              "Đã duyệt đơn đăng ký; số hội viên ở dưới.",
-	"rejected":              "Đã từ chối đơn đăng ký.",
-	"suspended":             "Đã tạm đình chỉ.",
-	"reinstated":            "Đã cho sinh hoạt trở lại.",
-	"withdrawn":             "Đã ghi nhận rút khỏi hội.",
-	"account-disabled":      "Đã khoá tài khoản và kết thúc các phiên của tài khoản.",
-	"key-revoked":           "Đã thu hồi khoá; khoá không dùng được nữa.",
-	"campaign-opened":       "Đã mở đợt rà soát.",
-	"campaign-closed":       "Đã kết thúc đợt rà soát.",
-	"review-confirmed":      "Đã xác nhận hồ sơ.",
-	"review-changed":        "Hồ sơ này vừa thay đổi trong lúc bạn xem nên chưa được xác nhận; hãy xem lại hồ sơ rồi xác nhận lần nữa.",
-	"signed-out":            "Bạn đã đăng xuất.",
-	"password-set":          "Đã đặt mật khẩu; hãy đăng nhập bằng email và mật khẩu mới.",
-	"report-made":           "Đã lập báo cáo; số liệu của báo cáo giữ nguyên như lúc lập.",
+	// RegisterMember links a registered person's national ID to them and
+	// keeps their profile as it is: what the form said of them is not
+	// written, which the registrar who typed it must know.
+	"registered-linked": "Đã đăng ký; đơn đang chờ duyệt. Số định danh cá nhân này đã có trong hồ sơ của một người, nên đơn được gắn với hồ sơ đó; những gì vừa nhập (họ tên, ngày sinh, email, điện thoại…) không được ghi vào hồ sơ. Nếu hồ sơ cần sửa, hãy sửa trên trang hồ sơ của người đó.",
+	"approved":          "Đã duyệt đơn đăng ký; số hội viên ở dưới.",
+	"rejected":          "Đã từ chối đơn đăng ký.",
+	"suspended":         "Đã tạm đình chỉ.",
+	"reinstated":        "Đã cho sinh hoạt trở lại.",
+	"withdrawn":         "Đã ghi nhận rút khỏi hội.",
+	"account-disabled":  "Đã khoá tài khoản và kết thúc các phiên của tài khoản.",
+	"key-revoked":       "Đã thu hồi khoá; khoá không dùng được nữa.",
+	"campaign-opened":   "Đã mở đợt rà soát.",
+	"campaign-closed":   "Đã kết thúc đợt rà soát.",
+	"review-confirmed":  "Đã xác nhận hồ sơ.",
+	"review-changed":    "Hồ sơ này vừa thay đổi trong lúc bạn xem nên chưa được xác nhận; hãy xem lại hồ sơ rồi xác nhận lần nữa.",
+	"signed-out":        "Bạn đã đăng xuất.",
+	"password-set":      "Đã đặt mật khẩu; hãy đăng nhập bằng email và mật khẩu mới.",
+	"report-made":       "Đã lập báo cáo; số liệu của báo cáo giữ nguyên như lúc lập.",
 }
 
 // Refusals, by words of the server's message: the server's text names

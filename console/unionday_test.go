@@ -199,3 +199,42 @@ func TestRegisterFormAsksForContactConsent(t *testing.T) {
 		t.Errorf("the person registered: %v %v, want their phone", p, err)
 	}
 }
+
+// A registration by a registered person's national ID links to them and
+// writes nothing of what the form said; the page said only "Đã đăng ký",
+// so the email and phone typed seemed saved and were not.
+func TestRegisterLinkedSaysTheFormWasNotWritten(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(e.account("registrar", ""))
+	for _, tc := range []struct {
+		name   string
+		form   url.Values
+		linked bool
+	}{
+		{"a registered person's national ID", url.Values{"family_name": {"Nguyễn"}, "given_name": {"Anh"}, "national_id": {"079085001234"},
+			"email": {"anh.moi@example.vn"}, "contact": {"on"}}, true},
+		{"a new person", url.Values{"family_name": {"Phạm"}, "given_name": {"Châu"}, "national_id": {"079088005678"}}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, form := b.get("/members/hoi-tin-hoc/-/register")
+			tc.form.Set("csrf", csrfOf(form))
+			tc.form.Set("consent", "on")
+			resp, err := b.http.PostForm(e.base+"/members/hoi-tin-hoc/-/register", tc.form)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("registering: HTTP %d", resp.StatusCode)
+			}
+			_, body := b.get(resp.Header.Get("Location"))
+			if got := strings.Contains(body, "đơn được gắn với hồ sơ đó"); got != tc.linked {
+				t.Errorf("the page says the registration is linked to a profile: %v, want %v", got, tc.linked)
+			}
+		})
+	}
+	p, err := e.admin.People.GetPerson(context.Background(), &pb.GetPersonRequest{Name: e.person.GetName()})
+	if err != nil || p.GetEmail() != e.person.GetEmail() {
+		t.Errorf("the registered person: %v %v, want their email unchanged", p, err)
+	}
+}
