@@ -153,6 +153,9 @@ func invalid(field, msg string) error {
 func explainImport(err error, lead string) (string, map[string]string, int) {
 	st, _ := status.FromError(err)
 	msg, _, code := explain(err)
+	if say, ok := sayImportScope(st.Message()); ok && st.Code() == codes.PermissionDenied {
+		return lead + say, nil, code
+	}
 	switch st.Code() {
 	case codes.PermissionDenied, codes.Unauthenticated:
 		return msg, nil, code // explain's own words

@@ -157,3 +157,55 @@ func sayReportDay(msg string) (string, bool) {
 	}
 	return "", false
 }
+
+// An import refused to an account limited to an association
+// (server's checkImportScope): the server lists each cell at fault after
+// its lead, "sheet %q, row %d, column %s: why", joined by "; ".
+var (
+	importScopeLead = regexp.MustCompile(`^this key is limited to \S+: it imports only memberships \(sheet "[^"]*"\)[^.]*; nothing was imported\. `)
+	importScopeCell = regexp.MustCompile(`(?:; )?(?:sheet "([^"]*)", )?row (\d+)(?:, column ([^:]+))?: `)
+)
+
+// sayImportScope is that refusal in Vietnamese, each cell at fault with
+// where it is, and whether msg was one.
+func sayImportScope(msg string) (string, bool) {
+	lead := importScopeLead.FindString(msg)
+	if lead == "" {
+		return "", false
+	}
+	rest := msg[len(lead):]
+	var b strings.Builder
+	b.WriteString("tài khoản của bạn chỉ dùng cho một hội, nên chỉ nhập được trang “Hội viên” của tệp mẫu: đăng ký hội viên vào hội của bạn và các hội trực thuộc, cho người đã thuộc hội (ghi Mã hồ sơ) hoặc người mới (ghi Số CCCD); không nhập được người, bằng cấp, chức vụ… Chưa nhập gì.")
+	at := importScopeCell.FindAllStringSubmatchIndex(rest, -1)
+	for i, m := range at {
+		end := len(rest)
+		if i+1 < len(at) {
+			end = at[i+1][0]
+		}
+		b.WriteString(" ")
+		if m[2] >= 0 {
+			b.WriteString("Trang “" + rest[m[2]:m[3]] + "”, dòng ")
+		} else {
+			b.WriteString("Dòng ")
+		}
+		b.WriteString(rest[m[4]:m[5]])
+		if m[6] >= 0 {
+			b.WriteString(", cột " + rest[m[6]:m[7]])
+		}
+		b.WriteString(": " + sayImportScopeCell(rest[m[1]:end]) + ".")
+	}
+	return b.String(), true
+}
+
+// sayImportScopeCell is why one cell is refused.
+func sayImportScopeCell(why string) string {
+	switch {
+	case strings.Contains(why, "does not import people"):
+		return "tài khoản của hội không nhập người hay hồ sơ của họ"
+	case strings.Contains(why, "may not act on associations/"):
+		return "hội này không phải hội của bạn hay một hội trực thuộc"
+	case strings.Contains(why, "may not act on"):
+		return "người có Mã hồ sơ này không thuộc hội của bạn"
+	}
+	return "nằm ngoài phạm vi của tài khoản của bạn"
+}

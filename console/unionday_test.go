@@ -1,13 +1,18 @@
 package console_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
@@ -236,5 +241,52 @@ func TestRegisterLinkedSaysTheFormWasNotWritten(t *testing.T) {
 	p, err := e.admin.People.GetPerson(context.Background(), &pb.GetPersonRequest{Name: e.person.GetName()})
 	if err != nil || p.GetEmail() != e.person.GetEmail() {
 		t.Errorf("the registered person: %v %v, want their email unchanged", p, err)
+	}
+}
+
+// An association's account imports only memberships of its association
+// (README, Spreadsheets); a file with anything else was refused with
+// "Bạn không có quyền làm việc này: … ngoài phạm vi …", which neither
+// says what such an account may import nor which row is at fault, though
+// the server names every cell.
+func TestScopedImportRefusalSaysWhatAndWhere(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(e.account("registrar", "associations/hoi-y-hoc"))
+	members := excelize.NewFile()
+	members.SetSheetName("Sheet1", "Hội viên")
+	for i, row := range [][]any{
+		{"Số CCCD", "Họ", "Tên", "Hội", "Văn bản đồng ý"},
+		{"079090001111", "Võ", "Tâm", "associations/hoi-y-hoc", "2026-01"},
+		{"079090002222", "Đỗ", "Minh", "associations/hoi-tin-hoc", "2026-01"},
+	} {
+		members.SetSheetRow("Hội viên", fmt.Sprintf("A%d", i+1), &row)
+	}
+	var book bytes.Buffer
+	if _, err := members.WriteTo(&book); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, file, content string
+		want                []string
+	}{
+		{"people", "nguoi.csv", "Họ,Tên,Số CCCD\nVõ,Tâm,079090001111\n", []string{"chỉ nhập được trang “Hội viên”", "Dòng 2: tài khoản của hội không nhập người"}},
+		{"another association's members", "hoi-vien.xlsx", book.String(), []string{"chỉ nhập được trang “Hội viên”",
+			"Trang “Hội viên”, dòng 3, cột D (Hội): hội này không phải hội của bạn"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, body := b.upload(tc.file, tc.content)
+			msg := html.UnescapeString(errorOf(body))
+			if code < 400 {
+				t.Fatalf("HTTP %d, want a refusal", code)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("the refusal %q does not say %q", msg, w)
+				}
+			}
+		})
+	}
+	if resp, err := e.admin.People.ListPeople(context.Background(), &pb.ListPeopleRequest{Filter: `national_id = "079090001111"`}); err != nil || len(resp.GetPeople()) != 0 {
+		t.Errorf("refused files imported: %v %v", resp, err)
 	}
 }
