@@ -202,12 +202,7 @@ func (h *Handler) search(q *request) {
 		}
 		d.SortURLs[strings.TrimSuffix(s, " desc")] = "/people?" + nv.Encode()
 	}
-	if a := q.sess.Account.Association; a != "" {
-		d.Association = a
-		if r, err := h.members.GetAssociation(ctx, &pb.GetAssociationRequest{Name: a}); err == nil && r.GetDisplayName() != "" {
-			d.Association = r.GetDisplayName()
-		}
-	}
+	d.Association = q.associationName(h)
 	h.searchChoices(q, d)
 	d.Names = searchNames(d)
 	q.show(h, "search", "people", "Tìm kiếm", p)

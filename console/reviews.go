@@ -50,7 +50,7 @@ func campaignTotals(c *pb.ReviewCampaign) (pending, confirmed, changed int32) {
 func (h *Handler) campaigns(q *request) {
 	a := q.sess.Account
 	if a.Association != "" {
-		q.refuse(h, "Rà soát hồ sơ", "Tài khoản của bạn chỉ dùng cho "+a.Association+"; việc rà soát hồ sơ theo đơn vị không thuộc phạm vi đó.")
+		q.refuse(h, "Rà soát hồ sơ", "Tài khoản của bạn chỉ dùng cho "+q.associationName(h)+"; việc rà soát hồ sơ theo đơn vị không thuộc phạm vi đó.")
 		return
 	}
 	ctx := q.ctx()
@@ -140,7 +140,7 @@ type campaignData struct {
 // (a unit's account: its own).
 func (h *Handler) campaign(q *request) {
 	if q.sess.Account.Association != "" {
-		q.refuse(h, "Rà soát hồ sơ", "Tài khoản của bạn chỉ dùng cho "+q.sess.Account.Association+"; việc rà soát hồ sơ theo đơn vị không thuộc phạm vi đó.")
+		q.refuse(h, "Rà soát hồ sơ", "Tài khoản của bạn chỉ dùng cho "+q.associationName(h)+"; việc rà soát hồ sơ theo đơn vị không thuộc phạm vi đó.")
 		return
 	}
 	ctx := q.ctx()

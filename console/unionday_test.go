@@ -290,3 +290,16 @@ func TestScopedImportRefusalSaysWhatAndWhere(t *testing.T) {
 		t.Errorf("refused files imported: %v %v", resp, err)
 	}
 }
+
+// The review pages refused an association's account naming its
+// association by its key ("associations/hoi-y-hoc"), not its name.
+func TestScopedReviewRefusalNamesTheAssociation(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(e.account("registrar", "associations/hoi-y-hoc"))
+	for _, path := range []string{"/reviews", "/reviews/2026"} {
+		code, body := b.get(path)
+		if code != http.StatusForbidden || !strings.Contains(body, "chỉ dùng cho Hội Y học tỉnh;") || strings.Contains(body, "associations/hoi-y-hoc") {
+			t.Errorf("GET %s: HTTP %d %q, want 403 naming Hội Y học tỉnh", path, code, errorOf(body))
+		}
+	}
+}

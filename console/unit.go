@@ -25,6 +25,20 @@ func (q *request) unitName(h *Handler) string {
 	return o.GetDisplayName()
 }
 
+// associationName is the display name of the association the account is
+// limited to, or "" for an account without one.
+func (q *request) associationName(h *Handler) string {
+	a := q.sess.Account.Association
+	if a == "" {
+		return ""
+	}
+	r, err := h.members.GetAssociation(q.ctx(), &pb.GetAssociationRequest{Name: a})
+	if err != nil || r.GetDisplayName() == "" {
+		return a
+	}
+	return r.GetDisplayName()
+}
+
 // notForUnits refuses a page a unit's account may not use, saying why;
 // it reports whether it did.
 func (q *request) notForUnits(h *Handler, what string) bool {
