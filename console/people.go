@@ -320,6 +320,9 @@ type profileData struct {
 	// from the account (contactWithheld).
 	ContactWithheld bool
 	Names           refNames
+	// Desks are the associations whose membership pages the account
+	// opens: the profile's memberships link to them.
+	Desks map[string]bool
 }
 
 func (h *Handler) profile(q *request) { h.showProfile(q, "", 0) }
@@ -334,9 +337,41 @@ func (h *Handler) showProfile(q *request, failure string, code int) {
 	}
 	// A deleted profile is read only, until restored.
 	live := p.GetDeleteTime() == nil
+	names := h.profileNames(q.ctx(), p)
 	q.show(h, "profile", "people", "Hồ sơ: "+p.GetDisplayName(), &page{Error: failure, Status: code, Data: profileData{Person: p,
 		CanEdit: live && canWritePeople(q.sess.Account), CanDelete: canDeletePeople(q.sess.Account),
-		ContactWithheld: contactWithheld(q.sess.Account, p), Names: h.profileNames(q.ctx(), p)}})
+		ContactWithheld: contactWithheld(q.sess.Account, p), Names: names, Desks: h.desks(q, p, names)}})
+}
+
+// desks are the associations of p's memberships whose desks the account
+// opens (none for a unit's account; for one limited to an association,
+// those in its scope). An association outside the scope, which the
+// account may not get, is named from the list of them every role reads.
+func (h *Handler) desks(q *request, p *pb.Person, names refNames) map[string]bool {
+	a := q.sess.Account
+	if len(p.GetMemberships()) == 0 || a.Organization != "" {
+		return nil
+	}
+	out := map[string]bool{}
+	if a.Association == "" {
+		for _, m := range p.GetMemberships() {
+			out[associationOf(m.GetName())] = true
+		}
+		return out
+	}
+	resp, err := h.members.ListAssociations(q.ctx(), &pb.ListAssociationsRequest{PageSize: 1000})
+	if err != nil {
+		return nil
+	}
+	for _, x := range resp.GetAssociations() {
+		if names[x.GetName()] == "" {
+			names[x.GetName()] = x.GetDisplayName()
+		}
+	}
+	for _, x := range inScope(resp.GetAssociations(), a.Association) {
+		out[x.GetName()] = true
+	}
+	return out
 }
 
 type editData struct {

@@ -303,3 +303,49 @@ func TestScopedReviewRefusalNamesTheAssociation(t *testing.T) {
 		}
 	}
 }
+
+// A member found by name had no way from their profile to their
+// membership (to suspend it, say): the desk, a page of 200 at a time, was
+// the only way. The profile's memberships link to their pages, those the
+// account may open; and an association the account may not get was shown
+// by its key ("associations/hoi-tin-hoc").
+func TestProfileLinksToTheMemberships(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	links := map[string]string{}
+	for _, a := range []string{"hoi-y-hoc", "hoi-tin-hoc"} {
+		r, err := e.admin.Memberships.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: "associations/" + a,
+			Applicant: &pb.RegisterMemberRequest_Person{Person: e.person.GetName()},
+			Consent:   &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "test"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := r.GetMembership().GetName()
+		links[a] = `href="/members/` + a + `/` + m[strings.LastIndex(m, "/")+1:] + `"`
+	}
+	for _, tc := range []struct {
+		association string
+		want        []string
+	}{
+		{"", []string{"hoi-y-hoc", "hoi-tin-hoc"}},
+		{"associations/hoi-y-hoc", []string{"hoi-y-hoc"}},
+	} {
+		b := e.signIn(e.account("registrar", tc.association))
+		code, body := b.get("/people/anh")
+		if code != http.StatusOK {
+			t.Fatalf("%q: the profile: HTTP %d", tc.association, code)
+		}
+		for a, link := range links {
+			if got, want := strings.Contains(body, link), slices.Contains(tc.want, a); got != want {
+				t.Errorf("%q: the profile links to the membership of %s: %v, want %v", tc.association, a, got, want)
+			} else if got {
+				if code, _ := b.get(strings.TrimSuffix(strings.TrimPrefix(link, `href="`), `"`)); code != http.StatusOK {
+					t.Errorf("%q: the link to the membership of %s answers HTTP %d", tc.association, a, code)
+				}
+			}
+		}
+		if strings.Contains(body, ">associations/") {
+			t.Errorf("%q: the profile names an association by its key", tc.association)
+		}
+	}
+}
