@@ -182,7 +182,10 @@ type membershipData struct {
 	Association *pb.Association
 	M           *pb.Membership
 	// CanAct shows the actions on the membership (canWritePeople).
-	CanAct     bool
+	CanAct bool
+	// NoApproval, when set, says why the account cannot approve the
+	// membership, in place of the button that would be refused.
+	NoApproval string
 	Person     card
 	Duplicates []duplicate
 }
@@ -245,6 +248,21 @@ func (h *Handler) showMembership(q *request, failure string) {
 		}
 	}
 	level(d.Person.Person)
+	// An account limited to an association approves neither a link to
+	// someone outside its scope nor past look-alikes it may not see
+	// (store's approve): the Union's registrars do.
+	if q.sess.Account.Association != "" && m.GetState() == pb.Membership_PENDING {
+		outside := false
+		for _, dup := range m.GetPossibleDuplicates() {
+			outside = outside || dup.GetPerson() == "" && !m.GetDuplicatesResolved()
+		}
+		switch {
+		case m.GetPerson() == "":
+			d.NoApproval = msgLinkedOutside
+		case outside:
+			d.NoApproval = msgDuplicateOutside
+		}
+	}
 	for _, dup := range m.GetPossibleDuplicates() {
 		x := duplicate{Person: card{Names: names}}
 		for _, r := range dup.GetReasons() {

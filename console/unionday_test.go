@@ -349,3 +349,31 @@ func TestProfileLinksToTheMemberships(t *testing.T) {
 		}
 	}
 }
+
+// The same pages offered "Duyệt" to the association's account, which
+// every click of it refused: they say instead who approves.
+func TestScopedMembershipPageOffersNoApprovalItCannotMake(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(e.account("registrar", "associations/hoi-y-hoc"))
+	for _, form := range []url.Values{
+		{"family_name": {"Nguyễn"}, "given_name": {"Anh"}, "national_id": {"079085001234"}},
+		{"family_name": {"Nguyen"}, "middle_name": {"Van"}, "given_name": {"Anh"}, "birth_date": {"08/03/1985"}},
+		{"family_name": {"Phạm"}, "given_name": {"Châu"}, "birth_date": {"12/05/1988"}},
+	} {
+		if code, _ := registerForm(b, "hoi-y-hoc", form); code != http.StatusSeeOther {
+			t.Fatalf("registering %v: HTTP %d", form, code)
+		}
+	}
+	_, desk := b.get("/members/hoi-y-hoc")
+	rows := regexp.MustCompile(`<a href="(/members/hoi-y-hoc/[a-z0-9]+)">([^<]*)</a>`).FindAllStringSubmatch(desk, -1)
+	if len(rows) != 3 {
+		t.Fatalf("the desk shows %d registrations, want 3", len(rows))
+	}
+	for _, r := range rows {
+		_, body := b.get(r[1])
+		approve, note := strings.Contains(body, `id="approve"`), strings.Contains(body, `id="no-approval"`)
+		if want := r[2] == "Phạm Châu"; approve != want || note == want {
+			t.Errorf("%s (%s): the approve button %v and a note on who approves %v, want the button %v", r[1], r[2], approve, note, want)
+		}
+	}
+}
