@@ -64,7 +64,7 @@ func madeBy(r *pb.Report) string {
 // reports lists the reports made, the latest first, under the form that
 // makes one.
 func (h *Handler) reports(q *request) {
-	if q.notForUnits(h, reportsTitle) {
+	if q.notForUnits(h, reportsTitle) || q.notForStatsRoles(h, reportsTitle) {
 		return
 	}
 	// The year just ended: what the yearly report is usually about.
@@ -149,7 +149,7 @@ type runData struct {
 // reportRun shows a CreateReport operation, reloading itself until it is
 // done, then sends the browser on to the report, or says why it failed.
 func (h *Handler) reportRun(q *request) {
-	if q.notForUnits(h, reportsTitle) {
+	if q.notForUnits(h, reportsTitle) || q.notForStatsRoles(h, reportsTitle) {
 		return
 	}
 	op, err := h.ops.GetOperation(q.ctx(), &longrunningpb.GetOperationRequest{Name: "operations/" + q.r.PathValue("op")})
@@ -202,7 +202,7 @@ type reportData struct {
 // report shows a report's tables and indicators, or downloads it when
 // the address ends in .xlsx or .csv.
 func (h *Handler) report(q *request) {
-	if q.notForUnits(h, reportsTitle) {
+	if q.notForUnits(h, reportsTitle) || q.notForStatsRoles(h, reportsTitle) {
 		return
 	}
 	id := q.r.PathValue("id")

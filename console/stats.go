@@ -71,7 +71,22 @@ func statsRequest(v url.Values) (*pb.ComputeStatisticsRequest, error) {
 	return req, nil
 }
 
+// notForStatsRoles refuses the statistics and the reports to the roles
+// that may not make them (registrars: server's permissions), before they
+// fill a form every sending of which the server refuses, and says whose
+// pages these are; it reports whether it did.
+func (q *request) notForStatsRoles(h *Handler, what string) bool {
+	if r := q.sess.Account.Role; r == "admin" || r == "home_affairs" {
+		return false
+	}
+	q.refuse(h, what, "trang này dành cho cán bộ Sở Nội vụ và quản trị viên: vai trò của tài khoản không cho phép xem hay lập thống kê, báo cáo. Nếu bạn cần số liệu, hãy liên hệ Sở Nội vụ.")
+	return true
+}
+
 func (h *Handler) statistics(q *request) {
+	if q.notForStatsRoles(h, "Thống kê") {
+		return
+	}
 	ctx := q.ctx()
 	v := q.r.URL.Query()
 	d := &statsData{AsOf: v.Get("as_of")}
@@ -117,6 +132,9 @@ func (h *Handler) statisticsXLSX(q *request) {
 }
 
 func (h *Handler) statisticsFile(q *request, format pb.SpreadsheetFormat, filename string) {
+	if q.notForStatsRoles(h, "Thống kê") {
+		return
+	}
 	req, err := statsRequest(q.r.URL.Query())
 	if err != nil {
 		q.fail(h, err)
@@ -138,6 +156,9 @@ func (h *Handler) statisticsFile(q *request, format pb.SpreadsheetFormat, filena
 }
 
 func (h *Handler) indicators(q *request) {
+	if q.notForStatsRoles(h, "Các chỉ tiêu") {
+		return
+	}
 	var asOf *date.Date
 	if s := q.r.URL.Query().Get("as_of"); s != "" {
 		var err error

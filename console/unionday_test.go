@@ -377,3 +377,24 @@ func TestScopedMembershipPageOffersNoApprovalItCannotMake(t *testing.T) {
 		}
 	}
 }
+
+// A registrar, whose menu has no "Thống kê", reached the statistics and
+// the reports by their address, filled the form, and was refused on
+// sending it "nằm ngoài phạm vi của tài khoản", which is not why: the
+// pages are home_affairs' and admins'. They say so before the form.
+func TestStatisticsPagesRefuseRegistrarsUpFront(t *testing.T) {
+	e := newEnv(t)
+	for _, association := range []string{"", "associations/hoi-y-hoc"} {
+		b := e.signIn(e.account("registrar", association))
+		for _, path := range []string{"/stats", "/stats?d1=GENDER", "/stats.csv?d1=GENDER", "/stats/indicators", "/reports"} {
+			code, body := b.get(path)
+			if code != http.StatusForbidden || !strings.Contains(body, "dành cho cán bộ Sở Nội vụ và quản trị viên") || strings.Contains(body, `name="d1"`) {
+				t.Errorf("%q: GET %s: HTTP %d %q, want 403 saying whose page it is, without the form", association, path, code, errorOf(body))
+			}
+		}
+	}
+	b := e.signIn(e.account("home_affairs", ""))
+	if code, body := b.get("/stats"); code != http.StatusOK || !strings.Contains(body, `name="d1"`) {
+		t.Errorf("home_affairs: GET /stats: HTTP %d, want the form", code)
+	}
+}
