@@ -290,7 +290,9 @@ func seedDemo(ctx context.Context, db *store.DB, n int, srv *server.Server, tls 
 	}
 	if count == 0 {
 		count = n
-		if err := synth.Load(ctx, db, 1, n); err != nil {
+		// Listed since earlier days, so that figures as on a past day and
+		// last year's report count them.
+		if err := synth.LoadListed(ctx, db, 1, n, time.Now().In(store.Vietnam)); err != nil {
 			return err
 		}
 		if _, err := synth.LoadMemberships(ctx, db, 1, ""); err != nil {
