@@ -72,6 +72,7 @@ var funcs = template.FuncMap{
 	"add":           func(a, b int) int { return a + b },
 	"percent":       func(share float64) string { return labels.Percent(share, 1) },
 	"rowLabels":     rowLabels,
+	"statsNote":     labels.StatisticsNote,
 	"field":         func(fields map[string]string, name string) string { return fields[name] },
 	"refName":       refName,
 	"entryName":     entryName,

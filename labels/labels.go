@@ -213,3 +213,30 @@ func Percent(share float64, places int) string { return Decimal(100*share, place
 // giáo sư) rather than a share: tables show it among counts, never in a
 // column of shares, where its mark "<5" would read as under 5 percent.
 func Counts(k pb.Indicator_Kind) bool { return k == pb.Indicator_PROFESSORS }
+
+// StatisticsNote says, for an answer of ComputeStatistics without rows,
+// why a reader sees none: no one counted, the rows left out because no
+// suppression of them would protect the small counts (only the total is
+// published), or the total itself withheld, and for which reason. It is
+// "" for an answer with rows. The console's pages, the CLI and the files
+// say it under the table, where an empty table would otherwise read as a
+// fault, or as nobody.
+func StatisticsNote(r *pb.ComputeStatisticsResponse) string {
+	if len(r.GetRows()) > 0 {
+		return ""
+	}
+	threshold := int(r.GetSuppressionThreshold())
+	switch {
+	case r.GetTotalSuppressed() && r.GetTotalSuppressionReason() == pb.SuppressionReason_PROTECTS_ANOTHER:
+		return "Không công bố số liệu của bảng này: những người được chọn gồm cả người thuộc một ô mà bảng không lọc " +
+			"(cùng chiều thống kê) đã ẩn, nên công bố sẽ làm lộ ô đó. Hãy bỏ bớt điều kiện lọc."
+	case r.GetTotalSuppressed():
+		return fmt.Sprintf("Không công bố số liệu của bảng này: chỉ có từ 1 đến %d người được chọn, dưới ngưỡng công bố (%d người).",
+			threshold-1, threshold)
+	case r.GetTotal() == 0:
+		return "Không có ai được đếm: vào ngày tính chưa có ai trong danh sách, hoặc không ai khớp điều kiện lọc."
+	}
+	return fmt.Sprintf("Chỉ công bố tổng số, không công bố từng dòng của bảng này: với số liệu hiện có, dù ẩn ô nào "+
+		"thì một số dưới %d người vẫn suy ra được từ các số đã công bố (ở bảng này hoặc bảng cùng người theo đơn vị "+
+		"hành chính khác thời kỳ). Hãy thống kê theo ít chiều hơn, hoặc lọc theo một nhóm (ví dụ theo giới tính).", threshold)
+}

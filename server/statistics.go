@@ -119,6 +119,9 @@ func statsLines(r *pb.ComputeStatisticsResponse) [][]string {
 		line := append([]string(nil), row.labels...)
 		lines = append(lines, append(line, row.count.text))
 	}
+	if t.note != "" {
+		lines = append(lines, []string{t.note})
+	}
 	lines = append(lines, []string{}, []string{t.legendBelow + " " + t.legendProtects})
 	if t.asOf != "" {
 		lines = append(lines, []string{t.asOf})
@@ -137,6 +140,9 @@ type statsTable struct {
 	// The date the figures are as on, as a line under the legend: a file
 	// passed on says which day it counts.
 	asOf string
+	// note says why a table has no rows (labels.StatisticsNote), under
+	// its total; "" when it has.
+	note string
 }
 
 type statsRow struct {
@@ -180,6 +186,7 @@ func newStatsTable(r *pb.ComputeStatisticsResponse) *statsTable {
 	t.rows = append(t.rows, statsRow{labels: total, count: count(r.Total, r.GetTotalSuppressionReason())})
 	t.legendBelow, t.legendProtects = legendBelow, legendProtects
 	t.asOf = asOfLine(r.GetAsOf())
+	t.note = labels.StatisticsNote(r)
 	return t
 }
 

@@ -115,8 +115,14 @@ func statsSheet(f *excelize.File, st sheetStyles, sheet string, top int, r *pb.C
 	if err := f.SetCellStyle(sheet, cell(1, last), cell(countCol-1, last), st["total"]); err != nil {
 		return err
 	}
-	// The legend: each mark in its shading, then what it means.
 	n := last + 2
+	if t.note != "" {
+		if err := f.SetCellStr(sheet, cell(1, last+1), t.note); err != nil {
+			return err
+		}
+		n++
+	}
+	// The legend: each mark in its shading, then what it means.
 	for _, l := range []struct {
 		reason pb.SuppressionReason
 		text   string

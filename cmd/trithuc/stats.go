@@ -284,6 +284,9 @@ func printStatistics(w io.Writer, r *pb.ComputeStatisticsResponse) {
 	total[len(total)-1] = count(r.Total, r.GetTotalSuppressionReason())
 	rows = append(rows, total)
 	printTable(w, rows, len(header)-1)
+	if note := labels.StatisticsNote(r); note != "" {
+		fmt.Fprintln(w, note)
+	}
 	fmt.Fprintf(w, "\nNgày tính: %s. %s: dưới %d người, không công bố. ẩn: không công bố để không suy ra được một số %s; có thể là số bất kỳ.\n",
 		labels.Date(r.GetAsOf()), hidden, r.GetSuppressionThreshold(), hidden)
 }

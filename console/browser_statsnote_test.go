@@ -1,0 +1,65 @@
+package console_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"trithuc.gov.vn/trithuc/store"
+	"trithuc.gov.vn/trithuc/synth"
+)
+
+// A statistics answer without rows says why on the page: the table by
+// unit of the whole registry, whose rows no suppression can publish, read
+// "Tổng số: 300" over an empty table, which an officer takes for a fault;
+// a day before anyone was listed, a choice of a few people, and a yearly
+// report's table likewise.
+func TestBrowserStatisticsSayWhyNoRows(t *testing.T) {
+	ctx := tab(t)
+	e := newEnv(t)
+	if err := synth.Load(context.Background(), e.db, 1, 300); err != nil {
+		t.Fatal(err)
+	}
+	email := e.account("home_affairs", "")
+	dir := screenshotDir(t)
+	run(t, ctx, signInTasks(e.base+"/stats", email), chromedp.WaitVisible("#d1"))
+	for _, tc := range []struct {
+		name, query, want string
+	}{
+		{"by unit", "d1=ADMINISTRATIVE_UNIT", "Chỉ công bố tổng số"},
+		{"before anyone", "d1=GENDER&as_of=01/01/2001", "Không có ai được đếm"},
+		{"a few", "d1=GENDER&level=THAC_SI&work=ABROAD", "Không công bố số liệu"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			follow(t, ctx, chromedp.Navigate(e.base+"/stats?"+tc.query))
+			run(t, ctx, chromedp.WaitVisible("#stats-table"), shot(dir, "60-thong-ke-khong-dong-"+strings.ReplaceAll(tc.name, " ", "-")))
+			if rows := read(t, ctx, chromedp.Evaluate[string](`document.querySelector("#stats-table tbody").textContent`)); strings.TrimSpace(rows) != "" {
+				t.Fatalf("the data no longer gives an answer without rows: %q", rows)
+			}
+			note := read(t, ctx, chromedp.Evaluate[string](`(document.querySelector("#stats-note")||{}).textContent||""`))
+			if !strings.Contains(note, tc.want) {
+				t.Errorf("the page says %q under the empty table, want %q", note, tc.want)
+			}
+		})
+	}
+	// The yearly report's first table, by level, field and unit, is such a
+	// table too.
+	t.Run("report", func(t *testing.T) {
+		follow(t, ctx, chromedp.Navigate(e.base+"/reports"))
+		run(t, ctx,
+			chromedp.SetValue("#as_of", time.Now().In(store.Vietnam).Format("02/01/2006")),
+			chromedp.Click("#make-report"),
+			chromedp.WaitVisible("#table-1"),
+			shot(dir, "61-bao-cao-bang-khong-dong"),
+		)
+		if rows := read(t, ctx, chromedp.Evaluate[string](`document.querySelector("#table-1 tbody").textContent`)); strings.TrimSpace(rows) != "" {
+			t.Fatalf("the data no longer gives a report table without rows: %q", rows)
+		}
+		if note := read(t, ctx, chromedp.Evaluate[string](`(document.querySelector("#note-1")||{}).textContent||""`)); !strings.Contains(note, "Chỉ công bố tổng số") {
+			t.Errorf("the report says %q under its empty first table", note)
+		}
+	})
+}
