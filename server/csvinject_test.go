@@ -100,7 +100,7 @@ func TestStatisticsCSVStartsNoFormula(t *testing.T) {
 		DimensionLabels: []string{"Cơ quan"},
 		Rows:            []*pb.StatisticsRow{{Values: []string{"organizations/1"}, Labels: []string{`=HYPERLINK("http://evil.example")`}, Count: &n}},
 	}
-	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(statisticsCSV(resp), []byte(utf8BOM))))
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(statisticsCSV(resp, ""), []byte(utf8BOM))))
 	r.FieldsPerRecord = -1
 	lines, err := r.ReadAll()
 	if err == nil {

@@ -265,7 +265,7 @@ func reportXLSX(r *pb.Report) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := statsSheet(f, st, sheet, top, t.GetStatistics()); err != nil {
+		if err := statsSheet(f, st, sheet, top, t.GetStatistics(), ""); err != nil {
 			return nil, err
 		}
 	}

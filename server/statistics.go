@@ -55,14 +55,15 @@ func (s *statisticsService) ExportStatistics(ctx context.Context, req *pb.Export
 		return nil, grpcError(ctx, err)
 	}
 	labelStatistics(out)
+	who := filterLine(ctx, s.db, req.GetFilter(), out.GetAsOf())
 	if req.GetFormat() == pb.SpreadsheetFormat_XLSX {
-		data, err := statisticsXLSX(out)
+		data, err := statisticsXLSX(out, who)
 		if err != nil {
 			return nil, grpcError(ctx, err)
 		}
 		return &httpbody.HttpBody{ContentType: transfer.ContentTypeXLSX, Data: data}, nil
 	}
-	return &httpbody.HttpBody{ContentType: "text/csv; charset=utf-8", Data: statisticsCSV(out)}, nil
+	return &httpbody.HttpBody{ContentType: "text/csv; charset=utf-8", Data: statisticsCSV(out, who)}, nil
 }
 
 func (s *statisticsService) GetIndicators(ctx context.Context, req *pb.GetIndicatorsRequest) (*pb.GetIndicatorsResponse, error) {
@@ -98,13 +99,16 @@ const utf8BOM = "\ufeff"
 // for each dimension a column of codes and one of names, then the count;
 // a count below the threshold reads "<5" (the threshold), one withheld to
 // protect another reads "ẩn", which may stand for any number; then the
-// total, and a legend of the two marks. Lines end in CRLF, as RFC 4180 and
-// Excel have them.
-func statisticsCSV(r *pb.ComputeStatisticsResponse) []byte {
+// total, and a legend of the two marks; who, when not "", says whom the
+// figures count (filterLine). Lines end in CRLF, as RFC 4180 and Excel
+// have them.
+func statisticsCSV(r *pb.ComputeStatisticsResponse, who string) []byte {
 	var b bytes.Buffer
 	b.WriteString(utf8BOM)
 	w := transfer.NewCSVWriter(&b, true)
-	for _, line := range statsLines(r) {
+	t := newStatsTable(r)
+	t.who = who
+	for _, line := range t.lines() {
 		w.Write(line)
 	}
 	w.Flush()
@@ -112,8 +116,9 @@ func statisticsCSV(r *pb.ComputeStatisticsResponse) []byte {
 }
 
 // statsLines are the lines of statisticsCSV, as text.
-func statsLines(r *pb.ComputeStatisticsResponse) [][]string {
-	t := newStatsTable(r)
+func statsLines(r *pb.ComputeStatisticsResponse) [][]string { return newStatsTable(r).lines() }
+
+func (t *statsTable) lines() [][]string {
 	lines := [][]string{t.header}
 	for _, row := range t.rows {
 		line := append([]string(nil), row.labels...)
@@ -123,6 +128,9 @@ func statsLines(r *pb.ComputeStatisticsResponse) [][]string {
 		lines = append(lines, []string{t.note})
 	}
 	lines = append(lines, []string{}, []string{t.legendBelow + " " + t.legendProtects})
+	if t.who != "" {
+		lines = append(lines, []string{t.who})
+	}
 	if t.asOf != "" {
 		lines = append(lines, []string{t.asOf})
 	}
@@ -140,6 +148,9 @@ type statsTable struct {
 	// The date the figures are as on, as a line under the legend: a file
 	// passed on says which day it counts.
 	asOf string
+	// who says whom the figures count (filterLine), as a line under
+	// the legend; "" for everyone.
+	who string
 	// note says why a table has no rows (labels.StatisticsNote), under
 	// its total; "" when it has.
 	note string

@@ -15,7 +15,7 @@ const statisticsSheet = "Thống kê"
 
 // statisticsXLSX writes an answer of ComputeStatistics as a workbook: the
 // table of statsTable as statsSheet lays it out.
-func statisticsXLSX(r *pb.ComputeStatisticsResponse) ([]byte, error) {
+func statisticsXLSX(r *pb.ComputeStatisticsResponse, who string) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	if err := f.SetSheetName("Sheet1", statisticsSheet); err != nil {
@@ -25,7 +25,7 @@ func statisticsXLSX(r *pb.ComputeStatisticsResponse) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := statsSheet(f, st, statisticsSheet, 1, r); err != nil {
+	if err := statsSheet(f, st, statisticsSheet, 1, r, who); err != nil {
 		return nil, err
 	}
 	var b bytes.Buffer
@@ -67,10 +67,12 @@ func newSheetStyles(f *excelize.File) (sheetStyles, error) {
 // threshold ("<5") shaded grey and one withheld to protect another ("ẩn")
 // shaded yellow in italics, so that neither is read as the other, the
 // total in bold, the legend under the table with each mark in its own
-// shading, and the date the figures are as on. The sheet prints across a
+// shading, whom the figures count (who, filterLine; "" for everyone) and
+// the date the figures are as on. The sheet prints across a
 // page's width, landscape, its header row repeated on every page.
-func statsSheet(f *excelize.File, st sheetStyles, sheet string, top int, r *pb.ComputeStatisticsResponse) error {
+func statsSheet(f *excelize.File, st sheetStyles, sheet string, top int, r *pb.ComputeStatisticsResponse, who string) error {
 	t := newStatsTable(r)
+	t.who = who
 	cell := func(col, row int) string {
 		name, _ := excelize.CoordinatesToCellName(col, row)
 		return name
@@ -138,6 +140,12 @@ func statsSheet(f *excelize.File, st sheetStyles, sheet string, top int, r *pb.C
 			return err
 		}
 		if err := f.SetCellStr(sheet, cell(2, n), l.text); err != nil {
+			return err
+		}
+		n++
+	}
+	if t.who != "" {
+		if err := f.SetCellStr(sheet, cell(1, n), t.who); err != nil {
 			return err
 		}
 		n++
