@@ -24,7 +24,12 @@ import (
 // pageSize is how many people a page of results lists.
 const pageSize = 25
 
-// ageBands are the age bands of the search filter, by their value.
+// ageBands are the age bands of the search filter, by their value: a
+// band without a lower bound ("-35") is under its upper one, the others
+// hold both bounds. A filter may name the year of birth only (the exact
+// date is personal data home affairs does not read), so an age is the
+// one reached this year; the labels say so, and which years of birth a
+// band holds, since the statistics' AGE_BAND counts ages on the day.
 var ageBands = []option{
 	{Value: "-35", Label: "Dưới 35"}, {Value: "35-44", Label: "35–44"}, {Value: "45-54", Label: "45–54"},
 	{Value: "55-64", Label: "55–64"}, {Value: "65-", Label: "Từ 65"},
@@ -122,16 +127,33 @@ func searchFilter(v url.Values, now time.Time) string {
 		and = append(and, "work_location = "+s)
 	}
 	if s := v.Get("age"); s != "" {
-		lo, hi, _ := strings.Cut(s, "-")
-		// Age a this year means born in year-a.
-		if n, err := strconv.Atoi(lo); err == nil {
-			and = append(and, fmt.Sprintf("birth_date.year <= %d", now.Year()-n))
-		}
-		if n, err := strconv.Atoi(hi); err == nil {
-			and = append(and, fmt.Sprintf("birth_date.year > %d", now.Year()-n-1))
+		if from, to, ok := ageBandYears(s, now.Year()); ok {
+			if to > 0 {
+				and = append(and, fmt.Sprintf("birth_date.year <= %d", to))
+			}
+			if from > 0 {
+				and = append(and, fmt.Sprintf("birth_date.year >= %d", from))
+			}
 		}
 	}
 	return strings.Join(and, " AND ")
+}
+
+// ageBandYears are the years of birth of an age band (ageBands) in year,
+// 0 for a side without a bound: age a this year is born in year-a.
+func ageBandYears(band string, year int) (from, to int, ok bool) {
+	lo, hi, _ := strings.Cut(band, "-")
+	l, errLo := strconv.Atoi(lo)
+	h, errHi := strconv.Atoi(hi)
+	switch {
+	case errLo != nil && errHi != nil:
+		return 0, 0, false
+	case errLo != nil:
+		return year - h + 1, 0, true // under h: at most h-1 this year
+	case errHi != nil:
+		return 0, year - l, true
+	}
+	return year - h, year - l, true
 }
 
 func (h *Handler) search(q *request) {
@@ -270,8 +292,17 @@ func (h *Handler) searchChoices(q *request, d *searchData) {
 	}
 	d.Genders = enumOpts(v.Get("gender"), pb.Person_MALE, pb.Person_FEMALE)
 	d.Work = enumOpts(v.Get("work"), pb.Person_IN_PROVINCE, pb.Person_ELSEWHERE_IN_VIETNAM, pb.Person_ABROAD)
+	year := time.Now().In(store.Vietnam).Year()
 	for _, b := range ageBands {
 		b.Selected = b.Value == v.Get("age")
+		switch from, to, _ := ageBandYears(b.Value, year); {
+		case to == 0:
+			b.Label += fmt.Sprintf(" (sinh từ %d)", from)
+		case from == 0:
+			b.Label += fmt.Sprintf(" (sinh đến %d)", to)
+		default:
+			b.Label += fmt.Sprintf(" (sinh %d–%d)", from, to)
+		}
 		d.AgeBands = append(d.AgeBands, b)
 	}
 }
