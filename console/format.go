@@ -73,6 +73,7 @@ var funcs = template.FuncMap{
 	"percent":       func(share float64) string { return labels.Percent(share, 1) },
 	"rowLabels":     rowLabels,
 	"statsNote":     labels.StatisticsNote,
+	"isCount":       labels.Counts,
 	"field":         func(fields map[string]string, name string) string { return fields[name] },
 	"refName":       refName,
 	"entryName":     entryName,

@@ -155,24 +155,35 @@ func (h *Handler) statisticsFile(q *request, format pb.SpreadsheetFormat, filena
 	q.w.Write(body.GetData())
 }
 
+// indicatorsData is the indicators' page: the form's date as typed, and
+// the answer (nil when the date was refused, next to its box).
+type indicatorsData struct {
+	AsOf string
+	Resp *pb.GetIndicatorsResponse
+}
+
+// indicators shows the plan's indicators on a day the form chooses (today
+// when empty), as a yearly report's are on its day.
 func (h *Handler) indicators(q *request) {
 	if q.notForStatsRoles(h, "Các chỉ tiêu") {
 		return
 	}
+	d := &indicatorsData{AsOf: q.r.URL.Query().Get("as_of")}
+	p := &page{Data: d}
 	var asOf *date.Date
-	if s := q.r.URL.Query().Get("as_of"); s != "" {
-		var err error
+	var err error
+	if s := strings.TrimSpace(d.AsOf); s != "" {
 		if asOf, err = parseDate(s); err != nil {
-			q.fail(h, invalid("as_of", err.Error()))
-			return
+			err = invalid("as_of", err.Error())
 		}
 	}
-	resp, err := h.stats.GetIndicators(q.ctx(), &pb.GetIndicatorsRequest{AsOf: asOf})
-	if err != nil {
-		q.fail(h, err)
-		return
+	if err == nil {
+		d.Resp, err = h.stats.GetIndicators(q.ctx(), &pb.GetIndicatorsRequest{AsOf: asOf})
 	}
-	q.show(h, "indicators", "stats", "Chỉ tiêu", &page{Data: resp})
+	if err != nil {
+		p.Error, p.Fields, p.Status = explain(err)
+	}
+	q.show(h, "indicators", "stats", "Chỉ tiêu", p)
 }
 
 // chart is a horizontal bar chart of a statistics answer, drawn on the
