@@ -19,8 +19,8 @@ import (
 )
 
 const statsUsage = `Usage:
-  trithuc stats --by DIMENSIONS [--filter FILTER] [--as-of YYYY-MM-DD] [--field-level 1-4] [--field-scheme vn2008|vn2025] [--units current|2024] [--csv|--xlsx]
-  trithuc stats indicators [--filter FILTER] [--as-of YYYY-MM-DD]
+  trithuc stats --by DIMENSIONS [--filter FILTER] [--as-of YYYY-MM-DD|DD/MM/YYYY] [--field-level 1-4] [--field-scheme vn2008|vn2025] [--units current|2024] [--csv|--xlsx]
+  trithuc stats indicators [--filter FILTER] [--as-of YYYY-MM-DD|DD/MM/YYYY]
   trithuc stats settings [--threshold N]
 
 Figures on the workforce from a running server (StatisticsService): counts
@@ -94,13 +94,19 @@ func parseDimensions(s string) ([]pb.ComputeStatisticsRequest_Dimension, error) 
 	return out, nil
 }
 
+// parseDay reads --as-of as YYYY-MM-DD or as Vietnamese writes a date,
+// DD/MM/YYYY, the form of the console, the files and import's
+// --registry-date, which an officer types from the report's heading.
 func parseDay(s string) (*date.Date, error) {
 	if s == "" {
 		return nil, nil
 	}
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return nil, fmt.Errorf("--as-of: want a date YYYY-MM-DD, not %q", s)
+		t, err = time.Parse("2/1/2006", s)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("--as-of: want a date YYYY-MM-DD or DD/MM/YYYY (31/12/2025), not %q", s)
 	}
 	return &date.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}, nil
 }
