@@ -167,7 +167,7 @@ func (h *Handler) desk(q *request) {
 // a registry too large to count leaves it out.
 func (h *Handler) countExport(q *request, d *deskData, export url.Values) {
 	d.Limited = q.sess.Account.Association != ""
-	resp, err := h.people.ListPeople(q.ctx(), &pb.ListPeopleRequest{Filter: searchFilter(export, time.Now().In(store.Vietnam)), PageSize: 1})
+	resp, err := h.people.ListPeople(q.ctx(), &pb.ListPeopleRequest{Filter: searchFilter(export, time.Now().In(store.Vietnam), nil), PageSize: 1})
 	if err != nil || resp.GetTotalSize() == 0 && resp.GetNextPageToken() != "" {
 		return
 	}

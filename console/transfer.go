@@ -30,7 +30,7 @@ func (h *Handler) exportPeople(q *request) {
 	if v.Get("format") == "xlsx" {
 		format, name = pb.SpreadsheetFormat_XLSX, "danh-sach-tri-thuc.xlsx"
 	}
-	stream, err := h.transfer.ExportPeople(q.ctx(), &pb.ExportPeopleRequest{Filter: searchFilter(v, time.Now().In(store.Vietnam)),
+	stream, err := h.transfer.ExportPeople(q.ctx(), &pb.ExportPeopleRequest{Filter: searchFilter(v, time.Now().In(store.Vietnam), h.districtArea(q.ctx(), v)),
 		OrderBy: peopleOrder(v.Get("sort")), Format: format})
 	if err == nil {
 		var first *httpbody.HttpBody
