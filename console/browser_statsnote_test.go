@@ -43,6 +43,9 @@ func TestBrowserStatisticsSayWhyNoRows(t *testing.T) {
 			if !strings.Contains(note, tc.want) {
 				t.Errorf("the page says %q under the empty table, want %q", note, tc.want)
 			}
+			if read(t, ctx, chromedp.Evaluate[bool](`document.querySelector("svg.chart") !== null`)) {
+				t.Errorf("the page draws an empty chart")
+			}
 		})
 	}
 	// The yearly report's first table, by level, field and unit, is such a

@@ -201,6 +201,9 @@ type bar struct {
 }
 
 func drawChart(resp *pb.ComputeStatisticsResponse) *chart {
+	if len(resp.GetRows()) == 0 {
+		return nil // no section of an empty chart: the note says why
+	}
 	const labelW, barMax, rowH = 260, 420, 22
 	max := int32(1)
 	for _, r := range resp.GetRows() {
