@@ -1,12 +1,8 @@
 package server
 
 import (
-	"bytes"
-	"context"
 	"strings"
 	"testing"
-
-	"github.com/xuri/excelize/v2"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
@@ -18,7 +14,6 @@ import (
 func TestStatisticsFileSaysWhomItCounts(t *testing.T) {
 	e := newStatsEnv(t)
 	e.setThreshold(3)
-	ctx := context.Background()
 	for _, tc := range []struct {
 		name, filter, want string
 	}{
@@ -32,25 +27,7 @@ func TestStatisticsFileSaysWhomItCounts(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, format := range []pb.SpreadsheetFormat{pb.SpreadsheetFormat_CSV, pb.SpreadsheetFormat_XLSX} {
-				out, err := e.client.Statistics.ExportStatistics(ctx, &pb.ExportStatisticsRequest{Filter: tc.filter,
-					Dimensions: []dim{dLevel}, Format: format})
-				if err != nil {
-					t.Fatal(err)
-				}
-				text := string(out.GetData())
-				if format == pb.SpreadsheetFormat_XLSX {
-					f, err := excelize.OpenReader(bytes.NewReader(out.GetData()))
-					if err != nil {
-						t.Fatal(err)
-					}
-					rows, _ := f.GetRows(statisticsSheet)
-					f.Close()
-					var b strings.Builder
-					for _, r := range rows {
-						b.WriteString(strings.Join(r, "|") + "\n")
-					}
-					text = b.String()
-				}
+				text := exportedText(t, e.env, &pb.ExportStatisticsRequest{Filter: tc.filter, Dimensions: []dim{dLevel}, Format: format})
 				if tc.want == "" {
 					if strings.Contains(text, "Điều kiện lọc") {
 						t.Errorf("%v of everyone names a filter:\n%s", format, text)

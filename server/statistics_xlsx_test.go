@@ -109,3 +109,30 @@ func TestStatisticsExportXLSX(t *testing.T) {
 		t.Errorf("REST workbook: %s is %q", protects, v)
 	}
 }
+
+// exportedText is what an export of the statistics holds, as lines: a CSV
+// file as it is, a workbook's statistics sheet its cells joined by "|".
+func exportedText(t *testing.T, e *env, req *pb.ExportStatisticsRequest) string {
+	t.Helper()
+	out, err := e.client.Statistics.ExportStatistics(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.Format != pb.SpreadsheetFormat_XLSX {
+		return string(out.GetData())
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(out.GetData()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(statisticsSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		b.WriteString(strings.Join(r, "|") + "\n")
+	}
+	return b.String()
+}
