@@ -358,20 +358,7 @@ func TestMirrorOfAnAssociationsKeyResyncs(t *testing.T) {
 	}
 	an := member(medical, "An", "091185000001")
 	member(economic, "Bình", "091185000002")
-	_, key, err := src.db.CreateScopedKey(ctx, "Hội Y học", "registrar", medical, time.Time{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	scoped, err := client.Dial(src.addr, client.Options{Token: key})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer scoped.Close()
-
-	m, err := openMirror(filepath.Join(t.TempDir(), "mirror.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	key, scoped, m := scopedMirror(t, src, "Hội Y học", medical)
 	stop := run(t, m, src.addr, key)
 	waitSynced(t, m, scoped)
 	stop()
@@ -435,19 +422,7 @@ func TestMirrorOfAUnitsKeyFollowsMoves(t *testing.T) {
 	worker(clinic, "Bình")
 	worker(clinic, "Chi")
 	worker(lab, "Dung")
-	_, key, err := src.db.CreateScopedKey(ctx, "Sở Y tế", "registrar", health, time.Time{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	scoped, err := client.Dial(src.addr, client.Options{Token: key})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer scoped.Close()
-	m, err := openMirror(filepath.Join(t.TempDir(), "mirror.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	key, scoped, m := scopedMirror(t, src, "Sở Y tế", health)
 	run(t, m, src.addr, key)
 	waitSynced(t, m, scoped)
 
@@ -468,4 +443,22 @@ func TestMirrorOfAUnitsKeyFollowsMoves(t *testing.T) {
 	if want := []string{"Lê An", "Lê Dung"}; !slices.Equal(names, want) {
 		t.Errorf("the unit's mirror holds %v, want %v", names, want)
 	}
+}
+
+// scopedMirror makes a registrar key limited to scope, a client of the
+// source with it and an empty mirror, closed when the test ends.
+func scopedMirror(t *testing.T, src *source, name, scope string) (key string, scoped *client.Client, m *mirror) {
+	t.Helper()
+	_, key, err := src.db.CreateScopedKey(context.Background(), name, "registrar", scope, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if scoped, err = client.Dial(src.addr, client.Options{Token: key}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { scoped.Close() })
+	if m, err = openMirror(filepath.Join(t.TempDir(), "mirror.db")); err != nil {
+		t.Fatal(err)
+	}
+	return key, scoped, m
 }
