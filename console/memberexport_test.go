@@ -51,7 +51,7 @@ func TestDeskExportsMembers(t *testing.T) {
 			t.Fatalf("the desk has no %s export link", format)
 		}
 		link := html.UnescapeString(m[1])
-		if want := "/export?format=" + format + "&member_of=hoi-tin-hoc&member_state=ACTIVE"; link != want {
+		if want := "/export?format=" + format + "&list=members&member_of=hoi-tin-hoc&member_state=ACTIVE"; link != want {
 			t.Errorf("the %s link is %s, want %s", format, link, want)
 		}
 		code, file := b.get(link)
@@ -61,6 +61,12 @@ func TestDeskExportsMembers(t *testing.T) {
 		if format == "csv" {
 			if !strings.Contains(file, "Phạm,Thị,Hoa") || strings.Contains(file, "Khang") || strings.Contains(file, "Minh") || strings.Count(strings.TrimSpace(file), "\n") != 1 {
 				t.Errorf("the export of the active members:\n%s", file)
+			}
+			// A member list: the association, the state and the number.
+			for _, want := range []string{"Số hội viên", "associations/hoi-tin-hoc - ", "Đang sinh hoạt", "-0001"} {
+				if !strings.Contains(file, want) {
+					t.Errorf("the CSV member list has no %q:\n%s", want, file)
+				}
 			}
 		} else if !strings.HasPrefix(file, "PK") {
 			t.Errorf("the XLSX export is not a workbook: %.40q", file)

@@ -141,6 +141,7 @@ func (h *Handler) desk(q *request) {
 	for _, f := range []string{"csv", "xlsx"} {
 		nv := cloneValues(export)
 		nv.Set("format", f)
+		nv.Set("list", "members")
 		d.ExportURLs[f] = "/export?" + nv.Encode()
 	}
 	for _, m := range resp.GetMemberships() {

@@ -30,8 +30,21 @@ func (h *Handler) exportPeople(q *request) {
 	if v.Get("format") == "xlsx" {
 		format, name = pb.SpreadsheetFormat_XLSX, "danh-sach-tri-thuc.xlsx"
 	}
-	stream, err := h.transfer.ExportPeople(q.ctx(), &pb.ExportPeopleRequest{Filter: searchFilter(v, time.Now().In(store.Vietnam), h.districtArea(q.ctx(), v)),
-		OrderBy: peopleOrder(v.Get("sort")), Format: format})
+	req := &pb.ExportPeopleRequest{Filter: searchFilter(v, time.Now().In(store.Vietnam), h.districtArea(q.ctx(), v)), OrderBy: peopleOrder(v.Get("sort")), Format: format}
+	if v.Get("list") == "members" && v.Get("member_of") != "" {
+		// The membership desk's list: the association's memberships in
+		// the state shown, with the members' names and numbers; a CSV
+		// file holds that sheet alone, a workbook the people's too.
+		req.MembershipFilter = "association = " + quote("associations/"+v.Get("member_of"))
+		if s := v.Get("member_state"); s != "" {
+			req.MembershipFilter += " AND state = " + quote(s)
+		}
+		// An ended membership is no member's: that list is the people's.
+		if s := v.Get("member_state"); format == pb.SpreadsheetFormat_CSV && s != "WITHDRAWN" && s != "REJECTED" {
+			req.Sheet, name = pb.ExportPeopleRequest_MEMBERSHIPS, "danh-sach-hoi-vien.csv"
+		}
+	}
+	stream, err := h.transfer.ExportPeople(q.ctx(), req)
 	if err == nil {
 		var first *httpbody.HttpBody
 		// A server stream's error comes with its first message.

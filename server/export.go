@@ -1,8 +1,13 @@
 package server
 
 import (
+	"errors"
+	"strings"
+
 	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
@@ -40,20 +45,48 @@ func (t *transferService) ExportPeople(req *pb.ExportPeopleRequest, stream grpc.
 		msg := &httpbody.HttpBody{ContentType: ct, Data: b}
 		return stream.Send(msg)
 	})
-	w, err := transfer.NewWriter(out, format, transfer.PeopleSheet)
+	// A member list is the memberships sheet alone, in either format: the
+	// people are read as for the people sheet, and their rows not written.
+	members := req.GetSheet() == pb.ExportPeopleRequest_MEMBERSHIPS
+	if members {
+		if len(req.GetColumns()) > 0 {
+			return fieldError("columns", "the memberships sheet has the template's columns: leave columns empty with sheet MEMBERSHIPS")
+		}
+		if !t.s.mayCall(p, "/trithuc.v1.MembershipService/ListMemberships") {
+			return status.Error(codes.PermissionDenied, "sheet MEMBERSHIPS: this role may not list memberships")
+		}
+	}
+	if f := req.GetMembershipFilter(); f != "" {
+		// Checked before a row is sent: an error in the middle of the
+		// stream would cut a file short.
+		if _, _, err := t.db.ListMemberships(ctx, "associations/-", store.ListQuery{Filter: f, PageSize: 1, Scope: p.Association}); err != nil {
+			var se *store.Error
+			if errors.As(err, &se) && strings.HasPrefix(se.Field, "filter") {
+				c := *se
+				c.Field = "membership_" + se.Field
+				err = &c
+			}
+			return grpcError(ctx, err)
+		}
+	}
+	sheet, header := transfer.PeopleSheet, transfer.Header(cols)
+	if members {
+		sheet, header = transfer.MembershipsSheet, transfer.MembershipsSheetDef.Header()
+	}
+	w, err := transfer.NewWriter(out, format, sheet)
 	if err != nil {
 		return grpcError(ctx, err)
 	}
-	if err := w.Write(transfer.Header(cols)); err != nil {
+	if err := w.Write(header); err != nil {
 		return grpcError(ctx, err)
 	}
 	// A workbook in the template's shape carries the sheets of records of
 	// the exported people after theirs, keyed by Mã hồ sơ, so that it
 	// imports back unchanged.
 	sw, records := w.(transfer.SheetWriter)
-	records = records && len(req.GetColumns()) == 0
-	exported := map[string]string{} // Mã hồ sơ → national ID, as shown
-	var order []string              // Mã hồ sơ, in the people sheet's order
+	records = records && len(req.GetColumns()) == 0 && !members
+	exported := map[string]*pb.Person{} // by Mã hồ sơ: what records' rows show of them
+	var order []string                  // Mã hồ sơ, in the people sheet's order
 	q := store.ListQuery{Filter: req.GetFilter(), OrderBy: req.GetOrderBy(), PageSize: 1000, Scope: scopeOf(ctx)}
 	for {
 		people, page, err := t.db.ListPeople(ctx, q, pb.PersonView_PERSON_VIEW_BASIC)
@@ -68,9 +101,12 @@ func (t *transferService) ExportPeople(req *pb.ExportPeopleRequest, stream grpc.
 			if ev != nil {
 				ev.AddResources(person.Name)
 			}
-			if records {
-				exported[person.Name] = person.NationalId
+			if records || members {
+				exported[person.Name] = recordPerson(person)
 				order = append(order, person.Name)
+			}
+			if members {
+				continue
 			}
 			if err := w.Write(labels.Cells(cols, person)); err != nil {
 				return grpcError(ctx, err)
@@ -87,7 +123,16 @@ func (t *transferService) ExportPeople(req *pb.ExportPeopleRequest, stream grpc.
 		q.PageToken = page.NextPageToken
 	}
 	if records {
-		if err := t.exportRecords(ctx, sw, labels, exported, order); err != nil {
+		if err := t.exportRecords(ctx, sw, labels, exported, order, req.GetMembershipFilter()); err != nil {
+			return grpcError(ctx, err)
+		}
+	}
+	if members {
+		rows, err := t.membershipRows(ctx, labels, exported, req.GetMembershipFilter())
+		if err == nil {
+			err = rows.write(w, order)
+		}
+		if err != nil {
 			return grpcError(ctx, err)
 		}
 	}
@@ -95,4 +140,12 @@ func (t *transferService) ExportPeople(req *pb.ExportPeopleRequest, stream grpc.
 		return grpcError(ctx, err)
 	}
 	return flush()
+}
+
+// recordPerson is what the sheets of records show of an exported person
+// (as cleared for the caller): the key and national ID, and on the
+// memberships sheet the name, gender and birth date of a member list.
+func recordPerson(p *pb.Person) *pb.Person {
+	return &pb.Person{Name: p.GetName(), NationalId: p.GetNationalId(), FamilyName: p.GetFamilyName(), MiddleName: p.GetMiddleName(),
+		GivenName: p.GetGivenName(), Gender: p.GetGender(), BirthDate: p.GetBirthDate()}
 }

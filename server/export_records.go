@@ -18,7 +18,7 @@ import (
 // (the states a membership sheet imports). A sheet's rows follow the people
 // sheet's order (order, the Mã hồ sơ as exported), a person's records
 // together; codes as labels show them.
-func (t *transferService) exportRecords(ctx context.Context, w transfer.SheetWriter, labels transfer.Labels, exported map[string]string, order []string) error {
+func (t *transferService) exportRecords(ctx context.Context, w transfer.SheetWriter, labels transfer.Labels, exported map[string]*pb.Person, order []string, filter string) error {
 	p := principal(ctx)
 	clear := !personalDataRoles[p.Role]
 	for i := range transfer.RecordSheets {
@@ -52,33 +52,41 @@ func (t *transferService) exportRecords(ctx context.Context, w transfer.SheetWri
 				return t.db.ListWorks(ctx, "people/-", q)
 			})
 		case transfer.MembershipsSheet:
-			err = eachPage(func(q store.ListQuery) ([]*pb.Membership, store.Page, error) {
-				q.Scope = p.Association
-				return t.db.ListMemberships(ctx, "associations/-", q)
-			}, func(m *pb.Membership) error {
-				nid, ok := exported[m.GetPerson()]
-				if !ok || !importable(m.GetState()) {
-					return nil
-				}
-				if clear {
-					m = redact(m).(*pb.Membership)
-				}
-				rows.add(m.GetPerson(), labels.Record(rs, transfer.MembershipCells(m.GetPerson(), nid, m)))
-				return nil
-			})
+			rows, err = t.membershipRows(ctx, labels, exported, filter)
 		}
 		if err != nil {
 			return err
 		}
-		for _, person := range order {
-			for _, r := range rows[person] {
-				if err := w.Write(r); err != nil {
-					return err
-				}
-			}
+		if err := rows.write(w, order); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// membershipRows are the memberships sheet's rows of the exported people:
+// their memberships that have not ended (the states the sheet imports), of
+// the caller's associations for a key limited to one, redacted as every
+// read; of those, the ones filter (ListMemberships') chooses.
+func (t *transferService) membershipRows(ctx context.Context, labels transfer.Labels, exported map[string]*pb.Person, filter string) (personRows, error) {
+	p := principal(ctx)
+	rs := &transfer.MembershipsSheetDef
+	rows := personRows{}
+	err := eachPage(func(q store.ListQuery) ([]*pb.Membership, store.Page, error) {
+		q.Scope, q.Filter = p.Association, filter
+		return t.db.ListMemberships(ctx, "associations/-", q)
+	}, func(m *pb.Membership) error {
+		person, ok := exported[m.GetPerson()]
+		if !ok || !importable(m.GetState()) {
+			return nil
+		}
+		if !personalDataRoles[p.Role] {
+			m = redact(m).(*pb.Membership)
+		}
+		rows.add(m.GetPerson(), labels.Record(rs, transfer.MembershipCells(person, m)))
+		return nil
+	})
+	return rows, err
 }
 
 // personRows are a sheet's rows by person, in the order listed: a listing
@@ -87,6 +95,18 @@ func (t *transferService) exportRecords(ctx context.Context, w transfer.SheetWri
 type personRows map[string][][]string
 
 func (r personRows) add(person string, cells []string) { r[person] = append(r[person], cells) }
+
+// write writes the rows in the people's order.
+func (r personRows) write(w transfer.Writer, order []string) error {
+	for _, person := range order {
+		for _, row := range r[person] {
+			if err := w.Write(row); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
 
 func importable(s pb.Membership_State) bool {
 	for _, i := range transfer.ImportableStates {
@@ -99,7 +119,7 @@ func importable(s pb.Membership_State) bool {
 
 // exportSheet keeps the rows of the exported people's records that list
 // gives.
-func exportSheet[T proto.Message](rows personRows, rs *transfer.RecordSheet, labels transfer.Labels, exported map[string]string, clear bool,
+func exportSheet[T proto.Message](rows personRows, rs *transfer.RecordSheet, labels transfer.Labels, exported map[string]*pb.Person, clear bool,
 	list func(store.ListQuery) ([]T, store.Page, error)) error {
 	return eachPage(list, func(rec T) error {
 		name := rec.ProtoReflect().Get(rec.ProtoReflect().Descriptor().Fields().ByName("name")).String()
@@ -108,14 +128,14 @@ func exportSheet[T proto.Message](rows personRows, rs *transfer.RecordSheet, lab
 			return nil
 		}
 		person := parts[0] + "/" + parts[1]
-		nid, ok := exported[person]
+		shown, ok := exported[person]
 		if !ok {
 			return nil
 		}
 		if clear {
 			rec = redact(rec).(T)
 		}
-		rows.add(person, labels.Record(rs, rs.Cells(person, nid, rec)))
+		rows.add(person, labels.Record(rs, rs.Cells(person, shown.GetNationalId(), rec)))
 		return nil
 	})
 }

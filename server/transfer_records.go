@@ -281,7 +281,7 @@ func (t *transferService) importMembership(ctx context.Context, im *store.Import
 	err := t.recordRules(ctx, ref, r)
 	if err == nil {
 		out, err = im.Membership(ctx, store.MembershipImport{Association: r.Association, Person: ref, NewPerson: r.NewPerson,
-			State: r.State, Reason: r.Reason, ConsentVersion: r.ConsentVersion, Notes: r.Notes}, scopeOf(ctx))
+			State: r.State, MemberNumber: r.MemberNumber, Reason: r.Reason, ConsentVersion: r.ConsentVersion, Notes: r.Notes}, scopeOf(ctx))
 	}
 	if err != nil {
 		return rowRefused(ctx, err, row, column, report)
@@ -299,6 +299,9 @@ func (t *transferService) importMembership(ctx context.Context, im *store.Import
 	}
 	for _, c := range out.Conflicts {
 		msg := fmt.Sprintf("%s is %s; the file has %s, not applied: change a membership's state with ApproveMembership, SuspendMembership or ReinstateMembership", out.Membership, c.Registered, c.Imported)
+		if c.Field == "membership.member_number" {
+			msg = fmt.Sprintf("%s has the member number %q; the file has %q, not applied: the association's approval numbers its members", out.Membership, c.Registered, c.Imported)
+		}
 		if c.Withheld {
 			who := ref.Name
 			if who == "" {

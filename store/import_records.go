@@ -26,6 +26,10 @@ type MembershipImport struct {
 	Person      PersonRef
 	NewPerson   *pb.Person
 	State       pb.Membership_State // PENDING (when unspecified), ACTIVE or SUSPENDED
+	// MemberNumber, when given, is compared with the number the
+	// association's approval gives, never set: a different one is a
+	// conflict (an export's row imports back unchanged).
+	MemberNumber string
 	// Reason is the approval's reason for an ACTIVE membership, the
 	// suspension's (required) for a SUSPENDED one.
 	Reason         string
@@ -131,10 +135,10 @@ func (im *Importer) membership(ctx context.Context, row MembershipImport, scope 
 		}
 	}
 	if person != nil {
-		var id string
+		var id, number string
 		var have int32
-		err := tx.QueryRowContext(ctx, `SELECT id, state FROM memberships WHERE association_pk = ? AND person_pk = ? AND state IN (1, 2, 3)`,
-			assoc.pk, person.pk).Scan(&id, &have)
+		err := tx.QueryRowContext(ctx, `SELECT id, state, COALESCE(member_number, '') FROM memberships WHERE association_pk = ? AND person_pk = ? AND state IN (1, 2, 3)`,
+			assoc.pk, person.pk).Scan(&id, &have, &number)
 		switch {
 		case err == nil:
 			shown, err := tx.shownTo(ctx, scope, person.person.Name)
@@ -152,6 +156,7 @@ func (im *Importer) membership(ctx context.Context, row MembershipImport, scope 
 			if pb.Membership_State(have) != state {
 				out.Conflicts = append(out.Conflicts, Conflict{Field: f + "state", Registered: pb.Membership_State(have).String(), Imported: state.String()})
 			}
+			out.Conflicts = append(out.Conflicts, memberNumberConflict(number, row.MemberNumber)...)
 			return out, nil
 		case !errors.Is(err, sql.ErrNoRows):
 			return nil, dbError(err)
@@ -199,11 +204,27 @@ func (im *Importer) membership(ctx context.Context, row MembershipImport, scope 
 			return nil, fieldless(err, f+"state")
 		}
 	}
-	out := &MembershipOutcome{Action: Created, Membership: name}
+	number := ""
+	if state != pb.Membership_PENDING {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(member_number, '') FROM memberships WHERE association_pk = ? AND id = ?`, assoc.pk, id).Scan(&number); err != nil {
+			return nil, dbError(err)
+		}
+	}
+	out := &MembershipOutcome{Action: Created, Membership: name, Conflicts: memberNumberConflict(number, row.MemberNumber)}
 	for _, d := range res.Membership.PossibleDuplicates {
 		out.Duplicates = append(out.Duplicates, d.Person)
 	}
 	return out, nil
+}
+
+// memberNumberConflict is a row's member number that is not the
+// membership's: approvals number an association's members, an import
+// does not.
+func memberNumberConflict(registered, imported string) []Conflict {
+	if imported == "" || imported == registered {
+		return nil
+	}
+	return []Conflict{{Field: "membership.member_number", Registered: registered, Imported: imported}}
 }
 
 // fieldless names field in a store error that names none, so that an

@@ -21,6 +21,10 @@ type MembershipRecord struct {
 	// State is PENDING, ACTIVE or SUSPENDED: the states of a current
 	// member list. A membership that has ended is not imported.
 	State pb.Membership_State
+	// MemberNumber is the number the association's approval gave: an
+	// export writes it for people to read, and an import compares it with
+	// the membership's, never sets it (approvals number members).
+	MemberNumber string
 	// Reason is why a SUSPENDED membership is suspended.
 	Reason string
 	// ConsentVersion is the version of the consent text the person agreed
@@ -67,6 +71,9 @@ var MembershipsSheetDef = RecordSheet{Name: MembershipsSheet, Kind: "membership"
 		rtext("Lý do", "state_reason", 24, func(r *MembershipRecord) *string { return &r.Reason }),
 		rtext("Văn bản đồng ý", "consent", 16, func(r *MembershipRecord) *string { return &r.ConsentVersion }),
 		rtext("Ghi chú", "notes", 30, func(r *MembershipRecord) *string { return &r.Notes }),
+		// Last, so that the columns of files made before it keep their
+		// places.
+		rtext("Số hội viên", "member_number", 16, func(r *MembershipRecord) *string { return &r.MemberNumber }),
 	}}
 
 // associationColumn is the association, by name (associations/...) or the
@@ -86,12 +93,17 @@ func associationColumn() RecordColumn {
 }
 
 // MembershipCells is a membership as a row of the memberships sheet of an
-// export: the person by key and national ID (the people sheet holds the
-// rest), the association, the state and what the registration recorded.
-func MembershipCells(person, nationalID string, m *pb.Membership) []string {
-	rec := &MembershipRecord{Association: associationOf(m.GetName()), State: m.GetState(), Reason: m.GetStateReason(),
-		ConsentVersion: m.GetConsent().GetTextVersion(), Notes: m.GetNotes(), NewPerson: &pb.Person{}}
-	return MembershipsSheetDef.Cells(person, nationalID, rec)
+// export: the person by key and national ID, with the name, gender and
+// birth date the people sheet shows (as cleared for the caller), so that
+// the sheet alone is a member list to print; the association, the member
+// number, the state and what the registration recorded. An import reads
+// the person by key and leaves the rest of them as registered.
+func MembershipCells(person *pb.Person, m *pb.Membership) []string {
+	np := &pb.Person{FamilyName: person.GetFamilyName(), MiddleName: person.GetMiddleName(), GivenName: person.GetGivenName(),
+		Gender: person.GetGender(), BirthDate: person.GetBirthDate()}
+	rec := &MembershipRecord{Association: associationOf(m.GetName()), State: m.GetState(), MemberNumber: m.GetMemberNumber(),
+		Reason: m.GetStateReason(), ConsentVersion: m.GetConsent().GetTextVersion(), Notes: m.GetNotes(), NewPerson: np}
+	return MembershipsSheetDef.Cells(person.GetName(), person.GetNationalId(), rec)
 }
 
 func associationOf(membership string) string {

@@ -16,6 +16,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+
+	"trithuc.gov.vn/trithuc/vntext"
 )
 
 // Format is the kind of file.
@@ -123,12 +125,34 @@ func (w *Workbook) Close() error {
 	return nil
 }
 
-// Sheets lists the sheet names; a CSV file has one, "".
+// Sheets lists the sheet names; a CSV file has one, "", or MembershipsSheet
+// when its header is that sheet's (a member list exported as CSV, whose
+// column Hội the people sheet has not).
 func (w *Workbook) Sheets() []string {
 	if w.xlsx == nil {
+		if w.csvMemberships() {
+			return []string{MembershipsSheet}
+		}
 		return []string{""}
 	}
 	return w.xlsx.GetSheetList()
+}
+
+// csvMemberships says a CSV file's header row names the memberships
+// sheet's association column.
+func (w *Workbook) csvMemberships() bool {
+	rows := newCSVRows(w.data)
+	if !rows.Next() {
+		return false
+	}
+	_, header := rows.Row()
+	assoc := associationColumn()
+	for _, h := range header {
+		if f := vntext.Fold(strings.TrimSpace(h)); f == vntext.Fold(assoc.Header) || f == assoc.Field {
+			return true
+		}
+	}
+	return false
 }
 
 // PeopleSheetOf is the sheet an import reads people from: the one named

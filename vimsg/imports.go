@@ -40,6 +40,7 @@ var problemsVi = map[string]string{
 	// Memberships (server/transfer_records.go).
 	"%s was registered; its new person resembles %s (same name and birth date, or same email): check before approving it":                  "Đã ghi nhận đơn %[1]s; người mới trong đơn giống %[2]s (trùng họ tên và ngày sinh, hoặc trùng email): hãy kiểm tra trước khi duyệt.",
 	"%s is %s; the file has %s, not applied: change a membership's state with ApproveMembership, SuspendMembership or ReinstateMembership": "Đơn %[1]s đang ở trạng thái “%[2]s”; tệp ghi “%[3]s”, chưa thay: hãy đổi trạng thái hội viên ở trang Duyệt hội viên (duyệt, tạm đình chỉ hoặc cho sinh hoạt trở lại).",
+	"%s has the member number %q; the file has %q, not applied: the association's approval numbers its members":                            "Đơn %[1]s có số hội viên %[2]s; tệp ghi %[3]s, không thay: số hội viên do hội cấp khi duyệt.",
 	"%d registered people outside %s":                    "%[1]s người đã có ngoài phạm vi %[2]s",
 	"%d registered people whose profiles are restricted": "%[1]s người đã có mà hồ sơ đang bị hạn chế xử lý",
 	// A limited key's row about a membership whose person it is not shown.

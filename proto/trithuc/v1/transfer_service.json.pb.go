@@ -399,6 +399,16 @@ func (x *ExportPeopleRequest) AppendProtoJSON(b []byte) ([]byte, error) {
 		b = append(b, ",\"format\":"...)
 		b = appendProtoJSONEnum_SpreadsheetFormat(b, x.Format)
 	}
+	if x.Sheet != 0 {
+		b = append(b, ",\"sheet\":"...)
+		b = appendProtoJSONEnum_ExportPeopleRequest_Sheet(b, x.Sheet)
+	}
+	if x.MembershipFilter != "" {
+		b = append(b, ",\"membershipFilter\":"...)
+		if b, err = appendProtoJSONString(b, x.MembershipFilter); err != nil {
+			return nil, err
+		}
+	}
 	if len(b) == start {
 		return append(b, '{', '}'), nil
 	}
@@ -430,6 +440,18 @@ func appendProtoJSONEnum_ImportProblem_Kind(b []byte, v ImportProblem_Kind) []by
 		return append(b, "\"POSSIBLE_DUPLICATE\""...)
 	case 4:
 		return append(b, "\"WARNING\""...)
+	}
+	return strconv.AppendInt(b, int64(v), 10)
+}
+
+func appendProtoJSONEnum_ExportPeopleRequest_Sheet(b []byte, v ExportPeopleRequest_Sheet) []byte {
+	switch v {
+	case 0:
+		return append(b, "\"SHEET_UNSPECIFIED\""...)
+	case 1:
+		return append(b, "\"PEOPLE\""...)
+	case 2:
+		return append(b, "\"MEMBERSHIPS\""...)
 	}
 	return strconv.AppendInt(b, int64(v), 10)
 }

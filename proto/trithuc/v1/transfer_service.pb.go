@@ -143,6 +143,59 @@ func (ImportProblem_Kind) EnumDescriptor() ([]byte, []int) {
 	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{7, 0}
 }
 
+// What an export holds.
+type ExportPeopleRequest_Sheet int32
+
+const (
+	// The people.
+	ExportPeopleRequest_SHEET_UNSPECIFIED ExportPeopleRequest_Sheet = 0
+	// The people, as unspecified.
+	ExportPeopleRequest_PEOPLE ExportPeopleRequest_Sheet = 1
+	// The people's memberships (the memberships sheet alone).
+	ExportPeopleRequest_MEMBERSHIPS ExportPeopleRequest_Sheet = 2
+)
+
+// Enum value maps for ExportPeopleRequest_Sheet.
+var (
+	ExportPeopleRequest_Sheet_name = map[int32]string{
+		0: "SHEET_UNSPECIFIED",
+		1: "PEOPLE",
+		2: "MEMBERSHIPS",
+	}
+	ExportPeopleRequest_Sheet_value = map[string]int32{
+		"SHEET_UNSPECIFIED": 0,
+		"PEOPLE":            1,
+		"MEMBERSHIPS":       2,
+	}
+)
+
+func (x ExportPeopleRequest_Sheet) Enum() *ExportPeopleRequest_Sheet {
+	p := new(ExportPeopleRequest_Sheet)
+	*p = x
+	return p
+}
+
+func (x ExportPeopleRequest_Sheet) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ExportPeopleRequest_Sheet) Descriptor() protoreflect.EnumDescriptor {
+	return file_trithuc_v1_transfer_service_proto_enumTypes[2].Descriptor()
+}
+
+func (ExportPeopleRequest_Sheet) Type() protoreflect.EnumType {
+	return &file_trithuc_v1_transfer_service_proto_enumTypes[2]
+}
+
+func (x ExportPeopleRequest_Sheet) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ExportPeopleRequest_Sheet.Descriptor instead.
+func (ExportPeopleRequest_Sheet) EnumDescriptor() ([]byte, []int) {
+	return file_trithuc_v1_transfer_service_proto_rawDescGZIP(), []int{8, 0}
+}
+
 // The request of TransferService.GetImportReport.
 type GetImportReportRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -893,9 +946,22 @@ type ExportPeopleRequest struct {
 	// the template's columns when empty.
 	Columns []string `protobuf:"bytes,3,rep,name=columns,proto3" json:"columns,omitempty"`
 	// CSV or XLSX.
-	Format        SpreadsheetFormat `protobuf:"varint,4,opt,name=format,proto3,enum=trithuc.v1.SpreadsheetFormat" json:"format,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Format SpreadsheetFormat `protobuf:"varint,4,opt,name=format,proto3,enum=trithuc.v1.SpreadsheetFormat" json:"format,omitempty"`
+	// What the file holds: the people (their sheet, and in a workbook with
+	// the template's columns the sheets of their records too), or the
+	// memberships sheet (Hội viên) alone, a row per membership of the
+	// people that has not ended, with the person's name, the member
+	// number and the state: an association's member list, which imports
+	// back as the template's memberships sheet (a CSV file too).
+	Sheet ExportPeopleRequest_Sheet `protobuf:"varint,5,opt,name=sheet,proto3,enum=trithuc.v1.ExportPeopleRequest_Sheet" json:"sheet,omitempty"`
+	// Which of the people's memberships the memberships sheet holds, as
+	// ListMemberships' filter across associations (e.g. `association =
+	// "associations/hoi-y-hoc" AND state = ACTIVE`): an association's
+	// member list holds that association's alone. Only memberships that have
+	// not ended are written, whatever it says.
+	MembershipFilter string `protobuf:"bytes,6,opt,name=membership_filter,json=membershipFilter,proto3" json:"membership_filter,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *ExportPeopleRequest) Reset() {
@@ -954,6 +1020,20 @@ func (x *ExportPeopleRequest) GetFormat() SpreadsheetFormat {
 		return x.Format
 	}
 	return SpreadsheetFormat_SPREADSHEET_FORMAT_UNSPECIFIED
+}
+
+func (x *ExportPeopleRequest) GetSheet() ExportPeopleRequest_Sheet {
+	if x != nil {
+		return x.Sheet
+	}
+	return ExportPeopleRequest_SHEET_UNSPECIFIED
+}
+
+func (x *ExportPeopleRequest) GetMembershipFilter() string {
+	if x != nil {
+		return x.MembershipFilter
+	}
+	return ""
 }
 
 var File_trithuc_v1_transfer_service_proto protoreflect.FileDescriptor
@@ -1021,12 +1101,19 @@ const file_trithuc_v1_transfer_service_proto_rawDesc = "" +
 	"\x05ERROR\x10\x01\x12\f\n" +
 	"\bCONFLICT\x10\x02\x12\x16\n" +
 	"\x12POSSIBLE_DUPLICATE\x10\x03\x12\v\n" +
-	"\aWARNING\x10\x04\"\xc1\x01\n" +
+	"\aWARNING\x10\x04\"\xfc\x02\n" +
 	"\x13ExportPeopleRequest\x12 \n" +
 	"\x06filter\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12#\n" +
 	"\border_by\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x04R\aorderBy\x12\"\n" +
 	"\acolumns\x18\x03 \x03(\tB\b\xbaH\x05\x92\x01\x02\x102R\acolumns\x12?\n" +
-	"\x06format\x18\x04 \x01(\x0e2\x1d.trithuc.v1.SpreadsheetFormatB\b\xbaH\x05\x82\x01\x02\x10\x01R\x06format*J\n" +
+	"\x06format\x18\x04 \x01(\x0e2\x1d.trithuc.v1.SpreadsheetFormatB\b\xbaH\x05\x82\x01\x02\x10\x01R\x06format\x12E\n" +
+	"\x05sheet\x18\x05 \x01(\x0e2%.trithuc.v1.ExportPeopleRequest.SheetB\b\xbaH\x05\x82\x01\x02\x10\x01R\x05sheet\x125\n" +
+	"\x11membership_filter\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x10membershipFilter\";\n" +
+	"\x05Sheet\x12\x15\n" +
+	"\x11SHEET_UNSPECIFIED\x10\x00\x12\n" +
+	"\n" +
+	"\x06PEOPLE\x10\x01\x12\x0f\n" +
+	"\vMEMBERSHIPS\x10\x02*J\n" +
 	"\x11SpreadsheetFormat\x12\"\n" +
 	"\x1eSPREADSHEET_FORMAT_UNSPECIFIED\x10\x00\x12\a\n" +
 	"\x03CSV\x10\x01\x12\b\n" +
@@ -1052,52 +1139,54 @@ func file_trithuc_v1_transfer_service_proto_rawDescGZIP() []byte {
 	return file_trithuc_v1_transfer_service_proto_rawDescData
 }
 
-var file_trithuc_v1_transfer_service_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_trithuc_v1_transfer_service_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
 var file_trithuc_v1_transfer_service_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
 var file_trithuc_v1_transfer_service_proto_goTypes = []any{
 	(SpreadsheetFormat)(0),           // 0: trithuc.v1.SpreadsheetFormat
 	(ImportProblem_Kind)(0),          // 1: trithuc.v1.ImportProblem.Kind
-	(*GetImportReportRequest)(nil),   // 2: trithuc.v1.GetImportReportRequest
-	(*GetImportTemplateRequest)(nil), // 3: trithuc.v1.GetImportTemplateRequest
-	(*ImportPeopleRequest)(nil),      // 4: trithuc.v1.ImportPeopleRequest
-	(*UploadImportRequest)(nil),      // 5: trithuc.v1.UploadImportRequest
-	(*ImportPeopleMetadata)(nil),     // 6: trithuc.v1.ImportPeopleMetadata
-	(*ImportPeopleResponse)(nil),     // 7: trithuc.v1.ImportPeopleResponse
-	(*ImportProblemCount)(nil),       // 8: trithuc.v1.ImportProblemCount
-	(*ImportProblem)(nil),            // 9: trithuc.v1.ImportProblem
-	(*ExportPeopleRequest)(nil),      // 10: trithuc.v1.ExportPeopleRequest
-	(*date.Date)(nil),                // 11: google.type.Date
-	(*httpbody.HttpBody)(nil),        // 12: google.api.HttpBody
-	(*timestamppb.Timestamp)(nil),    // 13: google.protobuf.Timestamp
-	(*longrunningpb.Operation)(nil),  // 14: google.longrunning.Operation
+	(ExportPeopleRequest_Sheet)(0),   // 2: trithuc.v1.ExportPeopleRequest.Sheet
+	(*GetImportReportRequest)(nil),   // 3: trithuc.v1.GetImportReportRequest
+	(*GetImportTemplateRequest)(nil), // 4: trithuc.v1.GetImportTemplateRequest
+	(*ImportPeopleRequest)(nil),      // 5: trithuc.v1.ImportPeopleRequest
+	(*UploadImportRequest)(nil),      // 6: trithuc.v1.UploadImportRequest
+	(*ImportPeopleMetadata)(nil),     // 7: trithuc.v1.ImportPeopleMetadata
+	(*ImportPeopleResponse)(nil),     // 8: trithuc.v1.ImportPeopleResponse
+	(*ImportProblemCount)(nil),       // 9: trithuc.v1.ImportProblemCount
+	(*ImportProblem)(nil),            // 10: trithuc.v1.ImportProblem
+	(*ExportPeopleRequest)(nil),      // 11: trithuc.v1.ExportPeopleRequest
+	(*date.Date)(nil),                // 12: google.type.Date
+	(*httpbody.HttpBody)(nil),        // 13: google.api.HttpBody
+	(*timestamppb.Timestamp)(nil),    // 14: google.protobuf.Timestamp
+	(*longrunningpb.Operation)(nil),  // 15: google.longrunning.Operation
 }
 var file_trithuc_v1_transfer_service_proto_depIdxs = []int32{
-	11, // 0: trithuc.v1.GetImportTemplateRequest.as_of:type_name -> google.type.Date
-	12, // 1: trithuc.v1.ImportPeopleRequest.file:type_name -> google.api.HttpBody
-	11, // 2: trithuc.v1.ImportPeopleRequest.registry_date:type_name -> google.type.Date
-	4,  // 3: trithuc.v1.UploadImportRequest.request:type_name -> trithuc.v1.ImportPeopleRequest
-	13, // 4: trithuc.v1.ImportPeopleMetadata.create_time:type_name -> google.protobuf.Timestamp
-	13, // 5: trithuc.v1.ImportPeopleMetadata.update_time:type_name -> google.protobuf.Timestamp
-	9,  // 6: trithuc.v1.ImportPeopleResponse.problems:type_name -> trithuc.v1.ImportProblem
-	8,  // 7: trithuc.v1.ImportPeopleResponse.problem_counts:type_name -> trithuc.v1.ImportProblemCount
+	12, // 0: trithuc.v1.GetImportTemplateRequest.as_of:type_name -> google.type.Date
+	13, // 1: trithuc.v1.ImportPeopleRequest.file:type_name -> google.api.HttpBody
+	12, // 2: trithuc.v1.ImportPeopleRequest.registry_date:type_name -> google.type.Date
+	5,  // 3: trithuc.v1.UploadImportRequest.request:type_name -> trithuc.v1.ImportPeopleRequest
+	14, // 4: trithuc.v1.ImportPeopleMetadata.create_time:type_name -> google.protobuf.Timestamp
+	14, // 5: trithuc.v1.ImportPeopleMetadata.update_time:type_name -> google.protobuf.Timestamp
+	10, // 6: trithuc.v1.ImportPeopleResponse.problems:type_name -> trithuc.v1.ImportProblem
+	9,  // 7: trithuc.v1.ImportPeopleResponse.problem_counts:type_name -> trithuc.v1.ImportProblemCount
 	1,  // 8: trithuc.v1.ImportProblemCount.kind:type_name -> trithuc.v1.ImportProblem.Kind
 	1,  // 9: trithuc.v1.ImportProblem.kind:type_name -> trithuc.v1.ImportProblem.Kind
 	0,  // 10: trithuc.v1.ExportPeopleRequest.format:type_name -> trithuc.v1.SpreadsheetFormat
-	4,  // 11: trithuc.v1.TransferService.ImportPeople:input_type -> trithuc.v1.ImportPeopleRequest
-	5,  // 12: trithuc.v1.TransferService.UploadImport:input_type -> trithuc.v1.UploadImportRequest
-	10, // 13: trithuc.v1.TransferService.ExportPeople:input_type -> trithuc.v1.ExportPeopleRequest
-	2,  // 14: trithuc.v1.TransferService.GetImportReport:input_type -> trithuc.v1.GetImportReportRequest
-	3,  // 15: trithuc.v1.TransferService.GetImportTemplate:input_type -> trithuc.v1.GetImportTemplateRequest
-	14, // 16: trithuc.v1.TransferService.ImportPeople:output_type -> google.longrunning.Operation
-	14, // 17: trithuc.v1.TransferService.UploadImport:output_type -> google.longrunning.Operation
-	12, // 18: trithuc.v1.TransferService.ExportPeople:output_type -> google.api.HttpBody
-	12, // 19: trithuc.v1.TransferService.GetImportReport:output_type -> google.api.HttpBody
-	12, // 20: trithuc.v1.TransferService.GetImportTemplate:output_type -> google.api.HttpBody
-	16, // [16:21] is the sub-list for method output_type
-	11, // [11:16] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	2,  // 11: trithuc.v1.ExportPeopleRequest.sheet:type_name -> trithuc.v1.ExportPeopleRequest.Sheet
+	5,  // 12: trithuc.v1.TransferService.ImportPeople:input_type -> trithuc.v1.ImportPeopleRequest
+	6,  // 13: trithuc.v1.TransferService.UploadImport:input_type -> trithuc.v1.UploadImportRequest
+	11, // 14: trithuc.v1.TransferService.ExportPeople:input_type -> trithuc.v1.ExportPeopleRequest
+	3,  // 15: trithuc.v1.TransferService.GetImportReport:input_type -> trithuc.v1.GetImportReportRequest
+	4,  // 16: trithuc.v1.TransferService.GetImportTemplate:input_type -> trithuc.v1.GetImportTemplateRequest
+	15, // 17: trithuc.v1.TransferService.ImportPeople:output_type -> google.longrunning.Operation
+	15, // 18: trithuc.v1.TransferService.UploadImport:output_type -> google.longrunning.Operation
+	13, // 19: trithuc.v1.TransferService.ExportPeople:output_type -> google.api.HttpBody
+	13, // 20: trithuc.v1.TransferService.GetImportReport:output_type -> google.api.HttpBody
+	13, // 21: trithuc.v1.TransferService.GetImportTemplate:output_type -> google.api.HttpBody
+	17, // [17:22] is the sub-list for method output_type
+	12, // [12:17] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_transfer_service_proto_init() }
@@ -1114,7 +1203,7 @@ func file_trithuc_v1_transfer_service_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trithuc_v1_transfer_service_proto_rawDesc), len(file_trithuc_v1_transfer_service_proto_rawDesc)),
-			NumEnums:      2,
+			NumEnums:      3,
 			NumMessages:   9,
 			NumExtensions: 0,
 			NumServices:   1,
