@@ -603,7 +603,7 @@ const file_trithuc_v1_expert_proto_rawDesc = "" +
 	"\n" +
 	"\x06ACTIVE\x10\x01\x12\f\n" +
 	"\bINACTIVE\x10\x02:\x91\x01\xeaA\x8d\x01\n" +
-	"\x1ftrithuc.gov.vn/ExpertPoolMember\x12Eassociations/{association}/expertPools/{expert_pool}/members/{member}*\x11expertPoolMembers2\x10expertPoolMember\"\xd7\a\n" +
+	"\x1ftrithuc.gov.vn/ExpertPoolMember\x12Eassociations/{association}/expertPools/{expert_pool}/members/{member}*\x11expertPoolMembers2\x10expertPoolMember\"\xac\b\n" +
 	"\n" +
 	"Engagement\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x128\n" +
@@ -621,8 +621,9 @@ const file_trithuc_v1_expert_proto_rawDesc = "" +
 	"\x11declared_conflict\x18\n" +
 	" \x01(\tB\b\xbaH\x05r\x03\x18\xd0\x0fR\x10declaredConflict\x12E\n" +
 	"\x18conflict_override_reason\x18\v \x01(\tB\v\xe0A\x05\xbaH\x05r\x03\x18\xd0\x0fR\x16conflictOverrideReason\x12\"\n" +
-	"\aoutcome\x18\f \x01(\tB\b\xbaH\x05r\x03\x18\xd0\x0fR\aoutcome\x12!\n" +
-	"\x06rating\x18\r \x01(\x05B\t\xbaH\x06\x1a\x04\x18\x05(\x00R\x06rating\x12@\n" +
+	"\aoutcome\x18\f \x01(\tB\b\xbaH\x05r\x03\x18\xd0\x0fR\aoutcome\x12v\n" +
+	"\x06rating\x18\r \x01(\x05B^\xbaH[\xba\x01X\n" +
+	"\x06rating\x126must be 1 (poor) to 5 (excellent), or 0 when not rated\x1a\x16this >= 0 && this <= 5R\x06rating\x12@\n" +
 	"\vcreate_time\x18\x14 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"createTime\x12@\n" +
 	"\vupdate_time\x18\x15 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
