@@ -70,6 +70,23 @@ func inScope(all []*pb.Association, scope string) []*pb.Association {
 	return out
 }
 
+// ownsDesk refuses an account limited to an association the desk of an
+// association outside its scope (that association and those under it),
+// following a's parents.
+func (h *Handler) ownsDesk(q *request, a *pb.Association) error {
+	scope := q.sess.Account.Association
+	for depth := 0; scope != "" && a.GetName() != scope; depth++ {
+		if a.GetParent() == "" || depth > 64 {
+			return status.Errorf(codes.PermissionDenied, "this account is limited to %s: %s is outside it", scope, a.GetName())
+		}
+		var err error
+		if a, err = h.members.GetAssociation(q.ctx(), &pb.GetAssociationRequest{Name: a.GetParent()}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 type deskRow struct {
 	M      *pb.Membership
 	Person *pb.Person
@@ -398,6 +415,13 @@ func (h *Handler) register(q *request) {
 	parent := "associations/" + q.r.PathValue("assoc")
 	a, err := h.members.GetAssociation(ctx, &pb.GetAssociationRequest{Name: parent})
 	if err != nil {
+		q.fail(h, err)
+		return
+	}
+	// Every association is read by every account; its registrations
+	// are the accounts' of it and those above it: refused before the form
+	// is filled in, as RegisterMember would refuse it after.
+	if err := h.ownsDesk(q, a); err != nil {
 		q.fail(h, err)
 		return
 	}

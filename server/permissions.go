@@ -119,7 +119,7 @@ var permissions = map[string]access{
 	// them, only an admin keeps them. A registrar limited to an
 	// association reads them too.
 	"/trithuc.v1.MembershipService/CreateAssociation":   may(unscoped),
-	"/trithuc.v1.MembershipService/GetAssociation":      may(onAssociation, RoleRegistrar, RoleHomeAffairs, RoleService, scopedRegistrar),
+	"/trithuc.v1.MembershipService/GetAssociation":      may(readByAll, RoleRegistrar, RoleHomeAffairs, RoleService, scopedRegistrar),
 	"/trithuc.v1.MembershipService/ListAssociations":    may(unscoped, RoleRegistrar, RoleHomeAffairs, RoleService, scopedRegistrar),
 	"/trithuc.v1.MembershipService/UpdateAssociation":   may(onAssociation),
 	"/trithuc.v1.MembershipService/DeleteAssociation":   may(onAssociation),

@@ -52,6 +52,12 @@ const (
 	// onReviewedPerson is the person whose profile review
 	// (reviewCampaigns/{c}/profileReviews/{person}) the request names.
 	onReviewedPerson
+	// readByAll methods read a resource they name that every caller of
+	// their roles reads whatever its scope: an association itself (its
+	// name, code, parent), as ListAssociations lists every one to a key
+	// limited to one (README: such a key "may read associations"). Only a
+	// read, and never of a person (TestScopeDeclared).
+	readByAll
 )
 
 // scopeHook checks each request against the scope of a limited caller,
@@ -99,7 +105,7 @@ func (s *Server) checkLimit(ctx context.Context, method string, msg proto.Messag
 		return nil
 	}
 	switch s.perms[method].scope {
-	case unscoped, filtered:
+	case unscoped, filtered, readByAll:
 		return nil
 	case onPerson:
 		return s.checkPersonScope(ctx, p, names.Ancestor(requestName(msg), names.Person))

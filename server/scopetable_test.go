@@ -75,8 +75,9 @@ func requestScopes(md protoreflect.MessageDescriptor) map[scopeKind]bool {
 // TestScopeDeclared holds every served method to a scope declared on its
 // line of the permission table, and the declaration to the contract: a
 // method a limited caller may call that names a person or an association
-// must check the scope of what it names, and a method that checks one must
-// name it.
+// must check the scope of what it names (or be a read of what every
+// caller reads, readByAll, naming no person), and a method that checks one
+// must name it.
 func TestScopeDeclared(t *testing.T) {
 	e := newEnv(t)
 	for svc, info := range e.srv.grpc.GetServiceInfo() {
@@ -101,6 +102,9 @@ func TestScopeDeclared(t *testing.T) {
 		switch {
 		case (line.scope == unscoped || line.scope == filtered) && limited && len(names) > 0:
 			t.Errorf("%s is open to a limited caller and names a person or an association, but is %s", name, map[scopeKind]string{unscoped: "unscoped", filtered: "filtered"}[line.scope])
+		case line.scope == readByAll && (!isRead(name) || names[onPerson] || names[onPeople] || names[onReviewedPerson]):
+			t.Errorf("%s is read by all whatever their scope, but is not a read or names a person (%v)", name, names)
+		case line.scope == readByAll:
 		case unit && line.scope == onAssociation:
 			t.Errorf("%s is open to a unit's caller but checks an association's scope, which a unit has not", name)
 		case line.scope == filtered:
