@@ -48,7 +48,7 @@ func (s *privacyService) WithdrawConsent(ctx context.Context, req *pb.WithdrawCo
 }
 
 func (s *privacyService) ListPersonRevisions(ctx context.Context, req *pb.ListPersonRevisionsRequest) (*pb.ListPersonRevisionsResponse, error) {
-	out, next, err := s.db.ListPersonRevisions(ctx, req.GetParent(), int(req.GetPageSize()), req.GetPageToken())
+	out, next, err := s.db.ListPersonRevisions(ctx, req.GetParent(), int(req.GetPageSize()), req.GetPageToken(), scopeOf(ctx))
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}

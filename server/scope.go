@@ -79,8 +79,70 @@ func (s *Server) scopeHook() hook {
 		if err := s.hideOutOfScope(ctx, scope, msg); err != nil {
 			return nil, grpcError(ctx, err)
 		}
+		if err := hideOtherAssociations(ctx, msg, s.db.AssociationAncestors); err != nil {
+			return nil, err
+		}
 		return resp, nil
 	}}
+}
+
+// hideOtherAssociations drops, in place, from every profile resp holds
+// the memberships of associations outside the scope of a caller limited
+// to an association: a person in its scope is its member, and what they
+// hold in another association (a registration there, its state) is that
+// association's business, as the export's memberships sheet and
+// ListMemberships (whose associations/- it may not read) have it.
+func hideOtherAssociations(ctx context.Context, resp proto.Message, ancestors func(ctx context.Context, association string) ([]string, error)) error {
+	p := callFrom(ctx).principal
+	if p == nil || p.Association == "" {
+		return nil
+	}
+	var people []*pb.Person
+	var consents []*pb.Consent
+	collect(resp.ProtoReflect(), &people)
+	collect(resp.ProtoReflect(), &consents)
+	in := map[string]bool{}
+	inScope := func(membership string) (bool, error) {
+		a := names.Ancestor(membership, names.Association)
+		ok, seen := in[a]
+		if !seen {
+			err := checkAssociationScope(ctx, a, ancestors)
+			if err != nil && status.Code(err) != codes.PermissionDenied {
+				return false, err
+			}
+			ok = err == nil
+			in[a] = ok
+		}
+		return ok, nil
+	}
+	for _, person := range people {
+		kept := person.Memberships[:0]
+		for _, m := range person.Memberships {
+			ok, err := inScope(m.GetName())
+			if err != nil {
+				return err
+			}
+			if ok {
+				kept = append(kept, m)
+			}
+		}
+		person.Memberships = kept
+	}
+	// A consent is the person's, whichever registration recorded it; the
+	// registration it came with is another association's to name.
+	for _, c := range consents {
+		if c.GetMembership() == "" {
+			continue
+		}
+		ok, err := inScope(c.GetMembership())
+		if err != nil {
+			return err
+		}
+		if !ok {
+			c.Membership = ""
+		}
+	}
+	return nil
 }
 
 // checkScope is the object-level check of a caller: the request of method

@@ -82,7 +82,11 @@ func (tx *Tx) peopleListing(ctx context.Context, q ListQuery) (listing, error) {
 	} else {
 		l.where = append(l.where, personUnrestricted)
 	}
-	if err := tx.addFilter(ctx, &l, q.Filter, personSchema); err != nil {
+	schema, err := tx.peopleSchema(ctx, q.Scope)
+	if err != nil {
+		return listing{}, err
+	}
+	if err := tx.addFilter(ctx, &l, q.Filter, schema); err != nil {
 		return listing{}, err
 	}
 	if err := tx.limitToScope(ctx, &l, q.Scope); err != nil {

@@ -219,8 +219,9 @@ func scanRevision(s scanner) (int64, *pb.PersonRevision, error) {
 }
 
 // ListPersonRevisions lists the revisions of a person and of what they
-// hold, newest first.
-func (db *DB) ListPersonRevisions(ctx context.Context, parent string, pageSizeWant int, token string) ([]*pb.PersonRevision, string, error) {
+// hold, newest first; for a key limited to an association (scope), those
+// of its associations' memberships alone of all the memberships'.
+func (db *DB) ListPersonRevisions(ctx context.Context, parent string, pageSizeWant int, token, scope string) ([]*pb.PersonRevision, string, error) {
 	personID, err := PersonID(parent, "parent")
 	if err != nil {
 		return nil, "", err
@@ -230,7 +231,7 @@ func (db *DB) ListPersonRevisions(ctx context.Context, parent string, pageSizeWa
 		return nil, "", err
 	}
 	terms := []orderTerm{{sortKey: sortKey{expr: "r.pk", kind: kindInt}, path: "pk", desc: true}}
-	query := queryChecksum("personRevisions", parent)
+	query := queryChecksum("personRevisions", parent, scope)
 	var out []*pb.PersonRevision
 	var next string
 	err = db.read(ctx, func(tx *Tx) error {
@@ -239,6 +240,17 @@ func (db *DB) ListPersonRevisions(ctx context.Context, parent string, pageSizeWa
 			return err
 		}
 		where, args := []string{"r.person_pk = ?"}, []any{p.pk}
+		if strings.HasPrefix(scope, "associations/") {
+			// A key limited to an association reads the person's
+			// memberships of its associations alone: the revisions of
+			// another's are not listed, nor do they fill a page.
+			assocs, err := tx.scopeAssociations(ctx, scope)
+			if err != nil {
+				return err
+			}
+			where = append(where, `(r.resource NOT LIKE 'associations/%' OR EXISTS (SELECT 1 FROM associations sa WHERE `+
+				inAssociationsSQL("sa.pk", assocs)+` AND substr(r.resource, 1, length(sa.id) + 14) = 'associations/' || sa.id || '/'))`)
+		}
 		if token != "" {
 			after, _, err := db.decodePageToken(token, query, terms)
 			if err != nil {

@@ -209,6 +209,31 @@ func scopedSchema(schema func(ranks) filter.Schema, assocPKs []int64, personOf f
 	}
 }
 
+// peopleSchema is personSchema for a caller limited to scope: for a key
+// limited to an association, memberships.* see only the memberships of
+// its associations, as its answers show no others (server/scope.go,
+// hideOtherAssociations), so that a filter cannot count what they hide.
+func (tx *Tx) peopleSchema(ctx context.Context, scope string) (func(ranks) filter.Schema, error) {
+	if !strings.HasPrefix(scope, "associations/") {
+		return personSchema, nil
+	}
+	assocs, err := tx.scopeAssociations(ctx, scope)
+	if err != nil {
+		return nil, err
+	}
+	join := &filter.Join{From: joinMemberships.From, On: "(" + joinMemberships.On + ") AND " + inAssociationsSQL("pm.association_pk", assocs)}
+	return func(r ranks) filter.Schema {
+		s := personSchema(r)
+		for name, f := range s {
+			if f.Join == joinMemberships {
+				f.Join = join
+				s[name] = f
+			}
+		}
+		return s
+	}, nil
+}
+
 // scopedMembershipSchema is membershipSchema for a registrar key limited to
 // the associations assocPKs: the member's fields (person, person.*) and the
 // look-alikes' (possible_duplicates.person) are scopedSchema's.

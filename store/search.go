@@ -533,7 +533,11 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 		l.with, l.withArgs, l.bands = bands[0].with, bands[0].withArgs, nil
 		l.query = queryChecksum("names", string(l.query))
 	}
-	if err := tx.addFilter(ctx, &l, q.Filter, personSchema); err != nil {
+	schema, err := tx.peopleSchema(ctx, q.Scope)
+	if err != nil {
+		return listing{}, err
+	}
+	if err := tx.addFilter(ctx, &l, q.Filter, schema); err != nil {
 		return listing{}, err
 	}
 	if err := tx.limitToScope(ctx, &l, q.Scope); err != nil {
