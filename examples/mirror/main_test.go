@@ -372,17 +372,7 @@ func TestMirrorOfAnAssociationsKeyResyncs(t *testing.T) {
 	}
 	run(t, m, src.addr, key)
 	waitSynced(t, m, scoped)
-	var names []string
-	rows, err := m.db.Query(`SELECT display_name FROM people ORDER BY display_name`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var n string
-		rows.Scan(&n)
-		names = append(names, n)
-	}
+	names := mirroredNames(t, m)
 	if len(names) != 1 || names[0] != "Lê Chi" {
 		t.Errorf("the association's mirror holds %v, want Lê Chi alone", names)
 	}
@@ -429,17 +419,7 @@ func TestMirrorOfAUnitsKeyFollowsMoves(t *testing.T) {
 	move(clinic, education)
 	move(lab, health)
 	waitSynced(t, m, scoped)
-	var names []string
-	rows, err := m.db.Query(`SELECT display_name FROM people ORDER BY display_name`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var n string
-		rows.Scan(&n)
-		names = append(names, n)
-	}
+	names := mirroredNames(t, m)
 	if want := []string{"Lê An", "Lê Dung"}; !slices.Equal(names, want) {
 		t.Errorf("the unit's mirror holds %v, want %v", names, want)
 	}
@@ -461,4 +441,26 @@ func scopedMirror(t *testing.T, src *source, name, scope string) (key string, sc
 		t.Fatal(err)
 	}
 	return key, scoped, m
+}
+
+// mirroredNames is the display names the mirror holds, in order.
+func mirroredNames(t *testing.T, m *mirror) []string {
+	t.Helper()
+	rows, err := m.db.Query(`SELECT display_name FROM people ORDER BY display_name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, n)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return names
 }
