@@ -359,3 +359,30 @@ func FuzzParseTrustedProxies(f *testing.F) {
 		}
 	})
 }
+
+// A refusal that says when to try again (a RetryInfo) says it over REST
+// in Retry-After too, which HTTP clients and proxies read.
+func TestRetryAfterHeader(t *testing.T) {
+	e := newEnv(t)
+	var resp *http.Response
+	for i := 0; i < authFailureBurst+20; i++ {
+		req, err := http.NewRequest("GET", e.base+"/v1/people", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer tt_wrong")
+		if resp, err = e.http.Do(req); err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusTooManyRequests {
+			break
+		}
+	}
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("calls with a made-up key never got 429 (last HTTP %d)", resp.StatusCode)
+	}
+	if s := resp.Header.Get("Retry-After"); s == "" || s == "0" {
+		t.Errorf("a throttled call's Retry-After is %q, want the RetryInfo's seconds", s)
+	}
+}

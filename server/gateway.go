@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -72,6 +73,7 @@ func writeStatus(w http.ResponseWriter, r *http.Request, st *status.Status, code
 		body = []byte(`{"code":13,"message":"internal error"}`)
 	}
 	w.Header().Set("Content-Type", "application/json")
+	retryAfter(w, st)
 	w.WriteHeader(code)
 	w.Write(body)
 }
@@ -309,7 +311,22 @@ func gatewayError(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshale
 	if st.Code() == codes.Unauthenticated {
 		w = bearerChallenge{ResponseWriter: w, invalid: r.Header.Get("Authorization") != ""}
 	}
+	retryAfter(w, st)
 	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, st.Err())
+}
+
+// retryAfter tells an HTTP client when to try again, in the header HTTP
+// clients and proxies read (RFC 9110, 10.2.3), when st carries a
+// RetryInfo: a refusal under load, a throttled address, a write behind
+// an import.
+func retryAfter(w http.ResponseWriter, st *status.Status) {
+	for _, d := range st.Details() {
+		if ri, ok := d.(*errdetails.RetryInfo); ok && ri.GetRetryDelay() != nil {
+			secs := int64(math.Ceil(ri.GetRetryDelay().AsDuration().Seconds()))
+			w.Header().Set("Retry-After", strconv.FormatInt(max(secs, 1), 10))
+			return
+		}
+	}
 }
 
 func friendlyDecodeError(msg string) *status.Status {
