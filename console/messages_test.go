@@ -229,3 +229,18 @@ func TestEveryMistakeMarkedAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// The statistics form counts by the boxes chosen, whichever they are: by
+// the second alone, a table by it; none chosen says to choose one.
+func TestStatisticsFormDimensionsChosen(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(e.account("home_affairs", ""))
+	code, body := b.get("/stats?d1=&d2=GENDER&d3=")
+	if code != http.StatusOK || !strings.Contains(body, "Tổng") {
+		t.Errorf("by the second box alone: HTTP %d, want a table:\n%s", code, body)
+	}
+	code, body = b.get("/stats?d1=&d2=&d3=")
+	if code < 400 || code >= 500 || !strings.Contains(body, "hãy chọn ít nhất một chiều thống kê") {
+		t.Errorf("no box chosen: HTTP %d, want a 4xx saying to choose a dimension:\n%s", code, body)
+	}
+}

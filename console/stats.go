@@ -104,7 +104,11 @@ func (h *Handler) statistics(q *request) {
 		}
 	}
 	p := &page{Data: d}
-	if v.Get("d1") != "" {
+	// The form sends its three boxes, chosen or not: a table by the second
+	// box alone is a table by one dimension, and none chosen is the
+	// server's refusal, said in Vietnamese, not a page that silently
+	// computes nothing.
+	if v.Has("d1") || v.Has("d2") || v.Has("d3") {
 		req, err := statsRequest(v)
 		if err == nil {
 			d.Resp, err = h.stats.ComputeStatistics(ctx, req)
