@@ -287,31 +287,16 @@ func TestDryRunLetsWritesIn(t *testing.T) {
 		fmt.Fprintf(&b, "Nguyễn;An;15/03/1980;0010800%05d\n", i)
 	}
 	b.WriteString("Trần;Bình;31/02/1980;\n") // the last row is bad
-	conn := e.client.Conn()
 	op, err := e.client.UploadImport(context.Background(), &pb.ImportPeopleRequest{ValidateOnly: true,
 		File: &httpbody.HttpBody{ContentType: "text/csv", Data: []byte(b.String())}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ops := longrunningpb.NewOperationsClient(conn)
-	for {
-		got, err := ops.GetOperation(context.Background(), &longrunningpb.GetOperationRequest{Name: op.Name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		meta := &pb.ImportPeopleMetadata{}
-		got.Metadata.UnmarshalTo(meta)
-		if got.Done {
-			t.Fatalf("the dry run ended before a write was tried: %v", got)
-		}
-		if meta.RowsRead > 0 {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitRowsRead(t, e, op.Name)
 	if _, err := e.client.People.CreatePerson(context.Background(), &pb.CreatePersonRequest{Person: &pb.Person{FamilyName: "Lê", GivenName: "Khách"}}); err != nil {
 		t.Fatal(err)
 	}
+	ops := longrunningpb.NewOperationsClient(e.client.Conn())
 	got, err := ops.GetOperation(context.Background(), &longrunningpb.GetOperationRequest{Name: op.Name})
 	if err != nil {
 		t.Fatal(err)
@@ -333,5 +318,29 @@ func TestDryRunLetsWritesIn(t *testing.T) {
 	}
 	if c := e.count(); c != 1 {
 		t.Errorf("%d people after the dry run; want the one created beside it", c)
+	}
+}
+
+// waitRowsRead waits until the import op, a dry run, has read a row: it
+// holds the writer then. Ended before is a failure: no write was tried.
+func waitRowsRead(t *testing.T, e *env, op string) {
+	t.Helper()
+	ops := longrunningpb.NewOperationsClient(e.client.Conn())
+	for {
+		got, err := ops.GetOperation(context.Background(), &longrunningpb.GetOperationRequest{Name: op})
+		if err != nil {
+			t.Fatal(err)
+		}
+		meta := &pb.ImportPeopleMetadata{}
+		if err := got.Metadata.UnmarshalTo(meta); err != nil {
+			t.Fatal(err)
+		}
+		if got.Done {
+			t.Fatalf("the dry run ended before a write was tried: %v", got)
+		}
+		if meta.RowsRead > 0 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -94,28 +94,14 @@ func TestWriteBehindDryRunSaysWhy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ops := longrunningpb.NewOperationsClient(e.client.Conn())
-	for {
-		got, err := ops.GetOperation(ctx, &longrunningpb.GetOperationRequest{Name: op.Name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		meta := &pb.ImportPeopleMetadata{}
-		got.Metadata.UnmarshalTo(meta)
-		if got.Done {
-			t.Fatalf("the dry run ended before a write was tried: %v", got)
-		}
-		if meta.RowsRead > 0 {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitRowsRead(t, e, op.Name)
 	cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	_, err = e.client.People.CreatePerson(cctx, &pb.CreatePersonRequest{Person: &pb.Person{FamilyName: "Lê", GivenName: "Khách"}})
 	cancel()
 	if st := status.Convert(err); st.Code() != codes.Unavailable || !strings.Contains(st.Message(), "an import of a file is running") {
 		t.Errorf("CreatePerson behind a dry run: %v %q", st.Code(), st.Message())
 	}
+	ops := longrunningpb.NewOperationsClient(e.client.Conn())
 	if _, err := ops.CancelOperation(ctx, &longrunningpb.CancelOperationRequest{Name: op.Name}); err != nil {
 		t.Fatal(err)
 	}
