@@ -23,6 +23,19 @@ func saidAt(resp *pb.ImportPeopleResponse) map[string]string {
 	return out
 }
 
+// wantSaid checks that what an import said of each sheet/row (saidAt)
+// holds every text wanted of it.
+func wantSaid(t *testing.T, said map[string]string, want map[string][]string) {
+	t.Helper()
+	for where, texts := range want {
+		for _, w := range texts {
+			if !strings.Contains(said[where], w) {
+				t.Errorf("%s: %q lacks %q", where, said[where], w)
+			}
+		}
+	}
+}
+
 // A degree is written by its title as often as by its level: Cử nhân,
 // Kỹ sư, Bác sĩ, Dược sĩ and Kiến trúc sư are Đại học. A specialist
 // doctor's grade is no level of the framework, and is refused as one; a
@@ -94,18 +107,12 @@ func TestImportReadsLanguageNames(t *testing.T) {
 	}
 	said := saidAt(resp)
 	at := func(row int) string { return fmt.Sprintf("%s/%d", transfer.QualificationsSheet, row) }
-	for where, want := range map[string][]string{
+	wantSaid(t, said, map[string][]string{
 		at(2): {`"N2" is not a level of FOREIGN_LANGUAGE`},
 		at(5): {"ISO 639-1", "cần mã ngôn ngữ"},
 		at(6): {"only a FOREIGN_LANGUAGE qualification has a language", "Chỉ trình độ ngoại ngữ mới ghi ngôn ngữ"},
 		at(7): {"ISO 639-1", "only a FOREIGN_LANGUAGE qualification has a language"},
-	} {
-		for _, w := range want {
-			if !strings.Contains(said[where], w) {
-				t.Errorf("%s: %q lacks %q", where, said[where], w)
-			}
-		}
-	}
+	})
 	for _, row := range []int{2, 6} {
 		if strings.Contains(said[at(row)], "ISO 639-1") {
 			t.Errorf("row %d: Tiếng Nhật not read as ja: %q", row, said[at(row)])
