@@ -27,7 +27,8 @@ import (
 // group, whose units' sum is its districts' sum: that is all the two
 // answers tell together. A district that is one of several in its group
 // is not the sum of any units, so it needs no hidden unit to guard it:
-// the group's sum is taken as published, in both answers.
+// the group's sum is taken as published, in both answers (by the unit
+// alone, only where one answer shows all of it: suppress.Linked).
 
 // statTable is one suppressed table of an answer.
 type statTable struct {

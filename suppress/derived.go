@@ -17,14 +17,14 @@ import (
 // many cells it looked at.
 func derived(groups []*marginal, finest int) (out []*marginal, looked int) {
 	asked := 1<<finest - 1
-	byMask := map[int]map[string]bool{}
+	byMask := map[int]map[string]*marginal{}
 	var masks []int
 	for _, g := range groups {
 		if byMask[g.mask] == nil {
-			byMask[g.mask] = map[string]bool{}
+			byMask[g.mask] = map[string]*marginal{}
 			masks = append(masks, g.mask)
 		}
-		byMask[g.mask][strings.Join(g.key, "\x00")] = true
+		byMask[g.mask][strings.Join(g.key, "\x00")] = g
 	}
 	slices.Sort(masks)
 	for _, g := range groups {
@@ -34,17 +34,20 @@ func derived(groups []*marginal, finest int) (out []*marginal, looked int) {
 			}
 			looked += len(g.cells)
 			published := byMask[mask]
-			outside := func(values []string) bool { return !published[keyOf(values, mask)] }
+			outside := func(values []string) bool { return published[keyOf(values, mask)] == nil }
 			var cells []*Cell
+			var less []*marginal
 			for _, c := range g.cells {
 				if outside(c.Values) {
 					cells = append(cells, c)
+				} else if m := published[keyOf(c.Values, mask)]; !slices.Contains(less, m) {
+					less = append(less, m)
 				}
 			}
 			if len(cells) == 0 || len(cells) == len(g.cells) {
 				continue // nothing published inside g, or all of it
 			}
-			out = append(out, &marginal{mask: g.mask, key: g.key, cells: cells, outside: outside})
+			out = append(out, &marginal{mask: g.mask, key: g.key, cells: cells, outside: outside, less: less})
 		}
 	}
 	return out, looked

@@ -28,7 +28,9 @@ import (
 // more: the group's sum is then taken as published in both answers (it
 // often is: one group of every district is a one-way marginal), each
 // protects its own small cells against it, and no guard is forced, since
-// a hidden finer cell would make nothing unknown that was known.
+// a hidden finer cell would make nothing unknown that was known. By one
+// dimension that is too much (the demo's answers by unit lost their rows
+// to it), and less is taken as published: see linked.
 // Coarse is a coarser answer: its cells, counted, and how its cells and
 // the finer table's group together.
 type Coarse struct {
@@ -58,8 +60,48 @@ func Linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse) (
 	return linked(fine, dims, threshold, ns, coarse, nil)
 }
 
-// linked is Linked, spending work (nil for no bound).
+// linked is Linked, spending work (nil for no bound). By one dimension it
+// first publishes a group's sum only where one answer shows all of it
+// (release, below), which keeps rows that taking every group's sum as
+// published leaves out; but a group's sum is also bounded by the cells
+// shown in it, so the outcome is audited (pinned.go) and, where a small
+// count would be worked out, suppressed again as before.
 func linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse, work *Allowance) ([]*Cell, bool) {
+	if dims != 1 {
+		return linkedRounds(fine, dims, threshold, ns, coarse, false, work)
+	}
+	was := copyCells(fine)
+	wasCoarse := make([][]*Cell, len(coarse))
+	for i, c := range coarse {
+		wasCoarse[i] = copyCells(c.Cells)
+	}
+	out, hidden := linkedRounds(fine, dims, threshold, ns, coarse, true, work)
+	safe := !hidden && !work.over()
+	for _, c := range coarse {
+		safe = safe && !c.TotalHidden && !pinned(out, c)
+	}
+	if safe || work.over() {
+		return out, hidden
+	}
+	for i, c := range coarse {
+		c.Cells, c.TotalHidden = wasCoarse[i], false
+	}
+	return linkedRounds(was, dims, threshold, ns, coarse, false, work)
+}
+
+// copyCells copies cells, each cell too.
+func copyCells(cells []*Cell) []*Cell {
+	out := make([]*Cell, len(cells))
+	for i, c := range cells {
+		cc := *c
+		cc.Values = slices.Clone(c.Values)
+		out[i] = &cc
+	}
+	return out
+}
+
+// linkedRounds is linked, releasing groups' sums or not.
+func linkedRounds(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse, release bool, work *Allowance) ([]*Cell, bool) {
 	// Whether a key's coarser cells are one, the sum of its finer cells;
 	// decided on the counts, before any empty cell is added.
 	exact := make([]map[string]bool, len(coarse))
@@ -74,6 +116,39 @@ func linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse, w
 		for k, n := range parts {
 			exact[i][k] = n == 1
 		}
+	}
+	// By one dimension a group's units add up to its districts and
+	// nothing else ties the two answers (the total aside, which both
+	// have): the group's sum is known exactly when one answer shows every
+	// cell of it. So it is published in the other only then, and a way
+	// through it is broken by hiding a cell of the answer that shows them
+	// all (a guard, released). By more dimensions the rows and columns
+	// tie the groups' sums further: they stay published.
+	oneWay := dims == 1 && release
+	var fineGuards, coarseGuards []*Cell
+	// release picks, for a way through the sums (whose groups sumKey
+	// tells), the smallest shown cell of the other answer (cells, whose
+	// groups key tells) that publishes one of them.
+	releaseIn := func(sums [][]*Cell, sumKey func([]string) string, cells []*Cell, key func([]string) string,
+		publishes func(k string) bool, pending *[]*Cell) bool {
+		var best *Cell
+		for _, sum := range sums {
+			k, ok := sameKey(sum, sumKey)
+			if !ok || !publishes(k) {
+				continue
+			}
+			if slices.ContainsFunc(*pending, func(g *Cell) bool { return key(g.Values) == k }) {
+				return true // a guard on its way already breaks it
+			}
+			if f := smallestShownOf(cells, key, k, threshold); f != nil && (best == nil || f.Count < best.Count) {
+				best = f
+			}
+		}
+		if best == nil {
+			return false
+		}
+		*pending = append(*pending, best)
+		return true
 	}
 	for !work.over() {
 		for i, c := range coarse {
@@ -93,20 +168,25 @@ func linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse, w
 				// only through the finer answer: the guards see to it.
 				unpublished: func(cells []*Cell) bool {
 					k, ok := sameKey(cells, c.Key)
-					return ok && exact[i][k]
+					return ok && (exact[i][k] || oneWay && !allShown(fine, c.FineKey, k, threshold))
 				},
 				// Even a small one: cells that must all be 1 (their sum
 				// is their number) would be told by it.
 				published: func(cells []*Cell) bool {
 					k, ok := sameKey(cells, c.Key)
-					return ok && len(cells) > 1 && !exact[i][k]
+					return ok && len(cells) > 1 && !exact[i][k] && (!oneWay || allShown(fine, c.FineKey, k, threshold))
 				},
 				stuck: func(sums [][]*Cell) {
 					for _, cells := range sums {
-						if k, ok := sameKey(cells, c.Key); ok && !exact[i][k] {
+						if k, ok := sameKey(cells, c.Key); ok && !exact[i][k] && !oneWay {
 							stuck = true
 						}
 					}
+				},
+				release: func(sums [][]*Cell) bool {
+					return oneWay && releaseIn(sums, c.Key, fine, c.FineKey, func(k string) bool {
+						return !exact[i][k] && allShown(fine, c.FineKey, k, threshold)
+					}, &fineGuards)
 				},
 			}, work)
 			c.TotalHidden = c.TotalHidden || totalHidden || stuck && c.Dims <= 2
@@ -123,10 +203,42 @@ func linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse, w
 		for i := range stuck {
 			stuck[i] = map[string]bool{}
 		}
+		changed := guard(fineGuards)
+		fineGuards = nil
 		leftOut := false
 		var totalHidden bool
+		hidden := hiddenGroups(fine, coarse, exact)
+		// byCoarse reports whether cells are a group of several coarser
+		// cells that the coarser answer shows all of (or not).
+		byCoarse := func(cells []*Cell, all bool) bool {
+			for i, c := range coarse {
+				k, ok := sameKey(cells, c.FineKey)
+				if ok && !exact[i][k] && len(cells) == countOf(fine, c.FineKey, k) && allShown(c.Cells, c.Key, k, threshold) == all {
+					return true
+				}
+			}
+			return false
+		}
 		fine, totalHidden = nestedTable(fine, dims, threshold, ns, &links{
-			unpublished: hiddenGroups(fine, coarse, exact),
+			unpublished: func(cells []*Cell) bool {
+				return hidden(cells) || oneWay && byCoarse(cells, false)
+			},
+			published: func(cells []*Cell) bool {
+				return oneWay && len(cells) > 1 && byCoarse(cells, true)
+			},
+			release: func(sums [][]*Cell) bool {
+				if !oneWay {
+					return false
+				}
+				for i, c := range coarse {
+					if releaseIn(sums, c.FineKey, c.Cells, c.Key, func(k string) bool {
+						return exact[i][k] || allShown(c.Cells, c.Key, k, threshold)
+					}, &coarseGuards) {
+						return true
+					}
+				}
+				return false
+			},
 			stuck: func(sums [][]*Cell) {
 				linked, broken := false, false
 				for _, cells := range sums {
@@ -144,7 +256,8 @@ func linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse, w
 		if leftOut && !totalHidden && dims <= 2 {
 			return fine, true
 		}
-		changed := false
+		changed = guard(coarseGuards) || changed
+		coarseGuards = nil
 		for i, c := range coarse {
 			// The round looks at the fine cells and the coarse ones.
 			work.spend(len(fine) + len(c.Cells))
@@ -191,6 +304,52 @@ func linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse, w
 		}
 	}
 	return fine, false // the allowance is spent: the caller discards it
+}
+
+// guard hides cells as guards, reporting whether there were any.
+func guard(cells []*Cell) bool {
+	for _, c := range cells {
+		c.Suppressed, c.Guard = true, true
+	}
+	return len(cells) > 0
+}
+
+// allShown reports whether cells has cells of key k and shows them all
+// (none hidden, none small).
+func allShown(cells []*Cell, key func([]string) string, k string, threshold int) bool {
+	n := 0
+	for _, c := range cells {
+		if key(c.Values) == k {
+			if c.Suppressed || c.Count < threshold {
+				return false
+			}
+			n++
+		}
+	}
+	return n > 0
+}
+
+// smallestShownOf is the smallest shown cell of cells of key k, nil when
+// there is none.
+func smallestShownOf(cells []*Cell, key func([]string) string, k string, threshold int) *Cell {
+	var best *Cell
+	for _, c := range cells {
+		if key(c.Values) == k && !c.Suppressed && c.Count >= threshold && (best == nil || c.Count < best.Count) {
+			best = c
+		}
+	}
+	return best
+}
+
+// countOf is how many of cells have key k.
+func countOf(cells []*Cell, key func([]string) string, k string) int {
+	n := 0
+	for _, c := range cells {
+		if key(c.Values) == k {
+			n++
+		}
+	}
+	return n
 }
 
 // shown reports whether a cell of c of key k is shown.
@@ -263,6 +422,10 @@ type links struct {
 	// its size.
 	published func(cells []*Cell) bool
 	stuck     func(sums [][]*Cell)
+	// release, when set, is asked before the table hides its total for a
+	// way through sums that another answer publishes: true when that
+	// answer will hide a cell so that one of them is published no more.
+	release func(sums [][]*Cell) bool
 	// oneWay, when set, is by dimension asked for the values that the
 	// answer by that dimension alone hides: their rows' sums are not
 	// published, only the sum of them all (the total less the others).
@@ -284,6 +447,15 @@ func (l *links) through(orig func(*Cell) *Cell) *links {
 		}
 		return out, true
 	}
+	mappedAll := func(sums [][]*Cell) [][]*Cell {
+		var out [][]*Cell
+		for _, cells := range sums {
+			if cs, ok := mapped(cells); ok {
+				out = append(out, cs)
+			}
+		}
+		return out
+	}
 	return &links{
 		oneWay: l.oneWay,
 		unpublished: func(cells []*Cell) bool {
@@ -295,15 +467,12 @@ func (l *links) through(orig func(*Cell) *Cell) *links {
 			return ok && l.published != nil && l.published(cs)
 		},
 		stuck: func(sums [][]*Cell) {
-			var out [][]*Cell
-			for _, cells := range sums {
-				if cs, ok := mapped(cells); ok {
-					out = append(out, cs)
-				}
-			}
 			if l.stuck != nil {
-				l.stuck(out)
+				l.stuck(mappedAll(sums))
 			}
+		},
+		release: func(sums [][]*Cell) bool {
+			return l.release != nil && l.release(mappedAll(sums))
 		},
 	}
 }

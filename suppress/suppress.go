@@ -108,6 +108,9 @@ type marginal struct {
 	// outside, for a derived marginal (derived.go), tells the
 	// combinations it holds from the rest of the marginal it is part of.
 	outside func(values []string) bool
+	// less, for a derived marginal, are the published marginals it is the
+	// rest of.
+	less []*marginal
 }
 
 // Table marks the cells to hide, and returns the table, with any empty
@@ -391,6 +394,20 @@ func (s *suppressor) fixPeel() bool {
 			for _, gi := range chain {
 				if s.addEmpty(groups[gi], groups[gi].outside) {
 					return true
+				}
+			}
+			// A linked answer may stop publishing a sum on the way (by
+			// hiding a cell of its own): the next round sees it.
+			if s.links != nil && s.links.release != nil {
+				var sums [][]*Cell
+				for _, gi := range chain {
+					sums = append(sums, groups[gi].cells)
+					for _, m := range groups[gi].less {
+						sums = append(sums, m.cells)
+					}
+				}
+				if s.links.release(sums) {
+					continue
 				}
 			}
 			for _, gi := range chain {

@@ -40,3 +40,30 @@ func TestDemoMakesLastYearsReport(t *testing.T) {
 		t.Errorf("the demo counts %q people as on 31/12/%d, want them all or most:\n%s", total, lastYear, out)
 	}
 }
+
+// The demo's figures by unit have rows, in both vintages: most of its units
+// join into one group of units and 2024 districts (people moved, communes
+// formed from parts of two), and taking every group's sum as published
+// left both answers with their totals alone.
+func TestDemoStatisticsByUnitHaveRows(t *testing.T) {
+	dir := t.TempDir()
+	addr, token, stop := serveDemo(t, dir, "--demo-people", "300") // the default
+	defer stop()
+	for _, units := range []string{"current", "2024"} {
+		out, err := cli(t, "stats", "--by", "unit", "--units", units, "--server", addr, "--token", token)
+		if err != nil {
+			t.Fatalf("stats by unit (%s): %v\n%s", units, err, out)
+		}
+		rows := 0
+		for _, line := range strings.Split(out, "\n") {
+			if f := strings.Fields(line); len(f) >= 2 && f[0] != "Tổng" && f[0] != "Đơn" && f[len(f)-1] != "<5" && f[len(f)-1] != "ẩn" {
+				if _, err := fmt.Sscan(f[len(f)-1], new(int)); err == nil {
+					rows++
+				}
+			}
+		}
+		if rows < 5 || strings.Contains(out, "Chỉ công bố tổng số") {
+			t.Errorf("stats by unit (%s) shows %d rows with counts, want most of the demo's units:\n%s", units, rows, out)
+		}
+	}
+}
