@@ -49,7 +49,7 @@ const ClientMetadata = "x-trithuc-client"
 // Paths are the patterns of http.ServeMux the console serves; the server
 // routes them to it.
 var Paths = []string{"/{$}", "/login", "/logout", "/set-password", "/people", "/people/", "/members", "/members/",
-	"/stats", "/stats.csv", "/stats.xlsx", "/stats/", "/admin/", "/static/", "/export", "/imports", "/imports/", "/reviews", "/reviews/", "/reports", "/reports/"}
+	"/stats", "/stats.csv", "/stats.xlsx", "/stats/", "/admin/", "/static/", "/export", "/imports", "/imports/", "/reviews", "/reviews/", "/reports", "/reports/", "/qualifications"}
 
 // DefaultIdleTimeout ends a session unused this long.
 const DefaultIdleTimeout = 30 * time.Minute
@@ -453,6 +453,9 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /people/{id}/{kind}/{child}/edit", h.signedIn(h.editChild))
 	m.HandleFunc("POST /people/{id}/{kind}/{child}/edit", h.signedIn(h.editChild))
 	m.HandleFunc("POST /people/{id}/{kind}/{child}/delete", h.signedIn(h.deleteChild))
+	m.HandleFunc("GET /people/{id}/qualifications/{q}/verify", h.signedIn(h.verifyQualification))
+	m.HandleFunc("POST /people/{id}/qualifications/{q}/verify", h.signedIn(h.verifyQualification))
+	m.HandleFunc("GET /qualifications", h.signedIn(h.toVerify))
 
 	m.HandleFunc("GET /export", h.signedIn(h.exportPeople))
 	m.HandleFunc("GET /imports", h.signedIn(h.importPage))

@@ -46,6 +46,9 @@ var flashes = map[string]string{
 	"signed-out":        "Bạn đã đăng xuất.",
 	"password-set":      "Đã đặt mật khẩu; hãy đăng nhập bằng email và mật khẩu mới.",
 	"report-made":       "Đã lập báo cáo; số liệu của báo cáo giữ nguyên như lúc lập.",
+
+	// A qualification's verification recorded (verify.go).
+	"qualification-verified": "Đã ghi kết quả xác minh trình độ.",
 }
 
 // Refusals, by words of the server's message: the server's text names
@@ -138,7 +141,7 @@ func fieldLabel(path string) string {
 
 // otherLabels name the fields of forms other than the edit forms.
 var otherLabels = map[string]string{"reason": "Lý do", "dimensions": "Chiều thống kê", "as_of": "Tính đến ngày",
-	"report_id": "Mã báo cáo"}
+	"report_id": "Mã báo cáo", "state": "Kết quả xác minh", "note": "Ghi chú"}
 
 // firstRegistered finds the day of the registry's first profile in
 // CreateReport's refusal of a date before it (store.CheckReport).

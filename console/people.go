@@ -377,8 +377,9 @@ var contactFields = []string{"email", "phone", "address"}
 type profileData struct {
 	Person *pb.Person
 	// CanEdit shows the links that edit a live profile; CanDelete the
-	// deletion of a live one and the restoring of a deleted one.
-	CanEdit, CanDelete bool
+	// deletion of a live one and the restoring of a deleted one;
+	// CanVerify the links that verify a live one's qualifications.
+	CanEdit, CanDelete, CanVerify bool
 	// ContactWithheld says that the person's contact details are withheld
 	// from the account (contactWithheld).
 	ContactWithheld bool
@@ -402,7 +403,7 @@ func (h *Handler) showProfile(q *request, failure string, code int) {
 	live := p.GetDeleteTime() == nil
 	names := h.profileNames(q.ctx(), p)
 	q.show(h, "profile", "people", "Hồ sơ: "+p.GetDisplayName(), &page{Error: failure, Status: code, Data: profileData{Person: p,
-		CanEdit: live && canWritePeople(q.sess.Account), CanDelete: canDeletePeople(q.sess.Account),
+		CanEdit: live && canWritePeople(q.sess.Account), CanDelete: canDeletePeople(q.sess.Account), CanVerify: live && canVerify(q.sess.Account),
 		ContactWithheld: contactWithheld(q.sess.Account, p), Names: names, Desks: h.desks(q, p, names)}})
 }
 

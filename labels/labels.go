@@ -51,6 +51,9 @@ var words = map[string]string{
 var qualified = map[protoreflect.FullName]string{
 	"trithuc.v1.Work.PUBLICATION": "Công bố khoa học",
 
+	// A qualification checked and found wrong is not a refused request.
+	"trithuc.v1.Verification.REJECTED": "Xác minh không đúng",
+
 	"trithuc.v1.Organization.STATE_AGENCY":        "Cơ quan nhà nước",
 	"trithuc.v1.Organization.PUBLIC_SERVICE_UNIT": "Đơn vị sự nghiệp công lập",
 	"trithuc.v1.Organization.UNIVERSITY":          "Trường đại học, cao đẳng",
