@@ -94,6 +94,7 @@ func TestBrowserPagesFitTheWindow(t *testing.T) {
 		{"ho-so", "/people/" + longID, "#person-name"},
 		{"sua-ho-so", "/people/anh/edit", "#save"},
 		{"loc", "/people?level=THAC_SI", "#results"},
+		{"xac-minh", "/qualifications", "#to-verify"},
 	}
 	for _, width := range []int64{1366, 1024, 768} {
 		for _, p := range pages {

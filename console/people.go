@@ -378,8 +378,10 @@ type profileData struct {
 	Person *pb.Person
 	// CanEdit shows the links that edit a live profile; CanDelete the
 	// deletion of a live one and the restoring of a deleted one;
-	// CanVerify the links that verify a live one's qualifications.
-	CanEdit, CanDelete, CanVerify bool
+	// CanVerify the links that verify a live one's qualifications, and
+	// CanListToVerify the link to the list of those awaiting it (the
+	// menu's for home_affairs; an admin's menu has no room for it).
+	CanEdit, CanDelete, CanVerify, CanListToVerify bool
 	// ContactWithheld says that the person's contact details are withheld
 	// from the account (contactWithheld).
 	ContactWithheld bool
@@ -404,6 +406,7 @@ func (h *Handler) showProfile(q *request, failure string, code int) {
 	names := h.profileNames(q.ctx(), p)
 	q.show(h, "profile", "people", "Hồ sơ: "+p.GetDisplayName(), &page{Error: failure, Status: code, Data: profileData{Person: p,
 		CanEdit: live && canWritePeople(q.sess.Account), CanDelete: canDeletePeople(q.sess.Account), CanVerify: live && canVerify(q.sess.Account),
+		CanListToVerify: canListToVerify(q.sess.Account),
 		ContactWithheld: contactWithheld(q.sess.Account, p), Names: names, Desks: h.desks(q, p, names)}})
 }
 
