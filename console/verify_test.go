@@ -48,11 +48,13 @@ func TestVerifyQualificationBadInput(t *testing.T) {
 	for _, tc := range []struct {
 		name, state, note, box, want string
 	}{
-		{"StateRequired", "", "", "err-state", "Kết quả xác minh"},
+		{"StateRequired", "", "", "err-state", "cần chọn kết quả xác minh"},
 		{"StateNotAVerdict", "UNVERIFIED", "", "err-state", "cần chọn kết quả xác minh"},
 		{"StateUnknown", "TRUE", "", "err-state", "cần chọn kết quả xác minh"},
 		{"NoteTooLong", "VERIFIED", strings.Repeat("ạ", 1001), "err-note", "1000 ký tự"},
 	} {
+		// The page's message names the field by its box's label.
+		label := map[string]string{"err-state": "Kết quả xác minh: ", "err-note": "Ghi chú: "}[tc.box]
 		t.Run(tc.name, func(t *testing.T) {
 			f := verifyForm(t, b, path)
 			f.Set("state", tc.state)
@@ -65,8 +67,8 @@ func TestVerifyQualificationBadInput(t *testing.T) {
 			if m == nil {
 				t.Fatalf("no message next to the box (%s); the page's error: %q", tc.box, errorOf(body))
 			}
-			if !strings.Contains(m[1]+errorOf(body), tc.want) {
-				t.Errorf("the box says %q, the page %q; want %q", m[1], errorOf(body), tc.want)
+			if !strings.Contains(m[1], tc.want) || !strings.Contains(errorOf(body), label) || !strings.Contains(errorOf(body), tc.want) {
+				t.Errorf("the box says %q, the page %q; want %q, and the page naming the field", m[1], errorOf(body), tc.want)
 			}
 			if strings.Contains(body, "value length") || strings.Contains(body, "must be") {
 				t.Errorf("the page keeps the server's English: %q", errorOf(body))
