@@ -34,26 +34,70 @@ func (db *DB) Analyze(ctx context.Context) error {
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES ('analyzed_people', (SELECT COALESCE(MAX(pk), 0) FROM people))
 			ON CONFLICT(key) DO UPDATE SET value = excluded.value`)
-		return dbError(err)
+		if err != nil {
+			return dbError(err)
+		}
+		return tx.analyzedSchema(ctx)
 	})
+}
+
+// analyzedSchema notes that the statistics cover this schema's indexes.
+func (tx *Tx) analyzedSchema(ctx context.Context) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES ('analyzed_schema', ?)
+		ON CONFLICT(key) DO UPDATE SET value = excluded.value`, SchemaVersion())
+	return dbError(err)
 }
 
 // ensureStats gathers the statistics when the people table has doubled
 // since they were last gathered.
 func (db *DB) ensureStats(ctx context.Context) error {
-	var people, analyzed int64
+	var people, analyzed, schema int64
 	err := db.writer.QueryRowContext(ctx, `SELECT (SELECT COALESCE(MAX(pk), 0) FROM people),
-		COALESCE((SELECT value FROM settings WHERE key = 'analyzed_people'), 0)`).Scan(&people, &analyzed)
+		COALESCE((SELECT value FROM settings WHERE key = 'analyzed_people'), 0),
+		COALESCE((SELECT value FROM settings WHERE key = 'analyzed_schema'), 0)`).Scan(&people, &analyzed, &schema)
 	if err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
-	if people < analyzeFrom || people < 2*analyzed {
+	if people >= analyzeFrom && people >= 2*analyzed {
+		if err := db.Analyze(ctx); err != nil {
+			return fmt.Errorf("store: gathering statistics: %w", err)
+		}
 		return nil
 	}
-	if err := db.Analyze(ctx); err != nil {
-		return fmt.Errorf("store: gathering statistics: %w", err)
+	if analyzed == 0 || schema >= int64(SchemaVersion()) {
+		return nil
 	}
-	return nil
+	// An upgrade's new indexes have none, and the planner would take
+	// each for any other (a name key's index for a gender's): each is
+	// read once on its own, at the first start after the migration (an
+	// index of nothing gets none, so the schema's version is noted).
+	return db.write(ctx, false, nil, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT name FROM sqlite_schema
+			WHERE type = 'index' AND tbl_name IN (SELECT tbl FROM sqlite_stat1 WHERE idx IS NOT NULL)
+			AND name NOT IN (SELECT idx FROM sqlite_stat1 WHERE idx IS NOT NULL) ORDER BY name`)
+		if err != nil {
+			return dbError(err)
+		}
+		var missing []string
+		for rows.Next() {
+			var name string
+			if err := rows.Scan(&name); err != nil {
+				rows.Close()
+				return dbError(err)
+			}
+			missing = append(missing, name)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return dbError(err)
+		}
+		for _, name := range missing {
+			if _, err := tx.ExecContext(ctx, `ANALYZE "`+name+`"`); err != nil {
+				return dbError(err)
+			}
+		}
+		return tx.analyzedSchema(ctx)
+	})
 }
 
 // CountPeople counts the people in the database, deleted ones too when

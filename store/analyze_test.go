@@ -54,6 +54,57 @@ func TestOpenGathersStatistics(t *testing.T) {
 	}
 }
 
+// An upgrade's new indexes get their statistics at the first start after
+// it, though the people have not doubled: without them the planner takes
+// an index on name keys (migration 0045) for any other.
+func TestOpenGathersStatisticsOfNewIndexes(t *testing.T) {
+	defer func(old int64) { analyzeFrom = old }(analyzeFrom)
+	analyzeFrom = 3
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "stats.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 4 {
+		if _, err := db.CreatePerson(ctx, &pb.Person{GivenName: "Hoa", MiddleName: "Thị", Hometown: "30742"}, CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	if db, err = Open(ctx, path); err != nil { // gathers them all
+		t.Fatal(err)
+	}
+	const index = "people_middle_key"
+	stats := func() int {
+		t.Helper()
+		var n int
+		if err := db.writer.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_stat1 WHERE idx = ?`, index).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if stats() != 1 {
+		t.Fatalf("no statistics of %s after ANALYZE", index)
+	}
+	// As after a migration that adds the index, on a database analyzed
+	// by an earlier release.
+	if _, err := db.writer.ExecContext(ctx, `DELETE FROM sqlite_stat1 WHERE idx = ?`, index); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.writer.ExecContext(ctx, `DELETE FROM settings WHERE key = 'analyzed_schema'`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if db, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if stats() != 1 {
+		t.Errorf("no statistics of %s at the start after its migration", index)
+	}
+}
+
 // SQLite's memory is bounded, for the whole process.
 func TestSoftHeapLimit(t *testing.T) {
 	db := openTest(t)
