@@ -30,6 +30,11 @@ type Follower struct {
 	Filter string
 	// Handle is called for each change, in commit order.
 	Handle func(ctx context.Context, c *pb.Change) error
+	// HandleBatch, when set, is called instead of Handle with the changes
+	// of each message of the feed (up to 16 KB of them when catching up),
+	// in commit order, so that a consumer can read their resources in one
+	// call (BatchGetPeople) and store them in one transaction.
+	HandleBatch func(ctx context.Context, changes []*pb.Change) error
 	// Save, when set, stores the cursor after each batch handled.
 	Save func(ctx context.Context, cursor string) error
 	// Resync, when set, is called when there is no cursor to start from
@@ -128,10 +133,8 @@ func (f *Follower) watch(ctx context.Context) (bool, error) {
 			f.resync, f.Cursor = false, m.Cursor
 			continue
 		}
-		for _, c := range m.Changes {
-			if err := f.Handle(ctx, c); err != nil {
-				return progressed, &handlerError{err}
-			}
+		if err := f.handle(ctx, m.Changes); err != nil {
+			return progressed, &handlerError{err}
 		}
 		if f.Save != nil {
 			if err := f.Save(ctx, m.Cursor); err != nil {
@@ -140,6 +143,21 @@ func (f *Follower) watch(ctx context.Context) (bool, error) {
 		}
 		f.Cursor = m.Cursor
 	}
+}
+
+func (f *Follower) handle(ctx context.Context, changes []*pb.Change) error {
+	if f.HandleBatch != nil {
+		if len(changes) == 0 {
+			return nil
+		}
+		return f.HandleBatch(ctx, changes)
+	}
+	for _, c := range changes {
+		if err := f.Handle(ctx, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func cmpOr(d, def time.Duration) time.Duration {

@@ -1,8 +1,9 @@
 // Command mirror keeps a local SQLite table of the registry's people in
 // sync with a trithuc server through the change feed: it follows the feed
-// from the cursor it stored, reads each changed person with its own
-// credential (so it holds only what that credential may see), and stores
-// the cursor with the rows in one transaction. When the server refuses its
+// from the cursor it stored, reads the people each message of the feed
+// names with its own credential (so it holds only what that credential
+// may see), a hundred to a BatchGetPeople, stores them in one transaction
+// and then the cursor after them. When the server refuses its
 // cursor (after a restore of the server's database from a backup, or when
 // the mirror was stopped for longer than the feed keeps changes), it
 // reads every person the credential may list and follows on from a cursor
@@ -51,7 +52,12 @@ func main() {
 }
 
 // mirror is the local table and the cursor it is in sync up to.
-type mirror struct{ db *sql.DB }
+type mirror struct {
+	db *sql.DB
+	// oneByOne is set once the server refused BatchGetPeople to the
+	// credential (or lacks it): the mirror then reads each person alone.
+	oneByOne bool
+}
 
 func openMirror(path string) (*mirror, error) {
 	db, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_txlock=immediate")
@@ -86,7 +92,7 @@ func (m *mirror) follow(ctx context.Context, c *client.Client) error {
 		cur = firstCursor
 	}
 	f := &client.Follower{Changes: c.Changes, Cursor: cur, Filter: "resource_type = PERSON",
-		Handle: func(ctx context.Context, ch *pb.Change) error { return m.apply(ctx, c, ch) },
+		HandleBatch: func(ctx context.Context, chs []*pb.Change) error { return m.apply(ctx, c, chs) },
 		Save: func(ctx context.Context, cursor string) error {
 			_, err := m.db.ExecContext(ctx, saveCursor, cursor)
 			return err
@@ -135,19 +141,107 @@ func (m *mirror) resync(ctx context.Context, c *client.Client, cursor string) er
 	return nil
 }
 
-// apply reads the person a change names and stores or removes them.
-func (m *mirror) apply(ctx context.Context, c *client.Client, ch *pb.Change) error {
-	if ch.Kind != pb.Change_PURGED {
-		p, err := c.People.GetPerson(ctx, &pb.GetPersonRequest{Name: ch.Resource})
-		switch {
-		case err == nil && p.DeleteTime == nil:
-			_, err = m.db.ExecContext(ctx, `INSERT INTO people VALUES (?, ?, ?)
-				ON CONFLICT(name) DO UPDATE SET display_name = excluded.display_name, etag = excluded.etag`, p.Name, p.DisplayName, p.Etag)
-			return err
-		case err != nil && status.Code(err) != codes.NotFound && status.Code(err) != codes.PermissionDenied:
+// apply brings the people a batch of changes names up to date in one
+// transaction: it reads each of them once (the newest state covers every
+// change of theirs in the batch; one purged last is only removed), in
+// batches of readBatch, and stores or removes them.
+func (m *mirror) apply(ctx context.Context, c *client.Client, changes []*pb.Change) error {
+	last := map[string]pb.Change_Kind{}
+	var order []string
+	for _, ch := range changes {
+		if _, seen := last[ch.Resource]; !seen {
+			order = append(order, ch.Resource)
+		}
+		last[ch.Resource] = ch.Kind
+	}
+	var read []string
+	for _, name := range order {
+		if last[name] != pb.Change_PURGED {
+			read = append(read, name)
+		}
+	}
+	found := map[string]*pb.Person{}
+	for start := 0; start < len(read); start += readBatch {
+		if err := m.read(ctx, c, read[start:min(start+readBatch, len(read))], found); err != nil {
 			return err
 		}
 	}
-	_, err := m.db.ExecContext(ctx, `DELETE FROM people WHERE name = ?`, ch.Resource)
+	tx, err := m.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, name := range order {
+		if p := found[name]; p != nil {
+			_, err = tx.ExecContext(ctx, `INSERT INTO people VALUES (?, ?, ?)
+				ON CONFLICT(name) DO UPDATE SET display_name = excluded.display_name, etag = excluded.etag`, p.Name, p.DisplayName, p.Etag)
+		} else {
+			_, err = tx.ExecContext(ctx, `DELETE FROM people WHERE name = ?`, name)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// readBatch is how many people one BatchGetPeople asks for.
+const readBatch = 100
+
+// read puts into found the people of names the credential reads, live:
+// one BatchGetPeople for them all. That is all or none, so when one of
+// them is gone (purged), out of the credential's scope or restricted, it
+// reads each half, down to GetPerson for one: a few calls more for each
+// person missing.
+func (m *mirror) read(ctx context.Context, c *client.Client, names []string, found map[string]*pb.Person) error {
+	if len(names) == 1 || m.oneByOne {
+		for _, name := range names {
+			p, err := c.People.GetPerson(ctx, &pb.GetPersonRequest{Name: name})
+			if err := keep(p, err, found); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	r, err := c.People.BatchGetPeople(ctx, &pb.BatchGetPeopleRequest{Names: names})
+	switch status.Code(err) {
+	case codes.OK:
+		for _, p := range r.People {
+			keep(p, nil, found)
+		}
+		return nil
+	case codes.Unimplemented:
+		// A server from before BatchGetPeople.
+		m.oneByOne = true
+		return m.read(ctx, c, names, found)
+	case codes.NotFound, codes.PermissionDenied:
+		before := len(found)
+		half := len(names) / 2
+		if err := m.read(ctx, c, names[:half], found); err != nil {
+			return err
+		}
+		if err := m.read(ctx, c, names[half:], found); err != nil {
+			return err
+		}
+		if len(names) == 2 && len(found) == before+2 {
+			// Both read alone, not together: this credential may not
+			// call BatchGetPeople (a key limited to an association).
+			m.oneByOne = true
+		}
+		return nil
+	}
 	return err
+}
+
+// keep adds the person a read returned to found when they are live; a
+// person deleted, purged or out of the credential's scope is left out,
+// for apply to remove.
+func keep(p *pb.Person, err error, found map[string]*pb.Person) error {
+	switch {
+	case err == nil && p.DeleteTime == nil:
+		found[p.Name] = p
+	case err != nil && status.Code(err) != codes.NotFound && status.Code(err) != codes.PermissionDenied:
+		return err
+	}
+	return nil
 }

@@ -21,9 +21,12 @@ import (
 )
 
 type source struct {
-	t    *testing.T
+	t    testing.TB
 	path string
 	addr string
+	// rate is the server's rate limit (calls a second for each principal,
+	// in bursts of twice as many); 0 for none.
+	rate float64
 	db   *store.DB
 	srv  *server.Server
 }
@@ -33,7 +36,8 @@ func (s *source) start() {
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	srv, err := server.New(db, server.Config{GRPCAddr: s.addr, HTTPAddr: "127.0.0.1:0", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv, err := server.New(db, server.Config{GRPCAddr: s.addr, HTTPAddr: "127.0.0.1:0",
+		RateLimit: s.rate, RateBurst: int(2 * s.rate), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -188,7 +192,13 @@ func fixture(t *testing.T) (src *source, writer *client.Client, svcKey string) {
 // called; following must end well.
 func run(t *testing.T, m *mirror, addr, key string) (stop func()) {
 	t.Helper()
-	reader, err := client.Dial(addr, client.Options{Token: key})
+	return runWith(t, m, addr, client.Options{Token: key})
+}
+
+// runWith is run with the client's options.
+func runWith(t *testing.T, m *mirror, addr string, o client.Options) (stop func()) {
+	t.Helper()
+	reader, err := client.Dial(addr, o)
 	if err != nil {
 		t.Fatal(err)
 	}
