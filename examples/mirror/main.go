@@ -191,8 +191,8 @@ const readBatch = 100
 // read puts into found the people of names the credential reads, live:
 // one BatchGetPeople for them all. That is all or none, so when one of
 // them is gone (purged), out of the credential's scope or restricted, it
-// reads each half, down to GetPerson for one: a few calls more for each
-// person missing.
+// reads each half, and each of four or fewer with GetPerson: a few calls
+// more for each person missing.
 func (m *mirror) read(ctx context.Context, c *client.Client, names []string, found map[string]*pb.Person) error {
 	if len(names) == 1 || m.oneByOne {
 		for _, name := range names {
@@ -216,15 +216,20 @@ func (m *mirror) read(ctx context.Context, c *client.Client, names []string, fou
 		return m.read(ctx, c, names, found)
 	case codes.NotFound, codes.PermissionDenied:
 		before := len(found)
-		half := len(names) / 2
-		if err := m.read(ctx, c, names[:half], found); err != nil {
-			return err
+		parts := [][]string{names[:len(names)/2], names[len(names)/2:]}
+		if len(names) <= 4 {
+			parts = nil
+			for i := range names {
+				parts = append(parts, names[i:i+1])
+			}
 		}
-		if err := m.read(ctx, c, names[half:], found); err != nil {
-			return err
+		for _, part := range parts {
+			if err := m.read(ctx, c, part, found); err != nil {
+				return err
+			}
 		}
-		if len(names) == 2 && len(found) == before+2 {
-			// Both read alone, not together: this credential may not
+		if len(found) == before+len(names) {
+			// Each read in parts, not together: this credential may not
 			// call BatchGetPeople (a key limited to an association).
 			m.oneByOne = true
 		}
