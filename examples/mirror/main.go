@@ -143,8 +143,11 @@ func (m *mirror) resync(ctx context.Context, c *client.Client, cursor string) er
 
 // apply brings the people a batch of changes names up to date in one
 // transaction: it reads each of them once (the newest state covers every
-// change of theirs in the batch; one purged last is only removed), in
-// batches of readBatch, and stores or removes them.
+// change of theirs in the batch), in batches of readBatch, and stores or
+// removes them. One whose last change here is DELETED or PURGED is
+// removed unread: deleted, purged, restricted or out of the credential's
+// scope, as the feed told, and whatever brings them back (undeleted,
+// back in scope) is a change of theirs still to come.
 func (m *mirror) apply(ctx context.Context, c *client.Client, changes []*pb.Change) error {
 	last := map[string]pb.Change_Kind{}
 	var order []string
@@ -156,7 +159,7 @@ func (m *mirror) apply(ctx context.Context, c *client.Client, changes []*pb.Chan
 	}
 	var read []string
 	for _, name := range order {
-		if last[name] != pb.Change_PURGED {
+		if k := last[name]; k != pb.Change_DELETED && k != pb.Change_PURGED {
 			read = append(read, name)
 		}
 	}
