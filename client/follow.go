@@ -13,11 +13,12 @@ import (
 )
 
 // Follower keeps a replica in sync with the change feed: it watches the
-// feed from a stored cursor, calls Handle for each change in order, then
-// Save with the cursor after them, and reconnects with backoff when the
-// connection or the server goes away. A change is handled at least once:
-// after a crash between Handle and Save the same changes come again, so
-// Handle must be idempotent (read the resource and upsert, or delete).
+// feed from a stored cursor, calls Handle for each change in order (or
+// HandleBatch for the changes of each message), then Save with the cursor
+// after them, and reconnects with backoff when the connection or the
+// server goes away. A change is handled at least once: after a crash
+// between Handle and Save the same changes come again, so Handle must be
+// idempotent (read the resource and upsert, or delete).
 // With Resync set, it also mends a copy that the feed cannot bring up to
 // date, reading the registry in full (a new copy, a restore, a cursor
 // older than what the feed keeps).

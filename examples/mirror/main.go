@@ -200,7 +200,7 @@ func (m *mirror) read(ctx context.Context, c *client.Client, names []string, fou
 	if len(names) == 1 || m.oneByOne {
 		for _, name := range names {
 			p, err := c.People.GetPerson(ctx, &pb.GetPersonRequest{Name: name})
-			if err := keep(p, err, found); err != nil {
+			if err := keep(name, p, err, found); err != nil {
 				return err
 			}
 		}
@@ -209,8 +209,8 @@ func (m *mirror) read(ctx context.Context, c *client.Client, names []string, fou
 	r, err := c.People.BatchGetPeople(ctx, &pb.BatchGetPeopleRequest{Names: names})
 	switch status.Code(err) {
 	case codes.OK:
-		for _, p := range r.People {
-			keep(p, nil, found)
+		for i, p := range r.People {
+			keep(names[i], p, nil, found)
 		}
 		return nil
 	case codes.Unimplemented:
@@ -241,13 +241,13 @@ func (m *mirror) read(ctx context.Context, c *client.Client, names []string, fou
 	return err
 }
 
-// keep adds the person a read returned to found when they are live; a
-// person deleted, purged or out of the credential's scope is left out,
-// for apply to remove.
-func keep(p *pb.Person, err error, found map[string]*pb.Person) error {
+// keep adds the person a read of name returned to found when they are
+// live; a person deleted, purged or out of the credential's scope is left
+// out, for apply to remove.
+func keep(name string, p *pb.Person, err error, found map[string]*pb.Person) error {
 	switch {
 	case err == nil && p.DeleteTime == nil:
-		found[p.Name] = p
+		found[name] = p
 	case err != nil && status.Code(err) != codes.NotFound && status.Code(err) != codes.PermissionDenied:
 		return err
 	}
