@@ -209,6 +209,9 @@ func (m *mirror) read(ctx context.Context, c *client.Client, names []string, fou
 	r, err := c.People.BatchGetPeople(ctx, &pb.BatchGetPeopleRequest{Names: names})
 	switch status.Code(err) {
 	case codes.OK:
+		if len(r.People) != len(names) {
+			return fmt.Errorf("BatchGetPeople answered %d people for %d names", len(r.People), len(names))
+		}
 		for i, p := range r.People {
 			keep(names[i], p, nil, found)
 		}
