@@ -30,14 +30,8 @@ func TestLinkedJoinedGroupsRandom(t *testing.T) {
 		}
 		type joint struct{ unit, district, kind string }
 		counts := map[joint]int{}
-		parent := map[string]string{}
-		var root func(string) string
-		root = func(x string) string {
-			if p, ok := parent[x]; ok && p != x {
-				return root(p)
-			}
-			return x
-		}
+		groups := joins{}
+		root := groups.root
 		for u := range nUnits {
 			ds := []int{r.IntN(nDistricts)}
 			if r.IntN(2) == 0 {
@@ -55,9 +49,7 @@ func TestLinkedJoinedGroupsRandom(t *testing.T) {
 		}
 		for j, n := range counts {
 			if n > 0 {
-				if a, b := root(j.unit), root(j.district); a != b {
-					parent[a] = b
-				}
+				groups.join(j.unit, j.district)
 			}
 		}
 		by := func(at func(joint) string) []*Cell {
@@ -299,4 +291,22 @@ func linearlyFixed(sums []sumIs, vars []*Cell) []*Cell {
 		rows = append(rows, row)
 	}
 	return fixedBy(rows, vars)
+}
+
+// joins are the groups of units and districts, as union-find.
+type joins map[string]string
+
+// root names x's group.
+func (g joins) root(x string) string {
+	if p, ok := g[x]; ok && p != x {
+		return g.root(p)
+	}
+	return x
+}
+
+// join puts a and b in one group.
+func (g joins) join(a, b string) {
+	if a, b = g.root(a), g.root(b); a != b {
+		g[a] = b
+	}
 }

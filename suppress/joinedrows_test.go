@@ -31,20 +31,12 @@ func TestLinkedKeepsRowsWhenAGroupCanBeUnpublished(t *testing.T) {
 		{"30904", "906", 5}, {"30904", "912", 1},
 		{"31078", "911", 11}, {"31078", "914", 1}, {"31078", "", 1},
 	}
-	parent := map[string]string{}
-	var root func(string) string
-	root = func(x string) string {
-		if p, ok := parent[x]; ok && p != x {
-			return root(p)
-		}
-		return x
-	}
+	groups := joins{}
+	root := groups.root
 	units, districts := map[string]*Cell{}, map[string]*Cell{}
 	var fine, coarse []*Cell
 	for _, j := range joint {
-		if a, b := root("u"+j.unit), root("d"+j.district); a != b {
-			parent[a] = b
-		}
+		groups.join("u"+j.unit, "d"+j.district)
 		if units[j.unit] == nil {
 			units[j.unit] = &Cell{Values: []string{j.unit}}
 			fine = append(fine, units[j.unit])
