@@ -49,7 +49,8 @@ const ClientMetadata = "x-trithuc-client"
 // Paths are the patterns of http.ServeMux the console serves; the server
 // routes them to it.
 var Paths = []string{"/{$}", "/login", "/logout", "/set-password", "/people", "/people/", "/members", "/members/",
-	"/stats", "/stats.csv", "/stats.xlsx", "/stats/", "/admin/", "/static/", "/export", "/imports", "/imports/", "/reviews", "/reviews/", "/reports", "/reports/", "/qualifications"}
+	"/stats", "/stats.csv", "/stats.xlsx", "/stats/", "/admin/", "/static/", "/export", "/imports", "/imports/", "/reviews", "/reviews/", "/reports", "/reports/",
+	"/qualifications", "/experts", "/experts/"}
 
 // DefaultIdleTimeout ends a session unused this long.
 const DefaultIdleTimeout = 30 * time.Minute
@@ -102,6 +103,7 @@ type Handler struct {
 	accts    pb.AccountServiceClient
 	transfer pb.TransferServiceClient
 	reviews  pb.ReviewServiceClient
+	experts  pb.ExpertServiceClient
 	ops      longrunningpb.OperationsClient
 
 	signIn signInLimits
@@ -123,6 +125,7 @@ func New(opts Options) (*Handler, error) {
 		ref: pb.NewReferenceServiceClient(opts.Conn), members: pb.NewMembershipServiceClient(opts.Conn),
 		stats: pb.NewStatisticsServiceClient(opts.Conn), audit: pb.NewAuditServiceClient(opts.Conn),
 		accts: pb.NewAccountServiceClient(opts.Conn), reviews: pb.NewReviewServiceClient(opts.Conn),
+		experts:  pb.NewExpertServiceClient(opts.Conn),
 		transfer: pb.NewTransferServiceClient(opts.Conn), ops: longrunningpb.NewOperationsClient(opts.Conn)}
 	h.signIn.init()
 	names, err := fs.Glob(assets, "templates/*.html")
@@ -486,6 +489,8 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /reviews/{id}", h.signedIn(h.campaign))
 	m.HandleFunc("POST /reviews/{id}/confirm/{person}", h.signedIn(h.confirmReview))
 	m.HandleFunc("POST /reviews/{id}/close", h.signedIn(h.closeCampaign))
+
+	h.expertRoutes(m)
 
 	m.HandleFunc("GET /admin/accounts", h.signedIn(h.accounts))
 	m.HandleFunc("POST /admin/accounts", h.signedIn(h.accounts))

@@ -3,6 +3,9 @@ package console
 import (
 	"regexp"
 	"strings"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 // What the console says in its own words: the messages after a form
@@ -92,6 +95,9 @@ const (
 func sayPrecondition(lead, msg string) string {
 	if why, ok := sayReportDay(msg); ok {
 		return "Chưa lập được báo cáo: " + why + "."
+	}
+	if _, why, ok := sayExpertRefusal(status.Error(codes.FailedPrecondition, msg), nil); ok {
+		return why
 	}
 	switch {
 	case strings.Contains(msg, "may be a duplicate of") && strings.Contains(msg, "outside"):

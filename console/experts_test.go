@@ -1,0 +1,187 @@
+package console_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"google.golang.org/genproto/googleapis/type/date"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+)
+
+// expertSetup makes two pools, one of each association (thuy-san of
+// hoi-y-hoc, cntt of hoi-tin-hoc), and the people to put in them: Anh,
+// available, consenting to the publication of his expert profile, a
+// fisheries expert working at the Department of Science and Technology
+// (so-khcn); Bình, available, without that consent.
+func (e *env) expertSetup() {
+	e.t.Helper()
+	ctx := context.Background()
+	must := func(err error) {
+		e.t.Helper()
+		if err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	org, err := e.admin.Organizations.CreateOrganization(ctx, &pb.CreateOrganizationRequest{OrganizationId: "so-khcn",
+		Organization: &pb.Organization{DisplayName: "Sở Khoa học và Công nghệ"}})
+	must(err)
+	_, err = e.admin.People.CreatePosition(ctx, &pb.CreatePositionRequest{Parent: e.person.GetName(), Position: &pb.Position{
+		Organization: org.GetName(), Title: "Chuyên viên", Current: true, Start: &date.Date{Year: 2015}}})
+	must(err)
+	_, err = e.admin.People.UpdatePerson(ctx, &pb.UpdatePersonRequest{Person: &pb.Person{Name: e.person.GetName(),
+		Availability: pb.Person_AVAILABLE, Fields: []*pb.FieldOfExpertise{{Field: "fields/vn2008-405", Primary: true}},
+		ExpertRoles: []pb.Person_ExpertRole{pb.Person_CRITIQUE}},
+		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"availability", "fields", "expert_roles"}}})
+	must(err)
+	_, err = e.admin.People.CreatePerson(ctx, &pb.CreatePersonRequest{PersonId: "binh", Person: &pb.Person{FamilyName: "Phạm",
+		MiddleName: "Thanh", GivenName: "Bình", Gender: pb.Person_MALE, BirthDate: &date.Date{Year: 1980}, Availability: pb.Person_AVAILABLE}})
+	must(err)
+	for person, purposes := range map[string][]pb.Consent_Purpose{
+		e.person.GetName(): {pb.Consent_REGISTRY, pb.Consent_PUBLICATION},
+		"people/binh":      {pb.Consent_REGISTRY},
+	} {
+		_, err = e.admin.Privacy.CreateConsent(ctx, &pb.CreateConsentRequest{Parent: person,
+			Consent: &pb.Consent{Purposes: purposes, TextVersion: "2026-01"}})
+		must(err)
+	}
+	for parent, pool := range map[string]*pb.ExpertPool{
+		"associations/hoi-y-hoc":   {Name: "thuy-san", DisplayName: "Hội đồng phản biện thủy sản", Fields: []string{"fields/vn2008-405"}, Roles: []pb.Person_ExpertRole{pb.Person_CRITIQUE}},
+		"associations/hoi-tin-hoc": {Name: "cntt", DisplayName: "Hội đồng tư vấn công nghệ thông tin", Roles: []pb.Person_ExpertRole{pb.Person_CONSULTING}},
+	} {
+		id := pool.Name
+		pool.Name = ""
+		_, err = e.admin.Experts.CreateExpertPool(ctx, &pb.CreateExpertPoolRequest{Parent: parent, ExpertPoolId: id, ExpertPool: pool})
+		must(err)
+	}
+}
+
+// An account limited to an association lists its own pools only; another
+// association's pools, its statistics and its forms refuse it (403) in
+// the console's words, and nothing is added.
+func TestOtherAssociationsPoolRefused(t *testing.T) {
+	e := newEnv(t)
+	e.expertSetup()
+	b := e.signIn(e.account("registrar", "associations/hoi-tin-hoc"))
+	code, body := b.get("/experts")
+	if code != http.StatusOK || !strings.Contains(body, "Hội đồng tư vấn công nghệ thông tin") || strings.Contains(body, "thủy sản") {
+		t.Errorf("/experts: HTTP %d, want the account's pool alone:\n%s", code, body)
+	}
+	if !strings.Contains(body, `href="/experts"`) {
+		t.Errorf("the navigation has no link to the experts' pages")
+	}
+	for _, path := range []string{"/experts/hoi-y-hoc/thuy-san", "/experts/hoi-y-hoc", "/experts/hoi-y-hoc/thuy-san?search=1&field=&role="} {
+		code, body := b.get(path)
+		if code != http.StatusForbidden || !strings.Contains(body, "nằm ngoài phạm vi của tài khoản") {
+			t.Errorf("%s: HTTP %d, want 403 saying it is outside the account's scope: %s", path, code, errorOf(body))
+		}
+		if strings.Contains(body, "limited to") || strings.Contains(body, "thủy sản") {
+			t.Errorf("%s says the server's English or the pool's name:\n%s", path, body)
+		}
+	}
+	_, own := b.get("/experts/hoi-tin-hoc/cntt")
+	code, body = b.post("/experts/hoi-y-hoc/thuy-san/members", url.Values{"csrf": {csrfOf(own)}, "person": {"anh"}, "role": {"CRITIQUE"}})
+	if code != http.StatusForbidden || !strings.Contains(body, "phạm vi") {
+		t.Errorf("adding to another association's pool: HTTP %d: %s", code, errorOf(body))
+	}
+	ms, err := e.admin.Experts.ListExpertPoolMembers(context.Background(), &pb.ListExpertPoolMembersRequest{Parent: "associations/hoi-y-hoc/expertPools/thuy-san"})
+	if err != nil || len(ms.GetExpertPoolMembers()) != 0 {
+		t.Errorf("the other association's pool after the refusal: %v %v", ms, err)
+	}
+	if code, _ := b.get("/experts/hoi-tin-hoc/cntt"); code != http.StatusOK {
+		t.Errorf("its own pool: HTTP %d", code)
+	}
+}
+
+// The Department reads the pools without the forms that change them,
+// and is refused a form posted anyway; a unit's account has no link to
+// the pages and is refused them.
+func TestExpertPagesByRole(t *testing.T) {
+	e := newEnv(t)
+	e.expertSetup()
+	ha := e.signIn(e.account("home_affairs", ""))
+	code, body := ha.get("/experts/hoi-y-hoc/thuy-san")
+	if code != http.StatusOK || strings.Contains(body, `id="add-member"`) || strings.Contains(body, `id="add-engagement"`) {
+		t.Errorf("home_affairs' pool page: HTTP %d, want it without forms", code)
+	}
+	if code, body := ha.post("/experts/hoi-y-hoc/thuy-san/members", url.Values{"csrf": {csrfOf(body)}, "person": {"anh"}}); code != http.StatusForbidden {
+		t.Errorf("home_affairs adding a member: HTTP %d: %s", code, errorOf(body))
+	}
+	ctx := context.Background()
+	_, token, err := e.db.CreateAccount(ctx, "unit@example.vn", "Đơn vị", "registrar", "organizations/so-khcn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.SetPassword(ctx, token, testPassword); err != nil {
+		t.Fatal(err)
+	}
+	unit := e.signIn("unit@example.vn")
+	if _, body := unit.get("/people"); strings.Contains(body, `href="/experts"`) {
+		t.Errorf("a unit's account has a link to the experts' pages")
+	}
+	if code, body := unit.get("/experts"); code != http.StatusForbidden || !strings.Contains(body, "không dùng được trang này") {
+		t.Errorf("a unit's account on /experts: HTTP %d: %s", code, errorOf(body))
+	}
+}
+
+// The server's refusals of the forms stand next to their boxes in
+// Vietnamese: someone without the consent to publication, a member
+// already, an expert who works at the matter's organization (named).
+func TestExpertFormsRefusalsByTheirBoxes(t *testing.T) {
+	e := newEnv(t)
+	e.expertSetup()
+	b := e.signIn(e.account("registrar", ""))
+	pool := "/experts/hoi-y-hoc/thuy-san"
+	post := func(path string, form url.Values) (int, string) {
+		t.Helper()
+		_, page := b.get(pool)
+		form.Set("csrf", csrfOf(page))
+		return b.post(path, form)
+	}
+	for _, tc := range []struct {
+		name, person, want string
+		code               int
+	}{
+		{"no consent", "binh", "chưa đồng ý công bố", http.StatusConflict},
+		{"no such person", "khong-co", "Không có hồ sơ", http.StatusUnprocessableEntity},
+		{"empty", " ", "Cần điền", http.StatusUnprocessableEntity},
+		{"added", "/people/anh", "", http.StatusSeeOther},
+		{"a member already", "anh", "đã có trong nhóm", http.StatusConflict},
+	} {
+		code, body := post(pool+"/members", url.Values{"person": {tc.person}, "role": {"CRITIQUE"}})
+		if tc.want == "" {
+			if code != http.StatusSeeOther {
+				t.Fatalf("%s: HTTP %d: %s", tc.name, code, errorOf(body))
+			}
+			continue
+		}
+		if got := fieldError(body, "m_person"); code != tc.code || !strings.Contains(got, tc.want) {
+			t.Errorf("%s: HTTP %d, the person's box says %q; want %d and %q", tc.name, code, got, tc.code, tc.want)
+		}
+	}
+	eng := url.Values{"person": {"people/anh"}, "matter_title": {"Phản biện đề tài nuôi tôm"}, "requesting_agency": {"Sở KH&CN"},
+		"matter_organization": {"organizations/so-khcn"}, "role": {"CRITIQUE"}, "start_date": {"2026-03-02"}}
+	code, body := post(pool+"/engagements", eng)
+	if got := fieldError(body, "matter_organization"); code != http.StatusConflict || !strings.Contains(got, "Sở Khoa học và Công nghệ") {
+		t.Errorf("an expert of the matter's organization: HTTP %d, the box says %q", code, got)
+	}
+	if strings.Contains(body, "conflict_override_reason") && strings.Contains(body, "the expert works") {
+		t.Errorf("the refusal is the server's English")
+	}
+	if !strings.Contains(body, `value="Phản biện đề tài nuôi tôm"`) {
+		t.Errorf("the refused form lost what was typed")
+	}
+	bad := url.Values{"person": {"people/anh"}, "role": {"CRITIQUE"}, "start_date": {"2026-03-02"}, "end_date": {"2026-03-01"}}
+	code, body = post(pool+"/engagements", bad)
+	if code != http.StatusUnprocessableEntity || fieldError(body, "matter_title") == "" || !strings.Contains(fieldError(body, "end_date"), "trước ngày bắt đầu") {
+		t.Errorf("an engagement without a title ending before it began: HTTP %d, title %q, end %q", code, fieldError(body, "matter_title"), fieldError(body, "end_date"))
+	}
+	es, err := e.admin.Experts.ListEngagements(context.Background(), &pb.ListEngagementsRequest{Parent: "associations/hoi-y-hoc/expertPools/thuy-san"})
+	if err != nil || len(es.GetEngagements()) != 0 {
+		t.Errorf("engagements after the refusals: %v %v", es, err)
+	}
+}
