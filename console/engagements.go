@@ -87,7 +87,9 @@ func (h *Handler) engagement(q *request) {
 		q.fail(h, err)
 		return
 	}
-	d := &engagementData{E: e, Pool: pool, PoolPath: poolPath(q), CanWrite: canWritePeople(q.sess.Account), Outcome: e.GetOutcome(), Rating: e.GetRating(),
+	// An engagement of an expert outside a limited account's scope comes
+	// without them, and the server refuses the account a change to it.
+	d := &engagementData{E: e, Pool: pool, PoolPath: poolPath(q), CanWrite: canWritePeople(q.sess.Account) && e.GetPerson() != "", Outcome: e.GetOutcome(), Rating: e.GetRating(),
 		End: isoDate(e.GetEndDate().GetYear(), e.GetEndDate().GetMonth(), e.GetEndDate().GetDay())}
 	if posted != nil {
 		d.Outcome, d.Rating, d.End = posted.Outcome, posted.Rating, posted.End

@@ -86,7 +86,7 @@ func (h *Handler) expertPools(q *request) {
 	byName(list, (*pb.Association).GetDisplayName)
 	byAssoc := map[string][]*pb.ExpertPool{}
 	for _, p := range resp.GetExpertPools() {
-		a := p.GetName()[:strings.Index(p.GetName(), "/expertPools/")]
+		a, _, _ := strings.Cut(p.GetName(), "/expertPools/")
 		byAssoc[a] = append(byAssoc[a], p)
 	}
 	d := &poolsData{Fields: h.fieldNames(q)}

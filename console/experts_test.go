@@ -185,3 +185,37 @@ func TestExpertFormsRefusalsByTheirBoxes(t *testing.T) {
 		t.Errorf("engagements after the refusals: %v %v", es, err)
 	}
 }
+
+// A pool may hold experts outside a limited account's scope (the Union
+// put them there): the account's pages list them and their engagements
+// without a name, offer no form to change them, and its search does not
+// find them.
+func TestScopedPoolHidesOutsideExperts(t *testing.T) {
+	e := newEnv(t)
+	e.expertSetup()
+	ctx := context.Background()
+	pool := "associations/hoi-tin-hoc/expertPools/cntt"
+	if _, err := e.admin.Experts.CreateExpertPoolMember(ctx, &pb.CreateExpertPoolMemberRequest{Parent: pool,
+		ExpertPoolMember: &pb.ExpertPoolMember{Person: e.person.GetName(), Role: pb.Person_CONSULTING}}); err != nil {
+		t.Fatal(err)
+	}
+	eng, err := e.admin.Experts.CreateEngagement(ctx, &pb.CreateEngagementRequest{Parent: pool, Engagement: &pb.Engagement{
+		Person: e.person.GetName(), MatterTitle: "Tư vấn chuyển đổi số", Role: pb.Person_CONSULTING, StartDate: &date.Date{Year: 2026, Month: 1, Day: 5}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	union := e.signIn(e.account("registrar", ""))
+	if _, body := union.get("/experts/hoi-tin-hoc/cntt?search=1&field=&role="); !strings.Contains(body, "Nguyễn Văn Anh") {
+		t.Fatalf("the Union's search of the pool does not find Anh")
+	}
+	b := e.signIn(e.account("registrar", "associations/hoi-tin-hoc"))
+	for _, path := range []string{"/experts/hoi-tin-hoc/cntt?search=1&field=&role=", "/experts/hoi-tin-hoc/cntt/engagements/" + eng.GetName()[strings.LastIndex(eng.GetName(), "/")+1:]} {
+		code, body := b.get(path)
+		if code != http.StatusOK || strings.Contains(body, "Nguyễn Văn Anh") || strings.Contains(body, "people/anh") {
+			t.Errorf("%s: HTTP %d, names the expert outside the scope:\n%s", path, code, body)
+		}
+		if !strings.Contains(body, "ngoài phạm vi của tài khoản") || strings.Contains(body, `id="outcome-form"`) || strings.Contains(body, "Tạm không mời</button>") {
+			t.Errorf("%s does not say the expert is outside the scope, or offers to change them", path)
+		}
+	}
+}
