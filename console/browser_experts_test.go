@@ -34,7 +34,7 @@ func TestBrowserExpertPools(t *testing.T) {
 			chromedp.WaitVisible("#results"),
 		)
 		follow(t, ctx, chromedp.Click(`//nav/a[text()="Chuyên gia"]`))
-		run(t, ctx, chromedp.WaitVisible("#pool-thuy-san"), shot(dir, "30-nhom-chuyen-gia"))
+		run(t, ctx, chromedp.WaitVisible("#pool-thuy-san"), shot(dir, "70-nhom-chuyen-gia"))
 		if list := read(t, ctx, chromedp.Text("main")); !strings.Contains(list, "Hội đồng tư vấn công nghệ thông tin") {
 			t.Errorf("the list of pools is %q", list)
 		}
@@ -48,7 +48,7 @@ func TestBrowserExpertPools(t *testing.T) {
 			chromedp.SetValue("#m-role", "CRITIQUE"),
 		)
 		follow(t, ctx, chromedp.Click("#m-add"))
-		run(t, ctx, chromedp.WaitVisible("#err-m_person"), shot(dir, "31-chua-dong-y"))
+		run(t, ctx, chromedp.WaitVisible("#err-m_person"), shot(dir, "71-chua-dong-y"))
 		if msg := read(t, ctx, chromedp.Text("#err-m_person")); !strings.Contains(msg, "chưa đồng ý công bố hồ sơ chuyên gia") {
 			t.Errorf("the refusal of Bình says %q", msg)
 		}
@@ -73,7 +73,7 @@ func TestBrowserExpertPools(t *testing.T) {
 			chromedp.SetValue("#e-start", start.Format("2006-01-02")),
 		)
 		follow(t, ctx, chromedp.Click("#e-save"))
-		run(t, ctx, chromedp.WaitVisible("#err-matter_organization"), shot(dir, "32-xung-dot-loi-ich"))
+		run(t, ctx, chromedp.WaitVisible("#err-matter_organization"), shot(dir, "72-xung-dot-loi-ich"))
 		if msg := read(t, ctx, chromedp.Text("#err-matter_organization")); !strings.Contains(msg, "đang công tác tại Sở Khoa học và Công nghệ") {
 			t.Errorf("the conflict's refusal says %q", msg)
 		}
@@ -82,7 +82,7 @@ func TestBrowserExpertPools(t *testing.T) {
 		}
 		run(t, ctx, chromedp.SendKeys("#e-override", "Chuyên gia duy nhất của tỉnh về tôm càng xanh"))
 		follow(t, ctx, chromedp.Click("#e-save"))
-		run(t, ctx, chromedp.WaitVisible("#outcome-form"), shot(dir, "33-viec-moi"))
+		run(t, ctx, chromedp.WaitVisible("#outcome-form"), shot(dir, "73-viec-moi"))
 		if m := read(t, ctx, chromedp.Text("#matter")); m != "Phản biện đề tài nuôi tôm càng xanh" {
 			t.Errorf("the engagement's page is of %q", m)
 		}
@@ -94,7 +94,7 @@ func TestBrowserExpertPools(t *testing.T) {
 			chromedp.SetValue("#o-rating", "5"),
 		)
 		follow(t, ctx, chromedp.Click("#o-save"))
-		run(t, ctx, chromedp.WaitVisible(".flash"), shot(dir, "34-danh-gia"))
+		run(t, ctx, chromedp.WaitVisible(".flash"), shot(dir, "74-danh-gia"))
 		if r, o := read(t, ctx, chromedp.Text("#rating")), read(t, ctx, chromedp.Text("#outcome")); r != "5 – Xuất sắc" || o != "Đạt; đề nghị nghiệm thu" {
 			t.Errorf("after saving: rating %q, outcome %q", r, o)
 		}
@@ -112,7 +112,7 @@ func TestBrowserExpertPools(t *testing.T) {
 			chromedp.SetValue("#s-role", "CRITIQUE"),
 		)
 		follow(t, ctx, chromedp.Click("#search"))
-		run(t, ctx, chromedp.WaitVisible("#found"), shot(dir, "35-tim-chuyen-gia"))
+		run(t, ctx, chromedp.WaitVisible("#found"), shot(dir, "75-tim-chuyen-gia"))
 		found := read(t, ctx, chromedp.Text("#found tbody"))
 		if !strings.Contains(found, "Nguyễn Văn Anh") || !strings.Contains(found, "1") {
 			t.Errorf("the search in %q found %q", area, found)
@@ -121,7 +121,7 @@ func TestBrowserExpertPools(t *testing.T) {
 
 	step("count the association's engagements by year", func(t *testing.T) {
 		follow(t, ctx, chromedp.Click(`//a[starts-with(text(), "← Các nhóm chuyên gia của")]`))
-		run(t, ctx, chromedp.WaitVisible("#eng-stats"), shot(dir, "36-thong-ke-viec-moi"))
+		run(t, ctx, chromedp.WaitVisible("#eng-stats"), shot(dir, "76-thong-ke-viec-moi"))
 		rows := read(t, ctx, chromedp.Text("#eng-stats tbody"))
 		if !strings.Contains(rows, start.Format("2006")) || !strings.Contains(rows, "Phản biện") || !strings.Contains(rows, "ẩn*") {
 			t.Errorf("the statistics of one engagement: %q, want its year and role with its count hidden", rows)
