@@ -219,3 +219,68 @@ func TestScopedPoolHidesOutsideExperts(t *testing.T) {
 		}
 	}
 }
+
+// A member no longer called on cannot be engaged, and the form says so by
+// the expert's box; an outcome saved from a page read before a change is
+// not saved; the years of the count are checked by their boxes.
+func TestExpertStatusOutcomeAndYears(t *testing.T) {
+	e := newEnv(t)
+	e.expertSetup()
+	ctx := context.Background()
+	pool := "associations/hoi-y-hoc/expertPools/thuy-san"
+	m, err := e.admin.Experts.CreateExpertPoolMember(ctx, &pb.CreateExpertPoolMemberRequest{Parent: pool,
+		ExpertPoolMember: &pb.ExpertPoolMember{Person: e.person.GetName(), Role: pb.Person_CRITIQUE}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := e.signIn(e.account("registrar", ""))
+	page := "/experts/hoi-y-hoc/thuy-san"
+	_, body := b.get(page)
+	code, _ := b.post(page+"/members/"+m.GetName()[strings.LastIndex(m.GetName(), "/")+1:]+"/status",
+		url.Values{"csrf": {csrfOf(body)}, "status": {"INACTIVE"}, "etag": {m.GetEtag()}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("stopping calling Anh on: HTTP %d", code)
+	}
+	if _, body = b.get(page); !strings.Contains(body, "Mời lại</button>") || strings.Contains(body, `<option value="people/anh"`) {
+		t.Errorf("the pool's page after Anh was stopped offers no Mời lại, or offers Anh to engage")
+	}
+	code, body = b.post(page+"/engagements", url.Values{"csrf": {csrfOf(body)}, "person": {"people/anh"},
+		"matter_title": {"Phản biện"}, "role": {"CRITIQUE"}, "start_date": {"2026-03-02"}})
+	if got := fieldError(body, "person"); code != http.StatusConflict || !strings.Contains(got, "Tạm không mời") {
+		t.Errorf("engaging a member not called on: HTTP %d, the box says %q", code, got)
+	}
+
+	if _, err := e.admin.Experts.UpdateExpertPoolMember(ctx, &pb.UpdateExpertPoolMemberRequest{
+		ExpertPoolMember: &pb.ExpertPoolMember{Name: m.GetName(), Status: pb.ExpertPoolMember_ACTIVE},
+		UpdateMask:       &fieldmaskpb.FieldMask{Paths: []string{"status"}}}); err != nil {
+		t.Fatal(err)
+	}
+	eng, err := e.admin.Experts.CreateEngagement(ctx, &pb.CreateEngagementRequest{Parent: pool, Engagement: &pb.Engagement{
+		Person: e.person.GetName(), MatterTitle: "Phản biện đề tài", Role: pb.Person_CRITIQUE, StartDate: &date.Date{Year: 2026, Month: 1, Day: 5}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	engPage := page + "/engagements/" + eng.GetName()[strings.LastIndex(eng.GetName(), "/")+1:]
+	_, body = b.get(engPage)
+	if _, err := e.admin.Experts.UpdateEngagement(ctx, &pb.UpdateEngagementRequest{Engagement: &pb.Engagement{Name: eng.GetName(), Outcome: "Đạt"},
+		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"outcome"}}}); err != nil {
+		t.Fatal(err)
+	}
+	code, body = b.post(engPage, url.Values{"csrf": {csrfOf(body)}, "etag": {etagOf(body)}, "outcome": {"Không đạt"}, "rating": {"2"}})
+	if code != http.StatusConflict || !strings.Contains(errorOf(body), "vừa được người khác sửa") || !strings.Contains(body, ">Đạt<") {
+		t.Errorf("an outcome saved over another's: HTTP %d, %q", code, errorOf(body))
+	}
+	if got, _ := e.admin.Experts.GetEngagement(ctx, &pb.GetEngagementRequest{Name: eng.GetName()}); got.GetOutcome() != "Đạt" || got.GetRating() != 0 {
+		t.Errorf("the engagement after the stale form: %q, rated %d", got.GetOutcome(), got.GetRating())
+	}
+
+	for _, tc := range []struct{ query, field, want string }{
+		{"start_year=abc", "start_year", "Năm phải là một số"},
+		{"start_year=2026&end_year=2025", "end_year", "trước năm"},
+	} {
+		code, body := b.get("/experts/hoi-y-hoc?" + tc.query)
+		if got := fieldError(body, tc.field); code != http.StatusUnprocessableEntity || !strings.Contains(got, tc.want) {
+			t.Errorf("%s: HTTP %d, the box says %q, want %q", tc.query, code, got, tc.want)
+		}
+	}
+}

@@ -54,6 +54,7 @@ var violationsVi = []struct {
 	{codes.InvalidArgument, "dimensions", "at least", "hãy chọn ít nhất một chiều thống kê"},
 	{codes.InvalidArgument, "dimensions", "", "mỗi chiều thống kê chỉ chọn một lần, nhiều nhất ba chiều"},
 	{codes.InvalidArgument, "end_date", "is before the start", "ngày kết thúc trước ngày bắt đầu"},
+	{codes.InvalidArgument, "end_year", "is before", "“Đến năm” trước năm “Từ năm”; hãy chọn lại"},
 	{codes.InvalidArgument, "rating", "", "đánh giá từ 1 (kém) đến 5 (xuất sắc), hoặc 0 khi chưa đánh giá"},
 	{codes.InvalidArgument, "", "required", "cần điền thông tin này"},
 }
