@@ -9,7 +9,8 @@ import (
 )
 
 // TestBrowserExpertPools drives Chromium as the Union's registrar through
-// a pool's year: from the navigation to the pool, adding an expert (one
+// a pool's year: from the navigation to the association, making a pool
+// there, adding an expert (one
 // without the consent to publication is refused next to the box), an
 // engagement refused because the expert works at the matter's
 // organization, then recorded with a reason, its outcome and rating, the
@@ -28,7 +29,7 @@ func TestBrowserExpertPools(t *testing.T) {
 	}
 	start := time.Now().AddDate(0, -1, 0)
 
-	step("open the pool from the navigation", func(t *testing.T) {
+	step("open the pools from the navigation", func(t *testing.T) {
 		run(t, ctx,
 			signInTasks(e.base+"/people", email),
 			chromedp.WaitVisible("#results"),
@@ -38,8 +39,24 @@ func TestBrowserExpertPools(t *testing.T) {
 		if list := read(t, ctx, chromedp.Text("main")); !strings.Contains(list, "Hội đồng tư vấn công nghệ thông tin") {
 			t.Errorf("the list of pools is %q", list)
 		}
-		follow(t, ctx, chromedp.Click("#pool-thuy-san"))
-		run(t, ctx, chromedp.WaitVisible("#add-member"))
+	})
+
+	step("make a pool of the association", func(t *testing.T) {
+		follow(t, ctx, chromedp.Click(`//h2/a[text()="Hội Y học tỉnh"]`))
+		run(t, ctx, chromedp.WaitVisible("#new-pool"))
+		fisheries := read(t, ctx, chromedp.EvaluateAsDevTools[string](`document.querySelector('#list-fields option[value^="405 "]').value`))
+		run(t, ctx,
+			chromedp.SendKeys("#p-name", "Hội đồng phản biện nuôi trồng thủy sản"),
+			chromedp.SendKeys("#p-id", "nuoi-trong"),
+			chromedp.SendKeys("#p-field0", fisheries),
+			chromedp.Click("#p-role-CRITIQUE"),
+			shot(dir, "70b-tao-nhom"),
+		)
+		follow(t, ctx, chromedp.Click("#p-create"))
+		run(t, ctx, chromedp.WaitVisible("#add-member"), chromedp.WaitVisible(".flash"))
+		if n, f := read(t, ctx, chromedp.Text("#pool-name")), read(t, ctx, chromedp.Text("main")); n != "Hội đồng phản biện nuôi trồng thủy sản" || !strings.Contains(f, "Lĩnh vực: "+fisheries) {
+			t.Errorf("the new pool's page: %q, %q", n, f)
+		}
 	})
 
 	step("add an expert; one without consent is refused by the box", func(t *testing.T) {
@@ -101,7 +118,7 @@ func TestBrowserExpertPools(t *testing.T) {
 	})
 
 	step("search the pool by an area and a role", func(t *testing.T) {
-		follow(t, ctx, chromedp.Click(`//a[starts-with(text(), "← Hội đồng phản biện thủy sản")]`))
+		follow(t, ctx, chromedp.Click(`//a[starts-with(text(), "← Hội đồng phản biện nuôi trồng thủy sản")]`))
 		run(t, ctx, chromedp.WaitVisible("#s-field"))
 		if n := read(t, ctx, chromedp.Text("#engagements")); !strings.Contains(n, "Nguyễn Văn Anh") || !strings.Contains(n, "5 – Xuất sắc") {
 			t.Errorf("the pool's engagements: %q", n)

@@ -226,6 +226,7 @@ func init() {
 	}
 	// The messages after the pages' forms succeeded (flashes).
 	for k, msg := range map[string]string{
+		"pool-created":        "Đã tạo nhóm chuyên gia; hãy thêm chuyên gia vào nhóm ở dưới.",
 		"expert-added":        "Đã thêm chuyên gia vào nhóm.",
 		"expert-status":       "Đã đổi trạng thái của chuyên gia trong nhóm.",
 		"engagement-recorded": "Đã ghi nhận việc mời chuyên gia; khi xong việc, hãy ghi kết quả và đánh giá ở dưới.",

@@ -2,7 +2,6 @@ package console
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
 	"google.golang.org/grpc/codes"
@@ -45,6 +44,7 @@ const titleExperts = "Chuyên gia"
 func (h *Handler) expertRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /experts", h.signedIn(h.expertPools))
 	m.HandleFunc("GET /experts/{assoc}", h.signedIn(h.associationExperts))
+	m.HandleFunc("POST /experts/{assoc}", h.signedIn(h.createPool))
 	m.HandleFunc("GET /experts/{assoc}/{pool}", h.signedIn(h.expertPool))
 	m.HandleFunc("POST /experts/{assoc}/{pool}/members", h.signedIn(h.addPoolMember))
 	m.HandleFunc("POST /experts/{assoc}/{pool}/members/{m}/status", h.signedIn(h.setMemberStatus))
@@ -110,67 +110,6 @@ func (h *Handler) fieldNames(q *request) map[string]string {
 		}
 	}
 	return out
-}
-
-type associationExpertsData struct {
-	Association *pb.Association
-	Pools       []*pb.ExpertPool
-	Fields      map[string]string
-	// The statistics' years as typed, and their answer.
-	StartYear, EndYear string
-	Stats              *pb.ComputeEngagementStatisticsResponse
-}
-
-// associationExperts is an association's pools and its engagements
-// counted by year, the expert's primary field and the role.
-func (h *Handler) associationExperts(q *request) {
-	if q.notForExperts(h) {
-		return
-	}
-	ctx := q.ctx()
-	name := "associations/" + q.r.PathValue("assoc")
-	a, err := h.members.GetAssociation(ctx, &pb.GetAssociationRequest{Name: name})
-	if err != nil {
-		q.fail(h, err)
-		return
-	}
-	// Every association is read by every account; its pools are the
-	// server's to refuse to an account limited to another.
-	pools, err := h.experts.ListExpertPools(ctx, &pb.ListExpertPoolsRequest{Parent: name, PageSize: 1000})
-	if err != nil {
-		q.fail(h, err)
-		return
-	}
-	v := q.r.URL.Query()
-	d := &associationExpertsData{Association: a, Pools: pools.GetExpertPools(), Fields: h.fieldNames(q),
-		StartYear: strings.TrimSpace(v.Get("start_year")), EndYear: strings.TrimSpace(v.Get("end_year"))}
-	byName(d.Pools, (*pb.ExpertPool).GetDisplayName)
-	p := &page{Data: d, Fields: map[string]string{}}
-	req := &pb.ComputeEngagementStatisticsRequest{Name: name}
-	for _, y := range []struct {
-		field, text string
-		to          *int32
-	}{{"start_year", d.StartYear, &req.StartYear}, {"end_year", d.EndYear, &req.EndYear}} {
-		if y.text == "" {
-			continue
-		}
-		n, err := strconv.Atoi(y.text)
-		if err != nil || n < 1900 || n > 2200 {
-			p.Fields[y.field] = "Năm phải là một số, ví dụ 2025."
-			continue
-		}
-		*y.to = int32(n)
-	}
-	if len(p.Fields) > 0 {
-		p.Error, p.Status = "Có thông tin chưa hợp lệ; xem các ô được đánh dấu.", http.StatusUnprocessableEntity
-	} else if d.Stats, err = h.experts.ComputeEngagementStatistics(ctx, req); err != nil {
-		var fields map[string]string
-		p.Error, fields, p.Status = explain(err)
-		for f, msg := range fields {
-			p.Fields[f] = msg
-		}
-	}
-	q.show(h, "expertassoc", "experts", "Chuyên gia: "+a.GetDisplayName(), p)
 }
 
 // poolData is what the pool's page shows: the pool, its members and

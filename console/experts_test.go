@@ -284,3 +284,45 @@ func TestExpertStatusOutcomeAndYears(t *testing.T) {
 		}
 	}
 }
+
+// A pool's form says its mistakes by their boxes in Vietnamese and makes
+// nothing; the Department and another association's account may not use it.
+func TestNewPoolFormRefusals(t *testing.T) {
+	e := newEnv(t)
+	e.expertSetup()
+	b := e.signIn(e.account("registrar", ""))
+	post := func(b *browser, form url.Values) (int, string) {
+		t.Helper()
+		_, page := b.get("/experts/hoi-tin-hoc")
+		form.Set("csrf", csrfOf(page))
+		return b.post("/experts/hoi-y-hoc", form)
+	}
+	for _, tc := range []struct {
+		name       string
+		form       url.Values
+		field, say string
+		code       int
+	}{
+		{"no name", url.Values{"display_name": {" "}}, "display_name", "Cần điền", http.StatusUnprocessableEntity},
+		{"an id taken", url.Values{"display_name": {"Nhóm"}, "id": {"thuy-san"}}, "id", "đã có một nhóm mang mã này", http.StatusConflict},
+		{"an id misspelt", url.Values{"display_name": {"Nhóm"}, "id": {"Thủy sản"}}, "id", "chữ thường không dấu", http.StatusUnprocessableEntity},
+		{"no such field", url.Values{"display_name": {"Nhóm"}, "field0": {"Thủy sản nước mặn"}}, "fields", "không phải là một lĩnh vực", http.StatusUnprocessableEntity},
+	} {
+		code, body := post(b, tc.form)
+		if got := fieldError(body, tc.field); code != tc.code || !strings.Contains(got, tc.say) {
+			t.Errorf("%s: HTTP %d, the box says %q; want %d and %q", tc.name, code, got, tc.code, tc.say)
+		}
+		if tc.form.Get("display_name") == "Nhóm" && !strings.Contains(body, `value="Nhóm"`) {
+			t.Errorf("%s: the form lost the name typed", tc.name)
+		}
+	}
+	for _, who := range []*browser{e.signIn(e.account("home_affairs", "")), e.signIn(e.account("registrar", "associations/hoi-tin-hoc"))} {
+		if code, body := post(who, url.Values{"display_name": {"Nhóm"}}); code != http.StatusForbidden {
+			t.Errorf("a pool made by an account that may not: HTTP %d: %s", code, errorOf(body))
+		}
+	}
+	ps, err := e.admin.Experts.ListExpertPools(context.Background(), &pb.ListExpertPoolsRequest{Parent: "associations/hoi-y-hoc"})
+	if err != nil || len(ps.GetExpertPools()) != 1 {
+		t.Errorf("the association's pools after the refusals: %v %v", ps, err)
+	}
+}

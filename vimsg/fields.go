@@ -40,6 +40,9 @@ var violationsVi = []struct {
 	{codes.InvalidArgument, "", "ISO 3166-1", "cần mã quốc gia gồm hai chữ in hoa, ví dụ JP; hãy chọn trong danh sách"},
 	{codes.InvalidArgument, "field", "is not a field's name", "không phải là một lĩnh vực của danh mục; hãy gõ vài chữ của tên hoặc mã rồi chọn trong danh sách"},
 	{codes.InvalidArgument, "field", "unknown field", "danh mục không có lĩnh vực này; hãy gõ vài chữ của tên hoặc mã rồi chọn trong danh sách"},
+	// A pool's fields are a list of names (expert_pool.fields[0]).
+	{codes.InvalidArgument, "", "is not a field's name", "không phải là một lĩnh vực của danh mục; hãy gõ vài chữ của tên hoặc mã rồi chọn trong danh sách"},
+	{codes.InvalidArgument, "", `unknown field "fields/`, "danh mục không có lĩnh vực này; hãy gõ vài chữ của tên hoặc mã rồi chọn trong danh sách"},
 	{codes.InvalidArgument, "field", "is listed twice", "một lĩnh vực được ghi hai lần; mỗi lĩnh vực chỉ ghi một lần"},
 	{codes.InvalidArgument, "", "ORCID", "mã ORCID gồm bốn nhóm bốn chữ số nối bằng gạch ngang, ký tự cuối là chữ số hoặc X, ví dụ 0000-0002-1825-0097"},
 	{codes.InvalidArgument, "registry_date", "cannot be changed", "ngày vào danh sách không sửa được sau khi hồ sơ đã được ghi: các báo cáo theo ngày tính người này từ ngày đó"},
@@ -54,6 +57,8 @@ var violationsVi = []struct {
 	{codes.InvalidArgument, "dimensions", "at least", "hãy chọn ít nhất một chiều thống kê"},
 	{codes.InvalidArgument, "dimensions", "", "mỗi chiều thống kê chỉ chọn một lần, nhiều nhất ba chiều"},
 	{codes.InvalidArgument, "end_date", "is before the start", "ngày kết thúc trước ngày bắt đầu"},
+	{codes.AlreadyExists, "expert_pool_id", "", "hội đã có một nhóm mang mã này; hãy chọn mã khác hoặc để trống"},
+	{codes.InvalidArgument, "expert_pool_id", "", "mã gồm chữ thường không dấu, chữ số và gạch nối, bắt đầu bằng một chữ, ví dụ thuy-san; hoặc để trống"},
 	{codes.InvalidArgument, "end_year", "is before", "“Đến năm” trước năm “Từ năm”; hãy chọn lại"},
 	{codes.InvalidArgument, "rating", "", "đánh giá từ 1 (kém) đến 5 (xuất sắc), hoặc 0 khi chưa đánh giá"},
 	{codes.InvalidArgument, "", "required", "cần điền thông tin này"},
