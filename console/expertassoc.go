@@ -56,7 +56,8 @@ func (h *Handler) showAssociation(q *request, form *poolForm, p *page) {
 		return
 	}
 	v := q.r.URL.Query()
-	d := &associationExpertsData{Association: a, Pools: pools.GetExpertPools(), Fields: h.fieldNames(q),
+	fields, _ := h.readList(ctx, "fields")
+	d := &associationExpertsData{Association: a, Pools: pools.GetExpertPools(), Fields: fieldNames(fields),
 		StartYear: strings.TrimSpace(v.Get("start_year")), EndYear: strings.TrimSpace(v.Get("end_year")),
 		CanCreate: canWritePeople(q.sess.Account)}
 	byName(d.Pools, (*pb.ExpertPool).GetDisplayName)
@@ -72,7 +73,6 @@ func (h *Handler) showAssociation(q *request, form *poolForm, p *page) {
 		for i := range d.Roles {
 			d.Roles[i].Selected = form.Roles[d.Roles[i].Value]
 		}
-		fields, _ := h.readList(ctx, "fields")
 		for _, o := range fields {
 			d.FieldList = append(d.FieldList, option{Value: entry("fields", o)})
 		}

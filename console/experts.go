@@ -89,7 +89,8 @@ func (h *Handler) expertPools(q *request) {
 		a, _, _ := strings.Cut(p.GetName(), "/expertPools/")
 		byAssoc[a] = append(byAssoc[a], p)
 	}
-	d := &poolsData{Fields: h.fieldNames(q)}
+	fields, _ := h.readList(ctx, "fields")
+	d := &poolsData{Fields: fieldNames(fields)}
 	for _, a := range list {
 		if pools := byAssoc[a.GetName()]; len(pools) > 0 {
 			byName(pools, (*pb.ExpertPool).GetDisplayName)
@@ -100,14 +101,12 @@ func (h *Handler) expertPools(q *request) {
 }
 
 // fieldNames are the fields' entries ("401 Trồng trọt") by name, for
-// showing a pool's fields and a count's; empty when the list cannot be
+// showing a pool's fields and a count's; empty when the list could not be
 // read (the names are shown then).
-func (h *Handler) fieldNames(q *request) map[string]string {
+func fieldNames(fields []option) map[string]string {
 	out := map[string]string{}
-	if opts, err := h.readList(q.ctx(), "fields"); err == nil {
-		for _, o := range opts {
-			out[o.Value] = o.Label
-		}
+	for _, o := range fields {
+		out[o.Value] = o.Label
 	}
 	return out
 }
@@ -190,7 +189,12 @@ func (h *Handler) showPool(q *request, d *poolData, p *page) {
 	}
 	p.Data = d
 	d.Pool, d.Association, d.CanWrite = pool, a, canWritePeople(q.sess.Account)
-	d.Fields = h.fieldNames(q)
+	// The fields' list names the pool's fields and offers the search's.
+	fields, _ := h.readList(ctx, "fields")
+	d.Fields = fieldNames(fields)
+	for _, o := range fields {
+		d.FieldList = append(d.FieldList, option{Value: entry("fields", o)})
+	}
 	members, err := h.experts.ListExpertPoolMembers(ctx, &pb.ListExpertPoolMembersRequest{Parent: name, PageSize: 1000})
 	if err != nil {
 		q.fail(h, err)
@@ -235,17 +239,13 @@ func (h *Handler) showPool(q *request, d *poolData, p *page) {
 			}
 		}
 	}
-	h.searchPool(q, d, p, name)
+	h.searchPool(q, d, p, name, fields)
 	q.show(h, "pool", "experts", pool.GetDisplayName(), p)
 }
 
 // searchPool runs the pool's search when its form was sent (?search=),
-// and fills the form's list of fields.
-func (h *Handler) searchPool(q *request, d *poolData, p *page, name string) {
-	fields, _ := h.readList(q.ctx(), "fields")
-	for _, o := range fields {
-		d.FieldList = append(d.FieldList, option{Value: entry("fields", o)})
-	}
+// reading the field chosen by its entry in fields.
+func (h *Handler) searchPool(q *request, d *poolData, p *page, name string, fields []option) {
 	v := q.r.URL.Query()
 	if q.r.Method != http.MethodGet || !v.Has("search") {
 		return
