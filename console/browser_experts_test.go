@@ -130,6 +130,12 @@ func TestBrowserExpertPools(t *testing.T) {
 		)
 		follow(t, ctx, chromedp.Click("#search"))
 		run(t, ctx, chromedp.WaitVisible("#found"), shot(dir, "75-tim-chuyen-gia"))
+		// The page with its forms and tables fits a narrow window.
+		run(t, ctx, chromedp.EmulateViewport(768, 900))
+		if w := read(t, ctx, chromedp.EvaluateAsDevTools[int](`document.documentElement.scrollWidth`)); w > 768 {
+			t.Errorf("the pool's page is %d px wide in a window of 768", w)
+		}
+		run(t, ctx, chromedp.EmulateViewport(1280, 900))
 		found := read(t, ctx, chromedp.Text("#found tbody"))
 		if !strings.Contains(found, "Nguyễn Văn Anh") || !strings.Contains(found, "1") {
 			t.Errorf("the search in %q found %q", area, found)
