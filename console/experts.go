@@ -295,9 +295,9 @@ func poolPath(q *request) string {
 	return "/experts/" + q.r.PathValue("assoc") + "/" + q.r.PathValue("pool")
 }
 
-// personOf reads the person a clerk typed: the profile's id, its
+// typedPerson reads the person a clerk typed: the profile's id, its
 // resource name, or the address of its page.
-func personOf(s string) string {
+func typedPerson(s string) string {
 	s = strings.TrimSpace(s)
 	if i := strings.LastIndex(s, "people/"); i >= 0 {
 		s = s[i+len("people/"):]
@@ -321,7 +321,7 @@ func (h *Handler) addPoolMember(q *request) {
 	d := &poolData{MemberPerson: strings.TrimSpace(q.r.PostFormValue("person")), MemberRole: q.r.PostFormValue("role"),
 		MemberRequestID: q.formRequestID(), Eng: engagementForm{RequestID: newFormToken()}}
 	p := &page{Fields: map[string]string{}}
-	person := personOf(d.MemberPerson)
+	person := typedPerson(d.MemberPerson)
 	if person == "" {
 		p.Fields[memberKey+"person"] = "Cần điền mã hồ sơ của chuyên gia."
 		p.Error = "Có thông tin chưa hợp lệ; xem các ô được đánh dấu."

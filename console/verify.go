@@ -214,7 +214,7 @@ func (h *Handler) toVerify(q *request) {
 	var people, refs []string
 	seen := map[string]bool{}
 	for _, x := range resp.GetQualifications() {
-		p := personOf(x.GetName())
+		p := holderOf(x.GetName())
 		if !seen[p] {
 			seen[p] = true
 			people = append(people, p)
@@ -230,15 +230,15 @@ func (h *Handler) toVerify(q *request) {
 		}
 	}
 	for _, x := range resp.GetQualifications() {
-		d.Rows = append(d.Rows, toVerifyRow{Q: x, Person: byName[personOf(x.GetName())]})
+		d.Rows = append(d.Rows, toVerifyRow{Q: x, Person: byName[holderOf(x.GetName())]})
 	}
 	h.lookup(ctx, d.Names, refs)
 	q.show(h, "toverify", "verify", "Xác minh trình độ", &page{Data: d})
 }
 
-// personOf is the person of a qualification's name:
+// holderOf is the person of a qualification's name:
 // people/p/qualifications/q → people/p.
-func personOf(name string) string {
+func holderOf(name string) string {
 	p, _, _ := strings.Cut(name, "/qualifications/")
 	return p
 }
@@ -253,7 +253,7 @@ func verificationWord(s pb.Verification_State) string {
 }
 
 func init() {
-	funcs["personOf"] = personOf
+	funcs["holderOf"] = holderOf
 	funcs["verification"] = func(v *pb.Verification) string { return verificationWord(v.GetState()) }
 	funcs["verifyLink"] = func(personID string, q *pb.Qualification, next string) string {
 		u := "/people/" + personID + "/qualifications/" + idOf(q.GetName()) + "/verify"
