@@ -190,13 +190,13 @@ type cell struct {
 }
 
 type reportData struct {
-	R       *pb.Report
-	Creator string
-	Shares  [][]cell // label, numerator, denominator, share, a year before, change
-	Counts  [][]cell // label, count, a year before, change
-	Legend  int32
-	XLSXURL string
-	CSVURL  string
+	R         *pb.Report
+	Creator   string
+	Shares    [][]cell // label, numerator, denominator, share, a year before, change
+	Counts    [][]cell // label, count, a year before, change
+	Threshold int32    // the suppression threshold the legend names
+	XLSXURL   string
+	CSVURL    string
 }
 
 // report shows a report's tables and indicators, or downloads it when
@@ -217,7 +217,7 @@ func (h *Handler) report(q *request) {
 		q.fail(h, err)
 		return
 	}
-	d := &reportData{R: r, Creator: madeBy(r), Legend: r.GetIndicators().GetSuppressionThreshold(),
+	d := &reportData{R: r, Creator: madeBy(r), Threshold: r.GetIndicators().GetSuppressionThreshold(),
 		XLSXURL: "/reports/" + url.PathEscape(id) + ".xlsx", CSVURL: "/reports/" + url.PathEscape(id) + ".csv"}
 	d.Shares, d.Counts = indicatorCells(r)
 	q.show(h, "report", "reports", reportsTitle+" tính đến "+labels.Date(r.GetAsOf()), &page{Data: d})

@@ -139,14 +139,16 @@ const indicatorHeader = "Chỉ tiêu"
 func indicatorRows(r *pb.Report) [][]any {
 	shares := [][]any{{indicatorHeader, "Tử số", "Mẫu số", "Tỷ lệ", "Tỷ lệ năm trước", "Thay đổi (điểm %)"}}
 	counts := [][]any{{indicatorHeader, "Số người", "Số người năm trước", "Thay đổi (người)"}}
-	below, legendBelow, legendProtects := suppressionLegend(int(r.GetIndicators().GetSuppressionThreshold()))
+	threshold := r.GetIndicators().GetSuppressionThreshold()
+	below := labels.BelowMark(threshold)
+	legendBelow, legendProtects, legendScope := labels.SuppressionLegend(threshold)
 	mark := func(ind *pb.Indicator) string {
 		if ind.GetSuppressionReason() == pb.SuppressionReason_BELOW_THRESHOLD {
 			return below
 		}
 		// Withheld to protect another; a report made before indicators
 		// said why reads so too.
-		return protectsMark
+		return labels.ProtectsMark
 	}
 	prev := map[pb.Indicator_Kind]*pb.Indicator{}
 	for _, ind := range r.GetPreviousIndicators().GetIndicators() {
@@ -177,7 +179,7 @@ func indicatorRows(r *pb.Report) [][]any {
 			p = &pb.Indicator{Kind: ind.GetKind()}
 		}
 		// Either figure, with the other, would tell a withheld one.
-		var change any = protectsMark
+		var change any = labels.ProtectsMark
 		if labels.Counts(ind.GetKind()) {
 			switch {
 			case ind.Numerator != nil && p.Numerator != nil:
@@ -200,7 +202,7 @@ func indicatorRows(r *pb.Report) [][]any {
 	if len(counts) > 1 {
 		rows = append(append(rows, []any{}), counts...)
 	}
-	return append(rows, []any{}, []any{legendBelow + " " + legendProtects},
+	return append(rows, []any{}, []any{legendBelow + " " + legendProtects}, []any{legendScope},
 		[]any{noDataMark + " là không có dữ liệu: không có ai trong mẫu số, nên không có tỷ lệ."})
 }
 

@@ -127,7 +127,7 @@ func (t *statsTable) lines() [][]string {
 	if t.note != "" {
 		lines = append(lines, []string{t.note})
 	}
-	lines = append(lines, []string{}, []string{t.legendBelow + " " + t.legendProtects})
+	lines = append(lines, []string{}, []string{t.legendBelow + " " + t.legendProtects}, []string{t.legendScope})
 	if t.who != "" {
 		lines = append(lines, []string{t.who})
 	}
@@ -143,8 +143,9 @@ func (t *statsTable) lines() [][]string {
 type statsTable struct {
 	header []string
 	rows   []statsRow
-	// The legend of the two marks of a suppressed count.
-	legendBelow, legendProtects string
+	// The legend of the two marks of a suppressed count, and what
+	// suppression does not do (labels.SuppressionLegend).
+	legendBelow, legendProtects, legendScope string
 	// The date the figures are as on, as a line under the legend: a file
 	// passed on says which day it counts.
 	asOf string
@@ -175,13 +176,13 @@ func newStatsTable(r *pb.ComputeStatisticsResponse) *statsTable {
 		t.header = append(t.header, "Mã "+lowerFirst(label), label)
 	}
 	t.header = append(t.header, "Số người")
-	below, legendBelow, legendProtects := suppressionLegend(int(r.GetSuppressionThreshold()))
+	below := labels.BelowMark(r.GetSuppressionThreshold())
 	count := func(n *int32, reason pb.SuppressionReason) statsCount {
 		switch {
 		case n != nil:
 			return statsCount{n: n, text: strconv.Itoa(int(*n))}
 		case reason == pb.SuppressionReason_PROTECTS_ANOTHER:
-			return statsCount{reason: reason, text: protectsMark}
+			return statsCount{reason: reason, text: labels.ProtectsMark}
 		}
 		return statsCount{reason: pb.SuppressionReason_BELOW_THRESHOLD, text: below}
 	}
@@ -195,7 +196,7 @@ func newStatsTable(r *pb.ComputeStatisticsResponse) *statsTable {
 	total := make([]string, len(t.header)-1)
 	total[0] = "Tổng cộng"
 	t.rows = append(t.rows, statsRow{labels: total, count: count(r.Total, r.GetTotalSuppressionReason())})
-	t.legendBelow, t.legendProtects = legendBelow, legendProtects
+	t.legendBelow, t.legendProtects, t.legendScope = labels.SuppressionLegend(r.GetSuppressionThreshold())
 	t.asOf = asOfLine(r.GetAsOf())
 	t.note = labels.StatisticsNote(r)
 	return t
@@ -209,20 +210,6 @@ func asOfLine(d *date.Date) string {
 	}
 	return "Số liệu tính đến ngày " + labels.Date(d) + "."
 }
-
-// suppressionLegend is the mark of a count below threshold ("<5"), and
-// the legend of it and of protectsMark.
-func suppressionLegend(threshold int) (below, legendBelow, legendProtects string) {
-	below = "<" + strconv.Itoa(threshold)
-	legendBelow = "Ghi chú: " + below + " là từ 1 đến " + strconv.Itoa(threshold-1) +
-		" người, không công bố để bảo vệ thông tin cá nhân;"
-	legendProtects = protectsMark + " là số không công bố để không suy ra được một số " + below +
-		" từ các số khác, có thể là số bất kỳ (kể cả số lớn hoặc 0)."
-	return below, legendBelow, legendProtects
-}
-
-// protectsMark stands for a count withheld to protect another.
-const protectsMark = "ẩn"
 
 // lowerFirst lowers the first letter: "Trình độ" becomes "trình độ".
 func lowerFirst(s string) string {

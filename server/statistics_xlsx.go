@@ -7,6 +7,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
@@ -129,9 +130,9 @@ func statsSheet(f *excelize.File, st sheetStyles, sheet string, top int, r *pb.C
 		reason pb.SuppressionReason
 		text   string
 	}{{pb.SuppressionReason_BELOW_THRESHOLD, t.legendBelow}, {pb.SuppressionReason_PROTECTS_ANOTHER, t.legendProtects}} {
-		sample := "<" + fmt.Sprint(r.GetSuppressionThreshold())
+		sample := labels.BelowMark(r.GetSuppressionThreshold())
 		if l.reason == pb.SuppressionReason_PROTECTS_ANOTHER {
-			sample = protectsMark
+			sample = labels.ProtectsMark
 		}
 		if err := f.SetCellStr(sheet, cell(1, n), sample); err != nil {
 			return err
@@ -144,6 +145,10 @@ func statsSheet(f *excelize.File, st sheetStyles, sheet string, top int, r *pb.C
 		}
 		n++
 	}
+	if err := f.SetCellStr(sheet, cell(1, n), t.legendScope); err != nil {
+		return err
+	}
+	n++
 	if t.who != "" {
 		if err := f.SetCellStr(sheet, cell(1, n), t.who); err != nil {
 			return err

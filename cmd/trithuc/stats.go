@@ -270,13 +270,13 @@ func printJSON(w io.Writer, m proto.Message) error {
 // then the count, right-aligned; a count below the threshold reads "<5",
 // one hidden only to protect another "ẩn" (it may be of any size).
 func printStatistics(w io.Writer, r *pb.ComputeStatisticsResponse) {
-	hidden := "<" + strconv.Itoa(int(r.GetSuppressionThreshold()))
+	hidden := labels.BelowMark(r.GetSuppressionThreshold())
 	count := func(n *int32, reason pb.SuppressionReason) string {
 		switch {
 		case n != nil:
 			return strconv.Itoa(int(*n))
 		case reason == pb.SuppressionReason_PROTECTS_ANOTHER:
-			return "ẩn"
+			return labels.ProtectsMark
 		}
 		return hidden
 	}
@@ -293,8 +293,8 @@ func printStatistics(w io.Writer, r *pb.ComputeStatisticsResponse) {
 	if note := labels.StatisticsNote(r); note != "" {
 		fmt.Fprintln(w, note)
 	}
-	fmt.Fprintf(w, "\nNgày tính: %s. %s: dưới %d người, không công bố. ẩn: không công bố để không suy ra được một số %s; có thể là số bất kỳ.\n",
-		labels.Date(r.GetAsOf()), hidden, r.GetSuppressionThreshold(), hidden)
+	fmt.Fprintf(w, "\nNgày tính: %s.\n", labels.Date(r.GetAsOf()))
+	printLegend(w, r.GetSuppressionThreshold())
 }
 
 // printIndicators prints the indicators as a table, shares in percent,
@@ -304,11 +304,11 @@ func printStatistics(w io.Writer, r *pb.ComputeStatisticsResponse) {
 func printIndicators(w io.Writer, r *pb.GetIndicatorsResponse) {
 	shares := [][]string{{"Chỉ tiêu", "Tử số", "Mẫu số", "Tỷ lệ"}}
 	counts := [][]string{{"Chỉ tiêu", "Số người"}}
-	below := "<" + strconv.Itoa(int(r.GetSuppressionThreshold()))
+	below := labels.BelowMark(r.GetSuppressionThreshold())
 	for _, ind := range r.GetIndicators() {
 		mark := below
 		if ind.GetSuppressionReason() == pb.SuppressionReason_PROTECTS_ANOTHER {
-			mark = "ẩn"
+			mark = labels.ProtectsMark
 		}
 		num, den, share := mark, mark, mark
 		if ind.Numerator != nil {
@@ -334,8 +334,18 @@ func printIndicators(w io.Writer, r *pb.GetIndicatorsResponse) {
 		fmt.Fprintln(w)
 		printTable(w, counts, 1)
 	}
-	fmt.Fprintf(w, "\nNgày tính: %s. %s: dưới %d người, không công bố. ẩn: không công bố để không suy ra được một số %s; có thể là số bất kỳ. –: không có dữ liệu (không có ai trong mẫu số).\n",
-		labels.Date(r.GetAsOf()), below, r.GetSuppressionThreshold(), below)
+	fmt.Fprintf(w, "\nNgày tính: %s.\n", labels.Date(r.GetAsOf()))
+	printLegend(w, r.GetSuppressionThreshold())
+	fmt.Fprintln(w, "–: không có dữ liệu (không có ai trong mẫu số).")
+}
+
+// printLegend says what the marks of hidden counts mean, in the words of
+// the files (labels.SuppressionLegend).
+func printLegend(w io.Writer, threshold int32) {
+	below, protects, scope := labels.SuppressionLegend(threshold)
+	fmt.Fprintln(w, below)
+	fmt.Fprintln(w, protects)
+	fmt.Fprintln(w, scope)
 }
 
 // printTable aligns columns by their width in characters; the columns from

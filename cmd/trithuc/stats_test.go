@@ -127,7 +127,8 @@ func TestStatsFlagMistakes(t *testing.T) {
 }
 
 // A count hidden to protect another reads "ẩn", not "<5", and the legend
-// says what each mark means.
+// says what each mark means, with the threshold, and what hiding does not
+// do: it claims no one cannot be identified (an audit found files that did).
 func TestPrintStatisticsMarks(t *testing.T) {
 	n := int32(282)
 	var b strings.Builder
@@ -138,12 +139,18 @@ func TestPrintStatisticsMarks(t *testing.T) {
 			{Labels: []string{"Khmer"}, Suppressed: true, SuppressionReason: pb.SuppressionReason_BELOW_THRESHOLD},
 		}})
 	out := b.String()
-	for _, want := range []string{"Kinh             ẩn", "Khmer            <5", "ẩn: không công bố để không suy ra được"} {
+	for _, want := range append([]string{"Kinh             ẩn", "Khmer            <5"}, legendWords...) {
 		if !strings.Contains(out, want) {
 			t.Errorf("no %q in\n%s", want, out)
 		}
 	}
 }
+
+// legendWords are what the legend of a table says with the threshold at
+// 5: the two marks, and that hiding counts guarantees nothing more.
+var legendWords = []string{"<5 là từ 1 đến 4 người, dưới ngưỡng công bố (5 người)",
+	"ẩn là số không công bố để không suy ra được một số <5 từ các số khác bằng phép trừ",
+	"không bảo đảm rằng không ai có thể bị nhận ra khi đối chiếu với nguồn thông tin khác"}
 
 // professors is the line of the number of professors in printed
 // indicators, with the header of its table.
@@ -178,5 +185,10 @@ func TestPrintIndicatorsCounts(t *testing.T) {
 	}
 	if !strings.Contains(out, "Tỷ lệ nữ") || !strings.Contains(out, "30,0%") {
 		t.Errorf("the shares are gone:\n%s", out)
+	}
+	for _, want := range append(legendWords, "–: không có dữ liệu") {
+		if !strings.Contains(out, want) {
+			t.Errorf("the legend does not say %q:\n%s", want, out)
+		}
 	}
 }
