@@ -202,7 +202,7 @@ func indicatorRows(r *pb.Report) [][]any {
 	if len(counts) > 1 {
 		rows = append(append(rows, []any{}), counts...)
 	}
-	return append(rows, []any{}, []any{legendBelow + " " + legendProtects}, []any{legendScope},
+	return append(rows, []any{}, []any{legendBelow + " " + legendProtects + " " + legendScope},
 		[]any{noDataMark + " là không có dữ liệu: không có ai trong mẫu số, nên không có tỷ lệ."})
 }
 

@@ -127,7 +127,7 @@ func (t *statsTable) lines() [][]string {
 	if t.note != "" {
 		lines = append(lines, []string{t.note})
 	}
-	lines = append(lines, []string{}, []string{t.legendBelow + " " + t.legendProtects}, []string{t.legendScope})
+	lines = append(lines, []string{}, []string{t.legendBelow + " " + t.legendProtects + " " + t.legendScope})
 	if t.who != "" {
 		lines = append(lines, []string{t.who})
 	}
