@@ -70,7 +70,7 @@ var funcs = template.FuncMap{
 	"id":              idOf,
 	"join":            strings.Join,
 	"add":             func(a, b int) int { return a + b },
-	"percent":         func(share float64) string { return labels.Percent(share, 1) },
+	"percent":         labels.Share,
 	"rowLabels":       rowLabels,
 	"statsNote":       labels.StatisticsNote,
 	"suppressionHint": labels.SuppressionHint,

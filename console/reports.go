@@ -259,7 +259,7 @@ func indicatorCells(r *pb.Report) (shares, counts [][]cell) {
 	shareOf := func(ind *pb.Indicator) cell {
 		switch {
 		case ind.Share != nil:
-			return cell{Text: labels.Percent(ind.GetShare(), 2)}
+			return cell{Text: labels.Share(ind.GetShare())}
 		case ind.GetSuppressed():
 			return hidden(ind)
 		}
@@ -283,7 +283,7 @@ func indicatorCells(r *pb.Report) (shares, counts [][]cell) {
 		}
 		switch {
 		case ind.Share != nil && p.Share != nil:
-			change = cell{Text: labels.Decimal(100*(ind.GetShare()-p.GetShare()), 2)}
+			change = cell{Text: labels.Points(100 * (ind.GetShare() - p.GetShare()))}
 		case ind.Share == nil && !ind.GetSuppressed() || p.Share == nil && !p.GetSuppressed():
 			change = cell{Text: "–"}
 		}

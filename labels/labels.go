@@ -208,9 +208,27 @@ func Decimal(x float64, places int) string {
 	return strings.Replace(strconv.FormatFloat(x, 'f', places, 64), ".", ",", 1)
 }
 
-// Percent is a share (from 0 to 1) in percent, as Vietnamese writes it:
-// 0.3636 with one place is 36,4%.
-func Percent(share float64, places int) string { return Decimal(100*share, places) + "%" }
+// SharePlaces is how many decimals a share in percent, and a change of
+// shares in points, are shown with wherever they are shown: the console's
+// pages, the report's files, `trithuc stats indicators`. One rule, so
+// that a share reads the same on the page and in the file.
+const SharePlaces = 1
+
+// Share is a share (from 0 to 1) in percent, as Vietnamese writes it:
+// 0.3636 is 36,4%.
+func Share(share float64) string { return Decimal(100*share, SharePlaces) + "%" }
+
+// Points is a change of shares in percentage points, as Vietnamese
+// writes it: -1.254 is -1,3.
+func Points(points float64) string { return Decimal(points, SharePlaces) }
+
+// ShareNumFmt and PointsNumFmt are the number formats of a workbook's
+// shares and changes in points: SharePlaces decimals, with the reader's
+// decimal mark.
+var (
+	ShareNumFmt  = "0." + strings.Repeat("0", SharePlaces) + "%"
+	PointsNumFmt = "0." + strings.Repeat("0", SharePlaces)
+)
 
 // Counts says whether an indicator is a number of people (Số giáo sư, phó
 // giáo sư) rather than a share: tables show it among counts, never in a

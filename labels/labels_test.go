@@ -103,22 +103,26 @@ func TestEveryDimensionHasAWord(t *testing.T) {
 	}
 }
 
-func TestPercentWithDecimalComma(t *testing.T) {
+// Shares and changes in points have one decimal and the decimal comma,
+// wherever they are shown.
+func TestShareWithDecimalComma(t *testing.T) {
 	for _, c := range []struct {
-		share  float64
-		places int
-		want   string
+		share float64
+		want  string
 	}{
-		{0.3636, 1, "36,4%"},
-		{8.0 / 19, 2, "42,11%"},
-		{0, 2, "0,00%"},
-		{1, 1, "100,0%"},
+		{0.3636, "36,4%"},
+		{8.0 / 19, "42,1%"},
+		{0, "0,0%"},
+		{1, "100,0%"},
 	} {
-		if got := Percent(c.share, c.places); got != c.want {
-			t.Errorf("Percent(%v, %d) = %q, want %q", c.share, c.places, got, c.want)
+		if got := Share(c.share); got != c.want {
+			t.Errorf("Share(%v) = %q, want %q", c.share, got, c.want)
 		}
 	}
-	if got := Decimal(-1.254, 2); got != "-1,25" {
-		t.Errorf("Decimal(-1.254, 2) = %q", got)
+	if got := Points(-1.254); got != "-1,3" {
+		t.Errorf("Points(-1.254) = %q", got)
+	}
+	if ShareNumFmt != "0.0%" || PointsNumFmt != "0.0" {
+		t.Errorf("number formats %q, %q; want 0.0%% and 0.0", ShareNumFmt, PointsNumFmt)
 	}
 }

@@ -212,9 +212,9 @@ func indicatorText(v any) string {
 	case int:
 		return strconv.Itoa(v)
 	case share:
-		return labels.Percent(float64(v), 2)
+		return labels.Share(float64(v))
 	case points:
-		return labels.Decimal(float64(v), 2)
+		return labels.Points(float64(v))
 	}
 	return v.(string)
 }
@@ -311,11 +311,11 @@ func indicatorSheet(f *excelize.File, st sheetStyles, r *pb.Report) error {
 	if err != nil {
 		return err
 	}
-	percent, err := f.NewStyle(&excelize.Style{NumFmt: 10}) // 0.00%
+	percent, err := f.NewStyle(&excelize.Style{CustomNumFmt: &labels.ShareNumFmt})
 	if err != nil {
 		return err
 	}
-	decimal, err := f.NewStyle(&excelize.Style{NumFmt: 2}) // 0.00
+	decimal, err := f.NewStyle(&excelize.Style{CustomNumFmt: &labels.PointsNumFmt})
 	if err != nil {
 		return err
 	}

@@ -182,7 +182,7 @@ func TestReportIndicatorsExport(t *testing.T) {
 	// The number of professors is a count: this year's, last year's and
 	// the change, in people, not a share of everyone.
 	for label, want := range map[string]string{
-		"Tỷ lệ nữ":                "8 | 15 | 53,33% | – | –",
+		"Tỷ lệ nữ":                "8 | 15 | 53,3% | – | –",
 		"Số giáo sư, phó giáo sư": "0 | 0 | 0",
 	} {
 		if rows[label] != want {
@@ -215,7 +215,7 @@ func TestReportIndicatorsExport(t *testing.T) {
 	typ, _ := f.GetCellType(sheet, share)
 	raw, _ := f.GetCellValue(sheet, share, excelize.Options{RawCellValue: true})
 	shown, _ := f.GetCellValue(sheet, share)
-	if typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber || !strings.HasPrefix(raw, "0.5333") || shown != "53.33%" {
+	if typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber || !strings.HasPrefix(raw, "0.5333") || shown != "53.3%" {
 		t.Errorf("the women's share %s: type %v, value %q shown as %q; want the number 0.5333... in percent", share, typ, raw, shown)
 	}
 	if prev := all[at][4]; prev != "–" {

@@ -323,7 +323,7 @@ func printIndicators(w io.Writer, r *pb.GetIndicatorsResponse) {
 		}
 		switch {
 		case ind.Share != nil:
-			share = labels.Percent(ind.GetShare(), 1)
+			share = labels.Share(ind.GetShare())
 		case !ind.GetSuppressed():
 			share = "–" // a denominator of 0
 		}
