@@ -138,7 +138,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			state := "live"
 			switch {
 			case !k.RevokeTime.IsZero():
-				state = "revoked " + k.RevokeTime.Local().Format(time.DateTime)
+				state = "revoked " + cliTime(k.RevokeTime)
 			case !k.ExpireTime.IsZero() && time.Now().After(k.ExpireTime):
 				state = "expired"
 			}
@@ -171,5 +171,5 @@ func when(t time.Time) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return t.Local().Format(time.DateTime)
+	return cliTime(t)
 }

@@ -14,6 +14,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"trithuc.gov.vn/trithuc/store"
 	"trithuc.gov.vn/trithuc/transfer"
 )
 
@@ -27,7 +28,18 @@ var defaultColumns = map[protoreflect.FullName][]string{
 	// The first eight fields would leave out the unit a caller is limited to.
 	"trithuc.v1.Account": {"name", "email", "display_name", "role", "association", "organization", "create_time", "password_time", "disable_time"},
 	"trithuc.v1.ApiKey":  {"name", "display_name", "role", "association", "organization", "create_time", "expire_time", "revoke_time", "last_use_time"},
+	// A listed report has no tables nor indicators (ListReports leaves
+	// them out): their columns would always be empty.
+	"trithuc.v1.Report": {"name", "template", "as_of", "create_time", "creator_display_name"},
 }
+
+// timeLayout is how the command line prints a time: in the service's zone
+// (Vietnam's, as the console and the calendar of dates), with its offset,
+// so that a time read on a machine set to UTC is not taken for local.
+const timeLayout = "2006-01-02 15:04:05 -07:00"
+
+// cliTime is t as the command line prints it (timeLayout).
+func cliTime(t time.Time) string { return t.In(store.Vietnam).Format(timeLayout) }
 
 // printResult prints the responses of one call (several when --all followed
 // the pages) to w. When a list has more pages, it says how to get them: in
@@ -284,7 +296,7 @@ func renderOne(fd protoreflect.FieldDescriptor, v protoreflect.Value) string {
 		case "google.protobuf.Timestamp":
 			f := fd.Message().Fields()
 			t := time.Unix(m.Get(f.ByName("seconds")).Int(), m.Get(f.ByName("nanos")).Int())
-			return t.Local().Format(time.DateTime)
+			return cliTime(t)
 		}
 		b, _ := protojson.MarshalOptions{UseProtoNames: true}.Marshal(m.Interface())
 		return string(b)

@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"errors"
+	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
@@ -84,5 +87,26 @@ func TestUnknownColumnRefused(t *testing.T) {
 	var ue usageError
 	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "display_name") {
 		t.Errorf("--columns bogus: %v, want a usage error listing the fields", err)
+	}
+}
+
+// A list of reports prints its times in the service's zone with the
+// offset (they printed in UTC, unmarked, on a machine set to UTC), and no
+// INDICATORS column, which ListReports always left empty.
+func TestPrintReportsTable(t *testing.T) {
+	made := time.Date(2026, 1, 5, 2, 30, 0, 0, time.UTC)
+	resp := &pb.ListReportsResponse{Reports: []*pb.Report{{Name: "reports/nam-2025", Template: pb.Report_YEARLY_WORKFORCE,
+		AsOf: &date.Date{Year: 2025, Month: 12, Day: 31}, CreateTime: timestamppb.New(made),
+		Creator: "accounts/lan", CreatorDisplayName: "Trần Thị Lan"}}}
+	var out bytes.Buffer
+	if err := printResult(&out, io.Discard, "table", "", []proto.Message{resp}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(out.String(), "\n")
+	if got := strings.Join(strings.Fields(lines[0]), " "); got != "NAME TEMPLATE AS_OF CREATE_TIME CREATOR_DISPLAY_NAME" {
+		t.Errorf("header %q", got)
+	}
+	if !strings.Contains(lines[1], "2026-01-05 09:30:00 +07:00") || !strings.Contains(lines[1], "Trần Thị Lan") {
+		t.Errorf("the report made at %s reads %q, want 2026-01-05 09:30:00 +07:00 and its maker", made, lines[1])
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"trithuc.gov.vn/trithuc/console"
 	"trithuc.gov.vn/trithuc/server"
@@ -132,7 +131,7 @@ func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		for _, a := range accounts {
 			state := "enabled"
 			if a.Disabled() {
-				state = "disabled " + a.DisableTime.Local().Format(time.DateTime)
+				state = "disabled " + cliTime(a.DisableTime)
 			}
 			scope := a.Association + a.Organization
 			if scope == "" {
