@@ -351,5 +351,5 @@ func indicatorSheet(f *excelize.File, st sheetStyles, r *pb.Report) error {
 	if err := f.SetColWidth(sheet, "B", "F", 14); err != nil {
 		return err
 	}
-	return printSetup(f, sheet, top)
+	return transfer.PrintSetup(f, sheet, top)
 }

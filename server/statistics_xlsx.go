@@ -2,13 +2,12 @@ package server
 
 import (
 	"bytes"
-	"fmt"
-	"strings"
 
 	"github.com/xuri/excelize/v2"
 
 	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/transfer"
 )
 
 // statisticsSheet is the sheet of an exported answer.
@@ -170,25 +169,5 @@ func statsSheet(f *excelize.File, st sheetStyles, sheet string, top int, r *pb.C
 			return err
 		}
 	}
-	return printSetup(f, sheet, top)
-}
-
-// printSetup makes a sheet print on A4, landscape, as wide as a page, with its
-// rows down to header (the table's header) repeated on every page and
-// frozen on screen.
-func printSetup(f *excelize.File, sheet string, header int) error {
-	landscape, a4, wide, tall, fit := "landscape", 9, 1, 0, true
-	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall}); err != nil {
-		return err
-	}
-	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return err
-	}
-	quoted := "'" + strings.ReplaceAll(sheet, "'", "''") + "'"
-	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: sheet,
-		RefersTo: fmt.Sprintf("%s!$1:$%d", quoted, header)}); err != nil {
-		return err
-	}
-	below, _ := excelize.CoordinatesToCellName(1, header+1)
-	return f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: header, TopLeftCell: below, ActivePane: "bottomLeft"})
+	return transfer.PrintSetup(f, sheet, top)
 }

@@ -19,7 +19,7 @@ func NewWriter(w io.Writer, format Format, sheet string) (Writer, error) {
 	if format == XLSX {
 		f := excelize.NewFile()
 		f.SetSheetName("Sheet1", sheet)
-		sw, err := f.NewStreamWriter(sheet)
+		sw, err := newSheetStream(f, sheet)
 		if err != nil {
 			return nil, err
 		}
@@ -50,6 +50,19 @@ type xlsxWriter struct {
 	n   int
 }
 
+// newSheetStream starts the stream of an existing sheet whose first row
+// is its header: it prints as the statistics' sheets do (PrintSetup).
+func newSheetStream(f *excelize.File, sheet string) (*excelize.StreamWriter, error) {
+	if err := printLayout(f, sheet, 1); err != nil {
+		return nil, err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return nil, err
+	}
+	return sw, sw.SetPanes(headerPanes(1))
+}
+
 func (x *xlsxWriter) Write(cells []string) error {
 	x.n++
 	row := make([]any, len(cells))
@@ -67,7 +80,7 @@ func (x *xlsxWriter) NextSheet(name string) error {
 	if _, err := x.f.NewSheet(name); err != nil {
 		return err
 	}
-	sw, err := x.f.NewStreamWriter(name)
+	sw, err := newSheetStream(x.f, name)
 	if err != nil {
 		return err
 	}
