@@ -9,7 +9,6 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
-	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/refdata"
 	"trithuc.gov.vn/trithuc/store"
@@ -107,9 +106,9 @@ func (h *Handler) readList(ctx context.Context, list string) ([]option, error) {
 		for _, o := range out {
 			have[o.Value] = true
 		}
-		for _, l := range frameworkLevels {
-			if !have[l.code] {
-				out = append(out, option{Value: l.code, Label: l.vi + " (" + strings.ToLower(labels.Of(l.kind)) + ")"})
+		for _, l := range refdata.FrameworkLevels {
+			if !have[l.Code] {
+				out = append(out, option{Value: l.Code, Label: l.Label()})
 			}
 		}
 	case "titles":

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/refdata"
 )
 
 // Profiles hold reference codes (THAC_SI, GIAO_SU, fields/vn2008-502, 05,
@@ -29,42 +30,11 @@ const (
 // refAssociations are associations, which a person's memberships name.
 const refAssociations = "associations/"
 
-// frameworkLevels are the levels of the national frameworks that
-// qualifications of the kinds without a reference list of their own take
-// (store/profile.go's kindLevels), with their Vietnamese names. A level the
-// list of qualification levels also holds (TRUNG_CAP) is named there.
-var frameworkLevels = []struct {
-	kind     pb.Qualification_Kind
-	code, vi string
-}{
-	{pb.Qualification_POLITICAL_THEORY, "SO_CAP", "Sơ cấp"},
-	{pb.Qualification_POLITICAL_THEORY, "TRUNG_CAP", "Trung cấp"},
-	{pb.Qualification_POLITICAL_THEORY, "CAO_CAP", "Cao cấp"},
-	{pb.Qualification_POLITICAL_THEORY, "CU_NHAN", "Cử nhân"},
-	{pb.Qualification_STATE_MANAGEMENT, "CHUYEN_VIEN", "Chuyên viên"},
-	{pb.Qualification_STATE_MANAGEMENT, "CHUYEN_VIEN_CHINH", "Chuyên viên chính"},
-	{pb.Qualification_STATE_MANAGEMENT, "CHUYEN_VIEN_CAO_CAP", "Chuyên viên cao cấp"},
-	{pb.Qualification_FOREIGN_LANGUAGE, "BAC_1", "Bậc 1"},
-	{pb.Qualification_FOREIGN_LANGUAGE, "BAC_2", "Bậc 2"},
-	{pb.Qualification_FOREIGN_LANGUAGE, "BAC_3", "Bậc 3"},
-	{pb.Qualification_FOREIGN_LANGUAGE, "BAC_4", "Bậc 4"},
-	{pb.Qualification_FOREIGN_LANGUAGE, "BAC_5", "Bậc 5"},
-	{pb.Qualification_FOREIGN_LANGUAGE, "BAC_6", "Bậc 6"},
-	{pb.Qualification_FOREIGN_LANGUAGE, "A1", "A1"},
-	{pb.Qualification_FOREIGN_LANGUAGE, "A2", "A2"},
-	{pb.Qualification_FOREIGN_LANGUAGE, "B1", "B1"},
-	{pb.Qualification_FOREIGN_LANGUAGE, "B2", "B2"},
-	{pb.Qualification_FOREIGN_LANGUAGE, "C1", "C1"},
-	{pb.Qualification_FOREIGN_LANGUAGE, "C2", "C2"},
-	{pb.Qualification_IT_SKILL, "CO_BAN", "Cơ bản"},
-	{pb.Qualification_IT_SKILL, "NANG_CAO", "Nâng cao"},
-}
-
 // frameworkLevel is the Vietnamese name of a framework's level, or "".
 func frameworkLevel(code string) string {
-	for _, l := range frameworkLevels {
-		if l.code == code {
-			return l.vi
+	for _, l := range refdata.FrameworkLevels {
+		if l.Code == code {
+			return l.NameVi
 		}
 	}
 	return ""

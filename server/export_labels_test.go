@@ -15,8 +15,10 @@ import (
 
 // An export writes a code as the template's drop-down shows it, for the
 // staff who read it ("01 - Kinh", not "01"), in the people sheet and the
-// sheets of records, a unit since merged by its last name; and it still
-// imports back with no change, as a workbook and as CSV.
+// sheets of records, a unit since merged by its last name, a language
+// certificate's level by its name and kind ("BAC_3 - Bậc 3 (ngoại ngữ)",
+// which the template's drop-down offers too); and it still imports back
+// with no change, as a workbook and as CSV.
 func TestExportWritesTheDropDownsLabels(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
@@ -34,6 +36,8 @@ func TestExportWritesTheDropDownsLabels(t *testing.T) {
 	for _, q := range []*pb.Qualification{
 		{Kind: pb.Qualification_DEGREE, Level: "TIEN_SI", Major: "Toán học", Field: "fields/vn2008-101", Country: "JP", Year: 2010},
 		{Kind: pb.Qualification_ACADEMIC_TITLE, Level: "PHO_GIAO_SU", Year: 2018},
+		{Kind: pb.Qualification_FOREIGN_LANGUAGE, Level: "BAC_3", Language: "en", Year: 2012},
+		{Kind: pb.Qualification_FOREIGN_LANGUAGE, Level: "B2", Language: "fr", Year: 2014},
 	} {
 		if _, err := e.client.People.CreateQualification(ctx, &pb.CreateQualificationRequest{Parent: an.Name, Qualification: q}); err != nil {
 			t.Fatal(err)
@@ -61,6 +65,8 @@ func TestExportWritesTheDropDownsLabels(t *testing.T) {
 		{transfer.PeopleSheet, "Giới tính", "Nam"},
 		{transfer.QualificationsSheet, "Trình độ", "TIEN_SI - Tiến sĩ"},
 		{transfer.QualificationsSheet, "Trình độ", "PHO_GIAO_SU - Phó giáo sư"},
+		{transfer.QualificationsSheet, "Trình độ", "BAC_3 - Bậc 3 (ngoại ngữ)"},
+		{transfer.QualificationsSheet, "Trình độ", "B2 - B2 (ngoại ngữ)"},
 		{transfer.QualificationsSheet, "Lĩnh vực", "fields/vn2008-101 - Toán học và thống kê"},
 		{transfer.QualificationsSheet, "Quốc gia", "JP - Nhật Bản"},
 		{transfer.PositionsSheet, "Cơ quan", org.Name + " - Sở Y tế"},
@@ -74,6 +80,25 @@ func TestExportWritesTheDropDownsLabels(t *testing.T) {
 		}
 	}
 	f.Close()
+	// The labels are the template's drop-down's.
+	tmpl, err := e.client.Transfer.GetImportTemplate(ctx, &pb.GetImportTemplateRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, err = excelize.OpenReader(bytes.NewReader(tmpl.GetData())); err != nil {
+		t.Fatal(err)
+	}
+	lists, _ := f.GetCols(transfer.ListsSheet)
+	f.Close()
+	offered := "\n"
+	for _, col := range lists {
+		offered += strings.Join(col, "\n") + "\n"
+	}
+	for _, want := range []string{"BAC_3 - Bậc 3 (ngoại ngữ)", "B2 - B2 (ngoại ngữ)"} {
+		if !strings.Contains(offered, "\n"+want+"\n") {
+			t.Errorf("the template's drop-downs do not offer %q", want)
+		}
+	}
 
 	csv := e.export(e.token, &pb.ExportPeopleRequest{})
 	if !strings.Contains(string(csv), "01 - Kinh") || !strings.Contains(string(csv), "906 - Huyện Giồng Riềng") {

@@ -9,6 +9,7 @@ import (
 	"google.golang.org/genproto/googleapis/api/httpbody"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/refdata"
 	"trithuc.gov.vn/trithuc/store"
 	"trithuc.gov.vn/trithuc/transfer"
 	"trithuc.gov.vn/trithuc/vntext"
@@ -89,6 +90,17 @@ func (t *transferService) templateLists(ctx context.Context, uq store.UnitQuery)
 	}
 	for _, a := range titles {
 		lists["level"] = append(lists["level"], transfer.ListValue(a.GetCode(), a.GetNameVi()))
+	}
+	// And the frameworks' levels (a language certificate's BAC_3), but
+	// those the list of levels holds, by name and kind.
+	have := map[string]bool{}
+	for _, v := range lists["level"] {
+		have[transfer.ParseCode(v)] = true
+	}
+	for _, l := range refdata.FrameworkLevels {
+		if !have[l.Code] {
+			lists["level"] = append(lists["level"], transfer.ListValue(l.Code, l.Label()))
+		}
 	}
 	fields, err := every(q, func(q store.ListQuery) ([]*pb.Field, store.Page, error) {
 		return t.db.ListFields(ctx, store.FieldQuery{ListQuery: q})

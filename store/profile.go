@@ -13,16 +13,19 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/refdata"
 )
 
-// Levels of the national frameworks that qualifications of the kinds
-// without a reference list of their own may have.
-var kindLevels = map[pb.Qualification_Kind][]string{
-	pb.Qualification_POLITICAL_THEORY: {"SO_CAP", "TRUNG_CAP", "CAO_CAP", "CU_NHAN"},
-	pb.Qualification_STATE_MANAGEMENT: {"CHUYEN_VIEN", "CHUYEN_VIEN_CHINH", "CHUYEN_VIEN_CAO_CAP"},
-	pb.Qualification_FOREIGN_LANGUAGE: {"BAC_1", "BAC_2", "BAC_3", "BAC_4", "BAC_5", "BAC_6", "A1", "A2", "B1", "B2", "C1", "C2"},
-	pb.Qualification_IT_SKILL:         {"CO_BAN", "NANG_CAO"},
-}
+// kindLevels are the levels of the national frameworks that
+// qualifications of the kinds without a reference list of their own may
+// have (refdata.FrameworkLevels), by kind.
+var kindLevels = func() map[pb.Qualification_Kind][]string {
+	out := map[pb.Qualification_Kind][]string{}
+	for _, l := range refdata.FrameworkLevels {
+		out[l.Kind] = append(out[l.Kind], l.Code)
+	}
+	return out
+}()
 
 // minQualificationAge is the youngest age at which anyone earns a
 // qualification: a year before the holder's birth year plus this is refused.

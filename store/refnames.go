@@ -10,9 +10,11 @@ import (
 // are looked up in them (refdata.Lookup): an import reads "Khmer" or
 // "Nhat Ban" as the code the file means.
 type RefNames struct {
-	// Levels are the qualification levels and the academic titles: a
-	// qualification's level is a code of either. A level goes by the
-	// titles of its degrees too (refdata.LevelAliases).
+	// Levels are the qualification levels, the academic titles and the
+	// frameworks' levels (refdata.FrameworkLevels, by their Label alone:
+	// "Cử nhân" stays a degree's title): a qualification's level is a
+	// code of one. A level goes by the titles of its degrees too
+	// (refdata.LevelAliases).
 	Levels    []refdata.Entry
 	Fields    []refdata.Entry // codes are names, fields/{scheme}-{code}
 	Ethnic    []refdata.Entry // by their names and those in common use (refdata.EthnicAliases)
@@ -63,6 +65,15 @@ func (db *DB) ReferenceNames(ctx context.Context) (*RefNames, error) {
 			rows.Close()
 			if err := rows.Err(); err != nil {
 				return err
+			}
+		}
+		have := map[string]bool{}
+		for _, e := range out.Levels {
+			have[e.Code] = true
+		}
+		for _, l := range refdata.FrameworkLevels {
+			if !have[l.Code] {
+				out.Levels = append(out.Levels, refdata.Entry{Code: l.Code, Names: []string{l.Label()}})
 			}
 		}
 		return tx.fieldEntries(ctx, out)
