@@ -59,3 +59,29 @@ func TestProfileHidesOtherAssociations(t *testing.T) {
 		t.Errorf("the medical association's account sees the registration with hoi-tin-hoc:\n%s", body)
 	}
 }
+
+// An account limited to a unit reads its people's profiles without their
+// memberships: no membership is its to read (README, "Keys and accounts
+// limited to a unit"), as the server's answers have it (server/scope.go).
+func TestUnitProfileHidesMemberships(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	org := e.unitSetup()
+	c := &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "test"}
+	if _, err := e.admin.Memberships.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: "associations/hoi-tin-hoc", Consent: c,
+		Applicant: &pb.RegisterMemberRequest_Person{Person: e.person.GetName()}}); err != nil {
+		t.Fatal(err)
+	}
+	profile := "/" + e.person.GetName()
+	if _, all := e.signIn(e.account("registrar", "")).get(profile); !strings.Contains(all, "hoi-tin-hoc") {
+		t.Fatalf("the profile, for a registrar without a limit, has no membership of hoi-tin-hoc:\n%s", all)
+	}
+	admin := e.signIn(e.account("admin", ""))
+	code, body := e.signIn(e.unitAccount(admin, "registrar", org)).get(profile)
+	if code != http.StatusOK || !strings.Contains(body, "Nguyễn Văn Anh") {
+		t.Fatalf("the profile, for the unit's account: HTTP %d\n%s", code, body)
+	}
+	if strings.Contains(body, "hoi-tin-hoc") || strings.Contains(body, "Tin học") {
+		t.Errorf("the unit's account sees the registration with hoi-tin-hoc:\n%s", body)
+	}
+}

@@ -87,14 +87,16 @@ func (s *Server) scopeHook() hook {
 }
 
 // hideOtherAssociations drops, in place, from every profile resp holds
-// the memberships of associations outside the scope of a caller limited
-// to an association: a person in its scope is its member, and what they
-// hold in another association (a registration there, its state) is that
+// the memberships of associations outside the scope of a limited caller:
+// a person in an association's scope is its member, and what they hold in
+// another association (a registration there, its state) is that
 // association's business, as the export's memberships sheet and
-// ListMemberships (whose associations/- it may not read) have it.
+// ListMemberships (whose associations/- it may not read) have it. A
+// caller limited to an organization has no association in its scope: it
+// may read no membership (README, "Keys and accounts limited to a unit").
 func hideOtherAssociations(ctx context.Context, resp proto.Message, ancestors func(ctx context.Context, association string) ([]string, error)) error {
 	p := callFrom(ctx).principal
-	if p == nil || p.Association == "" {
+	if p == nil || p.scope() == "" {
 		return nil
 	}
 	var people []*pb.Person
@@ -104,6 +106,9 @@ func hideOtherAssociations(ctx context.Context, resp proto.Message, ancestors fu
 	in := map[string]bool{}
 	inScope := func(membership string) (bool, error) {
 		a := names.Ancestor(membership, names.Association)
+		if p.Association == "" {
+			return false, nil // limited to an organization
+		}
 		ok, seen := in[a]
 		if !seen {
 			err := checkAssociationScope(ctx, a, ancestors)

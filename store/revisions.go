@@ -219,8 +219,9 @@ func scanRevision(s scanner) (int64, *pb.PersonRevision, error) {
 }
 
 // ListPersonRevisions lists the revisions of a person and of what they
-// hold, newest first; for a key limited to an association (scope), those
-// of its associations' memberships alone of all the memberships'.
+// hold, newest first; for a limited key (scope), those of its
+// associations' memberships alone of all the memberships' (none for a key
+// limited to an organization).
 func (db *DB) ListPersonRevisions(ctx context.Context, parent string, pageSizeWant int, token, scope string) ([]*pb.PersonRevision, string, error) {
 	personID, err := PersonID(parent, "parent")
 	if err != nil {
@@ -240,10 +241,11 @@ func (db *DB) ListPersonRevisions(ctx context.Context, parent string, pageSizeWa
 			return err
 		}
 		where, args := []string{"r.person_pk = ?"}, []any{p.pk}
-		if strings.HasPrefix(scope, "associations/") {
-			// A key limited to an association reads the person's
-			// memberships of its associations alone: the revisions of
-			// another's are not listed, nor do they fill a page.
+		if scope != "" {
+			// A limited key reads the person's memberships of its
+			// associations alone (none for a key limited to an
+			// organization): the revisions of another's are not listed,
+			// nor do they fill a page.
 			assocs, err := tx.scopeAssociations(ctx, scope)
 			if err != nil {
 				return err

@@ -209,12 +209,13 @@ func scopedSchema(schema func(ranks) filter.Schema, assocPKs []int64, personOf f
 	}
 }
 
-// peopleSchema is personSchema for a caller limited to scope: for a key
-// limited to an association, memberships.* see only the memberships of
-// its associations, as its answers show no others (server/scope.go,
-// hideOtherAssociations), so that a filter cannot count what they hide.
+// peopleSchema is personSchema for a caller limited to scope:
+// memberships.* see only the memberships of its associations (none for
+// a caller limited to an organization), as its answers show no others
+// (server/scope.go, hideOtherAssociations), so that a filter cannot
+// count what they hide.
 func (tx *Tx) peopleSchema(ctx context.Context, scope string) (func(ranks) filter.Schema, error) {
-	if !strings.HasPrefix(scope, "associations/") {
+	if scope == "" {
 		return personSchema, nil
 	}
 	assocs, err := tx.scopeAssociations(ctx, scope)
