@@ -83,11 +83,11 @@ func TestDeskExportsMembers(t *testing.T) {
 	}
 }
 
-// The desk counts memberships, its export people: a person rejected twice
-// is two of the desk's rows and one of the export's, and an account limited
-// to the association exports only the people whose profiles it may read.
-// The page says how many people the export holds, and that number is the
-// file's rows.
+// The desk counts registrations, and so does its CSV export, a row each (a
+// person rejected twice is two), but an account limited to the
+// association exports only those of the people whose profiles it may
+// read. The page says how many registrations the export holds, and that
+// number is the file's rows.
 func TestDeskCountAndExportAgree(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
@@ -137,7 +137,7 @@ func TestDeskCountAndExportAgree(t *testing.T) {
 		}
 		return strings.TrimSpace(m[1])
 	}
-	check := func(who string, b *browser, state string, desk, people int) {
+	check := func(who string, b *browser, state string, desk, people int) { // people: the file's rows
 		t.Helper()
 		code, body := b.get("/members/hoi-tin-hoc?state=" + state)
 		if code != http.StatusOK {
@@ -152,7 +152,7 @@ func TestDeskCountAndExportAgree(t *testing.T) {
 		if n := exportRows(b, body); n != people {
 			t.Errorf("%s, the %s export holds %d people, want %d", who, state, n, people)
 		}
-		if got, want := said(body, "export-count"), strconv.Itoa(people)+" người"; !strings.HasPrefix(got, want) {
+		if got, want := said(body, "export-count"), strconv.Itoa(people)+" lượt đăng ký"; !strings.HasPrefix(got, want) {
 			t.Errorf("%s, the %s desk says its export holds %q, want %q", who, state, got, want)
 		}
 		if differ := strings.Contains(body, `id="export-differs"`); differ != (desk != people) {
@@ -160,7 +160,7 @@ func TestDeskCountAndExportAgree(t *testing.T) {
 		}
 	}
 	admin := e.signIn(e.account("admin", ""))
-	check("an admin", admin, "REJECTED", 3, 2)
+	check("an admin", admin, "REJECTED", 3, 3)
 	check("an admin", admin, "PENDING", 1, 1)
 
 	// A registration the limited account makes of someone already in the
@@ -173,4 +173,76 @@ func TestDeskCountAndExportAgree(t *testing.T) {
 	}
 	check("a limited account", limited, "PENDING", 2, 1)
 	check("a limited account", limited, "REJECTED", 3, 0)
+}
+
+// The desk's CSV file of withdrawn or rejected registrations is, as for
+// the other states, the member list (the memberships sheet: name,
+// association, state, member number, reason), not the people list: a row
+// per registration for an account without a limit, and those of the
+// people in its scope for an account limited to the association.
+func TestDeskExportsEndedRegistrations(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	register := func(applicant *pb.RegisterMemberRequest) string {
+		t.Helper()
+		applicant.Parent = "associations/hoi-tin-hoc"
+		applicant.Consent = &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "test"}
+		r, err := e.admin.Memberships.RegisterMember(ctx, applicant)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Membership.Name
+	}
+	withdraw := func(m string) string {
+		t.Helper()
+		if _, err := e.admin.Memberships.ApproveMembership(ctx, &pb.ApproveMembershipRequest{Name: m}); err != nil {
+			t.Fatal(err)
+		}
+		w, err := e.admin.Memberships.WithdrawMembership(ctx, &pb.WithdrawMembershipRequest{Name: m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w.Person
+	}
+	withdraw(register(&pb.RegisterMemberRequest{Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Phan", GivenName: "Rút"}}}))
+	// Withdrawn, and back: in the limited account's scope again.
+	back := withdraw(register(&pb.RegisterMemberRequest{Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Hồ", GivenName: "Về"}}}))
+	register(&pb.RegisterMemberRequest{Applicant: &pb.RegisterMemberRequest_Person{Person: back}})
+
+	for _, c := range []struct {
+		who  string
+		b    *browser
+		want []string
+	}{
+		{"an account without a limit", e.signIn(e.account("registrar", "")), []string{"Phan,,Rút", "Hồ,,Về"}},
+		{"a limited account", e.signIn(e.account("registrar", "associations/hoi-tin-hoc")), []string{"Hồ,,Về"}},
+	} {
+		code, body := c.b.get("/members/hoi-tin-hoc?state=WITHDRAWN")
+		if code != http.StatusOK {
+			t.Fatalf("%s, the withdrawn desk: HTTP %d", c.who, code)
+		}
+		link := regexp.MustCompile(`<a href="([^"]+)" id="export-csv"`).FindStringSubmatch(body)
+		if link == nil {
+			t.Fatalf("%s: the withdrawn desk has no CSV export link", c.who)
+		}
+		code, file := c.b.get(html.UnescapeString(link[1]))
+		if code != http.StatusOK {
+			t.Fatalf("%s, the export: HTTP %d: %s", c.who, code, file)
+		}
+		header, rows, _ := strings.Cut(strings.TrimSpace(file), "\n")
+		if !strings.Contains(header, "Số hội viên") || !strings.Contains(header, "Hội") || strings.Contains(header, "Ngày vào danh sách") {
+			t.Errorf("%s: the withdrawn registrations' file is not the member list: %s", c.who, header)
+		}
+		if n := strings.Count(rows, "\n") + 1; rows == "" || n != len(c.want) {
+			t.Errorf("%s: %d rows, want %d:\n%s", c.who, n, len(c.want), file)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(rows, w) {
+				t.Errorf("%s: the file has no row of %s:\n%s", c.who, w, file)
+			}
+		}
+		if !strings.Contains(rows, "Đã rút") || strings.Contains(rows, "Chờ duyệt") {
+			t.Errorf("%s: the file holds registrations other than the withdrawn ones:\n%s", c.who, file)
+		}
+	}
 }

@@ -4,14 +4,12 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
-	"trithuc.gov.vn/trithuc/store"
 )
 
 // ConsentText is what a person agrees to when registered through the
@@ -106,12 +104,13 @@ type deskData struct {
 	// the next page of them.
 	Total   int32
 	NextURL string
-	// ExportURLs download the members in the state with their profiles,
-	// by format (ExportPeople, filtered on memberships).
+	// ExportURLs download the registrations in the state with the
+	// members' names, by format (ExportPeople's memberships sheet; the
+	// workbook holds their profiles too).
 	ExportURLs map[string]string
-	// ExportCount is how many people the export holds, when counted
-	// (ExportCounted); ExportDiffers says it is not the desk's count, and
-	// Limited that the account is limited to an association.
+	// ExportCount is how many registrations the CSV export holds, when
+	// counted (ExportCounted); ExportDiffers says it is not the desk's
+	// count, and Limited that the account is limited to an association.
 	ExportCount                           int32
 	ExportCounted, ExportDiffers, Limited bool
 }
@@ -172,20 +171,22 @@ func (h *Handler) desk(q *request) {
 		}
 		d.Rows = append(d.Rows, row)
 	}
-	h.countExport(q, d, export)
+	h.countExport(q, d, parent)
 	q.show(h, "desk", "members", "Duyệt hội viên: "+a.GetDisplayName(), &page{Data: d})
 }
 
-// countExport says how many people the desk's export holds. The desk
-// counts memberships, the export people: one rejected twice is two rows
-// here and one there, and an account limited to an association exports
-// only the people it may read (not someone whose link it has not had
-// confirmed, nor those withdrawn or rejected). The count is the export's
-// own listing (ListPeople, the same filter and scope as ExportPeople);
-// a registry too large to count leaves it out.
-func (h *Handler) countExport(q *request, d *deskData, export url.Values) {
+// countExport says how many registrations the desk's CSV export holds:
+// the memberships sheet of those in the state shown whose person the
+// account may read, one row each, as the desk lists them. The desk counts
+// them all; an account limited to the association exports only the people
+// in its scope (not someone whose link it has not had confirmed, nor
+// those withdrawn or rejected), and no one but an admin those whose
+// profiles are restricted. The count is the memberships' listing, with
+// person:* choosing the people the account reads (ListMemberships leaves
+// the others unnamed); a registry too large to count leaves it out.
+func (h *Handler) countExport(q *request, d *deskData, parent string) {
 	d.Limited = q.sess.Account.Association != ""
-	resp, err := h.people.ListPeople(q.ctx(), &pb.ListPeopleRequest{Filter: searchFilter(export, time.Now().In(store.Vietnam), nil), PageSize: 1})
+	resp, err := h.members.ListMemberships(q.ctx(), &pb.ListMembershipsRequest{Parent: parent, Filter: "state = " + d.State + " AND person:*", PageSize: 1})
 	if err != nil || resp.GetTotalSize() == 0 && resp.GetNextPageToken() != "" {
 		return
 	}

@@ -34,13 +34,14 @@ func (h *Handler) exportPeople(q *request) {
 	if v.Get("list") == "members" && v.Get("member_of") != "" {
 		// The membership desk's list: the association's memberships in
 		// the state shown, with the members' names and numbers; a CSV
-		// file holds that sheet alone, a workbook the people's too.
+		// file holds that sheet alone, a workbook the people's too. The
+		// state named, withdrawn and rejected registrations are listed
+		// too, as the desk shows them (server/export_records.go).
 		req.MembershipFilter = "association = " + quote("associations/"+v.Get("member_of"))
 		if s := v.Get("member_state"); s != "" {
 			req.MembershipFilter += " AND state = " + quote(s)
 		}
-		// An ended membership is no member's: that list is the people's.
-		if s := v.Get("member_state"); format == pb.SpreadsheetFormat_CSV && s != "WITHDRAWN" && s != "REJECTED" {
+		if format == pb.SpreadsheetFormat_CSV {
 			req.Sheet, name = pb.ExportPeopleRequest_MEMBERSHIPS, "danh-sach-hoi-vien.csv"
 		}
 	}

@@ -128,7 +128,7 @@ func (t *transferService) ExportPeople(req *pb.ExportPeopleRequest, stream grpc.
 		}
 	}
 	if members {
-		rows, err := t.membershipRows(ctx, labels, exported, req.GetMembershipFilter())
+		rows, err := t.membershipRows(ctx, labels, exported, req.GetMembershipFilter(), choosesState(req.GetMembershipFilter()))
 		if err == nil {
 			err = rows.write(w, order)
 		}

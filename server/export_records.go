@@ -2,12 +2,14 @@ package server
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"google.golang.org/protobuf/proto"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
+	"trithuc.gov.vn/trithuc/store/filter"
 	"trithuc.gov.vn/trithuc/transfer"
 )
 
@@ -52,7 +54,7 @@ func (t *transferService) exportRecords(ctx context.Context, w transfer.SheetWri
 				return t.db.ListWorks(ctx, "people/-", q)
 			})
 		case transfer.MembershipsSheet:
-			rows, err = t.membershipRows(ctx, labels, exported, filter)
+			rows, err = t.membershipRows(ctx, labels, exported, filter, false)
 		}
 		if err != nil {
 			return err
@@ -65,10 +67,11 @@ func (t *transferService) exportRecords(ctx context.Context, w transfer.SheetWri
 }
 
 // membershipRows are the memberships sheet's rows of the exported people:
-// their memberships that have not ended (the states the sheet imports), of
-// the caller's associations for a key limited to one, redacted as every
-// read; of those, the ones filter (ListMemberships') chooses.
-func (t *transferService) membershipRows(ctx context.Context, labels transfer.Labels, exported map[string]*pb.Person, filter string) (personRows, error) {
+// their memberships that have not ended (the states the sheet imports),
+// or, with ended, of any state, of the caller's associations for a key
+// limited to one, redacted as every read; of those, the ones filter
+// (ListMemberships') chooses.
+func (t *transferService) membershipRows(ctx context.Context, labels transfer.Labels, exported map[string]*pb.Person, filter string, ended bool) (personRows, error) {
 	p := principal(ctx)
 	rs := &transfer.MembershipsSheetDef
 	rows := personRows{}
@@ -77,7 +80,7 @@ func (t *transferService) membershipRows(ctx context.Context, labels transfer.La
 		return t.db.ListMemberships(ctx, "associations/-", q)
 	}, func(m *pb.Membership) error {
 		person, ok := exported[m.GetPerson()]
-		if !ok || !importable(m.GetState()) {
+		if !ok || !ended && !importable(m.GetState()) {
 			return nil
 		}
 		if !personalDataRoles[p.Role] {
@@ -115,6 +118,15 @@ func importable(s pb.Membership_State) bool {
 		}
 	}
 	return false
+}
+
+// choosesState says whether a member list's membership_filter names the
+// state: a list of withdrawn or rejected registrations (the desk's) is
+// asked for by its state, and is a list to read, not to import; a list
+// that does not name it keeps to the memberships that have not ended.
+func choosesState(membershipFilter string) bool {
+	shape, err := filter.Describe(membershipFilter)
+	return err == nil && slices.Contains(shape.Fields, "state")
 }
 
 // exportSheet keeps the rows of the exported people's records that list

@@ -958,7 +958,8 @@ type ExportPeopleRequest struct {
 	// ListMemberships' filter across associations (e.g. `association =
 	// "associations/hoi-y-hoc" AND state = ACTIVE`): an association's
 	// member list holds that association's alone. Only memberships that have
-	// not ended are written, whatever it says.
+	// not ended are written, unless it names `state` with sheet MEMBERSHIPS
+	// (`state = WITHDRAWN`: a list of withdrawn registrations, to read).
 	MembershipFilter string `protobuf:"bytes,6,opt,name=membership_filter,json=membershipFilter,proto3" json:"membership_filter,omitempty"`
 	unknownFields    protoimpl.UnknownFields
 	sizeCache        protoimpl.SizeCache
