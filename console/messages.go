@@ -184,7 +184,7 @@ func sayImportScope(msg string) (string, bool) {
 	}
 	rest := msg[len(lead):]
 	var b strings.Builder
-	b.WriteString("tài khoản của bạn chỉ dùng cho một hội, nên chỉ nhập được trang “Hội viên” của tệp mẫu: đăng ký hội viên vào hội của bạn và các hội trực thuộc, cho người đã thuộc hội (ghi Mã hồ sơ) hoặc người mới (ghi Số CCCD); không nhập được người, bằng cấp, chức vụ… Chưa nhập gì.")
+	b.WriteString("tài khoản của bạn chỉ dùng cho một hội, nên chỉ nhập được trang “Hội viên” của tệp mẫu: đăng ký hội viên vào hội của bạn và các hội trực thuộc, cho người đã thuộc hội (ghi Mã hồ sơ) hoặc người mới (ghi Số CCCD); không nhập được người, bằng cấp, chức vụ… (ở tệp do tài khoản này xuất ra, các trang đó được bỏ qua, không ghi gì). Chưa nhập gì.")
 	at := importScopeCell.FindAllStringSubmatchIndex(rest, -1)
 	for i, m := range at {
 		end := len(rest)
@@ -209,8 +209,10 @@ func sayImportScope(msg string) (string, bool) {
 // sayImportScopeCell is why one cell is refused.
 func sayImportScopeCell(why string) string {
 	switch {
+	case strings.Contains(why, "register a new member"):
+		return "tài khoản của hội không nhập người mới ở trang này: hãy đăng ký hội viên mới ở trang “Hội viên” (ghi Số CCCD, Họ, Tên…), hoặc xóa dòng này"
 	case strings.Contains(why, "does not import people"):
-		return "tài khoản của hội không nhập người hay hồ sơ của họ"
+		return "tài khoản của hội không nhập người hay hồ sơ của họ: chỉ nhập trang “Hội viên”"
 	case strings.Contains(why, "may not act on associations/"):
 		return "hội này không phải hội của bạn hay một hội trực thuộc"
 	case strings.Contains(why, "may not act on"):

@@ -19,8 +19,8 @@ import (
 // member number and the state, and the file imports back by the same key
 // with no changes (a CSV member list is read as the memberships sheet). A
 // member number the file changes is a conflict, not applied. (A limited
-// key imports the memberships sheet alone, so the workbook that holds the
-// people sheet too is re-imported by a registrar.)
+// key's re-import of the workbook that holds the people sheet too skips
+// that sheet with a warning: TestScopedKeyReimportsItsExport.)
 func TestMemberListExport(t *testing.T) {
 	f := newScopeFixture(t)
 	e := f.e
@@ -86,8 +86,8 @@ func TestMemberListExport(t *testing.T) {
 				t.Fatal(err)
 			}
 			check(c.who, "XLSX "+sheet.String(), rows)
-			// A limited key imports the memberships sheet alone; a
-			// workbook with the people's is a registrar's to import.
+			// A limited key skips the people's sheet, and says so: a
+			// workbook with it is re-imported here by a registrar.
 			by := c.token
 			if sheet != pb.ExportPeopleRequest_MEMBERSHIPS {
 				by = e.token

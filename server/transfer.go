@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 
@@ -105,6 +106,9 @@ type importRun struct {
 	principal string
 	meta      *pb.ImportPeopleMetadata
 	cancel    context.CancelCauseFunc
+	// skipped are the sheets a limited key's import does not read, each
+	// said by a warning.
+	skipped []skippedSheet
 }
 
 func (r *importRun) metadata() *pb.ImportPeopleMetadata {
@@ -148,12 +152,15 @@ func (t *transferService) startImport(ctx context.Context, req *pb.ImportPeopleR
 		wb.Close()
 		return nil, grpcError(ctx, err)
 	}
-	records, err := t.recordSheets(ctx, wb, names)
+	records, skipped, err := t.recordSheets(ctx, wb, names)
 	if err != nil {
 		wb.Close()
 		return nil, err
 	}
 	sheet, people := wb.PeopleSheetOf()
+	if slices.ContainsFunc(skipped, func(s skippedSheet) bool { return people && s.name == sheet }) {
+		people = false // a limited key's own people, not read (transfer_scope.go)
+	}
 	var rows transfer.Rows = emptyRows{}
 	if people {
 		if rows, err = wb.Rows(sheet); err != nil {
@@ -217,7 +224,7 @@ func (t *transferService) startImport(ctx context.Context, req *pb.ImportPeopleR
 	ev := t.s.newAuditEvent(callFrom(ctx))
 	ev.AddResources("operations/" + op.ID)
 	runCtx, cancel := context.WithCancelCause(withAuditEvent(context.WithoutCancel(ctx), ev))
-	run := &importRun{principal: p.ID, meta: meta, cancel: cancel}
+	run := &importRun{principal: p.ID, meta: meta, cancel: cancel, skipped: skipped}
 	t.mu.Lock()
 	t.runs[op.ID] = run
 	if t.stopped {
@@ -314,6 +321,9 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 		}
 	}
 	problem := func(pr *pb.ImportProblem) { sheetProblem(sheet, pr) }
+	for _, s := range run.skipped {
+		sheetProblem(s.name, skippedWarning(s))
+	}
 	progress := func(refused bool) {
 		run.mu.Lock()
 		run.meta.RowsRead++

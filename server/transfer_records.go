@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -29,13 +30,22 @@ type recordSheet struct {
 // their header rows checked before the import starts: a wrong header is
 // refused at once, as the people sheet's is; and so is a workbook that a
 // key limited to an association may not import (transfer_scope.go), its
-// cells read with names as the import reads them.
-func (t *transferService) recordSheets(ctx context.Context, wb *transfer.Workbook, names transfer.Names) ([]recordSheet, error) {
-	out, err := recordSheets(wb)
+// cells read with names as the import reads them. The sheets such a key's
+// import skips are left out, and listed in skipped.
+func (t *transferService) recordSheets(ctx context.Context, wb *transfer.Workbook, names transfer.Names) (records []recordSheet, skipped []skippedSheet, err error) {
+	all, err := recordSheets(wb)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return out, t.checkImportScope(ctx, wb, names)
+	if skipped, err = t.checkImportScope(ctx, wb, names); err != nil {
+		return nil, nil, err
+	}
+	for _, rs := range all {
+		if !slices.ContainsFunc(skipped, func(s skippedSheet) bool { return s.name == rs.name }) {
+			records = append(records, rs)
+		}
+	}
+	return records, skipped, nil
 }
 
 func recordSheets(wb *transfer.Workbook) ([]recordSheet, error) {

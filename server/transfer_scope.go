@@ -8,11 +8,20 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/transfer"
 )
 
 // maxScopeProblems bounds the cells a refusal for scope lists.
 const maxScopeProblems = 20
+
+// skippedSheet is a sheet of a limited key's import that is not read:
+// the people sheet or a sheet of records whose rows are all of people in
+// the key's scope, as its own export writes them.
+type skippedSheet struct {
+	name string
+	rows int
+}
 
 // checkImportScope is the scope check of an import for a registrar key
 // limited to an association, which the scope interceptor cannot make: the
@@ -23,10 +32,14 @@ const maxScopeProblems = 20
 // registered as RegisterMember registers them for such a key. A workbook
 // that holds anything else is refused whole, before anything is read in,
 // with every cell at fault (PERMISSION_DENIED, as RegisterMember answers).
-func (t *transferService) checkImportScope(ctx context.Context, wb *transfer.Workbook, names transfer.Names) error {
+// But its own export comes back whole: beside a memberships sheet, a
+// people sheet or a sheet of records whose every row names by Mã hồ sơ
+// someone in its scope is skipped, not read (skipped lists them, and the
+// import says so of each), so that the export re-imports.
+func (t *transferService) checkImportScope(ctx context.Context, wb *transfer.Workbook, names transfer.Names) (skipped []skippedSheet, err error) {
 	p := callFrom(ctx).principal
 	if p == nil || p.Association == "" {
-		return nil
+		return nil, nil
 	}
 	var bad []string
 	add := func(sheet string, row int, col, msg string) {
@@ -40,6 +53,12 @@ func (t *transferService) checkImportScope(ctx context.Context, wb *transfer.Wor
 		bad = append(bad, where+": "+msg)
 	}
 	peopleSheet, _ := wb.PeopleSheetOf()
+	members := false
+	for _, name := range wb.Sheets() {
+		if rs := transfer.RecordSheetNamed(name); rs != nil && rs.Name == transfer.MembershipsSheet && name != peopleSheet {
+			members = true
+		}
+	}
 	for _, name := range wb.Sheets() {
 		// The template's instructions and lists hold no rows to import,
 		// unless the import reads people from them.
@@ -48,49 +67,53 @@ func (t *transferService) checkImportScope(ctx context.Context, wb *transfer.Wor
 		}
 		rows, err := wb.Rows(name)
 		if err != nil {
-			return fieldError("file", err.Error())
+			return nil, fieldError("file", err.Error())
 		}
-		err = t.scopeOfSheet(ctx, name, rows, names, add)
+		n, err := t.scopeOfSheet(ctx, name, name == peopleSheet, members, rows, names, add)
 		rows.Close()
 		if err != nil {
-			return err
+			return nil, err
+		}
+		if n > 0 {
+			skipped = append(skipped, skippedSheet{name, n})
 		}
 		if len(bad) >= maxScopeProblems {
 			break
 		}
 	}
 	if len(bad) == 0 {
-		return nil
+		return skipped, nil
 	}
-	return status.Errorf(codes.PermissionDenied, "this key is limited to %s: it imports only memberships (sheet %q) of %s and the associations under it, of people in its scope or registered by the import; nothing was imported. %s",
+	return nil, status.Errorf(codes.PermissionDenied, "this key is limited to %s: it imports only memberships (sheet %q) of %s and the associations under it, of people in its scope or registered by the import; nothing was imported. %s",
 		p.Association, transfer.MembershipsSheet, p.Association, strings.Join(bad, "; "))
 }
 
-// scopeOfSheet adds what of one sheet a limited key may not import.
-func (t *transferService) scopeOfSheet(ctx context.Context, name string, rows transfer.Rows, names transfer.Names, add func(sheet string, row int, col, msg string)) error {
+// skippedWarning is what an import says of a sheet a limited key's
+// import skipped.
+func skippedWarning(s skippedSheet) *pb.ImportProblem {
+	return &pb.ImportProblem{Kind: pb.ImportProblem_WARNING, Row: 1, Message: fmt.Sprintf(
+		"sheet %q was not imported: a key limited to an association imports only sheet %q; its %d rows, all of people in the key's scope, were skipped and nothing of them was written (change a profile on its own page)",
+		s.name, transfer.MembershipsSheet, s.rows)}
+}
+
+// scopeOfSheet adds what of one sheet a limited key may not import. A
+// people sheet (people) or a sheet of records beside a memberships sheet
+// (members) whose data rows all name by Mã hồ sơ someone in the key's
+// scope is skipped: n is how many rows it has, for the import to say so.
+func (t *transferService) scopeOfSheet(ctx context.Context, name string, people, members bool, rows transfer.Rows, names transfer.Names,
+	add func(sheet string, row int, col, msg string)) (n int, err error) {
 	p := callFrom(ctx).principal
 	rs := transfer.RecordSheetNamed(name)
-	if rs == nil || rs.Name != transfer.MembershipsSheet {
-		// Any data row is refused; the header alone is not.
-		header := true
-		for rows.Next() {
-			n, cells := rows.Row()
-			if header || transfer.Blank(cells) {
-				header = false
-				continue
-			}
-			add(name, n, "", "a limited key does not import people or their records")
-			return nil
-		}
-		return rows.Err()
+	if rs == nil || rs.Name != transfer.MembershipsSheet || people {
+		return t.skippable(ctx, name, people, members, rows, add)
 	}
 	if !rows.Next() {
-		return rows.Err()
+		return 0, rows.Err()
 	}
 	_, header := rows.Row()
 	m, errs := rs.MapHeader(header)
 	if len(errs) > 0 {
-		return nil // the header's problems are reported as everyone's
+		return 0, nil // the header's problems are reported as everyone's
 	}
 	// An association named by its display name is checked as the one it
 	// names; a name the import refuses is no association to check.
@@ -106,16 +129,65 @@ func (t *transferService) scopeOfSheet(ctx context.Context, name string, rows tr
 			if err := checkAssociationScope(ctx, a, t.db.AssociationAncestors); status.Code(err) == codes.PermissionDenied {
 				add(name, n, columnName(assocCol, m.Headers()[assocCol]), status.Convert(err).Message())
 			} else if err != nil {
-				return err
+				return 0, err
 			}
 		}
 		if ref != "" {
 			if err := t.s.checkPersonScope(ctx, p, ref); status.Code(err) == codes.PermissionDenied {
 				add(name, n, columnName(refCol, m.Headers()[refCol]), status.Convert(err).Message())
 			} else if err != nil {
-				return err
+				return 0, err
 			}
 		}
 	}
-	return rows.Err()
+	return 0, rows.Err()
+}
+
+// skippable checks a sheet that is not the memberships sheet: each data
+// row that does not name someone in the key's scope by Mã hồ sơ, or every
+// row when the file has no memberships sheet to import instead, is at
+// fault, with what to do; otherwise n is its rows, skipped.
+func (t *transferService) skippable(ctx context.Context, name string, people, members bool, rows transfer.Rows,
+	add func(sheet string, row int, col, msg string)) (n int, err error) {
+	p := callFrom(ctx).principal
+	if !rows.Next() {
+		return 0, rows.Err()
+	}
+	_, header := rows.Row()
+	refCol := -1
+	if rs := transfer.RecordSheetNamed(name); people {
+		if m, errs := transfer.MapHeader(header); len(errs) == 0 {
+			refCol = m.ColumnOf("name")
+		}
+	} else if rs != nil {
+		if m, errs := rs.MapHeader(header); len(errs) == 0 {
+			refCol = m.ColumnOf("person.name")
+		}
+	}
+	for rows.Next() {
+		row, cells := rows.Row()
+		if transfer.Blank(cells) {
+			continue
+		}
+		var ref string
+		if refCol >= 0 && refCol < len(cells) {
+			ref, _ = transfer.ParseText(cells[refCol])
+		}
+		switch {
+		case !members || refCol < 0:
+			add(name, row, "", fmt.Sprintf("a limited key does not import people or their records: import the memberships of its people on sheet %q alone", transfer.MembershipsSheet))
+			return 0, rows.Err()
+		case ref == "":
+			add(name, row, "", fmt.Sprintf("a limited key does not import people or their records: register a new member on sheet %q (Số CCCD, Họ, Tên...), or delete this row", transfer.MembershipsSheet))
+			return 0, rows.Err()
+		}
+		if err := t.s.checkPersonScope(ctx, p, ref); status.Code(err) == codes.PermissionDenied {
+			add(name, row, "", status.Convert(err).Message())
+			return 0, rows.Err()
+		} else if err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, rows.Err()
 }

@@ -47,7 +47,9 @@ func (e *env) importScoped(token string, req *pb.ImportPeopleRequest) (*pb.Impor
 }
 
 // A registrar key limited to an association imports memberships of its
-// scope only: people rows, records, memberships of another association or
+// scope only: new people's rows, records of someone outside it (its own
+// people's are skipped: TestScopedKeyReimportsItsExport), memberships of
+// another association or
 // of someone outside its scope by Mã hồ sơ refuse the whole workbook, by
 // sheet, row and column; new people and people in its scope are
 // registered, and a registered person outside it named by national ID is
@@ -76,7 +78,7 @@ func TestImportScopedToAnAssociation(t *testing.T) {
 			[]string{`sheet "Người", row 2`}},
 		{"records", sheets(t, []string{transfer.MembershipsSheet, transfer.WorksSheet}, map[string][][]any{
 			transfer.MembershipsSheet: good[:2],
-			transfer.WorksSheet:       {{"Mã hồ sơ", "Loại", "Tên công trình"}, {}, {inScope.Name, "Sáng kiến", "X"}}}),
+			transfer.WorksSheet:       {{"Mã hồ sơ", "Loại", "Tên công trình"}, {}, {f.outsider.Name, "Sáng kiến", "X"}}}),
 			[]string{`sheet "Công trình", row 3`}},
 		{"another association and someone outside", sheets(t, []string{transfer.MembershipsSheet}, map[string][][]any{
 			transfer.MembershipsSheet: {membershipHeader,

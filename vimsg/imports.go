@@ -103,9 +103,14 @@ var problemsVi = map[string]string{
 	"%w: sheet %q: %v": "%[1]s: trang %[2]s: %[3]s",
 	"%w: %s: a cell lies past column XFD (16,384), the last a spreadsheet has; open the file in Excel and save it again": "%[1]s: %[2]s: có một ô nằm sau cột XFD (16.384), cột cuối cùng của bảng tính; hãy mở tệp bằng Excel rồi lưu lại.",
 	"%w: %s: a row lies past row 1,048,576, the last a spreadsheet has; open the file in Excel and save it again":        "%[1]s: %[2]s: có một dòng nằm sau dòng 1.048.576, dòng cuối cùng của bảng tính; hãy mở tệp bằng Excel rồi lưu lại.",
-	"%w: %s: %v":             "%[1]s: %[2]s: %[3]s",
-	"%w: %v":                 "%[1]s: %[2]s",
-	"sheet %q, row %d":       "trang %[1]s, dòng %[2]s",
+	"%w: %s: %v":       "%[1]s: %[2]s: %[3]s",
+	"%w: %v":           "%[1]s: %[2]s",
+	"sheet %q, row %d": "trang %[1]s, dòng %[2]s",
+	// A limited key's import of a workbook with people or records
+	// (server/transfer_scope.go): its own export's are skipped.
+	"a limited key does not import people or their records: import the memberships of its people on sheet %q alone":                                                                                                    "Tài khoản của hội không nhập người hay hồ sơ của họ: chỉ nhập trang %[1]s, đơn hội viên của những người thuộc hội.",
+	"a limited key does not import people or their records: register a new member on sheet %q (Số CCCD, Họ, Tên...), or delete this row":                                                                               "Tài khoản của hội không nhập người mới ở trang này: hãy đăng ký hội viên mới ở trang %[1]s (ghi Số CCCD, Họ, Tên…), hoặc xóa dòng này.",
+	"sheet %q was not imported: a key limited to an association imports only sheet %q; its %d rows, all of people in the key's scope, were skipped and nothing of them was written (change a profile on its own page)": "Trang %[1]s không được nhập: tài khoản của hội chỉ nhập trang %[2]s; %[3]s dòng của trang này, đều là của người thuộc hội, được bỏ qua và không ghi gì. Muốn sửa hồ sơ, hãy sửa trên trang hồ sơ của từng người.",
 	"sheet %q, after row %d": "trang %[1]s, sau dòng %[2]s",
 	"%w: the workbook expands to too much: its styles part unpacks to %d MB, over %d MB; %s":                                            "%[1]s: tệp Excel giải nén ra quá lớn: phần định dạng (styles) giải nén ra %[2]s MB, quá %[3]s MB; hãy %[4]s.",
 	"%w: the workbook expands to too much: it unpacks to %d MB, over %d MB; %s":                                                         "%[1]s: tệp Excel giải nén ra quá lớn: %[2]s MB, quá %[3]s MB; hãy %[4]s.",
