@@ -551,3 +551,20 @@ func moreMistakes(mask []string, bad map[string]string, check func(rest []string
 		}
 	}
 }
+
+// peopleByName reads the named people (BASIC, as cleared for the caller)
+// in one call, for a page's rows; one the caller may not read, or a
+// failed call, leaves the rows without names rather than the page.
+func (h *Handler) peopleByName(ctx context.Context, names []string) map[string]*pb.Person {
+	out := map[string]*pb.Person{}
+	names = slices.Compact(slices.Sorted(slices.Values(names)))
+	if len(names) == 0 {
+		return out
+	}
+	if got, err := h.people.BatchGetPeople(ctx, &pb.BatchGetPeopleRequest{Names: names, View: pb.PersonView_PERSON_VIEW_BASIC}); err == nil {
+		for _, p := range got.GetPeople() {
+			out[p.GetName()] = p
+		}
+	}
+	return out
+}

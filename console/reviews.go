@@ -181,14 +181,7 @@ func (h *Handler) campaign(q *request) {
 	for _, r := range resp.GetProfileReviews() {
 		people = append(people, r.GetPerson())
 	}
-	byName := map[string]*pb.Person{}
-	if len(people) > 0 {
-		if got, err := h.people.BatchGetPeople(ctx, &pb.BatchGetPeopleRequest{Names: people, View: pb.PersonView_PERSON_VIEW_BASIC}); err == nil {
-			for _, p := range got.GetPeople() {
-				byName[p.GetName()] = p
-			}
-		}
-	}
+	byName := h.peopleByName(ctx, people)
 	for _, r := range resp.GetProfileReviews() {
 		d.Rows = append(d.Rows, reviewRow{R: r, Person: byName[r.GetPerson()]})
 	}

@@ -212,23 +212,11 @@ func (h *Handler) toVerify(q *request) {
 		d.NextURL = "/qualifications?" + nv.Encode()
 	}
 	var people, refs []string
-	seen := map[string]bool{}
 	for _, x := range resp.GetQualifications() {
-		p := holderOf(x.GetName())
-		if !seen[p] {
-			seen[p] = true
-			people = append(people, p)
-		}
+		people = append(people, holderOf(x.GetName()))
 		refs = append(refs, refLevels+x.GetLevel())
 	}
-	byName := map[string]*pb.Person{}
-	if len(people) > 0 {
-		if got, err := h.people.BatchGetPeople(ctx, &pb.BatchGetPeopleRequest{Names: people, View: pb.PersonView_PERSON_VIEW_BASIC}); err == nil {
-			for _, p := range got.GetPeople() {
-				byName[p.GetName()] = p
-			}
-		}
-	}
+	byName := h.peopleByName(ctx, people)
 	for _, x := range resp.GetQualifications() {
 		d.Rows = append(d.Rows, toVerifyRow{Q: x, Person: byName[holderOf(x.GetName())]})
 	}
