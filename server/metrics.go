@@ -56,6 +56,10 @@ func newMetrics(db *store.DB) *metrics {
 			}
 			return float64(n)
 		}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "trithuc_imports_holding_writer",
+			Help: "Imports, and dry runs that may not let writes in, holding or waiting for the registry's writer: other writes wait meanwhile, and one whose deadline would pass first is answered UNAVAILABLE.",
+		}, func() float64 { return float64(db.ImportsHoldingWriter()) }),
 	)
 	return m
 }

@@ -69,3 +69,8 @@ func (q *writeQueue) holdWriter() func() {
 	q.importing.Add(1)
 	return func() { q.importing.Add(-1) }
 }
+
+// ImportsHoldingWriter is how many imports (and dry runs that may not
+// yield) hold the writer or wait for it: while one does, writes wait, and
+// those whose deadline would pass first are answered UNAVAILABLE.
+func (db *DB) ImportsHoldingWriter() int { return int(db.queue.importing.Load()) }
