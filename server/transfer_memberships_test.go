@@ -15,7 +15,7 @@ import (
 	"trithuc.gov.vn/trithuc/transfer"
 )
 
-var membershipHeader = []any{"Mã hồ sơ", "Số CCCD", "Họ", "Tên", "Ngày sinh", "Hội", "Trạng thái", "Lý do", "Văn bản đồng ý", "Email"}
+var membershipHeader = []any{"Mã hồ sơ", "Số CCCD", "Họ", "Tên", "Ngày sinh", "Hội", "Trạng thái", "Lý do", "Văn bản đồng ý", "Email", "Đồng ý liên hệ"}
 
 // problemsBySheet keys the problems of kind by "sheet/row".
 func problemsBySheet(resp *pb.ImportPeopleResponse, kind pb.ImportProblem_Kind) map[string]string {
@@ -233,7 +233,7 @@ func TestImportReportMarksEverySheet(t *testing.T) {
 		{transfer.QualificationsSheet, "E", "D2", "D3", "D (Năm)"},
 		{transfer.PositionsSheet, "D", "C2", "B2", "C (Từ ngày)"},
 		{transfer.HonorsSheet, "D", "C2", "B2", "C (Loại)"},
-		{transfer.MembershipsSheet, "K", "H2", "G2", "H (Lý do)"},
+		{transfer.MembershipsSheet, "L", "H2", "G2", "H (Lý do)"},
 		{transfer.WorksSheet, "E", "D2", "C2", "D (DOI)"},
 	} {
 		row := c.bad[1:]

@@ -237,8 +237,12 @@ func (t *transferService) recordRules(ctx context.Context, ref store.PersonRef, 
 	case *pb.Work:
 		req = &pb.CreateWorkRequest{Parent: parent, Work: r}
 	case *transfer.MembershipRecord:
+		purposes := []pb.Consent_Purpose{pb.Consent_REGISTRY}
+		if r.Contact {
+			purposes = append(purposes, pb.Consent_CONTACT)
+		}
 		reg := &pb.RegisterMemberRequest{Parent: r.Association, Notes: r.Notes,
-			Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: r.ConsentVersion}}
+			Consent: &pb.Consent{Purposes: purposes, TextVersion: r.ConsentVersion}}
 		if ref.Name == "" {
 			np := proto.Clone(r.NewPerson).(*pb.Person)
 			np.NationalId = ref.NationalID
@@ -291,7 +295,8 @@ func (t *transferService) importMembership(ctx context.Context, im *store.Import
 	err := t.recordRules(ctx, ref, r)
 	if err == nil {
 		out, err = im.Membership(ctx, store.MembershipImport{Association: r.Association, Person: ref, NewPerson: r.NewPerson,
-			State: r.State, MemberNumber: r.MemberNumber, Reason: r.Reason, ConsentVersion: r.ConsentVersion, Notes: r.Notes}, scopeOf(ctx))
+			State: r.State, MemberNumber: r.MemberNumber, Reason: r.Reason, ConsentVersion: r.ConsentVersion, Contact: r.Contact,
+			Notes: r.Notes}, scopeOf(ctx))
 	}
 	if err != nil {
 		return rowRefused(ctx, err, row, column, report)

@@ -61,11 +61,11 @@ func TestImportScopedToAnAssociation(t *testing.T) {
 	inScope := e.register(&pb.RegisterMemberRequest{Parent: f.hyh.Name, Applicant: &pb.RegisterMemberRequest_NewPerson{
 		NewPerson: &pb.Person{FamilyName: "Trần", GivenName: "Thu", NationalId: "091085000111"}}}).Person
 	good := [][]any{membershipHeader,
-		{"", "091090000900", "Danh", "Sóc", "1990", f.hyh.Name, "Chờ duyệt", "", "2025-01"},                      // 2: a new person
-		{inScope.Name, "", "", "", "", sub.Name, "Đang sinh hoạt", "", "2025-01"},                                // 3: in scope, an association under it
-		{"", f.outsiderNationlID, "", "", "", f.hyh.Name, "Chờ duyệt", "", "2025-01"},                            // 4: outside, by national ID: linked
-		{"", f.outsiderNationlID, "", "", "", sub.Name, "Đang sinh hoạt", "", "2025-01"},                         // 5: linked, not approved by this key
-		{"", "091079000999", "Lâm", "Bảo", "1990", f.hyh.Name, "Chờ duyệt", "", "2025-01", "bao.lam@example.vn"}, // 6: resembles the outsider
+		{"", "091090000900", "Danh", "Sóc", "1990", f.hyh.Name, "Chờ duyệt", "", "2025-01"},                            // 2: a new person
+		{inScope.Name, "", "", "", "", sub.Name, "Đang sinh hoạt", "", "2025-01"},                                      // 3: in scope, an association under it
+		{"", f.outsiderNationlID, "", "", "", f.hyh.Name, "Chờ duyệt", "", "2025-01"},                                  // 4: outside, by national ID: linked
+		{"", f.outsiderNationlID, "", "", "", sub.Name, "Đang sinh hoạt", "", "2025-01"},                               // 5: linked, not approved by this key
+		{"", "091079000999", "Lâm", "Bảo", "1990", f.hyh.Name, "Chờ duyệt", "", "2025-01", "bao.lam@example.vn", "Có"}, // 6: resembles the outsider
 	}
 	for _, c := range []struct {
 		name  string

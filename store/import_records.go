@@ -34,7 +34,9 @@ type MembershipImport struct {
 	// suspension's (required) for a SUSPENDED one.
 	Reason         string
 	ConsentVersion string
-	Notes          string
+	// Contact adds CONTACT to the consent's purposes (REGISTRY).
+	Contact bool
+	Notes   string
 }
 
 // MembershipOutcome is what a membership row did: Created (a
@@ -163,7 +165,11 @@ func (im *Importer) membership(ctx context.Context, row MembershipImport, scope 
 		}
 	}
 
-	reg := Registration{Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: row.ConsentVersion}, Notes: row.Notes}
+	purposes := []pb.Consent_Purpose{pb.Consent_REGISTRY}
+	if row.Contact {
+		purposes = append(purposes, pb.Consent_CONTACT)
+	}
+	reg := Registration{Consent: &pb.Consent{Purposes: purposes, TextVersion: row.ConsentVersion}, Notes: row.Notes}
 	if row.Person.Name != "" {
 		reg.Person = person.person.Name
 	} else {

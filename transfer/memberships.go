@@ -1,6 +1,8 @@
 package transfer
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 
 	"trithuc.gov.vn/trithuc/labels"
@@ -28,10 +30,15 @@ type MembershipRecord struct {
 	// Reason is why a SUSPENDED membership is suspended.
 	Reason string
 	// ConsentVersion is the version of the consent text the person agreed
-	// to; the consent's purpose is REGISTRY.
+	// to; the consent's purpose is REGISTRY, and CONTACT with Contact.
 	ConsentVersion string
-	Notes          string
-	NewPerson      *pb.Person
+	// Contact says the person agreed to be contacted (CONTACT), as the
+	// console's registration form asks apart: without it, their email and
+	// phone would be hidden from all but admins at once, so a row that
+	// gives them without it is refused.
+	Contact   bool
+	Notes     string
+	NewPerson *pb.Person
 }
 
 // ImportableStates are the states a membership row may give.
@@ -74,7 +81,40 @@ var MembershipsSheetDef = RecordSheet{Name: MembershipsSheet, Kind: "membership"
 		// Last, so that the columns of files made before it keep their
 		// places.
 		rtext("Số hội viên", "member_number", 16, func(r *MembershipRecord) *string { return &r.MemberNumber }),
+		{Header: contactHeader, Field: "contact_consent", List: "yes_no", Width: 14, parse: func(m any, cell string) error {
+			v, err := choice(cell, yesNo)
+			m.(*MembershipRecord).Contact = v == 1
+			return err
+		}, format: func(m any) string {
+			if m.(*MembershipRecord).Contact {
+				return "Có"
+			}
+			return ""
+		}},
 	}}
+
+// contactHeader is the memberships sheet's column of the consent to be
+// contacted.
+const contactHeader = "Đồng ý liên hệ"
+
+// contactWithoutConsent refuses a membership row's email or phone given
+// without the consent to be contacted, naming the cell: registered so,
+// nobody but an admin could read them (as the console's form refuses
+// them).
+func contactWithoutConsent(m *RecordMapping, cells []string, rec any) *CellError {
+	r, ok := rec.(*MembershipRecord)
+	if !ok || r.Contact {
+		return nil
+	}
+	for _, f := range []string{"email", "phone"} {
+		field := "membership.new_person." + f
+		if i := m.ColumnOf(field); i >= 0 && i < len(cells) && strings.TrimSpace(cells[i]) != "" {
+			e := cellError(m.headers[i], i, field, fmt.Errorf("an email or phone needs the person's consent to be contacted: write Có in the column %q, or leave the email and phone empty (without that consent only an admin may read them)", contactHeader))
+			return &e
+		}
+	}
+	return nil
+}
 
 // associationColumn is the association, by name (associations/...) or the
 // drop-down's "associations/x - Tên".
@@ -102,7 +142,8 @@ func MembershipCells(person *pb.Person, m *pb.Membership) []string {
 	np := &pb.Person{FamilyName: person.GetFamilyName(), MiddleName: person.GetMiddleName(), GivenName: person.GetGivenName(),
 		Gender: person.GetGender(), BirthDate: person.GetBirthDate()}
 	rec := &MembershipRecord{Association: associationOf(m.GetName()), State: m.GetState(), MemberNumber: m.GetMemberNumber(),
-		Reason: m.GetStateReason(), ConsentVersion: m.GetConsent().GetTextVersion(), Notes: m.GetNotes(), NewPerson: np}
+		Reason: m.GetStateReason(), ConsentVersion: m.GetConsent().GetTextVersion(), Notes: m.GetNotes(), NewPerson: np,
+		Contact: slices.Contains(m.GetConsent().GetPurposes(), pb.Consent_CONTACT)}
 	return MembershipsSheetDef.Cells(person.GetName(), person.GetNationalId(), rec)
 }
 

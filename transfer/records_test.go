@@ -31,7 +31,7 @@ func TestRecordSheetsReadBack(t *testing.T) {
 		QualificationsSheet: {"people/a", "", "Ngoại ngữ", "C1", "Tiếng Anh", "fields/vn2008-6", "ĐH Cần Thơ", "VN - Việt Nam", "2010", "A-1", "Từ xa", "en"},
 		PositionsSheet:      {"", "'091080000001", "organizations/so-y-te - Sở Y tế", "", "Bác sĩ", "Khoa nội", "Viên chức", "VN", "30742", "01/09/2005", "10/2025", "Có"},
 		HonorsSheet:         {"people/a", "", "Chiến sĩ thi đua", "Bằng khen", "2020", "UBND tỉnh", "QĐ 1"},
-		MembershipsSheet:    {"", "091080000001", "Danh", "Thị", "Sóc", "Nữ", "1990", "soc@example.vn", "0912345678", "associations/hoi-y-hoc - Hội Y học", "Tạm đình chỉ", "Nợ phí", "2025-01", "ghi chú", "HYH-2025-0007"},
+		MembershipsSheet:    {"", "091080000001", "Danh", "Thị", "Sóc", "Nữ", "1990", "soc@example.vn", "0912345678", "associations/hoi-y-hoc - Hội Y học", "Tạm đình chỉ", "Nợ phí", "2025-01", "ghi chú", "HYH-2025-0007", "Có"},
 		WorksSheet:          {"people/a", "", "Sáng chế, giải pháp hữu ích", "Máy sấy", "2021", "Chủ trì", "Tỉnh", "", "1-0012345", "Cục SHTT", "fields/vn2008-2"},
 	}
 	for i := range RecordSheets {
@@ -52,7 +52,7 @@ func TestRecordSheetsReadBack(t *testing.T) {
 	}
 	_, _, rec, _ := MembershipsSheetDef.mapHeaderOrDie(t).Record(rows[MembershipsSheet])
 	r := rec.(*MembershipRecord)
-	if r.Association != "associations/hoi-y-hoc" || r.State != pb.Membership_SUSPENDED || r.NewPerson.GivenName != "Sóc" || r.NewPerson.Gender != pb.Person_FEMALE || r.MemberNumber != "HYH-2025-0007" {
+	if r.Association != "associations/hoi-y-hoc" || r.State != pb.Membership_SUSPENDED || r.NewPerson.GivenName != "Sóc" || r.NewPerson.Gender != pb.Person_FEMALE || r.MemberNumber != "HYH-2025-0007" || !r.Contact {
 		t.Errorf("membership row read as %+v", r)
 	}
 }
