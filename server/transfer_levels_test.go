@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -38,8 +39,9 @@ func wantSaid(t *testing.T, said map[string]string, want map[string][]string) {
 
 // A degree is written by its title as often as by its level: Cử nhân,
 // Kỹ sư, Bác sĩ, Dược sĩ and Kiến trúc sư are Đại học. A specialist
-// doctor's grade is no level of the framework, and is refused as one; a
-// political theory certificate's Cử nhân is not read as Đại học.
+// doctor's grade is no level of the framework, and is refused as one,
+// saying so; a political theory certificate's Cử nhân is not read as Đại
+// học.
 func TestImportReadsDegreeTitles(t *testing.T) {
 	e := newEnv(t)
 	titles := map[string]string{"Cử nhân": "DAI_HOC", "Kỹ sư": "DAI_HOC", "Bác sĩ": "DAI_HOC", "Dược sĩ": "DAI_HOC",
@@ -62,7 +64,7 @@ func TestImportReadsDegreeTitles(t *testing.T) {
 	}
 	said := saidAt(resp)
 	for where, want := range map[string]string{
-		fmt.Sprintf("%s/%d", transfer.QualificationsSheet, n+1): `unknown qualification level code "Bác sĩ chuyên khoa II"`,
+		fmt.Sprintf("%s/%d", transfer.QualificationsSheet, n+1): `"Bác sĩ chuyên khoa II" is a specialist grade`,
 		fmt.Sprintf("%s/%d", transfer.QualificationsSheet, n+2): `"Cử nhân" is not a level of POLITICAL_THEORY`,
 	} {
 		if !strings.Contains(said[where], want) {
@@ -128,5 +130,86 @@ func TestImportReadsLanguageNames(t *testing.T) {
 	}
 	if strings.Join(langs, " ") != "en de" {
 		t.Errorf("languages %v, want en de", langs)
+	}
+}
+
+// A degree written as lists keep it, its title and its major in one cell
+// ("Thạc sĩ Quản trị kinh doanh"), keeps both: the level the title names,
+// and the major, which Chuyên ngành may repeat but not contradict. A
+// specialist grade (BSCK I, DSCK II, CKI, BSNT...) is no level of the
+// national qualifications framework (the reference list has none), so a
+// degree's row refuses it saying what it is, while a row of a kind whose
+// level is free text keeps it as written. An export of what was imported
+// imports back with no change.
+func TestImportKeepsDegreeTitleAndMajor(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	const nid = "001080000001"
+	q := [][]any{{"Số CCCD", "Loại", "Trình độ", "Chuyên ngành"},
+		{nid, "Bằng cấp", "Thạc sĩ Quản trị kinh doanh", ""},                      // 2
+		{nid, "Bằng cấp", "Kỹ sư Xây dựng dân dụng và công nghiệp", ""},           // 3
+		{nid, "Bằng cấp", "Tiến sĩ khoa học Vật lý", ""},                          // 4: the longer title
+		{nid, "Bằng cấp", "Cử nhân chuyên ngành Luật", ""},                        // 5
+		{nid, "Bằng cấp", "thac si - Kinh te nong nghiep", "Kinh tế nông nghiệp"}, // 6: the same major twice
+		{nid, "Bằng cấp", "Thạc sĩ Kinh tế", "Tài chính ngân hàng"},               // 7: two majors
+		{nid, "Bằng cấp", "BSCK I", "Nội khoa"},                                   // 8
+		{nid, "Bằng cấp", "BSCKII Ngoại khoa", ""},                                // 9
+		{nid, "Bằng cấp", "Dược sĩ chuyên khoa cấp I", ""},                        // 10
+		{nid, "Bằng cấp", "CK II", "Nhi khoa"},                                    // 11
+		{nid, "Bằng cấp", "Bác sĩ nội trú", "Sản khoa"},                           // 12
+		{nid, "Chứng chỉ hành nghề", "BSCK I", "Nội khoa"},                        // 13: kept as written
+	}
+	names := []string{transfer.PeopleSheet, transfer.QualificationsSheet}
+	rows := map[string][][]any{
+		transfer.PeopleSheet:         {peopleHeader, {"Nguyễn", "Văn", "An", "Nam", "15/03/1970", "Kinh", nid, ""}},
+		transfer.QualificationsSheet: q,
+	}
+	resp, st := e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: sheets(t, names, rows)}, SkipInvalid: true})
+	if st != nil || resp.Created != 7 || resp.Refused != 6 {
+		t.Fatalf("import: %v, %v", st, resp)
+	}
+	at := func(row int) string { return fmt.Sprintf("%s/%d", transfer.QualificationsSheet, row) }
+	grade := []string{"C (Trình độ)", "is a specialist grade", "not a level of the national qualifications framework", "là hạng chuyên khoa"}
+	wantSaid(t, saidAt(resp), map[string][]string{
+		at(7):  {"C (Trình độ)", `"Thạc sĩ Kinh tế" is the level THAC_SI and the major "Kinh tế", but the column Chuyên ngành gives "Tài chính ngân hàng"`, "hãy chỉ ghi trình độ"},
+		at(8):  grade,
+		at(9):  grade,
+		at(10): grade,
+		at(11): grade,
+		at(12): grade,
+	})
+	for where, said := range saidAt(resp) {
+		if strings.Contains(said, "unknown qualification level") {
+			t.Errorf("%s: %s", where, said)
+		}
+	}
+	qs, err := e.client.People.ListQualifications(ctx, &pb.ListQualificationsRequest{Parent: e.personByNationalID(nid)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, q := range qs.Qualifications {
+		got = append(got, q.Level+" / "+q.Major)
+	}
+	slices.Sort(got)
+	want := []string{"BSCK I / Nội khoa", "DAI_HOC / Luật", "DAI_HOC / Xây dựng dân dụng và công nghiệp", "THAC_SI / Kinh tế nông nghiệp",
+		"THAC_SI / Quản trị kinh doanh", "TIEN_SI_KHOA_HOC / Vật lý"}
+	if !slices.Equal(got, want) {
+		t.Errorf("qualifications\n got %q\nwant %q", got, want)
+	}
+	p, err := e.client.People.GetPerson(ctx, &pb.GetPersonRequest{Name: e.personByNationalID(nid)})
+	if err != nil || p.HighestQualificationLevel != "TIEN_SI_KHOA_HOC" {
+		t.Errorf("the highest level: %v %v", p.GetHighestQualificationLevel(), err)
+	}
+
+	// The same file again, and the export, change nothing.
+	again, st := e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: sheets(t, names, rows)}, SkipInvalid: true})
+	if st != nil || again.Created+again.Updated != 0 {
+		t.Errorf("the same file again: %v %v", st, again)
+	}
+	xlsx := e.export(e.token, &pb.ExportPeopleRequest{Format: pb.SpreadsheetFormat_XLSX})
+	back, st := e.importFile(&pb.ImportPeopleRequest{File: &httpbody.HttpBody{Data: xlsx}})
+	if st != nil || back.Created+back.Updated != 0 || len(back.Problems) != 0 || back.Unchanged != 7 {
+		t.Errorf("re-importing the export: %v %v", st, back)
 	}
 }

@@ -324,6 +324,9 @@ func (m *RecordMapping) Record(cells []string) (ref, nationalID string, rec any,
 		}
 	}
 	keepTitle(m, cells, rec)
+	if e := degreeTitle(m, cells, rec); e != nil && !slices.ContainsFunc(errs, func(c CellError) bool { return c.Index == e.Index }) {
+		errs = append(errs, *e)
+	}
 	if e := contactWithoutConsent(m, cells, rec); e != nil && !slices.ContainsFunc(errs, func(c CellError) bool { return c.Index == e.Index }) {
 		errs = append(errs, *e)
 	}
