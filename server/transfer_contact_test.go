@@ -18,11 +18,24 @@ import (
 // email given without it is refused naming its cell (registered so, it
 // would be hidden from the association at once); with it, the person's
 // email is read as any registrar reads it. An export writes the column
-// back, and imports again with no change.
+// back, and imports again with no change; the template offers it as a
+// drop-down.
 func TestImportMembershipContactConsent(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	_, hyh := e.associations()
+	tmpl, err := e.client.Transfer.GetImportTemplate(ctx, &pb.GetImportTemplateRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tf, err := excelize.OpenReader(bytes.NewReader(tmpl.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sheetLists(t, tf, transfer.MembershipsSheet)["Đồng ý liên hệ"]; !slices.Equal(got, []string{"Có", "Không"}) {
+		t.Errorf("the template's Đồng ý liên hệ offers %q", got)
+	}
+	tf.Close()
 	file := sheets(t, []string{transfer.MembershipsSheet}, map[string][][]any{transfer.MembershipsSheet: {membershipHeader,
 		{"", "091090000801", "Lê", "Mai", "1985", hyh.Name, "", "", "2025-01", "mai.le@example.vn", ""},  // 2: no consent to be contacted
 		{"", "091090000802", "Lê", "Na", "1985", hyh.Name, "", "", "2025-01", "na.le@example.vn", "Có"},  // 3
