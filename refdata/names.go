@@ -189,10 +189,14 @@ func EthnicAliases(name string) []string { return ethnicAliases[name] }
 // qualification level, by the level's name in the list (the national
 // qualifications framework's, of Decision 1982/QĐ-TTg): a university
 // degree is written by its title (Cử nhân, Kỹ sư, Bác sĩ...) as often as
-// Đại học. The specialist doctors' grades (Bác sĩ chuyên khoa I, II) are
-// no level of the framework, and are not read as one.
+// Đại học, and the titles by their abbreviations as often as in full
+// (ThS., KS.). The specialist doctors' grades (Bác sĩ chuyên khoa I, II)
+// are no level of the framework, and are not read as one.
 var levelAliases = map[string][]string{
-	"Đại học": {"Cử nhân", "Kỹ sư", "Bác sĩ", "Dược sĩ", "Kiến trúc sư"},
+	"Đại học":          {"Cử nhân", "Kỹ sư", "Bác sĩ", "Dược sĩ", "Kiến trúc sư", "CN", "KS", "BS", "DS", "KTS"},
+	"Thạc sĩ":          {"ThS"},
+	"Tiến sĩ":          {"TS"},
+	"Tiến sĩ khoa học": {"TSKH"},
 }
 
 // LevelAliases are the titles of degrees in common use that name the
