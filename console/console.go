@@ -50,7 +50,7 @@ const ClientMetadata = "x-trithuc-client"
 // routes them to it.
 var Paths = []string{"/{$}", "/login", "/logout", "/set-password", "/people", "/people/", "/members", "/members/",
 	"/stats", "/stats.csv", "/stats.xlsx", "/stats/", "/admin/", "/static/", "/export", "/imports", "/imports/", "/reviews", "/reviews/", "/reports", "/reports/",
-	"/qualifications", "/experts", "/experts/"}
+	"/qualifications", "/experts", "/experts/", "/honors", "/honors/"}
 
 // DefaultIdleTimeout ends a session unused this long.
 const DefaultIdleTimeout = 30 * time.Minute
@@ -104,6 +104,7 @@ type Handler struct {
 	transfer pb.TransferServiceClient
 	reviews  pb.ReviewServiceClient
 	experts  pb.ExpertServiceClient
+	honors   pb.HonorsServiceClient
 	ops      longrunningpb.OperationsClient
 
 	signIn signInLimits
@@ -125,7 +126,7 @@ func New(opts Options) (*Handler, error) {
 		ref: pb.NewReferenceServiceClient(opts.Conn), members: pb.NewMembershipServiceClient(opts.Conn),
 		stats: pb.NewStatisticsServiceClient(opts.Conn), audit: pb.NewAuditServiceClient(opts.Conn),
 		accts: pb.NewAccountServiceClient(opts.Conn), reviews: pb.NewReviewServiceClient(opts.Conn),
-		experts:  pb.NewExpertServiceClient(opts.Conn),
+		experts: pb.NewExpertServiceClient(opts.Conn), honors: pb.NewHonorsServiceClient(opts.Conn),
 		transfer: pb.NewTransferServiceClient(opts.Conn), ops: longrunningpb.NewOperationsClient(opts.Conn)}
 	h.signIn.init()
 	names, err := fs.Glob(assets, "templates/*.html")
@@ -491,6 +492,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /reviews/{id}/close", h.signedIn(h.closeCampaign))
 
 	h.expertRoutes(m)
+	h.honorRoutes(m)
 
 	m.HandleFunc("GET /admin/accounts", h.signedIn(h.accounts))
 	m.HandleFunc("POST /admin/accounts", h.signedIn(h.accounts))

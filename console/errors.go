@@ -115,7 +115,8 @@ func violations(st *status.Status, unknown string) (map[string]string, string) {
 // resources are the request fields that hold the resource a form edits:
 // the server's person.given_name is the form's given_name.
 var resources = []string{"person.", "new_person.", "qualification.", "position.", "honor.", "work.",
-	"account.", "api_key.", "review_campaign.", "report.", "engagement.", "expert_pool_member.", "expert_pool."}
+	"account.", "api_key.", "review_campaign.", "report.", "engagement.", "expert_pool_member.", "expert_pool.",
+	"honor_campaign.", "nomination."}
 
 // fieldOf is the form's field of a violation's path: the path inside the
 // resource, up to its first part, since a form shows a date in one box

@@ -1,0 +1,313 @@
+package console
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
+)
+
+// The yearly honours campaigns (tôn vinh trí thức tiêu biểu): the Union's
+// staff open a campaign, take nominations until its deadline, review them
+// and select within the quota, the honour then written on the profile by
+// the server. The campaigns are the province's: the server lets admins
+// and registrars without a limit run them, the Department read them, and
+// no account limited to an association or a unit see them.
+
+const titleHonors = "Tôn vinh trí thức"
+
+// mayUseHonors reports whether the account reads the campaigns (the
+// server's table: unlimited admins, registrars and home_affairs).
+func mayUseHonors(a *store.Account) bool {
+	return a.Organization == "" && a.Association == "" && (a.Role == "admin" || a.Role == "registrar" || a.Role == "home_affairs")
+}
+
+// mayRunHonors reports whether the account opens campaigns, nominates,
+// reviews and selects (the server's table: admins and registrars, not
+// limited).
+func mayRunHonors(a *store.Account) bool {
+	return a.Organization == "" && a.Association == "" && (a.Role == "admin" || a.Role == "registrar")
+}
+
+// notForHonors refuses the campaigns' pages to an account that may not
+// read them, saying why; it reports whether it did.
+func (q *request) notForHonors(h *Handler) bool {
+	if q.notForUnits(h, titleHonors) {
+		return true
+	}
+	a := q.sess.Account
+	switch {
+	case a.Association != "":
+		q.refuse(h, titleHonors, "tài khoản của bạn chỉ dùng cho "+q.associationName(h)+
+			"; các đợt tôn vinh là của toàn tỉnh, do cán bộ của Liên hiệp hội (tài khoản không giới hạn theo hội) thực hiện, nên tài khoản này không xem được. Hội muốn đề cử ai, hãy gửi đề cử cho Liên hiệp hội.")
+		return true
+	case !mayUseHonors(a):
+		q.refuse(h, titleHonors, msgNotYourRole)
+		return true
+	}
+	return false
+}
+
+// notRunningHonors refuses a form of the campaigns to an account that may
+// read them only; it reports whether it did.
+func (q *request) notRunningHonors(h *Handler, what string) bool {
+	if q.notForHonors(h) {
+		return true
+	}
+	if !mayRunHonors(q.sess.Account) {
+		q.refuse(h, what, msgNotYourRole)
+		return true
+	}
+	return false
+}
+
+func (h *Handler) honorRoutes(m *http.ServeMux) {
+	m.HandleFunc("GET /honors", h.signedIn(h.honorCampaigns))
+	m.HandleFunc("POST /honors", h.signedIn(h.createHonorCampaign))
+	m.HandleFunc("GET /honors/{c}", h.signedIn(h.honorCampaign))
+	m.HandleFunc("POST /honors/{c}/nominations", h.signedIn(h.nominate))
+	m.HandleFunc("POST /honors/{c}/nominations/{n}/review", h.signedIn(h.reviewNomination))
+	m.HandleFunc("POST /honors/{c}/nominations/{n}/select", h.signedIn(h.selectNomination))
+}
+
+type honorsData struct {
+	Campaigns []*pb.HonorCampaign
+	ThisYear  int32
+	CanCreate bool
+	Form      honorCampaignForm
+	Kinds     []option
+}
+
+// honorCampaignForm is a new campaign as typed.
+type honorCampaignForm struct {
+	DisplayName, ID, Year, Kind, Quota, Deadline, Issuer, RequestID string
+}
+
+// thisYear is the year in Vietnam, whose campaign the pages put first.
+func thisYear() int32 { return int32(time.Now().In(store.Vietnam).Year()) }
+
+func (h *Handler) honorCampaigns(q *request) { h.showHonorCampaigns(q, nil, nil) }
+
+// showHonorCampaigns lists the campaigns, this year's first and then the
+// others newest first; form, when set, is a new campaign as posted and p
+// its refusal.
+func (h *Handler) showHonorCampaigns(q *request, form *honorCampaignForm, p *page) {
+	if q.notForHonors(h) {
+		return
+	}
+	resp, err := h.honors.ListHonorCampaigns(q.ctx(), &pb.ListHonorCampaignsRequest{PageSize: 1000})
+	if err != nil {
+		q.fail(h, err)
+		return
+	}
+	year := thisYear()
+	d := &honorsData{Campaigns: resp.GetHonorCampaigns(), ThisYear: year, CanCreate: mayRunHonors(q.sess.Account)}
+	// The server lists newest year first; a campaign opened ahead for
+	// next year comes after this year's.
+	slices.SortStableFunc(d.Campaigns, func(a, b *pb.HonorCampaign) int {
+		switch {
+		case a.GetYear() == year && b.GetYear() != year:
+			return -1
+		case b.GetYear() == year && a.GetYear() != year:
+			return 1
+		}
+		return 0
+	})
+	if form == nil {
+		form = &honorCampaignForm{Year: strconv.Itoa(int(year)), Kind: "PROVINCIAL_HONOR", RequestID: newFormToken()}
+	}
+	if p == nil {
+		p = &page{Fields: map[string]string{}}
+	}
+	d.Form, p.Data = *form, d
+	d.Kinds = enumOpts(form.Kind, pb.Honor_PROVINCIAL_HONOR, pb.Honor_STATE_TITLE, pb.Honor_AWARD, pb.Honor_ORDER_OR_MEDAL,
+		pb.Honor_CERTIFICATE_OF_MERIT, pb.Honor_OTHER_HONOR)
+	q.show(h, "honors", "honors", titleHonors, p)
+}
+
+// createHonorCampaign opens a campaign; what the console can read wrong
+// (a year, a quota, a date) is said by its box before the server is asked.
+func (h *Handler) createHonorCampaign(q *request) {
+	if q.notRunningHonors(h, "Mở đợt tôn vinh") {
+		return
+	}
+	f := func(k string) string { return strings.TrimSpace(q.r.PostFormValue(k)) }
+	form := &honorCampaignForm{DisplayName: f("display_name"), ID: f("id"), Year: f("year"), Kind: f("kind"), Quota: f("quota"),
+		Deadline: f("nomination_deadline"), Issuer: f("issuer"), RequestID: q.formRequestID()}
+	c := &pb.HonorCampaign{DisplayName: form.DisplayName, Issuer: form.Issuer, Kind: pb.Honor_Kind(pb.Honor_Kind_value[form.Kind])}
+	p := &page{Fields: map[string]string{}}
+	if form.DisplayName == "" {
+		p.Fields["display_name"] = "Cần điền tên danh hiệu, ví dụ “Trí thức tiêu biểu tỉnh An Giang năm 2026”."
+	}
+	if n, err := strconv.Atoi(form.Year); err != nil || n < 1900 || n > 2200 {
+		p.Fields["year"] = "Năm phải là một số, ví dụ 2026."
+	} else {
+		c.Year = int32(n)
+	}
+	if n, err := strconv.Atoi(form.Quota); err != nil || n < 1 || n > 10000 {
+		p.Fields["quota"] = "Chỉ tiêu là số người được chọn, từ 1 đến 10000."
+	} else {
+		c.Quota = int32(n)
+	}
+	if dt, err := parseDate(form.Deadline); form.Deadline == "" || err != nil || dt.GetDay() == 0 {
+		p.Fields["nomination_deadline"] = "Cần một ngày đầy đủ: ngày/tháng/năm, ví dụ 31/10/2026."
+	} else {
+		c.NominationDeadline = dt
+	}
+	if len(p.Fields) > 0 {
+		p.Error, p.Status = "Có thông tin chưa hợp lệ; xem các ô được đánh dấu.", http.StatusUnprocessableEntity
+		h.showHonorCampaigns(q, form, p)
+		return
+	}
+	made, err := h.honors.CreateHonorCampaign(q.ctx(), &pb.CreateHonorCampaignRequest{HonorCampaign: c, HonorCampaignId: form.ID, RequestId: form.RequestID})
+	if err == nil {
+		q.redirect("/honors/"+idOf(made.GetName()), "honor-campaign-opened")
+		return
+	}
+	msg, bad, code := explain(err)
+	p.Error, p.Status = msg, code
+	for k, m := range bad {
+		if k == "honor_campaign_id" {
+			k = "id"
+		}
+		p.Fields[k] = m
+	}
+	if requestIDReused(err) {
+		form.RequestID = newFormToken()
+	}
+	h.showHonorCampaigns(q, form, p)
+}
+
+// honorCampaignData is what a campaign's page shows.
+type honorCampaignData struct {
+	C *pb.HonorCampaign
+	// Closed: the deadline has passed (in Vietnam), no nomination is taken.
+	Closed bool
+	// Counts are the nominations by state, in the life cycle's order.
+	Counts []stateCount
+	Total  int32
+	Rows   []nominationRow
+	// NextURL is the next page of nominations.
+	NextURL   string
+	CanDecide bool
+	Nominate  nominateForm
+	// ShowNominate: the nominate form is shown (before the deadline, or
+	// to say why a form posted late was refused).
+	ShowNominate bool
+	// NominatePosted: the nominate form was posted and refused.
+	NominatePosted bool
+	// Posted is the decision form as posted, when refused.
+	Posted decisionForm
+}
+
+type stateCount struct {
+	State pb.Nomination_State
+	Count int32
+}
+
+type nominationRow struct {
+	N *pb.Nomination
+	// Name is the person's name as the server gives it to the account,
+	// or their id when it gives none.
+	Name string
+}
+
+type nominateForm struct {
+	Person, Nominator, Reason, RequestID string
+}
+
+// decisionForm is a review or a selection as posted: the nomination, the
+// note, the decision's number.
+type decisionForm struct {
+	ID, Note, DecisionNumber string
+}
+
+func (h *Handler) honorCampaign(q *request) { h.showHonorCampaign(q, nil, nil) }
+
+func honorCampaignName(q *request) string { return "honorCampaigns/" + q.r.PathValue("c") }
+
+func honorCampaignPath(q *request) string { return "/honors/" + q.r.PathValue("c") }
+
+// showHonorCampaign shows a campaign: its figures, its nominations with
+// their decisions, and the forms for the roles that may use them; d, when
+// set, holds a form as posted and p its refusal.
+func (h *Handler) showHonorCampaign(q *request, d *honorCampaignData, p *page) {
+	if q.notForHonors(h) {
+		return
+	}
+	ctx := q.ctx()
+	name := honorCampaignName(q)
+	c, err := h.honors.GetHonorCampaign(ctx, &pb.GetHonorCampaignRequest{Name: name})
+	if err != nil {
+		q.fail(h, err)
+		return
+	}
+	if d == nil {
+		d = &honorCampaignData{Nominate: nominateForm{RequestID: newFormToken()}}
+	}
+	if p == nil {
+		p = &page{Fields: map[string]string{}}
+	}
+	p.Data = d
+	d.C, d.CanDecide = c, mayRunHonors(q.sess.Account)
+	dl := c.GetNominationDeadline()
+	now := time.Now().In(store.Vietnam)
+	today := now.Year()*10000 + int(now.Month())*100 + now.Day()
+	d.Closed = today > int(dl.GetYear())*10000+int(dl.GetMonth())*100+int(dl.GetDay())
+	d.ShowNominate = d.CanDecide && (!d.Closed || d.NominatePosted)
+	for _, s := range []pb.Nomination_State{pb.Nomination_SUBMITTED, pb.Nomination_SHORTLISTED, pb.Nomination_REJECTED, pb.Nomination_SELECTED} {
+		r, err := h.honors.ListNominations(ctx, &pb.ListNominationsRequest{Parent: name, PageSize: 1, Filter: "state = " + s.String()})
+		if err != nil {
+			q.fail(h, err)
+			return
+		}
+		d.Counts = append(d.Counts, stateCount{State: s, Count: r.GetTotalSize()})
+	}
+	v := q.r.URL.Query()
+	list, err := h.honors.ListNominations(ctx, &pb.ListNominationsRequest{Parent: name, PageSize: 200, PageToken: v.Get("page")})
+	if err != nil {
+		q.fail(h, err)
+		return
+	}
+	d.Total = list.GetTotalSize()
+	if t := list.GetNextPageToken(); t != "" {
+		nv := cloneValues(v)
+		nv.Set("page", t)
+		d.NextURL = honorCampaignPath(q) + "?" + nv.Encode()
+	}
+	names := h.peopleNames(q, list.GetNominations())
+	for _, n := range list.GetNominations() {
+		row := nominationRow{N: n, Name: names[n.GetPerson()]}
+		if row.Name == "" {
+			row.Name = idOf(n.GetPerson())
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	q.show(h, "honor", "honors", c.GetDisplayName(), p)
+}
+
+// peopleNames are the names of the people nominated, as the server gives
+// them to the account; none when it refuses the batch (a profile
+// restricted meanwhile), and the rows then show the ids.
+func (h *Handler) peopleNames(q *request, ns []*pb.Nomination) map[string]string {
+	out := map[string]string{}
+	var people []string
+	for _, n := range ns {
+		people = append(people, n.GetPerson())
+	}
+	if len(people) == 0 {
+		return out
+	}
+	got, err := h.people.BatchGetPeople(q.ctx(), &pb.BatchGetPeopleRequest{Names: people, View: pb.PersonView_PERSON_VIEW_BASIC})
+	if err != nil {
+		return out
+	}
+	for _, p := range got.GetPeople() {
+		out[p.GetName()] = p.GetDisplayName()
+	}
+	return out
+}
