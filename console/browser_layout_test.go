@@ -16,7 +16,8 @@ import (
 )
 
 // TestBrowserPagesFitTheWindow loads the widest pages (the audit trail with
-// long names and addresses, statistics on three dimensions, the accounts)
+// long names and addresses, statistics on three dimensions, the accounts,
+// an honours campaign's nominations with their decision forms)
 // at an office screen's width and a small window's: the page itself never
 // scrolls sideways; a wide table scrolls in its own box.
 func TestBrowserPagesFitTheWindow(t *testing.T) {
@@ -63,6 +64,17 @@ func TestBrowserPagesFitTheWindow(t *testing.T) {
 	if _, err := e.admin.People.BatchGetPeople(bg, &pb.BatchGetPeopleRequest{Names: []string{"people/" + longID, "people/anh"}}); err != nil {
 		t.Fatal(err)
 	}
+	// A campaign with the long name nominated, its forms on the row.
+	c, err := e.admin.Honors.CreateHonorCampaign(bg, &pb.CreateHonorCampaignRequest{HonorCampaignId: "tieu-bieu", HonorCampaign: &pb.HonorCampaign{
+		DisplayName: "Trí thức tiêu biểu tỉnh An Giang năm 2026", Year: 2026, Quota: 10, Issuer: "UBND tỉnh An Giang",
+		NominationDeadline: &date.Date{Year: 2200, Month: 12, Day: 31}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.admin.Honors.CreateNomination(bg, &pb.CreateNominationRequest{Parent: c.GetName(), Nomination: &pb.Nomination{
+		Person: "people/" + longID, Nominator: org.GetDisplayName(), Reason: "Chủ nhiệm nhiều đề tài cấp tỉnh về kinh tế vùng Đồng bằng sông Cửu Long"}}); err != nil {
+		t.Fatal(err)
+	}
 	// What a day's calls leave that no test call makes: an account with a
 	// long address, over IPv6, from the REST gateway.
 	long := "user:nguyen.thi.thanh.huong.phong.to.chuc.can.bo@sokhoahocvacongnghe.angiang.gov.vn"
@@ -95,6 +107,8 @@ func TestBrowserPagesFitTheWindow(t *testing.T) {
 		{"sua-ho-so", "/people/anh/edit", "#save"},
 		{"loc", "/people?level=THAC_SI", "#results"},
 		{"xac-minh", "/qualifications", "#to-verify"},
+		{"ton-vinh", "/honors", "#honor-campaigns"},
+		{"dot-ton-vinh", "/honors/tieu-bieu", "#nominations"},
 	}
 	for _, width := range []int64{1366, 1024, 768} {
 		for _, p := range pages {
