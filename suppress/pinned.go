@@ -11,7 +11,8 @@ package suppress
 // people too.
 
 // pinned reports whether a small count of fine or of the coarser answer
-// c has only one value that agrees with both answers.
+// c has only one value that agrees with both answers, whose total is
+// published (one below the threshold is hidden, and the rows with it).
 func pinned(fine []*Cell, c *Coarse) bool {
 	total := 0
 	for _, f := range fine {
