@@ -90,3 +90,34 @@ func TestStatsHelpNamesBothMarks(t *testing.T) {
 		t.Errorf("stats --help misdescribes the withheld counts:\n%s", out)
 	}
 }
+
+// A bad flag value is told as a bad setting is, naming the flag and what
+// it wants, without the usage, which would scroll it out of sight; an
+// unknown flag still prints the usage, to find the right one in.
+func TestBadFlagValueSaysWhatItWants(t *testing.T) {
+	db := t.TempDir() + "/t.db"
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--db", db, "--rate-limit", "fast"}, `--rate-limit "fast": want a number`},
+		{[]string{"serve", "--db", db, "--max-call-duration", "5m0"}, `--max-call-duration "5m0": want a duration such as 90s, 15m or 720h`},
+		{[]string{"serve", "--db", db, "--demo=yes"}, `--demo "yes": want true or false`},
+		{[]string{"serve", "--db", db, "--max-conns-per-address", "1k"}, `--max-conns-per-address "1k": want a whole number`},
+		{[]string{"keys", "create", "--db", db, "--role", "admin", "--name", "x", "--expires", "5d"}, `--expires "5d": want a duration`},
+		{[]string{"organizations", "create", "--kind", "DEPARTMENT"}, `--kind "DEPARTMENT": "DEPARTMENT" is not one of STATE_AGENCY`},
+	} {
+		out, err := cli(t, tt.args...)
+		var ue usageError
+		if !errors.As(err, &ue) || err.Error() != tt.want && !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("trithuc %s: %v, want a usage error %q", strings.Join(tt.args, " "), err, tt.want)
+		}
+		if strings.Contains(out, "Usage") {
+			t.Errorf("trithuc %s printed the usage over its mistake:\n%s", strings.Join(tt.args, " "), out)
+		}
+	}
+	out, err := cli(t, "serve", "--db", db, "--rate-limt", "5")
+	if err == nil || !strings.Contains(out, "-rate-limit") {
+		t.Errorf("an unknown flag: %v, and the usage was not printed:\n%s", err, out)
+	}
+}

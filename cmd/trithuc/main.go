@@ -4,6 +4,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -11,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 	"syscall"
 
@@ -172,15 +174,54 @@ func isHelp(arg string) bool {
 	return false
 }
 
-// parseFlags parses a command line; a mistake in it is a usageError (the
-// flag package has already printed what was wrong and the usage). Flags
-// may follow the positional arguments, in every command alike.
+// parseFlags parses a command line; a mistake in it is a usageError. Flags
+// may follow the positional arguments, in every command alike. A bad
+// value is told as the settings are ("--expires \"5d\": want a duration
+// such as ..."), without the usage, which would scroll it out of sight;
+// other mistakes (a flag that does not exist) print the usage too.
 func parseFlags(fs *flag.FlagSet, args []string) error {
+	out, usage := fs.Output(), fs.Usage
+	var said bytes.Buffer
+	fs.SetOutput(&said)
+	fs.Usage = func() {}
 	err := fs.Parse(interleave(fs, args))
-	if err != nil && !errors.Is(err, flag.ErrHelp) {
-		return usageError(err.Error())
+	fs.SetOutput(out)
+	fs.Usage = usage
+	if err == nil {
+		return nil
 	}
-	return err
+	if msg, ok := badFlagValue(fs, err); ok {
+		return usageError(msg)
+	}
+	out.Write(said.Bytes())
+	if usage != nil {
+		usage()
+	} else {
+		fmt.Fprintf(out, "Usage of %s:\n", fs.Name())
+		fs.PrintDefaults()
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return usageError(err.Error())
+}
+
+// flagValueError is how the flag package words a value its flag refused.
+var flagValueError = regexp.MustCompile(`^invalid (?:boolean )?value ("(?:[^"\\]|\\.)*") for (?:flag )?-(\S+): (.*)$`)
+
+// badFlagValue rewrites the flag package's error for a bad value (which
+// says only "parse error" of a number or a duration) to name the flag as
+// it is written and say what it wants.
+func badFlagValue(fs *flag.FlagSet, err error) (string, bool) {
+	m := flagValueError.FindStringSubmatch(err.Error())
+	if m == nil {
+		return "", false
+	}
+	f := fs.Lookup(m[2])
+	if f == nil {
+		return "", false
+	}
+	return fmt.Sprintf("--%s %s: %s", f.Name, m[1], badValue(f, errors.New(m[3]))), true
 }
 
 // interleave lets flags follow the positional arguments, as in `trithuc
