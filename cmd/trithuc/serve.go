@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/netip"
 	"net/url"
 	"os"
@@ -62,16 +63,16 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.IntVar(&c.demoPeople, "demo-people", 300, "how many synthetic `people` --demo seeds")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log as `text` or json")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long calls in flight may run on after SIGINT or SIGTERM")
-	fs.IntVar(&c.maxRequestBytes, "max-request-bytes", server.DefaultMaxRequestBytes, "largest request `bytes` accepted")
+	fs.IntVar(&c.maxRequestBytes, "max-request-bytes", server.DefaultMaxRequestBytes, "largest request `bytes` accepted (0 means the default)")
 	fs.StringVar(&c.tlsCert, "tls-cert", "", "serve both ports over TLS with this PEM certificate `file` (with --tls-key)")
 	fs.StringVar(&c.tlsKey, "tls-key", "", "the PEM private key `file` of --tls-cert")
 	fs.StringVar(&c.clientCA, "client-ca", "", "accept client certificates signed by the CAs in this PEM `file` (mTLS; needs --tls-cert and --cert-roles)")
 	fs.StringVar(&c.certRoles, "cert-roles", "", "the `file` that maps client certificate subjects to roles, a line each: ROLE SUBJECT")
 	fs.BoolVar(&c.insecure, "insecure", false, "serve without TLS on addresses other than loopback: keys and personal data cross the network in clear text")
-	fs.Float64Var(&c.rateLimit, "rate-limit", 100, "calls a `second` each principal may make; 0 for no limit")
+	fs.Float64Var(&c.rateLimit, "rate-limit", 100, "`calls` a second each principal may make; 0 for no limit")
 	fs.IntVar(&c.rateBurst, "rate-burst", 200, "calls a principal may make at once beyond --rate-limit")
 	fs.DurationVar(&c.maxCallDuration, "max-call-duration", server.DefaultMaxCallDuration, "the longest a call may run: the deadline of calls without one or with a later one")
-	fs.IntVar(&c.maxConns, "max-conns-per-address", server.DefaultMaxConnsPerAddress, "connections one client address may hold open on each port; raise it behind a proxy")
+	fs.IntVar(&c.maxConns, "max-conns-per-address", server.DefaultMaxConnsPerAddress, "connections one client address may hold open on each port, more being closed as they arrive; raise it behind a proxy, whose connections are all its own (0 means the default)")
 	fs.DurationVar(&c.integrityCheck, "integrity-check-time", store.DefaultIntegrityCheckTime,
 		"how long SQLite's quick_check of the database may take at start before serving unchecked; 0 skips it, to read what is left of a damaged database")
 	fs.StringVar(&c.corsOrigins, "cors-origins", "", "let web pages of these `origins` (comma-separated, e.g. https://portal.angiang.gov.vn) call the REST API from a browser; none when empty")
@@ -110,6 +111,18 @@ func (c *serveConfig) security() (*tls.Config, *server.CertRoles, error) {
 		return nil, nil, usageError("--client-ca and --cert-roles go together: the CA verifies client certificates, and --cert-roles gives their roles")
 	case c.rateLimit < 0 || c.rateBurst < 0:
 		return nil, nil, usageError("--rate-limit and --rate-burst must not be negative")
+	case math.IsNaN(c.rateLimit) || math.IsInf(c.rateLimit, 0):
+		return nil, nil, usageError(fmt.Sprintf("--rate-limit must be a number of calls a second, or 0 for no limit, got %g", c.rateLimit))
+	case c.maxRequestBytes < 0:
+		return nil, nil, usageError(fmt.Sprintf("--max-request-bytes must not be negative (0 is the default, %d), got %d", server.DefaultMaxRequestBytes, c.maxRequestBytes))
+	case c.maxConns < 0:
+		return nil, nil, usageError(fmt.Sprintf("--max-conns-per-address must not be negative (0 is the default, %d), got %d", server.DefaultMaxConnsPerAddress, c.maxConns))
+	case c.shutdownTimeout < 0:
+		return nil, nil, usageError(fmt.Sprintf("--shutdown-timeout must not be negative (0 cancels the calls in flight at once), got %s", c.shutdownTimeout))
+	case c.integrityCheck < 0:
+		return nil, nil, usageError(fmt.Sprintf("--integrity-check-time must not be negative (0 skips the check), got %s", c.integrityCheck))
+	case c.demoPeople < 0:
+		return nil, nil, usageError(fmt.Sprintf("--demo-people must not be negative, got %d", c.demoPeople))
 	case c.maxCallDuration <= 0:
 		return nil, nil, usageError("--max-call-duration must be positive")
 	case c.retention.AuditReads < 0 || (c.retention.AuditReads > 0 && c.retention.AuditReads < store.MinAuditReadRetention):

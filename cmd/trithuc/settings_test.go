@@ -231,3 +231,47 @@ func TestCheckOutput(t *testing.T) {
 		})
 	}
 }
+
+// A value no operator means (a negative size, count or time, a rate that
+// is not a number) is refused naming its setting, before the database is
+// opened, instead of being taken silently as the default or as "at once".
+func TestServeRefusesNonsenseSettings(t *testing.T) {
+	for _, tt := range []struct {
+		args    []string
+		env     map[string]string
+		wantErr string
+	}{
+		{args: []string{"--max-request-bytes", "-5"}, wantErr: "--max-request-bytes must not be negative (0 is the default, 4194304), got -5"},
+		{args: []string{"--max-conns-per-address", "-1"}, wantErr: "--max-conns-per-address must not be negative (0 is the default, 64)"},
+		{env: map[string]string{"TRITHUC_SHUTDOWN_TIMEOUT": "-1s"}, wantErr: "--shutdown-timeout must not be negative"},
+		{args: []string{"--integrity-check-time", "-20s"}, wantErr: "--integrity-check-time must not be negative (0 skips the check)"},
+		{args: []string{"--demo", "--demo-people", "-3"}, wantErr: "--demo-people must not be negative"},
+		{args: []string{"--rate-limit", "NaN"}, wantErr: "--rate-limit must be a number of calls a second, or 0 for no limit, got NaN"},
+		{env: map[string]string{"TRITHUC_RATE_LIMIT": "Inf"}, wantErr: "--rate-limit must be a number of calls a second"},
+	} {
+		serveSettings(t, tt.args, tt.env, tt.wantErr)
+	}
+	// Zero stays the default where the help says so.
+	cfg, _ := serveSettings(t, []string{"--max-request-bytes", "0", "--max-conns-per-address", "0", "--shutdown-timeout", "0s"}, nil, "")
+	if cfg.MaxRequestBytes != 0 || cfg.TransportLimits.MaxConnsPerAddress != 0 {
+		t.Errorf("zeros: %+v", cfg)
+	}
+	db := filepath.Join(t.TempDir(), "t.db")
+	if _, err := cli(t, "serve", "--db", db, "--max-request-bytes", "-5"); err == nil {
+		t.Fatal("serve --max-request-bytes -5 started")
+	}
+	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a refused setting made the database: %v", err)
+	}
+}
+
+// The help names what a setting's value counts: --rate-limit takes calls
+// (a second), not "second".
+func TestServeHelpNamesValues(t *testing.T) {
+	out, _ := cli(t, "serve", "--help")
+	for _, want := range []string{"-rate-limit calls\n", "-max-request-bytes bytes\n", "-shutdown-timeout duration\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("serve --help has no %q:\n%s", want, out)
+		}
+	}
+}
