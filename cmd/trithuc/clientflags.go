@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"slices"
 	"strconv"
@@ -90,6 +91,9 @@ func (f *clientFlags) dial() (*client.Client, error) {
 	if f.envErr != nil {
 		return nil, f.envErr
 	}
+	if err := f.checkServer(); err != nil {
+		return nil, err
+	}
 	switch {
 	case f.anonymous:
 		f.token = ""
@@ -162,4 +166,34 @@ func trustOnly(certFile string) (*tls.Config, error) {
 			return nil
 		},
 	}, nil
+}
+
+// checkServer refuses a --server that is not HOST:PORT: gRPC would dial
+// port 443 of a bare host, and tell of it as a failure to connect. A
+// target with a scheme (dns:///, unix:) is gRPC's to read.
+func (f *clientFlags) checkServer() error {
+	if strings.Contains(f.server, ":///") || strings.HasPrefix(f.server, "unix:") {
+		return nil
+	}
+	if _, port, err := net.SplitHostPort(f.server); err != nil || port == "" {
+		return usageError(fmt.Sprintf("--server %q: want HOST:PORT, the server's gRPC address (e.g. %s)", f.server, client.DefaultAddr))
+	}
+	return nil
+}
+
+// explainConnection adds to a failure to connect what an operator most
+// likely got wrong: gRPC's own words for a plaintext client meeting a TLS
+// server ("error reading server preface: EOF") or the reverse do not say
+// so.
+func explainConnection(err error) error {
+	if err == nil {
+		return nil
+	}
+	switch msg := err.Error(); {
+	case strings.Contains(msg, "error reading server preface: EOF"):
+		return fmt.Errorf("%w\n(the server closed the connection before it spoke: if it serves TLS, connect with --tls, or --ca-file CA.pem for a private CA, or $TRITHUC_TLS=true)", err)
+	case strings.Contains(msg, "first record does not look like a TLS handshake"):
+		return fmt.Errorf("%w\n(the server does not serve TLS: connect without --tls, --ca-file and --cert, and without $TRITHUC_TLS, $TRITHUC_CA_FILE and $TRITHUC_CERT)", err)
+	}
+	return err
 }

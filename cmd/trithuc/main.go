@@ -91,11 +91,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "--version", "-version":
 		cmd = "version"
 	}
+	// Every client command's failure to connect is explained alike.
 	if c, ok := adminCommands[cmd]; ok {
-		return c.run(ctx, rest, stdout, stderr)
+		return explainConnection(c.run(ctx, rest, stdout, stderr))
 	}
 	if c := findCollection(cmd); c != nil {
-		return runCollection(ctx, c, rest, stdout, stderr)
+		return explainConnection(runCollection(ctx, c, rest, stdout, stderr))
 	}
 	fmt.Fprintf(stderr, usage, collectionsHelp())
 	return usageError(fmt.Sprintf("unknown command %q", cmd))

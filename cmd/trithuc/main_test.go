@@ -155,6 +155,20 @@ func TestDemoAndPeopleCommands(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "UNAUTHENTICATED") {
 		t.Errorf("a bad key: %v", err)
 	}
+	// TLS to a plaintext server says the server does not serve TLS.
+	for _, args := range [][]string{{"people", "list", "--tls"}, {"health", "--tls"}} {
+		_, err = cli(t, append(args, "--server", addr, "--token", token, "--timeout", "5s")...)
+		if err == nil || !strings.Contains(err.Error(), "the server does not serve TLS: connect without --tls") {
+			t.Errorf("trithuc %s to a plaintext server: %v", strings.Join(args, " "), err)
+		}
+	}
+	// A server without a port is refused, not dialled on port 443.
+	for _, server := range []string{"localhost", "127.0.0.1", "localhost:"} {
+		_, err = cli(t, "health", "--server", server)
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), "want HOST:PORT") {
+			t.Errorf("health --server %s: %v, want a usage error asking for HOST:PORT", server, err)
+		}
+	}
 }
 
 func TestKeysCommands(t *testing.T) {

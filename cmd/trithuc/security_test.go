@@ -173,9 +173,12 @@ func TestServeTLSAndClientCertificates(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "PERMISSION_DENIED") {
 		t.Errorf("a create with the service certificate: %v", err)
 	}
-	_, err = cli(t, "people", "list", "--server", addr, "--token", token, "--timeout", "5s")
-	if err == nil {
-		t.Error("a plaintext call to the TLS server succeeded")
+	// A plaintext call to the TLS server fails, saying how to connect.
+	for _, args := range [][]string{{"people", "list", "--token", token}, {"health"}} {
+		_, err = cli(t, append(args, "--server", addr, "--timeout", "5s")...)
+		if err == nil || !strings.Contains(err.Error(), "if it serves TLS, connect with --tls, or --ca-file CA.pem") {
+			t.Errorf("trithuc %s over plaintext to the TLS server: %v", args[0], err)
+		}
 	}
 	out, err = cli(t, "auditEvents", "list", "--server", addr, "--ca-file", f("ca.pem"), "--token", token,
 		"--principal", "cert:CN=hr-sync,O=Sở Nội vụ", "--output", "table")
