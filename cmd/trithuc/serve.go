@@ -167,7 +167,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if err := applySettings(fs, *configFile, os.LookupEnv); err != nil {
+	overridden, err := applySettings(fs, *configFile, os.LookupEnv)
+	if err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -185,6 +186,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log := slog.New(handler)
 	slog.SetDefault(log)
+	for _, o := range overridden {
+		log.Warn("a setting of the configuration file is overridden", "setting", o,
+			"hint", "flags and TRITHUC_ variables win over the file; change or remove the one not meant")
+	}
 	gogc, gcLimit := malloc.ConfigureServerGC()
 	tlsConfig, certRoles, err := c.security()
 	if err != nil {

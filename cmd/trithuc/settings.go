@@ -25,35 +25,58 @@ func envName(flagName string) string {
 
 // applySettings fills the flags of fs not given on the command line from
 // the environment, then from the configuration file. lookupEnv is
-// os.LookupEnv outside tests.
-func applySettings(fs *flag.FlagSet, configFile string, lookupEnv func(string) (string, bool)) error {
+// os.LookupEnv outside tests. It returns what the configuration file sets
+// that a flag or the environment overrides with another value (a unit's
+// Environment=TRITHUC_DB wins over the db an operator edits in the file),
+// for serve to log: the order is right, but silent it would look like
+// the file being ignored.
+func applySettings(fs *flag.FlagSet, configFile string, lookupEnv func(string) (string, bool)) (overridden []string, err error) {
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	file := map[string]fileSetting{}
 	if configFile != "" {
-		var err error
 		if file, err = readConfigFile(fs, configFile); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	var err error
 	fs.VisitAll(func(f *flag.Flag) {
-		if err != nil || given[f.Name] || f.Name == "config" {
+		if err != nil || f.Name == "config" {
+			return
+		}
+		s, inFile := file[f.Name]
+		// differs reports whether the file's value is another than the
+		// one in force (15m and 900s are the same), leaving that in force.
+		differs := func() bool {
+			now := f.Value.String()
+			defer fs.Set(f.Name, now)
+			return fs.Set(f.Name, s.value) != nil || f.Value.String() != now
+		}
+		if given[f.Name] {
+			if inFile && differs() {
+				overridden = append(overridden, fmt.Sprintf("%s:%d: %s = %q is overridden by --%s %q", configFile, s.line, f.Name, s.value, f.Name, f.Value.String()))
+			}
 			return
 		}
 		if v, ok := lookupEnv(envName(f.Name)); ok {
 			if e := fs.Set(f.Name, v); e != nil {
 				err = usageError(fmt.Sprintf("$%s=%q: %s", envName(f.Name), v, badValue(f, e)))
+				return
+			}
+			if inFile && differs() {
+				overridden = append(overridden, fmt.Sprintf("%s:%d: %s = %q is overridden by $%s=%q", configFile, s.line, f.Name, s.value, envName(f.Name), v))
 			}
 			return
 		}
-		if s, ok := file[f.Name]; ok {
+		if inFile {
 			if e := fs.Set(f.Name, s.value); e != nil {
 				err = usageError(fmt.Sprintf("%s:%d: %s = %q: %s", configFile, s.line, f.Name, s.value, badValue(f, e)))
 			}
 		}
 	})
-	return err
+	if err != nil {
+		return nil, err
+	}
+	return overridden, nil
 }
 
 // badValue says what the value of setting f should have been: the flag

@@ -65,7 +65,7 @@ func TestApplySettings(t *testing.T) {
 			if tt.file != "" {
 				file = conf(tt.file)
 			}
-			err := applySettings(fs, file, func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok })
+			_, err := applySettings(fs, file, func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok })
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
@@ -188,7 +188,7 @@ func serveSettings(t *testing.T, args []string, env map[string]string, wantErr s
 	if err := parseFlags(fs, args); err != nil {
 		t.Fatal(err)
 	}
-	if err := applySettings(fs, "", func(k string) (string, bool) { v, ok := env[k]; return v, ok }); err != nil {
+	if _, err := applySettings(fs, "", func(k string) (string, bool) { v, ok := env[k]; return v, ok }); err != nil {
 		t.Fatal(err)
 	}
 	_, _, err := c.security()
@@ -273,5 +273,40 @@ func TestServeHelpNamesValues(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("serve --help has no %q:\n%s", want, out)
 		}
+	}
+}
+
+// A setting of the configuration file that a flag or the environment
+// overrides with another value is logged at start (a unit's
+// Environment=TRITHUC_DB wins over the db edited in the file), and one
+// overridden with the same value (15m and 900s) is not.
+func TestServeLogsOverriddenFileSettings(t *testing.T) {
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "trithuc.conf")
+	text := "db = " + filepath.Join(dir, "edited.db") + "\nshutdown-timeout = 15m\nrate-burst = 50\nlog-format = text\n"
+	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TRITHUC_DB", filepath.Join(dir, "unit.db"))
+	t.Setenv("TRITHUC_SHUTDOWN_TIMEOUT", "900s")
+	// --max-import-uploads 0 is refused after the log is set up, so that
+	// serve stops before it opens a database.
+	_, stderr, err := cliApart(t, "serve", "--config", conf, "--rate-burst", "70", "--max-import-uploads", "0")
+	if err == nil {
+		t.Fatal("serve started")
+	}
+	for _, want := range []string{
+		`trithuc.conf:1: db = \"` + filepath.Join(dir, "edited.db") + `\" is overridden by $TRITHUC_DB=\"` + filepath.Join(dir, "unit.db") + `\"`,
+		`trithuc.conf:3: rate-burst = \"50\" is overridden by --rate-burst \"70\"`,
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("the log has no %s:\n%s", want, stderr)
+		}
+	}
+	if strings.Contains(stderr, "shutdown-timeout") || strings.Contains(stderr, "log-format") {
+		t.Errorf("a setting overridden with its own value was logged:\n%s", stderr)
+	}
+	if strings.Count(stderr, "level=WARN") != 2 {
+		t.Errorf("want two warnings:\n%s", stderr)
 	}
 }
