@@ -53,6 +53,8 @@ type serveConfig struct {
 	proxyHeader     string
 	// proxies is trustedProxies read (security).
 	proxies []netip.Prefix
+	// origins is corsOrigins read (security).
+	origins []string
 }
 
 func (c *serveConfig) flags(fs *flag.FlagSet) {
@@ -99,8 +101,9 @@ func configFlag(fs *flag.FlagSet) *string {
 	return fs.String("config", os.Getenv("TRITHUC_CONFIG"), "read settings not given as flags or in the environment from this `file` ($TRITHUC_CONFIG)")
 }
 
-// security makes the TLS configuration and the certificate roles the
-// flags ask for.
+// security checks the settings, before the database is opened (a refused
+// setting must not leave a new file behind), and makes the TLS
+// configuration and the certificate roles the flags ask for.
 func (c *serveConfig) security() (*tls.Config, *server.CertRoles, error) {
 	switch {
 	case (c.tlsCert == "") != (c.tlsKey == ""):
@@ -141,6 +144,9 @@ func (c *serveConfig) security() (*tls.Config, *server.CertRoles, error) {
 	var err error
 	if c.proxies, err = server.ParseTrustedProxies(c.trustedProxies); err != nil {
 		return nil, nil, usageError("--trusted-proxies: " + err.Error())
+	}
+	if c.origins, err = corsOrigins(c.corsOrigins); err != nil {
+		return nil, nil, err
 	}
 	if c.tlsCert == "" {
 		return nil, nil, nil
@@ -225,11 +231,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		log.Warn("the database's integrity was not checked at start", "check", db.Integrity())
 	}
 
-	origins, err := corsOrigins(c.corsOrigins)
-	if err != nil {
-		return err
-	}
-	srv, err := server.New(db, c.serverConfig(log, tlsConfig, certRoles, origins))
+	srv, err := server.New(db, c.serverConfig(log, tlsConfig, certRoles))
 	if err != nil {
 		return err
 	}
@@ -275,7 +277,7 @@ func listenError(err error) error {
 }
 
 // serverConfig is the server's configuration as the settings give it.
-func (c *serveConfig) serverConfig(log *slog.Logger, tlsConfig *tls.Config, certRoles *server.CertRoles, origins []string) server.Config {
+func (c *serveConfig) serverConfig(log *slog.Logger, tlsConfig *tls.Config, certRoles *server.CertRoles) server.Config {
 	return server.Config{
 		GRPCAddr:        c.grpcAddr,
 		HTTPAddr:        c.httpAddr,
@@ -289,7 +291,7 @@ func (c *serveConfig) serverConfig(log *slog.Logger, tlsConfig *tls.Config, cert
 		MaxCallDuration: c.maxCallDuration,
 		MetricsAddr:     c.metricsAddr,
 		TransportLimits: server.TransportLimits{MaxConnsPerAddress: c.maxConns, MaxImportUploads: c.importUploads},
-		CORSOrigins:     origins,
+		CORSOrigins:     c.origins,
 		TrustedProxies:  c.proxies,
 		ProxyHeader:     c.proxyHeader,
 		Retention:       c.retention,

@@ -202,7 +202,7 @@ func serveSettings(t *testing.T, args []string, env map[string]string, wantErr s
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c.serverConfig(nil, nil, nil, nil), true
+	return c.serverConfig(nil, nil, nil), true
 }
 
 // --output is refused, naming the forms the command prints, when it
@@ -308,5 +308,19 @@ func TestServeLogsOverriddenFileSettings(t *testing.T) {
 	}
 	if strings.Count(stderr, "level=WARN") != 2 {
 		t.Errorf("want two warnings:\n%s", stderr)
+	}
+}
+
+// A refused --cors-origins leaves no database behind: it is checked with
+// the other settings, before serve makes the database.
+func TestServeChecksOriginsBeforeTheDatabase(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	_, err := cli(t, "serve", "--db", db, "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--cors-origins", "portal.angiang.gov.vn")
+	var ue usageError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), `--cors-origins: "portal.angiang.gov.vn" is not an origin`) {
+		t.Fatalf("err = %v, want a usage error naming --cors-origins", err)
+	}
+	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a refused --cors-origins made the database: %v", err)
 	}
 }
