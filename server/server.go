@@ -220,6 +220,9 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	s.reads = newFairShare(cfg.ReadSlots, cfg.MaxReadWait)
 	s.audit = newAuditLog(db, cfg.Logger)
 	s.metrics = newMetrics(db)
+	if c := certExpiryMetric(cfg.TLS); c != nil {
+		s.metrics.registry.MustRegister(c)
+	}
 	s.connsRefused = newConnsRefused(s.metrics.registry)
 	s.earlyRefusals = newEarlyRefusals(s.metrics.registry)
 	s.failures = newAuthFailures(maxFailingAddresses)

@@ -35,16 +35,19 @@ import (
 // LoadTLS reads the server's certificate and key (PEM files), and, when
 // clientCAFile is given, the CA certificates that client certificates must
 // chain to. Clients without a certificate may still connect and use an API
-// key; a client that presents one must present a valid one.
+// key; a client that presents one must present a valid one. The server
+// takes a renewed certificate and key from the same files while it runs
+// (tlsreload.go); a certificate that has expired or soon will is logged.
 func LoadTLS(certFile, keyFile, clientCAFile string) (*tls.Config, error) {
 	if certFile == "" || keyFile == "" {
 		return nil, errors.New("TLS needs both a certificate and its key")
 	}
-	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	certs, err := newCertReloader(certFile, keyFile)
 	if err != nil {
-		return nil, fmt.Errorf("TLS certificate: %w", err)
+		return nil, err
 	}
-	cfg := &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+	warnExpiry(certFile, certs.cert)
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, GetCertificate: certs.getCertificate}
 	if clientCAFile != "" {
 		pem, err := os.ReadFile(clientCAFile)
 		if err != nil {
