@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -77,6 +79,21 @@ func (db *DB) migrate(ctx context.Context, target int) error {
 	if current == 0 {
 		log = nil
 	}
+	// An upgrade that failed part-way and is started again began at an
+	// older schema than the one it left: its first start keeps that one
+	// (settings' upgrade_from, until the last migration commits), so that
+	// a failure of the second start does not take the schema left between
+	// for the old release's.
+	from := current
+	if current > 0 && current < target {
+		var v int64
+		switch err := db.writer.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'upgrade_from'`).Scan(&v); {
+		case err == nil:
+			from = int(v)
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("store: migrations: %w", err)
+		}
+	}
 	for _, m := range migrations[current:target] {
 		start := time.Now()
 		if log != nil {
@@ -86,12 +103,21 @@ func (db *DB) migrate(ctx context.Context, target int) error {
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return err
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, name, apply_time) VALUES (?, ?, ?)`,
-				m.version, m.name, micros(tx.now))
+			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, name, apply_time) VALUES (?, ?, ?)`,
+				m.version, m.name, micros(tx.now)); err != nil {
+				return err
+			}
+			var err error
+			switch {
+			case m.version == target:
+				_, err = tx.ExecContext(ctx, `DELETE FROM settings WHERE key = 'upgrade_from'`)
+			case current > 0:
+				_, err = tx.ExecContext(ctx, `INSERT OR IGNORE INTO settings(key, value) VALUES ('upgrade_from', ?)`, from)
+			}
 			return err
 		})
 		if err != nil {
-			return migrationFailed(db.path, m, current, err)
+			return migrationFailed(db.path, m, from, err)
 		}
 		if log != nil {
 			took := time.Since(start)

@@ -27,10 +27,14 @@ func TestFailedMigrationSaysHowBack(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		from   int
+		starts int // how many times the new binary is started
 		inBack string
 	}{
-		{"PartWay", failing.version - 2, "restore the backup taken before the upgrade"},
-		{"AtFirst", failing.version - 1, "the release that ran on it before can still serve it"},
+		{"PartWay", failing.version - 2, 1, fmt.Sprintf("between the old release's %d and", failing.version-2)},
+		{"AtFirst", failing.version - 1, 1, "the release that ran on it before can still serve it"},
+		// Started again before the cause is fixed: the schema left between
+		// is still not the old release's.
+		{"PartWayAgain", failing.version - 2, 2, fmt.Sprintf("between the old release's %d and", failing.version-2)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "old.db")
@@ -54,9 +58,10 @@ func TestFailedMigrationSaysHowBack(t *testing.T) {
 			}
 			old.writer.Close()
 
-			_, err = Open(ctx, path)
-			if err == nil {
-				t.Fatal("the upgrade succeeded")
+			for range tc.starts {
+				if _, err = Open(ctx, path); err == nil {
+					t.Fatal("the upgrade succeeded")
+				}
 			}
 			for _, want := range []string{failing.name, path, "no room", fmt.Sprintf("schema version %d", failing.version-1), "start this binary again", tc.inBack} {
 				if !strings.Contains(err.Error(), want) {
