@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
 )
@@ -28,6 +29,10 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 	// owner only, it is never readable by others, as VACUUM INTO would make
 	// it (it writes into an empty file, and makes a new one 0644).
 	f, err := os.OpenFile(abs, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if fi, serr := os.Stat(abs); errors.Is(err, os.ErrExist) && serr == nil && fi.IsDir() {
+		return fmt.Errorf("store: backup: %s is a directory; give the name of a new file in it, e.g. %s", dest,
+			filepath.Join(dest, "trithuc-"+time.Now().In(Vietnam).Format(time.DateOnly)+".db"))
+	}
 	if errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("store: backup: %s exists; give a new file name", dest)
 	}

@@ -231,6 +231,10 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 	if _, err := cli(t, "backup", "--db", db, backup); err == nil {
 		t.Error("a second backup overwrote the first")
 	}
+	// A directory, as a cron line may give it, is asked a file name in.
+	if _, err := cli(t, "backup", "--db", db, dir); err == nil || !strings.Contains(err.Error(), dir+" is a directory; give the name of a new file in it, e.g. "+filepath.Join(dir, "trithuc-")) {
+		t.Errorf("a backup to a directory: %v", err)
+	}
 	if _, err := cli(t, "restore", "--db", db, backup); err == nil {
 		t.Error("restore replaced a database without --force")
 	}
