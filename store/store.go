@@ -114,7 +114,9 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	if dir := filepath.Dir(abs); dir != "" {
-		if _, err := os.Stat(dir); err != nil {
+		if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("store: the directory %s of the database file %s does not exist: make it, readable by the server's user only (install -d -m 0700 %s), or give another path", dir, abs, dir)
+		} else if err != nil {
 			return nil, fmt.Errorf("store: database directory: %w", err)
 		}
 	}

@@ -147,3 +147,22 @@ func TestAdminCommandLeavesSearchRebuild(t *testing.T) {
 		t.Errorf("search_version %d (%v), want 3 left for serve", v, err)
 	}
 }
+
+// A --db in a directory that does not exist (a typo, or a state directory
+// not made yet) is refused saying so and how to make it.
+func TestServeNamesMissingDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "trithuc")
+	db := filepath.Join(dir, "trithuc.db")
+	for _, args := range [][]string{
+		{"serve", "--db", db, "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"},
+		{"keys", "create", "--create", "--db", db, "--role", "admin", "--name", "a"},
+	} {
+		_, err := cli(t, args...)
+		if want := "the directory " + dir + " of the database file " + db + " does not exist: make it"; err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", args[0], err, want)
+		}
+	}
+	if _, err := os.Stat(dir); err == nil {
+		t.Error("the directory was made")
+	}
+}
