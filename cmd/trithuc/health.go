@@ -60,7 +60,9 @@ func runHealth(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintln(stdout, resp.GetStatus())
 	if resp.GetStatus() != healthpb.HealthCheckResponse_SERVING {
-		return fmt.Errorf("health: the server is %s", resp.GetStatus())
+		// The health protocol carries no reason: say where it is.
+		return fmt.Errorf("health: the server is %s: it is stopping, or its database is in trouble (a full disk, a read-only, "+
+			"damaged or missing file); its log says which and what to do, as does the metric trithuc_database_state", resp.GetStatus())
 	}
 	return nil
 }

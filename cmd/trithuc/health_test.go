@@ -3,9 +3,11 @@ package main
 import (
 	"errors"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // trithuc health reaches a TLS server with nothing but the environment,
@@ -73,4 +75,31 @@ func TestHealthOverTLSFromEnvironment(t *testing.T) {
 			t.Errorf("$TRITHUC_TLS=\"yes please\": %v, want a usage error naming it", err)
 		}
 	})
+}
+
+// A server that does not serve is told with where to look for why: the
+// health protocol carries no reason.
+func TestHealthNotServingSaysWhereToLook(t *testing.T) {
+	dir := t.TempDir()
+	addr, _, stop := serveDemo(t, dir)
+	defer stop()
+	db := filepath.Join(dir, "t.db")
+	// Moved away under the server: it stops writing and says NOT_SERVING
+	// within its next look (every 2 s).
+	if err := os.Rename(db, db+".moved"); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if _, err = cli(t, "health", "--server", addr); err != nil {
+			break
+		}
+	}
+	if err == nil || !strings.Contains(err.Error(), "NOT_SERVING: it is stopping, or its database is in trouble") ||
+		!strings.Contains(err.Error(), "trithuc_database_state") {
+		t.Errorf("health of a server whose database was moved away: %v", err)
+	}
+	if err := os.Rename(db+".moved", db); err != nil {
+		t.Fatal(err)
+	}
 }
