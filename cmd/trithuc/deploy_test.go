@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"trithuc.gov.vn/trithuc/client"
 )
@@ -212,5 +213,37 @@ func TestContainerBuildReportsVersionAndCommit(t *testing.T) {
 	}
 	if want := "trithuc " + version + " (commit " + commit + ", "; !strings.HasPrefix(string(out), want) {
 		t.Errorf("the container's build reports %q, want it to start %q", out, want)
+	}
+}
+
+// systemd kills the server TimeoutStopSec after SIGTERM: the unit gives it
+// longer than serve's default --shutdown-timeout, and the README names the
+// unit's bound beside the setting, so that a longer timeout is not set in
+// vain.
+func TestUnitStopTimeoutOutlastsShutdownTimeout(t *testing.T) {
+	unit, err := os.ReadFile("../../deploy/trithuc.service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^TimeoutStopSec=(\d+s)$`).FindSubmatch(unit)
+	if m == nil {
+		t.Fatal("the unit has no TimeoutStopSec=Ns: update this test")
+	}
+	stop, err := time.ParseDuration(string(m[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c serveConfig
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	c.flags(fs)
+	if stop <= c.shutdownTimeout {
+		t.Errorf("the unit's TimeoutStopSec=%s does not outlast --shutdown-timeout's default %s", m[1], c.shutdownTimeout)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "`TimeoutStopSec=" + string(m[1]) + "`"; !strings.Contains(string(readme), want) {
+		t.Errorf("README does not name the unit's %s beside --shutdown-timeout", want)
 	}
 }
