@@ -170,9 +170,9 @@ func trustOnly(certFile string) (*tls.Config, error) {
 
 // checkServer refuses a --server that is not HOST:PORT: gRPC would dial
 // port 443 of a bare host, and tell of it as a failure to connect. A
-// target with a scheme (dns:///, unix:) is gRPC's to read.
+// target with a scheme (dns:///, unix:, unix-abstract:) is gRPC's to read.
 func (f *clientFlags) checkServer() error {
-	if strings.Contains(f.server, ":///") || strings.HasPrefix(f.server, "unix:") {
+	if strings.Contains(f.server, ":///") || strings.HasPrefix(f.server, "unix") {
 		return nil
 	}
 	if _, port, err := net.SplitHostPort(f.server); err != nil || port == "" {

@@ -169,6 +169,12 @@ func TestDemoAndPeopleCommands(t *testing.T) {
 			t.Errorf("health --server %s: %v, want a usage error asking for HOST:PORT", server, err)
 		}
 	}
+	// A gRPC target with a scheme is gRPC's to read, and is dialled.
+	for _, server := range []string{"dns:///" + addr, "passthrough:///" + addr} {
+		if out, err := cli(t, "health", "--server", server); err != nil || !strings.Contains(out, "SERVING") {
+			t.Errorf("health --server %s: %v\n%s", server, err, out)
+		}
+	}
 }
 
 func TestKeysCommands(t *testing.T) {
