@@ -94,6 +94,10 @@ func (f *clientFlags) dial() (*client.Client, error) {
 	if err := f.checkServer(); err != nil {
 		return nil, err
 	}
+	if f.timeout <= 0 {
+		// Every call would fail at once, as DEADLINE_EXCEEDED.
+		return nil, usageError(fmt.Sprintf("--timeout must be positive (e.g. 30s, the default), got %s", f.timeout))
+	}
 	switch {
 	case f.anonymous:
 		f.token = ""

@@ -169,6 +169,13 @@ func TestDemoAndPeopleCommands(t *testing.T) {
 			t.Errorf("health --server %s: %v, want a usage error asking for HOST:PORT", server, err)
 		}
 	}
+	// A timeout that would end every call before it starts is refused.
+	for _, timeout := range []string{"0s", "-1s"} {
+		_, err = cli(t, append([]string{"people", "list", "--timeout", timeout}, c...)...)
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), "--timeout must be positive") {
+			t.Errorf("--timeout %s: %v, want a usage error", timeout, err)
+		}
+	}
 	// A gRPC target with a scheme is gRPC's to read, and is dialled.
 	for _, server := range []string{"dns:///" + addr, "passthrough:///" + addr} {
 		if out, err := cli(t, "health", "--server", server); err != nil || !strings.Contains(out, "SERVING") {
