@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -223,6 +224,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		log.Warn(fmt.Sprintf("no database at %s: created a new, empty one", db.Path()),
 			"hint", "if a database was expected there, stop the server and check --db")
 	}
+	if c.demo && !created {
+		if err := demoDatabase(ctx, db); err != nil {
+			return err
+		}
+	}
 	if open := openToOthers(db.Path()); len(open) > 0 {
 		log.Warn(fmt.Sprintf("the database file %s is readable by other users of this machine; it holds personal data", open[0]),
 			"files", strings.Join(open, " "), "hint", "chmod 600 "+strings.Join(open, " "))
@@ -304,6 +310,12 @@ func (c *serveConfig) serverConfig(log *slog.Logger, tlsConfig *tls.Config, cert
 // seedDemo fills an empty database with synthetic people, makes an admin key
 // and prints commands that use it.
 func seedDemo(ctx context.Context, db *store.DB, n int, srv *server.Server, tls bool, out io.Writer) error {
+	// The key first: its file marks the database as the demo's, should
+	// the seeding be interrupted (demoDatabase).
+	key, err := demoKey(ctx, db)
+	if err != nil {
+		return err
+	}
 	count, err := db.CountPeople(ctx, true)
 	if err != nil {
 		return err
@@ -321,10 +333,6 @@ func seedDemo(ctx context.Context, db *store.DB, n int, srv *server.Server, tls 
 		if err := synth.LoadExperts(ctx, db, 1, time.Now()); err != nil {
 			return err
 		}
-	}
-	key, err := demoKey(ctx, db)
-	if err != nil {
-		return err
 	}
 	scheme, plaintext, cliTLS := "http", "-plaintext ", ""
 	if tls {
@@ -347,6 +355,23 @@ Try:
 `, count, db.Path(), srv.GRPCAddr(), scheme, srv.HTTPAddr(), scheme, srv.HTTPAddr(), demoKeyFile(db), key,
 		plaintext, srv.GRPCAddr(), scheme, srv.HTTPAddr(), srv.GRPCAddr(), cliTLS)
 	return nil
+}
+
+// demoDatabase refuses --demo on a database that holds people and is not
+// the demo's (it has no demo key file): --demo makes an admin key and
+// prints it, which on the registry's own database (TRITHUC_DEMO left set,
+// a command pasted from the README) would put a key to everyone's data
+// in the service's log.
+func demoDatabase(ctx context.Context, db *store.DB) error {
+	if _, err := os.Stat(demoKeyFile(db)); !errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	n, err := db.CountPeople(ctx, true)
+	if err != nil || n == 0 {
+		return err
+	}
+	return usageError(fmt.Sprintf("--demo seeds an empty database and prints an admin key, but %s holds %d people and is not a demo's "+
+		"(it has no %s): serve it without --demo, or give --demo a new --db", db.Path(), n, filepath.Base(demoKeyFile(db))))
 }
 
 // demoKeyFile keeps the demo's admin key beside the database, readable by

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"net"
 	"os"
@@ -127,5 +128,34 @@ func TestShippedPortsAreFree(t *testing.T) {
 	}
 	if addr := settings["metrics-addr"].value; !strings.Contains(string(readme), "--metrics-addr "+addr) {
 		t.Errorf("README does not show the shipped metrics address %s", addr)
+	}
+}
+
+// --demo refuses the registry's own database (one with people and no demo
+// key file): it would print an admin key to the service's log. A demo's
+// database starts again with --demo, its key kept.
+func TestServeDemoRefusesARegistry(t *testing.T) {
+	dir := t.TempDir()
+	registry := filepath.Join(dir, "registry.db")
+	makeDatabase(t, registry, "An")
+	_, err := cli(t, "serve", "--db", registry, "--demo", "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0")
+	var ue usageError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "holds 1 people and is not a demo's (it has no registry.db.demo-key)") {
+		t.Fatalf("--demo on a registry: %v, want a usage error", err)
+	}
+	if _, err := os.Stat(registry + ".demo-key"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("--demo on a registry kept a key: %v", err)
+	}
+	if out, _ := cli(t, "keys", "list", "--db", registry); strings.Count(out, "admin") != 1 {
+		t.Errorf("--demo on a registry made a key:\n%s", out)
+	}
+
+	demo := t.TempDir()
+	_, first, stop := serveDemo(t, demo)
+	stop()
+	_, again, stop := serveDemo(t, demo)
+	stop()
+	if first != again {
+		t.Errorf("the demo's second start made a new key")
 	}
 }
