@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -160,6 +161,12 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		defer db.Close()
 		if err := db.RevokeKey(ctx, fs.Arg(0)); err != nil {
+			var se *store.Error
+			if errors.As(err, &se) && se.Code == store.NotFound {
+				// A key tt_ID_SECRET is named by its ID: one pasted whole
+				// (a leaked key) says which it is.
+				return fmt.Errorf("keys revoke: no key has id %q in %s; give an ID of trithuc keys list (the key tt_ID_... has the id ID)", fs.Arg(0), db.Path())
+			}
 			return err
 		}
 		fmt.Fprintf(stdout, "Revoked key %s.\n", fs.Arg(0))

@@ -209,6 +209,10 @@ func TestKeysCommands(t *testing.T) {
 	if err != nil || !strings.Contains(out, id) || !strings.Contains(out, "home_affairs") || strings.Contains(out, key) {
 		t.Fatalf("list: %v\n%s", err, out)
 	}
+	// A key pasted whole, not its id, is told how keys are named.
+	if _, err := cli(t, "keys", "revoke", "--db", db, key); err == nil || !strings.Contains(err.Error(), "give an ID of trithuc keys list (the key tt_ID_... has the id ID)") {
+		t.Errorf("revoking by the whole key: %v", err)
+	}
 	if _, err := cli(t, "keys", "revoke", "--db", db, id); err != nil {
 		t.Fatal(err)
 	}
