@@ -211,11 +211,27 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// an operator must hear of it.
 	_, statErr := os.Stat(c.db)
 	created := errors.Is(statErr, os.ErrNotExist)
+	if !created {
+		// Before the database is opened: a newer binary started beside
+		// a running server must not migrate its schema under it.
+		held, err := holdServing(c.db)
+		if err != nil {
+			return err
+		}
+		defer held.Close()
+	}
 	db, err := store.OpenWith(ctx, c.db, store.Options{IntegrityCheckTime: check, Log: log})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if created {
+		held, err := holdServing(db.Path())
+		if err != nil {
+			return err
+		}
+		defer held.Close()
+	}
 	switch {
 	case created && c.demo:
 		// Expected: --demo's first start makes the database it seeds.

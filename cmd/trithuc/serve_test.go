@@ -159,3 +159,20 @@ func TestServeDemoRefusesARegistry(t *testing.T) {
 		t.Errorf("the demo's second start made a new key")
 	}
 }
+
+// A second serve of a database another serve on this host serves is
+// refused before it opens it (it could migrate the schema under the
+// first); once the first stops, the database serves again.
+func TestServeRefusesADatabaseServedAlready(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.db")
+	_, _, stop := serveDemo(t, dir)
+	_, err := cli(t, "serve", "--db", db, "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0")
+	if want := "another trithuc serve on this host serves " + db; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("a second serve: %v, want %q", err, want)
+	}
+	stop()
+	if log := serveLog(t, "--db", db); !strings.Contains(log, "msg=serving") {
+		t.Errorf("the database did not serve again:\n%s", log)
+	}
+}
