@@ -390,10 +390,16 @@ func (s *Server) httpHandler() (http.Handler, error) {
 // Start listens on the configured addresses and serves in the background
 // until Shutdown.
 func (s *Server) Start() error {
-	if s.cfg.TLS == nil && !s.cfg.Insecure {
+	if s.cfg.TLS == nil {
 		for _, addr := range []string{s.cfg.GRPCAddr, s.cfg.HTTPAddr} {
-			if err := checkListenAddr(context.Background(), addr); err != nil {
+			switch err := checkListenAddr(context.Background(), addr); {
+			case err != nil && !s.cfg.Insecure:
 				return fmt.Errorf("server: %w", err)
+			case err != nil:
+				// Allowed, and said at every start, so that an --insecure
+				// left set where no proxy terminates TLS is seen.
+				s.log.Warn(fmt.Sprintf("serving without TLS on %s, which is not a loopback address (--insecure): keys and personal data cross the network in clear text", addr),
+					"hint", "right only behind a proxy on this host that terminates TLS; otherwise give --tls-cert and --tls-key")
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -8,6 +9,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"log/slog"
 	"math/big"
 	"net"
 	"net/http"
@@ -443,5 +445,29 @@ func TestParseCertRoles(t *testing.T) {
 		if _, err := ParseCertRoles(strings.NewReader(bad)); err == nil {
 			t.Errorf("%q was accepted", bad)
 		}
+	}
+}
+
+// --insecure lets the server listen beyond loopback without TLS, and it
+// says so at every start, naming the address; loopback is not warned of.
+func TestInsecureBeyondLoopbackIsLogged(t *testing.T) {
+	e := newEnv(t)
+	var log bytes.Buffer
+	srv, err := New(e.db, Config{GRPCAddr: "0.0.0.0:0", HTTPAddr: "127.0.0.1:0", Insecure: true,
+		Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	srv.Shutdown(ctx)
+	if !strings.Contains(log.String(), `level=WARN msg="serving without TLS on 0.0.0.0:0, which is not a loopback address (--insecure)`) {
+		t.Errorf("no warning of plaintext beyond loopback:\n%s", log.String())
+	}
+	if strings.Contains(log.String(), "without TLS on 127.0.0.1") {
+		t.Errorf("loopback was warned of:\n%s", log.String())
 	}
 }
