@@ -15,7 +15,7 @@ Prints a script that completes trithuc's commands, collections, verbs and
 flags in the shell. Load it from your shell's start-up file:
 
   bash:  source <(trithuc completion bash)        (in ~/.bashrc)
-  zsh:   source <(trithuc completion zsh)         (in ~/.zshrc)
+  zsh:   source <(trithuc completion zsh)         (in ~/.zshrc, after compinit)
 
 The script asks trithuc itself for the words (trithuc __complete), so it
 stays right as the contract grows.

@@ -107,3 +107,15 @@ COMP_WORDS=(trithuc people li); COMP_CWORD=2; _trithuc; echo "${COMPREPLY[@]}"`)
 		t.Errorf("bash completed `trithuc people li` to %q (%v)", out, err)
 	}
 }
+
+// The zsh script calls compdef, which compinit defines: the usage says to
+// load it after compinit, as README does.
+func TestCompletionUsageSaysAfterCompinit(t *testing.T) {
+	out, _ := cli(t, "completion", "--help")
+	if !strings.Contains(out, "source <(trithuc completion zsh)         (in ~/.zshrc, after compinit)") {
+		t.Errorf("the usage does not say to load the zsh script after compinit:\n%s", out)
+	}
+	if !strings.Contains(zshCompletion, "compdef _trithuc trithuc") {
+		t.Error("the zsh script no longer calls compdef: update the usage and this test")
+	}
+}
