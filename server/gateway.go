@@ -111,12 +111,41 @@ func (q *strictQuery) Parse(msg proto.Message, values url.Values, filter *utilit
 		if err := checkEnumParam(strings.Join(names, "."), fd, vs); err != nil {
 			return err
 		}
+		if err := q.checkValueParam(msg, key, strings.Join(names, "."), fd, vs, filter); err != nil {
+			return err
+		}
 	}
 	if err := q.DefaultQueryParser.Parse(msg, values, filter); err != nil {
 		return err
 	}
 	snakeMasks(msg)
 	return nil
+}
+
+// checkValueParam refuses a value of the query parameter key that its
+// type does not take, with the parameter's whole path and what it takes:
+// the gateway's parser says "wrong type", and names asOf.year "year". The
+// value is tried with the gateway's own parser, on a message of its own.
+func (q *strictQuery) checkValueParam(msg proto.Message, key, param string, fd protoreflect.FieldDescriptor, vs []string, filter *utilities.DoubleArray) error {
+	if fd.Enum() != nil || fd.IsMap() || fd.Message() != nil && !wellKnownParam[fd.Message().FullName()] {
+		return nil
+	}
+	for _, v := range vs {
+		if q.DefaultQueryParser.Parse(msg.ProtoReflect().New().Interface(), url.Values{key: {v}}, filter) == nil {
+			continue
+		}
+		if len(v) > 64 {
+			v = v[:64] + "…"
+		}
+		return fmt.Errorf("query parameter %s must be %s, not %q", param, kindText(fd), strings.ToValidUTF8(v, "\uFFFD"))
+	}
+	return nil
+}
+
+// wellKnownParam are the messages a query parameter gives as one value.
+var wellKnownParam = map[protoreflect.FullName]bool{
+	"google.protobuf.Timestamp": true,
+	"google.protobuf.Duration":  true,
 }
 
 // checkEnumParam refuses a value of the enum query parameter fd, which the
@@ -133,17 +162,10 @@ func checkEnumParam(param string, fd protoreflect.FieldDescriptor, vs []string) 
 		if n, err := strconv.ParseInt(v, 10, 32); err == nil && values.ByNumber(protoreflect.EnumNumber(n)) != nil {
 			continue
 		}
-		// The zero value stands for "unset" (AIP-126): not one to offer.
-		var want []string
-		for i := range values.Len() {
-			if ev := values.Get(i); ev.Number() != 0 {
-				want = append(want, string(ev.Name()))
-			}
-		}
 		if len(v) > 64 {
 			v = v[:64] + "…"
 		}
-		return fmt.Errorf("query parameter %s must be one of %s, not %q", param, strings.Join(want, ", "), strings.ToValidUTF8(v, "\uFFFD"))
+		return fmt.Errorf("query parameter %s must be one of %s, not %q", param, definedValues(fd.Enum()), strings.ToValidUTF8(v, "\uFFFD"))
 	}
 	return nil
 }
@@ -287,8 +309,8 @@ var (
 	syntaxErrorRE   = regexp.MustCompile(`syntax error \(line (\d+):(\d+)\)`)
 	typeMismatchRE  = regexp.MustCompile(`^type mismatch, parameter: ([^,]+), error: `)
 	parsingFieldRE  = regexp.MustCompile(`^parsing (?:field|list) "([^"]+)": `)
-	enumParamRE     = regexp.MustCompile(`^query parameter (\S+) must be one of `)
-	protoPositionRE = regexp.MustCompile(`^proto:\s*(\(line \d+:\d+\):\s*)?`)
+	paramValueRE    = regexp.MustCompile(`^query parameter (\S+) must be `)
+	protoPositionRE = regexp.MustCompile(`^proto:[\s\x{a0}]*(\(line \d+:\d+\):[\s\x{a0}]*)?`)
 )
 
 // gatewayError rewrites the errors the gateway makes itself while decoding a
@@ -303,7 +325,7 @@ func gatewayError(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshale
 		return
 	}
 	if st.Code() == codes.InvalidArgument && len(st.Details()) == 0 {
-		st = friendlyDecodeError(st.Message())
+		st = friendlyDecodeError(st.Message(), bodyFieldOf(r))
 	}
 	if st.Code() == codes.Aborted && r.Header.Get("If-Match") != "" {
 		w = preconditionFailed{w}
@@ -329,9 +351,22 @@ func retryAfter(w http.ResponseWriter, st *status.Status) {
 	}
 }
 
-func friendlyDecodeError(msg string) *status.Status {
+// bodyFieldOf is the request field that r's body holds, or "" when the
+// body is the whole request.
+func bodyFieldOf(r *http.Request) string {
+	if routes := matchingRoutes(r.Method, r.URL.EscapedPath()); len(routes) > 0 && routes[0].body != "*" {
+		return routes[0].body
+	}
+	return ""
+}
+
+func friendlyDecodeError(msg, bodyField string) *status.Status {
 	field, text := "", msg
 	switch {
+	case bodyFieldRE.MatchString(msg):
+		// Worded by explainBody, with the path within the body.
+		field = joinPath(bodyField, bodyFieldRE.FindStringSubmatch(msg)[1])
+		text = field + ": " + strings.TrimPrefix(msg, bodyFieldRE.FindString(msg))
 	case strings.HasSuffix(msg, "i/o timeout"):
 		// The HTTP server's ReadTimeout cut a body that came too slowly.
 		text = "the request body did not arrive in time: send the whole request at once"
@@ -347,9 +382,9 @@ func friendlyDecodeError(msg string) *status.Status {
 	case typeMismatchRE.MatchString(msg):
 		field = typeMismatchRE.FindStringSubmatch(msg)[1]
 		text = fmt.Sprintf("query parameter %s has a value of the wrong type", field)
-	case enumParamRE.MatchString(msg):
-		// Worded by checkEnumParam.
-		field = enumParamRE.FindStringSubmatch(msg)[1]
+	case paramValueRE.MatchString(msg):
+		// Worded by checkEnumParam or checkValueParam.
+		field = paramValueRE.FindStringSubmatch(msg)[1]
 	case parsingFieldRE.MatchString(msg):
 		field = parsingFieldRE.FindStringSubmatch(msg)[1]
 		text = fmt.Sprintf("query parameter %s has a value of the wrong type", field)

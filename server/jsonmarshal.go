@@ -88,7 +88,10 @@ func (m *fastJSONPb) NewDecoder(r io.Reader) runtime.Decoder {
 		if msg, ok := v.(proto.Message); ok {
 			data = camelMasks(data, msg)
 		}
-		return m.JSONPb.Unmarshal(data, v)
+		if err := m.JSONPb.Unmarshal(data, v); err != nil {
+			return explainBody(data, v, err)
+		}
+		return nil
 	})
 }
 

@@ -1,0 +1,95 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+)
+
+// TestJSONBodyValues: a body that is valid JSON but holds a value its field
+// does not take (a string for a number, an enum value the enum lacks, a
+// date as a string) is refused naming the field by its path from the
+// request, as every other bad field is, and saying what the field takes;
+// not as JSON that is not valid, nor in protojson's words.
+func TestJSONBodyValues(t *testing.T) {
+	e := newEnv(t)
+	p := e.createPerson(&pb.Person{GivenName: "Ánh"})
+	for _, c := range []struct {
+		name, method, path, body, field string
+		says                            []string
+	}{
+		{"ErrEnumName", "POST", "/v1/people", `{"givenName":"A","gender":"MAN"}`, "person.gender", []string{"MALE", "FEMALE", `"MAN"`}},
+		{"ErrRepeatedEnum", "POST", "/v1/people", `{"givenName":"A","expertRoles":["CRITIQUE","BOGUS"]}`, "person.expert_roles[1]", []string{"CONSULTING", `"BOGUS"`}},
+		{"ErrDateAsString", "POST", "/v1/people", `{"givenName":"A","birthDate":"1980-01-02"}`, "person.birth_date", []string{`"year"`, `"1980-01-02"`}},
+		{"ErrYearNotNumber", "POST", "/v1/people", `{"givenName":"A","birthDate":{"year":"x"}}`, "person.birth_date.year", []string{"whole number", `"x"`}},
+		{"ErrBoolInList", "POST", "/v1/people", `{"givenName":"A","fields":[{"field":"fields/vn2008-502","primary":"yes"}]}`, "person.fields[0].primary", []string{"true or false", `"yes"`}},
+		{"ErrNumberForString", "POST", "/v1/people", `{"givenName":"A","email":5}`, "person.email", []string{"a string", "5"}},
+		{"ErrListForString", "PATCH", "/v1/" + p.Name, `{"givenName":["B"]}`, "person.given_name", []string{"a string", "a list"}},
+		{"ErrStringForList", "PATCH", "/v1/" + p.Name, `{"expertRoles":"CRITIQUE"}`, "person.expert_roles", []string{"a list"}},
+		{"ErrTwice", "PATCH", "/v1/" + p.Name, `{"givenName":"B","given_name":"C"}`, "person.given_name", []string{"twice"}},
+		{"ErrWholeRequestBody", "POST", "/v1/" + p.Name + ":undelete", `{"validateOnly":"yes"}`, "validate_only", []string{"true or false"}},
+		{"ErrTimestamp", "POST", "/v1/dataSubjectRequests", `{"kind":"ACCESS","person":"` + p.Name + `","dueTime":"tomorrow"}`, "data_subject_request.due_time", []string{"RFC 3339", `"tomorrow"`}},
+		{"ErrNotAnObject", "POST", "/v1/people", `[{"givenName":"A"}]`, "", []string{"JSON object", "a list"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, body := e.rest(c.method, c.path, c.body)
+			if c.field == "" {
+				wantREST(t, code, body, http.StatusBadRequest)
+			} else {
+				wantREST(t, code, body, http.StatusBadRequest, c.field)
+			}
+			msg, _ := body["message"].(string)
+			if strings.Contains(msg, "not valid JSON") || strings.Contains(msg, "proto") || strings.Contains(msg, "\u00a0") ||
+				strings.Contains(msg, "UNSPECIFIED") || !strings.HasPrefix(msg, c.field) {
+				t.Errorf("message %q, want one that begins with %q in the API's words", msg, c.field)
+			}
+			for _, s := range c.says {
+				if !strings.Contains(msg, s) {
+					t.Errorf("message %q, want it to say %s", msg, s)
+				}
+			}
+		})
+	}
+	if got := e.count(); got != 1 {
+		t.Errorf("refused bodies left %d people, want 1", got)
+	}
+	if _, got := e.rest("GET", "/v1/"+p.Name, nil); got["givenName"] != "Ánh" {
+		t.Errorf("a refused PATCH changed the person: %v", got)
+	}
+}
+
+// TestQueryParameterValues: a query parameter given a value its type does
+// not take is refused naming the parameter by its whole path (asOf.year is
+// as_of.year) and saying what it takes, with the value sent.
+func TestQueryParameterValues(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []struct {
+		name, path, field string
+		says              []string
+	}{
+		{"ErrPageSizeWord", "/v1/people?pageSize=abc", "page_size", []string{"whole number", `"abc"`}},
+		{"ErrPageSizeFraction", "/v1/people?page_size=1.5", "page_size", []string{"whole number", `"1.5"`}},
+		{"ErrBool", "/v1/people?showDeleted=maybe", "show_deleted", []string{"true or false", `"maybe"`}},
+		{"ErrNestedYear", "/v1/administrativeUnits/906?asOf.year=x", "as_of.year", []string{"whole number", `"x"`}},
+		{"ErrTimestamp", "/v1/auditEvents?startTime=yesterday", "start_time", []string{"RFC 3339", `"yesterday"`}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, body := e.rest("GET", c.path, nil)
+			wantREST(t, code, body, http.StatusBadRequest, c.field)
+			msg, _ := body["message"].(string)
+			for _, s := range c.says {
+				if !strings.Contains(msg, s) {
+					t.Errorf("message %q, want it to say %s", msg, s)
+				}
+			}
+		})
+	}
+	for _, ok := range []string{"/v1/people?pageSize=2&showDeleted=true", "/v1/administrativeUnits/906?asOf.year=2019&asOf.month=6&asOf.day=1",
+		"/v1/auditEvents?startTime=2026-01-01T00:00:00Z"} {
+		if code, body := e.rest("GET", ok, nil); code != http.StatusOK {
+			t.Errorf("GET %s: HTTP %d %v", ok, code, body)
+		}
+	}
+}
