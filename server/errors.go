@@ -205,12 +205,13 @@ func oneofMessage(req protoreflect.MessageDescriptor, v *protovalidate.Violation
 	return "required: set one of " + strings.Join(names, ", "), true
 }
 
-// enumMessage words a violation of enum.in or enum.not_in with the names
-// of the enum's values, which a client sends and reads: protovalidate's
-// message lists their numbers ("must be in list [2, 3]").
+// enumMessage words a violation of enum.in, enum.not_in or
+// enum.defined_only with the names of the enum's values, which a client
+// sends and reads: protovalidate's message lists their numbers ("must be
+// in list [2, 3]"), or none.
 func enumMessage(req protoreflect.MessageDescriptor, v *protovalidate.Violation) (string, bool) {
 	rule := v.Proto.GetRuleId()
-	if rule != "enum.in" && rule != "enum.not_in" || !v.RuleValue.IsValid() {
+	if rule != "enum.in" && rule != "enum.not_in" && rule != "enum.defined_only" || !v.RuleValue.IsValid() {
 		return "", false
 	}
 	// The violation of an item of a list has no field descriptor: the
@@ -228,6 +229,11 @@ func enumMessage(req protoreflect.MessageDescriptor, v *protovalidate.Violation)
 	}
 	if fd == nil || fd.Enum() == nil {
 		return "", false
+	}
+	if rule == "enum.defined_only" {
+		// A number the client's copy of the contract has and the
+		// server's lacks.
+		return fmt.Sprintf("%d is not a value of %s; want one of %s", v.FieldValue.Enum(), fd.Enum().Name(), definedValues(fd.Enum())), true
 	}
 	listed := map[protoreflect.EnumNumber]bool{}
 	for i, list := 0, v.RuleValue.List(); i < list.Len(); i++ {
@@ -252,4 +258,16 @@ func enumMessage(req protoreflect.MessageDescriptor, v *protovalidate.Violation)
 		name = string(ev.Name())
 	}
 	return fmt.Sprintf("%s is not allowed here; want one of %s", name, strings.Join(want, ", ")), true
+}
+
+// definedValues names an enum's values but the zero one, which stands for
+// "unset" (AIP-126).
+func definedValues(ed protoreflect.EnumDescriptor) string {
+	var names []string
+	for i := range ed.Values().Len() {
+		if ev := ed.Values().Get(i); ev.Number() != 0 {
+			names = append(names, string(ev.Name()))
+		}
+	}
+	return strings.Join(names, ", ")
 }

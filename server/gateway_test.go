@@ -133,6 +133,8 @@ func TestEnumMessages(t *testing.T) {
 		{"PoolRoles", "POST", "/v1/associations/a1/expertPools", map[string]any{"displayName": "P", "roles": []any{0}}, "expert_pool.roles[0]", "CRITIQUE"},
 		{"Purposes", "POST", "/v1/people/p1/consents", map[string]any{"purposes": []any{0}, "textVersion": "1"}, "consent.purposes[0]", "REGISTRY"},
 		{"Dimensions", "GET", "/v1/statistics:compute?dimensions=0", nil, "dimensions[0]", "GENDER"},
+		{"UndefinedNumber", "POST", "/v1/people", map[string]any{"givenName": "A", "gender": 99}, "person.gender", "99 is not a value of Gender; want one of MALE, FEMALE"},
+		{"UndefinedNumberInList", "POST", "/v1/people", map[string]any{"givenName": "A", "expertRoles": []any{1, 99}}, "person.expert_roles[1]", "CONSULTING"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			code, body := e.rest(c.method, c.path, c.body)
