@@ -361,12 +361,15 @@ func bodyFieldOf(r *http.Request) string {
 }
 
 func friendlyDecodeError(msg, bodyField string) *status.Status {
-	field, text := "", msg
+	// summary is the status's message, when it is more than text, the
+	// field violation's description.
+	field, text, summary := "", msg, ""
 	switch {
 	case bodyFieldRE.MatchString(msg):
 		// Worded by explainBody, with the path within the body.
 		field = joinPath(bodyField, bodyFieldRE.FindStringSubmatch(msg)[1])
-		text = field + ": " + strings.TrimPrefix(msg, bodyFieldRE.FindString(msg))
+		text = strings.TrimPrefix(msg, bodyFieldRE.FindString(msg))
+		summary = field + ": " + text
 	case strings.HasSuffix(msg, "i/o timeout"):
 		// The HTTP server's ReadTimeout cut a body that came too slowly.
 		text = "the request body did not arrive in time: send the whole request at once"
@@ -394,7 +397,10 @@ func friendlyDecodeError(msg, bodyField string) *status.Status {
 	default:
 		return status.New(codes.InvalidArgument, msg)
 	}
-	st := status.New(codes.InvalidArgument, text)
+	if summary == "" {
+		summary = text
+	}
+	st := status.New(codes.InvalidArgument, summary)
 	if field != "" {
 		if d, err := st.WithDetails(&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{
 			{Field: field, Description: text},

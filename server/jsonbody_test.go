@@ -50,6 +50,9 @@ func TestJSONBodyValues(t *testing.T) {
 					t.Errorf("message %q, want it to say %s", msg, s)
 				}
 			}
+			if d := violationText(body); c.field != "" && (d == "" || strings.HasPrefix(d, c.field)) {
+				t.Errorf("violation's description %q, want one without the field it names", d)
+			}
 		})
 	}
 	if got := e.count(); got != 1 {
@@ -92,4 +95,19 @@ func TestQueryParameterValues(t *testing.T) {
 			t.Errorf("GET %s: HTTP %d %v", ok, code, body)
 		}
 	}
+}
+
+// violationText is the description of a REST error's first field violation.
+func violationText(body map[string]any) string {
+	details, _ := body["details"].([]any)
+	for _, d := range details {
+		dm, _ := d.(map[string]any)
+		vs, _ := dm["fieldViolations"].([]any)
+		for _, v := range vs {
+			vm, _ := v.(map[string]any)
+			s, _ := vm["description"].(string)
+			return s
+		}
+	}
+	return ""
 }
