@@ -80,6 +80,9 @@ func update[T proto.Message](ctx context.Context, mask *fieldmaskpb.FieldMask, r
 				return err
 			}
 			fieldmask.Update(mask, current, resource)
+			if err := keepImmutable(mask, current, stored); err != nil {
+				return err
+			}
 			keepServerSet(current, stored)
 			keepWithheld(current, stored, withheld)
 			return nil
@@ -107,6 +110,29 @@ func keepServerSet(updated, stored proto.Message) {
 			u.Clear(fd)
 		}
 	}
+}
+
+// keepImmutable refuses an update whose mask names an immutable field (or
+// the name) and changes it; one sent as it is, as a resource read back
+// does, is no change (AIP-203).
+func keepImmutable(mask *fieldmaskpb.FieldMask, updated, stored proto.Message) error {
+	for _, path := range mask.GetPaths() {
+		fd, _ := resolvePath(updated.ProtoReflect().Descriptor(), path)
+		if fd == nil || !fieldbehavior.Has(fd, annotations.FieldBehavior_IMMUTABLE) && !fieldbehavior.Has(fd, annotations.FieldBehavior_IDENTIFIER) {
+			continue
+		}
+		u, s := updated.ProtoReflect(), stored.ProtoReflect()
+		parts := strings.Split(path, ".")
+		for _, part := range parts[:len(parts)-1] {
+			f := u.Descriptor().Fields().ByName(protoreflect.Name(part))
+			u, s = u.Get(f).Message(), s.Get(f).Message()
+		}
+		if !u.Get(fd).Equal(s.Get(fd)) {
+			return &store.Error{Code: store.Invalid, Field: "update_mask",
+				Message: fmt.Sprintf("%q cannot be changed once set: send it as it was read, or leave it out of the mask", path)}
+		}
+	}
+	return nil
 }
 
 // listRequest is what every List request has (AIP-132).
@@ -160,9 +186,12 @@ func (r idempotency) key(ctx context.Context, method, requestID string, req prot
 	}
 }
 
-// checkUpdateMask refuses update_mask paths that name no field of resource,
-// or a field that a client cannot change: output-only ones, immutable ones,
-// the name and the etag (AIP-134, AIP-203).
+// checkUpdateMask refuses update_mask paths that name no field of resource.
+// It lets through the fields a client does not set, which AIP-203 has an
+// update ignore, so that a resource read and sent back whole (the REST
+// gateway makes the mask of every field of the body) updates it: the
+// output-only ones and the etag, which keepServerSet puts back, and the
+// immutable ones and the name, which keepImmutable refuses to change.
 func checkUpdateMask(mask *fieldmaskpb.FieldMask, resource proto.Message) error {
 	var errs []*store.Error
 	paths := mask.GetPaths()
@@ -173,20 +202,9 @@ func checkUpdateMask(mask *fieldmaskpb.FieldMask, resource proto.Message) error 
 			}
 			continue
 		}
-		fd, err := resolvePath(resource.ProtoReflect().Descriptor(), path)
-		if err != "" {
+		if _, err := resolvePath(resource.ProtoReflect().Descriptor(), path); err != "" {
 			errs = append(errs, &store.Error{Field: "update_mask", Message: fmt.Sprintf("%q: %s; fields that can be updated: %s",
 				path, err, strings.Join(writablePaths(resource.ProtoReflect().Descriptor()), ", "))})
-			continue
-		}
-		switch {
-		case fd.Name() == "etag":
-			// The etag guards the update (AIP-154); the REST gateway puts it
-			// in the mask when the body carries it.
-		case fieldbehavior.Has(fd, annotations.FieldBehavior_OUTPUT_ONLY):
-			errs = append(errs, &store.Error{Field: "update_mask", Message: fmt.Sprintf("%q is output only: the server sets it", path)})
-		case fieldbehavior.Has(fd, annotations.FieldBehavior_IMMUTABLE), fieldbehavior.Has(fd, annotations.FieldBehavior_IDENTIFIER):
-			errs = append(errs, &store.Error{Field: "update_mask", Message: fmt.Sprintf("%q cannot be changed once set", path)})
 		}
 	}
 	if len(errs) > 0 {
