@@ -180,8 +180,9 @@ func TestVerifyQualification(t *testing.T) {
 	if v["state"] != "VERIFIED" || v["verifier"] == "" || v["verifyTime"] == nil || v["note"] != "đối chiếu bản gốc" {
 		t.Errorf("verification %v", v)
 	}
+	// The stale etag is named as the request names it.
 	_, err = e.client.People.VerifyQualification(ctx, &pb.VerifyQualificationRequest{Name: q.Name, State: pb.Verification_VERIFIED, Etag: q.Etag})
-	wantCode(t, err, codes.Aborted)
+	wantCode(t, err, codes.Aborted, "etag")
 	_, err = e.client.People.VerifyQualification(ctx, &pb.VerifyQualificationRequest{Name: q.Name, State: pb.Verification_UNVERIFIED})
 	wantCode(t, err, codes.InvalidArgument, "state")
 

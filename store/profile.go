@@ -467,11 +467,13 @@ func (db *DB) VerifyQualification(ctx context.Context, name string, state pb.Ver
 	if state != pb.Verification_VERIFIED && state != pb.Verification_REJECTED {
 		return nil, errorf(Invalid, "state", "must be VERIFIED or REJECTED")
 	}
-	return qualificationKind.update(ctx, db, name, o, func(q *pb.Qualification) error {
+	q, err := qualificationKind.update(ctx, db, name, o, func(q *pb.Qualification) error {
 		q.Verification = &pb.Verification{State: state, Verifier: verifier, Note: normProse(note),
 			VerifyTime: timestamppb.New(db.Now().UTC().Truncate(time.Microsecond))}
 		return nil
 	})
+	// The request's etag is its own field, not a qualification's.
+	return q, reprefix(err, "qualification.etag", "etag")
 }
 
 func (db *DB) CreatePosition(ctx context.Context, parent string, p *pb.Position, o CreateOptions) (*pb.Position, error) {
