@@ -118,7 +118,8 @@ func keepServerSet(updated, stored proto.Message) {
 func keepImmutable(mask *fieldmaskpb.FieldMask, updated, stored proto.Message) error {
 	for _, path := range mask.GetPaths() {
 		fd, _ := resolvePath(updated.ProtoReflect().Descriptor(), path)
-		if fd == nil || !fieldbehavior.Has(fd, annotations.FieldBehavior_IMMUTABLE) && !fieldbehavior.Has(fd, annotations.FieldBehavior_IDENTIFIER) {
+		if fd == nil || storeKeepsImmutable[fd.FullName()] ||
+			!fieldbehavior.Has(fd, annotations.FieldBehavior_IMMUTABLE) && !fieldbehavior.Has(fd, annotations.FieldBehavior_IDENTIFIER) {
 			continue
 		}
 		u, s := updated.ProtoReflect(), stored.ProtoReflect()
@@ -133,6 +134,13 @@ func keepImmutable(mask *fieldmaskpb.FieldMask, updated, stored proto.Message) e
 		}
 	}
 	return nil
+}
+
+// storeKeepsImmutable are the immutable fields whose change the store
+// refuses itself, saying more (a registry date: what it is, and why it
+// stays).
+var storeKeepsImmutable = map[protoreflect.FullName]bool{
+	"trithuc.v1.Person.registry_date": true,
 }
 
 // listRequest is what every List request has (AIP-132).

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"testing"
 
+	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/grpc/codes"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
@@ -44,7 +45,7 @@ func TestUpdateWithWhatWasRead(t *testing.T) {
 		_, read := e.rest("GET", "/v1/"+p.Name, nil)
 		read["registryDate"] = map[string]any{"year": 2001, "month": 1, "day": 1}
 		code, body := e.rest("PATCH", "/v1/"+p.Name, read)
-		wantREST(t, code, body, http.StatusBadRequest)
+		wantREST(t, code, body, http.StatusBadRequest, "person.registry_date")
 	})
 	t.Run("GRPCOutputOnlyInMask", func(t *testing.T) {
 		got, err := e.client.People.UpdatePerson(ctx, &pb.UpdatePersonRequest{
@@ -67,10 +68,10 @@ func TestUpdateWithWhatWasRead(t *testing.T) {
 			t.Fatalf("registry_date sent as it is: %v", err)
 		}
 		_, err = e.client.People.UpdatePerson(ctx, &pb.UpdatePersonRequest{
-			Person:     &pb.Person{Name: p.Name, Phone: "0901 666 777"},
+			Person:     &pb.Person{Name: p.Name, Phone: "0901 666 777", RegistryDate: &date.Date{Year: 2001, Month: 1, Day: 1}},
 			UpdateMask: mask("phone", "registry_date"),
 		})
-		wantCode(t, err, codes.InvalidArgument)
+		wantCode(t, err, codes.InvalidArgument, "person.registry_date")
 	})
 	t.Run("ReadBackOrganization", func(t *testing.T) {
 		code, org := e.rest("POST", "/v1/organizations", map[string]any{"displayName": "Trường Đại học Kiên Giang", "kind": "UNIVERSITY"})
@@ -83,4 +84,28 @@ func TestUpdateWithWhatWasRead(t *testing.T) {
 			t.Fatalf("PATCH of the organization read back: HTTP %d %v", code, got)
 		}
 	})
+}
+
+// TestUpdateImmutableAsItIs: an immutable field named in the mask is no
+// change when sent as it is, and INVALID_ARGUMENT when changed (AIP-203),
+// whatever the resource: here a pool member's person.
+func TestUpdateImmutableAsItIs(t *testing.T) {
+	f := newExpertFixture(t)
+	members, err := f.reg.Experts.ListExpertPoolMembers(f.ctx, &pb.ListExpertPoolMembersRequest{Parent: f.pool})
+	if err != nil || len(members.ExpertPoolMembers) < 2 {
+		t.Fatalf("members: %v %v", members, err)
+	}
+	m, other := members.ExpertPoolMembers[0], members.ExpertPoolMembers[1]
+	got, err := f.reg.Experts.UpdateExpertPoolMember(f.ctx, &pb.UpdateExpertPoolMemberRequest{
+		ExpertPoolMember: &pb.ExpertPoolMember{Name: m.Name, Person: m.Person, Etag: m.Etag}, UpdateMask: mask("person", "create_time")})
+	if err != nil || got.Person != m.Person {
+		t.Fatalf("the person sent as it is: %v %v", got, err)
+	}
+	_, err = f.reg.Experts.UpdateExpertPoolMember(f.ctx, &pb.UpdateExpertPoolMemberRequest{
+		ExpertPoolMember: &pb.ExpertPoolMember{Name: m.Name, Person: other.Person}, UpdateMask: mask("person")})
+	wantCode(t, err, codes.InvalidArgument, "update_mask")
+	again, _ := f.reg.Experts.GetExpertPoolMember(f.ctx, &pb.GetExpertPoolMemberRequest{Name: m.Name})
+	if again.GetPerson() != m.Person {
+		t.Errorf("a refused update moved the member to %s", again.GetPerson())
+	}
 }
