@@ -142,6 +142,8 @@ func validationError(req protoreflect.MessageDescriptor, err error) error {
 			msg = m
 		} else if m, ok := oneofMessage(req, v); ok {
 			msg = m
+		} else if m, ok := countMessage(v); ok {
+			msg = m
 		} else if msg == "" {
 			msg = "is not valid (" + v.Proto.GetRuleId() + ")"
 		}
@@ -185,6 +187,31 @@ func violationField(req protoreflect.MessageDescriptor, v *protovalidate.Violati
 		md = fd.Message()
 	}
 	return path
+}
+
+// countMessage words the rules on a length or a number of items, which
+// protovalidate words "must be at least 1 characters" and "must contain
+// at least 1 item(s)".
+func countMessage(v *protovalidate.Violation) (string, bool) {
+	if !v.RuleValue.IsValid() {
+		return "", false
+	}
+	n := v.RuleValue.Uint()
+	switch v.Proto.GetRuleId() {
+	case "string.min_len":
+		if n == 1 {
+			return "must not be empty", true
+		}
+		return fmt.Sprintf("must be at least %d characters long", n), true
+	case "repeated.min_items":
+		if n == 1 {
+			return "must hold at least one item", true
+		}
+		return fmt.Sprintf("must hold at least %d items", n), true
+	case "repeated.max_items":
+		return fmt.Sprintf("must hold at most %d items", n), true
+	}
+	return "", false
 }
 
 // oneofMessage words a required oneof left empty with the fields that

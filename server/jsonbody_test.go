@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -110,4 +111,33 @@ func violationText(body map[string]any) string {
 		}
 	}
 	return ""
+}
+
+// TestValidationWording: the length and count rules of the contract are
+// worded for people, not as protovalidate's "at least 1 characters" and
+// "1000 item(s)".
+func TestValidationWording(t *testing.T) {
+	e := newEnv(t)
+	many := make([]string, 1001)
+	for i := range many {
+		many[i] = "names=people/p" + strconv.Itoa(i)
+	}
+	for _, c := range []struct {
+		name, method, path string
+		body               any
+		field, want        string
+	}{
+		{"ErrEmptyQuery", "GET", "/v1/people:search", nil, "query", "must not be empty"},
+		{"ErrNoNames", "GET", "/v1/people:batchGet", nil, "names", "must hold at least one item"},
+		{"ErrTooManyNames", "GET", "/v1/people:batchGet?" + strings.Join(many, "&"), nil, "names", "must hold at most 1000 items"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, body := e.rest(c.method, c.path, c.body)
+			wantREST(t, code, body, http.StatusBadRequest, c.field)
+			msg, _ := body["message"].(string)
+			if !strings.Contains(msg, c.want) || strings.Contains(msg, "(s)") || strings.Contains(msg, "1 characters") {
+				t.Errorf("message %q, want one that says %q", msg, c.want)
+			}
+		})
+	}
 }
