@@ -1,10 +1,15 @@
 package server
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
+
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/dynamicpb"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
@@ -140,4 +145,37 @@ func TestValidationWording(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzExplainBody: whatever valid JSON protojson refuses, explainBody
+// answers without panicking, and names a field only with its message.
+func FuzzExplainBody(f *testing.F) {
+	for _, s := range []string{`{"gender":"MAN"}`, `{"birthDate":"1980"}`, `[1]`, `{"fields":[{"primary":"x"}]}`,
+		`{"givenName":"A","given_name":"B"}`, "{\n\"expertRoles\":[1,\n\"X\"]}", `{"person":{"birthDate":{"year":"x"}}}`, `{"a":{"b":[{}]}}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		if !json.Valid([]byte(data)) {
+			return
+		}
+		for _, v := range []any{&pb.CreatePersonRequest{}, new(*pb.Person), &pb.UpdateStatisticsSettingsRequest{}} {
+			err := protojson.Unmarshal([]byte(data), bodyDescriptorMessage(v))
+			if err == nil {
+				continue
+			}
+			got := explainBody([]byte(data), v, err)
+			if got == nil || got.Error() == "" {
+				t.Fatalf("explainBody(%q) = %v", data, got)
+			}
+		}
+	})
+}
+
+// bodyDescriptorMessage is a message to decode into for v, as the gateway
+// decodes into the request or the address of its body field.
+func bodyDescriptorMessage(v any) proto.Message {
+	if m, ok := v.(proto.Message); ok {
+		return m
+	}
+	return dynamicpb.NewMessage(bodyDescriptor(v))
 }
