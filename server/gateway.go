@@ -86,40 +86,55 @@ func writeStatus(w http.ResponseWriter, r *http.Request, st *status.Status, code
 type strictQuery struct{ runtime.DefaultQueryParser }
 
 func (q *strictQuery) Parse(msg proto.Message, values url.Values, filter *utilities.DoubleArray) error {
+	md := msg.ProtoReflect().Descriptor()
 	for key, vs := range values {
-		path, _, _ := strings.Cut(key, "[")
-		m := msg.ProtoReflect().Descriptor()
-		var fd protoreflect.FieldDescriptor
-		var names []string
-		for _, part := range strings.Split(path, ".") {
-			if m == nil {
-				return fmt.Errorf("unknown query parameter %q", key)
-			}
-			fd = m.Fields().ByTextName(part)
-			if fd == nil {
-				fd = m.Fields().ByJSONName(part)
-			}
-			if fd == nil {
-				return fmt.Errorf("unknown query parameter %q", key)
-			}
-			names = append(names, fd.TextName())
-			m = nil
-			if fd.Message() != nil && !fd.IsList() && !fd.IsMap() {
-				m = fd.Message()
-			}
-		}
-		if err := checkEnumParam(strings.Join(names, "."), fd, vs); err != nil {
+		param, fd, err := queryField(md, key)
+		if err != nil {
 			return err
 		}
-		if err := q.checkValueParam(msg, key, strings.Join(names, "."), fd, vs, filter); err != nil {
+		if err := checkEnumParam(param, fd, vs); err != nil {
 			return err
 		}
 	}
 	if err := q.DefaultQueryParser.Parse(msg, values, filter); err != nil {
+		// Only a refused query pays for finding the value refused.
+		for key, vs := range values {
+			param, fd, _ := queryField(md, key)
+			if err := q.checkValueParam(msg, key, param, fd, vs, filter); err != nil {
+				return err
+			}
+		}
 		return err
 	}
 	snakeMasks(msg)
 	return nil
+}
+
+// queryField is the field of md the query parameter key names, and its
+// path by the fields' proto names.
+func queryField(md protoreflect.MessageDescriptor, key string) (string, protoreflect.FieldDescriptor, error) {
+	path, _, _ := strings.Cut(key, "[")
+	m := md
+	var fd protoreflect.FieldDescriptor
+	var names []string
+	for _, part := range strings.Split(path, ".") {
+		if m == nil {
+			return "", nil, fmt.Errorf("unknown query parameter %q", key)
+		}
+		fd = m.Fields().ByTextName(part)
+		if fd == nil {
+			fd = m.Fields().ByJSONName(part)
+		}
+		if fd == nil {
+			return "", nil, fmt.Errorf("unknown query parameter %q", key)
+		}
+		names = append(names, fd.TextName())
+		m = nil
+		if fd.Message() != nil && !fd.IsList() && !fd.IsMap() {
+			m = fd.Message()
+		}
+	}
+	return strings.Join(names, "."), fd, nil
 }
 
 // checkValueParam refuses a value of the query parameter key that its
