@@ -193,11 +193,16 @@ func violationField(req protoreflect.MessageDescriptor, v *protovalidate.Violati
 // protovalidate words "must be at least 1 characters" and "must contain
 // at least 1 item(s)".
 func countMessage(v *protovalidate.Violation) (string, bool) {
-	if !v.RuleValue.IsValid() {
+	rule := v.Proto.GetRuleId()
+	if rule != "string.min_len" && rule != "repeated.min_items" && rule != "repeated.max_items" || !v.RuleValue.IsValid() {
 		return "", false
 	}
-	n := v.RuleValue.Uint()
-	switch v.Proto.GetRuleId() {
+	// These rules' values are uint64.
+	n, ok := v.RuleValue.Interface().(uint64)
+	if !ok {
+		return "", false
+	}
+	switch rule {
 	case "string.min_len":
 		if n == 1 {
 			return "must not be empty", true

@@ -133,6 +133,8 @@ func TestValidationWording(t *testing.T) {
 		field, want        string
 	}{
 		{"ErrEmptyQuery", "GET", "/v1/people:search", nil, "query", "must not be empty"},
+		// A rule of another kind passes as protovalidate words it.
+		{"ErrNegativePageSize", "GET", "/v1/people?pageSize=-1", nil, "page_size", "must be greater than or equal to 0"},
 		{"ErrNoNames", "GET", "/v1/people:batchGet", nil, "names", "must hold at least one item"},
 		{"ErrTooManyNames", "GET", "/v1/people:batchGet?" + strings.Join(many, "&"), nil, "names", "must hold at most 1000 items"},
 	} {
