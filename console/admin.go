@@ -285,11 +285,7 @@ func (h *Handler) auditTrail(q *request) {
 		p.Error, p.Fields, _ = explain(err)
 	} else {
 		d.Events = resp.GetAuditEvents()
-		if resp.GetNextPageToken() != "" {
-			nv := cloneValues(v)
-			nv.Set("page", resp.GetNextPageToken())
-			d.NextURL = "/admin/audit?" + nv.Encode()
-		}
+		d.NextURL = nextPage("/admin/audit", v, resp.GetNextPageToken())
 	}
 	q.show(h, "audit", "admin", "Nhật ký truy cập", p)
 }

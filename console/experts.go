@@ -222,11 +222,7 @@ func (h *Handler) showPool(q *request, d *poolData, p *page) {
 		return
 	}
 	d.EngTotal = engs.GetTotalSize()
-	if t := engs.GetNextPageToken(); t != "" {
-		nv := cloneValues(v)
-		nv.Set("page", t)
-		d.NextURL = poolPath(q) + "?" + nv.Encode()
-	}
+	d.NextURL = nextPage(poolPath(q), v, engs.GetNextPageToken())
 	for _, e := range engs.GetEngagements() {
 		d.Engagements = append(d.Engagements, engagementRow{E: e, Expert: expertName(e.GetPerson(), names)})
 	}

@@ -274,11 +274,7 @@ func (h *Handler) showHonorCampaign(q *request, d *honorCampaignData, p *page) {
 		return
 	}
 	d.Total = list.GetTotalSize()
-	if t := list.GetNextPageToken(); t != "" {
-		nv := cloneValues(v)
-		nv.Set("page", t)
-		d.NextURL = honorCampaignPath(q) + "?" + nv.Encode()
-	}
+	d.NextURL = nextPage(honorCampaignPath(q), v, list.GetNextPageToken())
 	names := h.peopleNames(q, list.GetNominations())
 	for _, n := range list.GetNominations() {
 		row := nominationRow{N: n, Name: names[n.GetPerson()]}

@@ -237,11 +237,7 @@ func (h *Handler) search(q *request) {
 	if err != nil {
 		p.Error, _, _ = explain(err)
 	}
-	if d.Next != "" {
-		nv := cloneValues(v)
-		nv.Set("page", d.Next)
-		d.NextURL = "/people?" + nv.Encode()
-	}
+	d.NextURL = nextPage("/people", v, d.Next)
 	for _, s := range []string{"display_name", "family_name", "highest_qualification_level desc"} {
 		nv := cloneValues(v)
 		nv.Del("page")
@@ -270,6 +266,18 @@ func peopleOrder(sort string) string {
 		return sort
 	}
 	return "display_name"
+}
+
+// nextPage is the address of the next page of a list at path asked for
+// with the query v: the same query with the page token; "" when there is
+// no next page.
+func nextPage(path string, v url.Values, token string) string {
+	if token == "" {
+		return ""
+	}
+	nv := cloneValues(v)
+	nv.Set("page", token)
+	return path + "?" + nv.Encode()
 }
 
 func cloneValues(v url.Values) url.Values {

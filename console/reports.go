@@ -119,11 +119,7 @@ func (h *Handler) listReports(q *request, d *reportsData) bool {
 	for _, r := range resp.GetReports() {
 		d.Reports = append(d.Reports, reportRow{R: r, Creator: madeBy(r)})
 	}
-	if t := resp.GetNextPageToken(); t != "" {
-		nv := cloneValues(v)
-		nv.Set("page", t)
-		d.NextURL = "/reports?" + nv.Encode()
-	}
+	d.NextURL = nextPage("/reports", v, resp.GetNextPageToken())
 	return true
 }
 

@@ -172,11 +172,7 @@ func (h *Handler) campaign(q *request) {
 		return
 	}
 	d.Total = resp.GetTotalSize()
-	if t := resp.GetNextPageToken(); t != "" {
-		nv := cloneValues(v)
-		nv.Set("page", t)
-		d.NextURL = "/reviews/" + q.r.PathValue("id") + "?" + nv.Encode()
-	}
+	d.NextURL = nextPage("/reviews/"+q.r.PathValue("id"), v, resp.GetNextPageToken())
 	var people []string
 	for _, r := range resp.GetProfileReviews() {
 		people = append(people, r.GetPerson())

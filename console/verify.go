@@ -206,11 +206,7 @@ func (h *Handler) toVerify(q *request) {
 		return
 	}
 	d.Total = resp.GetTotalSize()
-	if t := resp.GetNextPageToken(); t != "" {
-		nv := cloneValues(v)
-		nv.Set("page", t)
-		d.NextURL = "/qualifications?" + nv.Encode()
-	}
+	d.NextURL = nextPage("/qualifications", v, resp.GetNextPageToken())
 	var people, refs []string
 	for _, x := range resp.GetQualifications() {
 		people = append(people, holderOf(x.GetName()))
