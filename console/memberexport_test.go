@@ -91,16 +91,7 @@ func TestDeskExportsMembers(t *testing.T) {
 func TestDeskCountAndExportAgree(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	register := func(applicant *pb.RegisterMemberRequest) string {
-		t.Helper()
-		applicant.Parent = "associations/hoi-tin-hoc"
-		applicant.Consent = &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "test"}
-		r, err := e.admin.Memberships.RegisterMember(ctx, applicant)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r.Membership.Name
-	}
+	register := func(applicant *pb.RegisterMemberRequest) string { return registerInformatics(t, e, applicant) }
 	reject := func(m string) {
 		t.Helper()
 		if _, err := e.admin.Memberships.RejectMembership(ctx, &pb.RejectMembershipRequest{Name: m, Reason: "Thiếu hồ sơ"}); err != nil {
@@ -183,16 +174,7 @@ func TestDeskCountAndExportAgree(t *testing.T) {
 func TestDeskExportsEndedRegistrations(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	register := func(applicant *pb.RegisterMemberRequest) string {
-		t.Helper()
-		applicant.Parent = "associations/hoi-tin-hoc"
-		applicant.Consent = &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "test"}
-		r, err := e.admin.Memberships.RegisterMember(ctx, applicant)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r.Membership.Name
-	}
+	register := func(applicant *pb.RegisterMemberRequest) string { return registerInformatics(t, e, applicant) }
 	withdraw := func(m string) string {
 		t.Helper()
 		if _, err := e.admin.Memberships.ApproveMembership(ctx, &pb.ApproveMembershipRequest{Name: m}); err != nil {
@@ -245,4 +227,17 @@ func TestDeskExportsEndedRegistrations(t *testing.T) {
 			t.Errorf("%s: the file holds registrations other than the withdrawn ones:\n%s", c.who, file)
 		}
 	}
+}
+
+// registerInformatics registers the applicant with hoi-tin-hoc as an admin
+// (registry consent only), returning the membership's name.
+func registerInformatics(t *testing.T, e *env, applicant *pb.RegisterMemberRequest) string {
+	t.Helper()
+	applicant.Parent = "associations/hoi-tin-hoc"
+	applicant.Consent = &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "test"}
+	r, err := e.admin.Memberships.RegisterMember(context.Background(), applicant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Membership.Name
 }
