@@ -32,6 +32,9 @@ func (s *statisticsService) CreateReport(ctx context.Context, req *pb.CreateRepo
 		return nil, grpcError(ctx, err)
 	}
 	meta := &pb.CreateReportMetadata{CreateTime: timestamppb.Now()}
+	if id := req.GetReportId(); id != "" {
+		meta.Report = "reports/" + id
+	}
 	op := &store.Operation{ID: store.NewOperationID(), Kind: reportOperationKind, Principal: principal(ctx).ID}
 	op.Metadata, _ = proto.Marshal(meta)
 	out := &longrunningpb.Operation{Name: "operations/" + op.ID}

@@ -108,8 +108,30 @@ func (db *DB) StartReport(ctx context.Context, op *Operation, answer proto.Messa
 		} else if !errors.Is(err, errNoReport) {
 			return err
 		}
-		return nil
+		return tx.reportNotBeingMade(ctx, "reports/"+o.ID)
 	})
+}
+
+// reportNotBeingMade refuses a name a running operation makes a report
+// of: two would make it, and the later one's would fail, or overwrite.
+func (tx *Tx) reportNotBeingMade(ctx context.Context, name string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, metadata FROM operations WHERE kind = ? AND done = 0`, ReportOperationKind)
+	if err != nil {
+		return dbError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var body []byte
+		if err := rows.Scan(&id, &body); err != nil {
+			return dbError(err)
+		}
+		meta := &pb.CreateReportMetadata{}
+		if proto.Unmarshal(body, meta) == nil && meta.GetReport() == name {
+			return errorf(AlreadyExists, "report_id", "%s is being made (operations/%s); reports are frozen: choose another id", name, id)
+		}
+	}
+	return dbError(rows.Err())
 }
 
 // MakeReport computes a report's figures.

@@ -2,11 +2,13 @@ package store
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"google.golang.org/genproto/googleapis/type/date"
+	"google.golang.org/protobuf/proto"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
@@ -53,5 +55,30 @@ func TestCheckReportBeforeRecords(t *testing.T) {
 				t.Errorf("%v: want the first registration's day, 2019-05-15", err)
 			}
 		})
+	}
+}
+
+// A report's name is taken from the moment an operation starts making it:
+// a second request for the same name while the first runs (a form sent
+// twice, two officers) was started too, and two operations made one
+// report.
+func TestReportNameTakenWhileMade(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	start := func() (bool, error) {
+		meta, _ := proto.Marshal(&pb.CreateReportMetadata{Report: "reports/nam-2024"})
+		op := &Operation{ID: NewOperationID(), Kind: ReportOperationKind, Principal: "key:test", Metadata: meta}
+		return db.StartReport(ctx, op, &pb.Report{}, CreateOptions{ID: "nam-2024"})
+	}
+	if started, err := start(); err != nil || !started {
+		t.Fatalf("the first request: started %v, %v", started, err)
+	}
+	started, err := start()
+	var e *Error
+	if !errors.As(err, &e) || e.Code != AlreadyExists || e.Field != "report_id" || started {
+		t.Fatalf("a second request while the first runs: started %v, %v; want AlreadyExists on report_id", started, err)
+	}
+	if !strings.Contains(err.Error(), "being made") {
+		t.Errorf("the refusal %q does not say the report is being made", err)
 	}
 }

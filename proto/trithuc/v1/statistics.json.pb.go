@@ -501,6 +501,12 @@ func (x *CreateReportMetadata) AppendProtoJSON(b []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
+	if x.Report != "" {
+		b = append(b, ",\"report\":"...)
+		if b, err = appendProtoJSONString(b, x.Report); err != nil {
+			return nil, err
+		}
+	}
 	if len(b) == start {
 		return append(b, '{', '}'), nil
 	}

@@ -1430,7 +1430,11 @@ func (x *CreateReportRequest) GetRequestId() string {
 type CreateReportMetadata struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// When the operation began.
-	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// The report the operation makes, reports/{report}, when the request
+	// named it (report_id): no other request may make a report of that
+	// name while it runs.
+	Report        string `protobuf:"bytes,2,opt,name=report,proto3" json:"report,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1470,6 +1474,13 @@ func (x *CreateReportMetadata) GetCreateTime() *timestamppb.Timestamp {
 		return x.CreateTime
 	}
 	return nil
+}
+
+func (x *CreateReportMetadata) GetReport() string {
+	if x != nil {
+		return x.Report
+	}
+	return ""
 }
 
 // The request for GetReport.
@@ -1822,10 +1833,12 @@ const file_trithuc_v1_statistics_proto_rawDesc = "" +
 	"\treport_id\x18\x02 \x01(\tB\xc8\x01\xbaH\xc4\x01\xba\x01\xc0\x01\n" +
 	"\x10report_id.format\x12kmust be 1 to 63 lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen\x1a?this == '' || this.matches('^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$')R\breportId\x12=\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tB\x1e\xbaH\x1b\xd8\x01\x01r\x16\x18@2\x12^[A-Za-z0-9._:-]+$R\trequestId\"S\n" +
+	"request_id\x18\x03 \x01(\tB\x1e\xbaH\x1b\xd8\x01\x01r\x16\x18@2\x12^[A-Za-z0-9._:-]+$R\trequestId\"\x87\x01\n" +
 	"\x14CreateReportMetadata\x12;\n" +
 	"\vcreate_time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\"E\n" +
+	"createTime\x122\n" +
+	"\x06report\x18\x02 \x01(\tB\x1a\xfaA\x17\n" +
+	"\x15trithuc.gov.vn/ReportR\x06report\"E\n" +
 	"\x10GetReportRequest\x121\n" +
 	"\x04name\x18\x01 \x01(\tB\x1d\xe0A\x02\xfaA\x17\n" +
 	"\x15trithuc.gov.vn/ReportR\x04name\"\\\n" +
