@@ -152,16 +152,6 @@ func (h *Handler) createPool(q *request) {
 		q.redirect("/experts/"+q.r.PathValue("assoc")+"/"+idOf(made.GetName()), "pool-created")
 		return
 	}
-	msg, bad, code := explain(err)
-	p.Error, p.Status = msg, code
-	for k, m := range bad {
-		if k == "expert_pool_id" {
-			k = "id"
-		}
-		p.Fields[k] = m
-	}
-	if requestIDReused(err) {
-		form.RequestID = newFormToken()
-	}
+	form.RequestID = p.refuseCreate(err, "expert_pool_id", form.RequestID)
 	h.showAssociation(q, form, p)
 }

@@ -168,17 +168,7 @@ func (h *Handler) createHonorCampaign(q *request) {
 		q.redirect("/honors/"+idOf(made.GetName()), "honor-campaign-opened")
 		return
 	}
-	msg, bad, code := explain(err)
-	p.Error, p.Status = msg, code
-	for k, m := range bad {
-		if k == "honor_campaign_id" {
-			k = "id"
-		}
-		p.Fields[k] = m
-	}
-	if requestIDReused(err) {
-		form.RequestID = newFormToken()
-	}
+	form.RequestID = p.refuseCreate(err, "honor_campaign_id", form.RequestID)
 	h.showHonorCampaigns(q, form, p)
 }
 

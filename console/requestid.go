@@ -48,3 +48,23 @@ func requestIDReused(err error) bool {
 	}
 	return false
 }
+
+// refuseCreate puts a create form's refusal on its page p: the message,
+// its status, and each field's message next to its box, the new
+// resource's id (idField in the request) next to the form's "id"; it
+// returns the request id the form is shown again with (requestID, or a
+// new one when the server refused it as spent: requestIDReused).
+func (p *page) refuseCreate(err error, idField, requestID string) string {
+	msg, bad, code := explain(err)
+	p.Error, p.Status = msg, code
+	for k, m := range bad {
+		if k == idField {
+			k = "id"
+		}
+		p.Fields[k] = m
+	}
+	if requestIDReused(err) {
+		return newFormToken()
+	}
+	return requestID
+}
