@@ -219,7 +219,13 @@ func (tx *Tx) suppressTables(ctx context.Context, q StatsQuery, on statsDay, dim
 				return fineKey(k)
 			}})
 	}
-	fine, hidden, err := work.Linked(by(all, unitOf, unitDims), n, threshold, fineNest, coarse)
+	var oneWay []map[string]bool
+	if n == 2 && linked == nil {
+		if oneWay, coarse[0].OneWay, err = tx.linkedOneWay(ctx, q, on, dims, ui, partner, scope, threshold, work); err != nil {
+			return nil, err
+		}
+	}
+	fine, hidden, err := work.LinkedOneWay(by(all, unitOf, unitDims), n, threshold, oneWay, fineNest, coarse)
 	if err != nil {
 		return nil, suppressionError(err)
 	}
@@ -232,6 +238,52 @@ func (tx *Tx) suppressTables(ctx context.Context, q StatsQuery, on statsDay, dim
 		out = append(out, (&statTable{dims: linkedDims, cells: coarse[1].Cells, totalHidden: coarse[1].TotalHidden}).summed())
 	}
 	return out, nil
+}
+
+// linkedOneWay is what the answers by each of two dimensions alone hide,
+// one of them the unit (dims[ui], partner its other vintage), made as
+// those requests make them: of the answer by unit (fine) and of the one by
+// district (coarse), by dimension, in the order of dims. nil when one of
+// them hides its total: then every row of the threshold is taken as
+// published.
+func (tx *Tx) linkedOneWay(ctx context.Context, q StatsQuery, on statsDay, dims []*statDim, ui int, partner *statDim,
+	scope *statsScope, threshold int, work *suppress.Allowance) (fine, coarse []map[string]bool, err error) {
+	current, history := dims[ui], partner
+	if q.UnitVintage == pb.ComputeStatisticsRequest_HISTORY_2024 {
+		current, history = partner, dims[ui]
+	}
+	hidden := func(vintage pb.ComputeStatisticsRequest_UnitVintage, d *statDim) (map[string]bool, error) {
+		one := q
+		one.UnitVintage = vintage
+		tables, err := tx.suppressTables(ctx, one, on, []*statDim{d}, scope, threshold, nil, work)
+		if err != nil || tables[0].totalHidden {
+			return nil, err
+		}
+		out := map[string]bool{}
+		for _, c := range tables[0].cells {
+			if c.Suppressed {
+				out[c.Values[0]] = true
+			}
+		}
+		return out, nil
+	}
+	o := 1 - ui
+	units, err := hidden(pb.ComputeStatisticsRequest_CURRENT, current)
+	if err != nil || units == nil {
+		return nil, nil, err
+	}
+	districts, err := hidden(pb.ComputeStatisticsRequest_HISTORY_2024, history)
+	if err != nil || districts == nil {
+		return nil, nil, err
+	}
+	other, err := hidden(q.UnitVintage, dims[o])
+	if err != nil || other == nil {
+		return nil, nil, err
+	}
+	fine, coarse = make([]map[string]bool, 2), make([]map[string]bool, 2)
+	fine[ui], coarse[ui] = units, districts
+	fine[o], coarse[o] = other, other
+	return fine, coarse, nil
 }
 
 // summed sets the table's total.

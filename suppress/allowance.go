@@ -79,7 +79,7 @@ func (a *Allowance) NestedTable(cells []*Cell, dims, threshold int, ns ...Nestin
 
 // NestedTableOneWay is NestedTableOneWay within the allowance.
 func (a *Allowance) NestedTableOneWay(cells []*Cell, dims, threshold int, oneWay []map[string]bool, ns ...Nesting) ([]*Cell, bool, error) {
-	out, hidden := nestedTable(cells, dims, threshold, ns, &links{oneWay: oneWay}, a)
+	out, hidden := nestedOneWay(cells, dims, threshold, oneWay, ns, a)
 	if err := a.err(); err != nil {
 		return nil, false, err
 	}
@@ -89,7 +89,17 @@ func (a *Allowance) NestedTableOneWay(cells []*Cell, dims, threshold int, oneWay
 // Linked is Linked within the allowance; the coarser answers' cells are
 // incomplete too when it returns ErrAllowance.
 func (a *Allowance) Linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse) ([]*Cell, bool, error) {
-	out, hidden := linked(fine, dims, threshold, ns, coarse, a)
+	out, hidden := linked(fine, dims, threshold, nil, ns, coarse, a)
+	if err := a.err(); err != nil {
+		return nil, false, err
+	}
+	return out, hidden, nil
+}
+
+// LinkedOneWay is LinkedOneWay within the allowance.
+func (a *Allowance) LinkedOneWay(fine []*Cell, dims, threshold int, oneWay []map[string]bool, ns []Nesting,
+	coarse []*Coarse) ([]*Cell, bool, error) {
+	out, hidden := linked(fine, dims, threshold, oneWay, ns, coarse, a)
 	if err := a.err(); err != nil {
 		return nil, false, err
 	}

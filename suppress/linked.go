@@ -29,8 +29,10 @@ import (
 // often is: one group of every district is a one-way marginal), each
 // protects its own small cells against it, and no guard is forced, since
 // a hidden finer cell would make nothing unknown that was known. By one
-// dimension that is too much (the demo's answers by unit lost their rows
-// to it), and less is taken as published: see linked.
+// dimension, and by two that the audit knows all of, that is too much (the
+// demo's answers by unit, and by level and unit, lost their rows to it),
+// and less is taken as published: see linked.
+
 // Coarse is a coarser answer: its cells, counted, and how its cells and
 // the finer table's group together.
 type Coarse struct {
@@ -48,6 +50,9 @@ type Coarse struct {
 	// answer is suppressed with the sums of the groups of several cells
 	// as marginals.
 	Joined Nesting
+	// OneWay, when set, is by dimension what the answers by that
+	// dimension alone hide (as in NestedTableOneWay), for LinkedOneWay.
+	OneWay []map[string]bool
 	// TotalHidden is set by Linked.
 	TotalHidden bool
 }
@@ -57,28 +62,46 @@ type Coarse struct {
 // finer table's cells and whether its total is hidden; the coarser ones'
 // are left in each Coarse.
 func Linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse) ([]*Cell, bool) {
-	return linked(fine, dims, threshold, ns, coarse, nil)
+	return linked(fine, dims, threshold, nil, ns, coarse, nil)
 }
 
-// linked is Linked, spending work (nil for no bound). By one dimension it
-// first publishes a group's sum only where one answer shows all of it
-// (release, below), which keeps rows that taking every group's sum as
-// published leaves out; but a group's sum is also bounded by the cells
-// shown in it, so the outcome is audited (pinned.go) and, where a small
-// count would be worked out, suppressed again as before.
-func linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse, work *Allowance) ([]*Cell, bool) {
-	if dims != 1 {
-		return linkedRounds(fine, dims, threshold, ns, coarse, false, work)
+// LinkedOneWay is Linked knowing what the answers by each dimension alone
+// hide, of the finer table (oneWay, by dimension: the values hidden) and
+// of each coarser one (its OneWay): by two dimensions such a row's sum is
+// then not taken as published, which keeps rows (the answer by level and
+// unit, whose units' sums the answer by unit alone hides as guards).
+func LinkedOneWay(fine []*Cell, dims, threshold int, oneWay []map[string]bool, ns []Nesting, coarse []*Coarse) ([]*Cell, bool) {
+	return linked(fine, dims, threshold, oneWay, ns, coarse, nil)
+}
+
+// linked is Linked, spending work (nil for no bound), knowing what the
+// answers by one dimension of the finer table hide (oneWay, nil when not
+// known). By one dimension, and by two without coarser levels, it first
+// publishes a group's sum only where one answer shows all of it (release,
+// below), which keeps rows that taking every group's sum as published
+// leaves out; but a group's sum is also bounded by the cells shown in it,
+// so the outcome is audited (by one dimension as a network, pinned.go;
+// by two as a linear system that hides more where it must, bounds.go)
+// and, where a small count would still be worked out, suppressed again as
+// before (and by two dimensions, audited again).
+func linked(fine []*Cell, dims, threshold int, oneWay []map[string]bool, ns []Nesting, coarse []*Coarse, work *Allowance) ([]*Cell, bool) {
+	if dims > 2 || dims == 2 && !auditable(ns, coarse) {
+		return linkedRounds(fine, dims, threshold, ns, coarse, nil, false, work)
 	}
 	was := copyCells(fine)
 	wasCoarse := make([][]*Cell, len(coarse))
 	for i, c := range coarse {
 		wasCoarse[i] = copyCells(c.Cells)
 	}
-	out, hidden := linkedRounds(fine, dims, threshold, ns, coarse, true, work)
+	out, hidden := linkedRounds(fine, dims, threshold, ns, coarse, oneWay, true, work)
 	safe := !hidden && !work.over()
 	for _, c := range coarse {
-		safe = safe && !c.TotalHidden && !pinned(out, c)
+		safe = safe && !c.TotalHidden
+		if safe && dims == 1 {
+			safe = !pinned(out, c)
+		} else if safe {
+			safe = repair(auditedLinked(out, c, oneWay), &auditLink{key: c.Key, fineKey: c.FineKey}, threshold, true, work)
+		}
 	}
 	if safe || work.over() {
 		return out, hidden
@@ -86,7 +109,24 @@ func linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse, w
 	for i, c := range coarse {
 		c.Cells, c.TotalHidden = wasCoarse[i], false
 	}
-	return linkedRounds(was, dims, threshold, ns, coarse, false, work)
+	out, hidden = linkedRounds(was, dims, threshold, ns, coarse, nil, false, work)
+	if dims == 2 && oneWay != nil && !hidden && !coarse[0].TotalHidden {
+		// As before, but no small row of an answer by one dimension
+		// given away either.
+		c := coarse[0]
+		if !repair(auditedLinked(out, c, oneWay), &auditLink{key: c.Key, fineKey: c.FineKey}, threshold, true, work) {
+			c.TotalHidden = true
+			return out, true
+		}
+	}
+	return out, hidden
+}
+
+// auditedLinked is the tables of linked answers by two dimensions, for
+// an audit: their groups are no answer's, so their coarser levels are
+// not the audit's.
+func auditedLinked(fine []*Cell, c *Coarse, oneWay []map[string]bool) []audited {
+	return []audited{{cells: fine, oneWay: oneWay}, {cells: c.Cells, oneWay: c.OneWay}}
 }
 
 // copyCells copies cells, each cell too.
@@ -101,7 +141,8 @@ func copyCells(cells []*Cell) []*Cell {
 }
 
 // linkedRounds is linked, releasing groups' sums or not.
-func linkedRounds(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse, release bool, work *Allowance) ([]*Cell, bool) {
+func linkedRounds(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse, oneWayOf []map[string]bool, release bool,
+	work *Allowance) ([]*Cell, bool) {
 	// Whether a key's coarser cells are one, the sum of its finer cells;
 	// decided on the counts, before any empty cell is added.
 	exact := make([]map[string]bool, len(coarse))
@@ -124,7 +165,7 @@ func linkedRounds(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coa
 	// through it is broken by hiding a cell of the answer that shows them
 	// all (a guard, released). By more dimensions the rows and columns
 	// tie the groups' sums further: they stay published.
-	oneWay := dims == 1 && release
+	oneWay := dims <= 2 && release
 	var fineGuards, coarseGuards []*Cell
 	// release picks, for a way through the sums (whose groups sumKey
 	// tells), the smallest shown cell of the other answer (cells, whose
@@ -163,7 +204,12 @@ func linkedRounds(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coa
 			// for the finer table below).
 			stuck := false
 			var totalHidden bool
+			var coarseOneWay []map[string]bool
+			if release {
+				coarseOneWay = c.OneWay
+			}
 			c.Cells, totalHidden = nestedTable(c.Cells, c.Dims, threshold, cns, &links{
+				oneWay: coarseOneWay,
 				// An exact key's sum is its one coarser cell, published
 				// only through the finer answer: the guards see to it.
 				unpublished: func(cells []*Cell) bool {
@@ -220,6 +266,7 @@ func linkedRounds(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coa
 			return false
 		}
 		fine, totalHidden = nestedTable(fine, dims, threshold, ns, &links{
+			oneWay: oneWayOf,
 			unpublished: func(cells []*Cell) bool {
 				return hidden(cells) || oneWay && byCoarse(cells, false)
 			},
@@ -329,16 +376,32 @@ func allShown(cells []*Cell, key func([]string) string, k string, threshold int)
 	return n > 0
 }
 
-// smallestShownOf is the smallest shown cell of cells of key k, nil when
-// there is none.
+// smallestShownOf is the smallest shown cell of cells of key k that
+// could be hidden, nil when there is none: a cell alone in its row or
+// column of a table of several dimensions is that row's sum, which is
+// published, and hiding it would hide nothing.
 func smallestShownOf(cells []*Cell, key func([]string) string, k string, threshold int) *Cell {
 	var best *Cell
 	for _, c := range cells {
-		if key(c.Values) == k && !c.Suppressed && c.Count >= threshold && (best == nil || c.Count < best.Count) {
+		if key(c.Values) == k && !c.Suppressed && c.Count >= threshold && (best == nil || c.Count < best.Count) && !lone(cells, c) {
 			best = c
 		}
 	}
 	return best
+}
+
+// lone reports whether c is the only cell of cells with its value of some
+// dimension, in a table of more than one.
+func lone(cells []*Cell, c *Cell) bool {
+	if len(c.Values) < 2 {
+		return false
+	}
+	for d, v := range c.Values {
+		if !slices.ContainsFunc(cells, func(o *Cell) bool { return o != c && o.Values[d] == v }) {
+			return true
+		}
+	}
+	return false
 }
 
 // countOf is how many of cells have key k.

@@ -39,8 +39,22 @@ func NestedTable(cells []*Cell, dims, threshold int, ns ...Nesting) ([]*Cell, bo
 // row's sum is not taken as published, though it reaches the threshold,
 // only the sum of the hidden rows together, which the total less the
 // others gives.
+//
+// By two dimensions it also keeps those answers' small rows: a table that
+// showed every cell of a row hidden to protect a small one would give
+// that one away (the rows hidden together, less it), so it hides more
+// (bounds.go), or leaves its rows out when nothing would do.
 func NestedTableOneWay(cells []*Cell, dims, threshold int, oneWay []map[string]bool, ns ...Nesting) ([]*Cell, bool) {
-	return nestedTable(cells, dims, threshold, ns, &links{oneWay: oneWay}, nil)
+	return nestedOneWay(cells, dims, threshold, oneWay, ns, nil)
+}
+
+// nestedOneWay is NestedTableOneWay, spending work (nil for no bound).
+func nestedOneWay(cells []*Cell, dims, threshold int, oneWay []map[string]bool, ns []Nesting, work *Allowance) ([]*Cell, bool) {
+	out, hidden := nestedTable(cells, dims, threshold, ns, &links{oneWay: oneWay}, work)
+	if dims != 2 || oneWay == nil || hidden || work.over() {
+		return out, hidden
+	}
+	return out, !repair([]audited{{cells: out, ns: ns, oneWay: oneWay}}, nil, threshold, false, work)
 }
 
 // nestedTable is NestedTable, with what linked answers say of the

@@ -7,8 +7,8 @@ import (
 )
 
 // In random two-way tables suppressed knowing what the answers by each
-// dimension alone hide, no small count follows from any linear
-// combination of what is published: the visible cells and the total, the
+// dimension alone hide, no small count, of theirs or of those answers,
+// follows from any linear combination of what is published: the visible cells and the total, the
 // one-way answers' visible rows, and the sum of each one's hidden rows
 // (the total less the others).
 func TestSuppressKnowingOneWayRandom(t *testing.T) {
@@ -95,7 +95,25 @@ func TestSuppressKnowingOneWayRandom(t *testing.T) {
 			}
 			sums = append(sums, rest)
 		}
+		// Nor does a small row of a one-way answer, a cell of its own.
+		rowOf := map[*Cell]bool{}
+		for d := range 2 {
+			for _, row := range groupBy(cells, func(v []string) string { return v[d] }) {
+				sum := 0
+				for _, c := range row {
+					sum += c.Count
+				}
+				if sum > 0 && sum < threshold && len(row) > 1 {
+					aux := &Cell{Values: []string{row[0].Values[d]}, Count: sum, Primary: true}
+					hidden, rowOf[aux] = append(hidden, aux), true
+					sums = append(sums, sumIs{plus: []*Cell{aux}, minus: row})
+				}
+			}
+		}
 		for _, c := range linearlyFixed(sums, hidden) {
+			if rowOf[c] {
+				t.Fatalf("table %d: the row %v = %d follows from what is published", n, c.Values, c.Count)
+			}
 			if c.Primary {
 				t.Fatalf("table %d: %v = %d follows from what is published", n, c.Values, c.Count)
 			}

@@ -41,18 +41,19 @@ func TestDemoMakesLastYearsReport(t *testing.T) {
 	}
 }
 
-// The demo's figures by unit have rows, in both vintages: most of its units
-// join into one group of units and 2024 districts (people moved, communes
-// formed from parts of two), and taking every group's sum as published
-// left both answers with their totals alone.
+// The demo's figures by unit, and by level and unit, have rows, in both
+// vintages: most of its units join into one group of units and 2024
+// districts (people moved, communes formed from parts of two), and taking
+// every group's sum as published left the answers with their totals alone.
 func TestDemoStatisticsByUnitHaveRows(t *testing.T) {
 	dir := t.TempDir()
 	addr, token, stop := serveDemo(t, dir, "--demo-people", "300") // the default
 	defer stop()
-	for _, units := range []string{"current", "2024"} {
-		out, err := cli(t, "stats", "--by", "unit", "--units", units, "--server", addr, "--token", token)
+	for _, q := range []struct{ by, units string }{{"unit", "current"}, {"unit", "2024"}, {"level,unit", "current"}, {"level,unit", "2024"}} {
+		by, units := q.by, q.units
+		out, err := cli(t, "stats", "--by", by, "--units", units, "--server", addr, "--token", token)
 		if err != nil {
-			t.Fatalf("stats by unit (%s): %v\n%s", units, err, out)
+			t.Fatalf("stats by %s (%s): %v\n%s", by, units, err, out)
 		}
 		rows := 0
 		for _, line := range strings.Split(out, "\n") {
@@ -63,7 +64,7 @@ func TestDemoStatisticsByUnitHaveRows(t *testing.T) {
 			}
 		}
 		if rows < 5 || strings.Contains(out, "Chỉ công bố tổng số") {
-			t.Errorf("stats by unit (%s) shows %d rows with counts, want most of the demo's units:\n%s", units, rows, out)
+			t.Errorf("stats by %s (%s) shows %d rows with counts, want most of the demo's units:\n%s", by, units, rows, out)
 		}
 	}
 }

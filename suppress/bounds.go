@@ -1,0 +1,299 @@
+package suppress
+
+import (
+	"cmp"
+	"maps"
+	"slices"
+)
+
+// Answers by two dimensions are audited as linear systems before they are
+// published, as linked answers by one dimension are as networks
+// (pinned.go). What is published of a table: its shown cells, its total,
+// its coarser levels' sums that reach the threshold, and its rows (and
+// columns) as the answers by one dimension publish them (each row such an
+// answer shows, the rows it hides together; every row of the threshold
+// when that is not known); of linked answers (by unit and by 2024
+// district), both tables, and that a group's units add up to its
+// districts, value by value of the other dimension. A hidden cell holds
+// at least one person (an empty one added, none).
+//
+// A small count that no solution of that, in real numbers, lets differ
+// from its value is worked out, by subtraction or by bounds. The small
+// counts are the tables' hidden small cells and, where what the answers
+// by one dimension hide is known, those answers' small rows: a table by
+// two dimensions that shows every cell of a row hidden to protect a small
+// one gives that one away (the rows hidden together, less it). Where one
+// is worked out, more cells are hidden (repair), one at a time, each the
+// smallest that sets it free.
+
+// audited is a table of an audit: its cells, its dimensions' coarser
+// levels, and what the answers by one dimension hide (nil: not known).
+type audited struct {
+	cells  []*Cell
+	ns     []Nesting
+	oneWay []map[string]bool
+}
+
+// auditLink says that the cells of tables[0] of FineKey k add up to those
+// of tables[1] of Key k.
+type auditLink struct{ key, fineKey func([]string) string }
+
+// auditable reports whether linked answers by two dimensions publish
+// nothing the audit does not know of: one coarser answer, with no
+// coarser levels but the groups of its joined dimension, which are the
+// finer table's only ones too.
+func auditable(ns []Nesting, coarse []*Coarse) bool {
+	if len(coarse) != 1 || coarse[0].Joined.Levels == nil || len(coarse[0].Nestings) > 0 || len(ns) > 1 {
+		return false
+	}
+	return len(ns) == 0 || ns[0].Dim == coarse[0].Joined.Dim
+}
+
+// model is the linear system of an audit.
+type model struct {
+	sys    system
+	at     map[*Cell]int // a hidden cell's variable
+	hidden []*Cell
+	lo     []float64
+	vars   int // the hidden cells' and a slack, for the bound checked
+	// counts are the small counts to protect: the variables of each, and
+	// its value less its shown part.
+	counts []protected
+}
+
+type protected struct {
+	cells []*Cell
+	x     map[int]float64
+	value int
+}
+
+// newModel builds the system of two-dimension tables, linked when link is
+// set (tables[0] the finer). The counts to protect are the small rows,
+// and with cells the hidden small cells too.
+func newModel(tables []audited, link *auditLink, threshold int, cells bool) *model {
+	m := &model{at: map[*Cell]int{}}
+	for _, t := range tables {
+		for _, c := range t.cells {
+			if c.Suppressed {
+				m.at[c] = len(m.hidden)
+				m.hidden = append(m.hidden, c)
+			}
+		}
+	}
+	m.vars = len(m.hidden) + 1
+	m.lo = make([]float64, m.vars)
+	for i, c := range m.hidden {
+		if c.Count > 0 {
+			m.lo[i] = 1
+		}
+	}
+	for _, t := range tables {
+		for mask := 0; mask < 3; mask++ {
+			row := -1
+			if mask != 0 {
+				row = mask - 1
+			}
+			m.sums(t.cells, func(v []string) string { return keyOf(v, mask) }, threshold, row, t.rowsHidden(row))
+		}
+		for _, n := range t.ns {
+			for li := range n.Levels(t.cells[0].Values[n.Dim]) {
+				coarser := func(v []string) []string {
+					w := slices.Clone(v)
+					w[n.Dim] = n.Levels(v[n.Dim])[li]
+					return w
+				}
+				for _, mask := range []int{1 << n.Dim, 3} {
+					m.sums(t.cells, func(v []string) string { return keyOf(coarser(v), mask) }, threshold, -1, nil)
+				}
+			}
+		}
+	}
+	if link != nil {
+		groups := map[string][2][]*Cell{}
+		var keys []string
+		for side, key := range []func([]string) string{link.fineKey, link.key} {
+			for _, c := range tables[side].cells {
+				k := key(c.Values)
+				g, ok := groups[k]
+				if !ok {
+					keys = append(keys, k)
+				}
+				g[side] = append(g[side], c)
+				groups[k] = g
+			}
+		}
+		for _, k := range keys {
+			m.equal(groups[k][0], groups[k][1], 0)
+		}
+	}
+	for _, c := range m.hidden {
+		if cells && c.Primary {
+			m.counts = append(m.counts, protected{cells: []*Cell{c}, x: map[int]float64{m.at[c]: 1}, value: c.Count})
+		}
+	}
+	for _, t := range tables {
+		for d := range 2 {
+			if t.oneWay == nil || d >= len(t.oneWay) || t.oneWay[d] == nil {
+				continue
+			}
+			for _, row := range groupBy(t.cells, func(v []string) string { return v[d] }) {
+				p := protected{cells: row, x: map[int]float64{}}
+				sum := 0
+				for _, c := range row {
+					sum += c.Count
+					if i, ok := m.at[c]; ok {
+						p.x[i], p.value = 1, p.value+c.Count
+					}
+				}
+				if sum > 0 && sum < threshold && len(row) > 1 {
+					m.counts = append(m.counts, p)
+				}
+			}
+		}
+	}
+	return m
+}
+
+// rowsHidden is the rows of dimension d that the answer by it alone
+// hides; nil when not known (or d is -1).
+func (t audited) rowsHidden(d int) map[string]bool {
+	if d < 0 || d >= len(t.oneWay) {
+		return nil
+	}
+	return t.oneWay[d]
+}
+
+// sums adds the sums of cells by key that are published: those that reach
+// the threshold, or, for the rows of dimension row (-1: the key is not a
+// row's) whose hidden ones are known, the rows shown, and the others
+// together.
+func (m *model) sums(cells []*Cell, key func([]string) string, threshold, row int, hidden map[string]bool) {
+	var rest []*Cell
+	restSum := 0
+	for _, group := range groupBy(cells, key) {
+		sum := 0
+		for _, c := range group {
+			sum += c.Count
+		}
+		switch {
+		case hidden != nil && (sum < threshold || hidden[group[0].Values[row]]):
+			rest, restSum = append(rest, group...), restSum+sum
+		case sum >= threshold:
+			m.equal(group, nil, sum)
+		}
+	}
+	if len(rest) > 0 {
+		m.equal(rest, nil, restSum)
+	}
+}
+
+// groupBy groups cells by key, in the order of their first cells.
+func groupBy(cells []*Cell, key func([]string) string) [][]*Cell {
+	at := map[string]int{}
+	var out [][]*Cell
+	for _, c := range cells {
+		k := key(c.Values)
+		i, ok := at[k]
+		if !ok {
+			i, at[k] = len(out), len(out)
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], c)
+	}
+	return out
+}
+
+// equal adds Σ plus − Σ minus = value, the shown cells moved right.
+func (m *model) equal(plus, minus []*Cell, value int) {
+	coef := map[int]float64{}
+	v := float64(value)
+	for sign, cells := range [][]*Cell{plus, minus} {
+		s := float64(1 - 2*sign)
+		for _, c := range cells {
+			if i, ok := m.at[c]; ok {
+				coef[i] += s
+			} else {
+				v -= s * float64(c.Count)
+			}
+		}
+	}
+	if len(coef) > 0 {
+		m.sys.add(coef, m.vars, v)
+	}
+}
+
+// free reports whether a count can be less or more than it is: with x its
+// hidden part and value that part's, x + slack = value − 1, or x − slack
+// = value + 1, has a solution. Unsettled (the allowance spent, or the
+// method not reaching an answer), it is not.
+func (m *model) free(p protected, work *Allowance) bool {
+	steps := 50 * (len(m.sys.rows) + m.vars)
+	for _, side := range []struct{ slack, value int }{{1, p.value - 1}, {-1, p.value + 1}} {
+		row := maps.Clone(p.x)
+		row[m.vars-1] = float64(side.slack)
+		m.sys.add(row, m.vars, float64(side.value))
+		ok, settled, did := m.sys.solvable(m.lo, steps)
+		m.sys.rows, m.sys.rhs = m.sys.rows[:len(m.sys.rows)-1], m.sys.rhs[:len(m.sys.rhs)-1]
+		if !work.spend(did) || !settled {
+			return false
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// firstPinned is the cells of the first small count the tables give away,
+// nil when none.
+func firstPinned(tables []audited, link *auditLink, threshold int, cells bool, work *Allowance) []*Cell {
+	m := newModel(tables, link, threshold, cells)
+	for _, p := range m.counts {
+		if !m.free(p, work) {
+			return p.cells
+		}
+	}
+	return nil
+}
+
+// repair hides cells of the tables until no small count is given away,
+// reporting whether it could: for each one given away, the smallest shown
+// cell whose hiding sets it free (hiding never gives another away: it
+// only takes a figure out of what is published).
+func repair(tables []audited, link *auditLink, threshold int, cells bool, work *Allowance) bool {
+	var shown []*Cell
+	for _, t := range tables {
+		for _, c := range t.cells {
+			if !c.Suppressed {
+				shown = append(shown, c)
+			}
+		}
+	}
+	slices.SortStableFunc(shown, func(a, b *Cell) int { return cmp.Compare(a.Count, b.Count) })
+	for !work.over() {
+		pinned := firstPinned(tables, link, threshold, cells, work)
+		if pinned == nil {
+			return !work.over()
+		}
+		freed := false
+		for _, c := range shown {
+			if c.Suppressed {
+				continue
+			}
+			c.Suppressed = true
+			m := newModel(tables, link, threshold, cells)
+			if i := slices.IndexFunc(m.counts, func(p protected) bool { return slices.Equal(p.cells, pinned) }); i >= 0 && m.free(m.counts[i], work) {
+				freed = true
+				break
+			}
+			c.Suppressed = false
+			if work.over() {
+				return false
+			}
+		}
+		if !freed {
+			return false
+		}
+	}
+	return false
+}
