@@ -59,6 +59,8 @@ type model struct {
 	// counts are the small counts to protect: the variables of each, and
 	// its value less its shown part.
 	counts []protected
+	// shownIn is, by equation, the shown cells it holds.
+	shownIn [][]*Cell
 }
 
 type protected struct {
@@ -207,6 +209,7 @@ func groupBy(cells []*Cell, key func([]string) string) [][]*Cell {
 func (m *model) equal(plus, minus []*Cell, value int) {
 	coef := map[int]float64{}
 	v := float64(value)
+	var shown []*Cell
 	for sign, cells := range [][]*Cell{plus, minus} {
 		s := float64(1 - 2*sign)
 		for _, c := range cells {
@@ -214,11 +217,13 @@ func (m *model) equal(plus, minus []*Cell, value int) {
 				coef[i] += s
 			} else {
 				v -= s * float64(c.Count)
+				shown = append(shown, c)
 			}
 		}
 	}
 	if len(coef) > 0 {
 		m.sys.add(coef, m.vars, v)
+		m.shownIn = append(m.shownIn, shown)
 	}
 }
 
@@ -258,8 +263,9 @@ func firstPinned(tables []audited, link *auditLink, threshold int, cells bool, w
 
 // repair hides cells of the tables until no small count is given away,
 // reporting whether it could: for each one given away, the smallest shown
-// cell whose hiding sets it free (hiding never gives another away: it
-// only takes a figure out of what is published).
+// cell whose hiding sets it free, else the smallest shown with it in a
+// published sum, and again (hiding never gives another away: it only
+// takes a figure out of what is published).
 func repair(tables []audited, link *auditLink, threshold int, cells bool, work *Allowance) bool {
 	var shown []*Cell
 	for _, t := range tables {
@@ -271,18 +277,34 @@ func repair(tables []audited, link *auditLink, threshold int, cells bool, work *
 	}
 	slices.SortStableFunc(shown, func(a, b *Cell) int { return cmp.Compare(a.Count, b.Count) })
 	for !work.over() {
-		pinned := firstPinned(tables, link, threshold, cells, work)
-		if pinned == nil {
+		m := newModel(tables, link, threshold, cells)
+		i := slices.IndexFunc(m.counts, func(p protected) bool { return !m.free(p, work) })
+		if i < 0 {
 			return !work.over()
 		}
+		pinned := m.counts[i]
+		near := map[*Cell]bool{} // shown cells in a sum with it
+		for e, row := range m.sys.rows {
+			for v := range pinned.x {
+				if row[v] != 0 {
+					for _, c := range m.shownIn[e] {
+						near[c] = true
+					}
+				}
+			}
+		}
+		var nearest *Cell
 		freed := false
 		for _, c := range shown {
-			if c.Suppressed {
+			if c.Suppressed || !near[c] {
 				continue
+			}
+			if nearest == nil {
+				nearest = c
 			}
 			c.Suppressed = true
 			m := newModel(tables, link, threshold, cells)
-			if i := slices.IndexFunc(m.counts, func(p protected) bool { return slices.Equal(p.cells, pinned) }); i >= 0 && m.free(m.counts[i], work) {
+			if i := slices.IndexFunc(m.counts, func(p protected) bool { return slices.Equal(p.cells, pinned.cells) }); i >= 0 && m.free(m.counts[i], work) {
 				freed = true
 				break
 			}
@@ -292,7 +314,10 @@ func repair(tables []audited, link *auditLink, threshold int, cells bool, work *
 			}
 		}
 		if !freed {
-			return false
+			if nearest == nil {
+				return false
+			}
+			nearest.Suppressed = true
 		}
 	}
 	return false

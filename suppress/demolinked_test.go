@@ -9,11 +9,11 @@ import (
 	"testing"
 )
 
-// demoLevelUnit reads the demo's counts by level, unit and 2024 district
-// (testdata) as statlinked builds them: the answer by level and unit, the
-// one by level and district, their groups joined.
-func demoLevelUnit(t *testing.T) (fine []*Cell, co *Coarse, ns []Nesting) {
-	f, err := os.Open("testdata/demo-level-unit.txt")
+// demoLinked reads the demo's counts by two dimensions and 2024 district
+// (testdata, the unit the ui-th) as statlinked builds them: the answer by
+// the two, the one with the district for the unit, their groups joined.
+func demoLinked(t *testing.T, name string, ui int) (fine []*Cell, co *Coarse, ns []Nesting) {
+	f, err := os.Open("testdata/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,13 +31,16 @@ func demoLevelUnit(t *testing.T) (fine []*Cell, co *Coarse, ns []Nesting) {
 			t.Fatal(err)
 		}
 		rows = append(rows, j)
-		groups.join("u"+j.v[1], "d"+j.v[2])
+		groups.join("u"+j.v[ui], "d"+j.v[2])
 	}
-	by := func(at int) []*Cell {
+	by := func(district bool) []*Cell {
 		cells := map[string]*Cell{}
 		var out []*Cell
 		for _, j := range rows {
-			v := []string{j.v[0], j.v[at]}
+			v := []string{j.v[0], j.v[1]}
+			if district {
+				v[ui] = j.v[2]
+			}
 			k := strings.Join(v, "\x00")
 			if cells[k] == nil {
 				cells[k] = &Cell{Values: v}
@@ -48,12 +51,12 @@ func demoLevelUnit(t *testing.T) (fine []*Cell, co *Coarse, ns []Nesting) {
 		return out
 	}
 	key := func(prefix string) func([]string) string {
-		return func(v []string) string { return v[0] + "\x00" + groups.root(prefix+v[1]) }
+		return func(v []string) string { return v[1-ui] + "\x00" + groups.root(prefix+v[ui]) }
 	}
-	co = &Coarse{Cells: by(2), Dims: 2, Key: key("d"), FineKey: key("u"),
-		Joined: Nesting{Dim: 1, Levels: func(d string) []string { return []string{groups.root("d" + d)} }}}
-	ns = []Nesting{{Dim: 1, Levels: func(u string) []string { return []string{groups.root("u" + u)} }}}
-	return by(1), co, ns
+	co = &Coarse{Cells: by(true), Dims: 2, Key: key("d"), FineKey: key("u"),
+		Joined: Nesting{Dim: ui, Levels: func(d string) []string { return []string{groups.root("d" + d)} }}}
+	ns = []Nesting{{Dim: ui, Levels: func(u string) []string { return []string{groups.root("u" + u)} }}}
+	return by(false), co, ns
 }
 
 // oneWayOfLinked is what the answers by each dimension alone hide, for
@@ -110,35 +113,43 @@ func oneWayOfLinked(fine []*Cell, co *Coarse, ns []Nesting, threshold int) (oneW
 	return oneWay, true
 }
 
-// The demo's answer by level and unit kept only its total (the answers
-// by unit and by 2024 district join almost every unit and district into
-// one group, whose sums were taken as published): knowing what the
-// answers by one dimension hide, it has rows, and no small count, of it,
-// of the answer by level and district, or of the answers by unit or by
-// district alone (Tân Hiệp's 4, the rows hidden together less Giồng
-// Riềng's one cell), follows from them.
-func TestDemoLevelUnitKeepsRows(t *testing.T) {
-	fine, co, ns := demoLevelUnit(t)
-	oneWay, ok := oneWayOfLinked(fine, co, ns, 5)
-	if !ok {
-		t.Fatal("an answer by one dimension has no rows")
-	}
-	fine, hidden := LinkedOneWay(fine, 2, 5, oneWay, ns, []*Coarse{co})
-	if hidden || co.TotalHidden {
-		t.Fatalf("rows left out: by unit %v, by district %v", hidden, co.TotalHidden)
-	}
-	large := 0
-	for _, c := range fine {
-		if c.Count >= 5 {
-			large++
-		}
-	}
-	if shown := len(fine) - hiddenCells(fine); 2*shown < large {
-		t.Errorf("%d of %d cells shown, want at least half the %d of 5 or more", shown, len(fine), large)
-	}
-	sums := publishedSums(fine, co.Cells, co.FineKey, co.Key, 5, oneWay, co.OneWay)
-	rows := append(smallRows(fine, oneWay, 5), smallRows(co.Cells, co.OneWay, 5)...)
-	if got := workedOutOf(sums, fine, co.Cells, false, rows...); got != "" {
-		t.Errorf("%s worked out from %s", got, joinedString(fine, co.Cells, func(s string) string { return "" }))
+// The demo's answers by level and unit, and by title and unit, kept only
+// their totals (the answers by unit and by 2024 district join almost every
+// unit and district into one group, whose sums were taken as published):
+// knowing what the answers by one dimension hide, they have rows, and no
+// small count, of theirs, of the answers with the district for the unit,
+// or of the answers by one dimension (Tân Hiệp's 4: the units hidden
+// together, less Giồng Riềng's one cell), follows from them. (By unit and
+// kind of organization the rows are still left out.)
+func TestDemoLinkedKeepsRows(t *testing.T) {
+	for _, q := range []struct {
+		name string
+		ui   int
+	}{{"demo-level-unit.txt", 1}, {"demo-title-unit.txt", 1}} {
+		t.Run(q.name, func(t *testing.T) {
+			fine, co, ns := demoLinked(t, q.name, q.ui)
+			oneWay, ok := oneWayOfLinked(fine, co, ns, 5)
+			if !ok {
+				t.Fatal("an answer by one dimension has no rows")
+			}
+			fine, hidden := LinkedOneWay(fine, 2, 5, oneWay, ns, []*Coarse{co})
+			if hidden || co.TotalHidden {
+				t.Fatalf("rows left out: by unit %v, by district %v", hidden, co.TotalHidden)
+			}
+			large := 0
+			for _, c := range fine {
+				if c.Count >= 5 {
+					large++
+				}
+			}
+			if shown := len(fine) - hiddenCells(fine); 2*shown < large {
+				t.Errorf("%d of %d cells shown, want at least half the %d of 5 or more", shown, len(fine), large)
+			}
+			sums := publishedSums(fine, co.Cells, co.FineKey, co.Key, 5, oneWay, co.OneWay)
+			rows := append(smallRows(fine, oneWay, 5), smallRows(co.Cells, co.OneWay, 5)...)
+			if got := workedOutOf(sums, fine, co.Cells, false, rows...); got != "" {
+				t.Errorf("%s worked out from %s", got, joinedString(fine, co.Cells, func(s string) string { return "" }))
+			}
+		})
 	}
 }

@@ -163,14 +163,19 @@ func linkedRounds(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coa
 	// have): the group's sum is known exactly when one answer shows every
 	// cell of it. So it is published in the other only then, and a way
 	// through it is broken by hiding a cell of the answer that shows them
-	// all (a guard, released). By more dimensions the rows and columns
-	// tie the groups' sums further: they stay published.
+	// all (a guard, released). By two dimensions the rows and columns tie
+	// the groups' sums further, which the audit (bounds.go) sees to; a
+	// group's sum over the other dimension's values is published when
+	// the answer by unit alone shows all its units, or the one by
+	// district all its districts (groupShown). By three they stay
+	// published.
 	oneWay := dims <= 2 && release
+	groupShown := groupsShown(fine, ns, coarse, oneWayOf)
 	var fineGuards, coarseGuards []*Cell
 	// release picks, for a way through the sums (whose groups sumKey
 	// tells), the smallest shown cell of the other answer (cells, whose
 	// groups key tells) that publishes one of them.
-	releaseIn := func(sums [][]*Cell, sumKey func([]string) string, cells []*Cell, key func([]string) string,
+	releaseIn := func(sums [][]*Cell, sumKey func([]string) string, cells []*Cell, hides []map[string]bool, key func([]string) string,
 		publishes func(k string) bool, pending *[]*Cell) bool {
 		var best *Cell
 		for _, sum := range sums {
@@ -181,7 +186,7 @@ func linkedRounds(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coa
 			if slices.ContainsFunc(*pending, func(g *Cell) bool { return key(g.Values) == k }) {
 				return true // a guard on its way already breaks it
 			}
-			if f := smallestShownOf(cells, key, k, threshold); f != nil && (best == nil || f.Count < best.Count) {
+			if f := smallestShownOf(cells, hides, key, k, threshold); f != nil && (best == nil || f.Count < best.Count) {
 				best = f
 			}
 		}
@@ -214,6 +219,9 @@ func linkedRounds(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coa
 				// only through the finer answer: the guards see to it.
 				unpublished: func(cells []*Cell) bool {
 					k, ok := sameKey(cells, c.Key)
+					if g, whole := groupShown.of(cells, c.Joined); !ok && whole && oneWay {
+						return !groupShown.shown[g]
+					}
 					return ok && (exact[i][k] || oneWay && !allShown(fine, c.FineKey, k, threshold))
 				},
 				// Even a small one: cells that must all be 1 (their sum
@@ -230,7 +238,7 @@ func linkedRounds(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coa
 					}
 				},
 				release: func(sums [][]*Cell) bool {
-					return oneWay && releaseIn(sums, c.Key, fine, c.FineKey, func(k string) bool {
+					return oneWay && releaseIn(sums, c.Key, fine, oneWayOf, c.FineKey, func(k string) bool {
 						return !exact[i][k] && allShown(fine, c.FineKey, k, threshold)
 					}, &fineGuards)
 				},
@@ -268,6 +276,11 @@ func linkedRounds(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coa
 		fine, totalHidden = nestedTable(fine, dims, threshold, ns, &links{
 			oneWay: oneWayOf,
 			unpublished: func(cells []*Cell) bool {
+				if g, whole := groupShown.of(cells, groupShown.fine); whole && oneWay {
+					if _, ok := sameKey(cells, coarse[0].FineKey); !ok {
+						return !groupShown.shown[g]
+					}
+				}
 				return hidden(cells) || oneWay && byCoarse(cells, false)
 			},
 			published: func(cells []*Cell) bool {
@@ -278,7 +291,7 @@ func linkedRounds(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coa
 					return false
 				}
 				for i, c := range coarse {
-					if releaseIn(sums, c.FineKey, c.Cells, c.Key, func(k string) bool {
+					if releaseIn(sums, c.FineKey, c.Cells, c.OneWay, c.Key, func(k string) bool {
 						return exact[i][k] || allShown(c.Cells, c.Key, k, threshold)
 					}, &coarseGuards) {
 						return true
@@ -379,11 +392,12 @@ func allShown(cells []*Cell, key func([]string) string, k string, threshold int)
 // smallestShownOf is the smallest shown cell of cells of key k that
 // could be hidden, nil when there is none: a cell alone in its row or
 // column of a table of several dimensions is that row's sum, which is
-// published, and hiding it would hide nothing.
-func smallestShownOf(cells []*Cell, key func([]string) string, k string, threshold int) *Cell {
+// published unless the answer by that dimension alone hides it (hides,
+// by dimension; nil when not known), and hiding it would hide nothing.
+func smallestShownOf(cells []*Cell, hides []map[string]bool, key func([]string) string, k string, threshold int) *Cell {
 	var best *Cell
 	for _, c := range cells {
-		if key(c.Values) == k && !c.Suppressed && c.Count >= threshold && (best == nil || c.Count < best.Count) && !lone(cells, c) {
+		if key(c.Values) == k && !c.Suppressed && c.Count >= threshold && (best == nil || c.Count < best.Count) && !lone(cells, hides, c) {
 			best = c
 		}
 	}
@@ -391,12 +405,16 @@ func smallestShownOf(cells []*Cell, key func([]string) string, k string, thresho
 }
 
 // lone reports whether c is the only cell of cells with its value of some
-// dimension, in a table of more than one.
-func lone(cells []*Cell, c *Cell) bool {
+// dimension, in a table of more than one, whose row by that dimension the
+// answer by it alone publishes (as far as hides tells).
+func lone(cells []*Cell, hides []map[string]bool, c *Cell) bool {
 	if len(c.Values) < 2 {
 		return false
 	}
 	for d, v := range c.Values {
+		if d < len(hides) && hides[d][v] {
+			continue
+		}
 		if !slices.ContainsFunc(cells, func(o *Cell) bool { return o != c && o.Values[d] == v }) {
 			return true
 		}
@@ -538,4 +556,61 @@ func (l *links) through(orig func(*Cell) *Cell) *links {
 			return l.release != nil && l.release(mappedAll(sums))
 		},
 	}
+}
+
+// groupSums says, of linked answers by two dimensions, which groups'
+// sums over the other dimension's values the answers by one dimension
+// publish: those whose units the answer by unit alone shows all of, or
+// whose districts the one by district does.
+type groupSums struct {
+	shown map[string]bool
+	fine  Nesting // the finer table's groups
+}
+
+// groupsShown is groupSums for linked answers; none when they are not by
+// two dimensions, or what the answers by one hide is not known.
+func groupsShown(fine []*Cell, ns []Nesting, coarse []*Coarse, oneWay []map[string]bool) groupSums {
+	if len(coarse) != 1 || coarse[0].Dims != 2 || oneWay == nil || coarse[0].OneWay == nil || coarse[0].Joined.Levels == nil {
+		return groupSums{}
+	}
+	c := coarse[0]
+	d := c.Joined.Dim
+	i := slices.IndexFunc(ns, func(n Nesting) bool { return n.Dim == d })
+	if i < 0 || d >= len(oneWay) || d >= len(c.OneWay) {
+		return groupSums{}
+	}
+	out := groupSums{shown: map[string]bool{}, fine: ns[i]}
+	for _, side := range []struct {
+		cells  []*Cell
+		groups Nesting
+		hidden map[string]bool
+	}{{fine, ns[i], oneWay[d]}, {c.Cells, c.Joined, c.OneWay[d]}} {
+		all := map[string]bool{}
+		for _, cell := range side.cells {
+			g := side.groups.Levels(cell.Values[d])[0]
+			if _, seen := all[g]; !seen {
+				all[g] = true
+			}
+			all[g] = all[g] && !side.hidden[cell.Values[d]]
+		}
+		for g, shown := range all {
+			out.shown[g] = out.shown[g] || shown
+		}
+	}
+	return out
+}
+
+// of is the group of cells (by groups) when they are all of one, and the
+// sums know of it.
+func (s groupSums) of(cells []*Cell, groups Nesting) (string, bool) {
+	if s.shown == nil || groups.Levels == nil || len(cells) == 0 {
+		return "", false
+	}
+	g := groups.Levels(cells[0].Values[groups.Dim])[0]
+	for _, c := range cells[1:] {
+		if groups.Levels(c.Values[groups.Dim])[0] != g {
+			return "", false
+		}
+	}
+	return g, true
 }

@@ -49,7 +49,7 @@ func TestDemoStatisticsByUnitHaveRows(t *testing.T) {
 	dir := t.TempDir()
 	addr, token, stop := serveDemo(t, dir, "--demo-people", "300") // the default
 	defer stop()
-	for _, q := range []struct{ by, units string }{{"unit", "current"}, {"unit", "2024"}, {"level,unit", "current"}, {"level,unit", "2024"}} {
+	for _, q := range []struct{ by, units string }{{"unit", "current"}, {"unit", "2024"}, {"level,unit", "current"}, {"level,unit", "2024"}, {"title,unit", "current"}} {
 		by, units := q.by, q.units
 		out, err := cli(t, "stats", "--by", by, "--units", units, "--server", addr, "--token", token)
 		if err != nil {
