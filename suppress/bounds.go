@@ -39,14 +39,17 @@ type audited struct {
 type auditLink struct{ key, fineKey func([]string) string }
 
 // auditable reports whether linked answers by two dimensions publish
-// nothing the audit does not know of: one coarser answer, with no
-// coarser levels but the groups of its joined dimension, which are the
-// finer table's only ones too.
+// nothing the audit does not know of: one coarser answer, joined by one
+// dimension whose only coarser level, in the finer table, is the groups.
 func auditable(ns []Nesting, coarse []*Coarse) bool {
-	if len(coarse) != 1 || coarse[0].Joined.Levels == nil || len(coarse[0].Nestings) > 0 || len(ns) > 1 {
+	if len(coarse) != 1 || coarse[0].Joined.Levels == nil {
 		return false
 	}
-	return len(ns) == 0 || ns[0].Dim == coarse[0].Joined.Dim
+	d := coarse[0].Joined.Dim
+	if slices.ContainsFunc(coarse[0].Nestings, func(n Nesting) bool { return n.Dim == d }) {
+		return false
+	}
+	return len(slices.DeleteFunc(slices.Clone(ns), func(n Nesting) bool { return n.Dim != d })) <= 1
 }
 
 // model is the linear system of an audit.
@@ -98,6 +101,9 @@ func newModel(tables []audited, link *auditLink, threshold int, cells bool) *mod
 			m.sums(t.cells, func(v []string) string { return keyOf(v, mask) }, threshold, row, t.rowsHidden(row))
 		}
 		for _, n := range t.ns {
+			if len(t.cells) == 0 {
+				break
+			}
 			for li := range n.Levels(t.cells[0].Values[n.Dim]) {
 				coarser := func(v []string) []string {
 					w := slices.Clone(v)

@@ -31,7 +31,7 @@ func TestBoundsAgreeWithEnumeration(t *testing.T) {
 		if hidden || co.TotalHidden || hiddenCells(fine)+hiddenCells(co.Cells) > 8 {
 			continue
 		}
-		if firstPinned(auditedLinked(fine, co, oneWay), &auditLink{key: co.Key, fineKey: co.FineKey}, threshold, true, nil) != nil {
+		if firstPinned(auditedLinked(fine, ns, co, oneWay), &auditLink{key: co.Key, fineKey: co.FineKey}, threshold, true, nil) != nil {
 			// It may be stricter: a table of one kind it reads as two
 			// dimensions, whose rows the enumeration takes as cells.
 			pinnedToo++

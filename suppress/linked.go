@@ -100,7 +100,7 @@ func linked(fine []*Cell, dims, threshold int, oneWay []map[string]bool, ns []Ne
 		if safe && dims == 1 {
 			safe = !pinned(out, c)
 		} else if safe {
-			safe = repair(auditedLinked(out, c, oneWay), &auditLink{key: c.Key, fineKey: c.FineKey}, threshold, true, work)
+			safe = repair(auditedLinked(out, ns, c, oneWay), &auditLink{key: c.Key, fineKey: c.FineKey}, threshold, true, work)
 		}
 	}
 	if safe || work.over() {
@@ -114,7 +114,7 @@ func linked(fine []*Cell, dims, threshold int, oneWay []map[string]bool, ns []Ne
 		// As before, but no small row of an answer by one dimension
 		// given away either.
 		c := coarse[0]
-		if !repair(auditedLinked(out, c, oneWay), &auditLink{key: c.Key, fineKey: c.FineKey}, threshold, true, work) {
+		if !repair(auditedLinked(out, ns, c, oneWay), &auditLink{key: c.Key, fineKey: c.FineKey}, threshold, true, work) {
 			c.TotalHidden = true
 			return out, true
 		}
@@ -122,11 +122,12 @@ func linked(fine []*Cell, dims, threshold int, oneWay []map[string]bool, ns []Ne
 	return out, hidden
 }
 
-// auditedLinked is the tables of linked answers by two dimensions, for
-// an audit: their groups are no answer's, so their coarser levels are
-// not the audit's.
-func auditedLinked(fine []*Cell, c *Coarse, oneWay []map[string]bool) []audited {
-	return []audited{{cells: fine, oneWay: oneWay}, {cells: c.Cells, oneWay: c.OneWay}}
+// auditedLinked is the tables of linked answers by two dimensions (the
+// finer one's coarser levels ns), for an audit: their groups are no
+// answer's, so they are not coarser levels of the audit's.
+func auditedLinked(fine []*Cell, ns []Nesting, c *Coarse, oneWay []map[string]bool) []audited {
+	others := slices.DeleteFunc(slices.Clone(ns), func(n Nesting) bool { return n.Dim == c.Joined.Dim })
+	return []audited{{cells: fine, ns: others, oneWay: oneWay}, {cells: c.Cells, ns: c.Nestings, oneWay: c.OneWay}}
 }
 
 // copyCells copies cells, each cell too.
