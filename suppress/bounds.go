@@ -3,6 +3,7 @@ package suppress
 import (
 	"cmp"
 	"maps"
+	"math/bits"
 	"slices"
 )
 
@@ -93,25 +94,31 @@ func newModel(tables []audited, link *auditLink, threshold int, cells bool) *mod
 		}
 	}
 	for _, t := range tables {
-		for mask := 0; mask < 3; mask++ {
+		if len(t.cells) == 0 {
+			continue
+		}
+		dims := len(t.cells[0].Values)
+		// Every marginal but the cells themselves; those of more than one
+		// dimension, and the coarser levels', as other answers would
+		// publish them.
+		for mask := 0; mask < 1<<dims-1; mask++ {
 			row := -1
-			if mask != 0 {
-				row = mask - 1
+			if bits.OnesCount(uint(mask)) == 1 {
+				row = bits.TrailingZeros(uint(mask))
 			}
 			m.sums(t.cells, func(v []string) string { return keyOf(v, mask) }, threshold, row, t.rowsHidden(row))
 		}
 		for _, n := range t.ns {
-			if len(t.cells) == 0 {
-				break
-			}
 			for li := range n.Levels(t.cells[0].Values[n.Dim]) {
 				coarser := func(v []string) []string {
 					w := slices.Clone(v)
 					w[n.Dim] = n.Levels(v[n.Dim])[li]
 					return w
 				}
-				for _, mask := range []int{1 << n.Dim, 3} {
-					m.sums(t.cells, func(v []string) string { return keyOf(coarser(v), mask) }, threshold, -1, nil)
+				for mask := 0; mask < 1<<dims; mask++ {
+					if mask&(1<<n.Dim) != 0 {
+						m.sums(t.cells, func(v []string) string { return keyOf(coarser(v), mask) }, threshold, -1, nil)
+					}
 				}
 			}
 		}
@@ -140,7 +147,7 @@ func newModel(tables []audited, link *auditLink, threshold int, cells bool) *mod
 		}
 	}
 	for _, t := range tables {
-		for d := range 2 {
+		for d := range t.oneWay {
 			if t.oneWay == nil || d >= len(t.oneWay) || t.oneWay[d] == nil {
 				continue
 			}
@@ -239,7 +246,14 @@ func (m *model) equal(plus, minus []*Cell, value int) {
 // method not reaching an answer), it is not.
 func (m *model) free(p protected, work *Allowance) bool {
 	steps := 50 * (len(m.sys.rows) + m.vars)
+	least := 0.0 // what the bounds alone hold it to
+	for v, c := range p.x {
+		least += c * m.lo[v]
+	}
 	for _, side := range []struct{ slack, value int }{{1, p.value - 1}, {-1, p.value + 1}} {
+		if side.slack == 1 && float64(side.value) < least {
+			continue // it cannot be less
+		}
 		row := maps.Clone(p.x)
 		row[m.vars-1] = float64(side.slack)
 		m.sys.add(row, m.vars, float64(side.value))
@@ -269,10 +283,12 @@ func firstPinned(tables []audited, link *auditLink, threshold int, cells bool, w
 
 // repair hides cells of the tables until no small count is given away,
 // reporting whether it could: for each one given away, the smallest shown
-// cell whose hiding sets it free, else the smallest shown with it in a
-// published sum, and again (hiding never gives another away: it only
-// takes a figure out of what is published).
+// cell (of the few smallest in a published sum with it) whose hiding sets
+// it free, else the smallest of those, and again, a few times at most
+// (hiding never gives another away: it only takes a figure out of what is
+// published, so a count found free stays free).
 func repair(tables []audited, link *auditLink, threshold int, cells bool, work *Allowance) bool {
+	const tries, hides = 4, 6
 	var shown []*Cell
 	for _, t := range tables {
 		for _, c := range t.cells {
@@ -282,13 +298,33 @@ func repair(tables []audited, link *auditLink, threshold int, cells bool, work *
 		}
 	}
 	slices.SortStableFunc(shown, func(a, b *Cell) int { return cmp.Compare(a.Count, b.Count) })
+	type count struct {
+		first *Cell
+		n     int
+	}
+	free := map[count]bool{}
+	var stuck count
+	hid := 0
 	for !work.over() {
 		m := newModel(tables, link, threshold, cells)
-		i := slices.IndexFunc(m.counts, func(p protected) bool { return !m.free(p, work) })
+		i := slices.IndexFunc(m.counts, func(p protected) bool {
+			k := count{p.cells[0], len(p.cells)}
+			if free[k] {
+				return false
+			}
+			free[k] = m.free(p, work)
+			return !free[k]
+		})
 		if i < 0 {
 			return !work.over()
 		}
 		pinned := m.counts[i]
+		if k := (count{pinned.cells[0], len(pinned.cells)}); k != stuck {
+			stuck, hid = k, 0
+		}
+		if hid++; hid > hides {
+			return false
+		}
 		near := map[*Cell]bool{} // shown cells in a sum with it
 		for e, row := range m.sys.rows {
 			for v := range pinned.x {
@@ -299,15 +335,17 @@ func repair(tables []audited, link *auditLink, threshold int, cells bool, work *
 				}
 			}
 		}
-		var nearest *Cell
-		freed := false
+		var candidates []*Cell
 		for _, c := range shown {
-			if c.Suppressed || !near[c] {
-				continue
+			if !c.Suppressed && near[c] && len(candidates) < tries {
+				candidates = append(candidates, c)
 			}
-			if nearest == nil {
-				nearest = c
-			}
+		}
+		if len(candidates) == 0 {
+			return false
+		}
+		freed := false
+		for _, c := range candidates {
 			c.Suppressed = true
 			m := newModel(tables, link, threshold, cells)
 			if i := slices.IndexFunc(m.counts, func(p protected) bool { return slices.Equal(p.cells, pinned.cells) }); i >= 0 && m.free(m.counts[i], work) {
@@ -320,10 +358,7 @@ func repair(tables []audited, link *auditLink, threshold int, cells bool, work *
 			}
 		}
 		if !freed {
-			if nearest == nil {
-				return false
-			}
-			nearest.Suppressed = true
+			candidates[0].Suppressed = true
 		}
 	}
 	return false
