@@ -13,8 +13,8 @@ import (
 )
 
 // A statistics answer without rows says why on the page: the table by
-// kind of organization and unit of the whole registry, whose rows no
-// suppression can publish, read
+// level, field and unit of the whole registry, whose rows no suppression
+// can publish, read
 // "Tổng số: 300" over an empty table, which an officer takes for a fault;
 // a day before anyone was listed, a choice of a few people, and a yearly
 // report's table likewise.
@@ -30,7 +30,7 @@ func TestBrowserStatisticsSayWhyNoRows(t *testing.T) {
 	for _, tc := range []struct {
 		name, query, want string
 	}{
-		{"by kind of organization and unit", "d1=ORGANIZATION_KIND&d2=ADMINISTRATIVE_UNIT", "Chỉ công bố tổng số"},
+		{"by level, field and unit", "d1=HIGHEST_QUALIFICATION_LEVEL&d2=FIELD&d3=ADMINISTRATIVE_UNIT", "Chỉ công bố tổng số"},
 		{"before anyone", "d1=GENDER&as_of=01/01/2001", "Không có ai được đếm"},
 		{"a few", "d1=GENDER&level=THAC_SI&work=ABROAD", "Không công bố số liệu"},
 	} {

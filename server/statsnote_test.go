@@ -22,11 +22,11 @@ func TestStatisticsFilesSayWhyNoRows(t *testing.T) {
 	if err := synth.Load(ctx, e.db, 1, 300); err != nil {
 		t.Fatal(err)
 	}
-	// By unit alone, and by level and unit, these people's rows are
-	// published; by kind of organization and unit a small unit alone in
+	// By unit alone, and by unit and another dimension, these people's
+	// rows are published; by level, field and unit a small unit alone in
 	// its 2024 district still leaves them out.
-	unit := []pb.ComputeStatisticsRequest_Dimension{pb.ComputeStatisticsRequest_ORGANIZATION_KIND,
-		pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT}
+	unit := []pb.ComputeStatisticsRequest_Dimension{pb.ComputeStatisticsRequest_HIGHEST_QUALIFICATION_LEVEL,
+		pb.ComputeStatisticsRequest_FIELD, pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT}
 	level := []pb.ComputeStatisticsRequest_Dimension{pb.ComputeStatisticsRequest_HIGHEST_QUALIFICATION_LEVEL}
 	for _, tc := range []struct {
 		name string

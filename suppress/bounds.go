@@ -16,7 +16,8 @@ import (
 // when that is not known); of linked answers (by unit and by 2024
 // district), both tables, and that a group's units add up to its
 // districts, value by value of the other dimension. A hidden cell holds
-// at least one person (an empty one added, none).
+// at least one person, unless an empty one added (which looks like any
+// other hidden cell) shares its row or column.
 //
 // A small count that no solution of that, in real numbers, lets differ
 // from its value is worked out, by subtraction or by bounds. The small
@@ -88,9 +89,11 @@ func newModel(tables []audited, link *auditLink, threshold int, cells bool) *mod
 	}
 	m.vars = len(m.hidden) + 1
 	m.lo = make([]float64, m.vars)
-	for i, c := range m.hidden {
-		if c.Count > 0 {
-			m.lo[i] = 1
+	for _, t := range tables {
+		for _, c := range t.cells {
+			if c.Suppressed && holdsSomeone(t.cells, c) {
+				m.lo[m.at[c]] = 1
+			}
 		}
 	}
 	for _, t := range tables {
@@ -167,6 +170,28 @@ func newModel(tables []audited, link *auditLink, threshold int, cells bool) *mod
 		}
 	}
 	return m
+}
+
+// holdsSomeone reports whether hidden cell c of cells is known to hold
+// someone: the answers list only what has people, unless suppression
+// added an empty one, which no one can tell from the others (that is why
+// it is added): a cell in a row or column with one may be empty too (as
+// suppress.go's rule 1 has it).
+func holdsSomeone(cells []*Cell, c *Cell) bool {
+	if c.Count == 0 {
+		return false
+	}
+	return !slices.ContainsFunc(cells, func(e *Cell) bool {
+		if e.Count > 0 || !e.Suppressed {
+			return false
+		}
+		for d := range c.Values {
+			if e.Values[d] == c.Values[d] {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 // rowsHidden is the rows of dimension d that the answer by it alone

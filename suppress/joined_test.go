@@ -309,9 +309,11 @@ func workedOutOf(sums []sumIs, fine, coarse []*Cell, enumerate bool, rows ...[]*
 			return settled()
 		}
 		// A hidden cell of people holds someone (the answers list only
-		// what has people); an empty one added may hold nobody.
+		// what has people); an empty one added may hold nobody, and so
+		// may a cell beside it, which no one can tell from it.
 		lo := 0
-		if hidden[i].Count > 0 {
+		if slices.Contains(fine, hidden[i]) && holdsSomeone(fine, hidden[i]) ||
+			slices.Contains(coarse, hidden[i]) && holdsSomeone(coarse, hidden[i]) {
 			lo = 1
 		}
 		for n := lo; n <= total; n++ {

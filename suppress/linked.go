@@ -103,6 +103,12 @@ func linked(fine []*Cell, dims, threshold int, oneWay []map[string]bool, ns []Ne
 			safe = repair(auditedLinked(out, ns, c, oneWay), &auditLink{key: c.Key, fineKey: c.FineKey}, threshold, true, work)
 		}
 	}
+	if safe && dims == 2 {
+		// A table whose every count the audit hid shows only which
+		// combinations have people: its rows are left out.
+		coarse[0].TotalHidden = allHidden(coarse[0].Cells)
+		return out, allHidden(out)
+	}
 	if safe || work.over() {
 		return out, hidden
 	}
@@ -114,12 +120,22 @@ func linked(fine []*Cell, dims, threshold int, oneWay []map[string]bool, ns []Ne
 		// As before, but no small row of an answer by one dimension
 		// given away either.
 		c := coarse[0]
+		before := hiddenCount(out) + hiddenCount(c.Cells)
 		if !repair(auditedLinked(out, ns, c, oneWay), &auditLink{key: c.Key, fineKey: c.FineKey}, threshold, true, work) {
 			c.TotalHidden = true
 			return out, true
 		}
+		if hiddenCount(out)+hiddenCount(c.Cells) > before {
+			c.TotalHidden = allHidden(c.Cells)
+			return out, allHidden(out)
+		}
 	}
 	return out, hidden
+}
+
+// allHidden reports whether every cell is hidden.
+func allHidden(cells []*Cell) bool {
+	return !slices.ContainsFunc(cells, func(c *Cell) bool { return !c.Suppressed })
 }
 
 // auditedLinked is the tables of linked answers by two dimensions (the

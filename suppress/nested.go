@@ -40,7 +40,7 @@ func NestedTable(cells []*Cell, dims, threshold int, ns ...Nesting) ([]*Cell, bo
 // only the sum of the hidden rows together, which the total less the
 // others gives.
 //
-// By two dimensions or more it also keeps those answers' small rows: a table that
+// By two dimensions it also keeps those answers' small rows: a table that
 // showed every cell of a row hidden to protect a small one would give
 // that one away (the rows hidden together, less it), so it hides more
 // (bounds.go), or leaves its rows out when nothing would do.
@@ -51,10 +51,16 @@ func NestedTableOneWay(cells []*Cell, dims, threshold int, oneWay []map[string]b
 // nestedOneWay is NestedTableOneWay, spending work (nil for no bound).
 func nestedOneWay(cells []*Cell, dims, threshold int, oneWay []map[string]bool, ns []Nesting, work *Allowance) ([]*Cell, bool) {
 	out, hidden := nestedTable(cells, dims, threshold, ns, &links{oneWay: oneWay}, work)
-	if dims < 2 || oneWay == nil || hidden || work.over() {
+	if dims != 2 || oneWay == nil || hidden || work.over() {
 		return out, hidden
 	}
-	return out, !repair([]audited{{cells: out, ns: ns, oneWay: oneWay}}, nil, threshold, false, work)
+	before := hiddenCount(out)
+	if !repair([]audited{{cells: out, ns: ns, oneWay: oneWay}}, nil, threshold, false, work) {
+		return out, true
+	}
+	// A table whose every count the repair hid shows only which
+	// combinations have people: its rows are left out.
+	return out, hiddenCount(out) > before && allHidden(out)
 }
 
 // nestedTable is NestedTable, with what linked answers say of the
