@@ -18,8 +18,8 @@ import (
 // year's honours: from the navigation, opening the campaign (quota 1),
 // nominating three people (one nominated twice is refused by the box),
 // shortlisting two, rejecting one (without a note refused, then with
-// one), selecting one by the number of the decision, the other refused
-// since the quota is full, and the honour on the selected person's
+// one), selecting one by the number of the decision, the other's button
+// disabled since the quota is full, and the honour on the selected person's
 // profile; the list of campaigns puts this year's first.
 func TestBrowserHonors(t *testing.T) {
 	ctx := tab(t)
@@ -123,11 +123,13 @@ func TestBrowserHonors(t *testing.T) {
 		if s, n := read(t, ctx, chromedp.Text(row("Nguyễn Văn Anh"))), read(t, ctx, chromedp.Text("#selected-count")); !strings.Contains(s, "Được chọn") || !strings.Contains(s, "125/QĐ-UBND") || n != "1" {
 			t.Errorf("Anh's row after the selection: %q; selected %s", s, n)
 		}
-		run(t, ctx, chromedp.SendKeys(row("Phạm Thanh Dũng")+`//input[@name="decision_number"]`, "126/QĐ-UBND"))
-		follow(t, ctx, chromedp.Click(`button[aria-label="Chọn: Phạm Thanh Dũng"]`))
-		run(t, ctx, chromedp.WaitVisible(`.field-error[id$="-decision_number"]`), shot(dir, "83-du-chi-tieu"))
-		if msg := read(t, ctx, chromedp.Text(`.field-error[id$="-decision_number"]`)); !strings.Contains(msg, "đã chọn đủ chỉ tiêu 1 người") {
-			t.Errorf("a selection over the quota: %q", msg)
+		// The quota is full: Dũng's row says so, its button disabled.
+		run(t, ctx, chromedp.WaitVisible(row("Phạm Thanh Dũng")+`//p[@class="quota-full"]`), shot(dir, "83-du-chi-tieu"))
+		if s := read(t, ctx, chromedp.Text(row("Phạm Thanh Dũng")+`//p[@class="quota-full"]`)); !strings.Contains(s, "Đã đủ chỉ tiêu") {
+			t.Errorf("Dũng's row once the quota is full: %q", s)
+		}
+		if n := read(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('button[aria-label^="Chọn: Phạm Thanh Dũng"]:not([disabled])').length`)); n != 0 {
+			t.Errorf("Dũng's row has a select button to press once the quota is full")
 		}
 	})
 

@@ -184,6 +184,9 @@ type honorCampaignData struct {
 	// NextURL is the next page of nominations.
 	NextURL   string
 	CanDecide bool
+	// QuotaFull: as many are selected as the quota allows, so no select
+	// button is offered (the server would refuse it).
+	QuotaFull bool
 	Nominate  nominateForm
 	// ShowNominate: the nominate form is shown (before the deadline, or
 	// to say why a form posted late was refused).
@@ -244,6 +247,7 @@ func (h *Handler) showHonorCampaign(q *request, d *honorCampaignData, p *page) {
 	}
 	p.Data = d
 	d.C, d.CanDecide = c, mayRunHonors(q.sess.Account)
+	d.QuotaFull = c.GetQuota() > 0 && c.GetSelectedCount() >= c.GetQuota()
 	dl := c.GetNominationDeadline()
 	now := time.Now().In(store.Vietnam)
 	today := now.Year()*10000 + int(now.Month())*100 + now.Day()
