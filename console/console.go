@@ -9,7 +9,9 @@
 // that the server's permissions, scope, validation, redaction, rate limits
 // and audit apply to that person exactly as to an API key; the admin pages
 // keep accounts and keys through AccountService. Only signing in and
-// sessions, which come before any call, use the store here.
+// sessions, which come before any call, use the store here, and the names
+// of accounts, by which pages name who decided what the server records by
+// email (who.go).
 package console
 
 import (
@@ -302,6 +304,9 @@ type page struct {
 	// Status is the page's HTTP status when not the usual one: a page
 	// whose query was refused is not 200.
 	Status int
+	// Who names the accounts behind the principals the page shows
+	// (whoNames).
+	Who map[string]string
 }
 
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, name string, status int, p *page) {

@@ -270,6 +270,13 @@ func (h *Handler) showHonorCampaign(q *request, d *honorCampaignData, p *page) {
 	d.Total = list.GetTotalSize()
 	d.NextURL = nextPage(honorCampaignPath(q), v, list.GetNextPageToken())
 	names := h.peopleNames(q, list.GetNominations())
+	var deciders []string
+	for _, n := range list.GetNominations() {
+		for _, dec := range n.GetDecisions() {
+			deciders = append(deciders, dec.GetDecider())
+		}
+	}
+	p.Who = q.whoNames(h, deciders)
 	for _, n := range list.GetNominations() {
 		row := nominationRow{N: n, Name: names[n.GetPerson()]}
 		if row.Name == "" {

@@ -412,7 +412,11 @@ func (h *Handler) showProfile(q *request, failure string, code int) {
 	// A deleted profile is read only, until restored.
 	live := p.GetDeleteTime() == nil
 	names := h.profileNames(q.ctx(), p)
-	q.show(h, "profile", "people", "Hồ sơ: "+p.GetDisplayName(), &page{Error: failure, Status: code, Data: profileData{Person: p,
+	var verifiers []string
+	for _, ql := range p.GetQualifications() {
+		verifiers = append(verifiers, ql.GetVerification().GetVerifier())
+	}
+	q.show(h, "profile", "people", "Hồ sơ: "+p.GetDisplayName(), &page{Error: failure, Status: code, Who: q.whoNames(h, verifiers), Data: profileData{Person: p,
 		CanEdit: live && canWritePeople(q.sess.Account), CanDelete: canDeletePeople(q.sess.Account), CanVerify: live && canVerify(q.sess.Account),
 		CanListToVerify: canListToVerify(q.sess.Account),
 		ContactWithheld: contactWithheld(q.sess.Account, p), Names: names, Desks: h.desks(q, p, names)}})

@@ -117,6 +117,7 @@ func (h *Handler) verifyQualification(q *request) {
 	}
 	d.Names = refNames{}
 	h.lookup(ctx, d.Names, []string{refLevels + qual.GetLevel(), refCountries + qual.GetCountry(), qual.GetField()})
+	p.Who = q.whoNames(h, []string{qual.GetVerification().GetVerifier()})
 	q.show(h, "verify", verifyNav(q.sess.Account), "Xác minh trình độ: "+person.GetDisplayName(), p)
 }
 

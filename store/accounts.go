@@ -294,3 +294,35 @@ func (db *DB) SignIn(ctx context.Context, email, password string) (*Account, err
 func sameToken(a, b string) bool {
 	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
+
+// AccountNames are the names of the accounts with these emails, by email
+// (lower case); an account without a name is left out. The console names
+// by them the people whose work the server recorded by email (who decided
+// a nomination, who verified a qualification).
+func (db *DB) AccountNames(ctx context.Context, emails []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(emails) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(emails))
+	for i, e := range emails {
+		args[i] = strings.ToLower(e)
+	}
+	err := db.read(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT email, name FROM accounts WHERE name != '' AND email IN (?`+
+			strings.Repeat(",?", len(args)-1)+`)`, args...)
+		if err != nil {
+			return dbError(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var email, name string
+			if err := rows.Scan(&email, &name); err != nil {
+				return dbError(err)
+			}
+			out[email] = name
+		}
+		return dbError(rows.Err())
+	})
+	return out, err
+}
