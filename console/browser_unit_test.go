@@ -56,7 +56,7 @@ func TestBrowserUnitReview(t *testing.T) {
 
 	step("confirm a profile and see the progress move", func(t *testing.T) {
 		run(t, ctx,
-			chromedp.Click(`//nav/a[text()="Rà soát hồ sơ"]`),
+			chromedp.Click(`#nav-reviews`),
 			chromedp.WaitVisible("#campaigns"),
 			chromedp.Click(`//a[text()="Rà soát năm 2026"]`),
 			chromedp.WaitVisible("#confirm-anh"),
