@@ -135,12 +135,14 @@ func New(opts Options) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Templates named _x.html are pieces every page may use.
+	shared := []string{"templates/layout.html", "templates/_*.html"}
 	for _, name := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
-		if base == "layout" {
+		if base == "layout" || strings.HasPrefix(base, "_") {
 			continue
 		}
-		t, err := template.New(base).Funcs(funcs).ParseFS(assets, "templates/layout.html", name)
+		t, err := template.New(base).Funcs(funcs).ParseFS(assets, append(shared, name)...)
 		if err != nil {
 			return nil, fmt.Errorf("console: %w", err)
 		}

@@ -135,6 +135,9 @@ type poolData struct {
 	Orgs                     []option
 	Active                   []option
 
+	// Pick finds the expert to add by name.
+	Pick personPick
+
 	// The search: a field as typed and a role, and what it found.
 	SearchField, SearchRole string
 	FieldList               []option
@@ -228,6 +231,10 @@ func (h *Handler) showPool(q *request, d *poolData, p *page) {
 	}
 	d.Roles = expertRoleOptions()
 	if d.CanWrite {
+		d.Pick = h.pickPerson(q, poolPath(q), "add-member")
+		if d.MemberPerson == "" {
+			d.MemberPerson = d.Pick.Chosen
+		}
 		if orgs, err := h.readList(ctx, "organizations"); err == nil {
 			for _, o := range orgs {
 				o.Selected = o.Value == d.Eng.Org

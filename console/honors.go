@@ -195,6 +195,8 @@ type honorCampaignData struct {
 	NominatePosted bool
 	// Posted is the decision form as posted, when refused.
 	Posted decisionForm
+	// Pick finds the person to nominate by name.
+	Pick personPick
 }
 
 type stateCount struct {
@@ -253,6 +255,12 @@ func (h *Handler) showHonorCampaign(q *request, d *honorCampaignData, p *page) {
 	today := now.Year()*10000 + int(now.Month())*100 + now.Day()
 	d.Closed = today > int(dl.GetYear())*10000+int(dl.GetMonth())*100+int(dl.GetDay())
 	d.ShowNominate = d.CanDecide && (!d.Closed || d.NominatePosted)
+	if d.ShowNominate {
+		d.Pick = h.pickPerson(q, honorCampaignPath(q), "nominate")
+		if d.Nominate.Person == "" {
+			d.Nominate.Person = d.Pick.Chosen
+		}
+	}
 	for _, s := range []pb.Nomination_State{pb.Nomination_SUBMITTED, pb.Nomination_SHORTLISTED, pb.Nomination_REJECTED, pb.Nomination_SELECTED} {
 		r, err := h.honors.ListNominations(ctx, &pb.ListNominationsRequest{Parent: name, PageSize: 1, Filter: "state = " + s.String()})
 		if err != nil {
