@@ -69,6 +69,8 @@ func (h *Handler) honorRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /honors", h.signedIn(h.honorCampaigns))
 	m.HandleFunc("POST /honors", h.signedIn(h.createHonorCampaign))
 	m.HandleFunc("GET /honors/{c}", h.signedIn(h.honorCampaign))
+	m.HandleFunc("GET /honors/{c}/edit", h.signedIn(h.editHonorCampaign))
+	m.HandleFunc("POST /honors/{c}/edit", h.signedIn(h.editHonorCampaign))
 	m.HandleFunc("POST /honors/{c}/nominations", h.signedIn(h.nominate))
 	m.HandleFunc("POST /honors/{c}/nominations/{n}/review", h.signedIn(h.reviewNomination))
 	m.HandleFunc("POST /honors/{c}/nominations/{n}/select", h.signedIn(h.selectNomination))
@@ -82,9 +84,10 @@ type honorsData struct {
 	Kinds     []option
 }
 
-// honorCampaignForm is a new campaign as typed.
+// honorCampaignForm is a campaign as typed: a new one's, or an edit's
+// (with the etag of the campaign as read).
 type honorCampaignForm struct {
-	DisplayName, ID, Year, Kind, Quota, Deadline, Issuer, RequestID string
+	DisplayName, ID, Year, Kind, Quota, Deadline, Issuer, RequestID, Etag string
 }
 
 // thisYear is the year in Vietnam, whose campaign the pages put first.
@@ -135,9 +138,28 @@ func (h *Handler) createHonorCampaign(q *request) {
 	if q.notRunningHonors(h, "Mở đợt tôn vinh") {
 		return
 	}
+	form, c, p := readCampaignForm(q)
+	form.RequestID = q.formRequestID()
+	if len(p.Fields) > 0 {
+		h.showHonorCampaigns(q, form, p)
+		return
+	}
+	made, err := h.honors.CreateHonorCampaign(q.ctx(), &pb.CreateHonorCampaignRequest{HonorCampaign: c, HonorCampaignId: form.ID, RequestId: form.RequestID})
+	if err == nil {
+		q.redirect("/honors/"+idOf(made.GetName()), "honor-campaign-opened")
+		return
+	}
+	form.RequestID = p.refuseCreate(err, "honor_campaign_id", form.RequestID)
+	h.showHonorCampaigns(q, form, p)
+}
+
+// readCampaignForm reads a campaign's form (a new one's, or an edit's):
+// the form as typed, the campaign it says, and a page marking what the
+// console reads wrong by its box, with the page's error when any is.
+func readCampaignForm(q *request) (*honorCampaignForm, *pb.HonorCampaign, *page) {
 	f := func(k string) string { return strings.TrimSpace(q.r.PostFormValue(k)) }
 	form := &honorCampaignForm{DisplayName: f("display_name"), ID: f("id"), Year: f("year"), Kind: f("kind"), Quota: f("quota"),
-		Deadline: f("nomination_deadline"), Issuer: f("issuer"), RequestID: q.formRequestID()}
+		Deadline: f("nomination_deadline"), Issuer: f("issuer"), Etag: f("etag")}
 	c := &pb.HonorCampaign{DisplayName: form.DisplayName, Issuer: form.Issuer, Kind: pb.Honor_Kind(pb.Honor_Kind_value[form.Kind])}
 	p := &page{Fields: map[string]string{}}
 	if form.DisplayName == "" {
@@ -160,16 +182,8 @@ func (h *Handler) createHonorCampaign(q *request) {
 	}
 	if len(p.Fields) > 0 {
 		p.Error, p.Status = "Có thông tin chưa hợp lệ; xem các ô được đánh dấu.", http.StatusUnprocessableEntity
-		h.showHonorCampaigns(q, form, p)
-		return
 	}
-	made, err := h.honors.CreateHonorCampaign(q.ctx(), &pb.CreateHonorCampaignRequest{HonorCampaign: c, HonorCampaignId: form.ID, RequestId: form.RequestID})
-	if err == nil {
-		q.redirect("/honors/"+idOf(made.GetName()), "honor-campaign-opened")
-		return
-	}
-	form.RequestID = p.refuseCreate(err, "honor_campaign_id", form.RequestID)
-	h.showHonorCampaigns(q, form, p)
+	return form, c, p
 }
 
 // honorCampaignData is what a campaign's page shows.

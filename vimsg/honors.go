@@ -10,7 +10,8 @@ import (
 // The refusals of the honours campaigns (store/campaigns.go) that are not
 // about one field: a nomination after the deadline, a decision the
 // nomination's life cycle does not allow, a selection over the quota or
-// before the campaign's year, or of someone whose profile was deleted.
+// before the campaign's year, or of someone whose profile was deleted; a
+// quota changed to below the number selected.
 var honorShapes = []struct {
 	re  *regexp.Regexp
 	say func(m []string) string
@@ -31,6 +32,9 @@ var honorShapes = []struct {
 	}},
 	{regexp.MustCompile(`^honorCampaigns/\S+ has selected its quota of (\d+) already$`), func(m []string) string {
 		return "đợt này đã chọn đủ chỉ tiêu " + m[1] + " người; không chọn thêm được (muốn chọn thêm, cần tăng chỉ tiêu của đợt)"
+	}},
+	{regexp.MustCompile(`^(\d+) are selected already; the quota cannot go below that$`), func(m []string) string {
+		return "đợt này đã chọn " + m[1] + " người; chỉ tiêu không thấp hơn số đó được"
 	}},
 	{regexp.MustCompile(`^honorCampaigns/\S+ is of (\d+), a year still ahead: its honours are conferred from 1 January \d+$`), func(m []string) string {
 		return "đợt này là của năm " + m[1] + ", chưa đến: chỉ chọn được từ ngày 01/01/" + m[1]

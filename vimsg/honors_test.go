@@ -16,6 +16,7 @@ func TestHonorRefusalsInVietnamese(t *testing.T) {
 		{"honorCampaigns/tieu-bieu has selected its quota of 10 already", "đã chọn đủ chỉ tiêu 10 người"},
 		{"honorCampaigns/tieu-bieu is of 2027, a year still ahead: its honours are conferred from 1 January 2027", "chỉ chọn được từ ngày 01/01/2027"},
 		{"people/anh is deleted; undelete the person before selecting their nomination", "hãy khôi phục hồ sơ"},
+		{"3 are selected already; the quota cannot go below that", "đã chọn 3 người; chỉ tiêu không thấp hơn số đó được"},
 	} {
 		vi, ok := Honor(c.msg)
 		if !ok || !strings.Contains(vi, c.want) {

@@ -1,0 +1,101 @@
+package console
+
+import (
+	"net/http"
+	"strconv"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/vimsg"
+)
+
+// Editing a campaign: its name, year, kind, quota, deadline and issuer,
+// sent with the etag of the campaign as read, so that a form saved after
+// another's change saves nothing (409) and shows the campaign as it is
+// now. The API has no call that deletes a campaign (its selections are
+// honours on profiles), so neither has the console.
+
+// msgCampaignChanged answers an edit of a campaign changed meanwhile.
+const msgCampaignChanged = "Đợt tôn vinh này vừa được người khác sửa trong lúc bạn sửa, nên thay đổi của bạn chưa được lưu. Biểu mẫu dưới đây là bản mới nhất; hãy sửa lại nếu cần."
+
+type honorEditData struct {
+	C     *pb.HonorCampaign
+	Form  honorCampaignForm
+	Kinds []option
+}
+
+// campaignForm is a campaign as its edit form shows it.
+func campaignForm(c *pb.HonorCampaign) *honorCampaignForm {
+	dl := c.GetNominationDeadline()
+	return &honorCampaignForm{DisplayName: c.GetDisplayName(), Year: strconv.Itoa(int(c.GetYear())), Kind: c.GetKind().String(),
+		Quota: strconv.Itoa(int(c.GetQuota())), Deadline: isoDate(dl.GetYear(), dl.GetMonth(), dl.GetDay()), Issuer: c.GetIssuer(), Etag: c.GetEtag()}
+}
+
+// editHonorCampaign shows a campaign's edit form and saves it.
+func (h *Handler) editHonorCampaign(q *request) {
+	if q.notRunningHonors(h, "Sửa đợt tôn vinh") {
+		return
+	}
+	ctx := q.ctx()
+	name := honorCampaignName(q)
+	cur, err := h.honors.GetHonorCampaign(ctx, &pb.GetHonorCampaignRequest{Name: name})
+	if err != nil {
+		q.fail(h, err)
+		return
+	}
+	form, p := campaignForm(cur), &page{Fields: map[string]string{}}
+	if q.r.Method == http.MethodPost {
+		var c *pb.HonorCampaign
+		form, c, p = readCampaignForm(q)
+		if len(p.Fields) == 0 {
+			c.Name, c.Etag = name, form.Etag
+			if form.Etag == "" {
+				// A form without the etag (an older page) is not saved
+				// blind.
+				err = status.Error(codes.Aborted, "the form carries no etag")
+			} else {
+				_, err = h.honors.UpdateHonorCampaign(ctx, &pb.UpdateHonorCampaignRequest{HonorCampaign: c, UpdateMask: &fieldmaskpb.FieldMask{
+					Paths: []string{"display_name", "year", "kind", "quota", "nomination_deadline", "issuer"}}})
+			}
+			if err == nil {
+				q.redirect(honorCampaignPath(q), "honor-campaign-saved")
+				return
+			}
+			campaignRefusal(p, err)
+			if status.Code(err) == codes.Aborted {
+				form, p.Error = campaignForm(cur), msgCampaignChanged
+				p.Fields = map[string]string{}
+			}
+		}
+	}
+	d := &honorEditData{C: cur, Form: *form}
+	d.Kinds = enumOpts(form.Kind, pb.Honor_PROVINCIAL_HONOR, pb.Honor_STATE_TITLE, pb.Honor_AWARD, pb.Honor_ORDER_OR_MEDAL,
+		pb.Honor_CERTIFICATE_OF_MERIT, pb.Honor_OTHER_HONOR)
+	p.Data = d
+	q.show(h, "honoredit", "honors", "Sửa đợt tôn vinh: "+cur.GetDisplayName(), p)
+}
+
+// campaignRefusal puts the server's refusal of a campaign's edit on p:
+// its messages by the form's boxes (honor_campaign.quota by quota), a
+// quota below those selected in Vietnamese.
+func campaignRefusal(p *page, err error) {
+	msg, fields, code := explain(err)
+	p.Error, p.Status = msg, code
+	if st, _ := status.FromError(err); st.Code() == codes.FailedPrecondition {
+		if vi, ok := vimsg.Honor(st.Message()); ok {
+			p.Fields["quota"] = upperFirst(vi) + "."
+			p.Error = "Chưa lưu được: " + vi + "."
+			return
+		}
+	}
+	for f, m := range fields {
+		p.Fields[f] = upperFirst(m)
+	}
+}
+
+func init() {
+	flashes["honor-campaign-saved"] = "Đã lưu đợt tôn vinh."
+}
