@@ -142,6 +142,17 @@ func TestBrowserExpertPools(t *testing.T) {
 		}
 	})
 
+	step("rename the pool, which keeps its fields", func(t *testing.T) {
+		follow(t, ctx, chromedp.Click("#edit-pool-link"))
+		run(t, ctx, chromedp.WaitVisible("#edit-pool"), chromedp.Clear("#p-name"),
+			chromedp.SendKeys("#p-name", "Hội đồng phản biện thủy sản"), shot(dir, "75a-sua-nhom"))
+		follow(t, ctx, chromedp.Click("#p-save"))
+		run(t, ctx, chromedp.WaitVisible(".flash"))
+		if n, f := read(t, ctx, chromedp.Text("#pool-name")), read(t, ctx, chromedp.Text("main")); n != "Hội đồng phản biện thủy sản" || !strings.Contains(f, "Lĩnh vực: 405 ") {
+			t.Errorf("the pool after its edit: %q, %q", n, f)
+		}
+	})
+
 	step("count the association's engagements by year", func(t *testing.T) {
 		follow(t, ctx, chromedp.Click(`//a[starts-with(text(), "← Các nhóm chuyên gia của")]`))
 		run(t, ctx, chromedp.WaitVisible("#eng-stats"), shot(dir, "76-thong-ke-viec-moi"))

@@ -109,6 +109,7 @@ func TestBrowserPagesFitTheWindow(t *testing.T) {
 		{"xac-minh", "/qualifications", "#to-verify"},
 		{"ton-vinh", "/honors", "#honor-campaigns"},
 		{"dot-ton-vinh", "/honors/tieu-bieu", "#nominations"},
+		{"sua-dot-ton-vinh", "/honors/tieu-bieu/edit", "#edit-campaign"},
 	}
 	for _, width := range []int64{1366, 1024, 768} {
 		for _, p := range pages {
