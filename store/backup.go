@@ -53,9 +53,18 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 		return fmt.Errorf("store: backup: %w", err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, abs); err != nil {
+	need, err := backupSize(ctx, conn)
+	if err != nil {
 		os.Remove(abs)
 		return fmt.Errorf("store: backup: %w", err)
+	}
+	if err := checkBackupRoom(abs, need); err != nil {
+		os.Remove(abs)
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, abs); err != nil {
+		removeDatabase(abs)
+		return backupWriteError(fmt.Errorf("store: backup: %w", err), abs, need)
 	}
 	if err := renewFeed(ctx, abs); err != nil {
 		removeDatabase(abs)

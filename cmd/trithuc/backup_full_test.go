@@ -1,0 +1,73 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// A backup that does not fit where it is written names the target, says
+// how much it needs and how much room there is, and leaves no partial
+// file behind: on a disk too small for it (a tmpfs, which needs root to
+// mount), and on one whose writes fail midway (a file size limit,
+// RLIMIT_FSIZE, set by the shell of the process that backs up).
+func TestBackupThatDoesNotFit(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("tmpfs and ulimit -f as Linux has them")
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.db")
+	if out, err := cli(t, "gen", "--db", db, "--people", "500", "--memberships=false"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	noCopyLeft := func(t *testing.T, dir string) {
+		t.Helper()
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), "b.db") {
+				t.Errorf("a partial backup %s was left behind", filepath.Join(dir, e.Name()))
+			}
+		}
+	}
+
+	t.Run("ErrDiskTooSmall", func(t *testing.T) {
+		small := t.TempDir()
+		if err := syscall.Mount("tmpfs", small, "tmpfs", 0, "size=256k"); err != nil {
+			t.Skipf("cannot mount a tmpfs (%v): this needs root or CAP_SYS_ADMIN", err)
+		}
+		t.Cleanup(func() { syscall.Unmount(small, syscall.MNT_DETACH) })
+		target := filepath.Join(small, "b.db")
+		_, err := cli(t, "backup", "--db", db, target)
+		if err == nil {
+			t.Fatal("a backup larger than its disk succeeded")
+		}
+		for _, want := range []string{target, "needs about", "has 262144 bytes free", "another disk"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("backup onto a full disk said %q, want it to say %q", err, want)
+			}
+		}
+		noCopyLeft(t, small)
+	})
+
+	t.Run("ErrFileSizeLimit", func(t *testing.T) {
+		target := filepath.Join(dir, "b.db")
+		// 64 blocks (of 512 or 1024 bytes, as the shell counts them) is
+		// far less than the database.
+		cmd := exec.Command("/bin/sh", "-c", `ulimit -f 64 && exec "$0"`, os.Args[0])
+		cmd.Env = append(os.Environ(), "TRITHUC_TEST_MAIN="+strings.Join([]string{"backup", "--db", db, target}, "\x1f"))
+		out, err := cmd.CombinedOutput()
+		if err == nil {
+			t.Fatalf("a backup past the file size limit succeeded:\n%s", out)
+		}
+		for _, want := range []string{target, "needs about", "limit of", "ulimit -f", "partial copy was removed"} {
+			if !strings.Contains(string(out), want) {
+				t.Errorf("backup past the file size limit said %q, want it to say %q", out, want)
+			}
+		}
+		noCopyLeft(t, dir)
+	})
+}

@@ -1,0 +1,81 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"syscall"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
+)
+
+// A backup that does not fit where it is written must say where that is,
+// how much it needs and how much there is, and leave nothing behind: an
+// operator reading "database or disk is full" from a cron job cannot tell
+// whether the registry's own disk or the backup's is meant.
+
+// backupSize is about how many bytes the compact copy takes: the pages in
+// use (VACUUM INTO leaves the free ones out).
+func backupSize(ctx context.Context, conn *sql.DB) (uint64, error) {
+	var pages, free, size uint64
+	err := conn.QueryRowContext(ctx, `SELECT p.page_count, f.freelist_count, s.page_size
+		FROM pragma_page_count() p, pragma_freelist_count() f, pragma_page_size() s`).Scan(&pages, &free, &size)
+	if err != nil {
+		return 0, err
+	}
+	return (pages - min(free, pages)) * size, nil
+}
+
+// checkBackupRoom refuses a backup that cannot fit in the free space of
+// the file system holding dest, before anything is written. Where the
+// system says nothing of space, the copy is tried.
+func checkBackupRoom(dest string, need uint64) error {
+	free, err := freeSpace(filepath.Dir(dest))
+	if err != nil || free >= need {
+		return nil
+	}
+	return fmt.Errorf("store: backup: %s does not fit: the backup needs about %s and the file system holding %s has %s free; "+
+		"free space there or give a file on another disk; nothing was written", dest, byteSize(need), filepath.Dir(dest), byteSize(free))
+}
+
+// backupWriteError turns a failed copy for want of room into what to do,
+// naming the target; other errors pass unchanged. The partial copy is
+// already removed, so the free space it reports is the space there is.
+func backupWriteError(err error, dest string, need uint64) error {
+	var sqe sqlite3.Error
+	if !errors.As(err, &sqe) {
+		return err
+	}
+	dir := filepath.Dir(dest)
+	switch {
+	case sqe.Code == sqlite3.ErrFull || sqe.SystemErrno == syscall.ENOSPC || sqe.SystemErrno == syscall.EDQUOT:
+		free := "an unknown amount"
+		if n, ferr := freeSpace(dir); ferr == nil {
+			free = byteSize(n)
+		}
+		return fmt.Errorf("store: backup: %s: the disk holding %s is full (or its quota used up): the backup needs about %s and %s is free there; "+
+			"free space there or give a file on another disk; the partial copy was removed", dest, dir, byteSize(need), free)
+	case sqe.SystemErrno == syscall.EFBIG:
+		limit := "this process's limit on the size of the files it writes (ulimit -f; LimitFSIZE= in a systemd unit)"
+		if n, ok := fileSizeLimit(); ok {
+			limit = fmt.Sprintf("this process's limit of %s on the size of the files it writes (ulimit -f; LimitFSIZE= in a systemd unit)", byteSize(n))
+		}
+		return fmt.Errorf("store: backup: %s: the backup needs about %s, more than %s or the largest file the file system holding %s takes; "+
+			"raise the limit or give a file on another file system; the partial copy was removed", dest, byteSize(need), limit, dir)
+	}
+	return err
+}
+
+// byteSize writes a size in bytes for an operator: in MiB or GiB, and
+// exactly in bytes, which a script may compare.
+func byteSize(n uint64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB (%d bytes)", float64(n)/(1<<30), n)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB (%d bytes)", float64(n)/(1<<20), n)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
