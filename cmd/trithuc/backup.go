@@ -14,12 +14,16 @@ import (
 
 // backupFlags adds the flags of backup to fs (completion too).
 func backupFlags(fs *flag.FlagSet) (dbPath *string) {
-	return fs.String("db", "trithuc.db", "the database `file` to back up; the server may keep running")
+	dbPath = new(string)
+	dbFlag(fs, dbPath, "the database `file` to back up; the server may keep running")
+	return dbPath
 }
 
 // restoreFlags adds the flags of restore to fs (completion too).
 func restoreFlags(fs *flag.FlagSet) (dbPath *string, force *bool) {
-	return fs.String("db", "trithuc.db", "the database `file` to replace"), fs.Bool("force", false, "replace an existing database")
+	dbPath = new(string)
+	dbFlag(fs, dbPath, "the database `file` to replace")
+	return dbPath, fs.Bool("force", false, "replace an existing database")
 }
 
 // runBackup writes a consistent copy of a database, which may be in use.
@@ -38,7 +42,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return usageError("backup: give the file to write the backup to")
 	}
 	if _, err := os.Stat(*dbPath); errors.Is(err, iofs.ErrNotExist) {
-		return fmt.Errorf("backup: no database at %s; give its path with --db", *dbPath)
+		return fmt.Errorf("backup: no database at %s; give its path with --db (or $TRITHUC_DB)", *dbPath)
 	} else if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}

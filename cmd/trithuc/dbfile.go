@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -12,6 +13,23 @@ import (
 
 	"trithuc.gov.vn/trithuc/store"
 )
+
+// defaultDB is the database file of every command when neither --db nor
+// $TRITHUC_DB names one.
+const defaultDB = "trithuc.db"
+
+// dbFlag adds --db to fs: the database file of an admin command. Every
+// command finds it by one rule, serve's: --db, else $TRITHUC_DB (which the
+// systemd unit and the container set for serve), else defaultDB. A keys
+// create in a shell that exports the unit's variable must reach the
+// database the server serves, not make a key in a new trithuc.db.
+func dbFlag(fs *flag.FlagSet, p *string, usage string) {
+	def := os.Getenv("TRITHUC_DB")
+	if def == "" {
+		def = defaultDB
+	}
+	fs.StringVar(p, "db", def, usage+" ($TRITHUC_DB, else "+defaultDB+")")
+}
 
 // openExisting opens the database an admin command works on. A mistyped
 // --db must not quietly create an empty database and act on it (a key made
@@ -23,7 +41,7 @@ import (
 func openExisting(ctx context.Context, path string, create, readOnly bool, stderr io.Writer) (*store.DB, error) {
 	if !create || readOnly {
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			return nil, usageError(fmt.Sprintf("no database at %s: check --db (the server's database file; `trithuc serve` creates it), or add --create to make a new one", path))
+			return nil, usageError(fmt.Sprintf("no database at %s: check --db or $TRITHUC_DB (the server's database file; `trithuc serve` creates it), or add --create to make a new one", path))
 		}
 	}
 	return store.OpenWith(ctx, path, store.Options{KeepSchema: true, ReadOnly: readOnly, Log: stderrLog(stderr)})

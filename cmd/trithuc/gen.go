@@ -56,7 +56,7 @@ type genOptions struct {
 
 // register adds the flags of gen to fs (completion too).
 func (o *genOptions) register(fs *flag.FlagSet) {
-	fs.StringVar(&o.dbPath, "db", "", "write straight into this database `file`")
+	fs.StringVar(&o.dbPath, "db", "", "write straight into this database `file` (never $TRITHUC_DB: synthetic people go only where asked)")
 	fs.BoolVar(&o.api, "api", false, "write through a running server (see --server and --token)")
 	fs.IntVar(&o.people, "people", 0, "how many `people` to add")
 	fs.Uint64Var(&o.seed, "seed", 1, "the generator's `seed`: the same seed makes the same people")

@@ -40,6 +40,10 @@ Usage:
   trithuc health [--server HOST:PORT]           exit 0 when a server serves (no key needed)
   trithuc completion bash|zsh                   shell completion (source <(trithuc completion bash))
 
+The admin commands (keys, users, reference, backup, restore) and serve find
+the database alike: --db, else $TRITHUC_DB, else trithuc.db here. gen
+writes only to a --db it is given.
+
 Collections and their verbs (run "trithuc <collection>" to see its verbs and
 "trithuc <collection> <verb> -h" for its flags):
 %s

@@ -13,7 +13,9 @@ import (
 )
 
 const referenceUsage = `Usage:
-  trithuc reference load --db PATH --list LIST [--scheme SCHEME] [--dry-run] FILE.csv
+  trithuc reference load [--db PATH] --list LIST [--scheme SCHEME] [--dry-run] FILE.csv
+
+--db defaults to $TRITHUC_DB, else trithuc.db.
 
 Loads a newer version of a reference list from a CSV file, in one
 transaction: rows are added, or updated by their code, and never deleted.
@@ -53,7 +55,7 @@ type referenceOptions struct {
 
 // register adds the flags of reference load to fs (completion too).
 func (o *referenceOptions) register(fs *flag.FlagSet) {
-	fs.StringVar(&o.dbPath, "db", "trithuc.db", "the database `file`")
+	dbFlag(fs, &o.dbPath, "the database `file`")
 	fs.BoolVar(&o.create, "create", false, "make the database file when it does not exist")
 	fs.StringVar(&o.list, "list", "", "the `list` to load: "+strings.Join(store.RefListNames(), ", "))
 	fs.StringVar(&o.scheme, "scheme", "", "for --list fields: the classification `scheme` the fields belong to, e.g. vn2025")

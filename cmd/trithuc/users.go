@@ -41,7 +41,7 @@ type usersOptions struct {
 // register adds the flags of `users VERB` to fs; false when there is no
 // such verb. Completion calls it too, so that it offers what users takes.
 func (o *usersOptions) register(fs *flag.FlagSet, verb string) bool {
-	fs.StringVar(&o.db, "db", "trithuc.db", "the database `file`")
+	dbFlag(fs, &o.db, "the database `file`")
 	fs.BoolVar(&o.create, "create", false, "make the database file when it does not exist")
 	switch verb {
 	case "create":
