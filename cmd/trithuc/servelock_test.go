@@ -1,0 +1,65 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// A second serve of a database is refused even where the abstract socket
+// of the first cannot be seen: from another network namespace (a
+// container beside the host's unit, on the same file system), by the lock
+// on the file beside the database. Its refusal names the lock file and
+// who holds it; once the first stops, the database serves again.
+func TestServeRefusedFromAnotherNetworkNamespace(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("network namespaces are Linux's")
+	}
+	dir := t.TempDir()
+	db, _ := adminDatabase(t, dir)
+	first := serveChild(t, db, "127.0.0.1:0")
+
+	second := exec.Command(os.Args[0])
+	second.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNET}
+	second.Env = append(os.Environ(), "TRITHUC_TEST_MAIN="+strings.Join([]string{"serve", "--db", db,
+		"--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, "\x1f"))
+	stderr, err := second.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := second.Start(); errors.Is(err, syscall.EPERM) {
+		t.Skipf("cannot make a network namespace (%v): this test needs root or CAP_SYS_ADMIN", err)
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Process.Kill()
+	var out strings.Builder
+	for lines := bufio.NewScanner(stderr); lines.Scan(); {
+		fmt.Fprintln(&out, lines.Text())
+		if strings.Contains(lines.Text(), "msg=serving") {
+			t.Fatalf("a second serve in another network namespace served:\n%s", out.String())
+		}
+	}
+	if err := second.Wait(); err == nil {
+		t.Errorf("a second serve in another network namespace exited 0:\n%s", out.String())
+	}
+	for _, want := range []string{"another trithuc serve (pid " + fmt.Sprint(first.Process.Pid), "serves " + db, db + ".lock"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the second serve said %q, want it to say %q", out.String(), want)
+		}
+	}
+
+	if err := first.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	first.Wait()
+	if log := serveLog(t, "--db", db); !strings.Contains(log, "msg=serving") {
+		t.Errorf("the database did not serve again once the first stopped:\n%s", log)
+	}
+}

@@ -1,0 +1,44 @@
+//go:build unix
+
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"syscall"
+)
+
+// lockServing takes the lock of lockFile(path), which the kernel releases
+// when the process ends however it ends, and writes in it who holds it, for
+// the message of a serve refused. A serve holding it is an error; a lock
+// file that cannot be made or locked for another reason (a directory this
+// user may not write, a file system without locks) claims nothing.
+func lockServing(path string) (io.Closer, error) {
+	none := io.NopCloser(nil)
+	name := lockFile(path)
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return none, nil
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		holder, _ := os.ReadFile(name)
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			who := strings.TrimSpace(string(holder))
+			if who != "" {
+				who = " (" + who + ")"
+			}
+			return nil, fmt.Errorf("another trithuc serve%s serves %s: it holds %s, perhaps from another container or host sharing the file system; "+
+				"stop it first, or give this one another --db", who, path, name)
+		}
+		return none, nil
+	}
+	host, _ := os.Hostname()
+	if err := f.Truncate(0); err == nil {
+		fmt.Fprintf(f, "pid %d on %s\n", os.Getpid(), host)
+	}
+	return f, nil
+}
