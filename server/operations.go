@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -189,13 +190,26 @@ func (o *operationsService) WaitOperation(ctx context.Context, req *longrunningp
 const interruptedMessage = "the server stopped while the import ran; nothing of it was imported; start it again"
 
 // failInterrupted ends the operations a previous run of the server left
-// running: their work was one transaction that never committed.
-func failInterrupted(ctx context.Context, db *store.DB) error {
+// running: their work was one transaction that never committed. The log
+// names them: an operator restarting a server that was killed learns which
+// imports to run again, not only their callers.
+func failInterrupted(ctx context.Context, db *store.DB, log *slog.Logger) error {
 	st := status.New(codes.Aborted, interruptedMessage)
 	blob, err := proto.Marshal(st.Proto())
 	if err != nil {
 		return err
 	}
-	_, err = db.FailInterruptedOperations(ctx, blob)
-	return err
+	ids, err := db.FailInterruptedOperations(ctx, blob)
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		names[i] = "operations/" + id
+	}
+	if len(names) > 0 {
+		log.Warn("operations the last run of the server left running (it was killed or crashed) are ended ABORTED: nothing of them was kept; run them again",
+			"operations", strings.Join(names, " "))
+	}
+	return nil
 }

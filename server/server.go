@@ -275,7 +275,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	s.transfers = transfers
 	pb.RegisterTransferServiceServer(reg, transfers)
 	longrunningpb.RegisterOperationsServer(reg, &operationsService{t: transfers})
-	if err := failInterrupted(context.Background(), db); err != nil {
+	if err := failInterrupted(context.Background(), db, s.log); err != nil {
 		return nil, fmt.Errorf("server: operations: %w", err)
 	}
 	pb.RegisterPrivacyServiceServer(reg, &privacyService{db: db, audit: &auditService{db: db, audit: s.audit}})

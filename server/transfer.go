@@ -430,7 +430,10 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 		}
 	case errors.Is(context.Cause(ctx), errServerStopped):
 		code = codes.Aborted
-		op.Metadata, _ = proto.Marshal(run.metadata())
+		meta := run.metadata()
+		t.s.log.Warn("the shutdown stopped an import: nothing of it was imported; it ends ABORTED and must be run again",
+			"operation", "operations/"+op.ID, "principal", run.principal, "rows_read", meta.GetRowsRead(), "rows_total", meta.GetRowsTotal())
+		op.Metadata, _ = proto.Marshal(meta)
 		op.Error, _ = proto.Marshal(status.New(code, interruptedMessage).Proto())
 	case errors.Is(err, context.Canceled):
 		code = codes.Canceled

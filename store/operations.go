@@ -147,16 +147,24 @@ func (db *DB) ListOperations(ctx context.Context, principal string, size int, af
 
 // FailInterruptedOperations ends, with errBlob as their error, the
 // operations that were running when the server last stopped: their work was
-// in a transaction that never committed. It returns how many there were.
-func (db *DB) FailInterruptedOperations(ctx context.Context, errBlob []byte) (int64, error) {
-	var n int64
+// in a transaction that never committed. It returns their ids, for the log.
+func (db *DB) FailInterruptedOperations(ctx context.Context, errBlob []byte) ([]string, error) {
+	var ids []string
 	err := db.write(ctx, false, nil, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE operations SET done = 1, error = ?, update_time = ? WHERE done = 0`, errBlob, micros(tx.now))
+		ids = nil // a retried transaction starts again
+		rows, err := tx.QueryContext(ctx, `UPDATE operations SET done = 1, error = ?, update_time = ? WHERE done = 0 RETURNING id`, errBlob, micros(tx.now))
 		if err != nil {
 			return dbError(err)
 		}
-		n, err = res.RowsAffected()
-		return dbError(err)
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return dbError(err)
+			}
+			ids = append(ids, id)
+		}
+		return dbError(rows.Err())
 	})
-	return n, err
+	return ids, err
 }
