@@ -79,6 +79,13 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if _, err := os.Stat(fs.Arg(0)); errors.Is(err, iofs.ErrNotExist) {
 		return fmt.Errorf("restore: no backup at %s; give the path of the backup file", fs.Arg(0))
 	}
+	// A server of the database is named before anything is read, and
+	// none may start on it while it is replaced.
+	held, err := lockServing(*dbPath, "trithuc restore")
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	defer held.Close()
 	// Restore brings an older backup's schema up to date before it
 	// replaces the database, saying so on stderr.
 	if err := store.Restore(ctx, fs.Arg(0), *dbPath, *force, store.Options{Log: stderrLog(stderr)}); err != nil {

@@ -26,7 +26,7 @@ func holdServing(path string) (io.Closer, error) {
 	if err != nil {
 		return nil, err
 	}
-	lock, err := lockServing(path)
+	lock, err := lockServing(path, "trithuc serve")
 	if err != nil {
 		sock.Close()
 		return nil, err

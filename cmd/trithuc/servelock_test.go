@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"syscall"
@@ -49,7 +50,7 @@ func TestServeRefusedFromAnotherNetworkNamespace(t *testing.T) {
 	if err := second.Wait(); err == nil {
 		t.Errorf("a second serve in another network namespace exited 0:\n%s", out.String())
 	}
-	for _, want := range []string{"another trithuc serve (pid " + fmt.Sprint(first.Process.Pid), "serves " + db, db + ".lock"} {
+	for _, want := range []string{db + " is in use: trithuc serve, pid " + fmt.Sprint(first.Process.Pid), "holds " + db + ".lock"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the second serve said %q, want it to say %q", out.String(), want)
 		}
@@ -61,5 +62,29 @@ func TestServeRefusedFromAnotherNetworkNamespace(t *testing.T) {
 	first.Wait()
 	if log := serveLog(t, "--db", db); !strings.Contains(log, "msg=serving") {
 		t.Errorf("the database did not serve again once the first stopped:\n%s", log)
+	}
+}
+
+// A restore onto a database a server serves is refused before it reads the
+// backup, naming the server's process, and leaves the database as it was;
+// with the server stopped it restores.
+func TestRestoreOntoARunningServer(t *testing.T) {
+	dir := t.TempDir()
+	db, _ := adminDatabase(t, dir)
+	backup := filepath.Join(dir, "b.db")
+	if out, err := cli(t, "backup", "--db", db, backup); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	srv := serveChild(t, db, "127.0.0.1:0")
+	_, err := cli(t, "restore", "--db", db, "--force", backup)
+	if want := db + " is in use: trithuc serve, pid " + fmt.Sprint(srv.Process.Pid); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("restore onto a running server: %v, want %q", err, want)
+	}
+	if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	srv.Wait()
+	if out, err := cli(t, "restore", "--db", db, "--force", backup); err != nil {
+		t.Errorf("restore with the server stopped: %v\n%s", err, out)
 	}
 }

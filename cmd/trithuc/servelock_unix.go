@@ -11,12 +11,14 @@ import (
 	"syscall"
 )
 
-// lockServing takes the lock of lockFile(path), which the kernel releases
-// when the process ends however it ends, and writes in it who holds it, for
-// the message of a serve refused. A serve holding it is an error; a lock
-// file that cannot be made or locked for another reason (a directory this
-// user may not write, a file system without locks) claims nothing.
-func lockServing(path string) (io.Closer, error) {
+// lockServing takes the lock of lockFile(path) for the command named by
+// what ("trithuc serve", "trithuc restore"), which the kernel releases when
+// the process ends however it ends, and writes in it who holds it, for the
+// message of a command refused. A lock held is an error naming its holder;
+// a lock file that cannot be made or locked for another reason (a
+// directory this user may not write, a file system without locks) claims
+// nothing.
+func lockServing(path, what string) (io.Closer, error) {
 	none := io.NopCloser(nil)
 	name := lockFile(path)
 	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o600)
@@ -28,17 +30,17 @@ func lockServing(path string) (io.Closer, error) {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
 			who := strings.TrimSpace(string(holder))
-			if who != "" {
-				who = " (" + who + ")"
+			if who == "" {
+				who = "another trithuc command"
 			}
-			return nil, fmt.Errorf("another trithuc serve%s serves %s: it holds %s, perhaps from another container or host sharing the file system; "+
-				"stop it first, or give this one another --db", who, path, name)
+			return nil, fmt.Errorf("%s is in use: %s holds %s (perhaps from another container or host sharing the file system); "+
+				"stop it first (systemctl stop trithuc), or give this command another --db", path, who, name)
 		}
 		return none, nil
 	}
 	host, _ := os.Hostname()
 	if err := f.Truncate(0); err == nil {
-		fmt.Fprintf(f, "pid %d on %s\n", os.Getpid(), host)
+		fmt.Fprintf(f, "%s, pid %d on %s\n", what, os.Getpid(), host)
 	}
 	return f, nil
 }
