@@ -28,7 +28,8 @@ func dbFlag(fs *flag.FlagSet, p *string, usage string) {
 	if def == "" {
 		def = defaultDB
 	}
-	fs.StringVar(p, "db", def, usage+" ($TRITHUC_DB, else "+defaultDB+")")
+	// The default printed is the one in force: $TRITHUC_DB's when set.
+	fs.StringVar(p, "db", def, usage+" ($TRITHUC_DB)")
 }
 
 // openExisting opens the database an admin command works on. A mistyped

@@ -27,7 +27,7 @@ Usage:
                 [--tls-cert FILE --tls-key FILE [--client-ca FILE --cert-roles FILE]]
   trithuc keys create|list|revoke [--db PATH] ...
   trithuc users create|list|disable|reset [--db PATH] ...   web console accounts
-  trithuc reference load --db PATH --list LIST [--scheme SCHEME] FILE.csv
+  trithuc reference load [--db PATH] --list LIST [--scheme SCHEME] FILE.csv
   trithuc backup [--db PATH] BACKUP_FILE           online, while serving
   trithuc restore [--db PATH] [--force] BACKUP_FILE with the server stopped
   trithuc stats --by level,unit [--filter ...] [--as-of DATE] [--csv]    figures from a running server
