@@ -88,3 +88,31 @@ func TestRestoreOntoARunningServer(t *testing.T) {
 		t.Errorf("restore with the server stopped: %v\n%s", err, out)
 	}
 }
+
+// The lock file a restore run as root makes belongs to the database's
+// owner, so that the server's own user can open it and take it.
+func TestLockFileOfRootBelongsToDatabaseOwner(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root, to give files away")
+	}
+	dir := t.TempDir()
+	db, _ := adminDatabase(t, dir)
+	backup := filepath.Join(dir, "b.db")
+	if out, err := cli(t, "backup", "--db", db, backup); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	const nobody = 65534
+	if err := os.Chown(db, nobody, nobody); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := cli(t, "restore", "--db", db, "--force", backup); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	fi, err := os.Stat(db + ".lock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := fi.Sys().(*syscall.Stat_t); st.Uid != nobody || st.Gid != nobody {
+		t.Errorf("the lock file a root restore made belongs to %d:%d, want the database's owner %d:%d", st.Uid, st.Gid, nobody, nobody)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 )
@@ -25,6 +26,7 @@ func lockServing(path, what string) (io.Closer, error) {
 	if err != nil {
 		return none, nil
 	}
+	giveToDatabaseOwner(f, path)
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		holder, _ := os.ReadFile(name)
 		f.Close()
@@ -43,4 +45,25 @@ func lockServing(path, what string) (io.Closer, error) {
 		fmt.Fprintf(f, "%s, pid %d on %s\n", what, os.Getpid(), host)
 	}
 	return f, nil
+}
+
+// giveToDatabaseOwner gives the lock file the owner and group of the
+// database (or, for one not made yet, of its directory) when root made
+// it, as SQLite does its -wal and -shm: a lock file a `sudo trithuc
+// restore` made must still open for the server's own user, or its serve
+// would run unguarded.
+func giveToDatabaseOwner(f *os.File, path string) {
+	if os.Geteuid() != 0 {
+		return
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		fi, err = os.Stat(filepath.Dir(path))
+	}
+	if err != nil {
+		return
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		f.Chown(int(st.Uid), int(st.Gid))
+	}
 }
