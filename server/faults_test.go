@@ -221,6 +221,9 @@ func TestDiskFull(t *testing.T) {
 	if got := e.metric(`trithuc_database_state{state="disk_full"}`); got != "1" {
 		t.Errorf(`trithuc_database_state{state="disk_full"} = %q, want 1`, got)
 	}
+	if got := e.metric("trithuc_database_disk_free_bytes"); got != "0" {
+		t.Errorf("trithuc_database_disk_free_bytes = %q on a full disk, want 0", got)
+	}
 	if !strings.Contains(e.logs.String(), "the disk holding the database file "+e.path+" is full") {
 		t.Errorf("the log does not say the disk is full:\n%s", e.logs.String())
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"os"
 	"strconv"
@@ -61,6 +62,21 @@ func newMetrics(db *store.DB) *metrics {
 			Help: "Imports, and dry runs that may not let writes in, holding or waiting for the registry's writer: other writes wait meanwhile, and one whose deadline would pass first is answered UNAVAILABLE.",
 		}, func() float64 { return float64(db.ImportsHoldingWriter()) }),
 	)
+	if _, err := db.FreeSpace(); err == nil {
+		// node_exporter sees the host's disks, not always a container's
+		// volume; and the database_state metric says disk_full only once
+		// a write has failed.
+		m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "trithuc_database_disk_free_bytes",
+			Help: "Free space left to the server on the file system holding the database: alert well before it reaches 0, when writes fail UNAVAILABLE.",
+		}, func() float64 {
+			n, err := db.FreeSpace()
+			if err != nil {
+				return math.NaN()
+			}
+			return float64(n)
+		}))
+	}
 	return m
 }
 

@@ -316,6 +316,7 @@ func TestMetrics(t *testing.T) {
 		`grpc_server_handled_total{grpc_code="Unauthenticated",grpc_method="ListPeople",grpc_service="trithuc.v1.PersonService",grpc_type="unary",transport="rest"} 1`,
 		"grpc_server_handling_seconds_bucket",
 		"trithuc_database_bytes",
+		"trithuc_database_disk_free_bytes ",
 		`trithuc_build_info{commit="`,
 		"go_goroutines",
 	} {

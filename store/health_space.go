@@ -94,3 +94,9 @@ func (db *DB) spaceFreed() (freed, known bool) {
 	db.health.mu.Unlock()
 	return free >= was+spaceMargin, true
 }
+
+// FreeSpace is the room left for this process on the file system holding
+// the database, for a metric that warns before writes find the disk full.
+func (db *DB) FreeSpace() (uint64, error) {
+	return freeSpace(filepath.Dir(db.path))
+}
