@@ -36,6 +36,9 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 	if errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("store: backup: %s exists; give a new file name", dest)
 	}
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("store: backup: there is no directory %s to write %s in; make it first (mkdir -p), or give another path", filepath.Dir(abs), dest)
+	}
 	if err != nil {
 		return fmt.Errorf("store: backup: %w", err)
 	}
@@ -125,6 +128,9 @@ func Restore(ctx context.Context, src, dest string, force bool, opts Options) er
 		}
 	}
 	dir, err := os.Stat(filepath.Dir(dest))
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("store: restore: there is no directory %s to restore %s in; check --db, or make the directory first", filepath.Dir(dest), dest)
+	}
 	if err != nil {
 		return fmt.Errorf("store: restore: %w", err)
 	}

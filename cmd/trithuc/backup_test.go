@@ -27,6 +27,10 @@ func TestBackupAndRestoreMissingFiles(t *testing.T) {
 	}{
 		{"ErrNoDatabase", []string{"backup", "--db", missing, filepath.Join(dir, "b.db")}, "no database at " + missing + "; give its path with --db"},
 		{"ErrNoBackup", []string{"restore", "--db", db, "--force", missing}, "no backup at " + missing + "; give the path of the backup file"},
+		{"ErrNoBackupDirectory", []string{"backup", "--db", db, filepath.Join(dir, "nowhere", "b.db")},
+			"there is no directory " + filepath.Join(dir, "nowhere") + " to write " + filepath.Join(dir, "nowhere", "b.db") + " in; make it first"},
+		{"ErrNoRestoreDirectory", []string{"restore", "--db", filepath.Join(dir, "nowhere", "t.db"), db},
+			"there is no directory " + filepath.Join(dir, "nowhere") + " to restore " + filepath.Join(dir, "nowhere", "t.db") + " in; check --db"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := cli(t, tt.args...)
