@@ -135,6 +135,9 @@ func Restore(ctx context.Context, src, dest string, force bool, opts Options) er
 		return fmt.Errorf("store: restore: %w", err)
 	}
 	tmp := dest + ".restoring"
+	if err := checkRestoreRoom(src, tmp); err != nil {
+		return err
+	}
 	own := restoredOwner(old, dir, os.Geteuid())
 	if err := copyFile(src, tmp, own.apply); err != nil {
 		removeDatabase(tmp)

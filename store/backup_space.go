@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"syscall"
 
@@ -38,6 +39,24 @@ func checkBackupRoom(dest string, need uint64) error {
 	}
 	return fmt.Errorf("store: backup: %s does not fit: the backup needs about %s and the file system holding %s has %s free; "+
 		"free space there or give a file on another disk; nothing was written", dest, byteSize(need), filepath.Dir(dest), byteSize(free))
+}
+
+// checkRestoreRoom refuses a restore whose copy of the backup src cannot
+// fit in the free space beside the database (at tmp), before anything is
+// written: the database is left as it was. Migrations may need more; the
+// copy's own write failing says so too.
+func checkRestoreRoom(src, tmp string) error {
+	fi, err := os.Stat(src)
+	if err != nil {
+		return nil
+	}
+	need := uint64(fi.Size())
+	free, err := freeSpace(filepath.Dir(tmp))
+	if err != nil || free >= need {
+		return nil
+	}
+	return fmt.Errorf("store: restore: the backup %s (%s) does not fit beside the database: the file system holding %s has %s free; "+
+		"free space there first; the database was not changed", src, byteSize(need), filepath.Dir(tmp), byteSize(free))
 }
 
 // backupWriteError turns a failed copy for want of room into what to do,

@@ -71,3 +71,38 @@ func TestBackupThatDoesNotFit(t *testing.T) {
 		noCopyLeft(t, dir)
 	})
 }
+
+// A restore whose backup does not fit beside the database it replaces is
+// refused before it copies anything, saying how much it needs and how
+// much room there is; the database is left as it was.
+func TestRestoreThatDoesNotFit(t *testing.T) {
+	small := t.TempDir()
+	if err := syscall.Mount("tmpfs", small, "tmpfs", 0, "size=4m"); err != nil {
+		t.Skipf("cannot mount a tmpfs (%v): this needs root or CAP_SYS_ADMIN", err)
+	}
+	t.Cleanup(func() { syscall.Unmount(small, syscall.MNT_DETACH) })
+	db, _ := adminDatabase(t, small)
+	before, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := filepath.Join(t.TempDir(), "big.db")
+	if out, err := cli(t, "gen", "--db", big, "--people", "1500", "--memberships=false"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	_, err = cli(t, "restore", "--db", db, "--force", big)
+	if err == nil {
+		t.Fatal("a restore larger than the disk succeeded")
+	}
+	for _, want := range []string{big, "does not fit beside the database", "free", "the database was not changed"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("restore onto a full disk said %q, want it to say %q", err, want)
+		}
+	}
+	if after, _ := os.ReadFile(db); string(after) != string(before) {
+		t.Error("the refused restore changed the database")
+	}
+	if _, err := os.Stat(db + ".restoring"); err == nil {
+		t.Error("the refused restore left its copy behind")
+	}
+}
