@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -111,7 +112,10 @@ func (db *DB) migrate(ctx context.Context, target int) error {
 			switch {
 			case m.version == target:
 				_, err = tx.ExecContext(ctx, `DELETE FROM settings WHERE key = 'upgrade_from'`)
-			case current > 0:
+			default:
+				// A new database's too (0, once 0001 has made settings): a
+				// first start cut short is told, at the next, as a new
+				// database left unfinished, not an upgrade to go back from.
 				_, err = tx.ExecContext(ctx, `INSERT OR IGNORE INTO settings(key, value) VALUES ('upgrade_from', ?)`, from)
 			}
 			return err
@@ -131,6 +135,12 @@ func (db *DB) migrate(ctx context.Context, target int) error {
 // at schema version from before the upgrade: what state it is left in,
 // and the two ways on, since a release refuses a schema newer than its own.
 func migrationFailed(path string, m migration, from int, err error) error {
+	if from == 0 {
+		// A new database: no release served it, none to go back to.
+		return fmt.Errorf("store: making the new database %s failed at migration %s: %w. It holds nothing yet: fix the cause "+
+			"(free disk space on %s, for one) and start again, which finishes it, or remove it with its -wal and -shm files",
+			path, m.name, err, filepath.Dir(path))
+	}
 	at := m.version - 1
 	back := fmt.Sprintf("it is unchanged, at schema version %d: the release that ran on it before can still serve it", at)
 	if at > from {

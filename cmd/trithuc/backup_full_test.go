@@ -106,3 +106,33 @@ func TestRestoreThatDoesNotFit(t *testing.T) {
 		t.Error("the refused restore left its copy behind")
 	}
 }
+
+// A new database that cannot be made for want of room is told as such,
+// by the command that makes it and by serve started on it next: not as
+// an upgrade of a release that never ran on it, with a backup to restore
+// that does not exist.
+func TestNewDatabaseOnAFullDisk(t *testing.T) {
+	small := t.TempDir()
+	if err := syscall.Mount("tmpfs", small, "tmpfs", 0, "size=600k"); err != nil {
+		t.Skipf("cannot mount a tmpfs (%v): this needs root or CAP_SYS_ADMIN", err)
+	}
+	t.Cleanup(func() { syscall.Unmount(small, syscall.MNT_DETACH) })
+	db := filepath.Join(small, "t.db")
+	for _, args := range [][]string{
+		{"keys", "create", "--create", "--db", db, "--role", "admin", "--name", "a"},
+		{"serve", "--db", db, "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"},
+	} {
+		_, err := cli(t, args...)
+		if err == nil {
+			t.Fatalf("trithuc %s made a new database on a disk too small for it", args[0])
+		}
+		for _, want := range []string{"making the new database " + db + " failed", "disk is full", "free disk space on " + small} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("trithuc %s on a full disk said %q, want it to say %q", args[0], err, want)
+			}
+		}
+		if strings.Contains(err.Error(), "upgrade") || strings.Contains(err.Error(), "restore") {
+			t.Errorf("trithuc %s on a full disk speaks of an upgrade: %q", args[0], err)
+		}
+	}
+}
