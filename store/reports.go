@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -98,18 +99,46 @@ const ReportOperationKind = "create_report"
 // then the first one's, and started false.
 func (db *DB) StartReport(ctx context.Context, op *Operation, answer proto.Message, o CreateOptions) (started bool, err error) {
 	// The name's check after the recall: the first request's report may
-	// have that name by now.
+	// have that name by now. A name taken says so before a full slot.
 	return db.startOperation(ctx, op, answer, o, func(tx *Tx) error {
-		if o.ID == "" {
-			return nil
+		if o.ID != "" {
+			if _, _, err := tx.report(ctx, "reports/"+o.ID); err == nil {
+				return errorf(AlreadyExists, "report_id", "reports/%s exists; reports are frozen: choose another id", o.ID)
+			} else if !errors.Is(err, errNoReport) {
+				return err
+			}
+			if err := tx.reportNotBeingMade(ctx, "reports/"+o.ID); err != nil {
+				return err
+			}
 		}
-		if _, _, err := tx.report(ctx, "reports/"+o.ID); err == nil {
-			return errorf(AlreadyExists, "report_id", "reports/%s exists; reports are frozen: choose another id", o.ID)
-		} else if !errors.Is(err, errNoReport) {
-			return err
-		}
-		return tx.reportNotBeingMade(ctx, "reports/"+o.ID)
+		return tx.reportSlotFree(ctx, op.Principal)
 	})
+}
+
+// A report's reads have no budget and take no slot of the read pool
+// (MakeReport): at a million people each runs for seconds, so reports
+// made at once would hold every read connection. These bound them: one
+// being made for each principal, and maxReportsMade in all.
+const (
+	maxReportsMade        = 2
+	maxReportsByPrincipal = 1
+)
+
+// reportSlotFree refuses a report while its principal has one being made,
+// or maxReportsMade are.
+func (tx *Tx) reportSlotFree(ctx context.Context, principal string) error {
+	var all, mine int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(principal = ?), 0) FROM operations WHERE kind = ? AND done = 0`,
+		principal, ReportOperationKind).Scan(&all, &mine)
+	switch {
+	case err != nil:
+		return dbError(err)
+	case mine >= maxReportsByPrincipal:
+		return &Error{Code: ResourceExhausted, Message: "a report you asked for is still being made: wait until its operation is done, then make the next"}
+	case all >= maxReportsMade:
+		return &Error{Code: ResourceExhausted, Message: fmt.Sprintf("%d reports are being made: try again when one of them is done, in a few minutes", all)}
+	}
+	return nil
 }
 
 // reportNotBeingMade refuses a name a running operation makes a report
