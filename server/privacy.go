@@ -43,8 +43,35 @@ func (s *privacyService) ListConsents(ctx context.Context, req *pb.ListConsentsR
 }
 
 func (s *privacyService) WithdrawConsent(ctx context.Context, req *pb.WithdrawConsentRequest) (*pb.Consent, error) {
+	if err := s.mayWithdraw(ctx, req.GetName()); err != nil {
+		return nil, err
+	}
 	out, err := s.db.WithdrawConsent(ctx, req.GetName(), store.WriteOptions{Audit: auditEvent(ctx), Etag: req.GetEtag()})
 	return out, grpcError(ctx, err)
+}
+
+// mayWithdraw refuses a key limited to an association the consent that
+// came with a registration with an association outside its scope: that
+// registration is the other association's business (hideOtherAssociations
+// does not show it), and withdrawing what it rests on would restrict the
+// person for everyone. The refusal names neither.
+func (s *privacyService) mayWithdraw(ctx context.Context, name string) error {
+	p := principal(ctx)
+	if p == nil || p.Association == "" {
+		return nil
+	}
+	c, err := s.db.GetConsent(ctx, name)
+	if err != nil {
+		return grpcError(ctx, err)
+	}
+	if c.GetMembership() == "" {
+		return nil
+	}
+	err = checkAssociationScope(ctx, names.Ancestor(c.GetMembership(), names.Association), s.db.AssociationAncestors)
+	if status.Code(err) == codes.PermissionDenied {
+		return status.Errorf(codes.PermissionDenied, "%s came with a registration with another association: that association, or a registrar without a limit, withdraws it; this key is limited to %s", name, p.Association)
+	}
+	return err
 }
 
 func (s *privacyService) ListPersonRevisions(ctx context.Context, req *pb.ListPersonRevisionsRequest) (*pb.ListPersonRevisionsResponse, error) {
