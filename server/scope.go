@@ -134,7 +134,8 @@ func hideOtherAssociations(ctx context.Context, resp proto.Message, ancestors fu
 		person.Memberships = kept
 	}
 	// A consent is the person's, whichever registration recorded it; the
-	// registration it came with is another association's to name.
+	// registration it came with is another association's to name, and so
+	// is who recorded it there (an account's email, a key of its own).
 	for _, c := range consents {
 		if c.GetMembership() == "" {
 			continue
@@ -144,7 +145,7 @@ func hideOtherAssociations(ctx context.Context, resp proto.Message, ancestors fu
 			return err
 		}
 		if !ok {
-			c.Membership = ""
+			c.Membership, c.Recorder = "", ""
 		}
 	}
 	return nil

@@ -11,7 +11,7 @@ import (
 
 // A consent that came with a registration with another association is
 // that association's: a key limited to an association, which is not shown
-// the registration, may not withdraw it either. Before, the Hội Y học key
+// the registration nor who recorded it there, may not withdraw it either. Before, the Hội Y học key
 // withdrew the consent a member had given the Hội Kinh tế; withdrawing its
 // own as well, it restricted the person for every other association and
 // the Department of Home Affairs.
@@ -35,6 +35,12 @@ func TestScopedKeyWithdrawsOnlyItsConsents(t *testing.T) {
 	}
 	if own == "" || other == "" {
 		t.Fatalf("want a consent of each registration: %v (own %q)", list, own)
+	}
+
+	// Nor is it told who recorded it there.
+	seen, err := f.medical.Privacy.GetConsent(ctx, &pb.GetConsentRequest{Name: other})
+	if err != nil || seen.GetMembership() != "" || seen.GetRecorder() != "" {
+		t.Errorf("the key reads the Hội Kinh tế's consent as %v %v, want no membership and no recorder", seen, err)
 	}
 
 	_, err = f.medical.Privacy.WithdrawConsent(ctx, &pb.WithdrawConsentRequest{Name: other})
