@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -72,6 +74,52 @@ func (s *privacyService) mayWithdraw(ctx context.Context, name string) error {
 		return status.Errorf(codes.PermissionDenied, "%s came with a registration with another association: that association, or a registrar without a limit, withdraws it; this key is limited to %s", name, p.Association)
 	}
 	return err
+}
+
+// hideOtherRegistrations clears, in the revisions resp holds for a
+// limited caller, who changed a consent that came with a registration
+// outside its scope, and by what method: the principal (the other
+// association's key or account) and RegisterMember would tell of the
+// registration that hideOtherAssociations leaves out of the consent, and
+// so would its changed fields membership and recorder.
+func (s *Server) hideOtherRegistrations(ctx context.Context, resp proto.Message) error {
+	p := callFrom(ctx).principal
+	if p == nil || p.scope() == "" {
+		return nil
+	}
+	var revisions []*pb.PersonRevision
+	collect(resp.ProtoReflect(), &revisions)
+	hidden := map[string]bool{}
+	for _, r := range revisions {
+		consent := r.GetResource()
+		if !strings.HasPrefix(consent, "people/") || !strings.Contains(consent, "/consents/") {
+			continue
+		}
+		hide, seen := hidden[consent]
+		if !seen {
+			c, err := s.db.GetConsent(ctx, consent)
+			if err != nil {
+				return grpcError(ctx, err)
+			}
+			if m := c.GetMembership(); m != "" {
+				// A unit's caller reads no membership at all.
+				hide = p.Association == ""
+				if !hide {
+					err := checkAssociationScope(ctx, names.Ancestor(m, names.Association), s.db.AssociationAncestors)
+					if err != nil && status.Code(err) != codes.PermissionDenied {
+						return err
+					}
+					hide = err != nil
+				}
+			}
+			hidden[consent] = hide
+		}
+		if hide {
+			r.Principal, r.Method = "", ""
+			r.ChangedFields = slices.DeleteFunc(r.ChangedFields, func(f string) bool { return f == "membership" || f == "recorder" })
+		}
+	}
+	return nil
 }
 
 func (s *privacyService) ListPersonRevisions(ctx context.Context, req *pb.ListPersonRevisionsRequest) (*pb.ListPersonRevisionsResponse, error) {

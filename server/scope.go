@@ -82,6 +82,9 @@ func (s *Server) scopeHook() hook {
 		if err := hideOtherAssociations(ctx, msg, s.db.AssociationAncestors); err != nil {
 			return nil, err
 		}
+		if err := s.hideOtherRegistrations(ctx, msg); err != nil {
+			return nil, err
+		}
 		return resp, nil
 	}}
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"testing"
 
 	"google.golang.org/grpc/codes"
@@ -41,6 +42,30 @@ func TestScopedKeyWithdrawsOnlyItsConsents(t *testing.T) {
 	seen, err := f.medical.Privacy.GetConsent(ctx, &pb.GetConsentRequest{Name: other})
 	if err != nil || seen.GetMembership() != "" || seen.GetRecorder() != "" {
 		t.Errorf("the key reads the Hội Kinh tế's consent as %v %v, want no membership and no recorder", seen, err)
+	}
+
+	// Nor, in the person's revisions, who made that consent's changes and
+	// how (RegisterMember names the registration as well as its field).
+	revs, err := f.medical.Privacy.ListPersonRevisions(ctx, &pb.ListPersonRevisionsRequest{Parent: f.outsider.Name, PageSize: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	saw := map[string]bool{}
+	for _, r := range revs.GetPersonRevisions() {
+		saw[r.GetResource()] = true
+		switch r.GetResource() {
+		case other:
+			if r.GetPrincipal() != "" || r.GetMethod() != "" || slices.Contains(r.GetChangedFields(), "membership") || slices.Contains(r.GetChangedFields(), "recorder") {
+				t.Errorf("the key reads a revision of the Hội Kinh tế's consent as %v", r)
+			}
+		case own:
+			if r.GetPrincipal() == "" || r.GetMethod() == "" {
+				t.Errorf("the key reads a revision of its own registration's consent as %v, want who and how", r)
+			}
+		}
+	}
+	if !saw[other] || !saw[own] {
+		t.Errorf("the key's revisions of the person name %v, want both consents", saw)
 	}
 
 	_, err = f.medical.Privacy.WithdrawConsent(ctx, &pb.WithdrawConsentRequest{Name: other})
