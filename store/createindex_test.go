@@ -83,3 +83,71 @@ func TestCreateAfterPurgeOfNewestIndexesClean(t *testing.T) {
 		}
 	}
 }
+
+// A group tells the feed's watchers it committed changes when an applied
+// write appended some, whatever the order of its writes, and not when
+// the only write that appended was refused (its savepoint took its
+// changes with it). The group asks once, after its writes.
+func TestGroupSignalsAppendedChanges(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	refused := func() error {
+		return db.write(ctx, false, nil, func(tx *Tx) error {
+			if _, err := tx.createPerson(ctx, newID(), &pb.Person{GivenName: "Refused"}); err != nil {
+				return err
+			}
+			return errorf(Invalid, "person", "refused on purpose")
+		})
+	}
+	quiet := func() error { // appends no change
+		return db.write(ctx, false, nil, func(tx *Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES (?, 'x')`, "signal-test-"+newID())
+			return dbError(err)
+		})
+	}
+	for _, c := range []struct {
+		name   string
+		create bool // one write creates a person
+		want   bool
+	}{{"refused and quiet", false, false}, {"refused, quiet and a create", true, true}} {
+		t.Run(c.name, func(t *testing.T) {
+			before := db.queue.commits.Load()
+			signal := db.ChangeSignal()
+			n := 3
+			if c.create {
+				n = 4
+			}
+			inOneGroup(t, db, n, func(i int) {
+				var err error
+				switch i {
+				case 0:
+					err = refused()
+					if err == nil {
+						t.Error("the refused write was applied")
+					}
+					return
+				case 3:
+					_, err = db.CreatePerson(ctx, &pb.Person{GivenName: "Applied"}, CreateOptions{})
+				default:
+					err = quiet()
+				}
+				if err != nil {
+					t.Error(err)
+				}
+			})
+			if got := db.queue.commits.Load() - before; got != 2 { // the holder's and the group's
+				t.Fatalf("%d commits, want the group in one", got)
+			}
+			select {
+			case <-signal:
+				if !c.want {
+					t.Error("signalled without an applied change")
+				}
+			default:
+				if c.want {
+					t.Error("not signalled for an applied create")
+				}
+			}
+		})
+	}
+}

@@ -66,9 +66,9 @@ type pendingWrite struct {
 	apart bool
 
 	// While its group is applied: the write's own undo of its audit
-	// event, and whether it appended changes.
-	undo     func()
-	appended bool
+	// event, and the newest change before it (beginChanges).
+	undo      func()
+	feedStart int64
 }
 
 type writeOutcome struct {
@@ -315,6 +315,7 @@ func (db *DB) applyGroup(group []*pendingWrite) (outs []writeOutcome, locked err
 			return outs, nil
 		}
 	}
+	appended := tx.appendedChanges(ctx, group[applied[0]].feedStart)
 	if err := commit(conn); err != nil {
 		// Not acknowledged: the callers get an error, never a success for
 		// data that may not be on disk.
@@ -325,19 +326,14 @@ func (db *DB) applyGroup(group []*pendingWrite) (outs []writeOutcome, locked err
 	db.wrote()
 	db.nudgeCheckpoints()
 	db.queue.commits.Add(1)
-	appended := false
-	for _, i := range applied {
-		appended = appended || group[i].appended
-	}
 	if appended {
 		db.changesCommitted()
 	}
 	return outs, nil
 }
 
-// applyOne runs one write's function, stores its audit event and notes
-// whether it appended changes. A panic is caught, to be raised again in
-// the caller's goroutine.
+// applyOne runs one write's function and stores its audit event. A panic
+// is caught, to be raised again in the caller's goroutine.
 func (db *DB) applyOne(tx *Tx, w *pendingWrite) (err error, panicked any) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -345,8 +341,7 @@ func (db *DB) applyOne(tx *Tx, w *pendingWrite) (err error, panicked any) {
 		}
 	}()
 	ctx := w.ctx
-	feedStart, err := tx.beginChanges(ctx)
-	if err != nil {
+	if w.feedStart, err = tx.beginChanges(ctx); err != nil {
 		return db.observe(err), nil
 	}
 	if err := w.fn(tx); err != nil {
@@ -358,9 +353,6 @@ func (db *DB) applyOne(tx *Tx, w *pendingWrite) (err error, panicked any) {
 		return db.observe(err), nil
 	}
 	w.undo = undo
-	if w.appended, err = tx.appendedChanges(ctx, feedStart); err != nil {
-		return db.observe(err), nil
-	}
 	// A caller gone by now is not answered: its write is not kept.
 	if err := ctx.Err(); err != nil {
 		return err, nil
