@@ -223,22 +223,14 @@ func (tx *Tx) createPerson(ctx context.Context, id string, p *pb.Person) (*perso
 func insertPerson(ctx context.Context, c checker, id string, p *pb.Person) (string, int64, *pb.Person, error) {
 	tx := c.base()
 	if id == "" {
+		// 16 random characters (about 80 bits) are nobody's, living or
+		// purged: the look-up below would cost the single writer a
+		// statement at every create for a collision that does not come.
 		id = newID()
 	} else if !validID(id) {
 		return "", 0, nil, errorf(Invalid, "person_id", "want 1 to 63 lower-case letters, digits and hyphens, starting with a letter")
-	}
-	// A purged person's name is never given again (migration 0034): a new
-	// person under it would inherit the old one's trail and requests.
-	var taken int
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT 1 FROM people WHERE id = ?1),
-		(SELECT 2 FROM purged_people WHERE id = ?1), 0)`, id).Scan(&taken); err != nil {
-		return "", 0, nil, dbError(err)
-	}
-	switch taken {
-	case 1:
-		return "", 0, nil, errorf(AlreadyExists, "person_id", "people/%s already exists", id)
-	case 2:
-		return "", 0, nil, errorf(AlreadyExists, "person_id", "people/%s belonged to a person who was purged, and a purged person's name is never given again: choose another person_id, or leave it empty for the registry to choose", id)
+	} else if err := personIDFree(ctx, tx, id); err != nil {
+		return "", 0, nil, err
 	}
 	if err := checkText(p); err != nil {
 		return "", 0, nil, err
@@ -275,6 +267,24 @@ func insertPerson(ctx context.Context, c checker, id string, p *pb.Person) (stri
 		return "", 0, nil, err
 	}
 	return id, pk, p, nil
+}
+
+// personIDFree refuses an id the caller chose that a person holds or held:
+// a purged person's name is never given again (migration 0034), for a new
+// person under it would inherit the old one's trail and requests.
+func personIDFree(ctx context.Context, tx *Tx, id string) error {
+	var taken int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT 1 FROM people WHERE id = ?1),
+		(SELECT 2 FROM purged_people WHERE id = ?1), 0)`, id).Scan(&taken); err != nil {
+		return dbError(err)
+	}
+	switch taken {
+	case 1:
+		return errorf(AlreadyExists, "person_id", "people/%s already exists", id)
+	case 2:
+		return errorf(AlreadyExists, "person_id", "people/%s belonged to a person who was purged, and a purged person's name is never given again: choose another person_id, or leave it empty for the registry to choose", id)
+	}
+	return nil
 }
 
 // UpdatePerson changes a person: apply gets the current profile and changes
