@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"google.golang.org/protobuf/proto"
+
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
@@ -149,5 +151,30 @@ func TestGroupSignalsAppendedChanges(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A create answers the person as a BASIC read gives them back, though it
+// does not ask for the positions of someone just inserted (attachNew).
+func TestCreateAnswersAsBasicRead(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	for _, p := range []*pb.Person{
+		{FamilyName: "Nguyễn", GivenName: "An"},
+		{FamilyName: "Trần", MiddleName: "Văn", GivenName: "Đức", ExpertRoles: []pb.Person_ExpertRole{pb.Person_CRITIQUE},
+			NationalId: "079199001122", Orcid: "0000-0002-1825-0097",
+			Fields: []*pb.FieldOfExpertise{{Field: "fields/vn2008-301"}, {Field: "fields/vn2008-101", Primary: true}}},
+	} {
+		created, err := db.CreatePerson(ctx, p, CreateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		read, err := db.GetPerson(ctx, created.Name, pb.PersonView_PERSON_VIEW_BASIC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !proto.Equal(created, read) {
+			t.Errorf("created\n%v\nread\n%v", created, read)
+		}
 	}
 }

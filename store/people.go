@@ -210,7 +210,7 @@ func (tx *Tx) createPerson(ctx context.Context, id string, p *pb.Person) (*perso
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.attach(ctx, pb.PersonView_PERSON_VIEW_BASIC, r); err != nil {
+	if err := tx.attachNew(ctx, r); err != nil {
 		return nil, err
 	}
 	return r, tx.recordRevision(ctx, pk, "people/"+id, nil, r.person)
