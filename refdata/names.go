@@ -203,6 +203,40 @@ var levelAliases = map[string][]string{
 // qualification level of that name, besides it.
 func LevelAliases(name string) []string { return levelAliases[name] }
 
+// degreeTitles are the titles of LevelAliases that are no name of their
+// level (ThS is Thạc sĩ; Kỹ sư is not Đại học), in full and abbreviated:
+// a qualification keeps such a title beside its level (its degree_title),
+// in full.
+var degreeTitles = []struct{ title, abbrev, level string }{
+	{"Cử nhân", "CN", "Đại học"},
+	{"Kỹ sư", "KS", "Đại học"},
+	{"Bác sĩ", "BS", "Đại học"},
+	{"Dược sĩ", "DS", "Đại học"},
+	{"Kiến trúc sư", "KTS", "Đại học"},
+}
+
+// DegreeTitle reads s as the title of a degree that is no name of its
+// level (Kỹ sư, KS, Bác sĩ...), compared by NameKey: the title in full,
+// the name of the level it is a degree of, and whether it is one.
+func DegreeTitle(s string) (title, level string, ok bool) {
+	k := NameKey(s)
+	for _, t := range degreeTitles {
+		if k == NameKey(t.title) || k == NameKey(t.abbrev) {
+			return t.title, t.level, true
+		}
+	}
+	return "", "", false
+}
+
+// DegreeTitles are the titles DegreeTitle reads, in full.
+func DegreeTitles() []string {
+	var out []string
+	for _, t := range degreeTitles {
+		out = append(out, t.title)
+	}
+	return out
+}
+
 // IsLevelAlias says whether s is one of the titles of LevelAliases
 // (compared by NameKey).
 func IsLevelAlias(s string) bool {

@@ -164,6 +164,8 @@ func (t *transferService) importRecord(ctx context.Context, im *store.Importer, 
 	switch out.Action {
 	case store.Created:
 		resp.Created++
+	case store.Updated:
+		resp.Updated++ // a degree's title an earlier import lost
 	case store.Unchanged:
 		resp.Unchanged++
 	}

@@ -49,6 +49,10 @@ type childKind[T proto.Message] struct {
 	// deletable, when set, refuses the deletion of an item that something
 	// else stands on (an honour a campaign conferred).
 	deletable func(ctx context.Context, tx *Tx, name string) error
+	// fillable, when set, is a writable column that items stored before
+	// it was kept lack: an import's row that gives it, and is otherwise an
+	// item stored without it, fills it in (importChild).
+	fillable string
 }
 
 // childRow is a child as stored.

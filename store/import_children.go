@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 
 	"google.golang.org/protobuf/proto"
@@ -137,6 +138,12 @@ func importChild[T proto.Message](ctx context.Context, im *Importer, k *childKin
 			out = &ChildOutcome{Action: Unchanged, Name: person.person.Name}
 			return nil
 		}
+		if name, err := fillChild(ctx, im.tx, k, person, where, args); err != nil {
+			return err
+		} else if name != "" {
+			out = &ChildOutcome{Action: Updated, Name: name}
+			return nil
+		}
 		created, err := k.createTx(ctx, im.tx, person, "", item)
 		if err != nil {
 			return err
@@ -175,4 +182,46 @@ func (im *Importer) personOf(ctx context.Context, ref PersonRef) (*personRow, er
 		return r, im.reach(r, "person.national_id", false)
 	}
 	return nil, errorf(Invalid, "person", "say whose record this is: the Mã hồ sơ (people/...) or the Số CCCD of the person")
+}
+
+// fillChild fills in k.fillable on the person's item that is the row
+// (where, args: every writable column IS its value) but for that column,
+// which it lacks, and returns the item's name; "" when there is none, or
+// the row does not give the column.
+func fillChild[T proto.Message](ctx context.Context, tx *Tx, k *childKind[T], person *personRow, where []string, args []any) (string, error) {
+	i := slices.Index(where, k.fillable+" IS ?")
+	if k.fillable == "" || i < 0 || args[i] == "" {
+		return "", nil
+	}
+	value := args[i]
+	lacking := slices.Clone(where)
+	lacking[i] = k.fillable + " = ''"
+	var pk int64
+	var id string
+	err := tx.QueryRowContext(ctx, "SELECT pk, id FROM "+k.collection+" WHERE "+strings.Join(lacking, " AND ")+" ORDER BY pk LIMIT 1",
+		slices.Delete(slices.Clone(args), i, i+1)...).Scan(&pk, &id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	} else if err != nil {
+		return "", dbError(err)
+	}
+	personID := strings.TrimPrefix(person.person.Name, "people/")
+	before, _, err := k.getTx(ctx, tx, personID, id)
+	if err != nil {
+		return "", err
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE "+k.collection+" SET "+k.fillable+" = ?, update_time = ?, revision = revision + 1 WHERE pk = ?",
+		value, micros(tx.now), pk); err != nil {
+		return "", dbError(err)
+	}
+	name := person.person.Name + "/" + k.collection + "/" + id
+	tx.auditResource(name)
+	if err := k.changed(ctx, tx, person.pk); err != nil {
+		return "", err
+	}
+	after, _, err := k.getTx(ctx, tx, personID, id)
+	if err != nil {
+		return "", err
+	}
+	return name, tx.recordRevision(ctx, person.pk, name, before, after)
 }

@@ -35,9 +35,9 @@ var qualificationKind = &childKind[*pb.Qualification]{
 	collection: "qualifications",
 	field:      "qualification",
 	columns: `c.kind, c.level, c.major, c.field, c.institution, c.country, c.year, c.mode_of_study,
-		c.document_number, c.language, c.verification_state, c.verifier, c.verify_time, c.verify_note`,
+		c.document_number, c.language, c.verification_state, c.verifier, c.verify_time, c.verify_note, c.degree_title`,
 	writable: []string{"kind", "level", "level_rank", "major", "field", "field_code", "institution", "country", "year",
-		"mode_of_study", "document_number", "language", "verification_state", "verifier", "verify_time", "verify_note"},
+		"mode_of_study", "document_number", "language", "verification_state", "verifier", "verify_time", "verify_note", "degree_title"},
 	sortKeys: map[string]sortKey{
 		"year":        {expr: "c.year", kind: kindInt},
 		"create_time": {expr: "c.create_time", kind: kindInt},
@@ -50,7 +50,7 @@ var qualificationKind = &childKind[*pb.Qualification]{
 		var verifyTime sql.NullInt64
 		v := &pb.Verification{}
 		dest := append(common, &kind, &q.Level, &q.Major, &q.Field, &q.Institution, &q.Country, &q.Year, &mode,
-			&q.DocumentNumber, &q.Language, &state, &v.Verifier, &verifyTime, &v.Note)
+			&q.DocumentNumber, &q.Language, &state, &v.Verifier, &verifyTime, &v.Note, &q.DegreeTitle)
 		if err := s.Scan(append(dest, extra...)...); err != nil {
 			return err
 		}
@@ -64,11 +64,14 @@ var qualificationKind = &childKind[*pb.Qualification]{
 	},
 	prepare: prepareQualification,
 	changed: refreshDerived,
+	// Imports read a degree's title since 0046, and lost it before: the
+	// same file imported again gives it to the qualification it made.
+	fillable: "degree_title",
 }
 
 func prepareQualification(ctx context.Context, c checker, person *personRow, q *pb.Qualification) ([]any, error) {
 	const f = "qualification."
-	for _, s := range []*string{&q.Level, &q.Major, &q.Field, &q.Institution, &q.Country, &q.DocumentNumber, &q.Language} {
+	for _, s := range []*string{&q.Level, &q.Major, &q.Field, &q.Institution, &q.Country, &q.DocumentNumber, &q.Language, &q.DegreeTitle} {
 		*s = normText(*s)
 	}
 	var v Invalids
@@ -101,6 +104,9 @@ func prepareQualification(ctx context.Context, c checker, person *personRow, q *
 		if levels, ok := kindLevels[q.Kind]; ok && q.Level != "" && !contains(levels, q.Level) {
 			v.add(f+"level", "%q is not a level of %s; use one of %s", q.Level, q.Kind, strings.Join(levels, ", "))
 		}
+	}
+	if err := checkDegreeTitle(ctx, c, &v, q); err != nil {
+		return nil, err
 	}
 	if q.Kind == pb.Qualification_FOREIGN_LANGUAGE && q.Language == "" {
 		v.add(f+"language", "required for a foreign language: its ISO 639-1 code, e.g. \"en\"")
@@ -145,7 +151,37 @@ func prepareQualification(ctx context.Context, c checker, person *personRow, q *
 		verifyTime = micros(ver.GetVerifyTime().AsTime())
 	}
 	return []any{int32(q.Kind), q.Level, rank, q.Major, q.Field, fieldCode, q.Institution, q.Country, q.Year,
-		int32(q.ModeOfStudy), q.DocumentNumber, q.Language, int32(state), ver.GetVerifier(), verifyTime, ver.GetNote()}, nil
+		int32(q.ModeOfStudy), q.DocumentNumber, q.Language, int32(state), ver.GetVerifier(), verifyTime, ver.GetNote(), q.DegreeTitle}, nil
+}
+
+// checkDegreeTitle checks a degree's title against its level, and writes
+// it in full (KS is Kỹ sư): only a degree has one, and only a title its
+// level goes by (refdata.DegreeTitle).
+func checkDegreeTitle(ctx context.Context, c checker, v *Invalids, q *pb.Qualification) error {
+	const f = "qualification.degree_title"
+	if q.DegreeTitle == "" {
+		return nil
+	}
+	title, level, ok := refdata.DegreeTitle(q.DegreeTitle)
+	switch {
+	case q.Kind != pb.Qualification_DEGREE:
+		v.add(f, "only a DEGREE has a degree title")
+		return nil
+	case !ok:
+		v.add(f, "%q is not a degree's title; use one of %s, or leave it empty when the level names the degree", q.DegreeTitle, strings.Join(refdata.DegreeTitles(), ", "))
+		return nil
+	case q.Level == "":
+		return nil // said of the level
+	}
+	q.DegreeTitle = title
+	same, err := c.exists(ctx, `SELECT 1 FROM ref_qualification_levels WHERE code = ? AND name_vi = ?`, q.Level, level)
+	if err != nil {
+		return err
+	}
+	if !same {
+		v.add(f, "%s is a degree of the level %s, not %s", title, level, q.Level)
+	}
+	return nil
 }
 
 // fieldCodeOf returns "502" of "fields/vn2008-502".

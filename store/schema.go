@@ -281,6 +281,7 @@ func qualificationSchema(r ranks) filter.Schema {
 		"level":              {Type: filter.Ranked, Ranks: r.levels, SQL: "(CASE WHEN c.kind = 1 THEN c.level_rank ELSE -1 END)"},
 		"level_code":         str("c.level"),
 		"major":              str("c.major"),
+		"degree_title":       str("c.degree_title"),
 		"field":              str("c.field"),
 		"field_code":         str("c.field_code"),
 		"institution":        str("c.institution"),

@@ -41,11 +41,29 @@ func IsSpecialistGrade(s string) bool { return specialistGrade.MatchString(foldW
 // degreeTitle reads a degree's Trình độ that is no level's code or name:
 // a specialist grade is refused; a level's name or title followed by a
 // major is the level, and the major when Chuyên ngành is empty or says
-// the same (else it is refused: which major is meant?).
+// the same (else it is refused: which major is meant?). A title that is
+// no name of its level (Kỹ sư, KS, Bác sĩ: refdata.DegreeTitle), alone or
+// before a major, is kept as the degree's title (Tên bằng), unless that
+// column gives another.
 func degreeTitle(m *RecordMapping, cells []string, rec any) *CellError {
 	q, ok := rec.(*pb.Qualification)
 	i := m.ColumnOf("qualification.level")
 	if !ok || q.Kind != pb.Qualification_DEGREE || i < 0 || i >= len(cells) {
+		return nil
+	}
+	fail := func(err error) *CellError {
+		e := cellError(m.headers[i], i, "qualification.level", err)
+		return &e
+	}
+	keep := func(written string) *CellError {
+		title, _, ok := refdata.DegreeTitle(written)
+		if !ok {
+			return nil
+		}
+		if given, _, _ := refdata.DegreeTitle(q.DegreeTitle); q.DegreeTitle != "" && given != title {
+			return fail(fmt.Errorf("%s gives the degree's title %s, but the column %s gives %s: write one title", quote(strings.TrimSpace(cells[i])), title, degreeTitleHeader, quote(q.DegreeTitle)))
+		}
+		q.DegreeTitle = title
 		return nil
 	}
 	x := m.names["level"]
@@ -53,11 +71,10 @@ func degreeTitle(m *RecordMapping, cells []string, rec any) *CellError {
 		return nil
 	}
 	if _, known := x.Code(q.Level); known || q.Level == "" {
+		if written, err := ParseText(cells[i]); err == nil && known {
+			return keep(written)
+		}
 		return nil
-	}
-	fail := func(err error) *CellError {
-		e := cellError(m.headers[i], i, "qualification.level", err)
-		return &e
 	}
 	if IsSpecialistGrade(q.Level) {
 		return fail(fmt.Errorf("%s is a specialist grade (chuyên khoa, nội trú), not a level of the national qualifications framework that a degree's level is (see ListQualificationLevels): write the degree's level (a doctor's or pharmacist's degree is Đại học), and keep the grade on a row of a kind whose level is free text, such as Chứng chỉ hành nghề", quote(q.Level)))
@@ -76,6 +93,9 @@ func degreeTitle(m *RecordMapping, cells []string, rec any) *CellError {
 			return fail(fmt.Errorf("%s is the level %s and the major %s, but the column Chuyên ngành gives %s: write the level alone in Trình độ",
 				quote(q.Level), found[0].Code, quote(major), quote(q.Major)))
 		}
+		if e := keep(strings.Join(words[:k], " ")); e != nil {
+			return e
+		}
 		q.Level = found[0].Code
 		if q.Major == "" {
 			q.Major = major
@@ -84,6 +104,10 @@ func degreeTitle(m *RecordMapping, cells []string, rec any) *CellError {
 	}
 	return nil
 }
+
+// degreeTitleHeader is the qualifications sheet's column of a degree's
+// title.
+const degreeTitleHeader = "Tên bằng"
 
 // majorOf is the major the words after a degree's title give, less a
 // "chuyên ngành" or "ngành" before it and the dashes, colons and stops

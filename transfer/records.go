@@ -149,6 +149,10 @@ var RecordSheets = []RecordSheet{
 		rtext("Số văn bằng", "document_number", 16, func(q *pb.Qualification) *string { return &q.DocumentNumber }),
 		rchoice("Hình thức đào tạo", "mode_of_study", "study_mode", func(q *pb.Qualification) *pb.Qualification_StudyMode { return &q.ModeOfStudy }),
 		withWidth(10, rcode("Ngôn ngữ", "language", "language", func(q *pb.Qualification) *string { return &q.Language })),
+		// Last, so that the columns of files made before it keep their
+		// places. A title written in Trình độ ("Kỹ sư") is kept here too
+		// (degreeTitle).
+		withList("degree_title", rtext(degreeTitleHeader, "degree_title", 14, func(q *pb.Qualification) *string { return &q.DegreeTitle })),
 	}},
 	{Name: PositionsSheet, Kind: "position", New: func() any { return &pb.Position{} }, Columns: []RecordColumn{
 		organizationColumn(),
@@ -194,6 +198,11 @@ var RecordSheets = []RecordSheet{
 
 func withWidth(w float64, c RecordColumn) RecordColumn {
 	c.Width = w
+	return c
+}
+
+func withList(list string, c RecordColumn) RecordColumn {
+	c.List = list
 	return c
 }
 

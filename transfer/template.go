@@ -9,6 +9,7 @@ import (
 
 	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/refdata"
 )
 
 // The template's other sheets.
@@ -46,6 +47,7 @@ var ListTitles = map[string]string{
 	"employment_type":    labels.Of(pb.ComputeStatisticsRequest_EMPLOYMENT_TYPE),
 	"work_role":          "Vai trò",
 	"work_level":         "Cấp",
+	"degree_title":       "Tên bằng",
 }
 
 // FixedLists are the lists that the API's enums give rather than the
@@ -63,6 +65,7 @@ func FixedLists() map[string][]string {
 		"work_kind":          labels.List(pb.Work_Kind(0).Descriptor()),
 		"work_role":          labels.List(pb.Work_Role(0).Descriptor()),
 		"work_level":         labels.List(pb.Work_Level(0).Descriptor()),
+		"degree_title":       refdata.DegreeTitles(),
 	}
 }
 
@@ -80,7 +83,7 @@ var instructions = []string{
 	"8. Gõ chữ bằng Unicode. Văn bản gõ bằng phông TCVN3 (ABC) hoặc VNI bị từ chối: chuyển mã bằng Unikey (Công cụ chuyển mã) trước khi nhập.",
 	"9. Kiểm tra trước bằng chế độ chạy thử (validateOnly, hoặc trithuc import people TỆP --dry-run): mọi lỗi được báo theo trang, dòng và cột.",
 	"10. Nhập lại cùng một tệp không thay đổi gì.",
-	"11. Trang \"" + QualificationsSheet + "\", \"" + PositionsSheet + "\", \"" + HonorsSheet + "\", \"" + WorksSheet + "\": mỗi dòng một bằng cấp, chức vụ, khen thưởng hoặc công trình (công bố, nhiệm vụ KH&CN, sáng chế, sáng kiến) của một người, ghi Mã hồ sơ (người đã có) hoặc Số CCCD (người đã có, hoặc người thêm ở trang \"" + PeopleSheet + "\"). Trình độ của bằng cấp: chọn trong danh sách, hoặc ghi tên bằng (Cử nhân, Kỹ sư, Bác sĩ...), có thể kèm chuyên ngành (ví dụ Thạc sĩ Quản trị kinh doanh); chuyên khoa cấp I, II và bác sĩ nội trú không phải trình độ của bằng cấp: ghi ở dòng loại Chứng chỉ hành nghề.",
+	"11. Trang \"" + QualificationsSheet + "\", \"" + PositionsSheet + "\", \"" + HonorsSheet + "\", \"" + WorksSheet + "\": mỗi dòng một bằng cấp, chức vụ, khen thưởng hoặc công trình (công bố, nhiệm vụ KH&CN, sáng chế, sáng kiến) của một người, ghi Mã hồ sơ (người đã có) hoặc Số CCCD (người đã có, hoặc người thêm ở trang \"" + PeopleSheet + "\"). Trình độ của bằng cấp: chọn trong danh sách, hoặc ghi tên bằng (Cử nhân, Kỹ sư, Bác sĩ...), có thể kèm chuyên ngành (ví dụ Thạc sĩ Quản trị kinh doanh); tên bằng được giữ ở cột Tên bằng, trình độ tính là Đại học; chuyên khoa cấp I, II và bác sĩ nội trú không phải trình độ của bằng cấp: ghi ở dòng loại Chứng chỉ hành nghề.",
 	"12. Trang \"" + MembershipsSheet + "\": mỗi dòng đăng ký một người vào một hội (như đăng ký hội viên qua API): ghi Mã hồ sơ hoặc Số CCCD của người đã có; người chưa có thì ghi Số CCCD cùng Họ, Tên đệm, Tên, Ngày sinh... để đăng ký mới. Trạng thái: Chờ duyệt (mặc định), Đang sinh hoạt (được duyệt, cấp số hội viên) hoặc Tạm đình chỉ (ghi Lý do). Số hội viên: do hội cấp khi duyệt; tệp xuất ghi số này, khi nhập chỉ dùng để đối chiếu. Văn bản đồng ý: phiên bản văn bản người đó đã đồng ý cho xử lý dữ liệu (ví dụ 2025-01), bắt buộc. Đồng ý liên hệ: ghi Có nếu người đó đồng ý để hội dùng email, điện thoại để liên hệ; dòng có Email hoặc Điện thoại mà không ghi Có bị từ chối (không có sự đồng ý này, cán bộ của hội không xem được chúng).",
 	"13. Tài khoản chỉ được quản lý một hội chỉ nhập được trang \"" + MembershipsSheet + "\", với hội viên của hội đó (và các hội trực thuộc).",
 	"14. Cơ quan (trang \"" + PositionsSheet + "\") và Hội (trang \"" + MembershipsSheet + "\"): chọn trong danh sách thả xuống, hoặc ghi tên đã đăng ký, có dấu hoặc không dấu (ví dụ So Khoa hoc va Cong nghe), hay tên viết tắt (ví dụ SYT; mã của hội, ví dụ HYH); tên trùng với nhiều cơ quan hay hội thì chọn trong danh sách.",

@@ -1138,6 +1138,13 @@ type V1Qualification struct {
 	// CreateTime When it was recorded.
 	CreateTime *time.Time `json:"createTime,omitempty"`
 
+	// DegreeTitle For a DEGREE, the title its diploma gives when the level goes by
+	// several (Đại học: "Cử nhân", "Kỹ sư", "Bác sĩ", "Dược sĩ", "Kiến trúc
+	// sư"); empty when the diploma names the level itself. Statistics count
+	// the level; the title is what the holder is called. Written in full
+	// ("KS" is kept as "Kỹ sư").
+	DegreeTitle *string `json:"degreeTitle,omitempty"`
+
 	// DocumentNumber The number of the diploma or certificate (số hiệu văn bằng).
 	DocumentNumber *string `json:"documentNumber,omitempty"`
 

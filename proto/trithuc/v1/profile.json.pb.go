@@ -75,6 +75,12 @@ func (x *Qualification) AppendProtoJSON(b []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
+	if x.DegreeTitle != "" {
+		b = append(b, ",\"degreeTitle\":"...)
+		if b, err = appendProtoJSONString(b, x.DegreeTitle); err != nil {
+			return nil, err
+		}
+	}
 	if x.Verification != nil {
 		b = append(b, ",\"verification\":"...)
 		if b, err = x.Verification.AppendProtoJSON(b); err != nil {

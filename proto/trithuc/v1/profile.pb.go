@@ -579,6 +579,12 @@ type Qualification struct {
 	//	reference list (countries, ISO 3166-1 alpha-2; languages, ISO
 	//	639-1) and keeps its published JSON name. --)
 	Language string `protobuf:"bytes,11,opt,name=language,proto3" json:"language,omitempty"`
+	// For a DEGREE, the title its diploma gives when the level goes by
+	// several (Đại học: "Cử nhân", "Kỹ sư", "Bác sĩ", "Dược sĩ", "Kiến trúc
+	// sư"); empty when the diploma names the level itself. Statistics count
+	// the level; the title is what the holder is called. Written in full
+	// ("KS" is kept as "Kỹ sư").
+	DegreeTitle string `protobuf:"bytes,13,opt,name=degree_title,json=degreeTitle,proto3" json:"degree_title,omitempty"`
 	// Whether someone checked the qualification against its documents. Set
 	// by VerifyQualification; a change of what the qualification says makes
 	// it unverified again.
@@ -696,6 +702,13 @@ func (x *Qualification) GetDocumentNumber() string {
 func (x *Qualification) GetLanguage() string {
 	if x != nil {
 		return x.Language
+	}
+	return ""
+}
+
+func (x *Qualification) GetDegreeTitle() string {
+	if x != nil {
+		return x.DegreeTitle
 	}
 	return ""
 }
@@ -1386,8 +1399,7 @@ var File_trithuc_v1_profile_proto protoreflect.FileDescriptor
 const file_trithuc_v1_profile_proto_rawDesc = "" +
 	"\n" +
 	"\x18trithuc/v1/profile.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\xfc\n" +
-	"\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\xa8\v\n" +
 	"\rQualification\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12?\n" +
 	"\x04kind\x18\x02 \x01(\x0e2\x1e.trithuc.v1.Qualification.KindB\v\xe0A\x02\xbaH\x05\x82\x01\x02\x10\x01R\x04kind\x12\x1d\n" +
@@ -1404,7 +1416,8 @@ const file_trithuc_v1_profile_proto_rawDesc = "" +
 	"\x0fdocument_number\x18\n" +
 	" \x01(\tB\a\xbaH\x04r\x02\x18dR\x0edocumentNumber\x12\xa1\x01\n" +
 	"\blanguage\x18\v \x01(\tB\x84\x01\xbaH\x80\x01\xba\x01}\n" +
-	"\rlanguage.code\x12Bmust be an ISO 639-1 language code of two small letters, e.g. \"en\"\x1a(this == '' || this.matches('^[a-z]{2}$')R\blanguage\x12A\n" +
+	"\rlanguage.code\x12Bmust be an ISO 639-1 language code of two small letters, e.g. \"en\"\x1a(this == '' || this.matches('^[a-z]{2}$')R\blanguage\x12*\n" +
+	"\fdegree_title\x18\r \x01(\tB\a\xbaH\x04r\x02\x18dR\vdegreeTitle\x12A\n" +
 	"\fverification\x18\f \x01(\v2\x18.trithuc.v1.VerificationB\x03\xe0A\x03R\fverification\x12@\n" +
 	"\vcreate_time\x18\x14 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"createTime\x12@\n" +
