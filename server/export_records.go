@@ -17,7 +17,9 @@ import (
 // Mã hồ sơ → national ID as exported) in the template's order, each read
 // across people in one listing and redacted as every read; memberships
 // only for a caller who may list them, and only those that have not ended
-// (the states a membership sheet imports). A sheet's rows follow the people
+// (the states a membership sheet imports), unless filter names the state
+// (choosesState: the desk's list of ended registrations, whose rows an
+// import reads as the registrations they are, and leaves). A sheet's rows follow the people
 // sheet's order (order, the Mã hồ sơ as exported), a person's records
 // together; codes as labels show them.
 func (t *transferService) exportRecords(ctx context.Context, w transfer.SheetWriter, labels transfer.Labels, exported map[string]*pb.Person, order []string, filter string) error {
@@ -54,7 +56,7 @@ func (t *transferService) exportRecords(ctx context.Context, w transfer.SheetWri
 				return t.db.ListWorks(ctx, "people/-", q)
 			})
 		case transfer.MembershipsSheet:
-			rows, err = t.membershipRows(ctx, labels, exported, filter, false)
+			rows, err = t.membershipRows(ctx, labels, exported, filter, choosesState(filter))
 		}
 		if err != nil {
 			return err

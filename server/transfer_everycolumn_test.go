@@ -39,7 +39,8 @@ func TestEveryTemplateColumnRoundTrips(t *testing.T) {
 			{"Số CCCD": nid, "Loại": "Văn bằng", "Trình độ": "THAC_SI - Thạc sĩ", "Chuyên ngành": "Kinh tế nông nghiệp",
 				"Lĩnh vực": "fields/vn2008-502 - Kinh tế và kinh doanh", "Cơ sở đào tạo": "Trường Đại học Cần Thơ", "Quốc gia": "VN - Việt Nam",
 				"Năm": "2008", "Số văn bằng": "A-0001", "Hình thức đào tạo": "Chính quy"},
-			{"Số CCCD": nid, "Loại": "Ngoại ngữ", "Trình độ": "B2", "Năm": "2010", "Ngôn ngữ": "en"}},
+			{"Số CCCD": nid, "Loại": "Ngoại ngữ", "Trình độ": "B2", "Năm": "2010", "Ngôn ngữ": "en"},
+			{"Số CCCD": nid, "Loại": "Văn bằng", "Trình độ": "DAI_HOC - Đại học", "Chuyên ngành": "Xây dựng", "Năm": "2003", "Tên bằng": "Kỹ sư"}},
 		transfer.PositionsSheet: {
 			{"Số CCCD": nid, "Cơ quan": org.Name + " - Sở Y tế", "Tên cơ quan": "Sở Y tế", "Chức vụ": "Phó Giám đốc", "Phòng ban": "Ban Giám đốc",
 				"Loại hình": "Công chức", "Quốc gia": "VN - Việt Nam", "Đơn vị hành chính": "30742 - Phường Rạch Giá",

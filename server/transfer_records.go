@@ -309,6 +309,11 @@ func (t *transferService) importMembership(ctx context.Context, im *store.Import
 	case store.Unchanged:
 		resp.Unchanged++
 	}
+	if out.Ended {
+		report(&pb.ImportProblem{Kind: pb.ImportProblem_WARNING, Row: row, Column: column("membership.state"), Field: "membership.state",
+			Message: fmt.Sprintf("%s has ended (%s): a row of an ended registration is read and left as it is, not imported; to register the person again, write the state %s",
+				out.Membership, r.State, pb.Membership_PENDING)})
+	}
 	if len(out.Duplicates) > 0 {
 		report(&pb.ImportProblem{Kind: pb.ImportProblem_POSSIBLE_DUPLICATE, Row: row,
 			Message: fmt.Sprintf("%s was registered; its new person resembles %s (same name and birth date, or same email): check before approving it",

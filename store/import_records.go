@@ -54,6 +54,10 @@ type MembershipOutcome struct {
 	// Duplicates are the registered people a new person resembles, as
 	// RegisterMember flags them on the membership.
 	Duplicates []string
+	// Ended says the row is a registration that has ended (WITHDRAWN,
+	// REJECTED), as the registry holds it: a list of ended registrations
+	// exported is read, not imported, and the row changes nothing.
+	Ended bool
 }
 
 // Membership applies a membership row by the rules of RegisterMember and of
@@ -81,10 +85,13 @@ func (im *Importer) membership(ctx context.Context, row MembershipImport, scope 
 		v.add(f+"association", "required: the association, as the drop-down gives it (associations/...)")
 	}
 	state := row.State
+	ended := state == pb.Membership_WITHDRAWN || state == pb.Membership_REJECTED
 	switch state {
 	case pb.Membership_STATE_UNSPECIFIED:
 		state = pb.Membership_PENDING
 	case pb.Membership_PENDING, pb.Membership_ACTIVE, pb.Membership_SUSPENDED:
+	case pb.Membership_WITHDRAWN, pb.Membership_REJECTED:
+		// The person's ended registration, as exported: found below.
 	default:
 		v.add(f+"state", "%s: import PENDING, ACTIVE or SUSPENDED memberships; a membership that has ended is not imported", state)
 	}
@@ -135,6 +142,9 @@ func (im *Importer) membership(ctx context.Context, row MembershipImport, scope 
 		case !errors.Is(err, sql.ErrNoRows):
 			return nil, dbError(err)
 		}
+	}
+	if ended {
+		return im.endedMembership(ctx, person, assoc.pk, assocID, state, scope)
 	}
 	if person != nil {
 		var id, number string
@@ -221,6 +231,31 @@ func (im *Importer) membership(ctx context.Context, row MembershipImport, scope 
 		out.Duplicates = append(out.Duplicates, d.Person)
 	}
 	return out, nil
+}
+
+// endedMembership is a row of an ended registration: the person's
+// registration of the association in that state, which the row leaves as
+// it is; one the registry does not hold (or the key is not shown) is
+// refused as a state no import registers.
+func (im *Importer) endedMembership(ctx context.Context, person *personRow, assocPK int64, assocID string, state pb.Membership_State, scope string) (*MembershipOutcome, error) {
+	refuse := errorf(Invalid, "membership.state", "%s: import PENDING, ACTIVE or SUSPENDED memberships; a membership that has ended is not imported", state)
+	if person == nil {
+		return nil, refuse
+	}
+	var id string
+	err := im.tx.QueryRowContext(ctx, `SELECT id FROM memberships WHERE association_pk = ? AND person_pk = ? AND state = ? ORDER BY pk DESC LIMIT 1`,
+		assocPK, person.pk, int32(state)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, refuse
+	} else if err != nil {
+		return nil, dbError(err)
+	}
+	if shown, err := im.tx.shownTo(ctx, scope, person.person.Name); err != nil {
+		return nil, err
+	} else if !shown {
+		return nil, refuse
+	}
+	return &MembershipOutcome{Action: Unchanged, Membership: "associations/" + assocID + "/memberships/" + id, Ended: true}, nil
 }
 
 // memberNumberConflict is a row's member number that is not the

@@ -21,7 +21,9 @@ const MembershipsSheet = "Hội viên"
 type MembershipRecord struct {
 	Association string // associations/{association}
 	// State is PENDING, ACTIVE or SUSPENDED: the states of a current
-	// member list. A membership that has ended is not imported.
+	// member list. A membership that has ended (WITHDRAWN, REJECTED) is
+	// not imported: a list of ended registrations exported is read back
+	// as the registrations it lists, which it leaves as they are.
 	State pb.Membership_State
 	// MemberNumber is the number the association's approval gave: an
 	// export writes it for people to read, and an import compares it with
@@ -74,7 +76,7 @@ var MembershipsSheetDef = RecordSheet{Name: MembershipsSheet, Kind: "membership"
 		newPersonColumn("email"),
 		newPersonColumn("phone"),
 		associationColumn(),
-		rchoice("Trạng thái", "state", "membership_state", func(r *MembershipRecord) *pb.Membership_State { return &r.State }),
+		stateColumn(),
 		rtext("Lý do", "state_reason", 24, func(r *MembershipRecord) *string { return &r.Reason }),
 		rtext("Văn bản đồng ý", "consent", 16, func(r *MembershipRecord) *string { return &r.ConsentVersion }),
 		rtext("Ghi chú", "notes", 30, func(r *MembershipRecord) *string { return &r.Notes }),
@@ -92,6 +94,19 @@ var MembershipsSheetDef = RecordSheet{Name: MembershipsSheet, Kind: "membership"
 			return ""
 		}},
 	}}
+
+// stateColumn is a membership's state: the drop-down offers the states an
+// import registers (ImportableStates), and an import reads the ended ones
+// too, which an export of ended registrations writes.
+func stateColumn() RecordColumn {
+	c := rchoice("Trạng thái", "state", "membership_state", func(r *MembershipRecord) *pb.Membership_State { return &r.State })
+	values := labels.Reader[pb.Membership_State](pb.Membership_State(0).Descriptor())
+	c.parse = func(m any, cell string) (err error) {
+		m.(*MembershipRecord).State, err = choice(cell, values)
+		return err
+	}
+	return c
+}
 
 // contactHeader is the memberships sheet's column of the consent to be
 // contacted.

@@ -73,7 +73,8 @@ func TestMembershipStates(t *testing.T) {
 		bad  bool
 	}{
 		{"", 0, false}, {"Chờ duyệt", pb.Membership_PENDING, false}, {"ACTIVE", pb.Membership_ACTIVE, false},
-		{"tạm đình chỉ", pb.Membership_SUSPENDED, false}, {"Đã rút", 0, true}, {"REJECTED", 0, true},
+		{"tạm đình chỉ", pb.Membership_SUSPENDED, false}, {"Đã rút", pb.Membership_WITHDRAWN, false},
+		{"REJECTED", pb.Membership_REJECTED, false}, {"Đã xong", 0, true},
 	} {
 		cells := make([]string, len(MembershipsSheetDef.Header()))
 		cells[m.ColumnOf("membership.state")] = c.cell
