@@ -73,7 +73,7 @@ var ErrUnreadable = errors.New("unreadable file")
 // Workbook is an opened file: one sheet for CSV, one or more for XLSX.
 type Workbook struct {
 	format Format
-	data   []byte
+	data   []byte // the file (a workbook's merged cells are read from it)
 	xlsx   *excelize.File
 }
 
@@ -102,7 +102,7 @@ func Open(data []byte, format Format) (*Workbook, error) {
 			f.Close()
 			return nil, fmt.Errorf("%w: the workbook has no sheets", ErrUnreadable)
 		}
-		return &Workbook{format: XLSX, xlsx: f}, nil
+		return &Workbook{format: XLSX, xlsx: f, data: data}, nil
 	}
 	return nil, fmt.Errorf("%w: send an XLSX workbook or a CSV file", ErrUnreadable)
 }
@@ -186,20 +186,29 @@ func (w *Workbook) Rows(sheet string) (Rows, error) {
 		r.Close()
 		return nil, fmt.Errorf("%w: sheet %q: %v", ErrUnreadable, sheet, err)
 	}
-	return &xlsxRows{sheet: sheet, rows: r, shown: shown}, nil
+	merged, err := mergedCells(w.data, sheet)
+	if err != nil {
+		r.Close()
+		shown.Close()
+		return nil, fmt.Errorf("%w: sheet %q: %v", ErrUnreadable, sheet, err)
+	}
+	return &xlsxRows{sheet: sheet, rows: r, shown: shown, merged: merged, top: map[int]string{}}, nil
 }
 
 // xlsxRows streams a sheet: excelize's row iterator decodes one row at a
 // time, so memory does not grow with the number of rows. A second
 // iterator reads the same rows as the spreadsheet shows them, for the
 // numbers whose format writes leading zeros (a national ID kept as a
-// number and shown as 001080000001).
+// number and shown as 001080000001). A cell merged down over rows is
+// read on each of them (mergeDown).
 type xlsxRows struct {
 	sheet       string
 	rows, shown *excelize.Rows
 	n           int
 	cells       []string
 	err         error
+	merged      []mergedRange
+	top         map[int]string // the merged ranges' values, by index in merged
 }
 
 func (r *xlsxRows) Next() bool {
@@ -216,6 +225,7 @@ func (r *xlsxRows) Next() bool {
 			keepLeadingZeros(r.cells, shown)
 		}
 	}
+	r.cells = mergeDown(r.n, r.cells, r.merged, r.top)
 	return r.err == nil
 }
 
