@@ -145,6 +145,13 @@ func ParseDate(s string) (*date.Date, error) {
 	if s == "" {
 		return nil, nil
 	}
+	if n, ok := dateInWords(s); ok {
+		d, err := ParseDate(n)
+		if err != nil {
+			return nil, fmt.Errorf("%s is not a date: write dd/mm/yyyy, or the year alone", quote(s))
+		}
+		return d, nil
+	}
 	if n, err := strconv.ParseFloat(s, 64); err == nil && !strings.ContainsAny(s, "/-") && n >= 1000 && n < 3000 {
 		if n != math.Trunc(n) {
 			return nil, fmt.Errorf("%s is not a date: write dd/mm/yyyy, or the year alone", quote(s))
@@ -194,6 +201,30 @@ func ParseDate(s string) (*date.Date, error) {
 		return nil, fmt.Errorf("%s is not a date: month %d has no day %d", quote(s), m, d)
 	}
 	return &date.Date{Year: int32(y), Month: int32(m), Day: int32(d)}, nil
+}
+
+// dateInWords reads a date written out as a document writes it, "ngày 15
+// tháng 3 năm 1980", "15 tháng 03 năm 1980", "tháng 3/1980", "năm 1980",
+// or with "ngày" before dd/mm/yyyy, as its numbers: "15/3/1980". It is
+// false for anything else, a number left for ParseDate's rules.
+func dateInWords(s string) (string, bool) {
+	words := strings.FieldsFunc(vntext.Fold(s), func(r rune) bool { return r == ' ' || r == '/' || r == '-' || r == '.' || r == ',' })
+	var nums []string
+	named := false
+	for _, w := range words {
+		switch {
+		case w == "ngay" || w == "thang" || w == "nam":
+			named = true
+		case allDigits(w):
+			nums = append(nums, w)
+		default:
+			return "", false
+		}
+	}
+	if !named || len(nums) == 0 || len(nums) > 3 {
+		return "", false
+	}
+	return strings.Join(nums, "/"), true
 }
 
 // FormatDate writes a date the way ParseDate reads it back.

@@ -33,6 +33,13 @@ func TestParseDate(t *testing.T) {
 		{"13/13/1980", nil, true},
 		{"02/01/80", nil, true},
 		{"tháng 3", nil, true},
+		{"15 tháng 3 năm 1980", &date.Date{Year: 1980, Month: 3, Day: 15}, false},
+		{"Ngày 05 tháng 03 năm 1980", &date.Date{Year: 1980, Month: 3, Day: 5}, false},
+		{"ngày 15/03/1980", &date.Date{Year: 1980, Month: 3, Day: 15}, false},
+		{"tháng 3/1980", &date.Date{Year: 1980, Month: 3}, false},
+		{"Năm 1980", &date.Date{Year: 1980}, false},
+		{"ngày 31 tháng 2 năm 1980", nil, true},
+		{"ngày mai", nil, true},
 		{"-5", nil, true},
 		{"1e9", nil, true},
 		{"1980.0", &date.Date{Year: 1980}, false}, // a year kept as a number
