@@ -195,14 +195,14 @@ func (m *Mapping) SetDate1904(on bool) { m.date1904 = on }
 // MapHeader reads a header row. Columns it does not know are refused: a
 // misspelt header must not leave a column silently unread. The errors
 // column of a report (Lỗi) is left unread, so that a corrected report
-// imports.
+// imports. A column numbering the rows (STT) is left unread too.
 func MapHeader(header []string) (*Mapping, []CellError) {
 	m := &Mapping{headers: header, fields: make([]int, len(header))}
 	var errs []CellError
 	seen := map[int]bool{}
 	for i, h := range header {
 		m.fields[i] = -1
-		if strings.TrimSpace(h) == "" || isErrorsHeader(h) {
+		if strings.TrimSpace(h) == "" || isErrorsHeader(h) || isNumberingHeader(h) {
 			continue
 		}
 		j := findColumn(h)

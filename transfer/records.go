@@ -257,7 +257,7 @@ func (s *RecordSheet) MapHeader(header []string) (*RecordMapping, []CellError) {
 	for i, h := range header {
 		m.cols[i] = -3
 		f := vntext.Fold(strings.TrimSpace(h))
-		if f == "" || isErrorsHeader(h) {
+		if f == "" || isErrorsHeader(h) || isNumberingHeader(h) {
 			continue
 		}
 		j := -3

@@ -8,6 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"trithuc.gov.vn/trithuc/refdata"
 	"trithuc.gov.vn/trithuc/vntext"
 )
 
@@ -19,6 +20,17 @@ const ErrorsHeader = "Lỗi"
 func isErrorsHeader(h string) bool {
 	first, _, _ := strings.Cut(h, "\n")
 	return vntext.Fold(strings.TrimSpace(first)) == vntext.Fold(ErrorsHeader)
+}
+
+// isNumberingHeader reports whether h heads the column that numbers a
+// list's rows (STT, TT, Số TT, Số thứ tự), which nearly every list typed
+// by hand has: it holds nothing to import, and is left unread.
+func isNumberingHeader(h string) bool {
+	switch refdata.NameKey(h) {
+	case "stt", "tt", "sott", "sothutu", "thutu":
+		return true
+	}
+	return false
 }
 
 // errorsHeader is the header of the errors column, and under it the

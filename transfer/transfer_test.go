@@ -146,6 +146,30 @@ func TestMapHeaderRefusesUnknownColumns(t *testing.T) {
 	}
 }
 
+// The column numbering a list's rows (STT), which lists typed by hand
+// have, is left unread on every sheet, however written; a misspelt one is
+// refused as any unknown column.
+func TestMapHeaderLeavesTheNumberingColumn(t *testing.T) {
+	for _, h := range []string{"STT", "TT", "Số TT", "S.T.T", "Số thứ tự", " stt "} {
+		m, errs := MapHeader([]string{h, "Họ", "Tên"})
+		if len(errs) != 0 {
+			t.Errorf("%q: %v", h, errs)
+			continue
+		}
+		p, errs := m.Person([]string{"1", "Nguyễn", "An"})
+		if len(errs) != 0 || p.GivenName != "An" {
+			t.Errorf("%q: a row reads as %v, %v", h, p, errs)
+		}
+		rs := RecordSheetNamed(QualificationsSheet)
+		if _, errs := rs.MapHeader([]string{h, "Số CCCD", "Loại"}); len(errs) != 0 {
+			t.Errorf("%q on %s: %v", h, rs.Name, errs)
+		}
+	}
+	if _, errs := MapHeader([]string{"STTT", "Họ", "Tên"}); len(errs) != 1 {
+		t.Errorf("STTT: %v", errs)
+	}
+}
+
 func FuzzParseDate(f *testing.F) {
 	for _, s := range []string{"1975", "28/02/1980", "09/2025", "0/2025", "29201.5", "1980-02-01", "", "1e308", "9999999999999",
 		"1980.0", "15.3", "60", "61", "3.1980", "NaN", "-Inf", "2999.99"} {
