@@ -30,13 +30,15 @@ func mergedCells(data []byte, sheet string) ([]mergedRange, error) {
 	if err != nil {
 		return nil, err
 	}
-	part, err := sheetXMLPath(zr, sheet)
-	if err != nil || part == "" {
-		return nil, nil // read by excelize, whose error says what is wrong
+	part := ""
+	for _, s := range workbookSheets(zr, maxUnzipInMemory) {
+		if s.name == sheet {
+			part = s.part
+		}
 	}
 	var out []mergedRange
 	for _, f := range zr.File {
-		if f.Name != part {
+		if part == "" || partName(f) != part {
 			continue
 		}
 		rc, err := f.Open()
