@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -176,6 +177,7 @@ func (t *transferService) startImport(ctx context.Context, req *pb.ImportPeopleR
 		_, header := rows.Row()
 		var errs []transfer.CellError
 		if mapping, errs = transfer.MapHeader(header); len(errs) > 0 {
+			below := headerBelow(rows, func(cells []string) bool { _, errs := transfer.MapHeader(cells); return len(errs) == 0 })
 			rows.Close()
 			wb.Close()
 			v := &errdetails.BadRequest{}
@@ -183,7 +185,7 @@ func (t *transferService) startImport(ctx context.Context, req *pb.ImportPeopleR
 				v.FieldViolations = append(v.FieldViolations, &errdetails.BadRequest_FieldViolation{
 					Field: "file", Description: fmt.Sprintf("row 1, column %s: %s", columnName(e.Index, e.Column), e.Msg)})
 			}
-			return nil, withDetails(codes.InvalidArgument, "the header row of the file is not the template's: "+errs[0].Msg, v)
+			return nil, withDetails(codes.InvalidArgument, "the header row of the file is not the template's: "+cmp.Or(below, errs[0].Msg), v)
 		}
 		mapping.SetDate1904(wb.Date1904())
 		mapping.SetNames(names)
@@ -297,6 +299,23 @@ func estimateRows(wb *transfer.Workbook, sheet string, people bool, records []re
 		total += n
 	}
 	return max(total, 0)
+}
+
+// maxTitleRows is how far under row 1 an import looks for the template's
+// headers when row 1 is not them.
+const maxTitleRows = 10
+
+// headerBelow says where the headers are when a list has a title above
+// them (the national motto, the list's name, often merged across the
+// columns), as rows reads on from row 1: the row of the first that
+// header takes, within maxTitleRows; "" when none is.
+func headerBelow(rows transfer.Rows, header func([]string) bool) string {
+	for i := 0; i < maxTitleRows && rows.Next(); i++ {
+		if n, cells := rows.Row(); header(cells) {
+			return fmt.Sprintf("the template's headers are on row %d, under a title: delete the rows above them, so that the headers are row 1", n)
+		}
+	}
+	return ""
 }
 
 // errRefused ends an all-or-nothing import that has bad rows: nothing

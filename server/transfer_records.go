@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -67,17 +68,23 @@ func recordSheets(wb *transfer.Workbook) ([]recordSheet, error) {
 		}
 		ok := rows.Next()
 		_, header := rows.Row()
-		rows.Close()
 		if !ok {
+			rows.Close()
 			continue
 		}
-		if _, errs := rs.MapHeader(header); len(errs) > 0 {
+		_, errs := rs.MapHeader(header)
+		below := ""
+		if len(errs) > 0 {
+			below = headerBelow(rows, func(cells []string) bool { _, errs := rs.MapHeader(cells); return len(errs) == 0 })
+		}
+		rows.Close()
+		if len(errs) > 0 {
 			v := &errdetails.BadRequest{}
 			for _, e := range errs {
 				v.FieldViolations = append(v.FieldViolations, &errdetails.BadRequest_FieldViolation{
 					Field: "file", Description: fmt.Sprintf("sheet %q, row 1, column %s: %s", name, columnName(e.Index, e.Column), e.Msg)})
 			}
-			return nil, withDetails(codes.InvalidArgument, fmt.Sprintf("the header row of sheet %q is not the template's: %s", name, errs[0].Msg), v)
+			return nil, withDetails(codes.InvalidArgument, fmt.Sprintf("the header row of sheet %q is not the template's: %s", name, cmp.Or(below, errs[0].Msg)), v)
 		}
 		out = append(out, recordSheet{name, rs})
 	}

@@ -49,14 +49,15 @@ var problemsVi = map[string]string{
 	"%s already has a membership of %s that has not ended: the file's %s was neither compared nor applied; a registrar without a limit can tell which, and change its state": "%[1]s đã có một đơn chưa kết thúc của hội %[2]s: trạng thái “%[3]s” của tệp không được đối chiếu và không được ghi; cán bộ đăng ký không bị giới hạn trong một hội mới biết đó là đơn nào và đổi được trạng thái của đơn.",
 
 	// The header row (server/transfer.go, server/transfer_records.go).
-	"row 1, column %s: %s":                                       "Dòng 1, cột %[1]s: %[2]s",
-	"sheet %q, row 1, column %s: %s":                             "Trang %[1]s, dòng 1, cột %[2]s: %[3]s",
-	"the header row of the file is not the template's: %s":       "Dòng tiêu đề của tệp không đúng như mẫu: %[1]s",
-	"the header row of sheet %q is not the template's: %s":       "Dòng tiêu đề của trang %[1]s không đúng như mẫu: %[2]s",
-	"unknown column %s; the template's columns are: %s":          "Cột %[1]s không có trong mẫu; các cột của mẫu là: %[2]s.",
-	"unknown column %s of sheet %q; its columns are: %s, %s, %s": "Cột %[1]s không có trong trang %[2]s; các cột của trang là: %[3]s, %[4]s, %[5]s.",
-	"column %s appears twice":                                    "Cột %[1]s xuất hiện hai lần.",
-	"a value in a column without a header":                       "Có giá trị trong một cột không có tiêu đề.",
+	"row 1, column %s: %s":                                 "Dòng 1, cột %[1]s: %[2]s",
+	"sheet %q, row 1, column %s: %s":                       "Trang %[1]s, dòng 1, cột %[2]s: %[3]s",
+	"the header row of the file is not the template's: %s": "Dòng tiêu đề của tệp không đúng như mẫu: %[1]s",
+	"the template's headers are on row %d, under a title: delete the rows above them, so that the headers are row 1": "Dòng tiêu đề của mẫu nằm ở dòng %[1]s, dưới tên danh sách: hãy xoá các dòng phía trên để dòng tiêu đề là dòng 1.",
+	"the header row of sheet %q is not the template's: %s":                                                           "Dòng tiêu đề của trang %[1]s không đúng như mẫu: %[2]s",
+	"unknown column %s; the template's columns are: %s":                                                              "Cột %[1]s không có trong mẫu; các cột của mẫu là: %[2]s.",
+	"unknown column %s of sheet %q; its columns are: %s, %s, %s":                                                     "Cột %[1]s không có trong trang %[2]s; các cột của trang là: %[3]s, %[4]s, %[5]s.",
+	"column %s appears twice":              "Cột %[1]s xuất hiện hai lần.",
+	"a value in a column without a header": "Có giá trị trong một cột không có tiêu đề.",
 	"the header has no column \"Tên\" (given_name), nor \"Mã hồ sơ\" (name) to fill in registered people: the first row must be the template's headers (an export with chosen columns imports when they include name or given_name)": "Dòng tiêu đề không có cột “Tên”, cũng không có cột “Mã hồ sơ” để bổ sung cho người đã có: dòng đầu tiên phải là dòng tiêu đề của mẫu (tệp xuất với các cột tự chọn nhập được khi có cột Mã hồ sơ hoặc Tên).",
 	"sheet %q has neither a column %q nor %q: each row must say whose record it is": "Trang %[1]s không có cột %[2]s, cũng không có cột %[3]s: mỗi dòng phải cho biết đó là hồ sơ của ai.",
 
