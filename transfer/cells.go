@@ -267,12 +267,22 @@ func ParseDigits(s string) (string, error) {
 // which drops its leading zeros.
 const retype = "format the column as Text and type the number again"
 
-// ParseNationalID reads a national ID: 12 digits (CCCD) or 9 (CMND). A
-// number of digits between, or fewer, is one whose leading zeros a
-// spreadsheet dropped (CCCD numbers begin with the province code, 001 for
-// Hà Nội), which is said rather than refused as a wrong pattern.
+// ParseNationalID reads a national ID: 12 digits (CCCD) or 9 (CMND),
+// written in groups too, as a card prints them ("001 080 000 001",
+// "001.080.000.001"). A number of digits between, or fewer, is one whose
+// leading zeros a spreadsheet dropped (CCCD numbers begin with the
+// province code, 001 for Hà Nội), which is said rather than refused as a
+// wrong pattern.
 func ParseNationalID(s string) (string, error) {
 	id, err := ParseDigits(s)
+	if grouped := strings.Map(func(r rune) rune {
+		if r == '.' || r == '-' || unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, id); err == nil && !allDigits(id) && allDigits(grouped) && (len(grouped) == 12 || len(grouped) == 9) {
+		id = grouped
+	}
 	if err != nil || !allDigits(id) || len(id) == 12 || len(id) == 9 || len(id) > 12 {
 		return id, err
 	}

@@ -277,6 +277,9 @@ func TestIdentifiersKeepTheirLeadingZeros(t *testing.T) {
 		{"12345678", "", true},   // a CMND kept as a number
 		{"12345", "", true},
 		{"", "", false},
+		{"001 080 000 001", "001080000001", false}, // in groups, as the card prints it
+		{"001.080.000.001", "001080000001", false},
+		{"012-345-678", "012345678", false},
 	} {
 		got, err := ParseNationalID(c.in)
 		if got != c.want || (err != nil) != c.lost || c.lost && !strings.Contains(err.Error(), "leading zeros were probably lost") {
