@@ -422,6 +422,7 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 				}
 				if refused {
 					resp.Refused++
+					im.RefusedRow(person.GetNationalId(), n)
 				}
 				progress(refused)
 			}

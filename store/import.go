@@ -96,6 +96,24 @@ type Importer struct {
 	// back; since is when it began.
 	end   func()
 	since time.Time
+	// refused are the national IDs of the people sheet's refused rows, by
+	// the row: a record naming one says that row is why (RefusedRow).
+	refused map[string]int
+}
+
+// RefusedRow notes that row of the people sheet, which adds the person
+// with nationalID, was refused: a record of theirs is refused saying so,
+// rather than that no row adds them.
+func (im *Importer) RefusedRow(nationalID string, row int) {
+	if nationalID == "" {
+		return
+	}
+	if im.refused == nil {
+		im.refused = map[string]int{}
+	}
+	if _, ok := im.refused[nationalID]; !ok {
+		im.refused[nationalID] = row
+	}
 }
 
 // DefaultDryRunSlice is how long a dry run holds the writer before Yield

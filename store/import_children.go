@@ -170,7 +170,9 @@ func (im *Importer) personOf(ctx context.Context, ref PersonRef) (*personRow, er
 	case ref.NationalID != "":
 		var id string
 		err := im.tx.QueryRowContext(ctx, `SELECT id FROM people WHERE national_id = ? AND delete_time IS NULL`, ref.NationalID).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
+		if row, ok := im.refused[ref.NationalID]; ok && errors.Is(err, sql.ErrNoRows) {
+			return nil, errorf(NotFound, "person.national_id", "no registered person has the national ID %s, and row %d of the people sheet, which adds them, was refused: correct that row, and this one imports with it", ref.NationalID, row)
+		} else if errors.Is(err, sql.ErrNoRows) {
 			return nil, errorf(NotFound, "person.national_id", "no registered person has the national ID %s, and no row of the people sheet adds one", ref.NationalID)
 		} else if err != nil {
 			return nil, dbError(err)

@@ -135,10 +135,11 @@ var problemsVi = map[string]string{
 	"a tag or comment of more than 64 KB":                     "một thẻ hoặc chú thích dài hơn 64 KB",
 
 	// The store (store/import*.go).
-	"no registered person has the national ID %s, and no row of the people sheet adds one":                                            "Chưa có người nào có Số CCCD %[1]s, và trang Người cũng không có dòng nào thêm người này.",
-	"say whose record this is: the Mã hồ sơ (people/...) or the Số CCCD of the person":                                                "Hãy cho biết đây là hồ sơ của ai: ghi Mã hồ sơ (people/...) hoặc Số CCCD của người đó.",
-	"%s is restricted: the consent its processing rested on was withdrawn, or the person asked for restriction; only an admin may %s": "%[1]s đang bị hạn chế xử lý (người đó đã rút lại sự đồng ý, hoặc yêu cầu hạn chế xử lý); chỉ quản trị viên mới được %[2]s.",
-	"the registered person with this national ID":                                                                                     "Người đã có với Số CCCD này",
+	"no registered person has the national ID %s, and no row of the people sheet adds one":                                                                      "Chưa có người nào có Số CCCD %[1]s, và trang Người cũng không có dòng nào thêm người này.",
+	"no registered person has the national ID %s, and row %d of the people sheet, which adds them, was refused: correct that row, and this one imports with it": "Chưa có người nào có Số CCCD %[1]s: dòng %[2]s của trang Người, dòng thêm người này, đã bị từ chối; hãy sửa dòng đó, dòng này sẽ được nhập cùng.",
+	"say whose record this is: the Mã hồ sơ (people/...) or the Số CCCD of the person":                                                                          "Hãy cho biết đây là hồ sơ của ai: ghi Mã hồ sơ (people/...) hoặc Số CCCD của người đó.",
+	"%s is restricted: the consent its processing rested on was withdrawn, or the person asked for restriction; only an admin may %s":                           "%[1]s đang bị hạn chế xử lý (người đó đã rút lại sự đồng ý, hoặc yêu cầu hạn chế xử lý); chỉ quản trị viên mới được %[2]s.",
+	"the registered person with this national ID":                                                                                                               "Người đã có với Số CCCD này",
 	"import changes to them": "nhập thay đổi cho hồ sơ này",
 	"register them":          "đăng ký người này",
 
