@@ -21,7 +21,8 @@ func TestPersonDocumentReadsInVietnamese(t *testing.T) {
 		Person: &pb.Person{Name: "people/bao", DisplayName: "Lâm Quốc Bảo", Gender: pb.Person_MALE, Ethnicity: "01", Hometown: "30742",
 			Positions: []*pb.Position{{Title: "Bác sĩ", Organization: "organizations/bvdk", OrganizationName: "Bệnh viện Đa khoa tỉnh"}},
 			Qualifications: []*pb.Qualification{{Kind: pb.Qualification_DEGREE, Level: "TIEN_SI", Major: "Nội khoa", Year: 2010},
-				{Kind: pb.Qualification_DEGREE, Level: "KHONG_CO", Major: "Ngoại khoa", Year: 2005}},
+				{Kind: pb.Qualification_DEGREE, Level: "KHONG_CO", Major: "Ngoại khoa", Year: 2005},
+				{Kind: pb.Qualification_DEGREE, Level: "DAI_HOC", DegreeTitle: "Bác sĩ", Major: "Đa khoa", Year: 2001}},
 			Memberships: []*pb.Membership{{Name: "associations/hyh/memberships/m1", State: pb.Membership_ACTIVE, MemberNumber: "HYH-1"}}},
 		Consents: []*pb.Consent{{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY, pb.Consent_CONTACT},
 			LegalBasis: pb.Consent_CONSENT, TextVersion: "2025-01", ConsentTime: timestamppb.New(at)},
@@ -36,7 +37,7 @@ func TestPersonDocumentReadsInVietnamese(t *testing.T) {
 		Nominations: []*pb.Nomination{{Name: "honorCampaigns/tb/nominations/n1", State: pb.Nomination_SHORTLISTED, Nominator: "Hội Y học",
 			Reason: "Đóng góp cho y tế", Decisions: []*pb.NominationDecision{{State: pb.Nomination_SHORTLISTED, Decider: "Hội đồng",
 				Note: "Đủ điều kiện", DecideTime: timestamppb.New(at)}}}},
-	}, map[string]string{"ethnicGroups/01": "Kinh", "administrativeUnits/30742": "Phường Rạch Giá", "qualificationLevels/TIEN_SI": "Tiến sĩ"},
+	}, map[string]string{"ethnicGroups/01": "Kinh", "administrativeUnits/30742": "Phường Rạch Giá", "qualificationLevels/TIEN_SI": "Tiến sĩ", "qualificationLevels/DAI_HOC": "Đại học"},
 		time.Date(2026, 12, 4, 18, 0, 0, 0, time.UTC))
 	for _, want := range []string{
 		"lập lúc 01:00 05/12/2026, giờ Việt Nam",
@@ -45,7 +46,8 @@ func TestPersonDocumentReadsInVietnamese(t *testing.T) {
 		"Dân tộc: Kinh",
 		"Quê quán: Phường Rạch Giá",
 		"- Văn bằng Tiến sĩ Nội khoa (2010)",
-		"- Văn bằng KHONG_CO Ngoại khoa (2005)", // not in the lists: the code
+		"- Văn bằng KHONG_CO Ngoại khoa (2005)",      // not in the lists: the code
+		"- Văn bằng Đại học (Bác sĩ) Đa khoa (2001)", // with the degree's title
 		"associations/hyh/memberships/m1: Đang sinh hoạt HYH-1",
 		"Lưu trong cơ sở dữ liệu, Liên hệ, căn cứ Sự đồng ý, văn bản 2025-01, lúc 01:30 05/12/2026, còn hiệu lực",
 		"dataSubjectRequests/r1: Xóa, Đã hoàn thành",

@@ -218,7 +218,11 @@ func personDocument(d *pb.PersonData, names map[string]string, now time.Time) st
 	if len(p.Qualifications) > 0 {
 		b.WriteString("\n## Trình độ\n\n")
 		for _, q := range p.Qualifications {
-			fmt.Fprintf(&b, "- %s %s %s (%d)\n", labels.Of(q.Kind), named("qualificationLevels", q.Level), q.Major, q.Year)
+			level := named("qualificationLevels", q.Level)
+			if q.DegreeTitle != "" {
+				level += " (" + q.DegreeTitle + ")"
+			}
+			fmt.Fprintf(&b, "- %s %s %s (%d)\n", labels.Of(q.Kind), level, q.Major, q.Year)
 		}
 	}
 	if len(p.Positions) > 0 {
