@@ -148,3 +148,20 @@ func TestEditLinksNameTheirEntry(t *testing.T) {
 		}
 	}
 }
+
+// A degree's title ("Kỹ sư", "Bác sĩ"), which the level alone does not
+// tell, is shown beside the level.
+func TestProfileShowsDegreeTitle(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	_, err := e.admin.People.CreateQualification(ctx, &pb.CreateQualificationRequest{Parent: "people/anh",
+		Qualification: &pb.Qualification{Kind: pb.Qualification_DEGREE, Level: "DAI_HOC", DegreeTitle: "Kỹ sư",
+			Major: "Xây dựng dân dụng", Year: 2005}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := e.signIn(e.account("admin", "")).get("/people/anh")
+	if !strings.Contains(body, "<td>Đại học (Kỹ sư)</td>") {
+		t.Errorf("the profile does not show the degree's title beside its level")
+	}
+}
