@@ -183,9 +183,8 @@ func (h *Handler) showPool(q *request, d *poolData, p *page) {
 		q.fail(h, err)
 		return
 	}
-	a, err := h.members.GetAssociation(ctx, &pb.GetAssociationRequest{Name: "associations/" + q.r.PathValue("assoc")})
-	if err != nil {
-		q.fail(h, err)
+	a, ok := h.pathAssociation(q)
+	if !ok {
 		return
 	}
 	if d == nil {
@@ -296,6 +295,17 @@ func expertRoleOptions() []option {
 
 func poolName(q *request) string {
 	return "associations/" + q.r.PathValue("assoc") + "/expertPools/" + q.r.PathValue("pool")
+}
+
+// pathAssociation is the association the page's path names; false when
+// the page has said why it cannot be read.
+func (h *Handler) pathAssociation(q *request) (*pb.Association, bool) {
+	a, err := h.members.GetAssociation(q.ctx(), &pb.GetAssociationRequest{Name: "associations/" + q.r.PathValue("assoc")})
+	if err != nil {
+		q.fail(h, err)
+		return nil, false
+	}
+	return a, true
 }
 
 func poolPath(q *request) string {

@@ -92,9 +92,8 @@ func (h *Handler) editPool(q *request) {
 		q.fail(h, err)
 		return
 	}
-	a, err := h.members.GetAssociation(ctx, &pb.GetAssociationRequest{Name: "associations/" + q.r.PathValue("assoc")})
-	if err != nil {
-		q.fail(h, err)
+	a, ok := h.pathAssociation(q)
+	if !ok {
 		return
 	}
 	fields, _ := h.readList(ctx, "fields")
@@ -184,9 +183,8 @@ func (h *Handler) deletePool(q *request) {
 			return
 		}
 	}
-	a, err := h.members.GetAssociation(ctx, &pb.GetAssociationRequest{Name: "associations/" + q.r.PathValue("assoc")})
-	if err != nil {
-		q.fail(h, err)
+	a, ok := h.pathAssociation(q)
+	if !ok {
 		return
 	}
 	d := &poolDeleteData{Pool: cur, Association: a}
