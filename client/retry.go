@@ -27,14 +27,19 @@ const maxRetryDelay = 30 * time.Second
 //
 // A create sent without a request_id gets one before its first attempt
 // (AIP-155), so that a retry after an answer lost on the way can never make
-// the resource twice.
+// the resource twice. The id goes into a copy of the request, never the
+// caller's: a request value used again for another create must not carry
+// the first one's id, which the server would answer with the first
+// resource.
 func retryExhausted(attempts int) grpc.UnaryClientInterceptor {
 	if attempts == 0 {
 		attempts = 4
 	}
 	return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
-		if m, ok := req.(proto.Message); ok {
-			setRequestID(m.ProtoReflect())
+		if m, ok := req.(proto.Message); ok && lacksRequestID(m.ProtoReflect()) {
+			c := proto.Clone(m)
+			setRequestID(c.ProtoReflect(), newUUID())
+			req = c
 		}
 		for attempt := 1; ; attempt++ {
 			err := invoker(ctx, method, req, reply, cc, opts...)
@@ -74,13 +79,15 @@ func retryDelay(err error) (time.Duration, bool) {
 	return 0, false
 }
 
-// setRequestID fills an empty request_id of a request that has one.
-func setRequestID(m protoreflect.Message) {
+// lacksRequestID reports whether m has a request_id field, empty.
+func lacksRequestID(m protoreflect.Message) bool {
 	fd := m.Descriptor().Fields().ByName("request_id")
-	if fd == nil || fd.Kind() != protoreflect.StringKind || m.Get(fd).String() != "" {
-		return
-	}
-	m.Set(fd, protoreflect.ValueOfString(newUUID()))
+	return fd != nil && fd.Kind() == protoreflect.StringKind && m.Get(fd).String() == ""
+}
+
+// setRequestID sets m's request_id to id.
+func setRequestID(m protoreflect.Message, id string) {
+	m.Set(m.Descriptor().Fields().ByName("request_id"), protoreflect.ValueOfString(id))
 }
 
 // newUUID is a random UUID (version 4), the form AIP-155 suggests.

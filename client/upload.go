@@ -25,16 +25,21 @@ const uploadChunk = 32 << 10
 // is tried again when the server refuses it for now with a RetryInfo
 // (every import slot taken), after the delay it asks for. As a unary
 // create does, a request without a request_id gets one before the first
-// attempt, kept for every attempt and in req: sent again, it is answered
-// the first import's operation, never a second import.
+// attempt, kept for every attempt (a retry is answered the first import's
+// operation, never a second import) but not written into req: req sent
+// again is another import. A caller that retries by itself sets the
+// request_id.
 func (c *Client) UploadImport(ctx context.Context, req *pb.ImportPeopleRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error) {
-	setRequestID(req.ProtoReflect())
+	requestID := req.GetRequestId()
+	if requestID == "" {
+		requestID = newUUID()
+	}
 	attempts := c.attempts
 	if attempts == 0 {
 		attempts = 4
 	}
 	for attempt := 1; ; attempt++ {
-		op, err := c.uploadImport(ctx, req, opts...)
+		op, err := c.uploadImport(ctx, req, requestID, opts...)
 		delay, ok := retryDelay(err)
 		if !ok || attempt >= attempts {
 			return op, err
@@ -53,7 +58,7 @@ func (c *Client) UploadImport(ctx context.Context, req *pb.ImportPeopleRequest, 
 	}
 }
 
-func (c *Client) uploadImport(ctx context.Context, req *pb.ImportPeopleRequest, opts ...grpc.CallOption) (*longrunningpb.Operation, error) {
+func (c *Client) uploadImport(ctx context.Context, req *pb.ImportPeopleRequest, requestID string, opts ...grpc.CallOption) (*longrunningpb.Operation, error) {
 	stream, err := c.Transfer.UploadImport(ctx, opts...)
 	if err != nil {
 		return nil, err
@@ -67,6 +72,7 @@ func (c *Client) uploadImport(ctx context.Context, req *pb.ImportPeopleRequest, 
 		}
 		return true
 	})
+	first.RequestId = requestID
 	data := req.GetFile().GetData()
 	if f := req.GetFile(); f != nil {
 		first.File = &httpbody.HttpBody{ContentType: f.GetContentType(), Extensions: f.GetExtensions(), Data: data[:min(len(data), uploadChunk)]}

@@ -154,25 +154,39 @@ func TestImportPeopleIdempotent(t *testing.T) {
 }
 
 // The Go client's UploadImport gives a request without a request_id one,
-// kept in the request: the same request sent again, as a caller's retry
-// would, is answered the first import.
+// for its own retries, but leaves the caller's request as it was: the same
+// request sent again is another import. With a request_id of the
+// caller's, it is answered the first import.
 func TestUploadImportGetsARequestID(t *testing.T) {
 	e := newEnv(t)
 	file := workbook(t, peopleHeader, []any{"Nguyễn", "Văn", "An", "Nam", "15/03/1980", "01", "001080000001", ""})
-	req := &pb.ImportPeopleRequest{File: &httpbody.HttpBody{ContentType: transfer.ContentTypeXLSX, Data: file}}
+	req := &pb.ImportPeopleRequest{File: &httpbody.HttpBody{ContentType: transfer.ContentTypeXLSX, Data: file}, ValidateOnly: true}
 	first, err := e.client.UploadImport(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if req.GetRequestId() == "" {
-		t.Fatal("UploadImport sent no request_id")
+	if req.GetRequestId() != "" {
+		t.Fatalf("UploadImport wrote request_id %q into the caller's request", req.GetRequestId())
 	}
 	again, err := e.client.UploadImport(context.Background(), req)
-	if err != nil || again.GetName() != first.GetName() {
-		t.Fatalf("the request sent again: %v, %v; want %s", again, err, first.GetName())
+	if err != nil || again.GetName() == first.GetName() {
+		t.Fatalf("the request sent again: %v, %v; want another import than %s", again, err, first.GetName())
 	}
-	if n := e.importOperations(); n != 1 {
-		t.Errorf("%d imports started, want 1", n)
+	ops := longrunningpb.NewOperationsClient(e.client.Conn())
+	e.wait(ops, first)
+	e.wait(ops, again)
+	req.ValidateOnly = false
+	req.RequestId = "7d1c2f6e-0b4a-4c8e-9f3d-2a5b6c7d8e9f"
+	first, err = e.client.UploadImport(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err = e.client.UploadImport(context.Background(), req)
+	if err != nil || again.GetName() != first.GetName() {
+		t.Fatalf("the request sent again with its request_id: %v, %v; want %s", again, err, first.GetName())
+	}
+	if n := e.importOperations(); n != 3 {
+		t.Errorf("%d imports started, want 3", n)
 	}
 	e.wait(longrunningpb.NewOperationsClient(e.client.Conn()), first)
 }
