@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -138,7 +139,9 @@ func validationError(req protoreflect.MessageDescriptor, err error) error {
 	errs := make([]*store.Error, 0, len(ve.Violations))
 	for _, v := range ve.Violations {
 		msg := v.Proto.GetMessage()
-		if m, ok := enumMessage(req, v); ok {
+		if m, ok := wildcardMessage(req, v, msg); ok {
+			msg = m
+		} else if m, ok := enumMessage(req, v); ok {
 			msg = m
 		} else if m, ok := oneofMessage(req, v); ok {
 			msg = m
@@ -187,6 +190,24 @@ func violationField(req protoreflect.MessageDescriptor, v *protovalidate.Violati
 		md = fd.Message()
 	}
 	return path
+}
+
+// wildcardMessage words the refusal of a name with a "-" segment outside
+// a List call: "-" stands for every parent (AIP-159), so it reads a
+// collection, never one resource, which its pattern alone does not tell
+// the caller who sent people/-/qualifications/x to GetQualification.
+func wildcardMessage(req protoreflect.MessageDescriptor, v *protovalidate.Violation, msg string) (string, bool) {
+	fd := v.FieldDescriptor
+	if req == nil || fd == nil || fd.Kind() != protoreflect.StringKind || fd.IsList() || !v.FieldValue.IsValid() {
+		return "", false
+	}
+	if list := strings.HasPrefix(string(req.Name()), "List") || strings.HasPrefix(string(req.Name()), "Search"); list || fd.Name() != "name" && fd.Name() != "parent" {
+		return "", false
+	}
+	if !slices.Contains(strings.Split(v.FieldValue.String(), "/"), "-") {
+		return "", false
+	}
+	return `"-" (any parent, https://google.aip.dev/159) works only in the parent of a List call, to read across collections; ` + msg, true
 }
 
 // countMessage words the rules on a length or a number of items, which
