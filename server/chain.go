@@ -19,7 +19,7 @@ type interceptor struct {
 }
 
 // chain is what every call passes, over gRPC and REST, unary or stream
-// alike: log (outermost, so that it sees the final code) → metrics →
+// alike: ErrorInfo (errors.go) → log (so that it sees the final code) → metrics →
 // recover → deadline → request size → authenticate → rate limit → fair share of the read
 // pool → audit → authorize → protect (redaction) → precondition → validate
 // → scope → handler. The rate limit and the fair share follow
@@ -43,6 +43,7 @@ func (s *Server) chain() []interceptor {
 	deadline := around(s.capDeadline)
 	fair := around(s.fairShare)
 	return []interceptor{
+		errorInfoLink(),
 		slotHeld(),
 		{s.logUnary, s.logStream},
 		{s.metrics.calls.UnaryServerInterceptor(grpcprom.WithLabelsFromContext(transportLabel)),

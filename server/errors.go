@@ -10,7 +10,9 @@ import (
 	"strings"
 
 	"buf.build/go/protovalidate"
+	rpccode "google.golang.org/genproto/googleapis/rpc/code"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/protoadapt"
@@ -119,6 +121,106 @@ func withField(code codes.Code, e *store.Error) error {
 	return withDetails(code, e.Field+": "+e.Message, &errdetails.BadRequest{
 		FieldViolations: []*errdetails.BadRequest_FieldViolation{{Field: e.Field, Description: e.Message}},
 	})
+}
+
+// errorDomain is the domain of every google.rpc.ErrorInfo the API sends
+// (AIP-193).
+const errorDomain = "trithuc.gov.vn"
+
+// The reasons of the API's ErrorInfo, the README's table: a client branches
+// on them, never on messages. Most are the code's own name; a few codes
+// have finer reasons.
+const (
+	reasonFieldInvalid   = "FIELD_INVALID"           // INVALID_ARGUMENT naming a field in a BadRequest
+	reasonRequestInvalid = "REQUEST_INVALID"         // INVALID_ARGUMENT about the whole request
+	reasonEtagMismatch   = "ETAG_MISMATCH"           // ABORTED: the etag sent is stale
+	reasonRateLimited    = "RATE_LIMITED"            // RESOURCE_EXHAUSTED with a RetryInfo: try again after its delay
+	reasonDeniedRole     = "PERMISSION_DENIED_ROLE"  // the caller's role may not do this
+	reasonDeniedScope    = "PERMISSION_DENIED_SCOPE" // outside the scope the caller's key is limited to
+)
+
+// errorInfo is the ErrorInfo of reason.
+func errorInfo(reason string) *errdetails.ErrorInfo {
+	return &errdetails.ErrorInfo{Reason: reason, Domain: errorDomain}
+}
+
+// withErrorInfo is st with an ErrorInfo, unless it has one (a site that
+// knows a finer reason, as denied does, sets its own) or is OK. It is the
+// one place reasons come from: the chain's outermost link (errorInfoLink)
+// and the gateway's own errors (gatewayError, writeStatus) call it, so
+// every error over gRPC and REST carries one.
+func withErrorInfo(st *status.Status) *status.Status {
+	if st.Code() == codes.OK {
+		return st
+	}
+	field, retry := "", false
+	for _, d := range st.Details() {
+		switch d := d.(type) {
+		case *errdetails.ErrorInfo:
+			return st
+		case *errdetails.BadRequest:
+			if vs := d.GetFieldViolations(); len(vs) > 0 && field == "" {
+				field = vs[0].GetField()
+			}
+		case *errdetails.RetryInfo:
+			retry = true
+		}
+	}
+	// The code's name in google.rpc.Code: INVALID_ARGUMENT, CANCELLED.
+	reason := rpccode.Code(st.Code()).String()
+	switch st.Code() {
+	case codes.InvalidArgument:
+		reason = reasonRequestInvalid
+		if field != "" {
+			reason = reasonFieldInvalid
+		}
+	case codes.Aborted:
+		if field == "etag" || strings.HasSuffix(field, ".etag") {
+			reason = reasonEtagMismatch
+		}
+	case codes.ResourceExhausted:
+		if retry {
+			reason = reasonRateLimited
+		}
+	}
+	if d, err := st.WithDetails(errorInfo(reason)); err == nil {
+		return d
+	}
+	return st
+}
+
+// withErrorInfoErr is withErrorInfo for an error; one that is no status
+// passes unchanged.
+func withErrorInfoErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	st, ok := status.FromError(err)
+	if !ok {
+		return err
+	}
+	return withErrorInfo(st).Err()
+}
+
+// errorInfoLink is the chain's outermost link: it gives every error a
+// call ends with its ErrorInfo.
+func errorInfoLink() interceptor {
+	return interceptor{
+		unary: func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+			resp, err := handler(ctx, req)
+			return resp, withErrorInfoErr(err)
+		},
+		stream: func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+			return withErrorInfoErr(handler(srv, ss))
+		},
+	}
+}
+
+// denied is PERMISSION_DENIED with the finer reason a client can branch
+// on: the caller's role (reasonDeniedRole) or its key's scope
+// (reasonDeniedScope).
+func denied(reason, format string, args ...any) error {
+	return withDetails(codes.PermissionDenied, fmt.Sprintf(format, args...), errorInfo(reason))
 }
 
 func withDetails(code codes.Code, msg string, details ...protoadapt.MessageV1) error {

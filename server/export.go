@@ -6,8 +6,6 @@ import (
 
 	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
@@ -53,7 +51,7 @@ func (t *transferService) ExportPeople(req *pb.ExportPeopleRequest, stream grpc.
 			return fieldError("columns", "the memberships sheet has the template's columns: leave columns empty with sheet MEMBERSHIPS")
 		}
 		if !t.s.mayCall(p, "/trithuc.v1.MembershipService/ListMemberships") {
-			return status.Error(codes.PermissionDenied, "sheet MEMBERSHIPS: this role may not list memberships")
+			return denied(reasonDeniedRole, "sheet MEMBERSHIPS: this role may not list memberships")
 		}
 	}
 	if f := req.GetMembershipFilter(); f != "" {

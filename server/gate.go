@@ -213,7 +213,8 @@ func (s *Server) refuseEarly(ctx context.Context, c *call, err error) error {
 	}
 	s.earlyRefusals.WithLabelValues(c.transport(), status.Code(err).String()).Inc()
 	s.logCall(ctx, c, c.start, err)
-	return err
+	// Refused before the chain, whose outermost link would give it one.
+	return withErrorInfoErr(err)
 }
 
 // writeRefusal answers a REST request refused at a gate as the gateway

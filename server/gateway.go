@@ -67,6 +67,7 @@ func bodyTooLarge(w http.ResponseWriter, r *http.Request, max int64) {
 }
 
 func writeStatus(w http.ResponseWriter, r *http.Request, st *status.Status, code int) {
+	st = withErrorInfo(st)
 	m := &runtime.JSONPb{}
 	body, err := m.Marshal(st.Proto())
 	if err != nil {
@@ -336,12 +337,13 @@ func gatewayError(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshale
 	if st.Code() == codes.InvalidArgument && strings.Contains(st.Message(), "request body too large") {
 		// The body was cut as it was read (limitBody).
 		runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, &runtime.HTTPStatusError{HTTPStatus: http.StatusRequestEntityTooLarge,
-			Err: status.Error(codes.ResourceExhausted, "the request body is over the size limit")})
+			Err: withErrorInfo(status.New(codes.ResourceExhausted, "the request body is over the size limit")).Err()})
 		return
 	}
 	if st.Code() == codes.InvalidArgument && len(st.Details()) == 0 {
 		st = friendlyDecodeError(st.Message(), bodyFieldOf(r))
 	}
+	st = withErrorInfo(st)
 	if st.Code() == codes.Aborted && r.Header.Get("If-Match") != "" {
 		w = preconditionFailed{w}
 	}

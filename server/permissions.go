@@ -347,10 +347,10 @@ func (s *Server) permit(p *Principal, method string) error {
 	}
 	name := strings.TrimPrefix(method, "/")
 	if _, known := s.perms[method]; !known {
-		return status.Errorf(codes.PermissionDenied, "%s is not open to any caller", name)
+		return denied(reasonDeniedRole, "%s is not open to any caller", name)
 	}
 	if p.Role == RoleRegistrar && p.Association != "" || p.Organization != "" {
-		return status.Errorf(codes.PermissionDenied, "this key is limited to %s and may not call %s", p.scope(), name)
+		return denied(reasonDeniedScope, "this key is limited to %s and may not call %s", p.scope(), name)
 	}
-	return status.Errorf(codes.PermissionDenied, "the %s role may not call %s", p.Role, name)
+	return denied(reasonDeniedRole, "the %s role may not call %s", p.Role, name)
 }

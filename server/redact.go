@@ -71,7 +71,7 @@ func checkRequestAccess(p *Principal, method string, req proto.Message) error {
 	if basicViewRoles[p.Role] {
 		if fd := fields.ByName("view"); fd != nil && fd.Kind() == protoreflect.EnumKind && !fd.IsList() {
 			if v := fd.Enum().Values().ByNumber(m.Get(fd).Enum()); v != nil && strings.HasSuffix(string(v.Name()), "_FULL") {
-				return status.Errorf(codes.PermissionDenied, "the %s role reads basic views only: leave view unset or ask for the BASIC view", p.Role)
+				return denied(reasonDeniedRole, "the %s role reads basic views only: leave view unset or ask for the BASIC view", p.Role)
 			}
 		}
 	}

@@ -187,7 +187,7 @@ func (s *Server) checkLimit(ctx context.Context, method string, msg proto.Messag
 	case onAssociation:
 		if p.Organization != "" {
 			// authorize lets no unit's caller get here.
-			return status.Errorf(codes.PermissionDenied, "this key is limited to %s and may not act on associations", p.Organization)
+			return denied(reasonDeniedScope, "this key is limited to %s and may not act on associations", p.Organization)
 		}
 		if acrossAssociations(msg) {
 			// A read of every association's: the store narrows it to the
@@ -216,7 +216,7 @@ func (s *Server) checkLimit(ctx context.Context, method string, msg proto.Messag
 		}
 		return nil
 	}
-	return status.Errorf(codes.PermissionDenied, "this key is limited to %s and may not call %s, which declares no scope", p.scope(), method[1:])
+	return denied(reasonDeniedScope, "this key is limited to %s and may not call %s, which declares no scope", p.scope(), method[1:])
 }
 
 // acrossAssociations says whether msg reads under every association
@@ -263,10 +263,10 @@ func (s *Server) checkPeopleScope(ctx context.Context, p *Principal, people []st
 			continue
 		}
 		if p.Organization != "" {
-			return status.Errorf(codes.PermissionDenied,
+			return denied(reasonDeniedScope,
 				"this key is limited to the people who hold a current position at %s or an organization under it; it may not act on %q", p.Organization, person)
 		}
-		return status.Errorf(codes.PermissionDenied,
+		return denied(reasonDeniedScope,
 			"this key is limited to the members of %s and the associations under it; it may not act on %q", p.Association, person)
 	}
 	return nil
@@ -282,7 +282,7 @@ func (s *Server) checkExpertScope(ctx context.Context, p *Principal, name string
 		return err
 	}
 	if hidden {
-		return status.Errorf(codes.PermissionDenied,
+		return denied(reasonDeniedScope,
 			"this key is limited to the members of %s and the associations under it; it may not change %s, whose expert is not one of them", p.Association, held)
 	}
 	return nil
@@ -362,7 +362,7 @@ func requestName(req proto.Message) string {
 // of any association outside its scope, whether it exists or not
 // (https://google.aip.dev/211).
 func errOutOfScope(p *Principal, association string) error {
-	return status.Errorf(codes.PermissionDenied,
+	return denied(reasonDeniedScope,
 		"this key is limited to %s and the associations under it; it may not act on %s", p.Association, association)
 }
 

@@ -84,7 +84,7 @@ func (t *transferService) checkImportScope(ctx context.Context, wb *transfer.Wor
 	if len(bad) == 0 {
 		return skipped, nil
 	}
-	return nil, status.Errorf(codes.PermissionDenied, "this key is limited to %s: it imports only memberships (sheet %q) of %s and the associations under it, of people in its scope or registered by the import; nothing was imported. %s",
+	return nil, denied(reasonDeniedScope, "this key is limited to %s: it imports only memberships (sheet %q) of %s and the associations under it, of people in its scope or registered by the import; nothing was imported. %s",
 		p.Association, transfer.MembershipsSheet, p.Association, strings.Join(bad, "; "))
 }
 

@@ -116,8 +116,8 @@ const file_trithuc_v1_annotations_proto_rawDesc = "" +
 	"\x17SENSITIVITY_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14SENSITIVITY_PERSONAL\x10\x01\x12\"\n" +
 	"\x1eSENSITIVITY_PERSONAL_YEAR_ONLY\x10\x02:Z\n" +
-	"\vsensitivity\x12\x1d.google.protobuf.FieldOptions\x18ц\x03 \x01(\x0e2\x17.trithuc.v1.SensitivityR\vsensitivityB\xbc\x04\x92A\x85\x04\x12\x90\x03\n" +
-	"\atrithuc\x12\x80\x03The registry of the province's intellectuals: people and their qualifications, positions and honors, workplaces, science associations and their members, reference lists, statistics and the audit trail. Every call needs a credential: an API key sent as `Authorization: Bearer <key>` (or a client certificate). Errors are google.rpc.Status objects whose details name the field at fault.2\x02v1Zb\n" +
+	"\vsensitivity\x12\x1d.google.protobuf.FieldOptions\x18ц\x03 \x01(\x0e2\x17.trithuc.v1.SensitivityR\vsensitivityB\x94\x06\x92A\xdd\x05\x12\xe8\x04\n" +
+	"\atrithuc\x12\xd8\x04The registry of the province's intellectuals: people and their qualifications, positions and honors, workplaces, science associations and their members, reference lists, statistics and the audit trail. Every call needs a credential: an API key sent as `Authorization: Bearer <key>` (or a client certificate). Errors are google.rpc.Status objects whose details name the field at fault (a BadRequest) and carry a google.rpc.ErrorInfo of domain trithuc.gov.vn whose reason (FIELD_INVALID, NOT_FOUND, ETAG_MISMATCH, PERMISSION_DENIED_SCOPE, RATE_LIMITED...; the README lists them) a client can branch on.2\x02v1Zb\n" +
 	"`\n" +
 	"\x06bearer\x12V\b\x02\x12AAn API key made by `trithuc keys create`, sent as `Bearer <key>`.\x1a\rAuthorization \x02b\f\n" +
 	"\n" +
