@@ -96,6 +96,12 @@ func (q *strictQuery) Parse(msg proto.Message, values url.Values, filter *utilit
 		if err := checkEnumParam(param, fd, vs); err != nil {
 			return err
 		}
+		if fd.Message() != nil && fd.Message().FullName() == "google.protobuf.FieldMask" && !fd.IsList() && len(vs) > 1 {
+			// ?updateMask=a&updateMask=b, as clients write a list (and
+			// the OpenAPI document's form style allows): the paths of
+			// both, which the gateway's parser refuses as "too many values".
+			values[key] = []string{strings.Join(vs, ",")}
+		}
 	}
 	if err := q.DefaultQueryParser.Parse(msg, values, filter); err != nil {
 		// Only a refused query pays for finding the value refused.

@@ -56,4 +56,15 @@ func TestOpenAPIPatchHasUpdateMask(t *testing.T) {
 	if got := e.get(p.GetName(), pb.PersonView_PERSON_VIEW_BASIC); got.GetGivenName() != "Bình" || got.GetFamilyName() != "Trần" {
 		t.Errorf("after PATCH ?updateMask=givenName: %q %q, want Trần Bình (the family name outside the mask left alone)", got.GetFamilyName(), got.GetGivenName())
 	}
+	// A mask of several paths, comma-separated or repeated.
+	for i, query := range []string{"updateMask=givenName,middleName", "updateMask=givenName&updateMask=middleName"} {
+		given, middle := []string{"Cúc", "Dung"}[i], []string{"Văn", "Thị"}[i]
+		code, body := e.rest("PATCH", "/v1/"+p.GetName()+"?"+query, map[string]any{"givenName": given, "middleName": middle, "familyName": "Lê"})
+		if code != http.StatusOK {
+			t.Fatalf("PATCH ?%s: HTTP %d %v", query, code, body)
+		}
+		if got := e.get(p.GetName(), pb.PersonView_PERSON_VIEW_BASIC); got.GetGivenName() != given || got.GetMiddleName() != middle || got.GetFamilyName() != "Trần" {
+			t.Errorf("after PATCH ?%s: %q %q %q, want Trần %s %s", query, got.GetFamilyName(), got.GetMiddleName(), got.GetGivenName(), middle, given)
+		}
+	}
 }
