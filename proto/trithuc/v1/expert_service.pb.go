@@ -311,7 +311,8 @@ type UpdateExpertPoolRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The new values; `expert_pool.etag`, when set, must match.
 	ExpertPool *ExpertPool `protobuf:"bytes,1,opt,name=expert_pool,json=expertPool,proto3" json:"expert_pool,omitempty"`
-	// The fields to change (https://google.aip.dev/134).
+	// The fields to change (https://google.aip.dev/134), comma-separated.
+	// Over REST it defaults to the fields present in the body.
 	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	// Check the request without changing anything.
 	ValidateOnly  bool `protobuf:"varint,3,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
@@ -728,7 +729,8 @@ type UpdateExpertPoolMemberRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The new values; `expert_pool_member.etag`, when set, must match.
 	ExpertPoolMember *ExpertPoolMember `protobuf:"bytes,1,opt,name=expert_pool_member,json=expertPoolMember,proto3" json:"expert_pool_member,omitempty"`
-	// The fields to change (https://google.aip.dev/134).
+	// The fields to change (https://google.aip.dev/134), comma-separated.
+	// Over REST it defaults to the fields present in the body.
 	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	// Check the request without changing anything.
 	ValidateOnly  bool `protobuf:"varint,3,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
@@ -1135,7 +1137,8 @@ type UpdateEngagementRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The new values; `engagement.etag`, when set, must match.
 	Engagement *Engagement `protobuf:"bytes,1,opt,name=engagement,proto3" json:"engagement,omitempty"`
-	// The fields to change (https://google.aip.dev/134).
+	// The fields to change (https://google.aip.dev/134), comma-separated.
+	// Over REST it defaults to the fields present in the body.
 	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	// Check the request without changing anything.
 	ValidateOnly  bool `protobuf:"varint,3,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`

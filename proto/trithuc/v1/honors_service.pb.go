@@ -271,7 +271,8 @@ type UpdateHonorCampaignRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The new values; `honor_campaign.etag`, when set, must match.
 	HonorCampaign *HonorCampaign `protobuf:"bytes,1,opt,name=honor_campaign,json=honorCampaign,proto3" json:"honor_campaign,omitempty"`
-	// The fields to change (https://google.aip.dev/134).
+	// The fields to change (https://google.aip.dev/134), comma-separated.
+	// Over REST it defaults to the fields present in the body.
 	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	// Check the request without changing anything.
 	ValidateOnly  bool `protobuf:"varint,3,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`

@@ -303,7 +303,8 @@ type UpdateAssociationRequest struct {
 	// The association with its new values; `association.etag`, when set,
 	// must match.
 	Association *Association `protobuf:"bytes,1,opt,name=association,proto3" json:"association,omitempty"`
-	// The fields to change (https://google.aip.dev/134).
+	// The fields to change (https://google.aip.dev/134), comma-separated.
+	// Over REST it defaults to the fields present in the body.
 	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	// Check the request without changing anything.
 	ValidateOnly  bool `protobuf:"varint,3,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`

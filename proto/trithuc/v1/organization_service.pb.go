@@ -394,7 +394,8 @@ type UpdateOrganizationRequest struct {
 	// The organization with its new values; `organization.etag`, when set,
 	// must match.
 	Organization *Organization `protobuf:"bytes,1,opt,name=organization,proto3" json:"organization,omitempty"`
-	// The fields to change (https://google.aip.dev/134).
+	// The fields to change (https://google.aip.dev/134), comma-separated.
+	// Over REST it defaults to the fields present in the body.
 	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	// Check the request without changing anything.
 	ValidateOnly  bool `protobuf:"varint,3,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`

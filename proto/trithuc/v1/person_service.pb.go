@@ -1064,7 +1064,8 @@ type UpdateQualificationRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The qualification with its new values; `qualification.etag`, when set, must match.
 	Qualification *Qualification `protobuf:"bytes,1,opt,name=qualification,proto3" json:"qualification,omitempty"`
-	// The fields to change (https://google.aip.dev/134).
+	// The fields to change (https://google.aip.dev/134), comma-separated.
+	// Over REST it defaults to the fields present in the body.
 	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	// Check the request without changing anything.
 	ValidateOnly  bool `protobuf:"varint,3,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
@@ -1473,7 +1474,8 @@ type UpdatePositionRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The position with its new values; `position.etag`, when set, must match.
 	Position *Position `protobuf:"bytes,1,opt,name=position,proto3" json:"position,omitempty"`
-	// The fields to change (https://google.aip.dev/134).
+	// The fields to change (https://google.aip.dev/134), comma-separated.
+	// Over REST it defaults to the fields present in the body.
 	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	// Check the request without changing anything.
 	ValidateOnly  bool `protobuf:"varint,3,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
@@ -1882,7 +1884,8 @@ type UpdateHonorRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The honour with its new values; `honor.etag`, when set, must match.
 	Honor *Honor `protobuf:"bytes,1,opt,name=honor,proto3" json:"honor,omitempty"`
-	// The fields to change (https://google.aip.dev/134).
+	// The fields to change (https://google.aip.dev/134), comma-separated.
+	// Over REST it defaults to the fields present in the body.
 	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	// Check the request without changing anything.
 	ValidateOnly  bool `protobuf:"varint,3,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
@@ -2291,7 +2294,8 @@ type UpdateWorkRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The work with its new values; `work.etag`, when set, must match.
 	Work *Work `protobuf:"bytes,1,opt,name=work,proto3" json:"work,omitempty"`
-	// The fields to change (https://google.aip.dev/134).
+	// The fields to change (https://google.aip.dev/134), comma-separated.
+	// Over REST it defaults to the fields present in the body.
 	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	// Check the request without changing anything.
 	ValidateOnly  bool `protobuf:"varint,3,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
