@@ -92,6 +92,10 @@ func TestErrorInfoReasons(t *testing.T) {
 			_, err := service.People.CreatePerson(ctx, &pb.CreatePersonRequest{Person: &pb.Person{FamilyName: "Lê", GivenName: "Bình"}})
 			return err
 		}},
+		{"DeniedRoleFilter", "PERMISSION_DENIED_ROLE", func() error {
+			_, err := service.People.ListPeople(ctx, &pb.ListPeopleRequest{Filter: `email = "an@example.vn"`})
+			return err
+		}},
 		{"DeniedScope", "PERMISSION_DENIED_SCOPE", func() error {
 			_, err := f.medical.People.GetPerson(ctx, &pb.GetPersonRequest{Name: f.outsider.GetName()})
 			return err
@@ -105,6 +109,9 @@ func TestErrorInfoReasons(t *testing.T) {
 			}
 			if got := reasonOf(t, err); got != c.reason {
 				t.Errorf("%v: reason %s, want %s", err, got, c.reason)
+			}
+			if got := client.Reason(err); got != c.reason {
+				t.Errorf("client.Reason: %q, want %s", got, c.reason)
 			}
 		})
 	}

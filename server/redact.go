@@ -6,8 +6,6 @@ import (
 	"strings"
 	"sync"
 
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
@@ -78,7 +76,7 @@ func checkRequestAccess(p *Principal, method string, req proto.Message) error {
 	for _, name := range []protoreflect.Name{"filter", "order_by"} {
 		if fd := fields.ByName(name); fd != nil && fd.Kind() == protoreflect.StringKind && !fd.IsList() {
 			if path, why := refusedPath(p, m.Get(fd).String()); path != "" {
-				return status.Errorf(codes.PermissionDenied, "%s names %s, %s", name, path, why)
+				return denied(reasonDeniedRole, "%s names %s, %s", name, path, why)
 			}
 		}
 	}
