@@ -2033,6 +2033,11 @@ type ClientWithResponsesInterface interface {
 	PersonServiceGetQualificationWithResponse(ctx context.Context, person string, qualification string, reqEditors ...RequestEditorFn) (*PersonServiceGetQualificationResponse, error)
 }
 
+// PersonServiceCreatePersonResponse200Headers the declared response headers of an HTTP 200 response for PersonServiceCreatePerson
+type PersonServiceCreatePersonResponse200Headers struct {
+	ETag *string
+}
+
 type PersonServiceCreatePersonResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -2040,6 +2045,8 @@ type PersonServiceCreatePersonResponse struct {
 	JSON200 *V1Person
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *GoogleRpcStatus
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PersonServiceCreatePersonResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2081,6 +2088,11 @@ func (r PersonServiceCreatePersonResponse) ContentType() string {
 	return ""
 }
 
+// PersonServiceGetPersonResponse200Headers the declared response headers of an HTTP 200 response for PersonServiceGetPerson
+type PersonServiceGetPersonResponse200Headers struct {
+	ETag *string
+}
+
 type PersonServiceGetPersonResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -2088,6 +2100,8 @@ type PersonServiceGetPersonResponse struct {
 	JSON200 *V1Person
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *GoogleRpcStatus
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PersonServiceGetPersonResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2129,6 +2143,11 @@ func (r PersonServiceGetPersonResponse) ContentType() string {
 	return ""
 }
 
+// PersonServiceCreateQualificationResponse200Headers the declared response headers of an HTTP 200 response for PersonServiceCreateQualification
+type PersonServiceCreateQualificationResponse200Headers struct {
+	ETag *string
+}
+
 type PersonServiceCreateQualificationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -2136,6 +2155,8 @@ type PersonServiceCreateQualificationResponse struct {
 	JSON200 *V1Qualification
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *GoogleRpcStatus
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PersonServiceCreateQualificationResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2177,6 +2198,11 @@ func (r PersonServiceCreateQualificationResponse) ContentType() string {
 	return ""
 }
 
+// PersonServiceGetQualificationResponse200Headers the declared response headers of an HTTP 200 response for PersonServiceGetQualification
+type PersonServiceGetQualificationResponse200Headers struct {
+	ETag *string
+}
+
 type PersonServiceGetQualificationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -2184,6 +2210,8 @@ type PersonServiceGetQualificationResponse struct {
 	JSON200 *V1Qualification
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *GoogleRpcStatus
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PersonServiceGetQualificationResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2333,6 +2361,19 @@ func ParsePersonServiceCreatePersonResponse(rsp *http.Response) (*PersonServiceC
 
 	}
 
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PersonServiceCreatePersonResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	}
+
 	return response, nil
 }
 
@@ -2364,6 +2405,19 @@ func ParsePersonServiceGetPersonResponse(rsp *http.Response) (*PersonServiceGetP
 		}
 		response.JSONDefault = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PersonServiceGetPersonResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil
@@ -2399,6 +2453,19 @@ func ParsePersonServiceCreateQualificationResponse(rsp *http.Response) (*PersonS
 
 	}
 
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PersonServiceCreateQualificationResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	}
+
 	return response, nil
 }
 
@@ -2430,6 +2497,19 @@ func ParsePersonServiceGetQualificationResponse(rsp *http.Response) (*PersonServ
 		}
 		response.JSONDefault = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PersonServiceGetQualificationResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil

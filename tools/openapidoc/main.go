@@ -64,6 +64,9 @@ func run(docFile, descFile string, fragments []string) error {
 	if err := nameParameters(&doc, vars); err != nil {
 		return err
 	}
+	if err := etagHeaders(&doc); err != nil {
+		return err
+	}
 	for _, f := range fragments {
 		var frag object
 		if err := readJSON(f, &frag); err != nil {
