@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"testing"
 
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -183,4 +185,31 @@ func retryInfo(st *status.Status) (*errdetails.RetryInfo, bool) {
 		}
 	}
 	return nil, false
+}
+
+// The error an import's operation ends with carries an ErrorInfo too,
+// beside the import's answer with its problems.
+func TestErrorInfoOfOperation(t *testing.T) {
+	e := newEnv(t)
+	rows := [][]any{peopleHeader, {"Trần", "", "An", "Nam", "32/01/1980", "", "", ""}}
+	op, err := e.client.UploadImport(context.Background(), &pb.ImportPeopleRequest{ValidateOnly: true, File: &httpbody.HttpBody{Data: workbook(t, rows...)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op = e.wait(longrunningpb.NewOperationsClient(e.client.Conn()), op)
+	st := status.FromProto(op.GetError())
+	if st.Code() != codes.InvalidArgument {
+		t.Fatalf("the import ended %v, want INVALID_ARGUMENT", st)
+	}
+	if got := reasonOf(t, st.Err()); got != "REQUEST_INVALID" {
+		t.Errorf("reason %s, want REQUEST_INVALID", got)
+	}
+	var answer bool
+	for _, d := range st.Details() {
+		_, ok := d.(*pb.ImportPeopleResponse)
+		answer = answer || ok
+	}
+	if !answer {
+		t.Errorf("the import's answer is gone from the error's details: %v", st.Details())
+	}
 }

@@ -499,7 +499,9 @@ func (t *transferService) operation(op *store.Operation, meta *pb.ImportPeopleMe
 	case len(op.Error) > 0:
 		st := new(spb.Status)
 		if proto.Unmarshal(op.Error, st) == nil {
-			out.Result = &longrunningpb.Operation_Error{Error: st}
+			// The ErrorInfo every error carries (errors.go), for the
+			// errors stored before there was one too.
+			out.Result = &longrunningpb.Operation_Error{Error: withErrorInfo(status.FromProto(st)).Proto()}
 		}
 	case len(op.Response) > 0:
 		a := new(anypb.Any)
