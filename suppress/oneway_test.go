@@ -120,3 +120,39 @@ func TestSuppressKnowingOneWayRandom(t *testing.T) {
 		}
 	}
 }
+
+// The answer by title alone hides Giáo sư's 4, and Phó giáo sư's 10 to
+// protect it; the answer by title and level showed both of Phó giáo sư's
+// cells, 5 and 5, and so Giáo sư's 4 (the hidden rows' 14, less them).
+func TestOneWaySmallRowNotGivenAway(t *testing.T) {
+	cells := []*Cell{
+		{Values: []string{"GS", "A"}, Count: 2}, {Values: []string{"GS", "B"}, Count: 2},
+		{Values: []string{"PGS", "A"}, Count: 5}, {Values: []string{"PGS", "B"}, Count: 5},
+		{Values: []string{"R", "A"}, Count: 20}, {Values: []string{"R", "B"}, Count: 1},
+		{Values: []string{"Z", "A"}, Count: 100}, {Values: []string{"Z", "B"}, Count: 100},
+	}
+	one, _ := Table([]*Cell{{Values: []string{"GS"}, Count: 4}, {Values: []string{"PGS"}, Count: 10},
+		{Values: []string{"R"}, Count: 21}, {Values: []string{"Z"}, Count: 200}}, 1, 5)
+	hidden := map[string]bool{}
+	for _, c := range one {
+		if c.Suppressed {
+			hidden[c.Values[0]] = true
+		}
+	}
+	if !hidden["GS"] || !hidden["PGS"] {
+		t.Fatalf("the answer by title alone hides %v, want GS and PGS", hidden)
+	}
+	out, rowsOut := NestedTableOneWay(cells, 2, 5, []map[string]bool{hidden, {}})
+	if rowsOut {
+		t.Fatal("rows left out")
+	}
+	shown := 0
+	for _, c := range out {
+		if c.Values[0] == "PGS" && !c.Suppressed {
+			shown++
+		}
+	}
+	if shown == 2 {
+		t.Errorf("both of Phó giáo sư's cells are shown: Giáo sư's 4 is the hidden rows' 14 less them")
+	}
+}
