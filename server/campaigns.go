@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 
+	"google.golang.org/protobuf/types/known/emptypb"
+
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
 )
@@ -39,6 +41,11 @@ func (s *honorsService) UpdateHonorCampaign(ctx context.Context, req *pb.UpdateH
 		func(name string, o store.WriteOptions, apply func(*pb.HonorCampaign) error) (*pb.HonorCampaign, error) {
 			return s.db.UpdateHonorCampaign(ctx, name, o, apply)
 		})
+}
+
+func (s *honorsService) DeleteHonorCampaign(ctx context.Context, req *pb.DeleteHonorCampaignRequest) (*emptypb.Empty, error) {
+	err := s.db.DeleteHonorCampaign(ctx, req.GetName(), req.GetForce(), writeOpts(ctx, req.GetEtag(), req.GetValidateOnly()))
+	return &emptypb.Empty{}, grpcError(ctx, err)
 }
 
 func (s *honorsService) CreateNomination(ctx context.Context, req *pb.CreateNominationRequest) (*pb.Nomination, error) {

@@ -164,6 +164,7 @@ var permissions = map[string]access{
 	"/trithuc.v1.HonorsService/GetHonorCampaign":    may(unscoped, RoleRegistrar, RoleHomeAffairs),
 	"/trithuc.v1.HonorsService/ListHonorCampaigns":  may(unscoped, RoleRegistrar, RoleHomeAffairs),
 	"/trithuc.v1.HonorsService/UpdateHonorCampaign": may(unscoped, RoleRegistrar),
+	"/trithuc.v1.HonorsService/DeleteHonorCampaign": may(unscoped, RoleRegistrar),
 	"/trithuc.v1.HonorsService/CreateNomination":    may(unscoped, RoleRegistrar),
 	"/trithuc.v1.HonorsService/GetNomination":       may(unscoped, RoleRegistrar, RoleHomeAffairs),
 	"/trithuc.v1.HonorsService/ListNominations":     may(unscoped, RoleRegistrar, RoleHomeAffairs),

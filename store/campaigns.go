@@ -209,6 +209,62 @@ func (db *DB) UpdateHonorCampaign(ctx context.Context, name string, o WriteOptio
 	return out, err
 }
 
+// DeleteHonorCampaign deletes a campaign; one with nominations only with
+// force, which deletes them and their decisions too. A campaign that
+// selected anyone is never deleted: its selected nominations are the
+// record of the honours it put on profiles (honorConferred keeps those
+// honours while a nomination names them), and deleting them would leave
+// the honours without it.
+func (db *DB) DeleteHonorCampaign(ctx context.Context, name string, force bool, o WriteOptions) error {
+	return db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
+		r, err := tx.campaign(ctx, name, "name")
+		if err != nil {
+			return err
+		}
+		if err := checkEtag(o.Etag, r.c.Etag, "etag"); err != nil {
+			return err
+		}
+		if r.c.SelectedCount > 0 {
+			return errorf(FailedPrecondition, "", "%s has selected %d nominations and conferred their honours on profiles; it stays as their record and cannot be deleted (correct its details with an update instead)",
+				name, r.c.SelectedCount)
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT n.id, p.id FROM nominations n JOIN people p ON p.pk = n.person_pk
+			WHERE n.campaign_pk = ? ORDER BY n.pk`, r.pk)
+		if err != nil {
+			return dbError(err)
+		}
+		var nominations, people []string
+		for rows.Next() {
+			var id, personID string
+			if err := rows.Scan(&id, &personID); err != nil {
+				rows.Close()
+				return dbError(err)
+			}
+			nominations, people = append(nominations, name+"/nominations/"+id), append(people, "people/"+personID)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return dbError(err)
+		}
+		if len(nominations) > 0 && !force {
+			return errorf(FailedPrecondition, "force", "%s has %d nominations; set force to delete them with it", name, len(nominations))
+		}
+		// The audit says whose nominations went with the campaign.
+		for i := range nominations {
+			tx.auditResource(nominations[i])
+			tx.auditResource(people[i])
+		}
+		for _, q := range []string{
+			`DELETE FROM nomination_decisions WHERE nomination_pk IN (SELECT pk FROM nominations WHERE campaign_pk = ?)`,
+			`DELETE FROM nominations WHERE campaign_pk = ?`, `DELETE FROM honor_campaigns WHERE pk = ?`} {
+			if _, err := tx.ExecContext(ctx, q, r.pk); err != nil {
+				return dbError(err)
+			}
+		}
+		return nil
+	})
+}
+
 // Nominations.
 
 const nominationColumns = `n.pk, n.id, c.id, p.id, n.nominator, n.reason, n.state, n.honor, n.create_time, n.update_time, n.revision`

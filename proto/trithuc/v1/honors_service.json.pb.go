@@ -162,6 +162,41 @@ func (x *UpdateHonorCampaignRequest) AppendProtoJSON(b []byte) ([]byte, error) {
 
 // AppendProtoJSON appends the message's JSON, as protojson.Marshal writes
 // it, to b. It fails where protojson would, and on nothing else.
+func (x *DeleteHonorCampaignRequest) AppendProtoJSON(b []byte) ([]byte, error) {
+	var err error
+	if x == nil {
+		return append(b, '{', '}'), nil
+	}
+	start := len(b)
+	if x.Name != "" {
+		b = append(b, ",\"name\":"...)
+		if b, err = appendProtoJSONString(b, x.Name); err != nil {
+			return nil, err
+		}
+	}
+	if x.Etag != "" {
+		b = append(b, ",\"etag\":"...)
+		if b, err = appendProtoJSONString(b, x.Etag); err != nil {
+			return nil, err
+		}
+	}
+	if x.ValidateOnly {
+		b = append(b, ",\"validateOnly\":"...)
+		b = strconv.AppendBool(b, x.ValidateOnly)
+	}
+	if x.Force {
+		b = append(b, ",\"force\":"...)
+		b = strconv.AppendBool(b, x.Force)
+	}
+	if len(b) == start {
+		return append(b, '{', '}'), nil
+	}
+	b[start] = '{'
+	return append(b, '}'), nil
+}
+
+// AppendProtoJSON appends the message's JSON, as protojson.Marshal writes
+// it, to b. It fails where protojson would, and on nothing else.
 func (x *CreateNominationRequest) AppendProtoJSON(b []byte) ([]byte, error) {
 	var err error
 	if x == nil {

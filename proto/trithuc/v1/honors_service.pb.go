@@ -11,6 +11,7 @@ import (
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	emptypb "google.golang.org/protobuf/types/known/emptypb"
 	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
 	reflect "reflect"
 	sync "sync"
@@ -331,6 +332,81 @@ func (x *UpdateHonorCampaignRequest) GetValidateOnly() bool {
 	return false
 }
 
+// The request for DeleteHonorCampaign.
+type DeleteHonorCampaignRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The name, `honorCampaigns/{honor_campaign}`.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// When set, must match the current etag (https://google.aip.dev/154).
+	Etag string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Check the request without deleting anything.
+	ValidateOnly bool `protobuf:"varint,3,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
+	// Delete the campaign's nominations and their decisions too; without
+	// force a campaign that has any is FAILED_PRECONDITION. A SELECTED
+	// nomination is never deleted: its campaign stays, force or not.
+	Force         bool `protobuf:"varint,4,opt,name=force,proto3" json:"force,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteHonorCampaignRequest) Reset() {
+	*x = DeleteHonorCampaignRequest{}
+	mi := &file_trithuc_v1_honors_service_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteHonorCampaignRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteHonorCampaignRequest) ProtoMessage() {}
+
+func (x *DeleteHonorCampaignRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_trithuc_v1_honors_service_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteHonorCampaignRequest.ProtoReflect.Descriptor instead.
+func (*DeleteHonorCampaignRequest) Descriptor() ([]byte, []int) {
+	return file_trithuc_v1_honors_service_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *DeleteHonorCampaignRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *DeleteHonorCampaignRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+func (x *DeleteHonorCampaignRequest) GetValidateOnly() bool {
+	if x != nil {
+		return x.ValidateOnly
+	}
+	return false
+}
+
+func (x *DeleteHonorCampaignRequest) GetForce() bool {
+	if x != nil {
+		return x.Force
+	}
+	return false
+}
+
 // The request for CreateNomination.
 type CreateNominationRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -354,7 +430,7 @@ type CreateNominationRequest struct {
 
 func (x *CreateNominationRequest) Reset() {
 	*x = CreateNominationRequest{}
-	mi := &file_trithuc_v1_honors_service_proto_msgTypes[5]
+	mi := &file_trithuc_v1_honors_service_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -366,7 +442,7 @@ func (x *CreateNominationRequest) String() string {
 func (*CreateNominationRequest) ProtoMessage() {}
 
 func (x *CreateNominationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_honors_service_proto_msgTypes[5]
+	mi := &file_trithuc_v1_honors_service_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -379,7 +455,7 @@ func (x *CreateNominationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateNominationRequest.ProtoReflect.Descriptor instead.
 func (*CreateNominationRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_honors_service_proto_rawDescGZIP(), []int{5}
+	return file_trithuc_v1_honors_service_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *CreateNominationRequest) GetParent() string {
@@ -428,7 +504,7 @@ type GetNominationRequest struct {
 
 func (x *GetNominationRequest) Reset() {
 	*x = GetNominationRequest{}
-	mi := &file_trithuc_v1_honors_service_proto_msgTypes[6]
+	mi := &file_trithuc_v1_honors_service_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -440,7 +516,7 @@ func (x *GetNominationRequest) String() string {
 func (*GetNominationRequest) ProtoMessage() {}
 
 func (x *GetNominationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_honors_service_proto_msgTypes[6]
+	mi := &file_trithuc_v1_honors_service_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -453,7 +529,7 @@ func (x *GetNominationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetNominationRequest.ProtoReflect.Descriptor instead.
 func (*GetNominationRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_honors_service_proto_rawDescGZIP(), []int{6}
+	return file_trithuc_v1_honors_service_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *GetNominationRequest) GetName() string {
@@ -480,7 +556,7 @@ type ListNominationsRequest struct {
 
 func (x *ListNominationsRequest) Reset() {
 	*x = ListNominationsRequest{}
-	mi := &file_trithuc_v1_honors_service_proto_msgTypes[7]
+	mi := &file_trithuc_v1_honors_service_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -492,7 +568,7 @@ func (x *ListNominationsRequest) String() string {
 func (*ListNominationsRequest) ProtoMessage() {}
 
 func (x *ListNominationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_honors_service_proto_msgTypes[7]
+	mi := &file_trithuc_v1_honors_service_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -505,7 +581,7 @@ func (x *ListNominationsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListNominationsRequest.ProtoReflect.Descriptor instead.
 func (*ListNominationsRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_honors_service_proto_rawDescGZIP(), []int{7}
+	return file_trithuc_v1_honors_service_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ListNominationsRequest) GetParent() string {
@@ -551,7 +627,7 @@ type ListNominationsResponse struct {
 
 func (x *ListNominationsResponse) Reset() {
 	*x = ListNominationsResponse{}
-	mi := &file_trithuc_v1_honors_service_proto_msgTypes[8]
+	mi := &file_trithuc_v1_honors_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -563,7 +639,7 @@ func (x *ListNominationsResponse) String() string {
 func (*ListNominationsResponse) ProtoMessage() {}
 
 func (x *ListNominationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_honors_service_proto_msgTypes[8]
+	mi := &file_trithuc_v1_honors_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -576,7 +652,7 @@ func (x *ListNominationsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListNominationsResponse.ProtoReflect.Descriptor instead.
 func (*ListNominationsResponse) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_honors_service_proto_rawDescGZIP(), []int{8}
+	return file_trithuc_v1_honors_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ListNominationsResponse) GetNominations() []*Nomination {
@@ -621,7 +697,7 @@ type ReviewNominationRequest struct {
 
 func (x *ReviewNominationRequest) Reset() {
 	*x = ReviewNominationRequest{}
-	mi := &file_trithuc_v1_honors_service_proto_msgTypes[9]
+	mi := &file_trithuc_v1_honors_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -633,7 +709,7 @@ func (x *ReviewNominationRequest) String() string {
 func (*ReviewNominationRequest) ProtoMessage() {}
 
 func (x *ReviewNominationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_honors_service_proto_msgTypes[9]
+	mi := &file_trithuc_v1_honors_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -646,7 +722,7 @@ func (x *ReviewNominationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewNominationRequest.ProtoReflect.Descriptor instead.
 func (*ReviewNominationRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_honors_service_proto_rawDescGZIP(), []int{9}
+	return file_trithuc_v1_honors_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ReviewNominationRequest) GetName() string {
@@ -692,7 +768,7 @@ type SelectNominationRequest struct {
 
 func (x *SelectNominationRequest) Reset() {
 	*x = SelectNominationRequest{}
-	mi := &file_trithuc_v1_honors_service_proto_msgTypes[10]
+	mi := &file_trithuc_v1_honors_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -704,7 +780,7 @@ func (x *SelectNominationRequest) String() string {
 func (*SelectNominationRequest) ProtoMessage() {}
 
 func (x *SelectNominationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_trithuc_v1_honors_service_proto_msgTypes[10]
+	mi := &file_trithuc_v1_honors_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -717,7 +793,7 @@ func (x *SelectNominationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SelectNominationRequest.ProtoReflect.Descriptor instead.
 func (*SelectNominationRequest) Descriptor() ([]byte, []int) {
-	return file_trithuc_v1_honors_service_proto_rawDescGZIP(), []int{10}
+	return file_trithuc_v1_honors_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *SelectNominationRequest) GetName() string {
@@ -746,7 +822,7 @@ var File_trithuc_v1_honors_service_proto protoreflect.FileDescriptor
 const file_trithuc_v1_honors_service_proto_rawDesc = "" +
 	"\n" +
 	"\x1ftrithuc/v1/honors_service.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x17trithuc/v1/honors.proto\"\xbc\x03\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x17trithuc/v1/honors.proto\"\xbc\x03\n" +
 	"\x1aCreateHonorCampaignRequest\x12K\n" +
 	"\x0ehonor_campaign\x18\x01 \x01(\v2\x19.trithuc.v1.HonorCampaignB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\rhonorCampaign\x12\xec\x01\n" +
 	"\x11honor_campaign_id\x18\x02 \x01(\tB\xbf\x01\xbaH\xbb\x01\xba\x01\xb7\x01\n" +
@@ -770,7 +846,14 @@ const file_trithuc_v1_honors_service_proto_rawDesc = "" +
 	"\x0ehonor_campaign\x18\x01 \x01(\v2\x19.trithuc.v1.HonorCampaignB\t\xe0A\x02\xbaH\x03\xc8\x01\x01R\rhonorCampaign\x12@\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x01R\n" +
 	"updateMask\x12#\n" +
-	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xea\x04\n" +
+	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"\xa6\x02\n" +
+	"\x1aDeleteHonorCampaignRequest\x12\xaf\x01\n" +
+	"\x04name\x18\x01 \x01(\tB\x9a\x01\xe0A\x02\xfaA\x1e\n" +
+	"\x1ctrithuc.gov.vn/HonorCampaign\xbaHs\xba\x01p\n" +
+	"\vname.format\x12'must be honorCampaigns/{honor_campaign}\x1a8this.matches('^honorCampaigns/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\x12\x1b\n" +
+	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\x12#\n" +
+	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\x12\x14\n" +
+	"\x05force\x18\x04 \x01(\bR\x05force\"\xea\x04\n" +
 	"\x17CreateNominationRequest\x12\xb2\x01\n" +
 	"\x06parent\x18\x01 \x01(\tB\x99\x01\xe0A\x02\xfaA\x1b\x12\x19trithuc.gov.vn/Nomination\xbaHu\xba\x01r\n" +
 	"\rparent.format\x12'must be honorCampaigns/{honor_campaign}\x1a8this.matches('^honorCampaigns/[a-z0-9][a-z0-9-]{0,62}$')R\x06parent\x12A\n" +
@@ -810,12 +893,13 @@ const file_trithuc_v1_honors_service_proto_rawDesc = "" +
 	"\x19trithuc.gov.vn/Nomination\xbaH\xb1\x01\xba\x01\xad\x01\n" +
 	"\vname.format\x12@must be honorCampaigns/{honor_campaign}/nominations/{nomination}\x1a\\this.matches('^honorCampaigns/[a-z0-9][a-z0-9-]{0,62}/nominations/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\x125\n" +
 	"\x0fdecision_number\x18\x02 \x01(\tB\f\xe0A\x02\xbaH\x06r\x04\x10\x01\x18dR\x0edecisionNumber\x12\x1b\n" +
-	"\x04etag\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag2\x96\v\n" +
+	"\x04etag\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag2\x9a\f\n" +
 	"\rHonorsService\x12\xa7\x01\n" +
 	"\x13CreateHonorCampaign\x12&.trithuc.v1.CreateHonorCampaignRequest\x1a\x19.trithuc.v1.HonorCampaign\"M\xdaA honor_campaign,honor_campaign_id\x82\xd3\xe4\x93\x02$:\x0ehonor_campaign\"\x12/v1/honorCampaigns\x12~\n" +
 	"\x10GetHonorCampaign\x12#.trithuc.v1.GetHonorCampaignRequest\x1a\x19.trithuc.v1.HonorCampaign\"*\xdaA\x04name\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/{name=honorCampaigns/*}\x12\x82\x01\n" +
 	"\x12ListHonorCampaigns\x12%.trithuc.v1.ListHonorCampaignsRequest\x1a&.trithuc.v1.ListHonorCampaignsResponse\"\x1d\xdaA\x00\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/honorCampaigns\x12\xb9\x01\n" +
-	"\x13UpdateHonorCampaign\x12&.trithuc.v1.UpdateHonorCampaignRequest\x1a\x19.trithuc.v1.HonorCampaign\"_\xdaA\x1ahonor_campaign,update_mask\x82\xd3\xe4\x93\x02<:\x0ehonor_campaign2*/v1/{honor_campaign.name=honorCampaigns/*}\x12\xb0\x01\n" +
+	"\x13UpdateHonorCampaign\x12&.trithuc.v1.UpdateHonorCampaignRequest\x1a\x19.trithuc.v1.HonorCampaign\"_\xdaA\x1ahonor_campaign,update_mask\x82\xd3\xe4\x93\x02<:\x0ehonor_campaign2*/v1/{honor_campaign.name=honorCampaigns/*}\x12\x81\x01\n" +
+	"\x13DeleteHonorCampaign\x12&.trithuc.v1.DeleteHonorCampaignRequest\x1a\x16.google.protobuf.Empty\"*\xdaA\x04name\x82\xd3\xe4\x93\x02\x1d*\x1b/v1/{name=honorCampaigns/*}\x12\xb0\x01\n" +
 	"\x10CreateNomination\x12#.trithuc.v1.CreateNominationRequest\x1a\x16.trithuc.v1.Nomination\"_\xdaA\x1fparent,nomination,nomination_id\x82\xd3\xe4\x93\x027:\n" +
 	"nomination\")/v1/{parent=honorCampaigns/*}/nominations\x12\x83\x01\n" +
 	"\rGetNomination\x12 .trithuc.v1.GetNominationRequest\x1a\x16.trithuc.v1.Nomination\"8\xdaA\x04name\x82\xd3\xe4\x93\x02+\x12)/v1/{name=honorCampaigns/*/nominations/*}\x12\x96\x01\n" +
@@ -835,52 +919,56 @@ func file_trithuc_v1_honors_service_proto_rawDescGZIP() []byte {
 	return file_trithuc_v1_honors_service_proto_rawDescData
 }
 
-var file_trithuc_v1_honors_service_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_trithuc_v1_honors_service_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_trithuc_v1_honors_service_proto_goTypes = []any{
 	(*CreateHonorCampaignRequest)(nil), // 0: trithuc.v1.CreateHonorCampaignRequest
 	(*GetHonorCampaignRequest)(nil),    // 1: trithuc.v1.GetHonorCampaignRequest
 	(*ListHonorCampaignsRequest)(nil),  // 2: trithuc.v1.ListHonorCampaignsRequest
 	(*ListHonorCampaignsResponse)(nil), // 3: trithuc.v1.ListHonorCampaignsResponse
 	(*UpdateHonorCampaignRequest)(nil), // 4: trithuc.v1.UpdateHonorCampaignRequest
-	(*CreateNominationRequest)(nil),    // 5: trithuc.v1.CreateNominationRequest
-	(*GetNominationRequest)(nil),       // 6: trithuc.v1.GetNominationRequest
-	(*ListNominationsRequest)(nil),     // 7: trithuc.v1.ListNominationsRequest
-	(*ListNominationsResponse)(nil),    // 8: trithuc.v1.ListNominationsResponse
-	(*ReviewNominationRequest)(nil),    // 9: trithuc.v1.ReviewNominationRequest
-	(*SelectNominationRequest)(nil),    // 10: trithuc.v1.SelectNominationRequest
-	(*HonorCampaign)(nil),              // 11: trithuc.v1.HonorCampaign
-	(*fieldmaskpb.FieldMask)(nil),      // 12: google.protobuf.FieldMask
-	(*Nomination)(nil),                 // 13: trithuc.v1.Nomination
-	(Nomination_State)(0),              // 14: trithuc.v1.Nomination.State
+	(*DeleteHonorCampaignRequest)(nil), // 5: trithuc.v1.DeleteHonorCampaignRequest
+	(*CreateNominationRequest)(nil),    // 6: trithuc.v1.CreateNominationRequest
+	(*GetNominationRequest)(nil),       // 7: trithuc.v1.GetNominationRequest
+	(*ListNominationsRequest)(nil),     // 8: trithuc.v1.ListNominationsRequest
+	(*ListNominationsResponse)(nil),    // 9: trithuc.v1.ListNominationsResponse
+	(*ReviewNominationRequest)(nil),    // 10: trithuc.v1.ReviewNominationRequest
+	(*SelectNominationRequest)(nil),    // 11: trithuc.v1.SelectNominationRequest
+	(*HonorCampaign)(nil),              // 12: trithuc.v1.HonorCampaign
+	(*fieldmaskpb.FieldMask)(nil),      // 13: google.protobuf.FieldMask
+	(*Nomination)(nil),                 // 14: trithuc.v1.Nomination
+	(Nomination_State)(0),              // 15: trithuc.v1.Nomination.State
+	(*emptypb.Empty)(nil),              // 16: google.protobuf.Empty
 }
 var file_trithuc_v1_honors_service_proto_depIdxs = []int32{
-	11, // 0: trithuc.v1.CreateHonorCampaignRequest.honor_campaign:type_name -> trithuc.v1.HonorCampaign
-	11, // 1: trithuc.v1.ListHonorCampaignsResponse.honor_campaigns:type_name -> trithuc.v1.HonorCampaign
-	11, // 2: trithuc.v1.UpdateHonorCampaignRequest.honor_campaign:type_name -> trithuc.v1.HonorCampaign
-	12, // 3: trithuc.v1.UpdateHonorCampaignRequest.update_mask:type_name -> google.protobuf.FieldMask
-	13, // 4: trithuc.v1.CreateNominationRequest.nomination:type_name -> trithuc.v1.Nomination
-	13, // 5: trithuc.v1.ListNominationsResponse.nominations:type_name -> trithuc.v1.Nomination
-	14, // 6: trithuc.v1.ReviewNominationRequest.decision:type_name -> trithuc.v1.Nomination.State
+	12, // 0: trithuc.v1.CreateHonorCampaignRequest.honor_campaign:type_name -> trithuc.v1.HonorCampaign
+	12, // 1: trithuc.v1.ListHonorCampaignsResponse.honor_campaigns:type_name -> trithuc.v1.HonorCampaign
+	12, // 2: trithuc.v1.UpdateHonorCampaignRequest.honor_campaign:type_name -> trithuc.v1.HonorCampaign
+	13, // 3: trithuc.v1.UpdateHonorCampaignRequest.update_mask:type_name -> google.protobuf.FieldMask
+	14, // 4: trithuc.v1.CreateNominationRequest.nomination:type_name -> trithuc.v1.Nomination
+	14, // 5: trithuc.v1.ListNominationsResponse.nominations:type_name -> trithuc.v1.Nomination
+	15, // 6: trithuc.v1.ReviewNominationRequest.decision:type_name -> trithuc.v1.Nomination.State
 	0,  // 7: trithuc.v1.HonorsService.CreateHonorCampaign:input_type -> trithuc.v1.CreateHonorCampaignRequest
 	1,  // 8: trithuc.v1.HonorsService.GetHonorCampaign:input_type -> trithuc.v1.GetHonorCampaignRequest
 	2,  // 9: trithuc.v1.HonorsService.ListHonorCampaigns:input_type -> trithuc.v1.ListHonorCampaignsRequest
 	4,  // 10: trithuc.v1.HonorsService.UpdateHonorCampaign:input_type -> trithuc.v1.UpdateHonorCampaignRequest
-	5,  // 11: trithuc.v1.HonorsService.CreateNomination:input_type -> trithuc.v1.CreateNominationRequest
-	6,  // 12: trithuc.v1.HonorsService.GetNomination:input_type -> trithuc.v1.GetNominationRequest
-	7,  // 13: trithuc.v1.HonorsService.ListNominations:input_type -> trithuc.v1.ListNominationsRequest
-	9,  // 14: trithuc.v1.HonorsService.ReviewNomination:input_type -> trithuc.v1.ReviewNominationRequest
-	10, // 15: trithuc.v1.HonorsService.SelectNomination:input_type -> trithuc.v1.SelectNominationRequest
-	11, // 16: trithuc.v1.HonorsService.CreateHonorCampaign:output_type -> trithuc.v1.HonorCampaign
-	11, // 17: trithuc.v1.HonorsService.GetHonorCampaign:output_type -> trithuc.v1.HonorCampaign
-	3,  // 18: trithuc.v1.HonorsService.ListHonorCampaigns:output_type -> trithuc.v1.ListHonorCampaignsResponse
-	11, // 19: trithuc.v1.HonorsService.UpdateHonorCampaign:output_type -> trithuc.v1.HonorCampaign
-	13, // 20: trithuc.v1.HonorsService.CreateNomination:output_type -> trithuc.v1.Nomination
-	13, // 21: trithuc.v1.HonorsService.GetNomination:output_type -> trithuc.v1.Nomination
-	8,  // 22: trithuc.v1.HonorsService.ListNominations:output_type -> trithuc.v1.ListNominationsResponse
-	13, // 23: trithuc.v1.HonorsService.ReviewNomination:output_type -> trithuc.v1.Nomination
-	13, // 24: trithuc.v1.HonorsService.SelectNomination:output_type -> trithuc.v1.Nomination
-	16, // [16:25] is the sub-list for method output_type
-	7,  // [7:16] is the sub-list for method input_type
+	5,  // 11: trithuc.v1.HonorsService.DeleteHonorCampaign:input_type -> trithuc.v1.DeleteHonorCampaignRequest
+	6,  // 12: trithuc.v1.HonorsService.CreateNomination:input_type -> trithuc.v1.CreateNominationRequest
+	7,  // 13: trithuc.v1.HonorsService.GetNomination:input_type -> trithuc.v1.GetNominationRequest
+	8,  // 14: trithuc.v1.HonorsService.ListNominations:input_type -> trithuc.v1.ListNominationsRequest
+	10, // 15: trithuc.v1.HonorsService.ReviewNomination:input_type -> trithuc.v1.ReviewNominationRequest
+	11, // 16: trithuc.v1.HonorsService.SelectNomination:input_type -> trithuc.v1.SelectNominationRequest
+	12, // 17: trithuc.v1.HonorsService.CreateHonorCampaign:output_type -> trithuc.v1.HonorCampaign
+	12, // 18: trithuc.v1.HonorsService.GetHonorCampaign:output_type -> trithuc.v1.HonorCampaign
+	3,  // 19: trithuc.v1.HonorsService.ListHonorCampaigns:output_type -> trithuc.v1.ListHonorCampaignsResponse
+	12, // 20: trithuc.v1.HonorsService.UpdateHonorCampaign:output_type -> trithuc.v1.HonorCampaign
+	16, // 21: trithuc.v1.HonorsService.DeleteHonorCampaign:output_type -> google.protobuf.Empty
+	14, // 22: trithuc.v1.HonorsService.CreateNomination:output_type -> trithuc.v1.Nomination
+	14, // 23: trithuc.v1.HonorsService.GetNomination:output_type -> trithuc.v1.Nomination
+	9,  // 24: trithuc.v1.HonorsService.ListNominations:output_type -> trithuc.v1.ListNominationsResponse
+	14, // 25: trithuc.v1.HonorsService.ReviewNomination:output_type -> trithuc.v1.Nomination
+	14, // 26: trithuc.v1.HonorsService.SelectNomination:output_type -> trithuc.v1.Nomination
+	17, // [17:27] is the sub-list for method output_type
+	7,  // [7:17] is the sub-list for method input_type
 	7,  // [7:7] is the sub-list for extension type_name
 	7,  // [7:7] is the sub-list for extension extendee
 	0,  // [0:7] is the sub-list for field type_name
@@ -898,7 +986,7 @@ func file_trithuc_v1_honors_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_trithuc_v1_honors_service_proto_rawDesc), len(file_trithuc_v1_honors_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   11,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -231,6 +231,59 @@ func local_request_HonorsService_UpdateHonorCampaign_0(ctx context.Context, mars
 	return msg, metadata, err
 }
 
+var filter_HonorsService_DeleteHonorCampaign_0 = &utilities.DoubleArray{Encoding: map[string]int{"name": 0}, Base: []int{1, 1, 0}, Check: []int{0, 1, 2}}
+
+func request_HonorsService_DeleteHonorCampaign_0(ctx context.Context, marshaler runtime.Marshaler, client HonorsServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq DeleteHonorCampaignRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_HonorsService_DeleteHonorCampaign_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.DeleteHonorCampaign(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_HonorsService_DeleteHonorCampaign_0(ctx context.Context, marshaler runtime.Marshaler, server HonorsServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq DeleteHonorCampaignRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_HonorsService_DeleteHonorCampaign_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	msg, err := server.DeleteHonorCampaign(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 var filter_HonorsService_CreateNomination_0 = &utilities.DoubleArray{Encoding: map[string]int{"nomination": 0, "parent": 1}, Base: []int{1, 1, 2, 0, 0}, Check: []int{0, 1, 1, 2, 3}}
 
 func request_HonorsService_CreateNomination_0(ctx context.Context, marshaler runtime.Marshaler, client HonorsServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
@@ -558,6 +611,26 @@ func RegisterHonorsServiceHandlerServer(ctx context.Context, mux *runtime.ServeM
 		}
 		forward_HonorsService_UpdateHonorCampaign_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodDelete, pattern_HonorsService_DeleteHonorCampaign_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/trithuc.v1.HonorsService/DeleteHonorCampaign", runtime.WithHTTPPathPattern("/v1/{name=honorCampaigns/*}"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_HonorsService_DeleteHonorCampaign_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_HonorsService_DeleteHonorCampaign_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodPost, pattern_HonorsService_CreateNomination_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -766,6 +839,23 @@ func RegisterHonorsServiceHandlerClient(ctx context.Context, mux *runtime.ServeM
 		}
 		forward_HonorsService_UpdateHonorCampaign_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodDelete, pattern_HonorsService_DeleteHonorCampaign_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/trithuc.v1.HonorsService/DeleteHonorCampaign", runtime.WithHTTPPathPattern("/v1/{name=honorCampaigns/*}"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_HonorsService_DeleteHonorCampaign_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_HonorsService_DeleteHonorCampaign_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodPost, pattern_HonorsService_CreateNomination_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -859,6 +949,7 @@ var (
 	pattern_HonorsService_GetHonorCampaign_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "honorCampaigns", "name"}, ""))
 	pattern_HonorsService_ListHonorCampaigns_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "honorCampaigns"}, ""))
 	pattern_HonorsService_UpdateHonorCampaign_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "honorCampaigns", "honor_campaign.name"}, ""))
+	pattern_HonorsService_DeleteHonorCampaign_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "honorCampaigns", "name"}, ""))
 	pattern_HonorsService_CreateNomination_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "honorCampaigns", "parent", "nominations"}, ""))
 	pattern_HonorsService_GetNomination_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "honorCampaigns", "nominations", "name"}, ""))
 	pattern_HonorsService_ListNominations_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "honorCampaigns", "parent", "nominations"}, ""))
@@ -871,6 +962,7 @@ var (
 	forward_HonorsService_GetHonorCampaign_0    = runtime.ForwardResponseMessage
 	forward_HonorsService_ListHonorCampaigns_0  = runtime.ForwardResponseMessage
 	forward_HonorsService_UpdateHonorCampaign_0 = runtime.ForwardResponseMessage
+	forward_HonorsService_DeleteHonorCampaign_0 = runtime.ForwardResponseMessage
 	forward_HonorsService_CreateNomination_0    = runtime.ForwardResponseMessage
 	forward_HonorsService_GetNomination_0       = runtime.ForwardResponseMessage
 	forward_HonorsService_ListNominations_0     = runtime.ForwardResponseMessage

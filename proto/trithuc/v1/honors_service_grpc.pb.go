@@ -11,6 +11,7 @@ import (
 	grpc "google.golang.org/grpc"
 	codes "google.golang.org/grpc/codes"
 	status "google.golang.org/grpc/status"
+	emptypb "google.golang.org/protobuf/types/known/emptypb"
 )
 
 // This is a compile-time assertion to ensure that this generated file
@@ -23,6 +24,7 @@ const (
 	HonorsService_GetHonorCampaign_FullMethodName    = "/trithuc.v1.HonorsService/GetHonorCampaign"
 	HonorsService_ListHonorCampaigns_FullMethodName  = "/trithuc.v1.HonorsService/ListHonorCampaigns"
 	HonorsService_UpdateHonorCampaign_FullMethodName = "/trithuc.v1.HonorsService/UpdateHonorCampaign"
+	HonorsService_DeleteHonorCampaign_FullMethodName = "/trithuc.v1.HonorsService/DeleteHonorCampaign"
 	HonorsService_CreateNomination_FullMethodName    = "/trithuc.v1.HonorsService/CreateNomination"
 	HonorsService_GetNomination_FullMethodName       = "/trithuc.v1.HonorsService/GetNomination"
 	HonorsService_ListNominations_FullMethodName     = "/trithuc.v1.HonorsService/ListNominations"
@@ -46,6 +48,11 @@ type HonorsServiceClient interface {
 	// Changes a campaign (https://google.aip.dev/134); the quota cannot go
 	// below the number selected.
 	UpdateHonorCampaign(ctx context.Context, in *UpdateHonorCampaignRequest, opts ...grpc.CallOption) (*HonorCampaign, error)
+	// Deletes a campaign (https://google.aip.dev/135), with its nominations
+	// when force is set. A campaign that selected anyone has conferred
+	// honours, which its selected nominations account for: it cannot be
+	// deleted, so that neither the honours nor their record are lost.
+	DeleteHonorCampaign(ctx context.Context, in *DeleteHonorCampaignRequest, opts ...grpc.CallOption) (*emptypb.Empty, error)
 	// Nominates a person, until the deadline (https://google.aip.dev/133).
 	CreateNomination(ctx context.Context, in *CreateNominationRequest, opts ...grpc.CallOption) (*Nomination, error)
 	// Returns a nomination (https://google.aip.dev/131).
@@ -102,6 +109,16 @@ func (c *honorsServiceClient) UpdateHonorCampaign(ctx context.Context, in *Updat
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(HonorCampaign)
 	err := c.cc.Invoke(ctx, HonorsService_UpdateHonorCampaign_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *honorsServiceClient) DeleteHonorCampaign(ctx context.Context, in *DeleteHonorCampaignRequest, opts ...grpc.CallOption) (*emptypb.Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(emptypb.Empty)
+	err := c.cc.Invoke(ctx, HonorsService_DeleteHonorCampaign_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -174,6 +191,11 @@ type HonorsServiceServer interface {
 	// Changes a campaign (https://google.aip.dev/134); the quota cannot go
 	// below the number selected.
 	UpdateHonorCampaign(context.Context, *UpdateHonorCampaignRequest) (*HonorCampaign, error)
+	// Deletes a campaign (https://google.aip.dev/135), with its nominations
+	// when force is set. A campaign that selected anyone has conferred
+	// honours, which its selected nominations account for: it cannot be
+	// deleted, so that neither the honours nor their record are lost.
+	DeleteHonorCampaign(context.Context, *DeleteHonorCampaignRequest) (*emptypb.Empty, error)
 	// Nominates a person, until the deadline (https://google.aip.dev/133).
 	CreateNomination(context.Context, *CreateNominationRequest) (*Nomination, error)
 	// Returns a nomination (https://google.aip.dev/131).
@@ -207,6 +229,9 @@ func (UnimplementedHonorsServiceServer) ListHonorCampaigns(context.Context, *Lis
 }
 func (UnimplementedHonorsServiceServer) UpdateHonorCampaign(context.Context, *UpdateHonorCampaignRequest) (*HonorCampaign, error) {
 	return nil, status.Error(codes.Unimplemented, "method UpdateHonorCampaign not implemented")
+}
+func (UnimplementedHonorsServiceServer) DeleteHonorCampaign(context.Context, *DeleteHonorCampaignRequest) (*emptypb.Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteHonorCampaign not implemented")
 }
 func (UnimplementedHonorsServiceServer) CreateNomination(context.Context, *CreateNominationRequest) (*Nomination, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateNomination not implemented")
@@ -312,6 +337,24 @@ func _HonorsService_UpdateHonorCampaign_Handler(srv interface{}, ctx context.Con
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(HonorsServiceServer).UpdateHonorCampaign(ctx, req.(*UpdateHonorCampaignRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _HonorsService_DeleteHonorCampaign_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteHonorCampaignRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HonorsServiceServer).DeleteHonorCampaign(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: HonorsService_DeleteHonorCampaign_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HonorsServiceServer).DeleteHonorCampaign(ctx, req.(*DeleteHonorCampaignRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -428,6 +471,10 @@ var HonorsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UpdateHonorCampaign",
 			Handler:    _HonorsService_UpdateHonorCampaign_Handler,
+		},
+		{
+			MethodName: "DeleteHonorCampaign",
+			Handler:    _HonorsService_DeleteHonorCampaign_Handler,
 		},
 		{
 			MethodName: "CreateNomination",
