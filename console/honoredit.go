@@ -12,11 +12,13 @@ import (
 	"trithuc.gov.vn/trithuc/vimsg"
 )
 
-// Editing a campaign: its name, year, kind, quota, deadline and issuer,
-// sent with the etag of the campaign as read, so that a form saved after
-// another's change saves nothing (409) and shows the campaign as it is
-// now. The API has no call that deletes a campaign (its selections are
-// honours on profiles), so neither has the console.
+// Editing and deleting a campaign. An edit (its name, year, kind, quota,
+// deadline and issuer) and a delete are sent with the etag of the campaign
+// as read, so that a form sent after another's change changes nothing
+// (409) and shows the campaign as it is now. Deleting asks first, saying
+// how many nominations go with it; a campaign that selected anyone cannot
+// be deleted (its selections are honours on profiles), which its page and
+// the confirm page say instead of offering the button.
 
 // msgCampaignChanged answers an edit of a campaign changed meanwhile.
 const msgCampaignChanged = "Đợt tôn vinh này vừa được người khác sửa trong lúc bạn sửa, nên thay đổi của bạn chưa được lưu. Biểu mẫu dưới đây là bản mới nhất; hãy sửa lại nếu cần."
@@ -96,6 +98,69 @@ func campaignRefusal(p *page, err error) {
 	}
 }
 
+// msgCampaignChangedDelete answers a delete of a campaign changed
+// meanwhile.
+const msgCampaignChangedDelete = "Đợt tôn vinh này vừa được người khác sửa trong lúc bạn xem, nên chưa xoá. Trang dưới đây là bản mới nhất; hãy xem lại rồi xoá lại nếu vẫn muốn."
+
+type honorDeleteData struct {
+	C           *pb.HonorCampaign
+	Nominations int32
+}
+
+// deleteHonorCampaign asks to confirm, then deletes the campaign with its
+// nominations (force: the page said they go with it).
+func (h *Handler) deleteHonorCampaign(q *request) {
+	if q.notRunningHonors(h, "Xoá đợt tôn vinh") {
+		return
+	}
+	ctx := q.ctx()
+	cur, err := h.honors.GetHonorCampaign(ctx, &pb.GetHonorCampaignRequest{Name: honorCampaignName(q)})
+	if status.Code(err) == codes.NotFound && q.r.Method == http.MethodPost {
+		// Sent twice: the first deleted it.
+		q.redirect("/honors", "honor-campaign-gone")
+		return
+	}
+	if err != nil {
+		q.fail(h, err)
+		return
+	}
+	p := &page{}
+	if q.r.Method == http.MethodPost {
+		etag := q.r.PostFormValue("etag")
+		err := status.Error(codes.Aborted, "the form carries no etag")
+		if etag != "" {
+			_, err = h.honors.DeleteHonorCampaign(ctx, &pb.DeleteHonorCampaignRequest{Name: cur.GetName(), Etag: etag, Force: true})
+		}
+		st, _ := status.FromError(err)
+		vi, known := vimsg.Honor(st.Message())
+		switch {
+		case err == nil:
+			q.redirect("/honors", "honor-campaign-deleted")
+			return
+		case st.Code() == codes.Aborted:
+			p.Error, p.Status = msgCampaignChangedDelete, http.StatusConflict
+		case st.Code() == codes.FailedPrecondition && known:
+			// Selected meanwhile: the page now says it stays.
+			p.Error, p.Status = "Chưa xoá được: "+vi+".", http.StatusConflict
+		default:
+			q.fail(h, err)
+			return
+		}
+	}
+	d := &honorDeleteData{C: cur}
+	if r, err := h.honors.ListNominations(ctx, &pb.ListNominationsRequest{Parent: cur.GetName(), PageSize: 1}); err == nil {
+		d.Nominations = r.GetTotalSize()
+	}
+	p.Data = d
+	q.show(h, "honordelete", "honors", "Xoá đợt tôn vinh: "+cur.GetDisplayName(), p)
+}
+
 func init() {
-	flashes["honor-campaign-saved"] = "Đã lưu đợt tôn vinh."
+	for k, msg := range map[string]string{
+		"honor-campaign-saved":   "Đã lưu đợt tôn vinh.",
+		"honor-campaign-deleted": "Đã xoá đợt tôn vinh, cùng các đề cử của đợt.",
+		"honor-campaign-gone":    "Đợt tôn vinh này không còn (đã được xoá).",
+	} {
+		flashes[k] = msg
+	}
 }

@@ -71,6 +71,8 @@ func (h *Handler) honorRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /honors/{c}", h.signedIn(h.honorCampaign))
 	m.HandleFunc("GET /honors/{c}/edit", h.signedIn(h.editHonorCampaign))
 	m.HandleFunc("POST /honors/{c}/edit", h.signedIn(h.editHonorCampaign))
+	m.HandleFunc("GET /honors/{c}/delete", h.signedIn(h.deleteHonorCampaign))
+	m.HandleFunc("POST /honors/{c}/delete", h.signedIn(h.deleteHonorCampaign))
 	m.HandleFunc("POST /honors/{c}/nominations", h.signedIn(h.nominate))
 	m.HandleFunc("POST /honors/{c}/nominations/{n}/review", h.signedIn(h.reviewNomination))
 	m.HandleFunc("POST /honors/{c}/nominations/{n}/select", h.signedIn(h.selectNomination))

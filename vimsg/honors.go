@@ -11,7 +11,8 @@ import (
 // about one field: a nomination after the deadline, a decision the
 // nomination's life cycle does not allow, a selection over the quota or
 // before the campaign's year, or of someone whose profile was deleted; a
-// quota changed to below the number selected.
+// quota changed to below the number selected; a campaign that cannot be
+// deleted.
 var honorShapes = []struct {
 	re  *regexp.Regexp
 	say func(m []string) string
@@ -41,6 +42,12 @@ var honorShapes = []struct {
 	}},
 	{regexp.MustCompile(`^people/\S+ is deleted; undelete the person before selecting their nomination$`), func([]string) string {
 		return "hồ sơ của người được đề cử đã bị xoá (xoá tạm): hãy khôi phục hồ sơ trước khi chọn"
+	}},
+	{regexp.MustCompile(`^honorCampaigns/\S+ has selected (\d+) nominations and conferred their honours on profiles; `), func(m []string) string {
+		return "đợt này đã chọn " + m[1] + " người và đã ghi danh hiệu vào hồ sơ của họ; đợt được giữ làm căn cứ của các danh hiệu đó nên không xoá được (thông tin của đợt vẫn sửa được)"
+	}},
+	{regexp.MustCompile(`^honorCampaigns/\S+ has (\d+) nominations; set force to delete them with it$`), func(m []string) string {
+		return "đợt này có " + m[1] + " đề cử; muốn xoá đợt thì phải xoá cả các đề cử đó"
 	}},
 }
 
