@@ -94,7 +94,7 @@ func TestDeleteHonorCampaign(t *testing.T) {
 	// says what to do.
 	_, err = reg.Honors.DeleteHonorCampaign(ctx, &pb.DeleteHonorCampaignRequest{Name: c.Name})
 	wantCode(t, err, codes.FailedPrecondition)
-	if msg := status.Convert(err).Message(); !strings.Contains(msg, "force") || !strings.Contains(msg, "2 nominations") {
+	if msg := status.Convert(err).Message(); !strings.Contains(msg, "force") || !strings.Contains(msg, "has nominations") {
 		t.Errorf("the refusal does not say what to do: %q", msg)
 	}
 	// A stale etag is 409; validate_only deletes nothing.

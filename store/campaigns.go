@@ -247,7 +247,9 @@ func (db *DB) DeleteHonorCampaign(ctx context.Context, name string, force bool, 
 			return dbError(err)
 		}
 		if len(nominations) > 0 && !force {
-			return errorf(FailedPrecondition, "force", "%s has %d nominations; set force to delete them with it", name, len(nominations))
+			// No count: one that differs from the list's would tell a
+			// registrar that someone restricted was nominated.
+			return errorf(FailedPrecondition, "force", "%s has nominations; set force to delete them with it", name)
 		}
 		// The audit says whose nominations went with the campaign.
 		for i := range nominations {

@@ -46,8 +46,8 @@ var honorShapes = []struct {
 	{regexp.MustCompile(`^honorCampaigns/\S+ has selected (\d+) nominations and conferred their honours on profiles; `), func(m []string) string {
 		return "đợt này đã chọn " + m[1] + " người và đã ghi danh hiệu vào hồ sơ của họ; đợt được giữ làm căn cứ của các danh hiệu đó nên không xoá được (thông tin của đợt vẫn sửa được)"
 	}},
-	{regexp.MustCompile(`^honorCampaigns/\S+ has (\d+) nominations; set force to delete them with it$`), func(m []string) string {
-		return "đợt này có " + m[1] + " đề cử; muốn xoá đợt thì phải xoá cả các đề cử đó"
+	{regexp.MustCompile(`^honorCampaigns/\S+ has nominations; set force to delete them with it$`), func([]string) string {
+		return "đợt này có đề cử; muốn xoá đợt thì phải xoá cả các đề cử của đợt"
 	}},
 }
 

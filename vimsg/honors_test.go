@@ -19,7 +19,7 @@ func TestHonorRefusalsInVietnamese(t *testing.T) {
 		{"3 are selected already; the quota cannot go below that", "đã chọn 3 người; chỉ tiêu không thấp hơn số đó được"},
 		{"honorCampaigns/tieu-bieu has selected 2 nominations and conferred their honours on profiles; it stays as their record and cannot be deleted (correct its details with an update instead)",
 			"đã chọn 2 người và đã ghi danh hiệu vào hồ sơ của họ"},
-		{"honorCampaigns/tieu-bieu has 4 nominations; set force to delete them with it", "đợt này có 4 đề cử"},
+		{"honorCampaigns/tieu-bieu has nominations; set force to delete them with it", "đợt này có đề cử"},
 	} {
 		vi, ok := Honor(c.msg)
 		if !ok || !strings.Contains(vi, c.want) {
