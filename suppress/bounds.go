@@ -294,18 +294,6 @@ func (m *model) free(p protected, work *Allowance) bool {
 	return false
 }
 
-// firstPinned is the cells of the first small count the tables give away,
-// nil when none.
-func firstPinned(tables []audited, link *auditLink, threshold int, cells bool, work *Allowance) []*Cell {
-	m := newModel(tables, link, threshold, cells)
-	for _, p := range m.counts {
-		if !m.free(p, work) {
-			return p.cells
-		}
-	}
-	return nil
-}
-
 // repair hides cells of the tables until no small count is given away,
 // reporting whether it could: for each one given away, the smallest shown
 // cell (of the few smallest in a published sum with it) whose hiding sets

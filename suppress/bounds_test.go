@@ -69,3 +69,15 @@ func smallRows(cells []*Cell, oneWay []map[string]bool, threshold int) [][]*Cell
 	}
 	return out
 }
+
+// firstPinned is the cells of the first small count the tables give away,
+// nil when none.
+func firstPinned(tables []audited, link *auditLink, threshold int, cells bool, work *Allowance) []*Cell {
+	m := newModel(tables, link, threshold, cells)
+	for _, p := range m.counts {
+		if !m.free(p, work) {
+			return p.cells
+		}
+	}
+	return nil
+}
