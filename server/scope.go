@@ -85,6 +85,9 @@ func (s *Server) scopeHook() hook {
 		if err := s.hideOtherRegistrations(ctx, msg); err != nil {
 			return nil, err
 		}
+		if err := s.hidePrincipals(ctx, msg); err != nil {
+			return nil, err
+		}
 		return resp, nil
 	}}
 }

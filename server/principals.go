@@ -1,0 +1,104 @@
+package server
+
+import (
+	"context"
+	"strings"
+
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"trithuc.gov.vn/trithuc/names"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+)
+
+// Who did something is recorded by principal: key:ID, user:EMAIL (a
+// console account, by its email), cert:SUBJECT. A caller limited to an
+// association or a unit reads the principals of its own scope alone:
+// itself, and the keys and accounts limited to the same association or
+// unit. Any other (another association's key, a staff member's email, a
+// caller without a limit) it reads as names.OtherPrincipal, and the
+// display name that goes with it as empty: whom another organization
+// employs, and by what address, is that organization's to tell. The
+// service's own principals (server, restore) name no one and stay.
+
+// principalRef is a field of an answer that names a principal, and the
+// display name that goes with it, if the message has one.
+type principalRef struct {
+	id, name *string
+}
+
+// principalRefs appends the fields of m, at any depth, that name a
+// principal (a revision's within its values too).
+func principalRefs(m protoreflect.Message, out []principalRef) []principalRef {
+	switch x := m.Interface().(type) {
+	case *pb.PersonRevision:
+		out = append(out, principalRef{id: &x.Principal})
+	case *pb.Consent:
+		out = append(out, principalRef{id: &x.Recorder})
+	case *pb.Verification:
+		out = append(out, principalRef{id: &x.Verifier})
+	case *pb.NominationDecision:
+		out = append(out, principalRef{id: &x.Decider})
+	case *pb.Report:
+		out = append(out, principalRef{id: &x.Creator, name: &x.CreatorDisplayName})
+	case *pb.AuditEvent:
+		out = append(out, principalRef{id: &x.Principal, name: &x.PrincipalName})
+	}
+	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		switch {
+		case fd.Message() == nil || fd.IsMap():
+		case fd.IsList():
+			l := v.List()
+			for i := 0; i < l.Len(); i++ {
+				out = principalRefs(l.Get(i).Message(), out)
+			}
+		default:
+			out = principalRefs(v.Message(), out)
+		}
+		return true
+	})
+	return out
+}
+
+// hidePrincipals replaces, in place, each principal in resp outside the
+// scope of a limited caller by names.OtherPrincipal.
+func (s *Server) hidePrincipals(ctx context.Context, resp proto.Message) error {
+	p := callFrom(ctx).principal
+	if p == nil || p.scope() == "" {
+		return nil
+	}
+	refs := principalRefs(resp.ProtoReflect(), nil)
+	var ids []string
+	for _, r := range refs {
+		if credential(*r.id) && *r.id != p.ID {
+			ids = append(ids, *r.id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	scopes, err := s.db.PrincipalScopes(ctx, ids)
+	if err != nil {
+		return grpcError(ctx, err)
+	}
+	for _, r := range refs {
+		id := *r.id
+		if !credential(id) || id == p.ID {
+			continue
+		}
+		if scope, ok := scopes[id]; ok && scope == p.scope() {
+			continue
+		}
+		*r.id = names.OtherPrincipal
+		if r.name != nil {
+			*r.name = ""
+		}
+	}
+	return nil
+}
+
+// credential reports whether principal names a key, an account or a
+// certificate, not the service itself.
+func credential(principal string) bool {
+	return strings.Contains(principal, ":")
+}
