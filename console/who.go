@@ -2,6 +2,8 @@ package console
 
 import (
 	"strings"
+
+	"trithuc.gov.vn/trithuc/names"
 )
 
 // The server records who did something by principal: user:EMAIL for an
@@ -36,10 +38,18 @@ func (q *request) whoNames(h *Handler, principals []string) map[string]string {
 	return out
 }
 
+// otherWho stands for names.OtherPrincipal, the principal the server
+// gives an account limited to an association or a unit in place of one
+// outside its scope.
+const otherWho = "tài khoản của đơn vị khác"
+
 // who names a principal as a person reads it: an account's name, or its
 // email without the user: prefix; an API key as "Khoá API ID".
-func who(names map[string]string, principal string) string {
-	if n := names[principal]; n != "" {
+func who(accounts map[string]string, principal string) string {
+	if principal == names.OtherPrincipal {
+		return otherWho
+	}
+	if n := accounts[principal]; n != "" {
 		return n
 	}
 	if email, ok := strings.CutPrefix(principal, "user:"); ok {
