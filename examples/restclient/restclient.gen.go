@@ -703,7 +703,10 @@ type V1Consent struct {
 	// Purposes The purposes consented to; REGISTRY must be one.
 	Purposes []ConsentPurpose `json:"purposes"`
 
-	// Recorder Who recorded it: the principal, `key:{id}` or `cert:{subject}`.
+	// Recorder Who recorded it: the principal, `key:{id}`, `user:{email}` or
+	// `cert:{subject}`; `another organization's account` for a key or
+	// account limited to an association or a unit when the principal is
+	// outside its scope (README, "Who did it").
 	Recorder *string `json:"recorder,omitempty"`
 
 	// TextVersion The version of the consent text the person agreed to, e.g. "2025-01".
@@ -1240,7 +1243,10 @@ type V1Verification struct {
 	//  - REJECTED: Checked and found wrong.
 	State *V1VerificationState `json:"state,omitempty"`
 
-	// Verifier Who verified or rejected it (a principal, e.g. "key:k3j9x2ab").
+	// Verifier Who verified or rejected it (a principal, e.g. "key:k3j9x2ab");
+	// `another organization's account` for a key or account limited to an
+	// association or a unit when the principal is outside its scope (README,
+	// "Who did it").
 	Verifier *string `json:"verifier,omitempty"`
 
 	// VerifyTime When.

@@ -696,7 +696,10 @@ type Consent struct {
 	// `associations/{association}/memberships/{membership}`; empty for a
 	// consent recorded on its own.
 	Membership string `protobuf:"bytes,7,opt,name=membership,proto3" json:"membership,omitempty"`
-	// Who recorded it: the principal, `key:{id}` or `cert:{subject}`.
+	// Who recorded it: the principal, `key:{id}`, `user:{email}` or
+	// `cert:{subject}`; `another organization's account` for a key or
+	// account limited to an association or a unit when the principal is
+	// outside its scope (README, "Who did it").
 	Recorder string `protobuf:"bytes,8,opt,name=recorder,proto3" json:"recorder,omitempty"`
 	// When it was recorded.
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`

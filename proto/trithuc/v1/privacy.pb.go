@@ -160,7 +160,10 @@ type PersonRevision struct {
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// When the write committed.
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
-	// Who wrote: `key:{id}` or `cert:{subject}`.
+	// Who wrote: `key:{id}`, `user:{email}` or `cert:{subject}`. A key or
+	// account limited to an association or a unit reads `another
+	// organization's account` in place of a principal outside its scope
+	// (README, "Who did it").
 	Principal string `protobuf:"bytes,3,opt,name=principal,proto3" json:"principal,omitempty"`
 	// The method that wrote, `/trithuc.v1.PersonService/UpdatePerson`.
 	Method string `protobuf:"bytes,4,opt,name=method,proto3" json:"method,omitempty"`

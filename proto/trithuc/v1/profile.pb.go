@@ -750,7 +750,10 @@ type Verification struct {
 	//	aip.dev/not-precedent: the verdict the verifier gives: this is the
 	//	input of a custom method, not the resource's state. --)
 	State Verification_State `protobuf:"varint,1,opt,name=state,proto3,enum=trithuc.v1.Verification_State" json:"state,omitempty"`
-	// Who verified or rejected it (a principal, e.g. "key:k3j9x2ab").
+	// Who verified or rejected it (a principal, e.g. "key:k3j9x2ab");
+	// `another organization's account` for a key or account limited to an
+	// association or a unit when the principal is outside its scope (README,
+	// "Who did it").
 	Verifier string `protobuf:"bytes,2,opt,name=verifier,proto3" json:"verifier,omitempty"`
 	// When.
 	VerifyTime *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=verify_time,json=verifyTime,proto3" json:"verify_time,omitempty"`
