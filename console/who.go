@@ -62,3 +62,14 @@ func who(accounts map[string]string, principal string) string {
 }
 
 func init() { funcs["who"] = who }
+
+// confirmer names who confirmed a profile review: the server gives the
+// name of a key or an account, or names.OtherPrincipal.
+func confirmer(name string) string {
+	if name == names.OtherPrincipal {
+		return otherWho
+	}
+	return name
+}
+
+func init() { funcs["confirmer"] = confirmer }

@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"google.golang.org/genproto/googleapis/type/date"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
@@ -47,5 +50,42 @@ func TestProfileHidesOtherScopesVerifier(t *testing.T) {
 	}
 	if !strings.Contains(body, "tài khoản của đơn vị khác") {
 		t.Errorf("the profile does not say the verifier is of another organization:\n%s", body)
+	}
+}
+
+// A unit's account reads on its campaign's page that a profile was
+// confirmed, not by whom when a registrar without a limit confirmed it.
+func TestCampaignHidesOtherScopesConfirmer(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	org := e.unitSetup()
+	deadline := time.Now().AddDate(0, 1, 0)
+	c, err := e.admin.Reviews.CreateReviewCampaign(ctx, &pb.CreateReviewCampaignRequest{ReviewCampaignId: "2026",
+		ReviewCampaign: &pb.ReviewCampaign{DisplayName: "Rà soát năm 2026", Organizations: []string{org},
+			Deadline: &date.Date{Year: int32(deadline.Year()), Month: int32(deadline.Month()), Day: int32(deadline.Day())}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.admin.Reviews.ConfirmProfileReview(ctx, &pb.ConfirmProfileReviewRequest{
+		Name: c.GetName() + "/profileReviews/" + idOfName(e.person.GetName())}); err != nil {
+		t.Fatal(err)
+	}
+	email := "tccb@syt.example.vn"
+	_, token, err := e.db.CreateAccount(ctx, email, "Lê Văn Tâm", "registrar", org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.SetPassword(ctx, token, testPassword); err != nil {
+		t.Fatal(err)
+	}
+	code, body := e.signIn(email).get("/reviews/2026?state=ALL")
+	if code != http.StatusOK {
+		t.Fatalf("the campaign page: HTTP %d\n%s", code, body)
+	}
+	if strings.Contains(body, "test admin") {
+		t.Errorf("the unit's account reads who confirmed:\n%s", body)
+	}
+	if !strings.Contains(body, "bởi tài khoản của đơn vị khác") {
+		t.Errorf("the page does not say another organization's account confirmed:\n%s", body)
 	}
 }

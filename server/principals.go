@@ -68,18 +68,21 @@ func (s *Server) hidePrincipals(ctx context.Context, resp proto.Message) error {
 		return nil
 	}
 	refs := principalRefs(resp.ProtoReflect(), nil)
+	reviews, err := s.reviewConfirmers(ctx, resp, &refs)
+	if err != nil {
+		return err
+	}
 	var ids []string
 	for _, r := range refs {
 		if credential(*r.id) && *r.id != p.ID {
 			ids = append(ids, *r.id)
 		}
 	}
-	if len(ids) == 0 {
-		return nil
-	}
-	scopes, err := s.db.PrincipalScopes(ctx, ids)
-	if err != nil {
-		return grpcError(ctx, err)
+	scopes := map[string]string{}
+	if len(ids) > 0 {
+		if scopes, err = s.db.PrincipalScopes(ctx, ids); err != nil {
+			return grpcError(ctx, err)
+		}
 	}
 	for _, r := range refs {
 		id := *r.id
@@ -94,7 +97,54 @@ func (s *Server) hidePrincipals(ctx context.Context, resp proto.Message) error {
 			*r.name = ""
 		}
 	}
+	for _, r := range reviews {
+		if r.principal == names.OtherPrincipal {
+			r.review.Confirmer = names.OtherPrincipal
+		}
+	}
 	return nil
+}
+
+// confirmedReview is a profile review in an answer, and the principal
+// that confirmed it, which the review names by display name alone.
+type confirmedReview struct {
+	review    *pb.ProfileReview
+	principal string
+}
+
+// reviewConfirmers reads who confirmed the confirmed reviews in resp and
+// appends a ref to each one's principal to refs, for hidePrincipals to
+// judge. A review confirmed before the principal was kept has none, and
+// its confirmer is hidden: its scope cannot be told.
+func (s *Server) reviewConfirmers(ctx context.Context, resp proto.Message, refs *[]principalRef) ([]*confirmedReview, error) {
+	var all []*pb.ProfileReview
+	collect(resp.ProtoReflect(), &all)
+	var named []string
+	for _, r := range all {
+		if r.GetConfirmer() != "" {
+			named = append(named, r.GetName())
+		}
+	}
+	if len(named) == 0 {
+		return nil, nil
+	}
+	by, err := s.db.ProfileReviewConfirmers(ctx, named)
+	if err != nil {
+		return nil, grpcError(ctx, err)
+	}
+	var out []*confirmedReview
+	for _, r := range all {
+		if r.GetConfirmer() == "" {
+			continue
+		}
+		c := &confirmedReview{review: r, principal: by[r.GetName()]}
+		if !credential(c.principal) {
+			c.principal = names.OtherPrincipal
+		}
+		out = append(out, c)
+		*refs = append(*refs, principalRef{id: &c.principal})
+	}
+	return out, nil
 }
 
 // credential reports whether principal names a key, an account or a

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"trithuc.gov.vn/trithuc/names"
@@ -154,5 +155,59 @@ func TestUnitKeySeesOwnPrincipalsOnly(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("the unit's revisions do not hold %q:\n%.1500s", want, text)
 		}
+	}
+}
+
+// A caller limited to a unit reads who confirmed a profile review only
+// when it is a key or account of the unit: a registrar without a limit
+// who confirmed reads as names.OtherPrincipal (its key's name was shown).
+func TestUnitKeySeesOwnReviewConfirmersOnly(t *testing.T) {
+	f := newUnitFixture(t)
+	admin, unit := f.reviews(""), f.reviews(f.regTok)
+	c, err := admin.CreateReviewCampaign(f.ctx, &pb.CreateReviewCampaignRequest{ReviewCampaignId: "2026", ReviewCampaign: &pb.ReviewCampaign{
+		DisplayName: "Rà soát", Deadline: &date.Date{Year: 2099, Month: 12, Day: 31}, Organizations: []string{f.health.Name}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := unit.ListProfileReviews(f.ctx, &pb.ListProfileReviewsRequest{Parent: c.Name, PageSize: 100})
+	if err != nil || len(list.ProfileReviews) < 2 {
+		t.Fatalf("the unit's reviews: %v %v", list, err)
+	}
+	byAdmin := reviewOf(c.Name, f.inside.Name)
+	var byUnit string
+	for _, r := range list.ProfileReviews {
+		if r.Name != byAdmin {
+			byUnit = r.Name
+			break
+		}
+	}
+	if _, err := admin.ConfirmProfileReview(f.ctx, &pb.ConfirmProfileReviewRequest{Name: byAdmin}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := unit.ConfirmProfileReview(f.ctx, &pb.ConfirmProfileReviewRequest{Name: byUnit}); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{byAdmin: names.OtherPrincipal, byUnit: "Sở Y tế, tổ chức cán bộ"}
+	for _, tok := range []string{f.regTok, f.haTok} {
+		list, err := f.reviews(tok).ListProfileReviews(f.ctx, &pb.ListProfileReviewsRequest{Parent: c.Name, PageSize: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range list.ProfileReviews {
+			if w, ok := want[r.Name]; ok && r.Confirmer != w {
+				t.Errorf("%s: %s confirmed by %q, want %q", keyPrincipal(tok), r.Name, r.Confirmer, w)
+			}
+		}
+		got, err := f.reviews(tok).GetProfileReview(f.ctx, &pb.GetProfileReviewRequest{Name: byAdmin})
+		if err != nil || got.Confirmer != names.OtherPrincipal {
+			t.Errorf("%s: GetProfileReview: confirmer %q, %v", keyPrincipal(tok), got.GetConfirmer(), err)
+		}
+	}
+	code, body := f.e.restAs(f.haTok, "GET", "/v1/"+byAdmin, nil)
+	if code != 200 || strings.Contains(jsonText(body), "test admin") {
+		t.Errorf("REST GetProfileReview: %d %v", code, body)
+	}
+	if got, err := admin.GetProfileReview(f.ctx, &pb.GetProfileReviewRequest{Name: byAdmin}); err != nil || got.Confirmer != "test admin" {
+		t.Errorf("the admin's GetProfileReview: confirmer %q, %v", got.GetConfirmer(), err)
 	}
 }

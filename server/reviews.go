@@ -66,7 +66,7 @@ func (s *reviewService) ListProfileReviews(ctx context.Context, req *pb.ListProf
 }
 
 func (s *reviewService) ConfirmProfileReview(ctx context.Context, req *pb.ConfirmProfileReviewRequest) (*pb.ProfileReview, error) {
-	out, err := s.db.ConfirmProfileReview(ctx, req.GetName(), req.GetEtag(), principal(ctx).Name, auditEvent(ctx))
+	out, err := s.db.ConfirmProfileReview(ctx, req.GetName(), req.GetEtag(), principal(ctx).Name, principal(ctx).ID, auditEvent(ctx))
 	return out, grpcError(ctx, err)
 }
 

@@ -78,6 +78,8 @@ func TestChangesTellUnitLeaversAcrossMigration0042(t *testing.T) {
 		`DROP TRIGGER qualifications_change_update`,
 		`ALTER TABLE qualifications DROP COLUMN degree_title`,
 		`CREATE TRIGGER qualifications_change_update AFTER UPDATE ON qualifications BEGIN SELECT 1; END`,
+		// 0047 undone: its column.
+		`ALTER TABLE profile_reviews DROP COLUMN confirmer_principal`,
 		`DELETE FROM schema_migrations WHERE version >= 42`,
 	} {
 		if _, err := db.writer.ExecContext(ctx, q); err != nil {

@@ -135,7 +135,7 @@ func (db *DB) ListProfileReviews(ctx context.Context, parent string, q ListQuery
 
 // ConfirmProfileReview records that by confirmed the profile as it stands,
 // while the campaign is OPEN and its deadline has not passed.
-func (db *DB) ConfirmProfileReview(ctx context.Context, name, etag, by string, ev *AuditEvent) (*pb.ProfileReview, error) {
+func (db *DB) ConfirmProfileReview(ctx context.Context, name, etag, by, principal string, ev *AuditEvent) (*pb.ProfileReview, error) {
 	var out *pb.ProfileReview
 	err := db.write(ctx, false, ev, func(tx *Tx) error {
 		r, err := tx.profileReview(ctx, name, "name")
@@ -157,8 +157,8 @@ func (db *DB) ConfirmProfileReview(ctx context.Context, name, etag, by string, e
 		case today(tx.now) > ymd(d.Year, d.Month, d.Day):
 			return errorf(FailedPrecondition, "name", "%s ended on %04d-%02d-%02d; ask for the deadline to be extended", campaign, d.Year, d.Month, d.Day)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE profile_reviews SET confirm_time = ?, confirmer = ?, update_time = ?,
-			revision = revision + 1 WHERE pk = ?`, micros(tx.now), by, micros(tx.now), r.pk); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE profile_reviews SET confirm_time = ?, confirmer = ?, confirmer_principal = ?,
+			update_time = ?, revision = revision + 1 WHERE pk = ?`, micros(tx.now), by, principal, micros(tx.now), r.pk); err != nil {
 			return dbError(err)
 		}
 		r, err = tx.profileReview(ctx, name, "")
@@ -166,6 +166,34 @@ func (db *DB) ConfirmProfileReview(ctx context.Context, name, etag, by string, e
 			out = r.r
 		}
 		return err
+	})
+	return out, err
+}
+
+// ProfileReviewConfirmers are the principals that confirmed the profile
+// reviews named, by name: "" for a review confirmed before they were kept
+// (migration 0047). Reviews not found are left out.
+func (db *DB) ProfileReviewConfirmers(ctx context.Context, reviews []string) (map[string]string, error) {
+	out := map[string]string{}
+	err := db.read(ctx, func(tx *Tx) error {
+		for _, name := range reviews {
+			var campaign, person string
+			if !names.Scan(name, names.ProfileReview, &campaign, &person) {
+				continue
+			}
+			var principal string
+			err := tx.QueryRowContext(ctx, `SELECT r.confirmer_principal FROM profile_reviews r
+				JOIN review_campaigns c ON c.pk = r.campaign_pk JOIN people p ON p.pk = r.person_pk
+				WHERE c.id = ? AND p.id = ?`, campaign, person).Scan(&principal)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				continue
+			case err != nil:
+				return dbError(err)
+			}
+			out[name] = principal
+		}
+		return nil
 	})
 	return out, err
 }

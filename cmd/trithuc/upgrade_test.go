@@ -77,6 +77,8 @@ func makeOlder(t *testing.T, path string, broken bool) {
 		`DROP TRIGGER qualifications_change_update`,
 		`ALTER TABLE qualifications DROP COLUMN degree_title`,
 		`CREATE TRIGGER qualifications_change_update AFTER UPDATE ON qualifications BEGIN SELECT 1; END`,
+		// 0047 undone: its column.
+		`ALTER TABLE profile_reviews DROP COLUMN confirmer_principal`,
 	}
 	if !broken {
 		stmts = append(stmts, `DROP INDEX people_phone_key`, `ALTER TABLE people DROP COLUMN phone_key`)

@@ -365,7 +365,10 @@ type ProfileReview struct {
 	State ProfileReview_State `protobuf:"varint,4,opt,name=state,proto3,enum=trithuc.v1.ProfileReview_State" json:"state,omitempty"`
 	// When it was confirmed; unset until then.
 	ConfirmTime *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=confirm_time,json=confirmTime,proto3" json:"confirm_time,omitempty"`
-	// Who confirmed it: the credential's name.
+	// Who confirmed it: the credential's name; `another organization's
+	// account` for a key or account limited to a unit when the one who
+	// confirmed is outside its scope, or confirmed it before the service
+	// kept who that was (README, "Who did it").
 	Confirmer string `protobuf:"bytes,6,opt,name=confirmer,proto3" json:"confirmer,omitempty"`
 	// What of the profile changed during the campaign, by the change feed:
 	// the person and the resources under them (qualifications, positions,
