@@ -22,9 +22,12 @@ import (
 // service's own principals (server, restore) name no one and stay.
 
 // principalRef is a field of an answer that names a principal, and the
-// display name that goes with it, if the message has one.
+// display name that goes with it, if the message has one. A profile
+// review names its confirmer by display name alone: review is set, and
+// id points at the principal the store kept (reviewConfirmers).
 type principalRef struct {
 	id, name *string
+	review   *pb.ProfileReview
 }
 
 // principalRefs appends the fields of m, at any depth, that name a
@@ -43,6 +46,10 @@ func principalRefs(m protoreflect.Message, out []principalRef) []principalRef {
 		out = append(out, principalRef{id: &x.Creator, name: &x.CreatorDisplayName})
 	case *pb.AuditEvent:
 		out = append(out, principalRef{id: &x.Principal, name: &x.PrincipalName})
+	case *pb.ProfileReview:
+		if x.Confirmer != "" {
+			out = append(out, principalRef{id: new(string), name: &x.Confirmer, review: x})
+		}
 	}
 	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
 		switch {
@@ -68,8 +75,7 @@ func (s *Server) hidePrincipals(ctx context.Context, resp proto.Message) error {
 		return nil
 	}
 	refs := principalRefs(resp.ProtoReflect(), nil)
-	reviews, err := s.reviewConfirmers(ctx, resp, &refs)
-	if err != nil {
+	if err := s.reviewConfirmers(ctx, refs); err != nil {
 		return err
 	}
 	var ids []string
@@ -80,6 +86,7 @@ func (s *Server) hidePrincipals(ctx context.Context, resp proto.Message) error {
 	}
 	scopes := map[string]string{}
 	if len(ids) > 0 {
+		var err error
 		if scopes, err = s.db.PrincipalScopes(ctx, ids); err != nil {
 			return grpcError(ctx, err)
 		}
@@ -93,58 +100,43 @@ func (s *Server) hidePrincipals(ctx context.Context, resp proto.Message) error {
 			continue
 		}
 		*r.id = names.OtherPrincipal
-		if r.name != nil {
-			*r.name = ""
-		}
-	}
-	for _, r := range reviews {
-		if r.principal == names.OtherPrincipal {
+		switch {
+		case r.review != nil:
 			r.review.Confirmer = names.OtherPrincipal
+		case r.name != nil:
+			*r.name = ""
 		}
 	}
 	return nil
 }
 
-// confirmedReview is a profile review in an answer, and the principal
-// that confirmed it, which the review names by display name alone.
-type confirmedReview struct {
-	review    *pb.ProfileReview
-	principal string
-}
-
-// reviewConfirmers reads who confirmed the confirmed reviews in resp and
-// appends a ref to each one's principal to refs, for hidePrincipals to
-// judge. A review confirmed before the principal was kept has none, and
-// its confirmer is hidden: its scope cannot be told.
-func (s *Server) reviewConfirmers(ctx context.Context, resp proto.Message, refs *[]principalRef) ([]*confirmedReview, error) {
-	var all []*pb.ProfileReview
-	collect(resp.ProtoReflect(), &all)
-	var named []string
-	for _, r := range all {
-		if r.GetConfirmer() != "" {
-			named = append(named, r.GetName())
+// reviewConfirmers points each ref of a confirmed profile review at the
+// principal that confirmed it. A review confirmed before the principal
+// was kept (migration 0047) has none: its scope cannot be told, and its
+// confirmer reads as names.OtherPrincipal.
+func (s *Server) reviewConfirmers(ctx context.Context, refs []principalRef) error {
+	var reviews []string
+	for _, r := range refs {
+		if r.review != nil {
+			reviews = append(reviews, r.review.GetName())
 		}
 	}
-	if len(named) == 0 {
-		return nil, nil
+	if len(reviews) == 0 {
+		return nil
 	}
-	by, err := s.db.ProfileReviewConfirmers(ctx, named)
+	by, err := s.db.ProfileReviewConfirmers(ctx, reviews)
 	if err != nil {
-		return nil, grpcError(ctx, err)
+		return grpcError(ctx, err)
 	}
-	var out []*confirmedReview
-	for _, r := range all {
-		if r.GetConfirmer() == "" {
+	for _, r := range refs {
+		if r.review == nil {
 			continue
 		}
-		c := &confirmedReview{review: r, principal: by[r.GetName()]}
-		if !credential(c.principal) {
-			c.principal = names.OtherPrincipal
+		if *r.id = by[r.review.GetName()]; !credential(*r.id) {
+			*r.id = "unknown:" // not the caller's, nor of any scope
 		}
-		out = append(out, c)
-		*refs = append(*refs, principalRef{id: &c.principal})
 	}
-	return out, nil
+	return nil
 }
 
 // credential reports whether principal names a key, an account or a
