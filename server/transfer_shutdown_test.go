@@ -62,14 +62,16 @@ func TestWaitOperationSeesStoppedImport(t *testing.T) {
 	}
 }
 
-// startLongImport starts an import of 20,000 new people and returns its
-// operation once it is running: far from done.
+// startLongImport starts an import of 80,000 new people and returns its
+// operation once it is running: far from done (20,000 took some 4 s once
+// creates got lighter, less than TestWriteBehindImportSaysWhy's writes
+// wait behind it).
 func (e *env) startLongImport() *longrunningpb.Operation {
 	e.t.Helper()
 	var b strings.Builder
 	b.WriteString("Họ;Tên;Số CCCD\n")
-	for i := range 20000 {
-		fmt.Fprintf(&b, "Nguyễn;An;0010800%05d\n", i)
+	for i := range 80000 {
+		fmt.Fprintf(&b, "Nguyễn;An;001080%06d\n", i)
 	}
 	conn := e.client.Conn()
 	op, err := e.client.UploadImport(context.Background(), &pb.ImportPeopleRequest{
