@@ -45,6 +45,21 @@ func outgoingHeader(key string) (string, bool) {
 // outgoingTrailer sends no gRPC trailer as an HTTP trailer.
 func outgoingTrailer(string) (string, bool) { return "", false }
 
+// headAsGet answers a HEAD as the GET of the same path, without its body
+// (RFC 9110 §9.3.2), which net/http leaves out for a HEAD: the gateway
+// routes GETs only, and answered a monitor's or `curl -I`'s HEAD 405.
+func headAsGet(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodHead {
+			next.ServeHTTP(w, r)
+			return
+		}
+		get := r.Clone(r.Context())
+		get.Method = http.MethodGet
+		next.ServeHTTP(w, get)
+	})
+}
+
 // limitBody refuses bodies over max bytes: at once with tooLarge when the
 // request says its length, and as the body is read when it does not (the
 // reader's *http.MaxBytesError, which next answers).
