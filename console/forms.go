@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"google.golang.org/genproto/googleapis/type/date"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"trithuc.gov.vn/trithuc/labels"
@@ -352,3 +354,13 @@ func parseDate(s string) (*date.Date, error) {
 }
 
 func protoValue(s string) protoreflect.Value { return protoreflect.ValueOfString(s) }
+
+// withEtag sends a change with the etag the form carries. A form without
+// one (an older page, a forged form) is answered as a stale one, ABORTED,
+// as the server answers a stale etag: nothing is changed blind.
+func withEtag(etag string, send func(etag string) error) error {
+	if etag == "" {
+		return status.Error(codes.Aborted, "the form carries no etag")
+	}
+	return send(etag)
+}

@@ -53,15 +53,13 @@ func (h *Handler) editHonorCampaign(q *request) {
 		var c *pb.HonorCampaign
 		form, c, p = readCampaignForm(q)
 		if len(p.Fields) == 0 {
-			c.Name, c.Etag = name, form.Etag
-			if form.Etag == "" {
-				// A form without the etag (an older page) is not saved
-				// blind.
-				err = status.Error(codes.Aborted, "the form carries no etag")
-			} else {
-				_, err = h.honors.UpdateHonorCampaign(ctx, &pb.UpdateHonorCampaignRequest{HonorCampaign: c, UpdateMask: &fieldmaskpb.FieldMask{
+			c.Name = name
+			err = withEtag(form.Etag, func(etag string) error {
+				c.Etag = etag
+				_, err := h.honors.UpdateHonorCampaign(ctx, &pb.UpdateHonorCampaignRequest{HonorCampaign: c, UpdateMask: &fieldmaskpb.FieldMask{
 					Paths: []string{"display_name", "year", "kind", "quota", "nomination_deadline", "issuer"}}})
-			}
+				return err
+			})
 			if err == nil {
 				q.redirect(honorCampaignPath(q), "honor-campaign-saved")
 				return
@@ -126,11 +124,10 @@ func (h *Handler) deleteHonorCampaign(q *request) {
 	}
 	p := &page{}
 	if q.r.Method == http.MethodPost {
-		etag := q.r.PostFormValue("etag")
-		err := status.Error(codes.Aborted, "the form carries no etag")
-		if etag != "" {
-			_, err = h.honors.DeleteHonorCampaign(ctx, &pb.DeleteHonorCampaignRequest{Name: cur.GetName(), Etag: etag, Force: true})
-		}
+		err := withEtag(q.r.PostFormValue("etag"), func(etag string) error {
+			_, err := h.honors.DeleteHonorCampaign(ctx, &pb.DeleteHonorCampaignRequest{Name: cur.GetName(), Etag: etag, Force: true})
+			return err
+		})
 		st, _ := status.FromError(err)
 		vi, known := vimsg.Honor(st.Message())
 		switch {

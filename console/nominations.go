@@ -95,11 +95,7 @@ func (h *Handler) selectNomination(q *request) {
 // of its row. A form without an etag (an older page) is taken as stale:
 // a decision is never taken blind.
 func (h *Handler) decide(q *request, posted decisionForm, box string, call func(etag string) error, ok string) {
-	etag := q.r.PostFormValue("etag")
-	err := status.Error(codes.Aborted, "the form carries no etag")
-	if etag != "" {
-		err = call(etag)
-	}
+	err := withEtag(q.r.PostFormValue("etag"), call)
 	if err == nil {
 		q.redirect(honorCampaignPath(q), ok)
 		return

@@ -106,12 +106,13 @@ func (h *Handler) editPool(q *request) {
 		case d.Form.DisplayName == "":
 			p.Fields["display_name"] = "Cần điền tên nhóm."
 			p.Error, p.Status = "Có thông tin chưa hợp lệ; xem các ô được đánh dấu.", http.StatusUnprocessableEntity
-		case d.Form.Etag == "":
-			// A form without the etag (an older page) is not saved blind.
-			err = status.Error(codes.Aborted, "the form carries no etag")
 		default:
-			_, err = h.experts.UpdateExpertPool(ctx, &pb.UpdateExpertPoolRequest{ExpertPool: pool,
-				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"display_name", "description", "fields", "roles"}}})
+			err = withEtag(d.Form.Etag, func(etag string) error {
+				pool.Etag = etag
+				_, err := h.experts.UpdateExpertPool(ctx, &pb.UpdateExpertPoolRequest{ExpertPool: pool,
+					UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"display_name", "description", "fields", "roles"}}})
+				return err
+			})
 			if err == nil {
 				q.redirect(poolPath(q), "pool-saved")
 				return
@@ -167,11 +168,10 @@ func (h *Handler) deletePool(q *request) {
 	}
 	p := &page{}
 	if q.r.Method == http.MethodPost {
-		etag := q.r.PostFormValue("etag")
-		err := status.Error(codes.Aborted, "the form carries no etag")
-		if etag != "" {
-			_, err = h.experts.DeleteExpertPool(ctx, &pb.DeleteExpertPoolRequest{Name: cur.GetName(), Etag: etag, Force: true})
-		}
+		err := withEtag(q.r.PostFormValue("etag"), func(etag string) error {
+			_, err := h.experts.DeleteExpertPool(ctx, &pb.DeleteExpertPoolRequest{Name: cur.GetName(), Etag: etag, Force: true})
+			return err
+		})
 		switch {
 		case err == nil:
 			q.redirect(assocPath, "pool-deleted")
