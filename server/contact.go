@@ -99,23 +99,13 @@ func revisionPerson(name string) string {
 // any depth. A revision's values are not profiles of their own: they are
 // cleared by the revision's person.
 func collectContacts(m protoreflect.Message, people *[]*pb.Person, revisions *[]*pb.PersonRevision) {
-	switch x := m.Interface().(type) {
-	case *pb.PersonRevision:
-		*revisions = append(*revisions, x)
-		return
-	case *pb.Person:
-		*people = append(*people, x)
-	}
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		switch {
-		case fd.Message() == nil || fd.IsMap():
-		case fd.IsList():
-			l := v.List()
-			for i := 0; i < l.Len(); i++ {
-				collectContacts(l.Get(i).Message(), people, revisions)
-			}
-		default:
-			collectContacts(v.Message(), people, revisions)
+	walkMessages(m, func(m protoreflect.Message) bool {
+		switch x := m.Interface().(type) {
+		case *pb.PersonRevision:
+			*revisions = append(*revisions, x)
+			return false
+		case *pb.Person:
+			*people = append(*people, x)
 		}
 		return true
 	})

@@ -33,34 +33,24 @@ type principalRef struct {
 // principalRefs appends the fields of m, at any depth, that name a
 // principal (a revision's within its values too).
 func principalRefs(m protoreflect.Message, out []principalRef) []principalRef {
-	switch x := m.Interface().(type) {
-	case *pb.PersonRevision:
-		out = append(out, principalRef{id: &x.Principal})
-	case *pb.Consent:
-		out = append(out, principalRef{id: &x.Recorder})
-	case *pb.Verification:
-		out = append(out, principalRef{id: &x.Verifier})
-	case *pb.NominationDecision:
-		out = append(out, principalRef{id: &x.Decider})
-	case *pb.Report:
-		out = append(out, principalRef{id: &x.Creator, name: &x.CreatorDisplayName})
-	case *pb.AuditEvent:
-		out = append(out, principalRef{id: &x.Principal, name: &x.PrincipalName})
-	case *pb.ProfileReview:
-		if x.Confirmer != "" {
-			out = append(out, principalRef{id: new(string), name: &x.Confirmer, review: x})
-		}
-	}
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		switch {
-		case fd.Message() == nil || fd.IsMap():
-		case fd.IsList():
-			l := v.List()
-			for i := 0; i < l.Len(); i++ {
-				out = principalRefs(l.Get(i).Message(), out)
+	walkMessages(m, func(m protoreflect.Message) bool {
+		switch x := m.Interface().(type) {
+		case *pb.PersonRevision:
+			out = append(out, principalRef{id: &x.Principal})
+		case *pb.Consent:
+			out = append(out, principalRef{id: &x.Recorder})
+		case *pb.Verification:
+			out = append(out, principalRef{id: &x.Verifier})
+		case *pb.NominationDecision:
+			out = append(out, principalRef{id: &x.Decider})
+		case *pb.Report:
+			out = append(out, principalRef{id: &x.Creator, name: &x.CreatorDisplayName})
+		case *pb.AuditEvent:
+			out = append(out, principalRef{id: &x.Principal, name: &x.PrincipalName})
+		case *pb.ProfileReview:
+			if x.Confirmer != "" {
+				out = append(out, principalRef{id: new(string), name: &x.Confirmer, review: x})
 			}
-		default:
-			out = principalRefs(v.Message(), out)
 		}
 		return true
 	})

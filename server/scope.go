@@ -488,8 +488,20 @@ func (s *Server) hideOutOfScope(ctx context.Context, scope string, resp proto.Me
 
 // collect appends the messages of type T in m, at any depth.
 func collect[T proto.Message](m protoreflect.Message, out *[]T) {
-	if mm, ok := m.Interface().(T); ok {
-		*out = append(*out, mm)
+	walkMessages(m, func(m protoreflect.Message) bool {
+		if mm, ok := m.Interface().(T); ok {
+			*out = append(*out, mm)
+			return false
+		}
+		return true
+	})
+}
+
+// walkMessages calls visit with m and, where visit says to go on into a
+// message, every message it holds, in fields and lists (not maps), depth
+// first.
+func walkMessages(m protoreflect.Message, visit func(protoreflect.Message) bool) {
+	if !visit(m) {
 		return
 	}
 	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
@@ -498,10 +510,10 @@ func collect[T proto.Message](m protoreflect.Message, out *[]T) {
 		case fd.IsList():
 			l := v.List()
 			for i := 0; i < l.Len(); i++ {
-				collect(l.Get(i).Message(), out)
+				walkMessages(l.Get(i).Message(), visit)
 			}
 		default:
-			collect(v.Message(), out)
+			walkMessages(v.Message(), visit)
 		}
 		return true
 	})
