@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"sync"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -26,7 +25,7 @@ type changeService struct {
 	// draining ends the watches when the server shuts down: a graceful
 	// stop waits for the calls in flight, and a watch never ends by itself.
 	draining <-chan struct{}
-	watches  *watchLimit
+	watches  *callLimit
 }
 
 // A watch lives as long as its caller likes, holding a goroutine, a batch
@@ -39,41 +38,15 @@ const (
 	maxWatches             = 256
 )
 
-// watchLimit counts the watches open, per principal and in all.
-type watchLimit struct {
-	mu        sync.Mutex
-	each, all int
-	open      int
-	by        map[string]int
-}
-
-func newWatchLimit() *watchLimit {
-	return &watchLimit{each: maxWatchesPerPrincipal, all: maxWatches, by: map[string]int{}}
-}
-
-// acquire counts a watch of who, or refuses it, and returns its release.
-func (l *watchLimit) acquire(who string) (func(), error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if n := l.by[who]; n >= l.each {
-		return nil, status.Error(codes.ResourceExhausted, fmt.Sprintf(
-			"this credential has %d watches of the change feed open, as many as one may: a watch is meant to be one per consumer, "+
-				"following the feed for as long as it runs; end a watch you no longer read before opening another", n))
-	}
-	if l.open >= l.all {
-		return nil, status.Error(codes.ResourceExhausted, fmt.Sprintf(
-			"the server has %d watches of the change feed open, as many as it holds: try again later, or read the feed with ListChanges", l.open))
-	}
-	l.open++
-	l.by[who]++
-	return func() {
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		l.open--
-		if l.by[who]--; l.by[who] == 0 {
-			delete(l.by, who)
-		}
-	}, nil
+func newWatchLimit() *callLimit {
+	return &callLimit{each: maxWatchesPerPrincipal, all: maxWatches, by: map[string]int{},
+		mine: func(n int) string {
+			return fmt.Sprintf("this credential has %d watches of the change feed open, as many as one may: a watch is meant to be one per consumer, "+
+				"following the feed for as long as it runs; end a watch you no longer read before opening another", n)
+		},
+		full: func(n int) string {
+			return fmt.Sprintf("the server has %d watches of the change feed open, as many as it holds: try again later, or read the feed with ListChanges", n)
+		}}
 }
 
 // feedTypes are the resource types each role may see changes of: what it
@@ -172,7 +145,7 @@ func messageLen(changes []*pb.Change) int {
 // one goroutine blocked on the store's shared signal while idle; each
 // batch is one short read, so the call holds no read slot between them
 // (chain.go leaves it out of the fair share), and how many watches one
-// principal, and everyone, may hold open is bounded (watchLimit).
+// principal, and everyone, may hold open is bounded (newWatchLimit).
 func (s *changeService) WatchChanges(req *pb.WatchChangesRequest, stream grpc.ServerStreamingServer[pb.WatchChangesResponse]) error {
 	ctx := stream.Context()
 	if err := store.CheckChangeFilter(req.GetFilter()); err != nil {

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/time/rate"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/durationpb"
 )
 
@@ -117,4 +118,38 @@ func (s *Server) auditRefusal(c *call, err error) {
 		s.finishAudit(s.newAuditEvent(c), err)
 		s.audit.unreserve()
 	}
+}
+
+// callLimit counts the calls of a kind that may last long while holding
+// little (watches of the change feed, WaitOperation), per principal and in
+// all, and refuses one over either bound with mine's or full's message.
+type callLimit struct {
+	mu         sync.Mutex
+	each, all  int
+	open       int
+	by         map[string]int
+	mine, full func(n int) string
+}
+
+// acquire counts a call of who, or refuses it RESOURCE_EXHAUSTED, and
+// returns its release.
+func (l *callLimit) acquire(who string) (func(), error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if n := l.by[who]; n >= l.each {
+		return nil, status.Error(codes.ResourceExhausted, l.mine(n))
+	}
+	if l.open >= l.all {
+		return nil, status.Error(codes.ResourceExhausted, l.full(l.open))
+	}
+	l.open++
+	l.by[who]++
+	return func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		l.open--
+		if l.by[who]--; l.by[who] == 0 {
+			delete(l.by, who)
+		}
+	}, nil
 }

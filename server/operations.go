@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -23,7 +24,29 @@ import (
 // an admin sees everyone's.
 type operationsService struct {
 	longrunningpb.UnimplementedOperationsServer
-	t *transferService
+	t     *transferService
+	waits *callLimit
+}
+
+// A WaitOperation holds a goroutine and reads the operation ten times a
+// second for up to 30 s, outside the read pool's fair share (Wait is no
+// read verb, and a wait is idle most of its time). A client needs one per
+// operation it follows; with no bound, one key's rate of calls let it keep
+// thousands polling at once. These bound them, as watches are.
+const (
+	maxWaitsPerPrincipal = 4
+	maxWaits             = 64
+)
+
+func newWaitLimit() *callLimit {
+	return &callLimit{each: maxWaitsPerPrincipal, all: maxWaits, by: map[string]int{},
+		mine: func(n int) string {
+			return fmt.Sprintf("this credential has %d waits for operations running, as many as one may: wait for one operation at a time, "+
+				"or poll with GetOperation", n)
+		},
+		full: func(n int) string {
+			return fmt.Sprintf("the server has %d waits for operations running, as many as it holds: try again in a few seconds, or poll with GetOperation", n)
+		}}
 }
 
 // operationID is the {id} of operations/{id}, or an error naming field.
@@ -166,8 +189,14 @@ func (o *operationsService) CancelOperation(ctx context.Context, req *longrunnin
 // WaitOperation polls until the operation is done or the wait ends. An
 // import that the server's stop has cancelled is waited for past the wait:
 // its caller learns that it ended ABORTED, which a call made after the
-// stop could not (Shutdown lets the calls in flight finish).
+// stop could not (Shutdown lets the calls in flight finish). How many waits
+// run at once is bounded (newWaitLimit).
 func (o *operationsService) WaitOperation(ctx context.Context, req *longrunningpb.WaitOperationRequest) (*longrunningpb.Operation, error) {
+	release, err := o.waits.acquire(principal(ctx).ID)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	wait := 30 * time.Second
 	if d := req.GetTimeout(); d != nil && d.AsDuration() > 0 && d.AsDuration() < wait {
 		wait = d.AsDuration()

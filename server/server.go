@@ -163,7 +163,9 @@ type Server struct {
 	// would otherwise wait for ever (WatchChanges).
 	draining chan struct{}
 	// watches bounds the watches of the change feed (changes.go).
-	watches *watchLimit
+	watches *callLimit
+	// waits bounds the WaitOperation calls in flight (operations.go).
+	waits *callLimit
 	// transfers runs imports, which Shutdown cancels.
 	transfers *transferService
 
@@ -274,7 +276,8 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	transfers := &transferService{s: s, db: db, requests: requests, runs: map[string]*importRun{}, slots: make(chan struct{}, maxImportsAtOnce)}
 	s.transfers = transfers
 	pb.RegisterTransferServiceServer(reg, transfers)
-	longrunningpb.RegisterOperationsServer(reg, &operationsService{t: transfers})
+	s.waits = newWaitLimit()
+	longrunningpb.RegisterOperationsServer(reg, &operationsService{t: transfers, waits: s.waits})
 	if err := failInterrupted(context.Background(), db, s.log); err != nil {
 		return nil, fmt.Errorf("server: operations: %w", err)
 	}
