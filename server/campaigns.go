@@ -44,7 +44,9 @@ func (s *honorsService) UpdateHonorCampaign(ctx context.Context, req *pb.UpdateH
 }
 
 func (s *honorsService) DeleteHonorCampaign(ctx context.Context, req *pb.DeleteHonorCampaignRequest) (*emptypb.Empty, error) {
-	err := s.db.DeleteHonorCampaign(ctx, req.GetName(), req.GetForce(), writeOpts(ctx, req.GetEtag(), req.GetValidateOnly()))
+	o := writeOpts(ctx, req.GetEtag(), req.GetValidateOnly())
+	o.ReadsRestricted = !restrictionApplies(ctx)
+	err := s.db.DeleteHonorCampaign(ctx, req.GetName(), req.GetForce(), o)
 	return &emptypb.Empty{}, grpcError(ctx, err)
 }
 

@@ -51,7 +51,9 @@ func (s *expertService) UpdateExpertPool(ctx context.Context, req *pb.UpdateExpe
 }
 
 func (s *expertService) DeleteExpertPool(ctx context.Context, req *pb.DeleteExpertPoolRequest) (*emptypb.Empty, error) {
-	err := s.db.DeleteExpertPool(ctx, req.GetName(), req.GetForce(), writeOpts(ctx, req.GetEtag(), req.GetValidateOnly()))
+	o := writeOpts(ctx, req.GetEtag(), req.GetValidateOnly())
+	o.ReadsRestricted = !restrictionApplies(ctx)
+	err := s.db.DeleteExpertPool(ctx, req.GetName(), req.GetForce(), o)
 	return &emptypb.Empty{}, grpcError(ctx, err)
 }
 

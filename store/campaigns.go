@@ -228,19 +228,24 @@ func (db *DB) DeleteHonorCampaign(ctx context.Context, name string, force bool, 
 			return errorf(FailedPrecondition, "", "%s has selected %d nominations and conferred their honours on profiles; it stays as their record and cannot be deleted (correct its details with an update instead)",
 				name, r.c.SelectedCount)
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT n.id, p.id FROM nominations n JOIN people p ON p.pk = n.person_pk
+		rows, err := tx.QueryContext(ctx, `SELECT n.id, p.id, p.restricted != 0 FROM nominations n JOIN people p ON p.pk = n.person_pk
 			WHERE n.campaign_pk = ? ORDER BY n.pk`, r.pk)
 		if err != nil {
 			return dbError(err)
 		}
 		var nominations, people []string
+		restricted := 0
 		for rows.Next() {
 			var id, personID string
-			if err := rows.Scan(&id, &personID); err != nil {
+			var unseen bool
+			if err := rows.Scan(&id, &personID, &unseen); err != nil {
 				rows.Close()
 				return dbError(err)
 			}
 			nominations, people = append(nominations, name+"/nominations/"+id), append(people, "people/"+personID)
+			if unseen {
+				restricted++
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -250,6 +255,9 @@ func (db *DB) DeleteHonorCampaign(ctx context.Context, name string, force bool, 
 			// No count: one that differs from the list's would tell a
 			// registrar that someone restricted was nominated.
 			return errorf(FailedPrecondition, "force", "%s has nominations; set force to delete them with it", name)
+		}
+		if restricted > 0 && !o.ReadsRestricted {
+			return errHoldsRestricted(name, restricted, "nominations")
 		}
 		// The audit says whose nominations went with the campaign.
 		for i := range nominations {

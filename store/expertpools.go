@@ -294,6 +294,13 @@ func (db *DB) UpdateExpertPool(ctx context.Context, name string, o WriteOptions,
 	return out, err
 }
 
+// errHoldsRestricted refuses a forced delete of name by a caller who does
+// not read restricted profiles: n of what it would delete with it are of
+// such people, whom the caller's listings leave out.
+func errHoldsRestricted(name string, n int, what string) error {
+	return errorf(FailedPrecondition, "force", "%s holds %d %s of people whose data is restricted, which you may not see; only an admin may delete it with them", name, n, what)
+}
+
 // DeleteExpertPool deletes a pool; one with members or engagements only
 // with force, which deletes them too.
 func (db *DB) DeleteExpertPool(ctx context.Context, name string, force bool, o WriteOptions) error {
@@ -316,6 +323,17 @@ func (db *DB) DeleteExpertPool(ctx context.Context, name string, force bool, o W
 			}
 			if busy {
 				return errorf(FailedPrecondition, "force", "%s has members or engagements; delete them first, or set force to delete them with it", name)
+			}
+		}
+		if !o.ReadsRestricted {
+			var restricted int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT person_pk FROM expert_pool_members WHERE pool_pk = ?1
+				UNION ALL SELECT person_pk FROM engagements WHERE pool_pk = ?1) h JOIN people p ON p.pk = h.person_pk
+				WHERE p.restricted != 0`, r.pk).Scan(&restricted); err != nil {
+				return dbError(err)
+			}
+			if restricted > 0 {
+				return errHoldsRestricted(name, restricted, "members or engagements")
 			}
 		}
 		for _, q := range []string{`DELETE FROM engagements WHERE pool_pk = ?`, `DELETE FROM expert_pool_members WHERE pool_pk = ?`,

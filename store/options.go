@@ -24,6 +24,9 @@ type CreateOptions struct {
 	Admin bool
 	// Audit is the event of the call, stored with the write (DB.write).
 	Audit *AuditEvent
+	// ReadsRestricted says the caller reads restricted profiles (an
+	// admin): a forced delete removes what is held of them only then.
+	ReadsRestricted bool
 }
 
 // WriteOptions are the parts of an Update, Delete or Undelete request
@@ -34,6 +37,9 @@ type WriteOptions struct {
 	ValidateOnly bool
 	// Audit is the event of the call, stored with the write (DB.write).
 	Audit *AuditEvent
+	// ReadsRestricted says the caller reads restricted profiles (an
+	// admin): a forced delete removes what is held of them only then.
+	ReadsRestricted bool
 }
 
 // unchanged says whether an update left a resource as it was read: then

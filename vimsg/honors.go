@@ -49,6 +49,9 @@ var honorShapes = []struct {
 	{regexp.MustCompile(`^honorCampaigns/\S+ has nominations; set force to delete them with it$`), func([]string) string {
 		return "đợt này có đề cử; muốn xoá đợt thì phải xoá cả các đề cử của đợt"
 	}},
+	{regexp.MustCompile(`^honorCampaigns/\S+ holds (\d+) nominations of people whose data is restricted`), func(m []string) string {
+		return "đợt này có " + m[1] + " đề cử của người đã bị hạn chế xử lý dữ liệu, bạn không xem được; chỉ quản trị viên xoá được đợt cùng các đề cử đó"
+	}},
 }
 
 // Honor is a refusal of the honours campaigns in Vietnamese, and whether

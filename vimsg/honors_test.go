@@ -20,6 +20,8 @@ func TestHonorRefusalsInVietnamese(t *testing.T) {
 		{"honorCampaigns/tieu-bieu has selected 2 nominations and conferred their honours on profiles; it stays as their record and cannot be deleted (correct its details with an update instead)",
 			"đã chọn 2 người và đã ghi danh hiệu vào hồ sơ của họ"},
 		{"honorCampaigns/tieu-bieu has nominations; set force to delete them with it", "đợt này có đề cử"},
+		{"honorCampaigns/tieu-bieu holds 2 nominations of people whose data is restricted, which you may not see; only an admin may delete it with them",
+			"đợt này có 2 đề cử của người đã bị hạn chế xử lý dữ liệu"},
 	} {
 		vi, ok := Honor(c.msg)
 		if !ok || !strings.Contains(vi, c.want) {
