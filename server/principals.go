@@ -15,7 +15,7 @@ import (
 // console account, by its email), cert:SUBJECT. A caller limited to an
 // association or a unit reads the principals of its own scope alone:
 // itself, and the keys and accounts limited to the same association or
-// unit. Any other (another association's key, a staff member's email, a
+// unit, or to one under it (whose people it reads too). Any other (another association's key, a staff member's email, a
 // caller without a limit) it reads as names.OtherPrincipal, and the
 // display name that goes with it as empty: whom another organization
 // employs, and by what address, is that organization's to tell. The
@@ -81,12 +81,22 @@ func (s *Server) hidePrincipals(ctx context.Context, resp proto.Message) error {
 			return grpcError(ctx, err)
 		}
 	}
+	// The scopes under the caller's are its too: it reads their people.
+	var within map[string]bool
+	for _, scope := range scopes {
+		if scope != "" && scope != p.scope() && within == nil {
+			var err error
+			if within, err = s.db.ScopeSubtree(ctx, p.scope()); err != nil {
+				return grpcError(ctx, err)
+			}
+		}
+	}
 	for _, r := range refs {
 		id := *r.id
 		if !credential(id) || id == p.ID {
 			continue
 		}
-		if scope, ok := scopes[id]; ok && scope == p.scope() {
+		if scope, ok := scopes[id]; ok && (scope == p.scope() || scope != "" && within[scope]) {
 			continue
 		}
 		*r.id = names.OtherPrincipal

@@ -62,3 +62,34 @@ func (db *DB) PrincipalScopes(ctx context.Context, ids []string) (map[string]str
 	}
 	return out, err
 }
+
+// ScopeSubtree returns the names of scope, an association or an
+// organization, and of those under it to a depth of 100 (subtree): the
+// scopes whose people a caller limited to scope reads.
+func (db *DB) ScopeSubtree(ctx context.Context, scope string) (map[string]bool, error) {
+	out := map[string]bool{scope: true}
+	table, _, ok := strings.Cut(scope, "/")
+	if !ok || table != "associations" && table != "organizations" {
+		return out, nil
+	}
+	err := db.read(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `WITH RECURSIVE down(pk, id, depth) AS (
+				SELECT pk, id, 0 FROM `+table+` WHERE id = ?
+				UNION ALL SELECT t.pk, t.id, down.depth + 1 FROM `+table+` t JOIN down ON t.parent_pk = down.pk
+				WHERE down.depth < 100)
+			SELECT id FROM down`, strings.TrimPrefix(scope, table+"/"))
+		if err != nil {
+			return dbError(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return dbError(err)
+			}
+			out[table+"/"+id] = true
+		}
+		return dbError(rows.Err())
+	})
+	return out, err
+}
