@@ -81,7 +81,7 @@ func (t *transferService) GetImportReport(ctx context.Context, req *pb.GetImport
 		return nil, status.Errorf(codes.NotFound, "%s does not exist", req.GetName())
 	}
 	if report == nil {
-		return nil, status.Errorf(codes.NotFound, "%s has no report: the import found no problem, or has not ended", req.GetName())
+		return nil, status.Errorf(codes.NotFound, "%s has no report: the import found no problem, or has not ended, or its report was removed after the retention period (--import-result-retention)", req.GetName())
 	}
 	if restrictionApplies(ctx) {
 		op, err := t.db.GetOperation(ctx, id)

@@ -27,7 +27,7 @@ const retentionInterval = 24 * time.Hour
 const RetentionMethod = "/trithuc.server/EnforceRetention"
 
 func (s *Server) retentionOn() bool {
-	return s.cfg.Retention.AuditReads > 0 || s.cfg.Retention.Idempotency > 0
+	return s.cfg.Retention.AuditReads > 0 || s.cfg.Retention.Idempotency > 0 || s.cfg.Retention.ImportResults > 0
 }
 
 // runRetention enforces the retention policy now and every day after, until
@@ -59,15 +59,17 @@ func (s *Server) enforceRetention(ctx context.Context) {
 	r := s.cfg.Retention
 	ev := store.NewAuditEvent(time.Now())
 	ev.Principal, ev.Role, ev.Method, ev.Transport = "server", "server", RetentionMethod, "internal"
-	ev.PrincipalName = fmt.Sprintf("retention: read events %s, idempotency records %s", keptFor(r.AuditReads), keptFor(r.Idempotency))
+	ev.PrincipalName = fmt.Sprintf("retention: read events %s, idempotency records %s, imports' problems and reports %s",
+		keptFor(r.AuditReads), keptFor(r.Idempotency), keptFor(r.ImportResults))
 	run, err := s.db.EnforceRetention(ctx, r, ev)
 	if err != nil {
 		if ctx.Err() == nil {
-			s.log.Error("retention: removing old read events and idempotency records; will retry tomorrow", "err", err)
+			s.log.Error("retention: removing old read events, idempotency records and imports' problems; will retry tomorrow", "err", err)
 		}
 		return
 	}
-	s.log.Info("retention", "audit_read_events_removed", run.AuditEvents, "idempotency_records_removed", run.IdempotencyRecords)
+	s.log.Info("retention", "audit_read_events_removed", run.AuditEvents, "idempotency_records_removed", run.IdempotencyRecords,
+		"import_results_removed", run.ImportResults)
 }
 
 func keptFor(d time.Duration) string {

@@ -104,8 +104,9 @@ type Config struct {
 	// (conns.go).
 	TransportLimits
 
-	// Retention is how long read events of the audit trail and
-	// idempotency records are kept (retention.go); zero keeps them.
+	// Retention is how long read events of the audit trail, idempotency
+	// records and imports' problems and reports are kept (retention.go);
+	// zero keeps them.
 	Retention store.Retention
 
 	// ChangesRetention is how long the change feed keeps changes

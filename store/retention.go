@@ -21,13 +21,19 @@ import (
 type Retention struct {
 	AuditReads  time.Duration
 	Idempotency time.Duration
+	// ImportResults is how long after an import ended its problems and
+	// its report, which quote the uploaded file, are kept
+	// (pruneImportResults).
+	ImportResults time.Duration
 }
 
 // The shortest periods allowed: read events answer a data subject's access
 // request (who read my profile), and a client may retry a create for a day.
+// An import's caller needs a few days to read its problems and fix the file.
 const (
-	MinAuditReadRetention   = 30 * 24 * time.Hour
-	MinIdempotencyRetention = 24 * time.Hour
+	MinAuditReadRetention    = 30 * 24 * time.Hour
+	MinIdempotencyRetention  = 24 * time.Hour
+	MinImportResultRetention = 7 * 24 * time.Hour
 )
 
 // Check reports a period shorter than its minimum.
@@ -39,20 +45,23 @@ func (r Retention) Check() error {
 	if r.Idempotency < 0 || (r.Idempotency > 0 && r.Idempotency < MinIdempotencyRetention) {
 		v.add("idempotency_retention", "must be 0 (keep for good) or at least %s, not %s", MinIdempotencyRetention, r.Idempotency)
 	}
+	if r.ImportResults < 0 || (r.ImportResults > 0 && r.ImportResults < MinImportResultRetention) {
+		v.add("import_result_retention", "must be 0 (keep for good) or at least %s, not %s", MinImportResultRetention, r.ImportResults)
+	}
 	return v.err()
 }
 
 // RetentionRun is what a run removed.
 type RetentionRun struct {
-	AuditEvents, IdempotencyRecords int64
+	AuditEvents, IdempotencyRecords, ImportResults int64
 }
 
 // retentionChunk bounds the read events one transaction removes, so that a
 // first run over a long trail does not hold the writer for long.
 const retentionChunk = 5000
 
-// EnforceRetention removes the read events and idempotency records older
-// than r allows at db.Now(). The run's audit event, if any, is stored with
+// EnforceRetention removes the read events, idempotency records and
+// imports' problems and reports older than r allows at db.Now(). The run's audit event, if any, is stored with
 // the first transaction: every run that removes anything is in the trail.
 func (db *DB) EnforceRetention(ctx context.Context, r Retention, audit *AuditEvent) (RetentionRun, error) {
 	var run RetentionRun
@@ -74,6 +83,12 @@ func (db *DB) EnforceRetention(ctx context.Context, r Retention, audit *AuditEve
 				}
 				if run.IdempotencyRecords, err = res.RowsAffected(); err != nil {
 					return dbError(err)
+				}
+			}
+			if first && r.ImportResults > 0 {
+				var err error
+				if run.ImportResults, err = tx.pruneImportResults(ctx, micros(now.Add(-r.ImportResults))); err != nil {
+					return err
 				}
 			}
 			if r.AuditReads == 0 {

@@ -88,6 +88,8 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 		"how long the audit trail keeps the events of reads (writes' events stay for good); at least 720h, or 0 to keep them for good")
 	fs.DurationVar(&c.retention.Idempotency, "idempotency-retention", 7*24*time.Hour,
 		"how long a create's request_id is remembered, so that a retry answers the first result; at least 24h, or 0 to keep them for good")
+	fs.DurationVar(&c.retention.ImportResults, "import-result-retention", 90*24*time.Hour,
+		"how long after an import ended its problems and report, which quote the uploaded file, are kept (the operation and its counts stay); at least 168h, or 0 to keep them for good")
 	fs.DurationVar(&c.changesKept, "changes-retention", server.DefaultChangesRetention,
 		"how long the change feed keeps changes (a consumer with an older cursor reads the registry in full again); at least 168h, or 0 to keep them for good")
 	fs.IntVar(&c.importUploads, "max-import-uploads", server.DefaultMaxImportUploads,
@@ -133,6 +135,8 @@ func (c *serveConfig) security() (*tls.Config, *server.CertRoles, error) {
 		return nil, nil, usageError(fmt.Sprintf("--audit-read-retention must be 0 (keep for good) or at least %s", store.MinAuditReadRetention))
 	case c.retention.Idempotency < 0 || (c.retention.Idempotency > 0 && c.retention.Idempotency < store.MinIdempotencyRetention):
 		return nil, nil, usageError(fmt.Sprintf("--idempotency-retention must be 0 (keep for good) or at least %s", store.MinIdempotencyRetention))
+	case c.retention.ImportResults < 0 || (c.retention.ImportResults > 0 && c.retention.ImportResults < store.MinImportResultRetention):
+		return nil, nil, usageError(fmt.Sprintf("--import-result-retention must be 0 (keep for good) or at least %s", store.MinImportResultRetention))
 	case c.changesKept < 0 || (c.changesKept > 0 && c.changesKept < server.MinChangesRetention):
 		return nil, nil, usageError(fmt.Sprintf("--changes-retention must be 0 (keep for good) or at least %s", server.MinChangesRetention))
 	case c.importUploads < 1:
