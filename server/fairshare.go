@@ -37,9 +37,9 @@ const DefaultMaxReadWait = 5 * time.Second
 const readRetryDelay = 2 * time.Second
 
 // readVerbs begin the names of the methods that read and never write
-// (AIP-131, 132, 136). Public methods (health, reflection) have no
-// principal and pass ungated.
-var readVerbs = []string{"Get", "List", "Search", "Compute", "Export"}
+// (AIP-131, 132, 136, and BatchGet, AIP-231). Public methods (health,
+// reflection) have no principal and pass ungated.
+var readVerbs = []string{"Get", "BatchGet", "List", "Search", "Compute", "Export"}
 
 func isRead(method string) bool {
 	name := method[strings.LastIndexByte(method, '/')+1:]
