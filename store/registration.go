@@ -49,6 +49,21 @@ func (db *DB) RegisterMember(ctx context.Context, parent string, reg Registratio
 		out, err = tx.registerMember(ctx, assocID, reg, o)
 		return err
 	})
+	// The people the registration met are named by its event whatever
+	// became of the write: a dry run, or a refusal that a membership is
+	// open, told the caller that a registered person holds the national ID
+	// (or looks alike), and the person's trail and export must show who
+	// asked. A write's rollback drops the names it added (dropResourcesAfter).
+	if o.Audit != nil && out != nil {
+		if out.LinkedExistingPerson && out.Person.GetName() != "" {
+			o.Audit.AddResources(out.Person.GetName())
+		}
+		for _, d := range out.GetMembership().GetPossibleDuplicates() {
+			if d.GetPerson() != "" {
+				o.Audit.AddResources(d.GetPerson())
+			}
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -94,6 +109,7 @@ func (tx *Tx) registerMember(ctx context.Context, assocID string, reg Registrati
 		assoc.pk, person.pk).Scan(&open, &state)
 	switch {
 	case err == nil:
+		out.Person = &pb.Person{Name: person.person.Name} // for the audit (RegisterMember)
 		field, who := "person", person.person.Name
 		if out.LinkedExistingPerson {
 			field = "new_person.national_id"
