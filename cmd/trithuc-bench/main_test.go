@@ -6,12 +6,16 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
+
+	"trithuc.gov.vn/trithuc/internal/malloc"
 )
 
 // The test binary is also the server under test that the harness starts.
@@ -203,5 +207,27 @@ func TestGrownDatabaseSaid(t *testing.T) {
 		if said := strings.Contains(stderr.String(), "10 more than --people asks for"); said != tt.said {
 			t.Errorf("--people %d: said %v, want %v:\n%s", tt.people, said, tt.said, stderr.String())
 		}
+	}
+}
+
+// The harness's own collector runs with the server's GOGC but without its
+// soft memory limit, which the plain target's prepared inserts alone
+// exceed: at it, the collector ran back to back through every run.
+func TestHarnessGCHasNoServerMemoryLimit(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	percent, limit := debug.SetGCPercent(100), debug.SetMemoryLimit(math.MaxInt64)
+	defer func() {
+		debug.SetGCPercent(percent)
+		debug.SetMemoryLimit(limit)
+	}()
+	configureGC()
+	got := debug.SetGCPercent(100)
+	if serverPercent, _ := malloc.ConfigureServerGC(); got != serverPercent {
+		t.Errorf("GOGC %d, want the server's %d", got, serverPercent)
+	}
+	configureGC()
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("soft memory limit %d MiB, want none: the prepared inserts alone exceed the server's", got>>20)
 	}
 }
