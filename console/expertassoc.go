@@ -155,3 +155,6 @@ func (h *Handler) createPool(q *request) {
 	form.RequestID = p.refuseCreate(err, "expert_pool_id", form.RequestID)
 	h.showAssociation(q, form, p)
 }
+
+// Editing is false: a new pool's form has no field to drop.
+func (poolForm) Editing() bool { return false }

@@ -38,6 +38,9 @@ type poolEditForm struct {
 	Roles                          map[string]bool
 }
 
+// Editing is true: the form says that emptying a box drops its field.
+func (poolEditForm) Editing() bool { return true }
+
 // poolFormOf fills the edit form with pool, its fields by their entries.
 func poolFormOf(pool *pb.ExpertPool, fields []option) poolEditForm {
 	names := fieldNames(fields)

@@ -1,0 +1,31 @@
+package console
+
+import (
+	"io/fs"
+	"strings"
+	"testing"
+)
+
+// TestPoolChoicesWrittenOnce: the new-pool and edit-pool forms take their
+// field and role boxes from one partial (_poolchoices.html), so that a
+// change to the boxes (a label, an id a test or a screen reader relies
+// on) cannot reach one form and miss the other, as copies of them did.
+func TestPoolChoicesWrittenOnce(t *testing.T) {
+	names, err := fs.Glob(assets, "templates/*.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var holders []string
+	for _, name := range names {
+		b, err := fs.ReadFile(assets, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), `id="p-role-{{.Value}}"`) || strings.Contains(string(b), `id="p-field{{$i}}"`) {
+			holders = append(holders, name)
+		}
+	}
+	if len(holders) != 1 || holders[0] != "templates/_poolchoices.html" {
+		t.Errorf("the pool forms' field and role boxes are written in %v, want once, in templates/_poolchoices.html", holders)
+	}
+}
