@@ -1,8 +1,10 @@
 package console
 
 import (
+	"context"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	"google.golang.org/grpc/codes"
@@ -465,6 +467,9 @@ func (h *Handler) register(q *request) {
 		} else {
 			p.Error = "Có thông tin chưa hợp lệ; xem các ô được đánh dấu."
 		}
+		if len(bad) > 0 {
+			h.registerMistakes(ctx, parent, in, bad)
+		}
 		p.Fields = bad
 		d.Fields = viewPosted(q.r, in, registerForm, bad, ch)
 		q.show(h, "register", "members", "Đăng ký hội viên", p)
@@ -472,4 +477,28 @@ func (h *Handler) register(q *request) {
 	}
 	d.Fields = viewFields(in, registerForm, nil, ch)
 	q.show(h, "register", "members", "Đăng ký hội viên", p)
+}
+
+// registerMistakes marks the mistakes of a refused registration form that
+// bad does not hold yet: the server answers only the first stage of its
+// checks that finds any, and is not asked at all when the consent is
+// missing, so the desk would send the form again and again to see them.
+// A new person's every field counts, typed or left empty.
+func (h *Handler) registerMistakes(ctx context.Context, parent string, in *pb.Person, bad map[string]string) {
+	var mask []string
+	for _, f := range registerForm {
+		mask = append(mask, f.Name)
+	}
+	moreMistakes(mask, bad, func(rest []string) error {
+		m := changes(in, rest).(*pb.Person)
+		if !slices.Contains(rest, "given_name") {
+			// A stand-in for the name, marked already, so that the
+			// server checks the other fields past it.
+			m.GivenName = "A"
+		}
+		_, err := h.members.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: parent,
+			Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: m}, ValidateOnly: true,
+			Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY, pb.Consent_CONTACT}, TextVersion: ConsentVersion}})
+		return err
+	})
 }
