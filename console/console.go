@@ -503,9 +503,11 @@ func (h *Handler) routes() {
 
 	m.HandleFunc("GET /admin/accounts", h.signedIn(h.accounts))
 	m.HandleFunc("POST /admin/accounts", h.signedIn(h.accounts))
+	m.HandleFunc("GET /admin/accounts/{id}/{action}", h.signedIn(h.confirmAccountAction))
 	m.HandleFunc("POST /admin/accounts/{id}/{action}", h.signedIn(h.accountAction))
 	m.HandleFunc("GET /admin/keys", h.signedIn(h.keys))
 	m.HandleFunc("POST /admin/keys", h.signedIn(h.keys))
+	m.HandleFunc("GET /admin/keys/{id}/revoke", h.signedIn(h.confirmRevokeKey))
 	m.HandleFunc("POST /admin/keys/{id}/revoke", h.signedIn(h.revokeKey))
 	m.HandleFunc("GET /admin/audit", h.signedIn(h.auditTrail))
 }
