@@ -306,6 +306,9 @@ func (h *Handler) showMembership(q *request, failure string) {
 	q.show(h, "membership", "members", "Hội viên: "+d.Person.GetDisplayName(), &page{Data: d, Error: failure})
 }
 
+// msgWithdrawUnconfirmed answers a withdrawal sent without its box ticked.
+const msgWithdrawUnconfirmed = "Chưa rút khỏi hội: hãy đánh dấu ô “Tôi xác nhận rút khỏi hội” rồi bấm lại (việc rút không hoàn tác được)."
+
 // hiddenMember is what stands for the name of a member the account may
 // not see: one whose link awaits an approval by the Union, or one whose
 // membership has ended.
@@ -350,6 +353,12 @@ func (h *Handler) membershipAction(q *request) {
 		_, err = h.members.ReinstateMembership(ctx, &pb.ReinstateMembershipRequest{Name: name, Etag: etag, Reason: reason})
 		done = "reinstated"
 	case "withdraw":
+		// It cannot be undone: the form's box says so, and a form sent
+		// without it ticked withdraws nobody.
+		if q.r.PostFormValue("confirm") == "" {
+			h.showMembership(q, msgWithdrawUnconfirmed)
+			return
+		}
 		_, err = h.members.WithdrawMembership(ctx, &pb.WithdrawMembershipRequest{Name: name, Etag: etag, Reason: reason})
 		done = "withdrawn"
 	default:
