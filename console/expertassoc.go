@@ -6,6 +6,9 @@ import (
 	"strconv"
 	"strings"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
@@ -140,20 +143,61 @@ func (h *Handler) createPool(q *request) {
 		}
 	}
 	p := &page{Fields: map[string]string{}}
+	parent := "associations/" + q.r.PathValue("assoc")
 	if form.DisplayName == "" {
 		p.Fields["display_name"] = "Cần điền tên nhóm."
 		p.Error, p.Status = "Có thông tin chưa hợp lệ; xem các ô được đánh dấu.", http.StatusUnprocessableEntity
+		h.morePoolMistakes(q, parent, pool, form.ID, p.Fields)
 		h.showAssociation(q, form, p)
 		return
 	}
-	made, err := h.experts.CreateExpertPool(q.ctx(), &pb.CreateExpertPoolRequest{Parent: "associations/" + q.r.PathValue("assoc"),
+	made, err := h.experts.CreateExpertPool(q.ctx(), &pb.CreateExpertPoolRequest{Parent: parent,
 		ExpertPool: pool, ExpertPoolId: form.ID, RequestId: form.RequestID})
 	if err == nil {
 		q.redirect("/experts/"+q.r.PathValue("assoc")+"/"+idOf(made.GetName()), "pool-created")
 		return
 	}
 	form.RequestID = p.refuseCreate(err, "expert_pool_id", form.RequestID)
+	if status.Code(err) == codes.InvalidArgument {
+		h.morePoolMistakes(q, parent, pool, form.ID, p.Fields)
+	}
 	h.showAssociation(q, form, p)
+}
+
+// morePoolMistakes marks the mistakes of a refused new pool that bad does
+// not hold yet: the server answers only the first stage of its checks that
+// finds any (a wrong id before a field not in the list), and is not asked
+// when the name is missing, so the form would come back once a mistake.
+// The parts marked already are left out of the check, a stand-in for the
+// name.
+func (h *Handler) morePoolMistakes(q *request, parent string, pool *pb.ExpertPool, id string, bad map[string]string) {
+	moreMistakes([]string{"display_name", "id", "description", "fields", "roles"}, bad, func(rest []string) error {
+		try, tryID := &pb.ExpertPool{DisplayName: "A"}, ""
+		for _, f := range rest {
+			switch f {
+			case "display_name":
+				try.DisplayName = pool.GetDisplayName()
+			case "id":
+				tryID = id
+			case "description":
+				try.Description = pool.GetDescription()
+			case "fields":
+				try.Fields = pool.GetFields()
+			case "roles":
+				try.Roles = pool.GetRoles()
+			}
+		}
+		_, err := h.experts.CreateExpertPool(q.ctx(), &pb.CreateExpertPoolRequest{Parent: parent, ExpertPool: try,
+			ExpertPoolId: tryID, ValidateOnly: true})
+		if st, ok := status.FromError(err); ok && st.Code() == codes.InvalidArgument {
+			// The id's refusal names the request's field, the form's "id".
+			_, more, _ := explain(err)
+			if m, ok := more["expert_pool_id"]; ok {
+				bad["id"] = m
+			}
+		}
+		return err
+	})
 }
 
 // Editing is false: a new pool's form has no field to drop.
