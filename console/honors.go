@@ -7,6 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"google.golang.org/genproto/googleapis/type/date"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
 )
@@ -143,6 +147,7 @@ func (h *Handler) createHonorCampaign(q *request) {
 	form, c, p := readCampaignForm(q)
 	form.RequestID = q.formRequestID()
 	if len(p.Fields) > 0 {
+		h.moreCampaignMistakes(q, c, form.ID, p.Fields)
 		h.showHonorCampaigns(q, form, p)
 		return
 	}
@@ -152,7 +157,48 @@ func (h *Handler) createHonorCampaign(q *request) {
 		return
 	}
 	form.RequestID = p.refuseCreate(err, "honor_campaign_id", form.RequestID)
+	if status.Code(err) == codes.InvalidArgument {
+		h.moreCampaignMistakes(q, c, form.ID, p.Fields)
+	}
 	h.showHonorCampaigns(q, form, p)
+}
+
+// moreCampaignMistakes marks the mistakes of a refused new campaign that
+// bad does not hold yet, as morePoolMistakes does a pool's: what the
+// console read wrong was never sent, and the server answers its first
+// stage of checks only. What is marked is left out, stand-ins in its place.
+func (h *Handler) moreCampaignMistakes(q *request, c *pb.HonorCampaign, id string, bad map[string]string) {
+	moreMistakes([]string{"display_name", "id", "year", "kind", "quota", "nomination_deadline", "issuer"}, bad, func(rest []string) error {
+		year := thisYear()
+		try, tryID := &pb.HonorCampaign{DisplayName: "A", Year: year, Kind: pb.Honor_PROVINCIAL_HONOR, Quota: 1}, ""
+		for _, f := range rest {
+			switch f {
+			case "display_name":
+				try.DisplayName = c.GetDisplayName()
+			case "id":
+				tryID = id
+			case "year":
+				try.Year = c.GetYear()
+			case "kind":
+				try.Kind = c.GetKind()
+			case "quota":
+				try.Quota = c.GetQuota()
+			case "nomination_deadline":
+				try.NominationDeadline = c.GetNominationDeadline()
+			case "issuer":
+				try.Issuer = c.GetIssuer()
+			}
+		}
+		if try.NominationDeadline == nil {
+			try.NominationDeadline = &date.Date{Year: try.Year, Month: 12, Day: 31}
+		}
+		_, err := h.honors.CreateHonorCampaign(q.ctx(), &pb.CreateHonorCampaignRequest{HonorCampaign: try, HonorCampaignId: tryID, ValidateOnly: true})
+		// The id's refusal names the request's field, the form's "id".
+		if _, more, _ := explain(err); more["honor_campaign_id"] != "" && status.Code(err) == codes.InvalidArgument {
+			bad["id"] = more["honor_campaign_id"]
+		}
+		return err
+	})
 }
 
 // readCampaignForm reads a campaign's form (a new one's, or an edit's):

@@ -52,3 +52,35 @@ func TestNewPoolMarksEveryMistakeAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// A new honours campaign's form with several mistakes marks them all at
+// once: a quota the console reads wrong and an id the server refuses.
+// Before, the id was marked only once the quota was right. Nothing is
+// opened.
+func TestNewCampaignMarksEveryMistakeAtOnce(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(e.account("registrar", ""))
+	_, page := b.get("/honors")
+	form := formValues(page, "new-campaign")
+	form.Set("display_name", "Trí thức tiêu biểu 2027")
+	form.Set("id", "Sai Mã")
+	form.Set("year", "2027")
+	form.Set("quota", "0")
+	form.Set("nomination_deadline", "2027-10-31")
+	code, body := b.post("/honors", form)
+	if code != http.StatusUnprocessableEntity {
+		t.Errorf("HTTP %d, want 422", code)
+	}
+	for _, f := range []string{"quota", "id"} {
+		if fieldError(body, f) == "" {
+			t.Errorf("%s is not marked", f)
+		}
+	}
+	if fieldError(body, "display_name") != "" || fieldError(body, "year") != "" || fieldError(body, "nomination_deadline") != "" {
+		t.Errorf("a right box is marked wrong")
+	}
+	cs, err := e.admin.Honors.ListHonorCampaigns(context.Background(), &pb.ListHonorCampaignsRequest{})
+	if err != nil || len(cs.GetHonorCampaigns()) != 0 {
+		t.Errorf("campaigns after a refused form: %v, %v", cs.GetHonorCampaigns(), err)
+	}
+}
