@@ -90,7 +90,7 @@ func (h *Handler) engagement(q *request) {
 	// An engagement of an expert outside a limited account's scope comes
 	// without them, and the server refuses the account a change to it.
 	d := &engagementData{E: e, Pool: pool, PoolPath: poolPath(q), CanWrite: canWritePeople(q.sess.Account) && e.GetPerson() != "", Outcome: e.GetOutcome(), Rating: e.GetRating(),
-		End: isoDate(e.GetEndDate().GetYear(), e.GetEndDate().GetMonth(), e.GetEndDate().GetDay())}
+		End: formDate(e.GetEndDate().GetYear(), e.GetEndDate().GetMonth(), e.GetEndDate().GetDay())}
 	if posted != nil {
 		d.Outcome, d.Rating, d.End = posted.Outcome, posted.Rating, posted.End
 	}
@@ -117,12 +117,14 @@ func (h *Handler) engagement(q *request) {
 	q.show(h, "engagement", "experts", "Việc mời chuyên gia: "+e.GetMatterTitle(), p)
 }
 
-// isoDate is a date as an <input type="date"> holds it, or "".
-func isoDate(y, m, d int32) string {
+// formDate is a date as a form's box holds it, day/month/year as people
+// write it here (parseDate reads it back), or "". Not <input type="date">,
+// which shows the browser's format: mm/dd/yyyy in an English browser.
+func formDate(y, m, d int32) string {
 	if y == 0 || m == 0 || d == 0 {
 		return ""
 	}
-	return strconv.Itoa(int(y)) + "-" + twoDigits(m) + "-" + twoDigits(d)
+	return twoDigits(d) + "/" + twoDigits(m) + "/" + strconv.Itoa(int(y))
 }
 
 func twoDigits(n int32) string {

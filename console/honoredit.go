@@ -33,7 +33,7 @@ type honorEditData struct {
 func campaignForm(c *pb.HonorCampaign) *honorCampaignForm {
 	dl := c.GetNominationDeadline()
 	return &honorCampaignForm{DisplayName: c.GetDisplayName(), Year: strconv.Itoa(int(c.GetYear())), Kind: c.GetKind().String(),
-		Quota: strconv.Itoa(int(c.GetQuota())), Deadline: isoDate(dl.GetYear(), dl.GetMonth(), dl.GetDay()), Issuer: c.GetIssuer(), Etag: c.GetEtag()}
+		Quota: strconv.Itoa(int(c.GetQuota())), Deadline: formDate(dl.GetYear(), dl.GetMonth(), dl.GetDay()), Issuer: c.GetIssuer(), Etag: c.GetEtag()}
 }
 
 // editHonorCampaign shows a campaign's edit form and saves it.
