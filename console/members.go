@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -209,6 +210,9 @@ type membershipData struct {
 	NoApproval string
 	Person     card
 	Duplicates []duplicate
+	// Action and Reason are a refused action's form as sent, so that its
+	// reason is not lost and its box is marked.
+	Action, Reason string
 }
 
 type duplicate struct {
@@ -225,9 +229,12 @@ type card struct {
 
 // membership shows one membership: the registered person, and beside them
 // each possible duplicate, with the actions its state allows.
-func (h *Handler) membership(q *request) { h.showMembership(q, "") }
+func (h *Handler) membership(q *request) { h.showMembership(q, "", nil) }
 
-func (h *Handler) showMembership(q *request, failure string) {
+// showMembership shows a membership's page; failure and fields are a
+// refused action's message and its boxes' messages, by "ACTION-reason"
+// and "withdraw-confirm".
+func (h *Handler) showMembership(q *request, failure string, fields map[string]string) {
 	if q.notForUnits(h, "Duyệt hội viên") {
 		return
 	}
@@ -303,7 +310,10 @@ func (h *Handler) showMembership(q *request, failure string) {
 		d.Duplicates = append(d.Duplicates, x)
 	}
 	h.lookup(ctx, names, levels)
-	q.show(h, "membership", "members", "Hội viên: "+d.Person.GetDisplayName(), &page{Data: d, Error: failure})
+	if q.r.Method == http.MethodPost {
+		d.Action, d.Reason = q.r.PathValue("action"), strings.TrimSpace(q.r.PostFormValue("reason"))
+	}
+	q.show(h, "membership", "members", "Hội viên: "+d.Person.GetDisplayName(), &page{Data: d, Error: failure, Fields: fields})
 }
 
 // msgWithdrawUnconfirmed answers a withdrawal sent without its box ticked.
@@ -356,7 +366,7 @@ func (h *Handler) membershipAction(q *request) {
 		// It cannot be undone: the form's box says so, and a form sent
 		// without it ticked withdraws nobody.
 		if q.r.PostFormValue("confirm") == "" {
-			h.showMembership(q, msgWithdrawUnconfirmed)
+			h.showMembership(q, msgWithdrawUnconfirmed, map[string]string{"withdraw-confirm": "Hãy đánh dấu ô này: việc rút không hoàn tác được."})
 			return
 		}
 		_, err = h.members.WithdrawMembership(ctx, &pb.WithdrawMembershipRequest{Name: name, Etag: etag, Reason: reason})
@@ -366,8 +376,14 @@ func (h *Handler) membershipAction(q *request) {
 		return
 	}
 	if err != nil {
-		msg, _, _ := explain(err)
-		h.showMembership(q, msg)
+		msg, bad, _ := explain(err)
+		// The page has a reason box per action: the message goes by
+		// the one sent.
+		fields := map[string]string{}
+		if m, ok := bad["reason"]; ok {
+			fields[q.r.PathValue("action")+"-reason"] = m
+		}
+		h.showMembership(q, msg, fields)
 		return
 	}
 	q.redirect("/members/"+assoc+"/"+id, done)

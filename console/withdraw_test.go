@@ -12,7 +12,8 @@ import (
 )
 
 // Withdrawing a member cannot be undone: the form has a box to tick, and
-// a form sent without it withdraws nobody and says which box; the reason
+// a form sent without it withdraws nobody, marks the box and keeps the
+// reason typed; a refused action's message stands by its own box; the reason
 // boxes of the membership's forms have labels, not only a placeholder
 // that a screen reader may skip and that goes once typed in. Before, one
 // click on "Rút khỏi hội" withdrew the member.
@@ -48,6 +49,15 @@ func TestWithdrawAsksToConfirm(t *testing.T) {
 	code, body := b.post(path+"/withdraw", url.Values{"csrf": {csrfOf(page)}, "etag": {m.GetEtag()}, "reason": {"Chuyển công tác"}})
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "Tôi xác nhận rút khỏi hội") || state() != pb.Membership_PENDING {
 		t.Errorf("withdrawing without the box: HTTP %d, state %v; want 422 naming the box, nothing changed", code, state())
+	}
+	if fieldError(body, "withdraw-confirm") == "" || !strings.Contains(body, `value="Chuyển công tác"`) {
+		t.Errorf("withdrawing without the box: the box is not marked, or the reason typed is lost")
+	}
+	// A rejection without its reason is marked by its own box, of the
+	// page's reason boxes.
+	code, body = b.post(path+"/reject", url.Values{"csrf": {csrfOf(page)}, "etag": {m.GetEtag()}, "reason": {""}})
+	if code != http.StatusUnprocessableEntity || fieldError(body, "reject-reason") == "" || fieldError(body, "withdraw-reason") != "" || state() != pb.Membership_PENDING {
+		t.Errorf("rejecting without a reason: HTTP %d, reject's box %q, withdraw's box %q", code, fieldError(body, "reject-reason"), fieldError(body, "withdraw-reason"))
 	}
 	code, _ = b.post(path+"/withdraw", url.Values{"csrf": {csrfOf(page)}, "etag": {m.GetEtag()}, "reason": {"Chuyển công tác"}, "confirm": {"on"}})
 	if code != http.StatusSeeOther || state() != pb.Membership_WITHDRAWN {
