@@ -131,7 +131,7 @@ func TestErrorInfoReasons(t *testing.T) {
 		{"UnknownParameter", e.token, "GET", "/v1/people?fitler=x", nil, 400, "FIELD_INVALID"},
 		{"NotJSON", e.token, "POST", "/v1/people", "{", 400, "REQUEST_INVALID"},
 		{"NotFound", e.token, "GET", "/v1/people/nobody", nil, 404, "NOT_FOUND"},
-		{"NoSuchPath", e.token, "GET", "/v1/nothing-here", nil, 404, "NOT_FOUND"},
+		{"NoSuchPath", e.token, "GET", "/v1/nothing-here", nil, 404, "METHOD_NOT_FOUND"},
 		{"MethodNotAllowed", e.token, "PUT", "/v1/people", nil, 405, "UNIMPLEMENTED"},
 		{"AlreadyExists", e.token, "POST", "/v1/people?personId=" + p.GetName()[len("people/"):], map[string]any{"familyName": "Lê", "givenName": "Bình"}, 409, "ALREADY_EXISTS"},
 		{"EtagMismatch", e.token, "PATCH", "/v1/" + p.GetName(), map[string]any{"givenName": "Bình", "etag": "0000000000000000"}, 409, "ETAG_MISMATCH"},

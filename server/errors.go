@@ -137,6 +137,7 @@ const (
 	reasonRateLimited    = "RATE_LIMITED"            // RESOURCE_EXHAUSTED with a RetryInfo: try again after its delay
 	reasonDeniedRole     = "PERMISSION_DENIED_ROLE"  // the caller's role may not do this
 	reasonDeniedScope    = "PERMISSION_DENIED_SCOPE" // outside the scope the caller's key is limited to
+	reasonMethodNotFound = "METHOD_NOT_FOUND"        // no such RPC (UNIMPLEMENTED) or REST path (404): a client of another version
 )
 
 // errorInfo is the ErrorInfo of reason.

@@ -469,6 +469,11 @@ func routingError(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshale
 			strings.ToValidUTF8(r.Method, "\uFFFD"), path, strings.Join(allowed, ", ")))
 	case http.StatusNotFound:
 		st = status.New(codes.NotFound, fmt.Sprintf("no such path: %s; the API reference is at /openapi.json", path))
+		// METHOD_NOT_FOUND, as over gRPC: a client tells a path of
+		// another version of the API from a resource that is not there.
+		if d, err := st.WithDetails(errorInfo(reasonMethodNotFound)); err == nil {
+			st = d
+		}
 	default:
 		st = status.New(codes.InvalidArgument, http.StatusText(httpStatus))
 	}

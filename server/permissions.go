@@ -348,6 +348,9 @@ func (s *Server) permit(p *Principal, method string) error {
 	}
 	name := strings.TrimPrefix(method, "/")
 	if _, known := s.perms[method]; !known {
+		if !s.served[method] {
+			return methodNotFound(method)
+		}
 		return denied(reasonDeniedRole, "%s is not open to any caller", name)
 	}
 	if p.Role == RoleRegistrar && p.Association != "" || p.Organization != "" {

@@ -151,7 +151,10 @@ type Server struct {
 	started          bool
 
 	// perms is the permission table (permissions.go) this server uses.
-	perms   map[string]access
+	perms map[string]access
+	// served are the methods the gRPC server has, noted at Start
+	// (unknownmethod.go).
+	served  map[string]bool
 	limits  limiters
 	reads   *fairShare
 	audit   *auditLog
@@ -253,6 +256,9 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		// stay grown (stack.go); a call finding every worker busy gets a
 		// goroutine of its own, as without workers.
 		grpc.NumStreamWorkers(uint32(streamWorkers())),
+		// A method the server lacks goes through the chain
+		// (unknownmethod.go).
+		grpc.UnknownServiceHandler(unknownMethod),
 	)
 	opts = append(opts, s.grpcTransportOptions()...)
 	if cfg.TLS != nil {
@@ -394,6 +400,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 // Start listens on the configured addresses and serves in the background
 // until Shutdown.
 func (s *Server) Start() error {
+	s.servedMethods()
 	if s.cfg.TLS == nil {
 		for _, addr := range []string{s.cfg.GRPCAddr, s.cfg.HTTPAddr} {
 			switch err := checkListenAddr(context.Background(), addr); {

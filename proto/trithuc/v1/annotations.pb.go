@@ -116,8 +116,8 @@ const file_trithuc_v1_annotations_proto_rawDesc = "" +
 	"\x17SENSITIVITY_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14SENSITIVITY_PERSONAL\x10\x01\x12\"\n" +
 	"\x1eSENSITIVITY_PERSONAL_YEAR_ONLY\x10\x02:Z\n" +
-	"\vsensitivity\x12\x1d.google.protobuf.FieldOptions\x18ц\x03 \x01(\x0e2\x17.trithuc.v1.SensitivityR\vsensitivityB\x94\x06\x92A\xdd\x05\x12\xe8\x04\n" +
-	"\atrithuc\x12\xd8\x04The registry of the province's intellectuals: people and their qualifications, positions and honors, workplaces, science associations and their members, reference lists, statistics and the audit trail. Every call needs a credential: an API key sent as `Authorization: Bearer <key>` (or a client certificate). Errors are google.rpc.Status objects whose details name the field at fault (a BadRequest) and carry a google.rpc.ErrorInfo of domain trithuc.gov.vn whose reason (FIELD_INVALID, NOT_FOUND, ETAG_MISMATCH, PERMISSION_DENIED_SCOPE, RATE_LIMITED...; the README lists them) a client can branch on.2\x02v1Zb\n" +
+	"\vsensitivity\x12\x1d.google.protobuf.FieldOptions\x18ц\x03 \x01(\x0e2\x17.trithuc.v1.SensitivityR\vsensitivityB\xa6\x06\x92A\xef\x05\x12\xfa\x04\n" +
+	"\atrithuc\x12\xea\x04The registry of the province's intellectuals: people and their qualifications, positions and honors, workplaces, science associations and their members, reference lists, statistics and the audit trail. Every call needs a credential: an API key sent as `Authorization: Bearer <key>` (or a client certificate). Errors are google.rpc.Status objects whose details name the field at fault (a BadRequest) and carry a google.rpc.ErrorInfo of domain trithuc.gov.vn whose reason (FIELD_INVALID, NOT_FOUND, ETAG_MISMATCH, PERMISSION_DENIED_SCOPE, RATE_LIMITED, METHOD_NOT_FOUND...; the README lists them) a client can branch on.2\x02v1Zb\n" +
 	"`\n" +
 	"\x06bearer\x12V\b\x02\x12AAn API key made by `trithuc keys create`, sent as `Bearer <key>`.\x1a\rAuthorization \x02b\f\n" +
 	"\n" +
