@@ -129,6 +129,7 @@ func (s *Server) logUnary(ctx context.Context, req any, info *grpc.UnaryServerIn
 	start := time.Now()
 	ctx, c := s.newCall(ctx, info.FullMethod)
 	grpc.SetHeader(ctx, metadata.Pairs(requestIDHeader, c.id))
+	defer s.startRunning(c)()
 	resp, err := handler(ctx, req)
 	s.logCall(ctx, c, start, err)
 	return resp, err
@@ -138,6 +139,7 @@ func (s *Server) logStream(srv any, ss grpc.ServerStream, info *grpc.StreamServe
 	start := time.Now()
 	ctx, c := s.newCall(ss.Context(), info.FullMethod)
 	ss.SetHeader(metadata.Pairs(requestIDHeader, c.id))
+	defer s.startRunning(c)()
 	err := handler(srv, &contextStream{ServerStream: ss, ctx: ctx})
 	s.logCall(ctx, c, start, err)
 	return err
@@ -165,6 +167,7 @@ func (s *Server) authenticate(ctx context.Context) error {
 		return s.failures.refuse(c, err)
 	}
 	c.principal = p
+	s.ranBy(c)
 	if id, ok := strings.CutPrefix(p.ID, "key:"); ok {
 		s.touchKey(ctx, id)
 	}

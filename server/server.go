@@ -170,6 +170,8 @@ type Server struct {
 	watches *callLimit
 	// waits bounds the WaitOperation calls in flight (operations.go).
 	waits *callLimit
+	// inflight holds the *call of each call running, for Running.
+	inflight sync.Map
 	// transfers runs imports, which Shutdown cancels.
 	transfers *transferService
 

@@ -56,7 +56,7 @@ Client flags (every collection command):
 `
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext()
 	defer stop()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -70,6 +70,26 @@ func main() {
 		}
 		fmt.Fprintln(os.Stderr, "trithuc:", err)
 		os.Exit(1)
+	}
+}
+
+// signalContext is cancelled by the first SIGINT or SIGTERM, which stops
+// a command (serve gracefully); the second closes the channel forced
+// gives, on which serve stops at once (serve.go).
+func signalContext() (context.Context, func()) {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	force := make(chan struct{})
+	go func() {
+		<-sigs
+		cancel()
+		<-sigs
+		close(force)
+	}()
+	return context.WithValue(ctx, forceKey{}, force), func() {
+		signal.Stop(sigs)
+		cancel()
 	}
 }
 

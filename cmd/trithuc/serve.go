@@ -65,7 +65,7 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.demo, "demo", false, "seed synthetic profiles into an empty database, make a key, and print commands to try")
 	fs.IntVar(&c.demoPeople, "demo-people", 300, "how many synthetic `people` --demo seeds")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log as `text` or json")
-	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long calls in flight may run on after SIGINT or SIGTERM")
+	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long calls in flight may run on after SIGINT or SIGTERM (a second one stops at once)")
 	fs.IntVar(&c.maxRequestBytes, "max-request-bytes", server.DefaultMaxRequestBytes, "largest request `bytes` accepted (0 means the default)")
 	fs.StringVar(&c.tlsCert, "tls-cert", "", "serve both ports over TLS with this PEM certificate `file` (with --tls-key)")
 	fs.StringVar(&c.tlsKey, "tls-key", "", "the PEM private key `file` of --tls-cert")
@@ -274,17 +274,56 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 
 	<-ctx.Done()
-	log.Info("shutting down", "timeout", c.shutdownTimeout)
+	log.Info("shutting down", "timeout", c.shutdownTimeout, "hint", "SIGINT or SIGTERM again stops at once, cutting the calls in flight")
 	sctx, cancel := context.WithTimeout(context.Background(), c.shutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		log.Warn("calls still running at the shutdown timeout were cancelled", "err", err)
+	stopped := make(chan error, 1)
+	go func() { stopped <- srv.Shutdown(sctx) }()
+	select {
+	case err := <-stopped:
+		if err != nil {
+			log.Warn("calls still running at the shutdown timeout were cancelled", "err", err)
+		}
+	case <-forced(ctx):
+		stopAtOnce(log, srv)
 	}
 	if err := db.Close(); err != nil {
 		return fmt.Errorf("closing the database: %w", err)
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// exitForced is the exit status of a server stopped at once by a second
+// signal, told apart from a clean stop (0) and a failure (1).
+const exitForced = 3
+
+// forceKey holds, in the context main gives run, the channel a second
+// SIGINT or SIGTERM closes (signalContext).
+type forceKey struct{}
+
+// forced is the channel closed when the operator asks a second time to
+// stop; nil, which never fires, in a context without one.
+func forced(ctx context.Context) <-chan struct{} {
+	ch, _ := ctx.Value(forceKey{}).(chan struct{})
+	return ch
+}
+
+// stopAtOnce ends the process without waiting for the graceful stop,
+// after logging what it cuts. Nothing unacknowledged was written: SQLite
+// rolls back what was not committed from its write-ahead log at the next
+// open, as after kill -9, and that start ends the imports cut ABORTED.
+func stopAtOnce(log *slog.Logger, srv *server.Server) {
+	calls, imports := srv.Running()
+	log.Warn("stopping at once on a second signal: the calls in flight are cut; the next start recovers the database and ends the imports cut ABORTED",
+		"calls", len(calls), "imports", len(imports))
+	for _, c := range calls {
+		log.Warn("cut", "call", c)
+	}
+	for _, op := range imports {
+		log.Warn("cut", "import", op, "hint", "run it again after the restart")
+	}
+	os.Exit(exitForced)
 }
 
 // listenError names the setting to change when a port cannot be listened

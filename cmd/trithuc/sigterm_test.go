@@ -15,12 +15,12 @@ import (
 )
 
 // serveLogged runs `trithuc serve` as a child process on grpcAddr, as
-// serveChild does, keeping its log.
-func serveLogged(t *testing.T, dbPath, grpcAddr string) (*exec.Cmd, *syncBuffer) {
+// serveChild does, keeping its log; extra are more flags.
+func serveLogged(t *testing.T, dbPath, grpcAddr string, extra ...string) (*exec.Cmd, *syncBuffer) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), "TRITHUC_TEST_MAIN="+strings.Join([]string{"serve", "--db", dbPath,
-		"--grpc-addr", grpcAddr, "--http-addr", "127.0.0.1:0"}, "\x1f"))
+	cmd.Env = append(os.Environ(), "TRITHUC_TEST_MAIN="+strings.Join(append([]string{"serve", "--db", dbPath,
+		"--grpc-addr", grpcAddr, "--http-addr", "127.0.0.1:0"}, extra...), "\x1f"))
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
