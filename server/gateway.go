@@ -207,6 +207,22 @@ func checkEnumParam(param string, fd protoreflect.FieldDescriptor, vs []string) 
 	return nil
 }
 
+// refuseMisrouted answers a request the router gave a handler the
+// contract has no binding for: an id with a custom verb (GET
+// people/abc:undelete) matches the GET, PATCH or DELETE of the resource,
+// whose id cannot hold a ":", and was refused as a malformed name. It is
+// 405 with the methods the path allows, or 404 when none does, as for a
+// path the router matched to nothing.
+func refuseMisrouted(next runtime.HandlerFunc) runtime.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, params map[string]string) {
+		if path := r.URL.EscapedPath(); strings.Contains(path[strings.LastIndexByte(path, '/')+1:], ":") && len(matchingRoutes(r.Method, path)) == 0 {
+			routingError(r.Context(), nil, nil, w, r, http.StatusMethodNotAllowed)
+			return
+		}
+		next(w, r, params)
+	}
+}
+
 // refuseQuery refuses a query string on the bindings whose generated
 // handler reads none (a body of "*", or a path that takes every field): the
 // gateway would drop it silently, and ?validateOnly=true on an undelete

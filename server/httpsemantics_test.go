@@ -44,6 +44,28 @@ func TestHTTPSemantics(t *testing.T) {
 			}
 		}
 	})
+	t.Run("VerbPathUnderOtherMethod", func(t *testing.T) {
+		// The router takes an id with a custom verb (abc:undelete) for
+		// the id of the GET, PATCH or DELETE of the resource, which then
+		// refused a valid name as malformed (400 naming "name").
+		for _, c := range []struct{ method, path, allow string }{
+			{"GET", "/v1/people/abc:undelete", "POST"},
+			{"DELETE", "/v1/people/abc:undelete", "POST"},
+			{"GET", "/v1/associations/a/memberships/m:approve", "POST"},
+			{"PATCH", "/v1/people/abc/qualifications/q1:verify", "POST"},
+			{"GET", "/v1/people/abc:bogus", ""},
+			{"PATCH", "/v1/people/abc:bogus", ""},
+		} {
+			resp := do(c.method, c.path, auth)
+			want := http.StatusMethodNotAllowed
+			if c.allow == "" {
+				want = http.StatusNotFound
+			}
+			if resp.StatusCode != want || resp.Header.Get("Allow") != c.allow {
+				t.Errorf("%s %s: %d, Allow %q; want %d, Allow %q", c.method, c.path, resp.StatusCode, resp.Header.Get("Allow"), want, c.allow)
+			}
+		}
+	})
 	t.Run("BearerChallenge", func(t *testing.T) {
 		resp := do("GET", "/v1/people", nil)
 		if got := resp.Header.Get("WWW-Authenticate"); resp.StatusCode != 401 || got != `Bearer realm="trithuc"` {

@@ -348,7 +348,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		runtime.WithMetadata(ifMatchAnnotator),
 		runtime.WithForwardResponseOption(etagHeaders),
 		runtime.SetQueryParameterParser(&strictQuery{}),
-		runtime.WithMiddlewares(refuseQuery, refuseRename, plainStreamError),
+		runtime.WithMiddlewares(refuseMisrouted, refuseQuery, refuseRename, plainStreamError),
 		runtime.WithErrorHandler(gatewayError),
 		runtime.WithRoutingErrorHandler(routingError),
 		runtime.WithHealthzEndpoint(healthpb.NewHealthClient(s.inproc)),
