@@ -38,6 +38,9 @@ type collection struct {
 type verb struct {
 	name   string
 	method protoreflect.MethodDescriptor
+	// hidden is an older spelling that still runs but is neither listed
+	// nor completed.
+	hidden bool
 }
 
 var collections = discover()
@@ -94,6 +97,14 @@ func discover() map[string]*collection {
 				if verbEnd == 0 {
 					verbName, noun = strings.ToLower(name), ""
 				}
+				if verbName == "batch" {
+					// BatchGetPeople is people's batch-get (AIP-231). It was
+					// "person batch-get-people", which still runs.
+					next := strings.IndexFunc(noun[1:], unicode.IsUpper) + 1
+					verbName, noun = "batch-"+strings.ToLower(noun[:next]), noun[next:]
+					svc := strings.ToLower(strings.TrimSuffix(string(sd.Name()), "Service"))
+					add(svc, "", &verb{name: dashed(name), method: md, hidden: true})
+				}
 				found := false
 				for msg, r := range resources {
 					if noun == msg || noun == pascal(r.plural) {
@@ -144,8 +155,10 @@ func findCollection(name string) *collection { return collections[name] }
 
 func collectionsHelp() string {
 	names := make([]string, 0, len(collections))
-	for n := range collections {
-		names = append(names, n)
+	for n, c := range collections {
+		if len(c.verbNames()) > 0 {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	var b strings.Builder
@@ -157,8 +170,10 @@ func collectionsHelp() string {
 
 func (c *collection) verbNames() []string {
 	names := make([]string, 0, len(c.verbs))
-	for n := range c.verbs {
-		names = append(names, n)
+	for n, v := range c.verbs {
+		if !v.hidden {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	return names

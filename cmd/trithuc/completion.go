@@ -72,8 +72,10 @@ func complete(args []string) []string {
 		for name := range adminCommands {
 			out = append(out, name)
 		}
-		for name := range collections {
-			out = append(out, name)
+		for name, c := range collections {
+			if len(c.verbNames()) > 0 {
+				out = append(out, name)
+			}
 		}
 	case strings.HasPrefix(cur, "-"):
 		fs := flagsOf(args[:len(args)-1])

@@ -121,3 +121,30 @@ func TestBadFlagValueSaysWhatItWants(t *testing.T) {
 		t.Errorf("an unknown flag: %v, and the usage was not printed:\n%s", err, out)
 	}
 }
+
+// A batch method is a verb of its collection (`people batch-get`), as the
+// other standard methods are, not of a collection of its own named after
+// the service ("person batch-get-people"); the old spelling still runs.
+func TestBatchGetIsAVerbOfItsCollection(t *testing.T) {
+	out, _ := cli(t, "--help")
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		if len(f) > 0 && (f[0] == "person" || f[0] == "organization") {
+			t.Errorf("help lists the collection %q: %s", f[0], line)
+		}
+	}
+	for _, c := range []struct{ collection, method string }{
+		{"people", "BatchGetPeople"}, {"organizations", "BatchGetOrganizations"},
+	} {
+		if !regexp.MustCompile(`(?m)^  ` + c.collection + ` +.*\bbatch-get\b`).MatchString(out) {
+			t.Errorf("help lists no %s batch-get:\n%s", c.collection, out)
+		}
+		out, err := cli(t, c.collection, "batch-get", "--help")
+		if err != nil && !errors.Is(err, flag.ErrHelp) || !strings.Contains(out, c.method) {
+			t.Errorf("%s batch-get --help: %v\n%s", c.collection, err, out)
+		}
+	}
+	if out, err := cli(t, "person", "batch-get-people", "--help"); err != nil && !errors.Is(err, flag.ErrHelp) || !strings.Contains(out, "BatchGetPeople") {
+		t.Errorf("the old spelling: %v\n%s", err, out)
+	}
+}
