@@ -148,3 +148,14 @@ func TestBatchGetIsAVerbOfItsCollection(t *testing.T) {
 		t.Errorf("the old spelling: %v\n%s", err, out)
 	}
 }
+
+// serve --help says what serve does and where else its settings come
+// from (the environment, --config), not the flags alone.
+func TestServeHelpSaysWhatItServesAndTheEnvironment(t *testing.T) {
+	out, _ := cli(t, "serve", "--help")
+	for _, want := range []string{"Usage: trithuc serve [flags]", "/openapi.json", "TRITHUC_GRPC_ADDR", "--config", "second", "exit status 3", "-shutdown-timeout"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("serve --help lacks %q:\n%s", want, out)
+		}
+	}
+}

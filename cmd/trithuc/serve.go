@@ -24,6 +24,24 @@ import (
 	"trithuc.gov.vn/trithuc/synth"
 )
 
+const serveUsage = `Usage: trithuc serve [flags]
+
+Serves the registry in the SQLite file --db (made on first start): gRPC on
+--grpc-addr; REST, its OpenAPI document (/openapi.json), /healthz and the
+web console on --http-addr. --demo seeds synthetic people and prints a key
+and commands to try.
+
+Every flag may instead be set in the environment, as TRITHUC_ and its name
+in capitals with _ for - (--grpc-addr is TRITHUC_GRPC_ADDR), or in the file
+--config names, one "name = value" a line; a flag wins over the
+environment, which wins over the file.
+
+SIGINT or SIGTERM stops gracefully: calls in flight may run on for
+--shutdown-timeout. A second one stops at once, cutting them (exit status 3).
+
+Flags:
+`
+
 // serveConfig is the serve command line.
 type serveConfig struct {
 	db              string
@@ -175,6 +193,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	c.flags(fs)
 	configFile := configFlag(fs)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, serveUsage)
+		fs.PrintDefaults()
+	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
