@@ -385,7 +385,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		w.Write(apispec.OpenAPI)
 	})
 	mux.Handle("/", headAsGet(s.credentialBeforeBody(gw, limitBody(gw, int64(s.cfg.MaxRequestBytes), bodyTooLarge))))
-	mux.Handle(importRoute, s.credentialBeforeBody(gw, limitBody(gw, int64(s.cfg.MaxImportBytes), bodyTooLarge)))
+	mux.Handle(importRoute, s.credentialBeforeBody(gw, importContentType(limitBody(gw, int64(s.cfg.MaxImportBytes), bodyTooLarge))))
 	// The web console (console.go) has its own paths, whose refusals are
 	// its pages; any other path is the API's, which answers in JSON.
 	con, err := s.consoleHandler()

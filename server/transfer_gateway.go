@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
+	"slices"
+	"strings"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -61,10 +64,38 @@ func (m rawBody) NewDecoder(r io.Reader) runtime.Decoder {
 func uploadMarshalers() runtime.ServeMuxOption {
 	json := &runtime.JSONPb{}
 	return func(mux *runtime.ServeMux) {
-		for _, ct := range []string{"text/csv", transfer.ContentTypeXLSX, "application/octet-stream"} {
+		for _, ct := range uploadTypes {
 			runtime.WithMarshalerOption(ct, rawBody{Marshaler: json, contentType: ct})(mux)
 		}
 	}
+}
+
+// uploadTypes are the Content-Types of a file sent as a REST import's
+// body; octet-stream's format is told by its bytes.
+var uploadTypes = []string{"text/csv", transfer.ContentTypeXLSX, "application/octet-stream"}
+
+// importContentType refuses a REST import whose body is neither a file
+// (uploadTypes) nor the JSON of the request: the gateway would read it as
+// JSON and answer that it is not valid JSON, which sends a client who
+// forgot the Content-Type (curl --data-binary sends a form's) looking in
+// the wrong place.
+func importContentType(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got := r.Header.Get("Content-Type")
+		ct, _, err := mime.ParseMediaType(got)
+		// An empty body goes on, to be refused for what else it lacks (a
+		// credential, a file).
+		if r.ContentLength == 0 || err == nil && (ct == "application/json" || slices.Contains(uploadTypes, ct)) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if got == "" {
+			got = "none"
+		}
+		writeStatus(w, r, status.New(codes.InvalidArgument, fmt.Sprintf(
+			"the body of an import is its file, with the file's Content-Type: text/csv, %s (an XLSX workbook) or application/octet-stream (told apart by its bytes); or the request as application/json; got Content-Type %s",
+			transfer.ContentTypeXLSX, strings.ToValidUTF8(got, "\uFFFD"))), http.StatusUnsupportedMediaType)
+	})
 }
 
 // requestSizeUnary holds every method but ImportPeople to MaxRequestBytes
