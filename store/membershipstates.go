@@ -61,14 +61,18 @@ func allowedFrom(s pb.Membership_State) string {
 			verbs = append(verbs, a.done)
 		}
 	}
+	a := "a "
+	if strings.ContainsRune("AEIOU", rune(s.String()[0])) {
+		a = "an " // an ACTIVE membership
+	}
 	if len(verbs) == 0 {
-		return "a " + s.String() + " membership is final: register the person again for a new one"
+		return a + s.String() + " membership is final: register the person again for a new one"
 	}
 	list := verbs[len(verbs)-1]
 	if len(verbs) > 1 {
 		list = strings.Join(verbs[:len(verbs)-1], ", ") + " or " + list
 	}
-	return "a " + s.String() + " membership can only be " + list
+	return a + s.String() + " membership can only be " + list
 }
 
 // ApproveMembership makes a PENDING membership ACTIVE and gives it the next
