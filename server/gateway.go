@@ -108,6 +108,13 @@ func (q *strictQuery) Parse(msg proto.Message, values url.Values, filter *utilit
 		if err != nil {
 			return err
 		}
+		if !fd.IsList() && fd.Kind() != protoreflect.StringKind && fd.Kind() != protoreflect.BytesKind && !slices.ContainsFunc(vs, func(v string) bool { return v != "" }) {
+			// ?showDeleted= or ?asOf.year=, as a URL template or a form
+			// leaves a parameter not given: unset, as an empty string
+			// parameter is, not a value refused.
+			delete(values, key)
+			continue
+		}
 		if err := checkEnumParam(param, fd, vs); err != nil {
 			return err
 		}
