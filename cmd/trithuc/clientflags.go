@@ -196,6 +196,8 @@ func explainConnection(err error) error {
 	switch msg := err.Error(); {
 	case strings.Contains(msg, "error reading server preface: EOF"):
 		return fmt.Errorf("%w\n(the server closed the connection before it spoke: if it serves TLS, connect with --tls, or --ca-file CA.pem for a private CA, or $TRITHUC_TLS=true)", err)
+	case strings.Contains(msg, "looked like an HTTP/1.1 header"):
+		return fmt.Errorf("%w\n(the address answers HTTP/1.1, not gRPC: it is likely the REST port, serve's --http-addr; --server takes the gRPC port, serve's --grpc-addr, "+client.DefaultAddr+" by default)", err)
 	case strings.Contains(msg, "first record does not look like a TLS handshake"):
 		return fmt.Errorf("%w\n(the server does not serve TLS: connect without --tls, --ca-file and --cert, and without $TRITHUC_TLS, $TRITHUC_CA_FILE and $TRITHUC_CERT)", err)
 	}
