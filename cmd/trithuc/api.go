@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode"
 
+	"go.einride.tech/aip/fieldbehavior"
 	"google.golang.org/genproto/googleapis/api/annotations"
 	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -286,6 +287,9 @@ func runCollection(ctx context.Context, c *collection, args []string, stdout, st
 			return err
 		}
 	}
+	if err := missingName(req, positional, c.name+" "+v.name); err != nil {
+		return err
+	}
 
 	full := "/" + string(v.method.Parent().FullName()) + "/" + string(v.method.Name())
 	if v.method.IsStreamingServer() && writesFile(v) {
@@ -458,3 +462,53 @@ func codeName(c codes.Code) string {
 const importPeople = "trithuc.v1.TransferService.ImportPeople"
 
 var jsonOut = protojson.MarshalOptions{UseProtoNames: true}
+
+// missingName is the usage error of a request whose required name or
+// parent (positional) was given neither as the argument nor in --json: the
+// server would refuse it as malformed, after a round trip, and exit 1.
+func missingName(req proto.Message, positional, command string) error {
+	if positional != "name" && positional != "parent" {
+		return nil
+	}
+	fd := req.ProtoReflect().Descriptor().Fields().ByName(protoreflect.Name(positional))
+	if fd == nil || fd.Kind() != protoreflect.StringKind || req.ProtoReflect().Get(fd).String() != "" ||
+		!fieldbehavior.Has(fd, annotations.FieldBehavior_REQUIRED) {
+		return nil
+	}
+	what := positional
+	if p := referencePattern(fd); p != "" {
+		what += " (" + p + ")"
+	}
+	return usageError(fmt.Sprintf("%s: give the %s as its argument: trithuc %s %s", command, what, command, strings.ToUpper(positional)))
+}
+
+// referencePattern is the pattern of the names fd takes, from its
+// google.api.resource_reference: the resource's own, or its parent's for
+// a child_type.
+func referencePattern(fd protoreflect.FieldDescriptor) string {
+	ref, _ := proto.GetExtension(fd.Options(), annotations.E_ResourceReference).(*annotations.ResourceReference)
+	typ := ref.GetType()
+	if typ == "" {
+		typ = ref.GetChildType()
+	}
+	var pattern string
+	protoregistry.GlobalFiles.RangeFilesByPackage("trithuc.v1", func(f protoreflect.FileDescriptor) bool {
+		for i := 0; i < f.Messages().Len(); i++ {
+			rd, _ := proto.GetExtension(f.Messages().Get(i).Options(), annotations.E_Resource).(*annotations.ResourceDescriptor)
+			if rd.GetType() == typ && len(rd.GetPattern()) > 0 {
+				pattern = rd.GetPattern()[0]
+				return false
+			}
+		}
+		return true
+	})
+	if ref.GetChildType() != "" && pattern != "" {
+		// people/{person}/qualifications/{qualification}: people/{person}
+		segs := strings.Split(pattern, "/")
+		if len(segs) < 3 {
+			return ""
+		}
+		pattern = strings.Join(segs[:len(segs)-2], "/")
+	}
+	return pattern
+}

@@ -159,3 +159,30 @@ func TestServeHelpSaysWhatItServesAndTheEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// A verb whose request requires a name or a parent, run without one, is
+// a usage mistake said before any call: which argument is missing and
+// its form, exit status 2.
+func TestMissingNameIsAUsageError(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"people", "get"}, "people/{person}"},
+		{[]string{"qualifications", "list"}, "people/{person}"},
+		{[]string{"memberships", "approve"}, "associations/{association}/memberships/{membership}"},
+	} {
+		// No server listens there: a call would fail otherwise.
+		_, err := cli(t, append(c.args, "--server", "127.0.0.1:1", "--timeout", "2s")...)
+		var ue usageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("trithuc %s: %v, want a usage error naming %s", strings.Join(c.args, " "), err, c.want)
+		}
+	}
+	// Given in --json, it is not missing.
+	_, err := cli(t, "people", "get", "--json", `{"name": "people/x"}`, "--server", "127.0.0.1:1", "--timeout", "2s")
+	var ue usageError
+	if errors.As(err, &ue) {
+		t.Errorf("people get --json with a name: %v", err)
+	}
+}
