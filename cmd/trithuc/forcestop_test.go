@@ -65,11 +65,14 @@ func TestSecondSignalStopsAtOnce(t *testing.T) {
 				}
 			}
 
-			exited := make(chan error, 1)
-			go func() { exited <- srv.Wait() }()
 			srv.Process.Signal(sig)
 			waitLog(t, log, `msg="shutting down"`)
 			srv.Process.Signal(sig)
+			// The log names the call cut. (Read before Wait, which closes
+			// the pipe the log comes through.)
+			waitLog(t, log, "TransferService/UploadImport by")
+			exited := make(chan error, 1)
+			go func() { exited <- srv.Wait() }()
 			var werr error
 			select {
 			case werr = <-exited:
@@ -81,7 +84,7 @@ func TestSecondSignalStopsAtOnce(t *testing.T) {
 			if !errors.As(werr, &ee) || ee.ExitCode() != 3 {
 				t.Errorf("the server ended with %v after two signals, want exit status 3:\n%s", werr, log.String())
 			}
-			for _, want := range []string{"stopping at once", "TransferService/UploadImport"} {
+			for _, want := range []string{"stopping at once", "msg=cut"} {
 				if !strings.Contains(log.String(), want) {
 					t.Errorf("the log lacks %q:\n%s", want, log.String())
 				}
