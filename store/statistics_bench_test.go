@@ -190,6 +190,8 @@ func BenchmarkComputeStatistics(b *testing.B) {
 			AsOf: &date.Date{Year: 2019, Month: 6, Day: 1}}},
 		{"field2,age", StatsQuery{Dimensions: []Dimension{field, age}, FieldLevel: 2}},
 		{"level,unit,gender", StatsQuery{Dimensions: []Dimension{level, unit, pb.ComputeStatisticsRequest_GENDER}}},
+		// The yearly report's table of three dimensions.
+		{"level,field,unit", StatsQuery{Dimensions: []Dimension{level, field, unit}}},
 		{"level,unit/women", StatsQuery{Dimensions: []Dimension{level, unit}, Filter: "gender = FEMALE"}},
 		// Answers as on a date (issue 21): every fact looked up as it was.
 		{"dated level,unit,gender", StatsQuery{Dimensions: []Dimension{level, unit, pb.ComputeStatisticsRequest_GENDER}, AsOf: in2020}},

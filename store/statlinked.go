@@ -116,12 +116,41 @@ func (tx *Tx) suppressTables(ctx context.Context, q StatsQuery, on statsDay, dim
 		if err != nil {
 			return nil, err
 		}
+		var twoWay map[int]map[string]bool
+		if len(dims) == 3 {
+			if twoWay, err = twoWayHidden(cells, dims, threshold, work); err != nil {
+				return nil, err
+			}
+		}
 		t := &statTable{dims: dims, cells: cells}
-		if t.cells, t.totalHidden, err = work.NestedTableOneWay(cells, len(dims), threshold, oneWay, nestings(dims)...); err != nil {
+		if t.cells, t.totalHidden, err = work.NestedTableKnown(cells, len(dims), threshold, oneWay, twoWay, nestings(dims)...); err != nil {
 			return nil, suppressionError(err)
 		}
 		return []*statTable{t.summed()}, nil
 	}
+	units, districts, extra, err := tx.suppressLinked(ctx, q, on, dims, scope, threshold, linked, nil, work)
+	if err != nil {
+		return nil, err
+	}
+	asked := units
+	if q.UnitVintage == pb.ComputeStatisticsRequest_HISTORY_2024 {
+		asked = districts
+	}
+	out := []*statTable{asked}
+	if extra != nil {
+		out = append(out, extra)
+	}
+	return out, nil
+}
+
+// suppressLinked is suppressTables for dims with the unit (of the vintage
+// q asks for): the answer by unit (current) and the one by 2024 district,
+// suppressed together, whichever was asked, and with linked the answer by
+// those of dims too (extra). joint, when set, is the count by dims and the
+// unit's other vintage (counted when nil).
+func (tx *Tx) suppressLinked(ctx context.Context, q StatsQuery, on statsDay, dims []*statDim, scope *statsScope, threshold int,
+	linked []int, joint []*suppress.Cell, work *suppress.Allowance) (units, districts, extra *statTable, err error) {
+	ui := slices.IndexFunc(dims, func(d *statDim) bool { return d.kind == pb.ComputeStatisticsRequest_ADMINISTRATIVE_UNIT })
 	historic := q.UnitVintage == pb.ComputeStatisticsRequest_HISTORY_2024
 	other := pb.ComputeStatisticsRequest_HISTORY_2024
 	if historic {
@@ -129,12 +158,13 @@ func (tx *Tx) suppressTables(ctx context.Context, q StatsQuery, on statsDay, dim
 	}
 	partner, err := tx.unitDimension(ctx, on, other)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	n := len(dims)
-	joint, err := tx.countCells(ctx, append(slices.Clone(dims), partner), scope.listed, scope.where, scope.args)
-	if err != nil {
-		return nil, err
+	if joint == nil {
+		if joint, err = tx.countCells(ctx, append(slices.Clone(dims), partner), scope.listed, scope.where, scope.args); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 	unitDims, districtDims := slices.Clone(dims), slices.Clone(dims)
 	unitOf, districtOf := func(v []string) string { return v[ui] }, func(v []string) string { return v[n] }
@@ -220,24 +250,27 @@ func (tx *Tx) suppressTables(ctx context.Context, q StatsQuery, on statsDay, dim
 			}})
 	}
 	var oneWay []map[string]bool
-	if n == 2 && linked == nil {
+	var twoWay map[int]map[string]bool
+	switch {
+	case n == 2 && linked == nil:
 		if oneWay, coarse[0].OneWay, err = tx.linkedOneWay(ctx, q, on, dims, ui, partner, scope, threshold, work); err != nil {
-			return nil, err
+			return nil, nil, nil, err
+		}
+	case n == 3 && linked == nil:
+		if oneWay, twoWay, err = tx.linkedFewer(ctx, q, on, append(slices.Clone(dims), partner), ui, scope, threshold, joint, coarse[0], work); err != nil {
+			return nil, nil, nil, err
 		}
 	}
-	fine, hidden, err := work.LinkedOneWay(by(all, unitOf, unitDims), n, threshold, oneWay, fineNest, coarse)
+	fine, hidden, err := work.LinkedKnown(by(all, unitOf, unitDims), n, threshold, oneWay, twoWay, fineNest, coarse)
 	if err != nil {
-		return nil, suppressionError(err)
+		return nil, nil, nil, suppressionError(err)
 	}
-	asked := &statTable{dims: unitDims, cells: fine, totalHidden: hidden}
-	if historic {
-		asked = &statTable{dims: districtDims, cells: coarse[0].Cells, totalHidden: coarse[0].TotalHidden}
-	}
-	out := []*statTable{asked.summed()}
+	units = (&statTable{dims: unitDims, cells: fine, totalHidden: hidden}).summed()
+	districts = (&statTable{dims: districtDims, cells: coarse[0].Cells, totalHidden: coarse[0].TotalHidden}).summed()
 	if linked != nil {
-		out = append(out, (&statTable{dims: linkedDims, cells: coarse[1].Cells, totalHidden: coarse[1].TotalHidden}).summed())
+		extra = (&statTable{dims: linkedDims, cells: coarse[1].Cells, totalHidden: coarse[1].TotalHidden}).summed()
 	}
-	return out, nil
+	return units, districts, extra, nil
 }
 
 // linkedOneWay is what the answers by each of two dimensions alone hide,

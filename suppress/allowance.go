@@ -79,7 +79,21 @@ func (a *Allowance) NestedTable(cells []*Cell, dims, threshold int, ns ...Nestin
 
 // NestedTableOneWay is NestedTableOneWay within the allowance.
 func (a *Allowance) NestedTableOneWay(cells []*Cell, dims, threshold int, oneWay []map[string]bool, ns ...Nesting) ([]*Cell, bool, error) {
-	out, hidden := nestedOneWay(cells, dims, threshold, oneWay, ns, a)
+	out, hidden := nestedOneWay(cells, dims, threshold, oneWay, nil, ns, a)
+	if err := a.err(); err != nil {
+		return nil, false, err
+	}
+	return out, hidden, nil
+}
+
+// NestedTableKnown is NestedTableOneWay within the allowance knowing, for
+// three dimensions, what the answers by two of them hide too: twoWay, by
+// the mask of the two (bit d for dimension d), the sums hidden, by
+// MaskKey; an answer whose total is hidden hides every sum. A mask it
+// lacks is taken as publishing every sum of the threshold.
+func (a *Allowance) NestedTableKnown(cells []*Cell, dims, threshold int, oneWay []map[string]bool, twoWay map[int]map[string]bool,
+	ns ...Nesting) ([]*Cell, bool, error) {
+	out, hidden := nestedOneWay(cells, dims, threshold, oneWay, twoWay, ns, a)
 	if err := a.err(); err != nil {
 		return nil, false, err
 	}
@@ -89,7 +103,7 @@ func (a *Allowance) NestedTableOneWay(cells []*Cell, dims, threshold int, oneWay
 // Linked is Linked within the allowance; the coarser answers' cells are
 // incomplete too when it returns ErrAllowance.
 func (a *Allowance) Linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse) ([]*Cell, bool, error) {
-	out, hidden := linked(fine, dims, threshold, nil, ns, coarse, a)
+	out, hidden := linked(fine, dims, threshold, nil, nil, ns, coarse, a)
 	if err := a.err(); err != nil {
 		return nil, false, err
 	}
@@ -99,7 +113,19 @@ func (a *Allowance) Linked(fine []*Cell, dims, threshold int, ns []Nesting, coar
 // LinkedOneWay is LinkedOneWay within the allowance.
 func (a *Allowance) LinkedOneWay(fine []*Cell, dims, threshold int, oneWay []map[string]bool, ns []Nesting,
 	coarse []*Coarse) ([]*Cell, bool, error) {
-	out, hidden := linked(fine, dims, threshold, oneWay, ns, coarse, a)
+	out, hidden := linked(fine, dims, threshold, oneWay, nil, ns, coarse, a)
+	if err := a.err(); err != nil {
+		return nil, false, err
+	}
+	return out, hidden, nil
+}
+
+// LinkedKnown is LinkedOneWay knowing, for three dimensions, what the
+// answers by two of them hide too: of the finer table (twoWay, as in
+// NestedTableKnown) and of the coarser one (its TwoWay).
+func (a *Allowance) LinkedKnown(fine []*Cell, dims, threshold int, oneWay []map[string]bool, twoWay map[int]map[string]bool,
+	ns []Nesting, coarse []*Coarse) ([]*Cell, bool, error) {
+	out, hidden := linked(fine, dims, threshold, oneWay, twoWay, ns, coarse, a)
 	if err := a.err(); err != nil {
 		return nil, false, err
 	}

@@ -3,8 +3,10 @@ package suppress
 import (
 	"cmp"
 	"maps"
+	"math"
 	"math/bits"
 	"slices"
+	"strings"
 )
 
 // Answers by two dimensions are audited as linear systems before they are
@@ -34,6 +36,9 @@ type audited struct {
 	cells  []*Cell
 	ns     []Nesting
 	oneWay []map[string]bool
+	// twoWay, for three dimensions, is by the mask of two of them what
+	// the answer by those hides (by MaskKey); a mask it lacks is not known.
+	twoWay map[int]map[string]bool
 }
 
 // auditLink says that the cells of tables[0] of FineKey k add up to those
@@ -72,10 +77,12 @@ type protected struct {
 	cells []*Cell
 	x     map[int]float64
 	value int
+	mask  int // the dimensions of a sum of cells; 0 for a cell
 }
 
-// newModel builds the system of two-dimension tables, linked when link is
-// set (tables[0] the finer). The counts to protect are the small rows,
+// newModel builds the system of tables of two or three dimensions, linked
+// when link is set (tables[0] the finer). The counts to protect are the
+// small rows (by three dimensions, every small sum by one or two of them),
 // and with cells the hidden small cells too.
 func newModel(tables []audited, link *auditLink, threshold int, cells bool) *model {
 	m := &model{at: map[*Cell]int{}}
@@ -105,11 +112,7 @@ func newModel(tables []audited, link *auditLink, threshold int, cells bool) *mod
 		// dimension, and the coarser levels', as other answers would
 		// publish them.
 		for mask := 0; mask < 1<<dims-1; mask++ {
-			row := -1
-			if bits.OnesCount(uint(mask)) == 1 {
-				row = bits.TrailingZeros(uint(mask))
-			}
-			m.sums(t.cells, func(v []string) string { return keyOf(v, mask) }, threshold, row, t.rowsHidden(row))
+			m.sums(t.cells, func(v []string) string { return keyOf(v, mask) }, threshold, t.hiddenBy(mask))
 		}
 		for _, n := range t.ns {
 			for li := range n.Levels(t.cells[0].Values[n.Dim]) {
@@ -120,7 +123,7 @@ func newModel(tables []audited, link *auditLink, threshold int, cells bool) *mod
 				}
 				for mask := 0; mask < 1<<dims; mask++ {
 					if mask&(1<<n.Dim) != 0 {
-						m.sums(t.cells, func(v []string) string { return keyOf(coarser(v), mask) }, threshold, -1, nil)
+						m.sums(t.cells, func(v []string) string { return keyOf(coarser(v), mask) }, threshold, nil)
 					}
 				}
 			}
@@ -150,26 +153,41 @@ func newModel(tables []audited, link *auditLink, threshold int, cells bool) *mod
 		}
 	}
 	for _, t := range tables {
+		if len(t.cells) > 0 && len(t.cells[0].Values) > 2 {
+			// By three dimensions, the small counts of the answers by
+			// two and by one of them, every one.
+			for mask := 1; mask < 1<<len(t.cells[0].Values)-1; mask++ {
+				m.smallSums(t.cells, mask, threshold)
+			}
+			continue
+		}
 		for d := range t.oneWay {
 			if t.oneWay == nil || d >= len(t.oneWay) || t.oneWay[d] == nil {
 				continue
 			}
-			for _, row := range groupBy(t.cells, func(v []string) string { return v[d] }) {
-				p := protected{cells: row, x: map[int]float64{}}
-				sum := 0
-				for _, c := range row {
-					sum += c.Count
-					if i, ok := m.at[c]; ok {
-						p.x[i], p.value = 1, p.value+c.Count
-					}
-				}
-				if sum > 0 && sum < threshold && len(row) > 1 {
-					m.counts = append(m.counts, p)
-				}
-			}
+			m.smallSums(t.cells, 1<<d, threshold)
 		}
 	}
 	return m
+}
+
+// smallSums adds to the counts to protect the sums of cells by the
+// dimensions of mask that are small, of more than one cell (one is a
+// cell of the table's own, protected as such when small).
+func (m *model) smallSums(cells []*Cell, mask, threshold int) {
+	for _, row := range groupBy(cells, func(v []string) string { return keyOf(v, mask) }) {
+		p := protected{cells: row, x: map[int]float64{}, mask: mask}
+		sum := 0
+		for _, c := range row {
+			sum += c.Count
+			if i, ok := m.at[c]; ok {
+				p.x[i], p.value = 1, p.value+c.Count
+			}
+		}
+		if sum > 0 && sum < threshold && len(row) > 1 {
+			m.counts = append(m.counts, p)
+		}
+	}
 }
 
 // holdsSomeone reports whether hidden cell c of cells is known to hold
@@ -194,20 +212,43 @@ func holdsSomeone(cells []*Cell, c *Cell) bool {
 	})
 }
 
-// rowsHidden is the rows of dimension d that the answer by it alone
-// hides; nil when not known (or d is -1).
-func (t audited) rowsHidden(d int) map[string]bool {
-	if d < 0 || d >= len(t.oneWay) {
-		return nil
+// hiddenBy reports, of a cell's values, whether the answer by the
+// dimensions of mask alone hides its sum of the cells with those values;
+// nil when that is not known (or the mask is of no such answer: of none
+// or all of the dimensions).
+func (t audited) hiddenBy(mask int) func(values []string) bool {
+	switch bits.OnesCount(uint(mask)) {
+	case 1:
+		d := bits.TrailingZeros(uint(mask))
+		if d < len(t.oneWay) && t.oneWay[d] != nil {
+			return func(v []string) bool { return t.oneWay[d][v[d]] }
+		}
+	case 2:
+		if h, ok := t.twoWay[mask]; ok && len(t.cells) > 0 && len(t.cells[0].Values) > 2 {
+			return func(v []string) bool { return h[MaskKey(v, mask)] }
+		}
 	}
-	return t.oneWay[d]
+	return nil
 }
 
-// sums adds the sums of cells by key that are published: those that reach
-// the threshold, or, for the rows of dimension row (-1: the key is not a
-// row's) whose hidden ones are known, the rows shown, and the others
+// MaskKey names the sum of cells that an answer by the dimensions of mask
+// alone counts: their values, joined.
+func MaskKey(values []string, mask int) string {
+	var b strings.Builder
+	for d, v := range values {
+		if mask&(1<<d) != 0 {
+			b.WriteString(v)
+			b.WriteByte(0)
+		}
+	}
+	return b.String()
+}
+
+// sums adds the sums of cells by key that are published: those of nobody
+// (empty cells added, all of them), those that reach the threshold, or, where what the answer that counts them hides is
+// known (hidden, nil when not), the sums it shows, and the others
 // together.
-func (m *model) sums(cells []*Cell, key func([]string) string, threshold, row int, hidden map[string]bool) {
+func (m *model) sums(cells []*Cell, key func([]string) string, threshold int, hidden func([]string) bool) {
 	var rest []*Cell
 	restSum := 0
 	for _, group := range groupBy(cells, key) {
@@ -216,7 +257,10 @@ func (m *model) sums(cells []*Cell, key func([]string) string, threshold, row in
 			sum += c.Count
 		}
 		switch {
-		case hidden != nil && (sum < threshold || hidden[group[0].Values[row]]):
+		case sum == 0:
+			// Nobody: the answer that counts it does not list it.
+			m.equal(group, nil, 0)
+		case hidden != nil && (sum < threshold || hidden(group[0].Values)):
 			rest, restSum = append(rest, group...), restSum+sum
 		case sum >= threshold:
 			m.equal(group, nil, sum)
@@ -270,7 +314,19 @@ func (m *model) equal(plus, minus []*Cell, value int) {
 // = value + 1, has a solution. Unsettled (the allowance spent, or the
 // method not reaching an answer), it is not.
 func (m *model) free(p protected, work *Allowance) bool {
+	ok, _ := m.freeBy(p, work)
+	return ok
+}
+
+// freeBy is free, and the solution that shows it: a filling of the hidden
+// cells that agrees with everything published, in which other counts may
+// differ from theirs too (freedBy).
+func (m *model) freeBy(p protected, work *Allowance) (bool, []float64) {
 	steps := 50 * (len(m.sys.rows) + m.vars)
+	budget := 0 // no more work than the allowance has left
+	if work != nil && work.limit > 0 {
+		budget = int(max(1, work.limit-work.spent))
+	}
 	least := 0.0 // what the bounds alone hold it to
 	for v, c := range p.x {
 		least += c * m.lo[v]
@@ -282,16 +338,27 @@ func (m *model) free(p protected, work *Allowance) bool {
 		row := maps.Clone(p.x)
 		row[m.vars-1] = float64(side.slack)
 		m.sys.add(row, m.vars, float64(side.value))
-		ok, settled, did := m.sys.solvable(m.lo, steps)
+		x, settled, did := m.sys.solvable(m.lo, steps, budget)
 		m.sys.rows, m.sys.rhs = m.sys.rows[:len(m.sys.rows)-1], m.sys.rhs[:len(m.sys.rhs)-1]
 		if !work.spend(did) || !settled {
-			return false
+			return false, nil
 		}
-		if ok {
-			return true
+		if x != nil {
+			return true, x
 		}
 	}
-	return false
+	return false, nil
+}
+
+// freedBy reports whether solution x (of the system, the slack last)
+// gives count p a value at least 1 away from its own: then it is free,
+// as free would find.
+func (m *model) freedBy(p protected, x []float64) bool {
+	got := 0.0
+	for v, c := range p.x {
+		got += c * x[v]
+	}
+	return math.Abs(got-float64(p.value)) >= 1-epsilon
 }
 
 // repair hides cells of the tables until no small count is given away,
@@ -312,27 +379,36 @@ func repair(tables []audited, link *auditLink, threshold int, cells bool, work *
 	}
 	slices.SortStableFunc(shown, func(a, b *Cell) int { return cmp.Compare(a.Count, b.Count) })
 	type count struct {
-		first *Cell
-		n     int
+		first   *Cell
+		n, mask int
 	}
 	free := map[count]bool{}
 	var stuck count
 	hid := 0
 	for !work.over() {
 		m := newModel(tables, link, threshold, cells)
+		// A solution that frees one count frees every count it gives
+		// another value: most are found free without a solve of their own.
 		i := slices.IndexFunc(m.counts, func(p protected) bool {
-			k := count{p.cells[0], len(p.cells)}
+			k := count{p.cells[0], len(p.cells), p.mask}
 			if free[k] {
 				return false
 			}
-			free[k] = m.free(p, work)
+			ok, x := m.freeBy(p, work)
+			if free[k] = ok; ok {
+				for _, q := range m.counts {
+					if m.freedBy(q, x) {
+						free[count{q.cells[0], len(q.cells), q.mask}] = true
+					}
+				}
+			}
 			return !free[k]
 		})
 		if i < 0 {
 			return !work.over()
 		}
 		pinned := m.counts[i]
-		if k := (count{pinned.cells[0], len(pinned.cells)}); k != stuck {
+		if k := (count{pinned.cells[0], len(pinned.cells), pinned.mask}); k != stuck {
 			stuck, hid = k, 0
 		}
 		if hid++; hid > hides {

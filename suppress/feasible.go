@@ -1,6 +1,9 @@
 package suppress
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // A system of linear equalities over variables with lower bounds, and
 // whether it has a solution: phase one of the simplex method on a dense
@@ -29,15 +32,17 @@ func (s *system) add(coef map[int]float64, vars int, value float64) {
 // whole numbers of people or small fractions of them.
 const epsilon = 1e-7
 
-// solvable reports whether the system has a solution with every variable
-// at least lo, and settled whether the method reached an answer within
-// its steps (a budget of pivots); unsettled, the caller takes the worse
-// case. work is what it did, in the allowance's steps (some 250
-// multiplications each).
-func (s *system) solvable(lo []float64, steps int) (ok, settled bool, work int) {
+// solvable returns a solution of the system with every variable at least
+// lo, nil when it has none, and settled whether the method reached an
+// answer within its steps (a budget of pivots) and budget (of work, 0
+// for none); unsettled, the caller
+// takes the worse case. work is what it did, in the allowance's steps
+// (some 100 multiplications each, as made: a step of the allowance is
+// some 0.2 to 0.3 µs).
+func (s *system) solvable(lo []float64, steps, budget int) (x []float64, settled bool, work int) {
 	m := len(s.rows)
 	if m == 0 {
-		return true, true, 0
+		return slices.Clone(lo), true, 0
 	}
 	n := len(lo)
 	// x = lo + y, y ≥ 0: A·y = b − A·lo, each row signed so that its
@@ -71,8 +76,12 @@ func (s *system) solvable(lo []float64, steps int) (ok, settled bool, work int) 
 			}
 		}
 	}
-	size := 1 + m*(n+m)/250
-	for step := 0; step < steps; step++ {
+	// What the pivots did, in multiplications, and the choice of each
+	// (a look at the costs and at the column entering).
+	did := 0
+	spent := func() int { return 1 + did/100 }
+	for step := 0; step < steps && (budget <= 0 || spent() <= budget); step++ {
+		did += cols + m
 		enter := -1
 		for j := 0; j < cols; j++ {
 			if cost[j] < -epsilon {
@@ -81,7 +90,16 @@ func (s *system) solvable(lo []float64, steps int) (ok, settled bool, work int) 
 			}
 		}
 		if enter < 0 {
-			return -cost[cols] < epsilon*float64(1+m), true, (step + 1) * size
+			if -cost[cols] >= epsilon*float64(1+m) {
+				return nil, true, spent()
+			}
+			x = slices.Clone(lo)
+			for i, v := range basis {
+				if v < n {
+					x[v] += t[i][cols]
+				}
+			}
+			return x, true, spent()
 		}
 		leave := -1
 		best := math.Inf(1)
@@ -94,31 +112,41 @@ func (s *system) solvable(lo []float64, steps int) (ok, settled bool, work int) 
 			}
 		}
 		if leave < 0 {
-			return false, false, (step + 1) * size // cannot be: the artificials bound it
+			return nil, false, spent() // cannot be: the artificials bound it
 		}
-		pivot(t, cost, leave, enter)
+		did += pivot(t, cost, leave, enter)
 		basis[leave] = enter
 	}
-	return false, false, steps * size
+	return nil, false, spent()
 }
 
-// pivot makes column enter basic in row leave.
-func pivot(t [][]float64, cost []float64, leave, enter int) {
+// pivot makes column enter basic in row leave, and returns how many
+// multiplications it took. The rows are sparse (sums of a few cells), so
+// only the columns where row leave is not 0 change.
+func pivot(t [][]float64, cost []float64, leave, enter int) int {
 	p := t[leave][enter]
+	var nz []int
 	for j := range t[leave] {
-		t[leave][j] /= p
+		if t[leave][j] != 0 {
+			t[leave][j] /= p
+			nz = append(nz, j)
+		}
 	}
+	did := len(t) // each row's column enter looked at
 	for i := range t {
 		if i != leave && t[i][enter] != 0 {
 			f := t[i][enter]
-			for j := range t[i] {
-				t[i][j] -= f * t[leave][j]
+			row := t[i]
+			for _, j := range nz {
+				row[j] -= f * t[leave][j]
 			}
+			did += len(nz)
 		}
 	}
 	if f := cost[enter]; f != 0 {
-		for j := range cost {
+		for _, j := range nz {
 			cost[j] -= f * t[leave][j]
 		}
 	}
+	return did + len(t[leave])
 }

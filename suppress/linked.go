@@ -51,8 +51,11 @@ type Coarse struct {
 	// as marginals.
 	Joined Nesting
 	// OneWay, when set, is by dimension what the answers by that
-	// dimension alone hide (as in NestedTableOneWay), for LinkedOneWay.
+	// dimension alone hide (as in NestedTableOneWay), for LinkedOneWay;
+	// TwoWay, by three dimensions, what those by two hide (as in
+	// NestedTableKnown).
 	OneWay []map[string]bool
+	TwoWay map[int]map[string]bool
 	// TotalHidden is set by Linked.
 	TotalHidden bool
 }
@@ -62,7 +65,7 @@ type Coarse struct {
 // finer table's cells and whether its total is hidden; the coarser ones'
 // are left in each Coarse.
 func Linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse) ([]*Cell, bool) {
-	return linked(fine, dims, threshold, nil, ns, coarse, nil)
+	return linked(fine, dims, threshold, nil, nil, ns, coarse, nil)
 }
 
 // LinkedOneWay is Linked knowing what the answers by each dimension alone
@@ -71,7 +74,7 @@ func Linked(fine []*Cell, dims, threshold int, ns []Nesting, coarse []*Coarse) (
 // then not taken as published, which keeps rows (the answer by level and
 // unit, whose units' sums the answer by unit alone hides as guards).
 func LinkedOneWay(fine []*Cell, dims, threshold int, oneWay []map[string]bool, ns []Nesting, coarse []*Coarse) ([]*Cell, bool) {
-	return linked(fine, dims, threshold, oneWay, ns, coarse, nil)
+	return linked(fine, dims, threshold, oneWay, nil, ns, coarse, nil)
 }
 
 // linked is Linked, spending work (nil for no bound), knowing what the
@@ -84,7 +87,11 @@ func LinkedOneWay(fine []*Cell, dims, threshold int, oneWay []map[string]bool, n
 // by two as a linear system that hides more where it must, bounds.go)
 // and, where a small count would still be worked out, suppressed again as
 // before (and by two dimensions, audited again).
-func linked(fine []*Cell, dims, threshold int, oneWay []map[string]bool, ns []Nesting, coarse []*Coarse, work *Allowance) ([]*Cell, bool) {
+func linked(fine []*Cell, dims, threshold int, oneWay []map[string]bool, twoWay map[int]map[string]bool, ns []Nesting, coarse []*Coarse,
+	work *Allowance) ([]*Cell, bool) {
+	if dims == 3 && auditable(ns, coarse) {
+		return linkedThree(fine, threshold, ns, coarse[0], oneWay, twoWay, work)
+	}
 	if dims > 2 || dims == 2 && !auditable(ns, coarse) {
 		return linkedRounds(fine, dims, threshold, ns, coarse, nil, false, work)
 	}

@@ -43,13 +43,35 @@ func NestedTable(cells []*Cell, dims, threshold int, ns ...Nesting) ([]*Cell, bo
 // By two dimensions it also keeps those answers' small rows: a table that
 // showed every cell of a row hidden to protect a small one would give
 // that one away (the rows hidden together, less it), so it hides more
-// (bounds.go), or leaves its rows out when nothing would do.
+// (bounds.go), or leaves its rows out when nothing would do. By three it
+// audits the table as linkedthree.go says, every sum by two dimensions of
+// the threshold taken as published (NestedTableKnown knows what those
+// answers hide).
 func NestedTableOneWay(cells []*Cell, dims, threshold int, oneWay []map[string]bool, ns ...Nesting) ([]*Cell, bool) {
-	return nestedOneWay(cells, dims, threshold, oneWay, ns, nil)
+	return nestedOneWay(cells, dims, threshold, oneWay, nil, ns, nil)
 }
 
-// nestedOneWay is NestedTableOneWay, spending work (nil for no bound).
-func nestedOneWay(cells []*Cell, dims, threshold int, oneWay []map[string]bool, ns []Nesting, work *Allowance) ([]*Cell, bool) {
+// nestedOneWay is NestedTableOneWay, spending work (nil for no bound),
+// knowing, by three dimensions, what the answers by two hide (twoWay, by
+// mask; nil when not known).
+func nestedOneWay(cells []*Cell, dims, threshold int, oneWay []map[string]bool, twoWay map[int]map[string]bool, ns []Nesting,
+	work *Allowance) ([]*Cell, bool) {
+	if keep := varying(cells, dims); len(keep) < dims && dims == 3 {
+		// As the answer by the other dimensions, which holds the same
+		// counts (and is audited as that answer is).
+		r := project(cells, keep)
+		var kept []Nesting
+		for _, n := range ns {
+			if i := slices.Index(keep, n.Dim); i >= 0 {
+				kept = append(kept, Nesting{Dim: i, Levels: n.Levels})
+			}
+		}
+		out, hidden := nestedOneWay(r.cells, len(keep), threshold, keptOneWay(oneWay, keep), nil, kept, work)
+		return r.expand(out), hidden
+	}
+	if dims == 3 {
+		return threeWay(cells, threshold, ns, oneWay, twoWay, work)
+	}
 	out, hidden := nestedTable(cells, dims, threshold, ns, &links{oneWay: oneWay}, work)
 	if dims != 2 || oneWay == nil || hidden || work.over() {
 		return out, hidden

@@ -50,7 +50,9 @@ import (
 // people they hold at least; and when there is none, for a total, the total
 // is hidden. For one and two dimensions the rules protect small counts
 // exactly against linear combinations of the published figures; for three,
-// against chains of subtractions, which is exact within the answer itself.
+// against chains of subtractions, which is exact within the answer itself
+// (NestedTableOneWay and the linked answers then audit three dimensions
+// against every combination: linkedthree.go).
 
 // Cell is one combination of dimension values and its count.
 type Cell struct {
