@@ -161,6 +161,7 @@ func (tx *Tx) suppressLinked(ctx context.Context, q StatsQuery, on statsDay, dim
 		return nil, nil, nil, err
 	}
 	n := len(dims)
+	given := joint != nil
 	if joint == nil {
 		if joint, err = tx.countCells(ctx, append(slices.Clone(dims), partner), scope.listed, scope.where, scope.args); err != nil {
 			return nil, nil, nil, err
@@ -252,6 +253,12 @@ func (tx *Tx) suppressLinked(ctx context.Context, q StatsQuery, on statsDay, dim
 	var oneWay []map[string]bool
 	var twoWay map[int]map[string]bool
 	switch {
+	case n == 2 && linked == nil && given:
+		// Within an answer by three: from its counts, not counted again.
+		if oneWay, coarse[0].OneWay, err = tx.linkedOneWays(ctx, q, on, append(slices.Clone(dims), partner), ui, scope, threshold, joint,
+			work); err != nil {
+			return nil, nil, nil, err
+		}
 	case n == 2 && linked == nil:
 		if oneWay, coarse[0].OneWay, err = tx.linkedOneWay(ctx, q, on, dims, ui, partner, scope, threshold, work); err != nil {
 			return nil, nil, nil, err

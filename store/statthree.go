@@ -46,27 +46,8 @@ func (tx *Tx) linkedFewer(ctx context.Context, q StatsQuery, on statsDay, dims [
 	joint []*suppress.Cell, c *suppress.Coarse, work *suppress.Allowance) (oneWay []map[string]bool, twoWay map[int]map[string]bool,
 	err error) {
 	const partner = 3
-	oneWay, c.OneWay = make([]map[string]bool, 3), make([]map[string]bool, 3)
-	for d := range 3 {
-		if d == ui {
-			keep := []int{ui, partner}
-			units, districts, _, err := tx.suppressLinked(ctx, q, on, pick(dims, keep[:1]), scope, threshold, nil,
-				projectCells(joint, keep, pick(dims, keep)), work)
-			if err != nil || units.totalHidden || districts.totalHidden {
-				c.OneWay = nil
-				return nil, nil, err
-			}
-			oneWay[d], c.OneWay[d] = hiddenValues(units.cells), hiddenValues(districts.cells)
-			continue
-		}
-		one := projectCells(joint, []int{d}, dims[d:d+1])
-		one, rowsOut, err := work.NestedTable(one, 1, threshold, nestings(dims[d:d+1])...)
-		if err != nil || rowsOut {
-			c.OneWay = nil
-			return nil, nil, suppressionError(err)
-		}
-		oneWay[d] = hiddenValues(one)
-		c.OneWay[d] = oneWay[d]
+	if oneWay, c.OneWay, err = tx.linkedOneWays(ctx, q, on, dims, ui, scope, threshold, joint, work); err != nil || oneWay == nil {
+		return nil, nil, err
 	}
 	twoWay, c.TwoWay = map[int]map[string]bool{}, map[int]map[string]bool{}
 	for _, keep := range [][]int{{0, 1}, {0, 2}, {1, 2}} {
@@ -97,6 +78,38 @@ func (tx *Tx) linkedFewer(ctx context.Context, q StatsQuery, on statsDay, dims [
 	return oneWay, twoWay, nil
 }
 
+// linkedOneWays is what the answers by each of dims but the last alone
+// hide, the ui-th the unit (dims has the unit's other vintage last, as
+// joint counts them): of the answer by unit (fine) and of the one by
+// district (coarse), by dimension, worked out from joint as those
+// requests make them (linkedOneWay counts them again). nil when one of
+// them leaves its rows out.
+func (tx *Tx) linkedOneWays(ctx context.Context, q StatsQuery, on statsDay, dims []*statDim, ui int, scope *statsScope, threshold int,
+	joint []*suppress.Cell, work *suppress.Allowance) (fine, coarse []map[string]bool, err error) {
+	partner := len(dims) - 1
+	fine, coarse = make([]map[string]bool, partner), make([]map[string]bool, partner)
+	for d := range partner {
+		if d == ui {
+			keep := []int{ui, partner}
+			units, districts, _, err := tx.suppressLinked(ctx, q, on, pick(dims, keep[:1]), scope, threshold, nil,
+				projectCells(joint, keep, pick(dims, keep)), work)
+			if err != nil || units.totalHidden || districts.totalHidden {
+				return nil, nil, err
+			}
+			fine[d], coarse[d] = hiddenValues(units.cells), hiddenValues(districts.cells)
+			continue
+		}
+		one := projectCells(joint, []int{d}, dims[d:d+1])
+		one, rowsOut, err := work.NestedTable(one, 1, threshold, nestings(dims[d:d+1])...)
+		if err != nil || rowsOut {
+			return nil, nil, suppressionError(err)
+		}
+		fine[d] = hiddenValues(one)
+		coarse[d] = fine[d]
+	}
+	return fine, coarse, nil
+}
+
 // pick is dims at the indexes keep.
 func pick(dims []*statDim, keep []int) []*statDim {
 	out := make([]*statDim, len(keep))
@@ -110,7 +123,7 @@ func pick(dims []*statDim, keep []int) []*statDim {
 // countCells gives (the dimensions of those values dims).
 func projectCells(cells []*suppress.Cell, keep []int, dims []*statDim) []*suppress.Cell {
 	byKey := map[string]*suppress.Cell{}
-	var out []*suppress.Cell
+	out := []*suppress.Cell{} // not nil: counted, of nobody
 	for _, c := range cells {
 		v := make([]string, len(keep))
 		for i, d := range keep {
