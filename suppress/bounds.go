@@ -368,7 +368,12 @@ func (m *model) freedBy(p protected, x []float64) bool {
 // (hiding never gives another away: it only takes a figure out of what is
 // published, so a count found free stays free).
 func repair(tables []audited, link *auditLink, threshold int, cells bool, work *Allowance) bool {
-	const tries, hides = 4, 6
+	tries, hides := 4, 6
+	if len(tables) > 0 && len(tables[0].cells) > 0 && len(tables[0].cells[0].Values) > 2 {
+		// By three dimensions a count lies in more sums, each of which
+		// may need a cell hidden (auditWork bounds the whole).
+		hides = 24
+	}
 	var shown []*Cell
 	for _, t := range tables {
 		for _, c := range t.cells {

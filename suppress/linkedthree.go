@@ -1,5 +1,10 @@
 package suppress
 
+import (
+	"fmt"
+	"slices"
+)
+
 // Answers by three dimensions are suppressed as by fewer (suppress.go,
 // linked.go), which protects against chains of subtractions only, and
 // then audited as linear systems (bounds.go): the table (for answers by
@@ -9,10 +14,11 @@ package suppress
 // taken as published where not). No small count, of a cell or of those
 // answers, may have only one value; where one has, more cells are hidden
 // (repair). Where that fails, or the chains left only the total,
-// suppression starts again from the small counts alone, hidden, and the
-// audit hides what more it must; the rows are left out only when that
-// fails too, or when every count is hidden (the rows would tell only
-// which combinations have people).
+// suppression starts again from the small counts alone, hidden, with an
+// empty combination hidden beside each value (so that a hidden count need
+// not hold someone: holdsSomeone), and the audit hides what more it must;
+// the rows are left out only when that fails too, or when every count is
+// hidden (the rows would tell only which combinations have people).
 
 // auditSteps bounds the work of the audits of one answer by three
 // dimensions, whatever the caller's allowance (a report's has none): about
@@ -60,7 +66,11 @@ func threeWay(cells []*Cell, threshold int, ns []Nesting, oneWay []map[string]bo
 	for i, c := range cells {
 		*c = *was[i]
 	}
-	if a.over() || !smallHidden(threshold, cells) || !repair(tables(cells), nil, threshold, true, a) || a.over() || allHidden(cells) {
+	if !smallHidden(threshold, cells) {
+		return cells, true
+	}
+	cells = withEmpties(cells, nil, nil, nil)
+	if a.over() || !repair(tables(cells), nil, threshold, true, a) || a.over() || allHidden(cells) {
 		return cells, true
 	}
 	return cells, false
@@ -109,9 +119,79 @@ func linkedThree(fine []*Cell, threshold int, ns []Nesting, c *Coarse, oneWay []
 		return out, false
 	}
 	out, c.Cells, c.TotalHidden = was, wasCoarse, false
-	if a.over() || !smallHidden(threshold, out, c.Cells) || !repair(tables(out), link, threshold, true, a) || a.over() || allHidden(out) {
+	if !smallHidden(threshold, out, c.Cells) {
+		c.TotalHidden = true
+		return out, true
+	}
+	// Empty combinations hidden beside the others, so that a hidden
+	// count need not hold someone (holdsSomeone).
+	out = withEmpties(out, c.Cells, c.FineKey, c.Key)
+	c.Cells = withEmpties(c.Cells, out, c.Key, c.FineKey)
+	if a.over() || !repair(tables(out), link, threshold, true, a) || a.over() || allHidden(out) {
 		c.TotalHidden = true
 		return out, true
 	}
 	return out, false
+}
+
+// withEmpties adds to cells (of three dimensions) hidden empty cells, one
+// beside each value of each dimension where one can be: a combination
+// the table lacks whose values two by two some cell with people has (so
+// that the answers by two dimensions list them), and whose group (key)
+// the other answer (others, grouped by otherKey) has people in (key nil:
+// no other answer).
+func withEmpties(cells, others []*Cell, key, otherKey func([]string) string) []*Cell {
+	present, pairs, values := map[string]bool{}, map[string]bool{}, [3][]string{}
+	seen := [3]map[string]bool{{}, {}, {}}
+	for _, c := range cells {
+		present[keyOf(c.Values, 7)] = true
+		for d, v := range c.Values {
+			if !seen[d][v] {
+				seen[d][v] = true
+				values[d] = append(values[d], v)
+			}
+		}
+		if c.Count > 0 {
+			for _, mask := range []int{3, 5, 6} {
+				pairs[fmt.Sprint(mask, keyOf(c.Values, mask))] = true
+			}
+		}
+	}
+	peopled := map[string]bool{}
+	for _, o := range others {
+		if o.Count > 0 {
+			peopled[otherKey(o.Values)] = true
+		}
+	}
+	// One beside each value of each dimension, where there is none yet.
+	has := [3]map[string]bool{{}, {}, {}}
+	try := func(v []string) {
+		for d := range 3 {
+			if has[d][v[d]] {
+				continue
+			}
+			if present[keyOf(v, 7)] || key != nil && !peopled[key(v)] {
+				return
+			}
+			for _, mask := range []int{3, 5, 6} {
+				if !pairs[fmt.Sprint(mask, keyOf(v, mask))] {
+					return
+				}
+			}
+			cells = append(cells, &Cell{Values: slices.Clone(v), Suppressed: true})
+			present[keyOf(v, 7)] = true
+			for e := range 3 {
+				has[e][v[e]] = true
+			}
+			return
+		}
+	}
+	for _, a := range values[0] {
+		for _, b := range values[1] {
+			for _, u := range values[2] {
+				try([]string{a, b, u})
+			}
+		}
+	}
+	return cells
 }
