@@ -146,7 +146,7 @@ func TestDeleteHonorCampaign(t *testing.T) {
 	}
 	_, err = reg.Honors.DeleteHonorCampaign(ctx, &pb.DeleteHonorCampaignRequest{Name: conferred.Name, Force: true})
 	wantCode(t, err, codes.FailedPrecondition)
-	if msg := status.Convert(err).Message(); !strings.Contains(msg, "selected 1") {
+	if msg := status.Convert(err).Message(); !strings.Contains(msg, "has selected nominations") {
 		t.Errorf("the refusal does not say why: %q", msg)
 	}
 	if _, err := reg.Honors.GetNomination(ctx, &pb.GetNominationRequest{Name: nb.Name}); err != nil {

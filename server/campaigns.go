@@ -24,12 +24,13 @@ func (s *honorsService) CreateHonorCampaign(ctx context.Context, req *pb.CreateH
 }
 
 func (s *honorsService) GetHonorCampaign(ctx context.Context, req *pb.GetHonorCampaignRequest) (*pb.HonorCampaign, error) {
-	out, err := s.db.GetHonorCampaign(ctx, req.GetName())
+	out, err := s.db.GetHonorCampaign(ctx, req.GetName(), !restrictionApplies(ctx))
 	return out, grpcError(ctx, err)
 }
 
 func (s *honorsService) ListHonorCampaigns(ctx context.Context, req *pb.ListHonorCampaignsRequest) (*pb.ListHonorCampaignsResponse, error) {
-	items, page, err := s.db.ListHonorCampaigns(ctx, store.ListQuery{PageSize: int(req.GetPageSize()), PageToken: req.GetPageToken(), Filter: req.GetFilter()})
+	items, page, err := s.db.ListHonorCampaigns(ctx, store.ListQuery{PageSize: int(req.GetPageSize()), PageToken: req.GetPageToken(), Filter: req.GetFilter()},
+		!restrictionApplies(ctx))
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
@@ -39,6 +40,7 @@ func (s *honorsService) ListHonorCampaigns(ctx context.Context, req *pb.ListHono
 func (s *honorsService) UpdateHonorCampaign(ctx context.Context, req *pb.UpdateHonorCampaignRequest) (*pb.HonorCampaign, error) {
 	return update(ctx, req.GetUpdateMask(), req.GetHonorCampaign(), req.GetValidateOnly(),
 		func(name string, o store.WriteOptions, apply func(*pb.HonorCampaign) error) (*pb.HonorCampaign, error) {
+			o.ReadsRestricted = !restrictionApplies(ctx)
 			return s.db.UpdateHonorCampaign(ctx, name, o, apply)
 		})
 }

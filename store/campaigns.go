@@ -19,11 +19,28 @@ import (
 // quota, and the honour a selection puts on the profile (issue 17).
 
 const campaignColumns = `c.pk, c.id, c.display_name, c.year, c.kind, c.quota, c.nomination_deadline, c.issuer,
-	(SELECT COUNT(*) FROM nominations n WHERE n.campaign_pk = c.pk AND n.state = 4), c.create_time, c.update_time, c.revision`
+	(SELECT COUNT(*) FROM nominations n WHERE n.campaign_pk = c.pk AND n.state = 4), c.create_time, c.update_time, c.revision,
+	(SELECT COUNT(*) FROM nominations n JOIN people p ON p.pk = n.person_pk WHERE n.campaign_pk = c.pk AND n.state = 4 AND NOT (` + personUnrestricted + `))`
 
 type campaignRow struct {
 	pk, revision int64
 	c            *pb.HonorCampaign
+	// hiddenSelected counts the selected nominations of restricted
+	// people: they fill the quota, but a caller who does not read
+	// restricted profiles is not told of them (seenBy).
+	hiddenSelected int32
+}
+
+// seenBy is the campaign as a caller sees it: one who does not read
+// restricted profiles counts the selections it can list, as a count that
+// differs from its listing would tell how many restricted people there are.
+func (r *campaignRow) seenBy(readsRestricted bool) *pb.HonorCampaign {
+	if readsRestricted || r.hiddenSelected == 0 {
+		return r.c
+	}
+	c := proto.Clone(r.c).(*pb.HonorCampaign)
+	c.SelectedCount -= r.hiddenSelected
+	return c
 }
 
 func scanCampaign(s scanner, extra ...any) (*campaignRow, error) {
@@ -33,7 +50,7 @@ func scanCampaign(s scanner, extra ...any) (*campaignRow, error) {
 	var kind int32
 	var deadline, createTime, updateTime int64
 	dest := []any{&r.pk, &id, &c.DisplayName, &c.Year, &kind, &c.Quota, &deadline, &c.Issuer, &c.SelectedCount,
-		&createTime, &updateTime, &r.revision}
+		&createTime, &updateTime, &r.revision, &r.hiddenSelected}
 	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -126,12 +143,14 @@ func (db *DB) CreateHonorCampaign(ctx context.Context, c *pb.HonorCampaign, o Cr
 	return out, err
 }
 
-func (db *DB) GetHonorCampaign(ctx context.Context, name string) (*pb.HonorCampaign, error) {
+// GetHonorCampaign reads a campaign; readsRestricted says the caller reads
+// restricted profiles (an admin), and so their selections in its count.
+func (db *DB) GetHonorCampaign(ctx context.Context, name string, readsRestricted bool) (*pb.HonorCampaign, error) {
 	var out *pb.HonorCampaign
 	err := db.read(ctx, func(tx *Tx) error {
 		r, err := tx.campaign(ctx, name, "name")
 		if err == nil {
-			out = r.c
+			out = r.seenBy(readsRestricted)
 		}
 		return err
 	})
@@ -145,7 +164,7 @@ func campaignSchema(ranks) filter.Schema {
 	}
 }
 
-func (db *DB) ListHonorCampaigns(ctx context.Context, q ListQuery) ([]*pb.HonorCampaign, Page, error) {
+func (db *DB) ListHonorCampaigns(ctx context.Context, q ListQuery, readsRestricted bool) ([]*pb.HonorCampaign, Page, error) {
 	size, err := pageSize(q.PageSize)
 	if err != nil {
 		return nil, Page{}, err
@@ -161,7 +180,7 @@ func (db *DB) ListHonorCampaigns(ctx context.Context, q ListQuery) ([]*pb.HonorC
 		}
 		rows, p, err := list(ctx, tx, l, scanCampaign)
 		for _, r := range rows {
-			out = append(out, r.c)
+			out = append(out, r.seenBy(readsRestricted))
 		}
 		page = p
 		return err
@@ -185,12 +204,18 @@ func (db *DB) UpdateHonorCampaign(ctx context.Context, name string, o WriteOptio
 			return err
 		}
 		if unchanged(before, r.c) {
-			out = r.c
+			out = r.seenBy(o.ReadsRestricted)
 			return nil
 		}
 		vals, err := prepareCampaign(r.c)
 		if err != nil {
 			return err
+		}
+		// A caller who does not see every selection may not lower the
+		// quota at all: a refusal at one quota and not another would tell
+		// how many it does not see.
+		if r.c.Quota < before.(*pb.HonorCampaign).Quota && r.hiddenSelected > 0 && !o.ReadsRestricted {
+			return errorf(FailedPrecondition, "honor_campaign.quota", "%s selected people whose data is restricted, which you may not see; only an admin may lower its quota", name)
 		}
 		if r.c.Quota < selected {
 			return errorf(FailedPrecondition, "honor_campaign.quota", "%d are selected already; the quota cannot go below that", selected)
@@ -202,7 +227,7 @@ func (db *DB) UpdateHonorCampaign(ctx context.Context, name string, o WriteOptio
 		}
 		r, err = tx.campaign(ctx, name, "")
 		if err == nil {
-			out = r.c
+			out = r.seenBy(o.ReadsRestricted)
 		}
 		return err
 	})
@@ -225,8 +250,9 @@ func (db *DB) DeleteHonorCampaign(ctx context.Context, name string, force bool, 
 			return err
 		}
 		if r.c.SelectedCount > 0 {
-			return errorf(FailedPrecondition, "", "%s has selected %d nominations and conferred their honours on profiles; it stays as their record and cannot be deleted (correct its details with an update instead)",
-				name, r.c.SelectedCount)
+			// No count: it may hold restricted people's (seenBy).
+			return errorf(FailedPrecondition, "", "%s has selected nominations and conferred their honours on profiles; it stays as their record and cannot be deleted (correct its details with an update instead)",
+				name)
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT n.id, p.id, p.restricted != 0 FROM nominations n JOIN people p ON p.pk = n.person_pk
 			WHERE n.campaign_pk = ? ORDER BY n.pk`, r.pk)
@@ -257,7 +283,7 @@ func (db *DB) DeleteHonorCampaign(ctx context.Context, name string, force bool, 
 			return errorf(FailedPrecondition, "force", "%s has nominations; set force to delete them with it", name)
 		}
 		if restricted > 0 && !o.ReadsRestricted {
-			return errHoldsRestricted(name, restricted, "nominations")
+			return errHoldsRestricted(name, "nominations")
 		}
 		// The audit says whose nominations went with the campaign.
 		for i := range nominations {

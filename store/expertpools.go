@@ -297,8 +297,10 @@ func (db *DB) UpdateExpertPool(ctx context.Context, name string, o WriteOptions,
 // errHoldsRestricted refuses a forced delete of name by a caller who does
 // not read restricted profiles: n of what it would delete with it are of
 // such people, whom the caller's listings leave out.
-func errHoldsRestricted(name string, n int, what string) error {
-	return errorf(FailedPrecondition, "force", "%s holds %d %s of people whose data is restricted, which you may not see; only an admin may delete it with them", name, n, what)
+// errHoldsRestricted names no count: what the caller lists and a count
+// would tell how many restricted people there are.
+func errHoldsRestricted(name string, what string) error {
+	return errorf(FailedPrecondition, "force", "%s holds %s of people whose data is restricted, which you may not see; only an admin may delete it with them", name, what)
 }
 
 // DeleteExpertPool deletes a pool; one with members or engagements only
@@ -333,7 +335,7 @@ func (db *DB) DeleteExpertPool(ctx context.Context, name string, force bool, o W
 				return dbError(err)
 			}
 			if restricted > 0 {
-				return errHoldsRestricted(name, restricted, "members or engagements")
+				return errHoldsRestricted(name, "members or engagements")
 			}
 		}
 		for _, q := range []string{`DELETE FROM engagements WHERE pool_pk = ?`, `DELETE FROM expert_pool_members WHERE pool_pk = ?`,
