@@ -246,9 +246,14 @@ func (t *transferService) startImport(ctx context.Context, req *pb.ImportPeopleR
 		})
 		if !ev.Stored() {
 			// Nothing committed (a dry run, refused rows, a failure): the
-			// run is still on record, with its outcome and naming only the
-			// operation.
+			// run is still on record, with its outcome, naming the
+			// operation and the people its rows met (store.Importer.meet).
 			ev.Code = codeName(code)
+		}
+		if !ev.Stored() || ev.Unsaved() {
+			if err := t.s.audit.cut(ev); err != nil {
+				t.s.log.Error("import: recording the people it met", "operation", op.ID, "err", err)
+			}
 			t.s.audit.add(ev)
 		}
 		t.mu.Lock()

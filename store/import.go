@@ -99,6 +99,23 @@ type Importer struct {
 	// refused are the national IDs of the people sheet's refused rows, by
 	// the row: a record naming one says that row is why (RefusedRow).
 	refused map[string]int
+	// met are the registered people the rows met (meet).
+	met []string
+}
+
+// meet notes registered people a row met by what it gave of them (a
+// national ID, a look-alike), whatever becomes of the row.
+func (im *Importer) meet(names ...string) { im.met = append(im.met, names...) }
+
+// named puts the people the rows met on the import's event, once what
+// the import wrote (or did not) is settled: a dry run, or a row or an
+// import refused, told the caller that a registered person holds a
+// national ID, as RegisterMember tells it (registration.go), and the
+// person's trail and export must show who asked.
+func (im *Importer) named() {
+	if im != nil && im.o.Audit != nil {
+		im.o.Audit.AddResources(im.met...)
+	}
 }
 
 // RefusedRow notes that row of the people sheet, which adds the person
@@ -128,9 +145,11 @@ func (db *DB) Import(ctx context.Context, o ImportOptions, fn func(im *Importer)
 	if o.DryRun {
 		return db.dryImport(ctx, o, fn)
 	}
+	var im *Importer
+	defer func() { im.named() }()
 	return db.write(ctx, false, o.Audit, func(tx *Tx) error {
 		defer db.queue.holdWriter()()
-		im := &Importer{tx: tx, bulk: newBulkTx(tx), o: o}
+		im = &Importer{tx: tx, bulk: newBulkTx(tx), o: o}
 		if err := fn(im); err != nil {
 			return err
 		}
@@ -159,6 +178,9 @@ func (db *DB) dryImport(ctx context.Context, o ImportOptions, fn func(im *Import
 	if err := db.refuseWrite(); err != nil {
 		return err
 	}
+	im := &Importer{o: o}
+	// Deferred first, run last: after what it wrote is forgotten.
+	defer im.named()
 	if o.Audit != nil {
 		// Nothing it names is written.
 		n := len(o.Audit.Resources)
@@ -167,7 +189,6 @@ func (db *DB) dryImport(ctx context.Context, o ImportOptions, fn func(im *Import
 	if !o.Yields {
 		defer db.queue.holdWriter()()
 	}
-	im := &Importer{o: o}
 	defer im.rollback()
 	if err := im.begin(ctx, db); err != nil {
 		return err

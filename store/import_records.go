@@ -136,6 +136,7 @@ func (im *Importer) membership(ctx context.Context, row MembershipImport, scope 
 			if person, err = tx.livePerson(ctx, id); err != nil {
 				return nil, err
 			}
+			im.meet(person.person.Name)
 			if err := im.reach(person, "person.national_id", false); err != nil {
 				return nil, err
 			}
@@ -230,6 +231,7 @@ func (im *Importer) membership(ctx context.Context, row MembershipImport, scope 
 	for _, d := range res.Membership.PossibleDuplicates {
 		out.Duplicates = append(out.Duplicates, d.Person)
 	}
+	im.meet(out.Duplicates...)
 	return out, nil
 }
 
