@@ -66,6 +66,25 @@ func (s *Server) limiterOf(id string) *limiter {
 	return lim
 }
 
+// chargeCalls takes n tokens from the bucket of the principal id, as n
+// calls would, waiting for them a few at a time (its calls meanwhile share
+// what comes back): the rows of an import that each ask what a call asks
+// are held to the rate those calls would be. Nil at once without a limit.
+func (s *Server) chargeCalls(ctx context.Context, id string, n int) error {
+	if s.cfg.RateLimit <= 0 || n <= 0 {
+		return nil
+	}
+	lim := s.limiterOf(id)
+	for n > 0 {
+		k := min(n, 10, lim.Burst())
+		if err := lim.WaitN(ctx, k); err != nil {
+			return err
+		}
+		n -= k
+	}
+	return nil
+}
+
 // rateLimit takes a token from the bucket of the call's principal, or
 // answers RESOURCE_EXHAUSTED saying when to try again. Calls that need no
 // credential are not limited here.

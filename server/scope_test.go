@@ -34,7 +34,13 @@ type scopeFixture struct {
 }
 
 func newScopeFixture(t *testing.T) *scopeFixture {
-	e := newEnv(t)
+	return newScopeFixtureWith(t, nil)
+}
+
+// newScopeFixtureWith is newScopeFixture on a server that configure
+// configures.
+func newScopeFixtureWith(t *testing.T, configure func(*Config)) *scopeFixture {
+	e := newEnvWith(t, configure)
 	f := &scopeFixture{e: e, ctx: context.Background()}
 	f.union, f.hyh = e.associations()
 	f.kt = e.association("hoi-kinh-te", &pb.Association{DisplayName: "Hội Kinh tế", Code: "HKT", Parent: f.union.Name})

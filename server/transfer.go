@@ -110,6 +110,11 @@ type importRun struct {
 	// skipped are the sheets a limited key's import does not read, each
 	// said by a warning.
 	skipped []skippedSheet
+	// probes are the rows of a key limited to an association that ask,
+	// as RegisterMember does, whether a registered person holds a
+	// national ID: the run waits for as many of the key's calls
+	// (Server.chargeCalls) before it starts.
+	probes int
 }
 
 func (r *importRun) metadata() *pb.ImportPeopleMetadata {
@@ -153,7 +158,7 @@ func (t *transferService) startImport(ctx context.Context, req *pb.ImportPeopleR
 		wb.Close()
 		return nil, grpcError(ctx, err)
 	}
-	records, skipped, err := t.recordSheets(ctx, wb, names)
+	records, skipped, probes, err := t.recordSheets(ctx, wb, names)
 	if err != nil {
 		wb.Close()
 		return nil, err
@@ -226,7 +231,7 @@ func (t *transferService) startImport(ctx context.Context, req *pb.ImportPeopleR
 	ev := t.s.newAuditEvent(callFrom(ctx))
 	ev.AddResources("operations/" + op.ID)
 	runCtx, cancel := context.WithCancelCause(withAuditEvent(context.WithoutCancel(ctx), ev))
-	run := &importRun{principal: p.ID, meta: meta, cancel: cancel, skipped: skipped}
+	run := &importRun{principal: p.ID, meta: meta, cancel: cancel, skipped: skipped, probes: probes}
 	t.mu.Lock()
 	t.runs[op.ID] = run
 	if t.stopped {
@@ -393,57 +398,61 @@ func (t *transferService) runImport(ctx context.Context, op *store.Operation, ru
 	// sheet creates.
 	yield := req.GetValidateOnly() && len(records) == 0 && !repeats(wb, sheet, mapping)
 	var ids transfer.NationalIDs
-	err := t.db.Import(ctx, store.ImportOptions{Audit: auditEvent(ctx), DryRun: req.GetValidateOnly(), Overwrite: req.GetOverwrite(), Operation: op, Finish: finish,
-		Admin: !restrictionApplies(ctx), DryRunSlice: t.s.cfg.DryRunSlice, Yields: yield, RegistryDate: req.GetRegistryDate()},
-		func(im *store.Importer) error {
-			for rows.Next() {
-				if err := ctx.Err(); err != nil {
+	// Before the writer is held: waiting holds no one else up.
+	err := t.s.chargeCalls(ctx, run.principal, run.probes)
+	if err == nil {
+		err = t.db.Import(ctx, store.ImportOptions{Audit: auditEvent(ctx), DryRun: req.GetValidateOnly(), Overwrite: req.GetOverwrite(), Operation: op, Finish: finish,
+			Admin: !restrictionApplies(ctx), DryRunSlice: t.s.cfg.DryRunSlice, Yields: yield, RegistryDate: req.GetRegistryDate()},
+			func(im *store.Importer) error {
+				for rows.Next() {
+					if err := ctx.Err(); err != nil {
+						return err
+					}
+					if yield {
+						if err := im.Yield(ctx); err != nil {
+							return err
+						}
+					}
+					n, cells := rows.Row()
+					if transfer.Blank(cells) {
+						continue
+					}
+					person, cellErrs := mapping.Person(cells)
+					if e := ids.Check(mapping, n, person); e != nil {
+						cellErrs = append(cellErrs, *e)
+					}
+					reported, refused := cellProblems(int32(n), cellErrs, problem)
+					var err error
+					if refused {
+						// Its other fields are checked all the same: a row's
+						// problems come at once, not one per attempt.
+						err = t.checkRow(ctx, im, person, int32(n), mapping, reported, problem)
+					} else {
+						refused, err = t.importRow(ctx, im, person, int32(n), mapping, resp, problem)
+					}
+					if err != nil {
+						return err
+					}
+					if refused {
+						resp.Refused++
+						im.RefusedRow(person.GetNationalId(), n)
+					}
+					progress(refused)
+				}
+				if err := rows.Err(); err != nil {
 					return err
 				}
-				if yield {
-					if err := im.Yield(ctx); err != nil {
+				for _, rs := range records {
+					if err := t.importRecords(ctx, im, wb, rs, names, resp, sheetProblem, progress); err != nil {
 						return err
 					}
 				}
-				n, cells := rows.Row()
-				if transfer.Blank(cells) {
-					continue
+				if resp.Refused > 0 && !req.GetSkipInvalid() {
+					return errRefused
 				}
-				person, cellErrs := mapping.Person(cells)
-				if e := ids.Check(mapping, n, person); e != nil {
-					cellErrs = append(cellErrs, *e)
-				}
-				reported, refused := cellProblems(int32(n), cellErrs, problem)
-				var err error
-				if refused {
-					// Its other fields are checked all the same: a row's
-					// problems come at once, not one per attempt.
-					err = t.checkRow(ctx, im, person, int32(n), mapping, reported, problem)
-				} else {
-					refused, err = t.importRow(ctx, im, person, int32(n), mapping, resp, problem)
-				}
-				if err != nil {
-					return err
-				}
-				if refused {
-					resp.Refused++
-					im.RefusedRow(person.GetNationalId(), n)
-				}
-				progress(refused)
-			}
-			if err := rows.Err(); err != nil {
-				return err
-			}
-			for _, rs := range records {
-				if err := t.importRecords(ctx, im, wb, rs, names, resp, sheetProblem, progress); err != nil {
-					return err
-				}
-			}
-			if resp.Refused > 0 && !req.GetSkipInvalid() {
-				return errRefused
-			}
-			return nil
-		})
+				return nil
+			})
+	}
 	code := codes.OK
 	switch {
 	case err == nil && !req.GetValidateOnly():

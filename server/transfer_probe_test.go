@@ -1,11 +1,16 @@
 package server
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/transfer"
@@ -56,5 +61,51 @@ func TestImportProbeNamesThePeopleItMet(t *testing.T) {
 		if !strings.HasPrefix(ev.Principal, "key:") || len(ev.Resources) != 2 {
 			t.Errorf("the event: %v", ev)
 		}
+	}
+}
+
+// Each such row asks what a RegisterMember call asks, and the calls are
+// held to the key's rate: an import of a thousand rows asked it a
+// thousand times for one call's token. The run now takes a token for each
+// row by national ID alone, as the calls would.
+func TestImportProbeRowsTakeTheKeysCalls(t *testing.T) {
+	const burst, rows = 60, 50
+	// A token every 1000 s: none comes back during the test.
+	f := newScopeFixtureWith(t, func(c *Config) { c.RateLimit, c.RateBurst = 0.001, burst })
+	e := f.e
+	sheet := [][]any{membershipHeader}
+	for i := range rows {
+		sheet = append(sheet, []any{"", fmt.Sprintf("0910900%05d", i), "Lê", "An", "1990", f.hyh.Name, "Chờ duyệt", "", "2025-01"})
+	}
+	file := sheets(t, []string{transfer.MembershipsSheet}, map[string][][]any{transfer.MembershipsSheet: sheet})
+	op, err := pb.NewTransferServiceClient(f.medical.Conn()).ImportPeople(f.ctx, &pb.ImportPeopleRequest{
+		File: &httpbody.HttpBody{Data: file}, ValidateOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Waited for by the admin, whose calls are its own, in few calls.
+	for !op.Done {
+		if op, err = longrunningpb.NewOperationsClient(e.client.Conn()).WaitOperation(f.ctx, &longrunningpb.WaitOperationRequest{
+			Name: op.Name, Timeout: durationpb.New(time.Minute)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if op.GetError() != nil {
+		t.Fatalf("the dry run: %v", op.GetError())
+	}
+	// The key had burst tokens: one went on the call, rows on its rows.
+	// A deadline short of the retry delay: the client does not retry.
+	ctx, cancel := context.WithTimeout(f.ctx, 10*time.Second)
+	defer cancel()
+	allowed := 0
+	for range burst {
+		if _, err := f.medical.Memberships.GetAssociation(ctx, &pb.GetAssociationRequest{Name: f.hyh.Name}); err == nil {
+			allowed++
+		} else {
+			wantCode(t, err, codes.ResourceExhausted)
+		}
+	}
+	if want := burst - 1 - rows; allowed != want {
+		t.Errorf("after the import the key made %d calls, want %d", allowed, want)
 	}
 }

@@ -33,20 +33,22 @@ type recordSheet struct {
 // key limited to an association may not import (transfer_scope.go), its
 // cells read with names as the import reads them. The sheets such a key's
 // import skips are left out, and listed in skipped.
-func (t *transferService) recordSheets(ctx context.Context, wb *transfer.Workbook, names transfer.Names) (records []recordSheet, skipped []skippedSheet, err error) {
+// probes counts the rows such a key's import asks, by national ID alone,
+// whether a registered person holds it (checkImportScope).
+func (t *transferService) recordSheets(ctx context.Context, wb *transfer.Workbook, names transfer.Names) (records []recordSheet, skipped []skippedSheet, probes int, err error) {
 	all, err := recordSheets(wb)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
-	if skipped, err = t.checkImportScope(ctx, wb, names); err != nil {
-		return nil, nil, err
+	if skipped, probes, err = t.checkImportScope(ctx, wb, names); err != nil {
+		return nil, nil, 0, err
 	}
 	for _, rs := range all {
 		if !slices.ContainsFunc(skipped, func(s skippedSheet) bool { return s.name == rs.name }) {
 			records = append(records, rs)
 		}
 	}
-	return records, skipped, nil
+	return records, skipped, probes, nil
 }
 
 func recordSheets(wb *transfer.Workbook) ([]recordSheet, error) {

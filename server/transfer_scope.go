@@ -36,10 +36,15 @@ type skippedSheet struct {
 // people sheet or a sheet of records whose every row names by Mã hồ sơ
 // someone in its scope is skipped, not read (skipped lists them, and the
 // import says so of each), so that the export re-imports.
-func (t *transferService) checkImportScope(ctx context.Context, wb *transfer.Workbook, names transfer.Names) (skipped []skippedSheet, err error) {
+//
+// probes counts the memberships sheet's rows that name a person by
+// national ID alone: each asks what a RegisterMember call asks, whether a
+// registered person holds it, and the run is held to the key's rate of
+// calls for them (Server.chargeCalls).
+func (t *transferService) checkImportScope(ctx context.Context, wb *transfer.Workbook, names transfer.Names) (skipped []skippedSheet, probes int, err error) {
 	p := callFrom(ctx).principal
 	if p == nil || p.Association == "" {
-		return nil, nil
+		return nil, 0, nil
 	}
 	var bad []string
 	add := func(sheet string, row int, col, msg string) {
@@ -67,13 +72,14 @@ func (t *transferService) checkImportScope(ctx context.Context, wb *transfer.Wor
 		}
 		rows, err := wb.Rows(name)
 		if err != nil {
-			return nil, fieldError("file", err.Error())
+			return nil, 0, fieldError("file", err.Error())
 		}
-		n, err := t.scopeOfSheet(ctx, name, name == peopleSheet, members, rows, names, add)
+		n, asked, err := t.scopeOfSheet(ctx, name, name == peopleSheet, members, rows, names, add)
 		rows.Close()
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
+		probes += asked
 		if n > 0 {
 			skipped = append(skipped, skippedSheet{name, n})
 		}
@@ -82,9 +88,9 @@ func (t *transferService) checkImportScope(ctx context.Context, wb *transfer.Wor
 		}
 	}
 	if len(bad) == 0 {
-		return skipped, nil
+		return skipped, probes, nil
 	}
-	return nil, denied(reasonDeniedScope, "this key is limited to %s: it imports only memberships (sheet %q) of %s and the associations under it, of people in its scope or registered by the import; nothing was imported. %s",
+	return nil, 0, denied(reasonDeniedScope, "this key is limited to %s: it imports only memberships (sheet %q) of %s and the associations under it, of people in its scope or registered by the import; nothing was imported. %s",
 		p.Association, transfer.MembershipsSheet, p.Association, strings.Join(bad, "; "))
 }
 
@@ -100,20 +106,22 @@ func skippedWarning(s skippedSheet) *pb.ImportProblem {
 // people sheet (people) or a sheet of records beside a memberships sheet
 // (members) whose data rows all name by Mã hồ sơ someone in the key's
 // scope is skipped: n is how many rows it has, for the import to say so.
+// probes counts the memberships sheet's rows by national ID alone.
 func (t *transferService) scopeOfSheet(ctx context.Context, name string, people, members bool, rows transfer.Rows, names transfer.Names,
-	add func(sheet string, row int, col, msg string)) (n int, err error) {
+	add func(sheet string, row int, col, msg string)) (n, probes int, err error) {
 	p := callFrom(ctx).principal
 	rs := transfer.RecordSheetNamed(name)
 	if rs == nil || rs.Name != transfer.MembershipsSheet || people {
-		return t.skippable(ctx, name, people, members, rows, add)
+		n, err := t.skippable(ctx, name, people, members, rows, add)
+		return n, 0, err
 	}
 	if !rows.Next() {
-		return 0, rows.Err()
+		return 0, 0, rows.Err()
 	}
 	_, header := rows.Row()
 	m, errs := rs.MapHeader(header)
 	if len(errs) > 0 {
-		return 0, nil // the header's problems are reported as everyone's
+		return 0, 0, nil // the header's problems are reported as everyone's
 	}
 	// An association named by its display name is checked as the one it
 	// names; a name the import refuses is no association to check.
@@ -124,23 +132,26 @@ func (t *transferService) scopeOfSheet(ctx context.Context, name string, people,
 		if transfer.Blank(cells) {
 			continue
 		}
-		ref, _, rec, _ := m.Record(cells)
+		ref, nationalID, rec, _ := m.Record(cells)
+		if ref == "" && nationalID != "" {
+			probes++
+		}
 		if a := rec.(*transfer.MembershipRecord).Association; a != "" {
 			if err := checkAssociationScope(ctx, a, t.db.AssociationAncestors); status.Code(err) == codes.PermissionDenied {
 				add(name, n, columnName(assocCol, m.Headers()[assocCol]), status.Convert(err).Message())
 			} else if err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 		}
 		if ref != "" {
 			if err := t.s.checkPersonScope(ctx, p, ref); status.Code(err) == codes.PermissionDenied {
 				add(name, n, columnName(refCol, m.Headers()[refCol]), status.Convert(err).Message())
 			} else if err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 		}
 	}
-	return 0, rows.Err()
+	return 0, probes, rows.Err()
 }
 
 // skippable checks a sheet that is not the memberships sheet: each data
