@@ -257,5 +257,15 @@ func TestReviewsLeaveOutRestricted(t *testing.T) {
 				t.Errorf("%s's list holds the restricted person's review", who)
 			}
 		}
+		// The unit's progress counts what the list shows: a count of
+		// the restricted person's review would tell of them.
+		got, err := client.GetReviewCampaign(f.ctx, &pb.GetReviewCampaignRequest{Name: c.Name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := progressOf(got, f.health.Name)
+		if n := p.GetPendingCount() + p.GetConfirmedCount() + p.GetChangedCount(); n != int32(len(list.GetProfileReviews())) {
+			t.Errorf("%s: the unit's progress counts %d reviews, its list %d", who, n, len(list.GetProfileReviews()))
+		}
 	}
 }

@@ -77,6 +77,9 @@ func (tx *Tx) reviewCampaign(ctx context.Context, name, field, scope string) (*r
 	return r, tx.attachProgress(ctx, r, scope)
 }
 
+// attachProgress counts, as the list of reviews shows them, the reviews
+// of people who are not restricted: a count with them would tell how many
+// there are.
 func (tx *Tx) attachProgress(ctx context.Context, r *reviewCampaignRow, scope string) error {
 	var within map[int64]bool
 	if strings.HasPrefix(scope, "organizations/") {
@@ -90,12 +93,12 @@ func (tx *Tx) attachProgress(ctx context.Context, r *reviewCampaignRow, scope st
 		}
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT u.organization_pk, o.id,
-			(SELECT COUNT(*) FROM profile_reviews r JOIN review_campaigns c ON c.pk = r.campaign_pk
-				WHERE r.campaign_pk = u.campaign_pk AND r.organization_pk = u.organization_pk AND `+reviewState+` = 1),
-			(SELECT COUNT(*) FROM profile_reviews r JOIN review_campaigns c ON c.pk = r.campaign_pk
-				WHERE r.campaign_pk = u.campaign_pk AND r.organization_pk = u.organization_pk AND `+reviewState+` = 2),
-			(SELECT COUNT(*) FROM profile_reviews r JOIN review_campaigns c ON c.pk = r.campaign_pk
-				WHERE r.campaign_pk = u.campaign_pk AND r.organization_pk = u.organization_pk AND `+reviewState+` = 3)
+			(SELECT COUNT(*) FROM profile_reviews r JOIN review_campaigns c ON c.pk = r.campaign_pk JOIN people p ON p.pk = r.person_pk
+				WHERE r.campaign_pk = u.campaign_pk AND r.organization_pk = u.organization_pk AND `+personUnrestricted+` AND `+reviewState+` = 1),
+			(SELECT COUNT(*) FROM profile_reviews r JOIN review_campaigns c ON c.pk = r.campaign_pk JOIN people p ON p.pk = r.person_pk
+				WHERE r.campaign_pk = u.campaign_pk AND r.organization_pk = u.organization_pk AND `+personUnrestricted+` AND `+reviewState+` = 2),
+			(SELECT COUNT(*) FROM profile_reviews r JOIN review_campaigns c ON c.pk = r.campaign_pk JOIN people p ON p.pk = r.person_pk
+				WHERE r.campaign_pk = u.campaign_pk AND r.organization_pk = u.organization_pk AND `+personUnrestricted+` AND `+reviewState+` = 3)
 		FROM review_campaign_units u JOIN organizations o ON o.pk = u.organization_pk
 		WHERE u.campaign_pk = ? ORDER BY u.ord`, r.pk)
 	if err != nil {
