@@ -43,14 +43,17 @@ var honorShapes = []struct {
 	{regexp.MustCompile(`^people/\S+ is deleted; undelete the person before selecting their nomination$`), func([]string) string {
 		return "hồ sơ của người được đề cử đã bị xoá (xoá tạm): hãy khôi phục hồ sơ trước khi chọn"
 	}},
-	{regexp.MustCompile(`^honorCampaigns/\S+ has selected (\d+) nominations and conferred their honours on profiles; `), func(m []string) string {
-		return "đợt này đã chọn " + m[1] + " người và đã ghi danh hiệu vào hồ sơ của họ; đợt được giữ làm căn cứ của các danh hiệu đó nên không xoá được (thông tin của đợt vẫn sửa được)"
+	{regexp.MustCompile(`^honorCampaigns/\S+ has selected nominations and conferred their honours on profiles; `), func(m []string) string {
+		return "đợt này đã chọn người và đã ghi danh hiệu vào hồ sơ của họ; đợt được giữ làm căn cứ của các danh hiệu đó nên không xoá được (thông tin của đợt vẫn sửa được)"
 	}},
 	{regexp.MustCompile(`^honorCampaigns/\S+ has nominations; set force to delete them with it$`), func([]string) string {
 		return "đợt này có đề cử; muốn xoá đợt thì phải xoá cả các đề cử của đợt"
 	}},
-	{regexp.MustCompile(`^honorCampaigns/\S+ holds (\d+) nominations of people whose data is restricted`), func(m []string) string {
-		return "đợt này có " + m[1] + " đề cử của người đã bị hạn chế xử lý dữ liệu, bạn không xem được; chỉ quản trị viên xoá được đợt cùng các đề cử đó"
+	{regexp.MustCompile(`^honorCampaigns/\S+ selected people whose data is restricted, which you may not see; only an admin may lower its quota$`), func([]string) string {
+		return "đợt này đã chọn cả người đã bị hạn chế xử lý dữ liệu, bạn không xem được; chỉ quản trị viên giảm được chỉ tiêu của đợt"
+	}},
+	{regexp.MustCompile(`^honorCampaigns/\S+ holds nominations of people whose data is restricted`), func(m []string) string {
+		return "đợt này có đề cử của người đã bị hạn chế xử lý dữ liệu, bạn không xem được; chỉ quản trị viên xoá được đợt cùng các đề cử đó"
 	}},
 }
 
