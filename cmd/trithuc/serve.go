@@ -389,7 +389,8 @@ func (c *serveConfig) serverConfig(log *slog.Logger, tlsConfig *tls.Config, cert
 }
 
 // seedDemo fills an empty database with synthetic people, makes an admin key
-// and prints commands that use it.
+// and console accounts, and prints commands that use the key and the
+// console's address with the accounts' sign-ins.
 func seedDemo(ctx context.Context, db *store.DB, n int, srv *server.Server, tls bool, out io.Writer) error {
 	// The key first: its file marks the database as the demo's, should
 	// the seeding be interrupted (demoDatabase).
@@ -415,6 +416,11 @@ func seedDemo(ctx context.Context, db *store.DB, n int, srv *server.Server, tls 
 			return err
 		}
 	}
+	// After the seeding: the registrar's association is the seed's.
+	accounts, err := ensureDemoAccounts(ctx, db)
+	if err != nil {
+		return err
+	}
 	scheme, plaintext, cliTLS := "http", "-plaintext ", ""
 	if tls {
 		scheme, plaintext, cliTLS = "https", "", " --tls"
@@ -433,8 +439,16 @@ Try:
   grpcurl %s-H "authorization: Bearer $TRITHUC_TOKEN" -d '{"page_size": 3}' %s trithuc.v1.PersonService/ListPeople
   curl -H "Authorization: Bearer $TRITHUC_TOKEN" '%s://%s/v1/people?pageSize=3'
   go run -tags sqlite_fts5 ./cmd/trithuc people list --server %s%s --output table
+
+The web console (in Vietnamese):
+  %s://%s/
+Sign in there as one of these demo accounts (passwords kept in %s
+for the next --demo start; keep them secret):
 `, count, db.Path(), srv.GRPCAddr(), scheme, srv.HTTPAddr(), scheme, srv.HTTPAddr(), demoKeyFile(db), key,
-		plaintext, srv.GRPCAddr(), scheme, srv.HTTPAddr(), srv.GRPCAddr(), cliTLS)
+		plaintext, srv.GRPCAddr(), scheme, srv.HTTPAddr(), srv.GRPCAddr(), cliTLS, scheme, srv.HTTPAddr(), demoAccountsFile(db))
+	for _, a := range accounts {
+		fmt.Fprintf(out, "  %-26s %-28s (%s)\n", a.email, a.password, a.who)
+	}
 	return nil
 }
 

@@ -149,6 +149,12 @@ func TestServeDemoRefusesARegistry(t *testing.T) {
 	if out, _ := cli(t, "keys", "list", "--db", registry); strings.Count(out, "admin") != 1 {
 		t.Errorf("--demo on a registry made a key:\n%s", out)
 	}
+	if _, err := os.Stat(registry + ".demo-accounts"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("--demo on a registry kept passwords: %v", err)
+	}
+	if out, _ := cli(t, "users", "list", "--db", registry); strings.Contains(out, "@demo.example") {
+		t.Errorf("--demo on a registry made an account:\n%s", out)
+	}
 
 	demo := t.TempDir()
 	_, first, stop := serveDemo(t, demo)
