@@ -16,7 +16,7 @@ import (
 
 const keysUsage = `Usage:
   trithuc keys create --db PATH --role ROLE --name NAME [--expires DURATION]
-                      [--association associations/ID | --organization organizations/ID]
+                      [--association [associations/]ID | --organization [organizations/]ID]
   trithuc keys list   --db PATH
   trithuc keys revoke --db PATH ID
 
@@ -46,8 +46,8 @@ func (o *keysOptions) register(fs *flag.FlagSet, verb string) bool {
 		fs.StringVar(&o.role, "role", "", "the key's `role`: "+strings.Join(server.Roles, ", "))
 		fs.StringVar(&o.name, "name", "", "who or what the key is for")
 		fs.DurationVar(&o.expires, "expires", 0, "expire the key after this `duration` (e.g. 720h); 0 never")
-		fs.StringVar(&o.association, "association", "", "limit a registrar key to this association and those under it: associations/`ID`")
-		fs.StringVar(&o.organization, "organization", "", "limit a registrar or home_affairs key to the people of this organization and those under it: organizations/`ID`")
+		fs.StringVar(&o.association, "association", "", "limit a registrar key to this association and those under it: its `ID` or associations/ID")
+		fs.StringVar(&o.organization, "organization", "", "limit a registrar or home_affairs key to the people of this organization and those under it: its `ID` or organizations/ID")
 	case "list", "revoke":
 	default:
 		return false
@@ -92,13 +92,12 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if o.association != "" && o.role != server.RoleRegistrar {
 			return usageError("keys create: --association limits registrar keys only")
 		}
-		switch {
-		case o.organization != "" && o.association != "":
-			return usageError("keys create: give --association or --organization, not both")
-		case o.organization != "" && o.role != server.RoleRegistrar && o.role != server.RoleHomeAffairs:
+		if o.organization != "" && o.association == "" && o.role != server.RoleRegistrar && o.role != server.RoleHomeAffairs {
 			return usageError("keys create: --organization limits registrar and home_affairs keys only")
-		case o.organization != "" && !strings.HasPrefix(o.organization, "organizations/"):
-			return usageError(fmt.Sprintf("keys create: --organization wants an organization's name, organizations/ID, not %q", o.organization))
+		}
+		scope, err := scopeFlags("keys create", o.association, o.organization)
+		if err != nil {
+			return err
 		}
 		db, err := open()
 		if err != nil {
@@ -109,7 +108,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if o.expires > 0 {
 			exp = time.Now().Add(o.expires)
 		}
-		k, secret, err := db.CreateScopedKey(ctx, o.name, o.role, o.association+o.organization, exp)
+		k, secret, err := db.CreateScopedKey(ctx, o.name, o.role, scope, exp)
 		if err != nil {
 			return err
 		}

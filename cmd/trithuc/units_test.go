@@ -41,7 +41,7 @@ func TestUnitKeysAndUsers(t *testing.T) {
 	}
 	for _, args := range [][]string{
 		{"keys", "create", "--db", path, "--role", "service", "--name", "x", "--organization", "organizations/so-y-te"},
-		{"keys", "create", "--db", path, "--role", "registrar", "--name", "x", "--organization", "so-y-te"},
+		{"keys", "create", "--db", path, "--role", "registrar", "--name", "x", "--organization", "associations/so-y-te"},
 		{"keys", "create", "--db", path, "--role", "registrar", "--name", "x", "--organization", "organizations/so-y-te", "--association", "associations/a"},
 		{"users", "create", "--db", path, "--role", "admin", "--email", "a@example.vn", "--name", "x", "--organization", "organizations/so-y-te"},
 	} {

@@ -14,7 +14,7 @@ import (
 )
 
 const usersUsage = `Usage:
-  trithuc users create  --db PATH --email EMAIL --name NAME --role ROLE [--association associations/ID | --organization organizations/ID] [--url BASE]
+  trithuc users create  --db PATH --email EMAIL --name NAME --role ROLE [--association [associations/]ID | --organization [organizations/]ID] [--url BASE]
   trithuc users list    --db PATH
   trithuc users disable --db PATH EMAIL|ID
   trithuc users reset   --db PATH [--url BASE] EMAIL|ID
@@ -48,8 +48,8 @@ func (o *usersOptions) register(fs *flag.FlagSet, verb string) bool {
 		fs.StringVar(&o.email, "email", "", "the person's email `address`, which they sign in with")
 		fs.StringVar(&o.name, "name", "", "the person's name")
 		fs.StringVar(&o.role, "role", "", "the `role`: admin, registrar or home_affairs")
-		fs.StringVar(&o.association, "association", "", "limit a registrar to this association and those under it: associations/`ID`")
-		fs.StringVar(&o.organization, "organization", "", "limit a registrar or home_affairs to the people of this organization and those under it: organizations/`ID`")
+		fs.StringVar(&o.association, "association", "", "limit a registrar to this association and those under it: its `ID` or associations/ID")
+		fs.StringVar(&o.organization, "organization", "", "limit a registrar or home_affairs to the people of this organization and those under it: its `ID` or organizations/ID")
 		fs.StringVar(&o.url, "url", "http://127.0.0.1:8080", "the console's `address` as people reach it, for the link")
 	case "reset":
 		fs.StringVar(&o.url, "url", "http://127.0.0.1:8080", "the console's `address` as people reach it, for the link")
@@ -94,19 +94,19 @@ func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return usageError("users create: --name is required")
 		case o.association != "" && o.role != server.RoleRegistrar:
 			return usageError("users create: --association limits registrars only")
-		case o.organization != "" && o.association != "":
-			return usageError("users create: give --association or --organization, not both")
-		case o.organization != "" && o.role != server.RoleRegistrar && o.role != server.RoleHomeAffairs:
+		case o.organization != "" && o.association == "" && o.role != server.RoleRegistrar && o.role != server.RoleHomeAffairs:
 			return usageError("users create: --organization limits registrars and home_affairs only")
-		case o.organization != "" && !strings.HasPrefix(o.organization, "organizations/"):
-			return usageError(fmt.Sprintf("users create: --organization wants an organization's name, organizations/ID, not %q", o.organization))
+		}
+		scope, err := scopeFlags("users create", o.association, o.organization)
+		if err != nil {
+			return err
 		}
 		db, err := open()
 		if err != nil {
 			return err
 		}
 		defer db.Close()
-		a, token, err := db.CreateAccount(ctx, o.email, o.name, o.role, o.association+o.organization)
+		a, token, err := db.CreateAccount(ctx, o.email, o.name, o.role, scope)
 		if err != nil {
 			return err
 		}
