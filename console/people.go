@@ -67,6 +67,9 @@ type searchData struct {
 	// Association names the association the account is limited to: its
 	// lists and counts are of the people in its scope alone.
 	Association string
+	// Back is this list's own address, which the profiles it links to
+	// link back to (resultsBack).
+	Back string
 }
 
 func opts(selected string, pairs ...string) []option {
@@ -238,6 +241,10 @@ func (h *Handler) search(q *request) {
 		p.Error, _, _ = explain(err)
 	}
 	d.NextURL = nextPage("/people", v, d.Next)
+	d.Back = "/people"
+	if len(v) > 0 {
+		d.Back += "?" + v.Encode()
+	}
 	for _, s := range []string{"display_name", "family_name", "highest_qualification_level desc"} {
 		nv := cloneValues(v)
 		nv.Del("page")
@@ -397,6 +404,8 @@ type profileData struct {
 	// Desks are the associations whose membership pages the account
 	// opens: the profile's memberships link to them.
 	Desks map[string]bool
+	// Back is the list of people the profile was opened from, or "".
+	Back string
 }
 
 func (h *Handler) profile(q *request) { h.showProfile(q, "", 0) }
@@ -419,7 +428,8 @@ func (h *Handler) showProfile(q *request, failure string, code int) {
 	q.show(h, "profile", "people", "Hồ sơ: "+p.GetDisplayName(), &page{Error: failure, Status: code, Who: q.whoNames(h, verifiers), Data: profileData{Person: p,
 		CanEdit: live && canWritePeople(q.sess.Account), CanDelete: canDeletePeople(q.sess.Account), CanVerify: live && canVerify(q.sess.Account),
 		CanListToVerify: canListToVerify(q.sess.Account),
-		ContactWithheld: contactWithheld(q.sess.Account, p), Names: names, Desks: h.desks(q, p, names)}})
+		ContactWithheld: contactWithheld(q.sess.Account, p), Names: names, Desks: h.desks(q, p, names),
+		Back: resultsBack(q.r.URL.Query().Get("back"))}})
 }
 
 // desks are the associations of p's memberships whose desks the account

@@ -166,7 +166,7 @@ func TestPersonNamedNewOpens(t *testing.T) {
 	}
 	b := e.signIn(e.account("registrar", ""))
 	_, body := b.get("/people?q=ha+minh+tan")
-	if !strings.Contains(body, `<a href="/people/new">Hà Minh Tân</a>`) {
+	if !regexp.MustCompile(`<a href="/people/new\?back=[^"]*"[^>]*>Hà Minh Tân</a>`).MatchString(body) {
 		t.Fatalf("the search does not link to people/new:\n%s", body)
 	}
 	if code, body := b.get("/people/new"); code != http.StatusOK || !strings.Contains(body, `id="person-name"`) || !strings.Contains(body, "Hà Minh Tân") {
