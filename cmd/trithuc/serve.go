@@ -80,7 +80,7 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.db, "db", "trithuc.db", "the SQLite database `file`; made on first start")
 	fs.StringVar(&c.grpcAddr, "grpc-addr", client.DefaultAddr, "gRPC listen `address`")
 	fs.StringVar(&c.httpAddr, "http-addr", "127.0.0.1:8080", "REST and OpenAPI listen `address`")
-	fs.BoolVar(&c.demo, "demo", false, "seed synthetic profiles into an empty database, make a key, and print commands to try")
+	fs.BoolVar(&c.demo, "demo", false, "seed synthetic profiles into an empty database, make a key and console accounts, and print commands and sign-ins to try")
 	fs.IntVar(&c.demoPeople, "demo-people", 300, "how many synthetic `people` --demo seeds")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log as `text` or json")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long calls in flight may run on after SIGINT or SIGTERM (a second one stops at once)")
