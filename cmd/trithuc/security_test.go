@@ -57,7 +57,7 @@ func TestScopedKeys(t *testing.T) {
 	if !errors.As(err, &ue) {
 		t.Errorf("a scope on a service key: %v, want a usage error", err)
 	}
-	if _, err := cli(t, "keys", "create", "--db", db, "--role", "registrar", "--name", "x", "--association", "hoi-tin-hoc"); err == nil {
+	if _, err := cli(t, "keys", "create", "--db", db, "--role", "registrar", "--name", "x", "--association", "Hội Tin học"); err == nil {
 		t.Error("a malformed association was accepted")
 	}
 }
