@@ -42,14 +42,38 @@ func statsQuery(ctx context.Context, filter string, dims []pb.ComputeStatisticsR
 }
 
 func (s *statisticsService) ComputeStatistics(ctx context.Context, req *pb.ComputeStatisticsRequest) (*pb.ComputeStatisticsResponse, error) {
+	if err := unitMayCount(ctx, req.GetDimensions()); err != nil {
+		return nil, err
+	}
 	out, err := s.db.ComputeStatistics(ctx, statsQuery(ctx, req.GetFilter(), req.GetDimensions(), req))
 	labelStatistics(out)
 	return out, grpcError(ctx, err)
 }
 
+// unitMayCount refuses a caller limited to an organization the
+// dimensions of memberships: it reads none of its people's (README, "Keys
+// and accounts limited to a unit"), and its list names whom two filters
+// differ by, so its counts by association would tell a person's.
+func unitMayCount(ctx context.Context, dims []pb.ComputeStatisticsRequest_Dimension) error {
+	p := callFrom(ctx).principal
+	if p == nil || p.Organization == "" {
+		return nil
+	}
+	for i, d := range dims {
+		if d == pb.ComputeStatisticsRequest_MEMBERSHIP_STATE || d == pb.ComputeStatisticsRequest_ASSOCIATION {
+			return denied(reasonDeniedScope, "dimensions[%d]: the caller is limited to %s, which reads no memberships; "+
+				"it may not count by %v", i, p.Organization, d)
+		}
+	}
+	return nil
+}
+
 // ExportStatistics answers as ComputeStatistics does, as a CSV file or a
 // workbook.
 func (s *statisticsService) ExportStatistics(ctx context.Context, req *pb.ExportStatisticsRequest) (*httpbody.HttpBody, error) {
+	if err := unitMayCount(ctx, req.GetDimensions()); err != nil {
+		return nil, err
+	}
 	out, err := s.db.ComputeStatistics(ctx, statsQuery(ctx, req.GetFilter(), req.GetDimensions(), req))
 	if err != nil {
 		return nil, grpcError(ctx, err)
