@@ -269,3 +269,64 @@ func TestReviewsLeaveOutRestricted(t *testing.T) {
 		}
 	}
 }
+
+// Someone who leaves the unit after the campaign opened drops out of its
+// list, and so out of its progress: else the count would go on telling of
+// them (their profile changed elsewhere, their data restricted) though
+// they are outside its scope.
+func TestReviewsLeaveOutLeavers(t *testing.T) {
+	f := newUnitFixture(t)
+	admin, unit := f.reviews(""), f.reviews(f.regTok)
+	c, err := admin.CreateReviewCampaign(f.ctx, &pb.CreateReviewCampaignRequest{ReviewCampaign: &pb.ReviewCampaign{
+		DisplayName: "Rà soát", Deadline: &date.Date{Year: 2099, Month: 1, Day: 1}, Organizations: []string{f.health.Name}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.e.client.People.UpdatePosition(f.ctx, &pb.UpdatePositionRequest{
+		Position: &pb.Position{Name: f.leaverPos.Name, End: &date.Date{Year: 2024, Month: 12, Day: 31}, Current: false}, UpdateMask: mask("end", "current")}); err != nil {
+		t.Fatal(err)
+	}
+	counts := func(when string) int32 {
+		t.Helper()
+		list, err := unit.ListProfileReviews(f.ctx, &pb.ListProfileReviewsRequest{Parent: c.Name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range list.ProfileReviews {
+			if r.Person == f.leaver.Name {
+				t.Errorf("%s: the unit lists the leaver's review", when)
+			}
+		}
+		got, err := unit.GetReviewCampaign(f.ctx, &pb.GetReviewCampaignRequest{Name: c.Name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := progressOf(got, f.health.Name)
+		n := p.GetPendingCount() + p.GetConfirmedCount() + p.GetChangedCount()
+		if n != int32(len(list.ProfileReviews)) {
+			t.Errorf("%s: the unit's progress counts %d reviews, its list %d", when, n, len(list.ProfileReviews))
+		}
+		return p.GetChangedCount()
+	}
+	counts("after the leaver left")
+	// The leaver's profile changes at their new workplace: the unit is
+	// not told.
+	before := counts("before the change")
+	if _, err := f.e.client.People.UpdatePerson(f.ctx, &pb.UpdatePersonRequest{
+		Person: &pb.Person{Name: f.leaver.Name, GivenName: "Đã rời"}, UpdateMask: mask("given_name")}); err != nil {
+		t.Fatal(err)
+	}
+	if after := counts("after the change"); after != before {
+		t.Errorf("the unit's CHANGED count went from %d to %d when the leaver's profile changed", before, after)
+	}
+	restrictPerson(t, f.e, f.leaver.Name)
+	counts("after the leaver was restricted")
+	// The province sees the unit's progress as it was fixed.
+	all, err := admin.GetReviewCampaign(f.ctx, &pb.GetReviewCampaignRequest{Name: c.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := progressOf(all, f.health.Name); p.GetPendingCount()+p.GetChangedCount() != int32(2+f.insideExtra)-1 {
+		t.Errorf("the province's progress of the unit: %v", p)
+	}
+}

@@ -79,9 +79,12 @@ func (tx *Tx) reviewCampaign(ctx context.Context, name, field, scope string) (*r
 
 // attachProgress counts, as the list of reviews shows them, the reviews
 // of people who are not restricted: a count with them would tell how many
-// there are.
+// there are. A unit's caller counts, as its list has them, only those of
+// the people in its scope now: one who has left would go on being told of
+// (their profile changed elsewhere, their data restricted).
 func (tx *Tx) attachProgress(ctx context.Context, r *reviewCampaignRow, scope string) error {
 	var within map[int64]bool
+	listed := personUnrestricted
 	if strings.HasPrefix(scope, "organizations/") {
 		orgs, err := tx.scopeOrganizations(ctx, scope)
 		if err != nil {
@@ -91,14 +94,15 @@ func (tx *Tx) attachProgress(ctx context.Context, r *reviewCampaignRow, scope st
 		for _, pk := range orgs {
 			within[pk] = true
 		}
+		listed += " AND " + inUnitSQL("r.person_pk", orgs, today(tx.now))
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT u.organization_pk, o.id,
 			(SELECT COUNT(*) FROM profile_reviews r JOIN review_campaigns c ON c.pk = r.campaign_pk JOIN people p ON p.pk = r.person_pk
-				WHERE r.campaign_pk = u.campaign_pk AND r.organization_pk = u.organization_pk AND `+personUnrestricted+` AND `+reviewState+` = 1),
+				WHERE r.campaign_pk = u.campaign_pk AND r.organization_pk = u.organization_pk AND `+listed+` AND `+reviewState+` = 1),
 			(SELECT COUNT(*) FROM profile_reviews r JOIN review_campaigns c ON c.pk = r.campaign_pk JOIN people p ON p.pk = r.person_pk
-				WHERE r.campaign_pk = u.campaign_pk AND r.organization_pk = u.organization_pk AND `+personUnrestricted+` AND `+reviewState+` = 2),
+				WHERE r.campaign_pk = u.campaign_pk AND r.organization_pk = u.organization_pk AND `+listed+` AND `+reviewState+` = 2),
 			(SELECT COUNT(*) FROM profile_reviews r JOIN review_campaigns c ON c.pk = r.campaign_pk JOIN people p ON p.pk = r.person_pk
-				WHERE r.campaign_pk = u.campaign_pk AND r.organization_pk = u.organization_pk AND `+personUnrestricted+` AND `+reviewState+` = 3)
+				WHERE r.campaign_pk = u.campaign_pk AND r.organization_pk = u.organization_pk AND `+listed+` AND `+reviewState+` = 3)
 		FROM review_campaign_units u JOIN organizations o ON o.pk = u.organization_pk
 		WHERE u.campaign_pk = ? ORDER BY u.ord`, r.pk)
 	if err != nil {
