@@ -92,6 +92,11 @@ func (h *Handler) statistics(q *request) {
 	d := &statsData{AsOf: v.Get("as_of")}
 	for i, k := range []string{"d1", "d2", "d3"} {
 		for _, dim := range dimensions {
+			// A unit's account reads no memberships, nor counts by them
+			// (the server refuses it).
+			if dim == pb.ComputeStatisticsRequest_MEMBERSHIP_STATE && q.sess.Account.Organization != "" {
+				continue
+			}
 			d.Dims[i] = append(d.Dims[i], option{Value: dim.String(), Label: labels.Of(dim), Selected: v.Get(k) == dim.String()})
 		}
 	}

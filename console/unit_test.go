@@ -124,6 +124,10 @@ func TestUnitAccountSeesItsUnit(t *testing.T) {
 	if code != http.StatusOK || !strings.Contains(body, "Tổng số (chỉ những người của Sở Y tế)") {
 		t.Errorf("a unit's statistics: HTTP %d, without saying whose", code)
 	}
+	// It reads no memberships: the form does not offer to count by them.
+	if strings.Contains(body, `value="MEMBERSHIP_STATE"`) {
+		t.Errorf("a unit's statistics form offers to count by membership, which the server refuses it")
+	}
 }
 
 func otherPerson(t *testing.T, e *env) string {
