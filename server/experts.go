@@ -138,7 +138,7 @@ func (s *expertService) SearchExperts(ctx context.Context, req *pb.SearchExperts
 }
 
 func (s *expertService) ComputeEngagementStatistics(ctx context.Context, req *pb.ComputeEngagementStatisticsRequest) (*pb.ComputeEngagementStatisticsResponse, error) {
-	out, err := s.db.ComputeEngagementStatistics(ctx, req.GetName(), req.GetStartYear(), req.GetEndYear())
+	out, err := s.db.ComputeEngagementStatistics(ctx, req.GetName(), scopeOf(ctx), req.GetStartYear(), req.GetEndYear())
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}

@@ -251,3 +251,42 @@ func TestListExpertPoolsAcrossAssociations(t *testing.T) {
 		t.Errorf("after deleting %s: %v, want %v", other.Name, got, want)
 	}
 }
+
+// A key's engagement statistics do not tell the field of an expert outside
+// its scope: it lists their engagements (role, dates) without them, and
+// knows its own experts' fields, so a count by field less its own would
+// tell the other's field. Theirs count under no field.
+func TestEngagementStatisticsHideFieldOutsideScope(t *testing.T) {
+	f, tok, _ := hiddenExpert(t)
+	for i := range 5 {
+		if _, err := f.reg.Experts.CreateEngagement(f.ctx, &pb.CreateEngagementRequest{Parent: f.pool, Engagement: &pb.Engagement{
+			Person: f.an, MatterTitle: "Phản biện", Role: pb.Person_CRITIQUE, StartDate: dateOf(time.Now().AddDate(0, 0, -1-i))}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stats := func(c *client.Client) *pb.ComputeEngagementStatisticsResponse {
+		t.Helper()
+		r, err := c.Experts.ComputeEngagementStatistics(f.ctx, &pb.ComputeEngagementStatisticsRequest{Name: "associations/lien-hiep"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	// The province sees An's field.
+	var seen bool
+	for _, c := range stats(f.reg).Counts {
+		seen = seen || c.Field == "fields/vn2008-401" && c.GetCount() >= 5
+	}
+	if !seen {
+		t.Fatalf("without a limit, An's 6 critiques by their field: %v", stats(f.reg).Counts)
+	}
+	r := stats(f.e.clientAs(tok))
+	if r.GetTotal() != 6 {
+		t.Errorf("the key counts %d engagements, want 6 (its list shows them)", r.GetTotal())
+	}
+	for _, c := range r.Counts {
+		if c.Field != "" {
+			t.Errorf("the key's statistics tell the field of an expert outside its scope: %v", c)
+		}
+	}
+}

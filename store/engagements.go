@@ -341,7 +341,10 @@ func (db *DB) DeleteEngagement(ctx context.Context, name string, o WriteOptions)
 // that end open. Small counts are suppressed as ComputeStatistics does
 // (package suppress, the same threshold): an engagement names an expert,
 // and a count of two critiques in a field in a year may name two people.
-func (db *DB) ComputeEngagementStatistics(ctx context.Context, name string, startYear, endYear int32) (*pb.ComputeEngagementStatisticsResponse, error) {
+// For a caller limited to scope ("" for none), an expert outside it counts
+// under no field: it lists their engagements without them and knows its
+// own experts' fields, so a count by field would tell theirs.
+func (db *DB) ComputeEngagementStatistics(ctx context.Context, name, scope string, startYear, endYear int32) (*pb.ComputeEngagementStatisticsResponse, error) {
 	assocID, err := AssociationID(name, "name")
 	if err != nil {
 		return nil, err
@@ -362,8 +365,13 @@ func (db *DB) ComputeEngagementStatistics(ctx context.Context, name string, star
 		if last == 0 {
 			last = 9999
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT e.start_date / 10000 AS year,
-				COALESCE((SELECT pf.field FROM person_fields pf WHERE pf.person_pk = e.person_pk AND pf.is_primary = 1), '') AS field,
+		field := "COALESCE((SELECT pf.field FROM person_fields pf WHERE pf.person_pk = e.person_pk AND pf.is_primary = 1), '')"
+		if cond, err := tx.scopeCond(ctx, scope, "e.person_pk"); err != nil {
+			return err
+		} else if cond != "" {
+			field = "CASE WHEN " + cond + " THEN " + field + " ELSE '' END"
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT e.start_date / 10000 AS year, `+field+` AS field,
 				e.role, COUNT(*)
 			FROM engagements e JOIN expert_pools ep ON ep.pk = e.pool_pk JOIN associations a ON a.pk = ep.association_pk
 				JOIN people p ON p.pk = e.person_pk
