@@ -34,6 +34,9 @@ type collection struct {
 	name     string // "people"
 	singular string // "person"; empty for a service
 	verbs    map[string]*verb
+	// streams are the methods of the collection that no verb calls (see
+	// callable), named in its help.
+	streams []string
 }
 
 type verb struct {
@@ -60,6 +63,15 @@ var contractFiles = []protoreflect.FileDescriptor{
 	pb.File_trithuc_v1_statistics_proto,
 	pb.File_trithuc_v1_privacy_service_proto,
 	pb.File_trithuc_v1_transfer_service_proto,
+	pb.File_trithuc_v1_change_service_proto,
+}
+
+// callable says whether a verb can call method md: it makes one call and
+// prints one answer, so a server stream is a verb only when it streams a
+// file (ExportPeople). WatchChanges, which streams until the caller ends
+// it, is not: its collection's help names it instead.
+func callable(md protoreflect.MethodDescriptor) bool {
+	return !md.IsStreamingServer() || md.Output().FullName() == "google.api.HttpBody"
 }
 
 func discover() map[string]*collection {
@@ -82,6 +94,10 @@ func discover() map[string]*collection {
 		if c == nil {
 			c = &collection{name: name, singular: singular, verbs: map[string]*verb{}}
 			out[name] = c
+		}
+		if !callable(v.method) {
+			c.streams = append(c.streams, string(v.method.FullName()))
+			return
 		}
 		c.verbs[v.name] = v
 	}
@@ -217,6 +233,9 @@ func dashed(s string) string {
 func runCollection(ctx context.Context, c *collection, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprintf(stderr, "Usage: trithuc %s <verb> [NAME] [flags]\nVerbs: %s\n", c.name, strings.Join(c.verbNames(), ", "))
+		for _, s := range c.streams {
+			fmt.Fprintf(stderr, "Not a verb: %s, a stream that runs until the caller ends it; call it over gRPC or REST.\n", s)
+		}
 		if len(args) == 0 {
 			return usageError(c.name + ": say which verb")
 		}
