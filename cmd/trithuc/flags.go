@@ -100,6 +100,12 @@ func newMessageFlags(fs *flag.FlagSet, md protoreflect.MessageDescriptor) *messa
 			if fd.Name() == "name" || fieldbehavior.Has(fd, annotations.FieldBehavior_OUTPUT_ONLY) || !flaggable(fd) {
 				continue
 			}
+			if fd.Name() == "etag" && fields.ByName("update_mask") == nil {
+				// A resource's etag is a precondition on changing what is
+				// there: an update's (which has a mask). A create has
+				// nothing there yet, and ignores it.
+				continue
+			}
 			add(mf.resource+"."+string(fd.Name()), fd, true)
 		}
 		fs.StringVar(&mf.json, "json", "", "the "+mf.resource+" as JSON (flags override its fields)")
