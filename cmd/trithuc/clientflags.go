@@ -194,7 +194,10 @@ func explainConnection(err error) error {
 		return nil
 	}
 	switch msg := err.Error(); {
-	case strings.Contains(msg, "error reading server preface: EOF"):
+	// The TLS server closes the connection on the client's first bytes:
+	// the client reads EOF, or a reset when the close races its preface.
+	case strings.Contains(msg, "error reading server preface: EOF"),
+		strings.Contains(msg, "error reading server preface:") && strings.Contains(msg, "connection reset by peer"):
 		return fmt.Errorf("%w\n(the server closed the connection before it spoke: if it serves TLS, connect with --tls, or --ca-file CA.pem for a private CA, or $TRITHUC_TLS=true)", err)
 	case strings.Contains(msg, "looked like an HTTP/1.1 header"):
 		return fmt.Errorf("%w\n(the address answers HTTP/1.1, not gRPC: it is likely the REST port, serve's --http-addr; --server takes the gRPC port, serve's --grpc-addr, "+client.DefaultAddr+" by default)", err)
