@@ -429,7 +429,7 @@ func (s *auditService) ListAuditEvents(ctx context.Context, req *pb.ListAuditEve
 		return nil, grpcError(ctx, err)
 	}
 	q := store.AuditQuery{
-		ListQuery: store.ListQuery{PageSize: int(req.GetPageSize()), PageToken: req.GetPageToken(), Filter: req.GetFilter()},
+		ListQuery: store.ListQuery{PageSize: int(req.GetPageSize()), PageToken: req.GetPageToken(), Filter: req.GetFilter(), OrderBy: req.GetOrderBy()},
 		Principal: req.GetPrincipal(),
 		Resource:  req.GetResource(),
 		Method:    req.GetMethod(),

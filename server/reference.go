@@ -95,7 +95,7 @@ func (s *referenceService) GetCountry(ctx context.Context, req *pb.GetCountryReq
 
 func (s *referenceService) ListAdministrativeUnits(ctx context.Context, req *pb.ListAdministrativeUnitsRequest) (*pb.ListAdministrativeUnitsResponse, error) {
 	items, page, err := s.db.ListAdministrativeUnits(ctx, store.UnitQuery{
-		ListQuery:   pageQuery(req),
+		ListQuery:   store.ListQuery{PageSize: int(req.GetPageSize()), PageToken: req.GetPageToken(), Filter: req.GetFilter(), OrderBy: req.GetOrderBy()},
 		ParentCode:  req.GetParentCode(),
 		Kind:        req.GetKind(),
 		AsOf:        req.GetAsOf(),

@@ -21,7 +21,8 @@ import (
 // AuditQuery selects audit events; every condition given must hold.
 type AuditQuery struct {
 	// PageSize, PageToken and Filter (AIP-160, over auditEventSchema) as
-	// every listing has them; the trail has one order, newest first.
+	// every listing has them; OrderBy is "event_time desc", newest first,
+	// when empty, or "event_time", oldest first.
 	ListQuery
 	// The typed conditions of ListAuditEventsRequest, kept beside the
 	// filter. Principal is the event's principal exactly.
@@ -118,12 +119,16 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 		if err != nil {
 			return err
 		}
+		dir := " DESC"
+		if sel.oldestFirst {
+			dir = ""
+		}
 		readRows, err := collectRows(ctx, tx, `SELECT `+readEventHead+` FROM audit_read_events e`+whereSQL(reads.where)+
-			fmt.Sprintf(` ORDER BY e.pk DESC LIMIT %d`, size+1), reads.args, func(s scanner) (auditRow, error) { return scanReadEventHead(s) })
+			fmt.Sprintf(` ORDER BY e.pk%s LIMIT %d`, dir, size+1), reads.args, func(s scanner) (auditRow, error) { return scanReadEventHead(s) })
 		if err != nil {
 			return err
 		}
-		merged := mergeAuditRows(rows, readRows, size+1)
+		merged := mergeAuditRows(rows, readRows, size+1, sel.oldestFirst)
 		n, err := tx.fitAuditPage(ctx, merged[:min(len(merged), size)])
 		if err != nil {
 			return err
@@ -169,7 +174,9 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 // and the view audit_read_events share (in l, with the trail's order and
 // the query's page token), and those of each table.
 type auditSelection struct {
-	l                      listing
+	l listing
+	// oldestFirst is the order event_time: (event_time, pk) ascending.
+	oldestFirst            bool
 	eventsWhere, readWhere []string
 	eventsArgs, readArgs   []any
 }
@@ -236,18 +243,27 @@ func selectAudit(q AuditQuery) (*auditSelection, error) {
 			sel.readWhere, sel.readArgs = append(sel.readWhere, "e.pk < ?"), append(sel.readArgs, bound)
 		}
 	}
+	if q.OrderBy != "" {
+		// One key: the two tables merge by (event_time, pk) alone.
+		terms, err := parseOrderBy(q.OrderBy, map[string]sortKey{"event_time": {expr: "e.event_time", kind: kindInt}}, orderTerm{})
+		if err != nil {
+			return nil, err
+		}
+		sel.oldestFirst = !terms[0].desc
+	}
 	if err := v.err(); err != nil {
 		return nil, err
 	}
+	desc := !sel.oldestFirst
 	sel.l = listing{
 		columns: auditEventColumns,
 		where:   where,
 		args:    args,
 		terms: []orderTerm{
-			{sortKey: sortKey{expr: "e.event_time", kind: kindInt}, path: "event_time", desc: true},
-			{sortKey: sortKey{expr: "e.pk", kind: kindInt}, path: "pk", desc: true},
+			{sortKey: sortKey{expr: "e.event_time", kind: kindInt}, path: "event_time", desc: desc},
+			{sortKey: sortKey{expr: "e.pk", kind: kindInt}, path: "pk", desc: desc},
 		},
-		query: queryChecksum("auditEvents", q.Principal, q.Resource, q.Method, start, end, q.Filter),
+		query: queryChecksum("auditEvents", q.Principal, q.Resource, q.Method, start, end, q.Filter, strconv.FormatBool(desc)),
 		token: q.PageToken,
 	}
 	return sel, nil
@@ -271,13 +287,22 @@ func (db *DB) auditTables(ctx context.Context, tx *Tx, sel *auditSelection, filt
 		cond, condArgs := afterSQL(l.terms, after)
 		l.where, l.args = append(l.where, cond), append(l.args, condArgs...)
 		// After (t, pk) in audit_reads: keys below pk when pk is a key
-		// of t, else below t's first key.
+		// of t, else below t's first key; oldest first, keys above pk,
+		// else from t's first key (an event of audit_events comes before
+		// the reads of its microsecond).
 		t, pk := after[0].(int64), after[1].(int64)
 		if bound, ok := readKeyBound(t); ok {
-			if pk>>readKeyShift == t {
-				bound = pk
+			own := pk>>readKeyShift == t
+			switch {
+			case !sel.oldestFirst && own:
+				readWhere, readArgs = append(readWhere, "e.pk < ?"), append(readArgs, pk)
+			case !sel.oldestFirst:
+				readWhere, readArgs = append(readWhere, "e.pk < ?"), append(readArgs, bound)
+			case own:
+				readWhere, readArgs = append(readWhere, "e.pk > ?"), append(readArgs, pk)
+			default:
+				readWhere, readArgs = append(readWhere, "e.pk >= ?"), append(readArgs, bound)
 			}
-			readWhere, readArgs = append(readWhere, "e.pk < ?"), append(readArgs, bound)
 		}
 	}
 	events, reads = l, l
@@ -327,12 +352,12 @@ func readKeyBound(us int64) (int64, bool) {
 	return max(us, 0) << readKeyShift, us <= maxReadKeyMicros
 }
 
-// mergeAuditRows merges two pages in the trail's order, newest first, up
-// to n rows.
-func mergeAuditRows(a, b []auditRow, n int) []auditRow {
+// mergeAuditRows merges two pages in the trail's order, newest first (or
+// oldest first), up to n rows.
+func mergeAuditRows(a, b []auditRow, n int, oldestFirst bool) []auditRow {
 	out := make([]auditRow, 0, min(n, len(a)+len(b)))
 	for len(out) < n && (len(a) > 0 || len(b) > 0) {
-		if len(b) == 0 || (len(a) > 0 && (a[0].t > b[0].t || (a[0].t == b[0].t && a[0].pk > b[0].pk))) {
+		if len(b) == 0 || (len(a) > 0 && (a[0].t > b[0].t || (a[0].t == b[0].t && a[0].pk > b[0].pk)) != oldestFirst) {
 			out, a = append(out, a[0]), a[1:]
 		} else {
 			out, b = append(out, b[0]), b[1:]

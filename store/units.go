@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +15,7 @@ import (
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/refdata"
+	"trithuc.gov.vn/trithuc/store/filter"
 )
 
 // The administrative units, read by their versions (their history as a
@@ -100,9 +103,51 @@ type UnitQuery struct {
 	ShowHistory bool
 }
 
-// ListAdministrativeUnits lists administrative units: provinces, then
-// districts, then communes (their codes have 2, 3 and 5 digits), each by
-// code, and the versions of a code by date.
+// unitKindSQL is a unit's kind as its enum number, which filters compare
+// and order_by sorts by.
+var unitKindSQL = func() string {
+	kinds := slices.Sorted(maps.Keys(refdata.UnitKinds))
+	var b strings.Builder
+	b.WriteString("(CASE u.kind")
+	for _, k := range kinds {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", k, refdata.UnitKinds[k])
+	}
+	b.WriteString(" ELSE 0 END)")
+	return b.String()
+}()
+
+// unitDateSQL is a unit's date, 'YYYY-MM-DD' or ” for an open end, as
+// filters compare dates: YYYYMMDD, or 0 for unset.
+func unitDateSQL(col string) string {
+	return "CAST(replace(" + col + ", '-', '') AS INTEGER)"
+}
+
+// unitSortKeys are what ListAdministrativeUnits orders by.
+var unitSortKeys = map[string]sortKey{
+	"code":         {expr: "u.code", kind: kindText},
+	"display_name": {expr: "trithuc_sort_key(u.name)", kind: kindBlob},
+	"kind":         {expr: unitKindSQL, kind: kindInt},
+	"valid_from":   {expr: "u.valid_from", kind: kindText},
+}
+
+// unitSchema is what ListAdministrativeUnits filters on. The list is a few
+// thousand versions: a name's key is computed as it is read.
+func unitSchema(ranks) filter.Schema {
+	return filter.Schema{
+		"code":         {Type: filter.String, SQL: "u.code"},
+		"display_name": sorted(str("u.name"), "trithuc_sort_key(u.name)"),
+		"kind":         {Type: filter.Enum, SQL: unitKindSQL, Enum: unitKindEnum},
+		"parent_code":  {Type: filter.String, SQL: "u.parent_code"},
+		"valid_from":   {Type: filter.Date, SQL: unitDateSQL("u.valid_from")},
+		"valid_to":     {Type: filter.Date, SQL: unitDateSQL("u.valid_to")},
+	}
+}
+
+var unitKindEnum = enumValues(pb.AdministrativeUnit_Kind(0).Descriptor())
+
+// ListAdministrativeUnits lists administrative units: by default
+// provinces, then districts, then communes (their codes have 2, 3 and 5
+// digits), each by code, and the versions of a code by date.
 func (db *DB) ListAdministrativeUnits(ctx context.Context, q UnitQuery) ([]*pb.AdministrativeUnit, Page, error) {
 	size, err := refPageSize(q.PageSize)
 	if err != nil {
@@ -130,17 +175,24 @@ func (db *DB) ListAdministrativeUnits(ctx context.Context, q UnitQuery) ([]*pb.A
 	if err := v.err(); err != nil {
 		return nil, Page{}, err
 	}
+	// By default provinces, districts, then communes, each by code; a
+	// version's code and first day, its key, end every order.
+	byCode := orderTerm{sortKey: sortKey{expr: "u.code", kind: kindText}}
+	byFrom := orderTerm{sortKey: sortKey{expr: "u.valid_from", kind: kindText}}
+	terms := []orderTerm{{sortKey: sortKey{expr: "length(u.code)", kind: kindInt}}, byCode, byFrom}
+	if q.OrderBy != "" {
+		if terms, err = parseOrderBy(q.OrderBy, unitSortKeys, byCode); err != nil {
+			return nil, Page{}, err
+		}
+		terms = append(terms, byFrom)
+	}
 	l := listing{
 		from:    "ref_admin_units u",
 		columns: unitColumns,
-		terms: []orderTerm{
-			{sortKey: sortKey{expr: "length(u.code)", kind: kindInt}},
-			{sortKey: sortKey{expr: "u.code", kind: kindText}},
-			{sortKey: sortKey{expr: "u.valid_from", kind: kindText}},
-		},
+		terms:   terms,
 		// The date as asked, not as resolved: a listing that runs past
 		// midnight keeps its pages.
-		query: queryChecksum("administrativeUnits", q.ParentCode, kind, asOf, strconv.FormatBool(q.ShowHistory)),
+		query: queryChecksum("administrativeUnits", q.ParentCode, kind, asOf, strconv.FormatBool(q.ShowHistory), q.Filter, orderSQL(terms)),
 		size:  size,
 		token: q.PageToken,
 	}
@@ -155,6 +207,9 @@ func (db *DB) ListAdministrativeUnits(ctx context.Context, q UnitQuery) ([]*pb.A
 	var units []*pb.AdministrativeUnit
 	var page Page
 	err = db.read(ctx, func(tx *Tx) error {
+		if err := tx.addFilter(ctx, &l, q.Filter, unitSchema); err != nil {
+			return err
+		}
 		if !q.ShowHistory {
 			on := asOf
 			if on == "" {

@@ -61,6 +61,12 @@ func (x *ListAuditEventsRequest) AppendProtoJSON(b []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
+	if x.OrderBy != "" {
+		b = append(b, ",\"orderBy\":"...)
+		if b, err = appendProtoJSONString(b, x.OrderBy); err != nil {
+			return nil, err
+		}
+	}
 	if len(b) == start {
 		return append(b, '{', '}'), nil
 	}

@@ -76,7 +76,12 @@ type ListAuditEventsRequest struct {
 	// `method = "/trithuc.v1.PersonService/*" AND event_time >= "2025-01-01T00:00:00Z"`.
 	// It supersedes principal, resource, method, start_time and end_time,
 	// which still hold when given beside it.
-	Filter        string `protobuf:"bytes,8,opt,name=filter,proto3" json:"filter,omitempty"`
+	Filter string `protobuf:"bytes,8,opt,name=filter,proto3" json:"filter,omitempty"`
+	// The order (https://google.aip.dev/132#ordering): `event_time desc`,
+	// newest first, when unset, or `event_time`, oldest first, to read a
+	// period as it happened. Events of one time keep one fixed order, so
+	// that pages neither repeat nor skip an event.
+	OrderBy       string `protobuf:"bytes,9,opt,name=order_by,json=orderBy,proto3" json:"order_by,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -167,10 +172,18 @@ func (x *ListAuditEventsRequest) GetFilter() string {
 	return ""
 }
 
+func (x *ListAuditEventsRequest) GetOrderBy() string {
+	if x != nil {
+		return x.OrderBy
+	}
+	return ""
+}
+
 // The response of ListAuditEvents.
 type ListAuditEventsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The events on this page, newest first.
+	// The events on this page, in the request's order: newest first unless
+	// order_by is `event_time`.
 	AuditEvents []*AuditEvent `protobuf:"bytes,1,rep,name=audit_events,json=auditEvents,proto3" json:"audit_events,omitempty"`
 	// Pass this as page_token to get the next page; empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
@@ -227,7 +240,7 @@ var File_trithuc_v1_audit_service_proto protoreflect.FileDescriptor
 const file_trithuc_v1_audit_service_proto_rawDesc = "" +
 	"\n" +
 	"\x1etrithuc/v1/audit_service.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16trithuc/v1/audit.proto\"\xfb\x03\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16trithuc/v1/audit.proto\"\xa0\x04\n" +
 	"\x16ListAuditEventsRequest\x12$\n" +
 	"\tpage_size\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
 	"\n" +
@@ -238,7 +251,8 @@ const file_trithuc_v1_audit_service_proto_rawDesc = "" +
 	"\n" +
 	"start_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
 	"\bend_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\x12 \n" +
-	"\x06filter\x18\b \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter:\x8d\x01\xbaH\x89\x01\x1a\x86\x01\n" +
+	"\x06filter\x18\b \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12#\n" +
+	"\border_by\x18\t \x01(\tB\b\xbaH\x05r\x03\x18\x80\x04R\aorderBy:\x8d\x01\xbaH\x89\x01\x1a\x86\x01\n" +
 	"\x19end_time.after_start_time\x12\x18must be after start_time\x1aO!has(this.start_time) || !has(this.end_time) || this.start_time < this.end_time\"|\n" +
 	"\x17ListAuditEventsResponse\x129\n" +
 	"\faudit_events\x18\x01 \x03(\v2\x16.trithuc.v1.AuditEventR\vauditEvents\x12&\n" +

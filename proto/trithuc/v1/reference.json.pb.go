@@ -902,6 +902,18 @@ func (x *ListAdministrativeUnitsRequest) AppendProtoJSON(b []byte) ([]byte, erro
 		b = append(b, ",\"showHistory\":"...)
 		b = strconv.AppendBool(b, x.ShowHistory)
 	}
+	if x.Filter != "" {
+		b = append(b, ",\"filter\":"...)
+		if b, err = appendProtoJSONString(b, x.Filter); err != nil {
+			return nil, err
+		}
+	}
+	if x.OrderBy != "" {
+		b = append(b, ",\"orderBy\":"...)
+		if b, err = appendProtoJSONString(b, x.OrderBy); err != nil {
+			return nil, err
+		}
+	}
 	if len(b) == start {
 		return append(b, '{', '}'), nil
 	}

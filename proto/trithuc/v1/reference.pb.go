@@ -1860,7 +1860,21 @@ type ListAdministrativeUnitsRequest struct {
 	//	aip.dev/not-precedent: a typed condition kept beside the list's
 	//	paging: the registry's staff filter by it directly, and renaming it
 	//	into a filter string would break callers. --)
-	ShowHistory   bool `protobuf:"varint,6,opt,name=show_history,json=showHistory,proto3" json:"show_history,omitempty"`
+	ShowHistory bool `protobuf:"varint,6,opt,name=show_history,json=showHistory,proto3" json:"show_history,omitempty"`
+	// A filter (https://google.aip.dev/160) over the units' fields: `code`,
+	// `display_name` (a trailing * matches a prefix; < and > compare in
+	// Vietnamese order), `kind`, `parent_code`, `valid_from` and `valid_to`
+	// (dates, "YYYY-MM-DD"; `valid_to:*` is a unit that ended). For example
+	// `parent_code = "91" AND (kind = WARD OR kind = SPECIAL_ZONE)`, or
+	// `display_name = "Phường R*"`. It holds beside parent_code, kind and the
+	// date, which still select.
+	Filter string `protobuf:"bytes,7,opt,name=filter,proto3" json:"filter,omitempty"`
+	// Fields to order by (https://google.aip.dev/132#ordering): `code`,
+	// `display_name` (in Vietnamese order), `kind` and `valid_from`, each
+	// optionally followed by ` desc`, for example `display_name`. Unset:
+	// provinces, then districts, then communes, each by code, and the
+	// versions of a code by date, which also breaks ties.
+	OrderBy       string `protobuf:"bytes,8,opt,name=order_by,json=orderBy,proto3" json:"order_by,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1935,6 +1949,20 @@ func (x *ListAdministrativeUnitsRequest) GetShowHistory() bool {
 		return x.ShowHistory
 	}
 	return false
+}
+
+func (x *ListAdministrativeUnitsRequest) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
+func (x *ListAdministrativeUnitsRequest) GetOrderBy() string {
+	if x != nil {
+		return x.OrderBy
+	}
+	return ""
 }
 
 // The response of ListAdministrativeUnits.
@@ -2231,7 +2259,7 @@ const file_trithuc_v1_reference_proto_rawDesc = "" +
 	"\x11GetCountryRequest\x12\xe0\x01\n" +
 	"\x04name\x18\x01 \x01(\tB\xcb\x01\xe0A\x02\xfaA\x18\n" +
 	"\x16trithuc.gov.vn/Country\xbaH\xa9\x01\xba\x01\xa5\x01\n" +
-	"\fname.country\x12omust be a country's name, countries/{code} with an upper-case ISO 3166-1 alpha-2 code, for example countries/JP\x1a$this.matches('^countries/[A-Z]{2}$')R\x04name\"\xb2\x03\n" +
+	"\fname.country\x12omust be a country's name, countries/{code} with an upper-case ISO 3166-1 alpha-2 code, for example countries/JP\x1a$this.matches('^countries/[A-Z]{2}$')R\x04name\"\xf9\x03\n" +
 	"\x1eListAdministrativeUnitsRequest\x12$\n" +
 	"\tpage_size\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
 	"\n" +
@@ -2241,7 +2269,9 @@ const file_trithuc_v1_reference_proto_rawDesc = "" +
 	"parentCode\x12A\n" +
 	"\x04kind\x18\x04 \x01(\x0e2#.trithuc.v1.AdministrativeUnit.KindB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04kind\x12&\n" +
 	"\x05as_of\x18\x05 \x01(\v2\x11.google.type.DateR\x04asOf\x12!\n" +
-	"\fshow_history\x18\x06 \x01(\bR\vshowHistory\"\xbb\x01\n" +
+	"\fshow_history\x18\x06 \x01(\bR\vshowHistory\x12 \n" +
+	"\x06filter\x18\a \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12#\n" +
+	"\border_by\x18\b \x01(\tB\b\xbaH\x05r\x03\x18\x80\x04R\aorderBy\"\xbb\x01\n" +
 	"\x1fListAdministrativeUnitsResponse\x12Q\n" +
 	"\x14administrative_units\x18\x01 \x03(\v2\x1e.trithuc.v1.AdministrativeUnitR\x13administrativeUnits\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +

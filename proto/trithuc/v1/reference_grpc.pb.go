@@ -83,8 +83,10 @@ type ReferenceServiceClient interface {
 	// Returns one country.
 	GetCountry(ctx context.Context, in *GetCountryRequest, opts ...grpc.CallOption) (*Country, error)
 	// Lists administrative units as they were on a date (today by default),
-	// or every version of them with show_history: provinces first, then
-	// districts, then communes, each by code.
+	// or every version of them with show_history, that match a filter
+	// (https://google.aip.dev/160): provinces first, then districts, then
+	// communes, each by code, unless order_by says otherwise
+	// (https://google.aip.dev/132).
 	ListAdministrativeUnits(ctx context.Context, in *ListAdministrativeUnitsRequest, opts ...grpc.CallOption) (*ListAdministrativeUnitsResponse, error)
 	// Returns the version of an administrative unit valid on a date.
 	GetAdministrativeUnit(ctx context.Context, in *GetAdministrativeUnitRequest, opts ...grpc.CallOption) (*AdministrativeUnit, error)
@@ -286,8 +288,10 @@ type ReferenceServiceServer interface {
 	// Returns one country.
 	GetCountry(context.Context, *GetCountryRequest) (*Country, error)
 	// Lists administrative units as they were on a date (today by default),
-	// or every version of them with show_history: provinces first, then
-	// districts, then communes, each by code.
+	// or every version of them with show_history, that match a filter
+	// (https://google.aip.dev/160): provinces first, then districts, then
+	// communes, each by code, unless order_by says otherwise
+	// (https://google.aip.dev/132).
 	ListAdministrativeUnits(context.Context, *ListAdministrativeUnitsRequest) (*ListAdministrativeUnitsResponse, error)
 	// Returns the version of an administrative unit valid on a date.
 	GetAdministrativeUnit(context.Context, *GetAdministrativeUnitRequest) (*AdministrativeUnit, error)
