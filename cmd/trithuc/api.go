@@ -66,12 +66,12 @@ var contractFiles = []protoreflect.FileDescriptor{
 	pb.File_trithuc_v1_change_service_proto,
 }
 
-// callable says whether a verb can call method md: it makes one call and
-// prints one answer, so a server stream is a verb only when it streams a
-// file (ExportPeople). WatchChanges, which streams until the caller ends
-// it, is not: its collection's help names it instead.
+// callable says whether a verb can call method md: one call and one
+// answer; a server stream that sends a file (ExportPeople); or a watch
+// (WatchChanges, watch.go), which prints what comes until it is stopped.
+// Another stream would not be a verb: its collection's help names it.
 func callable(md protoreflect.MethodDescriptor) bool {
-	return !md.IsStreamingServer() || md.Output().FullName() == "google.api.HttpBody"
+	return !md.IsStreamingServer() || md.Output().FullName() == "google.api.HttpBody" || isWatch(md)
 }
 
 func discover() map[string]*collection {
@@ -273,6 +273,9 @@ func runCollection(ctx context.Context, c *collection, args []string, stdout, st
 		if about != "" {
 			about += "\n\n"
 		}
+		if isWatch(v.method) {
+			about += watchHelp + "\n\n"
+		}
 		fmt.Fprintf(stderr, "Usage: trithuc %s %s%s [flags]\n\n%sCalls %s.\n\nFlags:\n", c.name, v.name, arg, about, v.method.FullName())
 		fs.PrintDefaults()
 	}
@@ -311,6 +314,9 @@ func runCollection(ctx context.Context, c *collection, args []string, stdout, st
 	}
 
 	full := "/" + string(v.method.Parent().FullName()) + "/" + string(v.method.Name())
+	if isWatch(v.method) {
+		return runWatch(ctx, cf, fs, full, v.method, vf.columns, req, stdout, stderr)
+	}
 	if v.method.IsStreamingServer() && writesFile(v) {
 		// A file, streamed in chunks (ExportPeople).
 		if vf.columns != "" && hasField(req, "columns") {
@@ -381,6 +387,9 @@ func verbFlags(fs *flag.FlagSet, v *verb) *verbFlagSet {
 		}
 	} else {
 		fs.StringVar(&vf.columns, "columns", "", "with --output table or csv: the `fields` to show, comma-separated")
+	}
+	if isWatch(v.method) {
+		noTimeout(fs)
 	}
 	vf.message = newMessageFlags(fs, v.method.Input())
 	return vf

@@ -7,8 +7,8 @@ import (
 )
 
 // The change feed is a collection of the command line, derived from the
-// contract as the others are: `changes list` reads it by pages. Its watch,
-// a stream without end, is not a verb, and the collection's help says so.
+// contract as the others are: `changes list` reads it by pages (its watch
+// is TestChangesWatch).
 func TestChangesListReadsTheFeed(t *testing.T) {
 	addr, token, stop := serveDemo(t, t.TempDir())
 	defer stop()
@@ -57,10 +57,7 @@ func TestChangesListReadsTheFeed(t *testing.T) {
 	}
 
 	out, _ = cli(t, "changes", "--help")
-	if !strings.Contains(out, "list") || !strings.Contains(out, "WatchChanges") {
-		t.Errorf("changes --help lists no list, or says nothing of WatchChanges:\n%s", out)
-	}
-	if _, err := cli(t, append([]string{"changes", "watch"}, c...)...); err == nil {
-		t.Error("changes watch ran")
+	if !strings.Contains(out, "Verbs: list, watch") {
+		t.Errorf("changes --help lists not list and watch (TestChangesWatch):\n%s", out)
 	}
 }

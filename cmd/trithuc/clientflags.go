@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"google.golang.org/grpc"
+
 	"trithuc.gov.vn/trithuc/client"
 )
 
@@ -42,6 +44,8 @@ type clientFlags struct {
 	serverCert string
 	// envErr is a variable of the environment that could not be read.
 	envErr error
+	// dialOptions are added to the connection's (a watch's keepalive).
+	dialOptions []grpc.DialOption
 }
 
 func (f *clientFlags) register(fs *flag.FlagSet) {
@@ -104,7 +108,7 @@ func (f *clientFlags) dial() (*client.Client, error) {
 	case f.token == "":
 		f.token = os.Getenv("TRITHUC_TOKEN")
 	}
-	o := client.Options{Token: f.token, MaxAttempts: f.attempts}
+	o := client.Options{Token: f.token, MaxAttempts: f.attempts, DialOptions: f.dialOptions}
 	if (f.cert == "") != (f.key == "") {
 		return nil, usageError("--cert and --key go together")
 	}
