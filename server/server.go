@@ -243,14 +243,16 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	s.inproc = newInprocConn(unary)
 	opts := append([]grpc.ServerOption{grpc.ChainUnaryInterceptor(append([]grpc.UnaryServerInterceptor{presizeStack}, unary...)...),
 		grpc.ChainStreamInterceptor(stream...)},
-		// No message over MaxRequestBytes, for every method: grpc-go
-		// refuses one from its length prefix, before allocating it. An
-		// import's larger file comes to UploadImport in chunks (REST's
-		// imports take the in-process path, inproc.go, and their route
-		// has its own limit). The tap (gate.go) lets no call without a
-		// valid credential send a message, and no more than
-		// MaxImportUploads imports at once.
-		grpc.MaxRecvMsgSize(cfg.MaxRequestBytes),
+		// No message over MaxRequestBytes, for every method: one up to
+		// twice that is refused by requestSizeUnary with an ErrorInfo
+		// naming the limit, a larger one by grpc-go from its length
+		// prefix, before allocating it (grpcRecvLimit). An import's
+		// larger file comes to UploadImport in chunks (REST's imports
+		// take the in-process path, inproc.go, and their route has its
+		// own limit). The tap (gate.go) lets no call without a valid
+		// credential send a message, and no more than MaxImportUploads
+		// imports at once.
+		grpc.MaxRecvMsgSize(grpcRecvLimit(cfg.MaxRequestBytes)),
 		grpc.InTapHandle(s.tap),
 		grpc.MaxHeaderListSize(maxHeaderBytes),
 		serverCodec(),

@@ -4,15 +4,18 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/utilities"
 	"google.golang.org/genproto/googleapis/api/httpbody"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -98,12 +101,14 @@ func importContentType(next http.Handler) http.Handler {
 	})
 }
 
-// requestSizeUnary holds every method but ImportPeople to MaxRequestBytes
-// on the in-process path of REST (inproc.go), where a request is a copy,
-// not a message the gRPC server's limit holds; REST's import route admits
-// a body up to the import limit.
+// requestSizeUnary holds every request to MaxRequestBytes: a gRPC message
+// the transport let through (grpcRecvLimit: grpc-go refuses one over its
+// own limit before any interceptor, with no ErrorInfo), and a request of
+// REST's in-process path (inproc.go), which is a copy, not a message the
+// transport's limit holds. ImportPeople alone may be larger in process:
+// REST's import route admits a body up to the import limit.
 func (s *Server) requestSizeUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
-	if err := s.checkSize(info.FullMethod, req); err != nil {
+	if err := s.checkSize(ctx, info.FullMethod, req); err != nil {
 		return nil, err
 	}
 	return handler(ctx, req)
@@ -111,6 +116,16 @@ func (s *Server) requestSizeUnary(ctx context.Context, req any, info *grpc.Unary
 
 func (s *Server) requestSizeStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
 	return handler(srv, &sizedStream{ServerStream: ss, s: s, method: info.FullMethod})
+}
+
+// grpcRecvLimit is the gRPC transport's limit on a message: twice the
+// request limit, so that a message a little over it, as a client that
+// misjudged its batch sends, is read and refused by checkSize with an
+// ErrorInfo naming the limit; a larger one grpc-go still refuses from its
+// length prefix, unread (RESOURCE_EXHAUSTED without details), so that no
+// caller makes the server hold more than this.
+func grpcRecvLimit(maxRequest int) int {
+	return int(min(2*int64(maxRequest), math.MaxInt32))
 }
 
 type sizedStream struct {
@@ -123,18 +138,32 @@ func (ss *sizedStream) RecvMsg(m any) error {
 	if err := ss.ServerStream.RecvMsg(m); err != nil {
 		return err
 	}
-	return ss.s.checkSize(ss.method, m)
+	return ss.s.checkSize(ss.Context(), ss.method, m)
 }
 
-func (s *Server) checkSize(method string, req any) error {
+// checkSize refuses a request over MaxRequestBytes: RESOURCE_EXHAUSTED
+// with an ErrorInfo, REQUEST_TOO_LARGE, whose metadata give the limit and
+// the size.
+func (s *Server) checkSize(ctx context.Context, method string, req any) error {
 	msg, ok := req.(proto.Message)
-	if !ok || method == importMethod {
+	c := callFrom(ctx)
+	if !ok || method == importMethod && (c.rest || c.console) {
 		return nil
 	}
-	if n := proto.Size(msg); n > s.cfg.MaxRequestBytes {
-		return status.Errorf(codes.ResourceExhausted, "the request is %d bytes; the limit is %d", n, s.cfg.MaxRequestBytes)
+	n := proto.Size(msg)
+	if n <= s.cfg.MaxRequestBytes {
+		return nil
 	}
-	return nil
+	text := fmt.Sprintf("the request is %d bytes; the limit is %d (--max-request-bytes)", n, s.cfg.MaxRequestBytes)
+	if method == importMethod {
+		text += ": send a larger file over gRPC with UploadImport, in chunks (the Go client's UploadImport does)"
+	}
+	st, err := status.New(codes.ResourceExhausted, text).WithDetails(&errdetails.ErrorInfo{Reason: reasonRequestTooLarge, Domain: errorDomain,
+		Metadata: map[string]string{"limitBytes": strconv.Itoa(s.cfg.MaxRequestBytes), "sizeBytes": strconv.Itoa(n)}})
+	if err != nil {
+		return status.Error(codes.ResourceExhausted, text)
+	}
+	return st.Err()
 }
 
 // operationsRoute is one REST route of google.longrunning.Operations.
