@@ -83,6 +83,16 @@ func TestListAuditEventsOrderBy(t *testing.T) {
 		_, err := e.client.Audit.ListAuditEvents(ctx, &pb.ListAuditEventsRequest{OrderBy: bad})
 		wantCode(t, err, codes.InvalidArgument, "order_by")
 	}
+	// The trail is admins' alone: no filter or order tells another caller
+	// anything of it, not even which fields it has.
+	for _, req := range []*pb.ListAuditEventsRequest{
+		{Filter: `method = "/trithuc.v1.PersonService/GetPerson"`, OrderBy: "event_time"},
+		{Filter: `colour = "red"`},
+		{OrderBy: "principal"},
+	} {
+		_, err := reg.Audit.ListAuditEvents(ctx, req)
+		wantCode(t, err, codes.PermissionDenied)
+	}
 	code, body := e.rest("GET", "/v1/auditEvents?orderBy=event_time&pageSize=1", nil)
 	if evs := items(t, body, "auditEvents"); code != http.StatusOK || len(evs) != 1 {
 		t.Errorf("HTTP %d %v", code, body)
