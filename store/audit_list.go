@@ -255,6 +255,12 @@ func selectAudit(q AuditQuery) (*auditSelection, error) {
 		return nil, err
 	}
 	desc := !sel.oldestFirst
+	// The newest-first order keeps the checksum it had, and so the page
+	// tokens handed out before there was another.
+	query := []string{"auditEvents", q.Principal, q.Resource, q.Method, start, end, q.Filter}
+	if sel.oldestFirst {
+		query = append(query, "oldest first")
+	}
 	sel.l = listing{
 		columns: auditEventColumns,
 		where:   where,
@@ -263,7 +269,7 @@ func selectAudit(q AuditQuery) (*auditSelection, error) {
 			{sortKey: sortKey{expr: "e.event_time", kind: kindInt}, path: "event_time", desc: desc},
 			{sortKey: sortKey{expr: "e.pk", kind: kindInt}, path: "pk", desc: desc},
 		},
-		query: queryChecksum("auditEvents", q.Principal, q.Resource, q.Method, start, end, q.Filter, strconv.FormatBool(desc)),
+		query: queryChecksum(query...),
 		token: q.PageToken,
 	}
 	return sel, nil

@@ -186,15 +186,20 @@ func (db *DB) ListAdministrativeUnits(ctx context.Context, q UnitQuery) ([]*pb.A
 		}
 		terms = append(terms, byFrom)
 	}
+	// The date as asked, not as resolved: a listing that runs past
+	// midnight keeps its pages. A listing without a filter or an order
+	// keeps the checksum it had before there were any, and its tokens.
+	query := []string{"administrativeUnits", q.ParentCode, kind, asOf, strconv.FormatBool(q.ShowHistory)}
+	if q.Filter != "" || q.OrderBy != "" {
+		query = append(query, q.Filter, orderSQL(terms))
+	}
 	l := listing{
 		from:    "ref_admin_units u",
 		columns: unitColumns,
 		terms:   terms,
-		// The date as asked, not as resolved: a listing that runs past
-		// midnight keeps its pages.
-		query: queryChecksum("administrativeUnits", q.ParentCode, kind, asOf, strconv.FormatBool(q.ShowHistory), q.Filter, orderSQL(terms)),
-		size:  size,
-		token: q.PageToken,
+		query:   queryChecksum(query...),
+		size:    size,
+		token:   q.PageToken,
 	}
 	if q.ParentCode != "" {
 		l.where = append(l.where, "u.parent_code = ?")
