@@ -78,6 +78,6 @@ func (s *honorsService) ReviewNomination(ctx context.Context, req *pb.ReviewNomi
 }
 
 func (s *honorsService) SelectNomination(ctx context.Context, req *pb.SelectNominationRequest) (*pb.Nomination, error) {
-	out, err := s.db.SelectNomination(ctx, req.GetName(), req.GetDecisionNumber(), req.GetEtag(), auditEvent(ctx))
+	out, err := s.db.SelectNomination(ctx, req.GetName(), req.GetDecisionNumber(), req.GetEtag(), !restrictionApplies(ctx), auditEvent(ctx))
 	return out, grpcError(ctx, err)
 }

@@ -43,6 +43,15 @@ func (r *campaignRow) seenBy(readsRestricted bool) *pb.HonorCampaign {
 	return c
 }
 
+// quotaCounts is how many selections the quota check counts for a caller:
+// one who does not read restricted profiles counts those it sees, since a
+// refusal over selections it cannot list would tell that they exist. Their
+// selections may so take the total past the quota; an admin, who counts
+// them all, sees selected_count above quota and resolves it.
+func (r *campaignRow) quotaCounts(readsRestricted bool) int32 {
+	return r.seenBy(readsRestricted).SelectedCount
+}
+
 func scanCampaign(s scanner, extra ...any) (*campaignRow, error) {
 	var r campaignRow
 	var c pb.HonorCampaign
@@ -198,7 +207,6 @@ func (db *DB) UpdateHonorCampaign(ctx context.Context, name string, o WriteOptio
 		if err := checkEtag(o.Etag, r.c.Etag, "honor_campaign.etag"); err != nil {
 			return err
 		}
-		selected := r.c.SelectedCount
 		before := proto.Clone(r.c)
 		if err := apply(r.c); err != nil {
 			return err
@@ -211,14 +219,12 @@ func (db *DB) UpdateHonorCampaign(ctx context.Context, name string, o WriteOptio
 		if err != nil {
 			return err
 		}
-		// A caller who does not see every selection may not lower the
-		// quota at all: a refusal at one quota and not another would tell
-		// how many it does not see.
-		if r.c.Quota < before.(*pb.HonorCampaign).Quota && r.hiddenSelected > 0 && !o.ReadsRestricted {
-			return errorf(FailedPrecondition, "honor_campaign.quota", "%s selected people whose data is restricted, which you may not see; only an admin may lower its quota", name)
-		}
-		if r.c.Quota < selected {
-			return errorf(FailedPrecondition, "honor_campaign.quota", "%d are selected already; the quota cannot go below that", selected)
+		// The quota may not be lowered below the selections the caller
+		// sees; one who does not see restricted people's may lower it
+		// below the total (quotaCounts), and only a lowering is checked, so
+		// that a campaign already over its quota can still be edited.
+		if seen := r.quotaCounts(o.ReadsRestricted); r.c.Quota < before.(*pb.HonorCampaign).Quota && r.c.Quota < seen {
+			return errorf(FailedPrecondition, "honor_campaign.quota", "%d are selected already; the quota cannot go below that", seen)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE honor_campaigns SET display_name = ?, year = ?, kind = ?, quota = ?,
 			nomination_deadline = ?, issuer = ?, update_time = ?, revision = revision + 1 WHERE pk = ?`,
@@ -563,7 +569,8 @@ func (db *DB) ReviewNomination(ctx context.Context, name string, to pb.Nominatio
 
 // SelectNomination selects a shortlisted nomination within the campaign's
 // quota and puts the honour on the person's profile, in one transaction.
-func (db *DB) SelectNomination(ctx context.Context, name, decisionNumber, etag string, audit *AuditEvent) (*pb.Nomination, error) {
+// readsRestricted says the caller reads restricted profiles (quotaCounts).
+func (db *DB) SelectNomination(ctx context.Context, name, decisionNumber, etag string, readsRestricted bool, audit *AuditEvent) (*pb.Nomination, error) {
 	decisionNumber = normText(decisionNumber)
 	if decisionNumber == "" {
 		return nil, errorf(Invalid, "decision_number", "required: the number of the decision that confers the honour")
@@ -574,7 +581,7 @@ func (db *DB) SelectNomination(ctx context.Context, name, decisionNumber, etag s
 		if err != nil {
 			return err
 		}
-		if c.c.SelectedCount >= c.c.Quota {
+		if c.quotaCounts(readsRestricted) >= c.c.Quota {
 			return errorf(FailedPrecondition, "", "%s has selected its quota of %d already", campaignName, c.c.Quota)
 		}
 		// What stands in the way is the state of things, not the request.

@@ -173,7 +173,7 @@ func loadCampaign(ctx context.Context, db *store.DB, now time.Time, members map[
 					return err
 				}
 				if i == 0 {
-					if _, err := db.SelectNomination(ctx, n.Name, fmt.Sprintf("%d/QĐ-UBND", 100+i), "", nil); err != nil {
+					if _, err := db.SelectNomination(ctx, n.Name, fmt.Sprintf("%d/QĐ-UBND", 100+i), "", true, nil); err != nil {
 						return err
 					}
 				}

@@ -49,9 +49,6 @@ var honorShapes = []struct {
 	{regexp.MustCompile(`^honorCampaigns/\S+ has nominations; set force to delete them with it$`), func([]string) string {
 		return "đợt này có đề cử; muốn xoá đợt thì phải xoá cả các đề cử của đợt"
 	}},
-	{regexp.MustCompile(`^honorCampaigns/\S+ selected people whose data is restricted, which you may not see; only an admin may lower its quota$`), func([]string) string {
-		return "đợt này đã chọn cả người đã bị hạn chế xử lý dữ liệu, bạn không xem được; chỉ quản trị viên giảm được chỉ tiêu của đợt"
-	}},
 	{regexp.MustCompile(`^honorCampaigns/\S+ holds nominations of people whose data is restricted`), func(m []string) string {
 		return "đợt này có đề cử của người đã bị hạn chế xử lý dữ liệu, bạn không xem được; chỉ quản trị viên xoá được đợt cùng các đề cử đó"
 	}},

@@ -19,8 +19,6 @@ func TestHonorRefusalsInVietnamese(t *testing.T) {
 		{"3 are selected already; the quota cannot go below that", "đã chọn 3 người; chỉ tiêu không thấp hơn số đó được"},
 		{"honorCampaigns/tieu-bieu has selected nominations and conferred their honours on profiles; it stays as their record and cannot be deleted (correct its details with an update instead)",
 			"đã chọn người và đã ghi danh hiệu vào hồ sơ của họ"},
-		{"honorCampaigns/tieu-bieu selected people whose data is restricted, which you may not see; only an admin may lower its quota",
-			"chỉ quản trị viên giảm được chỉ tiêu"},
 		{"honorCampaigns/tieu-bieu has nominations; set force to delete them with it", "đợt này có đề cử"},
 		{"honorCampaigns/tieu-bieu holds nominations of people whose data is restricted, which you may not see; only an admin may delete it with them",
 			"đợt này có đề cử của người đã bị hạn chế xử lý dữ liệu"},
