@@ -42,9 +42,10 @@ func parsePoolSearch(name, field string) (assocID, poolID string, err error) {
 // SearchExperts ranks the active members of the pools poolName names (one
 // pool, or with "-" every pool of an association or of every association)
 // who fit q: fewest engagements begun in the twelve months before today
-// first, so that work is shared, then by fit (a matching primary field,
-// an academic title, the highest degree), then by name. A member of
-// several pools is one candidate.
+// first (in the caller's scope's pools, for a limited key), so that work
+// is shared, then by fit (a matching primary field, an academic title,
+// the highest degree), then by name. A member of several pools is one
+// candidate.
 func (db *DB) SearchExperts(ctx context.Context, poolName string, q ExpertQuery) ([]*pb.ExpertCandidate, error) {
 	assocID, poolID, err := parsePoolSearch(poolName, "name")
 	if err != nil {
@@ -73,12 +74,18 @@ func (db *DB) SearchExperts(ctx context.Context, poolName string, q ExpertQuery)
 		var v Invalids
 		where := []string{personListed, "p.availability = ?"}
 		inScope := "" // the condition on a pool that it is in the scope
+		// The engagements that rank a candidate: a limited key counts
+		// only those of its scope's pools, as a count (or an order) taken
+		// from every association's would tell it of its members'
+		// engagements elsewhere, which it may not list.
+		counted := ""
 		if q.Scope != "" {
 			assocs, err := tx.scopeAssociations(ctx, q.Scope)
 			if err != nil {
 				return err
 			}
 			inScope = " AND association_pk IN (" + pkList(assocs) + ")"
+			counted = " AND e.pool_pk IN (SELECT pk FROM expert_pools WHERE 1" + inScope + ")"
 			if assocID == "" {
 				// A named association was checked against the scope
 				// before the call; every association is narrowed here.
@@ -172,7 +179,7 @@ func (db *DB) SearchExperts(ctx context.Context, poolName string, q ExpertQuery)
 		}
 		since := today(tx.now.AddDate(-1, 0, 0))
 		query := `SELECT p.id, p.display_name,
-			(SELECT COUNT(*) FROM engagements e WHERE e.person_pk = p.pk AND e.start_date > ?) AS recent,
+			(SELECT COUNT(*) FROM engagements e WHERE e.person_pk = p.pk AND e.start_date > ?` + counted + `) AS recent,
 			(CASE WHEN ` + fieldMatch + ` THEN 100 ELSE 0 END) + (CASE WHEN p.academic_title != '' THEN 10 ELSE 0 END) + p.highest_level_rank AS fit
 			FROM people p
 			WHERE ` + strings.Join(where, " AND ") + `

@@ -497,7 +497,8 @@ type ExpertCandidate struct {
 	// The expert's name.
 	DisplayName string `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
 	// How many engagements the expert began in the last twelve months, in
-	// any pool: fewer rank first, so that work is shared.
+	// any pool (for a key limited to an association, in its scope's pools):
+	// fewer rank first, so that work is shared.
 	RecentEngagements int32 `protobuf:"varint,3,opt,name=recent_engagements,json=recentEngagements,proto3" json:"recent_engagements,omitempty"`
 	// How well the expert fits the search, higher first among equals: a
 	// primary field that matches, an academic title, the level of the
