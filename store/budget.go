@@ -61,6 +61,8 @@ import "C"
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -171,14 +173,26 @@ func (db *DB) SuppressionAllowance() int64 {
 	}
 }
 
-// suppressionWork is the allowance of one call's suppression; nil, no
-// bound, for a report's (unbounded) or when the bound is lifted.
+// suppressionWork is the allowance of one call's suppression, without a
+// bound for a report's (unbounded) or when the bound is lifted; keyed by
+// the database's secret (suppressionKey) either way, so that a report
+// hides what the calls do.
 func (db *DB) suppressionWork(unbounded bool) *suppress.Allowance {
 	n := db.SuppressionAllowance()
-	if unbounded || n == 0 {
-		return nil
+	if unbounded {
+		n = 0
 	}
-	return suppress.NewAllowance(n)
+	return suppress.NewAllowance(n).Keyed(db.suppressionKey())
+}
+
+// suppressionKey keys the choice of the empty cells a three-way answer
+// hides beside its small counts: derived from the database's secret, so
+// that it lasts as the database does (the same answer to the same
+// request, on every server of it) and no caller can work it out.
+func (db *DB) suppressionKey() []byte {
+	mac := hmac.New(sha256.New, db.secret)
+	mac.Write([]byte("trithuc statistics: the empty cells hidden beside small counts"))
+	return mac.Sum(nil)
 }
 
 // suppressionError turns the error of a suppression that ran out of its

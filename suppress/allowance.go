@@ -20,6 +20,29 @@ var ErrAllowance = errors.New("suppress: the work allowance is spent")
 type Allowance struct {
 	limit int64 // 0: counts without a bound
 	spent int64
+	// choose keys the choice of the empty cells hidden beside small
+	// counts (withEmpties); nil takes them in the values' order.
+	choose []byte
+}
+
+// Keyed keys the choice of the empty cells that an answer by three
+// dimensions may hide beside its small counts, so that it cannot be
+// foretold without key; the same key chooses the same cells for the same
+// counts. On a nil *Allowance it makes one that bounds nothing.
+func (a *Allowance) Keyed(key []byte) *Allowance {
+	if a == nil {
+		a = NewAllowance(0)
+	}
+	a.choose = key
+	return a
+}
+
+// choiceKey is the key of Keyed, nil on a nil *Allowance.
+func (a *Allowance) choiceKey() []byte {
+	if a == nil {
+		return nil
+	}
+	return a.choose
 }
 
 // NewAllowance is an allowance of steps; 0 or less counts the work

@@ -1,6 +1,10 @@
 package suppress
 
-import "testing"
+import (
+	"slices"
+	"strings"
+	"testing"
+)
 
 // The demo's answer by level, field and unit (the yearly report's first
 // table) kept only its total. It has rows, and no small count, of its
@@ -24,4 +28,55 @@ func TestDemoThreeWayKeepsRows(t *testing.T) {
 	if got := workedOutThree(three, fewer, 5); got != "" {
 		t.Errorf("%s follows from\n%s\n%s", got, tableString(three.fine), tableString(three.co.Cells))
 	}
+}
+
+// The empty combinations hidden beside the small counts were the first
+// that could be, in the values' order: knowing the rule, one could tell
+// which hidden cells were empty, and so narrow where the small counts
+// are. Keyed, they are others, the same for the same key each time, and
+// still nothing small follows.
+func TestDemoThreeWayEmptiesKeyed(t *testing.T) {
+	rows := readJoint(t, "demo-level-field-unit.txt")
+	empties := func(key []byte) (fine, coarse string) {
+		t.Helper()
+		three, hidden, fewer, ok := threeLinkedKeyed(rows, 5, key)
+		if !ok || hidden || three.co.TotalHidden {
+			t.Fatalf("key %q: rows left out", key)
+		}
+		if key != nil {
+			if got := workedOutThree(three, fewer, 5); got != "" {
+				t.Errorf("key %q: %s follows", key, got)
+			}
+		}
+		return emptiesOf(three.fine), emptiesOf(three.co.Cells)
+	}
+	ruleFine, ruleCoarse := empties(nil)
+	if ruleFine == "" {
+		t.Fatal("the rule hides no empty cell: the demo no longer tests it")
+	}
+	differs := 0
+	for _, key := range []string{"the first server", "another server", "a third"} {
+		fine, coarse := empties([]byte(key))
+		if again, againCoarse := empties([]byte(key)); again != fine || againCoarse != coarse {
+			t.Errorf("key %q: the same counts hid other empty cells the second time", key)
+		}
+		if fine != ruleFine || coarse != ruleCoarse {
+			differs++
+		}
+	}
+	if differs < 3 {
+		t.Errorf("%d of 3 keys hid other empty cells than the rule (%s | %s)", differs, ruleFine, ruleCoarse)
+	}
+}
+
+// emptiesOf lists the hidden empty cells, in order.
+func emptiesOf(cells []*Cell) string {
+	var out []string
+	for _, c := range cells {
+		if c.Suppressed && c.Count == 0 {
+			out = append(out, strings.Join(c.Values, "/"))
+		}
+	}
+	slices.Sort(out)
+	return strings.Join(out, " ")
 }

@@ -1,6 +1,9 @@
 package suppress
 
 import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
 	"fmt"
 	"slices"
 )
@@ -69,7 +72,7 @@ func threeWay(cells []*Cell, threshold int, ns []Nesting, oneWay []map[string]bo
 	if !smallHidden(threshold, cells) {
 		return cells, true
 	}
-	cells = withEmpties(cells, nil, nil, nil)
+	cells = withEmpties(cells, nil, nil, nil, work.choiceKey())
 	if a.over() || !repair(tables(cells), nil, threshold, true, a) || a.over() || allHidden(cells) {
 		return cells, true
 	}
@@ -125,8 +128,8 @@ func linkedThree(fine []*Cell, threshold int, ns []Nesting, c *Coarse, oneWay []
 	}
 	// Empty combinations hidden beside the others, so that a hidden
 	// count need not hold someone (holdsSomeone).
-	out = withEmpties(out, c.Cells, c.FineKey, c.Key)
-	c.Cells = withEmpties(c.Cells, out, c.Key, c.FineKey)
+	out = withEmpties(out, c.Cells, c.FineKey, c.Key, work.choiceKey())
+	c.Cells = withEmpties(c.Cells, out, c.Key, c.FineKey, work.choiceKey())
 	if a.over() || !repair(tables(out), link, threshold, true, a) || a.over() || allHidden(out) {
 		c.TotalHidden = true
 		return out, true
@@ -140,7 +143,11 @@ func linkedThree(fine []*Cell, threshold int, ns []Nesting, c *Coarse, oneWay []
 // that the answers by two dimensions list them), and whose group (key)
 // the other answer (others, grouped by otherKey) has people in (key nil:
 // no other answer).
-func withEmpties(cells, others []*Cell, key, otherKey func([]string) string) []*Cell {
+//
+// Which of the combinations that can be is taken is keyed (choose): in
+// the values' order, someone who knows the rule could tell which hidden
+// cells are the empty ones, and so narrow which hold the small counts.
+func withEmpties(cells, others []*Cell, key, otherKey func([]string) string, choose []byte) []*Cell {
 	present, pairs, values := map[string]bool{}, map[string]bool{}, [3][]string{}
 	seen := [3]map[string]bool{{}, {}, {}}
 	for _, c := range cells {
@@ -163,35 +170,72 @@ func withEmpties(cells, others []*Cell, key, otherKey func([]string) string) []*
 			peopled[otherKey(o.Values)] = true
 		}
 	}
+	can := func(v []string) bool {
+		if present[keyOf(v, 7)] || key != nil && !peopled[key(v)] {
+			return false
+		}
+		for _, mask := range []int{3, 5, 6} {
+			if !pairs[fmt.Sprint(mask, keyOf(v, mask))] {
+				return false
+			}
+		}
+		return true
+	}
 	// One beside each value of each dimension, where there is none yet.
 	has := [3]map[string]bool{{}, {}, {}}
-	try := func(v []string) {
+	add := func(v []string) {
 		for d := range 3 {
-			if has[d][v[d]] {
-				continue
-			}
-			if present[keyOf(v, 7)] || key != nil && !peopled[key(v)] {
+			if !has[d][v[d]] {
+				cells = append(cells, &Cell{Values: slices.Clone(v), Suppressed: true})
+				present[keyOf(v, 7)] = true
+				for e := range 3 {
+					has[e][v[e]] = true
+				}
 				return
 			}
-			for _, mask := range []int{3, 5, 6} {
-				if !pairs[fmt.Sprint(mask, keyOf(v, mask))] {
-					return
-				}
-			}
-			cells = append(cells, &Cell{Values: slices.Clone(v), Suppressed: true})
-			present[keyOf(v, 7)] = true
-			for e := range 3 {
-				has[e][v[e]] = true
-			}
-			return
 		}
 	}
+	var candidates [][]string
 	for _, a := range values[0] {
 		for _, b := range values[1] {
 			for _, u := range values[2] {
-				try([]string{a, b, u})
+				if v := []string{a, b, u}; (choose != nil || !has[0][a] || !has[1][b] || !has[2][u]) && can(v) {
+					if choose == nil {
+						add(v) // in the values' order, as they come
+					} else {
+						candidates = append(candidates, v)
+					}
+				}
 			}
 		}
 	}
+	for _, v := range keyedOrder(candidates, choose) {
+		add(v)
+	}
 	return cells
+}
+
+// keyedOrder sorts combinations by their HMAC under key: an order that
+// the same key gives every time (so that asking again does not draw
+// other cells, to be compared), and that no one without it can tell.
+func keyedOrder(vs [][]string, key []byte) [][]string {
+	if len(vs) == 0 {
+		return nil
+	}
+	mac := hmac.New(sha256.New, key)
+	type ranked struct {
+		v    []string
+		rank []byte
+	}
+	rs := make([]ranked, len(vs))
+	for i, v := range vs {
+		mac.Reset()
+		mac.Write([]byte(keyOf(v, 7)))
+		rs[i] = ranked{v, mac.Sum(nil)}
+	}
+	slices.SortFunc(rs, func(a, b ranked) int { return bytes.Compare(a.rank, b.rank) })
+	for i, r := range rs {
+		vs[i] = r.v
+	}
+	return vs
 }

@@ -87,6 +87,12 @@ func hiddenValues(cells []*Cell) map[string]bool {
 // (0 by unit, 1 by district), by mask; ok is false when one by one
 // dimension leaves its rows out.
 func threeLinked(rows []jointRow, threshold int) (three linkedSet, hidden bool, fewer [2]map[int][]*Cell, ok bool) {
+	return threeLinkedKeyed(rows, threshold, nil)
+}
+
+// threeLinkedKeyed is threeLinked whose answer by three dimensions
+// chooses its hidden empty cells by key (nil: in the values' order).
+func threeLinkedKeyed(rows []jointRow, threshold int, key []byte) (three linkedSet, hidden bool, fewer [2]map[int][]*Cell, ok bool) {
 	// The answers by one dimension.
 	oneWay, coOneWay := make([]map[string]bool, 3), make([]map[string]bool, 3)
 	for d := range 2 {
@@ -163,7 +169,11 @@ func threeLinked(rows []jointRow, threshold int) (three linkedSet, hidden bool, 
 	}
 	three = linkedBy(rows, []int{0, 1, 2})
 	three.co.OneWay, three.co.TwoWay = coOneWay, coTwoWay
-	three.fine, hidden = linked(three.fine, 3, threshold, oneWay, twoWay, three.ns, []*Coarse{three.co}, nil)
+	var work *Allowance
+	if key != nil {
+		work = NewAllowance(0).Keyed(key)
+	}
+	three.fine, hidden = linked(three.fine, 3, threshold, oneWay, twoWay, three.ns, []*Coarse{three.co}, work)
 	return three, hidden, fewer, true
 }
 
