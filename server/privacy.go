@@ -22,6 +22,8 @@ type privacyService struct {
 	db *store.DB
 	// audit reads the trail for ExportPersonData.
 	audit *auditService
+	// may says whether a principal may call a method (Server.mayCall).
+	may func(p *Principal, method string) bool
 }
 
 func (s *privacyService) CreateConsent(ctx context.Context, req *pb.CreateConsentRequest) (*pb.Consent, error) {
@@ -123,7 +125,8 @@ func (s *Server) hideOtherRegistrations(ctx context.Context, resp proto.Message)
 }
 
 func (s *privacyService) ListPersonRevisions(ctx context.Context, req *pb.ListPersonRevisionsRequest) (*pb.ListPersonRevisionsResponse, error) {
-	out, next, err := s.db.ListPersonRevisions(ctx, req.GetParent(), int(req.GetPageSize()), req.GetPageToken(), scopeOf(ctx))
+	consents := s.may(principal(ctx), "/trithuc.v1.PrivacyService/ListConsents")
+	out, next, err := s.db.ListPersonRevisions(ctx, req.GetParent(), int(req.GetPageSize()), req.GetPageToken(), scopeOf(ctx), consents)
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}

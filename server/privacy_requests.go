@@ -63,7 +63,7 @@ func (s *privacyService) ExportPersonData(ctx context.Context, req *pb.ExportPer
 		return nil, grpcError(ctx, err)
 	}
 	for token := ""; ; {
-		page, next, err := s.db.ListPersonRevisions(ctx, name, store.MaxPageSize, token, "")
+		page, next, err := s.db.ListPersonRevisions(ctx, name, store.MaxPageSize, token, "", true)
 		if err != nil {
 			return nil, grpcError(ctx, err)
 		}

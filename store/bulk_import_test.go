@@ -86,7 +86,7 @@ func TestImportCreatesWhatCreatePersonCreates(t *testing.T) {
 		}
 		out := map[string]*pb.PersonRevision{}
 		for _, p := range list {
-			revs, _, err := db.ListPersonRevisions(ctx, p.Name, 10, "", "")
+			revs, _, err := db.ListPersonRevisions(ctx, p.Name, 10, "", "", true)
 			if err != nil || len(revs) != 1 {
 				t.Fatalf("revisions of %s: %v, %v; want one", p.Name, revs, err)
 			}

@@ -101,7 +101,7 @@ func TestBulkWritesWhatTheAPIWrites(t *testing.T) {
 	}
 
 	// Each person loaded in bulk has one revision: their creation.
-	revs, _, err := bulk.ListPersonRevisions(ctx, "people/p00000", 10, "", "")
+	revs, _, err := bulk.ListPersonRevisions(ctx, "people/p00000", 10, "", "", true)
 	if err != nil || len(revs) != 1 || revs[0].Resource != "people/p00000" || revs[0].Before != nil ||
 		revs[0].After.GetPerson().GetGivenName() == "" || len(revs[0].ChangedFields) == 0 {
 		t.Errorf("revisions of a person loaded in bulk: %v, %v; want their creation", revs, err)

@@ -61,7 +61,7 @@ func TestDegreeTitle(t *testing.T) {
 	if want := fmt.Sprintf("UPDATED %s [degree_title]", q.Name); !slices.Contains(got, want) {
 		t.Errorf("changes %q lack %q", got, want)
 	}
-	revs, _, err := db.ListPersonRevisions(ctx, p.Name, 10, "", "")
+	revs, _, err := db.ListPersonRevisions(ctx, p.Name, 10, "", "", true)
 	if err != nil || len(revs) == 0 {
 		t.Fatalf("revisions: %v, %v", revs, err)
 	}

@@ -221,8 +221,9 @@ func scanRevision(s scanner) (int64, *pb.PersonRevision, error) {
 // ListPersonRevisions lists the revisions of a person and of what they
 // hold, newest first; for a limited key (scope), those of its
 // associations' memberships alone of all the memberships' (none for a key
-// limited to an organization).
-func (db *DB) ListPersonRevisions(ctx context.Context, parent string, pageSizeWant int, token, scope string) ([]*pb.PersonRevision, string, error) {
+// limited to an organization); those of the person's consents only where
+// consents says the caller reads them (ListConsents).
+func (db *DB) ListPersonRevisions(ctx context.Context, parent string, pageSizeWant int, token, scope string, consents bool) ([]*pb.PersonRevision, string, error) {
 	personID, err := PersonID(parent, "parent")
 	if err != nil {
 		return nil, "", err
@@ -232,7 +233,7 @@ func (db *DB) ListPersonRevisions(ctx context.Context, parent string, pageSizeWa
 		return nil, "", err
 	}
 	terms := []orderTerm{{sortKey: sortKey{expr: "r.pk", kind: kindInt}, path: "pk", desc: true}}
-	query := queryChecksum("personRevisions", parent, scope)
+	query := queryChecksum("personRevisions", parent, scope, fmt.Sprint(consents))
 	var out []*pb.PersonRevision
 	var next string
 	err = db.read(ctx, func(tx *Tx) error {
@@ -252,6 +253,13 @@ func (db *DB) ListPersonRevisions(ctx context.Context, parent string, pageSizeWa
 			}
 			where = append(where, `(r.resource NOT LIKE 'associations/%' OR EXISTS (SELECT 1 FROM associations sa WHERE `+
 				inAssociationsSQL("sa.pk", assocs)+` AND substr(r.resource, 1, length(sa.id) + 14) = 'associations/' || sa.id || '/'))`)
+		}
+		if !consents {
+			// A caller that may not read the consents reads none in
+			// their revisions either: what they allow, on what basis,
+			// and when each was given (with a registration it may not
+			// read) are not its to know.
+			where = append(where, `r.resource NOT LIKE 'people/%/consents/%'`)
 		}
 		if token != "" {
 			after, _, err := db.decodePageToken(token, query, terms)
