@@ -134,7 +134,10 @@ func (tx *Tx) countNameWords(ctx context.Context) error {
 // namesQuery is the FTS5 query of the index of names for the names that
 // hold every word of w in spelling s, the same names as w.query(s.column)
 // finds (TestNamesQueryFindsTheSameNames), asked by pairs where it can.
-func (tx *Tx) namesQuery(ctx context.Context, w ftsWords, s pairSpelling) (string, error) {
+// The count it returns is how many names hold the word the pairs are
+// anchored on (0 for a word too rare to be counted): the most the pairs
+// can find, beside the few marked names; -1 when it asks for the words.
+func (tx *Tx) namesQuery(ctx context.Context, w ftsWords, s pairSpelling) (string, int64, error) {
 	words := w.query(s.column)
 	// Each group is a word the name must hold, any of its alternatives:
 	// a whole word, or the words that the last begins; nil alternatives
@@ -158,11 +161,11 @@ func (tx *Tx) namesQuery(ctx context.Context, w ftsWords, s pairSpelling) (strin
 		}
 	}
 	if pairGroups < 2 {
-		return words, nil
+		return words, -1, nil
 	}
 	counts, err := tx.nameWordCounts(ctx, candidates)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	// The anchor: the pairable group in the fewest names, the later of
 	// two alike: uncounted, the given name, last, is the likeliest rare.
@@ -206,12 +209,12 @@ func (tx *Tx) namesQuery(ctx context.Context, w ftsWords, s pairSpelling) (strin
 	marker := "name_pairs : " + ftsQuote(s.marker)
 	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM people_names WHERE people_names MATCH ?)`, marker).
 		Scan(&marked); err != nil {
-		return "", dbError(err)
+		return "", 0, dbError(err)
 	}
 	if marked {
 		pairs = "(" + pairs + ") OR (" + marker + " AND " + words + ")"
 	}
-	return pairs, nil
+	return pairs, least, nil
 }
 
 // nameWordCounts returns how many names hold each of words that many do.

@@ -114,7 +114,7 @@ func compareNamesQuery(t *testing.T, db *DB, query string) string {
 			if err != nil {
 				return err
 			}
-			pairs, err := tx.namesQuery(ctx, w, sp.s)
+			pairs, _, err := tx.namesQuery(ctx, w, sp.s)
 			if err != nil {
 				return err
 			}

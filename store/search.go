@@ -385,6 +385,16 @@ type SearchQuery struct {
 	ListQuery
 }
 
+// restPairsMost is the most names the anchor of a search's pairs may be in
+// for its rest band to leave the named out by the pairs: SQLite reads
+// every name they find before the rest's first row, where the FTS5 NOT
+// reads the doclists only as far as the page needs. The harness's full
+// names at 100,000 people anchor on words of 294 to 1,959 names, whose
+// rest reads through at about 0.3 ms less; "nguyen van", anchored on
+// "van" (11,962), whose rest fills its page at once, took 0.9 ms in
+// place of 0.1 by pairs (BENCHMARKS.md, issue 19). (A variable for tests.)
+var restPairsMost int64 = 2500
+
 // MaxSearchTerms bounds the words of a query.
 const MaxSearchTerms = 12
 
@@ -466,6 +476,14 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 		// rest is a band of the rest; its sk, the same for every row,
 		// stands for the name order's key in page tokens.
 		rest = `hits(pk, score, sk) AS (SELECT rowid, %d, X'' FROM people_search WHERE people_search MATCH ?)`
+		// restPaired is rest leaving out the named by the names band's
+		// own query of pairs, when it has one anchored on a word of at
+		// most restPairsMost names, rather than by an FTS5 NOT on
+		// people_search's columns of names, which read the doclists of
+		// the query's words there a second time (issue 19: a quarter of
+		// the rest band's CPU for a full name).
+		restPaired = `hits(pk, score, sk) AS (SELECT rowid, %d, X'' FROM people_search WHERE people_search MATCH ?
+			AND rowid NOT IN (SELECT rowid FROM people_names WHERE people_names MATCH ?))`
 	)
 	restTerms := []orderTerm{
 		{sortKey: sortKey{expr: "h.score", kind: kindInt}, desc: true},
@@ -476,13 +494,21 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 	// others leave its names out by their words, as people_search holds
 	// no pairs.
 	mArg, nfArg := folded.query("name_folded other_folded"), folded.query("name_folded")
-	namesArg, err := tx.namesQuery(ctx, folded, foldedPairs)
+	namesArg, anchor, err := tx.namesQuery(ctx, folded, foldedPairs)
 	if err != nil {
 		return listing{}, err
 	}
+	// restBand is a band of the rest, score, of the matches of query
+	// that are not named.
+	restBand := func(score int, query string) band {
+		if anchor >= 0 && anchor <= restPairsMost {
+			return band{with: fmt.Sprintf(restPaired, score), withArgs: []any{query, namesArg}, terms: restTerms}
+		}
+		return band{with: fmt.Sprintf(rest, score), withArgs: []any{ftsNot(query, nfArg)}, terms: restTerms}
+	}
 	bands := []band{
 		{with: nf + `, hits(pk, score) AS (SELECT pk, 2 FROM nf)`, withArgs: []any{namesArg}},
-		{with: fmt.Sprintf(rest, 0), withArgs: []any{ftsNot(mArg, nfArg)}, terms: restTerms},
+		restBand(0, mArg),
 	}
 	if accented {
 		exact, err := tx.wordsOf(ctx, exactTerms)
@@ -495,7 +521,7 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 		// the words as typed anywhere (12.8 ms of "Nguyễn Thị Thanh Tâm"
 		// at a million people), only when a name needs it: none does
 		// when every name found spells the words as typed (issue 19).
-		neArg, err := tx.namesQuery(ctx, exact, exactPairs)
+		neArg, _, err := tx.namesQuery(ctx, exact, exactPairs)
 		if err != nil {
 			return listing{}, err
 		}
@@ -503,8 +529,8 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 		bands = []band{
 			{with: nf + `, ` + ne + `, ` + ae + `, hits(pk, score) AS (SELECT pk, CASE WHEN pk IN ne THEN 7 ELSE 2 + (pk IN ae) END FROM nf)`,
 				withArgs: []any{namesArg, neArg, aeArg}},
-			{with: fmt.Sprintf(rest, 1), withArgs: []any{ftsNot(aeArg, nfArg)}, terms: restTerms},
-			{with: fmt.Sprintf(rest, 0), withArgs: []any{ftsNot(mArg, aeArg, nfArg)}, terms: restTerms},
+			restBand(1, aeArg),
+			restBand(0, ftsNot(mArg, aeArg)),
 		}
 	}
 
