@@ -491,8 +491,8 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 		{sortKey: sortKey{expr: "h.pk", kind: kindInt}},
 	}
 	// The names band asks the index of names by pairs of words; the
-	// others leave its names out by their words, as people_search holds
-	// no pairs.
+	// others leave its names out by the same pairs (restBand), or by
+	// their words in people_search, which holds no pairs.
 	mArg, nfArg := folded.query("name_folded other_folded"), folded.query("name_folded")
 	namesArg, anchor, err := tx.namesQuery(ctx, folded, foldedPairs)
 	if err != nil {
