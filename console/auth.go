@@ -190,21 +190,6 @@ func safeNext(next string) string {
 	return next
 }
 
-// resultsBack is a profile's back parameter when it is the list of people
-// the profile was opened from (a path of this site, as safeNext keeps,
-// of the list page alone, with its search, filters and page), for the
-// link back to it; "" otherwise: another page or another site's address
-// would make the link a way out of the site.
-func resultsBack(back string) string {
-	if back == "" || safeNext(back) != back {
-		return ""
-	}
-	if u, err := url.Parse(back); err != nil || u.Path != "/people" || u.Fragment != "" {
-		return ""
-	}
-	return back
-}
-
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	email, password := r.PostFormValue("email"), r.PostFormValue("password")
 	data := loginData{Email: email, Next: safeNext(r.PostFormValue("next"))}

@@ -53,5 +53,5 @@ func (h *Handler) deleteChild(q *request) {
 		q.fail(h, err)
 		return
 	}
-	q.redirect("/people/"+personID, strings.TrimSuffix(kind, "s")+"-deleted")
+	q.redirect(withBack(q.backOf(), "/people/", personID), strings.TrimSuffix(kind, "s")+"-deleted")
 }

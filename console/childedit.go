@@ -98,8 +98,9 @@ func (h *Handler) editChild(q *request) {
 	}
 	parent := "people/" + personID
 	name := parent + "/" + kind + "/" + childID
-	d := &editData{Back: "/people/" + personID, Heading: form.title + " — thêm mới"}
-	d.Action = "/people/" + personID + "/" + kind + "/new"
+	back := q.backOf()
+	d := &editData{Back: withBack(back, "/people/", personID), Heading: form.title + " — thêm mới"}
+	d.Action = withBack(back, "/people/", personID, "/", kind, "/new")
 	if childID == "" {
 		d.RequestID = q.formRequestID()
 	}
@@ -111,8 +112,8 @@ func (h *Handler) editChild(q *request) {
 			return
 		}
 		cur = m
-		d.Action = "/people/" + personID + "/" + kind + "/" + childID + "/edit"
-		d.Delete = "/people/" + personID + "/" + kind + "/" + childID + "/delete"
+		d.Action = withBack(back, "/people/", personID, "/", kind, "/", childID, "/edit")
+		d.Delete = withBack(back, "/people/", personID, "/", kind, "/", childID, "/delete")
 		d.Heading = form.title + " — sửa"
 	}
 	p := &page{Data: d}

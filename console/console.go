@@ -309,6 +309,9 @@ type page struct {
 	// Who names the accounts behind the principals the page shows
 	// (whoNames).
 	Who map[string]string
+	// Here is the address of the page shown, for the back parameter of
+	// the links to the profiles it lists (withBack); "" after a form.
+	Here string
 }
 
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, name string, status int, p *page) {
@@ -334,6 +337,9 @@ func (q *request) show(h *Handler, name, nav, title string, p *page) {
 	}
 	p.Title, p.Nav, p.Account, p.CSRF = title, nav, q.sess.Account, q.sess.CSRF
 	p.Unit = q.unitName(h)
+	if q.r.Method == http.MethodGet {
+		p.Here = pageBack(q)
+	}
 	if p.Flash == "" {
 		p.Flash = flashes[q.r.URL.Query().Get("ok")]
 	}

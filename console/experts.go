@@ -2,6 +2,7 @@ package console
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"google.golang.org/grpc/codes"
@@ -147,6 +148,10 @@ type poolData struct {
 	FieldList               []option
 	Searched                bool
 	Found                   []*pb.ExpertCandidate
+
+	// People are the members' and the found experts' profiles, as the
+	// account reads them, by name: their links say who is who (namesake).
+	People map[string]*pb.Person
 }
 
 type engagementRow struct {
@@ -246,6 +251,14 @@ func (h *Handler) showPool(q *request, d *poolData, p *page) {
 		}
 	}
 	h.searchPool(q, d, p, name, fields)
+	var people []string
+	for _, m := range d.Members {
+		people = append(people, m.GetPerson())
+	}
+	for _, c := range d.Found {
+		people = append(people, c.GetPerson())
+	}
+	d.People = h.peopleByName(ctx, slices.DeleteFunc(people, func(s string) bool { return s == "" }))
 	q.show(h, "pool", "experts", pool.GetDisplayName(), p)
 }
 

@@ -269,8 +269,9 @@ type stateCount struct {
 type nominationRow struct {
 	N *pb.Nomination
 	// Name is the person's name as the server gives it to the account,
-	// or their id when it gives none.
-	Name string
+	// or their id when it gives none; Person their profile, nil then.
+	Name   string
+	Person *pb.Person
 }
 
 type nominateForm struct {
@@ -339,7 +340,11 @@ func (h *Handler) showHonorCampaign(q *request, d *honorCampaignData, p *page) {
 	}
 	d.Total = list.GetTotalSize()
 	d.NextURL = nextPage(honorCampaignPath(q), v, list.GetNextPageToken())
-	names := h.peopleNames(q, list.GetNominations())
+	var nominees []string
+	for _, n := range list.GetNominations() {
+		nominees = append(nominees, n.GetPerson())
+	}
+	people := h.peopleByName(ctx, nominees)
 	var deciders []string
 	for _, n := range list.GetNominations() {
 		for _, dec := range n.GetDecisions() {
@@ -348,33 +353,11 @@ func (h *Handler) showHonorCampaign(q *request, d *honorCampaignData, p *page) {
 	}
 	p.Who = q.whoNames(h, deciders)
 	for _, n := range list.GetNominations() {
-		row := nominationRow{N: n, Name: names[n.GetPerson()]}
+		row := nominationRow{N: n, Person: people[n.GetPerson()], Name: people[n.GetPerson()].GetDisplayName()}
 		if row.Name == "" {
 			row.Name = idOf(n.GetPerson())
 		}
 		d.Rows = append(d.Rows, row)
 	}
 	q.show(h, "honor", "honors", c.GetDisplayName(), p)
-}
-
-// peopleNames are the names of the people nominated, as the server gives
-// them to the account; none when it refuses the batch (a profile
-// restricted meanwhile), and the rows then show the ids.
-func (h *Handler) peopleNames(q *request, ns []*pb.Nomination) map[string]string {
-	out := map[string]string{}
-	var people []string
-	for _, n := range ns {
-		people = append(people, n.GetPerson())
-	}
-	if len(people) == 0 {
-		return out
-	}
-	got, err := h.people.BatchGetPeople(q.ctx(), &pb.BatchGetPeopleRequest{Names: people, View: pb.PersonView_PERSON_VIEW_BASIC})
-	if err != nil {
-		return out
-	}
-	for _, p := range got.GetPeople() {
-		out[p.GetName()] = p.GetDisplayName()
-	}
-	return out
 }

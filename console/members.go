@@ -225,6 +225,9 @@ type duplicate struct {
 type card struct {
 	*pb.Person
 	Names refNames
+	// Here is the membership page's address, which the link to the
+	// profile carries as its way back (withBack); "" after a form.
+	Here string
 }
 
 // membership shows one membership: the registered person, and beside them
@@ -250,8 +253,11 @@ func (h *Handler) showMembership(q *request, failure string, fields map[string]s
 		q.fail(h, err)
 		return
 	}
-	names := refNames{}
-	d := &membershipData{Association: a, M: m, Person: card{Names: names}, CanAct: canWritePeople(q.sess.Account)}
+	names, here := refNames{}, ""
+	if q.r.Method == http.MethodGet {
+		here = pageBack(q)
+	}
+	d := &membershipData{Association: a, M: m, Person: card{Names: names, Here: here}, CanAct: canWritePeople(q.sess.Account)}
 	// A registration linked by national ID to someone outside an
 	// account's scope does not bring them into it (DESIGN.md §10): the
 	// membership is the account's, the profile (and its name) is not.
@@ -292,7 +298,7 @@ func (h *Handler) showMembership(q *request, failure string, fields map[string]s
 		}
 	}
 	for _, dup := range m.GetPossibleDuplicates() {
-		x := duplicate{Person: card{Names: names}}
+		x := duplicate{Person: card{Names: names, Here: here}}
 		for _, r := range dup.GetReasons() {
 			x.Reasons = append(x.Reasons, labels.Of(r))
 		}

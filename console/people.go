@@ -68,7 +68,7 @@ type searchData struct {
 	// lists and counts are of the people in its scope alone.
 	Association string
 	// Back is this list's own address, which the profiles it links to
-	// link back to (resultsBack).
+	// link back to (listBack).
 	Back string
 }
 
@@ -404,7 +404,8 @@ type profileData struct {
 	// Desks are the associations whose membership pages the account
 	// opens: the profile's memberships link to them.
 	Desks map[string]bool
-	// Back is the list of people the profile was opened from, or "".
+	// Back is the list of people the profile was opened from, or "";
+	// its links and forms carry it on.
 	Back string
 }
 
@@ -429,7 +430,7 @@ func (h *Handler) showProfile(q *request, failure string, code int) {
 		CanEdit: live && canWritePeople(q.sess.Account), CanDelete: canDeletePeople(q.sess.Account), CanVerify: live && canVerify(q.sess.Account),
 		CanListToVerify: canListToVerify(q.sess.Account),
 		ContactWithheld: contactWithheld(q.sess.Account, p), Names: names, Desks: h.desks(q, p, names),
-		Back: resultsBack(q.r.URL.Query().Get("back"))}})
+		Back: q.backOf()}})
 }
 
 // desks are the associations of p's memberships whose desks the account
@@ -491,7 +492,8 @@ func (h *Handler) editPerson(q *request) {
 		q.fail(h, err)
 		return
 	}
-	d := &editData{Action: "/people/" + q.r.PathValue("id") + "/edit", Back: "/people/" + q.r.PathValue("id"),
+	back := q.backOf()
+	d := &editData{Action: withBack(back, "/people/", q.r.PathValue("id"), "/edit"), Back: withBack(back, "/people/", q.r.PathValue("id")),
 		Heading: "Sửa hồ sơ: " + cur.GetDisplayName()}
 	p := &page{Data: d}
 	ch := h.loadChoices(ctx, cur, personForm)

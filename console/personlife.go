@@ -125,6 +125,8 @@ func (h *Handler) holders(q *request, err error) []*pb.Person {
 
 type deletePersonData struct {
 	Person *pb.Person
+	// Back is the list the profile was opened from (listBack), or "".
+	Back string
 }
 
 // deletePerson shows what deleting a person means, and deletes them when
@@ -141,13 +143,13 @@ func (h *Handler) deletePerson(q *request) {
 		q.fail(h, err)
 		return
 	}
-	p := &page{Data: deletePersonData{Person: cur}}
+	p := &page{Data: deletePersonData{Person: cur, Back: q.backOf()}}
 	if q.r.Method == "POST" {
 		_, err := h.people.DeletePerson(ctx, &pb.DeletePersonRequest{Name: name, Etag: q.r.PostFormValue("etag")})
 		switch {
 		case err == nil, cur.GetDeleteTime() != nil:
 			// Sent twice: the first deleted them.
-			q.redirect("/people/"+q.r.PathValue("id"), "person-deleted")
+			q.redirect(withBack(q.backOf(), "/people/", q.r.PathValue("id")), "person-deleted")
 			return
 		case status.Code(err) == codes.Aborted:
 			p.Error, p.Status = msgDeleteStale, http.StatusConflict
@@ -156,7 +158,7 @@ func (h *Handler) deletePerson(q *request) {
 			return
 		}
 	} else if cur.GetDeleteTime() != nil {
-		q.redirect("/people/"+q.r.PathValue("id"), "")
+		q.redirect(withBack(q.backOf(), "/people/", q.r.PathValue("id")), "")
 		return
 	}
 	q.show(h, "deleteperson", "people", "Xoá hồ sơ: "+cur.GetDisplayName(), p)
@@ -171,7 +173,7 @@ func (h *Handler) undeletePerson(q *request) {
 	name := "people/" + q.r.PathValue("id")
 	_, err := h.people.UndeletePerson(q.ctx(), &pb.UndeletePersonRequest{Name: name, Etag: q.r.PostFormValue("etag")})
 	if err == nil {
-		q.redirect("/people/"+q.r.PathValue("id"), "person-restored")
+		q.redirect(withBack(q.backOf(), "/people/", q.r.PathValue("id")), "person-restored")
 		return
 	}
 	msg, _, code := explain(err)
@@ -181,7 +183,7 @@ func (h *Handler) undeletePerson(q *request) {
 	case codes.FailedPrecondition:
 		// Sent twice: the first restored them.
 		if cur, gerr := h.people.GetPerson(q.ctx(), &pb.GetPersonRequest{Name: name}); gerr == nil && cur.GetDeleteTime() == nil {
-			q.redirect("/people/"+q.r.PathValue("id"), "person-restored")
+			q.redirect(withBack(q.backOf(), "/people/", q.r.PathValue("id")), "person-restored")
 			return
 		}
 	}

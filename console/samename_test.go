@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 
 	"google.golang.org/genproto/googleapis/type/date"
@@ -46,6 +47,33 @@ func TestResultLinksOfNamesakesDiffer(t *testing.T) {
 	for _, want := range []string{"Trần Thị Mai, sinh năm 1980", "Trần Thị Mai, sinh năm 1991", "Trần Thị Mai, Bệnh viện Đa khoa tỉnh"} {
 		if !got[want] {
 			t.Errorf("no result link named %q; got %v", want, got)
+		}
+	}
+}
+
+// Wherever people are listed (a pool's members, an honours campaign's
+// nominees, a review campaign's profiles, the qualifications to verify, a
+// desk, a membership's page), a link to a person is named by their birth
+// year and workplace too, as the search's results are, so that two people
+// of the same name can be told apart. Before, only the results were.
+func TestEveryListTellsNamesakesApart(t *testing.T) {
+	e := newEnv(t)
+	membership := e.listsSetup()
+	b := e.signIn(e.account("admin", ""))
+	link := regexp.MustCompile(`<a href="[^"]*"[^>]* aria-label="([^"]*)">Nguyễn Văn Anh</a>`)
+	for _, list := range []string{"/reviews/ra-soat?state=ALL", "/experts/hoi-y-hoc/thuy-san", "/honors/tieu-bieu",
+		"/qualifications?state=UNVERIFIED", "/members/hoi-y-hoc", membership} {
+		code, body := b.get(list)
+		if code != http.StatusOK {
+			t.Fatalf("%s: HTTP %d", list, code)
+		}
+		m := link.FindStringSubmatch(body)
+		if m == nil {
+			t.Errorf("%s: no link to Anh named by more than his name", list)
+			continue
+		}
+		if got := html.UnescapeString(m[1]); !strings.HasPrefix(got, "Nguyễn Văn Anh, sinh năm 1985, Sở ") {
+			t.Errorf("%s: the link to Anh is named %q, want his name, birth year and workplace", list, got)
 		}
 	}
 }

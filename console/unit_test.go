@@ -163,11 +163,11 @@ func TestReviewCampaignPages(t *testing.T) {
 
 	b := e.signIn(e.unitAccount(admin, "registrar", org))
 	code, body = b.get("/reviews/2026")
-	if code != http.StatusOK || !strings.Contains(body, `id="confirm-anh"`) || !strings.Contains(body, `href="/people/anh/edit"`) {
+	if code != http.StatusOK || !strings.Contains(body, `id="confirm-anh"`) || !strings.Contains(body, `href="/people/anh/edit?back=%2Freviews%2F2026"`) {
 		t.Fatalf("the unit's reviews: HTTP %d, without a Confirm button and an edit link for Anh", code)
 	}
 	// Each row's link and button name the person, for a screen reader.
-	if !strings.Contains(body, `aria-label="Sửa hồ sơ: Nguyễn Văn Anh"`) || !strings.Contains(body, `aria-label="Xác nhận hồ sơ đúng: Nguyễn Văn Anh"`) {
+	if !strings.Contains(body, `aria-label="Sửa hồ sơ: Nguyễn Văn Anh, sinh năm 1985`) || !strings.Contains(body, `aria-label="Xác nhận hồ sơ đúng: Nguyễn Văn Anh, sinh năm 1985`) {
 		t.Errorf("the unit's reviews: the row's link and button do not name Anh")
 	}
 	if !strings.Contains(body, `<td class="num" id="total-confirmed">0</td>`) {

@@ -242,7 +242,8 @@ func init() {
 	funcs["verification"] = func(v *pb.Verification) string { return verificationWord(v.GetState()) }
 	funcs["verifyLink"] = func(personID string, q *pb.Qualification, next string) string {
 		u := "/people/" + personID + "/qualifications/" + idOf(q.GetName()) + "/verify"
-		if next != "" {
+		// The profile is where the form returns by itself.
+		if next != "" && next != "/people/"+personID {
 			u += "?next=" + url.QueryEscape(next)
 		}
 		return u
