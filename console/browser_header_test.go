@@ -59,3 +59,45 @@ func TestBrowserHeaderShowsTheWholeName(t *testing.T) {
 		}
 	}
 }
+
+// The signed-in email under the name is whole on the screens staff use
+// (1280 to 1920 px), not cut short with its whole only in the tooltip
+// (at 1366 px it was, to "nguyen.thi.thanh…"); on a phone and at 1024 px
+// it wraps rather than widen the page.
+func TestBrowserHeaderShowsTheWholeEmail(t *testing.T) {
+	ctx := tab(t)
+	e := newEnv(t)
+	email := "nguyen.thi.thanh.huong.quan.tri@sonoivu.angiang.gov.vn"
+	_, token, err := e.db.CreateAccount(context.Background(), email, "Nguyễn Thị Thanh Hương", "admin", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.SetPassword(context.Background(), token, testPassword); err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx, signInTasks(e.base+"/people", email), chromedp.WaitVisible("#q"))
+	dir := screenshotDir(t)
+	for _, width := range []int64{390, 1024, 1280, 1366, 1440, 1920} {
+		run(t, ctx,
+			chromedp.EmulateViewport(width, 800),
+			chromedp.Navigate(e.base+"/people"),
+			chromedp.WaitVisible("#q"),
+			window(dir, fmt.Sprintf("32-email-%d", width)),
+		)
+		faults := read(t, ctx, chromedp.Evaluate[[]string](`(() => {
+  const out = [], el = document.querySelector("#who .who-email");
+  if (!el.textContent.includes(`+"`"+email+"`"+`)) return ["the header does not hold the email"];
+  if (el.scrollWidth > el.clientWidth) out.push("the email's box shows " + el.clientWidth + " of its " + el.scrollWidth + " px");
+  const r = document.createRange();
+  r.selectNodeContents(el);
+  for (const b of r.getClientRects()) {
+    if (b.left < 0 || b.right > innerWidth) out.push("the email runs from " + Math.round(b.left) + " to " + Math.round(b.right) + " px, outside the window");
+  }
+  if (document.documentElement.scrollWidth > innerWidth) out.push("the page is " + document.documentElement.scrollWidth + " px wide");
+  return out;
+})()`))
+		for _, f := range faults {
+			t.Errorf("at %d px: %s", width, f)
+		}
+	}
+}
