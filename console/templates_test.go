@@ -2,6 +2,7 @@ package console
 
 import (
 	"io/fs"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -27,5 +28,27 @@ func TestPoolChoicesWrittenOnce(t *testing.T) {
 	}
 	if len(holders) != 1 || holders[0] != "templates/_poolchoices.html" {
 		t.Errorf("the pool forms' field and role boxes are written in %v, want once, in templates/_poolchoices.html", holders)
+	}
+}
+
+// TestPostFormsLeaveCheckingToTheServer: every form that sends something
+// is marked novalidate, so that the browser's own popup, in the browser's
+// language, never stands in for the server's Vietnamese marks of every
+// mistake (TestBrowserRequiredFieldsSpeakVietnamese shows them).
+func TestPostFormsLeaveCheckingToTheServer(t *testing.T) {
+	names, err := fs.Glob(assets, "templates/*.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		b, err := fs.ReadFile(assets, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tag := range regexp.MustCompile(`<form[^>]*>`).FindAllString(string(b), -1) {
+			if !strings.Contains(tag, `method="get"`) && !strings.Contains(tag, " novalidate") {
+				t.Errorf("%s: %s is checked by the browser, in its own language", name, tag)
+			}
+		}
 	}
 }
