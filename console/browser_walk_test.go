@@ -1,10 +1,15 @@
 package console_test
 
 import (
+	"context"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // An expert pool's search button is a button beside the boxes, not a
@@ -29,5 +34,43 @@ func TestBrowserPoolSearchButtonIsAButton(t *testing.T) {
 		if got != "" {
 			t.Errorf("at %d px: %s", width, got)
 		}
+	}
+}
+
+// An admin opens a review campaign over two units by ticking them, on a
+// phone as on a screen: the form's units are boxes to tick, not a list
+// to Ctrl-click (a click without Ctrl dropped the units chosen, and a
+// phone has no Ctrl; the form said "giữ Ctrl để chọn nhiều").
+func TestBrowserReviewCampaignUnitsAreTicked(t *testing.T) {
+	ctx := tab(t)
+	e := newEnv(t)
+	bg := context.Background()
+	for id, name := range map[string]string{"so-y-te": "Sở Y tế", "so-gd": "Sở Giáo dục và Đào tạo", "so-tc": "Sở Tài chính"} {
+		if _, err := e.admin.Organizations.CreateOrganization(bg, &pb.CreateOrganizationRequest{OrganizationId: id,
+			Organization: &pb.Organization{DisplayName: name}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run(t, ctx, chromedp.EmulateViewport(390, 800), signInTasks(e.base+"/reviews", e.account("admin", "")), chromedp.WaitVisible("#c-name"))
+	if n := read(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("select[multiple]").length`)); n != 0 {
+		t.Errorf("the form has %d lists to Ctrl-click", n)
+	}
+	run(t, ctx,
+		chromedp.SendKeys("#c-name", "Rà soát năm nay"),
+		chromedp.SendKeys("#c-id", "nam-nay"),
+		chromedp.SendKeys("#c-deadline", time.Now().AddDate(0, 1, 0).Format("02/01/2006")),
+		chromedp.Evaluate[chromedp.Void](`(() => {
+  for (const l of document.querySelectorAll("#c-orgs label")) if (/Sở Y tế|Sở Tài chính/.test(l.textContent)) l.click();
+})()`),
+		window(screenshotDir(t), "34-ra-soat-chon-don-vi-390"),
+	)
+	follow(t, ctx, chromedp.Click("#c-create"))
+	run(t, ctx, chromedp.WaitVisible("#campaign-name"))
+	c, err := e.admin.Reviews.GetReviewCampaign(bg, &pb.GetReviewCampaignRequest{Name: "reviewCampaigns/nam-nay"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(c.GetOrganizations(), " "); got != "organizations/so-tc organizations/so-y-te" && got != "organizations/so-y-te organizations/so-tc" {
+		t.Errorf("the campaign reviews %q, want the two units ticked", got)
 	}
 }
