@@ -60,6 +60,18 @@ func roleOptions(roles []string, r *http.Request) []option {
 	return out
 }
 
+func init() {
+	// chosen reports whether one of the options is chosen.
+	funcs["chosen"] = func(opts []option) bool {
+		for _, o := range opts {
+			if o.Selected {
+				return true
+			}
+		}
+		return false
+	}
+}
+
 // fieldsOf keeps the form's names for the request's fields: the server
 // speaks of display_name, the form of name.
 func fieldsOf(fields map[string]string) map[string]string {

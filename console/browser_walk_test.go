@@ -3,6 +3,9 @@ package console_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -72,5 +75,36 @@ func TestBrowserReviewCampaignUnitsAreTicked(t *testing.T) {
 	}
 	if got := strings.Join(c.GetOrganizations(), " "); got != "organizations/so-tc organizations/so-y-te" && got != "organizations/so-y-te organizations/so-tc" {
 		t.Errorf("the campaign reviews %q, want the two units ticked", got)
+	}
+}
+
+// The forms that make an account or a key choose no role by themselves:
+// they chose the first, admin, so that an account made in haste could do
+// everything. Sent without one, the form is refused beside the role's
+// box in Vietnamese, and nothing is made.
+func TestAccountFormsChooseNoRoleByThemselves(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(e.account("admin", ""))
+	for _, tc := range []struct{ path, name string }{{"/admin/accounts", "email"}, {"/admin/keys", "name"}} {
+		_, page := b.get(tc.path)
+		sel := regexp.MustCompile(`(?s)<select name="role"[^>]*>(.*?)</select>`).FindStringSubmatch(page)
+		if sel == nil || !strings.HasPrefix(sel[1], `<option value="" selected>`) || strings.Contains(sel[1], `" selected>Quản trị viên`) {
+			t.Errorf("%s: the role box chooses a role by itself: %q", tc.path, sel)
+		}
+		form := url.Values{"csrf": {csrfOf(page)}, "email": {"moi@example.vn"}, "name": {"Người mới"}, "role": {""}}
+		code, body := b.post(tc.path, form)
+		msg := regexp.MustCompile(`id="err-role">([^<]*)<`).FindStringSubmatch(body)
+		if code != http.StatusUnprocessableEntity || msg == nil || !vietnamese.MatchString(msg[1]) {
+			t.Errorf("%s sent without a role: HTTP %d, beside the role %q, want 422 and a message in Vietnamese", tc.path, code, msg)
+		}
+	}
+	accts, err := e.db.ListAccounts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range accts {
+		if a.Email == "moi@example.vn" {
+			t.Errorf("an account without a role was made: %+v", a)
+		}
 	}
 }

@@ -71,6 +71,8 @@ var violationsVi = []struct {
 	// A forced delete by a registrar of a pool holding restricted people
 	// (store.errHoldsRestricted).
 	{codes.FailedPrecondition, "force", "whose data is restricted", "nhóm này có thành viên hoặc lần tham gia của người đã bị hạn chế xử lý dữ liệu, bạn không xem được; chỉ quản trị viên xoá được"},
+	// An account's or a key's role left unchosen (accounts.proto).
+	{codes.InvalidArgument, "role", "must be admin", "hãy chọn vai trò trong danh sách"},
 	{codes.InvalidArgument, "", "required", "cần điền thông tin này"},
 }
 
