@@ -15,8 +15,9 @@ import (
 )
 
 // A qualification entered by mistake is deleted from its edit page, once
-// the box confirming it is ticked; without it the browser does not send
-// the form, and the console refuses one sent anyway.
+// the box confirming it is ticked; without it the console refuses the
+// form, on the same page, beside the box (the browser leaves the check
+// to it: its own popup would be in its own language).
 func TestBrowserDeletesAQualification(t *testing.T) {
 	ctx := tab(t)
 	e := newEnv(t)
@@ -32,14 +33,10 @@ func TestBrowserDeletesAQualification(t *testing.T) {
 		t.Fatalf("the qualification is gone after a deletion not confirmed: %v", err)
 	}
 
-	run(t, ctx,
-		signInTasks(e.base+edit, email),
-		chromedp.WaitVisible("#delete"),
-		// Not ticked: the browser keeps the page.
-		chromedp.Click("#delete"),
-		chromedp.WaitVisible("#delete"),
-		chromedp.Click("#confirm-delete"),
-	)
+	run(t, ctx, signInTasks(e.base+edit, email), chromedp.WaitVisible("#delete"))
+	// Not ticked: the page again, the box marked.
+	follow(t, ctx, chromedp.Click("#delete"))
+	run(t, ctx, chromedp.WaitVisible("#err-confirm-delete"), chromedp.Click("#confirm-delete"))
 	follow(t, ctx, chromedp.Click("#delete"))
 	run(t, ctx, chromedp.WaitVisible(".flash"))
 	if loc := read(t, ctx, chromedp.Location()); !strings.HasSuffix(loc, "/people/anh?ok=qualification-deleted") {

@@ -1,7 +1,6 @@
 package console
 
 import (
-	"net/http"
 	"strings"
 
 	"google.golang.org/grpc/codes"
@@ -46,7 +45,9 @@ func (h *Handler) deleteChild(q *request) {
 		return
 	}
 	if q.r.PostFormValue("confirm") == "" {
-		q.errorPage(h, "Xoá", msgConfirmDelete, http.StatusUnprocessableEntity)
+		// The entry's page again, the box to tick marked: the browser
+		// does not check it (novalidate).
+		h.childPage(q, false, msgConfirmDelete)
 		return
 	}
 	if err := remove(q, "people/"+personID+"/"+kind+"/"+childID, q.r.PostFormValue("etag")); err != nil {

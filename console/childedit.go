@@ -1,6 +1,7 @@
 package console
 
 import (
+	"net/http"
 	"strings"
 
 	"google.golang.org/grpc/codes"
@@ -85,7 +86,12 @@ var children = map[string]child{
 // editChild shows and saves the form of a qualification, position or
 // honour, new or existing; saving an existing one writes what the person
 // changed only, as editPerson does.
-func (h *Handler) editChild(q *request) {
+func (h *Handler) editChild(q *request) { h.childPage(q, q.r.Method == "POST", "") }
+
+// childPage shows the form of a qualification, position, work or honour,
+// and saves it when save; unconfirmed, when set, is a deletion's refusal
+// for want of its box ticked, said beside the box.
+func (h *Handler) childPage(q *request, save bool, unconfirmed string) {
 	if !q.mayWrite(h, "Sửa hồ sơ") {
 		return
 	}
@@ -117,12 +123,15 @@ func (h *Handler) editChild(q *request) {
 		d.Heading = form.title + " — sửa"
 	}
 	p := &page{Data: d}
+	if unconfirmed != "" {
+		p.Error, p.Status, d.DeleteError = unconfirmed, http.StatusUnprocessableEntity, unconfirmed
+	}
 	etagOf := func(m proto.Message) string {
 		fd := m.ProtoReflect().Descriptor().Fields().ByName("etag")
 		return m.ProtoReflect().Get(fd).String()
 	}
 	ch := h.loadChoices(q.ctx(), cur, form.fields)
-	if q.r.Method == "POST" {
+	if save {
 		in := proto.Clone(cur)
 		bad := readForm(q.r, in, form.fields, ch)
 		var err error

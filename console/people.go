@@ -470,8 +470,9 @@ type editData struct {
 	RequestID string
 	Fields    []fieldView
 	// Delete, for an existing qualification, position, work or honour,
-	// is where its deletion is posted (deleteChild).
-	Delete string
+	// is where its deletion is posted (deleteChild); DeleteError says,
+	// beside its box, that a deletion came without the box ticked.
+	Delete, DeleteError string
 	// Duplicates, for a new person, are the people the server says hold
 	// what was typed (holders).
 	Duplicates []*pb.Person
