@@ -117,6 +117,10 @@ func TestBrowserRequiredFieldsSpeakVietnamese(t *testing.T) {
 		if msg == "" || !vietnamese.MatchString(msg) {
 			t.Errorf("%s (%s): sent empty, the page says %q, want what is missing in Vietnamese", page, box, msg)
 		}
+		// The form again, to put right: not a page of the message alone.
+		if !read(t, ctx, chromedp.Evaluate[bool](`!!document.querySelector(`+"`"+box+"`"+`)`)) {
+			t.Errorf("%s (%s): sent empty, the answer is not the form again: %q", page, box, msg)
+		}
 	}
 	for _, f := range forms {
 		check(f.page, f.box)
