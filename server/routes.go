@@ -28,6 +28,8 @@ type route struct {
 	shape string
 	// rpc is the gRPC method it calls (/trithuc.v1.PersonService/GetPerson).
 	rpc string
+	// template is the binding's path template (/v1/{name=people/*}).
+	template string
 }
 
 // contractRoutes are the REST bindings the .proto files declare, read from
@@ -39,7 +41,7 @@ var contractRoutes = func() []route {
 	var out []route
 	for _, r := range operationsRoutes {
 		out = append(out, route{method: r.method, path: templateRegexp(r.pattern),
-			query: r.rpc == "ListOperations", input: r.input, shape: templateShape(r.pattern)})
+			query: r.rpc == "ListOperations", input: r.input, shape: templateShape(r.pattern), template: r.pattern})
 	}
 	protoregistry.GlobalFiles.RangeFilesByPackage("trithuc.v1", func(fd protoreflect.FileDescriptor) bool {
 		for i := 0; i < fd.Services().Len(); i++ {
@@ -56,7 +58,7 @@ var contractRoutes = func() []route {
 						out = append(out, route{method: m, path: templateRegexp(tmpl),
 							query: readsQuery(in, r.GetBody(), tmpl), body: r.GetBody(), input: in,
 							stream: methods.Get(j).IsStreamingServer(), shape: templateShape(tmpl),
-							rpc: "/" + string(svc.FullName()) + "/" + string(methods.Get(j).Name())})
+							rpc: "/" + string(svc.FullName()) + "/" + string(methods.Get(j).Name()), template: tmpl})
 					}
 				}
 			}

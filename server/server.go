@@ -331,7 +331,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 // httpHandler routes REST through the gateway and serves the documents
 // beside it.
 func (s *Server) httpHandler() (http.Handler, error) {
-	gw := runtime.NewServeMux(append(s.gatewayRouting(),
+	opts := append(s.gatewayRouting(),
 		// A google.api.HttpBody answer (a CSV export) is sent as it is.
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, &streamedBodyMarshaler{runtime.HTTPBodyMarshaler{Marshaler: newFastJSONPb(&runtime.JSONPb{
 			MarshalOptions: protojson.MarshalOptions{},
@@ -353,41 +353,34 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		runtime.WithMiddlewares(refuseMisrouted, refuseQuery, refuseRename, plainStreamError),
 		runtime.WithErrorHandler(gatewayError),
 		runtime.WithRoutingErrorHandler(routingError),
-		runtime.WithHealthzEndpoint(healthpb.NewHealthClient(s.inproc)),
-	)...)
+	)
+	gw := runtime.NewServeMux(append(opts[:len(opts):len(opts)], runtime.WithHealthzEndpoint(healthpb.NewHealthClient(s.inproc)))...)
 	// The operations' routes first: the gateway tries the routes registered
 	// last first, and GET /v1/operations/{operation} would take an import's
 	// report, /v1/operations/{operation}:report, for an operation's id.
 	if err := s.operationsGateway(gw); err != nil {
 		return nil, err
 	}
+	services := gatewayServices()
 	ctx := context.Background()
-	for _, register := range []func(context.Context, *runtime.ServeMux, grpc.ClientConnInterface) error{
-		gatewayOf(pb.RegisterPersonServiceHandlerClient, pb.NewPersonServiceClient),
-		gatewayOf(pb.RegisterOrganizationServiceHandlerClient, pb.NewOrganizationServiceClient),
-		gatewayOf(pb.RegisterChangeServiceHandlerClient, pb.NewChangeServiceClient),
-		gatewayOf(pb.RegisterReferenceServiceHandlerClient, pb.NewReferenceServiceClient),
-		gatewayOf(pb.RegisterMembershipServiceHandlerClient, pb.NewMembershipServiceClient),
-		gatewayOf(pb.RegisterExpertServiceHandlerClient, pb.NewExpertServiceClient),
-		gatewayOf(pb.RegisterHonorsServiceHandlerClient, pb.NewHonorsServiceClient),
-		gatewayOf(pb.RegisterReviewServiceHandlerClient, pb.NewReviewServiceClient),
-		gatewayOf(pb.RegisterAuditServiceHandlerClient, pb.NewAuditServiceClient),
-		gatewayOf(pb.RegisterAccountServiceHandlerClient, pb.NewAccountServiceClient),
-		gatewayOf(pb.RegisterStatisticsServiceHandlerClient, pb.NewStatisticsServiceClient),
-		gatewayOf(pb.RegisterTransferServiceHandlerClient, pb.NewTransferServiceClient),
-		gatewayOf(pb.RegisterPrivacyServiceHandlerClient, pb.NewPrivacyServiceClient),
-	} {
-		if err := register(ctx, gw, s.inproc); err != nil {
+	for _, svc := range services {
+		if err := svc.register(ctx, gw, s.inproc); err != nil {
 			return nil, fmt.Errorf("server: gateway: %w", err)
 		}
+	}
+	// Each service's routes on a router of their own as well, which a
+	// request whose path only that service has goes to (gatewaymux.go).
+	api, err := newServiceMuxes(gw, opts, services, s.inproc)
+	if err != nil {
+		return nil, fmt.Errorf("server: gateway: %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(apispec.OpenAPI)
 	})
-	mux.Handle("/", headAsGet(s.credentialBeforeBody(gw, limitBody(gw, int64(s.cfg.MaxRequestBytes), bodyTooLarge))))
-	mux.Handle(importRoute, s.credentialBeforeBody(gw, importContentType(limitBody(gw, int64(s.cfg.MaxImportBytes), bodyTooLarge))))
+	mux.Handle("/", headAsGet(s.credentialBeforeBody(gw, limitBody(api, int64(s.cfg.MaxRequestBytes), bodyTooLarge))))
+	mux.Handle(importRoute, s.credentialBeforeBody(gw, importContentType(limitBody(api, int64(s.cfg.MaxImportBytes), bodyTooLarge))))
 	// The web console (console.go) has its own paths, whose refusals are
 	// its pages; any other path is the API's, which answers in JSON.
 	con, err := s.consoleHandler()
