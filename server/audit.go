@@ -203,8 +203,7 @@ func newRequestID() string {
 // connection get here, and no HTTP header becomes metadata there
 // (incomingHeader), so a client cannot set it.
 func gatewayClient(ctx context.Context) string {
-	md, _ := metadata.FromIncomingContext(ctx)
-	if vals := md.Get(console.ClientMetadata); len(vals) > 0 {
+	if vals := metadata.ValueFromIncomingContext(ctx, console.ClientMetadata); len(vals) > 0 {
 		return vals[len(vals)-1]
 	}
 	return ""

@@ -57,8 +57,8 @@ func etagOf(m protoreflect.Message) string {
 // is ignored.
 func (s *Server) preconditionHook() hook {
 	return hook{request: func(ctx context.Context, _ string, req any) error {
-		md, _ := metadata.FromIncomingContext(ctx)
-		vals := md.Get(ifMatchMetadata)
+		// One key's values, not a copy of all the metadata.
+		vals := metadata.ValueFromIncomingContext(ctx, ifMatchMetadata)
 		msg, ok := req.(proto.Message)
 		if len(vals) == 0 || !ok {
 			return nil

@@ -123,8 +123,7 @@ func refusedText(ctx context.Context) error {
 	if !callFrom(ctx).rest {
 		return nil
 	}
-	md, _ := metadata.FromIncomingContext(ctx)
-	names := md.Get(invalidTextMD)
+	names := metadata.ValueFromIncomingContext(ctx, invalidTextMD)
 	if len(names) == 0 {
 		return nil
 	}
