@@ -236,7 +236,8 @@ func refuseMisrouted(next runtime.HandlerFunc) runtime.HandlerFunc {
 // would undelete.
 func refuseQuery(next runtime.HandlerFunc) runtime.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, params map[string]string) {
-		if r.URL.RawQuery == "" {
+		if r.URL.RawQuery == "" || !slices.ContainsFunc(shapeRoutes(r.Method, r.URL.EscapedPath()), func(rt route) bool { return !rt.query }) {
+			// Whatever binding matched reads the query, if one did.
 			next(w, r, params)
 			return
 		}
@@ -317,6 +318,10 @@ func refuseRename(next runtime.HandlerFunc) runtime.HandlerFunc {
 // stream, after a 200.
 func plainStreamError(next runtime.HandlerFunc) runtime.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, params map[string]string) {
+		if !slices.ContainsFunc(shapeRoutes(r.Method, r.URL.EscapedPath()), func(rt route) bool { return rt.stream }) {
+			next(w, r, params)
+			return
+		}
 		for _, rt := range matchingRoutes(r.Method, r.URL.EscapedPath()) {
 			if rt.stream {
 				w = &streamError{ResponseWriter: w}

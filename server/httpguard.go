@@ -39,7 +39,7 @@ func (s *Server) gatewayRouting() []runtime.ServeMuxOption {
 		runtime.WithDisableHTTPMethodOverride(),
 		runtime.WithDisablePathLengthFallback(),
 		runtime.WithMiddlewares(invalidTextParams),
-		runtime.WithMetadata(invalidTextMetadata),
+		// invalidTextMetadata is among gatewayAnnotations.
 	}
 }
 

@@ -164,6 +164,13 @@ func matchingRoutes(method, path string) []route {
 	return out
 }
 
+// shapeRoutes are the bindings of method whose paths have path's shape:
+// every binding matchingRoutes can give, and maybe more, without a
+// regular expression run.
+func shapeRoutes(method, path string) []route {
+	return routesByShape[method+" "+shapeOf(path)]
+}
+
 // routesByShape are the contract's bindings by method and the shape of
 // their paths (shapeOf), so that the gateway's middlewares, which ask of
 // every request, try the binding or two of its shape and not all 135

@@ -139,11 +139,24 @@ const certMetadata = "x-trithuc-client-cert-bin"
 // verified certificate on to the gRPC server. No HTTP header can set
 // either: the gateway forwards none (incomingHeader).
 func (s *Server) gatewayMetadata(_ context.Context, r *http.Request) metadata.MD {
-	md := metadata.Pairs(console.ClientMetadata, s.httpClient(r))
+	md := metadata.MD{console.ClientMetadata: {s.httpClient(r)}}
 	if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 || len(r.TLS.VerifiedChains[0]) == 0 {
 		return md
 	}
 	md.Append(certMetadata, string(r.TLS.VerifiedChains[0][0].RawSubject))
+	return md
+}
+
+// gatewayAnnotations is all the metadata the gateway adds to a REST call
+// (gatewayMetadata, ifMatchAnnotator, invalidTextMetadata), in one
+// annotator: the gateway joins each annotator's metadata into a new map.
+func (s *Server) gatewayAnnotations(ctx context.Context, r *http.Request) metadata.MD {
+	md := s.gatewayMetadata(ctx, r)
+	for _, more := range []metadata.MD{ifMatchAnnotator(ctx, r), invalidTextMetadata(ctx, r)} {
+		for k, v := range more {
+			md[k] = append(md[k], v...)
+		}
+	}
 	return md
 }
 
