@@ -135,3 +135,44 @@ func (db *DB) CountReadsPeopleRows(t testing.TB, filter string) (reads bool, pla
 	}
 	return reads, plan
 }
+
+// WriterCache is the writer connection's cache_size and SQLite's soft
+// heap limit, as PRAGMA answers them.
+func (db *DB) WriterCache(ctx context.Context) (cacheSize, heapLimit int64, err error) {
+	if err := db.writer.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cacheSize); err != nil {
+		return 0, 0, err
+	}
+	err = db.writer.QueryRowContext(ctx, `PRAGMA soft_heap_limit`).Scan(&heapLimit)
+	return cacheSize, heapLimit, err
+}
+
+// CheckIntegrity runs SQLite's integrity check (every index against its
+// table) and FTS5's on both full-text indexes, and returns what they
+// found wrong.
+func (db *DB) CheckIntegrity(ctx context.Context) ([]string, error) {
+	rows, err := db.writer.QueryContext(ctx, `PRAGMA integrity_check`)
+	if err != nil {
+		return nil, err
+	}
+	var bad []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if s != "ok" {
+			bad = append(bad, s)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, t := range []string{"people_search", "people_names"} {
+		if _, err := db.writer.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %s(%s, rank) VALUES ('integrity-check', 0)`, t, t)); err != nil {
+			bad = append(bad, t+": "+err.Error())
+		}
+	}
+	return bad, nil
+}

@@ -22,6 +22,9 @@ type BulkOptions struct {
 	People int
 	// Batch is the number of profiles per transaction; DefaultBatch when 0.
 	Batch int
+	// CacheBytes is the writer's page cache during the load;
+	// store.BulkCacheBytes when 0.
+	CacheBytes int64
 	// Progress, when set, is called after each batch.
 	Progress func(done int, elapsed time.Duration)
 }
@@ -96,8 +99,7 @@ func Batches(ctx context.Context, seed uint64, start, n, batch int, orgs []OrgSe
 // BulkLoad adds o.People generated profiles to db, and the organizations
 // they work at. People already in db are kept: the new ones are numbered
 // after them, so their ids and national IDs do not collide.
-func BulkLoad(ctx context.Context, db *store.DB, o BulkOptions) (BulkStats, error) {
-	var st BulkStats
+func BulkLoad(ctx context.Context, db *store.DB, o BulkOptions) (st BulkStats, err error) {
 	start := time.Now()
 	have, err := db.CountPeople(ctx, true)
 	if err != nil {
@@ -107,6 +109,19 @@ func BulkLoad(ctx context.Context, db *store.DB, o BulkOptions) (BulkStats, erro
 	if st.Organizations, err = EnsureOrganizations(ctx, db, orgs); err != nil {
 		return st, fmt.Errorf("organizations: %w", err)
 	}
+	cache := o.CacheBytes
+	if cache <= 0 {
+		cache = store.BulkCacheBytes
+	}
+	restore, err := db.GrowWriterCache(ctx, cache)
+	if err != nil {
+		return st, err
+	}
+	defer func() {
+		if rerr := restore(); err == nil {
+			err = rerr
+		}
+	}()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	// Three stages, so that both cores work: generating, preparing the
