@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 )
@@ -21,25 +22,30 @@ const BulkCacheBytes = 1 << 30
 // a bulk load, which holds the writer: a server's many small writes want
 // the cache and limit that Open sets.
 func (db *DB) GrowWriterCache(ctx context.Context, bytes int64) (restore func() error, err error) {
+	return growCache(ctx, db.writer, bytes)
+}
+
+// growCache is GrowWriterCache on writer, a pool of one connection.
+func growCache(ctx context.Context, writer *sql.DB, bytes int64) (restore func() error, err error) {
 	var oldCache, oldLimit int64
-	if err := db.writer.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&oldCache); err != nil {
+	if err := writer.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&oldCache); err != nil {
 		return nil, dbError(err)
 	}
-	if err := db.writer.QueryRowContext(ctx, `PRAGMA soft_heap_limit`).Scan(&oldLimit); err != nil {
+	if err := writer.QueryRowContext(ctx, `PRAGMA soft_heap_limit`).Scan(&oldLimit); err != nil {
 		return nil, dbError(err)
 	}
 	restore = func() error {
 		// Shrinking the cache frees the pages beyond it; neither pragma
 		// needs the caller's context, which may be done by now.
-		_, err1 := db.writer.Exec(fmt.Sprintf(`PRAGMA cache_size = %d`, oldCache))
-		_, err2 := db.writer.Exec(fmt.Sprintf(`PRAGMA soft_heap_limit = %d`, oldLimit))
+		_, err1 := writer.Exec(fmt.Sprintf(`PRAGMA cache_size = %d`, oldCache))
+		_, err2 := writer.Exec(fmt.Sprintf(`PRAGMA soft_heap_limit = %d`, oldLimit))
 		return dbError(errors.Join(err1, err2))
 	}
 	limit := oldLimit
 	if limit > 0 { // 0: none
 		limit += bytes
 	}
-	if _, err := db.writer.ExecContext(ctx, fmt.Sprintf(`PRAGMA soft_heap_limit = %d; PRAGMA cache_size = %d`, limit, -bytes/1024)); err != nil {
+	if _, err := writer.ExecContext(ctx, fmt.Sprintf(`PRAGMA soft_heap_limit = %d; PRAGMA cache_size = %d`, limit, -bytes/1024)); err != nil {
 		return nil, errors.Join(dbError(err), restore())
 	}
 	return restore, nil

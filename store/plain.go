@@ -316,6 +316,13 @@ func (p *Plain) NationalIDSerials(ctx context.Context) (map[string]int, error) {
 	return out, rows.Err()
 }
 
+// GrowWriterCache gives the writer's connection the page cache and memory
+// a bulk load's writer has (DB.GrowWriterCache), so that InsertBulkRows
+// stays the storage ceiling of the same load; restore puts both back.
+func (p *Plain) GrowWriterCache(ctx context.Context, bytes int64) (restore func() error, err error) {
+	return growCache(ctx, p.writer, bytes)
+}
+
 // InsertBulkRows inserts rows that PrepareBulk made in one BEGIN IMMEDIATE
 // transaction, a prepared statement per table, as WriteBulk does.
 func (p *Plain) InsertBulkRows(ctx context.Context, rows *BulkRows) error {

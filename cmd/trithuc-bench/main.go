@@ -309,6 +309,11 @@ func benchBulk(ctx context.Context, c *config, rep *report, n int, reuse bool, s
 		return err
 	}
 	defer plain.Close()
+	restore, err := plain.GrowWriterCache(ctx, store.BulkCacheBytes)
+	if err != nil {
+		return err
+	}
+	defer restore()
 	var inserting time.Duration
 	rows := 0
 	for b := range synth.Batches(ctx, c.seed, 0, n, c.batch, orgs) {
