@@ -30,8 +30,9 @@ created too), administrative units current and historical, and honours.
 People already there are kept; the new ones are numbered after them.
 
 With --db the profiles go straight into the database file through the
-store's bulk path, B profiles (default 5000) per transaction, fast enough
-for a million people in minutes; no server may be writing to the file.
+store's bulk path, B profiles (default 5000) per transaction and a 1 GiB
+page cache, fast enough for a million people in minutes; no server may be
+writing to the file.
 With --api they go through a running server, one call per person and per
 qualification, position and honour, which suits small N; when the server's
 rate limit refuses a call, gen waits as long as the server asks and goes on.
