@@ -9,12 +9,12 @@ import (
 
 // BulkCacheBytes is the writer's page cache during a bulk load
 // (GrowWriterCache). A batch of 5,000 people enters a dozen indexes keyed
-// at random (names' sort keys, the search indexes, email, phone): about
-// 60,000 leaf pages scattered over the file. With the writer's usual 32 MB
-// (8,000 pages) under the process's 96 MB of SQLite memory, most of them
-// were read from the file, evicted half-way (written to the log before the
-// commit) and read again, every batch; the load slowed as the file grew
-// (BENCHMARKS.md, "Issue 19 at a million people").
+// at random (names' sort keys, the search indexes, email, phone): tens of
+// thousands of leaf pages scattered over the file, against the writer's
+// usual 32 MB (8,000 pages) under the process's 96 MB of SQLite memory.
+// Adding 20,000 people to a million went from 583 to 653 people/s with it;
+// at 100,000 the difference was within the machine's noise (BENCHMARKS.md,
+// "Issue 19 at a million people").
 const BulkCacheBytes = 1 << 30
 
 // GrowWriterCache gives the writer's connection a page cache of bytes, and
