@@ -119,7 +119,7 @@ func TestBulkLoadWritesWhatCreatesWrite(t *testing.T) {
 		if !proto.Equal(views[0], views[1]) {
 			t.Errorf("people/%s FULL differs:\none by one: %v\nbulk:       %v", id, views[0], views[1])
 		}
-		revs, _, err := bulk.ListPersonRevisions(ctx, "people/"+id, 10, "", "")
+		revs, _, err := bulk.ListPersonRevisions(ctx, "people/"+id, 10, "", "", true)
 		if err != nil || len(revs) != 1 || revs[0].Before != nil || revs[0].After.GetPerson().GetFamilyName() != views[1].FamilyName {
 			t.Errorf("people/%s's revisions after a bulk load: %v, %v; want their creation", id, revs, err)
 		}
