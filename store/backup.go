@@ -20,60 +20,141 @@ import (
 // with VACUUM INTO. It writes nothing to the database: one opened
 // ReadOnly, of an older schema, is copied as it is, but for the copy's
 // change feed id (renewFeed).
+//
+// The copy is written beside dest under a name of its own (partialName),
+// checked, synced and only then given dest's name: a backup cut short by
+// a full disk, a signal or a crash never leaves at dest a file that looks
+// like a backup and is not one (VACUUM INTO syncs nothing).
 func (db *DB) Backup(ctx context.Context, dest string) error {
 	abs, err := filepath.Abs(dest)
 	if err != nil {
 		return fmt.Errorf("store: backup: %w", err)
 	}
+	if err := checkBackupTarget(dest, abs); err != nil {
+		return err
+	}
 	// The copy holds personal data: made here, empty and readable by its
 	// owner only, it is never readable by others, as VACUUM INTO would make
 	// it (it writes into an empty file, and makes a new one 0644).
-	f, err := os.OpenFile(abs, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if fi, serr := os.Stat(abs); errors.Is(err, os.ErrExist) && serr == nil && fi.IsDir() {
-		return fmt.Errorf("store: backup: %s is a directory; give the name of a new file in it, e.g. %s", dest,
-			filepath.Join(dest, "trithuc-"+time.Now().In(Vietnam).Format(time.DateOnly)+".db"))
-	}
-	if errors.Is(err, os.ErrExist) {
-		return fmt.Errorf("store: backup: %s exists; give a new file name", dest)
-	}
+	f, err := os.CreateTemp(filepath.Dir(abs), partialName(abs))
 	if errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("store: backup: there is no directory %s to write %s in; make it first (mkdir -p), or give another path", filepath.Dir(abs), dest)
+	}
+	if errors.Is(err, os.ErrPermission) {
+		return fmt.Errorf("store: backup: cannot write %s: this user may not make files in %s; give a file in a directory it may write", dest, filepath.Dir(abs))
 	}
 	if err != nil {
 		return fmt.Errorf("store: backup: %w", err)
 	}
+	tmp := f.Name()
 	if err := f.Close(); err != nil {
-		os.Remove(abs)
+		os.Remove(tmp)
 		return fmt.Errorf("store: backup: %w", err)
 	}
+	if err := db.backupTo(ctx, tmp, dest, abs); err != nil {
+		removeDatabase(tmp)
+		if ctx.Err() != nil {
+			return fmt.Errorf("store: backup: stopped before the copy was complete; nothing was written to %s", dest)
+		}
+		return err
+	}
+	return syncDir(filepath.Dir(abs))
+}
+
+// backupTo writes the copy to tmp, then gives it the name abs (dest as
+// the operator wrote it).
+func (db *DB) backupTo(ctx context.Context, tmp, dest, abs string) error {
 	// A connection of its own, read-only like the reader pool (VACUUM
 	// INTO writes only the copy), which a database opened read-only, or
 	// on a read-only mount, has too: the writer must not be held for the
 	// length of a backup.
 	conn, err := sql.Open("sqlite3", dsn(db.path, readParams(db.path)))
 	if err != nil {
-		os.Remove(abs)
 		return fmt.Errorf("store: backup: %w", err)
 	}
 	defer conn.Close()
 	need, err := backupSize(ctx, conn)
 	if err != nil {
-		os.Remove(abs)
 		return fmt.Errorf("store: backup: %w", err)
 	}
 	if err := checkBackupRoom(abs, need); err != nil {
-		os.Remove(abs)
 		return err
 	}
-	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, abs); err != nil {
-		removeDatabase(abs)
+	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
+		// The free space it reports is the space there is without the
+		// partial copy.
+		removeDatabase(tmp)
 		return backupWriteError(fmt.Errorf("store: backup: %w", err), abs, need)
 	}
-	if err := renewFeed(ctx, abs); err != nil {
-		removeDatabase(abs)
+	if err := renewFeed(ctx, tmp); err != nil {
 		return fmt.Errorf("store: backup: %w", err)
 	}
-	return checkFile(ctx, abs)
+	if err := checkFile(ctx, tmp); err != nil {
+		return fmt.Errorf("store: backup: the copy failed its check, so nothing was written to %s: %w", dest, err)
+	}
+	if err := syncFile(tmp); err != nil {
+		return backupWriteError(fmt.Errorf("store: backup: %w", err), abs, need)
+	}
+	if err := publish(tmp, abs); errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("store: backup: %s was made by something else while the backup ran; give a new file name", dest)
+	} else if err != nil {
+		return fmt.Errorf("store: backup: %w", err)
+	}
+	return nil
+}
+
+// partialName is the pattern of the name of a copy being written for the
+// backup abs (os.CreateTemp): one that a crash left is told for what it
+// is by its name.
+func partialName(abs string) string {
+	return filepath.Base(abs) + ".partial-*"
+}
+
+// checkBackupTarget refuses, before anything is read, a backup file that
+// exists or a directory given for one.
+func checkBackupTarget(dest, abs string) error {
+	fi, err := os.Lstat(abs)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("store: backup: %w", err)
+	}
+	if fi.IsDir() {
+		return fmt.Errorf("store: backup: %s is a directory; give the name of a new file in it, e.g. %s", dest,
+			filepath.Join(dest, "trithuc-"+time.Now().In(Vietnam).Format(time.DateOnly)+".db"))
+	}
+	return fmt.Errorf("store: backup: %s exists; give a new file name", dest)
+}
+
+// publish gives the complete file tmp the name dest, which must not
+// exist: a link refuses an existing dest where a rename would replace it.
+// A file system without links has the rename, after a last look.
+func publish(tmp, dest string) error {
+	err := os.Link(tmp, dest)
+	if err == nil || errors.Is(err, os.ErrExist) {
+		if err == nil {
+			err = os.Remove(tmp)
+		}
+		return err
+	}
+	if _, serr := os.Lstat(dest); serr == nil {
+		return os.ErrExist
+	}
+	return os.Rename(tmp, dest)
+}
+
+// syncFile writes the file at path to its disk.
+func syncFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // checkFile opens a database file read-only and runs SQLite's integrity

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// A backup stopped midway leaves nothing at the name it was given: killed
+// (kill -9, as a crash or a power cut would), its copy is found under a
+// name that says it is partial; interrupted (Ctrl-C, SIGTERM), it says
+// so and removes its copy. Whatever is found at the backup's name is a
+// whole backup, which restore takes; the live database is unharmed.
+func TestBackupStoppedMidway(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("signals as Linux has them")
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.db")
+	if out, err := cli(t, "gen", "--db", db, "--people", "3000", "--memberships=false"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, tt := range []struct {
+		name string
+		sig  syscall.Signal
+	}{{"Kill", syscall.SIGKILL}, {"Interrupt", syscall.SIGINT}, {"Terminate", syscall.SIGTERM}} {
+		t.Run(tt.name, func(t *testing.T) {
+			out := t.TempDir()
+			target := filepath.Join(out, "b.db")
+			var stderr strings.Builder
+			cmd := exec.Command(os.Args[0])
+			cmd.Env = append(os.Environ(), "TRITHUC_TEST_MAIN="+strings.Join([]string{"backup", "--db", db, target}, "\x1f"))
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			// Stopped as soon as its first file shows: well before the
+			// copy is complete.
+			var err error
+		wait:
+			for {
+				select {
+				case err = <-done:
+					break wait
+				default:
+				}
+				if entries, _ := os.ReadDir(out); len(entries) > 0 {
+					cmd.Process.Signal(tt.sig)
+					err = <-done
+					break
+				}
+			}
+			var exit *exec.ExitError
+			if err == nil || !errors.As(err, &exit) {
+				t.Skipf("the backup finished before it could be stopped (%v)", err)
+			}
+			if _, serr := os.Stat(target); serr == nil {
+				if rout, rerr := cli(t, "restore", "--db", filepath.Join(t.TempDir(), "r.db"), target); rerr != nil {
+					t.Errorf("a backup stopped midway (%s) left at %s a file that restore refuses: %v\n%s", tt.sig, target, rerr, rout)
+				}
+			}
+			entries, _ := os.ReadDir(out)
+			for _, e := range entries {
+				if tt.sig == syscall.SIGKILL && !strings.Contains(e.Name(), ".partial-") {
+					t.Errorf("a backup killed midway left %s, whose name does not say it is partial", e.Name())
+				}
+				if tt.sig != syscall.SIGKILL {
+					t.Errorf("a backup interrupted midway (%s) left %s behind", tt.sig, e.Name())
+				}
+			}
+			if tt.sig != syscall.SIGKILL {
+				for _, want := range []string{"stopped before the copy was complete", "nothing was written to " + target} {
+					if !strings.Contains(stderr.String(), want) {
+						t.Errorf("a backup interrupted midway (%s) said %q, want it to say %q", tt.sig, stderr.String(), want)
+					}
+				}
+			}
+			// The next backup to the same name is not in the way of the
+			// one stopped, and the live database is whole.
+			if out, err := cli(t, "backup", "--db", db, target); err != nil {
+				t.Fatalf("the backup after one stopped midway: %v\n%s", err, out)
+			}
+			if out, err := cli(t, "restore", "--db", filepath.Join(t.TempDir(), "r.db"), target); err != nil {
+				t.Errorf("restoring the backup after one stopped midway: %v\n%s", err, out)
+			}
+		})
+	}
+}
