@@ -158,8 +158,11 @@ func syncFile(path string) error {
 }
 
 // checkFile opens a database file read-only and runs SQLite's integrity
-// check on it.
+// check on it. What it finds wrong is a *badFile.
 func checkFile(ctx context.Context, path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.Size() == 0 {
+		return &badFile{why: path + " is empty (a backup cut short before it began?)", fix: restoreAnother}
+	}
 	conn, err := sql.Open("sqlite3", dsn(path, "mode=ro"))
 	if err != nil {
 		return err
@@ -167,21 +170,40 @@ func checkFile(ctx context.Context, path string) error {
 	defer conn.Close()
 	var result string
 	if err := conn.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&result); err != nil {
-		return fmt.Errorf("store: %s is not a database: %w", path, err)
+		var se sqlite3.Error
+		switch {
+		case errors.As(err, &se) && se.Code == sqlite3.ErrNotADB:
+			return &badFile{why: path + " is not a database (SQLite: " + err.Error() + ")", fix: giveBackup}
+		case errors.As(err, &se) && se.Code == sqlite3.ErrCorrupt:
+			return &badFile{why: path + " is damaged or cut short (SQLite: " + err.Error() + ")", fix: restoreAnother}
+		}
+		return fmt.Errorf("store: %s cannot be read: %w", path, err)
 	}
 	if result != "ok" {
-		return fmt.Errorf("store: %s failed its integrity check: %s", path, result)
+		return &badFile{why: path + " is damaged or cut short (SQLite's integrity check: " + strings.ReplaceAll(result, "\n", "; ") + ")", fix: restoreAnother}
 	}
 	var version int
 	err = conn.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&version)
 	if err != nil {
-		return fmt.Errorf("store: %s is not a trithuc database: %w", path, err)
+		return &badFile{why: path + " is not a trithuc backup (it has no schema_migrations table)", fix: giveBackup}
 	}
 	if version > len(migrations) {
-		return fmt.Errorf("store: %s has schema version %d, newer than this binary's %d", path, version, len(migrations))
+		return &badFile{why: fmt.Sprintf("%s has schema version %d, newer than this binary's %d", path, version, len(migrations)),
+			fix: "restore it with a trithuc of that release or later"}
 	}
 	return nil
 }
+
+// badFile is a file checkFile finds no whole trithuc database of this
+// release or an older one: why, and what to do instead of restoring it.
+type badFile struct{ why, fix string }
+
+func (e *badFile) Error() string { return "store: " + e.why }
+
+const (
+	restoreAnother = "take the backup again or restore another"
+	giveBackup     = "give the path of a backup that trithuc backup made"
+)
 
 // ErrInUse is returned by Restore when the destination database is open.
 var ErrInUse = errors.New("the database is in use; stop the server first")
@@ -197,7 +219,15 @@ var ErrInUse = errors.New("the database is in use; stop the server first")
 // upgraded backup, never a mix.
 func Restore(ctx context.Context, src, dest string, force bool, opts Options) error {
 	if err := checkFile(ctx, src); err != nil {
-		return err
+		unchanged := dest + " was not changed"
+		if _, serr := os.Stat(dest); serr != nil {
+			unchanged = "nothing was written to " + dest
+		}
+		var bad *badFile
+		if errors.As(err, &bad) {
+			return fmt.Errorf("store: restore: the backup %s; %s; %s", bad.why, unchanged, bad.fix)
+		}
+		return fmt.Errorf("store: restore: %w; %s", err, unchanged)
 	}
 	old, err := os.Stat(dest)
 	if err == nil {
