@@ -246,6 +246,18 @@ func Restore(ctx context.Context, src, dest string, force bool, opts Options) er
 		return fmt.Errorf("store: restore: %w", err)
 	}
 	tmp := dest + ".restoring"
+	// A copy a restore cut short left (killed, the machine down) is in
+	// the way of this one's, and its -wal would be read into it; trithuc
+	// restore holds the database's lock: no other restore is writing it.
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if _, err := os.Lstat(tmp + suffix); err == nil {
+			removeDatabase(tmp)
+			if opts.Log != nil {
+				opts.Log.Warn(fmt.Sprintf("restore: removed %s, the copy of a restore that was cut short", tmp))
+			}
+			break
+		}
+	}
 	if err := checkRestoreRoom(src, tmp); err != nil {
 		return err
 	}

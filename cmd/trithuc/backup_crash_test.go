@@ -93,3 +93,35 @@ func TestBackupStoppedMidway(t *testing.T) {
 		})
 	}
 }
+
+// The copy a restore killed midway left beside the database is not in
+// the way of the next restore, which removes it and says so.
+func TestRestoreAfterOneCutShort(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.db")
+	makeDatabase(t, db, "Ánh")
+	backup := filepath.Join(dir, "b.db")
+	if out, err := cli(t, "backup", "--db", db, backup); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, suffix := range []string{".restoring", ".restoring-wal"} {
+		if err := os.WriteFile(db+suffix, []byte("half a copy"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := cli(t, "restore", "--db", db, "--force", backup)
+	if err != nil {
+		t.Fatalf("a restore after one cut short: %v\n%s", err, out)
+	}
+	if want := "removed " + db + ".restoring, the copy of a restore that was cut short"; !strings.Contains(out, want) {
+		t.Errorf("the restore said %q, want it to say %q", out, want)
+	}
+	for _, suffix := range []string{".restoring", ".restoring-wal"} {
+		if _, err := os.Stat(db + suffix); err == nil {
+			t.Errorf("%s is left", db+suffix)
+		}
+	}
+	if got := givenNames(t, db); len(got) != 1 || got[0] != "Ánh" {
+		t.Errorf("the restored database holds %q, want [Ánh]", got)
+	}
+}
