@@ -264,7 +264,7 @@ func Restore(ctx context.Context, src, dest string, force bool, opts Options) er
 	own := restoredOwner(old, dir, os.Geteuid())
 	if err := copyFile(src, tmp, own.apply); err != nil {
 		removeDatabase(tmp)
-		return fmt.Errorf("store: restore: %w", err)
+		return restoreCopyError(err, src, tmp, dest, old != nil)
 	}
 	// Put back, the database hands out again sequence numbers of the
 	// feed that its followers have read past (cursor.go).

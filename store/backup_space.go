@@ -87,6 +87,39 @@ func backupWriteError(err error, dest string, need uint64) error {
 	return err
 }
 
+// restoreCopyError says what to do when the copy of the backup src
+// beside the database (tmp) failed, which is removed: for want of room,
+// where and how much there is; and that dest (there or not, existed) was
+// not changed.
+func restoreCopyError(err error, src, tmp, dest string, existed bool) error {
+	unchanged := dest + " was not changed"
+	if !existed {
+		unchanged = "nothing was written to " + dest
+	}
+	dir := filepath.Dir(tmp)
+	need := "the backup"
+	if fi, serr := os.Stat(src); serr == nil {
+		need = "the backup's " + byteSize(uint64(fi.Size()))
+	}
+	switch {
+	case errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT):
+		free := "an unknown amount"
+		if n, ferr := freeSpace(dir); ferr == nil {
+			free = byteSize(n)
+		}
+		return fmt.Errorf("store: restore: copying the backup %s to %s ran out of room: the disk holding %s is full (or its quota used up), %s free for %s; "+
+			"free space there and restore again; %s", src, tmp, dir, free, need, unchanged)
+	case errors.Is(err, syscall.EFBIG):
+		limit := "this process's limit on the size of the files it writes (ulimit -f; LimitFSIZE= in a systemd unit)"
+		if n, ok := fileSizeLimit(); ok {
+			limit = fmt.Sprintf("this process's limit of %s on the size of the files it writes (ulimit -f; LimitFSIZE= in a systemd unit)", byteSize(n))
+		}
+		return fmt.Errorf("store: restore: copying the backup %s to %s failed: %s is more than %s or the largest file the file system holding %s takes; "+
+			"raise the limit and restore again; %s", src, tmp, need, limit, dir, unchanged)
+	}
+	return fmt.Errorf("store: restore: copying the backup %s to %s failed: %w; %s", src, tmp, err, unchanged)
+}
+
 // byteSize writes a size in bytes for an operator: in MiB or GiB, and
 // exactly in bytes, which a script may compare.
 func byteSize(n uint64) string {

@@ -140,3 +140,46 @@ func TestNewDatabaseOnAFullDisk(t *testing.T) {
 		}
 	}
 }
+
+// A restore whose copy of the backup fails midway, past the space check
+// (a file size limit, RLIMIT_FSIZE, set by the shell of the process that
+// restores), says why and what to do, removes its copy and leaves the
+// database as it was.
+func TestRestorePastFileSizeLimit(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("ulimit -f as Linux has it")
+	}
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.db")
+	if out, err := cli(t, "gen", "--db", big, "--people", "500", "--memberships=false"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	backup := filepath.Join(dir, "b.db")
+	if out, err := cli(t, "backup", "--db", big, backup); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	db, _ := adminDatabase(t, dir)
+	before, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 64 blocks (of 512 or 1024 bytes, as the shell counts them) is far
+	// less than the backup.
+	cmd := exec.Command("/bin/sh", "-c", `ulimit -f 64 && exec "$0"`, os.Args[0])
+	cmd.Env = append(os.Environ(), "TRITHUC_TEST_MAIN="+strings.Join([]string{"restore", "--db", db, "--force", backup}, "\x1f"))
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("a restore past the file size limit succeeded:\n%s", out)
+	}
+	for _, want := range []string{"copying the backup " + backup, "limit of", "ulimit -f", "restore again", db + " was not changed"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("restore past the file size limit said %q, want it to say %q", out, want)
+		}
+	}
+	if after, _ := os.ReadFile(db); string(after) != string(before) {
+		t.Error("the failed restore changed the database")
+	}
+	if _, err := os.Stat(db + ".restoring"); err == nil {
+		t.Error("the failed restore left its copy behind")
+	}
+}
