@@ -28,6 +28,25 @@ func TestHelpExitsZeroEverywhere(t *testing.T) {
 	}
 }
 
+// A verb's --help says what it takes (keys create needs --role and
+// --name), not only its flags.
+func TestVerbHelpSaysWhatItTakes(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"keys", "create", "--help"}, "trithuc keys create --db PATH --role ROLE --name NAME"},
+		{[]string{"keys", "revoke", "--help"}, "trithuc keys revoke --db PATH ID"},
+		{[]string{"users", "create", "--help"}, "trithuc users create  --db PATH --email EMAIL --name NAME --role ROLE"},
+		{[]string{"users", "reset", "--help"}, "trithuc users reset   --db PATH [--url BASE] EMAIL|ID"},
+	} {
+		out, _ := cli(t, tt.args...)
+		if !strings.Contains(out, tt.want) || !strings.Contains(out, "Flags of "+tt.args[0]+" "+tt.args[1]+":\n") || !strings.Contains(out, "  -db file") {
+			t.Errorf("trithuc %s printed %q, want it to say %q and list the verb's flags", strings.Join(tt.args, " "), out, tt.want)
+		}
+	}
+}
+
 func TestVersion(t *testing.T) {
 	for _, arg := range []string{"version", "--version"} {
 		out, err := cli(t, arg)

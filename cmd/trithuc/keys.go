@@ -72,6 +72,11 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintf(stderr, keysUsage, strings.Join(server.Roles, ", "))
 		return usageError(fmt.Sprintf("keys: unknown verb %q", verb))
 	}
+	// --help of a verb says what it takes as well as its flags.
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, keysUsage+"\nFlags of keys %s:\n", strings.Join(server.Roles, ", "), verb)
+		fs.PrintDefaults()
+	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

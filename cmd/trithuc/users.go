@@ -78,6 +78,11 @@ func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprint(stderr, help)
 		return usageError(fmt.Sprintf("users: unknown verb %q", verb))
 	}
+	// --help of a verb says what it takes as well as its flags.
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "%s\nFlags of users %s:\n", help, verb)
+		fs.PrintDefaults()
+	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
