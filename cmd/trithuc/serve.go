@@ -266,6 +266,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		log.Warn(fmt.Sprintf("no database at %s: created a new, empty one", db.Path()),
 			"hint", "if a database was expected there, stop the server and check --db")
 	}
+	if !c.demo && certRoles.Len() == 0 {
+		warnNoCredentials(ctx, db, log)
+	}
 	if c.demo && !created {
 		if err := demoDatabase(ctx, db); err != nil {
 			return err
@@ -511,4 +514,31 @@ func corsOrigins(list string) ([]string, error) {
 		out = append(out, u.Scheme+"://"+u.Host)
 	}
 	return out, nil
+}
+
+// warnNoCredentials says how to make the first key when no key or console
+// account can sign in: every call but the health checks would be refused,
+// and a fresh server says nothing else of it.
+func warnNoCredentials(ctx context.Context, db *store.DB, log *slog.Logger) {
+	keys, err := db.ListKeys(ctx)
+	if err != nil {
+		return
+	}
+	now := time.Now()
+	for _, k := range keys {
+		if k.RevokeTime.IsZero() && (k.ExpireTime.IsZero() || k.ExpireTime.After(now)) {
+			return
+		}
+	}
+	accounts, err := db.ListAccounts(ctx)
+	if err != nil {
+		return
+	}
+	for _, a := range accounts {
+		if a.DisableTime.IsZero() {
+			return
+		}
+	}
+	log.Warn("no live API key or console account: every call but the health checks is refused",
+		"hint", fmt.Sprintf("make the first beside the running server: trithuc keys create --db %s --role admin --name NAME", db.Path()))
 }

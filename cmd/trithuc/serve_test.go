@@ -40,6 +40,25 @@ func serveLog(t *testing.T, args ...string) string {
 	return errOut.String()
 }
 
+// A server that no key or console account can sign in to says how to
+// make the first key; once there is one, it says nothing of it.
+func TestServeSaysHowToMakeTheFirstKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.db")
+	wants := []string{"no live API key or console account", "trithuc keys create --db " + path + " --role admin --name NAME"}
+	log := serveLog(t, "--db", path)
+	for _, want := range wants {
+		if !strings.Contains(log, want) {
+			t.Errorf("the log of a server nobody can sign in to does not say %q:\n%s", want, log)
+		}
+	}
+	if out, err := cli(t, "keys", "create", "--db", path, "--role", "admin", "--name", "a"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if log := serveLog(t, "--db", path); strings.Contains(log, wants[0]) {
+		t.Errorf("the log says there is no key after one was made:\n%s", log)
+	}
+}
+
 // serve warns when it makes a new database, so that a wrong --db after a
 // restart is noticed; not when it opens one that exists.
 func TestServeWarnsOfNewDatabase(t *testing.T) {
