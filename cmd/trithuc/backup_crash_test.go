@@ -125,3 +125,40 @@ func TestRestoreAfterOneCutShort(t *testing.T) {
 		t.Errorf("the restored database holds %q, want [Ánh]", got)
 	}
 }
+
+// A backup of a serving database that fails midway (past the file size
+// limit) or is killed leaves the server serving reads and writes.
+func TestServerServesThroughFailedBackups(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("ulimit -f as Linux has it")
+	}
+	dir := t.TempDir()
+	addr, token, stop := serveDemo(t, dir)
+	defer stop()
+	db := filepath.Join(dir, "t.db")
+	c := []string{"--server", addr, "--token", token}
+	target := filepath.Join(t.TempDir(), "b.db")
+	limited := exec.Command("/bin/sh", "-c", `ulimit -f 64 && exec "$0"`, os.Args[0])
+	limited.Env = append(os.Environ(), "TRITHUC_TEST_MAIN="+strings.Join([]string{"backup", "--db", db, target}, "\x1f"))
+	if out, err := limited.CombinedOutput(); err == nil {
+		t.Fatalf("a backup past the file size limit succeeded:\n%s", out)
+	}
+	killed := exec.Command(os.Args[0])
+	killed.Env = append(os.Environ(), "TRITHUC_TEST_MAIN="+strings.Join([]string{"backup", "--db", db, target}, "\x1f"))
+	if err := killed.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- killed.Wait() }()
+	// Killed as soon as its copy shows, or let end.
+	for entries, _ := os.ReadDir(filepath.Dir(target)); len(entries) == 0 && len(done) == 0; entries, _ = os.ReadDir(filepath.Dir(target)) {
+	}
+	killed.Process.Kill()
+	<-done
+	if out, err := cli(t, append([]string{"people", "create", "--family-name", "Lò", "--given-name", "Văn Pọm"}, c...)...); err != nil {
+		t.Fatalf("a write after the failed backups: %v\n%s", err, out)
+	}
+	if out, err := cli(t, append([]string{"people", "list", "--filter", `given_name = "Văn Pọm"`}, c...)...); err != nil || !strings.Contains(out, "Pọm") {
+		t.Errorf("a read after the failed backups: %v\n%s", err, out)
+	}
+}
