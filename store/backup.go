@@ -84,6 +84,9 @@ func (db *DB) backupTo(ctx context.Context, tmp, dest, abs string) error {
 		// The free space it reports is the space there is without the
 		// partial copy.
 		removeDatabase(tmp)
+		if derr := BackupOfDamaged(db.path, err); derr != nil {
+			return derr
+		}
 		return backupWriteError(fmt.Errorf("store: backup: %w", err), abs, need)
 	}
 	if err := renewFeed(ctx, tmp); err != nil {

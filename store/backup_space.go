@@ -120,6 +120,18 @@ func restoreCopyError(err error, src, tmp, dest string, existed bool) error {
 	return fmt.Errorf("store: restore: copying the backup %s to %s failed: %w; %s", src, tmp, err, unchanged)
 }
 
+// BackupOfDamaged is the refusal of a backup of the database at path
+// when err is SQLite's report that it is damaged, saying what to do;
+// nil for other errors. A copy of it would be damaged too.
+func BackupOfDamaged(path string, err error) error {
+	var sqe sqlite3.Error
+	if !errors.As(err, &sqe) || sqe.Code != sqlite3.ErrCorrupt && sqe.Code != sqlite3.ErrNotADB {
+		return nil
+	}
+	return fmt.Errorf("store: backup: the database %s is damaged (SQLite: %v), so no backup of it was taken; keep the backups taken before, "+
+		"and restore the last good one: stop the server, then trithuc restore --db %s --force BACKUP_FILE", path, sqe, path)
+}
+
 // byteSize writes a size in bytes for an operator: in MiB or GiB, and
 // exactly in bytes, which a script may compare.
 func byteSize(n uint64) string {

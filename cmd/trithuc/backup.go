@@ -50,6 +50,9 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	// upgraded behind its back, and one of an older schema is copied as it
 	// is (restore upgrades it).
 	db, err := store.OpenWith(ctx, *dbPath, store.Options{ReadOnly: true, Log: stderrLog(stderr)})
+	if derr := store.BackupOfDamaged(*dbPath, err); derr != nil {
+		return derr
+	}
 	if err != nil {
 		return err
 	}

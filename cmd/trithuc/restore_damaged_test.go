@@ -90,3 +90,47 @@ func TestRestoreDamagedBackup(t *testing.T) {
 		t.Errorf("restoring the good backup after the refused ones: %v\n%s", err, out)
 	}
 }
+
+// A backup of a damaged database (cut short, pages overwritten) is
+// refused saying so and what to do, and writes nothing.
+func TestBackupOfDamagedDatabase(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.db")
+	if out, err := cli(t, "gen", "--db", db, "--people", "300", "--memberships=false"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	good := filepath.Join(dir, "good.db")
+	if out, err := cli(t, "backup", "--db", db, good); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	whole, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	overwritten := bytes.Clone(whole)
+	copy(overwritten[8*4096:], bytes.Repeat([]byte("garbage!"), 4*4096/8))
+	for _, tt := range []struct {
+		name string
+		file []byte
+	}{{"ErrCutShort", whole[:len(whole)/2]}, {"ErrOverwritten", overwritten}} {
+		t.Run(tt.name, func(t *testing.T) {
+			damaged := filepath.Join(t.TempDir(), "live.db")
+			if err := os.WriteFile(damaged, tt.file, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out := t.TempDir()
+			_, err := cli(t, "backup", "--db", damaged, filepath.Join(out, "b.db"))
+			if err == nil {
+				t.Fatal("a backup of a damaged database succeeded")
+			}
+			for _, want := range []string{"the database " + damaged + " is damaged", "no backup of it was taken", "trithuc restore --db " + damaged + " --force"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("the backup of a damaged database said %q, want it to say %q", err, want)
+				}
+			}
+			if entries, _ := os.ReadDir(out); len(entries) > 0 {
+				t.Errorf("the refused backup left %s", entries[0].Name())
+			}
+		})
+	}
+}
