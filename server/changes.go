@@ -26,6 +26,9 @@ type changeService struct {
 	// stop waits for the calls in flight, and a watch never ends by itself.
 	draining <-chan struct{}
 	watches  *callLimit
+	// shown is what of memberships and consents the caller reads: a
+	// change of what it does not, alone, is left out (holdings.go).
+	shown func(ctx context.Context) store.Shown
 }
 
 // A watch lives as long as its caller likes, holding a goroutine, a batch
@@ -59,8 +62,9 @@ var feedTypes = map[string][]pb.Change_ResourceType{
 		pb.Change_MEMBERSHIP, pb.Change_CONSENT, pb.Change_WORK},
 }
 
-func changeQuery(ctx context.Context, after int64, field, filter string, size int32) store.ChangeQuery {
-	q := store.ChangeQuery{After: after, CursorField: field, Filter: filter, PageSize: int(size), HideRestricted: restrictionApplies(ctx)}
+func (s *changeService) changeQuery(ctx context.Context, after int64, field, filter string, size int32) store.ChangeQuery {
+	q := store.ChangeQuery{After: after, CursorField: field, Filter: filter, PageSize: int(size), HideRestricted: restrictionApplies(ctx),
+		Shown: s.shown(ctx)}
 	if p := callFrom(ctx).principal; p != nil {
 		role := p.Role
 		if p.Association != "" {
@@ -80,7 +84,7 @@ func (s *changeService) ListChanges(ctx context.Context, req *pb.ListChangesRequ
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
-	page, err := s.db.ListChanges(ctx, changeQuery(ctx, after, "page_token", req.GetFilter(), req.GetPageSize()))
+	page, err := s.db.ListChanges(ctx, s.changeQuery(ctx, after, "page_token", req.GetFilter(), req.GetPageSize()))
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
@@ -168,7 +172,7 @@ func (s *changeService) WatchChanges(req *pb.WatchChangesRequest, stream grpc.Se
 	if err != nil {
 		return grpcError(ctx, err)
 	}
-	q := changeQuery(ctx, after, "cursor", req.GetFilter(), watchBatch)
+	q := s.changeQuery(ctx, after, "cursor", req.GetFilter(), watchBatch)
 	for {
 		signal := s.db.ChangeSignal()
 		page, err := s.db.ListChanges(ctx, q)

@@ -14,6 +14,9 @@ type personService struct {
 	requests idempotency
 	pb.UnimplementedPersonServiceServer
 	db *store.DB
+	// shown is what of memberships and consents the caller reads, whose
+	// etag of a person an update's is (holdings.go).
+	shown func(ctx context.Context) store.Shown
 }
 
 func (s *personService) CreatePerson(ctx context.Context, req *pb.CreatePersonRequest) (*pb.Person, error) {
@@ -61,6 +64,7 @@ func (s *personService) SearchPeople(ctx context.Context, req *pb.SearchPeopleRe
 
 func (s *personService) UpdatePerson(ctx context.Context, req *pb.UpdatePersonRequest) (*pb.Person, error) {
 	return update(ctx, req.GetUpdateMask(), req.GetPerson(), req.GetValidateOnly(), func(name string, o store.WriteOptions, apply func(*pb.Person) error) (*pb.Person, error) {
+		o.Shown = s.shown(ctx)
 		return s.db.UpdatePerson(ctx, name, o, apply)
 	})
 }

@@ -272,10 +272,10 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	// Every service is reachable by the gateway in process as well (inproc.go).
 	reg := registrar{Server: s.grpc, inproc: s.inproc}
 	requests := idempotency{keptFor: cfg.Retention.Idempotency}
-	pb.RegisterPersonServiceServer(reg, &personService{db: db, requests: requests})
+	pb.RegisterPersonServiceServer(reg, &personService{db: db, requests: requests, shown: s.shown})
 	pb.RegisterOrganizationServiceServer(reg, &organizationService{db: db, requests: requests})
 	s.watches = newWatchLimit()
-	pb.RegisterChangeServiceServer(reg, &changeService{db: db, draining: s.draining, watches: s.watches})
+	pb.RegisterChangeServiceServer(reg, &changeService{db: db, draining: s.draining, watches: s.watches, shown: s.shown})
 	pb.RegisterReferenceServiceServer(reg, &referenceService{db: db})
 	pb.RegisterMembershipServiceServer(reg, &membershipService{db: db, requests: requests})
 	pb.RegisterExpertServiceServer(reg, &expertService{db: db, requests: requests})

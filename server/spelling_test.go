@@ -255,6 +255,16 @@ func TestUpgradeTidiesStoredNames(t *testing.T) {
 		{"CREATE TRIGGER qualifications_change_update AFTER UPDATE ON qualifications BEGIN SELECT 1; END", nil},
 		// 0047 undone: its column.
 		{"ALTER TABLE profile_reviews DROP COLUMN confirmer_principal", nil},
+		// 0051 undone: its columns, which its trigger (made again by it,
+		// here a stand-in for 0033's) names.
+		{"DROP TRIGGER people_change_update", nil},
+		{"ALTER TABLE people DROP COLUMN holdings_hidden", nil},
+		{"ALTER TABLE people DROP COLUMN holdings_last", nil},
+		{"ALTER TABLE people DROP COLUMN holdings_time", nil},
+		{"ALTER TABLE people DROP COLUMN consents_hidden", nil},
+		{"ALTER TABLE people DROP COLUMN consents_last", nil},
+		{"ALTER TABLE people DROP COLUMN consents_time", nil},
+		{"CREATE TRIGGER people_change_update AFTER UPDATE ON people BEGIN SELECT 1; END", nil},
 	} {
 		if _, err := conn.Exec(stmt.sql, stmt.args...); err != nil {
 			t.Fatal(err)

@@ -120,6 +120,10 @@ type ChangeQuery struct {
 	// the change that restricted them, told as their DELETED, so that a
 	// copy drops them (server/privacy.go).
 	HideRestricted bool
+	// Shown is what of a person's memberships and consents the caller
+	// reads: a change of what it does not read, alone, is left out
+	// (holdings.go).
+	Shown Shown
 }
 
 // ChangePage is one read of the feed.
@@ -205,6 +209,9 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 		}
 		if q.Types != nil {
 			conds = append(conds, "c.type IN ("+typeList(q.Types)+")")
+		}
+		if q.Shown != ShownAll {
+			conds = append(conds, "NOT "+hiddenChangeSQL(q.Shown, "c"))
 		}
 		// brought selects the DELETED of the people who left the caller's
 		// scope (leftScopeSQL), and the DELETED and UPDATED of those a move
@@ -428,12 +435,14 @@ func typeSeen(types []pb.Change_ResourceType, t pb.Change_ResourceType) bool {
 	return types == nil || slices.Contains(types, t)
 }
 
+// splitFields are the field paths of a change's fields, without the
+// marks of a change of memberships or consents alone (holdings.go).
 func splitFields(s string) []string {
 	s = strings.Trim(s, ",")
 	if s == "" {
 		return nil
 	}
-	return strings.Split(s, ",")
+	return slices.DeleteFunc(strings.Split(s, ","), func(f string) bool { return strings.HasPrefix(f, "~") })
 }
 
 func typeList(ts []pb.Change_ResourceType) string {

@@ -176,10 +176,14 @@ func (db *DB) CreateConsent(ctx context.Context, parent string, c *pb.Consent, a
 		if err != nil {
 			return err
 		}
+		effects, err := tx.consentEffects(ctx, p.pk)
+		if err != nil {
+			return err
+		}
 		if out, err = tx.insertConsent(ctx, p, 0, c); err != nil {
 			return err
 		}
-		return tx.touchPerson(ctx, p.pk)
+		return tx.touchHolding(ctx, p.pk, effects, true)
 	})
 	return out, err
 }
@@ -245,6 +249,10 @@ func (db *DB) WithdrawConsent(ctx context.Context, name string, o WriteOptions) 
 			return errorf(FailedPrecondition, "", "%s was withdrawn already, at %s", name,
 				r.c.WithdrawTime.AsTime().Format("2006-01-02 15:04:05Z07:00"))
 		}
+		effects, err := tx.consentEffects(ctx, p.pk)
+		if err != nil {
+			return err
+		}
 		if err := tx.withdrawConsentPK(ctx, p.pk, r.pk); err != nil {
 			return err
 		}
@@ -253,7 +261,7 @@ func (db *DB) WithdrawConsent(ctx context.Context, name string, o WriteOptions) 
 			return err
 		}
 		out = after.c
-		return tx.touchPerson(ctx, p.pk)
+		return tx.touchHolding(ctx, p.pk, effects, true)
 	})
 	return out, err
 }

@@ -147,6 +147,10 @@ func (tx *Tx) transition(ctx context.Context, name, assocID, id string, act acti
 		return out, err
 	}
 	before := proto.Clone(r.m).(*pb.Membership)
+	effects, err := tx.consentEffects(ctx, r.personPK)
+	if err != nil {
+		return out, err
+	}
 	now := micros(tx.now)
 	consentLive := r.m.Consent != nil && r.m.Consent.WithdrawTime == nil
 	if act.verb == withdraw.verb && t.ConsentWithdrawn && !slices.Contains(act.from, r.m.State) {
@@ -160,7 +164,7 @@ func (tx *Tx) transition(ctx context.Context, name, assocID, id string, act acti
 		if _, err := tx.ExecContext(ctx, `UPDATE memberships SET update_time = ?, revision = revision + 1 WHERE pk = ?`, now, r.pk); err != nil {
 			return out, dbError(err)
 		}
-		err = tx.finishTransition(ctx, assocID, id, r.personPK, before, &out)
+		err = tx.finishTransition(ctx, assocID, id, r.personPK, effects, before, &out)
 		return out, err
 	}
 	if !slices.Contains(act.from, r.m.State) {
@@ -198,7 +202,7 @@ func (tx *Tx) transition(ctx context.Context, name, assocID, id string, act acti
 			return out, dbError(err)
 		}
 	}
-	err = tx.finishTransition(ctx, assocID, id, r.personPK, before, &out)
+	err = tx.finishTransition(ctx, assocID, id, r.personPK, effects, before, &out)
 	return out, err
 }
 
@@ -215,11 +219,12 @@ func (tx *Tx) withdrawConsent(ctx context.Context, membershipPK int64) error {
 	return tx.withdrawConsentPK(ctx, personPK, consentPK)
 }
 
-// finishTransition marks the member's profile changed (it shows their
-// memberships), reads the membership back and stores the change from
-// before as a revision of the person.
-func (tx *Tx) finishTransition(ctx context.Context, assocID, id string, personPK int64, before *pb.Membership, out **pb.Membership) error {
-	if err := tx.touchPerson(ctx, personPK); err != nil {
+// finishTransition marks the member's profile changed for those who read
+// their memberships (touchHolding, effects being consentEffects from
+// before), reads the membership back and stores the change from before as
+// a revision of the person.
+func (tx *Tx) finishTransition(ctx context.Context, assocID, id string, personPK int64, effects string, before *pb.Membership, out **pb.Membership) error {
+	if err := tx.touchHolding(ctx, personPK, effects, false); err != nil {
 		return err
 	}
 	r, err := tx.membership(ctx, assocID, id)
@@ -364,6 +369,10 @@ func (db *DB) UpdateMembership(ctx context.Context, name string, o WriteOptions,
 			return err
 		}
 		before := proto.Clone(r.m).(*pb.Membership)
+		effects, err := tx.consentEffects(ctx, r.personPK)
+		if err != nil {
+			return err
+		}
 		if err := apply(r.m); err != nil {
 			return err
 		}
@@ -382,7 +391,7 @@ func (db *DB) UpdateMembership(ctx context.Context, name string, o WriteOptions,
 			notes, now, r.pk); err != nil {
 			return dbError(err)
 		}
-		return tx.finishTransition(ctx, assocID, id, r.personPK, before, &out)
+		return tx.finishTransition(ctx, assocID, id, r.personPK, effects, before, &out)
 	})
 	return out, err
 }

@@ -40,6 +40,9 @@ type WriteOptions struct {
 	// ReadsRestricted says the caller reads restricted profiles (an
 	// admin): a forced delete removes what is held of them only then.
 	ReadsRestricted bool
+	// Shown is what of a person's memberships and consents the caller
+	// reads: its etag of a person is the one it reads (holdings.go).
+	Shown Shown
 }
 
 // unchanged says whether an update left a resource as it was read: then

@@ -301,7 +301,14 @@ func (db *DB) UpdatePerson(ctx context.Context, name string, o WriteOptions, app
 		if err != nil {
 			return err
 		}
-		if err := checkEtag(o.Etag, r.person.Etag, "person.etag"); err != nil {
+		have := r.person.Etag
+		if o.Shown != ShownAll && o.Etag != "" {
+			// Its etag, which a change of what it does not read leaves.
+			if have, err = tx.shownEtag(ctx, r.pk, o.Shown); err != nil {
+				return err
+			}
+		}
+		if err := checkEtag(o.Etag, have, "person.etag"); err != nil {
 			return err
 		}
 		// apply sees the whole profile, fields and roles included, so that

@@ -146,6 +146,10 @@ func (tx *Tx) registerMember(ctx context.Context, assocID string, reg Registrati
 		}
 	}
 
+	effects, err := tx.consentEffects(ctx, person.pk)
+	if err != nil {
+		return out, err
+	}
 	now := micros(tx.now)
 	res, err := tx.ExecContext(ctx, `INSERT INTO memberships (id, association_pk, person_pk, state, apply_time,
 		state_time, notes, create_time, update_time, link_confirmed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -169,7 +173,7 @@ func (tx *Tx) registerMember(ctx context.Context, assocID string, reg Registrati
 		return out, err
 	}
 	if !out.PersonCreated {
-		if err := tx.touchPerson(ctx, person.pk); err != nil {
+		if err := tx.touchHolding(ctx, person.pk, effects, false); err != nil {
 			return out, err
 		}
 	}

@@ -19,9 +19,10 @@ import (
 // person's, so that its name tells whose profile it is, and a scope check
 // on the person holds for it.
 
-const profileReviewColumns = `r.pk, c.id, p.id, o.id, r.confirm_time, r.confirmer, r.create_time, r.update_time, r.revision, ` +
+var profileReviewColumns = `r.pk, c.id, p.id, o.id, r.confirm_time, r.confirmer, r.create_time, r.update_time, r.revision, ` +
 	reviewState + `, (SELECT group_concat(DISTINCT ch.resource) FROM changes ch WHERE ch.person_pk = r.person_pk
-		AND ch.seq > c.start_seq AND (c.end_seq IS NULL OR ch.seq <= c.end_seq) AND ch.type IN (1, 2, 3, 4))`
+		AND ch.seq > c.start_seq AND (c.end_seq IS NULL OR ch.seq <= c.end_seq) AND ch.type IN (1, 2, 3, 4)
+		AND NOT ` + hiddenChangeSQL(ShownProfile, "ch") + `)`
 
 const profileReviewFrom = `profile_reviews r JOIN review_campaigns c ON c.pk = r.campaign_pk
 	JOIN people p ON p.pk = r.person_pk JOIN organizations o ON o.pk = r.organization_pk`

@@ -52,12 +52,13 @@ func (tx *Tx) scanReviewCampaign(s scanner, extra ...any) (*reviewCampaignRow, e
 }
 
 // reviewChanged is the condition that the profile of review r changed
-// during its campaign c.
-const reviewChanged = `EXISTS (SELECT 1 FROM changes ch WHERE ch.person_pk = r.person_pk AND ch.seq > c.start_seq
-	AND (c.end_seq IS NULL OR ch.seq <= c.end_seq) AND ch.type IN (1, 2, 3, 4))`
+// during its campaign c. A change of the person's memberships or consents
+// alone is none of the unit's, which may not read them (holdings.go).
+var reviewChanged = `EXISTS (SELECT 1 FROM changes ch WHERE ch.person_pk = r.person_pk AND ch.seq > c.start_seq
+	AND (c.end_seq IS NULL OR ch.seq <= c.end_seq) AND ch.type IN (1, 2, 3, 4) AND NOT ` + hiddenChangeSQL(ShownProfile, "ch") + `)`
 
 // reviewState is review r's ProfileReview.State.
-const reviewState = `(CASE WHEN ` + reviewChanged + ` THEN 3 WHEN r.confirm_time IS NOT NULL THEN 2 ELSE 1 END)`
+var reviewState = `(CASE WHEN ` + reviewChanged + ` THEN 3 WHEN r.confirm_time IS NOT NULL THEN 2 ELSE 1 END)`
 
 // reviewCampaign reads a campaign, its units and their progress: for a
 // caller limited to a unit (scope, "" for none), the progress of the units
