@@ -2,10 +2,12 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/grpc/codes"
@@ -84,6 +86,7 @@ func TestHoldingsChangesUnseenByWhoMayNotReadThem(t *testing.T) {
 		before[c.name] = read(c)
 	}
 	from := feedHead(t, e.client.Changes)
+	since := time.Now().UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano)
 
 	// A registration (with the consent of the person, CONTACT among its
 	// purposes, so that the profile shows the same), its approval, a
@@ -130,6 +133,21 @@ func TestHoldingsChangesUnseenByWhoMayNotReadThem(t *testing.T) {
 		code, body := e.restAs(c.token, "GET", "/v1/changes?pageToken="+url.QueryEscape(from)+"&pageSize=1000", nil)
 		if code != http.StatusOK || strings.Contains(jsonText(body), `"`+f.inside.Name+`"`) != c.sees {
 			t.Errorf("%s: REST feed %d %s; want the person in it: %v", c.name, code, jsonText(body), c.sees)
+		}
+	}
+	// Nor does a filter or order on update_time tell them.
+	for _, c := range callers {
+		filter := fmt.Sprintf("update_time > %q", since)
+		list, err := c.c.People.ListPeople(ctx, &pb.ListPeopleRequest{Filter: filter, OrderBy: "update_time desc"})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		found, err := c.c.People.SearchPeople(ctx, &pb.SearchPeopleRequest{Query: f.inside.GivenName, Filter: filter})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if (len(list.People) > 0) != c.sees || (len(found.People) > 0) != c.sees {
+			t.Errorf("%s: %d listed, %d found changed since; want some: %v", c.name, len(list.People), len(found.People), c.sees)
 		}
 	}
 	for _, c := range []caller{callers[0], callers[4]} {

@@ -179,3 +179,20 @@ func (tx *Tx) shownEtag(ctx context.Context, personPK int64, s Shown) (string, e
 	}
 	return etag(id, rev), nil
 }
+
+type shownKey struct{}
+
+// WithShown tells the store's listings of people what the caller reads
+// of memberships and consents (Shown), so that a filter or order on
+// update_time sees the time the caller reads: the people whose
+// memberships or consents alone changed since a time would otherwise be
+// told apart. SearchPeople and ListPeople share the schema
+// (peopleSchema), which takes no query, hence the context.
+func WithShown(ctx context.Context, s Shown) context.Context {
+	return context.WithValue(ctx, shownKey{}, s)
+}
+
+func shownIn(ctx context.Context) Shown {
+	s, _ := ctx.Value(shownKey{}).(Shown)
+	return s
+}

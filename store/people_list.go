@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"maps"
 	"strconv"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
@@ -64,7 +65,14 @@ func (tx *Tx) peopleListing(ctx context.Context, q ListQuery) (listing, error) {
 	if err != nil {
 		return listing{}, err
 	}
-	terms, err := parseOrderBy(q.OrderBy, personSortKeys, orderTerm{sortKey: sortKey{expr: "p.pk", kind: kindInt}})
+	keys := personSortKeys
+	if shown := shownIn(ctx); shown != ShownAll {
+		// update_time as the caller reads it (holdings.go).
+		keys = maps.Clone(personSortKeys)
+		_, updateTime := shownSQL(shown)
+		keys["update_time"] = sortKey{expr: "(" + updateTime + ")", kind: kindInt}
+	}
+	terms, err := parseOrderBy(q.OrderBy, keys, orderTerm{sortKey: sortKey{expr: "p.pk", kind: kindInt}})
 	if err != nil {
 		return listing{}, err
 	}

@@ -215,6 +215,22 @@ func scopedSchema(schema func(ranks) filter.Schema, assocPKs []int64, personOf f
 // (server/scope.go, hideOtherAssociations), so that a filter cannot
 // count what they hide.
 func (tx *Tx) peopleSchema(ctx context.Context, scope string) (func(ranks) filter.Schema, error) {
+	schema, err := tx.scopedPeopleSchema(ctx, scope)
+	if err != nil || shownIn(ctx) == ShownAll {
+		return schema, err
+	}
+	// update_time as the caller reads it (holdings.go).
+	_, updateTime := shownSQL(shownIn(ctx))
+	return func(r ranks) filter.Schema {
+		s := schema(r)
+		f := s["update_time"]
+		f.SQL = "(" + updateTime + ")"
+		s["update_time"] = f
+		return s
+	}, nil
+}
+
+func (tx *Tx) scopedPeopleSchema(ctx context.Context, scope string) (func(ranks) filter.Schema, error) {
 	if scope == "" {
 		return personSchema, nil
 	}
