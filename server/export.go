@@ -85,9 +85,9 @@ func (t *transferService) ExportPeople(req *pb.ExportPeopleRequest, stream grpc.
 	records = records && len(req.GetColumns()) == 0 && !members
 	exported := map[string]*pb.Person{} // by Mã hồ sơ: what records' rows show of them
 	var order []string                  // Mã hồ sơ, in the people sheet's order
-	q := store.ListQuery{Filter: req.GetFilter(), OrderBy: req.GetOrderBy(), PageSize: 1000, Scope: scopeOf(ctx)}
+	q := store.ListQuery{Filter: req.GetFilter(), OrderBy: req.GetOrderBy(), PageSize: 1000, Scope: scopeOf(ctx), Shown: t.s.shown(ctx)}
 	for {
-		people, page, err := t.db.ListPeople(store.WithShown(ctx, t.s.shown(ctx)), q, pb.PersonView_PERSON_VIEW_BASIC)
+		people, page, err := t.db.ListPeople(ctx, q, pb.PersonView_PERSON_VIEW_BASIC)
 		if err != nil {
 			return grpcError(ctx, err)
 		}

@@ -33,7 +33,8 @@ func (s *personService) GetPerson(ctx context.Context, req *pb.GetPersonRequest)
 func (s *personService) ListPeople(ctx context.Context, req *pb.ListPeopleRequest) (*pb.ListPeopleResponse, error) {
 	q := listQuery(req)
 	q.Scope = scopeOf(ctx)
-	people, page, err := s.db.ListPeople(store.WithShown(ctx, s.shown(ctx)), q, req.GetView())
+	q.Shown = s.shown(ctx)
+	people, page, err := s.db.ListPeople(ctx, q, req.GetView())
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
@@ -46,7 +47,7 @@ func (s *personService) ListPeople(ctx context.Context, req *pb.ListPeopleReques
 
 func (s *personService) SearchPeople(ctx context.Context, req *pb.SearchPeopleRequest) (*pb.SearchPeopleResponse, error) {
 	p := callFrom(ctx).principal
-	people, page, err := s.db.SearchPeople(store.WithShown(ctx, s.shown(ctx)), store.SearchQuery{
+	people, page, err := s.db.SearchPeople(ctx, store.SearchQuery{
 		Query:     req.GetQuery(),
 		NamesOnly: p != nil && basicViewRoles[p.Role],
 		ListQuery: store.ListQuery{
@@ -54,6 +55,7 @@ func (s *personService) SearchPeople(ctx context.Context, req *pb.SearchPeopleRe
 			PageToken: req.GetPageToken(),
 			Filter:    req.GetFilter(),
 			Scope:     scopeOf(ctx),
+			Shown:     s.shown(ctx),
 		},
 	}, req.GetView())
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 // revision, for those who read them, but tells the others nothing: the
 // person's etag and update_time as they see them stay, the person's
 // change in their feed is left out, and a unit's review does not turn
-// CHANGED (migration 0051).
+// CHANGED (migration 0048).
 
 // Shown is how much of what a person holds a caller reads beside the
 // profile proper.
@@ -178,21 +178,4 @@ func (tx *Tx) shownEtag(ctx context.Context, personPK int64, s Shown) (string, e
 		return "", dbError(err)
 	}
 	return etag(id, rev), nil
-}
-
-type shownKey struct{}
-
-// WithShown tells the store's listings of people what the caller reads
-// of memberships and consents (Shown), so that a filter or order on
-// update_time sees the time the caller reads: the people whose
-// memberships or consents alone changed since a time would otherwise be
-// told apart. SearchPeople and ListPeople share the schema
-// (peopleSchema), which takes no query, hence the context.
-func WithShown(ctx context.Context, s Shown) context.Context {
-	return context.WithValue(ctx, shownKey{}, s)
-}
-
-func shownIn(ctx context.Context) Shown {
-	s, _ := ctx.Value(shownKey{}).(Shown)
-	return s
 }

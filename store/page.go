@@ -34,6 +34,11 @@ type ListQuery struct {
 	// a unit's key or account is limited to; listings and searches of
 	// people answer within either.
 	Scope string
+	// Shown is how much of what people hold the caller reads (holdings.go):
+	// listings and searches of people filter and order on update_time as
+	// it sees it, so that a filter cannot tell whose memberships or
+	// consents alone changed. Other listings ignore it.
+	Shown Shown
 }
 
 // Page says where a listing stands.

@@ -66,7 +66,7 @@ func (tx *Tx) peopleListing(ctx context.Context, q ListQuery) (listing, error) {
 		return listing{}, err
 	}
 	keys := personSortKeys
-	if shown := shownIn(ctx); shown != ShownAll {
+	if shown := q.Shown; shown != ShownAll {
 		// update_time as the caller reads it (holdings.go).
 		keys = maps.Clone(personSortKeys)
 		_, updateTime := shownSQL(shown)
@@ -90,7 +90,7 @@ func (tx *Tx) peopleListing(ctx context.Context, q ListQuery) (listing, error) {
 	} else {
 		l.where = append(l.where, personUnrestricted)
 	}
-	schema, err := tx.peopleSchema(ctx, q.Scope)
+	schema, err := tx.peopleSchema(ctx, q.Scope, q.Shown)
 	if err != nil {
 		return listing{}, err
 	}

@@ -214,13 +214,15 @@ func scopedSchema(schema func(ranks) filter.Schema, assocPKs []int64, personOf f
 // a caller limited to an organization), as its answers show no others
 // (server/scope.go, hideOtherAssociations), so that a filter cannot
 // count what they hide.
-func (tx *Tx) peopleSchema(ctx context.Context, scope string) (func(ranks) filter.Schema, error) {
+//
+// update_time is the one a caller reading shown of what people hold sees
+// (holdings.go).
+func (tx *Tx) peopleSchema(ctx context.Context, scope string, shown Shown) (func(ranks) filter.Schema, error) {
 	schema, err := tx.scopedPeopleSchema(ctx, scope)
-	if err != nil || shownIn(ctx) == ShownAll {
+	if err != nil || shown == ShownAll {
 		return schema, err
 	}
-	// update_time as the caller reads it (holdings.go).
-	_, updateTime := shownSQL(shownIn(ctx))
+	_, updateTime := shownSQL(shown)
 	return func(r ranks) filter.Schema {
 		s := schema(r)
 		f := s["update_time"]

@@ -568,7 +568,7 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 		l.with, l.withArgs, l.bands = bands[0].with, bands[0].withArgs, nil
 		l.query = queryChecksum("names", string(l.query))
 	}
-	schema, err := tx.peopleSchema(ctx, q.Scope)
+	schema, err := tx.peopleSchema(ctx, q.Scope, q.Shown)
 	if err != nil {
 		return listing{}, err
 	}

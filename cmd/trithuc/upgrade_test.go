@@ -79,7 +79,7 @@ func makeOlder(t *testing.T, path string, broken bool) {
 		`CREATE TRIGGER qualifications_change_update AFTER UPDATE ON qualifications BEGIN SELECT 1; END`,
 		// 0047 undone: its column.
 		`ALTER TABLE profile_reviews DROP COLUMN confirmer_principal`,
-		// 0051 undone: its columns, which its trigger (made again by it,
+		// 0048 undone: its columns, which its trigger (made again by it,
 		// here a stand-in for 0033's) names.
 		`DROP TRIGGER people_change_update`,
 		`ALTER TABLE people DROP COLUMN holdings_hidden`,
