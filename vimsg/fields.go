@@ -61,7 +61,7 @@ var violationsVi = []struct {
 	{codes.InvalidArgument, "expert_pool_id", "", "mã gồm chữ thường không dấu, chữ số và gạch nối, bắt đầu bằng một chữ, ví dụ thuy-san; hoặc để trống"},
 	{codes.InvalidArgument, "end_year", "is before", "“Đến năm” trước năm “Từ năm”; hãy chọn lại"},
 	{codes.InvalidArgument, "rating", "", "đánh giá từ 1 (kém) đến 5 (xuất sắc), hoặc 0 khi chưa đánh giá"},
-	// The honours campaigns and their nominations (store/campaigns.go).
+	// The honours campaigns and their nominations (store/campaigns.go, store/nominations.go).
 	{codes.AlreadyExists, "person", "is nominated in", "người này đã được đề cử trong đợt này; mỗi người chỉ được đề cử một lần trong một đợt"},
 	{codes.InvalidArgument, "person", "does not exist", "không có hồ sơ nào mang mã này; hãy mở hồ sơ của người đó và chép phần cuối của địa chỉ trang (sau /people/)"},
 	{codes.AlreadyExists, "honor_campaign_id", "", "đã có một đợt mang mã này; hãy chọn mã khác hoặc để trống"},
