@@ -203,6 +203,12 @@ func (h *Handler) countExport(q *request, d *deskData, parent string) {
 type membershipData struct {
 	Association *pb.Association
 	M           *pb.Membership
+	// Desk is the link back to the association's desk: the page of it,
+	// with its filter, that the membership was opened from (deskBack).
+	Desk string
+	// Back is the request's back parameter, which the page's forms carry
+	// on so that Desk survives them.
+	Back string
 	// CanAct shows the actions on the membership (canWritePeople).
 	CanAct bool
 	// NoApproval, when set, says why the account cannot approve the
@@ -257,7 +263,8 @@ func (h *Handler) showMembership(q *request, failure string, fields map[string]s
 	if q.r.Method == http.MethodGet {
 		here = pageBack(q)
 	}
-	d := &membershipData{Association: a, M: m, Person: card{Names: names, Here: here}, CanAct: canWritePeople(q.sess.Account)}
+	d := &membershipData{Association: a, M: m, Person: card{Names: names, Here: here}, CanAct: canWritePeople(q.sess.Account),
+		Desk: deskBack(q, q.r.PathValue("assoc")), Back: q.backOf()}
 	// A registration linked by national ID to someone outside an
 	// account's scope does not bring them into it (DESIGN.md §10): the
 	// membership is the account's, the profile (and its name) is not.
@@ -392,7 +399,19 @@ func (h *Handler) membershipAction(q *request) {
 		h.showMembership(q, msg, fields)
 		return
 	}
-	q.redirect("/members/"+assoc+"/"+id, done)
+	q.redirect(withBack(q.backOf(), "/members/", assoc, "/", id), done)
+}
+
+// deskBack is the address of assoc's desk the request came from (its back
+// parameter, listBack), with the state and page the desk showed, or the
+// desk's first page when back is another page.
+func deskBack(q *request, assoc string) string {
+	desk := "/members/" + assoc
+	back := q.backOf()
+	if u, err := url.Parse(back); back != "" && err == nil && u.Path == desk {
+		return back
+	}
+	return desk
 }
 
 var registerForm = []formField{
