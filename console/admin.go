@@ -15,6 +15,17 @@ import (
 // signed-in person: the server's chain decides who may (administrators
 // only), and the audit trail names the administrator who acted.
 
+// adminOnly marks fn's page as an administrators' one: the server still
+// decides (and audits the refusal under the account's name), but its
+// refusal of a limited account names the account's limit, which would
+// read as "out of scope"; the page says it is for administrators.
+func (h *Handler) adminOnly(fn func(*request)) func(*request) {
+	return func(q *request) {
+		q.adminsOnly = q.sess.Account.Role != "admin"
+		fn(q)
+	}
+}
+
 // roles an account may hold in the console: the roles of keys but service,
 // which is for programs.
 var accountRoles = []string{"admin", "registrar", "home_affairs"}

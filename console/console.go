@@ -30,6 +30,7 @@ import (
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
@@ -189,6 +190,9 @@ type request struct {
 	r       *http.Request
 	sess    *store.Session
 	secret  string
+	// adminsOnly says the page is an administrators' and the account
+	// is not one (adminOnly): a refusal says so.
+	adminsOnly bool
 }
 
 func (q *request) h() *Handler { return q.handler }
@@ -360,6 +364,10 @@ func (q *request) fail(h *Handler, err error) {
 	if _, ok := status.FromError(err); !ok {
 		h.log.ErrorContext(q.r.Context(), "console: internal error", "path", q.r.URL.Path, "err", err)
 	}
+	if q.adminsOnly && status.Code(err) == codes.PermissionDenied {
+		q.refuse(h, "Quản trị", msgAdminsOnly)
+		return
+	}
 	msg, _, code := explain(err)
 	q.errorPage(h, "Lỗi", msg, code)
 }
@@ -507,13 +515,13 @@ func (h *Handler) routes() {
 	h.expertRoutes(m)
 	h.honorRoutes(m)
 
-	m.HandleFunc("GET /admin/accounts", h.signedIn(h.accounts))
-	m.HandleFunc("POST /admin/accounts", h.signedIn(h.accounts))
-	m.HandleFunc("GET /admin/accounts/{id}/{action}", h.signedIn(h.confirmAccountAction))
-	m.HandleFunc("POST /admin/accounts/{id}/{action}", h.signedIn(h.accountAction))
-	m.HandleFunc("GET /admin/keys", h.signedIn(h.keys))
-	m.HandleFunc("POST /admin/keys", h.signedIn(h.keys))
-	m.HandleFunc("GET /admin/keys/{id}/revoke", h.signedIn(h.confirmRevokeKey))
-	m.HandleFunc("POST /admin/keys/{id}/revoke", h.signedIn(h.revokeKey))
-	m.HandleFunc("GET /admin/audit", h.signedIn(h.auditTrail))
+	m.HandleFunc("GET /admin/accounts", h.signedIn(h.adminOnly(h.accounts)))
+	m.HandleFunc("POST /admin/accounts", h.signedIn(h.adminOnly(h.accounts)))
+	m.HandleFunc("GET /admin/accounts/{id}/{action}", h.signedIn(h.adminOnly(h.confirmAccountAction)))
+	m.HandleFunc("POST /admin/accounts/{id}/{action}", h.signedIn(h.adminOnly(h.accountAction)))
+	m.HandleFunc("GET /admin/keys", h.signedIn(h.adminOnly(h.keys)))
+	m.HandleFunc("POST /admin/keys", h.signedIn(h.adminOnly(h.keys)))
+	m.HandleFunc("GET /admin/keys/{id}/revoke", h.signedIn(h.adminOnly(h.confirmRevokeKey)))
+	m.HandleFunc("POST /admin/keys/{id}/revoke", h.signedIn(h.adminOnly(h.revokeKey)))
+	m.HandleFunc("GET /admin/audit", h.signedIn(h.adminOnly(h.auditTrail)))
 }

@@ -61,6 +61,8 @@ const (
 	msgOutOfScope  = "Bạn không có quyền làm việc này: hồ sơ hoặc việc này nằm ngoài phạm vi của tài khoản của bạn."
 	msgRestricted  = "Bạn không có quyền làm việc này: hồ sơ này đang bị hạn chế xử lý (người đó đã rút lại sự đồng ý hoặc yêu cầu hạn chế), chỉ quản trị viên mới xem được."
 	msgNotYourRole = "Bạn không có quyền làm việc này: vai trò của tài khoản không cho phép. Nếu bạn cần việc này, hãy liên hệ quản trị viên."
+	// A page of administrators' (accounts, keys, the audit trail).
+	msgAdminsOnly = "trang này chỉ dành cho quản trị viên (quản lý tài khoản, khoá API và nhật ký); tài khoản của bạn không có quyền quản trị nên không dùng được trang này. Nếu bạn cần việc này, hãy liên hệ quản trị viên."
 	// A form posted with contact details withheld from the account
 	// (contactWithheld): the server keeps them as they are.
 	msgContactRefused = "Bạn không có quyền sửa thông tin liên hệ của người này: người này không đồng ý cho dùng thông tin liên hệ, nên chỉ quản trị viên xem và sửa được. Không có gì bị thay đổi."
