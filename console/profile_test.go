@@ -37,7 +37,7 @@ func TestProfileShowsNamesWorksAndIdentifiers(t *testing.T) {
 		t.Fatalf("profile: HTTP %d", code)
 	}
 	for _, want := range []string{
-		`<dd id="highest-level">Thạc sĩ</dd>`, `<td>Thạc sĩ</td>`, `<dd id="ethnicity">Khmer</dd>`, "Kinh tế và kinh doanh", "(Việt Nam)",
+		`<dd id="highest-level">Thạc sĩ</dd>`, `<td data-label="Trình độ">Thạc sĩ</td>`, `<dd id="ethnicity">Khmer</dd>`, "Kinh tế và kinh doanh", "(Việt Nam)",
 		`<dd id="orcid"><a href="https://orcid.org/0000-0002-1825-0097"`, `<dd id="civil-servant-code">CC-2024-17</dd>`,
 		"Kinh tế hộ vùng Tứ giác Long Xuyên", "Chủ trì, tác giả chính", `href="https://doi.org/10.1000/tgl.2019"`,
 	} {
@@ -161,7 +161,7 @@ func TestProfileShowsDegreeTitle(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, body := e.signIn(e.account("admin", "")).get("/people/anh")
-	if !strings.Contains(body, "<td>Đại học (Kỹ sư)</td>") {
+	if !strings.Contains(body, `<td data-label="Trình độ">Đại học (Kỹ sư)</td>`) {
 		t.Errorf("the profile does not show the degree's title beside its level")
 	}
 }

@@ -1,0 +1,67 @@
+package console_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"google.golang.org/genproto/googleapis/type/date"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+)
+
+// A profile at a phone's width (390 px) is read without scrolling
+// sideways: the page is no wider than the screen, and no cell of its
+// tables lies past the screen's edge or is cut. Before, each table kept
+// its columns and scrolled in its own box, so that a qualification's
+// verification, a position's dates and a work's DOI were out of sight.
+func TestBrowserProfileReadsOnAPhone(t *testing.T) {
+	ctx := tab(t)
+	e := newEnv(t)
+	bg := context.Background()
+	org, err := e.admin.Organizations.CreateOrganization(bg, &pb.CreateOrganizationRequest{OrganizationId: "vien-dbscl",
+		Organization: &pb.Organization{DisplayName: "Viện Nghiên cứu Phát triển Kinh tế - Xã hội vùng Đồng bằng sông Cửu Long"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.admin.People.CreatePosition(bg, &pb.CreatePositionRequest{Parent: "people/anh", Position: &pb.Position{
+		Title: "Phó Viện trưởng phụ trách nghiên cứu khoa học", Organization: org.GetName(), Department: "Phòng Kinh tế nông nghiệp và phát triển nông thôn",
+		EmploymentType: pb.Position_CIVIL_SERVANT, Start: &date.Date{Year: 2018, Month: 3, Day: 1}, Current: true}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.admin.People.CreateWork(bg, &pb.CreateWorkRequest{Parent: "people/anh", Work: &pb.Work{
+		Title: "Chuyển đổi cơ cấu kinh tế nông nghiệp vùng Đồng bằng sông Cửu Long thích ứng với biến đổi khí hậu", Kind: pb.Work_TASK,
+		Year: 2023, Role: pb.Work_LEAD, Level: pb.Work_PROVINCE, Venue: "Sở Khoa học và Công nghệ tỉnh An Giang",
+		DocumentNumber: "QĐ-1234/QĐ-UBND"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.admin.People.CreateWork(bg, &pb.CreateWorkRequest{Parent: "people/anh", Work: &pb.Work{
+		Title: "Đa dạng hoá sinh kế nông hộ vùng lũ", Kind: pb.Work_PUBLICATION, Year: 2021, Role: pb.Work_LEAD,
+		Venue: "Land Use Policy", Doi: "10.1016/j.landusepol.2021.105678"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.admin.People.CreateHonor(bg, &pb.CreateHonorRequest{Parent: "people/anh", Honor: &pb.Honor{
+		Title: "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh", Year: 2022, Issuer: "Ủy ban nhân dân tỉnh An Giang", DecisionNumber: "2345/QĐ-UBND"}}); err != nil {
+		t.Fatal(err)
+	}
+	dir := screenshotDir(t)
+	run(t, ctx, chromedp.EmulateViewport(390, 800), signInTasks(e.base+"/people/anh", e.account("admin", "")), chromedp.WaitVisible("#person-name"),
+		shot(dir, "34-ho-so-390"))
+	sizes := read(t, ctx, chromedp.Evaluate[[]int64](`[document.documentElement.scrollWidth, window.innerWidth]`))
+	if sizes[0] > sizes[1] {
+		t.Errorf("the profile at 390 px is %d px wide", sizes[0])
+	}
+	cut := read(t, ctx, chromedp.Evaluate[[]string](`(() => {
+  const out = [];
+  for (const td of document.querySelectorAll("main table td")) {
+    const r = td.getBoundingClientRect();
+    if (r.width === 0) continue;
+    if (r.right > window.innerWidth + 0.5 || r.left < -0.5 || td.scrollWidth > td.clientWidth + 1)
+      out.push(td.textContent.trim().slice(0, 40) + " [" + Math.round(r.left) + ".." + Math.round(r.right) + "]");
+  }
+  return out;
+})()`))
+	for _, c := range cut {
+		t.Errorf("at 390 px a cell is past the screen's edge or cut: %s", c)
+	}
+}
