@@ -51,17 +51,53 @@ func TestBrowserProfileReadsOnAPhone(t *testing.T) {
 	if sizes[0] > sizes[1] {
 		t.Errorf("the profile at 390 px is %d px wide", sizes[0])
 	}
+	cellsOnScreen(t, ctx)
+}
+
+// cellsOnScreen fails the test for each cell of the page's tables that lies
+// past the screen's edge (in a box that scrolls sideways) or is cut.
+func cellsOnScreen(t *testing.T, ctx context.Context) {
+	t.Helper()
 	cut := read(t, ctx, chromedp.Evaluate[[]string](`(() => {
   const out = [];
   for (const td of document.querySelectorAll("main table td")) {
     const r = td.getBoundingClientRect();
     if (r.width === 0) continue;
     if (r.right > window.innerWidth + 0.5 || r.left < -0.5 || td.scrollWidth > td.clientWidth + 1)
-      out.push(td.textContent.trim().slice(0, 40) + " [" + Math.round(r.left) + ".." + Math.round(r.right) + "]");
+      out.push(td.textContent.trim().replace(/\s+/g, " ").slice(0, 40) + " [" + Math.round(r.left) + ".." + Math.round(r.right) + "]");
   }
   return out;
 })()`))
 	for _, c := range cut {
 		t.Errorf("at 390 px a cell is past the screen's edge or cut: %s", c)
 	}
+}
+
+// An honours campaign's page at 390 px: its counts and its nominations
+// (with their decision forms) on the screen, none past its edge. Before,
+// the counts' last column and the nominations' decisions were out of
+// sight, the nominations squeezed into four slivers.
+func TestBrowserHonorsCampaignReadsOnAPhone(t *testing.T) {
+	ctx := tab(t)
+	e := newEnv(t)
+	bg := context.Background()
+	c, err := e.admin.Honors.CreateHonorCampaign(bg, &pb.CreateHonorCampaignRequest{HonorCampaignId: "tieu-bieu", HonorCampaign: &pb.HonorCampaign{
+		DisplayName: "Trí thức tiêu biểu tỉnh An Giang năm 2026", Year: 2026, Quota: 10, Issuer: "UBND tỉnh An Giang",
+		NominationDeadline: &date.Date{Year: 2200, Month: 12, Day: 31}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.admin.Honors.CreateNomination(bg, &pb.CreateNominationRequest{Parent: c.GetName(), Nomination: &pb.Nomination{
+		Person: "people/anh", Nominator: "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh",
+		Reason: "Chủ nhiệm nhiều đề tài cấp tỉnh về kinh tế vùng Đồng bằng sông Cửu Long"}}); err != nil {
+		t.Fatal(err)
+	}
+	dir := screenshotDir(t)
+	run(t, ctx, chromedp.EmulateViewport(390, 800), signInTasks(e.base+"/honors/tieu-bieu", e.account("admin", "")), chromedp.WaitVisible("#nominations"),
+		shot(dir, "34-dot-ton-vinh-390"))
+	sizes := read(t, ctx, chromedp.Evaluate[[]int64](`[document.documentElement.scrollWidth, window.innerWidth]`))
+	if sizes[0] > sizes[1] {
+		t.Errorf("the campaign at 390 px is %d px wide", sizes[0])
+	}
+	cellsOnScreen(t, ctx)
 }
