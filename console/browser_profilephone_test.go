@@ -101,3 +101,23 @@ func TestBrowserHonorsCampaignReadsOnAPhone(t *testing.T) {
 	}
 	cellsOnScreen(t, ctx)
 }
+
+// A desk's registrations at 390 px, none of their cells past the screen's
+// edge. Before, the column of possible duplicates was out of sight.
+func TestBrowserDeskReadsOnAPhone(t *testing.T) {
+	ctx := tab(t)
+	e := newEnv(t)
+	if _, err := e.admin.Memberships.RegisterMember(context.Background(), &pb.RegisterMemberRequest{Parent: "associations/hoi-y-hoc",
+		Applicant: &pb.RegisterMemberRequest_Person{Person: e.person.GetName()},
+		Consent:   &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "test"}}); err != nil {
+		t.Fatal(err)
+	}
+	dir := screenshotDir(t)
+	run(t, ctx, chromedp.EmulateViewport(390, 800), signInTasks(e.base+"/members/hoi-y-hoc", e.account("admin", "")), chromedp.WaitVisible("#queue"),
+		shot(dir, "34-ban-duyet-390"))
+	sizes := read(t, ctx, chromedp.Evaluate[[]int64](`[document.documentElement.scrollWidth, window.innerWidth]`))
+	if sizes[0] > sizes[1] {
+		t.Errorf("the desk at 390 px is %d px wide", sizes[0])
+	}
+	cellsOnScreen(t, ctx)
+}
