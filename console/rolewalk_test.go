@@ -83,3 +83,26 @@ func TestBrowserAdminPageToldToARegistrar(t *testing.T) {
 	follow(t, ctx, chromedp.Click("#home"))
 	run(t, ctx, chromedp.WaitVisible("#q"))
 }
+
+// The list of review campaigns tells an account that may not open one who
+// does, rather than end at an empty table (Home Affairs in the demo: "no
+// campaign yet", and nothing to do about it); one that may is shown the form.
+func TestReviewsSayWhoOpensACampaign(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []struct {
+		role      string
+		form, who bool
+	}{
+		{"admin", true, false},
+		{"registrar", true, false},
+		{"home_affairs", false, true},
+	} {
+		_, body := e.signIn(e.account(c.role, "")).get("/reviews")
+		if got := strings.Contains(body, `id="c-create"`); got != c.form {
+			t.Errorf("%s: the form to open a campaign: %v, want %v", c.role, got, c.form)
+		}
+		if got := strings.Contains(body, `id="who-opens"`) && strings.Contains(body, "quản trị viên hoặc cán bộ của Liên hiệp hội"); got != c.who {
+			t.Errorf("%s: says who opens a campaign: %v, want %v", c.role, got, c.who)
+		}
+	}
+}
