@@ -121,3 +121,19 @@ func TestBrowserDeskReadsOnAPhone(t *testing.T) {
 	}
 	cellsOnScreen(t, ctx)
 }
+
+// The qualifications to verify at 390 px, none of their cells past the
+// screen's edge. Before, the year, the number and the link to verify were
+// out of sight, every column a sliver.
+func TestBrowserToVerifyReadsOnAPhone(t *testing.T) {
+	ctx := tab(t)
+	e := newEnv(t)
+	dir := screenshotDir(t)
+	run(t, ctx, chromedp.EmulateViewport(390, 800), signInTasks(e.base+"/qualifications", e.account("home_affairs", "")), chromedp.WaitVisible("#to-verify"),
+		shot(dir, "34-xac-minh-390"))
+	sizes := read(t, ctx, chromedp.Evaluate[[]int64](`[document.documentElement.scrollWidth, window.innerWidth]`))
+	if sizes[0] > sizes[1] {
+		t.Errorf("the list at 390 px is %d px wide", sizes[0])
+	}
+	cellsOnScreen(t, ctx)
+}
