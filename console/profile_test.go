@@ -99,7 +99,7 @@ func TestCodesShownByName(t *testing.T) {
 	}
 	b := e.signIn(e.account("admin", ""))
 	_, body := b.get("/people/anh")
-	for _, want := range []string{"<td>Sơ cấp</td>", "<td>Giáo sư</td>", ">Hội Y học tỉnh</a></td>"} {
+	for _, want := range []string{`<td data-label="Trình độ">Sơ cấp</td>`, `<td data-label="Trình độ">Giáo sư</td>`, ">Hội Y học tỉnh</a></td>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the profile lacks %s", want)
 		}
