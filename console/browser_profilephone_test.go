@@ -47,9 +47,16 @@ func TestBrowserProfileReadsOnAPhone(t *testing.T) {
 	dir := screenshotDir(t)
 	run(t, ctx, chromedp.EmulateViewport(390, 800), signInTasks(e.base+"/people/anh", e.account("admin", "")), chromedp.WaitVisible("#person-name"),
 		shot(dir, "34-ho-so-390"))
+	readsOnAPhone(t, ctx, "profile")
+}
+
+// readsOnAPhone fails the test when the page (what it is) is wider than
+// the screen, or a cell of its tables is out of sight (cellsOnScreen).
+func readsOnAPhone(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
 	sizes := read(t, ctx, chromedp.Evaluate[[]int64](`[document.documentElement.scrollWidth, window.innerWidth]`))
 	if sizes[0] > sizes[1] {
-		t.Errorf("the profile at 390 px is %d px wide", sizes[0])
+		t.Errorf("the %s at 390 px is %d px wide", what, sizes[0])
 	}
 	cellsOnScreen(t, ctx)
 }
@@ -95,11 +102,7 @@ func TestBrowserHonorsCampaignReadsOnAPhone(t *testing.T) {
 	dir := screenshotDir(t)
 	run(t, ctx, chromedp.EmulateViewport(390, 800), signInTasks(e.base+"/honors/tieu-bieu", e.account("admin", "")), chromedp.WaitVisible("#nominations"),
 		shot(dir, "34-dot-ton-vinh-390"))
-	sizes := read(t, ctx, chromedp.Evaluate[[]int64](`[document.documentElement.scrollWidth, window.innerWidth]`))
-	if sizes[0] > sizes[1] {
-		t.Errorf("the campaign at 390 px is %d px wide", sizes[0])
-	}
-	cellsOnScreen(t, ctx)
+	readsOnAPhone(t, ctx, "campaign")
 }
 
 // A desk's registrations at 390 px, none of their cells past the screen's
@@ -115,11 +118,7 @@ func TestBrowserDeskReadsOnAPhone(t *testing.T) {
 	dir := screenshotDir(t)
 	run(t, ctx, chromedp.EmulateViewport(390, 800), signInTasks(e.base+"/members/hoi-y-hoc", e.account("admin", "")), chromedp.WaitVisible("#queue"),
 		shot(dir, "34-ban-duyet-390"))
-	sizes := read(t, ctx, chromedp.Evaluate[[]int64](`[document.documentElement.scrollWidth, window.innerWidth]`))
-	if sizes[0] > sizes[1] {
-		t.Errorf("the desk at 390 px is %d px wide", sizes[0])
-	}
-	cellsOnScreen(t, ctx)
+	readsOnAPhone(t, ctx, "desk")
 }
 
 // The qualifications to verify at 390 px, none of their cells past the
@@ -131,9 +130,5 @@ func TestBrowserToVerifyReadsOnAPhone(t *testing.T) {
 	dir := screenshotDir(t)
 	run(t, ctx, chromedp.EmulateViewport(390, 800), signInTasks(e.base+"/qualifications", e.account("home_affairs", "")), chromedp.WaitVisible("#to-verify"),
 		shot(dir, "34-xac-minh-390"))
-	sizes := read(t, ctx, chromedp.Evaluate[[]int64](`[document.documentElement.scrollWidth, window.innerWidth]`))
-	if sizes[0] > sizes[1] {
-		t.Errorf("the list at 390 px is %d px wide", sizes[0])
-	}
-	cellsOnScreen(t, ctx)
+	readsOnAPhone(t, ctx, "list")
 }

@@ -30,30 +30,7 @@ import (
 //	go test -tags sqlite_fts5,trithuc_bench ./server -run '^$' -bench GetPersonTransport
 func BenchmarkGetPersonTransport(b *testing.B) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	if err := synth.Load(ctx, db, 1, 50); err != nil {
-		b.Fatal(err)
-	}
-	people, _, err := db.ListPeople(ctx, store.ListQuery{PageSize: 50}, 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv, err := New(db, Config{GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		b.Fatal(err)
-	}
-	defer srv.Shutdown(context.Background())
-	_, admin, err := db.CreateKey(ctx, "bench", RoleAdmin, time.Time{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	srv, people, admin := benchServer(b)
 	c, err := client.Dial(srv.GRPCAddr(), client.Options{Token: admin})
 	if err != nil {
 		b.Fatal(err)
@@ -100,30 +77,7 @@ func BenchmarkGetPersonTransport(b *testing.B) {
 //	go test -tags sqlite_fts5,trithuc_bench ./server -run '^$' -bench GetPersonGatewayPath -benchmem
 func BenchmarkGetPersonGatewayPath(b *testing.B) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	if err := synth.Load(ctx, db, 1, 50); err != nil {
-		b.Fatal(err)
-	}
-	people, _, err := db.ListPeople(ctx, store.ListQuery{PageSize: 50}, 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv, err := New(db, Config{GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		b.Fatal(err)
-	}
-	defer srv.Shutdown(context.Background())
-	_, admin, err := db.CreateKey(ctx, "bench", RoleAdmin, time.Time{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	srv, people, admin := benchServer(b)
 	b.Run("inproc", func(b *testing.B) {
 		defer cpuPerCall(b)()
 		c := pb.NewPersonServiceClient(srv.inproc)
@@ -174,4 +128,35 @@ func cpuPerCall(b *testing.B) func() {
 	}
 	start := cpu()
 	return func() { b.ReportMetric(float64(cpu()-start)/float64(b.N), "cpu-ns/op") }
+}
+
+// benchServer is a running server on loopback over 50 synthetic people
+// (listed), with an admin key; both end with b.
+func benchServer(b *testing.B) (*Server, []*pb.Person, string) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	if err := synth.Load(ctx, db, 1, 50); err != nil {
+		b.Fatal(err)
+	}
+	people, _, err := db.ListPeople(ctx, store.ListQuery{PageSize: 50}, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := New(db, Config{GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { srv.Shutdown(context.Background()) })
+	_, admin, err := db.CreateKey(ctx, "bench", RoleAdmin, time.Time{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return srv, people, admin
 }
