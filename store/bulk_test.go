@@ -72,25 +72,7 @@ func TestBulkWritesWhatTheAPIWrites(t *testing.T) {
 		batch = append(batch, store.BulkProfile{ID: id, Person: proto.Clone(prof.Person).(*pb.Person),
 			Qualifications: clone(prof.Qualifications), Positions: clone(prof.Positions), Honors: clone(prof.Honors)})
 
-		p, err := api.CreatePerson(ctx, prof.Person, store.CreateOptions{ID: id})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, q := range prof.Qualifications {
-			if _, err := api.CreateQualification(ctx, p.Name, q, store.CreateOptions{}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		for _, pos := range prof.Positions {
-			if _, err := api.CreatePosition(ctx, p.Name, pos, store.CreateOptions{}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		for _, h := range prof.Honors {
-			if _, err := api.CreateHonor(ctx, p.Name, h, store.CreateOptions{}); err != nil {
-				t.Fatal(err)
-			}
-		}
+		createProfile(t, api, prof, id)
 	}
 	// Two batches, so that the second continues the first.
 	if err := bulk.BulkCreatePeople(ctx, batch[:n/2]); err != nil {

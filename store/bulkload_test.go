@@ -26,24 +26,32 @@ func createOneByOne(t *testing.T, db *store.DB, seed uint64, n int) {
 	g := synth.New(seed)
 	for range n {
 		prof := g.Profile(orgs) // in synth.Batches' order: the profile, then its id
-		p, err := db.CreatePerson(ctx, prof.Person, store.CreateOptions{ID: g.ID()})
-		if err != nil {
+		createProfile(t, db, prof, g.ID())
+	}
+}
+
+// createProfile creates prof's person under id, then each of its
+// qualifications, positions and honours, one call each.
+func createProfile(t *testing.T, db *store.DB, prof *synth.Profile, id string) {
+	t.Helper()
+	ctx := context.Background()
+	p, err := db.CreatePerson(ctx, prof.Person, store.CreateOptions{ID: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range prof.Qualifications {
+		if _, err := db.CreateQualification(ctx, p.Name, q, store.CreateOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		for _, q := range prof.Qualifications {
-			if _, err := db.CreateQualification(ctx, p.Name, q, store.CreateOptions{}); err != nil {
-				t.Fatal(err)
-			}
+	}
+	for _, pos := range prof.Positions {
+		if _, err := db.CreatePosition(ctx, p.Name, pos, store.CreateOptions{}); err != nil {
+			t.Fatal(err)
 		}
-		for _, pos := range prof.Positions {
-			if _, err := db.CreatePosition(ctx, p.Name, pos, store.CreateOptions{}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		for _, h := range prof.Honors {
-			if _, err := db.CreateHonor(ctx, p.Name, h, store.CreateOptions{}); err != nil {
-				t.Fatal(err)
-			}
+	}
+	for _, h := range prof.Honors {
+		if _, err := db.CreateHonor(ctx, p.Name, h, store.CreateOptions{}); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
