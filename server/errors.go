@@ -135,7 +135,7 @@ const (
 	reasonRequestInvalid  = "REQUEST_INVALID"         // INVALID_ARGUMENT about the whole request
 	reasonEtagMismatch    = "ETAG_MISMATCH"           // ABORTED: the etag sent is stale
 	reasonRateLimited     = "RATE_LIMITED"            // RESOURCE_EXHAUSTED with a RetryInfo: try again after its delay
-	reasonRequestTooLarge = "REQUEST_TOO_LARGE"       // RESOURCE_EXHAUSTED: a gRPC request over the size limit (transfer_gateway.go)
+	reasonRequestTooLarge = "REQUEST_TOO_LARGE"       // RESOURCE_EXHAUSTED: a request over the size limit (checkSize, tooLargeStatus)
 	reasonDeniedRole      = "PERMISSION_DENIED_ROLE"  // the caller's role may not do this
 	reasonDeniedScope     = "PERMISSION_DENIED_SCOPE" // outside the scope the caller's key is limited to
 	reasonMethodNotFound  = "METHOD_NOT_FOUND"        // no such RPC (UNIMPLEMENTED) or REST path (404): a client of another version

@@ -62,7 +62,8 @@ func headAsGet(next http.Handler) http.Handler {
 
 // limitBody refuses bodies over max bytes: at once with tooLarge when the
 // request says its length, and as the body is read when it does not (the
-// reader's *http.MaxBytesError, which next answers).
+// reader's *http.MaxBytesError, which next answers, finding max in the
+// request's context: bodyLimit).
 func limitBody(next http.Handler, max int64, tooLarge func(w http.ResponseWriter, r *http.Request, max int64)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > max {
@@ -70,15 +71,48 @@ func limitBody(next http.Handler, max int64, tooLarge func(w http.ResponseWriter
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, max)
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), bodyLimitKey{}, max)))
 	})
+}
+
+type bodyLimitKey struct{}
+
+// bodyLimit is the limit limitBody held r's body to, 0 if none.
+func bodyLimit(r *http.Request) int64 {
+	max, _ := r.Context().Value(bodyLimitKey{}).(int64)
+	return max
 }
 
 // bodyTooLarge is the API's answer to a body over the limit: 413 with
 // RESOURCE_EXHAUSTED, the code gRPC gives a message over the limit.
 func bodyTooLarge(w http.ResponseWriter, r *http.Request, max int64) {
-	writeStatus(w, r, status.New(codes.ResourceExhausted,
-		fmt.Sprintf("the request body is %d bytes; the limit is %d", r.ContentLength, max)), http.StatusRequestEntityTooLarge)
+	writeStatus(w, r, tooLargeStatus(r, max, r.ContentLength), http.StatusRequestEntityTooLarge)
+}
+
+// tooLargeStatus is the status of a REST body over max bytes, size when it
+// said its length (-1 if not): the ErrorInfo gRPC's refusal has
+// (checkSize), REQUEST_TOO_LARGE with the limit and the size, so that a
+// client branches on one reason whichever way it called. An import's file
+// has its own, larger, limit, which UploadImport holds to as well: the
+// message says to split the file.
+func tooLargeStatus(r *http.Request, max, size int64) *status.Status {
+	md := map[string]string{"limitBytes": strconv.FormatInt(max, 10)}
+	what := "the request body"
+	if size >= 0 {
+		what += fmt.Sprintf(" is %d bytes;", size)
+		md["sizeBytes"] = strconv.FormatInt(size, 10)
+	} else {
+		what += " is too large:"
+	}
+	text := fmt.Sprintf("%s the limit is %d bytes (--max-request-bytes)", what, max)
+	if r.Pattern == importRoute {
+		text = fmt.Sprintf("%s the limit of an import's file is %d bytes: split the file into smaller ones and import each", what, max)
+	}
+	st := status.New(codes.ResourceExhausted, text)
+	if d, err := st.WithDetails(&errdetails.ErrorInfo{Reason: reasonRequestTooLarge, Domain: errorDomain, Metadata: md}); err == nil {
+		return d
+	}
+	return st
 }
 
 func writeStatus(w http.ResponseWriter, r *http.Request, st *status.Status, code int) {
@@ -385,8 +419,12 @@ func gatewayError(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshale
 	st := status.Convert(err)
 	if st.Code() == codes.InvalidArgument && strings.Contains(st.Message(), "request body too large") {
 		// The body was cut as it was read (limitBody).
+		st := status.New(codes.ResourceExhausted, "the request body is over the size limit")
+		if max := bodyLimit(r); max > 0 {
+			st = tooLargeStatus(r, max, -1)
+		}
 		runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, &runtime.HTTPStatusError{HTTPStatus: http.StatusRequestEntityTooLarge,
-			Err: withErrorInfo(status.New(codes.ResourceExhausted, "the request body is over the size limit")).Err()})
+			Err: withErrorInfo(st).Err()})
 		return
 	}
 	if st.Code() == codes.InvalidArgument && len(st.Details()) == 0 {

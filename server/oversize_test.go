@@ -2,6 +2,10 @@ package server
 
 import (
 	"context"
+	"encoding/json"
+	"io"
+	"maps"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -71,4 +75,67 @@ func TestOversizeRequestsSayTheLimit(t *testing.T) {
 		_, err := e.client.People.ListPeople(ctx, &pb.ListPeopleRequest{Filter: strings.Repeat("a", limit-100)})
 		wantCode(t, err, codes.InvalidArgument, "filter")
 	})
+}
+
+// TestRESTOversizeSaysTheLimit: a REST body over the limit is 413 with RESOURCE_EXHAUSTED, as gRPC's
+// code for it, and the same ErrorInfo as gRPC's refusal, REQUEST_TOO_LARGE
+// with metadata limitBytes and, when the body said its length, sizeBytes,
+// whether its length was said or not; an import's file (its own limit)
+// is told to be split.
+func TestRESTOversizeSaysTheLimit(t *testing.T) {
+	e := newEnv(t)
+	const importLimit = 100 << 10
+	ei := newEnvWith(t, func(c *Config) { c.MaxImportBytes = importLimit })
+	limit := e.srv.cfg.MaxRequestBytes
+	big := `{"givenName": "` + strings.Repeat("a", 70<<10) + `"}`
+	csv := "Họ tên\n" + strings.Repeat("a", importLimit+10)
+	for _, c := range []struct {
+		name    string
+		e       *env
+		path    string
+		body    io.Reader
+		limit   int
+		size    int // 0 when the length is not said
+		ctype   string
+		wantMsg string
+	}{
+		{"ErrWithLength", e, "/v1/people", strings.NewReader(big), limit, len(big), "application/json", "--max-request-bytes"},
+		{"ErrChunked", e, "/v1/people", io.MultiReader(strings.NewReader(big)), limit, 0, "application/json", "--max-request-bytes"},
+		{"ErrImportWithLength", ei, "/v1/people:import?validateOnly=true", strings.NewReader(csv), importLimit, len(csv), "text/csv", "split"},
+		{"ErrImportChunked", ei, "/v1/people:import?validateOnly=true", io.MultiReader(strings.NewReader(csv)), importLimit, 0, "text/csv", "split"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			req, _ := http.NewRequest("POST", c.e.base+c.path, c.body)
+			req.Header.Set("Authorization", "Bearer "+c.e.token)
+			req.Header.Set("Content-Type", c.ctype)
+			resp, err := c.e.http.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var body map[string]any
+			if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+				t.Fatal(err)
+			}
+			wantREST(t, resp.StatusCode, body, http.StatusRequestEntityTooLarge)
+			if body["code"] != float64(codes.ResourceExhausted) {
+				t.Errorf("code %v, want %d (RESOURCE_EXHAUSTED)", body["code"], codes.ResourceExhausted)
+			}
+			if r := restReasonOf(t, body); r != "REQUEST_TOO_LARGE" {
+				t.Fatalf("reason %q, want REQUEST_TOO_LARGE: %v", r, body)
+			}
+			want := map[string]any{"limitBytes": strconv.Itoa(c.limit)}
+			if c.size > 0 {
+				want["sizeBytes"] = strconv.Itoa(c.size)
+			}
+			for _, d := range body["details"].([]any) {
+				if dm := d.(map[string]any); dm["@type"] == "type.googleapis.com/google.rpc.ErrorInfo" && !maps.Equal(dm["metadata"].(map[string]any), want) {
+					t.Errorf("metadata %v, want %v", dm["metadata"], want)
+				}
+			}
+			if msg := body["message"].(string); !strings.Contains(msg, strconv.Itoa(c.limit)) || !strings.Contains(msg, c.wantMsg) {
+				t.Errorf("message %q does not name the limit or %q", msg, c.wantMsg)
+			}
+		})
+	}
 }
