@@ -84,6 +84,8 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	// A server of the database is named before anything is read, and
 	// none may start on it while it is replaced.
+	_, statErr := os.Lstat(lockFile(*dbPath))
+	made := errors.Is(statErr, iofs.ErrNotExist)
 	held, err := lockServing(*dbPath, "trithuc restore")
 	if err != nil {
 		return fmt.Errorf("restore: %w", err)
@@ -92,6 +94,11 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	// Restore brings an older backup's schema up to date before it
 	// replaces the database, saying so on stderr.
 	if err := store.Restore(ctx, fs.Arg(0), *dbPath, *force, store.Options{Log: stderrLog(stderr)}); err != nil {
+		// A refused restore writes nothing, not even the lock file
+		// it made (one beside a database it left is a serve's too).
+		if made {
+			removeLockFile(held, *dbPath)
+		}
 		return err
 	}
 	fmt.Fprintf(stdout, "Restored %s from %s.\n", *dbPath, fs.Arg(0))

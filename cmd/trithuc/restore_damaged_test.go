@@ -11,7 +11,7 @@ import (
 // A backup cut short, damaged, empty, of another program or of a newer
 // release is refused, saying which and what to do, before anything is
 // written: the database it would replace is left as it was, and where
-// there was none, none is made.
+// there was none, none is made, nor a lock file beside it.
 func TestRestoreDamagedBackup(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "t.db")
@@ -82,6 +82,9 @@ func TestRestoreDamagedBackup(t *testing.T) {
 			}
 			if _, err := os.Stat(filepath.Join(dir, "new.db")); err == nil {
 				t.Error("the refused restore made a database where there was none")
+			}
+			if _, err := os.Stat(filepath.Join(dir, "new.db.lock")); err == nil {
+				t.Error("the refused restore left the lock file it made behind")
 			}
 		})
 	}

@@ -116,3 +116,27 @@ func TestLockFileOfRootBelongsToDatabaseOwner(t *testing.T) {
 		t.Errorf("the lock file a root restore made belongs to %d:%d, want the database's owner %d:%d", st.Uid, st.Gid, nobody, nobody)
 	}
 }
+
+// A restore to a new path that another command holds is refused and leaves
+// that command's lock file in place: a refused restore removes only the
+// lock file it made itself (TestRestoreDamagedBackup).
+func TestRestoreRefusedKeepsAnothersLock(t *testing.T) {
+	dir := t.TempDir()
+	db, _ := adminDatabase(t, dir)
+	backup := filepath.Join(dir, "b.db")
+	if out, err := cli(t, "backup", "--db", db, backup); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	target := filepath.Join(dir, "new.db")
+	held, err := lockServing(target, "trithuc serve")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	if _, err := cli(t, "restore", "--db", target, "--force", backup); err == nil || !strings.Contains(err.Error(), "is in use") {
+		t.Fatalf("restore to a path another command holds: %v, want it refused as in use", err)
+	}
+	if _, err := os.Stat(target + ".lock"); err != nil {
+		t.Errorf("the refused restore removed the lock file another command holds: %v", err)
+	}
+}

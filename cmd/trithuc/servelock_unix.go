@@ -47,6 +47,23 @@ func lockServing(path, what string) (io.Closer, error) {
 	return f, nil
 }
 
+// removeLockFile removes the lock file held, which lockServing(path)
+// returned, while it is still held: a command that made it and then did
+// not make the database (a refused restore to a new path) leaves nothing
+// behind. Only a file this process holds locked, still the one at the
+// path, is removed, never one another process holds or made since.
+func removeLockFile(held io.Closer, path string) {
+	f, ok := held.(*os.File)
+	if !ok {
+		return
+	}
+	mine, err1 := f.Stat()
+	there, err2 := os.Stat(lockFile(path))
+	if err1 == nil && err2 == nil && os.SameFile(mine, there) {
+		os.Remove(lockFile(path))
+	}
+}
+
 // giveToDatabaseOwner gives the lock file the owner and group of the
 // database (or, for one not made yet, of its directory) when root made
 // it, as SQLite does its -wal and -shm: a lock file a `sudo trithuc
