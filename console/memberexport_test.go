@@ -241,3 +241,28 @@ func registerInformatics(t *testing.T, e *env, applicant *pb.RegisterMemberReque
 	}
 	return r.Membership.Name
 }
+
+// A desk with no registrations in the state it shows offers no export,
+// whose file would hold none, and says so in Vietnamese; once there is
+// one, it offers the export again.
+func TestDeskWithoutRegistrationsOffersNoExport(t *testing.T) {
+	e := newEnv(t)
+	admin := e.signIn(e.account("admin", ""))
+	for _, who := range []*browser{admin, e.signIn(e.account("registrar", "associations/hoi-tin-hoc"))} {
+		code, body := who.get("/members/hoi-tin-hoc?state=SUSPENDED")
+		if code != http.StatusOK {
+			t.Fatalf("the empty desk: HTTP %d", code)
+		}
+		if strings.Contains(body, `id="export-csv"`) || strings.Contains(body, `id="export-xlsx"`) || strings.Contains(body, "Xuất danh sách (") {
+			t.Errorf("the empty desk offers an export:\n%s", body)
+		}
+		if !strings.Contains(body, `id="export-none"`) || !strings.Contains(body, "Không có lượt đăng ký «Tạm đình chỉ» nào") {
+			t.Errorf("the empty desk does not say why there is no export:\n%s", body)
+		}
+	}
+	registerInformatics(t, e, &pb.RegisterMemberRequest{Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Cao", GivenName: "Chờ"}}})
+	_, body := admin.get("/members/hoi-tin-hoc?state=PENDING")
+	if !strings.Contains(body, `id="export-csv"`) || strings.Contains(body, `id="export-none"`) {
+		t.Errorf("the desk with a registration offers no export:\n%s", body)
+	}
+}

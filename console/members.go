@@ -116,6 +116,9 @@ type deskData struct {
 	// count, and Limited that the account is limited to an association.
 	ExportCount                           int32
 	ExportCounted, ExportDiffers, Limited bool
+	// Empty says the state has no registrations: the desk offers no
+	// export, whose file would hold none, and says so.
+	Empty bool
 }
 
 // deskPageSize is how many memberships a page of the desk shows.
@@ -155,6 +158,7 @@ func (h *Handler) desk(q *request) {
 		nv.Set("page", t)
 		d.NextURL = "/members/" + q.r.PathValue("assoc") + "?" + nv.Encode()
 	}
+	d.Empty = d.Total == 0 && len(resp.GetMemberships()) == 0
 	d.ExportURLs = map[string]string{}
 	export := url.Values{"member_of": {q.r.PathValue("assoc")}, "member_state": {state}}
 	for _, f := range []string{"csv", "xlsx"} {
@@ -174,7 +178,9 @@ func (h *Handler) desk(q *request) {
 		}
 		d.Rows = append(d.Rows, row)
 	}
-	h.countExport(q, d, parent)
+	if !d.Empty {
+		h.countExport(q, d, parent)
+	}
 	q.show(h, "desk", "members", "Duyệt hội viên: "+a.GetDisplayName(), &page{Data: d})
 }
 
