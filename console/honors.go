@@ -37,6 +37,17 @@ func mayRunHonors(a *store.Account) bool {
 	return a.Organization == "" && a.Association == "" && (a.Role == "admin" || a.Role == "registrar")
 }
 
+// overQuota reports whether the account is to be told that the campaign
+// selected more than its quota. A registrar's quota counts the selections
+// it lists, not restricted people's, so its selections may take the total
+// past the quota; only an admin, who reads everyone and counts them all,
+// sees it there and is told, to raise the quota or take it as it is. A
+// registrar is never told: a warning it could not explain by what it lists
+// would tell it that restricted people were selected.
+func overQuota(a *store.Account, c *pb.HonorCampaign) bool {
+	return a.Role == "admin" && c.GetSelectedCount() > c.GetQuota()
+}
+
 // notForHonors refuses the campaigns' pages to an account that may not
 // read them, saying why; it reports whether it did.
 func (q *request) notForHonors(h *Handler) bool {
@@ -88,6 +99,9 @@ type honorsData struct {
 	CanCreate bool
 	Form      honorCampaignForm
 	Kinds     []option
+	// OverQuota holds the campaigns, by name, whose selections pass their
+	// quota (overQuota).
+	OverQuota map[string]bool
 }
 
 // honorCampaignForm is a campaign as typed: a new one's, or an edit's
@@ -115,6 +129,14 @@ func (h *Handler) showHonorCampaigns(q *request, form *honorCampaignForm, p *pag
 	}
 	year := thisYear()
 	d := &honorsData{Campaigns: resp.GetHonorCampaigns(), ThisYear: year, CanCreate: mayRunHonors(q.sess.Account)}
+	for _, c := range d.Campaigns {
+		if overQuota(q.sess.Account, c) {
+			if d.OverQuota == nil {
+				d.OverQuota = map[string]bool{}
+			}
+			d.OverQuota[c.GetName()] = true
+		}
+	}
 	// The server lists newest year first; a campaign opened ahead for
 	// next year comes after this year's.
 	slices.SortStableFunc(d.Campaigns, func(a, b *pb.HonorCampaign) int {
@@ -249,6 +271,8 @@ type honorCampaignData struct {
 	// QuotaFull: as many are selected as the quota allows, so no select
 	// button is offered (the server would refuse it).
 	QuotaFull bool
+	// OverQuota: more are selected than the quota (overQuota).
+	OverQuota bool
 	Nominate  nominateForm
 	// ShowNominate: the nominate form is shown (before the deadline, or
 	// to say why a form posted late was refused).
@@ -313,6 +337,7 @@ func (h *Handler) showHonorCampaign(q *request, d *honorCampaignData, p *page) {
 	p.Data = d
 	d.C, d.CanDecide = c, mayRunHonors(q.sess.Account)
 	d.QuotaFull = c.GetQuota() > 0 && c.GetSelectedCount() >= c.GetQuota()
+	d.OverQuota = overQuota(q.sess.Account, c)
 	dl := c.GetNominationDeadline()
 	now := time.Now().In(store.Vietnam)
 	today := now.Year()*10000 + int(now.Month())*100 + now.Day()
