@@ -63,11 +63,11 @@ func (s *Server) showProfileMeta(ctx context.Context, resp proto.Message) error 
 	if len(people) == 0 {
 		return nil
 	}
-	names := make([]string, len(people))
-	for i, p := range people {
-		names[i] = p.GetName()
+	read := make(map[string]string, len(people))
+	for _, p := range people {
+		read[p.GetName()] = p.GetEtag()
 	}
-	meta, err := s.db.PeopleShown(ctx, names, shown)
+	meta, err := s.db.PeopleShown(ctx, read, shown)
 	if err != nil {
 		return grpcError(ctx, err)
 	}

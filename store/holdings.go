@@ -123,6 +123,9 @@ func shownSQL(s Shown) (revision, updateTime string) {
 	return "p.revision - p." + count, "CASE WHEN p." + last + " = p.revision THEN p." + at + " ELSE p.update_time END"
 }
 
+// noRevision is a revision no person has: its etag matches none.
+const noRevision = -1
+
 // ShownMeta is a person's etag and update time as a caller sees them.
 type ShownMeta struct {
 	Etag       string
@@ -130,11 +133,17 @@ type ShownMeta struct {
 }
 
 // PeopleShown returns the etag and update time of each of the people
-// named (people/{id}) as a caller that reads s of what they hold sees
-// them; names of no one are left out.
-func (db *DB) PeopleShown(ctx context.Context, names []string, s Shown) (map[string]ShownMeta, error) {
-	ids := make([]any, 0, len(names))
-	for _, n := range names {
+// read (people/{id} → the etag of the answer that read them) as a caller
+// that reads s of what they hold sees them; names of no one are left out.
+//
+// It reads after the answer did. A person written in between (their etag
+// no longer the answer's) gets an etag of no revision, so that an update
+// made with it is refused as stale, and the caller reads again: an etag
+// newer than the profile it came with would let that update overwrite
+// what the caller never saw.
+func (db *DB) PeopleShown(ctx context.Context, read map[string]string, s Shown) (map[string]ShownMeta, error) {
+	ids := make([]any, 0, len(read))
+	for n := range read {
 		if id, ok := strings.CutPrefix(n, "people/"); ok && id != "" && !strings.Contains(id, "/") {
 			ids = append(ids, id)
 		}
@@ -147,16 +156,19 @@ func (db *DB) PeopleShown(ctx context.Context, names []string, s Shown) (map[str
 	err := db.read(ctx, func(tx *Tx) error {
 		for start := 0; start < len(ids); start += 500 {
 			part := ids[start:min(start+500, len(ids))]
-			rows, err := tx.QueryContext(ctx, `SELECT p.id, `+revision+`, `+updateTime+` FROM people p WHERE p.id IN (`+placeholders(len(part))+`)`, part...)
+			rows, err := tx.QueryContext(ctx, `SELECT p.id, p.revision, `+revision+`, `+updateTime+` FROM people p WHERE p.id IN (`+placeholders(len(part))+`)`, part...)
 			if err != nil {
 				return dbError(err)
 			}
 			for rows.Next() {
 				var id string
-				var rev, at int64
-				if err := rows.Scan(&id, &rev, &at); err != nil {
+				var now, rev, at int64
+				if err := rows.Scan(&id, &now, &rev, &at); err != nil {
 					rows.Close()
 					return dbError(err)
+				}
+				if read["people/"+id] != etag(id, now) {
+					rev = noRevision
 				}
 				out["people/"+id] = ShownMeta{Etag: etag(id, rev), UpdateTime: fromMicros(at)}
 			}
