@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -16,22 +15,6 @@ import (
 	"trithuc.gov.vn/trithuc/client"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
-
-// feedHead is the cursor of the newest change.
-func feedHead(t *testing.T, c pb.ChangeServiceClient) string {
-	t.Helper()
-	token := ""
-	for {
-		r, err := c.ListChanges(context.Background(), &pb.ListChangesRequest{PageToken: token, PageSize: 1000})
-		if err != nil {
-			t.Fatal(err)
-		}
-		token = r.Cursor
-		if r.NextPageToken == "" {
-			return token
-		}
-	}
-}
 
 // A registration with an association, a change of the membership's state
 // and a consent given and withdrawn moved the person's revision: a unit's
@@ -85,7 +68,7 @@ func TestHoldingsChangesUnseenByWhoMayNotReadThem(t *testing.T) {
 	for _, c := range callers {
 		before[c.name] = read(c)
 	}
-	from := feedHead(t, e.client.Changes)
+	from := headOf(t, e.client.Changes)
 	since := time.Now().UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano)
 
 	// A registration (with the consent of the person, CONTACT among its
@@ -159,7 +142,7 @@ func TestHoldingsChangesUnseenByWhoMayNotReadThem(t *testing.T) {
 
 	// A consent given alone is no change for home_affairs either.
 	ha, admin := callers[3], callers[4]
-	haBefore, adminBefore, at := read(ha), read(admin), feedHead(t, e.client.Changes)
+	haBefore, adminBefore, at := read(ha), read(admin), headOf(t, e.client.Changes)
 	if _, err := e.client.Privacy.CreateConsent(ctx, &pb.CreateConsentRequest{Parent: f.inside.Name,
 		Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_PUBLICATION}, TextVersion: "2026-03"}}); err != nil {
 		t.Fatal(err)

@@ -21,10 +21,7 @@ func TestBackupStoppedMidway(t *testing.T) {
 		t.Skip("signals as Linux has them")
 	}
 	dir := t.TempDir()
-	db := filepath.Join(dir, "t.db")
-	if out, err := cli(t, "gen", "--db", db, "--people", "3000", "--memberships=false"); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
+	db := generated(t, dir, 3000)
 	for _, tt := range []struct {
 		name string
 		sig  syscall.Signal

@@ -20,10 +20,7 @@ func TestBackupThatDoesNotFit(t *testing.T) {
 		t.Skip("tmpfs and ulimit -f as Linux has them")
 	}
 	dir := t.TempDir()
-	db := filepath.Join(dir, "t.db")
-	if out, err := cli(t, "gen", "--db", db, "--people", "500", "--memberships=false"); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
+	db := generated(t, dir, 500)
 	noCopyLeft := func(t *testing.T, dir string) {
 		t.Helper()
 		entries, _ := os.ReadDir(dir)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -306,4 +307,15 @@ func TestFlagsAfterArguments(t *testing.T) {
 			}
 		})
 	}
+}
+
+// generated makes t.db in dir with `trithuc gen` (people people, no
+// memberships) and returns its path.
+func generated(t *testing.T, dir string, people int) string {
+	t.Helper()
+	db := filepath.Join(dir, "t.db")
+	if out, err := cli(t, "gen", "--db", db, "--people", strconv.Itoa(people), "--memberships=false"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	return db
 }

@@ -14,18 +14,7 @@ import (
 // there was none, none is made, nor a lock file beside it.
 func TestRestoreDamagedBackup(t *testing.T) {
 	dir := t.TempDir()
-	db := filepath.Join(dir, "t.db")
-	if out, err := cli(t, "gen", "--db", db, "--people", "300", "--memberships=false"); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
-	good := filepath.Join(dir, "good.db")
-	if out, err := cli(t, "backup", "--db", db, good); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
-	whole, err := os.ReadFile(good)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, whole := backedUp(t, dir)
 	write := func(name string, b []byte) string {
 		path := filepath.Join(dir, name)
 		if err := os.WriteFile(path, b, 0o600); err != nil {
@@ -89,7 +78,7 @@ func TestRestoreDamagedBackup(t *testing.T) {
 		})
 	}
 	// The database is whole: the good backup is restored over it.
-	if out, err := cli(t, "restore", "--db", db, "--force", good); err != nil {
+	if out, err := cli(t, "restore", "--db", db, "--force", filepath.Join(dir, "good.db")); err != nil {
 		t.Errorf("restoring the good backup after the refused ones: %v\n%s", err, out)
 	}
 }
@@ -98,18 +87,7 @@ func TestRestoreDamagedBackup(t *testing.T) {
 // refused saying so and what to do, and writes nothing.
 func TestBackupOfDamagedDatabase(t *testing.T) {
 	dir := t.TempDir()
-	db := filepath.Join(dir, "t.db")
-	if out, err := cli(t, "gen", "--db", db, "--people", "300", "--memberships=false"); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
-	good := filepath.Join(dir, "good.db")
-	if out, err := cli(t, "backup", "--db", db, good); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
-	whole, err := os.ReadFile(good)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, whole := backedUp(t, dir)
 	overwritten := bytes.Clone(whole)
 	copy(overwritten[8*4096:], bytes.Repeat([]byte("garbage!"), 4*4096/8))
 	for _, tt := range []struct {
@@ -136,4 +114,20 @@ func TestBackupOfDamagedDatabase(t *testing.T) {
 			}
 		})
 	}
+}
+
+// backedUp makes a database of 300 people in dir and a backup of it
+// (good.db), and returns the database's path and the backup's bytes.
+func backedUp(t *testing.T, dir string) (db string, backup []byte) {
+	t.Helper()
+	db = generated(t, dir, 300)
+	good := filepath.Join(dir, "good.db")
+	if out, err := cli(t, "backup", "--db", db, good); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	backup, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, backup
 }
