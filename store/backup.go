@@ -87,16 +87,18 @@ func (db *DB) backupTo(ctx context.Context, tmp, dest, abs string) error {
 		if derr := BackupOfDamaged(db.path, err); derr != nil {
 			return derr
 		}
-		return backupWriteError(fmt.Errorf("store: backup: %w", err), abs, need)
+		return backupWriteError(err, "writing the copy", db.path, abs, need)
 	}
 	if err := renewFeed(ctx, tmp); err != nil {
-		return fmt.Errorf("store: backup: %w", err)
+		removeDatabase(tmp)
+		return backupWriteError(err, "giving the copy a change feed id of its own", db.path, abs, need)
 	}
 	if err := checkFile(ctx, tmp); err != nil {
 		return fmt.Errorf("store: backup: the copy failed its check, so nothing was written to %s: %w", dest, err)
 	}
 	if err := syncFile(tmp); err != nil {
-		return backupWriteError(fmt.Errorf("store: backup: %w", err), abs, need)
+		removeDatabase(tmp)
+		return backupWriteError(err, "syncing the copy to disk", db.path, abs, need)
 	}
 	if err := publish(tmp, abs); errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("store: backup: %s was made by something else while the backup ran; give a new file name", dest)

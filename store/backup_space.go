@@ -59,32 +59,35 @@ func checkRestoreRoom(src, tmp string) error {
 		"free space there first; the database was not changed", src, byteSize(need), filepath.Dir(tmp), byteSize(free))
 }
 
-// backupWriteError turns a failed copy for want of room into what to do,
-// naming the target; other errors pass unchanged. The partial copy is
-// already removed, so the free space it reports is the space there is.
-func backupWriteError(err error, dest string, need uint64) error {
+// backupWriteError says what to do when a step of the copy (doing)
+// failed, naming the target: for want of room, where and how much there
+// is; and that the database (live) was not touched, which a backup only
+// reads. The partial copy is already removed, so the free space it
+// reports is the space there is. err is SQLite's (the copy, its feed id)
+// or the system's (the last fsync).
+func backupWriteError(err error, doing, live, dest string, need uint64) error {
 	var sqe sqlite3.Error
-	if !errors.As(err, &sqe) {
-		return err
-	}
+	isSQLite := errors.As(err, &sqe)
+	errno := func(e syscall.Errno) bool { return errors.Is(err, e) || isSQLite && sqe.SystemErrno == e }
 	dir := filepath.Dir(dest)
+	untouched := fmt.Sprintf("the partial copy was removed and the database %s is untouched", live)
 	switch {
-	case sqe.Code == sqlite3.ErrFull || sqe.SystemErrno == syscall.ENOSPC || sqe.SystemErrno == syscall.EDQUOT:
+	case isSQLite && sqe.Code == sqlite3.ErrFull || errno(syscall.ENOSPC) || errno(syscall.EDQUOT):
 		free := "an unknown amount"
 		if n, ferr := freeSpace(dir); ferr == nil {
 			free = byteSize(n)
 		}
-		return fmt.Errorf("store: backup: %s: the disk holding %s is full (or its quota used up): the backup needs about %s and %s is free there; "+
-			"free space there or give a file on another disk; the partial copy was removed", dest, dir, byteSize(need), free)
-	case sqe.SystemErrno == syscall.EFBIG:
+		return fmt.Errorf("store: backup: %s: the disk holding %s filled up (or its quota was used up) while %s: the backup needs about %s and %s is free there; "+
+			"free space there or give a file on another disk; %s", dest, dir, doing, byteSize(need), free, untouched)
+	case errno(syscall.EFBIG):
 		limit := "this process's limit on the size of the files it writes (ulimit -f; LimitFSIZE= in a systemd unit)"
 		if n, ok := fileSizeLimit(); ok {
 			limit = fmt.Sprintf("this process's limit of %s on the size of the files it writes (ulimit -f; LimitFSIZE= in a systemd unit)", byteSize(n))
 		}
 		return fmt.Errorf("store: backup: %s: the backup needs about %s, more than %s or the largest file the file system holding %s takes; "+
-			"raise the limit or give a file on another file system; the partial copy was removed", dest, byteSize(need), limit, dir)
+			"raise the limit or give a file on another file system; %s", dest, byteSize(need), limit, dir, untouched)
 	}
-	return err
+	return fmt.Errorf("store: backup: %s: %s failed: %w; %s; check the disk holding %s and take the backup again", dest, doing, err, untouched, dir)
 }
 
 // restoreCopyError says what to do when the copy of the backup src

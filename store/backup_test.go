@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -182,5 +183,32 @@ func TestNewFilesAreOwnerOnly(t *testing.T) {
 	sdb.Close()
 	if fi, err := os.Stat(shared); err != nil || fi.Mode().Perm() != 0o640 {
 		t.Errorf("an existing database's mode changed: %v %v", fi.Mode(), err)
+	}
+}
+
+// The last fsync of a backup's copy failing (the disk full, a failing
+// disk) says what happened, that the database is untouched, and what to
+// do, as the copy's own write does: not the system's bare error.
+func TestBackupSyncError(t *testing.T) {
+	dir := t.TempDir()
+	dest := filepath.Join(dir, "b.db")
+	for _, tt := range []struct {
+		name  string
+		errno syscall.Errno
+		want  []string
+	}{
+		{"ErrDiskFull", syscall.ENOSPC, []string{"filled up", "while syncing the copy to disk", "another disk"}},
+		{"ErrQuota", syscall.EDQUOT, []string{"filled up", "quota", "another disk"}},
+		{"ErrFileSize", syscall.EFBIG, []string{"ulimit -f", "raise the limit"}},
+		{"ErrDisk", syscall.EIO, []string{"syncing the copy to disk failed", "input/output error", "check the disk holding " + dir, "take the backup again"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := backupWriteError(&os.PathError{Op: "sync", Path: dest + ".partial-1", Err: tt.errno}, "syncing the copy to disk", "/srv/live.db", dest, 1<<20)
+			for _, want := range append(tt.want, dest, "the partial copy was removed", "the database /srv/live.db is untouched") {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("%q, want it to say %q", err, want)
+				}
+			}
+		})
 	}
 }

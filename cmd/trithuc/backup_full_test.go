@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -50,6 +51,36 @@ func TestBackupThatDoesNotFit(t *testing.T) {
 		noCopyLeft(t, small)
 	})
 
+	// The disk fills after the copy, when its change feed is given an id
+	// of its own (which writes a journal beside it): a database as
+	// compact as its copy, a backup, on a disk with one page to spare.
+	t.Run("ErrDiskFullAtFeedID", func(t *testing.T) {
+		compact := filepath.Join(t.TempDir(), "c.db")
+		if out, err := cli(t, "backup", "--db", db, compact); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		fi, err := os.Stat(compact)
+		if err != nil {
+			t.Fatal(err)
+		}
+		small := t.TempDir()
+		if err := syscall.Mount("tmpfs", small, "tmpfs", 0, fmt.Sprintf("size=%d", fi.Size()+4096)); err != nil {
+			t.Skipf("cannot mount a tmpfs (%v): this needs root or CAP_SYS_ADMIN", err)
+		}
+		t.Cleanup(func() { syscall.Unmount(small, syscall.MNT_DETACH) })
+		target := filepath.Join(small, "b.db")
+		_, err = cli(t, "backup", "--db", compact, target)
+		if err == nil {
+			t.Fatal("a backup onto a disk that fills up succeeded")
+		}
+		for _, want := range []string{target, "filled up", "needs about", "another disk", "the partial copy was removed", "the database " + compact + " is untouched"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("backup onto a disk that fills up said %q, want it to say %q", err, want)
+			}
+		}
+		noCopyLeft(t, small)
+	})
+
 	t.Run("ErrFileSizeLimit", func(t *testing.T) {
 		target := filepath.Join(dir, "b.db")
 		// 64 blocks (of 512 or 1024 bytes, as the shell counts them) is
@@ -60,7 +91,7 @@ func TestBackupThatDoesNotFit(t *testing.T) {
 		if err == nil {
 			t.Fatalf("a backup past the file size limit succeeded:\n%s", out)
 		}
-		for _, want := range []string{target, "needs about", "limit of", "ulimit -f", "partial copy was removed"} {
+		for _, want := range []string{target, "needs about", "limit of", "ulimit -f", "partial copy was removed", "the database " + db + " is untouched"} {
 			if !strings.Contains(string(out), want) {
 				t.Errorf("backup past the file size limit said %q, want it to say %q", out, want)
 			}
