@@ -115,6 +115,10 @@ type Config struct {
 	// DryRunSlice is how long an import's dry run holds the writer before
 	// it lets the writes waiting in; store.DefaultDryRunSlice when 0.
 	DryRunSlice time.Duration
+	// SuppressionAllowance is the steps of small-cell suppression one
+	// statistics answer may use (store.SetSuppressionAllowance); the
+	// database's setting, store.DefaultSuppressionAllowance unless set, when 0.
+	SuppressionAllowance int64
 }
 
 // DefaultMaxRequestBytes is the request size limit unless configured.
@@ -210,6 +214,9 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	v, err := protovalidate.New()
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
+	}
+	if cfg.SuppressionAllowance > 0 {
+		db.SetSuppressionAllowance(cfg.SuppressionAllowance)
 	}
 	s := &Server{cfg: cfg, db: db, log: cfg.Logger, validator: v}
 	s.proxies = &proxyTrust{trusted: cfg.TrustedProxies, header: header}

@@ -68,6 +68,7 @@ type serveConfig struct {
 	changesKept     time.Duration
 	importUploads   int
 	dryRunSlice     time.Duration
+	suppression     int64
 	trustedProxies  string
 	proxyHeader     string
 	// proxies is trustedProxies read (security).
@@ -114,6 +115,8 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 		"how many imports' files the server receives at once, one a caller; more are refused RESOURCE_EXHAUSTED to retry later")
 	fs.DurationVar(&c.dryRunSlice, "dry-run-slice", store.DefaultDryRunSlice,
 		"how long an import's dry run holds the writer before it lets the writes waiting in")
+	fs.Int64Var(&c.suppression, "suppression-allowance", store.DefaultSuppressionAllowance,
+		"the `steps` of small-cell suppression one statistics, indicators or engagement statistics answer may use (about 0.25 µs of CPU each); one needing more is refused RESOURCE_EXHAUSTED")
 }
 
 // configFlag adds --config to fs, the one flag of serve that is not a
@@ -161,6 +164,8 @@ func (c *serveConfig) security() (*tls.Config, *server.CertRoles, error) {
 		return nil, nil, usageError(fmt.Sprintf("--max-import-uploads must be at least 1, got %d: with none no import could be sent", c.importUploads))
 	case c.dryRunSlice <= 0:
 		return nil, nil, usageError(fmt.Sprintf("--dry-run-slice must be positive (e.g. %s), got %s", store.DefaultDryRunSlice, c.dryRunSlice))
+	case c.suppression <= 0:
+		return nil, nil, usageError(fmt.Sprintf("--suppression-allowance must be a positive number of steps (the default is %d), got %d", store.DefaultSuppressionAllowance, c.suppression))
 	case !strings.EqualFold(c.proxyHeader, server.HeaderXForwardedFor) && !strings.EqualFold(c.proxyHeader, server.HeaderForwarded):
 		return nil, nil, usageError(fmt.Sprintf("--trusted-proxy-header must be %s or %s (the header the proxy writes), got %q", server.HeaderXForwardedFor, server.HeaderForwarded, c.proxyHeader))
 	}
@@ -388,6 +393,8 @@ func (c *serveConfig) serverConfig(log *slog.Logger, tlsConfig *tls.Config, cert
 
 		ChangesRetention: c.changesKept,
 		DryRunSlice:      c.dryRunSlice,
+
+		SuppressionAllowance: c.suppression,
 	}
 }
 

@@ -139,6 +139,41 @@ func TestServeImportSettings(t *testing.T) {
 	}
 }
 
+// --suppression-allowance reaches the server's configuration, its
+// default the store's; a value that would refuse every statistics answer
+// (none, or less) or is not a number is refused naming the flag.
+func TestServeSuppressionAllowance(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		want    int64
+		wantErr string
+	}{
+		{name: "OKDefault", want: store.DefaultSuppressionAllowance},
+		{name: "OKFlag", args: []string{"--suppression-allowance", "50000000"}, want: 50_000_000},
+		{name: "OKEnv", env: map[string]string{"TRITHUC_SUPPRESSION_ALLOWANCE": "2000000"}, want: 2_000_000},
+		{name: "ErrZero", args: []string{"--suppression-allowance", "0"}, wantErr: "--suppression-allowance must be a positive number of steps (the default is 10000000), got 0"},
+		{name: "ErrNegative", env: map[string]string{"TRITHUC_SUPPRESSION_ALLOWANCE": "-1"}, wantErr: "--suppression-allowance must be a positive number of steps"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, ok := serveSettings(t, tt.args, tt.env, tt.wantErr)
+			if ok && cfg.SuppressionAllowance != tt.want {
+				t.Errorf("SuppressionAllowance %d, want %d", cfg.SuppressionAllowance, tt.want)
+			}
+		})
+	}
+	for _, tt := range []struct{ name, value string }{{"ErrWord", "ten million"}, {"ErrNotInteger", "1e7"}, {"ErrTooLarge", "99999999999999999999"}} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := cli(t, "serve", "--db", filepath.Join(t.TempDir(), "t.db"), "--suppression-allowance", tt.value)
+			if err == nil || !strings.Contains(err.Error(), "suppression-allowance") {
+				t.Errorf("--suppression-allowance %q: %v, want a refusal naming the flag", tt.value, err)
+			}
+		})
+	}
+}
+
 // --trusted-proxies and --trusted-proxy-header reach the server's
 // configuration; a list that is not addresses and CIDR prefixes, or
 // another header, is refused at start naming its setting.
@@ -322,5 +357,30 @@ func TestServeChecksOriginsBeforeTheDatabase(t *testing.T) {
 	}
 	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a refused --cors-origins made the database: %v", err)
+	}
+}
+
+// A server started with a small --suppression-allowance refuses a
+// statistics answer whose suppression needs more, saying what to ask
+// instead; one started without it answers the same.
+func TestServeSuppressionAllowanceTakesEffect(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		extra []string
+	}{{"ErrSmallAllowance", []string{"--suppression-allowance", "1000"}}, {"OKDefault", nil}} {
+		t.Run(tt.name, func(t *testing.T) {
+			addr, token, stop := serveDemo(t, t.TempDir(), tt.extra...)
+			defer stop()
+			out, err := cli(t, "stats", "--by", "unit,ethnicity,workplace", "--server", addr, "--token", token)
+			if tt.extra == nil {
+				if err != nil {
+					t.Errorf("stats within the default allowance: %v\n%s", err, out)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), "fewer dimensions") {
+				t.Errorf("stats past --suppression-allowance 1000: %v\n%s; want it refused asking for fewer dimensions", err, out)
+			}
+		})
 	}
 }
