@@ -24,7 +24,8 @@ import (
 // The copy is written beside dest under a name of its own (partialName),
 // checked, synced and only then given dest's name: a backup cut short by
 // a full disk, a signal or a crash never leaves at dest a file that looks
-// like a backup and is not one (VACUUM INTO syncs nothing).
+// like a backup and is not one (VACUUM INTO syncs nothing). A copy a crash
+// left there is removed by the next backup (backup_partial.go).
 func (db *DB) Backup(ctx context.Context, dest string) error {
 	abs, err := filepath.Abs(dest)
 	if err != nil {
@@ -33,10 +34,14 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 	if err := checkBackupTarget(dest, abs); err != nil {
 		return err
 	}
+	// What a backup cut short left here is in no one's way, nor its space
+	// (backup_partial.go).
+	removeStalePartials(filepath.Dir(abs), db.log)
 	// The copy holds personal data: made here, empty and readable by its
 	// owner only, it is never readable by others, as VACUUM INTO would make
-	// it (it writes into an empty file, and makes a new one 0644).
-	f, err := os.CreateTemp(filepath.Dir(abs), partialName(abs))
+	// it (it writes into an empty file, and makes a new one 0644). f holds
+	// its lock, which says a backup writes it, until the end.
+	f, err := createPartial(abs)
 	if errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("store: backup: there is no directory %s to write %s in; make it first (mkdir -p), or give another path", filepath.Dir(abs), dest)
 	}
@@ -47,10 +52,7 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 		return fmt.Errorf("store: backup: %w", err)
 	}
 	tmp := f.Name()
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("store: backup: %w", err)
-	}
+	defer f.Close()
 	if err := db.backupTo(ctx, tmp, dest, abs); err != nil {
 		removeDatabase(tmp)
 		if ctx.Err() != nil {

@@ -212,3 +212,36 @@ func TestBackupSyncError(t *testing.T) {
 		})
 	}
 }
+
+// A backup removes beside it the copies of backups no process writes (an
+// empty one, one with its journal), whatever name they were for, but not
+// a file of another program that only looks like one by its name.
+func TestBackupRemovesOnlyDeadCopies(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "live.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	dir := t.TempDir()
+	files := map[string]string{
+		"monday.db.partial-12":          "",
+		"tuesday.db.partial-34":         "SQLite format 3\x00 and the rest",
+		"tuesday.db.partial-34-journal": "a journal",
+		"notes.txt.partial-56":          "someone's notes",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Backup(ctx, filepath.Join(dir, "b.db")); err != nil {
+		t.Fatal(err)
+	}
+	for name := range files {
+		_, err := os.Stat(filepath.Join(dir, name))
+		if kept := err == nil; kept != (name == "notes.txt.partial-56") {
+			t.Errorf("%s kept: %v", name, kept)
+		}
+	}
+}

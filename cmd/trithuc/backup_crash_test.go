@@ -159,3 +159,88 @@ func TestServerServesThroughFailedBackups(t *testing.T) {
 		t.Errorf("a read after the failed backups: %v\n%s", err, out)
 	}
 }
+
+// The copy a backup killed midway left (kill -9: nothing of it runs to
+// clean up) is removed by the next backup into its directory, whatever
+// name that one is given, which says so; the copy of a backup still
+// running (here stopped with SIGSTOP while it writes, holding its lock)
+// is left to it, and that backup completes.
+func TestBackupRemovesCopiesCutShort(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("signals and flock as Linux has them")
+	}
+	db := generated(t, t.TempDir(), 3000)
+	out := t.TempDir()
+	// start runs a backup to name in out and waits for its copy to show.
+	start := func(name string) (cmd *exec.Cmd, done chan error, partial string) {
+		t.Helper()
+		cmd = exec.Command(os.Args[0])
+		cmd.Env = append(os.Environ(), "TRITHUC_TEST_MAIN="+strings.Join([]string{"backup", "--db", db, filepath.Join(out, name)}, "\x1f"))
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done = make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		for partial == "" && len(done) == 0 {
+			entries, _ := os.ReadDir(out)
+			for _, e := range entries {
+				if strings.HasPrefix(e.Name(), name+".partial-") {
+					partial = filepath.Join(out, e.Name())
+				}
+			}
+		}
+		return cmd, done, partial
+	}
+	// The running one first: a backup begins by removing the copies no
+	// one writes, and that one's is written.
+	running, done, live := start("tuesday.db")
+	running.Process.Signal(syscall.SIGSTOP)
+	defer running.Process.Kill()
+	if len(done) > 0 || live == "" {
+		t.Skip("the backup finished before it could be stopped")
+	}
+	killed, killedDone, dead := start("monday.db")
+	killed.Process.Kill()
+	if err := <-killedDone; err == nil || dead == "" {
+		t.Skipf("the backup finished before it could be killed (%v)", err)
+	}
+	if _, err := os.Stat(dead); err != nil {
+		t.Fatalf("the killed backup left no copy: %v", err)
+	}
+
+	got, err := cli(t, "backup", "--db", db, filepath.Join(out, "wednesday.db"))
+	if err != nil {
+		t.Fatalf("the backup after one killed: %v\n%s", err, got)
+	}
+	if want := "removed " + dead + ", the copy of a backup that was cut short"; !strings.Contains(got, want) {
+		t.Errorf("the backup said %q, want it to say %q", got, want)
+	}
+	if strings.Contains(got, live) {
+		t.Errorf("the backup spoke of %s, the copy of a backup still running: %q", live, got)
+	}
+	entries, _ := os.ReadDir(out)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), filepath.Base(dead)) {
+			t.Errorf("%s, of the killed backup, is left", e.Name())
+		}
+	}
+	if _, err := os.Stat(live); err != nil {
+		t.Errorf("the copy of the backup still running was removed: %v", err)
+	}
+
+	running.Process.Signal(syscall.SIGCONT)
+	if err := <-done; err != nil {
+		t.Errorf("the backup stopped while the next one ran failed: %v", err)
+	}
+	for _, name := range []string{"tuesday.db", "wednesday.db"} {
+		if rout, err := cli(t, "restore", "--db", filepath.Join(t.TempDir(), "r.db"), filepath.Join(out, name)); err != nil {
+			t.Errorf("restoring %s: %v\n%s", name, err, rout)
+		}
+	}
+	entries, _ = os.ReadDir(out)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".partial-") {
+			t.Errorf("%s is left", e.Name())
+		}
+	}
+}
