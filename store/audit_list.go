@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -21,8 +22,8 @@ import (
 // AuditQuery selects audit events; every condition given must hold.
 type AuditQuery struct {
 	// PageSize, PageToken and Filter (AIP-160, over auditEventSchema) as
-	// every listing has them; OrderBy is "event_time desc", newest first,
-	// when empty, or "event_time", oldest first.
+	// every listing has them; OrderBy (auditOrder) is "event_time desc",
+	// newest first, when empty.
 	ListQuery
 	// The typed conditions of ListAuditEventsRequest, kept beside the
 	// filter. Principal is the event's principal exactly.
@@ -78,6 +79,22 @@ type auditRow struct {
 	names  sql.NullString
 }
 
+// key is the row's value of the sort key path (auditOrder), as SQLite
+// orders it: text compares bytewise, as Go's strings do.
+func (r auditRow) key(path string) any {
+	switch path {
+	case "event_time":
+		return r.t
+	case "pk":
+		return r.pk
+	case "principal":
+		return r.ev.Principal
+	case "method":
+		return r.ev.Method
+	}
+	panic("store: no audit sort key " + path)
+}
+
 func scanAuditEvent(s scanner, extra ...any) (auditRow, error) {
 	ev := &pb.AuditEvent{}
 	var pk, t int64
@@ -113,22 +130,29 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 			return err
 		}
 		rows, err := collectRows(ctx, tx, events.pageSQL(events.where), events.args, func(s scanner) (auditRow, error) {
-			var t, pk int64 // the sort keys, which the row has already
-			return scanAuditEvent(s, &t, &pk)
+			keys := make([]any, len(sel.l.terms)) // the sort keys, which the row has already
+			for i := range keys {
+				keys[i] = new(any)
+			}
+			return scanAuditEvent(s, keys...)
 		})
 		if err != nil {
 			return err
 		}
-		dir := " DESC"
-		if sel.oldestFirst {
-			dir = ""
+		// By time alone, the reads' order is their key's.
+		order := "e.pk DESC"
+		switch {
+		case !sel.byTime:
+			order = orderSQL(sel.l.terms)
+		case sel.oldestFirst:
+			order = "e.pk"
 		}
 		readRows, err := collectRows(ctx, tx, `SELECT `+readEventHead+` FROM audit_read_events e`+whereSQL(reads.where)+
-			fmt.Sprintf(` ORDER BY e.pk%s LIMIT %d`, dir, size+1), reads.args, func(s scanner) (auditRow, error) { return scanReadEventHead(s) })
+			fmt.Sprintf(` ORDER BY %s LIMIT %d`, order, size+1), reads.args, func(s scanner) (auditRow, error) { return scanReadEventHead(s) })
 		if err != nil {
 			return err
 		}
-		merged := mergeAuditRows(rows, readRows, size+1, sel.oldestFirst)
+		merged := mergeAuditRows(rows, readRows, size+1, sel.l.terms)
 		n, err := tx.fitAuditPage(ctx, merged[:min(len(merged), size)])
 		if err != nil {
 			return err
@@ -136,7 +160,11 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 		if n < len(merged) {
 			merged = merged[:n]
 			last := merged[n-1]
-			page.NextPageToken = db.encodePageToken(sel.l.query, sel.l.terms, []any{last.t, last.pk}, -1)
+			after := make([]any, len(sel.l.terms))
+			for i, t := range sel.l.terms {
+				after[i] = last.key(t.path)
+			}
+			page.NextPageToken = db.encodePageToken(sel.l.query, sel.l.terms, after, -1)
 		}
 		if sel.l.token == "" && page.NextPageToken == "" {
 			// As every listing does when one page holds every match.
@@ -175,8 +203,9 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 // the query's page token), and those of each table.
 type auditSelection struct {
 	l listing
-	// oldestFirst is the order event_time: (event_time, pk) ascending.
-	oldestFirst            bool
+	// byTime is an order by time alone, (event_time, pk), which the keys
+	// of audit_reads follow; oldestFirst is it ascending.
+	byTime, oldestFirst    bool
 	eventsWhere, readWhere []string
 	eventsArgs, readArgs   []any
 }
@@ -243,36 +272,67 @@ func selectAudit(q AuditQuery) (*auditSelection, error) {
 			sel.readWhere, sel.readArgs = append(sel.readWhere, "e.pk < ?"), append(sel.readArgs, bound)
 		}
 	}
-	if q.OrderBy != "" {
-		// One key: the two tables merge by (event_time, pk) alone.
-		terms, err := parseOrderBy(q.OrderBy, map[string]sortKey{"event_time": {expr: "e.event_time", kind: kindInt}}, orderTerm{})
-		if err != nil {
-			return nil, err
-		}
-		sel.oldestFirst = !terms[0].desc
+	terms, err := auditOrder(q.OrderBy)
+	if err != nil {
+		return nil, err
 	}
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	desc := !sel.oldestFirst
-	// The newest-first order keeps the checksum it had, and so the page
-	// tokens handed out before there was another.
+	sel.byTime = len(terms) == 2
+	sel.oldestFirst = sel.byTime && !terms[0].desc
+	// The orders by time keep the checksums they had, and so the page
+	// tokens handed out before there were others.
 	query := []string{"auditEvents", q.Principal, q.Resource, q.Method, start, end, q.Filter}
-	if sel.oldestFirst {
+	switch {
+	case !sel.byTime:
+		var order []string
+		for _, t := range terms {
+			order = append(order, fmt.Sprintf("%s %v", t.path, t.desc))
+		}
+		query = append(query, "order "+strings.Join(order, ","))
+	case sel.oldestFirst:
 		query = append(query, "oldest first")
 	}
 	sel.l = listing{
 		columns: auditEventColumns,
 		where:   where,
 		args:    args,
-		terms: []orderTerm{
-			{sortKey: sortKey{expr: "e.event_time", kind: kindInt}, path: "event_time", desc: desc},
-			{sortKey: sortKey{expr: "e.pk", kind: kindInt}, path: "pk", desc: desc},
-		},
-		query: queryChecksum(query...),
-		token: q.PageToken,
+		terms:   terms,
+		query:   queryChecksum(query...),
+		token:   q.PageToken,
 	}
 	return sel, nil
+}
+
+// auditOrderKeys are the fields the trail may be ordered by: its time,
+// and who or what, to read one principal's or one method's events
+// together.
+var auditOrderKeys = map[string]sortKey{
+	"event_time": {expr: "e.event_time", kind: kindInt},
+	"principal":  {expr: "e.principal", kind: kindText},
+	"method":     {expr: "e.method", kind: kindText},
+}
+
+// auditOrder resolves the order_by of the trail: the fields given, then
+// event_time (newest first) where it is not among them, then pk in the
+// direction of event_time, which makes the order total.
+func auditOrder(orderBy string) ([]orderTerm, error) {
+	timeTerm := orderTerm{sortKey: auditOrderKeys["event_time"], path: "event_time", desc: true}
+	var terms []orderTerm
+	if orderBy != "" {
+		parsed, err := parseOrderBy(orderBy, auditOrderKeys, orderTerm{})
+		if err != nil {
+			return nil, err
+		}
+		terms = parsed[:len(parsed)-1]
+	}
+	if i := slices.IndexFunc(terms, func(t orderTerm) bool { return t.path == "event_time" }); i >= 0 {
+		timeTerm = terms[i]
+	} else {
+		terms = append(terms, timeTerm)
+	}
+	return append(terms, orderTerm{sortKey: sortKey{expr: "e.pk", kind: kindInt}, path: "pk", desc: timeTerm.desc}), nil
 }
 
 // auditTables is what sel selects in tx, with the filter and after its
@@ -292,22 +352,25 @@ func (db *DB) auditTables(ctx context.Context, tx *Tx, sel *auditSelection, filt
 		}
 		cond, condArgs := afterSQL(l.terms, after)
 		l.where, l.args = append(l.where, cond), append(l.args, condArgs...)
-		// After (t, pk) in audit_reads: keys below pk when pk is a key
-		// of t, else below t's first key; oldest first, keys above pk,
-		// else from t's first key (an event of audit_events comes before
-		// the reads of its microsecond).
-		t, pk := after[0].(int64), after[1].(int64)
-		if bound, ok := readKeyBound(t); ok {
-			own := pk>>readKeyShift == t
-			switch {
-			case !sel.oldestFirst && own:
-				readWhere, readArgs = append(readWhere, "e.pk < ?"), append(readArgs, pk)
-			case !sel.oldestFirst:
-				readWhere, readArgs = append(readWhere, "e.pk < ?"), append(readArgs, bound)
-			case own:
-				readWhere, readArgs = append(readWhere, "e.pk > ?"), append(readArgs, pk)
-			default:
-				readWhere, readArgs = append(readWhere, "e.pk >= ?"), append(readArgs, bound)
+		// After (t, pk) in audit_reads, by time alone: keys below pk when
+		// pk is a key of t, else below t's first key; oldest first, keys
+		// above pk, else from t's first key (an event of audit_events comes
+		// before the reads of its microsecond). Other orders have their
+		// condition (afterSQL) alone.
+		if sel.byTime {
+			t, pk := after[0].(int64), after[1].(int64)
+			if bound, ok := readKeyBound(t); ok {
+				own := pk>>readKeyShift == t
+				switch {
+				case !sel.oldestFirst && own:
+					readWhere, readArgs = append(readWhere, "e.pk < ?"), append(readArgs, pk)
+				case !sel.oldestFirst:
+					readWhere, readArgs = append(readWhere, "e.pk < ?"), append(readArgs, bound)
+				case own:
+					readWhere, readArgs = append(readWhere, "e.pk > ?"), append(readArgs, pk)
+				default:
+					readWhere, readArgs = append(readWhere, "e.pk >= ?"), append(readArgs, bound)
+				}
 			}
 		}
 	}
@@ -358,12 +421,27 @@ func readKeyBound(us int64) (int64, bool) {
 	return max(us, 0) << readKeyShift, us <= maxReadKeyMicros
 }
 
-// mergeAuditRows merges two pages in the trail's order, newest first (or
-// oldest first), up to n rows.
-func mergeAuditRows(a, b []auditRow, n int, oldestFirst bool) []auditRow {
+// mergeAuditRows merges two pages in the order of terms (auditOrder), up
+// to n rows.
+func mergeAuditRows(a, b []auditRow, n int, terms []orderTerm) []auditRow {
+	before := func(x, y auditRow) bool {
+		for _, t := range terms {
+			var c int
+			switch kx, ky := x.key(t.path), y.key(t.path); kx := kx.(type) {
+			case int64:
+				c = cmp.Compare(kx, ky.(int64))
+			case string:
+				c = strings.Compare(kx, ky.(string))
+			}
+			if c != 0 {
+				return c < 0 != t.desc
+			}
+		}
+		return false
+	}
 	out := make([]auditRow, 0, min(n, len(a)+len(b)))
 	for len(out) < n && (len(a) > 0 || len(b) > 0) {
-		if len(b) == 0 || (len(a) > 0 && (a[0].t > b[0].t || (a[0].t == b[0].t && a[0].pk > b[0].pk)) != oldestFirst) {
+		if len(b) == 0 || (len(a) > 0 && before(a[0], b[0])) {
 			out, a = append(out, a[0]), a[1:]
 		} else {
 			out, b = append(out, b[0]), b[1:]

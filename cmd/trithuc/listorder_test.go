@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -33,7 +34,12 @@ func TestUnitsAndAuditFilterOrderFlags(t *testing.T) {
 	if err != nil || all[len(all)-1] != oldest[1] {
 		t.Errorf("the oldest event %q is not the last of the newest-first list: %v\n%s", oldest[1], err, out)
 	}
-	if out, err := cli(t, append([]string{"auditEvents", "list", "--order-by", "principal"}, c...)...); err == nil ||
+	out, err = cli(t, append([]string{"auditEvents", "list", "--order-by", "principal desc, event_time", "--all", "--output", "csv", "--columns", "principal"}, c...)...)
+	principals := strings.Split(strings.TrimSpace(out), "\n")
+	if err != nil || len(principals) < len(all) || !slices.IsSortedFunc(principals[1:], func(a, b string) int { return strings.Compare(b, a) }) {
+		t.Errorf("auditEvents list --order-by 'principal desc, event_time': %v\n%s", err, out)
+	}
+	if out, err := cli(t, append([]string{"auditEvents", "list", "--order-by", "code"}, c...)...); err == nil ||
 		!strings.Contains(err.Error()+out, "order_by") {
 		t.Errorf("a bad audit order: %v\n%s", err, out)
 	}

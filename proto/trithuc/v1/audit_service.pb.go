@@ -77,10 +77,15 @@ type ListAuditEventsRequest struct {
 	// It supersedes principal, resource, method, start_time and end_time,
 	// which still hold when given beside it.
 	Filter string `protobuf:"bytes,8,opt,name=filter,proto3" json:"filter,omitempty"`
-	// The order (https://google.aip.dev/132#ordering): `event_time desc`,
-	// newest first, when unset, or `event_time`, oldest first, to read a
-	// period as it happened. Events of one time keep one fixed order, so
-	// that pages neither repeat nor skip an event.
+	// The order (https://google.aip.dev/132#ordering), of `event_time`,
+	// `principal` and `method`, each ascending or followed by `desc`:
+	// `event_time desc`, newest first, when unset; `event_time`, oldest
+	// first, to read a period as it happened; `principal, event_time` or
+	// `method, event_time desc` to read each principal's or method's
+	// events together. Without `event_time`, each principal's or method's
+	// events come newest first. Events of one time keep one fixed order, so
+	// that pages neither repeat nor skip an event; a page token holds to the
+	// order it was made with.
 	OrderBy       string `protobuf:"bytes,9,opt,name=order_by,json=orderBy,proto3" json:"order_by,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -183,7 +188,7 @@ func (x *ListAuditEventsRequest) GetOrderBy() string {
 type ListAuditEventsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The events on this page, in the request's order: newest first unless
-	// order_by is `event_time`.
+	// order_by says otherwise.
 	AuditEvents []*AuditEvent `protobuf:"bytes,1,rep,name=audit_events,json=auditEvents,proto3" json:"audit_events,omitempty"`
 	// Pass this as page_token to get the next page; empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`

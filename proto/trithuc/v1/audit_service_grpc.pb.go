@@ -34,8 +34,8 @@ const (
 //	with conditions; a single event has nothing more to show than its
 //	list entry. --)
 type AuditServiceClient interface {
-	// Lists audit events, newest first unless order_by says oldest first
-	// (https://google.aip.dev/132).
+	// Lists audit events, newest first unless order_by says otherwise: oldest
+	// first, or by principal or method (https://google.aip.dev/132).
 	ListAuditEvents(ctx context.Context, in *ListAuditEventsRequest, opts ...grpc.CallOption) (*ListAuditEventsResponse, error)
 }
 
@@ -69,8 +69,8 @@ func (c *auditServiceClient) ListAuditEvents(ctx context.Context, in *ListAuditE
 //	with conditions; a single event has nothing more to show than its
 //	list entry. --)
 type AuditServiceServer interface {
-	// Lists audit events, newest first unless order_by says oldest first
-	// (https://google.aip.dev/132).
+	// Lists audit events, newest first unless order_by says otherwise: oldest
+	// first, or by principal or method (https://google.aip.dev/132).
 	ListAuditEvents(context.Context, *ListAuditEventsRequest) (*ListAuditEventsResponse, error)
 	mustEmbedUnimplementedAuditServiceServer()
 }
