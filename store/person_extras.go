@@ -230,13 +230,14 @@ func (tx *Tx) attachHeld(ctx context.Context, view pb.PersonView, positions bool
 	}
 
 	full := view == pb.PersonView_PERSON_VIEW_FULL
-	onlyCurrent := "c.is_current = 1"
-	if full {
-		onlyCurrent = ""
-	}
 	var held map[int64][]*pb.Position
-	if positions {
-		if held, err = positionKind.of(ctx, tx, pks, onlyCurrent); err != nil {
+	switch {
+	case positions && full:
+		if held, err = positionKind.of(ctx, tx, pks, ""); err != nil {
+			return err
+		}
+	case positions:
+		if held, err = tx.currentPositionsOf(ctx, pks, byPK); err != nil {
 			return err
 		}
 	}

@@ -115,7 +115,7 @@ func (p *Plain) query(ctx context.Context, query string, firstInts bool, args ..
 func attachSQL(n int, full bool) []string {
 	qs := []string{identifiersOfSQL(n), fieldsOfSQL(n), rolesOfSQL(n)}
 	if !full {
-		return append(qs, positionKind.ofSQL(n, "c.is_current = 1"))
+		return append(qs, currentPositionsOfSQL(n))
 	}
 	return append(qs, positionKind.ofSQL(n, ""), qualificationKind.ofSQL(n, ""), honorKind.ofSQL(n, ""), workKind.ofSQL(n, ""), membershipsOfSQL(n))
 }
