@@ -321,13 +321,23 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 		// needs only who is unlisted, usually a few. FTS5 counts its
 		// matches, less those people, instead of each match being
 		// looked up in people_listed (issue 19: 2.7 against 11.5 ms for
-		// the 58,000 matches of "nguyen" at 100,000 people).
-		l.countQuery = `SELECT COUNT(*) FROM people_search WHERE people_search MATCH ?
-			AND rowid NOT IN (SELECT p.pk FROM people p INDEXED BY people_unlisted WHERE ` + personUnlisted + `)`
+		// the 58,000 matches of "nguyen" at 100,000 people). When no one
+		// is unlisted, FTS5 counts alone: the NOT IN's look-up of each
+		// match, in an empty table, was 0.57 of the 4.5 ms of the 9,647
+		// matches of "pham minh khoa".
+		l.countQuery = searchCountSQL
 		l.countArgs = []any{mArg}
 	}
 	return l, nil
 }
+
+// searchCountSQL counts the listed matches of a search without a filter or
+// a scope (TestSearchCountUnlisted).
+const searchCountSQL = `SELECT CASE
+	WHEN EXISTS (SELECT 1 FROM people p INDEXED BY people_unlisted WHERE ` + personUnlisted + `)
+	THEN (SELECT COUNT(*) FROM people_search WHERE people_search MATCH ?1
+		AND rowid NOT IN (SELECT p.pk FROM people p INDEXED BY people_unlisted WHERE ` + personUnlisted + `))
+	ELSE (SELECT COUNT(*) FROM people_search WHERE people_search MATCH ?1) END`
 
 // fieldNames returns the names, in Vietnamese and English, of the fields
 // given by their resource names, for the search index.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -394,6 +395,96 @@ func TestSearchCountLeavesOutUnlisted(t *testing.T) {
 			t.Errorf("filter %q: total_size %d with one deleted and one restricted, want 4", filter, got)
 		}
 	}
+}
+
+// A search's count without a filter (searchCountSQL) answers as the NOT
+// IN of the unlisted did, whether no one is unlisted (FTS5 counts alone)
+// or some are, and as many as its pages hold.
+func TestSearchCountUnlisted(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	var names []string
+	for i, p := range []struct{ family, middle, given, major string }{
+		{"Phạm", "Văn", "Khoa", ""}, {"Phạm", "Minh", "Khoa", "Khoa học"}, {"Lê", "Minh", "Khoa", "Sư phạm"},
+		{"Phạm", "Thị", "Lan", "Khoa học máy tính"}, {"Nguyễn", "Thị", "Thanh", "Tâm lý"}, {"Nguyễn", "Thị Thanh", "Tâm", ""},
+		{"Trần", "", "Khoa", "Phạm"}, {"Võ", "", "Lan", "Toán"}, {"Pham", "", "Khoa", ""}, {"Phạm", "Minh", "Khôi", ""},
+	} {
+		got, err := db.CreatePerson(ctx, &pb.Person{FamilyName: p.family, MiddleName: p.middle, GivenName: p.given}, CreateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, got.Name)
+		if p.major != "" {
+			if _, err := db.CreateQualification(ctx, got.Name, &pb.Qualification{Kind: pb.Qualification_DEGREE, Level: "DAI_HOC",
+				Major: p.major, Year: 2000 + int32(i)}, CreateOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// The statement before searchCountSQL.
+	old := `SELECT COUNT(*) FROM people_search WHERE people_search MATCH ?
+		AND rowid NOT IN (SELECT p.pk FROM people p INDEXED BY people_unlisted WHERE ` + personUnlisted + `)`
+	queries := []string{"pham khoa", "Phạm Khoa", "khoa", "pham minh kh", "nguyen thi thanh tam", "lan", "toan", "xyz"}
+	check := func(when string, want map[string]int) map[string]int {
+		t.Helper()
+		got := map[string]int{}
+		for _, q := range queries {
+			var counted, before int
+			err := db.read(ctx, func(tx *Tx) error {
+				l, err := tx.searchListing(ctx, SearchQuery{Query: q})
+				if err != nil {
+					return err
+				}
+				s, args := l.countSQL()
+				if s != searchCountSQL {
+					t.Errorf("%q: counted by %s", q, s)
+				}
+				if err := tx.QueryRowContext(ctx, s, args...).Scan(&counted); err != nil {
+					return err
+				}
+				return tx.QueryRowContext(ctx, old, args...).Scan(&before)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Every page, one person a page: the count runs on the first.
+			found, token, total := 0, "", -1
+			for {
+				page, p, err := db.SearchPeople(ctx, SearchQuery{Query: q, ListQuery: ListQuery{PageSize: 1, PageToken: token}}, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if total < 0 {
+					total = p.TotalSize
+				}
+				found += len(page)
+				if token = p.NextPageToken; token == "" {
+					break
+				}
+			}
+			if counted != before || total != counted || found != counted {
+				t.Errorf("%s, %q: counted %d, by the NOT IN %d, total_size %d, %d found", when, q, counted, before, total, found)
+			}
+			got[q] = counted
+		}
+		if want != nil && maps.Equal(got, want) {
+			t.Errorf("%s: the same counts as before, %v; want fewer", when, got)
+		}
+		return got
+	}
+	none := check("no one unlisted", nil)
+	if none["pham khoa"] < 5 || none["khoa"] < 6 || none["xyz"] != 0 {
+		t.Fatalf("counts %v", none)
+	}
+	if _, err := db.DeletePerson(ctx, names[0], WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	deleted := check("one deleted", none)
+	if _, err := db.writer.ExecContext(ctx, `UPDATE people SET restricted = 1 WHERE id IN (?, ?)`,
+		strings.TrimPrefix(names[3], "people/"), strings.TrimPrefix(names[6], "people/")); err != nil {
+		t.Fatal(err)
+	}
+	check("one deleted, two restricted", deleted)
 }
 
 // The rest of a search's matches are read in the index's order: their
