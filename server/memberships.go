@@ -17,6 +17,9 @@ type membershipService struct {
 	requests idempotency
 	pb.UnimplementedMembershipServiceServer
 	db *store.DB
+	// shown is what of memberships and consents the caller reads, whose
+	// etag of the person a registration answers with is (holdings.go).
+	shown func(ctx context.Context) store.Shown
 }
 
 func (s *membershipService) CreateAssociation(ctx context.Context, req *pb.CreateAssociationRequest) (*pb.Association, error) {
@@ -82,6 +85,7 @@ func (s *membershipService) RegisterMember(ctx context.Context, req *pb.Register
 		Scope:        scopeOf(ctx),
 		Admin:        !restrictionApplies(ctx),
 		Audit:        auditEvent(ctx),
+		Shown:        s.shown(ctx),
 	})
 	return out, grpcError(ctx, err)
 }

@@ -15,7 +15,8 @@ type personService struct {
 	pb.UnimplementedPersonServiceServer
 	db *store.DB
 	// shown is what of memberships and consents the caller reads, whose
-	// etag of a person an update's is (holdings.go).
+	// etag and update_time of a person its answers carry and an update's
+	// etag is (holdings.go).
 	shown func(ctx context.Context) store.Shown
 }
 
@@ -26,7 +27,7 @@ func (s *personService) CreatePerson(ctx context.Context, req *pb.CreatePersonRe
 }
 
 func (s *personService) GetPerson(ctx context.Context, req *pb.GetPersonRequest) (*pb.Person, error) {
-	out, err := s.db.GetPerson(ctx, req.GetName(), req.GetView())
+	out, err := s.db.GetPersonShown(ctx, req.GetName(), req.GetView(), s.shown(ctx))
 	return out, grpcError(ctx, err)
 }
 
@@ -47,7 +48,7 @@ func (s *personService) ListPeople(ctx context.Context, req *pb.ListPeopleReques
 
 func (s *personService) SearchPeople(ctx context.Context, req *pb.SearchPeopleRequest) (*pb.SearchPeopleResponse, error) {
 	p := callFrom(ctx).principal
-	people, page, err := s.db.SearchPeople(ctx, store.SearchQuery{
+	people, page, err := s.db.SearchPeopleShown(ctx, store.SearchQuery{
 		Query:     req.GetQuery(),
 		NamesOnly: p != nil && basicViewRoles[p.Role],
 		ListQuery: store.ListQuery{
@@ -84,7 +85,7 @@ func (s *personService) UndeletePerson(ctx context.Context, req *pb.UndeletePers
 }
 
 func (s *personService) BatchGetPeople(ctx context.Context, req *pb.BatchGetPeopleRequest) (*pb.BatchGetPeopleResponse, error) {
-	people, err := s.db.BatchGetPeople(ctx, req.GetNames(), req.GetView())
+	people, err := s.db.BatchGetPeople(ctx, req.GetNames(), req.GetView(), s.shown(ctx))
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}

@@ -72,9 +72,6 @@ func (s *Server) scopeHook() hook {
 		if err := s.hideRestricted(ctx, msg); err != nil {
 			return nil, grpcError(ctx, err)
 		}
-		if err := s.showProfileMeta(ctx, msg); err != nil {
-			return nil, err
-		}
 		scope := scopeOf(ctx)
 		if scope == "" {
 			return resp, nil

@@ -284,7 +284,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	s.watches = newWatchLimit()
 	pb.RegisterChangeServiceServer(reg, &changeService{db: db, draining: s.draining, watches: s.watches, shown: s.shown})
 	pb.RegisterReferenceServiceServer(reg, &referenceService{db: db})
-	pb.RegisterMembershipServiceServer(reg, &membershipService{db: db, requests: requests})
+	pb.RegisterMembershipServiceServer(reg, &membershipService{db: db, requests: requests, shown: s.shown})
 	pb.RegisterExpertServiceServer(reg, &expertService{db: db, requests: requests})
 	pb.RegisterHonorsServiceServer(reg, &honorsService{db: db, requests: requests})
 	pb.RegisterReviewServiceServer(reg, &reviewService{db: db, requests: requests})

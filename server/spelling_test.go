@@ -264,6 +264,11 @@ func TestUpgradeTidiesStoredNames(t *testing.T) {
 		{"ALTER TABLE people DROP COLUMN consents_hidden", nil},
 		{"ALTER TABLE people DROP COLUMN consents_last", nil},
 		{"ALTER TABLE people DROP COLUMN consents_time", nil},
+		// 0049 undone: its columns and table (its trigger goes with 0048's).
+		{"ALTER TABLE people DROP COLUMN members_hidden", nil},
+		{"ALTER TABLE people DROP COLUMN members_last", nil},
+		{"ALTER TABLE people DROP COLUMN members_time", nil},
+		{"DROP TABLE association_holdings", nil},
 		{"CREATE TRIGGER people_change_update AFTER UPDATE ON people BEGIN SELECT 1; END", nil},
 	} {
 		if _, err := conn.Exec(stmt.sql, stmt.args...); err != nil {

@@ -10,8 +10,9 @@ import (
 
 // BatchGetPeople returns the people names, in their order, from one
 // snapshot, all or none (AIP-231): the first name that does not exist is
-// NOT_FOUND, naming its place in the request (names[i]).
-func (db *DB) BatchGetPeople(ctx context.Context, names []string, view pb.PersonView) ([]*pb.Person, error) {
+// NOT_FOUND, naming its place in the request (names[i]); with the etag
+// and update_time that a caller reading shown of what they hold sees.
+func (db *DB) BatchGetPeople(ctx context.Context, names []string, view pb.PersonView, shown Shown) ([]*pb.Person, error) {
 	ids := make([]string, len(names))
 	for i, n := range names {
 		id, err := PersonID(n, fmt.Sprintf("names[%d]", i))
@@ -39,7 +40,7 @@ func (db *DB) BatchGetPeople(ctx context.Context, names []string, view pb.Person
 		for _, r := range rows {
 			out = append(out, r.person)
 		}
-		return nil
+		return tx.showPeople(ctx, shown, out...)
 	})
 	return out, err
 }

@@ -211,7 +211,11 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 			conds = append(conds, "c.type IN ("+typeList(q.Types)+")")
 		}
 		if q.Shown != ShownAll {
-			conds = append(conds, "NOT "+hiddenChangeSQL(q.Shown, "c"))
+			hidden, err := tx.hiddenChanges(ctx, q.Shown, "c")
+			if err != nil {
+				return err
+			}
+			conds = append(conds, "NOT "+hidden)
 		}
 		// brought selects the DELETED of the people who left the caller's
 		// scope (leftScopeSQL), and the DELETED and UPDATED of those a move

@@ -183,7 +183,7 @@ func (db *DB) CreateConsent(ctx context.Context, parent string, c *pb.Consent, a
 		if out, err = tx.insertConsent(ctx, p, 0, c); err != nil {
 			return err
 		}
-		return tx.touchHolding(ctx, p.pk, effects, true)
+		return tx.touchHolding(ctx, p.pk, effects, 0)
 	})
 	return out, err
 }
@@ -261,7 +261,7 @@ func (db *DB) WithdrawConsent(ctx context.Context, name string, o WriteOptions) 
 			return err
 		}
 		out = after.c
-		return tx.touchHolding(ctx, p.pk, effects, true)
+		return tx.touchHolding(ctx, p.pk, effects, 0)
 	})
 	return out, err
 }

@@ -164,7 +164,7 @@ func (tx *Tx) transition(ctx context.Context, name, assocID, id string, act acti
 		if _, err := tx.ExecContext(ctx, `UPDATE memberships SET update_time = ?, revision = revision + 1 WHERE pk = ?`, now, r.pk); err != nil {
 			return out, dbError(err)
 		}
-		err = tx.finishTransition(ctx, assocID, id, r.personPK, effects, before, &out)
+		err = tx.finishTransition(ctx, assocID, id, r.personPK, r.assocPK, effects, before, &out)
 		return out, err
 	}
 	if !slices.Contains(act.from, r.m.State) {
@@ -202,7 +202,7 @@ func (tx *Tx) transition(ctx context.Context, name, assocID, id string, act acti
 			return out, dbError(err)
 		}
 	}
-	err = tx.finishTransition(ctx, assocID, id, r.personPK, effects, before, &out)
+	err = tx.finishTransition(ctx, assocID, id, r.personPK, r.assocPK, effects, before, &out)
 	return out, err
 }
 
@@ -223,8 +223,8 @@ func (tx *Tx) withdrawConsent(ctx context.Context, membershipPK int64) error {
 // their memberships (touchHolding, effects being consentEffects from
 // before), reads the membership back and stores the change from before as
 // a revision of the person.
-func (tx *Tx) finishTransition(ctx context.Context, assocID, id string, personPK int64, effects string, before *pb.Membership, out **pb.Membership) error {
-	if err := tx.touchHolding(ctx, personPK, effects, false); err != nil {
+func (tx *Tx) finishTransition(ctx context.Context, assocID, id string, personPK, assocPK int64, effects string, before *pb.Membership, out **pb.Membership) error {
+	if err := tx.touchHolding(ctx, personPK, effects, assocPK); err != nil {
 		return err
 	}
 	r, err := tx.membership(ctx, assocID, id)
@@ -391,7 +391,7 @@ func (db *DB) UpdateMembership(ctx context.Context, name string, o WriteOptions,
 			notes, now, r.pk); err != nil {
 			return dbError(err)
 		}
-		return tx.finishTransition(ctx, assocID, id, r.personPK, effects, before, &out)
+		return tx.finishTransition(ctx, assocID, id, r.personPK, r.assocPK, effects, before, &out)
 	})
 	return out, err
 }

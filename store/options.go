@@ -17,6 +17,10 @@ type CreateOptions struct {
 	// empty for any other caller: RegisterMember does not confirm its link
 	// to a registered person outside it (store/scope.go).
 	Scope string
+	// Shown is what of a person's memberships and consents the caller
+	// reads: the person a registration answers with carries the etag and
+	// update_time it sees (holdings.go).
+	Shown Shown
 	// Admin is an administrator's call. RegisterMember by anyone else
 	// does not link a new person to a restricted one by national ID: the
 	// registration's consent would lift a withdrawal's restriction, and

@@ -111,16 +111,26 @@ func newID() string {
 	return string(b)
 }
 
-// GetPerson returns a person, deleted or not.
+// GetPerson returns a person, deleted or not, as one who reads all they
+// hold sees them.
 func (db *DB) GetPerson(ctx context.Context, name string, view pb.PersonView) (*pb.Person, error) {
+	return db.GetPersonShown(ctx, name, view, ShownAll)
+}
+
+// GetPersonShown is GetPerson for a caller that reads shown of what the
+// person holds: their etag and update_time are those it sees, of the
+// revision read (holdings.go).
+func (db *DB) GetPersonShown(ctx context.Context, name string, view pb.PersonView, shown Shown) (*pb.Person, error) {
 	id, err := PersonID(name, "name")
 	if err != nil {
 		return nil, err
 	}
 	var out *pb.Person
 	err = db.read(ctx, func(tx *Tx) error {
-		out, err = tx.loadPerson(ctx, id, view)
-		return err
+		if out, err = tx.loadPerson(ctx, id, view); err != nil {
+			return err
+		}
+		return tx.showPeople(ctx, shown, out)
 	})
 	return out, err
 }
@@ -328,8 +338,10 @@ func (db *DB) UpdatePerson(ctx context.Context, name string, o WriteOptions, app
 			return err
 		}
 		if unchanged(before, r.person) {
-			out, err = tx.loadPerson(ctx, id, pb.PersonView_PERSON_VIEW_BASIC)
-			return err
+			if out, err = tx.loadPerson(ctx, id, pb.PersonView_PERSON_VIEW_BASIC); err != nil {
+				return err
+			}
+			return tx.showPeople(ctx, o.Shown, out)
 		}
 		if derived && r.person.DisplayName == oldDisplay {
 			r.person.DisplayName = ""
@@ -340,7 +352,10 @@ func (db *DB) UpdatePerson(ctx context.Context, name string, o WriteOptions, app
 		if out, err = tx.loadPerson(ctx, id, pb.PersonView_PERSON_VIEW_BASIC); err != nil {
 			return err
 		}
-		return tx.recordRevision(ctx, r.pk, "people/"+id, before, out)
+		if err := tx.recordRevision(ctx, r.pk, "people/"+id, before, out); err != nil {
+			return err
+		}
+		return tx.showPeople(ctx, o.Shown, out)
 	})
 	return out, err
 }

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"strconv"
+	"strings"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
@@ -24,14 +26,37 @@ var personSortKeys = map[string]sortKey{
 	"highest_qualification_level": {expr: "p.highest_level_rank", kind: kindInt},
 }
 
-// ListPeople lists people in registration order, or in q.OrderBy's.
+// ListPeople lists people in registration order, or in q.OrderBy's, with
+// the etag and update_time q.Shown sees.
 func (db *DB) ListPeople(ctx context.Context, q ListQuery, view pb.PersonView) ([]*pb.Person, Page, error) {
-	return db.listPeople(ctx, view, func(tx *Tx) (listing, error) { return tx.peopleListing(ctx, q) })
+	return db.listPeopleShown(ctx, view, q.Shown, func(tx *Tx) (listing, error) { return tx.peopleListing(ctx, q) })
 }
 
-// listPeople runs the listing of people that resolve makes, in one read
-// transaction.
+// SearchPeopleShown is SearchPeople (search.go), whose people carry the
+// etag and update_time of one who reads all they hold, for a caller that
+// reads q.Shown of it: theirs are those it sees, read in the search's own
+// transaction (holdings.go).
+func (db *DB) SearchPeopleShown(ctx context.Context, q SearchQuery, view pb.PersonView) ([]*pb.Person, Page, error) {
+	if q.Shown == ShownAll {
+		return db.SearchPeople(ctx, q, view)
+	}
+	people, page, err := db.listPeopleShown(ctx, view, q.Shown, func(tx *Tx) (listing, error) { return tx.searchListing(ctx, q) })
+	var e *Error
+	if errors.As(err, &e) && e.Code == Internal && e.Err != nil && strings.Contains(e.Err.Error(), "phrase queries are not supported") {
+		// As SearchPeople says it.
+		return nil, Page{}, errorf(Invalid, "query", "a word holds a character the search does not know; type the letters on either side as separate words")
+	}
+	return people, page, err
+}
+
+// listPeople is listPeopleShown for one who reads all that people hold.
 func (db *DB) listPeople(ctx context.Context, view pb.PersonView, resolve func(*Tx) (listing, error)) ([]*pb.Person, Page, error) {
+	return db.listPeopleShown(ctx, view, ShownAll, resolve)
+}
+
+// listPeopleShown runs the listing of people that resolve makes, in one
+// read transaction, for a caller that reads shown of what they hold.
+func (db *DB) listPeopleShown(ctx context.Context, view pb.PersonView, shown Shown, resolve func(*Tx) (listing, error)) ([]*pb.Person, Page, error) {
 	var people []*pb.Person
 	var page Page
 	err := db.read(ctx, func(tx *Tx) error {
@@ -50,7 +75,7 @@ func (db *DB) listPeople(ctx context.Context, view pb.PersonView, resolve func(*
 		for _, r := range rows {
 			people = append(people, r.person)
 		}
-		return nil
+		return tx.showPeople(ctx, shown, people...)
 	})
 	return people, page, err
 }
@@ -69,7 +94,10 @@ func (tx *Tx) peopleListing(ctx context.Context, q ListQuery) (listing, error) {
 	if shown := q.Shown; shown != ShownAll {
 		// update_time as the caller reads it (holdings.go).
 		keys = maps.Clone(personSortKeys)
-		_, updateTime := shownSQL(shown)
+		_, updateTime, err := tx.shownSQL(ctx, shown)
+		if err != nil {
+			return listing{}, err
+		}
 		keys["update_time"] = sortKey{expr: "(" + updateTime + ")", kind: kindInt}
 	}
 	terms, err := parseOrderBy(q.OrderBy, keys, orderTerm{sortKey: sortKey{expr: "p.pk", kind: kindInt}})

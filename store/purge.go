@@ -40,6 +40,7 @@ var purgeSteps = []struct{ table, sql string }{
 	{"person_fields", `DELETE FROM person_fields WHERE person_pk = ?1`},
 	{"person_expert_roles", `DELETE FROM person_expert_roles WHERE person_pk = ?1`},
 	{"person_revisions", `DELETE FROM person_revisions WHERE person_pk = ?1`},
+	{"association_holdings", `DELETE FROM association_holdings WHERE person_pk = ?1`},
 	{"people_search", `DELETE FROM people_search WHERE rowid = ?1`},
 	{"people_names", `DELETE FROM people_names WHERE rowid = ?1`},
 	// An idempotency record keeps the answer of a create (protobuf), which

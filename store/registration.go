@@ -173,7 +173,7 @@ func (tx *Tx) registerMember(ctx context.Context, assocID string, reg Registrati
 		return out, err
 	}
 	if !out.PersonCreated {
-		if err := tx.touchHolding(ctx, person.pk, effects, false); err != nil {
+		if err := tx.touchHolding(ctx, person.pk, effects, assoc.pk); err != nil {
 			return out, err
 		}
 	}
@@ -186,6 +186,9 @@ func (tx *Tx) registerMember(ctx context.Context, assocID string, reg Registrati
 		return out, err
 	}
 	if err := tx.recordMembershipRevision(ctx, person.pk, nil, m.m); err != nil {
+		return out, err
+	}
+	if err := tx.showPeople(ctx, o.Shown, p); err != nil {
 		return out, err
 	}
 	out.Membership, out.Person = m.m, p

@@ -222,7 +222,10 @@ func (tx *Tx) peopleSchema(ctx context.Context, scope string, shown Shown) (func
 	if err != nil || shown == ShownAll {
 		return schema, err
 	}
-	_, updateTime := shownSQL(shown)
+	_, updateTime, err := tx.shownSQL(ctx, shown)
+	if err != nil {
+		return nil, err
+	}
 	return func(r ranks) filter.Schema {
 		s := schema(r)
 		f := s["update_time"]
