@@ -29,8 +29,8 @@ func (s *honorsService) GetHonorCampaign(ctx context.Context, req *pb.GetHonorCa
 }
 
 func (s *honorsService) ListHonorCampaigns(ctx context.Context, req *pb.ListHonorCampaignsRequest) (*pb.ListHonorCampaignsResponse, error) {
-	items, page, err := s.db.ListHonorCampaigns(ctx, store.ListQuery{PageSize: int(req.GetPageSize()), PageToken: req.GetPageToken(), Filter: req.GetFilter()},
-		!restrictionApplies(ctx))
+	items, page, err := s.db.ListHonorCampaigns(ctx, store.ListQuery{PageSize: int(req.GetPageSize()), PageToken: req.GetPageToken(), Filter: req.GetFilter(),
+		ShowDeleted: req.GetShowDeleted()}, !restrictionApplies(ctx))
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
@@ -65,7 +65,8 @@ func (s *honorsService) GetNomination(ctx context.Context, req *pb.GetNomination
 }
 
 func (s *honorsService) ListNominations(ctx context.Context, req *pb.ListNominationsRequest) (*pb.ListNominationsResponse, error) {
-	items, page, err := s.db.ListNominations(ctx, req.GetParent(), store.ListQuery{PageSize: int(req.GetPageSize()), PageToken: req.GetPageToken(), Filter: req.GetFilter()})
+	items, page, err := s.db.ListNominations(ctx, req.GetParent(), store.ListQuery{PageSize: int(req.GetPageSize()), PageToken: req.GetPageToken(), Filter: req.GetFilter()},
+		!restrictionApplies(ctx))
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}

@@ -29,14 +29,14 @@ func (s *expertService) CreateExpertPool(ctx context.Context, req *pb.CreateExpe
 }
 
 func (s *expertService) GetExpertPool(ctx context.Context, req *pb.GetExpertPoolRequest) (*pb.ExpertPool, error) {
-	out, err := s.db.GetExpertPool(ctx, req.GetName())
+	out, err := s.db.GetExpertPool(ctx, req.GetName(), !restrictionApplies(ctx))
 	return out, grpcError(ctx, err)
 }
 
 func (s *expertService) ListExpertPools(ctx context.Context, req *pb.ListExpertPoolsRequest) (*pb.ListExpertPoolsResponse, error) {
 	q := listQuery(req)
 	q.Scope = scopeOf(ctx)
-	items, page, err := s.db.ListExpertPools(ctx, req.GetParent(), q)
+	items, page, err := s.db.ListExpertPools(ctx, req.GetParent(), q, !restrictionApplies(ctx))
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
@@ -46,6 +46,7 @@ func (s *expertService) ListExpertPools(ctx context.Context, req *pb.ListExpertP
 func (s *expertService) UpdateExpertPool(ctx context.Context, req *pb.UpdateExpertPoolRequest) (*pb.ExpertPool, error) {
 	return update(ctx, req.GetUpdateMask(), req.GetExpertPool(), req.GetValidateOnly(),
 		func(name string, o store.WriteOptions, apply func(*pb.ExpertPool) error) (*pb.ExpertPool, error) {
+			o.ReadsRestricted = !restrictionApplies(ctx)
 			return s.db.UpdateExpertPool(ctx, name, o, apply)
 		})
 }
@@ -72,7 +73,7 @@ func (s *expertService) GetExpertPoolMember(ctx context.Context, req *pb.GetExpe
 func (s *expertService) ListExpertPoolMembers(ctx context.Context, req *pb.ListExpertPoolMembersRequest) (*pb.ListExpertPoolMembersResponse, error) {
 	q := listQuery(req)
 	q.Scope = scopeOf(ctx)
-	items, page, err := s.db.ListExpertPoolMembers(ctx, req.GetParent(), q)
+	items, page, err := s.db.ListExpertPoolMembers(ctx, req.GetParent(), q, !restrictionApplies(ctx))
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
@@ -106,7 +107,7 @@ func (s *expertService) GetEngagement(ctx context.Context, req *pb.GetEngagement
 func (s *expertService) ListEngagements(ctx context.Context, req *pb.ListEngagementsRequest) (*pb.ListEngagementsResponse, error) {
 	q := listQuery(req)
 	q.Scope = scopeOf(ctx)
-	items, page, err := s.db.ListEngagements(ctx, req.GetParent(), q)
+	items, page, err := s.db.ListEngagements(ctx, req.GetParent(), q, !restrictionApplies(ctx))
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}

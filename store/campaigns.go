@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"trithuc.gov.vn/trithuc/names"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
@@ -17,7 +19,7 @@ import (
 
 const campaignColumns = `c.pk, c.id, c.display_name, c.year, c.kind, c.quota, c.nomination_deadline, c.issuer,
 	(SELECT COUNT(*) FROM nominations n WHERE n.campaign_pk = c.pk AND n.state = 4), c.create_time, c.update_time, c.revision,
-	(SELECT COUNT(*) FROM nominations n JOIN people p ON p.pk = n.person_pk WHERE n.campaign_pk = c.pk AND n.state = 4 AND NOT (` + personUnrestricted + `))`
+	(SELECT COUNT(*) FROM nominations n JOIN people p ON p.pk = n.person_pk WHERE n.campaign_pk = c.pk AND n.state = 4 AND NOT (` + personUnrestricted + `)), c.delete_time`
 
 type campaignRow struct {
 	pk, revision int64
@@ -26,6 +28,19 @@ type campaignRow struct {
 	// people: they fill the quota, but a caller who does not read
 	// restricted profiles is not told of them (seenBy).
 	hiddenSelected int32
+	// handedOver says a caller who does not read restricted profiles
+	// deleted it while it held their nominations (DeleteHonorCampaign):
+	// it is the admins' alone, and to everyone else does not exist.
+	handedOver bool
+}
+
+// visibleTo refuses a campaign handed to an administrator to everyone
+// else, as if it had been deleted.
+func (r *campaignRow) visibleTo(readsRestricted bool) error {
+	if r.handedOver && !readsRestricted {
+		return errorf(NotFound, "", "%s does not exist", r.c.Name)
+	}
+	return nil
 }
 
 // seenBy is the campaign as a caller sees it: one who does not read
@@ -55,13 +70,17 @@ func scanCampaign(s scanner, extra ...any) (*campaignRow, error) {
 	var id string
 	var kind int32
 	var deadline, createTime, updateTime int64
+	var deleteTime sql.NullInt64
 	dest := []any{&r.pk, &id, &c.DisplayName, &c.Year, &kind, &c.Quota, &deadline, &c.Issuer, &c.SelectedCount,
-		&createTime, &updateTime, &r.revision, &r.hiddenSelected}
+		&createTime, &updateTime, &r.revision, &r.hiddenSelected, &deleteTime}
 	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	c.Kind, c.NominationDeadline = pb.Honor_Kind(kind), dateOf(deadline)
 	setResourceMeta(&c, "honorCampaigns/"+id, createTime, updateTime, etag("honorCampaigns/"+id, r.revision))
+	if deleteTime.Valid {
+		r.handedOver, c.DeleteTime = true, timestamppb.New(fromMicros(deleteTime.Int64))
+	}
 	r.c = &c
 	return &r, nil
 }
@@ -156,6 +175,9 @@ func (db *DB) GetHonorCampaign(ctx context.Context, name string, readsRestricted
 	err := db.read(ctx, func(tx *Tx) error {
 		r, err := tx.campaign(ctx, name, "name")
 		if err == nil {
+			err = r.visibleTo(readsRestricted)
+		}
+		if err == nil {
 			out = r.seenBy(readsRestricted)
 		}
 		return err
@@ -176,8 +198,14 @@ func (db *DB) ListHonorCampaigns(ctx context.Context, q ListQuery, readsRestrict
 		return nil, Page{}, err
 	}
 	terms := []orderTerm{{sortKey: sortKey{expr: "c.year", kind: kindInt}, desc: true}, {sortKey: sortKey{expr: "c.pk", kind: kindInt}}}
+	// Those handed to an administrator are listed to admins alone, and
+	// only when asked for (AIP-164).
+	showDeleted := q.ShowDeleted && readsRestricted
 	l := listing{from: "honor_campaigns c", columns: campaignColumns, terms: terms, size: size, token: q.PageToken,
-		query: queryChecksum("honor_campaigns", q.Filter)}
+		query: queryChecksum("honor_campaigns", q.Filter, strconv.FormatBool(showDeleted))}
+	if !showDeleted {
+		l.where = []string{"c.delete_time IS NULL"}
+	}
 	var out []*pb.HonorCampaign
 	var page Page
 	err = db.read(ctx, func(tx *Tx) error {
@@ -199,6 +227,9 @@ func (db *DB) UpdateHonorCampaign(ctx context.Context, name string, o WriteOptio
 	err := db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
 		r, err := tx.campaign(ctx, name, "honor_campaign.name")
 		if err != nil {
+			return err
+		}
+		if err := r.visibleTo(o.ReadsRestricted); err != nil {
 			return err
 		}
 		if err := checkEtag(o.Etag, r.c.Etag, "honor_campaign.etag"); err != nil {
@@ -243,63 +274,75 @@ func (db *DB) UpdateHonorCampaign(ctx context.Context, name string, o WriteOptio
 // record of the honours it put on profiles (honorConferred keeps those
 // honours while a nomination names them), and deleting them would leave
 // the honours without it.
+//
+// A caller who does not read restricted profiles (o.ReadsRestricted
+// false) is answered as if their nominations were not there, since any
+// other answer would tell it that someone restricted was nominated: what
+// it sees decides, and its delete takes what it sees. Those it does not
+// see are not deleted behind its back either: the campaign keeps them and
+// is handed to an administrator (handOver).
 func (db *DB) DeleteHonorCampaign(ctx context.Context, name string, force bool, o WriteOptions) error {
 	return db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
 		r, err := tx.campaign(ctx, name, "name")
 		if err != nil {
 			return err
 		}
+		if err := r.visibleTo(o.ReadsRestricted); err != nil {
+			return err
+		}
 		if err := checkEtag(o.Etag, r.c.Etag, "etag"); err != nil {
 			return err
 		}
-		if r.c.SelectedCount > 0 {
+		if r.quotaCounts(o.ReadsRestricted) > 0 {
 			// No count: it may hold restricted people's (seenBy).
 			return errorf(FailedPrecondition, "", "%s has selected nominations and conferred their honours on profiles; it stays as their record and cannot be deleted (correct its details with an update instead)",
 				name)
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT n.id, p.id, p.restricted != 0 FROM nominations n JOIN people p ON p.pk = n.person_pk
-			WHERE n.campaign_pk = ? ORDER BY n.pk`, r.pk)
+		rows, err := tx.QueryContext(ctx, `SELECT n.pk, n.id, p.id, NOT (`+personUnrestricted+`) FROM nominations n
+			JOIN people p ON p.pk = n.person_pk WHERE n.campaign_pk = ? ORDER BY n.pk`, r.pk)
 		if err != nil {
 			return dbError(err)
 		}
-		var nominations, people []string
-		restricted := 0
+		var seen, hidden []heldRow
 		for rows.Next() {
-			var id, personID string
-			var unseen bool
-			if err := rows.Scan(&id, &personID, &unseen); err != nil {
+			var h heldRow
+			var id string
+			var restricted bool
+			if err := rows.Scan(&h.pk, &id, &h.person, &restricted); err != nil {
 				rows.Close()
 				return dbError(err)
 			}
-			nominations, people = append(nominations, name+"/nominations/"+id), append(people, "people/"+personID)
-			if unseen {
-				restricted++
+			h.id, h.person = "/nominations/"+id, "people/"+h.person
+			if restricted && !o.ReadsRestricted {
+				hidden = append(hidden, h)
+			} else {
+				seen = append(seen, h)
 			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return dbError(err)
 		}
-		if len(nominations) > 0 && !force {
-			// No count: one that differs from the list's would tell a
-			// registrar that someone restricted was nominated.
+		if len(seen) > 0 && !force {
 			return errorf(FailedPrecondition, "force", "%s has nominations; set force to delete them with it", name)
 		}
-		if restricted > 0 && !o.ReadsRestricted {
-			return errHoldsRestricted(name, "nominations")
-		}
 		// The audit says whose nominations went with the campaign.
-		for i := range nominations {
-			tx.auditResource(nominations[i])
-			tx.auditResource(people[i])
+		for _, h := range seen {
+			tx.auditResource(name + h.id)
+			tx.auditResource(h.person)
 		}
+		pks := pkList(heldPKs(seen))
 		for _, q := range []string{
-			`DELETE FROM nomination_decisions WHERE nomination_pk IN (SELECT pk FROM nominations WHERE campaign_pk = ?)`,
-			`DELETE FROM nominations WHERE campaign_pk = ?`, `DELETE FROM honor_campaigns WHERE pk = ?`} {
-			if _, err := tx.ExecContext(ctx, q, r.pk); err != nil {
+			`DELETE FROM nomination_decisions WHERE nomination_pk IN (` + pks + `)`,
+			`DELETE FROM nominations WHERE pk IN (` + pks + `)`} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return dbError(err)
 			}
 		}
-		return nil
+		if len(hidden) > 0 {
+			return tx.handOver(ctx, "honor_campaigns", "honorCampaigns/", r.pk, hidden)
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM honor_campaigns WHERE pk = ?`, r.pk)
+		return dbError(err)
 	})
 }

@@ -159,6 +159,9 @@ func (db *DB) CreateEngagement(ctx context.Context, parent string, e *pb.Engagem
 		if err != nil {
 			return err
 		}
+		if pool.handedOver {
+			return errHandedOver(parent)
+		}
 		if err := tx.liveUnder(ctx, parent); err != nil {
 			return err
 		}
@@ -234,7 +237,9 @@ func engagementSchema(ranks) filter.Schema {
 	}
 }
 
-func (db *DB) ListEngagements(ctx context.Context, parent string, q ListQuery) ([]*pb.Engagement, Page, error) {
+// ListEngagements lists a pool's engagements; one handed to an
+// administrator only to admins (readsRestricted), whole (heldListed).
+func (db *DB) ListEngagements(ctx context.Context, parent string, q ListQuery, readsRestricted bool) ([]*pb.Engagement, Page, error) {
 	var out []*pb.Engagement
 	var page Page
 	err := db.read(ctx, func(tx *Tx) error {
@@ -242,11 +247,14 @@ func (db *DB) ListEngagements(ctx context.Context, parent string, q ListQuery) (
 		if err != nil {
 			return err
 		}
+		if err := pool.visibleTo(readsRestricted); err != nil {
+			return err
+		}
 		l, err := simpleListing(q, "engagements", parent, engagementFrom, engagementColumns, "e")
 		if err != nil {
 			return err
 		}
-		l.where, l.args = []string{"e.pool_pk = ?", personListed}, []any{pool.pk}
+		l.where, l.args = []string{"e.pool_pk = ?", pool.heldListed()}, []any{pool.pk}
 		schema, err := tx.expertSchema(ctx, engagementSchema, q.Scope)
 		if err != nil {
 			return err

@@ -4,10 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"trithuc.gov.vn/trithuc/names"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
@@ -17,13 +19,35 @@ import (
 // The associations' pools of experts and their members (issue 17).
 
 const poolColumns = `ep.pk, ep.id, a.id, ep.display_name, ep.description, ep.fields, ep.roles,
-	ep.create_time, ep.update_time, ep.revision`
+	ep.create_time, ep.update_time, ep.revision, ep.delete_time`
 
 const poolFrom = `expert_pools ep JOIN associations a ON a.pk = ep.association_pk`
 
 type poolRow struct {
 	pk, revision int64
 	p            *pb.ExpertPool
+	// handedOver: deleted by a caller who does not read restricted
+	// profiles while it held their members or engagements (handover.go).
+	handedOver bool
+}
+
+// visibleTo refuses a pool handed to an administrator to everyone else, as
+// if it had been deleted.
+func (r *poolRow) visibleTo(readsRestricted bool) error {
+	if r.handedOver && !readsRestricted {
+		return errorf(NotFound, "", "%s does not exist", r.p.Name)
+	}
+	return nil
+}
+
+// heldListed is personListed for the members and engagements of pool: a
+// pool handed to an administrator lists them whole (to admins, the only
+// ones who reach it), as they are restricted people's left to resolve.
+func (r *poolRow) heldListed() string {
+	if r.handedOver {
+		return "p.delete_time IS NULL"
+	}
+	return personListed
 }
 
 func scanPool(s scanner, extra ...any) (*poolRow, error) {
@@ -31,7 +55,8 @@ func scanPool(s scanner, extra ...any) (*poolRow, error) {
 	var p pb.ExpertPool
 	var id, assocID, fields, roles string
 	var createTime, updateTime int64
-	dest := []any{&r.pk, &id, &assocID, &p.DisplayName, &p.Description, &fields, &roles, &createTime, &updateTime, &r.revision}
+	var deleteTime sql.NullInt64
+	dest := []any{&r.pk, &id, &assocID, &p.DisplayName, &p.Description, &fields, &roles, &createTime, &updateTime, &r.revision, &deleteTime}
 	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -43,6 +68,9 @@ func scanPool(s scanner, extra ...any) (*poolRow, error) {
 	}
 	name := "associations/" + assocID + "/expertPools/" + id
 	setResourceMeta(&p, name, createTime, updateTime, etag(name, r.revision))
+	if deleteTime.Valid {
+		r.handedOver, p.DeleteTime = true, timestamppb.New(fromMicros(deleteTime.Int64))
+	}
 	r.p = &p
 	return &r, nil
 }
@@ -171,10 +199,15 @@ func (tx *Tx) newChildID(ctx context.Context, id, field, table, parentColumn str
 	return id, nil
 }
 
-func (db *DB) GetExpertPool(ctx context.Context, name string) (*pb.ExpertPool, error) {
+// GetExpertPool reads a pool; one handed to an administrator only when
+// readsRestricted (an admin).
+func (db *DB) GetExpertPool(ctx context.Context, name string, readsRestricted bool) (*pb.ExpertPool, error) {
 	var out *pb.ExpertPool
 	err := db.read(ctx, func(tx *Tx) error {
 		r, err := tx.poolByName(ctx, name, "name")
+		if err == nil {
+			err = r.visibleTo(readsRestricted)
+		}
 		if err == nil {
 			out = r.p
 		}
@@ -193,8 +226,9 @@ func poolSchema(ranks) filter.Schema {
 // ListExpertPools lists the pools of the association parent, or of every
 // live association when parent is associations/- (AIP-159); q.Scope, a
 // limited key's association, narrows every association to it and those
-// under it, as in SearchExperts.
-func (db *DB) ListExpertPools(ctx context.Context, parent string, q ListQuery) ([]*pb.ExpertPool, Page, error) {
+// under it, as in SearchExperts. Pools handed to an administrator are
+// listed to admins (readsRestricted) alone, with q.ShowDeleted (AIP-164).
+func (db *DB) ListExpertPools(ctx context.Context, parent string, q ListQuery, readsRestricted bool) ([]*pb.ExpertPool, Page, error) {
 	var assocID string
 	if parent != "associations/-" {
 		var err error
@@ -205,7 +239,8 @@ func (db *DB) ListExpertPools(ctx context.Context, parent string, q ListQuery) (
 	var out []*pb.ExpertPool
 	var page Page
 	err := db.read(ctx, func(tx *Tx) error {
-		l, err := simpleListing(q, "expert_pools", parent, poolFrom, poolColumns, "ep")
+		showDeleted := q.ShowDeleted && readsRestricted
+		l, err := simpleListing(q, "expert_pools", parent+"?"+strconv.FormatBool(showDeleted), poolFrom, poolColumns, "ep")
 		if err != nil {
 			return err
 		}
@@ -225,6 +260,9 @@ func (db *DB) ListExpertPools(ctx context.Context, parent string, q ListQuery) (
 				}
 				l.where = append(l.where, "a.pk IN ("+pkList(assocs)+")")
 			}
+		}
+		if !showDeleted {
+			l.where = append(l.where, "ep.delete_time IS NULL")
 		}
 		if err := tx.addFilter(ctx, &l, q.Filter, poolSchema); err != nil {
 			return err
@@ -262,6 +300,9 @@ func (db *DB) UpdateExpertPool(ctx context.Context, name string, o WriteOptions,
 		if err != nil {
 			return err
 		}
+		if err := r.visibleTo(o.ReadsRestricted); err != nil {
+			return err
+		}
 		if err := tx.liveUnder(ctx, name); err != nil {
 			return err
 		}
@@ -294,21 +335,19 @@ func (db *DB) UpdateExpertPool(ctx context.Context, name string, o WriteOptions,
 	return out, err
 }
 
-// errHoldsRestricted refuses a forced delete of name by a caller who does
-// not read restricted profiles: n of what it would delete with it are of
-// such people, whom the caller's listings leave out.
-// errHoldsRestricted names no count: what the caller lists and a count
-// would tell how many restricted people there are.
-func errHoldsRestricted(name string, what string) error {
-	return errorf(FailedPrecondition, "force", "%s holds %s of people whose data is restricted, which you may not see; only an admin may delete it with them", name, what)
-}
-
 // DeleteExpertPool deletes a pool; one with members or engagements only
-// with force, which deletes them too.
+// with force, which deletes them too. A caller who does not read
+// restricted profiles (o.ReadsRestricted false) is answered as if their
+// members and engagements were not there, and its delete takes those it
+// sees: the pool keeps the rest and is handed to an administrator
+// (handover.go), as DeleteHonorCampaign does.
 func (db *DB) DeleteExpertPool(ctx context.Context, name string, force bool, o WriteOptions) error {
 	return db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
 		r, err := tx.poolByName(ctx, name, "name")
 		if err != nil {
+			return err
+		}
+		if err := r.visibleTo(o.ReadsRestricted); err != nil {
 			return err
 		}
 		if err := tx.liveUnder(ctx, name); err != nil {
@@ -317,34 +356,55 @@ func (db *DB) DeleteExpertPool(ctx context.Context, name string, force bool, o W
 		if err := checkEtag(o.Etag, r.p.Etag, "etag"); err != nil {
 			return err
 		}
-		if !force {
-			busy, err := tx.exists(ctx, `SELECT 1 FROM expert_pool_members WHERE pool_pk = ?1
-				UNION ALL SELECT 1 FROM engagements WHERE pool_pk = ?1`, r.pk)
-			if err != nil {
-				return err
-			}
-			if busy {
-				return errorf(FailedPrecondition, "force", "%s has members or engagements; delete them first, or set force to delete them with it", name)
-			}
+		rows, err := tx.QueryContext(ctx, `SELECT 'm', h.pk, h.id, p.id, NOT (`+personUnrestricted+`) FROM expert_pool_members h
+			JOIN people p ON p.pk = h.person_pk WHERE h.pool_pk = ?1
+			UNION ALL SELECT 'e', h.pk, h.id, p.id, NOT (`+personUnrestricted+`) FROM engagements h
+			JOIN people p ON p.pk = h.person_pk WHERE h.pool_pk = ?1`, r.pk)
+		if err != nil {
+			return dbError(err)
 		}
-		if !o.ReadsRestricted {
-			var restricted int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT person_pk FROM expert_pool_members WHERE pool_pk = ?1
-				UNION ALL SELECT person_pk FROM engagements WHERE pool_pk = ?1) h JOIN people p ON p.pk = h.person_pk
-				WHERE p.restricted != 0`, r.pk).Scan(&restricted); err != nil {
+		var seen, hidden []heldRow
+		var seenMembers, seenEngagements []int64
+		for rows.Next() {
+			var h heldRow
+			var kind, id string
+			var restricted bool
+			if err := rows.Scan(&kind, &h.pk, &id, &h.person, &restricted); err != nil {
+				rows.Close()
 				return dbError(err)
 			}
-			if restricted > 0 {
-				return errHoldsRestricted(name, "members or engagements")
+			h.person = "people/" + h.person
+			if h.id = "/members/" + id; kind == "e" {
+				h.id = "/engagements/" + id
+			}
+			switch {
+			case restricted && !o.ReadsRestricted:
+				hidden = append(hidden, h)
+			case kind == "m":
+				seen, seenMembers = append(seen, h), append(seenMembers, h.pk)
+			default:
+				seen, seenEngagements = append(seen, h), append(seenEngagements, h.pk)
 			}
 		}
-		for _, q := range []string{`DELETE FROM engagements WHERE pool_pk = ?`, `DELETE FROM expert_pool_members WHERE pool_pk = ?`,
-			`DELETE FROM expert_pools WHERE pk = ?`} {
-			if _, err := tx.ExecContext(ctx, q, r.pk); err != nil {
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return dbError(err)
+		}
+		if len(seen) > 0 && !force {
+			return errorf(FailedPrecondition, "force", "%s has members or engagements; delete them first, or set force to delete them with it", name)
+		}
+		for _, q := range []string{`DELETE FROM engagements WHERE pk IN (` + pkList(seenEngagements) + `)`,
+			`DELETE FROM expert_pool_members WHERE pk IN (` + pkList(seenMembers) + `)`} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return dbError(err)
 			}
 		}
-		return nil
+		if len(hidden) > 0 {
+			assocID, _, _ := parsePoolName(name, "")
+			return tx.handOver(ctx, "expert_pools", "associations/"+assocID+"/expertPools/", r.pk, hidden)
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM expert_pools WHERE pk = ?`, r.pk)
+		return dbError(err)
 	})
 }
 
@@ -421,6 +481,9 @@ func (db *DB) CreateExpertPoolMember(ctx context.Context, parent string, m *pb.E
 		pool, err := tx.poolByName(ctx, parent, "parent")
 		if err != nil {
 			return err
+		}
+		if pool.handedOver {
+			return errHandedOver(parent)
 		}
 		if err := tx.liveUnder(ctx, parent); err != nil {
 			return err
@@ -502,7 +565,7 @@ func memberSchema(ranks) filter.Schema {
 	}
 }
 
-func (db *DB) ListExpertPoolMembers(ctx context.Context, parent string, q ListQuery) ([]*pb.ExpertPoolMember, Page, error) {
+func (db *DB) ListExpertPoolMembers(ctx context.Context, parent string, q ListQuery, readsRestricted bool) ([]*pb.ExpertPoolMember, Page, error) {
 	var out []*pb.ExpertPoolMember
 	var page Page
 	err := db.read(ctx, func(tx *Tx) error {
@@ -510,12 +573,15 @@ func (db *DB) ListExpertPoolMembers(ctx context.Context, parent string, q ListQu
 		if err != nil {
 			return err
 		}
+		if err := pool.visibleTo(readsRestricted); err != nil {
+			return err
+		}
 		l, err := simpleListing(q, "expert_pool_members", parent, memberFrom, memberColumns, "m")
 		if err != nil {
 			return err
 		}
 		// A restricted or deleted person is left out, as from every listing.
-		l.where, l.args = []string{"m.pool_pk = ?", personListed}, []any{pool.pk}
+		l.where, l.args = []string{"m.pool_pk = ?", pool.heldListed()}, []any{pool.pk}
 		schema, err := tx.expertSchema(ctx, memberSchema, q.Scope)
 		if err != nil {
 			return err

@@ -102,6 +102,9 @@ func (db *DB) CreateNomination(ctx context.Context, parent string, n *pb.Nominat
 		if err != nil {
 			return err
 		}
+		if c.handedOver {
+			return errHandedOver(parent)
+		}
 		d := c.c.NominationDeadline
 		if today(tx.now) > ymd(d.Year, d.Month, d.Day) {
 			return errorf(FailedPrecondition, "parent", "%s closed for nominations on %04d-%02d-%02d", parent, d.Year, d.Month, d.Day)
@@ -175,7 +178,11 @@ func nominationSchema(ranks) filter.Schema {
 	}
 }
 
-func (db *DB) ListNominations(ctx context.Context, parent string, q ListQuery) ([]*pb.Nomination, Page, error) {
+// ListNominations lists a campaign's nominations; readsRestricted says the
+// caller reads restricted profiles (an admin): a campaign handed to an
+// administrator is listed to it alone, and whole, as what it holds is
+// restricted people's nominations left for it to resolve.
+func (db *DB) ListNominations(ctx context.Context, parent string, q ListQuery, readsRestricted bool) ([]*pb.Nomination, Page, error) {
 	var out []*pb.Nomination
 	var page Page
 	err := db.read(ctx, func(tx *Tx) error {
@@ -183,11 +190,17 @@ func (db *DB) ListNominations(ctx context.Context, parent string, q ListQuery) (
 		if err != nil {
 			return err
 		}
+		if err := c.visibleTo(readsRestricted); err != nil {
+			return err
+		}
 		l, err := simpleListing(q, "nominations", parent, nominationFrom, nominationColumns, "n")
 		if err != nil {
 			return err
 		}
 		l.where, l.args = []string{"n.campaign_pk = ?", personListed}, []any{c.pk}
+		if c.handedOver {
+			l.where[1] = "p.delete_time IS NULL"
+		}
 		if err := tx.addFilter(ctx, &l, q.Filter, nominationSchema); err != nil {
 			return err
 		}
@@ -225,6 +238,12 @@ func (db *DB) moveNomination(ctx context.Context, name string, to pb.Nomination_
 		}
 		if err := checkEtag(etagWant, r.n.Etag, "etag"); err != nil {
 			return err
+		}
+		campaignName := names.Ancestor(name, names.HonorCampaign)
+		if c, err := tx.campaign(ctx, campaignName, ""); err != nil {
+			return err
+		} else if c.handedOver {
+			return errHandedOver(campaignName)
 		}
 		allowed := nominationMoves[r.n.State]
 		ok := false

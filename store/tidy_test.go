@@ -129,6 +129,9 @@ func TestOpenTidiesTextOfOldVersions(t *testing.T) {
 		{"ALTER TABLE people DROP COLUMN members_time", nil},
 		{"DROP TABLE association_holdings", nil},
 		{trigger0033(t, "people_change_update"), nil},
+		// 0050 undone: its columns.
+		{"ALTER TABLE honor_campaigns DROP COLUMN delete_time", nil},
+		{"ALTER TABLE expert_pools DROP COLUMN delete_time", nil},
 	} {
 		if _, err := db.writer.ExecContext(ctx, stmt.sql, stmt.args...); err != nil {
 			t.Fatal(err)

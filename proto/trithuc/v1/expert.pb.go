@@ -103,7 +103,12 @@ type ExpertPool struct {
 	// When it last changed.
 	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,21,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
 	// A checksum of its state (AIP-154).
-	Etag          string `protobuf:"bytes,22,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,22,opt,name=etag,proto3" json:"etag,omitempty"`
+	// When a registrar deleted it while it held members or engagements of
+	// people whose data is restricted: it was handed to an administrator
+	// under a new name, with those, for an admin to resolve; only admins
+	// read it (AIP-164). Unset while it is live.
+	DeleteTime    *timestamppb.Timestamp `protobuf:"bytes,23,opt,name=delete_time,json=deleteTime,proto3" json:"delete_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -192,6 +197,13 @@ func (x *ExpertPool) GetEtag() string {
 		return x.Etag
 	}
 	return ""
+}
+
+func (x *ExpertPool) GetDeleteTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DeleteTime
+	}
+	return nil
 }
 
 // A person in an expert pool.
@@ -571,7 +583,7 @@ var File_trithuc_v1_expert_proto protoreflect.FileDescriptor
 const file_trithuc_v1_expert_proto_rawDesc = "" +
 	"\n" +
 	"\x17trithuc/v1/expert.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x17trithuc/v1/person.proto\"\x8f\x04\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x17trithuc/v1/person.proto\"\xd1\x04\n" +
 	"\n" +
 	"ExpertPool\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12.\n" +
@@ -584,7 +596,9 @@ const file_trithuc_v1_expert_proto_rawDesc = "" +
 	"createTime\x12@\n" +
 	"\vupdate_time\x18\x15 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x12\n" +
-	"\x04etag\x18\x16 \x01(\tR\x04etag:m\xeaAj\n" +
+	"\x04etag\x18\x16 \x01(\tR\x04etag\x12@\n" +
+	"\vdelete_time\x18\x17 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"deleteTime:m\xeaAj\n" +
 	"\x19trithuc.gov.vn/ExpertPool\x124associations/{association}/expertPools/{expert_pool}*\vexpertPools2\n" +
 	"expertPool\"\xf9\x04\n" +
 	"\x10ExpertPoolMember\x12\x17\n" +
@@ -667,20 +681,21 @@ var file_trithuc_v1_expert_proto_depIdxs = []int32{
 	5,  // 0: trithuc.v1.ExpertPool.roles:type_name -> trithuc.v1.Person.ExpertRole
 	6,  // 1: trithuc.v1.ExpertPool.create_time:type_name -> google.protobuf.Timestamp
 	6,  // 2: trithuc.v1.ExpertPool.update_time:type_name -> google.protobuf.Timestamp
-	5,  // 3: trithuc.v1.ExpertPoolMember.role:type_name -> trithuc.v1.Person.ExpertRole
-	0,  // 4: trithuc.v1.ExpertPoolMember.status:type_name -> trithuc.v1.ExpertPoolMember.Status
-	6,  // 5: trithuc.v1.ExpertPoolMember.create_time:type_name -> google.protobuf.Timestamp
-	6,  // 6: trithuc.v1.ExpertPoolMember.update_time:type_name -> google.protobuf.Timestamp
-	5,  // 7: trithuc.v1.Engagement.role:type_name -> trithuc.v1.Person.ExpertRole
-	7,  // 8: trithuc.v1.Engagement.start_date:type_name -> google.type.Date
-	7,  // 9: trithuc.v1.Engagement.end_date:type_name -> google.type.Date
-	6,  // 10: trithuc.v1.Engagement.create_time:type_name -> google.protobuf.Timestamp
-	6,  // 11: trithuc.v1.Engagement.update_time:type_name -> google.protobuf.Timestamp
-	12, // [12:12] is the sub-list for method output_type
-	12, // [12:12] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	6,  // 3: trithuc.v1.ExpertPool.delete_time:type_name -> google.protobuf.Timestamp
+	5,  // 4: trithuc.v1.ExpertPoolMember.role:type_name -> trithuc.v1.Person.ExpertRole
+	0,  // 5: trithuc.v1.ExpertPoolMember.status:type_name -> trithuc.v1.ExpertPoolMember.Status
+	6,  // 6: trithuc.v1.ExpertPoolMember.create_time:type_name -> google.protobuf.Timestamp
+	6,  // 7: trithuc.v1.ExpertPoolMember.update_time:type_name -> google.protobuf.Timestamp
+	5,  // 8: trithuc.v1.Engagement.role:type_name -> trithuc.v1.Person.ExpertRole
+	7,  // 9: trithuc.v1.Engagement.start_date:type_name -> google.type.Date
+	7,  // 10: trithuc.v1.Engagement.end_date:type_name -> google.type.Date
+	6,  // 11: trithuc.v1.Engagement.create_time:type_name -> google.protobuf.Timestamp
+	6,  // 12: trithuc.v1.Engagement.update_time:type_name -> google.protobuf.Timestamp
+	13, // [13:13] is the sub-list for method output_type
+	13, // [13:13] is the sub-list for method input_type
+	13, // [13:13] is the sub-list for extension type_name
+	13, // [13:13] is the sub-list for extension extendee
+	0,  // [0:13] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_expert_proto_init() }

@@ -107,6 +107,10 @@ func (x *ListExpertPoolsRequest) AppendProtoJSON(b []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
+	if x.ShowDeleted {
+		b = append(b, ",\"showDeleted\":"...)
+		b = strconv.AppendBool(b, x.ShowDeleted)
+	}
 	if len(b) == start {
 		return append(b, '{', '}'), nil
 	}

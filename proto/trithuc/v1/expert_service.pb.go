@@ -172,7 +172,10 @@ type ListExpertPoolsRequest struct {
 	// A filter (https://google.aip.dev/160).
 	Filter string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
 	// Fields to order by (https://google.aip.dev/132#ordering): create_time.
-	OrderBy       string `protobuf:"bytes,5,opt,name=order_by,json=orderBy,proto3" json:"order_by,omitempty"`
+	OrderBy string `protobuf:"bytes,5,opt,name=order_by,json=orderBy,proto3" json:"order_by,omitempty"`
+	// Include the pools handed to an administrator (delete_time set); only
+	// an admin's list has them (https://google.aip.dev/164).
+	ShowDeleted   bool `protobuf:"varint,6,opt,name=show_deleted,json=showDeleted,proto3" json:"show_deleted,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -240,6 +243,13 @@ func (x *ListExpertPoolsRequest) GetOrderBy() string {
 		return x.OrderBy
 	}
 	return ""
+}
+
+func (x *ListExpertPoolsRequest) GetShowDeleted() bool {
+	if x != nil {
+		return x.ShowDeleted
+	}
+	return false
 }
 
 // The response of ListExpertPools.
@@ -1706,7 +1716,7 @@ const file_trithuc_v1_expert_service_proto_rawDesc = "" +
 	"\x14GetExpertPoolRequest\x12\xe5\x01\n" +
 	"\x04name\x18\x01 \x01(\tB\xd0\x01\xe0A\x02\xfaA\x1b\n" +
 	"\x19trithuc.gov.vn/ExpertPool\xbaH\xab\x01\xba\x01\xa7\x01\n" +
-	"\vname.format\x12<must be associations/{association}/expertPools/{expert_pool}\x1aZthis.matches('^associations/[a-z0-9][a-z0-9-]{0,62}/expertPools/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\"\x8d\x03\n" +
+	"\vname.format\x12<must be associations/{association}/expertPools/{expert_pool}\x1aZthis.matches('^associations/[a-z0-9][a-z0-9-]{0,62}/expertPools/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\"\xb0\x03\n" +
 	"\x16ListExpertPoolsRequest\x12\xdc\x01\n" +
 	"\x06parent\x18\x01 \x01(\tB\xc3\x01\xe0A\x02\xfaA\x1b\x12\x19trithuc.gov.vn/ExpertPool\xbaH\x9e\x01\xba\x01\x9a\x01\n" +
 	"\rparent.format\x12Mmust be associations/{association}, or associations/- for every association's\x1a:this.matches('^associations/([a-z0-9][a-z0-9-]{0,62}|-)$')R\x06parent\x12$\n" +
@@ -1714,7 +1724,8 @@ const file_trithuc_v1_expert_service_proto_rawDesc = "" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\x12 \n" +
 	"\x06filter\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12#\n" +
-	"\border_by\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x04R\aorderBy\"\x9b\x01\n" +
+	"\border_by\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x04R\aorderBy\x12!\n" +
+	"\fshow_deleted\x18\x06 \x01(\bR\vshowDeleted\"\x9b\x01\n" +
 	"\x17ListExpertPoolsResponse\x129\n" +
 	"\fexpert_pools\x18\x01 \x03(\v2\x16.trithuc.v1.ExpertPoolR\vexpertPools\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +

@@ -54,7 +54,11 @@ type ExpertServiceClient interface {
 	ListExpertPools(ctx context.Context, in *ListExpertPoolsRequest, opts ...grpc.CallOption) (*ListExpertPoolsResponse, error)
 	// Changes an expert pool (https://google.aip.dev/134).
 	UpdateExpertPool(ctx context.Context, in *UpdateExpertPoolRequest, opts ...grpc.CallOption) (*ExpertPool, error)
-	// Deletes an expert pool (https://google.aip.dev/135).
+	// Deletes an expert pool (https://google.aip.dev/135), with its members
+	// and engagements when force is set. A caller who does not read
+	// restricted profiles deletes what it sees; the members and engagements
+	// of restricted people stay, handed to an administrator in the pool
+	// under a new name (delete_time set, AIP-164).
 	DeleteExpertPool(ctx context.Context, in *DeleteExpertPoolRequest, opts ...grpc.CallOption) (*emptypb.Empty, error)
 	// Makes a member of an expert pool (https://google.aip.dev/133).
 	CreateExpertPoolMember(ctx context.Context, in *CreateExpertPoolMemberRequest, opts ...grpc.CallOption) (*ExpertPoolMember, error)
@@ -285,7 +289,11 @@ type ExpertServiceServer interface {
 	ListExpertPools(context.Context, *ListExpertPoolsRequest) (*ListExpertPoolsResponse, error)
 	// Changes an expert pool (https://google.aip.dev/134).
 	UpdateExpertPool(context.Context, *UpdateExpertPoolRequest) (*ExpertPool, error)
-	// Deletes an expert pool (https://google.aip.dev/135).
+	// Deletes an expert pool (https://google.aip.dev/135), with its members
+	// and engagements when force is set. A caller who does not read
+	// restricted profiles deletes what it sees; the members and engagements
+	// of restricted people stay, handed to an administrator in the pool
+	// under a new name (delete_time set, AIP-164).
 	DeleteExpertPool(context.Context, *DeleteExpertPoolRequest) (*emptypb.Empty, error)
 	// Makes a member of an expert pool (https://google.aip.dev/133).
 	CreateExpertPoolMember(context.Context, *CreateExpertPoolMemberRequest) (*ExpertPoolMember, error)

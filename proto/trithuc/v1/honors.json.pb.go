@@ -73,6 +73,12 @@ func (x *HonorCampaign) AppendProtoJSON(b []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
+	if x.DeleteTime != nil {
+		b = append(b, ",\"deleteTime\":"...)
+		if b, err = appendProtoJSONTimestamp(b, x.DeleteTime); err != nil {
+			return nil, err
+		}
+	}
 	if len(b) == start {
 		return append(b, '{', '}'), nil
 	}

@@ -113,7 +113,12 @@ type HonorCampaign struct {
 	// When it last changed.
 	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,21,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
 	// A checksum of its state (AIP-154).
-	Etag          string `protobuf:"bytes,22,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,22,opt,name=etag,proto3" json:"etag,omitempty"`
+	// When a registrar deleted it while it held nominations of people whose
+	// data is restricted: it was handed to an administrator under a new
+	// name, with those nominations, for an admin to resolve; only admins
+	// read it (AIP-164). Unset while it is live.
+	DeleteTime    *timestamppb.Timestamp `protobuf:"bytes,23,opt,name=delete_time,json=deleteTime,proto3" json:"delete_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -223,6 +228,13 @@ func (x *HonorCampaign) GetEtag() string {
 		return x.Etag
 	}
 	return ""
+}
+
+func (x *HonorCampaign) GetDeleteTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DeleteTime
+	}
+	return nil
 }
 
 // A person nominated in a campaign.
@@ -430,7 +442,7 @@ var File_trithuc_v1_honors_proto protoreflect.FileDescriptor
 const file_trithuc_v1_honors_proto_rawDesc = "" +
 	"\n" +
 	"\x17trithuc/v1/honors.proto\x12\n" +
-	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x18trithuc/v1/profile.proto\"\xe9\x04\n" +
+	"trithuc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x18trithuc/v1/profile.proto\"\xab\x05\n" +
 	"\rHonorCampaign\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12.\n" +
 	"\fdisplay_name\x18\x02 \x01(\tB\v\xe0A\x02\xbaH\x05r\x03\x18\xac\x02R\vdisplayName\x12\"\n" +
@@ -444,7 +456,9 @@ const file_trithuc_v1_honors_proto_rawDesc = "" +
 	"createTime\x12@\n" +
 	"\vupdate_time\x18\x15 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x12\n" +
-	"\x04etag\x18\x16 \x01(\tR\x04etag:a\xeaA^\n" +
+	"\x04etag\x18\x16 \x01(\tR\x04etag\x12@\n" +
+	"\vdelete_time\x18\x17 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"deleteTime:a\xeaA^\n" +
 	"\x1ctrithuc.gov.vn/HonorCampaign\x12\x1fhonorCampaigns/{honor_campaign}*\x0ehonorCampaigns2\rhonorCampaign\"\xc0\x05\n" +
 	"\n" +
 	"Nomination\x12\x17\n" +
@@ -505,17 +519,18 @@ var file_trithuc_v1_honors_proto_depIdxs = []int32{
 	5,  // 1: trithuc.v1.HonorCampaign.nomination_deadline:type_name -> google.type.Date
 	6,  // 2: trithuc.v1.HonorCampaign.create_time:type_name -> google.protobuf.Timestamp
 	6,  // 3: trithuc.v1.HonorCampaign.update_time:type_name -> google.protobuf.Timestamp
-	0,  // 4: trithuc.v1.Nomination.state:type_name -> trithuc.v1.Nomination.State
-	3,  // 5: trithuc.v1.Nomination.decisions:type_name -> trithuc.v1.NominationDecision
-	6,  // 6: trithuc.v1.Nomination.create_time:type_name -> google.protobuf.Timestamp
-	6,  // 7: trithuc.v1.Nomination.update_time:type_name -> google.protobuf.Timestamp
-	0,  // 8: trithuc.v1.NominationDecision.state:type_name -> trithuc.v1.Nomination.State
-	6,  // 9: trithuc.v1.NominationDecision.decide_time:type_name -> google.protobuf.Timestamp
-	10, // [10:10] is the sub-list for method output_type
-	10, // [10:10] is the sub-list for method input_type
-	10, // [10:10] is the sub-list for extension type_name
-	10, // [10:10] is the sub-list for extension extendee
-	0,  // [0:10] is the sub-list for field type_name
+	6,  // 4: trithuc.v1.HonorCampaign.delete_time:type_name -> google.protobuf.Timestamp
+	0,  // 5: trithuc.v1.Nomination.state:type_name -> trithuc.v1.Nomination.State
+	3,  // 6: trithuc.v1.Nomination.decisions:type_name -> trithuc.v1.NominationDecision
+	6,  // 7: trithuc.v1.Nomination.create_time:type_name -> google.protobuf.Timestamp
+	6,  // 8: trithuc.v1.Nomination.update_time:type_name -> google.protobuf.Timestamp
+	0,  // 9: trithuc.v1.NominationDecision.state:type_name -> trithuc.v1.Nomination.State
+	6,  // 10: trithuc.v1.NominationDecision.decide_time:type_name -> google.protobuf.Timestamp
+	11, // [11:11] is the sub-list for method output_type
+	11, // [11:11] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_trithuc_v1_honors_proto_init() }

@@ -89,6 +89,10 @@ func (x *ListHonorCampaignsRequest) AppendProtoJSON(b []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
+	if x.ShowDeleted {
+		b = append(b, ",\"showDeleted\":"...)
+		b = strconv.AppendBool(b, x.ShowDeleted)
+	}
 	if len(b) == start {
 		return append(b, '{', '}'), nil
 	}

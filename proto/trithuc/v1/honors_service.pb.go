@@ -156,7 +156,10 @@ type ListHonorCampaignsRequest struct {
 	// The next_page_token of a previous call with the same parameters.
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	// A filter (https://google.aip.dev/160): year, kind.
-	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
+	Filter string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
+	// Include the campaigns handed to an administrator (delete_time set);
+	// only an admin's list has them (https://google.aip.dev/164).
+	ShowDeleted   bool `protobuf:"varint,4,opt,name=show_deleted,json=showDeleted,proto3" json:"show_deleted,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -210,6 +213,13 @@ func (x *ListHonorCampaignsRequest) GetFilter() string {
 		return x.Filter
 	}
 	return ""
+}
+
+func (x *ListHonorCampaignsRequest) GetShowDeleted() bool {
+	if x != nil {
+		return x.ShowDeleted
+	}
+	return false
 }
 
 // The response of ListHonorCampaigns.
@@ -833,12 +843,13 @@ const file_trithuc_v1_honors_service_proto_rawDesc = "" +
 	"\x17GetHonorCampaignRequest\x12\xaf\x01\n" +
 	"\x04name\x18\x01 \x01(\tB\x9a\x01\xe0A\x02\xfaA\x1e\n" +
 	"\x1ctrithuc.gov.vn/HonorCampaign\xbaHs\xba\x01p\n" +
-	"\vname.format\x12'must be honorCampaigns/{honor_campaign}\x1a8this.matches('^honorCampaigns/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\"\x8c\x01\n" +
+	"\vname.format\x12'must be honorCampaigns/{honor_campaign}\x1a8this.matches('^honorCampaigns/[a-z0-9][a-z0-9-]{0,62}$')R\x04name\"\xaf\x01\n" +
 	"\x19ListHonorCampaignsRequest\x12$\n" +
 	"\tpage_size\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
 	"\n" +
 	"page_token\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\x12 \n" +
-	"\x06filter\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\"\x88\x01\n" +
+	"\x06filter\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12!\n" +
+	"\fshow_deleted\x18\x04 \x01(\bR\vshowDeleted\"\x88\x01\n" +
 	"\x1aListHonorCampaignsResponse\x12B\n" +
 	"\x0fhonor_campaigns\x18\x01 \x03(\v2\x19.trithuc.v1.HonorCampaignR\x0ehonorCampaigns\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xd0\x01\n" +

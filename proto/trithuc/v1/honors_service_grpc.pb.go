@@ -51,7 +51,10 @@ type HonorsServiceClient interface {
 	// Deletes a campaign (https://google.aip.dev/135), with its nominations
 	// when force is set. A campaign that selected anyone has conferred
 	// honours, which its selected nominations account for: it cannot be
-	// deleted, so that neither the honours nor their record are lost.
+	// deleted, so that neither the honours nor their record are lost. A
+	// caller who does not read restricted profiles deletes what it sees; the
+	// nominations of restricted people stay, handed to an administrator in
+	// the campaign under a new name (delete_time set, AIP-164).
 	DeleteHonorCampaign(ctx context.Context, in *DeleteHonorCampaignRequest, opts ...grpc.CallOption) (*emptypb.Empty, error)
 	// Nominates a person, until the deadline (https://google.aip.dev/133).
 	CreateNomination(ctx context.Context, in *CreateNominationRequest, opts ...grpc.CallOption) (*Nomination, error)
@@ -194,7 +197,10 @@ type HonorsServiceServer interface {
 	// Deletes a campaign (https://google.aip.dev/135), with its nominations
 	// when force is set. A campaign that selected anyone has conferred
 	// honours, which its selected nominations account for: it cannot be
-	// deleted, so that neither the honours nor their record are lost.
+	// deleted, so that neither the honours nor their record are lost. A
+	// caller who does not read restricted profiles deletes what it sees; the
+	// nominations of restricted people stay, handed to an administrator in
+	// the campaign under a new name (delete_time set, AIP-164).
 	DeleteHonorCampaign(context.Context, *DeleteHonorCampaignRequest) (*emptypb.Empty, error)
 	// Nominates a person, until the deadline (https://google.aip.dev/133).
 	CreateNomination(context.Context, *CreateNominationRequest) (*Nomination, error)
