@@ -114,7 +114,8 @@ func (s *membershipService) UpdateMembership(ctx context.Context, req *pb.Update
 
 func (s *membershipService) ApproveMembership(ctx context.Context, req *pb.ApproveMembershipRequest) (*pb.Membership, error) {
 	out, err := s.db.ApproveMembership(ctx, req.GetName(), store.Transition{Audit: auditEvent(ctx), Etag: req.GetEtag(),
-		ConfirmDistinctPerson: req.GetConfirmDistinctPerson(), ValidateOnly: req.GetValidateOnly(), Scope: scopeOf(ctx)})
+		ConfirmDistinctPerson: req.GetConfirmDistinctPerson(), ValidateOnly: req.GetValidateOnly(), Scope: scopeOf(ctx),
+		ReadsRestricted: !restrictionApplies(ctx)})
 	return out, grpcError(ctx, err)
 }
 

@@ -33,6 +33,10 @@ type Transition struct {
 	// people outside its scope; an approval by any other caller confirms
 	// the link (store/scope.go).
 	Scope string
+	// ReadsRestricted says the caller reads restricted profiles (an
+	// admin); to anyone else a refusal names no restricted look-alike, as
+	// the membership it reads does not (server/privacy.go: hideRestricted).
+	ReadsRestricted bool
 }
 
 // action is a change of a membership's state: from which states to which.
@@ -295,6 +299,14 @@ func (tx *Tx) approve(ctx context.Context, assoc *associationRow, r *membershipR
 		if !t.ConfirmDistinctPerson {
 			var like []string
 			for _, d := range dups {
+				who := d.Person
+				if !t.ReadsRestricted {
+					if hidden, err := tx.exists(ctx, `SELECT 1 FROM people WHERE id = ? AND restricted != 0`, strings.TrimPrefix(d.Person, "people/")); err != nil {
+						return err
+					} else if hidden {
+						who = "a registered person you may not see"
+					}
+				}
 				var why []string
 				for _, reason := range d.Reasons {
 					switch reason {
@@ -304,7 +316,7 @@ func (tx *Tx) approve(ctx context.Context, assoc *associationRow, r *membershipR
 						why = append(why, "same name and birth date")
 					}
 				}
-				like = append(like, d.Person+" ("+strings.Join(why, ", ")+")")
+				like = append(like, who+" ("+strings.Join(why, ", ")+")")
 			}
 			return errorf(FailedPrecondition, "", "%s may be a duplicate: %s resembles %s. If they are different people, approve with confirm_distinct_person; if the same, reject this registration and register the existing person instead",
 				r.m.Name, r.m.Person, strings.Join(like, "; "))
