@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
@@ -34,11 +35,14 @@ func newHandoverWorld(t *testing.T, held bool) *handoverWorld {
 	_, w.regKey = e.key(RoleRegistrar)
 	w.seen = e.person(&pb.Person{FamilyName: "Lê", GivenName: "An", ExpertRoles: []pb.Person_ExpertRole{pb.Person_CRITIQUE}, Availability: pb.Person_AVAILABLE})
 	w.hidden = e.person(&pb.Person{FamilyName: "Thạch", GivenName: "Sa Rươl", ExpertRoles: []pb.Person_ExpertRole{pb.Person_CRITIQUE}, Availability: pb.Person_AVAILABLE})
+	var consent *pb.Consent
 	for _, p := range []*pb.Person{w.seen, w.hidden} {
-		if _, err := e.client.Privacy.CreateConsent(ctx, &pb.CreateConsentRequest{Parent: p.Name,
-			Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY, pb.Consent_PUBLICATION}, TextVersion: "2026-01"}}); err != nil {
+		c, err := e.client.Privacy.CreateConsent(ctx, &pb.CreateConsentRequest{Parent: p.Name,
+			Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY, pb.Consent_PUBLICATION}, TextVersion: "2026-01"}})
+		if err != nil {
 			t.Fatal(err)
 		}
+		consent = c
 	}
 	e.association("lien-hiep", &pb.Association{DisplayName: "Liên hiệp hội", Code: "LHH"})
 	year := int32(time.Now().In(store.Vietnam).Year())
@@ -101,7 +105,15 @@ func newHandoverWorld(t *testing.T, held bool) *handoverWorld {
 	for _, id := range []string{"seen-thuy-san", "chi-an"} {
 		w.pool(id)
 	}
-	restrictPerson(t, e, w.hidden.Name)
+	// Their one consent withdrawn, the hidden person is restricted; a
+	// new one lifts it (registrarTranscript).
+	must(e.client.Privacy.WithdrawConsent(ctx, &pb.WithdrawConsentRequest{Name: consent.Name}))
+	if _, err := e.client.People.GetPerson(ctx, &pb.GetPersonRequest{Name: w.hidden.Name}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.clientAs(w.regKey).People.GetPerson(ctx, &pb.GetPersonRequest{Name: w.hidden.Name}); status.Code(err) != codes.PermissionDenied {
+		t.Fatalf("the person is not restricted: %v", err)
+	}
 	return w
 }
 
@@ -182,6 +194,22 @@ func (w *handoverWorld) registrarTranscript(t *testing.T) []string {
 	}
 	campaigns()
 	pools()
+	// The restriction lifted, what the pools held no longer counts: a
+	// registrar's delete took it, as far as it knows.
+	if _, err := e.client.Privacy.CreateConsent(ctx, &pb.CreateConsentRequest{Parent: w.hidden.Name,
+		Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY, pb.Consent_PUBLICATION}, TextVersion: "2026-02"}}); err != nil {
+		t.Fatal(err)
+	}
+	found, err := reg.Experts.SearchExperts(ctx, &pb.SearchExpertsRequest{Name: "associations/lien-hiep/expertPools/-", Role: pb.Person_CRITIQUE})
+	say("search experts", err)
+	for _, c := range found.GetExperts() {
+		out = append(out, fmt.Sprintf("  %s: %d recent", c.DisplayName, c.RecentEngagements))
+	}
+	stats, err := reg.Experts.ComputeEngagementStatistics(ctx, &pb.ComputeEngagementStatisticsRequest{Name: "associations/lien-hiep"})
+	say("engagement statistics", err)
+	for _, c := range stats.GetCounts() {
+		out = append(out, "  "+c.String())
+	}
 	return out
 }
 

@@ -383,7 +383,7 @@ func (db *DB) ComputeEngagementStatistics(ctx context.Context, name, scope strin
 				e.role, COUNT(*)
 			FROM engagements e JOIN expert_pools ep ON ep.pk = e.pool_pk JOIN associations a ON a.pk = ep.association_pk
 				JOIN people p ON p.pk = e.person_pk
-			WHERE a.id = ? AND e.start_date / 10000 BETWEEN ? AND ? AND `+personListed+`
+			WHERE a.id = ? AND ep.delete_time IS NULL AND e.start_date / 10000 BETWEEN ? AND ? AND `+personListed+`
 			GROUP BY 1, 2, 3`, assocID, startYear, last)
 		if err != nil {
 			return dbError(err)

@@ -66,7 +66,7 @@ func (db *DB) SearchExperts(ctx context.Context, poolName string, q ExpertQuery)
 			if _, err := tx.association(ctx, assocID); err != nil {
 				return err
 			}
-			member = append(member, "m.pool_pk IN (SELECT ep.pk FROM expert_pools ep JOIN associations a ON a.pk = ep.association_pk WHERE a.id = ?)")
+			member = append(member, "m.pool_pk IN (SELECT ep.pk FROM expert_pools ep JOIN associations a ON a.pk = ep.association_pk WHERE a.id = ? AND ep.delete_time IS NULL)")
 			memberArgs = append(memberArgs, assocID)
 		case poolID != "":
 			member, memberArgs = append(member, "m.pool_pk IN (SELECT pk FROM expert_pools WHERE id = ?)"), append(memberArgs, poolID)
@@ -179,7 +179,8 @@ func (db *DB) SearchExperts(ctx context.Context, poolName string, q ExpertQuery)
 		}
 		since := today(tx.now.AddDate(-1, 0, 0))
 		query := `SELECT p.id, p.display_name,
-			(SELECT COUNT(*) FROM engagements e WHERE e.person_pk = p.pk AND e.start_date > ?` + counted + `) AS recent,
+			(SELECT COUNT(*) FROM engagements e WHERE e.person_pk = p.pk AND e.start_date > ?` + counted + `
+				AND e.pool_pk NOT IN (SELECT pk FROM expert_pools WHERE delete_time IS NOT NULL)) AS recent,
 			(CASE WHEN ` + fieldMatch + ` THEN 100 ELSE 0 END) + (CASE WHEN p.academic_title != '' THEN 10 ELSE 0 END) + p.highest_level_rank AS fit
 			FROM people p
 			WHERE ` + strings.Join(where, " AND ") + `
