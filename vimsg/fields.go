@@ -68,9 +68,6 @@ var violationsVi = []struct {
 	{codes.InvalidArgument, "honor_campaign_id", "", "mã gồm chữ thường không dấu, chữ số và gạch nối, ví dụ tieu-bieu-2026; hoặc để trống"},
 	{codes.InvalidArgument, "quota", "", "chỉ tiêu là số người được chọn, từ 1 đến 10000"},
 	{codes.InvalidArgument, "note", "required to reject", "cần ghi lý do không chọn"},
-	// A forced delete by a registrar of a pool holding restricted people
-	// (store.errHoldsRestricted).
-	{codes.FailedPrecondition, "force", "whose data is restricted", "nhóm này có thành viên hoặc lần tham gia của người đã bị hạn chế xử lý dữ liệu, bạn không xem được; chỉ quản trị viên xoá được"},
 	// An account's or a key's role left unchosen (accounts.proto).
 	{codes.InvalidArgument, "role", "must be admin", "hãy chọn vai trò trong danh sách"},
 	{codes.InvalidArgument, "", "required", "cần điền thông tin này"},

@@ -49,8 +49,9 @@ var honorShapes = []struct {
 	{regexp.MustCompile(`^honorCampaigns/\S+ has nominations; set force to delete them with it$`), func([]string) string {
 		return "đợt này có đề cử; muốn xoá đợt thì phải xoá cả các đề cử của đợt"
 	}},
-	{regexp.MustCompile(`^honorCampaigns/\S+ holds nominations of people whose data is restricted`), func(m []string) string {
-		return "đợt này có đề cử của người đã bị hạn chế xử lý dữ liệu, bạn không xem được; chỉ quản trị viên xoá được đợt cùng các đề cử đó"
+	// A write in a campaign handed to an administrator (store.errHandedOver).
+	{regexp.MustCompile(`^honorCampaigns/\S+ was deleted and handed to an administrator`), func([]string) string {
+		return "đợt này đã bị xoá và được chuyển cho quản trị viên xử lý cùng các đề cử còn lại; không thêm hay sửa gì trong đợt được nữa"
 	}},
 }
 

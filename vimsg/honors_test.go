@@ -20,8 +20,8 @@ func TestHonorRefusalsInVietnamese(t *testing.T) {
 		{"honorCampaigns/tieu-bieu has selected nominations and conferred their honours on profiles; it stays as their record and cannot be deleted (correct its details with an update instead)",
 			"đã chọn người và đã ghi danh hiệu vào hồ sơ của họ"},
 		{"honorCampaigns/tieu-bieu has nominations; set force to delete them with it", "đợt này có đề cử"},
-		{"honorCampaigns/tieu-bieu holds nominations of people whose data is restricted, which you may not see; only an admin may delete it with them",
-			"đợt này có đề cử của người đã bị hạn chế xử lý dữ liệu"},
+		{"honorCampaigns/abc was deleted and handed to an administrator with what it still holds; nothing is added to it or changed in it",
+			"chuyển cho quản trị viên"},
 	} {
 		vi, ok := Honor(c.msg)
 		if !ok || !strings.Contains(vi, c.want) {
