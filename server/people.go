@@ -48,7 +48,7 @@ func (s *personService) ListPeople(ctx context.Context, req *pb.ListPeopleReques
 
 func (s *personService) SearchPeople(ctx context.Context, req *pb.SearchPeopleRequest) (*pb.SearchPeopleResponse, error) {
 	p := callFrom(ctx).principal
-	people, page, err := s.db.SearchPeopleShown(ctx, store.SearchQuery{
+	people, page, err := s.db.SearchPeople(ctx, store.SearchQuery{
 		Query:     req.GetQuery(),
 		NamesOnly: p != nil && basicViewRoles[p.Role],
 		ListQuery: store.ListQuery{

@@ -2,10 +2,8 @@ package store
 
 import (
 	"context"
-	"errors"
 	"maps"
 	"strconv"
-	"strings"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
@@ -30,28 +28,6 @@ var personSortKeys = map[string]sortKey{
 // the etag and update_time q.Shown sees.
 func (db *DB) ListPeople(ctx context.Context, q ListQuery, view pb.PersonView) ([]*pb.Person, Page, error) {
 	return db.listPeopleShown(ctx, view, q.Shown, func(tx *Tx) (listing, error) { return tx.peopleListing(ctx, q) })
-}
-
-// SearchPeopleShown is SearchPeople (search.go), whose people carry the
-// etag and update_time of one who reads all they hold, for a caller that
-// reads q.Shown of it: theirs are those it sees, read in the search's own
-// transaction (holdings.go).
-func (db *DB) SearchPeopleShown(ctx context.Context, q SearchQuery, view pb.PersonView) ([]*pb.Person, Page, error) {
-	if q.Shown == ShownAll {
-		return db.SearchPeople(ctx, q, view)
-	}
-	people, page, err := db.listPeopleShown(ctx, view, q.Shown, func(tx *Tx) (listing, error) { return tx.searchListing(ctx, q) })
-	var e *Error
-	if errors.As(err, &e) && e.Code == Internal && e.Err != nil && strings.Contains(e.Err.Error(), "phrase queries are not supported") {
-		// As SearchPeople says it.
-		return nil, Page{}, errorf(Invalid, "query", "a word holds a character the search does not know; type the letters on either side as separate words")
-	}
-	return people, page, err
-}
-
-// listPeople is listPeopleShown for one who reads all that people hold.
-func (db *DB) listPeople(ctx context.Context, view pb.PersonView, resolve func(*Tx) (listing, error)) ([]*pb.Person, Page, error) {
-	return db.listPeopleShown(ctx, view, ShownAll, resolve)
 }
 
 // listPeopleShown runs the listing of people that resolve makes, in one

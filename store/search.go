@@ -140,9 +140,10 @@ const MaxSearchTerms = 12
 // profiles say, typed with or without diacritics, combined with a filter.
 // Results are ranked: the words as typed in a name first, then the words
 // without diacritics in a name, then as typed anywhere, then the rest; within
-// a rank, in Vietnamese name order.
+// a rank, in Vietnamese name order. People carry the etag and update_time
+// q.Shown sees (holdings.go).
 func (db *DB) SearchPeople(ctx context.Context, q SearchQuery, view pb.PersonView) ([]*pb.Person, Page, error) {
-	people, page, err := db.listPeople(ctx, view, func(tx *Tx) (listing, error) { return tx.searchListing(ctx, q) })
+	people, page, err := db.listPeopleShown(ctx, view, q.Shown, func(tx *Tx) (listing, error) { return tx.searchListing(ctx, q) })
 	var e *Error
 	if errors.As(err, &e) && e.Code == Internal && e.Err != nil && strings.Contains(e.Err.Error(), "phrase queries are not supported") {
 		// A word holding a letter that SQLite's Unicode tables, older
