@@ -152,7 +152,12 @@ func commandWords(words []shellWord) []string {
 // the second), or a code span that starts with a command and goes on
 // (`keys list`, `serve --demo`): nil when the snippet runs none.
 func trithucCommand(s readmeSnippet) []string {
-	words := commandWords(shellWords(s.text))
+	text := s.text
+	if i := strings.Index(text, "<(trithuc "); i >= 0 {
+		// source <(trithuc completion bash)
+		text = strings.TrimSuffix(text[i+2:], ")")
+	}
+	words := commandWords(shellWords(text))
 	if _, admin := adminCommands[words0(words)]; s.span && len(words) > 1 && (admin || findCollection(words[0]) != nil) {
 		return words
 	}
@@ -298,6 +303,8 @@ func TestREADMECommandCheckFindsDrift(t *testing.T) {
 		{"OKOptional", `trithuc memberships withdraw M [--consent-withdrawn]`, ""},
 		{"OKRedirect", `trithuc stats --by level,gender --csv > trinh-do.csv`, ""},
 		{"OKDocker", `docker exec trithuc trithuc keys list --db /x.db`, ""},
+		{"OKSubstitution", `source <(trithuc completion bash)`, ""},
+		{"ErrSubstitution", `source <(trithuc completion fish)`, `completion has no verb "fish"`},
 		{"ErrCommand", `trithuc peoples list`, `no command "peoples"`},
 		{"ErrVerb", `trithuc people fetch PERSON_ID`, `people has no verb "fetch"`},
 		{"ErrOneOfVerbs", `trithuc memberships reject|pause M`, `memberships has no verb "pause"`},

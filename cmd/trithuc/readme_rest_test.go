@@ -5,9 +5,14 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 )
 
 // restExample is a REST call the README shows: a code span such as
@@ -36,8 +41,8 @@ func restExamples(readme string) []restExample {
 			out = append(out, restExample{s.line, last.method, last.path, restQuery(s.text)})
 			continue
 		}
-		if s.span && strings.HasPrefix(s.text, "/v1/") && !strings.Contains(s.text, "[") {
-			// `/v1/accounts`: a path, to read.
+		if s.span && webPath.MatchString(s.text) && !strings.Contains(s.text, "[") {
+			// `/v1/accounts`, `/healthz`: a path, to read.
 			out = append(out, restExample{s.line, "GET", restPaths(s.text)[0], ""})
 			continue
 		}
@@ -72,6 +77,13 @@ func restExamples(readme string) []restExample {
 	}
 	return append(out, restTableRows(readme)...)
 }
+
+// webPath is a code span that is a path of the API on the HTTP port: not
+// a file's (/etc/trithuc), an audit event's method
+// (/trithuc.store/ReapplyPurge), a console page's (the console answers
+// every path under /people/ itself, with a sign-in first) or /metrics,
+// which --metrics-addr serves on a port of its own.
+var webPath = regexp.MustCompile(`^/(?:v1/\S*|healthz|openapi\.json)$`)
 
 // restTableRows are the calls of the README's table rows that give
 // several methods one path: "| Create/Get/List/Update/DeleteHonor |
@@ -202,5 +214,36 @@ func TestREADMERESTRoutesExist(t *testing.T) {
 		if why := missing(ex.method, ex.path, ex.query); why != "" {
 			t.Errorf("README.md:%d: %s: %s", ex.line, key, why)
 		}
+	}
+}
+
+// Every grpcurl command the README shows calls a method the binary knows
+// (grpc.health.v1.Health/Check), with the .proto files it names there.
+func TestREADMEGRPCMethodsExist(t *testing.T) {
+	n := 0
+	for _, s := range readmeSnippets(readREADME(t)) {
+		words := commandWords(shellWords(s.text))
+		if s.span || len(words) < 2 || words[0] != "grpcurl" {
+			continue
+		}
+		n++
+		importPath := ""
+		for i := 1; i+1 < len(words); i++ {
+			switch words[i] {
+			case "-import-path":
+				importPath = words[i+1]
+			case "-proto":
+				if _, err := os.Stat(filepath.Join("../..", importPath, words[i+1])); err != nil {
+					t.Errorf("README.md:%d: %v", s.line, err)
+				}
+			}
+		}
+		method := strings.Replace(words[len(words)-1], "/", ".", 1)
+		if _, err := protoregistry.GlobalFiles.FindDescriptorByName(protoreflect.FullName(method)); err != nil {
+			t.Errorf("README.md:%d: no method %s: %v", s.line, words[len(words)-1], err)
+		}
+	}
+	if n == 0 {
+		t.Error("found no grpcurl command in the README")
 	}
 }
