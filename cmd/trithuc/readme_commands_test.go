@@ -344,7 +344,8 @@ var runnable = map[string]bool{"stats": true, "import": true, "health": true, "k
 // of its own. Only a usage error (exit status 2) is a drift: a placeholder
 // such as PERSON_ID or FILE fails later, as a missing thing.
 func TestREADMECommandsRun(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "t.db")
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.db")
 	if out, err := cli(t, "keys", "create", "--db", db, "--create", "--role", "admin", "--name", "setup"); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
@@ -368,6 +369,10 @@ func TestREADMECommandsRun(t *testing.T) {
 			switch {
 			case i > 0 && args[i-1] == "--db":
 				args[i] = db
+			case strings.HasPrefix(args[i], "/") || fileName.MatchString(args[i]):
+				// A file the command would write (backup's, a report's)
+				// is written here, not in /var/backups or the package.
+				args[i] = filepath.Join(dir, filepath.Base(args[i]))
 			case placeholderDate.MatchString(args[i]):
 				args[i] = "01/06/2025"
 			}
@@ -412,6 +417,9 @@ func TestREADMECommandsRun(t *testing.T) {
 		t.Errorf("ran %d of the README's commands; the extraction has missed some", n)
 	}
 }
+
+// fileName is a word of a command that names a file.
+var fileName = regexp.MustCompile(`^[\w.-]+\.(db|csv|xlsx|pem|crt|key|conf)$`)
 
 // placeholderDate is a date the README leaves to the reader: DD/MM/YYYY.
 var placeholderDate = regexp.MustCompile(`^[DMY]+([/-][DMY]+)+$`)
