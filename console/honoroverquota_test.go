@@ -123,3 +123,34 @@ func TestOverQuotaToldToTheAdminOnly(t *testing.T) {
 		t.Errorf("the quota raised to 2, the admin's page still warns, or does not say it is full")
 	}
 }
+
+// A shortlisted nomination's row in a campaign past its quota said "Đã đủ
+// chỉ tiêu" to the admin, beside a quota line and a warning that said it
+// was past it, and "hãy tăng chỉ tiêu" without saying to what or where.
+// The row now says it is past the quota, what quota lets one more be
+// selected, and links to the edit form.
+func TestOverQuotaRowSaysPastTheQuota(t *testing.T) {
+	e := newEnv(t)
+	overQuotaSetup(e, true)
+	ctx := context.Background()
+	if _, err := e.admin.People.CreatePerson(ctx, &pb.CreatePersonRequest{PersonId: "cuong", Person: &pb.Person{FamilyName: "Phạm", GivenName: "Cường"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.admin.Honors.CreateNomination(ctx, &pb.CreateNominationRequest{Parent: "honorCampaigns/tieu-bieu", NominationId: "n-cuong",
+		Nomination: &pb.Nomination{Person: "people/cuong", Nominator: "Hội Y học tỉnh", Reason: "Nhiều đóng góp"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.admin.Honors.ReviewNomination(ctx, &pb.ReviewNominationRequest{Name: "honorCampaigns/tieu-bieu/nominations/n-cuong", Decision: pb.Nomination_SHORTLISTED}); err != nil {
+		t.Fatal(err)
+	}
+	admin := e.signIn(e.account("admin", ""))
+	_, page := admin.get("/honors/tieu-bieu")
+	row := regexp.MustCompile(`(?s)<p class="quota-full" id="full-n-cuong">(.*?)</p>`).FindStringSubmatch(page)
+	if row == nil {
+		t.Fatalf("the admin's page has no row saying Cường cannot be selected:\n%s", page)
+	}
+	if strings.Contains(row[1], "đủ chỉ tiêu") || !strings.Contains(row[1], "Đã vượt chỉ tiêu") || !strings.Contains(row[1], "ít nhất 3") ||
+		!strings.Contains(row[1], `href="/honors/tieu-bieu/edit"`) {
+		t.Errorf("the row of a campaign past its quota says %q, want it past the quota, a quota of at least 3 and a link to the edit form", row[1])
+	}
+}

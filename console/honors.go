@@ -273,6 +273,9 @@ type honorCampaignData struct {
 	QuotaFull bool
 	// OverQuota: more are selected than the quota (overQuota).
 	OverQuota bool
+	// MoreNeeds is the quota that lets one more be selected, said where
+	// the quota stops a selection.
+	MoreNeeds int32
 	Nominate  nominateForm
 	// ShowNominate: the nominate form is shown (before the deadline, or
 	// to say why a form posted late was refused).
@@ -338,6 +341,7 @@ func (h *Handler) showHonorCampaign(q *request, d *honorCampaignData, p *page) {
 	d.C, d.CanDecide = c, mayRunHonors(q.sess.Account)
 	d.QuotaFull = c.GetQuota() > 0 && c.GetSelectedCount() >= c.GetQuota()
 	d.OverQuota = overQuota(q.sess.Account, c)
+	d.MoreNeeds = c.GetSelectedCount() + 1
 	dl := c.GetNominationDeadline()
 	now := time.Now().In(store.Vietnam)
 	today := now.Year()*10000 + int(now.Month())*100 + now.Day()
