@@ -132,3 +132,48 @@ func TestBrowserToVerifyReadsOnAPhone(t *testing.T) {
 		shot(dir, "34-xac-minh-390"))
 	readsOnAPhone(t, ctx, "list")
 }
+
+// A search's results at 390 px, one person a box: the name on a line of
+// its own, the workplace on lines of its own under it, as wide as the
+// screen. Before, the six columns were squeezed side by side into the
+// screen, a long workplace a column of a word or two a line beside the
+// name.
+func TestBrowserSearchResultsReadOnAPhone(t *testing.T) {
+	ctx := tab(t)
+	e := newEnv(t)
+	bg := context.Background()
+	org, err := e.admin.Organizations.CreateOrganization(bg, &pb.CreateOrganizationRequest{OrganizationId: "vien-dbscl",
+		Organization: &pb.Organization{DisplayName: "Viện Nghiên cứu Phát triển Kinh tế - Xã hội vùng Đồng bằng sông Cửu Long"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.admin.People.CreatePosition(bg, &pb.CreatePositionRequest{Parent: "people/anh", Position: &pb.Position{
+		Title: "Phó Viện trưởng phụ trách nghiên cứu khoa học", Organization: org.GetName(), Current: true,
+		Start: &date.Date{Year: 2018, Month: 3, Day: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	dir := screenshotDir(t)
+	run(t, ctx, chromedp.EmulateViewport(390, 800), signInTasks(e.base+"/people", e.account("admin", "")), chromedp.WaitVisible("#results"),
+		shot(dir, "34-tim-kiem-390"))
+	readsOnAPhone(t, ctx, "search's results")
+	got := read(t, ctx, chromedp.Evaluate[[]string](`(() => {
+  const out = [];
+  if (!/Phó Viện trưởng/.test(document.querySelector("#results").textContent)) out.push("the results show no workplace");
+  for (const tr of document.querySelectorAll("#results tbody tr")) {
+    const name = tr.querySelector("td:first-child a");
+    if (!name) continue;
+    const n = name.getBoundingClientRect();
+    if (n.right > window.innerWidth) out.push(name.textContent + ": the name is past the screen's edge");
+    for (const td of tr.querySelectorAll("td")) {
+      if (!/Viện/.test(td.textContent) || td.contains(name)) continue;
+      const w = td.getBoundingClientRect();
+      if (w.top < n.bottom) out.push(name.textContent + ": the workplace is beside the name, not under it");
+      if (w.width < window.innerWidth * 0.6) out.push(name.textContent + ": the workplace is squeezed into " + Math.round(w.width) + " px");
+    }
+  }
+  return out;
+})()`))
+	for _, g := range got {
+		t.Error(g)
+	}
+}

@@ -52,7 +52,7 @@ func TestProfileShowsNamesWorksAndIdentifiers(t *testing.T) {
 	}
 	_, body = b.get("/people?q=nguyen+van+anh")
 	results := body[strings.Index(body, `id="results"`):]
-	if !strings.Contains(results, "<td>Thạc sĩ</td>") || strings.Contains(results, "THAC_SI") {
+	if !strings.Contains(results, `<td data-label="Trình độ">Thạc sĩ</td>`) || strings.Contains(results, "THAC_SI") {
 		t.Errorf("search results do not show the level's name")
 	}
 
