@@ -82,6 +82,8 @@ var funcs = template.FuncMap{
 	"sayCount":        sayCount,
 	"associationOf":   associationOf,
 	"role":            roleLabel,
+	"outcome":         labels.Outcome,
+	"channel":         labels.Channel,
 	"selected": func(a, b any) template.HTMLAttr {
 		if fmt.Sprint(a) == fmt.Sprint(b) {
 			return "selected"
