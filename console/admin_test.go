@@ -142,7 +142,7 @@ func TestAdminFormsKeepTheChoicesAfterAMistake(t *testing.T) {
 			t.Errorf("%s returned with a mistake lost the role or the association chosen", c.page)
 		}
 		form.Set(c.bad, map[string]string{"email": "moi@example.vn", "name": "Cổng hội"}[c.bad])
-		if code, body = ab.post(c.page, form); code != http.StatusOK || !strings.Contains(body, "<td>Hội Y học tỉnh</td>") {
+		if code, body = ab.post(c.page, form); code != http.StatusOK || !strings.Contains(body, `<td data-label="Giới hạn trong">Hội Y học tỉnh</td>`) {
 			t.Errorf("%s: HTTP %d, want the new one listed with its association's name", c.page, code)
 		}
 		if selected(body, "role", "registrar") || selected(body, "association", "associations/hoi-y-hoc") {

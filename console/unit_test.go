@@ -47,7 +47,7 @@ func (e *env) unitAccount(admin *browser, role, org string) string {
 	if code != http.StatusOK || m == nil {
 		e.t.Fatalf("creating a unit's account: HTTP %d", code)
 	}
-	if !strings.Contains(body, "<td>Sở Y tế</td>") {
+	if !strings.Contains(body, `<td data-label="Giới hạn trong">Sở Y tế</td>`) {
 		e.t.Errorf("the list of accounts does not name the account's unit")
 	}
 	token, _ := url.QueryUnescape(html.UnescapeString(m[1]))
@@ -76,7 +76,7 @@ func TestUnitAccountSeesItsUnit(t *testing.T) {
 	// Keys take the same limit.
 	_, body = admin.get("/admin/keys")
 	code, body = admin.post("/admin/keys", url.Values{"csrf": {csrfOf(body)}, "name": {"Phần mềm nhân sự Sở Y tế"}, "role": {"home_affairs"}, "organization": {org}})
-	if code != http.StatusOK || !strings.Contains(body, `id="key-secret"`) || !strings.Contains(body, "<td>Sở Y tế</td>") {
+	if code != http.StatusOK || !strings.Contains(body, `id="key-secret"`) || !strings.Contains(body, `<td data-label="Giới hạn trong">Sở Y tế</td>`) {
 		t.Errorf("a unit's key: HTTP %d", code)
 	}
 
