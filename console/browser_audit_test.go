@@ -78,6 +78,12 @@ func TestBrowserListsReadOnAPhone(t *testing.T) {
 		Role: pb.Person_CONSULTING, StartDate: &date.Date{Year: 2026, Month: 1, Day: 5}, EndDate: &date.Date{Year: 2026, Month: 2, Day: 5}}}); err != nil {
 		t.Fatal(err)
 	}
+	org := e.unitSetup()
+	if _, err := e.admin.Reviews.CreateReviewCampaign(context.Background(), &pb.CreateReviewCampaignRequest{ReviewCampaignId: "2026",
+		ReviewCampaign: &pb.ReviewCampaign{DisplayName: "Rà soát đội ngũ trí thức năm 2026", Organizations: []string{org},
+			Deadline: &date.Date{Year: 2200, Month: 12, Day: 31}}}); err != nil {
+		t.Fatal(err)
+	}
 	dir := screenshotDir(t)
 	run(t, ctx, chromedp.EmulateViewport(390, 800), signInTasks(e.base+"/people", e.account("admin", "")), chromedp.WaitVisible("#results"))
 	for _, p := range []struct{ name, path, ready string }{
@@ -89,6 +95,7 @@ func TestBrowserListsReadOnAPhone(t *testing.T) {
 		{"chuyen-gia", "/experts", "main"},
 		{"ra-soat", "/reviews", "main"},
 		{"hoi-dong", "/experts/hoi-tin-hoc/cntt", "#engagements"},
+		{"dot-ra-soat", "/reviews/2026", "#reviews"},
 	} {
 		t.Run(p.name, func(t *testing.T) {
 			run(t, ctx, chromedp.Navigate(e.base+p.path), chromedp.WaitVisible(p.ready), window(dir, "35-"+p.name+"-390"))
