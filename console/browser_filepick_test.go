@@ -59,3 +59,21 @@ func TestBrowserFilePickerSpeaksVietnamese(t *testing.T) {
 		}
 	}
 }
+
+// An import's dry run at 390 px: its problems one a box, none of their
+// cells past the screen's edge. Before, the problems' six columns
+// scrolled sideways in their box, the message and the person out of
+// sight.
+func TestBrowserImportProblemsReadOnAPhone(t *testing.T) {
+	ctx := tab(t)
+	e := newEnv(t)
+	bad := filepath.Join(t.TempDir(), "danh-sach.csv")
+	if err := os.WriteFile(bad, []byte("Họ;Tên;Ngày sinh;Số CCCD\nVõ;Sáu;15/03/1980;001080000001\nTrần;Bình;32/01/1980;\nLê;Cúc;01/01/1990;079085001234\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx, chromedp.EmulateViewport(390, 800), signInTasks(e.base+"/imports", e.account("admin", "")), chromedp.WaitReady("#file"),
+		chromedp.SetUploadFiles("#file", []string{bad}))
+	follow(t, ctx, chromedp.Click("#upload"))
+	run(t, ctx, chromedp.WaitVisible("#import-problems"), window(screenshotDir(t), "35-nhap-tep-loi-390"))
+	readsOnAPhone(t, ctx, "import's problems")
+}

@@ -34,8 +34,8 @@ func TestImportPageCountsUnlistedProblems(t *testing.T) {
 	if !strings.Contains(page, "Tệp có 11000 vấn đề; chỉ 10000 vấn đề đầu tiên được liệt kê") {
 		t.Errorf("the page does not say how many problems there are:\n%.3000s", page)
 	}
-	table := regexp.MustCompile(`(?s)<table class="list" id="import-counts">.*?</table>`).FindString(page)
-	for _, want := range []string{"C (Ngày sinh)", "D (Email)", "<td>5500</td>", "không phải là một địa chỉ email"} {
+	table := regexp.MustCompile(`(?s)<table class="list stack" id="import-counts">.*?</table>`).FindString(page)
+	for _, want := range []string{"C (Ngày sinh)", "D (Email)", `<td data-label="Số vấn đề">5500</td>`, "không phải là một địa chỉ email"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("the counts lack %q:\n%s", want, table)
 		}

@@ -137,7 +137,7 @@ func TestImportProblemsInVietnamese(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 		_, page = b.get(op)
 	}
-	table := regexp.MustCompile(`(?s)<table class="list" id="import-problems">.*?</table>`).FindString(page)
+	table := regexp.MustCompile(`(?s)<table class="list stack" id="import-problems">.*?</table>`).FindString(page)
 	if table == "" {
 		t.Fatalf("no problems table:\n%s", page)
 	}
@@ -202,9 +202,9 @@ func TestImportProblemsInColumnOrder(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 		_, page = b.get(op)
 	}
-	table := regexp.MustCompile(`(?s)<table class="list" id="import-problems">.*?</table>`).FindString(page)
+	table := regexp.MustCompile(`(?s)<table class="list stack" id="import-problems">.*?</table>`).FindString(page)
 	var cols []string
-	for _, m := range regexp.MustCompile(`<td>2</td><td>([A-Z]+) `).FindAllStringSubmatch(table, -1) {
+	for _, m := range regexp.MustCompile(`<td data-label="Dòng">2</td><td data-label="Cột">([A-Z]+) `).FindAllStringSubmatch(table, -1) {
 		cols = append(cols, m[1])
 	}
 	if got := strings.Join(cols, ","); got != "B,C,D,E,F" {
