@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -12,25 +13,25 @@ import (
 )
 
 // serviceMuxes sends a REST request to a gateway ServeMux holding only
-// the routes of the one service its path can belong to, and any other
+// the bindings of its method and path shape (shapeOf), and any other
 // request to the ServeMux holding every route. The gateway's router tries
 // its routes one by one, in order, until one matches, and each route
 // tried and missed costs allocations (an error value, a stack): a
-// GetPerson tried about 70 routes before its own, 15 µs and 120
-// allocations a call, a fifth of what REST cost over gRPC (BENCHMARKS.md).
+// GetPerson tried about 70 routes in the whole router, and 11 in its
+// service's (BENCHMARKS.md, "REST GetPerson").
 //
-// The service is told by the contract's routes of the request's method
-// and path shape (routesByShape): every route that can match the path
-// has that shape. When they are one service's, the answer is the one the
-// whole router would give, since the routes of other services cannot
-// match; otherwise, and for the operations' routes, which no service
-// holds, the whole router answers. A path the service's router matches
-// to nothing is handed to the whole router, so that what it answers
-// (404, 405) stays its own.
+// Every route that can match a path has the path's shape, or, for a path
+// whose last segment has a colon (people/abc:undelete), the same shape
+// without the custom verb, whose variable takes the colon (routesFor).
+// When those routes are one service's, a ServeMux holding them, in the
+// order the whole router holds them, gives the answer the whole router
+// would; otherwise, and for the operations' routes, which no service
+// holds, the whole router answers. A path the shape's router matches to
+// nothing is handed to the whole router, so that what it answers (404,
+// 405) stays its own.
 type serviceMuxes struct {
-	all      *runtime.ServeMux
-	services map[string]*runtime.ServeMux // by the service's full name
-	byShape  map[string]*runtime.ServeMux // by method and shape (shapeOf)
+	all     http.Handler
+	byShape map[string]*runtime.ServeMux // by method and shape (shapeOf)
 }
 
 // gatewayService is a service's registration with a gateway ServeMux.
@@ -59,63 +60,114 @@ func gatewayServices() []gatewayService {
 	}
 }
 
-// newServiceMuxes makes a ServeMux with opts for each service, its routes
-// registered on conn; all already holds every route.
-func newServiceMuxes(all *runtime.ServeMux, opts []runtime.ServeMuxOption, services []gatewayService, conn grpc.ClientConnInterface) (*serviceMuxes, error) {
-	m := &serviceMuxes{all: all, services: map[string]*runtime.ServeMux{}, byShape: map[string]*runtime.ServeMux{}}
+// newServiceMuxes makes a ServeMux with opts for each method and path
+// shape whose routes are one service's, the services' handlers on conn;
+// all already holds every route.
+func newServiceMuxes(all http.Handler, opts []runtime.ServeMuxOption, services []gatewayService, conn grpc.ClientConnInterface) (*serviceMuxes, error) {
+	m := &serviceMuxes{all: all, byShape: map[string]*runtime.ServeMux{}}
 	opts = append(opts[:len(opts):len(opts)], runtime.WithRoutingErrorHandler(
 		func(_ context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, w http.ResponseWriter, r *http.Request, _ int) {
 			all.ServeHTTP(w, r)
 		}))
-	for _, svc := range services {
-		mux := runtime.NewServeMux(opts...)
-		if err := svc.register(context.Background(), mux, conn); err != nil {
-			return nil, err
-		}
-		m.services[svc.name] = mux
+	handlers, err := bindingHandlers(opts, services, conn)
+	if err != nil {
+		return nil, err
 	}
-	for key, routes := range routesByShape {
-		if mux := m.serviceOf(routes); mux != nil {
-			m.byShape[key] = mux
+	for key := range routesByShape {
+		routes := routesFor(key)
+		if !oneService(routes, handlers) {
+			continue
 		}
+		mux := runtime.NewServeMux(opts...)
+		// In the contract's order, which is the generated registration's:
+		// where two routes match, the one the whole router picks.
+		for _, rt := range routes {
+			if err := mux.HandlePath(rt.method, rt.template, handlers[bindingKey(rt)]); err != nil {
+				return nil, fmt.Errorf("gateway route %s %s: %w", rt.method, rt.template, err)
+			}
+		}
+		m.byShape[key] = mux
 	}
 	return m, nil
 }
 
-// serviceOf is the ServeMux of the service that holds every one of
-// routes, or nil when they are not all one registered service's.
-func (m *serviceMuxes) serviceOf(routes []route) *runtime.ServeMux {
-	var mux *runtime.ServeMux
-	for _, rt := range routes {
-		svc, _, _ := strings.Cut(strings.TrimPrefix(rt.rpc, "/"), "/")
-		s := m.services[svc]
-		if s == nil || mux != nil && s != mux {
-			return nil
-		}
-		mux = s
+// routesFor are the contract's routes, in its order, that a path of the
+// shape key (method and shapeOf) can match: those of its shape and, for
+// a shape with a custom verb, those of the same shape without it, whose
+// last variable takes "abc:verb" for an id.
+func routesFor(key string) []route {
+	plain := ""
+	if verb := strings.LastIndexByte(key, ' '); verb < len(key)-1 {
+		plain = key[:verb+1]
 	}
-	return mux
+	var out []route
+	for _, rt := range contractRoutes {
+		if k := rt.method + " " + rt.shape; k == key || k == plain {
+			out = append(out, rt)
+		}
+	}
+	return out
 }
+
+// oneService says whether routes are all one registered service's.
+func oneService(routes []route, handlers map[string]runtime.HandlerFunc) bool {
+	svc := ""
+	for _, rt := range routes {
+		s, _, _ := strings.Cut(strings.TrimPrefix(rt.rpc, "/"), "/")
+		if handlers[bindingKey(rt)] == nil || svc != "" && s != svc {
+			return false
+		}
+		svc = s
+	}
+	return svc != ""
+}
+
+// bindingHandlers are the generated gateway handlers of services' routes
+// on conn, by bindingKey, before opts' middlewares. A handler answers
+// through the ServeMux it was registered with (its marshalers, metadata,
+// errors), which has opts for that. The generated code registers a service's
+// bindings in the order of its methods and, within a method, its rule and
+// then its additional bindings: the order of contractRoutes, which a
+// registration is read against (TestShapeMuxesReachEachBinding calls
+// every binding through them).
+func bindingHandlers(opts []runtime.ServeMuxOption, services []gatewayService, conn grpc.ClientConnInterface) (map[string]runtime.HandlerFunc, error) {
+	out := map[string]runtime.HandlerFunc{}
+	for _, svc := range services {
+		var got []runtime.HandlerFunc
+		// The last middleware is given each handler as registered.
+		capture := runtime.NewServeMux(append(opts[:len(opts):len(opts)], runtime.WithMiddlewares(func(next runtime.HandlerFunc) runtime.HandlerFunc {
+			got = append(got, next)
+			return next
+		}))...)
+		if err := svc.register(context.Background(), capture, conn); err != nil {
+			return nil, err
+		}
+		var routes []route
+		for _, rt := range contractRoutes {
+			if strings.HasPrefix(rt.rpc, "/"+svc.name+"/") {
+				routes = append(routes, rt)
+			}
+		}
+		if len(routes) != len(got) {
+			return nil, fmt.Errorf("gateway: %s registers %d routes, its contract has %d", svc.name, len(got), len(routes))
+		}
+		for i, rt := range routes {
+			out[bindingKey(rt)] = got[i]
+		}
+	}
+	return out, nil
+}
+
+func bindingKey(rt route) string { return rt.rpc + " " + rt.method + " " + rt.template }
 
 func (m *serviceMuxes) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	m.muxFor(r.Method, r.URL.EscapedPath()).ServeHTTP(w, r)
 }
 
 // muxFor is the ServeMux that answers method on path.
-func (m *serviceMuxes) muxFor(method, path string) *runtime.ServeMux {
-	shape := shapeOf(path)
-	mux := m.byShape[method+" "+shape]
-	if mux == nil {
-		return m.all
+func (m *serviceMuxes) muxFor(method, path string) http.Handler {
+	if mux := m.byShape[method+" "+shapeOf(path)]; mux != nil {
+		return mux
 	}
-	if verb := strings.LastIndexByte(shape, ' '); verb < len(shape)-1 {
-		// A route without a custom verb takes a last segment with a colon
-		// (people/abc:x) for an id: the routes of that shape must be the
-		// same service's too.
-		plain := method + " " + shape[:verb+1]
-		if _, ok := routesByShape[plain]; ok && m.byShape[plain] != mux {
-			return m.all
-		}
-	}
-	return mux
+	return m.all
 }

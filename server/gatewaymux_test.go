@@ -1,53 +1,108 @@
 package server
 
 import (
+	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
-// TestServiceMuxesRouteEachBinding checks that a request for any binding
-// of the contract goes to the router of the service that holds it, or to
-// the whole router, never to another service's: there the binding is not,
-// and the request would be answered by a route it was not meant for.
-func TestServiceMuxesRouteEachBinding(t *testing.T) {
-	all := runtime.NewServeMux()
-	m, err := newServiceMuxes(all, nil, gatewayServices(), nil)
+// rpcRecorder is a gateway's connection that notes the method each call
+// names and fails it.
+type rpcRecorder struct{ called []string }
+
+func (c *rpcRecorder) Invoke(_ context.Context, method string, _, _ any, _ ...grpc.CallOption) error {
+	c.called = append(c.called, method)
+	return status.Error(codes.Unavailable, "recorded")
+}
+
+func (c *rpcRecorder) NewStream(_ context.Context, _ *grpc.StreamDesc, method string, _ ...grpc.CallOption) (grpc.ClientStream, error) {
+	c.called = append(c.called, method)
+	return nil, status.Error(codes.Unavailable, "recorded")
+}
+
+// countingHandler notes that the whole router was asked.
+type countingHandler struct {
+	next  http.Handler
+	asked int
+}
+
+func (h *countingHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.asked++
+	h.next.ServeHTTP(w, r)
+}
+
+// samplePath is a path the binding's template matches, each variable's
+// segments filled with x1.
+func samplePath(tmpl string) string {
+	return templateVar.ReplaceAllStringFunc(tmpl, func(v string) string {
+		_, sub, ok := strings.Cut(strings.Trim(v, "{}"), "=")
+		if !ok {
+			sub = "*"
+		}
+		return strings.ReplaceAll(sub, "*", "x1")
+	})
+}
+
+// TestShapeMuxesReachEachBinding calls every binding of the contract
+// through the shapes' routers and checks that it reaches its own gRPC
+// method: a binding a shape's router lost, or gave another binding's
+// handler, fails here. A binding whose shape has no router of its own
+// must reach its method through the whole router.
+func TestShapeMuxesReachEachBinding(t *testing.T) {
+	conn := &rpcRecorder{}
+	// The routers' options reach the handlers: their errors are 418s.
+	opts := []runtime.ServeMuxOption{runtime.WithErrorHandler(
+		func(_ context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, w http.ResponseWriter, _ *http.Request, _ error) {
+			w.WriteHeader(http.StatusTeapot)
+		})}
+	full := runtime.NewServeMux(opts...)
+	services := gatewayServices()
+	for _, svc := range services {
+		if err := svc.register(context.Background(), full, conn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all := &countingHandler{next: full}
+	m, err := newServiceMuxes(all, opts, services, conn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	byService := 0
+	byShape := 0
 	for _, rt := range contractRoutes {
-		path := templateVar.ReplaceAllStringFunc(rt.template, func(v string) string {
-			_, sub, ok := strings.Cut(strings.Trim(v, "{}"), "=")
-			if !ok {
-				sub = "*"
-			}
-			return strings.ReplaceAll(sub, "*", "x1")
-		})
+		if rt.rpc == "" {
+			continue // the operations' routes, written by hand
+		}
+		path := samplePath(rt.template)
 		if !rt.path.MatchString(path) {
 			t.Fatalf("%s: sample path %s does not match its own binding", rt.template, path)
 		}
-		got := m.muxFor(rt.method, path)
-		svc, _, _ := strings.Cut(strings.TrimPrefix(rt.rpc, "/"), "/")
-		switch want := m.services[svc]; {
-		case got == want:
-			byService++
-		case got != all:
-			t.Errorf("%s %s went to another service's router than %s's", rt.method, path, svc)
+		direct := m.muxFor(rt.method, path) != http.Handler(all)
+		if direct {
+			byShape++
 		}
-		// Every other binding this path matches must be the same service's
-		// when a service's router answers.
-		for _, other := range contractRoutes {
-			osvc, _, _ := strings.Cut(strings.TrimPrefix(other.rpc, "/"), "/")
-			if got != all && other.method == rt.method && other.path.MatchString(path) && osvc != svc {
-				t.Errorf("%s %s matches %s of %s too, but went to %s's router", rt.method, path, other.template, osvc, svc)
-			}
+		conn.called, all.asked = nil, 0
+		req := httptest.NewRequest(rt.method, path, strings.NewReader("{}"))
+		w := httptest.NewRecorder()
+		m.ServeHTTP(w, req)
+		if w.Code != http.StatusTeapot {
+			t.Errorf("%s %s: %d, not the routers' error handler's 418", rt.method, path, w.Code)
+		}
+		if len(conn.called) != 1 || conn.called[0] != rt.rpc {
+			t.Errorf("%s %s (%s) called %v, want %s", rt.method, path, rt.template, conn.called, rt.rpc)
+		}
+		if direct && all.asked != 0 {
+			t.Errorf("%s %s: its shape's router handed it to the whole router", rt.method, path)
 		}
 	}
-	if byService < len(contractRoutes)/2 {
-		t.Errorf("only %d of %d bindings have a service's router", byService, len(contractRoutes))
+	if byShape < len(contractRoutes)/2 {
+		t.Errorf("only %d of %d bindings have a router of their shape", byShape, len(contractRoutes))
 	}
 	for _, tc := range []struct{ method, path string }{
 		// An id with a custom verb matches the GET of the resource in the
@@ -59,8 +114,30 @@ func TestServiceMuxesRouteEachBinding(t *testing.T) {
 		{"BREW", "/v1/people/x1"},
 		{"GET", "/v1/operations/x1"},
 	} {
-		if got := m.muxFor(tc.method, tc.path); got != all {
-			t.Errorf("%s %s went to a service's router, not the whole one", tc.method, tc.path)
+		if got := m.muxFor(tc.method, tc.path); got != http.Handler(all) {
+			t.Errorf("%s %s went to a shape's router, not the whole one", tc.method, tc.path)
+		}
+	}
+}
+
+// TestShapeRoutesOneService checks that a shape's router holds every
+// binding a path of its shape can match, all of one service: another
+// service's binding of the same path would be lost there.
+func TestShapeRoutesOneService(t *testing.T) {
+	for _, rt := range contractRoutes {
+		path := samplePath(rt.template)
+		routes := routesFor(rt.method + " " + shapeOf(path))
+		for _, other := range contractRoutes {
+			if other.method != rt.method || !other.path.MatchString(path) {
+				continue
+			}
+			found := false
+			for _, r := range routes {
+				found = found || r.template == other.template && r.rpc == other.rpc
+			}
+			if !found {
+				t.Errorf("%s %s matches %s, which its shape's routes lack", rt.method, path, other.template)
+			}
 		}
 	}
 }

@@ -374,8 +374,9 @@ func (s *Server) httpHandler() (http.Handler, error) {
 			return nil, fmt.Errorf("server: gateway: %w", err)
 		}
 	}
-	// Each service's routes on a router of their own as well, which a
-	// request whose path only that service has goes to (gatewaymux.go).
+	// The routes of each method and path shape on a router of their own
+	// as well, which a request of that shape goes to when they are one
+	// service's (gatewaymux.go).
 	api, err := newServiceMuxes(gw, opts, services, s.inproc)
 	if err != nil {
 		return nil, fmt.Errorf("server: gateway: %w", err)
