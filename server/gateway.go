@@ -70,6 +70,12 @@ func limitBody(next http.Handler, max int64, tooLarge func(w http.ResponseWriter
 			tooLarge(w, r, max)
 			return
 		}
+		if r.Body == nil || r.Body == http.NoBody {
+			// Nothing to hold to a limit (a GET): the reader, the context
+			// and the request's copy were three allocations a read.
+			next.ServeHTTP(w, r)
+			return
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, max)
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), bodyLimitKey{}, max)))
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"path"
 	"strings"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -166,8 +167,27 @@ func (m *serviceMuxes) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // muxFor is the ServeMux that answers method on path.
 func (m *serviceMuxes) muxFor(method, path string) http.Handler {
-	if mux := m.byShape[method+" "+shapeOf(path)]; mux != nil {
+	if mux := byShape(m.byShape, method, path); mux != nil {
 		return mux
 	}
 	return m.all
+}
+
+// restFirst gives rest a request mux would give it (its "/" route)
+// without asking mux: net/http's router walks its tree of the console's
+// patterns for every REST call, 5 allocations (BENCHMARKS.md, "REST
+// GetPerson, second pass"). Only a path under /v1/ that mux would take as
+// it is goes this way: clean (mux redirects one that is not), with no
+// escapes (mux matches the unescaped segments), and not the import's
+// route, mux's own.
+func restFirst(mux *http.ServeMux, rest http.Handler) http.Handler {
+	importMethod, importPath, _ := strings.Cut(importRoute, " ")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.EscapedPath(); strings.HasPrefix(p, "/v1/") && r.Method != http.MethodConnect &&
+			!strings.ContainsRune(p, '%') && path.Clean(p) == p && !(r.Method == importMethod && p == importPath) {
+			rest.ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
 }

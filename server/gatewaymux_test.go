@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	"trithuc.gov.vn/trithuc/console"
 )
 
 // rpcRecorder is a gateway's connection that notes the method each call
@@ -139,5 +142,51 @@ func TestShapeRoutesOneService(t *testing.T) {
 				t.Errorf("%s %s matches %s, which its shape's routes lack", rt.method, path, other.template)
 			}
 		}
+	}
+}
+
+// TestRestFirstAsMux checks that restFirst answers every request as the
+// HTTP router it stands before would, with that router's patterns: the
+// API's, the console's, the import's and the documents'.
+func TestRestFirstAsMux(t *testing.T) {
+	named := func(name string) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, name) })
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /openapi.json", named("openapi"))
+	mux.Handle("/", named("rest"))
+	mux.Handle(importRoute, named("import"))
+	for _, p := range console.Paths {
+		mux.Handle(p, named("console "+p))
+	}
+	mux.Handle(console.ImportPattern, named("console import"))
+	direct := 0
+	h := restFirst(mux, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		direct++
+		io.WriteString(w, "rest")
+	}))
+	type req struct{ method, target string }
+	reqs := []req{
+		{"GET", "/v1/people/x1"}, {"GET", "/v1/people/x1?view=PERSON_VIEW_FULL"}, {"HEAD", "/v1/people/x1"},
+		{"POST", "/v1/people:import"}, {"POST", "/v1/people%3Aimport"}, {"GET", "/v1/people:import"},
+		{"GET", "/v1//people"}, {"GET", "/v1/./people/x1"}, {"GET", "/v1/people/../x1"}, {"GET", "/v1/people/x1/."},
+		{"GET", "/v1/people/"}, {"GET", "/v1"}, {"GET", "/v1/"}, {"GET", "/v1/people/x%2Fy"},
+		{"CONNECT", "/v1/people"}, {"GET", "/openapi.json"}, {"GET", "/people"}, {"GET", "/"},
+		{"POST", "/imports"}, {"GET", "/static/x.css"}, {"BREW", "/v1/people/x1"},
+	}
+	for _, rt := range contractRoutes {
+		reqs = append(reqs, req{rt.method, samplePath(rt.template)})
+	}
+	for _, rq := range reqs {
+		want, got := httptest.NewRecorder(), httptest.NewRecorder()
+		mux.ServeHTTP(want, httptest.NewRequest(rq.method, rq.target, nil))
+		h.ServeHTTP(got, httptest.NewRequest(rq.method, rq.target, nil))
+		if got.Code != want.Code || got.Body.String() != want.Body.String() || got.Header().Get("Location") != want.Header().Get("Location") {
+			t.Errorf("%s %s: %d %q %q, the router's %d %q %q", rq.method, rq.target, got.Code, got.Body, got.Header().Get("Location"),
+				want.Code, want.Body, want.Header().Get("Location"))
+		}
+	}
+	if direct < len(contractRoutes) {
+		t.Errorf("only %d requests went straight to the API", direct)
 	}
 }

@@ -156,7 +156,7 @@ func segmentsRegexp(sub string) string {
 // matchingRoutes are the bindings of the contract for method on path.
 func matchingRoutes(method, path string) []route {
 	var out []route
-	for _, r := range routesByShape[method+" "+shapeOf(path)] {
+	for _, r := range byShape(routesByShape, method, path) {
 		if r.path.MatchString(path) {
 			out = append(out, r)
 		}
@@ -168,7 +168,17 @@ func matchingRoutes(method, path string) []route {
 // every binding matchingRoutes can give, and maybe more, without a
 // regular expression run.
 func shapeRoutes(method, path string) []route {
-	return routesByShape[method+" "+shapeOf(path)]
+	return byShape(routesByShape, method, path)
+}
+
+// byShape is m's entry for method and shapeOf(path), looked up without
+// making the key a string: every REST request asks three times
+// (serviceMuxes, refuseQuery, plainStreamError), and the strings were
+// three allocations a request.
+func byShape[T any](m map[string]T, method, path string) T {
+	var buf [64]byte
+	key := append(append(buf[:0], method...), ' ')
+	return m[string(appendShape(key, path))]
 }
 
 // routesByShape are the contract's bindings by method and the shape of
@@ -188,6 +198,11 @@ var routesByShape = func() map[string][]route {
 // segment after /v1/, the number of segments, and the custom verb
 // (people 1 undelete for /v1/people/abc:undelete).
 func shapeOf(path string) string {
+	return string(appendShape(nil, path))
+}
+
+// appendShape appends shapeOf(path) to b.
+func appendShape(b []byte, path string) []byte {
 	rest, _ := strings.CutPrefix(path, "/v1/")
 	first, verb := rest, ""
 	if i := strings.IndexAny(rest, "/:"); i >= 0 {
@@ -197,7 +212,9 @@ func shapeOf(path string) string {
 	if i := strings.IndexByte(last, ':'); i >= 0 {
 		verb = last[i+1:]
 	}
-	return first + " " + strconv.Itoa(strings.Count(rest, "/")) + " " + verb
+	b = append(append(b, first...), ' ')
+	b = append(strconv.AppendInt(b, int64(strings.Count(rest, "/")), 10), ' ')
+	return append(b, verb...)
 }
 
 // allowedMethods lists the methods the contract allows on path, sorted.
