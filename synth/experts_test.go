@@ -32,13 +32,13 @@ func TestLoadExperts(t *testing.T) {
 	if err := LoadExperts(ctx, db, 3, now); err != nil {
 		t.Fatal(err)
 	}
-	pools, _, err := db.ListExpertPools(ctx, "associations/lien-hiep-hoi", store.ListQuery{})
+	pools, _, err := db.ListExpertPools(ctx, "associations/lien-hiep-hoi", store.ListQuery{}, true)
 	if err != nil || len(pools) != len(demoPools) {
 		t.Fatalf("pools: %v %v", pools, err)
 	}
 	members, engagements, busiest := 0, 0, ""
 	for _, p := range pools {
-		_, page, err := db.ListExpertPoolMembers(ctx, p.Name, store.ListQuery{})
+		_, page, err := db.ListExpertPoolMembers(ctx, p.Name, store.ListQuery{}, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,7 +46,7 @@ func TestLoadExperts(t *testing.T) {
 			busiest = p.Name
 		}
 		members += page.TotalSize
-		_, page, err = db.ListEngagements(ctx, p.Name, store.ListQuery{})
+		_, page, err = db.ListEngagements(ctx, p.Name, store.ListQuery{}, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,7 +61,7 @@ func TestLoadExperts(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Synthetic experts are few: about one in forty people is AVAILABLE.
-	noms, _, err := db.ListNominations(ctx, "honorCampaigns/tieu-bieu-2027", store.ListQuery{Filter: "state = SELECTED"})
+	noms, _, err := db.ListNominations(ctx, "honorCampaigns/tieu-bieu-2027", store.ListQuery{Filter: "state = SELECTED"}, true)
 	if err != nil || len(noms) != 1 {
 		t.Errorf("the demo campaign's selection: %v %v", noms, err)
 	}
