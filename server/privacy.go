@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"slices"
-	"strings"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -24,6 +22,8 @@ type privacyService struct {
 	audit *auditService
 	// may says whether a principal may call a method (Server.mayCall).
 	may func(p *Principal, method string) bool
+	// shown is what the caller reads of memberships and consents.
+	shown func(ctx context.Context) store.Shown
 }
 
 func (s *privacyService) CreateConsent(ctx context.Context, req *pb.CreateConsentRequest) (*pb.Consent, error) {
@@ -34,12 +34,16 @@ func (s *privacyService) CreateConsent(ctx context.Context, req *pb.CreateConsen
 }
 
 func (s *privacyService) GetConsent(ctx context.Context, req *pb.GetConsentRequest) (*pb.Consent, error) {
-	out, err := s.db.GetConsent(ctx, req.GetName())
+	out, err := s.db.GetConsent(ctx, req.GetName(), s.shown(ctx))
 	return out, grpcError(ctx, err)
 }
 
+// ListConsents lists the consents the caller is shown: a key limited to an
+// association, those that came with a registration with its associations
+// or with none (store.ShownAssociation). The others, and their
+// withdrawal, are to it as if they did not exist.
 func (s *privacyService) ListConsents(ctx context.Context, req *pb.ListConsentsRequest) (*pb.ListConsentsResponse, error) {
-	out, err := s.db.ListConsents(ctx, req.GetParent())
+	out, err := s.db.ListConsents(ctx, req.GetParent(), s.shown(ctx))
 	if err != nil {
 		return nil, grpcError(ctx, err)
 	}
@@ -47,81 +51,8 @@ func (s *privacyService) ListConsents(ctx context.Context, req *pb.ListConsentsR
 }
 
 func (s *privacyService) WithdrawConsent(ctx context.Context, req *pb.WithdrawConsentRequest) (*pb.Consent, error) {
-	if err := s.mayWithdraw(ctx, req.GetName()); err != nil {
-		return nil, err
-	}
-	out, err := s.db.WithdrawConsent(ctx, req.GetName(), store.WriteOptions{Audit: auditEvent(ctx), Etag: req.GetEtag()})
+	out, err := s.db.WithdrawConsent(ctx, req.GetName(), store.WriteOptions{Audit: auditEvent(ctx), Etag: req.GetEtag(), Shown: s.shown(ctx)})
 	return out, grpcError(ctx, err)
-}
-
-// mayWithdraw refuses a key limited to an association the consent that
-// came with a registration with an association outside its scope: that
-// registration is the other association's business (hideOtherAssociations
-// does not show it), and withdrawing what it rests on would restrict the
-// person for everyone. The refusal names neither.
-func (s *privacyService) mayWithdraw(ctx context.Context, name string) error {
-	p := principal(ctx)
-	if p == nil || p.Association == "" {
-		return nil
-	}
-	c, err := s.db.GetConsent(ctx, name)
-	if err != nil {
-		return grpcError(ctx, err)
-	}
-	if c.GetMembership() == "" {
-		return nil
-	}
-	err = checkAssociationScope(ctx, names.Ancestor(c.GetMembership(), names.Association), s.db.AssociationAncestors)
-	if status.Code(err) == codes.PermissionDenied {
-		return status.Errorf(codes.PermissionDenied, "%s came with a registration with another association: that association, or a registrar without a limit, withdraws it; this key is limited to %s", name, p.Association)
-	}
-	return err
-}
-
-// hideOtherRegistrations clears, in the revisions resp holds for a
-// limited caller, who changed a consent that came with a registration
-// outside its scope, and by what method: the principal (the other
-// association's key or account) and RegisterMember would tell of the
-// registration that hideOtherAssociations leaves out of the consent, and
-// so would its changed fields membership and recorder.
-func (s *Server) hideOtherRegistrations(ctx context.Context, resp proto.Message) error {
-	p := callFrom(ctx).principal
-	if p == nil || p.scope() == "" {
-		return nil
-	}
-	var revisions []*pb.PersonRevision
-	collect(resp.ProtoReflect(), &revisions)
-	hidden := map[string]bool{}
-	for _, r := range revisions {
-		consent := r.GetResource()
-		if !strings.HasPrefix(consent, "people/") || !strings.Contains(consent, "/consents/") {
-			continue
-		}
-		hide, seen := hidden[consent]
-		if !seen {
-			c, err := s.db.GetConsent(ctx, consent)
-			if err != nil {
-				return grpcError(ctx, err)
-			}
-			if m := c.GetMembership(); m != "" {
-				// A unit's caller reads no membership at all.
-				hide = p.Association == ""
-				if !hide {
-					err := checkAssociationScope(ctx, names.Ancestor(m, names.Association), s.db.AssociationAncestors)
-					if err != nil && status.Code(err) != codes.PermissionDenied {
-						return err
-					}
-					hide = err != nil
-				}
-			}
-			hidden[consent] = hide
-		}
-		if hide {
-			r.Principal, r.Method = "", ""
-			r.ChangedFields = slices.DeleteFunc(r.ChangedFields, func(f string) bool { return f == "membership" || f == "recorder" })
-		}
-	}
-	return nil
 }
 
 func (s *privacyService) ListPersonRevisions(ctx context.Context, req *pb.ListPersonRevisionsRequest) (*pb.ListPersonRevisionsResponse, error) {

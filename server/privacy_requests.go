@@ -59,7 +59,7 @@ func (s *privacyService) ExportPersonData(ctx context.Context, req *pb.ExportPer
 	if out.Person, err = s.db.GetPerson(ctx, name, pb.PersonView_PERSON_VIEW_FULL); err != nil {
 		return nil, grpcError(ctx, err)
 	}
-	if out.Consents, err = s.db.ListConsents(ctx, name); err != nil {
+	if out.Consents, err = s.db.ListConsents(ctx, name, store.ShownAll); err != nil {
 		return nil, grpcError(ctx, err)
 	}
 	for token := ""; ; {

@@ -82,9 +82,6 @@ func (s *Server) scopeHook() hook {
 		if err := hideOtherAssociations(ctx, msg, s.db.AssociationAncestors); err != nil {
 			return nil, err
 		}
-		if err := s.hideOtherRegistrations(ctx, msg); err != nil {
-			return nil, err
-		}
 		if err := s.hidePrincipals(ctx, msg); err != nil {
 			return nil, err
 		}

@@ -94,11 +94,11 @@ func TestScopedKeyHidesOtherAssociationsMemberships(t *testing.T) {
 		t.Errorf("the first page of revisions: %v %v; want %s", first, err, revs.PersonRevisions[0].Name)
 	}
 
-	// Her consents are hers: the one her other registration recorded does
-	// not name it.
+	// Of her consents, the one her other registration recorded is that
+	// association's (TestAssociationKeySeesNoConsentOfAnothersRegistration).
 	consents, err := f.medical.Privacy.ListConsents(f.ctx, &pb.ListConsentsRequest{Parent: person})
-	if err != nil || len(consents.Consents) != 2 {
-		t.Errorf("ListConsents: %v %v; want both", consents, err)
+	if err != nil || len(consents.Consents) != 1 || consents.Consents[0].Membership != hoa.Membership.Name {
+		t.Errorf("ListConsents: %v %v; want the medical registration's alone", consents, err)
 	}
 	leaks("ListConsents", protojson.Format(consents))
 

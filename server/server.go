@@ -299,7 +299,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	if err := failInterrupted(context.Background(), db, s.log); err != nil {
 		return nil, fmt.Errorf("server: operations: %w", err)
 	}
-	pb.RegisterPrivacyServiceServer(reg, &privacyService{db: db, audit: &auditService{db: db, audit: s.audit}, may: s.mayCall})
+	pb.RegisterPrivacyServiceServer(reg, &privacyService{db: db, audit: &auditService{db: db, audit: s.audit}, may: s.mayCall, shown: s.shown})
 	s.health = health.NewServer()
 	healthpb.RegisterHealthServer(reg, newWatchLimitedHealth(s.health, cfg.MaxWatchStreams, s.draining))
 	reflection.Register(s.grpc)

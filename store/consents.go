@@ -35,14 +35,18 @@ const personUnrestricted = "p.restricted = 0"
 const consentColumns = `c.pk, c.id, p.id, c.purposes, c.legal_basis, c.text_version, c.consent_time,
 	c.withdraw_time, c.recorder, c.create_time, c.update_time, c.revision,
 	COALESCE((SELECT 'associations/' || a.id || '/memberships/' || m.id FROM memberships m
-		JOIN associations a ON a.pk = m.association_pk WHERE m.pk = c.membership_pk), '')`
+		JOIN associations a ON a.pk = m.association_pk WHERE m.pk = c.membership_pk), ''),
+	COALESCE((SELECT m.association_pk FROM memberships m WHERE m.pk = c.membership_pk), 0)`
 
 const consentFrom = `consents c JOIN people p ON p.pk = c.person_pk`
 
 type consentRow struct {
 	pk       int64
 	revision int64
-	c        *pb.Consent
+	// assocPK is the association of the registration it came with, 0 for
+	// none.
+	assocPK int64
+	c       *pb.Consent
 }
 
 func scanConsent(s scanner) (*consentRow, error) {
@@ -55,7 +59,7 @@ func scanConsent(s scanner) (*consentRow, error) {
 		withdraw                            sql.NullInt64
 	)
 	if err := s.Scan(&r.pk, &id, &personID, &purposes, &basis, &c.TextVersion, &consentTime, &withdraw,
-		&c.Recorder, &createTime, &updateTime, &r.revision, &c.Membership); err != nil {
+		&c.Recorder, &createTime, &updateTime, &r.revision, &c.Membership, &r.assocPK); err != nil {
 		return nil, err
 	}
 	for _, n := range decodeEnums(purposes) {
@@ -119,23 +123,55 @@ func parseConsentName(name, field string) (personID, id string, err error) {
 }
 
 func (tx *Tx) consent(ctx context.Context, personID, id string) (*consentRow, error) {
+	return tx.consentAs(ctx, ShownAll, personID, id)
+}
+
+// consentAs is consent as a caller reading s reads it: one it is not
+// shown does not exist (consentShownSQL).
+func (tx *Tx) consentAs(ctx context.Context, s Shown, personID, id string) (*consentRow, error) {
+	shown, err := tx.consentShownSQL(ctx, s)
+	if err != nil {
+		return nil, err
+	}
 	r, err := scanConsent(tx.QueryRowContext(ctx, `SELECT `+consentColumns+` FROM `+consentFrom+`
-		WHERE p.id = ? AND c.id = ?`, personID, id))
+		WHERE p.id = ? AND c.id = ? AND `+shown, personID, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errorf(NotFound, "", "people/%s/consents/%s does not exist", personID, id)
 	}
 	return r, dbError(err)
 }
 
-// consentsOf returns the consents of the people personPKs by person, oldest
-// first.
-func (tx *Tx) consentsOf(ctx context.Context, personPKs []int64) (map[int64][]*pb.Consent, error) {
+// consentShownSQL is the condition, over the consents c, that a caller
+// reading s is shown the consent. A key limited to an association is shown
+// those that came with a registration with its associations, or with
+// none: the consent a registration with another association carries is
+// that association's, as the registration is (hideOtherAssociations), and
+// would tell the key of it.
+func (tx *Tx) consentShownSQL(ctx context.Context, s Shown) (string, error) {
+	if s.level != shownAssociation {
+		return "1", nil
+	}
+	assocs, err := tx.scopeAssociations(ctx, s.scope)
+	if err != nil {
+		return "", err
+	}
+	return "(c.membership_pk IS NULL OR " +
+		inAssociationsSQL("(SELECT m.association_pk FROM memberships m WHERE m.pk = c.membership_pk)", assocs) + ")", nil
+}
+
+// consentsOf returns the consents of the people personPKs that a caller
+// reading s is shown, by person, oldest first.
+func (tx *Tx) consentsOf(ctx context.Context, s Shown, personPKs []int64) (map[int64][]*pb.Consent, error) {
 	out := map[int64][]*pb.Consent{}
 	if len(personPKs) == 0 {
 		return out, nil
 	}
+	shown, err := tx.consentShownSQL(ctx, s)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT `+consentColumns+`, c.person_pk FROM `+consentFrom+`
-		WHERE c.person_pk IN (`+placeholders(len(personPKs))+`) ORDER BY c.pk`, int64sToAny(personPKs)...)
+		WHERE c.person_pk IN (`+placeholders(len(personPKs))+`) AND `+shown+` ORDER BY c.pk`, int64sToAny(personPKs)...)
 	if err != nil {
 		return nil, dbError(err)
 	}
@@ -188,15 +224,15 @@ func (db *DB) CreateConsent(ctx context.Context, parent string, c *pb.Consent, a
 	return out, err
 }
 
-// GetConsent returns one consent.
-func (db *DB) GetConsent(ctx context.Context, name string) (*pb.Consent, error) {
+// GetConsent returns one consent, as a caller reading s reads it.
+func (db *DB) GetConsent(ctx context.Context, name string, s Shown) (*pb.Consent, error) {
 	personID, id, err := parseConsentName(name, "name")
 	if err != nil {
 		return nil, err
 	}
 	var out *pb.Consent
 	err = db.read(ctx, func(tx *Tx) error {
-		r, err := tx.consent(ctx, personID, id)
+		r, err := tx.consentAs(ctx, s, personID, id)
 		if err == nil {
 			out = r.c
 		}
@@ -205,9 +241,9 @@ func (db *DB) GetConsent(ctx context.Context, name string) (*pb.Consent, error) 
 	return out, err
 }
 
-// ListConsents returns every consent of a person, oldest first: a person
-// has a few.
-func (db *DB) ListConsents(ctx context.Context, parent string) ([]*pb.Consent, error) {
+// ListConsents returns every consent of a person a caller reading s is
+// shown, oldest first: a person has a few.
+func (db *DB) ListConsents(ctx context.Context, parent string, s Shown) ([]*pb.Consent, error) {
 	personID, err := PersonID(parent, "parent")
 	if err != nil {
 		return nil, err
@@ -218,15 +254,15 @@ func (db *DB) ListConsents(ctx context.Context, parent string) ([]*pb.Consent, e
 		if err != nil {
 			return err
 		}
-		all, err := tx.consentsOf(ctx, []int64{p.pk})
+		all, err := tx.consentsOf(ctx, s, []int64{p.pk})
 		out = all[p.pk]
 		return err
 	})
 	return out, err
 }
 
-// WithdrawConsent records the withdrawal of a consent. Withdrawing one that
-// is withdrawn already is FAILED_PRECONDITION.
+// WithdrawConsent records the withdrawal of a consent, one o.Shown is
+// shown. Withdrawing one that is withdrawn already is FAILED_PRECONDITION.
 func (db *DB) WithdrawConsent(ctx context.Context, name string, o WriteOptions) (*pb.Consent, error) {
 	personID, id, err := parseConsentName(name, "name")
 	if err != nil {
@@ -238,7 +274,7 @@ func (db *DB) WithdrawConsent(ctx context.Context, name string, o WriteOptions) 
 		if err != nil {
 			return err
 		}
-		r, err := tx.consent(ctx, personID, id)
+		r, err := tx.consentAs(ctx, o.Shown, personID, id)
 		if err != nil {
 			return err
 		}
@@ -261,7 +297,7 @@ func (db *DB) WithdrawConsent(ctx context.Context, name string, o WriteOptions) 
 			return err
 		}
 		out = after.c
-		return tx.touchHolding(ctx, p.pk, effects, 0)
+		return tx.touchConsent(ctx, p.pk, effects, r.assocPK)
 	})
 	return out, err
 }

@@ -17,8 +17,9 @@ import (
 // person's etag and update_time as they see them stay, the person's
 // change in their feed is left out, and a unit's review does not turn
 // CHANGED (migration 0048). A key limited to an association reads the
-// memberships of its associations alone: the changes of another's are
-// hidden from it so (migration 0049).
+// memberships of its associations alone, and the consents that came with
+// them or with no registration: the changes of another's are hidden from
+// it so (migration 0049).
 
 // Shown is how much of what a person holds a caller reads beside the
 // profile proper. The zero value, ShownAll, reads all of it.
@@ -49,15 +50,17 @@ var (
 )
 
 // ShownAssociation is what a key limited to the association scope
-// (associations/{association}) reads: consents, and the memberships of
-// the associations in its scope, not another's.
+// (associations/{association}) reads: the memberships of the associations
+// in its scope, not another's, and the consents that came with them or
+// with no registration (consentShownSQL).
 func ShownAssociation(scope string) Shown {
 	return Shown{level: shownAssociation, scope: scope}
 }
 
 // hiddenColumns are the counter, last revision and time columns of the
 // changes s does not see (all "" for ShownAll; for ShownAssociation, of
-// the changes of memberships alone, of which it sees some).
+// the changes of memberships, or their consents, alone, of which it sees
+// some).
 func (s Shown) hiddenColumns() (count, last, at string) {
 	switch s.level {
 	case shownMemberships:
@@ -98,8 +101,8 @@ func hiddenChangeSQL(s Shown, c string) string {
 }
 
 // hiddenChanges is hiddenChangeSQL for any s: to a key limited to an
-// association, a change of memberships alone is hidden unless it was of
-// one in its scope.
+// association, a change of memberships (or their consents) alone is
+// hidden unless it was of one in its scope.
 func (tx *Tx) hiddenChanges(ctx context.Context, s Shown, c string) (string, error) {
 	if s.level != shownAssociation {
 		return hiddenChangeSQL(s, c), nil
@@ -143,6 +146,21 @@ func boolText(b bool) string {
 // what changed, and the counters of the others keep their etag and
 // update_time (Tx.shownSQL).
 func (tx *Tx) touchHolding(ctx context.Context, personPK int64, effects string, assocPK int64) error {
+	return tx.touchHidden(ctx, personPK, effects, assocPK, assocPK == 0)
+}
+
+// touchConsent is touchHolding for a change of a consent alone that came
+// with a registration with the association assocPK (0 for none): it is
+// hidden from those who read no consents, and, as a change of that
+// registration, from keys limited to another association.
+func (tx *Tx) touchConsent(ctx context.Context, personPK int64, effects string, assocPK int64) error {
+	return tx.touchHidden(ctx, personPK, effects, assocPK, true)
+}
+
+// touchHidden is touchHolding and touchConsent: consents says whether
+// the change is of consents, assocPK whether it is of the association's
+// (0 for none).
+func (tx *Tx) touchHidden(ctx context.Context, personPK int64, effects string, assocPK int64, consents bool) error {
 	now, err := tx.consentEffects(ctx, personPK)
 	if err != nil {
 		return err
@@ -151,9 +169,10 @@ func (tx *Tx) touchHolding(ctx context.Context, personPK int64, effects string, 
 		return tx.touchPerson(ctx, personPK)
 	}
 	levels := []Shown{ShownProfile}
-	if assocPK == 0 {
+	if consents {
 		levels = append(levels, ShownMemberships)
-	} else {
+	}
+	if assocPK != 0 {
 		levels = append(levels, ShownAssociation(""))
 	}
 	var sets []string

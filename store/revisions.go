@@ -221,8 +221,9 @@ func scanRevision(s scanner) (int64, *pb.PersonRevision, error) {
 // ListPersonRevisions lists the revisions of a person and of what they
 // hold, newest first; for a limited key (scope), those of its
 // associations' memberships alone of all the memberships' (none for a key
-// limited to an organization); those of the person's consents only where
-// consents says the caller reads them (ListConsents).
+// limited to an organization), and of the consents that came with them or
+// with none; those of the person's consents only where consents says the
+// caller reads them (ListConsents).
 func (db *DB) ListPersonRevisions(ctx context.Context, parent string, pageSizeWant int, token, scope string, consents bool) ([]*pb.PersonRevision, string, error) {
 	personID, err := PersonID(parent, "parent")
 	if err != nil {
@@ -253,6 +254,11 @@ func (db *DB) ListPersonRevisions(ctx context.Context, parent string, pageSizeWa
 			}
 			where = append(where, `(r.resource NOT LIKE 'associations/%' OR EXISTS (SELECT 1 FROM associations sa WHERE `+
 				inAssociationsSQL("sa.pk", assocs)+` AND substr(r.resource, 1, length(sa.id) + 14) = 'associations/' || sa.id || '/'))`)
+			// Nor those of the consents that came with a registration
+			// with another association (consentShownSQL).
+			where = append(where, `NOT EXISTS (SELECT 1 FROM consents c JOIN memberships m ON m.pk = c.membership_pk
+				WHERE c.person_pk = r.person_pk AND r.resource = 'people/' || p.id || '/consents/' || c.id AND NOT `+
+				inAssociationsSQL("m.association_pk", assocs)+`)`)
 		}
 		if !consents {
 			// A caller that may not read the consents reads none in

@@ -1,0 +1,120 @@
+package server
+
+import (
+	"net/http"
+	"testing"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+)
+
+// A key limited to an association reads the consents of its member that
+// came with a registration with its associations, or with none; the
+// consent a registration with another association carries is that
+// association's, as the registration is. Before, ListConsents showed the
+// key that consent (without naming the registration), and its revisions,
+// and its withdrawal moved the person's etag: the key learnt when its
+// member joined, or left, another association. Its answers, over gRPC and
+// REST, are now the same with and without that registration.
+func TestAssociationKeySeesNoConsentOfAnothersRegistration(t *testing.T) {
+	f := newScopeFixture(t)
+	e, ctx := f.e, f.ctx
+	p := e.person(&pb.Person{FamilyName: "Đỗ", GivenName: "Nhàn"})
+	own := e.register(&pb.RegisterMemberRequest{Parent: f.hyh.Name, Applicant: &pb.RegisterMemberRequest_Person{Person: p.Name}})
+	if _, err := e.client.Memberships.ApproveMembership(ctx, &pb.ApproveMembershipRequest{Name: own.Membership.Name}); err != nil {
+		t.Fatal(err)
+	}
+	type seen struct{ consents, revisions, person, etag, restConsents, restRevisions, restPerson string }
+	rest := func(path string) string {
+		t.Helper()
+		code, body := e.restAs(f.medicalTok, "GET", path, nil)
+		if code != http.StatusOK {
+			t.Fatalf("REST %s: %d %v", path, code, body)
+		}
+		return jsonText(body)
+	}
+	read := func() seen {
+		t.Helper()
+		consents, err := f.medical.Privacy.ListConsents(ctx, &pb.ListConsentsRequest{Parent: p.Name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		revs, err := f.medical.Privacy.ListPersonRevisions(ctx, &pb.ListPersonRevisionsRequest{Parent: p.Name, PageSize: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.medical.People.GetPerson(ctx, &pb.GetPersonRequest{Name: p.Name, View: pb.PersonView_PERSON_VIEW_FULL})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return seen{protojson.Format(consents), protojson.Format(revs), protojson.Format(got), got.Etag,
+			rest("/v1/" + p.Name + "/consents"), rest("/v1/" + p.Name + "/revisions?pageSize=1000"),
+			rest("/v1/" + p.Name + "?view=PERSON_VIEW_FULL")}
+	}
+	before, from := read(), headOf(t, e.client.Changes)
+
+	// The member registers with the economists' association, giving a
+	// consent there, and withdraws that consent.
+	other := e.register(&pb.RegisterMemberRequest{Parent: f.kt.Name, Applicant: &pb.RegisterMemberRequest_Person{Person: p.Name}})
+	theirs := other.Membership.GetConsent().GetName()
+	if theirs == "" {
+		t.Fatalf("the registration with the Hội Kinh tế carries no consent: %v", other.Membership)
+	}
+	if now := read(); now != before {
+		t.Errorf("after a registration with another association the key reads\n%+v\nbefore\n%+v", now, before)
+	}
+	if _, err := e.client.Privacy.WithdrawConsent(ctx, &pb.WithdrawConsentRequest{Name: theirs}); err != nil {
+		t.Fatal(err)
+	}
+	if now := read(); now != before {
+		t.Errorf("after the withdrawal of that registration's consent the key reads\n%+v\nbefore\n%+v", now, before)
+	}
+	for _, ch := range listAll(t, f.medical.Changes, from, "") {
+		if ch.Resource == p.Name {
+			t.Errorf("the key's feed tells of the person: %v", ch)
+		}
+	}
+
+	// The consent is, to the key, as one that does not exist: by name it
+	// is NOT_FOUND, read or withdrawn, over gRPC and REST.
+	nobody := p.Name + "/consents/" + "0000000000000000"
+	for _, name := range []string{theirs, nobody} {
+		_, err := f.medical.Privacy.GetConsent(ctx, &pb.GetConsentRequest{Name: name})
+		wantCode(t, err, codes.NotFound)
+		_, err = f.medical.Privacy.WithdrawConsent(ctx, &pb.WithdrawConsentRequest{Name: name})
+		wantCode(t, err, codes.NotFound)
+		if code, body := e.restAs(f.medicalTok, "GET", "/v1/"+name, nil); code != http.StatusNotFound {
+			t.Errorf("REST GET %s: %d %v, want 404", name, code, body)
+		}
+		if code, body := e.restAs(f.medicalTok, "POST", "/v1/"+name+":withdraw", map[string]any{}); code != http.StatusNotFound {
+			t.Errorf("REST withdraw %s: %d %v, want 404", name, code, body)
+		}
+	}
+
+	// A consent recorded without a registration, and its own
+	// registration's, it reads.
+	alone, err := e.client.Privacy.CreateConsent(ctx, &pb.CreateConsentRequest{Parent: p.Name,
+		Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_STATISTICS}, TextVersion: "2025-01"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := f.medical.Privacy.ListConsents(ctx, &pb.ListConsentsRequest{Parent: p.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range list.Consents {
+		names = append(names, c.Name)
+	}
+	if len(names) != 2 || names[0] != own.Membership.GetConsent().GetName() || names[1] != alone.Name {
+		t.Errorf("the key lists the consents %v, want its registration's and the one without a registration", names)
+	}
+	if _, err := f.medical.Privacy.GetConsent(ctx, &pb.GetConsentRequest{Name: alone.Name}); err != nil {
+		t.Errorf("the key reading a consent without a registration: %v", err)
+	}
+	if now := read(); now.etag == before.etag {
+		t.Error("a consent without a registration moved not the key's etag")
+	}
+}
