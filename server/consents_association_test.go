@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
@@ -116,5 +117,63 @@ func TestAssociationKeySeesNoConsentOfAnothersRegistration(t *testing.T) {
 	}
 	if now := read(); now.etag == before.etag {
 		t.Error("a consent without a registration moved not the key's etag")
+	}
+}
+
+// Whether a key limited to an association may put its member in an expert
+// pool is decided by the consents it is shown: a PUBLICATION consent that
+// came with a registration with another association is that association's.
+// Before, the key's CreateExpertPoolMember was refused without that
+// registration and went through with it: the key learnt that its member
+// had registered elsewhere (and consented there to publication).
+func TestAssociationKeyPoolsByItsConsents(t *testing.T) {
+	f := newScopeFixture(t)
+	e, ctx := f.e, f.ctx
+	p := e.person(&pb.Person{FamilyName: "Mai", GivenName: "Thu", Availability: pb.Person_AVAILABLE})
+	own := e.register(&pb.RegisterMemberRequest{Parent: f.hyh.Name, Applicant: &pb.RegisterMemberRequest_Person{Person: p.Name}})
+	if _, err := e.client.Memberships.ApproveMembership(ctx, &pb.ApproveMembershipRequest{Name: own.Membership.Name}); err != nil {
+		t.Fatal(err)
+	}
+	pool, err := f.medical.Experts.CreateExpertPool(ctx, &pb.CreateExpertPoolRequest{Parent: f.hyh.Name, ExpertPoolId: "hoi-dong-y",
+		ExpertPool: &pb.ExpertPool{DisplayName: "Hội đồng Y"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type answer struct {
+		code       codes.Code
+		msg        string
+		restStatus int
+		rest       string
+	}
+	try := func() answer {
+		t.Helper()
+		_, err := f.medical.Experts.CreateExpertPoolMember(ctx, &pb.CreateExpertPoolMemberRequest{Parent: pool.Name, ValidateOnly: true,
+			ExpertPoolMember: &pb.ExpertPoolMember{Person: p.Name, Role: pb.Person_CRITIQUE}})
+		code, body := e.restAs(f.medicalTok, "POST", "/v1/"+pool.Name+"/members?validateOnly=true",
+			map[string]any{"person": p.Name, "role": "CRITIQUE"})
+		msg, _ := body["message"].(string)
+		return answer{status.Code(err), status.Convert(err).Message(), code, msg}
+	}
+	before := try()
+	if before.code != codes.FailedPrecondition || before.restStatus != http.StatusBadRequest {
+		t.Fatalf("without a PUBLICATION consent: %+v", before)
+	}
+	e.register(&pb.RegisterMemberRequest{Parent: f.kt.Name, Applicant: &pb.RegisterMemberRequest_Person{Person: p.Name},
+		Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY, pb.Consent_PUBLICATION}, TextVersion: "2025-01"}})
+	if now := try(); now != before {
+		t.Errorf("after a registration with another association with a PUBLICATION consent: %+v, before %+v", now, before)
+	}
+	// A registrar without a limit, who reads every consent, may.
+	if _, err := e.client.Experts.CreateExpertPoolMember(ctx, &pb.CreateExpertPoolMemberRequest{Parent: pool.Name, ValidateOnly: true,
+		ExpertPoolMember: &pb.ExpertPoolMember{Person: p.Name, Role: pb.Person_CRITIQUE}}); err != nil {
+		t.Errorf("the admin: %v", err)
+	}
+	// A PUBLICATION consent recorded without a registration counts.
+	if _, err := e.client.Privacy.CreateConsent(ctx, &pb.CreateConsentRequest{Parent: p.Name,
+		Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_PUBLICATION}, TextVersion: "2025-01"}}); err != nil {
+		t.Fatal(err)
+	}
+	if now := try(); now.code != codes.OK || now.restStatus != http.StatusOK {
+		t.Errorf("with a PUBLICATION consent it is shown: %+v", now)
 	}
 }

@@ -15,6 +15,8 @@ type expertService struct {
 	requests idempotency
 	pb.UnimplementedExpertServiceServer
 	db *store.DB
+	// shown is what the caller reads of memberships and consents.
+	shown func(ctx context.Context) store.Shown
 }
 
 func writeOpts(ctx context.Context, etag string, validateOnly bool) store.WriteOptions {
@@ -61,6 +63,7 @@ func (s *expertService) DeleteExpertPool(ctx context.Context, req *pb.DeleteExpe
 func (s *expertService) CreateExpertPoolMember(ctx context.Context, req *pb.CreateExpertPoolMemberRequest) (*pb.ExpertPoolMember, error) {
 	return create(ctx, s.requests, "CreateExpertPoolMember", req, req.GetExpertPoolMember(), req.GetExpertPoolMemberId(),
 		func(m *pb.ExpertPoolMember, o store.CreateOptions) (*pb.ExpertPoolMember, error) {
+			o.Shown = s.shown(ctx) // the consents it may count
 			return s.db.CreateExpertPoolMember(ctx, req.GetParent(), m, o)
 		})
 }

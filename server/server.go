@@ -285,7 +285,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	pb.RegisterChangeServiceServer(reg, &changeService{db: db, draining: s.draining, watches: s.watches, shown: s.shown})
 	pb.RegisterReferenceServiceServer(reg, &referenceService{db: db})
 	pb.RegisterMembershipServiceServer(reg, &membershipService{db: db, requests: requests, shown: s.shown})
-	pb.RegisterExpertServiceServer(reg, &expertService{db: db, requests: requests})
+	pb.RegisterExpertServiceServer(reg, &expertService{db: db, requests: requests, shown: s.shown})
 	pb.RegisterHonorsServiceServer(reg, &honorsService{db: db, requests: requests})
 	pb.RegisterReviewServiceServer(reg, &reviewService{db: db, requests: requests})
 	pb.RegisterAuditServiceServer(reg, &auditService{db: db, audit: s.audit})

@@ -451,14 +451,20 @@ func (tx *Tx) member(ctx context.Context, name, field string) (*memberRow, error
 }
 
 // checkExpertConsent refuses a person who is not AVAILABLE or has not
-// consented to the publication of their expert profile.
-func (tx *Tx) checkExpertConsent(ctx context.Context, person *personRow, field string) error {
+// consented to the publication of their expert profile, by a consent the
+// caller reading s is shown: one it is not would tell a key limited to an
+// association of a registration with another (consentShownSQL).
+func (tx *Tx) checkExpertConsent(ctx context.Context, person *personRow, field string, s Shown) error {
 	if person.person.Availability != pb.Person_AVAILABLE {
 		return errorf(FailedPrecondition, field, "%s is not AVAILABLE for expert work (availability is %s); update the profile first",
 			person.person.Name, person.person.Availability)
 	}
-	ok, err := tx.exists(ctx, `SELECT 1 FROM consents WHERE person_pk = ? AND withdraw_time IS NULL
-		AND (',' || purposes || ',') LIKE ?`, person.pk, "%,"+itoa(int64(pb.Consent_PUBLICATION))+",%")
+	shown, err := tx.consentShownSQL(ctx, s)
+	if err != nil {
+		return err
+	}
+	ok, err := tx.exists(ctx, `SELECT 1 FROM consents c WHERE c.person_pk = ? AND c.withdraw_time IS NULL
+		AND (',' || c.purposes || ',') LIKE ? AND `+shown, person.pk, "%,"+itoa(int64(pb.Consent_PUBLICATION))+",%")
 	if err != nil {
 		return err
 	}
@@ -496,7 +502,7 @@ func (db *DB) CreateExpertPoolMember(ctx context.Context, parent string, m *pb.E
 		if err != nil {
 			return missingReference(err, "expert_pool_member.person")
 		}
-		if err := tx.checkExpertConsent(ctx, person, "expert_pool_member.person"); err != nil {
+		if err := tx.checkExpertConsent(ctx, person, "expert_pool_member.person", o.Shown); err != nil {
 			return err
 		}
 		if dup, err := tx.exists(ctx, `SELECT 1 FROM expert_pool_members WHERE pool_pk = ? AND person_pk = ?`, pool.pk, person.pk); err != nil {
