@@ -2,6 +2,8 @@ package server
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
 	"google.golang.org/grpc/codes"
@@ -73,9 +75,13 @@ func TestAssociationKeySeesNoConsentOfAnothersRegistration(t *testing.T) {
 		t.Errorf("after the withdrawal of that registration's consent the key reads\n%+v\nbefore\n%+v", now, before)
 	}
 	for _, ch := range listAll(t, f.medical.Changes, from, "") {
-		if ch.Resource == p.Name {
-			t.Errorf("the key's feed tells of the person: %v", ch)
+		if strings.HasPrefix(ch.Resource, p.Name) {
+			t.Errorf("the key's feed tells of the person or their consent: %v", ch)
 		}
+	}
+	code, body := e.restAs(f.medicalTok, "GET", "/v1/changes?pageToken="+url.QueryEscape(from)+"&pageSize=1000", nil)
+	if code != http.StatusOK || strings.Contains(jsonText(body), p.Name) {
+		t.Errorf("the key's feed over REST: %d %v", code, body)
 	}
 
 	// The consent is, to the key, as one that does not exist: by name it

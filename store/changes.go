@@ -282,7 +282,8 @@ func (db *DB) ListChanges(ctx context.Context, q ChangeQuery) (*ChangePage, erro
 				OR c.type = 1 AND c.kind = 5 AND EXISTS (SELECT 1 FROM changes pc WHERE pc.person_pk = c.person_pk
 					AND pc.seq < c.seq AND pc.type = 7 AND pc.kind = 3 AND pc.association_pk IN (`+pkList(assocs)+`)
 					AND pc.seq > IFNULL((SELECT MAX(x.seq) FROM changes x WHERE x.person_pk = c.person_pk
-						AND x.seq < c.seq AND x.type = 1 AND x.kind = 1), 0)))`)
+						AND x.seq < c.seq AND x.type = 1 AND x.kind = 1), 0)))`,
+				"NOT "+otherConsentChangeSQL("c", assocs))
 			// A change of a membership of theirs, with a confirmed link,
 			// while its association was under the key's.
 			joined, err := tx.scopeJoinedSQL(ctx, q.Scope, "m.association_pk")

@@ -159,6 +159,16 @@ func (tx *Tx) consentShownSQL(ctx context.Context, s Shown) (string, error) {
 		inAssociationsSQL("(SELECT m.association_pk FROM memberships m WHERE m.pk = c.membership_pk)", assocs) + ")", nil
 }
 
+// otherConsentChangeSQL is the condition that the change c (an alias of
+// changes) is of a consent that came with a registration with an
+// association other than assocs: a key limited to those is not shown it
+// (consentShownSQL), nor its changes in the feed.
+func otherConsentChangeSQL(c string, assocs []int64) string {
+	return `(` + c + `.type = 8 AND EXISTS (SELECT 1 FROM consents oc JOIN memberships om ON om.pk = oc.membership_pk
+		JOIN people op ON op.pk = oc.person_pk WHERE oc.person_pk = ` + c + `.person_pk
+		AND ` + c + `.resource = 'people/' || op.id || '/consents/' || oc.id AND NOT ` + inAssociationsSQL("om.association_pk", assocs) + `))`
+}
+
 // consentsOf returns the consents of the people personPKs that a caller
 // reading s is shown, by person, oldest first.
 func (tx *Tx) consentsOf(ctx context.Context, s Shown, personPKs []int64) (map[int64][]*pb.Consent, error) {
