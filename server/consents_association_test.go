@@ -183,3 +183,58 @@ func TestAssociationKeyPoolsByItsConsents(t *testing.T) {
 		t.Errorf("with a PUBLICATION consent it is shown: %+v", now)
 	}
 }
+
+// The revision that created a person tells a key limited to an association
+// how they came to be registered only when it made them, or one in its
+// scope did: created by a registration with another association, the
+// person's creation read as one by any other principal (CreatePerson, say).
+// Before, its method RegisterMember told the key of a registration with
+// another association (its own association's it lists).
+func TestAssociationKeyCreationTellsNoOtherRegistration(t *testing.T) {
+	f := newScopeFixture(t)
+	e, ctx := f.e, f.ctx
+	created := func(p string) *pb.PersonRevision {
+		t.Helper()
+		e.register(&pb.RegisterMemberRequest{Parent: f.hyh.Name, Applicant: &pb.RegisterMemberRequest_Person{Person: p}})
+		revs, err := f.medical.Privacy.ListPersonRevisions(ctx, &pb.ListPersonRevisionsRequest{Parent: p, PageSize: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, body := e.restAs(f.medicalTok, "GET", "/v1/"+p+"/revisions?pageSize=1000", nil)
+		if code != http.StatusOK {
+			t.Fatalf("REST: %d %v", code, body)
+		}
+		all := revs.GetPersonRevisions()
+		first := all[len(all)-1]
+		rest := body["personRevisions"].([]any)
+		restFirst := rest[len(rest)-1].(map[string]any)
+		if restFirst["method"] != nil && restFirst["method"] != first.Method || restFirst["principal"] != first.Principal {
+			t.Errorf("over REST the creation reads %v, over gRPC %v", restFirst, first)
+		}
+		if first.Resource != p {
+			t.Fatalf("the oldest revision is of %s", first.Resource)
+		}
+		return first
+	}
+	plain := created(e.person(&pb.Person{FamilyName: "Hồ", GivenName: "Lan"}).Name)
+	registered := e.register(&pb.RegisterMemberRequest{Parent: f.kt.Name,
+		Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Hồ", GivenName: "Cúc"}}}).Person.Name
+	other := created(registered)
+	if plain.Method != other.Method || plain.Principal != other.Principal {
+		t.Errorf("created by another association's registration the key reads %q by %q; created by CreatePerson, %q by %q",
+			other.Method, other.Principal, plain.Method, plain.Principal)
+	}
+	// Created by its own association's registration, by the key, it reads how.
+	reg, err := f.medical.Memberships.RegisterMember(ctx, &pb.RegisterMemberRequest{Parent: f.hyh.Name, Consent: consent(),
+		Applicant: &pb.RegisterMemberRequest_NewPerson{NewPerson: &pb.Person{FamilyName: "Hồ", GivenName: "Mai"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	revs, err := f.medical.Privacy.ListPersonRevisions(ctx, &pb.ListPersonRevisionsRequest{Parent: reg.Person.Name, PageSize: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all := revs.GetPersonRevisions(); all[len(all)-1].Method != "/trithuc.v1.MembershipService/RegisterMember" {
+		t.Errorf("the key's own registration's creation reads %v", all[len(all)-1])
+	}
+}

@@ -85,8 +85,24 @@ func (s *Server) scopeHook() hook {
 		if err := s.hidePrincipals(ctx, msg); err != nil {
 			return nil, err
 		}
+		hideOthersCreation(msg)
 		return resp, nil
 	}}
+}
+
+// hideOthersCreation clears, in the revisions resp holds for a limited
+// caller, the method of a revision that created a person when a principal
+// it is not shown made it (hidePrincipals ran): RegisterMember would tell
+// of a registration with an association outside its scope, which it is
+// not shown (hideOtherAssociations), and any method read so tells of none.
+func hideOthersCreation(resp proto.Message) {
+	var revisions []*pb.PersonRevision
+	collect(resp.ProtoReflect(), &revisions)
+	for _, r := range revisions {
+		if r.GetPrincipal() == names.OtherPrincipal && r.GetBefore() == nil && names.Ancestor(r.GetResource(), names.Person) == r.GetResource() {
+			r.Method = ""
+		}
+	}
 }
 
 // hideOtherAssociations drops, in place, from every profile resp holds
