@@ -152,9 +152,10 @@ func hideOtherAssociations(ctx context.Context, resp proto.Message, ancestors fu
 		}
 		person.Memberships = kept
 	}
-	// A consent is the person's, whichever registration recorded it; the
-	// registration it came with is another association's to name, and so
-	// is who recorded it there (an account's email, a key of its own).
+	// The store shows a key no consent that came with another
+	// association's registration (consentShownSQL); should one reach an
+	// answer, it names neither that registration nor who recorded it
+	// there (an account's email, a key of its own).
 	for _, c := range consents {
 		if c.GetMembership() == "" {
 			continue
