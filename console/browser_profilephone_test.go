@@ -19,16 +19,7 @@ func TestBrowserProfileReadsOnAPhone(t *testing.T) {
 	ctx := tab(t)
 	e := newEnv(t)
 	bg := context.Background()
-	org, err := e.admin.Organizations.CreateOrganization(bg, &pb.CreateOrganizationRequest{OrganizationId: "vien-dbscl",
-		Organization: &pb.Organization{DisplayName: "Viện Nghiên cứu Phát triển Kinh tế - Xã hội vùng Đồng bằng sông Cửu Long"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.admin.People.CreatePosition(bg, &pb.CreatePositionRequest{Parent: "people/anh", Position: &pb.Position{
-		Title: "Phó Viện trưởng phụ trách nghiên cứu khoa học", Organization: org.GetName(), Department: "Phòng Kinh tế nông nghiệp và phát triển nông thôn",
-		EmploymentType: pb.Position_CIVIL_SERVANT, Start: &date.Date{Year: 2018, Month: 3, Day: 1}, Current: true}}); err != nil {
-		t.Fatal(err)
-	}
+	longWorkplace(t, e, "Phòng Kinh tế nông nghiệp và phát triển nông thôn")
 	if _, err := e.admin.People.CreateWork(bg, &pb.CreateWorkRequest{Parent: "people/anh", Work: &pb.Work{
 		Title: "Chuyển đổi cơ cấu kinh tế nông nghiệp vùng Đồng bằng sông Cửu Long thích ứng với biến đổi khí hậu", Kind: pb.Work_TASK,
 		Year: 2023, Role: pb.Work_LEAD, Level: pb.Work_PROVINCE, Venue: "Sở Khoa học và Công nghệ tỉnh An Giang",
@@ -141,17 +132,7 @@ func TestBrowserToVerifyReadsOnAPhone(t *testing.T) {
 func TestBrowserSearchResultsReadOnAPhone(t *testing.T) {
 	ctx := tab(t)
 	e := newEnv(t)
-	bg := context.Background()
-	org, err := e.admin.Organizations.CreateOrganization(bg, &pb.CreateOrganizationRequest{OrganizationId: "vien-dbscl",
-		Organization: &pb.Organization{DisplayName: "Viện Nghiên cứu Phát triển Kinh tế - Xã hội vùng Đồng bằng sông Cửu Long"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.admin.People.CreatePosition(bg, &pb.CreatePositionRequest{Parent: "people/anh", Position: &pb.Position{
-		Title: "Phó Viện trưởng phụ trách nghiên cứu khoa học", Organization: org.GetName(), Current: true,
-		Start: &date.Date{Year: 2018, Month: 3, Day: 1}}}); err != nil {
-		t.Fatal(err)
-	}
+	longWorkplace(t, e, "")
 	dir := screenshotDir(t)
 	run(t, ctx, chromedp.EmulateViewport(390, 800), signInTasks(e.base+"/people", e.account("admin", "")), chromedp.WaitVisible("#results"),
 		shot(dir, "34-tim-kiem-390"))
@@ -175,5 +156,22 @@ func TestBrowserSearchResultsReadOnAPhone(t *testing.T) {
 })()`))
 	for _, g := range got {
 		t.Error(g)
+	}
+}
+
+// longWorkplace gives people/anh a current position, with department, at
+// an institute whose name is long, as a phone's screen must fit.
+func longWorkplace(t *testing.T, e *env, department string) {
+	t.Helper()
+	bg := context.Background()
+	org, err := e.admin.Organizations.CreateOrganization(bg, &pb.CreateOrganizationRequest{OrganizationId: "vien-dbscl",
+		Organization: &pb.Organization{DisplayName: "Viện Nghiên cứu Phát triển Kinh tế - Xã hội vùng Đồng bằng sông Cửu Long"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.admin.People.CreatePosition(bg, &pb.CreatePositionRequest{Parent: "people/anh", Position: &pb.Position{
+		Title: "Phó Viện trưởng phụ trách nghiên cứu khoa học", Organization: org.GetName(), Department: department,
+		EmploymentType: pb.Position_CIVIL_SERVANT, Start: &date.Date{Year: 2018, Month: 3, Day: 1}, Current: true}}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -24,11 +24,7 @@ import (
 func TestAssociationKeySeesNoConsentOfAnothersRegistration(t *testing.T) {
 	f := newScopeFixture(t)
 	e, ctx := f.e, f.ctx
-	p := e.person(&pb.Person{FamilyName: "Đỗ", GivenName: "Nhàn"})
-	own := e.register(&pb.RegisterMemberRequest{Parent: f.hyh.Name, Applicant: &pb.RegisterMemberRequest_Person{Person: p.Name}})
-	if _, err := e.client.Memberships.ApproveMembership(ctx, &pb.ApproveMembershipRequest{Name: own.Membership.Name}); err != nil {
-		t.Fatal(err)
-	}
+	p, own := f.medicalMember(t, &pb.Person{FamilyName: "Đỗ", GivenName: "Nhàn"})
 	type seen struct{ consents, revisions, person, etag, restConsents, restRevisions, restPerson string }
 	rest := func(path string) string {
 		t.Helper()
@@ -135,11 +131,7 @@ func TestAssociationKeySeesNoConsentOfAnothersRegistration(t *testing.T) {
 func TestAssociationKeyPoolsByItsConsents(t *testing.T) {
 	f := newScopeFixture(t)
 	e, ctx := f.e, f.ctx
-	p := e.person(&pb.Person{FamilyName: "Mai", GivenName: "Thu", Availability: pb.Person_AVAILABLE})
-	own := e.register(&pb.RegisterMemberRequest{Parent: f.hyh.Name, Applicant: &pb.RegisterMemberRequest_Person{Person: p.Name}})
-	if _, err := e.client.Memberships.ApproveMembership(ctx, &pb.ApproveMembershipRequest{Name: own.Membership.Name}); err != nil {
-		t.Fatal(err)
-	}
+	p, _ := f.medicalMember(t, &pb.Person{FamilyName: "Mai", GivenName: "Thu", Availability: pb.Person_AVAILABLE})
 	pool, err := f.medical.Experts.CreateExpertPool(ctx, &pb.CreateExpertPoolRequest{Parent: f.hyh.Name, ExpertPoolId: "hoi-dong-y",
 		ExpertPool: &pb.ExpertPool{DisplayName: "Hội đồng Y"}})
 	if err != nil {

@@ -24,14 +24,28 @@ type handoverWorld struct {
 	regKey   string
 	seen     *pb.Person
 	hidden   *pb.Person
+	held     bool
 	campaign func(id string)
 	pool     func(id string)
+}
+
+// peopleOf are the people a campaign's or pool's id puts in it: the seen
+// person in "seen-" ones, the hidden one in all when held.
+func (w *handoverWorld) peopleOf(id string) []*pb.Person {
+	var people []*pb.Person
+	if strings.HasPrefix(id, "seen-") {
+		people = append(people, w.seen)
+	}
+	if w.held {
+		people = append(people, w.hidden)
+	}
+	return people
 }
 
 func newHandoverWorld(t *testing.T, held bool) *handoverWorld {
 	e := newEnv(t)
 	ctx := context.Background()
-	w := &handoverWorld{e: e}
+	w := &handoverWorld{e: e, held: held}
 	_, w.regKey = e.key(RoleRegistrar)
 	w.seen = e.person(&pb.Person{FamilyName: "Lê", GivenName: "An", ExpertRoles: []pb.Person_ExpertRole{pb.Person_CRITIQUE}, Availability: pb.Person_AVAILABLE})
 	w.hidden = e.person(&pb.Person{FamilyName: "Thạch", GivenName: "Sa Rươl", ExpertRoles: []pb.Person_ExpertRole{pb.Person_CRITIQUE}, Availability: pb.Person_AVAILABLE})
@@ -61,14 +75,7 @@ func newHandoverWorld(t *testing.T, held bool) *handoverWorld {
 			DisplayName: "Trí thức tiêu biểu " + id, Year: year, Kind: pb.Honor_PROVINCIAL_HONOR, Quota: 3,
 			NominationDeadline: dateOf(time.Now().AddDate(0, 1, 0)), Issuer: "UBND tỉnh An Giang"}})
 		must(c, err)
-		people := []*pb.Person{}
-		if strings.HasPrefix(id, "seen-") {
-			people = append(people, w.seen)
-		}
-		if held {
-			people = append(people, w.hidden)
-		}
-		for _, p := range people {
+		for _, p := range w.peopleOf(id) {
 			n, err := e.client.Honors.CreateNomination(ctx, &pb.CreateNominationRequest{Parent: c.Name, Nomination: &pb.Nomination{
 				Person: p.Name, Nominator: "Hội Y học tỉnh", Reason: "Đóng góp cho y tế cơ sở"}})
 			must(n, err)
@@ -85,14 +92,7 @@ func newHandoverWorld(t *testing.T, held bool) *handoverWorld {
 		pool, err := e.client.Experts.CreateExpertPool(ctx, &pb.CreateExpertPoolRequest{Parent: "associations/lien-hiep", ExpertPoolId: id,
 			ExpertPool: &pb.ExpertPool{DisplayName: "Hội đồng phản biện " + id}})
 		must(pool, err)
-		people := []*pb.Person{}
-		if strings.HasPrefix(id, "seen-") {
-			people = append(people, w.seen)
-		}
-		if held {
-			people = append(people, w.hidden)
-		}
-		for _, p := range people {
+		for _, p := range w.peopleOf(id) {
 			must(e.client.Experts.CreateExpertPoolMember(ctx, &pb.CreateExpertPoolMemberRequest{Parent: pool.Name,
 				ExpertPoolMember: &pb.ExpertPoolMember{Person: p.Name, Role: pb.Person_CRITIQUE}}))
 			must(e.client.Experts.CreateEngagement(ctx, &pb.CreateEngagementRequest{Parent: pool.Name, Engagement: &pb.Engagement{

@@ -21,11 +21,7 @@ import (
 func TestAssociationKeySeesNothingOfAnothersMemberships(t *testing.T) {
 	f := newScopeFixture(t)
 	e, ctx := f.e, f.ctx
-	p := e.person(&pb.Person{FamilyName: "Võ", GivenName: "Hạnh"})
-	own := e.register(&pb.RegisterMemberRequest{Parent: f.hyh.Name, Applicant: &pb.RegisterMemberRequest_Person{Person: p.Name}})
-	if _, err := e.client.Memberships.ApproveMembership(ctx, &pb.ApproveMembershipRequest{Name: own.Membership.Name}); err != nil {
-		t.Fatal(err)
-	}
+	p, own := f.medicalMember(t, &pb.Person{FamilyName: "Võ", GivenName: "Hạnh"})
 	type seen struct{ etag, updateTime, restEtag, restTime string }
 	read := func() seen {
 		t.Helper()
@@ -116,4 +112,15 @@ func TestAssociationKeySeesNothingOfAnothersMemberships(t *testing.T) {
 	if l, s := changedSince(since); l != 1 || s != 1 {
 		t.Errorf("%d listed, %d found changed since the change of its own association's membership; want 1, 1", l, s)
 	}
+}
+
+// medicalMember makes person, registered with f.hyh and approved.
+func (f *scopeFixture) medicalMember(t *testing.T, person *pb.Person) (*pb.Person, *pb.RegisterMemberResponse) {
+	t.Helper()
+	p := f.e.person(person)
+	own := f.e.register(&pb.RegisterMemberRequest{Parent: f.hyh.Name, Applicant: &pb.RegisterMemberRequest_Person{Person: p.Name}})
+	if _, err := f.e.client.Memberships.ApproveMembership(f.ctx, &pb.ApproveMembershipRequest{Name: own.Membership.Name}); err != nil {
+		t.Fatal(err)
+	}
+	return p, own
 }
