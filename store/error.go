@@ -140,3 +140,15 @@ func reprefix(err error, from, to string) error {
 	}
 	return err
 }
+
+// missingReference turns the NOT_FOUND of a resource a request's field
+// refers to into INVALID_ARGUMENT naming the field, as RegisterMember's
+// person and a position's organization are: a bare NOT_FOUND reads as if
+// the resource the URL names were missing.
+func missingReference(err error, field string) error {
+	var se *Error
+	if errors.As(err, &se) && se.Code == NotFound && se.Field == "" {
+		return &Error{Code: Invalid, Field: field, Message: se.Message, Withheld: se.Withheld, NamesRestricted: se.NamesRestricted}
+	}
+	return err
+}
