@@ -10,6 +10,7 @@ import (
 	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/genproto/googleapis/type/date"
 
+	"trithuc.gov.vn/trithuc/internal/schemaundo"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/transfer"
 )
@@ -238,43 +239,13 @@ func TestUpgradeTidiesStoredNames(t *testing.T) {
 		{"UPDATE settings SET value = 7 WHERE key = 'search_version'", nil},
 		// And 0043.
 		{"ALTER TABLE people DROP COLUMN registry_start", nil},
-		// 0045 undone: its triggers (it makes them again), indexes and columns.
-		{"DROP TRIGGER positions_work_insert", nil},
-		{"DROP TRIGGER positions_work_update", nil},
-		{"DROP TRIGGER positions_work_delete", nil},
-		{"DROP INDEX people_middle_key", nil},
-		{"DROP INDEX people_display_key", nil},
-		{"DROP INDEX people_statistics", nil},
-		{"ALTER TABLE people DROP COLUMN middle_key", nil},
-		{"ALTER TABLE people DROP COLUMN display_key", nil},
-		{"ALTER TABLE people DROP COLUMN current_positions", nil},
-		// 0046 undone: its column, which its trigger (made again by it,
-		// here a stand-in for 0033's) names.
-		{"DROP TRIGGER qualifications_change_update", nil},
-		{"ALTER TABLE qualifications DROP COLUMN degree_title", nil},
-		{"CREATE TRIGGER qualifications_change_update AFTER UPDATE ON qualifications BEGIN SELECT 1; END", nil},
-		// 0047 undone: its column.
-		{"ALTER TABLE profile_reviews DROP COLUMN confirmer_principal", nil},
-		// 0048 undone: its columns, which its trigger (made again by it,
-		// here a stand-in for 0033's) names.
-		{"DROP TRIGGER people_change_update", nil},
-		{"ALTER TABLE people DROP COLUMN holdings_hidden", nil},
-		{"ALTER TABLE people DROP COLUMN holdings_last", nil},
-		{"ALTER TABLE people DROP COLUMN holdings_time", nil},
-		{"ALTER TABLE people DROP COLUMN consents_hidden", nil},
-		{"ALTER TABLE people DROP COLUMN consents_last", nil},
-		{"ALTER TABLE people DROP COLUMN consents_time", nil},
-		// 0049 undone: its columns and table (its trigger goes with 0048's).
-		{"ALTER TABLE people DROP COLUMN members_hidden", nil},
-		{"ALTER TABLE people DROP COLUMN members_last", nil},
-		{"ALTER TABLE people DROP COLUMN members_time", nil},
-		{"DROP TABLE association_holdings", nil},
-		{"CREATE TRIGGER people_change_update AFTER UPDATE ON people BEGIN SELECT 1; END", nil},
-		// 0050 undone: its columns.
-		{"ALTER TABLE honor_campaigns DROP COLUMN delete_time", nil},
-		{"ALTER TABLE expert_pools DROP COLUMN delete_time", nil},
 	} {
 		if _, err := conn.Exec(stmt.sql, stmt.args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range schemaundo.Since0045(schemaundo.StandIn) {
+		if _, err := conn.Exec(q); err != nil {
 			t.Fatal(err)
 		}
 	}

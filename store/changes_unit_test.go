@@ -9,6 +9,7 @@ import (
 
 	"google.golang.org/genproto/googleapis/type/date"
 
+	"trithuc.gov.vn/trithuc/internal/schemaundo"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
@@ -55,7 +56,7 @@ func TestChangesTellUnitLeaversAcrossMigration0042(t *testing.T) {
 		t.Fatal(err)
 	}
 	// As a version before 0042 left it.
-	for _, q := range []string{
+	older := []string{
 		`DROP TRIGGER positions_change_update`,
 		`DROP TRIGGER positions_change_delete`,
 		// 0044's index of the column, which runs again after it.
@@ -63,43 +64,10 @@ func TestChangesTellUnitLeaversAcrossMigration0042(t *testing.T) {
 		`ALTER TABLE changes DROP COLUMN organization_pk`,
 		// And 0043, which runs again after it.
 		`ALTER TABLE people DROP COLUMN registry_start`,
-		// 0045 undone: its triggers (it makes them again), indexes and columns.
-		`DROP TRIGGER positions_work_insert`,
-		`DROP TRIGGER positions_work_update`,
-		`DROP TRIGGER positions_work_delete`,
-		`DROP INDEX people_middle_key`,
-		`DROP INDEX people_display_key`,
-		`DROP INDEX people_statistics`,
-		`ALTER TABLE people DROP COLUMN middle_key`,
-		`ALTER TABLE people DROP COLUMN display_key`,
-		`ALTER TABLE people DROP COLUMN current_positions`,
-		// 0046 undone: its column, and the trigger that reads it, which
-		// it drops and makes again.
-		`DROP TRIGGER qualifications_change_update`,
-		`ALTER TABLE qualifications DROP COLUMN degree_title`,
-		`CREATE TRIGGER qualifications_change_update AFTER UPDATE ON qualifications BEGIN SELECT 1; END`,
-		// 0047 undone: its column.
-		`ALTER TABLE profile_reviews DROP COLUMN confirmer_principal`,
-		// 0048 undone: its columns, which its trigger (made again by it,
-		// here a stand-in for 0033's) names.
-		`DROP TRIGGER people_change_update`,
-		`ALTER TABLE people DROP COLUMN holdings_hidden`,
-		`ALTER TABLE people DROP COLUMN holdings_last`,
-		`ALTER TABLE people DROP COLUMN holdings_time`,
-		`ALTER TABLE people DROP COLUMN consents_hidden`,
-		`ALTER TABLE people DROP COLUMN consents_last`,
-		`ALTER TABLE people DROP COLUMN consents_time`,
-		// 0049 undone: its columns and table (its trigger goes with 0048's).
-		`ALTER TABLE people DROP COLUMN members_hidden`,
-		`ALTER TABLE people DROP COLUMN members_last`,
-		`ALTER TABLE people DROP COLUMN members_time`,
-		`DROP TABLE association_holdings`,
-		`CREATE TRIGGER people_change_update AFTER UPDATE ON people BEGIN SELECT 1; END`,
-		// 0050 undone: its columns.
-		`ALTER TABLE honor_campaigns DROP COLUMN delete_time`,
-		`ALTER TABLE expert_pools DROP COLUMN delete_time`,
-		`DELETE FROM schema_migrations WHERE version >= 42`,
-	} {
+	}
+	older = append(older, schemaundo.Since0045(schemaundo.StandIn)...)
+	older = append(older, `DELETE FROM schema_migrations WHERE version >= 42`)
+	for _, q := range older {
 		if _, err := db.writer.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,54 @@
+// Package schemaundo holds what tests that start from an older database
+// run to take the store's newer migrations back out: one list, so that a
+// new migration's undo is written once rather than in each such test
+// (cmd/trithuc's upgrade, server's spellings, store's changes and tidy).
+package schemaundo
+
+// StandIn makes people_change_update as a trigger that does nothing, for
+// tests whose older migrations do not fire it before 0048 makes it again.
+const StandIn = `CREATE TRIGGER people_change_update AFTER UPDATE ON people BEGIN SELECT 1; END`
+
+// Since0045 returns the statements that undo migrations 0045 to the
+// newest, in the order to run them. peopleChangeUpdate makes the trigger
+// people_change_update as it stood before 0048: StandIn, or 0033's where
+// the test's older migrations fire it. Each new migration adds its undo
+// here.
+func Since0045(peopleChangeUpdate string) []string {
+	return []string{
+		// 0045 undone: its triggers (it makes them again), indexes and columns.
+		`DROP TRIGGER positions_work_insert`,
+		`DROP TRIGGER positions_work_update`,
+		`DROP TRIGGER positions_work_delete`,
+		`DROP INDEX people_middle_key`,
+		`DROP INDEX people_display_key`,
+		`DROP INDEX people_statistics`,
+		`ALTER TABLE people DROP COLUMN middle_key`,
+		`ALTER TABLE people DROP COLUMN display_key`,
+		`ALTER TABLE people DROP COLUMN current_positions`,
+		// 0046 undone: its column, which its trigger (made again by it,
+		// here a stand-in for 0033's) names.
+		`DROP TRIGGER qualifications_change_update`,
+		`ALTER TABLE qualifications DROP COLUMN degree_title`,
+		`CREATE TRIGGER qualifications_change_update AFTER UPDATE ON qualifications BEGIN SELECT 1; END`,
+		// 0047 undone: its column.
+		`ALTER TABLE profile_reviews DROP COLUMN confirmer_principal`,
+		// 0048 undone: its columns, which its trigger (made again by it,
+		// here a stand-in for 0033's) names.
+		`DROP TRIGGER people_change_update`,
+		`ALTER TABLE people DROP COLUMN holdings_hidden`,
+		`ALTER TABLE people DROP COLUMN holdings_last`,
+		`ALTER TABLE people DROP COLUMN holdings_time`,
+		`ALTER TABLE people DROP COLUMN consents_hidden`,
+		`ALTER TABLE people DROP COLUMN consents_last`,
+		`ALTER TABLE people DROP COLUMN consents_time`,
+		// 0049 undone: its columns and table (its trigger goes with 0048's).
+		`ALTER TABLE people DROP COLUMN members_hidden`,
+		`ALTER TABLE people DROP COLUMN members_last`,
+		`ALTER TABLE people DROP COLUMN members_time`,
+		`DROP TABLE association_holdings`,
+		peopleChangeUpdate,
+		// 0050 undone: its columns.
+		`ALTER TABLE honor_campaigns DROP COLUMN delete_time`,
+		`ALTER TABLE expert_pools DROP COLUMN delete_time`,
+	}
+}
