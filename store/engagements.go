@@ -240,35 +240,12 @@ func engagementSchema(ranks) filter.Schema {
 // ListEngagements lists a pool's engagements; one handed to an
 // administrator only to admins (readsRestricted), whole (heldListed).
 func (db *DB) ListEngagements(ctx context.Context, parent string, q ListQuery, readsRestricted bool) ([]*pb.Engagement, Page, error) {
+	rows, page, err := listPoolChildren(ctx, db, poolChildren{"engagements", engagementFrom, engagementColumns, "e", engagementSchema},
+		parent, q, readsRestricted, scanEngagement)
 	var out []*pb.Engagement
-	var page Page
-	err := db.read(ctx, func(tx *Tx) error {
-		pool, err := tx.poolByName(ctx, parent, "parent")
-		if err != nil {
-			return err
-		}
-		if err := pool.visibleTo(readsRestricted); err != nil {
-			return err
-		}
-		l, err := simpleListing(q, "engagements", parent, engagementFrom, engagementColumns, "e")
-		if err != nil {
-			return err
-		}
-		l.where, l.args = []string{"e.pool_pk = ?", pool.heldListed()}, []any{pool.pk}
-		schema, err := tx.expertSchema(ctx, engagementSchema, q.Scope)
-		if err != nil {
-			return err
-		}
-		if err := tx.addFilter(ctx, &l, q.Filter, schema); err != nil {
-			return err
-		}
-		rows, p, err := list(ctx, tx, l, scanEngagement)
-		for _, r := range rows {
-			out = append(out, r.e)
-		}
-		page = p
-		return err
-	})
+	for _, r := range rows {
+		out = append(out, r.e)
+	}
 	return out, page, err
 }
 

@@ -164,36 +164,12 @@ func memberSchema(ranks) filter.Schema {
 }
 
 func (db *DB) ListExpertPoolMembers(ctx context.Context, parent string, q ListQuery, readsRestricted bool) ([]*pb.ExpertPoolMember, Page, error) {
+	rows, page, err := listPoolChildren(ctx, db, poolChildren{"expert_pool_members", memberFrom, memberColumns, "m", memberSchema},
+		parent, q, readsRestricted, scanMember)
 	var out []*pb.ExpertPoolMember
-	var page Page
-	err := db.read(ctx, func(tx *Tx) error {
-		pool, err := tx.poolByName(ctx, parent, "parent")
-		if err != nil {
-			return err
-		}
-		if err := pool.visibleTo(readsRestricted); err != nil {
-			return err
-		}
-		l, err := simpleListing(q, "expert_pool_members", parent, memberFrom, memberColumns, "m")
-		if err != nil {
-			return err
-		}
-		// A restricted or deleted person is left out, as from every listing.
-		l.where, l.args = []string{"m.pool_pk = ?", pool.heldListed()}, []any{pool.pk}
-		schema, err := tx.expertSchema(ctx, memberSchema, q.Scope)
-		if err != nil {
-			return err
-		}
-		if err := tx.addFilter(ctx, &l, q.Filter, schema); err != nil {
-			return err
-		}
-		rows, p, err := list(ctx, tx, l, scanMember)
-		for _, r := range rows {
-			out = append(out, r.m)
-		}
-		page = p
-		return err
-	})
+	for _, r := range rows {
+		out = append(out, r.m)
+	}
 	return out, page, err
 }
 

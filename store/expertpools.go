@@ -408,3 +408,43 @@ func (db *DB) DeleteExpertPool(ctx context.Context, name string, force bool, o W
 		return dbError(err)
 	})
 }
+
+// poolChildren is a listing of what the pool parent holds in table
+// (members, engagements, aliased as): a pool handed to an administrator
+// only to admins (readsRestricted), whole (heldListed); a restricted or
+// deleted person left out otherwise, as from every listing.
+type poolChildren struct {
+	table, from, columns, alias string
+	schema                      func(ranks) filter.Schema
+}
+
+// listPoolChildren lists parent's rows of c for q, read by scan.
+func listPoolChildren[R any](ctx context.Context, db *DB, c poolChildren, parent string, q ListQuery, readsRestricted bool,
+	scan func(s scanner, extra ...any) (R, error)) ([]R, Page, error) {
+	var rows []R
+	var page Page
+	err := db.read(ctx, func(tx *Tx) error {
+		pool, err := tx.poolByName(ctx, parent, "parent")
+		if err != nil {
+			return err
+		}
+		if err := pool.visibleTo(readsRestricted); err != nil {
+			return err
+		}
+		l, err := simpleListing(q, c.table, parent, c.from, c.columns, c.alias)
+		if err != nil {
+			return err
+		}
+		l.where, l.args = []string{c.alias + ".pool_pk = ?", pool.heldListed()}, []any{pool.pk}
+		schema, err := tx.expertSchema(ctx, c.schema, q.Scope)
+		if err != nil {
+			return err
+		}
+		if err := tx.addFilter(ctx, &l, q.Filter, schema); err != nil {
+			return err
+		}
+		rows, page, err = list(ctx, tx, l, scan)
+		return err
+	})
+	return rows, page, err
+}
