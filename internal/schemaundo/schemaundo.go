@@ -14,7 +14,7 @@ const StandIn = `CREATE TRIGGER people_change_update AFTER UPDATE ON people BEGI
 // the test's older migrations fire it. Each new migration adds its undo
 // here.
 func Since0045(peopleChangeUpdate string) []string {
-	return []string{
+	undo := []string{
 		// 0045 undone: its triggers (it makes them again), indexes and columns.
 		`DROP TRIGGER positions_work_insert`,
 		`DROP TRIGGER positions_work_update`,
@@ -32,8 +32,13 @@ func Since0045(peopleChangeUpdate string) []string {
 		`CREATE TRIGGER qualifications_change_update AFTER UPDATE ON qualifications BEGIN SELECT 1; END`,
 		// 0047 undone: its column.
 		`ALTER TABLE profile_reviews DROP COLUMN confirmer_principal`,
-		// 0048 undone: its columns, which its trigger (made again by it,
-		// here a stand-in for 0033's) names.
+	}
+	// 0049 on, undone as they are before 0048's: with a stand-in for its
+	// trigger, which goes with its columns next.
+	undo = append(undo, Since0049(StandIn)...)
+	return append(undo,
+		// 0048 undone: its trigger (made again by it, here a stand-in
+		// for 0033's or the caller's) and columns.
 		`DROP TRIGGER people_change_update`,
 		`ALTER TABLE people DROP COLUMN holdings_hidden`,
 		`ALTER TABLE people DROP COLUMN holdings_last`,
@@ -41,14 +46,30 @@ func Since0045(peopleChangeUpdate string) []string {
 		`ALTER TABLE people DROP COLUMN consents_hidden`,
 		`ALTER TABLE people DROP COLUMN consents_last`,
 		`ALTER TABLE people DROP COLUMN consents_time`,
-		// 0049 undone: its columns and table (its trigger goes with 0048's).
+		peopleChangeUpdate)
+}
+
+// Since0049 returns the statements that undo migrations 0049 to the
+// newest, in the order to run them. peopleChangeUpdate makes the trigger
+// people_change_update as 0048 made it (or a stand-in, when 0048 is
+// undone next). The caller forgets the versions in schema_migrations.
+func Since0049(peopleChangeUpdate string) []string {
+	return []string{
+		// 0049 undone: its trigger, columns and table, and the feed's
+		// marks of the changes of memberships alone (touchHidden appends
+		// them last: ~members, then ~a{association_pk} marks).
+		`DROP TRIGGER people_change_update`,
 		`ALTER TABLE people DROP COLUMN members_hidden`,
 		`ALTER TABLE people DROP COLUMN members_last`,
 		`ALTER TABLE people DROP COLUMN members_time`,
 		`DROP TABLE association_holdings`,
+		`UPDATE changes SET fields = CASE WHEN instr(f, ',~a') > 0 THEN substr(f, 1, instr(f, ',~a')) ELSE f END
+			FROM (SELECT seq AS s, replace(fields, '~members,', '') AS f FROM changes WHERE instr(fields, ',~') > 0)
+			WHERE seq = s`,
 		peopleChangeUpdate,
 		// 0050 undone: its columns.
 		`ALTER TABLE honor_campaigns DROP COLUMN delete_time`,
 		`ALTER TABLE expert_pools DROP COLUMN delete_time`,
+		// 0051 undone: nothing; what it counted and marked went with 0049.
 	}
 }
