@@ -230,14 +230,17 @@ var personLookups = []struct {
 }
 
 // personLookupSQL reads, of each person found, what tokensWithhold needs,
-// and since when their consents and restriction are as they are: the
-// latest write of the person, of a consent of theirs, or a revision (a
-// consent's write records one; a completed RESTRICTION request writes the
-// person).
-func personLookupSQL(from, where string) string {
-	return `SELECT p.pk, p.id, p.email, p.phone, p.restricted != 0, p.contact_allowed = 0,
-		max(p.update_time, COALESCE((SELECT max(c.update_time) FROM consents c WHERE c.person_pk = p.pk), 0),
-			COALESCE((SELECT max(r.revision_time) FROM person_revisions r WHERE r.person_pk = p.pk), 0))
+// and since when their restriction and contact details are as they are:
+// the update_time of their profile, updateTime (shownSQL of ShownProfile).
+// A change of either is one of the profile (touchHidden, a RESTRICTION
+// request), which moves it; a change of memberships or consents alone
+// does not. It once took the latest write of the person, a consent of
+// theirs or a revision: then another association's registration of its
+// member, or a consent's write that changed neither, withheld an older
+// import's problems from a key limited to an association, which so learnt
+// of it.
+func personLookupSQL(from, where, updateTime string) string {
+	return `SELECT p.pk, p.id, p.email, p.phone, p.restricted != 0, p.contact_allowed = 0, ` + updateTime + `
 		FROM ` + from + ` WHERE ` + where
 }
 
@@ -251,6 +254,10 @@ func (tx *Tx) tokensWithhold(ctx context.Context, t *textTokens, start int64) (b
 	}
 	var people []found
 	seen := map[int64]bool{}
+	_, updateTime, err := tx.shownSQL(ctx, ShownProfile)
+	if err != nil {
+		return false, err
+	}
 	for _, q := range personLookups {
 		values := q.values(t)
 		if len(values) == 0 {
@@ -260,7 +267,7 @@ func (tx *Tx) tokensWithhold(ctx context.Context, t *textTokens, start int64) (b
 		if err != nil {
 			return false, err
 		}
-		rows, err := tx.QueryContext(ctx, personLookupSQL(q.from, q.where), string(list))
+		rows, err := tx.QueryContext(ctx, personLookupSQL(q.from, q.where, updateTime), string(list))
 		if err != nil {
 			return false, dbError(err)
 		}

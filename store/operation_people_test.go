@@ -151,8 +151,12 @@ func TestImportWithholds(t *testing.T) {
 
 	// Each lookup reads an index, never the whole table.
 	err = db.read(ctx, func(tx *Tx) error {
+		_, updateTime, err := tx.shownSQL(ctx, ShownProfile)
+		if err != nil {
+			return err
+		}
 		for _, q := range personLookups {
-			plan := queryPlan(t, tx, personLookupSQL(q.from, q.where), `["1"]`)
+			plan := queryPlan(t, tx, personLookupSQL(q.from, q.where, updateTime), `["1"]`)
 			for _, step := range strings.Split(plan, "; ") {
 				if strings.HasPrefix(step, "SCAN ") && !strings.Contains(step, "INDEX") {
 					t.Errorf("%s: %s", q.where, plan)
@@ -164,4 +168,78 @@ func TestImportWithholds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Whether an import's problems are withheld from its caller is decided by
+// when the person came to be restricted, or to withhold their contact
+// details: changes of the profile, which every caller that reads the
+// person sees. A change of their memberships or consents alone (a
+// registration with an association, a consent given or withdrawn that
+// moves neither) moved the person's update_time and so withheld the
+// problems of an import made before it: a key limited to one association
+// learnt of its member's registration with another. It now moves nothing;
+// the restriction still does.
+func TestImportWithholdsNotMovedByHoldings(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "w.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Đinh", GivenName: "Nhàn", Phone: "0977 123 456"}, CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	registry := func() *pb.Consent {
+		return &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2025-01"}
+	}
+	if _, err := db.CreateConsent(ctx, p.Name, registry(), nil); err != nil {
+		t.Fatal(err)
+	}
+	a, err := db.CreateAssociation(ctx, &pb.Association{DisplayName: "Hội Kinh tế", Code: "HKT"}, CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, err := db.GetOperation(ctx, importHolding(t, db, problems(&pb.ImportProblem{Kind: pb.ImportProblem_CONFLICT, Person: p.Name,
+		Message: p.Name + ` has "0977 123 456" registered; the file has "x", not applied`}), nil, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := func(step string, want bool) {
+		t.Helper()
+		if got, err := db.ImportWithholds(ctx, op, nil); err != nil || got != want {
+			t.Errorf("%s: ImportWithholds = %v, %v; want %v", step, got, err, want)
+		}
+	}
+	want("made after the person withheld their contact details", false)
+	reg, err := db.RegisterMember(ctx, a.Name, Registration{Person: p.Name, Consent: registry()}, CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want("after a registration", false)
+	if _, err := db.ApproveMembership(ctx, reg.Membership.Name, Transition{}); err != nil {
+		t.Fatal(err)
+	}
+	want("after an approval", false)
+	if _, err := db.WithdrawConsent(ctx, reg.Membership.GetConsent().GetName(), WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	want("after the withdrawal of the registration's consent", false)
+	if _, err := db.CreateConsent(ctx, p.Name, registry(), nil); err != nil {
+		t.Fatal(err)
+	}
+	want("after a consent without a registration", false)
+	// Every consent withdrawn: restricted since the import.
+	list, err := db.ListConsents(ctx, p.Name, ShownAll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range list {
+		if c.WithdrawTime == nil {
+			if _, err := db.WithdrawConsent(ctx, c.Name, WriteOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	want("restricted after the import", true)
 }
