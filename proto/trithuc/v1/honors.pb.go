@@ -100,13 +100,22 @@ type HonorCampaign struct {
 	Year int32 `protobuf:"varint,3,opt,name=year,proto3" json:"year,omitempty"`
 	// The kind of honour conferred.
 	Kind Honor_Kind `protobuf:"varint,4,opt,name=kind,proto3,enum=trithuc.v1.Honor_Kind" json:"kind,omitempty"`
-	// How many may be selected.
+	// How many may be selected. A selection is refused once selected_count,
+	// as its caller reads it, reaches it; selected_count may so pass it (see
+	// there).
 	Quota int32 `protobuf:"varint,5,opt,name=quota,proto3" json:"quota,omitempty"`
 	// The last day nominations are accepted.
 	NominationDeadline *date.Date `protobuf:"bytes,6,opt,name=nomination_deadline,json=nominationDeadline,proto3" json:"nomination_deadline,omitempty"`
 	// Who confers the honour, e.g. "UBND tỉnh An Giang".
 	Issuer string `protobuf:"bytes,7,opt,name=issuer,proto3" json:"issuer,omitempty"`
-	// How many nominations are selected so far.
+	// How many nominations are selected so far, of those the caller may
+	// read: a caller who does not read restricted profiles counts the
+	// selections of the people it reads, and the quota is checked, for it,
+	// against that count. Its selections may so take the campaign past its
+	// quota, which an admin, who counts every selection, reads as
+	// selected_count above quota ("Đã vượt chỉ tiêu"): the admin selects no
+	// one more until quota is raised above selected_count, or takes it as it
+	// is (only a lowering of the quota below the count is refused).
 	SelectedCount int32 `protobuf:"varint,8,opt,name=selected_count,json=selectedCount,proto3" json:"selected_count,omitempty"`
 	// When it was made.
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,20,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
