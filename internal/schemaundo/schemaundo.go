@@ -11,8 +11,7 @@ const StandIn = `CREATE TRIGGER people_change_update AFTER UPDATE ON people BEGI
 // Since0045 returns the statements that undo migrations 0045 to the
 // newest, in the order to run them. peopleChangeUpdate makes the trigger
 // people_change_update as it stood before 0048: StandIn, or 0033's where
-// the test's older migrations fire it. Each new migration adds its undo
-// here.
+// the test's older migrations fire it.
 func Since0045(peopleChangeUpdate string) []string {
 	undo := []string{
 		// 0045 undone: its triggers (it makes them again), indexes and columns.
@@ -53,6 +52,7 @@ func Since0045(peopleChangeUpdate string) []string {
 // newest, in the order to run them. peopleChangeUpdate makes the trigger
 // people_change_update as 0048 made it (or a stand-in, when 0048 is
 // undone next). The caller forgets the versions in schema_migrations.
+// Each new migration adds its undo here, at the end.
 func Since0049(peopleChangeUpdate string) []string {
 	return []string{
 		// 0049 undone: its trigger, columns and table, and the feed's
