@@ -302,6 +302,9 @@ type listing struct {
 	// countFrom under where, with countArgs.
 	countQuery string
 	countArgs  []any
+	// countWords, when set, are countQuery's words, which wordSets may
+	// count from memory with the same answer (wordsets.go).
+	countWords *ftsWords
 }
 
 // exactCountLimit is the size of a collection up to which listings count
@@ -345,6 +348,13 @@ func list[T any](ctx context.Context, tx *Tx, l listing, scan func(s scanner, ex
 		// rather than the page refused.
 		q, qargs := l.countSQL()
 		counted, err := tx.budget.within(tx.budget.countShare(), func() error {
+			if l.countWords != nil {
+				n, ok, err := tx.db.wordSets.countWords(ctx, tx, *l.countWords)
+				if err != nil || ok {
+					total = n
+					return err
+				}
+			}
 			return tx.QueryRowContext(ctx, q, qargs...).Scan(&total)
 		})
 		if err != nil {

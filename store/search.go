@@ -328,6 +328,7 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 		// matches of "pham minh khoa".
 		l.countQuery = searchCountSQL
 		l.countArgs = []any{mArg}
+		l.countWords = &folded
 	}
 	return l, nil
 }

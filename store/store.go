@@ -59,6 +59,10 @@ type DB struct {
 	// keys remembers live API keys for a moment (keycache.go).
 	keys keyCache
 
+	// wordSets holds the matches of common words of the search index
+	// for its counts (wordsets.go).
+	wordSets wordSets
+
 	// auditPeople remembers people's numbers in the trail (audit_people.go).
 	auditPeople personNums
 

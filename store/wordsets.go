@@ -1,0 +1,306 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"math/bits"
+	"strconv"
+	"sync"
+)
+
+// The count of a search's matches from the index's doclists kept in
+// memory. A search without a filter counts its matches for total_size with
+// FTS5 (searchCountSQL), which walks the whole doclist of each of its
+// words: the words of Vietnamese names are few and common (nguyen, thi,
+// van, minh), so the count was 39 % of a search's CPU at 100,000 people,
+// 4 ms for "pham minh khoa" (issue 19). wordSets holds the matches of each
+// word a count asked for as a bitset of rowids, and counts a query's AND
+// of them in microseconds, for as long as the index is the one they were
+// read from.
+//
+// Validity: the sets are read from the index inside the reader's
+// transaction, and are used only by a transaction that sees the same
+// FTS5 structure record and averages record (wordSetsKeySQL). FTS5
+// rewrites both in the transaction of every change to the index: each
+// flush of written documents makes a new segment and counts it in the
+// structure's write counter; a delete (contentless_delete) adds a
+// tombstone and lowers the averages' row count; a merge or an optimize
+// rewrites the structure. So the writer moves this generation with every
+// change, by whatever path (a create, a bulk load, a purge, a rebuild),
+// without a statement of ours in it.
+//
+// Bounds: only counts run here, and a search counts only at
+// exactCountLimit people or fewer (listing.sizeSQL), so a set is at most
+// about 12.5 KB; wordSetsBytes bounds them all, least recently used first
+// out. A generation's sets are read only once it has served
+// wordSetsAfter counts by FTS5, so that a registry written between every
+// few searches pays for no set it would not reuse.
+
+// wordSetsKeySQL reads what identifies the state of people_search's index:
+// its averages (id 1) and structure (id 10) records, FTS5's
+// FTS5_AVERAGES_ROWID and FTS5_STRUCTURE_ROWID.
+const wordSetsKeySQL = `SELECT
+	COALESCE((SELECT block FROM people_search_data WHERE id = 1), X''),
+	COALESCE((SELECT block FROM people_search_data WHERE id = 10), X'')`
+
+// wordSetColumns are the columns a count's words are matched in: those of
+// searchListing's mArg.
+const wordSetColumns = "name_folded other_folded"
+
+var (
+	// wordSetsBytes bounds the memory of the sets (a variable for tests).
+	wordSetsBytes = 16 << 20
+	// wordSetsAfter is how many counts a generation serves by FTS5 before
+	// its sets are read (a variable for tests).
+	wordSetsAfter = 2
+)
+
+// wordSetMaxRowid is the largest rowid a set holds; an index with a larger
+// one is counted by FTS5 (a count runs at exactCountLimit people or fewer).
+const wordSetMaxRowid = 1 << 22
+
+// wordSets is the sets of one generation of the index.
+type wordSets struct {
+	mu    sync.Mutex
+	key   []byte
+	seen  int
+	sets  map[string]*wordSet
+	bytes int
+	tick  uint64
+}
+
+// wordSet is the rowids of the documents that hold a word in
+// wordSetColumns, as a bitset.
+type wordSet struct {
+	bits []uint64
+	used uint64
+}
+
+func (s *wordSet) has(id int64) bool {
+	i := id >> 6
+	return i < int64(len(s.bits)) && s.bits[i]&(1<<(id&63)) != 0
+}
+
+// countWords counts the matches of w in wordSetColumns, less the unlisted,
+// as searchCountSQL does with w.query(wordSetColumns). ok is false when it
+// cannot (a start of a word asked for as a prefix, a generation not yet
+// reused, a set over the memory's bound): the caller counts by FTS5.
+func (ws *wordSets) countWords(ctx context.Context, tx *Tx, w ftsWords) (n int, ok bool, err error) {
+	if len(w.starts) == 0 {
+		return 0, false, nil
+	}
+	var idx, avg []byte
+	if err := tx.QueryRowContext(ctx, wordSetsKeySQL).Scan(&avg, &idx); err != nil {
+		return 0, false, dbError(err)
+	}
+	key := append(append(append([]byte(nil), avg...), 0xff), idx...)
+	words := append(append([]string(nil), w.whole...), w.starts...)
+	sets, missing := ws.lookUp(key, words)
+	if sets == nil {
+		return 0, false, nil
+	}
+	for _, word := range missing {
+		s, err := tx.readWordSet(ctx, word)
+		if err != nil || s == nil {
+			// FTS5 answers the count, or says what is wrong with the word.
+			return 0, false, nil
+		}
+		sets[word] = s
+		ws.keep(key, word, s)
+	}
+	var unlisted []int64
+	rows, err := tx.QueryContext(ctx, `SELECT p.pk FROM people p INDEXED BY people_unlisted WHERE `+personUnlisted)
+	if err != nil {
+		return 0, false, dbError(err)
+	}
+	for rows.Next() {
+		var pk int64
+		if err := rows.Scan(&pk); err != nil {
+			rows.Close()
+			return 0, false, dbError(err)
+		}
+		unlisted = append(unlisted, pk)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, false, dbError(err)
+	}
+	groups := make([]*wordSet, 0, len(w.whole)+1)
+	for _, word := range w.whole {
+		groups = append(groups, sets[word])
+	}
+	last := sets[w.starts[0]]
+	if len(w.starts) > 1 {
+		last = unionSets(sets, w.starts)
+	}
+	groups = append(groups, last)
+	return countAnd(groups, unlisted), true, nil
+}
+
+// lookUp returns the sets of words held for the generation key, and the
+// words it holds none for; nil sets when none are to be read.
+func (ws *wordSets) lookUp(key []byte, words []string) (sets map[string]*wordSet, missing []string) {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	if !bytes.Equal(ws.key, key) {
+		ws.key, ws.seen, ws.sets, ws.bytes = key, 0, nil, 0
+	}
+	ws.seen++
+	ws.tick++
+	sets = make(map[string]*wordSet, len(words))
+	for _, word := range words {
+		if s, ok := ws.sets[word]; ok {
+			s.used = ws.tick
+			sets[word] = s
+		} else if !slicesContains(missing, word) {
+			missing = append(missing, word)
+		}
+	}
+	if len(missing) > 0 && ws.seen <= wordSetsAfter {
+		return nil, nil
+	}
+	return sets, missing
+}
+
+func slicesContains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// keep holds s as word's set of generation key, within wordSetsBytes.
+func (ws *wordSets) keep(key []byte, word string, s *wordSet) {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	if !bytes.Equal(ws.key, key) {
+		return
+	}
+	size := 8 * len(s.bits)
+	if size > wordSetsBytes {
+		return
+	}
+	if ws.sets == nil {
+		ws.sets = map[string]*wordSet{}
+	}
+	if old, ok := ws.sets[word]; ok {
+		ws.bytes -= 8 * len(old.bits)
+	}
+	for ws.bytes+size > wordSetsBytes {
+		var lru string
+		var used uint64
+		for w, o := range ws.sets {
+			if lru == "" || o.used < used {
+				lru, used = w, o.used
+			}
+		}
+		ws.bytes -= 8 * len(ws.sets[lru].bits)
+		delete(ws.sets, lru)
+	}
+	s.used = ws.tick
+	ws.sets[word] = s
+	ws.bytes += size
+}
+
+// readWordSet reads the documents that hold word in wordSetColumns, nil
+// when a rowid is beyond wordSetMaxRowid. FTS5 hands SQLite the rowids;
+// group_concat turns them into one value, a tenth of the CPU of a row each
+// through database/sql.
+func (tx *Tx) readWordSet(ctx context.Context, word string) (*wordSet, error) {
+	var s *wordSet
+	q := ftsWords{last: word, starts: []string{word}}.query(wordSetColumns)
+	err := tx.QueryRowContext(ctx, `SELECT group_concat(rowid) FROM people_search WHERE people_search MATCH ?`, q).Scan(scanFunc(func(v any) error {
+		b, _ := v.([]byte)
+		if str, ok := v.(string); ok {
+			b = []byte(str)
+		}
+		var err error
+		s, err = parseWordSet(b)
+		return err
+	}))
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// scanFunc is a sql.Scanner of a function.
+type scanFunc func(v any) error
+
+func (f scanFunc) Scan(v any) error { return f(v) }
+
+// parseWordSet reads group_concat's list of rowids; nil for one beyond
+// wordSetMaxRowid.
+func parseWordSet(list []byte) (*wordSet, error) {
+	s := &wordSet{}
+	for len(list) > 0 {
+		end := bytes.IndexByte(list, ',')
+		if end < 0 {
+			end = len(list)
+		}
+		id, err := strconv.ParseInt(string(list[:end]), 10, 64)
+		if err != nil {
+			return nil, err
+		}
+		if id < 0 || id > wordSetMaxRowid {
+			return nil, nil
+		}
+		i := int(id >> 6)
+		if i >= len(s.bits) {
+			s.bits = append(s.bits, make([]uint64, i+1-len(s.bits))...)
+		}
+		s.bits[i] |= 1 << (id & 63)
+		if end == len(list) {
+			break
+		}
+		list = list[end+1:]
+	}
+	s.bits = s.bits[:len(s.bits):len(s.bits)]
+	return s, nil
+}
+
+// unionSets is the set of the documents that hold any of words.
+func unionSets(sets map[string]*wordSet, words []string) *wordSet {
+	n := 0
+	for _, w := range words {
+		n = max(n, len(sets[w].bits))
+	}
+	u := &wordSet{bits: make([]uint64, n)}
+	for _, w := range words {
+		for i, b := range sets[w].bits {
+			u.bits[i] |= b
+		}
+	}
+	return u
+}
+
+// countAnd counts the documents in every group, less those of unlisted.
+func countAnd(groups []*wordSet, unlisted []int64) int {
+	n := len(groups[0].bits)
+	for _, g := range groups[1:] {
+		n = min(n, len(g.bits))
+	}
+	count := 0
+	for i := 0; i < n; i++ {
+		x := groups[0].bits[i]
+		for _, g := range groups[1:] {
+			x &= g.bits[i]
+		}
+		count += bits.OnesCount64(x)
+	}
+	for _, pk := range unlisted {
+		in := true
+		for _, g := range groups {
+			if !g.has(pk) {
+				in = false
+				break
+			}
+		}
+		if in {
+			count--
+		}
+	}
+	return count
+}

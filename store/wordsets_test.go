@@ -1,0 +1,219 @@
+package store
+
+import (
+	"context"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+)
+
+// wordSets counts every search as FTS5 does (searchCountSQL): random
+// queries of common and rare words, with and without diacritics, the last
+// word whole or begun, over people with and without majors, some deleted
+// or restricted; and after each kind of change to the index, by our
+// writes and by SQL of no store's path, its sets of the generation before
+// are not used.
+func TestWordSetsCountAsFTS5(t *testing.T) {
+	defer func(after int) { wordSetsAfter = after }(wordSetsAfter)
+	wordSetsAfter = 0
+	db := openTest(t)
+	ctx := context.Background()
+	rnd := rand.New(rand.NewPCG(19, 26))
+	families := []string{"Nguyễn", "Trần", "Lê", "Phạm", "Pham", "Hoàng", "Huỳnh", "Thạch"}
+	middles := []string{"Thị", "Văn", "Minh", "Thanh", "Quốc", "Thị Thanh", "", "Hoàng"}
+	givens := []string{"Tâm", "Tám", "Khoa", "Khôi", "Lan", "Long", "Bảo", "Hân", "An", "Anh", "Hòa", "Thủy"}
+	majors := []string{"", "", "Khoa học máy tính", "Tâm lý học", "Sư phạm Toán", "Luật", "Y khoa", "Văn học"}
+	pick := func(s []string) string { return s[rnd.IntN(len(s))] }
+	var names []string
+	create := func() {
+		p, err := db.CreatePerson(ctx, &pb.Person{FamilyName: pick(families), MiddleName: pick(middles), GivenName: pick(givens)}, CreateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, p.Name)
+		if major := pick(majors); major != "" {
+			if _, err := db.CreateQualification(ctx, p.Name, &pb.Qualification{Kind: pb.Qualification_DEGREE, Level: "DAI_HOC",
+				Major: major, Year: 2001}, CreateOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for range 150 {
+		create()
+	}
+	vocab := strings.Fields(strings.Join(append(append(append(families, middles...), givens...), majors...), " "))
+	vocab = append(vocab, "xyz", "nguyen", "thi", "tam", "khoa", "hoa", "thuy")
+	var queries []string
+	for range 120 {
+		words := make([]string, 1+rnd.IntN(4))
+		for i := range words {
+			words[i] = pick(vocab)
+		}
+		if last := []rune(words[len(words)-1]); rnd.IntN(3) == 0 && len(last) > 1 {
+			words[len(words)-1] = string(last[:1+rnd.IntN(len(last)-1)])
+		}
+		q := strings.Join(words, " ")
+		if rnd.IntN(2) == 0 {
+			q = strings.ToLower(q)
+		}
+		queries = append(queries, q)
+	}
+	queries = append(queries, "k", "t", "ng", "Nguyễn Thị Thanh Tâm", "pham minh khoa", "khoa hoc", "xyz abc")
+
+	check := func(when string) {
+		t.Helper()
+		inMemory := 0
+		for _, q := range queries {
+			var want, got int
+			var ok bool
+			err := db.read(ctx, func(tx *Tx) error {
+				l, err := tx.searchListing(ctx, SearchQuery{Query: q})
+				if err != nil {
+					return err
+				}
+				if l.countWords == nil {
+					t.Fatalf("%q: no words to count", q)
+				}
+				s, args := l.countSQL()
+				if err := tx.QueryRowContext(ctx, s, args...).Scan(&want); err != nil {
+					return err
+				}
+				got, ok, err = db.wordSets.countWords(ctx, tx, *l.countWords)
+				return err
+			})
+			if err != nil {
+				t.Fatalf("%s, %q: %v", when, q, err)
+			}
+			if ok {
+				inMemory++
+				if got != want {
+					t.Errorf("%s, %q: counted %d in memory, %d by FTS5", when, q, got, want)
+				}
+			}
+		}
+		if inMemory < len(queries)/2 {
+			t.Errorf("%s: %d of %d queries counted in memory", when, inMemory, len(queries))
+		}
+	}
+	check("created")
+	check("created, the sets held")
+	steps := []struct {
+		name   string
+		change func()
+	}{
+		{"more created", func() {
+			for range 10 {
+				create()
+			}
+		}},
+		{"renamed", func() {
+			for _, n := range names[:20] {
+				if _, err := db.UpdatePerson(ctx, n, WriteOptions{}, func(p *pb.Person) error {
+					p.GivenName, p.MiddleName = pick(givens), pick(middles)
+					return nil
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}},
+		{"deleted", func() {
+			for _, n := range names[20:30] {
+				if _, err := db.DeletePerson(ctx, n, WriteOptions{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}},
+		{"restricted", func() {
+			if _, err := db.writer.ExecContext(ctx, `UPDATE people SET restricted = 1 WHERE pk % 7 = 0`); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"out of the index by SQL", func() {
+			if _, err := db.writer.ExecContext(ctx, `DELETE FROM people_search WHERE rowid IN (SELECT pk FROM people WHERE pk % 5 = 1)`); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"one document by SQL", func() {
+			if _, err := db.writer.ExecContext(ctx, `INSERT INTO people_search(rowid, name_exact, name_folded, other_exact, other_folded)
+				VALUES (100000, 'x', 'nguyen thi tam', 'y', 'khoa hoc')`); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"optimized", func() {
+			if err := db.write(ctx, false, nil, func(tx *Tx) error { return tx.optimizeSearchIndexes(ctx) }); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	key := func() string {
+		var avg, idx []byte
+		if err := db.reader.QueryRowContext(ctx, wordSetsKeySQL).Scan(&avg, &idx); err != nil {
+			t.Fatal(err)
+		}
+		return string(avg) + "\xff" + string(idx)
+	}
+	for _, s := range steps {
+		before := key()
+		s.change()
+		// Each change of the index moves the generation by itself;
+		// deleting or restricting someone changes no document (the
+		// unlisted are read at each count).
+		if moved := key() != before; moved != (s.name != "restricted" && s.name != "deleted") {
+			t.Errorf("%s: the generation moved: %v", s.name, moved)
+		}
+		check(s.name)
+	}
+}
+
+// A generation's sets are read only once it has served wordSetsAfter
+// counts by FTS5, and no more of them are held than wordSetsBytes.
+func TestWordSetsBounds(t *testing.T) {
+	defer func(after, most int) { wordSetsAfter, wordSetsBytes = after, most }(wordSetsAfter, wordSetsBytes)
+	wordSetsAfter = 2
+	db := openTest(t)
+	ctx := context.Background()
+	for i := range 200 {
+		if _, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Nguyễn", MiddleName: "Thị", GivenName: []string{"Tâm", "Lan"}[i%2]}, CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func(q string) bool {
+		t.Helper()
+		var ok bool
+		if err := db.read(ctx, func(tx *Tx) error {
+			l, err := tx.searchListing(ctx, SearchQuery{Query: q})
+			if err != nil {
+				return err
+			}
+			_, ok, err = db.wordSets.countWords(ctx, tx, *l.countWords)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	for i, want := range []bool{false, false, true, true} {
+		if got := count("nguyen thi tam"); got != want {
+			t.Errorf("count %d in memory: %v, want %v", i+1, got, want)
+		}
+	}
+	held := func() (n, bytes int) {
+		db.wordSets.mu.Lock()
+		defer db.wordSets.mu.Unlock()
+		return len(db.wordSets.sets), db.wordSets.bytes
+	}
+	if n, _ := held(); n != 3 {
+		t.Errorf("%d sets held, want 3", n)
+	}
+	// Room for two sets: the least recently used goes.
+	_, bytes := held()
+	wordSetsBytes = bytes * 2 / 3
+	if !count("nguyen lan") {
+		t.Error("not counted in memory")
+	}
+	if n, b := held(); n != 2 || b > wordSetsBytes {
+		t.Errorf("%d sets of %d bytes held, want 2 within %d", n, b, wordSetsBytes)
+	}
+}
