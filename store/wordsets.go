@@ -70,6 +70,9 @@ type wordSets struct {
 	sets  map[string]*wordSet
 	bytes int
 	tick  uint64
+	// reading is the words whose sets a reader is reading: the others
+	// count by FTS5 meanwhile rather than read the same set at once.
+	reading map[string]bool
 }
 
 // wordSet is the rowids of the documents that hold a word in
@@ -101,6 +104,9 @@ func (ws *wordSets) countWords(ctx context.Context, tx *Tx, w ftsWords) (n int, 
 	sets, missing := ws.lookUp(key, words)
 	if sets == nil {
 		return 0, false, nil
+	}
+	if len(missing) > 0 {
+		defer ws.done(missing)
 	}
 	for _, word := range missing {
 		s, err := tx.readWordSet(ctx, word)
@@ -147,6 +153,8 @@ func (ws *wordSets) lookUp(key []byte, words []string) (sets map[string]*wordSet
 	defer ws.mu.Unlock()
 	if !bytes.Equal(ws.key, key) {
 		ws.key, ws.seen, ws.sets, ws.bytes = key, 0, nil, 0
+		// Readers of the generation before drop what they read (keep).
+		ws.reading = nil
 	}
 	ws.seen++
 	ws.tick++
@@ -162,7 +170,27 @@ func (ws *wordSets) lookUp(key []byte, words []string) (sets map[string]*wordSet
 	if len(missing) > 0 && ws.seen <= wordSetsAfter {
 		return nil, nil
 	}
+	for _, word := range missing {
+		if ws.reading[word] {
+			return nil, nil
+		}
+	}
+	if len(missing) > 0 && ws.reading == nil {
+		ws.reading = map[string]bool{}
+	}
+	for _, word := range missing {
+		ws.reading[word] = true
+	}
 	return sets, missing
+}
+
+// done ends the reading of the sets of words.
+func (ws *wordSets) done(words []string) {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	for _, word := range words {
+		delete(ws.reading, word)
+	}
 }
 
 func slicesContains(s []string, v string) bool {

@@ -217,3 +217,71 @@ func TestWordSetsBounds(t *testing.T) {
 		t.Errorf("%d sets of %d bytes held, want 2 within %d", n, b, wordSetsBytes)
 	}
 }
+
+// Any query counts in memory as by FTS5, or falls back to it.
+func FuzzWordSetsCount(f *testing.F) {
+	defer func(after int) { wordSetsAfter = after }(wordSetsAfter)
+	wordSetsAfter = 0
+	db := openTest(f)
+	ctx := context.Background()
+	for i, p := range [][3]string{{"Nguyễn", "Thị Thanh", "Tâm"}, {"Phạm", "Minh", "Khoa"}, {"Pham", "", "Khôi"},
+		{"Lê", "Hoàng", "Long"}, {"Thạch", "Sa", "Ruol"}, {"Trần", "Quốc", "Bảo"}, {"Huỳnh", "Thị Ngọc", "Hân"}, {"Nguyễn", "Văn", "Tám"}} {
+		got, err := db.CreatePerson(ctx, &pb.Person{FamilyName: p[0], MiddleName: p[1], GivenName: p[2]}, CreateOptions{})
+		if err != nil {
+			f.Fatal(err)
+		}
+		if i%2 == 0 {
+			if _, err := db.CreateQualification(ctx, got.Name, &pb.Qualification{Kind: pb.Qualification_DEGREE, Level: "DAI_HOC",
+				Major: "Khoa học Tâm lý", Year: 2001}, CreateOptions{}); err != nil {
+				f.Fatal(err)
+			}
+		}
+	}
+	for _, q := range []string{"nguyen thi", "Phạm Khoa", "k", "tâm lý", "th", "hoc khoa t", "Ngọc Hân", "x"} {
+		f.Add(q)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		err := db.read(ctx, func(tx *Tx) error {
+			l, err := tx.searchListing(ctx, SearchQuery{Query: q})
+			if err != nil || l.countWords == nil {
+				return nil
+			}
+			s, args := l.countSQL()
+			var want int
+			if err := tx.QueryRowContext(ctx, s, args...).Scan(&want); err != nil {
+				return nil // FTS5 refuses the query; so does the search
+			}
+			got, ok, err := db.wordSets.countWords(ctx, tx, *l.countWords)
+			if err != nil {
+				return err
+			}
+			if ok && got != want {
+				t.Errorf("%q: counted %d in memory, %d by FTS5", q, got, want)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// While one reader reads a word's set, others count by FTS5 rather than
+// read it too.
+func TestWordSetsReadOnce(t *testing.T) {
+	defer func(after int) { wordSetsAfter = after }(wordSetsAfter)
+	wordSetsAfter = 0
+	var ws wordSets
+	key := []byte("generation")
+	if sets, missing := ws.lookUp(key, []string{"nguyen", "thi"}); sets == nil || len(missing) != 2 {
+		t.Fatalf("first reader: %v, %v", sets, missing)
+	}
+	if sets, _ := ws.lookUp(key, []string{"thi", "tam"}); sets != nil {
+		t.Error("a second reader reads thi too")
+	}
+	ws.keep(key, "nguyen", &wordSet{bits: []uint64{1}})
+	ws.done([]string{"nguyen", "thi"})
+	if sets, missing := ws.lookUp(key, []string{"nguyen", "thi"}); sets["nguyen"] == nil || len(missing) != 1 {
+		t.Errorf("after: %v, %v", sets, missing)
+	}
+}
