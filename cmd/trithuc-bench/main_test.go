@@ -116,7 +116,7 @@ func TestHarnessPocketBase(t *testing.T) {
 				t.Errorf("run %d: the report lacks %q", i, want)
 			}
 		}
-		loaded := strings.Contains(stderr.String(), "loading 300 people into PocketBase")
+		loaded := strings.Contains(stderr.String(), "seeding 300 people into PocketBase")
 		if loaded != (i == 0) {
 			t.Errorf("run %d: loaded PocketBase: %v\n%s", i, loaded, stderr.String())
 		}

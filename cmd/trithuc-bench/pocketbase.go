@@ -189,9 +189,50 @@ func (e *pbError) Error() string { return e.msg }
 
 // startPocketBase starts the binary bin on a loopback port with its data in
 // dir, creating its superuser and collections when they are missing, and
-// loads the people that dir does not hold yet: the first n that the bench
-// database was made with (same seed, same order).
+// seeds it with the people that dir does not hold yet: the first n that the
+// bench database was made with (same seed, same order).
 func startPocketBase(ctx context.Context, bin, dir string, seed uint64, n int, stderr io.Writer) (*pbPeer, error) {
+	p, err := servePocketBase(ctx, bin, dir)
+	if err != nil {
+		return nil, err
+	}
+	have, err := p.seeded(ctx)
+	if err != nil {
+		p.stop()
+		return nil, err
+	}
+	if have < n {
+		// Written while it is stopped, each process alone on the file.
+		p.stop()
+		if err := seedPocketBase(ctx, filepath.Join(dir, "pb_data", "data.db"), seed, have, n-have, stderr); err != nil {
+			return nil, err
+		}
+		if p, err = servePocketBase(ctx, bin, dir); err != nil {
+			return nil, err
+		}
+		if have, err = p.seeded(ctx); err != nil || have != n {
+			p.stop()
+			return nil, fmt.Errorf("PocketBase holds %d of the %d people seeded (%v)", have, n, err)
+		}
+	}
+	p.people = n
+	var health struct{ Data struct{ Version string } }
+	if p.call(ctx, "GET", "/api/health", nil, &health) == nil {
+		p.version = health.Data.Version
+	}
+	return p, nil
+}
+
+// seeded is how many synthetic people the peer holds (pbID's; creates
+// draw other ids).
+func (p *pbPeer) seeded(ctx context.Context) (int, error) {
+	return p.count(ctx, `id ~ "p00000%"`)
+}
+
+// servePocketBase starts the binary bin on a loopback port with its data in
+// dir, as the superuser, making its people and qualifications collections
+// when they are missing.
+func servePocketBase(ctx context.Context, bin, dir string) (*pbPeer, error) {
 	if _, err := os.Stat(bin); err != nil {
 		return nil, fmt.Errorf("--pocketbase %s: %w (build it with %s)", bin, err, pbInstallHint)
 	}
@@ -209,7 +250,7 @@ func startPocketBase(ctx context.Context, bin, dir string, seed uint64, n int, s
 	}
 	addr := lis.Addr().String()
 	lis.Close()
-	logf, err := os.Create(filepath.Join(dir, "pocketbase.log"))
+	logf, err := os.OpenFile(filepath.Join(dir, "pocketbase.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err
 	}
@@ -244,9 +285,6 @@ func startPocketBase(ctx context.Context, bin, dir string, seed uint64, n int, s
 		return nil, err
 	}
 	p.token = auth.Token
-	if err := p.call(ctx, "PATCH", "/api/settings", map[string]any{"batch": map[string]any{"enabled": true, "maxRequests": 1000, "timeout": 120, "maxBodySize": 64 << 20}}, nil); err != nil {
-		return nil, err
-	}
 	var col struct{ ID string }
 	if err := p.call(ctx, "GET", "/api/collections/people", nil, &col); err != nil {
 		if e, isPB := err.(*pbError); !isPB || e.status != http.StatusNotFound {
@@ -259,50 +297,8 @@ func startPocketBase(ctx context.Context, bin, dir string, seed uint64, n int, s
 			return nil, err
 		}
 	}
-	have, err := p.count(ctx, `id ~ "p00000%"`)
-	if err != nil {
-		return nil, err
-	}
-	if have < n {
-		if err := p.load(ctx, seed, have, n-have, stderr); err != nil {
-			return nil, fmt.Errorf("loading PocketBase: %w", err)
-		}
-	}
-	p.people = n
-	var health struct{ Data struct{ Version string } }
-	if p.call(ctx, "GET", "/api/health", nil, &health) == nil {
-		p.version = health.Data.Version
-	}
 	ok = true
 	return p, nil
-}
-
-// load adds n synthetic people from start (and their qualifications)
-// through the batch API, a transaction of 100 people each.
-func (p *pbPeer) load(ctx context.Context, seed uint64, start, n int, stderr io.Writer) error {
-	fmt.Fprintf(stderr, "trithuc-bench: loading %d people into PocketBase through /api/batch\n", n)
-	t := time.Now()
-	i := start
-	// The organizations are the bench database's, so that the generator
-	// draws the same people.
-	for b := range synth.Batches(ctx, seed, start, n, 100, synth.OrganizationsFor(start+n)) {
-		var reqs []map[string]any
-		for _, prof := range b.Profiles {
-			id := pbID(i)
-			i++
-			reqs = append(reqs, map[string]any{"method": "POST", "url": "/api/collections/people/records", "body": pbPerson(id, prof.Person, prof.Qualifications)})
-			for _, q := range prof.Qualifications {
-				reqs = append(reqs, map[string]any{"method": "POST", "url": "/api/collections/qualifications/records", "body": map[string]any{
-					"person": id, "kind": int(q.Kind), "level": q.Level, "major": q.Major, "field": q.Field,
-					"institution": q.Institution, "country": q.Country, "year": q.Year}})
-			}
-		}
-		if err := p.call(ctx, "POST", "/api/batch", map[string]any{"requests": reqs}, nil); err != nil {
-			return err
-		}
-	}
-	fmt.Fprintf(stderr, "trithuc-bench: PocketBase loaded %d people in %s\n", i-start, time.Since(t).Round(time.Second))
-	return ctx.Err()
 }
 
 // count is how many people filter selects.

@@ -36,7 +36,7 @@ func (r *report) writePocketBase(w io.Writer) {
 		v = pocketBaseVersion
 	}
 	fmt.Fprintf(w, "#### PocketBase, same rows, same run\n\n")
-	fmt.Fprintf(w, "PocketBase %s (examples/base, defaults but for dev mode off; a superuser's token) holds the same %d synthetic people in a `people` collection and their qualifications in a related one, loaded through `/api/batch`; both are called over REST (JSON over HTTP/1.1), right after each other at each concurrency. Ratio: trithuc's calls/s over PocketBase's.", v, r.cfg.people)
+	fmt.Fprintf(w, "PocketBase %s (examples/base, defaults but for dev mode off; a superuser's token) holds the same %d synthetic people in a `people` collection and their qualifications in a related one (the collections made through its API, the records written into its data.db while it was stopped, as its API stores them); both are called over REST (JSON over HTTP/1.1), right after each other at each concurrency. Ratio: trithuc's calls/s over PocketBase's.", v, r.cfg.people)
 	if r.pbPeakRSS > 0 {
 		fmt.Fprintf(w, " PocketBase's peak resident set: %s.", mib(r.pbPeakRSS))
 	}
