@@ -96,29 +96,14 @@ func bodyTooLarge(w http.ResponseWriter, r *http.Request, max int64) {
 }
 
 // tooLargeStatus is the status of a REST body over max bytes, size when it
-// said its length (-1 if not): the ErrorInfo gRPC's refusal has
-// (checkSize), REQUEST_TOO_LARGE with the limit and the size, so that a
-// client branches on one reason whichever way it called. An import's file
-// has its own, larger, limit, which UploadImport holds to as well: the
-// message says to split the file.
+// said its length (-1 if not): gRPC's refusal (requestTooLarge). An
+// import's file has its own, larger, limit, which UploadImport holds to
+// as well: the message says to split the file.
 func tooLargeStatus(r *http.Request, max, size int64) *status.Status {
-	md := map[string]string{"limitBytes": strconv.FormatInt(max, 10)}
-	what := "the request body"
-	if size >= 0 {
-		what += fmt.Sprintf(" is %d bytes;", size)
-		md["sizeBytes"] = strconv.FormatInt(size, 10)
-	} else {
-		what += " is too large:"
-	}
-	text := fmt.Sprintf("%s the limit is %d bytes (--max-request-bytes)", what, max)
 	if r.Pattern == importRoute {
-		text = fmt.Sprintf("%s the limit of an import's file is %d bytes: split the file into smaller ones and import each", what, max)
+		return requestTooLarge("the import's file", size, max, "an import's own limit", adviceSplit)
 	}
-	st := status.New(codes.ResourceExhausted, text)
-	if d, err := st.WithDetails(&errdetails.ErrorInfo{Reason: reasonRequestTooLarge, Domain: errorDomain, Metadata: md}); err == nil {
-		return d
-	}
-	return st
+	return requestTooLarge("the request", size, max, "--max-request-bytes", adviceSendLess)
 }
 
 func writeStatus(w http.ResponseWriter, r *http.Request, st *status.Status, code int) {

@@ -253,7 +253,9 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		// No message over MaxRequestBytes, for every method: one up to
 		// twice that is refused by requestSizeUnary with an ErrorInfo
 		// naming the limit, a larger one by grpc-go from its length
-		// prefix, before allocating it (grpcRecvLimit). An import's
+		// prefix, before allocating it (grpcRecvLimit), in its own words:
+		// grpc-go writes that status itself, from inside RecvMsg, before
+		// any code of ours sees the error. An import's
 		// larger file comes to UploadImport in chunks (REST's imports
 		// take the in-process path, inproc.go, and their route has its
 		// own limit). The tap (gate.go) lets no call without a valid

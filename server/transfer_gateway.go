@@ -4,18 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math"
 	"mime"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/utilities"
 	"google.golang.org/genproto/googleapis/api/httpbody"
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -118,16 +115,6 @@ func (s *Server) requestSizeStream(srv any, ss grpc.ServerStream, info *grpc.Str
 	return handler(srv, &sizedStream{ServerStream: ss, s: s, method: info.FullMethod})
 }
 
-// grpcRecvLimit is the gRPC transport's limit on a message: twice the
-// request limit, so that a message a little over it, as a client that
-// misjudged its batch sends, is read and refused by checkSize with an
-// ErrorInfo naming the limit; a larger one grpc-go still refuses from its
-// length prefix, unread (RESOURCE_EXHAUSTED without details), so that no
-// caller makes the server hold more than this.
-func grpcRecvLimit(maxRequest int) int {
-	return int(min(2*int64(maxRequest), math.MaxInt32))
-}
-
 type sizedStream struct {
 	grpc.ServerStream
 	s      *Server
@@ -141,9 +128,7 @@ func (ss *sizedStream) RecvMsg(m any) error {
 	return ss.s.checkSize(ss.Context(), ss.method, m)
 }
 
-// checkSize refuses a request over MaxRequestBytes: RESOURCE_EXHAUSTED
-// with an ErrorInfo, REQUEST_TOO_LARGE, whose metadata give the limit and
-// the size.
+// checkSize refuses a request over MaxRequestBytes (requestTooLarge).
 func (s *Server) checkSize(ctx context.Context, method string, req any) error {
 	msg, ok := req.(proto.Message)
 	c := callFrom(ctx)
@@ -154,16 +139,7 @@ func (s *Server) checkSize(ctx context.Context, method string, req any) error {
 	if n <= s.cfg.MaxRequestBytes {
 		return nil
 	}
-	text := fmt.Sprintf("the request is %d bytes; the limit is %d (--max-request-bytes)", n, s.cfg.MaxRequestBytes)
-	if method == importMethod {
-		text += ": send a larger file over gRPC with UploadImport, in chunks (the Go client's UploadImport does)"
-	}
-	st, err := status.New(codes.ResourceExhausted, text).WithDetails(&errdetails.ErrorInfo{Reason: reasonRequestTooLarge, Domain: errorDomain,
-		Metadata: map[string]string{"limitBytes": strconv.Itoa(s.cfg.MaxRequestBytes), "sizeBytes": strconv.Itoa(n)}})
-	if err != nil {
-		return status.Error(codes.ResourceExhausted, text)
-	}
-	return st.Err()
+	return s.tooLarge(method, int64(n))
 }
 
 // operationsRoute is one REST route of google.longrunning.Operations.
