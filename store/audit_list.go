@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"go.einride.tech/aip/ordering"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
@@ -323,7 +324,7 @@ func auditOrder(orderBy string) ([]orderTerm, error) {
 	if orderBy != "" {
 		parsed, err := parseOrderBy(orderBy, auditOrderKeys, orderTerm{})
 		if err != nil {
-			return nil, err
+			return nil, byResources(orderBy, err)
 		}
 		terms = parsed[:len(parsed)-1]
 	}
@@ -333,6 +334,23 @@ func auditOrder(orderBy string) ([]orderTerm, error) {
 		terms = append(terms, timeTerm)
 	}
 	return append(terms, orderTerm{sortKey: sortKey{expr: "e.pk", kind: kindInt}, path: "pk", desc: timeTerm.desc}), nil
+}
+
+// byResources is the refusal of an order of the trail by its resources,
+// which a caller may well ask for (resources is a field of its filter):
+// it says why there is none and what to do instead; any other refusal
+// err, as it is.
+func byResources(orderBy string, err error) error {
+	var ob ordering.OrderBy
+	if ob.UnmarshalString(orderBy) != nil {
+		return err
+	}
+	for _, f := range ob.Fields {
+		if f.Path == "resources" || f.Path == "resource" {
+			return errorf(Invalid, "order_by", "cannot order by %q: an event names several resources (a person and their association, say), so the trail has no order by them; order by %s, each optionally followed by \"desc\", and keep to one resource's events with resource, or a filter such as resources:\"people/abc\"", f.Path, keyNames(auditOrderKeys))
+		}
+	}
+	return err
 }
 
 // auditTables is what sel selects in tx, with the filter and after its
