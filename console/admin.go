@@ -1,6 +1,7 @@
 package console
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
@@ -290,15 +292,21 @@ func (h *Handler) revokeKey(q *request) {
 type auditData struct {
 	Events                      []*pb.AuditEvent
 	Principal, Resource, Method string
+	Methods                     []labels.AuditMethod // the filter's choices
 	NextURL                     string
 }
 
+// auditTrail shows the trail, filtered. The method filter is chosen by a
+// method's words (labels.AuditMethods, the contract's methods) or typed,
+// its words or its name, whole or its last part, as the API takes it.
 func (h *Handler) auditTrail(q *request) {
 	v := q.r.URL.Query()
-	d := &auditData{Principal: v.Get("principal"), Resource: v.Get("resource"), Method: v.Get("method")}
+	method := labels.MethodNamed(v.Get("method"))
+	d := &auditData{Principal: v.Get("principal"), Resource: v.Get("resource"), Method: cmp.Or(labels.Method(method), method),
+		Methods: labels.AuditMethods()}
 	p := &page{Data: d}
 	resp, err := h.audit.ListAuditEvents(q.ctx(), &pb.ListAuditEventsRequest{PageSize: 100, PageToken: v.Get("page"),
-		Principal: d.Principal, Resource: d.Resource, Method: d.Method})
+		Principal: d.Principal, Resource: d.Resource, Method: method})
 	if status.Code(err) == codes.PermissionDenied {
 		// As the other admin pages: refused, not an empty trail.
 		q.fail(h, err)

@@ -84,6 +84,7 @@ var funcs = template.FuncMap{
 	"role":            roleLabel,
 	"outcome":         labels.Outcome,
 	"channel":         labels.Channel,
+	"method":          labels.Method,
 	"selected": func(a, b any) template.HTMLAttr {
 		if fmt.Sprint(a) == fmt.Sprint(b) {
 			return "selected"
