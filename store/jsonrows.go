@@ -23,6 +23,11 @@ type jsonValue struct {
 // parseJSONRows reads `[[v, ...], ...]`; a scalar element is a row of one.
 // It reads only what SQLite's JSON functions write: no objects, no nesting
 // deeper than two.
+//
+// The rows share one array of values, and both are sized from the text's
+// commas: values, and rows, are at most one more than the commas (strings
+// may hold more). Two allocations where appending grew both
+// (BENCHMARKS.md, issue 19, twenty-sixth session).
 func parseJSONRows(text string) ([]jsonRow, error) {
 	p := jsonParser{s: text}
 	p.space()
@@ -34,18 +39,22 @@ func parseJSONRows(text string) ([]jsonRow, error) {
 	if p.eat(']') {
 		return rows, nil
 	}
+	n := strings.Count(text, ",") + 1
+	vals := make([]jsonValue, 0, n)
+	rows = make([]jsonRow, 0, n)
 	for {
 		p.space()
 		var row jsonRow
 		if p.eat('[') {
 			p.space()
 			if !p.eat(']') {
+				start := len(vals)
 				for {
 					v, err := p.value()
 					if err != nil {
 						return nil, err
 					}
-					row = append(row, v)
+					vals = append(vals, v)
 					p.space()
 					if p.eat(']') {
 						break
@@ -54,6 +63,7 @@ func parseJSONRows(text string) ([]jsonRow, error) {
 						return nil, p.fail("want , or ]")
 					}
 				}
+				row = jsonRow(vals[start:len(vals):len(vals)])
 			}
 		} else {
 			v, err := p.value()
