@@ -94,13 +94,19 @@ type readInserter struct {
 	ids                                 map[string]int64
 	newest                              map[int64]int64
 	nums                                map[string]int64
+	// high is at least the largest key in audit_reads (-1: not read yet):
+	// an event of a later microsecond takes its first key without asking
+	// which keys of its microsecond are taken. Reads arrive in time order,
+	// so one query a transaction replaces one an event (BENCHMARKS.md,
+	// issue 19, twenty-sixth session).
+	high int64
 }
 
 func (a *auditInserter) reads(ctx context.Context) (*readInserter, error) {
 	if a.r != nil {
 		return a.r, nil
 	}
-	r := &readInserter{tx: a.tx, ids: map[string]int64{"": 0}, newest: map[int64]int64{}, nums: map[string]int64{}}
+	r := &readInserter{tx: a.tx, ids: map[string]int64{"": 0}, newest: map[int64]int64{}, nums: map[string]int64{}, high: -1}
 	for _, s := range []struct {
 		stmt **sql.Stmt
 		sql  string
@@ -160,14 +166,23 @@ func (r *readInserter) id(ctx context.Context, s string, us int64) (int64, error
 func (r *readInserter) insert(ctx context.Context, ev *AuditEvent) (bool, error) {
 	us := micros(ev.Time)
 	base := us << readKeyShift
-	var last sql.NullInt64
-	if err := r.last.QueryRowContext(ctx, base).Scan(&last); err != nil {
-		return false, dbError(err)
+	if r.high < 0 {
+		var high sql.NullInt64
+		if err := r.tx.QueryRowContext(ctx, `SELECT max(key) FROM audit_reads`).Scan(&high); err != nil {
+			return false, dbError(err)
+		}
+		r.high = max(high.Int64, 0)
 	}
 	key := base
-	if last.Valid {
-		if key = last.Int64 + 1; key>>readKeyShift != us {
-			return false, nil
+	if base <= r.high {
+		var last sql.NullInt64
+		if err := r.last.QueryRowContext(ctx, base).Scan(&last); err != nil {
+			return false, dbError(err)
+		}
+		if last.Valid {
+			if key = last.Int64 + 1; key>>readKeyShift != us {
+				return false, nil
+			}
 		}
 	}
 	args := []any{key}
@@ -190,6 +205,7 @@ func (r *readInserter) insert(ctx context.Context, ev *AuditEvent) (bool, error)
 	if _, err := r.ins.ExecContext(ctx, append(args, ev.RequestID, packed, others)...); err != nil {
 		return false, dbError(err)
 	}
+	r.high = max(r.high, key)
 	ev.pk, ev.ID, ev.compact, ev.stored = key, readEventID(key), true, len(ev.Resources)
 	return true, nil
 }

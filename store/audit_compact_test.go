@@ -443,3 +443,62 @@ func TestFailedAppendLeavesCompactReadsUnstored(t *testing.T) {
 		t.Errorf("%d events, want 3", len(evs))
 	}
 }
+
+// One append of reads from microseconds before, at and after those
+// already stored, and more than a microsecond holds: each event gets a
+// key of its own in its microsecond, as the keys taken are asked for only
+// where some may be (readInserter.high), and the one too many goes to
+// audit_events.
+func TestCompactReadKeysInOneAppend(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	t1 := time.Now().Truncate(time.Microsecond)
+	t0, t2 := t1.Add(-time.Microsecond), t1.Add(time.Microsecond)
+	read := func(at time.Time, i int) *AuditEvent {
+		ev := NewAuditEvent(at)
+		ev.Principal, ev.Method, ev.Code, ev.Read, ev.Resources = "key:a", "/x.Y/GetZ", "OK", true, []string{fmt.Sprintf("people/p%d", i)}
+		return ev
+	}
+	var first, second []*AuditEvent
+	for i := range 3 {
+		first = append(first, read(t1, i))
+	}
+	if err := db.AppendAudit(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	for i, at := range []time.Time{t2, t0, t1, t2, t0, t1} {
+		second = append(second, read(at, 10+i))
+	}
+	if err := db.AppendAudit(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	full := make([]*AuditEvent, 1<<readKeyShift+1)
+	for i := range full {
+		full[i] = read(t2.Add(time.Millisecond), 100+i)
+	}
+	if err := db.AppendAudit(ctx, full); err != nil {
+		t.Fatal(err)
+	}
+	keys := map[int64]bool{}
+	for i, ev := range append(append(first, second...), full...) {
+		if !ev.Stored() {
+			t.Fatalf("event %d not stored", i)
+		}
+		if i == len(first)+len(second)+len(full)-1 {
+			if ev.compact {
+				t.Errorf("the %dth event of a microsecond is in audit_reads", len(full))
+			}
+			continue
+		}
+		if !ev.compact || keys[ev.pk] || micros(ev.Time) != ev.pk>>readKeyShift {
+			t.Errorf("event %d at %d µs: key %d (compact %v, taken %v)", i, micros(ev.Time), ev.pk, ev.compact, keys[ev.pk])
+		}
+		keys[ev.pk] = true
+	}
+	for i, ev := range second {
+		got, err := db.GetAuditEvent(ctx, "auditEvents/"+ev.ID)
+		if err != nil || len(got.Resources) != 1 || got.Resources[0] != fmt.Sprintf("people/p%d", 10+i) {
+			t.Errorf("event %d read back as %v, %v", i, got, err)
+		}
+	}
+}
