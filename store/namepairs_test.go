@@ -110,7 +110,11 @@ func compareNamesQuery(t *testing.T, db *DB, query string) string {
 		terms []string
 	}{{foldedPairs, foldedTerms}, {exactPairs, exactTerms}} {
 		err := db.read(ctx, func(tx *Tx) error {
-			w, err := tx.wordsOf(ctx, sp.terms)
+			gen, err := tx.searchIndexKey(ctx)
+			if err != nil {
+				return err
+			}
+			w, err := tx.wordsOf(ctx, sp.terms, gen)
 			if err != nil {
 				return err
 			}

@@ -31,6 +31,9 @@ type ftsWords struct {
 	// for by name: FTS5 answers a prefix by first merging the doclists of
 	// every word it begins (0028_search_terms.sql).
 	starts []string
+	// gen identifies the state of the index the words were resolved in
+	// (searchIndexKey), for the memory of its words (wordsets.go).
+	gen []byte
 }
 
 // prefixWords is the most words the start of a word is asked for as. The
@@ -39,9 +42,9 @@ const prefixWords = 16
 
 // wordsOf spells a query's words for the index, the last as the words of
 // the index that it begins.
-func (tx *Tx) wordsOf(ctx context.Context, terms []string) (ftsWords, error) {
-	w := ftsWords{whole: terms[:len(terms)-1], last: terms[len(terms)-1]}
-	starts, err := tx.wordsStarting(ctx, w.last)
+func (tx *Tx) wordsOf(ctx context.Context, terms []string, gen []byte) (ftsWords, error) {
+	w := ftsWords{whole: terms[:len(terms)-1], last: terms[len(terms)-1], gen: gen}
+	starts, err := tx.db.wordSets.startsOf(ctx, tx, gen, w.last)
 	w.starts = starts
 	return w, err
 }
@@ -192,7 +195,11 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 	}
 	foldedTerms, exactTerms := spellTerms(terms)
 	accented := !slices.Equal(foldedTerms, exactTerms)
-	folded, err := tx.wordsOf(ctx, foldedTerms)
+	gen, err := tx.searchIndexKey(ctx)
+	if err != nil {
+		return listing{}, err
+	}
+	folded, err := tx.wordsOf(ctx, foldedTerms, gen)
 	if err != nil {
 		return listing{}, err
 	}
@@ -250,7 +257,7 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 		restBand(0, mArg),
 	}
 	if accented {
-		exact, err := tx.wordsOf(ctx, exactTerms)
+		exact, err := tx.wordsOf(ctx, exactTerms, gen)
 		if err != nil {
 			return listing{}, err
 		}

@@ -73,7 +73,15 @@ type wordSets struct {
 	// reading is the words whose sets a reader is reading: the others
 	// count by FTS5 meanwhile rather than read the same set at once.
 	reading map[string]bool
+	// starts is the index's words that each start of a word asked for
+	// begins (wordsStarting), of the same generation: a search's last
+	// word is resolved by a seek in the term list for each word it may
+	// be (10 % of a search's CPU, BENCHMARKS.md, twenty-sixth pass).
+	starts map[string][]string
 }
+
+// startsMost bounds how many starts of words are remembered.
+const startsMost = 4096
 
 // wordSet is the rowids of the documents that hold a word in
 // wordSetColumns, as a bitset.
@@ -95,11 +103,13 @@ func (ws *wordSets) countWords(ctx context.Context, tx *Tx, w ftsWords) (n int, 
 	if len(w.starts) == 0 {
 		return 0, false, nil
 	}
-	var idx, avg []byte
-	if err := tx.QueryRowContext(ctx, wordSetsKeySQL).Scan(&avg, &idx); err != nil {
-		return 0, false, dbError(err)
+	key := w.gen
+	if key == nil {
+		var err error
+		if key, err = tx.searchIndexKey(ctx); err != nil {
+			return 0, false, err
+		}
 	}
-	key := append(append(append([]byte(nil), avg...), 0xff), idx...)
 	words := append(append([]string(nil), w.whole...), w.starts...)
 	sets, missing := ws.lookUp(key, words)
 	if sets == nil {
@@ -151,11 +161,7 @@ func (ws *wordSets) countWords(ctx context.Context, tx *Tx, w ftsWords) (n int, 
 func (ws *wordSets) lookUp(key []byte, words []string) (sets map[string]*wordSet, missing []string) {
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
-	if !bytes.Equal(ws.key, key) {
-		ws.key, ws.seen, ws.sets, ws.bytes = key, 0, nil, 0
-		// Readers of the generation before drop what they read (keep).
-		ws.reading = nil
-	}
+	ws.at(key)
 	ws.seen++
 	ws.tick++
 	sets = make(map[string]*wordSet, len(words))
@@ -182,6 +188,50 @@ func (ws *wordSets) lookUp(key []byte, words []string) (sets map[string]*wordSet
 		ws.reading[word] = true
 	}
 	return sets, missing
+}
+
+// at makes key the generation held, forgetting another's; ws.mu is held.
+func (ws *wordSets) at(key []byte) {
+	if !bytes.Equal(ws.key, key) {
+		ws.key, ws.seen, ws.sets, ws.bytes, ws.starts = key, 0, nil, 0, nil
+		// Readers of the generation before drop what they read (keep).
+		ws.reading = nil
+	}
+}
+
+// searchIndexKey reads what identifies the state of the search index in
+// tx (wordSetsKeySQL).
+func (tx *Tx) searchIndexKey(ctx context.Context) ([]byte, error) {
+	var idx, avg []byte
+	if err := tx.QueryRowContext(ctx, wordSetsKeySQL).Scan(&avg, &idx); err != nil {
+		return nil, dbError(err)
+	}
+	return append(append(append([]byte(nil), avg...), 0xff), idx...), nil
+}
+
+// startsOf is tx.wordsStarting(prefix) of the generation key, remembered.
+// The words returned are shared: callers do not change them.
+func (ws *wordSets) startsOf(ctx context.Context, tx *Tx, key []byte, prefix string) ([]string, error) {
+	ws.mu.Lock()
+	ws.at(key)
+	words, ok := ws.starts[prefix]
+	ws.mu.Unlock()
+	if ok {
+		return words, nil
+	}
+	words, err := tx.wordsStarting(ctx, prefix)
+	if err != nil {
+		return nil, err
+	}
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	if bytes.Equal(ws.key, key) {
+		if ws.starts == nil || len(ws.starts) >= startsMost {
+			ws.starts = map[string][]string{}
+		}
+		ws.starts[prefix] = words
+	}
+	return words, nil
 }
 
 // done ends the reading of the sets of words.

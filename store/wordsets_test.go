@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -284,4 +285,74 @@ func TestWordSetsReadOnce(t *testing.T) {
 	if sets, missing := ws.lookUp(key, []string{"nguyen", "thi"}); sets["nguyen"] == nil || len(missing) != 1 {
 		t.Errorf("after: %v, %v", sets, missing)
 	}
+}
+
+// The words a search's last word begins are remembered for the state of
+// the index they were read in: a word a write adds, and one a delete
+// takes away, are in the next search's words, by our writes and by SQL.
+func TestPrefixWordsFollowTheIndex(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	create := func(family, middle, given string) string {
+		p, err := db.CreatePerson(ctx, &pb.Person{FamilyName: family, MiddleName: middle, GivenName: given}, CreateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Name
+	}
+	found := func(q string) []string {
+		t.Helper()
+		var names []string
+		for range 2 { // the second from memory
+			people, page, err := db.SearchPeople(ctx, SearchQuery{Query: q}, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			names = names[:0]
+			for _, p := range people {
+				names = append(names, p.GivenName)
+			}
+			if page.TotalSize != len(people) {
+				t.Errorf("%q: total_size %d for %d people", q, page.TotalSize, len(people))
+			}
+		}
+		slices.Sort(names)
+		return names
+	}
+	create("Nguyễn", "Văn", "Thanh")
+	create("Trần", "Thị", "Lan")
+	if got := found("van tha"); !slices.Equal(got, []string{"Thanh"}) {
+		t.Fatalf("van tha: %v", got)
+	}
+	db.wordSets.mu.Lock()
+	held := db.wordSets.starts["tha"]
+	db.wordSets.mu.Unlock()
+	if !slices.Equal(held, []string{"thanh"}) {
+		t.Errorf("the words of tha held: %v", held)
+	}
+	thao := create("Lê", "Văn", "Thảo")
+	if got := found("van tha"); !slices.Equal(got, []string{"Thanh", "Thảo"}) {
+		t.Errorf("van tha after a create: %v", got)
+	}
+	if _, err := db.DeletePerson(ctx, thao, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := found("van tha"); !slices.Equal(got, []string{"Thanh"}) {
+		t.Errorf("van tha after a delete: %v", got)
+	}
+	if _, err := db.writer.ExecContext(ctx, `INSERT INTO people_search(rowid, name_exact, name_folded, other_exact, other_folded)
+		VALUES (100000, 'x', 'van thach', 'y', 'z')`); err != nil {
+		t.Fatal(err)
+	}
+	db.read(ctx, func(tx *Tx) error {
+		gen, err := tx.searchIndexKey(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		words, err := db.wordSets.startsOf(ctx, tx, gen, "tha")
+		if err != nil || !slices.Equal(words, []string{"thach", "thanh", "thao"}) {
+			t.Errorf("tha after a document by SQL: %v %v", words, err)
+		}
+		return nil
+	})
 }
