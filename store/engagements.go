@@ -155,14 +155,8 @@ func (db *DB) CreateEngagement(ctx context.Context, parent string, e *pb.Engagem
 				return err
 			}
 		}
-		pool, err := tx.poolByName(ctx, parent, "parent")
+		pool, err := tx.poolTakingChildren(ctx, parent)
 		if err != nil {
-			return err
-		}
-		if pool.handedOver {
-			return errHandedOver(parent)
-		}
-		if err := tx.liveUnder(ctx, parent); err != nil {
 			return err
 		}
 		personID, err := PersonID(e.Person, "engagement.person")
@@ -305,19 +299,12 @@ func (db *DB) UpdateEngagement(ctx context.Context, name string, o WriteOptions,
 }
 
 func (db *DB) DeleteEngagement(ctx context.Context, name string, o WriteOptions) error {
-	return db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
+	return db.deletePoolChild(ctx, name, o, `DELETE FROM engagements WHERE pk = ?`, func(tx *Tx) (int64, string, error) {
 		r, err := tx.engagement(ctx, name, "name")
 		if err != nil {
-			return err
+			return 0, "", err
 		}
-		if err := tx.liveUnder(ctx, name); err != nil {
-			return err
-		}
-		if err := checkEtag(o.Etag, r.e.Etag, "etag"); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM engagements WHERE pk = ?`, r.pk)
-		return dbError(err)
+		return r.pk, r.e.Etag, nil
 	})
 }
 

@@ -88,14 +88,8 @@ func (db *DB) CreateExpertPoolMember(ctx context.Context, parent string, m *pb.E
 				return err
 			}
 		}
-		pool, err := tx.poolByName(ctx, parent, "parent")
+		pool, err := tx.poolTakingChildren(ctx, parent)
 		if err != nil {
-			return err
-		}
-		if pool.handedOver {
-			return errHandedOver(parent)
-		}
-		if err := tx.liveUnder(ctx, parent); err != nil {
 			return err
 		}
 		personID, err := PersonID(m.Person, "expert_pool_member.person")
@@ -216,18 +210,11 @@ func (db *DB) UpdateExpertPoolMember(ctx context.Context, name string, o WriteOp
 }
 
 func (db *DB) DeleteExpertPoolMember(ctx context.Context, name string, o WriteOptions) error {
-	return db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
+	return db.deletePoolChild(ctx, name, o, `DELETE FROM expert_pool_members WHERE pk = ?`, func(tx *Tx) (int64, string, error) {
 		r, err := tx.member(ctx, name, "name")
 		if err != nil {
-			return err
+			return 0, "", err
 		}
-		if err := tx.liveUnder(ctx, name); err != nil {
-			return err
-		}
-		if err := checkEtag(o.Etag, r.m.Etag, "etag"); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM expert_pool_members WHERE pk = ?`, r.pk)
-		return dbError(err)
+		return r.pk, r.m.Etag, nil
 	})
 }

@@ -448,3 +448,40 @@ func listPoolChildren[R any](ctx context.Context, db *DB, c poolChildren, parent
 	})
 	return rows, page, err
 }
+
+// poolTakingChildren reads the pool parent names for a new member or
+// engagement: one handed to an administrator, or under a deleted
+// association, takes none.
+func (tx *Tx) poolTakingChildren(ctx context.Context, parent string) (*poolRow, error) {
+	pool, err := tx.poolByName(ctx, parent, "parent")
+	if err != nil {
+		return nil, err
+	}
+	if pool.handedOver {
+		return nil, errHandedOver(parent)
+	}
+	if err := tx.liveUnder(ctx, parent); err != nil {
+		return nil, err
+	}
+	return pool, nil
+}
+
+// deletePoolChild deletes a pool's member or engagement name by del, its
+// row's pk, once read (its pk and etag) by read, under a live association
+// and with the caller's etag, if any, current.
+func (db *DB) deletePoolChild(ctx context.Context, name string, o WriteOptions, del string, read func(tx *Tx) (int64, string, error)) error {
+	return db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
+		pk, current, err := read(tx)
+		if err != nil {
+			return err
+		}
+		if err := tx.liveUnder(ctx, name); err != nil {
+			return err
+		}
+		if err := checkEtag(o.Etag, current, "etag"); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, del, pk)
+		return dbError(err)
+	})
+}
