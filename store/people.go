@@ -32,6 +32,7 @@ const personColumns = `p.pk, p.id, p.family_name, p.middle_name, p.given_name, p
 type personRow struct {
 	pk       int64
 	revision int64
+	created  int64 // create_time, µs: with pk and revision, which person's state this is
 	deleted  bool
 	person   *pb.Person
 }
@@ -69,6 +70,7 @@ func scanPerson(s scanner, extra ...any) (*personRow, error) {
 		p.BirthDate = &date.Date{Year: year, Month: month, Day: day}
 	}
 	p.CreateTime = timestamppb.New(fromMicros(createTime))
+	r.created = createTime
 	p.RegistryDate = registryDate(registryStart, createTime)
 	p.UpdateTime = timestamppb.New(fromMicros(updateTm))
 	if deleteTime.Valid {

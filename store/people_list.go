@@ -44,7 +44,7 @@ func (db *DB) listPeopleShown(ctx context.Context, view pb.PersonView, shown Sho
 		if err != nil {
 			return err
 		}
-		if err := tx.attach(ctx, view, rows...); err != nil {
+		if err := tx.attachPage(ctx, view, rows...); err != nil {
 			return err
 		}
 		page = p

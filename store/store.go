@@ -63,6 +63,10 @@ type DB struct {
 	// for its counts (wordsets.go).
 	wordSets wordSets
 
+	// held holds what pages of BASIC profiles hold beside the people
+	// rows (heldcache.go).
+	held heldCache
+
 	// auditPeople remembers people's numbers in the trail (audit_people.go).
 	auditPeople personNums
 

@@ -71,5 +71,10 @@ func Since0049(peopleChangeUpdate string) []string {
 		`ALTER TABLE honor_campaigns DROP COLUMN delete_time`,
 		`ALTER TABLE expert_pools DROP COLUMN delete_time`,
 		// 0051 undone: nothing; what it counted and marked went with 0049.
+		// 0052 undone: the attach clock and its triggers.
+		`DROP TRIGGER organizations_attach_update`,
+		`DROP TRIGGER organizations_attach_delete`,
+		`DROP TRIGGER positions_attach_current`,
+		`DROP TABLE attach_clock`,
 	}
 }

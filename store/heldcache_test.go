@@ -1,0 +1,219 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"google.golang.org/genproto/googleapis/type/date"
+	"google.golang.org/protobuf/proto"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
+	"trithuc.gov.vn/trithuc/synth"
+)
+
+// TestHeldCacheAsRead wants every page of people, searched or listed, as
+// each kind of caller reads them (what they read of people's holdings, a
+// unit's scope), in each view, the same with what earlier pages left in
+// memory (heldcache.go) as read afresh: on a synthetic registry, after
+// each kind of write that changes what a BASIC page shows beside the
+// people rows (fields, roles, identifiers, current positions started,
+// edited, ended, made current, deleted, ended by their date passing, an
+// organization renamed) and the others that move a person (a rename,
+// delete and undelete, restriction, memberships).
+func TestHeldCacheAsRead(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := synth.Load(ctx, db, 19, 150); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	db.Now = func() time.Time { return now }
+	orgs, _, err := db.ListOrganizations(ctx, store.ListQuery{PageSize: 2})
+	if err != nil || len(orgs) < 2 {
+		t.Fatalf("organizations: %v, %v", orgs, err)
+	}
+	org := orgs[0]
+	hoa, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Lê", MiddleName: "Văn", GivenName: "Hoà",
+		Fields: []*pb.FieldOfExpertise{{Field: "fields/vn2008-3", Primary: true}}}, store.CreateOptions{ID: "hoa"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pos, err := db.CreatePosition(ctx, hoa.Name, &pb.Position{Organization: org.Name, Title: "Giảng viên", Current: true}, store.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	type query struct {
+		name string
+		page func(token string) ([]*pb.Person, string, error)
+	}
+	var queries []query
+	shown := map[string]store.Shown{
+		"all": store.ShownAll, "memberships": store.ShownMemberships, "profile": store.ShownProfile,
+		"association": store.ShownAssociation("associations/lien-hiep-hoi"),
+	}
+	for sname, s := range shown {
+		for _, scope := range []string{"", org.Name} {
+			for _, view := range []pb.PersonView{pb.PersonView_PERSON_VIEW_UNSPECIFIED, pb.PersonView_PERSON_VIEW_BASIC, pb.PersonView_PERSON_VIEW_FULL} {
+				at := fmt.Sprintf("%s, scope %q, view %v", sname, scope, view)
+				list := func(q store.ListQuery) func(string) ([]*pb.Person, string, error) {
+					return func(token string) ([]*pb.Person, string, error) {
+						q.PageToken, q.Shown, q.Scope = token, s, scope
+						people, page, err := db.ListPeople(ctx, q, view)
+						return people, page.NextPageToken, err
+					}
+				}
+				search := func(q store.SearchQuery) func(string) ([]*pb.Person, string, error) {
+					return func(token string) ([]*pb.Person, string, error) {
+						q.PageToken, q.Shown, q.Scope = token, s, scope
+						people, page, err := db.SearchPeople(ctx, q, view)
+						return people, page.NextPageToken, err
+					}
+				}
+				queries = append(queries,
+					query{"list, " + at, list(store.ListQuery{PageSize: 40})},
+					query{"list with the deleted, " + at, list(store.ListQuery{PageSize: 60, ShowDeleted: true})},
+					query{"list by name, " + at, list(store.ListQuery{PageSize: 50, OrderBy: "display_name"})},
+					query{"search lê, " + at, search(store.SearchQuery{Query: "lê", ListQuery: store.ListQuery{PageSize: 20}})},
+					query{"search hoa, " + at, search(store.SearchQuery{Query: "hoa", ListQuery: store.ListQuery{PageSize: 10}})},
+					query{"search names nguyen, " + at, search(store.SearchQuery{Query: "nguyen", NamesOnly: true, ListQuery: store.ListQuery{PageSize: 25}})},
+				)
+			}
+		}
+	}
+	readAll := func(step string) [][]*pb.Person {
+		var out [][]*pb.Person
+		for _, q := range queries {
+			var all []*pb.Person
+			token := ""
+			for {
+				people, next, err := q.page(token)
+				if err != nil {
+					t.Fatalf("%s: %s: %v", step, q.name, err)
+				}
+				all = append(all, people...)
+				if token = next; token == "" {
+					break
+				}
+			}
+			out = append(out, all)
+		}
+		return out
+	}
+	seenHoa := false
+	check := func(step string) {
+		t.Helper()
+		got := readAll(step) // with what the step before left in memory
+		if db.HeldEntries() == 0 {
+			t.Fatalf("%s: nothing held in memory", step)
+		}
+		db.ForgetHeld()
+		want := readAll(step)
+		for i, q := range queries {
+			if len(got[i]) != len(want[i]) {
+				t.Errorf("%s: %s: %d people, want %d", step, q.name, len(got[i]), len(want[i]))
+				continue
+			}
+			for j := range want[i] {
+				if want[i][j].Name == hoa.Name {
+					seenHoa = true
+				}
+				if !proto.Equal(got[i][j], want[i][j]) {
+					t.Errorf("%s: %s: person %d:\n got  %v\n want %v", step, q.name, j, got[i][j], want[i][j])
+					return
+				}
+			}
+		}
+	}
+	check("first")
+	if !seenHoa {
+		t.Fatal("people/hoa is on no page")
+	}
+
+	updatePerson := func(step string, apply func(p *pb.Person)) {
+		t.Helper()
+		if _, err := db.UpdatePerson(ctx, hoa.Name, store.WriteOptions{}, func(p *pb.Person) error { apply(p); return nil }); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		check(step)
+	}
+	updatePosition := func(step string, apply func(p *pb.Position)) {
+		t.Helper()
+		if _, err := db.UpdatePosition(ctx, pos.Name, store.WriteOptions{}, func(p *pb.Position) error { apply(p); return nil }); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		check(step)
+	}
+	updatePerson("field added", func(p *pb.Person) {
+		p.Fields = append(p.Fields, &pb.FieldOfExpertise{Field: "fields/vn2008-5"})
+	})
+	updatePerson("primary field changed", func(p *pb.Person) {
+		p.Fields[0].Primary, p.Fields[1].Primary = false, true
+	})
+	updatePerson("field removed", func(p *pb.Person) { p.Fields = p.Fields[1:] })
+	updatePerson("expert roles", func(p *pb.Person) {
+		p.ExpertRoles = []pb.Person_ExpertRole{pb.Person_CRITIQUE, pb.Person_CONSULTING}
+	})
+	updatePerson("an expert role less", func(p *pb.Person) { p.ExpertRoles = p.ExpertRoles[:1] })
+	updatePerson("ORCID", func(p *pb.Person) { p.Orcid = "0000-0002-1825-0097" })
+	updatePerson("renamed", func(p *pb.Person) { p.GivenName = "Hoa" })
+	updatePosition("position edited", func(p *pb.Position) { p.Title = "Trưởng khoa" })
+	updatePosition("position ended", func(p *pb.Position) { p.Current = false })
+	updatePosition("position made current", func(p *pb.Position) { p.Current = true })
+	second, err := db.CreatePosition(ctx, hoa.Name, &pb.Position{OrganizationName: "Sở Y tế", Title: "Chuyên viên", Current: true}, store.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("position started")
+	if err := db.DeletePosition(ctx, second.Name, store.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	check("position deleted")
+	if _, err := db.UpdateOrganization(ctx, org.Name, store.WriteOptions{}, func(o *pb.Organization) error {
+		o.DisplayName = "Trường Đại học An Giang (đổi tên)"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	check("organization renamed")
+	end := now.AddDate(0, 1, 0)
+	if _, err := db.CreatePosition(ctx, hoa.Name, &pb.Position{Organization: orgs[1].Name, Title: "Cộng tác viên", Current: true,
+		End: &date.Date{Year: int32(end.Year()), Month: int32(end.Month()), Day: int32(end.Day())}}, store.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	check("position with an end date")
+	now = now.AddDate(0, 2, 0)
+	if n, err := db.EndLapsedPositions(ctx, nil); err != nil || n != 1 {
+		t.Fatalf("ended %d positions, %v; want 1", n, err)
+	}
+	check("its end date passed")
+	if _, err := db.DeletePerson(ctx, hoa.Name, store.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	check("deleted")
+	if _, err := db.UndeletePerson(ctx, hoa.Name, store.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	check("undeleted")
+	c, err := db.CreateConsent(ctx, hoa.Name, &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2026-01"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("consent")
+	if _, err := db.WithdrawConsent(ctx, c.Name, store.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	check("restricted")
+	if _, err := synth.LoadMemberships(ctx, db, 19, ""); err != nil {
+		t.Fatal(err)
+	}
+	check("memberships")
+}
