@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	"google.golang.org/genproto/googleapis/type/date"
@@ -10,46 +11,64 @@ import (
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
-// What a page of BASIC profiles holds beside the people rows (a person's
-// identifiers, fields of expertise, expert roles and current positions)
-// was a fifth of a search's CPU in four statements a page, current
-// positions the most (issue 19). heldCache keeps it in memory, by person,
-// for the state of the person it was read in:
+// A page of BASIC profiles (the people rows, and their identifiers,
+// fields of expertise, expert roles and current positions beside them)
+// cost, after the search's bands, a fifth of its CPU in four statements
+// attaching what people hold and a quarter reading the rows' 29 columns
+// (issue 19). heldCache keeps each person's BASIC profile in memory for
+// the state it was read in, and a page reads of each person only what
+// says which state it is (heldKeyColumns):
 //
-//   - every write of these through the store moves the person's revision
-//     in the same transaction (touchPerson, updatePerson), so an entry
-//     serves a row of the same pk, create time, name and revision;
-//   - the two writes that change them without moving it (an organization
-//     renamed or deleted, whose name and id current positions show; a
-//     position made current or ended by SQL, as EndLapsedPositions does)
-//     move attach_clock (migration 0052) in their transaction instead,
-//     and the entries are all of one generation of the clock, read in the
-//     reader's transaction.
+//   - every write of the row or of what it holds through the store moves
+//     the person's revision in the same transaction (touchPerson,
+//     updatePerson, touchHidden for consents, whose triggers set the
+//     restriction), so an entry serves a row of the same pk, create
+//     time, name and revision;
+//   - the two writes that change a profile without moving it (an
+//     organization renamed or deleted, whose name and id current
+//     positions show; a position made current or ended by SQL, as
+//     EndLapsedPositions does, which the triggers follow on the row's
+//     work location) move attach_clock (migration 0052) in their
+//     transaction instead, and the entries are all of one generation of
+//     the clock, read in the reader's transaction.
 //
 // So what a reader finds here is what it would read in its own snapshot
 // (TestHeldCacheAsRead). The store redacts nothing by role; the server
 // redacts what it answers, on copies, and each answer here gets its own
-// messages (heldEntry.give), so that no answer's change reaches the
-// memory or another answer.
+// messages (copyPerson), so that no answer's change reaches the memory
+// or another answer.
 
 // attachClockSQL reads the generation of attach_clock.
 const attachClockSQL = `SELECT generation FROM attach_clock WHERE id = 1`
 
 // heldCacheBytes bounds the memory of the entries, about (a variable for
-// tests). A page of 50 is about 40 KB; the bound keeps some 10,000
+// tests). A page of 50 is about 60 KB; the bound keeps some 7,000
 // people, the pages of many searches, well within the server's peak
 // memory at a million people.
 var heldCacheBytes = 8 << 20
 
-// heldEntry is what one person holds beside their row, in the BASIC
-// view, for the state of their row it was read in.
+// heldKeyColumns are what a page of BASIC profiles reads of each person
+// (scanHeldKey): which state of them it is.
+const heldKeyColumns = `p.pk, p.revision, p.create_time, p.id`
+
+// scanHeldKey reads heldKeyColumns into a personRow whose person has only
+// its name.
+func scanHeldKey(s scanner, extra ...any) (*personRow, error) {
+	var r personRow
+	var id string
+	if err := s.Scan(append([]any{&r.pk, &r.revision, &r.created, &id}, extra...)...); err != nil {
+		return nil, err
+	}
+	r.person = &pb.Person{Name: "people/" + id}
+	return &r, nil
+}
+
+// heldEntry is a person's BASIC profile, as the row of the state it was
+// read in and what they held then.
 type heldEntry struct {
 	name              string // people/{id}
 	created, revision int64
-	orcid, civilCode  string
-	fields            []*pb.FieldOfExpertise
-	roles             []pb.Person_ExpertRole
-	positions         []*pb.Position
+	person            *pb.Person
 	bytes             int
 }
 
@@ -64,43 +83,77 @@ type heldCache struct {
 	curBytes int
 }
 
-// attachPage is attach for a page of people read in a read transaction:
-// the BASIC view from memory where it holds the people's state, the rest
-// (and the FULL view) read.
-func (tx *Tx) attachPage(ctx context.Context, view pb.PersonView, rows ...*personRow) error {
-	if view == pb.PersonView_PERSON_VIEW_FULL || len(rows) == 0 {
-		return tx.attach(ctx, view, rows...)
+// heldPeople reads the BASIC profiles of the people keys says (the rows
+// of scanHeldKey), in its order: from memory where it holds their state,
+// the rest from their rows and what they hold.
+func (tx *Tx) heldPeople(ctx context.Context, view pb.PersonView, keys []*personRow) ([]*personRow, error) {
+	if len(keys) == 0 {
+		return keys, nil
 	}
 	var gen int64
 	if err := tx.QueryRowContext(ctx, attachClockSQL).Scan(&gen); err != nil {
-		return dbError(err)
+		return nil, dbError(err)
 	}
 	c := &tx.db.held
-	missed := c.lookUp(gen, rows)
+	missed := c.lookUp(gen, keys)
 	if len(missed) == 0 {
-		return nil
+		return keys, nil
 	}
-	if err := tx.attach(ctx, view, missed...); err != nil {
-		return err
+	pks := make([]any, len(missed))
+	for i, k := range missed {
+		pks[i] = k.pk
 	}
-	c.add(gen, missed)
-	return nil
+	rows, err := tx.QueryContext(ctx, `SELECT `+personColumns+` FROM people p WHERE p.pk IN (`+placeholders(len(pks))+`)`, pks...)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	read := make(map[int64]*personRow, len(missed))
+	for rows.Next() {
+		r, err := scanPerson(rows)
+		if err != nil {
+			rows.Close()
+			return nil, dbError(err)
+		}
+		read[r.pk] = r
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, dbError(err)
+	}
+	full := make([]*personRow, len(missed))
+	for i, k := range missed {
+		r := read[k.pk]
+		if r == nil || r.revision != k.revision {
+			return nil, &Error{Code: Internal, Message: "listing", Err: fmt.Errorf("row %d of the page changed within its transaction", k.pk)}
+		}
+		full[i] = r
+	}
+	if err := tx.attach(ctx, view, full...); err != nil {
+		return nil, err
+	}
+	c.add(gen, full)
+	for i, k := range keys {
+		if r := read[k.pk]; r != nil {
+			keys[i] = r
+		}
+	}
+	return keys, nil
 }
 
-// lookUp gives each of rows found for its state what it holds, and
-// returns the others. A reader of an older generation than the memory's
-// finds nothing; one of a newer empties it.
-func (c *heldCache) lookUp(gen int64, rows []*personRow) (missed []*personRow) {
+// lookUp gives each of keys found for its state a copy of its profile,
+// and returns the others. A reader of an older generation than the
+// memory's finds nothing; one of a newer empties it.
+func (c *heldCache) lookUp(gen int64, keys []*personRow) (missed []*personRow) {
 	c.mu.Lock()
 	if gen > c.gen || c.cur == nil {
 		c.gen, c.cur, c.old, c.curBytes = gen, map[int64]*heldEntry{}, nil, 0
 	}
 	if gen != c.gen {
 		c.mu.Unlock()
-		return rows
+		return keys
 	}
-	found := make([]*heldEntry, len(rows))
-	for i, r := range rows {
+	found := make([]*heldEntry, len(keys))
+	for i, r := range keys {
 		e := c.cur[r.pk]
 		if e == nil {
 			if e = c.old[r.pk]; e != nil {
@@ -113,17 +166,18 @@ func (c *heldCache) lookUp(gen int64, rows []*personRow) (missed []*personRow) {
 		}
 	}
 	c.mu.Unlock()
-	for i, r := range rows {
+	for i, r := range keys {
 		if found[i] == nil {
 			missed = append(missed, r)
 			continue
 		}
-		found[i].give(r.person)
+		r.person = copyPerson(found[i].person)
+		r.deleted = r.person.DeleteTime != nil
 	}
 	return missed
 }
 
-// add keeps what rows, read in generation gen, hold.
+// add keeps the profiles of rows, read in generation gen.
 func (c *heldCache) add(gen int64, rows []*personRow) {
 	entries := make([]*heldEntry, len(rows))
 	for i, r := range rows {
@@ -155,52 +209,62 @@ func (c *heldCache) put(pk int64, e *heldEntry) {
 	c.curBytes += e.bytes
 }
 
-// heldEntryBytes is about what an entry costs beside its strings: the
-// map's slot, the entry and each message's struct.
+// About what an entry costs beside its strings: the map's slot, the
+// entry, the person's and each message's struct.
 const (
-	heldEntryBytes    = 200
+	heldEntryBytes    = 700
 	heldFieldBytes    = 80
 	heldPositionBytes = 300
 )
 
-// newHeldEntry copies what r's person holds in the BASIC view.
+// newHeldEntry copies r's BASIC profile.
 func newHeldEntry(r *personRow) *heldEntry {
 	p := r.person
-	e := &heldEntry{name: p.Name, created: r.created, revision: r.revision,
-		orcid: p.Orcid, civilCode: p.CivilServantCode, roles: append([]pb.Person_ExpertRole(nil), p.ExpertRoles...)}
-	e.bytes = heldEntryBytes + len(e.name) + len(e.orcid) + len(e.civilCode) + 4*len(e.roles)
+	e := &heldEntry{name: p.Name, created: r.created, revision: r.revision, person: copyPerson(p)}
+	e.bytes = heldEntryBytes + len(p.Name) + len(p.FamilyName) + len(p.MiddleName) + len(p.GivenName) +
+		len(p.DisplayName) + len(p.Ethnicity) + len(p.NationalId) + len(p.Email) + len(p.Phone) + len(p.Hometown) +
+		len(p.Address) + len(p.WorkCountry) + len(p.HighestQualificationLevel) + len(p.Etag) + len(p.Orcid) +
+		len(p.CivilServantCode) + 4*len(p.ExpertRoles)
 	for _, f := range p.Fields {
-		e.fields = append(e.fields, copyField(f))
 		e.bytes += heldFieldBytes + len(f.Field) + len(f.Code)
 	}
 	for _, pos := range p.CurrentPositions {
-		e.positions = append(e.positions, copyPosition(pos))
 		e.bytes += heldPositionBytes + len(pos.Name) + len(pos.Organization) + len(pos.OrganizationName) +
 			len(pos.Title) + len(pos.Department) + len(pos.Country) + len(pos.AdministrativeUnit) + len(pos.Etag)
 	}
 	return e
 }
 
-// give sets on p, as attach does for the BASIC view, copies of what e
-// holds.
-func (e *heldEntry) give(p *pb.Person) {
-	p.Orcid, p.CivilServantCode = e.orcid, e.civilCode
-	p.Fields, p.ExpertRoles, p.CurrentPositions = nil, nil, nil
-	if len(e.roles) > 0 {
-		p.ExpertRoles = append([]pb.Person_ExpertRole(nil), e.roles...)
+// copyPerson, copyField and copyPosition copy a BASIC profile field by
+// field, at a fraction of proto.Clone's CPU; TestHeldCopiesWhole sets
+// every field and wants them all copied. A BASIC profile holds none of
+// the FULL view's lists.
+func copyPerson(p *pb.Person) *pb.Person {
+	out := &pb.Person{
+		Name: p.Name, FamilyName: p.FamilyName, MiddleName: p.MiddleName, GivenName: p.GivenName,
+		DisplayName: p.DisplayName, Gender: p.Gender, BirthDate: copyDate(p.BirthDate), Ethnicity: p.Ethnicity,
+		NationalId: p.NationalId, Email: p.Email, Phone: p.Phone, Hometown: p.Hometown, Address: p.Address,
+		Availability: p.Availability, WorkLocation: p.WorkLocation, WorkCountry: p.WorkCountry,
+		HighestQualificationLevel: p.HighestQualificationLevel, RegistryDate: copyDate(p.RegistryDate),
+		CreateTime: copyTime(p.CreateTime), UpdateTime: copyTime(p.UpdateTime), DeleteTime: copyTime(p.DeleteTime),
+		Etag: p.Etag, Restricted: p.Restricted, ContactAllowed: p.ContactAllowed,
+		Orcid: p.Orcid, CivilServantCode: p.CivilServantCode,
 	}
-	for _, f := range e.fields {
-		p.Fields = append(p.Fields, copyField(f))
+	if t := p.AcademicTitle; t != nil {
+		out.AcademicTitle = &pb.ConferredTitle{Title: t.Title, Year: t.Year}
 	}
-	for _, pos := range e.positions {
-		p.CurrentPositions = append(p.CurrentPositions, copyPosition(pos))
+	if len(p.ExpertRoles) > 0 {
+		out.ExpertRoles = append([]pb.Person_ExpertRole(nil), p.ExpertRoles...)
 	}
-	p.Qualifications, p.Positions, p.Honors, p.Memberships, p.Works = nil, nil, nil, nil, nil
+	for _, f := range p.Fields {
+		out.Fields = append(out.Fields, copyField(f))
+	}
+	for _, pos := range p.CurrentPositions {
+		out.CurrentPositions = append(out.CurrentPositions, copyPosition(pos))
+	}
+	return out
 }
 
-// copyField and copyPosition copy the messages field by field, at a
-// tenth of proto.Clone's CPU; TestHeldCopiesWhole sets every field and
-// wants them all copied.
 func copyField(f *pb.FieldOfExpertise) *pb.FieldOfExpertise {
 	return &pb.FieldOfExpertise{Field: f.Field, Primary: f.Primary, Code: f.Code}
 }

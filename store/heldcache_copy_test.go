@@ -11,8 +11,19 @@ import (
 
 // TestHeldCopiesWhole sets every field of the messages heldCache copies
 // field by field, at every depth, and wants the copies equal and sharing
-// nothing: a field added to the contract and not to copyPosition fails it.
+// nothing: a field added to the contract and not to copyPerson or
+// copyPosition fails it. (A BASIC profile holds none of the FULL view's
+// lists.)
 func TestHeldCopiesWhole(t *testing.T) {
+	person := &pb.Person{}
+	fillAll(person.ProtoReflect(), 1)
+	person.Qualifications, person.Positions, person.Honors, person.Memberships, person.Works = nil, nil, nil, nil, nil
+	if got := copyPerson(person); !proto.Equal(got, person) {
+		t.Errorf("copyPerson:\n got  %v\n want %v", got, person)
+	} else if got.BirthDate == person.BirthDate || got.AcademicTitle == person.AcademicTitle || got.DeleteTime == person.DeleteTime ||
+		got.Fields[0] == person.Fields[0] || got.CurrentPositions[0] == person.CurrentPositions[0] || &got.ExpertRoles[0] == &person.ExpertRoles[0] {
+		t.Error("copyPerson shares a message or list with what it copies")
+	}
 	pos, field := &pb.Position{}, &pb.FieldOfExpertise{}
 	fillAll(pos.ProtoReflect(), 1)
 	fillAll(field.ProtoReflect(), 1)
@@ -35,10 +46,15 @@ func fillAll(m protoreflect.Message, n int) {
 		var v protoreflect.Value
 		switch fd.Kind() {
 		case protoreflect.MessageKind, protoreflect.GroupKind:
-			if fd.IsList() || fd.IsMap() {
-				panic("fillAll: a repeated message field; copy it and extend fillAll")
+			if fd.IsMap() {
+				panic("fillAll: a map field; copy it and extend fillAll")
 			}
-			sub := m.NewField(fd).Message()
+			var sub protoreflect.Message
+			if fd.IsList() {
+				sub = m.NewField(fd).List().NewElement().Message()
+			} else {
+				sub = m.NewField(fd).Message()
+			}
 			fillAll(sub, n)
 			v = protoreflect.ValueOfMessage(sub)
 		case protoreflect.StringKind:

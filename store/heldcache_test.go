@@ -17,13 +17,12 @@ import (
 
 // TestHeldCacheAsRead wants every page of people, searched or listed, as
 // each kind of caller reads them (what they read of people's holdings, a
-// unit's scope), in each view, the same with what earlier pages left in
-// memory (heldcache.go) as read afresh: on a synthetic registry, after
-// each kind of write that changes what a BASIC page shows beside the
-// people rows (fields, roles, identifiers, current positions started,
-// edited, ended, made current, deleted, ended by their date passing, an
-// organization renamed) and the others that move a person (a rename,
-// delete and undelete, restriction, memberships).
+// unit's scope), in each view, the same with the profiles earlier pages
+// left in memory (heldcache.go) as read afresh: on a synthetic registry,
+// after each kind of write that changes what a BASIC page shows (fields,
+// roles, identifiers, current positions started, edited, ended, made
+// current, deleted, ended by their date passing, an organization renamed,
+// a rename, delete and undelete, consents and restriction, memberships).
 func TestHeldCacheAsRead(t *testing.T) {
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "s.db"))

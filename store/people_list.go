@@ -40,12 +40,28 @@ func (db *DB) listPeopleShown(ctx context.Context, view pb.PersonView, shown Sho
 		if err != nil {
 			return err
 		}
-		rows, p, err := list(ctx, tx, l, scanPerson)
-		if err != nil {
-			return err
-		}
-		if err := tx.attachPage(ctx, view, rows...); err != nil {
-			return err
+		var rows []*personRow
+		var p Page
+		if view == pb.PersonView_PERSON_VIEW_FULL {
+			if rows, p, err = list(ctx, tx, l, scanPerson); err != nil {
+				return err
+			}
+			if err := tx.attach(ctx, view, rows...); err != nil {
+				return err
+			}
+		} else {
+			// Which state of each person the page holds, then their
+			// BASIC profiles, from memory where it holds that state
+			// (heldcache.go).
+			l.columns = heldKeyColumns
+			keys, kp, err := list(ctx, tx, l, scanHeldKey)
+			if err != nil {
+				return err
+			}
+			if rows, err = tx.heldPeople(ctx, view, keys); err != nil {
+				return err
+			}
+			p = kp
 		}
 		page = p
 		for _, r := range rows {

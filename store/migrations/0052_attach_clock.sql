@@ -1,14 +1,16 @@
--- A clock for what a page of BASIC profiles holds beside the people rows
--- (store/heldcache.go): a person's fields of expertise, expert roles,
--- identifiers and current positions. The store keeps them in memory for
--- the person's revision, which every write of them through the store
+-- A clock for the BASIC profiles that pages of people read from memory
+-- (store/heldcache.go): a person's row, and their fields of expertise,
+-- expert roles, identifiers and current positions. The store keeps them
+-- for the person's revision, which every write of them through the store
 -- moves in the same transaction. Two writes change them without moving
 -- it, and move this clock instead, which empties the memory:
 --
 --   - an organization renamed (or deleted): the current positions there
 --     show its name and id, read by a join;
 --   - a position that becomes current or ends without the person being
---     touched: EndLapsedPositions, when a position's end date has passed.
+--     touched (EndLapsedPositions, when a position's end date has
+--     passed), which the triggers of 0023 follow on the person's work
+--     location.
 --
 -- Both are rare beside reads. A reader reads the clock in its own
 -- transaction, so what it finds in memory is of the state it reads.
