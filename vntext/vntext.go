@@ -96,10 +96,27 @@ func foldSlow(s string) string {
 // Lower returns s in NFC and lower case, keeping its diacritics.
 func Lower(s string) string { return strings.ToLower(norm.NFC.String(s)) }
 
-// collators are not safe for concurrent use; keep one per goroutine in use.
-var collators = sync.Pool{New: func() any {
-	return collate.New(language.Vietnamese)
-}}
+// keyer is a collator with the buffer it keys into. Neither is safe for
+// concurrent use; pools keep one per goroutine in use. The buffer is
+// pooled with its collator because a collate.Buffer is 4 KiB: made anew
+// at every key it was a heap allocation to clear, four at every create
+// of a person (BENCHMARKS.md, "CreatePerson's write path").
+type keyer struct {
+	c   *collate.Collator
+	buf collate.Buffer
+}
+
+// key returns c's key of s in the keyer's buffer, valid until the next.
+func (k *keyer) key(s string) []byte {
+	k.buf.Reset()
+	return k.c.KeyFromString(&k.buf, s)
+}
+
+func keyers(o ...collate.Option) *sync.Pool {
+	return &sync.Pool{New: func() any { return &keyer{c: collate.New(language.Vietnamese, o...)} }}
+}
+
+var collators = keyers()
 
 // SortKey returns a key that orders by Vietnamese collation, comparing the
 // parts one after another: for people, given name, then middle name, then
@@ -109,21 +126,18 @@ var collators = sync.Pool{New: func() any {
 // (Thuỷ and Thủy, Hoà and Hòa) sort as one, as they compare as one, and
 // the next part decides between them.
 func SortKey(parts ...string) []byte {
-	c := collators.Get().(*collate.Collator)
-	defer collators.Put(c)
-	return sortKey(c, parts)
+	k := collators.Get().(*keyer)
+	defer collators.Put(k)
+	return sortKey(k, parts)
 }
 
 // numericCollators compare runs of digits as numbers ("số 2" before "số
 // 10"), for lists sorted in memory. SortKey, whose keys the store keeps
 // and searches by prefix, stays without: a stored key must not change.
-var numericCollators = sync.Pool{New: func() any {
-	return collate.New(language.Vietnamese, collate.Numeric)
-}}
+var numericCollators = keyers(collate.Numeric)
 
-// sortKey is SortKey by collator c.
-func sortKey(c *collate.Collator, parts []string) []byte {
-	var buf collate.Buffer
+// sortKey is SortKey by keyer k.
+func sortKey(k *keyer, parts []string) []byte {
 	var key []byte
 	for i, p := range parts {
 		if i > 0 {
@@ -131,17 +145,14 @@ func sortKey(c *collate.Collator, parts []string) []byte {
 			// sorts first whatever follows it.
 			key = append(key, 0, 0)
 		}
-		key = append(key, c.KeyFromString(&buf, Tones(Clean(p)))...)
-		buf.Reset()
+		key = append(key, k.key(Tones(Clean(p)))...)
 	}
 	return key
 }
 
 // looseCollators key text at the first level alone: the letters, neither
 // tones nor case. Not safe for concurrent use, as collators.
-var looseCollators = sync.Pool{New: func() any {
-	return collate.New(language.Vietnamese, collate.Loose)
-}}
+var looseCollators = keyers(collate.Loose)
 
 // The Vietnamese letters that a letter typed without marks stands for
 // beside itself: those that the alphabet orders as letters of their own
@@ -190,10 +201,9 @@ func KeyStarts(p string) ([][]byte, error) {
 // tones nor case, so that a range of keys from it holds every such text
 // (and others that differ from s only in tones or case).
 func LooseKey(s string) []byte {
-	c := looseCollators.Get().(*collate.Collator)
-	defer looseCollators.Put(c)
-	var buf collate.Buffer
-	return append([]byte{}, c.KeyFromString(&buf, s)...)
+	k := looseCollators.Get().(*keyer)
+	defer looseCollators.Put(k)
+	return append([]byte{}, k.key(s)...)
 }
 
 // Sort sorts s stably by the Vietnamese collation of each element's text
@@ -204,11 +214,11 @@ func Sort[T any](s []T, text func(T) string) {
 		key []byte
 		v   T
 	}
-	c := numericCollators.Get().(*collate.Collator)
-	defer numericCollators.Put(c)
+	k := numericCollators.Get().(*keyer)
+	defer numericCollators.Put(k)
 	ks := make([]keyed, len(s))
 	for i, v := range s {
-		ks[i] = keyed{sortKey(c, []string{text(v)}), v}
+		ks[i] = keyed{sortKey(k, []string{text(v)}), v}
 	}
 	slices.SortStableFunc(ks, func(a, b keyed) int { return bytes.Compare(a.key, b.key) })
 	for i := range ks {

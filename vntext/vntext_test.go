@@ -3,6 +3,7 @@ package vntext
 import (
 	"bytes"
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -251,5 +252,40 @@ func TestSortNumbersAsNumbers(t *testing.T) {
 	Sort(got, func(s string) string { return s })
 	if !slices.Equal(got, want) {
 		t.Errorf("sorted %q, want %q", got, want)
+	}
+}
+
+// TestSortKeyReusesItsBuffer: a key is made in the pooled keyer's buffer,
+// not in a 4 KiB one allocated at each call, and keys made one after
+// another in it stay each their own.
+func TestSortKeyReusesItsBuffer(t *testing.T) {
+	want := [][]byte{SortKey("Thủy", "Thị", "Nguyễn"), SortKey("An"), SortKey("Đức", "", "Trần")}
+	for i, parts := range [][]string{{"Thủy", "Thị", "Nguyễn"}, {"An"}, {"Đức", "", "Trần"}} {
+		if got := SortKey(parts...); !bytes.Equal(got, want[i]) {
+			t.Errorf("SortKey(%q) = %x, then %x", parts, want[i], got)
+		}
+	}
+	if !bytes.Equal(LooseKey("nguyên"), LooseKey("Nguyễn")) {
+		t.Error("LooseKey: nguyên and Nguyễn differ at the first level")
+	}
+	allocs := testing.AllocsPerRun(200, func() { SortKey("Thủy", "Thị", "Nguyễn") })
+	// Clean, Tones and the key's own bytes allocate (about 2.3 KB); a
+	// 4 KiB buffer a call would be 4,096 bytes more.
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	before := m.TotalAlloc
+	for range 100 {
+		SortKey("Thủy", "Thị", "Nguyễn")
+	}
+	runtime.ReadMemStats(&m)
+	if per := (m.TotalAlloc - before) / 100; per >= 4096 {
+		t.Errorf("SortKey of three parts allocates %d bytes a call (%v allocations): want under 4 KiB, no buffer of 4 KiB a call", per, allocs)
+	}
+}
+
+func BenchmarkSortKey(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		SortKey("Thủy", "Thị", "Nguyễn")
 	}
 }
