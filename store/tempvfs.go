@@ -2,6 +2,7 @@ package store
 
 /*
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 // SQLite's VFS structures (sqlite3.h, version 3 of each), declared here as
@@ -96,12 +97,162 @@ static int trithuc_write_pieces(trithuc_file *f, const void *buf, int amt, trith
 	return 0;
 }
 
+// A log's frame is a 24-byte header then its page, which SQLite writes
+// as two writes (walWriteOneFrame): two pwrite calls a frame, each taking
+// the file's locks, updating its times and (the page, 24 bytes past a
+// block's start) touching two blocks. The writer's commit writes some
+// twenty frames a create. A log's file (SQLITE_OPEN_WAL) gets methods that
+// hold a header back and write it with the page that follows it at once,
+// in one pwrite of the same bytes at the same place. Anything else done
+// to the file first writes a header still held (none is between frames:
+// SQLite writes a frame's page right after its header), so what a read,
+// a sync or a truncation sees is what SQLite wrote, in its order.
+#define TRITHUC_OPEN_WAL 0x00080000
+#define TRITHUC_FRAME_HEADER 24
+
+struct trithuc_wal_state {
+	const trithuc_io_methods *orig;
+	int held; // a header is held back
+	trithuc_int64 held_off;
+	unsigned char header[TRITHUC_FRAME_HEADER];
+	unsigned char *frame; // the header and page written together
+	int frame_size;
+};
+
+static int trithuc_state_off; // where a file's wal state begins, past the base's
+static trithuc_io_methods trithuc_wal_copies[4];
+static const trithuc_io_methods *trithuc_wal_origs[4];
+static int trithuc_nwal;
+// trithuc_wal_joined counts the frames written in one pwrite, for tests.
+static long long trithuc_wal_joined;
+
+static struct trithuc_wal_state *trithuc_wal(trithuc_file *f) {
+	return (struct trithuc_wal_state *)((char *)f + trithuc_state_off);
+}
+
+static int trithuc_wal_flush(trithuc_file *f) {
+	struct trithuc_wal_state *w = trithuc_wal(f);
+	if (!w->held) return 0;
+	w->held = 0;
+	return w->orig->xWrite(f, w->header, TRITHUC_FRAME_HEADER, w->held_off);
+}
+
+static int trithuc_wal_write(trithuc_file *f, const void *buf, int amt, trithuc_int64 off) {
+	struct trithuc_wal_state *w = trithuc_wal(f);
+	if (w->held && off == w->held_off + TRITHUC_FRAME_HEADER && amt > 0 && amt <= 65536) {
+		int n = TRITHUC_FRAME_HEADER + amt;
+		if (w->frame_size < n) {
+			unsigned char *b = realloc(w->frame, n);
+			if (!b) {
+				int rc = trithuc_wal_flush(f);
+				return rc ? rc : w->orig->xWrite(f, buf, amt, off);
+			}
+			w->frame = b;
+			w->frame_size = n;
+		}
+		memcpy(w->frame, w->header, TRITHUC_FRAME_HEADER);
+		memcpy(w->frame + TRITHUC_FRAME_HEADER, buf, amt);
+		w->held = 0;
+		__atomic_add_fetch(&trithuc_wal_joined, 1, __ATOMIC_RELAXED);
+		return w->orig->xWrite(f, w->frame, n, w->held_off);
+	}
+	int rc = trithuc_wal_flush(f);
+	if (rc) return rc;
+	if (amt == TRITHUC_FRAME_HEADER) {
+		memcpy(w->header, buf, TRITHUC_FRAME_HEADER);
+		w->held_off = off;
+		w->held = 1;
+		return 0;
+	}
+	return w->orig->xWrite(f, buf, amt, off);
+}
+
+static int trithuc_wal_close(trithuc_file *f) {
+	struct trithuc_wal_state *w = trithuc_wal(f);
+	const trithuc_io_methods *orig = w->orig;
+	int rc = trithuc_wal_flush(f);
+	free(w->frame);
+	w->frame = 0;
+	w->frame_size = 0;
+	int rc2 = orig->xClose(f);
+	return rc ? rc : rc2;
+}
+
+static int trithuc_wal_read(trithuc_file *f, void *buf, int amt, trithuc_int64 off) {
+	int rc = trithuc_wal_flush(f);
+	return rc ? rc : trithuc_wal(f)->orig->xRead(f, buf, amt, off);
+}
+
+static int trithuc_wal_truncate(trithuc_file *f, trithuc_int64 size) {
+	int rc = trithuc_wal_flush(f);
+	return rc ? rc : trithuc_wal(f)->orig->xTruncate(f, size);
+}
+
+static int trithuc_wal_sync(trithuc_file *f, int flags) {
+	int rc = trithuc_wal_flush(f);
+	return rc ? rc : trithuc_wal(f)->orig->xSync(f, flags);
+}
+
+static int trithuc_wal_size(trithuc_file *f, trithuc_int64 *size) {
+	int rc = trithuc_wal_flush(f);
+	return rc ? rc : trithuc_wal(f)->orig->xFileSize(f, size);
+}
+
+static int trithuc_wal_control(trithuc_file *f, int op, void *arg) {
+	int rc = trithuc_wal_flush(f);
+	return rc ? rc : trithuc_wal(f)->orig->xFileControl(f, op, arg);
+}
+
+// trithuc_wal_methods returns m's copy that joins frames, or 0 when the
+// table is full (the file then keeps m).
+static const trithuc_io_methods *trithuc_wal_methods(const trithuc_io_methods *m) {
+	const trithuc_io_methods *out = 0;
+	pthread_mutex_lock(&trithuc_methods_mu);
+	int i;
+	for (i = 0; i < trithuc_nwal && trithuc_wal_origs[i] != m; i++) {
+	}
+	if (i < trithuc_nwal) {
+		out = &trithuc_wal_copies[i];
+	} else if (i < (int)(sizeof trithuc_wal_origs / sizeof trithuc_wal_origs[0])) {
+		trithuc_io_methods c = *m;
+		c.xClose = trithuc_wal_close;
+		c.xRead = trithuc_wal_read;
+		c.xWrite = trithuc_wal_write;
+		c.xTruncate = trithuc_wal_truncate;
+		c.xSync = trithuc_wal_sync;
+		c.xFileSize = trithuc_wal_size;
+		c.xFileControl = trithuc_wal_control;
+		// Memory-mapped reads (xFetch) would bypass a held header; the
+		// store does not map files, and a copy without them never does.
+		if (c.iVersion > 2) c.iVersion = 2;
+		c.xFetch = 0;
+		c.xUnfetch = 0;
+		trithuc_wal_copies[i] = c;
+		trithuc_wal_origs[i] = m;
+		trithuc_nwal = i + 1;
+		out = &trithuc_wal_copies[i];
+	}
+	pthread_mutex_unlock(&trithuc_methods_mu);
+	return out;
+}
+
 static int trithuc_temp_open(trithuc_vfs *vfs, const char *name, trithuc_file *f, int flags, int *out) {
 	int rc = trithuc_base_vfs->xOpen(trithuc_base_vfs, name, f, flags, out);
+	if (rc || !f->pMethods) return rc;
+	if (name && (flags & TRITHUC_OPEN_WAL)) {
+		const trithuc_io_methods *m = trithuc_wal_methods(f->pMethods);
+		if (m) {
+			struct trithuc_wal_state *w = trithuc_wal(f);
+			memset(w, 0, sizeof *w);
+			w->orig = f->pMethods;
+			f->pMethods = m;
+		}
+		return rc;
+	}
 	// Only files without a name are SQLite's temporary files (statement
-	// journals, temporary tables, sorters); databases, their journals and
-	// logs keep the base's methods untouched.
-	if (rc || name || !f->pMethods) return rc;
+	// journals, temporary tables, sorters); databases and their journals
+	// keep the base's methods untouched.
+	if (name) return rc;
 	const trithuc_io_methods *m = f->pMethods;
 	pthread_mutex_lock(&trithuc_methods_mu);
 	int i, n = trithuc_nmethods;
@@ -122,6 +273,10 @@ static int trithuc_temp_open(trithuc_vfs *vfs, const char *name, trithuc_file *f
 	return rc;
 }
 
+static long long trithuc_wal_frames_joined(void) {
+	return __atomic_load_n(&trithuc_wal_joined, __ATOMIC_RELAXED);
+}
+
 // trithuc_register_temp_vfs registers a copy of the default VFS whose
 // temporary files write in pieces, as the new default. It initialises
 // SQLite, so it runs after sqlite3_config.
@@ -132,6 +287,8 @@ static int trithuc_register_temp_vfs(void) {
 	if (trithuc_temp_vfs.iVersion > 3) trithuc_temp_vfs.iVersion = 3;
 	trithuc_temp_vfs.pNext = 0;
 	trithuc_temp_vfs.zName = "trithuc";
+	trithuc_state_off = (trithuc_base_vfs->szOsFile + 7) & ~7;
+	trithuc_temp_vfs.szOsFile = trithuc_state_off + (int)sizeof(struct trithuc_wal_state);
 	trithuc_temp_vfs.xOpen = trithuc_temp_open;
 	return sqlite3_vfs_register(&trithuc_temp_vfs, 1);
 }
@@ -146,6 +303,8 @@ import "C"
 // that changed every person failed). The default VFS is now the unix one
 // but for its temporary files, which write in pieces of 64 KiB; so the
 // journals can stay in memory up to stmtJournalSpill and still spill.
+// Its logs (-wal) write each frame's header and page in one pwrite
+// (trithuc_wal_write above; BENCHMARKS.md, "CreatePerson's write path").
 // Registering initialises SQLite, so it follows the journal's setting.
 var tempVFSRegistered = int(registerTempVFS(stmtJournalConfig))
 
@@ -153,3 +312,7 @@ func registerTempVFS(after int) C.int {
 	_ = after // sqlite3_config must come before SQLite initialises
 	return C.trithuc_register_temp_vfs()
 }
+
+// walFramesJoined counts the log's frames written in one pwrite with their
+// header, for tests.
+func walFramesJoined() int64 { return int64(C.trithuc_wal_frames_joined()) }
