@@ -99,32 +99,39 @@ static int trithuc_write_pieces(trithuc_file *f, const void *buf, int amt, trith
 
 // A log's frame is a 24-byte header then its page, which SQLite writes
 // as two writes (walWriteOneFrame): two pwrite calls a frame, each taking
-// the file's locks, updating its times and (the page, 24 bytes past a
-// block's start) touching two blocks. The writer's commit writes some
-// twenty frames a create. A log's file (SQLITE_OPEN_WAL) gets methods that
-// hold a header back and write it with the page that follows it at once,
-// in one pwrite of the same bytes at the same place. Anything else done
-// to the file first writes a header still held (none is between frames:
-// SQLite writes a frame's page right after its header), so what a read,
-// a sync or a truncation sees is what SQLite wrote, in its order.
+// the file's locks and updating its times, some twenty frames a create
+// in the writer's commit, one after another in the file. A log's file
+// (SQLITE_OPEN_WAL) gets methods that gather the frames a transaction
+// appends and write them in one pwrite, the same bytes at the same
+// places: a frame header starts the gathering, the writes that follow it
+// in the file join it, and the gathered bytes are written when a commit's
+// frame (a header with the database's size) has its page, when they reach
+// TRITHUC_WAL_GATHER (in pieces of TRITHUC_WRITE_PIECE, as temporary
+// files), at any other write, and before any other use of the
+// file (read, sync, truncate, size, file control, close). So once a
+// commit's frames are written, as SQLite then publishes them to other
+// connections (synchronous=FULL syncs first, which also writes them),
+// nothing is held back; and what a read of the file sees is what SQLite
+// wrote.
 #define TRITHUC_OPEN_WAL 0x00080000
 #define TRITHUC_FRAME_HEADER 24
+#define TRITHUC_WAL_GATHER (1 << 20)
 
 struct trithuc_wal_state {
 	const trithuc_io_methods *orig;
-	int held; // a header is held back
-	trithuc_int64 held_off;
-	unsigned char header[TRITHUC_FRAME_HEADER];
-	unsigned char *frame; // the header and page written together
-	int frame_size;
+	unsigned char *buf; // gathered bytes, for the file from off
+	int len, cap;
+	trithuc_int64 off;
+	int want_page; // the last gathered write was a frame header
+	int commit;    // and that header is a commit's
 };
 
 static int trithuc_state_off; // where a file's wal state begins, past the base's
 static trithuc_io_methods trithuc_wal_copies[4];
 static const trithuc_io_methods *trithuc_wal_origs[4];
 static int trithuc_nwal;
-// trithuc_wal_joined counts the frames written in one pwrite, for tests.
-static long long trithuc_wal_joined;
+// Frames gathered, and pwrite calls that wrote them, for tests.
+static long long trithuc_wal_frames, trithuc_wal_writes;
 
 static struct trithuc_wal_state *trithuc_wal(trithuc_file *f) {
 	return (struct trithuc_wal_state *)((char *)f + trithuc_state_off);
@@ -132,48 +139,72 @@ static struct trithuc_wal_state *trithuc_wal(trithuc_file *f) {
 
 static int trithuc_wal_flush(trithuc_file *f) {
 	struct trithuc_wal_state *w = trithuc_wal(f);
-	if (!w->held) return 0;
-	w->held = 0;
-	return w->orig->xWrite(f, w->header, TRITHUC_FRAME_HEADER, w->held_off);
+	if (!w->len) return 0;
+	int n = w->len;
+	w->len = 0;
+	w->want_page = 0;
+	// In pieces, as the unix VFS writes at most 128 KiB - 1 bytes at once.
+	for (int done = 0; done < n;) {
+		int piece = n - done < TRITHUC_WRITE_PIECE ? n - done : TRITHUC_WRITE_PIECE;
+		__atomic_add_fetch(&trithuc_wal_writes, 1, __ATOMIC_RELAXED);
+		int rc = w->orig->xWrite(f, w->buf + done, piece, w->off + done);
+		if (rc) return rc;
+		done += piece;
+	}
+	return 0;
+}
+
+// trithuc_wal_gather appends a write to the gathered bytes, making room;
+// it answers 0 when there is none to make (the caller writes directly).
+static int trithuc_wal_gather(struct trithuc_wal_state *w, const void *p, int amt) {
+	if (w->len + amt > w->cap) {
+		int cap = w->cap ? w->cap : 64 * 1024;
+		while (cap < w->len + amt) cap *= 2;
+		if (cap > TRITHUC_WAL_GATHER + 65536 + TRITHUC_FRAME_HEADER) return 0;
+		unsigned char *b = realloc(w->buf, cap);
+		if (!b) return 0;
+		w->buf = b;
+		w->cap = cap;
+	}
+	memcpy(w->buf + w->len, p, amt);
+	w->len += amt;
+	return 1;
 }
 
 static int trithuc_wal_write(trithuc_file *f, const void *buf, int amt, trithuc_int64 off) {
 	struct trithuc_wal_state *w = trithuc_wal(f);
-	if (w->held && off == w->held_off + TRITHUC_FRAME_HEADER && amt > 0 && amt <= 65536) {
-		int n = TRITHUC_FRAME_HEADER + amt;
-		if (w->frame_size < n) {
-			unsigned char *b = realloc(w->frame, n);
-			if (!b) {
-				int rc = trithuc_wal_flush(f);
-				return rc ? rc : w->orig->xWrite(f, buf, amt, off);
-			}
-			w->frame = b;
-			w->frame_size = n;
+	const unsigned char *h = buf;
+	// A frame's page, after its header.
+	if (w->len && w->want_page && off == w->off + w->len && amt > TRITHUC_FRAME_HEADER &&
+	    trithuc_wal_gather(w, buf, amt)) {
+		w->want_page = 0;
+		__atomic_add_fetch(&trithuc_wal_frames, 1, __ATOMIC_RELAXED);
+		return w->commit || w->len >= TRITHUC_WAL_GATHER ? trithuc_wal_flush(f) : 0;
+	}
+	if (amt == TRITHUC_FRAME_HEADER) {
+		// A frame's header: after the last frame gathered, or the first.
+		if (!(w->len && !w->want_page && off == w->off + w->len)) {
+			int rc = trithuc_wal_flush(f);
+			if (rc) return rc;
+			w->off = off;
 		}
-		memcpy(w->frame, w->header, TRITHUC_FRAME_HEADER);
-		memcpy(w->frame + TRITHUC_FRAME_HEADER, buf, amt);
-		w->held = 0;
-		__atomic_add_fetch(&trithuc_wal_joined, 1, __ATOMIC_RELAXED);
-		return w->orig->xWrite(f, w->frame, n, w->held_off);
+		if (trithuc_wal_gather(w, buf, amt)) {
+			w->want_page = 1;
+			w->commit = h[4] | h[5] | h[6] | h[7];
+			return 0;
+		}
 	}
 	int rc = trithuc_wal_flush(f);
-	if (rc) return rc;
-	if (amt == TRITHUC_FRAME_HEADER) {
-		memcpy(w->header, buf, TRITHUC_FRAME_HEADER);
-		w->held_off = off;
-		w->held = 1;
-		return 0;
-	}
-	return w->orig->xWrite(f, buf, amt, off);
+	return rc ? rc : w->orig->xWrite(f, buf, amt, off);
 }
 
 static int trithuc_wal_close(trithuc_file *f) {
 	struct trithuc_wal_state *w = trithuc_wal(f);
 	const trithuc_io_methods *orig = w->orig;
 	int rc = trithuc_wal_flush(f);
-	free(w->frame);
-	w->frame = 0;
-	w->frame_size = 0;
+	free(w->buf);
+	w->buf = 0;
+	w->cap = 0;
 	int rc2 = orig->xClose(f);
 	return rc ? rc : rc2;
 }
@@ -273,8 +304,12 @@ static int trithuc_temp_open(trithuc_vfs *vfs, const char *name, trithuc_file *f
 	return rc;
 }
 
-static long long trithuc_wal_frames_joined(void) {
-	return __atomic_load_n(&trithuc_wal_joined, __ATOMIC_RELAXED);
+static long long trithuc_wal_frames_gathered(void) {
+	return __atomic_load_n(&trithuc_wal_frames, __ATOMIC_RELAXED);
+}
+
+static long long trithuc_wal_gathered_writes(void) {
+	return __atomic_load_n(&trithuc_wal_writes, __ATOMIC_RELAXED);
 }
 
 // trithuc_register_temp_vfs registers a copy of the default VFS whose
@@ -303,7 +338,7 @@ import "C"
 // that changed every person failed). The default VFS is now the unix one
 // but for its temporary files, which write in pieces of 64 KiB; so the
 // journals can stay in memory up to stmtJournalSpill and still spill.
-// Its logs (-wal) write each frame's header and page in one pwrite
+// Its logs (-wal) write a transaction's frames in one pwrite
 // (trithuc_wal_write above; BENCHMARKS.md, "CreatePerson's write path").
 // Registering initialises SQLite, so it follows the journal's setting.
 var tempVFSRegistered = int(registerTempVFS(stmtJournalConfig))
@@ -313,6 +348,8 @@ func registerTempVFS(after int) C.int {
 	return C.trithuc_register_temp_vfs()
 }
 
-// walFramesJoined counts the log's frames written in one pwrite with their
-// header, for tests.
-func walFramesJoined() int64 { return int64(C.trithuc_wal_frames_joined()) }
+// walGathered counts the log's frames gathered and the pwrite calls that
+// wrote them, for tests.
+func walGathered() (frames, writes int64) {
+	return int64(C.trithuc_wal_frames_gathered()), int64(C.trithuc_wal_gathered_writes())
+}
