@@ -21,6 +21,11 @@ type band struct {
 	// search's rest, by rowid), so that its page stops at its LIMIT
 	// rather than sorting every match.
 	terms []orderTerm
+	// pick, when set, reads the band's rows as its SQL would, at most
+	// limit, the full keys of the row at keyAt only (-1: none; the
+	// others' may be partial); ok false leaves them to the SQL (a
+	// search's names band in name order from memory, nameorder.go).
+	pick func(ctx context.Context, tx *Tx, after []any, limit, keyAt int) (ids []any, keys [][]any, ok bool, err error)
 }
 
 func (l listing) pageBands() []band {
@@ -68,12 +73,29 @@ func fetchPage[T any](ctx context.Context, tx *Tx, l listing, where []string, ar
 			all = -1
 			break
 		}
+		n := 0
+		if b.pick != nil {
+			keyAt := l.size - 1 - len(ids)
+			bids, bkeys, ok, err := b.pick(ctx, tx, after, l.size+1, keyAt)
+			if err != nil {
+				return nil, nil, 0, err
+			}
+			if ok {
+				ids, keys, n = append(ids, bids...), append(keys, bkeys...), len(bids)
+				switch {
+				case n > l.size:
+					all = -1
+				case all >= 0:
+					all += n
+				}
+				continue
+			}
+		}
 		query, withArgs, afterArgs := l.bandSQL(b, where, after)
 		rows, err := tx.QueryContext(ctx, query, append(append(append([]any(nil), withArgs...), args...), afterArgs...)...)
 		if err != nil {
 			return nil, nil, 0, dbError(err)
 		}
-		n := 0
 		for rows.Next() {
 			vals := make([]any, 1+len(l.terms))
 			ptrs := make([]any, len(vals))

@@ -253,6 +253,7 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 		return band{with: fmt.Sprintf(rest, score), withArgs: []any{ftsNot(query, nfArg)}, terms: restTerms}
 	}
 	bands := []band{
+		// The names band's score, 2, is namesInOrder's.
 		{with: nf + `, hits(pk, score) AS (SELECT pk, 2 FROM nf)`, withArgs: []any{namesArg}},
 		restBand(0, mArg),
 	}
@@ -323,6 +324,18 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 	}
 	if err := tx.limitToScope(ctx, &l, q.Scope); err != nil {
 		return listing{}, err
+	}
+	if len(l.where) == 1 && len(l.args) == 0 && !accented {
+		// Neither a filter nor a scope: the names band, all of one score,
+		// may take its page by the ranks of name order in memory
+		// (nameorder.go) rather than look up and sort every match.
+		names := &l.bands
+		if q.NamesOnly {
+			l.bands = []band{bands[0]}
+		}
+		(*names)[0].pick = func(ctx context.Context, tx *Tx, after []any, limit, keyAt int) ([]any, [][]any, bool, error) {
+			return tx.namesInOrder(ctx, gen, namesArg, 2, after, limit, keyAt)
+		}
 	}
 	if len(l.where) == 1 && len(l.args) == 0 && !q.NamesOnly {
 		// Neither a filter nor a scope: of the people rows the count

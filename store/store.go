@@ -62,6 +62,9 @@ type DB struct {
 	// wordSets holds the matches of common words of the search index
 	// for its counts (wordsets.go).
 	wordSets wordSets
+	// nameOrder holds each person's rank in name order, for a search's
+	// names band, under the same key as wordSets (nameorder.go).
+	nameOrder nameOrder
 
 	// held holds what pages of BASIC profiles hold beside the people
 	// rows (heldcache.go).

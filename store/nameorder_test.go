@@ -1,0 +1,230 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"google.golang.org/genproto/googleapis/type/date"
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+)
+
+// A search's names band taken by the ranks of name order in memory gives
+// the pages SQL's band gives, page by page: random names and queries,
+// pages of several sizes followed to the end, with filters, a scope and
+// NamesOnly (which SQL answers alone), after each kind of write; a
+// generation's ranks are not used after a change of the index.
+func TestNamesInOrderAsSQL(t *testing.T) {
+	defer func(after int) { nameOrderAfter = after }(nameOrderAfter)
+	db := openTest(t)
+	ctx := context.Background()
+	rnd := rand.New(rand.NewPCG(19, 53))
+	families := []string{"Nguyễn", "Trần", "Lê", "Phạm", "Pham", "Hoàng", "Huỳnh", "Thạch"}
+	middles := []string{"Thị", "Văn", "Minh", "Thanh", "Quốc", "Thị Thanh", "", "Hoàng"}
+	givens := []string{"Tâm", "Tám", "Khoa", "Khôi", "Lan", "Long", "Bảo", "Hân", "An", "Anh", "Hòa", "Thủy"}
+	majors := []string{"", "", "Khoa học máy tính", "Tâm lý học", "Sư phạm Toán", "Luật", "Y khoa", "Văn học"}
+	pick := func(s []string) string { return s[rnd.IntN(len(s))] }
+	org, err := db.CreateOrganization(ctx, &pb.Organization{DisplayName: "Sở Y tế"}, CreateOptions{ID: "syt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	create := func() {
+		p, err := db.CreatePerson(ctx, &pb.Person{FamilyName: pick(families), MiddleName: pick(middles), GivenName: pick(givens),
+			Gender: pb.Person_Gender(1 + rnd.IntN(2))}, CreateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, p.Name)
+		if major := pick(majors); major != "" {
+			if _, err := db.CreateQualification(ctx, p.Name, &pb.Qualification{Kind: pb.Qualification_DEGREE, Level: "DAI_HOC",
+				Major: major, Year: 2001}, CreateOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if rnd.IntN(3) == 0 {
+			if _, err := db.CreatePosition(ctx, p.Name, &pb.Position{Organization: org.Name, Title: "Bác sĩ",
+				Start: &date.Date{Year: 2020, Month: 1, Day: 1}, Current: true}, CreateOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for range 160 {
+		create()
+	}
+	vocab := strings.Fields(strings.Join(append(append(append(families, middles...), givens...), majors...), " "))
+	vocab = append(vocab, "xyz", "nguyen", "thi", "tam", "khoa", "hoa", "thuy", "thanh")
+	var queries []string
+	for range 60 {
+		words := make([]string, 1+rnd.IntN(4))
+		for i := range words {
+			words[i] = strings.ToLower(pick(vocab))
+		}
+		if last := []rune(words[len(words)-1]); rnd.IntN(3) == 0 && len(last) > 1 {
+			words[len(words)-1] = string(last[:1+rnd.IntN(len(last)-1)])
+		}
+		queries = append(queries, strings.Join(words, " "))
+	}
+	queries = append(queries, "nguyen", "thi", "nguyen thi thanh tam", "pham minh khoa", "t", "ng", "Nguyễn Thị Tâm", "xyz abc")
+	type variant struct {
+		size      int
+		filter    string
+		scope     string
+		namesOnly bool
+	}
+	variants := []variant{{size: 50}, {size: 3}, {size: 7}, {size: 7, namesOnly: true}, {size: 4, filter: `gender = FEMALE`}, {size: 5, scope: org.Name}}
+	// pages follows a search to its end: each page's names, total and
+	// token.
+	pages := func(q string, v variant) (string, error) {
+		var out strings.Builder
+		token := ""
+		for range 200 {
+			found, page, err := db.SearchPeople(ctx, SearchQuery{Query: q, NamesOnly: v.namesOnly,
+				ListQuery: ListQuery{PageSize: v.size, PageToken: token, Filter: v.filter, Scope: v.scope}}, pb.PersonView_PERSON_VIEW_BASIC)
+			if err != nil {
+				return out.String(), err
+			}
+			for _, p := range found {
+				out.WriteString(p.Name + " ")
+			}
+			fmt.Fprintf(&out, "| %d %q\n", page.TotalSize, page.NextPageToken)
+			if token = page.NextPageToken; token == "" {
+				break
+			}
+		}
+		return out.String(), nil
+	}
+	check := func(when string) {
+		t.Helper()
+		served := db.nameOrder.served.Load()
+		for _, q := range queries {
+			for _, v := range variants {
+				nameOrderAfter = 1 << 30
+				want, wantErr := pages(q, v)
+				nameOrderAfter = 0
+				got, gotErr := pages(q, v)
+				if fmt.Sprint(wantErr) != fmt.Sprint(gotErr) || got != want {
+					t.Fatalf("%s, %q %+v: by rank\n%s%v\nby SQL\n%s%v", when, q, v, got, gotErr, want, wantErr)
+				}
+			}
+		}
+		if n := db.nameOrder.served.Load() - served; n < int64(len(queries)) {
+			t.Errorf("%s: %d bands by rank", when, n)
+		}
+	}
+	check("created")
+	steps := []struct {
+		name   string
+		change func()
+	}{
+		{"more created", func() {
+			for range 10 {
+				create()
+			}
+		}},
+		{"renamed", func() {
+			for _, n := range names[:30] {
+				if _, err := db.UpdatePerson(ctx, n, WriteOptions{}, func(p *pb.Person) error {
+					p.FamilyName, p.GivenName, p.MiddleName = pick(families), pick(givens), pick(middles)
+					return nil
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}},
+		{"deleted", func() {
+			for _, n := range names[30:45] {
+				if _, err := db.DeletePerson(ctx, n, WriteOptions{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}},
+		{"undeleted", func() {
+			for _, n := range names[30:35] {
+				if _, err := db.UndeletePerson(ctx, n, WriteOptions{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}},
+		{"restricted", func() {
+			if _, err := db.writer.ExecContext(ctx, `UPDATE people SET restricted = 1 WHERE pk % 7 = 0`); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"purged", func() {
+			gone := names[50]
+			dsr, err := db.CreateDataSubjectRequest(ctx, &pb.DataSubjectRequest{Kind: pb.DataSubjectRequest_ERASURE, Person: gone,
+				Requester: "Quảngxyzw Thuậnqvz"}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.TransitionDataSubjectRequest(ctx, dsr.Name, pb.DataSubjectRequest_COMPLETED, "", "", WriteOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.PurgePerson(ctx, gone, dsr.Name, "erasure requested", nil); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"optimized", func() {
+			if err := db.write(ctx, false, nil, func(tx *Tx) error { return tx.optimizeSearchIndexes(ctx) }); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, s := range steps {
+		s.change()
+		check(s.name)
+	}
+}
+
+// Ranks are read once a generation has served nameOrderAfter bands, and
+// their order is the index's.
+func TestNameOrderRanks(t *testing.T) {
+	defer func(after int) { nameOrderAfter = after }(nameOrderAfter)
+	nameOrderAfter = 2
+	db := openTest(t)
+	ctx := context.Background()
+	for _, n := range []string{"Lan", "An", "Bảo", "An", "Ánh", "Anh"} {
+		if _, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Nguyễn", GivenName: n}, CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got [][]int32
+	for range 4 {
+		if err := db.read(ctx, func(tx *Tx) error {
+			key, err := tx.searchIndexKey(ctx)
+			if err != nil {
+				return err
+			}
+			r, err := db.nameOrder.ranks(ctx, tx, key)
+			got = append(got, r)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got[0] != nil || got[1] != nil || got[2] == nil || got[3] == nil {
+		t.Fatalf("ranks by call: %v", got)
+	}
+	var want []int64
+	rows, err := db.reader.QueryContext(ctx, `SELECT pk FROM people ORDER BY sort_key, pk`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var pk int64
+		if err := rows.Scan(&pk); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, pk)
+	}
+	rows.Close()
+	byRank := slices.Clone(want)
+	slices.SortFunc(byRank, func(a, b int64) int { return int(got[2][a] - got[2][b]) })
+	if !slices.Equal(byRank, want) {
+		t.Errorf("by rank %v, by SQL %v", byRank, want)
+	}
+}
