@@ -152,111 +152,126 @@ func eachInt(list []byte, f func(int64)) error {
 	return nil
 }
 
-// namesInOrder is the names band of a search without a filter or scope,
-// from the ranks of generation key: the listed people whose names match
-// namesArg in people_names, each with score, in name order after the page
-// token's after (nil: from the first), at most limit. keys are the rows'
-// sort keys (score, sort_key, pk) as SQL's band gives them, the sort_key
-// read only for the row at keyAt (the page's last, when in this band; -1
-// for none). ok is false when the band is for SQL to read: no ranks yet,
-// a match without one, a token's row that is not where its keys say, too
-// many unlisted.
-func (tx *Tx) namesInOrder(ctx context.Context, key []byte, namesArg string, score int64, after []any, limit, keyAt int) (ids []any, keys [][]any, ok bool, err error) {
+// namesBand is a search's names band as namesInOrder reads it: the
+// people_names query of the names holding the words without diacritics
+// (names), and, for words typed with them, the people_names query of the
+// names holding them as typed (exact) and the people_search query of the
+// documents holding them as typed anywhere (typed). Its rows score 7 when
+// exact holds them, else 2, plus 1 when typed does (searchListing's
+// bands); every row 2 without exact.
+type namesBand struct {
+	names, exact, typed string
+}
+
+// namesInOrder is the names band b of a search without a filter or scope,
+// from the ranks of generation key: the listed people whose names match,
+// by score and then in name order, after the page token's after (nil:
+// from the first), at most limit. keys are the rows' sort keys (score,
+// sort_key, pk) as SQL's band gives them, the sort_key read only for the
+// row at keyAt (the page's last, when in this band; -1 for none). ok is
+// false when the band is for SQL to read: no ranks yet, a match without
+// one, a token's row that is not where its keys say, too many unlisted.
+func (tx *Tx) namesInOrder(ctx context.Context, key []byte, b namesBand, after []any, limit, keyAt int) (ids []any, keys [][]any, ok bool, err error) {
 	rank, err := tx.db.nameOrder.ranks(ctx, tx, key)
 	if err != nil || rank == nil {
 		return nil, nil, false, err
 	}
-	from := int32(0)
+	// A row is on the page when its score is below the token's, or the
+	// same and its rank after the token's row.
+	afterScore, from := int64(1<<62), int32(0)
 	if after != nil {
-		as, _ := after[0].(int64)
-		switch {
-		case as < score:
+		afterScore, _ = after[0].(int64)
+		if afterScore < 2 {
 			// The token is past this band.
 			tx.db.nameOrder.served.Add(1)
 			return nil, nil, true, nil
-		case as == score:
-			sk, _ := after[1].([]byte)
-			apk, _ := after[2].(int64)
-			if apk <= 0 || apk >= int64(len(rank)) || rank[apk] == 0 {
-				return nil, nil, false, nil
-			}
-			var now []byte
-			if err := tx.QueryRowContext(ctx, `SELECT sort_key FROM people WHERE pk = ?`, apk).Scan(&now); err != nil || !bytes.Equal(now, sk) {
-				// Renamed or gone since: SQL compares the keys.
-				return nil, nil, false, nil
-			}
-			from = rank[apk]
 		}
-	}
-	unlisted := map[int64]bool{}
-	rows, err := tx.QueryContext(ctx, `SELECT p.pk FROM people p INDEXED BY people_unlisted WHERE `+personUnlisted+` LIMIT ?`, nameOrderUnlistedMost+1)
-	if err != nil {
-		return nil, nil, false, dbError(err)
-	}
-	for rows.Next() {
-		var pk int64
-		if err := rows.Scan(&pk); err != nil {
-			rows.Close()
-			return nil, nil, false, dbError(err)
+		sk, _ := after[1].([]byte)
+		apk, _ := after[2].(int64)
+		if apk <= 0 || apk >= int64(len(rank)) || rank[apk] == 0 {
+			return nil, nil, false, nil
 		}
-		unlisted[pk] = true
+		var now []byte
+		if err := tx.QueryRowContext(ctx, `SELECT sort_key FROM people WHERE pk = ?`, apk).Scan(&now); err != nil || !bytes.Equal(now, sk) {
+			// Renamed or gone since: SQL compares the keys.
+			return nil, nil, false, nil
+		}
+		from = rank[apk]
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, false, dbError(err)
+	unlisted, err := tx.unlistedPKs(ctx)
+	if err != nil || unlisted == nil {
+		return nil, nil, false, err
 	}
-	if len(unlisted) > nameOrderUnlistedMost {
-		return nil, nil, false, nil
-	}
-	// The page's matches: the limit least ranks after from, kept sorted
-	// as rank<<32 | pk.
-	top := make([]uint64, 0, limit)
+	var matches []int64
 	missing := false
-	err = tx.QueryRowContext(ctx, `SELECT group_concat(rowid) FROM people_names WHERE people_names MATCH ?`, namesArg).Scan(scanFunc(func(v any) error {
-		b, _ := v.([]byte)
-		if s, ok := v.(string); ok {
-			b = []byte(s)
+	if err := tx.eachRowid(ctx, `SELECT group_concat(rowid) FROM people_names WHERE people_names MATCH ?`, b.names, func(pk int64) {
+		if missing || unlisted[pk] {
+			return
 		}
-		return eachInt(b, func(pk int64) {
-			if missing || unlisted[pk] {
-				return
-			}
-			if pk <= 0 || pk >= int64(len(rank)) || rank[pk] == 0 {
-				missing = true
-				return
-			}
-			r := rank[pk]
-			if r <= from {
-				return
-			}
-			x := uint64(r)<<32 | uint64(pk)
-			if len(top) == limit {
-				if x >= top[limit-1] {
-					return
-				}
-				top = top[:limit-1]
-			}
-			i := len(top)
-			for i > 0 && top[i-1] > x {
-				i--
-			}
-			top = append(top, 0)
-			copy(top[i+1:], top[i:])
-			top[i] = x
-		})
-	}))
-	if err != nil {
-		return nil, nil, false, dbError(err)
+		if pk <= 0 || pk >= int64(len(rank)) || rank[pk] == 0 {
+			missing = true
+			return
+		}
+		matches = append(matches, pk)
+	}); err != nil || missing {
+		return nil, nil, false, err
 	}
-	if missing {
-		return nil, nil, false, nil
+	score := func(int64) int64 { return 2 }
+	if b.exact != "" {
+		exact, err := tx.rowidSet(ctx, `SELECT group_concat(rowid) FROM people_names WHERE people_names MATCH ?`, b.exact, len(rank))
+		if err != nil {
+			return nil, nil, false, err
+		}
+		var typed []uint64
+		for _, pk := range matches {
+			if !hasBit(exact, pk) {
+				// As SQL, the words as typed anywhere only when a name
+				// needs them.
+				if typed, err = tx.rowidSet(ctx, `SELECT group_concat(rowid) FROM people_search WHERE people_search MATCH ?`, b.typed, len(rank)); err != nil {
+					return nil, nil, false, err
+				}
+				break
+			}
+		}
+		score = func(pk int64) int64 {
+			switch {
+			case hasBit(exact, pk):
+				return 7
+			case hasBit(typed, pk):
+				return 3
+			}
+			return 2
+		}
+	}
+	// The page's rows: the limit least of (9 - score, rank, pk), kept
+	// sorted, packed in 8, 24 and 24 bits.
+	top := make([]uint64, 0, limit)
+	for _, pk := range matches {
+		sc, r := score(pk), rank[pk]
+		if sc > afterScore || sc == afterScore && r <= from {
+			continue
+		}
+		x := uint64(9-sc)<<48 | uint64(r)<<24 | uint64(pk)
+		if len(top) == limit {
+			if x >= top[limit-1] {
+				continue
+			}
+			top = top[:limit-1]
+		}
+		i := len(top)
+		for i > 0 && top[i-1] > x {
+			i--
+		}
+		top = append(top, 0)
+		copy(top[i+1:], top[i:])
+		top[i] = x
 	}
 	ids = make([]any, len(top))
 	keys = make([][]any, len(top))
 	for i, x := range top {
-		pk := int64(x & (1<<32 - 1))
+		pk := int64(x & (1<<24 - 1))
 		ids[i] = pk
-		keys[i] = []any{score, nil, pk}
+		keys[i] = []any{9 - int64(x>>48), nil, pk}
 	}
 	if keyAt >= 0 && keyAt < len(top) {
 		var sk []byte
@@ -267,4 +282,57 @@ func (tx *Tx) namesInOrder(ctx context.Context, key []byte, namesArg string, sco
 	}
 	tx.db.nameOrder.served.Add(1)
 	return ids, keys, true, nil
+}
+
+// unlistedPKs reads who is unlisted; nil when more than
+// nameOrderUnlistedMost are.
+func (tx *Tx) unlistedPKs(ctx context.Context) (map[int64]bool, error) {
+	unlisted := map[int64]bool{}
+	rows, err := tx.QueryContext(ctx, `SELECT p.pk FROM people p INDEXED BY people_unlisted WHERE `+personUnlisted+` LIMIT ?`, nameOrderUnlistedMost+1)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pk int64
+		if err := rows.Scan(&pk); err != nil {
+			return nil, dbError(err)
+		}
+		unlisted[pk] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, dbError(err)
+	}
+	if len(unlisted) > nameOrderUnlistedMost {
+		return nil, nil
+	}
+	return unlisted, nil
+}
+
+// eachRowid calls f with each rowid a group_concat(rowid) query of one
+// argument lists.
+func (tx *Tx) eachRowid(ctx context.Context, query, arg string, f func(int64)) error {
+	return dbError(tx.QueryRowContext(ctx, query, arg).Scan(scanFunc(func(v any) error {
+		b, _ := v.([]byte)
+		if s, ok := v.(string); ok {
+			b = []byte(s)
+		}
+		return eachInt(b, f)
+	})))
+}
+
+// rowidSet is the rowids a group_concat(rowid) query lists below n, as a
+// bitset.
+func (tx *Tx) rowidSet(ctx context.Context, query, arg string, n int) ([]uint64, error) {
+	set := make([]uint64, (n+63)/64)
+	err := tx.eachRowid(ctx, query, arg, func(pk int64) {
+		if pk >= 0 && pk < int64(n) {
+			set[pk>>6] |= 1 << (pk & 63)
+		}
+	})
+	return set, err
+}
+
+func hasBit(set []uint64, i int64) bool {
+	return i >= 0 && i>>6 < int64(len(set)) && set[i>>6]&(1<<(i&63)) != 0
 }

@@ -114,6 +114,14 @@ func TestNamesInOrderAsSQL(t *testing.T) {
 		if n := db.nameOrder.served.Load() - served; n < int64(len(queries)) {
 			t.Errorf("%s: %d bands by rank", when, n)
 		}
+		// The words typed with diacritics too.
+		served = db.nameOrder.served.Load()
+		if _, err := pages("Nguyễn Thị Tâm", variant{size: 2}); err != nil {
+			t.Fatal(err)
+		}
+		if db.nameOrder.served.Load() == served {
+			t.Errorf("%s: Nguyễn Thị Tâm's names band not by rank", when)
+		}
 	}
 	check("created")
 	steps := []struct {

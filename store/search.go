@@ -252,6 +252,7 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 		}
 		return band{with: fmt.Sprintf(rest, score), withArgs: []any{ftsNot(query, nfArg)}, terms: restTerms}
 	}
+	names := namesBand{names: namesArg}
 	bands := []band{
 		// The names band's score, 2, is namesInOrder's.
 		{with: nf + `, hits(pk, score) AS (SELECT pk, 2 FROM nf)`, withArgs: []any{namesArg}},
@@ -273,6 +274,8 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 			return listing{}, err
 		}
 		aeArg := exact.query("name_exact other_exact")
+		// The scores, 7, 3 and 2, are namesInOrder's.
+		names = namesBand{names: namesArg, exact: neArg, typed: aeArg}
 		bands = []band{
 			{with: nf + `, ` + ne + `, ` + ae + `, hits(pk, score) AS (SELECT pk, CASE WHEN pk IN ne THEN 7 ELSE 2 + (pk IN ae) END FROM nf)`,
 				withArgs: []any{namesArg, neArg, aeArg}},
@@ -325,16 +328,15 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 	if err := tx.limitToScope(ctx, &l, q.Scope); err != nil {
 		return listing{}, err
 	}
-	if len(l.where) == 1 && len(l.args) == 0 && !accented {
-		// Neither a filter nor a scope: the names band, all of one score,
-		// may take its page by the ranks of name order in memory
-		// (nameorder.go) rather than look up and sort every match.
-		names := &l.bands
+	if len(l.where) == 1 && len(l.args) == 0 {
+		// Neither a filter nor a scope: the names band may take its page
+		// by the ranks of name order in memory (nameorder.go) rather than
+		// look up and sort every match.
 		if q.NamesOnly {
 			l.bands = []band{bands[0]}
 		}
-		(*names)[0].pick = func(ctx context.Context, tx *Tx, after []any, limit, keyAt int) ([]any, [][]any, bool, error) {
-			return tx.namesInOrder(ctx, gen, namesArg, 2, after, limit, keyAt)
+		l.bands[0].pick = func(ctx context.Context, tx *Tx, after []any, limit, keyAt int) ([]any, [][]any, bool, error) {
+			return tx.namesInOrder(ctx, gen, names, after, limit, keyAt)
 		}
 	}
 	if len(l.where) == 1 && len(l.args) == 0 && !q.NamesOnly {
