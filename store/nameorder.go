@@ -29,7 +29,7 @@ import (
 //
 // Bounds: a rank is an int32 per pk up to nameOrderMaxPK (4 MB at a
 // million people), read once a generation has served nameOrderAfter bands
-// by SQL, by one reader at a time.
+// by SQL, in the background, one read at a time.
 
 var (
 	// nameOrderAfter is how many bands a generation serves by SQL before
@@ -53,32 +53,47 @@ type nameOrder struct {
 	seen    int
 	rank    []int32 // by pk; 0 for none
 	reading bool
+	wg      sync.WaitGroup // the read of ranks under way
 	// served counts the bands taken by rank, for tests.
 	served atomic.Int64
 }
 
-// ranks returns the ranks of generation key, reading them when the
-// generation has served enough bands; nil when it has none yet.
-func (o *nameOrder) ranks(ctx context.Context, tx *Tx, key []byte) ([]int32, error) {
+// ranks returns the ranks of generation key, nil when it has none yet.
+// Once the generation has served enough bands by SQL, its ranks are read
+// in a read of their own, unbounded by any caller's budget and waited for
+// by none (0.3 s of CPU at a million people), which checks that it sees
+// the same generation.
+func (o *nameOrder) ranks(db *DB, key []byte) []int32 {
 	o.mu.Lock()
+	defer o.mu.Unlock()
 	if !bytes.Equal(o.key, key) {
 		o.key, o.seen, o.rank, o.reading = key, 0, nil, false
 	}
 	o.seen++
 	if o.seen <= nameOrderAfter {
-		o.mu.Unlock()
-		return nil, nil
+		return nil
 	}
-	rank := o.rank
-	read := rank == nil && !o.reading
-	if read {
+	if o.rank == nil && !o.reading {
 		o.reading = true
+		o.wg.Add(1)
+		go o.read(db, key)
 	}
-	o.mu.Unlock()
-	if !read {
-		return rank, nil
-	}
-	rank, err := tx.readNameOrder(ctx)
+	return o.rank
+}
+
+// read reads the ranks of generation key.
+func (o *nameOrder) read(db *DB, key []byte) {
+	defer o.wg.Done()
+	ctx := context.Background()
+	var rank []int32
+	err := db.readWithin(ctx, 0, func(tx *Tx) error {
+		now, err := tx.searchIndexKey(ctx)
+		if err != nil || !bytes.Equal(now, key) {
+			return err
+		}
+		rank, err = tx.readNameOrder(ctx)
+		return err
+	})
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if bytes.Equal(o.key, key) {
@@ -90,7 +105,6 @@ func (o *nameOrder) ranks(ctx context.Context, tx *Tx, key []byte) ([]int32, err
 			o.seen = -1 << 30
 		}
 	}
-	return rank, err
 }
 
 // readNameOrder reads the rank of each person not deleted in the order of
@@ -172,9 +186,9 @@ type namesBand struct {
 // false when the band is for SQL to read: no ranks yet, a match without
 // one, a token's row that is not where its keys say, too many unlisted.
 func (tx *Tx) namesInOrder(ctx context.Context, key []byte, b namesBand, after []any, limit, keyAt int) (ids []any, keys [][]any, ok bool, err error) {
-	rank, err := tx.db.nameOrder.ranks(ctx, tx, key)
-	if err != nil || rank == nil {
-		return nil, nil, false, err
+	rank := tx.db.nameOrder.ranks(tx.db, key)
+	if rank == nil {
+		return nil, nil, false, nil
 	}
 	// A row is on the page when its score is below the token's, or the
 	// same and its rank after the token's row.

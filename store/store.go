@@ -343,6 +343,8 @@ func (db *DB) Path() string { return db.path }
 // checkpointed into the main file so that it can be copied on its own.
 func (db *DB) Close() error {
 	errs := []error{db.stopCheckpoints()}
+	// A read of name order's ranks under way ends first (nameorder.go).
+	db.nameOrder.wg.Wait()
 	if db.reader != nil {
 		errs = append(errs, db.reader.Close())
 	}
