@@ -243,3 +243,32 @@ func TestNameOrderRanks(t *testing.T) {
 		t.Errorf("by rank %v, by SQL %v", byRank, want)
 	}
 }
+
+// eachInt reads group_concat's lists of rowids, and refuses anything else.
+func TestEachInt(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []int64
+		ok   bool
+	}{
+		{"", nil, true},
+		{"7", []int64{7}, true},
+		{"1,22,333,4096,1000000", []int64{1, 22, 333, 4096, 1000000}, true},
+		{"0,9223372036854775", []int64{0, 9223372036854775}, true},
+		{"1,,2", nil, false},
+		{"1,", nil, false},
+		{",1", nil, false},
+		{"-1,2", []int64{-1, 2}, true},
+		{"--1", nil, false},
+		{"1-", nil, false},
+		{"-", nil, false},
+		{"1 2", nil, false},
+		{"12345678901234567890", nil, false},
+	} {
+		var got []int64
+		err := eachInt([]byte(c.in), func(n int64) { got = append(got, n) })
+		if (err == nil) != c.ok || c.ok && !slices.Equal(got, c.want) {
+			t.Errorf("%q: %v, %v; want %v, ok %v", c.in, got, err, c.want, c.ok)
+		}
+	}
+}
