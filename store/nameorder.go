@@ -123,12 +123,8 @@ func (tx *Tx) readNameOrder(ctx context.Context) ([]int32, error) {
 	var bad bool
 	err := tx.QueryRowContext(ctx, `SELECT group_concat(pk) FROM (SELECT pk FROM people INDEXED BY people_sort_key
 		WHERE delete_time IS NULL ORDER BY sort_key, pk)`).Scan(scanFunc(func(v any) error {
-		b, _ := v.([]byte)
-		if s, ok := v.(string); ok {
-			b = []byte(s)
-		}
 		r := int32(0)
-		return eachInt(b, func(pk int64) {
+		return eachListed(v, func(pk int64) {
 			r++
 			if pk < 0 || pk > maxPK {
 				bad = true
@@ -146,12 +142,23 @@ func (tx *Tx) readNameOrder(ctx context.Context) ([]int32, error) {
 	return rank, nil
 }
 
+// eachListed is eachInt of a group_concat value, without a copy: text
+// comes as a string, NULL (no rows) as nil.
+func eachListed(v any, f func(int64)) error {
+	if s, ok := v.(string); ok {
+		return eachInt(s, f)
+	}
+	b, _ := v.([]byte)
+	return eachInt(b, f)
+}
+
 // eachInt calls f with each integer of a comma-separated list, as
 // group_concat writes rowids: by hand, without a string a number (a
 // million of them in name order's ranks).
-func eachInt(list []byte, f func(int64)) error {
+func eachInt[S ~string | ~[]byte](list S, f func(int64)) error {
 	n, digits, sign := int64(0), 0, int64(1)
-	for _, c := range list {
+	for i := 0; i < len(list); i++ {
+		c := list[i]
 		switch {
 		case '0' <= c && c <= '9' && digits < 18:
 			n, digits = n*10+int64(c-'0'), digits+1
@@ -333,11 +340,7 @@ func (tx *Tx) unlistedPKs(ctx context.Context) (map[int64]bool, error) {
 // argument lists.
 func (tx *Tx) eachRowid(ctx context.Context, query, arg string, f func(int64)) error {
 	return dbError(tx.QueryRowContext(ctx, query, arg).Scan(scanFunc(func(v any) error {
-		b, _ := v.([]byte)
-		if s, ok := v.(string); ok {
-			b = []byte(s)
-		}
-		return eachInt(b, f)
+		return eachListed(v, f)
 	})))
 }
 
