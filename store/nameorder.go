@@ -225,9 +225,13 @@ func (tx *Tx) namesInOrder(ctx context.Context, key []byte, b namesBand, after [
 		}
 		from = rank[apk]
 	}
-	unlisted, err := tx.unlistedPKs(ctx)
-	if err != nil || unlisted == nil {
+	pks, ok, err := tx.unlistedPKs(ctx, nameOrderUnlistedMost)
+	if err != nil || !ok {
 		return nil, nil, false, err
+	}
+	unlisted := make(map[int64]bool, len(pks))
+	for _, pk := range pks {
+		unlisted[pk] = true
 	}
 	var matches []int64
 	missing := false
@@ -311,29 +315,33 @@ func (tx *Tx) namesInOrder(ctx context.Context, key []byte, b namesBand, after [
 	return ids, keys, true, nil
 }
 
-// unlistedPKs reads who is unlisted; nil when more than
-// nameOrderUnlistedMost are.
-func (tx *Tx) unlistedPKs(ctx context.Context) (map[int64]bool, error) {
-	unlisted := map[int64]bool{}
-	rows, err := tx.QueryContext(ctx, `SELECT p.pk FROM people p INDEXED BY people_unlisted WHERE `+personUnlisted+` LIMIT ?`, nameOrderUnlistedMost+1)
+// unlistedPKs reads who is unlisted (deleted or restricted: what the
+// search's bands and counts leave out), most of them at most; ok is false
+// when more are. most < 0 reads them all.
+func (tx *Tx) unlistedPKs(ctx context.Context, most int) (pks []int64, ok bool, err error) {
+	limit := -1 // SQLite's LIMIT of none
+	if most >= 0 {
+		limit = most + 1
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT p.pk FROM people p INDEXED BY people_unlisted WHERE `+personUnlisted+` LIMIT ?`, limit)
 	if err != nil {
-		return nil, dbError(err)
+		return nil, false, dbError(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var pk int64
 		if err := rows.Scan(&pk); err != nil {
-			return nil, dbError(err)
+			return nil, false, dbError(err)
 		}
-		unlisted[pk] = true
+		pks = append(pks, pk)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, dbError(err)
+		return nil, false, dbError(err)
 	}
-	if len(unlisted) > nameOrderUnlistedMost {
-		return nil, nil
+	if most >= 0 && len(pks) > most {
+		return nil, false, nil
 	}
-	return unlisted, nil
+	return pks, true, nil
 }
 
 // eachRowid calls f with each rowid a group_concat(rowid) query of one

@@ -90,10 +90,7 @@ type wordSet struct {
 	used uint64
 }
 
-func (s *wordSet) has(id int64) bool {
-	i := id >> 6
-	return i < int64(len(s.bits)) && s.bits[i]&(1<<(id&63)) != 0
-}
+func (s *wordSet) has(id int64) bool { return hasBit(s.bits, id) }
 
 // countWords counts the matches of w in wordSetColumns, less the unlisted,
 // as searchCountSQL does with w.query(wordSetColumns). ok is false when it
@@ -127,22 +124,9 @@ func (ws *wordSets) countWords(ctx context.Context, tx *Tx, w ftsWords) (n int, 
 		sets[word] = s
 		ws.keep(key, word, s)
 	}
-	var unlisted []int64
-	rows, err := tx.QueryContext(ctx, `SELECT p.pk FROM people p INDEXED BY people_unlisted WHERE `+personUnlisted)
+	unlisted, _, err := tx.unlistedPKs(ctx, -1)
 	if err != nil {
-		return 0, false, dbError(err)
-	}
-	for rows.Next() {
-		var pk int64
-		if err := rows.Scan(&pk); err != nil {
-			rows.Close()
-			return 0, false, dbError(err)
-		}
-		unlisted = append(unlisted, pk)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, false, dbError(err)
+		return 0, false, err
 	}
 	groups := make([]*wordSet, 0, len(w.whole)+1)
 	for _, word := range w.whole {
