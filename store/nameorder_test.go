@@ -140,22 +140,11 @@ func TestNamesInOrderAsSQL(t *testing.T) {
 			}
 		}},
 		{"renamed", func() {
-			for _, n := range names[:30] {
-				if _, err := db.UpdatePerson(ctx, n, WriteOptions{}, func(p *pb.Person) error {
-					p.FamilyName, p.GivenName, p.MiddleName = pick(families), pick(givens), pick(middles)
-					return nil
-				}); err != nil {
-					t.Fatal(err)
-				}
-			}
+			renamePeople(ctx, t, db, names[:30], func(p *pb.Person) {
+				p.FamilyName, p.GivenName, p.MiddleName = pick(families), pick(givens), pick(middles)
+			})
 		}},
-		{"deleted", func() {
-			for _, n := range names[30:45] {
-				if _, err := db.DeletePerson(ctx, n, WriteOptions{}); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}},
+		{"deleted", func() { deletePeople(ctx, t, db, names[30:45]) }},
 		{"undeleted", func() {
 			for _, n := range names[30:35] {
 				if _, err := db.UndeletePerson(ctx, n, WriteOptions{}); err != nil {
@@ -163,11 +152,7 @@ func TestNamesInOrderAsSQL(t *testing.T) {
 				}
 			}
 		}},
-		{"restricted", func() {
-			if _, err := db.writer.ExecContext(ctx, `UPDATE people SET restricted = 1 WHERE pk % 7 = 0`); err != nil {
-				t.Fatal(err)
-			}
-		}},
+		{"restricted", func() { restrictBySQL(ctx, t, db) }},
 		{"purged", func() {
 			gone := names[50]
 			dsr, err := db.CreateDataSubjectRequest(ctx, &pb.DataSubjectRequest{Kind: pb.DataSubjectRequest_ERASURE, Person: gone,

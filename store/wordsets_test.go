@@ -110,27 +110,12 @@ func TestWordSetsCountAsFTS5(t *testing.T) {
 			}
 		}},
 		{"renamed", func() {
-			for _, n := range names[:20] {
-				if _, err := db.UpdatePerson(ctx, n, WriteOptions{}, func(p *pb.Person) error {
-					p.GivenName, p.MiddleName = pick(givens), pick(middles)
-					return nil
-				}); err != nil {
-					t.Fatal(err)
-				}
-			}
+			renamePeople(ctx, t, db, names[:20], func(p *pb.Person) {
+				p.GivenName, p.MiddleName = pick(givens), pick(middles)
+			})
 		}},
-		{"deleted", func() {
-			for _, n := range names[20:30] {
-				if _, err := db.DeletePerson(ctx, n, WriteOptions{}); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}},
-		{"restricted", func() {
-			if _, err := db.writer.ExecContext(ctx, `UPDATE people SET restricted = 1 WHERE pk % 7 = 0`); err != nil {
-				t.Fatal(err)
-			}
-		}},
+		{"deleted", func() { deletePeople(ctx, t, db, names[20:30]) }},
+		{"restricted", func() { restrictBySQL(ctx, t, db) }},
 		{"out of the index by SQL", func() {
 			if _, err := db.writer.ExecContext(ctx, `DELETE FROM people_search WHERE rowid IN (SELECT pk FROM people WHERE pk % 5 = 1)`); err != nil {
 				t.Fatal(err)
