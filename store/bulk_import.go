@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"slices"
 
 	"google.golang.org/protobuf/proto"
 
@@ -16,7 +15,7 @@ import (
 // back gives), and the search index rows are written by flushReindex once
 // the batch's people are in. It returns people/{id}.
 func (b *BulkTx) createPerson(ctx context.Context, p *pb.Person) (string, error) {
-	id, pk, p, err := insertPerson(ctx, b, "", p)
+	id, pk, p, err := insertPerson(ctx, b, "", newPersonOf(p))
 	if err != nil {
 		return "", err
 	}
@@ -36,11 +35,7 @@ func storedPerson(p *pb.Person) *pb.Person {
 		return p
 	}
 	out := proto.Clone(p).(*pb.Person)
-	for _, f := range out.Fields {
-		f.Code = fieldCodeOf(f.Field)
-	}
-	slices.Sort(out.ExpertRoles)
-	out.ExpertRoles = slices.Compact(out.ExpertRoles)
+	out.Fields, out.ExpertRoles = storedFieldsAndRoles(p)
 	return out
 }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"google.golang.org/genproto/googleapis/type/date"
@@ -35,6 +36,15 @@ func TestCreateAnswersAsRead(t *testing.T) {
 			CreateTime: timestamppb.Now(), UpdateTime: timestamppb.Now(), DeleteTime: timestamppb.Now()},
 		{GivenName: "Năm", BirthDate: &date.Date{Year: 1975}},
 		{DisplayName: "Hòa thượng Thích Minh Châu", GivenName: "Châu"},
+		// Fields, roles and identifiers as attachNew makes them from what
+		// was inserted: fields in their order with codes and the primary
+		// flag, roles once each in order, either identifier alone.
+		{GivenName: "Đức", Orcid: "0000-0002-1825-0097", CivilServantCode: "CB-0042",
+			Fields: []*pb.FieldOfExpertise{{Field: "fields/vn2008-301"}, {Field: "fields/vn2008-101", Primary: true},
+				{Field: "fields/vn2008-502", Code: "x"}},
+			ExpertRoles: []pb.Person_ExpertRole{pb.Person_CRITIQUE, pb.Person_CONSULTING, pb.Person_CRITIQUE}},
+		{GivenName: "Lan", Orcid: "0000-0002-1825-0097", ExpertRoles: []pb.Person_ExpertRole{pb.Person_CRITIQUE}},
+		{GivenName: "Mai", CivilServantCode: "A1", Fields: []*pb.FieldOfExpertise{{Field: "fields/vn2008-502"}}},
 	}
 	families := []string{"Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", ""}
 	givens := []string{"Anh", "Thuỷ", "Hòa", "Đức", "Ngọc Hân"}
@@ -49,6 +59,10 @@ func TestCreateAnswersAsRead(t *testing.T) {
 		}
 		if i%5 == 2 {
 			p.Fields = []*pb.FieldOfExpertise{{Field: "fields/vn2008-101", Primary: i%2 == 0}}
+		}
+		if i%7 == 3 {
+			p.ExpertRoles = []pb.Person_ExpertRole{pb.Person_ExpertRole(1 + i%3), pb.Person_CRITIQUE}
+			p.CivilServantCode = fmt.Sprintf("CB-%d", i)
 		}
 		people = append(people, p)
 	}

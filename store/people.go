@@ -177,8 +177,11 @@ func (tx *Tx) livePerson(ctx context.Context, id string) (*personRow, error) {
 	return r, nil
 }
 
-// CreatePerson registers p. Output-only fields of p are ignored.
+// CreatePerson registers p. Output-only fields of p are ignored. What
+// depends on p alone (newPersonOf) is made before the write queues, out of
+// the single writer's turn.
 func (db *DB) CreatePerson(ctx context.Context, p *pb.Person, o CreateOptions) (*pb.Person, error) {
+	np := newPersonOf(p)
 	var out *pb.Person
 	err := db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
 		if o.Request != nil {
@@ -189,8 +192,8 @@ func (db *DB) CreatePerson(ctx context.Context, p *pb.Person, o CreateOptions) (
 				return err
 			}
 		}
-		// createPerson returns the person attached as BASIC shows them.
-		r, err := tx.createPerson(ctx, o.ID, p)
+		// createNew returns the person attached as BASIC shows them.
+		r, err := tx.createNew(ctx, o.ID, np)
 		if err != nil {
 			return err
 		}
@@ -211,25 +214,56 @@ func (db *DB) CreatePerson(ctx context.Context, p *pb.Person, o CreateOptions) (
 // the person as a BASIC read shows them. Errors name the person's fields
 // as "person.*".
 func (tx *Tx) createPerson(ctx context.Context, id string, p *pb.Person) (*personRow, error) {
-	id, pk, p, err := insertPerson(ctx, tx, id, p)
+	return tx.createNew(ctx, id, newPersonOf(p))
+}
+
+// createNew is createPerson of a person prepared by newPersonOf.
+func (tx *Tx) createNew(ctx context.Context, id string, np *newPerson) (*personRow, error) {
+	id, pk, p, err := insertPerson(ctx, tx, id, np)
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.indexNewPerson(ctx, pk, p); err != nil {
+	if err := tx.indexNewPerson(ctx, pk, p, np.names); err != nil {
 		return nil, err
 	}
 	r := insertedPerson(id, pk, p, micros(tx.now))
-	if err := tx.attachNew(ctx, r); err != nil {
-		return nil, err
-	}
+	attachNew(r, p)
 	return r, tx.recordRevision(ctx, pk, "people/"+id, nil, r.person)
 }
 
-// insertPerson checks p through c and writes its row, fields, roles and
+// newPerson is a person to insert with what of its row and search index
+// depends on it alone, made before its write queues so that the single
+// writer does not spend its turn on them: p as normalized, or checkText's
+// refusal of it (returned in the writer, after a request's recall, as
+// before), the writable columns and the sort keys of the row, and the
+// names as indexed.
+type newPerson struct {
+	p      *pb.Person
+	err    error
+	values []any
+	names  nameDoc
+}
+
+// newPersonOf prepares p (normalizing it in place) to be inserted.
+func newPersonOf(p *pb.Person) *newPerson {
+	if err := checkText(p); err != nil {
+		return &newPerson{p: p, err: err}
+	}
+	p = normalizePerson(p)
+	return &newPerson{p: p,
+		values: append(personValues(p), vntext.SortKey(p.GivenName, p.MiddleName, p.FamilyName),
+			vntext.SortKey(p.FamilyName, p.MiddleName, p.GivenName),
+			nameSortKey(p.MiddleName), nameSortKey(p.DisplayName), registryStart(p)),
+		names: newNameDoc(nameText(p.FamilyName, p.MiddleName, p.GivenName, p.DisplayName)),
+	}
+}
+
+// insertPerson checks np through c and writes its row, fields, roles and
 // identifiers as id (a new id when empty), naming it in the call's audit
 // event: what every create of a person does but the search index and the
-// revision. It returns the id, the row's pk and p as normalized and stored.
-func insertPerson(ctx context.Context, c checker, id string, p *pb.Person) (string, int64, *pb.Person, error) {
+// revision. It returns the id, the row's pk and the person as normalized
+// and stored.
+func insertPerson(ctx context.Context, c checker, id string, np *newPerson) (string, int64, *pb.Person, error) {
 	tx := c.base()
 	if id == "" {
 		// 16 random characters (about 80 bits) are nobody's, living or
@@ -241,10 +275,10 @@ func insertPerson(ctx context.Context, c checker, id string, p *pb.Person) (stri
 	} else if err := personIDFree(ctx, tx, id); err != nil {
 		return "", 0, nil, err
 	}
-	if err := checkText(p); err != nil {
-		return "", 0, nil, err
+	if np.err != nil {
+		return "", 0, nil, np.err
 	}
-	p = normalizePerson(p)
+	p := np.p
 	if err := checkPersonFields(ctx, c, p); err != nil {
 		return "", 0, nil, err
 	}
@@ -252,14 +286,17 @@ func insertPerson(ctx context.Context, c checker, id string, p *pb.Person) (stri
 		return "", 0, nil, err
 	}
 	now := micros(tx.now)
+	// np.values: personValues, then sort_key to registry_start.
+	args := make([]any, 0, 3+len(np.values))
+	args = append(args, id)
+	args = append(args, np.values[:len(np.values)-5]...)
+	args = append(args, now, now)
+	args = append(args, np.values[len(np.values)-5:]...)
 	res, err := tx.ExecContext(ctx, `INSERT INTO people (id, family_name, middle_name, given_name, display_name,
 		gender, birth_year, birth_month, birth_day, ethnicity, national_id, email, phone, phone_key, hometown,
 		address, availability, work_location, work_country, create_time, update_time, revision, sort_key, family_key,
 		middle_key, display_key, registry_start)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`,
-		append([]any{id}, append(personValues(p), now, now,
-			vntext.SortKey(p.GivenName, p.MiddleName, p.FamilyName), vntext.SortKey(p.FamilyName, p.MiddleName, p.GivenName),
-			nameSortKey(p.MiddleName), nameSortKey(p.DisplayName), registryStart(p))...)...)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`, args...)
 	if err != nil {
 		return "", 0, nil, dbError(err)
 	}

@@ -119,18 +119,26 @@ func nameText(family, middle, given, display string) string {
 	return strings.Join([]string{family, middle, given, display}, " ")
 }
 
+// nameDoc is a person's names (nameText) as the indexes hold them: made
+// from the names alone, so that a create makes it before its write queues.
+type nameDoc struct{ exact, folded, pairs string }
+
+func newNameDoc(names string) nameDoc {
+	folded, exact := vntext.Fold(names), vntext.Canonical(names)
+	return nameDoc{exact: exact, folded: folded, pairs: namePairs(folded, exact)}
+}
+
 // indexNames puts a person's names in the index of names, in place of what
 // it held for them; fresh: a person just inserted, for whom it holds
 // nothing.
-func (tx *Tx) indexNames(ctx context.Context, pk int64, names string, fresh bool) error {
+func (tx *Tx) indexNames(ctx context.Context, pk int64, names nameDoc, fresh bool) error {
 	if !fresh {
 		if err := tx.execIndex(ctx, `DELETE FROM people_names WHERE rowid = ?`, pk); err != nil {
 			return err
 		}
 	}
-	folded, exact := vntext.Fold(names), vntext.Canonical(names)
 	return tx.execIndex(ctx, `INSERT INTO people_names(rowid, name_exact, name_folded, name_pairs) VALUES (?, ?, ?, ?)`,
-		pk, exact, folded, namePairs(folded, exact))
+		pk, names.exact, names.folded, names.pairs)
 }
 
 // reindexWhere reindexes the people whose pks query selects, calling
@@ -232,17 +240,18 @@ func (tx *Tx) reindexPerson(ctx context.Context, pk int64) error {
 	if err := frows.Err(); err != nil {
 		return dbError(err)
 	}
-	return tx.writeSearchDocument(ctx, pk, names, other, fields, false)
+	return tx.writeSearchDocument(ctx, pk, newNameDoc(names), other, fields, false)
 }
 
 // indexNewPerson writes the search documents of a person just inserted,
 // who holds nothing yet but their names and fields of expertise: what
-// reindexPerson would write, made from p without reading it back
+// reindexPerson would write, made from p and its names as indexed (made
+// before the write queued) without reading it back
 // (TestNewPersonIndexedAsReindexed). The indexes hold nothing under a
 // new pk (a purge takes a person's documents out with their row), so
 // nothing is deleted first: two statements fewer in the writer for each
 // create (TestNewPersonIndexWritesNoDelete).
-func (tx *Tx) indexNewPerson(ctx context.Context, pk int64, p *pb.Person) error {
+func (tx *Tx) indexNewPerson(ctx context.Context, pk int64, p *pb.Person, names nameDoc) error {
 	// As the index reads them: person_fields by its key (person_pk, field),
 	// and UNION's distinct fields in the same order.
 	fields := make([]string, 0, len(p.Fields))
@@ -251,13 +260,13 @@ func (tx *Tx) indexNewPerson(ctx context.Context, pk int64, p *pb.Person) error 
 	}
 	slices.Sort(fields)
 	fields = slices.Compact(fields)
-	return tx.writeSearchDocument(ctx, pk, nameText(p.FamilyName, p.MiddleName, p.GivenName, p.DisplayName), fields, fields, true)
+	return tx.writeSearchDocument(ctx, pk, names, fields, fields, true)
 }
 
 // writeSearchDocument puts a person's names, the other text of their
 // profile and the names of their fields in the search indexes, in place
 // of what they held for them (nothing when fresh, as indexNames).
-func (tx *Tx) writeSearchDocument(ctx context.Context, pk int64, names string, other, fields []string, fresh bool) error {
+func (tx *Tx) writeSearchDocument(ctx context.Context, pk int64, names nameDoc, other, fields []string, fresh bool) error {
 	if err := tx.indexNames(ctx, pk, names, fresh); err != nil {
 		return err
 	}
@@ -272,5 +281,5 @@ func (tx *Tx) writeSearchDocument(ctx context.Context, pk int64, names string, o
 		}
 	}
 	return tx.execIndex(ctx, `INSERT INTO people_search(rowid, name_exact, name_folded, other_exact, other_folded)
-		VALUES (?, ?, ?, ?, ?)`, pk, vntext.Canonical(names), vntext.Fold(names), vntext.Canonical(otherText), vntext.Fold(otherText))
+		VALUES (?, ?, ?, ?, ?)`, pk, names.exact, names.folded, vntext.Canonical(otherText), vntext.Fold(otherText))
 }
