@@ -240,7 +240,8 @@ func (tx *Tx) createNew(ctx context.Context, id string, np *newPerson) (*personR
 type newPerson struct {
 	p      *pb.Person
 	err    error
-	values []any
+	values []any // personValues
+	keys   []any // sort_key, family_key, middle_key, display_key, registry_start
 	names  nameDoc
 }
 
@@ -251,9 +252,9 @@ func newPersonOf(p *pb.Person) *newPerson {
 	}
 	p = normalizePerson(p)
 	return &newPerson{p: p,
-		values: append(personValues(p), vntext.SortKey(p.GivenName, p.MiddleName, p.FamilyName),
-			vntext.SortKey(p.FamilyName, p.MiddleName, p.GivenName),
-			nameSortKey(p.MiddleName), nameSortKey(p.DisplayName), registryStart(p)),
+		values: personValues(p),
+		keys: []any{vntext.SortKey(p.GivenName, p.MiddleName, p.FamilyName), vntext.SortKey(p.FamilyName, p.MiddleName, p.GivenName),
+			nameSortKey(p.MiddleName), nameSortKey(p.DisplayName), registryStart(p)},
 		names: newNameDoc(nameText(p.FamilyName, p.MiddleName, p.GivenName, p.DisplayName)),
 	}
 }
@@ -286,12 +287,8 @@ func insertPerson(ctx context.Context, c checker, id string, np *newPerson) (str
 		return "", 0, nil, err
 	}
 	now := micros(tx.now)
-	// np.values: personValues, then sort_key to registry_start.
-	args := make([]any, 0, 3+len(np.values))
-	args = append(args, id)
-	args = append(args, np.values[:len(np.values)-5]...)
-	args = append(args, now, now)
-	args = append(args, np.values[len(np.values)-5:]...)
+	args := make([]any, 0, 3+len(np.values)+len(np.keys))
+	args = append(append(append(append(args, id), np.values...), now, now), np.keys...)
 	res, err := tx.ExecContext(ctx, `INSERT INTO people (id, family_name, middle_name, given_name, display_name,
 		gender, birth_year, birth_month, birth_day, ethnicity, national_id, email, phone, phone_key, hometown,
 		address, availability, work_location, work_country, create_time, update_time, revision, sort_key, family_key,
