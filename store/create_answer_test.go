@@ -21,6 +21,38 @@ import (
 func TestCreateAnswersAsRead(t *testing.T) {
 	db := openTest(t)
 	ctx := context.Background()
+	people := variedNewPeople()
+	for i, p := range people {
+		sent := proto.Clone(p).(*pb.Person)
+		got, err := db.CreatePerson(ctx, p, CreateOptions{})
+		if err != nil {
+			t.Fatalf("person %d: %v", i, err)
+		}
+		read, err := db.GetPerson(ctx, got.Name, pb.PersonView_PERSON_VIEW_BASIC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !proto.Equal(read, got) {
+			t.Errorf("person %d (%v): the create answered\n%v\nwhere a read gives\n%v", i, sent, got, read)
+		}
+		revs, _, err := db.ListPersonRevisions(ctx, got.Name, 10, "", "", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(revs) != 1 {
+			t.Fatalf("person %d: %d revisions, want 1", i, len(revs))
+		}
+		_, _, want := diffFields(nil, read)
+		if after := revs[0].GetAfter().GetPerson(); !proto.Equal(after, want) {
+			t.Errorf("person %d: the create's revision holds %v, want %v", i, after, want)
+		}
+	}
+}
+
+// variedNewPeople are people to create that make a create's answer and
+// revision take every form: identifiers, fields with and without a
+// primary, roles repeated, registry and birth dates given or not.
+func variedNewPeople() []*pb.Person {
 	people := []*pb.Person{
 		{GivenName: "An"},
 		{FamilyName: "Nguyễn", MiddleName: "Thị", GivenName: "Thủy", Gender: pb.Person_FEMALE,
@@ -66,29 +98,5 @@ func TestCreateAnswersAsRead(t *testing.T) {
 		}
 		people = append(people, p)
 	}
-	for i, p := range people {
-		sent := proto.Clone(p).(*pb.Person)
-		got, err := db.CreatePerson(ctx, p, CreateOptions{})
-		if err != nil {
-			t.Fatalf("person %d: %v", i, err)
-		}
-		read, err := db.GetPerson(ctx, got.Name, pb.PersonView_PERSON_VIEW_BASIC)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !proto.Equal(read, got) {
-			t.Errorf("person %d (%v): the create answered\n%v\nwhere a read gives\n%v", i, sent, got, read)
-		}
-		revs, _, err := db.ListPersonRevisions(ctx, got.Name, 10, "", "", true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(revs) != 1 {
-			t.Fatalf("person %d: %d revisions, want 1", i, len(revs))
-		}
-		_, _, want := diffFields(nil, read)
-		if after := revs[0].GetAfter().GetPerson(); !proto.Equal(after, want) {
-			t.Errorf("person %d: the create's revision holds %v, want %v", i, after, want)
-		}
-	}
+	return people
 }

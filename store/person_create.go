@@ -6,6 +6,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -19,6 +20,7 @@ import (
 // the single writer's turn.
 func (db *DB) CreatePerson(ctx context.Context, p *pb.Person, o CreateOptions) (*pb.Person, error) {
 	np := newPersonOf(p)
+	np.revision = createRevisionOf(np, micros(db.Now()))
 	var out *pb.Person
 	err := db.write(ctx, o.ValidateOnly, o.Audit, func(tx *Tx) error {
 		if o.Request != nil {
@@ -65,7 +67,63 @@ func (tx *Tx) createNew(ctx context.Context, id string, np *newPerson) (*personR
 	}
 	r := insertedPerson(id, pk, p, micros(tx.now))
 	attachNew(r, p)
+	if rev := np.revision; rev.holds(r.person) {
+		return r, tx.insertRevision(ctx, pk, "people/"+id, rev.changed, rev.before, rev.after)
+	}
 	return r, tx.recordRevision(ctx, pk, "people/"+id, nil, r.person)
+}
+
+// createRevision is the revision of a create (recordRevision's, the
+// person as created after nothing) made before its write queues, from the
+// person as the writer will answer them, guessing the day of the write for
+// a registry date left to it (TestCreateRevisionMadeBefore): the changed
+// fields and their values were a twentieth of the single writer's turn.
+type createRevision struct {
+	changed       string
+	before, after []byte
+	// What of the person the guess holds that the writer may make
+	// otherwise: the registry date and the primary field.
+	person *pb.Person
+}
+
+// createRevisionOf makes np's revision as if written at now (the store's
+// clock in microseconds); nil for a person the writer refuses anyway.
+func createRevisionOf(np *newPerson, now int64) *createRevision {
+	if np.err != nil {
+		return nil
+	}
+	r := insertedPerson("", 0, np.p, now)
+	attachNew(r, np.p)
+	if len(r.person.Fields) == 1 {
+		// As checkFields makes a person's only field when it accepts them.
+		r.person.Fields[0].Primary = true
+	}
+	changed, _, a := diffFields(nil, r.person)
+	bb, ab, err := revisionBytes(nil, a)
+	if err != nil || len(changed) == 0 {
+		return nil
+	}
+	return &createRevision{changed: strings.Join(changed, ","), before: bb, after: ab, person: r.person}
+}
+
+// holds reports whether rev, made before the write, is the revision of p as
+// the writer made them: the same registry date and primary field (what the
+// writer decides: the day of its write and checkFields). p's other fields
+// are the ones rev was made from, which the writer does not change.
+func (rev *createRevision) holds(p *pb.Person) bool {
+	if rev == nil || len(p.Fields) != len(rev.person.Fields) {
+		return false
+	}
+	g, w := rev.person.RegistryDate, p.RegistryDate
+	if g.GetYear() != w.GetYear() || g.GetMonth() != w.GetMonth() || g.GetDay() != w.GetDay() {
+		return false
+	}
+	for i, f := range p.Fields {
+		if f.Primary != rev.person.Fields[i].Primary {
+			return false
+		}
+	}
+	return true
 }
 
 // newPerson is a person to insert with what of its row and search index
@@ -80,6 +138,8 @@ type newPerson struct {
 	values []any // personValues
 	keys   []any // sort_key, family_key, middle_key, display_key, registry_start
 	names  nameDoc
+	// revision, when set, is the create's revision (createRevisionOf).
+	revision *createRevision
 }
 
 // newPersonOf prepares p (normalizing it in place) to be inserted.

@@ -134,18 +134,33 @@ func (tx *Tx) recordRevision(ctx context.Context, personPK int64, resource strin
 // storeRevision stores a revision of the person personPK whose changed
 // fields are changed, with their values before and after (nil for none).
 func (tx *Tx) storeRevision(ctx context.Context, personPK int64, resource string, changed []string, before, after proto.Message) error {
-	bb, err := proto.Marshal(revisionValues(before, before != nil))
+	bb, ab, err := revisionBytes(before, after)
 	if err != nil {
 		return err
 	}
-	ab, err := proto.Marshal(revisionValues(after, after != nil))
-	if err != nil {
-		return err
+	return tx.insertRevision(ctx, personPK, resource, strings.Join(changed, ","), bb, ab)
+}
+
+// revisionBytes are a revision's values as stored: before and after
+// (nil for none) each in a RevisionValues, nil (NULL) for none.
+func revisionBytes(before, after proto.Message) (bb, ab []byte, err error) {
+	if bb, err = proto.Marshal(revisionValues(before, before != nil)); err != nil {
+		return nil, nil, err
 	}
+	if ab, err = proto.Marshal(revisionValues(after, after != nil)); err != nil {
+		return nil, nil, err
+	}
+	return bb, ab, nil
+}
+
+// insertRevision stores a revision of the person personPK made of its
+// changed fields (joined by commas) and its values as revisionBytes made
+// them.
+func (tx *Tx) insertRevision(ctx context.Context, personPK int64, resource, changed string, before, after []byte) error {
 	principal, method := tx.principal()
-	_, err = tx.ExecContext(ctx, `INSERT INTO person_revisions (id, person_pk, revision_time, principal, method,
+	_, err := tx.ExecContext(ctx, `INSERT INTO person_revisions (id, person_pk, revision_time, principal, method,
 		resource, changed_fields, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		newID(), personPK, micros(tx.now), principal, method, resource, strings.Join(changed, ","), bb, ab)
+		newID(), personPK, micros(tx.now), principal, method, resource, changed, before, after)
 	return dbError(err)
 }
 
