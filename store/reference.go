@@ -65,7 +65,7 @@ func checkRef(ctx context.Context, c checker, v *Invalids, kind RefKind, field, 
 			v.add(field, "%q is not a field's name: want fields/{scheme}-{code}, for example \"fields/vn2008-502\"; see ListFields", code)
 			return nil
 		}
-		found, err := c.exists(ctx, `SELECT 1 FROM ref_fields WHERE scheme = ? AND code = ?`, scheme, fcode)
+		found, err := refPresent(ctx, c, `SELECT 1 FROM ref_fields WHERE scheme = ? AND code = ?`, scheme, fcode)
 		if err != nil || found {
 			return err
 		}
@@ -74,7 +74,7 @@ func checkRef(ctx context.Context, c checker, v *Invalids, kind RefKind, field, 
 	case RefAdminUnit:
 		return checkUnit(ctx, c, v, field, code, on)
 	}
-	found, err := c.exists(ctx, `SELECT 1 FROM `+l.Table+` WHERE code = ?`, code)
+	found, err := refPresent(ctx, c, `SELECT 1 FROM `+l.Table+` WHERE code = ?`, code)
 	if err != nil || found {
 		return err
 	}
@@ -92,7 +92,7 @@ func checkRef(ctx context.Context, c checker, v *Invalids, kind RefKind, field, 
 
 func checkUnit(ctx context.Context, c checker, v *Invalids, field, code string, on time.Time) error {
 	if on.IsZero() {
-		found, err := c.exists(ctx, `SELECT 1 FROM ref_admin_units WHERE code = ?`, code)
+		found, err := refPresent(ctx, c, `SELECT 1 FROM ref_admin_units WHERE code = ?`, code)
 		if err != nil || found {
 			return err
 		}

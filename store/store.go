@@ -70,6 +70,9 @@ type DB struct {
 	// rows (heldcache.go).
 	held heldCache
 
+	// refKnown remembers the reference codes found committed (refknown.go).
+	refKnown refKnown
+
 	// auditPeople remembers people's numbers in the trail (audit_people.go).
 	auditPeople personNums
 
