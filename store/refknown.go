@@ -13,10 +13,11 @@ import (
 //
 // Only presence is remembered, and only once the code is committed (read
 // through the reader pool): no write path takes a code out of a reference
-// table (LoadReference and `trithuc reference load`, in this process or
-// another, add and update rows by their code and never delete them, for
-// profiles may still name them; only the migrations write them besides,
-// before the store opens), so a code once committed stays valid. A code
+// table: every write of one is upsertRef's INSERT ... ON CONFLICT DO
+// UPDATE by the list's key (LoadReference and `trithuc reference load`, in
+// this process or another, and the seeding at Open), never a DELETE, for
+// profiles may still name a code; the migrations only create and fill the
+// tables, before the store opens. So a code once committed stays valid. A code
 // a write transaction sees but has not committed (a load in the same
 // group, whose transaction may yet roll back) is not remembered
 // (TestRefKnownOnlyCommitted). An absent code is always asked again: a
