@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -99,19 +98,6 @@ func PersonID(name, field string) (string, error) {
 
 // validID reports whether id is an AIP-122 resource id, or one the server made.
 func validID(id string) bool { return names.ValidID(id) }
-
-// newID makes a server-assigned id: a letter, then 15 letters or digits.
-func newID() string {
-	const letters = "abcdefghijklmnopqrstuvwxyz"
-	const alnum = letters + "0123456789"
-	b := make([]byte, 16)
-	rand.Read(b)
-	b[0] = letters[int(b[0])%len(letters)]
-	for i := 1; i < len(b); i++ {
-		b[i] = alnum[int(b[i])%len(alnum)]
-	}
-	return string(b)
-}
 
 // GetPerson returns a person, deleted or not, as one who reads all they
 // hold sees them.

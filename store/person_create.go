@@ -164,10 +164,11 @@ func newPersonOf(p *pb.Person) *newPerson {
 func insertPerson(ctx context.Context, c checker, id string, np *newPerson) (string, int64, *pb.Person, error) {
 	tx := c.base()
 	if id == "" {
-		// 16 random characters (about 80 bits) are nobody's, living or
-		// purged: the look-up below would cost the single writer a
-		// statement at every create for a collision that does not come.
-		id = newID()
+		// A new id of the write's day is nobody's, living or purged: this
+		// process never made it before, and another's run meets it too
+		// rarely (ids.go) for the look-up below to cost the single
+		// writer a statement at every create.
+		id = newIDAt(tx.now)
 	} else if !validID(id) {
 		return "", 0, nil, errorf(Invalid, "person_id", "want 1 to 63 lower-case letters, digits and hyphens, starting with a letter")
 	} else if err := personIDFree(ctx, tx, id); err != nil {
