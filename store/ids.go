@@ -17,7 +17,7 @@ import (
 // a to z):
 //
 //   - 4 characters: the day it was made, in Vietnam, counted from
-//     1970-01-01 (26·36³ days: to the year 5289);
+//     1970-01-01 (26·36³ days: to the year 5291);
 //   - 12 characters (62 bits): the run of the day, below.
 //
 // A process's first id of a day starts the day's run at a random number
@@ -25,10 +25,13 @@ import (
 // one plus a random step of 1 to 2³² (32 bits). So one process's ids are
 // strictly increasing, a tick or a clock stepped back or not (a clock
 // behind the last id steps on from it: that id's day then runs ahead of
-// the clock), and every insert into an index of ids (people's UNIQUE id,
-// the change feed's (resource, seq), memberships', revisions') lands next
-// to the one before it, on one hot page, where random ids wrote a random
-// leaf a create (BENCHMARKS.md, time-ordered ids).
+// the clock), and every insert into an index that leads with an id
+// (people's UNIQUE id, the change feed's (resource, seq); those of
+// organizations, associations, operations, memberships in their
+// association) lands next to the one before it, on one hot page, where
+// random ids wrote a random leaf each (BENCHMARKS.md, time-ordered ids).
+// Nothing relies on an id being unguessable for secrecy: every read
+// checks the caller's role and scope, operations their owner.
 //
 // Unique without a look-up: one process never repeats itself; two runs of
 // the same day (a restart, a second process on the file, a clock set
@@ -46,13 +49,15 @@ import (
 // shows the resource to; audit events are an admin's, and their ids carry
 // their time already (newEventID). Who may hold an id but not read its
 // create_time: a caller who read a person before the person was
-// restricted, or before they left the caller's scope, and whoever is
-// handed an export. A person's registry_date, which every reader of the
-// person reads, is already the day of the create (in Vietnam, unless an
-// import set an earlier one), so the day tells such a holder nothing the
+// restricted, or before they left the caller's scope (answers name no
+// one outside it, nor a restricted look-alike, server/scope.go and
+// privacy.go), and whoever is handed an export without its registry
+// date column. A person's registry_date, which every reader of the
+// person reads, is the day of the create (in Vietnam, unless an import
+// set an earlier one), so the day tells such a holder little the
 // person's record did not: a finer tick would tell the hour and minute of
 // a registration that nothing else gives them, and a coarser one hides
-// nothing more. What the run adds: of two ids of one day, the smaller
+// little more. What the run adds: of two ids of one day, the smaller
 // was made first (by one process). The steps keep the neighbours of an
 // id unguessable (1 in 2³¹ a try), so knowing one id does not lead to
 // the restricted people registered after it.
