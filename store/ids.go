@@ -79,8 +79,10 @@ var serverIDs = newIDSource()
 
 func newIDSource() *idSource { return &idSource{day: -1} }
 
-// newID makes a server-assigned id, of today. A write's ids use newIDAt
-// with the transaction's time, so that the id's day is its create_time's.
+// newID makes a server-assigned id, of today by the wall clock.
+// insertPerson uses newIDAt with its transaction's time, so that a
+// person's id is of the day of their create_time even under a clock a
+// test sets.
 func newID() string { return newIDAt(time.Now()) }
 
 // newIDAt makes a server-assigned id of now.
