@@ -114,6 +114,16 @@ func (db *DB) GetPersonShown(ctx context.Context, name string, view pb.PersonVie
 		return nil, err
 	}
 	var out *pb.Person
+	if oneReadAttach {
+		// One statement, held open while what else it needs is read.
+		err = db.readHeld(ctx, func(tx *Tx) error {
+			out, err = tx.loadPersonOneRead(ctx, id, view, func(p *pb.Person) error {
+				return tx.showPeople(ctx, shown, p)
+			})
+			return err
+		})
+		return out, err
+	}
 	err = db.read(ctx, func(tx *Tx) error {
 		if out, err = tx.loadPerson(ctx, id, view); err != nil {
 			return err
@@ -126,7 +136,7 @@ func (db *DB) GetPersonShown(ctx context.Context, name string, view pb.PersonVie
 // loadPerson reads a person with what their profile holds beside the row.
 func (tx *Tx) loadPerson(ctx context.Context, id string, view pb.PersonView) (*pb.Person, error) {
 	if oneReadAttach {
-		return tx.loadPersonOneRead(ctx, id, view)
+		return tx.loadPersonOneRead(ctx, id, view, nil)
 	}
 	r, err := tx.person(ctx, id)
 	if err != nil {

@@ -3,8 +3,6 @@ package store
 import (
 	"cmp"
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -125,8 +123,11 @@ func attachColumnCount(full bool) int {
 }
 
 // loadPersonOneRead is loadPerson in one statement (and two more for the
-// details of memberships, when the person has any).
-func (tx *Tx) loadPersonOneRead(ctx context.Context, id string, view pb.PersonView) (*pb.Person, error) {
+// details of memberships, when the person has any). then, when not nil,
+// runs on the person before the statement ends, so that in a read without
+// BEGIN (readHeld) what it reads is of the same snapshot, as the details
+// of memberships are.
+func (tx *Tx) loadPersonOneRead(ctx context.Context, id string, view pb.PersonView, then func(p *pb.Person) error) (*pb.Person, error) {
 	full := view == pb.PersonView_PERSON_VIEW_FULL
 	cols := make([]string, attachColumnCount(full))
 	dests := make([]any, len(cols))
@@ -137,11 +138,19 @@ func (tx *Tx) loadPersonOneRead(ctx context.Context, id string, view pb.PersonVi
 	if full {
 		query = personReadQueries()[1]
 	}
-	row := tx.QueryRowContext(ctx, query, id)
-	r, err := scanPerson(row, dests...)
-	if errors.Is(err, sql.ErrNoRows) {
+	rows, err := tx.QueryContext(ctx, query, id)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	// Open until the end: it holds the snapshot in a read without BEGIN.
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, dbError(err)
+		}
 		return nil, errorf(NotFound, "", "people/%s does not exist", id)
 	}
+	r, err := scanPerson(rows, dests...)
 	if err != nil {
 		return nil, dbError(err)
 	}
@@ -154,6 +163,14 @@ func (tx *Tx) loadPersonOneRead(ctx context.Context, id string, view pb.PersonVi
 	}
 	for _, m := range mships {
 		r.person.Memberships = append(r.person.Memberships, m.m)
+	}
+	if then != nil {
+		if err := then(r.person); err != nil {
+			return nil, err
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return nil, dbError(err)
 	}
 	return r.person, nil
 }

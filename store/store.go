@@ -422,7 +422,23 @@ func (db *DB) read(ctx context.Context, fn func(tx *Tx) error) error {
 // readWithin is read with a budget of its own (0: none), for work no
 // caller waits on (a report made in an operation).
 func (db *DB) readWithin(ctx context.Context, budget time.Duration, fn func(tx *Tx) error) error {
-	conn, end, err := beginTx(ctx, db.reader, "BEGIN")
+	return db.readOn(ctx, budget, true, fn)
+}
+
+// readHeld is read without BEGIN and ROLLBACK, for fn that keeps its first
+// statement open (not reset) until its last has run: SQLite's implicit
+// transaction lasts until the connection's last active statement ends, so
+// every statement of fn reads the first one's snapshot, as in a
+// transaction. A statement fn begins after its first ended reads a later
+// snapshot. BEGIN and ROLLBACK were 6 % of a GetPerson's CPU in the
+// server (BENCHMARKS.md, issue 19, twenty-ninth session).
+func (db *DB) readHeld(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.readOn(ctx, db.ReadBudget(), false, fn)
+}
+
+// readOn is readWithin, in a transaction of its own when begin is set.
+func (db *DB) readOn(ctx context.Context, budget time.Duration, begin bool, fn func(tx *Tx) error) error {
+	conn, end, err := readConn(ctx, db.reader, begin)
 	if err != nil {
 		return db.observe(dbError(err))
 	}
@@ -444,6 +460,22 @@ func (db *DB) readWithin(ctx context.Context, budget time.Duration, fn func(tx *
 		return ctx.Err()
 	}
 	return db.observe(b.check(ctx, err))
+}
+
+// readConn takes a connection of pool for a read, in a transaction when
+// begin is set; end ends whatever transaction is still open and gives the
+// connection back.
+func readConn(ctx context.Context, pool *sql.DB, begin bool) (conn *sql.Conn, end func(), err error) {
+	if begin {
+		return beginTx(ctx, pool, "BEGIN")
+	}
+	if conn, err = pool.Conn(ctx); err != nil {
+		return nil, nil, err
+	}
+	return conn, func() {
+		rollback(conn)
+		conn.Close()
+	}, nil
 }
 
 // readRow runs a query of one row on the reader pool outside any

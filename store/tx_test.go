@@ -54,10 +54,13 @@ func TestConnectionsLeaveNoTransactionOpen(t *testing.T) {
 		{"success", func(tx *Tx) error { _, err := count(tx); return err }},
 	}
 	db.SetReadBudget(5 * time.Millisecond)
-	for _, e := range ends {
-		for _, err := range onEveryReader(db, e.end) {
-			if errors.Is(err, errNotBegun) {
-				t.Errorf("before ending reads by %s: %v", e.name, err)
+	// Reads in a transaction, and without BEGIN (readHeld).
+	for _, read := range []func(context.Context, func(*Tx) error) error{db.read, db.readHeld} {
+		for _, e := range ends {
+			for _, err := range onEveryReader(db, read, e.end) {
+				if errors.Is(err, errNotBegun) {
+					t.Errorf("before ending reads by %s: %v", e.name, err)
+				}
 			}
 		}
 	}
@@ -74,7 +77,7 @@ func TestConnectionsLeaveNoTransactionOpen(t *testing.T) {
 	}
 
 	create("Bình")
-	for _, err := range onEveryReader(db, func(tx *Tx) error {
+	for _, err := range onEveryReader(db, db.read, func(tx *Tx) error {
 		n, err := count(tx)
 		if err == nil && n != 2 {
 			err = fmt.Errorf("%d people, want 2: an old snapshot", n)
@@ -85,11 +88,11 @@ func TestConnectionsLeaveNoTransactionOpen(t *testing.T) {
 	}
 }
 
-// onEveryReader runs fn in a read on every connection of db's read pool at
-// once (each read holds its connection until all do), and returns the
+// onEveryReader runs fn in a read (read: db.read or db.readHeld) on every
+// connection of db's read pool at once (each read holds its connection until all do), and returns the
 // reads' errors: those of reads that could not begin wrap errNotBegun. A
 // panic in fn ends its read.
-func onEveryReader(db *DB, fn func(tx *Tx) error) []error {
+func onEveryReader(db *DB, read func(context.Context, func(*Tx) error) error, fn func(tx *Tx) error) []error {
 	pool := db.ReadPoolSize()
 	var ready, wg sync.WaitGroup
 	ready.Add(pool)
@@ -105,7 +108,7 @@ func onEveryReader(db *DB, fn func(tx *Tx) error) []error {
 					ready.Done()
 				}
 			}()
-			err := db.read(context.Background(), func(tx *Tx) error {
+			err := read(context.Background(), func(tx *Tx) error {
 				began = true
 				ready.Done()
 				ready.Wait()
