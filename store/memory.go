@@ -4,6 +4,8 @@ package store
 // Declared here, as budget.go declares what it calls: the driver compiles
 // SQLite into the binary without putting its header on our include path.
 int sqlite3_config(int, ...);
+long long sqlite3_memory_used(void);
+long long sqlite3_memory_highwater(int);
 
 // SQLITE_CONFIG_STMTJRNL_SPILL: a C variadic call, which cgo cannot make.
 static int trithuc_stmt_journal_spill(int bytes) { return sqlite3_config(26, bytes); }
@@ -47,7 +49,7 @@ var stmtJournalConfig = int(C.trithuc_stmt_journal_spill(stmtJournalSpill))
 // 1.2 million people, the server's peak resident set was 296 MiB with
 // 128 MB, 229 MiB with 96 MB and 183 MiB with 64 MB, at throughputs within
 // the machine's noise: every commit empties the readers' caches anyway.
-const sqliteSoftHeapLimit = 96 << 20
+const sqliteSoftHeapLimit = 64 << 20
 
 // limitMemory sets the limit; it holds for the whole process.
 func limitMemory(ctx context.Context, db *sql.DB) error {
@@ -56,4 +58,15 @@ func limitMemory(ctx context.Context, db *sql.DB) error {
 		return fmt.Errorf("store: %w", err)
 	}
 	return nil
+}
+
+// SQLiteMemory is the memory SQLite holds now, across every connection of
+// the process, and the most it has held since the last reset (reset, when
+// true, starts the peak again from now).
+func SQLiteMemory(reset bool) (used, peak int64) {
+	r := C.int(0)
+	if reset {
+		r = 1
+	}
+	return int64(C.sqlite3_memory_used()), int64(C.sqlite3_memory_highwater(r))
 }

@@ -84,6 +84,9 @@ func runChild(args []string) error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	sampler := &memSampler{}
+	go sampler.run(20 * time.Millisecond)
+	mux.Handle("/debug/memsplit", sampler)
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -105,6 +108,9 @@ func runChild(args []string) error {
 type child struct {
 	childInfo
 	cmd *exec.Cmd
+	// the collector's CPU seconds and cycles at the last memSplit
+	gcCPU    float64
+	gcCycles uint64
 }
 
 // startChild starts the server under test on db and waits until it serves.

@@ -562,6 +562,14 @@ func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) e
 		if pid != 0 {
 			peak, cur, _ := memory(pid)
 			rep.memory = append(rep.memory, memSample{after: s.Name, peak: peak, rss: cur})
+			if ch != nil {
+				fmt.Fprintf(stderr, "trithuc-bench: server memory over %s: %s\n", s.Name, ch.memSplit())
+				if c.profileDir != "" {
+					if err := ch.heap(filepath.Join(c.profileDir, "server-heap-after-"+s.Key+".pprof")); err != nil {
+						fmt.Fprintf(stderr, "trithuc-bench: heap profile: %v\n", err)
+					}
+				}
+			}
 		}
 	}
 	if pid != 0 {

@@ -14,7 +14,7 @@ import (
 // for about 50 MiB more resident (issue 19, BENCHMARKS.md).
 const (
 	serverGCPercent = 400
-	serverGCLimit   = 96 << 20
+	serverGCLimit   = 64 << 20
 )
 
 // ConfigureServerGC applies a server's settings of the Go collector,
