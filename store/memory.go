@@ -49,6 +49,9 @@ var stmtJournalConfig = int(C.trithuc_stmt_journal_spill(stmtJournalSpill))
 // 1.2 million people, the server's peak resident set was 296 MiB with
 // 128 MB, 229 MiB with 96 MB and 183 MiB with 64 MB, at throughputs within
 // the machine's noise: every commit empties the readers' caches anyway.
+// With 96 MB, SQLite held 96-100 MiB of a million people's peak of 236-257
+// MiB, serving searches; with 64 MB, 77-83 MiB (issue 19, BENCHMARKS.md:
+// memory at a million).
 const sqliteSoftHeapLimit = 64 << 20
 
 // limitMemory sets the limit; it holds for the whole process.

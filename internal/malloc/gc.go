@@ -11,7 +11,11 @@ import (
 // a GetPerson's CPU, more with the caches it empties. Letting it grow to
 // five times what is live, within a soft limit, cut a GetPerson FULL's
 // server CPU from about 280 to 190 µs at 16 callers on 100,000 people,
-// for about 50 MiB more resident (issue 19, BENCHMARKS.md).
+// for about 50 MiB more resident (issue 19, BENCHMARKS.md). The limit is
+// what binds: the runtime held 88-96 MiB of a million people's peak
+// resident set with 96 MiB, 60-64 MiB with 64 MiB, whose collector ran
+// about twice as often at server CPU a call within the machine's noise
+// (BENCHMARKS.md, memory at a million).
 const (
 	serverGCPercent = 400
 	serverGCLimit   = 64 << 20
