@@ -13,12 +13,13 @@ import (
 // server CPU from about 280 to 190 µs at 16 callers on 100,000 people,
 // for about 50 MiB more resident (issue 19, BENCHMARKS.md). The limit is
 // what binds: the runtime held 88-96 MiB of a million people's peak
-// resident set with 96 MiB, 60-64 MiB with 64 MiB, whose collector ran
-// about twice as often at server CPU a call within the machine's noise
-// (BENCHMARKS.md, memory at a million).
+// resident set with 96 MiB, 60-64 MiB with 64 MiB. At 64 MiB the limit,
+// not GOGC, set the pace (the collector ran about twice as often, 10 µs
+// more a get, 100-230 µs a search); 80 MiB keeps GOGC's pace for gets
+// and still peaked at 213 MiB (BENCHMARKS.md, memory at a million).
 const (
 	serverGCPercent = 400
-	serverGCLimit   = 64 << 20
+	serverGCLimit   = 80 << 20
 )
 
 // ConfigureServerGC applies a server's settings of the Go collector,
