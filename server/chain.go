@@ -3,11 +3,12 @@ package server
 import (
 	"context"
 	"runtime/debug"
-	"strings"
 
 	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
 	middleware "github.com/grpc-ecosystem/go-grpc-middleware/v2"
+	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
+	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/selector"
 	"google.golang.org/grpc"
 )
 
@@ -35,8 +36,12 @@ func (s *Server) chain() []interceptor {
 	// it sends is one short read of the store, bounded by the store's read
 	// budget like any other, and the watches one principal, and everyone,
 	// may hold open are bounded (server/changes.go).
-	reads := func(method string) bool { return isRead(method) && method != watchChanges }
-	bounded := func(method string) bool { return method != watchChanges }
+	reads := selector.MatchFunc(func(ctx context.Context, c interceptors.CallMeta) bool {
+		return isRead(c.FullMethod()) && c.FullMethod() != watchChanges
+	})
+	bounded := selector.MatchFunc(func(ctx context.Context, c interceptors.CallMeta) bool { return c.FullMethod() != watchChanges })
+	deadline := around(s.capDeadline)
+	fair := around(s.fairShare)
 	return []interceptor{
 		errorInfoLink(),
 		slotHeld(),
@@ -44,11 +49,11 @@ func (s *Server) chain() []interceptor {
 		s.servedOnly(interceptor{s.metrics.calls.UnaryServerInterceptor(grpcprom.WithLabelsFromContext(transportLabel)),
 			s.metrics.calls.StreamServerInterceptor(grpcprom.WithLabelsFromContext(transportLabel))}),
 		{recovery.UnaryServerInterceptor(rec), recovery.StreamServerInterceptor(rec)},
-		onlyFor(bounded, around(s.capDeadline)),
+		{selector.UnaryServerInterceptor(deadline.unary, bounded), selector.StreamServerInterceptor(deadline.stream, bounded)},
 		{s.requestSizeUnary, s.requestSizeStream},
 		check(s.authenticate),
 		check(s.rateLimit),
-		onlyFor(reads, around(s.fairShare)),
+		{selector.UnaryServerInterceptor(fair.unary, reads), selector.StreamServerInterceptor(fair.stream, reads)},
 		{s.auditUnary, s.auditStream},
 		check(s.authorize),
 		s.protectHook().both(),
@@ -66,43 +71,6 @@ func (s *Server) interceptors() (unary []grpc.UnaryServerInterceptor, stream []g
 		unary, stream = append(unary, i.unary), append(stream, i.stream)
 	}
 	return unary, stream
-}
-
-// onlyFor keeps link i of the chain to the calls whose method match
-// accepts, as go-grpc-middleware's selector did, without its CallMeta, whose
-// FullMethod formatted the name again at each match (12 allocations of a
-// unary call, BENCHMARKS.md, issue 19, twenty-ninth session). match sees
-// the name the selector's CallMeta gave (selectorMethod).
-func onlyFor(match func(method string) bool, i interceptor) interceptor {
-	return interceptor{
-		unary: func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
-			if match(selectorMethod(info.FullMethod)) {
-				return i.unary(ctx, req, info, handler)
-			}
-			return handler(ctx, req)
-		},
-		stream: func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
-			if match(selectorMethod(info.FullMethod)) {
-				return i.stream(srv, ss, info, handler)
-			}
-			return handler(srv, ss)
-		},
-	}
-}
-
-// selectorMethod is the name go-grpc-middleware's CallMeta.FullMethod
-// made of full: "/" + service + "/" + method, split at the first slash
-// after a leading one, or /unknown/unknown without one. A name of that
-// form already, every name a client can call, is itself.
-func selectorMethod(full string) string {
-	name := strings.TrimPrefix(full, "/")
-	if !strings.Contains(name, "/") {
-		return "/unknown/unknown"
-	}
-	if len(name) < len(full) {
-		return full
-	}
-	return "/" + name
 }
 
 // around makes an interceptor of what happens around a call: f gives the

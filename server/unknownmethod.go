@@ -1,9 +1,12 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
+	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors"
+	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/selector"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -48,5 +51,6 @@ func unknownMethod(_ any, ss grpc.ServerStream) error {
 // servedOnly keeps a link of the chain (the metrics) to the methods the
 // server has: each made-up name would otherwise be a series of its own.
 func (s *Server) servedOnly(i interceptor) interceptor {
-	return onlyFor(func(method string) bool { return s.served[method] }, i)
+	served := selector.MatchFunc(func(_ context.Context, c interceptors.CallMeta) bool { return s.served[c.FullMethod()] })
+	return interceptor{selector.UnaryServerInterceptor(i.unary, served), selector.StreamServerInterceptor(i.stream, served)}
 }
