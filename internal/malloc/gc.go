@@ -16,7 +16,8 @@ import (
 // resident set with 96 MiB, 60-64 MiB with 64 MiB. At 64 MiB the limit,
 // not GOGC, set the pace (the collector ran about twice as often, 10 µs
 // more a get, 100-230 µs a search); 80 MiB keeps GOGC's pace for gets
-// and still peaked at 213 MiB (BENCHMARKS.md, memory at a million).
+// and peaked at 213-221 MiB (BENCHMARKS.md, memory at a million and
+// the twenty-ninth pass).
 const (
 	serverGCPercent = 400
 	serverGCLimit   = 80 << 20
