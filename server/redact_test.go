@@ -176,6 +176,17 @@ func TestRedaction(t *testing.T) {
 			for _, got := range list.People {
 				check(t, "ListPeople", got, anh())
 			}
+			// Twice: the second page is the store's memory of the
+			// profiles (store/heldcache.go), which the others read too.
+			for range 2 {
+				found, err := cl.People.SearchPeople(ctx, &pb.SearchPeopleRequest{Query: "Ánh"})
+				if err != nil || len(found.People) == 0 {
+					t.Fatalf("SearchPeople: %v %v", found, err)
+				}
+				for _, got := range found.People {
+					check(t, "SearchPeople", got, anh())
+				}
+			}
 			other := anh()
 			other.NationalId = "091185000999"
 			created, err := cl.People.CreatePerson(ctx, &pb.CreatePersonRequest{Person: other, ValidateOnly: true})
@@ -206,7 +217,34 @@ func TestRedaction(t *testing.T) {
 			for _, item := range body["people"].([]any) {
 				check(t, "REST ListPeople", personFromJSON(t, item.(map[string]any)), anh())
 			}
+			code, body = e.restAs(c.token, "GET", "/v1/people:search?query=%C3%81nh", nil)
+			if code != http.StatusOK || len(body["people"].([]any)) == 0 {
+				t.Fatalf("REST search: %d %v", code, body)
+			}
+			for _, item := range body["people"].([]any) {
+				check(t, "REST SearchPeople", personFromJSON(t, item.(map[string]any)), anh())
+			}
 		})
+	}
+	// Nor the profiles an answer shares with the others' (the store's
+	// memory of pages, store/heldcache.go).
+	list, err := admin.People.ListPeople(ctx, &pb.ListPeopleRequest{})
+	if err != nil || len(list.People) == 0 {
+		t.Fatalf("ListPeople as admin: %v %v", list, err)
+	}
+	found, err := admin.People.SearchPeople(ctx, &pb.SearchPeopleRequest{Query: "Ánh"})
+	if err != nil || len(found.People) == 0 {
+		t.Fatalf("SearchPeople as admin: %v %v", found, err)
+	}
+	for _, got := range append(list.People, found.People...) {
+		wantWhole(t, "a page as admin after the others", got, anh())
+	}
+	code, body := e.restAs(e.token, "GET", "/v1/people:search?query=%C3%81nh", nil)
+	if code != http.StatusOK || len(body["people"].([]any)) == 0 {
+		t.Fatalf("REST search as admin: %d %v", code, body)
+	}
+	for _, item := range body["people"].([]any) {
+		wantWhole(t, "REST search as admin after the others", personFromJSON(t, item.(map[string]any)), anh())
 	}
 	// Redaction changes responses, never the profile.
 	got, err := admin.People.GetPerson(ctx, &pb.GetPersonRequest{Name: p.Name})

@@ -81,7 +81,12 @@ func fetchPage[T any](ctx context.Context, tx *Tx, l listing, where []string, ar
 				return nil, nil, 0, err
 			}
 			if ok {
-				ids, keys, n = append(ids, bids...), append(keys, bkeys...), len(bids)
+				if ids == nil {
+					ids, keys = bids, bkeys // the first band's: no copy
+				} else {
+					ids, keys = append(ids, bids...), append(keys, bkeys...)
+				}
+				n = len(bids)
 				switch {
 				case n > l.size:
 					all = -1
@@ -96,9 +101,9 @@ func fetchPage[T any](ctx context.Context, tx *Tx, l listing, where []string, ar
 		if err != nil {
 			return nil, nil, 0, dbError(err)
 		}
+		ptrs := make([]any, 1+len(l.terms))
 		for rows.Next() {
-			vals := make([]any, 1+len(l.terms))
-			ptrs := make([]any, len(vals))
+			vals := make([]any, len(ptrs)) // kept: the row's keys
 			for i := range vals {
 				ptrs[i] = &vals[i]
 			}
@@ -135,9 +140,12 @@ func fetchPage[T any](ctx context.Context, tx *Tx, l listing, where []string, ar
 	}
 	defer rows.Close()
 	byKey := make(map[any]T, len(ids))
+	// One key and one list of it for every row: the key's value is
+	// copied into the map.
+	var k any
+	kp := []any{&k}
 	for rows.Next() {
-		var k any
-		item, err := scan(rows, &k)
+		item, err := scan(rows, kp...)
 		if err != nil {
 			return nil, nil, 0, dbError(err)
 		}

@@ -34,9 +34,12 @@ import (
 //
 // So what a reader finds here is what it would read in its own snapshot
 // (TestHeldCacheAsRead). The store redacts nothing by role; the server
-// redacts what it answers, on copies, and each answer here gets its own
-// messages (copyPerson), so that no answer's change reaches the memory
-// or another answer.
+// redacts what it answers. Each answer gets its own Person and birth date
+// (answerCopy: the Person's fields are what showPeople and the server's
+// hooks set or clear in an answer, the birth date the one message a
+// redaction cuts within), so that no answer's change reaches the memory
+// or another answer (TestHeldAnswersOwn); the rest of a profile's
+// messages are the memory's, shared by every answer and read only.
 
 // attachClockSQL reads the generation of attach_clock.
 const attachClockSQL = `SELECT generation FROM attach_clock WHERE id = 1`
@@ -48,19 +51,27 @@ const attachClockSQL = `SELECT generation FROM attach_clock WHERE id = 1`
 var heldCacheBytes = 8 << 20
 
 // heldKeyColumns are what a page of BASIC profiles reads of each person
-// (scanHeldKey): which state of them it is.
-const heldKeyColumns = `p.pk, p.revision, p.create_time, p.id`
+// (heldKeys): which state of them it is. The name is made by SQLite, one
+// string a row (not the id's and then the name's).
+const heldKeyColumns = `p.pk, p.revision, p.create_time, 'people/' || p.id`
 
-// scanHeldKey reads heldKeyColumns into a personRow whose person has only
-// its name.
-func scanHeldKey(s scanner, extra ...any) (*personRow, error) {
-	var r personRow
-	var id string
-	if err := s.Scan(append([]any{&r.pk, &r.revision, &r.created, &id}, extra...)...); err != nil {
-		return nil, err
+// heldKey is a person's state as heldKeyColumns read it.
+type heldKey struct {
+	pk, revision, created int64
+	name                  string // people/{id}
+}
+
+// heldKeys returns a scan of heldKeyColumns for one listing's rows, into
+// the same variables each row: what a row costs is SQLite's values, not a
+// Person and a list of pointers (a search's garbage, issue 19).
+func heldKeys() func(s scanner, extra ...any) (heldKey, error) {
+	var k heldKey
+	var args []any
+	return func(s scanner, extra ...any) (heldKey, error) {
+		args = append(append(args[:0], &k.pk, &k.revision, &k.created, &k.name), extra...)
+		err := s.Scan(args...)
+		return k, err
 	}
-	r.person = &pb.Person{Name: "people/" + id}
-	return &r, nil
 }
 
 // heldEntry is a person's BASIC profile, as the row of the state it was
@@ -83,25 +94,26 @@ type heldCache struct {
 	curBytes int
 }
 
-// heldPeople reads the BASIC profiles of the people keys says (the rows
-// of scanHeldKey), in its order: from memory where it holds their state,
-// the rest from their rows and what they hold.
-func (tx *Tx) heldPeople(ctx context.Context, view pb.PersonView, keys []*personRow) ([]*personRow, error) {
+// heldPeople reads the BASIC profiles of the people keys says, in its
+// order: from memory where it holds their state, the rest from their rows
+// and what they hold.
+func (tx *Tx) heldPeople(ctx context.Context, view pb.PersonView, keys []heldKey) ([]*pb.Person, error) {
 	if len(keys) == 0 {
-		return keys, nil
+		return nil, nil
 	}
 	var gen int64
 	if err := tx.QueryRowContext(ctx, attachClockSQL).Scan(&gen); err != nil {
 		return nil, dbError(err)
 	}
 	c := &tx.db.held
-	missed := c.lookUp(gen, keys)
+	people := make([]*pb.Person, len(keys))
+	missed := c.lookUp(gen, keys, people)
 	if len(missed) == 0 {
-		return keys, nil
+		return people, nil
 	}
 	pks := make([]any, len(missed))
-	for i, k := range missed {
-		pks[i] = k.pk
+	for i, at := range missed {
+		pks[i] = keys[at].pk
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT `+personColumns+` FROM people p WHERE p.pk IN (`+placeholders(len(pks))+`)`, pks...)
 	if err != nil {
@@ -121,7 +133,8 @@ func (tx *Tx) heldPeople(ctx context.Context, view pb.PersonView, keys []*person
 		return nil, dbError(err)
 	}
 	full := make([]*personRow, len(missed))
-	for i, k := range missed {
+	for i, at := range missed {
+		k := keys[at]
 		r := read[k.pk]
 		if r == nil || r.revision != k.revision {
 			return nil, &Error{Code: Internal, Message: "listing", Err: fmt.Errorf("row %d of the page changed within its transaction", k.pk)}
@@ -132,47 +145,51 @@ func (tx *Tx) heldPeople(ctx context.Context, view pb.PersonView, keys []*person
 		return nil, err
 	}
 	c.add(gen, full)
-	for i, k := range keys {
-		if r := read[k.pk]; r != nil {
-			keys[i] = r
-		}
+	for i, at := range missed {
+		people[at] = full[i].person
 	}
-	return keys, nil
+	return people, nil
 }
 
-// lookUp gives each of keys found for its state a copy of its profile,
-// and returns the others. A reader of an older generation than the
-// memory's finds nothing; one of a newer empties it.
-func (c *heldCache) lookUp(gen int64, keys []*personRow) (missed []*personRow) {
+// lookUp sets people[i] to an answer's copy of the profile of keys[i]
+// where it is held for that state, and returns the indexes of the others.
+// A reader of an older generation than the memory's finds nothing; one of
+// a newer empties it.
+func (c *heldCache) lookUp(gen int64, keys []heldKey, people []*pb.Person) (missed []int) {
+	found := make([]*heldEntry, len(keys))
 	c.mu.Lock()
 	if gen > c.gen || c.cur == nil {
 		c.gen, c.cur, c.old, c.curBytes = gen, map[int64]*heldEntry{}, nil, 0
 	}
-	if gen != c.gen {
-		c.mu.Unlock()
-		return keys
-	}
-	found := make([]*heldEntry, len(keys))
-	for i, r := range keys {
-		e := c.cur[r.pk]
-		if e == nil {
-			if e = c.old[r.pk]; e != nil {
-				delete(c.old, r.pk)
-				c.put(r.pk, e)
+	if gen == c.gen {
+		for i, k := range keys {
+			e := c.cur[k.pk]
+			if e == nil {
+				if e = c.old[k.pk]; e != nil {
+					delete(c.old, k.pk)
+					c.put(k.pk, e)
+				}
 			}
-		}
-		if e != nil && e.revision == r.revision && e.created == r.created && e.name == r.person.Name {
-			found[i] = e
+			if e != nil && e.revision == k.revision && e.created == k.created && e.name == k.name {
+				found[i] = e
+			}
 		}
 	}
 	c.mu.Unlock()
-	for i, r := range keys {
-		if found[i] == nil {
-			missed = append(missed, r)
+	n := 0
+	for _, e := range found {
+		if e != nil {
+			n++
+		}
+	}
+	answers := make([]heldAnswer, n) // the page's, in one allocation
+	for i, e := range found {
+		if e == nil {
+			missed = append(missed, i)
 			continue
 		}
-		r.person = copyPerson(found[i].person)
-		r.deleted = r.person.DeleteTime != nil
+		people[i] = answerCopy(&answers[0], e.person)
+		answers = answers[1:]
 	}
 	return missed
 }
@@ -235,10 +252,49 @@ func newHeldEntry(r *personRow) *heldEntry {
 	return e
 }
 
+// heldAnswer is an answer's own part of a held profile.
+type heldAnswer struct {
+	person pb.Person
+	birth  date.Date
+}
+
+// answerCopy makes a an answer's copy of the held profile p: its own
+// Person, whose fields showPeople sets (etag, update_time) and the
+// server's hooks set or clear, and its own birth date, the one message
+// within that a redaction changes (a year-only date cut to its year;
+// every other field marked personal data is the Person's own). The other
+// messages (times, academic title, fields, current positions) and the
+// lists are p's, shared with the memory and every other answer, and read
+// only: nothing changes them in an answer (the server's redaction and
+// contact hiding change clones). Copying the whole profile (copyPerson)
+// made a third of a search's garbage (issue 19). TestHeldCopiesWhole
+// wants the copy equal to p, TestHeldAnswersOwn an answer's changes kept
+// to it.
+func answerCopy(a *heldAnswer, p *pb.Person) *pb.Person {
+	out := &a.person
+	out.Name, out.FamilyName, out.MiddleName, out.GivenName = p.Name, p.FamilyName, p.MiddleName, p.GivenName
+	out.DisplayName, out.Gender, out.Ethnicity = p.DisplayName, p.Gender, p.Ethnicity
+	out.NationalId, out.Email, out.Phone, out.Hometown, out.Address = p.NationalId, p.Email, p.Phone, p.Hometown, p.Address
+	out.Availability, out.WorkLocation, out.WorkCountry = p.Availability, p.WorkLocation, p.WorkCountry
+	out.HighestQualificationLevel, out.RegistryDate = p.HighestQualificationLevel, p.RegistryDate
+	out.CreateTime, out.UpdateTime, out.DeleteTime = p.CreateTime, p.UpdateTime, p.DeleteTime
+	out.Etag, out.Restricted, out.ContactAllowed = p.Etag, p.Restricted, p.ContactAllowed
+	out.Orcid, out.CivilServantCode, out.AcademicTitle = p.Orcid, p.CivilServantCode, p.AcademicTitle
+	// The lists at their length: an append to an answer's makes its own.
+	out.ExpertRoles = p.ExpertRoles[:len(p.ExpertRoles):len(p.ExpertRoles)]
+	out.Fields = p.Fields[:len(p.Fields):len(p.Fields)]
+	out.CurrentPositions = p.CurrentPositions[:len(p.CurrentPositions):len(p.CurrentPositions)]
+	if d := p.BirthDate; d != nil {
+		a.birth.Year, a.birth.Month, a.birth.Day = d.Year, d.Month, d.Day
+		out.BirthDate = &a.birth
+	}
+	return out
+}
+
 // copyPerson, copyField and copyPosition copy a BASIC profile field by
-// field, at a fraction of proto.Clone's CPU; TestHeldCopiesWhole sets
-// every field and wants them all copied. A BASIC profile holds none of
-// the FULL view's lists.
+// field, at a fraction of proto.Clone's CPU, for the memory's own copy of
+// a profile read; TestHeldCopiesWhole sets every field and wants them all
+// copied. A BASIC profile holds none of the FULL view's lists.
 func copyPerson(p *pb.Person) *pb.Person {
 	out := &pb.Person{
 		Name: p.Name, FamilyName: p.FamilyName, MiddleName: p.MiddleName, GivenName: p.GivenName,

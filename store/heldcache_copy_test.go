@@ -11,9 +11,9 @@ import (
 
 // TestHeldCopiesWhole sets every field of the messages heldCache copies
 // field by field, at every depth, and wants the copies equal and sharing
-// nothing: a field added to the contract and not to copyPerson or
-// copyPosition fails it. (A BASIC profile holds none of the FULL view's
-// lists.)
+// nothing (answerCopy: its own Person and birth date): a field added to
+// the contract and not to copyPerson, answerCopy or copyPosition fails
+// it. (A BASIC profile holds none of the FULL view's lists.)
 func TestHeldCopiesWhole(t *testing.T) {
 	person := &pb.Person{}
 	fillAll(person.ProtoReflect(), 1)
@@ -23,6 +23,13 @@ func TestHeldCopiesWhole(t *testing.T) {
 	} else if got.BirthDate == person.BirthDate || got.AcademicTitle == person.AcademicTitle || got.DeleteTime == person.DeleteTime ||
 		got.Fields[0] == person.Fields[0] || got.CurrentPositions[0] == person.CurrentPositions[0] || &got.ExpertRoles[0] == &person.ExpertRoles[0] {
 		t.Error("copyPerson shares a message or list with what it copies")
+	}
+	// An answer's copy: equal, with its own Person and birth date
+	// (heldcache.go: what a caller or a redaction changes in place).
+	if got := answerCopy(&heldAnswer{}, person); !proto.Equal(got, person) {
+		t.Errorf("answerCopy:\n got  %v\n want %v", got, person)
+	} else if got == person || got.BirthDate == person.BirthDate {
+		t.Error("answerCopy shares the Person or its birth date with what it copies")
 	}
 	pos, field := &pb.Position{}, &pb.FieldOfExpertise{}
 	fillAll(pos.ProtoReflect(), 1)

@@ -9,6 +9,7 @@ import (
 
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
@@ -215,4 +216,76 @@ func TestHeldCacheAsRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("memberships")
+}
+
+// TestHeldAnswersOwn changes every answer of a page from memory in place,
+// as a caller may (every field of the Person cleared) and as a redaction
+// does (the birth date cut to its year within), and wants the next
+// answers, from memory again, as read afresh: no answer's change reaches
+// the memory or another answer (heldcache.go, answerCopy).
+func TestHeldAnswersOwn(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := synth.Load(ctx, db, 29, 150); err != nil {
+		t.Fatal(err)
+	}
+	reads := map[string]func() ([]*pb.Person, error){
+		"search": func() ([]*pb.Person, error) {
+			people, _, err := db.SearchPeople(ctx, store.SearchQuery{Query: "nguyen", ListQuery: store.ListQuery{PageSize: 50}}, pb.PersonView_PERSON_VIEW_BASIC)
+			return people, err
+		},
+		"list": func() ([]*pb.Person, error) {
+			people, _, err := db.ListPeople(ctx, store.ListQuery{PageSize: 60, Shown: store.ShownProfile}, pb.PersonView_PERSON_VIEW_UNSPECIFIED)
+			return people, err
+		},
+	}
+	for name, read := range reads {
+		read1 := func() []*pb.Person {
+			t.Helper()
+			people, err := read()
+			if err != nil || len(people) == 0 {
+				t.Fatalf("%s: %d people, %v", name, len(people), err)
+			}
+			return people
+		}
+		read1() // into memory
+		changed := read1()
+		if db.HeldEntries() == 0 {
+			t.Fatalf("%s: nothing held in memory", name)
+		}
+		cut := 0
+		for _, p := range changed {
+			if d := p.GetBirthDate(); d != nil && (d.Month != 0 || d.Day != 0) {
+				d.Month, d.Day = 0, 0
+				cut++
+			}
+			m := p.ProtoReflect()
+			var fds []protoreflect.FieldDescriptor
+			m.Range(func(fd protoreflect.FieldDescriptor, _ protoreflect.Value) bool {
+				fds = append(fds, fd)
+				return true
+			})
+			for _, fd := range fds {
+				m.Clear(fd)
+			}
+		}
+		if cut == 0 {
+			t.Fatalf("%s: no birth date to cut", name)
+		}
+		got := read1() // from memory, after the changes
+		db.ForgetHeld()
+		want := read1()
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d people, want %d", name, len(got), len(want))
+		}
+		for i := range want {
+			if !proto.Equal(got[i], want[i]) {
+				t.Fatalf("%s: person %d, after an answer's change:\n got  %v\n want %v", name, i, got[i], want[i])
+			}
+		}
+	}
 }

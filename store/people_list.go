@@ -36,36 +36,36 @@ func (db *DB) listPeopleShown(ctx context.Context, view pb.PersonView, shown Sho
 	var people []*pb.Person
 	var page Page
 	err := db.read(ctx, func(tx *Tx) error {
+		people = nil
 		l, err := resolve(tx)
 		if err != nil {
 			return err
 		}
-		var rows []*personRow
-		var p Page
 		if view == pb.PersonView_PERSON_VIEW_FULL {
-			if rows, p, err = list(ctx, tx, l, scanPerson); err != nil {
+			rows, p, err := list(ctx, tx, l, scanPerson)
+			if err != nil {
 				return err
 			}
 			if err := tx.attach(ctx, view, rows...); err != nil {
 				return err
 			}
+			for _, r := range rows {
+				people = append(people, r.person)
+			}
+			page = p
 		} else {
 			// Which state of each person the page holds, then their
 			// BASIC profiles, from memory where it holds that state
 			// (heldcache.go).
 			l.columns = heldKeyColumns
-			keys, kp, err := list(ctx, tx, l, scanHeldKey)
+			keys, p, err := list(ctx, tx, l, heldKeys())
 			if err != nil {
 				return err
 			}
-			if rows, err = tx.heldPeople(ctx, view, keys); err != nil {
+			if people, err = tx.heldPeople(ctx, view, keys); err != nil {
 				return err
 			}
-			p = kp
-		}
-		page = p
-		for _, r := range rows {
-			people = append(people, r.person)
+			page = p
 		}
 		return tx.showPeople(ctx, shown, people...)
 	})
