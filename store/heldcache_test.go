@@ -289,3 +289,51 @@ func TestHeldAnswersOwn(t *testing.T) {
 		}
 	}
 }
+
+// TestHeldAnswersConcurrently searches from several goroutines at once,
+// each encoding its answers (as gRPC does, which caches sizes in the
+// messages the answers share) and changing its own: under -race, that the
+// messages the answers share with the memory are only read.
+func TestHeldAnswersConcurrently(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := synth.Load(ctx, db, 29, 120); err != nil {
+		t.Fatal(err)
+	}
+	q := store.SearchQuery{Query: "nguyen", ListQuery: store.ListQuery{PageSize: 50}}
+	if _, _, err := db.SearchPeople(ctx, q, pb.PersonView_PERSON_VIEW_BASIC); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			for range 10 {
+				people, _, err := db.SearchPeople(ctx, q, pb.PersonView_PERSON_VIEW_BASIC)
+				if err != nil {
+					errs <- err
+					return
+				}
+				for _, p := range people {
+					if _, err := proto.Marshal(p); err != nil {
+						errs <- err
+						return
+					}
+					p.Etag, p.Email = "", ""
+					if p.BirthDate != nil {
+						p.BirthDate.Day = 0
+					}
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
