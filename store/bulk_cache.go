@@ -11,7 +11,7 @@ import (
 // (GrowWriterCache). A batch of 5,000 people enters a dozen indexes keyed
 // at random (names' sort keys, the search indexes, email, phone): tens of
 // thousands of leaf pages scattered over the file, against the writer's
-// usual 32 MB (8,000 pages) under the process's 96 MB of SQLite memory.
+// usual 32 MB (8,000 pages) under the process's 64 MB of SQLite memory.
 // Adding 20,000 people to a million went from 583 to 653 people/s with it;
 // at 100,000 the difference was within the machine's noise (BENCHMARKS.md,
 // "Issue 19 at a million people").
