@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -112,3 +113,24 @@ func (s *loadSampler) stop() loadStats {
 	close(s.stopc)
 	return <-s.done
 }
+
+// settle waits, at most 10 s, until the process pid uses less than 5 % of
+// a core.
+func settle(pid int) {
+	for range 20 {
+		before := cpuTime(pid)
+		time.Sleep(500 * time.Millisecond)
+		if cpuTime(pid)-before < 25*time.Millisecond {
+			return
+		}
+	}
+}
+
+// flushWrites has the kernel write every dirty page to disk before a run,
+// so that no run pays for another's deferred writes. PocketBase commits
+// without an fsync (synchronous=NORMAL): its pages reach the disk when
+// the kernel writes them back, seconds later, during the next target's
+// run, and so do the pages of a database file just copied; an fsync of
+// trithuc's (synchronous=FULL) on ext4 commits the file system's journal,
+// which may wait for them.
+func flushWrites() { syscall.Sync() }
