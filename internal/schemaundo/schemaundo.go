@@ -76,5 +76,19 @@ func Since0049(peopleChangeUpdate string) []string {
 		`DROP TRIGGER organizations_attach_delete`,
 		`DROP TRIGGER positions_attach_current`,
 		`DROP TABLE attach_clock`,
+		// 0053 undone: people_change_insert as 0033 made it.
+		`DROP TRIGGER people_change_insert`,
+		peopleChangeInsert0033,
 	}
 }
+
+// peopleChangeInsert0033 is the trigger people_change_insert as migration
+// 0033 made it and 0053 replaced it.
+const peopleChangeInsert0033 = `CREATE TRIGGER people_change_insert AFTER INSERT ON people BEGIN
+	UPDATE changes SET kind = CASE WHEN 1 = 2 THEN kind ELSE 1 END,
+		fields = CASE WHEN kind = 1 THEN fields ELSE fields || '' END
+	WHERE seq = (SELECT seq FROM changes WHERE seq > (SELECT start FROM change_clock) AND resource = 'people/' || NEW.id);
+	INSERT INTO changes (change_time, resource, type, kind, fields, person_pk, association_pk)
+	SELECT CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER), r, 1, 1, ',' || '', NEW.pk, NULL FROM (SELECT 'people/' || NEW.id AS r)
+	WHERE r IS NOT NULL AND changes() = 0;
+END`
