@@ -66,8 +66,11 @@ type childRow struct {
 
 const childCommonColumns = `c.pk, c.person_pk, c.id, p.id, c.create_time, c.update_time, c.revision`
 
+// dests are the common columns' destinations, with room for a kind's own
+// and the extra ones that its scan appends: appending them grew the slice
+// in every row's scan.
 func (r *childRow) dests() []any {
-	return []any{&r.pk, &r.personPK, &r.id, &r.personID, &r.createTime, &r.updateTm, &r.revision}
+	return append(make([]any, 0, 32), &r.pk, &r.personPK, &r.id, &r.personID, &r.createTime, &r.updateTm, &r.revision)
 }
 
 func (k *childKind[T]) name(r *childRow) string {
@@ -102,7 +105,11 @@ func (k *childKind[T]) scanRow(s scanner, extra ...any) (T, *childRow, error) {
 // CPU, BENCHMARKS.md, issue 19, twenty-sixth session), by their AIP names
 // for the rest.
 func setResourceMeta(m proto.Message, name string, createTime, updateTime int64, etag string) {
-	create, update := timestamppb.New(fromMicros(createTime)), timestamppb.New(fromMicros(updateTime))
+	// Both times in one allocation: they live as long as the resource.
+	times := new([2]timestamppb.Timestamp)
+	create, update := &times[0], &times[1]
+	setTimestamp(create, fromMicros(createTime))
+	setTimestamp(update, fromMicros(updateTime))
 	switch x := m.(type) {
 	case *pb.Position:
 		x.Name, x.Etag, x.CreateTime, x.UpdateTime = name, etag, create, update
@@ -131,6 +138,11 @@ func setResourceMeta(m proto.Message, name string, createTime, updateTime int64,
 	set("etag", protoreflect.ValueOfString(etag))
 	set("create_time", protoreflect.ValueOfMessage(create.ProtoReflect()))
 	set("update_time", protoreflect.ValueOfMessage(update.ProtoReflect()))
+}
+
+// setTimestamp sets ts to t, as timestamppb.New makes it.
+func setTimestamp(ts *timestamppb.Timestamp, t time.Time) {
+	ts.Seconds, ts.Nanos = t.Unix(), int32(t.Nanosecond())
 }
 
 // parseChildName splits people/{person}/{collection}/{id}.

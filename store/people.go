@@ -50,11 +50,12 @@ func scanPerson(s scanner, extra ...any) (*personRow, error) {
 		title                string
 		titleYear            int32
 	)
-	dest := []any{&r.pk, &id, &p.FamilyName, &p.MiddleName, &p.GivenName, &p.DisplayName, &gender,
+	// Room for extra: appending it to a full slice copied all 29.
+	dest := append(make([]any, 0, 29+len(extra)), &r.pk, &id, &p.FamilyName, &p.MiddleName, &p.GivenName, &p.DisplayName, &gender,
 		&year, &month, &day, &p.Ethnicity, &p.NationalId, &p.Email, &p.Phone,
 		&p.Hometown, &createTime, &updateTm, &deleteTime, &r.revision, &p.Address, &availability,
 		&where, &p.WorkCountry, &p.HighestQualificationLevel, &title, &titleYear, &p.Restricted,
-		&p.ContactAllowed, &registryStart}
+		&p.ContactAllowed, &registryStart)
 	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -68,10 +69,12 @@ func scanPerson(s scanner, extra ...any) (*personRow, error) {
 	if year != 0 {
 		p.BirthDate = &date.Date{Year: year, Month: month, Day: day}
 	}
-	p.CreateTime = timestamppb.New(fromMicros(createTime))
+	times := new([2]timestamppb.Timestamp) // one allocation, as setResourceMeta's
+	p.CreateTime, p.UpdateTime = &times[0], &times[1]
+	setTimestamp(p.CreateTime, fromMicros(createTime))
 	r.created = createTime
 	p.RegistryDate = registryDate(registryStart, createTime)
-	p.UpdateTime = timestamppb.New(fromMicros(updateTm))
+	setTimestamp(p.UpdateTime, fromMicros(updateTm))
 	if deleteTime.Valid {
 		p.DeleteTime = timestamppb.New(fromMicros(deleteTime.Int64))
 		r.deleted = true
@@ -83,8 +86,16 @@ func scanPerson(s scanner, extra ...any) (*personRow, error) {
 
 // etag is a checksum of a resource's state: it changes with every revision.
 func etag(id string, revision int64) string {
-	sum := sha256.Sum256([]byte(id + "/" + strconv.FormatInt(revision, 10)))
-	return hex.EncodeToString(sum[:8])
+	// The hashed text and the hex in stack buffers: a FULL read makes an
+	// etag for every row it holds, and the concatenation, the number and
+	// the hex were three allocations of each (BENCHMARKS.md, issue 19,
+	// thirtieth session).
+	var buf [128]byte
+	b := strconv.AppendInt(append(append(buf[:0], id...), '/'), revision, 10)
+	sum := sha256.Sum256(b)
+	var out [16]byte
+	hex.Encode(out[:], sum[:8])
+	return string(out[:])
 }
 
 // PersonID returns the {person} of people/{person}, or an error naming field.

@@ -1,8 +1,12 @@
 package store
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -50,6 +54,20 @@ func TestResourceMetaDirectIsByName(t *testing.T) {
 			byName(want, name, micros[0], micros[1], etag(name, 3))
 			if !proto.Equal(want, got) {
 				t.Errorf("%T:\n by name: %v\n direct:  %v", got, want, got)
+			}
+		}
+	}
+}
+
+// TestEtagIsItsHash wants etag, written into stack buffers, to be what
+// clients have always been given: the hex of the first 8 bytes of the
+// SHA-256 of "name/revision", for names shorter and longer than the buffer.
+func TestEtagIsItsHash(t *testing.T) {
+	for _, name := range []string{"", "people/a1", "people/nguyễn-văn-a/positions/p9", "people/" + strings.Repeat("x", 121), "people/" + strings.Repeat("đ", 300)} {
+		for _, rev := range []int64{0, 1, 42, -1, math.MaxInt64, math.MinInt64} {
+			sum := sha256.Sum256([]byte(name + "/" + strconv.FormatInt(rev, 10)))
+			if got, want := etag(name, rev), hex.EncodeToString(sum[:8]); got != want {
+				t.Errorf("etag(%q, %d) = %s, want %s", name, rev, got, want)
 			}
 		}
 	}
