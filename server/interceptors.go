@@ -105,24 +105,37 @@ func (s *Server) logCall(ctx context.Context, c *call, start time.Time, err erro
 	if c.quiet {
 		return
 	}
+	s.writeCallLog(ctx, c, time.Since(start).Round(time.Microsecond), err)
+}
+
+// writeCallLog writes the call's line: the record made here as
+// Logger.Log makes it of its arguments, without the caller's frame
+// (runtime.Callers, which the line does not show) and the arguments'
+// slice and conversion (BENCHMARKS.md, issue 19, thirtieth session).
+func (s *Server) writeCallLog(ctx context.Context, c *call, d time.Duration, err error) {
 	code := status.Code(err)
-	who := "anonymous"
-	if c.principal != nil {
-		who = c.principal.ID
-	}
 	level := slog.LevelInfo
 	if code == codes.Internal || code == codes.Unknown || code == codes.DataLoss {
 		level = slog.LevelError
 	}
-	args := []any{"method", c.method, "transport", c.transport(), "principal", who,
-		"code", code.String(), "duration", time.Since(start).Round(time.Microsecond), "request_id", c.id}
+	h := s.log.Handler()
+	if !h.Enabled(ctx, level) {
+		return
+	}
+	who := "anonymous"
+	if c.principal != nil {
+		who = c.principal.ID
+	}
+	r := slog.NewRecord(time.Now(), level, "call", 0)
+	r.AddAttrs(slog.String("method", c.method), slog.String("transport", c.transport()), slog.String("principal", who),
+		slog.String("code", code.String()), slog.Duration("duration", d), slog.String("request_id", c.id))
 	switch {
 	case c.refused:
-		args = append(args, "client", c.client, "not_logged", c.suppressed)
+		r.AddAttrs(slog.String("client", c.client), slog.Int("not_logged", c.suppressed))
 	case c.limited:
-		args = append(args, "not_logged", c.suppressed)
+		r.AddAttrs(slog.Int("not_logged", c.suppressed))
 	}
-	s.log.Log(ctx, level, "call", args...)
+	_ = h.Handle(ctx, r)
 }
 
 func (s *Server) logUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
