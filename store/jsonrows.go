@@ -113,6 +113,13 @@ func (p *jsonParser) value() (jsonValue, error) {
 	}
 	switch c := p.s[p.i]; {
 	case c == '"':
+		// Most strings hold no escape: the closing quote is the first.
+		if n := strings.IndexByte(p.s[p.i+1:], '"'); n >= 0 {
+			if s := p.s[p.i+1 : p.i+1+n]; strings.IndexByte(s, '\\') < 0 {
+				p.i += n + 2
+				return jsonValue{kind: 's', s: s}, nil
+			}
+		}
 		start := p.i
 		p.i++
 		escaped := false
@@ -135,6 +142,11 @@ func (p *jsonParser) value() (jsonValue, error) {
 			return jsonValue{}, p.fail(err.Error())
 		}
 		return jsonValue{kind: 's', s: s}, nil
+	case c >= '0' && c <= '9' || c == '-':
+		if n, ok := p.smallInt(); ok {
+			return jsonValue{kind: 'i', i: n}, nil
+		}
+		return p.number()
 	case strings.HasPrefix(p.s[p.i:], "null"):
 		p.i += 4
 		return jsonValue{kind: 'n'}, nil
@@ -145,20 +157,49 @@ func (p *jsonParser) value() (jsonValue, error) {
 		p.i += 5
 		return jsonValue{kind: 'i'}, nil
 	default:
-		start := p.i
-		for p.i < len(p.s) && strings.IndexByte("+-0123456789.eE", p.s[p.i]) >= 0 {
-			p.i++
-		}
-		num := p.s[start:p.i]
-		if n, err := strconv.ParseInt(num, 10, 64); err == nil {
-			return jsonValue{kind: 'i', i: n}, nil
-		}
-		f, err := strconv.ParseFloat(num, 64)
-		if err != nil {
-			return jsonValue{}, p.fail("want a value")
-		}
-		return jsonValue{kind: 'f', f: f}, nil
+		return p.number()
 	}
+}
+
+// smallInt reads an integer of at most 18 digits (it cannot overflow)
+// ending where a number ends, as strconv.ParseInt would; otherwise it
+// reads nothing and number reads the value.
+func (p *jsonParser) smallInt() (int64, bool) {
+	i, neg := p.i, false
+	if i < len(p.s) && p.s[i] == '-' {
+		i, neg = i+1, true
+	}
+	start := i
+	var n int64
+	for i < len(p.s) && i-start < 18 && p.s[i] >= '0' && p.s[i] <= '9' {
+		n = n*10 + int64(p.s[i]-'0')
+		i++
+	}
+	if i == start || i < len(p.s) && strings.IndexByte("+-0123456789.eE", p.s[i]) >= 0 {
+		return 0, false
+	}
+	p.i = i
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+// number reads a number: an integer, or a real.
+func (p *jsonParser) number() (jsonValue, error) {
+	start := p.i
+	for p.i < len(p.s) && strings.IndexByte("+-0123456789.eE", p.s[p.i]) >= 0 {
+		p.i++
+	}
+	num := p.s[start:p.i]
+	if n, err := strconv.ParseInt(num, 10, 64); err == nil {
+		return jsonValue{kind: 'i', i: n}, nil
+	}
+	f, err := strconv.ParseFloat(num, 64)
+	if err != nil {
+		return jsonValue{}, p.fail("want a value")
+	}
+	return jsonValue{kind: 'f', f: f}, nil
 }
 
 // Scan converts the row's values into dest as database/sql would for the

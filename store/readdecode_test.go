@@ -90,6 +90,11 @@ func TestParseJSONRowsIsJSON(t *testing.T) {
 		`[[1,",,,,"],[2,"]]]"],[3,"[[["]]`,
 		`[[1],2,[3,4],[]]`,
 		`[[9223372036854775807,-9223372036854775808,1e3,"\u00e0"]]`,
+		// Integers read digit by digit up to 18 digits, and by strconv
+		// beyond; reals and exponents by strconv. Strings without an
+		// escape as they are, with one through encoding/json.
+		`[[0,-0,7,-7,123456789012345678,-123456789012345678],[1234567890123456789,-1234567890123456789,12.5,-1.5e-3,2E+2,10.0]]`,
+		`[["\\","\"",""," ","a\\b\"c"],5,-5,"x"]`,
 	} {
 		rows, err := parseJSONRows(text)
 		if err != nil {
@@ -120,6 +125,16 @@ func TestParseJSONRowsIsJSON(t *testing.T) {
 					t.Errorf("%s: row %d value %d is %s, want %s", text, i, j, got, want)
 				}
 			}
+		}
+	}
+}
+
+// TestParseJSONRowsRefuses wants an error, not a value, for numbers and
+// strings that are not JSON's.
+func TestParseJSONRowsRefuses(t *testing.T) {
+	for _, text := range []string{`[-]`, `[1-]`, `[--1]`, `[1.2.3]`, `[["a\"]]`, `["a]`, `[1,`, `[[1 2]]`} {
+		if rows, err := parseJSONRows(text); err == nil {
+			t.Errorf("%s: read %v, want an error", text, rows)
 		}
 	}
 }
