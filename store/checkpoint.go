@@ -19,8 +19,8 @@ import (
 // the log, so that was every few groups: with the checkpoints moved out,
 // 16 goroutines created a quarter more people a second.
 //
-// So a goroutine checkpoints instead, on a connection of its own, after
-// commits and at most every checkpointEvery. Its checkpoints are PASSIVE:
+// So a goroutine checkpoints instead, on a connection of its own, paced
+// by the frames commits write (checkpointDue). Its checkpoints are PASSIVE:
 // they wait for no reader and block neither the writer nor the readers.
 // The writer keeps SQLite's own checkpoint, at writerAutocheckpoint pages,
 // for when the goroutine falls behind (a burst of bulk writes): the log
@@ -57,7 +57,9 @@ import (
 // it runs, a write that comes waits for it (milliseconds: at rest the
 // PASSIVE checkpoints have copied the log, and the file is only cut).
 const (
-	checkpointEvery      = 100 * time.Millisecond
+	checkpointShare      = 4
+	checkpointMargin     = 20
+	checkpointMaxWait    = time.Second
 	writerAutocheckpoint = 40000 // pages, 165 MB of log at 4 KiB a page
 	walSizeLimit         = 64 << 20
 	walTruncateIdle      = time.Second
@@ -111,45 +113,115 @@ func (db *DB) runCheckpoints() {
 	// log's file is larger than walSizeLimit.
 	rest := time.NewTimer(walTruncateIdle)
 	defer rest.Stop()
+	lastCommit := time.Now()
 	restIfLarge := func() {
 		if fi, err := os.Stat(db.path + "-wal"); err == nil && fi.Size() > walSizeLimit {
-			rest.Reset(walTruncateIdle)
+			rest.Reset(walTruncateIdle - time.Since(lastCommit))
 		} else {
 			rest.Stop()
 		}
 	}
 	// A log left large by a server that did not stop is cut too.
 	restIfLarge()
+	// due fires checkpointMaxWait after the last checkpoint while a
+	// commit waits to be copied.
+	due := time.NewTimer(checkpointMaxWait)
+	due.Stop()
+	defer due.Stop()
+	waiting := false
+	// The last checkpoint: when, the frames counted then, and the log's
+	// length it found.
+	var last time.Time
+	var lastFrames, lastLog int64
+	passive := func() {
+		lastFrames, _ = walGathered()
+		last = time.Now()
+		var busy, log, done int64
+		if err := c.conn.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &log, &done); err != nil {
+			db.observe(err)
+		}
+		// -1: the writer's own checkpoint holds the log, and starts it
+		// afresh at the next write.
+		lastLog = max(log, 0)
+		c.count.Add(1)
+	}
+	// The pace starts from the log's length: one left by a server that
+	// did not stop may be near the writer's checkpoint.
+	passive()
 	for {
 		truncate := false
 		select {
 		case <-c.stop:
 			return
 		case <-c.wake:
+			lastCommit = time.Now()
+			frames, _ := walGathered()
+			if !checkpointDue(frames-lastFrames, lastLog, writerAutocheckpoint, time.Since(last)) {
+				if !waiting {
+					waiting = true
+					due.Reset(checkpointMaxWait - time.Since(last))
+				}
+				continue
+			}
+		case <-due.C:
+			waiting = false
 		case <-rest.C:
+			if idle := time.Since(lastCommit); idle < walTruncateIdle {
+				// Commits came since the timer was set: rest again.
+				rest.Reset(walTruncateIdle - idle)
+				continue
+			}
 			select {
 			case <-c.wake: // a commit came after all
+				lastCommit = time.Now()
 			default:
 				truncate = true
 			}
 		}
+		if waiting {
+			waiting = false
+			due.Stop()
+		}
 		// An error is the file's (a full disk, damage): health hears of it,
 		// and the writer's own checkpoint and the next commit try again.
 		if truncate {
+			lastFrames, _ = walGathered()
+			last = time.Now()
 			db.observe(db.truncateLog())
+			lastLog = 0
+			c.count.Add(1)
 		} else {
-			var busy, log, done int
-			if err := c.conn.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &log, &done); err != nil {
-				db.observe(err)
-			}
+			passive()
 		}
-		c.count.Add(1)
 		restIfLarge()
-		select {
-		case <-c.stop:
-			return
-		case <-time.After(checkpointEvery):
-		}
+	}
+}
+
+// checkpointDue is the checkpointer's pace, asked after every commit:
+// whether to copy the log now, given the frames written since the last
+// checkpoint (since), the log's length that checkpoint found (log, in
+// frames), the writer's own checkpoint (backstop, in frames) and the time
+// since that checkpoint. It copies every backstop/checkpointShare frames,
+// and once more just before the log reaches the backstop, so the writer's
+// checkpoint, inside a COMMIT that every write waits for, finds no more
+// than backstop/checkpointMargin frames to copy; and within
+// checkpointMaxWait of a commit otherwise.
+//
+// The frames are counted by the log's VFS for the whole process
+// (tempvfs.go): a process with several databases open (tests, tools)
+// counts every database's frames for each, and a log started afresh
+// after the writer's checkpoint keeps the old length until the next
+// checkpoint finds it. Both only make a checkpoint come early, never
+// late.
+func checkpointDue(since, log, backstop int64, elapsed time.Duration) bool {
+	last := backstop - backstop/checkpointMargin
+	switch {
+	case since >= backstop/checkpointShare:
+		return true
+	case log < last && log+since >= last:
+		return true
+	default:
+		return elapsed >= checkpointMaxWait
 	}
 }
 

@@ -31,7 +31,7 @@ func TestCheckpointerCopiesCommits(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := strings.TrimPrefix(p.Name, "people/")
-	// The checkpointer runs within checkpointEvery of the commit; the
+	// The checkpointer runs within checkpointMaxWait of the commit; the
 	// deadline only stops a test that would hang.
 	for deadline := time.Now().Add(20 * time.Second); fileHolds(t, db.path, id) == 0; time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
@@ -190,5 +190,36 @@ func TestLogShrinksAtRest(t *testing.T) {
 	}
 	if _, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Trần", GivenName: "Cúc"}, CreateOptions{}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The checkpointer's pace: every quarter of the writer's checkpoint,
+// once just before it, and within checkpointMaxWait of a commit.
+func TestCheckpointDue(t *testing.T) {
+	const backstop = 40000
+	for _, c := range []struct {
+		name    string
+		since   int64
+		log     int64
+		elapsed time.Duration
+		want    bool
+	}{
+		{"a few commits", 400, 1000, 100 * time.Millisecond, false},
+		{"a quarter of the backstop since", 10000, 0, 100 * time.Millisecond, true},
+		{"just short of a quarter", 9999, 0, 100 * time.Millisecond, false},
+		{"a quarter, no time between", 10000, 20000, 0, true},
+		{"near the backstop", 8000, 30000, 200 * time.Millisecond, true},
+		{"just short of near the backstop", 7999, 30000, 200 * time.Millisecond, false},
+		{"past the backstop", 3000, 37500, 50 * time.Millisecond, true},
+		{"copied near the backstop already", 1500, 38500, 50 * time.Millisecond, false},
+		{"log started afresh since, not known yet", 5000, 38500, 300 * time.Millisecond, false},
+		{"log started afresh, a quarter since", 10000, 38500, 300 * time.Millisecond, true},
+		{"a trickle, under a second", 30, 500, 900 * time.Millisecond, false},
+		{"a trickle, a second", 30, 500, time.Second, true},
+		{"frames of another process, a second", 0, 500, time.Second, true},
+	} {
+		if got := checkpointDue(c.since, c.log, backstop, c.elapsed); got != c.want {
+			t.Errorf("%s: checkpointDue(%d, %d, %d, %v) = %v, want %v", c.name, c.since, c.log, backstop, c.elapsed, got, c.want)
+		}
 	}
 }

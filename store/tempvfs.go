@@ -349,7 +349,7 @@ func registerTempVFS(after int) C.int {
 }
 
 // walGathered counts the log's frames gathered and the pwrite calls that
-// wrote them, for tests.
+// wrote them, in the whole process: the checkpointer's pace, and tests.
 func walGathered() (frames, writes int64) {
 	return int64(C.trithuc_wal_frames_gathered()), int64(C.trithuc_wal_gathered_writes())
 }
