@@ -57,7 +57,7 @@ import (
 // it runs, a write that comes waits for it (milliseconds: at rest the
 // PASSIVE checkpoints have copied the log, and the file is only cut).
 const (
-	checkpointShare      = 4
+	checkpointShare      = 2
 	checkpointMargin     = 20
 	checkpointMaxWait    = time.Second
 	writerAutocheckpoint = 40000 // pages, 165 MB of log at 4 KiB a page

@@ -193,7 +193,7 @@ func TestLogShrinksAtRest(t *testing.T) {
 	}
 }
 
-// The checkpointer's pace: every quarter of the writer's checkpoint,
+// The checkpointer's pace: every half of the writer's checkpoint,
 // once just before it, and within checkpointMaxWait of a commit.
 func TestCheckpointDue(t *testing.T) {
 	const backstop = 40000
@@ -205,15 +205,15 @@ func TestCheckpointDue(t *testing.T) {
 		want    bool
 	}{
 		{"a few commits", 400, 1000, 100 * time.Millisecond, false},
-		{"a quarter of the backstop since", 10000, 0, 100 * time.Millisecond, true},
-		{"just short of a quarter", 9999, 0, 100 * time.Millisecond, false},
-		{"a quarter, no time between", 10000, 20000, 0, true},
+		{"half the backstop since", 20000, 0, 100 * time.Millisecond, true},
+		{"just short of half", 19999, 0, 100 * time.Millisecond, false},
+		{"half, no time between", 20000, 10000, 0, true},
 		{"near the backstop", 8000, 30000, 200 * time.Millisecond, true},
 		{"just short of near the backstop", 7999, 30000, 200 * time.Millisecond, false},
 		{"past the backstop", 3000, 37500, 50 * time.Millisecond, true},
 		{"copied near the backstop already", 1500, 38500, 50 * time.Millisecond, false},
-		{"log started afresh since, not known yet", 5000, 38500, 300 * time.Millisecond, false},
-		{"log started afresh, a quarter since", 10000, 38500, 300 * time.Millisecond, true},
+		{"log started afresh since, not known yet", 15000, 38500, 300 * time.Millisecond, false},
+		{"log started afresh, half since", 20000, 38500, 300 * time.Millisecond, true},
 		{"a trickle, under a second", 30, 500, 900 * time.Millisecond, false},
 		{"a trickle, a second", 30, 500, time.Second, true},
 		{"frames of another process, a second", 0, 500, time.Second, true},
