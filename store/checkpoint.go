@@ -57,10 +57,10 @@ import (
 // it runs, a write that comes waits for it (milliseconds: at rest the
 // PASSIVE checkpoints have copied the log, and the file is only cut).
 const (
-	checkpointShare      = 2
-	checkpointMargin     = 20
-	checkpointMaxWait    = time.Second
-	writerAutocheckpoint = 40000 // pages, 165 MB of log at 4 KiB a page
+	checkpointShare      = 2           // checkpoint every backstop/2 frames
+	checkpointMargin     = 20          // and at backstop - backstop/20
+	checkpointMaxWait    = time.Second // and a second after a commit
+	writerAutocheckpoint = 40000       // pages, 165 MB of log at 4 KiB a page
 	walSizeLimit         = 64 << 20
 	walTruncateIdle      = time.Second
 )
@@ -207,12 +207,17 @@ func (db *DB) runCheckpoints() {
 // than backstop/checkpointMargin frames to copy; and within
 // checkpointMaxWait of a commit otherwise.
 //
-// The frames are counted by the log's VFS for the whole process
-// (tempvfs.go): a process with several databases open (tests, tools)
-// counts every database's frames for each, and a log started afresh
-// after the writer's checkpoint keeps the old length until the next
-// checkpoint finds it. Both only make a checkpoint come early, never
-// late.
+// The pace may be imprecise, never late. The frames are counted by the
+// log's VFS for the whole process (tempvfs.go): a process with several
+// databases open (tests, tools) counts every database's frames for
+// each, which brings checkpoints early. A log started afresh after the
+// writer's checkpoint keeps its old length here until the next
+// checkpoint reads the new one, at most backstop/checkpointShare frames
+// on, before the new log can near the backstop. Pages written by
+// another process are copied by the clock. (Measured: BENCHMARKS.md,
+// issue 19, thirty-first session; a 100 ms pace copied the pages every
+// create rewrites ten times a second, and a clock pace left the writer
+// several times its share of copies at a million.)
 func checkpointDue(since, log, backstop int64, elapsed time.Duration) bool {
 	last := backstop - backstop/checkpointMargin
 	switch {
