@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"sync"
 	"unicode/utf8"
 
@@ -76,6 +77,13 @@ var jsonBuffers = sync.Pool{New: func() any {
 // value in UTF-8, saying where: runtime.JSONPb decodes the first value and
 // ignores what follows ({"givenName":"A"} x), and words its errors for Go
 // programmers ("unexpected EOF").
+//
+// The gateway decodes a body into the request (a proto.Message) or, when
+// the body is one field of it, into that field's address (**pb.Person).
+// runtime.JSONPb.Unmarshal scans such a body with a json.Decoder into a
+// copy and finds the message by reflection before protojson reads it:
+// both go to protojson, with JSONPb's options, directly (issue 19). What
+// else the gateway may decode into goes through JSONPb.
 func (m *fastJSONPb) NewDecoder(r io.Reader) runtime.Decoder {
 	return runtime.DecoderFunc(func(v any) error {
 		data, err := io.ReadAll(r)
@@ -87,12 +95,48 @@ func (m *fastJSONPb) NewDecoder(r io.Reader) runtime.Decoder {
 		}
 		if msg, ok := v.(proto.Message); ok {
 			data = camelMasks(data, msg)
+			err = m.JSONPb.UnmarshalOptions.Unmarshal(jsonValue(data), msg)
+		} else if msg, ok := bodyField(v); ok {
+			err = m.JSONPb.UnmarshalOptions.Unmarshal(jsonValue(data), msg)
+		} else {
+			err = m.JSONPb.Unmarshal(data, v)
 		}
-		if err := m.JSONPb.Unmarshal(data, v); err != nil {
+		if err != nil {
 			return explainBody(data, v, err)
 		}
 		return nil
 	})
+}
+
+// jsonValue is the one JSON value (checkJSON) in data without the
+// whitespace around it: what JSONPb's json.Decoder hands protojson, so
+// that protojson's errors say the same lines and columns.
+func jsonValue(data []byte) []byte {
+	return bytes.TrimRight(bytes.TrimLeft(data, jsonSpace), jsonSpace)
+}
+
+const jsonSpace = " \t\r\n"
+
+// bodyField is the message v points to when v is a pointer to a pointer
+// to a message, allocated when nil as JSONPb's decodeNonProtoField does.
+func bodyField(v any) (proto.Message, bool) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return nil, false
+	}
+	e := rv.Elem()
+	if e.Kind() != reflect.Pointer {
+		return nil, false
+	}
+	// A type assertion, not reflect's Implements, which searches the
+	// methods on every call.
+	if _, ok := e.Interface().(proto.Message); !ok {
+		return nil, false
+	}
+	if e.IsNil() {
+		e.Set(reflect.New(e.Type().Elem()))
+	}
+	return e.Interface().(proto.Message), true
 }
 
 func checkJSON(data []byte) error {
