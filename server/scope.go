@@ -6,7 +6,6 @@ import (
 	"errors"
 	"strings"
 
-	"google.golang.org/genproto/googleapis/api/annotations"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -534,26 +533,27 @@ func walkMessages(m protoreflect.Message, visit func(protoreflect.Message) bool)
 }
 
 // carriedPeople are the people (people/{person}) that the resource a
-// request carries refers to, by the contract's resource references.
+// request carries refers to, by the contract's resource references: its
+// singular message fields' string fields referencing people, which
+// planOf finds once per message type rather than reading each field's
+// options on every call (issue 19).
 func carriedPeople(req proto.Message) []string {
 	if req == nil {
 		return nil
 	}
 	var out []string
 	m := req.ProtoReflect()
-	fields := m.Descriptor().Fields()
-	for i := 0; i < fields.Len(); i++ {
-		fd := fields.Get(i)
-		if fd.Message() == nil || fd.IsList() || fd.IsMap() || !m.Has(fd) {
+	for _, c := range planOf(m.Descriptor()).contents {
+		if c.fd.IsList() || !m.Has(c.fd) {
 			continue
 		}
-		res := m.Get(fd).Message()
-		rfields := res.Descriptor().Fields()
-		for j := 0; j < rfields.Len(); j++ {
-			rf := rfields.Get(j)
-			ref, _ := proto.GetExtension(rf.Options(), annotations.E_ResourceReference).(*annotations.ResourceReference)
-			if rf.Kind() == protoreflect.StringKind && !rf.IsList() && ref.GetType() == personType && res.Get(rf).String() != "" {
-				out = append(out, res.Get(rf).String())
+		res := m.Get(c.fd).Message()
+		for _, rf := range planOf(c.fd.Message()).people {
+			if rf.IsList() {
+				continue
+			}
+			if s := res.Get(rf).String(); s != "" {
+				out = append(out, s)
 			}
 		}
 	}
