@@ -494,7 +494,7 @@ func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) e
 					}
 					// The server's CPU over the measured window only, as the
 					// calls it is divided by.
-					var cpu0 atomic.Int64
+					var cpu0, self0 atomic.Int64
 					cpuPID, peerPID := pid, peers.pids[t]
 					if peerPID != 0 {
 						cpuPID = peerPID
@@ -508,7 +508,15 @@ func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) e
 						time.Sleep(auditFlush)
 						used0, _ = w.plain.UsedBytes(ctx)
 					}
-					res := runLoad(ctx, n, c.warmup, c.duration, s.ops[t], func() { cpu0.Store(int64(cpuTime(cpuPID))) })
+					res := runLoad(ctx, n, c.warmup, c.duration, s.ops[t], func() {
+						cpu0.Store(int64(cpuTime(cpuPID)))
+						self0.Store(int64(cpuTime(os.Getpid())))
+					})
+					// The bare server and plain SQLite run in this process:
+					// its CPU is the callers' only when the server is another.
+					if t == targetGRPC || t == targetREST || peerPID != 0 {
+						res.ClientCPU = cpuTime(os.Getpid()) - time.Duration(self0.Load())
+					}
 					if audited {
 						time.Sleep(auditFlush)
 						if used1, err := w.plain.UsedBytes(ctx); err == nil && used0 > 0 && res.Calls > 0 {
@@ -533,8 +541,12 @@ func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) e
 						rep.profiles = append(rep.profiles, prof)
 					}
 					rep.add(s, t, n, res)
-					fmt.Fprintf(stderr, "  %-30s %-12s c=%-3d %8.0f/s  p50 %-9s p99 %-9s errors %d %s\n", s.Name, t, n,
-						res.Throughput, fmtDur(res.P50), fmtDur(res.P99), res.Errors, res.FirstError)
+					cpuText := ""
+					if res.Ops > 0 && res.ServerCPU > 0 {
+						cpuText = fmt.Sprintf("server %s callers %s a call ", fmtDur(res.ServerCPU/time.Duration(res.Ops)), fmtDur(res.ClientCPU/time.Duration(res.Ops)))
+					}
+					fmt.Fprintf(stderr, "  %-30s %-12s c=%-3d %8.0f/s  p50 %-9s p99 %-9s %serrors %d %s\n", s.Name, t, n,
+						res.Throughput, fmtDur(res.P50), fmtDur(res.P99), cpuText, res.Errors, res.FirstError)
 				}
 			}
 		}

@@ -193,8 +193,8 @@ func (r *report) write(w io.Writer) {
 
 	fmt.Fprintf(w, "#### Calls\n\n")
 	fmt.Fprintf(w, "Ratios are calls/s against the ceiling measured at the same concurrency, in the same run: the transport ceiling is a bare gRPC server answering the same message from memory; the storage ceiling is plain SQLite running the store's statements on the same file.\n\n")
-	fmt.Fprintf(w, "| scenario | callers | target | calls/s | p50 | p99 | × transport | × storage | server CPU/call | errors |\n")
-	fmt.Fprintf(w, "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(w, "| scenario | callers | target | calls/s | p50 | p99 | × transport | × storage | server CPU/call | callers' CPU/call | errors |\n")
+	fmt.Fprintf(w, "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	seen := map[string]bool{}
 	for _, run := range r.runs {
 		k := fmt.Sprintf("%s/%d", run.scenario.Key, run.conc)
@@ -218,9 +218,12 @@ func (r *report) write(w io.Writer) {
 					st = r.pairedText(run.scenario.Key, t, targetPlain, run.conc)
 				}
 			}
-			cpu := ""
+			cpu, ccpu := "", ""
 			if res.ServerCPU > 0 && res.Ops > 0 {
 				cpu = fmtDur(res.ServerCPU / time.Duration(res.Ops))
+			}
+			if res.ClientCPU > 0 && res.Ops > 0 {
+				ccpu = fmtDur(res.ClientCPU / time.Duration(res.Ops))
 			}
 			errs := fmt.Sprint(res.Errors)
 			if res.Errors > 0 {
@@ -230,8 +233,8 @@ func (r *report) write(w io.Writer) {
 			if t == targetGRPC || (t == targetREST && r.find(run.scenario.Key, targetGRPC, run.conc) == nil) {
 				name = run.scenario.Name
 			}
-			fmt.Fprintf(w, "| %s | %d | %s | %.0f | %s | %s | %s | %s | %s | %s |\n", name, run.conc, t,
-				res.Throughput, fmtDur(res.P50), fmtDur(res.P99), tr, st, cpu, errs)
+			fmt.Fprintf(w, "| %s | %d | %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n", name, run.conc, t,
+				res.Throughput, fmtDur(res.P50), fmtDur(res.P99), tr, st, cpu, ccpu, errs)
 		}
 	}
 	fmt.Fprintln(w)
