@@ -29,10 +29,11 @@ type result struct {
 	// ServerCPU is the CPU time the server under test used over the run,
 	// when it is a process of its own.
 	ServerCPU time.Duration
-	// ClientCPU is the CPU time this process (the callers) used over the
-	// measured window: on a machine whose cores the server shares with its
-	// callers, a transport whose client costs more leaves the server less.
-	ClientCPU time.Duration
+	// HarnessCPU is the CPU time this process used over the measured
+	// window: the callers', and for the ceilings that run in it (bare gRPC,
+	// plain SQLite) theirs too. On a machine whose cores the server shares
+	// with its callers, a client that costs more leaves the server less.
+	HarnessCPU time.Duration
 	// Calls counts every call, the warm-up's included.
 	Calls int
 	// AuditBytes is how much the database grew a call over the whole run,

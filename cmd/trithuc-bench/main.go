@@ -512,11 +512,7 @@ func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) e
 						cpu0.Store(int64(cpuTime(cpuPID)))
 						self0.Store(int64(cpuTime(os.Getpid())))
 					})
-					// The bare server and plain SQLite run in this process:
-					// its CPU is the callers' only when the server is another.
-					if t == targetGRPC || t == targetREST || peerPID != 0 {
-						res.ClientCPU = cpuTime(os.Getpid()) - time.Duration(self0.Load())
-					}
+					res.HarnessCPU = cpuTime(os.Getpid()) - time.Duration(self0.Load())
 					if audited {
 						time.Sleep(auditFlush)
 						if used1, err := w.plain.UsedBytes(ctx); err == nil && used0 > 0 && res.Calls > 0 {
@@ -543,7 +539,10 @@ func benchCalls(ctx context.Context, c *config, rep *report, stderr io.Writer) e
 					rep.add(s, t, n, res)
 					cpuText := ""
 					if res.Ops > 0 && res.ServerCPU > 0 {
-						cpuText = fmt.Sprintf("server %s callers %s a call ", fmtDur(res.ServerCPU/time.Duration(res.Ops)), fmtDur(res.ClientCPU/time.Duration(res.Ops)))
+						cpuText += "server " + fmtDur(res.ServerCPU/time.Duration(res.Ops)) + " "
+					}
+					if res.Ops > 0 && res.HarnessCPU > 0 {
+						cpuText += "harness " + fmtDur(res.HarnessCPU/time.Duration(res.Ops)) + " a call "
 					}
 					fmt.Fprintf(stderr, "  %-30s %-12s c=%-3d %8.0f/s  p50 %-9s p99 %-9s %serrors %d %s\n", s.Name, t, n,
 						res.Throughput, fmtDur(res.P50), fmtDur(res.P99), cpuText, res.Errors, res.FirstError)

@@ -60,6 +60,12 @@ func TestHarness(t *testing.T) {
 	// Issue 19's targets, the audit trail of reads measured for each read
 	// scenario over both transports.
 	audit := regexp.MustCompile(`(?m)^\| audit bytes per read call[^|]*\| get gRPC \d+ B, get REST \d+ B, list gRPC \d+ B, list REST \d+ B, broad gRPC \d+ B, broad REST \d+ B, search gRPC \d+ B, search REST \d+ B \|`)
+	// The CPU a get cost on each side of its ratio to plain SQLite: the
+	// harness's own CPU is plain SQLite's in its rows.
+	if !regexp.MustCompile(`GetPerson FULL in CPU a call: the server \S+ and its callers \S+, against plain SQLite's \S+ `).MatchString(report) ||
+		!strings.Contains(report, "| server CPU/call | harness CPU/call | errors |") {
+		t.Errorf("the report lacks the CPU a get of the server, its callers and plain SQLite:\n%s", report)
+	}
 	if !strings.Contains(report, "#### Targets of issue 19") || !audit.MatchString(report) {
 		t.Errorf("the report lacks issue 19's targets or the audit bytes of each read:\n%s", report)
 	}

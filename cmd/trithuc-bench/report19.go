@@ -65,4 +65,21 @@ func (r *report) writeIssue19(w io.Writer) {
 		row("peak RSS < 300 MB", "", false, false)
 	}
 	fmt.Fprintln(w)
+	r.writeGetCPU(w, c)
+}
+
+// writeGetCPU says what a GetPerson FULL cost in CPU on each side of its
+// ratio to plain SQLite: the ratio is of throughput on cores the server
+// shares with its callers, while plain SQLite runs in the harness with no
+// callers, transport or client of its own to pay for.
+func (r *report) writeGetCPU(w io.Writer, conc int) {
+	g, p := r.find("get", targetGRPC, conc), r.find("get", targetPlain, conc)
+	if g == nil || p == nil || g.Ops == 0 || p.Ops == 0 || g.ServerCPU == 0 || p.HarnessCPU == 0 {
+		return
+	}
+	server := g.ServerCPU / time.Duration(g.Ops)
+	callers := g.HarnessCPU / time.Duration(g.Ops)
+	plain := p.HarnessCPU / time.Duration(p.Ops)
+	fmt.Fprintf(w, "GetPerson FULL in CPU a call: the server %s and its callers %s, against plain SQLite's %s (the calls and statements in one process): plain ÷ server %.2f, plain ÷ (server + callers) %.2f.\n\n",
+		fmtDur(server), fmtDur(callers), fmtDur(plain), float64(plain)/float64(server), float64(plain)/float64(server+callers))
 }
