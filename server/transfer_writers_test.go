@@ -87,14 +87,7 @@ func TestWriteBehindImportSaysWhy(t *testing.T) {
 func TestWriteBehindDryRunSaysWhy(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	var b strings.Builder
-	b.WriteString("Họ;Tên;Số CCCD\n")
-	for i := range 20000 {
-		fmt.Fprintf(&b, "Nguyễn;An;0010800%05d\n", i)
-	}
-	b.WriteString("Nguyễn;An;001080000000\n") // a repeat: the dry run may not yield
-	op, err := e.client.UploadImport(ctx, &pb.ImportPeopleRequest{ValidateOnly: true,
-		File: &httpbody.HttpBody{ContentType: "text/csv", Data: []byte(b.String())}})
+	op, err := e.client.UploadImport(ctx, &pb.ImportPeopleRequest{ValidateOnly: true, File: unyieldingDryRunFile()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,13 +118,7 @@ func TestWriteBehindSecondDryRunSaysWhy(t *testing.T) {
 	e := newEnvWith(t, func(c *Config) { c.MetricsAddr = "127.0.0.1:0" })
 	ctx := context.Background()
 	ops := longrunningpb.NewOperationsClient(e.client.Conn())
-	var b strings.Builder
-	b.WriteString("Họ;Tên;Số CCCD\n")
-	for i := range 20000 {
-		fmt.Fprintf(&b, "Nguyễn;An;0010800%05d\n", i)
-	}
-	b.WriteString("Nguyễn;An;001080000000\n") // a repeat: the dry run may not yield
-	file := &httpbody.HttpBody{ContentType: "text/csv", Data: []byte(b.String())}
+	file := unyieldingDryRunFile()
 	// One upload at a time per caller: two clerks.
 	var clerks [2]*client.Client
 	for i := range clerks {
@@ -198,6 +185,23 @@ func TestWriteBehindSecondDryRunSaysWhy(t *testing.T) {
 }
 
 // rowsRead is how many rows the import has read.
+// unyieldingDryRunFile is a file whose dry run may not let writes in
+// between its rows (its last row repeats its first person), and lasts: a
+// write sent with a deadline of 2 s while it runs is answered at 1.8 s
+// (earlyDeadline), so the dry run must still hold the writer then. 20,000
+// rows did not on a machine that read them in 1.5 s (the write waited and
+// was saved); 100,000 take about five times as long, and each test cancels
+// its dry run once the write is answered.
+func unyieldingDryRunFile() *httpbody.HttpBody {
+	var b strings.Builder
+	b.WriteString("Họ;Tên;Số CCCD\n")
+	for i := range 100000 {
+		fmt.Fprintf(&b, "Nguyễn;An;001080%06d\n", i)
+	}
+	b.WriteString("Nguyễn;An;001080000000\n") // a repeat: the dry run may not yield
+	return &httpbody.HttpBody{ContentType: "text/csv", Data: []byte(b.String())}
+}
+
 func rowsRead(t *testing.T, ops longrunningpb.OperationsClient, name string) int64 {
 	t.Helper()
 	got, err := ops.GetOperation(context.Background(), &longrunningpb.GetOperationRequest{Name: name})
