@@ -184,7 +184,6 @@ func TestWriteBehindSecondDryRunSaysWhy(t *testing.T) {
 	}
 }
 
-// rowsRead is how many rows the import has read.
 // unyieldingDryRunFile is a file whose dry run may not let writes in
 // between its rows (its last row repeats its first person), and lasts: a
 // write sent with a deadline of 2 s while it runs is answered at 1.8 s
@@ -202,6 +201,7 @@ func unyieldingDryRunFile() *httpbody.HttpBody {
 	return &httpbody.HttpBody{ContentType: "text/csv", Data: []byte(b.String())}
 }
 
+// rowsRead is how many rows the import has read.
 func rowsRead(t *testing.T, ops longrunningpb.OperationsClient, name string) int64 {
 	t.Helper()
 	got, err := ops.GetOperation(context.Background(), &longrunningpb.GetOperationRequest{Name: name})
