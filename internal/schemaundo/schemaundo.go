@@ -79,6 +79,15 @@ func Since0049(peopleChangeUpdate string) []string {
 		// 0053 undone: people_change_insert as 0033 made it.
 		`DROP TRIGGER people_change_insert`,
 		peopleChangeInsert0033,
+		// 0054 undone: the indexes as 0032 made them.
+		`DROP INDEX people_highest_level_rank`,
+		`CREATE INDEX people_highest_level_rank ON people(highest_level_rank, restricted, gender, ethnicity, hometown, birth_year)
+			WHERE delete_time IS NULL`,
+		`DROP INDEX people_hometown`,
+		`CREATE INDEX people_hometown ON people(hometown, restricted, highest_level_rank, gender, ethnicity) WHERE delete_time IS NULL`,
+		`DROP INDEX people_birth_date`,
+		`CREATE INDEX people_birth_date ON people(birth_year, birth_month, birth_day, restricted, gender, ethnicity, highest_level_rank)
+			WHERE delete_time IS NULL`,
 	}
 }
 
