@@ -14,8 +14,8 @@
 -- A filter on the first column now reads its range in registration order,
 -- the order of a list's pages: a page stops at its size instead of sorting
 -- every match. The other columns are still in the index, for the checks,
--- but no longer narrow the range a count reads (hometown and level at
--- 100,000 people: about a millisecond more). people_statistics keeps its
+-- but no longer narrow the range a count reads (a hometown and a level at
+-- 100,000 people: up to 0.6 ms more a list). people_statistics keeps its
 -- order: statistics read it whole, and read it slower in pk order.
 -- (BENCHMARKS.md, issue 19, thirty-third session.)
 DROP INDEX people_highest_level_rank;
