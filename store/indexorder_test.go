@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// A filter on the first column of an index that filters start from reads
-// that index in the order of people (registration order, a list's default),
+// A filter on a hometown or a level reads the index it starts from in the
+// order of people (registration order, a list's default),
 // so that its page stops at its size. The indexes were ordered by the
 // filter's column and then by restricted, level, gender and ethnicity
 // (0032): a page sorted every match first, and at a million people every
@@ -24,8 +24,6 @@ func TestFilteredPagesReadTheirIndexInOrder(t *testing.T) {
 		{`hometown = "30760"`, "people_hometown"},
 		{`hometown = "30760" AND gender = FEMALE`, "people_hometown"},
 		{`hometown = "31078" AND highest_qualification_level >= THAC_SI`, "people_hometown"},
-		{`birth_date.year = 1985`, "people_birth_date"},
-		{`birth_date.year = 1985 AND ethnicity = "01"`, "people_birth_date"},
 		{`highest_qualification_level = TIEN_SI`, "people_highest_level_rank"},
 	} {
 		err := db.read(ctx, func(tx *Tx) error {
@@ -43,5 +41,21 @@ func TestFilteredPagesReadTheirIndexInOrder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// The look-alike check of registrations and imported rows finds a birth
+// date by its day in people_birth_date: 0.2 ms at a million people, where
+// that index in year and then pk order (tried for 0054) read the year's
+// people, 5 ms.
+func TestLookalikeBirthDateReadsItsDay(t *testing.T) {
+	db := openTest(t)
+	bulkLoad(t, db, 3000, 7)
+	if err := db.Analyze(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	plan := queryPlan(t, db.reader, bornSameDaySQL, 1985, 3, 15, 0)
+	if !strings.Contains(plan, "people_birth_date (birth_year=? AND birth_month=? AND birth_day=?)") {
+		t.Errorf("the look-alike check's plan is %q, want a search of people_birth_date by the whole date", plan)
 	}
 }

@@ -338,6 +338,12 @@ type duplicate struct {
 	reasons []pb.PossibleDuplicate_Reason
 }
 
+// bornSameDaySQL finds the live people born on a day, but one: people_birth_date
+// holds the day before pk, so the look-alike check of every registration and
+// imported row without an ID reads that day's few people, not the year's.
+const bornSameDaySQL = `SELECT pk, family_name, middle_name, given_name FROM people
+	WHERE birth_year = ? AND birth_month = ? AND birth_day = ? AND delete_time IS NULL AND pk != ?`
+
 // possibleDuplicates finds the live people other than r with r's email, or
 // with r's family, middle and given names (in any case, in any of their
 // spellings) and birth date.
@@ -385,23 +391,21 @@ func (tx *Tx) possibleDuplicates(ctx context.Context, r *personRow) ([]*duplicat
 		}
 	}
 	if d := p.GetBirthDate(); d != nil && d.Year != 0 {
-		err := scan(`SELECT pk, family_name, middle_name, given_name FROM people
-			WHERE birth_year = ? AND birth_month = ? AND birth_day = ? AND delete_time IS NULL AND pk != ?`,
-			[]any{d.Year, d.Month, d.Day, r.pk}, func(s scanner) (int64, bool, error) {
-				var pk int64
-				var family, middle, given string
-				if err := s.Scan(&pk, &family, &middle, &given); err != nil {
-					return 0, false, err
-				}
-				// As spelt, not as typed: HOÀ and Hòa, a no-break space,
-				// an Ð for a Đ (vntext.Canonical); and with or without
-				// marks, since a name typed without Vietnamese input
-				// (Lam Quoc Bao) is most often the same person's, and a
-				// possible duplicate is only checked, never merged.
-				like := func(a, b string) bool { return vntext.Fold(vntext.Canonical(a)) == vntext.Fold(vntext.Canonical(b)) }
-				same := like(family, p.FamilyName) && like(middle, p.MiddleName) && like(given, p.GivenName)
-				return pk, same, nil
-			}, pb.PossibleDuplicate_NAME_AND_BIRTH_DATE)
+		err := scan(bornSameDaySQL, []any{d.Year, d.Month, d.Day, r.pk}, func(s scanner) (int64, bool, error) {
+			var pk int64
+			var family, middle, given string
+			if err := s.Scan(&pk, &family, &middle, &given); err != nil {
+				return 0, false, err
+			}
+			// As spelt, not as typed: HOÀ and Hòa, a no-break space,
+			// an Ð for a Đ (vntext.Canonical); and with or without
+			// marks, since a name typed without Vietnamese input
+			// (Lam Quoc Bao) is most often the same person's, and a
+			// possible duplicate is only checked, never merged.
+			like := func(a, b string) bool { return vntext.Fold(vntext.Canonical(a)) == vntext.Fold(vntext.Canonical(b)) }
+			same := like(family, p.FamilyName) && like(middle, p.MiddleName) && like(given, p.GivenName)
+			return pk, same, nil
+		}, pb.PossibleDuplicate_NAME_AND_BIRTH_DATE)
 		if err != nil {
 			return nil, err
 		}

@@ -85,9 +85,6 @@ func Since0049(peopleChangeUpdate string) []string {
 			WHERE delete_time IS NULL`,
 		`DROP INDEX people_hometown`,
 		`CREATE INDEX people_hometown ON people(hometown, restricted, highest_level_rank, gender, ethnicity) WHERE delete_time IS NULL`,
-		`DROP INDEX people_birth_date`,
-		`CREATE INDEX people_birth_date ON people(birth_year, birth_month, birth_day, restricted, gender, ethnicity, highest_level_rank)
-			WHERE delete_time IS NULL`,
 	}
 }
 
