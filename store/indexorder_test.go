@@ -7,12 +7,11 @@ import (
 )
 
 // A filter on a hometown or a level reads the index it starts from in the
-// order of people (registration order, a list's default),
-// so that its page stops at its size. The indexes were ordered by the
-// filter's column and then by restricted, level, gender and ethnicity
-// (0032): a page sorted every match first, and at a million people every
-// create wrote a page at random in each of them
-// (0054_indexes_in_registration_order.sql).
+// order of people (registration order, a list's default), so that its page
+// stops at its size. The indexes were ordered by the filter's column and
+// then by restricted, level, gender and ethnicity (0032): a page sorted
+// every match first, and at a million people every create wrote a page at
+// random in each of them (0054_indexes_in_registration_order.sql).
 func TestFilteredPagesReadTheirIndexInOrder(t *testing.T) {
 	db := openTest(t)
 	ctx := context.Background()
