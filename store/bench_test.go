@@ -89,6 +89,17 @@ func BenchmarkGetPersonFull(b *testing.B) {
 			}
 		})
 	}
+	// Nothing in memory (heldperson.go): each get reads the profile.
+	b.Run("store-one-cold", func(b *testing.B) {
+		r := rand.New(rand.NewPCG(1, 2))
+		defer cpuPerOp(b)()
+		for b.Loop() {
+			db.ForgetHeld()
+			if _, err := db.GetPerson(ctx, "people/"+ids[r.IntN(len(ids))], pb.PersonView_PERSON_VIEW_FULL); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("plain", func(b *testing.B) {
 		defer cpuPerOp(b)()
 		r := rand.New(rand.NewPCG(1, 2))

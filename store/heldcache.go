@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 
 	"google.golang.org/genproto/googleapis/type/date"
@@ -44,11 +45,11 @@ import (
 // attachClockSQL reads the generation of attach_clock.
 const attachClockSQL = `SELECT generation FROM attach_clock WHERE id = 1`
 
-// heldCacheBytes bounds the memory of the entries, about (a variable for
-// tests). A page of 50 is about 60 KB; the bound keeps some 7,000
-// people, the pages of many searches, well within the server's peak
-// memory at a million people.
-var heldCacheBytes = 8 << 20
+// heldCacheBytes bounds the memory of the BASIC entries, about. A page
+// of 50 is about 60 KB; the bound keeps some 7,000 people, the pages of
+// many searches, well within the server's peak memory at a million
+// people.
+const heldCacheBytes = 8 << 20
 
 // heldKeyColumns are what a page of BASIC profiles reads of each person
 // (heldKeys): which state of them it is. The name is made by SQLite, one
@@ -74,12 +75,13 @@ func heldKeys() func(s scanner, extra ...any) (heldKey, error) {
 	}
 }
 
-// heldEntry is a person's BASIC profile, as the row of the state it was
-// read in and what they held then.
-type heldEntry struct {
+// heldEntry is a person's profile (T: a Person, or its encoding), as
+// the row of the state it was read in and what they held then.
+type heldEntry[T any] struct {
+	pk                int64
 	name              string // people/{id}
 	created, revision int64
-	person            *pb.Person
+	profile           T
 	bytes             int
 }
 
@@ -87,10 +89,11 @@ type heldEntry struct {
 // halves: entries are added to cur, and when it holds half the bound,
 // old is dropped and cur becomes old; an entry found in old moves back
 // to cur. Those used least recently go first, at little bookkeeping.
-type heldCache struct {
+type heldCache[T any] struct {
 	mu       sync.Mutex
+	bound    int // the bytes its entries may hold, about
 	gen      int64
-	cur, old map[int64]*heldEntry
+	cur, old map[int64]*heldEntry[T]
 	curBytes int
 }
 
@@ -107,7 +110,7 @@ func (tx *Tx) heldPeople(ctx context.Context, view pb.PersonView, keys []heldKey
 	}
 	c := &tx.db.held
 	people := make([]*pb.Person, len(keys))
-	missed := c.lookUp(gen, keys, people)
+	missed := answersOf(c.lookUp(gen, keys), people)
 	if len(missed) == 0 {
 		return people, nil
 	}
@@ -144,22 +147,25 @@ func (tx *Tx) heldPeople(ctx context.Context, view pb.PersonView, keys []heldKey
 	if err := tx.attach(ctx, view, full...); err != nil {
 		return nil, err
 	}
-	c.add(gen, full)
+	entries := make([]*heldEntry[*pb.Person], len(full))
+	for i, r := range full {
+		entries[i] = newHeldEntry(r)
+	}
+	c.add(gen, entries)
 	for i, at := range missed {
 		people[at] = full[i].person
 	}
 	return people, nil
 }
 
-// lookUp sets people[i] to an answer's copy of the profile of keys[i]
-// where it is held for that state, and returns the indexes of the others.
-// A reader of an older generation than the memory's finds nothing; one of
-// a newer empties it.
-func (c *heldCache) lookUp(gen int64, keys []heldKey, people []*pb.Person) (missed []int) {
-	found := make([]*heldEntry, len(keys))
+// lookUp returns the entries of keys where they are held for that
+// state, nil for the others. A reader of an older generation than the
+// memory's finds nothing; one of a newer empties it.
+func (c *heldCache[T]) lookUp(gen int64, keys []heldKey) []*heldEntry[T] {
+	found := make([]*heldEntry[T], len(keys))
 	c.mu.Lock()
 	if gen > c.gen || c.cur == nil {
-		c.gen, c.cur, c.old, c.curBytes = gen, map[int64]*heldEntry{}, nil, 0
+		c.gen, c.cur, c.old, c.curBytes = gen, map[int64]*heldEntry[T]{}, nil, 0
 	}
 	if gen == c.gen {
 		for i, k := range keys {
@@ -176,6 +182,12 @@ func (c *heldCache) lookUp(gen int64, keys []heldKey, people []*pb.Person) (miss
 		}
 	}
 	c.mu.Unlock()
+	return found
+}
+
+// answersOf sets people[i] to an answer's copy of found[i], and returns
+// the indexes of those not found.
+func answersOf(found []*heldEntry[*pb.Person], people []*pb.Person) (missed []int) {
 	n := 0
 	for _, e := range found {
 		if e != nil {
@@ -188,36 +200,32 @@ func (c *heldCache) lookUp(gen int64, keys []heldKey, people []*pb.Person) (miss
 			missed = append(missed, i)
 			continue
 		}
-		people[i] = answerCopy(&answers[0], e.person)
+		people[i] = answerCopy(&answers[0], e.profile)
 		answers = answers[1:]
 	}
 	return missed
 }
 
-// add keeps the profiles of rows, read in generation gen.
-func (c *heldCache) add(gen int64, rows []*personRow) {
-	entries := make([]*heldEntry, len(rows))
-	for i, r := range rows {
-		entries[i] = newHeldEntry(r)
-	}
+// add keeps entries, read in generation gen.
+func (c *heldCache[T]) add(gen int64, entries []*heldEntry[T]) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if gen != c.gen {
 		return
 	}
-	for i, r := range rows {
-		if have := c.cur[r.pk]; have != nil && have.revision > r.revision {
+	for _, e := range entries {
+		if have := c.cur[e.pk]; have != nil && have.revision > e.revision {
 			continue // a newer state's, read by a newer snapshot
 		}
-		delete(c.old, r.pk)
-		c.put(r.pk, entries[i])
+		delete(c.old, e.pk)
+		c.put(e.pk, e)
 	}
 }
 
 // put adds e to cur, turning the halves when cur is full.
-func (c *heldCache) put(pk int64, e *heldEntry) {
-	if c.curBytes+e.bytes > heldCacheBytes/2 {
-		c.old, c.cur, c.curBytes = c.cur, map[int64]*heldEntry{}, 0
+func (c *heldCache[T]) put(pk int64, e *heldEntry[T]) {
+	if c.curBytes+e.bytes > c.bound/2 {
+		c.old, c.cur, c.curBytes = c.cur, map[int64]*heldEntry[T]{}, 0
 	}
 	if have := c.cur[pk]; have != nil {
 		c.curBytes -= have.bytes
@@ -235,9 +243,9 @@ const (
 )
 
 // newHeldEntry copies r's BASIC profile.
-func newHeldEntry(r *personRow) *heldEntry {
+func newHeldEntry(r *personRow) *heldEntry[*pb.Person] {
 	p := r.person
-	e := &heldEntry{name: p.Name, created: r.created, revision: r.revision, person: copyPerson(p)}
+	e := &heldEntry[*pb.Person]{pk: r.pk, name: p.Name, created: r.created, revision: r.revision, profile: copyPerson(p)}
 	e.bytes = heldEntryBytes + len(p.Name) + len(p.FamilyName) + len(p.MiddleName) + len(p.GivenName) +
 		len(p.DisplayName) + len(p.Ethnicity) + len(p.NationalId) + len(p.Email) + len(p.Phone) + len(p.Hometown) +
 		len(p.Address) + len(p.WorkCountry) + len(p.HighestQualificationLevel) + len(p.Etag) + len(p.Orcid) +
@@ -284,6 +292,13 @@ func answerCopy(a *heldAnswer, p *pb.Person) *pb.Person {
 	out.ExpertRoles = p.ExpertRoles[:len(p.ExpertRoles):len(p.ExpertRoles)]
 	out.Fields = p.Fields[:len(p.Fields):len(p.Fields)]
 	out.CurrentPositions = p.CurrentPositions[:len(p.CurrentPositions):len(p.CurrentPositions)]
+	out.Positions = p.Positions[:len(p.Positions):len(p.Positions)]
+	out.Qualifications = p.Qualifications[:len(p.Qualifications):len(p.Qualifications)]
+	out.Honors = p.Honors[:len(p.Honors):len(p.Honors)]
+	out.Works = p.Works[:len(p.Works):len(p.Works)]
+	// The server keeps, in place, the memberships a caller may see
+	// (scope.go): the answer's list is its own.
+	out.Memberships = slices.Clone(p.Memberships)
 	if d := p.BirthDate; d != nil {
 		a.birth.Year, a.birth.Month, a.birth.Day = d.Year, d.Month, d.Day
 		out.BirthDate = &a.birth

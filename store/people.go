@@ -128,7 +128,7 @@ func (db *DB) GetPersonShown(ctx context.Context, name string, view pb.PersonVie
 	if oneReadAttach {
 		// One statement, held open while what else it needs is read.
 		err = db.readHeld(ctx, func(tx *Tx) error {
-			out, err = tx.loadPersonOneRead(ctx, id, view, func(p *pb.Person) error {
+			out, err = tx.heldPerson(ctx, id, view, func(p *pb.Person) error {
 				return tx.showPeople(ctx, shown, p)
 			})
 			return err
@@ -147,7 +147,11 @@ func (db *DB) GetPersonShown(ctx context.Context, name string, view pb.PersonVie
 // loadPerson reads a person with what their profile holds beside the row.
 func (tx *Tx) loadPerson(ctx context.Context, id string, view pb.PersonView) (*pb.Person, error) {
 	if oneReadAttach {
-		return tx.loadPersonOneRead(ctx, id, view, nil)
+		r, err := tx.loadPersonOneRead(ctx, id, view, nil)
+		if err != nil {
+			return nil, err
+		}
+		return r.person, nil
 	}
 	r, err := tx.person(ctx, id)
 	if err != nil {

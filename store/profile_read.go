@@ -127,7 +127,7 @@ func attachColumnCount(full bool) int {
 // runs on the person before the statement ends, so that in a read without
 // BEGIN (readHeld) what it reads is of the same snapshot, as the details
 // of memberships are.
-func (tx *Tx) loadPersonOneRead(ctx context.Context, id string, view pb.PersonView, then func(p *pb.Person) error) (*pb.Person, error) {
+func (tx *Tx) loadPersonOneRead(ctx context.Context, id string, view pb.PersonView, then func(p *pb.Person) error) (*personRow, error) {
 	full := view == pb.PersonView_PERSON_VIEW_FULL
 	cols := make([]string, attachColumnCount(full))
 	dests := make([]any, len(cols))
@@ -172,7 +172,7 @@ func (tx *Tx) loadPersonOneRead(ctx context.Context, id string, view pb.PersonVi
 	if err := rows.Close(); err != nil {
 		return nil, dbError(err)
 	}
-	return r.person, nil
+	return r, nil
 }
 
 // decodeAttached sets on p what the attach columns hold, and returns its

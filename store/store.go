@@ -24,6 +24,8 @@ import (
 	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
+
+	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 )
 
 // DB is an open trithuc database.
@@ -66,9 +68,11 @@ type DB struct {
 	// names band, under the same key as wordSets (nameorder.go).
 	nameOrder nameOrder
 
-	// held holds what pages of BASIC profiles hold beside the people
-	// rows (heldcache.go).
-	held heldCache
+	// held holds BASIC profiles, which pages of people and GetPerson
+	// read, and heldFull FULL profiles, which GetPerson reads
+	// (heldcache.go, heldperson.go).
+	held     heldCache[*pb.Person]
+	heldFull heldCache[[]byte]
 
 	// refKnown remembers the reference codes found committed (refknown.go).
 	refKnown refKnown
@@ -145,6 +149,7 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	db := &DB{path: abs, Now: time.Now, log: opts.Log}
+	db.boundHeld()
 	if db.integrity, err = checkIntegrity(ctx, abs, opts.IntegrityCheckTime); err != nil {
 		return nil, err
 	}
