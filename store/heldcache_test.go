@@ -26,26 +26,8 @@ import (
 // a rename, delete and undelete, consents and restriction, memberships).
 func TestHeldCacheAsRead(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := synth.Load(ctx, db, 19, 150); err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	db.Now = func() time.Time { return now }
-	orgs, _, err := db.ListOrganizations(ctx, store.ListQuery{PageSize: 2})
-	if err != nil || len(orgs) < 2 {
-		t.Fatalf("organizations: %v, %v", orgs, err)
-	}
+	db, now, orgs, hoa := heldRegistry(t, 19, 150, &pb.Person{})
 	org := orgs[0]
-	hoa, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Lê", MiddleName: "Văn", GivenName: "Hoà",
-		Fields: []*pb.FieldOfExpertise{{Field: "fields/vn2008-3", Primary: true}}}, store.CreateOptions{ID: "hoa"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	pos, err := db.CreatePosition(ctx, hoa.Name, &pb.Position{Organization: org.Name, Title: "Giảng viên", Current: true}, store.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -177,7 +159,46 @@ func TestHeldCacheAsRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("position deleted")
-	if _, err := db.UpdateOrganization(ctx, org.Name, store.WriteOptions{}, func(o *pb.Organization) error {
+	heldWrites(t, db, now, orgs, hoa.Name, 19, check)
+}
+
+// heldRegistry is the registry the tests of the memories of profiles
+// write to: seed's n synthetic people, and people/hoa, hoa with a name
+// and a field. Its clock stands at *now.
+func heldRegistry(t *testing.T, seed uint64, n int, hoa *pb.Person) (db *store.DB, now *time.Time, orgs []*pb.Organization, created *pb.Person) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := synth.Load(ctx, db, seed, n); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now()
+	db.Now = func() time.Time { return at }
+	orgs, _, err = db.ListOrganizations(ctx, store.ListQuery{PageSize: 2})
+	if err != nil || len(orgs) < 2 {
+		t.Fatalf("organizations: %v, %v", orgs, err)
+	}
+	hoa.FamilyName, hoa.MiddleName, hoa.GivenName = "Lê", "Văn", "Hoà"
+	hoa.Fields = []*pb.FieldOfExpertise{{Field: "fields/vn2008-3", Primary: true}}
+	if created, err = db.CreatePerson(ctx, hoa, store.CreateOptions{ID: "hoa"}); err != nil {
+		t.Fatal(err)
+	}
+	return db, &at, orgs, created
+}
+
+// heldWrites makes, to the person hoa of heldRegistry, the writes that
+// change a profile without a write of it, or of all of it, calling check
+// after each: an organization renamed, a position ended by its date
+// passing, delete and undelete, consents and restriction, and others'
+// memberships (seed's).
+func heldWrites(t *testing.T, db *store.DB, now *time.Time, orgs []*pb.Organization, hoa string, seed uint64, check func(step string)) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := db.UpdateOrganization(ctx, orgs[0].Name, store.WriteOptions{}, func(o *pb.Organization) error {
 		o.DisplayName = "Trường Đại học An Giang (đổi tên)"
 		return nil
 	}); err != nil {
@@ -185,25 +206,25 @@ func TestHeldCacheAsRead(t *testing.T) {
 	}
 	check("organization renamed")
 	end := now.AddDate(0, 1, 0)
-	if _, err := db.CreatePosition(ctx, hoa.Name, &pb.Position{Organization: orgs[1].Name, Title: "Cộng tác viên", Current: true,
+	if _, err := db.CreatePosition(ctx, hoa, &pb.Position{Organization: orgs[1].Name, Title: "Cộng tác viên", Current: true,
 		End: &date.Date{Year: int32(end.Year()), Month: int32(end.Month()), Day: int32(end.Day())}}, store.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	check("position with an end date")
-	now = now.AddDate(0, 2, 0)
+	*now = now.AddDate(0, 2, 0)
 	if n, err := db.EndLapsedPositions(ctx, nil); err != nil || n != 1 {
 		t.Fatalf("ended %d positions, %v; want 1", n, err)
 	}
 	check("its end date passed")
-	if _, err := db.DeletePerson(ctx, hoa.Name, store.WriteOptions{}); err != nil {
+	if _, err := db.DeletePerson(ctx, hoa, store.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	check("deleted")
-	if _, err := db.UndeletePerson(ctx, hoa.Name, store.WriteOptions{}); err != nil {
+	if _, err := db.UndeletePerson(ctx, hoa, store.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	check("undeleted")
-	c, err := db.CreateConsent(ctx, hoa.Name, &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2026-01"}, nil)
+	c, err := db.CreateConsent(ctx, hoa, &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY, pb.Consent_CONTACT}, TextVersion: "2026-01"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +233,7 @@ func TestHeldCacheAsRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("restricted")
-	if _, err := synth.LoadMemberships(ctx, db, 19, ""); err != nil {
+	if _, err := synth.LoadMemberships(ctx, db, seed, ""); err != nil {
 		t.Fatal(err)
 	}
 	check("memberships")

@@ -41,18 +41,12 @@ func (db *DB) boundHeld() {
 // state: then runs on the answer before the read's first statement ends
 // (readHeld).
 func (tx *Tx) heldPerson(ctx context.Context, id string, view pb.PersonView, then func(p *pb.Person) error) (*pb.Person, error) {
-	rows, err := tx.QueryContext(ctx, heldPersonSQL, id)
+	rows, err := tx.queryPerson(ctx, heldPersonSQL, id)
 	if err != nil {
-		return nil, dbError(err)
+		return nil, err
 	}
 	// Open until the end: it holds the snapshot in a read without BEGIN.
 	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return nil, dbError(err)
-		}
-		return nil, errorf(NotFound, "", "people/%s does not exist", id)
-	}
 	var k heldKey
 	var gen int64
 	if err := rows.Scan(&k.pk, &k.revision, &k.created, &k.name, &gen); err != nil {

@@ -3,16 +3,13 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/protobuf/proto"
 
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
 	"trithuc.gov.vn/trithuc/store"
-	"trithuc.gov.vn/trithuc/synth"
 )
 
 // TestHeldPersonAsRead wants GetPerson, in each view and as each kind of
@@ -25,27 +22,8 @@ import (
 // consents and restriction; a membership registered and approved.
 func TestHeldPersonAsRead(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := synth.Load(ctx, db, 23, 60); err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	db.Now = func() time.Time { return now }
-	orgs, _, err := db.ListOrganizations(ctx, store.ListQuery{PageSize: 2})
-	if err != nil || len(orgs) < 2 {
-		t.Fatalf("organizations: %v, %v", orgs, err)
-	}
+	db, now, orgs, hoa := heldRegistry(t, 23, 60, &pb.Person{BirthDate: &date.Date{Year: 1980, Month: 4, Day: 2}, Email: "hoa@example.vn"})
 	org := orgs[0]
-	hoa, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Lê", MiddleName: "Văn", GivenName: "Hoà",
-		BirthDate: &date.Date{Year: 1980, Month: 4, Day: 2}, Email: "hoa@example.vn",
-		Fields: []*pb.FieldOfExpertise{{Field: "fields/vn2008-3", Primary: true}}}, store.CreateOptions{ID: "hoa"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	others, _, err := db.ListPeople(ctx, store.ListQuery{PageSize: 15}, pb.PersonView_PERSON_VIEW_BASIC)
 	if err != nil {
 		t.Fatal(err)
@@ -148,34 +126,9 @@ func TestHeldPersonAsRead(t *testing.T) {
 	must("past position edited", err)
 	_, err = db.UpdatePosition(ctx, pos.Name, store.WriteOptions{}, func(p *pb.Position) error { p.Current = true; return nil })
 	must("position made current", err)
-	_, err = db.UpdateOrganization(ctx, org.Name, store.WriteOptions{}, func(o *pb.Organization) error {
-		o.DisplayName = "Trường Đại học An Giang (đổi tên)"
-		return nil
-	})
-	must("organization renamed", err)
-	end := now.AddDate(0, 1, 0)
-	_, err = db.CreatePosition(ctx, hoa.Name, &pb.Position{Organization: orgs[1].Name, Title: "Cộng tác viên", Current: true,
-		End: &date.Date{Year: int32(end.Year()), Month: int32(end.Month()), Day: int32(end.Day())}}, store.CreateOptions{})
-	must("position with an end date", err)
-	now = now.AddDate(0, 2, 0)
-	if n, err := db.EndLapsedPositions(ctx, nil); err != nil || n != 1 {
-		t.Fatalf("ended %d positions, %v; want 1", n, err)
-	}
-	check("its end date passed")
 	must("position deleted", db.DeletePosition(ctx, pos.Name, store.WriteOptions{}))
 
-	_, err = db.DeletePerson(ctx, hoa.Name, store.WriteOptions{})
-	must("deleted", err)
-	_, err = db.UndeletePerson(ctx, hoa.Name, store.WriteOptions{})
-	must("undeleted", err)
-	c, err := db.CreateConsent(ctx, hoa.Name, &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY, pb.Consent_CONTACT}, TextVersion: "2026-01"}, nil)
-	must("consent", err)
-	_, err = db.WithdrawConsent(ctx, c.Name, store.WriteOptions{})
-	must("restricted", err)
-	if _, err := synth.LoadMemberships(ctx, db, 23, ""); err != nil {
-		t.Fatal(err)
-	}
-	check("others' memberships")
+	heldWrites(t, db, now, orgs, hoa.Name, 23, check)
 	reg, err := db.RegisterMember(ctx, "associations/lien-hiep-hoi", store.Registration{Person: hoa.Name,
 		Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2026-01"}}, store.CreateOptions{})
 	must("registered", err)

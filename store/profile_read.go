@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"sync"
@@ -138,18 +139,12 @@ func (tx *Tx) loadPersonOneRead(ctx context.Context, id string, view pb.PersonVi
 	if full {
 		query = personReadQueries()[1]
 	}
-	rows, err := tx.QueryContext(ctx, query, id)
+	rows, err := tx.queryPerson(ctx, query, id)
 	if err != nil {
-		return nil, dbError(err)
+		return nil, err
 	}
 	// Open until the end: it holds the snapshot in a read without BEGIN.
 	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return nil, dbError(err)
-		}
-		return nil, errorf(NotFound, "", "people/%s does not exist", id)
-	}
 	r, err := scanPerson(rows, dests...)
 	if err != nil {
 		return nil, dbError(err)
@@ -173,6 +168,25 @@ func (tx *Tx) loadPersonOneRead(ctx context.Context, id string, view pb.PersonVi
 		return nil, dbError(err)
 	}
 	return r, nil
+}
+
+// queryPerson runs query, which reads the person id's row, and returns
+// its rows at that row; NOT_FOUND when there is none. The caller closes
+// them.
+func (tx *Tx) queryPerson(ctx context.Context, query, id string) (*sql.Rows, error) {
+	rows, err := tx.QueryContext(ctx, query, id)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	if !rows.Next() {
+		err := rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, dbError(err)
+		}
+		return nil, errorf(NotFound, "", "people/%s does not exist", id)
+	}
+	return rows, nil
 }
 
 // decodeAttached sets on p what the attach columns hold, and returns its
