@@ -329,10 +329,11 @@ func TestHeldAnswersOwn(t *testing.T) {
 	}
 }
 
-// TestHeldAnswersConcurrently searches from several goroutines at once,
-// each encoding its answers (as gRPC does, which caches sizes in the
-// messages the answers share) and changing its own: under -race, that the
-// messages the answers share with the memory are only read.
+// TestHeldAnswersConcurrently searches, and gets the people found, from
+// several goroutines at once, each encoding its answers (as gRPC does,
+// which caches sizes in the messages the answers share) and changing its
+// own: under -race, that the messages the answers share with the memory
+// are only read.
 func TestHeldAnswersConcurrently(t *testing.T) {
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
@@ -348,13 +349,25 @@ func TestHeldAnswersConcurrently(t *testing.T) {
 		t.Fatal(err)
 	}
 	errs := make(chan error, 8)
-	for range 8 {
+	for i := range 8 {
 		go func() {
 			for range 10 {
 				people, _, err := db.SearchPeople(ctx, q, pb.PersonView_PERSON_VIEW_BASIC)
 				if err != nil {
 					errs <- err
 					return
+				}
+				// Half the goroutines get each person too, in both views
+				// (heldperson.go).
+				for _, p := range people[:len(people)*(i%2)] {
+					for _, view := range []pb.PersonView{pb.PersonView_PERSON_VIEW_BASIC, pb.PersonView_PERSON_VIEW_FULL} {
+						got, err := db.GetPerson(ctx, p.Name, view)
+						if err != nil {
+							errs <- err
+							return
+						}
+						people = append(people, got)
+					}
 				}
 				for _, p := range people {
 					if _, err := proto.Marshal(p); err != nil {
