@@ -25,7 +25,9 @@ import (
 
 // heldFullBytes bounds the memory of the FULL profiles, about: 6,000 to
 // 12,000 people of the synthetic registry's size (the memory turns its
-// halves), within the server's peak memory at a million people.
+// halves), within the server's peak memory at a million people. The
+// server's soft limit of the Go heap leaves room for it
+// (internal/malloc/gc.go).
 const heldFullBytes = 16 << 20
 
 // heldPersonSQL reads which state a person is in, and the clock's

@@ -17,10 +17,14 @@ import (
 // not GOGC, set the pace (the collector ran about twice as often, 10 µs
 // more a get, 100-230 µs a search); 80 MiB keeps GOGC's pace for gets
 // and peaked at 213-221 MiB (BENCHMARKS.md, memory at a million and
-// the twenty-ninth pass).
+// the twenty-ninth pass). The limit is 16 MiB above that for the FULL
+// profiles GetPerson keeps (store/heldperson.go), which live for good:
+// within 80 MiB they took that much of the collector's room, and its
+// marking went from 2.5 % of a search's CPU at a million to 4-8 % (2-4 %
+// at 96 MiB, for no more resident; BENCHMARKS.md, thirty-fifth session).
 const (
 	serverGCPercent = 400
-	serverGCLimit   = 80 << 20
+	serverGCLimit   = 96 << 20
 )
 
 // ConfigureServerGC applies a server's settings of the Go collector,

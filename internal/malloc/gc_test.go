@@ -22,9 +22,9 @@ func TestConfigureServerGC(t *testing.T) {
 		wantPercent  int
 		wantLimit    int64
 	}{
-		{"defaults", "", "", 100, 1<<63 - 1, 400, 80 << 20},
-		{"operator's GOGC", "50", "", 50, 1<<63 - 1, 50, 80 << 20},
-		{"operator's GOGC=off", "off", "", -1, 1<<63 - 1, -1, 80 << 20},
+		{"defaults", "", "", 100, 1<<63 - 1, 400, 96 << 20},
+		{"operator's GOGC", "50", "", 50, 1<<63 - 1, 50, 96 << 20},
+		{"operator's GOGC=off", "off", "", -1, 1<<63 - 1, -1, 96 << 20},
 		{"operator's limit", "", "1GiB", 100, 1 << 30, 400, 1 << 30},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
