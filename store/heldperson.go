@@ -18,10 +18,10 @@ import (
 // pages of BASIC profiles do (heldcache.go: the revision moves with every
 // write of what the profile shows, the clock with the two that do not):
 // BASIC from the memory the pages fill (held), FULL from its own
-// (heldFull). A person who holds memberships is not kept in the FULL
-// memory: what a membership shows of others (its possible duplicates,
-// other people who may be purged) changes without the person's revision.
-// The store redacts nothing by role; each answer is its own.
+// (heldFull). What a membership shows beside its row (its consent, and
+// its possible duplicates: other people, who may be purged without the
+// person's revision moving) is read afresh for each answer. The store
+// redacts nothing by role; each answer is its own.
 
 // heldFullBytes bounds the memory of the FULL profiles, about: 6,000 to
 // 12,000 people of the synthetic registry's size (the memory turns its
@@ -90,17 +90,33 @@ func (tx *Tx) heldBasicProfile(ctx context.Context, id string, view pb.PersonVie
 	return r.person, nil
 }
 
-// heldFullProfile is the FULL profile of the person in state k. The
-// memory holds it encoded: a profile's messages would be some 40 objects
-// for the collector to mark at every cycle, where its encoding is one it
-// does not look into. (Held as messages, the collector's marking took 14 %
-// of a GetPerson's CPU, BENCHMARKS.md, issue 19, thirty-fifth session.)
+// heldFull is a FULL profile as its memory holds it: encoded, without
+// its memberships' details, and the pks of its memberships, whose
+// details each answer reads. Encoded, because a profile's messages would
+// be some 40 objects for the collector to mark at every cycle, where its
+// encoding is one it does not look into. (Held as messages, the
+// collector's marking took 14 % of a GetPerson's CPU, BENCHMARKS.md,
+// issue 19, thirty-fifth session.)
+type heldFull struct {
+	wire        []byte
+	memberships []int64
+}
+
+// heldFullProfile is the FULL profile of the person in state k.
 func (tx *Tx) heldFullProfile(ctx context.Context, id string, k heldKey, gen int64) (*pb.Person, error) {
 	c := &tx.db.heldFull
 	if e := c.lookUp(gen, []heldKey{k})[0]; e != nil {
 		p := &pb.Person{}
-		if err := proto.Unmarshal(e.profile, p); err != nil {
-			return nil, &Error{Code: Internal, Message: "reading a person", Err: fmt.Errorf("people/%s from memory: %w", id, err)}
+		if err := proto.Unmarshal(e.profile.wire, p); err != nil || len(p.Memberships) != len(e.profile.memberships) {
+			return nil, &Error{Code: Internal, Message: "reading a person", Err: fmt.Errorf("people/%s from memory: %d memberships for %d, %v",
+				id, len(p.Memberships), len(e.profile.memberships), err)}
+		}
+		rows := make([]*membershipRow, len(p.Memberships))
+		for i, m := range p.Memberships {
+			rows[i] = &membershipRow{pk: e.profile.memberships[i], m: m}
+		}
+		if err := tx.attachMembershipDetails(ctx, rows...); err != nil {
+			return nil, err
 		}
 		return p, nil
 	}
@@ -108,13 +124,30 @@ func (tx *Tx) heldFullProfile(ctx context.Context, id string, k heldKey, gen int
 	if err != nil {
 		return nil, err
 	}
-	if len(r.person.Memberships) == 0 {
-		if b, err := proto.Marshal(r.person); err == nil {
-			c.add(gen, []*heldEntry[[]byte]{{pk: r.pk, name: k.name, created: r.created, revision: r.revision,
-				profile: b, bytes: heldEncodedBytes + len(b)}})
-		}
+	if b, err := encodeHeld(r.person); err == nil {
+		c.add(gen, []*heldEntry[heldFull]{{pk: r.pk, name: k.name, created: r.created, revision: r.revision,
+			profile: heldFull{wire: b, memberships: r.memberships}, bytes: heldEncodedBytes + len(b) + 8*len(r.memberships)}})
 	}
 	return r.person, nil
+}
+
+// encodeHeld encodes p without its memberships' details
+// (attachMembershipDetails), which stay p's.
+func encodeHeld(p *pb.Person) ([]byte, error) {
+	type details struct {
+		dups    []*pb.PossibleDuplicate
+		consent *pb.Consent
+	}
+	kept := make([]details, len(p.Memberships))
+	for i, m := range p.Memberships {
+		kept[i] = details{m.PossibleDuplicates, m.Consent}
+		m.PossibleDuplicates, m.Consent = nil, nil
+	}
+	b, err := proto.Marshal(p)
+	for i, m := range p.Memberships {
+		m.PossibleDuplicates, m.Consent = kept[i].dups, kept[i].consent
+	}
+	return b, err
 }
 
 // heldEncodedBytes is about what an encoded entry costs beside its

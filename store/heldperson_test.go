@@ -19,7 +19,8 @@ import (
 // identifiers; qualifications (and their verification), honours, works
 // and positions added, edited and deleted; a position made current and
 // ended by its date; an organization renamed; delete and undelete;
-// consents and restriction; a membership registered and approved.
+// consents and restriction; a membership registered and approved, and a
+// possible duplicate it lists purged.
 func TestHeldPersonAsRead(t *testing.T) {
 	ctx := context.Background()
 	db, now, orgs, hoa := heldRegistry(t, 23, 60, &pb.Person{BirthDate: &date.Date{Year: 1980, Month: 4, Day: 2}, Email: "hoa@example.vn"})
@@ -134,4 +135,37 @@ func TestHeldPersonAsRead(t *testing.T) {
 	must("registered", err)
 	_, err = db.ApproveMembership(ctx, reg.GetMembership().GetName(), store.Transition{ConfirmDistinctPerson: true})
 	must("approved", err)
+
+	// A new member whose registration lists a person with the same email
+	// as a possible duplicate, who is then purged: a change of what the
+	// member's profile shows that does not move their revision.
+	twin, err := db.CreatePerson(ctx, &pb.Person{FamilyName: "Trần", GivenName: "Mai", Email: "mai@example.vn"}, store.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	newReg, err := db.RegisterMember(ctx, "associations/lien-hiep-hoi", store.Registration{
+		NewPerson: &pb.Person{FamilyName: "Trần", MiddleName: "Thị", GivenName: "Mai", Email: "mai@example.vn"},
+		Consent:   &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2026-01"}}, store.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mai := newReg.GetPerson().GetName()
+	names = append(names, mai)
+	check("a member with a possible duplicate")
+	if got, err := db.GetPerson(ctx, mai, pb.PersonView_PERSON_VIEW_FULL); err != nil || len(got.GetMemberships()) != 1 ||
+		len(got.Memberships[0].PossibleDuplicates) != 1 || got.Memberships[0].PossibleDuplicates[0].Person != twin.Name {
+		t.Fatalf("%s: %v, %v; want a membership listing %s as a possible duplicate", mai, got, err, twin.Name)
+	}
+	dsr, err := db.CreateDataSubjectRequest(ctx, &pb.DataSubjectRequest{Kind: pb.DataSubjectRequest_ERASURE, Person: twin.Name,
+		Requester: "Trần Mai"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.TransitionDataSubjectRequest(ctx, dsr.Name, pb.DataSubjectRequest_COMPLETED, "", "", store.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.PurgePerson(ctx, twin.Name, dsr.Name, "erasure requested", nil); err != nil {
+		t.Fatal(err)
+	}
+	check("the possible duplicate purged")
 }

@@ -34,6 +34,8 @@ type personRow struct {
 	created  int64 // create_time, µs: with pk and revision, which person's state this is
 	deleted  bool
 	person   *pb.Person
+	// memberships are the pks of person.Memberships, when read with them.
+	memberships []int64
 }
 
 func scanPerson(s scanner, extra ...any) (*personRow, error) {

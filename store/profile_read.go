@@ -158,6 +158,7 @@ func (tx *Tx) loadPersonOneRead(ctx context.Context, id string, view pb.PersonVi
 	}
 	for _, m := range mships {
 		r.person.Memberships = append(r.person.Memberships, m.m)
+		r.memberships = append(r.memberships, m.pk)
 	}
 	if then != nil {
 		if err := then(r.person); err != nil {

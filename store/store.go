@@ -72,7 +72,7 @@ type DB struct {
 	// read, and heldFull FULL profiles, which GetPerson reads
 	// (heldcache.go, heldperson.go).
 	held     heldCache[*pb.Person]
-	heldFull heldCache[[]byte]
+	heldFull heldCache[heldFull]
 
 	// refKnown remembers the reference codes found committed (refknown.go).
 	refKnown refKnown
