@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sync"
 
 	"google.golang.org/genproto/googleapis/type/date"
@@ -41,6 +40,10 @@ import (
 // redaction cuts within), so that no answer's change reaches the memory
 // or another answer (TestHeldAnswersOwn); the rest of a profile's
 // messages are the memory's, shared by every answer and read only.
+//
+// GetPerson reads BASIC profiles from the same memory, and FULL ones
+// from a memory of the same kind that holds them encoded, so that each
+// answer decodes its own (heldperson.go).
 
 // attachClockSQL reads the generation of attach_clock.
 const attachClockSQL = `SELECT generation FROM attach_clock WHERE id = 1`
@@ -292,13 +295,6 @@ func answerCopy(a *heldAnswer, p *pb.Person) *pb.Person {
 	out.ExpertRoles = p.ExpertRoles[:len(p.ExpertRoles):len(p.ExpertRoles)]
 	out.Fields = p.Fields[:len(p.Fields):len(p.Fields)]
 	out.CurrentPositions = p.CurrentPositions[:len(p.CurrentPositions):len(p.CurrentPositions)]
-	out.Positions = p.Positions[:len(p.Positions):len(p.Positions)]
-	out.Qualifications = p.Qualifications[:len(p.Qualifications):len(p.Qualifications)]
-	out.Honors = p.Honors[:len(p.Honors):len(p.Honors)]
-	out.Works = p.Works[:len(p.Works):len(p.Works)]
-	// The server keeps, in place, the memberships a caller may see
-	// (scope.go): the answer's list is its own.
-	out.Memberships = slices.Clone(p.Memberships)
 	if d := p.BirthDate; d != nil {
 		a.birth.Year, a.birth.Month, a.birth.Day = d.Year, d.Month, d.Day
 		out.BirthDate = &a.birth

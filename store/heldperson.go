@@ -111,6 +111,9 @@ func (tx *Tx) heldFullProfile(ctx context.Context, id string, k heldKey, gen int
 			return nil, &Error{Code: Internal, Message: "reading a person", Err: fmt.Errorf("people/%s from memory: %d memberships for %d, %v",
 				id, len(p.Memberships), len(e.profile.memberships), err)}
 		}
+		if len(p.Memberships) == 0 {
+			return p, nil
+		}
 		rows := make([]*membershipRow, len(p.Memberships))
 		for i, m := range p.Memberships {
 			rows[i] = &membershipRow{pk: e.profile.memberships[i], m: m}
