@@ -34,9 +34,11 @@ const heldFullBytes = 16 << 20
 // generation, in one statement.
 const heldPersonSQL = `SELECT ` + heldKeyColumns + `, (` + attachClockSQL + `) FROM people p WHERE p.id = ?`
 
-// boundHeld sets the bounds of the memories.
-func (db *DB) boundHeld() {
+// setUpMemories sets the bounds of the memories of profiles, and which
+// index each memory of words reads.
+func (db *DB) setUpMemories() {
 	db.held.bound, db.heldFull.bound = heldCacheBytes, heldFullBytes
+	db.wordSets.index, db.nameSets.index = searchSets, namesSets
 }
 
 // heldPerson is loadPersonOneRead from memory where it holds the person's

@@ -18,7 +18,7 @@ import (
 // NamesOnly (which SQL answers alone), after each kind of write; a
 // generation's ranks are not used after a change of the index.
 func TestNamesInOrderAsSQL(t *testing.T) {
-	defer func(after int) { nameOrderAfter = after }(nameOrderAfter)
+	defer func(after, sets int) { nameOrderAfter, wordSetsAfter = after, sets }(nameOrderAfter, wordSetsAfter)
 	db := openTest(t)
 	ctx := context.Background()
 	rnd := rand.New(rand.NewPCG(19, 53))
@@ -105,20 +105,27 @@ func TestNamesInOrderAsSQL(t *testing.T) {
 			t.Fatal(err)
 		}
 		db.nameOrder.wg.Wait()
-		served := db.nameOrder.served.Load()
+		served, bySets := db.nameOrder.served.Load(), db.nameOrder.bySets.Load()
 		for _, q := range queries {
 			for _, v := range variants {
-				nameOrderAfter = 1 << 30
+				nameOrderAfter, wordSetsAfter = 1<<30, 1<<30
 				want, wantErr := pages(q, v)
 				nameOrderAfter = 0
-				got, gotErr := pages(q, v)
-				if fmt.Sprint(wantErr) != fmt.Sprint(gotErr) || got != want {
-					t.Fatalf("%s, %q %+v: by rank\n%s%v\nby SQL\n%s%v", when, q, v, got, gotErr, want, wantErr)
+				// The names' matches by FTS5, then from their sets.
+				for _, after := range []int{1 << 30, 0} {
+					wordSetsAfter = after
+					got, gotErr := pages(q, v)
+					if fmt.Sprint(wantErr) != fmt.Sprint(gotErr) || got != want {
+						t.Fatalf("%s, %q %+v, sets after %d: by rank\n%s%v\nby SQL\n%s%v", when, q, v, after, got, gotErr, want, wantErr)
+					}
 				}
 			}
 		}
-		if n := db.nameOrder.served.Load() - served; n < int64(len(queries)) {
+		if n := db.nameOrder.served.Load() - served; n < 2*int64(len(queries)) {
 			t.Errorf("%s: %d bands by rank", when, n)
+		}
+		if n := db.nameOrder.bySets.Load() - bySets; n < int64(len(queries)) {
+			t.Errorf("%s: %d bands by the names' sets", when, n)
 		}
 		// The words typed with diacritics too.
 		served = db.nameOrder.served.Load()

@@ -18,7 +18,7 @@ func openReadOnly(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("store: no database at %s to read", path)
 	}
 	db := &DB{path: path, Now: time.Now, log: opts.Log, readOnly: true, integrity: "skipped (opened read-only)"}
-	db.boundHeld()
+	db.setUpMemories()
 	var err error
 	if db.reader, err = openReader(path); err != nil {
 		return nil, err

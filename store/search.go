@@ -252,7 +252,7 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 		}
 		return band{with: fmt.Sprintf(rest, score), withArgs: []any{ftsNot(query, nfArg)}, terms: restTerms}
 	}
-	names := namesBand{names: namesArg}
+	names := namesBand{names: namesArg, words: folded}
 	bands := []band{
 		// The names band's score, 2, is namesInOrder's.
 		{with: nf + `, hits(pk, score) AS (SELECT pk, 2 FROM nf)`, withArgs: []any{namesArg}},
@@ -275,7 +275,7 @@ func (tx *Tx) searchListing(ctx context.Context, q SearchQuery) (listing, error)
 		}
 		aeArg := exact.query("name_exact other_exact")
 		// The scores, 7, 3 and 2, are namesInOrder's.
-		names = namesBand{names: namesArg, exact: neArg, typed: aeArg}
+		names = namesBand{names: namesArg, exact: neArg, typed: aeArg, words: folded}
 		bands = []band{
 			{with: nf + `, ` + ne + `, ` + ae + `, hits(pk, score) AS (SELECT pk, CASE WHEN pk IN ne THEN 7 ELSE 2 + (pk IN ae) END FROM nf)`,
 				withArgs: []any{namesArg, neArg, aeArg}},

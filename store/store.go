@@ -62,8 +62,9 @@ type DB struct {
 	keys keyCache
 
 	// wordSets holds the matches of common words of the search index
-	// for its counts (wordsets.go).
-	wordSets wordSets
+	// for its counts, and nameSets those of the names' words for a
+	// search's names band (wordsets.go).
+	wordSets, nameSets wordSets
 	// nameOrder holds each person's rank in name order, for a search's
 	// names band, under the same key as wordSets (nameorder.go).
 	nameOrder nameOrder
@@ -149,7 +150,7 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	db := &DB{path: abs, Now: time.Now, log: opts.Log}
-	db.boundHeld()
+	db.setUpMemories()
 	if db.integrity, err = checkIntegrity(ctx, abs, opts.IntegrityCheckTime); err != nil {
 		return nil, err
 	}

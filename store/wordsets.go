@@ -16,7 +16,9 @@ import (
 // 4 ms for "pham minh khoa" (issue 19). wordSets holds the matches of each
 // word a count asked for as a bitset of rowids, and counts a query's AND
 // of them in microseconds, for as long as the index is the one they were
-// read from.
+// read from. The names band (namesInOrder) takes its matches the same way
+// from a second wordSets, of the index of names (namesSets): FTS5 stepped
+// the pairs' doclists in full, a fifth of a search's CPU at a million.
 //
 // Validity: the sets are read from the index inside the reader's
 // transaction, and are used only by a transaction that sees the same
@@ -27,12 +29,16 @@ import (
 // tombstone and lowers the averages' row count; a merge or an optimize
 // rewrites the structure. So the writer moves this generation with every
 // change, by whatever path (a create, a bulk load, a purge, a rebuild),
-// without a statement of ours in it.
+// without a statement of ours in it. The index of names is written only
+// in the transactions that write people_search (writeSearchDocument, the
+// bulk load, a purge, optimizeSearchIndexes), so its sets go by the same
+// key.
 //
-// Bounds: only counts run here, and a search counts only at
-// exactCountLimit people or fewer (listing.sizeSQL), so a set is at most
-// about 12.5 KB; wordSetsBytes bounds them all, least recently used first
-// out. A generation's sets are read only once it has served
+// Bounds: a count runs only at exactCountLimit people or fewer
+// (listing.sizeSQL), so a count's set is at most about 12.5 KB; a set of
+// names is 125 KB at a million people. wordSetsBytes bounds each
+// wordSets, least recently used first out; the sets are bits, which the
+// collector does not scan. A generation's sets are read only once it has served
 // wordSetsAfter counts by FTS5, so that a registry written between every
 // few searches pays for few sets it would not reuse.
 
@@ -43,9 +49,17 @@ const wordSetsKeySQL = `SELECT
 	COALESCE((SELECT block FROM people_search_data WHERE id = 1), X''),
 	COALESCE((SELECT block FROM people_search_data WHERE id = 10), X'')`
 
-// wordSetColumns are the columns a count's words are matched in: those of
-// searchListing's mArg.
-const wordSetColumns = "name_folded other_folded"
+// setIndex is where a wordSets reads its words' matches: an index of the
+// search, and the columns of it a word is matched in.
+type setIndex struct{ table, columns string }
+
+var (
+	// searchSets are a count's words: searchListing's mArg.
+	searchSets = setIndex{table: "people_search", columns: "name_folded other_folded"}
+	// namesSets are the names band's words without diacritics: its
+	// pairs query finds the names that hold them all (namesQuery).
+	namesSets = setIndex{table: "people_names", columns: "name_folded"}
+)
 
 var (
 	// wordSetsBytes bounds the memory of the sets (a variable for tests).
@@ -64,6 +78,7 @@ const wordSetMaxRowid = 1 << 22
 
 // wordSets is the sets of one generation of the index.
 type wordSets struct {
+	index setIndex
 	mu    sync.Mutex
 	key   []byte
 	seen  int
@@ -83,8 +98,8 @@ type wordSets struct {
 // startsMost bounds how many starts of words are remembered.
 const startsMost = 4096
 
-// wordSet is the rowids of the documents that hold a word in
-// wordSetColumns, as a bitset.
+// wordSet is the rowids of the documents that hold a word in the columns
+// of its index, as a bitset.
 type wordSet struct {
 	bits []uint64
 	used uint64
@@ -92,43 +107,54 @@ type wordSet struct {
 
 func (s *wordSet) has(id int64) bool { return hasBit(s.bits, id) }
 
-// countWords counts the matches of w in wordSetColumns, less the unlisted,
-// as searchCountSQL does with w.query(wordSetColumns). ok is false when it
-// cannot (a start of a word asked for as a prefix, a generation not yet
-// reused, a set over the memory's bound): the caller counts by FTS5.
+// countWords counts the matches of w in searchSets, less the unlisted, as
+// searchCountSQL does with w.query(searchSets.columns). ok is false when it
+// cannot (groupsOf): the caller counts by FTS5.
 func (ws *wordSets) countWords(ctx context.Context, tx *Tx, w ftsWords) (n int, ok bool, err error) {
-	if len(w.starts) == 0 {
-		return 0, false, nil
-	}
-	key := w.gen
-	if key == nil {
-		var err error
-		if key, err = tx.searchIndexKey(ctx); err != nil {
-			return 0, false, err
-		}
-	}
-	words := append(append([]string(nil), w.whole...), w.starts...)
-	sets, missing := ws.lookUp(key, words)
-	if sets == nil {
-		return 0, false, nil
-	}
-	if len(missing) > 0 {
-		defer ws.done(missing)
-	}
-	for _, word := range missing {
-		s, err := tx.readWordSet(ctx, word)
-		if err != nil || s == nil {
-			// FTS5 answers the count, or says what is wrong with the word.
-			return 0, false, nil
-		}
-		sets[word] = s
-		ws.keep(key, word, s)
+	groups, ok, err := ws.groupsOf(ctx, tx, w)
+	if err != nil || !ok {
+		return 0, false, err
 	}
 	unlisted, _, err := tx.unlistedPKs(ctx, -1)
 	if err != nil {
 		return 0, false, err
 	}
-	groups := make([]*wordSet, 0, len(w.whole)+1)
+	return countAnd(groups, unlisted), true, nil
+}
+
+// groupsOf returns the sets of w's words in ws.index, one group for each
+// word a match holds: every whole word, and the last's starts together.
+// ok is false when it cannot (a start of a word asked for as a prefix, a
+// generation not yet reused, a set over the memory's bound, a word FTS5
+// refuses): the caller asks FTS5, which answers, or says what is wrong.
+func (ws *wordSets) groupsOf(ctx context.Context, tx *Tx, w ftsWords) (groups []*wordSet, ok bool, err error) {
+	if len(w.starts) == 0 {
+		return nil, false, nil
+	}
+	key := w.gen
+	if key == nil {
+		var err error
+		if key, err = tx.searchIndexKey(ctx); err != nil {
+			return nil, false, err
+		}
+	}
+	words := append(append([]string(nil), w.whole...), w.starts...)
+	sets, missing := ws.lookUp(key, words)
+	if sets == nil {
+		return nil, false, nil
+	}
+	if len(missing) > 0 {
+		defer ws.done(missing)
+	}
+	for _, word := range missing {
+		s, err := tx.readWordSet(ctx, ws.index, word)
+		if err != nil || s == nil {
+			return nil, false, nil
+		}
+		sets[word] = s
+		ws.keep(key, word, s)
+	}
+	groups = make([]*wordSet, 0, len(w.whole)+1)
 	for _, word := range w.whole {
 		groups = append(groups, sets[word])
 	}
@@ -136,8 +162,7 @@ func (ws *wordSets) countWords(ctx context.Context, tx *Tx, w ftsWords) (n int, 
 	if len(w.starts) > 1 {
 		last = unionSets(sets, w.starts)
 	}
-	groups = append(groups, last)
-	return countAnd(groups, unlisted), true, nil
+	return append(groups, last), true, nil
 }
 
 // lookUp returns the sets of words held for the generation key, and the
@@ -269,14 +294,14 @@ func (ws *wordSets) keep(key []byte, word string, s *wordSet) {
 	ws.bytes += size
 }
 
-// readWordSet reads the documents that hold word in wordSetColumns, nil
-// when a rowid is beyond wordSetMaxRowid. FTS5 hands SQLite the rowids;
+// readWordSet reads the documents that hold word in idx, nil when a rowid
+// is beyond wordSetMaxRowid. FTS5 hands SQLite the rowids;
 // group_concat turns them into one value, a tenth of the CPU of a row each
 // through database/sql.
-func (tx *Tx) readWordSet(ctx context.Context, word string) (*wordSet, error) {
+func (tx *Tx) readWordSet(ctx context.Context, idx setIndex, word string) (*wordSet, error) {
 	var s *wordSet
-	q := ftsWords{last: word, starts: []string{word}}.query(wordSetColumns)
-	err := tx.QueryRowContext(ctx, `SELECT group_concat(rowid) FROM people_search WHERE people_search MATCH ?`, q).Scan(scanFunc(func(v any) error {
+	q := ftsWords{last: word, starts: []string{word}}.query(idx.columns)
+	err := tx.QueryRowContext(ctx, `SELECT group_concat(rowid) FROM `+idx.table+` WHERE `+idx.table+` MATCH ?`, q).Scan(scanFunc(func(v any) error {
 		b, _ := v.([]byte)
 		if str, ok := v.(string); ok {
 			b = []byte(str)
@@ -368,4 +393,21 @@ func countAnd(groups []*wordSet, unlisted []int64) int {
 		}
 	}
 	return count
+}
+
+// eachAnd calls f with each document in every group, in rowid order.
+func eachAnd(groups []*wordSet, f func(int64)) {
+	n := len(groups[0].bits)
+	for _, g := range groups[1:] {
+		n = min(n, len(g.bits))
+	}
+	for i := 0; i < n; i++ {
+		x := groups[0].bits[i]
+		for _, g := range groups[1:] {
+			x &= g.bits[i]
+		}
+		for ; x != 0; x &= x - 1 {
+			f(int64(i)<<6 | int64(bits.TrailingZeros64(x)))
+		}
+	}
 }
