@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"math/bits"
+	"slices"
 	"strconv"
 	"sync"
 )
@@ -102,6 +103,7 @@ const startsMost = 4096
 // of its index, as a bitset.
 type wordSet struct {
 	bits []uint64
+	n    int // documents
 	used uint64
 }
 
@@ -162,7 +164,11 @@ func (ws *wordSets) groupsOf(ctx context.Context, tx *Tx, w ftsWords) (groups []
 	if len(w.starts) > 1 {
 		last = unionSets(sets, w.starts)
 	}
-	return append(groups, last), true, nil
+	// The fewest first: eachAnd stops at the first group a word of bits
+	// has none of.
+	groups = append(groups, last)
+	slices.SortFunc(groups, func(a, b *wordSet) int { return a.n - b.n })
+	return groups, true, nil
 }
 
 // lookUp returns the sets of words held for the generation key, and the
@@ -341,6 +347,9 @@ func parseWordSet(list []byte) (*wordSet, error) {
 		if i >= len(s.bits) {
 			s.bits = append(s.bits, make([]uint64, i+1-len(s.bits))...)
 		}
+		if s.bits[i]&(1<<(id&63)) == 0 {
+			s.n++
+		}
 		s.bits[i] |= 1 << (id & 63)
 		if end == len(list) {
 			break
@@ -362,6 +371,9 @@ func unionSets(sets map[string]*wordSet, words []string) *wordSet {
 		for i, b := range sets[w].bits {
 			u.bits[i] |= b
 		}
+	}
+	for _, b := range u.bits {
+		u.n += bits.OnesCount64(b)
 	}
 	return u
 }
@@ -404,6 +416,9 @@ func eachAnd(groups []*wordSet, f func(int64)) {
 	for i := 0; i < n; i++ {
 		x := groups[0].bits[i]
 		for _, g := range groups[1:] {
+			if x == 0 {
+				break
+			}
 			x &= g.bits[i]
 		}
 		for ; x != 0; x &= x - 1 {
