@@ -264,3 +264,73 @@ func TestEachInt(t *testing.T) {
 		}
 	}
 }
+
+// Searches at once share the names' sets, read and dropped as they go
+// (a bound of two sets), and each answers as a search alone does (run
+// with -race).
+func TestNamesBandConcurrently(t *testing.T) {
+	defer func(after, sets, most int) { nameOrderAfter, wordSetsAfter, wordSetsBytes = after, sets, most }(nameOrderAfter, wordSetsAfter, wordSetsBytes)
+	db := openTest(t)
+	ctx := context.Background()
+	families := []string{"Nguyễn", "Trần", "Lê", "Phạm"}
+	givens := []string{"Tâm", "Khoa", "Lan", "Long", "An", "Anh"}
+	for i := range 120 {
+		if _, err := db.CreatePerson(ctx, &pb.Person{FamilyName: families[i%len(families)], MiddleName: []string{"Thị", "Văn", ""}[i%3],
+			GivenName: givens[i%len(givens)]}, CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	queries := []string{"nguyen thi tam", "tran van khoa", "le an", "pham thi lan", "nguyen long", "tran a", "le van anh"}
+	search := func(q string) (string, error) {
+		found, page, err := db.SearchPeople(ctx, SearchQuery{Query: q, ListQuery: ListQuery{PageSize: 7}}, pb.PersonView_PERSON_VIEW_BASIC)
+		var out strings.Builder
+		for _, p := range found {
+			out.WriteString(p.Name + " ")
+		}
+		fmt.Fprintf(&out, "| %d %q", page.TotalSize, page.NextPageToken)
+		return out.String(), err
+	}
+	nameOrderAfter, wordSetsAfter = 1<<30, 1<<30
+	want := map[string]string{}
+	for _, q := range queries {
+		got, err := search(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[q] = got
+	}
+	nameOrderAfter, wordSetsAfter = 0, 0
+	if _, err := search(queries[0]); err != nil {
+		t.Fatal(err)
+	}
+	db.nameOrder.wg.Wait()
+	// Room for two sets of this registry's rowids, so that searches
+	// drop the sets others are using.
+	wordSetsBytes = 2 * 8 * 2
+	bySets := db.nameOrder.bySets.Load()
+	errs := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			for i := range 40 {
+				q := queries[(g+i)%len(queries)]
+				got, err := search(q)
+				if err == nil && got != want[q] {
+					err = fmt.Errorf("%q: %s, alone %s", q, got, want[q])
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if db.nameOrder.bySets.Load() == bySets {
+		t.Error("no band by the names' sets")
+	}
+}
