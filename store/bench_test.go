@@ -4,6 +4,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -100,6 +101,18 @@ func BenchmarkGetPersonFull(b *testing.B) {
 			}
 		}
 	})
+	// Members: their memberships' consent and possible duplicates are
+	// read for every answer, from memory or not.
+	b.Run("store-one-members", func(b *testing.B) {
+		members := benchMembers(b, db, 200)
+		r := rand.New(rand.NewPCG(1, 2))
+		defer cpuPerOp(b)()
+		for b.Loop() {
+			if _, err := db.GetPerson(ctx, members[r.IntN(len(members))], pb.PersonView_PERSON_VIEW_FULL); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("plain", func(b *testing.B) {
 		defer cpuPerOp(b)()
 		r := rand.New(rand.NewPCG(1, 2))
@@ -109,6 +122,50 @@ func BenchmarkGetPersonFull(b *testing.B) {
 			}
 		}
 	})
+}
+
+// benchMembers registers n synthetic people, with their qualifications
+// and positions, as approved members of an association, once (the file is
+// kept between runs), and returns their names. They are numbered apart
+// from the registry's people, and come after the pks SampleIDs takes.
+func benchMembers(b *testing.B, db *store.DB, n int) []string {
+	ctx := context.Background()
+	a, err := db.CreateAssociation(ctx, &pb.Association{DisplayName: "Hội Tin học (bench)", Code: "HTHB"}, store.CreateOptions{ID: "bench-members"})
+	var e *store.Error
+	if errors.As(err, &e) && e.Code == store.AlreadyExists {
+		ms, _, err := db.ListMemberships(ctx, "associations/bench-members", store.ListQuery{PageSize: n})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var names []string
+		for _, m := range ms {
+			names = append(names, m.Person)
+		}
+		return names
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	orgs := synth.OrganizationsFor(benchPeople)
+	if _, err := synth.EnsureOrganizations(ctx, db, orgs); err != nil {
+		b.Fatal(err)
+	}
+	g := synth.New(7).StartAt(9_000_000)
+	var names []string
+	for range n {
+		p := g.Profile(orgs)
+		reg, err := db.RegisterMember(ctx, a.Name, store.Registration{NewPerson: p.Person, Qualifications: p.Qualifications,
+			Positions: p.Positions, Consent: &pb.Consent{Purposes: []pb.Consent_Purpose{pb.Consent_REGISTRY}, TextVersion: "2026-01"}},
+			store.CreateOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.ApproveMembership(ctx, reg.GetMembership().GetName(), store.Transition{ConfirmDistinctPerson: true}); err != nil {
+			b.Fatal(err)
+		}
+		names = append(names, reg.GetMembership().GetPerson())
+	}
+	return names
 }
 
 const benchFilter = `highest_qualification_level >= THAC_SI AND hometown = "30760"`
