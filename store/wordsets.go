@@ -39,9 +39,9 @@ import (
 // (listing.sizeSQL), so a count's set is at most about 12.5 KB; a set of
 // names is 125 KB at a million people. wordSetsBytes bounds each
 // wordSets, least recently used first out; the sets are bits, which the
-// collector does not scan. A generation's sets are read only once it has served
-// wordSetsAfter counts by FTS5, so that a registry written between every
-// few searches pays for few sets it would not reuse.
+// collector does not scan. A generation's sets are read only once it has
+// served wordSetsAfter counts or bands by FTS5, so that a registry written
+// between every few searches pays for few sets it would not reuse.
 
 // wordSetsKeySQL reads what identifies the state of people_search's index:
 // its averages (id 1) and structure (id 10) records, FTS5's
