@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -148,8 +150,8 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 		case sel.oldestFirst:
 			order = "e.pk"
 		}
-		readRows, err := collectRows(ctx, tx, `SELECT `+readEventHead+` FROM audit_read_events e`+whereSQL(reads.where)+
-			fmt.Sprintf(` ORDER BY %s LIMIT %d`, order, size+1), reads.args, func(s scanner) (auditRow, error) { return scanReadEventHead(s) })
+		readRows, err := collectRows(ctx, tx, readPageSQL(reads, order, size+1), reads.args,
+			func(s scanner) (auditRow, error) { return scanReadEventHead(s) })
 		if err != nil {
 			return err
 		}
@@ -193,9 +195,25 @@ func (db *DB) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*pb.AuditEve
 		return tx.auditResources(ctx, old)
 	})
 	if err != nil {
-		return nil, Page{}, err
+		return nil, Page{}, auditBudgetError(err, sel)
 	}
 	return out, page, nil
+}
+
+// auditBudgetError says how to narrow a listing of the trail that ran out
+// of its read budget: the reads are keyed by time alone, so a principal, a
+// method or a resource is looked for in every read in range, and only a
+// time range bounds them. Other errors pass unchanged.
+func auditBudgetError(err error, sel *auditSelection) error {
+	if !errors.Is(err, ErrBudget) {
+		return err
+	}
+	msg := "the audit trail holds more events in range than one call may look through; give a time range " +
+		"(start_time and end_time, or event_time compared in the filter, joined by AND): it bounds the events looked at"
+	if !sel.byTime {
+		msg += ", and order by event_time: ordering by principal or method sorts every event in range"
+	}
+	return &Error{Code: ResourceExhausted, Message: msg, Err: err}
 }
 
 // auditSelection is what a query of the trail selects, as conditions over
@@ -353,15 +371,28 @@ func byResources(orderBy string, err error) error {
 	return err
 }
 
-// auditTables is what sel selects in tx, with the filter and after its
+// auditTables is what sel selects in tx, with the filter text and after its
 // page token: events over audit_events e, reads over audit_read_events e.
 // sel is not changed.
-func (db *DB) auditTables(ctx context.Context, tx *Tx, sel *auditSelection, filter string) (events, reads listing, err error) {
+func (db *DB) auditTables(ctx context.Context, tx *Tx, sel *auditSelection, text string) (events, reads listing, err error) {
 	l := sel.l
 	l.where, l.args = slices.Clone(l.where), slices.Clone(l.args)
 	readWhere, readArgs := slices.Clone(sel.readWhere), slices.Clone(sel.readArgs)
-	if err := tx.addFilter(ctx, &l, filter, auditEventSchema); err != nil {
+	if err := tx.addFilter(ctx, &l, text, auditEventSchema); err != nil {
 		return l, l, err
+	}
+	// The filter's event_time compares the reads' times, key >> 11, which
+	// no index holds: the range it keeps to bounds their keys, as
+	// start_time and end_time do, or a page read every event of the year.
+	from, to, err := filter.TimeRange(text, "event_time")
+	if err != nil {
+		return l, l, err
+	}
+	if bound, ok := readKeyBound(from); ok && from != math.MinInt64 {
+		readWhere, readArgs = append(readWhere, "e.pk >= ?"), append(readArgs, bound)
+	}
+	if bound, ok := readKeyBound(to); ok && to != math.MaxInt64 {
+		readWhere, readArgs = append(readWhere, "e.pk < ?"), append(readArgs, bound)
 	}
 	if l.token != "" {
 		after, _, err := db.decodePageToken(l.token, l.query, l.terms)
@@ -399,6 +430,12 @@ func (db *DB) auditTables(ctx context.Context, tx *Tx, sel *auditSelection, filt
 	reads.where = append(slices.Clone(l.where), readWhere...)
 	reads.args = append(slices.Clone(l.args), readArgs...)
 	return events, reads, nil
+}
+
+// readPageSQL is the statement of a page of the reads that reads selects:
+// their heads in order, at most n.
+func readPageSQL(reads listing, order string, n int) string {
+	return `SELECT ` + readEventHead + ` FROM audit_read_events e` + whereSQL(reads.where) + fmt.Sprintf(` ORDER BY %s LIMIT %d`, order, n)
 }
 
 // auditPageNames bounds the names one page of the trail carries, beside

@@ -478,19 +478,30 @@ func (c *compiler) condition(n *node, f Field, op string) (string, bool, error) 
 		}
 		arg = int64(t.Year()*10000 + int(t.Month())*100 + t.Day())
 	case Timestamp:
-		t, err := time.Parse(time.RFC3339Nano, v.text)
-		if v.kind != tokString || err != nil {
+		us, ok, exact := timestamp(v)
+		if !ok {
 			return c.errAt(v.off, "%s is a timestamp: write it in RFC 3339 form, in quotes, as in %s", path, example(path, n.op, `"2024-05-01T08:00:00+07:00"`))
 		}
-		if t.Nanosecond()%1000 != 0 {
+		if !exact {
 			return c.errAt(v.off, "%s is kept to the microsecond; give at most 6 digits of fractional seconds", path)
 		}
-		arg = t.UnixMicro()
+		arg = us
 	default:
 		return "", false, fmt.Errorf("filter: schema: field %q has no valid Type", path)
 	}
 	c.args = append(c.args, arg)
 	return f.SQL + " " + op + " ?", false, nil
+}
+
+// timestamp reads the value of a Timestamp field: its microseconds since
+// the epoch, whether it is a quoted RFC 3339 time (ok), and whether it is
+// kept to the microsecond (exact).
+func timestamp(v token) (us int64, ok, exact bool) {
+	t, err := time.Parse(time.RFC3339Nano, v.text)
+	if v.kind != tokString || err != nil {
+		return 0, false, false
+	}
+	return t.UnixMicro(), true, t.Nanosecond()%1000 == 0
 }
 
 // keys compiles the condition that the key o.SQL is one of those of vals,

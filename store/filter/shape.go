@@ -1,6 +1,9 @@
 package filter
 
-import "strings"
+import (
+	"math"
+	"strings"
+)
 
 // Shape is what a filter is made of, for callers that allow fewer forms
 // than Compile does (statistics by a sensitive dimension).
@@ -60,6 +63,55 @@ func Describe(filter string) (Shape, error) {
 		s.Conjuncts = []string{n.text()}
 	}
 	return s, nil
+}
+
+// TimeRange is the range of times, in microseconds since the epoch, that
+// every value of the Timestamp field path meets in whatever filter
+// selects: from the comparisons of path that the filter's top-level AND
+// holds (the filter itself when it is one), from inclusive, to exclusive;
+// math.MinInt64 and math.MaxInt64 where nothing bounds it. A caller whose
+// rows are keyed by time reads only that range of keys, where the field's
+// condition itself cannot use the key (the audit trail's reads). A filter
+// that does not parse gives the error Compile would.
+func TimeRange(filter, path string) (from, to int64, err error) {
+	from, to = math.MinInt64, math.MaxInt64
+	if strings.TrimSpace(filter) == "" {
+		return from, to, nil
+	}
+	n, err := parse(filter)
+	if err != nil {
+		return from, to, err
+	}
+	var walk func(n *node)
+	walk = func(n *node) {
+		if n.op == "AND" {
+			for _, k := range n.kids {
+				walk(k)
+			}
+			return
+		}
+		if n.path != path || n.kids != nil {
+			return
+		}
+		us, ok, exact := timestamp(n.val)
+		if !ok || !exact {
+			return
+		}
+		switch n.op {
+		case "=":
+			from, to = max(from, us), min(to, us+1)
+		case ">=":
+			from = max(from, us)
+		case ">":
+			from = max(from, us+1)
+		case "<":
+			to = min(to, us)
+		case "<=":
+			to = min(to, us+1)
+		}
+	}
+	walk(n)
+	return from, to, nil
 }
 
 // text writes n back as filter text, in parentheses where it is not a

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -294,6 +295,19 @@ func FuzzCompile(f *testing.F) {
 		}
 		if len(got)+len(rest) != total {
 			t.Fatalf("Compile(%q) = %s %#v selects %v, and its NOT %v, of %d people", s, where, args, got, rest, total)
+		}
+		// The range TimeRange reads off the filter holds every person it
+		// selects: a caller may read only that range.
+		from, to, err := filter.TimeRange(s, "create_time")
+		if err != nil {
+			t.Fatalf("TimeRange(%q) fails where Compile does not: %v", s, err)
+		}
+		within, err := selectPeople(t, db, "("+where+") AND p.create_time >= ? AND p.create_time < ?", append(slices.Clip(args), from, to))
+		if err != nil {
+			t.Fatalf("TimeRange(%q): %v", s, err)
+		}
+		if !slices.Equal(within, got) {
+			t.Fatalf("TimeRange(%q) = [%d, %d), which holds %v of the %v selected", s, from, to, within, got)
 		}
 	})
 }
