@@ -2,15 +2,19 @@ package console
 
 import (
 	"cmp"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"trithuc.gov.vn/trithuc/labels"
 	pb "trithuc.gov.vn/trithuc/proto/trithuc/v1"
+	"trithuc.gov.vn/trithuc/store"
 )
 
 // The admin pages keep accounts and keys through AccountService, as the
@@ -292,8 +296,10 @@ func (h *Handler) revokeKey(q *request) {
 type auditData struct {
 	Events                      []*pb.AuditEvent
 	Principal, Resource, Method string
-	Methods                     []labels.AuditMethod // the filter's choices
-	NextURL                     string
+	// From and To are the days of the trail shown, as typed (auditDays).
+	From, To string
+	Methods  []labels.AuditMethod // the filter's choices
+	NextURL  string
 }
 
 // auditTrail shows the trail, filtered. The method filter is chosen by a
@@ -303,20 +309,85 @@ func (h *Handler) auditTrail(q *request) {
 	v := q.r.URL.Query()
 	method := labels.MethodNamed(v.Get("method"))
 	d := &auditData{Principal: v.Get("principal"), Resource: v.Get("resource"), Method: cmp.Or(labels.Method(method), method),
-		Methods: labels.AuditMethods()}
+		From: strings.TrimSpace(v.Get("from")), To: strings.TrimSpace(v.Get("to")), Methods: labels.AuditMethods()}
 	p := &page{Data: d}
+	start, end, bad := auditDays(d.From, d.To)
+	if len(bad) > 0 {
+		p.Error, p.Fields, p.Status = "Khoảng thời gian chưa đúng; xem các ô được đánh dấu.", bad, http.StatusUnprocessableEntity
+		q.show(h, "audit", "admin", "Nhật ký truy cập", p)
+		return
+	}
 	resp, err := h.audit.ListAuditEvents(q.ctx(), &pb.ListAuditEventsRequest{PageSize: 100, PageToken: v.Get("page"),
-		Principal: d.Principal, Resource: d.Resource, Method: method})
+		Principal: d.Principal, Resource: d.Resource, Method: method, StartTime: start, EndTime: end})
 	if status.Code(err) == codes.PermissionDenied {
 		// As the other admin pages: refused, not an empty trail.
 		q.fail(h, err)
 		return
 	}
 	if err != nil {
-		p.Error, p.Fields, _ = explain(err)
+		p.Error, p.Fields, p.Status = explain(err)
+		if status.Code(err) == codes.ResourceExhausted && !retryable(err) {
+			// More events in range than one call may look through
+			// (the trail is indexed by time alone): a shorter range
+			// is what helps, not a retry.
+			p.Error = "Nhật ký có quá nhiều sự kiện để tìm trong một lần; hãy chọn khoảng thời gian ngắn hơn (Từ ngày, Đến ngày)."
+		}
 	} else {
 		d.Events = resp.GetAuditEvents()
 		d.NextURL = nextPage("/admin/audit", v, resp.GetNextPageToken())
 	}
 	q.show(h, "audit", "admin", "Nhật ký truy cập", p)
+}
+
+// auditDays reads the days of the trail to show, as typed (a day, a month
+// or a year, as parseDate reads them; either may be empty), as the times
+// in Vietnam from the start of from to the end of to. A wrong one is said
+// by its field.
+func auditDays(from, to string) (start, end *timestamppb.Timestamp, bad map[string]string) {
+	bad = map[string]string{}
+	if from != "" {
+		if t, _, err := daySpan(from); err != nil {
+			bad["from"] = err.Error()
+		} else {
+			start = timestamppb.New(t)
+		}
+	}
+	if to != "" {
+		if _, t, err := daySpan(to); err != nil {
+			bad["to"] = err.Error()
+		} else {
+			end = timestamppb.New(t)
+		}
+	}
+	if start != nil && end != nil && !start.AsTime().Before(end.AsTime()) {
+		bad["to"] = "Đến ngày phải là Từ ngày hoặc sau đó."
+	}
+	return start, end, bad
+}
+
+// daySpan is the time in Vietnam that a date as typed names: a day, a
+// month or a year, from its first instant to the next one's.
+func daySpan(s string) (time.Time, time.Time, error) {
+	d, err := parseDate(s)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	notReal := fmt.Errorf("%q không phải là một ngày có thật", s)
+	switch {
+	case d.Year < 1900 || d.Year > 9999:
+		return time.Time{}, time.Time{}, notReal
+	case d.Month == 0:
+		from := time.Date(int(d.Year), 1, 1, 0, 0, 0, 0, store.Vietnam)
+		return from, from.AddDate(1, 0, 0), nil
+	case d.Month > 12:
+		return time.Time{}, time.Time{}, notReal
+	case d.Day == 0:
+		from := time.Date(int(d.Year), time.Month(d.Month), 1, 0, 0, 0, 0, store.Vietnam)
+		return from, from.AddDate(0, 1, 0), nil
+	}
+	from := time.Date(int(d.Year), time.Month(d.Month), int(d.Day), 0, 0, 0, 0, store.Vietnam)
+	if from.Day() != int(d.Day) || from.Month() != time.Month(d.Month) {
+		return time.Time{}, time.Time{}, notReal
+	}
+	return from, from.AddDate(0, 0, 1), nil
 }

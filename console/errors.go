@@ -53,6 +53,11 @@ func explain(err error) (string, map[string]string, int) {
 		code = http.StatusConflict
 	case codes.ResourceExhausted:
 		msg = "Quá nhiều yêu cầu; hãy thử lại sau ít phút."
+		if !retryable(err) {
+			// Too much for one call (a read's budget, a body's size):
+			// trying again does the same.
+			msg = "Yêu cầu này quá lớn để trả lời trong một lần; hãy thu hẹp nó: một bộ lọc hẹp hơn, ít điều kiện hơn, hoặc ít hơn mỗi trang."
+		}
 		code = http.StatusTooManyRequests
 	case codes.Unavailable, codes.DeadlineExceeded:
 		msg = "Hệ thống đang bận; hãy thử lại."
@@ -65,6 +70,19 @@ func explain(err error) (string, map[string]string, int) {
 		code = http.StatusInternalServerError
 	}
 	return msg, fields, code
+}
+
+// retryable reports whether err says when to try again (RetryInfo): a
+// rate limit or a busy server, which passes, and not a call too big for
+// one call's share, which a retry does not help.
+func retryable(err error) bool {
+	st, _ := status.FromError(err)
+	for _, d := range st.Details() {
+		if _, ok := d.(*errdetails.RetryInfo); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // violations are st's messages about single fields by the form's field,

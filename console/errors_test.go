@@ -1,11 +1,15 @@
 package console
 
 import (
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/durationpb"
 )
 
 // An import's failure the tables do not know is said by its code, in
@@ -36,6 +40,30 @@ func TestExplainImportNeverEnglish(t *testing.T) {
 					t.Errorf("%v: %q says %q", c.err, m, english)
 				}
 			}
+		}
+	}
+}
+
+// RESOURCE_EXHAUSTED is said by what helps: a rate limit or a busy server
+// (it says when to retry) passes with time; a call too big for one call's
+// share (a read's budget) does not, and the page says to narrow it, not
+// to retry.
+func TestExplainResourceExhausted(t *testing.T) {
+	limited, err := status.New(codes.ResourceExhausted, "too many calls: this credential may make 100 calls a second (bursts of 100); retry in 11ms").
+		WithDetails(&errdetails.RetryInfo{RetryDelay: durationpb.New(11 * time.Millisecond)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		err       error
+		want, not string
+	}{
+		{limited.Err(), "hãy thử lại", "thu hẹp"},
+		{status.Error(codes.ResourceExhausted, "the query needs more than 2s of database time, the most one call may use; narrow it: ..."), "thu hẹp", "thử lại"},
+	} {
+		msg, _, code := explain(c.err)
+		if !strings.Contains(msg, c.want) || strings.Contains(msg, c.not) || code != http.StatusTooManyRequests {
+			t.Errorf("%v: %q (HTTP %d), want it to say %q and not %q", c.err, msg, code, c.want, c.not)
 		}
 	}
 }
