@@ -187,9 +187,14 @@ func TestBackupRemovesCopiesCutShort(t *testing.T) {
 		for partial == "" && len(done) == 0 {
 			entries, _ := os.ReadDir(out)
 			for _, e := range entries {
-				// The copy itself, not its journal, which comes and goes.
-				if strings.HasPrefix(e.Name(), name+".partial-") && !strings.Contains(e.Name(), "-journal") {
-					partial = filepath.Join(out, e.Name())
+				// The copy itself, not its journal, which comes and goes;
+				// once the backup holds its lock: between making the file
+				// and locking it, the copy is one no backup writes yet,
+				// which the next backup may remove (and the first then
+				// makes again).
+				if p := filepath.Join(out, e.Name()); strings.HasPrefix(e.Name(), name+".partial-") &&
+					!strings.Contains(e.Name(), "-journal") && flockedBy(p, cmd.Process.Pid) {
+					partial = p
 				}
 			}
 		}
@@ -255,6 +260,29 @@ func TestBackupRemovesCopiesCutShort(t *testing.T) {
 
 // stopped waits until the process pid is stopped (state T in
 // /proc/pid/stat) or gone.
+// flockedBy reports whether process pid holds an flock on the file at
+// path, as /proc/locks lists it, without taking the lock: a backup takes
+// its copy's lock without waiting, and would go on without it.
+func flockedBy(path string, pid int) bool {
+	var st syscall.Stat_t
+	if syscall.Stat(path, &st) != nil {
+		return false
+	}
+	locks, err := os.ReadFile("/proc/locks")
+	if err != nil {
+		return false
+	}
+	// "1: FLOCK  ADVISORY  WRITE 1234 00:2a:5678 0 EOF": the pid, then
+	// the device and the inode.
+	for line := range strings.SplitSeq(string(locks), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 6 && f[1] == "FLOCK" && f[4] == fmt.Sprint(pid) && strings.HasSuffix(f[5], fmt.Sprintf(":%d", st.Ino)) {
+			return true
+		}
+	}
+	return false
+}
+
 func stopped(t *testing.T, pid int) {
 	t.Helper()
 	for i := 0; i < 500; i++ {
